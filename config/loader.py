@@ -1,0 +1,318 @@
+"""Load and check the config directory, reporting *every* problem as `file:LINE: field: reason`.
+
+Why the work is done on YAML nodes rather than plain dicts: pydantic reports a location as a
+path of keys, and operators need a line number. We compose the YAML into nodes, remember the
+line of every key and value, interpolate `${VAR}` on scalars (so a missing variable is reported
+where it is written), then validate. Interpolated values are never logged: only variable names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from config.schema import GlobalConfig, OrganisationConfig, SourceConfig
+
+__all__ = ["ConfigError", "ConfigProblem", "LoadedConfig", "check_config_dir", "load_config"]
+
+_ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class ConfigProblem:
+    file: str
+    line: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.reason}"
+
+
+class ConfigError(Exception):
+    """Raised by `load_config` when the directory has problems; `problems` lists them all."""
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class LoadedConfig:
+    directory: Path
+    global_config: GlobalConfig
+    sources: dict[str, SourceConfig] = field(default_factory=dict)
+    organisations: dict[str, OrganisationConfig] = field(default_factory=dict)
+    source_files: dict[str, Path] = field(default_factory=dict)
+    organisation_files: dict[str, Path] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
+# YAML -> python values with a line map
+# --------------------------------------------------------------------------------------------
+
+
+class _Doc:
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.lines: dict[Path_, int] = {}
+        self.key_lines: dict[Path_, int] = {}
+        self.problems: list[ConfigProblem] = []
+
+    def line_for(self, loc: Path_) -> int:
+        """The line of the deepest part of `loc` that exists in the file (1 if none)."""
+        for cut in range(len(loc), -1, -1):
+            prefix = loc[:cut]
+            if prefix in self.key_lines:
+                return self.key_lines[prefix]
+            if prefix in self.lines:
+                return self.lines[prefix]
+        return 1
+
+    def to_python(self, node: yaml.Node, path: Path_, env: dict[str, str]) -> Any:
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value
+                sub = (*path, key)
+                if key in out:
+                    self.problems.append(ConfigProblem(
+                        self.display, key_node.start_mark.line + 1, _dotted(sub),
+                        "duplicate key (the later one would silently win)",
+                    ))
+                self.key_lines[sub] = key_node.start_mark.line + 1
+                out[key] = self.to_python(value_node, sub, env)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.to_python(v, (*path, i), env) for i, v in enumerate(node.value)]
+        value = yaml.SafeLoader.construct_object(_CONSTRUCTOR, node)  # type: ignore[arg-type]
+        if isinstance(value, str) and "${" in value:
+            value = self._interpolate(value, path, node.start_mark.line + 1, env)
+        return value
+
+    def _interpolate(self, text: str, path: Path_, line: int, env: dict[str, str]) -> str:
+        def repl(match: re.Match[str]) -> str:
+            name, default = match.group(1), match.group(2)
+            if name in env:
+                return env[name]
+            if default is not None:
+                return default
+            self.problems.append(ConfigProblem(
+                self.display, line, _dotted(path),
+                f"environment variable ${{{name}}} is not set "
+                f"(export {name}=... or write ${{{name}:-default}})",
+            ))
+            return ""
+
+        return _ENV_RE.sub(repl, text)
+
+
+class _Constructor(yaml.SafeLoader):
+    def __init__(self) -> None:  # no stream: only used to construct scalars
+        yaml.SafeLoader.__init__(self, "")
+
+
+_CONSTRUCTOR = _Constructor()
+
+
+def _dotted(loc: Path_) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts) or "(document)"
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read_yaml(path: Path, base: Path, env: dict[str, str]) -> tuple[_Doc, Any]:
+    doc = _Doc(_display(path, base))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        doc.problems.append(ConfigProblem(doc.display, 1, "(file)", f"not UTF-8: {exc}"))
+        return doc, None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        reason = " ".join(filter(None, [exc.context, exc.problem]))
+        doc.problems.append(ConfigProblem(doc.display, line, "(yaml)", f"YAML syntax error: {reason}"))
+        return doc, None
+    if node is None:
+        return doc, {}
+    try:
+        data = doc.to_python(node, (), env)
+    except yaml.constructor.ConstructorError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+        doc.problems.append(ConfigProblem(doc.display, line, "(yaml)", str(exc.problem)))
+        return doc, None
+    if not isinstance(data, dict):
+        doc.problems.append(ConfigProblem(doc.display, 1, "(document)", "expected a mapping of keys"))
+        return doc, None
+    return doc, data
+
+
+# --------------------------------------------------------------------------------------------
+# Validation -> problems
+# --------------------------------------------------------------------------------------------
+
+
+def _model_at(model: type[BaseModel], loc: Path_) -> type[BaseModel] | None:
+    """Walk the schema along `loc` to find the model that owns the last key."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return None
+        current = _unwrap(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    import typing
+
+    args = typing.get_args(annotation)
+    if not args:
+        return annotation
+    for arg in args:
+        inner = _unwrap(arg)
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            return inner
+    return annotation
+
+
+def _validate(model: type[BaseModel], data: dict[str, Any], doc: _Doc) -> BaseModel | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            # pydantic adds union-member names (e.g. 'str', 'function-after[...]') to loc: drop them
+            loc = tuple(p for p in loc if isinstance(p, int) or p in _keys_on_path(data, loc) or p not in _NOISE)
+            reason = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                owner = _model_at(model, loc[:-1])
+                choices = list(owner.model_fields) if owner else []
+                close = difflib.get_close_matches(str(loc[-1]), choices, n=1, cutoff=0.5)
+                reason = f"unknown key {loc[-1]!r}" + (f"; did you mean {close[0]!r}?" if close else
+                         f"; valid keys: {', '.join(choices)}" if choices else "")
+            elif err["type"] == "missing":
+                reason = "required field is missing"
+            elif err["type"] == "literal_error":
+                reason = f"{reason} (got {err.get('input')!r})"
+            doc.problems.append(ConfigProblem(doc.display, doc.line_for(loc), _dotted(loc), reason))
+        return None
+
+
+_NOISE = {"str", "int", "float", "bool", "list", "dict", "lax-or-strict", "json-or-python", "none"}
+
+
+def _keys_on_path(data: Any, loc: Path_) -> set[str]:
+    keys: set[str] = set()
+    current = data
+    for part in loc:
+        if isinstance(current, dict):
+            keys.update(str(k) for k in current)
+            current = current.get(part) if isinstance(part, str) else None
+        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+            current = current[part]
+        else:
+            break
+    return keys
+
+
+# --------------------------------------------------------------------------------------------
+# Public entry points
+# --------------------------------------------------------------------------------------------
+
+
+def check_config_dir(
+    directory: Path | str, env: dict[str, str] | None = None
+) -> tuple[LoadedConfig | None, list[ConfigProblem]]:
+    """Load every file under `directory`; return the config (None if any problem) and problems."""
+    directory = Path(directory)
+    env = dict(os.environ) if env is None else env
+    problems: list[ConfigProblem] = []
+    if not directory.is_dir():
+        return None, [ConfigProblem(str(directory), 1, "(directory)", "config directory not found")]
+
+    global_path = directory / "vigie.yaml"
+    global_config: GlobalConfig | None = GlobalConfig()
+    if global_path.exists():
+        doc, data = _read_yaml(global_path, directory, env)
+        global_config = _validate(GlobalConfig, data, doc) if data is not None else None  # type: ignore[assignment]
+        problems = _merge(problems, doc)
+
+    loaded = LoadedConfig(directory=directory, global_config=global_config or GlobalConfig())
+    for kind, model, target, files, key in (
+        ("sources", SourceConfig, loaded.sources, loaded.source_files, "name"),
+        ("organisations", OrganisationConfig, loaded.organisations, loaded.organisation_files, "id"),
+    ):
+        for path in sorted((directory / kind).glob("*.y*ml")) if (directory / kind).is_dir() else []:
+            if path.suffix not in (".yaml", ".yml"):
+                continue
+            doc, data = _read_yaml(path, directory, env)
+            if data is not None:
+                if kind == "sources":
+                    data.setdefault(key, path.stem)
+                obj = _validate(model, data, doc)
+                if obj is not None:
+                    ident = getattr(obj, key)
+                    if ident in target:
+                        doc.problems.append(ConfigProblem(
+                            doc.display, doc.line_for((key,)), key,
+                            f"{key} {ident!r} is already used by {_display(files[ident], directory)}",
+                        ))
+                    else:
+                        target[ident] = obj  # type: ignore[index]
+                        files[ident] = path
+            problems = _merge(problems, doc)
+
+    for org_id, org in loaded.organisations.items():
+        if org.channels.email and org.channels.email.enabled and loaded.global_config.alerts.smtp is None:
+            doc_name = _display(loaded.organisation_files[org_id], directory)
+            problems.append(ConfigProblem(
+                doc_name, 1, "channels.email",
+                "email channel is enabled but vigie.yaml has no alerts.smtp section",
+            ))
+    problems = sorted(set(problems), key=lambda p: (p.file, p.line, p.field))
+    return (None if problems or global_config is None else loaded), problems
+
+
+def _merge(problems: list[ConfigProblem], doc: _Doc) -> list[ConfigProblem]:
+    out = list(problems)
+    for p in doc.problems:
+        if p not in out:
+            out.append(p)
+    return out
+
+
+def load_config(directory: Path | str, env: dict[str, str] | None = None) -> LoadedConfig:
+    """Load the config or raise `ConfigError` listing every problem."""
+    loaded, problems = check_config_dir(directory, env)
+    if problems or loaded is None:
+        raise ConfigError(problems)
+    return loaded

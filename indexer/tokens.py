@@ -1,0 +1,42 @@
+"""Keyed tokens: how identifiers are matched without plaintext.
+
+    prehash = SHA-256("v1|<type>|<canonical>")            (what organisations send, `vigie hash`)
+    token   = HMAC-SHA256(K_match, prehash)[:16]         (what the index and the registry hold)
+
+Why the HMAC is taken over the pre-hash rather than over the string itself: organisations
+register pre-hashes, never plaintext, and Vigie must turn those into the very tokens that the
+extractor computes from a dump. HMAC cannot be computed from SHA-256(m) alone, so both sides key
+the pre-hash. The key version travels with every token so that keys can be rotated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+__all__ = ["TOKEN_BYTES", "MatchKey", "prehash", "token", "token_from_prehash"]
+
+TOKEN_BYTES = 16
+_SCHEME = "v1"
+
+
+@dataclass(frozen=True, slots=True)
+class MatchKey:
+    key: bytes
+    version: int = 1
+
+    def __repr__(self) -> str:  # never print key material
+        return f"MatchKey(version={self.version}, key=<{len(self.key)} bytes>)"
+
+
+def prehash(id_type: str, canonical: str) -> bytes:
+    return hashlib.sha256(f"{_SCHEME}|{id_type}|{canonical}".encode()).digest()
+
+
+def token_from_prehash(key: MatchKey, pre: bytes) -> bytes:
+    return hmac.digest(key.key, pre, "sha256")[:TOKEN_BYTES]
+
+
+def token(key: MatchKey, id_type: str, canonical: str) -> bytes:
+    return token_from_prehash(key, prehash(id_type, canonical))

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Install everything Vigie needs on a fresh Debian machine, idempotently:
+#   Debian packages (tor, iproute2, util-linux; a JDK if none), a virtualenv with Vigie and its
+#   test dependencies, the Elasticsearch integ-test distribution (from Maven Central), and an
+#   unprivileged user to run Elasticsearch (it refuses to run as root).
+# Usage: scripts/setup.sh            (sourced by scripts/test.sh and scripts/demo.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+source scripts/versions.env
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+
+need_apt=()
+command -v tor >/dev/null || need_apt+=(tor)
+command -v ip >/dev/null || need_apt+=(iproute2)
+command -v unshare >/dev/null || need_apt+=(util-linux)
+command -v mvn >/dev/null || need_apt+=(maven)
+command -v unzip >/dev/null || need_apt+=(unzip)
+if [ ! -x "$ES_JAVA_HOME/bin/java" ] && ! ls /usr/lib/jvm/*/bin/java >/dev/null 2>&1; then
+  need_apt+=(openjdk-17-jdk-headless)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  say "apt-get install ${need_apt[*]}"
+  if [ "$(id -u)" != 0 ]; then echo "run as root (or sudo) to install: ${need_apt[*]}" >&2; exit 1; fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+"$PY" -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 needed"' || {
+  echo "Vigie needs Python >= 3.11 (found $("$PY" --version 2>&1))" >&2; exit 1; }
+if [ ! -x .venv/bin/python ]; then
+  say "creating .venv"
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.vigie-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  say "installing Python dependencies into .venv"
+  .venv/bin/pip install -q --upgrade pip >/dev/null
+  .venv/bin/pip install -q -e ".[test]"
+  touch "$stamp"
+fi
+
+# Elasticsearch integ-test distribution, cached under .cache/ (not committed).
+ES_HOME="$ROOT/.cache/elasticsearch-$ES_VERSION"
+if [ ! -x "$ES_HOME/bin/elasticsearch" ]; then
+  say "fetching Elasticsearch $ES_VERSION (integ-test-zip) from Maven Central"
+  mkdir -p .cache/dl
+  mvn -q -B dependency:copy \
+    -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
+    -DoutputDirectory="$ROOT/.cache/dl" >/dev/null
+  rm -rf "$ES_HOME.tmp" && mkdir -p "$ES_HOME.tmp"
+  unzip -q ".cache/dl/elasticsearch-$ES_VERSION.zip" -d "$ES_HOME.tmp"
+  mv "$ES_HOME.tmp/elasticsearch-$ES_VERSION" "$ES_HOME" && rm -rf "$ES_HOME.tmp"
+fi
+if ! id "$ES_USER" >/dev/null 2>&1; then
+  say "creating unprivileged user $ES_USER for Elasticsearch"
+  useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
+fi
+chmod o+rx "$ROOT" "$ROOT/.cache" 2>/dev/null || true
+chmod -R o+rX "$ES_HOME"
+say "setup done"

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Set everything up, then run the whole test suite inside a network namespace that holds only
+# loopback, so that no test can reach anything outside this machine.
+# Extra arguments go to pytest, e.g. scripts/test.sh -k config -x
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+echo "==> running the test suite in an isolated network namespace (loopback only)" >&2
+exec unshare --net -- bash -c 'ip link set lo up && exec .venv/bin/python -m pytest "$@"' pytest "$@"

@@ -1,0 +1,68 @@
+"""Options shared by every command, and the helpers that turn errors into readable exits."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from config.loader import ConfigError
+from vigie.keys import KeyError_
+from vigie.runtime import Runtime
+
+__all__ = ["ConfigDir", "DataDir", "console", "err_console", "fail", "not_yet", "runtime"]
+
+console = Console()
+err_console = Console(stderr=True)
+
+ConfigDir = Annotated[
+    Path,
+    typer.Option("--config", "-c", envvar="VIGIE_CONFIG", help="Config directory (vigie.yaml, sources/, organisations/).",
+                 show_default=True),
+]
+DataDir = Annotated[
+    Path,
+    typer.Option("--data-dir", "-d", envvar="VIGIE_DATA", help="Where Vigie writes its databases, spool, state and logs.",
+                 show_default=True),
+]
+
+EXIT_CONFIG = 2
+EXIT_NOT_IMPLEMENTED = 3
+EXIT_FAILURE = 1
+
+
+def fail(message: str, code: int = EXIT_FAILURE) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def runtime(config_dir: Path, data_dir: Path) -> Runtime:
+    """Build the runtime and load the config now, so a bad config fails before any work."""
+    rt = Runtime(config_dir=config_dir, data_dir=data_dir)
+    try:
+        _ = rt.config
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        err_console.print(f"[red]{len(exc.problems)} problem(s) in {config_dir}[/]; run `vigie config check {config_dir}`")
+        raise typer.Exit(EXIT_CONFIG) from None
+    return rt
+
+
+def require_keys(rt: Runtime, match: bool = True, data: bool = False) -> None:
+    try:
+        if match:
+            _ = rt.match_key
+        if data:
+            _ = rt.data_key
+    except KeyError_ as exc:
+        fail(str(exc), EXIT_CONFIG)
+
+
+def not_yet(command: str, issue: int) -> NoReturn:
+    """For commands that a later issue fills in: say so and exit non-zero, never pretend."""
+    err_console.print(f"[yellow]`vigie {command}` is not implemented yet (tracked in issue #{issue}).[/]")
+    raise typer.Exit(EXIT_NOT_IMPLEMENTED)

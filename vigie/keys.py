@@ -1,0 +1,72 @@
+"""Where the two secret keys come from: the environment first, then key files outside the repo.
+
+K_match turns identifiers into tokens (`indexer.tokens`); the data key encrypts raw fragment
+text (`indexer.crypto`). Neither is ever stored in the database, the index or the repo. A file
+holds `<version>:<64 hex chars>`; the variables VIGIE_MATCH_KEY / VIGIE_DATA_KEY take the same
+form (the version may be left off, meaning 1).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from indexer.crypto import DataKey
+from indexer.tokens import MatchKey
+
+__all__ = ["KeyError_", "create_key_file", "load_data_key", "load_match_key"]
+
+
+class KeyError_(Exception):
+    """A key is missing or malformed; the message says how to create or fix it."""
+
+
+def _parse(text: str, origin: str) -> tuple[int, bytes]:
+    text = text.strip()
+    version, _, hexkey = text.rpartition(":")
+    try:
+        key = bytes.fromhex(hexkey)
+        ver = int(version) if version else 1
+    except ValueError:
+        raise KeyError_(f"{origin}: expected '<version>:<64 hex chars>'") from None
+    if len(key) != 32:
+        raise KeyError_(f"{origin}: the key must be 32 bytes (64 hex chars), got {len(key)}")
+    return ver, key
+
+
+def _load(env_name: str, path: Path) -> tuple[int, bytes]:
+    if os.environ.get(env_name):
+        return _parse(os.environ[env_name], f"${env_name}")
+    path = path.expanduser()
+    if not path.exists():
+        raise KeyError_(
+            f"no key: ${env_name} is not set and {path} does not exist. "
+            f"Create the keys with `vigie keys init` (they stay outside the repo and the database)."
+        )
+    mode = path.stat().st_mode & 0o077
+    if mode:
+        raise KeyError_(f"{path} is readable by group/others; run: chmod 600 {path}")
+    return _parse(path.read_text(), str(path))
+
+
+def load_match_key(path: Path) -> MatchKey:
+    version, key = _load("VIGIE_MATCH_KEY", path)
+    return MatchKey(key=key, version=version)
+
+
+def load_data_key(path: Path) -> DataKey:
+    version, key = _load("VIGIE_DATA_KEY", path)
+    return DataKey(key=key, version=version)
+
+
+def create_key_file(path: Path, version: int = 1) -> bool:
+    """Create a fresh random key file (mode 600). Returns False if it already exists."""
+    path = path.expanduser()
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(f"{version}:{secrets.token_hex(32)}\n")
+    return True

@@ -1,0 +1,63 @@
+"""The one place where logging is configured (loguru), including Scrapy's stdlib logging.
+
+Human-readable lines by default; `--log-json` writes one JSON object per line for production.
+Secret values registered with `register_secret` are masked in every message, whatever logs them.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from loguru import logger
+
+__all__ = ["logger", "register_secret", "setup_logging"]
+
+_SECRETS: set[str] = set()
+
+
+def register_secret(value: str | None) -> None:
+    if value and len(value) >= 4:
+        _SECRETS.add(value)
+
+
+def _mask(record: Any) -> None:
+    message = record["message"]
+    for secret in _SECRETS:
+        if secret in message:
+            message = message.replace(secret, "***")
+    record["message"] = message
+
+
+class _InterceptHandler(logging.Handler):
+    """Route stdlib logging (Scrapy, Twisted, elasticsearch, stem) into loguru."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            level: str | int = logger.level(record.levelname).name
+        except ValueError:
+            level = record.levelno
+        logger.opt(depth=6, exception=record.exc_info).bind(logger_name=record.name).log(
+            level, record.getMessage()
+        )
+
+
+_HUMAN = "<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> <cyan>{name}</cyan> {message}"
+
+
+def setup_logging(level: str = "INFO", json: bool = False, sink: Any = None) -> None:
+    logger.remove()
+    logger.configure(patcher=_mask)
+    logger.add(
+        sink or sys.stderr,
+        level=level.upper(),
+        serialize=json,
+        format="{message}" if json else _HUMAN,
+        colorize=None if not json else False,
+        backtrace=False,
+        diagnose=False,  # never dump local variables (they may hold identifiers)
+    )
+    logging.basicConfig(handlers=[_InterceptHandler()], level=level.upper(), force=True)
+    for noisy in ("elastic_transport", "urllib3", "stem", "txtorcon", "asyncio", "filelock"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))
