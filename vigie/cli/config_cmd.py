@@ -8,6 +8,8 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
+from loguru import logger
+
 from config.loader import check_config_dir
 from vigie.cli import app
 from vigie.cli.common import EXIT_CONFIG, ConfigDir, DataDir, console, err_console, runtime
@@ -77,5 +79,6 @@ def keys_init(config: ConfigDir = Path("config"), data_dir: DataDir = Path("data
     keys = rt.config.global_config.keys
     for label, path in (("matching key (K_match)", keys.match_key_file), ("data key", keys.data_key_file)):
         created = create_key_file(path)
+        logger.info("{} {} at {}", label, "created" if created else "kept", path.expanduser())
         state = "[green]created[/]" if created else "already exists, kept"
         console.print(f"{label}: {path.expanduser()} {state}")

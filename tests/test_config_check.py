@@ -1,0 +1,238 @@
+"""`vigie config check`: every broken config is reported as file:LINE: field: reason, exit 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.loader import check_config_dir, load_config, ConfigError
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = REPO / "config"
+
+GOOD_SOURCE = """\
+name: {name}
+kind: forum
+network: direct
+start_urls: ["http://127.0.0.1:8080/"]
+schedule:
+  interval: 10m
+forum:
+  thread_link: "a.thread::attr(href)"
+  post:
+    container: "div.post"
+    body: ".content"
+"""
+
+
+def vigie(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "vigie", *args], capture_output=True, text=True,
+        env=full_env, cwd=cwd or REPO, timeout=120,
+    )
+
+
+@pytest.fixture
+def cfg(tmp_path: Path) -> Path:
+    """A copy of the shipped example config, to break one thing at a time."""
+    target = tmp_path / "config"
+    shutil.copytree(SHIPPED, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target
+
+
+def problems_of(directory: Path, env: dict[str, str] | None = None) -> list[str]:
+    _, problems = check_config_dir(directory, env=env if env is not None else dict(os.environ))
+    return [str(p) for p in problems]
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def assert_problem(problems: list[str], file: str, line: int, field: str, reason_pattern: str) -> None:
+    wanted = re.compile(rf"{re.escape(file)}:{line}: {re.escape(field)}: .*{reason_pattern}")
+    assert any(wanted.search(p) for p in problems), f"no {file}:{line}: {field}: /{reason_pattern}/ in:\n" + "\n".join(problems)
+
+
+# --- the shipped examples -------------------------------------------------------------------
+
+
+def test_shipped_examples_are_valid() -> None:
+    assert problems_of(SHIPPED) == []
+    loaded = load_config(SHIPPED)
+    assert set(loaded.sources) >= {"example-forum", "example-paste"}
+    assert "example-org" in loaded.organisations
+
+
+def test_cli_check_passes_on_shipped_examples_with_summary() -> None:
+    result = vigie("config", "check", "config/")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "configuration is valid" in result.stdout
+    assert "example-forum" in result.stdout and "every 30m" in result.stdout
+    assert "example-org" in result.stdout
+    assert "embedded" in result.stdout
+
+
+# --- broken configs: one test per kind of mistake, each asserting file, line and field -------
+
+
+def test_yaml_syntax_error(cfg: Path) -> None:
+    _write(cfg / "sources" / "bad.yaml", GOOD_SOURCE.format(name="bad") + "limits:\n  max_pages: [1, 2\n")
+    assert_problem(problems_of(cfg), "sources/bad.yaml", 14, "(yaml)", "YAML syntax error")
+
+
+def test_missing_required_field(cfg: Path) -> None:
+    text = GOOD_SOURCE.format(name="nostart").replace('start_urls: ["http://127.0.0.1:8080/"]\n', "")
+    _write(cfg / "sources" / "nostart.yaml", text)
+    # a missing key has no line of its own: it is reported at the mapping that lacks it
+    assert_problem(problems_of(cfg), "sources/nostart.yaml", 1, "start_urls", "required field is missing")
+
+
+def test_wrong_type(cfg: Path) -> None:
+    _write(cfg / "sources" / "typed.yaml", GOOD_SOURCE.format(name="typed") + "limits:\n  max_pages: lots\n")
+    assert_problem(problems_of(cfg), "sources/typed.yaml", 13, "limits.max_pages", "valid integer")
+
+
+def test_unknown_key_suggests_nearest(cfg: Path) -> None:
+    text = GOOD_SOURCE.format(name="typo").replace("network: direct", "netwrok: direct")
+    _write(cfg / "sources" / "typo.yaml", text)
+    assert_problem(problems_of(cfg), "sources/typo.yaml", 3, "netwrok", "unknown key 'netwrok'; did you mean 'network'")
+
+
+def test_unknown_nested_key_in_global_config(cfg: Path) -> None:
+    text = (cfg / "vigie.yaml").read_text().replace("  backend: embedded", "  backend: embedded\n  bakend_url: x")
+    _write(cfg / "vigie.yaml", text)
+    lines = (cfg / "vigie.yaml").read_text().splitlines()
+    line = next(i for i, l in enumerate(lines, 1) if "bakend_url" in l)
+    assert_problem(problems_of(cfg), "vigie.yaml", line, "storage.bakend_url", "did you mean 'backend'")
+
+
+def test_invalid_cron(cfg: Path) -> None:
+    text = GOOD_SOURCE.format(name="cron").replace("  interval: 10m", '  cron: "61 * * * *"')
+    _write(cfg / "sources" / "cron.yaml", text)
+    assert_problem(problems_of(cfg), "sources/cron.yaml", 6, "schedule.cron", "invalid cron expression")
+
+
+def test_invalid_interval(cfg: Path) -> None:
+    text = GOOD_SOURCE.format(name="ival").replace("interval: 10m", "interval: 10 minutes")
+    _write(cfg / "sources" / "ival.yaml", text)
+    assert_problem(problems_of(cfg), "sources/ival.yaml", 6, "schedule.interval", "invalid interval")
+
+
+def test_css_selector_that_does_not_parse(cfg: Path) -> None:
+    text = GOOD_SOURCE.format(name="css").replace('container: "div.post"', 'container: "div..post[["')
+    _write(cfg / "sources" / "css.yaml", text)
+    assert_problem(problems_of(cfg), "sources/css.yaml", 10, "forum.post.container", "CSS selector .* does not parse")
+
+
+def test_xpath_selector_that_does_not_parse(cfg: Path) -> None:
+    text = GOOD_SOURCE.format(name="xp").replace('body: ".content"', 'body: "xpath://div[@class="')
+    _write(cfg / "sources" / "xp.yaml", text)
+    assert_problem(problems_of(cfg), "sources/xp.yaml", 11, "forum.post.body", "XPATH selector .* does not parse")
+
+
+def test_unset_environment_variable(cfg: Path) -> None:
+    org = (cfg / "organisations" / "example-org.yaml").read_text()
+    org = org.replace("${EXAMPLE_ORG_WEBHOOK_SECRET:-replace-with-a-long-random-secret}", "${VIGIE_TEST_UNSET_SECRET}")
+    _write(cfg / "organisations" / "example-org.yaml", org)
+    lines = org.splitlines()
+    line = next(i for i, l in enumerate(lines, 1) if "VIGIE_TEST_UNSET_SECRET" in l)
+    env = {k: v for k, v in os.environ.items() if k != "VIGIE_TEST_UNSET_SECRET"}
+    assert_problem(problems_of(cfg, env), "organisations/example-org.yaml", line,
+                   "channels.webhook.secret", r"\$\{VIGIE_TEST_UNSET_SECRET\} is not set")
+
+
+def test_invalid_enum_value(cfg: Path) -> None:
+    text = GOOD_SOURCE.format(name="net").replace("network: direct", "network: i2p")
+    _write(cfg / "sources" / "net.yaml", text)
+    assert_problem(problems_of(cfg), "sources/net.yaml", 3, "network", "'tor' or 'direct'")
+
+
+def test_http_webhook_outside_loopback_is_refused(cfg: Path) -> None:
+    org = (cfg / "organisations" / "example-org.yaml").read_text()
+    org = org.replace("https://soc.example.org/hooks/vigie", "http://soc.example.org/hooks/vigie")
+    _write(cfg / "organisations" / "example-org.yaml", org)
+    line = next(i for i, l in enumerate(org.splitlines(), 1) if "url: http://" in l)
+    assert_problem(problems_of(cfg), "organisations/example-org.yaml", line, "channels.webhook.url", "must use https")
+
+
+def test_duplicate_source_names(cfg: Path) -> None:
+    _write(cfg / "sources" / "a.yaml", GOOD_SOURCE.format(name="twin"))
+    _write(cfg / "sources" / "b.yaml", GOOD_SOURCE.format(name="twin"))
+    assert_problem(problems_of(cfg), "sources/b.yaml", 1, "name", "already used by")
+
+
+def test_every_error_is_reported_not_just_the_first(cfg: Path) -> None:
+    text = GOOD_SOURCE.format(name="many").replace("network: direct", "netwrok: direct")
+    text = text.replace("interval: 10m", "interval: often") + "limits:\n  concurrency: -1\n"
+    _write(cfg / "sources" / "many.yaml", text)
+    (cfg / "vigie.yaml").write_text("storage:\n  backend: cassandra\n")
+    problems = problems_of(cfg)
+    assert_problem(problems, "sources/many.yaml", 3, "netwrok", "did you mean 'network'")
+    assert_problem(problems, "sources/many.yaml", 6, "schedule.interval", "invalid interval")
+    assert_problem(problems, "sources/many.yaml", 13, "limits.concurrency", "greater than or equal to 1")
+    assert_problem(problems, "vigie.yaml", 2, "storage.backend", "'embedded' or 'elasticsearch'")
+
+
+# --- through the real CLI ----------------------------------------------------------------------
+
+
+def test_cli_prints_every_problem_and_exits_2(cfg: Path) -> None:
+    _write(cfg / "sources" / "typo.yaml", GOOD_SOURCE.format(name="typo").replace("network:", "netwrok:"))
+    _write(cfg / "sources" / "cron.yaml",
+           GOOD_SOURCE.format(name="cron").replace("  interval: 10m", '  cron: "* * *"'))
+    result = vigie("config", "check", str(cfg))
+    assert result.returncode == 2
+    lines = [l for l in result.stdout.splitlines() if l.strip()]
+    assert any(re.search(r"sources/typo\.yaml:3: netwrok: unknown key", l) for l in lines), result.stdout
+    assert any(re.search(r"sources/cron\.yaml:6: schedule\.cron: invalid cron expression", l) for l in lines), result.stdout
+
+
+def test_secret_values_are_never_printed(cfg: Path) -> None:
+    org = (cfg / "organisations" / "example-org.yaml").read_text()
+    org = org.replace("${EXAMPLE_ORG_WEBHOOK_SECRET:-replace-with-a-long-random-secret}", "${VIGIE_TEST_SECRET}")
+    org = org.replace("min_severity: medium ", "min_severity: extreme ")
+    _write(cfg / "organisations" / "example-org.yaml", org)
+    secret = "s3cr3t-value-that-must-not-appear"
+    result = vigie("--log-level", "DEBUG", "config", "check", str(cfg), env={"VIGIE_TEST_SECRET": secret})
+    assert result.returncode == 2
+    assert "min_severity" in result.stdout
+    assert secret not in result.stdout + result.stderr
+
+
+def test_config_dir_from_environment(cfg: Path) -> None:
+    _write(cfg / "sources" / "typo.yaml", GOOD_SOURCE.format(name="typo").replace("network:", "netwrok:"))
+    result = vigie("config", "check", env={"VIGIE_CONFIG": str(cfg)})
+    assert result.returncode == 2
+    assert "netwrok" in result.stdout
+
+
+def test_other_commands_refuse_a_bad_config(cfg: Path, tmp_path: Path) -> None:
+    (cfg / "vigie.yaml").write_text("storage:\n  backend: cassandra\n")
+    result = vigie("keys", "init", "--config", str(cfg), "--data-dir", str(tmp_path / "data"))
+    assert result.returncode == 2
+    assert "vigie.yaml:2: storage.backend" in result.stderr
+
+
+def test_log_json_writes_one_object_per_line(cfg: Path, tmp_path: Path) -> None:
+    keys = tmp_path / "keys"
+    text = (cfg / "vigie.yaml").read_text()
+    text = text.replace("~/.config/vigie/match.key", str(keys / "m.key")).replace("~/.config/vigie/data.key", str(keys / "d.key"))
+    (cfg / "vigie.yaml").write_text(text)
+    result = vigie("--log-json", "--log-level", "DEBUG", "keys", "init", "--config", str(cfg))
+    assert result.returncode == 0, result.stderr
+    assert (keys / "m.key").stat().st_mode & 0o777 == 0o600
+    records = [json.loads(l) for l in result.stderr.splitlines() if l.startswith("{")]
+    assert records, result.stderr
+    assert all("record" in r and "text" in r for r in records)
+    again = vigie("keys", "init", "--config", str(cfg))
+    assert "already exists, kept" in again.stdout
