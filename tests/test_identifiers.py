@@ -1,0 +1,156 @@
+"""Every test vector of shared/reference/identifiers.md, valid and invalid, through the public
+`canonical_forms()` that `vigie hash` and `vigie search --identifier` rely on."""
+
+from __future__ import annotations
+
+import random
+
+import phonenumbers
+import pytest
+
+from indexer.identifiers import (
+    IdentifierError,
+    canon_phone,
+    canonical_forms,
+    hash_kind,
+    nir_key,
+)
+
+VALID_NIRS = [
+    "295109912611193", "253072B07300470", "253072A07300443", "177022A00100229",
+    "253012A07300444", "177025626004544", "253077507300483", "188057208107893",
+    "195109912611146", "195109912622232", "140200109002223", "141330109002285",
+    "869069713002256", "869069913802253",
+]
+
+
+@pytest.mark.parametrize("nir", VALID_NIRS)
+def test_valid_nirs(nir: str) -> None:
+    assert canonical_forms("nir", nir) == [nir]
+
+
+def test_nir_with_spaces_and_lowercase_corsica() -> None:
+    assert canonical_forms("nir", "2 95 10 99 126 111 93") == ["295109912611193"]
+    assert canonical_forms("nir", "2 53 07 2b 073 004 70") == ["253072B07300470"]
+
+
+@pytest.mark.parametrize("body,key", [("1891275125012", 82), ("2620875032039", 77)])
+def test_nir_13_digit_body_gets_key(body: str, key: int) -> None:
+    assert nir_key(body) == key
+    assert canonical_forms("nir", body) == [f"{body}{key:02d}"]
+    assert canonical_forms("nir", f"{body[0]} {body[1:3]} {body[3:5]} {body[5:7]} {body[7:10]} {body[10:]}") == [f"{body}{key:02d}"]
+
+
+def test_corsica_key_uses_19_and_18_not_zero() -> None:
+    assert nir_key("253072A073004") == 43
+    assert nir_key("253072B073004") == 70
+    # django-localflavor's A/B -> 0 would give a different key, which we must reject
+    wrong = 97 - int("2530700073004") % 97
+    assert canonical_forms("nir", f"253072A073004{wrong:02d}") == []
+
+
+@pytest.mark.parametrize("bad", ["295109912611199", "253072C07300443", "6546546546546703", "", "abc",
+                                 "595109912611193", "2951399126111"])
+def test_invalid_nirs(bad: str) -> None:
+    assert canonical_forms("nir", bad) == []
+
+
+@pytest.mark.parametrize("raw", ["06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78", "0033612345678",
+                                 "+33 (0)6 12 34 56 78", "33612345678", "0612345678", "06-12-34-56-78"])
+def test_phone_forms_are_one_number(raw: str) -> None:
+    assert canonical_forms("phone", raw) == ["+33612345678"]
+
+
+@pytest.mark.parametrize("raw,e164", [("0690 12 34 56", "+590690123456"), ("0696 12 34 56", "+596696123456"),
+                                      ("0694 12 34 56", "+594694123456"), ("0692 12 34 56", "+262692123456"),
+                                      ("0639 01 23 45", "+262639012345"), ("0590 82 12 34", "+590590821234")])
+def test_overseas_numbers_retry_regions(raw: str, e164: str) -> None:
+    assert canonical_forms("phone", raw) == [e164]
+    assert phonenumbers.is_valid_number(phonenumbers.parse(e164))
+
+
+def test_international_and_invalid_phones() -> None:
+    assert canonical_forms("phone", "+1 212 555 0199") == ["+12125550199"]
+    assert canonical_forms("phone", "+44 20 7946 0018") == ["+442079460018"]
+    assert canonical_forms("phone", "07 01 23 45 67") == []  # 70-72 are not mobile ranges
+    assert canonical_forms("phone", "06 12 34 56") == []
+    assert canonical_forms("phone", "hello") == []
+
+
+def test_fast_phone_path_agrees_with_phonenumbers() -> None:
+    rng = random.Random(7)
+    for _ in range(3000):
+        nsn = str(rng.randint(100000000, 999999999))
+        ref = phonenumbers.parse("+33" + nsn)
+        expected = phonenumbers.format_number(ref, phonenumbers.PhoneNumberFormat.E164) if phonenumbers.is_valid_number(ref) else None
+        assert canon_phone("+33" + nsn) == expected, nsn
+
+
+def test_email_exact_and_gmail_canonical() -> None:
+    assert canonical_forms("email", " Jean.Dupont+promo@GMail.com ") == ["jean.dupont+promo@gmail.com", "jeandupont@gmail.com"]
+    assert canonical_forms("email", "j.d@googlemail.com") == ["j.d@googlemail.com", "jd@gmail.com"]
+    assert canonical_forms("email", "Jean.Dupont+x@orange.fr") == ["jean.dupont+x@orange.fr"]
+    assert canonical_forms("email", "jeandupont@gmail.com") == ["jeandupont@gmail.com"]
+    assert canonical_forms("email", "marie@exämple.fr") == ["marie@xn--exmple-cua.fr"]
+    for bad in ["no-at-sign", "a@b", "@example.com", "a@@b.com", "a b@c.com", "a@-x.com"]:
+        assert canonical_forms("email", bad) == [], bad
+
+
+def test_iban() -> None:
+    assert canonical_forms("iban", "FR14 2004 1010 0505 0001 3M02 606") == ["FR1420041010050500013M02606"]
+    assert canonical_forms("iban", "fr1420041010050500013m02606") == ["FR1420041010050500013M02606"]
+    assert canonical_forms("iban", "FR15 2004 1010 0505 0001 3M02 606") == []
+    assert canonical_forms("iban", "DE89 3704 0044 0532 0130 00") == ["DE89370400440532013000"]
+
+
+def test_cards_need_luhn_and_brand() -> None:
+    assert canonical_forms("card", "4111 1111 1111 1111") == ["4111111111111111"]
+    assert canonical_forms("card", "5500-0000-0000-0004") == ["5500000000000004"]
+    assert canonical_forms("card", "378282246310005") == ["378282246310005"]
+    assert canonical_forms("card", "2223000048400011") == ["2223000048400011"]
+    assert canonical_forms("card", "4111111111111112") == []  # Luhn fails
+    assert canonical_forms("card", "9111111111111111") == []  # Luhn-valid? no brand anyway
+    assert canonical_forms("card", "1234567812345670") == []  # Luhn ok, no brand
+
+
+def test_siren_siret_rpps_adeli() -> None:
+    assert canonical_forms("siren", "404 833 048") == ["404833048"]
+    assert canonical_forms("siren", "404833049") == []
+    assert canonical_forms("siret", "732 829 320 00074") == ["73282932000074"]
+    assert canonical_forms("siret", "73282932000075") == []
+    assert canonical_forms("rpps", "10005173140") == ["10005173140"]
+    assert canonical_forms("rpps", "10003879623") == ["10003879623"]
+    assert canonical_forms("rpps", "10003879624") == []
+    assert canonical_forms("adeli", "349102665") == ["349102665"]
+    assert canonical_forms("adeli", "349102666") == []
+
+
+def test_dob_day_first_to_iso() -> None:
+    for raw in ["12/03/1985", "12-03-1985", "12.03.1985", "1985-03-12", "19850312", "1985-03-12 00:00:00"]:
+        assert canonical_forms("dob", raw) == ["1985-03-12"], raw
+    for bad in ["31/02/1985", "12/13/1985", "1985-13-01", "12/03/1850", "hier"]:
+        assert canonical_forms("dob", bad) == [], bad
+
+
+def test_password_hashes_by_kind() -> None:
+    assert hash_kind("$2y$10$" + "a" * 53) == "bcrypt"
+    assert hash_kind("5F4DCC3B5AA765D61D8327DEB882CF99") == "md5"
+    assert canonical_forms("password_hash", "5F4DCC3B5AA765D61D8327DEB882CF99") == ["md5:5f4dcc3b5aa765d61d8327deb882cf99"]
+    assert hash_kind("5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8") == "sha1"
+    assert hash_kind("a" * 64) == "sha256"
+    assert hash_kind("hunter2") is None
+    assert canonical_forms("password_hash", "hunter2") == []
+
+
+def test_credential_name_address() -> None:
+    assert canonical_forms("credential", "Jean.Dupont@Orange.fr:S3cret!") == ["jean.dupont@orange.fr:S3cret!"]
+    assert canonical_forms("credential", "nopassword") == []
+    assert canonical_forms("name", "DUPONT Jean-Éric") == canonical_forms("name", "jean eric dupont")
+    assert canonical_forms("name", "Cher") == []
+    assert canonical_forms("address", "12, rue de l'Église 75001 Paris") == ["12 rue de l eglise 75001 paris"]
+    assert canonical_forms("address", "Paris") == []
+
+
+def test_unknown_type_raises() -> None:
+    with pytest.raises(IdentifierError, match="unknown identifier type"):
+        canonical_forms("passport", "X")
