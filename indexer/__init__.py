@@ -1,0 +1,1 @@
+"""Detection, storage and search of leaked-data fragments."""

@@ -1,0 +1,30 @@
+"""Prometheus metrics of `vigie run`, served on `service.metrics_host:metrics_port` at /metrics."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+
+__all__ = ["ServiceMetrics"]
+
+
+class ServiceMetrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.crawls = Counter("vigie_crawls_total", "Crawl runs by outcome.", ["source", "outcome"], registry=r)
+        self.crawls_skipped = Counter("vigie_crawls_skipped_total",
+                                      "Runs skipped because the previous one was still going.", ["source"], registry=r)
+        self.crawl_seconds = Histogram("vigie_crawl_duration_seconds", "Crawl duration.", ["source"], registry=r,
+                                       buckets=(1, 5, 15, 60, 300, 900, 3600, 14400))
+        self.pages = Counter("vigie_pages_total", "Pages fetched.", ["source"], registry=r)
+        self.items = Counter("vigie_items_total", "Posts and files handed to the indexer.", ["source"], registry=r)
+        self.fragments = Counter("vigie_fragments_total", "Dump fragments found.", ["source"], registry=r)
+        self.crawl_errors = Counter("vigie_crawl_errors_total", "Errors during crawls.", ["source"], registry=r)
+        self.running = Gauge("vigie_crawls_running", "Crawls in progress.", registry=r)
+        self.outbox = Gauge("vigie_outbox_alerts", "Alerts in the outbox by status.", ["status"], registry=r)
+        self.store_documents = Gauge("vigie_store_documents", "Fragments in the store.", registry=r)
+        self.up = Gauge("vigie_up", "1 while the service runs.", registry=r)
+
+    def serve(self, host: str, port: int) -> object:
+        server, _thread = start_http_server(port, addr=host, registry=self.registry)
+        return server

@@ -1,0 +1,278 @@
+"""`vigie run`: the long-running service that schedules crawls and delivers alerts.
+
+Design: one **subprocess per crawl**, started from APScheduler's thread pool. Scrapy runs on a
+Twisted reactor that cannot be restarted inside one process, and a crawl of a hostile site can
+leak memory or wedge; a subprocess gives each crawl a fresh reactor, a hard memory/CPU boundary,
+and lets SIGTERM reach Scrapy's own graceful shutdown (it finishes in-flight items, and the
+crawl state is checkpointed per item). The service process itself stays small: the scheduler,
+the alert delivery worker and the Elasticsearch spool drainer, each on its own thread.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobEvent
+from loguru import logger
+
+from config.loader import ConfigError, LoadedConfig, load_config
+from vigie.service import jobs
+from vigie.service.metrics import ServiceMetrics
+from vigie.service.scheduler import build_scheduler, sync_jobs
+from vigie.service.status import ServiceDB
+
+__all__ = ["VigieService"]
+
+CrawlCommand = Callable[[str, Path], list[str]]
+
+
+class VigieService:
+    SHUTDOWN_GRACE_SECONDS = 60.0
+
+    def __init__(self, config_dir: Path, data_dir: Path, *, crawl_command: CrawlCommand | None = None) -> None:
+        self.config_dir = config_dir
+        self.data_dir = data_dir
+        self.config: LoadedConfig = load_config(config_dir)
+        self.metrics = ServiceMetrics()
+        self.db = ServiceDB(data_dir / "service.sqlite3")
+        self.scheduler = build_scheduler(data_dir)
+        self._crawl_command = crawl_command or self._default_crawl_command
+        self._children: dict[str, subprocess.Popen[bytes]] = {}
+        self._children_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._reload = threading.Event()
+        self._wake = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._worker: Any = None
+        self._store: Any = None
+        self._tor: Any = None
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        interrupted = self.db.mark_interrupted_runs()
+        if interrupted:
+            logger.warning("{} crawl run(s) were interrupted by a crash; their sources resume incrementally", interrupted)
+        svc = self.config.global_config.service
+        if svc.metrics_port:
+            self.metrics.serve(svc.metrics_host, svc.metrics_port)
+            logger.info("metrics on http://{}:{}/metrics", svc.metrics_host, svc.metrics_port)
+        self._start_tor_if_needed()
+        jobs.set_service(self)
+        self.scheduler.add_listener(self._on_max_instances, EVENT_JOB_MAX_INSTANCES)
+        self.scheduler.start(paused=True)  # paused: the persistent store is visible, nothing fires yet
+        self._sync()
+        self.scheduler.resume()
+        self._start_thread("alerts", self._alert_loop)
+        if self.config.global_config.storage.backend == "elasticsearch":
+            self._start_thread("spool", self._spool_loop)
+        self.db.set_state(state="running", pid=os.getpid(), started_at=time.time(),
+                          config_dir=str(self.config_dir.resolve()))
+        self.metrics.up.set(1)
+        logger.info("vigie service running: {} source(s) scheduled", len(self.scheduler.get_jobs()))
+
+    def install_signal_handlers(self) -> None:
+        signal.signal(signal.SIGTERM, lambda *_: self.request_stop())
+        signal.signal(signal.SIGINT, lambda *_: self.request_stop())
+        signal.signal(signal.SIGHUP, lambda *_: self.request_reload())
+
+    def request_stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    def request_reload(self) -> None:
+        self._reload.set()
+        self._wake.set()
+
+    def serve_forever(self) -> int:
+        while not self._stop.is_set():
+            self._wake.wait(timeout=1.0)
+            self._wake.clear()
+            if self._reload.is_set() and not self._stop.is_set():
+                self._reload.clear()
+                self.reload()
+            self._refresh_gauges()
+        self.shutdown()
+        return 0
+
+    def reload(self) -> None:
+        """SIGHUP: re-read the config; add, remove or reschedule sources without a restart."""
+        try:
+            self.config = load_config(self.config_dir)
+        except ConfigError as exc:
+            logger.error("config reload refused, keeping the running config:\n{}", exc)
+            return
+        self._sync()
+
+    def shutdown(self) -> None:
+        logger.info("shutting down: no new crawls; letting running crawls checkpoint")
+        self.db.set_state(state="stopping")
+        self.scheduler.pause()  # nothing new fires; running jobs carry on
+        with self._children_lock:
+            children = dict(self._children)
+        for source, proc in children.items():
+            logger.info("asking crawl {} (pid {}) to stop", source, proc.pid)
+            _signal(proc, signal.SIGTERM)
+        deadline = time.monotonic() + self.SHUTDOWN_GRACE_SECONDS
+        for source, proc in children.items():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                logger.warning("crawl {} did not stop in time; killing it (it resumes next run)", source)
+                _signal(proc, signal.SIGKILL)
+                proc.wait()
+        # the scheduler's job threads return once their crawl subprocess has exited and recorded
+        self.scheduler.shutdown(wait=True)
+        self._threads_stop()
+        self._flush_outbox()
+        self._flush_store()
+        if self._tor is not None:
+            try:
+                self._tor.close()
+            except Exception as exc:  # noqa: BLE001 - shutting down anyway
+                logger.warning("tor did not stop cleanly: {}", exc)
+        jobs.set_service(None)
+        self.metrics.up.set(0)
+        self.db.set_state(state="stopped", stopped_at=time.time())
+        logger.info("vigie service stopped")
+
+    # -- crawls -------------------------------------------------------------------------------------
+
+    def run_crawl(self, source: str) -> None:
+        if self._stop.is_set():
+            return
+        summary_path = Path(tempfile.mkstemp(prefix=f"crawl-{source}-", suffix=".json", dir=self.data_dir)[1])
+        cmd = self._crawl_command(source, summary_path)
+        run_id = self.db.start_run(source)
+        started = time.monotonic()
+        self.metrics.running.inc()
+        logger.info("crawl {} started (run {})", source, run_id)
+        try:
+            proc = subprocess.Popen(cmd, start_new_session=True, env=os.environ.copy())
+            with self._children_lock:
+                self._children[source] = proc
+            returncode = proc.wait()
+        finally:
+            with self._children_lock:
+                self._children.pop(source, None)
+            self.metrics.running.dec()
+        summary = _read_json(summary_path)
+        summary_path.unlink(missing_ok=True)
+        if returncode == 0:
+            outcome = "needs_attention" if summary.get("needs_attention") else "ok"
+        elif self._stop.is_set():
+            outcome = "stopped"
+        else:
+            outcome = f"failed (exit {returncode})"
+        self.db.finish_run(run_id, outcome, summary)
+        self.metrics.crawls.labels(source, outcome.split(" ")[0]).inc()
+        self.metrics.crawl_seconds.labels(source).observe(time.monotonic() - started)
+        for counter, key in ((self.metrics.pages, "pages"), (self.metrics.fragments, "fragments"),
+                             (self.metrics.crawl_errors, "errors")):
+            counter.labels(source).inc(float(summary.get(key, 0) or 0))
+        self.metrics.items.labels(source).inc(float(summary.get("posts", 0) or 0) + float(summary.get("files", 0) or 0))
+        job = self.scheduler.get_job(source) if self.scheduler.running else None
+        if job is not None:
+            self.db.set_source(source, job.kwargs.get("spec", ""), job.next_run_time)
+        logger.info("crawl {} finished: {} {}", source, outcome,
+                    {k: summary.get(k) for k in ("pages", "posts", "files", "fragments", "errors") if k in summary})
+
+    def _default_crawl_command(self, source: str, summary_path: Path) -> list[str]:
+        return [sys.executable, "-m", "vigie", "--log-json", "crawl", source,
+                "--config", str(self.config_dir), "--data-dir", str(self.data_dir),
+                "--summary-json", str(summary_path), "--quiet"]
+
+    def _on_max_instances(self, event: JobEvent) -> None:
+        logger.info("crawl {} is still running; this run is skipped (no overlap)", event.job_id)
+        self.metrics.crawls_skipped.labels(event.job_id).inc()
+
+    def _sync(self) -> None:
+        sync_jobs(self.scheduler, self.config.sources,
+                  on_scheduled=self.db.set_source, on_removed=self.db.remove_source)
+
+    # -- tor, alerts, spool -------------------------------------------------------------------------
+
+    def _start_tor_if_needed(self) -> None:
+        tor_cfg = self.config.global_config.tor
+        uses_tor = any(s.network == "tor" and s.schedule.enabled for s in self.config.sources.values())
+        if not uses_tor or tor_cfg.mode != "launch":
+            return
+        from crawler.tor import TorController
+
+        self._tor = TorController.launch(tor_cfg, self.data_dir / "tor",
+                                         on_progress=lambda msg: logger.info("tor: {}", msg))
+
+    def _start_thread(self, name: str, target: Callable[[], None]) -> None:
+        thread = threading.Thread(target=target, name=f"vigie-{name}", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _threads_stop(self) -> None:
+        if self._worker is not None and hasattr(self._worker, "stop"):
+            self._worker.stop()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+    def _alert_loop(self) -> None:
+        from alerts.service import build_delivery_worker
+
+        self._worker = build_delivery_worker(self.config, self.data_dir)
+        self._worker.run_forever(self._stop)
+
+    def _flush_outbox(self) -> None:
+        if self._worker is None:
+            return
+        try:
+            sent = self._worker.run_once()
+            logger.info("outbox flushed: {} alert(s) delivered at shutdown", sent)
+        except Exception as exc:  # noqa: BLE001 - pending alerts stay in the outbox for next start
+            logger.warning("outbox flush failed, alerts stay queued: {}", exc)
+
+    def _spool_loop(self) -> None:
+        while not self._stop.wait(5.0):
+            self._flush_store()
+
+    def _flush_store(self) -> None:
+        try:
+            if self._store is None:
+                from indexer.store import open_store_from_settings
+
+                self._store = open_store_from_settings(self.config.global_config.storage, self.data_dir)
+            self._store.flush()
+            self.metrics.store_documents.set(self._store.count())
+        except Exception as exc:  # noqa: BLE001 - backend down: the spool keeps everything
+            logger.warning("store flush deferred: {}", exc)
+
+    def _refresh_gauges(self) -> None:
+        if self._worker is not None and hasattr(self._worker, "counts"):
+            try:
+                for status, n in self._worker.counts().items():
+                    self.metrics.outbox.labels(status).set(n)
+            except Exception:  # noqa: BLE001 - metrics are best effort
+                pass
+
+
+def _signal(proc: subprocess.Popen[bytes], sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text() or "{}")
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}

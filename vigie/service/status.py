@@ -1,0 +1,167 @@
+"""The service's own bookkeeping: one row per crawl run, one row per scheduled source.
+
+Written by `vigie run`, read by `vigie status` (possibly from another process: WAL mode).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+__all__ = ["RunRecord", "ServiceDB", "SourceRecord"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    outcome TEXT NOT NULL DEFAULT 'running',
+    pages INTEGER NOT NULL DEFAULT 0,
+    items INTEGER NOT NULL DEFAULT 0,
+    fragments INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    detail TEXT
+);
+CREATE INDEX IF NOT EXISTS runs_source ON runs(source, id);
+CREATE TABLE IF NOT EXISTS sources (
+    name TEXT PRIMARY KEY,
+    schedule TEXT NOT NULL,
+    next_run_at TEXT,
+    removed INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS service (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class RunRecord:
+    id: int
+    source: str
+    started_at: str
+    finished_at: str | None
+    outcome: str
+    pages: int
+    items: int
+    fragments: int
+    errors: int
+    detail: str | None
+
+
+@dataclass
+class SourceRecord:
+    name: str
+    schedule: str
+    next_run_at: str | None
+    last_run: RunRecord | None
+
+
+class ServiceDB:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._conn = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.executescript(_SCHEMA)
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def start_run(self, source: str) -> int:
+        with self._tx() as c:
+            cur = c.execute("INSERT INTO runs(source, started_at) VALUES (?, ?)", (source, _now()))
+            return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, outcome: str, summary: dict[str, object] | None = None,
+                   detail: str | None = None) -> None:
+        s = summary or {}
+        with self._tx() as c:
+            c.execute(
+                "UPDATE runs SET finished_at=?, outcome=?, pages=?, items=?, fragments=?, errors=?, detail=?"
+                " WHERE id=?",
+                (_now(), outcome, int(s.get("pages", 0) or 0),
+                 int(s.get("posts", 0) or 0) + int(s.get("files", 0) or 0),
+                 int(s.get("fragments", 0) or 0), int(s.get("errors", 0) or 0),
+                 detail or (json.dumps(s, default=str) if s else None), run_id),
+            )
+
+    def mark_interrupted_runs(self) -> int:
+        """Runs left 'running' by a crash (SIGKILL) are closed as 'interrupted' on restart."""
+        with self._tx() as c:
+            return c.execute(
+                "UPDATE runs SET outcome='interrupted', finished_at=? WHERE outcome='running'", (_now(),)
+            ).rowcount
+
+    def runs(self, source: str | None = None, limit: int = 100) -> list[RunRecord]:
+        sql = "SELECT * FROM runs" + (" WHERE source=?" if source else "") + " ORDER BY id DESC LIMIT ?"
+        args: tuple[object, ...] = (source, limit) if source else (limit,)
+        return [RunRecord(*row) for row in self._conn.execute(sql, args)]
+
+    # -- sources --------------------------------------------------------------------------------
+
+    def set_source(self, name: str, schedule: str, next_run_at: datetime | None) -> None:
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO sources(name, schedule, next_run_at, removed) VALUES (?, ?, ?, 0)"
+                " ON CONFLICT(name) DO UPDATE SET schedule=excluded.schedule,"
+                " next_run_at=excluded.next_run_at, removed=0",
+                (name, schedule, next_run_at.isoformat(timespec="seconds") if next_run_at else None),
+            )
+
+    def remove_source(self, name: str) -> None:
+        with self._tx() as c:
+            c.execute("UPDATE sources SET removed=1, next_run_at=NULL WHERE name=?", (name,))
+
+    def sources(self) -> list[SourceRecord]:
+        out = []
+        for name, schedule, next_run_at in self._conn.execute(
+            "SELECT name, schedule, next_run_at FROM sources WHERE removed=0 ORDER BY name"
+        ):
+            last = self.runs(name, limit=1)
+            out.append(SourceRecord(name, schedule, next_run_at, last[0] if last else None))
+        return out
+
+    # -- service heartbeat ------------------------------------------------------------------------
+
+    def set_state(self, **values: object) -> None:
+        with self._tx() as c:
+            for key, value in values.items():
+                c.execute("INSERT OR REPLACE INTO service(key, value) VALUES (?, ?)", (key, json.dumps(value, default=str)))
+
+    def state(self) -> dict[str, object]:
+        return {k: json.loads(v) for k, v in self._conn.execute("SELECT key, value FROM service")}
+
+    def service_alive(self) -> bool:
+        pid = self.state().get("pid")
+        if not isinstance(pid, int):
+            return False
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return self.state().get("state") == "running"
+
+    def close(self) -> None:
+        self._conn.close()
