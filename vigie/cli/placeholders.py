@@ -18,12 +18,3 @@ def demo(config: ConfigDir = Path("config"), data_dir: DataDir = Path("data")) -
     Example:  vigie demo
     """
     not_yet("demo", 7)
-
-
-@app.command("run")
-def run(config: ConfigDir = Path("config"), data_dir: DataDir = Path("data")) -> None:
-    """Run the scheduled service: crawls, indexing, alert delivery.
-
-    Example:  vigie run --config /etc/vigie --data-dir /var/lib/vigie
-    """
-    not_yet("run", 7)
