@@ -46,6 +46,16 @@ __all__ = [
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_unset(cls, data: object) -> object:
+        """`${VAR:-}` interpolates to "": treat it as an unset optional field."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items()
+                    if not (v == "" and k in cls.model_fields and not cls.model_fields[k].is_required()
+                            and cls.model_fields[k].default is None)}
+        return data
+
 
 # --------------------------------------------------------------------------------------------
 # Shared value types

@@ -109,7 +109,7 @@ def test_unknown_key_suggests_nearest(cfg: Path) -> None:
 
 
 def test_unknown_nested_key_in_global_config(cfg: Path) -> None:
-    text = (cfg / "vigie.yaml").read_text().replace("  backend: embedded", "  backend: embedded\n  bakend_url: x")
+    text = (cfg / "vigie.yaml").read_text().replace("  backend: ${VIGIE_STORAGE_BACKEND:-embedded}", "  backend: embedded\n  bakend_url: x")
     _write(cfg / "vigie.yaml", text)
     lines = (cfg / "vigie.yaml").read_text().splitlines()
     line = next(i for i, l in enumerate(lines, 1) if "bakend_url" in l)

@@ -1,0 +1,16 @@
+# The Vigie image used by docker-compose.yml (services `vigie` and `vigie-api`).
+FROM python:3.11-slim-bookworm
+RUN useradd --create-home --uid 10001 vigie \
+ && mkdir -p /var/lib/vigie && chown vigie:vigie /var/lib/vigie
+WORKDIR /opt/vigie
+COPY pyproject.toml README.md ./
+COPY vigie ./vigie
+COPY crawler ./crawler
+COPY indexer ./indexer
+COPY alerts ./alerts
+COPY config ./config
+RUN pip install --no-cache-dir .
+USER vigie
+ENV VIGIE_CONFIG=/etc/vigie VIGIE_DATA=/var/lib/vigie VIGIE_LOG_JSON=1
+ENTRYPOINT ["vigie"]
+CMD ["run"]
