@@ -1,0 +1,32 @@
+"""Every `VIGIE_TOR_*` Scrapy setting read by `crawler.handlers.tor.TorDownloadHandler`.
+
+One place for defaults, alphabetical after the `_ENABLED` flag, each documented.
+
+Request meta keys understood by the handler:
+- `vigie_tor_isolation` (str): isolation key for this request; requests with different keys
+  never share a Tor circuit. Default: `VIGIE_TOR_ISOLATION`, else `vigie:<spider name>`.
+- `download_timeout`, `download_maxsize`, `download_warnsize`, `download_fail_on_dataloss`:
+  Scrapy's standard keys, honoured as by the HTTP/1.1 handler.
+- `proxy` is ignored on purpose: every request goes through the Tor SOCKS port, never elsewhere.
+Values written back: `vigie_tor_isolation_used` (the key actually sent to Tor).
+"""
+
+from __future__ import annotations
+
+__all__ = ["TOR_HANDLER_DEFAULTS"]
+
+TOR_HANDLER_DEFAULTS: dict[str, object] = {
+    # False makes the handler raise NotConfigured: http(s) then has no handler and every
+    # request fails (fail closed); it never falls back to a direct connection.
+    "VIGIE_TOR_ENABLED": True,
+    # Seconds allowed for the TCP connection to the SOCKS port itself (loopback: fast or dead).
+    # The whole request, SOCKS handshake included, is bounded by Scrapy's DOWNLOAD_TIMEOUT.
+    "VIGIE_TOR_CONNECT_TIMEOUT_SECONDS": 10.0,
+    # Isolation key sent as the SOCKS username; None means `vigie:<spider name>`.
+    "VIGIE_TOR_ISOLATION": None,
+    # SOCKS password sent with every isolation key (Tor isolates on username AND password).
+    "VIGIE_TOR_SOCKS_PASSWORD": "vigie",
+    # Tor's SocksPort. Must be an IP literal: the proxy address itself is never resolved.
+    "VIGIE_TOR_SOCKS_HOST": "127.0.0.1",
+    "VIGIE_TOR_SOCKS_PORT": 9050,
+}
