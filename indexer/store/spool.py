@@ -1,0 +1,239 @@
+"""A disk journal for documents that could not reach Elasticsearch yet.
+
+Format: append-only segment files `spool/segment-<n>.vjl`, each a sequence of records
+
+    magic b"VGS1" | payload length (u32, big endian) | CRC-32 of payload (u32, BE) | payload
+
+where the payload is one document as UTF-8 JSON (`indexer.documents.fragment_to_dict`; it holds
+only what the index would hold anyway: tokens, redacted excerpt, ciphertext).
+
+Durability (fsync policy): every `append()` call writes all its records with one `write`, then
+`fsync`s the segment (and the directory when a segment is created) before returning, so a
+document reported as `spooled` survives a crash or power loss. The spool is only used while
+Elasticsearch is unreachable, so favouring durability over throughput costs nothing in normal
+operation.
+
+Draining: `read()` yields records in append order; the caller acknowledges progress with
+`ack(position)` once the backend has them, which persists a cursor (write-temp, fsync, rename),
+so a crash mid-drain resends at most one batch, and resending is harmless because documents are
+written with their content-hash id (`create`), i.e. idempotently. Fully drained segments are
+deleted.
+
+Damage: a record cut short at the end of a segment (a crash mid-write) or with a bad checksum is
+reported (`SpoolDamage`, logged as a warning) and every complete record before it is kept. When
+appending to a segment with a damaged tail, the damaged bytes are first moved aside to
+`spool/damaged-<segment>-<offset>.bin` and the segment truncated, so good records never follow
+garbage. Records after a damaged one in the same segment (only possible with damage in the
+middle, e.g. a bad disk) are moved aside with it and reported, never silently replayed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loguru import logger
+
+from indexer.documents import fragment_from_dict, fragment_to_dict
+from indexer.models import StoredFragment
+
+__all__ = ["Spool", "SpoolDamage", "SpoolPosition"]
+
+MAGIC = b"VGS1"
+_HEADER = struct.Struct(">4sII")
+_MAX_RECORD = 64 * 1024 * 1024
+_SEGMENT_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, order=True)
+class SpoolPosition:
+    segment: int
+    offset: int  # byte offset just past the record
+
+
+@dataclass(frozen=True)
+class SpoolDamage:
+    segment: Path
+    offset: int  # where the damaged record starts
+    size: int  # bytes from there to the end of the segment
+    reason: str
+
+
+@dataclass
+class _Segment:
+    number: int
+    path: Path
+    good_end: int = 0
+    damage: list[SpoolDamage] = field(default_factory=list)
+
+
+class Spool:
+    def __init__(self, directory: Path) -> None:
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.damage: list[SpoolDamage] = []
+        self._cursor_path = self.dir / "cursor.json"
+        self._reported: set[tuple[str, int]] = set()
+
+    # ------------------------------------------------------------------ state
+    def _segments(self) -> list[_Segment]:
+        segs = []
+        for path in self.dir.glob("segment-*.vjl"):
+            try:
+                segs.append(_Segment(int(path.stem.split("-", 1)[1]), path))
+            except ValueError:
+                continue
+        return sorted(segs, key=lambda s: s.number)
+
+    def _cursor(self) -> SpoolPosition:
+        try:
+            data = json.loads(self._cursor_path.read_text())
+            return SpoolPosition(int(data["segment"]), int(data["offset"]))
+        except (FileNotFoundError, ValueError, KeyError):
+            return SpoolPosition(0, 0)
+
+    def is_empty(self) -> bool:
+        cursor = self._cursor()
+        for seg in self._segments():
+            size = seg.path.stat().st_size
+            if seg.number > cursor.segment and size > 0:
+                return False
+            if seg.number == cursor.segment and size > cursor.offset:
+                return False
+        return True
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.read())
+
+    # ------------------------------------------------------------------ write
+    def append(self, docs: Iterable[StoredFragment]) -> list[str]:
+        buf = bytearray()
+        ids = []
+        for doc in docs:
+            payload = json.dumps(fragment_to_dict(doc), separators=(",", ":")).encode()
+            buf += _HEADER.pack(MAGIC, len(payload), zlib.crc32(payload)) + payload
+            ids.append(doc.id)
+        if not ids:
+            return ids
+        segs = self._segments()
+        if segs and segs[-1].path.stat().st_size < _SEGMENT_BYTES:
+            seg = segs[-1]
+            self._repair_tail(seg)
+            created = False
+        else:
+            number = segs[-1].number + 1 if segs else 1
+            seg = _Segment(number, self.dir / f"segment-{number:08d}.vjl")
+            created = True
+        fd = os.open(seg.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.write(fd, bytes(buf))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if created:
+            _fsync_dir(self.dir)
+        return ids
+
+    def _repair_tail(self, seg: _Segment) -> None:
+        if not seg.path.exists():
+            return
+        for _ in self._scan(seg, 0):
+            pass
+        size = seg.path.stat().st_size
+        if seg.good_end < size:
+            aside = self.dir / f"damaged-{seg.path.stem}-{seg.good_end}.bin"
+            with open(seg.path, "rb") as src:
+                src.seek(seg.good_end)
+                aside.write_bytes(src.read())
+            os.truncate(seg.path, seg.good_end)
+            logger.warning("spool: moved {} damaged byte(s) from the tail of {} to {}",
+                           size - seg.good_end, seg.path.name, aside.name)
+
+    # ------------------------------------------------------------------ read
+    def read(self) -> Iterator[tuple[SpoolPosition, StoredFragment]]:
+        """Pending records in append order (after the cursor), with the position to `ack`."""
+        cursor = self._cursor()
+        for seg in self._segments():
+            if seg.number < cursor.segment:
+                continue
+            start = cursor.offset if seg.number == cursor.segment else 0
+            for end, payload in self._scan(seg, start):
+                yield SpoolPosition(seg.number, end), fragment_from_dict(json.loads(payload))
+
+    def _scan(self, seg: _Segment, start: int) -> Iterator[tuple[int, bytes]]:
+        with open(seg.path, "rb") as fh:
+            fh.seek(start)
+            offset = start
+            seg.good_end = start
+            while True:
+                header = fh.read(_HEADER.size)
+                if not header:
+                    return
+                reason = None
+                if len(header) < _HEADER.size:
+                    reason = f"truncated header ({len(header)} of {_HEADER.size} bytes)"
+                else:
+                    magic, length, crc = _HEADER.unpack(header)
+                    if magic != MAGIC or length > _MAX_RECORD:
+                        reason = "bad record header (not a spool record)"
+                    else:
+                        payload = fh.read(length)
+                        if len(payload) < length:
+                            reason = f"truncated record ({len(payload)} of {length} payload bytes)"
+                        elif zlib.crc32(payload) != crc:
+                            reason = "checksum mismatch"
+                if reason is not None:
+                    self._report(seg, offset, reason)
+                    return
+                offset += _HEADER.size + length
+                seg.good_end = offset
+                yield offset, payload
+
+    def _report(self, seg: _Segment, offset: int, reason: str) -> None:
+        size = seg.path.stat().st_size - offset
+        damage = SpoolDamage(seg.path, offset, size, reason)
+        seg.damage.append(damage)
+        if (seg.path.name, offset) not in self._reported:
+            self._reported.add((seg.path.name, offset))
+            self.damage.append(damage)
+            logger.warning("spool: {} at byte {} of {} ({} byte(s) skipped); every complete "
+                           "record before it is kept", reason, offset, seg.path.name, size)
+
+    # ------------------------------------------------------------------ acknowledge
+    def ack(self, position: SpoolPosition) -> None:
+        """Everything up to `position` is in the backend: persist the cursor, drop old segments."""
+        tmp = self._cursor_path.with_suffix(".tmp")
+        with open(tmp, "w") as fh:
+            json.dump({"segment": position.segment, "offset": position.offset}, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self._cursor_path)
+        for seg in self._segments():
+            if seg.number < position.segment:
+                seg.path.unlink(missing_ok=True)
+        _fsync_dir(self.dir)
+
+    def compact(self) -> None:
+        """After a full drain: move damaged tails aside, then, if nothing is pending, remove the
+        drained segments and reset the cursor."""
+        for seg in self._segments():
+            self._repair_tail(seg)
+        if not self.is_empty():
+            return
+        for seg in self._segments():
+            seg.path.unlink(missing_ok=True)
+        self._cursor_path.unlink(missing_ok=True)
+        _fsync_dir(self.dir)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

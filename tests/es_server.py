@@ -1,0 +1,254 @@
+"""Run a real, throw-away Elasticsearch node for tests, benchmarks and demos.
+
+Uses the integ-test distribution that `scripts/setup.sh` unpacked into `.cache/elasticsearch-<v>`
+(no bundled JDK, so `ES_JAVA_HOME` must point at a JDK it supports). Elasticsearch refuses to run
+as root, so when we are root the node runs as the unprivileged user from `scripts/versions.env`
+(`vigie-es`) via `setpriv`; otherwise it runs as the current user.
+
+Every node gets its own directory (config copy, data, logs, tmp) that the node user owns, listens
+on 127.0.0.1 only (works inside `unshare --net` with only `lo` up), uses a small heap and
+`discovery.type=single-node`, and security disabled (loopback only, throw-away data).
+
+`stop()` then `start()` restarts the *same* node on the same ports and data directory, which is
+what the resilience tests need. The whole process group is killed on stop, so no JVM is leaked.
+
+Usable from a script:
+
+    from tests.es_server import ElasticsearchServer
+    with ElasticsearchServer() as es:
+        print(es.url)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+__all__ = ["ElasticsearchServer", "EsServerError", "read_versions_env"]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class EsServerError(RuntimeError):
+    """The test Elasticsearch node could not be started or stopped."""
+
+
+def read_versions_env(path: Path = ROOT / "scripts" / "versions.env") -> dict[str, str]:
+    values: dict[str, str] = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never use a proxy
+
+
+class ElasticsearchServer:
+    def __init__(
+        self,
+        version: str | None = None,
+        es_home: Path | None = None,
+        java_home: Path | None = None,
+        *,
+        base_dir: Path | None = None,
+        user: str | None = None,
+        heap: str = "512m",
+    ) -> None:
+        env = read_versions_env()
+        self.version = version or env.get("ES_VERSION", "9.2.0")
+        self.es_home = Path(es_home or ROOT / ".cache" / f"elasticsearch-{self.version}")
+        self.java_home = Path(java_home or env.get("ES_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))
+        self.user = user if user is not None else (env.get("ES_USER", "vigie-es") if os.geteuid() == 0 else "")
+        self.heap = heap
+        self._own_base = base_dir is None
+        self.base_dir = Path(base_dir) if base_dir else Path(tempfile.mkdtemp(prefix="vigie-es-"))
+        self.http_port = _free_port()
+        self.transport_port = _free_port()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._prepared = False
+
+    # ------------------------------------------------------------------ public
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def start(self, timeout: float = 120.0) -> ElasticsearchServer:
+        if self.running:
+            return self
+        if not (self.es_home / "bin" / "elasticsearch").exists():
+            raise EsServerError(
+                f"no Elasticsearch distribution at {self.es_home}; run scripts/setup.sh "
+                "(it downloads the integ-test zip from Maven Central)"
+            )
+        if not (self.java_home / "bin" / "java").exists():
+            raise EsServerError(f"no JDK at {self.java_home}; set ES_JAVA_HOME in scripts/versions.env")
+        self._prepare()
+        cmd = [str(self.es_home / "bin" / "elasticsearch"), *self._settings_args()]
+        if self.user:
+            pw = pwd.getpwnam(self.user)
+            cmd = ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--init-groups",
+                   "--reset-env", "--", "env", *[f"{k}={v}" for k, v in self._env().items()], *cmd]
+            env = None
+        else:
+            env = {**os.environ, **self._env()}
+        self._log = open(self.base_dir / "stdout.log", "ab")  # noqa: SIM115
+        self._proc = subprocess.Popen(
+            cmd, cwd=self.base_dir, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        try:
+            self._wait_green(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """SIGTERM the process group (graceful shutdown), SIGKILL after `timeout`."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                pass
+        try:  # whatever is left in the group (the JVM is a child of the launcher)
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        self._wait_port_closed(10.0)
+        self._log.close()
+
+    def restart(self, timeout: float = 120.0) -> None:
+        self.stop()
+        self.start(timeout)
+
+    def cleanup(self) -> None:
+        self.stop()
+        if self._own_base:
+            shutil.rmtree(self.base_dir, ignore_errors=True)
+
+    def __enter__(self) -> ElasticsearchServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.cleanup()
+
+    def log_tail(self, lines: int = 40) -> str:
+        texts = []
+        for path in (self.base_dir / "stdout.log", self.base_dir / "logs" / "vigie-test.log"):
+            if path.exists():
+                texts.append("\n".join(path.read_text(errors="replace").splitlines()[-lines:]))
+        return "\n".join(texts)
+
+    # ------------------------------------------------------------------ internals
+    def _prepare(self) -> None:
+        if self._prepared:
+            return
+        conf = self.base_dir / "config"
+        if not conf.exists():
+            shutil.copytree(self.es_home / "config", conf)
+        for sub in ("data", "logs", "tmp"):
+            (self.base_dir / sub).mkdir(exist_ok=True)
+        if self.user:
+            pw = pwd.getpwnam(self.user)
+            os.chmod(self.base_dir, 0o755)
+            for path in [self.base_dir, *self.base_dir.rglob("*")]:
+                os.chown(path, pw.pw_uid, pw.pw_gid)
+        self._prepared = True
+
+    def _env(self) -> dict[str, str]:
+        return {
+            "ES_JAVA_HOME": str(self.java_home),
+            "ES_PATH_CONF": str(self.base_dir / "config"),
+            "ES_TMPDIR": str(self.base_dir / "tmp"),
+            "ES_JAVA_OPTS": f"-Xms{self.heap} -Xmx{self.heap}",
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(self.base_dir),
+        }
+
+    def _settings_args(self) -> list[str]:
+        settings = {
+            "cluster.name": "vigie-test",
+            "node.name": "vigie-test-node",
+            "discovery.type": "single-node",
+            "network.host": "127.0.0.1",
+            "http.port": str(self.http_port),
+            "transport.port": str(self.transport_port),
+            "path.data": str(self.base_dir / "data"),
+            "path.logs": str(self.base_dir / "logs"),
+            "xpack.security.enabled": "false",
+            # test machines often have little free disk: never block writes on watermarks
+            "cluster.routing.allocation.disk.threshold_enabled": "false",
+        }
+        return [f"-E{k}={v}" for k, v in settings.items()]
+
+    def _request(self, path: str, timeout: float = 5.0) -> dict:
+        with _OPENER.open(self.url + path, timeout=timeout) as resp:
+            return json.loads(resp.read())
+
+    def _wait_green(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        last: object = None
+        while time.monotonic() < deadline:
+            if self._proc is not None and self._proc.poll() is not None:
+                raise EsServerError(
+                    f"Elasticsearch {self.version} exited with code {self._proc.returncode} while "
+                    f"starting (home {self.es_home}, java {self.java_home}).\n{self.log_tail()}"
+                )
+            try:
+                health = self._request("/_cluster/health?wait_for_status=green&timeout=2s", timeout=5)
+                if health.get("status") == "green":
+                    return
+                last = health
+            except (urllib.error.URLError, ConnectionError, OSError, ValueError) as exc:
+                last = exc
+                time.sleep(0.5)
+        raise EsServerError(
+            f"Elasticsearch {self.version} at {self.url} not green after {timeout:.0f}s "
+            f"(last: {last!r}).\n{self.log_tail()}"
+        )
+
+    def _wait_port_closed(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.http_port)) != 0:
+                    return
+            time.sleep(0.2)
+
+
+if __name__ == "__main__":  # manual check: python -m tests.es_server
+    t0 = time.monotonic()
+    with ElasticsearchServer() as server:
+        print(f"green at {server.url} after {time.monotonic() - t0:.1f}s")
+        print(json.dumps(server._request("/"), indent=1))
