@@ -1,0 +1,76 @@
+"""Alert payloads -> email subject, plain text, HTML and webhook JSON. One place, so that the
+two channels say the same thing."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from indexer.models import Severity
+
+__all__ = ["digest_body", "email_parts", "webhook_body"]
+
+
+def _matched(p: dict[str, Any]) -> str:
+    return ", ".join(f"{n} {t}" for t, n in p["matched"].items()) or "none"
+
+
+def _lines(p: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        ("Severity", p["severity"].upper()),
+        ("Your identifiers found", f"{p['matched_total']} ({_matched(p)})"),
+        ("Special categories (GDPR art. 9)", ", ".join(p["categories"]) or "none"),
+        ("Source", p["source"]),
+        ("URL", p["url"]),
+        ("Thread", " ".join(x for x in (p.get("thread_title") or "", p.get("thread_url") or "") if x) or "-"),
+        ("Author", p.get("author") or "-"),
+        ("Posted", p.get("posted_at") or "unknown"),
+        ("Seen", p.get("fetched_at") or "-"),
+        ("Fragment", f"{p['kind']} (lines {p['lines'][0]}-{p['lines'][1]}), id {p['fragment_id']}"),
+        ("All identifiers in fragment", ", ".join(f"{n} {t}" for t, n in p["fragment_counts"].items()) or "-"),
+        ("Alert id", p["alert_id"]),
+    ]
+
+
+def _subject_one(p: dict[str, Any]) -> str:
+    return (f"[Vigie][{p['severity'].upper()}] {p['matched_total']} of your identifiers in a leak "
+            f"on {p['source']} ({p['kind']})")
+
+
+def email_parts(payloads: list[dict[str, Any]], policy: str = "immediate") -> tuple[str, str, str]:
+    """(subject, text, html) for one alert or a digest of several."""
+    org = payloads[0]["organisation_name"]
+    if len(payloads) == 1 and policy == "immediate":
+        subject = _subject_one(payloads[0])
+    else:
+        top = max(Severity[p["severity"]] for p in payloads).name.upper()
+        total = sum(p["matched_total"] for p in payloads)
+        subject = (f"[Vigie][{top}] {policy} digest: {len(payloads)} alert(s), "
+                   f"{total} of your identifiers")
+    intro = (f"Vigie found identifiers registered by {org} in leaked data. The excerpts below are "
+             "redacted. Consider GDPR articles 33 (notify the CNIL within 72 hours) and 34 "
+             "(inform the people concerned when the risk is high).")
+    text = [intro, ""]
+    parts = [f"<p>{html.escape(intro)}</p>"]
+    for p in payloads:
+        text.append(_subject_one(p))
+        rows = _lines(p)
+        text += [f"  {k}: {v}" for k, v in rows]
+        text += ["  Excerpt (redacted):", *("    " + ln for ln in p["excerpt"].splitlines()), ""]
+        cells = "".join(f"<tr><th align='left'>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
+                        for k, v in rows)
+        parts.append(f"<h3>{html.escape(_subject_one(p))}</h3><table>{cells}</table>"
+                     f"<pre>{html.escape(p['excerpt'])}</pre>")
+    body_html = f"<html><body>{''.join(parts)}</body></html>"
+    return subject, "\n".join(text), body_html
+
+
+def webhook_body(payload: dict[str, Any]) -> bytes:
+    return json.dumps({"type": "vigie.alert", "id": payload["alert_id"], "alert": payload},
+                      sort_keys=True, ensure_ascii=False).encode()
+
+
+def digest_body(digest_id: str, policy: str, payloads: list[dict[str, Any]]) -> bytes:
+    return json.dumps({"type": "vigie.digest", "id": digest_id, "policy": policy,
+                       "alerts": payloads}, sort_keys=True, ensure_ascii=False).encode()

@@ -1,0 +1,258 @@
+"""The durable outbox: one SQLite database (WAL), `<data_dir>/alerts.sqlite3`.
+
+    alerts      one row per (organisation, fragment): the match record and the alert payload.
+                UNIQUE (org, fragment_id) is what makes matching idempotent.
+    deliveries  one row per (alert, channel): pending -> sending -> sent | pending (retry) | failed
+
+The alert and its delivery rows are inserted in ONE transaction, so a crash cannot leave a match
+without its deliveries. A delivery is claimed ("sending", with a lease) before it is sent and
+acknowledged after; a worker killed in between leaves the claim, which expires and is re-sent
+with the same idempotency key (the alert id, or the digest id): at-least-once sending, and
+exactly-once as observed by a receiver that remembers idempotency keys.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["STATUSES", "Delivery", "NewAlert", "Outbox"]
+
+STATUSES = ("pending", "sending", "sent", "failed")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS alerts (
+    alert_id TEXT PRIMARY KEY,
+    org TEXT NOT NULL,
+    fragment_id TEXT NOT NULL,
+    severity INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    origin TEXT NOT NULL,            -- ingest | retrohunt
+    payload TEXT NOT NULL,           -- JSON; redacted: no identifier, no token
+    UNIQUE (org, fragment_id)
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+    id INTEGER PRIMARY KEY,
+    alert_id TEXT NOT NULL REFERENCES alerts(alert_id) ON DELETE CASCADE,
+    org TEXT NOT NULL,
+    channel TEXT NOT NULL,           -- email | webhook
+    policy TEXT NOT NULL,            -- immediate | hourly | daily
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL,   -- for digests: the end of the window
+    lease_until REAL,
+    digest_id TEXT,                  -- set once, when the row is first put in a digest
+    last_error TEXT,
+    sent_at REAL,
+    UNIQUE (alert_id, channel)
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at);
+CREATE INDEX IF NOT EXISTS deliveries_digest ON deliveries (digest_id);
+"""
+
+
+@dataclass(frozen=True)
+class NewAlert:
+    alert_id: str
+    org: str
+    fragment_id: str
+    severity: int
+    origin: str
+    payload: dict[str, Any]
+    channels: tuple[tuple[str, str, float], ...]  # (channel, policy, first attempt time)
+
+
+@dataclass
+class Delivery:
+    id: int
+    alert_id: str
+    org: str
+    channel: str
+    policy: str
+    status: str
+    attempts: int
+    next_attempt_at: float
+    lease_until: float | None
+    digest_id: str | None
+    last_error: str | None
+    sent_at: float | None
+    payload: dict[str, Any] | None = None
+    severity: int | None = None
+    created_at: float | None = None
+
+
+_DELIVERY_COLS = ("d.id, d.alert_id, d.org, d.channel, d.policy, d.status, d.attempts, "
+                  "d.next_attempt_at, d.lease_until, d.digest_id, d.last_error, d.sent_at, "
+                  "a.payload, a.severity, a.created_at")
+
+
+def _row(r: tuple[Any, ...]) -> Delivery:
+    return Delivery(*r[:12], payload=json.loads(r[12]), severity=r[13], created_at=r[14])
+
+
+class Outbox:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.path = path
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(_SCHEMA)
+        path.chmod(0o600)
+
+    @classmethod
+    def for_data_dir(cls, data_dir: Path) -> Outbox:
+        return cls(Path(data_dir) / "alerts.sqlite3")
+
+    # ------------------------------------------------------------------ writing matches
+
+    def add_alerts(self, alerts: Iterable[NewAlert]) -> list[str]:
+        """Insert alerts not seen before, with their deliveries, in one transaction.
+        Returns the ids that were new (an (org, fragment) already alerted is skipped)."""
+        created: list[str] = []
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for a in alerts:
+                cur = db.execute(
+                    "INSERT OR IGNORE INTO alerts (alert_id, org, fragment_id, severity, created_at,"
+                    " origin, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (a.alert_id, a.org, a.fragment_id, a.severity, time.time(), a.origin,
+                     json.dumps(a.payload, sort_keys=True, ensure_ascii=False)),
+                )
+                if cur.rowcount != 1:
+                    continue
+                for channel, policy, first_at in a.channels:
+                    db.execute(
+                        "INSERT INTO deliveries (alert_id, org, channel, policy, status, "
+                        "next_attempt_at) VALUES (?, ?, ?, ?, 'pending', ?)",
+                        (a.alert_id, a.org, channel, policy, first_at),
+                    )
+                created.append(a.alert_id)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return created
+
+    def has_alert(self, org: str, fragment_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM alerts WHERE org=? AND fragment_id=?",
+                               (org, fragment_id)).fetchone() is not None
+
+    # ------------------------------------------------------------------ delivery state
+
+    def due(self, now: float, limit: int = 200) -> list[Delivery]:
+        """Pending rows whose time has come, and claims whose lease expired (a dead worker)."""
+        rows = self.db.execute(
+            f"SELECT {_DELIVERY_COLS} FROM deliveries d JOIN alerts a USING (alert_id) "
+            "WHERE (d.status='pending' AND d.next_attempt_at<=?) "
+            "   OR (d.status='sending' AND d.lease_until<=?) "
+            "ORDER BY d.next_attempt_at, d.id LIMIT ?", (now, now, limit)).fetchall()
+        return [_row(r) for r in rows]
+
+    def claim(self, ids: list[int], lease_until: float, now: float,
+              digest_id: str | None = None) -> list[int]:
+        """Mark rows in flight before sending (counts the attempt). Returns the ids claimed;
+        a row another worker claimed meanwhile is left out."""
+        claimed: list[int] = []
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for i in ids:
+                cur = db.execute(
+                    "UPDATE deliveries SET status='sending', lease_until=?, attempts=attempts+1, "
+                    "digest_id=COALESCE(digest_id, ?) WHERE id=? AND ((status='pending' AND "
+                    "next_attempt_at<=?) OR (status='sending' AND lease_until<=?))",
+                    (lease_until, digest_id, i, now, now))
+                if cur.rowcount == 1:
+                    claimed.append(i)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return claimed
+
+    def ack(self, ids: list[int], now: float) -> None:
+        self._update(ids, "UPDATE deliveries SET status='sent', sent_at=?, lease_until=NULL, "
+                          "last_error=NULL WHERE id=?", now)
+
+    def retry_later(self, ids: list[int], next_at: float, error: str) -> None:
+        self._update(ids, "UPDATE deliveries SET status='pending', next_attempt_at=?, "
+                          "lease_until=NULL, last_error=? WHERE id=?", next_at, error[:500])
+
+    def dead_letter(self, ids: list[int], error: str) -> None:
+        self._update(ids, "UPDATE deliveries SET status='failed', lease_until=NULL, last_error=? "
+                          "WHERE id=?", error[:500])
+
+    def _update(self, ids: list[int], sql: str, *params: Any) -> None:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for i in ids:
+                db.execute(sql, (*params, i))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def requeue(self, alert_id: str | None = None, all_failed: bool = False) -> int:
+        """`vigie alerts retry`: failed (dead-lettered) deliveries go back to pending, attempts
+        reset. With an alert id, any non-sent delivery of that alert is retried now."""
+        now = time.time()
+        if all_failed:
+            cur = self.db.execute("UPDATE deliveries SET status='pending', attempts=0, "
+                                  "next_attempt_at=? WHERE status='failed'", (now,))
+        elif alert_id is not None:
+            cur = self.db.execute("UPDATE deliveries SET status='pending', attempts=0, "
+                                  "next_attempt_at=? WHERE alert_id=? AND status IN "
+                                  "('failed','pending')", (now, alert_id))
+        else:
+            return 0
+        return cur.rowcount
+
+    def digest_members(self, digest_id: str) -> list[Delivery]:
+        rows = self.db.execute(
+            f"SELECT {_DELIVERY_COLS} FROM deliveries d JOIN alerts a USING (alert_id) "
+            "WHERE d.digest_id=? ORDER BY a.created_at, d.id", (digest_id,)).fetchall()
+        return [_row(r) for r in rows]
+
+    # ------------------------------------------------------------------ listing
+
+    def list_alerts(self, org: str | None = None, status: str | None = None,
+                    limit: int = 1000) -> list[dict[str, Any]]:
+        """Alerts with their deliveries; `status` keeps alerts having a delivery in that state."""
+        where, params = [], []
+        if org:
+            where.append("a.org=?")
+            params.append(org)
+        if status:
+            where.append("EXISTS (SELECT 1 FROM deliveries x WHERE x.alert_id=a.alert_id AND x.status=?)")
+            params.append(status)
+        sql = ("SELECT a.alert_id, a.org, a.fragment_id, a.severity, a.created_at, a.origin, a.payload "
+               "FROM alerts a" + (" WHERE " + " AND ".join(where) if where else "") +
+               " ORDER BY a.created_at DESC LIMIT ?")
+        out = []
+        for aid, org_, frag, sev, created, origin, payload in self.db.execute(sql, (*params, limit)):
+            deliveries = [
+                {"channel": c, "policy": p, "status": s, "attempts": n, "next_attempt_at": nxt,
+                 "last_error": err, "sent_at": sent}
+                for c, p, s, n, nxt, err, sent in self.db.execute(
+                    "SELECT channel, policy, status, attempts, next_attempt_at, last_error, sent_at "
+                    "FROM deliveries WHERE alert_id=? ORDER BY channel", (aid,))
+            ]
+            out.append({"alert_id": aid, "org": org_, "fragment_id": frag, "severity": sev,
+                        "created_at": created, "origin": origin, "alert": json.loads(payload),
+                        "deliveries": deliveries})
+        return out
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status"))
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,185 @@
+"""The delivery worker: takes due rows from the outbox and sends them, exactly once as observed.
+
+For each message: claim the rows (status `sending`, a lease, attempts+1) -> send -> ack (`sent`).
+- A failed send goes back to `pending` at now + backoff (exponential, with jitter), or to
+  `failed` (dead letter) after `alerts.delivery.max_attempts` attempts or a permanent error.
+- A worker killed after the send and before the ack leaves a `sending` row; once its lease
+  expires the row is due again and is re-sent with the same idempotency key / Message-ID (the
+  alert id, or the digest id stored on the rows at their first claim). The receiver's dedupe by
+  that key turns at-least-once sending into exactly-once processing.
+- Digest policies (hourly/daily): rows wait until their window closes (their next_attempt_at),
+  then all rows of one (organisation, channel, policy, window) go out as one message.
+
+Test hook: if $VIGIE_TEST_PAUSE_AFTER_SEND names a file that does not exist yet, the worker
+creates it right after its first successful send and then sleeps before acknowledging, so a test
+can SIGKILL it at exactly that point. It does nothing when the variable is unset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+
+from alerts.channels import ChannelError
+from alerts.channels.render import digest_body, email_parts, webhook_body
+from alerts.channels.smtp import SmtpSender
+from alerts.channels.webhook import WebhookSender
+from alerts.outbox import Delivery, Outbox
+from config.schema import AlertsSettings, OrganisationConfig
+
+__all__ = ["DeliveryWorker", "backoff_seconds"]
+
+
+def backoff_seconds(attempts: int, initial: float, maximum: float, rng: random.Random) -> float:
+    """Exponential backoff with "equal jitter": half fixed, half random, capped at `maximum`."""
+    base = min(maximum, initial * (2 ** max(0, attempts - 1)))
+    return base / 2 + rng.uniform(0, base / 2)
+
+
+class DeliveryWorker:
+    def __init__(self, outbox: Outbox, organisations: Mapping[str, OrganisationConfig],
+                 settings: AlertsSettings, *, clock: Callable[[], float] = time.time,
+                 lease_seconds: float | None = None, rng: random.Random | None = None,
+                 batch: int = 200) -> None:
+        self.outbox = outbox
+        self.organisations = dict(organisations)
+        self.settings = settings
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.batch = batch
+        timeout = max(settings.webhook.timeout_seconds,
+                      settings.smtp.timeout_seconds if settings.smtp else 0)
+        self.lease_seconds = lease_seconds if lease_seconds is not None else 2 * timeout + 30
+        self.smtp = SmtpSender(settings.smtp) if settings.smtp else None
+        self.webhook = WebhookSender(settings.webhook)
+
+    @classmethod
+    def from_runtime(cls, rt: Any, **kwargs: Any) -> DeliveryWorker:
+        return cls(Outbox.for_data_dir(rt.ensure_data_dir()), rt.config.organisations,
+                   rt.config.global_config.alerts, **kwargs)
+
+    def counts(self) -> dict[str, int]:
+        """Deliveries per status (for `vigie status` and the metrics gauges)."""
+        return self.outbox.counts()
+
+    # ------------------------------------------------------------------ loop
+
+    def run_forever(self, stop_event: threading.Event) -> None:
+        poll = self.settings.delivery.poll_interval_seconds
+        logger.info("delivery worker started (poll every {}s, lease {}s)", poll, self.lease_seconds)
+        while not stop_event.is_set():
+            try:
+                busy = self.run_once()
+            except Exception as exc:  # keep the service alive; the outbox keeps the work
+                logger.exception("delivery round failed: {}", exc)
+                busy = 0
+            if not busy:
+                stop_event.wait(poll)
+        logger.info("delivery worker stopped")
+
+    def run_once(self) -> int:
+        """One pass over the due rows. Returns the number of delivery rows acknowledged."""
+        now = self.clock()
+        due = self.outbox.due(now, self.batch)
+        done = 0
+        groups: dict[tuple[Any, ...], list[Delivery]] = {}
+        for d in due:
+            if d.digest_id is not None:
+                groups.setdefault(("digest", d.digest_id), []).append(d)
+            elif d.policy == "immediate":
+                done += self._deliver([d], d.alert_id, None)
+            else:
+                groups.setdefault((d.org, d.channel, d.policy, d.next_attempt_at), []).append(d)
+        for gkey, rows in groups.items():
+            if gkey[0] == "digest":
+                digest_id = gkey[1]
+                rows = [r for r in self.outbox.digest_members(digest_id)
+                        if r.status in ("pending", "sending")]
+            else:
+                ids = ",".join(str(r.id) for r in sorted(rows, key=lambda r: r.id))
+                digest_id = hashlib.sha256(
+                    f"vigie-digest|v1|{'|'.join(map(str, gkey))}|{ids}".encode()).hexdigest()[:32]
+            done += self._deliver(rows, digest_id, rows[0].policy)
+        return done
+
+    # ------------------------------------------------------------------ one message
+
+    def _deliver(self, rows: list[Delivery], key: str, digest_policy: str | None) -> int:
+        now = self.clock()
+        first = rows[0]
+        claimed = set(self.outbox.claim([r.id for r in rows], now + self.lease_seconds, now,
+                                        key if digest_policy else None))
+        rows = [r for r in rows if r.id in claimed]
+        if not rows:
+            return 0
+        ids = [r.id for r in rows]
+        attempts = max(r.attempts for r in rows) + 1
+        org = self.organisations.get(first.org)
+        try:
+            if org is None:
+                raise ChannelError(f"organisation {first.org!r} is no longer configured "
+                                   "(config/organisations/)", permanent=True)
+            payloads = sorted((r.payload for r in rows if r.payload), key=lambda p: p["alert_id"])
+            if first.channel == "email":
+                self._send_email(org, payloads, key, digest_policy)
+            elif first.channel == "webhook":
+                self._send_webhook(org, payloads, key, digest_policy)
+            else:
+                raise ChannelError(f"unknown channel {first.channel!r}", permanent=True)
+        except ChannelError as exc:
+            max_attempts = self.settings.delivery.max_attempts
+            if exc.permanent or attempts >= max_attempts:
+                self.outbox.dead_letter(ids, str(exc))
+                logger.error("{} {} dead-lettered after {} attempt(s): {}", first.channel, key,
+                             attempts, exc)
+            else:
+                d = self.settings.delivery
+                delay = backoff_seconds(attempts, d.backoff_initial_seconds, d.backoff_max_seconds, self.rng)
+                self.outbox.retry_later(ids, self.clock() + delay, str(exc))
+                logger.warning("{} {} attempt {} failed, retry in {:.1f}s: {}", first.channel, key,
+                               attempts, delay, exc)
+            return 0
+        _test_pause_after_send(key)
+        self.outbox.ack(ids, self.clock())
+        logger.info("{} {} delivered to {} ({} alert(s))", first.channel, key, first.org, len(ids))
+        return len(ids)
+
+    def _send_email(self, org: OrganisationConfig, payloads: list[dict[str, Any]], key: str,
+                    digest_policy: str | None) -> None:
+        if org.channels.email is None:
+            raise ChannelError(f"organisation {org.id!r} has no email channel any more", permanent=True)
+        if self.smtp is None:
+            raise ChannelError("alerts.smtp is not configured in vigie.yaml", permanent=True)
+        subject, text, html = email_parts(payloads, digest_policy or "immediate")
+        self.smtp.send(list(org.channels.email.to), key, subject, text, html)
+
+    def _send_webhook(self, org: OrganisationConfig, payloads: list[dict[str, Any]], key: str,
+                      digest_policy: str | None) -> None:
+        hook = org.channels.webhook
+        if hook is None:
+            raise ChannelError(f"organisation {org.id!r} has no webhook channel any more", permanent=True)
+        body = (digest_body(key, digest_policy, payloads) if digest_policy
+                else webhook_body(payloads[0]))
+        self.webhook.send(hook.url, hook.secret.get_secret_value(), body, key)
+
+
+def _test_pause_after_send(key: str) -> None:
+    marker = os.environ.get("VIGIE_TEST_PAUSE_AFTER_SEND")
+    if not marker:
+        return
+    path = Path(marker)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    time.sleep(3600)  # the test SIGKILLs us here, between the send and the ack

@@ -1,0 +1,132 @@
+"""`vigie org register|unregister|show`: the organisations' registered tokens."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from vigie.cli import app
+from vigie.cli.common import ConfigDir, DataDir, console, err_console, fail, require_keys, runtime
+
+__all__ = ["org_app"]
+
+org_app = typer.Typer(help="Register organisations' hashed identifiers (tokens) for matching.",
+                      no_args_is_help=True)
+app.add_typer(org_app, name="org")
+
+
+def _when(ts: float | None) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds") if ts else "never"
+
+
+@org_app.command("register")
+def register(
+    org: Annotated[str, typer.Argument(metavar="ORG", help="Organisation id (config/organisations/ORG.yaml).")],
+    prehash_file: Annotated[Path, typer.Argument(metavar="FILE", help="Output of `vigie hash` (type,prehash lines).")],
+    retro_hunt: Annotated[bool, typer.Option("--retro-hunt/--no-retro-hunt", help="Alert on fragments already stored.")] = True,
+    config: ConfigDir = Path("config"),
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Apply the matching key to an organisation's pre-hashes and store the tokens (idempotent).
+
+    The pre-hashes are read, keyed and dropped: only tokens are kept. Registering the same file
+    again adds nothing. New tokens are then searched in the existing store (retro-hunt) and
+    past fragments holding them raise alerts, once.
+
+    Example:  vigie org register example-org prehashes.csv
+    """
+    from alerts.registry import RegistryError
+    from alerts.service import build_matcher, registry_dir
+
+    rt = runtime(config, data_dir)
+    require_keys(rt, match=True)
+    if org not in rt.config.organisations:
+        fail(f"no organisation {org!r} in {config}/organisations/; create "
+             f"{config}/organisations/{org}.yaml first (see example-org.yaml)")
+    if not prehash_file.is_file():
+        fail(f"pre-hash file {prehash_file} does not exist; produce it with `vigie hash`")
+    matcher = build_matcher(rt.config, rt.ensure_data_dir())
+    try:
+        with console.status("keying pre-hashes and storing tokens..."):
+            result = matcher.registry.register_prehash_file(org, prehash_file, rt.match_key,
+                                                            keep_new_tokens=retro_hunt)
+    except RegistryError as exc:
+        fail(str(exc))
+    added = ", ".join(f"{t}: {n}" for t, n in sorted(result.added.items())) or "nothing new"
+    console.print(f"{org}: {result.read} line(s) read, {result.added_total} new token(s) ({added})",
+                  highlight=False)
+    if retro_hunt and result.added_total:
+        from alerts.retrohunt import retro_hunt as hunt
+        from indexer.store import open_store
+
+        store = open_store(rt)
+        try:
+            found, made = hunt(store, matcher, org, result.iter_new_hex())
+        finally:
+            store.close()
+        console.print(f"retro-hunt: {found} stored fragment(s) hold these tokens, {made} new alert(s)",
+                      highlight=False)
+
+
+@org_app.command("unregister")
+def unregister(
+    org: Annotated[str, typer.Argument(metavar="ORG", help="Organisation id.")],
+    config: ConfigDir = Path("config"),
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Remove every token of an organisation (tokens other organisations share stay theirs).
+
+    Example:  vigie org unregister example-org
+    """
+    from alerts.registry import Registry
+    from alerts.service import registry_dir
+
+    runtime(config, data_dir)
+    registry = Registry(registry_dir(data_dir))
+    if registry.org_info(org) is None:
+        fail(f"organisation {org!r} has no registered tokens in {data_dir}")
+    removed = registry.unregister(org)
+    console.print(f"{org}: {removed} token(s) removed", highlight=False)
+
+
+@org_app.command("show")
+def show(
+    org: Annotated[str, typer.Argument(metavar="ORG", help="Organisation id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    config: ConfigDir = Path("config"),
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Show how many tokens an organisation registered, by type, and when it last registered.
+
+    Example:  vigie org show example-org --json
+    """
+    from alerts.registry import Registry
+    from alerts.service import registry_dir
+
+    rt = runtime(config, data_dir)
+    info = Registry(registry_dir(data_dir)).org_info(org)
+    if info is None:
+        if as_json:
+            print(json.dumps({"org": org, "registered": False, "counts": {}, "total": 0,
+                              "last_registered_at": None}))
+            return
+        known = "" if org in rt.config.organisations else " (and it is not in the config)"
+        err_console.print(f"{org}: no tokens registered{known}; use `vigie org register {org} FILE`")
+        raise typer.Exit(1)
+    if as_json:
+        print(json.dumps({"org": org, "registered": True, "counts": info.counts, "total": info.total,
+                          "last_registered_at": _when(info.last_registered_at),
+                          "key_version": info.key_version}))
+        return
+    table = Table(title=f"{org}: {info.total} token(s), last registration {_when(info.last_registered_at)}",
+                  title_justify="left")
+    table.add_column("type")
+    table.add_column("tokens", justify="right")
+    for id_type, n in info.counts.items():
+        table.add_row(id_type, str(n))
+    console.print(table)
