@@ -1,0 +1,152 @@
+"""Bytes in, text out: encoding detection, UTF-16 without BOM, HTML reduced to lines.
+
+Why line structure matters: fragments are found line by line (separator counts, `INSERT`,
+`COPY … \\.`), so `<br>`, `<p>`, `<pre>`, `<tr>` and blockquotes must become line breaks, and
+table cells tabs, or an HTML-rendered dump would collapse into one line.
+
+Caps: input beyond `max_bytes` is cut (and logged), charset detection looks at a sample only
+(charset-normalizer is the slow part), and HTML parsing is skipped above `max_html_bytes`
+(regex tag stripping then keeps the text linear-time).
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+import re2
+from loguru import logger
+
+__all__ = ["DecodeError", "Limits", "decode", "html_to_text", "looks_like_html"]
+
+
+class DecodeError(ValueError):
+    """Input that cannot be turned into text at all."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Per-call caps that keep CPU and memory bounded on hostile input."""
+
+    max_bytes: int = 64 * 1024 * 1024  # input beyond this is ignored
+    max_seconds: float = 20.0  # detection stops (with what it has) after this
+    max_line_chars: int = 1_000_000  # longer lines are scanned in slices of this size
+    max_html_bytes: int = 8 * 1024 * 1024  # above this, tags are stripped by regex
+    charset_sample: int = 256 * 1024
+    max_fragments: int = 10_000
+    max_identifiers: int = 5_000_000
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """Mostly-ASCII UTF-16 text has a NUL in every other byte; that side tells the endianness."""
+    if len(sample) < 4:
+        return None
+    even = sample[0::2]
+    odd = sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _decode_bytes(data: bytes, limits: Limits) -> str:
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(enc, errors="replace")
+    enc16 = _utf16_without_bom(data[:4096])
+    if enc16:
+        return data.decode(enc16, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: limits.charset_sample]).best()
+    enc = best.encoding if best is not None else "cp1252"
+    # charset-normalizer often names a sibling of cp1252 for French text; cp1252 is a superset
+    # of latin-1 for printable characters and is what Windows exports use.
+    if enc in ("latin_1", "iso8859_15", "iso8859_1", "cp1250", "cp1257"):
+        enc = "cp1252"
+    try:
+        return data.decode(enc, errors="replace")
+    except LookupError:
+        return data.decode("cp1252", errors="replace")
+
+
+_HTML_SNIFF = re2.compile(r"(?i)<(?:!doctype html|html|body|br|p|div|pre|table|blockquote|span|a)[\s/>]")
+_TAG = re2.compile(r"(?is)<(script|style)[^>]*>.*?</(?:script|style)>|<(br|/?p|/?div|/?pre|/?tr|/?li|/?blockquote|/?h\d)\b[^>]*>|<[^>]*>")
+_BLOCKS = ("p", "div", "pre", "blockquote", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+           "table", "ul", "ol", "section", "article", "header", "footer", "dd", "dt")
+
+
+def looks_like_html(text: str, filename: str | None = None, content_type: str | None = None) -> bool:
+    if content_type and "html" in content_type.lower():
+        return True
+    if filename and filename.lower().endswith((".html", ".htm", ".xhtml")):
+        return True
+    return bool(_HTML_SNIFF.search(text[:4096]))
+
+
+def _strip_tags(html: str) -> str:
+    import html as _html
+
+    def repl(m: re2._Match) -> str:  # type: ignore[name-defined]
+        if m.group(1):
+            return ""
+        return "\n" if m.group(2) else ""
+
+    return _html.unescape(_TAG.sub(repl, html))
+
+
+def html_to_text(html: str, limits: Limits = Limits()) -> str:
+    """Text with one line per `<br>`/block, table cells tab-separated, `<pre>` kept verbatim."""
+    if len(html) > limits.max_html_bytes:
+        return _strip_tags(html)
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for cell in soup.find_all(["td", "th"]):
+        cell.insert_after("\t")
+    for tag in soup.find_all(_BLOCKS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    text = soup.get_text()
+    lines = [ln.rstrip("\t ") for ln in text.split("\n")]
+    out: list[str] = []
+    blank = 0
+    for ln in lines:  # collapse the blank-line runs that block boundaries leave behind
+        blank = blank + 1 if not ln.strip() else 0
+        if blank <= 1:
+            out.append(ln)
+    return "\n".join(out).strip("\n")
+
+
+def decode(data: bytes | str, *, filename: str | None = None, content_type: str | None = None,
+           limits: Limits = Limits()) -> str:
+    """Text of a post or a file, ready for line-based fragment detection."""
+    if isinstance(data, bytes):
+        if len(data) > limits.max_bytes:
+            logger.warning("input of {} bytes cut to {} bytes", len(data), limits.max_bytes)
+            data = data[: limits.max_bytes]
+        text = _decode_bytes(data, limits)
+    elif isinstance(data, str):
+        text = data if len(data) <= limits.max_bytes else data[: limits.max_bytes]
+    else:
+        raise DecodeError(f"cannot decode {type(data).__name__}; pass bytes or str")
+    if "\x00" in text[:65536]:
+        text = text.replace("\x00", "")
+    if looks_like_html(text, filename, content_type):
+        text = html_to_text(text, limits)
+    return text

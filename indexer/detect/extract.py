@@ -1,0 +1,109 @@
+"""Turning one record (a CSV row, an SQL tuple, a JSON object, a dox) into identifiers.
+
+A record is a list of (value, offset) pairs with a role per value (from the header, the JSON
+key or the dox label; None when unknown). Typed values are validated as their role says;
+untyped ones go through the free-text scanner. Name parts, address parts and plaintext
+passwords are combined per record (first + last name, street + postcode + city, login +
+password) and their spans are masked in the excerpt.
+"""
+
+from __future__ import annotations
+
+from indexer import identifiers as ids
+from indexer.detect.scan import Found, scan, typed
+
+__all__ = ["NULLS", "Sink", "clean", "extract_record"]
+
+NULLS = frozenset({"", "NULL", "null", "\\N", "None", "none", "N/A", "n/a", "-", "nan", "NaN"})
+_STRONG = frozenset({"email", "phone", "nir", "iban", "card", "credential", "password_hash"})
+
+
+class Sink:
+    """What one fragment accumulates: identifiers, extra masks, article 9 header flags."""
+
+    __slots__ = ("found", "masks", "header_flags")
+
+    def __init__(self) -> None:
+        self.found: list[Found] = []
+        self.masks: list[tuple[int, int, str]] = []
+        self.header_flags: list[tuple[str, str, int, int]] = []
+
+
+def clean(v: str, off: int) -> tuple[str, int]:
+    """Strip blanks and one level of quotes, moving the offset along."""
+    n = len(v)
+    s = v.lstrip()
+    off += n - len(s)
+    s = s.rstrip()
+    if len(s) >= 2 and s[0] == s[-1] and s[0] in "\"'`":
+        s = s[1:-1]
+        off += 1
+    return s, off
+
+
+def extract_record(fields: list[tuple[str, int]], roles: list[str | None] | None, sink: Sink) -> int:
+    """Extract one record; returns how many strong identifiers (email, phone, NIR, ...) it gave."""
+    found = sink.found
+    masks = sink.masks
+    before = len(found)
+    first = last = full = None
+    addr: list[tuple[str, int]] = []
+    login = pw = email_raw = None
+    for idx, (val, off) in enumerate(fields):
+        v, off = clean(val, off)
+        if v in NULLS:
+            continue
+        role = roles[idx] if roles is not None and idx < len(roles) else None
+        if role is None or role == "url" or role[0] == "a":  # unknown, url, "a9:<category>"
+            scan(v, found, off)
+            continue
+        if role == "first_name":
+            first = (v, off)
+            masks.append((off, off + len(v), "[name]"))
+        elif role == "last_name":
+            last = (v, off)
+            masks.append((off, off + len(v), "[name]"))
+        elif role == "full_name":
+            full = (v, off)
+            masks.append((off, off + len(v), "[name]"))
+        elif role in ("street", "postcode", "city"):
+            addr.append((v, off))
+            masks.append((off, off + len(v), "[address]"))
+        elif role == "password":
+            if not typed("hash", v, found, off):
+                pw = (v, off)
+                masks.append((off, off + len(v), "********"))
+        elif role == "login":
+            login = (v, off)
+            if "@" in v:
+                typed("email", v, found, off)
+            else:
+                masks.append((off, off + len(v), v[:1] + "***"))
+        elif role == "hash":
+            if not typed("hash", v, found, off):
+                masks.append((off, off + len(v), "********"))
+        else:
+            if role == "email":
+                email_raw = (v, off)
+            if not typed(role, v, found, off):
+                scan(v, found, off, hint=role)
+    if first and last:
+        c = ids.canon_name(f"{first[0]} {last[0]}")
+        if c:
+            o = min(first[1], last[1])
+            found.append(("name", c, o, o))
+    elif full:
+        c = ids.canon_name(full[0])
+        if c:
+            found.append(("name", c, full[1], full[1]))
+    if addr:
+        c = ids.canon_address(" ".join(a[0] for a in addr))
+        if c:
+            found.append(("address", c, addr[0][1], addr[0][1]))
+    if pw is not None:
+        who = login or email_raw
+        if who is not None:
+            c = ids.canon_credential(who[0], pw[0])
+            if c:
+                found.append(("credential", c, pw[1], pw[1]))
+    return sum(1 for f in found[before:] if f[0] in _STRONG)

@@ -1,0 +1,160 @@
+"""Free-text identifier scanning (the fields no header types, dox values, JSON strings).
+
+One RE2 pass finds candidates (emails, IBAN-shaped strings, password hashes, digit runs); each
+candidate is then validated by the function `canonical_forms()` uses. Types that are only
+numbers with a Luhn digit (SIREN, SIRET, RPPS, ADELI) and bare 13-digit NIR bodies are taken
+only when the caller passes a `hint` (a column header or a dox label), because one random digit
+run in ten passes Luhn.
+"""
+
+from __future__ import annotations
+
+import re2
+
+from indexer import identifiers as ids
+
+__all__ = ["Found", "scan", "typed"]
+
+# (type, canonical, start, end) with offsets relative to the scanned string
+Found = tuple[str, str, int, int]
+
+_CAND = re2.compile(
+    r"([A-Za-z0-9_%+'-](?:[A-Za-z0-9._%+'-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24})"
+    r"|\b([A-Z]{2}\d\d(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b"
+    r"|(\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}|\$[156]\$[^\s$:]{1,16}\$[./A-Za-z0-9]{22,86}|\$argon2(?:id|i|d)\$[^\s:;,|]{10,200}|\$[PH]\$[./A-Za-z0-9]{31})"
+    r"|\b([0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128})\b"
+    r"|(\+?(?:\b|\()\d(?:[ .\-\x{a0}]?(?:\(0\)|\d)|[AaBb](?:[ .\-]?\d))*)"
+)
+_PHONE_IN_RUN = re2.compile(r"(?:\+33|0033|\b0)\s?\(?0?\)?\s?[1-9](?:[ .\-]?\d\d){4}\b")
+
+
+def classify_number(raw: str, hint: str | None = None) -> tuple[str, str] | None:
+    """Type and canonical form of a digit run, by shape and check digits (None if nothing)."""
+    d = raw.replace(" ", "").replace(".", "").replace("-", "").replace("\u00a0", "")
+    n = len(d)
+    if n < 9 or n > 24:
+        return None
+    if raw.startswith("+") or d.startswith("00") or "(0)" in d:
+        c = ids.canon_phone(raw)
+        return ("phone", c) if c else None
+    alpha = not d.isdigit()
+    if alpha:
+        if n in (13, 15) and hint in (None, "nir"):
+            if n == 15 or hint == "nir":
+                c = ids.canon_nir(d)
+                return ("nir", c) if c else None
+        return None
+    if n == 10 and d[0] == "0":
+        c = ids.canon_phone(raw)
+        return ("phone", c) if c else None
+    if n == 11 and d.startswith("33"):
+        c = ids.canon_phone(raw)
+        if c:
+            return ("phone", c)
+    if n == 15:
+        c = ids.canon_nir(d)
+        if c:
+            return ("nir", c)
+    if hint == "nir" and n == 13:
+        c = ids.canon_nir(d)
+        return ("nir", c) if c else None
+    if 12 <= n <= 19:
+        c = ids.canon_card(d)
+        if c:
+            return ("card", c)
+    if hint in ("siren", "adeli") and n == 9:
+        c = ids.canon_luhn_id(d, 9)
+        return (hint, c) if c else None
+    if hint == "siret" and n == 14:
+        c = ids.canon_luhn_id(d, 14)
+        return ("siret", c) if c else None
+    if hint == "rpps" and n == 11:
+        c = ids.canon_luhn_id(d, 11)
+        return ("rpps", c) if c else None
+    return None
+
+
+def scan(s: str, out: list[Found], base: int = 0, hint: str | None = None) -> None:
+    """Append every validated identifier in `s` to `out` (offsets shifted by `base`)."""
+    if not s:
+        return
+    for m in _CAND.finditer(s):
+        g = m.lastindex
+        if g == 1:
+            raw = m.group(1)
+            exact = ids.canon_email(raw)
+            if exact:
+                st, en = m.span(1)
+                out.append(("email", exact, base + st, base + en))
+                canon = ids.canon_email_gmail(exact)
+                if canon != exact:
+                    out.append(("email", canon, base + st, base + en))
+        elif g == 2:
+            c = ids.canon_iban(m.group(2))
+            if c:
+                st, en = m.span(2)
+                out.append(("iban", c, base + st, base + en))
+        elif g == 3:
+            c = ids.canon_password_hash(m.group(3))
+            if c:
+                st, en = m.span(3)
+                out.append(("password_hash", c, base + st, base + en))
+        elif g == 4:
+            if hint in ("password", "hash"):
+                c = ids.canon_password_hash(m.group(4))
+                if c:
+                    st, en = m.span(4)
+                    out.append(("password_hash", c, base + st, base + en))
+        else:
+            raw = m.group(5)
+            st, en = m.span(5)
+            if en < len(s) and s[en].isalpha():
+                continue
+            found = classify_number(raw, hint)
+            if found:
+                out.append((found[0], found[1], base + st, base + en))
+            elif len(raw) > 14 and (" " in raw or "." in raw):
+                for pm in _PHONE_IN_RUN.finditer(raw):
+                    c = ids.canon_phone(pm.group(0))
+                    if c:
+                        out.append(("phone", c, base + st + pm.start(), base + st + pm.end()))
+
+
+def typed(role: str, value: str, out: list[Found], base: int) -> bool:
+    """Validate a value under a typed column; False when it does not validate (the caller may
+    then fall back to `scan`)."""
+    v = value
+    if role == "email":
+        exact = ids.canon_email(v)
+        if not exact:
+            return False
+        out.append(("email", exact, base, base + len(v)))
+        canon = ids.canon_email_gmail(exact)
+        if canon != exact:
+            out.append(("email", canon, base, base + len(v)))
+        return True
+    if role == "phone":
+        c = ids.canon_phone(v)
+    elif role == "nir":
+        c = ids.canon_nir(v)
+    elif role == "iban":
+        c = ids.canon_iban(v)
+    elif role == "card":
+        c = ids.canon_card(v)
+    elif role in ("siren", "adeli"):
+        c = ids.canon_luhn_id(v, 9)
+    elif role == "siret":
+        c = ids.canon_luhn_id(v, 14)
+    elif role == "rpps":
+        c = ids.canon_luhn_id(v, 11)
+    elif role == "dob":
+        c = ids.canon_dob(v)
+    elif role in ("hash", "password"):
+        c = ids.canon_password_hash(v)
+        role = "password_hash"
+    else:
+        return False
+    if c is None:
+        return False
+    out.append((role, c, base, base + len(v)))
+    return True
