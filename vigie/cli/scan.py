@@ -1,0 +1,86 @@
+"""`vigie scan`: run the detection engine on local files or stdin, for operators and analysts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from vigie.cli import app
+from vigie.cli.common import ConfigDir, DataDir, console, fail, require_keys, runtime
+
+__all__ = ["fragment_json", "scan"]
+
+
+def fragment_json(frag: object, reveal: bool = False, path: str | None = None) -> dict[str, object]:
+    """The stable JSON form of one fragment (field names are relied on by other tools)."""
+    from indexer.models import Fragment
+
+    assert isinstance(frag, Fragment)
+    idents = []
+    for ident in frag.identifiers:
+        item: dict[str, object] = {"type": ident.type, "token": ident.token.hex()}
+        if reveal:
+            item["value"] = ident.value
+        idents.append(item)
+    out: dict[str, object] = {
+        "kind": frag.kind,
+        "start_line": frag.start_line,
+        "end_line": frag.end_line,
+        "severity": frag.severity.name,
+        "sensitive": [{"category": f.category, "evidence": f.evidence} for f in frag.sensitive],
+        "identifiers": idents,
+    }
+    if path is not None:
+        out["path"] = path
+    return out
+
+
+@app.command("scan")
+def scan(
+    paths: Annotated[list[str], typer.Argument(metavar="PATH|-", help="Files to scan, or - for stdin.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per fragment (kind, start_line, end_line, severity, sensitive, identifiers).")] = False,
+    reveal: Annotated[bool, typer.Option("--reveal", help="Add each identifier's canonical value to --json output (local analysis only).")] = False,
+    config: ConfigDir = Path("config"),
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Find leaked-data fragments in files or stdin: kind, lines, identifiers, article 9 flags, severity.
+
+    Needs the match key (tokens are keyed); nothing is stored. Exit code 0 whether or not
+    fragments are found; 1 when a file cannot be read.
+
+    Example:  vigie scan dump.csv post.html --json | jq .severity
+    """
+    from indexer.detect import detect
+
+    rt = runtime(config, data_dir)
+    require_keys(rt)
+    key = rt.match_key
+    for p in paths:
+        if p == "-":
+            data, name = sys.stdin.buffer.read(), None
+        else:
+            path = Path(p)
+            if not path.is_file():
+                fail(f"cannot scan {p}: not a file (pass a file path, or - for stdin)")
+            data, name = path.read_bytes(), path.name
+        frags = detect(data, key=key, filename=name)
+        if as_json:
+            for f in frags:
+                sys.stdout.write(json.dumps(fragment_json(f, reveal, p if len(paths) > 1 else None), ensure_ascii=False) + "\n")
+            continue
+        label = p if p != "-" else "<stdin>"
+        if not frags:
+            console.print(f"{label}: no fragment found", highlight=False)
+            continue
+        console.print(f"[bold]{label}[/]: {len(frags)} fragment(s)", highlight=False)
+        for f in frags:
+            counts = ", ".join(f"{t} {n}" for t, n in f.counts().items())
+            cats = ", ".join(f.categories()) or "none"
+            console.print(f"  {f.kind:<12} lines {f.start_line}-{f.end_line}  severity [bold]{f.severity.name}[/]"
+                          f"  identifiers: {counts}  article 9: {cats}", highlight=False, soft_wrap=True)
+    if reveal and not as_json:
+        typer.echo("(--reveal only applies to --json output)", err=True)
