@@ -1,0 +1,71 @@
+"""The write path: one crawled item in, its fragments detected, stored, and handed to alerting.
+
+Exactly-once alerting relies on this contract: `on_stored` receives *all* of the item's documents
+on every ingest, whether they were new or already stored. The alerts side deduplicates on
+(organisation, fragment id), so a crash between "stored" and "matched" is repaired by the next
+crawl of the same item instead of losing the alert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from loguru import logger
+
+from indexer.crypto import DataKey
+from indexer.documents import build_documents
+from indexer.models import CrawledItem, Fragment, StoredFragment
+from indexer.store.base import FragmentStore
+from indexer.tokens import MatchKey
+
+__all__ = ["DetectFn", "IngestResult", "Ingestor"]
+
+DetectFn = Callable[..., list[Fragment]]
+
+
+@dataclass
+class IngestResult:
+    fragments: list[StoredFragment] = field(default_factory=list)  # every document of the item
+    created: list[str] = field(default_factory=list)  # ids new to the store
+    spooled: list[str] = field(default_factory=list)  # ids queued on disk (backend down)
+
+
+def _default_detect(data: bytes | str, *, key: MatchKey, filename: str | None = None) -> list[Fragment]:
+    # imported lazily: indexer.detect is written in parallel and may not be importable yet
+    from indexer.detect import detect
+
+    return detect(data, key=key, filename=filename)
+
+
+class Ingestor:
+    def __init__(
+        self,
+        store: FragmentStore,
+        match_key: MatchKey,
+        data_key: DataKey,
+        on_stored: Callable[[list[StoredFragment]], None] | None = None,
+        detect: DetectFn | None = None,
+    ) -> None:
+        self.store = store
+        self.match_key = match_key
+        self.data_key = data_key
+        self.on_stored = on_stored
+        self.detect = detect or _default_detect
+
+    def ingest(self, item: CrawledItem, fetched_at: datetime | None = None) -> IngestResult:
+        data: bytes | str = item.raw or item.body
+        fragments = self.detect(data, key=self.match_key, filename=item.filename)
+        docs = build_documents(item, fragments, self.data_key, fetched_at)
+        result = IngestResult(fragments=docs)
+        if not docs:
+            return result
+        stored = self.store.upsert(docs)
+        result.created = list(stored.created)
+        result.spooled = list(stored.spooled)
+        logger.debug("ingest {}: {} fragment(s), {} new, {} spooled", item.url, len(docs),
+                     len(result.created), len(result.spooled))
+        if self.on_stored is not None:
+            self.on_stored(docs)  # all of them, new and existing: see the module docstring
+        return result
