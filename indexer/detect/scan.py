@@ -52,6 +52,10 @@ def classify_number(raw: str, hint: str | None = None) -> tuple[str, str] | None
         if c:
             return ("phone", c)
     if n == 15:
+        if d[:2] in ("34", "37") and hint != "nir":  # an Amex number beats a 1-in-97 NIR look-alike
+            c = ids.canon_card(d)
+            if c:
+                return ("card", c)
         c = ids.canon_nir(d)
         if c:
             return ("nir", c)

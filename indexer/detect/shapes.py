@@ -76,10 +76,17 @@ def _create_table(ctx: Ctx, i: int) -> int:
 
 def _sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
-    j = i
-    while j < len(lines) - 1 and not lines[j].rstrip().endswith(";") and j - i < 1_000_000:
-        j += 1
     m = _INSERT.match(lines[i])
+    j = i
+    while True:  # consecutive INSERTs into the same table (one per row dumps) form one fragment
+        while j < len(lines) - 1 and not lines[j].rstrip().endswith(";") and j - i < 1_000_000:
+            j += 1
+        if j + 1 < len(lines):
+            nm = _INSERT.match(lines[j + 1]) if lines[j + 1][:1] in "IiRr" else None
+            if nm and nm.group(1) == m.group(1) and nm.group(2) == m.group(2):
+                j += 1
+                continue
+        break
     table = m.group(1).split(".")[-1]
     cols = [c.strip().strip("`\"[]") for c in m.group(2).split(",")] if m.group(2) else ctx.tables.get(table, [])
     roles = [role_of(c) for c in cols] if cols else None
@@ -89,7 +96,8 @@ def _sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         _header_flags(sink, cols, offs[0])
         for k in range(i, j + 1):
             s = lines[k]
-            pos = m.end() if k == i else 0
+            hm = _INSERT.match(s) if s[:1] in "IiRr" else None
+            pos = hm.end() if hm else 0
             for t in _TUPLE.finditer(s, pos):
                 if extract_record(_sql_fields(t.group(1), offs[k - i] + t.start(1)), roles, sink):
                     hit += 1
@@ -335,7 +343,7 @@ _COMBO = re2.compile(r"^\s*([^\s:|;]{1,128})([:|])(\S{1,256})\s*$")
 
 def _combo_line(s: str) -> bool:
     m = _COMBO.match(s)
-    return bool(m) and "://" not in s and not m.group(1).isdigit() and not s.lstrip().startswith(("http", "www."))
+    return bool(m) and not (m.group(2) == "|" and "|" in m.group(3)) and "://" not in s and not m.group(1).isdigit() and not s.lstrip().startswith(("http", "www."))
 
 
 def _combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:

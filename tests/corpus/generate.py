@@ -1,0 +1,441 @@
+"""Labelled corpus of synthetic leaks in forum noise, with ground truth (all data from Faker).
+
+Public API (also used by the test forum to embed dumps in posts):
+
+    make_dump(kind, n_rows=8, faker_seed=0, *, header=None) -> (text, DumpTruth)
+        one dump of `kind` in KINDS; `text` has no trailing newline; truth lines are 1-based
+        within `text`.
+    make_post(seed, *, n_dumps=None, kinds=None) -> (text, PostTruth)
+        a forum post: prose, quotes, code, signatures, look-alike numbers around 0-2 dumps.
+    make_prose_post(seed) -> str        a post with noise only (must give zero fragments).
+    make_corpus(n_posts, seed) -> list[(text, PostTruth)]
+    write_corpus(directory, n_posts, seed)  writes posts/NNNN.txt and truth.jsonl
+
+Ground truth values are computed here independently of `indexer.identifiers`: phones are
+generated in E.164 then formatted, NIR keys are computed here (2A/2B -> 19/18), emails are
+lowercased with gmail dots and +tags removed for the canonical form. Look-alikes (bad NIR key,
+IBAN checksum off by one, Luhn-failing cards, phones in unassigned ranges) are placed both in
+noise and inside dumps, and are absent from the truth. Noise digit runs that would
+accidentally pass a check are regenerated, since no detector could tell them apart.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from faker import Faker
+
+__all__ = ["KINDS", "DumpTruth", "PostTruth", "make_corpus", "make_dump", "make_post", "make_prose_post", "write_corpus"]
+
+KINDS = ("csv", "separated_run", "sql_insert", "pg_copy", "combo", "jsonl", "stealer_log", "dox", "hl7")
+
+
+@dataclass
+class DumpTruth:
+    kind: str
+    start_line: int
+    end_line: int
+    identifiers: set[tuple[str, str]] = field(default_factory=set)  # (type, canonical)
+    categories: set[str] = field(default_factory=set)
+
+
+@dataclass
+class PostTruth:
+    fragments: list[DumpTruth]
+
+    def to_json(self) -> dict[str, object]:
+        return {"fragments": [{**asdict(f), "identifiers": sorted(f.identifiers), "categories": sorted(f.categories)}
+                              for f in self.fragments]}
+
+
+# ------------------------------------------------------------------------------ value makers
+def _luhn_ok(d: str) -> bool:
+    s = 0
+    for i, ch in enumerate(reversed(d)):
+        n = int(ch) * (2 if i % 2 else 1)
+        s += n - 9 if n > 9 else n
+    return s % 10 == 0
+
+
+class _Gen:
+    def __init__(self, seed: int) -> None:
+        self.r = random.Random(seed)
+        self.fr = Faker("fr_FR")
+        self.en = Faker("en_US")
+        self.fr.seed_instance(seed)
+        self.en.seed_instance(seed + 1)
+
+    def fk(self) -> Faker:
+        return self.fr if self.r.random() < 0.7 else self.en
+
+    # NIR with key computed here; 2A/2B 15% of the time
+    def nir(self, bad: bool = False) -> tuple[str, str]:
+        r = self.r
+        sex = r.choice("12")
+        yy = f"{r.randint(0, 99):02d}"
+        mm = f"{r.choice([r.randint(1, 12)] * 8 + [20, r.randint(30, 42), r.randint(50, 99)]):02d}"
+        dep = r.choice(["2A", "2B"]) if r.random() < 0.15 else f"{r.choice([r.randint(1, 19), r.randint(21, 95)]):02d}"
+        body = f"{sex}{yy}{mm}{dep}{r.randint(1, 999):03d}{r.randint(1, 999):03d}"
+        key = 97 - int(body.replace("2A", "19").replace("2B", "18")) % 97
+        if bad:
+            key = (key + r.randint(1, 96)) % 97 or 1
+        canon = f"{body}{key:02d}"
+        fmt = r.random()
+        if fmt < 0.4:
+            raw = canon
+        else:
+            raw = f"{canon[0]} {canon[1:3]} {canon[3:5]} {canon[5:7]} {canon[7:10]} {canon[10:13]} {canon[13:]}"
+        return raw, canon
+
+    def phone(self, bad: bool = False) -> tuple[str, str]:
+        r = self.r
+        if bad:  # 070-072 and 0 followed by 0 are not assigned
+            # 0700-0708 are unassigned (0709x are overseas mobiles since 2024)
+            return f"07 0{r.randint(0, 8)} {r.randint(10, 99)} {r.randint(10, 99)} {r.randint(10, 99)}", ""
+        x = r.random()
+        if x < 0.1:  # overseas in national form
+            nsn, cc = r.choice([("690" + f"{r.randint(0, 99):02d}", "590"), ("696" + f"{r.randint(0, 99):02d}", "596"),
+                                ("694" + f"{r.randint(0, 29):02d}", "594"), ("692" + f"{r.randint(0, 99):02d}", "262")])
+            nsn += f"{r.randint(0, 9999):04d}"
+            e164 = f"+{cc}{nsn}"
+        elif x < 0.15:  # international, written with +
+            cc, nsn = r.choice([("44", "20794" + f"{r.randint(0, 99999):05d}"), ("1", "4155" + f"{r.randint(100000, 999999)}"),
+                                ("49", "30" + f"{r.randint(10000000, 99999999)}")])
+            return f"+{cc} {nsn}", f"+{cc}{nsn}"
+        else:
+            head = r.choice(["6", "7", "1", "2", "3", "4", "5", "9"])
+            if head == "6":
+                nsn = "6" + r.choice(["0", "1", "2", "4", "5", "6", "7", "8"]) + f"{r.randint(0, 9)}"
+            elif head == "7":
+                nsn = "7" + str(r.randint(3, 9)) + f"{r.randint(0, 9)}"
+            elif head == "2":
+                nsn = "2" + r.choice("01234579") + f"{r.randint(0, 9)}"
+            elif head == "4":
+                nsn = "4" + str(r.randint(1, 9)) + f"{r.randint(0, 9)}"
+            elif head == "5":
+                nsn = "5" + str(r.randint(0, 8)) + f"{r.randint(0, 9)}"
+            else:
+                nsn = head + f"{r.randint(0, 99):02d}"
+            nsn += f"{r.randint(0, 999999):06d}"
+            e164 = "+33" + nsn
+        nat = "0" + nsn
+        pairs = " ".join(nat[i:i + 2] for i in range(0, 10, 2))
+        if not e164.startswith("+33"):
+            return (pairs if r.random() < 0.5 else nat), e164
+        raw = r.choice([pairs, nat, pairs.replace(" ", "."), "+33 " + nsn[0] + " " + " ".join(nsn[i:i + 2] for i in range(1, 9, 2)),
+                        e164, "0033" + nsn, "+33 (0)" + nsn[0] + " " + " ".join(nsn[i:i + 2] for i in range(1, 9, 2))])
+        return raw, e164
+
+    def email(self, bad: bool = False) -> tuple[str, set[str]]:
+        r = self.r
+        f = self.fk()
+        if bad:
+            return f.user_name() + "@" + f.domain_word(), set()  # no TLD
+        if r.random() < 0.25:
+            local = f"{f.first_name()}.{f.last_name()}".lower().replace(" ", "").replace("'", "")
+            local = "".join(ch for ch in local if ch.isascii() and (ch.isalnum() or ch == "."))
+            if r.random() < 0.4:
+                local += "+" + r.choice(["promo", "news", "spam"])
+            raw = f"{local}@gmail.com"
+        else:
+            raw = f.email()
+        if r.random() < 0.15:
+            raw = raw[0].upper() + raw[1:]
+        exact = raw.lower()
+        out = {exact}
+        lp, dom = exact.split("@")
+        if dom in ("gmail.com", "googlemail.com"):
+            out.add(lp.split("+")[0].replace(".", "") + "@gmail.com")
+        return raw, out
+
+    def iban(self, bad: bool = False) -> tuple[str, str]:
+        raw = (self.fr if self.r.random() < 0.7 else Faker("de_DE")).iban()
+        canon = raw
+        if bad:
+            last = int(raw[-1])
+            raw = raw[:-1] + str((last + 1) % 10)
+            canon = ""
+        if self.r.random() < 0.5:
+            raw = " ".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+        return raw, canon
+
+    def card(self, bad: bool = False) -> tuple[str, str]:
+        while True:  # Faker's JCB prefixes go beyond the real 3528-3589 range: keep real ones
+            d = self.en.credit_card_number(self.r.choice(["visa16", "mastercard", "amex", "discover", "jcb16", "visa13"]))
+            if not d.startswith("35") or "3528" <= d[:4] <= "3589":
+                break
+        if bad:
+            d = d[:-1] + str((int(d[-1]) + self.r.randint(1, 9)) % 10)
+        canon = "" if bad else d
+        raw = " ".join(d[i:i + 4] for i in range(0, len(d), 4)) if self.r.random() < 0.4 and len(d) == 16 else d
+        return raw, canon
+
+    def dob(self) -> tuple[str, str]:
+        d = self.fr.date_of_birth(minimum_age=18, maximum_age=90)
+        return self.r.choice([d.strftime("%d/%m/%Y"), d.isoformat()]), d.isoformat()
+
+    def noise_digits(self) -> str:
+        """A digit run that passes none of the checks (regenerated until it does not)."""
+        while True:
+            n = self.r.choice([8, 11, 12, 13, 14, 15, 16, 17])
+            d = str(self.r.randint(10 ** (n - 1), 10 ** n - 1))
+            if _luhn_ok(d):
+                continue
+            if n == 15 and 97 - int(d[:13]) % 97 == int(d[13:]):
+                continue
+            return d
+
+
+# ----------------------------------------------------------------------------- dump makers
+_A9 = {"health": ["diabète de type 2", "séropositif", "schizophrénie", "cancer du sein", "asthme", "sous insuline"],
+       "religion": ["catholique non pratiquante", "musulman pratiquant", "protestante"]}
+
+
+def _record(g: _Gen, truth: set[tuple[str, str]], cols: list[str], bad_rate: float = 0.06) -> dict[str, str]:
+    f = g.fk()
+    rec: dict[str, str] = {}
+    first, last = f.first_name(), f.last_name()
+    for c in cols:
+        bad = g.r.random() < bad_rate
+        if c in ("nom", "last_name"):
+            rec[c] = last
+        elif c in ("prenom", "first_name"):
+            rec[c] = first
+        elif c in ("email", "mail"):
+            raw, ex = g.email(bad)
+            rec[c] = raw
+            truth.update(("email", e) for e in ex)
+        elif c in ("telephone", "phone", "tel"):
+            raw, e = g.phone(bad)
+            rec[c] = raw
+            if e:
+                truth.add(("phone", e))
+        elif c in ("nir", "ssn"):
+            raw, n = g.nir(bad)
+            rec[c] = raw
+            if not bad:
+                truth.add(("nir", n))
+        elif c == "iban":
+            raw, n = g.iban(bad)
+            rec[c] = raw
+            if n:
+                truth.add(("iban", n))
+        elif c in ("card", "cb"):
+            raw, n = g.card(bad)
+            rec[c] = raw
+            if n:
+                truth.add(("card", n))
+        elif c in ("date_naissance", "dob"):
+            raw, iso = g.dob()
+            rec[c] = raw
+            truth.add(("dob", iso))
+        elif c in ("ville", "city"):
+            rec[c] = f.city()
+        elif c in ("password", "mdp"):
+            rec[c] = g.fr.password(length=g.r.randint(6, 14), special_chars=False)
+        elif c == "pathologie":
+            rec[c] = g.r.choice(_A9["health"])
+        elif c == "id":
+            rec[c] = str(g.r.randint(1, 99999))
+        else:
+            rec[c] = "x"
+    return rec
+
+
+_SCHEMAS = [
+    ["nom", "prenom", "date_naissance", "email", "telephone", "nir"],
+    ["id", "nom", "prenom", "email", "telephone", "ville"],
+    ["first_name", "last_name", "email", "phone", "dob", "city"],
+    ["nom", "prenom", "nir", "date_naissance", "pathologie", "telephone"],
+    ["id", "email", "iban", "nom", "prenom"],
+    ["first_name", "last_name", "email", "card", "phone"],
+]
+
+
+def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool | None = None) -> tuple[str, DumpTruth]:
+    """One synthetic dump; see the module docstring."""
+    g = _Gen(faker_seed)
+    r = g.r
+    truth: set[tuple[str, str]] = set()
+    cats: set[str] = set()
+    cols = r.choice(_SCHEMAS)
+    if "pathologie" in cols:
+        cats.add("health")
+    recs = [_record(g, truth, cols) for _ in range(n_rows)]
+    lines: list[str]
+    first = 1
+    if kind in ("csv", "separated_run"):
+        sep = r.choice([";", ";", ",", "\t", "|"])
+        use_header = kind == "csv" if header is None else header
+        lines = [sep.join(cols)] if use_header else []
+        if not use_header:  # without a header a date is just a date: only typed columns give a DOB
+            truth = {x for x in truth if x[0] != "dob"}
+        lines += [sep.join(rec[c] for c in cols) for rec in recs]
+    elif kind == "sql_insert":
+        table = r.choice(["users", "patients", "clients", "wp_users"])
+        lines = [f"CREATE TABLE `{table}` ("] + [f"  `{c}` varchar(255) DEFAULT NULL," for c in cols] + \
+                ["  PRIMARY KEY (`id`)", ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;", ""]
+        first = len(lines) + 1
+
+        def tup(rec: dict[str, str]) -> str:
+            return "(" + ",".join("'" + rec[c].replace("'", "\\'") + "'" for c in cols) + ")"
+        if r.random() < 0.5:
+            lines.append(f"INSERT INTO `{table}` VALUES " + ",".join(tup(x) for x in recs) + ";")
+        else:
+            lines += [f"INSERT INTO `{table}` (" + ", ".join(f"`{c}`" for c in cols) + ") VALUES " + tup(x) + ";" for x in recs]
+    elif kind == "pg_copy":
+        lines = [f"COPY public.{r.choice(['users', 'patients'])} ({', '.join(cols)}) FROM stdin;"]
+        lines += ["\t".join(rec[c] for c in cols) for rec in recs] + ["\\."]
+    elif kind == "combo":
+        truth.clear()
+        sep = r.choice([":", ":", "|"])
+        lines = []
+        for _ in range(n_rows):
+            raw, ex = g.email()
+            pw = g.fr.password(length=r.randint(6, 12), special_chars=False)
+            lines.append(f"{raw}{sep}{pw}")
+            truth.update(("email", e) for e in ex)
+            truth.add(("credential", f"{raw.lower()}:{pw}"))
+    elif kind == "jsonl":
+        lines = []
+        for i, rec in enumerate(recs):
+            obj = {"_id": {"$oid": f"{r.getrandbits(96):024x}"}, **{k: v for k, v in rec.items() if k != "id"}}
+            lines.append(json.dumps(obj, ensure_ascii=False))
+    elif kind == "stealer_log":
+        truth.clear()
+        lines = []
+        for _ in range(max(1, n_rows // 3)):
+            raw, ex = g.email()
+            pw = g.fr.password(length=10, special_chars=True)
+            lines += [f"URL: https://{g.en.domain_name()}/login", f"Username: {raw}", f"Password: {pw}",
+                      "==============="]
+            truth.update(("email", e) for e in ex)
+            truth.add(("credential", f"{raw.lower()}:{pw}"))
+        lines.pop()
+    elif kind == "dox":
+        truth.clear()
+        f = g.fr
+        dob_raw, dob = g.dob()
+        ph_raw, ph = g.phone()
+        em_raw, ems = g.email()
+        lines = [f"Nom: {f.last_name()}", f"Prénom: {f.first_name()}", f"Date de naissance: {dob_raw}",
+                 f"Adresse: {f.street_address()}, {f.postcode()} {f.city()}", f"Téléphone: {ph_raw}",
+                 f"Email: {em_raw}"]
+        truth.update({("dob", dob), ("phone", ph)} | {("email", e) for e in ems})
+        if r.random() < 0.5:
+            n_raw, n = g.nir()
+            lines.append(f"NIR: {n_raw}")
+            truth.add(("nir", n))
+        if r.random() < 0.4:
+            lines.append(f"Religion: {r.choice(_A9['religion'])}")
+            cats.add("religion")
+    elif kind == "hl7":
+        truth.clear()
+        lines = []
+        cats.add("health")
+        for i in range(max(1, n_rows // 3)):
+            f = g.fr
+            dob_raw, dob = g.dob()
+            n_raw, n = g.nir()
+            ph_raw, ph = g.phone()
+            lines += [f"MSH|^~\\&|DXCARE|CHU|||2024{r.randint(1, 12):02d}01||ADT^A01|{r.randint(1000, 9999)}|P|2.5",
+                      f"PID|1||{r.randint(100000, 999999)}^^^CHU||{f.last_name().upper()}^{f.first_name().upper()}||"
+                      f"{dob.replace('-', '')}|{r.choice('MF')}|||{f.street_address()}^^{f.city()}^^{f.postcode()}||{ph_raw}|||||{n}",
+                      f"DG1|1||E11^{r.choice(_A9['health'])}"]
+            truth.update({("dob", dob), ("nir", n), ("phone", ph)})
+    else:
+        raise ValueError(f"unknown dump kind {kind!r}; expected one of {', '.join(KINDS)}")
+    text = "\n".join(lines)
+    return text, DumpTruth(kind, first, len(lines), truth, cats)
+
+
+# ------------------------------------------------------------------------------------ noise
+def _noise_block(g: _Gen) -> list[str]:
+    r = g.r
+    f = g.fk()
+    x = r.random()
+    if x < 0.3:
+        return [f.paragraph(nb_sentences=r.randint(1, 4))]
+    if x < 0.4:
+        return ["> " + f.sentence(), "> " + f.sentence()]
+    if x < 0.5:
+        return ["```", "def parse(x, y=1):", f"    return x * {r.randint(2, 99)}, y + {r.randint(2, 999)}", "```"]
+    if x < 0.62:  # look-alikes that fail their checks
+        return [r.choice([f"Le NIR {g.nir(bad=True)[0]} ne marche pas", f"IBAN {g.iban(bad=True)[0]} refusé",
+                          f"carte {g.card(bad=True)[0]} expirée", f"appelle le {g.phone(bad=True)[0]}",
+                          f"mail {g.email(bad=True)[0]}"])]
+    if x < 0.72:
+        return [f"Commande n° {g.noise_digits()} du {r.randint(1, 28)}/{r.randint(1, 12)}/2024, total {r.randint(5, 500)},{r.randint(10, 99)} €"]
+    if x < 0.8:
+        return [f"Prix: {r.randint(50, 5000)}$, contact: tox, paiement: BTC/XMR"]
+    if x < 0.9:
+        return [f"Version {r.randint(1, 9)}.{r.randint(0, 20)}.{r.randint(0, 99)}, build {g.noise_digits()}, sha {r.getrandbits(64):016x}"]
+    return [f.sentence() + " " + f.sentence()]
+
+
+def _signature(g: _Gen) -> list[str]:
+    f = g.fk()
+    opts = [["--", f"{f.first_name()}, {g.email()[0]}"], ["--", f"{f.name()} | tel {g.phone()[0]}"],
+            ["___", f"Contact: {g.email()[0]}"]]
+    return g.r.choice(opts)
+
+
+def make_prose_post(seed: int) -> str:
+    g = _Gen(seed)
+    lines: list[str] = []
+    for _ in range(g.r.randint(1, 6)):
+        lines += _noise_block(g) + [""]
+    if g.r.random() < 0.6:
+        lines += _signature(g)
+    return "\n".join(lines)
+
+
+def make_post(seed: int, *, n_dumps: int | None = None, kinds: tuple[str, ...] = KINDS) -> tuple[str, PostTruth]:
+    g = _Gen(seed)
+    r = g.r
+    n_dumps = r.randint(1, 2) if n_dumps is None else n_dumps
+    lines: list[str] = []
+    frags: list[DumpTruth] = []
+    for d in range(n_dumps):
+        for _ in range(r.randint(0, 2)):
+            lines += _noise_block(g) + [""]
+        lines.append(r.choice(["Voici un extrait :", "Sample:", "Échantillon de la base, le reste en PV", "Free sample below"]))
+        lines.append("")
+        text, t = make_dump(r.choice(kinds), r.randint(3, 12), seed * 10 + d)
+        quote = t.kind in ("csv", "separated_run") and r.random() < 0.2
+        base = len(lines)
+        lines += [("> " + ln if quote else ln) for ln in text.split("\n")]
+        frags.append(DumpTruth(t.kind, base + t.start_line, base + t.end_line, t.identifiers, t.categories))
+        lines.append("")
+    for _ in range(r.randint(0, 2)):
+        lines += _noise_block(g) + [""]
+    if r.random() < 0.6:
+        lines += _signature(g)
+    return "\n".join(lines), PostTruth(frags)
+
+
+def make_corpus(n_posts: int, seed: int = 0) -> list[tuple[str, PostTruth]]:
+    return [make_post(seed * 100_000 + i) for i in range(n_posts)]
+
+
+def write_corpus(directory: Path, n_posts: int = 200, seed: int = 0) -> Path:
+    """Write posts/NNNN.txt, prose/NNNN.txt and truth.jsonl (one line per post) under directory."""
+    directory = Path(directory)
+    (directory / "posts").mkdir(parents=True, exist_ok=True)
+    (directory / "prose").mkdir(parents=True, exist_ok=True)
+    with open(directory / "truth.jsonl", "w", encoding="utf-8") as out:
+        for i, (text, truth) in enumerate(make_corpus(n_posts, seed)):
+            (directory / "posts" / f"{i:04d}.txt").write_text(text, encoding="utf-8")
+            out.write(json.dumps({"post": f"posts/{i:04d}.txt", **truth.to_json()}, ensure_ascii=False) + "\n")
+    for i in range(n_posts // 2):
+        (directory / "prose" / f"{i:04d}.txt").write_text(make_prose_post(seed * 100_000 + 50_000 + i), encoding="utf-8")
+    return directory / "truth.jsonl"
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(write_corpus(Path(sys.argv[1] if len(sys.argv) > 1 else "corpus-out"), int(sys.argv[2]) if len(sys.argv) > 2 else 200))
