@@ -11,8 +11,9 @@ For each message: claim the rows (status `sending`, a lease, attempts+1) -> send
   then all rows of one (organisation, channel, policy, window) go out as one message.
 
 Test hook: if $VIGIE_TEST_PAUSE_AFTER_SEND names a file that does not exist yet, the worker
-creates it right after its first successful send and then sleeps before acknowledging, so a test
-can SIGKILL it at exactly that point. It does nothing when the variable is unset.
+creates it (writing the idempotency key) right after its first successful send (on channel
+$VIGIE_TEST_PAUSE_CHANNEL if set) and then sleeps before acknowledging, so a test can SIGKILL it
+at exactly that point. It does nothing when the variable is unset.
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ class DeliveryWorker:
                 logger.warning("{} {} attempt {} failed, retry in {:.1f}s: {}", first.channel, key,
                                attempts, delay, exc)
             return 0
-        _test_pause_after_send(key)
+        _test_pause_after_send(key, first.channel)
         self.outbox.ack(ids, self.clock())
         logger.info("{} {} delivered to {} ({} alert(s))", first.channel, key, first.org, len(ids))
         return len(ids)
@@ -171,9 +172,12 @@ class DeliveryWorker:
         self.webhook.send(hook.url, hook.secret.get_secret_value(), body, key)
 
 
-def _test_pause_after_send(key: str) -> None:
+def _test_pause_after_send(key: str, channel: str) -> None:
     marker = os.environ.get("VIGIE_TEST_PAUSE_AFTER_SEND")
     if not marker:
+        return
+    only = os.environ.get("VIGIE_TEST_PAUSE_CHANNEL")
+    if only and only != channel:
         return
     path = Path(marker)
     try:
