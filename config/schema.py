@@ -289,6 +289,14 @@ class ForumSelectors(Strict):
     thread_rows: Selector | None = None
     thread_link: Selector
     thread_title: Selector | None = None
+    thread_marker: Selector | None = Field(
+        default=None,
+        description="text in a thread row that changes when the thread gets a new post (reply "
+        "count, last-post date); when unchanged since the last crawl the thread is not fetched",
+    )
+    board_title: Selector | None = Field(
+        default=None, description="the board's name on its listing page; default: the page <h1>"
+    )
     next_page: Selector | None = None
     thread_next_page: Selector | None = None
     post: PostSelectors
@@ -340,6 +348,10 @@ class LimitSettings(Strict):
     delay_seconds: float = Field(default=0.5, ge=0)
     delay_jitter: bool = True
     timeout_seconds: float = Field(default=60.0, gt=0)
+    retries: int = Field(default=4, ge=0, le=20)
+    retry_backoff_seconds: float = Field(
+        default=1.0, ge=0, description="first retry waits this long, then doubling (max 60 s)"
+    )
 
 
 class AttachmentLimits(Strict):

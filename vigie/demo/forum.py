@@ -87,7 +87,7 @@ class ForumServer:
         class _Handler(_ForumHandler):
             forum = server
 
-        self._httpd = ThreadingHTTPServer((self._host, self._port), _Handler)
+        self._httpd = _QuietServer((self._host, self._port), _Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="demo-forum", daemon=True)
         self._thread.start()
@@ -164,6 +164,13 @@ class ForumServer:
             sid = secrets.token_hex(12)
             self._sessions[sid] = {"user": None, "csrf": secrets.token_hex(16), "expired_once": False}
             return sid, self._sessions[sid], True
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # clients that give up (timeouts, cancelled downloads) are part of the tests
 
 
 class _ForumHandler(BaseHTTPRequestHandler):

@@ -1,0 +1,142 @@
+"""Turn a downloaded attachment into files for the indexer, refusing archive bombs.
+
+Caps (from `attachments:` in the source YAML): bytes per file, total uncompressed bytes of an
+archive, number of files, nesting depth. Declared sizes are checked first (a zip's central
+directory), then enforced again while decompressing, in bounded chunks, because declared sizes
+can lie and gzip has none worth trusting. A bomb raises `ArchiveBombError` before anything
+beyond the cap is inflated; the caller logs it and moves on.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from dataclasses import dataclass
+
+from config.schema import AttachmentLimits
+from crawler import CrawlerError
+
+__all__ = ["ArchiveBombError", "AttachmentError", "ExtractedFile", "expand_attachment", "extension_of"]
+
+_CHUNK = 64 * 1024
+
+
+class AttachmentError(CrawlerError):
+    """An attachment could not be turned into files (corrupt archive, unsupported type)."""
+
+
+class ArchiveBombError(AttachmentError):
+    """An archive exceeds a cap (size, count, nesting): skipped, never expanded."""
+
+
+@dataclass(frozen=True)
+class ExtractedFile:
+    filename: str  # "outer.zip/inner/clients.csv" for archive members
+    data: bytes
+
+
+def extension_of(filename: str) -> str:
+    """`base.sql.gz` -> `gz`; `` for no extension."""
+    name = filename.rsplit("/", 1)[-1].lower()
+    return name.rsplit(".", 1)[-1] if "." in name else ""
+
+
+class _Budget:
+    def __init__(self, limits: AttachmentLimits) -> None:
+        self.limits = limits
+        self.total = 0
+        self.files = 0
+
+    def spend(self, n: int, where: str) -> None:
+        self.total += n
+        if self.total > self.limits.max_uncompressed_bytes:
+            raise ArchiveBombError(
+                f"{where}: more than {self.limits.max_uncompressed_bytes} bytes once decompressed "
+                "(attachments.max_uncompressed_bytes); refused without expanding further")
+
+    def count(self, where: str) -> None:
+        self.files += 1
+        if self.files > self.limits.max_files:
+            raise ArchiveBombError(f"{where}: more than {self.limits.max_files} files (attachments.max_files)")
+
+
+def expand_attachment(filename: str, data: bytes, limits: AttachmentLimits) -> list[ExtractedFile]:
+    """Files to index from one downloaded attachment (the file itself, or an archive's members).
+
+    Raises `ArchiveBombError` when a cap is exceeded, `AttachmentError` when it is corrupt.
+    """
+    if len(data) > limits.max_bytes:
+        raise ArchiveBombError(f"{filename}: {len(data)} bytes > attachments.max_bytes={limits.max_bytes}")
+    budget = _Budget(limits)
+    out: list[ExtractedFile] = []
+    _expand(filename, data, limits, budget, 0, out)
+    return out
+
+
+def _expand(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, depth: int,
+            out: list[ExtractedFile]) -> None:
+    ext = extension_of(name)
+    if ext in ("zip", "gz"):
+        if depth >= limits.max_nesting + 1:
+            raise ArchiveBombError(f"{name}: archives nested deeper than attachments.max_nesting={limits.max_nesting}")
+        if ext == "zip":
+            _expand_zip(name, data, limits, budget, depth, out)
+        else:
+            inner = _gunzip(name, data, budget)
+            _expand(name[: -len(".gz")], inner, limits, budget, depth + 1, out)
+        return
+    if ext not in limits.extensions and depth > 0:
+        return  # archive members of other types are skipped, not indexed
+    budget.count(name)
+    out.append(ExtractedFile(name, data))
+
+
+def _gunzip(name: str, data: bytes, budget: _Budget) -> bytes:
+    decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    parts: list[bytes] = []
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), _CHUNK):
+            chunk = decomp.decompress(view[start:start + _CHUNK], _CHUNK)
+            budget.spend(len(chunk), name)
+            parts.append(chunk)
+            while decomp.unconsumed_tail:
+                chunk = decomp.decompress(decomp.unconsumed_tail, _CHUNK)
+                budget.spend(len(chunk), name)
+                parts.append(chunk)
+            if decomp.eof:
+                break
+    except zlib.error as exc:
+        raise AttachmentError(f"{name}: not a valid gzip file ({exc})") from exc
+    return b"".join(parts)
+
+
+def _expand_zip(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, depth: int,
+                out: list[ExtractedFile]) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise AttachmentError(f"{name}: not a valid zip file ({exc})") from exc
+    with archive:
+        members = [i for i in archive.infolist() if not i.is_dir()]
+        declared = sum(i.file_size for i in members)
+        if len(members) > limits.max_files:
+            raise ArchiveBombError(f"{name}: declares {len(members)} files > attachments.max_files={limits.max_files}")
+        if budget.total + declared > limits.max_uncompressed_bytes:
+            raise ArchiveBombError(
+                f"{name}: declares {declared} uncompressed bytes > attachments.max_uncompressed_bytes="
+                f"{limits.max_uncompressed_bytes}; refused without expanding")
+        for info in members:
+            member_name = f"{name}/{info.filename}"
+            if extension_of(info.filename) not in limits.extensions:
+                continue
+            parts: list[bytes] = []
+            try:
+                with archive.open(info) as fh:
+                    while chunk := fh.read(_CHUNK):  # enforced while inflating: sizes can lie
+                        budget.spend(len(chunk), member_name)
+                        parts.append(chunk)
+            except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError) as exc:
+                raise AttachmentError(f"{member_name}: cannot be extracted ({exc})") from exc
+            _expand(member_name, b"".join(parts), limits, budget, depth + 1, out)

@@ -1,0 +1,42 @@
+"""Every `VIGIE_*` Scrapy setting the crawler reads (spiders, middlewares, pipeline), in one place.
+
+The Tor transport's own `VIGIE_TOR_*` settings live in `crawler.handlers.defaults`. Per-source
+values (concurrency, delays, limits) come from `config/sources/<name>.yaml` and are turned into
+Scrapy settings by `crawler.settings.build_settings`; the values here are what is used when a
+setting is absent. Units are in the names.
+
+Request meta keys set by the spiders (all prefixed `vigie_`):
+- `vigie_kind`: "listing" | "thread" | "file" | "login" | "paste" (what the response is for).
+- `vigie_thread`: dict with the thread key, title, board and marker, carried along thread pages.
+- `vigie_relogin`: True on the request re-sent after a login wall (never re-logged a second time).
+"""
+
+from __future__ import annotations
+
+__all__ = ["CRAWLER_DEFAULTS", "DEFAULT_STATE_FILENAME"]
+
+DEFAULT_STATE_FILENAME = "crawl-state.sqlite3"
+
+CRAWLER_DEFAULTS: dict[str, object] = {
+    # Hosts a crawl may contact (those of the source's start URLs and login URL); set per source.
+    "VIGIE_ALLOWED_HOSTS": [],
+    # follow.allow / follow.deny regexes of the source (deny wins; logout is denied by default).
+    "VIGIE_FOLLOW_ALLOW": [],
+    "VIGIE_FOLLOW_DENY": ["logout", "signout", "deconnexion"],
+    # Link depth limit (limits.max_depth): start URLs are 0, every followed link or next page +1;
+    # login hops, re-sent requests and attachments do not count. 0 means no limit.
+    "VIGIE_MAX_DEPTH": 10,
+    # Pagination guard: stop following "next" links after this many pages in one chain (a board's
+    # listing or one thread), even if every page looks new. Endless-pagination traps end here or
+    # earlier, when a page repeats what an earlier page of the same chain showed.
+    "VIGIE_MAX_PAGES_PER_CHAIN": 200,
+    # Retry backoff: the n-th retry of a request waits BASE * 2**(n-1) seconds, at most MAX,
+    # with +-25% jitter. Retries happen on RETRY_HTTP_CODES, timeouts, dropped connections and
+    # on pages that do not parse as expected (garbage answered with 200).
+    "VIGIE_RETRY_BACKOFF_BASE_SECONDS": 1.0,
+    "VIGIE_RETRY_BACKOFF_MAX_SECONDS": 60.0,
+    # How many times a request is retried before it is given up (and counted as an error).
+    "VIGIE_RETRY_TIMES": 4,
+    # The state database (created if missing). None means <data dir>/crawl-state.sqlite3.
+    "VIGIE_STATE_PATH": None,
+}

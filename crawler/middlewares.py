@@ -1,0 +1,109 @@
+"""Downloader middlewares: follow rules (allow/deny, never logout) and retries with backoff.
+
+`FollowRulesMiddleware` is the last line of defence: spiders only follow links their selectors
+found, but whatever a selector matches, a URL matching `follow.deny` (logout by default) or
+outside the source's hosts is never requested.
+
+`BackoffRetryMiddleware` replaces Scrapy's RetryMiddleware (same settings: RETRY_TIMES,
+RETRY_HTTP_CODES, RETRY_EXCEPTIONS) and waits BASE * 2**(n-1) seconds (+-25%, at most MAX)
+before the n-th retry, without blocking other requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+
+from crawler.defaults import CRAWLER_DEFAULTS
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from typing_extensions import Self
+
+__all__ = ["BackoffRetryMiddleware", "FollowRulesMiddleware", "backoff_delay"]
+
+
+def _setting(crawler: Crawler, name: str) -> Any:
+    value = crawler.settings.get(name)
+    return CRAWLER_DEFAULTS[name] if value is None else value
+
+
+def backoff_delay(attempt: int, base: float, maximum: float, rng: random.Random | None = None) -> float:
+    """Seconds to wait before retry number `attempt` (1-based)."""
+    if base <= 0:
+        return 0.0
+    delay = min(maximum, base * 2 ** max(0, attempt - 1))
+    return delay * (0.75 + 0.5 * (rng or random).random())
+
+
+class FollowRulesMiddleware:
+    def __init__(self, allow: list[str], deny: list[str], hosts: set[str], max_depth: int = 0) -> None:
+        self.max_depth = max_depth
+        self.allow = [re.compile(p) for p in allow]
+        self.deny = [re.compile(p) for p in deny]
+        self.hosts = hosts
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        from crawler._offline import ensure_offline
+
+        ensure_offline()  # whatever starts the crawl, no public-suffix download outside Tor
+        mw = cls(crawler.settings.getlist("VIGIE_FOLLOW_ALLOW"), crawler.settings.getlist("VIGIE_FOLLOW_DENY"),
+                 set(crawler.settings.getlist("VIGIE_ALLOWED_HOSTS")), crawler.settings.getint("VIGIE_MAX_DEPTH"))
+        mw.stats = crawler.stats  # type: ignore[attr-defined]
+        return mw
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        url = request.url
+        host = (urlsplit(url).hostname or "").lower()
+        reason = None
+        depth = int(request.meta.get("vigie_depth", 0))
+        if self.hosts and host not in self.hosts:
+            reason = f"host {host!r} is not one of the source's hosts"
+        elif any(p.search(url) for p in self.deny):
+            reason = "matches follow.deny"
+        elif self.max_depth and depth > self.max_depth and request.meta.get("vigie_kind") not in ("login", "file"):
+            reason = f"link depth {depth} > limits.max_depth={self.max_depth}"
+        elif self.allow and request.meta.get("vigie_kind") not in ("login", "file") and not any(
+                p.search(url) for p in self.allow):
+            reason = "matches no follow.allow pattern"
+        if reason:
+            self.stats.inc_value("vigie/follow/refused")  # type: ignore[attr-defined]
+            raise IgnoreRequest(f"not following {url}: {reason}")
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        mw = super().from_crawler(crawler)
+        mw.base = float(_setting(crawler, "VIGIE_RETRY_BACKOFF_BASE_SECONDS"))  # type: ignore[attr-defined]
+        mw.maximum = float(_setting(crawler, "VIGIE_RETRY_BACKOFF_MAX_SECONDS"))  # type: ignore[attr-defined]
+        return mw
+
+    async def _wait(self, retry: Request | None) -> Request | None:
+        if retry is not None:
+            delay = backoff_delay(int(retry.meta.get("retry_times", 1)), self.base, self.maximum)  # type: ignore[attr-defined]
+            self.crawler.stats.inc_value("vigie/retry/backoff_seconds", delay)  # type: ignore[union-attr]
+            await asyncio.sleep(delay)
+        return retry
+
+    async def process_response(self, request: Request, response: Response,  # type: ignore[override]
+                               spider: Any = None) -> Request | Response:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        retry = self._retry(request, f"HTTP {response.status}")
+        return (await self._wait(retry)) or response
+
+    async def process_exception(self, request: Request, exception: Exception,  # type: ignore[override]
+                                spider: Any = None) -> Request | Response | None:
+        if isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry", False):
+            return await self._wait(self._retry(request, exception))
+        return None

@@ -1,0 +1,89 @@
+"""The one item pipeline: hand each item to the sink, THEN commit its crawl state.
+
+The sink (`crawler.sink.ItemSink`) is the spider's `vigie_sink`: detection then storage, a JSONL
+writer, or both. If `accept` raises, the item's state is not committed (and neither is the
+checkpoint of its thread page), so the next crawl emits it again; nothing is lost, and
+re-emitting is safe because ingestion is idempotent.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from loguru import logger
+from scrapy.exceptions import DropItem
+
+from crawler.items import FileDone, ThreadCheckpoint, VigieItem
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from typing_extensions import Self
+
+    from crawler.sink import ItemSink
+    from crawler.state import CrawlState
+
+__all__ = ["IndexerPipeline"]
+
+
+class IndexerPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._failed_threads: set[str] = set()
+        self._failed_files: set[str] = set()
+        self._file_parts: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    @property
+    def sink(self) -> ItemSink:
+        sink = getattr(self.crawler.spider, "vigie_sink", None)
+        if sink is None:
+            raise RuntimeError("IndexerPipeline: the spider has no `vigie_sink`; start crawls with "
+                               "crawler.runner.run_crawl(), which sets it")
+        return sink
+
+    @property
+    def state(self) -> CrawlState:
+        return self.crawler.spider.vigie_state  # type: ignore[union-attr]
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        stats = self.crawler.stats
+        assert stats is not None
+        if isinstance(item, ThreadCheckpoint):
+            if item.thread_key not in self._failed_threads:
+                self.state.record_thread_page(item.thread_key, item.page_url, item.page_index, title=item.title,
+                                              board=item.board, marker=item.marker, final=item.final,
+                                              last_post_id=item.last_post_id, last_posted_at=item.last_posted_at)
+            return item
+        if isinstance(item, FileDone):
+            self.state.file_done(item.url, item.status, item.reason)
+            return item
+        if not isinstance(item, VigieItem):
+            raise DropItem(f"IndexerPipeline: unexpected item type {type(item).__name__}")
+        try:
+            fragments = int(self.sink.accept(item.item) or 0)
+        except Exception as exc:  # the sink's failure must not stop the crawl, nor lose the item
+            stats.inc_value("vigie/sink/failed")
+            stats.inc_value("vigie/errors")
+            if item.thread_key:
+                self._failed_threads.add(item.thread_key)
+            if item.file_url:
+                self._failed_files.add(item.file_url)
+            logger.error("sink refused {} ({}): {}; it will be emitted again next crawl",
+                         item.item.url, type(exc).__name__, str(exc)[:200])
+            raise DropItem(f"sink failed for {item.item.url}", log_level="DEBUG") from exc
+        item.fragments = fragments
+        stats.inc_value("vigie/fragments", fragments)
+        stats.inc_value(f"vigie/items/{item.kind}")
+        if item.kind == "post":
+            self.state.record_post(item.key, item.content_hash, item.thread_key)
+        elif item.kind == "paste":
+            self.state.record_paste(item.key, item.content_hash)
+        elif item.kind == "file" and item.file_url:
+            done = self._file_parts.get(item.file_url, 0) + 1
+            self._file_parts[item.file_url] = done
+            if done >= item.file_parts and item.file_url not in self._failed_files:
+                self.state.file_done(item.file_url, "done")
+        return item

@@ -1,0 +1,192 @@
+"""Run one crawl of one source in this process and summarise it.
+
+ONE CRAWL PER PROCESS: Scrapy runs on Twisted's reactor, which cannot be restarted once stopped.
+`vigie crawl` runs one crawl and exits; the scheduled service (`vigie run`) launches every crawl
+as a subprocess, `python -m crawler.run_one SOURCE ...` (see `crawler.run_one`), which prints the
+summary as JSON on its last stdout line. A second `run_crawl` in the same process raises
+`CrawlerError` instead of hanging.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from loguru import logger
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+
+from crawler import CrawlConfigError, CrawlerError
+from crawler._offline import ensure_offline
+from crawler.defaults import DEFAULT_STATE_FILENAME
+from crawler.items import VigieItem
+from crawler.settings import build_settings
+from crawler.sink import ItemSink, JsonlSink, TeeSink
+from crawler.state import CrawlState
+
+if TYPE_CHECKING:
+    from vigie.runtime import Runtime
+
+__all__ = ["CrawlProgress", "CrawlSummary", "run_crawl"]
+
+_REACTOR_USED = False
+
+
+@dataclass
+class CrawlProgress:
+    """Live counters, passed to the `progress` callback after every page and item."""
+
+    source: str
+    pages: int = 0
+    posts: int = 0
+    files: int = 0
+    pastes: int = 0
+    fragments: int = 0
+    errors: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
+@dataclass
+class CrawlSummary:
+    source: str
+    pages: int
+    posts: int
+    files: int
+    pastes: int
+    fragments: int
+    errors: int
+    retries: int
+    bombs_refused: int
+    pages_refused: int
+    threads_new: int
+    threads_resumed: int
+    threads_unchanged: int
+    already_seen: int
+    needs_attention: bool
+    attention_reason: str | None
+    finish_reason: str
+    duration_seconds: float
+    state_path: str
+    output: str | None = None
+
+    @property
+    def items(self) -> int:
+        return self.posts + self.files + self.pastes
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _spider_class(kind: str) -> type:
+    if kind == "paste":
+        from crawler.spiders.paste import PasteSpider
+
+        return PasteSpider
+    from crawler.spiders.forum import ForumSpider
+
+    return ForumSpider
+
+
+def run_crawl(rt: Runtime, source_name: str, *, max_pages: int | None = None, output: Path | None = None,
+              sink: ItemSink | None = None, tor_socks: tuple[str, int] | None = None,
+              progress: Callable[[CrawlProgress], None] | None = None, log_level: str = "INFO") -> CrawlSummary:
+    """Crawl `source_name` now; items go to `sink` and/or `output` (JSON lines). Blocks until done.
+
+    Raises `CrawlConfigError` (unknown source, nowhere to send items), `TorUnavailableError`
+    (a tor source without the Tor transport) or `CrawlerError` (second crawl in one process).
+    """
+    global _REACTOR_USED
+    sources = rt.config.sources
+    if source_name not in sources:
+        raise CrawlConfigError(f"no source named {source_name!r} in {rt.config_dir}/sources/ "
+                               f"(known: {', '.join(sorted(sources)) or 'none'})")
+    if sink is None and output is None:
+        raise CrawlConfigError("run_crawl needs a sink or an output file: items would go nowhere")
+    if _REACTOR_USED:
+        raise CrawlerError("a crawl already ran in this process and Twisted's reactor cannot restart: "
+                           "run each crawl in its own process (python -m crawler.run_one SOURCE)")
+    source = sources[source_name]
+    state_path = rt.ensure_data_dir() / DEFAULT_STATE_FILENAME
+    settings = build_settings(source, rt.config.global_config, state_path=state_path, max_pages=max_pages,
+                              tor_socks=tor_socks, log_level=log_level)
+    sinks: list[ItemSink] = []
+    if output is not None:
+        sinks.append(JsonlSink(output))
+    if sink is not None:
+        sinks.append(sink)
+    the_sink: ItemSink = sinks[0] if len(sinks) == 1 else TeeSink(*sinks)
+    state = CrawlState(state_path, source.name)
+    live = CrawlProgress(source.name)
+    if log_level.upper() != "DEBUG":
+        logging.getLogger("scrapy").setLevel(logging.WARNING)
+        logging.getLogger("py.warnings").setLevel(logging.ERROR)
+
+    ensure_offline()
+    process = CrawlerProcess({**settings, "LOG_INSTALL_ROOT_HANDLER": False})
+    crawler = process.create_crawler(_spider_class(source.kind))
+    finish: dict[str, str] = {}
+
+    def tick() -> None:
+        if progress is not None:
+            live.errors = int(crawler.stats.get_value("vigie/errors", 0) or 0) if crawler.stats else live.errors
+            progress(live)
+
+    def on_response(response: Any, request: Any, **_: Any) -> None:
+        if request.meta.get("vigie_kind") != "file":
+            live.pages += 1
+        tick()
+
+    def on_item(item: Any, **_: Any) -> None:
+        if isinstance(item, VigieItem):
+            setattr(live, {"post": "posts", "file": "files", "paste": "pastes"}[item.kind],
+                    getattr(live, {"post": "posts", "file": "files", "paste": "pastes"}[item.kind]) + 1)
+            live.fragments += item.fragments
+            tick()
+
+    def on_closed(reason: str, **_: Any) -> None:
+        finish["reason"] = reason
+
+    crawler.signals.connect(on_response, signal=signals.response_received)
+    crawler.signals.connect(on_item, signal=signals.item_scraped)
+    crawler.signals.connect(on_closed, signal=signals.spider_closed)
+    _REACTOR_USED = True
+    logger.info("crawling source {} ({}, network {})", source.name, source.kind, source.network)
+    try:
+        process.crawl(crawler, source=source, state=state, sink=the_sink)
+        process.start()
+    finally:
+        for s in sinks:
+            close = getattr(s, "close", None)
+            if callable(close):
+                close()
+    stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
+    spider = crawler.spider
+    reason = getattr(spider, "needs_attention", None)
+
+    def stat(name: str) -> int:
+        return int(stats.get(name, 0) or 0)
+
+    summary = CrawlSummary(
+        source=source.name, pages=live.pages, posts=stat("vigie/items/post"), files=stat("vigie/items/file"),
+        pastes=stat("vigie/items/paste"), fragments=stat("vigie/fragments"),
+        errors=stat("vigie/errors") + stat("spider_exceptions/count"), retries=stat("retry/count"),
+        bombs_refused=stat("vigie/files/bombs_refused"), pages_refused=stat("vigie/pages/too_big"),
+        threads_new=stat("vigie/threads/new"), threads_resumed=stat("vigie/threads/resumed"),
+        threads_unchanged=stat("vigie/threads/unchanged"),
+        already_seen=stat("vigie/posts/already_seen") + stat("vigie/pastes/already_seen"),
+        needs_attention=reason is not None, attention_reason=reason,
+        finish_reason=finish.get("reason", "unknown"), duration_seconds=round(live.elapsed, 3),
+        state_path=str(state_path), output=str(output) if output else None)
+    state.set_status("needs_attention" if reason else "ok", reason, last_run=summary.to_dict())
+    state.close()
+    logger.info("crawl of {} finished ({}): {} pages, {} items, {} errors", source.name,
+                summary.finish_reason, summary.pages, summary.items, summary.errors)
+    return summary

@@ -1,0 +1,104 @@
+"""Scrapy settings for one crawl, built from the source's YAML and the global config.
+
+Why a function and not a `settings.py` module Scrapy imports: every source has its own limits
+and network, and a crawl process runs exactly one source. Objects (the source, the sink, the
+state) do not go through settings, which Scrapy deep-copies; they are spider arguments.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from config.schema import GlobalConfig, SourceConfig
+from crawler import TorUnavailableError
+from crawler.defaults import CRAWLER_DEFAULTS
+
+__all__ = ["build_settings", "source_hosts", "tor_settings"]
+
+_MW = "crawler.middlewares"
+
+
+def source_hosts(source: SourceConfig) -> set[str]:
+    """The hosts a crawl of `source` may contact: those of its start URLs and login URL."""
+    urls = list(source.start_urls) + ([source.login.url] if source.login else [])
+    return {(urlsplit(u).hostname or "").lower() for u in urls}
+
+
+def tor_settings(socks_host: str, socks_port: int, isolation: str) -> dict[str, Any]:
+    """The Tor transport's settings, from `crawler.handlers` (owned by the Tor work).
+
+    Raises `TorUnavailableError` if that module is missing: a `network: tor` source is never
+    crawled directly instead.
+    """
+    errors = []
+    for module_name in ("crawler.handlers.tor", "crawler.handlers"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:
+            errors.append(f"{module_name}: {exc}")
+            continue
+        factory = getattr(module, "tor_download_handler_settings", None)
+        if factory is not None:
+            try:
+                return dict(factory(socks_host, socks_port, isolation=isolation))
+            except TypeError:
+                return dict(factory(socks_host, socks_port))
+    raise TorUnavailableError(
+        "this source has `network: tor` but the Tor download handler is not available "
+        f"(crawler.handlers.tor_download_handler_settings: {'; '.join(errors) or 'not defined'}). "
+        "Vigie never falls back to a direct connection; install the Tor transport or, for a "
+        "clearnet or local source only, set `network: direct` in its YAML.")
+
+
+def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_path: Path,
+                   max_pages: int | None = None, tor_socks: tuple[str, int] | None = None,
+                   log_level: str = "INFO") -> dict[str, Any]:
+    """All Scrapy settings for crawling `source` (defaults documented in `crawler.defaults`)."""
+    lim = source.limits
+    settings: dict[str, Any] = dict(CRAWLER_DEFAULTS)
+    settings.update({
+        "BOT_NAME": "vigie",
+        "USER_AGENT": source.user_agent,
+        "ROBOTSTXT_OBEY": False,  # onion forums have none worth obeying, and fetching it leaks intent
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": log_level,
+        "COOKIES_ENABLED": True,
+        "CONCURRENT_REQUESTS": lim.concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": lim.concurrency,
+        "DOWNLOAD_DELAY": lim.delay_seconds,
+        "RANDOMIZE_DOWNLOAD_DELAY": lim.delay_jitter,
+        "AUTOTHROTTLE_ENABLED": lim.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(lim.delay_seconds, 0.1),
+        "AUTOTHROTTLE_MAX_DELAY": max(30.0, lim.delay_seconds * 10),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(lim.concurrency),
+        "DOWNLOAD_TIMEOUT": lim.timeout_seconds,
+        "DOWNLOAD_MAXSIZE": lim.max_download_bytes,
+        "DOWNLOAD_WARNSIZE": min(lim.max_download_bytes, 8 * 1024 * 1024),
+        # Link depth is enforced on `vigie_depth` (see crawler.spiders._base.VigieSpider.request);
+        # Scrapy's own counter also counts login hops, so it only backs that up with headroom.
+        "VIGIE_MAX_DEPTH": lim.max_depth,
+        "DEPTH_LIMIT": lim.max_depth + 4 if lim.max_depth else 0,
+        "CLOSESPIDER_PAGECOUNT": max_pages if max_pages is not None else lim.max_pages,
+        "RETRY_ENABLED": lim.retries > 0,
+        "RETRY_TIMES": lim.retries,
+        "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+        "VIGIE_RETRY_TIMES": lim.retries,
+        "VIGIE_RETRY_BACKOFF_BASE_SECONDS": lim.retry_backoff_seconds,
+        "VIGIE_STATE_PATH": str(state_path),
+        "VIGIE_FOLLOW_ALLOW": list(source.follow.allow),
+        "VIGIE_FOLLOW_DENY": list(source.follow.deny),
+        "VIGIE_ALLOWED_HOSTS": sorted(source_hosts(source)),
+        "DOWNLOADER_MIDDLEWARES": {
+            f"{_MW}.FollowRulesMiddleware": 50,
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            f"{_MW}.BackoffRetryMiddleware": 550,
+        },
+        "ITEM_PIPELINES": {"crawler.pipelines.IndexerPipeline": 300},
+    })
+    if source.network == "tor":
+        host, port = tor_socks or (global_config.tor.socks_host, global_config.tor.socks_port)
+        settings.update(tor_settings(host, port, isolation=f"vigie:{source.name}"))
+    return settings

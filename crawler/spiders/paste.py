@@ -1,0 +1,99 @@
+"""The paste-site spider: listing page(s), then each paste's raw text, incremental by paste id.
+
+Listings are newest first on every paste site we know, so a listing page whose pastes were all
+seen before ends the walk: older pages cannot hold anything new.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from scrapy.http import TextResponse
+
+from crawler.defaults import CRAWLER_DEFAULTS
+from crawler.items import VigieItem
+from crawler.spiders._base import VigieSpider, element_text, first_text, select
+from indexer.models import CrawledItem
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+
+__all__ = ["PasteSpider"]
+
+
+class PasteSpider(VigieSpider):
+    name = "vigie_paste"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assert self.source.paste is not None
+        self.sel = self.source.paste
+        self._id_re = re.compile(self.sel.paste_id_pattern)
+        self._emitted: set[str] = set()
+
+    async def start(self) -> AsyncIterator[Any]:
+        starts = [self.request(u, self.parse_listing, "listing", vigie_page=1) for u in self.source.start_urls]
+        if self.source.login:
+            self._after_login.extend(starts)
+            yield self.login_request()
+        else:
+            for req in starts:
+                yield req
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            yield from self.garbage_retry(response, "paste listing is not HTML")
+            return
+        wall = self.wall(response)
+        if wall is not None:
+            yield from wall
+            return
+        links = select(response, self.sel.paste_links)
+        titles = [str(t) for t in (select(response, self.sel.title).getall() if self.sel.title else [])]
+        new = 0
+        for i, link in enumerate(links):
+            href = link.root if isinstance(link.root, str) else link.attrib.get("href", "")
+            url = response.urljoin(href.strip())
+            match = self._id_re.search(url)
+            if not match:
+                self.crawler.stats.inc_value("vigie/pastes/no_id")
+                continue
+            pid = match.group(1)
+            if pid in self._emitted or self.vigie_state.paste_seen(pid):
+                self.crawler.stats.inc_value("vigie/pastes/already_seen")
+                continue
+            new += 1
+            self._emitted.add(pid)
+            raw = response.urljoin(self.sel.raw_url_template.format(id=pid)) if self.sel.raw_url_template else url
+            yield self.request(raw, self.parse_paste, "paste", response, vigie_paste={"id": pid, "url": url,
+                                                                       "title": titles[i].strip() if i < len(titles) else None})
+        page = int(response.meta.get("vigie_page", 1))
+        limit = int(self.crawler.settings.get("VIGIE_MAX_PAGES_PER_CHAIN")
+                    or CRAWLER_DEFAULTS["VIGIE_MAX_PAGES_PER_CHAIN"])
+        next_href = first_text(response, self.sel.next_page) if self.sel.next_page else None
+        if next_href and new and page < limit:
+            yield self.request(response.urljoin(next_href), self.parse_listing, "listing", response,
+                               vigie_page=page + 1)
+
+    def parse_paste(self, response: Response) -> Iterator[Any]:
+        meta = response.meta["vigie_paste"]
+        if not isinstance(response, TextResponse):
+            yield from self.garbage_retry(response, "paste is not text")
+            return
+        ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        if "html" in ctype:
+            wall = self.wall(response)
+            if wall is not None:
+                yield from wall
+                return
+            pre = response.css("pre")
+            body = element_text(pre[0].root) if pre else element_text(response.css("body")[0].root)
+        else:
+            body = response.text
+        title = meta.get("title")
+        item = CrawledItem(source=self.source.name, url=meta["url"], body=body, thread_url=meta["url"],
+                           thread_title=title, fetched_at=datetime.now(UTC), post_id=meta["id"])
+        yield VigieItem(item, "paste", meta["id"], item.content_hash)
