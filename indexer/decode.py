@@ -67,9 +67,25 @@ def _decode_bytes(data: bytes, limits: Limits) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    # Western European exports (the bulk of French dumps) are cp1252; charset detection on short
+    # French text sometimes guesses a CJK code page, so cp1252 wins when it decodes cleanly into
+    # Latin letters and typographic punctuation.
+    sample = data[: limits.charset_sample]
+    try:
+        latin = sample.decode("cp1252")
+    except UnicodeDecodeError:
+        latin = None
+    if latin is not None:
+        high = [ch for ch in latin if ord(ch) > 127]
+        ok = sum(1 for ch in high if ch.isalpha() or ch in "’‘“”«»–—…€°·•œŒ")
+        letters = sum(1 for ch in latin if ch.isalpha()) or 1
+        # in French or Spanish text accented letters are a minority; in cp1251/KOI8 Cyrillic
+        # mis-read as cp1252 nearly every letter is "accented"
+        if not high or (ok >= 0.9 * len(high) and len(high) <= 0.35 * letters):
+            return data.decode("cp1252", errors="replace")
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[: limits.charset_sample]).best()
+    best = from_bytes(sample).best()
     enc = best.encoding if best is not None else "cp1252"
     # charset-normalizer often names a sibling of cp1252 for French text; cp1252 is a superset
     # of latin-1 for printable characters and is what Windows exports use.
@@ -115,6 +131,11 @@ def html_to_text(html: str, limits: Limits = Limits()) -> str:
     soup = BeautifulSoup(html, "lxml")
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
+    # outside <pre>, a newline in the source is just a space (browsers render it so); the
+    # line structure comes from the tags
+    for node in soup.find_all(string=True):
+        if "\n" in node and node.find_parent(["pre", "textarea", "code", "plaintext", "xmp"]) is None:
+            node.replace_with(node.replace("\r", "").replace("\n", " "))
     for br in soup.find_all("br"):
         br.replace_with("\n")
     for cell in soup.find_all(["td", "th"]):
@@ -123,7 +144,7 @@ def html_to_text(html: str, limits: Limits = Limits()) -> str:
         tag.insert_before("\n")
         tag.insert_after("\n")
     text = soup.get_text()
-    lines = [ln.rstrip("\t ") for ln in text.split("\n")]
+    lines = [ln.strip(" ").rstrip("\t") for ln in text.split("\n")]
     out: list[str] = []
     blank = 0
     for ln in lines:  # collapse the blank-line runs that block boundaries leave behind

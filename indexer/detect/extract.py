@@ -85,8 +85,12 @@ def extract_record(fields: list[tuple[str, int]], roles: list[str | None] | None
         else:
             if role == "email":
                 email_raw = (v, off)
-            if not typed(role, v, found, off):
-                scan(v, found, off, hint=role)
+            if not typed(role, v, found, off) and role != "dob":
+                # a typed column that did not validate as a whole: look inside it, but only for
+                # its own type (a NIR look-alike must not come back as a card)
+                tmp: list[Found] = []
+                scan(v, tmp, off, hint=role)
+                found.extend(x for x in tmp if x[0] == role)
     if first and last:
         c = ids.canon_name(f"{first[0]} {last[0]}")
         if c:

@@ -425,10 +425,10 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     avg = sum(len(lines[k]) for k in range(i, j)) / (j - i) / (count + 1)
     if avg > 80:
         return j, None
-    if sep == "," and not has_header:
-        spaced = sum(lines[k].count(", ") for k in range(i, min(j, i + 20)))
-        if spaced > 0.5 * count * min(j - i, 20):
-            return j, None
+    spaced = False
+    if sep == "," and not has_header:  # prose has ", " after its commas; CSV rarely does
+        sample = [_QUOTED.sub("", lines[k]) for k in range(i, min(j, i + 20))]
+        spaced = sum(t.count(", ") for t in sample) > 0.5 * count * len(sample)
     roles = hroles if has_header else None
     kind = "csv" if has_header or (ctx.is_table_file and i <= 2) else "separated_run"
 
@@ -442,7 +442,9 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
     # acceptance needs the records: a typed header suffices, else most rows must hold identifiers
     def accept(hits: int) -> bool:
-        return (has_header and typed_n >= 2) or hits >= max(1, int(0.5 * rows))
+        if has_header and typed_n >= 2:
+            return True
+        return hits >= max(1, (0.8 if spaced else 0.5) * rows)
 
     fill.accept = accept  # type: ignore[attr-defined]
     return j, (kind, i, j - 1, fill)

@@ -16,7 +16,7 @@
   retries), every document not acknowledged is appended to the spool (`indexer.store.spool`) and
   reported as `spooled`. Pending spooled documents are drained, in order, before any new write
   and on `flush()`, so order is kept. After a failure, writes go straight to the spool for a
-  growing back-off (1 s .. 60 s) instead of waiting on a dead cluster for every batch.
+  growing back-off (1 s .. `max_backoff`, 30 s by default) instead of waiting on a dead cluster for every batch.
 - Client and server major versions must match (the 9.x client speaks the 9 REST compatibility
   mode only); a mismatch is a `StoreError` that says what to install.
 """
@@ -82,7 +82,8 @@ def _unavailable(exc: Exception) -> bool:
 
 
 class ElasticStore:
-    def __init__(self, settings: ElasticsearchSettings, spool_dir: Path, *, client: Any = None) -> None:
+    def __init__(self, settings: ElasticsearchSettings, spool_dir: Path, *, client: Any = None,
+                 max_backoff: float = 30.0) -> None:
         self.settings = settings
         self.alias = settings.index_prefix
         self.client = client if client is not None else client_from_settings(settings)
@@ -91,6 +92,7 @@ class ElasticStore:
         self._ready = False
         self._down_until = 0.0
         self._backoff = 0.0
+        self.max_backoff = max_backoff
         self.server_version: str | None = None
         try:
             self._ensure_ready()
@@ -180,7 +182,7 @@ class ElasticStore:
         return result
 
     def _mark_down(self, exc: Exception) -> None:
-        self._backoff = min(60.0, max(1.0, self._backoff * 2))
+        self._backoff = min(self.max_backoff, max(1.0, self._backoff * 2))
         self._down_until = time.monotonic() + self._backoff
         logger.warning("Elasticsearch unavailable ({}); spooling for at least {:.0f}s", exc, self._backoff)
 

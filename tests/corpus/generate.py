@@ -28,7 +28,7 @@ from pathlib import Path
 
 from faker import Faker
 
-__all__ = ["KINDS", "DumpTruth", "PostTruth", "make_corpus", "make_dump", "make_post", "make_prose_post", "write_corpus"]
+__all__ = ["KINDS", "DumpTruth", "PostTruth", "make_corpus", "make_dump", "make_post", "make_prose_post", "render", "write_corpus"]
 
 KINDS = ("csv", "separated_run", "sql_insert", "pg_copy", "combo", "jsonl", "stealer_log", "dox", "hl7")
 
@@ -234,6 +234,8 @@ def _record(g: _Gen, truth: set[tuple[str, str]], cols: list[str], bad_rate: flo
             truth.add(("dob", iso))
         elif c in ("ville", "city"):
             rec[c] = f.city()
+        elif c in ("adresse", "address"):
+            rec[c] = f"{f.street_address()}, {f.postcode()} {f.city()}"
         elif c in ("password", "mdp"):
             rec[c] = g.fr.password(length=g.r.randint(6, 14), special_chars=False)
         elif c == "pathologie":
@@ -252,6 +254,8 @@ _SCHEMAS = [
     ["nom", "prenom", "nir", "date_naissance", "pathologie", "telephone"],
     ["id", "email", "iban", "nom", "prenom"],
     ["first_name", "last_name", "email", "card", "phone"],
+    ["nom", "prenom", "adresse", "telephone", "email", "date_naissance"],
+    ["first_name", "last_name", "address", "phone", "ssn", "dob"],
 ]
 
 
@@ -270,10 +274,14 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
     if kind in ("csv", "separated_run"):
         sep = r.choice([";", ";", ",", "\t", "|"])
         use_header = kind == "csv" if header is None else header
-        lines = [sep.join(cols)] if use_header else []
+        pad = sep if sep == "\t" or r.random() < 0.8 else f" {sep} "
+
+        def cell(v: str) -> str:  # quote cells holding the separator, as CSV writers do
+            return '"' + v.replace('"', '""') + '"' if sep in v or (sep == "," and "," in v) else v
+        lines = [pad.join(cols)] if use_header else []
+        lines += [pad.join(cell(rec[c]) for c in cols) for rec in recs]
         if not use_header:  # without a header a date is just a date: only typed columns give a DOB
             truth = {x for x in truth if x[0] != "dob"}
-        lines += [sep.join(rec[c] for c in cols) for rec in recs]
     elif kind == "sql_insert":
         table = r.choice(["users", "patients", "clients", "wp_users"])
         lines = [f"CREATE TABLE `{table}` ("] + [f"  `{c}` varchar(255) DEFAULT NULL," for c in cols] + \
@@ -403,7 +411,8 @@ def make_post(seed: int, *, n_dumps: int | None = None, kinds: tuple[str, ...] =
         for _ in range(r.randint(0, 2)):
             lines += _noise_block(g) + [""]
         lines.append(r.choice(["Voici un extrait :", "Sample:", "Échantillon de la base, le reste en PV", "Free sample below"]))
-        lines.append("")
+        if r.random() < 0.7:
+            lines.append("")
         text, t = make_dump(r.choice(kinds), r.randint(3, 12), seed * 10 + d)
         quote = t.kind in ("csv", "separated_run") and r.random() < 0.2
         base = len(lines)
@@ -415,6 +424,30 @@ def make_post(seed: int, *, n_dumps: int | None = None, kinds: tuple[str, ...] =
     if r.random() < 0.6:
         lines += _signature(g)
     return "\n".join(lines), PostTruth(frags)
+
+
+RENDERINGS = ("plain", "crlf", "cp1252", "utf-16", "utf-16-nobom", "html")
+
+
+def render(text: str, how: str) -> bytes | str:
+    """The post as a crawler would hand it over: plain text, CRLF, cp1252 or UTF-16 bytes, or
+    HTML (one `<br>` per line, runs of record lines in a `<pre>` or `<blockquote>`)."""
+    if how == "plain":
+        return text
+    if how == "crlf":
+        return text.replace("\n", "\r\n").encode("utf-8")
+    if how == "cp1252":
+        return text.encode("cp1252", errors="replace")
+    if how == "utf-16":
+        return text.encode("utf-16")
+    if how == "utf-16-nobom":
+        return text.encode("utf-16-le")
+    if how == "html":
+        import html as _h
+
+        body = "<br>\n".join(_h.escape(ln) for ln in text.split("\n"))
+        return f"<html><head><title>post</title></head><body><div class=\"post\"><p>{body}</p></div></body></html>"
+    raise ValueError(f"unknown rendering {how!r}; expected one of {', '.join(RENDERINGS)}")
 
 
 def make_corpus(n_posts: int, seed: int = 0) -> list[tuple[str, PostTruth]]:

@@ -45,9 +45,19 @@ class Score:
         return "\n".join(rows)
 
 
-def score_post(frags: list[Fragment], truth: PostTruth, score: Score) -> None:
+def _covers(f: Fragment, t: object, by_lines: bool) -> bool:
+    if by_lines:
+        n = t.end_line - t.start_line + 1
+        return min(f.end_line, t.end_line) - max(f.start_line, t.start_line) + 1 >= max(1, n // 2)
+    want = {x for x in t.identifiers if x[0] in MEASURED_TYPES}
+    got = {(i.type, i.value) for i in f.identifiers}
+    return bool(want) and len(want & got) >= max(1, len(want) // 2)
+
+
+def score_post(frags: list[Fragment], truth: PostTruth, score: Score, by_lines: bool = True) -> None:
     """Identifiers are compared as (type, canonical) sets per post; a truth fragment is found
-    when a detected fragment covers at least half of its lines."""
+    when a detected fragment covers at least half of its lines (or, for renderings that move
+    lines such as HTML, at least half of its identifiers)."""
     got = {(i.type, i.value) for f in frags for i in f.identifiers if i.type in MEASURED_TYPES}
     want = {x for t in truth.fragments for x in t.identifiers if x[0] in MEASURED_TYPES}
     for t, v in got & want:
@@ -61,10 +71,8 @@ def score_post(frags: list[Fragment], truth: PostTruth, score: Score) -> None:
     used = set()
     for t in truth.fragments:
         score.frag_total[t.kind] += 1
-        n = t.end_line - t.start_line + 1
         for idx, f in enumerate(frags):
-            ov = min(f.end_line, t.end_line) - max(f.start_line, t.start_line) + 1
-            if ov >= max(1, n // 2):
+            if idx not in used and _covers(f, t, by_lines):
                 score.frag_found[t.kind] += 1
                 score.frag_kind_ok[t.kind] += f.kind == t.kind
                 used.add(idx)
@@ -72,5 +80,5 @@ def score_post(frags: list[Fragment], truth: PostTruth, score: Score) -> None:
     for idx, f in enumerate(frags):
         if idx in used:
             continue
-        if not any(min(f.end_line, t.end_line) >= max(f.start_line, t.start_line) for t in truth.fragments):
+        if not by_lines or not any(min(f.end_line, t.end_line) >= max(f.start_line, t.start_line) for t in truth.fragments):
             score.frag_spurious += 1
