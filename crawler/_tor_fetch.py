@@ -60,10 +60,11 @@ def main(argv: list[str] | None = None) -> int:
 
         async def start(self):  # Scrapy >= 2.13 entry point
             for req in spec["requests"]:
-                yield self._make(req["url"], dict(req.get("meta", {})), 1, time.monotonic())
+                yield self._make(req["url"], dict(req.get("meta", {})), 1, time.monotonic(), [])
 
-        def _make(self, url: str, meta: dict[str, Any], attempt: int, began: float) -> scrapy.Request:
-            meta.update({"_attempt": attempt, "_began": began, "dont_retry": True,
+        def _make(self, url: str, meta: dict[str, Any], attempt: int, began: float,
+                  errors: list[str]) -> scrapy.Request:
+            meta.update({"_attempt": attempt, "_began": began, "dont_retry": True, "_errors": errors,
                          "_meta": {k: v for k, v in meta.items() if not k.startswith("_")}})
             return scrapy.Request(url, meta=meta, dont_filter=True, callback=self.parse,
                                   errback=self.failed)
@@ -73,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                 "url": response.request.url, "status": response.status,
                 "body": response.text[:4000] if hasattr(response, "text") else "",
                 "attempts": response.meta["_attempt"], "error": None,
+                "errors": response.meta["_errors"],
                 "isolation": response.meta.get("vigie_tor_isolation_used"),
                 "seconds": round(time.monotonic() - response.meta["_began"], 4),
             })
@@ -80,21 +82,22 @@ def main(argv: list[str] | None = None) -> int:
         async def failed(self, failure):
             req = failure.request
             attempt = req.meta["_attempt"]
+            error = f"{type(failure.value).__module__}.{type(failure.value).__name__}: {failure.value}"
+            errors = [*req.meta["_errors"], error]
             if attempt < attempts:
                 await asyncio.sleep(backoff * 2 ** (attempt - 1))
                 meta = dict(req.meta["_meta"])
-                return self._make(req.url, meta, attempt + 1, req.meta["_began"])
+                return self._make(req.url, meta, attempt + 1, req.meta["_began"], errors)
             results.append({
                 "url": req.url, "status": None, "body": "", "attempts": attempt,
-                "error": f"{type(failure.value).__module__}.{type(failure.value).__name__}: "
-                         f"{failure.value}",
+                "error": error, "errors": errors,
                 "isolation": req.meta.get("vigie_tor_isolation_used"),
                 "seconds": round(time.monotonic() - req.meta["_began"], 4),
             })
             return None
 
     settings = {"LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False, "ROBOTSTXT_OBEY": False,
-                "RETRY_ENABLED": False, "COOKIES_ENABLED": False}
+                "RETRY_ENABLED": False, "COOKIES_ENABLED": False, "HTTPERROR_ALLOW_ALL": True}
     settings.update(spec.get("settings", {}))
     process = CrawlerProcess(settings)
     process.crawl(FetchSpider)

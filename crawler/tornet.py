@@ -175,6 +175,20 @@ class PrivateTorNetwork:
         """`DirAuthority ...` torrc lines, for another tor (e.g. `tor.mode: launch`) to join."""
         return [self._dirauth_line(n) for n in self._nodes if n.role == "authority"]
 
+    def client_options(self) -> dict[str, str]:
+        """torrc options for an extra client joining this network (e.g. as `tor.extra_torrc`
+        with `tor.mode: launch`); multi-valued options are newline-separated."""
+        return {
+            "TestingTorNetwork": "1",
+            "DirAuthority": "\n".join(self.dir_authority_lines),
+            "UseMicrodescriptors": "0",
+            "PathsNeededToBuildCircuits": "0.25",
+            "ClientUseIPv6": "0",
+            "AddressDisableIPv6": "1",
+            "Sandbox": "0",
+            "SafeLogging": "0",
+        }
+
     def start(self) -> None:
         assert_loopback_only()
         if shutil.which(self._tor) is None:

@@ -1,0 +1,316 @@
+"""The stem adapter: launch or attach to tor, wait for bootstrap, NEWNYM, health for the CLI.
+
+`TorController(settings, data_dir)` follows `config/vigie.yaml`'s `tor:` section
+(`config.schema.TorSettings`):
+- `mode: launch` starts a tor process with stem (`DataDirectory <data_dir>/tor`, cookie auth on
+  the control port); `extra_torrc` values containing newlines become repeated options;
+- `mode: external` connects to an existing control port (password, or cookie: the file named
+  in `cookie_auth_file`, or the one tor announces in PROTOCOLINFO).
+
+NEWNYM is sent on a schedule (`newnym_interval`) and after `circuit_failures_before_newnym`
+consecutive failures reported with `record_failure()`, never faster than tor allows
+(`get_newnym_wait()`); a NEWNYM refused by the rate limit stays pending until it is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from loguru import logger
+
+from config.schema import TorSettings, parse_interval
+from crawler._tor_socks import socks5_greeting_ok
+
+if TYPE_CHECKING:
+    import subprocess
+
+    from stem.control import Controller
+
+__all__ = ["TorControlError", "TorController", "TorError", "TorHealth", "TorLaunchError",
+           "control_port_reachable"]
+
+
+class TorError(RuntimeError):
+    """Base class of this module's errors."""
+
+
+class TorControlError(TorError):
+    """The control port could not be reached or authenticated."""
+
+
+class TorLaunchError(TorError):
+    """The tor binary is missing, or the launched tor failed or did not bootstrap in time."""
+
+
+@dataclass(frozen=True)
+class TorHealth:
+    mode: str
+    version: str | None = None
+    bootstrap_percent: int | None = None
+    bootstrap_summary: str | None = None
+    socks_reachable: bool = False
+    control_reachable: bool = False
+    circuit_count: int | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return (self.control_reachable and self.socks_reachable
+                and self.bootstrap_percent == 100 and self.error is None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"ok": self.ok}
+
+
+_PHASE = re.compile(r'PROGRESS=(\d+).*?SUMMARY="([^"]*)"')
+
+
+class TorController:
+    def __init__(self, settings: TorSettings, data_dir: Path,
+                 on_progress: Callable[[str], None] | None = None,
+                 clock: Callable[[], float] = time.monotonic):
+        self.settings = settings
+        self.data_dir = Path(data_dir)
+        self._on_progress = on_progress
+        self._clock = clock
+        self._controller: Controller | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+        self._failures = 0
+        self._pending_newnym = False
+        self._last_newnym = clock()
+        self.newnym_count = 0
+        self._interval = (parse_interval(settings.newnym_interval).total_seconds()
+                          if settings.newnym_interval else None)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ---- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> TorController:
+        """Launch or connect (per `tor.mode`), authenticate and wait for bootstrap 100%."""
+        if self.settings.mode == "launch":
+            self.launch()
+        self.connect()
+        self.wait_bootstrap()
+        return self
+
+    def launch(self) -> None:
+        import stem.process
+
+        binary = shutil.which(self.settings.tor_binary)
+        if binary is None:
+            raise TorLaunchError(f"tor binary {self.settings.tor_binary!r} not found on PATH; "
+                                 "install tor (apt-get install tor) or set tor.tor_binary")
+        datadir = self.data_dir / "tor"
+        datadir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        datadir.chmod(0o700)
+        config: dict[str, str | list[str]] = {
+            "SocksPort": f"{self.settings.socks_host}:{self.settings.socks_port}",
+            "ControlPort": f"127.0.0.1:{self.settings.control_port}",
+            "CookieAuthentication": "1",
+            "DataDirectory": str(datadir),
+        }
+        for key, value in self.settings.extra_torrc.items():
+            lines = [v for v in str(value).splitlines() if v.strip()]
+            config[key] = lines if len(lines) > 1 else (lines[0] if lines else "")
+        in_main = threading.current_thread() is threading.main_thread()
+        self._progress(f"launching {binary} (data in {datadir})")
+        try:
+            self._process = stem.process.launch_tor_with_config(
+                config, tor_cmd=binary, completion_percent=0, take_ownership=True,
+                init_msg_handler=self._init_line,
+                timeout=self.settings.bootstrap_timeout_seconds if in_main else None,
+            )
+        except OSError as exc:
+            raise TorLaunchError(f"could not launch {binary}: {exc}") from exc
+
+    def connect(self) -> None:
+        from stem import SocketError
+        from stem.connection import AuthenticationFailure, authenticate_cookie
+        from stem.control import Controller
+
+        port = self.settings.control_port
+        try:
+            ctl = Controller.from_port("127.0.0.1", port)
+        except SocketError as exc:
+            raise TorControlError(f"cannot reach tor's control port 127.0.0.1:{port}: {exc}; "
+                                  "is tor running with ControlPort set (tor.control_port)?") from exc
+        try:
+            password = (self.settings.control_password.get_secret_value()
+                        if self.settings.control_password is not None else "")
+            if password:
+                ctl.authenticate(password=password)
+            elif self.settings.cookie_auth_file is not None:
+                authenticate_cookie(ctl, str(self.settings.cookie_auth_file.expanduser()))
+            else:
+                ctl.authenticate()
+        except (AuthenticationFailure, OSError) as exc:
+            ctl.close()
+            raise TorControlError(f"authentication to tor's control port 127.0.0.1:{port} "
+                                  f"failed: {exc}; set tor.control_password or "
+                                  "tor.cookie_auth_file") from exc
+        self._controller = ctl
+
+    def wait_bootstrap(self, timeout: float | None = None) -> None:
+        timeout = self.settings.bootstrap_timeout_seconds if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        last = None
+        while True:
+            percent, summary = self._bootstrap()
+            if (percent, summary) != last:
+                last = (percent, summary)
+                self._progress(f"bootstrapped {percent}%: {summary}")
+            if percent == 100:
+                return
+            if time.monotonic() > deadline:
+                raise TorLaunchError(f"tor not bootstrapped after {timeout:.0f}s (at {percent}%: "
+                                     f"{summary}); check its network or tor.bootstrap_timeout_seconds")
+            time.sleep(0.25)
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        if self._controller is not None:
+            self._controller.close()
+            self._controller = None
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except Exception:  # noqa: BLE001 - subprocess.TimeoutExpired
+                self._process.kill()
+                self._process.wait(timeout=5)
+            self._process = None
+
+    def __enter__(self) -> TorController:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    # ---- NEWNYM -------------------------------------------------------------------------
+
+    def newnym(self) -> bool:
+        """Ask tor for new circuits; False (and left pending) while tor's rate limit forbids it."""
+        from stem import Signal
+
+        ctl = self._require()
+        with self._lock:
+            if not ctl.is_newnym_available():
+                self._pending_newnym = True
+                logger.debug("NEWNYM deferred: tor allows the next one in {:.1f}s",
+                             ctl.get_newnym_wait())
+                return False
+            ctl.signal(Signal.NEWNYM)
+            self._pending_newnym = False
+            self._failures = 0
+            self._last_newnym = self._clock()
+            self.newnym_count += 1
+        self._progress("NEWNYM sent: new circuits for new streams")
+        return True
+
+    def newnym_wait(self) -> float:
+        return float(self._require().get_newnym_wait())
+
+    def record_failure(self) -> bool:
+        """Count a circuit/stream failure; at the threshold, NEWNYM. Returns True if sent."""
+        with self._lock:
+            self._failures += 1
+            due = self._failures >= self.settings.circuit_failures_before_newnym
+        return self.newnym() if due else False
+
+    def record_success(self) -> None:
+        with self._lock:
+            self._failures = 0
+
+    @property
+    def consecutive_failures(self) -> int:
+        return self._failures
+
+    def tick(self) -> bool:
+        """Send a NEWNYM if the schedule or a deferred one says so; True if one was sent."""
+        if self._pending_newnym:
+            return self.newnym()
+        if self._interval is not None and self._clock() - self._last_newnym >= self._interval:
+            return self.newnym()
+        return False
+
+    def start_scheduler(self, poll_seconds: float = 1.0) -> None:
+        """Run `tick()` in a daemon thread until `close()`."""
+        def loop() -> None:
+            while not self._stop.wait(poll_seconds):
+                try:
+                    self.tick()
+                except Exception as exc:  # noqa: BLE001 - keep the schedule alive, log why
+                    logger.warning("scheduled NEWNYM failed: {}", exc)
+
+        self._thread = threading.Thread(target=loop, name="vigie-newnym", daemon=True)
+        self._thread.start()
+
+    # ---- health -------------------------------------------------------------------------
+
+    def health(self) -> TorHealth:
+        """Never raises: what could not be checked is reported in `error`."""
+        s = self.settings
+        socks_ok = socks5_greeting_ok(s.socks_host, s.socks_port)
+        error = None
+        if self._controller is None:
+            try:
+                self.connect()
+            except TorControlError as exc:
+                return TorHealth(mode=s.mode, socks_reachable=socks_ok, error=str(exc))
+        ctl = self._require()
+        try:
+            version = str(ctl.get_version()).split(" ")[0]
+            percent, summary = self._bootstrap()
+            circuits = sum(1 for c in ctl.get_circuits() if c.status == "BUILT")
+        except Exception as exc:  # noqa: BLE001 - stem raises several unrelated types
+            return TorHealth(mode=s.mode, socks_reachable=socks_ok, control_reachable=False,
+                             error=f"control port query failed: {exc}")
+        if not socks_ok:
+            error = f"SOCKS port {s.socks_host}:{s.socks_port} does not answer SOCKS5"
+        return TorHealth(mode=s.mode, version=version, bootstrap_percent=percent,
+                         bootstrap_summary=summary, socks_reachable=socks_ok,
+                         control_reachable=True, circuit_count=circuits, error=error)
+
+    # ---- helpers ------------------------------------------------------------------------
+
+    def _require(self) -> Controller:
+        if self._controller is None:
+            raise TorControlError("not connected to tor's control port; call start() or connect()")
+        return self._controller
+
+    def _bootstrap(self) -> tuple[int, str]:
+        phase = self._require().get_info("status/bootstrap-phase")
+        match = _PHASE.search(phase)
+        return (int(match.group(1)), match.group(2)) if match else (0, phase)
+
+    def _init_line(self, line: str) -> None:
+        if "Bootstrapped" in line:
+            self._progress(line.split("Bootstrapped", 1)[1].strip())
+
+    def _progress(self, message: str) -> None:
+        logger.info("tor: {}", message)
+        if self._on_progress is not None:
+            self._on_progress(message)
+
+
+def control_port_reachable(port: int, host: str = "127.0.0.1", timeout: float = 3.0) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
