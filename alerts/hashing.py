@@ -35,9 +35,12 @@ for _type, _names in {
     "email": "email mail e_mail courriel adresse_mail adresse_email email_address mail_address "
              "adresse_electronique",
     "phone": "telephone tel phone mobile portable phone_number numero_telephone num_tel gsm "
-             "cell cellphone telephone_mobile telephone_portable tel_mobile tel_portable msisdn",
+             "cell cellphone telephone_mobile telephone_portable tel_mobile tel_portable msisdn "
+             "n_tel no_tel n_telephone numero_de_telephone phone_no",
     "nir": "nir nss numero_secu num_secu secu securite_sociale numero_securite_sociale "
-           "social_security_number ssn insee numero_insee matricule_secu",
+           "social_security_number ssn insee numero_insee matricule_secu n_secu no_secu n_ss "
+           "numero_ss num_ss n_securite_sociale n_de_securite_sociale numero_de_securite_sociale "
+           "no_securite_sociale",
     "iban": "iban rib_iban numero_iban",
     "card": "card carte card_number numero_carte cb pan credit_card carte_bancaire",
     "siren": "siren", "siret": "siret", "rpps": "rpps numero_rpps", "adeli": "adeli numero_adeli",
