@@ -43,13 +43,18 @@ _FR_DAYS = {"lundi": "Monday", "mardi": "Tuesday", "mercredi": "Wednesday", "jeu
 
 
 def element_text(root: Any) -> str:
-    """Text of an lxml element with line structure kept (<br>, blocks), scripts dropped."""
+    """Text of an lxml element as a browser lays it out: whitespace collapsed except in <pre>,
+    <br> and block elements as line breaks (dumps keep one record per line), scripts dropped."""
     parts: list[str] = []
 
-    def walk(el: Any) -> None:
+    def text(value: str, pre: bool) -> None:
+        parts.append(value if pre else re.sub(r"[ \t\r\n\f]+", " ", value))
+
+    def walk(el: Any, pre: bool) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if tag in ("script", "style") or not isinstance(el.tag, str):
+        if tag in ("script", "style", "template") or not isinstance(el.tag, str):
             return
+        pre = pre or tag in ("pre", "textarea", "plaintext", "xmp")
         if tag == "br":
             parts.append("\n")
         elif tag in _BLOCK:
@@ -57,17 +62,17 @@ def element_text(root: Any) -> str:
         elif tag in ("td", "th"):
             parts.append("\t")
         if el.text:
-            parts.append(el.text)
+            text(el.text, pre)
         for child in el:
-            walk(child)
+            walk(child, pre)
             if child.tail:
-                parts.append(child.tail)
+                text(child.tail, pre)
         if tag in _BLOCK:
             parts.append("\n")
 
-    walk(root)
-    text = "".join(parts).replace("\r\n", "\n").replace("\xa0", " ")
-    lines = [line.rstrip() for line in text.split("\n")]
+    walk(root, False)
+    joined = "".join(parts).replace("\r\n", "\n").replace("\xa0", " ")
+    lines = [line.strip(" ") if line.strip() else "" for line in joined.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
@@ -103,15 +108,33 @@ def select(node: Selector | SelectorList | TextResponse, expr: str | None) -> Se
 
 
 def first_text(node: Any, expr: str | None) -> str | None:
-    """Text of the first match: the string itself for ::text/::attr/@x, else the element's text."""
+    """Text of the FIRST match only: the value for ::attr/@x, the element's own text nodes for
+    ::text / text(), else the element's text with its line structure. (On malformed pages,
+    unclosed containers nest the next posts inside this one: later matches are not ours.)"""
+    if not expr:
+        return None
+    kind, query = parse_selector(expr)
+    own_text = None
+    if kind == "css" and query.endswith("::text"):
+        own_text = query[: -len("::text")].strip()
+    elif kind == "xpath" and query.endswith("/text()"):
+        own_text = query[: -len("/text()")]
+    if own_text is not None:
+        if not own_text:
+            return "".join(node.css("::text").getall()).strip() or None
+        found = node.css(own_text) if kind == "css" else node.xpath(own_text)
+        if not found:
+            return None
+        first = found[0]
+        if isinstance(first.root, str):
+            return first.root.strip()
+        return "".join(first.xpath("text()").getall()).strip()
     found = select(node, expr)
     if not found:
         return None
     sel = found[0]
     if isinstance(sel.root, str):
-        value = " ".join(s.root for s in found if isinstance(s.root, str)) if len(found) > 1 and \
-            expr and ("::text" in expr or "text()" in expr) else sel.root
-        return value.strip()
+        return sel.root.strip()
     return element_text(sel.root)
 
 
