@@ -77,12 +77,12 @@ def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
     limits = limits or Limits()
     deadline = time.monotonic() + limits.max_seconds
     tok = tokenizer or Tokenizer(key)
+    if "\r" in text:  # CRLF files, and HL7 which ends segments with a lone CR
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     raw = text.split("\n")
     lines: list[str] = []
     prefix: list[int] = []
     for ln in raw:
-        if ln.endswith("\r"):
-            ln = ln[:-1]
         if len(ln) > limits.max_line_chars and not ln.lstrip()[:6].upper() in ("INSERT", "REPLAC"):
             ln = ln[: limits.max_line_chars]  # a giant non-SQL line: scan only its head
         c, p = _strip_quote(ln)
@@ -110,7 +110,6 @@ def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
             o += prefix[k] + len(lines[k]) + 1
         frag_text = "\n".join(raw[first:last + 1]) if not any(len(raw[k]) > limits.max_line_chars for k in (first, last)) \
             else "\n".join(" " * prefix[k] + lines[k] for k in range(first, last + 1))
-        frag_text = frag_text.replace("\r\n", "\n").replace("\r", "")
         sink = Sink()
         hits = fill(sink, offs)
         accept = getattr(fill, "accept", None)

@@ -54,7 +54,7 @@ def extract_record(fields: list[tuple[str, int]], roles: list[str | None] | None
         if v in NULLS:
             continue
         role = roles[idx] if roles is not None and idx < len(roles) else None
-        if role is None or role == "url" or role[0] == "a":  # unknown, url, "a9:<category>"
+        if role is None or role == "url" or role.startswith("a9:"):  # unknown, url, article 9 column
             scan(v, found, off)
             continue
         if role == "first_name":

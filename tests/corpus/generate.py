@@ -259,6 +259,24 @@ _SCHEMAS = [
 ]
 
 
+# how real exports spell the same column (the detector must type all of them)
+_HEADER_VARIANTS = {
+    "nom": ["nom", "NOM", "Nom", "nom_famille", "NomPatient"], "prenom": ["prenom", "Prénom", "PRENOM", "prenoms"],
+    "email": ["email", "E-mail", "mail", "courriel", "adresse_mail", "EmailAddress"],
+    "telephone": ["telephone", "Téléphone", "tel", "portable", "tel_mobile", "Numero_Telephone"],
+    "nir": ["nir", "num_secu", "N° Sécu", "numero_securite_sociale", "NIR"],
+    "date_naissance": ["date_naissance", "Date de naissance", "ddn", "DateNaissance", "naissance"],
+    "first_name": ["first_name", "FirstName", "First Name", "given_name"], "last_name": ["last_name", "LastName", "surname"],
+    "phone": ["phone", "Phone Number", "mobile", "cell"], "dob": ["dob", "Date of Birth", "birthdate", "DOB"],
+    "ssn": ["ssn", "SSN", "social_security_number"], "adresse": ["adresse", "Adresse postale", "rue"],
+    "address": ["address", "Address", "street"], "iban": ["iban", "IBAN", "rib"], "card": ["card", "card_number", "CB", "pan"],
+}
+
+
+def _head(g: _Gen, c: str) -> str:
+    return g.r.choice(_HEADER_VARIANTS.get(c, [c]))
+
+
 def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool | None = None) -> tuple[str, DumpTruth]:
     """One synthetic dump; see the module docstring."""
     g = _Gen(faker_seed)
@@ -278,7 +296,7 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
 
         def cell(v: str) -> str:  # quote cells holding the separator, as CSV writers do
             return '"' + v.replace('"', '""') + '"' if sep in v or (sep == "," and "," in v) else v
-        lines = [pad.join(cols)] if use_header else []
+        lines = [pad.join(_head(g, c) for c in cols)] if use_header else []
         lines += [pad.join(cell(rec[c]) for c in cols) for rec in recs]
         if not use_header:  # without a header a date is just a date: only typed columns give a DOB
             truth = {x for x in truth if x[0] != "dob"}
@@ -295,18 +313,21 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
         else:
             lines += [f"INSERT INTO `{table}` (" + ", ".join(f"`{c}`" for c in cols) + ") VALUES " + tup(x) + ";" for x in recs]
     elif kind == "pg_copy":
-        lines = [f"COPY public.{r.choice(['users', 'patients'])} ({', '.join(cols)}) FROM stdin;"]
+        lines = [f"COPY public.{r.choice(['users', 'patients'])} ({', '.join(_head(g, c).replace(' ', '_') for c in cols)}) FROM stdin;"]
         lines += ["\t".join(rec[c] for c in cols) for rec in recs] + ["\\."]
     elif kind == "combo":
         truth.clear()
         sep = r.choice([":", ":", "|"])
         lines = []
+        users = r.random() < 0.25 and sep == "|"
         for _ in range(n_rows):
             raw, ex = g.email()
             pw = g.fr.password(length=r.randint(6, 12), special_chars=False)
+            if users:  # user|pass lists: no email at all
+                raw, ex = g.en.user_name() + str(r.randint(1, 99)), set()
             lines.append(f"{raw}{sep}{pw}")
             truth.update(("email", e) for e in ex)
-            truth.add(("credential", f"{raw.lower()}:{pw}"))
+            truth.add(("credential", f"{raw.lower() if '@' in raw else raw}:{pw}"))
     elif kind == "jsonl":
         lines = []
         for i, rec in enumerate(recs):
@@ -318,8 +339,11 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
         for _ in range(max(1, n_rows // 3)):
             raw, ex = g.email()
             pw = g.fr.password(length=10, special_chars=True)
-            lines += [f"URL: https://{g.en.domain_name()}/login", f"Username: {raw}", f"Password: {pw}",
-                      "==============="]
+            u, l_, p_ = r.choice([("URL", "Username", "Password"), ("url", "login", "password"), ("Host", "Login", "Pass"),
+                                  ("URL", "USER", "PASS"), ("Site", "User", "Pwd")])
+            soft = [f"Soft: {r.choice(['Chrome', 'Edge', 'Firefox', 'Opera GX'])}"] if r.random() < 0.5 else []
+            lines += soft + [f"{u}: https://{g.en.domain_name()}/login", f"{l_}: {raw}", f"{p_}: {pw}",
+                             r.choice(["===============", "-----------------", ""])]
             truth.update(("email", e) for e in ex)
             truth.add(("credential", f"{raw.lower()}:{pw}"))
         lines.pop()
@@ -329,9 +353,17 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
         dob_raw, dob = g.dob()
         ph_raw, ph = g.phone()
         em_raw, ems = g.email()
-        lines = [f"Nom: {f.last_name()}", f"Prénom: {f.first_name()}", f"Date de naissance: {dob_raw}",
-                 f"Adresse: {f.street_address()}, {f.postcode()} {f.city()}", f"Téléphone: {ph_raw}",
-                 f"Email: {em_raw}"]
+        if r.random() < 0.6:
+            lines = [f"Nom: {f.last_name()}", f"Prénom: {f.first_name()}", f"Date de naissance: {dob_raw}",
+                     f"Adresse: {f.street_address()}, {f.postcode()} {f.city()}", f"Téléphone: {ph_raw}",
+                     f"Email: {em_raw}"]
+        else:
+            e = g.en
+            lines = [f"Full Name: {e.first_name()} {e.last_name()}", f"DOB: {dob_raw}",
+                     f"Address: {e.street_address()}, {e.city()}", f"Phone: {ph_raw}", f"E-mail: {em_raw}"]
+            rest = lines[1:]
+            r.shuffle(rest)
+            lines = lines[:1] + rest
         truth.update({("dob", dob), ("phone", ph)} | {("email", e) for e in ems})
         if r.random() < 0.5:
             n_raw, n = g.nir()

@@ -1,0 +1,215 @@
+"""One test per fragment shape and per rule of the issue, on small hand-written inputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.article9 import scan_article9
+from indexer.detect import detect
+from indexer.models import Severity
+from indexer.redact import mask_value
+from indexer.tokens import MatchKey, token
+
+KEY = MatchKey(b"\x11" * 32, version=3)
+
+
+def one(text: str | bytes, **kw: object):
+    frags = detect(text, key=KEY, **kw)
+    assert len(frags) == 1, [(f.kind, f.start_line, f.end_line) for f in frags]
+    return frags[0]
+
+
+def values(frag, t: str) -> set[str]:
+    return {i.value for i in frag.identifiers if i.type == t}
+
+
+FR_CSV = """nom;prenom;date_naissance;email;telephone;nir;pathologie
+Dupont;Jean;12/03/1985;Jean.Dupont+promo@gmail.com;06 12 34 56 78;2 95 10 99 126 111 93;diabète
+Martin;Élodie;01/02/1990;e.martin@orange.fr;0690 12 34 56;253072A07300443;séropositive
+Durand;Paul;05/05/1975;pdurand@free.fr;+33 7 81 23 45 67;1891275125012;asthme"""
+
+
+def test_french_csv_with_header_types_columns() -> None:
+    f = one("Salut, la base du cabinet :\n\n" + FR_CSV + "\n\nBonne journée")
+    assert (f.kind, f.start_line, f.end_line) == ("csv", 3, 6)
+    assert values(f, "email") == {"jean.dupont+promo@gmail.com", "jeandupont@gmail.com", "e.martin@orange.fr", "pdurand@free.fr"}
+    assert values(f, "phone") == {"+33612345678", "+590690123456", "+33781234567"}
+    assert values(f, "nir") == {"295109912611193", "253072A07300443", "189127512501282"}
+    assert values(f, "dob") == {"1985-03-12", "1990-02-01", "1975-05-05"}
+    assert "dupont jean" in values(f, "name")
+    assert {s.category for s in f.sensitive} == {"health"}
+    assert f.severity is Severity.critical
+    for i in f.identifiers:
+        assert i.token == token(KEY, i.type, i.value) and i.key_version == 3
+
+
+def test_cp1252_and_utf16_files_decode_to_the_same_fragments() -> None:
+    ref = [(i.type, i.value) for i in one(FR_CSV).identifiers]
+    for enc in ("cp1252", "utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"):
+        data = FR_CSV.replace("\n", "\r\n").encode(enc)
+        assert [(i.type, i.value) for i in one(data, filename="export.csv").identifiers] == ref, enc
+
+
+def test_html_post_keeps_line_structure() -> None:
+    rows = FR_CSV.split("\n")
+    html = "<div class='post'><p>Regardez :</p><blockquote>" + "<br>\n".join(rows) + "</blockquote><p>Sig</p></div>"
+    f = one(html, content_type="text/html")
+    assert f.kind == "csv" and len(values(f, "nir")) == 3
+
+
+def test_quoted_block_of_six_patient_rows_is_a_fragment() -> None:
+    rows = ["Dupont;Jean;0612345678;295109912611193", "Martin;Lea;0612345679;253072A07300443",
+            "Petit;Luc;0612345680;177022A00100229", "Roux;Ana;0612345681;253012A07300444",
+            "Morel;Eve;0612345682;177025626004544", "Blanc;Noe;0612345683;253077507300483"]
+    f = one("Il a posté ça :\n" + "\n".join("> " + r for r in rows) + "\nAbusé.")
+    assert (f.kind, f.start_line, f.end_line) == ("separated_run", 2, 7)
+    assert len(values(f, "nir")) == 6 and len(values(f, "phone")) == 6
+
+
+def test_lone_email_in_signature_and_prose_are_not_fragments() -> None:
+    post = ("Bonjour, je cherche un accès à la base de la mutuelle, prix à discuter.\n"
+            "Mon médecin m'a dit que c'était urgent, 3 fois, 4 fois.\n\n--\nJean, jean.dupont@gmail.com | 06 12 34 56 78\n")
+    assert detect(post, key=KEY) == []
+
+
+def test_mysqldump_extended_insert_uses_create_table_columns() -> None:
+    sql = ("CREATE TABLE `users` (\n  `id` int(11) NOT NULL,\n  `email` varchar(255),\n  `password` varchar(255),\n"
+           "  `telephone` varchar(20),\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB;\n"
+           "INSERT INTO `users` VALUES (1,'a@b.fr','$2y$10$" + "a" * 53 + "','0612345678'),"
+           "(2,'c@d.com','hunter2','0612345679'),(3,'o\\'neil@x.org',NULL,'0612345670');")
+    f = one(sql)
+    assert (f.kind, f.start_line, f.end_line) == ("sql_insert", 8, 8)
+    assert values(f, "email") == {"a@b.fr", "c@d.com", "o'neil@x.org"}
+    assert values(f, "credential") == {"c@d.com:hunter2"}
+    assert values(f, "password_hash") == {"bcrypt:$2y$10$" + "a" * 53}
+    assert f.severity is Severity.high
+    assert "hunter2" not in f.excerpt and "0612345679" not in f.excerpt
+
+
+def test_pg_dump_copy_block() -> None:
+    text = "COPY public.patients (id, nom, prenom, email, nir, iban) FROM stdin;\n" \
+           "1\tDupont\tJean\tj@x.fr\t295109912611193\tFR14 2004 1010 0505 0001 3M02 606\n" \
+           "2\tMartin\tLea\t\\N\t253072B07300470\t\\N\n\\.\n"
+    f = one(text)
+    assert (f.kind, f.start_line, f.end_line) == ("pg_copy", 1, 4)
+    assert values(f, "iban") == {"FR1420041010050500013M02606"}
+    assert values(f, "nir") == {"295109912611193", "253072B07300470"}
+
+
+def test_combo_list() -> None:
+    f = one("fresh combo\na@b.com:pass1\nc.d@gmail.com:p@ss:2\ne@f.com:pass3\nthanks")
+    assert (f.kind, f.start_line, f.end_line) == ("combo", 2, 4)
+    assert values(f, "credential") == {"a@b.com:pass1", "c.d@gmail.com:p@ss:2", "e@f.com:pass3"}
+    assert "cd@gmail.com" in values(f, "email")
+
+
+def test_jsonl_and_mongo_shell_export() -> None:
+    text = ('{"_id": ObjectId("5f1e"), "email": "x@y.fr", "tel": "0612345678", "nir": "295109912611193"}\n'
+            '{"_id": {"$oid": "5f1f"}, "email": "z@y.fr", "profile": {"phone": "+33 6 12 34 56 77"}}\n')
+    f = one(text)
+    assert f.kind == "jsonl"
+    assert values(f, "phone") == {"+33612345678", "+33612345677"}
+    assert values(f, "nir") == {"295109912611193"}
+
+
+def test_stealer_log_blocks() -> None:
+    text = ("===============\nSoft: Chrome\nURL: https://accounts.google.com/\nUsername: jdupont@gmail.com\n"
+            "Password: Azerty123!\n===============\nSoft: Firefox\nURL: https://banque.fr/login\nLogin: 12345678\n"
+            "Password: 0000\n===============\n")
+    f = one(text)
+    assert f.kind == "stealer_log"
+    assert values(f, "credential") == {"jdupont@gmail.com:Azerty123!", "12345678:0000"}
+
+
+def test_dox_with_name_dob_address_phone() -> None:
+    text = ("DOX de ce rat\n\nNom: Dupont\nPrénom: Jean\nNé le: 12/03/1985\nAdresse: 12 rue de la Paix, 75002 Paris\n"
+            "Tel: 06 12 34 56 78\nReligion: catholique non pratiquant\n")
+    f = one(text)
+    assert (f.kind, f.start_line, f.end_line) == ("dox", 3, 8)
+    assert values(f, "dob") == {"1985-03-12"} and values(f, "name") == {"dupont jean"}
+    assert values(f, "address") == {"12 rue de la paix 75002 paris"}
+    assert {s.category for s in f.sensitive} == {"religion"}
+    assert "catholique non pratiquant" in {s.evidence for s in f.sensitive}
+    assert f.severity is Severity.critical
+
+
+def test_label_lines_without_a_person_are_not_a_dox() -> None:
+    assert detect("Prix: 50 euros\nContact: tox\nPaiement: BTC\nTel: 06 12 34 56 78\n", key=KEY) == []
+
+
+def test_hl7_message() -> None:
+    text = ("MSH|^~\\&|DXCARE|CHU|||20240101||ADT^A01|1|P|2.5\r"
+            "PID|1||123^^^CHU||DUPONT^JEAN||19850312|M|||12 RUE X^^PARIS^^75001||0612345678|||||295109912611193\r"
+            "DG1|1||B20^Maladie VIH\r")
+    f = one(text)
+    assert (f.kind, f.start_line, f.end_line) == ("hl7", 1, 3)
+    assert values(f, "dob") == {"1985-03-12"} and values(f, "nir") == {"295109912611193"}
+    assert values(f, "name") == {"dupont jean"}
+    assert "health" in {s.category for s in f.sensitive}
+    assert f.severity is Severity.critical
+
+
+def test_english_headers_and_headerless_runs() -> None:
+    f = one("first_name,last_name,dob,ssn,phone\nJohn,Smith,1980-01-02,295109912611193,+1 415 555 2671\n"
+            "Jane,Doe,1981-02-03,253072A07300443,+44 20 7946 0018\n")
+    assert f.kind == "csv" and values(f, "phone") == {"+14155552671", "+442079460018"}
+    g = one("a@b.fr|0612345678|x\nc@d.fr|0612345679|y\ne@f.fr|0612345670|z\n")
+    assert g.kind == "combo" or g.kind == "separated_run"
+
+
+def test_luhn_only_types_need_a_header() -> None:
+    run = "a;404833048;x\nb;73282932000074;y\nc;10005173140;z\n"
+    assert detect(run, key=KEY) == []  # no strong identifier, no header: not a leak fragment
+    f = one("nom;prenom;siren;siret;rpps;adeli;email\nA;B;404833048;73282932000074;10005173140;349102665;a@b.fr\n"
+            "C;D;404833049;73282932000075;10005173141;349102666;c@d.fr\n")
+    assert values(f, "siren") == {"404833048"} and values(f, "siret") == {"73282932000074"}
+    assert values(f, "rpps") == {"10005173140"} and values(f, "adeli") == {"349102665"}
+
+
+def test_look_alikes_inside_a_dump_are_rejected() -> None:
+    f = one("nom;email;nir;iban;cb\nA;a@b.fr;295109912611199;FR15 2004 1010 0505 0001 3M02 606;4111111111111112\n"
+            "B;c@d.fr;253072C07300443;FR1420041010050500013M02606;4111111111111111\n")
+    assert values(f, "nir") == set()
+    assert values(f, "iban") == {"FR1420041010050500013M02606"} and values(f, "card") == {"4111111111111111"}
+
+
+@pytest.mark.parametrize("text,cat", [
+    ("catholique non pratiquante", "religion"), ("patient séropositif", "health"), ("HIV-positive", "health"),
+    ("sous insuline", "health"), ("schizophrénie", "health"), ("homosexuel", "sexual_orientation"),
+    ("délégué syndical", "trade_union"), ("adhérent CGT", "trade_union"), ("origine ethnique", "ethnic_origin"),
+    ("militant du parti communiste", "political_opinion"), ("test ADN", "genetic"),
+    ("empreintes digitales", "biometric"), ("vie sexuelle", "sex_life"), ("muslim", "religion"),
+])
+def test_article9_lexicon_hits(text: str, cat: str) -> None:
+    flags = scan_article9(f"Dupont;Jean;{text};0612345678")
+    assert cat in {f.category for f in flags}
+    f = flags[0]
+    assert f"Dupont;Jean;{text};0612345678"[f.start:f.end] == f.evidence
+
+
+@pytest.mark.parametrize("text", ["médecin", "Dr Martin, médecin généraliste", "syndicat de copropriété",
+                                  "cancérologue? non: comptable", "adnexe", "gayet", "the race was won"])
+def test_article9_lexicon_misses(text: str) -> None:
+    assert scan_article9(text) == []
+
+
+def test_catholique_non_pratiquante_is_one_piece_of_evidence() -> None:
+    [flag] = scan_article9("Marie, catholique non pratiquante, 45 ans")
+    assert (flag.category, flag.evidence) == ("religion", "catholique non pratiquante")
+
+
+def test_redaction_masks_every_identifier_irreversibly() -> None:
+    f = one(FR_CSV)
+    for i in f.identifiers:
+        if i.type in ("email", "phone", "nir"):
+            assert i.value not in f.excerpt
+    for raw in ("Dupont", "Jean.Dupont", "06 12 34 56 78", "2 95 10 99 126 111 93", "253072A07300443", "12/03/1985"):
+        assert raw not in f.excerpt
+    assert "j***@g***.com" in f.excerpt and "+33 6** ** ** 78" in f.excerpt and "2 95 ** ** *** *** 93" in f.excerpt
+    assert mask_value("card", "4111111111111111") == "**** **** **** 1111"
+
+
+def test_severity_levels() -> None:
+    assert one("email;telephone\na@b.fr;0612345678\nc@d.fr;0612345679\n").severity is Severity.medium
+    assert one("nom;prenom;date_naissance\nDupont;Jean;12/03/1985\nMartin;Lea;01/01/1990\n").severity is Severity.low
+    assert one("nom;nir\nDupont;295109912611193\nMartin;253072A07300443\n").severity is Severity.high
