@@ -244,7 +244,8 @@ class VigieSpider(scrapy.Spider):
         self._login_gen += 1
         if ok:
             self.crawler.stats.inc_value("vigie/login/ok")
-        else:
+        else:  # wrong credentials do not get better by retrying: no re-login after this
+            self._relogged = True
             self.crawler.stats.inc_value("vigie/login/failed")
             self.attention(problem or "login failed")
         pending, self._after_login = self._after_login, []
