@@ -17,12 +17,12 @@ one uint16 per slot pointing at a distinct set of organisations (there are few d
 from __future__ import annotations
 
 import fcntl
-import hmac
+import hashlib
 import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +69,24 @@ class OrgInfo:
     key_version: int | None
 
 
+def _token_fn(key: MatchKey) -> Callable[[bytes], bytes]:
+    """`token_from_prehash` for one key, 3x faster: the HMAC's inner and outer SHA-256 states
+    are computed once and copied per message (RFC 2104), instead of re-keying every call."""
+    k = key.key if len(key.key) <= 64 else hashlib.sha256(key.key).digest()
+    k = k.ljust(64, b"\0")
+    inner_copy = hashlib.sha256(bytes(b ^ 0x36 for b in k)).copy
+    outer_copy = hashlib.sha256(bytes(b ^ 0x5C for b in k)).copy
+
+    def tok(pre: bytes) -> bytes:
+        i = inner_copy()
+        i.update(pre)
+        o = outer_copy()
+        o.update(i.digest())
+        return o.digest()[:TOKEN_BYTES]
+
+    return tok
+
+
 def read_prehash_file(path: Path, key: MatchKey, chunk: int = _CHUNK,
                       ) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:
     """Yield (tokens (n,2) uint64, type indexes (n,) uint8, lines read) per chunk.
@@ -78,40 +96,52 @@ def read_prehash_file(path: Path, key: MatchKey, chunk: int = _CHUNK,
     are skipped.
     """
     type_index = {t: i for i, t in enumerate(IDENTIFIER_TYPES)}
-    k = key.key
-    digest = hmac.digest
-    fromhex = bytes.fromhex
-    buf = bytearray()
-    types = bytearray()
-    lines = 0
+    tok = _token_fn(key)
+
+    def bad(lineno: int) -> RegistryError:
+        return RegistryError(
+            f"{path}:{lineno}: expected 'type,<64 hex chars>' with a type among "
+            f"{', '.join(IDENTIFIER_TYPES)}; produce the file with `vigie hash`")
+
     try:
         fh = open(path, encoding="ascii", errors="strict", newline="")
     except OSError as exc:
         raise RegistryError(f"cannot read pre-hash file {path}: {exc.strerror}") from None
+    lineno = 0
     with fh:
-        for lineno, line in enumerate(fh, 1):
-            lines += 1
-            id_type, _, hexpart = line.rstrip("\r\n").partition(",")
+        while True:
             try:
-                ti = type_index[id_type]
-                pre = fromhex(hexpart)
-                if len(pre) != 32:
-                    raise ValueError
-            except (KeyError, ValueError):
-                if lineno == 1 and id_type == "type" or not line.strip() or line.startswith("#"):
-                    continue
-                raise RegistryError(
-                    f"{path}:{lineno}: expected 'type,<64 hex chars>' with a type among "
-                    f"{', '.join(IDENTIFIER_TYPES)}; produce the file with `vigie hash`"
-                ) from None
-            buf += digest(k, pre, "sha256")[:TOKEN_BYTES]
-            types.append(ti)
-            if len(types) >= chunk:
-                yield tokens_to_words(bytes(buf)).copy(), np.frombuffer(bytes(types), np.uint8), lines
-                buf.clear(), types.clear()
-                lines = 0
-    if types or lines:
-        yield tokens_to_words(bytes(buf)).copy(), np.frombuffer(bytes(types), np.uint8), lines
+                lines = fh.readlines(chunk * 72)
+            except UnicodeDecodeError:
+                raise RegistryError(f"{path}: not an ASCII pre-hash file (after line {lineno}); "
+                                    "produce it with `vigie hash`") from None
+            if not lines:
+                break
+            first = lineno + 1
+            types = bytearray()
+            hexes: list[str] = []
+            for line in lines:
+                lineno += 1
+                id_type, _, hexpart = line.rstrip("\r\n").partition(",")
+                ti = type_index.get(id_type)
+                if ti is None or len(hexpart) != 64:
+                    if (lineno == 1 and id_type == "type") or not line.strip() or line.startswith("#"):
+                        continue
+                    raise bad(lineno)
+                types.append(ti)
+                hexes.append(hexpart)
+            try:
+                raw = bytes.fromhex("".join(hexes))
+            except ValueError:
+                for n, line in enumerate(lines, first):
+                    try:
+                        bytes.fromhex(line.rstrip("\r\n").partition(",")[2])
+                    except ValueError:
+                        raise bad(n) from None
+                raise bad(first) from None
+            toks = b"".join([tok(raw[i:i + 32]) for i in range(0, len(raw), 32)])
+            del raw, hexes
+            yield tokens_to_words(toks).copy(), np.frombuffer(bytes(types), np.uint8), len(lines)
 
 
 class Registry:
@@ -240,12 +270,14 @@ class Registry:
         return sid
 
     def register(self, org_id: str, chunks: Iterable[tuple[np.ndarray, np.ndarray, int]],
-                 key_version: int = 1, keep_new_tokens: bool = True) -> RegisterResult:
-        """Add tokens for `org_id`. Idempotent: tokens it already had are counted once."""
+                 key_version: int = 1, keep_new_tokens: bool = True, expected: int = 0) -> RegisterResult:
+        """Add tokens for `org_id`. Idempotent: tokens it already had are counted once.
+        `expected` (how many tokens may be added) pre-sizes the table."""
         result = RegisterResult(org_id)
         fd = self._lock()
         try:
             self._writable()
+            self.table.reserve(max(self.table.count, expected))  # a re-registration adds nothing
             pending: dict[tuple[str, ...], int] = {}
             added = np.zeros(len(IDENTIFIER_TYPES), dtype=np.int64)
             for words, types, lines in chunks:
@@ -281,7 +313,12 @@ class Registry:
 
     def register_prehash_file(self, org_id: str, path: Path, key: MatchKey,
                               keep_new_tokens: bool = True) -> RegisterResult:
-        return self.register(org_id, read_prehash_file(path, key), key.version, keep_new_tokens)
+        try:
+            expected = path.stat().st_size // 70  # ~70 bytes per `type,<64 hex>` line
+        except OSError:
+            expected = 0
+        return self.register(org_id, read_prehash_file(path, key), key.version, keep_new_tokens,
+                             expected)
 
     def unregister(self, org_id: str) -> int:
         """Remove every token of `org_id` (tokens others registered stay). Returns tokens removed."""

@@ -84,6 +84,11 @@ class TokenTable:
         self._place(words, set_ids)
         self.count += int(words.shape[0])
 
+    def reserve(self, total: int) -> None:
+        """Size the table for `total` tokens now, rather than doubling repeatedly while inserting."""
+        if total > self.nslots * MAX_LOAD:
+            self._grow(slots_for(total))
+
     def _place(self, words: np.ndarray, set_ids: np.ndarray) -> None:
         mask = int(self.mask)
         pos = (words[:, 0] & self.mask).astype(np.int64)
