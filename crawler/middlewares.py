@@ -6,7 +6,7 @@ outside the source's hosts is never requested.
 
 `BackoffRetryMiddleware` replaces Scrapy's RetryMiddleware (same settings: RETRY_TIMES,
 RETRY_HTTP_CODES, RETRY_EXCEPTIONS) and waits BASE * 2**(n-1) seconds (+-25%, at most MAX)
-before the n-th retry, without blocking other requests.
+before the n-th retry, without blocking other requests (an asyncio sleep on the asyncio reactor).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from typing_extensions import Self
 
-__all__ = ["BackoffRetryMiddleware", "FollowRulesMiddleware", "backoff_delay"]
+__all__ = ["BackoffRetryMiddleware", "FollowRulesMiddleware", "backoff_delay", "with_backoff"]
 
 
 def _setting(crawler: Crawler, name: str) -> Any:
@@ -80,30 +80,35 @@ class FollowRulesMiddleware:
             raise IgnoreRequest(f"not following {url}: {reason}")
 
 
-class BackoffRetryMiddleware(RetryMiddleware):
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        mw = super().from_crawler(crawler)
-        mw.base = float(_setting(crawler, "VIGIE_RETRY_BACKOFF_BASE_SECONDS"))  # type: ignore[attr-defined]
-        mw.maximum = float(_setting(crawler, "VIGIE_RETRY_BACKOFF_MAX_SECONDS"))  # type: ignore[attr-defined]
-        return mw
+def with_backoff(retry: Request | None, crawler: Crawler) -> Request | None:
+    """Mark a retry request so that `BackoffRetryMiddleware` waits before downloading it."""
+    if retry is not None:
+        delay = backoff_delay(int(retry.meta.get("retry_times", 1)),
+                              float(_setting(crawler, "VIGIE_RETRY_BACKOFF_BASE_SECONDS")),
+                              float(_setting(crawler, "VIGIE_RETRY_BACKOFF_MAX_SECONDS")))
+        retry.meta["vigie_backoff_seconds"] = delay
+    return retry
 
-    async def _wait(self, retry: Request | None) -> Request | None:
-        if retry is not None:
-            delay = backoff_delay(int(retry.meta.get("retry_times", 1)), self.base, self.maximum)  # type: ignore[attr-defined]
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Retries like Scrapy's RetryMiddleware; the wait happens in `process_request` of the retry
+    (so a waiting retry holds no response), also for retries requested by spiders (garbage pages)
+    through `with_backoff`."""
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        delay = float(request.meta.pop("vigie_backoff_seconds", 0) or 0)
+        if delay > 0:
             self.crawler.stats.inc_value("vigie/retry/backoff_seconds", delay)  # type: ignore[union-attr]
             await asyncio.sleep(delay)
-        return retry
 
-    async def process_response(self, request: Request, response: Response,  # type: ignore[override]
-                               spider: Any = None) -> Request | Response:
+    def process_response(self, request: Request, response: Response,  # type: ignore[override]
+                         spider: Any = None) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
-        retry = self._retry(request, f"HTTP {response.status}")
-        return (await self._wait(retry)) or response
+        return with_backoff(self._retry(request, f"HTTP {response.status}"), self.crawler) or response
 
-    async def process_exception(self, request: Request, exception: Exception,  # type: ignore[override]
-                                spider: Any = None) -> Request | Response | None:
+    def process_exception(self, request: Request, exception: Exception,  # type: ignore[override]
+                          spider: Any = None) -> Request | Response | None:
         if isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry", False):
-            return await self._wait(self._retry(request, exception))
+            return with_backoff(self._retry(request, exception), self.crawler)
         return None

@@ -20,9 +20,11 @@ from loguru import logger
 from parsel import Selector, SelectorList
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import FormRequest, Request, TextResponse
 
 from config.schema import Detector, SourceConfig, parse_selector
+from crawler.middlewares import with_backoff
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -177,7 +179,7 @@ class VigieSpider(scrapy.Spider):
 
     def on_error(self, failure: Any) -> None:
         request = failure.request
-        if failure.check(IgnoreRequest):  # refused on purpose (follow rules, depth): not an error
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):  # refused on purpose: no error
             return
         message = str(failure.value)
         if "larger than download max size" in message:
@@ -189,7 +191,7 @@ class VigieSpider(scrapy.Spider):
 
     def garbage_retry(self, response: Response, why: str) -> Iterator[Request]:
         """A page that should have content but does not parse (garbage with 200): retry it."""
-        retry = get_retry_request(response.request, spider=self, reason=why)
+        retry = with_backoff(get_retry_request(response.request, spider=self, reason=why), self.crawler)
         if retry is not None:
             self.crawler.stats.inc_value("vigie/pages/garbage")
             yield retry
