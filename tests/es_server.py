@@ -131,13 +131,13 @@ class ElasticsearchServer:
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        if proc.poll() is None:
+        if proc.poll() is None and timeout > 0:
             try:
                 os.killpg(proc.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
             try:
-                proc.wait(timeout)
+                proc.wait(timeout) if timeout > 0 else None
             except subprocess.TimeoutExpired:
                 pass
         try:  # whatever is left in the group (the JVM is a child of the launcher)
@@ -147,6 +147,10 @@ class ElasticsearchServer:
         proc.wait()
         self._wait_port_closed(10.0)
         self._log.close()
+
+    def kill(self) -> None:
+        """SIGKILL the node (a crash, not a shutdown); `start()` brings the same node back."""
+        self.stop(timeout=0)
 
     def restart(self, timeout: float = 120.0) -> None:
         self.stop()
