@@ -1,0 +1,173 @@
+"""Fast tests of the crawler's parts: archive caps, dates, text layout, state, settings, rules."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import struct
+import sys
+import time
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from parsel import Selector
+
+from config.schema import AttachmentLimits, GlobalConfig, SourceConfig
+from crawler import TorUnavailableError
+from crawler.attachments import ArchiveBombError, AttachmentError, expand_attachment
+from crawler.middlewares import backoff_delay
+from crawler.settings import build_settings, tor_settings
+from crawler.spiders._base import element_text, first_text, parse_date
+from crawler.state import CrawlState
+from vigie.demo.forum_data import bomb_zip
+
+LIMITS = AttachmentLimits(max_uncompressed_bytes=4 * 1024 * 1024, max_files=10, max_nesting=1)
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------ attachments
+
+def test_plain_and_archived_files_are_extracted() -> None:
+    assert [f.filename for f in expand_attachment("a.csv", b"x;y", LIMITS)] == ["a.csv"]
+    files = expand_attachment("d.zip", _zip({"in/a.csv": b"1;2", "b.exe": b"MZ", "c.sql": b"INSERT"}), LIMITS)
+    assert [(f.filename, f.data) for f in files] == [("d.zip/in/a.csv", b"1;2"), ("d.zip/c.sql", b"INSERT")]
+    assert expand_attachment("x.sql.gz", gzip.compress(b"SELECT 1"), LIMITS)[0].data == b"SELECT 1"
+
+
+def test_zip_bomb_refused_from_its_declared_size_without_inflating() -> None:
+    started = time.perf_counter()
+    with pytest.raises(ArchiveBombError, match="declares 33554432 uncompressed bytes"):
+        expand_attachment("backup.zip", bomb_zip(32), LIMITS)
+    assert time.perf_counter() - started < 0.5, "refused before inflating 32 MiB"
+
+
+def test_zip_lying_about_its_size_is_never_expanded_beyond_it() -> None:
+    data = bytearray(_zip({"dump.csv": bytes(8 * 1024 * 1024)}))
+    # rewrite the declared uncompressed size (local header offset 22, central directory offset 24)
+    struct.pack_into("<I", data, 22, 100)
+    cd = data.rfind(b"PK\x01\x02")
+    struct.pack_into("<I", data, cd + 24, 100)
+    with pytest.raises(AttachmentError):
+        expand_attachment("liar.zip", bytes(data), LIMITS)
+
+
+def test_gzip_bomb_stopped_while_streaming() -> None:
+    bomb = gzip.compress(bytes(64 * 1024 * 1024), compresslevel=1)
+    with pytest.raises(ArchiveBombError, match="max_uncompressed_bytes"):
+        expand_attachment("dump.sql.gz", bomb, LIMITS)
+
+
+def test_nesting_file_count_and_size_caps() -> None:
+    # max_nesting=1: one archive inside the downloaded one is expanded, a second level is refused
+    assert expand_attachment("outer.zip", _zip({"i.zip": _zip({"a.csv": b"1"})}), LIMITS)[0].data == b"1"
+    three_levels = _zip({"mid.zip": _zip({"deep.zip": _zip({"a.csv": b"1"})})})
+    with pytest.raises(ArchiveBombError, match="max_nesting"):
+        expand_attachment("outer.zip", three_levels, LIMITS)
+    with pytest.raises(ArchiveBombError, match="max_files"):
+        expand_attachment("many.zip", _zip({f"{i}.csv": b"x" for i in range(11)}), LIMITS)
+    with pytest.raises(ArchiveBombError, match="max_bytes"):
+        expand_attachment("big.csv", b"x" * 100, AttachmentLimits(max_bytes=10))
+    with pytest.raises(AttachmentError, match="not a valid zip"):
+        expand_attachment("broken.zip", b"PK\x03\x04garbage", LIMITS)
+
+
+# ------------------------------------------------------------------ parsing
+
+@pytest.mark.parametrize(("text", "fmt", "tz", "expected"), [
+    ("12 mars 2026 à 14:05", "%d %B %Y à %H:%M", "Europe/Paris", datetime(2026, 3, 12, 13, 5, tzinfo=UTC)),
+    ("1er août 2025 à 09:00", "%d %B %Y à %H:%M", "Europe/Paris", datetime(2025, 8, 1, 7, 0, tzinfo=UTC)),
+    ("Le 3 déc. 2025, 14h05", "Le %d %b %Y, %Hh%M", "UTC", datetime(2025, 12, 3, 14, 5, tzinfo=UTC)),
+    ("2026-03-12T14:05:00+01:00", None, "UTC", datetime(2026, 3, 12, 13, 5, tzinfo=UTC)),
+    ("2026-03-12T14:05:00Z", None, "UTC", datetime(2026, 3, 12, 14, 5, tzinfo=UTC)),
+    ("hier", "%d %B %Y", "UTC", None),
+])
+def test_dates(text: str, fmt: str | None, tz: str, expected: datetime | None) -> None:
+    assert parse_date(text, fmt, tz) == expected
+
+
+def test_text_layout_keeps_one_record_per_line() -> None:
+    sel = Selector(text="<div>Hello   world<br>\na@b.fr:pw<br>\nc@d.fr:pw<pre>x;y\nz;w</pre>"
+                        "<p>fin <b>gras</b></p><script>evil()</script></div>")
+    assert element_text(sel.css("div")[0].root) == "Hello world\na@b.fr:pw\nc@d.fr:pw\nx;y\nz;w\n\nfin gras"
+
+
+def test_first_text_ignores_nested_matches_and_reads_attributes() -> None:
+    sel = Selector(text='<div class="p" id="p1"><a class="author">alice</a>'
+                        '<div class="p" id="p2"><a class="author">bob</a></div></div>')
+    post = sel.css("div.p")[0]
+    assert first_text(post, ".author::text") == "alice"
+    assert first_text(post, "::attr(id)") == "p1"
+    assert first_text(post, "xpath:.//a[@class='author']/text()") == "alice"
+    assert first_text(post, "xpath:@id") == "p1"
+
+
+# ------------------------------------------------------------------ state
+
+def test_state_marks_threads_final_only_on_their_last_page(tmp_path: Path) -> None:
+    state = CrawlState(tmp_path / "s.sqlite3", "src")
+    state.record_thread_page("t1", "http://f/t1?page=1", 1, marker="5")
+    assert state.thread("t1").marker is None and state.thread("t1").page_count == 1
+    state.record_thread_page("t1", "http://f/t1?page=2", 2, marker="5", final=True)
+    t = state.thread("t1")
+    assert (t.marker, t.page_count, t.last_page_url) == ("5", 2, "http://f/t1?page=2")
+    state.record_thread_page("t1", "http://f/t1?page=1", 1)  # an older page never moves it back
+    assert state.thread("t1").last_page_url == "http://f/t1?page=2"
+    state.record_post("t1#p1", "h1", "t1")
+    assert state.post_seen("t1#p1", "h1") and not state.post_seen("t1#p1", "h2")
+    state.file_pending("http://f/a.csv", {"thread": {"key": "t1"}})
+    assert state.pending_files() == [("http://f/a.csv", {"thread": {"key": "t1"}})]
+    state.file_done("http://f/a.csv")
+    assert state.pending_files() == [] and state.file_status("http://f/a.csv") == "done"
+    state.set_status("needs_attention", "login wall", {"pages": 3})
+    assert state.status().status == "needs_attention" and state.status().last_run == {"pages": 3}
+    other = CrawlState(tmp_path / "s.sqlite3", "other")
+    assert other.thread("t1") is None and other.status() is None
+
+
+# ------------------------------------------------------------------ settings
+
+def _source(network: str = "direct", **extra: object) -> SourceConfig:
+    return SourceConfig.model_validate({
+        "name": "s", "network": network, "start_urls": ["http://forum.example.onion/"],
+        "schedule": {"interval": "1h"}, "forum": {"thread_link": "a::attr(href)",
+                                                  "post": {"container": "div", "body": "p"}}, **extra})
+
+
+def test_settings_follow_the_source_limits(tmp_path: Path) -> None:
+    source = _source(limits={"concurrency": 3, "delay_seconds": 2, "max_pages": 7, "max_depth": 4,
+                             "max_download_bytes": 4096, "retries": 5, "retry_backoff_seconds": 0.5})
+    s = build_settings(source, GlobalConfig(), state_path=tmp_path / "st", max_pages=3)
+    assert (s["CONCURRENT_REQUESTS_PER_DOMAIN"], s["DOWNLOAD_DELAY"], s["RANDOMIZE_DOWNLOAD_DELAY"]) == (3, 2, True)
+    assert (s["CLOSESPIDER_PAGECOUNT"], s["VIGIE_MAX_DEPTH"], s["DOWNLOAD_MAXSIZE"]) == (3, 4, 4096)
+    assert (s["RETRY_TIMES"], s["VIGIE_RETRY_BACKOFF_BASE_SECONDS"], s["ROBOTSTXT_OBEY"]) == (5, 0.5, False)
+    assert s["VIGIE_ALLOWED_HOSTS"] == ["forum.example.onion"]
+    assert "DOWNLOAD_HANDLERS" not in s, "direct sources use Scrapy's own HTTP handler"
+
+
+def test_tor_source_gets_the_tor_handler_or_fails_closed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = build_settings(_source("tor"), GlobalConfig(), state_path=tmp_path / "st", tor_socks=("127.0.0.1", 9999))
+    assert set(s["DOWNLOAD_HANDLERS"]) == {"http", "https"}
+    assert (s["VIGIE_TOR_SOCKS_HOST"], s["VIGIE_TOR_SOCKS_PORT"]) == ("127.0.0.1", 9999)
+    monkeypatch.setitem(sys.modules, "crawler.handlers.tor", None)
+    monkeypatch.setitem(sys.modules, "crawler.handlers", None)
+    with pytest.raises(TorUnavailableError, match="never falls back to a direct connection"):
+        tor_settings("127.0.0.1", 9050, "vigie:s")
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    import random
+
+    rng = random.Random(1)
+    delays = [backoff_delay(n, 1.0, 5.0, rng) for n in range(1, 6)]
+    assert 0.75 <= delays[0] <= 1.25 and 1.5 <= delays[1] <= 2.5 and 3 <= delays[2] <= 5
+    assert max(delays) <= 5 * 1.25
+    assert backoff_delay(3, 0, 10) == 0
