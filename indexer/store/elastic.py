@@ -61,9 +61,10 @@ def client_from_settings(settings: ElasticsearchSettings) -> Any:
         "retry_on_timeout": True,
         "retry_on_status": (429, 502, 503, 504),
     }
-    if settings.api_key is not None:
+    # empty values (e.g. an unset ${VIGIE_ES_USER:-}) mean "no auth"
+    if settings.api_key is not None and settings.api_key.get_secret_value():
         kwargs["api_key"] = settings.api_key.get_secret_value()
-    elif settings.username is not None and settings.password is not None:
+    elif settings.username and settings.password is not None:
         kwargs["basic_auth"] = (settings.username, settings.password.get_secret_value())
     if any(h.startswith("https") for h in settings.hosts):
         kwargs["verify_certs"] = settings.verify_certs

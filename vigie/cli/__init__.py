@@ -49,7 +49,7 @@ def _global(
 
 
 # Command modules register themselves on `app` when imported.
-from vigie.cli import alerts_cmd, config_cmd, crawl, doctor, hash_cmd, org, placeholders, scan, service  # noqa: E402,F401
+from vigie.cli import alerts_cmd, config_cmd, crawl, doctor, hash_cmd, org, placeholders, scan, search, service  # noqa: E402,F401
 
 
 def main() -> None:

@@ -1,0 +1,127 @@
+"""`vigie search`, `vigie stats`, `vigie reveal` end to end through the CLI, on the embedded store
+and (one test) on the real Elasticsearch node."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from config.schema import StorageSettings
+from indexer.identifiers import canonical_forms
+from indexer.models import Severity
+from indexer.store import open_store_from_settings
+from tests.fixtures.es import TEST_DATA_KEY, TEST_MATCH_KEY, synthetic_docs
+from vigie.cli import app
+
+ENV = {"VIGIE_MATCH_KEY": "1:" + TEST_MATCH_KEY.key.hex(), "VIGIE_DATA_KEY": "1:" + TEST_DATA_KEY.key.hex(),
+       "VIGIE_ROLE": "", "VIGIE_ANALYST": ""}
+VICTIM = canonical_forms("email", "Jeanne.Martin@Exemple.test")[0]
+
+
+def cli(args: list[str], **env: str):  # noqa: ANN201
+    from vigie.log import setup_logging
+
+    try:
+        return CliRunner().invoke(app, args, env={**ENV, **env})
+    finally:
+        setup_logging("INFO")
+
+
+def make_env(tmp_path: Path, storage_yaml: str = "storage:\n  backend: embedded\n") -> tuple[Path, Path]:
+    config = tmp_path / "config"
+    (config / "sources").mkdir(parents=True)
+    (config / "organisations").mkdir()
+    (config / "vigie.yaml").write_text(storage_yaml)
+    return config, tmp_path / "data"
+
+
+@pytest.fixture
+def populated(tmp_path: Path) -> tuple[Path, Path, list]:
+    config, data = make_env(tmp_path)
+    t0 = datetime(2026, 6, 1, tzinfo=UTC)
+    docs = (synthetic_docs(3, source="forum-a", base_time=t0, excerpt_words="fichier mutuelle")
+            + synthetic_docs(2, start=10, source="paste-b", base_time=t0 + timedelta(days=5),
+                             severity=Severity.critical, categories=("health",), emails=[VICTIM]))
+    store = open_store_from_settings(StorageSettings(), data)
+    store.upsert(docs)
+    store.close()
+    return config, data, docs
+
+
+def test_search_by_identifier_json(populated) -> None:
+    config, data, docs = populated
+    res = cli(["search", "--identifier", "email:JEANNE.MARTIN@exemple.test", "--json", "-c", str(config), "-d", str(data)])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert sorted(r["id"] for r in rows) == sorted(d.id for d in docs[3:])
+    assert all("encrypted_text" not in r for r in rows) and rows[0]["severity"] == "critical"
+    assert VICTIM not in res.stdout
+
+
+def test_search_text_filters_and_table(populated) -> None:
+    config, data, docs = populated
+    base = ["-c", str(config), "-d", str(data)]
+    res = cli(["search", "mutuelle", *base])
+    assert res.exit_code == 0 and "3 fragment(s)" in res.stdout
+    res = cli(["search", "--source", "paste-b", "--json", *base])
+    assert len(res.stdout.splitlines()) == 2
+    res = cli(["search", "--min-severity", "high", "--category", "health", "--json", *base])
+    assert len(res.stdout.splitlines()) == 2
+    res = cli(["search", "--since", "2026-06-03", "--json", *base])
+    assert sorted(json.loads(x)["id"] for x in res.stdout.splitlines()) == sorted(d.id for d in docs[3:])
+    res = cli(["search", "--limit", "2", "--page", "3", "--json", *base])
+    assert [json.loads(x)["id"] for x in res.stdout.splitlines()] == [docs[0].id]  # oldest last
+    res = cli(["search", "--identifier", "email:not-an-email", *base])
+    assert res.exit_code == 1 and "not a valid email" in res.stderr
+    res = cli(["search", "--severity", "huge", *base])
+    assert res.exit_code == 2
+
+
+def test_stats(populated) -> None:
+    config, data, _ = populated
+    res = cli(["stats", "--json", "-c", str(config), "-d", str(data)])
+    agg = json.loads(res.stdout)
+    assert agg["total"] == 5 and agg["per_source"] == {"forum-a": 3, "paste-b": 2}
+    assert agg["per_severity"] == {"critical": 2, "medium": 3} and agg["per_category"] == {"health": 2}
+    res = cli(["stats", "-c", str(config), "-d", str(data)])
+    assert res.exit_code == 0 and "per source" in res.stdout and "paste-b" in res.stdout
+
+
+def test_reveal_needs_role_and_is_audited(populated) -> None:
+    config, data, docs = populated
+    base = ["-c", str(config), "-d", str(data)]
+    res = cli(["reveal", docs[3].id, "--reason", "check", *base])
+    assert res.exit_code == 4 and "decrypt role" in res.stderr
+    assert not (data / "audit.log").exists()
+    res = cli(["reveal", docs[3].id, "--reason", "ticket 7", *base], VIGIE_ROLE="analyst,decrypt",
+              VIGIE_ANALYST="alice")
+    assert res.exit_code == 0, res.output
+    assert VICTIM in res.stdout  # the raw text, decrypted
+    res = cli(["reveal", docs[0].id, "--reason", "ticket 8", "--i-have-decrypt-role", *base])
+    assert res.exit_code == 0
+    audit = [json.loads(x) for x in (data / "audit.log").read_text().splitlines()]
+    assert [(a["analyst"], a["reason"], a["role_via"], a["outcome"]) for a in audit][0] == \
+        ("alice", "ticket 7", "env:VIGIE_ROLE", "revealed")
+    assert audit[1]["role_via"] == "flag:--i-have-decrypt-role" and audit[1]["doc_id"] == docs[0].id
+    assert VICTIM not in (data / "audit.log").read_text()
+
+
+@pytest.mark.elasticsearch
+def test_search_on_elasticsearch(es_settings, tmp_path: Path) -> None:
+    yaml = (f"storage:\n  backend: elasticsearch\n  elasticsearch:\n    hosts: ['{es_settings.hosts[0]}']\n"
+            f"    index_prefix: {es_settings.index_prefix}\n")
+    config, data = make_env(tmp_path, yaml)
+    docs = synthetic_docs(4, emails=[VICTIM])
+    store = open_store_from_settings(StorageSettings(backend="elasticsearch", elasticsearch=es_settings), data)
+    store.upsert(docs + synthetic_docs(3, start=50))
+    store.flush()
+    store.close()
+    res = cli(["search", "-i", f"email:{VICTIM.upper()}", "--json", "-c", str(config), "-d", str(data)])
+    assert res.exit_code == 0, res.output
+    assert sorted(json.loads(x)["id"] for x in res.stdout.splitlines()) == sorted(d.id for d in docs)
+    res = cli(["stats", "--json", "-c", str(config), "-d", str(data)])
+    assert json.loads(res.stdout)["total"] == 7

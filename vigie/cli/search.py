@@ -1,0 +1,256 @@
+"""`vigie search`, `vigie stats` and `vigie reveal`: what analysts use to look at the index.
+
+Search never needs the data key: it shows redacted excerpts, counts and provenance. Searching by
+identifier needs the match key, because the value is canonicalised and tokenised locally and
+only the token is sent to the store. Reveal needs the data key *and* the decrypt role, and every
+attempt is written to `<data-dir>/audit.log`.
+
+The decrypt role: set `VIGIE_ROLE=decrypt` (a comma-separated list of roles, e.g. in the
+analyst's service account environment) or pass `--i-have-decrypt-role` to assert it explicitly
+for one command. Either way the audit record says how the role was asserted and by whom
+(`--analyst`, else $VIGIE_ANALYST, else the login name). This makes reveals deliberate and
+accountable; the real access control is who can read the data key.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from vigie.cli import app
+from vigie.cli.common import ConfigDir, DataDir, console, err_console, fail, require_keys, runtime
+
+__all__ = ["parse_since", "reveal_cmd", "search", "stats"]
+
+EXIT_FORBIDDEN = 4
+_SEV_STYLE = {"low": "dim", "medium": "yellow", "high": "bold red", "critical": "bold white on red"}
+
+
+def parse_since(text: str) -> datetime:
+    """`2026-03-01`, `2026-03-01T12:00`, or a relative age: `90m`, `6h`, `7d`, `2w`."""
+    from config.schema import parse_interval
+
+    text = text.strip()
+    try:
+        value = datetime.fromisoformat(text)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    except ValueError:
+        pass
+    try:
+        return datetime.now(UTC) - parse_interval(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is neither a date (2026-03-01, 2026-03-01T12:00) nor an age (6h, 7d, 2w)") from None
+
+
+def _identifier_tokens(rt: object, specs: list[str]) -> tuple[tuple[str, ...], str | None]:
+    from indexer.tokens import token
+
+    try:
+        from indexer.identifiers import IdentifierError, canonical_forms
+    except ImportError:  # the identifiers module is written by the detection work
+        fail("--identifier needs indexer.identifiers.canonical_forms, which is not installed")
+    require_keys(rt)  # type: ignore[arg-type]
+    tokens: list[str] = []
+    types: set[str] = set()
+    for spec in specs:
+        id_type, sep, raw = spec.partition(":")
+        if not sep or not raw:
+            fail(f"--identifier {spec!r}: write TYPE:VALUE, e.g. email:jean.dupont@exemple.fr")
+        try:
+            forms = canonical_forms(id_type.strip().lower(), raw.strip())
+        except IdentifierError as exc:
+            fail(f"--identifier {spec!r}: {exc}")
+        if not forms:
+            fail(f"--identifier {spec!r}: not a valid {id_type} (it would never be found in a dump)")
+        types.add(id_type.strip().lower())
+        tokens.extend(token(rt.match_key, id_type.strip().lower(), f).hex() for f in forms)  # type: ignore[attr-defined]
+    return tuple(dict.fromkeys(tokens)), (types.pop() if len(types) == 1 else None)
+
+
+def _open(rt: object):  # noqa: ANN202
+    from indexer.store import StoreError, open_store
+
+    try:
+        return open_store(rt)  # type: ignore[arg-type]
+    except StoreError as exc:
+        fail(str(exc))
+
+
+@app.command("search")
+def search(
+    query: Annotated[Optional[str], typer.Argument(help="Words that must all appear in the redacted excerpt, thread title or author.")] = None,
+    identifier: Annotated[list[str], typer.Option("--identifier", "-i", metavar="TYPE:VALUE", help="Find fragments holding this identifier (tokenised locally; repeatable).")] = [],  # noqa: B006
+    source: Annotated[list[str], typer.Option("--source", "-s", help="Only this source (repeatable).")] = [],  # noqa: B006
+    severity: Annotated[list[str], typer.Option("--severity", help="Only this severity: low, medium, high, critical (repeatable).")] = [],  # noqa: B006
+    min_severity: Annotated[Optional[str], typer.Option("--min-severity", help="This severity or worse.")] = None,
+    category: Annotated[list[str], typer.Option("--category", help="Article 9 category, e.g. health (repeatable).")] = [],  # noqa: B006
+    since: Annotated[Optional[str], typer.Option("--since", help="Posted (else fetched) at or after: 2026-03-01 or an age like 7d.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Posted (else fetched) before this date.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="Results per page.")] = 20,
+    page: Annotated[int, typer.Option("--page", "-p", min=1, help="Page number (newest first).")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per fragment (no ciphertext).")] = False,
+    config: ConfigDir = Path("config"),
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Search stored fragments by words, identifier, source, severity, category and date.
+
+    Shows redacted excerpts only; `vigie reveal ID` shows a fragment's raw text (audited).
+
+    Example:  vigie search --identifier email:jean.dupont@exemple.fr --since 30d
+    """
+    from indexer.documents import public_dict
+    from indexer.models import Severity
+    from indexer.store import SearchQuery, StoreError
+
+    rt = runtime(config, data_dir)
+    try:
+        sevs = tuple(Severity.parse(s) for s in severity)
+        min_sev = Severity.parse(min_severity) if min_severity else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    tokens, token_type = _identifier_tokens(rt, identifier) if identifier else ((), None)
+    q = SearchQuery(text=query, tokens=tokens, token_type=token_type, sources=tuple(source),
+                    severities=sevs, min_severity=min_sev, categories=tuple(category),
+                    since=parse_since(since) if since else None,
+                    until=parse_since(until) if until else None,
+                    offset=(page - 1) * limit, limit=limit)
+    store = _open(rt)
+    try:
+        result = store.search(q)
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    if as_json:
+        for doc in result.hits:
+            print(json.dumps(public_dict(doc), ensure_ascii=False))
+        return
+    if not result.hits:
+        console.print(f"no fragment matches ({result.total} in total for this query; page {page})")
+        return
+    pages = max(1, -(-result.total // limit))
+    table = Table(title=f"{result.total} fragment(s) · page {page}/{pages}", title_justify="left",
+                  show_lines=False, expand=False)
+    for col, kw in (("id", {"overflow": "fold", "max_width": 18}), ("when", {"no_wrap": True}),
+                    ("source", {}), ("severity", {}), ("kind / lines", {}),
+                    ("identifiers", {}), ("art. 9", {}), ("excerpt", {"max_width": 60})):
+        table.add_column(col, **kw)
+    for doc in result.hits:
+        when = doc.posted_at or doc.fetched_at
+        sev = Severity(doc.severity).name
+        table.add_row(
+            doc.id, when.strftime("%Y-%m-%d %H:%M") if when else "?", doc.source,
+            f"[{_SEV_STYLE[sev]}]{sev}[/]", f"{doc.kind} {doc.start_line}-{doc.end_line}",
+            ", ".join(f"{t} {n}" for t, n in doc.counts.items()) or "-",
+            ", ".join(doc.categories) or "-",
+            doc.excerpt[:200].replace("[", r"\["),
+        )
+    console.print(table)
+
+
+@app.command("stats")
+def stats(
+    source: Annotated[list[str], typer.Option("--source", "-s", help="Only this source (repeatable).")] = [],  # noqa: B006
+    since: Annotated[Optional[str], typer.Option("--since", help="Posted (else fetched) at or after: a date or an age like 30d.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object with every aggregation.")] = False,
+    config: ConfigDir = Path("config"),
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Count stored fragments per source, severity, day, kind and article 9 category.
+
+    Example:  vigie stats --since 30d
+    """
+    from dataclasses import asdict
+
+    from indexer.models import Severity
+    from indexer.store import SearchQuery, StoreError
+
+    rt = runtime(config, data_dir)
+    store = _open(rt)
+    try:
+        agg = store.aggregations(SearchQuery(sources=tuple(source),
+                                             since=parse_since(since) if since else None))
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps(asdict(agg), ensure_ascii=False))
+        return
+    console.print(f"[bold]{agg.total}[/] fragment(s)")
+    order = {s.name: s.value for s in Severity}
+    sections = [
+        ("per source", sorted(agg.per_source.items(), key=lambda kv: (-kv[1], kv[0]))),
+        ("per severity", sorted(agg.per_severity.items(), key=lambda kv: -order.get(kv[0], 0))),
+        ("per kind", sorted(agg.per_kind.items(), key=lambda kv: (-kv[1], kv[0]))),
+        ("per article 9 category", sorted(agg.per_category.items(), key=lambda kv: (-kv[1], kv[0]))),
+        ("per day", sorted(agg.per_day.items())),
+    ]
+    for title, rows in sections:
+        if not rows:
+            continue
+        table = Table(title=title, title_justify="left")
+        table.add_column("key")
+        table.add_column("fragments", justify="right")
+        for key, n in rows:
+            table.add_row(str(key), str(n))
+        console.print(table)
+
+
+@app.command("reveal")
+def reveal_cmd(
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Fragment id (from `vigie search`).")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="Why you need the raw text (goes to the audit log).")],
+    analyst: Annotated[Optional[str], typer.Option("--analyst", envvar="VIGIE_ANALYST", help="Who is revealing (default: login name).")] = None,
+    decrypt_role: Annotated[bool, typer.Option("--i-have-decrypt-role", help="Assert the decrypt role for this command (else set VIGIE_ROLE=decrypt).")] = False,
+    config: ConfigDir = Path("config"),
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Decrypt and print one fragment's raw text; needs the decrypt role; every attempt is audited.
+
+    The audit record (who, when, id, reason, outcome; never the text) is appended to
+    <data-dir>/audit.log before anything is printed.
+
+    Example:  VIGIE_ROLE=decrypt vigie reveal 3f1c...e9 --reason "ticket SEC-42: confirm before notifying"
+    """
+    from indexer.reveal import AUDIT_FILE, RevealError, reveal
+
+    roles = {r.strip() for r in os.environ.get("VIGIE_ROLE", "").split(",") if r.strip()}
+    if "decrypt" in roles:
+        role_via = "env:VIGIE_ROLE"
+    elif decrypt_role:
+        role_via = "flag:--i-have-decrypt-role"
+    else:
+        err_console.print("[bold red]error:[/] revealing raw text needs the decrypt role: set "
+                          "VIGIE_ROLE=decrypt or pass --i-have-decrypt-role (the reveal is audited)")
+        raise typer.Exit(EXIT_FORBIDDEN)
+    rt = runtime(config, data_dir)
+    require_keys(rt, match=False, data=True)
+    who = analyst or _login()
+    store = _open(rt)
+    try:
+        out = reveal(store, rt.data_key, doc_id.strip(), analyst=who, reason=reason,
+                     audit_path=rt.ensure_data_dir() / AUDIT_FILE, role_via=role_via)
+    except RevealError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    doc = out.doc
+    err_console.print(f"[dim]fragment {doc.id} · {doc.source} · {doc.url} · lines "
+                      f"{doc.start_line}-{doc.end_line} · revealed to {who}, audited[/]")
+    print(out.text)
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (containers): still audited, as uid
+        return f"uid:{os.getuid()}"
