@@ -49,7 +49,7 @@ def _global(
 
 
 # Command modules register themselves on `app` when imported.
-from vigie.cli import alerts_cmd, config_cmd, crawl, doctor, hash_cmd, org, placeholders, scan, search, service  # noqa: E402,F401
+from vigie.cli import demo, service, crawl, doctor, scan, search, hash_cmd, org, alerts_cmd, config_cmd  # noqa: E402,F401,I001 - order = order in --help
 
 
 def main() -> None:

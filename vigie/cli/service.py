@@ -123,7 +123,7 @@ def _outbox_state(rt: Any) -> str:
     try:
         from alerts.outbox import Outbox
 
-        outbox = Outbox(rt.data_dir / "alerts.sqlite3")
+        outbox = Outbox.for_data_dir(rt.data_dir)
         counts = outbox.counts()
         return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "empty"
     except Exception as exc:  # noqa: BLE001

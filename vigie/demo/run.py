@@ -1,0 +1,292 @@
+"""`vigie demo`: the whole system on one machine, in a few minutes, touching nothing outside it.
+
+It starts a private Tor network (7 tor processes on 127.0.0.1) and serves the demo forum only as
+an onion service on it; registers a demo clinic from a synthetic patient file through the real
+`vigie hash` and `vigie org register`; crawls the forum through Tor with the real `vigie crawl`;
+delivers the alerts to a local SMTP server and a local webhook receiver; prints what happened;
+and stops everything it started. It refuses to run outside a loopback-only network namespace.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from vigie.keys import create_key_file
+
+__all__ = ["DemoError", "DemoSummary", "run_demo"]
+
+ORG_ID = "clinique-des-tilleuls"
+SOURCE = "demo-forum"
+WEBHOOK_SECRET = "demo-webhook-secret-not-for-production"
+REPO_CONFIG = Path(__file__).resolve().parents[2] / "config"
+
+
+class DemoError(Exception):
+    """The demo cannot run here; the message says what to do."""
+
+
+@dataclass
+class DemoSummary:
+    onion: str = ""
+    tor_network_seconds: float = 0.0
+    pages: int = 0
+    posts: int = 0
+    files: int = 0
+    bombs_refused: int = 0
+    crawl_seconds: float = 0.0
+    fragments: int = 0
+    fragments_by_kind: dict[str, int] = field(default_factory=dict)
+    identifiers_by_type: dict[str, int] = field(default_factory=dict)
+    article9: dict[str, int] = field(default_factory=dict)
+    severity: dict[str, int] = field(default_factory=dict)
+    registered: dict[str, int] = field(default_factory=dict)
+    alerts: int = 0
+    alerts_matched_identifiers: dict[str, int] = field(default_factory=dict)
+    emails_delivered: int = 0
+    webhooks_delivered: int = 0
+    total_seconds: float = 0.0
+    workspace: str = ""
+
+
+def _step(console: Console, n: int, text: str) -> None:
+    console.print(f"\n[bold cyan][{n}/6][/] [bold]{text}[/]")
+
+
+def _vigie(args: list[str], env: dict[str, str], *, quiet: bool = True) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "vigie", "--log-level", "WARNING", *args]
+    proc = subprocess.run(cmd, env=env, text=True, capture_output=quiet, timeout=600)
+    if proc.returncode != 0:
+        raise DemoError(f"`vigie {' '.join(args)}` failed (exit {proc.returncode}):\n{proc.stderr or ''}")
+    return proc
+
+
+def preflight() -> None:
+    if shutil.which("tor") is None:
+        raise DemoError("the `tor` program is not installed. Install it with:\n"
+                        "    sudo apt-get install -y tor\n"
+                        "(or run scripts/demo.sh, which installs everything it needs).")
+    from crawler.tornet import NotIsolatedError, assert_loopback_only
+
+    try:
+        assert_loopback_only("the demo")
+    except NotIsolatedError as exc:
+        raise DemoError(f"{exc}\nThe simplest way: scripts/demo.sh") from None
+
+
+def _write_config(root: Path, *, onion: str, socks: int, control: int, cookie: Path, smtp_port: int,
+                  webhook_url: str, keys: Path) -> Path:
+    cfg = root / "config"
+    (cfg / "sources").mkdir(parents=True, exist_ok=True)
+    (cfg / "organisations").mkdir(parents=True, exist_ok=True)
+    (cfg / "vigie.yaml").write_text(f"""\
+# Written by `vigie demo`: embedded store, the private Tor network's client, local mail and webhook.
+storage:
+  backend: embedded
+tor:
+  mode: external
+  socks_host: 127.0.0.1
+  socks_port: {socks}
+  control_port: {control}
+  cookie_auth_file: {cookie}
+keys:
+  match_key_file: {keys / 'match.key'}
+  data_key_file: {keys / 'data.key'}
+alerts:
+  smtp:
+    host: 127.0.0.1
+    port: {smtp_port}
+    security: none
+    from_address: vigie-demo@localhost
+  delivery:
+    max_attempts: 5
+    backoff_initial_seconds: 0.5
+    poll_interval_seconds: 0.2
+service:
+  metrics_port: null
+""", encoding="utf-8")
+    # The shipped example source *is* the demo forum's configuration: only the address changes.
+    example = (REPO_CONFIG / "sources" / "example-forum.yaml").read_text(encoding="utf-8")
+    source = re.sub(r"http://example[a-z]+x+\.onion", f"http://{onion}", example)
+    source = source.replace("name: example-forum", f"name: {SOURCE}")
+    source = source.replace("${EXAMPLE_FORUM_USER:-watcher}", "watcher")
+    source = source.replace("${EXAMPLE_FORUM_PASSWORD:-change-me}", "demo-password")
+    source = re.sub(r"delay_seconds: [0-9.]+", "delay_seconds: 0", source)
+    source = re.sub(r"concurrency: \d+", "concurrency: 8", source)
+    source = source.replace("autothrottle: true", "autothrottle: false")
+    (cfg / "sources" / f"{SOURCE}.yaml").write_text(source, encoding="utf-8")
+    (cfg / "organisations" / f"{ORG_ID}.yaml").write_text(f"""\
+id: {ORG_ID}
+display_name: Clinique des Tilleuls (demo)
+contacts:
+  - name: Délégué à la protection des données
+    email: dpo@clinique-tilleuls.test
+channels:
+  email:
+    to: [dpo@clinique-tilleuls.test]
+  webhook:
+    url: {webhook_url}
+    secret: {WEBHOOK_SECRET}
+min_severity: medium
+policy: {{critical: immediate, high: immediate, medium: immediate, low: immediate}}
+""", encoding="utf-8")
+    return cfg
+
+
+def _patient_file(truth: dict[str, Any], path: Path, seed: int) -> dict[str, int]:
+    """The clinic's patients: a few who were leaked on the forum, many who were not."""
+    from faker import Faker
+
+    rows: list[tuple[str, str, str]] = []
+    leaked_post = next(p for p in truth["posts"] if p["expected"] and not p["members_only"]
+                       and all(p["planted"].get(t) for t in ("email", "phone", "nir")))
+    leaked_file = next(a for a in truth["attachments"] if a["filename"] == "patients.csv")
+    for planted, n in ((leaked_post["planted"], 3), (leaked_file["planted"], 5)):
+        rows += list(zip(planted["email"][:n], planted["phone"][:n], planted["nir"][:n], strict=True))
+    fake = Faker("fr_FR")
+    fake.seed_instance(seed + 1)
+    for _ in range(200):
+        rows.append((fake.unique.email(), fake.phone_number(), fake.ssn()))
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(["email", "telephone", "nir"])
+        writer.writerows(rows)
+    return {"leaked_patients": 8, "patients": len(rows)}
+
+
+def run_demo(workspace: Path, *, console: Console | None = None, seed: int = 1337) -> DemoSummary:
+    from crawler.tornet import PrivateTorNetwork
+    from vigie.demo.forum import ForumServer
+    from vigie.demo.sinks import SmtpSink, WebhookReceiver
+
+    console = console or Console()
+    preflight()
+    began = time.monotonic()
+    summary = DemoSummary(workspace=str(workspace))
+    if workspace.exists():
+        shutil.rmtree(workspace)
+    keys, data = workspace / "keys", workspace / "data"
+    for name in ("match.key", "data.key"):
+        create_key_file(keys / name)
+    env = {k: v for k, v in os.environ.items() if k not in ("VIGIE_MATCH_KEY", "VIGIE_DATA_KEY")}
+
+    with ExitStack() as stack:
+        _step(console, 1, "Starting a private Tor network on 127.0.0.1 (3 authorities, 2 relays, an onion service, a client)")
+        started = time.monotonic()
+        net = PrivateTorNetwork(workspace / "tornet", on_progress=lambda m: console.print(f"   [dim]tor:[/] {m}"))
+        net.start()
+        stack.callback(net.stop)
+        summary.tor_network_seconds = round(time.monotonic() - started, 1)
+        console.print(f"   private Tor network ready in {summary.tor_network_seconds}s")
+
+        _step(console, 2, "Serving the demo leak forum, only as an onion service")
+        forum = stack.enter_context(ForumServer("phpbb", seed=seed))
+        summary.onion = net.add_onion_service(forum.address[1])
+        truth = forum.truth(base=f"http://{summary.onion}")
+        console.print(f"   forum at [bold]http://{summary.onion}/[/] "
+                      f"({len(truth['posts'])} posts, {len(truth['attachments'])} attachments, members-only board behind a login)")
+        smtp = stack.enter_context(SmtpSink())
+        hook = stack.enter_context(WebhookReceiver(secret=WEBHOOK_SECRET))
+        console.print(f"   local SMTP server on 127.0.0.1:{smtp.port}, webhook receiver at {hook.url}")
+        cfg = _write_config(workspace, onion=summary.onion, socks=net.socks_port, control=net.control_port,
+                            cookie=net.client_cookie_path, smtp_port=smtp.port, webhook_url=hook.url, keys=keys)
+        common = ["--config", str(cfg), "--data-dir", str(data)]
+
+        _step(console, 3, "Registering the demo clinic: `vigie hash` on its side, `vigie org register` on ours")
+        patients = workspace / "clinic" / "patients.csv"
+        patients.parent.mkdir(parents=True)
+        counts = _patient_file(truth, patients, seed)
+        prehashes = workspace / "clinic" / "prehashes.csv"
+        _vigie(["hash", str(patients), "-o", str(prehashes), "--rejects", str(workspace / "clinic" / "rejects.csv")], env)
+        _vigie(["org", "register", ORG_ID, str(prehashes), *common], env)
+        summary.registered = dict(Counter(line.split(",", 1)[0] for line in prehashes.read_text().splitlines()
+                                          if "," in line and not line.startswith("type,")))
+        console.print(f"   {counts['patients']} patients hashed on the clinic's side; "
+                      f"{sum(summary.registered.values())} pre-hashes keyed into tokens (no plaintext kept)")
+
+        _step(console, 4, "Crawling the forum through Tor (login, pagination, attachments, incremental state)")
+        summary_path = workspace / "crawl-summary.json"
+        started = time.monotonic()
+        proc = subprocess.run([sys.executable, "-m", "vigie", "--log-level", "ERROR", "crawl", SOURCE, *common,
+                               "--summary-json", str(summary_path)], env=env, timeout=600)
+        if proc.returncode != 0:
+            raise DemoError(f"the crawl failed (exit {proc.returncode}); see the messages above")
+        summary.crawl_seconds = round(time.monotonic() - started, 1)
+        crawl = json.loads(summary_path.read_text())
+        summary.pages, summary.posts, summary.files = crawl["pages"], crawl["posts"], crawl["files"]
+        summary.bombs_refused = crawl.get("bombs_refused", 0)
+
+        _step(console, 5, "Delivering alerts (email + signed webhook, exactly once)")
+        _deliver(cfg, data, hook, smtp, console)
+        _collect(cfg, data, summary)
+        summary.emails_delivered = len(smtp.distinct())
+        summary.webhooks_delivered = len(hook.accepted)
+
+    summary.total_seconds = round(time.monotonic() - began, 1)
+    _step(console, 6, "Done: everything the demo started has been stopped")
+    return summary
+
+
+def _deliver(cfg: Path, data: Path, hook: Any, smtp: Any, console: Console) -> None:
+    from alerts.service import build_delivery_worker
+    from config.loader import load_config
+
+    worker = build_delivery_worker(load_config(cfg), data)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        worker.run_once()
+        counts = worker.counts()
+        if not counts.get("pending", 0) and not counts.get("sending", 0):
+            break
+        time.sleep(0.2)
+    console.print(f"   outbox: {worker.counts()}")
+
+
+def _collect(cfg: Path, data: Path, summary: DemoSummary) -> None:
+    from alerts.outbox import Outbox
+    from indexer.store import open_store_from_settings
+    from indexer.store.base import SearchQuery
+    from config.loader import load_config
+
+    store = open_store_from_settings(load_config(cfg).global_config.storage, data)
+    try:
+        aggs = store.aggregations()
+        summary.fragments = aggs.total
+        summary.fragments_by_kind = dict(sorted(aggs.per_kind.items()))
+        summary.article9 = dict(sorted(aggs.per_category.items()))
+        summary.severity = dict(sorted(aggs.per_severity.items()))
+        by_type: Counter[str] = Counter()
+        offset = 0
+        while True:
+            page = store.search(SearchQuery(offset=offset, limit=500))
+            for doc in page.hits:
+                by_type.update(doc.counts)
+            offset += len(page.hits)
+            if not page.hits or offset >= page.total:
+                break
+        summary.identifiers_by_type = dict(by_type.most_common())
+    finally:
+        store.close()
+    outbox = Outbox.for_data_dir(data)
+    try:
+        alerts = outbox.list_alerts()
+        summary.alerts = len({a["alert_id"] for a in alerts})
+        matched: Counter[str] = Counter()
+        for a in alerts:
+            matched.update(a["alert"].get("matched", {}))
+        summary.alerts_matched_identifiers = dict(matched)
+    finally:
+        outbox.close()
