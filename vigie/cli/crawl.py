@@ -25,6 +25,34 @@ def _socks(text: str | None) -> tuple[str, int] | None:
     return host, int(port)
 
 
+def _socks_reachable(host: str, port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=1.0):
+            return True
+    except OSError:
+        return False
+
+
+def _ensure_tor(rt: object, source_name: str, tor_socks: tuple[str, int] | None) -> object | None:
+    """With `tor.mode: launch` and no Tor listening yet (a crawl run by hand, not by the service),
+    start Tor for this crawl and return its controller (closed by the caller)."""
+    config = rt.config  # type: ignore[attr-defined]
+    tor = config.global_config.tor
+    if config.sources[source_name].network != "tor" or tor_socks is not None or tor.mode != "launch":
+        return None
+    if _socks_reachable(tor.socks_host, tor.socks_port):
+        return None
+    from crawler.tor import TorController, TorError
+
+    console.print(f"[dim]starting tor for this crawl (SOCKS {tor.socks_host}:{tor.socks_port})...[/]")
+    try:
+        return TorController(tor, rt.ensure_data_dir()).start()  # type: ignore[attr-defined]
+    except TorError as exc:
+        fail(f"tor could not be started for source {source_name!r}: {exc}")
+
+
 def _progress_table(p: object) -> Table:
     table = Table(title=f"crawling {getattr(p, 'source', '')}", show_header=True, header_style="bold")
     for col in ("pages", "posts", "files", "pastes", "fragments", "errors", "elapsed"):
@@ -71,6 +99,7 @@ def crawl(
     elif not quiet:
         console.print("[yellow]--no-index: items are only written to the -o file, not detected or stored[/]")
 
+    tor = _ensure_tor(rt, source, _socks(tor_socks))
     state: dict[str, CrawlProgress] = {}
 
     def on_progress(p: CrawlProgress) -> None:
@@ -89,6 +118,9 @@ def crawl(
         fail(str(exc), EXIT_CONFIG)
     except CrawlerError as exc:
         fail(str(exc))
+    finally:
+        if tor is not None:
+            tor.close()  # type: ignore[attr-defined]
     if summary_json:
         summary_json.write_text(json.dumps(summary.to_dict()) + "\n", encoding="utf-8")
     if quiet:
