@@ -119,7 +119,7 @@ def run_crawl(rt: Runtime, source_name: str, *, max_pages: int | None = None, ou
                               tor_socks=tor_socks, log_level=log_level)
     sinks: list[ItemSink] = []
     if output is not None:
-        sinks.append(JsonlSink(output))
+        sinks.append(JsonlSink(output, append=True))  # like `scrapy crawl -o`: appends
     if sink is not None:
         sinks.append(sink)
     the_sink: ItemSink = sinks[0] if len(sinks) == 1 else TeeSink(*sinks)

@@ -66,7 +66,7 @@ def _progress_table(p: object) -> Table:
 def crawl(
     source: Annotated[str, typer.Argument(help="Source name (config/sources/<name>.yaml).")],
     max_pages: Annotated[int | None, typer.Option("--max-pages", min=1, help="Stop after N pages.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also write every item as a JSON line.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also append every item as a JSON line (like scrapy crawl -o).")] = None,
     no_index: Annotated[bool, typer.Option("--no-index", help="Do not detect/store; only write -o.")] = False,
     tor_socks: Annotated[str | None, typer.Option("--tor-socks", help="Tor SOCKS HOST:PORT (default: vigie.yaml tor.*).")] = None,
     summary_json: Annotated[Path | None, typer.Option("--summary-json", help="Write the summary as JSON here.")] = None,
