@@ -1,0 +1,93 @@
+"""The hand-off guarantee: crawl state is committed only after the sink accepted an item, so a
+failing indexer or a killed crawl never loses an item (re-emitting is safe: ingest is idempotent)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.forum import REPO, crawl, make_config, test_keys_env
+from vigie.demo.forum import ForumServer
+
+pytestmark = pytest.mark.slow
+
+# A sink that refuses some items, standing in for an indexer whose store is down for a moment
+# (the real Ingestor is exercised by test_crawl_forum.py; here only the refusal matters).
+_FLAKY_SINK = """
+import json, sys
+from pathlib import Path
+from crawler.runner import run_crawl
+from crawler.sink import item_to_json
+from vigie.runtime import Runtime
+
+class FlakySink:
+    def __init__(self, path):
+        self.out = open(path, "w")
+        self.n = 0
+    def accept(self, item):
+        self.n += 1
+        if self.n % 3 == 0:
+            raise ConnectionError("store unavailable (simulated)")
+        self.out.write(json.dumps(item_to_json(item)) + "\\n")
+        self.out.flush()
+        return 0
+
+config, data, out = sys.argv[1:4]
+summary = run_crawl(Runtime(Path(config), Path(data)), "test-phpbb", sink=FlakySink(out))
+print(json.dumps(summary.to_dict()))
+"""
+
+
+def _ids(items: list[dict[str, object]]) -> list[int]:
+    return [int(re.sub(r"\D", "", str(i["post_id"]))) for i in items if i.get("filename") is None]
+
+
+def test_items_refused_by_the_sink_are_emitted_again_next_crawl(fresh_forum: ForumServer, tmp_path: Path) -> None:
+    config = make_config(tmp_path / "config", fresh_forum.url)
+    out = tmp_path / "accepted.jsonl"
+    proc = subprocess.run([sys.executable, "-c", _FLAKY_SINK, str(config), str(tmp_path / "data"), str(out)],
+                          capture_output=True, text=True, timeout=120, cwd=REPO,
+                          env={**os.environ, **test_keys_env})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    accepted = [json.loads(line) for line in out.read_text().splitlines()]
+    assert summary["errors"] > 0 and summary["posts"] + summary["files"] == len(accepted)
+    second = crawl(config, tmp_path / "data", "test-phpbb", extra=["--no-index"])
+    assert second.returncode == 0
+    expected = {p["id"] for p in fresh_forum.truth()["posts"] if p["expected"]}
+    first_ids, second_ids = _ids(accepted), _ids(second.items)
+    assert set(first_ids) | set(second_ids) == expected, "nothing lost"
+    assert not set(first_ids) & set(second_ids), "what the sink accepted is not emitted again"
+    files = {i["filename"] for i in accepted + second.items if i.get("filename")}
+    assert {"patients.csv", "base.sql", "combo-vip.txt", "clients.zip/export/clients.csv"} == files
+    third = crawl(config, tmp_path / "data", "test-phpbb", extra=["--no-index"])
+    assert third.items == []
+
+
+def test_a_killed_crawl_loses_nothing(fresh_forum: ForumServer, tmp_path: Path) -> None:
+    config = make_config(tmp_path / "config", fresh_forum.url, limits={"concurrency": 1, "delay_seconds": 0.1})
+    first_out = tmp_path / "first.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "vigie", "--log-level", "ERROR", "crawl", "test-phpbb",
+                             "-c", str(config), "-d", str(tmp_path / "data"), "-o", str(first_out),
+                             "--no-index", "--quiet"], cwd=REPO, env={**os.environ, **test_keys_env},
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not first_out.exists() or len(first_out.read_text().splitlines()) < 8):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    first = [json.loads(line) for line in first_out.read_text().splitlines() if line.endswith("}")]
+    expected = {p["id"] for p in fresh_forum.truth()["posts"] if p["expected"]}
+    assert 8 <= len(_ids(first)) < len(expected), "killed mid-crawl"
+    second = crawl(config, tmp_path / "data", "test-phpbb", extra=["--no-index"], timeout=120)
+    assert second.returncode == 0
+    assert set(_ids(first)) | set(_ids(second.items)) == expected
+    assert len(_ids(second.items)) == len(set(_ids(second.items)))
