@@ -30,10 +30,25 @@ def _mask(record: Any) -> None:
     record["message"] = message
 
 
+_CHATTY = ("elastic_transport", "urllib3", "stem", "txtorcon", "asyncio", "filelock", "aiosmtpd", "mail.log",
+           "apscheduler", "faker")
+
+
 class _InterceptHandler(logging.Handler):
-    """Route stdlib logging (Scrapy, Twisted, elasticsearch, stem) into loguru."""
+    """Route stdlib logging (Scrapy, Twisted, elasticsearch, stem) into loguru.
+
+    Libraries in `_CHATTY` only get through at WARNING and above unless the level is DEBUG:
+    some of them (stem) reset their own logger's level on import, so a level set on the logger
+    is not enough.
+    """
+
+    def __init__(self, debug: bool) -> None:
+        super().__init__()
+        self.debug = debug
 
     def emit(self, record: logging.LogRecord) -> None:
+        if not self.debug and record.levelno < logging.WARNING and record.name.startswith(_CHATTY):
+            return
         try:
             level: str | int = logger.level(record.levelname).name
         except ValueError:
@@ -58,6 +73,4 @@ def setup_logging(level: str = "INFO", json: bool = False, sink: Any = None) -> 
         backtrace=False,
         diagnose=False,  # never dump local variables (they may hold identifiers)
     )
-    logging.basicConfig(handlers=[_InterceptHandler()], level=level.upper(), force=True)
-    for noisy in ("elastic_transport", "urllib3", "stem", "txtorcon", "asyncio", "filelock"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))
+    logging.basicConfig(handlers=[_InterceptHandler(level.upper() == "DEBUG")], level=level.upper(), force=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.columns import Columns
 from rich.panel import Panel
 from rich.table import Table
 
@@ -18,7 +19,7 @@ __all__ = ["demo"]
 
 
 def _table(title: str, counts: dict[str, int], key: str) -> Table:
-    table = Table(title=title, title_justify="left", show_header=True, header_style="bold")
+    table = Table(title=title, title_justify="left", show_header=True, header_style="bold", min_width=28)
     table.add_column(key)
     table.add_column("count", justify="right")
     for name, n in counts.items():
@@ -72,19 +73,20 @@ def demo(
         alerts.add_row(label, str(value))
     console.print()
     console.print(crawl)
-    console.print(_table(f"{s.fragments} dump fragments by kind", s.fragments_by_kind, "kind"))
-    console.print(_table("Identifiers by type (validated)", s.identifiers_by_type, "type"))
-    console.print(_table("GDPR article 9 flags (fragments)", s.article9, "category"))
-    console.print(_table("Fragments by severity", s.severity, "severity"))
+    console.print(Columns([_table(f"{s.fragments} dump fragments", s.fragments_by_kind, "kind"),
+                           _table("Identifiers (validated)", s.identifiers_by_type, "type"),
+                           _table("GDPR art. 9 (fragments)", s.article9, "category"),
+                           _table("Severity (fragments)", s.severity, "severity")]))
     console.print(alerts)
     ws = Path(s.workspace)
     cfg, data = ws / "config", ws / "data"
     console.print(Panel(
         f"Finished in {s.total_seconds}s (Tor network up in {s.tor_network_seconds}s).\n\n"
         "Where to look next (the demo's config and data stay in place):\n"
-        f"  vigie search séropositif --config {cfg} --data-dir {data}\n"
-        f"  vigie search --severity critical --config {cfg} --data-dir {data}\n"
-        f"  vigie stats --config {cfg} --data-dir {data}\n"
-        f"  vigie alerts list --config {cfg} --data-dir {data}\n"
-        f"  vigie org show clinique-des-tilleuls --config {cfg} --data-dir {data}",
+        f"  export VIGIE_CONFIG={cfg} VIGIE_DATA={data}\n"
+        "  vigie search séropositif\n"
+        "  vigie search --severity critical --category health\n"
+        "  vigie stats\n"
+        "  vigie alerts list\n"
+        "  vigie org show clinique-des-tilleuls",
         title="Next", border_style="green"))

@@ -184,7 +184,7 @@ def run_demo(workspace: Path, *, console: Console | None = None, seed: int = 133
     env = {k: v for k, v in os.environ.items() if k not in ("VIGIE_MATCH_KEY", "VIGIE_DATA_KEY")}
 
     with ExitStack() as stack:
-        _step(console, 1, "Starting a private Tor network on 127.0.0.1 (3 authorities, 2 relays, an onion service, a client)")
+        _step(console, 1, "Starting a private Tor network on 127.0.0.1 (7 tor processes)")
         started = time.monotonic()
         net = PrivateTorNetwork(workspace / "tornet", on_progress=lambda m: console.print(f"   [dim]tor:[/] {m}"))
         net.start()
@@ -205,7 +205,7 @@ def run_demo(workspace: Path, *, console: Console | None = None, seed: int = 133
                             cookie=net.client_cookie_path, smtp_port=smtp.port, webhook_url=hook.url, keys=keys)
         common = ["--config", str(cfg), "--data-dir", str(data)]
 
-        _step(console, 3, "Registering the demo clinic: `vigie hash` on its side, `vigie org register` on ours")
+        _step(console, 3, "Registering the demo clinic: `vigie hash`, then `vigie org register`")
         patients = workspace / "clinic" / "patients.csv"
         patients.parent.mkdir(parents=True)
         counts = _patient_file(truth, patients, seed)
@@ -217,7 +217,7 @@ def run_demo(workspace: Path, *, console: Console | None = None, seed: int = 133
         console.print(f"   {counts['patients']} patients hashed on the clinic's side; "
                       f"{sum(summary.registered.values())} pre-hashes keyed into tokens (no plaintext kept)")
 
-        _step(console, 4, "Crawling the forum through Tor (login, pagination, attachments, incremental state)")
+        _step(console, 4, "Crawling the forum through Tor: login, pagination, attachments")
         summary_path = workspace / "crawl-summary.json"
         started = time.monotonic()
         proc = subprocess.run([sys.executable, "-m", "vigie", "--log-level", "ERROR", "crawl", SOURCE, *common,
