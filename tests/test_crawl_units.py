@@ -171,3 +171,26 @@ def test_backoff_grows_and_is_capped() -> None:
     assert 0.75 <= delays[0] <= 1.25 and 1.5 <= delays[1] <= 2.5 and 3 <= delays[2] <= 5
     assert max(delays) <= 5 * 1.25
     assert backoff_delay(3, 0, 10) == 0
+
+
+def test_cookie_public_suffix_check_never_goes_online(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scrapy's cookie middleware would download the public suffix list from GitHub (clearnet,
+    outside Tor) on the first Set-Cookie; `ensure_offline` makes it use the bundled snapshot."""
+    import socket
+
+    import scrapy.downloadermiddlewares.cookies as cookies
+
+    from crawler._offline import ensure_offline
+
+    lookups: list[object] = []
+
+    def no_network(*args: object, **kwargs: object) -> object:
+        lookups.append(args)
+        raise OSError("network access attempted")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    ensure_offline()
+    assert cookies._is_public_domain("onion") and cookies._is_public_domain("co.uk")
+    assert not cookies._is_public_domain("exampleforum.onion")
+    assert lookups == []
