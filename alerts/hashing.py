@@ -108,13 +108,14 @@ def _sniff_separator(line: str) -> str | None:
 
 
 def hash_file(path: Path, out: TextIO, rejects: TextIO | None = None, *, id_type: str | None = None,
-              column: str | None = None, on_bytes: Callable[[int], None] | None = None) -> HashStats:
+              column: str | None = None, on_bytes: Callable[[int], None] | None = None,
+              jobs: int = 1) -> HashStats:
     """Write `type,prehash_hex` for every valid identifier of `path` to `out`.
 
     `column` selects one CSV column (header name or 1-based number); `id_type` forces the type
     (otherwise it comes from the header, or is guessed per line for plain text). Rejected values
     go to `rejects` as `line,type,reason`: the value itself is not echoed, so the report can be
-    shared without spreading the data.
+    shared without spreading the data. `jobs` > 1 canonicalises in that many processes.
     """
     from indexer.identifiers import IdentifierError, canonical_forms
 
@@ -180,8 +181,63 @@ def hash_file(path: Path, out: TextIO, rejects: TextIO | None = None, *, id_type
         for row in reader:
             yield reader.line_num + offset, row
 
-    write = out.write
-    for lineno, row in rows():
+    # Canonicalisation dominates (phone and NIR parsing); batches of rows go to worker
+    # processes when jobs > 1. Output order is kept (imap is ordered).
+    batches = _batches(rows(), columns)
+    if jobs > 1:
+        import multiprocessing as mp
+
+        pool = mp.get_context("fork").Pool(jobs)
+        results: Iterator[tuple[str, str, HashStats]] = pool.imap(_hash_batch, batches, chunksize=1)
+    else:
+        pool = None
+        results = map(_hash_batch, batches)
+    try:
+        for text, rej_text, part in results:
+            out.write(text)
+            if rejects is not None:
+                rejects.write(rej_text)
+            _merge(stats, part)
+    finally:
+        if pool is not None:
+            pool.terminate()
+    return stats
+
+
+_BATCH = 5000
+
+
+def _batches(rows: Iterator[tuple[int, list[str]]], columns: list[tuple[int, str | None]],
+             ) -> Iterator[tuple[list[tuple[int, list[str]]], list[tuple[int, str | None]]]]:
+    batch: list[tuple[int, list[str]]] = []
+    for item in rows:
+        batch.append(item)
+        if len(batch) >= _BATCH:
+            yield batch, columns
+            batch = []
+    if batch:
+        yield batch, columns
+
+
+def _merge(total: HashStats, part: HashStats) -> None:
+    total.lines += part.lines
+    total.values += part.values
+    total.written += part.written
+    total.rejected += part.rejected
+    for src, dst in ((part.by_type, total.by_type), (part.rejected_by_type, total.rejected_by_type)):
+        for k, v in src.items():
+            dst[k] = dst.get(k, 0) + v
+
+
+def _hash_batch(args: tuple[list[tuple[int, list[str]]], list[tuple[int, str | None]]],
+                ) -> tuple[str, str, HashStats]:
+    from indexer.identifiers import canonical_forms
+
+    rows, columns = args
+    stats = HashStats()
+    out: list[str] = []
+    rej: list[str] = []
+    for lineno, row in rows:
         stats.lines += 1
         for idx, ctype in columns:
             value = row[idx].strip() if idx < len(row) else ""
@@ -197,17 +253,16 @@ def hash_file(path: Path, out: TextIO, rejects: TextIO | None = None, *, id_type
             if not forms:
                 stats.rejected += 1
                 stats.rejected_by_type[reason_type] = stats.rejected_by_type.get(reason_type, 0) + 1
-                if rejects is not None:
-                    reason = (f"not a valid {ctype}" if ctype else
-                              "not recognised as any identifier type (use --type)")
-                    rejects.write(f"{lineno},{reason_type},{reason}\n")
+                reason = (f"not a valid {ctype}" if ctype else
+                          "not recognised as any identifier type (use --type)")
+                rej.append(f"{lineno},{reason_type},{reason}\n")
                 continue
             assert ctype_found is not None
             for form in forms:
-                write(f"{ctype_found},{prehash(ctype_found, form).hex()}\n")
+                out.append(f"{ctype_found},{prehash(ctype_found, form).hex()}\n")
                 stats.written += 1
             stats.by_type[ctype_found] = stats.by_type.get(ctype_found, 0) + 1
-    return stats
+    return "".join(out), "".join(rej), stats
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:

@@ -35,7 +35,7 @@ from indexer.tokens import TOKEN_BYTES, MatchKey
 
 __all__ = ["OrgInfo", "RegisterResult", "Registry", "RegistryError", "read_prehash_file"]
 
-_CHUNK = 1 << 18  # pre-hashes per HMAC/insert batch: bounds memory while registering 10M
+_CHUNK = 1 << 16  # pre-hashes per HMAC/insert batch: bounds memory while registering 10M
 
 
 class RegistryError(AlertsError):
@@ -213,8 +213,13 @@ class Registry:
 
     def orgs_for_words(self, words: np.ndarray) -> list[tuple[str, ...]]:
         slots = self.table.lookup(words)
-        sets = self.table.sets
-        return [self._sets.get(int(sets[s]), ()) if s >= 0 else () for s in slots]
+        out: list[tuple[str, ...]] = [()] * len(slots)
+        hits = np.flatnonzero(slots >= 0)
+        if hits.size:
+            ids = self.table.sets[slots[hits]]
+            for i, sid in zip(hits.tolist(), ids.tolist(), strict=True):
+                out[i] = self._sets.get(sid, ())
+        return out
 
     def orgs_for_hex(self, hex_tokens: Sequence[str]) -> list[tuple[str, ...]]:
         """Organisations that registered each token ('' tuples for none). O(1) per token."""

@@ -162,8 +162,10 @@ def latency(n_alerts: int, rate: float, work: Path) -> dict:
     from indexer.store import open_store
     from indexer.tokens import prehash
     from tests.fixtures.mail import WebhookReceiver
+    from vigie.log import setup_logging
     from vigie.runtime import Runtime
 
+    setup_logging("WARNING")
     receiver = WebhookReceiver().start()
     config, data = work / "config", work / "data"
     (config / "organisations").mkdir(parents=True)

@@ -151,7 +151,9 @@ def test_smtp_down_then_up(alerts_env: AlertsEnv, smtp_sink: SmtpSink,
     assert {m["Message-ID"] for m in mails} == {f"<{r['alert_id']}@alerts.vigie>" for r in matcher.outbox.list_alerts()}
 
 
-def test_webhook_500_then_timeout_then_200(alerts_env: AlertsEnv, webhook_receiver: WebhookReceiver) -> None:
+def test_webhook_500_then_timeout_then_200(alerts_env: AlertsEnv, smtp_sink: SmtpSink,
+                                          webhook_receiver: WebhookReceiver) -> None:
+    alerts_env.write(smtp_sink.port, webhook_receiver.url, webhook_receiver.secret, webhook_timeout=1.0)
     register(alerts_env, OURS)
     rt = alerts_env.runtime()
     matcher = build_matcher(rt.config, alerts_env.data)

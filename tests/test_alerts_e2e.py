@@ -156,7 +156,9 @@ def assert_one_alert_with_three_matches(smtp_sink: SmtpSink, webhook_receiver: W
     [mail] = smtp_sink.messages
     assert mail["Subject"].startswith("[Vigie][CRITICAL] 3 of your identifiers")
     assert "1 email, 1 nir, 1 phone" in mail.get_body(("plain",)).get_content()
-    assert len(webhook_receiver.receipts) == 1 and len(webhook_receiver.processed) == 1
+    # one alert, processed once (a slow loaded machine may make the sender retry: same key)
+    assert len({r.headers["Idempotency-Key"] for r in webhook_receiver.receipts}) == 1
+    assert len(webhook_receiver.processed) == 1
     [body] = webhook_receiver.processed.values()
     alert = body["alert"]
     assert alert["matched"] == {"email": 1, "nir": 1, "phone": 1} and alert["matched_total"] == 3
@@ -182,6 +184,7 @@ def assert_no_plaintext_at_rest(env: AlertsEnv, world: World) -> None:
 
 def test_end_to_end_hash_register_ingest_alert_once(alerts_env: AlertsEnv, smtp_sink: SmtpSink,
                                                     webhook_receiver: WebhookReceiver) -> None:
+    alerts_env.write(smtp_sink.port, webhook_receiver.url, webhook_receiver.secret, webhook_timeout=10)
     world = World()
     out = hash_and_register(alerts_env, world)
     assert "60 new token(s)" in out
@@ -196,6 +199,7 @@ def test_end_to_end_hash_register_ingest_alert_once(alerts_env: AlertsEnv, smtp_
 
 def test_retro_hunt_ingest_first_register_later(alerts_env: AlertsEnv, smtp_sink: SmtpSink,
                                                 webhook_receiver: WebhookReceiver) -> None:
+    alerts_env.write(smtp_sink.port, webhook_receiver.url, webhook_receiver.secret, webhook_timeout=10)
     world = World()
     assert ingest(alerts_env, world) == 0  # nobody registered yet
     out = hash_and_register(alerts_env, world)

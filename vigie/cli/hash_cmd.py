@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -23,6 +24,7 @@ def hash_identifiers(
     column: Annotated[str | None, typer.Option("--column", help="CSV column to read: header name or 1-based number.")] = None,
     rejects: Annotated[Path | None, typer.Option("--rejects", help="Write rejected lines here as `line,type,reason` (values are not copied).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per CPU).")] = 0,
     config: ConfigDir = Path("config"),
     data_dir: DataDir = Path("data"),
 ) -> None:
@@ -50,7 +52,8 @@ def hash_identifiers(
                       console=err_console, disable=not show, transient=False) as progress:
             task = progress.add_task("hash", total=input_file.stat().st_size)
             stats = hash_file(input_file, out, rej, id_type=id_type, column=column,
-                              on_bytes=lambda n: progress.advance(task, n))
+                              on_bytes=lambda n: progress.advance(task, n),
+                              jobs=jobs or os.cpu_count() or 1)
     except HashError as exc:
         fail(str(exc))
     finally:
