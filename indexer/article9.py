@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re2
 
+from indexer._re2fast import iter_spans
 from indexer.models import SensitiveFlag
 
 __all__ = ["HEADER_CATEGORIES", "fold", "scan_article9"]
@@ -124,18 +125,15 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
     low = fold(text)
     flags: list[SensitiveFlag] = []
     seen: dict[tuple[str, str], int] = {}
-    pos = 0
-    n = len(low)
-    while pos < n and len(flags) < limit:
-        m = _RX.search(low, pos)
-        if m is None:
-            break
-        start, end = m.span(1)
-        cat = next(c for i, c in enumerate(_CATS) if m.group(i + 2) is not None)
-        ev = text[start:end]
+    # resume at the end of the word, not of the match: the trailing boundary char may be the
+    # leading boundary of the next word
+    for spans in iter_spans(_RX, low, resume=1):
+        start, end = spans[1]
+        cat = next(c for i, c in enumerate(_CATS) if spans[i + 2][0] >= 0)
         k = (cat, low[start:end])
         if seen.get(k, 0) < 3:
             seen[k] = seen.get(k, 0) + 1
-            flags.append(SensitiveFlag(category=cat, evidence=ev, start=start, end=end))
-        pos = end  # the trailing boundary char may start the next match
+            flags.append(SensitiveFlag(category=cat, evidence=text[start:end], start=start, end=end))
+            if len(flags) >= limit:
+                break
     return flags

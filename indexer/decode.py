@@ -12,6 +12,7 @@ Caps: input beyond `max_bytes` is cut (and logged), charset detection looks at a
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 import re2
@@ -97,8 +98,9 @@ def _decode_bytes(data: bytes, limits: Limits) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-_HTML_SNIFF = re2.compile(r"(?i)<(?:!doctype html|html|body|br|p|div|pre|table|blockquote|span|a)[\s/>]")
-_TAG = re2.compile(r"(?is)<(script|style)[^>]*>.*?</(?:script|style)>|<(br|/?p|/?div|/?pre|/?tr|/?li|/?blockquote|/?h\d)\b[^>]*>|<[^>]*>")
+# Python `re`: an alternation of literals after "<", linear; RE2's wrapper would cost more here
+_HTML_SNIFF = re.compile(r"<(?:!doctype html|html|body|br|p|div|pre|table|blockquote|span|a)[\s/>]", re.I)
+_TAG = re2.compile(r"(?is)<(?:script|style)\b[^>]*>.*?</(?:script|style)\s*>|<(/?(?:br|p|div|pre|tr|li|blockquote|h\d|table|ul|ol)\b)?[^>]*>")
 _BLOCKS = ("p", "div", "pre", "blockquote", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
            "table", "ul", "ol", "section", "article", "header", "footer", "dd", "dt")
 
@@ -112,46 +114,86 @@ def looks_like_html(text: str, filename: str | None = None, content_type: str | 
 
 
 def _strip_tags(html: str) -> str:
+    """The fallback for huge pages: RE2 removes tags in one linear pass (block tags and <br>
+    become line breaks), then entities are unescaped."""
     import html as _html
 
-    def repl(m: re2._Match) -> str:  # type: ignore[name-defined]
-        if m.group(1):
-            return ""
-        return "\n" if m.group(2) else ""
+    from indexer._re2fast import iter_spans
 
-    return _html.unescape(_TAG.sub(repl, html))
+    out: list[str] = []
+    pos = 0
+    at_line_start = True
+    for spans in iter_spans(_TAG, html):
+        st, en = spans[0]
+        piece = html[pos:st]
+        if piece.strip():
+            out.append(piece)
+            at_line_start = False
+        elif piece and not at_line_start:
+            out.append(" ")  # the space between two inline tags
+        gs, ge = spans[1]
+        if gs >= 0:  # <br> always breaks; block boundaries collapse, as on screen
+            if not at_line_start or html[gs:ge].lower() == "br":
+                out.append("\n")
+                at_line_start = True
+        pos = en
+    out.append(html[pos:])
+    return _html.unescape("".join(out))
 
 
 def html_to_text(html: str, limits: Limits = Limits()) -> str:
-    """Text with one line per `<br>`/block, table cells tab-separated, `<pre>` kept verbatim."""
+    """Text with one line per `<br>`/block, table cells tab-separated, `<pre>` kept verbatim.
+
+    The tree is walked once with an explicit stack (bs4's insert_before/after are O(n) each,
+    which made a page of 20 000 paragraphs take minutes, and recursion would overflow on deep
+    nesting)."""
     if len(html) > limits.max_html_bytes:
         return _strip_tags(html)
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 
     soup = BeautifulSoup(html, "lxml")
-    for tag in soup(["script", "style", "noscript", "template"]):
-        tag.decompose()
-    # outside <pre>, a newline in the source is just a space (browsers render it so); the
-    # line structure comes from the tags
-    for node in soup.find_all(string=True):
-        if "\n" in node and node.find_parent(["pre", "textarea", "code", "plaintext", "xmp"]) is None:
-            node.replace_with(node.replace("\r", "").replace("\n", " "))
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for cell in soup.find_all(["td", "th"]):
-        cell.insert_after("\t")
-    for tag in soup.find_all(_BLOCKS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    text = soup.get_text()
-    lines = [ln.strip(" ").rstrip("\t") for ln in text.split("\n")]
     out: list[str] = []
+    stack: list[tuple[object, int, bool]] = [(soup, 0, False)]  # (node, next child index, in <pre>)
+    while stack:
+        node, idx, pre = stack.pop()
+        if isinstance(node, NavigableString):
+            if isinstance(node, (Comment, Doctype)):
+                continue
+            out.append(str(node) if pre else str(node).replace("\r", "").replace("\n", " "))
+            continue
+        assert isinstance(node, Tag)
+        name = node.name
+        if idx == 0:
+            if name in _SKIP:
+                continue
+            if name == "br":
+                out.append("\n")
+                continue
+            if name in _BLOCKS and out and not out[-1].endswith("\n"):
+                out.append("\n")  # block boundaries collapse, as they do on screen
+        children = node.contents
+        if idx < len(children):
+            stack.append((node, idx + 1, pre))
+            stack.append((children[idx], 0, pre or name in _PRE))
+            continue
+        if name in _BLOCKS:
+            if out and not out[-1].endswith("\n"):
+                out.append("\n")
+        elif name in ("td", "th"):
+            out.append("\t")
+    text = "".join(out)
+    lines = [ln.strip(" ").rstrip("\t") for ln in text.split("\n")]
+    kept: list[str] = []
     blank = 0
     for ln in lines:  # collapse the blank-line runs that block boundaries leave behind
         blank = blank + 1 if not ln.strip() else 0
         if blank <= 1:
-            out.append(ln)
-    return "\n".join(out).strip("\n")
+            kept.append(ln)
+    return "\n".join(kept).strip("\n")
+
+
+_SKIP = frozenset({"script", "style", "noscript", "template", "head"})
+_PRE = frozenset({"pre", "textarea", "code", "plaintext", "xmp"})
 
 
 def decode(data: bytes | str, *, filename: str | None = None, content_type: str | None = None,

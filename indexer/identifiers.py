@@ -14,7 +14,6 @@ import unicodedata
 from datetime import date
 
 import phonenumbers
-import re2
 from phonenumbers.phonemetadata import PhoneMetadata
 from stdnum import iban as _iban
 from stdnum.fr import siren as _siren
@@ -47,7 +46,10 @@ class IdentifierError(ValueError):
 
 
 # ---------------------------------------------------------------------------------------- email
-_EMAIL_RE = re2.compile(
+# Python `re` is used below only on inputs whose length is checked first (<= 254 chars) and with
+# patterns free of nested ambiguous quantifiers, so backtracking is bounded; RE2 would cost more
+# in wrapper overhead than the match itself. tests/test_detect_adversarial.py covers them.
+_EMAIL_RE = re.compile(
     r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{2,59})$"
 )
@@ -95,7 +97,8 @@ def _region_validator(region: str) -> tuple[object, object, int]:
                                       "voicemail")]
     types = "|".join(f"(?:{d.national_number_pattern})" for d in kinds
                      if d is not None and d.national_number_pattern)
-    return re2.compile(f"^(?:{md.general_desc.national_number_pattern})$"), re2.compile(f"^(?:{types})$"), md.country_code
+    # applied to exactly 9 digits; these are libphonenumber's own patterns (it runs them with `re` too)
+    return re.compile(f"(?:{md.general_desc.national_number_pattern})$"), re.compile(f"(?:{types})$"), md.country_code
 
 
 _VALIDATORS = {r: _region_validator(r) for r in ("FR", *_OVERSEAS)}
@@ -147,7 +150,7 @@ def canon_phone(raw: str, region: str = "FR") -> str | None:
 
 
 # ------------------------------------------------------------------------------------------ nir
-_NIR_RE = re2.compile(r"^([1-478])(\d\d)(\d\d)(\d\d|2A|2B)(\d{3})(\d{3})(\d\d)?$")
+_NIR_RE = re.compile(r"^([1-478])(\d\d)(\d\d)(\d\d|2A|2B)(\d{3})(\d{3})(\d\d)?$")
 _NIR_STRIP = str.maketrans("", "", " .-\u00a0\t")
 
 
@@ -168,6 +171,8 @@ def canon_nir(raw: str) -> str | None:
     Beyond the key we also check the sex digit and the month field (the reference lists the
     values that occur), which removes most random 15-digit runs that pass mod 97 by chance."""
     s = raw.translate(_NIR_STRIP).upper()
+    if len(s) > 15:
+        return None
     m = _NIR_RE.match(s)
     if not m or not _nir_month_ok(m.group(3)):
         return None
@@ -249,7 +254,7 @@ def canon_luhn_id(raw: str, length: int) -> str | None:
 
 
 # ------------------------------------------------------------------------------------------ dob
-_DOB_RE = re2.compile(
+_DOB_RE = re.compile(
     r"^(?:(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})|(\d{4})(\d\d)(\d\d))"
     r"(?:[T ]\d\d:\d\d(?::\d\d)?)?$"
 )
@@ -257,7 +262,8 @@ _DOB_RE = re2.compile(
 
 def canon_dob(raw: str) -> str | None:
     """YYYY-MM-DD. Day-first for DD/MM/YYYY (French usage); also ISO and HL7's YYYYMMDD."""
-    m = _DOB_RE.match(raw.strip())
+    raw = raw.strip()
+    m = _DOB_RE.match(raw) if len(raw) <= 25 else None
     if not m:
         return None
     g = m.groups()
@@ -324,10 +330,14 @@ def canon_credential(login: str, password: str) -> str | None:
 
 
 # ----------------------------------------------------------------------------- name and address
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
 def _fold(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return s.lower()
+    """Lowercase without accents (é -> e); other scripts are kept as they are."""
+    if s.isascii():
+        return s.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", s)).lower()
 
 
 _WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")

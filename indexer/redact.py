@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re2
 
-__all__ = ["EXCERPT_CHARS", "EXCERPT_LINES", "mask_value", "redact"]
+__all__ = ["EXCERPT_CHARS", "EXCERPT_LINES", "excerpt_end", "mask_value", "redact"]
 
 EXCERPT_LINES = 12
 EXCERPT_CHARS = 2000
@@ -59,17 +59,22 @@ def _mask_net(v: str) -> str:
     return _mask_email(v) if "@" in v else "#" * min(len(v), 8)
 
 
-def redact(text: str, spans: list[tuple[int, int, str]]) -> str:
-    """Excerpt of `text` (first EXCERPT_LINES lines, at most EXCERPT_CHARS characters) with each
-    (start, end, mask) span replaced; overlapping spans keep the first (sorted by start)."""
+def excerpt_end(text: str) -> int:
+    """Where the excerpt stops: after EXCERPT_LINES lines, or EXCERPT_CHARS characters."""
     cut = 0
     for _ in range(EXCERPT_LINES):
-        nl = text.find("\n", cut)
+        nl = text.find("\n", cut, EXCERPT_CHARS + 1)
         if nl < 0:
             cut = len(text)
             break
         cut = nl + 1
-    cut = min(cut, EXCERPT_CHARS)
+    return min(cut, EXCERPT_CHARS)
+
+
+def redact(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """Excerpt of `text` (first EXCERPT_LINES lines, at most EXCERPT_CHARS characters) with each
+    (start, end, mask) span replaced; overlapping spans keep the first (sorted by start)."""
+    cut = excerpt_end(text)
     out: list[str] = []
     pos = 0
     for start, end, mask in sorted(spans):

@@ -12,8 +12,10 @@ and a fragment without a single validated identifier is dropped.
 
 from __future__ import annotations
 
+import re
 import time
 
+import re2
 from loguru import logger
 
 from indexer.article9 import scan_article9
@@ -21,7 +23,7 @@ from indexer.decode import Limits, decode
 from indexer.detect.extract import Sink
 from indexer.detect.shapes import Ctx, recognise
 from indexer.models import Fragment, Identifier, SensitiveFlag
-from indexer.redact import mask_value, redact
+from indexer.redact import excerpt_end, mask_value, redact
 from indexer.severity import severity
 from indexer.tokens import MatchKey, token
 
@@ -64,6 +66,64 @@ def _strip_quote(line: str) -> tuple[str, int]:
     return line[n:], n
 
 
+# A line that can carry an identifier has an @, a run of 8+ digits (dates of birth have 8), or
+# is a `login:password` line. Fragments start at most LOOKBACK lines before such a line (a
+# header, dox or stealer labels), so the recognisers only run from there: on sparse forum text
+# most lines are never looked at again. Python `re`: `[ ./-]?\d` repeated 7 times is
+# deterministic, and the combo branch's classes are disjoint, so matching is linear.
+_SEED = re.compile(r"(?m)@|\d(?:[ ./-]?\d){7}|^[ \t>]*[^\s:|;]{1,128}[:|]\S{1,256}[ \t]*$|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )")
+_QUOTE_LINE = re.compile(r"^>", re.M)
+LOOKBACK = 3
+
+
+def _line_numbers(text: str, rx: re.Pattern[str]) -> list[int]:
+    """0-based numbers of the lines where `rx` matches (once per line), without a Python loop
+    over the lines that do not match."""
+    out: list[int] = []
+    pos = line = last = 0
+    search = rx.search
+    while True:
+        m = search(text, pos)
+        if m is None:
+            return out
+        st = m.start()
+        line += text.count("\n", last, st)
+        last = st
+        out.append(line)
+        nl = text.find("\n", st)
+        if nl < 0:
+            return out
+        pos = nl + 1
+
+
+_SEED_RE2 = re2.compile(_SEED.pattern, re2.Options())  # same pattern, run by RE2's DFA on bytes
+_UNANCHORED = re2._Anchor.UNANCHORED  # noqa: SLF001 - see indexer._re2fast
+
+
+def _candidate_starts(b: bytes) -> list[int]:
+    """Seed lines found by one RE2 pass over the UTF-8 bytes (hundreds of MB/s), with line
+    numbers counted by `bytes.count`; only seed lines and the LOOKBACK lines before them are
+    handed to the recognisers."""
+    n = len(b)
+    match = _SEED_RE2._regexp.Match  # noqa: SLF001
+    out: list[int] = []
+    pos = line = last_pos = 0
+    last = -1
+    while pos < n:
+        st = match(_UNANCHORED, b, pos, n)[0][0]
+        if st < 0:
+            break
+        line += b.count(b"\n", last_pos, st)
+        last_pos = st
+        out.extend(range(max(line - LOOKBACK, last + 1), line + 1))
+        last = line
+        nl = b.find(b"\n", st)
+        if nl < 0:
+            break
+        pos = nl + 1
+    return out
+
+
 def detect(data: bytes | str, *, key: MatchKey, filename: str | None = None,
            content_type: str | None = None, limits: Limits | None = None) -> list[Fragment]:
     """All fragments in one post or file, in line order. See the module docstring."""
@@ -79,23 +139,36 @@ def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
     tok = tokenizer or Tokenizer(key)
     if "\r" in text:  # CRLF files, and HL7 which ends segments with a lone CR
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates (a str from a lax decoder): make them U+FFFD
+        encoded = text.encode("utf-8", "replace")
+        text = encoded.decode("utf-8")
     raw = text.split("\n")
-    lines: list[str] = []
-    prefix: list[int] = []
-    for ln in raw:
-        if len(ln) > limits.max_line_chars and not ln.lstrip()[:6].upper() in ("INSERT", "REPLAC"):
-            ln = ln[: limits.max_line_chars]  # a giant non-SQL line: scan only its head
-        c, p = _strip_quote(ln)
-        lines.append(c)
-        prefix.append(p)
+    lines = raw[:]
+    prefix = [0] * len(raw)
+    if len(text) > limits.max_line_chars:
+        for k, ln in enumerate(raw):
+            if len(ln) > limits.max_line_chars and ln.lstrip()[:6].upper() not in ("INSERT", "REPLAC"):
+                lines[k] = raw[k] = ln[: limits.max_line_chars]  # a giant non-SQL line: its head only
+    if ">" in text:
+        for k in _line_numbers(text, _QUOTE_LINE):
+            lines[k], prefix[k] = _strip_quote(raw[k])
     is_table = bool(filename) and filename.lower().endswith((".csv", ".tsv", ".txt"))
     ctx = Ctx(lines, is_table, limits.max_line_chars)
     out: list[Fragment] = []
     n_ids = 0
-    i = 0
     n = len(lines)
-    while i < n:
-        if (i & 255) == 0 and time.monotonic() > deadline:
+    starts = _candidate_starts(encoded)
+    del encoded
+    i = 0
+    si = 0
+    while si < len(starts):
+        if starts[si] < i:
+            si += 1
+            continue
+        i = starts[si]
+        if time.monotonic() > deadline:
             logger.warning("detection stopped at line {} of {}: time cap {}s reached", i + 1, n, limits.max_seconds)
             break
         nxt, spec = recognise(ctx, i)
@@ -110,7 +183,7 @@ def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
             o += prefix[k] + len(lines[k]) + 1
         frag_text = "\n".join(raw[first:last + 1]) if not any(len(raw[k]) > limits.max_line_chars for k in (first, last)) \
             else "\n".join(" " * prefix[k] + lines[k] for k in range(first, last + 1))
-        sink = Sink()
+        sink = Sink(deadline, limits.max_identifiers - n_ids)
         hits = fill(sink, offs)
         accept = getattr(fill, "accept", None)
         if not sink.found or (accept is not None and not accept(hits)):
@@ -118,22 +191,25 @@ def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
         frag = _build(kind, first, last, frag_text, sink, tok)
         n_ids += len(frag.identifiers)
         out.append(frag)
-        if len(out) >= limits.max_fragments or n_ids >= limits.max_identifiers:
-            logger.warning("detection stopped at line {}: fragment or identifier cap reached", last + 1)
+        if sink.stopped or len(out) >= limits.max_fragments or n_ids >= limits.max_identifiers:
+            logger.warning("detection stopped in lines {}-{}: time, fragment or identifier cap reached", first + 1, last + 1)
             break
     return out
 
 
 def _build(kind: str, first: int, last: int, text: str, sink: Sink, tok: Tokenizer) -> Fragment:
+    cut = excerpt_end(text)
+    version = tok.key.version
     idents: list[Identifier] = []
-    masks = list(sink.masks)
+    append = idents.append
+    masks = [m for m in sink.masks if 0 <= m[0] < cut]
     for t, c, st, en in sink.found:
-        span = st >= 0 and en > st
-        idents.append(Identifier(type=t, value=c, token=tok(t, c), key_version=tok.key.version,
-                                 start=st if span else None, end=en if span else None))
-        if span:
-            masks.append((st, en, mask_value(t, c)))
-    masks = [m for m in masks if m[0] >= 0]
+        if st >= 0 and en > st:
+            append(Identifier(t, c, tok(t, c), version, st, en))
+            if st < cut:
+                masks.append((st, en, mask_value(t, c)))
+        else:
+            append(Identifier(t, c, tok(t, c), version, None, None))
     flags = scan_article9(text)
     seen = {(f.category, f.evidence.lower()) for f in flags}
     for cat, ev, st, en in sink.header_flags:

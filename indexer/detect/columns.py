@@ -7,6 +7,7 @@ under `siren`, an ADELI under `adeli`, and nothing at all in free text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from indexer.article9 import HEADER_CATEGORIES, fold
 
@@ -15,6 +16,7 @@ __all__ = ["ROLES", "STRONG_ROLES", "norm_name", "role_of"]
 _NON = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=65536)
 def norm_name(name: str) -> str:
     """`Date de naissance`, `date_naissance`, `"DateNaissance"` -> comparable keys."""
     s = name.strip().strip("`\"'[] ")
@@ -71,6 +73,7 @@ STRONG_ROLES = frozenset({"email", "phone", "nir", "iban", "card", "siren", "sir
                           "login"})
 
 
+@lru_cache(maxsize=65536)
 def role_of(name: str) -> str | None:
     key = norm_name(name)
     if not key or len(key) > 40:

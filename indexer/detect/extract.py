@@ -9,6 +9,8 @@ password) and their spans are masked in the excerpt.
 
 from __future__ import annotations
 
+import time
+
 from indexer import identifiers as ids
 from indexer.detect.scan import Found, scan, typed
 
@@ -21,12 +23,21 @@ _STRONG = frozenset({"email", "phone", "nir", "iban", "card", "credential", "pas
 class Sink:
     """What one fragment accumulates: identifiers, extra masks, article 9 header flags."""
 
-    __slots__ = ("found", "masks", "header_flags")
+    __slots__ = ("found", "masks", "header_flags", "deadline", "max_found", "stopped")
 
-    def __init__(self) -> None:
+    def __init__(self, deadline: float = float("inf"), max_found: int = 1 << 62) -> None:
         self.found: list[Found] = []
         self.masks: list[tuple[int, int, str]] = []
         self.header_flags: list[tuple[str, str, int, int]] = []
+        self.deadline = deadline
+        self.max_found = max_found
+        self.stopped = False
+
+    def over(self) -> bool:
+        """True once the time or identifier cap is hit; record loops check it every 256 records."""
+        if not self.stopped and (len(self.found) >= self.max_found or time.monotonic() > self.deadline):
+            self.stopped = True
+        return self.stopped
 
 
 def clean(v: str, off: int) -> tuple[str, int]:

@@ -9,12 +9,13 @@ given the fragment's line offsets.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 import re2
 
-from indexer.article9 import fold
+from indexer._re2fast import iter_spans
 from indexer.detect.columns import STRONG_ROLES, norm_name, role_of
 from indexer.detect.extract import Sink, extract_record
 from indexer.detect.scan import scan
@@ -47,9 +48,9 @@ _SQLVAL = re2.compile(r"'(?:[^'\\]|\\.|'')*'|[^,]+")
 
 def _sql_fields(inner: str, base: int) -> list[tuple[str, int]]:
     out = []
-    for m in _SQLVAL.finditer(inner):
-        v = m.group(0)
-        st = m.start()
+    for sp in iter_spans(_SQLVAL, inner):
+        st, en = sp[0]
+        v = inner[st:en]
         if v[:1] == "'":
             out.append((v[1:-1].replace("\\'", "'").replace("''", "'"), base + st + 1))
         else:
@@ -98,8 +99,12 @@ def _sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             s = lines[k]
             hm = _INSERT.match(s) if s[:1] in "IiRr" else None
             pos = hm.end() if hm else 0
-            for t in _TUPLE.finditer(s, pos):
-                if extract_record(_sql_fields(t.group(1), offs[k - i] + t.start(1)), roles, sink):
+            base = offs[k - i] + pos
+            for n, sp in enumerate(iter_spans(_TUPLE, s[pos:] if pos else s)):
+                if (n & 255) == 0 and sink.over():
+                    return hit
+                st, en = sp[1]
+                if extract_record(_sql_fields(s[pos + st:pos + en], base + st), roles, sink):
                     hit += 1
         return hit
 
@@ -124,6 +129,8 @@ def _copy(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         _header_flags(sink, cols, offs[0])
         hit = 0
         for k in range(i + 1, min(j, len(lines))):
+            if (k & 255) == 0 and sink.over():
+                break
             fields, o = [], offs[k - i]
             for v in lines[k].split("\t"):
                 fields.append((v, o))
@@ -135,7 +142,7 @@ def _copy(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
 
 # ------------------------------------------------------------------------------------ HL7 v2
-_SEG = re2.compile(r"^[A-Z][A-Z0-9]{2}\|")
+_SEG = re.compile(r"[A-Z][A-Z0-9]{2}\|")
 # PID field -> role (HL7 v2.5): 3 ids, 5 name, 7 birth date, 11 address, 13/14 phones, 19 SSN
 _PID = {3: None, 5: "hl7name", 7: "dob", 11: "hl7addr", 13: "phone", 14: "phone", 19: "nir"}
 
@@ -149,6 +156,8 @@ def _hl7(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     def fill(sink: Sink, offs: list[int]) -> int:
         hit = 0
         for k in range(i, j):
+            if (k & 255) == 0 and sink.over():
+                break
             s = lines[k]
             seg = s[:3]
             if seg in ("DG1", "OBX", "PV1", "PRB", "AL1", "RXE", "RXO", "ORC", "OBR"):
@@ -224,14 +233,16 @@ def _jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     def fill(sink: Sink, offs: list[int]) -> int:
         hit = 0
         for k in range(i, j):
+            if (k & 255) == 0 and sink.over():
+                break
             s = lines[k]
             t = s.strip().rstrip(",").lstrip("[").rstrip("]")
             try:
                 obj = json.loads(t)
-            except ValueError:
+            except (ValueError, RecursionError):
                 try:
                     obj = json.loads(_MONGO.sub(r"\1", t))
-                except ValueError:
+                except (ValueError, RecursionError):
                     before = len(sink.found)
                     scan(s, sink.found, offs[k - i])
                     hit += len(sink.found) > before
@@ -246,8 +257,12 @@ def _jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
 
 # --------------------------------------------------------------- key: value (stealer logs, doxes)
-_KV = re2.compile(r"^\s*[-*•]?\s*([^\s\d:=>*•-][^:=>\t;|]{0,40}?)\s*(?::|=>|->|=)\s*(\S.*?)\s*$")
-_RULE = re2.compile(r"^\s*[=\-_*#~+]{3,}\s*$")
+# Python `re` on purpose for the per-line patterns (RE2's wrapper costs ~5 us a call): each is
+# anchored, and every quantified part is followed by a disjoint class, so no input backtracks
+# more than a constant (the label is capped at 40 chars); the values are greedy to the end of
+# the line and stripped in Python. tests/test_detect_adversarial.py feeds them hostile lines.
+_KV = re.compile(r"\s*[-*•]?\s*([^\s\d:=>*•-][^:=>\t;|]{0,40})(?::|=>|->|=)\s*(\S.*)")
+_RULE = re.compile(r"\s*[=\-_*#~+]{3,}\s*$")
 _STEALER = {
     "url": "url", "host": "url", "hostname": "url", "site": "url", "origin": "url", "soft": "soft",
     "software": "soft", "browser": "soft", "application": "soft", "app": "soft", "storage": "soft",
@@ -307,7 +322,7 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             stealer_roles.add(_STEALER[key])
         role = _label(m.group(1))
         if role is not None or key in _STEALER:
-            labels.append((k, role or _STEALER.get(key, ""), m.group(2), m.start(2)))
+            labels.append((k, role or _STEALER.get(key, ""), m.group(2).rstrip(), m.start(2)))
     roles = {r for _, r, _, _ in labels}
     if "url" in stealer_roles and "password" in stealer_roles and ("login" in stealer_roles or "email" in stealer_roles):
         kind = "stealer_log"
@@ -338,7 +353,7 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
 
 # ------------------------------------------------------------------------------ combo lists
-_COMBO = re2.compile(r"^\s*([^\s:|;]{1,128})([:|])(\S{1,256})\s*$")
+_COMBO = re.compile(r"\s*([^\s:|;]{1,128})([:|])(\S{1,256})\s*$")
 
 
 def _combo_line(s: str) -> bool:
@@ -361,6 +376,8 @@ def _combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     def fill(sink: Sink, offs: list[int]) -> int:
         hit = 0
         for k in range(i, j):
+            if (k & 255) == 0 and sink.over():
+                break
             m = _COMBO.match(lines[k])
             o = offs[k - i]
             hit += extract_record([(m.group(1), o + m.start(1)), (m.group(3), o + m.start(3))],
@@ -414,6 +431,8 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     j = i + 1
     while j < len(lines) and _sig(lines[j]) == sig:
         j += 1
+    if j - i < 2:  # a header and one row at the very least
+        return j, None
     sep, count = sig
     head = [f for f, _ in _split(lines[i], sep, 0)]
     hroles = [role_of(h) for h in head]
@@ -436,8 +455,16 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         if has_header:
             _header_flags(sink, head, offs[0])
         hit = 0
+        found = sink.found
         for k in range(i + (1 if has_header else 0), j):
-            hit += extract_record(_split(lines[k], sep, offs[k - i]), roles, sink) > 0
+            if (k & 255) == 0 and sink.over():
+                break
+            if roles is None:  # nothing is typed: one scan of the whole line beats one per field
+                before = len(found)
+                scan(lines[k], found, offs[k - i])
+                hit += len(found) > before
+            else:
+                hit += extract_record(_split(lines[k], sep, offs[k - i]), roles, sink) > 0
         return hit
 
     # acceptance needs the records: a typed header suffices, else most rows must hold identifiers
@@ -464,12 +491,13 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if not t:
         return i + 1, None
     c = t[0]
-    if c in "IiRr" and _INSERT.match(s):
+    if c in "IiRr" and t[:6].upper() in ("INSERT", "REPLAC") and _INSERT.match(s):
         return _sql(ctx, i)
     if c in "Cc":
-        if _CREATE.match(s):
+        head = t[:6].upper()
+        if head == "CREATE" and _CREATE.match(s):
             return _create_table(ctx, i), None
-        if _COPY.match(s):
+        if head[:5] == "COPY " and _COPY.match(s):
             return _copy(ctx, i)
     if t.startswith("MSH|"):
         return _hl7(ctx, i)

@@ -458,7 +458,7 @@ def make_post(seed: int, *, n_dumps: int | None = None, kinds: tuple[str, ...] =
     return "\n".join(lines), PostTruth(frags)
 
 
-RENDERINGS = ("plain", "crlf", "cp1252", "utf-16", "utf-16-nobom", "html")
+RENDERINGS = ("plain", "crlf", "cp1252", "utf-16", "utf-16-nobom", "html", "html-div")
 
 
 def render(text: str, how: str) -> bytes | str:
@@ -479,6 +479,11 @@ def render(text: str, how: str) -> bytes | str:
 
         body = "<br>\n".join(_h.escape(ln) for ln in text.split("\n"))
         return f"<html><head><title>post</title></head><body><div class=\"post\"><p>{body}</p></div></body></html>"
+    if how == "html-div":  # one <div> per line, as rich-text editors write it
+        import html as _h
+
+        body = "".join(f"<div>{_h.escape(ln)}</div>" if ln else "<div><br></div>" for ln in text.split("\n"))
+        return f"<!DOCTYPE html><html><body><article>{body}</article></body></html>"
     raise ValueError(f"unknown rendering {how!r}; expected one of {', '.join(RENDERINGS)}")
 
 

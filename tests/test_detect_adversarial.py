@@ -1,0 +1,126 @@
+"""Hostile input: huge lines, strings built to make backtracking engines explode, binary
+garbage, wrongly-encoded bytes, markup bombs. Each case must finish within a small time budget
+and with bounded memory; none may raise."""
+
+from __future__ import annotations
+
+import random
+import time
+import tracemalloc
+
+import pytest
+
+from indexer.decode import Limits, decode
+from indexer.detect import detect
+from indexer.tokens import MatchKey
+
+KEY = MatchKey(b"\x07" * 32)
+
+
+def timed(data: bytes | str, budget: float, **kw: object) -> list:
+    t0 = time.perf_counter()
+    frags = detect(data, key=KEY, **kw)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < budget, f"took {elapsed:.2f}s (budget {budget}s)"
+    return frags
+
+
+PATHOLOGICAL = {
+    "email_local": "a" * 200_000 + "@",
+    "email_dots": "a." * 100_000 + "@b",
+    "email_domain": "x@" + "a-" * 100_000,
+    "email_many_ats": "@a" * 100_000,
+    "digits_spaced": "1 " * 200_000,
+    "digits_dotted": "0." * 200_000 + "x",
+    "digits_mixed": "1 -.(0)" * 50_000,
+    "iban_like": "FR14 " + "ABCD " * 100_000,
+    "nir_like": "2A" * 100_000,
+    "hex": "a" * 300_000 + "g",
+    "bcrypt_prefix": "$2y$10$" * 50_000,
+    "sql_unterminated": "INSERT INTO t VALUES ('" + "\\'" * 100_000,
+    "sql_parens": "INSERT INTO t VALUES " + "(" * 100_000 + ")" * 100_000 + ";",
+    "sql_quotes": "INSERT INTO t VALUES (" + "'a'," * 100_000 + ");",
+    "csv_quotes": '"' * 200_001 + ";a;b",
+    "kv_label": "a" * 100_000 + ": " + "b" * 100_000,
+    "combo": ("x" * 120 + ":" + "y" * 250 + "\n") * 5000,
+    "json_deep": "{" * 50_000 + "}" * 50_000 + "\n" + "[" * 50_000 + ":" + "]" * 50_000,
+    "article9": "séropositif " * 100_000,
+    "article9_prefix": "catholique non " * 100_000,
+    "copy_no_end": "COPY t (email) FROM stdin;\n" + "a@b.fr\n" * 50_000,
+    "hl7_long": "MSH|^~\\&|\n" + "PID|" + "|" * 200_000,
+    "separators": ";" * 300_000,
+    "tabs_lines": ("\t" * 50 + "\n") * 20_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+def test_pathological_strings_run_in_linear_time(name: str) -> None:
+    timed(PATHOLOGICAL[name], budget=5.0)
+
+
+def test_doubling_input_roughly_doubles_time() -> None:
+    """A backtracking blow-up would show as super-linear growth."""
+    def t(n: int) -> float:
+        s = ("1 " * 40 + "a@" + "b." * 30 + "\n") * n
+        t0 = time.perf_counter()
+        detect(s, key=KEY)
+        return time.perf_counter() - t0
+    t(500)
+    small, big = t(4000), t(16000)
+    assert big < 8 * small + 0.05, (small, big)
+
+
+@pytest.mark.slow
+def test_huge_single_line_is_capped() -> None:
+    line = ("jean.dupont@gmail.com;0612345678;" * 700_000)  # ~23 MB, no newline
+    frags = timed(line, budget=10.0, limits=Limits(max_line_chars=1_000_000))
+    assert all(len(f.text) <= 1_000_100 for f in frags)
+
+
+def test_binary_garbage_and_wrong_encodings() -> None:
+    rng = random.Random(1)
+    garbage = bytes(rng.getrandbits(8) for _ in range(1_000_000))
+    timed(garbage, budget=10.0)
+    timed(b"\xff\xfe" + garbage[:100_001], budget=5.0)  # odd-length UTF-16 with BOM
+    timed(b"\x00" * 500_000, budget=5.0)
+    mixed = "Dupont;Jean;jean@x.fr\n".encode("utf-8") + "Élodie;Martin;é@x.fr\n".encode("cp1252") + b"\xc3\x28\xa0\xa1\n"
+    timed(mixed * 1000, budget=5.0)
+    timed("lone surrogate \ud800 here;a@b.fr;0612345678\n" * 3, budget=2.0)
+
+
+def test_markup_bombs() -> None:
+    timed("<div>" * 20_000 + "x" + "</div>" * 20_000, budget=10.0, content_type="text/html")
+    timed("<p>a;b;c@d.fr</p>" * 20_000, budget=10.0, content_type="text/html")  # was quadratic with bs4 inserts
+    timed("<" * 500_000, budget=5.0, content_type="text/html")
+    timed("<!--" + "a" * 500_000, budget=5.0, content_type="text/html")
+    big = "<html><body>" + "<p>a;b;c@d.fr</p>" * 100_000 + "</body></html>"  # > max_html_bytes: regex path
+    frags = timed(big, budget=15.0, limits=Limits(max_html_bytes=1_000_000))
+    assert sum(len(f.identifiers) for f in frags) == 100_000
+    timed("<script>" * 300_000, budget=5.0, limits=Limits(max_html_bytes=1_000))
+    timed("<" * 500_000 + "p>", budget=5.0, limits=Limits(max_html_bytes=1_000))
+
+
+def test_time_cap_returns_what_was_found() -> None:
+    rows = "\n".join(f"u{i}@example.org;06{i % 100000000:08d}" for i in range(200_000))
+    t0 = time.perf_counter()
+    frags = detect(rows, key=KEY, limits=Limits(max_seconds=0.3))
+    assert time.perf_counter() - t0 < 3.0
+    assert isinstance(frags, list)
+
+
+def test_size_cap_cuts_input() -> None:
+    data = b"a@b.fr:pw1\nc@d.fr:pw2\ne@f.fr:pw3\n" + b"x" * 2_000_000
+    frags = detect(data, key=KEY, limits=Limits(max_bytes=1_000))
+    assert [f.kind for f in frags] == ["combo"]
+    assert decode(b"y" * 5000, limits=Limits(max_bytes=100)) == "y" * 100
+
+
+def test_memory_is_bounded_on_a_dense_dump() -> None:
+    rows = "\n".join(f"Dupont{i};Jean;u{i}@example.org;0612{i % 1000000:06d}" for i in range(8_000))
+    tracemalloc.start()
+    frags = detect(rows, key=KEY)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert len(frags) == 1
+    # ~50 identifiers' worth of objects per input line is the budget (Identifier + token + value)
+    assert peak < 60 * len(rows), (peak, len(rows))
