@@ -72,11 +72,13 @@ def scan(
             for f in frags:
                 sys.stdout.write(json.dumps(fragment_json(f, reveal, p if len(paths) > 1 else None), ensure_ascii=False) + "\n")
             continue
-        label = p if p != "-" else "<stdin>"
+        from rich.markup import escape
+
+        label = escape(p if p != "-" else "<stdin>")
         if not frags:
-            console.print(f"{label}: no fragment found", highlight=False)
+            console.print(f"{label}: no fragment found", highlight=False, soft_wrap=True)
             continue
-        console.print(f"[bold]{label}[/]: {len(frags)} fragment(s)", highlight=False)
+        console.print(f"[bold]{label}[/]: {len(frags)} fragment(s)", highlight=False, soft_wrap=True)
         for f in frags:
             counts = ", ".join(f"{t} {n}" for t, n in f.counts().items())
             cats = ", ".join(f.categories()) or "none"
