@@ -12,6 +12,7 @@ same documents makes no new alert, so the ingest path need not remember what it 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -91,6 +92,7 @@ class AlertMatcher:
         self.organisations = dict(organisations)
         self.clock = clock
         self._warned: set[str] = set()
+        self._lock = threading.Lock()  # one registry/outbox connection, possibly several threads
 
     @classmethod
     def from_runtime(cls, rt: Any) -> AlertMatcher:
@@ -103,8 +105,14 @@ class AlertMatcher:
 
     def on_fragments(self, docs: Sequence[StoredFragment], origin: str = "ingest",
                      only_orgs: Iterable[str] | None = None) -> int:
+        """Record one alert per (organisation, document) not alerted before; returns how many."""
         if not docs:
             return 0
+        with self._lock:
+            return self._match(docs, origin, only_orgs)
+
+    def _match(self, docs: Sequence[StoredFragment], origin: str,
+               only_orgs: Iterable[str] | None) -> int:
         self.registry.refresh()
         if len(self.registry) == 0:
             return 0

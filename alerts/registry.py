@@ -151,7 +151,9 @@ class Registry:
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.in_memory = in_memory
-        self.db = sqlite3.connect(self.dir / "registry.sqlite3", timeout=30, isolation_level=None)
+        # the ingest hook may be built in one thread and called in another (callers serialise)
+        self.db = sqlite3.connect(self.dir / "registry.sqlite3", timeout=30, isolation_level=None,
+                                  check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript("""
             CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);

@@ -246,6 +246,34 @@ def latency(n_alerts: int, rate: float, work: Path) -> dict:
             "poll_interval_s": 1.0}
 
 
+# ---------------------------------------------------------------- vigie hash
+
+
+def hash_cli(n_lines: int, work: Path) -> dict:
+    """`vigie hash` over an n-line CSV (email, telephone, nir), all CPUs vs one process."""
+    from faker import Faker
+
+    fake = Faker("fr_FR")
+    fake.seed_instance(5)
+    em = [fake.email() for _ in range(5000)]
+    ph = [fake.phone_number() for _ in range(5000)]
+    ns = [fake.ssn() for _ in range(5000)]
+    src = work / "people.csv"
+    with open(src, "w") as fh:
+        fh.write("email;telephone;nir\n")
+        for i in range(n_lines):
+            fh.write(f"{i}{em[i % 5000]};{ph[(i * 7) % 5000]};{ns[(i * 13) % 5000]}\n")
+    out: dict = {"lines": n_lines}
+    for label, jobs in (("all_cpus", "0"), ("one_process", "1")):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "vigie", "hash", str(src), "-o", str(work / "pre.csv"), "-q",
+                        "--jobs", jobs], check=True, cwd=ROOT)
+        out[f"{label}_seconds"] = round(time.perf_counter() - t0, 2)
+    out["values_per_s_all_cpus"] = round(3 * n_lines / out["all_cpus_seconds"])
+    out["speedup"] = round(out["one_process_seconds"] / out["all_cpus_seconds"], 2)
+    return out
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -292,6 +320,8 @@ def main() -> None:
             import shutil
 
             shutil.rmtree(work / f"reg-{n}", ignore_errors=True)
+        result["hash_cli"] = hash_cli(100_000 if args.quick else 1_000_000, work)
+        print(f"vigie hash: {result['hash_cli']}", file=sys.stderr)
         lat_dir = work / "latency"
         lat_dir.mkdir()
         result["latency"] = latency(n_alerts, args.rate, lat_dir)
