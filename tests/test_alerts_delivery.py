@@ -347,3 +347,29 @@ def test_worker_sigkilled_between_send_and_ack(alerts_env: AlertsEnv, smtp_sink:
     else:
         assert mail_ids.count(f"<{killed_key}@alerts.vigie>") == 2 and len(set(mail_ids)) == 3
         assert webhook_receiver.duplicates == 0
+
+
+def test_org_cli_show_unregister_and_alerts_list(alerts_env: AlertsEnv) -> None:
+    common = ["--config", str(alerts_env.config), "--data-dir", str(alerts_env.data)]
+    res = cli(["org", "show", "acme", *common])
+    assert res.exit_code == 1 and "no tokens registered" in res.output
+    pre = alerts_env.root / "pre.csv"
+    pre.write_text("type,prehash\n" + "".join(
+        f"{t},{prehash(t, canonical_forms(t, raw)[0]).hex()}\n" for t, raw in OURS))
+    res = cli(["org", "register", "nobody", str(pre), *common])
+    assert res.exit_code == 1 and "no organisation 'nobody'" in res.output
+    res = cli(["org", "register", "acme", str(pre), "--no-retro-hunt", *common])
+    assert res.exit_code == 0 and "3 new token(s) (email: 1, nir: 1, phone: 1)" in res.output
+    res = cli(["org", "show", "acme", *common])
+    assert res.exit_code == 0 and "acme: 3 token(s), last registration 20" in " ".join(res.output.split())
+    rt = alerts_env.runtime()
+    matcher = build_matcher(rt.config, alerts_env.data)
+    doc = make_fragment(rt.match_key, OURS)
+    assert matcher.on_fragments([doc]) == 1
+    res = cli(["alerts", "list", "--org", "acme", *common])
+    assert res.exit_code == 0 and "1 alert(s)" in res.output and alert_id_for("acme", doc.id) in res.output
+    res = cli(["org", "unregister", "acme", *common])
+    assert res.exit_code == 0 and "3 token(s) removed" in res.output
+    assert matcher.on_fragments([make_fragment(rt.match_key, OURS, n=7)]) == 0  # no tokens any more
+    res = cli(["alerts", "list", "--status", "bogus", *common])
+    assert res.exit_code == 1 and "unknown status" in res.output

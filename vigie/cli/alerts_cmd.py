@@ -51,12 +51,14 @@ def list_alerts(
             print(json.dumps(row, ensure_ascii=False, sort_keys=True))
         return
     table = Table(title=f"{len(rows)} alert(s)", title_justify="left")
-    for col in ("alert id", "org", "severity", "source", "matched", "created (UTC)", "deliveries"):
+    table.add_column("alert id", no_wrap=True)
+    for col in ("org", "severity", "source", "matched", "created (UTC)", "deliveries"):
         table.add_column(col)
     for row in rows:
         a = row["alert"]
-        deliveries = "; ".join(
-            f"{d['channel']} {d['status']} ({d['attempts']} try)" + (f" {d['last_error'][:60]}" if d["last_error"] and d["status"] != "sent" else "")
+        deliveries = "\n".join(
+            f"{d['channel']}: {d['status']}" + (f" after {d['attempts']}" if d["attempts"] > 1 else "")
+            + (f" ({d['last_error'][:80]})" if d["last_error"] and d["status"] != "sent" else "")
             for d in row["deliveries"])
         table.add_row(row["alert_id"], row["org"], a["severity"], a["source"],
                       ", ".join(f"{n} {t}" for t, n in a["matched"].items()),
