@@ -159,7 +159,7 @@ class VigieService:
         self.metrics.running.inc()
         logger.info("crawl {} started (run {})", source, run_id)
         try:
-            proc = subprocess.Popen(cmd, start_new_session=True, env=os.environ.copy())
+            proc = subprocess.Popen(cmd, preexec_fn=_crawl_child_setup, env=os.environ.copy())  # noqa: PLW1509
             with self._children_lock:
                 self._children[source] = proc
             returncode = proc.wait()
@@ -169,10 +169,10 @@ class VigieService:
             self.metrics.running.dec()
         summary = _read_json(summary_path)
         summary_path.unlink(missing_ok=True)
-        if returncode == 0:
+        if summary.get("finish_reason") == "shutdown" or (returncode != 0 and self._stop.is_set()):
+            outcome = "stopped"  # by our SIGTERM: Scrapy checkpointed and closed early
+        elif returncode == 0:
             outcome = "needs_attention" if summary.get("needs_attention") else "ok"
-        elif self._stop.is_set():
-            outcome = "stopped"
         else:
             outcome = f"failed (exit {returncode})"
         self.db.finish_run(run_id, outcome, summary)
@@ -261,6 +261,20 @@ class VigieService:
                     self.metrics.outbox.labels(status).set(n)
             except Exception:  # noqa: BLE001 - metrics are best effort
                 pass
+
+
+def _crawl_child_setup() -> None:
+    """In the crawl child: its own process group (so a terminal's Ctrl-C reaches only the
+    service, which forwards SIGTERM), and SIGTERM when the service dies, even by SIGKILL: an
+    orphaned crawl must not run on beside the next service's crawl of the same source."""
+    os.setsid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 def _signal(proc: subprocess.Popen[bytes], sig: int) -> None:
