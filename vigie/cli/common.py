@@ -53,13 +53,29 @@ def runtime(config_dir: Path, data_dir: Path) -> Runtime:
 
 
 def require_keys(rt: Runtime, match: bool = True, data: bool = False) -> None:
-    try:
-        if match:
-            _ = rt.match_key
-        if data:
-            _ = rt.data_key
-    except KeyError_ as exc:
-        fail(str(exc), EXIT_CONFIG)
+    """Refuse to run without the keys; on a terminal, offer to create the missing ones first."""
+    from vigie.keys import create_key_file
+
+    keys = rt.config.global_config.keys
+    wanted = [("matching key (K_match)", keys.match_key_file, "match_key")] if match else []
+    wanted += [("data key", keys.data_key_file, "data_key")] if data else []
+    for label, path, attr in wanted:
+        try:
+            getattr(rt, attr)
+        except KeyError_ as exc:
+            missing = not path.expanduser().exists() and "does not exist" in str(exc)
+            if missing and sys.stdin.isatty() and typer.confirm(
+                f"No {label} yet. Create a new random one at {path.expanduser()} (mode 600)?", default=False
+            ):
+                create_key_file(path)
+                rt.__dict__.pop(attr, None)
+                try:
+                    getattr(rt, attr)
+                except KeyError_ as again:
+                    fail(str(again), EXIT_CONFIG)
+                err_console.print(f"[green]created[/] {path.expanduser()}: back it up, Vigie cannot work without it")
+                continue
+            fail(str(exc), EXIT_CONFIG)
 
 
 def not_yet(command: str, issue: int) -> NoReturn:
