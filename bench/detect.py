@@ -156,7 +156,16 @@ def main() -> None:
     for f in detect(dense[0], key=KEY)[:1]:
         registry.update(i.token for i in f.identifiers[:500])
     results: dict[str, object] = {}
-    for name, items in (("dense", dense), ("sparse", sparse)):
+    # the same sparse text as whole thread pages (~1 MB per call): per-line cost without per-call cost
+    pages, cur = [], []
+    for x in sparse:
+        cur.append(x)
+        if sum(map(len, cur)) > 1_000_000:
+            pages.append(b"\n\n".join(cur))
+            cur = []
+    if cur:
+        pages.append(b"\n\n".join(cur))
+    for name, items in (("dense", dense), ("sparse", sparse), ("sparse_pages", pages)):
         size = sum(len(x) for x in items)
         vigie(items[0][:20000], registry)  # warm caches and imports
         tv, nv, hv = run(vigie, items, registry, text=False)
@@ -170,13 +179,14 @@ def main() -> None:
             "speedup": round(tb / tv, 2),
         }
         results[name] = r
-        print(f"{name:>6}: {size / 1e6:.1f} MB in {len(items)} calls | vigie {tv:.2f}s {nv} ids "
+        print(f"{name:>12}: {size / 1e6:.1f} MB in {len(items)} calls | vigie {tv:.2f}s {nv} ids "
               f"{r['vigie_ids_per_s']:,} ids/s {r['vigie_mb_per_s']} MB/s | baseline {tb:.2f}s {nb} ids "
               f"{r['baseline_ids_per_s']:,} ids/s {r['baseline_mb_per_s']} MB/s | ratio x{r['speedup']}")
     targets = {"dense_ids_per_s>=300k": results["dense"]["vigie_ids_per_s"] >= 300_000,  # type: ignore[index]
                "sparse_mb_per_s>=100": results["sparse"]["vigie_mb_per_s"] >= 100,  # type: ignore[index]
                "ratio>=5_dense": results["dense"]["speedup"] >= 5,  # type: ignore[index]
-               "ratio>=5_sparse": results["sparse"]["speedup"] >= 5}  # type: ignore[index]
+               "ratio>=5_sparse": results["sparse"]["speedup"] >= 5,  # type: ignore[index]
+               "sparse_pages_mb_per_s>=100": results["sparse_pages"]["vigie_mb_per_s"] >= 100}  # type: ignore[index]
     print("targets:", ", ".join(f"{k} {'met' if v else 'NOT met'}" for k, v in targets.items()))
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()

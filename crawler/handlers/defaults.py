@@ -19,6 +19,11 @@ TOR_HANDLER_DEFAULTS: dict[str, object] = {
     # False makes the handler raise NotConfigured: http(s) then has no handler and every
     # request fails (fail closed); it never falls back to a direct connection.
     "VIGIE_TOR_ENABLED": True,
+    # Circuits per isolation key: requests of one source are spread round-robin over this many
+    # isolated circuits (keys `<key>#0` ... `<key>#N-1`), for throughput. 1 = one circuit per
+    # source. `tor_download_handler_settings()` takes its default from the environment variable
+    # of the same name when set. A `vigie_tor_isolation` meta value is used as is.
+    "VIGIE_TOR_CIRCUITS_PER_SOURCE": 1,
     # Seconds allowed for the TCP connection to the SOCKS port itself (loopback: fast or dead).
     # The whole request, SOCKS handshake included, is bounded by Scrapy's DOWNLOAD_TIMEOUT.
     "VIGIE_TOR_CONNECT_TIMEOUT_SECONDS": 10.0,

@@ -57,6 +57,7 @@ class TorHandlerConfig:
     socks_password: str
     isolation: str | None
     connect_timeout: float
+    circuits: int = 1
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> TorHandlerConfig:
@@ -78,8 +79,12 @@ class TorHandlerConfig:
         if timeout <= 0:
             raise NotConfigured(f"VIGIE_TOR_CONNECT_TIMEOUT_SECONDS={timeout} must be > 0")
         isolation = get("VIGIE_TOR_ISOLATION")
+        circuits = int(get("VIGIE_TOR_CIRCUITS_PER_SOURCE"))
+        if not 1 <= circuits <= 64:
+            raise NotConfigured(f"VIGIE_TOR_CIRCUITS_PER_SOURCE={circuits} must be between 1 and 64")
         return cls(socks_host=host, socks_port=port, socks_password=str(get("VIGIE_TOR_SOCKS_PASSWORD")),
-                   isolation=str(isolation) if isolation else None, connect_timeout=timeout)
+                   isolation=str(isolation) if isolation else None, connect_timeout=timeout,
+                   circuits=circuits)
 
 
 @implementer(IAgentEndpointFactory)
@@ -123,12 +128,18 @@ class TorDownloadHandler(HTTP11DownloadHandler):
         self._config = TorHandlerConfig.from_settings(crawler.settings)
         self._agents: dict[str, Agent] = {}
         self._pools: dict[str, HTTPConnectionPool] = {}
+        self._round_robin = 0
 
     def _isolation_key(self, request: Request) -> str:
-        key = request.meta.get(META_ISOLATION) or self._config.isolation
+        key = request.meta.get(META_ISOLATION)
         if not key:
-            spider = self._crawler.spider
-            key = f"vigie:{getattr(spider, 'name', None) or 'default'}"
+            key = self._config.isolation
+            if not key:
+                spider = self._crawler.spider
+                key = f"vigie:{getattr(spider, 'name', None) or 'default'}"
+            if self._config.circuits > 1:
+                key = f"{key}#{self._round_robin % self._config.circuits}"
+                self._round_robin += 1
         key = str(key)
         if not 0 < len(key.encode()) <= 255:
             raise ValueError(f"Tor isolation key {key!r} must be 1-255 bytes (SOCKS username)")

@@ -10,7 +10,7 @@
   document. (Search is near-real-time: two writes of one fragment less than a refresh interval
   apart *and* in different months could both land; within one month `create` rules it out.)
 - Bulk writes go through `elasticsearch.helpers.streaming_bulk` in batches of
-  `bulk_batch_size`; the helper retries per-document 429s with exponential backoff and the
+  `bulk_batch_size`, `bulk_concurrency` (default 2) batches in flight; the helper retries per-document 429s with exponential backoff and the
   transport retries 429/502/503/504 and timeouts `max_retries` times.
 - When the cluster is unreachable (connection refused/timeout, or still 429/5xx after the
   retries), every document not acknowledged is appended to the spool (`indexer.store.spool`) and
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,7 +85,7 @@ def _unavailable(exc: Exception) -> bool:
 
 class ElasticStore:
     def __init__(self, settings: ElasticsearchSettings, spool_dir: Path, *, client: Any = None,
-                 max_backoff: float = 30.0) -> None:
+                 max_backoff: float = 30.0, bulk_concurrency: int = 2) -> None:
         self.settings = settings
         self.alias = settings.index_prefix
         self.client = client if client is not None else client_from_settings(settings)
@@ -94,6 +95,8 @@ class ElasticStore:
         self._down_until = 0.0
         self._backoff = 0.0
         self.max_backoff = max_backoff
+        self.bulk_concurrency = bulk_concurrency
+        self._pool: ThreadPoolExecutor | None = None
         self.server_version: str | None = None
         try:
             self._ensure_ready()
@@ -171,8 +174,8 @@ class ElasticStore:
                 try:
                     self._drain()
                     self._ensure_ready()
-                    acked = self._write(pending, result)
-                    pending = pending[acked:]
+                    self._write(pending, result)
+                    pending = []
                     self._backoff = 0.0
                 except EsUnavailable as exc:
                     self._mark_down(exc)
@@ -187,52 +190,76 @@ class ElasticStore:
         self._down_until = time.monotonic() + self._backoff
         logger.warning("Elasticsearch unavailable ({}); spooling for at least {:.0f}s", exc, self._backoff)
 
-    def _write(self, docs: list[StoredFragment], result: UpsertResult) -> int:
-        """Bulk-create `docs`; return how many (a prefix) are acknowledged. Raises EsUnavailable
-        when the cluster goes away; documents past the acknowledged prefix must then be spooled."""
+    def _write(self, docs: list[StoredFragment], result: UpsertResult) -> None:
+        """Bulk-create `docs` in batches of `bulk_batch_size`, up to `bulk_concurrency` requests
+        in flight (one bulk request to one shard is indexed by one write thread, so a single
+        stream leaves the cluster's other cores idle). Acknowledged ids are added to `result`
+        as batches complete; if any batch fails because the cluster is unavailable, EsUnavailable
+        is raised after all batches have finished, and the caller spools the unacknowledged."""
+        size = self.settings.bulk_batch_size
+        chunks = [docs[i:i + size] for i in range(0, len(docs), size)]
+        if len(chunks) <= 1 or self.bulk_concurrency <= 1:
+            for chunk in chunks:
+                self._collect(result, self._write_chunk(chunk))
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.bulk_concurrency, thread_name_prefix="vigie-bulk")
+        futures = [self._pool.submit(self._write_chunk, chunk) for chunk in chunks]
+        failure: Exception | None = None
+        for future in futures:
+            try:
+                self._collect(result, future.result())
+            except StoreError as exc:  # EsUnavailable first: it decides spool vs error
+                if failure is None or (isinstance(exc, EsUnavailable) and not isinstance(failure, EsUnavailable)):
+                    failure = exc
+        if failure is not None:
+            raise failure
+
+    @staticmethod
+    def _collect(result: UpsertResult, outcome: tuple[list[str], list[str]]) -> None:
+        result.created.extend(outcome[0])
+        result.existing.extend(outcome[1])
+
+    def _write_chunk(self, chunk: list[StoredFragment]) -> tuple[list[str], list[str]]:
         from elasticsearch.helpers import streaming_bulk
 
-        size = self.settings.bulk_batch_size
-        done = 0
-        for start in range(0, len(docs), size):
-            chunk = docs[start:start + size]
-            existing = self._existing_ids([d.id for d in chunk])
-            new = [d for d in chunk if d.id not in existing]
-            actions = ({"_op_type": "create", "_index": self.index_for(d.fetched_at), "_id": d.id,
-                        "_source": doc_to_source(d)} for d in new)
-            retry_later: list[str] = []
-            rejected: list[tuple[str, Any]] = []
-            try:
-                for ok, info in streaming_bulk(
-                    self.client, actions, chunk_size=size, max_chunk_bytes=50 * 1024 * 1024,
-                    raise_on_error=False, raise_on_exception=True,
-                    max_retries=self.settings.max_retries, initial_backoff=0.5, max_backoff=10,
-                ):
-                    item = info.get("create", {})
-                    status = item.get("status", 0)
-                    if ok:
-                        result.created.append(item["_id"])
-                    elif status == 409:
-                        result.existing.append(item["_id"])
-                    elif status == 429 or status >= 500:
-                        retry_later.append(item["_id"])
-                    else:
-                        rejected.append((item.get("_id"), item.get("error")))
-            except Exception as exc:
-                if _unavailable(exc):
-                    raise EsUnavailable(f"{type(exc).__name__}: {exc}") from exc
-                raise StoreError(f"bulk write to Elasticsearch failed: {exc}") from exc
-            result.existing.extend(i for i in (d.id for d in chunk) if i in existing)
-            if rejected:
-                raise StoreError(f"Elasticsearch rejected {len(rejected)} document(s), e.g. "
-                                 f"{rejected[0][0]}: {rejected[0][1]}; this is a mapping bug, "
-                                 "not an outage")
-            if retry_later:
-                # still overloaded after the retries: the caller spools what is not acknowledged
-                raise EsUnavailable(f"{len(retry_later)} document(s) still rejected with 429/5xx "
-                                    f"after {self.settings.max_retries} retries")
-            done = start + len(chunk)
-        return done
+        existing = self._existing_ids([d.id for d in chunk])
+        new = [d for d in chunk if d.id not in existing]
+        created: list[str] = []
+        already = [d.id for d in chunk if d.id in existing]
+        actions = ({"_op_type": "create", "_index": self.index_for(d.fetched_at), "_id": d.id,
+                    "_source": doc_to_source(d)} for d in new)
+        retry_later: list[str] = []
+        rejected: list[tuple[str, Any]] = []
+        try:
+            for ok, info in streaming_bulk(
+                self.client, actions, chunk_size=max(1, len(new)), max_chunk_bytes=50 * 1024 * 1024,
+                raise_on_error=False, raise_on_exception=True,
+                max_retries=self.settings.max_retries, initial_backoff=0.5, max_backoff=10,
+            ):
+                item = info.get("create", {})
+                status = item.get("status", 0)
+                if ok:
+                    created.append(item["_id"])
+                elif status == 409:
+                    already.append(item["_id"])
+                elif status == 429 or status >= 500:
+                    retry_later.append(item["_id"])
+                else:
+                    rejected.append((item.get("_id"), item.get("error")))
+        except Exception as exc:
+            if _unavailable(exc):
+                raise EsUnavailable(f"{type(exc).__name__}: {exc}") from exc
+            raise StoreError(f"bulk write to Elasticsearch failed: {exc}") from exc
+        if rejected:
+            raise StoreError(f"Elasticsearch rejected {len(rejected)} document(s), e.g. "
+                             f"{rejected[0][0]}: {rejected[0][1]}; this is a mapping bug, "
+                             "not an outage")
+        if retry_later:
+            # still overloaded after the retries: the caller spools what is not acknowledged
+            raise EsUnavailable(f"{len(retry_later)} document(s) still rejected with 429/5xx "
+                                f"after {self.settings.max_retries} retries")
+        return created, already
 
     def _existing_ids(self, ids: list[str]) -> set[str]:
         resp = self._call(self.client.search, index=self.alias, query={"ids": {"values": ids}},
@@ -247,7 +274,7 @@ class ElasticStore:
         sent = 0
         batch: list[StoredFragment] = []
         last = None
-        size = self.settings.bulk_batch_size
+        size = self.settings.bulk_batch_size * max(1, self.bulk_concurrency)
         for position, doc in self.spool.read():
             batch.append(doc)
             last = position
@@ -292,6 +319,8 @@ class ElasticStore:
                                self.pending())
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
         self.client.close()
 
     # ------------------------------------------------------------------ reads

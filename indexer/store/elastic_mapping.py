@@ -68,13 +68,14 @@ def index_template(prefix: str) -> dict[str, Any]:
                 "fragment": {"dynamic": strict, "properties": {
                     "id": {"type": "keyword"}, "kind": {"type": "keyword"},
                     "start_line": {"type": "integer"}, "end_line": {"type": "integer"},
-                    "excerpt": {"type": "text"}}},
+                    "excerpt": {"type": "text", "norms": False}}},
                 "source": {"type": "keyword"},
                 "severity": {"type": "keyword"},
                 "categories": {"type": "keyword"},
-                "token": {"type": "keyword"},
+                # tokens are only ever matched, never sorted or aggregated: no doc values
+                "token": {"type": "keyword", "doc_values": False},
                 "tokens": {"dynamic": strict, "properties": {
-                    t: {"type": "keyword"} for t in IDENTIFIER_TYPES}},
+                    t: {"type": "keyword", "doc_values": False} for t in IDENTIFIER_TYPES}},
                 "counts": {"dynamic": strict, "properties": {
                     t: {"type": "integer"} for t in IDENTIFIER_TYPES}},
                 "thread": {"dynamic": strict, "properties": {

@@ -13,7 +13,7 @@ from config.loader import ConfigError
 from vigie.keys import KeyError_
 from vigie.runtime import Runtime
 
-__all__ = ["ConfigDir", "DataDir", "console", "err_console", "fail", "not_yet", "runtime"]
+__all__ = ["ConfigDir", "DataDir", "console", "err_console", "fail", "require_keys", "runtime"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -30,7 +30,6 @@ DataDir = Annotated[
 ]
 
 EXIT_CONFIG = 2
-EXIT_NOT_IMPLEMENTED = 3
 EXIT_FAILURE = 1
 
 
@@ -76,9 +75,3 @@ def require_keys(rt: Runtime, match: bool = True, data: bool = False) -> None:
                 err_console.print(f"[green]created[/] {path.expanduser()}: back it up, Vigie cannot work without it")
                 continue
             fail(str(exc), EXIT_CONFIG)
-
-
-def not_yet(command: str, issue: int) -> NoReturn:
-    """For commands that a later issue fills in: say so and exit non-zero, never pretend."""
-    err_console.print(f"[yellow]`vigie {command}` is not implemented yet (tracked in issue #{issue}).[/]")
-    raise typer.Exit(EXIT_NOT_IMPLEMENTED)
