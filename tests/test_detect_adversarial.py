@@ -38,6 +38,8 @@ PATHOLOGICAL = {
     "hex": "a" * 300_000 + "g",
     "bcrypt_prefix": "$2y$10$" * 50_000,
     "sql_unterminated": "INSERT INTO t VALUES ('" + "\\'" * 100_000,
+    "sql_escaped": "INSERT INTO t VALUES ('" + "\\'" * 100_000 + "','" + "''" * 100_000 + "');",
+    "kv_trailing_spaces": "Nom: x" + " " * 200_000 + "y",
     "sql_parens": "INSERT INTO t VALUES " + "(" * 100_000 + ")" * 100_000 + ";",
     "sql_quotes": "INSERT INTO t VALUES (" + "'a'," * 100_000 + ");",
     "csv_quotes": '"' * 200_001 + ";a;b",

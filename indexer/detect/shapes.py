@@ -43,14 +43,17 @@ _INSERT = re2.compile(r"(?i)^\s*(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO\s+[`\"\[
 _CREATE = re2.compile(r"(?i)^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?([\w.]+?)[`\"\]]?\s*\(")
 _COLDEF = re2.compile(r"^\s*[`\"\[]?(\w+)[`\"\]]?\s+\w")
 _TUPLE = re2.compile(r"\(((?:'(?:[^'\\]|\\.|'')*'|[^'()])*)\)")
-_SQLVAL = re2.compile(r"'(?:[^'\\]|\\.|'')*'|[^,]+")
+# Python `re` for the values inside one tuple: RE2 (_TUPLE) has already matched the tuple, so
+# its quotes are balanced units and each quoted alternative succeeds where it starts (its three
+# branches begin with disjoint characters): no backtracking beyond the unit itself.
+_SQLVAL = re.compile(r"'(?:[^'\\]|\\.|'')*'|[^,]+")
 
 
 def _sql_fields(inner: str, base: int) -> list[tuple[str, int]]:
     out = []
-    for sp in iter_spans(_SQLVAL, inner):
-        st, en = sp[0]
-        v = inner[st:en]
+    for m in _SQLVAL.finditer(inner):
+        st = m.start()
+        v = m.group()
         if v[:1] == "'":
             out.append((v[1:-1].replace("\\'", "'").replace("''", "'"), base + st + 1))
         else:
