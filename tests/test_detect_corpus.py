@@ -71,3 +71,22 @@ def test_make_dump_api_is_detected_alone(kind: str) -> None:
     got = {(i.type, i.value) for i in frags[0].identifiers}
     want = {x for x in truth.identifiers if x[0] in MEASURED_TYPES}
     assert want <= got
+
+
+@pytest.mark.slow
+def test_excerpts_leak_no_identifier() -> None:
+    """Across the corpus, no raw span and no canonical value of an identifier survives in an
+    excerpt (names and addresses included), whatever the shape."""
+    leaks = []
+    for i, (text, _) in enumerate(make_corpus(120, seed=4)):
+        for f in detect(text, key=KEY):
+            ex = f.excerpt
+            for ident in f.identifiers:
+                raw = f.text[ident.start:ident.end] if ident.start is not None else None
+                if raw and len(raw) >= 5 and raw in ex:
+                    leaks.append((i, f.kind, ident.type, "raw"))
+                if ident.type in ("email", "phone", "nir", "iban", "card", "dob") and ident.value in ex:
+                    leaks.append((i, f.kind, ident.type, "canonical"))
+                if ident.type == "credential" and ident.value.split(":", 1)[1] in ex and len(ident.value.split(":", 1)[1]) >= 6:
+                    leaks.append((i, f.kind, ident.type, "password"))
+    assert leaks == []

@@ -13,8 +13,9 @@ import time
 
 from indexer import identifiers as ids
 from indexer.detect.scan import Found, scan, typed
+from indexer.redact import EXCERPT_CHARS
 
-__all__ = ["NULLS", "Sink", "clean", "extract_record"]
+__all__ = ["NULLS", "Sink", "clean", "extract_record", "mask_free_text"]
 
 NULLS = frozenset({"", "NULL", "null", "\\N", "None", "none", "N/A", "n/a", "-", "nan", "NaN"})
 _STRONG = frozenset({"email", "phone", "nir", "iban", "card", "credential", "password_hash"})
@@ -52,6 +53,13 @@ def clean(v: str, off: int) -> tuple[str, int]:
     return s, off
 
 
+def mask_free_text(v: str, off: int, masks: list[tuple[int, int, str]]) -> None:
+    """An untyped word field (a name or a city in a headerless dump) is masked in the excerpt
+    all the same: only its first letter stays."""
+    if len(v) >= 3 and any(ch.isalpha() for ch in v[:3]) and not v.lstrip().startswith(("http", "www.")):
+        masks.append((off, off + len(v), v[:1] + "***"))
+
+
 def extract_record(fields: list[tuple[str, int]], roles: list[str | None] | None, sink: Sink) -> int:
     """Extract one record; returns how many strong identifiers (email, phone, NIR, ...) it gave."""
     found = sink.found
@@ -66,7 +74,10 @@ def extract_record(fields: list[tuple[str, int]], roles: list[str | None] | None
             continue
         role = roles[idx] if roles is not None and idx < len(roles) else None
         if role is None or role == "url" or role.startswith("a9:"):  # unknown, url, article 9 column
+            before = len(found)
             scan(v, found, off)
+            if role is None and off < EXCERPT_CHARS and len(found) == before:
+                mask_free_text(v, off, masks)
             continue
         if role == "first_name":
             first = (v, off)

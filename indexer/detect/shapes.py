@@ -17,7 +17,9 @@ import re2
 
 from indexer._re2fast import iter_spans
 from indexer.detect.columns import STRONG_ROLES, norm_name, role_of
-from indexer.detect.extract import Sink, extract_record
+from indexer.detect.extract import Sink, extract_record, mask_free_text
+from indexer.detect.scan import _WORTH
+from indexer.redact import EXCERPT_CHARS
 from indexer.detect.scan import scan
 
 __all__ = ["Ctx", "Spec", "recognise"]
@@ -466,6 +468,10 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
                 before = len(found)
                 scan(lines[k], found, offs[k - i])
                 hit += len(found) > before
+                if offs[k - i] < EXCERPT_CHARS:  # word fields (names, cities) masked in the excerpt
+                    for v, o in _split(lines[k], sep, offs[k - i]):
+                        if not _WORTH.search(v):
+                            mask_free_text(v, o, sink.masks)
             else:
                 hit += extract_record(_split(lines[k], sep, offs[k - i]), roles, sink) > 0
         return hit
