@@ -1,264 +1,24 @@
-"""Recognisers for each fragment shape. Each takes the line context and a start line and returns
-(next line index, fragment spec or None). Every recogniser advances past the lines it examined,
-so the whole pass stays linear in the number of lines.
+"""Recognisers for hand-made shapes (key: value blocks, combo lists, separated runs) and the
+dispatcher that picks a recogniser for a line (machine-made dumps are in `records`).
 
-A spec is (kind, first line, last line, filler) where the filler extracts records into a Sink
-given the fragment's line offsets.
+Each recogniser takes the line context and a start line and returns (next line index, spec or
+None), and advances past the lines it examined, so the whole pass stays linear.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable
-from typing import Any
 
 import re2
 
-from indexer._re2fast import iter_spans
+from indexer.detect.base import Ctx, Spec, header_flags
 from indexer.detect.columns import STRONG_ROLES, norm_name, role_of
 from indexer.detect.extract import Sink, extract_record, mask_free_text
-from indexer.detect.scan import _WORTH
+from indexer.detect.records import COPY, CREATE, INSERT, copy_block, create_table, hl7, is_json_line, jsonl, sql
+from indexer.detect.scan import _WORTH, scan
 from indexer.redact import EXCERPT_CHARS
-from indexer.detect.scan import scan
 
 __all__ = ["Ctx", "Spec", "recognise"]
-
-Filler = Callable[[Sink, list[int]], int]  # returns number of records with a strong identifier
-Spec = tuple[str, int, int, Filler]
-
-
-class Ctx:
-    """Lines of the input (quote prefixes removed) and what earlier lines told us."""
-
-    __slots__ = ("lines", "tables", "is_table_file", "max_line")
-
-    def __init__(self, lines: list[str], is_table_file: bool, max_line: int) -> None:
-        self.lines = lines
-        self.tables: dict[str, list[str]] = {}
-        self.is_table_file = is_table_file
-        self.max_line = max_line
-
-
-# ------------------------------------------------------------------------------- SQL (mysqldump)
-_INSERT = re2.compile(r"(?i)^\s*(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO\s+[`\"\[]?([\w.]+?)[`\"\]]?\s*(?:\(([^)]*)\))?\s*VALUES\s*")
-_CREATE = re2.compile(r"(?i)^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?([\w.]+?)[`\"\]]?\s*\(")
-_COLDEF = re2.compile(r"^\s*[`\"\[]?(\w+)[`\"\]]?\s+\w")
-_TUPLE = re2.compile(r"\(((?:'(?:[^'\\]|\\.|'')*'|[^'()])*)\)")
-# Python `re` for the values inside one tuple: RE2 (_TUPLE) has already matched the tuple, so
-# its quotes are balanced units and each quoted alternative succeeds where it starts (its three
-# branches begin with disjoint characters): no backtracking beyond the unit itself.
-_SQLVAL = re.compile(r"'(?:[^'\\]|\\.|'')*'|[^,]+")
-
-
-def _sql_fields(inner: str, base: int) -> list[tuple[str, int]]:
-    out = []
-    for m in _SQLVAL.finditer(inner):
-        st = m.start()
-        v = m.group()
-        if v[:1] == "'":
-            out.append((v[1:-1].replace("\\'", "'").replace("''", "'"), base + st + 1))
-        else:
-            out.append((v, base + st))
-    return out
-
-
-def _create_table(ctx: Ctx, i: int) -> int:
-    m = _CREATE.match(ctx.lines[i])
-    name = m.group(1).split(".")[-1]
-    cols = []
-    j = i + 1
-    while j < len(ctx.lines) and j < i + 500:
-        s = ctx.lines[j]
-        if s.lstrip().startswith(")"):
-            break
-        cm = _COLDEF.match(s)
-        if cm and cm.group(1).upper() not in ("PRIMARY", "KEY", "UNIQUE", "CONSTRAINT", "INDEX", "FOREIGN", "FULLTEXT"):
-            cols.append(cm.group(1))
-        j += 1
-    ctx.tables[name] = cols
-    return j + 1
-
-
-def _sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
-    lines = ctx.lines
-    m = _INSERT.match(lines[i])
-    j = i
-    while True:  # consecutive INSERTs into the same table (one per row dumps) form one fragment
-        while j < len(lines) - 1 and not lines[j].rstrip().endswith(";") and j - i < 1_000_000:
-            j += 1
-        if j + 1 < len(lines):
-            nm = _INSERT.match(lines[j + 1]) if lines[j + 1][:1] in "IiRr" else None
-            if nm and nm.group(1) == m.group(1) and nm.group(2) == m.group(2):
-                j += 1
-                continue
-        break
-    table = m.group(1).split(".")[-1]
-    cols = [c.strip().strip("`\"[]") for c in m.group(2).split(",")] if m.group(2) else ctx.tables.get(table, [])
-    roles = [role_of(c) for c in cols] if cols else None
-
-    def fill(sink: Sink, offs: list[int]) -> int:
-        hit = 0
-        _header_flags(sink, cols, offs[0])
-        for k in range(i, j + 1):
-            s = lines[k]
-            hm = _INSERT.match(s) if s[:1] in "IiRr" else None
-            pos = hm.end() if hm else 0
-            base = offs[k - i] + pos
-            for n, sp in enumerate(iter_spans(_TUPLE, s[pos:] if pos else s)):
-                if (n & 255) == 0 and sink.over():
-                    return hit
-                st, en = sp[1]
-                if extract_record(_sql_fields(s[pos + st:pos + en], base + st), roles, sink):
-                    hit += 1
-        return hit
-
-    return j + 1, ("sql_insert", i, j, fill)
-
-
-# ------------------------------------------------------------------------------ pg_dump COPY
-_COPY = re2.compile(r"(?i)^COPY\s+([\w.\"]+)\s*\(([^)]*)\)\s+FROM\s+stdin")
-
-
-def _copy(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
-    lines = ctx.lines
-    m = _COPY.match(lines[i])
-    cols = [c.strip().strip('"') for c in m.group(2).split(",")]
-    roles = [role_of(c) for c in cols]
-    j = i + 1
-    while j < len(lines) and lines[j].rstrip() != "\\.":
-        j += 1
-    end = min(j, len(lines) - 1)
-
-    def fill(sink: Sink, offs: list[int]) -> int:
-        _header_flags(sink, cols, offs[0])
-        hit = 0
-        for k in range(i + 1, min(j, len(lines))):
-            if (k & 255) == 0 and sink.over():
-                break
-            fields, o = [], offs[k - i]
-            for v in lines[k].split("\t"):
-                fields.append((v, o))
-                o += len(v) + 1
-            hit += extract_record(fields, roles, sink) > 0
-        return hit
-
-    return end + 1, ("pg_copy", i, end, fill)
-
-
-# ------------------------------------------------------------------------------------ HL7 v2
-_SEG = re.compile(r"[A-Z][A-Z0-9]{2}\|")
-# PID field -> role (HL7 v2.5): 3 ids, 5 name, 7 birth date, 11 address, 13/14 phones, 19 SSN
-_PID = {3: None, 5: "hl7name", 7: "dob", 11: "hl7addr", 13: "phone", 14: "phone", 19: "nir"}
-
-
-def _hl7(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
-    lines = ctx.lines
-    j = i + 1
-    while j < len(lines) and (_SEG.match(lines[j]) or lines[j].startswith("MSH|")):
-        j += 1
-
-    def fill(sink: Sink, offs: list[int]) -> int:
-        hit = 0
-        for k in range(i, j):
-            if (k & 255) == 0 and sink.over():
-                break
-            s = lines[k]
-            seg = s[:3]
-            if seg in ("DG1", "OBX", "PV1", "PRB", "AL1", "RXE", "RXO", "ORC", "OBR"):
-                sink.header_flags.append(("health", "HL7 " + seg, offs[k - i], offs[k - i] + 3))
-            if seg not in ("PID", "NK1", "IN1", "GT1"):
-                if seg != "MSH":
-                    scan(s, sink.found, offs[k - i])
-                continue
-            o = offs[k - i]
-            fields, roles = [], []
-            for n, v in enumerate(s.split("|")):
-                if n > 0:
-                    if seg == "PID" and _PID.get(n) == "hl7name" or seg in ("NK1", "GT1") and n in (2, 3):
-                        parts = v.split("^")
-                        if len(parts) >= 2 and parts[0] and parts[1]:
-                            fields += [(parts[0], o), (parts[1], o + len(parts[0]) + 1)]
-                            roles += ["last_name", "first_name"]
-                    elif seg == "PID" and n == 11:
-                        po = o
-                        for p in v.split("^")[:5]:
-                            fields.append((p, po))
-                            roles.append("street" if po == o else ("city" if len(fields) and not p.isdigit() else "postcode"))
-                            po += len(p) + 1
-                    elif seg == "PID" and n == 7:
-                        fields.append((v[:8], o))
-                        roles.append("dob")
-                    else:
-                        fields.append((v.replace("^", " "), o))
-                        roles.append(_PID.get(n) if seg == "PID" else None)
-                o += len(v) + 1
-            hit += extract_record(fields, roles, sink) > 0
-        return hit
-
-    return j, ("hl7", i, j - 1, fill)
-
-
-# ------------------------------------------------------------------------- JSON lines / Mongo
-_MONGO = re2.compile(r'(?:ObjectId|ISODate|NumberLong|NumberInt|NumberDecimal|Timestamp)\(\s*("[^"]*"|[\d.]+)\s*\)')
-
-
-def _walk(obj: Any, line: str, base: int, fields: list[tuple[str, int]], roles: list[str | None], role: str | None, depth: int) -> None:
-    if depth > 6 or len(fields) > 500:
-        return
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            r = role_of(k) if isinstance(k, str) else None
-            _walk(v, line, base, fields, roles, r, depth + 1)
-    elif isinstance(obj, list):
-        for v in obj[:200]:
-            _walk(v, line, base, fields, roles, role, depth + 1)
-    elif isinstance(obj, (str, int)) and not isinstance(obj, bool):
-        s = str(obj)
-        if not s:
-            return
-        pos = line.find(s)
-        fields.append((s, base + pos if pos >= 0 else -(10**9)))  # unknown span: not masked by type, the safety net masks it
-        roles.append(role)
-
-
-def _is_json_line(s: str) -> bool:
-    t = s.strip().rstrip(",")
-    return len(t) > 2 and t[0] in "{[" and t[-1] in "}]" and ":" in t
-
-
-def _jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
-    lines = ctx.lines
-    j = i
-    while j < len(lines) and _is_json_line(lines[j]):
-        j += 1
-    if j - i < 2:
-        return i + 1, None
-
-    def fill(sink: Sink, offs: list[int]) -> int:
-        hit = 0
-        for k in range(i, j):
-            if (k & 255) == 0 and sink.over():
-                break
-            s = lines[k]
-            t = s.strip().rstrip(",").lstrip("[").rstrip("]")
-            try:
-                obj = json.loads(t)
-            except (ValueError, RecursionError):
-                try:
-                    obj = json.loads(_MONGO.sub(r"\1", t))
-                except (ValueError, RecursionError):
-                    before = len(sink.found)
-                    scan(s, sink.found, offs[k - i])
-                    hit += len(sink.found) > before
-                    continue
-            fields: list[tuple[str, int]] = []
-            roles: list[str | None] = []
-            _walk(obj, s, offs[k - i], fields, roles, None, 0)
-            hit += extract_record(fields, roles, sink) > 0
-        return hit
-
-    return j, ("jsonl", i, j - 1, fill)
 
 
 # --------------------------------------------------------------- key: value (stealer logs, doxes)
@@ -458,7 +218,7 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
     def fill(sink: Sink, offs: list[int]) -> int:
         if has_header:
-            _header_flags(sink, head, offs[0])
+            header_flags(sink, head, offs[0])
         hit = 0
         found = sink.found
         for k in range(i + (1 if has_header else 0), j):
@@ -486,13 +246,6 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     return j, (kind, i, j - 1, fill)
 
 
-def _header_flags(sink: Sink, cols: list[str], base: int) -> None:
-    for c in cols:
-        r = role_of(c)
-        if r and r.startswith("a9:"):
-            sink.header_flags.append((r[3:], c.strip().strip("`\"'"), -1, -1))
-
-
 # ------------------------------------------------------------------------------- dispatcher
 def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     s = ctx.lines[i]
@@ -500,18 +253,18 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if not t:
         return i + 1, None
     c = t[0]
-    if c in "IiRr" and t[:6].upper() in ("INSERT", "REPLAC") and _INSERT.match(s):
-        return _sql(ctx, i)
+    if c in "IiRr" and t[:6].upper() in ("INSERT", "REPLAC") and INSERT.match(s):
+        return sql(ctx, i)
     if c in "Cc":
         head = t[:6].upper()
-        if head == "CREATE" and _CREATE.match(s):
-            return _create_table(ctx, i), None
-        if head[:5] == "COPY " and _COPY.match(s):
-            return _copy(ctx, i)
+        if head == "CREATE" and CREATE.match(s):
+            return create_table(ctx, i), None
+        if head[:5] == "COPY " and COPY.match(s):
+            return copy_block(ctx, i)
     if t.startswith("MSH|"):
-        return _hl7(ctx, i)
-    if c in "{[" and _is_json_line(s):
-        return _jsonl(ctx, i)
+        return hl7(ctx, i)
+    if c in "{[" and is_json_line(s):
+        return jsonl(ctx, i)
     if _combo_line(s):
         nxt, spec = _combo(ctx, i)
         if spec is not None or nxt > i + 1:

@@ -1,0 +1,37 @@
+"""What every shape recogniser shares: the line context, the spec it returns, header flags.
+
+A spec is (kind, first line, last line, filler) where the filler extracts records into a Sink
+given the fragment's line offsets and returns how many records held a strong identifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from indexer.detect.columns import role_of
+from indexer.detect.extract import Sink
+
+__all__ = ["Ctx", "Filler", "Spec", "header_flags"]
+
+Filler = Callable[[Sink, list[int]], int]
+Spec = tuple[str, int, int, Filler]
+
+
+class Ctx:
+    """Lines of the input (quote prefixes removed) and what earlier lines told us."""
+
+    __slots__ = ("lines", "tables", "is_table_file", "max_line")
+
+    def __init__(self, lines: list[str], is_table_file: bool, max_line: int) -> None:
+        self.lines = lines
+        self.tables: dict[str, list[str]] = {}  # CREATE TABLE name -> columns, for later INSERTs
+        self.is_table_file = is_table_file
+        self.max_line = max_line
+
+
+def header_flags(sink: Sink, cols: list[str], base: int) -> None:
+    """Columns named after an article 9 category (`pathologie`, `religion`) flag the fragment."""
+    for c in cols:
+        r = role_of(c)
+        if r and r.startswith("a9:"):
+            sink.header_flags.append((r[3:], c.strip().strip("`\"'"), -1, -1))
