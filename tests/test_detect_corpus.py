@@ -90,3 +90,19 @@ def test_excerpts_leak_no_identifier() -> None:
                 if ident.type == "credential" and ident.value.split(":", 1)[1] in ex and len(ident.value.split(":", 1)[1]) >= 6:
                     leaks.append((i, f.kind, ident.type, "password"))
     assert leaks == []
+
+
+def test_write_corpus_puts_truth_next_to_posts(tmp_path) -> None:
+    import json
+
+    from tests.corpus.generate import write_corpus
+
+    truth = write_corpus(tmp_path, n_posts=6, seed=9)
+    rows = [json.loads(ln) for ln in truth.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 6 and len(list((tmp_path / "prose").iterdir())) == 3
+    for row in rows:
+        text = (tmp_path / row["post"]).read_text(encoding="utf-8")
+        lines = text.split("\n")
+        for frag in row["fragments"]:
+            assert frag["kind"] in KINDS and 1 <= frag["start_line"] <= frag["end_line"] <= len(lines)
+            assert all(len(pair) == 2 for pair in frag["identifiers"])
