@@ -38,13 +38,18 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "index.jsonl"
 
 
+CPU: dict[str, float] = {}  # CPU seconds per path: ours (this process) + the ES node's
+
+
 def bench_embedded(docs: list, batch: int, workdir: Path) -> float:
     store = EmbeddedStore(workdir / "bench.sqlite3")
+    c0 = time.process_time()
     t0 = time.perf_counter()
     for i in range(0, len(docs), batch):
         store.upsert(docs[i:i + batch])
     store.flush()
     elapsed = time.perf_counter() - t0
+    CPU["embedded"] = time.process_time() - c0
     assert store.count() == len(docs), "embedded store lost documents"
     store.close()
     return elapsed
@@ -62,15 +67,18 @@ def warm_up(url: str, workdir: Path) -> None:
     store.close()
 
 
-def bench_es_bulk(docs: list, url: str, bulk_size: int, batch: int, workdir: Path) -> tuple[float, str]:
+def bench_es_bulk(docs: list, url: str, bulk_size: int, batch: int, workdir: Path,
+                  server: object = None) -> tuple[float, str]:
     settings = ElasticsearchSettings(hosts=[url], index_prefix="bench-bulk", bulk_batch_size=bulk_size)
     store = ElasticStore(settings, workdir / "spool")
+    c0, e0 = time.process_time(), _es_cpu(server)
     t0 = time.perf_counter()
     spooled = 0
     for i in range(0, len(docs), batch):
         spooled += len(store.upsert(docs[i:i + batch]).spooled)
     store.flush()
     elapsed = time.perf_counter() - t0
+    CPU["es_bulk"] = time.process_time() - c0 + _es_cpu(server) - e0
     assert spooled == 0, f"{spooled} documents went to the spool: the benchmark is not valid"
     assert store.count() == len(docs), f"ES holds {store.count()} documents, expected {len(docs)}"
     version = store.server_version or "?"
@@ -78,18 +86,24 @@ def bench_es_bulk(docs: list, url: str, bulk_size: int, batch: int, workdir: Pat
     return elapsed, version
 
 
-def bench_es_single(docs: list, url: str) -> float:
+def _es_cpu(server: object) -> float:
+    return server.cpu_seconds() if server is not None else 0.0  # type: ignore[attr-defined]
+
+
+def bench_es_single(docs: list, url: str, server: object = None) -> float:
     from elasticsearch import Elasticsearch
 
     client = Elasticsearch(url, request_timeout=30)
     settings = ElasticsearchSettings(hosts=[url], index_prefix="bench-single")
     store = ElasticStore(settings, Path(tempfile.mkdtemp()) / "spool", client=client)
+    c0, e0 = time.process_time(), _es_cpu(server)
     t0 = time.perf_counter()
     for doc in docs:
         client.index(index=store.index_for(doc.fetched_at), id=doc.id, document=doc_to_source(doc),
                      op_type="create")
     client.indices.refresh(index=store.alias)
     elapsed = time.perf_counter() - t0
+    CPU["es_single_request"] = time.process_time() - c0 + _es_cpu(server) - e0
     assert client.count(index=store.alias)["count"] == len(docs)
     return elapsed
 
@@ -121,9 +135,9 @@ def main() -> None:
         url = server.url
     try:
         warm_up(url, workdir)
-        bulk, version = bench_es_bulk(docs, url, args.bulk_size, args.batch, workdir)
+        bulk, version = bench_es_bulk(docs, url, args.bulk_size, args.batch, workdir, server)
         sample = docs[:min(args.baseline_sample, len(docs))]
-        single = bench_es_single(sample, url)
+        single = bench_es_single(sample, url, server)
     finally:
         if server is not None:
             server.cleanup()
@@ -134,11 +148,17 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"\nElasticsearch {version}, {os.cpu_count()} CPU(s), heap {args.heap if server else '?'}, "
           f"load average {load:.1f} (other processes share these CPUs)")
-    print(f"{'path':<22}{'docs':>10}{'seconds':>10}{'docs/s':>12}")
-    print(f"{'embedded (SQLite)':<22}{n:>10,}{emb:>10.2f}{rates['embedded']:>12,.0f}")
-    print(f"{'ES bulk':<22}{n:>10,}{bulk:>10.2f}{rates['es_bulk']:>12,.0f}")
-    print(f"{'ES 1 request/doc':<22}{len(sample):>10,}{single:>10.2f}{rates['es_single_request']:>12,.0f}"
-          f"   (sample; {n:,} docs would take ~{n / rates['es_single_request']:.0f}s)")
+    counts = {"embedded": n, "es_bulk": n, "es_single_request": len(sample)}
+    per_cpu = {k: (counts[k] / CPU[k] if CPU.get(k) else None) for k in counts}
+    print(f"{'path':<22}{'docs':>10}{'seconds':>10}{'docs/s':>12}{'CPU s':>9}{'docs/CPU-s':>12}")
+    for key, label, secs in (("embedded", "embedded (SQLite)", emb), ("es_bulk", "ES bulk", bulk),
+                             ("es_single_request", "ES 1 request/doc", single)):
+        pc = f"{per_cpu[key]:>12,.0f}" if per_cpu[key] else f"{'?':>12}"
+        print(f"{label:<22}{counts[key]:>10,}{secs:>10.2f}{rates[key]:>12,.0f}{CPU.get(key, 0):>9.1f}{pc}")
+    print(f"(baseline timed on a {len(sample):,}-document sample; {n:,} documents would take "
+          f"~{n / rates['es_single_request']:.0f}s)")
+    print("CPU s = CPU time of this process plus the ES node's; docs/CPU-s is what one dedicated core "
+          "would sustain, independent of other load on the machine")
     print(f"\nES bulk / baseline: {ratio:.1f}x   embedded / ES bulk: {rates['embedded'] / rates['es_bulk']:.1f}x")
     targets = {"embedded>=20000/s": rates["embedded"] >= 20_000, "es_bulk>=5000/s": rates["es_bulk"] >= 5_000,
                "bulk>=20x_baseline": ratio >= 20}
@@ -158,6 +178,8 @@ def main() -> None:
             "seconds": {"embedded": round(emb, 3), "es_bulk": round(bulk, 3),
                         "es_single_request_sample": round(single, 3)},
             "docs_per_s": {k: round(v) for k, v in rates.items()},
+            "cpu_seconds": {k: round(v, 2) for k, v in CPU.items()},
+            "docs_per_cpu_s": {k: (round(v) if v else None) for k, v in per_cpu.items()},
             "ratio_bulk_vs_baseline": round(ratio, 1), "targets_met": targets,
         }
         RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -167,6 +167,21 @@ class ElasticsearchServer:
     def __exit__(self, *exc: object) -> None:
         self.cleanup()
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the node's process group (for benchmarks)."""
+        if self._proc is None:
+            return 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == self._proc.pid:  # process group id
+                total += int(fields[11]) + int(fields[12])
+        return total / tick
+
     def log_tail(self, lines: int = 40) -> str:
         texts = []
         for path in (self.base_dir / "stdout.log", self.base_dir / "logs" / "vigie-test.log"):

@@ -37,7 +37,7 @@ from config.schema import ElasticsearchSettings
 from indexer.documents import utc
 from indexer.models import Severity, StoredFragment
 from indexer.store.base import Aggregations, SearchPage, SearchQuery, StoreError, UpsertResult
-from indexer.store.elastic_mapping import doc_to_source, index_template, source_to_doc
+from indexer.store.elastic_mapping import check_document, doc_to_source, index_template, source_to_doc
 from indexer.store.spool import Spool
 
 __all__ = ["ElasticStore", "EsUnavailable", "client_from_settings"]
@@ -71,6 +71,12 @@ def client_from_settings(settings: ElasticsearchSettings) -> Any:
         kwargs["verify_certs"] = settings.verify_certs
         if settings.ca_certs is not None:
             kwargs["ca_certs"] = str(settings.ca_certs.expanduser())
+    try:  # bulk bodies are the hot path: orjson serialises them ~10x faster than json
+        from elasticsearch.serializer import OrjsonSerializer
+
+        kwargs["serializer"] = OrjsonSerializer()
+    except ImportError:
+        pass
     return Elasticsearch(settings.hosts, **kwargs)
 
 
@@ -167,7 +173,7 @@ class ElasticStore:
         if not batch:
             return result
         for doc in batch.values():  # fail fast on a document the mapping would reject
-            doc_to_source(doc)
+            check_document(doc)
         with self._lock:
             pending = list(batch.values())
             if time.monotonic() >= self._down_until:

@@ -18,7 +18,7 @@ everything Vigie-specific lives under `vigie.*`:
 | `vigie.source`                 | keyword          | source                                 |
 | `vigie.severity`               | keyword          | severity name (low..critical)          |
 | `vigie.categories`             | keyword          | article 9 categories                   |
-| `vigie.token`                  | keyword          | every identifier token (hex)           |
+| `vigie.token`                  | keyword          | every identifier token (hex; copy_to, not in _source) |
 | `vigie.tokens.<type>`          | keyword          | tokens of one identifier type          |
 | `vigie.counts.<type>`          | integer          | distinct identifiers of one type       |
 | `vigie.thread.url`             | keyword          | thread_url                             |
@@ -44,7 +44,7 @@ from indexer.documents import utc
 from indexer.models import IDENTIFIER_TYPES, Severity, StoredFragment
 from indexer.store.base import StoreError
 
-__all__ = ["TEMPLATE_VERSION", "doc_to_source", "index_template", "source_to_doc"]
+__all__ = ["TEMPLATE_VERSION", "check_document", "doc_to_source", "index_template", "source_to_doc"]
 
 TEMPLATE_VERSION = 1
 
@@ -72,10 +72,12 @@ def index_template(prefix: str) -> dict[str, Any]:
                 "source": {"type": "keyword"},
                 "severity": {"type": "keyword"},
                 "categories": {"type": "keyword"},
-                # tokens are only ever matched, never sorted or aggregated: no doc values
+                # tokens are only ever matched, never sorted or aggregated: no doc values.
+                # `vigie.token` (any type) is filled by copy_to, so _source holds tokens once.
                 "token": {"type": "keyword", "doc_values": False},
                 "tokens": {"dynamic": strict, "properties": {
-                    t: {"type": "keyword", "doc_values": False} for t in IDENTIFIER_TYPES}},
+                    t: {"type": "keyword", "doc_values": False, "copy_to": "vigie.token"}
+                    for t in IDENTIFIER_TYPES}},
                 "counts": {"dynamic": strict, "properties": {
                     t: {"type": "integer"} for t in IDENTIFIER_TYPES}},
                 "thread": {"dynamic": strict, "properties": {
@@ -108,12 +110,19 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def doc_to_source(doc: StoredFragment) -> dict[str, Any]:
-    unknown = set(doc.tokens) - set(IDENTIFIER_TYPES) | set(doc.counts) - set(IDENTIFIER_TYPES)
-    if unknown:
+_KNOWN = frozenset(IDENTIFIER_TYPES)
+
+
+def check_document(doc: StoredFragment) -> None:
+    """Raise StoreError if the strict mapping would reject `doc` (an unknown identifier type)."""
+    if doc.tokens.keys() - _KNOWN or doc.counts.keys() - _KNOWN:
+        unknown = (doc.tokens.keys() | doc.counts.keys()) - _KNOWN
         raise StoreError(f"document {doc.id}: identifier type(s) {sorted(unknown)} are not in "
                          "indexer.models.IDENTIFIER_TYPES, so the strict index mapping has no field "
                          "for them; add them there (the template derives from it)")
+
+
+def doc_to_source(doc: StoredFragment) -> dict[str, Any]:
     posted, fetched = _iso(doc.posted_at), _iso(doc.fetched_at)
     vigie: dict[str, Any] = {
         "fragment": {"id": doc.id, "kind": doc.kind, "start_line": doc.start_line,
@@ -121,7 +130,6 @@ def doc_to_source(doc: StoredFragment) -> dict[str, Any]:
         "source": doc.source,
         "severity": Severity(doc.severity).name,
         "categories": list(doc.categories),
-        "token": sorted(doc.all_tokens()),
         "tokens": {k: list(v) for k, v in doc.tokens.items()},
         "counts": dict(doc.counts),
         "encrypted_text": base64.b64encode(doc.encrypted_text).decode("ascii"),
