@@ -69,9 +69,9 @@ def _strip_quote(line: str) -> tuple[str, int]:
 # A line that can carry an identifier has an @, a run of 8+ digits (dates of birth have 8), or
 # is a `login:password` line. Fragments start at most LOOKBACK lines before such a line (a
 # header, dox or stealer labels), so the recognisers only run from there: on sparse forum text
-# most lines are never looked at again. Python `re`: `[ ./-]?\d` repeated 7 times is
-# deterministic, and the combo branch's classes are disjoint, so matching is linear.
-_SEED = re.compile(r"(?m)@|\d(?:[ ./-]?\d){7}|^[ \t>]*[^\s:|;]{1,128}[:|]\S{1,256}[ \t]*$|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )")
+# most lines are never looked at again. The pattern runs in RE2; it avoids counted repetitions,
+# which multiply the DFA's states until RE2 falls back to its much slower NFA.
+_SEED_PATTERN = (r"(?m)@|\d(?:[ ./-]?\d){7}|^[ \t>]*[^\s:|;]+[:|]\S+[ \t]*$|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )")
 _QUOTE_LINE = re.compile(r"^>", re.M)
 LOOKBACK = 3
 
@@ -96,7 +96,7 @@ def _line_numbers(text: str, rx: re.Pattern[str]) -> list[int]:
         pos = nl + 1
 
 
-_SEED_RE2 = re2.compile(_SEED.pattern, re2.Options())  # same pattern, run by RE2's DFA on bytes
+_SEED_RE2 = re2.compile(_SEED_PATTERN)  # run by RE2's DFA on the UTF-8 bytes
 _UNANCHORED = re2._Anchor.UNANCHORED  # noqa: SLF001 - see indexer._re2fast
 
 
