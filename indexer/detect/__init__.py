@@ -21,7 +21,7 @@ from loguru import logger
 from indexer.article9 import scan_article9
 from indexer.decode import Limits, decode
 from indexer.detect.extract import Sink
-from indexer.detect.shapes import Ctx, recognise
+from indexer.detect.shapes import Ctx, block_start, recognise
 from indexer.models import Fragment, Identifier, SensitiveFlag
 from indexer.redact import excerpt_end, mask_value, redact
 from indexer.severity import severity
@@ -67,13 +67,12 @@ def _strip_quote(line: str) -> tuple[str, int]:
 
 
 # A line that can carry an identifier has an @, a run of 8+ digits (dates of birth have 8), or
-# is a `login:password` line. Fragments start at most LOOKBACK lines before such a line (a
-# header, dox or stealer labels), so the recognisers only run from there: on sparse forum text
-# most lines are never looked at again. The pattern runs in RE2; it avoids counted repetitions,
+# is a `login:password` line. Recognisers run from such "seed" lines only, after walking back
+# over the lines of the same block (a header, dox or stealer labels: `shapes.block_start`), so
+# on sparse forum text most lines are never looked at again. The pattern runs in RE2; it avoids counted repetitions,
 # which multiply the DFA's states until RE2 falls back to its much slower NFA.
 _SEED_PATTERN = (r"(?m)@|\d(?:[ ./-]?\d){7}|^[ \t>]*[^\s:|;]+[:|]\S+[ \t]*$|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )")
 _QUOTE_LINE = re.compile(r"^>", re.M)
-LOOKBACK = 3
 
 
 def _line_numbers(text: str, rx: re.Pattern[str]) -> list[int]:
@@ -102,8 +101,7 @@ _UNANCHORED = re2._Anchor.UNANCHORED  # noqa: SLF001 - see indexer._re2fast
 
 def _candidate_starts(b: bytes) -> list[int]:
     """Seed lines found by one RE2 pass over the UTF-8 bytes (hundreds of MB/s), with line
-    numbers counted by `bytes.count`; only seed lines and the LOOKBACK lines before them are
-    handed to the recognisers."""
+    numbers counted by `bytes.count`."""
     n = len(b)
     match = _SEED_RE2._regexp.Match  # noqa: SLF001
     out: list[int] = []
@@ -115,7 +113,8 @@ def _candidate_starts(b: bytes) -> list[int]:
             break
         line += b.count(b"\n", last_pos, st)
         last_pos = st
-        out.extend(range(max(line - LOOKBACK, last + 1), line + 1))
+        if line != last:
+            out.append(line)
         last = line
         nl = b.find(b"\n", st)
         if nl < 0:
@@ -167,7 +166,8 @@ def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
         if starts[si] < i:
             si += 1
             continue
-        i = starts[si]
+        i = block_start(ctx, starts[si], i)
+        si += 1
         if time.monotonic() > deadline:
             logger.warning("detection stopped at line {} of {}: time cap {}s reached", i + 1, n, limits.max_seconds)
             break

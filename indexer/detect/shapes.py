@@ -247,6 +247,43 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
 
 # ------------------------------------------------------------------------------- dispatcher
+BACK = 8  # how far a block may start above the first line that carries an identifier
+
+
+def block_start(ctx: Ctx, i: int, floor: int) -> int:
+    """The first line of the block that line `i` belongs to, looking at most BACK lines up and
+    never above `floor`: the labels above a dox's phone line, the header above CSV rows, the
+    `URL:` and `Soft:` lines above a stealer log's login. Lines of the same family only."""
+    lines = ctx.lines
+    s = lines[i]
+    lo = max(floor, i - BACK)
+    k = i
+    if _combo_line(s):
+        while k > lo and _combo_line(lines[k - 1]):
+            k -= 1
+    elif s.lstrip()[:1] in "{[" and is_json_line(s):
+        while k > lo and is_json_line(lines[k - 1]):
+            k -= 1
+    elif _KV.match(s):
+        j = k
+        while j > lo:
+            prev = lines[j - 1]
+            if _KV.match(prev):
+                k = j = j - 1
+            elif not prev.strip() or _RULE.match(prev):
+                j -= 1
+                if k - j > 2:
+                    break
+            else:
+                break
+    else:
+        sig = _sig(s)
+        if sig is not None:
+            while k > lo and _sig(lines[k - 1]) == sig:
+                k -= 1
+    return k
+
+
 def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     s = ctx.lines[i]
     t = s.lstrip()
