@@ -79,6 +79,7 @@ def bench_es_bulk(docs: list, url: str, bulk_size: int, batch: int, workdir: Pat
     store.flush()
     elapsed = time.perf_counter() - t0
     CPU["es_bulk"] = time.process_time() - c0 + _es_cpu(server) - e0
+    CPU["es_bulk_node_only"] = _es_cpu(server) - e0
     assert spooled == 0, f"{spooled} documents went to the spool: the benchmark is not valid"
     assert store.count() == len(docs), f"ES holds {store.count()} documents, expected {len(docs)}"
     version = store.server_version or "?"
@@ -104,6 +105,7 @@ def bench_es_single(docs: list, url: str, server: object = None) -> float:
     client.indices.refresh(index=store.alias)
     elapsed = time.perf_counter() - t0
     CPU["es_single_request"] = time.process_time() - c0 + _es_cpu(server) - e0
+    CPU["es_single_request_node_only"] = _es_cpu(server) - e0
     assert client.count(index=store.alias)["count"] == len(docs)
     return elapsed
 
@@ -155,6 +157,9 @@ def main() -> None:
                              ("es_single_request", "ES 1 request/doc", single)):
         pc = f"{per_cpu[key]:>12,.0f}" if per_cpu[key] else f"{'?':>12}"
         print(f"{label:<22}{counts[key]:>10,}{secs:>10.2f}{rates[key]:>12,.0f}{CPU.get(key, 0):>9.1f}{pc}")
+    if server is not None:
+        print(f"of which the ES node: bulk {CPU['es_bulk_node_only']:.1f} CPU s, "
+              f"1 request/doc {CPU['es_single_request_node_only']:.1f} CPU s")
     print(f"(baseline timed on a {len(sample):,}-document sample; {n:,} documents would take "
           f"~{n / rates['es_single_request']:.0f}s)")
     print("CPU s = CPU time of this process plus the ES node's; docs/CPU-s is what one dedicated core "

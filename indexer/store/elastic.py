@@ -174,7 +174,7 @@ class ElasticStore:
             return result
         for doc in batch.values():  # fail fast on a document the mapping would reject
             check_document(doc)
-        with self._lock:
+        with self._lock, self.spool.locked():
             pending = list(batch.values())
             if time.monotonic() >= self._down_until:
                 try:
@@ -300,7 +300,7 @@ class ElasticStore:
 
     def drain(self) -> int:
         """Drain the spool now; returns how many documents were sent (0 when unreachable)."""
-        with self._lock:
+        with self._lock, self.spool.locked():
             try:
                 return self._drain()
             except EsUnavailable as exc:
@@ -312,7 +312,7 @@ class ElasticStore:
         return len(self.spool)
 
     def flush(self) -> None:
-        with self._lock:
+        with self._lock, self.spool.locked():
             try:
                 self._drain()
                 self._ensure_ready()

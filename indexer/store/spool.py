@@ -29,11 +29,13 @@ middle, e.g. a bad disk) are moved aside with it and reported, never silently re
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +81,17 @@ class Spool:
         self.damage: list[SpoolDamage] = []
         self._cursor_path = self.dir / "cursor.json"
         self._reported: set[tuple[str, int]] = set()
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Exclusive across processes (flock on `spool/lock`): one writer or drainer at a time,
+        e.g. the service and a `vigie crawl` run sharing a data directory."""
+        fd = os.open(self.dir / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     # ------------------------------------------------------------------ state
     def _segments(self) -> list[_Segment]:
