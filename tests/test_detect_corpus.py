@@ -106,3 +106,32 @@ def test_write_corpus_puts_truth_next_to_posts(tmp_path) -> None:
         for frag in row["fragments"]:
             assert frag["kind"] in KINDS and 1 <= frag["start_line"] <= frag["end_line"] <= len(lines)
             assert all(len(pair) == 2 for pair in frag["identifiers"])
+
+
+def test_independent_corpus_of_the_demo_forum() -> None:
+    """The demo forum (vigie/demo, written separately) plants identifiers in its own way: every
+    planted value that is valid per the reference must be found, and posts without a dump must
+    give no fragment. (Its phone generator also plants numbers in unassigned ranges, 070-072 and
+    040: those are invalid per libphonenumber and are expected to be rejected.)"""
+    from vigie.demo.forum_data import ForumData
+
+    from indexer.identifiers import canonical_forms
+
+    fd = ForumData(seed=1337, size="full", hostile=False, bomb_megabytes=1)
+    found = missed = 0
+    clean_with_fragments = []
+    for post in fd.posts.values():
+        frags = detect(post.body, key=KEY)
+        got = {(i.type, i.value) for f in frags for i in f.identifiers}
+        for id_type, values in post.planted.items():
+            for v in values:
+                forms = canonical_forms(id_type, v)
+                if forms:
+                    if (id_type, forms[0]) in got:
+                        found += 1
+                    else:
+                        missed += 1
+        if not post.planted and frags:
+            clean_with_fragments.append(post.id)
+    assert found > 500 and missed <= 0.02 * (found + missed), (found, missed)
+    assert clean_with_fragments == []
