@@ -213,3 +213,10 @@ def test_severity_levels() -> None:
     assert one("email;telephone\na@b.fr;0612345678\nc@d.fr;0612345679\n").severity is Severity.medium
     assert one("nom;prenom;date_naissance\nDupont;Jean;12/03/1985\nMartin;Lea;01/01/1990\n").severity is Severity.low
     assert one("nom;nir\nDupont;295109912611193\nMartin;253072A07300443\n").severity is Severity.high
+
+
+def test_header_names_with_digits_and_english_dox_labels() -> None:
+    f = one("nom;prenom;adresse1;tel2;email\nDupont;Jean;12 rue X;0612345678;a@b.fr\nMartin;Lea;3 rue Y;0612345679;c@d.fr\n")
+    assert f.kind == "csv" and values(f, "name") == {"dupont jean", "lea martin"}
+    g = one("Real Name: John Smith\nDOB: 01/02/1980\nPhone: +1 415 555 2671\nAddress: 12 Main St, Springfield\n")
+    assert g.kind == "dox" and values(g, "dob") == {"1980-02-01"} and values(g, "name") == {"john smith"}

@@ -202,7 +202,10 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     head = [f for f, _ in _split(lines[i], sep, 0)]
     hroles = [role_of(h) for h in head]
     typed_n = sum(1 for r in hroles if r in STRONG_ROLES)
-    has_header = "@" not in lines[i] and typed_n >= 1 and (typed_n >= 2 or count == 1) and not any(ch.isdigit() for ch in lines[i])
+    # a header names columns: no @, no field that looks like a value (5+ digits), and at least
+    # two names we know (one is enough for a two-column file); `adresse1` or `tel2` are fine
+    has_header = ("@" not in lines[i] and typed_n >= 1 and (typed_n >= 2 or count == 1)
+                  and not any(sum(ch.isdigit() for ch in h) >= 5 for h in head))
     rows = (j - i) - (1 if has_header else 0)
     if rows < (1 if has_header else 3):
         return j, None
