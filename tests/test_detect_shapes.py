@@ -220,3 +220,22 @@ def test_header_names_with_digits_and_english_dox_labels() -> None:
     assert f.kind == "csv" and values(f, "name") == {"dupont jean", "lea martin"}
     g = one("Real Name: John Smith\nDOB: 01/02/1980\nPhone: +1 415 555 2671\nAddress: 12 Main St, Springfield\n")
     assert g.kind == "dox" and values(g, "dob") == {"1980-02-01"} and values(g, "name") == {"john smith"}
+
+
+@pytest.mark.parametrize("text,kind,counts", [
+    ("nom;prenom;email;telephone\nDupont;Jean;a@b.fr;0612345678;\nMartin;Lea;c@d.fr;0612345679\nPetit;Luc;e@f.fr;0612345670;\n",
+     "csv", {"email": 3, "phone": 3, "name": 3}),  # some rows end with a separator, some do not
+    ("1. a@b.fr:pass1\n2. c@d.fr:pass2\n3. e@f.fr:pass3\n", "combo", {"credential": 3, "email": 3}),
+    ("a@b.fr\tpass1\nc@d.fr\tpass2\ne@f.fr\tpass3\n", "combo", {"credential": 3, "email": 3}),
+    ("a@b.fr;0612345678\nc@d.fr;0612345679\ne@f.fr;0612345670\n", "separated_run", {"email": 3, "phone": 3}),
+    ("Voici:\n0612345678\n0612345679\n0612345670\nfin", "separated_run", {"phone": 3}),
+    ("| nom | prenom | email |\n|---|---|---|\n| Dupont | Jean | a@b.fr |\n| Martin | Lea | c@d.fr |\n", "csv", {"email": 2, "name": 2}),
+])
+def test_messier_shapes(text: str, kind: str, counts: dict[str, int]) -> None:
+    f = one(text)
+    assert f.kind == kind and f.counts() == counts
+
+
+def test_short_lists_and_number_columns_are_not_fragments() -> None:
+    assert detect("12\n13\n14\n15\n", key=KEY) == []
+    assert detect("a@b.fr\nc@d.fr\n", key=KEY) == []

@@ -15,7 +15,7 @@ from indexer.detect.base import Ctx, Spec, header_flags
 from indexer.detect.columns import STRONG_ROLES, norm_name, role_of
 from indexer.detect.extract import Sink, extract_record, mask_free_text
 from indexer.detect.records import COPY, CREATE, INSERT, copy_block, create_table, hl7, is_json_line, jsonl, sql
-from indexer.detect.scan import _WORTH, scan
+from indexer.detect.scan import _WORTH, classify_number, scan
 from indexer.redact import EXCERPT_CHARS
 
 __all__ = ["Ctx", "Spec", "recognise"]
@@ -118,7 +118,7 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
 
 # ------------------------------------------------------------------------------ combo lists
-_COMBO = re.compile(r"\s*([^\s:|;]{1,128})([:|])(\S{1,256})\s*$")
+_COMBO = re.compile(r"\s*(?:\d{1,7}[.)\]]\s+)?([^\s:|;]{1,128})([:|])(\S{1,256})\s*$")
 
 
 def _combo_line(s: str) -> bool:
@@ -159,15 +159,28 @@ _FIELD_RX: dict[str, object] = {}
 
 
 def _sig(s: str) -> tuple[str, int] | None:
+    """(separator, count) of a record line, quoted fields and trailing separators left out."""
     if not s.strip():
         return None
     t = _QUOTED.sub("", s) if '"' in s else s
+    t = t.rstrip(" \t;|,")
     best = None
     for sep in _SEPS:
         c = t.count(sep)
         if c and (best is None or c > best[1]):
             best = (sep, c)
     return best
+
+
+def _fits(s: str, sig: tuple[str, int]) -> bool:
+    """Whether a line belongs to a run of `sig`: same count, give or take trailing separators
+    (exports often end some rows with `;` and not others)."""
+    sep, c = sig
+    t = _QUOTED.sub("", s) if '"' in s else s
+    raw = t.count(sep)
+    if raw < c:
+        return False
+    return raw == c or t.rstrip(" \t;|,").count(sep) <= c
 
 
 def _split(s: str, sep: str, base: int) -> list[tuple[str, int]]:
@@ -188,13 +201,48 @@ def _split(s: str, sep: str, base: int) -> list[tuple[str, int]]:
     return out
 
 
+def _password_like(v: str) -> bool:
+    v = v.strip()
+    return 0 < len(v) <= 64 and "@" not in v and not any(c.isspace() for c in v) and classify_number(v) is None
+
+
+def _two_column_combo(lines: list[str], i: int, j: int, sep: str) -> bool:
+    sample = [_split(lines[k], sep, 0) for k in range(i, min(j, i + 20))]
+    ok = sum(1 for f in sample if len(f) == 2 and "@" in f[0][0] and _password_like(f[1][0]))
+    return ok >= 0.8 * len(sample)
+
+
+def _list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """One value per line (an email list, a phone list): a run with zero separators."""
+    lines = ctx.lines
+    j = i
+    while j < len(lines) and len(lines[j]) <= 120 and _WORTH.search(lines[j]) and " " not in lines[j].strip():
+        j += 1
+    if j - i < 3:
+        return max(j, i + 1), None
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        hit = 0
+        found = sink.found
+        for k in range(i, j):
+            if (k & 255) == 0 and sink.over():
+                break
+            before = len(found)
+            scan(lines[k], found, offs[k - i])
+            hit += len(found) > before
+        return hit
+
+    fill.accept = lambda hits: hits >= 0.8 * (j - i)  # type: ignore[attr-defined]
+    return j, ("separated_run", i, j - 1, fill)
+
+
 def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     sig = _sig(lines[i])
     if sig is None:
         return i + 1, None
     j = i + 1
-    while j < len(lines) and _sig(lines[j]) == sig:
+    while j < len(lines) and lines[j].strip() and _fits(lines[j], sig):
         j += 1
     if j - i < 2:  # a header and one row at the very least
         return j, None
@@ -218,6 +266,8 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         spaced = sum(t.count(", ") for t in sample) > 0.5 * count * len(sample)
     roles = hroles if has_header else None
     kind = "csv" if has_header or (ctx.is_table_file and i <= 2) else "separated_run"
+    if not has_header and count == 1 and _two_column_combo(lines, i, j, sep):
+        roles, kind = ["login", "password"], "combo"  # `email<TAB>password`, `email;password`
 
     def fill(sink: Sink, offs: list[int]) -> int:
         if has_header:
@@ -282,7 +332,7 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
     else:
         sig = _sig(s)
         if sig is not None:
-            while k > lo and _sig(lines[k - 1]) == sig:
+            while k > lo and lines[k - 1].strip() and _fits(lines[k - 1], sig) and _sig(lines[k - 1]) == sig:
                 k -= 1
     return k
 
@@ -313,4 +363,6 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         nxt, spec = _kv(ctx, i)
         if spec is not None or nxt > i + 1:
             return nxt, spec
+    if _sig(s) is None:
+        return _list(ctx, i)
     return _runs(ctx, i)
