@@ -71,7 +71,7 @@ def _strip_quote(line: str) -> tuple[str, int]:
 # over the lines of the same block (a header, dox or stealer labels: `shapes.block_start`), so
 # on sparse forum text most lines are never looked at again. The pattern runs in RE2; it avoids counted repetitions,
 # which multiply the DFA's states until RE2 falls back to its much slower NFA.
-_SEED_PATTERN = (r"(?m)@|\d(?:[ ./-]?\d){7}|^[ \t>]*[^\s:|;]+[:|]\S+[ \t]*$|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )")
+_SEED_PATTERN = (r"(?m)@|\d(?:[ ./-]?\d){7}|^[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )")
 _QUOTE_LINE = re.compile(r"^>", re.M)
 
 

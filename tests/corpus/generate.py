@@ -297,7 +297,8 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
         def cell(v: str) -> str:  # quote cells holding the separator, as CSV writers do
             return '"' + v.replace('"', '""') + '"' if sep in v or (sep == "," and "," in v) else v
         lines = [pad.join(_head(g, c) for c in cols)] if use_header else []
-        lines += [pad.join(cell(rec[c]) for c in cols) for rec in recs]
+        trailing = r.random() < 0.15  # some exports end some rows with the separator
+        lines += [pad.join(cell(rec[c]) for c in cols) + (sep if trailing and r.random() < 0.5 else "") for rec in recs]
         if not use_header:  # without a header a date is just a date: only typed columns give a DOB
             truth = {x for x in truth if x[0] != "dob"}
     elif kind == "sql_insert":
@@ -320,12 +321,15 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
         sep = r.choice([":", ":", "|"])
         lines = []
         users = r.random() < 0.25 and sep == "|"
+        numbered = r.random() < 0.15
         for _ in range(n_rows):
             raw, ex = g.email()
             pw = g.fr.password(length=r.randint(6, 12), special_chars=False)
             if users:  # user|pass lists: no email at all
                 raw, ex = g.en.user_name() + str(r.randint(1, 99)), set()
             lines.append(f"{raw}{sep}{pw}")
+            if numbered:
+                lines[-1] = f"{len(lines)}. {lines[-1]}"
             truth.update(("email", e) for e in ex)
             truth.add(("credential", f"{raw.lower() if '@' in raw else raw}:{pw}"))
     elif kind == "jsonl":
