@@ -75,42 +75,88 @@ def test_download_maxsize_meta_is_enforced_over_tor(
     assert results[onion_site.url("/page/big-ok")]["status"] == 200
 
 
-@pytest.mark.slow
-def test_sources_get_distinct_circuits(tor_network: PrivateTorNetwork, onion_site: OnionSite,
-                                       tmp_path: Path) -> None:
-    """Two isolation keys -> two SOCKS usernames -> streams on disjoint circuits (stem events)."""
+def _crawl_watching_streams(net: PrivateTorNetwork, spec: dict, tmp_path: Path
+                            ) -> tuple[list[dict], dict[str, set[str]]]:
+    """Run the crawl while stem records STREAM events: SOCKS username -> circuit ids used."""
     from stem.control import Controller, EventType
 
     streams: list[tuple[str, str, str]] = []  # (status, circuit id, socks username)
     lock = threading.Lock()
 
     def on_stream(event) -> None:  # stem StreamEvent
-        raw = str(event)
-        user = re.search(r'SOCKS_USERNAME="([^"]*)"', raw)
+        user = re.search(r'SOCKS_USERNAME="([^"]*)"', str(event))
         with lock:
             streams.append((event.status, str(event.circ_id), user.group(1) if user else ""))
 
-    with Controller.from_port("127.0.0.1", tor_network.control_port) as ctl:
+    with Controller.from_port("127.0.0.1", net.control_port) as ctl:
         ctl.authenticate()
         ctl.add_event_listener(on_stream, EventType.STREAM)
-        reqs = []
-        for source in ("src-a", "src-b"):
-            for i in range(4):
-                meta = {"vigie_tor_isolation": f"vigie:{source}"}
-                reqs.append({"url": onion_site.url(f"/page/{source}-{i}"), "meta": meta})
-                reqs.append({"url": onion_site.local_url(f"/page/{source}-exit-{i}"), "meta": meta})
-        spec = {"settings": tor_download_handler_settings("127.0.0.1", tor_network.socks_port),
-                "requests": reqs}
         results = tor_fetch(spec, tmp_path)
         ctl.remove_event_listener(on_stream)
+    circuits: dict[str, set[str]] = {}
+    for status, circ, user in streams:
+        if status == "SUCCEEDED":
+            circuits.setdefault(user, set()).add(circ)
+    return results, circuits
+
+
+@pytest.mark.slow
+def test_sources_get_distinct_circuits(tor_network: PrivateTorNetwork, onion_site: OnionSite,
+                                       tmp_path: Path) -> None:
+    """Two isolation keys -> two SOCKS usernames -> streams on disjoint circuits (stem events)."""
+    reqs = []
+    for source in ("src-a", "src-b"):
+        for i in range(4):
+            meta = {"vigie_tor_isolation": f"vigie:{source}"}
+            reqs.append({"url": onion_site.url(f"/page/{source}-{i}"), "meta": meta})
+            reqs.append({"url": onion_site.local_url(f"/page/{source}-exit-{i}"), "meta": meta})
+    spec = {"settings": tor_download_handler_settings("127.0.0.1", tor_network.socks_port),
+            "requests": reqs}
+    results, circuits = _crawl_watching_streams(tor_network, spec, tmp_path)
     assert [r["status"] for r in results] == [200] * len(reqs), results
     assert {r["isolation"] for r in results} == {"vigie:src-a", "vigie:src-b"}
-    circuits: dict[str, set[str]] = {"vigie:src-a": set(), "vigie:src-b": set()}
-    for status, circ, user in streams:
-        if status == "SUCCEEDED" and user in circuits:
-            circuits[user].add(circ)
-    assert circuits["vigie:src-a"] and circuits["vigie:src-b"], streams
-    assert circuits["vigie:src-a"].isdisjoint(circuits["vigie:src-b"]), circuits
+    a, b = circuits.get("vigie:src-a", set()), circuits.get("vigie:src-b", set())
+    assert a and b, circuits
+    assert a.isdisjoint(b), circuits
+
+
+@pytest.mark.slow
+def test_one_source_spread_over_several_isolated_circuits(
+        tor_network: PrivateTorNetwork, onion_site: OnionSite, tmp_path: Path) -> None:
+    spec = {"settings": {**tor_download_handler_settings("127.0.0.1", tor_network.socks_port,
+                                                         isolation="vigie:spread", circuits=3),
+                         "CONCURRENT_REQUESTS": 3},
+            "requests": [{"url": onion_site.url(f"/page/spread-{i}")} for i in range(9)]}
+    results, circuits = _crawl_watching_streams(tor_network, spec, tmp_path)
+    assert all(r["status"] == 200 for r in results) and len(results) == 9
+    keys = {f"vigie:spread#{i}" for i in range(3)}
+    assert {r["isolation"] for r in results} == keys
+    used = [circuits.get(k, set()) for k in sorted(keys)]
+    assert all(used), circuits
+    assert not (used[0] & used[1] or used[0] & used[2] or used[1] & used[2]), circuits
+
+
+def test_circuits_default_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIGIE_TOR_CIRCUITS_PER_SOURCE", "8")
+    assert tor_download_handler_settings("127.0.0.1", 9050)["VIGIE_TOR_CIRCUITS_PER_SOURCE"] == 8
+    monkeypatch.setenv("VIGIE_TOR_CIRCUITS_PER_SOURCE", "eight")
+    with pytest.raises(ValueError, match="VIGIE_TOR_CIRCUITS_PER_SOURCE='eight' must be a positive integer"):
+        tor_download_handler_settings("127.0.0.1", 9050)
+    monkeypatch.delenv("VIGIE_TOR_CIRCUITS_PER_SOURCE")
+    assert tor_download_handler_settings("127.0.0.1", 9050)["VIGIE_TOR_CIRCUITS_PER_SOURCE"] == 1
+
+
+def test_disabled_handler_fails_closed(tmp_path: Path) -> None:
+    """VIGIE_TOR_ENABLED=False: no http handler at all, so requests fail; nothing goes direct."""
+    site = serve_local(_SiteHandler)
+    try:
+        spec = {"settings": {**tor_download_handler_settings("127.0.0.1", 9), "VIGIE_TOR_ENABLED": False},
+                "requests": [{"url": f"http://127.0.0.1:{site.server_address[1]}/page/x"}]}
+        results = tor_fetch(spec, tmp_path)
+    finally:
+        site.shutdown()
+    assert results[0]["status"] is None and "NotSupported" in results[0]["error"], results
+    assert sum(site.hits.values()) == 0
 
 
 @pytest.mark.slow
