@@ -10,6 +10,7 @@ dump always agree on the string that gets tokenised. The rules come from
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from datetime import date
 
@@ -264,6 +265,16 @@ _DOB_RE = re.compile(
 )
 
 
+_YEAR: list[float] = [0, float("-inf")]  # (year, monotonic time it was read): date.today() per value costs
+
+
+def _this_year() -> int:
+    now = time.monotonic()
+    if now - _YEAR[1] > 3600:
+        _YEAR[0], _YEAR[1] = date.today().year, now
+    return int(_YEAR[0])
+
+
 def canon_dob(raw: str) -> str | None:
     """YYYY-MM-DD. Day-first for DD/MM/YYYY (French usage); also ISO and HL7's YYYYMMDD."""
     raw = raw.strip()
@@ -281,7 +292,7 @@ def canon_dob(raw: str) -> str | None:
         dt = date(int(y), int(mo), int(d))
     except ValueError:
         return None
-    if not 1900 <= dt.year <= date.today().year:
+    if not 1900 <= dt.year <= _this_year():
         return None
     return dt.isoformat()
 

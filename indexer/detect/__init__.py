@@ -203,13 +203,21 @@ def _build(kind: str, first: int, last: int, text: str, sink: Sink, tok: Tokeniz
     idents: list[Identifier] = []
     append = idents.append
     masks = [m for m in sink.masks if 0 <= m[0] < cut]
+    cache = tok.cache
+    key = tok.key
     for t, c, st, en in sink.found:
+        k = (t, c)
+        tk = cache.get(k)
+        if tk is None:
+            tk = cache[k] = token(key, t, c)
         if st >= 0 and en > st:
-            append(Identifier(t, c, tok(t, c), version, st, en))
+            append(Identifier(t, c, tk, version, st, en))
             if st < cut:
                 masks.append((st, en, mask_value(t, c)))
         else:
-            append(Identifier(t, c, tok(t, c), version, None, None))
+            append(Identifier(t, c, tk, version, None, None))
+    if len(cache) > 1_000_000:
+        cache.clear()
     flags = scan_article9(text)
     seen = {(f.category, f.evidence.lower()) for f in flags}
     for cat, ev, st, en in sink.header_flags:

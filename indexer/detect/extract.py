@@ -74,23 +74,28 @@ def extract_record(fields: list[tuple[str, int]], roles: list[str | None] | None
             continue
         role = roles[idx] if roles is not None and idx < len(roles) else None
         if role is None or role == "url" or role.startswith("a9:"):  # unknown, url, article 9 column
-            before = len(found)
+            n0 = len(found)
             scan(v, found, off)
-            if role is None and off < EXCERPT_CHARS and len(found) == before:
+            if role is None and off < EXCERPT_CHARS and len(found) == n0:
                 mask_free_text(v, off, masks)
             continue
+        show = off < EXCERPT_CHARS  # masks matter only where the excerpt can reach
         if role == "first_name":
             first = (v, off)
-            masks.append((off, off + len(v), "[name]"))
+            if show:
+                masks.append((off, off + len(v), "[name]"))
         elif role == "last_name":
             last = (v, off)
-            masks.append((off, off + len(v), "[name]"))
+            if show:
+                masks.append((off, off + len(v), "[name]"))
         elif role == "full_name":
             full = (v, off)
-            masks.append((off, off + len(v), "[name]"))
+            if show:
+                masks.append((off, off + len(v), "[name]"))
         elif role in ("street", "postcode", "city"):
             addr.append((v, off))
-            masks.append((off, off + len(v), "[address]"))
+            if show:
+                masks.append((off, off + len(v), "[address]"))
         elif role == "password":
             if not typed("hash", v, found, off):
                 pw = (v, off)
