@@ -41,8 +41,13 @@ class Sink:
         return self.stopped
 
 
+_EDGE = frozenset(" \t\r\n\"'`\u00a0")
+
+
 def clean(v: str, off: int) -> tuple[str, int]:
     """Strip blanks and one level of quotes, moving the offset along."""
+    if v and v[0] not in _EDGE and v[-1] not in _EDGE:
+        return v, off  # the common case: nothing to strip
     n = len(v)
     s = v.lstrip()
     off += n - len(s)
