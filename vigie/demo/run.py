@@ -232,8 +232,8 @@ def run_demo(workspace: Path, *, console: Console | None = None, seed: int = 133
         _step(console, 5, "Delivering alerts (email + signed webhook, exactly once)")
         _deliver(cfg, data, hook, smtp, console)
         _collect(cfg, data, summary)
-        summary.emails_delivered = len(smtp.distinct())
-        summary.webhooks_delivered = len(hook.accepted)
+        summary.emails_delivered = len(set(smtp.message_ids()))
+        summary.webhooks_delivered = len(hook.processed)
 
     summary.total_seconds = round(time.monotonic() - began, 1)
     _step(console, 6, "Done: everything the demo started has been stopped")

@@ -1,23 +1,25 @@
-"""Local receivers for the demo: a real SMTP server (aiosmtpd) and a real webhook endpoint.
+"""Local receivers, for the demo and the tests: a real SMTP server (aiosmtpd) and a real webhook
+endpoint, both on 127.0.0.1 only, both recording what they receive.
 
-Both listen on 127.0.0.1 only. The webhook receiver does what an organisation's receiver should:
-it verifies the signature with `alerts.verify`, rejects stale timestamps, and counts a delivery
-once per idempotency key (retries are acknowledged but not double-counted).
+The webhook receiver does what an organisation's receiver should (docs/webhooks.md): it verifies
+the signature with `alerts.verify.verify_signature` and processes each Idempotency-Key once
+(later copies are acknowledged with 200 but counted as duplicates). It keeps every raw receipt,
+so a test can tell "sent twice, processed once" from "processed twice". `plan` scripts faults.
 """
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-__all__ = ["SmtpSink", "WebhookReceiver", "free_port"]
+__all__ = ["Receipt", "SmtpSink", "WebhookReceiver", "free_port"]
 
 
 def free_port() -> int:
@@ -26,28 +28,47 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@dataclass
 class SmtpSink:
-    """aiosmtpd on 127.0.0.1; keeps every message, and knows the distinct Message-IDs."""
+    """aiosmtpd on 127.0.0.1:`port`. `stop()`/`start()` simulate an outage on the same port."""
 
-    def __init__(self, port: int | None = None) -> None:
-        self.port = port or free_port()
-        self.messages: list[EmailMessage] = []
-        self._lock = threading.Lock()
-        self._controller: Any = None
+    port: int = field(default_factory=free_port)
+    tls_context: Any = None  # ssl.SSLContext -> STARTTLS offered and required
+    credentials: tuple[str, str] | None = None  # AUTH required when set
+    messages: list[EmailMessage] = field(default_factory=list)
+    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+    _controller: Any = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> SmtpSink:
         from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
 
         sink = self
 
-        class _Handler:
+        class Handler:
             async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-                msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+                msg = message_from_bytes(envelope.original_content or envelope.content,
+                                         policy=policy.default)
                 with sink._lock:
                     sink.messages.append(msg)  # type: ignore[arg-type]
+                    sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
                 return "250 Message accepted for delivery"
 
-        self._controller = Controller(_Handler(), hostname="127.0.0.1", port=self.port)
+        def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+            ok = sink.credentials is not None and (
+                auth_data.login.decode(), auth_data.password.decode()) == sink.credentials
+            return AuthResult(success=ok, handled=False)
+
+        kwargs: dict[str, Any] = {}
+        if self.tls_context is not None:
+            kwargs.update(tls_context=self.tls_context, require_starttls=True)
+        if self.credentials is not None:
+            # PLAIN only: aiosmtpd's LOGIN exchange stalls with smtplib after a failed attempt
+            kwargs.update(authenticator=authenticator, auth_required=True, auth_exclude_mechanism=["LOGIN"],
+                          auth_require_tls=self.tls_context is not None)
+        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port,
+                                      server_hostname="localhost", ready_timeout=10, **kwargs)
         self._controller.start()
         return self
 
@@ -56,9 +77,28 @@ class SmtpSink:
             self._controller.stop()
             self._controller = None
 
-    def distinct(self) -> dict[str, EmailMessage]:
+    @property
+    def running(self) -> bool:
+        return self._controller is not None
+
+    def clear(self) -> None:
         with self._lock:
-            return {str(m["Message-ID"]): m for m in self.messages}
+            self.messages.clear()
+            self.envelopes.clear()
+
+    def message_ids(self) -> list[str]:
+        with self._lock:
+            return [str(m["Message-ID"]) for m in self.messages]
+
+    def wait_for(self, n: int, timeout: float = 20) -> list[EmailMessage]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if len(self.messages) >= n:
+                    return list(self.messages)
+            time.sleep(0.05)
+        raise AssertionError(f"expected {n} email(s) at the SMTP sink, got {len(self.messages)}")
+
 
     def __enter__(self) -> SmtpSink:
         return self.start()
@@ -68,64 +108,99 @@ class SmtpSink:
 
 
 @dataclass
-class WebhookReceiver:
-    """ThreadingHTTPServer on 127.0.0.1 that verifies Vigie's signature on every POST."""
+class Receipt:
+    headers: dict[str, str]
+    body: bytes
+    verified: bool
+    status: int
+    at: float
 
-    secret: str
-    port: int = 0
-    accepted: dict[str, dict[str, Any]] = field(default_factory=dict)  # idempotency key -> payload
-    deliveries: int = 0  # every verified POST, retries included
-    rejected: int = 0
-    status_plan: list[int] = field(default_factory=list)  # statuses to answer first (fault tests)
+
+@dataclass
+class WebhookReceiver:
+    """HTTP server on 127.0.0.1:0. `plan` scripts the next answers: an int status, or
+    ("sleep", seconds) to time the client out, before the default 200."""
+
+    secret: str = "test-webhook-secret-0123456789abcdef"
+    plan: list[Any] = field(default_factory=list)
+    receipts: list[Receipt] = field(default_factory=list)
+    processed: dict[str, dict[str, Any]] = field(default_factory=dict)  # idempotency key -> JSON
+    duplicates: int = 0
     _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hooks/vigie"
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}/hooks/vigie"
 
     def start(self) -> WebhookReceiver:
         from alerts.verify import verify_signature
 
         receiver = self
 
-        class _Handler(BaseHTTPRequestHandler):
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                headers = {k: v for k, v in self.headers.items()}
+                verified = verify_signature(receiver.secret, self.headers.get("Vigie-Timestamp"),
+                                            body, self.headers.get("Vigie-Signature"))
                 with receiver._lock:
-                    if receiver.status_plan:
-                        self._reply(receiver.status_plan.pop(0))
-                        return
-                ok = verify_signature(receiver.secret, self.headers.get("Vigie-Timestamp", ""), body,
-                                      self.headers.get("Vigie-Signature", ""))
-                with receiver._lock:
-                    if not ok:
-                        receiver.rejected += 1
-                        self._reply(401)
-                        return
-                    receiver.deliveries += 1
-                    key = self.headers.get("Idempotency-Key", "")
-                    receiver.accepted.setdefault(key, json.loads(body))
-                self._reply(200)
-
-            def _reply(self, status: int) -> None:
+                    action = receiver.plan.pop(0) if receiver.plan else 200
+                if isinstance(action, tuple) and action[0] == "sleep":
+                    receiver._record(headers, body, verified, 0)
+                    time.sleep(action[1])
+                    return  # the client has timed out; the connection just closes
+                status = int(action)
+                if status == 200:
+                    if not verified:
+                        status = 401
+                    else:
+                        key = self.headers.get("Idempotency-Key", "")
+                        with receiver._lock:
+                            if key in receiver.processed:
+                                receiver.duplicates += 1
+                            else:
+                                receiver.processed[key] = json.loads(body)
+                receiver._record(headers, body, verified, status)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _Handler)
-        self.port = int(self._server.server_address[1])
-        threading.Thread(target=self._server.serve_forever, name="webhook-receiver", daemon=True).start()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
+
+    def _record(self, headers: dict[str, str], body: bytes, verified: bool, status: int) -> None:
+        with self._lock:
+            self.receipts.append(Receipt(headers, body, verified, status, time.time()))
 
     def stop(self) -> None:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+    def clear(self) -> None:
+        with self._lock:
+            self.plan.clear()
+            self.receipts.clear()
+            self.processed.clear()
+            self.duplicates = 0
+
+    def wait_for(self, n: int, timeout: float = 20) -> dict[str, dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if len(self.processed) >= n:
+                    return dict(self.processed)
+            time.sleep(0.05)
+        raise AssertionError(f"expected {n} processed webhook(s), got {len(self.processed)}")
+
 
     def __enter__(self) -> WebhookReceiver:
         return self.start()
