@@ -5,9 +5,9 @@
 - A document's index is derived from its own first-seen time (`fetched_at`, i.e. `event.created`),
   so replaying the same document always targets the same index. Writes use the `create` op type
   with the content-hash id: a replay answers 409 and is counted as `existing`, never duplicated.
-  Before writing, ids already present in *any* index behind the alias are looked up (one `ids`
-  query per batch), so a fragment first seen in March and crawled again in April stays one
-  document. (Search is near-real-time: two writes of one fragment less than a refresh interval
+  Before writing, ids already present in *another* index of the pattern are looked up (one
+  `ids` query per batch and target index), so a fragment first seen in March and crawled again
+  in April stays one document. (Search is near-real-time: two writes of one fragment less than a refresh interval
   apart *and* in different months could both land; within one month `create` rules it out.)
 - Bulk writes go through `elasticsearch.helpers.streaming_bulk` in batches of
   `bulk_batch_size`, `bulk_concurrency` (default 2) batches in flight; the helper retries per-document 429s with exponential backoff and the
@@ -229,7 +229,12 @@ class ElasticStore:
     def _write_chunk(self, chunk: list[StoredFragment]) -> tuple[list[str], list[str]]:
         from elasticsearch.helpers import streaming_bulk
 
-        existing = self._existing_ids([d.id for d in chunk])
+        by_index: dict[str, list[StoredFragment]] = {}
+        for d in chunk:
+            by_index.setdefault(self.index_for(d.fetched_at), []).append(d)
+        existing: set[str] = set()
+        for target, group in by_index.items():
+            existing |= self._existing_elsewhere(target, [d.id for d in group])
         new = [d for d in chunk if d.id not in existing]
         created: list[str] = []
         already = [d.id for d in chunk if d.id in existing]
@@ -267,9 +272,13 @@ class ElasticStore:
                                 f"after {self.settings.max_retries} retries")
         return created, already
 
-    def _existing_ids(self, ids: list[str]) -> set[str]:
-        resp = self._call(self.client.search, index=self.alias, query={"ids": {"values": ids}},
-                          source=False, size=len(ids), ignore_unavailable=True)
+    def _existing_elsewhere(self, target: str, ids: list[str]) -> set[str]:
+        """Ids already stored in an index other than `target` (a fragment first seen in an
+        earlier month). Duplicates within `target` itself are caught by `create` (409) in real
+        time, so the hot index, with its many fresh small segments, is not searched here."""
+        resp = self._call(self.client.search, index=f"{self.alias}-*,-{target}",
+                          query={"ids": {"values": ids}}, source=False, size=len(ids),
+                          ignore_unavailable=True, allow_no_indices=True)
         return {hit["_id"] for hit in resp["hits"]["hits"]}
 
     def _drain(self) -> int:
