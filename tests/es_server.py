@@ -72,6 +72,7 @@ class ElasticsearchServer:
         base_dir: Path | None = None,
         user: str | None = None,
         heap: str = "512m",
+        secure: bool = False,
     ) -> None:
         env = read_versions_env()
         self.version = version or env.get("ES_VERSION", "9.2.0")
@@ -79,6 +80,11 @@ class ElasticsearchServer:
         self.java_home = Path(java_home or env.get("ES_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))
         self.user = user if user is not None else (env.get("ES_USER", "vigie-es") if os.geteuid() == 0 else "")
         self.heap = heap
+        # secure=True: HTTPS with a throw-away CA (self.ca_path) and a file-realm superuser
+        # (self.username / self.password), to test TLS and auth for real
+        self.secure = secure
+        self.username = "vigie-admin" if secure else None
+        self.password = f"pw-{os.urandom(9).hex()}" if secure else None
         self._own_base = base_dir is None
         self.base_dir = Path(base_dir) if base_dir else Path(tempfile.mkdtemp(prefix="vigie-es-"))
         self.http_port = _free_port()
@@ -89,7 +95,11 @@ class ElasticsearchServer:
     # ------------------------------------------------------------------ public
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}"
+        return f"{'https' if self.secure else 'http'}://127.0.0.1:{self.http_port}"
+
+    @property
+    def ca_path(self) -> Path:
+        return self.base_dir / "config" / "certs" / "ca.crt"
 
     @property
     def running(self) -> bool:
@@ -198,12 +208,30 @@ class ElasticsearchServer:
             shutil.copytree(self.es_home / "config", conf)
         for sub in ("data", "logs", "tmp"):
             (self.base_dir / sub).mkdir(exist_ok=True)
+        if self.secure:
+            _write_certs(conf / "certs")
         if self.user:
             pw = pwd.getpwnam(self.user)
             os.chmod(self.base_dir, 0o755)
             for path in [self.base_dir, *self.base_dir.rglob("*")]:
                 os.chown(path, pw.pw_uid, pw.pw_gid)
+        if self.secure:
+            self._run_tool("elasticsearch-users", "useradd", str(self.username), "-p",
+                           str(self.password), "-r", "superuser")
         self._prepared = True
+
+    def _run_tool(self, tool: str, *args: str) -> None:
+        cmd = [str(self.es_home / "bin" / tool), *args]
+        if self.user:
+            pw = pwd.getpwnam(self.user)
+            cmd = ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--init-groups",
+                   "--reset-env", "--", "env", *[f"{k}={v}" for k, v in self._env().items()], *cmd]
+            env = None
+        else:
+            env = {**os.environ, **self._env()}
+        done = subprocess.run(cmd, cwd=self.base_dir, env=env, capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            raise EsServerError(f"{tool} {args[0]} failed ({done.returncode}): {done.stdout}{done.stderr}")
 
     def _env(self) -> dict[str, str]:
         return {
@@ -225,14 +253,33 @@ class ElasticsearchServer:
             "transport.port": str(self.transport_port),
             "path.data": str(self.base_dir / "data"),
             "path.logs": str(self.base_dir / "logs"),
-            "xpack.security.enabled": "false",
+            "xpack.security.enabled": "true" if self.secure else "false",
             # test machines often have little free disk: never block writes on watermarks
             "cluster.routing.allocation.disk.threshold_enabled": "false",
         }
+        if self.secure:
+            settings.update({
+                "xpack.security.http.ssl.enabled": "true",
+                "xpack.security.http.ssl.certificate": "certs/node.crt",
+                "xpack.security.http.ssl.key": "certs/node.key",
+                "xpack.security.http.ssl.certificate_authorities": "certs/ca.crt",
+                "xpack.security.transport.ssl.enabled": "false",
+            })
         return [f"-E{k}={v}" for k, v in settings.items()]
 
     def _request(self, path: str, timeout: float = 5.0) -> dict:
-        with _OPENER.open(self.url + path, timeout=timeout) as resp:
+        opener = _OPENER
+        request = urllib.request.Request(self.url + path)
+        if self.secure:
+            import base64
+            import ssl
+
+            ctx = ssl.create_default_context(cafile=str(self.ca_path))
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
+                                                 urllib.request.HTTPSHandler(context=ctx))
+            token = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
+            request.add_header("Authorization", f"Basic {token}")
+        with opener.open(request, timeout=timeout) as resp:
             return json.loads(resp.read())
 
     def _wait_green(self, timeout: float) -> None:
@@ -264,6 +311,46 @@ class ElasticsearchServer:
                 if sock.connect_ex(("127.0.0.1", self.http_port)) != 0:
                     return
             time.sleep(0.2)
+
+
+def _write_certs(directory: Path) -> None:
+    """A throw-away CA and a node certificate for 127.0.0.1/localhost (PEM files)."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    directory.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "vigie test CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
+          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+          .not_valid_before(now - dt.timedelta(hours=1)).not_valid_after(now + dt.timedelta(days=2))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
+                                       content_commitment=False, key_encipherment=False,
+                                       data_encipherment=False, key_agreement=False,
+                                       encipher_only=False, decipher_only=False), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(hours=1)).not_valid_after(now + dt.timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    pem = serialization.Encoding.PEM
+    (directory / "ca.crt").write_bytes(ca.public_bytes(pem))
+    (directory / "node.crt").write_bytes(cert.public_bytes(pem))
+    (directory / "node.key").write_bytes(key.private_bytes(
+        pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
 
 
 if __name__ == "__main__":  # manual check: python -m tests.es_server

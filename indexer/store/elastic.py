@@ -81,12 +81,12 @@ def client_from_settings(settings: ElasticsearchSettings) -> Any:
 
 
 def _unavailable(exc: Exception) -> bool:
-    from elastic_transport import TransportError
+    from elastic_transport import TlsError, TransportError
     from elasticsearch import ApiError
 
     if isinstance(exc, ApiError):
         return exc.meta.status == 429 or exc.meta.status >= 500
-    return isinstance(exc, TransportError)  # connection refused, timeout, TLS handshake...
+    return isinstance(exc, TransportError) and not isinstance(exc, TlsError)  # refused, timeout
 
 
 class ElasticStore:
@@ -112,6 +112,7 @@ class ElasticStore:
 
     # ------------------------------------------------------------------ setup
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        from elastic_transport import TlsError
         from elasticsearch import ApiError, AuthenticationException, AuthorizationException
 
         try:
@@ -120,6 +121,10 @@ class ElasticStore:
             raise StoreError(f"Elasticsearch at {', '.join(self.settings.hosts)} refused our "
                              f"credentials ({exc.meta.status}): check storage.elasticsearch."
                              "api_key or username/password in vigie.yaml") from exc
+        except TlsError as exc:  # a configuration problem, not an outage: never spool on it
+            raise StoreError(f"TLS with Elasticsearch at {', '.join(self.settings.hosts)} failed "
+                             f"({exc}); set storage.elasticsearch.ca_certs to the CA that signed "
+                             "the cluster's certificate (or fix the host name)") from exc
         except Exception as exc:
             if _unavailable(exc):
                 raise EsUnavailable(f"{type(exc).__name__}: {exc}") from exc
@@ -294,18 +299,30 @@ class ElasticStore:
             batch.append(doc)
             last = position
             if len(batch) >= size:
-                self._write(batch, UpsertResult())
+                self._drain_batch(batch)
                 self.spool.ack(position)
                 sent += len(batch)
                 batch = []
         if batch and last is not None:
-            self._write(batch, UpsertResult())
+            self._drain_batch(batch)
             self.spool.ack(last)
             sent += len(batch)
         self.spool.compact()
         if sent:
             logger.info("spool: drained {} document(s) into Elasticsearch", sent)
         return sent
+
+    def _drain_batch(self, batch: list[StoredFragment]) -> None:
+        try:
+            self._write(batch, UpsertResult())
+        except EsUnavailable:
+            raise
+        except StoreError as exc:
+            # the cluster is up but refuses these documents (e.g. a mapping changed under us):
+            # retrying forever would block every later write, so park them for an operator
+            parked = self.spool.park(batch)
+            logger.error("spool: Elasticsearch refused a batch of {} spooled document(s) ({}); "
+                         "kept in {} for manual replay", len(batch), exc, parked)
 
     def drain(self) -> int:
         """Drain the spool now; returns how many documents were sent (0 when unreachable)."""

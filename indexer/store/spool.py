@@ -217,6 +217,18 @@ class Spool:
             logger.warning("spool: {} at byte {} of {} ({} byte(s) skipped); every complete "
                            "record before it is kept", reason, offset, seg.path.name, size)
 
+    def park(self, docs: list[StoredFragment]) -> Path:
+        """Keep documents the backend refused (not an outage) in `rejected.jsonl`, fsynced."""
+        path = self.dir / "rejected.jsonl"
+        data = "".join(json.dumps(fragment_to_dict(d), separators=(",", ":")) + "\n" for d in docs)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.write(fd, data.encode())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return path
+
     # ------------------------------------------------------------------ acknowledge
     def ack(self, position: SpoolPosition) -> None:
         """Everything up to `position` is in the backend: persist the cursor, drop old segments."""
