@@ -1,6 +1,7 @@
 """The detection engine: bytes or text in, `Fragment`s out.
 
-    decode -> split lines (quote prefixes "> " set aside) -> recognise shapes line by line
+    decode -> split lines (quote prefixes "> " set aside) -> seed lines (one RE2 pass) -> drop
+    seeds that stand alone between blank lines -> recognise shapes from the rest
     -> extract and validate identifiers per record -> tokens -> article 9 flags -> severity
     -> redacted excerpt
 
@@ -21,7 +22,7 @@ from loguru import logger
 from indexer.article9 import scan_article9
 from indexer.decode import Limits, decode
 from indexer.detect.extract import Sink
-from indexer.detect.shapes import Ctx, block_start, recognise
+from indexer.detect.shapes import _KV, Ctx, block_start, recognise
 from indexer.models import Fragment, Identifier, SensitiveFlag
 from indexer.redact import excerpt_end, mask_value, redact
 from indexer.severity import severity
@@ -54,45 +55,16 @@ class Tokenizer:
         return t
 
 
-def _strip_quote(line: str) -> tuple[str, int]:
-    """Forum quotes ("> row", ">> row") are set aside so that quoted dumps are still found."""
-    if line[:1] != ">":
-        return line, 0
-    n = 0
-    while n < len(line) and line[n] in "> ":
-        n += 1
-        if n > 8:
-            break
-    return line[n:], n
-
-
 # A line that can carry an identifier has an @, a run of 8+ digits (dates of birth have 8), or
 # is a `login:password` line. Recognisers run from such "seed" lines only, after walking back
 # over the lines of the same block (a header, dox or stealer labels: `shapes.block_start`), so
 # on sparse forum text most lines are never looked at again. The pattern runs in RE2; it avoids counted repetitions,
 # which multiply the DFA's states until RE2 falls back to its much slower NFA.
 _SEED_PATTERN = (r"(?m)@|\d(?:[ ./-]?\d){7}|^[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )")
-_QUOTE_LINE = re.compile(r"^>", re.M)
-
-
-def _line_numbers(text: str, rx: re.Pattern[str]) -> list[int]:
-    """0-based numbers of the lines where `rx` matches (once per line), without a Python loop
-    over the lines that do not match."""
-    out: list[int] = []
-    pos = line = last = 0
-    search = rx.search
-    while True:
-        m = search(text, pos)
-        if m is None:
-            return out
-        st = m.start()
-        line += text.count("\n", last, st)
-        last = st
-        out.append(line)
-        nl = text.find("\n", st)
-        if nl < 0:
-            return out
-        pos = nl + 1
+# Forum quote prefixes ("> row", ">> row": a ">" then up to 8 more of "> ") are set aside so
+# that quoted dumps are still found. One substitution after each line break; bounded, so Python `re` cannot backtrack, and the literal "\n" lets it skip
+# ahead at memchr speed (a `^` in multiline mode is tried at every character, ~5x slower)
+_QUOTE_PREFIX = re.compile(r"\n>[> ]{0,8}")
 
 
 _SEED_RE2 = re2.compile(_SEED_PATTERN)  # run by RE2's DFA on the UTF-8 bytes
@@ -123,6 +95,26 @@ def _candidate_starts(b: bytes) -> list[int]:
     return out
 
 
+# A line made only of these ("--", "___" above a signature) has no separator, digit, "@" or
+# ":", so no recogniser can take it into a block with a non key: value line: it counts as blank.
+_RULE_CHARS = " \t-_=*~#+"
+
+
+def _alone_is_nothing(s: str) -> bool:
+    """Whether a line with blank lines on both sides can be no fragment at all. Every shape
+    needs several adjacent lines (a header and a row, three combo or list lines), except a
+    single-line INSERT, the statements that set up later ones (CREATE, COPY), HL7 and JSON,
+    and key: value lines, which doxes space out with blank lines. On forum text most seed
+    lines are such one-line paragraphs (a signature, an order number), and this check costs
+    a fraction of running the recognisers on them."""
+    t = s.lstrip()
+    head = t[:6].upper()
+    if head in ("INSERT", "REPLAC", "CREATE") or head[:5] == "COPY " or t[:4] == "MSH|" or t[:1] in "{[":
+        return False
+    # a key: value line needs ":", "=" or "->"
+    return (":" not in s and "=" not in s and ">" not in s) or _KV.match(s) is None
+
+
 def detect(data: bytes | str, *, key: MatchKey, filename: str | None = None,
            content_type: str | None = None, limits: Limits | None = None) -> list[Fragment]:
     """All fragments in one post or file, in line order. See the module docstring."""
@@ -144,15 +136,19 @@ def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
         encoded = text.encode("utf-8", "replace")
         text = encoded.decode("utf-8")
     raw = text.split("\n")
-    lines = raw[:]
-    prefix = [0] * len(raw)
+    cut = False
     if len(text) > limits.max_line_chars:
         for k, ln in enumerate(raw):
             if len(ln) > limits.max_line_chars and ln.lstrip()[:6].upper() not in ("INSERT", "REPLAC"):
-                lines[k] = raw[k] = ln[: limits.max_line_chars]  # a giant non-SQL line: its head only
+                raw[k] = ln[: limits.max_line_chars]  # a giant non-SQL line: its head only
+                cut = True
     if ">" in text:
-        for k in _line_numbers(text, _QUOTE_LINE):
-            lines[k], prefix[k] = _strip_quote(raw[k])
+        # quote prefixes go in one C-level substitution over the whole text; it never crosses a
+        # line break, so line k of `lines` is line k of `raw` minus its prefix, whose length is
+        # len(raw[k]) - len(lines[k]) (no per-line Python loop on pages full of quotes)
+        lines = _QUOTE_PREFIX.sub("\n", "\n" + ("\n".join(raw) if cut else text))[1:].split("\n")
+    else:
+        lines = raw
     is_table = bool(filename) and filename.lower().endswith((".csv", ".tsv", ".txt"))
     ctx = Ctx(lines, is_table, limits.max_line_chars)
     out: list[Fragment] = []
@@ -163,11 +159,16 @@ def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
     i = 0
     si = 0
     while si < len(starts):
-        if starts[si] < i:
+        st = starts[si]
+        if st < i:
             si += 1
             continue
-        i = block_start(ctx, starts[si], i)
         si += 1
+        if (st == 0 or not lines[st - 1].strip(_RULE_CHARS)) and (st + 1 >= n or not lines[st + 1].strip(_RULE_CHARS)) \
+                and _alone_is_nothing(lines[st]):
+            i = st + 1  # what recognise() would have concluded, without the recognisers
+            continue
+        i = block_start(ctx, st, i)
         if time.monotonic() > deadline:
             logger.warning("detection stopped at line {} of {}: time cap {}s reached", i + 1, n, limits.max_seconds)
             break
@@ -179,10 +180,11 @@ def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
         offs = []
         o = 0
         for k in range(first, last + 1):
-            offs.append(o + prefix[k])
-            o += prefix[k] + len(lines[k]) + 1
+            pk = len(raw[k]) - len(lines[k])
+            offs.append(o + pk)
+            o += len(raw[k]) + 1
         frag_text = "\n".join(raw[first:last + 1]) if not any(len(raw[k]) > limits.max_line_chars for k in (first, last)) \
-            else "\n".join(" " * prefix[k] + lines[k] for k in range(first, last + 1))
+            else "\n".join(" " * (len(raw[k]) - len(lines[k])) + lines[k] for k in range(first, last + 1))
         sink = Sink(deadline, limits.max_identifiers - n_ids)
         hits = fill(sink, offs)
         accept = getattr(fill, "accept", None)
