@@ -7,6 +7,7 @@ import json
 import os
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def test_es_killed_mid_stream_and_back_30s_later(
     es_server: ElasticsearchServer, es_settings: ElasticsearchSettings, tmp_path: Path
 ) -> None:
     # 10,000 fragments over ~70 days: three monthly indices, so replays must find the same one
-    docs = synthetic_docs(10_000, n_records=1, step=__import__("datetime").timedelta(minutes=10))
+    docs = synthetic_docs(10_000, n_records=1, step=timedelta(minutes=10))
     store = ElasticStore(es_settings, tmp_path / "spool", max_backoff=2.0)
     outcome = {"created": 0, "existing": 0, "spooled": 0}
     down_at: list[float] = []
@@ -171,3 +172,23 @@ def test_version_mismatch_is_a_clear_error(tmp_path: Path) -> None:
             ElasticStore(settings, tmp_path / "spool")
     finally:
         server.shutdown()
+
+
+@pytest.mark.elasticsearch
+def test_refused_spooled_batch_is_parked_not_retried_forever(es_settings: ElasticsearchSettings,
+                                                             tmp_path: Path) -> None:
+    spool_dir = tmp_path / "spool"
+    dead = es_settings.model_copy(update={"hosts": [f"http://127.0.0.1:{_free_port()}"]})
+    docs = synthetic_docs(20)  # all first seen in March 2026
+    ElasticStore(dead, spool_dir).upsert(docs)
+    up = ElasticStore(es_settings, spool_dir)
+    # someone created March's index with a mapping that cannot hold our documents
+    target = up.index_for(docs[0].fetched_at)
+    up.client.indices.create(index=target, mappings={"properties": {"vigie": {"type": "keyword"}}})
+    assert up.drain() == 20
+    assert up.pending() == 0
+    parked = (spool_dir / "rejected.jsonl").read_text().splitlines()
+    assert sorted(json.loads(line)["id"] for line in parked) == sorted(d.id for d in docs)
+    later = synthetic_docs(5, start=100, base_time=datetime(2026, 7, 1, tzinfo=UTC))
+    assert len(up.upsert(later).created) == 5  # writes go on
+    up.close()
