@@ -154,3 +154,44 @@ def test_credential_name_address() -> None:
 def test_unknown_type_raises() -> None:
     with pytest.raises(IdentifierError, match="unknown identifier type"):
         canonical_forms("passport", "X")
+
+
+def test_fast_iban_path_agrees_with_stdnum() -> None:
+    """canon_iban does the mod 97 in one int() and caches stdnum's per-country lookups; on
+    valid, mutated and checksum-forged IBANs (countries with and without a country module)
+    it must say exactly what stdnum's is_valid says."""
+    from stdnum import iban as std_iban
+
+    from indexer.identifiers import canon_iban
+
+    rng = random.Random(11)
+    b10 = str.maketrans({chr(65 + k): str(10 + k) for k in range(26)})
+    cands = ["FR1420041010050500013M02606", "DE89370400440532013000", "BE68539007547034",
+             "ES9121000418450200051332", "GB82WEST12345698765432", "NO9386011117947", "ME25505000012345678951"]
+    for v in list(cands):
+        for _ in range(20):
+            chars = list(v)
+            chars[rng.randrange(len(chars))] = rng.choice("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            cands.append("".join(chars))
+    for cc in ("BE", "ES", "ME", "NO", "FR", "GB", "XX", "ZZ"):
+        for _ in range(50):
+            body = "".join(rng.choice("0123456789") for _ in range(rng.randrange(11, 30)))
+            chk = 98 - int((body + cc + "00").translate(b10)) % 97
+            cands.append(f"{cc}{chk:02d}{body}")
+    n_valid = 0
+    for c in cands:
+        want = c if std_iban.is_valid(c) else None
+        assert canon_iban(c) == want, c
+        n_valid += want is not None
+    assert 10 < n_valid < len(cands) - 100  # both outcomes are exercised
+
+
+@pytest.mark.parametrize("key_len", [1, 16, 32, 64, 65, 200])
+def test_tokenizer_is_the_token_formula(key_len: int) -> None:
+    """The extractor's tokenizer (precomputed HMAC states) gives exactly `token` (hmac.digest)."""
+    from indexer.tokens import MatchKey, token, tokenizer
+
+    key = MatchKey(random.Random(key_len).randbytes(key_len))
+    fn = tokenizer(key)
+    for t, c in (("email", "jean@example.fr"), ("name", "élodie dupont"), ("phone", "+33612345678"), ("nir", "")):
+        assert fn(t, c) == token(key, t, c)

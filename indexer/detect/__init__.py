@@ -26,7 +26,7 @@ from indexer.detect.shapes import _KV, Ctx, block_start, recognise
 from indexer.models import Fragment, Identifier, SensitiveFlag
 from indexer.redact import excerpt_end, mask_value, redact
 from indexer.severity import severity
-from indexer.tokens import MatchKey, token
+from indexer.tokens import MatchKey, tokenizer
 
 __all__ = ["DetectError", "Limits", "Tokenizer", "detect", "detect_text"]
 
@@ -39,11 +39,12 @@ class Tokenizer:
     """`indexer.tokens.token` with a per-call cache: dumps repeat values (a gmail canonical
     form, a shared phone) and the HMAC is the single most expensive step per identifier."""
 
-    __slots__ = ("key", "cache")
+    __slots__ = ("key", "cache", "fn")
 
     def __init__(self, key: MatchKey) -> None:
         self.key = key
         self.cache: dict[tuple[str, str], bytes] = {}
+        self.fn = tokenizer(key)
 
     def __call__(self, id_type: str, canonical: str) -> bytes:
         k = (id_type, canonical)
@@ -51,7 +52,7 @@ class Tokenizer:
         if t is None:
             if len(self.cache) > 1_000_000:
                 self.cache.clear()
-            t = self.cache[k] = token(self.key, id_type, canonical)
+            t = self.cache[k] = self.fn(id_type, canonical)
         return t
 
 
@@ -206,12 +207,12 @@ def _build(kind: str, first: int, last: int, text: str, sink: Sink, tok: Tokeniz
     append = idents.append
     masks = [m for m in sink.masks if 0 <= m[0] < cut]
     cache = tok.cache
-    key = tok.key
+    fn = tok.fn
     for t, c, st, en in sink.found:
         k = (t, c)
         tk = cache.get(k)
         if tk is None:
-            tk = cache[k] = token(key, t, c)
+            tk = cache[k] = fn(t, c)
         if st >= 0 and en > st:
             append(Identifier(t, c, tk, version, st, en))
             if st < cut:
