@@ -82,7 +82,6 @@ def test_raw_file_is_passed_with_its_filename(tmp_path: Path) -> None:
 
 
 def test_ingest_with_the_real_detector(tmp_path: Path) -> None:
-    pytest.importorskip("indexer.detect")
     from faker import Faker
 
     fake = Faker("fr_FR")
