@@ -26,68 +26,9 @@ from types import TracebackType
 from loguru import logger
 
 from crawler._tor_socks import socks5_http_get
+from crawler._tor_torrc import ALL_NODES, AUTHORITY, CLIENT, HS_NODE, RELAY
 
 __all__ = ["NotIsolatedError", "PrivateTorNetwork", "TorNetworkError", "assert_loopback_only"]
-
-_ALL_NODES = """\
-TestingTorNetwork 1
-AssumeReachable 1
-PathsNeededToBuildCircuits 0.25
-TestingDirAuthVoteExit *
-TestingDirAuthVoteGuard *
-TestingDirAuthVoteHSDir {hsdirs}
-TestingMinExitFlagThreshold 0
-Sandbox 0
-AddressDisableIPv6 1
-ClientUseIPv6 0
-ShutdownWaitLength 0
-SafeLogging 0
-RunAsDaemon 0
-Nickname {nick}
-DataDirectory {datadir}
-Log notice file {datadir}/notice.log
-ServerDNSResolvConfFile {resolv}
-ServerDNSDetectHijacking 0
-ContactInfo vigie-test@localhost
-"""
-
-_RELAY = """\
-Address 127.0.0.1
-ORPort 127.0.0.1:{orport}
-SocksPort 0
-ExitRelay 1
-ExitPolicyRejectPrivate 0
-ExitPolicyRejectLocalInterfaces 0
-ExitPolicy accept 127.0.0.0/8:*
-ExitPolicy reject *:*
-RefuseUnknownExits 0
-"""
-
-_AUTHORITY = """\
-DirPort 127.0.0.1:{dirport}
-AuthoritativeDirectory 1
-V3AuthoritativeDirectory 1
-AuthDirMaxServersPerAddr 0
-TestingV3AuthInitialVotingInterval 5
-V3AuthVotingInterval 10
-TestingV3AuthInitialVoteDelay 2
-V3AuthVoteDelay 2
-TestingV3AuthInitialDistDelay 2
-V3AuthDistDelay 2
-"""
-
-_HS_NODE = """\
-SocksPort 0
-ControlPort 127.0.0.1:{control}
-CookieAuthentication 1
-"""
-
-_CLIENT = """\
-SocksPort 127.0.0.1:{socks}
-ControlPort 127.0.0.1:{control}
-CookieAuthentication 1
-UseMicrodescriptors 0
-"""
 
 START_TIMEOUT_SECONDS = 120.0
 
@@ -355,18 +296,18 @@ class PrivateTorNetwork:
         dirauth = "".join(self._dirauth_line(n) + "\n" for n in auths)
         hsdirs = ",".join(n.fingerprint for n in auths)
         for node in self._nodes:
-            text = _ALL_NODES.format(hsdirs=hsdirs, nick=node.nick, datadir=node.datadir,
+            text = ALL_NODES.format(hsdirs=hsdirs, nick=node.nick, datadir=node.datadir,
                                      resolv=resolv) + dirauth
             if node.role in ("authority", "relay"):
-                text += _RELAY.format(orport=node.orport)
+                text += RELAY.format(orport=node.orport)
             if node.role == "authority":
-                text += _AUTHORITY.format(dirport=node.dirport)
+                text += AUTHORITY.format(dirport=node.dirport)
             elif node.role == "relay":
                 text += "DirCache 0\n"
             elif node.role == "hs":
-                text += _HS_NODE.format(control=node.control)
+                text += HS_NODE.format(control=node.control)
             else:
-                text += _CLIENT.format(socks=node.socks, control=node.control)
+                text += CLIENT.format(socks=node.socks, control=node.control)
             node.torrc.write_text(text)
 
     def _launch(self, node: _Node) -> None:
