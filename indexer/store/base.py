@@ -30,8 +30,8 @@ class SearchQuery:
     min_severity: Severity | None = None
     severities: tuple[Severity, ...] = ()
     categories: tuple[str, ...] = ()  # article 9; a document matches if it has any of them
-    since: datetime | None = None  # on posted_at, or fetched_at when posted_at is unknown
-    until: datetime | None = None
+    since: datetime | None = None  # on posted_at, or fetched_at when posted_at is unknown (inclusive)
+    until: datetime | None = None  # exclusive
     offset: int = 0
     limit: int = 20
 

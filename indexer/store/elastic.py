@@ -357,17 +357,29 @@ class ElasticStore:
 
     # ------------------------------------------------------------------ reads
     def _search(self, **kwargs: Any) -> dict[str, Any]:
-        self._ensure_ready()
-        return self._call(self.client.search, index=self.alias, ignore_unavailable=True, **kwargs)
+        try:
+            self._ensure_ready()
+            return self._call(self.client.search, index=self.alias, ignore_unavailable=True, **kwargs)
+        except EsUnavailable as exc:
+            raise self._unreachable(exc) from exc
+
+    def _unreachable(self, exc: Exception) -> StoreError:
+        return StoreError(f"Elasticsearch at {', '.join(self.settings.hosts)} is unreachable ({exc}); "
+                          "is it running? check storage.elasticsearch.hosts in vigie.yaml")
 
     def get(self, doc_id: str) -> StoredFragment | None:
+        """Near-real-time like every search: a document is visible after the next refresh
+        (at most `refresh_interval`, 1 s) or `flush()`."""
         resp = self._search(query={"ids": {"values": [doc_id]}}, size=1)
         hits = resp["hits"]["hits"]
         return source_to_doc(hits[0]["_source"]) if hits else None
 
     def count(self) -> int:
-        self._ensure_ready()
-        return int(self._call(self.client.count, index=self.alias, ignore_unavailable=True)["count"])
+        try:
+            self._ensure_ready()
+            return int(self._call(self.client.count, index=self.alias, ignore_unavailable=True)["count"])
+        except EsUnavailable as exc:
+            raise self._unreachable(exc) from exc
 
     def search(self, query: SearchQuery) -> SearchPage:
         if query.offset + query.limit > 10_000:

@@ -16,6 +16,7 @@ ids already exist, then inserts only the new ones (one transaction per batch is 
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import threading
@@ -94,6 +95,9 @@ class EmbeddedStore:
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
+            if str(path) != ":memory:" and not self.path.exists():
+                # tokens and ciphertext only, but still nobody else's business
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
             self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoint, never corrupt
