@@ -46,7 +46,7 @@ _BOMS = (
 
 def _utf16_without_bom(sample: bytes) -> str | None:
     """Mostly-ASCII UTF-16 text has a NUL in every other byte; that side tells the endianness."""
-    if len(sample) < 4:
+    if len(sample) < 4 or 0 not in sample:  # no NUL at all: neither side can be 40% NULs
         return None
     even = sample[0::2]
     odd = sample[1::2]
@@ -110,7 +110,8 @@ def looks_like_html(text: str, filename: str | None = None, content_type: str | 
         return True
     if filename and filename.lower().endswith((".html", ".htm", ".xhtml")):
         return True
-    return bool(_HTML_SNIFF.search(text[:4096]))
+    head = text[:4096]
+    return "<" in head and _HTML_SNIFF.search(head) is not None
 
 
 def _strip_tags(html: str) -> str:

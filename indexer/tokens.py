@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable
+from functools import lru_cache
 from dataclasses import dataclass
 
 __all__ = ["TOKEN_BYTES", "MatchKey", "prehash", "token", "token_from_prehash", "tokenizer"]
@@ -43,16 +44,22 @@ def token(key: MatchKey, id_type: str, canonical: str) -> bytes:
     return token_from_prehash(key, prehash(id_type, canonical))
 
 
+_IPAD = bytes(b ^ 0x36 for b in range(256))
+_OPAD = bytes(b ^ 0x5C for b in range(256))
+
+
+@lru_cache(maxsize=8)
 def tokenizer(key: MatchKey) -> Callable[[str, str], bytes]:
     """`token` for one key, for the extractor's hot loop: the same HMAC (RFC 2104), with the
     SHA-256 states after the key's ipad and opad blocks computed once and copied per token
-    instead of rekeyed (1.7 us a token instead of 2.3 us). Tests check it against `token`."""
+    instead of rekeyed (1.7 us a token instead of 2.3 us). Tests check it against `token`.
+    Cached per key: a crawl makes one detect() call per post."""
     k = key.key
     if len(k) > 64:  # RFC 2104: longer keys are hashed first
         k = hashlib.sha256(k).digest()
     k = k.ljust(64, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in k))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in k))
+    inner = hashlib.sha256(k.translate(_IPAD))
+    outer = hashlib.sha256(k.translate(_OPAD))
     sha = hashlib.sha256
     icopy, ocopy = inner.copy, outer.copy
 

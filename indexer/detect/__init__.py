@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 
 import re2
 from loguru import logger
@@ -22,7 +23,8 @@ from loguru import logger
 from indexer.article9 import scan_article9
 from indexer.decode import Limits, decode
 from indexer.detect.extract import Sink
-from indexer.detect.shapes import _KV, Ctx, block_start, recognise
+from indexer.detect.columns import norm_name
+from indexer.detect.shapes import _KV, _STEALER, Ctx, _label, block_start, recognise
 from indexer.models import Fragment, Identifier, SensitiveFlag
 from indexer.redact import excerpt_end, mask_value, redact
 from indexer.severity import severity
@@ -72,9 +74,32 @@ _SEED_RE2 = re2.compile(_SEED_PATTERN)  # run by RE2's DFA on the UTF-8 bytes
 _UNANCHORED = re2._Anchor.UNANCHORED  # noqa: SLF001 - see indexer._re2fast
 
 
+def _line_end(b: bytes, start: int) -> int:
+    e = b.find(b"\n", start)
+    return len(b) if e < 0 else e
+
+
+def _three_above(b: bytes, ls: int) -> list[str]:
+    """The (up to) 3 lines above the line starting at byte `ls`, for `_alone_is_nothing`; a
+    quoted one (">") is returned as a line that counts as key: value, which keeps the seed."""
+    out = []
+    for _ in range(3):
+        if ls <= 0:
+            break
+        ps = b.rfind(b"\n", 0, ls - 1) + 1
+        x = b[ps:ls - 1]
+        out.append("k: v" if b">" in x else x.decode("utf-8", "replace"))
+        ls = ps
+    return out
+
+
 def _candidate_starts(b: bytes) -> list[int]:
     """Seed lines found by one RE2 pass over the UTF-8 bytes (hundreds of MB/s), with line
-    numbers counted by `bytes.count`."""
+    numbers counted by `bytes.count`. Seeds that stand alone (see `_alone_is_nothing`) are
+    dropped here already, so that a post made of prose, signatures and order numbers is done
+    with before its text is even split into lines. The test here is on the raw bytes, before
+    quote prefixes are set aside: a ">" anywhere keeps the seed, so it only ever drops what
+    the exact test in `detect_text` would drop too."""
     n = len(b)
     match = _SEED_RE2._regexp.Match  # noqa: SLF001
     out: list[int] = []
@@ -86,10 +111,18 @@ def _candidate_starts(b: bytes) -> list[int]:
             break
         line += b.count(b"\n", last_pos, st)
         last_pos = st
-        if line != last:
-            out.append(line)
-        last = line
         nl = b.find(b"\n", st)
+        if line != last:
+            ls = b.rfind(b"\n", 0, st) + 1
+            if ls and b[b.rfind(b"\n", 0, ls - 1) + 1:ls - 1].strip(_RULE_BYTES):
+                out.append(line)  # a line above
+            elif nl >= 0 and b[nl + 1:_line_end(b, nl + 1)].strip(_RULE_BYTES):
+                out.append(line)  # a line below
+            else:
+                s = b[ls:n if nl < 0 else nl]
+                if b">" in s or not _alone_is_nothing(s.decode("utf-8", "replace"), lambda: _three_above(b, ls)):
+                    out.append(line)
+        last = line
         if nl < 0:
             break
         pos = nl + 1
@@ -99,21 +132,33 @@ def _candidate_starts(b: bytes) -> list[int]:
 # A line made only of these ("--", "___" above a signature) has no separator, digit, "@" or
 # ":", so no recogniser can take it into a block with a non key: value line: it counts as blank.
 _RULE_CHARS = " \t-_=*~#+"
+_RULE_BYTES = _RULE_CHARS.encode()
 
 
-def _alone_is_nothing(s: str) -> bool:
+def _alone_is_nothing(s: str, above: Callable[[], list[str]]) -> bool:
     """Whether a line with blank lines on both sides can be no fragment at all. Every shape
     needs several adjacent lines (a header and a row, three combo or list lines), except a
     single-line INSERT, the statements that set up later ones (CREATE, COPY), HL7 and JSON,
     and key: value lines, which doxes space out with blank lines. On forum text most seed
     lines are such one-line paragraphs (a signature, an order number), and this check costs
-    a fraction of running the recognisers on them."""
+    a fraction of running the recognisers on them.
+
+    A key: value line is nothing alone when its label names nothing (`Contact: a@b.fr`,
+    `Prix: 50$`: `shapes._kv` stops at it) and none of the 3 lines `above()` gives (what
+    `shapes.block_start` may walk back over) is a key: value line either."""
     t = s.lstrip()
     head = t[:6].upper()
     if head in ("INSERT", "REPLAC", "CREATE") or head[:5] == "COPY " or t[:4] == "MSH|" or t[:1] in "{[":
         return False
     # a key: value line needs ":", "=" or "->"
-    return (":" not in s and "=" not in s and ">" not in s) or _KV.match(s) is None
+    if ":" not in s and "=" not in s and ">" not in s:
+        return True
+    km = _KV.match(s)
+    if km is None:
+        return True
+    if norm_name(km.group(1)) in _STEALER or _label(km.group(1)) is not None:
+        return False
+    return not any(_KV.match(x) for x in above())
 
 
 def detect(data: bytes | str, *, key: MatchKey, filename: str | None = None,
@@ -136,6 +181,10 @@ def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
     except UnicodeEncodeError:  # lone surrogates (a str from a lax decoder): make them U+FFFD
         encoded = text.encode("utf-8", "replace")
         text = encoded.decode("utf-8")
+    starts = _candidate_starts(encoded)
+    if not starts:  # most forum posts: nothing that could start a fragment
+        return []
+    del encoded
     raw = text.split("\n")
     cut = False
     if len(text) > limits.max_line_chars:
@@ -155,8 +204,6 @@ def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
     out: list[Fragment] = []
     n_ids = 0
     n = len(lines)
-    starts = _candidate_starts(encoded)
-    del encoded
     i = 0
     si = 0
     while si < len(starts):
@@ -166,7 +213,7 @@ def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
             continue
         si += 1
         if (st == 0 or not lines[st - 1].strip(_RULE_CHARS)) and (st + 1 >= n or not lines[st + 1].strip(_RULE_CHARS)) \
-                and _alone_is_nothing(lines[st]):
+                and _alone_is_nothing(lines[st], lambda: lines[max(0, st - 3):st]):
             i = st + 1  # what recognise() would have concluded, without the recognisers
             continue
         i = block_start(ctx, st, i)

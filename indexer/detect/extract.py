@@ -10,6 +10,8 @@ password) and their spans are masked in the excerpt.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from functools import partial
 
 from indexer import identifiers as ids
 from indexer.detect.scan import Found, scan, typed
@@ -42,6 +44,14 @@ class Sink:
 
 
 _EDGE = frozenset(" \t\r\n\"'`\u00a0")
+# typed columns whose value is one identifier of the column's own type, as `scan.typed` does
+# them (email is left to `typed`: it gives two forms)
+_CANON: dict[str, Callable[[str], str | None]] = {
+    "phone": ids.canon_phone, "nir": ids.canon_nir, "iban": ids.canon_iban, "card": ids.canon_card,
+    "dob": ids.canon_dob, "siren": partial(ids.canon_luhn_id, length=9),
+    "adeli": partial(ids.canon_luhn_id, length=9), "siret": partial(ids.canon_luhn_id, length=14),
+    "rpps": partial(ids.canon_luhn_id, length=11),
+}
 
 
 def clean(v: str, off: int) -> tuple[str, int]:
@@ -73,16 +83,31 @@ def extract_record(fields: list[tuple[str, int]], roles: list[str | None] | None
     first = last = full = None
     addr: list[tuple[str, int]] = []
     login = pw = email_raw = None
-    for idx, (val, off) in enumerate(fields):
-        v, off = clean(val, off)
+    nroles = 0 if roles is None else len(roles)
+    canon_of = _CANON.get
+    for idx, (v, off) in enumerate(fields):
+        if not v or v[0] in _EDGE or v[-1] in _EDGE:  # `clean` inlined for the common case
+            v, off = clean(v, off)
         if v in NULLS:
             continue
-        role = roles[idx] if roles is not None and idx < len(roles) else None
-        if role is None or role == "url" or role.startswith("a9:"):  # unknown, url, article 9 column
+        role = roles[idx] if idx < nroles else None  # type: ignore[index]
+        if role is None or role == "url" or role[:3] == "a9:":  # unknown, url, article 9 column
             n0 = len(found)
             scan(v, found, off)
             if role is None and off < EXCERPT_CHARS and len(found) == n0:
                 mask_free_text(v, off, masks)
+            continue
+        canon = canon_of(role)
+        if canon is not None:  # a typed column (phone, nir, dob...): the bulk of a dump's cells
+            c = canon(v)
+            if c is not None:
+                found.append((role, c, off, off + len(v)))
+            elif role != "dob":
+                # a typed column that did not validate as a whole: look inside it, but only for
+                # its own type (a NIR look-alike must not come back as a card)
+                tmp: list[Found] = []
+                scan(v, tmp, off, hint=role)
+                found.extend(x for x in tmp if x[0] == role)
             continue
         show = off < EXCERPT_CHARS  # masks matter only where the excerpt can reach
         if role == "first_name":
@@ -117,10 +142,8 @@ def extract_record(fields: list[tuple[str, int]], roles: list[str | None] | None
         else:
             if role == "email":
                 email_raw = (v, off)
-            if not typed(role, v, found, off) and role != "dob":
-                # a typed column that did not validate as a whole: look inside it, but only for
-                # its own type (a NIR look-alike must not come back as a card)
-                tmp: list[Found] = []
+            if not typed(role, v, found, off):  # email, or a role no value is typed by
+                tmp = []
                 scan(v, tmp, off, hint=role)
                 found.extend(x for x in tmp if x[0] == role)
     if first and last:
