@@ -17,15 +17,32 @@ command -v ip >/dev/null || need_apt+=(iproute2)
 command -v unshare >/dev/null || need_apt+=(util-linux)
 command -v mvn >/dev/null || need_apt+=(maven)
 command -v unzip >/dev/null || need_apt+=(unzip)
-if [ ! -x "$ES_JAVA_HOME/bin/java" ] && ! ls /usr/lib/jvm/*/bin/java >/dev/null 2>&1; then
-  need_apt+=(openjdk-17-jdk-headless)
-fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
   if [ "$(id -u)" != 0 ]; then echo "run as root (or sudo) to install: ${need_apt[*]}" >&2; exit 1; fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
+
+# Elasticsearch 9 needs a JDK >= 21 (the integ-test zip bundles none).
+find_jdk() {
+  for j in "$ES_JAVA_HOME" /usr/lib/jvm/*; do
+    [ -x "$j/bin/java" ] || continue
+    v=$("$j/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/{print $2}')
+    if [ "${v%%.*}" -ge 21 ] 2>/dev/null; then echo "$j"; return 0; fi
+  done
+  return 1
+}
+JDK=$(find_jdk || true)
+if [ -z "$JDK" ]; then
+  say "no JDK >= 21 for Elasticsearch: trying apt"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-21-jdk-headless >/dev/null 2>&1 \
+    || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-25-jdk-headless >/dev/null 2>&1 || true
+  JDK=$(find_jdk || true)
+  [ -n "$JDK" ] || { echo "Elasticsearch $ES_VERSION needs a JDK >= 21: install one and set ES_JAVA_HOME in scripts/versions.env" >&2; exit 1; }
+fi
+mkdir -p .cache && echo "$JDK" > .cache/es-java-home
 
 PY=${PYTHON:-python3}
 "$PY" -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 needed"' || {

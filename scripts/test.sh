@@ -5,5 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+ES_JAVA_HOME=$(cat .cache/es-java-home)
+export ES_JAVA_HOME
 echo "==> running the test suite in an isolated network namespace (loopback only)" >&2
 exec unshare --net -- bash -c 'ip link set lo up && exec .venv/bin/python -m pytest "$@"' pytest "$@"
