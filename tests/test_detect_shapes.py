@@ -239,3 +239,15 @@ def test_messier_shapes(text: str, kind: str, counts: dict[str, int]) -> None:
 def test_short_lists_and_number_columns_are_not_fragments() -> None:
     assert detect("12\n13\n14\n15\n", key=KEY) == []
     assert detect("a@b.fr\nc@d.fr\n", key=KEY) == []
+
+
+@pytest.mark.parametrize("tel_first", [True, False])
+def test_dox_after_an_unlabelled_signature_line(tel_first: bool) -> None:
+    """Seed lines standing alone are skipped without running the recognisers; the blocks found
+    later must still start below them (an unlabelled `Contact: x@y` two lines above a dox must
+    not be taken as the dox's first line, which would end it before it starts)."""
+    dox = ["Nom: Dupont", "Prénom: Jean", "Adresse: 12 rue de la Paix"]
+    dox = ["Tel: 06 12 34 56 78", *dox] if tel_first else [*dox, "Tel: 06 12 34 56 78"]
+    f = one("Salut\n\nContact: jean.dupont@example.fr\n\n" + "\n".join(dox) + "\n")
+    assert (f.kind, f.start_line, f.end_line) == ("dox", 5, 8)
+    assert values(f, "phone") == {"+33612345678"} and values(f, "name") == {"dupont jean"}

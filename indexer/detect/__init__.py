@@ -76,58 +76,48 @@ _SEED_RE2 = re2.compile(_SEED_PATTERN)  # run by RE2's DFA on the UTF-8 bytes
 _UNANCHORED = re2._Anchor.UNANCHORED  # noqa: SLF001 - see indexer._re2fast
 
 
-def _line_end(b: bytes, start: int) -> int:
-    e = b.find(b"\n", start)
-    return len(b) if e < 0 else e
+def _above(lines_b: list[bytes], k: int) -> list[str]:
+    """The (up to) 3 lines above line k, for `_alone_is_nothing`; a quoted one (">") is given
+    as a line that counts as key: value, which keeps the seed."""
+    return ["k: v" if b">" in x else x.decode("utf-8", "replace") for x in lines_b[max(0, k - 3):k]]
 
 
-def _three_above(b: bytes, ls: int) -> list[str]:
-    """The (up to) 3 lines above the line starting at byte `ls`, for `_alone_is_nothing`; a
-    quoted one (">") is returned as a line that counts as key: value, which keeps the seed."""
-    out = []
-    for _ in range(3):
-        if ls <= 0:
-            break
-        ps = b.rfind(b"\n", 0, ls - 1) + 1
-        x = b[ps:ls - 1]
-        out.append("k: v" if b">" in x else x.decode("utf-8", "replace"))
-        ls = ps
-    return out
-
-
-def _candidate_starts(b: bytes) -> list[int]:
+def _candidate_starts(b: bytes) -> list[tuple[int, int]]:
     """Seed lines found by one RE2 pass over the UTF-8 bytes (hundreds of MB/s), with line
     numbers counted by `bytes.count`. Seeds that stand alone (see `_alone_is_nothing`) are
     dropped here already, so that a post made of prose, signatures and order numbers is done
-    with before its text is even split into lines. The test here is on the raw bytes, before
+    with before its text is even decoded into lines. The test here is on the raw bytes, before
     quote prefixes are set aside: a ">" anywhere keeps the seed, so it only ever drops what
-    the exact test in `detect_text` would drop too."""
+    the exact test in `detect_text` would drop too.
+
+    Returns (seed line, floor): the floor is 1 + the last seed line dropped before it. The main
+    loop raises its own floor to it, as it would have on meeting the dropped seeds: a block
+    found by walking back from a later seed must not start above them (`shapes.block_start`
+    walks back over blank lines to key: value lines, and an unlabelled `Contact: x@y` line there
+    would end a dox before it starts)."""
     n = len(b)
     match = _SEED_RE2._regexp.Match  # noqa: SLF001
     out: list[int] = []
-    pos = line = last_pos = 0
-    last = -1
+    lines_b = b.split(b"\n")
+    last_line = len(lines_b) - 1
+    rule = _RULE_BYTES
+    pos = line = floor = 0  # pos: the first byte of line `line`
     while pos < n:
         st = match(_UNANCHORED, b, pos, n)[0][0]
         if st < 0:
             break
-        line += b.count(b"\n", last_pos, st)
-        last_pos = st
-        nl = b.find(b"\n", st)
-        if line != last:
-            ls = b.rfind(b"\n", 0, st) + 1
-            if ls and b[b.rfind(b"\n", 0, ls - 1) + 1:ls - 1].strip(_RULE_BYTES):
-                out.append(line)  # a line above
-            elif nl >= 0 and b[nl + 1:_line_end(b, nl + 1)].strip(_RULE_BYTES):
-                out.append(line)  # a line below
-            else:
-                s = b[ls:n if nl < 0 else nl]
-                if b">" in s or not _alone_is_nothing(s.decode("utf-8", "replace"), lambda: _three_above(b, ls)):
-                    out.append(line)
-        last = line
-        if nl < 0:
-            break
-        pos = nl + 1
+        nl = b.rfind(b"\n", pos, st)
+        if nl >= 0:
+            line += b.count(b"\n", pos, st)
+            pos = nl + 1
+        s = lines_b[line]
+        if (line and lines_b[line - 1].strip(rule)) or (line < last_line and lines_b[line + 1].strip(rule)) \
+                or b">" in s or not _alone_is_nothing(s.decode("utf-8", "replace"), lambda: _above(lines_b, line)):
+            out.append((line, floor))
+        else:
+            floor = line + 1
+        pos += len(s) + 1
+        line += 1
     return out
 
 
@@ -230,7 +220,9 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     i = 0
     si = 0
     while si < len(starts):
-        st = starts[si]
+        st, floor = starts[si]
+        if floor > i:
+            i = floor
         if st < i:
             si += 1
             continue
