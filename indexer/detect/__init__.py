@@ -76,48 +76,99 @@ _SEED_RE2 = re2.compile(_SEED_PATTERN)  # run by RE2's DFA on the UTF-8 bytes
 _UNANCHORED = re2._Anchor.UNANCHORED  # noqa: SLF001 - see indexer._re2fast
 
 
-def _above(lines_b: list[bytes], k: int) -> list[str]:
-    """The (up to) 3 lines above line k, for `_alone_is_nothing`; a quoted one (">") is given
-    as a line that counts as key: value, which keeps the seed."""
-    return ["k: v" if b">" in x else x.decode("utf-8", "replace") for x in lines_b[max(0, k - 3):k]]
+# The seed scan without a Python step per seed. On forum text most seed lines stand alone (see
+# `_alone_is_nothing`), and a Python step costs ~2 us where RE2 runs at hundreds of MB/s, so
+# two RE2 passes find only the seed lines that may matter:
+# - _PAIR: two adjacent lines, both not blank (a "blank" line has only _RULE_CHARS), one of
+#   them a seed line (every alternative of _SEED_PATTERN, each as a whole line); every seed
+#   line with a non-blank neighbour is in such a pair;
+# - _SPECIAL: a seed line on which `_alone_is_nothing` could say False: it holds one of
+#   `: = > { [ MSH|`, a statement keyword in any case, or "ı"/"ſ" (the only non-ASCII
+#   characters whose upper case is one ASCII letter, as in "ınsert").
+# A seed line in neither stands alone and has no ":", "=" or ">", so it cannot be a key: value
+# line either, and no walk back in `shapes.block_start` can cross it: dropping it unseen is
+# what the exact test would do. Seeds with nothing before or after them are cheap to find this
+# way because the DFA never has to hand anything back.
+_SEEDC = rb"(?:@|\d(?:[ ./-]?\d){7})"
+_SEED_LINE = (rb"(?:[^\n]*?" + _SEEDC + rb"[^\n]*|[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*"
+              rb"|(?:MSH\||COPY |CREATE |INSERT |REPLACE )[^\n]*)")
+_FULL_LINE = rb"[^\n]*[^ \t\n\-_=*~#+][^\n]*"
+_PAIR_RE2 = re2.compile(rb"(?m)^(?:" + _SEED_LINE + rb"\n" + _FULL_LINE + rb"|" + _FULL_LINE + rb"\n" + _SEED_LINE + rb")")
+_SP = rb"(?:[:=>{\[]|MSH\||(?i:insert|replac|create|copy)|" + "ı|ſ".encode() + b")"  # RE2 reads UTF-8
+_SPECIAL_RE2 = re2.compile(rb"(?m)^(?:[^\n]*?(?:" + _SP + rb"[^\n]*?" + _SEEDC + rb"|" + _SEEDC + rb"[^\n]*?" + _SP + rb")"
+                           rb"|[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$|(?:MSH\||COPY |CREATE |INSERT |REPLACE ))")
+
+
+def _three_above(b: bytes, ls: int) -> list[str]:
+    """The (up to) 3 lines above the line starting at byte `ls`, for `_alone_is_nothing`; a
+    quoted one (">") is given as a line that counts as key: value, which keeps the seed."""
+    out = []
+    for _ in range(3):
+        if ls <= 0:
+            break
+        ps = b.rfind(b"\n", 0, ls - 1) + 1
+        x = b[ps:ls - 1]
+        out.append("k: v" if b">" in x else x.decode("utf-8", "replace"))
+        ls = ps
+    return out
 
 
 def _candidate_starts(b: bytes) -> list[tuple[int, int]]:
-    """Seed lines found by one RE2 pass over the UTF-8 bytes (hundreds of MB/s), with line
-    numbers counted by `bytes.count`. Seeds that stand alone (see `_alone_is_nothing`) are
-    dropped here already, so that a post made of prose, signatures and order numbers is done
-    with before its text is even decoded into lines. The test here is on the raw bytes, before
-    quote prefixes are set aside: a ">" anywhere keeps the seed, so it only ever drops what
-    the exact test in `detect_text` would drop too.
+    """Seed lines that are not alone (see `_alone_is_nothing`), found on the UTF-8 bytes by
+    the two RE2 passes above, with line numbers counted by `bytes.count`; a post made of prose,
+    signatures and order numbers is done with before its text is even split into lines. The
+    tests here run on the raw bytes, before quote prefixes are set aside ("> " lines are never
+    blank here and always special), so they only ever drop what the exact test in
+    `detect_text` would drop too.
 
-    Returns (seed line, floor): the floor is 1 + the last seed line dropped before it. The main
-    loop raises its own floor to it, as it would have on meeting the dropped seeds: a block
-    found by walking back from a later seed must not start above them (`shapes.block_start`
+    Returns (seed line, floor): the floor is 1 + the last special seed line dropped before it.
+    The main loop raises its own floor to it, as it would have on meeting the dropped seed: a
+    block found by walking back from a later seed must not start above it (`shapes.block_start`
     walks back over blank lines to key: value lines, and an unlabelled `Contact: x@y` line there
     would end a dox before it starts)."""
     n = len(b)
-    match = _SEED_RE2._regexp.Match  # noqa: SLF001
-    out: list[int] = []
-    lines_b = b.split(b"\n")
-    last_line = len(lines_b) - 1
-    rule = _RULE_BYTES
-    pos = line = floor = 0  # pos: the first byte of line `line`
+    seed = _SEED_RE2._regexp.Match  # noqa: SLF001
+    kept: set[int] = set()
+    match = _PAIR_RE2._regexp.Match  # noqa: SLF001
+    pos = line = 0  # pos: the first byte of line `line`
     while pos < n:
         st = match(_UNANCHORED, b, pos, n)[0][0]
         if st < 0:
             break
-        nl = b.rfind(b"\n", pos, st)
-        if nl >= 0:
-            line += b.count(b"\n", pos, st)
-            pos = nl + 1
-        s = lines_b[line]
-        if (line and lines_b[line - 1].strip(rule)) or (line < last_line and lines_b[line + 1].strip(rule)) \
-                or b">" in s or not _alone_is_nothing(s.decode("utf-8", "replace"), lambda: _above(lines_b, line)):
-            out.append((line, floor))
-        else:
-            floor = line + 1
-        pos += len(s) + 1
+        line += b.count(b"\n", pos, st)
+        e1 = b.find(b"\n", st)
+        e2 = b.find(b"\n", e1 + 1)
+        if seed(_UNANCHORED, b, st, e1)[0][0] >= 0:
+            kept.add(line)
+        if seed(_UNANCHORED, b, e1 + 1, n if e2 < 0 else e2)[0][0] >= 0:
+            kept.add(line + 1)
+        pos = e1 + 1
         line += 1
+    dropped: list[int] = []
+    match = _SPECIAL_RE2._regexp.Match  # noqa: SLF001
+    pos = line = 0
+    while pos < n:
+        st = match(_UNANCHORED, b, pos, n)[0][0]
+        if st < 0:
+            break
+        line += b.count(b"\n", pos, st)
+        e = b.find(b"\n", st)
+        e = n if e < 0 else e
+        if line not in kept:  # a special line that stands alone: the exact test decides
+            s = b[st:e]
+            if b">" in s or not _alone_is_nothing(s.decode("utf-8", "replace"), lambda: _three_above(b, st)):
+                kept.add(line)
+            else:
+                dropped.append(line)
+        pos = e + 1
+        line += 1
+    out: list[tuple[int, int]] = []
+    floor = di = 0
+    for k in sorted(kept):
+        while di < len(dropped) and dropped[di] < k:
+            floor = dropped[di] + 1
+            di += 1
+        out.append((k, floor))
     return out
 
 
