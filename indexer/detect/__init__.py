@@ -95,8 +95,11 @@ _SEED_LINE = (rb"(?:[^\n]*?" + _SEEDC + rb"[^\n]*|[ \t>]*(?:\d+[.)\]][ \t]+)?[^\
 _FULL_LINE = rb"[^\n]*[^ \t\n\-_=*~#+][^\n]*"
 _PAIR_RE2 = re2.compile(rb"(?m)^(?:" + _SEED_LINE + rb"\n" + _FULL_LINE + rb"|" + _FULL_LINE + rb"\n" + _SEED_LINE + rb")")
 _SP = rb"(?:[:=>{\[]|MSH\||(?i:insert|replac|create|copy)|" + "ı|ſ".encode() + b")"  # RE2 reads UTF-8
-_SPECIAL_RE2 = re2.compile(rb"(?m)^(?:[^\n]*?(?:" + _SP + rb"[^\n]*?" + _SEEDC + rb"|" + _SEEDC + rb"[^\n]*?" + _SP + rb")"
-                           rb"|[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$|(?:MSH\||COPY |CREATE |INSERT |REPLACE ))")
+_SPECIAL = (rb"(?m)^(?:[^\n]*?(?:" + _SP + rb"[^\n]*?" + _SEEDC + rb"|" + _SEEDC + rb"[^\n]*?" + _SP + rb")"
+            rb"|[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$|(?:MSH\||COPY |CREATE |INSERT |REPLACE ))")
+_SPECIAL_RE2 = re2.compile(_SPECIAL)
+# either of the two, for the common case of a post with neither (one RE2 call instead of two)
+_EITHER_RE2 = re2.compile(_SPECIAL + rb"|(?m)^(?:" + _SEED_LINE + rb"\n" + _FULL_LINE + rb"|" + _FULL_LINE + rb"\n" + _SEED_LINE + rb")")
 
 
 def _three_above(b: bytes, ls: int) -> list[str]:
@@ -127,10 +130,15 @@ def _candidate_starts(b: bytes) -> list[tuple[int, int]]:
     walks back over blank lines to key: value lines, and an unlabelled `Contact: x@y` line there
     would end a dox before it starts)."""
     n = len(b)
+    first = _EITHER_RE2._regexp.Match(_UNANCHORED, b, 0, n)[0][0]  # noqa: SLF001
+    if first < 0:
+        return []
+    start = b.rfind(b"\n", 0, first) + 1  # both passes start on the line of the first hit
+    line0 = b.count(b"\n", 0, start)
     seed = _SEED_RE2._regexp.Match  # noqa: SLF001
     kept: set[int] = set()
     match = _PAIR_RE2._regexp.Match  # noqa: SLF001
-    pos = line = 0  # pos: the first byte of line `line`
+    pos, line = start, line0  # pos: the first byte of line `line`
     while pos < n:
         st = match(_UNANCHORED, b, pos, n)[0][0]
         if st < 0:
@@ -146,7 +154,7 @@ def _candidate_starts(b: bytes) -> list[tuple[int, int]]:
         line += 1
     dropped: list[int] = []
     match = _SPECIAL_RE2._regexp.Match  # noqa: SLF001
-    pos = line = 0
+    pos, line = start, line0
     while pos < n:
         st = match(_UNANCHORED, b, pos, n)[0][0]
         if st < 0:
