@@ -94,6 +94,7 @@ _SEED_LINE = (rb"(?:[^\n]*?" + _SEEDC + rb"[^\n]*|[ \t>]*(?:\d+[.)\]][ \t]+)?[^\
               rb"|(?:MSH\||COPY |CREATE |INSERT |REPLACE )[^\n]*)")
 _FULL_LINE = rb"[^\n]*[^ \t\n\-_=*~#+][^\n]*"
 _PAIR_RE2 = re2.compile(rb"(?m)^(?:" + _SEED_LINE + rb"\n" + _FULL_LINE + rb"|" + _FULL_LINE + rb"\n" + _SEED_LINE + rb")")
+_BLANK_RE2 = re2.compile(rb"(?m)^[ \t\-_=*~#+]*$")
 _SP = rb"(?:[:=>{\[]|MSH\||(?i:insert|replac|create|copy)|" + "ı|ſ".encode() + b")"  # RE2 reads UTF-8
 _SPECIAL = (rb"(?m)^(?:[^\n]*?(?:" + _SP + rb"[^\n]*?" + _SEEDC + rb"|" + _SEEDC + rb"[^\n]*?" + _SP + rb")"
             rb"|[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$|(?:MSH\||COPY |CREATE |INSERT |REPLACE ))")
@@ -138,20 +139,36 @@ def _candidate_starts(b: bytes) -> list[tuple[int, int]]:
     seed = _SEED_RE2._regexp.Match  # noqa: SLF001
     kept: set[int] = set()
     match = _PAIR_RE2._regexp.Match  # noqa: SLF001
+    blank = _BLANK_RE2._regexp.Match  # noqa: SLF001
     pos, line = start, line0  # pos: the first byte of line `line`
     while pos < n:
         st = match(_UNANCHORED, b, pos, n)[0][0]
         if st < 0:
             break
         line += b.count(b"\n", pos, st)
-        e1 = b.find(b"\n", st)
-        e2 = b.find(b"\n", e1 + 1)
-        if seed(_UNANCHORED, b, st, e1)[0][0] >= 0:
+        # the pair opens a block of non-blank lines (no seed line above it in the block, or the
+        # pair would have started there): every seed line down to the block's end is kept
+        be = blank(_UNANCHORED, b, st, n)[0][0]
+        be = n if be < 0 else be
+        q = st
+        while q < be:
+            s0 = seed(_UNANCHORED, b, q, be)[0][0]
+            if s0 < 0:
+                break
+            k = b.count(b"\n", q, s0)
+            if k:
+                line += k
+                q = b.rfind(b"\n", q, s0) + 1
             kept.add(line)
-        if seed(_UNANCHORED, b, e1 + 1, n if e2 < 0 else e2)[0][0] >= 0:
-            kept.add(line + 1)
-        pos = e1 + 1
-        line += 1
+            e = b.find(b"\n", s0)
+            if e < 0:
+                q = n
+                break
+            q = e + 1
+            line += 1
+        if q < be:
+            line += b.count(b"\n", q, be)
+        pos = max(be, q)
     dropped: list[int] = []
     match = _SPECIAL_RE2._regexp.Match  # noqa: SLF001
     pos, line = start, line0
