@@ -112,7 +112,10 @@ def _three_above(b: bytes, ls: int) -> list[str]:
             break
         ps = b.rfind(b"\n", 0, ls - 1) + 1
         x = b[ps:ls - 1]
-        out.append("k: v" if b">" in x else x.decode("utf-8", "replace"))
+        if b">" in x:
+            out.append("k: v")
+        elif b":" in x or b"=" in x:  # a key: value line needs one of these
+            out.append(x.decode("utf-8", "replace"))
         ls = ps
     return out
 
@@ -282,10 +285,16 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
                 raw[k] = ln[: limits.max_line_chars]  # a giant non-SQL line: its head only
                 cut = True
     if ">" in text:
-        # quote prefixes go in one C-level substitution over the whole text; it never crosses a
-        # line break, so line k of `lines` is line k of `raw` minus its prefix, whose length is
-        # len(raw[k]) - len(lines[k]) (no per-line Python loop on pages full of quotes)
-        lines = _QUOTE_PREFIX.sub("\n", "\n" + ("\n".join(raw) if cut else text))[1:].split("\n")
+        # quote prefixes: line k of `lines` is line k of `raw` minus its prefix, whose length is
+        # len(raw[k]) - len(lines[k]); the prefixes are found by one C-level search for "\n>"
+        lines = raw[:]
+        src = "\n" + ("\n".join(raw) if cut else text)
+        last = k = 0
+        for m in _QUOTE_PREFIX.finditer(src):
+            st = m.start()
+            k += src.count("\n", last, st + 1)
+            last = st + 1
+            lines[k - 1] = raw[k - 1][m.end() - st - 1:]
     else:
         lines = raw
     is_table = bool(filename) and filename.lower().endswith((".csv", ".tsv", ".txt"))
