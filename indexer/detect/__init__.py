@@ -19,14 +19,13 @@ import re
 import time
 from collections.abc import Callable
 
-import re2
 from loguru import logger
 
 from indexer.article9 import scan_article9
 from indexer.decode import Limits, decode
 from indexer.detect.extract import Sink
-from indexer.detect.columns import norm_name
-from indexer.detect.shapes import _KV, _STEALER, Ctx, _label, block_start, recognise
+from indexer.detect.seeds import RULE_CHARS, alone_is_nothing, candidate_starts
+from indexer.detect.shapes import Ctx, block_start, recognise
 from indexer.models import Fragment, Identifier, SensitiveFlag
 from indexer.redact import excerpt_end, mask_value, redact
 from indexer.severity import severity
@@ -60,176 +59,10 @@ class Tokenizer:
         return t
 
 
-# A line that can carry an identifier has an @, a run of 8+ digits (dates of birth have 8), or
-# is a `login:password` line. Recognisers run from such "seed" lines only, after walking back
-# over the lines of the same block (a header, dox or stealer labels: `shapes.block_start`), so
-# on sparse forum text most lines are never looked at again. The pattern runs in RE2; it avoids counted repetitions,
-# which multiply the DFA's states until RE2 falls back to its much slower NFA.
-_SEED_PATTERN = (r"(?m)@|\d(?:[ ./-]?\d){7}|^[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )")
 # Forum quote prefixes ("> row", ">> row": a ">" then up to 8 more of "> ") are set aside so
-# that quoted dumps are still found. One substitution after each line break; bounded, so Python `re` cannot backtrack, and the literal "\n" lets it skip
-# ahead at memchr speed (a `^` in multiline mode is tried at every character, ~5x slower)
+# that quoted dumps are still found. Bounded, so Python `re` cannot backtrack, and the literal
+# "\n" lets it skip ahead at memchr speed (a multiline `^` is tried at every character).
 _QUOTE_PREFIX = re.compile(r"\n>[> ]{0,8}")
-
-
-_SEED_RE2 = re2.compile(_SEED_PATTERN)  # run by RE2's DFA on the UTF-8 bytes
-_UNANCHORED = re2._Anchor.UNANCHORED  # noqa: SLF001 - see indexer._re2fast
-
-
-# The seed scan without a Python step per seed. On forum text most seed lines stand alone (see
-# `_alone_is_nothing`), and a Python step costs ~2 us where RE2 runs at hundreds of MB/s, so
-# two RE2 passes find only the seed lines that may matter:
-# - _PAIR: two adjacent lines, both not blank (a "blank" line has only _RULE_CHARS), one of
-#   them a seed line (every alternative of _SEED_PATTERN, each as a whole line); every seed
-#   line with a non-blank neighbour is in such a pair;
-# - _SPECIAL: a seed line on which `_alone_is_nothing` could say False: it holds one of
-#   `: = > { [ MSH|`, a statement keyword in any case, or "ı"/"ſ" (the only non-ASCII
-#   characters whose upper case is one ASCII letter, as in "ınsert").
-# A seed line in neither stands alone and has no ":", "=" or ">", so it cannot be a key: value
-# line either, and no walk back in `shapes.block_start` can cross it: dropping it unseen is
-# what the exact test would do. Seeds with nothing before or after them are cheap to find this
-# way because the DFA never has to hand anything back.
-_SEEDC = rb"(?:@|\d(?:[ ./-]?\d){7})"
-_SEED_LINE = (rb"(?:[^\n]*?" + _SEEDC + rb"[^\n]*|[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*"
-              rb"|(?:MSH\||COPY |CREATE |INSERT |REPLACE )[^\n]*)")
-_FULL_LINE = rb"[^\n]*[^ \t\n\-_=*~#+][^\n]*"
-_PAIR_RE2 = re2.compile(rb"(?m)^(?:" + _SEED_LINE + rb"\n" + _FULL_LINE + rb"|" + _FULL_LINE + rb"\n" + _SEED_LINE + rb")")
-_BLANK_RE2 = re2.compile(rb"(?m)^[ \t\-_=*~#+]*$")
-_SP = rb"(?:[:=>{\[]|MSH\||(?i:insert|replac|create|copy)|" + "ı|ſ".encode() + b")"  # RE2 reads UTF-8
-_SPECIAL = (rb"(?m)^(?:[^\n]*?(?:" + _SP + rb"[^\n]*?" + _SEEDC + rb"|" + _SEEDC + rb"[^\n]*?" + _SP + rb")"
-            rb"|[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$|(?:MSH\||COPY |CREATE |INSERT |REPLACE ))")
-_SPECIAL_RE2 = re2.compile(_SPECIAL)
-# either of the two, for the common case of a post with neither (one RE2 call instead of two)
-_EITHER_RE2 = re2.compile(_SPECIAL + rb"|(?m)^(?:" + _SEED_LINE + rb"\n" + _FULL_LINE + rb"|" + _FULL_LINE + rb"\n" + _SEED_LINE + rb")")
-
-
-def _three_above(b: bytes, ls: int) -> list[str]:
-    """The (up to) 3 lines above the line starting at byte `ls`, for `_alone_is_nothing`; a
-    quoted one (">") is given as a line that counts as key: value, which keeps the seed."""
-    out = []
-    for _ in range(3):
-        if ls <= 0:
-            break
-        ps = b.rfind(b"\n", 0, ls - 1) + 1
-        x = b[ps:ls - 1]
-        if b">" in x:
-            out.append("k: v")
-        elif b":" in x or b"=" in x:  # a key: value line needs one of these
-            out.append(x.decode("utf-8", "replace"))
-        ls = ps
-    return out
-
-
-def _candidate_starts(b: bytes) -> list[tuple[int, int]]:
-    """Seed lines that are not alone (see `_alone_is_nothing`), found on the UTF-8 bytes by
-    the two RE2 passes above, with line numbers counted by `bytes.count`; a post made of prose,
-    signatures and order numbers is done with before its text is even split into lines. The
-    tests here run on the raw bytes, before quote prefixes are set aside ("> " lines are never
-    blank here and always special), so they only ever drop what the exact test in
-    `detect_text` would drop too.
-
-    Returns (seed line, floor): the floor is 1 + the last special seed line dropped before it.
-    The main loop raises its own floor to it, as it would have on meeting the dropped seed: a
-    block found by walking back from a later seed must not start above it (`shapes.block_start`
-    walks back over blank lines to key: value lines, and an unlabelled `Contact: x@y` line there
-    would end a dox before it starts)."""
-    n = len(b)
-    first = _EITHER_RE2._regexp.Match(_UNANCHORED, b, 0, n)[0][0]  # noqa: SLF001
-    if first < 0:
-        return []
-    start = b.rfind(b"\n", 0, first) + 1  # both passes start on the line of the first hit
-    line0 = b.count(b"\n", 0, start)
-    seed = _SEED_RE2._regexp.Match  # noqa: SLF001
-    kept: set[int] = set()
-    match = _PAIR_RE2._regexp.Match  # noqa: SLF001
-    blank = _BLANK_RE2._regexp.Match  # noqa: SLF001
-    pos, line = start, line0  # pos: the first byte of line `line`
-    while pos < n:
-        st = match(_UNANCHORED, b, pos, n)[0][0]
-        if st < 0:
-            break
-        line += b.count(b"\n", pos, st)
-        # the pair opens a block of non-blank lines (no seed line above it in the block, or the
-        # pair would have started there): every seed line down to the block's end is kept
-        be = blank(_UNANCHORED, b, st, n)[0][0]
-        be = n if be < 0 else be
-        q = st
-        while q < be:
-            s0 = seed(_UNANCHORED, b, q, be)[0][0]
-            if s0 < 0:
-                break
-            k = b.count(b"\n", q, s0)
-            if k:
-                line += k
-                q = b.rfind(b"\n", q, s0) + 1
-            kept.add(line)
-            e = b.find(b"\n", s0)
-            if e < 0:
-                q = n
-                break
-            q = e + 1
-            line += 1
-        if q < be:
-            line += b.count(b"\n", q, be)
-        pos = max(be, q)
-    dropped: list[int] = []
-    match = _SPECIAL_RE2._regexp.Match  # noqa: SLF001
-    pos, line = start, line0
-    while pos < n:
-        st = match(_UNANCHORED, b, pos, n)[0][0]
-        if st < 0:
-            break
-        line += b.count(b"\n", pos, st)
-        e = b.find(b"\n", st)
-        e = n if e < 0 else e
-        if line not in kept:  # a special line that stands alone: the exact test decides
-            s = b[st:e]
-            if b">" in s or not _alone_is_nothing(s.decode("utf-8", "replace"), lambda: _three_above(b, st)):
-                kept.add(line)
-            else:
-                dropped.append(line)
-        pos = e + 1
-        line += 1
-    out: list[tuple[int, int]] = []
-    floor = di = 0
-    for k in sorted(kept):
-        while di < len(dropped) and dropped[di] < k:
-            floor = dropped[di] + 1
-            di += 1
-        out.append((k, floor))
-    return out
-
-
-# A line made only of these ("--", "___" above a signature) has no separator, digit, "@" or
-# ":", so no recogniser can take it into a block with a non key: value line: it counts as blank.
-_RULE_CHARS = " \t-_=*~#+"
-_RULE_BYTES = _RULE_CHARS.encode()
-
-
-def _alone_is_nothing(s: str, above: Callable[[], list[str]]) -> bool:
-    """Whether a line with blank lines on both sides can be no fragment at all. Every shape
-    needs several adjacent lines (a header and a row, three combo or list lines), except a
-    single-line INSERT, the statements that set up later ones (CREATE, COPY), HL7 and JSON,
-    and key: value lines, which doxes space out with blank lines. On forum text most seed
-    lines are such one-line paragraphs (a signature, an order number), and this check costs
-    a fraction of running the recognisers on them.
-
-    A key: value line is nothing alone when its label names nothing (`Contact: a@b.fr`,
-    `Prix: 50$`: `shapes._kv` stops at it) and none of the 3 lines `above()` gives (what
-    `shapes.block_start` may walk back over) is a key: value line either."""
-    t = s.lstrip()
-    head = t[:6].upper()
-    if head in ("INSERT", "REPLAC", "CREATE") or head[:5] == "COPY " or t[:4] == "MSH|" or t[:1] in "{[":
-        return False
-    # a key: value line needs ":", "=" or "->"
-    if ":" not in s and "=" not in s and ">" not in s:
-        return True
-    km = _KV.match(s)
-    if km is None:
-        return True
-    if norm_name(km.group(1)) in _STEALER or _label(km.group(1)) is not None:
-        return False
-    return not any(_KV.match(x) for x in above())
 
 
 _LIMITS = Limits()  # the defaults (a frozen dataclass costs ~1 us to build, per post)
@@ -273,7 +106,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     except UnicodeEncodeError:  # lone surrogates (a str from a lax decoder): make them U+FFFD
         encoded = text.encode("utf-8", "replace")
         text = encoded.decode("utf-8")
-    starts = _candidate_starts(encoded)
+    starts = candidate_starts(encoded)
     if not starts:  # most forum posts: nothing that could start a fragment
         return []
     del encoded
@@ -312,8 +145,8 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             si += 1
             continue
         si += 1
-        if (st == 0 or not lines[st - 1].strip(_RULE_CHARS)) and (st + 1 >= n or not lines[st + 1].strip(_RULE_CHARS)) \
-                and _alone_is_nothing(lines[st], lambda: lines[max(0, st - 3):st]):
+        if (st == 0 or not lines[st - 1].strip(RULE_CHARS)) and (st + 1 >= n or not lines[st + 1].strip(RULE_CHARS)) \
+                and alone_is_nothing(lines[st], lambda: lines[max(0, st - 3):st]):
             i = st + 1  # what recognise() would have concluded, without the recognisers
             continue
         i = block_start(ctx, st, i)
