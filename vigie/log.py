@@ -30,7 +30,7 @@ def _mask(record: Any) -> None:
     record["message"] = message
 
 
-_CHATTY = ("elastic_transport", "urllib3", "stem", "txtorcon", "asyncio", "filelock", "aiosmtpd", "mail.log",
+_CHATTY = ("elastic_transport", "urllib3", "stem", "asyncio", "filelock", "aiosmtpd", "mail.log",
            "apscheduler", "faker")
 
 
