@@ -253,6 +253,21 @@ class VigieSpider(scrapy.Spider):
         pending, self._after_login = self._after_login, []
         yield from pending
 
+    def behind_login(self, starts: list[Request]) -> Iterator[Request]:
+        """The start requests, sent after logging in when the source has a login."""
+        if self.source.login:
+            self._after_login.extend(starts)
+            yield self.login_request()
+        else:
+            yield from starts
+
+    def unusable(self, response: Response, what: str) -> Iterator[Request] | None:
+        """None when `response` is an HTML page to parse; else what to do instead: retry a
+        page that is not HTML (`what` names it in the log), or deal with a login wall."""
+        if not isinstance(response, TextResponse):
+            return self.garbage_retry(response, f"{what} is not HTML")
+        return self.wall(response)
+
     def wall(self, response: Response) -> Iterator[Request] | None:
         """None if `response` is not a login wall; else what to do about it (maybe nothing)."""
         login = self.source.login

@@ -66,21 +66,14 @@ class ForumSpider(VigieSpider):
             yield self._file_request(url, meta)
         starts = [self.request(u, self.parse_listing, "listing", vigie_chain=u, vigie_page=1)
                   for u in self.source.start_urls]
-        if self.source.login:
-            self._after_login.extend(starts)
-            yield self.login_request()
-        else:
-            for req in starts:
-                yield req
+        for req in self.behind_login(starts):
+            yield req
 
     # ------------------------------------------------------------------ listings
     def parse_listing(self, response: Response) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
-            yield from self.garbage_retry(response, "listing page is not HTML")
-            return
-        wall = self.wall(response)
-        if wall is not None:
-            yield from wall
+        problem = self.unusable(response, "listing page")
+        if problem is not None:
+            yield from problem
             return
         sel = self.sel
         board = first_text(response, sel.board_title) if sel.board_title else None
@@ -122,12 +115,9 @@ class ForumSpider(VigieSpider):
 
     # ------------------------------------------------------------------ threads
     def parse_thread(self, response: Response) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
-            yield from self.garbage_retry(response, "thread page is not HTML")
-            return
-        wall = self.wall(response)
-        if wall is not None:
-            yield from wall
+        problem = self.unusable(response, "thread page")
+        if problem is not None:
+            yield from problem
             return
         ctx = dict(response.meta["vigie_thread"])
         ctx["title"] = ctx.get("title") or _page_title(response)

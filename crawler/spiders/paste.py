@@ -36,20 +36,13 @@ class PasteSpider(VigieSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         starts = [self.request(u, self.parse_listing, "listing", vigie_page=1) for u in self.source.start_urls]
-        if self.source.login:
-            self._after_login.extend(starts)
-            yield self.login_request()
-        else:
-            for req in starts:
-                yield req
+        for req in self.behind_login(starts):
+            yield req
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
-            yield from self.garbage_retry(response, "paste listing is not HTML")
-            return
-        wall = self.wall(response)
-        if wall is not None:
-            yield from wall
+        problem = self.unusable(response, "paste listing")
+        if problem is not None:
+            yield from problem
             return
         links = select(response, self.sel.paste_links)
         titles = [str(t) for t in (select(response, self.sel.title).getall() if self.sel.title else [])]
