@@ -66,7 +66,10 @@ class FollowRulesMiddleware:
         host = (urlsplit(url).hostname or "").lower()
         reason = None
         depth = int(request.meta.get("vigie_depth", 0))
-        if self.hosts and host not in self.hosts:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https"):
+            reason = f"scheme {scheme!r} is not crawled (only http and https)"
+        elif self.hosts and host not in self.hosts:
             reason = f"host {host!r} is not one of the source's hosts"
         elif any(p.search(url) for p in self.deny):
             reason = "matches follow.deny"

@@ -100,5 +100,27 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
     })
     if source.network == "tor":
         host, port = tor_socks or (global_config.tor.socks_host, global_config.tor.socks_port)
+        host = _proxy_address(host)
         settings.update(tor_settings(host, port, isolation=f"vigie:{source.name}"))
     return settings
+
+
+def _proxy_address(host: str) -> str:
+    """The Tor SOCKS proxy's own IP. A name (e.g. `tor`, the compose service) is resolved here,
+    once, because the handler only connects to an IP; this is the proxy, never a crawl target,
+    so no target name is ever resolved locally."""
+    import ipaddress
+    import socket
+
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    try:
+        return socket.getaddrinfo(host, None, socket.AF_INET, socket.SOCK_STREAM)[0][4][0]
+    except OSError as exc:
+        from crawler import TorUnavailableError
+
+        raise TorUnavailableError(f"cannot resolve the Tor SOCKS host {host!r} (tor.socks_host): {exc}") from exc
+

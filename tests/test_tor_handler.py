@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import threading
 from pathlib import Path
 
@@ -226,3 +227,30 @@ def test_fails_closed_when_socks_is_down(tmp_path: Path) -> None:
     events = read_audit(audit)
     assert {e["args"] for e in events if e["event"] == "socket.connect"} == {repr(("127.0.0.1", dead))}
     assert [e for e in events if e["event"] != "socket.connect"] == []
+
+
+def test_other_url_schemes_are_refused_not_fetched_directly(tmp_path: Path) -> None:
+    """ftp:// (or file://, s3://) must never reach Scrapy's own handlers, which would connect
+    and resolve names directly, outside Tor: with the Tor settings those schemes are switched
+    off. A real FTP-ish listener on 127.0.0.1 must see no connection and no name is resolved."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    ftp_port = listener.getsockname()[1]
+    audit = tmp_path / "audit.jsonl"
+    try:
+        spec = {"settings": tor_download_handler_settings("127.0.0.1", _free_port()),
+                "requests": [{"url": f"ftp://127.0.0.1:{ftp_port}/dump.zip"},
+                             {"url": f"ftp://leak-check.example.net:{ftp_port}/dump.zip"},
+                             {"url": "file:///etc/hostname"}],
+                "audit": str(audit), "attempts": 1}
+        results = tor_fetch(spec, tmp_path, timeout=60)
+        listener.settimeout(0.5)
+        with pytest.raises(socket.timeout):
+            listener.accept()
+    finally:
+        listener.close()
+    assert len(results) == 3
+    for r in results:
+        assert r["status"] is None and "NotSupported" in r["error"], r
+    assert read_audit(audit) == []  # no connect, no DNS lookup at all

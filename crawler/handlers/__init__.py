@@ -29,7 +29,10 @@ def tor_download_handler_settings(socks_host: str, socks_port: int, *,
         raise ValueError(f"circuits={circuits} must be >= 1")
     settings: dict[str, object] = dict(TOR_HANDLER_DEFAULTS)
     settings.update({
-        "DOWNLOAD_HANDLERS": {"http": TOR_HANDLER_PATH, "https": TOR_HANDLER_PATH},
+        # Every other scheme is switched off: Scrapy's ftp/s3/file handlers would connect (and
+        # resolve names) directly, outside Tor. `data:` URLs never touch the network.
+        "DOWNLOAD_HANDLERS": {"http": TOR_HANDLER_PATH, "https": TOR_HANDLER_PATH,
+                              "ftp": None, "s3": None, "file": None, "gs": None},
         "VIGIE_TOR_SOCKS_HOST": socks_host,
         "VIGIE_TOR_SOCKS_PORT": int(socks_port),
         "VIGIE_TOR_CIRCUITS_PER_SOURCE": circuits,
