@@ -38,6 +38,7 @@ class ThreadCheckpoint:
     final: bool = False
     last_post_id: str | None = None
     last_posted_at: str | None = None
+    emitted: tuple[str, ...] = ()  # keys of the posts this page emitted: all must be accepted first
 
 
 @dataclass

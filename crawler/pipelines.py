@@ -31,6 +31,7 @@ class IndexerPipeline:
         self._failed_threads: set[str] = set()
         self._failed_files: set[str] = set()
         self._file_parts: dict[str, int] = {}
+        self._accepted: set[str] = set()  # post keys the sink accepted during this crawl
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -52,7 +53,9 @@ class IndexerPipeline:
         stats = self.crawler.stats
         assert stats is not None
         if isinstance(item, ThreadCheckpoint):
-            if item.thread_key not in self._failed_threads:
+            # Recorded only once every post the page emitted was accepted, whatever order Scrapy
+            # processes items in: otherwise the next crawl would resume past a refused post.
+            if item.thread_key not in self._failed_threads and self._accepted.issuperset(item.emitted):
                 self.state.record_thread_page(item.thread_key, item.page_url, item.page_index, title=item.title,
                                               board=item.board, marker=item.marker, final=item.final,
                                               last_post_id=item.last_post_id, last_posted_at=item.last_posted_at)
@@ -79,6 +82,7 @@ class IndexerPipeline:
         stats.inc_value(f"vigie/items/{item.kind}")
         if item.kind == "post":
             self.state.record_post(item.key, item.content_hash, item.thread_key)
+            self._accepted.add(item.key)
         elif item.kind == "paste":
             self.state.record_paste(item.key, item.content_hash)
         elif item.kind == "file" and item.file_url:

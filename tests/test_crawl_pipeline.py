@@ -62,8 +62,13 @@ def test_items_refused_by_the_sink_are_emitted_again_next_crawl(fresh_forum: For
     assert summary["errors"] > 0 and summary["posts"] + summary["files"] == len(accepted)
     second = crawl(config, tmp_path / "data", "test-phpbb", extra=["--no-index"])
     assert second.returncode == 0
+    if second.summary.get("errors"):  # a page that timed out on a loaded machine: its posts come next time
+        retry = crawl(config, tmp_path / "data", "test-phpbb", extra=["--no-index"])
+        assert retry.returncode == 0 and not retry.summary.get("errors"), retry.summary
+        second.items += retry.items
     expected = {p["id"] for p in fresh_forum.truth()["posts"] if p["expected"]}
     first_ids, second_ids = _ids(accepted), _ids(second.items)
+    assert len(second_ids) == len(set(second_ids)), "no post emitted twice"
     assert set(first_ids) | set(second_ids) == expected, "nothing lost"
     assert not set(first_ids) & set(second_ids), "what the sink accepted is not emitted again"
     files = {i["filename"] for i in accepted + second.items if i.get("filename")}

@@ -129,6 +129,7 @@ class ForumSpider(VigieSpider):
             return
         now = datetime.now(UTC)
         keys: list[str] = []
+        emitted: list[str] = []
         last_id = last_date = None
         for post in containers:
             body = first_text(post, psel.body) or ""
@@ -152,6 +153,7 @@ class ForumSpider(VigieSpider):
                 self.crawler.stats.inc_value("vigie/posts/already_seen")
             else:
                 self._emitted.add(key)
+                emitted.append(key)
                 yield VigieItem(item, "post", key, digest, thread_key=ctx["key"])
             if self.source.attachments.enabled and psel.attachments:
                 for href in all_values(post, psel.attachments):
@@ -159,7 +161,8 @@ class ForumSpider(VigieSpider):
         next_href = first_text(response, self.sel.thread_next_page) if self.sel.thread_next_page else None
         follow = bool(next_href) and self._chain_ok(f"thread:{ctx['key']}", page, tuple(keys))
         yield ThreadCheckpoint(ctx["key"], response.url, page, ctx["title"], ctx.get("board"), ctx.get("marker"),
-                               final=not follow, last_post_id=last_id, last_posted_at=last_date)
+                               final=not follow, last_post_id=last_id, last_posted_at=last_date,
+                               emitted=tuple(emitted))
         if follow and next_href:
             yield self.request(response.urljoin(next_href), self.parse_thread, "thread", response,
                                vigie_thread=ctx, vigie_page=page + 1)
