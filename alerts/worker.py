@@ -126,8 +126,9 @@ class DeliveryWorker:
         org = self.organisations.get(first.org)
         try:
             if org is None:
-                raise ChannelError(f"organisation {first.org!r} is no longer configured "
-                                   "(config/organisations/)", permanent=True)
+                # retryable: the config may be reloaded (SIGHUP) with the organisation in it
+                raise ChannelError(f"organisation {first.org!r} is not in this service's config "
+                                   "(config/organisations/); reload with SIGHUP")
             payloads = sorted((r.payload for r in rows if r.payload), key=lambda p: p["alert_id"])
             if first.channel == "email":
                 self._send_email(org, payloads, key, digest_policy)
@@ -173,8 +174,9 @@ class DeliveryWorker:
 
 
 def _test_pause_after_send(key: str, channel: str) -> None:
+    """Test-only crash point. It takes two variables so that a stray one cannot stall delivery."""
     marker = os.environ.get("VIGIE_TEST_PAUSE_AFTER_SEND")
-    if not marker:
+    if not marker or os.environ.get("VIGIE_TESTING") != "1":
         return
     only = os.environ.get("VIGIE_TEST_PAUSE_CHANNEL")
     if only and only != channel:

@@ -300,7 +300,8 @@ def test_worker_sigkilled_between_send_and_ack(alerts_env: AlertsEnv, smtp_sink:
     assert matcher.on_fragments(docs) == 3
     ids = {alert_id_for("acme", d.id) for d in docs}
     marker = alerts_env.root / "paused"
-    env = dict(os.environ, VIGIE_TEST_PAUSE_AFTER_SEND=str(marker), VIGIE_TEST_PAUSE_CHANNEL=channel)
+    env = dict(os.environ, VIGIE_TEST_PAUSE_AFTER_SEND=str(marker), VIGIE_TEST_PAUSE_CHANNEL=channel,
+               VIGIE_TESTING="1")
     cmd = [sys.executable, "-m", "vigie", "alerts", "deliver", "--lease", "1",
            "--config", str(alerts_env.config), "--data-dir", str(alerts_env.data)]
     logs = alerts_env.data / "logs"

@@ -16,7 +16,7 @@ from indexer.tokens import MatchKey
 from vigie.keys import load_data_key, load_match_key
 from vigie.log import register_secret
 
-__all__ = ["Runtime"]
+__all__ = ["Runtime", "register_config_secrets"]
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Runtime:
     @cached_property
     def config(self) -> LoadedConfig:
         loaded = load_config(self.config_dir)
-        _register_secrets(loaded)
+        register_config_secrets(loaded)
         return loaded
 
     def ensure_data_dir(self) -> Path:
@@ -44,7 +44,8 @@ class Runtime:
         return load_data_key(self.config.global_config.keys.data_key_file)
 
 
-def _register_secrets(loaded: LoadedConfig) -> None:
+def register_config_secrets(loaded: LoadedConfig) -> None:
+    """Mask every secret of the config in all log output."""
     g = loaded.global_config
     for secret in (g.storage.elasticsearch.password, g.storage.elasticsearch.api_key,
                    g.tor.control_password, g.alerts.smtp.password if g.alerts.smtp else None):

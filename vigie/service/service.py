@@ -29,6 +29,7 @@ from config.loader import ConfigError, LoadedConfig, load_config
 from vigie.service import jobs
 from vigie.service.metrics import ServiceMetrics
 from vigie.service.scheduler import build_scheduler, sync_jobs
+from vigie.runtime import register_config_secrets
 from vigie.service.status import ServiceDB
 
 __all__ = ["VigieService"]
@@ -113,13 +114,17 @@ class VigieService:
         except ConfigError as exc:
             logger.error("config reload refused, keeping the running config:\n{}", exc)
             return
+        register_config_secrets(self.config)
+        if self._worker is not None:  # new organisations, changed channels and delivery settings
+            self._worker.organisations = dict(self.config.organisations)
+            self._worker.settings = self.config.global_config.alerts
         self._sync()
 
     def shutdown(self) -> None:
         logger.info("shutting down: no new crawls; letting running crawls checkpoint")
         self.db.set_state(state="stopping")
         self.scheduler.pause()  # nothing new fires; running jobs carry on
-        with self._children_lock:
+        with self._children_lock:  # taken with the lock: run_crawl starts nothing after this
             children = dict(self._children)
         for source, proc in children.items():
             logger.info("asking crawl {} (pid {}) to stop", source, proc.pid)
@@ -152,16 +157,25 @@ class VigieService:
     def run_crawl(self, source: str) -> None:
         if self._stop.is_set():
             return
-        summary_path = Path(tempfile.mkstemp(prefix=f"crawl-{source}-", suffix=".json", dir=self.data_dir)[1])
+        fd, name = tempfile.mkstemp(prefix=f"crawl-{source}-", suffix=".json", dir=self.data_dir)
+        os.close(fd)
+        summary_path = Path(name)
         cmd = self._crawl_command(source, summary_path)
         run_id = self.db.start_run(source)
         started = time.monotonic()
         self.metrics.running.inc()
         logger.info("crawl {} started (run {})", source, run_id)
         try:
-            proc = subprocess.Popen(cmd, preexec_fn=_crawl_child_setup, env=os.environ.copy())  # noqa: PLW1509
-            with self._children_lock:
-                self._children[source] = proc
+            with self._children_lock:  # no crawl may start once shutdown has taken its snapshot
+                if self._stop.is_set():
+                    proc = None
+                else:
+                    proc = subprocess.Popen(cmd, preexec_fn=_crawl_child_setup, env=os.environ.copy())  # noqa: PLW1509
+                    self._children[source] = proc
+            if proc is None:
+                self.db.finish_run(run_id, "stopped")
+                summary_path.unlink(missing_ok=True)
+                return
             returncode = proc.wait()
         finally:
             with self._children_lock:
@@ -231,8 +245,8 @@ class VigieService:
         self._worker.run_forever(self._stop)
 
     def _flush_outbox(self) -> None:
-        if self._worker is None:
-            return
+        if self._worker is None or any(t.name == "vigie-alerts" and t.is_alive() for t in self._threads):
+            return  # the worker is still sending: what it has not acked stays queued for next start
         try:
             sent = self._worker.run_once()
             logger.info("outbox flushed: {} alert(s) delivered at shutdown", sent)

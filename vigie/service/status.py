@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -73,19 +74,27 @@ class ServiceDB:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        # One connection shared by the scheduler's job threads and the main thread: every use
+        # holds this lock, or concurrent BEGINs collide ("transaction within a transaction").
+        self._lock = threading.RLock()
         self._conn = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.executescript(_SCHEMA)
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
 
     # -- runs ---------------------------------------------------------------------------------
 
@@ -117,7 +126,7 @@ class ServiceDB:
     def runs(self, source: str | None = None, limit: int = 100) -> list[RunRecord]:
         sql = "SELECT * FROM runs" + (" WHERE source=?" if source else "") + " ORDER BY id DESC LIMIT ?"
         args: tuple[object, ...] = (source, limit) if source else (limit,)
-        return [RunRecord(*row) for row in self._conn.execute(sql, args)]
+        return [RunRecord(*row) for row in self._query(sql, args)]
 
     # -- sources --------------------------------------------------------------------------------
 
@@ -136,7 +145,7 @@ class ServiceDB:
 
     def sources(self) -> list[SourceRecord]:
         out = []
-        for name, schedule, next_run_at in self._conn.execute(
+        for name, schedule, next_run_at in self._query(
             "SELECT name, schedule, next_run_at FROM sources WHERE removed=0 ORDER BY name"
         ):
             last = self.runs(name, limit=1)
@@ -151,7 +160,7 @@ class ServiceDB:
                 c.execute("INSERT OR REPLACE INTO service(key, value) VALUES (?, ?)", (key, json.dumps(value, default=str)))
 
     def state(self) -> dict[str, object]:
-        return {k: json.loads(v) for k, v in self._conn.execute("SELECT key, value FROM service")}
+        return {str(k): json.loads(str(v)) for k, v in self._query("SELECT key, value FROM service")}
 
     def service_alive(self) -> bool:
         pid = self.state().get("pid")
