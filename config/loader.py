@@ -257,7 +257,9 @@ def check_config_dir(
     env = dict(os.environ) if env is None else env
     problems: list[ConfigProblem] = []
     if not directory.is_dir():
-        return None, [ConfigProblem(str(directory), 1, "(directory)", "config directory not found")]
+        return None, [ConfigProblem(str(directory), 1, "(directory)",
+                                    f"config directory {directory.resolve()} not found; pass --config DIR "
+                                    "or set VIGIE_CONFIG (the repo ships config/)")]
 
     global_path = directory / "vigie.yaml"
     global_config: GlobalConfig | None = GlobalConfig()

@@ -100,7 +100,9 @@ class EmbeddedStore:
                 os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
             self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoint, never corrupt
+            # FULL: a commit is on disk before the crawl state that follows it records the item as
+            # handed off (NORMAL could lose the last commits on power loss while the state kept them)
+            self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA busy_timeout=10000")
             self._db.execute("PRAGMA foreign_keys=OFF")
             # random-key B-trees (ids, tokens) insert fast only when their pages stay cached

@@ -18,7 +18,7 @@ app = typer.Typer(
     help=(
         "Vigie watches Tor forums and paste sites for leaked data and alerts the organisations "
         "whose people appear in it.\n\n"
-        "Start with:  [bold]vigie demo[/]  (a private Tor network, a test forum, alerts, in ~2 min)\n\n"
+        "Start with:  [bold]vigie demo[/]  (a private Tor network, an onion forum, alerts, in about a minute)\n\n"
         "Every command takes --config DIR (or $VIGIE_CONFIG, default ./config) and --data-dir DIR "
         "(or $VIGIE_DATA, default ./data)."
     ),

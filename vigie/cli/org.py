@@ -66,6 +66,7 @@ def register(
 
         store = open_store(rt)
         try:
+            store.flush()  # Elasticsearch: spooled and just-indexed fragments are searched too
             found, made = hunt(store, matcher, org, result.iter_new_hex())
         finally:
             store.close()
