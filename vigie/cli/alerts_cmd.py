@@ -45,6 +45,8 @@ def list_alerts(
     if status is not None and status not in _STATUSES:
         fail(f"unknown status {status!r}; expected one of {', '.join(_STATUSES)}")
     runtime(config, data_dir)
+    if not (data_dir / "alerts.sqlite3").exists():
+        fail(f"no alerts database in {data_dir.resolve()}: check --data-dir / VIGIE_DATA")
     rows = Outbox.for_data_dir(data_dir).list_alerts(org, status, limit)
     if as_json:
         for row in rows:

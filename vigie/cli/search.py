@@ -78,6 +78,12 @@ def _identifier_tokens(rt: object, specs: list[str]) -> tuple[tuple[str, ...], s
 def _open(rt: object):  # noqa: ANN202
     from indexer.store import StoreError, open_store
 
+    storage = rt.config.global_config.storage  # type: ignore[attr-defined]
+    if storage.backend == "embedded":  # reading must not create an empty store somewhere else
+        path = (storage.embedded.path or rt.data_dir / "store.sqlite3")  # type: ignore[attr-defined]
+        if not Path(path).expanduser().exists():
+            fail(f"no store at {Path(path).expanduser().resolve()}: nothing was indexed there yet; "
+                 "check --data-dir / VIGIE_DATA (or storage.embedded.path)")
     try:
         return open_store(rt)  # type: ignore[arg-type]
     except StoreError as exc:
