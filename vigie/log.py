@@ -22,12 +22,28 @@ def register_secret(value: str | None) -> None:
         _SECRETS.add(value)
 
 
-def _mask(record: Any) -> None:
-    message = record["message"]
+def _mask_text(text: str) -> str:
     for secret in _SECRETS:
-        if secret in message:
-            message = message.replace(secret, "***")
-    record["message"] = message
+        if secret in text:
+            text = text.replace(secret, "***")
+    return text
+
+
+class _MaskingSink:
+    """Wraps the output stream: masks secrets in the fully formatted record (message, exception
+    traceback, JSON serialisation alike), not only in the message."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, message: str) -> None:
+        self.stream.write(_mask_text(str(message)))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return bool(getattr(self.stream, "isatty", lambda: False)())
 
 
 _CHATTY = ("elastic_transport", "urllib3", "stem", "asyncio", "filelock", "aiosmtpd", "mail.log",
@@ -63,13 +79,13 @@ _HUMAN = "<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> <cyan>{name}
 
 def setup_logging(level: str = "INFO", json: bool = False, sink: Any = None) -> None:
     logger.remove()
-    logger.configure(patcher=_mask)
+    stream = sink or sys.stderr
     logger.add(
-        sink or sys.stderr,
+        _MaskingSink(stream),
         level=level.upper(),
         serialize=json,
         format="{message}" if json else _HUMAN,
-        colorize=None if not json else False,
+        colorize=False if json else bool(getattr(stream, "isatty", lambda: False)()),
         backtrace=False,
         diagnose=False,  # never dump local variables (they may hold identifiers)
     )
