@@ -107,3 +107,31 @@ def test_paste_site_incremental_by_id(fresh_forum: ForumServer, tmp_path: Path) 
     assert [i["post_id"] for i in second.items] == [new.id]
     assert [p for p in fresh_forum.hits if p.startswith("/raw/")] == [f"/raw/{new.id}"]
     assert "/recent?page=2" not in fresh_forum.hits, "older listing pages hold nothing new"
+
+
+def test_paste_listing_is_walked_whole_after_an_interrupted_crawl(fresh_forum: ForumServer, tmp_path: Path) -> None:
+    """Unseen pastes behind a page of seen ones are fetched when the previous crawl did not end
+    cleanly; after a clean crawl the listing walk stops at the first page with nothing new."""
+    from crawler.state import CrawlState
+    from vigie.demo.forum_data import PASTES_PER_PAGE
+
+    config = make_config(tmp_path / "config", fresh_forum.url, kind="paste", name="test-paste")
+    for _ in range(2 * PASTES_PER_PAGE):  # three listing pages
+        fresh_forum.add_paste()
+    listing = list(reversed(fresh_forum.data.pastes))  # /recent shows the newest first
+    assert len(listing) > 2 * PASTES_PER_PAGE
+    # an interrupted crawl: page 1's pastes were handed off, then the process died
+    state = CrawlState(tmp_path / "data" / "crawl-state.sqlite3", "test-paste")
+    for paste in listing[:PASTES_PER_PAGE]:
+        state.record_paste(str(paste.id), "h")
+    state.set_status("running")
+    state.close()
+    resumed = crawl(config, tmp_path / "data", "test-paste", extra=["--no-index"])
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert sorted(i["post_id"] for i in resumed.items) == sorted(str(p.id) for p in listing[PASTES_PER_PAGE:])
+    # now clean: a new paste is found on page 1 and the walk stops there
+    fresh_forum.reset_counters()
+    new = fresh_forum.add_paste()
+    again = crawl(config, tmp_path / "data", "test-paste", extra=["--no-index"])
+    assert [i["post_id"] for i in again.items] == [str(new.id)]
+    assert "/recent?page=3" not in fresh_forum.hits

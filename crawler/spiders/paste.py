@@ -35,6 +35,14 @@ class PasteSpider(VigieSpider):
         self._emitted: set[str] = set()
 
     async def start(self) -> AsyncIterator[Any]:
+        # Stopping at the first listing page with nothing new is right only if the previous crawl
+        # walked the listing to that point and handed everything off. After an interrupted or
+        # failed crawl, unseen pastes may sit behind pages of seen ones: walk the whole listing.
+        previous = self.vigie_state.status()
+        last = (previous.last_run or {}) if previous else {}
+        self._walk_all = previous is None or previous.status == "running" or \
+            last.get("finish_reason") != "finished" or bool(last.get("errors"))
+        self.vigie_state.set_status("running")  # stays so if this crawl is killed
         starts = [self.request(u, self.parse_listing, "listing", vigie_page=1) for u in self.source.start_urls]
         for req in self.behind_login(starts):
             yield req
@@ -67,7 +75,7 @@ class PasteSpider(VigieSpider):
         limit = int(self.crawler.settings.get("VIGIE_MAX_PAGES_PER_CHAIN")
                     or CRAWLER_DEFAULTS["VIGIE_MAX_PAGES_PER_CHAIN"])
         next_href = first_text(response, self.sel.next_page) if self.sel.next_page else None
-        if next_href and new and page < limit:
+        if next_href and (new or self._walk_all) and page < limit:
             yield self.request(response.urljoin(next_href), self.parse_listing, "listing", response,
                                vigie_page=page + 1)
 
