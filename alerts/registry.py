@@ -54,10 +54,15 @@ class RegisterResult:
         return sum(self.added.values())
 
     def iter_new_hex(self) -> Iterator[str]:
-        for chunk in self.new_tokens:
-            raw = chunk.astype("<u8").tobytes()
-            for i in range(0, len(raw), TOKEN_BYTES):
-                yield raw[i:i + TOKEN_BYTES].hex()
+        return _hex_tokens(self.new_tokens)
+
+
+def _hex_tokens(chunks: Iterable[np.ndarray]) -> Iterator[str]:
+    """(n,2) uint64 token chunks -> hex tokens."""
+    for chunk in chunks:
+        raw = chunk.astype("<u8").tobytes()
+        for i in range(0, len(raw), TOKEN_BYTES):
+            yield raw[i:i + TOKEN_BYTES].hex()
 
 
 @dataclass
@@ -85,6 +90,11 @@ def _token_fn(key: MatchKey) -> Callable[[bytes], bytes]:
         return o.digest()[:TOKEN_BYTES]
 
     return tok
+
+
+def file_tokens_hex(path: Path, key: MatchKey) -> Iterator[str]:
+    """Every token of a pre-hash file, hex (for a retro-hunt over a whole registration)."""
+    return _hex_tokens(words for words, _types, _lines in read_prehash_file(path, key))
 
 
 def read_prehash_file(path: Path, key: MatchKey, chunk: int = _CHUNK,

@@ -119,7 +119,7 @@ def ingest(env: AlertsEnv, world: World, times: int = 1) -> int:
     return sum(made)
 
 
-def hash_and_register(env: AlertsEnv, world: World) -> str:
+def hash_and_register(env: AlertsEnv, world: World, *register_args: str) -> str:
     org_machine = env.root / "org-machine"  # the organisation's side: outside Vigie's data dir
     org_machine.mkdir(exist_ok=True)
     world.write_org_csv(org_machine / "patients.csv")
@@ -130,7 +130,7 @@ def hash_and_register(env: AlertsEnv, world: World) -> str:
     assert lines[0] == "type,prehash" and len(lines) == 1 + 60
     rejects = (org_machine / "rejects.csv").read_text().splitlines()
     assert [r.split(",")[:2] for r in rejects] == [["22", "email"], ["22", "phone"], ["22", "nir"]]
-    res = vigie(env, "org", "register", env.org, str(org_machine / "prehashes.csv"),
+    res = vigie(env, "org", "register", env.org, str(org_machine / "prehashes.csv"), *register_args,
                 "--config", str(env.config), "--data-dir", str(env.data), log="register.log")
     return res.stdout
 
@@ -205,9 +205,31 @@ def test_retro_hunt_ingest_first_register_later(alerts_env: AlertsEnv, smtp_sink
     out = hash_and_register(alerts_env, world)
     assert "retro-hunt: 1 stored fragment(s) hold these tokens, 1 new alert(s)" in out
     out = hash_and_register(alerts_env, world)  # same file again: idempotent, nothing new
-    assert "0 new token(s)" in out and "retro-hunt" not in out
+    assert "0 new token(s)" in out and "retro-hunt:" not in out and "--hunt-all" in out
     deliver_until_done(alerts_env, smtp_sink, webhook_receiver)
     assert_one_alert_with_three_matches(smtp_sink, webhook_receiver)
     assert webhook_receiver.processed[next(iter(webhook_receiver.processed))]["alert"]["origin"] == "retrohunt"
     assert ingest(alerts_env, world) == 0  # seen again later: still one alert
     assert_no_plaintext_at_rest(alerts_env, world)
+
+
+def test_an_interrupted_or_skipped_retro_hunt_can_be_finished(alerts_env: AlertsEnv, smtp_sink: SmtpSink,
+                                                             webhook_receiver: WebhookReceiver) -> None:
+    alerts_env.write(smtp_sink.port, webhook_receiver.url, webhook_receiver.secret, webhook_timeout=10)
+    world = World()
+    assert ingest(alerts_env, world) == 0
+    prehashes = alerts_env.root / "org-machine" / "prehashes.csv"
+    first = hash_and_register(alerts_env, world, "--no-retro-hunt")  # the hunt never ran
+    assert "retro-hunt:" not in first
+    again = vigie(alerts_env, "org", "register", alerts_env.org, str(prehashes), "--config", str(alerts_env.config),
+                  "--data-dir", str(alerts_env.data), log="register.log").stdout
+    assert "0 new token(s)" in again and "retro-hunt:" not in again
+    done = vigie(alerts_env, "org", "register", alerts_env.org, str(prehashes), "--hunt-all", "--config",
+                 str(alerts_env.config), "--data-dir", str(alerts_env.data), log="register.log").stdout
+    assert "retro-hunt: 1 stored fragment(s) hold these tokens, 1 new alert(s)" in done
+    twice = vigie(alerts_env, "org", "register", alerts_env.org, str(prehashes), "--hunt-all", "--config",
+                  str(alerts_env.config), "--data-dir", str(alerts_env.data), log="register.log").stdout
+    assert "0 new alert(s)" in twice
+    deliver_until_done(alerts_env, smtp_sink, webhook_receiver)
+    assert_one_alert_with_three_matches(smtp_sink, webhook_receiver)
+

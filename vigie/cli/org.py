@@ -29,6 +29,8 @@ def register(
     org: Annotated[str, typer.Argument(metavar="ORG", help="Organisation id (config/organisations/ORG.yaml).")],
     prehash_file: Annotated[Path, typer.Argument(metavar="FILE", help="Output of `vigie hash` (type,prehash lines).")],
     retro_hunt: Annotated[bool, typer.Option("--retro-hunt/--no-retro-hunt", help="Alert on fragments already stored.")] = True,
+    hunt_all: Annotated[bool, typer.Option("--hunt-all", help="Retro-hunt every token of FILE, not only the new ones "
+                                           "(to finish a hunt that was interrupted or skipped; idempotent).")] = False,
     config: ConfigDir = Path("config"),
     data_dir: DataDir = Path("data"),
 ) -> None:
@@ -39,6 +41,7 @@ def register(
     past fragments holding them raise alerts, once.
 
     Example:  vigie org register example-org prehashes.csv
+    Example:  vigie org register example-org prehashes.csv --hunt-all   (finish an interrupted hunt)
     """
     from alerts.registry import RegistryError
     from alerts.service import build_matcher, registry_dir
@@ -60,14 +63,19 @@ def register(
     added = ", ".join(f"{t}: {n}" for t, n in sorted(result.added.items())) or "nothing new"
     console.print(f"{org}: {result.read} line(s) read, {result.added_total} new token(s) ({added})",
                   highlight=False)
-    if retro_hunt and result.added_total:
+    if retro_hunt and not result.added_total and not hunt_all:
+        console.print("no new token, so no retro-hunt; if an earlier one was interrupted or skipped, "
+                      "run again with --hunt-all", highlight=False)
+    if retro_hunt and (result.added_total or hunt_all):
+        from alerts.registry import file_tokens_hex
         from alerts.retrohunt import retro_hunt as hunt
         from indexer.store import open_store
 
+        tokens = file_tokens_hex(prehash_file, rt.match_key) if hunt_all else result.iter_new_hex()
         store = open_store(rt)
         try:
             store.flush()  # Elasticsearch: spooled and just-indexed fragments are searched too
-            found, made = hunt(store, matcher, org, result.iter_new_hex())
+            found, made = hunt(store, matcher, org, tokens)
         finally:
             store.close()
         console.print(f"retro-hunt: {found} stored fragment(s) hold these tokens, {made} new alert(s)",
