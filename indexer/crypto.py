@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-__all__ = ["DataKey", "decrypt_text", "encrypt_text"]
+__all__ = ["DataKey", "decrypt_text", "encrypt_text", "keyed_id"]
 
 _NONCE = 12
 
@@ -16,9 +18,26 @@ _NONCE = 12
 class DataKey:
     key: bytes  # 32 bytes
     version: int = 1
+    _id_key: bytes = field(default=b"", repr=False, compare=False)
+
+    def id_key(self) -> bytes:
+        """A key derived from the data key, used only to name documents (`keyed_id`)."""
+        if not self._id_key:
+            object.__setattr__(self, "_id_key", hmac.digest(self.key, b"vigie/document-id/v1", "sha256"))
+        return self._id_key
 
     def __repr__(self) -> str:
         return f"DataKey(version={self.version}, key=<{len(self.key)} bytes>)"
+
+
+def keyed_id(key: DataKey, data: bytes | str) -> str:
+    """The id of a document or item: HMAC-SHA256 of its content under a key derived from the data
+    key. A plain SHA-256 would let anyone who can read the index confirm that a leak line they
+    hold is in it; this id reveals nothing without the key, and stays stable for the same
+    content (so storing a fragment twice is still one document)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return hmac.digest(key.id_key(), data, "sha256").hex()
 
 
 def encrypt_text(key: DataKey, text: str, associated: bytes = b"") -> bytes:

@@ -12,7 +12,7 @@ import base64
 from datetime import UTC, datetime
 from typing import Any
 
-from indexer.crypto import DataKey, encrypt_text
+from indexer.crypto import DataKey, encrypt_text, keyed_id
 from indexer.models import CrawledItem, Fragment, Severity, StoredFragment
 
 __all__ = ["build_documents", "fragment_from_dict", "fragment_to_dict", "utc", "public_dict"]
@@ -33,13 +33,13 @@ def build_documents(
     data_key: DataKey,
     fetched_at: datetime | None = None,
 ) -> list[StoredFragment]:
-    """One document per distinct fragment text (the id is its content hash, so a fragment that
-    appears twice in one item, or in two items, is one document)."""
+    """One document per distinct fragment text (the id is its keyed content hash, so a fragment
+    that appears twice in one item, or in two items, is one document)."""
     first_seen = utc(fetched_at or item.fetched_at) or datetime.now(UTC)
-    item_hash = item.content_hash
+    item_hash = keyed_id(data_key, item.raw if item.raw is not None else item.body)
     docs: dict[str, StoredFragment] = {}
     for frag in fragments:
-        doc_id = frag.content_hash
+        doc_id = keyed_id(data_key, frag.text)
         if doc_id in docs:
             continue
         tokens: dict[str, set[str]] = {}

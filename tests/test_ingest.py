@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.crypto import DataKey, decrypt_text
+from indexer.crypto import DataKey, decrypt_text, keyed_id
 from indexer.documents import build_documents, fragment_from_dict, fragment_to_dict
 from indexer.ingest import Ingestor
 from indexer.models import CrawledItem, Fragment, StoredFragment
@@ -39,11 +39,12 @@ def test_build_documents_holds_no_plaintext(tmp_path: Path) -> None:
     frag = synthetic_fragment(1, categories=("health",), excerpt_words="[nom] séropositif")
     frag2 = synthetic_fragment(2)
     docs = build_documents(POST, [frag, frag2, frag], TEST_DATA_KEY)  # duplicate fragment -> one doc
-    assert [d.id for d in docs] == [frag.content_hash, frag2.content_hash]
+    assert [d.id for d in docs] == [keyed_id(TEST_DATA_KEY, frag.text), keyed_id(TEST_DATA_KEY, frag2.text)]
+    assert docs[0].id != frag.content_hash  # not the plain SHA-256: an index reader cannot test a leak line
     doc = docs[0]
     assert doc.source == "forum-a" and doc.thread_title == "Base clients" and doc.author == "vendeur"
     assert doc.posted_at == POST.posted_at and doc.fetched_at == POST.fetched_at
-    assert doc.item_hash == POST.content_hash and doc.kind == "csv"
+    assert doc.item_hash == keyed_id(TEST_DATA_KEY, POST.body) != POST.content_hash and doc.kind == "csv"
     assert doc.counts == {"email": 3, "phone": 1} and doc.categories == ["health"]
     assert doc.tokens["email"] == sorted({i.token.hex() for i in frag.identifiers if i.type == "email"})
     serialized = json.dumps(fragment_to_dict(doc))
@@ -62,13 +63,14 @@ def test_on_stored_gets_every_document_every_time(tmp_path: Path) -> None:
     detect = fake_detect(a, b)
     ing = Ingestor(store, TEST_MATCH_KEY, TEST_DATA_KEY, on_stored=seen.append, detect=detect)
     first = ing.ingest(POST)
-    assert sorted(first.created) == sorted([a.content_hash, b.content_hash]) and first.spooled == []
+    ids = [keyed_id(TEST_DATA_KEY, a.text), keyed_id(TEST_DATA_KEY, b.text)]
+    assert sorted(first.created) == sorted(ids) and first.spooled == []
     assert detect.calls[0]["data"] == "dump" and detect.calls[0]["key"] is TEST_MATCH_KEY
     # a re-crawl (e.g. after a crash between storing and alerting): nothing new is created, but
     # alerting is handed the same documents again
     second = ing.ingest(POST)
     assert second.created == []
-    assert [[d.id for d in docs] for docs in seen] == [[a.content_hash, b.content_hash]] * 2
+    assert [[d.id for d in docs] for docs in seen] == [ids] * 2
     assert store.count() == 2
 
 
