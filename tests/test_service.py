@@ -265,3 +265,36 @@ def test_stop_mid_crawl_then_restart_loses_and_duplicates_nothing(small_forum: F
         assert all(r.verified for r in hook.receipts)
         outcomes = [r["outcome"] for r in runs(data, SOURCE)]
         assert outcomes[0] == ("stopped" if sig == signal.SIGTERM else "interrupted"), outcomes
+
+
+@pytest.mark.tor
+def test_service_crawls_an_onion_source_through_tor_and_reports_tor(tor_network, tmp_path: Path) -> None:
+    """The production path end to end: `vigie run` attaches to a running tor (mode external, the
+    private network's client), its crawl subprocess reaches the forum only as an onion service,
+    and `vigie status` reports Tor's health."""
+    with ForumServer("phpbb", size="small", hostile=False) as forum:
+        onion = tor_network.add_onion_service(forum.address[1])
+        config = make_config(tmp_path / "config", f"http://{onion}", network="tor",
+                             limits={"timeout_seconds": 30})
+        set_schedule(config, SOURCE, "1h")
+        (config / "vigie.yaml").write_text(yaml.safe_dump({
+            "storage": {"backend": "embedded"},
+            "service": {"metrics_port": free_port()},
+            "tor": {"mode": "external", "socks_host": "127.0.0.1", "socks_port": tor_network.socks_port,
+                    "control_port": tor_network.control_port,
+                    "cookie_auth_file": str(tor_network.client_cookie_path), "newnym_interval": "10m"}}))
+        data = tmp_path / "data"
+        with service(config, data) as proc:
+            ok = wait_for(lambda: [r for r in runs(data, SOURCE) if r["finished_at"]], 180, "the crawl over Tor")
+            status = subprocess.run([sys.executable, "-m", "vigie", "status", "--json", "--config", str(config),
+                                     "--data-dir", str(data)], capture_output=True, text=True,
+                                    env={**os.environ, **test_keys_env})
+            assert stop(proc) == 0
+        assert ok[0]["outcome"] == "ok", ok
+        truth = forum.truth()  # every post, and one file per attachment (the zip holds one csv)
+        assert ok[0]["items"] == sum(p["expected"] for p in truth["posts"]) + \
+            sum(a["expected"] for a in truth["attachments"])
+        report = json.loads(status.stdout)
+        assert report["tor"].startswith("ok: tor 0.4"), report["tor"]
+        assert "bootstrap 100%" in report["tor"]
+        assert forum.logout_hits == 0

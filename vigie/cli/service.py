@@ -97,13 +97,19 @@ def status(
 
 
 def _tor_state(rt: Any) -> str:
-    tor = rt.config.global_config.tor
-    try:
-        from crawler.tor import probe_health
+    from crawler.tor import TorController
 
-        return str(probe_health(tor))
-    except Exception as exc:  # noqa: BLE001 - status must always print
-        return f"unknown ({exc})"
+    tor = TorController(rt.config.global_config.tor, rt.data_dir / "tor")
+    try:
+        h = tor.health()  # never raises
+    finally:
+        tor.close()
+    if h.control_reachable:
+        text = (f"tor {h.version}, bootstrap {h.bootstrap_percent}%, {h.circuit_count} circuit(s), "
+                f"SOCKS {'reachable' if h.socks_reachable else 'NOT reachable'}")
+    else:
+        text = f"not reachable ({h.error})"
+    return ("ok: " if h.ok else "attention: ") + text
 
 
 def _store_state(rt: Any) -> str:

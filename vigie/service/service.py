@@ -115,6 +115,7 @@ class VigieService:
             logger.error("config reload refused, keeping the running config:\n{}", exc)
             return
         register_config_secrets(self.config)
+        self._start_tor_if_needed()  # a reload may add the first tor source
         if self._worker is not None:  # new organisations, changed channels and delivery settings
             self._worker.organisations = dict(self.config.organisations)
             self._worker.settings = self.config.global_config.alerts
@@ -218,14 +219,25 @@ class VigieService:
     # -- tor, alerts, spool -------------------------------------------------------------------------
 
     def _start_tor_if_needed(self) -> None:
+        """Launch tor (`tor.mode: launch`) or attach to it (`external`) when a source needs it, and
+        keep NEWNYM on its schedule. An external tor that is down is not fatal: crawls fail
+        closed and are retried on their next run."""
         tor_cfg = self.config.global_config.tor
         uses_tor = any(s.network == "tor" and s.schedule.enabled for s in self.config.sources.values())
-        if not uses_tor or tor_cfg.mode != "launch":
+        if not uses_tor or self._tor is not None:
             return
-        from crawler.tor import TorController
+        from crawler.tor import TorController, TorError
 
-        self._tor = TorController.launch(tor_cfg, self.data_dir / "tor",
-                                         on_progress=lambda msg: logger.info("tor: {}", msg))
+        tor = TorController(tor_cfg, self.data_dir / "tor", on_progress=lambda msg: logger.info("tor: {}", msg))
+        try:
+            tor.start()
+        except TorError as exc:
+            if tor_cfg.mode == "launch":
+                raise
+            logger.error("tor is not reachable ({}); tor sources will fail closed until it is", exc)
+            return
+        tor.start_scheduler()
+        self._tor = tor
 
     def _start_thread(self, name: str, target: Callable[[], None]) -> None:
         thread = threading.Thread(target=target, name=f"vigie-{name}", daemon=True)
