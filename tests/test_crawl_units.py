@@ -155,7 +155,9 @@ def test_settings_follow_the_source_limits(tmp_path: Path) -> None:
 
 def test_tor_source_gets_the_tor_handler_or_fails_closed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     s = build_settings(_source("tor"), GlobalConfig(), state_path=tmp_path / "st", tor_socks=("127.0.0.1", 9999))
-    assert set(s["DOWNLOAD_HANDLERS"]) == {"http", "https"}
+    handlers = s["DOWNLOAD_HANDLERS"]
+    assert {k for k, v in handlers.items() if v} == {"http", "https"}  # every other scheme is off
+    assert {"ftp", "s3", "file"} <= {k for k, v in handlers.items() if v is None}
     assert (s["VIGIE_TOR_SOCKS_HOST"], s["VIGIE_TOR_SOCKS_PORT"]) == ("127.0.0.1", 9999)
     monkeypatch.setitem(sys.modules, "crawler.handlers.tor", None)
     monkeypatch.setitem(sys.modules, "crawler.handlers", None)

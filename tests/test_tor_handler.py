@@ -31,7 +31,8 @@ def _free_port() -> int:
 
 def test_settings_helper_routes_http_and_https_through_the_handler() -> None:
     s = tor_download_handler_settings("127.0.0.1", 9150, isolation="vigie:paste")
-    assert s["DOWNLOAD_HANDLERS"] == {"http": TOR_HANDLER_PATH, "https": TOR_HANDLER_PATH}
+    assert s["DOWNLOAD_HANDLERS"] == {"http": TOR_HANDLER_PATH, "https": TOR_HANDLER_PATH,
+                                      "ftp": None, "s3": None, "file": None, "gs": None}
     assert (s["VIGIE_TOR_SOCKS_HOST"], s["VIGIE_TOR_SOCKS_PORT"]) == ("127.0.0.1", 9150)
     assert s["VIGIE_TOR_ISOLATION"] == "vigie:paste"
     cfg = TorHandlerConfig.from_settings(Settings(s))
