@@ -14,7 +14,8 @@ from typing import Protocol, runtime_checkable
 
 from indexer.models import Severity, StoredFragment
 
-__all__ = ["Aggregations", "FragmentStore", "SearchPage", "SearchQuery", "StoreError", "UpsertResult"]
+__all__ = ["Aggregations", "FragmentStore", "SearchPage", "SearchQuery", "StoreError", "UpsertResult",
+           "unique_by_id"]
 
 
 class StoreError(Exception):
@@ -57,6 +58,14 @@ class UpsertResult:
     created: list[str] = field(default_factory=list)  # ids that were new
     existing: list[str] = field(default_factory=list)  # ids already stored (idempotent no-op)
     spooled: list[str] = field(default_factory=list)  # ids queued on disk (backend down)
+
+
+def unique_by_id(docs: Iterable[StoredFragment]) -> dict[str, StoredFragment]:
+    """The batch an `upsert` writes: one document per id, the first one given."""
+    batch: dict[str, StoredFragment] = {}
+    for doc in docs:
+        batch.setdefault(doc.id, doc)
+    return batch
 
 
 @runtime_checkable

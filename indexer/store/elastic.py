@@ -36,7 +36,7 @@ from loguru import logger
 from config.schema import ElasticsearchSettings
 from indexer.documents import utc
 from indexer.models import Severity, StoredFragment
-from indexer.store.base import Aggregations, SearchPage, SearchQuery, StoreError, UpsertResult
+from indexer.store.base import Aggregations, SearchPage, SearchQuery, StoreError, UpsertResult, unique_by_id
 from indexer.store.elastic_mapping import check_document, doc_to_source, index_template, source_to_doc
 from indexer.store.spool import Spool
 
@@ -171,9 +171,7 @@ class ElasticStore:
 
     # ------------------------------------------------------------------ writes
     def upsert(self, docs: Iterable[StoredFragment]) -> UpsertResult:
-        batch: dict[str, StoredFragment] = {}
-        for doc in docs:
-            batch.setdefault(doc.id, doc)
+        batch = unique_by_id(docs)
         result = UpsertResult()
         if not batch:
             return result

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from indexer.documents import utc
 from indexer.models import Severity, StoredFragment
-from indexer.store.base import Aggregations, SearchPage, SearchQuery, StoreError, UpsertResult
+from indexer.store.base import Aggregations, SearchPage, SearchQuery, StoreError, UpsertResult, unique_by_id
 
 __all__ = ["EmbeddedStore"]
 
@@ -118,9 +118,7 @@ class EmbeddedStore:
 
     # ------------------------------------------------------------------ writes
     def upsert(self, docs: Iterable[StoredFragment]) -> UpsertResult:
-        batch: dict[str, StoredFragment] = {}
-        for doc in docs:
-            batch.setdefault(doc.id, doc)
+        batch = unique_by_id(docs)
         result = UpsertResult()
         if not batch:
             return result
