@@ -51,14 +51,19 @@ class DeliveryWorker:
                  lease_seconds: float | None = None, rng: random.Random | None = None,
                  batch: int = 200) -> None:
         self.outbox = outbox
-        self.organisations = dict(organisations)
-        self.settings = settings
         self.clock = clock
         self.rng = rng or random.Random()
         self.batch = batch
+        self._lease_override = lease_seconds
+        self.reconfigure(organisations, settings)
+
+    def reconfigure(self, organisations: Mapping[str, OrganisationConfig], settings: AlertsSettings) -> None:
+        """Take a reloaded config (SIGHUP): organisations, channels, SMTP and delivery settings."""
+        self.organisations = dict(organisations)
+        self.settings = settings
         timeout = max(settings.webhook.timeout_seconds,
                       settings.smtp.timeout_seconds if settings.smtp else 0)
-        self.lease_seconds = lease_seconds if lease_seconds is not None else 2 * timeout + 30
+        self.lease_seconds = self._lease_override if self._lease_override is not None else 2 * timeout + 30
         self.smtp = SmtpSender(settings.smtp) if settings.smtp else None
         self.webhook = WebhookSender(settings.webhook)
 

@@ -298,3 +298,28 @@ def test_service_crawls_an_onion_source_through_tor_and_reports_tor(tor_network,
         assert report["tor"].startswith("ok: tor 0.4"), report["tor"]
         assert "bootstrap 100%" in report["tor"]
         assert forum.logout_hits == 0
+
+
+def test_sighup_brings_a_new_organisation_to_the_running_delivery_worker(small_forum: ForumServer,
+                                                                         tmp_path: Path) -> None:
+    """README flow: while the service runs, add config/organisations/<id>.yaml, SIGHUP, then
+    `vigie org register` (its retro-hunt queues alerts): the service's worker delivers them."""
+    with WebhookReceiver(secret=SECRET) as hook:
+        config = make_config(tmp_path / "config", small_forum.url)
+        set_schedule(config, SOURCE, "1h")
+        write_global(config, free_port())
+        data = tmp_path / "data"
+        with service(config, data) as proc:
+            wait_for(lambda: [r for r in runs(data, SOURCE) if r["outcome"] == "ok"], 90, "the first crawl")
+            (config / "organisations").mkdir(exist_ok=True)
+            (config / "organisations" / "acme.yaml").write_text(yaml.safe_dump({
+                "id": "acme", "display_name": "ACME santé", "min_severity": "low",
+                "channels": {"webhook": {"url": hook.url, "secret": SECRET}}}))
+            proc.send_signal(signal.SIGHUP)
+            time.sleep(1.5)
+            _register(config, data, small_forum, tmp_path)
+            db = sqlite3.connect(data / "alerts.sqlite3")
+            alert_ids = wait_for(lambda: {r[0] for r in db.execute("SELECT alert_id FROM alerts")}, 30, "alerts")
+            wait_for(lambda: set(hook.processed) == alert_ids, 30, "the running worker to deliver them")
+            assert stop(proc) == 0
+        assert len(alert_ids) >= 3

@@ -117,8 +117,7 @@ class VigieService:
         register_config_secrets(self.config)
         self._start_tor_if_needed()  # a reload may add the first tor source
         if self._worker is not None:  # new organisations, changed channels and delivery settings
-            self._worker.organisations = dict(self.config.organisations)
-            self._worker.settings = self.config.global_config.alerts
+            self._worker.reconfigure(self.config.organisations, self.config.global_config.alerts)
         self._sync()
 
     def shutdown(self) -> None:
