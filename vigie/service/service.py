@@ -115,7 +115,10 @@ class VigieService:
             logger.error("config reload refused, keeping the running config:\n{}", exc)
             return
         register_config_secrets(self.config)
-        self._start_tor_if_needed()  # a reload may add the first tor source
+        try:
+            self._start_tor_if_needed()  # a reload may add the first tor source
+        except Exception as exc:  # noqa: BLE001 - keep serving; tor sources fail closed meanwhile
+            logger.error("tor could not be started after the reload: {}", exc)
         if self._worker is not None:  # new organisations, changed channels and delivery settings
             self._worker.reconfigure(self.config.organisations, self.config.global_config.alerts)
         self._sync()
