@@ -27,6 +27,7 @@ from loguru import logger
 
 from crawler._tor_socks import socks5_http_get
 from crawler._tor_torrc import ALL_NODES, AUTHORITY, CLIENT, HS_NODE, RELAY
+from vigie.ports import free_port
 
 __all__ = ["NotIsolatedError", "PrivateTorNetwork", "TorNetworkError", "assert_loopback_only"]
 
@@ -50,12 +51,6 @@ def assert_loopback_only(what: str = "the private Tor network") -> None:
             "expected only ['lo']. Run inside a loopback-only network namespace, e.g. "
             "`unshare --net -- bash -c 'ip link set lo up && <command>'` (as root)."
         )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -250,12 +245,12 @@ class PrivateTorNetwork:
         nodes: list[_Node] = []
         for i in range(3):
             nodes.append(_Node(f"auth{i}", "authority", self.workdir / f"auth{i}",
-                               orport=_free_port(), dirport=_free_port()))
+                               orport=free_port(), dirport=free_port()))
         for i in range(2):
-            nodes.append(_Node(f"relay{i}", "relay", self.workdir / f"relay{i}", orport=_free_port()))
-        nodes.append(_Node("hs", "hs", self.workdir / "hs", control=_free_port()))
+            nodes.append(_Node(f"relay{i}", "relay", self.workdir / f"relay{i}", orport=free_port()))
+        nodes.append(_Node("hs", "hs", self.workdir / "hs", control=free_port()))
         nodes.append(_Node("client", "client", self.workdir / "client",
-                           socks=_free_port(), control=_free_port()))
+                           socks=free_port(), control=free_port()))
         for node in nodes:
             node.datadir.mkdir(mode=0o700)
         self._nodes = nodes

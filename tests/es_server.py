@@ -34,6 +34,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from vigie.ports import free_port
+
 __all__ = ["ElasticsearchServer", "EsServerError", "read_versions_env"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,12 +53,6 @@ def read_versions_env(path: Path = ROOT / "scripts" / "versions.env") -> dict[st
             key, _, value = line.partition("=")
             values[key.strip()] = value.strip()
     return values
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never use a proxy
@@ -87,8 +83,8 @@ class ElasticsearchServer:
         self.password = f"pw-{os.urandom(9).hex()}" if secure else None
         self._own_base = base_dir is None
         self.base_dir = Path(base_dir) if base_dir else Path(tempfile.mkdtemp(prefix="vigie-es-"))
-        self.http_port = _free_port()
-        self.transport_port = _free_port()
+        self.http_port = free_port()
+        self.transport_port = free_port()
         self._proc: subprocess.Popen[bytes] | None = None
         self._prepared = False
 

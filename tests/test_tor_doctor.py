@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,16 +12,11 @@ import pytest
 from config.schema import TorSettings
 from crawler.tor import TorController, TorControlError
 from crawler.tornet import PrivateTorNetwork
+from vigie.ports import free_port
 
 pytestmark = [pytest.mark.tor]
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _doctor(tmp_path: Path, tor: dict, *args: str) -> tuple[int, dict]:
@@ -58,8 +52,8 @@ def test_doctor_reports_the_private_network_client(tor_network: PrivateTorNetwor
 
 
 def test_doctor_fails_clearly_when_tor_is_absent(tmp_path: Path) -> None:
-    dead = _free_port()
-    code, health = _doctor(tmp_path, {"mode": "external", "socks_port": _free_port(),
+    dead = free_port()
+    code, health = _doctor(tmp_path, {"mode": "external", "socks_port": free_port(),
                                       "control_port": dead})
     assert code == 1
     assert health["ok"] is False and health["control_reachable"] is False
@@ -71,7 +65,7 @@ def test_doctor_launch_starts_tor_and_reports_bootstrap(tor_network: PrivateTorN
                                                         tmp_path: Path) -> None:
     """tor.mode launch + --launch: stem starts a tor that joins the private network."""
     code, health = _doctor(tmp_path, {
-        "mode": "launch", "socks_port": _free_port(), "control_port": _free_port(),
+        "mode": "launch", "socks_port": free_port(), "control_port": free_port(),
         "bootstrap_timeout_seconds": 90, "extra_torrc": tor_network.client_options()}, "--launch")
     assert code == 0, health
     assert health["bootstrap_percent"] == 100 and health["ok"] is True
@@ -113,7 +107,7 @@ def test_controller_health_and_rate_limited_newnym(tor_network: PrivateTorNetwor
 
 
 def test_controller_errors_name_the_port(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     tor = TorController(TorSettings(mode="external", control_port=port), tmp_path)
     with pytest.raises(TorControlError, match=f"cannot reach tor's control port 127.0.0.1:{port}"):
         tor.connect()

@@ -15,16 +15,9 @@ from crawler.handlers import TOR_HANDLER_PATH, tor_download_handler_settings
 from crawler.handlers.tor import TorHandlerConfig
 from crawler.tornet import PrivateTorNetwork
 from tests.fixtures.tor import OnionSite, _SiteHandler, read_audit, serve_local, tor_fetch
+from vigie.ports import free_port
 
 pytestmark = [pytest.mark.tor]
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # ---- configuration (no network) ---------------------------------------------------------------
@@ -206,7 +199,7 @@ def test_fails_closed_when_socks_is_down(tmp_path: Path) -> None:
     with a `proxy` meta pointing straight at it."""
     site = serve_local(_SiteHandler)
     port = site.server_address[1]
-    dead = _free_port()
+    dead = free_port()
     audit = tmp_path / "audit.jsonl"
     try:
         spec = {"settings": tor_download_handler_settings("127.0.0.1", dead),
@@ -240,7 +233,7 @@ def test_other_url_schemes_are_refused_not_fetched_directly(tmp_path: Path) -> N
     ftp_port = listener.getsockname()[1]
     audit = tmp_path / "audit.jsonl"
     try:
-        spec = {"settings": tor_download_handler_settings("127.0.0.1", _free_port()),
+        spec = {"settings": tor_download_handler_settings("127.0.0.1", free_port()),
                 "requests": [{"url": f"ftp://127.0.0.1:{ftp_port}/dump.zip"},
                              {"url": f"ftp://leak-check.example.net:{ftp_port}/dump.zip"},
                              {"url": "file:///etc/hostname"}],

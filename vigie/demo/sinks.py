@@ -10,7 +10,6 @@ so a test can tell "sent twice, processed once" from "processed twice". `plan` s
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,13 +18,9 @@ from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from vigie.ports import free_port
+
 __all__ = ["Receipt", "SmtpSink", "WebhookReceiver", "free_port"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
