@@ -11,9 +11,9 @@ import socket
 import struct
 from urllib.parse import urlsplit
 
-__all__ = ["SocksProbeError", "socks5_connect", "socks5_greeting_ok", "socks5_http_get"]
+__all__ = ["SOCKS_REPLIES", "SocksProbeError", "socks5_connect", "socks5_greeting_ok", "socks5_http_get"]
 
-_REPLIES = {
+SOCKS_REPLIES = {  # RFC 1928 reply codes; also used by the Twisted endpoint (crawler.handlers._socks)
     1: "general SOCKS server failure",
     2: "connection not allowed by ruleset",
     3: "network unreachable",
@@ -75,7 +75,7 @@ def socks5_connect(
         ver, rep, _, atyp = _recv_exact(sock, 4)
         if rep != 0:
             raise SocksProbeError(
-                f"SOCKS CONNECT to {host}:{port} failed: {_REPLIES.get(rep, f'code {rep}')}", rep
+                f"SOCKS CONNECT to {host}:{port} failed: {SOCKS_REPLIES.get(rep, f'code {rep}')}", rep
             )
         skip = {1: 4, 4: 16}.get(atyp)
         if skip is None:

@@ -29,9 +29,13 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from vigie.ports import free_port
@@ -112,14 +116,7 @@ class ElasticsearchServer:
         if not (self.java_home / "bin" / "java").exists():
             raise EsServerError(f"no JDK at {self.java_home}; set ES_JAVA_HOME in scripts/versions.env")
         self._prepare()
-        cmd = [str(self.es_home / "bin" / "elasticsearch"), *self._settings_args()]
-        if self.user:
-            pw = pwd.getpwnam(self.user)
-            cmd = ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--init-groups",
-                   "--reset-env", "--", "env", *[f"{k}={v}" for k, v in self._env().items()], *cmd]
-            env = None
-        else:
-            env = {**os.environ, **self._env()}
+        cmd, env = self._as_es_user([str(self.es_home / "bin" / "elasticsearch"), *self._settings_args()])
         self._log = open(self.base_dir / "stdout.log", "ab")  # noqa: SIM115
         self._proc = subprocess.Popen(
             cmd, cwd=self.base_dir, env=env, stdout=self._log, stderr=subprocess.STDOUT,
@@ -216,15 +213,17 @@ class ElasticsearchServer:
                            str(self.password), "-r", "superuser")
         self._prepared = True
 
+    def _as_es_user(self, cmd: list[str]) -> tuple[list[str], dict[str, str] | None]:
+        """Elasticsearch refuses root: run `cmd` as `self.user` (setpriv, a clean environment
+        holding only ours), or as we are when no user is set."""
+        if not self.user:
+            return cmd, {**os.environ, **self._env()}
+        pw = pwd.getpwnam(self.user)
+        return (["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--init-groups",
+                 "--reset-env", "--", "env", *[f"{k}={v}" for k, v in self._env().items()], *cmd], None)
+
     def _run_tool(self, tool: str, *args: str) -> None:
-        cmd = [str(self.es_home / "bin" / tool), *args]
-        if self.user:
-            pw = pwd.getpwnam(self.user)
-            cmd = ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--init-groups",
-                   "--reset-env", "--", "env", *[f"{k}={v}" for k, v in self._env().items()], *cmd]
-            env = None
-        else:
-            env = {**os.environ, **self._env()}
+        cmd, env = self._as_es_user([str(self.es_home / "bin" / tool), *args])
         done = subprocess.run(cmd, cwd=self.base_dir, env=env, capture_output=True, text=True, timeout=120)
         if done.returncode != 0:
             raise EsServerError(f"{tool} {args[0]} failed ({done.returncode}): {done.stdout}{done.stderr}")
@@ -354,3 +353,34 @@ if __name__ == "__main__":  # manual check: python -m tests.es_server
     with ElasticsearchServer() as server:
         print(f"green at {server.url} after {time.monotonic() - t0:.1f}s")
         print(json.dumps(server._request("/"), indent=1))
+
+
+@contextmanager
+def fake_node(version: str, seen_auth: list[str | None] | None = None) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 that answers `GET /_nodes` like an Elasticsearch node of
+    `version`, recording each request's Authorization header. A fake, used only where no real
+    node can run here (an 8.x node, an API key); it exercises our client side, not Elasticsearch.
+    Yields the node's URL."""
+
+    class _Node(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            if seen_auth is not None:
+                seen_auth.append(self.headers.get("Authorization"))
+            body = json.dumps({"nodes": {"n1": {"version": version}}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("X-elastic-product", "Elasticsearch")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Node)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -20,7 +20,6 @@ import pytest
 from alerts.service import build_matcher
 from indexer.identifiers import canonical_forms
 from indexer.models import CrawledItem
-from indexer.tokens import prehash
 from tests.fixtures.mail import AlertsEnv, SmtpSink, WebhookReceiver
 
 pytestmark = pytest.mark.slow

@@ -128,9 +128,9 @@ def test_search_on_elasticsearch(es_settings, tmp_path: Path) -> None:
 
 
 def test_search_says_when_elasticsearch_is_down(tmp_path: Path) -> None:
-    from tests.es_server import _free_port
+    from vigie.ports import free_port
 
-    yaml = f"storage:\n  backend: elasticsearch\n  elasticsearch:\n    hosts: ['http://127.0.0.1:{_free_port()}']\n    max_retries: 0\n"
+    yaml = f"storage:\n  backend: elasticsearch\n  elasticsearch:\n    hosts: ['http://127.0.0.1:{free_port()}']\n    max_retries: 0\n"
     config, data = make_env(tmp_path, yaml)
     res = cli(["search", "dump", "-c", str(config), "-d", str(data)])
     assert res.exit_code == 1

@@ -8,7 +8,6 @@ import os
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -17,8 +16,9 @@ from config.schema import ElasticsearchSettings
 from indexer.store import StoreError
 from indexer.store.elastic import ElasticStore
 from indexer.store.spool import Spool
-from tests.es_server import ElasticsearchServer, _free_port
+from tests.es_server import ElasticsearchServer, fake_node
 from tests.fixtures.es import synthetic_docs
+from vigie.ports import free_port
 
 
 def all_ids(store: ElasticStore) -> list[str]:
@@ -123,7 +123,7 @@ def test_checksum_mismatch_is_reported(tmp_path: Path) -> None:
 @pytest.mark.elasticsearch
 def test_unreachable_at_start_then_drained_once(es_settings: ElasticsearchSettings, tmp_path: Path) -> None:
     spool_dir = tmp_path / "spool"
-    dead = es_settings.model_copy(update={"hosts": [f"http://127.0.0.1:{_free_port()}"]})
+    dead = es_settings.model_copy(update={"hosts": [f"http://127.0.0.1:{free_port()}"]})
     docs = synthetic_docs(1200)
     down = ElasticStore(dead, spool_dir)
     first = down.upsert(docs[:700])
@@ -145,40 +145,18 @@ def test_unreachable_at_start_then_drained_once(es_settings: ElasticsearchSettin
     up.close()
 
 
-class _OldServer(BaseHTTPRequestHandler):
-    """Answers like an Elasticsearch 8.x node. A fake, because no 8.x distribution is available
-    offline here; it only exercises our version check, not Elasticsearch behaviour."""
-
-    def do_GET(self) -> None:  # noqa: N802
-        body = json.dumps({"nodes": {"n1": {"version": "8.15.3"}}}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("X-elastic-product", "Elasticsearch")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def test_version_mismatch_is_a_clear_error(tmp_path: Path) -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _OldServer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        settings = ElasticsearchSettings(hosts=[f"http://127.0.0.1:{server.server_port}"], max_retries=0)
+    with fake_node("8.15.3") as url:  # no 8.x distribution is available offline here
+        settings = ElasticsearchSettings(hosts=[url], max_retries=0)
         with pytest.raises(StoreError, match=r"8\.15\.3.*not supported.*client 9\."):
             ElasticStore(settings, tmp_path / "spool")
-    finally:
-        server.shutdown()
 
 
 @pytest.mark.elasticsearch
 def test_refused_spooled_batch_is_parked_not_retried_forever(es_settings: ElasticsearchSettings,
                                                              tmp_path: Path) -> None:
     spool_dir = tmp_path / "spool"
-    dead = es_settings.model_copy(update={"hosts": [f"http://127.0.0.1:{_free_port()}"]})
+    dead = es_settings.model_copy(update={"hosts": [f"http://127.0.0.1:{free_port()}"]})
     docs = synthetic_docs(20)  # all first seen in March 2026
     ElasticStore(dead, spool_dir).upsert(docs)
     up = ElasticStore(es_settings, spool_dir)

@@ -3,10 +3,7 @@ file-realm user): the settings in vigie.yaml are exactly what the store uses."""
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,7 @@ from pydantic import SecretStr
 from config.schema import ElasticsearchSettings
 from indexer.store import SearchQuery, StoreError
 from indexer.store.elastic import ElasticStore, client_from_settings
-from tests.es_server import ElasticsearchServer
+from tests.es_server import ElasticsearchServer, fake_node
 from tests.fixtures.es import synthetic_docs
 
 
@@ -61,28 +58,9 @@ def test_api_key_is_sent(tmp_path: Path) -> None:
     that `storage.elasticsearch.api_key` becomes the `Authorization: ApiKey` header."""
     seen: list[str | None] = []
 
-    class Recorder(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            seen.append(self.headers.get("Authorization"))
-            body = json.dumps({"nodes": {"n": {"version": "9.2.0"}}}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("X-elastic-product", "Elasticsearch")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        client = client_from_settings(ElasticsearchSettings(
-            hosts=[f"http://127.0.0.1:{server.server_port}"], api_key=SecretStr("a2V5aWQ6c2VjcmV0")))
+    with fake_node("9.2.0", seen) as url:
+        client = client_from_settings(ElasticsearchSettings(hosts=[url], api_key=SecretStr("a2V5aWQ6c2VjcmV0")))
         client.nodes.info()
-    finally:
-        server.shutdown()
     assert seen == ["ApiKey a2V5aWQ6c2VjcmV0"]
 
 

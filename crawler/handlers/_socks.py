@@ -21,21 +21,12 @@ from twisted.protocols.tls import TLSMemoryBIOFactory
 from twisted.python.failure import Failure
 from zope.interface import implementer
 
+from crawler._tor_socks import SOCKS_REPLIES
+
 if TYPE_CHECKING:
     from twisted.internet.interfaces import IAddress, IReactorTCP
 
-__all__ = ["SOCKS_REPLIES", "Socks5ClientEndpoint", "SocksError"]
-
-SOCKS_REPLIES = {
-    1: "general SOCKS server failure",
-    2: "connection not allowed by ruleset",
-    3: "network unreachable",
-    4: "host unreachable",
-    5: "connection refused by the destination",
-    6: "TTL expired (Tor: the circuit or stream timed out)",
-    7: "command not supported",
-    8: "address type not supported",
-}
+__all__ = ["Socks5ClientEndpoint", "SocksError"]
 
 
 class SocksError(Exception):

@@ -44,7 +44,7 @@ def register(
     Example:  vigie org register example-org prehashes.csv --hunt-all   (finish an interrupted hunt)
     """
     from alerts.registry import RegistryError
-    from alerts.service import build_matcher, registry_dir
+    from alerts.service import build_matcher
 
     rt = runtime(config, data_dir)
     require_keys(rt, match=True)

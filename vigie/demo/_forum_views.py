@@ -96,7 +96,7 @@ class PhpbbView:
 
     # ---- pages
     def _layout(self, ctx: Ctx, title: str, content: str, charset: bool = True) -> str:
-        nav = [f'<a href="/">Accueil</a>']
+        nav = ['<a href="/">Accueil</a>']
         for board in self.data.boards:
             nav.append(f'<a href="{self.board_url(ctx, board)}">{_esc(board.name)}</a>')
         nav.append(f'<a href="/logout">Déconnexion ({_esc(ctx.user)})</a>' if ctx.user
