@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,6 +107,19 @@ class Outbox:
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(_SCHEMA)
         path.chmod(0o600)
+        self._lock = threading.RLock()  # the connection may be shared by threads
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on any error)."""
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
     @classmethod
     def for_data_dir(cls, data_dir: Path) -> Outbox:
@@ -116,9 +131,7 @@ class Outbox:
         """Insert alerts not seen before, with their deliveries, in one transaction.
         Returns the ids that were new (an (org, fragment) already alerted is skipped)."""
         created: list[str] = []
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._tx() as db:
             for a in alerts:
                 cur = db.execute(
                     "INSERT OR IGNORE INTO alerts (alert_id, org, fragment_id, severity, created_at,"
@@ -135,10 +148,6 @@ class Outbox:
                         (a.alert_id, a.org, channel, policy, first_at),
                     )
                 created.append(a.alert_id)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         return created
 
     def has_alert(self, org: str, fragment_id: str) -> bool:
@@ -161,9 +170,7 @@ class Outbox:
         """Mark rows in flight before sending (counts the attempt). Returns the ids claimed;
         a row another worker claimed meanwhile is left out."""
         claimed: list[int] = []
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._tx() as db:
             for i in ids:
                 cur = db.execute(
                     "UPDATE deliveries SET status='sending', lease_until=?, attempts=attempts+1, "
@@ -172,10 +179,6 @@ class Outbox:
                     (lease_until, digest_id, i, now, now))
                 if cur.rowcount == 1:
                     claimed.append(i)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         return claimed
 
     def ack(self, ids: list[int], now: float) -> None:
@@ -191,15 +194,9 @@ class Outbox:
                           "WHERE id=?", error[:500])
 
     def _update(self, ids: list[int], sql: str, *params: Any) -> None:
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._tx() as db:
             for i in ids:
                 db.execute(sql, (*params, i))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def requeue(self, alert_id: str | None = None, all_failed: bool = False) -> int:
         """`vigie alerts retry`: failed (dead-lettered) deliveries go back to pending, attempts
