@@ -208,11 +208,13 @@ def _register(config: Path, data: Path, forum: ForumServer, tmp: Path, n: int = 
     return set(emails)
 
 
-def _org(config: Path, webhook_url: str) -> None:
+def _org(config: Path, webhook_url: str, *, email: bool = True) -> None:
+    channels: dict[str, Any] = {"webhook": {"url": webhook_url, "secret": SECRET}}
+    if email:
+        channels["email"] = {"to": ["soc@acme.test"]}
     (config / "organisations").mkdir(exist_ok=True)
     (config / "organisations" / "acme.yaml").write_text(yaml.safe_dump({
-        "id": "acme", "display_name": "ACME santé", "min_severity": "low",
-        "channels": {"email": {"to": ["soc@acme.test"]}, "webhook": {"url": webhook_url, "secret": SECRET}},
+        "id": "acme", "display_name": "ACME santé", "min_severity": "low", "channels": channels,
         "policy": {"critical": "immediate", "high": "immediate", "medium": "immediate", "low": "immediate"}}))
 
 
@@ -311,10 +313,7 @@ def test_sighup_brings_a_new_organisation_to_the_running_delivery_worker(small_f
         data = tmp_path / "data"
         with service(config, data) as proc:
             wait_for(lambda: [r for r in runs(data, SOURCE) if r["outcome"] == "ok"], 90, "the first crawl")
-            (config / "organisations").mkdir(exist_ok=True)
-            (config / "organisations" / "acme.yaml").write_text(yaml.safe_dump({
-                "id": "acme", "display_name": "ACME santé", "min_severity": "low",
-                "channels": {"webhook": {"url": hook.url, "secret": SECRET}}}))
+            _org(config, hook.url, email=False)  # no SMTP in this config
             proc.send_signal(signal.SIGHUP)
             time.sleep(1.5)
             _register(config, data, small_forum, tmp_path)
