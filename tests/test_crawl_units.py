@@ -10,6 +10,7 @@ import time
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from parsel import Selector
@@ -196,3 +197,29 @@ def test_cookie_public_suffix_check_never_goes_online(monkeypatch: pytest.Monkey
     assert cookies._is_public_domain("onion") and cookies._is_public_domain("co.uk")
     assert not cookies._is_public_domain("exampleforum.onion")
     assert lookups == []
+
+
+def test_pending_attachments_wait_for_the_login(tmp_path: Path) -> None:
+    """A request sent while the login runs can swap the session cookie between the form's CSRF
+    token and the POST (seen as an intermittent failed login on re-crawls): with a login, the
+    only thing a forum spider starts with is the login request."""
+    import asyncio
+
+    import yaml
+
+    from crawler.spiders.forum import ForumSpider
+
+    text = (Path(__file__).resolve().parents[1] / "config" / "sources" / "example-forum.yaml").read_text()
+    data = yaml.safe_load(text.replace("${EXAMPLE_FORUM_USER:-watcher}", "watcher")
+                          .replace("${EXAMPLE_FORUM_PASSWORD:-change-me}", "pw"))
+    source = SourceConfig.model_validate(data)
+    state = CrawlState(tmp_path / "s.sqlite3", source.name)
+    state.file_pending("http://exampleforum.onion/files/7", {"post_url": "x", "thread_url": "y"})
+    spider = ForumSpider(source=source, state=state, sink=None)
+
+    async def first_requests() -> list[Any]:
+        return [r async for r in spider.start()]
+
+    started = asyncio.run(first_requests())
+    assert [r.url for r in started] == [source.login.url]
+    assert any(r.url.endswith("/files/7") for r in spider._after_login)  # sent once logged in

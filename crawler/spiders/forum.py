@@ -62,10 +62,12 @@ class ForumSpider(VigieSpider):
 
     # ------------------------------------------------------------------ start
     async def start(self) -> AsyncIterator[Any]:
-        for url, meta in self.vigie_state.pending_files():  # found by an earlier, interrupted crawl
-            yield self._file_request(url, meta)
-        starts = [self.request(u, self.parse_listing, "listing", vigie_chain=u, vigie_page=1)
-                  for u in self.source.start_urls]
+        # Attachments found by an earlier, interrupted crawl wait for the login like everything
+        # else: a request racing the login can change the session cookie between the form's
+        # CSRF token and the POST, and the login then fails.
+        starts = [self._file_request(url, meta) for url, meta in self.vigie_state.pending_files()]
+        starts += [self.request(u, self.parse_listing, "listing", vigie_chain=u, vigie_page=1)
+                   for u in self.source.start_urls]
         for req in self.behind_login(starts):
             yield req
 
