@@ -22,7 +22,7 @@ from loguru import logger
 
 from alerts.outbox import NewAlert, Outbox
 from alerts.registry import Registry
-from config.schema import OrganisationConfig
+from vigie.config.schema import OrganisationConfig
 from indexer.models import Severity, StoredFragment
 
 __all__ = ["AlertMatcher", "alert_id_for", "build_payload", "window_end"]

@@ -14,7 +14,7 @@ from alerts.matcher import AlertMatcher
 from alerts.outbox import Outbox
 from alerts.registry import Registry
 from alerts.worker import DeliveryWorker
-from config.loader import LoadedConfig
+from vigie.config.loader import LoadedConfig
 
 __all__ = ["build_delivery_worker", "build_matcher", "registry_dir"]
 

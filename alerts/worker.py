@@ -34,7 +34,7 @@ from alerts.channels.render import digest_body, email_parts, webhook_body
 from alerts.channels.smtp import SmtpSender
 from alerts.channels.webhook import WebhookSender
 from alerts.outbox import Delivery, Outbox
-from config.schema import AlertsSettings, OrganisationConfig
+from vigie.config.schema import AlertsSettings, OrganisationConfig
 
 __all__ = ["DeliveryWorker", "backoff_seconds"]
 

@@ -4,7 +4,7 @@ baseline (TorBot style), plus Vigie over direct loopback; all on the private Tor
     unshare --net -- bash -c 'ip link set lo up && .venv/bin/python -m bench.crawl'
 
 Everything runs on 127.0.0.1 inside a loopback-only network namespace (the script refuses to
-run elsewhere): 7 tor processes, the demo forum (`vigie.demo.forum`, phpBB engine) published
+run elsewhere): 7 tor processes, the demo forum (`vigie_kit.forum`, phpBB engine) published
 as an onion service, and the crawlers.
 
 Modes (each repeated `--repeats` times, fresh crawl state each time):
@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from crawler.tornet import PrivateTorNetwork, assert_loopback_only
+from vigie_kit.tornet import PrivateTorNetwork, assert_loopback_only
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "crawl.jsonl"
@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     assert_loopback_only("the crawl benchmark")
 
-    from vigie.demo.forum import ForumServer
+    from vigie_kit.forum import ForumServer
 
     work = Path(tempfile.mkdtemp(prefix="vigie-bench-crawl-"))
     began = time.monotonic()

@@ -28,7 +28,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from config.schema import ElasticsearchSettings
+from vigie.config.schema import ElasticsearchSettings
 from indexer.store.elastic import ElasticStore
 from indexer.store.elastic_mapping import doc_to_source
 from indexer.store.embedded import EmbeddedStore

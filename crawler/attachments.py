@@ -14,7 +14,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from config.schema import AttachmentLimits
+from vigie.config.schema import AttachmentLimits
 from crawler import CrawlerError
 
 __all__ = ["ArchiveBombError", "AttachmentError", "ExtractedFile", "expand_attachment", "extension_of"]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from config.schema import GlobalConfig, SourceConfig
+from vigie.config.schema import GlobalConfig, SourceConfig
 from crawler import TorUnavailableError
 from crawler.defaults import CRAWLER_DEFAULTS
 

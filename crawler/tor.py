@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
-from config.schema import TorSettings, parse_interval
+from vigie.config.schema import TorSettings, parse_interval
 from crawler._tor_socks import socks5_greeting_ok
 
 if TYPE_CHECKING:

@@ -51,12 +51,14 @@ if [ ! -x .venv/bin/python ]; then
   say "creating .venv"
   "$PY" -m venv .venv
 fi
+# Reinstall whenever pyproject.toml changed (its hash, not its mtime: a checkout resets mtimes).
 stamp=.venv/.vigie-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   say "installing Python dependencies into .venv"
   .venv/bin/pip install -q --upgrade pip >/dev/null
-  .venv/bin/pip install -q -e ".[test]"
-  touch "$stamp"
+  .venv/bin/pip install -q -e ".[test,demo]"
+  echo "$want" > "$stamp"
 fi
 
 # Elasticsearch integ-test distribution, cached under .cache/ (not committed).

@@ -15,7 +15,7 @@ pytest_plugins = [
 def _loopback_only() -> None:
     """The suite runs only where nothing can leave the machine: a network namespace holding only
     loopback (scripts/test.sh does `unshare --net`). Plain `pytest` elsewhere stops here."""
-    from crawler.tornet import assert_loopback_only
+    from vigie_kit.tornet import assert_loopback_only
 
     assert_loopback_only("the test suite (run it with scripts/test.sh)")
 

@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from vigie.ports import free_port
+from vigie_kit.ports import free_port
 
 __all__ = ["ElasticsearchServer", "EsServerError", "read_versions_env"]
 

@@ -8,7 +8,7 @@ import pytest
 from alerts.registry import Registry
 from alerts.retrohunt import retro_hunt
 from alerts.service import build_matcher, registry_dir
-from config.schema import StorageSettings
+from vigie.config.schema import StorageSettings
 from indexer.store import open_store_from_settings
 from tests.fixtures.mail import AlertsEnv, make_fragment
 from tests.test_alerts_delivery import OTHERS, OURS

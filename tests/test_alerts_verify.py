@@ -10,7 +10,7 @@ import pytest
 from alerts.channels import ChannelError
 from alerts.channels.webhook import WebhookSender, is_loopback_host
 from alerts.verify import signature_header, verify_signature
-from config.schema import WebhookSettings
+from vigie.config.schema import WebhookSettings
 
 SECRET = "whsec-test-0123456789"
 BODY = b'{"type":"vigie.alert","id":"abc"}'

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from config.loader import check_config_dir
+from vigie.config.loader import check_config_dir
 
 REPO = Path(__file__).resolve().parents[1]
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())

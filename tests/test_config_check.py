@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import check_config_dir, load_config
+from vigie.config.loader import check_config_dir, load_config
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "config"

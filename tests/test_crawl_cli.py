@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.forum import REPO, crawl, make_config, test_keys_env
-from vigie.demo.forum import ForumServer
+from vigie_kit.forum import ForumServer
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.fixtures.forum import CrawlRun, crawl, make_config, test_keys_env
-from vigie.demo.forum import ForumServer
+from vigie_kit.forum import ForumServer
 
 pytestmark = pytest.mark.slow
 
@@ -91,7 +91,7 @@ def test_every_planted_identifier_reaches_the_items(first_crawl: dict[str, Any])
 
 
 def test_planted_emails_and_nirs_are_searchable_in_the_store(first_crawl: dict[str, Any]) -> None:
-    from config.schema import StorageSettings
+    from vigie.config.schema import StorageSettings
     from indexer.identifiers import canon_email, canon_nir
     from indexer.store import open_store_from_settings
     from indexer.store.base import SearchQuery

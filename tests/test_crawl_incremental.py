@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.forum import crawl, make_config
-from vigie.demo.forum import ForumServer
-from vigie.demo.forum_data import POSTS_PER_PAGE
+from vigie_kit.forum import ForumServer
+from vigie_kit.forum_data import POSTS_PER_PAGE
 
 pytestmark = pytest.mark.slow
 
@@ -113,7 +113,7 @@ def test_paste_listing_is_walked_whole_after_an_interrupted_crawl(fresh_forum: F
     """Unseen pastes behind a page of seen ones are fetched when the previous crawl did not end
     cleanly; after a clean crawl the listing walk stops at the first page with nothing new."""
     from crawler.state import CrawlState
-    from vigie.demo.forum_data import PASTES_PER_PAGE
+    from vigie_kit.forum_data import PASTES_PER_PAGE
 
     config = make_config(tmp_path / "config", fresh_forum.url, kind="paste", name="test-paste")
     for _ in range(2 * PASTES_PER_PAGE):  # three listing pages

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.forum import crawl, make_config
-from vigie.demo.forum import ForumServer
+from vigie_kit.forum import ForumServer
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from vigie.demo.forum import ForumServer
+from vigie_kit.forum import ForumServer
 
 pytestmark = [pytest.mark.tor, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ from http.cookiejar import CookieJar
 
 import pytest
 
-from vigie.demo.forum import ForumServer
+from vigie_kit.forum import ForumServer
 
 
 def _opener() -> urllib.request.OpenerDirector:
@@ -80,7 +80,7 @@ def test_ground_truth_matches_what_is_served(fresh_forum: ForumServer) -> None:
 
 
 def test_module_entry_point_prints_its_address(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    proc = subprocess.Popen([sys.executable, "-m", "vigie.demo.forum", "--port", "0", "--size", "small",
+    proc = subprocess.Popen([sys.executable, "-m", "vigie_kit.forum", "--port", "0", "--size", "small",
                              "--data", str(tmp_path), "--engine", "xen"], stdout=subprocess.PIPE, text=True)
     try:
         info = json.loads(proc.stdout.readline())  # type: ignore[union-attr]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from config.schema import StorageSettings
+from vigie.config.schema import StorageSettings
 from indexer.identifiers import canonical_forms
 from indexer.models import Severity
 from indexer.store import open_store_from_settings
@@ -128,7 +128,7 @@ def test_search_on_elasticsearch(es_settings, tmp_path: Path) -> None:
 
 
 def test_search_says_when_elasticsearch_is_down(tmp_path: Path) -> None:
-    from vigie.ports import free_port
+    from vigie_kit.ports import free_port
 
     yaml = f"storage:\n  backend: elasticsearch\n  elasticsearch:\n    hosts: ['http://127.0.0.1:{free_port()}']\n    max_retries: 0\n"
     config, data = make_env(tmp_path, yaml)

@@ -21,8 +21,8 @@ import yaml
 
 from alerts.channels.smtp import message_id_for
 from tests.fixtures.forum import crawl, make_config, test_keys_env
-from vigie.demo.forum import ForumServer
-from vigie.demo.sinks import SmtpSink, WebhookReceiver, free_port
+from vigie_kit.forum import ForumServer
+from vigie_kit.sinks import SmtpSink, WebhookReceiver, free_port
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]

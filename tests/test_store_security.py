@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from config.schema import ElasticsearchSettings
+from vigie.config.schema import ElasticsearchSettings
 from indexer.store import SearchQuery, StoreError
 from indexer.store.elastic import ElasticStore, client_from_settings
 from tests.es_server import ElasticsearchServer, fake_node

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from config.schema import TorSettings
+from vigie.config.schema import TorSettings
 from crawler.tor import TorController, TorControlError
-from crawler.tornet import PrivateTorNetwork
-from vigie.ports import free_port
+from vigie_kit.tornet import PrivateTorNetwork
+from vigie_kit.ports import free_port
 
 pytestmark = [pytest.mark.tor]
 

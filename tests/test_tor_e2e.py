@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from crawler.tornet import PrivateTorNetwork
+from vigie_kit.tornet import PrivateTorNetwork
 from tests.fixtures.forum import CrawlRun, crawl, make_config, test_keys_env
-from vigie.demo.forum import ForumServer
+from vigie_kit.forum import ForumServer
 
 pytestmark = [pytest.mark.tor, pytest.mark.slow]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crawler._tor_socks import socks5_greeting_ok, socks5_http_get
-from crawler.tornet import NotIsolatedError, PrivateTorNetwork, assert_loopback_only
+from vigie_kit.tornet import NotIsolatedError, PrivateTorNetwork, assert_loopback_only
 from tests.fixtures.tor import OnionSite, start_tor_fetch
 from crawler.handlers import tor_download_handler_settings
 

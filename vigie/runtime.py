@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from config.loader import LoadedConfig, load_config
+from vigie.config.loader import LoadedConfig, load_config
 from indexer.crypto import DataKey
 from indexer.tokens import MatchKey
 from vigie.keys import load_data_key, load_match_key

@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 
 from alerts.channels import ChannelError
-from config.schema import SmtpSettings
+from vigie.config.schema import SmtpSettings
 
 __all__ = ["SmtpSender", "message_id_for"]
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from alerts.channels import ChannelError
 from alerts.verify import signature_header
-from config.schema import WebhookSettings
+from vigie.config.schema import WebhookSettings
 
 __all__ = ["WebhookSender", "is_loopback_host"]
 

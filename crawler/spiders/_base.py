@@ -23,7 +23,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import FormRequest, Request, TextResponse
 
-from config.schema import Detector, SourceConfig, parse_selector
+from vigie.config.schema import Detector, SourceConfig, parse_selector
 from crawler.middlewares import with_backoff
 
 if TYPE_CHECKING:

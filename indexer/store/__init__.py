@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from config.schema import StorageSettings
+from vigie.config.schema import StorageSettings
 from indexer.store.base import (
     Aggregations,
     FragmentStore,

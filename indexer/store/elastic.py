@@ -33,7 +33,7 @@ from typing import Any
 
 from loguru import logger
 
-from config.schema import ElasticsearchSettings
+from vigie.config.schema import ElasticsearchSettings
 from indexer.documents import utc
 from indexer.models import Severity, StoredFragment
 from indexer.store.base import Aggregations, SearchPage, SearchQuery, StoreError, UpsertResult, unique_by_id

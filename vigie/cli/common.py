@@ -9,7 +9,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from config.loader import ConfigError
+from vigie.config.loader import ConfigError
 from vigie.keys import KeyError_
 from vigie.runtime import Runtime
 

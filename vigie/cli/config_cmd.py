@@ -10,7 +10,7 @@ from rich.table import Table
 
 from loguru import logger
 
-from config.loader import check_config_dir
+from vigie.config.loader import check_config_dir
 from vigie.cli import app
 from vigie.cli.common import EXIT_CONFIG, ConfigDir, DataDir, console, err_console, runtime
 from vigie.keys import create_key_file

@@ -45,7 +45,7 @@ def demo(
 
     Example:  sudo unshare -n -- sh -c 'ip link set lo up && vigie demo'   (or: scripts/demo.sh)
     """
-    from vigie.demo.run import DemoError, run_demo
+    from vigie_kit.run import DemoError, run_demo
 
     workspace = data_dir.resolve() / "demo"
     console.print(Panel.fit("[bold]Vigie demo[/]: a leak on a Tor forum, found, indexed and alerted — "

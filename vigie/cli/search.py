@@ -35,7 +35,7 @@ _SEV_STYLE = {"low": "dim", "medium": "yellow", "high": "bold red", "critical": 
 
 def parse_since(text: str) -> datetime:
     """`2026-03-01`, `2026-03-01T12:00`, or a relative age: `90m`, `6h`, `7d`, `2w`."""
-    from config.schema import parse_interval
+    from vigie.config.schema import parse_interval
 
     text = text.strip()
     try:

@@ -19,7 +19,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from loguru import logger
 
-from config.schema import SourceConfig, parse_interval
+from vigie.config.schema import SourceConfig, parse_interval
 
 __all__ = ["JOB_FUNC", "MISFIRE_GRACE_SECONDS", "build_scheduler", "schedule_spec", "sync_jobs"]
 

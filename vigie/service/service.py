@@ -25,7 +25,7 @@ from typing import Any
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobEvent
 from loguru import logger
 
-from config.loader import ConfigError, LoadedConfig, load_config
+from vigie.config.loader import ConfigError, LoadedConfig, load_config
 from vigie.service import jobs
 from vigie.service.metrics import ServiceMetrics
 from vigie.service.scheduler import build_scheduler, sync_jobs

@@ -9,7 +9,7 @@ pagination trap. Faults can be injected per URL (500, timeout, garbage, dropped 
 The server answers with links built from the Host header it was addressed with, so the same
 instance works on 127.0.0.1 and behind a Tor onion service.
 
-    python -m vigie.demo.forum --port 0 --data DIR [--engine phpbb|xen]
+    python -m vigie_kit.forum --port 0 --data DIR [--engine phpbb|xen]
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from vigie.demo._forum_views import Ctx, PhpbbView, XenView
-from vigie.demo.forum_data import BOMB_MEGABYTES, PASTES_PER_PAGE, ForumData, Paste, Post
+from vigie_kit._forum_views import Ctx, PhpbbView, XenView
+from vigie_kit.forum_data import BOMB_MEGABYTES, PASTES_PER_PAGE, ForumData, Paste, Post
 
 __all__ = ["ForumServer", "Hit"]
 

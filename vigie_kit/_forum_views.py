@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from vigie.demo.forum_data import (
+from vigie_kit.forum_data import (
     POSTS_PER_PAGE,
     THREADS_PER_PAGE,
     Attachment,

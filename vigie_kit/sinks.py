@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from vigie.ports import free_port
+from vigie_kit.ports import free_port
 
 __all__ = ["Receipt", "SmtpSink", "WebhookReceiver", "free_port"]
 

@@ -26,8 +26,8 @@ from types import TracebackType
 from loguru import logger
 
 from crawler._tor_socks import socks5_http_get
-from crawler._tor_torrc import ALL_NODES, AUTHORITY, CLIENT, HS_NODE, RELAY
-from vigie.ports import free_port
+from vigie_kit.torrc import ALL_NODES, AUTHORITY, CLIENT, HS_NODE, RELAY
+from vigie_kit.ports import free_port
 
 __all__ = ["NotIsolatedError", "PrivateTorNetwork", "TorNetworkError", "assert_loopback_only"]
 

@@ -32,7 +32,7 @@ __all__ = ["DemoError", "DemoSummary", "run_demo"]
 ORG_ID = "clinique-des-tilleuls"
 SOURCE = "demo-forum"
 WEBHOOK_SECRET = "demo-webhook-secret-not-for-production"
-REPO_CONFIG = Path(__file__).resolve().parents[2] / "config"
+REPO_CONFIG = Path(__file__).resolve().parents[1] / "config"
 
 
 class DemoError(Exception):
@@ -79,7 +79,7 @@ def preflight() -> None:
         raise DemoError("the `tor` program is not installed. Install it with:\n"
                         "    sudo apt-get install -y tor\n"
                         "(or run scripts/demo.sh, which installs everything it needs).")
-    from crawler.tornet import NotIsolatedError, assert_loopback_only
+    from vigie_kit.tornet import NotIsolatedError, assert_loopback_only
 
     try:
         assert_loopback_only("the demo")
@@ -168,9 +168,9 @@ def _patient_file(truth: dict[str, Any], path: Path, seed: int) -> dict[str, int
 
 
 def run_demo(workspace: Path, *, console: Console | None = None, seed: int = 1337) -> DemoSummary:
-    from crawler.tornet import PrivateTorNetwork
-    from vigie.demo.forum import ForumServer
-    from vigie.demo.sinks import SmtpSink, WebhookReceiver
+    from vigie_kit.tornet import PrivateTorNetwork
+    from vigie_kit.forum import ForumServer
+    from vigie_kit.sinks import SmtpSink, WebhookReceiver
 
     console = console or Console()
     preflight()
@@ -242,7 +242,7 @@ def run_demo(workspace: Path, *, console: Console | None = None, seed: int = 133
 
 def _deliver(cfg: Path, data: Path, hook: Any, smtp: Any, console: Console) -> None:
     from alerts.service import build_delivery_worker
-    from config.loader import load_config
+    from vigie.config.loader import load_config
 
     worker = build_delivery_worker(load_config(cfg), data)
     deadline = time.monotonic() + 60
@@ -259,7 +259,7 @@ def _collect(cfg: Path, data: Path, summary: DemoSummary) -> None:
     from alerts.outbox import Outbox
     from indexer.store import open_store_from_settings
     from indexer.store.base import SearchQuery
-    from config.loader import load_config
+    from vigie.config.loader import load_config
 
     store = open_store_from_settings(load_config(cfg).global_config.storage, data)
     try:

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from config.schema import GlobalConfig, OrganisationConfig, SourceConfig
+from vigie.config.schema import GlobalConfig, OrganisationConfig, SourceConfig
 
 __all__ = ["ConfigError", "ConfigProblem", "LoadedConfig", "check_config_dir", "load_config"]
 

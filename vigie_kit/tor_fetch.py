@@ -1,6 +1,6 @@
 """Fetch a list of URLs with a real Scrapy crawl, in its own process; for tests and benchmarks.
 
-    python -m crawler._tor_fetch SPEC.json OUT.jsonl
+    python -m vigie_kit.tor_fetch SPEC.json OUT.jsonl
 
 SPEC: {"settings": {...Scrapy settings...}, "requests": [{"url": ..., "meta": {...}}],
        "attempts": 1, "backoff_seconds": 0.5, "audit": "/path/audit.jsonl" | null}

@@ -1,5 +1,5 @@
 """torrc templates of the private Tor network, one per role, exactly as in the measured recipe
-(shared/reference/tor-private-network.md). Used by `crawler.tornet`."""
+(shared/reference/tor-private-network.md). Used by `vigie_kit.tornet`."""
 
 from __future__ import annotations
 

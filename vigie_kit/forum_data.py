@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from vigie.demo.synthetic import Synth
+from vigie_kit.synthetic import Synth
 
 __all__ = ["Attachment", "Board", "ForumData", "Paste", "Post", "Thread", "bomb_zip"]
 
