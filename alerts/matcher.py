@@ -22,8 +22,8 @@ from loguru import logger
 
 from alerts.outbox import NewAlert, Outbox
 from alerts.registry import Registry
-from vigie.config.schema import OrganisationConfig
 from indexer.models import Severity, StoredFragment
+from vigie.config.schema import OrganisationConfig
 
 __all__ = ["AlertMatcher", "alert_id_for", "build_payload", "window_end"]
 

@@ -28,11 +28,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from vigie.config.schema import ElasticsearchSettings
 from indexer.store.elastic import ElasticStore
 from indexer.store.elastic_mapping import doc_to_source
 from indexer.store.embedded import EmbeddedStore
 from tests.fixtures.es import synthetic_docs
+from vigie.config.schema import ElasticsearchSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "index.jsonl"

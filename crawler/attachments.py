@@ -14,8 +14,8 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from vigie.config.schema import AttachmentLimits
 from crawler import CrawlerError
+from vigie.config.schema import AttachmentLimits
 
 __all__ = ["ArchiveBombError", "AttachmentError", "ExtractedFile", "expand_attachment", "extension_of"]
 

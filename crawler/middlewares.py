@@ -23,10 +23,11 @@ from scrapy.exceptions import IgnoreRequest
 from crawler.defaults import CRAWLER_DEFAULTS
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-    from typing_extensions import Self
 
 __all__ = ["BackoffRetryMiddleware", "FollowRulesMiddleware", "backoff_delay", "with_backoff"]
 

@@ -16,8 +16,9 @@ from scrapy.exceptions import DropItem
 from crawler.items import FileDone, ThreadCheckpoint, VigieItem
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
 
     from crawler.sink import ItemSink
     from crawler.state import CrawlState

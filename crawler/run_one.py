@@ -41,10 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
 
-    from vigie.config.loader import ConfigError
     from crawler import CrawlConfigError, CrawlerError, TorUnavailableError
     from crawler.runner import run_crawl
     from crawler.sink import open_indexing_sink
+    from vigie.config.loader import ConfigError
     from vigie.keys import KeyError_
     from vigie.log import setup_logging
     from vigie.runtime import Runtime

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from vigie.config.schema import GlobalConfig, SourceConfig
 from crawler import TorUnavailableError
 from crawler.defaults import CRAWLER_DEFAULTS
+from vigie.config.schema import GlobalConfig, SourceConfig
 
 __all__ = ["build_settings", "source_hosts", "tor_settings"]
 

@@ -74,7 +74,7 @@ class JsonlSink:
 
     def __init__(self, path: Path | str | IO[str], *, append: bool = False) -> None:
         if isinstance(path, (str, Path)):
-            self._fh: IO[str] = open(path, "a" if append else "w", encoding="utf-8")  # noqa: SIM115
+            self._fh: IO[str] = open(path, "a" if append else "w", encoding="utf-8")
             self._owned = True
         else:
             self._fh, self._owned = path, False

@@ -175,6 +175,6 @@ class CrawlState:
     def counts(self) -> dict[str, int]:
         out = {}
         for table in ("threads", "posts", "pastes", "files"):
-            row = self._one(f"SELECT COUNT(*) FROM {table} WHERE source=?", self.source)  # noqa: S608
+            row = self._one(f"SELECT COUNT(*) FROM {table} WHERE source=?", self.source)
             out[table] = int(row[0]) if row else 0
         return out

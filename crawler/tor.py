@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
-from vigie.config.schema import TorSettings, parse_interval
 from crawler._tor_socks import socks5_greeting_ok
+from vigie.config.schema import TorSettings, parse_interval
 
 if TYPE_CHECKING:
     import subprocess
@@ -189,7 +189,7 @@ class TorController:
             self._process.terminate()
             try:
                 self._process.wait(timeout=10)
-            except Exception:  # noqa: BLE001 - subprocess.TimeoutExpired
+            except Exception:
                 self._process.kill()
                 self._process.wait(timeout=5)
             self._process = None
@@ -254,7 +254,7 @@ class TorController:
             while not self._stop.wait(poll_seconds):
                 try:
                     self.tick()
-                except Exception as exc:  # noqa: BLE001 - keep the schedule alive, log why
+                except Exception as exc:
                     logger.warning("scheduled NEWNYM failed: {}", exc)
 
         self._thread = threading.Thread(target=loop, name="vigie-newnym", daemon=True)
@@ -277,7 +277,7 @@ class TorController:
             version = str(ctl.get_version()).split(" ")[0]
             percent, summary = self._bootstrap()
             circuits = sum(1 for c in ctl.get_circuits() if c.status == "BUILT")
-        except Exception as exc:  # noqa: BLE001 - stem raises several unrelated types
+        except Exception as exc:
             return TorHealth(mode=s.mode, socks_reachable=socks_ok, control_reachable=False,
                              error=f"control port query failed: {exc}")
         if not socks_ok:

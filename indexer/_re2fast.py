@@ -15,8 +15,8 @@ import re2
 
 __all__ = ["iter_spans"]
 
-_UNANCHORED = re2._Anchor.UNANCHORED  # noqa: SLF001 - documented fast path, see module docstring
-_ANCHOR_START = re2._Anchor.ANCHOR_START  # noqa: SLF001
+_UNANCHORED = re2._Anchor.UNANCHORED
+_ANCHOR_START = re2._Anchor.ANCHOR_START
 
 
 def iter_spans(rx: re2._Regexp, text: str, anchored: bool = False, resume: int = 0) -> Iterator[list[tuple[int, int]]]:  # type: ignore[name-defined]
@@ -25,7 +25,7 @@ def iter_spans(rx: re2._Regexp, text: str, anchored: bool = False, resume: int =
     at the end of group `resume` (0: the whole match), for patterns that consume a boundary."""
     b = text.encode("utf-8", "surrogatepass")
     n = len(b)
-    match = rx._regexp.Match  # noqa: SLF001
+    match = rx._regexp.Match
     anchor = _ANCHOR_START if anchored else _UNANCHORED
     if n == len(text):  # ASCII: byte offsets are char offsets
         pos = 0

@@ -199,10 +199,10 @@ def _iban_country(cc: str) -> tuple[re.Pattern[str] | None, object]:
     country (stdnum looks both up on every call: ~25 us of its ~27)."""
     hit = _IBAN_CC.get(cc)
     if hit is None:
-        info = _iban._ibandb.info(cc)  # noqa: SLF001 - iban.dat is keyed by the 2-letter country only
+        info = _iban._ibandb.info(cc)
         struct = info[0][1].get("bban") if info and info[0][1] else None
-        hit = _IBAN_CC[cc] = (_iban._struct_to_re(struct) if struct is not None else None,  # noqa: SLF001
-                              _iban._get_cc_module(cc))  # noqa: SLF001
+        hit = _IBAN_CC[cc] = (_iban._struct_to_re(struct) if struct is not None else None,
+                              _iban._get_cc_module(cc))
     return hit
 
 

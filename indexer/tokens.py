@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["TOKEN_BYTES", "MatchKey", "prehash", "token", "token_from_prehash", "tokenizer"]
 

@@ -117,7 +117,7 @@ class ElasticsearchServer:
             raise EsServerError(f"no JDK at {self.java_home}; set ES_JAVA_HOME in scripts/versions.env")
         self._prepare()
         cmd, env = self._as_es_user([str(self.es_home / "bin" / "elasticsearch"), *self._settings_args()])
-        self._log = open(self.base_dir / "stdout.log", "ab")  # noqa: SIM115
+        self._log = open(self.base_dir / "stdout.log", "ab")
         self._proc = subprocess.Popen(
             cmd, cwd=self.base_dir, env=env, stdout=self._log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
@@ -363,7 +363,7 @@ def fake_node(version: str, seen_auth: list[str | None] | None = None) -> Iterat
     Yields the node's URL."""
 
     class _Node(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if seen_auth is not None:
                 seen_auth.append(self.headers.get("Authorization"))
             body = json.dumps({"nodes": {"n1": {"version": version}}}).encode()

@@ -48,7 +48,7 @@ def register(env: AlertsEnv, idents: list[tuple[str, str]], org: str | None = No
     return reg.register_prehash_file(org or env.org, path, rt.match_key).added_total
 
 
-def drain(worker: DeliveryWorker, done, timeout: float = 30) -> None:  # noqa: ANN001
+def drain(worker: DeliveryWorker, done, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         worker.run_once()
@@ -58,7 +58,7 @@ def drain(worker: DeliveryWorker, done, timeout: float = 30) -> None:  # noqa: A
     raise AssertionError(f"delivery did not complete in {timeout}s: {worker.counts()}")
 
 
-def cli(args: list[str]):  # noqa: ANN201
+def cli(args: list[str]):
     """Run a command in-process; then point logging back at the real stderr (the runner's
     captured stream is closed after the call)."""
     from vigie.log import setup_logging

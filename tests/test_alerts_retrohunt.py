@@ -8,10 +8,10 @@ import pytest
 from alerts.registry import Registry
 from alerts.retrohunt import retro_hunt
 from alerts.service import build_matcher, registry_dir
-from vigie.config.schema import StorageSettings
 from indexer.store import open_store_from_settings
 from tests.fixtures.mail import AlertsEnv, make_fragment
 from tests.test_alerts_delivery import OTHERS, OURS
+from vigie.config.schema import StorageSettings
 
 
 def _hunt(env: AlertsEnv, settings: StorageSettings) -> None:
@@ -54,5 +54,5 @@ def test_retro_hunt_embedded(alerts_env: AlertsEnv) -> None:
 
 @pytest.mark.elasticsearch
 @pytest.mark.slow
-def test_retro_hunt_elasticsearch(alerts_env: AlertsEnv, es_settings) -> None:  # noqa: ANN001
+def test_retro_hunt_elasticsearch(alerts_env: AlertsEnv, es_settings) -> None:
     _hunt(alerts_env, StorageSettings(backend="elasticsearch", elasticsearch=es_settings))

@@ -91,11 +91,11 @@ def test_every_planted_identifier_reaches_the_items(first_crawl: dict[str, Any])
 
 
 def test_planted_emails_and_nirs_are_searchable_in_the_store(first_crawl: dict[str, Any]) -> None:
-    from vigie.config.schema import StorageSettings
     from indexer.identifiers import canon_email, canon_nir
     from indexer.store import open_store_from_settings
     from indexer.store.base import SearchQuery
     from indexer.tokens import MatchKey, token
+    from vigie.config.schema import StorageSettings
 
     key = MatchKey(bytes.fromhex(test_keys_env["VIGIE_MATCH_KEY"].split(":")[1]))
     truth = first_crawl["truth"]

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from parsel import Selector
 
-from vigie.config.schema import AttachmentLimits, GlobalConfig, SourceConfig
 from crawler import TorUnavailableError
 from crawler.attachments import ArchiveBombError, AttachmentError, expand_attachment
 from crawler.middlewares import backoff_delay
 from crawler.settings import build_settings, tor_settings
 from crawler.spiders._base import element_text, first_text, parse_date
 from crawler.state import CrawlState
+from vigie.config.schema import AttachmentLimits, GlobalConfig, SourceConfig
 from vigie_kit.forum_data import bomb_zip
 
 LIMITS = AttachmentLimits(max_uncompressed_bytes=4 * 1024 * 1024, max_files=10, max_nesting=1)

@@ -113,9 +113,8 @@ def test_independent_corpus_of_the_demo_forum() -> None:
     planted value that is valid per the reference must be found, and posts without a dump must
     give no fragment. (Its phone generator also plants numbers in unassigned ranges, 070-072 and
     040: those are invalid per libphonenumber and are expected to be rejected.)"""
-    from vigie_kit.forum_data import ForumData
-
     from indexer.identifiers import canonical_forms
+    from vigie_kit.forum_data import ForumData
 
     fd = ForumData(seed=1337, size="full", hostile=False, bomb_megabytes=1)
     found = missed = 0

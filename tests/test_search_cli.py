@@ -10,19 +10,19 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from vigie.config.schema import StorageSettings
 from indexer.identifiers import canonical_forms
 from indexer.models import Severity
 from indexer.store import open_store_from_settings
 from tests.fixtures.es import TEST_DATA_KEY, TEST_MATCH_KEY, synthetic_docs
 from vigie.cli import app
+from vigie.config.schema import StorageSettings
 
 ENV = {"VIGIE_MATCH_KEY": "1:" + TEST_MATCH_KEY.key.hex(), "VIGIE_DATA_KEY": "1:" + TEST_DATA_KEY.key.hex(),
        "VIGIE_ROLE": "", "VIGIE_ANALYST": ""}
 VICTIM = canonical_forms("email", "Jeanne.Martin@Exemple.test")[0]
 
 
-def cli(args: list[str], **env: str):  # noqa: ANN201
+def cli(args: list[str], **env: str):
     from vigie.log import setup_logging
 
     try:

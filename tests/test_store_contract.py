@@ -11,14 +11,13 @@ from pathlib import Path
 import pytest
 
 from indexer.crypto import decrypt_text
-from indexer.documents import fragment_to_dict
+from indexer.documents import build_documents, fragment_to_dict
 from indexer.models import CrawledItem, Severity
 from indexer.store import FragmentStore, SearchQuery, StoreError, open_store_from_settings
 from indexer.store.base import FragmentStore as FragmentStoreProtocol
-from vigie.config.schema import StorageSettings
-from indexer.documents import build_documents
-from tests.fixtures.es import TEST_DATA_KEY, TEST_MATCH_KEY, synthetic_docs, synthetic_fragment
 from indexer.tokens import token
+from tests.fixtures.es import TEST_DATA_KEY, TEST_MATCH_KEY, synthetic_docs, synthetic_fragment
+from vigie.config.schema import StorageSettings
 
 BACKENDS = ["embedded", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)]
 

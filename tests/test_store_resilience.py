@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from vigie.config.schema import ElasticsearchSettings
 from indexer.store import StoreError
 from indexer.store.elastic import ElasticStore
 from indexer.store.spool import Spool
 from tests.es_server import ElasticsearchServer, fake_node
 from tests.fixtures.es import synthetic_docs
+from vigie.config.schema import ElasticsearchSettings
 from vigie_kit.ports import free_port
 
 

@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from vigie.config.schema import ElasticsearchSettings
 from indexer.store import SearchQuery, StoreError
 from indexer.store.elastic import ElasticStore, client_from_settings
 from tests.es_server import ElasticsearchServer, fake_node
 from tests.fixtures.es import synthetic_docs
-
+from vigie.config.schema import ElasticsearchSettings
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from crawler.tor import TorControlError, TorController
 from vigie.config.schema import TorSettings
-from crawler.tor import TorController, TorControlError
-from vigie_kit.tornet import PrivateTorNetwork
 from vigie_kit.ports import free_port
+from vigie_kit.tornet import PrivateTorNetwork
 
 pytestmark = [pytest.mark.tor]
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from vigie_kit.tornet import PrivateTorNetwork
 from tests.fixtures.forum import CrawlRun, crawl, make_config, test_keys_env
 from vigie_kit.forum import ForumServer
+from vigie_kit.tornet import PrivateTorNetwork
 
 pytestmark = [pytest.mark.tor, pytest.mark.slow]
 

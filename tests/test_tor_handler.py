@@ -13,9 +13,9 @@ from scrapy.settings import Settings
 
 from crawler.handlers import TOR_HANDLER_PATH, tor_download_handler_settings
 from crawler.handlers.tor import TorHandlerConfig
-from vigie_kit.tornet import PrivateTorNetwork
 from tests.fixtures.tor import OnionSite, _SiteHandler, read_audit, serve_local, tor_fetch
 from vigie_kit.ports import free_port
+from vigie_kit.tornet import PrivateTorNetwork
 
 pytestmark = [pytest.mark.tor]
 

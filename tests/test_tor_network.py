@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from crawler._tor_socks import socks5_greeting_ok, socks5_http_get
-from vigie_kit.tornet import NotIsolatedError, PrivateTorNetwork, assert_loopback_only
-from tests.fixtures.tor import OnionSite, start_tor_fetch
 from crawler.handlers import tor_download_handler_settings
+from tests.fixtures.tor import OnionSite, start_tor_fetch
+from vigie_kit.tornet import NotIsolatedError, PrivateTorNetwork, assert_loopback_only
 
 pytestmark = [pytest.mark.tor]
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from vigie.config.loader import LoadedConfig, load_config
 from indexer.crypto import DataKey
 from indexer.tokens import MatchKey
+from vigie.config.loader import LoadedConfig, load_config
 from vigie.keys import load_data_key, load_match_key
 from vigie.log import register_secret
 

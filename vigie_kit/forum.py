@@ -178,14 +178,14 @@ class _ForumHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "DemoForum/1.0"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     # ------------------------------------------------------------------ plumbing
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         self._handle("GET")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._handle("POST")
 
     def _send(self, status: int, body: bytes | str, ctype: str = "text/html; charset=utf-8",

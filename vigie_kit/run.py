@@ -168,9 +168,9 @@ def _patient_file(truth: dict[str, Any], path: Path, seed: int) -> dict[str, int
 
 
 def run_demo(workspace: Path, *, console: Console | None = None, seed: int = 1337) -> DemoSummary:
-    from vigie_kit.tornet import PrivateTorNetwork
     from vigie_kit.forum import ForumServer
     from vigie_kit.sinks import SmtpSink, WebhookReceiver
+    from vigie_kit.tornet import PrivateTorNetwork
 
     console = console or Console()
     preflight()

@@ -26,8 +26,8 @@ from types import TracebackType
 from loguru import logger
 
 from crawler._tor_socks import socks5_http_get
-from vigie_kit.torrc import ALL_NODES, AUTHORITY, CLIENT, HS_NODE, RELAY
 from vigie_kit.ports import free_port
+from vigie_kit.torrc import ALL_NODES, AUTHORITY, CLIENT, HS_NODE, RELAY
 
 __all__ = ["NotIsolatedError", "PrivateTorNetwork", "TorNetworkError", "assert_loopback_only"]
 
@@ -149,7 +149,7 @@ class PrivateTorNetwork:
         if self._hs_controller is not None:
             try:
                 self._hs_controller.close()
-            except Exception:  # noqa: BLE001 - closing a dead control connection
+            except Exception:
                 pass
             self._hs_controller = None
         for node in reversed(self._nodes):
@@ -411,5 +411,5 @@ class PrivateTorNetwork:
             for node in self._nodes:
                 if node.proc is not None and node.proc.poll() is None:
                     os.kill(node.proc.pid, signal.SIGKILL)
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass

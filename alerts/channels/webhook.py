@@ -7,7 +7,6 @@ Idempotency-Key (the alert or digest id, identical on every retry). See alerts.v
 from __future__ import annotations
 
 import ipaddress
-import socket
 import ssl
 import time
 import urllib.error
@@ -70,6 +69,6 @@ class WebhookSender:
                 return int(resp.status)
         except urllib.error.HTTPError as exc:
             raise ChannelError(f"webhook {url}: HTTP {exc.code} {exc.reason}") from None
-        except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError, OSError) as exc:
+        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise ChannelError(f"webhook {url}: {type(reason).__name__}: {reason}") from None

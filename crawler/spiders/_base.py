@@ -20,11 +20,11 @@ from loguru import logger
 from parsel import Selector, SelectorList
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import FormRequest, Request, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 
-from vigie.config.schema import Detector, SourceConfig, parse_selector
 from crawler.middlewares import with_backoff
+from vigie.config.schema import Detector, SourceConfig, parse_selector
 
 if TYPE_CHECKING:
     from scrapy.http import Response

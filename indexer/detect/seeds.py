@@ -25,7 +25,7 @@ __all__ = ["RULE_CHARS", "alone_is_nothing", "candidate_starts"]
 # counted repetitions, which multiply the DFA's states until RE2 falls back to its slower NFA.
 _SEED_PATTERN = (r"(?m)@|\d(?:[ ./-]?\d){7}|^[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )")
 _SEED_RE2 = re2.compile(_SEED_PATTERN)  # run by RE2's DFA on the UTF-8 bytes
-_UNANCHORED = re2._Anchor.UNANCHORED  # noqa: SLF001 - see indexer._re2fast
+_UNANCHORED = re2._Anchor.UNANCHORED
 
 
 # The seed scan without a Python step per seed. On forum text most seed lines stand alone (see
@@ -86,15 +86,15 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
     walks back over blank lines to key: value lines, and an unlabelled `Contact: x@y` line there
     would end a dox before it starts)."""
     n = len(b)
-    first = _EITHER_RE2._regexp.Match(_UNANCHORED, b, 0, n)[0][0]  # noqa: SLF001
+    first = _EITHER_RE2._regexp.Match(_UNANCHORED, b, 0, n)[0][0]
     if first < 0:
         return []
     start = b.rfind(b"\n", 0, first) + 1  # both passes start on the line of the first hit
     line0 = b.count(b"\n", 0, start)
-    seed = _SEED_RE2._regexp.Match  # noqa: SLF001
+    seed = _SEED_RE2._regexp.Match
     kept: set[int] = set()
-    match = _PAIR_RE2._regexp.Match  # noqa: SLF001
-    blank = _BLANK_RE2._regexp.Match  # noqa: SLF001
+    match = _PAIR_RE2._regexp.Match
+    blank = _BLANK_RE2._regexp.Match
     pos, line = start, line0  # pos: the first byte of line `line`
     while pos < n:
         st = match(_UNANCHORED, b, pos, n)[0][0]
@@ -125,7 +125,7 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
             line += b.count(b"\n", q, be)
         pos = max(be, q)
     dropped: list[int] = []
-    match = _SPECIAL_RE2._regexp.Match  # noqa: SLF001
+    match = _SPECIAL_RE2._regexp.Match
     pos, line = start, line0
     while pos < n:
         st = match(_UNANCHORED, b, pos, n)[0][0]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-
 from indexer.detect.base import Ctx, Spec, header_flags
 from indexer.detect.columns import STRONG_ROLES, norm_name, role_of
 from indexer.detect.extract import Sink, extract_record, mask_free_text

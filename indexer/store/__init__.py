@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vigie.config.schema import StorageSettings
 from indexer.store.base import (
     Aggregations,
     FragmentStore,
@@ -21,6 +20,7 @@ from indexer.store.base import (
     StoreError,
     UpsertResult,
 )
+from vigie.config.schema import StorageSettings
 
 if TYPE_CHECKING:
     from vigie.runtime import Runtime

@@ -25,20 +25,20 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from loguru import logger
 
-from vigie.config.schema import ElasticsearchSettings
 from indexer.documents import utc
 from indexer.models import Severity, StoredFragment
 from indexer.store.base import Aggregations, SearchPage, SearchQuery, StoreError, UpsertResult, unique_by_id
 from indexer.store.elastic_mapping import check_document, doc_to_source, index_template, source_to_doc
 from indexer.store.spool import Spool
+from vigie.config.schema import ElasticsearchSettings
 
 __all__ = ["ElasticStore", "EsUnavailable", "client_from_settings"]
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
+from loguru import logger
 from rich.table import Table
 
-from loguru import logger
-
-from vigie.config.loader import check_config_dir
 from vigie.cli import app
 from vigie.cli.common import EXIT_CONFIG, ConfigDir, DataDir, console, err_console, runtime
+from vigie.config.loader import check_config_dir
 from vigie.keys import create_key_file
 
 config_app = typer.Typer(help="Check the operators' configuration.", no_args_is_help=True)
@@ -24,7 +23,7 @@ app.add_typer(keys_app, name="keys")
 
 @config_app.command("check")
 def check(
-    directory: Annotated[Optional[Path], typer.Argument(help="Config directory to check (default: --config).")] = None,
+    directory: Annotated[Path | None, typer.Argument(help="Config directory to check (default: --config).")] = None,
     config: ConfigDir = Path("config"),
     data_dir: DataDir = Path("data"),
 ) -> None:

@@ -19,7 +19,7 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -75,7 +75,7 @@ def _identifier_tokens(rt: object, specs: list[str]) -> tuple[tuple[str, ...], s
     return tuple(dict.fromkeys(tokens)), (types.pop() if len(types) == 1 else None)
 
 
-def _open(rt: object):  # noqa: ANN202
+def _open(rt: object):
     from indexer.store import StoreError, open_store
 
     storage = rt.config.global_config.storage  # type: ignore[attr-defined]
@@ -92,14 +92,14 @@ def _open(rt: object):  # noqa: ANN202
 
 @app.command("search")
 def search(
-    query: Annotated[Optional[str], typer.Argument(help="Words that must all appear in the redacted excerpt, thread title or author.")] = None,
+    query: Annotated[str | None, typer.Argument(help="Words that must all appear in the redacted excerpt, thread title or author.")] = None,
     identifier: Annotated[list[str], typer.Option("--identifier", "-i", metavar="TYPE:VALUE", help="Find fragments holding this identifier (tokenised locally; repeatable).")] = [],  # noqa: B006
     source: Annotated[list[str], typer.Option("--source", "-s", help="Only this source (repeatable).")] = [],  # noqa: B006
     severity: Annotated[list[str], typer.Option("--severity", help="Only this severity: low, medium, high, critical (repeatable).")] = [],  # noqa: B006
-    min_severity: Annotated[Optional[str], typer.Option("--min-severity", help="This severity or worse.")] = None,
+    min_severity: Annotated[str | None, typer.Option("--min-severity", help="This severity or worse.")] = None,
     category: Annotated[list[str], typer.Option("--category", help="Article 9 category, e.g. health (repeatable).")] = [],  # noqa: B006
-    since: Annotated[Optional[str], typer.Option("--since", help="Posted (else fetched) at or after: 2026-03-01 or an age like 7d.")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Posted (else fetched) before this date.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Posted (else fetched) at or after: 2026-03-01 or an age like 7d.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Posted (else fetched) before this date.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="Results per page.")] = 20,
     page: Annotated[int, typer.Option("--page", "-p", min=1, help="Page number (newest first).")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per fragment (no ciphertext).")] = False,
@@ -165,7 +165,7 @@ def search(
 @app.command("stats")
 def stats(
     source: Annotated[list[str], typer.Option("--source", "-s", help="Only this source (repeatable).")] = [],  # noqa: B006
-    since: Annotated[Optional[str], typer.Option("--since", help="Posted (else fetched) at or after: a date or an age like 30d.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Posted (else fetched) at or after: a date or an age like 30d.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object with every aggregation.")] = False,
     config: ConfigDir = Path("config"),
     data_dir: DataDir = Path("data"),
@@ -215,7 +215,7 @@ def stats(
 def reveal_cmd(
     doc_id: Annotated[str, typer.Argument(metavar="ID", help="Fragment id (from `vigie search`).")],
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why you need the raw text (goes to the audit log).")],
-    analyst: Annotated[Optional[str], typer.Option("--analyst", envvar="VIGIE_ANALYST", help="Who is revealing (default: login name).")] = None,
+    analyst: Annotated[str | None, typer.Option("--analyst", envvar="VIGIE_ANALYST", help="Who is revealing (default: login name).")] = None,
     decrypt_role: Annotated[bool, typer.Option("--i-have-decrypt-role", help="Assert the decrypt role for this command (else set VIGIE_ROLE=decrypt).")] = False,
     config: ConfigDir = Path("config"),
     data_dir: DataDir = Path("data"),

@@ -121,7 +121,7 @@ def _store_state(rt: Any) -> str:
             return f"{rt.config.global_config.storage.backend}: {store.count()} fragment(s)"
         finally:
             store.close()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return f"unavailable ({exc})"
 
 
@@ -132,5 +132,5 @@ def _outbox_state(rt: Any) -> str:
         outbox = Outbox.for_data_dir(rt.data_dir)
         counts = outbox.counts()
         return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "empty"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return f"unavailable ({exc})"

@@ -26,10 +26,10 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobEvent
 from loguru import logger
 
 from vigie.config.loader import ConfigError, LoadedConfig, load_config
+from vigie.runtime import register_config_secrets
 from vigie.service import jobs
 from vigie.service.metrics import ServiceMetrics
 from vigie.service.scheduler import build_scheduler, sync_jobs
-from vigie.runtime import register_config_secrets
 from vigie.service.status import ServiceDB
 
 __all__ = ["VigieService"]
@@ -117,7 +117,7 @@ class VigieService:
         register_config_secrets(self.config)
         try:
             self._start_tor_if_needed()  # a reload may add the first tor source
-        except Exception as exc:  # noqa: BLE001 - keep serving; tor sources fail closed meanwhile
+        except Exception as exc:
             logger.error("tor could not be started after the reload: {}", exc)
         if self._worker is not None:  # new organisations, changed channels and delivery settings
             self._worker.reconfigure(self.config.organisations, self.config.global_config.alerts)
@@ -148,7 +148,7 @@ class VigieService:
         if self._tor is not None:
             try:
                 self._tor.close()
-            except Exception as exc:  # noqa: BLE001 - shutting down anyway
+            except Exception as exc:
                 logger.warning("tor did not stop cleanly: {}", exc)
         jobs.set_service(None)
         self.metrics.up.set(0)
@@ -173,7 +173,7 @@ class VigieService:
                 if self._stop.is_set():
                     proc = None
                 else:
-                    proc = subprocess.Popen(cmd, preexec_fn=_crawl_child_setup, env=os.environ.copy())  # noqa: PLW1509
+                    proc = subprocess.Popen(cmd, preexec_fn=_crawl_child_setup, env=os.environ.copy())
                     self._children[source] = proc
             if proc is None:
                 self.db.finish_run(run_id, "stopped")
@@ -264,7 +264,7 @@ class VigieService:
         try:
             sent = self._worker.run_once()
             logger.info("outbox flushed: {} alert(s) delivered at shutdown", sent)
-        except Exception as exc:  # noqa: BLE001 - pending alerts stay in the outbox for next start
+        except Exception as exc:
             logger.warning("outbox flush failed, alerts stay queued: {}", exc)
 
     def _spool_loop(self) -> None:
@@ -279,7 +279,7 @@ class VigieService:
                 self._store = open_store_from_settings(self.config.global_config.storage, self.data_dir)
             self._store.flush()
             self.metrics.store_documents.set(self._store.count())
-        except Exception as exc:  # noqa: BLE001 - backend down: the spool keeps everything
+        except Exception as exc:
             logger.warning("store flush deferred: {}", exc)
 
     def _refresh_gauges(self) -> None:
@@ -287,7 +287,7 @@ class VigieService:
             try:
                 for status, n in self._worker.counts().items():
                     self.metrics.outbox.labels(status).set(n)
-            except Exception:  # noqa: BLE001 - metrics are best effort
+            except Exception:
                 pass
 
 
