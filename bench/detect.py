@@ -55,7 +55,8 @@ KEY = MatchKey(bytes.fromhex("42" * 32))
 # ----------------------------------------------------------------------------- AIL-style baseline
 BASE_RX = {
     "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-    "phone": re.compile(r"(?:(?:\+|00)33\s?(?:\(0\)\s?)?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b|\+\d{1,3}[\s.-]?\d(?:[\s.-]?\d){6,13}"),
+    "phone": re.compile(r"(?:(?:\+|00)33\s?(?:\(0\)\s?)?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b"
+                        r"|\+\d{1,3}[\s.-]?\d(?:[\s.-]?\d){6,13}"),
     "nir": re.compile(r"\b[1-478]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?\b"),
     "iban": re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b"),
     "card": re.compile(r"\b(?:\d[ -]?){12,18}\d\b"),
@@ -70,7 +71,9 @@ def _base_valid(t: str, raw: str) -> str | None:
             n = phonenumbers.parse(raw, "FR")
         except phonenumbers.NumberParseException:
             return None
-        return phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164) if phonenumbers.is_valid_number(n) else None
+        if not phonenumbers.is_valid_number(n):
+            return None
+        return phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)
     if t == "nir":
         c = raw.replace(" ", "")
         return c if len(c) == 15 and std_nir.is_valid(c) else None
@@ -203,7 +206,8 @@ def main() -> None:
                "prose_pages_mb_per_s>=100": results["prose_pages"]["vigie_mb_per_s"] >= 100}  # type: ignore[index]
     print("targets:", ", ".join(f"{k} {'met' if v else 'NOT met'}" for k, v in targets.items()))
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True).stdout.strip()
     except OSError:
         commit = ""
     line = {"bench": "detect", "at": datetime.now(UTC).isoformat(timespec="seconds"), "commit": commit,

@@ -189,7 +189,8 @@ def latency(n_alerts: int, rate: float, work: Path) -> dict:
             emails.append(e)
     ours = emails[:n_alerts]
     pre = work / "pre.csv"
-    pre.write_text("type,prehash\n" + "".join(f"email,{prehash('email', canonical_forms('email', e)[0]).hex()}\n" for e in ours))
+    rows = (f"email,{prehash('email', canonical_forms('email', e)[0]).hex()}\n" for e in ours)
+    pre.write_text("type,prehash\n" + "".join(rows))
     env = dict(os.environ)
     subprocess.run([sys.executable, "-m", "vigie", "org", "register", "bench", str(pre), "--config", str(config),
                     "--data-dir", str(data)], check=True, env=env, capture_output=True, cwd=ROOT)
@@ -241,7 +242,8 @@ def latency(n_alerts: int, rate: float, work: Path) -> dict:
         return round(lat[min(len(lat) - 1, int(p * len(lat)))], 3) if lat else float("nan")
 
     return {"alerts": n_alerts, "received": len(receiver.processed), "duplicates": receiver.duplicates,
-            "ingest_rate_per_s": rate, "p50_s": pct(0.50), "p95_s": pct(0.95), "max_s": round(lat[-1], 3) if lat else None,
+            "ingest_rate_per_s": rate, "p50_s": pct(0.50), "p95_s": pct(0.95),
+            "max_s": round(lat[-1], 3) if lat else None,
             "ingest_p50_ms": round(sorted(ingest_s)[len(ingest_s) // 2] * 1000, 1),
             "poll_interval_s": 1.0}
 
@@ -313,7 +315,8 @@ def main() -> None:
         base = run_child("set", str(biggest))
         result["registry"] = {"in_memory": mem, "mmap": mm, "baseline_python_set": base,
                               "rss_ratio_set_over_registry": round(base["set_rss_mb"] / mem["rss_mb"], 2),
-                              "lookup_ratio_registry_over_set": round(mem["lookup_tokens_per_s"] / base["lookup_tokens_per_s"], 2)}
+                              "lookup_ratio_registry_over_set":
+                                  round(mem["lookup_tokens_per_s"] / base["lookup_tokens_per_s"], 2)}
         print(f"registry: {result['registry']}", file=sys.stderr)
         assert mem["hits"] == base["hits"], "registry and set disagree"
         for n in sizes:
@@ -333,7 +336,8 @@ def main() -> None:
     reg = result["registry"]
     print(f"registry RSS at {reg['in_memory']['tokens']:,} tokens: {reg['in_memory']['rss_mb']} MB "
           f"(python set: {reg['baseline_python_set']['set_rss_mb']} MB, ratio {reg['rss_ratio_set_over_registry']}x); "
-          f"lookups {reg['in_memory']['lookup_tokens_per_s']:,}/s vs set {reg['baseline_python_set']['lookup_tokens_per_s']:,}/s "
+          f"lookups {reg['in_memory']['lookup_tokens_per_s']:,}/s "
+          f"vs set {reg['baseline_python_set']['lookup_tokens_per_s']:,}/s "
           f"(ratio {reg['lookup_ratio_registry_over_set']}); latency p50 {result['latency']['p50_s']}s "
           f"p95 {result['latency']['p95_s']}s")
 

@@ -95,13 +95,15 @@ _LEXICON: dict[str, list[str]] = {
     ],
     "political_opinion": [
         r"opinions? politiques?", r"political (?:opinion|affiliation|party)s?",
-        r"(?:militante?|adherente?|membre|sympathisante?) (?:du|de la|des|de) (?:parti|ps|rn|lfi|pcf|npa|fn)\b[\w ]{0,30}",
+        r"(?:militante?|adherente?|membre|sympathisante?) (?:du|de la|des|de) "
+        r"(?:parti|ps|rn|lfi|pcf|npa|fn)\b[\w ]{0,30}",
         r"parti communiste", r"parti socialiste", r"front national", r"rassemblement national",
         r"france insoumise", r"les republicains", r"europe ecologie", r"reconquete",
         r"registered (?:democrat|republican)", r"party member",
     ],
     "trade_union": [
-        r"syndique(?:e|s|es)?", r"delegue(?:e)? syndica(?:l|le|ux)", r"adherente? (?:a la |au )?(?:cgt|cfdt|fo|sud|unsa|cftc)",
+        r"syndique(?:e|s|es)?", r"delegue(?:e)? syndica(?:l|le|ux)",
+        r"adherente? (?:a la |au )?(?:cgt|cfdt|fo|sud|unsa|cftc)",
         r"membre (?:du syndicat|de la cgt|de la cfdt)", r"cgt", r"cfdt", r"cftc", r"cfe-cgc",
         r"force ouvriere", r"unsa", r"trade union(?: member)?", r"union member(?:ship)?", r"labou?r union",
     ],

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 import re2
 from loguru import logger
 
+from indexer import IndexerError
+
 __all__ = ["DecodeError", "Limits", "decode", "html_to_text", "looks_like_html"]
 
 
-class DecodeError(ValueError):
+class DecodeError(IndexerError, ValueError):
     """Input that cannot be turned into text at all."""
 
 
@@ -100,7 +102,8 @@ def _decode_bytes(data: bytes, limits: Limits) -> str:
 
 # Python `re`: an alternation of literals after "<", linear; RE2's wrapper would cost more here
 _HTML_SNIFF = re.compile(r"<(?:!doctype html|html|body|br|p|div|pre|table|blockquote|span|a)[\s/>]", re.I)
-_TAG = re2.compile(r"(?is)<(?:script|style)\b[^>]*>.*?</(?:script|style)\s*>|<(/?(?:br|p|div|pre|tr|li|blockquote|h\d|table|ul|ol)\b)?[^>]*>")
+_TAG = re2.compile(r"(?is)<(?:script|style)\b[^>]*>.*?</(?:script|style)\s*>"
+                   r"|<(/?(?:br|p|div|pre|tr|li|blockquote|h\d|table|ul|ol)\b)?[^>]*>")
 _BLOCKS = ("p", "div", "pre", "blockquote", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
            "table", "ul", "ol", "section", "article", "header", "footer", "dd", "dt")
 

@@ -20,6 +20,8 @@ from stdnum import iban as _iban
 from stdnum.fr import siren as _siren
 from stdnum.fr import siret as _siret
 
+from indexer import IndexerError
+
 __all__ = [
     "CARD_BRANDS",
     "IdentifierError",
@@ -42,7 +44,7 @@ __all__ = [
 ]
 
 
-class IdentifierError(ValueError):
+class IdentifierError(IndexerError, ValueError):
     """Raised for an unknown identifier type (invalid values give an empty result instead)."""
 
 

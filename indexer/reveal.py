@@ -22,6 +22,7 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 
+from indexer import IndexerError
 from indexer.crypto import DataKey, decrypt_text
 from indexer.models import StoredFragment
 from indexer.store.base import FragmentStore
@@ -31,7 +32,7 @@ __all__ = ["AUDIT_FILE", "RevealError", "Revealed", "append_audit", "reveal"]
 AUDIT_FILE = "audit.log"
 
 
-class RevealError(Exception):
+class RevealError(IndexerError):
     """The fragment could not be revealed (unknown id, wrong key, missing reason)."""
 
 

@@ -229,7 +229,8 @@ class VigieSpider(scrapy.Spider):
                           login.password_field: login.password.get_secret_value()},
                 meta={"vigie_kind": "login"}, priority=100)
         except ValueError as exc:
-            yield from self._login_done(False, f"login form not found at {response.url}: {exc} (check login.form_selector)")
+            yield from self._login_done(
+                False, f"login form not found at {response.url}: {exc} (check login.form_selector)")
 
     def _logged_in(self, response: Response) -> Iterator[Request]:
         ok = self.source.login is not None and self._detect(self.source.login.logged_in, response)

@@ -207,7 +207,10 @@ class ForumSpider(VigieSpider):
         meta = response.meta["vigie_file"]
         disposition = response.headers.get("Content-Disposition", b"").decode("latin-1")
         match = re.search(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', disposition)
-        filename = unquote(match.group(1)) if match else unquote(urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1])
+        if match:
+            filename = unquote(match.group(1))
+        else:
+            filename = unquote(urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1])
         filename = filename.rsplit("/", 1)[-1] or "attachment"
         limits = self.source.attachments
         if extension_of(filename) not in limits.extensions:

@@ -69,8 +69,9 @@ class PasteSpider(VigieSpider):
             new += 1
             self._emitted.add(pid)
             raw = response.urljoin(self.sel.raw_url_template.format(id=pid)) if self.sel.raw_url_template else url
-            yield self.request(raw, self.parse_paste, "paste", response, vigie_paste={"id": pid, "url": url,
-                                                                       "title": titles[i].strip() if i < len(titles) else None})
+            title = titles[i].strip() if i < len(titles) else None
+            yield self.request(raw, self.parse_paste, "paste", response,
+                               vigie_paste={"id": pid, "url": url, "title": title})
         page = int(response.meta.get("vigie_page", 1))
         limit = int(self.crawler.settings.get("VIGIE_MAX_PAGES_PER_CHAIN")
                     or CRAWLER_DEFAULTS["VIGIE_MAX_PAGES_PER_CHAIN"])

@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from loguru import logger
 
+from indexer import IndexerError
 from indexer.article9 import scan_article9
 from indexer.decode import Limits, decode
 from indexer.detect.extract import Sink
@@ -34,7 +35,7 @@ from indexer.tokens import MatchKey, tokenizer
 __all__ = ["DetectError", "Limits", "Tokenizer", "detect", "detect_text"]
 
 
-class DetectError(RuntimeError):
+class DetectError(IndexerError, RuntimeError):
     """Base exception of the detection engine."""
 
 
@@ -146,7 +147,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             continue
         si += 1
         if (st == 0 or not lines[st - 1].strip(RULE_CHARS)) and (st + 1 >= n or not lines[st + 1].strip(RULE_CHARS)) \
-                and alone_is_nothing(lines[st], lambda: lines[max(0, st - 3):st]):
+                and alone_is_nothing(lines[st], lambda st=st: lines[max(0, st - 3):st]):
             i = st + 1  # what recognise() would have concluded, without the recognisers
             continue
         i = block_start(ctx, st, i)
@@ -164,8 +165,10 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             pk = len(raw[k]) - len(lines[k])
             offs.append(o + pk)
             o += len(raw[k]) + 1
-        frag_text = "\n".join(raw[first:last + 1]) if not any(len(raw[k]) > limits.max_line_chars for k in (first, last)) \
-            else "\n".join(" " * (len(raw[k]) - len(lines[k])) + lines[k] for k in range(first, last + 1))
+        if not any(len(raw[k]) > limits.max_line_chars for k in (first, last)):
+            frag_text = "\n".join(raw[first:last + 1])
+        else:
+            frag_text = "\n".join(" " * (len(raw[k]) - len(lines[k])) + lines[k] for k in range(first, last + 1))
         sink = Sink(deadline, limits.max_identifiers - n_ids)
         hits = fill(sink, offs)
         accept = getattr(fill, "accept", None)
@@ -175,7 +178,8 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         n_ids += len(frag.identifiers)
         out.append(frag)
         if sink.stopped or len(out) >= limits.max_fragments or n_ids >= limits.max_identifiers:
-            logger.warning("detection stopped in lines {}-{}: time, fragment or identifier cap reached", first + 1, last + 1)
+            logger.warning("detection stopped in lines {}-{}: time, fragment or identifier cap reached",
+                           first + 1, last + 1)
             break
     return out
 

@@ -21,7 +21,8 @@ __all__ = ["COPY", "CREATE", "INSERT", "copy_block", "create_table", "hl7", "is_
 
 
 # ------------------------------------------------------------------------------- SQL (mysqldump)
-INSERT = re2.compile(r"(?i)^\s*(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO\s+[`\"\[]?([\w.]+?)[`\"\]]?\s*(?:\(([^)]*)\))?\s*VALUES\s*")
+INSERT = re2.compile(r"(?i)^\s*(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO\s+[`\"\[]?([\w.]+?)[`\"\]]?\s*"
+                     r"(?:\(([^)]*)\))?\s*VALUES\s*")
 CREATE = re2.compile(r"(?i)^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?([\w.]+?)[`\"\]]?\s*\(")
 _COLDEF = re2.compile(r"^\s*[`\"\[]?(\w+)[`\"\]]?\s+\w")
 _TUPLE = re2.compile(r"\(((?:'(?:[^'\\]|\\.|'')*'|[^'()])*)\)")
@@ -164,7 +165,8 @@ def hl7(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
                         po = o
                         for p in v.split("^")[:5]:
                             fields.append((p, po))
-                            roles.append("street" if po == o else ("city" if len(fields) and not p.isdigit() else "postcode"))
+                            role = "street" if po == o else ("city" if len(fields) and not p.isdigit() else "postcode")
+                            roles.append(role)
                             po += len(p) + 1
                     elif seg == "PID" and n == 7:
                         fields.append((v[:8], o))
@@ -183,7 +185,8 @@ def hl7(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 _MONGO = re2.compile(r'(?:ObjectId|ISODate|NumberLong|NumberInt|NumberDecimal|Timestamp)\(\s*("[^"]*"|[\d.]+)\s*\)')
 
 
-def _walk(obj: Any, line: str, base: int, fields: list[tuple[str, int]], roles: list[str | None], role: str | None, depth: int) -> None:
+def _walk(obj: Any, line: str, base: int, fields: list[tuple[str, int]], roles: list[str | None], role: str | None,
+          depth: int) -> None:
     if depth > 6 or len(fields) > 500:
         return
     if isinstance(obj, dict):
@@ -198,7 +201,8 @@ def _walk(obj: Any, line: str, base: int, fields: list[tuple[str, int]], roles: 
         if not s:
             return
         pos = line.find(s)
-        fields.append((s, base + pos if pos >= 0 else -(10**9)))  # unknown span: not masked by type, the safety net masks it
+        # unknown span (-10**9): not masked by type, the safety net masks it
+        fields.append((s, base + pos if pos >= 0 else -(10**9)))
         roles.append(role)
 
 

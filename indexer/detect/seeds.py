@@ -23,7 +23,8 @@ __all__ = ["RULE_CHARS", "alone_is_nothing", "candidate_starts"]
 # over the lines of the same block (a header, dox or stealer labels: `shapes.block_start`), so
 # on sparse forum text most lines are never looked at again. The pattern runs in RE2; it avoids
 # counted repetitions, which multiply the DFA's states until RE2 falls back to its slower NFA.
-_SEED_PATTERN = (r"(?m)@|\d(?:[ ./-]?\d){7}|^[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )")
+_SEED_PATTERN = (r"(?m)@|\d(?:[ ./-]?\d){7}|^[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$"
+                 r"|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )")
 _SEED_RE2 = re2.compile(_SEED_PATTERN)  # run by RE2's DFA on the UTF-8 bytes
 _UNANCHORED = re2._Anchor.UNANCHORED
 
@@ -45,14 +46,16 @@ _SEEDC = rb"(?:@|\d(?:[ ./-]?\d){7})"
 _SEED_LINE = (rb"(?:[^\n]*?" + _SEEDC + rb"[^\n]*|[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*"
               rb"|(?:MSH\||COPY |CREATE |INSERT |REPLACE )[^\n]*)")
 _FULL_LINE = rb"[^\n]*[^ \t\n\-_=*~#+][^\n]*"
-_PAIR_RE2 = re2.compile(rb"(?m)^(?:" + _SEED_LINE + rb"\n" + _FULL_LINE + rb"|" + _FULL_LINE + rb"\n" + _SEED_LINE + rb")")
+_PAIR_RE2 = re2.compile(
+    rb"(?m)^(?:" + _SEED_LINE + rb"\n" + _FULL_LINE + rb"|" + _FULL_LINE + rb"\n" + _SEED_LINE + rb")")
 _BLANK_RE2 = re2.compile(rb"(?m)^[ \t\-_=*~#+]*$")
 _SP = rb"(?:[:=>{\[]|MSH\||(?i:insert|replac|create|copy)|" + "ı|ſ".encode() + b")"  # RE2 reads UTF-8
 _SPECIAL = (rb"(?m)^(?:[^\n]*?(?:" + _SP + rb"[^\n]*?" + _SEEDC + rb"|" + _SEEDC + rb"[^\n]*?" + _SP + rb")"
             rb"|[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$|(?:MSH\||COPY |CREATE |INSERT |REPLACE ))")
 _SPECIAL_RE2 = re2.compile(_SPECIAL)
 # either of the two, for the common case of a post with neither (one RE2 call instead of two)
-_EITHER_RE2 = re2.compile(_SPECIAL + rb"|(?m)^(?:" + _SEED_LINE + rb"\n" + _FULL_LINE + rb"|" + _FULL_LINE + rb"\n" + _SEED_LINE + rb")")
+_EITHER_RE2 = re2.compile(
+    _SPECIAL + rb"|(?m)^(?:" + _SEED_LINE + rb"\n" + _FULL_LINE + rb"|" + _FULL_LINE + rb"\n" + _SEED_LINE + rb")")
 
 
 def _three_above(b: bytes, ls: int) -> list[str]:
@@ -136,7 +139,7 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
         e = n if e < 0 else e
         if line not in kept:  # a special line that stands alone: the exact test decides
             s = b[st:e]
-            if b">" in s or not alone_is_nothing(s.decode("utf-8", "replace"), lambda: _three_above(b, st)):
+            if b">" in s or not alone_is_nothing(s.decode("utf-8", "replace"), lambda st=st: _three_above(b, st)):
                 kept.add(line)
             else:
                 dropped.append(line)

@@ -60,9 +60,9 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         key = norm_name(km.group(1)) if km else ""
         if km and (key in _STEALER or _label(km.group(1)) is not None):
             fam = key in _STEALER and _STEALER[key] not in ("email", "login")
-            if family is None and (key in _STEALER and _STEALER[key] in ("url", "soft", "password") or key not in _STEALER):
+            if family is None and (key not in _STEALER or _STEALER[key] in ("url", "soft", "password")):
                 family = fam
-            if gap and family is not None and fam != family and not (key in _STEALER and _STEALER[key] in ("email", "login")):
+            if gap and family is not None and fam != family and _STEALER.get(key) not in ("email", "login"):
                 break  # a dox after a stealer block (or the reverse) is its own fragment
             last_kv = j
             gap = 0
@@ -87,7 +87,7 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         if role is not None or key in _STEALER:
             labels.append((k, role or _STEALER.get(key, ""), m.group(2).rstrip(), m.start(2)))
     roles = {r for _, r, _, _ in labels}
-    if "url" in stealer_roles and "password" in stealer_roles and ("login" in stealer_roles or "email" in stealer_roles):
+    if {"url", "password"} <= stealer_roles and ("login" in stealer_roles or "email" in stealer_roles):
         kind = "stealer_log"
     elif roles & _NAME and len(roles & _DOX_ANCHORS) >= 2:
         kind = "dox"
@@ -121,7 +121,9 @@ _COMBO = re.compile(r"\s*(?:\d{1,7}[.)\]]\s+)?([^\s:|;]{1,128})([:|])(\S{1,256})
 
 def _combo_line(s: str) -> bool:
     m = _COMBO.match(s)
-    return bool(m) and not (m.group(2) == "|" and "|" in m.group(3)) and "://" not in s and not m.group(1).isdigit() and not s.lstrip().startswith(("http", "www."))
+    if m is None or (m.group(2) == "|" and "|" in m.group(3)) or m.group(1).isdigit():
+        return False
+    return "://" not in s and not s.lstrip().startswith(("http", "www."))
 
 
 def _combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:

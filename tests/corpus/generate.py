@@ -28,7 +28,10 @@ from pathlib import Path
 
 from faker import Faker
 
-__all__ = ["KINDS", "DumpTruth", "PostTruth", "make_corpus", "make_dump", "make_post", "make_prose_post", "render", "write_corpus"]
+__all__ = [
+    "KINDS", "DumpTruth", "PostTruth", "make_corpus", "make_dump", "make_post", "make_prose_post", "render",
+    "write_corpus",
+]
 
 KINDS = ("csv", "separated_run", "sql_insert", "pg_copy", "combo", "jsonl", "stealer_log", "dox", "hl7")
 
@@ -102,7 +105,8 @@ class _Gen:
             nsn += f"{r.randint(0, 9999):04d}"
             e164 = f"+{cc}{nsn}"
         elif x < 0.15:  # international, written with +
-            cc, nsn = r.choice([("44", "20794" + f"{r.randint(0, 99999):05d}"), ("1", "4155" + f"{r.randint(100000, 999999)}"),
+            cc, nsn = r.choice([("44", "20794" + f"{r.randint(0, 99999):05d}"),
+                                ("1", "4155" + f"{r.randint(100000, 999999)}"),
                                 ("49", "30" + f"{r.randint(10000000, 99999999)}")])
             return f"+{cc} {nsn}", f"+{cc}{nsn}"
         else:
@@ -125,8 +129,9 @@ class _Gen:
         pairs = " ".join(nat[i:i + 2] for i in range(0, 10, 2))
         if not e164.startswith("+33"):
             return (pairs if r.random() < 0.5 else nat), e164
-        raw = r.choice([pairs, nat, pairs.replace(" ", "."), "+33 " + nsn[0] + " " + " ".join(nsn[i:i + 2] for i in range(1, 9, 2)),
-                        e164, "0033" + nsn, "+33 (0)" + nsn[0] + " " + " ".join(nsn[i:i + 2] for i in range(1, 9, 2))])
+        grouped = " ".join(nsn[i:i + 2] for i in range(1, 9, 2))
+        raw = r.choice([pairs, nat, pairs.replace(" ", "."), "+33 " + nsn[0] + " " + grouped,
+                        e164, "0033" + nsn, "+33 (0)" + nsn[0] + " " + grouped])
         return raw, e164
 
     def email(self, bad: bool = False) -> tuple[str, set[str]]:
@@ -164,7 +169,8 @@ class _Gen:
 
     def card(self, bad: bool = False) -> tuple[str, str]:
         while True:  # Faker's JCB prefixes go beyond the real 3528-3589 range: keep real ones
-            d = self.en.credit_card_number(self.r.choice(["visa16", "mastercard", "amex", "discover", "jcb16", "visa13"]))
+            d = self.en.credit_card_number(
+                self.r.choice(["visa16", "mastercard", "amex", "discover", "jcb16", "visa13"]))
             if not d.startswith("35") or "3528" <= d[:4] <= "3589":
                 break
         if bad:
@@ -266,10 +272,12 @@ _HEADER_VARIANTS = {
     "telephone": ["telephone", "Téléphone", "tel", "portable", "tel_mobile", "Numero_Telephone"],
     "nir": ["nir", "num_secu", "N° Sécu", "numero_securite_sociale", "NIR"],
     "date_naissance": ["date_naissance", "Date de naissance", "ddn", "DateNaissance", "naissance"],
-    "first_name": ["first_name", "FirstName", "First Name", "given_name"], "last_name": ["last_name", "LastName", "surname"],
+    "first_name": ["first_name", "FirstName", "First Name", "given_name"],
+    "last_name": ["last_name", "LastName", "surname"],
     "phone": ["phone", "Phone Number", "mobile", "cell"], "dob": ["dob", "Date of Birth", "birthdate", "DOB"],
     "ssn": ["ssn", "SSN", "social_security_number"], "adresse": ["adresse", "Adresse postale", "rue"],
-    "address": ["address", "Address", "street"], "iban": ["iban", "IBAN", "rib"], "card": ["card", "card_number", "CB", "pan"],
+    "address": ["address", "Address", "street"], "iban": ["iban", "IBAN", "rib"],
+    "card": ["card", "card_number", "CB", "pan"],
 }
 
 
@@ -312,9 +320,11 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
         if r.random() < 0.5:
             lines.append(f"INSERT INTO `{table}` VALUES " + ",".join(tup(x) for x in recs) + ";")
         else:
-            lines += [f"INSERT INTO `{table}` (" + ", ".join(f"`{c}`" for c in cols) + ") VALUES " + tup(x) + ";" for x in recs]
+            head = f"INSERT INTO `{table}` (" + ", ".join(f"`{c}`" for c in cols) + ") VALUES "
+            lines += [head + tup(x) + ";" for x in recs]
     elif kind == "pg_copy":
-        lines = [f"COPY public.{r.choice(['users', 'patients'])} ({', '.join(_head(g, c).replace(' ', '_') for c in cols)}) FROM stdin;"]
+        copy_table = r.choice(["users", "patients"])
+        lines = [f"COPY public.{copy_table} ({', '.join(_head(g, c).replace(' ', '_') for c in cols)}) FROM stdin;"]
         lines += ["\t".join(rec[c] for c in cols) for rec in recs] + ["\\."]
     elif kind == "combo":
         truth.clear()
@@ -334,7 +344,7 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
             truth.add(("credential", f"{raw.lower() if '@' in raw else raw}:{pw}"))
     elif kind == "jsonl":
         lines = []
-        for i, rec in enumerate(recs):
+        for rec in recs:
             obj = {"_id": {"$oid": f"{r.getrandbits(96):024x}"}, **{k: v for k, v in rec.items() if k != "id"}}
             lines.append(json.dumps(obj, ensure_ascii=False))
     elif kind == "stealer_log":
@@ -343,8 +353,8 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
         for _ in range(max(1, n_rows // 3)):
             raw, ex = g.email()
             pw = g.fr.password(length=10, special_chars=True)
-            u, l_, p_ = r.choice([("URL", "Username", "Password"), ("url", "login", "password"), ("Host", "Login", "Pass"),
-                                  ("URL", "USER", "PASS"), ("Site", "User", "Pwd")])
+            u, l_, p_ = r.choice([("URL", "Username", "Password"), ("url", "login", "password"),
+                                  ("Host", "Login", "Pass"), ("URL", "USER", "PASS"), ("Site", "User", "Pwd")])
             soft = [f"Soft: {r.choice(['Chrome', 'Edge', 'Firefox', 'Opera GX'])}"] if r.random() < 0.5 else []
             lines += soft + [f"{u}: https://{g.en.domain_name()}/login", f"{l_}: {raw}", f"{p_}: {pw}",
                              r.choice(["===============", "-----------------", ""])]
@@ -380,14 +390,15 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
         truth.clear()
         lines = []
         cats.add("health")
-        for i in range(max(1, n_rows // 3)):
+        for _ in range(max(1, n_rows // 3)):
             f = g.fr
             dob_raw, dob = g.dob()
             n_raw, n = g.nir()
             ph_raw, ph = g.phone()
             lines += [f"MSH|^~\\&|DXCARE|CHU|||2024{r.randint(1, 12):02d}01||ADT^A01|{r.randint(1000, 9999)}|P|2.5",
                       f"PID|1||{r.randint(100000, 999999)}^^^CHU||{f.last_name().upper()}^{f.first_name().upper()}||"
-                      f"{dob.replace('-', '')}|{r.choice('MF')}|||{f.street_address()}^^{f.city()}^^{f.postcode()}||{ph_raw}|||||{n}",
+                      f"{dob.replace('-', '')}|{r.choice('MF')}|||"
+                      f"{f.street_address()}^^{f.city()}^^{f.postcode()}||{ph_raw}|||||{n}",
                       f"DG1|1||E11^{r.choice(_A9['health'])}"]
             truth.update({("dob", dob), ("nir", n), ("phone", ph)})
     else:
@@ -412,11 +423,13 @@ def _noise_block(g: _Gen) -> list[str]:
                           f"carte {g.card(bad=True)[0]} expirée", f"appelle le {g.phone(bad=True)[0]}",
                           f"mail {g.email(bad=True)[0]}"])]
     if x < 0.72:
-        return [f"Commande n° {g.noise_digits()} du {r.randint(1, 28)}/{r.randint(1, 12)}/2024, total {r.randint(5, 500)},{r.randint(10, 99)} €"]
+        return [f"Commande n° {g.noise_digits()} du {r.randint(1, 28)}/{r.randint(1, 12)}/2024, "
+                f"total {r.randint(5, 500)},{r.randint(10, 99)} €"]
     if x < 0.8:
         return [f"Prix: {r.randint(50, 5000)}$, contact: tox, paiement: BTC/XMR"]
     if x < 0.9:
-        return [f"Version {r.randint(1, 9)}.{r.randint(0, 20)}.{r.randint(0, 99)}, build {g.noise_digits()}, sha {r.getrandbits(64):016x}"]
+        return [f"Version {r.randint(1, 9)}.{r.randint(0, 20)}.{r.randint(0, 99)}, "
+                f"build {g.noise_digits()}, sha {r.getrandbits(64):016x}"]
     return [f.sentence() + " " + f.sentence()]
 
 
@@ -446,7 +459,8 @@ def make_post(seed: int, *, n_dumps: int | None = None, kinds: tuple[str, ...] =
     for d in range(n_dumps):
         for _ in range(r.randint(0, 2)):
             lines += _noise_block(g) + [""]
-        lines.append(r.choice(["Voici un extrait :", "Sample:", "Échantillon de la base, le reste en PV", "Free sample below"]))
+        lines.append(r.choice(["Voici un extrait :", "Sample:", "Échantillon de la base, le reste en PV",
+                               "Free sample below"]))
         if r.random() < 0.7:
             lines.append("")
         text, t = make_dump(r.choice(kinds), r.randint(3, 12), seed * 10 + d)
@@ -505,11 +519,13 @@ def write_corpus(directory: Path, n_posts: int = 200, seed: int = 0) -> Path:
             (directory / "posts" / f"{i:04d}.txt").write_text(text, encoding="utf-8")
             out.write(json.dumps({"post": f"posts/{i:04d}.txt", **truth.to_json()}, ensure_ascii=False) + "\n")
     for i in range(n_posts // 2):
-        (directory / "prose" / f"{i:04d}.txt").write_text(make_prose_post(seed * 100_000 + 50_000 + i), encoding="utf-8")
+        prose = make_prose_post(seed * 100_000 + 50_000 + i)
+        (directory / "prose" / f"{i:04d}.txt").write_text(prose, encoding="utf-8")
     return directory / "truth.jsonl"
 
 
 if __name__ == "__main__":
     import sys
 
-    print(write_corpus(Path(sys.argv[1] if len(sys.argv) > 1 else "corpus-out"), int(sys.argv[2]) if len(sys.argv) > 2 else 200))
+    out_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "corpus-out")
+    print(write_corpus(out_dir, int(sys.argv[2]) if len(sys.argv) > 2 else 200))

@@ -60,7 +60,7 @@ def score_post(frags: list[Fragment], truth: PostTruth, score: Score, by_lines: 
     lines such as HTML, at least half of its identifiers)."""
     got = {(i.type, i.value) for f in frags for i in f.identifiers if i.type in MEASURED_TYPES}
     want = {x for t in truth.fragments for x in t.identifiers if x[0] in MEASURED_TYPES}
-    for t, v in got & want:
+    for t, _ in got & want:
         score.tp[t] += 1
     for t, v in got - want:
         score.fp[t] += 1
@@ -80,5 +80,6 @@ def score_post(frags: list[Fragment], truth: PostTruth, score: Score, by_lines: 
     for idx, f in enumerate(frags):
         if idx in used:
             continue
-        if not by_lines or not any(min(f.end_line, t.end_line) >= max(f.start_line, t.start_line) for t in truth.fragments):
+        overlaps = any(min(f.end_line, t.end_line) >= max(f.start_line, t.start_line) for t in truth.fragments)
+        if not by_lines or not overlaps:
             score.frag_spurious += 1
