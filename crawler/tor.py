@@ -7,9 +7,9 @@
 - `mode: external` connects to an existing control port (password, or cookie: the file named
   in `cookie_auth_file`, or the one tor announces in PROTOCOLINFO).
 
-NEWNYM is sent on a schedule (`newnym_interval`) and after `circuit_failures_before_newnym`
-consecutive failures reported with `record_failure()`, never faster than tor allows
+NEWNYM is sent on a schedule (`newnym_interval`), never faster than tor allows
 (`get_newnym_wait()`); a NEWNYM refused by the rate limit stays pending until it is allowed.
+A failed request needs no NEWNYM: the Tor download handler retries it on a fresh isolated circuit.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
+from crawler import CrawlerError
 from crawler._tor_socks import socks5_greeting_ok
 from vigie.config.schema import TorSettings, parse_interval
 
@@ -39,8 +40,8 @@ __all__ = ["TorControlError", "TorController", "TorError", "TorHealth", "TorLaun
            "control_port_reachable"]
 
 
-class TorError(RuntimeError):
-    """Base class of this module's errors."""
+class TorError(CrawlerError, RuntimeError):
+    """Base class of this module's errors (a `CrawlerError`; still a `RuntimeError` for old callers)."""
 
 
 class TorControlError(TorError):
@@ -85,7 +86,6 @@ class TorController:
         self._controller: Controller | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
-        self._failures = 0
         self._pending_newnym = False
         self._last_newnym = clock()
         self.newnym_count = 0
@@ -216,7 +216,6 @@ class TorController:
                 return False
             ctl.signal(Signal.NEWNYM)
             self._pending_newnym = False
-            self._failures = 0
             self._last_newnym = self._clock()
             self.newnym_count += 1
         self._progress("NEWNYM sent: new circuits for new streams")
@@ -224,21 +223,6 @@ class TorController:
 
     def newnym_wait(self) -> float:
         return float(self._require().get_newnym_wait())
-
-    def record_failure(self) -> bool:
-        """Count a circuit/stream failure; at the threshold, NEWNYM. Returns True if sent."""
-        with self._lock:
-            self._failures += 1
-            due = self._failures >= self.settings.circuit_failures_before_newnym
-        return self.newnym() if due else False
-
-    def record_success(self) -> None:
-        with self._lock:
-            self._failures = 0
-
-    @property
-    def consecutive_failures(self) -> int:
-        return self._failures
 
     def tick(self) -> bool:
         """Send a NEWNYM if the schedule or a deferred one says so; True if one was sent."""

@@ -83,22 +83,16 @@ def test_doctor_launch_mode_without_launch_checks_the_binary(tmp_path: Path) -> 
 def test_controller_health_and_rate_limited_newnym(tor_network: PrivateTorNetwork,
                                                    tmp_path: Path) -> None:
     progress: list[str] = []
-    tor = TorController(_external(tor_network, circuit_failures_before_newnym=3,
-                                  newnym_interval="30m"), tmp_path, on_progress=progress.append)
+    tor = TorController(_external(tor_network, newnym_interval="30m"), tmp_path,
+                        on_progress=progress.append)
     with tor:
         assert any("bootstrapped 100%" in m for m in progress), progress
         health = tor.health()
         assert health.ok and health.version and health.version.startswith("0.4.")
-        # failures below the threshold send nothing; the threshold sends NEWNYM if tor allows
-        assert tor.record_failure() is False and tor.record_failure() is False
-        tor.record_success()
-        assert tor.consecutive_failures == 0
-        tor.record_failure(), tor.record_failure()
         if tor.newnym_wait() > 0:  # another test sent one within tor's 10 s window
             import time
             time.sleep(tor.newnym_wait() + 0.2)
-        assert tor.record_failure() is True and tor.newnym_count == 1
-        assert tor.consecutive_failures == 0
+        assert tor.newnym() is True and tor.newnym_count == 1
         # tor's rate limit: an immediate second NEWNYM is deferred, not sent
         assert tor.newnym() is False and tor.newnym_count == 1
         assert 0 < tor.newnym_wait() <= 10
@@ -123,9 +117,12 @@ def test_scheduled_newnym_uses_the_interval(tor_network: PrivateTorNetwork, tmp_
     tor.connect()
     try:
         assert tor.tick() is False  # 0 s since start
-        now[0] += 61
-        sent = tor.tick()
-        # True, or deferred (pending) if another test's NEWNYM is still inside tor's window
-        assert sent is True or tor._pending_newnym is True
+        now[0] += 59
+        assert tor.tick() is False and tor.newnym_count == 0  # not yet due
+        now[0] += 2
+        # Due, and sent: tor's 10 s NEWNYM window is counted per control connection (stem's
+        # is_newnym_available), and this one is fresh, so other tests' NEWNYMs cannot defer it.
+        assert tor.tick() is True and tor.newnym_count == 1
+        assert tor.tick() is False and tor.newnym_count == 1  # the interval restarts from the NEWNYM
     finally:
         tor.close()

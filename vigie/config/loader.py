@@ -11,20 +11,22 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from vigie.config.schema import GlobalConfig, OrganisationConfig, SourceConfig
+from vigie.config.schema import GlobalConfig, OrganisationConfig, SourceConfig, Strict
 
 __all__ = ["ConfigError", "ConfigProblem", "LoadedConfig", "check_config_dir", "load_config"]
 
 _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 Path_ = tuple[str | int, ...]
+_M = TypeVar("_M", bound=BaseModel)
 
 
 @dataclass(frozen=True, order=True)
@@ -95,7 +97,7 @@ class _Doc:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.to_python(v, (*path, i), env) for i, v in enumerate(node.value)]
-        value = yaml.SafeLoader.construct_object(_CONSTRUCTOR, node)  # type: ignore[arg-type]
+        value = yaml.SafeLoader.construct_object(_CONSTRUCTOR, node)
         if isinstance(value, str) and "${" in value:
             value = self._interpolate(value, path, node.start_mark.line + 1, env)
         return value
@@ -204,7 +206,7 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def _validate(model: type[BaseModel], data: dict[str, Any], doc: _Doc) -> BaseModel | None:
+def _validate(model: type[_M], data: dict[str, Any], doc: _Doc) -> _M | None:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -215,10 +217,14 @@ def _validate(model: type[BaseModel], data: dict[str, Any], doc: _Doc) -> BaseMo
             reason = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 owner = _model_at(model, loc[:-1])
+                removed = owner.removed_fields if owner is not None and issubclass(owner, Strict) else {}
                 choices = list(owner.model_fields) if owner else []
                 close = difflib.get_close_matches(str(loc[-1]), choices, n=1, cutoff=0.5)
-                reason = f"unknown key {loc[-1]!r}" + (f"; did you mean {close[0]!r}?" if close else
-                         f"; valid keys: {', '.join(choices)}" if choices else "")
+                if str(loc[-1]) in removed:
+                    reason = f"{loc[-1]!r} {removed[str(loc[-1])]}"
+                else:
+                    reason = f"unknown key {loc[-1]!r}" + (f"; did you mean {close[0]!r}?" if close else
+                             f"; valid keys: {', '.join(choices)}" if choices else "")
             elif err["type"] == "missing":
                 reason = "required field is missing"
             elif err["type"] == "literal_error":
@@ -265,33 +271,14 @@ def check_config_dir(
     global_config: GlobalConfig | None = GlobalConfig()
     if global_path.exists():
         doc, data = _read_yaml(global_path, directory, env)
-        global_config = _validate(GlobalConfig, data, doc) if data is not None else None  # type: ignore[assignment]
+        global_config = _validate(GlobalConfig, data, doc) if data is not None else None
         problems = _merge(problems, doc)
 
     loaded = LoadedConfig(directory=directory, global_config=global_config or GlobalConfig())
-    for kind, model, target, files, key in (
-        ("sources", SourceConfig, loaded.sources, loaded.source_files, "name"),
-        ("organisations", OrganisationConfig, loaded.organisations, loaded.organisation_files, "id"),
-    ):
-        for path in sorted((directory / kind).glob("*.y*ml")) if (directory / kind).is_dir() else []:
-            if path.suffix not in (".yaml", ".yml"):
-                continue
-            doc, data = _read_yaml(path, directory, env)
-            if data is not None:
-                if kind == "sources":
-                    data.setdefault(key, path.stem)
-                obj = _validate(model, data, doc)
-                if obj is not None:
-                    ident = getattr(obj, key)
-                    if ident in target:
-                        doc.problems.append(ConfigProblem(
-                            doc.display, doc.line_for((key,)), key,
-                            f"{key} {ident!r} is already used by {_display(files[ident], directory)}",
-                        ))
-                    else:
-                        target[ident] = obj  # type: ignore[index]
-                        files[ident] = path
-            problems = _merge(problems, doc)
+    problems = _load_kind(directory, "sources", SourceConfig, lambda s: s.name, "name",
+                          loaded.sources, loaded.source_files, env, problems)
+    problems = _load_kind(directory, "organisations", OrganisationConfig, lambda o: o.id, "id",
+                          loaded.organisations, loaded.organisation_files, env, problems)
 
     for org_id, org in loaded.organisations.items():
         if org.channels.email and org.channels.email.enabled and loaded.global_config.alerts.smtp is None:
@@ -302,6 +289,32 @@ def check_config_dir(
             ))
     problems = sorted(set(problems), key=lambda p: (p.file, p.line, p.field))
     return (None if problems or global_config is None else loaded), problems
+
+
+def _load_kind(directory: Path, kind: str, model: type[_M], ident_of: Callable[[_M], str], key: str,
+               target: dict[str, _M], files: dict[str, Path], env: dict[str, str],
+               problems: list[ConfigProblem]) -> list[ConfigProblem]:
+    """Load `<directory>/<kind>/*.yaml` into `target` by id; a source's name defaults to its file name."""
+    for path in sorted((directory / kind).glob("*.y*ml")) if (directory / kind).is_dir() else []:
+        if path.suffix not in (".yaml", ".yml"):
+            continue
+        doc, data = _read_yaml(path, directory, env)
+        if data is not None:
+            if kind == "sources":
+                data.setdefault(key, path.stem)
+            obj = _validate(model, data, doc)
+            if obj is not None:
+                ident = ident_of(obj)
+                if ident in target:
+                    doc.problems.append(ConfigProblem(
+                        doc.display, doc.line_for((key,)), key,
+                        f"{key} {ident!r} is already used by {_display(files[ident], directory)}",
+                    ))
+                else:
+                    target[ident] = obj
+                    files[ident] = path
+        problems = _merge(problems, doc)
+    return problems
 
 
 def _merge(problems: list[ConfigProblem], doc: _Doc) -> list[ConfigProblem]:

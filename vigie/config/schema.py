@@ -2,15 +2,19 @@
 
 Every model forbids unknown keys, so a typo is an error (with a suggestion) rather than a setting
 that silently does nothing. Validators here only check what a file says on its own; cross-file
-checks (duplicate names, organisations' channels against global channels) live in `config.loader`.
+checks (duplicate names, organisations' channels against global channels) live in
+`vigie.config.loader`. Every field carries a `description=`: `vigie.config.reference` turns them
+into docs/configuration.md, and tests/test_config_reference.py fails when one is missing.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -23,28 +27,51 @@ from pydantic import (
 )
 
 __all__ = [
+    "INFORMATIONAL",
     "AlertsSettings",
     "AttachmentLimits",
+    "Channels",
+    "Contact",
     "DateSelector",
+    "DeliverySettings",
+    "Detector",
     "ElasticsearchSettings",
+    "EmailChannel",
     "EmbeddedSettings",
+    "FollowRules",
+    "ForumSelectors",
     "GlobalConfig",
+    "Informational",
     "KeySettings",
     "LimitSettings",
     "LoginSettings",
     "OrganisationConfig",
+    "PasteSelectors",
     "PostSelectors",
     "Schedule",
+    "ServiceSettings",
+    "SmtpSettings",
     "SourceConfig",
     "StorageSettings",
+    "Strict",
     "TorSettings",
+    "ValueKind",
+    "WebhookChannel",
+    "WebhookSettings",
     "parse_interval",
     "parse_selector",
 ]
 
 
 class Strict(BaseModel):
+    """Base of every config model: unknown keys are errors, loaded values are immutable.
+
+    `removed_fields` maps a key that existed in an earlier release to the message an operator
+    sees when an old file still sets it, so an upgrade says what to do instead of "unknown key".
+    """
+
     model_config = ConfigDict(extra="forbid", frozen=True)
+    removed_fields: ClassVar[Mapping[str, str]] = {}
 
     @model_validator(mode="before")
     @classmethod
@@ -55,6 +82,23 @@ class Strict(BaseModel):
                     if not (v == "" and k in cls.model_fields and not cls.model_fields[k].is_required()
                             and cls.model_fields[k].default is None)}
         return data
+
+
+@dataclass(frozen=True)
+class ValueKind:
+    """Names a validated string type (selector, interval...) so the reference can explain it once."""
+
+    name: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Informational:
+    """Marks a field kept for the operators' records that no code acts on (by design, and said so
+    in the reference), so the "every field is used" test does not mistake it for a dead setting."""
+
+
+INFORMATIONAL = Informational()
 
 
 # --------------------------------------------------------------------------------------------
@@ -133,12 +177,20 @@ def _check_regex(text: str) -> str:
     return text
 
 
-Selector = Annotated[str, AfterValidator(_check_selector)]
-Regex = Annotated[str, AfterValidator(_check_regex)]
-Interval = Annotated[str, AfterValidator(_check_interval)]
-Cron = Annotated[str, AfterValidator(_check_cron)]
+Selector = Annotated[str, AfterValidator(_check_selector), ValueKind(
+    "selector", "a CSS selector (Scrapy's `::text` and `::attr(name)` work), or XPath when prefixed "
+    "with `xpath:` or starting with `/`, `(` or `./`; checked when the file is loaded")]
+Regex = Annotated[str, AfterValidator(_check_regex), ValueKind(
+    "regex", "a Python regular expression (`re` syntax), searched anywhere in the URL")]
+Interval = Annotated[str, AfterValidator(_check_interval), ValueKind(
+    "interval", "a positive number and a unit: `s`, `m`, `h`, `d` or `w` (e.g. `90s`, `30m`, `6h`, `1d`)")]
+Cron = Annotated[str, AfterValidator(_check_cron), ValueKind(
+    "cron", "a 5-field crontab expression in UTC: minute hour day-of-month month day-of-week "
+    "(e.g. `*/30 * * * *`)")]
 SeverityName = Literal["low", "medium", "high", "critical"]
-Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$"), ValueKind(
+    "name", "1 to 63 characters among `a-z 0-9 _ -`, starting with a letter or digit")]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$"), ValueKind("email", "an email address")]
 
 
 # --------------------------------------------------------------------------------------------
@@ -147,23 +199,60 @@ Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 
 
 class EmbeddedSettings(Strict):
+    """The embedded store: one SQLite file (WAL, FTS5), nothing else to run."""
+
     path: Path | None = Field(
-        default=None, description="SQLite file; default <data-dir>/store.sqlite3"
+        default=None, examples=["/var/lib/vigie/store.sqlite3"],
+        description="SQLite file of the embedded store; unset means `<data-dir>/store.sqlite3`. "
+        "Created with mode 0600.",
     )
 
 
 class ElasticsearchSettings(Strict):
-    hosts: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:9200"], min_length=1)
-    username: str | None = None
-    password: SecretStr | None = None
-    api_key: SecretStr | None = None
-    ca_certs: Path | None = None
-    verify_certs: bool = True
-    index_prefix: Name = "vigie-fragments"
-    rollover: Literal["monthly", "daily", "yearly"] = "monthly"
-    bulk_batch_size: int = Field(default=500, ge=1, le=10_000)
-    max_retries: int = Field(default=5, ge=0, le=50)
-    request_timeout_seconds: float = Field(default=30.0, gt=0)
+    """The Elasticsearch backend, read only when `storage.backend` is `elasticsearch`."""
+
+    hosts: list[str] = Field(
+        default_factory=lambda: ["http://127.0.0.1:9200"], min_length=1,
+        description="URLs of the cluster's nodes; requests are spread over them.",
+    )
+    username: str | None = Field(
+        default=None, description="Basic-auth user; goes with `password`, excludes `api_key`."
+    )
+    password: SecretStr | None = Field(
+        default=None, description="Basic-auth password; write `${VAR}`, never the value itself."
+    )
+    api_key: SecretStr | None = Field(
+        default=None, examples=["${VIGIE_ES_API_KEY}"],
+        description="Encoded API key, instead of `username`/`password`.",
+    )
+    ca_certs: Path | None = Field(
+        default=None, examples=["/etc/vigie/es-ca.pem"],
+        description="PEM file of the CA that signed the cluster's certificate, when it is not a "
+        "public CA (Elasticsearch's default self-signed setup).",
+    )
+    verify_certs: bool = Field(
+        default=True, description="Check the cluster's TLS certificate; turn off only on a test cluster."
+    )
+    index_prefix: Name = Field(
+        default="vigie-fragments",
+        description="Name of the alias searched; the indices behind it are `<prefix>-<period>`.",
+    )
+    rollover: Literal["monthly", "daily", "yearly"] = Field(
+        default="monthly",
+        description="Period of one index: fragments go to the index of their fetch date, so old "
+        "periods can be dropped whole by a retention policy.",
+    )
+    bulk_batch_size: int = Field(
+        default=500, ge=1, le=10_000, description="Fragments per bulk request when indexing."
+    )
+    max_retries: int = Field(
+        default=5, ge=0, le=50,
+        description="Retries of a request, or of documents refused with 429, with exponential "
+        "backoff; documents still not acknowledged go to the disk spool and are written later.",
+    )
+    request_timeout_seconds: float = Field(
+        default=30.0, gt=0, examples=[60], description="Timeout of one request to the cluster."
+    )
 
     @model_validator(mode="after")
     def _one_auth(self) -> ElasticsearchSettings:
@@ -175,76 +264,172 @@ class ElasticsearchSettings(Strict):
 
 
 class StorageSettings(Strict):
-    backend: Literal["embedded", "elasticsearch"] = "embedded"
-    embedded: EmbeddedSettings = EmbeddedSettings()
-    elasticsearch: ElasticsearchSettings = ElasticsearchSettings()
+    """Where redacted fragments and their tokens are stored."""
+
+    backend: Literal["embedded", "elasticsearch"] = Field(
+        default="embedded",
+        description="`embedded`: SQLite under the data directory, for one machine. "
+        "`elasticsearch`: a cluster, for teams and large volumes (configure `storage.elasticsearch`).",
+    )
+    embedded: EmbeddedSettings = Field(
+        default=EmbeddedSettings(), description="Settings of the embedded (SQLite) backend."
+    )
+    elasticsearch: ElasticsearchSettings = Field(
+        default=ElasticsearchSettings(), description="Settings of the Elasticsearch backend."
+    )
 
 
 class TorSettings(Strict):
-    mode: Literal["launch", "external"] = "launch"
-    tor_binary: str = "tor"
-    socks_host: str = "127.0.0.1"
-    socks_port: int = Field(default=9050, ge=1, le=65535)
-    control_port: int = Field(default=9051, ge=1, le=65535)
-    control_password: SecretStr | None = None
-    cookie_auth_file: Path | None = None
-    bootstrap_timeout_seconds: float = Field(default=180.0, gt=0)
-    newnym_interval: Interval | None = "30m"
-    circuit_failures_before_newnym: int = Field(default=5, ge=1)
-    extra_torrc: dict[str, str] = Field(default_factory=dict)
+    """How Vigie reaches Tor: a tor it launches itself, or one already running."""
+
+    removed_fields: ClassVar[Mapping[str, str]] = {
+        "circuit_failures_before_newnym": "was removed in 0.2: a failed request is already retried "
+        "on a fresh isolated circuit for its source, so no NEWNYM is needed after failures; delete "
+        "the key (tor.newnym_interval still renews circuits on a schedule)",
+    }
+
+    mode: Literal["launch", "external"] = Field(
+        default="launch",
+        description="`launch`: Vigie starts its own tor (data in `<data-dir>/tor`, cookie auth). "
+        "`external`: connect to a running tor's SOCKS and control ports.",
+    )
+    tor_binary: str = Field(
+        default="tor", examples=["/usr/sbin/tor"],
+        description="The tor executable for `mode: launch`, a name on PATH or a path.",
+    )
+    socks_host: str = Field(default="127.0.0.1", description="Address of tor's SOCKS port.")
+    socks_port: int = Field(default=9050, ge=1, le=65535, description="Tor's SOCKS port.")
+    control_port: int = Field(
+        default=9051, ge=1, le=65535, description="Tor's control port (on 127.0.0.1 in launch mode)."
+    )
+    control_password: SecretStr | None = Field(
+        default=None, description="Control-port password (`mode: external`); unset means cookie authentication."
+    )
+    cookie_auth_file: Path | None = Field(
+        default=None, examples=["/run/tor/control.authcookie"],
+        description="Control-port cookie file (`mode: external`); unset means the file tor names "
+        "in its PROTOCOLINFO answer.",
+    )
+    bootstrap_timeout_seconds: float = Field(
+        default=180.0, gt=0, description="How long to wait for tor to reach 100% bootstrap before failing."
+    )
+    newnym_interval: Interval | None = Field(
+        default="30m",
+        description="Ask tor for new circuits (NEWNYM) on this schedule; tor itself allows at most "
+        "one NEWNYM per 10 s. A key with no value (`newnym_interval:`) disables it.",
+    )
+    extra_torrc: dict[str, str] = Field(
+        default_factory=dict, examples=[{"ExitNodes": "{fr}", "Sandbox": "1"}],
+        description="Extra torrc options for `mode: launch`, option name to value; a value with "
+        "several lines becomes the option repeated once per line.",
+    )
 
 
 class KeySettings(Strict):
     """Keys never live in the repo or the database: files outside both, or the environment
     (VIGIE_MATCH_KEY / VIGIE_DATA_KEY, hex), which wins over files."""
 
-    match_key_file: Path = Path("~/.config/vigie/match.key")
-    data_key_file: Path = Path("~/.config/vigie/data.key")
-    webhook_signing_secret_file: Path | None = None
+    removed_fields: ClassVar[Mapping[str, str]] = {
+        "webhook_signing_secret_file": "was removed in 0.2: each organisation's webhook is signed "
+        "with its own channels.webhook.secret (config/organisations/<id>.yaml); delete the key",
+    }
+
+    match_key_file: Path = Field(
+        default=Path("~/.config/vigie/match.key"),
+        description="File of K_match, the HMAC key of identifier tokens (`vigie keys init` creates "
+        "it, mode 0600). Losing it orphans every registered token: back it up offline.",
+    )
+    data_key_file: Path = Field(
+        default=Path("~/.config/vigie/data.key"),
+        description="File of the AES-GCM key that encrypts stored raw fragments (`vigie keys init` "
+        "creates it, mode 0600).",
+    )
 
 
 class SmtpSettings(Strict):
-    host: str = "127.0.0.1"
-    port: int = Field(default=587, ge=1, le=65535)
-    security: Literal["starttls", "ssl", "none"] = "starttls"
-    username: str | None = None
-    password: SecretStr | None = None
-    from_address: str = "vigie@localhost"
-    timeout_seconds: float = Field(default=30.0, gt=0)
-    ca_certs: Path | None = None
+    """The mail server alerts are sent through."""
+
+    host: str = Field(default="127.0.0.1", description="SMTP server host.")
+    port: int = Field(default=587, ge=1, le=65535, description="SMTP server port (587 submission, 465 ssl).")
+    security: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls",
+        description="`starttls` upgrades a plain connection, `ssl` is TLS from the start (port "
+        "465), `none` only for a relay on the same machine.",
+    )
+    username: str | None = Field(default=None, description="SMTP login; unset means no authentication.")
+    password: SecretStr | None = Field(default=None, description="SMTP password; write `${VAR}`.")
+    from_address: str = Field(default="vigie@localhost", description="The From: address of alert mails.")
+    timeout_seconds: float = Field(default=30.0, gt=0, examples=[10], description="Timeout of one SMTP session.")
+    ca_certs: Path | None = Field(
+        default=None, examples=["/etc/vigie/smtp-ca.pem"],
+        description="PEM file of the CA that signed the server's certificate, when not a public CA.",
+    )
 
 
 class WebhookSettings(Strict):
-    timeout_seconds: float = Field(default=10.0, gt=0)
-    allow_http_loopback: bool = True
-    ca_certs: Path | None = None
+    """How webhook alerts are posted (each organisation's URL and secret are in its own file)."""
+
+    timeout_seconds: float = Field(default=10.0, gt=0, description="Timeout of one webhook POST.")
+    allow_http_loopback: bool = Field(
+        default=True,
+        description="Accept plain-http webhook URLs on 127.0.0.0/8 or localhost (a local relay); "
+        "any other host needs https.",
+    )
+    ca_certs: Path | None = Field(
+        default=None, examples=["/etc/vigie/soc-ca.pem"],
+        description="PEM file of the CA that signed the receivers' certificates, when not a public CA.",
+    )
 
 
 class DeliverySettings(Strict):
-    max_attempts: int = Field(default=8, ge=1, le=100)
-    backoff_initial_seconds: float = Field(default=2.0, gt=0)
-    backoff_max_seconds: float = Field(default=900.0, gt=0)
-    poll_interval_seconds: float = Field(default=1.0, gt=0)
+    """Retries of alert delivery: every alert is delivered exactly once or dead-lettered."""
+
+    max_attempts: int = Field(
+        default=8, ge=1, le=100,
+        description="Attempts per alert before it is dead-lettered (`vigie alerts list --status failed`).",
+    )
+    backoff_initial_seconds: float = Field(
+        default=2.0, gt=0, description="Wait before the first retry; it doubles (with jitter) after each failure."
+    )
+    backoff_max_seconds: float = Field(default=900.0, gt=0, description="Longest wait between two attempts.")
+    poll_interval_seconds: float = Field(
+        default=1.0, gt=0, examples=[5], description="How often the delivery worker looks for due alerts."
+    )
 
 
 class AlertsSettings(Strict):
-    smtp: SmtpSettings | None = None
-    webhook: WebhookSettings = WebhookSettings()
-    delivery: DeliverySettings = DeliverySettings()
+    """Alert channels and delivery."""
+
+    smtp: SmtpSettings | None = Field(
+        default=None, description="Outgoing mail; required when any organisation has an email channel."
+    )
+    webhook: WebhookSettings = Field(default=WebhookSettings(), description="Webhook posting.")
+    delivery: DeliverySettings = Field(default=DeliverySettings(), description="Retries and dead-lettering.")
 
 
 class ServiceSettings(Strict):
-    metrics_host: str = "127.0.0.1"
-    metrics_port: int | None = Field(default=9108, ge=1, le=65535)
-    crawl_mode: Literal["subprocess"] = "subprocess"
+    """The long-running service, `vigie run`."""
+
+    removed_fields: ClassVar[Mapping[str, str]] = {
+        "crawl_mode": "was removed in 0.2: the service always runs each crawl as a `vigie crawl` "
+        "subprocess, there is no other mode; delete the key",
+    }
+
+    metrics_host: str = Field(default="127.0.0.1", description="Address the Prometheus /metrics endpoint listens on.")
+    metrics_port: int | None = Field(
+        default=9108, ge=1, le=65535,
+        description="Port of the Prometheus /metrics endpoint; a key with no value (`metrics_port:`) disables it.",
+    )
 
 
 class GlobalConfig(Strict):
-    storage: StorageSettings = StorageSettings()
-    tor: TorSettings = TorSettings()
-    keys: KeySettings = KeySettings()
-    alerts: AlertsSettings = AlertsSettings()
-    service: ServiceSettings = ServiceSettings()
+    """config/vigie.yaml: settings of the whole installation."""
+
+    storage: StorageSettings = Field(default=StorageSettings(), description="Where fragments are stored.")
+    tor: TorSettings = Field(default=TorSettings(), description="How Tor is reached.")
+    keys: KeySettings = Field(default=KeySettings(), description="Where the keys are read from.")
+    alerts: AlertsSettings = Field(default=AlertsSettings(), description="How alerts are delivered.")
+    service: ServiceSettings = Field(default=ServiceSettings(), description="The `vigie run` service.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -253,10 +438,21 @@ class GlobalConfig(Strict):
 
 
 class Schedule(Strict):
-    interval: Interval | None = None
-    cron: Cron | None = None
-    jitter_seconds: int = Field(default=60, ge=0)
-    enabled: bool = True
+    """When `vigie run` crawls the source: exactly one of `interval` or `cron`."""
+
+    interval: Interval | None = Field(default=None, description="Crawl every so often, e.g. `30m`.")
+    cron: Cron | None = Field(
+        default=None, examples=["*/15 * * * *"], description="Crawl at the times of a crontab expression (UTC)."
+    )
+    jitter_seconds: int = Field(
+        default=60, ge=0,
+        description="Random delay up to this many seconds added to each run, so crawls do not "
+        "start at predictable times.",
+    )
+    enabled: bool = Field(
+        default=True, examples=[False],
+        description="`false` keeps the file but stops scheduled crawls (`vigie crawl` still runs it by hand).",
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Schedule:
@@ -266,55 +462,86 @@ class Schedule(Strict):
 
 
 class DateSelector(Strict):
-    selector: Selector
+    """Where a post's date is and how to read it."""
+
+    selector: Selector = Field(description="Selector of the date text or attribute, relative to the post.")
     format: str | None = Field(
-        default=None,
-        description="strptime format; omit for ISO 8601 (e.g. a datetime attribute). "
+        default=None, examples=["%d %B %Y à %H:%M"],
+        description="A strptime format; omit it for ISO 8601 (e.g. a datetime attribute). "
         "French month names are understood with %B/%b.",
     )
-    timezone: str = "UTC"
+    timezone: str = Field(
+        default="UTC", examples=["Europe/Paris"],
+        description="IANA time zone of dates written without an offset.",
+    )
 
 
 class PostSelectors(Strict):
-    container: Selector
-    body: Selector
-    author: Selector | None = None
-    date: DateSelector | None = None
-    post_id: Selector | None = None
-    attachments: Selector | None = None
+    """Selectors inside a thread page, one match of `container` per post."""
+
+    container: Selector = Field(description="Selects each post of a thread page.")
+    body: Selector = Field(description="The post's text, relative to the container; this is what is scanned.")
+    author: Selector | None = Field(default=None, description="The author's name, relative to the container.")
+    date: DateSelector | None = Field(default=None, description="The post's date; unset means unknown.")
+    post_id: Selector | None = Field(
+        default=None, description="A stable id of the post (e.g. `::attr(id)`), used to recognise posts already seen."
+    )
+    attachments: Selector | None = Field(
+        default=None, description="Links to attached files, downloaded within the `attachments` limits."
+    )
 
 
 class ForumSelectors(Strict):
-    board_links: Selector | None = None
-    thread_rows: Selector | None = None
-    thread_link: Selector
-    thread_title: Selector | None = None
+    """How to walk a forum: boards, then thread listings, then threads and their posts."""
+
+    board_links: Selector | None = Field(
+        default=None, description="Links from a start page to boards; unset means the start URLs are boards."
+    )
+    thread_rows: Selector | None = Field(
+        default=None, description="One row per thread on a board page; the other thread selectors are "
+        "relative to it. Unset means the whole page is one row.",
+    )
+    thread_link: Selector = Field(description="The link to a thread (relative to its row).")
+    thread_title: Selector | None = Field(default=None, description="The thread's title (relative to its row).")
     thread_marker: Selector | None = Field(
         default=None,
         description="text in a thread row that changes when the thread gets a new post (reply "
         "count, last-post date); when unchanged since the last crawl the thread is not fetched",
     )
     board_title: Selector | None = Field(
-        default=None, description="the board's name on its listing page; default: the page <h1>"
+        default=None, examples=["h2.board-name::text"],
+        description="the board's name on its listing page; default: the page <h1>",
     )
-    next_page: Selector | None = None
-    thread_next_page: Selector | None = None
-    post: PostSelectors
+    next_page: Selector | None = Field(default=None, description="The link to a board's next page.")
+    thread_next_page: Selector | None = Field(default=None, description="The link to a thread's next page.")
+    post: PostSelectors = Field(description="Selectors of the posts inside a thread page.")
 
 
 class PasteSelectors(Strict):
-    paste_links: Selector
-    next_page: Selector | None = None
-    title: Selector | None = None
-    raw_url_template: str | None = Field(
-        default=None, description="e.g. '/raw/{id}'; {id} comes from paste_id_pattern"
+    """How to walk a paste site: listing pages, then each paste's raw text."""
+
+    paste_links: Selector = Field(description="Links to pastes on a listing page.")
+    next_page: Selector | None = Field(
+        default=None,
+        description="The link to the next (older) listing page; the walk stops at a page with nothing new.",
     )
-    paste_id_pattern: Regex = r"([A-Za-z0-9_-]+)/?$"
+    title: Selector | None = Field(default=None, description="Pastes' titles on the listing page, in link order.")
+    raw_url_template: str | None = Field(
+        default=None,
+        description="URL of a paste's raw text, e.g. '/raw/{id}' (relative to the paste's URL); "
+        "{id} comes from paste_id_pattern. Unset means the paste page itself is read.",
+    )
+    paste_id_pattern: Regex = Field(
+        default=r"([A-Za-z0-9_-]+)/?$",
+        description="Regex whose first group is the paste id in a paste link; ids make the crawl incremental.",
+    )
 
 
 class Detector(Strict):
-    selector: Selector | None = None
-    url_pattern: Regex | None = None
+    """Recognises a page by a selector that matches, or by its URL: at least one of the two."""
+
+    selector: Selector | None = Field(default=None, description="Matches when this selector finds something.")
+    url_pattern: Regex | None = Field(default=None, description="Matches when the page's URL matches this regex.")
 
     @model_validator(mode="after")
     def _one(self) -> Detector:
@@ -324,45 +551,77 @@ class Detector(Strict):
 
 
 class LoginSettings(Strict):
-    url: str
-    username_field: str = "username"
-    password_field: str = "password"
-    username: str
-    password: SecretStr
-    form_selector: Selector | None = None
-    logged_in: Detector
-    login_wall: Detector
+    """Logging in to a forum that hides content from guests; hidden form inputs (CSRF) are sent back."""
+
+    url: str = Field(description="Page of the login form.")
+    username_field: str = Field(default="username", description="Name of the form's user-name input.")
+    password_field: str = Field(default="password", description="Name of the form's password input.")
+    username: str = Field(description="The account's user name; may be written `${VAR}`.")
+    password: SecretStr = Field(description="The account's password; write `${VAR}`, never the value itself.")
+    form_selector: Selector | None = Field(
+        default=None, description="Which form to fill; unset means the form with a password field."
+    )
+    logged_in: Detector = Field(description="Recognises the page after a successful login.")
+    login_wall: Detector = Field(
+        description="Recognises a page that asks to log in; the crawl logs in again once, then "
+        "reports the source as needing attention.",
+    )
 
 
 class FollowRules(Strict):
-    allow: list[Regex] = Field(default_factory=list)
-    deny: list[Regex] = Field(default_factory=lambda: [r"logout", r"signout", r"deconnexion"])
+    """Which discovered links the crawl may follow (deny wins over allow)."""
+
+    allow: list[Regex] = Field(
+        default_factory=list, examples=[["/forum/", "/thread/"]],
+        description="When not empty, only links matching one of these regexes are followed.",
+    )
+    deny: list[Regex] = Field(
+        default_factory=lambda: [r"logout", r"signout", r"deconnexion"],
+        description="Links matching any of these regexes are never followed (keep logout in it).",
+    )
 
 
 class LimitSettings(Strict):
-    max_pages: int = Field(default=500, ge=1)
-    max_depth: int = Field(default=10, ge=0)
-    max_download_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
-    concurrency: int = Field(default=4, ge=1, le=64)
-    autothrottle: bool = True
-    delay_seconds: float = Field(default=0.5, ge=0)
-    delay_jitter: bool = True
-    timeout_seconds: float = Field(default=60.0, gt=0)
-    retries: int = Field(default=4, ge=0, le=20)
+    """Politeness and safety limits of one crawl run."""
+
+    max_pages: int = Field(default=500, ge=1, description="Pages fetched per run at most.")
+    max_depth: int = Field(default=10, ge=0, description="Links followed from a start URL at most; 0 means no limit.")
+    max_download_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1024, description="Largest response accepted, in bytes; larger ones are refused."
+    )
+    concurrency: int = Field(default=4, ge=1, le=64, description="Requests in flight at once to the source.")
+    autothrottle: bool = Field(
+        default=True, description="Adapt the delay to the source's response times (Scrapy AutoThrottle)."
+    )
+    delay_seconds: float = Field(default=0.5, ge=0, description="Wait between two requests to the source.")
+    delay_jitter: bool = Field(
+        default=True, description="Randomise each delay between 0.5x and 1.5x `delay_seconds`."
+    )
+    timeout_seconds: float = Field(default=60.0, gt=0, description="Timeout of one request.")
+    retries: int = Field(
+        default=4, ge=0, le=20,
+        description="Retries of a request that failed (5xx, timeout, dropped connection, garbage page).",
+    )
     retry_backoff_seconds: float = Field(
-        default=1.0, ge=0, description="first retry waits this long, then doubling (max 60 s)"
+        default=1.0, ge=0, description="The first retry waits this long, then the wait doubles (at most 60 s)."
     )
 
 
 class AttachmentLimits(Strict):
-    enabled: bool = True
+    """Which attached files are downloaded and unpacked, and the limits against archive bombs."""
+
+    enabled: bool = Field(default=True, description="Download attachments at all.")
     extensions: list[str] = Field(
-        default_factory=lambda: ["txt", "csv", "sql", "json", "gz", "zip"]
+        default_factory=lambda: ["txt", "csv", "sql", "json", "gz", "zip"],
+        description="File types downloaded, among txt, csv, tsv, sql, json, jsonl, gz, zip, log.",
     )
-    max_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
-    max_uncompressed_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
-    max_files: int = Field(default=100, ge=1)
-    max_nesting: int = Field(default=2, ge=0)
+    max_bytes: int = Field(default=50 * 1024 * 1024, ge=1, description="Largest attachment downloaded, in bytes.")
+    max_uncompressed_bytes: int = Field(
+        default=200 * 1024 * 1024, ge=1,
+        description="Most bytes unpacked from one archive; beyond, the archive is skipped and logged.",
+    )
+    max_files: int = Field(default=100, ge=1, description="Most files read from one archive.")
+    max_nesting: int = Field(default=2, ge=0, description="Archives inside archives unpacked at most.")
 
     @field_validator("extensions")
     @classmethod
@@ -375,19 +634,34 @@ class AttachmentLimits(Strict):
 
 
 class SourceConfig(Strict):
-    name: Name
-    kind: Literal["forum", "paste"] = "forum"
-    description: str | None = None
-    network: Literal["tor", "direct"] = "tor"
-    start_urls: list[str] = Field(min_length=1)
-    schedule: Schedule
-    forum: ForumSelectors | None = None
-    paste: PasteSelectors | None = None
-    login: LoginSettings | None = None
-    follow: FollowRules = FollowRules()
-    limits: LimitSettings = LimitSettings()
-    attachments: AttachmentLimits = AttachmentLimits()
-    user_agent: str = "Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0"
+    """config/sources/<name>.yaml: one crawled site."""
+
+    name: Name = Field(
+        description="The source's name in commands, logs and alerts; default: the file name without .yaml."
+    )
+    kind: Literal["forum", "paste"] = Field(
+        default="forum", description="`forum` needs a `forum` section, `paste` a `paste` section."
+    )
+    description: Annotated[str | None, INFORMATIONAL] = Field(
+        default=None, description="A note for operators about the site; Vigie does not read it."
+    )
+    network: Literal["tor", "direct"] = Field(
+        default="tor",
+        description="`tor`: only through Tor's SOCKS port, one isolated circuit per source. "
+        "`direct`: without Tor, for clearnet or local sites.",
+    )
+    start_urls: list[str] = Field(min_length=1, description="Absolute http(s) URLs where each crawl starts.")
+    schedule: Schedule = Field(description="When the source is crawled.")
+    forum: ForumSelectors | None = Field(default=None, description="Selectors of a `kind: forum` source.")
+    paste: PasteSelectors | None = Field(default=None, description="Selectors of a `kind: paste` source.")
+    login: LoginSettings | None = Field(default=None, description="How to log in; unset means crawl as a guest.")
+    follow: FollowRules = Field(default=FollowRules(), description="Which links are followed.")
+    limits: LimitSettings = Field(default=LimitSettings(), description="Limits of one crawl run.")
+    attachments: AttachmentLimits = Field(default=AttachmentLimits(), description="Attached files.")
+    user_agent: str = Field(
+        default="Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0",
+        description="User-Agent header sent; the default blends in with Tor Browser.",
+    )
 
     @field_validator("start_urls")
     @classmethod
@@ -412,20 +686,32 @@ class SourceConfig(Strict):
 
 
 class Contact(Strict):
-    name: str
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]
-    role: str | None = None
+    """A person at the organisation, kept for the operators' records."""
+
+    name: Annotated[str, INFORMATIONAL] = Field(description="The person's name.")
+    email: Annotated[Email, INFORMATIONAL] = Field(
+        description="The person's email address (alerts go to `channels.email.to`, not here)."
+    )
+    role: Annotated[str | None, INFORMATIONAL] = Field(default=None, examples=["DPO"], description="The person's role.")
 
 
 class EmailChannel(Strict):
-    enabled: bool = True
-    to: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = Field(min_length=1)
+    """Alerts by email, through `alerts.smtp` of vigie.yaml."""
+
+    enabled: bool = Field(default=True, description="`false` keeps the address list but sends nothing.")
+    to: list[Email] = Field(min_length=1, description="Recipients of every alert mail.")
 
 
 class WebhookChannel(Strict):
-    enabled: bool = True
-    url: Annotated[str, Field(pattern=r"^https?://")]
-    secret: SecretStr
+    """Alerts as signed JSON POSTs (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature)."""
+
+    enabled: bool = Field(default=True, description="`false` keeps the settings but posts nothing.")
+    url: Annotated[str, Field(pattern=r"^https?://")] = Field(
+        description="Receiver URL; https, or http on loopback only."
+    )
+    secret: SecretStr = Field(
+        description="This organisation's HMAC-SHA256 signing secret, shared with its receiver; write `${VAR}`."
+    )
 
     @field_validator("url")
     @classmethod
@@ -441,22 +727,36 @@ class WebhookChannel(Strict):
 
 
 class Channels(Strict):
-    email: EmailChannel | None = None
-    webhook: WebhookChannel | None = None
+    """Where the organisation's alerts go: at least one channel."""
+
+    email: EmailChannel | None = Field(default=None, description="Alerts by email.")
+    webhook: WebhookChannel | None = Field(default=None, description="Alerts by signed webhook.")
 
 
 DeliveryPolicy = Literal["immediate", "hourly", "daily"]
 
 
+def _default_policy() -> dict[SeverityName, DeliveryPolicy]:
+    return {"critical": "immediate", "high": "immediate", "medium": "immediate", "low": "daily"}
+
+
 class OrganisationConfig(Strict):
-    id: Name
-    display_name: str
-    contacts: list[Contact] = Field(default_factory=list)
-    channels: Channels
-    min_severity: SeverityName = "medium"
+    """config/organisations/<id>.yaml: one subscribing organisation. Its identifiers are never
+    written here: they are registered as keyed tokens with `vigie org register`."""
+
+    id: Name = Field(description="The organisation's id in commands and alert payloads.")
+    display_name: str = Field(description="The organisation's name in alerts and reports.")
+    contacts: Annotated[list[Contact], INFORMATIONAL] = Field(
+        default_factory=list, description="People to reach about the subscription; Vigie does not write to them."
+    )
+    channels: Channels = Field(description="Where alerts go.")
+    min_severity: SeverityName = Field(
+        default="medium", description="Findings below this severity raise no alert."
+    )
     policy: dict[SeverityName, DeliveryPolicy] = Field(
-        default_factory=lambda: {"critical": "immediate", "high": "immediate",
-                                 "medium": "immediate", "low": "daily"}
+        default_factory=_default_policy,
+        description="Per severity: `immediate` (one message per alert) or an `hourly`/`daily` digest. "
+        "A severity left out is immediate.",
     )
 
     @model_validator(mode="after")
