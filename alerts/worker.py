@@ -10,21 +10,19 @@ For each message: claim the rows (status `sending`, a lease, attempts+1) -> send
 - Digest policies (hourly/daily): rows wait until their window closes (their next_attempt_at),
   then all rows of one (organisation, channel, policy, window) go out as one message.
 
-Test hook: if $VIGIE_TEST_PAUSE_AFTER_SEND names a file that does not exist yet, the worker
-creates it (writing the idempotency key) right after its first successful send (on channel
-$VIGIE_TEST_PAUSE_CHANNEL if set) and then sleeps before acknowledging, so a test can SIGKILL it
-at exactly that point. It does nothing when the variable is unset.
+The window between the send and the ack is the one exactly-once depends on, so the worker takes
+an `after_send` hook, called right there: a test injects one that kills the process at exactly
+that point (tests/fixtures/crash_worker.py). The product never passes one.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from loguru import logger
@@ -36,7 +34,20 @@ from alerts.channels.webhook import WebhookSender
 from alerts.outbox import Delivery, Outbox
 from vigie.config.schema import AlertsSettings, OrganisationConfig
 
-__all__ = ["DeliveryWorker", "backoff_seconds"]
+__all__ = ["AfterSend", "DeliveryWorker", "SentMessage", "backoff_seconds"]
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """One message the receiver has accepted but the outbox has not yet acknowledged."""
+
+    key: str  # the idempotency key / Message-ID: the alert id, or the digest id
+    channel: str  # email | webhook
+    org: str
+    deliveries: tuple[Delivery, ...]  # the outbox rows this message carries
+
+
+AfterSend = Callable[[SentMessage], None]
 
 
 def backoff_seconds(attempts: int, initial: float, maximum: float, rng: random.Random) -> float:
@@ -46,11 +57,15 @@ def backoff_seconds(attempts: int, initial: float, maximum: float, rng: random.R
 
 
 class DeliveryWorker:
+    """Sends the outbox's due rows. `after_send` is called for each message between its send and
+    its ack (the crash window tests need to reach); it is None in the product."""
+
     def __init__(self, outbox: Outbox, organisations: Mapping[str, OrganisationConfig],
                  settings: AlertsSettings, *, clock: Callable[[], float] = time.time,
                  lease_seconds: float | None = None, rng: random.Random | None = None,
-                 batch: int = 200) -> None:
+                 batch: int = 200, after_send: AfterSend | None = None) -> None:
         self.outbox = outbox
+        self.after_send = after_send
         self.clock = clock
         self.rng = rng or random.Random()
         self.batch = batch
@@ -66,11 +81,6 @@ class DeliveryWorker:
         self.lease_seconds = self._lease_override if self._lease_override is not None else 2 * timeout + 30
         self.smtp = SmtpSender(settings.smtp) if settings.smtp else None
         self.webhook = WebhookSender(settings.webhook)
-
-    @classmethod
-    def from_runtime(cls, rt: Any, **kwargs: Any) -> DeliveryWorker:
-        return cls(Outbox.for_data_dir(rt.ensure_data_dir()), rt.config.organisations,
-                   rt.config.global_config.alerts, **kwargs)
 
     def counts(self) -> dict[str, int]:
         """Deliveries per status (for `vigie status` and the metrics gauges)."""
@@ -154,7 +164,8 @@ class DeliveryWorker:
                 logger.warning("{} {} attempt {} failed, retry in {:.1f}s: {}", first.channel, key,
                                attempts, delay, exc)
             return 0
-        _test_pause_after_send(key, first.channel)
+        if self.after_send is not None:
+            self.after_send(SentMessage(key, first.channel, first.org, tuple(rows)))
         self.outbox.ack(ids, self.clock())
         logger.info("{} {} delivered to {} ({} alert(s))", first.channel, key, first.org, len(ids))
         return len(ids)
@@ -177,20 +188,3 @@ class DeliveryWorker:
                 else webhook_body(payloads[0]))
         self.webhook.send(hook.url, hook.secret.get_secret_value(), body, key)
 
-
-def _test_pause_after_send(key: str, channel: str) -> None:
-    """Test-only crash point. It takes two variables so that a stray one cannot stall delivery."""
-    marker = os.environ.get("VIGIE_TEST_PAUSE_AFTER_SEND")
-    if not marker or os.environ.get("VIGIE_TESTING") != "1":
-        return
-    only = os.environ.get("VIGIE_TEST_PAUSE_CHANNEL")
-    if only and only != channel:
-        return
-    path = Path(marker)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key + "\n")
-    time.sleep(3600)  # the test SIGKILLs us here, between the send and the ack

@@ -7,7 +7,6 @@ tests isolate matching and delivery; the detection-to-alert path is in test_aler
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -20,14 +19,15 @@ from typer.testing import CliRunner
 from alerts.matcher import AlertMatcher, alert_id_for
 from alerts.outbox import Outbox
 from alerts.registry import Registry
-from alerts.service import build_delivery_worker, build_matcher, registry_dir
 from alerts.worker import DeliveryWorker
 from indexer.identifiers import canonical_forms
 from indexer.models import Severity
 from indexer.tokens import prehash
 from tests.fixtures.mail import AlertsEnv, SmtpSink, WebhookReceiver, make_fragment
 from vigie.cli import app
+from vigie.wiring import build_delivery_worker, build_matcher, outbox_path, registry_dir
 
+REPO = Path(__file__).resolve().parents[1]
 OURS = [("email", "camille.durand@hopital-exemple.fr"), ("phone", "06 12 34 56 78"),
         ("nir", "2 84 05 75 123 456 72")]
 OTHERS = [("email", f"autre{i}@exemple.org") for i in range(5)] + [("phone", "07 98 76 54 32")]
@@ -208,7 +208,7 @@ def test_hourly_digest_one_message_per_window(alerts_env: AlertsEnv, smtp_sink: 
     rt = alerts_env.runtime()
     now = [1_800_000_100.0]  # 100 s into an hour
     clock = lambda: now[0]  # noqa: E731
-    matcher = AlertMatcher(Registry(registry_dir(alerts_env.data)), Outbox.for_data_dir(alerts_env.data),
+    matcher = AlertMatcher(Registry(registry_dir(alerts_env.data)), Outbox(outbox_path(alerts_env.data)),
                            rt.config.organisations, clock=clock)
     docs = [make_fragment(rt.match_key, OURS[:i + 1], severity=Severity.medium, n=i) for i in range(3)]
     docs.append(make_fragment(rt.match_key, OURS, severity=Severity.critical, n=9))
@@ -291,63 +291,48 @@ def test_smtp_starttls_with_auth(alerts_env: AlertsEnv, webhook_receiver: Webhoo
 
 @pytest.mark.slow
 @pytest.mark.parametrize("channel", ["email", "webhook"])
-def test_worker_sigkilled_between_send_and_ack(alerts_env: AlertsEnv, smtp_sink: SmtpSink,
-                                               webhook_receiver: WebhookReceiver, channel: str) -> None:
+def test_worker_killed_between_send_and_ack(alerts_env: AlertsEnv, smtp_sink: SmtpSink,
+                                            webhook_receiver: WebhookReceiver, channel: str) -> None:
+    """A worker process killed after the receiver accepted a message and before the outbox
+    acknowledged it: a restarted worker re-sends that message with the same key, and the
+    receiver's dedupe on the key processes it once. The crash point is the worker's injected
+    `after_send` hook (tests/fixtures/crash_worker.py), which SIGKILLs its own process."""
     register(alerts_env, OURS)
     rt = alerts_env.runtime()
     matcher = build_matcher(rt.config, alerts_env.data)
     docs = [make_fragment(rt.match_key, OURS, n=i) for i in range(3)]
     assert matcher.on_fragments(docs) == 3
     ids = {alert_id_for("acme", d.id) for d in docs}
-    marker = alerts_env.root / "paused"
-    env = dict(os.environ, VIGIE_TEST_PAUSE_AFTER_SEND=str(marker), VIGIE_TEST_PAUSE_CHANNEL=channel,
-               VIGIE_TESTING="1")
-    cmd = [sys.executable, "-m", "vigie", "alerts", "deliver", "--lease", "1",
-           "--config", str(alerts_env.config), "--data-dir", str(alerts_env.data)]
-    logs = alerts_env.data / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    with open(logs / "worker-1.log", "w") as log:
-        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 30
-            while not (marker.exists() and marker.read_text().strip()) and time.monotonic() < deadline:
-                assert proc.poll() is None, (logs / "worker-1.log").read_text()
-                time.sleep(0.05)
-            killed_key = marker.read_text().strip()
-            os.kill(proc.pid, signal.SIGKILL)
-        finally:
-            proc.wait(10)
+    marker = alerts_env.root / "killed-after-send"
+    proc = subprocess.run([sys.executable, "-m", "tests.fixtures.crash_worker", str(alerts_env.config),
+                           str(alerts_env.data), channel, str(marker)],
+                          cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    killed_key = marker.read_text().strip()
     assert killed_key in ids
     inflight = [d for r in matcher.outbox.list_alerts() for d in r["deliveries"]
-                if d["channel"] == channel and d["status"] == "sending"]
-    assert len(inflight) == 1  # sent, never acknowledged
+                if d["status"] == "sending"]
+    assert [d["channel"] for d in inflight] == [channel]  # sent, never acknowledged
     if channel == "webhook":
         assert killed_key in webhook_receiver.processed
     else:
         assert f"<{killed_key}@alerts.vigie>" in smtp_sink.message_ids()
 
-    env.pop("VIGIE_TEST_PAUSE_AFTER_SEND")
-    with open(logs / "worker-2.log", "w") as log:
-        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 30
-            while not all_sent(matcher.outbox) and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert all_sent(matcher.outbox), (logs / "worker-2.log").read_text()
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(10)
+    # the restarted worker: the killed worker's lease (1 s) expires, the row is due again
+    worker = build_delivery_worker(rt.config, alerts_env.data, lease_seconds=1)
+    drain(worker, lambda: all_sent(matcher.outbox))
+    time.sleep(0.3)  # let a (wrong) extra copy arrive before counting
     # every alert delivered on both channels; the killed one was re-sent with the same key
     assert set(webhook_receiver.processed) == ids
     mail_ids = smtp_sink.message_ids()
     assert {m.strip("<>").split("@")[0] for m in mail_ids} == ids
     if channel == "webhook":
         sent_keys = [r.headers["Idempotency-Key"] for r in webhook_receiver.receipts]
-        assert sent_keys.count(killed_key) == 2 and webhook_receiver.duplicates == 1
+        assert sent_keys.count(killed_key) == 2 and len(sent_keys) == 4 and webhook_receiver.duplicates == 1
         assert len(mail_ids) == 3
     else:
-        assert mail_ids.count(f"<{killed_key}@alerts.vigie>") == 2 and len(set(mail_ids)) == 3
-        assert webhook_receiver.duplicates == 0
+        assert mail_ids.count(f"<{killed_key}@alerts.vigie>") == 2 and len(mail_ids) == 4
+        assert len(webhook_receiver.receipts) == 3 and webhook_receiver.duplicates == 0
 
 
 def test_org_cli_show_unregister_and_alerts_list(alerts_env: AlertsEnv) -> None:

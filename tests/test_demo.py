@@ -68,7 +68,8 @@ def test_demo_alerts_the_clinic_exactly_once_per_fragment(demo_run: dict) -> Non
 def test_demo_is_quick_and_tells_where_to_look_next(demo_run: dict) -> None:
     assert demo_run["seconds"] < 300
     out = demo_run["stdout"]
-    for needle in ("[1/6]", "[6/6]", "Crawled through Tor", "Alerts to the demo clinic", "vigie search", "vigie alerts list"):
+    for needle in ("[1/6]", "[6/6]", "Crawled through Tor", "Alerts to the demo clinic", "vigie search",
+                   "vigie alerts list"):
         assert needle in out, needle
     # everything the demo started is stopped: no tor process of the demo is left
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout

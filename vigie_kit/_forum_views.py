@@ -142,7 +142,8 @@ class PhpbbView:
             if thread.special == "malformed":  # unclosed tags, stray closers, broken attributes
                 out.append(f'<div class="post" id="p{post.id}"><div class="postprofile"><b><a class="author" '
                            f'href="/member/{_esc(post.author)}">{_esc(post.author)}</a></div>'
-                           f'<time datetime="{iso}">x</time><div class="content"><p>{_esc(post.body).replace(chr(10), "<br>")}'
+                           f'<time datetime="{iso}">x</time><div class="content"><p>'
+                           f'{_esc(post.body).replace(chr(10), "<br>")}'
                            f'</span></td><font color=red>sig<div class="attachbox"><ul>{atts}</ul></div></div>')
                 continue
             out.append(f'<div class="post" id="p{post.id}"><div class="postprofile"><a class="author" '

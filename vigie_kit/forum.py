@@ -248,7 +248,7 @@ class _ForumHandler(BaseHTTPRequestHandler):
         f, view = self.forum, self.forum.view
         parts = urlsplit(self.path)
         query = dict(parse_qsl(parts.query))
-        base = f"http://{self.headers.get('Host') or '%s:%d' % f.address}"
+        base = f"http://{self.headers.get('Host') or f'{f.address[0]}:{f.address[1]}'}"
         ctx = Ctx(base, self._session_data["user"], self._session_data["csrf"])
         if parts.path in ("/recent",) or parts.path.startswith(("/p/", "/raw/")):
             return self._paste(parts.path, query, ctx)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -25,14 +24,14 @@ from typing import Any
 
 from rich.console import Console
 
+from alerts.outbox import Outbox
+from vigie.config.loader import LoadedConfig
 from vigie.keys import create_key_file
+from vigie.wiring import build_delivery_worker, open_store, outbox_path
+from vigie_kit.demo_config import ORG_ID, SOURCE, WEBHOOK_SECRET, DemoEndpoints, write_demo_config
+from vigie_kit.sinks import SmtpSink, WebhookReceiver
 
 __all__ = ["DemoError", "DemoSummary", "run_demo"]
-
-ORG_ID = "clinique-des-tilleuls"
-SOURCE = "demo-forum"
-WEBHOOK_SECRET = "demo-webhook-secret-not-for-production"
-REPO_CONFIG = Path(__file__).resolve().parents[1] / "config"
 
 
 class DemoError(Exception):
@@ -87,65 +86,6 @@ def preflight() -> None:
         raise DemoError(f"{exc}\nThe simplest way: scripts/demo.sh") from None
 
 
-def _write_config(root: Path, *, onion: str, socks: int, control: int, cookie: Path, smtp_port: int,
-                  webhook_url: str, keys: Path) -> Path:
-    cfg = root / "config"
-    (cfg / "sources").mkdir(parents=True, exist_ok=True)
-    (cfg / "organisations").mkdir(parents=True, exist_ok=True)
-    (cfg / "vigie.yaml").write_text(f"""\
-# Written by `vigie demo`: embedded store, the private Tor network's client, local mail and webhook.
-storage:
-  backend: embedded
-tor:
-  mode: external
-  socks_host: 127.0.0.1
-  socks_port: {socks}
-  control_port: {control}
-  cookie_auth_file: {cookie}
-keys:
-  match_key_file: {keys / 'match.key'}
-  data_key_file: {keys / 'data.key'}
-alerts:
-  smtp:
-    host: 127.0.0.1
-    port: {smtp_port}
-    security: none
-    from_address: vigie-demo@localhost
-  delivery:
-    max_attempts: 5
-    backoff_initial_seconds: 0.5
-    poll_interval_seconds: 0.2
-service:
-  metrics_port: null
-""", encoding="utf-8")
-    # The shipped example source *is* the demo forum's configuration: only the address changes.
-    example = (REPO_CONFIG / "sources" / "example-forum.yaml").read_text(encoding="utf-8")
-    source = re.sub(r"http://example[a-z]+x+\.onion", f"http://{onion}", example)
-    source = source.replace("name: example-forum", f"name: {SOURCE}")
-    source = source.replace("${EXAMPLE_FORUM_USER:-watcher}", "watcher")
-    source = source.replace("${EXAMPLE_FORUM_PASSWORD:-change-me}", "demo-password")
-    source = re.sub(r"delay_seconds: [0-9.]+", "delay_seconds: 0", source)
-    source = re.sub(r"concurrency: \d+", "concurrency: 8", source)
-    source = source.replace("autothrottle: true", "autothrottle: false")
-    (cfg / "sources" / f"{SOURCE}.yaml").write_text(source, encoding="utf-8")
-    (cfg / "organisations" / f"{ORG_ID}.yaml").write_text(f"""\
-id: {ORG_ID}
-display_name: Clinique des Tilleuls (demo)
-contacts:
-  - name: Délégué à la protection des données
-    email: dpo@clinique-tilleuls.test
-channels:
-  email:
-    to: [dpo@clinique-tilleuls.test]
-  webhook:
-    url: {webhook_url}
-    secret: {WEBHOOK_SECRET}
-min_severity: medium
-policy: {{critical: immediate, high: immediate, medium: immediate, low: immediate}}
-""", encoding="utf-8")
-    return cfg
-
-
 def _patient_file(truth: dict[str, Any], path: Path, seed: int) -> dict[str, int]:
     """The clinic's patients: a few who were leaked on the forum, many who were not."""
     from faker import Faker
@@ -169,7 +109,6 @@ def _patient_file(truth: dict[str, Any], path: Path, seed: int) -> dict[str, int
 
 def run_demo(workspace: Path, *, console: Console | None = None, seed: int = 1337) -> DemoSummary:
     from vigie_kit.forum import ForumServer
-    from vigie_kit.sinks import SmtpSink, WebhookReceiver
     from vigie_kit.tornet import PrivateTorNetwork
 
     console = console or Console()
@@ -197,12 +136,15 @@ def run_demo(workspace: Path, *, console: Console | None = None, seed: int = 133
         summary.onion = net.add_onion_service(forum.address[1])
         truth = forum.truth(base=f"http://{summary.onion}")
         console.print(f"   forum at [bold]http://{summary.onion}/[/] "
-                      f"({len(truth['posts'])} posts, {len(truth['attachments'])} attachments, members-only board behind a login)")
+                      f"({len(truth['posts'])} posts, {len(truth['attachments'])} attachments, "
+                      "members-only board behind a login)")
         smtp = stack.enter_context(SmtpSink())
         hook = stack.enter_context(WebhookReceiver(secret=WEBHOOK_SECRET))
         console.print(f"   local SMTP server on 127.0.0.1:{smtp.port}, webhook receiver at {hook.url}")
-        cfg = _write_config(workspace, onion=summary.onion, socks=net.socks_port, control=net.control_port,
-                            cookie=net.client_cookie_path, smtp_port=smtp.port, webhook_url=hook.url, keys=keys)
+        loaded = write_demo_config(workspace, DemoEndpoints(
+            onion=summary.onion, socks_port=net.socks_port, control_port=net.control_port,
+            cookie_path=net.client_cookie_path, smtp_port=smtp.port, webhook_url=hook.url, keys_dir=keys))
+        cfg = loaded.directory
         common = ["--config", str(cfg), "--data-dir", str(data)]
 
         _step(console, 3, "Registering the demo clinic: `vigie hash`, then `vigie org register`")
@@ -210,7 +152,8 @@ def run_demo(workspace: Path, *, console: Console | None = None, seed: int = 133
         patients.parent.mkdir(parents=True)
         counts = _patient_file(truth, patients, seed)
         prehashes = workspace / "clinic" / "prehashes.csv"
-        _vigie(["hash", str(patients), "-o", str(prehashes), "--rejects", str(workspace / "clinic" / "rejects.csv")], env)
+        rejects = workspace / "clinic" / "rejects.csv"
+        _vigie(["hash", str(patients), "-o", str(prehashes), "--rejects", str(rejects)], env)
         _vigie(["org", "register", ORG_ID, str(prehashes), *common], env)
         summary.registered = dict(Counter(line.split(",", 1)[0] for line in prehashes.read_text().splitlines()
                                           if "," in line and not line.startswith("type,")))
@@ -230,8 +173,8 @@ def run_demo(workspace: Path, *, console: Console | None = None, seed: int = 133
         summary.bombs_refused = crawl.get("bombs_refused", 0)
 
         _step(console, 5, "Delivering alerts (email + signed webhook, exactly once)")
-        _deliver(cfg, data, hook, smtp, console)
-        _collect(cfg, data, summary)
+        _deliver(loaded, data, console)
+        _collect(loaded, data, summary)
         summary.emails_delivered = len(set(smtp.message_ids()))
         summary.webhooks_delivered = len(hook.processed)
 
@@ -240,28 +183,27 @@ def run_demo(workspace: Path, *, console: Console | None = None, seed: int = 133
     return summary
 
 
-def _deliver(cfg: Path, data: Path, hook: Any, smtp: Any, console: Console) -> None:
-    from alerts.service import build_delivery_worker
-    from vigie.config.loader import load_config
+def _deliver(config: LoadedConfig, data: Path, console: Console) -> None:
+    """Drain the outbox once, here, instead of starting `vigie run`: the summary that follows
+    must count every alert as delivered (or not), not a service still working in the background."""
+    worker = build_delivery_worker(config, data)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            worker.run_once()
+            counts = worker.counts()
+            if not counts.get("pending", 0) and not counts.get("sending", 0):
+                break
+            time.sleep(0.2)
+        console.print(f"   outbox: {worker.counts()}")
+    finally:
+        worker.outbox.close()
 
-    worker = build_delivery_worker(load_config(cfg), data)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        worker.run_once()
-        counts = worker.counts()
-        if not counts.get("pending", 0) and not counts.get("sending", 0):
-            break
-        time.sleep(0.2)
-    console.print(f"   outbox: {worker.counts()}")
 
-
-def _collect(cfg: Path, data: Path, summary: DemoSummary) -> None:
-    from alerts.outbox import Outbox
-    from indexer.store import open_store_from_settings
+def _collect(config: LoadedConfig, data: Path, summary: DemoSummary) -> None:
     from indexer.store.base import SearchQuery
-    from vigie.config.loader import load_config
 
-    store = open_store_from_settings(load_config(cfg).global_config.storage, data)
+    store = open_store(config, data)
     try:
         aggs = store.aggregations()
         summary.fragments = aggs.total
@@ -280,7 +222,7 @@ def _collect(cfg: Path, data: Path, summary: DemoSummary) -> None:
         summary.identifiers_by_type = dict(by_type.most_common())
     finally:
         store.close()
-    outbox = Outbox.for_data_dir(data)
+    outbox = Outbox(outbox_path(data))
     try:
         alerts = outbox.list_alerts()
         summary.alerts = len({a["alert_id"] for a in alerts})

@@ -1,8 +1,9 @@
 """Synthetic leaked-data dumps for the demo forum: every person here is made up by Faker (fr_FR).
 
-Why it lives in `vigie_kit/` and not in `tests/`: the demo forum ships with Vigie (`vigie demo`),
-so it cannot depend on the test tree. Each generator returns the text AND the identifiers it
-planted, exactly as written in the text, so tests can check that every one of them was crawled.
+Why it lives in `vigie_kit/` and not in `tests/`: `vigie demo` serves the demo forum from an
+installed kit (the `demo` extra), so it cannot depend on the test tree. Each generator returns
+the text AND the identifiers it planted, exactly as written in the text, so tests can check
+that every one of them was crawled.
 """
 
 from __future__ import annotations

@@ -1,7 +1,14 @@
-"""`vigie demo`: the newcomer's first five minutes."""
+"""`vigie demo`: the newcomer's first five minutes.
+
+The demo itself is the demo kit (`vigie_kit.run`), which the product does not depend on: it is
+installed with the `demo` extra. This command is the one place the product reaches into it,
+lazily, after checking that the extra is there, so that a product-only install gets a message
+saying what to install rather than an ImportError from deep inside the kit.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -9,13 +16,22 @@ from typing import Annotated
 
 import typer
 from rich.columns import Columns
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
 from vigie.cli import app
 from vigie.cli.common import ConfigDir, DataDir, console, fail
 
-__all__ = ["demo"]
+__all__ = ["demo", "missing_demo_packages"]
+
+# What the `demo` extra installs (pyproject.toml), plus the kit itself.
+DEMO_PACKAGES = ("vigie_kit", "faker", "aiosmtpd")
+
+
+def missing_demo_packages() -> list[str]:
+    """The demo extra's packages that cannot be imported here (found without importing them)."""
+    return [name for name in DEMO_PACKAGES if importlib.util.find_spec(name) is None]
 
 
 def _table(title: str, counts: dict[str, int], key: str) -> Table:
@@ -45,6 +61,11 @@ def demo(
 
     Example:  sudo unshare -n -- sh -c 'ip link set lo up && vigie demo'   (or: scripts/demo.sh)
     """
+    missing = missing_demo_packages()
+    if missing:
+        fail(escape(f"`vigie demo` needs the demo kit, which is not installed here (missing: {', '.join(missing)}). "
+             "Install it with:\n    pip install 'vigie[demo]'\n(from a checkout: pip install -e '.[demo]', "
+             "or run scripts/demo.sh, which installs everything it needs)."))
     from vigie_kit.run import DemoError, run_demo
 
     workspace = data_dir.resolve() / "demo"
