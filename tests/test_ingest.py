@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cryptography.exceptions import InvalidTag
 
 from indexer.crypto import DataKey, decrypt_text, keyed_id
 from indexer.documents import build_documents, fragment_from_dict, fragment_to_dict
@@ -51,7 +52,7 @@ def test_build_documents_holds_no_plaintext(tmp_path: Path) -> None:
     for ident in frag.identifiers:
         assert ident.value not in serialized
     assert decrypt_text(TEST_DATA_KEY, doc.encrypted_text, doc.id.encode()) == frag.text
-    with pytest.raises(Exception):  # the ciphertext is bound to its id
+    with pytest.raises(InvalidTag):  # the ciphertext is bound to its id: another id fails authentication
         decrypt_text(TEST_DATA_KEY, doc.encrypted_text, docs[1].id.encode())
     assert fragment_from_dict(fragment_to_dict(doc)) == doc
 
