@@ -19,7 +19,8 @@ _UNANCHORED = re2._Anchor.UNANCHORED
 _ANCHOR_START = re2._Anchor.ANCHOR_START
 
 
-def iter_spans(rx: re2._Regexp, text: str, anchored: bool = False, resume: int = 0) -> Iterator[list[tuple[int, int]]]:  # type: ignore[name-defined]
+def iter_spans(rx: re2._Regexp, text: str, anchored: bool = False,
+               resume: int = 0) -> Iterator[list[tuple[int, int]]]:
     """Yield, for each non-overlapping match, [(start, end) of the match, of group 1, ...] in
     char offsets of `text`; (-1, -1) for groups that did not take part. The next search starts
     at the end of group `resume` (0: the whole match), for patterns that consume a boundary."""

@@ -11,6 +11,8 @@ import ssl
 import time
 import urllib.error
 import urllib.request
+from http.client import HTTPMessage
+from typing import IO
 from urllib.parse import urlsplit
 
 from alerts.channels import ChannelError
@@ -31,7 +33,8 @@ def is_loopback_host(host: str) -> bool:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: HTTPMessage, newurl: str) -> None:
         return None  # a redirect could move a signed alert to another host: treat as failure
 
 

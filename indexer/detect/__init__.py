@@ -18,6 +18,7 @@ import gc
 import re
 import time
 from collections.abc import Callable
+from functools import partial
 
 from loguru import logger
 
@@ -67,6 +68,12 @@ _QUOTE_PREFIX = re.compile(r"\n>[> ]{0,8}")
 
 
 _LIMITS = Limits()  # the defaults (a frozen dataclass costs ~1 us to build, per post)
+
+
+def _three_above(lines: list[str], st: int) -> list[str]:
+    """The lines `alone_is_nothing` may look at above line `st`, passed lazily: it reads them
+    only for a key: value line."""
+    return lines[max(0, st - 3):st]
 
 
 def detect(data: bytes | str, *, key: MatchKey, filename: str | None = None,
@@ -131,7 +138,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             lines[k - 1] = raw[k - 1][m.end() - st - 1:]
     else:
         lines = raw
-    is_table = bool(filename) and filename.lower().endswith((".csv", ".tsv", ".txt"))
+    is_table = filename is not None and filename.lower().endswith((".csv", ".tsv", ".txt"))
     ctx = Ctx(lines, is_table, limits.max_line_chars)
     out: list[Fragment] = []
     n_ids = 0
@@ -147,7 +154,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             continue
         si += 1
         if (st == 0 or not lines[st - 1].strip(RULE_CHARS)) and (st + 1 >= n or not lines[st + 1].strip(RULE_CHARS)) \
-                and alone_is_nothing(lines[st], lambda st=st: lines[max(0, st - 3):st]):
+                and alone_is_nothing(lines[st], partial(_three_above, lines, st)):
             i = st + 1  # what recognise() would have concluded, without the recognisers
             continue
         i = block_start(ctx, st, i)

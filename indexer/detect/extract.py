@@ -10,7 +10,7 @@ password) and their spans are masked in the excerpt.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from indexer import identifiers as ids
@@ -75,7 +75,7 @@ def mask_free_text(v: str, off: int, masks: list[tuple[int, int, str]]) -> None:
         masks.append((off, off + len(v), v[:1] + "***"))
 
 
-def extract_record(fields: list[tuple[str, int]], roles: list[str | None] | None, sink: Sink) -> int:
+def extract_record(fields: list[tuple[str, int]], roles: Sequence[str | None] | None, sink: Sink) -> int:
     """Extract one record; returns how many strong identifiers (email, phone, NIR, ...) it gave."""
     found = sink.found
     masks = sink.masks
@@ -83,14 +83,15 @@ def extract_record(fields: list[tuple[str, int]], roles: list[str | None] | None
     first = last = full = None
     addr: list[tuple[str, int]] = []
     login = pw = email_raw = None
-    nroles = 0 if roles is None else len(roles)
+    known: Sequence[str | None] = () if roles is None else roles
+    nroles = len(known)
     canon_of = _CANON.get
     for idx, (v, off) in enumerate(fields):
         if not v or v[0] in _EDGE or v[-1] in _EDGE:  # `clean` inlined for the common case
             v, off = clean(v, off)
         if v in NULLS:
             continue
-        role = roles[idx] if idx < nroles else None  # type: ignore[index]
+        role = known[idx] if idx < nroles else None
         if role is None or role == "url" or role[:3] == "a9:":  # unknown, url, article 9 column
             n0 = len(found)
             scan(v, found, off)

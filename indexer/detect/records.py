@@ -153,7 +153,8 @@ def hl7(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
                     scan(s, sink.found, offs[k - i])
                 continue
             o = offs[k - i]
-            fields, roles = [], []
+            fields: list[tuple[str, int]] = []
+            roles: list[str | None] = []
             for n, v in enumerate(s.split("|")):
                 if n > 0:
                     if seg == "PID" and _PID.get(n) == "hl7name" or seg in ("NK1", "GT1") and n in (2, 3):

@@ -9,6 +9,7 @@ Python step for each, which is what makes sparse text fast.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import re2
 
@@ -139,7 +140,7 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
         e = n if e < 0 else e
         if line not in kept:  # a special line that stands alone: the exact test decides
             s = b[st:e]
-            if b">" in s or not alone_is_nothing(s.decode("utf-8", "replace"), lambda st=st: _three_above(b, st)):
+            if b">" in s or not alone_is_nothing(s.decode("utf-8", "replace"), partial(_three_above, b, st)):
                 kept.add(line)
             else:
                 dropped.append(line)

@@ -119,6 +119,14 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 _COMBO = re.compile(r"\s*(?:\d{1,7}[.)\]]\s+)?([^\s:|;]{1,128})([:|])(\S{1,256})\s*$")
 
 
+def _combo_match(s: str) -> re.Match[str]:
+    """The match of a line `_combo_line` accepted; a line it did not accept is a bug upstream."""
+    m = _COMBO.match(s)
+    if m is None:
+        raise AssertionError(f"not a combo line: {s[:40]!r}")
+    return m
+
+
 def _combo_line(s: str) -> bool:
     m = _COMBO.match(s)
     if m is None or (m.group(2) == "|" and "|" in m.group(3)) or m.group(1).isdigit():
@@ -133,7 +141,7 @@ def _combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         j += 1
     if j - i < 3:
         return i + 1, None
-    sample = [_COMBO.match(lines[k]) for k in range(i, min(j, i + 50))]
+    sample = [_combo_match(lines[k]) for k in range(i, min(j, i + 50))]
     emails = sum("@" in m.group(1) for m in sample)
     if emails < 0.5 * len(sample) and sum(m.group(2) == "|" for m in sample) < 0.5 * len(sample):
         return j, None
@@ -143,7 +151,7 @@ def _combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         for k in range(i, j):
             if (k & 255) == 0 and sink.over():
                 break
-            m = _COMBO.match(lines[k])
+            m = _combo_match(lines[k])
             o = offs[k - i]
             hit += extract_record([(m.group(1), o + m.start(1)), (m.group(3), o + m.start(3))],
                                   ["login", "password"], sink) > 0
