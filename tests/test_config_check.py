@@ -60,7 +60,8 @@ def _write(path: Path, text: str) -> Path:
 
 def assert_problem(problems: list[str], file: str, line: int, field: str, reason_pattern: str) -> None:
     wanted = re.compile(rf"{re.escape(file)}:{line}: {re.escape(field)}: .*{reason_pattern}")
-    assert any(wanted.search(p) for p in problems), f"no {file}:{line}: {field}: /{reason_pattern}/ in:\n" + "\n".join(problems)
+    assert any(wanted.search(p) for p in problems), (
+        f"no {file}:{line}: {field}: /{reason_pattern}/ in:\n" + "\n".join(problems))
 
 
 # --- the shipped examples -------------------------------------------------------------------
@@ -109,11 +110,29 @@ def test_unknown_key_suggests_nearest(cfg: Path) -> None:
 
 
 def test_unknown_nested_key_in_global_config(cfg: Path) -> None:
-    text = (cfg / "vigie.yaml").read_text().replace("  backend: ${VIGIE_STORAGE_BACKEND:-embedded}", "  backend: embedded\n  bakend_url: x")
+    text = (cfg / "vigie.yaml").read_text().replace(
+        "  backend: ${VIGIE_STORAGE_BACKEND:-embedded}", "  backend: embedded\n  bakend_url: x")
     _write(cfg / "vigie.yaml", text)
     lines = (cfg / "vigie.yaml").read_text().splitlines()
-    line = next(i for i, l in enumerate(lines, 1) if "bakend_url" in l)
+    line = next(i for i, text_line in enumerate(lines, 1) if "bakend_url" in text_line)
     assert_problem(problems_of(cfg), "vigie.yaml", line, "storage.bakend_url", "did you mean 'backend'")
+
+
+@pytest.mark.parametrize(("section", "key", "value", "hint"), [
+    ("tor", "circuit_failures_before_newnym", "5", "retried on a fresh isolated circuit"),
+    ("keys", "webhook_signing_secret_file", "/etc/vigie/webhook.key", "channels.webhook.secret"),
+    ("service", "crawl_mode", "subprocess", "always runs each crawl as a `vigie crawl` subprocess"),
+])
+def test_removed_key_says_it_was_removed_and_what_to_do(cfg: Path, section: str, key: str, value: str,
+                                                        hint: str) -> None:
+    text = (cfg / "vigie.yaml").read_text()
+    assert f"\n{section}:\n" in text
+    _write(cfg / "vigie.yaml", text.replace(f"\n{section}:\n", f"\n{section}:\n  {key}: {value}\n", 1))
+    line = next(i for i, text_line in enumerate((cfg / "vigie.yaml").read_text().splitlines(), 1) if key in text_line)
+    problems = problems_of(cfg)
+    assert_problem(problems, "vigie.yaml", line, f"{section}.{key}",
+                   f"'{key}' was removed in 0.2: .*{re.escape(hint)}")
+    assert not any("unknown key" in p for p in problems), problems
 
 
 def test_invalid_cron(cfg: Path) -> None:
@@ -145,7 +164,7 @@ def test_unset_environment_variable(cfg: Path) -> None:
     org = org.replace("${EXAMPLE_ORG_WEBHOOK_SECRET:-replace-with-a-long-random-secret}", "${VIGIE_TEST_UNSET_SECRET}")
     _write(cfg / "organisations" / "example-org.yaml", org)
     lines = org.splitlines()
-    line = next(i for i, l in enumerate(lines, 1) if "VIGIE_TEST_UNSET_SECRET" in l)
+    line = next(i for i, text_line in enumerate(lines, 1) if "VIGIE_TEST_UNSET_SECRET" in text_line)
     env = {k: v for k, v in os.environ.items() if k != "VIGIE_TEST_UNSET_SECRET"}
     assert_problem(problems_of(cfg, env), "organisations/example-org.yaml", line,
                    "channels.webhook.secret", r"\$\{VIGIE_TEST_UNSET_SECRET\} is not set")
@@ -161,7 +180,7 @@ def test_http_webhook_outside_loopback_is_refused(cfg: Path) -> None:
     org = (cfg / "organisations" / "example-org.yaml").read_text()
     org = org.replace("https://soc.example.org/hooks/vigie", "http://soc.example.org/hooks/vigie")
     _write(cfg / "organisations" / "example-org.yaml", org)
-    line = next(i for i, l in enumerate(org.splitlines(), 1) if "url: http://" in l)
+    line = next(i for i, text_line in enumerate(org.splitlines(), 1) if "url: http://" in text_line)
     assert_problem(problems_of(cfg), "organisations/example-org.yaml", line, "channels.webhook.url", "must use https")
 
 
@@ -192,9 +211,10 @@ def test_cli_prints_every_problem_and_exits_2(cfg: Path) -> None:
            GOOD_SOURCE.format(name="cron").replace("  interval: 10m", '  cron: "* * *"'))
     result = vigie("config", "check", str(cfg))
     assert result.returncode == 2
-    lines = [l for l in result.stdout.splitlines() if l.strip()]
-    assert any(re.search(r"sources/typo\.yaml:3: netwrok: unknown key", l) for l in lines), result.stdout
-    assert any(re.search(r"sources/cron\.yaml:6: schedule\.cron: invalid cron expression", l) for l in lines), result.stdout
+    lines = [out for out in result.stdout.splitlines() if out.strip()]
+    assert any(re.search(r"sources/typo\.yaml:3: netwrok: unknown key", out) for out in lines), result.stdout
+    assert any(re.search(r"sources/cron\.yaml:6: schedule\.cron: invalid cron expression", out)
+               for out in lines), result.stdout
 
 
 def test_secret_values_are_never_printed(cfg: Path) -> None:
@@ -226,12 +246,13 @@ def test_other_commands_refuse_a_bad_config(cfg: Path, tmp_path: Path) -> None:
 def test_log_json_writes_one_object_per_line(cfg: Path, tmp_path: Path) -> None:
     keys = tmp_path / "keys"
     text = (cfg / "vigie.yaml").read_text()
-    text = text.replace("~/.config/vigie/match.key", str(keys / "m.key")).replace("~/.config/vigie/data.key", str(keys / "d.key"))
+    text = text.replace("~/.config/vigie/match.key", str(keys / "m.key"))
+    text = text.replace("~/.config/vigie/data.key", str(keys / "d.key"))
     (cfg / "vigie.yaml").write_text(text)
     result = vigie("--log-json", "--log-level", "DEBUG", "keys", "init", "--config", str(cfg))
     assert result.returncode == 0, result.stderr
     assert (keys / "m.key").stat().st_mode & 0o777 == 0o600
-    records = [json.loads(l) for l in result.stderr.splitlines() if l.startswith("{")]
+    records = [json.loads(out) for out in result.stderr.splitlines() if out.startswith("{")]
     assert records, result.stderr
     assert all("record" in r and "text" in r for r in records)
     again = vigie("keys", "init", "--config", str(cfg))
