@@ -2,7 +2,7 @@
 
 Wiring (the ingest path calls the hook with every document of an item, new and old alike):
 
-    matcher = AlertMatcher.from_runtime(rt)          # or AlertMatcher(registry, outbox, orgs)
+    matcher = AlertMatcher(registry, outbox, organisations)   # built by vigie.wiring.build_matcher
     ingestor = Ingestor(..., on_stored=matcher.on_fragments)
 
 Idempotency comes from the outbox's UNIQUE (org, fragment_id): calling the hook again with the
@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -86,19 +86,13 @@ class AlertMatcher:
 
     def __init__(self, registry: Registry, outbox: Outbox,
                  organisations: Mapping[str, OrganisationConfig],
-                 clock: Any = time.time) -> None:
+                 clock: Callable[[], float] = time.time) -> None:
         self.registry = registry
         self.outbox = outbox
         self.organisations = dict(organisations)
         self.clock = clock
         self._warned: set[str] = set()
         self._lock = threading.Lock()  # one registry/outbox connection, possibly several threads
-
-    @classmethod
-    def from_runtime(cls, rt: Any) -> AlertMatcher:
-        from alerts.service import build_matcher
-
-        return build_matcher(rt.config, rt.ensure_data_dir())
 
     def __call__(self, docs: Sequence[StoredFragment]) -> int:
         return self.on_fragments(docs)

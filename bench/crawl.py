@@ -8,7 +8,7 @@ run elsewhere): 7 tor processes, the demo forum (`vigie_kit.forum`, phpBB engine
 as an onion service, and the crawlers.
 
 Modes (each repeated `--repeats` times, fresh crawl state each time):
-- vigie-tor:    `python -m crawler.run_one` (the real spider, `network: tor`), 8 isolated
+- vigie-tor:    `vigie crawl --quiet` (the real spider, `network: tor`), 8 isolated
                 circuits (VIGIE_TOR_CIRCUITS_PER_SOURCE=8) carrying `--concurrency` requests in
                 flight (default 32, i.e. 4 streams per circuit; the first recorded run used 8),
                 items not indexed (`--no-index`: transport and crawling are measured, not
@@ -106,13 +106,14 @@ def vigie_crawl(base_url: str, network: str, work: Path, socks_port: int, circui
     config = make_config(work / "config", base_url, network=network,
                          limits={"concurrency": concurrency, "timeout_seconds": 60})
     env = {**os.environ, **test_keys_env, "VIGIE_TOR_CIRCUITS_PER_SOURCE": str(circuits)}
-    cmd = [sys.executable, "-m", "crawler.run_one", SOURCE, "--config", str(config),
-           "--data-dir", str(work / "data"), "--no-index", "-o", str(work / "items.jsonl"),
-           "--log-level", "WARNING", "--tor-socks", f"127.0.0.1:{socks_port}"]
+    summary_path = work / "summary.json"
+    cmd = [sys.executable, "-m", "vigie", "--log-level", "WARNING", "crawl", SOURCE, "--config", str(config),
+           "--data-dir", str(work / "data"), "--no-index", "-o", str(work / "items.jsonl"), "--quiet",
+           "--summary-json", str(summary_path), "--tor-socks", f"127.0.0.1:{socks_port}"]
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
         raise RuntimeError(f"vigie crawl ({network}) failed: {proc.stderr[-2000:]}")
-    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    summary = json.loads(summary_path.read_text())
     items = sum(1 for _ in (work / "items.jsonl").open())
     return {"pages": summary["pages"], "seconds": summary["duration_seconds"], "items": items,
             "errors": summary["errors"], "retries": summary["retries"]}

@@ -155,15 +155,14 @@ def latency(n_alerts: int, rate: float, work: Path) -> dict:
     import yaml
     from faker import Faker
 
-    from alerts.service import build_matcher
     from indexer.identifiers import canonical_forms
     from indexer.ingest import Ingestor
     from indexer.models import CrawledItem
-    from indexer.store import open_store
     from indexer.tokens import prehash
     from tests.fixtures.mail import WebhookReceiver
     from vigie.log import setup_logging
     from vigie.runtime import Runtime
+    from vigie.wiring import build_matcher, open_store
 
     setup_logging("WARNING")
     receiver = WebhookReceiver().start()
@@ -195,7 +194,7 @@ def latency(n_alerts: int, rate: float, work: Path) -> dict:
     subprocess.run([sys.executable, "-m", "vigie", "org", "register", "bench", str(pre), "--config", str(config),
                     "--data-dir", str(data)], check=True, env=env, capture_output=True, cwd=ROOT)
     rt = Runtime(config, data)
-    store = open_store(rt)
+    store = open_store(rt.config, data)
     matcher = build_matcher(rt.config, data)
     ingested: dict[str, float] = {}
     pending: list = []

@@ -1,8 +1,9 @@
 """Vigie's crawler: Scrapy spiders driven by `config/sources/*.yaml`, reaching forums through Tor.
 
-Entry points: `crawler.runner.run_crawl` (in-process, one crawl per process because Twisted's
-reactor cannot restart) and `python -m crawler.run_one` (the subprocess the service launches).
-Items leave the crawler through one interface only, `crawler.sink.ItemSink`.
+Entry point: `crawler.runner.run_crawl` (one crawl per process because Twisted's reactor cannot
+restart; `vigie crawl` is that process, the service runs it as a subprocess). Items leave the
+crawler through one interface only, `crawler.sink.ItemSink`, handed in by the caller.
+`CrawlerError` is the root of every error the package raises (`crawler.tor.TorError` included).
 """
 
 from __future__ import annotations

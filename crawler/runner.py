@@ -2,9 +2,11 @@
 
 ONE CRAWL PER PROCESS: Scrapy runs on Twisted's reactor, which cannot be restarted once stopped.
 `vigie crawl` runs one crawl and exits; the scheduled service (`vigie run`) launches every crawl
-as a subprocess, `python -m crawler.run_one SOURCE ...` (see `crawler.run_one`), which prints the
-summary as JSON on its last stdout line. A second `run_crawl` in the same process raises
-`CrawlerError` instead of hanging.
+as a subprocess, `vigie crawl SOURCE --quiet --summary-json FILE`. A second `run_crawl` in the
+same process raises `CrawlerError` instead of hanging.
+
+`run_crawl` gets everything typed from its caller (the source, the global settings, where the
+crawl state lives, the sink): the crawler does not load configuration or build the pipeline.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from loguru import logger
 from scrapy import signals
@@ -22,14 +24,11 @@ from scrapy.crawler import CrawlerProcess
 
 from crawler import CrawlConfigError, CrawlerError
 from crawler._offline import ensure_offline
-from crawler.defaults import DEFAULT_STATE_FILENAME
 from crawler.items import VigieItem
 from crawler.settings import build_settings
 from crawler.sink import ItemSink, JsonlSink, TeeSink
 from crawler.state import CrawlState
-
-if TYPE_CHECKING:
-    from vigie.runtime import Runtime
+from vigie.config.schema import GlobalConfig, SourceConfig
 
 __all__ = ["CrawlProgress", "CrawlSummary", "run_crawl"]
 
@@ -95,33 +94,27 @@ def _spider_class(kind: str) -> type:
     return ForumSpider
 
 
-def run_crawl(rt: Runtime, source_name: str, *, max_pages: int | None = None, output: Path | None = None,
-              sink: ItemSink | None = None, tor_socks: tuple[str, int] | None = None,
-              progress: Callable[[CrawlProgress], None] | None = None, log_level: str = "INFO") -> CrawlSummary:
-    """Crawl `source_name` now; items go to `sink` and/or `output` (JSON lines). Blocks until done.
+def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: Path,
+              sink: ItemSink | None = None, output: Path | None = None, max_pages: int | None = None,
+              tor_socks: tuple[str, int] | None = None, progress: Callable[[CrawlProgress], None] | None = None,
+              log_level: str = "INFO") -> CrawlSummary:
+    """Crawl `source` now; items go to `sink` and/or `output` (JSON lines). Blocks until done.
 
-    Raises `CrawlConfigError` (unknown source, nowhere to send items), `TorUnavailableError`
-    (a tor source without the Tor transport) or `CrawlerError` (second crawl in one process).
+    `state_path` is the crawl-state database (what was already seen). The caller owns `sink`
+    and closes it; the `output` file is opened and closed here.
+    Raises `CrawlConfigError` (nowhere to send items), `TorUnavailableError` (a tor source
+    without the Tor transport) or `CrawlerError` (second crawl in one process).
     """
     global _REACTOR_USED
-    sources = rt.config.sources
-    if source_name not in sources:
-        raise CrawlConfigError(f"no source named {source_name!r} in {rt.config_dir}/sources/ "
-                               f"(known: {', '.join(sorted(sources)) or 'none'})")
     if sink is None and output is None:
         raise CrawlConfigError("run_crawl needs a sink or an output file: items would go nowhere")
     if _REACTOR_USED:
         raise CrawlerError("a crawl already ran in this process and Twisted's reactor cannot restart: "
-                           "run each crawl in its own process (python -m crawler.run_one SOURCE)")
-    source = sources[source_name]
-    state_path = rt.ensure_data_dir() / DEFAULT_STATE_FILENAME
-    settings = build_settings(source, rt.config.global_config, state_path=state_path, max_pages=max_pages,
+                           "run each crawl in its own process (vigie crawl SOURCE)")
+    settings = build_settings(source, global_config, state_path=state_path, max_pages=max_pages,
                               tor_socks=tor_socks, log_level=log_level)
-    sinks: list[ItemSink] = []
-    if output is not None:
-        sinks.append(JsonlSink(output, append=True))  # like `scrapy crawl -o`: appends
-    if sink is not None:
-        sinks.append(sink)
+    jsonl = JsonlSink(output, append=True) if output is not None else None  # like `scrapy crawl -o`: appends
+    sinks: list[ItemSink] = [s for s in (jsonl, sink) if s is not None]
     the_sink: ItemSink = sinks[0] if len(sinks) == 1 else TeeSink(*sinks)
     state = CrawlState(state_path, source.name)
     live = CrawlProgress(source.name)
@@ -163,10 +156,8 @@ def run_crawl(rt: Runtime, source_name: str, *, max_pages: int | None = None, ou
         process.crawl(crawler, source=source, state=state, sink=the_sink)
         process.start()
     finally:
-        for s in sinks:
-            close = getattr(s, "close", None)
-            if callable(close):
-                close()
+        if jsonl is not None:
+            jsonl.close()
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
     spider = crawler.spider
     reason = getattr(spider, "needs_attention", None)

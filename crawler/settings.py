@@ -7,16 +7,16 @@ state) do not go through settings, which Scrapy deep-copies; they are spider arg
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from crawler import TorUnavailableError
 from crawler.defaults import CRAWLER_DEFAULTS
+from crawler.handlers import tor_download_handler_settings
 from vigie.config.schema import GlobalConfig, SourceConfig
 
-__all__ = ["build_settings", "source_hosts", "tor_settings"]
+__all__ = ["build_settings", "source_hosts"]
 
 _MW = "crawler.middlewares"
 
@@ -25,32 +25,6 @@ def source_hosts(source: SourceConfig) -> set[str]:
     """The hosts a crawl of `source` may contact: those of its start URLs and login URL."""
     urls = list(source.start_urls) + ([source.login.url] if source.login else [])
     return {(urlsplit(u).hostname or "").lower() for u in urls}
-
-
-def tor_settings(socks_host: str, socks_port: int, isolation: str) -> dict[str, Any]:
-    """The Tor transport's settings, from `crawler.handlers` (owned by the Tor work).
-
-    Raises `TorUnavailableError` if that module is missing: a `network: tor` source is never
-    crawled directly instead.
-    """
-    errors = []
-    for module_name in ("crawler.handlers.tor", "crawler.handlers"):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as exc:
-            errors.append(f"{module_name}: {exc}")
-            continue
-        factory = getattr(module, "tor_download_handler_settings", None)
-        if factory is not None:
-            try:
-                return dict(factory(socks_host, socks_port, isolation=isolation))
-            except TypeError:
-                return dict(factory(socks_host, socks_port))
-    raise TorUnavailableError(
-        "this source has `network: tor` but the Tor download handler is not available "
-        f"(crawler.handlers.tor_download_handler_settings: {'; '.join(errors) or 'not defined'}). "
-        "Vigie never falls back to a direct connection; install the Tor transport or, for a "
-        "clearnet or local source only, set `network: direct` in its YAML.")
 
 
 def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_path: Path,
@@ -101,7 +75,7 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
     if source.network == "tor":
         host, port = tor_socks or (global_config.tor.socks_host, global_config.tor.socks_port)
         host = _proxy_address(host)
-        settings.update(tor_settings(host, port, isolation=f"vigie:{source.name}"))
+        settings.update(tor_download_handler_settings(host, port, isolation=f"vigie:{source.name}"))
     return settings
 
 
@@ -118,9 +92,7 @@ def _proxy_address(host: str) -> str:
     except ValueError:
         pass
     try:
-        return socket.getaddrinfo(host, None, socket.AF_INET, socket.SOCK_STREAM)[0][4][0]
+        return str(socket.getaddrinfo(host, None, socket.AF_INET, socket.SOCK_STREAM)[0][4][0])
     except OSError as exc:
-        from crawler import TorUnavailableError
-
         raise TorUnavailableError(f"cannot resolve the Tor SOCKS host {host!r} (tor.socks_host): {exc}") from exc
 

@@ -1,8 +1,9 @@
-"""The one hand-off from the crawler to the indexer: `ItemSink.accept(item) -> fragments found`.
+"""The one hand-off out of the crawler: `ItemSink.accept(item) -> fragments found`.
 
-The crawler knows nothing about detection or storage; the CLI or the service decides what the
-sink is: `DetectingSink` around the indexer's `Ingestor` (detection then storage), `JsonlSink`
-for `vigie crawl -o items.jsonl`, or both through `TeeSink`.
+The crawler knows nothing about detection or storage: whoever runs the crawl hands it a sink.
+`vigie.wiring.open_ingest_sink` gives the indexer's `Ingestor` (detection, storage, alerts);
+`JsonlSink` serves `vigie crawl -o items.jsonl`; `TeeSink` feeds both. Whoever opens a sink
+closes it; `run_crawl` closes only the `JsonlSink` it opens for `output`.
 
 `accept` must raise if the item was not handed off: the pipeline then does not mark the item
 as seen, and the next crawl emits it again.
@@ -13,14 +14,11 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import IO, Any, Protocol, runtime_checkable
 
 from indexer.models import CrawledItem
 
-if TYPE_CHECKING:
-    from vigie.runtime import Runtime
-
-__all__ = ["DetectingSink", "ItemSink", "JsonlSink", "TeeSink", "item_to_json", "open_indexing_sink"]
+__all__ = ["ItemSink", "JsonlSink", "TeeSink", "item_to_json"]
 
 
 @runtime_checkable
@@ -28,10 +26,6 @@ class ItemSink(Protocol):
     def accept(self, item: CrawledItem) -> int:
         """Hand one item off; return the number of fragments found in it (0 if unknown)."""
         ...
-
-
-class _Ingests(Protocol):
-    def ingest(self, item: CrawledItem) -> Any: ...
 
 
 def _iso(value: Any) -> str | None:
@@ -92,26 +86,6 @@ class JsonlSink:
             self._fh.close()
 
 
-class DetectingSink:
-    """Adapts anything with `.ingest(item)` returning an object with `.fragments` (the indexer's
-    `Ingestor`) to `ItemSink`."""
-
-    def __init__(self, ingestor: _Ingests) -> None:
-        self.ingestor = ingestor
-
-    def accept(self, item: CrawledItem) -> int:
-        result = self.ingestor.ingest(item)
-        fragments = getattr(result, "fragments", 0)
-        if isinstance(fragments, int):
-            return fragments
-        return len(fragments) if fragments is not None else 0
-
-    def close(self) -> None:
-        close = getattr(self.ingestor, "close", None)
-        if callable(close):
-            close()
-
-
 class TeeSink:
     """Hands each item to several sinks in order; the fragment count is the largest reported."""
 
@@ -120,39 +94,3 @@ class TeeSink:
 
     def accept(self, item: CrawledItem) -> int:
         return max((sink.accept(item) for sink in self.sinks), default=0)
-
-    def close(self) -> None:
-        for sink in self.sinks:
-            close = getattr(sink, "close", None)
-            if callable(close):
-                close()
-
-
-def open_indexing_sink(rt: Runtime, *, alerts: bool = True) -> DetectingSink:
-    """The production sink: the indexer's `Ingestor` over the configured store, with the alert
-    matcher as its `on_stored` hook when `alerts` (so crawled leaks reach organisations).
-
-    This is wiring only: which store, which keys. The crawler still sees nothing but `accept`.
-    """
-    from indexer.ingest import Ingestor
-    from indexer.store import open_store
-
-    on_stored = None
-    if alerts and rt.config.organisations:
-        from alerts.service import build_matcher
-
-        on_stored = build_matcher(rt.config, rt.ensure_data_dir()).on_fragments
-    store = open_store(rt)
-    return _StoreClosingSink(Ingestor(store, rt.match_key, rt.data_key, on_stored=on_stored), store)
-
-
-class _StoreClosingSink(DetectingSink):
-    def __init__(self, ingestor: _Ingests, store: Any) -> None:
-        super().__init__(ingestor)
-        self._store = store
-
-    def close(self) -> None:
-        for name in ("flush", "close"):
-            method = getattr(self._store, name, None)
-            if callable(method):
-                method()

@@ -15,6 +15,7 @@ from datetime import datetime
 from loguru import logger
 
 from indexer.crypto import DataKey
+from indexer.detect import detect as _detect
 from indexer.documents import build_documents
 from indexer.models import CrawledItem, Fragment, StoredFragment
 from indexer.store.base import FragmentStore
@@ -32,27 +33,26 @@ class IngestResult:
     spooled: list[str] = field(default_factory=list)  # ids queued on disk (backend down)
 
 
-def _default_detect(data: bytes | str, *, key: MatchKey, filename: str | None = None) -> list[Fragment]:
-    # imported lazily: indexer.detect is written in parallel and may not be importable yet
-    from indexer.detect import detect
-
-    return detect(data, key=key, filename=filename)
-
-
 class Ingestor:
+    """Detects, stores and hands to alerting; it is also the crawler's `ItemSink` (`accept`).
+
+    The store is the caller's: opening and closing it is the composition root's job
+    (`vigie.wiring.open_ingest_sink`).
+    """
+
     def __init__(
         self,
         store: FragmentStore,
         match_key: MatchKey,
         data_key: DataKey,
-        on_stored: Callable[[list[StoredFragment]], None] | None = None,
+        on_stored: Callable[[list[StoredFragment]], object] | None = None,
         detect: DetectFn | None = None,
     ) -> None:
         self.store = store
         self.match_key = match_key
         self.data_key = data_key
         self.on_stored = on_stored
-        self.detect = detect or _default_detect
+        self.detect: DetectFn = detect or _detect
 
     def ingest(self, item: CrawledItem, fetched_at: datetime | None = None) -> IngestResult:
         data: bytes | str = item.raw or item.body
@@ -69,3 +69,8 @@ class Ingestor:
         if self.on_stored is not None:
             self.on_stored(docs)  # all of them, new and existing: see the module docstring
         return result
+
+    def accept(self, item: CrawledItem) -> int:
+        """`crawler.sink.ItemSink`: ingest, and report how many fragments the item held. Raises if
+        the item was not stored, so the crawler does not mark it as seen."""
+        return len(self.ingest(item).fragments)

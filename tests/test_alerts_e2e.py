@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from alerts.service import build_matcher
 from indexer.identifiers import canonical_forms
 from indexer.models import CrawledItem
 from tests.fixtures.mail import AlertsEnv, SmtpSink, WebhookReceiver
+from vigie.wiring import build_matcher, open_store
 
 pytestmark = pytest.mark.slow
 
@@ -97,11 +97,10 @@ class World:
 
 def ingest(env: AlertsEnv, world: World, times: int = 1) -> int:
     from indexer.ingest import Ingestor
-    from indexer.store import open_store
 
     rt = env.runtime()
-    store = open_store(rt)
-    matcher = build_matcher(rt.config, rt.ensure_data_dir())
+    store = open_store(rt.config, rt.data_dir)
+    matcher = build_matcher(rt.config, rt.data_dir)
     made: list[int] = []
     ingestor = Ingestor(store, rt.match_key, rt.data_key, on_stored=lambda docs: made.append(matcher.on_fragments(docs)))
     try:

@@ -7,11 +7,11 @@ import pytest
 
 from alerts.registry import Registry
 from alerts.retrohunt import retro_hunt
-from alerts.service import build_matcher, registry_dir
 from indexer.store import open_store_from_settings
 from tests.fixtures.mail import AlertsEnv, make_fragment
 from tests.test_alerts_delivery import OTHERS, OURS
 from vigie.config.schema import StorageSettings
+from vigie.wiring import build_matcher, registry_dir
 
 
 def _hunt(env: AlertsEnv, settings: StorageSettings) -> None:

@@ -1,4 +1,4 @@
-"""The command-line surfaces: `vigie crawl` (human output, errors), `python -m crawler.run_one`
+"""The command-line surfaces: `vigie crawl` (human output, errors), `vigie crawl --quiet --summary-json`
 (the service's subprocess entry), one-crawl-per-process, and a `network: tor` source that can
 not reach Tor failing closed instead of going direct."""
 
@@ -52,15 +52,18 @@ def test_unknown_source_is_a_config_error(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "no source named 'nope'" in proc.stderr and "test-phpbb" in proc.stderr
 
 
-def test_run_one_prints_the_summary_json(fresh_forum: ForumServer, tmp_path: Path) -> None:
+def test_service_crawl_command_writes_the_summary_json(fresh_forum: ForumServer, tmp_path: Path) -> None:
+    """The command the service runs for every crawl (`vigie.service.service._default_crawl_command`):
+    quiet, indexing, with the summary written where the service reads it."""
     config = make_config(tmp_path / "config", fresh_forum.url, kind="paste", name="test-paste")
     summary_file = tmp_path / "summary.json"
-    proc = _run(["-m", "crawler.run_one", "test-paste", "--config", str(config), "--data-dir", str(tmp_path / "d"),
-                 "--summary-json", str(summary_file), "--log-level", "WARNING"])
+    proc = _run(["-m", "vigie", "--log-json", "--log-level", "WARNING", "crawl", "test-paste", "--config", str(config),
+                 "--data-dir", str(tmp_path / "d"), "--summary-json", str(summary_file), "--quiet"])
     assert proc.returncode == 0, proc.stderr[-2000:]
-    summary = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert summary == json.loads(summary_file.read_text())
+    assert proc.stdout.strip() == "", "--quiet prints nothing: the summary goes to the file"
+    summary = json.loads(summary_file.read_text())
     assert summary["pastes"] == len(fresh_forum.data.pastes) and summary["fragments"] > 0
+    assert (tmp_path / "d" / "store.sqlite3").is_file(), "the crawl indexed into the data dir's store"
 
 
 def test_second_crawl_in_one_process_is_refused(fresh_forum: ForumServer, tmp_path: Path) -> None:
@@ -70,11 +73,12 @@ import sys
 from pathlib import Path
 from crawler import CrawlerError
 from crawler.runner import run_crawl
-from vigie.runtime import Runtime
-rt = Runtime(Path({str(config)!r}), Path({str(tmp_path / 'd')!r}))
-print(run_crawl(rt, "test-paste", output=Path({str(tmp_path / 'o.jsonl')!r})).pastes)
+from vigie.config.loader import load_config
+cfg = load_config(Path({str(config)!r}))
+src, state = cfg.sources["test-paste"], Path({str(tmp_path / 'state.sqlite3')!r})
+print(run_crawl(src, cfg.global_config, state_path=state, output=Path({str(tmp_path / 'o.jsonl')!r})).pastes)
 try:
-    run_crawl(rt, "test-paste", output=Path({str(tmp_path / 'o2.jsonl')!r}))
+    run_crawl(src, cfg.global_config, state_path=state, output=Path({str(tmp_path / 'o2.jsonl')!r}))
 except CrawlerError as exc:
     print("refused:", exc)
 """

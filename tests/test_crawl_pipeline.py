@@ -26,7 +26,7 @@ import json, sys
 from pathlib import Path
 from crawler.runner import run_crawl
 from crawler.sink import item_to_json
-from vigie.runtime import Runtime
+from vigie.config.loader import load_config
 
 class FlakySink:
     def __init__(self, path):
@@ -41,7 +41,9 @@ class FlakySink:
         return 0
 
 config, data, out = sys.argv[1:4]
-summary = run_crawl(Runtime(Path(config), Path(data)), "test-phpbb", sink=FlakySink(out))
+loaded = load_config(Path(config))
+summary = run_crawl(loaded.sources["test-phpbb"], loaded.global_config,
+                    state_path=Path(data) / "crawl-state.sqlite3", sink=FlakySink(out))
 print(json.dumps(summary.to_dict()))
 """
 

@@ -15,11 +15,20 @@ from pathlib import Path
 from indexer.crypto import DataKey
 from indexer.tokens import MatchKey
 
-__all__ = ["KeyError_", "create_key_file", "load_data_key", "load_match_key"]
+__all__ = ["KeyFileError", "KeyFileMissing", "create_key_file", "load_data_key", "load_match_key"]
 
 
-class KeyError_(Exception):
-    """A key is missing or malformed; the message says how to create or fix it."""
+class KeyFileError(Exception):
+    """A key is unusable (malformed, wrong size, readable by others); the message says how to fix it."""
+
+
+class KeyFileMissing(KeyFileError):
+    """Neither the environment variable nor the key file exists: the one case the CLI may offer
+    to fix by creating a fresh key. `path` is the file that was looked for."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 def _parse(text: str, origin: str) -> tuple[int, bytes]:
@@ -29,9 +38,9 @@ def _parse(text: str, origin: str) -> tuple[int, bytes]:
         key = bytes.fromhex(hexkey)
         ver = int(version) if version else 1
     except ValueError:
-        raise KeyError_(f"{origin}: expected '<version>:<64 hex chars>'") from None
+        raise KeyFileError(f"{origin}: expected '<version>:<64 hex chars>'") from None
     if len(key) != 32:
-        raise KeyError_(f"{origin}: the key must be 32 bytes (64 hex chars), got {len(key)}")
+        raise KeyFileError(f"{origin}: the key must be 32 bytes (64 hex chars), got {len(key)}")
     return ver, key
 
 
@@ -40,13 +49,14 @@ def _load(env_name: str, path: Path) -> tuple[int, bytes]:
         return _parse(os.environ[env_name], f"${env_name}")
     path = path.expanduser()
     if not path.exists():
-        raise KeyError_(
+        raise KeyFileMissing(
             f"no key: ${env_name} is not set and {path} does not exist. "
-            f"Create the keys with `vigie keys init` (they stay outside the repo and the database)."
+            f"Create the keys with `vigie keys init` (they stay outside the repo and the database).",
+            path,
         )
     mode = path.stat().st_mode & 0o077
     if mode:
-        raise KeyError_(f"{path} is readable by group/others; run: chmod 600 {path}")
+        raise KeyFileError(f"{path} is readable by group/others; run: chmod 600 {path}")
     return _parse(path.read_text(), str(path))
 
 

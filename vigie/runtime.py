@@ -1,7 +1,8 @@
-"""What every command needs: where the config and the data live, the loaded config and the keys.
+"""What every command starts from: where the config and the data live, the loaded config and the keys.
 
-Commands get a `Runtime` from `vigie.cli.common.runtime(...)`; components are built from it by
-their own packages (e.g. `indexer.store.open_store(rt)`), so this module stays small.
+Commands get a `Runtime` from `vigie.cli.common.runtime(...)` and hand its typed parts
+(`rt.config`, `rt.data_dir`, `rt.match_key`, `rt.data_key`) to the builders of `vigie.wiring`.
+Nothing below `vigie` ever sees a `Runtime`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ __all__ = ["Runtime", "register_config_secrets"]
 class Runtime:
     config_dir: Path
     data_dir: Path
-    _overrides: dict[str, object] = field(default_factory=dict)
+    _match_key: MatchKey | None = field(default=None, init=False, repr=False)
+    _data_key: DataKey | None = field(default=None, init=False, repr=False)
 
     @cached_property
     def config(self) -> LoadedConfig:
@@ -35,13 +37,25 @@ class Runtime:
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         return self.data_dir
 
-    @cached_property
-    def match_key(self) -> MatchKey:
-        return load_match_key(self.config.global_config.keys.match_key_file)
+    def load_match_key(self) -> MatchKey:
+        """K_match, loaded once; raises `vigie.keys.KeyFileError` (`KeyFileMissing` if absent)."""
+        if self._match_key is None:
+            self._match_key = load_match_key(self.config.global_config.keys.match_key_file)
+        return self._match_key
 
-    @cached_property
+    def load_data_key(self) -> DataKey:
+        """The data key, loaded once; raises like `load_match_key`."""
+        if self._data_key is None:
+            self._data_key = load_data_key(self.config.global_config.keys.data_key_file)
+        return self._data_key
+
+    @property
+    def match_key(self) -> MatchKey:
+        return self.load_match_key()
+
+    @property
     def data_key(self) -> DataKey:
-        return load_data_key(self.config.global_config.keys.data_key_file)
+        return self.load_data_key()
 
 
 def register_config_secrets(loaded: LoadedConfig) -> None:

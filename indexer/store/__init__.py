@@ -1,7 +1,8 @@
 """Storage backends behind one interface (`FragmentStore`), chosen by `storage.backend`.
 
-    store = open_store(rt)                       # from a Runtime (CLI, service)
-    store = open_store_from_settings(s, data_dir) # from settings (tests, benchmarks)
+    store = open_store_from_settings(config.global_config.storage, data_dir)
+
+`vigie.wiring.open_store` is the application's entry to it (it also creates the data dir).
 
 Embedded: `storage.embedded.path`, default `<data-dir>/store.sqlite3`.
 Elasticsearch: spool under `<data-dir>/spool`.
@@ -10,7 +11,6 @@ Elasticsearch: spool under `<data-dir>/spool`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from indexer.store.base import (
     Aggregations,
@@ -22,9 +22,6 @@ from indexer.store.base import (
 )
 from vigie.config.schema import StorageSettings
 
-if TYPE_CHECKING:
-    from vigie.runtime import Runtime
-
 __all__ = [
     "Aggregations",
     "FragmentStore",
@@ -32,7 +29,6 @@ __all__ = [
     "SearchQuery",
     "StoreError",
     "UpsertResult",
-    "open_store",
     "open_store_from_settings",
 ]
 
@@ -48,8 +44,3 @@ def open_store_from_settings(settings: StorageSettings, data_dir: Path) -> Fragm
     path = settings.embedded.path
     path = Path(path).expanduser() if path is not None else data_dir / "store.sqlite3"
     return EmbeddedStore(path)
-
-
-def open_store(rt: Runtime) -> FragmentStore:
-    rt.ensure_data_dir()
-    return open_store_from_settings(rt.config.global_config.storage, rt.data_dir)

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from indexer import IndexerError
 from indexer.models import Severity, StoredFragment
 
 __all__ = ["Aggregations", "FragmentStore", "SearchPage", "SearchQuery", "StoreError", "UpsertResult",
            "unique_by_id"]
 
 
-class StoreError(Exception):
+class StoreError(IndexerError):
     """Base class of storage errors (unreachable backend, version mismatch, bad query)."""
 
 

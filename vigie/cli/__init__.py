@@ -1,17 +1,77 @@
 """The `vigie` command line: one entry point for operators, analysts and organisations.
 
 Each area registers its commands from its own module (config_cmd, scan, search, crawl, org,
-alerts_cmd, service); this module only builds the app and the global options.
+alerts_cmd, service); this module builds the app, the global options and the one error
+boundary (`_VigieGroup.invoke`, like pip's `Command.main`): commands raise the packages' own
+errors and this maps them to a message and an exit code.
+
+    2    the operator must fix something first: configuration, keys, usage, an unknown source,
+         a tor source without the Tor transport
+    1    anything else that failed (store, crawl, alerts, detection)
+    130  interrupted (Ctrl-C)
+    4    (`vigie reveal` only) the decrypt role is missing
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
+from typer._click import Context  # the class TyperGroup.invoke is typed with (typer vendors click)
+from typer.core import TyperGroup
 
+from alerts import AlertsError
+from crawler import CrawlConfigError, CrawlerError, TorUnavailableError
+from indexer import IndexerError
 from vigie import __version__
+from vigie.config.loader import ConfigError
+from vigie.keys import KeyFileError
 from vigie.log import setup_logging
+
+__all__ = ["EXIT_CONFIG", "EXIT_FAILURE", "EXIT_INTERRUPTED", "app", "main"]
+
+EXIT_FAILURE = 1
+EXIT_CONFIG = 2
+EXIT_INTERRUPTED = 130
+
+# Order matters: the first matching class decides (CrawlConfigError is also a CrawlerError).
+_EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (KeyFileError, EXIT_CONFIG),
+    (CrawlConfigError, EXIT_CONFIG),
+    (TorUnavailableError, EXIT_CONFIG),
+    (CrawlerError, EXIT_FAILURE),
+    (AlertsError, EXIT_FAILURE),
+    (IndexerError, EXIT_FAILURE),
+)
+
+
+def _error(message: str) -> None:
+    from vigie.cli.common import err_console
+
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+
+
+class _VigieGroup(TyperGroup):
+    """The error boundary: every command runs inside `invoke`, so this is the one place that
+    turns an exception into a message and an exit code (also under Typer's CliRunner)."""
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _error("interrupted")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except ConfigError as exc:
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            _error(f"{len(exc.problems)} problem(s) in the configuration; run `vigie config check` "
+                   "on the --config directory")
+            raise typer.Exit(EXIT_CONFIG) from None
+        except tuple(cls for cls, _ in _EXIT_CODES) as exc:
+            _error(str(exc))
+            raise typer.Exit(next(code for cls, code in _EXIT_CODES if isinstance(exc, cls))) from None
 
 app = typer.Typer(
     name="vigie",
@@ -27,6 +87,7 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
+    cls=_VigieGroup,
 )
 
 

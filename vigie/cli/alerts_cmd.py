@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import ConfigDir, DataDir, console, fail, runtime
 
@@ -30,7 +31,8 @@ def _when(ts: float | None) -> str:
 @alerts_app.command("list")
 def list_alerts(
     org: Annotated[str | None, typer.Option("--org", help="Only this organisation.")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="Only alerts with a delivery in this state: pending, sending, sent, failed.")] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", help="Only alerts with a delivery in this state: pending, sending, sent, failed.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
     limit: Annotated[int, typer.Option("--limit", help="At most this many (newest first).")] = 200,
     config: ConfigDir = Path("config"),
@@ -47,7 +49,7 @@ def list_alerts(
     runtime(config, data_dir)
     if not (data_dir / "alerts.sqlite3").exists():
         fail(f"no alerts database in {data_dir.resolve()}: check --data-dir / VIGIE_DATA")
-    rows = Outbox.for_data_dir(data_dir).list_alerts(org, status, limit)
+    rows = Outbox(wiring.outbox_path(data_dir)).list_alerts(org, status, limit)
     if as_json:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False, sort_keys=True))
@@ -70,7 +72,8 @@ def list_alerts(
 
 @alerts_app.command("retry")
 def retry(
-    alert_id: Annotated[str | None, typer.Argument(metavar="[ALERT_ID]", help="Retry this alert's undelivered channels now.")] = None,
+    alert_id: Annotated[str | None, typer.Argument(
+        metavar="[ALERT_ID]", help="Retry this alert's undelivered channels now.")] = None,
     all_failed: Annotated[bool, typer.Option("--all-failed", help="Retry every dead-lettered delivery.")] = False,
     config: ConfigDir = Path("config"),
     data_dir: DataDir = Path("data"),
@@ -84,7 +87,7 @@ def retry(
     if (alert_id is None) == (not all_failed):
         fail("give either an ALERT_ID or --all-failed")
     runtime(config, data_dir)
-    n = Outbox.for_data_dir(data_dir).requeue(alert_id, all_failed)
+    n = Outbox(wiring.outbox_path(data_dir)).requeue(alert_id, all_failed)
     if alert_id and n == 0:
         fail(f"no failed or pending delivery for alert {alert_id!r} (see `vigie alerts list`)")
     console.print(f"{n} deliver{'y' if n == 1 else 'ies'} queued again; `vigie alerts deliver --once` sends them now")
@@ -93,7 +96,8 @@ def retry(
 @alerts_app.command("deliver")
 def deliver(
     once: Annotated[bool, typer.Option("--once", help="One pass over due deliveries, then exit.")] = False,
-    lease: Annotated[float | None, typer.Option("--lease", help="Seconds before an unacknowledged send is retried (default 2x timeout + 30).")] = None,
+    lease: Annotated[float | None, typer.Option(
+        "--lease", help="Seconds before an unacknowledged send is retried (default 2x timeout + 30).")] = None,
     config: ConfigDir = Path("config"),
     data_dir: DataDir = Path("data"),
 ) -> None:
@@ -103,10 +107,8 @@ def deliver(
 
     Example:  vigie alerts deliver --once
     """
-    from alerts.service import build_delivery_worker
-
     rt = runtime(config, data_dir)
-    worker = build_delivery_worker(rt.config, rt.ensure_data_dir(), lease_seconds=lease)
+    worker = wiring.build_delivery_worker(rt.config, data_dir, lease_seconds=lease)
     if once:
         n = worker.run_once()
         console.print(f"{n} deliver{'y' if n == 1 else 'ies'} acknowledged; outbox: {worker.counts()}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,10 @@ import typer
 from rich.live import Live
 from rich.table import Table
 
+from crawler import CrawlConfigError
+from crawler.runner import CrawlProgress, CrawlSummary, run_crawl
+from crawler.sink import ItemSink
+from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import EXIT_CONFIG, ConfigDir, DataDir, console, fail, require_keys, runtime
 
@@ -17,6 +22,7 @@ __all__ = ["crawl"]
 
 
 def _socks(text: str | None) -> tuple[str, int] | None:
+    """The one parser of `--tor-socks HOST:PORT` (the service runs this command too)."""
     if not text:
         return None
     host, _, port = text.rpartition(":")
@@ -25,40 +31,12 @@ def _socks(text: str | None) -> tuple[str, int] | None:
     return host, int(port)
 
 
-def _socks_reachable(host: str, port: int) -> bool:
-    import socket
-
-    try:
-        with socket.create_connection((host, port), timeout=1.0):
-            return True
-    except OSError:
-        return False
-
-
-def _ensure_tor(rt: object, source_name: str, tor_socks: tuple[str, int] | None) -> object | None:
-    """With `tor.mode: launch` and no Tor listening yet (a crawl run by hand, not by the service),
-    start Tor for this crawl and return its controller (closed by the caller)."""
-    config = rt.config  # type: ignore[attr-defined]
-    tor = config.global_config.tor
-    if config.sources[source_name].network != "tor" or tor_socks is not None or tor.mode != "launch":
-        return None
-    if _socks_reachable(tor.socks_host, tor.socks_port):
-        return None
-    from crawler.tor import TorController, TorError
-
-    console.print(f"[dim]starting tor for this crawl (SOCKS {tor.socks_host}:{tor.socks_port})...[/]")
-    try:
-        return TorController(tor, rt.ensure_data_dir()).start()  # type: ignore[attr-defined]
-    except TorError as exc:
-        fail(f"tor could not be started for source {source_name!r}: {exc}")
-
-
-def _progress_table(p: object) -> Table:
-    table = Table(title=f"crawling {getattr(p, 'source', '')}", show_header=True, header_style="bold")
+def _progress_table(p: CrawlProgress) -> Table:
+    table = Table(title=f"crawling {p.source}", show_header=True, header_style="bold")
     for col in ("pages", "posts", "files", "pastes", "fragments", "errors", "elapsed"):
         table.add_column(col, justify="right")
-    table.add_row(*(str(getattr(p, c)) for c in ("pages", "posts", "files", "pastes", "fragments", "errors")),
-                  f"{getattr(p, 'elapsed', 0.0):.1f}s")
+    table.add_row(*(str(n) for n in (p.pages, p.posts, p.files, p.pastes, p.fragments, p.errors)),
+                  f"{p.elapsed:.1f}s")
     return table
 
 
@@ -66,9 +44,11 @@ def _progress_table(p: object) -> Table:
 def crawl(
     source: Annotated[str, typer.Argument(help="Source name (config/sources/<name>.yaml).")],
     max_pages: Annotated[int | None, typer.Option("--max-pages", min=1, help="Stop after N pages.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also append every item as a JSON line (like scrapy crawl -o).")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Also append every item as a JSON line (like scrapy crawl -o).")] = None,
     no_index: Annotated[bool, typer.Option("--no-index", help="Do not detect/store; only write -o.")] = False,
-    tor_socks: Annotated[str | None, typer.Option("--tor-socks", help="Tor SOCKS HOST:PORT (default: vigie.yaml tor.*).")] = None,
+    tor_socks: Annotated[str | None, typer.Option(
+        "--tor-socks", help="Tor SOCKS HOST:PORT (default: vigie.yaml tor.*).")] = None,
     summary_json: Annotated[Path | None, typer.Option("--summary-json", help="Write the summary as JSON here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No live progress or table (for the service).")] = False,
     config: ConfigDir = Path("config"),
@@ -82,45 +62,44 @@ def crawl(
 
     Example:  vigie crawl example-forum --max-pages 50 -o items.jsonl
     """
-    from crawler import CrawlConfigError, CrawlerError, TorUnavailableError
-    from crawler.runner import CrawlProgress, run_crawl
-    from crawler.sink import open_indexing_sink
-
     rt = runtime(config, data_dir)
     if source not in rt.config.sources:
-        fail(f"no source named {source!r} in {config}/sources/ (known: {', '.join(sorted(rt.config.sources)) or 'none'})",
-             EXIT_CONFIG)
+        raise CrawlConfigError(f"no source named {source!r} in {config}/sources/ "
+                               f"(known: {', '.join(sorted(rt.config.sources)) or 'none'})")
     if no_index and output is None:
         fail("--no-index without -o would crawl for nothing: add -o items.jsonl", EXIT_CONFIG)
-    sink = None
+    src, socks = rt.config.sources[source], _socks(tor_socks)
     if not no_index:
         require_keys(rt, match=True, data=True)
-        sink = open_indexing_sink(rt)
     elif not quiet:
         console.print("[yellow]--no-index: items are only written to the -o file, not detected or stored[/]")
-
-    tor = _ensure_tor(rt, source, _socks(tor_socks))
     state: dict[str, CrawlProgress] = {}
 
-    def on_progress(p: CrawlProgress) -> None:
-        state["p"] = p
+    def crawl_now(sink: ItemSink | None) -> CrawlSummary:
+        def go(progress: Callable[[CrawlProgress], None] | None) -> CrawlSummary:
+            return run_crawl(src, rt.config.global_config, sink=sink, output=output, max_pages=max_pages,
+                             state_path=wiring.crawl_state_path(wiring.ensure_data_dir(data_dir)),
+                             tor_socks=socks, progress=progress)
 
-    try:
         if quiet:
-            summary = run_crawl(rt, source, max_pages=max_pages, output=output, sink=sink,
-                                tor_socks=_socks(tor_socks))
+            return go(None)
+        with Live(get_renderable=lambda: _progress_table(state.get("p", CrawlProgress(source))),
+                  console=console, refresh_per_second=4, transient=True):
+            return go(lambda p: state.update(p=p))
+
+    needs_tor = src.network == "tor" and socks is None  # a named proxy is the operator's own tor
+    if needs_tor and not quiet and rt.config.global_config.tor.mode == "launch":
+        console.print("[dim]tor.mode launch: starting tor for this crawl unless one already listens...[/]")
+    tor = wiring.start_tor(rt.config.global_config.tor, data_dir, needed=needs_tor)
+    try:
+        if no_index:
+            summary = crawl_now(None)
         else:
-            with Live(get_renderable=lambda: _progress_table(state.get("p", CrawlProgress(source))),
-                      console=console, refresh_per_second=4, transient=True):
-                summary = run_crawl(rt, source, max_pages=max_pages, output=output, sink=sink,
-                                    tor_socks=_socks(tor_socks), progress=on_progress)
-    except (CrawlConfigError, TorUnavailableError) as exc:
-        fail(str(exc), EXIT_CONFIG)
-    except CrawlerError as exc:
-        fail(str(exc))
+            with wiring.open_ingest_sink(rt.config, data_dir, rt.match_key, rt.data_key) as sink:
+                summary = crawl_now(sink)
     finally:
         if tor is not None:
-            tor.close()  # type: ignore[attr-defined]
+            tor.close()
     if summary_json:
         summary_json.write_text(json.dumps(summary.to_dict()) + "\n", encoding="utf-8")
     if quiet:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import ConfigDir, DataDir, console, err_console, fail, require_keys, runtime
 
@@ -28,7 +29,8 @@ def _when(ts: float | None) -> str:
 def register(
     org: Annotated[str, typer.Argument(metavar="ORG", help="Organisation id (config/organisations/ORG.yaml).")],
     prehash_file: Annotated[Path, typer.Argument(metavar="FILE", help="Output of `vigie hash` (type,prehash lines).")],
-    retro_hunt: Annotated[bool, typer.Option("--retro-hunt/--no-retro-hunt", help="Alert on fragments already stored.")] = True,
+    retro_hunt: Annotated[bool, typer.Option(
+        "--retro-hunt/--no-retro-hunt", help="Alert on fragments already stored.")] = True,
     hunt_all: Annotated[bool, typer.Option("--hunt-all", help="Retro-hunt every token of FILE, not only the new ones "
                                            "(to finish a hunt that was interrupted or skipped; idempotent).")] = False,
     config: ConfigDir = Path("config"),
@@ -43,9 +45,6 @@ def register(
     Example:  vigie org register example-org prehashes.csv
     Example:  vigie org register example-org prehashes.csv --hunt-all   (finish an interrupted hunt)
     """
-    from alerts.registry import RegistryError
-    from alerts.service import build_matcher
-
     rt = runtime(config, data_dir)
     require_keys(rt, match=True)
     if org not in rt.config.organisations:
@@ -53,13 +52,10 @@ def register(
              f"{config}/organisations/{org}.yaml first (see example-org.yaml)")
     if not prehash_file.is_file():
         fail(f"pre-hash file {prehash_file} does not exist; produce it with `vigie hash`")
-    matcher = build_matcher(rt.config, rt.ensure_data_dir())
-    try:
-        with console.status("keying pre-hashes and storing tokens..."):
-            result = matcher.registry.register_prehash_file(org, prehash_file, rt.match_key,
-                                                            keep_new_tokens=retro_hunt)
-    except RegistryError as exc:
-        fail(str(exc))
+    matcher = wiring.build_matcher(rt.config, data_dir)
+    with console.status("keying pre-hashes and storing tokens..."):
+        result = matcher.registry.register_prehash_file(org, prehash_file, rt.match_key,
+                                                        keep_new_tokens=retro_hunt)
     added = ", ".join(f"{t}: {n}" for t, n in sorted(result.added.items())) or "nothing new"
     console.print(f"{org}: {result.read} line(s) read, {result.added_total} new token(s) ({added})",
                   highlight=False)
@@ -69,10 +65,9 @@ def register(
     if retro_hunt and (result.added_total or hunt_all):
         from alerts.registry import file_tokens_hex
         from alerts.retrohunt import retro_hunt as hunt
-        from indexer.store import open_store
 
         tokens = file_tokens_hex(prehash_file, rt.match_key) if hunt_all else result.iter_new_hex()
-        store = open_store(rt)
+        store = wiring.open_store(rt.config, data_dir)
         try:
             store.flush()  # Elasticsearch: spooled and just-indexed fragments are searched too
             found, made = hunt(store, matcher, org, tokens)
@@ -93,10 +88,9 @@ def unregister(
     Example:  vigie org unregister example-org
     """
     from alerts.registry import Registry
-    from alerts.service import registry_dir
 
     runtime(config, data_dir)
-    registry = Registry(registry_dir(data_dir))
+    registry = Registry(wiring.registry_dir(data_dir))
     if registry.org_info(org) is None:
         fail(f"organisation {org!r} has no registered tokens in {data_dir}")
     removed = registry.unregister(org)
@@ -115,10 +109,9 @@ def show(
     Example:  vigie org show example-org --json
     """
     from alerts.registry import Registry
-    from alerts.service import registry_dir
 
     rt = runtime(config, data_dir)
-    info = Registry(registry_dir(data_dir)).org_info(org)
+    info = Registry(wiring.registry_dir(data_dir)).org_info(org)
     if info is None:
         if as_json:
             print(json.dumps({"org": org, "registered": False, "counts": {}, "total": 0,

@@ -24,8 +24,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from indexer.store import FragmentStore
+from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import ConfigDir, DataDir, console, err_console, fail, require_keys, runtime
+from vigie.runtime import Runtime
 
 __all__ = ["parse_since", "reveal_cmd", "search", "stats"]
 
@@ -50,14 +53,11 @@ def parse_since(text: str) -> datetime:
             f"{text!r} is neither a date (2026-03-01, 2026-03-01T12:00) nor an age (6h, 7d, 2w)") from None
 
 
-def _identifier_tokens(rt: object, specs: list[str]) -> tuple[tuple[str, ...], str | None]:
+def _identifier_tokens(rt: Runtime, specs: list[str]) -> tuple[tuple[str, ...], str | None]:
+    from indexer.identifiers import IdentifierError, canonical_forms
     from indexer.tokens import token
 
-    try:
-        from indexer.identifiers import IdentifierError, canonical_forms
-    except ImportError:  # the identifiers module is written by the detection work
-        fail("--identifier needs indexer.identifiers.canonical_forms, which is not installed")
-    require_keys(rt)  # type: ignore[arg-type]
+    require_keys(rt)
     tokens: list[str] = []
     types: set[str] = set()
     for spec in specs:
@@ -71,34 +71,39 @@ def _identifier_tokens(rt: object, specs: list[str]) -> tuple[tuple[str, ...], s
         if not forms:
             fail(f"--identifier {spec!r}: not a valid {id_type} (it would never be found in a dump)")
         types.add(id_type.strip().lower())
-        tokens.extend(token(rt.match_key, id_type.strip().lower(), f).hex() for f in forms)  # type: ignore[attr-defined]
+        tokens.extend(token(rt.match_key, id_type.strip().lower(), f).hex() for f in forms)
     return tuple(dict.fromkeys(tokens)), (types.pop() if len(types) == 1 else None)
 
 
-def _open(rt: object):
-    from indexer.store import StoreError, open_store
-
-    storage = rt.config.global_config.storage  # type: ignore[attr-defined]
-    if storage.backend == "embedded":  # reading must not create an empty store somewhere else
-        path = (storage.embedded.path or rt.data_dir / "store.sqlite3")  # type: ignore[attr-defined]
-        if not Path(path).expanduser().exists():
-            fail(f"no store at {Path(path).expanduser().resolve()}: nothing was indexed there yet; "
+def _open(rt: Runtime) -> FragmentStore:
+    """The store, for reading: an embedded store that does not exist is an error here (opening
+    it would create an empty one, and the analyst would search the wrong place in silence)."""
+    storage = rt.config.global_config.storage
+    if storage.backend == "embedded":
+        path = Path(storage.embedded.path or rt.data_dir / "store.sqlite3").expanduser()
+        if not path.exists():
+            fail(f"no store at {path.resolve()}: nothing was indexed there yet; "
                  "check --data-dir / VIGIE_DATA (or storage.embedded.path)")
-    try:
-        return open_store(rt)  # type: ignore[arg-type]
-    except StoreError as exc:
-        fail(str(exc))
+    return wiring.open_store(rt.config, rt.data_dir)
 
 
 @app.command("search")
 def search(
-    query: Annotated[str | None, typer.Argument(help="Words that must all appear in the redacted excerpt, thread title or author.")] = None,
-    identifier: Annotated[list[str], typer.Option("--identifier", "-i", metavar="TYPE:VALUE", help="Find fragments holding this identifier (tokenised locally; repeatable).")] = [],  # noqa: B006
-    source: Annotated[list[str], typer.Option("--source", "-s", help="Only this source (repeatable).")] = [],  # noqa: B006
-    severity: Annotated[list[str], typer.Option("--severity", help="Only this severity: low, medium, high, critical (repeatable).")] = [],  # noqa: B006
+    query: Annotated[str | None, typer.Argument(
+        help="Words that must all appear in the redacted excerpt, thread title or author.")] = None,
+    identifier: Annotated[list[str], typer.Option(
+        "--identifier", "-i", metavar="TYPE:VALUE",
+        help="Find fragments holding this identifier (tokenised locally; repeatable).")
+    ] = [],  # noqa: B006
+    source: Annotated[list[str], typer.Option(
+        "--source", "-s", help="Only this source (repeatable).")] = [],  # noqa: B006
+    severity: Annotated[list[str], typer.Option(
+        "--severity", help="Only this severity: low, medium, high, critical (repeatable).")] = [],  # noqa: B006
     min_severity: Annotated[str | None, typer.Option("--min-severity", help="This severity or worse.")] = None,
-    category: Annotated[list[str], typer.Option("--category", help="Article 9 category, e.g. health (repeatable).")] = [],  # noqa: B006
-    since: Annotated[str | None, typer.Option("--since", help="Posted (else fetched) at or after: 2026-03-01 or an age like 7d.")] = None,
+    category: Annotated[list[str], typer.Option(
+        "--category", help="Article 9 category, e.g. health (repeatable).")] = [],  # noqa: B006
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Posted (else fetched) at or after: 2026-03-01 or an age like 7d.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Posted (else fetched) before this date.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="Results per page.")] = 20,
     page: Annotated[int, typer.Option("--page", "-p", min=1, help="Page number (newest first).")] = 1,
@@ -114,7 +119,7 @@ def search(
     """
     from indexer.documents import public_dict
     from indexer.models import Severity
-    from indexer.store import SearchQuery, StoreError
+    from indexer.store import SearchQuery
 
     rt = runtime(config, data_dir)
     try:
@@ -131,8 +136,6 @@ def search(
     store = _open(rt)
     try:
         result = store.search(q)
-    except StoreError as exc:
-        fail(str(exc))
     finally:
         store.close()
     if as_json:
@@ -164,8 +167,10 @@ def search(
 
 @app.command("stats")
 def stats(
-    source: Annotated[list[str], typer.Option("--source", "-s", help="Only this source (repeatable).")] = [],  # noqa: B006
-    since: Annotated[str | None, typer.Option("--since", help="Posted (else fetched) at or after: a date or an age like 30d.")] = None,
+    source: Annotated[list[str], typer.Option(
+        "--source", "-s", help="Only this source (repeatable).")] = [],  # noqa: B006
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Posted (else fetched) at or after: a date or an age like 30d.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object with every aggregation.")] = False,
     config: ConfigDir = Path("config"),
     data_dir: DataDir = Path("data"),
@@ -177,15 +182,13 @@ def stats(
     from dataclasses import asdict
 
     from indexer.models import Severity
-    from indexer.store import SearchQuery, StoreError
+    from indexer.store import SearchQuery
 
     rt = runtime(config, data_dir)
     store = _open(rt)
     try:
         agg = store.aggregations(SearchQuery(sources=tuple(source),
                                              since=parse_since(since) if since else None))
-    except StoreError as exc:
-        fail(str(exc))
     finally:
         store.close()
     if as_json:
@@ -215,8 +218,11 @@ def stats(
 def reveal_cmd(
     doc_id: Annotated[str, typer.Argument(metavar="ID", help="Fragment id (from `vigie search`).")],
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why you need the raw text (goes to the audit log).")],
-    analyst: Annotated[str | None, typer.Option("--analyst", envvar="VIGIE_ANALYST", help="Who is revealing (default: login name).")] = None,
-    decrypt_role: Annotated[bool, typer.Option("--i-have-decrypt-role", help="Assert the decrypt role for this command (else set VIGIE_ROLE=decrypt).")] = False,
+    analyst: Annotated[str | None, typer.Option(
+        "--analyst", envvar="VIGIE_ANALYST", help="Who is revealing (default: login name).")] = None,
+    decrypt_role: Annotated[bool, typer.Option(
+        "--i-have-decrypt-role", help="Assert the decrypt role for this command (else set VIGIE_ROLE=decrypt).")
+    ] = False,
     config: ConfigDir = Path("config"),
     data_dir: DataDir = Path("data"),
 ) -> None:
@@ -227,7 +233,7 @@ def reveal_cmd(
 
     Example:  VIGIE_ROLE=decrypt vigie reveal 3f1c...e9 --reason "ticket SEC-42: confirm before notifying"
     """
-    from indexer.reveal import AUDIT_FILE, RevealError, reveal
+    from indexer.reveal import AUDIT_FILE, reveal
 
     roles = {r.strip() for r in os.environ.get("VIGIE_ROLE", "").split(",") if r.strip()}
     if "decrypt" in roles:
@@ -244,9 +250,7 @@ def reveal_cmd(
     store = _open(rt)
     try:
         out = reveal(store, rt.data_key, doc_id.strip(), analyst=who, reason=reason,
-                     audit_path=rt.ensure_data_dir() / AUDIT_FILE, role_via=role_via)
-    except RevealError as exc:
-        fail(str(exc))
+                     audit_path=wiring.ensure_data_dir(data_dir) / AUDIT_FILE, role_via=role_via)
     finally:
         store.close()
     doc = out.doc

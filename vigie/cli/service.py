@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from vigie import wiring
 from vigie.cli import app
-from vigie.cli.common import ConfigDir, DataDir, console, fail, require_keys, runtime
+from vigie.cli.common import ConfigDir, DataDir, console, require_keys, runtime
 
 
 @app.command("run")
@@ -28,7 +29,7 @@ def run(config: ConfigDir = Path("config"), data_dir: DataDir = Path("data")) ->
 
     rt = runtime(config, data_dir)
     require_keys(rt, match=True, data=True)
-    service = VigieService(config, rt.ensure_data_dir())
+    service = VigieService(config, wiring.ensure_data_dir(data_dir))
     service.install_signal_handlers()
     service.start()
     raise typer.Exit(service.serve_forever())
@@ -55,31 +56,19 @@ def status(
 
     Example:  vigie status --data-dir /var/lib/vigie
     """
-    from vigie.service.status import ServiceDB
-
     rt = runtime(config, data_dir)
-    if not (data_dir / "service.sqlite3").exists():
-        fail(f"no service state in {data_dir}: start the service with `vigie run --data-dir {data_dir}`")
-    db = ServiceDB(data_dir / "service.sqlite3")
-    report: dict[str, Any] = {"service": db.state(), "alive": db.service_alive(), "sources": []}
-    for src in db.sources():
-        last = src.last_run
-        report["sources"].append({
-            "source": src.name, "schedule": src.schedule, "next_run_at": src.next_run_at,
-            "last_run": None if last is None else {
-                "started_at": last.started_at, "finished_at": last.finished_at, "outcome": last.outcome,
-                "pages": last.pages, "items": last.items, "fragments": last.fragments, "errors": last.errors},
-        })
-    report["tor"] = _tor_state(rt)
-    report["store"] = _store_state(rt)
-    report["outbox"] = _outbox_state(rt)
+    report = wiring.status_report(rt.config, data_dir).to_dict()  # read-only: creates no file
     if as_json:
         print(json.dumps(report, default=str))
         return
-
-    state = report["service"].get("state", "unknown")
-    alive = "[green]running[/]" if report["alive"] else f"[yellow]{state if state != 'running' else 'not running (crashed?)'}[/]"
-    console.print(f"service: {alive}  pid {report['service'].get('pid', '—')}")
+    if not report["service"]:
+        console.print(f"service: [yellow]no data yet[/] (it never ran with --data-dir {data_dir}; "
+                      f"start it with `vigie run --data-dir {data_dir}`)")
+    else:
+        state = report["service"].get("state", "unknown")
+        shown = state if state != "running" else "not running (crashed?)"
+        alive = "[green]running[/]" if report["alive"] else f"[yellow]{shown}[/]"
+        console.print(f"service: {alive}  pid {report['service'].get('pid', '—')}")
     table = Table(title="sources", title_justify="left")
     for col in ("source", "schedule", "last run", "outcome", "pages", "items", "fragments", "errors", "next run"):
         table.add_column(col, justify="right" if col in {"pages", "items", "fragments", "errors"} else "left")
@@ -94,43 +83,3 @@ def status(
     console.print(f"tor:    {report['tor']}")
     console.print(f"store:  {report['store']}")
     console.print(f"outbox: {report['outbox']}")
-
-
-def _tor_state(rt: Any) -> str:
-    from crawler.tor import TorController
-
-    tor = TorController(rt.config.global_config.tor, rt.data_dir / "tor")
-    try:
-        h = tor.health()  # never raises
-    finally:
-        tor.close()
-    if h.control_reachable:
-        text = (f"tor {h.version}, bootstrap {h.bootstrap_percent}%, {h.circuit_count} circuit(s), "
-                f"SOCKS {'reachable' if h.socks_reachable else 'NOT reachable'}")
-    else:
-        text = f"not reachable ({h.error})"
-    return ("ok: " if h.ok else "attention: ") + text
-
-
-def _store_state(rt: Any) -> str:
-    try:
-        from indexer.store import open_store
-
-        store = open_store(rt)
-        try:
-            return f"{rt.config.global_config.storage.backend}: {store.count()} fragment(s)"
-        finally:
-            store.close()
-    except Exception as exc:
-        return f"unavailable ({exc})"
-
-
-def _outbox_state(rt: Any) -> str:
-    try:
-        from alerts.outbox import Outbox
-
-        outbox = Outbox.for_data_dir(rt.data_dir)
-        counts = outbox.counts()
-        return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "empty"
-    except Exception as exc:
-        return f"unavailable ({exc})"

@@ -25,6 +25,10 @@ from typing import Any
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobEvent
 from loguru import logger
 
+from alerts.worker import DeliveryWorker
+from crawler.tor import TorController, TorError
+from indexer.store import FragmentStore
+from vigie import wiring
 from vigie.config.loader import ConfigError, LoadedConfig, load_config
 from vigie.runtime import register_config_secrets
 from vigie.service import jobs
@@ -45,7 +49,7 @@ class VigieService:
         self.data_dir = data_dir
         self.config: LoadedConfig = load_config(config_dir)
         self.metrics = ServiceMetrics()
-        self.db = ServiceDB(data_dir / "service.sqlite3")
+        self.db = ServiceDB(data_dir / wiring.SERVICE_DB_FILENAME)
         self.scheduler = build_scheduler(data_dir)
         self._crawl_command = crawl_command or self._default_crawl_command
         self._children: dict[str, subprocess.Popen[bytes]] = {}
@@ -54,9 +58,9 @@ class VigieService:
         self._reload = threading.Event()
         self._wake = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._worker: Any = None
-        self._store: Any = None
-        self._tor: Any = None
+        self._worker: DeliveryWorker | None = None
+        self._store: FragmentStore | None = None
+        self._tor: TorController | None = None
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -64,7 +68,8 @@ class VigieService:
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         interrupted = self.db.mark_interrupted_runs()
         if interrupted:
-            logger.warning("{} crawl run(s) were interrupted by a crash; their sources resume incrementally", interrupted)
+            logger.warning("{} crawl run(s) were interrupted by a crash; their sources resume incrementally",
+                           interrupted)
         svc = self.config.global_config.service
         if svc.metrics_port:
             self.metrics.serve(svc.metrics_host, svc.metrics_port)
@@ -117,7 +122,7 @@ class VigieService:
         register_config_secrets(self.config)
         try:
             self._start_tor_if_needed()  # a reload may add the first tor source
-        except Exception as exc:
+        except TorError as exc:
             logger.error("tor could not be started after the reload: {}", exc)
         if self._worker is not None:  # new organisations, changed channels and delivery settings
             self._worker.reconfigure(self.config.organisations, self.config.global_config.alerts)
@@ -221,25 +226,13 @@ class VigieService:
     # -- tor, alerts, spool -------------------------------------------------------------------------
 
     def _start_tor_if_needed(self) -> None:
-        """Launch tor (`tor.mode: launch`) or attach to it (`external`) when a source needs it, and
-        keep NEWNYM on its schedule. An external tor that is down is not fatal: crawls fail
-        closed and are retried on their next run."""
-        tor_cfg = self.config.global_config.tor
+        """Launch tor (`tor.mode: launch`) or attach to it (`external`) once a scheduled source
+        needs it, with NEWNYM on its schedule (`vigie.wiring.start_tor`, shared with `vigie crawl`)."""
+        if self._tor is not None:
+            return
         uses_tor = any(s.network == "tor" and s.schedule.enabled for s in self.config.sources.values())
-        if not uses_tor or self._tor is not None:
-            return
-        from crawler.tor import TorController, TorError
-
-        tor = TorController(tor_cfg, self.data_dir / "tor", on_progress=lambda msg: logger.info("tor: {}", msg))
-        try:
-            tor.start()
-        except TorError as exc:
-            if tor_cfg.mode == "launch":
-                raise
-            logger.error("tor is not reachable ({}); tor sources will fail closed until it is", exc)
-            return
-        tor.start_scheduler()
-        self._tor = tor
+        self._tor = wiring.start_tor(self.config.global_config.tor, self.data_dir, needed=uses_tor,
+                                     long_running=True)
 
     def _start_thread(self, name: str, target: Callable[[], None]) -> None:
         thread = threading.Thread(target=target, name=f"vigie-{name}", daemon=True)
@@ -247,15 +240,12 @@ class VigieService:
         self._threads.append(thread)
 
     def _threads_stop(self) -> None:
-        if self._worker is not None and hasattr(self._worker, "stop"):
-            self._worker.stop()
+        # the worker's run_forever watches self._stop, set before this is called
         for thread in self._threads:
             thread.join(timeout=30)
 
     def _alert_loop(self) -> None:
-        from alerts.service import build_delivery_worker
-
-        self._worker = build_delivery_worker(self.config, self.data_dir)
+        self._worker = wiring.build_delivery_worker(self.config, self.data_dir)
         self._worker.run_forever(self._stop)
 
     def _flush_outbox(self) -> None:
@@ -274,16 +264,14 @@ class VigieService:
     def _flush_store(self) -> None:
         try:
             if self._store is None:
-                from indexer.store import open_store_from_settings
-
-                self._store = open_store_from_settings(self.config.global_config.storage, self.data_dir)
+                self._store = wiring.open_store(self.config, self.data_dir)
             self._store.flush()
             self.metrics.store_documents.set(self._store.count())
         except Exception as exc:
             logger.warning("store flush deferred: {}", exc)
 
     def _refresh_gauges(self) -> None:
-        if self._worker is not None and hasattr(self._worker, "counts"):
+        if self._worker is not None:
             try:
                 for status, n in self._worker.counts().items():
                     self.metrics.outbox.labels(status).set(n)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from vigie.core.sqlite import connect, transaction
+
 __all__ = ["RunRecord", "ServiceDB", "SourceRecord"]
 
 _SCHEMA = """
@@ -72,25 +74,30 @@ class SourceRecord:
 
 class ServiceDB:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         # One connection shared by the scheduler's job threads and the main thread: every use
         # holds this lock, or concurrent BEGINs collide ("transaction within a transaction").
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
-        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn = connect(path)
         self._conn.executescript(_SCHEMA)
+
+    @classmethod
+    def open_readonly(cls, path: Path) -> ServiceDB | None:
+        """For `vigie status`: the same queries over a `mode=ro` connection, no schema applied,
+        nothing created; None when the service never ran in this data dir. Writes would fail."""
+        from vigie.core.sqlite import open_readonly
+
+        conn = open_readonly(path)
+        if conn is None:
+            return None
+        db = cls.__new__(cls)
+        db.path, db._lock, db._conn = path, threading.RLock(), conn
+        return db
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        with self._lock, transaction(self._conn) as conn:
+            yield conn
 
     def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         with self._lock:

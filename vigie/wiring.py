@@ -1,0 +1,293 @@
+"""The composition root: the one module that builds the running system from a loaded config.
+
+Why one place: the crawler, the indexer and the alerts know nothing of each other or of the
+application; something has to decide which store, which keys, which matcher and which Tor. The
+CLI commands and the service call these builders and hand the results down, typed:
+
+    store    = open_store(config, data_dir)                 # FragmentStore (embedded or ES)
+    matcher  = build_matcher(config, data_dir)              # AlertMatcher over registry + outbox
+    worker   = build_delivery_worker(config, data_dir)      # DeliveryWorker over the outbox
+    with open_ingest_sink(config, data_dir, match_key, data_key) as sink:
+        run_crawl(source, config.global_config, state_path=crawl_state_path(data_dir), sink=sink)
+    tor      = start_tor(config.global_config.tor, data_dir, needed=True)  # TorController or None
+    report   = status_report(config, data_dir)              # read-only: creates no file
+
+Where the files live under the data directory is decided here too:
+
+    <data_dir>/store.sqlite3          the embedded store (unless storage.embedded.path)
+    <data_dir>/spool/                 the Elasticsearch spool
+    <data_dir>/alerts.sqlite3         the alert outbox (alerts + deliveries)
+    <data_dir>/alerts/                the token registry
+    <data_dir>/crawl-state.sqlite3    what each source's crawls have already seen
+    <data_dir>/service.sqlite3        the service's runs and schedules (`vigie status`)
+    <data_dir>/tor/                   the DataDirectory of a tor launched by Vigie
+"""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+
+from alerts.matcher import AlertMatcher
+from alerts.outbox import Outbox
+from alerts.registry import Registry
+from alerts.worker import DeliveryWorker
+from crawler.defaults import DEFAULT_STATE_FILENAME
+from crawler.tor import TorController, TorError
+from indexer.crypto import DataKey
+from indexer.ingest import Ingestor
+from indexer.store import FragmentStore, StoreError, open_store_from_settings
+from indexer.tokens import MatchKey
+from vigie.config.loader import LoadedConfig
+from vigie.config.schema import StorageSettings, TorSettings
+from vigie.core.sqlite import open_readonly
+from vigie.service.status import RunRecord, ServiceDB
+
+__all__ = [
+    "OUTBOX_FILENAME",
+    "SERVICE_DB_FILENAME",
+    "SourceStatus",
+    "StatusReport",
+    "build_delivery_worker",
+    "build_matcher",
+    "crawl_state_path",
+    "ensure_data_dir",
+    "open_ingest_sink",
+    "open_store",
+    "outbox_path",
+    "registry_dir",
+    "start_tor",
+    "status_report",
+]
+
+SERVICE_DB_FILENAME = "service.sqlite3"
+OUTBOX_FILENAME = "alerts.sqlite3"
+
+
+def ensure_data_dir(data_dir: Path) -> Path:
+    """The data directory, created private (0700) if missing: it holds tokens and ciphertext."""
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return data_dir
+
+
+def registry_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / "alerts"
+
+
+def outbox_path(data_dir: Path) -> Path:
+    return Path(data_dir) / OUTBOX_FILENAME
+
+
+def crawl_state_path(data_dir: Path) -> Path:
+    return Path(data_dir) / DEFAULT_STATE_FILENAME
+
+
+def _embedded_path(storage: StorageSettings, data_dir: Path) -> Path:
+    path = storage.embedded.path
+    return Path(path).expanduser() if path is not None else Path(data_dir) / "store.sqlite3"
+
+
+# -- the write path ---------------------------------------------------------------------------
+
+
+def open_store(config: LoadedConfig, data_dir: Path) -> FragmentStore:
+    """The configured store (`storage.backend`); the caller closes it."""
+    return open_store_from_settings(config.global_config.storage, ensure_data_dir(data_dir))
+
+
+def build_matcher(config: LoadedConfig, data_dir: Path) -> AlertMatcher:
+    """The ingest hook: `Ingestor(..., on_stored=build_matcher(config, data_dir).on_fragments)`."""
+    data_dir = ensure_data_dir(data_dir)
+    return AlertMatcher(Registry(registry_dir(data_dir)), Outbox(outbox_path(data_dir)), config.organisations)
+
+
+def build_delivery_worker(config: LoadedConfig, data_dir: Path, *,
+                          lease_seconds: float | None = None) -> DeliveryWorker:
+    """The worker that sends what the matcher queued, with the configured channels and retries."""
+    return DeliveryWorker(Outbox(outbox_path(ensure_data_dir(data_dir))), config.organisations,
+                          config.global_config.alerts, lease_seconds=lease_seconds)
+
+
+@contextmanager
+def open_ingest_sink(config: LoadedConfig, data_dir: Path, match_key: MatchKey, data_key: DataKey, *,
+                     alerts: bool = True) -> Iterator[Ingestor]:
+    """The sink handed to the crawler: the indexer's `Ingestor` over the configured store, with
+    the alert matcher as its `on_stored` hook when `alerts` and organisations exist (so crawled
+    leaks reach them). On exit the store is flushed (the ES spool) and closed."""
+    matcher = build_matcher(config, data_dir) if alerts and config.organisations else None
+    store = open_store(config, data_dir)
+    try:
+        yield Ingestor(store, match_key, data_key,
+                       on_stored=matcher.on_fragments if matcher is not None else None)
+    finally:
+        try:
+            store.flush()
+        finally:
+            store.close()
+            if matcher is not None:
+                matcher.outbox.close()
+                matcher.registry.close()
+
+
+# -- tor ----------------------------------------------------------------------------------------
+
+
+def _socks_listening(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1.0):
+            return True
+    except OSError:
+        return False
+
+
+def start_tor(tor: TorSettings, data_dir: Path, *, needed: bool, long_running: bool = False,
+              on_progress: Callable[[str], None] | None = None) -> TorController | None:
+    """Start or attach to Tor for whoever crawls `network: tor` sources; None when there is
+    nothing for the caller to control. The one Tor lifecycle of `vigie crawl` and `vigie run`:
+
+    - not `needed` (no tor source, or the operator named a SOCKS proxy): None;
+    - `mode: launch` with something already listening on the SOCKS port (the service's tor,
+      seen from its crawl subprocess): None, that tor is used as it is, never launched twice;
+    - `mode: launch`: launch tor under `<data_dir>/tor` and wait for bootstrap. Failures raise
+      `TorError` (a `CrawlerError`): the operator asked Vigie to run it;
+    - `mode: external`, `long_running` (the service): attach to the control port for NEWNYM and
+      health. A tor that is down is not fatal: None, logged; tor sources fail closed until it
+      is back. A one-off crawl (`long_running=False`) just uses the external SOCKS port: None.
+
+    When `long_running`, the controller sends NEWNYM on `tor.newnym_interval`. The caller
+    closes the controller (which stops a tor it launched).
+    """
+    if not needed or (tor.mode == "external" and not long_running):
+        return None
+    if tor.mode == "launch" and _socks_listening(tor.socks_host, tor.socks_port):
+        logger.info("tor already listens on {}:{}; using it", tor.socks_host, tor.socks_port)
+        return None
+    controller = TorController(tor, ensure_data_dir(data_dir), on_progress=on_progress)
+    try:
+        controller.start()
+    except TorError as exc:
+        controller.close()
+        if tor.mode == "launch":
+            raise
+        logger.error("tor is not reachable ({}); tor sources will fail closed until it is", exc)
+        return None
+    if long_running:
+        controller.start_scheduler()
+    return controller
+
+
+# -- status (read-only) -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    source: str
+    schedule: str
+    next_run_at: str | None
+    last_run: RunRecord | None
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """What `vigie status` shows. `service` is None when the service never ran in this data dir."""
+
+    service: dict[str, object] | None
+    alive: bool
+    sources: list[SourceStatus] = field(default_factory=list)
+    tor: str = ""
+    store: str = ""
+    outbox: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["service"] = self.service or {}
+        for src in out["sources"]:
+            last = src["last_run"]
+            if last is not None:
+                src["last_run"] = {k: last[k] for k in ("started_at", "finished_at", "outcome", "pages",
+                                                         "items", "fragments", "errors")}
+        return out
+
+
+def status_report(config: LoadedConfig, data_dir: Path) -> StatusReport:
+    """The service's runs, Tor's health, the store's size and the outbox's counts.
+
+    Read-only: databases are opened `mode=ro` and a missing one reads as "no data yet", so
+    asking for the status of a data dir never creates files in it."""
+    db = ServiceDB.open_readonly(data_dir / SERVICE_DB_FILENAME)
+    if db is None:
+        service: dict[str, object] | None = None
+        alive = False
+        sources: list[SourceStatus] = []
+    else:
+        try:
+            service, alive = db.state(), db.service_alive()
+            sources = [SourceStatus(s.name, s.schedule, s.next_run_at, s.last_run) for s in db.sources()]
+        finally:
+            db.close()
+    return StatusReport(service=service, alive=alive, sources=sources, tor=_tor_state(config.global_config.tor),
+                        store=_store_state(config.global_config.storage, data_dir), outbox=_outbox_state(data_dir))
+
+
+def _tor_state(settings: TorSettings) -> str:
+    tor = TorController(settings, Path("."))  # only connects: the directory is never used
+    try:
+        h = tor.health()  # never raises
+    finally:
+        tor.close()
+    if h.control_reachable:
+        text = (f"tor {h.version}, bootstrap {h.bootstrap_percent}%, {h.circuit_count} circuit(s), "
+                f"SOCKS {'reachable' if h.socks_reachable else 'NOT reachable'}")
+    else:
+        text = f"not reachable ({h.error})"
+    return ("ok: " if h.ok else "attention: ") + text
+
+
+def _store_state(storage: StorageSettings, data_dir: Path) -> str:
+    if storage.backend == "elasticsearch":
+        from indexer.store.elastic import ElasticStore
+
+        spool = data_dir / "spool"
+        if not spool.is_dir():  # the ES store keeps a spool there; status must not create it
+            return "elasticsearch: no data yet (the spool directory does not exist)"
+        try:
+            store = ElasticStore(storage.elasticsearch, spool)
+            try:
+                return f"elasticsearch: {store.count()} fragment(s)"
+            finally:
+                store.close()
+        except StoreError as exc:
+            return f"unavailable ({exc})"
+    path = _embedded_path(storage, data_dir)
+    try:
+        db = open_readonly(path)
+        if db is None:
+            return f"embedded: no data yet ({path} does not exist)"
+        try:
+            (count,) = db.execute("SELECT count(*) FROM fragments").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error as exc:  # e.g. not a Vigie store: reported, status itself does not fail
+        return f"unavailable ({exc})"
+    return f"embedded: {count} fragment(s)"
+
+
+def _outbox_state(data_dir: Path) -> str:
+    try:
+        db = open_readonly(outbox_path(data_dir))
+        if db is None:
+            return "no data yet"
+        try:
+            counts = dict(db.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status").fetchall())
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        return f"unavailable ({exc})"
+    return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "empty"
