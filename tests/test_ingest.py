@@ -128,3 +128,20 @@ def test_reveal_is_audited(tmp_path: Path) -> None:
     for ident in frag.identifiers:
         assert ident.value not in text
     assert audit.stat().st_mode & 0o777 == 0o600
+
+
+def test_alert_fixture_builds_real_documents() -> None:
+    """`tests.fixtures.mail.make_fragment` feeds the alerts tests: its documents must be what
+    the write path produces (keyed id, text encrypted and bound to it, masked excerpt)."""
+    from indexer.tokens import token
+    from tests.fixtures.mail import DATA_KEY_HEX, make_fragment
+
+    data_key = DataKey(bytes.fromhex(DATA_KEY_HEX))
+    idents = [("email", "Camille.Durand@hopital-exemple.fr"), ("phone", "06 12 34 56 78")]
+    doc = make_fragment(TEST_MATCH_KEY, idents, n=3)
+    text = decrypt_text(data_key, doc.encrypted_text, doc.id.encode())
+    assert doc.id == keyed_id(data_key, text) and "06 12 34 56 78" in text
+    assert doc.tokens["phone"] == [token(TEST_MATCH_KEY, "phone", "+33612345678").hex()]
+    assert doc.counts == {"email": 1, "phone": 1} and doc.categories == ["health"]
+    assert "Camille" not in doc.excerpt and "56 78" not in doc.excerpt and "+33 6** ** ** 78" in doc.excerpt
+    assert make_fragment(TEST_MATCH_KEY, idents, n=3).id == doc.id != make_fragment(TEST_MATCH_KEY, idents, n=4).id
