@@ -13,9 +13,11 @@ Request meta keys set by the spiders (all prefixed `vigie_`):
 
 from __future__ import annotations
 
-__all__ = ["CRAWLER_DEFAULTS", "DEFAULT_STATE_FILENAME"]
+__all__ = ["CRAWLER_DEFAULTS", "DEFAULT_STATE_FILENAME", "MAX_PAGES_PER_CHAIN"]
 
 DEFAULT_STATE_FILENAME = "crawl-state.sqlite3"
+# typed on its own: the spiders fall back on it when the setting is unset
+MAX_PAGES_PER_CHAIN = 200
 
 CRAWLER_DEFAULTS: dict[str, object] = {
     # Hosts a crawl may contact (those of the source's start URLs and login URL); set per source.
@@ -29,7 +31,7 @@ CRAWLER_DEFAULTS: dict[str, object] = {
     # Pagination guard: stop following "next" links after this many pages in one chain (a board's
     # listing or one thread), even if every page looks new. Endless-pagination traps end here or
     # earlier, when a page repeats what an earlier page of the same chain showed.
-    "VIGIE_MAX_PAGES_PER_CHAIN": 200,
+    "VIGIE_MAX_PAGES_PER_CHAIN": MAX_PAGES_PER_CHAIN,
     # Retry backoff: the n-th retry of a request waits BASE * 2**(n-1) seconds, at most MAX,
     # with +-25% jitter. Retries happen on RETRY_HTTP_CODES, timeouts, dropped connections and
     # on pages that do not parse as expected (garbage answered with 200).

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from scrapy.statscollectors import StatsCollector
 
 __all__ = ["BackoffRetryMiddleware", "FollowRulesMiddleware", "backoff_delay", "with_backoff"]
 
@@ -46,6 +47,8 @@ def backoff_delay(attempt: int, base: float, maximum: float, rng: random.Random 
 
 
 class FollowRulesMiddleware:
+    stats: StatsCollector
+
     def __init__(self, allow: list[str], deny: list[str], hosts: set[str], max_depth: int = 0) -> None:
         self.max_depth = max_depth
         self.allow = [re.compile(p) for p in allow]
@@ -59,7 +62,7 @@ class FollowRulesMiddleware:
         ensure_offline()  # whatever starts the crawl, no public-suffix download outside Tor
         mw = cls(crawler.settings.getlist("VIGIE_FOLLOW_ALLOW"), crawler.settings.getlist("VIGIE_FOLLOW_DENY"),
                  set(crawler.settings.getlist("VIGIE_ALLOWED_HOSTS")), crawler.settings.getint("VIGIE_MAX_DEPTH"))
-        mw.stats = crawler.stats  # type: ignore[attr-defined]
+        mw.stats = _stats(crawler)
         return mw
 
     def process_request(self, request: Request, spider: Any = None) -> None:
@@ -80,8 +83,15 @@ class FollowRulesMiddleware:
                 p.search(url) for p in self.allow):
             reason = "matches no follow.allow pattern"
         if reason:
-            self.stats.inc_value("vigie/follow/refused")  # type: ignore[attr-defined]
+            self.stats.inc_value("vigie/follow/refused")
             raise IgnoreRequest(f"not following {url}: {reason}")
+
+
+def _stats(crawler: Crawler) -> StatsCollector:
+    """The crawler's stats, which Scrapy sets up before any middleware is built."""
+    if crawler.stats is None:
+        raise RuntimeError("Scrapy built a Vigie middleware before the crawler's stats collector")
+    return crawler.stats
 
 
 def with_backoff(retry: Request | None, crawler: Crawler) -> Request | None:
@@ -102,16 +112,18 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_request(self, request: Request, spider: Any = None) -> None:
         delay = float(request.meta.pop("vigie_backoff_seconds", 0) or 0)
         if delay > 0:
-            self.crawler.stats.inc_value("vigie/retry/backoff_seconds", delay)  # type: ignore[union-attr]
+            # seconds are a float: Scrapy types inc_value for int counts only
+            stats = _stats(self.crawler)
+            stats.set_value("vigie/retry/backoff_seconds", stats.get_value("vigie/retry/backoff_seconds", 0) + delay)
             await asyncio.sleep(delay)
 
-    def process_response(self, request: Request, response: Response,  # type: ignore[override]
+    def process_response(self, request: Request, response: Response,
                          spider: Any = None) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         return with_backoff(self._retry(request, f"HTTP {response.status}"), self.crawler) or response
 
-    def process_exception(self, request: Request, exception: Exception,  # type: ignore[override]
+    def process_exception(self, request: Request, exception: Exception,
                           spider: Any = None) -> Request | Response | None:
         if isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry", False):
             return with_backoff(self._retry(request, exception), self.crawler)

@@ -144,6 +144,14 @@ def all_values(node: Any, expr: str | None) -> list[str]:
     return [s.root.strip() if isinstance(s.root, str) else element_text(s.root) for s in select(node, expr)]
 
 
+def _request_of(response: Response) -> Request:
+    """The request a response answers. Scrapy sets it on every response it hands to a spider;
+    only a response built by hand lacks it."""
+    if response.request is None:
+        raise RuntimeError(f"response for {response.url} carries no request: was it built outside Scrapy?")
+    return response.request
+
+
 class VigieSpider(scrapy.Spider):
     """Base of the forum and paste spiders: source, state, login, walls, garbage retries."""
 
@@ -191,7 +199,7 @@ class VigieSpider(scrapy.Spider):
 
     def garbage_retry(self, response: Response, why: str) -> Iterator[Request]:
         """A page that should have content but does not parse (garbage with 200): retry it."""
-        retry = with_backoff(get_retry_request(response.request, spider=self, reason=why), self.crawler)
+        retry = with_backoff(get_retry_request(_request_of(response), spider=self, reason=why), self.crawler)
         if retry is not None:
             self.crawler.stats.inc_value("vigie/pages/garbage")
             yield retry
@@ -222,6 +230,9 @@ class VigieSpider(scrapy.Spider):
             form = {"formcss": query} if kind == "css" else {"formxpath": query}
         else:
             form = {"formxpath": f'//form[.//input[@name="{login.password_field}"]]'}
+        if not isinstance(response, TextResponse):
+            yield from self._login_done(False, f"login page {response.url} is not HTML (check login.url)")
+            return
         try:
             yield FormRequest.from_response(
                 response, **form, dont_filter=True, callback=self._logged_in, errback=self._login_failed,
@@ -263,8 +274,9 @@ class VigieSpider(scrapy.Spider):
             yield from starts
 
     def unusable(self, response: Response, what: str) -> Iterator[Request] | None:
-        """None when `response` is an HTML page to parse; else what to do instead: retry a
-        page that is not HTML (`what` names it in the log), or deal with a login wall."""
+        """None when `response` is an HTML page (a TextResponse) to parse; else what to do
+        instead: retry a page that is not HTML (`what` names it in the log), or deal with a
+        login wall."""
         if not isinstance(response, TextResponse):
             return self.garbage_retry(response, f"{what} is not HTML")
         return self.wall(response)
@@ -278,7 +290,7 @@ class VigieSpider(scrapy.Spider):
 
     def _on_wall(self, response: Response) -> Iterator[Request]:
         self.crawler.stats.inc_value("vigie/login/walls")
-        request = response.request
+        request = _request_of(response)
         original = (request.meta.get("redirect_urls") or [request.url])[0]
         resend = request.replace(url=original, dont_filter=True)
         resend.meta.pop("redirect_urls", None)

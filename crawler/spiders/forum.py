@@ -19,7 +19,7 @@ from loguru import logger
 from scrapy.http import Request, TextResponse
 
 from crawler.attachments import ArchiveBombError, AttachmentError, expand_attachment, extension_of
-from crawler.defaults import CRAWLER_DEFAULTS
+from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import FileDone, ThreadCheckpoint, VigieItem
 from crawler.spiders._base import VigieSpider, all_values, first_text, parse_date, select
 from indexer.models import CrawledItem, content_hash
@@ -45,8 +45,7 @@ class ForumSpider(VigieSpider):
         self._emitted: set[str] = set()
 
     def _max_chain(self) -> int:
-        return int(self.crawler.settings.get("VIGIE_MAX_PAGES_PER_CHAIN")
-                   or CRAWLER_DEFAULTS["VIGIE_MAX_PAGES_PER_CHAIN"])
+        return self.crawler.settings.getint("VIGIE_MAX_PAGES_PER_CHAIN") or MAX_PAGES_PER_CHAIN
 
     def _chain_ok(self, chain: str, page: int, fingerprint: tuple[str, ...]) -> bool:
         """False when a paginated chain should stop: nothing on the page, a repeat, or too long."""
@@ -74,8 +73,8 @@ class ForumSpider(VigieSpider):
     # ------------------------------------------------------------------ listings
     def parse_listing(self, response: Response) -> Iterator[Any]:
         problem = self.unusable(response, "listing page")
-        if problem is not None:
-            yield from problem
+        if problem is not None or not isinstance(response, TextResponse):  # the same, typed
+            yield from problem or ()
             return
         sel = self.sel
         board = first_text(response, sel.board_title) if sel.board_title else None
@@ -118,8 +117,8 @@ class ForumSpider(VigieSpider):
     # ------------------------------------------------------------------ threads
     def parse_thread(self, response: Response) -> Iterator[Any]:
         problem = self.unusable(response, "thread page")
-        if problem is not None:
-            yield from problem
+        if problem is not None or not isinstance(response, TextResponse):  # the same, typed
+            yield from problem or ()
             return
         ctx = dict(response.meta["vigie_thread"])
         ctx["title"] = ctx.get("title") or _page_title(response)
@@ -205,7 +204,7 @@ class ForumSpider(VigieSpider):
             yield from wall
             return
         meta = response.meta["vigie_file"]
-        disposition = response.headers.get("Content-Disposition", b"").decode("latin-1")
+        disposition = (response.headers.get("Content-Disposition") or b"").decode("latin-1")
         match = re.search(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', disposition)
         if match:
             filename = unquote(match.group(1))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.http import TextResponse
 
-from crawler.defaults import CRAWLER_DEFAULTS
+from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import VigieItem
 from crawler.spiders._base import VigieSpider, element_text, first_text, select
 from indexer.models import CrawledItem
@@ -49,8 +49,8 @@ class PasteSpider(VigieSpider):
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         problem = self.unusable(response, "paste listing")
-        if problem is not None:
-            yield from problem
+        if problem is not None or not isinstance(response, TextResponse):  # the same, typed
+            yield from problem or ()
             return
         links = select(response, self.sel.paste_links)
         titles = [str(t) for t in (select(response, self.sel.title).getall() if self.sel.title else [])]
@@ -73,8 +73,7 @@ class PasteSpider(VigieSpider):
             yield self.request(raw, self.parse_paste, "paste", response,
                                vigie_paste={"id": pid, "url": url, "title": title})
         page = int(response.meta.get("vigie_page", 1))
-        limit = int(self.crawler.settings.get("VIGIE_MAX_PAGES_PER_CHAIN")
-                    or CRAWLER_DEFAULTS["VIGIE_MAX_PAGES_PER_CHAIN"])
+        limit = self.crawler.settings.getint("VIGIE_MAX_PAGES_PER_CHAIN") or MAX_PAGES_PER_CHAIN
         next_href = first_text(response, self.sel.next_page) if self.sel.next_page else None
         if next_href and (new or self._walk_all) and page < limit:
             yield self.request(response.urljoin(next_href), self.parse_listing, "listing", response,
@@ -85,7 +84,7 @@ class PasteSpider(VigieSpider):
         if not isinstance(response, TextResponse):
             yield from self.garbage_retry(response, "paste is not text")
             return
-        ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        ctype = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
         if "html" in ctype:
             wall = self.wall(response)
             if wall is not None:
