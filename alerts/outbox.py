@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vigie.core.sqlite import connect, transaction
+
 __all__ = ["STATUSES", "Delivery", "NewAlert", "Outbox"]
 
 STATUSES = ("pending", "sending", "sent", "failed")
@@ -94,32 +96,26 @@ _DELIVERY_COLS = ("d.id, d.alert_id, d.org, d.channel, d.policy, d.status, d.att
 
 
 def _row(r: tuple[Any, ...]) -> Delivery:
-    return Delivery(*r[:12], payload=json.loads(r[12]), severity=r[13], created_at=r[14])
+    (row_id, alert_id, org, channel, policy, status, attempts, next_attempt_at, lease_until, digest_id,
+     last_error, sent_at, payload, severity, created_at) = r
+    return Delivery(row_id, alert_id, org, channel, policy, status, attempts, next_attempt_at, lease_until,
+                    digest_id, last_error, sent_at, payload=json.loads(payload), severity=severity,
+                    created_at=created_at)
 
 
 class Outbox:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.path = path
-        self.db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute("PRAGMA foreign_keys=ON")
+        # FULL: an alert acknowledged as sent must stay sent across a power loss (or it is re-sent)
+        self.db = connect(path, foreign_keys=True)
         self.db.executescript(_SCHEMA)
-        path.chmod(0o600)
         self._lock = threading.RLock()  # the connection may be shared by threads
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on any error)."""
-        with self._lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            self.db.execute("COMMIT")
+        """One write transaction under the connection's lock."""
+        with self._lock, transaction(self.db) as db:
+            yield db
 
     @classmethod
     def for_data_dir(cls, data_dir: Path) -> Outbox:

@@ -20,7 +20,6 @@ import fcntl
 import hashlib
 import json
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from alerts import AlertsError
 from alerts.table import TokenTable, tokens_to_words
 from indexer.models import IDENTIFIER_TYPES
 from indexer.tokens import TOKEN_BYTES, MatchKey
+from vigie.core.sqlite import connect, transaction
 
 __all__ = ["OrgInfo", "RegisterResult", "Registry", "RegistryError", "read_prehash_file"]
 
@@ -162,9 +162,7 @@ class Registry:
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.in_memory = in_memory
         # the ingest hook may be built in one thread and called in another (callers serialise)
-        self.db = sqlite3.connect(self.dir / "registry.sqlite3", timeout=30, isolation_level=None,
-                                  check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db = connect(self.dir / "registry.sqlite3")
         self.db.executescript("""
             CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS orgsets (id INTEGER PRIMARY KEY, members TEXT NOT NULL UNIQUE);
@@ -375,29 +373,27 @@ class Registry:
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(p, 0o600)
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")
         try:
-            for members, sid in pending.items():
-                db.execute("INSERT OR REPLACE INTO orgsets (id, members) VALUES (?, ?)",
-                           (sid, json.dumps(list(members))))
-            if added is None:
-                db.execute("DELETE FROM org_types WHERE org=?", (org_id,))
-                db.execute("DELETE FROM orgs WHERE org=?", (org_id,))
-            else:
-                for id_type, n in added.items():
-                    db.execute("INSERT INTO org_types (org, type, count) VALUES (?, ?, ?) "
-                               "ON CONFLICT (org, type) DO UPDATE SET count = count + excluded.count",
-                               (org_id, id_type, n))
-                db.execute("INSERT OR REPLACE INTO orgs (org, last_registered_at, key_version) "
-                           "VALUES (?, ?, ?)", (org_id, time.time(), key_version))
-            for k, v in (("generation", gen), ("nslots", self.table.nslots),
-                         ("count", self.table.count)):
-                db.execute("INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)", (k, str(v)))
-            db.execute("COMMIT")
+            with transaction(self.db) as db:
+                for members, sid in pending.items():
+                    db.execute("INSERT OR REPLACE INTO orgsets (id, members) VALUES (?, ?)",
+                               (sid, json.dumps(list(members))))
+                if added is None:
+                    db.execute("DELETE FROM org_types WHERE org=?", (org_id,))
+                    db.execute("DELETE FROM orgs WHERE org=?", (org_id,))
+                else:
+                    for id_type, n in added.items():
+                        db.execute("INSERT INTO org_types (org, type, count) VALUES (?, ?, ?) "
+                                   "ON CONFLICT (org, type) DO UPDATE SET count = count + excluded.count",
+                                   (org_id, id_type, n))
+                    db.execute("INSERT OR REPLACE INTO orgs (org, last_registered_at, key_version) "
+                               "VALUES (?, ?, ?)", (org_id, time.time(), key_version))
+                for k, v in (("generation", gen), ("nslots", self.table.nslots),
+                             ("count", self.table.count)):
+                    db.execute("INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)", (k, str(v)))
         except BaseException:
-            db.execute("ROLLBACK")
-            kp.unlink(missing_ok=True), sp.unlink(missing_ok=True)
+            kp.unlink(missing_ok=True)
+            sp.unlink(missing_ok=True)
             raise
         self._gen = gen
         for old in self.dir.glob("registry-*.keys"):

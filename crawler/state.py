@@ -14,12 +14,13 @@ by the item pipeline after the sink accepted the item, so a crash can only cause
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from vigie.core.sqlite import connect
 
 __all__ = ["CrawlState", "SourceStatus", "ThreadState"]
 
@@ -72,10 +73,9 @@ class CrawlState:
     def __init__(self, path: Path | str, source: str) -> None:
         self.path = Path(path)
         self.source = source
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        # NORMAL: a power loss may drop the last state rows, which only re-emits items (ingestion
+        # is idempotent); the store, written first, is the one that must be FULL
+        self._db = connect(self.path, synchronous="NORMAL")
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()
 

@@ -16,7 +16,6 @@ ids already exist, then inserts only the new ones (one transaction per batch is 
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import threading
@@ -27,6 +26,7 @@ from pathlib import Path
 from indexer.documents import utc
 from indexer.models import Severity, StoredFragment
 from indexer.store.base import Aggregations, SearchPage, SearchQuery, StoreError, UpsertResult, unique_by_id
+from vigie.core.sqlite import connect, transaction
 
 __all__ = ["EmbeddedStore"]
 
@@ -69,6 +69,10 @@ INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1');
 _COLUMNS = ("id, source, url, kind, start_line, end_line, excerpt, severity, tokens, counts, "
             "categories, encrypted_text, key_version, thread_url, thread_title, board, author, "
             "posted_at, fetched_at, filename, item_hash")
+# random-key B-trees (ids, tokens) insert fast only when their pages stay cached; fewer, larger
+# checkpoints (64 MB of WAL); reads through mmap
+_TUNING: dict[str, int | str] = {"cache_size": -65536, "temp_store": "MEMORY", "wal_autocheckpoint": 16384,
+           "mmap_size": 268435456}
 _CHUNK = 500  # SQLite host-parameter limit is 32766; stay far below
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -92,26 +96,13 @@ def fts_query(text: str) -> str | None:
 class EmbeddedStore:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
-            if str(path) != ":memory:" and not self.path.exists():
-                # tokens and ciphertext only, but still nobody else's business
-                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
-            self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # FULL: a commit is on disk before the crawl state that follows it records the item as
-            # handed off (NORMAL could lose the last commits on power loss while the state kept them)
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA busy_timeout=10000")
-            self._db.execute("PRAGMA foreign_keys=OFF")
-            # random-key B-trees (ids, tokens) insert fast only when their pages stay cached
-            self._db.execute("PRAGMA cache_size=-65536")
-            self._db.execute("PRAGMA temp_store=MEMORY")
-            self._db.execute("PRAGMA wal_autocheckpoint=16384")  # 64 MB: fewer, larger checkpoints
-            self._db.execute("PRAGMA mmap_size=268435456")
+            # FULL (the helper's default): a commit is on disk before the crawl state that follows
+            # it records the item as handed off (NORMAL could lose the last commits on power loss
+            # while the state kept them)
+            self._db = connect(path, busy_timeout_s=10, pragmas=_TUNING)
             self._db.executescript(_SCHEMA)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the embedded store at {path}: {exc}; check the path "
                              "and its permissions (storage.embedded.path in vigie.yaml)") from exc
         self._lock = threading.RLock()
@@ -123,9 +114,7 @@ class EmbeddedStore:
         if not batch:
             return result
         with self._lock:
-            db = self._db
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with transaction(self._db) as db:
                 ids = list(batch)
                 existing: set[str] = set()
                 for i in range(0, len(ids), _CHUNK):
@@ -134,7 +123,10 @@ class EmbeddedStore:
                         f"SELECT id FROM fragments WHERE id IN ({','.join('?' * len(chunk))})", chunk))
                 new = [batch[i] for i in ids if i not in existing]
                 next_rowid = (db.execute("SELECT coalesce(max(rowid), 0) FROM fragments").fetchone()[0]) + 1
-                rows, fts, toks, cats = [], [], [], []
+                rows: list[tuple[object, ...]] = []
+                fts: list[tuple[int, str, str, str]] = []
+                toks: list[tuple[bytes, str, int]] = []
+                cats: list[tuple[str, int]] = []
                 for n, doc in enumerate(new):
                     rowid = next_rowid + n
                     posted, fetched = _micros(doc.posted_at), _micros(doc.fetched_at)
@@ -155,10 +147,6 @@ class EmbeddedStore:
                                "VALUES (?, ?, ?, ?)", fts)
                 db.executemany("INSERT OR IGNORE INTO tokens(token, type, doc) VALUES (?, ?, ?)", toks)
                 db.executemany("INSERT OR IGNORE INTO categories(category, doc) VALUES (?, ?)", cats)
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
         result.created = [d.id for d in new]
         result.existing = [i for i in ids if i in existing]
         return result
