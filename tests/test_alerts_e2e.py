@@ -102,7 +102,8 @@ def ingest(env: AlertsEnv, world: World, times: int = 1) -> int:
     store = open_store(rt.config, rt.data_dir)
     matcher = build_matcher(rt.config, rt.data_dir)
     made: list[int] = []
-    ingestor = Ingestor(store, rt.match_key, rt.data_key, on_stored=lambda docs: made.append(matcher.on_fragments(docs)))
+    ingestor = Ingestor(store, rt.match_key, rt.data_key,
+                        on_stored=lambda docs: made.append(matcher.on_fragments(docs)))
     try:
         for _ in range(times):  # a re-crawl hands the same documents again
             res = ingestor.ingest(CrawledItem(

@@ -18,7 +18,8 @@ DUMP = ("Base du cabinet, extrait :\n"
         "Martin;Lea;01/02/1990;lea@orange.fr;0690 12 34 56;253072A07300443;asthme\n\n--\nsig: a@b.fr\n")
 
 
-def vigie(args: list[str], tmp_path: Path, stdin: str | None = None, key: bool = True) -> subprocess.CompletedProcess[str]:
+def vigie(args: list[str], tmp_path: Path, stdin: str | None = None,
+          key: bool = True) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}
     if key:
         env["VIGIE_MATCH_KEY"] = f"1:{KEY_HEX}"

@@ -54,7 +54,8 @@ def populated(tmp_path: Path) -> tuple[Path, Path, list]:
 
 def test_search_by_identifier_json(populated) -> None:
     config, data, docs = populated
-    res = cli(["search", "--identifier", "email:JEANNE.MARTIN@exemple.test", "--json", "-c", str(config), "-d", str(data)])
+    res = cli(["search", "--identifier", "email:JEANNE.MARTIN@exemple.test", "--json",
+               "-c", str(config), "-d", str(data)])
     assert res.exit_code == 0, res.output
     rows = [json.loads(line) for line in res.stdout.splitlines()]
     assert sorted(r["id"] for r in rows) == sorted(d.id for d in docs[3:])
@@ -130,7 +131,8 @@ def test_search_on_elasticsearch(es_settings, tmp_path: Path) -> None:
 def test_search_says_when_elasticsearch_is_down(tmp_path: Path) -> None:
     from vigie_kit.ports import free_port
 
-    yaml = f"storage:\n  backend: elasticsearch\n  elasticsearch:\n    hosts: ['http://127.0.0.1:{free_port()}']\n    max_retries: 0\n"
+    yaml = (f"storage:\n  backend: elasticsearch\n  elasticsearch:\n"
+            f"    hosts: ['http://127.0.0.1:{free_port()}']\n    max_retries: 0\n")
     config, data = make_env(tmp_path, yaml)
     res = cli(["search", "dump", "-c", str(config), "-d", str(data)])
     assert res.exit_code == 1
