@@ -9,22 +9,14 @@ ciphertext cannot be swapped onto another document.
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from indexer.crypto import DataKey, encrypt_text, keyed_id
-from indexer.models import CrawledItem, Fragment, Severity, StoredFragment
+from indexer.models import CrawledItem, Fragment, Provenance, Severity, StoredFragment, utc
 
 __all__ = ["build_documents", "fragment_from_dict", "fragment_to_dict", "utc", "public_dict"]
-
-
-def utc(value: datetime | None) -> datetime | None:
-    """Naive datetimes are taken as UTC (the crawler normalises to UTC); aware ones converted."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
 
 
 def build_documents(
@@ -37,6 +29,7 @@ def build_documents(
     that appears twice in one item, or in two items, is one document)."""
     first_seen = utc(fetched_at or item.fetched_at) or datetime.now(UTC)
     item_hash = keyed_id(data_key, item.raw if item.raw is not None else item.body)
+    provenance = replace(item.provenance, posted_at=utc(item.posted_at), fetched_at=first_seen)
     docs: dict[str, StoredFragment] = {}
     for frag in fragments:
         doc_id = keyed_id(data_key, frag.text)
@@ -47,8 +40,6 @@ def build_documents(
             tokens.setdefault(ident.type, set()).add(ident.token.hex())
         docs[doc_id] = StoredFragment(
             id=doc_id,
-            source=item.source,
-            url=item.url,
             kind=frag.kind,
             start_line=frag.start_line,
             end_line=frag.end_line,
@@ -59,34 +50,21 @@ def build_documents(
             categories=frag.categories(),
             encrypted_text=encrypt_text(data_key, frag.text, associated=doc_id.encode()),
             key_version=data_key.version,
-            thread_url=item.thread_url,
-            thread_title=item.thread_title,
-            board=item.board,
-            author=item.author,
-            posted_at=utc(item.posted_at),
-            fetched_at=first_seen,
-            filename=item.filename,
+            provenance=provenance,
             item_hash=item_hash,
         )
     return list(docs.values())
 
 
-_DATES = ("posted_at", "fetched_at")
-
-
 def fragment_to_dict(doc: StoredFragment, *, include_ciphertext: bool = True) -> dict[str, Any]:
-    """JSON-safe dict: dates ISO 8601 UTC, severity by name, ciphertext base64."""
+    """JSON-safe dict: the provenance fields at top level (dates ISO 8601 UTC), severity by name,
+    ciphertext base64."""
     out: dict[str, Any] = {
-        "id": doc.id, "source": doc.source, "url": doc.url, "kind": doc.kind,
-        "start_line": doc.start_line, "end_line": doc.end_line, "excerpt": doc.excerpt,
-        "severity": Severity(doc.severity).name, "tokens": doc.tokens, "counts": doc.counts,
-        "categories": doc.categories, "key_version": doc.key_version,
-        "thread_url": doc.thread_url, "thread_title": doc.thread_title, "board": doc.board,
-        "author": doc.author, "filename": doc.filename, "item_hash": doc.item_hash,
+        "id": doc.id, "kind": doc.kind, "start_line": doc.start_line, "end_line": doc.end_line,
+        "excerpt": doc.excerpt, "severity": Severity(doc.severity).name, "tokens": doc.tokens,
+        "counts": doc.counts, "categories": doc.categories, "key_version": doc.key_version,
+        "item_hash": doc.item_hash, **doc.provenance.to_json(),
     }
-    for name in _DATES:
-        value = utc(getattr(doc, name))
-        out[name] = value.isoformat() if value else None
     if include_ciphertext:
         out["encrypted_text"] = base64.b64encode(doc.encrypted_text).decode("ascii")
     return out
@@ -99,20 +77,13 @@ def public_dict(doc: StoredFragment) -> dict[str, Any]:
 
 def fragment_from_dict(data: dict[str, Any]) -> StoredFragment:
     return StoredFragment(
-        id=data["id"], source=data["source"], url=data["url"], kind=data["kind"],
+        id=data["id"], kind=data["kind"],
         start_line=int(data["start_line"]), end_line=int(data["end_line"]),
         excerpt=data.get("excerpt") or "", severity=Severity.parse(data["severity"]),
         tokens={k: list(v) for k, v in (data.get("tokens") or {}).items()},
         counts={k: int(v) for k, v in (data.get("counts") or {}).items()},
         categories=list(data.get("categories") or []),
         encrypted_text=base64.b64decode(data.get("encrypted_text") or ""),
-        key_version=int(data.get("key_version", 1)),
-        thread_url=data.get("thread_url"), thread_title=data.get("thread_title"),
-        board=data.get("board"), author=data.get("author"),
-        posted_at=_parse_dt(data.get("posted_at")), fetched_at=_parse_dt(data.get("fetched_at")),
-        filename=data.get("filename"), item_hash=data.get("item_hash"),
+        key_version=int(data.get("key_version", 1)), item_hash=data.get("item_hash"),
+        provenance=Provenance.from_json(data),
     )
-
-
-def _parse_dt(value: str | None) -> datetime | None:
-    return utc(datetime.fromisoformat(value)) if value else None

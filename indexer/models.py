@@ -9,21 +9,27 @@ both derive from them.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
 from enum import IntEnum
-from typing import Literal
+from typing import Any, Literal, TypedDict, Unpack, get_type_hints
 
 __all__ = [
     "ARTICLE9_CATEGORIES",
     "IDENTIFIER_TYPES",
+    "DATETIME_FIELDS",
+    "PROVENANCE_FIELDS",
     "CrawledItem",
     "Fragment",
     "Identifier",
+    "Provenance",
+    "ProvenanceArgs",
     "SensitiveFlag",
     "Severity",
     "StoredFragment",
     "content_hash",
+    "utc",
 ]
 
 IdentifierType = Literal[
@@ -72,26 +78,150 @@ def content_hash(data: bytes | str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass(slots=True)
-class CrawledItem:
-    """One post or one attached file, as the crawler hands it to the indexer.
+def utc(value: datetime | None) -> datetime | None:
+    """Naive datetimes are taken as UTC (the crawler normalises to UTC); aware ones converted."""
+    return None if value is None else _as_utc(value)
 
-    `body` is text for posts; `raw` holds the bytes of a file (then `filename` is set and `body`
-    may be empty: the indexer decodes it).
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@dataclass(slots=True, frozen=True)
+class Provenance:
+    """Where a piece of leaked data was found: the same fields on a crawled item, on the stored
+    document and in an alert.
+
+    Every serialiser (the `-o` JSON line, both store backends, the alert payload) iterates over
+    `PROVENANCE_FIELDS` rather than naming fields, so a field added here reaches all of them, and
+    a step that must treat every field alike (masking identifiers before storage) has one place
+    to do it. Datetimes are the only non-text values (see `DATETIME_FIELDS`).
     """
 
     source: str
     url: str
-    body: str = ""
-    raw: bytes | None = None
-    filename: str | None = None
     thread_url: str | None = None
     thread_title: str | None = None
     board: str | None = None
     author: str | None = None
     posted_at: datetime | None = None
     fetched_at: datetime | None = None
-    post_id: str | None = None
+    filename: str | None = None
+
+    def to_json(self, *, zulu: bool = False) -> dict[str, str | None]:
+        """Every field, datetimes as ISO 8601 UTC ("+00:00", or "Z" when `zulu`)."""
+        out: dict[str, str | None] = {}
+        for name in PROVENANCE_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, datetime):
+                text = _as_utc(value).isoformat()
+                value = text.replace("+00:00", "Z") if zulu else text
+            out[name] = value
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Provenance:
+        """The inverse of `to_json` (absent keys are None; either datetime suffix is accepted)."""
+        values: dict[str, Any] = {name: data.get(name) for name in PROVENANCE_FIELDS}
+        for name in DATETIME_FIELDS:
+            values[name] = utc(datetime.fromisoformat(values[name])) if values[name] else None
+        return cls(**values)
+
+
+PROVENANCE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Provenance))
+DATETIME_FIELDS: tuple[str, ...] = tuple(
+    name for name, hint in get_type_hints(Provenance).items() if hint == datetime | None)
+
+
+class ProvenanceArgs(TypedDict, total=False):
+    """The fields of `Provenance` as keyword arguments of `CrawledItem`/`StoredFragment`
+    (kept equal to the dataclass by tests/test_provenance.py)."""
+
+    source: str
+    url: str
+    thread_url: str | None
+    thread_title: str | None
+    board: str | None
+    author: str | None
+    posted_at: datetime | None
+    fetched_at: datetime | None
+    filename: str | None
+
+
+def _provenance(provenance: Provenance | None, where: ProvenanceArgs, owner: str) -> Provenance:
+    """`provenance`, with the keyword fields given replacing its own (so `dataclasses.replace(doc,
+    url=...)` works); or built from the keyword fields alone."""
+    if provenance is not None:
+        return replace(provenance, **where) if where else provenance
+    if "source" not in where or "url" not in where:
+        raise TypeError(f"{owner}() needs provenance=Provenance(...) or at least source= and url=")
+    return Provenance(**where)
+
+
+class _ProvenanceView:
+    """Read-only attribute access to the provenance (`item.url`, `doc.posted_at`): many readers,
+    one place."""
+
+    __slots__ = ()
+    provenance: Provenance
+
+    @property
+    def source(self) -> str:
+        return self.provenance.source
+
+    @property
+    def url(self) -> str:
+        return self.provenance.url
+
+    @property
+    def thread_url(self) -> str | None:
+        return self.provenance.thread_url
+
+    @property
+    def thread_title(self) -> str | None:
+        return self.provenance.thread_title
+
+    @property
+    def board(self) -> str | None:
+        return self.provenance.board
+
+    @property
+    def author(self) -> str | None:
+        return self.provenance.author
+
+    @property
+    def posted_at(self) -> datetime | None:
+        return self.provenance.posted_at
+
+    @property
+    def fetched_at(self) -> datetime | None:
+        return self.provenance.fetched_at
+
+    @property
+    def filename(self) -> str | None:
+        return self.provenance.filename
+
+
+@dataclass(slots=True, init=False)
+class CrawledItem(_ProvenanceView):
+    """One post or one attached file, as the crawler hands it to the indexer.
+
+    `body` is text for posts; `raw` holds the bytes of a file (then `filename` is set and `body`
+    may be empty: the indexer decodes it). Built either as `CrawledItem(provenance=..., body=...)`
+    or with the provenance fields as keywords (`CrawledItem(source=..., url=..., body=...)`).
+    """
+
+    provenance: Provenance
+    body: str
+    raw: bytes | None
+    post_id: str | None
+
+    def __init__(self, *, provenance: Provenance | None = None, body: str = "", raw: bytes | None = None,
+                 post_id: str | None = None, **where: Unpack[ProvenanceArgs]) -> None:
+        self.provenance = _provenance(provenance, where, "CrawledItem")
+        self.body = body
+        self.raw = raw
+        self.post_id = post_id
 
     @property
     def content_hash(self) -> str:
@@ -147,13 +277,13 @@ class Fragment:
         return sorted({f.category for f in self.sensitive})
 
 
-@dataclass(slots=True)
-class StoredFragment:
-    """The document that a `FragmentStore` holds. No plaintext identifier appears in it."""
+@dataclass(slots=True, init=False)
+class StoredFragment(_ProvenanceView):
+    """The document that a `FragmentStore` holds. No plaintext identifier appears in it.
 
-    id: str  # content hash of the fragment text
-    source: str
-    url: str
+    Built like `CrawledItem`: `provenance=` or the provenance fields as keywords."""
+
+    id: str  # keyed content hash of the fragment text
     kind: str
     start_line: int
     end_line: int
@@ -163,15 +293,27 @@ class StoredFragment:
     counts: dict[str, int]  # identifier type -> distinct count
     categories: list[str]  # article 9 categories
     encrypted_text: bytes  # AES-GCM(data key): nonce || ciphertext
-    key_version: int = 1
-    thread_url: str | None = None
-    thread_title: str | None = None
-    board: str | None = None
-    author: str | None = None
-    posted_at: datetime | None = None
-    fetched_at: datetime | None = None
-    filename: str | None = None
-    item_hash: str | None = None
+    provenance: Provenance
+    key_version: int
+    item_hash: str | None
+
+    def __init__(self, *, id: str, kind: str, start_line: int, end_line: int, excerpt: str,
+                 severity: Severity, tokens: dict[str, list[str]], counts: dict[str, int],
+                 categories: list[str], encrypted_text: bytes, provenance: Provenance | None = None,
+                 key_version: int = 1, item_hash: str | None = None, **where: Unpack[ProvenanceArgs]) -> None:
+        self.id = id
+        self.kind = kind
+        self.start_line = start_line
+        self.end_line = end_line
+        self.excerpt = excerpt
+        self.severity = severity
+        self.tokens = tokens
+        self.counts = counts
+        self.categories = categories
+        self.encrypted_text = encrypted_text
+        self.provenance = _provenance(provenance, where, "StoredFragment")
+        self.key_version = key_version
+        self.item_hash = item_hash
 
     def all_tokens(self) -> set[str]:
         return {t for tokens in self.tokens.values() for t in tokens}

@@ -7,7 +7,7 @@ import html
 import json
 from typing import Any
 
-from indexer.models import Severity
+from indexer.models import PROVENANCE_FIELDS, Severity
 
 __all__ = ["digest_body", "email_parts", "webhook_body"]
 
@@ -16,17 +16,30 @@ def _matched(p: dict[str, Any]) -> str:
     return ", ".join(f"{n} {t}" for t, n in p["matched"].items()) or "none"
 
 
+# One label per provenance field (what the recipient reads), in the order shown; a field added to
+# `Provenance` without a label here fails at import, so the email never silently drops it.
+_PROVENANCE_LABELS: dict[str, str] = {
+    "source": "Source",
+    "url": "URL",
+    "thread_title": "Thread",
+    "thread_url": "Thread URL",
+    "board": "Board",
+    "author": "Author",
+    "posted_at": "Posted",
+    "fetched_at": "Seen",
+    "filename": "File",
+}
+if set(_PROVENANCE_LABELS) != set(PROVENANCE_FIELDS):
+    raise ImportError(f"alerts.channels.render: label the provenance fields "
+                      f"{sorted(set(PROVENANCE_FIELDS) ^ set(_PROVENANCE_LABELS))} in _PROVENANCE_LABELS")
+
+
 def _lines(p: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         ("Severity", p["severity"].upper()),
         ("Your identifiers found", f"{p['matched_total']} ({_matched(p)})"),
         ("Special categories (GDPR art. 9)", ", ".join(p["categories"]) or "none"),
-        ("Source", p["source"]),
-        ("URL", p["url"]),
-        ("Thread", " ".join(x for x in (p.get("thread_title") or "", p.get("thread_url") or "") if x) or "-"),
-        ("Author", p.get("author") or "-"),
-        ("Posted", p.get("posted_at") or "unknown"),
-        ("Seen", p.get("fetched_at") or "-"),
+        *((label, p.get(name) or "-") for name, label in _PROVENANCE_LABELS.items()),
         ("Fragment", f"{p['kind']} (lines {p['lines'][0]}-{p['lines'][1]}), id {p['fragment_id']}"),
         ("All identifiers in fragment", ", ".join(f"{n} {t}" for t, n in p["fragment_counts"].items()) or "-"),
         ("Alert id", p["alert_id"]),

@@ -10,8 +10,8 @@
   in April stays one document. (Search is near-real-time: two writes of one fragment less than a refresh interval
   apart *and* in different months could both land; within one month `create` rules it out.)
 - Bulk writes go through `elasticsearch.helpers.streaming_bulk` in batches of
-  `bulk_batch_size`, `bulk_concurrency` (default 2) batches in flight; the helper retries per-document 429s with exponential backoff and the
-  transport retries 429/502/503/504 and timeouts `max_retries` times.
+  `bulk_batch_size`, `bulk_concurrency` (default 2) batches in flight; the helper retries
+  per-document 429s with exponential backoff and the transport retries 429/502/503/504 and timeouts `max_retries` times.
 - When the cluster is unreachable (connection refused/timeout, or still 429/5xx after the
   retries), every document not acknowledged is appended to the spool (`indexer.store.spool`) and
   reported as `spooled`. Pending spooled documents are drained, in order, before any new write
@@ -449,9 +449,10 @@ class ElasticStore:
             filters.append({"terms": {"vigie.categories": list(q.categories)}})
         if q.since is not None or q.until is not None:
             rng: dict[str, str] = {}
-            if q.since is not None:
-                rng["gte"] = utc(q.since).isoformat()
-            if q.until is not None:
-                rng["lt"] = utc(q.until).isoformat()
+            since, until = utc(q.since), utc(q.until)
+            if since is not None:
+                rng["gte"] = since.isoformat()
+            if until is not None:
+                rng["lt"] = until.isoformat()
             filters.append({"range": {"@timestamp": rng}})
         return {"bool": {"must": must or [{"match_all": {}}], "filter": filters}}

@@ -37,14 +37,12 @@ integ-test distribution ships no analysis plugins).
 from __future__ import annotations
 
 import base64
-from datetime import datetime
 from typing import Any
 
-from indexer.documents import utc
-from indexer.models import IDENTIFIER_TYPES, Severity, StoredFragment
+from indexer.models import IDENTIFIER_TYPES, PROVENANCE_FIELDS, Provenance, Severity, StoredFragment
 from indexer.store.base import StoreError
 
-__all__ = ["TEMPLATE_VERSION", "check_document", "doc_to_source", "index_template", "source_to_doc"]
+__all__ = ["PROVENANCE_PATHS", "TEMPLATE_VERSION", "check_document", "doc_to_source", "index_template", "source_to_doc"]
 
 TEMPLATE_VERSION = 1
 
@@ -105,11 +103,6 @@ def index_template(prefix: str) -> dict[str, Any]:
     }
 
 
-def _iso(value: datetime | None) -> str | None:
-    value = utc(value)
-    return value.isoformat() if value else None
-
-
 _KNOWN = frozenset(IDENTIFIER_TYPES)
 
 
@@ -122,61 +115,76 @@ def check_document(doc: StoredFragment) -> None:
                          "for them; add them there (the template derives from it)")
 
 
+# Where each provenance field lives in the document (ECS where one fits). Every provenance field
+# must be here: a new one fails at import rather than silently missing from the index.
+PROVENANCE_PATHS: dict[str, tuple[str, ...]] = {
+    "source": ("vigie", "source"),
+    "url": ("url", "full"),
+    "thread_url": ("vigie", "thread", "url"),
+    "thread_title": ("vigie", "thread", "title"),
+    "board": ("vigie", "board"),
+    "author": ("user", "name"),
+    "posted_at": ("vigie", "posted_at"),
+    "fetched_at": ("event", "created"),
+    "filename": ("file", "name"),
+}
+if set(PROVENANCE_PATHS) != set(PROVENANCE_FIELDS):
+    raise ImportError(f"indexer.store.elastic_mapping.PROVENANCE_PATHS names {sorted(PROVENANCE_PATHS)} but "
+                      f"Provenance has {sorted(PROVENANCE_FIELDS)}: map the new field (and add it to the "
+                      "index template)")
+
+
+def _put(tree: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    for key in path[:-1]:
+        tree = tree.setdefault(key, {})
+    tree[path[-1]] = value
+
+
+def _get(tree: dict[str, Any], path: tuple[str, ...]) -> Any:
+    node: Any = tree
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
 def doc_to_source(doc: StoredFragment) -> dict[str, Any]:
-    posted, fetched = _iso(doc.posted_at), _iso(doc.fetched_at)
-    vigie: dict[str, Any] = {
-        "fragment": {"id": doc.id, "kind": doc.kind, "start_line": doc.start_line,
-                     "end_line": doc.end_line, "excerpt": doc.excerpt},
-        "source": doc.source,
-        "severity": Severity(doc.severity).name,
-        "categories": list(doc.categories),
-        "tokens": {k: list(v) for k, v in doc.tokens.items()},
-        "counts": dict(doc.counts),
-        "encrypted_text": base64.b64encode(doc.encrypted_text).decode("ascii"),
-        "key_version": doc.key_version,
-    }
-    thread = {k: v for k, v in (("url", doc.thread_url), ("title", doc.thread_title)) if v is not None}
-    if thread:
-        vigie["thread"] = thread
-    if doc.board is not None:
-        vigie["board"] = doc.board
-    if posted:
-        vigie["posted_at"] = posted
-    if doc.item_hash is not None:
-        vigie["item"] = {"hash": doc.item_hash}
+    prov = doc.provenance.to_json()
     source: dict[str, Any] = {
         "event": {"severity": int(doc.severity)},
-        "url": {"full": doc.url},
-        "vigie": vigie,
+        "vigie": {
+            "fragment": {"id": doc.id, "kind": doc.kind, "start_line": doc.start_line,
+                         "end_line": doc.end_line, "excerpt": doc.excerpt},
+            "severity": Severity(doc.severity).name,
+            "categories": list(doc.categories),
+            "tokens": {k: list(v) for k, v in doc.tokens.items()},
+            "counts": dict(doc.counts),
+            "encrypted_text": base64.b64encode(doc.encrypted_text).decode("ascii"),
+            "key_version": doc.key_version,
+        },
     }
-    if posted or fetched:
-        source["@timestamp"] = posted or fetched
-    if fetched:
-        source["event"]["created"] = fetched
-    if doc.author is not None:
-        source["user"] = {"name": doc.author}
-    if doc.filename is not None:
-        source["file"] = {"name": doc.filename}
+    for name, value in prov.items():
+        if value is not None:  # absent, not null: what older documents hold
+            _put(source, PROVENANCE_PATHS[name], value)
+    if doc.item_hash is not None:
+        source["vigie"]["item"] = {"hash": doc.item_hash}
+    when = prov["posted_at"] or prov["fetched_at"]
+    if when:
+        source["@timestamp"] = when
     return source
-
-
-def _dt(value: str | None) -> datetime | None:
-    return utc(datetime.fromisoformat(value)) if value else None
 
 
 def source_to_doc(src: dict[str, Any]) -> StoredFragment:
     v = src["vigie"]
     frag = v["fragment"]
     return StoredFragment(
-        id=frag["id"], source=v["source"], url=src["url"]["full"], kind=frag["kind"],
+        id=frag["id"], kind=frag["kind"],
         start_line=frag["start_line"], end_line=frag["end_line"], excerpt=frag.get("excerpt", ""),
         severity=Severity.parse(v["severity"]),
         tokens={k: list(t) for k, t in v.get("tokens", {}).items()},
         counts=dict(v.get("counts", {})), categories=list(v.get("categories", [])),
         encrypted_text=base64.b64decode(v.get("encrypted_text", "")),
-        key_version=v.get("key_version", 1),
-        thread_url=v.get("thread", {}).get("url"), thread_title=v.get("thread", {}).get("title"),
-        board=v.get("board"), author=src.get("user", {}).get("name"),
-        posted_at=_dt(v.get("posted_at")), fetched_at=_dt(src.get("event", {}).get("created")),
-        filename=src.get("file", {}).get("name"), item_hash=v.get("item", {}).get("hash"),
+        key_version=v.get("key_version", 1), item_hash=v.get("item", {}).get("hash"),
+        provenance=Provenance.from_json({name: _get(src, path) for name, path in PROVENANCE_PATHS.items()}),
     )

@@ -20,11 +20,13 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import MISSING, fields
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from indexer.documents import utc
-from indexer.models import Severity, StoredFragment
+from indexer.models import DATETIME_FIELDS, PROVENANCE_FIELDS, Provenance, Severity, StoredFragment
 from indexer.store.base import Aggregations, SearchPage, SearchQuery, StoreError, UpsertResult, unique_by_id
 from vigie.core.sqlite import connect, transaction
 
@@ -34,8 +36,6 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS fragments (
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
-    source TEXT NOT NULL,
-    url TEXT NOT NULL,
     kind TEXT NOT NULL,
     start_line INTEGER NOT NULL,
     end_line INTEGER NOT NULL,
@@ -46,8 +46,8 @@ CREATE TABLE IF NOT EXISTS fragments (
     categories TEXT NOT NULL,
     encrypted_text BLOB NOT NULL,
     key_version INTEGER NOT NULL,
-    thread_url TEXT, thread_title TEXT, board TEXT, author TEXT,
-    posted_at INTEGER, fetched_at INTEGER, filename TEXT, item_hash TEXT,
+    item_hash TEXT,
+    {provenance},
     ts INTEGER
 );
 CREATE INDEX IF NOT EXISTS fragments_ts ON fragments(ts DESC, fetched_at DESC, id);
@@ -65,10 +65,17 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fragments_fts USING fts5(
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1');
 """
+# One column per provenance field, by name (older files list them in another order: harmless,
+# every statement names its columns). Datetimes are epoch microseconds.
+_PROVENANCE_COLUMNS = ",\n    ".join(
+    f"{f.name} {'INTEGER' if f.name in DATETIME_FIELDS else 'TEXT'}{' NOT NULL' if f.default is MISSING else ''}"
+    for f in fields(Provenance))
+_SCHEMA = _SCHEMA.replace("{provenance}", _PROVENANCE_COLUMNS)
 
-_COLUMNS = ("id, source, url, kind, start_line, end_line, excerpt, severity, tokens, counts, "
-            "categories, encrypted_text, key_version, thread_url, thread_title, board, author, "
-            "posted_at, fetched_at, filename, item_hash")
+_CORE_COLUMNS = ("id", "kind", "start_line", "end_line", "excerpt", "severity", "tokens", "counts",
+                 "categories", "encrypted_text", "key_version", "item_hash")
+_COLUMN_NAMES = (*_CORE_COLUMNS, *PROVENANCE_FIELDS)
+_COLUMNS = ", ".join(_COLUMN_NAMES)
 # random-key B-trees (ids, tokens) insert fast only when their pages stay cached; fewer, larger
 # checkpoints (64 MB of WAL); reads through mmap
 _TUNING: dict[str, int | str] = {"cache_size": -65536, "temp_store": "MEMORY", "wal_autocheckpoint": 16384,
@@ -130,19 +137,17 @@ class EmbeddedStore:
                 for n, doc in enumerate(new):
                     rowid = next_rowid + n
                     posted, fetched = _micros(doc.posted_at), _micros(doc.fetched_at)
-                    rows.append((rowid, doc.id, doc.source, doc.url, doc.kind, doc.start_line,
-                                 doc.end_line, doc.excerpt, int(doc.severity),
-                                 _enc_tokens(doc.tokens), _enc_counts(doc.counts),
+                    rows.append((rowid, doc.id, doc.kind, doc.start_line, doc.end_line, doc.excerpt,
+                                 int(doc.severity), _enc_tokens(doc.tokens), _enc_counts(doc.counts),
                                  _enc_list(doc.categories), doc.encrypted_text, doc.key_version,
-                                 doc.thread_url, doc.thread_title, doc.board, doc.author, posted,
-                                 fetched, doc.filename, doc.item_hash,
+                                 doc.item_hash, *_provenance_values(doc.provenance),
                                  posted if posted is not None else fetched))
                     fts.append((rowid, doc.excerpt, doc.thread_title or "", doc.author or ""))
                     for id_type, values in doc.tokens.items():
                         toks.extend((bytes.fromhex(v), id_type, rowid) for v in values)
                     cats.extend((c, rowid) for c in set(doc.categories))
                 db.executemany(f"INSERT INTO fragments(rowid, {_COLUMNS}, ts) VALUES "
-                               f"({','.join('?' * 23)})", rows)
+                               f"({','.join('?' * (len(_COLUMN_NAMES) + 2))})", rows)
                 db.executemany("INSERT INTO fragments_fts(rowid, excerpt, thread_title, author) "
                                "VALUES (?, ?, ?, ?)", fts)
                 db.executemany("INSERT OR IGNORE INTO tokens(token, type, doc) VALUES (?, ?, ?)", toks)
@@ -308,17 +313,22 @@ def _dec_list(text: str) -> list[str]:
 
 
 def _prefixed() -> str:
-    return ", ".join(f"f.{c.strip()}" for c in _COLUMNS.split(","))
+    return ", ".join(f"f.{c}" for c in _COLUMN_NAMES)
 
 
-def _row_to_doc(row: tuple) -> StoredFragment:
-    (doc_id, source, url, kind, start, end, excerpt, severity, tokens, counts, categories, blob,
-     key_version, thread_url, thread_title, board, author, posted, fetched, filename, item_hash) = row
+def _provenance_values(p: Provenance) -> list[object]:
+    return [_micros(v) if isinstance(v, datetime) else v for v in (getattr(p, n) for n in PROVENANCE_FIELDS)]
+
+
+def _row_to_doc(row: tuple[Any, ...]) -> StoredFragment:
+    (doc_id, kind, start, end, excerpt, severity, tokens, counts, categories, blob, key_version,
+     item_hash) = row[:len(_CORE_COLUMNS)]
+    where = dict(zip(PROVENANCE_FIELDS, row[len(_CORE_COLUMNS):], strict=True))
+    for name in DATETIME_FIELDS:
+        where[name] = _from_micros(where[name])
     return StoredFragment(
-        id=doc_id, source=source, url=url, kind=kind, start_line=start, end_line=end,
-        excerpt=excerpt, severity=Severity(severity), tokens=_dec_tokens(tokens),
-        counts=_dec_counts(counts), categories=_dec_list(categories), encrypted_text=bytes(blob),
-        key_version=key_version, thread_url=thread_url, thread_title=thread_title, board=board,
-        author=author, posted_at=_from_micros(posted), fetched_at=_from_micros(fetched),
-        filename=filename, item_hash=item_hash,
+        id=doc_id, kind=kind, start_line=start, end_line=end, excerpt=excerpt,
+        severity=Severity(severity), tokens=_dec_tokens(tokens), counts=_dec_counts(counts),
+        categories=_dec_list(categories), encrypted_text=bytes(blob), key_version=key_version,
+        item_hash=item_hash, provenance=Provenance(**where),
     )
