@@ -43,14 +43,6 @@ def window_end(policy: str, now: float) -> float:
     return (int(now) // size + 1) * size
 
 
-def _iso(dt: datetime | None) -> str | None:
-    if dt is None:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.isoformat()
-
-
 def build_payload(alert_id: str, org: OrganisationConfig, doc: StoredFragment,
                   matched: Mapping[str, int], origin: str, now: float) -> dict[str, Any]:
     """The alert as sent (and stored): provenance, evidence, no identifier and no token."""
@@ -62,15 +54,7 @@ def build_payload(alert_id: str, org: OrganisationConfig, doc: StoredFragment,
         "created_at": datetime.fromtimestamp(now, UTC).isoformat(),
         "severity": Severity(doc.severity).name,
         "fragment_id": doc.id,
-        "source": doc.source,
-        "url": doc.url,
-        "thread_url": doc.thread_url,
-        "thread_title": doc.thread_title,
-        "board": doc.board,
-        "author": doc.author,
-        "posted_at": _iso(doc.posted_at),
-        "fetched_at": _iso(doc.fetched_at),
-        "filename": doc.filename,
+        **doc.provenance.to_json(),
         "kind": doc.kind,
         "lines": [doc.start_line, doc.end_line],
         "matched": dict(sorted(matched.items())),
@@ -145,7 +129,7 @@ class AlertMatcher:
                 continue
             matched = {t: len(s) for t, s in by_type.items()}
             aid = alert_id_for(org_id, doc.id)
-            policy = org.policy.get(severity.name, "immediate")
+            policy = next((p for name, p in org.policy.items() if name == severity.name), "immediate")
             channels = tuple(
                 (name, policy, window_end(policy, now))
                 for name, ch in (("email", org.channels.email), ("webhook", org.channels.webhook))

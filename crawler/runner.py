@@ -27,6 +27,7 @@ from crawler._offline import ensure_offline
 from crawler.items import VigieItem
 from crawler.settings import build_settings
 from crawler.sink import ItemSink, JsonlSink, TeeSink
+from crawler.spiders._base import VigieSpider
 from crawler.state import CrawlState
 from vigie.config.schema import GlobalConfig, SourceConfig
 
@@ -139,8 +140,12 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
 
     def on_item(item: Any, **_: Any) -> None:
         if isinstance(item, VigieItem):
-            setattr(live, {"post": "posts", "file": "files", "paste": "pastes"}[item.kind],
-                    getattr(live, {"post": "posts", "file": "files", "paste": "pastes"}[item.kind]) + 1)
+            if item.kind == "post":
+                live.posts += 1
+            elif item.kind == "file":
+                live.files += 1
+            else:
+                live.pastes += 1
             live.fragments += item.fragments
             tick()
 
@@ -160,7 +165,7 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
             jsonl.close()
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
     spider = crawler.spider
-    reason = getattr(spider, "needs_attention", None)
+    reason = spider.needs_attention if isinstance(spider, VigieSpider) else None
 
     def stat(name: str) -> int:
         return int(stats.get(name, 0) or 0)

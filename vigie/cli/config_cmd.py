@@ -42,7 +42,7 @@ def check(
         raise typer.Exit(EXIT_CONFIG)
 
     g = loaded.global_config
-    backend = g.storage.backend
+    backend: str = g.storage.backend
     if backend == "elasticsearch":
         backend += f" ({', '.join(g.storage.elasticsearch.hosts)})"
     console.print(f"[green]✓[/] {target}: configuration is valid")

@@ -9,11 +9,12 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from vigie.core.sqlite import connect, transaction
 
@@ -99,7 +100,7 @@ class ServiceDB:
         with self._lock, transaction(self._conn) as conn:
             yield conn
 
-    def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._conn.execute(sql, args).fetchall()
 
@@ -110,7 +111,7 @@ class ServiceDB:
             cur = c.execute("INSERT INTO runs(source, started_at) VALUES (?, ?)", (source, _now()))
             return int(cur.lastrowid or 0)
 
-    def finish_run(self, run_id: int, outcome: str, summary: dict[str, object] | None = None,
+    def finish_run(self, run_id: int, outcome: str, summary: Mapping[str, Any] | None = None,
                    detail: str | None = None) -> None:
         s = summary or {}
         with self._tx() as c:
@@ -164,7 +165,8 @@ class ServiceDB:
     def set_state(self, **values: object) -> None:
         with self._tx() as c:
             for key, value in values.items():
-                c.execute("INSERT OR REPLACE INTO service(key, value) VALUES (?, ?)", (key, json.dumps(value, default=str)))
+                c.execute("INSERT OR REPLACE INTO service(key, value) VALUES (?, ?)",
+                          (key, json.dumps(value, default=str)))
 
     def state(self) -> dict[str, object]:
         return {str(k): json.loads(str(v)) for k, v in self._query("SELECT key, value FROM service")}
