@@ -28,16 +28,6 @@ class ItemSink(Protocol):
         ...
 
 
-def _iso(value: Any) -> str | None:
-    if value is None:
-        return None
-    from datetime import UTC
-
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def _file_text(raw: bytes) -> str:
     from charset_normalizer import from_bytes
 
@@ -49,18 +39,13 @@ def _file_text(raw: bytes) -> str:
 
 
 def item_to_json(item: CrawledItem) -> dict[str, Any]:
-    """The `-o` line: source, url, thread_url, thread_title, board, author, posted_at (ISO 8601
-    UTC), body (text; a file's bytes decoded) and, for a file, filename."""
-    out: dict[str, Any] = {
-        "source": item.source, "url": item.url, "thread_url": item.thread_url,
-        "thread_title": item.thread_title, "board": item.board, "author": item.author,
-        "posted_at": _iso(item.posted_at), "fetched_at": _iso(item.fetched_at),
+    """The `-o` line: every provenance field (datetimes ISO 8601 UTC with a "Z"; `filename` is
+    null for a post), post_id, content_hash and body (text; a file's bytes decoded)."""
+    return {
+        **item.provenance.to_json(zulu=True),
         "post_id": item.post_id, "content_hash": item.content_hash,
         "body": item.body if item.raw is None else (item.body or _file_text(item.raw)),
     }
-    if item.filename is not None:
-        out["filename"] = item.filename
-    return out
 
 
 class JsonlSink:
