@@ -21,7 +21,8 @@ from tests.fixtures.forum import make_config, test_keys_env
 from vigie.cli import EXIT_CONFIG, app
 from vigie.config.loader import load_config
 from vigie.config.schema import TorSettings
-from vigie.wiring import open_ingest_sink, start_tor, status_report
+from vigie.service.status import status_report
+from vigie.wiring import open_ingest_sink, start_tor
 
 DUMP = "nom;prenom;email\n" + "\n".join(f"Martin{i};Luc;luc.martin{i}@exemple.fr" for i in range(30))
 

@@ -10,7 +10,7 @@ CLI commands and the service call these builders and hand the results down, type
     with open_ingest_sink(config, data_dir, match_key, data_key) as sink:
         run_crawl(source, config.global_config, state_path=crawl_state_path(data_dir), sink=sink)
     tor      = start_tor(config.global_config.tor, data_dir, needed=True)  # TorController or None
-    report   = status_report(config, data_dir)              # read-only: creates no file
+    status   = component_status(config, data_dir)           # tor, store, outbox; read-only
 
 Where the files live under the data directory is decided here too:
 
@@ -29,9 +29,8 @@ import socket
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from loguru import logger
 
@@ -48,15 +47,14 @@ from indexer.tokens import MatchKey
 from vigie.config.loader import LoadedConfig
 from vigie.config.schema import StorageSettings, TorSettings
 from vigie.core.sqlite import open_readonly
-from vigie.service.status import RunRecord, ServiceDB
 
 __all__ = [
     "OUTBOX_FILENAME",
     "SERVICE_DB_FILENAME",
-    "SourceStatus",
-    "StatusReport",
+    "ComponentStatus",
     "build_delivery_worker",
     "build_matcher",
+    "component_status",
     "crawl_state_path",
     "ensure_data_dir",
     "open_ingest_sink",
@@ -64,7 +62,6 @@ __all__ = [
     "outbox_path",
     "registry_dir",
     "start_tor",
-    "status_report",
 ]
 
 SERVICE_DB_FILENAME = "service.sqlite3"
@@ -187,53 +184,23 @@ def start_tor(tor: TorSettings, data_dir: Path, *, needed: bool, long_running: b
 
 
 @dataclass(frozen=True)
-class SourceStatus:
-    source: str
-    schedule: str
-    next_run_at: str | None
-    last_run: RunRecord | None
+class ComponentStatus:
+    """One line each for Tor, the store and the outbox, as `vigie status` shows them."""
+
+    tor: str
+    store: str
+    outbox: str
 
 
-@dataclass(frozen=True)
-class StatusReport:
-    """What `vigie status` shows. `service` is None when the service never ran in this data dir."""
-
-    service: dict[str, object] | None
-    alive: bool
-    sources: list[SourceStatus] = field(default_factory=list)
-    tor: str = ""
-    store: str = ""
-    outbox: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["service"] = self.service or {}
-        for src in out["sources"]:
-            last = src["last_run"]
-            if last is not None:
-                src["last_run"] = {k: last[k] for k in ("started_at", "finished_at", "outcome", "pages",
-                                                         "items", "fragments", "errors")}
-        return out
-
-
-def status_report(config: LoadedConfig, data_dir: Path) -> StatusReport:
-    """The service's runs, Tor's health, the store's size and the outbox's counts.
+def component_status(config: LoadedConfig, data_dir: Path) -> ComponentStatus:
+    """Tor's health, the store's size and the outbox's counts (the service's own runs are added
+    by `vigie.service.status.status_report`, which owns that database).
 
     Read-only: databases are opened `mode=ro` and a missing one reads as "no data yet", so
     asking for the status of a data dir never creates files in it."""
-    db = ServiceDB.open_readonly(data_dir / SERVICE_DB_FILENAME)
-    if db is None:
-        service: dict[str, object] | None = None
-        alive = False
-        sources: list[SourceStatus] = []
-    else:
-        try:
-            service, alive = db.state(), db.service_alive()
-            sources = [SourceStatus(s.name, s.schedule, s.next_run_at, s.last_run) for s in db.sources()]
-        finally:
-            db.close()
-    return StatusReport(service=service, alive=alive, sources=sources, tor=_tor_state(config.global_config.tor),
-                        store=_store_state(config.global_config.storage, data_dir), outbox=_outbox_state(data_dir))
+    return ComponentStatus(tor=_tor_state(config.global_config.tor),
+                           store=_store_state(config.global_config.storage, data_dir),
+                           outbox=_outbox_state(data_dir))
 
 
 def _tor_state(settings: TorSettings) -> str:

@@ -57,7 +57,9 @@ def status(
     Example:  vigie status --data-dir /var/lib/vigie
     """
     rt = runtime(config, data_dir)
-    report = wiring.status_report(rt.config, data_dir).to_dict()  # read-only: creates no file
+    from vigie.service.status import status_report
+
+    report = status_report(rt.config, data_dir).to_dict()  # read-only: creates no file
     if as_json:
         print(json.dumps(report, default=str))
         return

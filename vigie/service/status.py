@@ -1,6 +1,8 @@
 """The service's own bookkeeping: one row per crawl run, one row per scheduled source.
 
-Written by `vigie run`, read by `vigie status` (possibly from another process: WAL mode).
+Written by `vigie run`, read by `vigie status` (possibly from another process: WAL mode)
+through `status_report`, which opens it read-only and adds Tor, store and outbox from
+`vigie.wiring.component_status`.
 """
 
 from __future__ import annotations
@@ -11,14 +13,16 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from vigie import wiring
+from vigie.config.loader import LoadedConfig
 from vigie.core.sqlite import connect, transaction
 
-__all__ = ["RunRecord", "ServiceDB", "SourceRecord"]
+__all__ = ["RunRecord", "ServiceDB", "SourceRecord", "StatusReport", "status_report"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -183,3 +187,45 @@ class ServiceDB:
 
     def close(self) -> None:
         self._conn.close()
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """What `vigie status` shows. `service` is None when the service never ran in this data dir."""
+
+    service: dict[str, object] | None
+    alive: bool
+    sources: list[SourceRecord] = field(default_factory=list)
+    tor: str = ""
+    store: str = ""
+    outbox: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `--json` shape: `service` is {} when it never ran; a last run keeps its counters."""
+        out = asdict(self)
+        out["service"] = self.service or {}
+        out["sources"] = [{"source": s.name, "schedule": s.schedule, "next_run_at": s.next_run_at,
+                           "last_run": None if s.last_run is None else _run_dict(s.last_run)}
+                          for s in self.sources]
+        return out
+
+
+def _run_dict(run: RunRecord) -> dict[str, object]:
+    return {"started_at": run.started_at, "finished_at": run.finished_at, "outcome": run.outcome,
+            "pages": run.pages, "items": run.items, "fragments": run.fragments, "errors": run.errors}
+
+
+def status_report(config: LoadedConfig, data_dir: Path) -> StatusReport:
+    """Read-only: the service's database is opened `mode=ro` (absent: "no data yet") and the
+    components are probed without creating anything, so `vigie status` leaves no file behind."""
+    db = ServiceDB.open_readonly(data_dir / wiring.SERVICE_DB_FILENAME)
+    service: dict[str, object] | None = None
+    alive, sources = False, []
+    if db is not None:
+        try:
+            service, alive, sources = db.state(), db.service_alive(), db.sources()
+        finally:
+            db.close()
+    parts = wiring.component_status(config, data_dir)
+    return StatusReport(service=service, alive=alive, sources=sources, tor=parts.tor, store=parts.store,
+                        outbox=parts.outbox)
