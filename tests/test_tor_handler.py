@@ -6,6 +6,7 @@ import re
 import socket
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scrapy.exceptions import NotConfigured
@@ -13,7 +14,9 @@ from scrapy.settings import Settings
 
 from crawler.handlers import TOR_HANDLER_PATH, tor_download_handler_settings
 from crawler.handlers.tor import TorHandlerConfig
+from crawler.settings import build_settings
 from tests.fixtures.tor import OnionSite, _SiteHandler, read_audit, serve_local, tor_fetch
+from vigie.config.schema import GlobalConfig, SourceConfig
 from vigie_kit.ports import free_port
 from vigie_kit.tornet import PrivateTorNetwork
 
@@ -70,6 +73,20 @@ def test_download_maxsize_meta_is_enforced_over_tor(
     assert results[onion_site.url("/page/big-ok")]["status"] == 200
 
 
+def _crawler_retry(tmp_path: Path) -> dict[str, Any]:
+    """The crawler's retry settings, as `build_settings` makes them for a source with the default
+    limits: `BackoffRetryMiddleware` instead of Scrapy's RetryMiddleware, the retry count and the
+    backoff. Only those: follow rules, pipeline and state are not what these tests are about."""
+    source = SourceConfig.model_validate({
+        "name": "s", "start_urls": ["http://s.onion/"], "schedule": {"interval": "1h"},
+        "forum": {"thread_link": "a::attr(href)", "post": {"container": "div", "body": "p"}}})
+    built = build_settings(source, GlobalConfig(), state_path=tmp_path / "state")
+    retry = {k: v for k, v in built.items() if k.startswith(("RETRY_", "VIGIE_RETRY_"))}
+    retry["DOWNLOADER_MIDDLEWARES"] = {k: v for k, v in built["DOWNLOADER_MIDDLEWARES"].items() if "Retry" in k}
+    assert retry["RETRY_ENABLED"] and retry["DOWNLOADER_MIDDLEWARES"]["crawler.middlewares.BackoffRetryMiddleware"]
+    return retry
+
+
 def _crawl_watching_streams(net: PrivateTorNetwork, spec: dict, tmp_path: Path
                             ) -> tuple[list[dict], dict[str, set[str]]]:
     """Run the crawl while stem records STREAM events: SOCKS username -> circuit ids used."""
@@ -105,10 +122,11 @@ def test_sources_get_distinct_circuits(tor_network: PrivateTorNetwork, onion_sit
             meta = {"vigie_tor_isolation": f"vigie:{source}"}
             reqs.append({"url": onion_site.url(f"/page/{source}-{i}"), "meta": meta})
             reqs.append({"url": onion_site.local_url(f"/page/{source}-exit-{i}"), "meta": meta})
-    # a fresh circuit on the private network now and then fails to build in time; the crawler
-    # retries such requests (BackoffRetryMiddleware), so the fetch helper does too
-    spec = {"settings": tor_download_handler_settings("127.0.0.1", tor_network.socks_port),
-            "requests": reqs, "attempts": 3}
+    # a fresh circuit on the private network now and then fails to build in time: the crawler's
+    # own retry (BackoffRetryMiddleware) must cover that, the fetch helper does not retry
+    spec = {"settings": {**tor_download_handler_settings("127.0.0.1", tor_network.socks_port),
+                         **_crawler_retry(tmp_path)},
+            "requests": reqs}
     results, circuits = _crawl_watching_streams(tor_network, spec, tmp_path)
     assert [r["status"] for r in results] == [200] * len(reqs), results
     assert {r["isolation"] for r in results} == {"vigie:src-a", "vigie:src-b"}
@@ -122,9 +140,8 @@ def test_one_source_spread_over_several_isolated_circuits(
         tor_network: PrivateTorNetwork, onion_site: OnionSite, tmp_path: Path) -> None:
     spec = {"settings": {**tor_download_handler_settings("127.0.0.1", tor_network.socks_port,
                                                          isolation="vigie:spread", circuits=3),
-                         "CONCURRENT_REQUESTS": 3},
-            "requests": [{"url": onion_site.url(f"/page/spread-{i}")} for i in range(9)],
-            "attempts": 3}  # as above: the crawler retries a circuit that failed to build
+                         "CONCURRENT_REQUESTS": 3, **_crawler_retry(tmp_path)},  # as above
+            "requests": [{"url": onion_site.url(f"/page/spread-{i}")} for i in range(9)]}
     results, circuits = _crawl_watching_streams(tor_network, spec, tmp_path)
     assert all(r["status"] == 200 for r in results) and len(results) == 9, results
     keys = {f"vigie:spread#{i}" for i in range(3)}
@@ -132,6 +149,40 @@ def test_one_source_spread_over_several_isolated_circuits(
     used = [circuits.get(k, set()) for k in sorted(keys)]
     assert all(used), circuits
     assert not (used[0] & used[1] or used[0] & used[2] or used[1] & used[2]), circuits
+
+
+class _DropsFirstAttempt(_SiteHandler):
+    """Closes the connection without an answer on the first request of each path (what a
+    circuit or stream torn down mid-request looks like to the crawler), answers the next."""
+
+    def do_GET(self) -> None:
+        path = self.path.partition("?")[0]
+        if self.server.hits[f"dropped {path}"] == 0:  # type: ignore[attr-defined]
+            self.server.hits[f"dropped {path}"] += 1  # type: ignore[attr-defined]
+            self.close_connection = True
+            return
+        super().do_GET()
+
+
+@pytest.mark.slow
+def test_the_crawlers_retry_recovers_a_failed_first_attempt_over_tor(
+        tor_network: PrivateTorNetwork, tmp_path: Path) -> None:
+    """The isolation tests above rely on the crawler's retry for the odd circuit that fails;
+    here every first attempt fails, and each request must still come back from its second."""
+    site = serve_local(_DropsFirstAttempt)
+    port = site.server_address[1]
+    paths = [f"/page/retry-{i}" for i in range(3)]
+    try:
+        spec = {"settings": {**tor_download_handler_settings("127.0.0.1", tor_network.socks_port),
+                             **_crawler_retry(tmp_path), "VIGIE_RETRY_BACKOFF_BASE_SECONDS": 0.2},
+                "requests": [{"url": f"http://127.0.0.1:{port}{p}"} for p in paths]}
+        results = {r["url"]: r for r in tor_fetch(spec, tmp_path)}
+    finally:
+        site.shutdown()
+    for p in paths:
+        r = results[f"http://127.0.0.1:{port}{p}"]
+        assert r["status"] == 200 and f"vigie test page {p}" in r["body"], r
+        assert (site.hits[f"dropped {p}"], site.hits[p]) == (1, 1), site.hits  # dropped once, then answered
 
 
 def test_circuits_default_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -180,9 +231,9 @@ def test_no_local_dns_and_no_direct_connection(tor_network: PrivateTorNetwork, t
             ctl.authenticate()
             ctl.map_address({name: "127.0.0.1"})
             ctl.add_event_listener(lambda e: targets.append(f"{e.status} {e.target}"), EventType.STREAM)
-            spec = {"settings": tor_download_handler_settings("127.0.0.1", tor_network.socks_port),
-                    "requests": [{"url": f"http://{name}:{port}/page/leak"}], "audit": str(audit),
-                    "attempts": 3}
+            spec = {"settings": {**tor_download_handler_settings("127.0.0.1", tor_network.socks_port),
+                                 **_crawler_retry(tmp_path)},
+                    "requests": [{"url": f"http://{name}:{port}/page/leak"}], "audit": str(audit)}
             results = tor_fetch(spec, tmp_path)
             ctl.map_address({name: name})  # drop the mapping
     finally:

@@ -64,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
 
         def _make(self, url: str, meta: dict[str, Any], attempt: int, began: float,
                   errors: list[str]) -> scrapy.Request:
-            meta.update({"_attempt": attempt, "_began": began, "dont_retry": True, "_errors": errors,
+            # the spider's own retries (attempts > 1) replace the crawler's; with one attempt, a
+            # retry middleware set in the spec's settings (the crawler's) does the retrying
+            meta.update({"_attempt": attempt, "_began": began, "dont_retry": attempts > 1, "_errors": errors,
                          "_meta": {k: v for k, v in meta.items() if not k.startswith("_")}})
             return scrapy.Request(url, meta=meta, dont_filter=True, callback=self.parse,
                                   errback=self.failed)
