@@ -32,7 +32,8 @@ Durand;Paul;05/05/1975;pdurand@free.fr;+33 7 81 23 45 67;1891275125012;asthme"""
 def test_french_csv_with_header_types_columns() -> None:
     f = one("Salut, la base du cabinet :\n\n" + FR_CSV + "\n\nBonne journée")
     assert (f.kind, f.start_line, f.end_line) == ("csv", 3, 6)
-    assert values(f, "email") == {"jean.dupont+promo@gmail.com", "jeandupont@gmail.com", "e.martin@orange.fr", "pdurand@free.fr"}
+    assert values(f, "email") == {"jean.dupont+promo@gmail.com", "jeandupont@gmail.com", "e.martin@orange.fr",
+                                  "pdurand@free.fr"}
     assert values(f, "phone") == {"+33612345678", "+590690123456", "+33781234567"}
     assert values(f, "nir") == {"295109912611193", "253072A07300443", "189127512501282"}
     assert values(f, "dob") == {"1985-03-12", "1990-02-01", "1975-05-05"}
@@ -68,7 +69,8 @@ def test_quoted_block_of_six_patient_rows_is_a_fragment() -> None:
 
 def test_lone_email_in_signature_and_prose_are_not_fragments() -> None:
     post = ("Bonjour, je cherche un accès à la base de la mutuelle, prix à discuter.\n"
-            "Mon médecin m'a dit que c'était urgent, 3 fois, 4 fois.\n\n--\nJean, jean.dupont@gmail.com | 06 12 34 56 78\n")
+            "Mon médecin m'a dit que c'était urgent, 3 fois, 4 fois.\n\n--\n"
+            "Jean, jean.dupont@gmail.com | 06 12 34 56 78\n")
     assert detect(post, key=KEY) == []
 
 
@@ -221,7 +223,8 @@ def test_severity_levels() -> None:
 
 
 def test_header_names_with_digits_and_english_dox_labels() -> None:
-    f = one("nom;prenom;adresse1;tel2;email\nDupont;Jean;12 rue X;0612345678;a@b.fr\nMartin;Lea;3 rue Y;0612345679;c@d.fr\n")
+    f = one("nom;prenom;adresse1;tel2;email\nDupont;Jean;12 rue X;0612345678;a@b.fr\n"
+            "Martin;Lea;3 rue Y;0612345679;c@d.fr\n")
     assert f.kind == "csv" and values(f, "name") == {"dupont jean", "lea martin"}
     g = one("Real Name: John Smith\nDOB: 01/02/1980\nPhone: +1 415 555 2671\nAddress: 12 Main St, Springfield\n")
     assert g.kind == "dox" and values(g, "dob") == {"1980-02-01"} and values(g, "name") == {"john smith"}
@@ -234,7 +237,8 @@ def test_header_names_with_digits_and_english_dox_labels() -> None:
     ("a@b.fr\tpass1\nc@d.fr\tpass2\ne@f.fr\tpass3\n", "combo", {"credential": 3, "email": 3}),
     ("a@b.fr;0612345678\nc@d.fr;0612345679\ne@f.fr;0612345670\n", "separated_run", {"email": 3, "phone": 3}),
     ("Voici:\n0612345678\n0612345679\n0612345670\nfin", "separated_run", {"phone": 3}),
-    ("| nom | prenom | email |\n|---|---|---|\n| Dupont | Jean | a@b.fr |\n| Martin | Lea | c@d.fr |\n", "csv", {"email": 2, "name": 2}),
+    ("| nom | prenom | email |\n|---|---|---|\n| Dupont | Jean | a@b.fr |\n| Martin | Lea | c@d.fr |\n", "csv",
+     {"email": 2, "name": 2}),
 ])
 def test_messier_shapes(text: str, kind: str, counts: dict[str, int]) -> None:
     f = one(text)

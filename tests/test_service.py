@@ -98,6 +98,11 @@ def service(config: Path, data: Path) -> Iterator[subprocess.Popen[str]]:
         log.close()
 
 
+def service_log(data: Path) -> str:
+    """What the latest `service()` started in this test has logged so far."""
+    return max(data.parent.glob("service-*.log")).read_text()
+
+
 def stop(proc: subprocess.Popen[str], sig: int = signal.SIGTERM, timeout: float = 90) -> int:
     proc.send_signal(sig)
     return proc.wait(timeout=timeout)
@@ -130,7 +135,8 @@ def test_interval_source_runs_repeatedly_with_status_and_metrics(small_forum: Fo
         assert metric(port, "vigie_crawls_total", source=SOURCE, outcome="ok") >= 3
         assert metric(port, "vigie_up") == 1
         status = subprocess.run([sys.executable, "-m", "vigie", "status", "--json", "--config", str(config),
-                                 "--data-dir", str(data)], capture_output=True, text=True, env={**os.environ, **test_keys_env})
+                                 "--data-dir", str(data)], capture_output=True, text=True,
+                                env={**os.environ, **test_keys_env})
         assert status.returncode == 0, status.stderr
         report = json.loads(status.stdout)
         assert report["alive"] is True
@@ -155,7 +161,7 @@ def test_slow_source_never_overlaps_itself(small_forum: ForumServer, tmp_path: P
         skipped = metric(port, "vigie_crawls_skipped_total", source=SOURCE)
         assert stop(proc) == 0
     done = [r for r in runs(data, SOURCE) if r["finished_at"]]
-    for a, b in zip(done, done[1:]):
+    for a, b in zip(done, done[1:], strict=False):
         assert a["finished_at"] <= b["started_at"], f"runs {a['id']} and {b['id']} overlap"
     assert (time.mktime(time.strptime(done[0]["finished_at"][:19], "%Y-%m-%dT%H:%M:%S"))
             - time.mktime(time.strptime(done[0]["started_at"][:19], "%Y-%m-%dT%H:%M:%S"))) >= 2
@@ -179,12 +185,22 @@ def test_restart_keeps_the_schedule_and_sighup_adds_a_source(small_forum: ForumS
         time.sleep(4)
         assert len(runs(data, SOURCE)) == 1, "a restart must not re-run a source before its time"
         assert next_run(data, SOURCE) == planned
-        # SIGHUP: a broken config is refused and the service keeps going ...
+        # SIGHUP: a broken config is refused as a whole and the service keeps going on the old
+        # one. The same reload also shortens this source's interval to 1 s: applied in part, that
+        # would re-run the source at once, so the old schedule must stay.
         (config / "sources" / "broken.yaml").write_text("name: broken\nnetwrok: direct\n")
+        set_schedule(config, SOURCE, "1s")
         proc.send_signal(signal.SIGHUP)
-        time.sleep(2)
+        refused = wait_for(lambda: "config reload refused, keeping the running config" in service_log(data)
+                           and service_log(data), 20, "the refused reload to be logged")
+        assert "broken.yaml:2: netwrok: unknown key 'netwrok'; did you mean 'network'?" in refused
+        time.sleep(3)  # three of the refused 1 s intervals
         assert proc.poll() is None
+        assert len(runs(data, SOURCE)) == 1 and next_run(data, SOURCE) == planned
+        with sqlite3.connect(data / "service.sqlite3") as db:
+            assert [r[0] for r in db.execute("SELECT name FROM sources")] == [SOURCE]
         (config / "sources" / "broken.yaml").unlink()
+        set_schedule(config, SOURCE, "1h")
         # ... and a new source is scheduled without a restart
         make_config(config, small_forum.url, name="second-forum")
         set_schedule(config, "second-forum", "1h")
@@ -237,7 +253,8 @@ def test_stop_mid_crawl_then_restart_loses_and_duplicates_nothing(small_forum: F
         _register(config, data, small_forum, tmp_path)
         with service(config, data) as proc:
             wait_for(lambda: (data / "store.sqlite3").exists() and len(store_ids(data)) >= 2, 90, "a crawl under way")
-            children = subprocess.run(["pgrep", "-f", f"vigie.*crawl {SOURCE}"], capture_output=True, text=True).stdout.split()
+            children = subprocess.run(["pgrep", "-f", f"vigie.*crawl {SOURCE}"], capture_output=True,
+                                      text=True).stdout.split()
             assert children, "the crawl runs in a subprocess"
             if sig == signal.SIGKILL:  # a crash of the service and of its crawl alike
                 for pid in children:
