@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import socket
 import threading
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -151,17 +152,22 @@ def test_one_source_spread_over_several_isolated_circuits(
     assert not (used[0] & used[1] or used[0] & used[2] or used[1] & used[2]), circuits
 
 
-class _DropsFirstAttempt(_SiteHandler):
-    """Closes the connection without an answer on the first request of each path (what a
-    circuit or stream torn down mid-request looks like to the crawler), answers the next."""
+def _drops_first_attempt() -> tuple[type[_SiteHandler], Counter[str]]:
+    """A site that closes the connection without an answer on the first request of each path
+    (what a circuit or stream torn down mid-request looks like to the crawler) and answers the
+    next; with the count of requests per path it received."""
+    received: Counter[str] = Counter()
 
-    def do_GET(self) -> None:
-        path = self.path.partition("?")[0]
-        if self.server.hits[f"dropped {path}"] == 0:  # type: ignore[attr-defined]
-            self.server.hits[f"dropped {path}"] += 1  # type: ignore[attr-defined]
-            self.close_connection = True
-            return
-        super().do_GET()
+    class DropsFirstAttempt(_SiteHandler):
+        def do_GET(self) -> None:
+            path = self.path.partition("?")[0]
+            received[path] += 1
+            if received[path] == 1:
+                self.close_connection = True
+                return
+            super().do_GET()
+
+    return DropsFirstAttempt, received
 
 
 @pytest.mark.slow
@@ -169,7 +175,8 @@ def test_the_crawlers_retry_recovers_a_failed_first_attempt_over_tor(
         tor_network: PrivateTorNetwork, tmp_path: Path) -> None:
     """The isolation tests above rely on the crawler's retry for the odd circuit that fails;
     here every first attempt fails, and each request must still come back from its second."""
-    site = serve_local(_DropsFirstAttempt)
+    handler, received = _drops_first_attempt()
+    site = serve_local(handler)
     port = site.server_address[1]
     paths = [f"/page/retry-{i}" for i in range(3)]
     try:
@@ -182,7 +189,7 @@ def test_the_crawlers_retry_recovers_a_failed_first_attempt_over_tor(
     for p in paths:
         r = results[f"http://127.0.0.1:{port}{p}"]
         assert r["status"] == 200 and f"vigie test page {p}" in r["body"], r
-        assert (site.hits[f"dropped {p}"], site.hits[p]) == (1, 1), site.hits  # dropped once, then answered
+    assert received == {p: 2 for p in paths}, received  # through the exit twice: dropped, then answered
 
 
 def test_circuits_default_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
