@@ -10,13 +10,14 @@ that could go direct.
 from __future__ import annotations
 
 import struct
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from twisted.internet.defer import CancelledError, Deferred
 from twisted.internet.endpoints import TCP4ClientEndpoint
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
-from twisted.internet.interfaces import IStreamClientEndpoint
-from twisted.internet.protocol import Factory, Protocol
+from twisted.internet.interfaces import IProtocol, IProtocolFactory, IStreamClientEndpoint, ITCPTransport
+from twisted.internet.protocol import Factory, Protocol, connectionDone
+from twisted.protocols.policies import ProtocolWrapper
 from twisted.protocols.tls import TLSMemoryBIOFactory
 from twisted.python.failure import Failure
 from zope.interface import implementer
@@ -24,7 +25,7 @@ from zope.interface import implementer
 from crawler._tor_socks import SOCKS_REPLIES
 
 if TYPE_CHECKING:
-    from twisted.internet.interfaces import IAddress, IReactorTCP
+    from twisted.internet.interfaces import IAddress, IOpenSSLClientConnectionCreator, IReactorTCP
 
 __all__ = ["Socks5ClientEndpoint", "SocksError"]
 
@@ -40,17 +41,32 @@ class SocksError(Exception):
 class _Handshake(Protocol):
     """Speaks SOCKS5 on the fresh TCP connection, then hands the transport to the real protocol."""
 
-    def __init__(self, ep: Socks5ClientEndpoint, factory: Factory, done: Deferred[Protocol]):
+    def __init__(self, ep: Socks5ClientEndpoint, factory: IProtocolFactory, done: Deferred[IProtocol]):
         self._ep = ep
         self._factory = factory
         self._done = done
         self._buf = b""
         self._state = "greeting"
-        self._inner: Protocol | None = None
+        self._inner: IProtocol | None = None
+
+    def _tcp(self) -> ITCPTransport:
+        """The TCP connection to the SOCKS port.
+
+        `Protocol.transport` is typed `ITransport | None` because it is unset before
+        `makeConnection`; here it is always the TCP4ClientEndpoint's connection. Adapting it to
+        `ITCPTransport` checks that at run time (zope raises TypeError otherwise) and gives
+        `abortConnection`, which a plain `ITransport` lacks.
+        """
+        return ITCPTransport(self.transport)
+
+    def abort(self) -> None:
+        """Drop the TCP connection to the SOCKS port at once (used when the caller cancels)."""
+        if self.transport is not None:
+            self._tcp().abortConnection()
 
     def connectionMade(self) -> None:
         self._ep._connected(self)
-        self.transport.write(b"\x05\x01\x02")  # type: ignore[union-attr]  # username/password only
+        self._tcp().write(b"\x05\x01\x02")  # username/password only
 
     def dataReceived(self, data: bytes) -> None:
         if self._inner is not None:
@@ -62,7 +78,7 @@ class _Handshake(Protocol):
         except SocksError as exc:
             self._fail(exc)
 
-    def connectionLost(self, reason: Failure = None) -> None:  # type: ignore[assignment]
+    def connectionLost(self, reason: Failure = connectionDone) -> None:
         if self._inner is not None:
             self._inner.connectionLost(reason)
         elif not self._done.called:
@@ -73,7 +89,7 @@ class _Handshake(Protocol):
     def _fail(self, exc: Exception) -> None:
         if not self._done.called:
             self._done.errback(exc)
-        self.transport.abortConnection()  # type: ignore[union-attr]
+        self._tcp().abortConnection()
 
     def _take(self, n: int) -> bytes | None:
         if len(self._buf) < n:
@@ -90,7 +106,7 @@ class _Handshake(Protocol):
                 raise SocksError(f"SOCKS proxy {self._ep.proxy} does not accept username/password "
                                  f"auth (reply {reply!r}); is it Tor's SocksPort?")
             user, pwd = self._ep.username.encode(), self._ep.password.encode()
-            self.transport.write(bytes([1, len(user)]) + user + bytes([len(pwd)]) + pwd)  # type: ignore[union-attr]
+            self._tcp().write(bytes([1, len(user)]) + user + bytes([len(pwd)]) + pwd)
             self._state = "auth"
         if self._state == "auth":
             reply = self._take(2)
@@ -99,8 +115,8 @@ class _Handshake(Protocol):
             if reply[1] != 0:
                 raise SocksError(f"SOCKS proxy {self._ep.proxy} rejected the isolation credentials")
             host = self._ep.host.encode("idna")
-            self.transport.write(b"\x05\x01\x00\x03" + bytes([len(host)]) + host  # type: ignore[union-attr]
-                                 + struct.pack(">H", self._ep.port))
+            self._tcp().write(b"\x05\x01\x00\x03" + bytes([len(host)]) + host
+                              + struct.pack(">H", self._ep.port))
             self._state = "connect"
         if self._state == "connect":
             if len(self._buf) < 5:
@@ -116,25 +132,26 @@ class _Handshake(Protocol):
             self._open()
 
     def _open(self) -> None:
-        addr: IAddress = self.transport.getPeer()  # type: ignore[union-attr]
-        inner = self._factory.buildProtocol(addr)
+        tcp = self._tcp()
+        inner = self._factory.buildProtocol(tcp.getPeer())
         if inner is None:
             self._fail(SocksError("protocol factory refused to build a protocol"))
             return
         self._inner = inner
-        inner.makeConnection(self.transport)
-        app = getattr(inner, "wrappedProtocol", inner)  # unwrap TLS: callers want their protocol
+        inner.makeConnection(tcp)
+        # unwrap TLS (TLSMemoryBIOProtocol is a ProtocolWrapper): callers want their own protocol
+        app = inner.wrappedProtocol if isinstance(inner, ProtocolWrapper) else inner
         self._done.callback(app)
         if self._buf:
             data, self._buf = self._buf, b""
             inner.dataReceived(data)
 
 
-class _HandshakeFactory(Factory):
-    def __init__(self, ep: Socks5ClientEndpoint, factory: Factory, done: Deferred[Protocol]):
+class _HandshakeFactory(Factory[_Handshake]):
+    def __init__(self, ep: Socks5ClientEndpoint, factory: IProtocolFactory, done: Deferred[IProtocol]):
         self._ep, self._factory, self._done = ep, factory, done
 
-    def buildProtocol(self, addr: IAddress) -> Protocol:
+    def buildProtocol(self, addr: IAddress | None) -> _Handshake:
         return _Handshake(self._ep, self._factory, self._done)
 
 
@@ -143,7 +160,8 @@ class Socks5ClientEndpoint:
     """Connect to host:port through a SOCKS5 proxy, optionally wrapping the stream in TLS."""
 
     def __init__(self, reactor: IReactorTCP, socks_host: str, socks_port: int, host: str,
-                 port: int, *, username: str, password: str, tls_creator: Any = None,
+                 port: int, *, username: str, password: str,
+                 tls_creator: IOpenSSLClientConnectionCreator | None = None,
                  connect_timeout: float = 10.0):
         self._reactor = reactor
         self._socks = (socks_host, socks_port)
@@ -164,17 +182,17 @@ class Socks5ClientEndpoint:
     def _connected(self, proto: _Handshake) -> None:
         self._proto = proto
 
-    def connect(self, protocolFactory: Factory) -> Deferred[Protocol]:
-        factory: Factory = protocolFactory
+    def connect(self, protocolFactory: IProtocolFactory) -> Deferred[IProtocol]:
+        factory: IProtocolFactory = protocolFactory
         if self._tls is not None:
             factory = TLSMemoryBIOFactory(self._tls, True, protocolFactory)
 
-        def cancel(d: Deferred[Protocol]) -> None:
+        def cancel(d: Deferred[IProtocol]) -> None:
             tcp_d.cancel()
-            if self._proto is not None and self._proto.transport is not None:
-                self._proto.transport.abortConnection()
+            if self._proto is not None:
+                self._proto.abort()
 
-        done: Deferred[Protocol] = Deferred(cancel)
+        done: Deferred[IProtocol] = Deferred(cancel)
         tcp = TCP4ClientEndpoint(self._reactor, self._socks[0], self._socks[1], timeout=self._timeout)
         tcp_d = tcp.connect(_HandshakeFactory(self, factory, done))
 

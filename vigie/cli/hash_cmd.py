@@ -18,11 +18,18 @@ __all__ = ["hash_identifiers"]
 
 @app.command("hash")
 def hash_identifiers(
-    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="CSV with a header, or text with one identifier per line.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write `type,prehash` lines (default: stdout).")] = None,
-    id_type: Annotated[str | None, typer.Option("--type", "-t", help="Identifier type of the values (email, phone, nir, iban, card, siren, siret, rpps, adeli, dob...).")] = None,
-    column: Annotated[str | None, typer.Option("--column", help="CSV column to read: header name or 1-based number.")] = None,
-    rejects: Annotated[Path | None, typer.Option("--rejects", help="Write rejected lines here as `line,type,reason` (values are not copied).")] = None,
+    input_file: Annotated[Path, typer.Argument(
+        metavar="INPUT", help="CSV with a header, or text with one identifier per line.")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Where to write `type,prehash` lines (default: stdout).")] = None,
+    id_type: Annotated[str | None, typer.Option(
+        "--type", "-t",
+        help="Identifier type of the values (email, phone, nir, iban, card, siren, siret, rpps, adeli, dob...).",
+    )] = None,
+    column: Annotated[str | None, typer.Option(
+        "--column", help="CSV column to read: header name or 1-based number.")] = None,
+    rejects: Annotated[Path | None, typer.Option(
+        "--rejects", help="Write rejected lines here as `line,type,reason` (values are not copied).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per CPU).")] = 0,
     config: ConfigDir = Path("config"),

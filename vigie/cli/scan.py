@@ -42,8 +42,12 @@ def fragment_json(frag: object, reveal: bool = False, path: str | None = None) -
 @app.command("scan")
 def scan(
     paths: Annotated[list[str], typer.Argument(metavar="PATH|-", help="Files to scan, or - for stdin.")],
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per fragment (kind, start_line, end_line, severity, sensitive, identifiers).")] = False,
-    reveal: Annotated[bool, typer.Option("--reveal", help="Add each identifier's canonical value to --json output (local analysis only).")] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json",
+        help="One JSON object per fragment (kind, start_line, end_line, severity, sensitive, identifiers).",
+    )] = False,
+    reveal: Annotated[bool, typer.Option(
+        "--reveal", help="Add each identifier's canonical value to --json output (local analysis only).")] = False,
     config: ConfigDir = Path("config"),
     data_dir: DataDir = Path("data"),
 ) -> None:
@@ -69,8 +73,9 @@ def scan(
             data, name = path.read_bytes(), path.name
         frags = detect(data, key=key, filename=name)
         if as_json:
+            label = p if len(paths) > 1 else None
             for f in frags:
-                sys.stdout.write(json.dumps(fragment_json(f, reveal, p if len(paths) > 1 else None), ensure_ascii=False) + "\n")
+                sys.stdout.write(json.dumps(fragment_json(f, reveal, label), ensure_ascii=False) + "\n")
             continue
         from rich.markup import escape
 
