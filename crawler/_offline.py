@@ -7,16 +7,20 @@ Tor). `ensure_offline()` swaps it for one that only reads the snapshot bundled w
 
 from __future__ import annotations
 
+import scrapy.downloadermiddlewares.cookies as cookies
+from tldextract import TLDExtract
+
 __all__ = ["ensure_offline"]
 
 
-def ensure_offline() -> None:
-    import scrapy.downloadermiddlewares.cookies as cookies
-    from tldextract import TLDExtract
+class _OfflineTLDExtract(TLDExtract):
+    """Reads only the suffix snapshot bundled with tldextract; its type marks the swap as done."""
 
-    current = getattr(cookies, "_split_domain", None)
-    if getattr(current, "_vigie_offline", False):
+    def __init__(self) -> None:
+        super().__init__(suffix_list_urls=(), include_psl_private_domains=True, cache_dir=None)
+
+
+def ensure_offline() -> None:
+    if isinstance(cookies._split_domain, _OfflineTLDExtract):
         return
-    offline = TLDExtract(suffix_list_urls=(), include_psl_private_domains=True, cache_dir=None)
-    offline._vigie_offline = True  # type: ignore[attr-defined]
-    cookies._split_domain = offline
+    cookies._split_domain = _OfflineTLDExtract()

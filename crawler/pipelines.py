@@ -14,6 +14,7 @@ from loguru import logger
 from scrapy.exceptions import DropItem
 
 from crawler.items import FileDone, ThreadCheckpoint, VigieItem
+from crawler.spiders._base import VigieSpider
 
 if TYPE_CHECKING:
     from typing import Self
@@ -39,16 +40,22 @@ class IndexerPipeline:
         return cls(crawler)
 
     @property
+    def _spider(self) -> VigieSpider:
+        """The crawl's spider; only Vigie's spiders carry the sink and the state this pipeline uses."""
+        spider = self.crawler.spider
+        if not isinstance(spider, VigieSpider):
+            raise RuntimeError(f"IndexerPipeline: the spider {spider!r} is not a VigieSpider, so it has no "
+                               "sink or crawl state; start crawls with crawler.runner.run_crawl()")
+        return spider
+
+    @property
     def sink(self) -> ItemSink:
-        sink = getattr(self.crawler.spider, "vigie_sink", None)
-        if sink is None:
-            raise RuntimeError("IndexerPipeline: the spider has no `vigie_sink`; start crawls with "
-                               "crawler.runner.run_crawl(), which sets it")
+        sink: ItemSink = self._spider.vigie_sink
         return sink
 
     @property
     def state(self) -> CrawlState:
-        return self.crawler.spider.vigie_state  # type: ignore[union-attr]
+        return self._spider.vigie_state
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         stats = self.crawler.stats

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from crawler.handlers.defaults import TOR_HANDLER_DEFAULTS
+from crawler.handlers.defaults import CIRCUITS_PER_SOURCE, TOR_HANDLER_DEFAULTS
 
 __all__ = ["TOR_HANDLER_DEFAULTS", "TOR_HANDLER_PATH", "tor_download_handler_settings"]
 
@@ -24,7 +24,7 @@ def tor_download_handler_settings(socks_host: str, socks_port: int, *,
         env = os.environ.get("VIGIE_TOR_CIRCUITS_PER_SOURCE", "").strip()
         if env and not env.isdigit():
             raise ValueError(f"VIGIE_TOR_CIRCUITS_PER_SOURCE={env!r} must be a positive integer")
-        circuits = int(env) if env else int(TOR_HANDLER_DEFAULTS["VIGIE_TOR_CIRCUITS_PER_SOURCE"])  # type: ignore[call-overload]
+        circuits = int(env) if env else CIRCUITS_PER_SOURCE
     if circuits < 1:
         raise ValueError(f"circuits={circuits} must be >= 1")
     settings: dict[str, object] = dict(TOR_HANDLER_DEFAULTS)

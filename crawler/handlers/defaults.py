@@ -13,7 +13,10 @@ Values written back: `vigie_tor_isolation_used` (the key actually sent to Tor).
 
 from __future__ import annotations
 
-__all__ = ["TOR_HANDLER_DEFAULTS"]
+__all__ = ["CIRCUITS_PER_SOURCE", "TOR_HANDLER_DEFAULTS"]
+
+# Typed on its own: `tor_download_handler_settings()` computes with it (the dict holds objects).
+CIRCUITS_PER_SOURCE = 1
 
 TOR_HANDLER_DEFAULTS: dict[str, object] = {
     # False makes the handler raise NotConfigured: http(s) then has no handler and every
@@ -23,7 +26,7 @@ TOR_HANDLER_DEFAULTS: dict[str, object] = {
     # isolated circuits (keys `<key>#0` ... `<key>#N-1`), for throughput. 1 = one circuit per
     # source. `tor_download_handler_settings()` takes its default from the environment variable
     # of the same name when set. A `vigie_tor_isolation` meta value is used as is.
-    "VIGIE_TOR_CIRCUITS_PER_SOURCE": 1,
+    "VIGIE_TOR_CIRCUITS_PER_SOURCE": CIRCUITS_PER_SOURCE,
     # Seconds allowed for the TCP connection to the SOCKS port itself (loopback: fast or dead).
     # The whole request, SOCKS handshake included, is bounded by Scrapy's DOWNLOAD_TIMEOUT.
     "VIGIE_TOR_CONNECT_TIMEOUT_SECONDS": 10.0,

@@ -15,6 +15,7 @@ errors and this maps them to a message and an exit code.
 from __future__ import annotations
 
 import sys
+from types import ModuleType
 from typing import Annotated, Any
 
 import typer
@@ -53,9 +54,20 @@ def _error(message: str) -> None:
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
 
 
+# The order of `vigie --help`: first steps, then running, then analysis, then administration.
+# A command missing from this list is listed after these, never hidden.
+_HELP_ORDER = ("demo", "run", "status", "crawl", "doctor", "scan", "search", "stats", "reveal", "hash",
+               "org", "alerts", "config", "keys")
+
+
 class _VigieGroup(TyperGroup):
     """The error boundary: every command runs inside `invoke`, so this is the one place that
     turns an exception into a message and an exit code (also under Typer's CliRunner)."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        """Commands in `_HELP_ORDER`, whatever order their modules were imported in."""
+        rank = {name: i for i, name in enumerate(_HELP_ORDER)}
+        return sorted(super().list_commands(ctx), key=lambda name: rank.get(name, len(rank)))
 
     def invoke(self, ctx: Context) -> Any:
         try:
@@ -109,8 +121,18 @@ def _global(
     setup_logging(log_level, log_json)
 
 
-# Command modules register themselves on `app` when imported.
-from vigie.cli import demo, service, crawl, doctor, scan, search, hash_cmd, org, alerts_cmd, config_cmd  # noqa: E402,F401,I001 - order = order in --help
+def _register_commands() -> tuple[ModuleType, ...]:
+    """Import the command modules: each registers its commands on `app` as it loads.
+
+    Imported here, not at the top of this module, because each does `from vigie.cli import app`,
+    so `app` must exist first. The order in --help is `_HELP_ORDER`, not this import order.
+    """
+    from vigie.cli import alerts_cmd, config_cmd, crawl, demo, doctor, hash_cmd, org, scan, search, service
+
+    return alerts_cmd, config_cmd, crawl, demo, doctor, hash_cmd, org, scan, search, service
+
+
+_COMMAND_MODULES = _register_commands()
 
 
 def main() -> None:
