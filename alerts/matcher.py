@@ -23,6 +23,7 @@ from loguru import logger
 from alerts.outbox import NewAlert, Outbox
 from alerts.registry import Registry
 from indexer.models import Severity, StoredFragment
+from indexer.redact import mask_provenance
 from vigie.config.schema import OrganisationConfig
 
 __all__ = ["AlertMatcher", "alert_id_for", "build_payload", "window_end"]
@@ -45,7 +46,13 @@ def window_end(policy: str, now: float) -> float:
 
 def build_payload(alert_id: str, org: OrganisationConfig, doc: StoredFragment,
                   matched: Mapping[str, int], origin: str, now: float) -> dict[str, Any]:
-    """The alert as sent (and stored): provenance, evidence, no identifier and no token."""
+    """The alert as sent (and stored): only what concerns `org`: the types and counts of ITS
+    identifiers found (`matched`), the redacted excerpt as evidence, the masked provenance.
+
+    No token, no identifier, and nothing about the fragment's other people (no per-type counts
+    of the whole fragment): organisation B must learn nothing about organisation A's people
+    beyond what the redacted excerpt shows. The provenance is masked again here (it already is
+    in documents stored since masking existed; masking a masked value changes nothing)."""
     return {
         "alert_id": alert_id,
         "organisation": org.id,
@@ -54,12 +61,11 @@ def build_payload(alert_id: str, org: OrganisationConfig, doc: StoredFragment,
         "created_at": datetime.fromtimestamp(now, UTC).isoformat(),
         "severity": Severity(doc.severity).name,
         "fragment_id": doc.id,
-        **doc.provenance.to_json(),
+        **mask_provenance(doc.provenance).to_json(),
         "kind": doc.kind,
         "lines": [doc.start_line, doc.end_line],
         "matched": dict(sorted(matched.items())),
         "matched_total": sum(matched.values()),
-        "fragment_counts": dict(sorted(doc.counts.items())),
         "categories": sorted(doc.categories),
         "excerpt": doc.excerpt,
     }

@@ -4,27 +4,102 @@ The sink (`crawler.sink.ItemSink`) is the spider's `vigie_sink`: detection then 
 writer, or both. If `accept` raises, the item's state is not committed (and neither is the
 checkpoint of its thread page), so the next crawl emits it again; nothing is lost, and
 re-emitting is safe because ingestion is idempotent.
+
+`MaskedLogFormatter` (Scrapy's `LOG_FORMATTER`) keeps item contents and plaintext URLs out of
+Scrapy's own DEBUG lines ("Crawled ...", "Scraped from ...", "Dropped: ..."): a URL or a title
+may carry a victim's identifier, and the log is a file at rest like any other.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from loguru import logger
+from scrapy import Request
 from scrapy.exceptions import DropItem
+from scrapy.http import Response
+from scrapy.logformatter import LogFormatter, LogFormatterResult
+from twisted.python.failure import Failure
 
 from crawler.items import FileDone, ThreadCheckpoint, VigieItem
 from crawler.spiders._base import VigieSpider
+from indexer.redact import mask_text, mask_url
 
 if TYPE_CHECKING:
     from typing import Self
 
+    from scrapy import Spider
     from scrapy.crawler import Crawler
 
     from crawler.sink import ItemSink
     from crawler.state import CrawlState
 
-__all__ = ["IndexerPipeline"]
+__all__ = ["IndexerPipeline", "MaskedLogFormatter", "item_label"]
+
+
+def item_label(item: Any) -> str:
+    """What a log line may say about an item: its kind and the head of its content hash (which
+    names it in `vigie search`), never its URL, title or body."""
+    if isinstance(item, VigieItem):
+        return f"{item.kind} {item.content_hash[:12]}"
+    if isinstance(item, ThreadCheckpoint):
+        return f"thread checkpoint page {item.page_index}"
+    if isinstance(item, FileDone):
+        return f"attachment {item.status}"
+    return type(item).__name__
+
+
+def _masked_arg(value: Any) -> Any:
+    if isinstance(value, Request):
+        return f"<{value.method} {mask_url(value.url)}>"
+    if isinstance(value, Response):
+        return f"<{value.status} {mask_url(value.url)}>"
+    if isinstance(value, Failure):
+        return mask_text(value.getErrorMessage())
+    if isinstance(value, str):
+        return mask_url(value) if "://" in value else mask_text(value)
+    if isinstance(value, (VigieItem, ThreadCheckpoint, FileDone)):
+        return item_label(value)
+    return value
+
+
+class MaskedLogFormatter(LogFormatter):
+    """Scrapy's messages, with requests and responses shown by their masked URL and items by
+    `item_label`."""
+
+    @staticmethod
+    def _masked(result: LogFormatterResult) -> LogFormatterResult:
+        args = result.get("args")
+        if isinstance(args, dict):
+            result["args"] = {k: _masked_arg(v) for k, v in args.items()}
+        return result
+
+    def crawled(self, request: Request, response: Response, spider: Spider) -> LogFormatterResult:
+        return self._masked(super().crawled(request, response, spider))
+
+    def scraped(self, item: Any, response: Response | Failure | None, spider: Spider) -> LogFormatterResult:
+        return {"level": logging.DEBUG, "msg": "Scraped %(item)s",
+                "args": {"item": item_label(item)}}
+
+    def dropped(self, item: Any, exception: BaseException, response: Response | Failure | None,
+                spider: Spider) -> LogFormatterResult:
+        result = super().dropped(item, exception, response, spider)
+        result["args"] = {"exception": mask_text(str(exception)), "item": item_label(item)}
+        return result
+
+    def item_error(self, item: Any, exception: BaseException, response: Response | Failure | None,
+                   spider: Spider) -> LogFormatterResult:
+        return self._masked({**super().item_error(item, exception, response, spider),
+                             "args": {"item": item_label(item)}})
+
+    def spider_error(self, failure: Failure, request: Request, response: Response | Failure,
+                     spider: Spider) -> LogFormatterResult:
+        return self._masked(super().spider_error(failure, request, response, spider))
+
+    def download_error(self, failure: Failure, request: Request, spider: Spider,
+                       errmsg: str | None = None) -> LogFormatterResult:
+        return self._masked(super().download_error(failure, request, spider, errmsg))
 
 
 class IndexerPipeline:
@@ -82,9 +157,9 @@ class IndexerPipeline:
                 self._failed_threads.add(item.thread_key)
             if item.file_url:
                 self._failed_files.add(item.file_url)
-            logger.error("sink refused {} ({}): {}; it will be emitted again next crawl",
-                         item.item.url, type(exc).__name__, str(exc)[:200])
-            raise DropItem(f"sink failed for {item.item.url}", log_level="DEBUG") from exc
+            logger.error("sink refused {} at {} ({}): {}; it will be emitted again next crawl",
+                         item_label(item), mask_url(item.item.url), type(exc).__name__, mask_text(str(exc)[:200]))
+            raise DropItem(f"sink failed for {item_label(item)}", log_level="DEBUG") from exc
         item.fragments = fragments
         stats.inc_value("vigie/fragments", fragments)
         stats.inc_value(f"vigie/items/{item.kind}")

@@ -7,18 +7,29 @@ closes it; `run_crawl` closes only the `JsonlSink` it opens for `output`.
 
 `accept` must raise if the item was not handed off: the pipeline then does not mark the item
 as seen, and the next crawl emits it again.
+
+The `-o` file is the one place Vigie writes plaintext on purpose (what was crawled, verbatim,
+like `scrapy crawl -o`): it is created 0600, and opening it warns on stderr, once per process,
+that it holds personal data in clear.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 import threading
 from pathlib import Path
 from typing import IO, Any, Protocol, runtime_checkable
 
 from indexer.models import CrawledItem
 
-__all__ = ["ItemSink", "JsonlSink", "TeeSink", "item_to_json"]
+__all__ = ["PLAINTEXT_WARNING", "ItemSink", "JsonlSink", "TeeSink", "item_to_json"]
+
+PLAINTEXT_WARNING = ("warning: {path} holds the crawled items in PLAINTEXT, personal data included "
+                     "(emails, phone numbers, NIR, IBAN...): keep it private (it is written 0600) "
+                     "and delete it when done")
+_warned = False
 
 
 @runtime_checkable
@@ -52,11 +63,20 @@ class JsonlSink:
     """Writes every item as one JSON line (like `scrapy crawl -o items.jsonl`); finds no fragments."""
 
     def __init__(self, path: Path | str | IO[str], *, append: bool = False) -> None:
+        global _warned
         if isinstance(path, (str, Path)):
-            self._fh: IO[str] = open(path, "a" if append else "w", encoding="utf-8")
+            flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+            fd = os.open(path, flags, 0o600)
+            os.fchmod(fd, 0o600)  # the mode of O_CREAT goes through the umask; an older file is narrowed
+            self._fh: IO[str] = open(fd, "a" if append else "w", encoding="utf-8")
             self._owned = True
+            name = str(path)
         else:
             self._fh, self._owned = path, False
+            name = "the output stream"
+        if not _warned:
+            _warned = True
+            print(PLAINTEXT_WARNING.format(path=name), file=sys.stderr)
         self._lock = threading.Lock()
 
     def accept(self, item: CrawledItem) -> int:

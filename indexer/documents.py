@@ -3,7 +3,9 @@
 This is the last point where plaintext identifiers exist on the write path: a `StoredFragment`
 keeps only keyed tokens (hex), counts, article 9 categories, the redacted excerpt and the raw text
 encrypted under the data key, with the document id as AES-GCM associated data so that a
-ciphertext cannot be swapped onto another document.
+ciphertext cannot be swapped onto another document. The provenance (title, author, file name,
+URLs) is masked here too (`indexer.redact.mask_provenance`): both store backends serialise this
+document, so neither stores, nor full-text indexes, an identifier a title or file name carried.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from indexer.crypto import DataKey, encrypt_text, keyed_id
 from indexer.models import CrawledItem, Fragment, Provenance, Severity, StoredFragment, utc
+from indexer.redact import mask_provenance
 
 __all__ = ["build_documents", "fragment_from_dict", "fragment_to_dict", "utc", "public_dict"]
 
@@ -29,7 +32,7 @@ def build_documents(
     that appears twice in one item, or in two items, is one document)."""
     first_seen = utc(fetched_at or item.fetched_at) or datetime.now(UTC)
     item_hash = keyed_id(data_key, item.raw if item.raw is not None else item.body)
-    provenance = replace(item.provenance, posted_at=utc(item.posted_at), fetched_at=first_seen)
+    provenance = mask_provenance(replace(item.provenance, posted_at=utc(item.posted_at), fetched_at=first_seen))
     docs: dict[str, StoredFragment] = {}
     for frag in fragments:
         doc_id = keyed_id(data_key, frag.text)

@@ -64,7 +64,8 @@ class Ingestor:
         stored = self.store.upsert(docs)
         result.created = list(stored.created)
         result.spooled = list(stored.spooled)
-        logger.debug("ingest {}: {} fragment(s), {} new, {} spooled", item.url, len(docs),
+        # the stored (masked) URL: a URL may carry a victim's identifier, and logs are at rest too
+        logger.debug("ingest {}: {} fragment(s), {} new, {} spooled", docs[0].url, len(docs),
                      len(result.created), len(result.spooled))
         if self.on_stored is not None:
             self.on_stored(docs)  # all of them, new and existing: see the module docstring

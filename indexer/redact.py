@@ -1,17 +1,39 @@
-"""Redacted excerpts: the part of a fragment that may be shown and stored in clear.
+"""Redacted excerpts and masked metadata: the text that may be shown and stored in clear.
 
 Each identifier span is replaced by a mask that keeps only what helps an analyst recognise the
 shape (`j***@g***.com`, `+33 6** ** ** 78`, `2 95 ** ** *** *** 93`, `**** **** **** 1111`)
 and never enough to rebuild the value. After the typed masks, a safety net masks whatever still
 looks like an identifier (any `x@y`, any run of 5+ digits, long hex or base64 runs), so a value
-the extractor rejected (a look-alike, a typo) is not left readable either.
+the extractor rejected (a look-alike, a typo) is not left readable either. Street addresses
+(French and English: a number, a street-type word, a name, an optional postcode and city) are
+masked by shape everywhere, because a headerless dump gives no column name to type them by.
+
+Metadata (a thread title, an author, a file name, a URL) is free text an attacker controls: a
+dump titled with a victim's email would otherwise be stored, indexed and mailed verbatim.
+`mask_text`, `mask_url` and `mask_provenance` run it through the same scanner and masks as a
+fragment's untyped cells, so metadata is stored, logged and sent only masked.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
+
 import re2
 
-__all__ = ["EXCERPT_CHARS", "EXCERPT_LINES", "excerpt_end", "mask_value", "redact"]
+from indexer.models import DATETIME_FIELDS, PROVENANCE_FIELDS, Provenance
+
+__all__ = [
+    "ADDRESS",
+    "EXCERPT_CHARS",
+    "EXCERPT_LINES",
+    "excerpt_end",
+    "mask_provenance",
+    "mask_text",
+    "mask_url",
+    "mask_value",
+    "redact",
+]
 
 EXCERPT_LINES = 12
 EXCERPT_CHARS = 2000
@@ -23,6 +45,28 @@ _NET = re2.compile(
     r"|\+?\d(?:[\d .\-/]{0,3}\d){4,}"  # 5+ digits with separators
     r"|\d[\dA-Za-z]{4,}"  # digit-led alphanumerics (IBAN/NIR pieces like 2A073)
 )
+
+
+# A street address: a number (with bis/ter or a letter), then a French street-type word and the
+# street name, or an English street name and its type word; then optionally a postcode and a
+# city. RE2: linear in the input whatever the repetitions.
+_NUM = r"\b\d{1,4}(?:[ ]?(?:bis|ter|quater|[a-d]))?\b[ ,]*"
+_FR_TYPES = (r"rue|avenue|av|bd|boulevard|blvd|chemin|ch|all[ée]e|impasse|imp|place|pl|quai|route|rte|"
+             r"cours|square|passage|r[ée]sidence|lotissement|lieu-dit|hameau|voie|sentier|faubourg|fbg|"
+             r"promenade|esplanade|parvis|rond-point|villa|cit[ée]|chauss[ée]e|mont[ée]e|traverse")
+_EN_TYPES = (r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|"
+             r"terrace|close|crescent|square|sq|highway|hwy|parkway|row|mews|gardens|grove")
+# Latin letters only, not \p{L}: with (?i) the full Unicode class blows RE2's DFA memory budget
+# (it then falls back to its slower NFA and logs to stderr)
+_L = r"A-Za-z\x{C0}-\x{17F}"
+_WORD = rf"[{_L}\d'’.\-]+"
+_NAME = rf"[{_L}][{_L}'’\-]*"
+_POSTCODE_CITY = rf"(?:[ ,]+\d{{5}}(?:[ ,]+{_NAME}(?:[ \-]{_NAME}){{0,2}})?)?"
+ADDRESS = re2.compile(
+    r"(?i)" + _NUM + r"(?:(?:" + _FR_TYPES + r")\.?(?:[ ]+" + _WORD + r"){1,6}"
+    r"|(?:" + _NAME + r"[ ]+){1,4}(?:" + _EN_TYPES + r")\b\.?)" + _POSTCODE_CITY
+)
+ADDRESS_MASK = "[address]"
 
 
 def _mask_email(v: str) -> str:
@@ -52,7 +96,11 @@ def mask_value(id_type: str, canonical: str) -> str:
 
 
 def _net(s: str) -> str:
-    return _NET.sub(lambda m: _mask_net(m.group(0)), s) if s else s
+    if not s:
+        return s
+    if any(c.isdigit() for c in s):  # every address starts with a number
+        s = ADDRESS.sub(ADDRESS_MASK, s)
+    return _NET.sub(lambda m: _mask_net(m.group(0)), s)
 
 
 def _mask_net(v: str) -> str:
@@ -89,3 +137,77 @@ def redact(text: str, spans: list[tuple[int, int, str]]) -> str:
         out.append(_net(text[pos:cut]))
     excerpt = "".join(out).rstrip("\n")
     return excerpt + ("\n…" if cut < len(text) else "")
+
+
+def mask_text(value: str | None) -> str | None:
+    """`value` (a title, an author, a board, a file name) with every identifier the scanner
+    validates replaced by its typed mask, then the safety net and the address masks over the
+    rest: the same treatment as an untyped cell of a dump. Masking a masked value changes
+    nothing, so stored documents can be masked again on the way out."""
+    if not value:
+        return value
+    # imported here: indexer.detect imports this module (for the excerpt masks)
+    from indexer.detect.scan import Found, scan
+
+    found: list[Found] = []
+    scan(value, found)
+    spans = sorted({(st, en, mask_value(t, c)) for t, c, st, en in found if en > st})
+    out: list[str] = []
+    pos = 0
+    for start, end, mask in spans:
+        if start < pos:
+            continue
+        out.append(_net(value[pos:start]))
+        out.append(mask)
+        pos = end
+    out.append(_net(value[pos:]))
+    return "".join(out)
+
+
+def _mask_part(part: str, safe: str, *, plus: bool = False) -> str:
+    """A percent-encoded URL part, masked on its decoded text; re-encoded only if it changed, so
+    a URL without identifiers keeps its exact form (analysts can still open it). `plus`: a query
+    value, where "+" stands for a space."""
+    if not part:
+        return part
+    decoded = unquote_plus(part) if plus else unquote(part)
+    masked = mask_text(decoded) or ""
+    return part if masked == decoded else quote(masked, safe=safe)
+
+
+def mask_url(url: str | None) -> str | None:
+    """`url` with identifiers masked in its percent-decoded path, query and fragment, and any
+    user:password dropped; scheme, host and port stay, so analysts still see where it was."""
+    if not url:
+        return url
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:  # not a URL after all: mask it as text
+        return mask_text(url)
+    if not parts.scheme or not host:
+        return mask_text(url)
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc += f":{port}"
+    query = "&".join(_mask_part(pair, "=/:,", plus=True) for pair in parts.query.split("&")) if parts.query else ""
+    return urlunsplit((parts.scheme, netloc, _mask_part(parts.path, "/:,;=@!$'()*~"),
+                       query, _mask_part(parts.fragment, "/:,;=?")))
+
+
+# The text fields of `Provenance` besides the source (the operator's own config key): a field
+# added to `Provenance` must be listed here or in the exemptions, or this module fails at import.
+_MASKED_FIELDS = ("url", "thread_url", "thread_title", "board", "author", "filename")
+if set(PROVENANCE_FIELDS) != {*_MASKED_FIELDS, "source", *DATETIME_FIELDS}:
+    raise ImportError("indexer.redact: mask_provenance must treat the provenance fields "
+                      f"{sorted(set(PROVENANCE_FIELDS) ^ {*_MASKED_FIELDS, 'source', *DATETIME_FIELDS})}")
+
+
+def mask_provenance(p: Provenance) -> Provenance:
+    """Every text field of `p` masked (URLs with `mask_url`, the rest with `mask_text`); the
+    source name and datetimes unchanged. Applied before a provenance is stored, indexed, logged
+    or sent."""
+    return replace(p, url=mask_url(p.url) or "", thread_url=mask_url(p.thread_url),
+                   thread_title=mask_text(p.thread_title), board=mask_text(p.board),
+                   author=mask_text(p.author), filename=mask_text(p.filename))

@@ -103,7 +103,7 @@ def test_one_alert_by_email_and_webhook_with_evidence(alerts_env: AlertsEnv, smt
     assert receipt.headers["Vigie-Signature"].startswith("v1=")
     alert = hooks[aid]["alert"]
     assert alert["matched"] == {"email": 1, "nir": 1, "phone": 1} and alert["matched_total"] == 3
-    assert alert["fragment_counts"]["email"] == 6
+    assert "fragment_counts" not in alert  # other people's counts are not this organisation's business
     assert alert["categories"] == ["health"] and alert["severity"] == "critical"
     assert alert["url"] == doc.url and alert["author"] == "seller42" and alert["kind"] == "csv"
     assert alert["posted_at"].startswith("2026-11-01T12:00")

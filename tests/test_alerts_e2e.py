@@ -163,7 +163,7 @@ def assert_one_alert_with_three_matches(smtp_sink: SmtpSink, webhook_receiver: W
     assert alert["matched"] == {"email": 1, "nir": 1, "phone": 1} and alert["matched_total"] == 3
     assert alert["severity"] == "critical" and "health" in alert["categories"]
     assert alert["author"] == "seller42" and alert["thread_title"] == "[FR] clinique patients 2026"
-    assert alert["fragment_counts"]["email"] >= 50
+    assert "fragment_counts" not in alert  # other people's counts are not this organisation's business
     assert mail["Message-ID"] == f"<{alert['alert_id']}@alerts.vigie>"
 
 

@@ -41,7 +41,6 @@ def _lines(p: dict[str, Any]) -> list[tuple[str, str]]:
         ("Special categories (GDPR art. 9)", ", ".join(p["categories"]) or "none"),
         *((label, p.get(name) or "-") for name, label in _PROVENANCE_LABELS.items()),
         ("Fragment", f"{p['kind']} (lines {p['lines'][0]}-{p['lines'][1]}), id {p['fragment_id']}"),
-        ("All identifiers in fragment", ", ".join(f"{n} {t}" for t, n in p["fragment_counts"].items()) or "-"),
         ("Alert id", p["alert_id"]),
     ]
 

@@ -23,6 +23,7 @@ from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import FileDone, ThreadCheckpoint, VigieItem
 from crawler.spiders._base import VigieSpider, all_values, first_text, parse_date, select
 from indexer.models import CrawledItem, content_hash
+from indexer.redact import mask_text, mask_url
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -54,7 +55,8 @@ class ForumSpider(VigieSpider):
             return False
         if fingerprint in seen or page >= self._max_chain():
             self.crawler.stats.inc_value("vigie/pagination/stopped")
-            logger.info("pagination of {} stopped at page {} (repeat or limit)", chain, page)
+            logger.info("pagination of {} stopped at page {} (repeat or limit)",
+                        mask_url(chain.removeprefix("thread:")), page)
             return False
         seen.add(fingerprint)
         return True
@@ -193,7 +195,7 @@ class ForumSpider(VigieSpider):
     def _file_error(self, failure: Any) -> Iterator[Any]:
         if "larger than download max size" in str(failure.value):
             self.crawler.stats.inc_value("vigie/files/too_big")
-            logger.warning("attachment {} refused: larger than attachments.max_bytes", failure.request.url)
+            logger.warning("attachment {} refused: larger than attachments.max_bytes", mask_url(failure.request.url))
             yield FileDone(failure.request.url, "refused", "larger than attachments.max_bytes")
         else:
             self.on_error(failure)  # stays pending: fetched again by the next crawl
@@ -220,12 +222,12 @@ class ForumSpider(VigieSpider):
             files = expand_attachment(filename, response.body, limits)
         except ArchiveBombError as exc:
             self.crawler.stats.inc_value("vigie/files/bombs_refused")
-            logger.warning("archive bomb refused, not expanded: {} ({})", response.url, exc)
+            logger.warning("archive bomb refused, not expanded: {} ({})", mask_url(response.url), mask_text(str(exc)))
             yield FileDone(response.url, "refused", f"archive bomb: {exc}")
             return
         except AttachmentError as exc:
             self.crawler.stats.inc_value("vigie/errors")
-            logger.error("attachment {} unreadable: {}", response.url, exc)
+            logger.error("attachment {} unreadable: {}", mask_url(response.url), mask_text(str(exc)))
             yield FileDone(response.url, "refused", str(exc))
             return
         if not files:
