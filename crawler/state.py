@@ -9,17 +9,40 @@ status (ok / needs_attention) with the last run's stats.
 Ordering rule: the spider only *reads* this state to skip work. Rows that say "done" are written
 by the item pipeline after the sink accepted the item, so a crash can only cause a re-emit
 (harmless: ingestion is idempotent), never a loss.
+
+No plaintext crawled text at rest. Thread URLs, post keys, paste ids and attachment URLs are
+attacker-chosen text that can carry a victim's email or phone (`/t/12-dump-jean.dupont@...`,
+`patients_<email>.csv`); thread titles and authors too. So:
+- every lookup key is stored as a keyed hash (HMAC-SHA256 under the state's own secret): the
+  state only needs to answer "seen before?", which a hash answers;
+- the two values a later crawl must read back to fetch pending work (a thread's last page URL,
+  a pending attachment's URL and its provenance) are stored encrypted (AES-256-GCM under the
+  same secret, bound to their row);
+- titles and boards are not stored at all (nothing reads them back).
+The secret is a random 32-byte key in `<state file>.key` (0600), created with the state and
+local to it: the crawler holds no Vigie key (`vigie crawl --no-index -o` runs without any), and
+losing the file only costs a full re-crawl (everything re-emitted; ingestion is idempotent). A
+copy of the database alone reveals nothing; a same-user process can read both files, as it can
+read the data key, which is the limit of any at-rest protection on a shared account. A state
+written by an older Vigie (plaintext keys) is emptied on open and re-crawled.
 """
 
 from __future__ import annotations
 
+import base64
+import hmac
 import json
+import os
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+
+from indexer.crypto import DataKey, decrypt_text, encrypt_text
+from indexer.redact import mask_text
 from vigie.core.sqlite import connect
 
 __all__ = ["CrawlState", "SourceStatus", "ThreadState"]
@@ -41,7 +64,37 @@ CREATE TABLE IF NOT EXISTS files (
     meta TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (source, url));
 CREATE TABLE IF NOT EXISTS sources (
     source TEXT PRIMARY KEY, status TEXT NOT NULL, reason TEXT, last_run TEXT, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS state_format (version INTEGER NOT NULL);
 """
+_FORMAT = 2  # 1: plaintext keys, URLs, titles; 2: keyed hashes and encrypted URLs
+_KEY_BYTES = 32
+
+
+def _state_secret(db_path: Path) -> bytes:
+    """The state's own random key, next to it (0600); created on first use, atomically (written
+    to a private temporary file, then linked into place: a concurrent crawl reads either no
+    file or the whole key)."""
+    key_path = db_path.with_name(db_path.name + ".key")
+    if not key_path.exists():
+        tmp = key_path.with_name(f"{key_path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+            os.write(fd, os.urandom(_KEY_BYTES))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, key_path)
+        except FileExistsError:
+            pass  # another crawl made it first: use theirs
+        finally:
+            tmp.unlink()
+    secret = key_path.read_bytes()
+    if len(secret) != _KEY_BYTES:
+        raise ValueError(f"crawl state key {key_path} is {len(secret)} bytes, not {_KEY_BYTES}: delete it "
+                         f"and {db_path} (the next crawl then starts from scratch)")
+    return secret
 
 
 def _now() -> str:
@@ -75,9 +128,52 @@ class CrawlState:
         self.source = source
         # NORMAL: a power loss may drop the last state rows, which only re-emits items (ingestion
         # is idempotent); the store, written first, is the one that must be FULL
-        self._db = connect(self.path, synchronous="NORMAL")
+        fresh = not self.path.exists()
+        self._db = connect(self.path, synchronous="NORMAL", pragmas={"secure_delete": "ON"})
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()
+        if self.path.exists() and str(self.path) != ":memory:":
+            self._key = DataKey(_state_secret(self.path))
+        else:
+            self._key = DataKey(os.urandom(_KEY_BYTES))
+        self._upgrade(fresh)
+
+    def _upgrade(self, fresh: bool) -> None:
+        """Empty a state written with plaintext keys (an older Vigie): its rows can no longer be
+        looked up, and their text must not stay on disk (secure_delete, then VACUUM)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            row = self._db.execute("SELECT version FROM state_format").fetchone()
+            if row is not None and row[0] >= _FORMAT:
+                self._db.execute("COMMIT")
+                return
+            old = not fresh and any(self._db.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone()
+                                    for t in ("threads", "posts", "pastes", "files"))
+            for table in ("threads", "posts", "pastes", "files"):
+                self._db.execute(f"DELETE FROM {table}")
+            self._db.execute("UPDATE sources SET reason=NULL")
+            self._db.execute("DELETE FROM state_format")
+            self._db.execute("INSERT INTO state_format (version) VALUES (?)", (_FORMAT,))
+            self._db.execute("COMMIT")
+            if old:
+                self._db.execute("VACUUM")
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _h(self, kind: str, value: str) -> str:
+        """The stored form of a lookup key: a keyed hash, per source and per kind of key."""
+        msg = f"vigie/crawl-state/v2|{self.source}|{kind}|{value}".encode("utf-8", "surrogatepass")
+        return hmac.digest(self._key.key, msg, "sha256").hex()
+
+    def _seal(self, row_key: str, text: str) -> str:
+        return base64.b64encode(encrypt_text(self._key, text, associated=row_key.encode())).decode("ascii")
+
+    def _open(self, row_key: str, sealed: str | None) -> str | None:
+        if not sealed:
+            return None
+        try:
+            return decrypt_text(self._key, base64.b64decode(sealed), associated=row_key.encode())
+        except (InvalidTag, ValueError):  # another key file (deleted and recreated): re-crawl it
+            return None
 
     def close(self) -> None:
         with self._lock:
@@ -93,16 +189,23 @@ class CrawlState:
 
     # ---------------------------------------------------------------- threads
     def thread(self, thread_key: str) -> ThreadState | None:
-        row = self._one("SELECT thread_key, last_page_url, page_count, marker, last_post_id, last_posted_at "
-                        "FROM threads WHERE source=? AND thread_key=?", self.source, thread_key)
-        return ThreadState(*row) if row else None
+        hashed = self._h("thread", thread_key)
+        row = self._one("SELECT last_page_url, page_count, marker, last_post_id, last_posted_at "
+                        "FROM threads WHERE source=? AND thread_key=?", self.source, hashed)
+        if row is None:
+            return None
+        return ThreadState(thread_key, self._open(hashed, row[0]), row[1], self._open(hashed + "|marker", row[2]),
+                           self._open(hashed + "|post", row[3]), row[4])
 
     def record_thread_page(self, thread_key: str, page_url: str, page_index: int, *,
                            title: str | None = None, board: str | None = None,
                            marker: str | None = None, final: bool = False,
                            last_post_id: str | None = None, last_posted_at: str | None = None) -> None:
         """The thread's pages up to `page_url` are fully handed off. `marker` is stored only
-        when `final` (the thread's last page was reached), so an interrupted thread is revisited."""
+        when `final` (the thread's last page was reached), so an interrupted thread is revisited.
+        `title` and `board` are accepted for the pipeline's sake and not stored (see the module
+        docstring); URLs, the marker and the last post id are sealed."""
+        hashed = self._h("thread", thread_key)
         self._exec(
             "INSERT INTO threads (source, thread_key, title, board, last_page_url, page_count, marker,"
             " last_post_id, last_posted_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) "
@@ -115,47 +218,61 @@ class CrawlState:
             " last_post_id=COALESCE(excluded.last_post_id, last_post_id),"
             " last_posted_at=COALESCE(excluded.last_posted_at, last_posted_at),"
             " updated_at=excluded.updated_at",
-            self.source, thread_key, title, board, page_url, page_index,
-            marker if final else None, last_post_id, last_posted_at, _now(), 1 if final else 0)
+            self.source, hashed, None, None, self._seal(hashed, page_url), page_index,
+            self._seal(hashed + "|marker", marker) if final and marker is not None else None,
+            self._seal(hashed + "|post", last_post_id) if last_post_id else None,
+            last_posted_at, _now(), 1 if final else 0)
 
     # ---------------------------------------------------------------- posts and pastes
     def post_seen(self, post_key: str, content_hash: str) -> bool:
-        row = self._one("SELECT content_hash FROM posts WHERE source=? AND post_key=?", self.source, post_key)
+        row = self._one("SELECT content_hash FROM posts WHERE source=? AND post_key=?", self.source,
+                        self._h("post", post_key))
         return row is not None and row[0] == content_hash
 
     def record_post(self, post_key: str, content_hash: str, thread_key: str | None) -> None:
         self._exec("INSERT INTO posts (source, post_key, content_hash, thread_key, seen_at) VALUES (?,?,?,?,?) "
                    "ON CONFLICT(source, post_key) DO UPDATE SET content_hash=excluded.content_hash,"
-                   " seen_at=excluded.seen_at", self.source, post_key, content_hash, thread_key, _now())
+                   " seen_at=excluded.seen_at", self.source, self._h("post", post_key), content_hash,
+                   self._h("thread", thread_key) if thread_key else None, _now())
 
     def paste_seen(self, paste_id: str) -> bool:
-        return self._one("SELECT 1 FROM pastes WHERE source=? AND paste_id=?", self.source, paste_id) is not None
+        return self._one("SELECT 1 FROM pastes WHERE source=? AND paste_id=?", self.source,
+                         self._h("paste", paste_id)) is not None
 
     def record_paste(self, paste_id: str, content_hash: str) -> None:
         self._exec("INSERT OR REPLACE INTO pastes (source, paste_id, content_hash, seen_at) VALUES (?,?,?,?)",
-                   self.source, paste_id, content_hash, _now())
+                   self.source, self._h("paste", paste_id), content_hash, _now())
 
     # ---------------------------------------------------------------- attachments
     def file_status(self, url: str) -> str | None:
-        row = self._one("SELECT status FROM files WHERE source=? AND url=?", self.source, url)
+        row = self._one("SELECT status FROM files WHERE source=? AND url=?", self.source, self._h("file", url))
         return row[0] if row else None
 
     def file_pending(self, url: str, meta: dict[str, Any]) -> None:
-        """Remember a discovered attachment before fetching it (a to-do, not a result)."""
+        """Remember a discovered attachment before fetching it (a to-do, not a result); its URL
+        and `meta` (the provenance of the file) sealed, because the next crawl must fetch it."""
+        hashed = self._h("file", url)
         self._exec("INSERT OR IGNORE INTO files (source, url, status, meta, updated_at) VALUES (?,?,?,?,?)",
-                   self.source, url, "pending", json.dumps(meta), _now())
+                   self.source, hashed, "pending", self._seal(hashed, json.dumps({"url": url, "meta": meta})), _now())
 
     def file_done(self, url: str, status: str = "done", reason: str | None = None) -> None:
         """`status`: done (handed off), refused (bomb, too big, wrong type: never retried)."""
         self._exec("INSERT INTO files (source, url, status, reason, updated_at) VALUES (?,?,?,?,?) "
                    "ON CONFLICT(source, url) DO UPDATE SET status=excluded.status, reason=excluded.reason,"
-                   " updated_at=excluded.updated_at", self.source, url, status, reason, _now())
+                   " updated_at=excluded.updated_at, meta=NULL", self.source, self._h("file", url), status,
+                   mask_text(reason), _now())
 
     def pending_files(self) -> list[tuple[str, dict[str, Any]]]:
         with self._lock:
             rows = self._db.execute("SELECT url, meta FROM files WHERE source=? AND status='pending'",
                                     (self.source,)).fetchall()
-        return [(url, json.loads(meta or "{}")) for url, meta in rows]
+        out: list[tuple[str, dict[str, Any]]] = []
+        for hashed, sealed in rows:
+            opened = self._open(hashed, sealed)
+            if opened is not None:
+                data = json.loads(opened)
+                out.append((data["url"], data["meta"]))
+        return out
 
     # ---------------------------------------------------------------- source status
     def status(self) -> SourceStatus | None:
@@ -170,7 +287,7 @@ class CrawlState:
         self._exec("INSERT INTO sources (source, status, reason, last_run, updated_at) VALUES (?,?,?,?,?) "
                    "ON CONFLICT(source) DO UPDATE SET status=excluded.status, reason=excluded.reason,"
                    " last_run=COALESCE(excluded.last_run, last_run), updated_at=excluded.updated_at",
-                   self.source, status, reason, json.dumps(last_run) if last_run else None, _now())
+                   self.source, status, mask_text(reason), json.dumps(last_run) if last_run else None, _now())
 
     def counts(self) -> dict[str, int]:
         out = {}

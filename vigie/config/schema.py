@@ -253,6 +253,12 @@ class ElasticsearchSettings(Strict):
     request_timeout_seconds: float = Field(
         default=30.0, gt=0, examples=[60], description="Timeout of one request to the cluster."
     )
+    spool_max_bytes: int = Field(
+        default=1024 * 1024 * 1024, ge=64 * 1024, examples=[4 * 1024 * 1024 * 1024],
+        description="Most bytes the disk spool holds while the cluster is unreachable; when full, "
+        "new documents are refused (the crawl does not mark them seen, so the next crawl emits them "
+        "again) and the service logs it once per episode and reports it in `vigie status`.",
+    )
 
     @model_validator(mode="after")
     def _one_auth(self) -> ElasticsearchSettings:
@@ -419,6 +425,16 @@ class ServiceSettings(Strict):
     metrics_port: int | None = Field(
         default=9108, ge=1, le=65535,
         description="Port of the Prometheus /metrics endpoint; a key with no value (`metrics_port:`) disables it.",
+    )
+    crawl_memory_limit_bytes: int = Field(
+        default=2 * 1024 * 1024 * 1024, ge=256 * 1024 * 1024, examples=[4 * 1024 * 1024 * 1024],
+        description="Address-space limit (RLIMIT_AS) of each crawl subprocess; the crawl stops itself "
+        "gracefully at 90% of it (Scrapy MEMUSAGE), and the run is reported as out of memory.",
+    )
+    crawl_kill_grace_seconds: float = Field(
+        default=60.0, gt=0, le=3600,
+        description="A crawl still running this long after its source's `limits.max_duration` gets "
+        "SIGTERM, and SIGKILL after as long again; the run is reported as killed.",
     )
 
 
@@ -604,6 +620,12 @@ class LimitSettings(Strict):
     )
     retry_backoff_seconds: float = Field(
         default=1.0, ge=0, description="The first retry waits this long, then the wait doubles (at most 60 s)."
+    )
+    max_duration: Interval = Field(
+        default="2h", examples=["30m"],
+        description="Longest run: the crawl then stops gracefully (Scrapy CLOSESPIDER_TIMEOUT, state "
+        "kept) and the source is marked as needing attention; the service kills a crawl that "
+        "overruns it by `service.crawl_kill_grace_seconds`.",
     )
 
 
