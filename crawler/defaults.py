@@ -13,11 +13,32 @@ Request meta keys set by the spiders (all prefixed `vigie_`):
 
 from __future__ import annotations
 
-__all__ = ["CRAWLER_DEFAULTS", "DEFAULT_STATE_FILENAME", "MAX_PAGES_PER_CHAIN"]
+__all__ = ["CRAWLER_DEFAULTS", "CRAWLER_EXTENSIONS", "DEFAULT_STATE_FILENAME", "MAX_PAGES_PER_CHAIN",
+           "MEMUSAGE_FRACTION"]
 
 DEFAULT_STATE_FILENAME = "crawl-state.sqlite3"
 # typed on its own: the spiders fall back on it when the setting is unset
 MAX_PAGES_PER_CHAIN = 200
+
+# The ONLY Scrapy extensions a crawl loads: this replaces Scrapy's EXTENSIONS_BASE instead of
+# switching entries off, so an extension a Scrapy upgrade adds is not loaded until it is listed
+# here. Never list one that listens or executes code: Scrapy 2.19's RemoteControl runs an HTTP
+# server that executes posted Python with access to the crawl (and so to Vigie's keys), and
+# TelnetConsole is a Python shell on a TCP port. tests/test_no_listeners.py checks a real crawl
+# holds no listening socket and writes no job file.
+CRAWLER_EXTENSIONS: dict[str, int] = {
+    "scrapy.extensions.corestats.CoreStats": 0,  # start/finish time and counts in the stats
+    "scrapy.extensions.logcount.LogCount": 0,  # log/ERROR counts in the stats
+    "scrapy.extensions.memusage.MemoryUsage": 0,  # graceful stop below the memory limit
+    "scrapy.extensions.closespider.CloseSpider": 0,  # max_pages and max_duration
+    "scrapy.extensions.logstats.LogStats": 0,  # periodic pages/items rate in the log
+    "scrapy.extensions.throttle.AutoThrottle": 0,  # limits.autothrottle
+}
+
+# A crawl stops itself (Scrapy MEMUSAGE_LIMIT_MB, finish reason `memusage_exceeded`) when its
+# resident memory reaches this fraction of `service.crawl_memory_limit_bytes`, before the hard
+# address-space limit the service puts on the subprocess makes allocations fail.
+MEMUSAGE_FRACTION = 0.9
 
 CRAWLER_DEFAULTS: dict[str, object] = {
     # Hosts a crawl may contact (those of the source's start URLs and login URL); set per source.

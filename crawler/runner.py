@@ -95,6 +95,17 @@ def _spider_class(kind: str) -> type:
     return ForumSpider
 
 
+def _limit_reason(finish_reason: str, source: SourceConfig, global_config: GlobalConfig) -> str | None:
+    """A run cut short by a limit leaves the source half-crawled: the operator must know why
+    (the same wording as the service's run outcome, see `vigie.service.service`)."""
+    if finish_reason == "closespider_timeout":
+        return f"timeout: stopped after max_duration ({source.limits.max_duration})"
+    if finish_reason == "memusage_exceeded":
+        limit = global_config.service.crawl_memory_limit_bytes // 2**20
+        return f"out of memory: stopped near the memory limit ({limit} MiB)"
+    return None
+
+
 def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: Path,
               sink: ItemSink | None = None, output: Path | None = None, max_pages: int | None = None,
               tor_socks: tuple[str, int] | None = None, progress: Callable[[CrawlProgress], None] | None = None,
@@ -166,6 +177,7 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
     spider = crawler.spider
     reason = spider.needs_attention if isinstance(spider, VigieSpider) else None
+    reason = reason or _limit_reason(finish.get("reason", ""), source, global_config)
 
     def stat(name: str) -> int:
         return int(stats.get(name, 0) or 0)

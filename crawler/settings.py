@@ -12,9 +12,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler import TorUnavailableError
-from crawler.defaults import CRAWLER_DEFAULTS
+from crawler.defaults import CRAWLER_DEFAULTS, CRAWLER_EXTENSIONS, MEMUSAGE_FRACTION
 from crawler.handlers import tor_download_handler_settings
-from vigie.config.schema import GlobalConfig, SourceConfig
+from vigie.config.schema import GlobalConfig, SourceConfig, parse_interval
 
 __all__ = ["build_settings", "source_hosts"]
 
@@ -37,8 +37,19 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
         "BOT_NAME": "vigie",
         "USER_AGENT": source.user_agent,
         "ROBOTSTXT_OBEY": False,  # onion forums have none worth obeying, and fetching it leaks intent
+        # Nothing in a crawl listens or executes code for others (crawler.defaults.CRAWLER_EXTENSIONS):
+        # an allow-list of extensions, and the two known servers off again should one be re-listed.
+        "EXTENSIONS_BASE": dict(CRAWLER_EXTENSIONS),
+        "EXTENSIONS": {},
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
+        "CLOSESPIDER_TIMEOUT": parse_interval(lim.max_duration).total_seconds(),
+        "MEMUSAGE_ENABLED": True,
+        "MEMUSAGE_LIMIT_MB": int(global_config.service.crawl_memory_limit_bytes * MEMUSAGE_FRACTION) // 2**20,
+        "MEMUSAGE_WARNING_MB": 0,
+        "MEMUSAGE_CHECK_INTERVAL_SECONDS": 5.0,
         "LOG_LEVEL": log_level,
+        "LOG_FORMATTER": "crawler.pipelines.MaskedLogFormatter",  # no item or plaintext URL in DEBUG lines
         "COOKIES_ENABLED": True,
         "CONCURRENT_REQUESTS": lim.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": lim.concurrency,

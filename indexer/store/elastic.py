@@ -15,8 +15,10 @@
 - When the cluster is unreachable (connection refused/timeout, or still 429/5xx after the
   retries), every document not acknowledged is appended to the spool (`indexer.store.spool`) and
   reported as `spooled`. Pending spooled documents are drained, in order, before any new write
-  and on `flush()`, so order is kept. After a failure, writes go straight to the spool for a
-  growing back-off (1 s .. `max_backoff`, 30 s by default) instead of waiting on a dead cluster for every batch.
+  and on `flush()`, so order is kept. The spool is capped (`spool_max_bytes`): when full, `upsert`
+  raises `SpoolFull` and the documents are re-emitted by a later crawl. After a failure, writes
+  go straight to the spool for a growing back-off (1 s .. `max_backoff`, 30 s by default)
+  instead of waiting on a dead cluster for every batch.
 - Client and server major versions must match (the 9.x client speaks the 9 REST compatibility
   mode only); a mismatch is a `StoreError` that says what to install.
 """
@@ -95,7 +97,7 @@ class ElasticStore:
         self.settings = settings
         self.alias = settings.index_prefix
         self.client = client if client is not None else client_from_settings(settings)
-        self.spool = Spool(spool_dir)
+        self.spool = Spool(spool_dir, max_bytes=settings.spool_max_bytes)
         self._lock = threading.RLock()
         self._ready = False
         self._down_until = 0.0

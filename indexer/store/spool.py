@@ -19,6 +19,11 @@ so a crash mid-drain resends at most one batch, and resending is harmless becaus
 written with their content-hash id (`create`), i.e. idempotently. Fully drained segments are
 deleted.
 
+Cap: with `max_bytes`, an `append` that would take the pending bytes (not yet acknowledged)
+past it raises `SpoolFull` and writes nothing. Nothing is lost: the ingest fails, so the crawler
+does not mark the item seen and the next crawl emits it again. The first refusal of a fill
+episode is logged as an error; the episode ends when an append fits again.
+
 Damage: a record cut short at the end of a segment (a crash mid-write) or with a bad checksum is
 reported (`SpoolDamage`, logged as a warning) and every complete record before it is kept. When
 appending to a segment with a damaged tail, the damaged bytes are first moved aside to
@@ -43,13 +48,28 @@ from loguru import logger
 
 from indexer.documents import fragment_from_dict, fragment_to_dict
 from indexer.models import StoredFragment
+from indexer.store.base import StoreError
 
-__all__ = ["Spool", "SpoolDamage", "SpoolPosition"]
+__all__ = ["Spool", "SpoolDamage", "SpoolFull", "SpoolPosition", "SpoolUsage", "spool_usage"]
 
 MAGIC = b"VGS1"
 _HEADER = struct.Struct(">4sII")
 _MAX_RECORD = 64 * 1024 * 1024
 _SEGMENT_BYTES = 64 * 1024 * 1024
+
+
+class SpoolFull(StoreError):
+    """The spool holds `max_bytes` already: the documents were refused, not written anywhere.
+    Raised through `upsert`, so the item is not marked seen and is emitted again next crawl."""
+
+
+@dataclass(frozen=True)
+class SpoolUsage:
+    """What `vigie status` and the metrics show about the spool."""
+
+    pending_bytes: int
+    max_bytes: int | None
+    full: bool  # the last append was refused (a marker file, so other processes see it)
 
 
 @dataclass(frozen=True, order=True)
@@ -74,10 +94,14 @@ class _Segment:
     damage: list[SpoolDamage] = field(default_factory=list)
 
 
+_FULL_MARKER = "full"
+
+
 class Spool:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, max_bytes: int | None = None) -> None:
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.max_bytes = max_bytes
         self.damage: list[SpoolDamage] = []
         self._cursor_path = self.dir / "cursor.json"
         self._reported: set[tuple[str, int]] = set()
@@ -120,6 +144,35 @@ class Spool:
                 return False
         return True
 
+    def pending_bytes(self) -> int:
+        """Bytes of records not yet acknowledged (what the cap counts)."""
+        return _pending_bytes(self.dir, self._cursor())
+
+    def usage(self) -> SpoolUsage:
+        return SpoolUsage(self.pending_bytes(), self.max_bytes, (self.dir / _FULL_MARKER).exists())
+
+    def _check_room(self, size: int) -> None:
+        marker = self.dir / _FULL_MARKER
+        if self.max_bytes is None:
+            return
+        pending = self.pending_bytes()
+        if pending + size <= self.max_bytes:
+            if marker.exists():
+                marker.unlink(missing_ok=True)
+                logger.warning("spool: room again ({} of {} bytes pending); accepting documents",
+                               pending, self.max_bytes)
+            return
+        if not marker.exists():  # once per fill episode, across processes
+            fd = os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600)
+            os.close(fd)
+            logger.error("spool FULL in {}: {} of {} bytes pending (storage.elasticsearch.spool_max_bytes) "
+                         "while Elasticsearch is unreachable; new documents are REFUSED and re-emitted by "
+                         "later crawls. Bring Elasticsearch back or raise the cap.", self.dir, pending,
+                         self.max_bytes)
+        raise SpoolFull(f"Elasticsearch spool in {self.dir} is full ({pending} of {self.max_bytes} bytes "
+                        f"pending, {size} more refused): bring Elasticsearch back so it drains, or raise "
+                        "storage.elasticsearch.spool_max_bytes in vigie.yaml")
+
     def __len__(self) -> int:
         return sum(1 for _ in self.read())
 
@@ -133,6 +186,7 @@ class Spool:
             ids.append(doc.id)
         if not ids:
             return ids
+        self._check_room(len(buf))
         segs = self._segments()
         if segs and segs[-1].path.stat().st_size < _SEGMENT_BYTES:
             seg = segs[-1]
@@ -253,7 +307,36 @@ class Spool:
         for seg in self._segments():
             seg.path.unlink(missing_ok=True)
         self._cursor_path.unlink(missing_ok=True)
+        if (self.dir / _FULL_MARKER).exists():  # the fill episode ends with the drain
+            (self.dir / _FULL_MARKER).unlink(missing_ok=True)
+            logger.warning("spool: drained; accepting documents again")
         _fsync_dir(self.dir)
+
+
+def _pending_bytes(directory: Path, cursor: SpoolPosition) -> int:
+    total = 0
+    for path in directory.glob("segment-*.vjl"):
+        try:
+            number, size = int(path.stem.split("-", 1)[1]), path.stat().st_size
+        except (ValueError, FileNotFoundError):
+            continue
+        if number > cursor.segment:
+            total += size
+        elif number == cursor.segment:
+            total += max(0, size - cursor.offset)
+    return total
+
+
+def spool_usage(directory: Path, max_bytes: int | None) -> SpoolUsage | None:
+    """Read-only, for `vigie status`: None when there is no spool directory (nothing created)."""
+    if not directory.is_dir():
+        return None
+    try:
+        data = json.loads((directory / "cursor.json").read_text())
+        cursor = SpoolPosition(int(data["segment"]), int(data["offset"]))
+    except (FileNotFoundError, ValueError, KeyError):
+        cursor = SpoolPosition(0, 0)
+    return SpoolUsage(_pending_bytes(directory, cursor), max_bytes, (directory / _FULL_MARKER).exists())
 
 
 def _fsync_dir(path: Path) -> None:

@@ -97,6 +97,13 @@ def crawl(
         else:
             with wiring.open_ingest_sink(rt.config, data_dir, rt.match_key, rt.data_key) as sink:
                 summary = crawl_now(sink)
+    except MemoryError:
+        # the service's address-space limit (service.crawl_memory_limit_bytes) was hit before the
+        # crawl could stop itself: say so where the service reads the outcome, then fail
+        if summary_json:
+            summary_json.write_text(json.dumps({"source": source, "finish_reason": "out_of_memory"}) + "\n",
+                                    encoding="utf-8")
+        raise
     finally:
         if tor is not None:
             tor.close()

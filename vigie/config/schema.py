@@ -254,6 +254,12 @@ class ElasticsearchSettings(Strict):
         default=30.0, gt=0, examples=[60], description="Timeout of one request to the cluster."
     )
     spool_max_bytes: int = Field(
+        default=1024 * 1024 * 1024, ge=1024, examples=[4 * 1024 * 1024 * 1024],
+        description="Most bytes the disk spool holds while the cluster is unreachable; when full, "
+        "new documents are refused (the crawl does not mark them seen, so the next crawl emits them "
+        "again) and the service logs it once per episode and reports it in `vigie status`.",
+    )
+    spool_max_bytes: int = Field(
         default=1024 * 1024 * 1024, ge=64 * 1024, examples=[4 * 1024 * 1024 * 1024],
         description="Most bytes the disk spool holds while the cluster is unreachable; when full, "
         "new documents are refused (the crawl does not mark them seen, so the next crawl emits them "

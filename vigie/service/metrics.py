@@ -14,6 +14,12 @@ class ServiceMetrics:
         self.crawls = Counter("vigie_crawls_total", "Crawl runs by outcome.", ["source", "outcome"], registry=r)
         self.crawls_skipped = Counter("vigie_crawls_skipped_total",
                                       "Runs skipped because the previous one was still going.", ["source"], registry=r)
+        self.crawls_limited = Counter(
+            "vigie_crawls_limited_total", "Runs cut short by a limit: timeout (max_duration, graceful), "
+            "killed_timeout (overran it by the grace), out_of_memory.", ["source", "limit"], registry=r)
+        self.spool_full = Gauge("vigie_spool_full", "1 while the Elasticsearch spool is full and refuses writes.",
+                                registry=r)
+        self.spool_bytes = Gauge("vigie_spool_bytes", "Bytes pending in the Elasticsearch spool.", registry=r)
         self.crawl_seconds = Histogram("vigie_crawl_duration_seconds", "Crawl duration.", ["source"], registry=r,
                                        buckets=(1, 5, 15, 60, 300, 900, 3600, 14400))
         self.pages = Counter("vigie_pages_total", "Pages fetched.", ["source"], registry=r)

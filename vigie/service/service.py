@@ -10,8 +10,10 @@ the alert delivery worker and the Elasticsearch spool drainer, each on its own t
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -19,6 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +29,13 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobEvent
 from loguru import logger
 
 from alerts.worker import DeliveryWorker
+from crawler.state import CrawlState
 from crawler.tor import TorController, TorError
 from indexer.store import FragmentStore
+from indexer.store.spool import spool_usage
 from vigie import wiring
 from vigie.config.loader import ConfigError, LoadedConfig, load_config
+from vigie.config.schema import SourceConfig, parse_interval
 from vigie.runtime import register_config_secrets
 from vigie.service import jobs
 from vigie.service.metrics import ServiceMetrics
@@ -169,6 +175,11 @@ class VigieService:
         os.close(fd)
         summary_path = Path(name)
         cmd = self._crawl_command(source, summary_path)
+        src = self.config.sources.get(source)
+        limits = _CrawlLimits(
+            max_duration=parse_interval(src.limits.max_duration).total_seconds() if src else None,
+            grace=self.config.global_config.service.crawl_kill_grace_seconds,
+            memory_bytes=self.config.global_config.service.crawl_memory_limit_bytes)
         run_id = self.db.start_run(source)
         started = time.monotonic()
         self.metrics.running.inc()
@@ -178,27 +189,32 @@ class VigieService:
                 if self._stop.is_set():
                     proc = None
                 else:
-                    proc = subprocess.Popen(cmd, preexec_fn=_crawl_child_setup, env=os.environ.copy())
+                    proc = subprocess.Popen(cmd, preexec_fn=functools.partial(_crawl_child_setup, limits.memory_bytes),
+                                            env=os.environ.copy())
                     self._children[source] = proc
             if proc is None:
                 self.db.finish_run(run_id, "stopped")
                 summary_path.unlink(missing_ok=True)
                 return
-            returncode = proc.wait()
+            returncode, killed_by = _wait_within(proc, source, started, limits)
         finally:
             with self._children_lock:
                 self._children.pop(source, None)
             self.metrics.running.dec()
         summary = _read_json(summary_path)
         summary_path.unlink(missing_ok=True)
-        if summary.get("finish_reason") == "shutdown" or (returncode != 0 and self._stop.is_set()):
-            outcome = "stopped"  # by our SIGTERM: Scrapy checkpointed and closed early
-        elif returncode == 0:
-            outcome = "needs_attention" if summary.get("needs_attention") else "ok"
-        else:
-            outcome = f"failed (exit {returncode})"
+        outcome, label = _outcome(returncode, killed_by, summary, limits, src, stopping=self._stop.is_set())
         self.db.finish_run(run_id, outcome, summary)
-        self.metrics.crawls.labels(source, outcome.split(" ")[0]).inc()
+        self.metrics.crawls.labels(source, label).inc()
+        if label in _LIMIT_LABELS:
+            self.metrics.crawls_limited.labels(source, label).inc()
+            logger.error("crawl {}: {}; the source needs attention", source, outcome)
+            if killed_by is not None:  # the child could not record it itself
+                state = CrawlState(wiring.crawl_state_path(self.data_dir), source)
+                try:
+                    state.set_status("needs_attention", outcome)
+                finally:
+                    state.close()
         self.metrics.crawl_seconds.labels(source).observe(time.monotonic() - started)
         for counter, key in ((self.metrics.pages, "pages"), (self.metrics.fragments, "fragments"),
                              (self.metrics.crawl_errors, "errors")):
@@ -269,6 +285,16 @@ class VigieService:
             self.metrics.store_documents.set(self._store.count())
         except Exception as exc:
             logger.warning("store flush deferred: {}", exc)
+        self._refresh_spool_gauges()
+
+    def _refresh_spool_gauges(self) -> None:
+        storage = self.config.global_config.storage
+        if storage.backend != "elasticsearch":
+            return
+        usage = spool_usage(self.data_dir / "spool", storage.elasticsearch.spool_max_bytes)
+        if usage is not None:
+            self.metrics.spool_bytes.set(usage.pending_bytes)
+            self.metrics.spool_full.set(1 if usage.full else 0)
 
     def _refresh_gauges(self) -> None:
         if self._worker is not None:
@@ -279,11 +305,64 @@ class VigieService:
                 pass
 
 
-def _crawl_child_setup() -> None:
+@dataclass(frozen=True)
+class _CrawlLimits:
+    max_duration: float | None  # seconds; None for a source no longer in the config
+    grace: float
+    memory_bytes: int
+
+
+# metric labels of runs a limit cut short (vigie_crawls_limited_total)
+_LIMIT_LABELS = frozenset({"timeout", "killed_timeout", "out_of_memory"})
+
+
+def _wait_within(proc: subprocess.Popen[bytes], source: str, started: float,
+                 limits: _CrawlLimits) -> tuple[int, str | None]:
+    """Wait for the crawl; past max_duration + grace it gets SIGTERM (Scrapy's graceful stop,
+    which checkpoints), past a further grace SIGKILL: a wedged crawl must not hold its source
+    forever, since a source never overlaps itself. Returns the exit code and the signal we sent."""
+    if limits.max_duration is None:
+        return proc.wait(), None
+    term_at = started + limits.max_duration + limits.grace
+    for sig, at in ((signal.SIGTERM, term_at), (signal.SIGKILL, term_at + limits.grace)):
+        try:
+            return proc.wait(timeout=max(0.0, at - time.monotonic())), None if sig == signal.SIGTERM else "SIGTERM"
+        except subprocess.TimeoutExpired:
+            logger.warning("crawl {} overran max_duration + {:.0f}s grace; sending {} (pid {})",
+                           source, limits.grace, sig.name, proc.pid)
+            _signal(proc, sig)
+    return proc.wait(), "SIGKILL"
+
+
+def _outcome(returncode: int, killed_by: str | None, summary: dict[str, Any], limits: _CrawlLimits,
+             source: SourceConfig | None, *, stopping: bool) -> tuple[str, str]:
+    """The run's outcome as `vigie status` shows it, and its metric label."""
+    mib = limits.memory_bytes // 2**20
+    reason = summary.get("finish_reason")
+    if killed_by is not None:
+        return f"killed: exceeded max_duration + grace ({killed_by})", "killed_timeout"
+    if reason in ("memusage_exceeded", "out_of_memory"):
+        return f"killed: out of memory (limit {mib} MiB)", "out_of_memory"
+    if reason == "closespider_timeout":
+        took = source.limits.max_duration if source else "max_duration"
+        return f"timeout: stopped after max_duration ({took})", "timeout"
+    if reason == "shutdown" or (returncode != 0 and stopping):
+        return "stopped", "stopped"  # by our SIGTERM: Scrapy checkpointed and closed early
+    if returncode == 0:
+        return ("needs_attention", "needs_attention") if summary.get("needs_attention") else ("ok", "ok")
+    return f"failed (exit {returncode})", "failed"
+
+
+def _crawl_child_setup(memory_bytes: int) -> None:
     """In the crawl child: its own process group (so a terminal's Ctrl-C reaches only the
     service, which forwards SIGTERM), and SIGTERM when the service dies, even by SIGKILL: an
-    orphaned crawl must not run on beside the next service's crawl of the same source."""
+    orphaned crawl must not run on beside the next service's crawl of the same source.
+    Resource limits: an address-space cap (a hostile page cannot eat the host's memory; the
+    crawl stops itself before it, see `crawler.defaults.MEMUSAGE_FRACTION`) and no core dumps
+    (a core file would hold the keys and page contents in plaintext)."""
     os.setsid()
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     try:
         import ctypes
 

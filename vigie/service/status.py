@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from indexer.store.spool import spool_usage
 from vigie import wiring
 from vigie.config.loader import LoadedConfig
 from vigie.core.sqlite import connect, transaction
@@ -227,5 +228,19 @@ def status_report(config: LoadedConfig, data_dir: Path) -> StatusReport:
         finally:
             db.close()
     parts = wiring.component_status(config, data_dir)
-    return StatusReport(service=service, alive=alive, sources=sources, tor=parts.tor, store=parts.store,
-                        outbox=parts.outbox)
+    return StatusReport(service=service, alive=alive, sources=sources, tor=parts.tor,
+                        store=parts.store + _spool_line(config, data_dir), outbox=parts.outbox)
+
+
+def _spool_line(config: LoadedConfig, data_dir: Path) -> str:
+    """The Elasticsearch spool's fill, loud when it is full (documents are being refused)."""
+    storage = config.global_config.storage
+    if storage.backend != "elasticsearch":
+        return ""
+    usage = spool_usage(data_dir / "spool", storage.elasticsearch.spool_max_bytes)
+    if usage is None:
+        return ""
+    text = f"; spool {usage.pending_bytes} of {usage.max_bytes} bytes pending"
+    if usage.full:
+        text += " — FULL: new documents are refused until Elasticsearch drains it"
+    return text
