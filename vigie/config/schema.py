@@ -259,12 +259,6 @@ class ElasticsearchSettings(Strict):
         "new documents are refused (the crawl does not mark them seen, so the next crawl emits them "
         "again) and the service logs it once per episode and reports it in `vigie status`.",
     )
-    spool_max_bytes: int = Field(
-        default=1024 * 1024 * 1024, ge=64 * 1024, examples=[4 * 1024 * 1024 * 1024],
-        description="Most bytes the disk spool holds while the cluster is unreachable; when full, "
-        "new documents are refused (the crawl does not mark them seen, so the next crawl emits them "
-        "again) and the service logs it once per episode and reports it in `vigie status`.",
-    )
 
     @model_validator(mode="after")
     def _one_auth(self) -> ElasticsearchSettings:
