@@ -157,7 +157,10 @@ def baseline_crawl(start_url: str, socks_port: int, max_pages: int, *,
                 session.close()
         pages += 1
         for a in BeautifulSoup(html, "html.parser").find_all("a", href=True):
-            link = urljoin(url, a["href"]).split("#", 1)[0]
+            href = a.get("href")
+            if not isinstance(href, str):  # bs4 types attributes as str or a list (multi-valued ones)
+                continue
+            link = urljoin(url, href).split("#", 1)[0]
             if urlsplit(link).netloc == host and link not in seen and not DENY.search(link):
                 seen.add(link)
                 queue.append(link)

@@ -31,6 +31,7 @@ from pathlib import Path
 from indexer.store.elastic import ElasticStore
 from indexer.store.elastic_mapping import doc_to_source
 from indexer.store.embedded import EmbeddedStore
+from tests.es_server import ElasticsearchServer
 from tests.fixtures.es import synthetic_docs
 from vigie.config.schema import ElasticsearchSettings
 
@@ -70,7 +71,7 @@ def warm_up(url: str, workdir: Path) -> None:
 
 
 def bench_es_bulk(docs: list, url: str, bulk_size: int, batch: int, workdir: Path,
-                  server: object = None) -> tuple[float, str]:
+                  server: ElasticsearchServer | None = None) -> tuple[float, str]:
     settings = ElasticsearchSettings(hosts=[url], index_prefix="bench-bulk", bulk_batch_size=bulk_size)
     store = ElasticStore(settings, workdir / "spool")
     c0, e0 = time.process_time(), _es_cpu(server)
@@ -89,11 +90,11 @@ def bench_es_bulk(docs: list, url: str, bulk_size: int, batch: int, workdir: Pat
     return elapsed, version
 
 
-def _es_cpu(server: object) -> float:
-    return server.cpu_seconds() if server is not None else 0.0  # type: ignore[attr-defined]
+def _es_cpu(server: ElasticsearchServer | None) -> float:
+    return server.cpu_seconds() if server is not None else 0.0
 
 
-def bench_es_single(docs: list, url: str, server: object = None) -> float:
+def bench_es_single(docs: list, url: str, server: ElasticsearchServer | None = None) -> float:
     from elasticsearch import Elasticsearch
 
     client = Elasticsearch(url, request_timeout=30)
@@ -130,11 +131,9 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="vigie-bench-"))
 
     emb = bench_embedded(docs, args.batch, workdir)
-    server = None
+    server: ElasticsearchServer | None = None
     url = args.es_url
     if url is None:
-        from tests.es_server import ElasticsearchServer
-
         server = ElasticsearchServer(heap=args.heap).start()
         url = server.url
     try:

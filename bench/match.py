@@ -181,15 +181,15 @@ def latency(n_alerts: int, rate: float, work: Path) -> dict:
     os.environ["VIGIE_DATA_KEY"] = "1:" + "24" * 32
     fake = Faker("fr_FR")
     fake.seed_instance(99)
-    emails = []
+    emails: list[str] = []
     while len(emails) < n_alerts * 5:
         e = fake.unique.email()
         if canonical_forms("email", e) and "gmail" not in e:
             emails.append(e)
     ours = emails[:n_alerts]
     pre = work / "pre.csv"
-    rows = (f"email,{prehash('email', canonical_forms('email', e)[0]).hex()}\n" for e in ours)
-    pre.write_text("type,prehash\n" + "".join(rows))
+    pre.write_text("type,prehash\n" + "".join(
+        f"email,{prehash('email', canonical_forms('email', e)[0]).hex()}\n" for e in ours))
     env = dict(os.environ)
     subprocess.run([sys.executable, "-m", "vigie", "org", "register", "bench", str(pre), "--config", str(config),
                     "--data-dir", str(data)], check=True, env=env, capture_output=True, cwd=ROOT)

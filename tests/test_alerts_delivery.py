@@ -207,7 +207,10 @@ def test_hourly_digest_one_message_per_window(alerts_env: AlertsEnv, smtp_sink: 
     register(alerts_env, OURS)
     rt = alerts_env.runtime()
     now = [1_800_000_100.0]  # 100 s into an hour
-    clock = lambda: now[0]  # noqa: E731
+
+    def clock() -> float:
+        return now[0]
+
     matcher = AlertMatcher(Registry(registry_dir(alerts_env.data)), Outbox(outbox_path(alerts_env.data)),
                            rt.config.organisations, clock=clock)
     docs = [make_fragment(rt.match_key, OURS[:i + 1], severity=Severity.medium, n=i) for i in range(3)]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from alerts.hashing import HashError, column_type, hash_file
+from alerts.hashing import HashError, HashStats, column_type, hash_file
 from indexer.identifiers import canonical_forms, nir_key
 from indexer.tokens import prehash
 
@@ -20,11 +20,15 @@ def nir(body13: str) -> str:
     return f"{body13}{nir_key(body13):02d}"
 
 
-def run(path: Path, **kw: object) -> tuple[list[tuple[str, str]], list[str], object]:
+def run(path: Path, *, id_type: str | None = None,
+        column: str | None = None) -> tuple[list[tuple[str, str]], list[str], HashStats]:
     out, rej = io.StringIO(), io.StringIO()
-    stats = hash_file(path, out, rej, **kw)  # type: ignore[arg-type]
-    rows = [tuple(line.split(",")) for line in out.getvalue().splitlines()]
-    return rows, rej.getvalue().splitlines(), stats  # type: ignore[return-value]
+    stats = hash_file(path, out, rej, id_type=id_type, column=column)
+    rows: list[tuple[str, str]] = []
+    for line in out.getvalue().splitlines():
+        kind, value = line.split(",")
+        rows.append((kind, value))
+    return rows, rej.getvalue().splitlines(), stats
 
 
 def test_french_header_cp1252_semicolons(tmp_path: Path) -> None:

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.forum import crawl, make_config
+from tests.fixtures.forum import CrawlRun, crawl, make_config
 from vigie_kit.forum import ForumServer
 from vigie_kit.forum_data import POSTS_PER_PAGE
 
 pytestmark = pytest.mark.slow
 
 
-def _ids(run: object) -> list[int]:
-    return [int(re.sub(r"\D", "", i["post_id"])) for i in run.posts()]  # type: ignore[attr-defined]
+def _ids(run: CrawlRun) -> list[int]:
+    return [int(re.sub(r"\D", "", i["post_id"])) for i in run.posts()]
 
 
 def test_new_post_is_the_only_thing_emitted(fresh_forum: ForumServer, tmp_path: Path) -> None:

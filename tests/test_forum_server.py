@@ -10,6 +10,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
+from pathlib import Path
 
 import pytest
 
@@ -79,11 +80,12 @@ def test_ground_truth_matches_what_is_served(fresh_forum: ForumServer) -> None:
     assert fresh_forum.truth()["posts"][-1]["id"] == new.id and new.planted
 
 
-def test_module_entry_point_prints_its_address(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_module_entry_point_prints_its_address(tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "vigie_kit.forum", "--port", "0", "--size", "small",
                              "--data", str(tmp_path), "--engine", "xen"], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None  # stdout=PIPE
     try:
-        info = json.loads(proc.stdout.readline())  # type: ignore[union-attr]
+        info = json.loads(proc.stdout.readline())
         assert info["url"].startswith("http://127.0.0.1:")
         assert b"XenLeaks" in urllib.request.urlopen(info["url"] + "/forums/").read()
         assert json.loads((tmp_path / "truth.json").read_text())["engine"] == "xen"

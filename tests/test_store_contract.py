@@ -130,7 +130,10 @@ def test_filters(store: FragmentStore) -> None:
     c = synthetic_docs(2, start=20, source="forum-c", base_time=t0 + timedelta(days=20),
                        severity=Severity.high, categories=("political_opinion",))
     put(store, a + b + c)
-    ids = lambda q: sorted(h.id for h in store.search(replace(q, limit=100)).hits)  # noqa: E731
+
+    def ids(q: SearchQuery) -> list[str]:
+        return sorted(h.id for h in store.search(replace(q, limit=100)).hits)
+
     assert ids(SearchQuery(sources=("paste-b",))) == sorted(d.id for d in b)
     assert ids(SearchQuery(sources=("paste-b", "forum-c"))) == sorted(d.id for d in b + c)
     assert ids(SearchQuery(severities=(Severity.low,))) == sorted(d.id for d in a)

@@ -30,7 +30,7 @@ def settings(server: ElasticsearchServer, prefix: str, **kw: object) -> Elastics
     base: dict[str, object] = {"hosts": [server.url], "index_prefix": prefix, "ca_certs": server.ca_path,
                                "max_retries": 1, "request_timeout_seconds": 10}
     base.update(kw)
-    return ElasticsearchSettings(**base)  # type: ignore[arg-type]
+    return ElasticsearchSettings.model_validate(base)
 
 
 def roundtrip(store: ElasticStore) -> None:

@@ -78,7 +78,7 @@ class PhpbbView:
     def file_url(self, att: Attachment) -> str:
         return f"/files/{att.id}/{att.filename}"
 
-    def route(self, path: str, query: dict[str, str]) -> tuple[str, dict[str, object]]:
+    def route(self, path: str, query: dict[str, str]) -> tuple[str, dict[str, int]]:
         page = int(query.get("page", "1") or 1) if query.get("page", "1").isdigit() else 1
         if path in ("/", "/index.php"):
             return "index", {}
@@ -190,7 +190,7 @@ class XenView:
     def file_url(self, att: Attachment) -> str:
         return f"/attachments/{att.filename.replace('.', '-')}.{att.id}/"
 
-    def route(self, path: str, query: dict[str, str]) -> tuple[str, dict[str, object]]:
+    def route(self, path: str, query: dict[str, str]) -> tuple[str, dict[str, int]]:
         if path in ("/", "/forums/"):
             return "index", {}
         if m := re.fullmatch(r"/forums/[a-z0-9-]*\.(\d+)/(?:page-(\d+))?", path):

@@ -175,6 +175,11 @@ class _QuietServer(ThreadingHTTPServer):
 
 class _ForumHandler(BaseHTTPRequestHandler):
     forum: ForumServer
+    # per request, set by `_handle` before anything is sent
+    _sid: str
+    _session_data: dict[str, Any]
+    _new_sid: bool
+    _status: int
     protocol_version = "HTTP/1.1"
     server_version = "DemoForum/1.0"
 
@@ -261,14 +266,14 @@ class _ForumHandler(BaseHTTPRequestHandler):
             if route == "logout":
                 self._session_data["user"] = None
                 return self._send(302, "", headers={"Location": "/"})
-            if route == "board" and 1 <= int(args["id"]) <= len(f.data.boards):  # type: ignore[arg-type]
-                board = f.data.boards[int(args["id"]) - 1]  # type: ignore[arg-type]
+            if route == "board" and 1 <= args["id"] <= len(f.data.boards):
+                board = f.data.boards[args["id"] - 1]
                 if board.members_only and not self._allowed(ctx):
                     return self._send(*self._wall(ctx))
-                return self._send(200, view.board(ctx, board, int(args["page"])))  # type: ignore[arg-type]
-            if route == "thread" and int(args["id"]) in f.data.threads:  # type: ignore[arg-type]
-                thread = f.data.threads[int(args["id"])]  # type: ignore[arg-type]
-                page = int(args["page"])  # type: ignore[arg-type]
+                return self._send(200, view.board(ctx, board, args["page"]))
+            if route == "thread" and args["id"] in f.data.threads:
+                thread = f.data.threads[args["id"]]
+                page = args["page"]
                 if f.data.board_of(thread).members_only and not self._allowed(ctx):
                     return self._send(*self._wall(ctx))
                 if page > thread.pages:
@@ -277,8 +282,8 @@ class _ForumHandler(BaseHTTPRequestHandler):
                 if thread.special == "cp1252":
                     return self._send(200, text.encode("cp1252", "xmlcharrefreplace"), "text/html")
                 return self._send(200, text)
-            if route == "file" and int(args["id"]) in f.data.attachments:  # type: ignore[arg-type]
-                att = f.data.attachments[int(args["id"])]  # type: ignore[arg-type]
+            if route == "file" and args["id"] in f.data.attachments:
+                att = f.data.attachments[args["id"]]
                 thread = f.data.threads[f.data.posts[att.post_id].thread_id]
                 if f.data.board_of(thread).members_only and not self._allowed(ctx):
                     return self._send(*self._wall(ctx))

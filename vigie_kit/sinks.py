@@ -46,7 +46,7 @@ class SmtpSink:
                 msg = message_from_bytes(envelope.original_content or envelope.content,
                                          policy=policy.default)
                 with sink._lock:
-                    sink.messages.append(msg)  # type: ignore[arg-type]
+                    sink.messages.append(msg)
                     sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
                 return "250 Message accepted for delivery"
 
