@@ -22,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "WebhookSettings",
     "parse_interval",
     "parse_selector",
+    "placeholder_reason",
 ]
 
 
@@ -70,7 +72,8 @@ class Strict(BaseModel):
     sees when an old file still sets it, so an upgrade says what to do instead of "unknown key".
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # hide_input_in_errors: a refused password must not be quoted when an error is printed
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
     removed_fields: ClassVar[Mapping[str, str]] = {}
 
     @model_validator(mode="before")
@@ -197,6 +200,50 @@ Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$"), ValueKind("email", "
 # config/vigie.yaml
 # --------------------------------------------------------------------------------------------
 
+# Shipped examples and .env.example carry values like `replace-with-...` or `change-me`: a
+# deployment that forgot to set one must stop, not run with a guessable secret. Markers are
+# matched anywhere in the value; the generic words are removed and what is left must still
+# hold a few distinct characters (so `secret123` or `my-password` are refused too).
+_PLACEHOLDER_MARKERS = ("replace-with", "replace_with", "replaceme", "replace-me", "changeme", "change-me",
+                        "change_me", "example", "placeholder", "todo", "xxx", "<", ">")
+_PLACEHOLDER_WORDS = re.compile(r"secret|passw(or)?d|[^a-z0-9]")
+
+
+def placeholder_reason(value: str, min_length: int = 1) -> str | None:
+    """Why `value` cannot be a real secret (None when it may be one). Never quotes the value."""
+    if not value:
+        return "is empty"
+    lowered = value.lower()
+    marker = next((m for m in _PLACEHOLDER_MARKERS if m in lowered), None)
+    if marker is not None:
+        return f"looks like a placeholder (contains {marker!r})"
+    if len(set(value)) == 1:
+        return "looks like a placeholder (one repeated character)"
+    if len(set(_PLACEHOLDER_WORDS.sub("", lowered))) < 4:
+        return "looks like a placeholder (a generic word such as 'secret' or 'password')"
+    if len(value) < min_length:
+        return f"is too short ({len(value)} characters; at least {min_length})"
+    return None
+
+
+def _secret_checker(what: str, min_length: int, how: str) -> AfterValidator:
+    def check(value: SecretStr) -> SecretStr:
+        reason = placeholder_reason(value.get_secret_value(), min_length)
+        if reason is not None:
+            raise ValueError(f"{what} {reason}; {how}")
+        return value
+
+    return AfterValidator(check)
+
+
+_RANDOM = "generate one with `openssl rand -hex 32`"
+WebhookSecret = Annotated[SecretStr, _secret_checker("the webhook secret", 16, _RANDOM), ValueKind(
+    "webhook secret", "at least 16 characters, not a placeholder (`replace-with...`, `change-me`, "
+    "`secret`, one repeated character...); e.g. the output of `openssl rand -hex 32`")]
+Password = Annotated[SecretStr, _secret_checker("the password", 1, "set the real one"), ValueKind(
+    "password", "a real password: not empty and not a placeholder (`replace-with...`, `change-me`, "
+    "`example`, `password`, one repeated character...)")]
+
 
 class EmbeddedSettings(Strict):
     """The embedded store: one SQLite file (WAL, FTS5), nothing else to run."""
@@ -218,7 +265,7 @@ class ElasticsearchSettings(Strict):
     username: str | None = Field(
         default=None, description="Basic-auth user; goes with `password`, excludes `api_key`."
     )
-    password: SecretStr | None = Field(
+    password: Password | None = Field(
         default=None, description="Basic-auth password; write `${VAR}`, never the value itself."
     )
     api_key: SecretStr | None = Field(
@@ -308,7 +355,7 @@ class TorSettings(Strict):
     control_port: int = Field(
         default=9051, ge=1, le=65535, description="Tor's control port (on 127.0.0.1 in launch mode)."
     )
-    control_password: SecretStr | None = Field(
+    control_password: Password | None = Field(
         default=None, description="Control-port password (`mode: external`); unset means cookie authentication."
     )
     cookie_auth_file: Path | None = Field(
@@ -363,13 +410,21 @@ class SmtpSettings(Strict):
         "465), `none` only for a relay on the same machine.",
     )
     username: str | None = Field(default=None, description="SMTP login; unset means no authentication.")
-    password: SecretStr | None = Field(default=None, description="SMTP password; write `${VAR}`.")
+    password: Password | None = Field(default=None, description="SMTP password; write `${VAR}`.")
     from_address: str = Field(default="vigie@localhost", description="The From: address of alert mails.")
     timeout_seconds: float = Field(default=30.0, gt=0, examples=[10], description="Timeout of one SMTP session.")
     ca_certs: Path | None = Field(
         default=None, examples=["/etc/vigie/smtp-ca.pem"],
         description="PEM file of the CA that signed the server's certificate, when not a public CA.",
     )
+
+    @model_validator(mode="after")
+    def _no_empty_password_with_user(self) -> SmtpSettings:
+        """A login with an empty password is a forgotten `${VAR}`, not "no authentication"."""
+        if self.username and self.password is None:
+            raise ValueError("password is empty but username is set; set the SMTP password "
+                             "(or remove username for a relay without authentication)")
+        return self
 
 
 class WebhookSettings(Strict):
@@ -573,7 +628,7 @@ class LoginSettings(Strict):
     username_field: str = Field(default="username", description="Name of the form's user-name input.")
     password_field: str = Field(default="password", description="Name of the form's password input.")
     username: str = Field(description="The account's user name; may be written `${VAR}`.")
-    password: SecretStr = Field(description="The account's password; write `${VAR}`, never the value itself.")
+    password: Password = Field(description="The account's password; write `${VAR}`, never the value itself.")
     form_selector: Selector | None = Field(
         default=None, description="Which form to fill; unset means the form with a password field."
     )
@@ -655,6 +710,25 @@ class AttachmentLimits(Strict):
         return [e.lower().lstrip(".") for e in value]
 
 
+def _check_network(url: str, what: str, info: ValidationInfo) -> None:
+    """A `.onion` name must never reach a DNS resolver (`network: direct`), and a `tor` source
+    aimed at a local site hangs at "bootstrapped 0%" instead of saying `network: direct` is missing."""
+    from urllib.parse import urlsplit
+
+    network = info.data.get("network")
+    host = (urlsplit(url).hostname or "").lower()
+    if network is None or not host:  # network itself invalid (reported), or a relative URL
+        return
+    onion = host.endswith(".onion")
+    if network == "direct" and onion:
+        raise ValueError(f"{what} {url!r} is a .onion address but network is 'direct': the crawl "
+                         "would ask the local DNS resolver for it; set network: tor")
+    if network == "tor" and not onion and not info.data.get("allow_clearnet_over_tor", False):
+        raise ValueError(f"{what} {url!r} is not a .onion address but network is 'tor': set network: "
+                         "direct for a clearnet or local site, or allow_clearnet_over_tor: true to "
+                         "reach it through a Tor exit")
+
+
 class SourceConfig(Strict):
     """config/sources/<name>.yaml: one crawled site."""
 
@@ -670,7 +744,14 @@ class SourceConfig(Strict):
     network: Literal["tor", "direct"] = Field(
         default="tor",
         description="`tor`: only through Tor's SOCKS port, one isolated circuit per source. "
-        "`direct`: without Tor, for clearnet or local sites.",
+        "`direct`: without Tor, for clearnet or local sites; refused with a `.onion` URL (the "
+        "name would go to the local DNS resolver).",
+    )
+    allow_clearnet_over_tor: bool = Field(
+        default=False, examples=[True],
+        description="Let a `network: tor` source use URLs that are not `.onion` (a clearnet site "
+        "reached through a Tor exit). Off, such a source is refused: it is usually a local site "
+        "whose `network: direct` was forgotten.",
     )
     start_urls: list[str] = Field(min_length=1, description="Absolute http(s) URLs where each crawl starts.")
     schedule: Schedule = Field(description="When the source is crawled.")
@@ -687,10 +768,18 @@ class SourceConfig(Strict):
 
     @field_validator("start_urls")
     @classmethod
-    def _urls(cls, value: list[str]) -> list[str]:
+    def _urls(cls, value: list[str], info: ValidationInfo) -> list[str]:
         for url in value:
             if not re.match(r"^https?://[^/\s]+", url):
                 raise ValueError(f"start URL {url!r} must be an absolute http(s) URL")
+            _check_network(url, "start URL", info)
+        return value
+
+    @field_validator("login")
+    @classmethod
+    def _login_url(cls, value: LoginSettings | None, info: ValidationInfo) -> LoginSettings | None:
+        if value is not None:
+            _check_network(value.url, "login URL", info)
         return value
 
     @model_validator(mode="after")
@@ -731,7 +820,7 @@ class WebhookChannel(Strict):
     url: Annotated[str, Field(pattern=r"^https?://")] = Field(
         description="Receiver URL; https, or http on loopback only."
     )
-    secret: SecretStr = Field(
+    secret: WebhookSecret = Field(
         description="This organisation's HMAC-SHA256 signing secret, shared with its receiver; write `${VAR}`."
     )
 
