@@ -9,14 +9,16 @@ from pathlib import Path
 import pytest
 from cryptography.exceptions import InvalidTag
 
+from indexer.audit import AuditLog, verify_chain
 from indexer.crypto import DataKey, decrypt_text, keyed_id
 from indexer.documents import build_documents, fragment_from_dict, fragment_to_dict
 from indexer.ingest import Ingestor
 from indexer.models import CrawledItem, Fragment, StoredFragment
-from indexer.reveal import RevealError, reveal
+from indexer.reveal import REFUSED, RevealError, RevealRefused, authorize_reveal, reveal
 from indexer.store.embedded import EmbeddedStore
 from indexer.tokens import MatchKey
 from tests.fixtures.es import TEST_DATA_KEY, TEST_MATCH_KEY, synthetic_fragment
+from vigie.config.schema import AccessSettings, AnalystConfig
 
 POST = CrawledItem(source="forum-a", url="http://forum.test/t/1#p3", body="dump", author="vendeur",
                    thread_url="http://forum.test/t/1", thread_title="Base clients",
@@ -114,24 +116,29 @@ def test_reveal_is_audited(tmp_path: Path) -> None:
     frag = synthetic_fragment(7)
     doc = build_documents(POST, [frag], TEST_DATA_KEY)[0]
     store.upsert([doc])
-    audit = tmp_path / "audit.log"
-    out = reveal(store, TEST_DATA_KEY, doc.id, analyst="alice", reason="ticket 42", audit_path=audit,
-                 role_via="env:VIGIE_ROLE")
+    audit = AuditLog(tmp_path / "audit.log")
+    access = AccessSettings(analysts=[AnalystConfig(name="alice", os_user="alice", may_reveal=True),
+                                      AnalystConfig(name="bob", os_user="bob")])
+    grant = authorize_reveal(access, "alice", doc_id=doc.id, reason="ticket 42", audit=audit)
+    out = reveal(store, TEST_DATA_KEY, doc.id, grant=grant, reason="ticket 42", audit=audit)
     assert out.text == frag.text
     with pytest.raises(RevealError, match="no fragment"):
-        reveal(store, TEST_DATA_KEY, "f" * 64, analyst="alice", reason="typo", audit_path=audit)
+        reveal(store, TEST_DATA_KEY, "f" * 64, grant=grant, reason="typo", audit=audit)
     with pytest.raises(RevealError, match="does not decrypt"):
-        reveal(store, DataKey(b"\x01" * 32, version=2), doc.id, analyst="bob", reason="x", audit_path=audit)
+        reveal(store, DataKey(b"\x01" * 32, version=2), doc.id, grant=grant, reason="x", audit=audit)
     with pytest.raises(RevealError, match="reason"):
-        reveal(store, TEST_DATA_KEY, doc.id, analyst="alice", reason="  ", audit_path=audit)
-    records = [json.loads(line) for line in audit.read_text().splitlines()]
-    assert [r["outcome"] for r in records] == ["revealed", "not_found", "decrypt_failed"]
+        reveal(store, TEST_DATA_KEY, doc.id, grant=grant, reason="  ", audit=audit)
+    with pytest.raises(RevealRefused, match="may_reveal: true"):
+        authorize_reveal(access, "bob", doc_id=doc.id, reason="curious", audit=audit)
+    records = [json.loads(line) for line in audit.path.read_text().splitlines()]
+    assert [r["outcome"] for r in records] == ["revealed", "not_found", "decrypt_failed", REFUSED]
     assert records[0]["analyst"] == "alice" and records[0]["doc_id"] == doc.id
-    assert records[0]["reason"] == "ticket 42" and records[0]["role_via"] == "env:VIGIE_ROLE"
-    text = audit.read_text()
+    assert records[0]["reason"] == "ticket 42" and records[3]["analyst"] == "bob"
+    text = audit.path.read_text()
     for ident in frag.identifiers:
         assert ident.value not in text
-    assert audit.stat().st_mode & 0o777 == 0o600
+    assert audit.path.stat().st_mode & 0o777 == 0o600
+    assert verify_chain(audit.path).intact
 
 
 def test_alert_fixture_builds_real_documents() -> None:

@@ -10,15 +10,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from indexer.audit import current_os_user, verify_chain
 from indexer.identifiers import canonical_forms
 from indexer.models import Severity
+from indexer.reveal import REFUSED
 from indexer.store import open_store_from_settings
 from tests.fixtures.es import TEST_DATA_KEY, TEST_MATCH_KEY, synthetic_docs
 from vigie.cli import app
 from vigie.config.schema import StorageSettings
 
-ENV = {"VIGIE_MATCH_KEY": "1:" + TEST_MATCH_KEY.key.hex(), "VIGIE_DATA_KEY": "1:" + TEST_DATA_KEY.key.hex(),
-       "VIGIE_ROLE": "", "VIGIE_ANALYST": ""}
+ENV = {"VIGIE_MATCH_KEY": "1:" + TEST_MATCH_KEY.key.hex(), "VIGIE_DATA_KEY": "1:" + TEST_DATA_KEY.key.hex()}
 VICTIM = canonical_forms("email", "Jeanne.Martin@Exemple.test")[0]
 
 
@@ -92,23 +93,25 @@ def test_stats(populated) -> None:
     assert res.exit_code == 0 and "per source" in res.stdout and "paste-b" in res.stdout
 
 
-def test_reveal_needs_role_and_is_audited(populated) -> None:
+def test_reveal_needs_the_configured_right_and_is_audited(populated) -> None:
+    """The right is vigie.yaml's `access.analysts`, for the OS user running the command (more in
+    tests/test_reveal_access.py); reveals and identifier searches all land in one chained log."""
     config, data, docs = populated
     base = ["-c", str(config), "-d", str(data)]
     res = cli(["reveal", docs[3].id, "--reason", "check", *base])
-    assert res.exit_code == 4 and "decrypt role" in res.stderr
-    assert not (data / "audit.log").exists()
-    res = cli(["reveal", docs[3].id, "--reason", "ticket 7", *base], VIGIE_ROLE="analyst,decrypt",
-              VIGIE_ANALYST="alice")
+    assert res.exit_code == 4 and "may_reveal: true" in res.stderr
+    with (config / "vigie.yaml").open("a") as f:
+        f.write(f"access:\n  analysts:\n    - {{name: alice, os_user: '{current_os_user()}', may_reveal: true}}\n")
+    res = cli(["reveal", docs[3].id, "--reason", "ticket 7", *base])
     assert res.exit_code == 0, res.output
     assert VICTIM in res.stdout  # the raw text, decrypted
-    res = cli(["reveal", docs[0].id, "--reason", "ticket 8", "--i-have-decrypt-role", *base])
-    assert res.exit_code == 0
+    res = cli(["reveal", "f" * 64, "--reason", "ticket 8", *base])
+    assert res.exit_code == 1 and "no fragment" in res.stderr
     audit = [json.loads(x) for x in (data / "audit.log").read_text().splitlines()]
-    assert [(a["analyst"], a["reason"], a["role_via"], a["outcome"]) for a in audit][0] == \
-        ("alice", "ticket 7", "env:VIGIE_ROLE", "revealed")
-    assert audit[1]["role_via"] == "flag:--i-have-decrypt-role" and audit[1]["doc_id"] == docs[0].id
+    assert [(a["analyst"], a["reason"], a["outcome"]) for a in audit] == \
+        [(None, "check", REFUSED), ("alice", "ticket 7", "revealed"), ("alice", "ticket 8", "not_found")]
     assert VICTIM not in (data / "audit.log").read_text()
+    assert verify_chain(data / "audit.log").intact
 
 
 @pytest.mark.elasticsearch

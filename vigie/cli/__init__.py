@@ -56,7 +56,7 @@ def _error(message: str) -> None:
 
 # The order of `vigie --help`: first steps, then running, then analysis, then administration.
 # A command missing from this list is listed after these, never hidden.
-_HELP_ORDER = ("demo", "run", "status", "crawl", "doctor", "scan", "search", "stats", "reveal", "hash",
+_HELP_ORDER = ("demo", "run", "status", "crawl", "doctor", "scan", "search", "stats", "reveal", "audit", "hash",
                "org", "alerts", "config", "keys")
 
 
@@ -127,9 +127,9 @@ def _register_commands() -> tuple[ModuleType, ...]:
     Imported here, not at the top of this module, because each does `from vigie.cli import app`,
     so `app` must exist first. The order in --help is `_HELP_ORDER`, not this import order.
     """
-    from vigie.cli import alerts_cmd, config_cmd, crawl, demo, doctor, hash_cmd, org, scan, search, service
+    from vigie.cli import alerts_cmd, audit_cmd, config_cmd, crawl, demo, doctor, hash_cmd, org, scan, search, service
 
-    return alerts_cmd, config_cmd, crawl, demo, doctor, hash_cmd, org, scan, search, service
+    return alerts_cmd, audit_cmd, config_cmd, crawl, demo, doctor, hash_cmd, org, scan, search, service
 
 
 _COMMAND_MODULES = _register_commands()

@@ -2,35 +2,32 @@
 
 Search never needs the data key: it shows redacted excerpts, counts and provenance. Searching by
 identifier needs the match key, because the value is canonicalised and tokenised locally and
-only the token is sent to the store. Reveal needs the data key *and* the decrypt role, and every
-attempt is written to `<data-dir>/audit.log`.
-
-The decrypt role: set `VIGIE_ROLE=decrypt` (a comma-separated list of roles, e.g. in the
-analyst's service account environment) or pass `--i-have-decrypt-role` to assert it explicitly
-for one command. Either way the audit record says how the role was asserted and by whom
-(`--analyst`, else $VIGIE_ANALYST, else the login name). This makes reveals deliberate and
-accountable; the real access control is who can read the data key.
+only the token is sent to the store; it is a lookup of a person, so it is audited (who, the
+identifier types, the keyed tokens, the result count; never the value). Reveal needs the data
+key *and* the right to reveal: the OS user running the command must be listed in vigie.yaml's
+`access.analysts` with `may_reveal: true`. Every reveal attempt, refused ones included, is
+written to the chained audit log `<data-dir>/audit.log` (`vigie audit verify` checks it).
 """
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
+from indexer.audit import AUDIT_FILE, AuditLog, current_os_user
 from indexer.store import FragmentStore
 from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import ConfigDir, DataDir, console, err_console, fail, require_keys, runtime
 from vigie.runtime import Runtime
 
-__all__ = ["parse_since", "reveal_cmd", "search", "stats"]
+__all__ = ["EXIT_FORBIDDEN", "parse_since", "reveal_cmd", "search", "stats"]
 
 EXIT_FORBIDDEN = 4
 _SEV_STYLE = {"low": "dim", "medium": "yellow", "high": "bold red", "critical": "bold white on red"}
@@ -53,13 +50,18 @@ def parse_since(text: str) -> datetime:
             f"{text!r} is neither a date (2026-03-01, 2026-03-01T12:00) nor an age (6h, 7d, 2w)") from None
 
 
-def _identifier_tokens(rt: Runtime, specs: list[str]) -> tuple[tuple[str, ...], str | None]:
+def _audit_log(data_dir: Path) -> AuditLog:
+    return AuditLog(wiring.ensure_data_dir(data_dir) / AUDIT_FILE)
+
+
+def _identifier_tokens(rt: Runtime, specs: list[str]) -> tuple[dict[str, list[str]], str | None]:
+    """Tokens per identifier type (what the store is queried with, and what the audit records),
+    and the one type when all specs share it (the store then narrows the match to it)."""
     from indexer.identifiers import IdentifierError, canonical_forms
     from indexer.tokens import token
 
     require_keys(rt)
-    tokens: list[str] = []
-    types: set[str] = set()
+    by_type: dict[str, list[str]] = {}
     for spec in specs:
         id_type, sep, raw = spec.partition(":")
         if not sep or not raw:
@@ -70,9 +72,10 @@ def _identifier_tokens(rt: Runtime, specs: list[str]) -> tuple[tuple[str, ...], 
             fail(f"--identifier {spec!r}: {exc}")
         if not forms:
             fail(f"--identifier {spec!r}: not a valid {id_type} (it would never be found in a dump)")
-        types.add(id_type.strip().lower())
-        tokens.extend(token(rt.match_key, id_type.strip().lower(), f).hex() for f in forms)
-    return tuple(dict.fromkeys(tokens)), (types.pop() if len(types) == 1 else None)
+        kind = id_type.strip().lower()
+        tokens = by_type.setdefault(kind, [])
+        tokens.extend(t for t in (token(rt.match_key, kind, f).hex() for f in forms) if t not in tokens)
+    return by_type, (next(iter(by_type)) if len(by_type) == 1 else None)
 
 
 def _open(rt: Runtime) -> FragmentStore:
@@ -127,7 +130,8 @@ def search(
         min_sev = Severity.parse(min_severity) if min_severity else None
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    tokens, token_type = _identifier_tokens(rt, identifier) if identifier else ((), None)
+    by_type, token_type = _identifier_tokens(rt, identifier) if identifier else ({}, None)
+    tokens = tuple(dict.fromkeys(t for ts in by_type.values() for t in ts))
     q = SearchQuery(text=query, tokens=tokens, token_type=token_type, sources=tuple(source),
                     severities=sevs, min_severity=min_sev, categories=tuple(category),
                     since=parse_since(since) if since else None,
@@ -138,6 +142,8 @@ def search(
         result = store.search(q)
     finally:
         store.close()
+    if by_type:
+        _audit_identifier_search(rt, by_type, result.total)
     if as_json:
         for doc in result.hits:
             print(json.dumps(public_dict(doc), ensure_ascii=False))
@@ -163,6 +169,22 @@ def search(
             doc.excerpt[:200].replace("[", r"\["),
         )
     console.print(table)
+
+
+def _audit_identifier_search(rt: Runtime, by_type: dict[str, list[str]], total: int) -> None:
+    """A lookup of a person is recorded before its results are shown: who (the OS user, and the
+    analyst it is configured as), the identifier types and keyed tokens, the result count. The
+    tokens let an auditor holding the match key answer "who looked this person up?" without the
+    log ever holding the value or a canonical form of it."""
+    from indexer.reveal import analyst_for
+
+    user = current_os_user()
+    analyst = analyst_for(rt.config.global_config.access, user)
+    _audit_log(rt.data_dir).append("identifier_search", {
+        "user": user, "analyst": analyst.name if analyst else None,
+        "identifiers": [{"type": kind, "tokens": tokens} for kind, tokens in sorted(by_type.items())],
+        "results": total,
+    })
 
 
 @app.command("stats")
@@ -218,49 +240,33 @@ def stats(
 def reveal_cmd(
     doc_id: Annotated[str, typer.Argument(metavar="ID", help="Fragment id (from `vigie search`).")],
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why you need the raw text (goes to the audit log).")],
-    analyst: Annotated[str | None, typer.Option(
-        "--analyst", envvar="VIGIE_ANALYST", help="Who is revealing (default: login name).")] = None,
-    decrypt_role: Annotated[bool, typer.Option(
-        "--i-have-decrypt-role", help="Assert the decrypt role for this command (else set VIGIE_ROLE=decrypt).")
-    ] = False,
     config: ConfigDir = Path("config"),
     data_dir: DataDir = Path("data"),
 ) -> None:
-    """Decrypt and print one fragment's raw text; needs the decrypt role; every attempt is audited.
+    """Decrypt and print one fragment's raw text, for analysts allowed to; every attempt is audited.
 
-    The audit record (who, when, id, reason, outcome; never the text) is appended to
-    <data-dir>/audit.log before anything is printed.
+    Allowed: the OS user running this is listed in vigie.yaml's access.analysts with
+    may_reveal: true. The audit record (who, when, id, reason, outcome; never the text) is
+    appended to the chained <data-dir>/audit.log before anything is printed; refusals too.
 
-    Example:  VIGIE_ROLE=decrypt vigie reveal 3f1c...e9 --reason "ticket SEC-42: confirm before notifying"
+    Example:  vigie reveal 3f1c...e9 --reason "ticket SEC-42: confirm before notifying"
     """
-    from indexer.reveal import AUDIT_FILE, reveal
+    from indexer.reveal import RevealRefused, authorize_reveal, reveal
 
-    roles = {r.strip() for r in os.environ.get("VIGIE_ROLE", "").split(",") if r.strip()}
-    if "decrypt" in roles:
-        role_via = "env:VIGIE_ROLE"
-    elif decrypt_role:
-        role_via = "flag:--i-have-decrypt-role"
-    else:
-        err_console.print("[bold red]error:[/] revealing raw text needs the decrypt role: set "
-                          "VIGIE_ROLE=decrypt or pass --i-have-decrypt-role (the reveal is audited)")
-        raise typer.Exit(EXIT_FORBIDDEN)
     rt = runtime(config, data_dir)
+    audit = _audit_log(data_dir)
+    try:
+        grant = authorize_reveal(rt.config.global_config.access, current_os_user(), doc_id=doc_id.strip(),
+                                 reason=reason, audit=audit)
+    except RevealRefused as exc:
+        fail(escape(str(exc)), EXIT_FORBIDDEN)
     require_keys(rt, match=False, data=True)
-    who = analyst or _login()
     store = _open(rt)
     try:
-        out = reveal(store, rt.data_key, doc_id.strip(), analyst=who, reason=reason,
-                     audit_path=wiring.ensure_data_dir(data_dir) / AUDIT_FILE, role_via=role_via)
+        out = reveal(store, rt.data_key, doc_id.strip(), grant=grant, reason=reason, audit=audit)
     finally:
         store.close()
     doc = out.doc
     err_console.print(f"[dim]fragment {doc.id} · {doc.source} · {doc.url} · lines "
-                      f"{doc.start_line}-{doc.end_line} · revealed to {who}, audited[/]")
+                      f"{doc.start_line}-{doc.end_line} · revealed to {grant.analyst}, audited[/]")
     print(out.text)
-
-
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (containers): still audited, as uid
-        return f"uid:{os.getuid()}"

@@ -29,7 +29,9 @@ from pydantic import (
 
 __all__ = [
     "INFORMATIONAL",
+    "AccessSettings",
     "AlertsSettings",
+    "AnalystConfig",
     "AttachmentLimits",
     "Channels",
     "Contact",
@@ -493,6 +495,40 @@ class ServiceSettings(Strict):
     )
 
 
+class AnalystConfig(Strict):
+    """One analyst, known by the OS account that runs `vigie`: the identity is the account, never a
+    flag or a variable the caller could set, so a right granted here cannot be self-asserted."""
+
+    name: Name = Field(description="The analyst's name, as written in the audit log.", examples=["alice"])
+    os_user: str = Field(
+        pattern=r"^[A-Za-z0-9._][A-Za-z0-9._-]{0,31}$",
+        description="The OS login name this analyst runs `vigie` as (`id -un`); commands act for it.",
+        examples=["alice"],
+    )
+    may_reveal: bool = Field(
+        default=False,
+        description="May decrypt a fragment's raw text with `vigie reveal`; every attempt is audited.",
+    )
+
+
+class AccessSettings(Strict):
+    """Who may do what with the stored data. Rights come from here, never from the command line."""
+
+    analysts: list[AnalystConfig] = Field(
+        default=[],
+        description="The analysts and their rights; a user not listed here may search but never reveal.",
+    )
+
+    @model_validator(mode="after")
+    def _unique(self) -> AccessSettings:
+        for label, values in (("name", [a.name for a in self.analysts]),
+                              ("os_user", [a.os_user for a in self.analysts])):
+            twice = sorted({v for v in values if values.count(v) > 1})
+            if twice:
+                raise ValueError(f"analysts: {label} {twice[0]!r} is listed twice; list each analyst once")
+        return self
+
+
 class GlobalConfig(Strict):
     """config/vigie.yaml: settings of the whole installation."""
 
@@ -501,6 +537,9 @@ class GlobalConfig(Strict):
     keys: KeySettings = Field(default=KeySettings(), description="Where the keys are read from.")
     alerts: AlertsSettings = Field(default=AlertsSettings(), description="How alerts are delivered.")
     service: ServiceSettings = Field(default=ServiceSettings(), description="The `vigie run` service.")
+    access: AccessSettings = Field(
+        default=AccessSettings(), description="Analysts and their rights (who may reveal raw text)."
+    )
 
 
 # --------------------------------------------------------------------------------------------

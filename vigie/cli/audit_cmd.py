@@ -1,0 +1,106 @@
+"""`vigie audit verify` and `vigie audit show`: check and read the analysts' audit log.
+
+The log (`<data-dir>/audit.log`, written by `vigie reveal` and `vigie search --identifier`) is a
+hash chain (see `indexer.audit`): verify walks it and names the first broken record. Neither
+command needs the configuration or the keys, so an auditor can check a copy of the data
+directory anywhere; `--data-dir` is all they take.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from indexer.audit import AUDIT_FILE, read_records, verify_chain
+from vigie.cli import app
+from vigie.cli.common import EXIT_FAILURE, DataDir, console, err_console, fail
+
+__all__ = ["audit_app", "show", "verify"]
+
+audit_app = typer.Typer(help="The analysts' audit log (reveals, identifier searches).", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+_ANCHOR = re.compile(r"^(\d+):([0-9a-fA-F]{64})$")
+
+
+def _log_path(data_dir: Path) -> Path:
+    path = data_dir / AUDIT_FILE
+    if not path.is_file():
+        fail(f"no audit log at {path.resolve()}: nothing was revealed or looked up there yet; "
+             "check --data-dir / VIGIE_DATA")
+    return path
+
+
+@audit_app.command("verify")
+def verify(
+    anchor: Annotated[str | None, typer.Option(
+        "--anchor", metavar="SEQ:HASH",
+        help="A head printed by an earlier verify and kept elsewhere: record SEQ must still hash to HASH.")
+    ] = None,
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Check that the audit log's hash chain is intact; exit 1 and name the first broken record if not.
+
+    Detected: an edited, deleted, reordered or inserted record, and a partly written last record.
+    Whole records cut from the end, or a rewrite of the whole file, are only detected against an
+    --anchor kept elsewhere (the chain has no key); keep the head this command prints.
+
+    Example:  vigie audit verify --data-dir /var/lib/vigie --anchor 41:9f2c...e0
+    """
+    pinned: tuple[int, str] | None = None
+    if anchor is not None:
+        match = _ANCHOR.match(anchor.strip())
+        if not match:
+            raise typer.BadParameter(f"{anchor!r}: write SEQ:HASH as printed by `vigie audit verify`, e.g. "
+                                     "41:" + "0" * 64, param_hint="--anchor")
+        pinned = (int(match.group(1)), match.group(2))
+    path = _log_path(data_dir)
+    verdict = verify_chain(path, anchor=pinned)
+    if verdict.broken is not None:
+        err_console.print(f"[bold red]broken:[/] {escape(str(path))} line {verdict.broken.line}: "
+                          f"{escape(verdict.broken.problem)}", highlight=False)
+        err_console.print(f"the {verdict.records} record(s) before it are intact; keep the file as evidence")
+        raise typer.Exit(EXIT_FAILURE)
+    console.print(f"[green]intact:[/] {verdict.records} record(s) in {escape(str(path))}", highlight=False)
+    console.print(f"head (keep it elsewhere, pass it later as --anchor): {verdict.head_seq}:{verdict.head_hash}",
+                  highlight=False)
+
+
+@audit_app.command("show")
+def show(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the records as stored, one JSON object a line.")
+                       ] = False,
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Print the audit log readably: when, who, what, on which document or identifier types, outcome.
+
+    It does not check the chain; run `vigie audit verify` for that.
+
+    Example:  vigie audit show --data-dir /var/lib/vigie
+    """
+    for n, record in read_records(_log_path(data_dir)):
+        if record is None:
+            console.print(f"[red]line {n}: not a JSON record[/]")
+            continue
+        if as_json:
+            print(json.dumps(record, ensure_ascii=False, sort_keys=True))
+            continue
+        who = record.get("user")
+        if record.get("analyst") not in (None, who):
+            who = f"{who} ({record.get('analyst')})"
+        if record.get("event") == "identifier_search":
+            kinds = record.get("identifiers")
+            what = "identifier search: " + ", ".join(
+                str(k.get("type")) for k in (kinds if isinstance(kinds, list) else []) if isinstance(k, dict))
+            what += f" -> {record.get('results')} result(s)"
+        else:
+            what = f"{record.get('event')} {record.get('doc_id')} -> {record.get('outcome')}"
+            if record.get("reason"):
+                what += f" (reason: {record.get('reason')})"
+        console.print(f"{record.get('seq')!s:>5} {record.get('ts')} {escape(str(who))}: {escape(what)}",
+                      highlight=False)
