@@ -7,8 +7,14 @@
 The alert and its delivery rows are inserted in ONE transaction, so a crash cannot leave a match
 without its deliveries. A delivery is claimed ("sending", with a lease) before it is sent and
 acknowledged after; a worker killed in between leaves the claim, which expires and is re-sent
-with the same idempotency key (the alert id, or the digest id): at-least-once sending, and
-exactly-once as observed by a receiver that remembers idempotency keys.
+with the same message id (the alert id, or the digest id): at-least-once delivery, and
+exactly-once processing at a receiver that deduplicates on that id (the signed `webhook-id`, the
+email Message-ID).
+
+A digest's id is a hash of its content (organisation, channel, policy, sorted alert ids; see
+`alerts.worker.digest_id_for`), bound to its rows once they are claimed: a re-send after a crash
+carries the same rows and so the same id, and a partial re-send (`vigie alerts retry ALERT_ID`
+on one member of a dead-lettered digest) is a different message with a different id.
 """
 
 from __future__ import annotations
@@ -50,7 +56,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at REAL NOT NULL,   -- for digests: the end of the window
     lease_until REAL,
-    digest_id TEXT,                  -- set once, when the row is first put in a digest
+    digest_id TEXT,                  -- the content id of the digest the row was last claimed in
     last_error TEXT,
     sent_at REAL,
     UNIQUE (alert_id, channel)
@@ -161,21 +167,26 @@ class Outbox:
             "ORDER BY d.next_attempt_at, d.id LIMIT ?", (now, now, limit)).fetchall()
         return [_row(r) for r in rows]
 
-    def claim(self, ids: list[int], lease_until: float, now: float,
-              digest_id: str | None = None) -> list[int]:
+    def claim(self, ids: list[int], lease_until: float, now: float) -> list[int]:
         """Mark rows in flight before sending (counts the attempt). Returns the ids claimed;
         a row another worker claimed meanwhile is left out."""
         claimed: list[int] = []
         with self._tx() as db:
             for i in ids:
                 cur = db.execute(
-                    "UPDATE deliveries SET status='sending', lease_until=?, attempts=attempts+1, "
-                    "digest_id=COALESCE(digest_id, ?) WHERE id=? AND ((status='pending' AND "
-                    "next_attempt_at<=?) OR (status='sending' AND lease_until<=?))",
-                    (lease_until, digest_id, i, now, now))
+                    "UPDATE deliveries SET status='sending', lease_until=?, attempts=attempts+1 "
+                    "WHERE id=? AND ((status='pending' AND next_attempt_at<=?) OR "
+                    "(status='sending' AND lease_until<=?))",
+                    (lease_until, i, now, now))
                 if cur.rowcount == 1:
                     claimed.append(i)
         return claimed
+
+    def bind_digest(self, ids: list[int], digest_id: str) -> None:
+        """Tie claimed rows to the digest they are about to be sent in, before the send: a worker
+        that dies after the send finds them again under this id (`digest_members`) and re-sends
+        the same content with the same id. Replaces an earlier binding (a partial retry)."""
+        self._update(ids, "UPDATE deliveries SET digest_id=? WHERE id=?", digest_id)
 
     def ack(self, ids: list[int], now: float) -> None:
         self._update(ids, "UPDATE deliveries SET status='sent', sent_at=?, lease_until=NULL, "

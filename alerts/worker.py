@@ -1,14 +1,16 @@
-"""The delivery worker: takes due rows from the outbox and sends them, exactly once as observed.
+"""The delivery worker: takes due rows from the outbox and sends them at least once.
 
 For each message: claim the rows (status `sending`, a lease, attempts+1) -> send -> ack (`sent`).
 - A failed send goes back to `pending` at now + backoff (exponential, with jitter), or to
   `failed` (dead letter) after `alerts.delivery.max_attempts` attempts or a permanent error.
 - A worker killed after the send and before the ack leaves a `sending` row; once its lease
-  expires the row is due again and is re-sent with the same idempotency key / Message-ID (the
-  alert id, or the digest id stored on the rows at their first claim). The receiver's dedupe by
-  that key turns at-least-once sending into exactly-once processing.
+  expires the row is due again and is re-sent with the same message id (signed `webhook-id`,
+  email Message-ID): the alert id, or the digest id bound to the rows before the send. A
+  receiver that deduplicates on that id processes each message exactly once.
 - Digest policies (hourly/daily): rows wait until their window closes (their next_attempt_at),
-  then all rows of one (organisation, channel, policy, window) go out as one message.
+  then all rows of one (organisation, channel, policy, window) go out as one message. Its id is
+  `digest_id_for` its content, so equal content always has the same id and different content
+  (e.g. one member of a dead-lettered digest retried alone) never does.
 
 The window between the send and the ack is the one exactly-once depends on, so the worker takes
 an `after_send` hook, called right there: a test injects one that kills the process at exactly
@@ -21,7 +23,7 @@ import hashlib
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,20 +36,30 @@ from alerts.channels.webhook import WebhookSender
 from alerts.outbox import Delivery, Outbox
 from vigie.config.schema import AlertsSettings, OrganisationConfig
 
-__all__ = ["AfterSend", "DeliveryWorker", "SentMessage", "backoff_seconds"]
+__all__ = ["AfterSend", "DeliveryWorker", "SentMessage", "backoff_seconds", "digest_id_for"]
 
 
 @dataclass(frozen=True)
 class SentMessage:
     """One message the receiver has accepted but the outbox has not yet acknowledged."""
 
-    key: str  # the idempotency key / Message-ID: the alert id, or the digest id
+    key: str  # the message id (webhook-id, Message-ID): the alert id, or the digest id
     channel: str  # email | webhook
     org: str
     deliveries: tuple[Delivery, ...]  # the outbox rows this message carries
 
 
 AfterSend = Callable[[SentMessage], None]
+
+
+def digest_id_for(org: str, channel: str, policy: str, alert_ids: Iterable[str]) -> str:
+    """The id of a digest, from what it carries: a receiver deduplicates on it, so it must change
+    whenever the content does and never otherwise (order of the alerts does not matter)."""
+    members = sorted(set(alert_ids))
+    if not members:
+        raise ValueError("a digest carries at least one alert")
+    material = "\n".join(["vigie-digest", "v2", org, channel, policy, *members])
+    return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
 def backoff_seconds(attempts: int, initial: float, maximum: float, rng: random.Random) -> float:
@@ -111,32 +123,35 @@ class DeliveryWorker:
             if d.digest_id is not None:
                 groups.setdefault(("digest", d.digest_id), []).append(d)
             elif d.policy == "immediate":
-                done += self._deliver([d], d.alert_id, None)
+                done += self._deliver([d], None)
             else:
                 groups.setdefault((d.org, d.channel, d.policy, d.next_attempt_at), []).append(d)
         for gkey, rows in groups.items():
             if gkey[0] == "digest":
-                digest_id = gkey[1]
-                rows = [r for r in self.outbox.digest_members(digest_id)
+                rows = [r for r in self.outbox.digest_members(gkey[1])
                         if r.status in ("pending", "sending")]
-            else:
-                ids = ",".join(str(r.id) for r in sorted(rows, key=lambda r: r.id))
-                digest_id = hashlib.sha256(
-                    f"vigie-digest|v1|{'|'.join(map(str, gkey))}|{ids}".encode()).hexdigest()[:32]
-            done += self._deliver(rows, digest_id, rows[0].policy)
+            done += self._deliver(rows, rows[0].policy)
         return done
 
     # ------------------------------------------------------------------ one message
 
-    def _deliver(self, rows: list[Delivery], key: str, digest_policy: str | None) -> int:
+    def _deliver(self, rows: list[Delivery], digest_policy: str | None) -> int:
+        """Claim, send and acknowledge one message: one alert (immediate policy, sent under its
+        alert id) or a digest of `rows`, whose id is computed from the rows actually claimed
+        (another worker may hold some of them) and bound to them before the send."""
         now = self.clock()
         first = rows[0]
-        claimed = set(self.outbox.claim([r.id for r in rows], now + self.lease_seconds, now,
-                                        key if digest_policy else None))
+        claimed = set(self.outbox.claim([r.id for r in rows], now + self.lease_seconds, now))
         rows = [r for r in rows if r.id in claimed]
         if not rows:
             return 0
         ids = [r.id for r in rows]
+        if digest_policy is None:
+            key = first.alert_id
+        else:
+            key = digest_id_for(first.org, first.channel, digest_policy, (r.alert_id for r in rows))
+            if any(r.digest_id != key for r in rows):
+                self.outbox.bind_digest(ids, key)
         attempts = max(r.attempts for r in rows) + 1
         org = self.organisations.get(first.org)
         try:

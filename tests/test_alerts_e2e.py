@@ -156,7 +156,7 @@ def assert_one_alert_with_three_matches(smtp_sink: SmtpSink, webhook_receiver: W
     assert mail["Subject"].startswith("[Vigie][CRITICAL] 3 of your identifiers")
     assert "1 email, 1 nir, 1 phone" in mail.get_body(("plain",)).get_content()
     # one alert, processed once (a slow loaded machine may make the sender retry: same key)
-    assert len({r.headers["Idempotency-Key"] for r in webhook_receiver.receipts}) == 1
+    assert len({r.headers["webhook-id"] for r in webhook_receiver.receipts}) == 1
     assert len(webhook_receiver.processed) == 1
     [body] = webhook_receiver.processed.values()
     alert = body["alert"]

@@ -2,7 +2,7 @@
 endpoint, both on 127.0.0.1 only, both recording what they receive.
 
 The webhook receiver does what an organisation's receiver should (docs/webhooks.md): it verifies
-the signature with `alerts.verify.verify_signature` and processes each Idempotency-Key once
+the signature with `alerts.verify.verify_signature` and processes each signed `webhook-id` once
 (later copies are acknowledged with 200 but counted as duplicates). It keeps every raw receipt,
 so a test can tell "sent twice, processed once" from "processed twice". `plan` scripts faults.
 """
@@ -104,7 +104,7 @@ class SmtpSink:
 
 @dataclass
 class Receipt:
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: bytes
     verified: bool
     status: int
@@ -119,7 +119,7 @@ class WebhookReceiver:
     secret: str = "test-webhook-secret-0123456789abcdef"
     plan: list[Any] = field(default_factory=list)
     receipts: list[Receipt] = field(default_factory=list)
-    processed: dict[str, dict[str, Any]] = field(default_factory=dict)  # idempotency key -> JSON
+    processed: dict[str, dict[str, Any]] = field(default_factory=dict)  # webhook-id -> JSON
     duplicates: int = 0
     _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -140,9 +140,10 @@ class WebhookReceiver:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                headers = {k: v for k, v in self.headers.items()}
-                verified = verify_signature(receiver.secret, self.headers.get("Vigie-Timestamp"),
-                                            body, self.headers.get("Vigie-Signature"))
+                headers = {k.lower(): v for k, v in self.headers.items()}  # HTTP names are case-blind
+                verified = verify_signature(receiver.secret, self.headers.get("webhook-id"),
+                                            self.headers.get("webhook-timestamp"), body,
+                                            self.headers.get("webhook-signature"))
                 with receiver._lock:
                     action = receiver.plan.pop(0) if receiver.plan else 200
                 if isinstance(action, tuple) and action[0] == "sleep":
@@ -154,7 +155,7 @@ class WebhookReceiver:
                     if not verified:
                         status = 401
                     else:
-                        key = self.headers.get("Idempotency-Key", "")
+                        key = self.headers.get("webhook-id", "")
                         with receiver._lock:
                             if key in receiver.processed:
                                 receiver.duplicates += 1

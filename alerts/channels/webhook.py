@@ -1,7 +1,9 @@
 """Signed webhook delivery: JSON POST over HTTPS (plain HTTP only to a loopback address).
 
-Headers: Vigie-Timestamp, Vigie-Signature (v1=HMAC-SHA256(secret, timestamp + "." + body)),
-Idempotency-Key (the alert or digest id, identical on every retry). See alerts.verify.
+Signed the Standard Webhooks way (see alerts.verify and docs/webhooks.md): `webhook-id` (the
+alert or digest id, identical on every re-send), `webhook-timestamp`, and `webhook-signature`
+over id, timestamp and body together, so neither the id nor the timestamp can be changed by
+someone who captured a request.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import IO
 from urllib.parse import urlsplit
 
 from alerts.channels import ChannelError
-from alerts.verify import signature_header
+from alerts.verify import sign, signing_key
 from vigie.config.schema import WebhookSettings
 
 __all__ = ["WebhookSender", "is_loopback_host"]
@@ -56,15 +58,21 @@ class WebhookSender:
         raise ChannelError(f"webhook URL {url!r} must use https (http is allowed only for loopback)",
                            permanent=True)
 
-    def send(self, url: str, secret: str, body: bytes, idempotency_key: str) -> int:
+    def send(self, url: str, secret: str, body: bytes, msg_id: str) -> int:
+        """POST `body` signed under `msg_id` (the id the receiver deduplicates on); returns the
+        HTTP status. A fresh timestamp and signature on every attempt, the same id."""
         self.check_url(url)
+        try:
+            signing_key(secret)
+        except ValueError as exc:
+            raise ChannelError(f"webhook {url}: channels.webhook.secret: {exc}", permanent=True) from None
         ts = str(int(time.time()))
         req = urllib.request.Request(url, data=body, method="POST", headers={
             "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "Vigie-Webhook/1",
-            "Vigie-Timestamp": ts,
-            "Vigie-Signature": signature_header(secret, ts, body),
-            "Idempotency-Key": idempotency_key,
+            "User-Agent": "Vigie-Webhook/2",
+            "webhook-id": msg_id,
+            "webhook-timestamp": ts,
+            "webhook-signature": sign(secret, msg_id, ts, body),
         })
         try:
             with self._opener.open(req, timeout=self.settings.timeout_seconds) as resp:

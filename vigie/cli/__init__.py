@@ -57,7 +57,7 @@ def _error(message: str) -> None:
 # The order of `vigie --help`: first steps, then running, then analysis, then administration.
 # A command missing from this list is listed after these, never hidden.
 _HELP_ORDER = ("demo", "run", "status", "crawl", "doctor", "scan", "search", "stats", "reveal", "audit", "hash",
-               "org", "alerts", "config", "keys")
+               "org", "alerts", "serve", "users", "config", "keys")
 
 
 class _VigieGroup(TyperGroup):
@@ -127,9 +127,24 @@ def _register_commands() -> tuple[ModuleType, ...]:
     Imported here, not at the top of this module, because each does `from vigie.cli import app`,
     so `app` must exist first. The order in --help is `_HELP_ORDER`, not this import order.
     """
-    from vigie.cli import alerts_cmd, audit_cmd, config_cmd, crawl, demo, doctor, hash_cmd, org, scan, search, service
+    from vigie.cli import (
+        alerts_cmd,
+        audit_cmd,
+        config_cmd,
+        crawl,
+        demo,
+        doctor,
+        hash_cmd,
+        org,
+        scan,
+        search,
+        serve,
+        service,
+        users_cmd,
+    )
 
-    return alerts_cmd, audit_cmd, config_cmd, crawl, demo, doctor, hash_cmd, org, scan, search, service
+    return (alerts_cmd, audit_cmd, config_cmd, crawl, demo, doctor, hash_cmd, org, scan, search, serve, service,
+            users_cmd)
 
 
 _COMMAND_MODULES = _register_commands()

@@ -60,6 +60,7 @@ __all__ = [
     "TorSettings",
     "ValueKind",
     "WebhookChannel",
+    "WebSettings",
     "WebhookSettings",
     "parse_interval",
     "parse_selector",
@@ -529,6 +530,39 @@ class AccessSettings(Strict):
         return self
 
 
+class WebSettings(Strict):
+    """The web app and its API, `vigie serve` (users, sessions and tokens live in `<data-dir>/web.sqlite3`)."""
+
+    host: str = Field(
+        default="127.0.0.1",
+        description="Address `vigie serve` listens on; a non-loopback address also needs `allow_remote: true`.",
+    )
+    port: int = Field(default=8080, ge=1, le=65535, description="Port `vigie serve` listens on.")
+    allow_remote: bool = Field(
+        default=False,
+        description="Allow listening on a non-loopback address (behind a TLS reverse proxy, or in a container "
+        "whose port is published on 127.0.0.1 only).",
+    )
+    secure_cookies: bool = Field(
+        default=False,
+        description="Mark the session cookie `Secure` even when the request arrived over plain HTTP (set it "
+        "behind a TLS-terminating proxy); requests seen as https always get `Secure`.",
+    )
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30, description="How long a login session lasts.")
+    reveal_totp_minutes: float = Field(
+        default=10.0, gt=0, le=24 * 60,
+        description="A reveal needs a TOTP code verified this recently in the same session.",
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, le=100,
+        description="Failed logins (per account and per client address) before the exponential lockout starts.",
+    )
+    lockout_seconds: float = Field(
+        default=60.0, gt=0, le=86400,
+        description="The first lockout after `login_max_failures`; it doubles with each further failure.",
+    )
+
+
 class GlobalConfig(Strict):
     """config/vigie.yaml: settings of the whole installation."""
 
@@ -540,6 +574,7 @@ class GlobalConfig(Strict):
     access: AccessSettings = Field(
         default=AccessSettings(), description="Analysts and their rights (who may reveal raw text)."
     )
+    web: WebSettings = Field(default=WebSettings(), description="The web app and API (`vigie serve`).")
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,115 @@
+"""Who is asking: a bearer API token or the session cookie, turned into a `Principal`; CSRF; login.
+
+- Bearer tokens (`Authorization: Bearer vgt_...`) are looked up by hash; they are exempt from
+  CSRF (a browser never attaches them by itself).
+- The session cookie holds an opaque random id; every state-changing request made with it must
+  carry the session's CSRF token (`X-CSRF-Token`, or the `csrf_token` form field), and a present
+  `Origin` or `Sec-Fetch-Site` must say same-origin.
+- Login is throttled per account and per client address (counters in web.sqlite3, so a restart
+  keeps a lockout), and needs the TOTP code for accounts that have TOTP.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from loguru import logger
+
+from vigie.config.schema import WebSettings
+from vigie.web.data import WebData
+from vigie.web.models import Principal
+from vigie.web.problems import ProblemError
+from vigie.web.users import User, WebDB
+
+__all__ = ["COOKIE", "CSRF_HEADER", "LoginResult", "login", "principal", "web_data"]
+
+COOKIE = "vigie_session"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE = ("GET", "HEAD", "OPTIONS")
+
+
+def web_data(request: Request) -> WebData:
+    data = request.app.state.data
+    assert isinstance(data, WebData), "create_app stores the WebData in app.state.data"
+    return data
+
+
+def _unauthenticated() -> ProblemError:
+    return ProblemError(401, "not logged in: POST /api/v1/session, or send Authorization: Bearer <token>",
+                        headers={"WWW-Authenticate": "Bearer"})
+
+
+def check_origin(request: Request) -> None:
+    """Refuse a cross-site browser request (a page elsewhere posting with our cookie)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        raise ProblemError(403, f"cross-site request refused (Sec-Fetch-Site: {site})")
+    origin = request.headers.get("origin")
+    if origin is not None:
+        own = f"{request.url.scheme}://{request.url.netloc}"
+        parts = urlsplit(origin)
+        if f"{parts.scheme}://{parts.netloc}" != own:
+            raise ProblemError(403, "cross-origin request refused (Origin does not match this server)")
+
+
+async def principal(request: Request) -> Principal:
+    """The FastAPI dependency of every authenticated route."""
+    data = web_data(request)
+    auth = request.headers.get("authorization", "")
+    if auth[:7].lower() == "bearer ":
+        found = data.web_db.use_token(auth[7:].strip())
+        if found is None:
+            raise _unauthenticated()
+        tok, user = found
+        return Principal(name=user.name, role=tok.role, org=tok.org, may_reveal=False, via="token")
+    sid = request.cookies.get(COOKIE)
+    row = data.web_db.session(sid) if sid else None
+    if row is None or sid is None:
+        raise _unauthenticated()
+    if request.method not in _SAFE:
+        check_origin(request)
+        sent = request.headers.get(CSRF_HEADER)
+        if sent is None and request.headers.get("content-type", "").startswith(
+                ("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            field = form.get("csrf_token")
+            sent = field if isinstance(field, str) else None
+        if not sent or not hmac.compare_digest(sent, row.csrf):
+            raise ProblemError(403, f"missing or wrong CSRF token: send the session's csrf_token as {CSRF_HEADER}")
+    u = row.user
+    return Principal(name=u.name, role=u.role, org=u.org, may_reveal=u.may_reveal, via="session", session_id=sid,
+                     totp_at=row.totp_at)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User
+    session_id: str
+    csrf: str
+    totp_verified: bool
+
+
+def login(db: WebDB, settings: WebSettings, username: str, password: str, totp: str | None,
+          client: str) -> LoginResult:
+    """Check password (and TOTP when the account has it) under the lockout rules; a new session.
+
+    Every failure gives the same 401 whatever was wrong (unknown user, password, code), so the
+    answer does not tell which accounts exist. Lockouts answer 429 with Retry-After."""
+    keys = [f"user:{username}", f"addr:{client}"]
+    wait = db.locked_for(keys)
+    if wait > 0:
+        raise ProblemError(429, "too many failed logins; wait before trying again",
+                           headers={"Retry-After": str(int(wait) + 1)})
+    user = db.check_password(username, password)
+    ok = user is not None and (not user.has_totp or (totp is not None and db.check_totp(username, totp)))
+    if user is None or not ok:
+        db.record_failure(keys, settings.login_max_failures, settings.lockout_seconds)
+        logger.warning("web login failed for an account from {}", client)  # never the name typed: it may be a password
+        raise ProblemError(401, "wrong user name, password or TOTP code")
+    db.clear_failures(f"user:{username}")
+    sid, csrf = db.create_session(user.name, settings.session_hours, totp=user.has_totp)
+    logger.info("web login: {} ({})", user.name, user.role)
+    return LoginResult(user=user, session_id=sid, csrf=csrf, totp_verified=user.has_totp)

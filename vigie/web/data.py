@@ -1,0 +1,417 @@
+"""The scoped data-access layer: every read and write the API and the pages make goes through
+`WebData`, and every method takes the `Principal` asking.
+
+Why here and only here: organisation scoping is enforced in one place. An org_member's queries
+are filtered by its organisation in SQL (alerts, triage, evidence) or refused before any lookup
+(search, fragments, other organisations). Whatever is not the principal's, or does not exist, or
+is outside its role, raises the same `not_found` (404): nobody learns that an object of another
+organisation exists. The routers never filter; they call these methods and serialise the result.
+
+Page helpers (the HTML pages reuse these exactly):
+    list_alerts, get_alert, triage_alert, alert_evidence      org_member (own org), analyst, operator
+    org_summary, send_test_webhook                            org_member (own org), operator
+    search, search_identifier, fragment, reveal              analyst
+    sources, request_source, health, dead_letters, retry_dead_letter, users, tokens,
+    create_token, revoke_token, disable_user                  operator
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alerts import AlertsError
+from alerts.channels.webhook import WebhookSender
+from alerts.outbox import Outbox
+from alerts.registry import Registry
+from indexer.audit import AuditLog
+from indexer.crypto import DataKey
+from indexer.identifiers import IdentifierError, canonical_forms
+from indexer.models import Severity, StoredFragment
+from indexer.reveal import RevealError, RevealGrant, reveal
+from indexer.store import FragmentStore
+from indexer.store.base import SearchQuery
+from indexer.tokens import MatchKey, token
+from vigie.config.schema import OrganisationConfig, WebhookSettings, WebSettings
+from vigie.web.models import (
+    AlertDetail,
+    AlertPage,
+    AlertSummary,
+    DeadLetter,
+    DeadLetterPage,
+    Facets,
+    FragmentDetail,
+    FragmentPage,
+    FragmentSummary,
+    Health,
+    OrgSummary,
+    Principal,
+    RevealResult,
+    SourceStatus,
+    TokenCreated,
+    TokenInfo,
+    TriageEventOut,
+    TriageStateName,
+    UserInfo,
+    WebhookTestResult,
+)
+from vigie.web.ops import OperatorPort, RequestKind, pending_requests, write_request
+from vigie.web.problems import ProblemError, not_found
+from vigie.web.users import ApiToken, UserError, WebDB
+
+__all__ = ["MAX_LIMIT", "SearchFilters", "WebData", "decode_cursor", "encode_cursor"]
+
+MAX_LIMIT = 100
+_STATES: dict[str, TriageStateName] = {s: s for s in ("new", "acknowledged", "resolved", "false_positive")}
+_ALERT_COLS = "alert_id, org, fragment_id, severity, created_at, origin, payload"
+
+
+def encode_cursor(offset: int) -> str:
+    """Opaque to clients (they pass it back unchanged); an offset today, free to change later."""
+    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        offset = json.loads(raw)["o"]
+    except (ValueError, KeyError, TypeError):
+        raise ProblemError(400, "invalid cursor: pass back the next_cursor of the previous page unchanged") from None
+    if not isinstance(offset, int) or not 0 <= offset <= 1_000_000:
+        raise ProblemError(400, "invalid cursor: pass back the next_cursor of the previous page unchanged")
+    return offset
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    text: str | None = None
+    severities: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _fragment_summary(doc: StoredFragment) -> FragmentSummary:
+    p = doc.provenance
+    return FragmentSummary(id=doc.id, kind=doc.kind, severity=Severity(doc.severity).name.lower(), excerpt=doc.excerpt,
+                           source=p.source, board=p.board, thread_title=p.thread_title,
+                           posted_at=_iso(p.posted_at), fetched_at=_iso(p.fetched_at),
+                           categories=sorted(doc.categories), counts=dict(sorted(doc.counts.items())))
+
+
+def _token_info(t: ApiToken) -> TokenInfo:
+    return TokenInfo(id=t.id, name=t.name, user=t.user, role=t.role, org=t.org, created_at=t.created_at,
+                     expires_at=t.expires_at, last_used_at=t.last_used_at, revoked=t.revoked)
+
+
+class WebData:
+    """One per server. Holds the store, the outbox, the registry, the web database and the keys."""
+
+    def __init__(self, *, store: FragmentStore, outbox: Outbox, registry: Registry, web_db: WebDB,
+                 organisations: Mapping[str, OrganisationConfig], webhook: WebhookSettings, settings: WebSettings,
+                 match_key: MatchKey, data_key: DataKey, audit: AuditLog, ops: OperatorPort,
+                 data_dir: Path, source_names: tuple[str, ...]) -> None:
+        self.store = store
+        self.outbox = outbox
+        self.registry = registry
+        self.web_db = web_db
+        self.organisations = organisations
+        self.webhook = WebhookSender(webhook)
+        self.settings = settings
+        self._match_key = match_key
+        self._data_key = data_key
+        self.audit = audit
+        self.ops = ops
+        self.data_dir = data_dir
+        self.source_names = source_names
+
+    # -- the scoping rules -----------------------------------------------------------------
+
+    @staticmethod
+    def _role(p: Principal, *roles: str) -> None:
+        """A route outside the principal's role answers like an absent object: 404."""
+        if p.role not in roles:
+            raise not_found("resource")
+
+    @staticmethod
+    def _org_filter(p: Principal) -> str | None:
+        """The organisation an org_member is confined to; None (all) for analysts and operators."""
+        if p.role == "org_member":
+            assert p.org, "an org_member principal always has its organisation"
+            return p.org
+        return None
+
+    def _own_org(self, p: Principal, org_id: str) -> OrganisationConfig:
+        self._role(p, "org_member", "operator", "analyst")
+        org = self.organisations.get(org_id)
+        scope = self._org_filter(p)
+        if org is None or (scope is not None and scope != org_id):
+            raise not_found("organisation")
+        return org
+
+    # -- alerts (org_member: own organisation) --------------------------------------------
+
+    def _alert_rows(self, p: Principal, where: str, args: tuple[object, ...], limit: int,
+                    offset: int) -> list[tuple[Any, ...]]:
+        scope = self._org_filter(p)
+        clauses = [c for c in (where, "org=?" if scope else "") if c]
+        sql = (f"SELECT {_ALERT_COLS} FROM alerts" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+               + " ORDER BY created_at DESC, alert_id DESC LIMIT ? OFFSET ?")
+        return list(self.outbox.db.execute(sql, (*args, *((scope,) if scope else ()), limit, offset)).fetchall())
+
+    def _summary(self, row: tuple[Any, ...], states: dict[str, str]) -> AlertSummary:
+        alert_id, org, fragment_id, severity, created_at, origin, payload = row
+        body = json.loads(payload)
+        return AlertSummary(alert_id=alert_id, org=org, fragment_id=fragment_id,
+                            severity=Severity(severity).name.lower(), created_at=created_at, origin=origin,
+                            state=_STATES.get(states.get(alert_id, "new"), "new"),
+                            matched=body.get("matched", {}), matched_total=body.get("matched_total", 0),
+                            categories=body.get("categories", []), source=body.get("source"))
+
+    def list_alerts(self, p: Principal, *, cursor: str | None = None, limit: int = 20) -> AlertPage:
+        """Newest first; an org_member's only."""
+        self._role(p, "org_member", "analyst", "operator")
+        offset, limit = decode_cursor(cursor), min(max(limit, 1), MAX_LIMIT)
+        rows = self._alert_rows(p, "", (), limit + 1, offset)
+        states: dict[str, str] = {}
+        for org in {r[1] for r in rows}:
+            states.update(self.web_db.triage_state(org, [r[0] for r in rows if r[1] == org]))
+        items = [self._summary(r, states) for r in rows[:limit]]
+        return AlertPage(items=items, next_cursor=encode_cursor(offset + limit) if len(rows) > limit else None)
+
+    def _alert_row(self, p: Principal, alert_id: str) -> tuple[Any, ...]:
+        self._role(p, "org_member", "analyst", "operator")
+        rows = self._alert_rows(p, "alert_id=?", (alert_id,), 1, 0)
+        if not rows:
+            raise not_found("alert")
+        return rows[0]
+
+    def get_alert(self, p: Principal, alert_id: str) -> AlertDetail:
+        row = self._alert_row(p, alert_id)
+        summary = self._summary(row, self.web_db.triage_state(row[1], [alert_id]))
+        body = json.loads(row[6])
+        deliveries = [{"channel": c, "status": s, "attempts": n, "last_error": e, "sent_at": t}
+                      for c, s, n, e, t in self.outbox.db.execute(
+                          "SELECT channel, status, attempts, last_error, sent_at FROM deliveries WHERE alert_id=? "
+                          "ORDER BY channel", (alert_id,))]
+        history = [TriageEventOut(state=_STATES.get(e.state, "new"), note=e.note, by=e.by, at=e.at)
+                   for e in self.web_db.triage_history(row[1], alert_id)]
+        return AlertDetail(**summary.model_dump(), excerpt=body.get("excerpt", ""), kind=body.get("kind", ""),
+                           thread_title=body.get("thread_title"), board=body.get("board"),
+                           posted_at=body.get("posted_at"), deliveries=deliveries, history=history)
+
+    def triage_alert(self, p: Principal, alert_id: str, state: str, note: str) -> AlertDetail:
+        """Record a triage state and note (history kept). Analysts only read alerts."""
+        self._role(p, "org_member", "operator")
+        row = self._alert_row(p, alert_id)
+        try:
+            self.web_db.set_triage(row[1], alert_id, state, note, p.name)
+        except UserError as exc:
+            raise ProblemError(422, str(exc)) from None
+        return self.get_alert(p, alert_id)
+
+    def alert_evidence(self, p: Principal, alert_id: str) -> bytes:
+        """The alert as sent (redacted excerpt, masked provenance, matched counts), as a JSON file."""
+        row = self._alert_row(p, alert_id)
+        return json.dumps(json.loads(row[6]), indent=2, sort_keys=True, ensure_ascii=False).encode()
+
+    # -- organisations ---------------------------------------------------------------------
+
+    def org_summary(self, p: Principal, org_id: str) -> OrgSummary:
+        org = self._own_org(p, org_id)
+        self.registry.refresh()
+        info = self.registry.org_info(org_id)
+        hook = org.channels.webhook
+        email = org.channels.email
+        return OrgSummary(id=org.id, display_name=org.display_name, min_severity=org.min_severity,
+                          registered_total=info.total if info else 0,
+                          registered_by_type=dict(info.counts) if info else {},
+                          email_recipients=len(email.to) if email else 0,
+                          webhook_url=hook.url if hook else None, webhook_enabled=bool(hook and hook.enabled))
+
+    def send_test_webhook(self, p: Principal, org_id: str) -> WebhookTestResult:
+        """A signed `vigie.test` event to the organisation's own receiver, through the real channel."""
+        self._role(p, "org_member", "operator")
+        org = self._own_org(p, org_id)
+        hook = org.channels.webhook
+        if hook is None:
+            raise ProblemError(409, f"organisation {org_id} has no webhook channel; add channels.webhook to its file")
+        msg_id = f"test-{int(time.time() * 1000)}"
+        body = json.dumps({"type": "vigie.test", "id": msg_id, "organisation": org.id}, sort_keys=True).encode()
+        try:
+            status = self.webhook.send(hook.url, hook.secret.get_secret_value(), body, msg_id)
+        except AlertsError as exc:
+            return WebhookTestResult(delivered=False, status=None, detail=str(exc))
+        return WebhookTestResult(delivered=200 <= status < 300, status=status, detail=f"HTTP {status}")
+
+    # -- analysts' search ------------------------------------------------------------------
+
+    def _query(self, f: SearchFilters, *, tokens: tuple[str, ...] = (), token_type: str | None = None,
+               offset: int = 0, limit: int = 20) -> SearchQuery:
+        try:
+            severities = tuple(Severity.parse(s) for s in f.severities)
+        except (ValueError, KeyError):
+            raise ProblemError(422, f"unknown severity in {list(f.severities)}; use low, medium, high, critical")\
+                from None
+        return SearchQuery(text=f.text or None, tokens=tokens, token_type=token_type, sources=f.sources,
+                           severities=severities, categories=f.categories, since=f.since, until=f.until,
+                           offset=offset, limit=limit)
+
+    def _page(self, q: SearchQuery, facets: bool) -> FragmentPage:
+        page = self.store.search(q)
+        more = q.offset + len(page.hits) < page.total and len(page.hits) == q.limit
+        out = FragmentPage(total=page.total, items=[_fragment_summary(d) for d in page.hits],
+                           next_cursor=encode_cursor(q.offset + q.limit) if more else None)
+        if facets:
+            a = self.store.aggregations(q)
+            out.facets = Facets(total=a.total, kind=a.per_kind, category=a.per_category, severity=a.per_severity,
+                                source=a.per_source, day=a.per_day)
+        return out
+
+    def search(self, p: Principal, f: SearchFilters, *, cursor: str | None = None, limit: int = 20,
+               facets: bool = True) -> FragmentPage:
+        """Full text over the redacted index, newest first, with facet counts."""
+        self._role(p, "analyst")
+        return self._page(self._query(f, offset=decode_cursor(cursor), limit=min(max(limit, 1), MAX_LIMIT)), facets)
+
+    def search_identifier(self, p: Principal, id_type: str, value: str, *, cursor: str | None = None,
+                          limit: int = 20) -> FragmentPage:
+        """By identifier: tokenised here with the match key (the value is neither stored nor
+        logged); audited (who, the type and tokens, the result count) before results return."""
+        self._role(p, "analyst")
+        kind = id_type.strip().lower()
+        try:
+            forms = canonical_forms(kind, value.strip())
+        except IdentifierError:
+            raise ProblemError(422, f"unknown identifier type {kind!r}") from None
+        if not forms:
+            raise ProblemError(422, f"not a valid {kind}: such a value is never found in a dump")
+        tokens = tuple(dict.fromkeys(token(self._match_key, kind, form).hex() for form in forms))
+        page = self._page(self._query(SearchFilters(), tokens=tokens, token_type=kind, offset=decode_cursor(cursor),
+                                      limit=min(max(limit, 1), MAX_LIMIT)), facets=False)
+        self.audit.append("identifier_search", {"user": p.label, "analyst": p.name,
+                                                "identifiers": [{"type": kind, "tokens": list(tokens)}],
+                                                "results": page.total})
+        return page
+
+    def fragment(self, p: Principal, doc_id: str) -> FragmentDetail:
+        self._role(p, "analyst")
+        doc = self.store.get(doc_id)
+        if doc is None:
+            raise not_found("fragment")
+        prov = doc.provenance
+        same: list[FragmentSummary] = []
+        if prov.thread_url and prov.thread_title:
+            hits = self.store.search(SearchQuery(text=prov.thread_title, sources=(prov.source,), limit=50)).hits
+            same = [_fragment_summary(d) for d in hits if d.id != doc.id and d.provenance.thread_url == prov.thread_url]
+        return FragmentDetail(**_fragment_summary(doc).model_dump(), url=prov.url, thread_url=prov.thread_url,
+                              author=prov.author, start_line=doc.start_line, end_line=doc.end_line, same_thread=same)
+
+    def reveal(self, p: Principal, doc_id: str, reason: str) -> RevealResult:
+        """Decrypt one fragment for an analyst with may_reveal whose session verified TOTP within
+        `web.reveal_totp_minutes`; every attempt, refused ones included, is audited."""
+        self._role(p, "analyst")
+        fresh = p.totp_at is not None and time.time() - p.totp_at <= self.settings.reveal_totp_minutes * 60
+        if not (p.may_reveal and p.via == "session" and fresh):
+            why = ("refused: not allowed to reveal" if not p.may_reveal
+                   else "refused: needs a session with a recent TOTP code")
+            self.audit.append("reveal", {"user": p.label, "analyst": p.name, "doc_id": doc_id,
+                                         "reason": reason.strip(), "outcome": why})
+            raise ProblemError(403, why.removeprefix("refused: ") + " (POST /api/v1/session/totp with a fresh code; "
+                                    "the attempt was audited)")
+        try:
+            shown = reveal(self.store, self._data_key, doc_id, grant=RevealGrant(os_user=p.label, analyst=p.name),
+                           reason=reason, audit=self.audit)
+        except RevealError as exc:
+            if self.store.get(doc_id) is None:
+                raise not_found("fragment") from None
+            raise ProblemError(409, str(exc)) from None
+        return RevealResult(id=shown.doc.id, text=shown.text)
+
+    # -- operators -------------------------------------------------------------------------
+
+    def sources(self, p: Principal) -> list[SourceStatus]:
+        self._role(p, "operator")
+        report = self.ops.report()
+        pending = pending_requests(self.data_dir)
+        return [SourceStatus(name=s.name, schedule=s.schedule, next_run_at=s.next_run_at, last_outcome=s.last_outcome,
+                             last_started_at=s.last_started_at, last_finished_at=s.last_finished_at, pages=s.pages,
+                             items=s.items, fragments=s.fragments, errors=s.errors,
+                             needs_attention=list(s.needs_attention), pending_request=pending.get(s.name))
+                for s in report.sources]
+
+    def request_source(self, p: Principal, source: str, kind: RequestKind) -> SourceStatus:
+        """"crawl now" / "pause": a request file the service picks up (see vigie.web.ops)."""
+        self._role(p, "operator")
+        if source not in self.source_names:
+            raise not_found("source")
+        write_request(self.data_dir, kind, source, p.label)
+        return next(s for s in self.sources(p) if s.name == source) if any(
+            s.name == source for s in self.sources(p)) else SourceStatus(
+            name=source, schedule=None, next_run_at=None, last_outcome=None, last_started_at=None,
+            last_finished_at=None, pages=0, items=0, fragments=0, errors=0, needs_attention=[], pending_request=kind)
+
+    def health(self, p: Principal) -> Health:
+        self._role(p, "operator")
+        r = self.ops.report()
+        return Health(service_alive=r.alive, tor=r.tor, store=r.store, outbox=r.outbox)
+
+    def dead_letters(self, p: Principal, *, cursor: str | None = None, limit: int = 20) -> DeadLetterPage:
+        self._role(p, "operator")
+        offset, limit = decode_cursor(cursor), min(max(limit, 1), MAX_LIMIT)
+        rows = self.outbox.db.execute(
+            "SELECT alert_id, org, channel, attempts, last_error FROM deliveries WHERE status='failed' "
+            "ORDER BY id LIMIT ? OFFSET ?", (limit + 1, offset)).fetchall()
+        items = [DeadLetter(alert_id=a, org=o, channel=c, attempts=n, last_error=e) for a, o, c, n, e in rows[:limit]]
+        return DeadLetterPage(items=items, next_cursor=encode_cursor(offset + limit) if len(rows) > limit else None)
+
+    def retry_dead_letter(self, p: Principal, alert_id: str) -> int:
+        self._role(p, "operator")
+        if self.outbox.db.execute("SELECT 1 FROM deliveries WHERE alert_id=? AND status='failed'",
+                                  (alert_id,)).fetchone() is None:
+            raise not_found("dead letter")
+        return self.outbox.requeue(alert_id=alert_id)
+
+    def users(self, p: Principal) -> list[UserInfo]:
+        self._role(p, "operator")
+        return [UserInfo(name=u.name, role=u.role, org=u.org, has_totp=u.has_totp, may_reveal=u.may_reveal,
+                         disabled=u.disabled) for u in self.web_db.users()]
+
+    def tokens(self, p: Principal) -> list[TokenInfo]:
+        self._role(p, "operator")
+        return [_token_info(t) for t in self.web_db.tokens()]
+
+    def create_token(self, p: Principal, user: str, name: str, expires_days: int) -> TokenCreated:
+        self._role(p, "operator")
+        if self.web_db.user(user) is None:
+            raise not_found("user")
+        try:
+            new = self.web_db.create_token(user, expires_days * 86400.0, name)
+        except UserError as exc:
+            raise ProblemError(409, str(exc)) from None
+        return TokenCreated(**_token_info(new.token).model_dump(), secret=new.secret)
+
+    def revoke_token(self, p: Principal, token_id: str) -> None:
+        self._role(p, "operator")
+        if not self.web_db.revoke_token(token_id):
+            raise not_found("token")
+
+    def disable_user(self, p: Principal, name: str) -> None:
+        self._role(p, "operator")
+        try:
+            self.web_db.disable_user(name)
+        except UserError:
+            raise not_found("user") from None
