@@ -20,6 +20,7 @@ that point (tests/fixtures/crash_worker.py). The product never passes one.
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import threading
 import time
@@ -58,7 +59,7 @@ def digest_id_for(org: str, channel: str, policy: str, alert_ids: Iterable[str])
     members = sorted(set(alert_ids))
     if not members:
         raise ValueError("a digest carries at least one alert")
-    material = "\n".join(["vigie-digest", "v2", org, channel, policy, *members])
+    material = json.dumps(["vigie-digest", 2, org, channel, policy, members])  # unambiguous framing
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
