@@ -446,7 +446,7 @@ class WebhookSettings(Strict):
 
 
 class DeliverySettings(Strict):
-    """Retries of alert delivery: every alert is delivered exactly once or dead-lettered."""
+    """Retries of alert delivery: each alert is delivered at least once (same id on re-sends) or dead-lettered."""
 
     max_attempts: int = Field(
         default=8, ge=1, le=100,
