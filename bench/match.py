@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-KEY_HEX = "42" * 32
+KEY_HEX = "bcece3c02099398fd79e8d59dc3ea8d7b68c59f04ca322cf0df99a90e203a879"
 
 
 def rss_mb() -> tuple[float, float]:
@@ -178,7 +178,7 @@ def latency(n_alerts: int, rate: float, work: Path) -> dict:
         "policy": {s: "immediate" for s in ("critical", "high", "medium", "low")},
     }))
     os.environ["VIGIE_MATCH_KEY"] = "1:" + KEY_HEX
-    os.environ["VIGIE_DATA_KEY"] = "1:" + "24" * 32
+    os.environ["VIGIE_DATA_KEY"] = "1:" + KEY_HEX[::-1]
     fake = Faker("fr_FR")
     fake.seed_instance(99)
     emails: list[str] = []

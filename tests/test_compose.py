@@ -6,6 +6,7 @@ config/ really loads with the environment compose gives the `vigie` service."""
 from __future__ import annotations
 
 import re
+import secrets
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,14 @@ def env_example() -> dict[str, str]:
             key, _, value = line.partition("=")
             out[key.strip()] = value.strip()
     return out
+
+
+def env_filled() -> dict[str, str]:
+    """.env.example with every `replace-with-...` placeholder replaced as an operator would (the
+    placeholders themselves are refused: tests/test_unsafe_config.py)."""
+    real = {"VIGIE_MATCH_KEY": "1:" + secrets.token_hex(32), "VIGIE_DATA_KEY": "1:" + secrets.token_hex(32)}
+    return {k: real.get(k, secrets.token_hex(16)) if v.startswith("replace-with") else v
+            for k, v in env_example().items()}
 
 
 def interpolate(value: str, env: dict[str, str]) -> str:
@@ -88,7 +97,7 @@ def test_elasticsearch_runs_with_security_on_a_single_node() -> None:
 
 
 def test_mounted_config_loads_with_the_vigie_service_environment() -> None:
-    env = {k: interpolate(str(v), env_example()) for k, v in SERVICES["vigie"]["environment"].items()}
+    env = {k: interpolate(str(v), env_filled()) for k, v in SERVICES["vigie"]["environment"].items()}
     loaded, problems = check_config_dir(REPO / "config", env=env)
     assert problems == [], "\n".join(map(str, problems))
     assert loaded is not None
@@ -105,7 +114,8 @@ def test_mounted_config_loads_with_the_vigie_service_environment() -> None:
 
 
 def test_without_compose_the_same_config_defaults_to_embedded() -> None:
-    loaded, problems = check_config_dir(REPO / "config", env={})
+    example_secrets = {k: v for k, v in env_filled().items() if k.startswith("EXAMPLE_")}
+    loaded, problems = check_config_dir(REPO / "config", env=example_secrets)
     assert problems == []
     assert loaded is not None and loaded.global_config.storage.backend == "embedded"
     assert loaded.global_config.storage.elasticsearch.username is None

@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.forum import shipped_example_env
 from vigie.config.loader import check_config_dir, load_config
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "config"
+# The shipped examples refuse their placeholder defaults: the variables they name must be set.
+SHIPPED_ENV = shipped_example_env
 
 GOOD_SOURCE = """\
 name: {name}
@@ -33,7 +36,7 @@ forum:
 
 
 def vigie(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    full_env = {**os.environ, "COLUMNS": "200", **SHIPPED_ENV, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "vigie", *args], capture_output=True, text=True,
         env=full_env, cwd=cwd or REPO, timeout=120,
@@ -49,7 +52,7 @@ def cfg(tmp_path: Path) -> Path:
 
 
 def problems_of(directory: Path, env: dict[str, str] | None = None) -> list[str]:
-    _, problems = check_config_dir(directory, env=env if env is not None else dict(os.environ))
+    _, problems = check_config_dir(directory, env=env if env is not None else {**os.environ, **SHIPPED_ENV})
     return [str(p) for p in problems]
 
 
@@ -69,7 +72,7 @@ def assert_problem(problems: list[str], file: str, line: int, field: str, reason
 
 def test_shipped_examples_are_valid() -> None:
     assert problems_of(SHIPPED) == []
-    loaded = load_config(SHIPPED)
+    loaded = load_config(SHIPPED, env={**os.environ, **SHIPPED_ENV})
     assert set(loaded.sources) >= {"example-forum", "example-paste"}
     assert "example-org" in loaded.organisations
 

@@ -137,7 +137,8 @@ def test_state_marks_threads_final_only_on_their_last_page(tmp_path: Path) -> No
 
 def _source(network: str = "direct", **extra: object) -> SourceConfig:
     return SourceConfig.model_validate({
-        "name": "s", "network": network, "start_urls": ["http://forum.example.onion/"],
+        "name": "s", "network": network,
+        "start_urls": ["http://forum.example.onion/" if network == "tor" else "http://forum.example.test/"],
         "schedule": {"interval": "1h"}, "forum": {"thread_link": "a::attr(href)",
                                                   "post": {"container": "div", "body": "p"}}, **extra})
 
@@ -149,7 +150,7 @@ def test_settings_follow_the_source_limits(tmp_path: Path) -> None:
     assert (s["CONCURRENT_REQUESTS_PER_DOMAIN"], s["DOWNLOAD_DELAY"], s["RANDOMIZE_DOWNLOAD_DELAY"]) == (3, 2, True)
     assert (s["CLOSESPIDER_PAGECOUNT"], s["VIGIE_MAX_DEPTH"], s["DOWNLOAD_MAXSIZE"]) == (3, 4, 4096)
     assert (s["RETRY_TIMES"], s["VIGIE_RETRY_BACKOFF_BASE_SECONDS"], s["ROBOTSTXT_OBEY"]) == (5, 0.5, False)
-    assert s["VIGIE_ALLOWED_HOSTS"] == ["forum.example.onion"]
+    assert s["VIGIE_ALLOWED_HOSTS"] == ["forum.example.test"]
     assert "DOWNLOAD_HANDLERS" not in s, "direct sources use Scrapy's own HTTP handler"
 
 
@@ -211,7 +212,7 @@ def test_pending_attachments_wait_for_the_login(tmp_path: Path) -> None:
 
     text = (Path(__file__).resolve().parents[1] / "config" / "sources" / "example-forum.yaml").read_text()
     data = yaml.safe_load(text.replace("${EXAMPLE_FORUM_USER:-watcher}", "watcher")
-                          .replace("${EXAMPLE_FORUM_PASSWORD:-change-me}", "pw"))
+                          .replace("${EXAMPLE_FORUM_PASSWORD:-change-me}", "forum-pw-1"))
     source = SourceConfig.model_validate(data)
     state = CrawlState(tmp_path / "s.sqlite3", source.name)
     state.file_pending("http://exampleforum.onion/files/7", {"post_url": "x", "thread_url": "y"})

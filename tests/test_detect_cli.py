@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 from indexer.tokens import MatchKey, token
+from tests.fixtures.forum import shipped_example_env
 
 ROOT = Path(__file__).resolve().parent.parent
-KEY_HEX = "5a" * 32
+KEY_HEX = "358b03877d92bf43a86eedbee420e73eba07462e579cb874240877bfaea37ef4"
 DUMP = ("Base du cabinet, extrait :\n"
         "nom;prenom;date_naissance;email;telephone;nir;pathologie\n"
         "Dupont;Jean;12/03/1985;jean.dupont@gmail.com;06 12 34 56 78;2 95 10 99 126 111 93;séropositif\n"
@@ -20,7 +21,7 @@ DUMP = ("Base du cabinet, extrait :\n"
 
 def vigie(args: list[str], tmp_path: Path, stdin: str | None = None,
           key: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}, **shipped_example_env}
     if key:
         env["VIGIE_MATCH_KEY"] = f"1:{KEY_HEX}"
     return subprocess.run([sys.executable, "-m", "vigie", "scan", *args, "--config", str(ROOT / "config"),

@@ -31,6 +31,12 @@ class KeyFileMissing(KeyFileError):
         self.path = path
 
 
+_HOW = "generate one with `vigie keys init` (key files) or `echo \"1:$(openssl rand -hex 32)\"` (variable)"
+# 32 random bytes have about 26 distinct values; fewer than 8 means a typed or placeholder key
+# (all zeros, `1111...`, a short pattern repeated), which an attacker would try first.
+_MIN_DISTINCT_BYTES = 8
+
+
 def _parse(text: str, origin: str) -> tuple[int, bytes]:
     text = text.strip()
     version, _, hexkey = text.rpartition(":")
@@ -38,9 +44,12 @@ def _parse(text: str, origin: str) -> tuple[int, bytes]:
         key = bytes.fromhex(hexkey)
         ver = int(version) if version else 1
     except ValueError:
-        raise KeyFileError(f"{origin}: expected '<version>:<64 hex chars>'") from None
+        raise KeyFileError(f"{origin}: expected '<version>:<64 hex chars>'; {_HOW}") from None
     if len(key) != 32:
-        raise KeyFileError(f"{origin}: the key must be 32 bytes (64 hex chars), got {len(key)}")
+        raise KeyFileError(f"{origin}: the key must be 32 bytes (64 hex chars), got {len(key)}; {_HOW}")
+    if len(set(key)) < _MIN_DISTINCT_BYTES:
+        raise KeyFileError(f"{origin}: the key is not random ({len(set(key))} distinct bytes in 32, "
+                           f"a placeholder or a typed pattern); {_HOW}")
     return ver, key
 
 

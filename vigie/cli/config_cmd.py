@@ -55,7 +55,8 @@ def check(
         sched = f"every {src.schedule.interval}" if src.schedule.interval else f"cron {src.schedule.cron}"
         if not src.schedule.enabled:
             sched += " (disabled)"
-        table.add_row(name, src.kind, src.network, sched, src.start_urls[0])
+        network = "tor, clearnet allowed" if src.network == "tor" and src.allow_clearnet_over_tor else src.network
+        table.add_row(name, src.kind, network, sched, src.start_urls[0])
     console.print(table)
     table = Table(title=f"{len(loaded.organisations)} organisation(s)", title_justify="left")
     for col in ("id", "name", "channels", "min severity"):

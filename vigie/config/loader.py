@@ -69,6 +69,9 @@ class _Doc:
         self.lines: dict[Path_, int] = {}
         self.key_lines: dict[Path_, int] = {}
         self.problems: list[ConfigProblem] = []
+        # value path -> (variable, was it set) for every `${VAR}` in that value: a refused value
+        # then says which variable to set, never what it holds
+        self.env_vars: dict[Path_, list[tuple[str, bool]]] = {}
 
     def line_for(self, loc: Path_) -> int:
         """The line of the deepest part of `loc` that exists in the file (1 if none)."""
@@ -105,6 +108,7 @@ class _Doc:
     def _interpolate(self, text: str, path: Path_, line: int, env: dict[str, str]) -> str:
         def repl(match: re.Match[str]) -> str:
             name, default = match.group(1), match.group(2)
+            self.env_vars.setdefault(path, []).append((name, name in env))
             if name in env:
                 return env[name]
             if default is not None:
@@ -229,8 +233,18 @@ def _validate(model: type[_M], data: dict[str, Any], doc: _Doc) -> _M | None:
                 reason = "required field is missing"
             elif err["type"] == "literal_error":
                 reason = f"{reason} (got {err.get('input')!r})"
-            doc.problems.append(ConfigProblem(doc.display, doc.line_for(loc), _dotted(loc), reason))
+            doc.problems.append(ConfigProblem(doc.display, doc.line_for(loc), _dotted(loc),
+                                              reason + _env_hint(doc.env_vars.get(loc, []))))
         return None
+
+
+def _env_hint(variables: list[tuple[str, bool]]) -> str:
+    """Point a refused `${VAR}` value at the variable, so the fix is an export, not a file edit."""
+    unset = [name for name, is_set in variables if not is_set]
+    if unset:
+        return "".join(f" (${{{name}}} is not set, so the file's default was used: export {name}=...)"
+                       for name in unset)
+    return "".join(f" (the value comes from ${{{name}}})" for name, _ in variables)
 
 
 _NOISE = {"str", "int", "float", "bool", "list", "dict", "lax-or-strict", "json-or-python", "none"}
