@@ -29,6 +29,7 @@ __all__ = ["COOKIE", "CSRF_HEADER", "LoginResult", "login", "principal", "web_da
 COOKIE = "vigie_session"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE = ("GET", "HEAD", "OPTIONS")
+_ADDRESS_FACTOR = 4
 
 
 def web_data(request: Request) -> WebData:
@@ -106,7 +107,9 @@ def login(db: WebDB, settings: WebSettings, username: str, password: str, totp: 
     user = db.check_password(username, password)
     ok = user is not None and (not user.has_totp or (totp is not None and db.check_totp(username, totp)))
     if user is None or not ok:
-        db.record_failure(keys, settings.login_max_failures, settings.lockout_seconds)
+        # an address is shared by everyone behind a NAT or a proxy: it gets more room than an account
+        db.record_failure(keys[:1], settings.login_max_failures, settings.lockout_seconds)
+        db.record_failure(keys[1:], settings.login_max_failures * _ADDRESS_FACTOR, settings.lockout_seconds)
         logger.warning("web login failed for an account from {}", client)  # never the name typed: it may be a password
         raise ProblemError(401, "wrong user name, password or TOTP code")
     db.clear_failures(f"user:{username}")
