@@ -1,6 +1,7 @@
 """Bytes in, text out: encoding detection, UTF-16 without BOM, HTML reduced to lines.
 
-Why line structure matters: fragments are found line by line (separator counts, `INSERT`,
+HTML is turned into text by `indexer.html_text` (the model the crawler uses too). Why line
+structure matters: fragments are found line by line (separator counts, `INSERT`,
 `COPY … \\.`), so `<br>`, `<p>`, `<pre>`, `<tr>` and blockquotes must become line breaks, and
 table cells tabs, or an HTML-rendered dump would collapse into one line.
 
@@ -15,10 +16,10 @@ import codecs
 import re
 from dataclasses import dataclass
 
-import re2
 from loguru import logger
 
 from indexer import IndexerError
+from indexer.html_text import html_to_text as _html_to_text
 
 __all__ = ["DecodeError", "Limits", "decode", "html_to_text", "looks_like_html"]
 
@@ -102,10 +103,6 @@ def _decode_bytes(data: bytes, limits: Limits) -> str:
 
 # Python `re`: an alternation of literals after "<", linear; RE2's wrapper would cost more here
 _HTML_SNIFF = re.compile(r"<(?:!doctype html|html|body|br|p|div|pre|table|blockquote|span|a)[\s/>]", re.I)
-_TAG = re2.compile(r"(?is)<(?:script|style)\b[^>]*>.*?</(?:script|style)\s*>"
-                   r"|<(/?(?:br|p|div|pre|tr|li|blockquote|h\d|table|ul|ol)\b)?[^>]*>")
-_BLOCKS = ("p", "div", "pre", "blockquote", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-           "table", "ul", "ol", "section", "article", "header", "footer", "dd", "dt")
 
 
 def looks_like_html(text: str, filename: str | None = None, content_type: str | None = None) -> bool:
@@ -117,87 +114,11 @@ def looks_like_html(text: str, filename: str | None = None, content_type: str | 
     return "<" in head and _HTML_SNIFF.search(head) is not None
 
 
-def _strip_tags(html: str) -> str:
-    """The fallback for huge pages: RE2 removes tags in one linear pass (block tags and <br>
-    become line breaks), then entities are unescaped."""
-    import html as _html
-
-    from indexer._re2fast import iter_spans
-
-    out: list[str] = []
-    pos = 0
-    at_line_start = True
-    for spans in iter_spans(_TAG, html):
-        st, en = spans[0]
-        piece = html[pos:st]
-        if piece.strip():
-            out.append(piece)
-            at_line_start = False
-        elif piece and not at_line_start:
-            out.append(" ")  # the space between two inline tags
-        gs, ge = spans[1]
-        if gs >= 0:  # <br> always breaks; block boundaries collapse, as on screen
-            if not at_line_start or html[gs:ge].lower() == "br":
-                out.append("\n")
-                at_line_start = True
-        pos = en
-    out.append(html[pos:])
-    return _html.unescape("".join(out))
-
-
 def html_to_text(html: str, limits: Limits = Limits()) -> str:
-    """Text with one line per `<br>`/block, table cells tab-separated, `<pre>` kept verbatim.
-
-    The tree is walked once with an explicit stack (bs4's insert_before/after are O(n) each,
-    which made a page of 20 000 paragraphs take minutes, and recursion would overflow on deep
-    nesting)."""
-    if len(html) > limits.max_html_bytes:
-        return _strip_tags(html)
-    from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
-
-    soup = BeautifulSoup(html, "lxml")
-    out: list[str] = []
-    stack: list[tuple[object, int, bool]] = [(soup, 0, False)]  # (node, next child index, in <pre>)
-    while stack:
-        node, idx, pre = stack.pop()
-        if isinstance(node, NavigableString):
-            if isinstance(node, (Comment, Doctype)):
-                continue
-            out.append(str(node) if pre else str(node).replace("\r", "").replace("\n", " "))
-            continue
-        assert isinstance(node, Tag)
-        name = node.name
-        if idx == 0:
-            if name in _SKIP:
-                continue
-            if name == "br":
-                out.append("\n")
-                continue
-            if name in _BLOCKS and out and not out[-1].endswith("\n"):
-                out.append("\n")  # block boundaries collapse, as they do on screen
-        children = node.contents
-        if idx < len(children):
-            stack.append((node, idx + 1, pre))
-            stack.append((children[idx], 0, pre or name in _PRE))
-            continue
-        if name in _BLOCKS:
-            if out and not out[-1].endswith("\n"):
-                out.append("\n")
-        elif name in ("td", "th"):
-            out.append("\t")
-    text = "".join(out)
-    lines = [ln.strip(" ").rstrip("\t") for ln in text.split("\n")]
-    kept: list[str] = []
-    blank = 0
-    for ln in lines:  # collapse the blank-line runs that block boundaries leave behind
-        blank = blank + 1 if not ln.strip() else 0
-        if blank <= 1:
-            kept.append(ln)
-    return "\n".join(kept).strip("\n")
-
-
-_SKIP = frozenset({"script", "style", "noscript", "template", "head"})
-_PRE = frozenset({"pre", "textarea", "code", "plaintext", "xmp"})
+    """Text with one line per `<br>`/block, table cells tab-separated, `<pre>`/`<code>` kept
+    verbatim: `indexer.html_text`, the model the crawler uses too (so crawl and scan agree);
+    pages above `max_html_bytes` are stripped by a linear regex pass instead."""
+    return _html_to_text(html, max_tree_chars=limits.max_html_bytes)
 
 
 def decode(data: bytes | str, *, filename: str | None = None, content_type: str | None = None,

@@ -97,7 +97,7 @@ def test_dates(text: str, fmt: str | None, tz: str, expected: datetime | None) -
 def test_text_layout_keeps_one_record_per_line() -> None:
     sel = Selector(text="<div>Hello   world<br>\na@b.fr:pw<br>\nc@d.fr:pw<pre>x;y\nz;w</pre>"
                         "<p>fin <b>gras</b></p><script>evil()</script></div>")
-    assert element_text(sel.css("div")[0].root) == "Hello world\na@b.fr:pw\nc@d.fr:pw\nx;y\nz;w\n\nfin gras"
+    assert element_text(sel.css("div")[0].root) == "Hello world\na@b.fr:pw\nc@d.fr:pw\nx;y\nz;w\nfin gras"
 
 
 def test_first_text_ignores_nested_matches_and_reads_attributes() -> None:

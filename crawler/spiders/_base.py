@@ -24,6 +24,7 @@ from scrapy.http import FormRequest, Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.middlewares import with_backoff
+from indexer.html_text import element_text
 from vigie.config.schema import Detector, SourceConfig, parse_selector
 
 if TYPE_CHECKING:
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
 
 __all__ = ["VigieSpider", "element_text", "parse_date"]
 
-_BLOCK = {"p", "div", "pre", "li", "tr", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
-          "article", "section", "ul", "ol", "dl", "dt", "dd", "header", "footer"}
 _FR_MONTHS = [("janvier", "janv", "January"), ("février", "févr", "February"), ("fevrier", "fevr", "February"),
               ("mars", "mars", "March"), ("avril", "avr", "April"), ("mai", "mai", "May"),
               ("juin", "juin", "June"), ("juillet", "juil", "July"), ("août", "aout", "August"),
@@ -42,40 +41,6 @@ _FR_MONTHS = [("janvier", "janv", "January"), ("février", "févr", "February"),
               ("novembre", "nov", "November"), ("décembre", "déc", "December"), ("decembre", "dec", "December")]
 _FR_DAYS = {"lundi": "Monday", "mardi": "Tuesday", "mercredi": "Wednesday", "jeudi": "Thursday",
             "vendredi": "Friday", "samedi": "Saturday", "dimanche": "Sunday"}
-
-
-def element_text(root: Any) -> str:
-    """Text of an lxml element as a browser lays it out: whitespace collapsed except in <pre>,
-    <br> and block elements as line breaks (dumps keep one record per line), scripts dropped."""
-    parts: list[str] = []
-
-    def text(value: str, pre: bool) -> None:
-        parts.append(value if pre else re.sub(r"[ \t\r\n\f]+", " ", value))
-
-    def walk(el: Any, pre: bool) -> None:
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if tag in ("script", "style", "template") or not isinstance(el.tag, str):
-            return
-        pre = pre or tag in ("pre", "textarea", "plaintext", "xmp")
-        if tag == "br":
-            parts.append("\n")
-        elif tag in _BLOCK:
-            parts.append("\n")
-        elif tag in ("td", "th"):
-            parts.append("\t")
-        if el.text:
-            text(el.text, pre)
-        for child in el:
-            walk(child, pre)
-            if child.tail:
-                text(child.tail, pre)
-        if tag in _BLOCK:
-            parts.append("\n")
-
-    walk(root, False)
-    joined = "".join(parts).replace("\r\n", "\n").replace("\xa0", " ")
-    lines = [line.strip(" ") if line.strip() else "" for line in joined.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def parse_date(text: str, fmt: str | None, tz: str = "UTC") -> datetime | None:
@@ -111,7 +76,8 @@ def select(node: Selector | SelectorList | TextResponse, expr: str | None) -> Se
 
 def first_text(node: Any, expr: str | None) -> str | None:
     """Text of the FIRST match only: the value for ::attr/@x, the element's own text nodes for
-    ::text / text(), else the element's text with its line structure. (On malformed pages,
+    ::text / text(), else the element's text under `indexer.html_text` (the model `vigie scan`
+    uses too: the selector picks the element, the model does the rest). (On malformed pages,
     unclosed containers nest the next posts inside this one: later matches are not ours.)"""
     if not expr:
         return None

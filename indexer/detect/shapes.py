@@ -20,12 +20,15 @@ __all__ = ["Ctx", "Spec", "recognise"]
 
 
 # --------------------------------------------------------------- key: value (stealer logs, doxes)
-# Python `re` on purpose for the per-line patterns (RE2's wrapper costs ~5 us a call): each is
-# anchored, and every quantified part is followed by a disjoint class, so no input backtracks
-# more than a constant (the label is capped at 40 chars); the values are greedy to the end of
-# the line and stripped in Python. tests/test_detect_adversarial.py feeds them hostile lines.
-_KV = re.compile(r"\s*[-*•]?\s*([^\s\d:=>*•-][^:=>\t;|]{0,40})(?::|=>|->|=)\s*(\S.*)")
-_RULE = re.compile(r"\s*[=\-_*#~+]{3,}\s*$")
+# Python `re` on purpose for the per-line patterns (RE2's wrapper costs ~5 us a call). Each is
+# anchored with `\A` (so even `search` tries one start), and no two adjacent repetitions can
+# match the same character: `\s*[-*•]?\s*` could split a run of spaces n ways and, on a line
+# of spaces before a non-label, tried every split (16k spaces: seconds; 1 MB: hours). The
+# bullet now carries its own spaces, so a run of spaces is consumed one way only, the label
+# is capped at 40 chars, and the value is greedy to the end of the line (stripped in Python).
+# tests/test_linear_patterns.py feeds every pattern 1 MB hostile lines.
+_KV = re.compile(r"\A\s*(?:[-*•]\s*)?([^\s\d:=>*•-][^:=>\t;|]{0,40})(?::|=>|->|=)\s*(\S.*)")
+_RULE = re.compile(r"\A\s*[=\-_*#~+]{3,}\s*$")
 _STEALER = {
     "url": "url", "host": "url", "hostname": "url", "site": "url", "origin": "url", "soft": "soft",
     "software": "soft", "browser": "soft", "application": "soft", "app": "soft", "storage": "soft",
@@ -116,7 +119,7 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
 
 # ------------------------------------------------------------------------------ combo lists
-_COMBO = re.compile(r"\s*(?:\d{1,7}[.)\]]\s+)?([^\s:|;]{1,128})([:|])(\S{1,256})\s*$")
+_COMBO = re.compile(r"\A\s*(?:\d{1,7}[.)\]]\s+)?([^\s:|;]{1,128})([:|])(\S{1,256})\s*$")
 
 
 def _combo_match(s: str) -> re.Match[str]:

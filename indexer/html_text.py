@@ -1,0 +1,202 @@
+"""One HTML-to-text model, shared by the crawler (a post's body element) and `vigie scan` (a
+saved page), so that both find the same fragments in the same content (issue 13).
+
+Why line structure matters: fragments are found line by line (separator counts, `INSERT`,
+`COPY … \\.`), so an HTML-rendered dump must keep one record per line:
+- `<br>` is a line break, always (two of them leave a blank line);
+- a block element (p, div, li, tr, headings, blockquote, pre, table, hr, …) starts and ends a
+  line; block boundaries collapse, as on screen, so `<div>row</div><div>row</div>` stays a
+  run of adjacent lines;
+- the text of `<pre>`, `<code>`, `<textarea>` keeps its newlines verbatim whatever wraps it
+  (`<p><code>\\nrow1\\nrow2</code></p>` is two lines, not one);
+- table cells are tab-separated; whitespace elsewhere collapses to one space, except tabs
+  (a TSV dump pasted into a paragraph keeps its cells);
+- scripts, styles, templates and `<head>` are dropped.
+
+The tree is walked iteratively (libxml2's `iterwalk`), never by recursion: a post nested 100 000 levels
+deep (or a page of unclosed `<div>`, which the parser nests) must not raise RecursionError,
+which would lose the rest of the page on every run. Parsing is libxml2's (lxml), linear on
+unclosed tags; BeautifulSoup's tree building was not.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from typing import TYPE_CHECKING
+
+import re2
+from loguru import logger
+from lxml import etree
+from lxml.etree import ParserError
+
+from indexer._re2fast import iter_spans
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
+
+__all__ = ["BLOCK_TAGS", "VERBATIM_TAGS", "element_text", "html_to_text", "parse_html", "strip_tags"]
+
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "dir",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hgroup", "hr", "html", "legend", "li", "listing", "main", "menu", "nav", "ol", "p", "plaintext",
+    "pre", "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul", "xmp", "textarea",
+})
+VERBATIM_TAGS = frozenset({"pre", "code", "textarea", "plaintext", "xmp", "listing"})
+_SKIP = frozenset({"script", "style", "noscript", "template", "head", "title"})
+_CELLS = frozenset({"td", "th"})
+# Whitespace collapses as on screen, except tabs: a TSV dump pasted into a post keeps its cells
+# (a browser would show one space; fields matter more than looks here). Source indentation
+# after a line break goes with the break. Each pattern starts on one class and has a single
+# repetition: linear.
+_BREAK_WS = re.compile(r"[\n\r\f][ \t\n\r\f]*")
+_SPACES = re.compile(r" {2,}")
+
+class _Lines:
+    """The output being built: finished lines plus the pieces of the current one."""
+
+    __slots__ = ("done", "cur")
+
+    def __init__(self) -> None:
+        self.done: list[str] = []
+        self.cur: list[str] = []
+
+    def hard(self) -> None:
+        """A line break that always counts (`<br>`, a newline inside `<pre>`)."""
+        self.done.append("".join(self.cur).strip(" ").rstrip("\t "))
+        self.cur = []
+
+    def soft(self) -> None:
+        """A block boundary: ends the current line if it holds anything but whitespace."""
+        if self.cur:
+            line = "".join(self.cur)
+            if line.strip():
+                self.done.append(line.strip(" ").rstrip("\t "))
+            self.cur = []
+
+    def text(self, value: str, verbatim: bool) -> None:
+        value = value.replace("\xa0", " ")
+        if not verbatim:
+            if "\n" in value or "\r" in value or "\f" in value:
+                value = _BREAK_WS.sub(" ", value)
+            self.cur.append(_SPACES.sub(" ", value) if "  " in value else value)
+            return
+        pieces = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.cur.append(pieces[0])
+        for piece in pieces[1:]:
+            self.hard()
+            self.cur.append(piece)
+
+    def result(self) -> str:
+        self.soft()
+        out: list[str] = []
+        for line in self.done:  # at most one blank line in a row, none at either end
+            if line or (out and out[-1]):
+                out.append(line)
+        while out and not out[-1]:
+            out.pop()
+        return "\n".join(out)
+
+
+def element_text(root: _Element) -> str:
+    """The text of an lxml element (and its descendants, not its tail) under the model in the
+    module docstring. `root` may be any element: a post body picked by a selector, or a whole
+    parsed document. The walk is libxml2's (`iterwalk`, iterative C code): no recursion in
+    Python, and ~1 us per element where a Python-level stack cost several."""
+    out = _Lines()
+    verbatim = 0  # how many open elements keep their newlines
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, el in walker:
+        if event in ("comment", "pi"):  # dropped, but the text after one is ours
+            if el.tail and el is not root:
+                out.text(el.tail, verbatim > 0)
+            continue
+        tag = el.tag
+        tag = tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+        if event == "start":
+            if tag in _SKIP:
+                walker.skip_subtree()  # its "end" still comes, and carries its tail
+                continue
+            if tag == "br":
+                out.hard()
+            elif tag in BLOCK_TAGS:
+                out.soft()
+            elif tag in _CELLS:
+                prev = el.getprevious()
+                if prev is not None and isinstance(prev.tag, str) and prev.tag.lower() in _CELLS:
+                    out.cur.append("\t")
+            if tag in VERBATIM_TAGS:
+                verbatim += 1
+            if el.text and tag not in _SKIP:
+                out.text(el.text, verbatim > 0)
+            continue
+        if tag in VERBATIM_TAGS:
+            verbatim -= 1
+        if tag in BLOCK_TAGS:
+            out.soft()
+        if el is root:
+            break
+        if el.tail:
+            out.text(el.tail, verbatim > 0)
+    return out.result()
+
+
+def parse_html(html: str | bytes) -> tuple[_Element | None, bool]:
+    """(the document element, whether the whole page is in it): parsed by libxml2 with
+    `huge_tree` (as Scrapy's selectors do), None for an empty page. libxml2 still stops at a
+    nesting depth of 2048 and drops the rest of the page; the flag says so, so that the
+    caller can fall back to `strip_tags` rather than miss what a hostile page hid after 2048
+    unclosed tags. Bytes are read as UTF-8 (decode them first when the charset is unknown)."""
+    data = html.encode("utf-8", "surrogatepass") if isinstance(html, str) else html
+    if not data.strip():
+        return None, True
+    parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(data, parser=parser)
+    except (ParserError, etree.XMLSyntaxError):  # nothing but whitespace, comments or a doctype
+        return None, True
+    complete = not any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+    return root, complete
+
+
+# The fallback for pages too big or too deep for a tree: one linear RE2 pass (block tags and
+# <br> become line breaks; text is kept verbatim, so `<pre>` rows stay rows)
+_TAG = re2.compile(r"(?is)<(?:script|style)\b[^>]*>.*?</(?:script|style)\s*>"
+                   r"|<(/?(?:br|p|div|pre|tr|li|blockquote|h\d|table|ul|ol|hr|section|article)\b)?[^>]*>")
+
+
+def strip_tags(html: str) -> str:
+    """Text of a page without building a tree: RE2 removes tags in one linear pass (block tags
+    and <br> become line breaks, block boundaries collapse), then entities are unescaped."""
+    out: list[str] = []
+    pos = 0
+    at_line_start = True
+    for spans in iter_spans(_TAG, html):
+        st, en = spans[0]
+        piece = html[pos:st]
+        if piece.strip():
+            out.append(piece)
+            at_line_start = False
+        elif piece and not at_line_start:
+            out.append(" ")  # the space between two inline tags
+        gs, ge = spans[1]
+        if gs >= 0 and (not at_line_start or html[gs:ge].lower() == "br"):
+            out.append("\n")
+            at_line_start = True
+        pos = en
+    out.append(html[pos:])
+    return _html.unescape("".join(out))
+
+
+def html_to_text(html: str, max_tree_chars: int = 8 * 1024 * 1024) -> str:
+    """The text of a whole page (its `<head>` dropped) under the same model as `element_text`;
+    pages above `max_tree_chars`, or nested deeper than libxml2 builds, go through
+    `strip_tags` instead (same line structure, coarser cells), so nothing after them is lost."""
+    if len(html) > max_tree_chars:
+        return strip_tags(html)
+    root, complete = parse_html(html)
+    if not complete:
+        logger.warning("HTML nested deeper than the parser builds: read with the tag stripper instead")
+        return strip_tags(html)
+    return "" if root is None else element_text(root)

@@ -1,0 +1,185 @@
+"""Every pattern that sees page content runs in linear time (issue 11, section 3).
+
+A regex call cannot be interrupted by the detector's time cap, so one backtracking pattern on a
+hostile 1 MB line stalls a whole source (yesterday's `_KV` took seconds on 16k spaces and would
+take hours on 1 MB). The patterns are found by introspection (module globals, containers of
+them, class attributes), so a pattern added tomorrow is covered without touching this file.
+Each module is measured in a subprocess with a timeout: a quadratic pattern fails the test
+instead of hanging the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from indexer.detect import detect
+from indexer.tokens import MatchKey
+
+# the modules whose patterns see crawled or scanned content
+MODULES = [
+    "indexer.decode", "indexer.html_text", "indexer.identifiers", "indexer.article9", "indexer.redact",
+    "indexer.detect", "indexer.detect.base", "indexer.detect.columns", "indexer.detect.extract",
+    "indexer.detect.records", "indexer.detect.scan", "indexer.detect.seeds", "indexer.detect.shapes",
+]  # crawler.spiders._base compiles no pattern of its own: it hands page text to indexer.html_text
+N = 1_000_000
+LINE_BUDGET_S = 1.5  # per pattern and per 1 MB line, scaled up on a slow runner (see _budget)
+
+# The worker prints one JSON line per pattern and input BEFORE running it ("start") and after
+# ("done"), so on a timeout the test names the pattern that never finished.
+_WORKER = textwrap.dedent(r'''
+    import importlib, json, re, sys, time
+    import re2
+    from indexer._re2fast import iter_spans
+
+    N = 1_000_000
+    TRIGGER = "0612345678: a@b.org"
+    INPUTS = {
+        "spaces": " " * N, "spaces+trigger": " " * (N - len(TRIGGER)) + TRIGGER,
+        "tabs+trigger": "\t" * (N - len(TRIGGER)) + TRIGGER, "digits": "0" * N, "digit-space": "1 " * (N // 2),
+        "digit-dot": "1." * (N // 2), "letters": "a" * N, "letters+colon": "a" * (N - 2) + ": ",
+        "word-space": "ab " * (N // 3), "a@": "a@" * (N // 2), "a.": "a." * (N // 2), "dots": "." * N,
+        "at": "@" * N, "semicolons": ";" * N, "pipes": "|" * N, "commas": "," * N, "colons": ":" * N,
+        "equals": "=" * N, "dashes": "-" * N, "quotes": '"' * N, "quote+letters": '"' + "a" * (N - 1),
+        "squotes": "'" * N, "squote+letters": "'" + "a" * (N - 1), "backslash-quote": "\\'" * (N // 2),
+        "lt": "<" * N, "lt-a": "<a" * (N // 2), "parens": "(" * N, "dollar": "$" * N,
+        "hex-space": "a1 " * (N // 3), "upper-digit": "FR76" * (N // 4), "bullets": "- " * (N // 2),
+        "kv-repeat": "a: " * (N // 3), "accented": "é" * N, "cells": "a;b|c\t" * (N // 6),
+        "plus-digit": "+3" * (N // 2),
+    }
+
+    def patterns(mod):
+        seen = set()
+        def walk(name, value, depth):
+            if isinstance(value, (re.Pattern, re2._Regexp)):
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    yield name, value
+            elif depth < 2 and isinstance(value, dict):
+                for k, v in list(value.items()):
+                    yield from walk(f"{name}[{k!r}]", v, depth + 1)
+            elif depth < 2 and isinstance(value, (list, tuple, frozenset, set)):
+                for k, v in enumerate(value):
+                    yield from walk(f"{name}[{k}]", v, depth + 1)
+            elif depth == 0 and isinstance(value, type) and value.__module__ == mod.__name__:
+                for k, v in vars(value).items():
+                    yield from walk(f"{name}.{k}", v, depth + 1)
+        for name, value in list(vars(mod).items()):
+            yield from walk(name, value, 0)
+
+    mod = importlib.import_module(sys.argv[1])
+    for name, rx in patterns(mod):
+        for label, text in INPUTS.items():
+            print(json.dumps({"start": name, "input": label}), flush=True)
+            t0 = time.perf_counter()
+            if isinstance(rx, re.Pattern):
+                subject = text.encode("utf-8") if isinstance(rx.pattern, bytes) else text
+                for _ in rx.finditer(subject):  # every match, as sub/findall/finditer would see
+                    pass
+            else:
+                for _ in iter_spans(rx, text):  # RE2's own finditer is quadratic (see _re2fast)
+                    pass
+            print(json.dumps({"done": name, "input": label, "s": time.perf_counter() - t0}), flush=True)
+    print(json.dumps({"end": True}), flush=True)
+''')
+
+
+def _budget() -> float:
+    """LINE_BUDGET_S, or more on a runner slower than this one: 40 times a trivial linear scan
+    (sre stepping over every character of 1 MB and yielding 500k matches). A quadratic pattern
+    at 1 MB costs hours, so the margin stays wide either way."""
+    import re
+
+    line = "ab" * (N // 2)
+    t0 = time.perf_counter()
+    for _ in re.finditer(r"(?:a|b)(?:a|b)", line):
+        pass
+    return max(LINE_BUDGET_S, 40 * (time.perf_counter() - t0))
+
+
+def _run(module: str, timeout: float) -> list[dict[str, Any]]:
+    try:
+        proc = subprocess.run([sys.executable, "-c", _WORKER, module], capture_output=True, text=True,
+                              timeout=timeout, check=False)
+        out, err, rc = proc.stdout, proc.stderr, proc.returncode
+    except subprocess.TimeoutExpired as exc:
+        raw = exc.stdout or b""
+        out = raw.decode() if isinstance(raw, bytes) else raw
+        events = [json.loads(x) for x in out.splitlines() if x.strip()]
+        last = events[-1] if events else {}
+        pytest.fail(f"{module}: timed out after {timeout:.0f}s in pattern {last.get('start')!r} on input "
+                    f"{last.get('input')!r}: it is not linear-time (anchor it with \\A, remove ambiguous "
+                    "repetition, or use RE2)")
+    assert rc == 0, f"{module}: pattern worker failed:\n{err[-2000:]}"
+    events = [json.loads(x) for x in out.splitlines() if x.strip()]
+    assert events and events[-1] == {"end": True}, f"{module}: worker ended early:\n{err[-2000:]}"
+    return events
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("module", MODULES)
+def test_every_pattern_is_linear_on_1mb_hostile_lines(module: str) -> None:
+    budget = _budget()
+    # a whole module's patterns get the budget each, plus interpreter start-up
+    events = _run(module, timeout=120 + 60 * budget)
+    done = [e for e in events if "done" in e]
+    assert done, f"{module}: no pattern found (the introspection is broken, or drop the module from MODULES)"
+    slow = [(e["done"], e["input"], round(e["s"], 2)) for e in done if e["s"] > budget]
+    assert not slow, f"{module}: patterns slower than {budget:.2f}s on a 1 MB line: {slow}"
+
+
+def test_the_worker_finds_patterns_and_times_out_on_a_quadratic_one(tmp_path: Path) -> None:
+    """The check itself can fail: the pre-fix `_KV` (two `\\s*` around an optional bullet) in a
+    module of its own is reported by name within the timeout, and a module of linear patterns
+    passes. Without this, a worker that found no pattern would pass everything."""
+    (tmp_path / "quad_mod.py").write_text(
+        "import re\n"
+        "_KV = re.compile(r'\\s*[-*•]?\\s*([^\\s\\d:=>*•-][^:=>\\t;|]{0,40})(?::|=>|->|=)\\s*(\\S.*)')\n")
+    env_path = str(tmp_path)
+    try:
+        proc = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {env_path!r}); "
+                               f"sys.argv = ['w', 'quad_mod']; exec({_WORKER!r})"],
+                              capture_output=True, text=True, timeout=10, check=False)
+        pytest.fail(f"the pre-fix _KV finished within 10 s: {proc.stdout[-500:]}")
+    except subprocess.TimeoutExpired as exc:
+        raw = exc.stdout or b""
+        out = raw.decode() if isinstance(raw, bytes) else raw
+        last = json.loads(out.splitlines()[-1])
+        assert last["start"] == "_KV" and "done" not in last
+    events = _run("indexer.detect.shapes", timeout=300)
+    names = {e["done"] for e in events if "done" in e}
+    assert {"_KV", "_RULE", "_COMBO", "_QUOTED"} <= names
+
+
+@pytest.fixture(scope="module")
+def key() -> MatchKey:
+    return MatchKey(b"\x07" * 32)
+
+
+@pytest.mark.parametrize("line", [
+    " " * (N - 19) + "0612345678: a@b.org",
+    "\t" * (N - 19) + "0612345678: a@b.org",
+    "- " * (N // 2) + "Email: a@b.org",
+    "a: " * (N // 3),
+    "1 " * (N // 2),
+    "a@" * (N // 2),
+    ";" * N,
+])
+def test_detect_on_a_hostile_1mb_line_stays_far_under_the_time_cap(line: str, key: MatchKey) -> None:
+    """End to end: the time cap (20 s) is checked between lines, so a line must never take
+    long by itself. Three lines of it, the way a post would carry it, and a dump after them
+    that must still be found."""
+    dump = "\n".join(f"jean.dupont{k}@example.org;06123456{k:02d};Paris" for k in range(10))
+    text = f"{line}\n{line}\n\n{dump}\n"
+    t0 = time.perf_counter()
+    frags = detect(text, key=key)
+    took = time.perf_counter() - t0
+    assert took < 10, f"detect took {took:.1f}s on a hostile 1 MB line"
+    assert any(i.type == "email" for f in frags for i in f.identifiers)
