@@ -1,49 +1,150 @@
 """The one place where logging is configured (loguru), including Scrapy's stdlib logging.
 
 Human-readable lines by default; `--log-json` writes one JSON object per line for production.
-Secret values registered with `register_secret` are masked in every message, whatever logs them.
+Secret values registered with `register_secret` are masked in every message, whatever logs them,
+and webhook URLs registered with `register_url` are cut to scheme and host (their path or query
+may carry a token). Masking happens on the record's text *before* it is serialised: a secret
+holding `"`, `\\` or a newline has another spelling once JSON-escaped, so masking the serialised
+line would miss it. The escaped spellings are masked on the final line as well, as a safety net.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
-from typing import Any
+import threading
+from typing import IO, Any
+from urllib.parse import urlsplit
 
 from loguru import logger
 
-__all__ = ["logger", "register_secret", "setup_logging"]
+__all__ = ["logger", "mask", "register_secret", "register_url", "safe_url", "setup_logging"]
 
+_LOCK = threading.Lock()
 _SECRETS: set[str] = set()
+# every spelling of every secret and URL, longest first, with what replaces it
+_REPLACEMENTS: list[tuple[str, str]] = []
+_MASK = "***"
+
+
+def _spellings(value: str) -> set[str]:
+    """The raw value and the forms it takes once escaped: JSON (ASCII or not) and Python repr."""
+    forms = {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], repr(value)[1:-1]}
+    # a doubly escaped value (a JSON string logged inside a JSON log line)
+    forms.add(json.dumps(json.dumps(value)[1:-1])[1:-1])
+    return {f for f in forms if f}
+
+
+def _add(value: str, replacement: str) -> None:
+    with _LOCK:
+        known = {old for old, _ in _REPLACEMENTS}
+        new = [(form, replacement) for form in _spellings(value) if form not in known]
+        if new:
+            _REPLACEMENTS.extend(new)
+            _REPLACEMENTS.sort(key=lambda pair: len(pair[0]), reverse=True)
 
 
 def register_secret(value: str | None) -> None:
+    """Mask `value` (and its escaped spellings) in all log output from now on."""
     if value and len(value) >= 4:
         _SECRETS.add(value)
+        _add(value, _MASK)
 
 
-def _mask_text(text: str) -> str:
-    for secret in _SECRETS:
-        if secret in text:
-            text = text.replace(secret, "***")
+def safe_url(url: str) -> str:
+    """`scheme://host[:port]` of `url`: what may be logged of a URL whose path, query or user
+    info can hold a credential (webhook receivers often put a token there)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{host}{port}/…" if parts.scheme else "(url)"
+
+
+def register_url(url: str | None) -> None:
+    """Log `url` only as scheme and host from now on, wherever it appears (messages, exception
+    texts from HTTP libraries, stdlib records)."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        register_secret(parts.password)
+    short = safe_url(url)
+    _add(url, short)
+    if url.endswith("/"):
+        _add(url.rstrip("/"), short)
+    else:
+        _add(url + "/", short)
+
+
+def mask(text: str) -> str:
+    """`text` with every registered secret and URL replaced."""
+    for old, new in _REPLACEMENTS:
+        if old in text:
+            text = text.replace(old, new)
     return text
 
 
+def _mask_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {mask(str(k)): _mask_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_mask_value(v) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return mask(str(value))
+
+
+def _json_line(text: str, record: Any) -> str:
+    """Loguru's serialised shape ({"text", "record"}), built from masked parts."""
+    exc = record["exception"]
+    payload = {
+        "text": text,
+        "record": {
+            "elapsed": {"repr": str(record["elapsed"]), "seconds": record["elapsed"].total_seconds()},
+            "exception": None if exc is None else {
+                "type": None if exc.type is None else exc.type.__name__,
+                "value": mask(str(exc.value)) if exc.value is not None else None,
+                "traceback": exc.traceback is not None,
+            },
+            "extra": _mask_value(record["extra"]),
+            "file": {"name": record["file"].name, "path": record["file"].path},
+            "function": record["function"],
+            "level": {"icon": record["level"].icon, "name": record["level"].name, "no": record["level"].no},
+            "line": record["line"],
+            "message": mask(record["message"]),
+            "module": record["module"],
+            "name": record["name"],
+            "process": {"id": record["process"].id, "name": record["process"].name},
+            "thread": {"id": record["thread"].id, "name": record["thread"].name},
+            "time": {"repr": str(record["time"]), "timestamp": record["time"].timestamp()},
+        },
+    }
+    return json.dumps(payload, default=str, ensure_ascii=False) + "\n"
+
+
 class _MaskingSink:
-    """Wraps the output stream: masks secrets in the fully formatted record (message, exception
-    traceback, JSON serialisation alike), not only in the message."""
+    """Receives loguru's formatted message (with the traceback appended) and its record; masks
+    the text first, then, in JSON mode, serialises the masked parts itself."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: IO[str], as_json: bool) -> None:
         self.stream = stream
+        self.as_json = as_json
 
-    def write(self, message: str) -> None:
-        self.stream.write(_mask_text(str(message)))
+    def write(self, message: Any) -> None:
+        text = mask(str(message))
+        line = _json_line(text.rstrip("\n"), message.record) if self.as_json else text
+        self.stream.write(mask(line))  # the escaped spellings, should any survive
 
     def flush(self) -> None:
         self.stream.flush()
-
-    def isatty(self) -> bool:
-        return bool(getattr(self.stream, "isatty", lambda: False)())
 
 
 _CHATTY = ("elastic_transport", "urllib3", "stem", "asyncio", "filelock", "aiosmtpd", "mail.log",
@@ -77,15 +178,14 @@ class _InterceptHandler(logging.Handler):
 _HUMAN = "<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> <cyan>{name}</cyan> {message}"
 
 
-def setup_logging(level: str = "INFO", json: bool = False, sink: Any = None) -> None:
+def setup_logging(level: str = "INFO", json: bool = False, sink: IO[str] | None = None) -> None:
     logger.remove()
     stream = sink or sys.stderr
     logger.add(
-        _MaskingSink(stream),
+        _MaskingSink(stream, json),
         level=level.upper(),
-        serialize=json,
         format="{message}" if json else _HUMAN,
-        colorize=False if json else bool(getattr(stream, "isatty", lambda: False)()),
+        colorize=False if json else stream.isatty(),
         backtrace=False,
         diagnose=False,  # never dump local variables (they may hold identifiers)
     )

@@ -15,7 +15,7 @@ from indexer.crypto import DataKey
 from indexer.tokens import MatchKey
 from vigie.config.loader import LoadedConfig, load_config
 from vigie.keys import load_data_key, load_match_key
-from vigie.log import register_secret
+from vigie.log import register_secret, register_url
 
 __all__ = ["Runtime", "register_config_secrets"]
 
@@ -59,8 +59,12 @@ class Runtime:
 
 
 def register_config_secrets(loaded: LoadedConfig) -> None:
-    """Mask every secret of the config in all log output."""
+    """Mask every secret of the config in all log output, and cut webhook and cluster URLs to
+    scheme and host (receivers put tokens in paths and queries; hosts may embed user:password)."""
     g = loaded.global_config
+    for host in g.storage.elasticsearch.hosts:
+        if "@" in host:  # user:password@host: never log it whole
+            register_url(host)
     for secret in (g.storage.elasticsearch.password, g.storage.elasticsearch.api_key,
                    g.tor.control_password, g.alerts.smtp.password if g.alerts.smtp else None):
         if secret is not None:
@@ -71,3 +75,4 @@ def register_config_secrets(loaded: LoadedConfig) -> None:
     for org in loaded.organisations.values():
         if org.channels.webhook:
             register_secret(org.channels.webhook.secret.get_secret_value())
+            register_url(org.channels.webhook.url)
