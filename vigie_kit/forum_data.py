@@ -225,6 +225,18 @@ class ForumData:
         with self.lock:
             return self.new_post(self.threads[thread_id], author=author, body=body, with_dump=with_dump)
 
+    def add_thread(self, board_id: int, title: str) -> Thread:
+        """Open a thread with the given title (tests that plant identifiers in titles)."""
+        with self.lock:
+            return self._new_thread(self.boards[board_id - 1], title=title)
+
+    def add_attachment(self, post_id: int, filename: str, data: bytes) -> Attachment:
+        """Attach a file under the given name to a post (tests that plant identifiers in file names)."""
+        with self.lock:
+            post = self.posts[post_id]
+            self._attach(post, filename, data, filename.rsplit(".", 1)[-1], True, [filename])
+            return self.attachments[post.attachments[-1]]
+
     def add_paste(self, text: str | None = None, title: str | None = None) -> Paste:
         with self.lock:
             s = self.synth
