@@ -22,7 +22,9 @@ deleted.
 Cap: with `max_bytes`, an `append` that would take the pending bytes (not yet acknowledged)
 past it raises `SpoolFull` and writes nothing. Nothing is lost: the ingest fails, so the crawler
 does not mark the item seen and the next crawl emits it again. The first refusal of a fill
-episode is logged as an error; the episode ends when an append fits again.
+episode is logged as an error (a `full` marker file, so every process sharing the spool sees
+it); the episode, and the refusals, end once draining brings the spool down to half the cap, so
+a full spool does not flap between refusing and accepting small documents.
 
 Damage: a record cut short at the end of a segment (a crash mid-write) or with a bad checksum is
 reported (`SpoolDamage`, logged as a warning) and every complete record before it is kept. When
@@ -156,13 +158,15 @@ class Spool:
         if self.max_bytes is None:
             return
         pending = self.pending_bytes()
-        if pending + size <= self.max_bytes:
-            if marker.exists():
-                marker.unlink(missing_ok=True)
-                logger.warning("spool: room again ({} of {} bytes pending); accepting documents",
-                               pending, self.max_bytes)
+        full = marker.exists()
+        if full and pending <= self.max_bytes // 2:  # hysteresis: an episode ends at half the cap
+            marker.unlink(missing_ok=True)
+            logger.warning("spool: room again ({} of {} bytes pending); accepting documents",
+                           pending, self.max_bytes)
+            full = False
+        if not full and pending + size <= self.max_bytes:
             return
-        if not marker.exists():  # once per fill episode, across processes
+        if not full:  # once per fill episode, across processes
             fd = os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600)
             os.close(fd)
             logger.error("spool FULL in {}: {} of {} bytes pending (storage.elasticsearch.spool_max_bytes) "
