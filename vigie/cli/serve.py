@@ -69,12 +69,15 @@ def serve(
     host: Annotated[str | None, typer.Option("--host", help="Address to listen on (default: web.host, 127.0.0.1).")
                     ] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port (default: web.port, 8080).")] = None,
+    allow_remote: Annotated[bool, typer.Option(
+        "--allow-remote", help="Allow a non-loopback --host (as web.allow_remote does; compose uses it).")] = False,
     config: ConfigDir = Path("config"),
     data_dir: DataDir = Path("data"),
 ) -> None:
-    """Serve the web app and the /api/v1 API (users: `vigie users add`).
+    """Serve the web app and the /api/v1 API (accounts: `vigie users add`).
 
-    A non-loopback --host is refused unless vigie.yaml sets `web.allow_remote: true`.
+    A non-loopback --host is refused unless vigie.yaml sets `web.allow_remote: true` or --allow-remote
+    is given.
 
     Example:  vigie serve --port 8080
     """
@@ -87,7 +90,7 @@ def serve(
     require_keys(rt, match=True, data=True)
     web = rt.config.global_config.web
     bind = host or web.host
-    if not is_loopback(bind) and not web.allow_remote:
+    if not is_loopback(bind) and not (web.allow_remote or allow_remote):
         fail(f"refusing to listen on {bind}: not a loopback address. Set `web: {{allow_remote: true}}` in "
              "vigie.yaml if this is deliberate (behind a TLS proxy, or a container port published on 127.0.0.1)",
              EXIT_CONFIG)
