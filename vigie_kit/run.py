@@ -172,7 +172,7 @@ def run_demo(workspace: Path, *, console: Console | None = None, seed: int = 133
         summary.pages, summary.posts, summary.files = crawl["pages"], crawl["posts"], crawl["files"]
         summary.bombs_refused = crawl.get("bombs_refused", 0)
 
-        _step(console, 5, "Delivering alerts (email + signed webhook, exactly once)")
+        _step(console, 5, "Delivering alerts (email + signed webhook; the receivers process each id once)")
         _deliver(loaded, data, console)
         _collect(loaded, data, summary)
         summary.emails_delivered = len(set(smtp.message_ids()))
