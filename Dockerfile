@@ -1,7 +1,9 @@
 # The Vigie image used by docker-compose.yml (services `vigie` and `vigie-api`).
 FROM python:3.11-slim-bookworm
+# /var/lib/vigie holds tokens, ciphertext, the registry and the audit log: owned by vigie, 0700
+# (a named volume mounted there takes this owner and mode when it is first created).
 RUN useradd --create-home --uid 10001 vigie \
- && mkdir -p /var/lib/vigie && chown vigie:vigie /var/lib/vigie
+ && mkdir -p /var/lib/vigie && chown vigie:vigie /var/lib/vigie && chmod 0700 /var/lib/vigie
 WORKDIR /opt/vigie
 COPY pyproject.toml README.md ./
 COPY vigie ./vigie

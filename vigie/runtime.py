@@ -7,9 +7,13 @@ Nothing below `vigie` ever sees a `Runtime`.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+
+from loguru import logger
 
 from indexer.crypto import DataKey
 from indexer.tokens import MatchKey
@@ -17,7 +21,29 @@ from vigie.config.loader import LoadedConfig, load_config
 from vigie.keys import load_data_key, load_match_key
 from vigie.log import register_secret, register_url
 
-__all__ = ["Runtime", "register_config_secrets"]
+__all__ = ["DIR_MODE", "Runtime", "narrow_private_dir", "register_config_secrets"]
+
+DIR_MODE = 0o700
+
+
+def narrow_private_dir(directory: Path) -> bool:
+    """Make an existing directory 0700 and say so; True when its mode was wider.
+
+    The data directory holds tokens, ciphertext, the registry and the audit log: files inside
+    are 0600, but a 0755 directory still lets other local users list it and watch it change.
+    A directory made by hand or by an older release is narrowed at start rather than trusted.
+    """
+    try:
+        st = directory.stat()
+    except FileNotFoundError:
+        return False
+    mode = stat.S_IMODE(st.st_mode)
+    if not stat.S_ISDIR(st.st_mode) or mode == DIR_MODE:
+        return False
+    os.chmod(directory, DIR_MODE)
+    logger.warning("data directory {} was mode {:04o}: narrowed to 0700 (it holds tokens and ciphertext)",
+                   directory, mode)
+    return True
 
 
 @dataclass
@@ -27,6 +53,9 @@ class Runtime:
     _match_key: MatchKey | None = field(default=None, init=False, repr=False)
     _data_key: DataKey | None = field(default=None, init=False, repr=False)
 
+    def __post_init__(self) -> None:
+        narrow_private_dir(self.data_dir)
+
     @cached_property
     def config(self) -> LoadedConfig:
         loaded = load_config(self.config_dir)
@@ -34,7 +63,9 @@ class Runtime:
         return loaded
 
     def ensure_data_dir(self) -> Path:
-        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        """The data directory, created 0700 (whatever the umask) or narrowed to it."""
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        narrow_private_dir(self.data_dir)
         return self.data_dir
 
     def load_match_key(self) -> MatchKey:

@@ -218,9 +218,10 @@ class Spool:
         size = seg.path.stat().st_size
         if seg.good_end < size:
             aside = self.dir / f"damaged-{seg.path.stem}-{seg.good_end}.bin"
-            with open(seg.path, "rb") as src:
+            with open(seg.path, "rb") as src, open(os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+                                                   "wb") as out:  # 0600 whatever the umask
                 src.seek(seg.good_end)
-                aside.write_bytes(src.read())
+                out.write(src.read())
             os.truncate(seg.path, seg.good_end)
             logger.warning("spool: moved {} damaged byte(s) from the tail of {} to {}",
                            size - seg.good_end, seg.path.name, aside.name)
@@ -291,7 +292,7 @@ class Spool:
     def ack(self, position: SpoolPosition) -> None:
         """Everything up to `position` is in the backend: persist the cursor, drop old segments."""
         tmp = self._cursor_path.with_suffix(".tmp")
-        with open(tmp, "w") as fh:
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as fh:
             json.dump({"segment": position.segment, "offset": position.offset}, fh)
             fh.flush()
             os.fsync(fh.fileno())

@@ -14,6 +14,7 @@ errors and this maps them to a message and an exit code.
 
 from __future__ import annotations
 
+import os
 import sys
 from types import ModuleType
 from typing import Annotated, Any
@@ -151,4 +152,7 @@ _COMMAND_MODULES = _register_commands()
 
 
 def main() -> None:
+    # Whatever the caller's umask, nothing Vigie creates is readable by other local users; files
+    # and directories also get explicit 0600/0700 modes where they are created.
+    os.umask(0o077)
     app()
