@@ -202,3 +202,12 @@ def test_cli_refuses_an_unsafe_source_with_file_and_line(tmp_path: Path) -> None
         assert run.returncode == 2, run.stdout + run.stderr
         assert "sources/s.yaml:3: start_urls: " in run.stdout + run.stderr
     assert not (tmp_path / "d").exists() or not any((tmp_path / "d").iterdir())
+
+
+def test_a_refused_webhook_url_is_reported_without_its_path(tmp_path: Path) -> None:
+    (tmp_path / "organisations").mkdir()
+    (tmp_path / "organisations" / "org.yaml").write_text(
+        ORG.format(secret=GOOD_SECRET).replace("https://hooks.example.net/vigie", "http://hooks.example.net/T0KEN?k=Q1"))
+    (problem,) = _problems(tmp_path)
+    assert "channels.webhook.url: " in problem and "must use https" in problem and "hooks.example.net" in problem
+    assert "T0KEN" not in problem and "Q1" not in problem

@@ -907,7 +907,8 @@ class WebhookChannel(Strict):
         host = (parts.hostname or "").lower()
         loopback = host == "localhost" or host.startswith("127.") or host == "::1"
         if parts.scheme == "http" and not loopback:
-            raise ValueError(f"webhook URL {value!r} must use https (http is allowed only for loopback)")
+            # scheme and host only: receivers put tokens in the path or query
+            raise ValueError(f"webhook URL http://{host}/… must use https (http is allowed only for loopback)")
         return value
 
 
