@@ -103,9 +103,10 @@ def _region_validator(region: str) -> tuple[re.Pattern[str], re.Pattern[str], in
                                       "voicemail")]
     types = "|".join(f"(?:{d.national_number_pattern})" for d in kinds
                      if d is not None and d.national_number_pattern)
-    # applied to exactly 9 digits; these are libphonenumber's own patterns (it runs them with `re` too)
-    general = re.compile(f"(?:{md.general_desc.national_number_pattern})$")
-    return general, re.compile(f"(?:{types})$"), md.country_code
+    # applied to exactly 9 digits; these are libphonenumber's own patterns (it runs them with `re` too),
+    # anchored with \A so that no call, `search` included, tries more than one start
+    general = re.compile(f"\\A(?:{md.general_desc.national_number_pattern})$")
+    return general, re.compile(f"\\A(?:{types})$"), md.country_code
 
 
 _VALIDATORS = {r: _region_validator(r) for r in ("FR", *_OVERSEAS)}
