@@ -19,9 +19,11 @@ import httpx
 import pytest
 from fastapi.routing import APIRoute
 
+from indexer.tokens import prehash
 from tests.fixtures.mail import WebhookReceiver
-from tests.web_env import PASSWORD, WebEnv, web_env
+from tests.web_env import PASSWORD, PEOPLE, WebEnv, web_env
 from vigie.web.api import router
+from vigie.web.models import Principal
 
 pytestmark = pytest.mark.slow
 
@@ -65,6 +67,10 @@ def _foreign(env: WebEnv, param: str) -> str:
     """B's object for a path parameter, by the parameter's name."""
     b = "org-b"
     token_b = next(t.id for t in env.data.web_db.tokens() if t.user == "member-org-b")
+    if param == "hunt_id":  # B's pre-hash upload and its retro-hunt
+        t, v = PEOPLE[b][0]
+        member_b = Principal(name="member-org-b", role="org_member", org=b)
+        return env.data.upload_prehash(member_b, b, f"type,prehash\n{t},{prehash(t, v).hex()}\n".encode()).id
     return {"alert_id": env.alert_ids[b], "doc_id": env.fragment_ids[b], "org_id": b, "source": "darkforum",
             "name": "member-org-b", "token_id": token_b}[param]
 
@@ -106,7 +112,10 @@ def test_every_route_as_org_a_against_org_b_objects_is_404(env: WebEnv) -> None:
             url = path
             for p in params:
                 url = url.replace("{" + p + "}", _foreign(env, p))
-            r = client.request(method, env.url(url), json=_body(path))
+            if path.endswith("/prehash"):  # multipart: a well-formed upload, so only the scoping can refuse it
+                r = client.request(method, env.url(url), files={"file": ("p.csv", b"type,prehash\n")})
+            else:
+                r = client.request(method, env.url(url), json=_body(path))
             assert r.status_code == 404, f"{method} {url} as org-a against org-b: {r.status_code} {r.text[:300]}"
             assert r.headers["content-type"] == "application/problem+json"
             shown = json.dumps({k: v for k, v in r.json().items() if k != "instance"})  # instance echoes the URL

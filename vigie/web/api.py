@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 
 from vigie.web.auth import COOKIE, check_origin, login, principal, web_data
@@ -18,6 +18,7 @@ from vigie.web.models import (
     FragmentDetail,
     FragmentPage,
     Health,
+    HuntStatus,
     IdentifierSearch,
     LoginRequest,
     OrgSummary,
@@ -143,6 +144,19 @@ def org_summary(org_id: str, who: Who, request: Request) -> OrgSummary:
 @router.post("/orgs/{org_id}/webhook/test", response_model=WebhookTestResult)
 def webhook_test(org_id: str, who: Who, request: Request) -> WebhookTestResult:
     return web_data(request).send_test_webhook(who, org_id)
+
+
+@router.post("/orgs/{org_id}/prehash", response_model=HuntStatus, status_code=202)
+async def upload_prehash(org_id: str, who: Who, request: Request, file: Annotated[UploadFile, File()]) -> HuntStatus:
+    """Register a `vigie hash` file (multipart field `file`) and start its retro-hunt in the background."""
+    content = await file.read()
+    return web_data(request).upload_prehash(who, org_id, content)
+
+
+@router.get("/orgs/{org_id}/hunts/{hunt_id}", response_model=HuntStatus)
+def hunt_status(org_id: str, hunt_id: str, who: Who, request: Request) -> HuntStatus:
+    """A retro-hunt's progress (state "hunting" until it is done)."""
+    return web_data(request).hunt_status(who, org_id, hunt_id)
 
 
 # -- analysts ------------------------------------------------------------------------------------

@@ -13,12 +13,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vigie import __version__
 from vigie.web.api import router
 from vigie.web.data import WebData
-from vigie.web.problems import install_problem_handlers
+from vigie.web.pages import STATIC_DIR, LoginNeeded, render_error
+from vigie.web.pages import router as pages_router
+from vigie.web.problems import ProblemError, install_problem_handlers, problem_response
 
 __all__ = ["CSP", "SECURITY_HEADERS", "create_app"]
 
@@ -32,26 +37,15 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 
-_LOGIN_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Vigie: log in</title></head>
-<body><main><h1>Vigie</h1>
-<form method="post" action="/api/v1/login">
-<p><label for="username">User name</label> <input id="username" name="username" autocomplete="username" required></p>
-<p><label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required></p>
-<p><label for="totp">TOTP code (if your account has one)</label>
-<input id="totp" name="totp" inputmode="numeric" autocomplete="one-time-code"></p>
-<p><button type="submit">Log in</button></p>
-</form></main></body></html>
-"""
-
-
 def create_app(data: WebData) -> FastAPI:
     app = FastAPI(title="Vigie", version=__version__, openapi_url="/api/v1/openapi.json", docs_url=None,
                   redoc_url=None)
     app.state.data = data
     install_problem_handlers(app)
+    _install_page_errors(app)
     app.include_router(router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -60,8 +54,45 @@ def create_app(data: WebData) -> FastAPI:
             response.headers.setdefault(name, value)
         return response
 
-    @app.get("/login", include_in_schema=False, response_class=HTMLResponse)
-    def login_page() -> str:
-        return _LOGIN_PAGE
-
     return app
+
+
+def _install_page_errors(app: FastAPI) -> None:
+    """Pages answer errors in HTML (same status, same silence: a 404 says no more than the API's);
+    /api/ keeps its problem details. A page asked for without a session redirects to /login."""
+
+    def is_api(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
+
+    async def on_login_needed(request: Request, exc: Exception) -> Response:
+        if request.headers.get("hx-request") == "true":
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
+        return RedirectResponse("/login", status_code=303)
+
+    async def on_problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ProblemError)
+        if is_api(request):
+            return problem_response(request, exc.status, exc.detail, headers=exc.headers)
+        out = render_error(request, exc.status, exc.detail)
+        out.headers.update(exc.headers)
+        return out
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if is_api(request):
+            return problem_response(request, exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
+        return render_error(request, exc.status_code, str(exc.detail))
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        if is_api(request):
+            errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")),
+                       "type": str(e.get("type", ""))} for e in exc.errors()]
+            return problem_response(request, 422, "the request does not match the schema", errors=errors)
+        fields = ", ".join(sorted({str(e.get("loc", ("", "?"))[-1]) for e in exc.errors()}))
+        return render_error(request, 422, f"check these fields: {fields}")
+
+    app.add_exception_handler(LoginNeeded, on_login_needed)
+    app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(RequestValidationError, on_validation)

@@ -13,12 +13,16 @@ Page helpers (the HTML pages reuse these exactly):
     search, search_identifier, fragment, reveal              analyst
     sources, request_source, health, dead_letters, retry_dead_letter, users, tokens,
     create_token, revoke_token, disable_user                  operator
+    upload_prehash, hunt_status                               org_member (own org), operator
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
+import secrets
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,10 +30,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from loguru import logger
+
 from alerts import AlertsError
 from alerts.channels.webhook import WebhookSender
+from alerts.matcher import AlertMatcher
 from alerts.outbox import Outbox
-from alerts.registry import Registry
+from alerts.registry import Registry, RegistryError
+from alerts.retrohunt import retro_hunt
 from indexer.audit import AuditLog
 from indexer.crypto import DataKey
 from indexer.identifiers import IdentifierError, canonical_forms
@@ -50,6 +58,7 @@ from vigie.web.models import (
     FragmentPage,
     FragmentSummary,
     Health,
+    HuntStatus,
     OrgSummary,
     Principal,
     RevealResult,
@@ -65,9 +74,11 @@ from vigie.web.ops import OperatorPort, RequestKind, pending_requests, write_req
 from vigie.web.problems import ProblemError, not_found
 from vigie.web.users import ApiToken, UserError, WebDB
 
-__all__ = ["MAX_LIMIT", "SearchFilters", "WebData", "decode_cursor", "encode_cursor"]
+__all__ = ["HUNT_BATCH", "MAX_LIMIT", "MAX_UPLOAD_BYTES", "SearchFilters", "WebData", "decode_cursor", "encode_cursor"]
 
 MAX_LIMIT = 100
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024  # ~900,000 pre-hash lines; bigger files go through `vigie org register`
+HUNT_BATCH = 1000  # tokens per retro-hunt step: the progress a page shows moves at this grain
 _STATES: dict[str, TriageStateName] = {s: s for s in ("new", "acknowledged", "resolved", "false_positive")}
 _ALERT_COLS = "alert_id, org, fragment_id, severity, created_at, origin, payload"
 
@@ -137,6 +148,10 @@ class WebData:
         self.ops = ops
         self.data_dir = data_dir
         self.source_names = source_names
+        self.matcher = AlertMatcher(registry, outbox, organisations)
+        self._hunts: dict[str, HuntStatus] = {}
+        self._hunts_lock = threading.Lock()
+        self._register_lock = threading.Lock()  # one registration at a time in this process
 
     # -- the scoping rules -----------------------------------------------------------------
 
@@ -256,6 +271,75 @@ class WebData:
         except AlertsError as exc:
             return WebhookTestResult(delivered=False, status=None, detail=str(exc))
         return WebhookTestResult(delivered=200 <= status < 300, status=status, detail=f"HTTP {status}")
+
+    # -- pre-hash upload and retro-hunt (org_member: own organisation) -------------------------
+
+    def upload_prehash(self, p: Principal, org_id: str, content: bytes) -> HuntStatus:
+        """Register a `vigie hash` file's pre-hashes for the organisation, then retro-hunt the new
+        tokens over the stored fragments in a background thread (`hunt_status` shows progress).
+
+        The file only passes through `<data-dir>/uploads/` (0600, deleted once read): like
+        `vigie org register`, only keyed tokens are kept. Alerts go through the same matcher and
+        outbox as live matches, so a fragment already alerted on is not alerted on again."""
+        self._role(p, "org_member", "operator")
+        self._own_org(p, org_id)
+        if not content.strip():
+            raise ProblemError(422, "the uploaded file is empty; produce it with `vigie hash FILE -o prehashes.csv`")
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise ProblemError(413, f"file larger than {MAX_UPLOAD_BYTES // 2**20} MB: split it, or use "
+                                    "`vigie org register` on the server")
+        folder = self.data_dir / "uploads"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        path = folder / f"{secrets.token_hex(8)}.prehash"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(content)
+            with self._register_lock:
+                result = self.registry.register_prehash_file(org_id, path, self._match_key, keep_new_tokens=True)
+        except RegistryError as exc:
+            raise ProblemError(422, f"not a `vigie hash` file ({exc}); produce it with `vigie hash`") from None
+        finally:
+            path.unlink(missing_ok=True)
+        tokens = list(result.iter_new_hex())
+        hunt = HuntStatus(id=secrets.token_urlsafe(12), org=org_id, state="hunting", lines_read=result.read,
+                          new_tokens=result.added_total, tokens_total=len(tokens), tokens_searched=0,
+                          fragments_found=0, alerts_made=0, started_at=time.time())
+        with self._hunts_lock:
+            self._hunts[hunt.id] = hunt
+        threading.Thread(target=self._hunt, args=(hunt.id, org_id, tokens), name=f"retro-hunt-{org_id}",
+                         daemon=True).start()
+        return hunt.model_copy()
+
+    def _hunt(self, hunt_id: str, org_id: str, tokens: list[str]) -> None:
+        """The background retro-hunt, in steps of HUNT_BATCH tokens so that progress shows."""
+        def update(**changes: object) -> None:
+            with self._hunts_lock:
+                self._hunts[hunt_id] = self._hunts[hunt_id].model_copy(update=changes)
+
+        found = made = 0
+        try:
+            self.store.flush()  # Elasticsearch: just-indexed fragments are searched too
+            for start in range(0, len(tokens), HUNT_BATCH):
+                batch = tokens[start:start + HUNT_BATCH]
+                f, m = retro_hunt(self.store, self.matcher, org_id, batch)
+                found, made = found + f, made + m
+                update(tokens_searched=start + len(batch), fragments_found=found, alerts_made=made)
+        except Exception as exc:  # the thread must record why it stopped; the log has the traceback
+            logger.opt(exception=exc).error("retro-hunt for {} failed", org_id)
+            update(state="failed", finished_at=time.time(), detail=f"failed ({type(exc).__name__}); see the server log")
+            return
+        update(state="done", finished_at=time.time(),
+               detail=f"{found} stored fragment(s) hold these tokens, {made} new alert(s)")
+
+    def hunt_status(self, p: Principal, org_id: str, hunt_id: str) -> HuntStatus:
+        self._role(p, "org_member", "operator")
+        self._own_org(p, org_id)
+        with self._hunts_lock:
+            hunt = self._hunts.get(hunt_id)
+        if hunt is None or hunt.org != org_id:
+            raise not_found("retro-hunt")
+        return hunt.model_copy()
 
     # -- analysts' search ------------------------------------------------------------------
 

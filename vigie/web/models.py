@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from vigie.web.users import Role
 
 __all__ = ["AlertDetail", "AlertPage", "AlertSummary", "DeadLetter", "DeadLetterPage", "Facets", "FragmentDetail",
-           "FragmentPage", "FragmentSummary", "Health", "IdentifierSearch", "LoginRequest", "OrgSummary",
+           "FragmentPage", "FragmentSummary", "Health", "HuntStatus", "IdentifierSearch", "LoginRequest", "OrgSummary",
            "Principal", "RevealRequest", "RevealResult", "SessionInfo", "SourceStatus", "TokenCreate",
            "TokenCreated", "TokenInfo", "TotpRequest", "TriageEventOut", "TriageRequest", "TriageStateName", "UserInfo",
            "WebhookTestResult"]
@@ -240,3 +240,21 @@ class TokenCreate(BaseModel):
 
 class TokenCreated(TokenInfo):
     secret: str = Field(description="The bearer token; shown this once, only its hash is kept.")
+
+
+class HuntStatus(BaseModel):
+    """A pre-hash upload: its registration, then its retro-hunt over the stored fragments, which
+    runs in the background (poll this until `state` is no longer "hunting")."""
+
+    id: str
+    org: str
+    state: Literal["hunting", "done", "failed"]
+    lines_read: int
+    new_tokens: int
+    tokens_total: int = Field(description="New tokens to look for in the stored fragments.")
+    tokens_searched: int
+    fragments_found: int
+    alerts_made: int
+    started_at: float
+    finished_at: float | None = None
+    detail: str = ""
