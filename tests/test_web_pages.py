@@ -228,7 +228,7 @@ def test_every_page_route_as_org_a_against_org_b_objects_is_404(env: WebEnv) -> 
     checked = 0
     for route in pages_router.routes:
         assert isinstance(route, APIRoute)
-        for method in sorted(route.methods):
+        for method in sorted(route.methods or ()):
             params = re.findall(r"{(\w+)}", route.path)
             data = {"csrf_token": csrf, "state": "resolved", "reason": "xyz", "type": "email",
                     "value": PEOPLE["org-b"][0][1]}

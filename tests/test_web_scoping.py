@@ -79,15 +79,16 @@ def _routes() -> list[tuple[str, str]]:
     out = []
     for route in router.routes:
         assert isinstance(route, APIRoute)
-        for method in sorted(route.methods):
+        for method in sorted(route.methods or ()):
             out.append((method, route.path))
     return out
 
 
-BODIES = {"/triage": {"state": "acknowledged", "note": "seen"}, "/reveal": {"reason": "incident 42"},
-          "/tokens": {"name": "x", "expires_days": 1}, "/search/identifier": {"type": "email",
-                                                                            "value": "bruno.petit@hopital-b.fr"},
-          "/session": {"username": "member-org-a", "password": PASSWORD}, "/session/totp": {"totp": "000000"}}
+BODIES: dict[str, dict[str, object]] = {
+    "/triage": {"state": "acknowledged", "note": "seen"}, "/reveal": {"reason": "incident 42"},
+    "/tokens": {"name": "x", "expires_days": 1},
+    "/search/identifier": {"type": "email", "value": "bruno.petit@hopital-b.fr"},
+    "/session": {"username": "member-org-a", "password": PASSWORD}, "/session/totp": {"totp": "000000"}}
 
 
 def _body(path: str) -> dict[str, object] | None:
