@@ -35,6 +35,7 @@ __all__ = [
     "AttachmentLimits",
     "Channels",
     "Contact",
+    "DpoContact",
     "DateSelector",
     "DeliverySettings",
     "Detector",
@@ -880,6 +881,18 @@ class Contact(Strict):
     role: Annotated[str | None, INFORMATIONAL] = Field(default=None, examples=["DPO"], description="The person's role.")
 
 
+class DpoContact(Strict):
+    """The data protection officer (GDPR art. 37-39): the breach-response pack (`vigie leak pack`)
+    names them to the supervisory authority (art. 33(3)(b)) and in the letter to the people
+    concerned (art. 34(2)), so the drafts are ready to send without hunting for it."""
+
+    name: str = Field(description="The DPO's name, or the office's (e.g. `Délégué à la protection des données`).")
+    email: Email = Field(description="Where the people concerned and the authority can write to the DPO.")
+    phone: str | None = Field(default=None, description="A phone number for the people concerned, if any.")
+    postal_address: str | None = Field(
+        default=None, description="A postal address for the people concerned, on one line, if any.")
+
+
 class EmailChannel(Strict):
     """Alerts by email, through `alerts.smtp` of vigie.yaml."""
 
@@ -936,6 +949,11 @@ class OrganisationConfig(Strict):
         default_factory=list, description="People to reach about the subscription; Vigie does not write to them."
     )
     channels: Channels = Field(description="Where alerts go.")
+    dpo: DpoContact | None = Field(
+        default=None,
+        description="The data protection officer, named in the breach-response pack (`vigie leak pack`); "
+        "without it the pack leaves a placeholder to fill in.",
+    )
     min_severity: SeverityName = Field(
         default="medium", description="Findings below this severity raise no alert."
     )
