@@ -1,0 +1,246 @@
+"""Leaks at rest: the clustering state and the leaks, in SQLite tables beside the fragments.
+
+    leak_fragments  one row per fragment holding records: its leak, masked provenance, counts
+    leak_records    (record hash, fragment): the keyed record index (exact confirmation)
+    leak_bands      (band, min value, fragment): the MinHash LSH bands (candidates)
+    leaks           one row per leak: first seen, distinct records, the aggregate as JSON
+    leak_aliases    merged leak id -> the leak it was merged into
+
+With the embedded backend these tables live in the store's own file (`store.sqlite3`); with
+Elasticsearch in `<data_dir>/leaks.sqlite3`, and every changed leak is also written to the ES
+`leaks` index (`indexer.leaks.elastic`) for the readers that query ES. Record hashes are keyed
+(HMAC), never plaintext; URLs and titles are the stored, masked ones.
+
+`add` is idempotent (a fragment already placed changes nothing) and runs in one IMMEDIATE
+transaction, so two processes ingesting at once queue instead of racing on a merge.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from indexer.leaks.cluster import Candidate, bands, decide, signature
+from indexer.leaks.models import Leak, LeakAppearance
+from indexer.models import StoredFragment
+from vigie.core.sqlite import connect, transaction
+
+__all__ = ["AddResult", "SqliteLeakStore", "leak_id_for"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS leak_fragments (
+    fragment_id TEXT PRIMARY KEY,
+    leak_id TEXT NOT NULL,
+    record_count INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    url TEXT,
+    thread_title TEXT,
+    posted_at INTEGER,
+    fetched_at INTEGER,
+    seen_at INTEGER NOT NULL,
+    counts TEXT NOT NULL,
+    categories TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS leak_fragments_leak ON leak_fragments (leak_id, seen_at);
+CREATE TABLE IF NOT EXISTS leak_records (
+    hash INTEGER NOT NULL, fragment_id TEXT NOT NULL, PRIMARY KEY (hash, fragment_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS leak_bands (
+    band INTEGER NOT NULL, value INTEGER NOT NULL, fragment_id TEXT NOT NULL,
+    PRIMARY KEY (band, value, fragment_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS leaks (
+    id TEXT PRIMARY KEY,
+    first_seen INTEGER NOT NULL,
+    record_count INTEGER NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS leaks_first_seen ON leaks (first_seen DESC);
+CREATE TABLE IF NOT EXISTS leak_aliases (alias TEXT PRIMARY KEY, leak_id TEXT NOT NULL);
+"""
+
+
+def leak_id_for(fragment_id: str) -> str:
+    """A new leak's id: derived from the fragment that formed it (stable across runs)."""
+    return f"leak-{fragment_id[:20]}"
+
+
+def _us(value: datetime | None) -> int | None:
+    return None if value is None else int(value.timestamp() * 1_000_000)
+
+
+def _dt(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value / 1_000_000, UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """Where a fragment went. `changed` is False when it was already placed (re-ingest)."""
+
+    leak_id: str | None
+    changed: bool
+    merged: tuple[str, ...] = ()
+
+
+class SqliteLeakStore:
+    """The `LeakStore` of both backends, plus `add`, the incremental clustering step.
+
+    `on_change(leak)` is called after each committed change (the ES mirror uses it)."""
+
+    def __init__(self, path: Path | str, on_change: Callable[[Leak], None] | None = None) -> None:
+        self._db = connect(path)
+        self._db.executescript(_SCHEMA)
+        self._lock = threading.Lock()
+        self._on_change = on_change
+
+    # -- the write path ------------------------------------------------------------------------
+
+    def add(self, doc: StoredFragment, records: set[int]) -> AddResult:
+        """Place one stored fragment with its record hashes: join, start or merge leaks."""
+        if not records:
+            return AddResult(None, False)
+        sig = signature(records)
+        keys = bands(sig)
+        with self._lock:
+            with transaction(self._db) as db:
+                row = db.execute("SELECT leak_id FROM leak_fragments WHERE fragment_id = ?", (doc.id,)).fetchone()
+                if row is not None:
+                    return AddResult(self._resolve(row[0]), False)
+                decision = decide(len(records), self._candidates(db, keys, records), lambda a, b: self._both(db, a, b))
+                db.execute("DELETE FROM _query")
+                leak_id = decision.join or leak_id_for(doc.id)
+                seen = doc.posted_at or doc.fetched_at or datetime.now(UTC)
+                db.execute(
+                    "INSERT INTO leak_fragments VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (doc.id, leak_id, len(records), doc.source, doc.url, doc.thread_title,
+                     _us(doc.posted_at), _us(doc.fetched_at), _us(seen),
+                     json.dumps(doc.counts, sort_keys=True), json.dumps(sorted(doc.categories))))
+                db.executemany("INSERT OR IGNORE INTO leak_records VALUES (?, ?)", ((h, doc.id) for h in records))
+                db.executemany("INSERT OR IGNORE INTO leak_bands VALUES (?, ?, ?)",
+                               ((b, v, doc.id) for b, v in keys))
+                for other in decision.merge:
+                    db.execute("UPDATE leak_fragments SET leak_id = ? WHERE leak_id = ?", (leak_id, other))
+                    db.execute("UPDATE leak_aliases SET leak_id = ? WHERE leak_id = ?", (leak_id, other))
+                    db.execute("INSERT OR REPLACE INTO leak_aliases VALUES (?, ?)", (other, leak_id))
+                    db.execute("DELETE FROM leaks WHERE id = ?", (other,))
+                leak = self._refresh(db, leak_id)
+        if self._on_change is not None:
+            self._on_change(leak)
+        return AddResult(leak_id, True, decision.merge)
+
+    def _candidates(self, db: sqlite3.Connection, keys: list[tuple[int, int]], records: set[int]) -> list[Candidate]:
+        frags: set[str] = set()
+        for band, value in keys:
+            frags.update(r[0] for r in db.execute(
+                "SELECT fragment_id FROM leak_bands WHERE band = ? AND value = ?", (band, value)))
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS _query (hash INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM _query")
+        if not frags:
+            return []
+        leaks: set[str] = set()
+        for chunk in _chunks(sorted(frags), 500):
+            leaks.update(r[0] for r in db.execute(
+                f"SELECT DISTINCT leak_id FROM leak_fragments WHERE fragment_id IN ({_marks(chunk)})", chunk))
+        db.executemany("INSERT OR IGNORE INTO _query VALUES (?)", ((h,) for h in records))
+        out = []
+        for leak_id in sorted(leaks):
+            (shared,) = db.execute(
+                "SELECT COUNT(DISTINCT q.hash) FROM _query q JOIN leak_records r ON r.hash = q.hash "
+                "JOIN leak_fragments f ON f.fragment_id = r.fragment_id WHERE f.leak_id = ?", (leak_id,)).fetchone()
+            size, first = db.execute("SELECT record_count, first_seen FROM leaks WHERE id = ?", (leak_id,)).fetchone()
+            out.append(Candidate(leak_id, shared, size, first))
+        return out
+
+    @staticmethod
+    def _both(db: sqlite3.Connection, a: str, b: str) -> int:
+        """How many of the new fragment's records (the `_query` table) are in both leaks."""
+        held = ("EXISTS (SELECT 1 FROM leak_records r JOIN leak_fragments f ON f.fragment_id = r.fragment_id "
+                "WHERE r.hash = q.hash AND f.leak_id = ?)")
+        (n,) = db.execute(f"SELECT COUNT(*) FROM _query q WHERE {held} AND {held}", (a, b)).fetchone()
+        return int(n)
+
+    def _refresh(self, db: sqlite3.Connection, leak_id: str) -> Leak:
+        """Recompute one leak's aggregate from its fragments and store it."""
+        leak = self._build(db, leak_id)
+        assert leak is not None  # called right after a fragment was placed in it
+        db.execute("INSERT OR REPLACE INTO leaks VALUES (?, ?, ?, ?)",
+                   (leak.id, _us(leak.first_seen), leak.record_count, json.dumps({"aliases": leak.aliases})))
+        return leak
+
+    def _build(self, db: sqlite3.Connection, leak_id: str) -> Leak | None:
+        rows = db.execute(
+            "SELECT fragment_id, source, url, thread_title, posted_at, fetched_at, record_count, counts, "
+            "categories, seen_at FROM leak_fragments WHERE leak_id = ? ORDER BY seen_at, fragment_id",
+            (leak_id,)).fetchall()
+        if not rows:
+            return None
+        appearances = tuple(LeakAppearance(r[0], r[1], r[2], r[3], _dt(r[4]), _dt(r[5]), r[6]) for r in rows)
+        (records,) = db.execute(
+            "SELECT COUNT(DISTINCT r.hash) FROM leak_records r JOIN leak_fragments f "
+            "ON f.fragment_id = r.fragment_id WHERE f.leak_id = ?", (leak_id,)).fetchone()
+        types: dict[str, int] = {}
+        categories: set[str] = set()
+        for r in rows:
+            for t, n in json.loads(r[7]).items():
+                types[t] = max(types.get(t, 0), n)
+            categories.update(json.loads(r[8]))
+        largest = max(appearances, key=lambda a: (a.record_count, -(_us(a.seen_at) or 0)))
+        aliases = tuple(a for (a,) in db.execute(
+            "SELECT alias FROM leak_aliases WHERE leak_id = ? ORDER BY alias", (leak_id,)))
+        first_seen = _dt(rows[0][9])
+        assert first_seen is not None
+        return Leak(id=leak_id, first_seen=first_seen, first_source=rows[0][1], appearances=appearances,
+                    record_count=records, identifier_types=dict(sorted(types.items())),
+                    categories=tuple(sorted(categories)), largest_fragment_id=largest.fragment_id,
+                    largest_record_count=largest.record_count, aliases=aliases)
+
+    def _resolve(self, leak_id: str) -> str:
+        row = self._db.execute("SELECT leak_id FROM leak_aliases WHERE alias = ?", (leak_id,)).fetchone()
+        return row[0] if row is not None else leak_id
+
+    # -- LeakStore -------------------------------------------------------------------------------
+
+    def get(self, leak_id: str) -> Leak | None:
+        with self._lock:
+            return self._build(self._db, self._resolve(leak_id))
+
+    def list(self, since: datetime | None = None, limit: int = 100) -> builtins.list[Leak]:
+        with self._lock:
+            ids = [r[0] for r in self._db.execute(
+                "SELECT id FROM leaks WHERE first_seen >= ? ORDER BY first_seen DESC, id LIMIT ?",
+                (_us(since) or 0, limit))]
+            return [leak for leak in (self._build(self._db, i) for i in ids) if leak is not None]
+
+    def leak_of_fragment(self, fragment_id: str) -> str | None:
+        return self.leaks_of_fragments([fragment_id]).get(fragment_id)
+
+    def leaks_of_fragments(self, fragment_ids: Iterable[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        with self._lock:
+            for chunk in _chunks(sorted(set(fragment_ids)), 500):
+                out.update(self._db.execute(
+                    f"SELECT fragment_id, leak_id FROM leak_fragments WHERE fragment_id IN ({_marks(chunk)})",
+                    chunk).fetchall())
+        return out
+
+    def count(self) -> int:
+        (n,) = self._db.execute("SELECT COUNT(*) FROM leaks").fetchone()
+        return int(n)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _marks(chunk: builtins.list[str]) -> str:
+    return ",".join("?" * len(chunk))
+
+
+def _chunks(items: builtins.list[str], size: int) -> Iterable[builtins.list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
