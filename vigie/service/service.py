@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from indexer.store.spool import spool_usage
 from vigie import wiring
 from vigie.config.loader import ConfigError, LoadedConfig, load_config
 from vigie.config.schema import SourceConfig, parse_interval
+from vigie.control import take_requests
 from vigie.runtime import register_config_secrets
 from vigie.service import jobs
 from vigie.service.metrics import ServiceMetrics
@@ -114,9 +116,34 @@ class VigieService:
             if self._reload.is_set() and not self._stop.is_set():
                 self._reload.clear()
                 self.reload()
+            self._handle_requests()
             self._refresh_gauges()
         self.shutdown()
         return 0
+
+    def _handle_requests(self) -> None:
+        """Act on the operators' requests left in `<data-dir>/requests/` (see `vigie.control`)."""
+        for request in take_requests(self.data_dir):
+            if self._stop.is_set():
+                return
+            if request.source not in self.config.sources:
+                logger.warning("request to {} unknown source {!r} (by {}) ignored", request.kind,
+                               request.source, request.by)
+                continue
+            job = self.scheduler.get_job(request.source)
+            logger.info("request by {}: {} {}", request.by, request.kind, request.source)
+            if request.kind == "crawl":
+                if job is not None:  # through the scheduler, so max_instances=1 still holds
+                    job.modify(next_run_time=datetime.now(UTC))
+                else:  # a source with no schedule: one run now, never beside a running one
+                    self.scheduler.add_job(jobs.crawl_job, trigger="date", id=f"now-{request.source}",
+                                           kwargs={"source": request.source}, replace_existing=True)
+            elif job is None:
+                logger.warning("cannot {} {}: it has no schedule", request.kind, request.source)
+            elif request.kind == "pause":
+                job.pause()
+            else:
+                job.resume()
 
     def reload(self) -> None:
         """SIGHUP: re-read the config; add, remove or reschedule sources without a restart."""
