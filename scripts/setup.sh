@@ -20,6 +20,9 @@ command -v unzip >/dev/null || need_apt+=(unzip)
 # WeasyPrint (the breach-response pack's PDF) needs pango; DejaVu covers French and Babel's spaces
 ldconfig -p 2>/dev/null | grep libpangoft2-1.0 >/dev/null || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
+# the browser tests (tests/test_web_browser.py): Playwright drives Debian's chromium through
+# executable_path; `playwright install` (a downloaded browser) is never used
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
   if [ "$(id -u)" != 0 ]; then echo "run as root (or sudo) to install: ${need_apt[*]}" >&2; exit 1; fi

@@ -249,3 +249,15 @@ def test_every_page_route_as_org_a_against_org_b_objects_is_404(env: WebEnv) -> 
             checked += 1
     assert checked >= 14
     assert env.data.web_db.triage_history("org-b", env.alert_ids["org-b"]) == []
+
+
+def test_a_form_post_with_origin_null_is_accepted_only_from_the_same_origin(env: WebEnv) -> None:
+    """With Referrer-Policy: no-referrer, chromium posts forms with `Origin: null` (seen in
+    tests/test_web_browser.py); only the browser-set Sec-Fetch-Site tells a same-origin post."""
+    form = {"username": "oper", "password": PASSWORD}
+    with httpx.Client(base_url=env.base_url, timeout=30) as anon:
+        ok = anon.post("/login", data=form, headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"})
+        assert ok.status_code == 303
+        for headers in ({"Origin": "null"}, {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
+                        {"Origin": "http://evil.example", "Sec-Fetch-Site": "same-origin"}):
+            assert anon.post("/login", data=form, headers=headers).status_code == 403, headers
