@@ -19,11 +19,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vigie import __version__
+from vigie.intel import IntelSource
 from vigie.web.api import router
 from vigie.web.data import WebData
 from vigie.web.pages import STATIC_DIR, LoginNeeded, render_error
 from vigie.web.pages import router as pages_router
 from vigie.web.problems import ProblemError, install_problem_handlers, problem_response
+from vigie.web.taxii import install_taxii
 
 __all__ = ["CSP", "SECURITY_HEADERS", "create_app"]
 
@@ -37,13 +39,16 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 
-def create_app(data: WebData) -> FastAPI:
+def create_app(data: WebData, intel: IntelSource | None = None) -> FastAPI:
+    """The app; with `intel`, it also serves the leaks over TAXII 2.1 (`vigie.web.taxii`)."""
     app = FastAPI(title="Vigie", version=__version__, openapi_url="/api/v1/openapi.json", docs_url=None,
                   redoc_url=None)
     app.state.data = data
     install_problem_handlers(app)
     _install_page_errors(app)
     app.include_router(router)
+    if intel is not None:
+        install_taxii(app, intel)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
