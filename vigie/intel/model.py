@@ -126,7 +126,8 @@ class IntelSource:
         if org is None:
             return LeakExport(leak=leak, tlp=tlp)
         cfg = self._organisation(org)
-        impact = self.impacts.impact(org, leak.id)
+        # alerts raised before two leaks merged stay under the id they had then (now an alias)
+        impact = next((i for i in (self.impacts.impact(org, lid) for lid in (leak.id, *leak.aliases)) if i), None)
         if impact is None:
             raise UnknownLeak(f"no leak {leak_id!r} for organisation {org!r}: "
                               f"list its leaks with `vigie leaks list --org {org}`")
