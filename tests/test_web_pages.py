@@ -6,11 +6,18 @@ table like tests/test_web_scoping.py does for the API.
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 from fastapi.routing import APIRoute
 
@@ -261,3 +268,67 @@ def test_a_form_post_with_origin_null_is_accepted_only_from_the_same_origin(env:
         for headers in ({"Origin": "null"}, {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
                         {"Origin": "http://evil.example", "Sec-Fetch-Site": "same-origin"}):
             assert anon.post("/login", data=form, headers=headers).status_code == 403, headers
+
+
+def _printed(pattern: str, text: str) -> tuple[str, ...]:
+    found = re.search(pattern, text)
+    assert found, f"{pattern!r} not in the output:\n{text}"
+    return found.groups()
+
+
+def test_demo_serve_only_prints_one_time_accounts_that_log_in(tmp_path: Path) -> None:
+    """`vigie demo --serve-only` over a demo workspace (the demo's own config and keys; the crawl
+    itself needs Tor and is covered by the demo's test): the printed accounts log in over HTTP,
+    the analyst with the printed TOTP secret; Ctrl-C stops it and disables them."""
+    from vigie.keys import create_key_file
+    from vigie_kit.demo_config import ORG_ID, DemoEndpoints, write_demo_config
+
+    workspace = tmp_path / "data" / "demo"
+    keys = workspace / "keys"
+    for name in ("match.key", "data.key"):
+        create_key_file(keys / name)
+    write_demo_config(workspace, DemoEndpoints(onion="a" * 56 + ".onion", socks_port=9, control_port=9,
+                                               cookie_path=workspace / "cookie", smtp_port=9,
+                                               webhook_url="http://127.0.0.1:9/hook", keys_dir=keys))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}
+    proc = subprocess.Popen([sys.executable, "-m", "vigie", "demo", "--serve-only", "--port", str(port),
+                             "--data-dir", str(tmp_path / "data")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=env)
+    assert proc.stdout is not None
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        while not any("member of" in line for line in lines):
+            assert time.monotonic() < deadline and proc.poll() is None, "".join(lines)
+            lines.append(proc.stdout.readline())
+        text = "".join(lines)
+        assert f"http://127.0.0.1:{port}/" in text
+        analyst, pw_analyst = _printed(r"analyst \(may reveal, TOTP\): user (\S+)  password (\S+)", text)
+        member, pw_member = _printed(rf"member of {ORG_ID}: user (\S+)  password (\S+)", text)
+        (totp_secret,) = _printed(r"TOTP secret ([A-Z2-7]+)", text)
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                httpx.get(base + "/login", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        with httpx.Client(base_url=base, timeout=10) as c:
+            assert c.post("/login", data={"username": analyst, "password": pw_analyst}).status_code == 401
+            r = c.post("/login", data={"username": analyst, "password": pw_analyst,
+                                       "totp": pyotp.TOTP(totp_secret).now()})
+            assert r.status_code == 303 and r.headers["location"] == "/search"
+            assert c.get("/search").status_code == 200
+        with httpx.Client(base_url=base, timeout=10) as c:
+            r = c.post("/login", data={"username": member, "password": pw_member})
+            assert r.status_code == 303 and r.headers["location"] == "/alerts"
+            assert "No alert yet" in c.get("/alerts").text
+            assert c.get(f"/orgs/{ORG_ID}").status_code == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert "demo accounts are disabled" in out

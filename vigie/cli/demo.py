@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from dataclasses import asdict
+import secrets
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.columns import Columns
@@ -21,9 +22,12 @@ from rich.panel import Panel
 from rich.table import Table
 
 from vigie.cli import app
-from vigie.cli.common import ConfigDir, DataDir, console, fail
+from vigie.cli.common import ConfigDir, DataDir, console, fail, require_keys, runtime
 
-__all__ = ["demo", "missing_demo_packages"]
+if TYPE_CHECKING:
+    from vigie.web.users import WebDB
+
+__all__ = ["DemoAccount", "create_demo_accounts", "demo", "missing_demo_packages", "serve_demo"]
 
 # What the `demo` extra installs (pyproject.toml), plus the kit itself.
 DEMO_PACKAGES = ("vigie_kit", "faker", "aiosmtpd")
@@ -45,10 +49,70 @@ def _table(title: str, counts: dict[str, int], key: str) -> Table:
     return table
 
 
+@dataclass(frozen=True)
+class DemoAccount:
+    user: str
+    password: str
+    role: str
+    org: str | None
+    totp_secret: str | None = None
+    totp_uri: str | None = None
+
+
+def create_demo_accounts(web_db: WebDB, org_id: str) -> list[DemoAccount]:
+    """One-time web accounts for the demo: an analyst (TOTP, may reveal) and the clinic's member.
+
+    Fresh random names and passwords at every serve, disabled when it stops (`serve_demo`), so a
+    demo data directory never keeps a usable fixed password."""
+    suffix = secrets.token_hex(3)
+    analyst, member = f"analyst-{suffix}", f"clinic-{suffix}"
+    pw_analyst, pw_member = secrets.token_urlsafe(12), secrets.token_urlsafe(12)
+    secret = web_db.add_user(analyst, "analyst", pw_analyst, totp=True, may_reveal=True) or ""
+    web_db.add_user(member, "org_member", pw_member, org=org_id)
+    return [DemoAccount(analyst, pw_analyst, "analyst", None, secret, web_db.totp_uri(analyst, secret, "Vigie demo")),
+            DemoAccount(member, pw_member, "org_member", org_id)]
+
+
+def serve_demo(workspace: Path, port: int) -> None:
+    """Serve the web app over a demo workspace on 127.0.0.1 until Ctrl-C, with one-time accounts."""
+    import uvicorn
+
+    from vigie.cli.serve import ServiceOps
+    from vigie.web.app import create_app
+    from vigie.web.setup import close_web_data, open_web_data
+    from vigie_kit.demo_config import ORG_ID
+
+    rt = runtime(workspace / "config", workspace / "data")
+    require_keys(rt, match=True, data=True)
+    data = open_web_data(rt.config, rt.data_dir, rt.match_key, rt.data_key, ServiceOps(rt.config, rt.data_dir))
+    accounts = create_demo_accounts(data.web_db, ORG_ID)
+    url = f"http://127.0.0.1:{port}/"
+    # plain lines (no wrapping, no markup): a newcomer copies them, a test parses them
+    typer.echo(f"\nVigie web app: {url}   (Ctrl-C to stop; these accounts are disabled when it stops)")
+    for a in accounts:
+        who = "analyst (may reveal, TOTP)" if a.role == "analyst" else f"member of {a.org}"
+        typer.echo(f"  {who}: user {a.user}  password {a.password}")
+        if a.totp_secret:
+            typer.echo(f"    TOTP secret {a.totp_secret}  (add it to an authenticator app: {a.totp_uri})")
+    try:
+        uvicorn.run(create_app(data), host="127.0.0.1", port=port, log_config=None, access_log=False,
+                    proxy_headers=False, server_header=False)
+    finally:
+        for a in accounts:
+            data.web_db.disable_user(a.user)
+        close_web_data(data)
+        typer.echo("Vigie web app stopped; the demo accounts are disabled.")
+
+
 @app.command("demo")
 def demo(
     summary_json: Annotated[Path | None, typer.Option("--summary-json", help="Also write the summary as JSON.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic forum and patients.")] = 1337,
+    serve: Annotated[bool, typer.Option("--serve", help="Then serve the web app on 127.0.0.1 (Ctrl-C stops it).")
+                     ] = False,
+    serve_only: Annotated[bool, typer.Option(
+        "--serve-only", help="Skip the run: serve the web app over the last demo's results.")] = False,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port of the web app (--serve).")] = 8080,
     config: ConfigDir = Path("config"),
     data_dir: DataDir = Path("data"),
 ) -> None:
@@ -59,7 +123,12 @@ def demo(
     service, a demo clinic's hashed patients, a local SMTP server and webhook receiver. It
     writes under <data-dir>/demo and stops everything it started. About two minutes.
 
+    With --serve it then serves the web app on 127.0.0.1 and prints one-time accounts (an
+    analyst with TOTP, the demo clinic's member) to click through what it found;
+    --serve-only does just that over the last demo's results.
+
     Example:  sudo unshare -n -- sh -c 'ip link set lo up && vigie demo'   (or: scripts/demo.sh)
+    Example:  vigie demo --serve-only --port 8080
     """
     missing = missing_demo_packages()
     if missing:
@@ -69,6 +138,11 @@ def demo(
     from vigie_kit.run import DemoError, run_demo
 
     workspace = data_dir.resolve() / "demo"
+    if serve_only:
+        if not (workspace / "config").is_dir():
+            fail(f"no demo results under {workspace}: run `vigie demo --serve` first")
+        serve_demo(workspace, port)
+        return
     console.print(Panel.fit("[bold]Vigie demo[/]: a leak on a Tor forum, found, indexed and alerted — "
                             "all on this machine, all synthetic", border_style="cyan"))
     try:
@@ -109,5 +183,8 @@ def demo(
         "  vigie search --severity critical --category health\n"
         "  vigie stats\n"
         "  vigie alerts list\n"
-        "  vigie org show clinique-des-tilleuls",
+        "  vigie org show clinique-des-tilleuls\n"
+        "  vigie demo --serve-only        (the web app over these results)",
         title="Next", border_style="green"))
+    if serve:
+        serve_demo(ws, port)
