@@ -89,7 +89,7 @@ class Pack:
     timeline_more: int  # copies not listed
     copies: int  # copies seen in all
     org_fragment_ids: tuple[str, ...]  # copies holding the organisation's people (to find them)
-    people: int  # the organisation's distinct matched identifiers: an upper bound of persons
+    people: int  # the organisation's people in the leak, as OrgLeakImpact estimates them
     records: int  # the organisation's matched identifiers, all types
     identifier_types: tuple[tuple[str, int], ...]  # (type, count), largest first
     categories: tuple[str, ...]  # art. 9 categories of the copies holding its people
