@@ -1,8 +1,19 @@
 """The durable outbox: one SQLite database (WAL), `<data_dir>/alerts.sqlite3`.
 
-    alerts      one row per (organisation, fragment): the match record and the alert payload.
-                UNIQUE (org, fragment_id) is what makes matching idempotent.
+    alerts      one row per (organisation, subject): the match record and the alert payload.
+                UNIQUE (org, fragment_id) is what makes matching idempotent. The subject is the
+                leak id for a leak's first alert, `<leak id>/update/<n>` for its updates, and a
+                fragment id for fragments without records (and alerts made before leaks existed).
+                `leak_id` names the leak (NULL for those fragment alerts until attached).
     deliveries  one row per (alert, channel): pending -> sending -> sent | pending (retry) | failed
+    leak_orgs   one row per (organisation, leak) alerted: people, sources, types, categories so
+                far, so that an update says what changed (`record_leak_match`)
+    leak_org_tokens  the organisation's matched tokens per leak (distinct people across copies;
+                keyed tokens, as in the registry and the store)
+
+Migration on open (idempotent): `alerts.leak_id` is added to an older database; the alerts
+already raised for fragments are attached to their leak by `attach_leaks`, which the matcher
+calls with the leak store's mapping.
 
 The alert and its delivery rows are inserted in ONE transaction, so a crash cannot leave a match
 without its deliveries. A delivery is claimed ("sending", with a lease) before it is sent and
@@ -23,15 +34,17 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from indexer.leaks.models import OrgLeakImpact
 from vigie.core.sqlite import connect, transaction
 
-__all__ = ["STATUSES", "Delivery", "NewAlert", "Outbox"]
+__all__ = ["STATUSES", "Delivery", "LeakMatch", "LeakChange", "NewAlert", "Outbox"]
 
 STATUSES = ("pending", "sending", "sent", "failed")
 
@@ -61,6 +74,22 @@ CREATE TABLE IF NOT EXISTS deliveries (
     sent_at REAL,
     UNIQUE (alert_id, channel)
 );
+CREATE TABLE IF NOT EXISTS leak_orgs (
+    org TEXT NOT NULL,
+    leak_id TEXT NOT NULL,
+    first_alert_at REAL NOT NULL,
+    people INTEGER NOT NULL,
+    updates INTEGER NOT NULL DEFAULT 0,
+    sources TEXT NOT NULL,           -- JSON list
+    types TEXT NOT NULL,             -- JSON {type: distinct matched}
+    categories TEXT NOT NULL,        -- JSON list
+    fragments TEXT NOT NULL,         -- JSON list: copies holding the organisation's people
+    PRIMARY KEY (org, leak_id)
+);
+CREATE TABLE IF NOT EXISTS leak_org_tokens (
+    org TEXT NOT NULL, leak_id TEXT NOT NULL, token TEXT NOT NULL, type TEXT NOT NULL,
+    PRIMARY KEY (org, leak_id, token, type)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at);
 CREATE INDEX IF NOT EXISTS deliveries_digest ON deliveries (digest_id);
 """
@@ -75,6 +104,34 @@ class NewAlert:
     origin: str
     payload: dict[str, Any]
     channels: tuple[tuple[str, str, float], ...]  # (channel, policy, first attempt time)
+
+
+@dataclass(frozen=True)
+class LeakMatch:
+    """What one ingest batch matched for one organisation in one leak."""
+
+    org: str
+    leak_id: str
+    tokens: dict[str, set[str]]  # identifier type -> the organisation's matched hex tokens
+    sources: tuple[str, ...]
+    categories: tuple[str, ...]
+    fragment_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LeakChange:
+    """The state of (organisation, leak) after a match, and what changed: the alert is built
+    from this (`kind` "new" for the first alert, "update" when the leak spread)."""
+
+    kind: str
+    subject: str  # the outbox's idempotency key for this alert
+    people: int
+    people_before: int
+    types: dict[str, int]
+    sources: tuple[str, ...]
+    new_sources: tuple[str, ...]
+    categories: tuple[str, ...]
+    first_alert_at: float
 
 
 @dataclass
@@ -116,6 +173,15 @@ class Outbox:
         self.db = connect(path, foreign_keys=True)
         self.db.executescript(_SCHEMA)
         self._lock = threading.RLock()  # the connection may be shared by threads
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Databases made before leaks existed get `alerts.leak_id` (idempotent)."""
+        with self._tx() as db:
+            columns = {r[1] for r in db.execute("PRAGMA table_info(alerts)")}
+            if "leak_id" not in columns:
+                db.execute("ALTER TABLE alerts ADD COLUMN leak_id TEXT")
+            db.execute("CREATE INDEX IF NOT EXISTS alerts_leak ON alerts (org, leak_id)")
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -135,22 +201,131 @@ class Outbox:
         created: list[str] = []
         with self._tx() as db:
             for a in alerts:
-                cur = db.execute(
-                    "INSERT OR IGNORE INTO alerts (alert_id, org, fragment_id, severity, created_at,"
-                    " origin, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (a.alert_id, a.org, a.fragment_id, a.severity, time.time(), a.origin,
-                     json.dumps(a.payload, sort_keys=True, ensure_ascii=False)),
-                )
-                if cur.rowcount != 1:
-                    continue
-                for channel, policy, first_at in a.channels:
-                    db.execute(
-                        "INSERT INTO deliveries (alert_id, org, channel, policy, status, "
-                        "next_attempt_at) VALUES (?, ?, ?, ?, 'pending', ?)",
-                        (a.alert_id, a.org, channel, policy, first_at),
-                    )
-                created.append(a.alert_id)
+                if self._insert_alert(db, a, None):
+                    created.append(a.alert_id)
         return created
+
+    # ------------------------------------------------------------------ leaks
+
+    def record_leak_match(self, match: LeakMatch,
+                          build: Callable[[LeakChange], NewAlert | None]) -> str | None:
+        """Record what `match` adds to (organisation, leak) and, if it is the first match or the
+        leak spread (more of the organisation's people, or a new source), queue the alert that
+        `build` makes from the change. One transaction: state, alert and deliveries commit
+        together, and a repeated match (re-ingest) adds nothing and makes no alert. Returns the
+        new alert's id. `build` returning None (below the organisation's severity) records
+        nothing, so a later, graver copy still alerts."""
+        with self._tx() as db:
+            row = db.execute("SELECT people, updates, sources, types, categories, fragments, first_alert_at "
+                             "FROM leak_orgs WHERE org=? AND leak_id=?", (match.org, match.leak_id)).fetchone()
+            before_people = row[0] if row else 0
+            sources = json.loads(row[2]) if row else []
+            types: dict[str, int] = json.loads(row[3]) if row else {}
+            categories = set(json.loads(row[4])) if row else set()
+            fragments = json.loads(row[5]) if row else []
+            db.execute("SAVEPOINT tokens")
+            for id_type, toks in match.tokens.items():
+                db.executemany("INSERT OR IGNORE INTO leak_org_tokens VALUES (?, ?, ?, ?)",
+                               ((match.org, match.leak_id, t, id_type) for t in toks))
+            counted = dict(db.execute("SELECT type, COUNT(*) FROM leak_org_tokens WHERE org=? AND leak_id=? "
+                                      "GROUP BY type", (match.org, match.leak_id)).fetchall())
+            # people: the largest distinct count of one identifier type (a person registered with an
+            # email and a phone is one person, not two); a migrated alert knows its count, not its tokens
+            people = max(max(counted.values(), default=0), before_people)
+            new_sources = tuple(s_ for s_ in dict.fromkeys(match.sources) if s_ not in sources)
+            if row is not None and people <= before_people and not new_sources:
+                db.execute("RELEASE tokens")
+                return None
+            now = time.time()
+            updates = (row[1] + 1) if row else 0
+            change = LeakChange(
+                kind="update" if row else "new",
+                subject=f"{match.leak_id}/update/{updates}" if row else match.leak_id,
+                people=people, people_before=before_people,
+                types={t: max(n, types.get(t, 0)) for t, n in sorted({**types, **counted}.items())},
+                sources=(*sources, *new_sources), new_sources=new_sources if row else (),
+                categories=tuple(sorted(categories | set(match.categories))),
+                first_alert_at=row[6] if row else now)
+            alert = build(change)
+            if alert is None:
+                db.execute("ROLLBACK TO tokens")
+                db.execute("RELEASE tokens")
+                return None
+            db.execute("RELEASE tokens")
+            db.execute(
+                "INSERT OR REPLACE INTO leak_orgs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (match.org, match.leak_id, change.first_alert_at, people, updates, json.dumps(list(change.sources)),
+                 json.dumps(change.types), json.dumps(list(change.categories)),
+                 json.dumps(list(dict.fromkeys([*fragments, *match.fragment_ids])))))
+            return alert.alert_id if self._insert_alert(db, alert, match.leak_id) else None
+
+    def _insert_alert(self, db: sqlite3.Connection, a: NewAlert, leak_id: str | None) -> bool:
+        cur = db.execute(
+            "INSERT OR IGNORE INTO alerts (alert_id, org, fragment_id, severity, created_at,"
+            " origin, payload, leak_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (a.alert_id, a.org, a.fragment_id, a.severity, time.time(), a.origin,
+             json.dumps(a.payload, sort_keys=True, ensure_ascii=False), leak_id))
+        if cur.rowcount != 1:
+            return False
+        for channel, policy, first_at in a.channels:
+            db.execute("INSERT INTO deliveries (alert_id, org, channel, policy, status, next_attempt_at) "
+                       "VALUES (?, ?, ?, ?, 'pending', ?)", (a.alert_id, a.org, channel, policy, first_at))
+        return True
+
+    def unattached_fragments(self) -> list[str]:
+        """Fragment ids of alerts not yet attached to a leak (made before leaks existed)."""
+        return [r[0] for r in self.db.execute("SELECT DISTINCT fragment_id FROM alerts WHERE leak_id IS NULL")]
+
+    def attach_leaks(self, leak_of: Mapping[str, str]) -> int:
+        """The migration: alerts raised for fragments are attached to their leak (fragment id ->
+        leak id), and the (organisation, leak) state is seeded from them, so the next copy of
+        that leak is an update, not a second first alert. Idempotent; returns how many alerts
+        were attached."""
+        attached = 0
+        with self._tx() as db:
+            rows = db.execute("SELECT alert_id, org, fragment_id, created_at, payload FROM alerts "
+                              "WHERE leak_id IS NULL").fetchall()
+            for alert_id, org, fragment_id, created_at, payload in rows:
+                leak_id = leak_of.get(fragment_id)
+                if leak_id is None:
+                    continue
+                p = json.loads(payload)
+                db.execute("UPDATE alerts SET leak_id=? WHERE alert_id=?", (leak_id, alert_id))
+                attached += 1
+                state = db.execute("SELECT people, sources, types, categories, fragments, first_alert_at "
+                                   "FROM leak_orgs WHERE org=? AND leak_id=?", (org, leak_id)).fetchone()
+                matched: dict[str, int] = p.get("matched", {})
+                source = p.get("source")
+                if state is None:
+                    state = (0, "[]", "{}", "[]", "[]", created_at)
+                sources = json.loads(state[1])
+                if source and source not in sources:
+                    sources.append(source)
+                types = json.loads(state[2])
+                for t, n in matched.items():
+                    types[t] = max(types.get(t, 0), n)
+                db.execute("INSERT OR REPLACE INTO leak_orgs VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)",
+                           (org, leak_id, min(state[5], created_at), max(state[0], int(p.get("matched_total", 0))),
+                            json.dumps(sources), json.dumps(types),
+                            json.dumps(sorted(set(json.loads(state[3])) | set(p.get("categories", [])))),
+                            json.dumps(list(dict.fromkeys([*json.loads(state[4]), fragment_id])))))
+        return attached
+
+    def impact(self, org_id: str, leak_id: str) -> OrgLeakImpact | None:
+        """What `org_id` has in `leak_id` (None if it was never alerted for it)."""
+        row = self.db.execute("SELECT people, sources, types, categories, fragments, first_alert_at "
+                              "FROM leak_orgs WHERE org=? AND leak_id=?", (org_id, leak_id)).fetchone()
+        if row is None:
+            return None
+        return OrgLeakImpact(org_id=org_id, leak_id=leak_id, people=row[0],
+                             identifier_types=json.loads(row[2]), categories=tuple(json.loads(row[3])),
+                             first_alert_at=datetime.fromtimestamp(row[5], UTC), sources=tuple(json.loads(row[1])),
+                             fragment_ids=tuple(json.loads(row[4])))
+
+    def leaks_of_org(self, org_id: str) -> list[str]:
+        """The leaks `org_id` was alerted for, most recently first alerted first."""
+        return [r[0] for r in self.db.execute(
+            "SELECT leak_id FROM leak_orgs WHERE org=? ORDER BY first_alert_at DESC, leak_id", (org_id,))]
 
     def has_alert(self, org: str, fragment_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM alerts WHERE org=? AND fragment_id=?",

@@ -5,6 +5,7 @@ application; something has to decide which store, which keys, which matcher and 
 CLI commands and the service call these builders and hand the results down, typed:
 
     store    = open_store(config, data_dir)                 # FragmentStore (embedded or ES)
+    leaks    = open_leak_store(config, data_dir)            # SqliteLeakStore: leaks beside the fragments
     matcher  = build_matcher(config, data_dir)              # AlertMatcher over registry + outbox
     worker   = build_delivery_worker(config, data_dir)      # DeliveryWorker over the outbox
     with open_ingest_sink(config, data_dir, match_key, data_key) as sink:
@@ -16,6 +17,7 @@ Where the files live under the data directory is decided here too:
 
     <data_dir>/store.sqlite3          the embedded store (unless storage.embedded.path)
     <data_dir>/spool/                 the Elasticsearch spool
+    <data_dir>/leaks.sqlite3          the leaks, with Elasticsearch (embedded: in store.sqlite3)
     <data_dir>/alerts.sqlite3         the alert outbox (alerts + deliveries)
     <data_dir>/alerts/                the token registry
     <data_dir>/crawl-state.sqlite3    what each source's crawls have already seen
@@ -42,6 +44,8 @@ from crawler.defaults import DEFAULT_STATE_FILENAME
 from crawler.tor import TorController, TorError
 from indexer.crypto import DataKey
 from indexer.ingest import Ingestor
+from indexer.leaks.models import LeakStore
+from indexer.leaks.store import SqliteLeakStore
 from indexer.store import FragmentStore, StoreError, open_store_from_settings
 from indexer.tokens import MatchKey
 from vigie.config.loader import LoadedConfig
@@ -58,6 +62,7 @@ __all__ = [
     "crawl_state_path",
     "ensure_data_dir",
     "open_ingest_sink",
+    "open_leak_store",
     "open_store",
     "outbox_path",
     "registry_dir",
@@ -99,10 +104,23 @@ def open_store(config: LoadedConfig, data_dir: Path) -> FragmentStore:
     return open_store_from_settings(config.global_config.storage, ensure_data_dir(data_dir))
 
 
-def build_matcher(config: LoadedConfig, data_dir: Path) -> AlertMatcher:
-    """The ingest hook: `Ingestor(..., on_stored=build_matcher(config, data_dir).on_fragments)`."""
+def open_leak_store(config: LoadedConfig, data_dir: Path) -> SqliteLeakStore:
+    """The leaks, beside the fragments: tables in the embedded store's own file, or
+    `<data_dir>/leaks.sqlite3` with Elasticsearch. The caller closes it."""
+    storage = config.global_config.storage
     data_dir = ensure_data_dir(data_dir)
-    return AlertMatcher(Registry(registry_dir(data_dir)), Outbox(outbox_path(data_dir)), config.organisations)
+    if storage.backend == "elasticsearch":
+        return SqliteLeakStore(data_dir / "leaks.sqlite3")
+    return SqliteLeakStore(_embedded_path(storage, data_dir))
+
+
+def build_matcher(config: LoadedConfig, data_dir: Path, *, leaks: LeakStore | None = None) -> AlertMatcher:
+    """The ingest hook: `Ingestor(..., on_stored=build_matcher(config, data_dir).on_fragments)`.
+    With `leaks`, one alert per (organisation, leak) and updates when it spreads; alerts raised
+    for fragments before are attached to their leak on the way."""
+    data_dir = ensure_data_dir(data_dir)
+    return AlertMatcher(Registry(registry_dir(data_dir)), Outbox(outbox_path(data_dir)), config.organisations,
+                        leaks=leaks)
 
 
 def build_delivery_worker(config: LoadedConfig, data_dir: Path, *,
@@ -117,17 +135,20 @@ def open_ingest_sink(config: LoadedConfig, data_dir: Path, match_key: MatchKey, 
                      alerts: bool = True) -> Iterator[Ingestor]:
     """The sink handed to the crawler: the indexer's `Ingestor` over the configured store, with
     the alert matcher as its `on_stored` hook when `alerts` and organisations exist (so crawled
-    leaks reach them). On exit the store is flushed (the ES spool) and closed."""
-    matcher = build_matcher(config, data_dir) if alerts and config.organisations else None
+    leaks reach them). Each document is placed in its leak (`open_leak_store`) before the hook
+    runs. On exit the store is flushed (the ES spool) and closed."""
     store = open_store(config, data_dir)
+    leaks = open_leak_store(config, data_dir)
+    matcher = build_matcher(config, data_dir, leaks=leaks) if alerts and config.organisations else None
     try:
-        yield Ingestor(store, match_key, data_key,
+        yield Ingestor(store, match_key, data_key, leaks=leaks,
                        on_stored=matcher.on_fragments if matcher is not None else None)
     finally:
         try:
             store.flush()
         finally:
             store.close()
+            leaks.close()
             if matcher is not None:
                 matcher.outbox.close()
                 matcher.registry.close()

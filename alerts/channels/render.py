@@ -35,17 +35,36 @@ if set(_PROVENANCE_LABELS) != set(PROVENANCE_FIELDS):
 
 
 def _lines(p: dict[str, Any]) -> list[tuple[str, str]]:
+    if "leak_id" in p:  # an alert per leak: the leak, where the organisation's people appear
+        head = [
+            ("Leak", p["leak_id"]),
+            ("Alert", "update: the leak has spread" if p["alert_kind"] == "update" else "new leak"),
+            ("Leak first seen", p.get("leak_first_seen") or "-"),
+            ("Sources holding your people", ", ".join(p["leak_sources"]) or "-"),
+        ]
+        if p["alert_kind"] == "update":
+            head += [("New sources", ", ".join(p["new_sources"]) or "none"),
+                     ("Your people", f"{p['people_before']} -> {p['people']}")]
+        where = [("Evidence copy", f"{p['kind']} (lines {p['lines'][0]}-{p['lines'][1]})")]
+    else:
+        head = []
+        where = [("Fragment", f"{p['kind']} (lines {p['lines'][0]}-{p['lines'][1]}), id {p['fragment_id']}")]
     return [
+        *head,
         ("Severity", p["severity"].upper()),
         ("Your identifiers found", f"{p['matched_total']} ({_matched(p)})"),
         ("Special categories (GDPR art. 9)", ", ".join(p["categories"]) or "none"),
         *((label, p.get(name) or "-") for name, label in _PROVENANCE_LABELS.items()),
-        ("Fragment", f"{p['kind']} (lines {p['lines'][0]}-{p['lines'][1]}), id {p['fragment_id']}"),
+        *where,
         ("Alert id", p["alert_id"]),
     ]
 
 
 def _subject_one(p: dict[str, Any]) -> str:
+    if "leak_id" in p:
+        what = "leak spread" if p["alert_kind"] == "update" else "in leak"
+        return (f"[Vigie][{p['severity'].upper()}] {p['matched_total']} of your people {what} "
+                f"{p['leak_id']} (seen on {', '.join(p['leak_sources'])})")
     return (f"[Vigie][{p['severity'].upper()}] {p['matched_total']} of your identifiers in a leak "
             f"on {p['source']} ({p['kind']})")
 
