@@ -57,8 +57,8 @@ def _error(message: str) -> None:
 
 # The order of `vigie --help`: first steps, then running, then analysis, then administration.
 # A command missing from this list is listed after these, never hidden.
-_HELP_ORDER = ("demo", "run", "status", "crawl", "doctor", "scan", "search", "stats", "reveal", "audit", "hash",
-               "org", "alerts", "serve", "users", "config", "keys")
+_HELP_ORDER = ("demo", "run", "status", "crawl", "doctor", "scan", "search", "stats", "leaks", "leak", "reveal",
+               "audit", "hash", "org", "alerts", "serve", "users", "config", "keys")
 
 
 class _VigieGroup(TyperGroup):
@@ -136,6 +136,8 @@ def _register_commands() -> tuple[ModuleType, ...]:
         demo,
         doctor,
         hash_cmd,
+        leak_pack,
+        leaks_cmd,
         org,
         scan,
         search,
@@ -144,8 +146,8 @@ def _register_commands() -> tuple[ModuleType, ...]:
         users_cmd,
     )
 
-    return (alerts_cmd, audit_cmd, config_cmd, crawl, demo, doctor, hash_cmd, org, scan, search, serve, service,
-            users_cmd)
+    return (alerts_cmd, audit_cmd, config_cmd, crawl, demo, doctor, hash_cmd, leak_pack, leaks_cmd, org, scan, search, serve,
+            service, users_cmd)
 
 
 _COMMAND_MODULES = _register_commands()
