@@ -83,6 +83,8 @@ def serve(
     """
     import uvicorn
 
+    from vigie import wiring
+    from vigie.intel import IntelSource
     from vigie.web.app import create_app
     from vigie.web.setup import close_web_data, open_web_data
 
@@ -95,9 +97,13 @@ def serve(
              "vigie.yaml if this is deliberate (behind a TLS proxy, or a container port published on 127.0.0.1)",
              EXIT_CONFIG)
     data = open_web_data(rt.config, rt.data_dir, rt.match_key, rt.data_key, ServiceOps(rt.config, rt.data_dir))
+    leaks = wiring.open_leak_store(rt.config, rt.data_dir)
+    intel = IntelSource(leaks=leaks, impacts=data.outbox, store=data.store, registry=data.registry,
+                        organisations=data.organisations)  # TAXII 2.1 at /taxii2/ (vigie.web.taxii)
     try:
-        console.print(f"Vigie web on http://{bind}:{port or web.port}/  (API: /api/v1/openapi.json)")
-        uvicorn.run(create_app(data), host=bind, port=port or web.port, log_config=None, access_log=False,
+        console.print(f"Vigie web on http://{bind}:{port or web.port}/  (API: /api/v1/openapi.json, TAXII: /taxii2/)")
+        uvicorn.run(create_app(data, intel), host=bind, port=port or web.port, log_config=None, access_log=False,
                     proxy_headers=False, server_header=False)
     finally:
+        leaks.close()
         close_web_data(data)
