@@ -28,6 +28,8 @@ from pathlib import Path
 
 from faker import Faker
 
+from tests.corpus import values as V
+
 __all__ = [
     "KINDS", "DumpTruth", "PostTruth", "make_corpus", "make_dump", "make_post", "make_prose_post", "render",
     "write_corpus",
@@ -43,6 +45,7 @@ class DumpTruth:
     end_line: int
     identifiers: set[tuple[str, str]] = field(default_factory=set)  # (type, canonical)
     categories: set[str] = field(default_factory=set)
+    labels: dict[tuple[str, str], str] = field(default_factory=dict)  # (type, canonical) -> subtype
 
 
 @dataclass
@@ -50,7 +53,8 @@ class PostTruth:
     fragments: list[DumpTruth]
 
     def to_json(self) -> dict[str, object]:
-        return {"fragments": [{**asdict(f), "identifiers": sorted(f.identifiers), "categories": sorted(f.categories)}
+        return {"fragments": [{**asdict(f), "identifiers": sorted(f.identifiers), "categories": sorted(f.categories),
+                               "labels": sorted([t, v, lab] for (t, v), lab in f.labels.items())}
                               for f in self.fragments]}
 
 
@@ -63,13 +67,34 @@ def _luhn_ok(d: str) -> bool:
     return s % 10 == 0
 
 
+# Building a Faker costs ~10 ms: one per locale, reseeded by each _Gen (the corpus is generated
+# sequentially, so each post stays a function of its seed).
+_FAKERS: dict[str, Faker] = {}
+
+
+def _faker(locale: str, seed: int) -> Faker:
+    if locale not in _FAKERS:
+        _FAKERS[locale] = Faker(locale)
+    f = _FAKERS[locale]
+    f.seed_instance(seed)
+    return f
+
+
+def _exact_email(raw: str) -> str:
+    """The exact form of an address: lowercase, domain in its IDNA (xn--) spelling."""
+    local, _, dom = raw.strip().partition("@")
+    return f"{local.lower()}@{dom.lower().encode('idna').decode('ascii')}"
+
+
 class _Gen:
     def __init__(self, seed: int) -> None:
         self.r = random.Random(seed)
-        self.fr = Faker("fr_FR")
-        self.en = Faker("en_US")
-        self.fr.seed_instance(seed)
-        self.en.seed_instance(seed + 1)
+        self.fr = _faker("fr_FR", seed)
+        self.en = _faker("en_US", seed + 1)
+        self.labels: dict[tuple[str, str], str] = {}
+        self.phone_ctx = "header"  # how a dump gives its foreign national phones a country: header or rows
+        self.row = 0
+        self.headerless = False
 
     def fk(self) -> Faker:
         return self.fr if self.r.random() < 0.7 else self.en
@@ -99,6 +124,10 @@ class _Gen:
             # 0700-0708 are unassigned (0709x are overseas mobiles since 2024)
             return f"07 0{r.randint(0, 8)} {r.randint(10, 99)} {r.randint(10, 99)} {r.randint(10, 99)}", ""
         x = r.random()
+        if x >= 0.85:  # a foreign number, written with its country code
+            v = V.phone_foreign(r, r.choice(sorted(V.PHONE_REGIONS)), r.choice(["e164", "international", "00"]))
+            self.labels[("phone", v.canonical)] = v.label
+            return v.raw, v.canonical
         if x < 0.1:  # overseas in national form
             nsn, cc = r.choice([("690" + f"{r.randint(0, 99):02d}", "590"), ("696" + f"{r.randint(0, 99):02d}", "596"),
                                 ("694" + f"{r.randint(0, 29):02d}", "594"), ("692" + f"{r.randint(0, 99):02d}", "262")])
@@ -108,6 +137,7 @@ class _Gen:
             cc, nsn = r.choice([("44", "20794" + f"{r.randint(0, 99999):05d}"),
                                 ("1", "4155" + f"{r.randint(100000, 999999)}"),
                                 ("49", "30" + f"{r.randint(10000000, 99999999)}")])
+            self.labels[("phone", f"+{cc}{nsn}")] = f"{cc}:international"
             return f"+{cc} {nsn}", f"+{cc}{nsn}"
         else:
             head = r.choice(["6", "7", "1", "2", "3", "4", "5", "9"])
@@ -128,10 +158,12 @@ class _Gen:
         nat = "0" + nsn
         pairs = " ".join(nat[i:i + 2] for i in range(0, 10, 2))
         if not e164.startswith("+33"):
+            self.labels[("phone", e164)] = "FR-overseas:national"
             return (pairs if r.random() < 0.5 else nat), e164
         grouped = " ".join(nsn[i:i + 2] for i in range(1, 9, 2))
         raw = r.choice([pairs, nat, pairs.replace(" ", "."), "+33 " + nsn[0] + " " + grouped,
                         e164, "0033" + nsn, "+33 (0)" + nsn[0] + " " + grouped])
+        self.labels[("phone", e164)] = "FR"
         return raw, e164
 
     def email(self, bad: bool = False) -> tuple[str, set[str]]:
@@ -139,6 +171,10 @@ class _Gen:
         f = self.fk()
         if bad:
             return f.user_name() + "@" + f.domain_word(), set()  # no TLD
+        if r.random() < 0.08:  # internationalised domain, Unicode or punycode
+            v = V.email_idn(r, f.user_name())
+            self.labels[("email", v.canonical)] = v.label
+            return v.raw, {v.canonical}
         if r.random() < 0.25:
             local = f"{f.first_name()}.{f.last_name()}".lower().replace(" ", "").replace("'", "")
             local = "".join(ch for ch in local if ch.isascii() and (ch.isalnum() or ch == "."))
@@ -156,32 +192,36 @@ class _Gen:
             out.add(lp.split("+")[0].replace(".", "") + "@gmail.com")
         return raw, out
 
-    def iban(self, bad: bool = False) -> tuple[str, str]:
-        raw = (self.fr if self.r.random() < 0.7 else Faker("de_DE")).iban()
-        canon = raw
-        if bad:
-            last = int(raw[-1])
-            raw = raw[:-1] + str((last + 1) % 10)
-            canon = ""
-        if self.r.random() < 0.5:
-            raw = " ".join(raw[i:i + 4] for i in range(0, len(raw), 4))
-        return raw, canon
+    def iban(self, bad: bool = False, country: str | None = None) -> tuple[str, str]:
+        v = V.iban_decoy(self.r) if bad else V.iban(self.r, country)
+        self.labels[("iban", v.canonical)] = v.label
+        return v.raw, v.canonical
 
     def card(self, bad: bool = False) -> tuple[str, str]:
-        while True:  # Faker's JCB prefixes go beyond the real 3528-3589 range: keep real ones
-            d = self.en.credit_card_number(
-                self.r.choice(["visa16", "mastercard", "amex", "discover", "jcb16", "visa13"]))
-            if not d.startswith("35") or "3528" <= d[:4] <= "3589":
-                break
-        if bad:
-            d = d[:-1] + str((int(d[-1]) + self.r.randint(1, 9)) % 10)
-        canon = "" if bad else d
-        raw = " ".join(d[i:i + 4] for i in range(0, len(d), 4)) if self.r.random() < 0.4 and len(d) == 16 else d
-        return raw, canon
+        v = V.card_decoy(self.r) if bad else V.card(self.r)
+        self.labels[("card", v.canonical)] = v.label
+        return v.raw, v.canonical
 
     def dob(self) -> tuple[str, str]:
-        d = self.fr.date_of_birth(minimum_age=18, maximum_age=90)
-        return self.r.choice([d.strftime("%d/%m/%Y"), d.isoformat()]), d.isoformat()
+        v = V.dob(self.r)
+        self.labels[("dob", v.canonical)] = v.label
+        return v.raw, v.canonical
+
+    def national_id(self, country: str, bad: bool = False) -> tuple[str, str]:
+        v = V.national_id_decoy(self.r, country) if bad else V.national_id(self.r, country)
+        self.labels[("national_id", v.canonical)] = v.label
+        return v.raw, v.canonical
+
+    def phone_national(self, region: str, bad: bool = False) -> tuple[str, str]:
+        """A foreign phone in a column of one country: national notation when the header names
+        the country, otherwise 3 rows in 5 carry the country code and give the others their context."""
+        if bad:
+            v = V.phone_decoy(self.r)
+            return v.raw, ""
+        intl = self.phone_ctx == "rows" and self.row % 5 in (0, 2, 3)
+        v = V.phone_foreign(self.r, region, self.r.choice(["e164", "international"]) if intl else "national")
+        self.labels[("phone", v.canonical)] = v.label
+        return v.raw, v.canonical
 
     def noise_digits(self) -> str:
         """A digit run that passes none of the checks (regenerated until it does not)."""
@@ -219,7 +259,34 @@ def _record(g: _Gen, truth: set[tuple[str, str]], cols: list[str], bad_rate: flo
             rec[c] = raw
             if e:
                 truth.add(("phone", e))
-        elif c in ("nir", "ssn"):
+        elif c.startswith("phone_"):  # one foreign country's phones; the dump gives the context
+            raw, e = g.phone_national(c[6:], bad)
+            rec[c] = raw
+            if e:
+                truth.add(("phone", e))
+        elif c in _NATID_COLUMNS:
+            raw, n = g.national_id(_NATID_COLUMNS[c], bad)
+            if g.headerless and c == "ssn" and "-" not in raw:  # nine bare digits need their header
+                raw = f"{raw[:3]}-{raw[3:5]}-{raw[5:]}"
+            rec[c] = raw
+            if n:
+                truth.add(("national_id", n))
+        elif c.startswith("iban_"):
+            raw, n = g.iban(bad, c[5:])
+            rec[c] = raw
+            if n:
+                truth.add(("iban", n))
+        elif c in ("nombre", "nome", "vorname"):
+            rec[c] = first
+        elif c in ("apellidos", "cognome", "nachname", "surname"):
+            rec[c] = last
+        elif c == "country":
+            rec[c] = g.r.choice(["FR", "BE", "CH", "US", "DE", "ES", "IT", "GB", "MA"])
+        elif c == "exp":
+            rec[c] = f"{g.r.randint(1, 12):02d}/{g.r.randint(26, 31)}"
+        elif c == "cvv":
+            rec[c] = f"{g.r.randint(0, 999):03d}"
+        elif c == "nir":
             raw, n = g.nir(bad)
             rec[c] = raw
             if not bad:
@@ -234,7 +301,7 @@ def _record(g: _Gen, truth: set[tuple[str, str]], cols: list[str], bad_rate: flo
             rec[c] = raw
             if n:
                 truth.add(("card", n))
-        elif c in ("date_naissance", "dob"):
+        elif c in ("date_naissance", "dob", "fecha_nacimiento", "geburtsdatum", "data_nascita"):
             raw, iso = g.dob()
             rec[c] = raw
             truth.add(("dob", iso))
@@ -261,7 +328,24 @@ _SCHEMAS = [
     ["id", "email", "iban", "nom", "prenom"],
     ["first_name", "last_name", "email", "card", "phone"],
     ["nom", "prenom", "adresse", "telephone", "email", "date_naissance"],
-    ["first_name", "last_name", "address", "phone", "ssn", "dob"],
+    ["first_name", "last_name", "address", "phone", "nir", "dob"],
+]
+
+# national identifier columns: name as exported -> country
+_NATID_COLUMNS = {"ssn": "US", "numero_national": "BE", "dni": "ES", "codice_fiscale": "IT", "nino": "GB", "avs": "CH"}
+
+# dumps of foreign customers, patients and staff: each country's own column names and formats
+_FOREIGN_SCHEMAS = [
+    ["first_name", "last_name", "email", "phone_US", "ssn", "dob", "city"],
+    ["nom", "prenom", "numero_national", "phone_BE", "email", "iban_BE"],
+    ["nombre", "apellidos", "dni", "phone_ES", "email", "fecha_nacimiento"],
+    ["nome", "cognome", "codice_fiscale", "phone_IT", "email", "iban_IT"],
+    ["first_name", "surname", "nino", "phone_GB", "email", "dob"],
+    ["nom", "prenom", "avs", "phone_CH", "email", "iban_CH"],
+    ["vorname", "nachname", "phone_DE", "email", "iban_DE", "geburtsdatum"],
+    ["nom", "prenom", "phone_MA", "email", "ville"],
+    ["id", "email", "phone", "card", "iban", "country"],
+    ["first_name", "last_name", "email", "card", "exp", "cvv"],
 ]
 
 
@@ -278,10 +362,24 @@ _HEADER_VARIANTS = {
     "ssn": ["ssn", "SSN", "social_security_number"], "adresse": ["adresse", "Adresse postale", "rue"],
     "address": ["address", "Address", "street"], "iban": ["iban", "IBAN", "rib"],
     "card": ["card", "card_number", "CB", "pan"],
+    "numero_national": ["numero_national", "rijksregisternummer", "NN"],
+    "dni": ["dni", "DNI/NIE", "documento"], "codice_fiscale": ["codice_fiscale", "CodiceFiscale", "cf"],
+    "nino": ["nino", "NI Number", "national_insurance"], "avs": ["avs", "No AVS", "ahv_nr"],
+    "fecha_nacimiento": ["fecha_nacimiento", "Fecha de nacimiento"], "geburtsdatum": ["geburtsdatum", "Geburtsdatum"],
+    "data_nascita": ["data_nascita"], "surname": ["surname", "last_name"],
 }
 
 
 def _head(g: _Gen, c: str) -> str:
+    if c.startswith("phone_"):  # the header names the country when the rows do not
+        cc = c[6:]
+        code, words = V.PHONE_REGIONS[cc]
+        w = g.r.choice(words)
+        if g.phone_ctx == "rows":
+            return w
+        return g.r.choice([f"{w}_{cc.lower()}", f"{w}_{cc}", f"{w} ({cc})", f"{w} (+{code})"])
+    if c.startswith("iban_"):
+        return g.r.choice(["iban", "IBAN", "compte"])
     return g.r.choice(_HEADER_VARIANTS.get(c, [c]))
 
 
@@ -291,10 +389,18 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
     r = g.r
     truth: set[tuple[str, str]] = set()
     cats: set[str] = set()
-    cols = r.choice(_SCHEMAS)
+    cols = r.choice(_FOREIGN_SCHEMAS if r.random() < 0.4 else _SCHEMAS)
     if "pathologie" in cols:
         cats.add("health")
-    recs = [_record(g, truth, cols) for _ in range(n_rows)]
+    g.headerless = kind == "separated_run" if header is None else not header
+    if kind not in ("csv", "separated_run"):
+        g.headerless = False
+    g.phone_ctx = "rows" if g.headerless or r.random() < 0.4 else "header"
+    names = {c: _head(g, c) for c in cols}  # one spelling per column for the whole dump
+    recs = []
+    for i in range(n_rows):
+        g.row = i
+        recs.append(_record(g, truth, cols))
     lines: list[str]
     first = 1
     if kind in ("csv", "separated_run"):
@@ -302,9 +408,11 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
         use_header = kind == "csv" if header is None else header
         pad = sep if sep == "\t" or r.random() < 0.8 else f" {sep} "
 
+        quote_all = r.random() < 0.25  # Excel and many CRMs quote every cell
+
         def cell(v: str) -> str:  # quote cells holding the separator, as CSV writers do
-            return '"' + v.replace('"', '""') + '"' if sep in v or (sep == "," and "," in v) else v
-        lines = [pad.join(_head(g, c) for c in cols)] if use_header else []
+            return '"' + v.replace('"', '""') + '"' if quote_all or sep in v or (sep == "," and "," in v) else v
+        lines = [pad.join(cell(names[c]) if quote_all else names[c] for c in cols)] if use_header else []
         trailing = r.random() < 0.15  # some exports end some rows with the separator
         lines += [pad.join(cell(rec[c]) for c in cols) + (sep if trailing and r.random() < 0.5 else "") for rec in recs]
         if not use_header:  # without a header a date is just a date: only typed columns give a DOB
@@ -324,7 +432,7 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
             lines += [head + tup(x) + ";" for x in recs]
     elif kind == "pg_copy":
         copy_table = r.choice(["users", "patients"])
-        lines = [f"COPY public.{copy_table} ({', '.join(_head(g, c).replace(' ', '_') for c in cols)}) FROM stdin;"]
+        lines = [f"COPY public.{copy_table} ({', '.join(names[c].replace(' ', '_') for c in cols)}) FROM stdin;"]
         lines += ["\t".join(rec[c] for c in cols) for rec in recs] + ["\\."]
     elif kind == "combo":
         truth.clear()
@@ -341,7 +449,7 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
             if numbered:
                 lines[-1] = f"{len(lines)}. {lines[-1]}"
             truth.update(("email", e) for e in ex)
-            truth.add(("credential", f"{raw.lower() if '@' in raw else raw}:{pw}"))
+            truth.add(("credential", f"{_exact_email(raw) if '@' in raw else raw}:{pw}"))
     elif kind == "jsonl":
         lines = []
         for rec in recs:
@@ -359,7 +467,7 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
             lines += soft + [f"{u}: https://{g.en.domain_name()}/login", f"{l_}: {raw}", f"{p_}: {pw}",
                              r.choice(["===============", "-----------------", ""])]
             truth.update(("email", e) for e in ex)
-            truth.add(("credential", f"{raw.lower()}:{pw}"))
+            truth.add(("credential", f"{_exact_email(raw)}:{pw}"))
         lines.pop()
     elif kind == "dox":
         truth.clear()
@@ -403,8 +511,10 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
             truth.update({("dob", dob), ("nir", n), ("phone", ph)})
     else:
         raise ValueError(f"unknown dump kind {kind!r}; expected one of {', '.join(KINDS)}")
-    text = "\n".join(lines)
-    return text, DumpTruth(kind, first, len(lines), truth, cats)
+    # a Windows export pasted as is keeps its CR before each LF
+    text = ("\r\n" if kind in ("csv", "separated_run") and r.random() < 0.2 else "\n").join(lines)
+    labels = {k: g.labels[k] for k in truth if k in g.labels}
+    return text, DumpTruth(kind, first, len(lines), truth, cats, labels)
 
 
 # ------------------------------------------------------------------------------------ noise
@@ -418,10 +528,29 @@ def _noise_block(g: _Gen) -> list[str]:
         return ["> " + f.sentence(), "> " + f.sentence()]
     if x < 0.5:
         return ["```", "def parse(x, y=1):", f"    return x * {r.randint(2, 99)}, y + {r.randint(2, 999)}", "```"]
-    if x < 0.62:  # look-alikes that fail their checks
-        return [r.choice([f"Le NIR {g.nir(bad=True)[0]} ne marche pas", f"IBAN {g.iban(bad=True)[0]} refusé",
-                          f"carte {g.card(bad=True)[0]} expirée", f"appelle le {g.phone(bad=True)[0]}",
-                          f"mail {g.email(bad=True)[0]}"])]
+    if x < 0.62:  # look-alikes that fail their checks, or pass one that is not theirs
+        c = r.randrange(11)
+        if c == 0:
+            return [f"Le NIR {g.nir(bad=True)[0]} ne marche pas"]
+        if c == 1:
+            return [f"IBAN {g.iban(bad=True)[0]} refusé"]
+        if c == 2:
+            return [f"carte {g.card(bad=True)[0]} expirée"]
+        if c == 3:
+            return [f"appelle le {g.phone(bad=True)[0]}"]
+        if c == 4:
+            return [f"mail {g.email(bad=True)[0]}"]
+        if c == 5:
+            return [f"the number {V.phone_decoy(r).raw} is dead, don't bother"]
+        if c == 6:
+            return [f"SSN {V.national_id_decoy(r, 'US').raw} came back invalid lol"]
+        if c == 7:
+            return [f"NI {V.national_id_decoy(r, r.choice(['GB', 'CH', 'BE'])).raw} rejected by the checker"]
+        if c == 8:  # Luhn-valid but no card network: order and tracking numbers
+            return [f"{r.choice(['Order', 'Commande n°', 'Tracking', 'Ticket'])} {V.card_decoy(r).raw} shipped"]
+        if c == 9:
+            return [f"Gift card {V.card_decoy(r).raw} already used"]
+        return [f"Numéro de suivi {g.noise_digits()} (colis)"]
     if x < 0.72:
         return [f"Commande n° {g.noise_digits()} du {r.randint(1, 28)}/{r.randint(1, 12)}/2024, "
                 f"total {r.randint(5, 500)},{r.randint(10, 99)} €"]
@@ -467,7 +596,7 @@ def make_post(seed: int, *, n_dumps: int | None = None, kinds: tuple[str, ...] =
         quote = t.kind in ("csv", "separated_run") and r.random() < 0.2
         base = len(lines)
         lines += [("> " + ln if quote else ln) for ln in text.split("\n")]
-        frags.append(DumpTruth(t.kind, base + t.start_line, base + t.end_line, t.identifiers, t.categories))
+        frags.append(DumpTruth(t.kind, base + t.start_line, base + t.end_line, t.identifiers, t.categories, t.labels))
         lines.append("")
     for _ in range(r.randint(0, 2)):
         lines += _noise_block(g) + [""]

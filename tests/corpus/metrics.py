@@ -6,12 +6,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from indexer.models import Fragment
-from tests.corpus.generate import PostTruth
+from tests.corpus.generate import DumpTruth, PostTruth
 
-__all__ = ["MEASURED_TYPES", "Score", "score_post"]
+__all__ = ["KIND_ALIASES", "MEASURED_TYPES", "Score", "score_post"]
 
 # types whose ground truth the generator records in every shape it emits
-MEASURED_TYPES = ("email", "phone", "nir", "iban", "card", "dob", "credential")
+MEASURED_TYPES = ("email", "phone", "nir", "iban", "card", "dob", "credential", "national_id")
+
+# a header-less delimited block may be reported as `csv` (issue 12: "report it as csv with its delimiter")
+KIND_ALIASES: dict[str, frozenset[str]] = {"separated_run": frozenset({"separated_run", "csv"})}
 
 
 @dataclass
@@ -25,6 +28,20 @@ class Score:
     frag_spurious: int = 0
     fp_examples: list[tuple[str, str]] = field(default_factory=list)
     fn_examples: list[tuple[str, str]] = field(default_factory=list)
+    label_tp: Counter[tuple[str, str]] = field(default_factory=Counter)  # (type, subtype) found
+    label_total: Counter[tuple[str, str]] = field(default_factory=Counter)  # (type, subtype) planted
+
+    def label_recall(self, t: str, label: str) -> float:
+        n = self.label_total[(t, label)]
+        return self.label_tp[(t, label)] / n if n else 1.0
+
+    def label_table(self) -> str:
+        """Recall per subtype (country, network, notation, decade): where a type's misses are."""
+        rows = [f"{'type':<12}{'subtype':<24}{'found':>7}{'total':>7}{'recall':>8}"]
+        for t, lab in sorted(self.label_total):
+            rows.append(f"{t:<12}{lab:<24}{self.label_tp[(t, lab)]:>7}{self.label_total[(t, lab)]:>7}"
+                        f"{self.label_recall(t, lab):>8.3f}")
+        return "\n".join(rows)
 
     def precision(self, t: str) -> float:
         d = self.tp[t] + self.fp[t]
@@ -45,7 +62,15 @@ class Score:
         return "\n".join(rows)
 
 
-def _covers(f: Fragment, t: object, by_lines: bool) -> bool:
+def _subtypes(id_type: str, label: str) -> tuple[str, ...]:
+    """Phones are tabled by country and by notation (one row each), the rest by their label."""
+    if id_type == "phone" and ":" in label:
+        region, notation = label.split(":", 1)
+        return region, f"notation:{notation}"
+    return (label,)
+
+
+def _covers(f: Fragment, t: DumpTruth, by_lines: bool) -> bool:
     if by_lines:
         n = t.end_line - t.start_line + 1
         return min(f.end_line, t.end_line) - max(f.start_line, t.start_line) + 1 >= max(1, n // 2)
@@ -60,21 +85,26 @@ def score_post(frags: list[Fragment], truth: PostTruth, score: Score, by_lines: 
     lines such as HTML, at least half of its identifiers)."""
     got = {(i.type, i.value) for f in frags for i in f.identifiers if i.type in MEASURED_TYPES}
     want = {x for t in truth.fragments for x in t.identifiers if x[0] in MEASURED_TYPES}
-    for t, _ in got & want:
-        score.tp[t] += 1
-    for t, v in got - want:
-        score.fp[t] += 1
-        score.fp_examples.append((t, v))
-    for t, v in want - got:
-        score.fn[t] += 1
-        score.fn_examples.append((t, v))
-    used = set()
+    for typ, _ in got & want:
+        score.tp[typ] += 1
+    for typ, v in got - want:
+        score.fp[typ] += 1
+        score.fp_examples.append((typ, v))
+    for typ, v in want - got:
+        score.fn[typ] += 1
+        score.fn_examples.append((typ, v))
+    labels = {k: lab for tf in truth.fragments for k, lab in tf.labels.items()}
+    for k in want:
+        for lab in _subtypes(k[0], labels.get(k, "other")):
+            score.label_total[(k[0], lab)] += 1
+            score.label_tp[(k[0], lab)] += k in got
+    used: set[int] = set()
     for t in truth.fragments:
         score.frag_total[t.kind] += 1
         for idx, f in enumerate(frags):
             if idx not in used and _covers(f, t, by_lines):
                 score.frag_found[t.kind] += 1
-                score.frag_kind_ok[t.kind] += f.kind == t.kind
+                score.frag_kind_ok[t.kind] += f.kind in KIND_ALIASES.get(t.kind, frozenset({t.kind}))
                 used.add(idx)
                 break
     for idx, f in enumerate(frags):
