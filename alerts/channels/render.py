@@ -45,7 +45,10 @@ def _lines(p: dict[str, Any]) -> list[tuple[str, str]]:
         if p["alert_kind"] == "update":
             head += [("New sources", ", ".join(p["new_sources"]) or "none"),
                      ("Your people", f"{p['people_before']} -> {p['people']}")]
-        where = [("Evidence copy", f"{p['kind']} (lines {p['lines'][0]}-{p['lines'][1]})")]
+        where = [("Evidence copy", f"{p['kind']} (lines {p['lines'][0]}-{p['lines'][1]})"),
+                 # the GDPR art. 33/34 drafts for this leak, from the operator (alerts.response)
+                 ("Breach-response pack",
+                  f"vigie leak pack {p['leak_id']} --org {p['organisation']} --lang fr|en --format md|pdf")]
     else:
         head = []
         where = [("Fragment", f"{p['kind']} (lines {p['lines'][0]}-{p['lines'][1]}), id {p['fragment_id']}")]
