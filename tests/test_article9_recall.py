@@ -16,9 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def a9() -> A9Score:
+def a9(pytestconfig: pytest.Config) -> A9Score:
     sc = article9_score()
-    print("\n" + sc.table())
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:  # the figures go to the terminal even when the tests pass
+        reporter.write_line("\n" + sc.table())
     return sc
 
 

@@ -30,10 +30,17 @@ _MIN_PLANTED = {"email": 500, "phone": 500, "nir": 200, "iban": 300, "card": 200
 
 
 @pytest.fixture(scope="module")
-def score() -> Score:
+def score(pytestconfig: pytest.Config) -> Score:
     sc = identifier_score()
-    print("\n" + sc.table() + "\n" + sc.label_table())
+    _show(pytestconfig, sc.table() + "\n" + sc.label_table())
     return sc
+
+
+def _show(config: pytest.Config, text: str) -> None:
+    """The figures go to the terminal even when the tests pass (CI logs keep them)."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line("\n" + text)
 
 
 @pytest.mark.slow

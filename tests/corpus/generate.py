@@ -92,7 +92,7 @@ class _Gen:
         self.fr = _faker("fr_FR", seed)
         self.en = _faker("en_US", seed + 1)
         self.labels: dict[tuple[str, str], str] = {}
-        self.phone_ctx = "header"  # how a dump gives its foreign national phones a country: header or rows
+        self.phone_ctx = "header"  # how a dump gives its national foreign phones a country: header, rows, column
         self.row = 0
         self.headerless = False
 
@@ -259,6 +259,11 @@ def _record(g: _Gen, truth: set[tuple[str, str]], cols: list[str], bad_rate: flo
             rec[c] = raw
             if e:
                 truth.add(("phone", e))
+        elif c.startswith("intl_"):  # a second number in international notation: the +CC context
+            v = V.phone_foreign(g.r, c[5:], g.r.choice(["e164", "international", "00"]))
+            g.labels[("phone", v.canonical)] = v.label
+            rec[c] = v.raw
+            truth.add(("phone", v.canonical))
         elif c.startswith("phone_"):  # one foreign country's phones; the dump gives the context
             raw, e = g.phone_national(c[6:], bad)
             rec[c] = raw
@@ -375,11 +380,13 @@ def _head(g: _Gen, c: str) -> str:
         cc = c[6:]
         code, words = V.PHONE_REGIONS[cc]
         w = g.r.choice(words)
-        if g.phone_ctx == "rows":
+        if g.phone_ctx != "header":
             return w
         return g.r.choice([f"{w}_{cc.lower()}", f"{w}_{cc}", f"{w} ({cc})", f"{w} (+{code})"])
     if c.startswith("iban_"):
         return g.r.choice(["iban", "IBAN", "compte"])
+    if c.startswith("intl_"):
+        return g.r.choice(["mobile", "fax", "tel2", "autre_tel", "phone_2"])
     return g.r.choice(_HEADER_VARIANTS.get(c, [c]))
 
 
@@ -395,7 +402,13 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
     g.headerless = kind == "separated_run" if header is None else not header
     if kind not in ("csv", "separated_run"):
         g.headerless = False
-    g.phone_ctx = "rows" if g.headerless or r.random() < 0.4 else "header"
+    x = r.random()
+    g.phone_ctx = "column" if x < 0.25 else "rows" if g.headerless or x < 0.55 else "header"
+    national = [c for c in cols if c.startswith("phone_")]
+    if g.phone_ctx == "column" and national:  # the +CC is given by another column of the same rows
+        cols = [*cols, "intl_" + national[0][6:]]
+    elif g.phone_ctx == "column":
+        g.phone_ctx = "rows"
     names = {c: _head(g, c) for c in cols}  # one spelling per column for the whole dump
     recs = []
     for i in range(n_rows):
