@@ -9,14 +9,22 @@ import json
 import os
 import stat
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from indexer.ingest import Ingestor
+from indexer.leaks.elastic import ElasticLeakIndex
 from indexer.leaks.models import LeakStore
+from indexer.leaks.store import SqliteLeakStore
 from indexer.models import CrawledItem
-from tests.fixtures.mail import AlertsEnv
+from indexer.store.elastic import ElasticStore
+from tests.fixtures.es import TEST_DATA_KEY, TEST_MATCH_KEY
+from tests.fixtures.mail import AlertsEnv, free_port
 from tests.test_alerts_delivery import register
 from vigie.cli import app
+from vigie.config.schema import ElasticsearchSettings
 from vigie.wiring import open_ingest_sink, open_leak_store
 from vigie_kit.synthetic import Synth
 
@@ -102,3 +110,33 @@ def test_cli_lists_and_shows_leaks(alerts_env: AlertsEnv) -> None:
     assert res.exit_code == 0 and "forum-a" in res.output and "paste-b" in res.output
     res = runner.invoke(app, ["leak", "show", "leak-nope", *base])
     assert res.exit_code == 1 and "no leak 'leak-nope'" in res.output
+
+
+@pytest.mark.elasticsearch
+def test_elasticsearch_backend_writes_the_leaks_index(tmp_path: Path, es_settings: ElasticsearchSettings) -> None:
+    """With Elasticsearch: fragments in ES, the leaks in the `<prefix>_leaks` index (the clustering
+    state in leaks.sqlite3). Changes made while ES is unreachable are written by a later flush."""
+    a, b = _copies()
+    store = ElasticStore(es_settings, tmp_path / "spool")
+    down = es_settings.model_copy(update={"hosts": [f"http://127.0.0.1:{free_port()}"], "max_retries": 0})
+    leaks = SqliteLeakStore(tmp_path / "leaks.sqlite3", mirror=ElasticLeakIndex(down))
+    ingest = Ingestor(store, TEST_MATCH_KEY, TEST_DATA_KEY, leaks=leaks)
+    ingest.ingest(_item(2, "forum-a", "\n".join(a[:11])))
+    leaks.close()
+    leaks = SqliteLeakStore(tmp_path / "leaks.sqlite3", mirror=ElasticLeakIndex(es_settings))
+    assert leaks.flush_mirror() == 1  # the leak made while ES was down
+    ingest = Ingestor(store, TEST_MATCH_KEY, TEST_DATA_KEY, leaks=leaks)
+    ingest.ingest(_item(5, "paste-b", "\n".join([a[0], *reversed(a[1:])])))
+    ingest.ingest(_item(9, "forum-c", "\n".join(b)))
+    index = ElasticLeakIndex(es_settings)
+    try:
+        assert leaks.flush_mirror() == 0  # everything was written as it changed
+        in_es = index.list()
+        assert in_es == leaks.list()
+        assert [leak.sources for leak in in_es] == [("forum-c",), ("forum-a", "paste-b")]
+        assert in_es[1].record_count == 40
+        assert index.get(in_es[1].id) == in_es[1]
+    finally:
+        index.close()
+        leaks.close()
+        store.close()

@@ -105,12 +105,15 @@ def open_store(config: LoadedConfig, data_dir: Path) -> FragmentStore:
 
 
 def open_leak_store(config: LoadedConfig, data_dir: Path) -> SqliteLeakStore:
-    """The leaks, beside the fragments: tables in the embedded store's own file, or
-    `<data_dir>/leaks.sqlite3` with Elasticsearch. The caller closes it."""
+    """The leaks, beside the fragments: tables in the embedded store's own file, or, with
+    Elasticsearch, the clustering state in `<data_dir>/leaks.sqlite3` and every leak also in the
+    `<prefix>_leaks` index. The caller closes it."""
     storage = config.global_config.storage
     data_dir = ensure_data_dir(data_dir)
     if storage.backend == "elasticsearch":
-        return SqliteLeakStore(data_dir / "leaks.sqlite3")
+        from indexer.leaks.elastic import ElasticLeakIndex
+
+        return SqliteLeakStore(data_dir / "leaks.sqlite3", mirror=ElasticLeakIndex(storage.elasticsearch))
     return SqliteLeakStore(_embedded_path(storage, data_dir))
 
 
@@ -148,6 +151,7 @@ def open_ingest_sink(config: LoadedConfig, data_dir: Path, match_key: MatchKey, 
             store.flush()
         finally:
             store.close()
+            leaks.flush_mirror()
             leaks.close()
             if matcher is not None:
                 matcher.outbox.close()

@@ -8,7 +8,9 @@
 
 With the embedded backend these tables live in the store's own file (`store.sqlite3`); with
 Elasticsearch in `<data_dir>/leaks.sqlite3`, and every changed leak is also written to the ES
-`leaks` index (`indexer.leaks.elastic`) for the readers that query ES. Record hashes are keyed
+`leaks` index (`indexer.leaks.elastic`) for the readers that query ES: a changed leak is marked
+in `leak_mirror_pending` in the same transaction, and unmarked once written, so a change made
+while ES is down is written by a later `flush_mirror`. Record hashes are keyed
 (HMAC), never plaintext; URLs and titles are the stored, masked ones.
 
 `add` is idempotent (a fragment already placed changes nothing) and runs in one IMMEDIATE
@@ -21,17 +23,20 @@ import builtins
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
+
+from loguru import logger
 
 from indexer.leaks.cluster import Candidate, bands, decide, signature
 from indexer.leaks.models import Leak, LeakAppearance
 from indexer.models import StoredFragment
 from vigie.core.sqlite import connect, transaction
 
-__all__ = ["AddResult", "SqliteLeakStore", "leak_id_for"]
+__all__ = ["AddResult", "LeakMirror", "SqliteLeakStore", "leak_id_for"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS leak_fragments (
@@ -63,7 +68,16 @@ CREATE TABLE IF NOT EXISTS leaks (
 );
 CREATE INDEX IF NOT EXISTS leaks_first_seen ON leaks (first_seen DESC);
 CREATE TABLE IF NOT EXISTS leak_aliases (alias TEXT PRIMARY KEY, leak_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS leak_mirror_pending (leak_id TEXT PRIMARY KEY);
 """
+
+
+class LeakMirror(Protocol):
+    """Where changed leaks are also written (the Elasticsearch `leaks` index)."""
+
+    def put(self, leak: Leak) -> None: ...
+
+    def close(self) -> None: ...
 
 
 def leak_id_for(fragment_id: str) -> str:
@@ -91,13 +105,14 @@ class AddResult:
 class SqliteLeakStore:
     """The `LeakStore` of both backends, plus `add`, the incremental clustering step.
 
-    `on_change(leak)` is called after each committed change (the ES mirror uses it)."""
+    With a `mirror` (Elasticsearch), each committed change is also written there."""
 
-    def __init__(self, path: Path | str, on_change: Callable[[Leak], None] | None = None) -> None:
+    def __init__(self, path: Path | str, mirror: LeakMirror | None = None) -> None:
         self._db = connect(path)
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()
-        self._on_change = on_change
+        self._mirror = mirror
+        self._mirror_down = False
 
     # -- the write path ------------------------------------------------------------------------
 
@@ -129,10 +144,35 @@ class SqliteLeakStore:
                     db.execute("UPDATE leak_aliases SET leak_id = ? WHERE leak_id = ?", (leak_id, other))
                     db.execute("INSERT OR REPLACE INTO leak_aliases VALUES (?, ?)", (other, leak_id))
                     db.execute("DELETE FROM leaks WHERE id = ?", (other,))
-                leak = self._refresh(db, leak_id)
-        if self._on_change is not None:
-            self._on_change(leak)
+                self._refresh(db, leak_id)
+                if self._mirror is not None:
+                    db.execute("INSERT OR IGNORE INTO leak_mirror_pending VALUES (?)", (leak_id,))
+        self.flush_mirror()
         return AddResult(leak_id, True, decision.merge)
+
+    def flush_mirror(self) -> int:
+        """Write the leaks changed since the last successful write to the mirror; returns how
+        many. A failure (ES unreachable) is logged once per outage; they stay marked."""
+        if self._mirror is None:
+            return 0
+        done = 0
+        with self._lock:
+            pending = [r[0] for r in self._db.execute("SELECT leak_id FROM leak_mirror_pending ORDER BY leak_id")]
+            for leak_id in pending:
+                leak = self._build(self._db, self._resolve(leak_id))
+                try:
+                    if leak is not None:
+                        self._mirror.put(leak)
+                except Exception as exc:  # any client error: keep it marked, retry on the next change
+                    if not self._mirror_down:
+                        logger.warning("leaks: the Elasticsearch leaks index is not reachable ({}); "
+                                       "{} leak(s) will be written when it is", type(exc).__name__, len(pending))
+                    self._mirror_down = True
+                    return done
+                self._db.execute("DELETE FROM leak_mirror_pending WHERE leak_id = ?", (leak_id,))
+                done += 1
+            self._mirror_down = False
+        return done
 
     def _candidates(self, db: sqlite3.Connection, keys: list[tuple[int, int]], records: set[int]) -> list[Candidate]:
         frags: set[str] = set()
@@ -235,6 +275,8 @@ class SqliteLeakStore:
 
     def close(self) -> None:
         self._db.close()
+        if self._mirror is not None:
+            self._mirror.close()
 
 
 def _marks(chunk: builtins.list[str]) -> str:
