@@ -13,10 +13,14 @@ from pymisp import MISPEvent
 from stix2validator import ValidationOptions, validate_string
 
 from indexer.leaks.models import Leak, LeakAppearance, OrgLeakImpact
+from indexer.models import CrawledItem
 from indexer.redact import mask_url
+from tests.fixtures.mail import AlertsEnv
+from tests.test_alerts_delivery import register
 from vigie.intel.misp import build_misp_event
 from vigie.intel.model import LeakExport, Recipient, Tlp, leak_modified
 from vigie.intel.stix import INCIDENT_CORE_EXTENSION, TLP2_MARKINGS, VIGIE_IDENTITY_ID, build_stix_bundle
+from vigie_kit.synthetic import Synth
 
 ONION_A = "http://forumaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.onion"
 ONION_B = "http://pastebbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.onion"
@@ -166,3 +170,63 @@ def test_misp_event_loads_back_with_objects_and_taxonomy_tags() -> None:
     assert build_misp_event(x).to_json() == build_misp_event(x).to_json()  # stable uuids: re-import updates
     analyst = build_misp_event(LeakExport(leak=_leak())).to_json()
     assert OWN_TOKEN not in analyst and "org-a" not in analyst
+
+
+# -- `vigie leak export` on a data directory made by the real ingest path ------------------------
+
+
+def _crawled(n: int, source: str, text: str) -> CrawledItem:
+    return CrawledItem(source=source, url=f"http://{source}.onion/t/{n}", body=text, thread_title=f"dump {n}",
+                       fetched_at=datetime(2026, 3, n, tzinfo=UTC))
+
+
+def test_cli_leak_export_stix_and_misp_for_an_analyst_and_for_the_organisation(alerts_env: AlertsEnv) -> None:
+    from typer.testing import CliRunner
+
+    from vigie.cli import app
+    from vigie.wiring import open_ingest_sink
+
+    lines = Synth(99).patients(40).text.split("\n")
+    header, rows = lines[0], lines[1:]
+    ours = [("email", rows[i].split(";")[3]) for i in (1, 2, 30)]
+    assert register(alerts_env, ours) == 3
+    rt = alerts_env.runtime()
+    with open_ingest_sink(rt.config, alerts_env.data, rt.match_key, rt.data_key) as sink:
+        first = sink.ingest(_crawled(1, "forum-a", "\n".join([header, *rows[:20]]) + "\n"))
+        second = sink.ingest(_crawled(4, "paste-b", "\n".join([header, *rows]).replace(";", "|") + "\n"))
+    (leak_id,) = {*first.leaks.values(), *second.leaks.values()}
+    doc_tokens = {t for r in (first, second) for d in r.fragments for toks in d.tokens.values() for t in toks}
+    runner = CliRunner()
+    common = ["--config", str(alerts_env.config), "--data-dir", str(alerts_env.data)]
+
+    out = alerts_env.root / "leak.stix.json"
+    res = runner.invoke(app, ["leak", "export", leak_id, "--org", alerts_env.org, "--tlp", "amber+strict",
+                              "-o", str(out), *common])
+    assert res.exit_code == 0, res.output
+    assert out.stat().st_mode & 0o777 == 0o600
+    text = out.read_text()
+    _validate(text)
+    objs = _objects(text)
+    ext = objs["incident"][0]["extensions"][INCIDENT_CORE_EXTENSION]
+    assert ext["impacted_entity_counts"] == {"individuals": 3, "organizations": 1}
+    assert {i["name"] for i in objs["identity"]} == {"Vigie", "Acme Santé SAS"}
+    (tokens,) = [n for n in objs["note"] if n["abstract"].startswith("Your own keyed tokens")]
+    listed = {line.split(" ")[1] for line in tokens["content"].splitlines()[1:]}
+    assert len(listed) == 3 and listed <= doc_tokens  # its three registered people, nobody else
+    assert len(objs["observed-data"]) == 2
+    for _, value in ours:
+        assert value not in text
+
+    res = runner.invoke(app, ["leak", "export", leak_id, "--format", "misp", *common])
+    assert res.exit_code == 0, res.output
+    ev = MISPEvent()
+    ev.load(res.stdout)
+    assert ev.info.startswith(f"Vigie: data leak {leak_id}")
+    assert not any(t in res.stdout for t in doc_tokens) and alerts_env.org not in res.stdout
+
+    res = runner.invoke(app, ["leak", "export", leak_id, "--org", "nobody", *common])
+    assert res.exit_code != 0 and "unknown organisation 'nobody'" in res.output
+    res = runner.invoke(app, ["leak", "export", "lk_missing", *common])
+    assert res.exit_code != 0 and "no leak 'lk_missing'" in res.output
+    res = runner.invoke(app, ["leak", "export", leak_id, "--tlp", "purple", *common])
+    assert res.exit_code != 0 and "--tlp 'purple'" in res.output

@@ -136,6 +136,7 @@ def _register_commands() -> tuple[ModuleType, ...]:
         demo,
         doctor,
         hash_cmd,
+        leak_export,
         leak_pack,
         leaks_cmd,
         org,
@@ -146,8 +147,8 @@ def _register_commands() -> tuple[ModuleType, ...]:
         users_cmd,
     )
 
-    return (alerts_cmd, audit_cmd, config_cmd, crawl, demo, doctor, hash_cmd, leak_pack, leaks_cmd, org, scan,
-            search, serve, service, users_cmd)
+    return (alerts_cmd, audit_cmd, config_cmd, crawl, demo, doctor, hash_cmd, leak_export, leak_pack, leaks_cmd, org,
+            scan, search, serve, service, users_cmd)
 
 
 _COMMAND_MODULES = _register_commands()
