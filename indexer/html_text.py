@@ -76,7 +76,8 @@ class _Lines:
             self.cur = []
 
     def text(self, value: str, verbatim: bool) -> None:
-        value = value.replace("\xa0", " ")
+        if "\xa0" in value:
+            value = value.replace("\xa0", " ")
         if not verbatim:
             if "\n" in value or "\r" in value or "\f" in value:
                 value = _BREAK_WS.sub(" ", value)
@@ -105,40 +106,46 @@ def element_text(root: _Element) -> str:
     parsed document. The walk is libxml2's (`iterwalk`, iterative C code): no recursion in
     Python, and ~1 us per element where a Python-level stack cost several."""
     out = _Lines()
+    soft, hard, add_text = out.soft, out.hard, out.text
     verbatim = 0  # how many open elements keep their newlines
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, el in walker:
-        if event in ("comment", "pi"):  # dropped, but the text after one is ours
-            if el.tail and el is not root:
-                out.text(el.tail, verbatim > 0)
-            continue
         tag = el.tag
-        tag = tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+        if type(tag) is not str:  # a comment or a processing instruction: dropped, its tail is ours
+            if el.tail and el is not root:
+                add_text(el.tail, verbatim > 0)
+            continue
+        if "}" in tag:
+            tag = tag.rsplit("}", 1)[1]
+        tag = tag.lower()
         if event == "start":
             if tag in _SKIP:
                 walker.skip_subtree()  # its "end" still comes, and carries its tail
                 continue
-            if tag == "br":
-                out.hard()
-            elif tag in BLOCK_TAGS:
-                out.soft()
+            if tag in BLOCK_TAGS:
+                if out.cur:
+                    soft()
+            elif tag == "br":
+                hard()
             elif tag in _CELLS:
                 prev = el.getprevious()
-                if prev is not None and isinstance(prev.tag, str) and prev.tag.lower() in _CELLS:
+                if prev is not None and type(prev.tag) is str and prev.tag.lower() in _CELLS:
                     out.cur.append("\t")
             if tag in VERBATIM_TAGS:
                 verbatim += 1
-            if el.text and tag not in _SKIP:
-                out.text(el.text, verbatim > 0)
+            text = el.text
+            if text:
+                add_text(text, verbatim > 0)
             continue
         if tag in VERBATIM_TAGS:
             verbatim -= 1
-        if tag in BLOCK_TAGS:
-            out.soft()
+        if tag in BLOCK_TAGS and out.cur:
+            soft()
         if el is root:
             break
-        if el.tail:
-            out.text(el.tail, verbatim > 0)
+        text = el.tail
+        if text:
+            add_text(text, verbatim > 0)
     return out.result()
 
 
@@ -160,33 +167,35 @@ def parse_html(html: str | bytes) -> tuple[_Element | None, bool]:
     return root, complete
 
 
-# The fallback for pages too big or too deep for a tree: one linear RE2 pass (block tags and
-# <br> become line breaks; text is kept verbatim, so `<pre>` rows stay rows)
-_TAG = re2.compile(r"(?is)<(?:script|style)\b[^>]*>.*?</(?:script|style)\s*>"
-                   r"|<(/?(?:br|p|div|pre|tr|li|blockquote|h\d|table|ul|ol|hr|section|article)\b)?[^>]*>")
+# The fallback for pages too big or too deep for a tree: substitutions in C, each linear. Tag
+# patterns stop at the next "<" as well as ">" (`[^<>]*`), so a run of unclosed "<" costs one
+# scan, not one scan per "<"; scripts and styles (whose ends may never come) are RE2's.
+_SCRIPT = re2.compile(r"(?is)<(?:script|style)\b[^>]*>.*?</(?:script|style)\s*>")
+_BREAK_TAG = re.compile(r"<(?:br|/?(?:p|div|pre|tr|li|blockquote|h\d|table|ul|ol|hr|section|article|dd|dt)"
+                        r")\b[^<>]*>", re.I)
+_CELL_TAG = re.compile(r"</t[dh]\s*>", re.I)
+_ANY_TAG = re.compile(r"<[!/?a-zA-Z][^<>]*>")
+_BLOCK_RUN = re.compile(r"\x1e[\x1e\s]*")
+_BLANKS = re.compile(r"\n[ \t\r\f]*(?=\n)")
+_BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def strip_tags(html: str) -> str:
-    """Text of a page without building a tree: RE2 removes tags in one linear pass (block tags
-    and <br> become line breaks, block boundaries collapse), then entities are unescaped."""
-    out: list[str] = []
-    pos = 0
-    at_line_start = True
-    for spans in iter_spans(_TAG, html):
-        st, en = spans[0]
-        piece = html[pos:st]
-        if piece.strip():
-            out.append(piece)
-            at_line_start = False
-        elif piece and not at_line_start:
-            out.append(" ")  # the space between two inline tags
-        gs, ge = spans[1]
-        if gs >= 0 and (not at_line_start or html[gs:ge].lower() == "br"):
-            out.append("\n")
-            at_line_start = True
-        pos = en
-    out.append(html[pos:])
-    return _html.unescape("".join(out))
+    """Text of a page without building a tree: block tags and <br> become line breaks, cells
+    tabs, other tags vanish, text is kept verbatim (so `<pre>` rows stay rows), runs of blank
+    lines become one, entities are unescaped."""
+    if "<script" in html.lower() or "<style" in html.lower():
+        parts, pos = [], 0
+        for spans in iter_spans(_SCRIPT, html):
+            parts.append(html[pos:spans[0][0]])
+            pos = spans[0][1]
+        parts.append(html[pos:])
+        html = "".join(parts)
+    text = _BREAK_TAG.sub(lambda m: "\n" if m.group(0)[1:3].lower() == "br" else "\x1e", html.replace("\x1e", " "))
+    text = _ANY_TAG.sub("", _CELL_TAG.sub("\t", text))
+    text = _BLOCK_RUN.sub("\n", text.replace("\r\n", "\n"))  # block boundaries collapse, as on screen
+    text = _BLANK_RUNS.sub("\n\n", _BLANKS.sub("\n", text))
+    return "\n".join(line.strip(" ") for line in _html.unescape(text).split("\n")).strip("\n")
 
 
 def html_to_text(html: str, max_tree_chars: int = 8 * 1024 * 1024) -> str:
