@@ -94,7 +94,8 @@ def world(alerts_env: AlertsEnv) -> World:
     original = CrawledItem(source="darkforum", url="http://forumxyz.onion/t/17#p1", body=dump.text,
                            thread_title="hopital db", posted_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
     # a repost of rows 5-24 on a paste site two days later: half of acme's people, all of other's
-    repost = CrawledItem(source="pastebin-onion", url="http://pastexyz.onion/raw/a1",
+    # (its URL carries one of acme's people, as some paste sites' do: the pack shows it masked)
+    repost = CrawledItem(source="pastebin-onion", url=f"http://pastexyz.onion/raw/a1?by={dump.planted['email'][valid[0]]}",
                          body="\n".join([lines[0], *lines[6:26]]), posted_at=datetime(2026, 11, 22, 7, 30, tzinfo=UTC))
     rt = env.runtime()
     with open_ingest_sink(rt.config, env.data, rt.match_key, rt.data_key) as sink:
@@ -154,6 +155,7 @@ def test_pack_from_an_ingested_leak_in_both_formats(world: World, lang: Lang) ->
     # where: both sources, the repost marked as holding acme's people too
     for source in ("darkforum", "pastebin-onion"):
         assert source.replace("_", "\\_") in md and source in pdf_text
+    assert "http://pastexyz.onion/raw/a1?by=" in md  # the repost's URL, masked
     # the 72-hour clock from the first alert
     assert pack.deadline == world.impact.first_alert_at + timedelta(hours=72)
     assert pack.deadline.strftime("%H:%M") in md
@@ -211,6 +213,16 @@ def test_deadline_overdue_and_missing_dpo() -> None:
 
 def test_a_pack_never_mixes_organisations_or_leaks(world: World) -> None:
     other = world.config.organisations["other"]
+    # the other organisation's pack of the same leak counts its own 5 people, and acme's says 10
+    outbox = Outbox(outbox_path(world.env.data))
+    try:
+        theirs = outbox.impact("other", world.leak.id)
+    finally:
+        outbox.close()
+    assert theirs is not None and theirs.people == 5
+    assert "about 5 " in render_markdown(build_pack(world.leak, theirs, other, "en"))
+    acme = world.config.organisations["acme"]
+    assert "about 10 " in render_markdown(build_pack(world.leak, world.impact, acme, "en"))
     with pytest.raises(PackError, match="organisation 'acme'"):
         build_pack(world.leak, world.impact, other, "fr")
     with pytest.raises(PackError, match=f"leak '{world.leak.id}'"):
