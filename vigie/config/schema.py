@@ -33,6 +33,7 @@ __all__ = [
     "AlertsSettings",
     "AnalystConfig",
     "AttachmentLimits",
+    "BrowserSettings",
     "Channels",
     "Contact",
     "DpoContact",
@@ -62,6 +63,7 @@ __all__ = [
     "ValueKind",
     "WebhookChannel",
     "WebSettings",
+    "WallDetector",
     "WebhookSettings",
     "parse_interval",
     "parse_selector",
@@ -199,11 +201,6 @@ Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$"), ValueKind(
     "name", "1 to 63 characters among `a-z 0-9 _ -`, starting with a letter or digit")]
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$"), ValueKind("email", "an email address")]
 
-
-# --------------------------------------------------------------------------------------------
-# config/vigie.yaml
-# --------------------------------------------------------------------------------------------
-
 # Shipped examples and .env.example carry values like `replace-with-...` or `change-me`: a
 # deployment that forgot to set one must stop, not run with a guessable secret. Markers are
 # matched anywhere in the value; the generic words are removed and what is left must still
@@ -247,6 +244,11 @@ WebhookSecret = Annotated[SecretStr, _secret_checker("the webhook secret", 16, _
 Password = Annotated[SecretStr, _secret_checker("the password", 1, "set the real one"), ValueKind(
     "password", "a real password: not empty and not a placeholder (`replace-with...`, `change-me`, "
     "`example`, `password`, one repeated character...)")]
+
+
+# --------------------------------------------------------------------------------------------
+# config/vigie.yaml
+# --------------------------------------------------------------------------------------------
 
 
 class EmbeddedSettings(Strict):
@@ -462,6 +464,31 @@ class DeliverySettings(Strict):
     )
 
 
+class OperatorWebhook(Strict):
+    """The operators' webhook: signed like the organisations' (Standard Webhooks)."""
+
+    url: Annotated[str, Field(pattern=r"^https?://")] = Field(
+        description="Receiver URL; https, or http on loopback only (`alerts.webhook.allow_http_loopback`)."
+    )
+    secret: WebhookSecret = Field(description="HMAC-SHA256 signing secret shared with the receiver; write `${VAR}`.")
+
+
+class OperatorChannel(Strict):
+    """Notices to the people who run Vigie (a source needing attention, a session expired, Tor
+    down, a spool filling, a dead-lettered alert): one notice per condition until it clears."""
+
+    email: list[Email] = Field(
+        default_factory=list, examples=[["soc@example.org"]],
+        description="Recipients of operator notices, through `alerts.smtp`; empty means no mail.",
+    )
+    webhook: OperatorWebhook | None = Field(default=None, description="Operator notices as signed webhook POSTs.")
+    min_interval_seconds: float = Field(
+        default=300.0, ge=0,
+        description="Rate limit: at most one notice per channel in this many seconds; notices raised "
+        "meanwhile wait and go out together.",
+    )
+
+
 class AlertsSettings(Strict):
     """Alert channels and delivery."""
 
@@ -470,6 +497,8 @@ class AlertsSettings(Strict):
     )
     webhook: WebhookSettings = Field(default=WebhookSettings(), description="Webhook posting.")
     delivery: DeliverySettings = Field(default=DeliverySettings(), description="Retries and dead-lettering.")
+    operators: OperatorChannel | None = Field(
+        default=None, description="Where operator notices go (source needs attention, Tor down, spool filling...).")
 
 
 class ServiceSettings(Strict):
@@ -785,6 +814,103 @@ class AttachmentLimits(Strict):
         return [e.lower().lstrip(".") for e in value]
 
 
+class FileTreeSelectors(Strict):
+    """A file tree a leak site publishes for a victim: read as a listing (names, sizes), never
+    downloaded unless `attachments.enabled`."""
+
+    rows: Selector = Field(description="Selects each file row of the tree page.")
+    name: Selector = Field(description="The file's name (or path), relative to its row.")
+    size: Selector | None = Field(
+        default=None, description="The file's size as written (`1.2 GB`), relative to its row.")
+    link: Selector | None = Field(
+        default=None, description="The file's download link, relative to its row; followed only with "
+        "`attachments.enabled`.")
+
+
+class LeaksiteSelectors(Strict):
+    """A leak site's victim listing: one row per victim, fields by selector, relative to the row."""
+
+    rows: Selector = Field(description="Selects each victim of a listing page.")
+    name: Selector = Field(description="The victim's name.")
+    domain: Selector | None = Field(default=None, description="The victim's domain or website.")
+    country: Selector | None = Field(default=None, description="The victim's country.")
+    sector: Selector | None = Field(default=None, description="The victim's sector.")
+    announced: DateSelector | None = Field(default=None, description="When the victim was announced.")
+    deadline: DateSelector | None = Field(
+        default=None, description="The countdown's end or the publication date, whichever the site shows.")
+    status: Selector | None = Field(default=None, description="The status text (e.g. `published`, `announced`).")
+    published_pattern: Regex = Field(
+        default=r"(?i)publi|leaked|released|dumped",
+        description="A status text matching this regex means the data is published; otherwise announced.",
+    )
+    file_links: Selector | None = Field(
+        default=None, description="Links to the victim's file trees or samples, relative to the row.")
+    file_tree: FileTreeSelectors | None = Field(
+        default=None, description="How to read a linked file tree page; unset means links are recorded, not followed.")
+    next_page: Selector | None = Field(default=None, description="The link to the listing's next page.")
+
+
+class ChannelSelectors(Strict):
+    """A public channel's web preview; the defaults fit the Telegram structure (t.me/s/<channel>)."""
+
+    message: Selector = Field(default=".tgme_widget_message", description="Selects each post.")
+    message_id: Selector = Field(
+        default="::attr(data-post)",
+        description="The post's id, relative to the post (`channel/123`: the number after the last `/`).",
+    )
+    author: Selector | None = Field(
+        default=".tgme_widget_message_owner_name", description="The post's author, relative to the post.")
+    date: DateSelector = Field(
+        default=DateSelector(selector="time::attr(datetime)"), description="The post's date, relative to the post.")
+    text: Selector = Field(default=".tgme_widget_message_text", description="The post's text, relative to the post.")
+    attachments: Selector | None = Field(
+        default=".tgme_widget_message_document_wrap::attr(href)",
+        description="Attachment links of the post, relative to it (downloaded only with `attachments.enabled`).",
+    )
+    older: Selector = Field(
+        default="a.tme_messages_more::attr(href)", description="The link to older posts (`?before=<id>`).")
+
+
+class WallDetector(Strict):
+    """Recognises a captcha or login wall in front of the site's content: a selector that matches,
+    or a text the page contains (at least one). Meeting it stops the crawl at once (never hammer
+    the wall) and marks the source "needs attention: session expired"; `vigie source cookies`
+    then hands the crawler a fresh session solved by hand in Tor Browser."""
+
+    selector: Selector | None = Field(default=None, description="The wall is up when this selector finds something.")
+    text: str | None = Field(
+        default=None, min_length=3, description="The wall is up when the page's HTML contains this text."
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> WallDetector:
+        if self.selector is None and self.text is None:
+            raise ValueError("set 'selector' or 'text'")
+        return self
+
+
+class BrowserSettings(Strict):
+    """Limits of the headless Chromium used by a `render: browser` source."""
+
+    page_timeout_seconds: float = Field(
+        default=90.0, gt=0, le=600,
+        description="Longest wait for one page to load and run its scripts through Tor.",
+    )
+    max_pages_at_once: int = Field(
+        default=2, ge=1, le=16,
+        description="Pages rendered at the same time; each costs tens of MiB and a Tor stream or more.",
+    )
+    restart_after_pages: int = Field(
+        default=200, ge=1,
+        description="The browser is closed and started afresh after this many pages (leaks in long-lived "
+        "renderers, state a site could pile up).",
+    )
+    restart_above_rss_mb: int = Field(
+        default=1024, ge=64,
+        description="The browser is restarted when its processes together use more memory than this (MiB).",
+    )
+
+
 def _check_network(url: str, what: str, info: ValidationInfo) -> None:
     """A `.onion` name must never reach a DNS resolver (`network: direct`), and a `tor` source
     aimed at a local site hangs at "bootstrapped 0%" instead of saying `network: direct` is missing."""
@@ -810,8 +936,9 @@ class SourceConfig(Strict):
     name: Name = Field(
         description="The source's name in commands, logs and alerts; default: the file name without .yaml."
     )
-    kind: Literal["forum", "paste"] = Field(
-        default="forum", description="`forum` needs a `forum` section, `paste` a `paste` section."
+    kind: Literal["forum", "paste", "leaksite", "channel"] = Field(
+        default="forum", description="`forum` needs a `forum` section, `paste` a `paste` section, "
+        "`leaksite` a `leaksite` section; `channel` reads a public channel preview (`channel`, optional).",
     )
     description: Annotated[str | None, INFORMATIONAL] = Field(
         default=None, description="A note for operators about the site; Vigie does not read it."
@@ -832,6 +959,9 @@ class SourceConfig(Strict):
     schedule: Schedule = Field(description="When the source is crawled.")
     forum: ForumSelectors | None = Field(default=None, description="Selectors of a `kind: forum` source.")
     paste: PasteSelectors | None = Field(default=None, description="Selectors of a `kind: paste` source.")
+    leaksite: LeaksiteSelectors | None = Field(default=None, description="Selectors of a `kind: leaksite` source.")
+    channel: ChannelSelectors = Field(
+        default=ChannelSelectors(), description="Selectors of a `kind: channel` source (Telegram's by default).")
     login: LoginSettings | None = Field(default=None, description="How to log in; unset means crawl as a guest.")
     follow: FollowRules = Field(default=FollowRules(), description="Which links are followed.")
     limits: LimitSettings = Field(default=LimitSettings(), description="Limits of one crawl run.")
@@ -839,6 +969,21 @@ class SourceConfig(Strict):
     user_agent: str = Field(
         default="Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0",
         description="User-Agent header sent; the default blends in with Tor Browser.",
+    )
+    render: Literal["http", "browser"] = Field(
+        default="http",
+        description="`http`: pages are fetched as HTML, fast. `browser`: pages are rendered by headless "
+        "Chromium through Tor (docs/browser.md), for sites that build their content with JavaScript "
+        "(e.g. a leak site whose victim list comes from JSON); about ten times slower and heavier, so "
+        "use it only when the fetched HTML lacks the content.",
+    )
+    browser: BrowserSettings = Field(
+        default=BrowserSettings(), description="Limits of the browser of a `render: browser` source."
+    )
+    wall: WallDetector | None = Field(
+        default=None,
+        description="Recognises a captcha or login wall; set it on a source crawled with a session "
+        "(cookies) solved by hand, so an expired session stops the crawl instead of hammering the wall.",
     )
 
     @field_validator("start_urls")
@@ -863,6 +1008,8 @@ class SourceConfig(Strict):
             raise ValueError("a forum source needs a 'forum' section with its selectors")
         if self.kind == "paste" and self.paste is None:
             raise ValueError("a paste source needs a 'paste' section with its selectors")
+        if self.kind == "leaksite" and self.leaksite is None:
+            raise ValueError("a leaksite source needs a 'leaksite' section with its selectors")
         return self
 
 
@@ -939,6 +1086,25 @@ def _default_policy() -> dict[SeverityName, DeliveryPolicy]:
     return {"critical": "immediate", "high": "immediate", "medium": "immediate", "low": "daily"}
 
 
+class Watchlist(Strict):
+    """The organisation's own names, matched on leak sites, channels and forums. Not personal
+    data, so kept as written; only this organisation's alerts use it."""
+
+    names: list[str] = Field(default_factory=list, examples=[["Clinique du Parc SAS"]],
+                             description="Legal and usual names; case, accents, punctuation and legal suffixes "
+                             "are ignored.")
+    brands: list[str] = Field(default_factory=list, description="Brand and product names, matched as whole words.")
+    domains: list[str] = Field(default_factory=list, examples=[["cliniqueduparc.fr"]],
+                               description="Domains, matched by registrable domain (`www.x.fr` and `mail.x.fr` "
+                               "are `x.fr`).")
+    software: list[str] = Field(default_factory=list,
+                                description="Software the organisation sells or uses, matched as whole words.")
+    exclusions: list[str] = Field(
+        default_factory=list, examples=[["orange mécanique"]],
+        description="Phrases that contain a watched name but are not the organisation: a match inside one is ignored.",
+    )
+
+
 class OrganisationConfig(Strict):
     """config/organisations/<id>.yaml: one subscribing organisation. Its identifiers are never
     written here: they are registered as keyed tokens with `vigie org register`."""
@@ -962,6 +1128,9 @@ class OrganisationConfig(Strict):
         description="Per severity: `immediate` (one message per alert) or an `hourly`/`daily` digest. "
         "A severity left out is immediate.",
     )
+    watchlist: Watchlist = Field(
+        default_factory=Watchlist,
+        description="Names, brands, domains and software watched on leak sites and channels.")
 
     @model_validator(mode="after")
     def _has_channel(self) -> OrganisationConfig:
