@@ -141,12 +141,19 @@ def run(fn, items: list[bytes], registry: set[bytes], text: bool) -> tuple[float
     return time.process_time() - t0, found, hits
 
 
+def _corpus_version() -> str:
+    """The generator's content hash: results are comparable only on the same corpus."""
+    src = b"".join((ROOT / "tests" / "corpus" / name).read_bytes() for name in ("generate.py", "values.py"))
+    return hashlib.sha256(src).hexdigest()[:12]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dense-rows", type=int, default=40_000)
     ap.add_argument("--sparse-mb", type=float, default=20.0)
     ap.add_argument("--registry", type=int, default=1_000_000)
     ap.add_argument("--quick", action="store_true", help="small inputs, for a smoke run")
+    ap.add_argument("--label", default="", help="recorded with the results, e.g. 'before issue 12'")
     args = ap.parse_args()
     if args.quick:
         args.dense_rows, args.sparse_mb, args.registry = 4000, 2.0, 100_000
@@ -216,7 +223,8 @@ def main() -> None:
         commit = ""
     line = {"bench": "detect", "at": datetime.now(UTC).isoformat(timespec="seconds"), "commit": commit,
             "python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
-            "quick": args.quick, "registry": args.registry, **results, "targets": targets}
+            "quick": args.quick, "registry": args.registry, "label": args.label,
+            "corpus": _corpus_version(), **results, "targets": targets}
     out = ROOT / "bench" / "results" / "detect.jsonl"
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "a", encoding="utf-8") as fh:
