@@ -210,7 +210,7 @@ def measure(name: str, store: FragmentStore, work: Path, docs: list[StoredFragme
         out["baseline_session_401"] = run_load([f"{base}/api/v1/session"], None, users, seconds)
         out["faceted_search"] = run_load(search_urls, analyst, users, seconds)
         out["alert_list"] = run_load([f"{base}/api/v1/alerts?limit=20"], member, users, seconds)
-    out["store_direct_search_aggs"] = direct_store(store, 200)
+    out["store_direct_search_aggs"] = direct_store(store, 30)
     print(f"{name}: {json.dumps(out)}", flush=True)
     data.outbox.close()
     data.registry.close()

@@ -332,3 +332,12 @@ def test_demo_serve_only_prints_one_time_accounts_that_log_in(tmp_path: Path) ->
         out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, out
     assert "demo accounts are disabled" in out
+
+
+def test_the_page_scoping_test_fails_when_scoping_is_removed(env: WebEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Guard: the pages have no filter of their own; without the data layer's, B's alert shows."""
+    from vigie.web.data import WebData
+
+    client, _ = session(env, "member-org-a")
+    monkeypatch.setattr(WebData, "_org_filter", staticmethod(lambda p: None))
+    assert client.get(f"/alerts/{env.alert_ids['org-b']}").status_code == 200
