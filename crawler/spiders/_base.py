@@ -30,6 +30,7 @@ from vigie.config.schema import Detector, SourceConfig, parse_selector
 if TYPE_CHECKING:
     from scrapy.http import Response
 
+    from crawler.cookies import CookieJar
     from crawler.state import CrawlState
 
 __all__ = ["VigieSpider", "element_text", "parse_date"]
@@ -123,6 +124,7 @@ class VigieSpider(scrapy.Spider):
 
     source: SourceConfig
     vigie_state: CrawlState
+    cookie_jar: CookieJar | None = None  # a session solved by hand (crawler.cookies), spider argument
 
     def __init__(self, *args: Any, source: SourceConfig, state: CrawlState, sink: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
