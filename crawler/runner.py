@@ -24,6 +24,7 @@ from scrapy.crawler import CrawlerProcess
 
 from crawler import CrawlConfigError, CrawlerError
 from crawler._offline import ensure_offline
+from crawler.cookies import CookieJar
 from crawler.items import VigieItem
 from crawler.settings import build_settings
 from crawler.sink import ItemSink, JsonlSink, TeeSink
@@ -109,11 +110,13 @@ def _limit_reason(finish_reason: str, source: SourceConfig, global_config: Globa
 def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: Path,
               sink: ItemSink | None = None, output: Path | None = None, max_pages: int | None = None,
               tor_socks: tuple[str, int] | None = None, progress: Callable[[CrawlProgress], None] | None = None,
-              log_level: str = "INFO") -> CrawlSummary:
+              log_level: str = "INFO",
+              cookie_jar: CookieJar | None = None) -> CrawlSummary:
     """Crawl `source` now; items go to `sink` and/or `output` (JSON lines). Blocks until done.
 
     `state_path` is the crawl-state database (what was already seen). The caller owns `sink`
     and closes it; the `output` file is opened and closed here.
+    `cookie_jar` is the source's session solved by hand (crawler.cookies), sent to its hosts only.
     Raises `CrawlConfigError` (nowhere to send items), `TorUnavailableError` (a tor source
     without the Tor transport) or `CrawlerError` (second crawl in one process).
     """
@@ -169,7 +172,7 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
     _REACTOR_USED = True
     logger.info("crawling source {} ({}, network {})", source.name, source.kind, source.network)
     try:
-        process.crawl(crawler, source=source, state=state, sink=the_sink)
+        process.crawl(crawler, source=source, state=state, sink=the_sink, cookie_jar=cookie_jar)
         process.start()
     finally:
         if jsonl is not None:

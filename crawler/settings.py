@@ -78,6 +78,8 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
         "VIGIE_ALLOWED_HOSTS": sorted(source_hosts(source)),
         "DOWNLOADER_MIDDLEWARES": {
             f"{_MW}.FollowRulesMiddleware": 50,
+            "crawler.cookies.WallMiddleware": 60,  # stops at the first wall page / an expired jar
+            "crawler.cookies.CookieJarMiddleware": 750,  # after Scrapy's CookiesMiddleware (700)
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             f"{_MW}.BackoffRetryMiddleware": 550,
         },
@@ -87,6 +89,15 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
         host, port = tor_socks or (global_config.tor.socks_host, global_config.tor.socks_port)
         host = _proxy_address(host)
         settings.update(tor_download_handler_settings(host, port, isolation=f"vigie:{source.name}"))
+    if source.render == "browser":  # after Tor's: replaces the http/https handlers (crawler.handlers.browser)
+        from crawler.handlers.browser import BrowserLimits, browser_download_handler_settings
+
+        tor = source.network == "tor"
+        socks = (settings["VIGIE_TOR_SOCKS_HOST"], settings["VIGIE_TOR_SOCKS_PORT"]) if tor else None
+        b = source.browser
+        settings.update(browser_download_handler_settings(socks, BrowserLimits(
+            b.page_timeout_seconds, b.max_pages_at_once, b.restart_after_pages, b.restart_above_rss_mb),
+            source=source.name))
     return settings
 
 

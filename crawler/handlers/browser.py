@@ -1,0 +1,239 @@
+"""Download handler for `render: browser` sources: headless Debian Chromium through Tor's SOCKS
+port, driven by scrapy-playwright (docs/browser.md).
+
+No DNS or direct traffic, ever. Chromium resolves names through a `socks5://` proxy (remote DNS);
+`--host-resolver-rules` maps every other name to nothing, so a name that slipped past the proxy
+(a prefetch, a feature we did not think of) fails instead of reaching the system resolver;
+WebRTC, QUIC, prefetch/preconnect and Chromium's background services (updates, sync, safe
+browsing, metrics, domain reliability) are off. tests/test_browser_no_leak.py records every
+connect() and DNS attempt of the browser processes (strace) and finds none but the SOCKS port.
+
+Fail closed: every request this handler gets is rendered by the browser (the `playwright` meta
+flag is forced); scrapy-playwright's fallback to Scrapy's plain HTTP handler, which would
+connect directly, is never used.
+
+Per-source isolation: Tor isolates circuits by SOCKS credentials, which Chromium cannot send.
+A crawl process runs one source, and its browser is that process's own; its streams carry no
+SOCKS credentials, so Tor's default `IsolateSOCKSAuth` keeps them off the circuits of the HTTP
+handler (which sends `vigie:<source>`). A `.onion` destination gets its own rendezvous circuit
+per onion service anyway, so two browser sources never share one. Only two *clearnet-over-Tor*
+browser sources crawled at the same time could share an exit circuit: add `IsolateDestAddr` to
+the SocksPort line of your torrc if that matters to you. Cookies and storage are per source: one
+browser context `vigie:<source>` holding that source's cookie jar.
+
+Limits (`source.browser`): a per-page timeout, a cap on pages rendered at once, and a restart of
+the browser after N pages or when its processes' RSS grows past a limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import NotConfigured
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+__all__ = ["BROWSER_HANDLER_PATH", "CHROMIUM_NETWORK_ARGS", "BrowserDownloadHandler", "BrowserLimits",
+           "browser_download_handler_settings", "browser_rss_bytes", "chromium_args"]
+
+BROWSER_HANDLER_PATH = "crawler.handlers.browser.BrowserDownloadHandler"
+CHROMIUM = "/usr/bin/chromium"
+
+# Everything that could make Chromium talk to the network on its own, or around the proxy.
+CHROMIUM_NETWORK_ARGS: tuple[str, ...] = (
+    "--disable-quic",
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--disable-breakpad",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--no-pings",
+    "--dns-prefetch-disable",
+    "--metrics-recording-only",
+    "--disable-features=NetworkPrediction,NetworkTimeServiceQuerying,OptimizationHints,MediaRouter,"
+    "DialMediaRouteProvider,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater,"
+    "SafeBrowsingEnhancedProtection,InterestFeedContentSuggestions,DnsOverHttps,AsyncDns,"
+    "PrivacySandboxSettings4,UseDnsHttpsSvcb",
+)
+
+
+def chromium_args(socks: tuple[str, int] | None) -> list[str]:
+    """Chromium's command line: the network switches, plus the proxy and resolver rules when the
+    source goes through Tor (`socks` = the SOCKS port's IP and port)."""
+    args = list(CHROMIUM_NETWORK_ARGS)
+    if socks is not None:
+        host, port = socks
+        args += [f"--proxy-server=socks5://{host}:{port}", "--proxy-bypass-list=<-loopback>",
+                 f'--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE {host}']
+    return args
+
+
+@dataclass(frozen=True)
+class BrowserLimits:
+    page_timeout_seconds: float
+    max_pages_at_once: int
+    restart_after_pages: int
+    restart_above_rss_mb: int
+
+
+def browser_download_handler_settings(socks: tuple[str, int] | None, limits: BrowserLimits, *,
+                                      source: str, executable: str = CHROMIUM) -> dict[str, object]:
+    """Scrapy settings rendering every http/https request of a crawl in headless Chromium.
+
+    `socks` is Tor's SOCKS (IP, port), None for a `network: direct` source. Merge after the Tor
+    handler's settings: these replace its http/https handlers."""
+    if socks is not None:
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(socks[0])
+        except ValueError:
+            raise NotConfigured(f"browser SOCKS host {socks[0]!r} must be an IP address: the proxy itself "
+                                "is never resolved by DNS") from None
+    launch: dict[str, object] = {"executable_path": executable, "headless": True, "args": chromium_args(socks),
+                                 "chromium_sandbox": False, "handle_sigint": False, "handle_sigterm": False}
+    if socks is not None:
+        launch["proxy"] = {"server": f"socks5://{socks[0]}:{socks[1]}"}
+    return {
+        "DOWNLOAD_HANDLERS": {"http": BROWSER_HANDLER_PATH, "https": BROWSER_HANDLER_PATH,
+                              "ftp": None, "s3": None, "file": None, "gs": None},
+        "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": launch,
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": limits.page_timeout_seconds * 1000,
+        "PLAYWRIGHT_MAX_CONTEXTS": 1,
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": limits.max_pages_at_once,
+        "PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER": True,
+        "CONCURRENT_REQUESTS": limits.max_pages_at_once,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": limits.max_pages_at_once,
+        "DOWNLOAD_TIMEOUT": limits.page_timeout_seconds + 10,
+        "VIGIE_BROWSER_SOURCE": source,
+        "VIGIE_BROWSER_RESTART_AFTER_PAGES": limits.restart_after_pages,
+        "VIGIE_BROWSER_RESTART_ABOVE_RSS_MB": limits.restart_above_rss_mb,
+    }
+
+
+def browser_rss_bytes(root_pid: int | None = None) -> int:
+    """Resident memory of the Chromium processes descending from `root_pid` (this process)."""
+    root = os.getpid() if root_pid is None else root_pid
+    children: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        pid = int(entry.name)
+        children.setdefault(ppid, []).append(pid)
+        names[pid] = name
+    total, todo = 0, list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        if "chrom" in names.get(pid, ""):
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+            except OSError:
+                continue
+    return total
+
+
+class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
+    """Every http/https request rendered by Chromium in the source's own browser context."""
+
+    lazy = False
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        s = crawler.settings
+        self._source = str(s.get("VIGIE_BROWSER_SOURCE") or "default")
+        self._restart_after = s.getint("VIGIE_BROWSER_RESTART_AFTER_PAGES", 200)
+        self._rss_limit = s.getint("VIGIE_BROWSER_RESTART_ABOVE_RSS_MB", 1024) * 2**20
+        self._max_at_once = max(1, self.config.max_pages_per_context)
+        self._cond = asyncio.Condition()
+        self._inflight = 0
+        self._pages_since_launch = 0
+        self._restarting = False
+
+    @property
+    def context_name(self) -> str:
+        return f"vigie:{self._source}"
+
+    def _context_kwargs(self) -> dict[str, Any]:
+        from crawler.spiders._base import VigieSpider
+
+        spider = self._crawler.spider
+        jar = spider.cookie_jar if isinstance(spider, VigieSpider) else None
+        kwargs: dict[str, Any] = {"java_script_enabled": True, "accept_downloads": False,
+                                  "service_workers": "block"}
+        if isinstance(spider, VigieSpider):
+            kwargs["user_agent"] = spider.source.user_agent
+        if jar is not None:
+            kwargs["storage_state"] = {"cookies": [c.to_playwright() for c in jar.usable()], "origins": []}
+        return kwargs
+
+    def _restart_due(self) -> bool:
+        if "browser" not in vars(self):
+            return False
+        if self._pages_since_launch >= self._restart_after:
+            return True
+        return browser_rss_bytes() > self._rss_limit
+
+    async def _restart_browser(self) -> None:
+        """Close every context and the browser; the next page launches a fresh one."""
+        reason = "pages" if self._pages_since_launch >= self._restart_after else "memory"
+        browser = self.browser
+        browser.remove_listener("disconnected", self._browser_disconnected_callback)
+        for wrapper in list(self.context_wrappers.values()):
+            await wrapper.context.close()
+        self.context_wrappers.clear()
+        await browser.close()
+        del self.browser
+        self._pages_since_launch = 0
+        if self.stats is not None:
+            self.stats.inc_value(f"vigie_browser/restarts/{reason}")
+
+    async def download_request(self, request: Request) -> Response:
+        # Forced: a request without the flag would go to Scrapy's plain HTTP handler, directly.
+        request.meta["playwright"] = True
+        request.meta["playwright_context"] = self.context_name
+        request.meta.setdefault("playwright_context_kwargs", self._context_kwargs())
+        request.meta.setdefault("playwright_page_goto_kwargs", {"wait_until": "networkidle"})
+        async with self._cond:
+            await self._cond.wait_for(lambda: self._inflight < self._max_at_once and not self._restarting)
+            if self._restart_due():
+                self._restarting = True
+                try:
+                    await self._cond.wait_for(lambda: self._inflight == 0)
+                    await self._restart_browser()
+                finally:
+                    self._restarting = False
+                    self._cond.notify_all()
+            self._inflight += 1
+        try:
+            return await super().download_request(request)
+        finally:
+            async with self._cond:
+                self._inflight -= 1
+                self._pages_since_launch += 1
+                self._cond.notify_all()
