@@ -8,11 +8,11 @@ behind the posts of a thread page so that the page is marked done only once they
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol, runtime_checkable
 
-from indexer.models import CrawledItem
+from indexer.models import CrawledItem, VictimRecord
 
-__all__ = ["FileDone", "ThreadCheckpoint", "VigieItem"]
+__all__ = ["FileDone", "ThreadCheckpoint", "VictimItem", "VictimSink", "VigieItem"]
 
 
 @dataclass
@@ -49,3 +49,19 @@ class FileDone:
     status: Literal["done", "refused"]
     reason: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class VictimItem:
+    """A victim named on a leak site (`kind: leaksite`): goes to the victim sink, not the
+    fragment sink, since it is a structured record rather than text to scan."""
+
+    record: VictimRecord
+    alerts: int = 0  # set by the pipeline: alerts the sink raised
+
+
+@runtime_checkable
+class VictimSink(Protocol):
+    def accept_victim(self, record: VictimRecord) -> int:
+        """Store one victim record (deduplicated); return the alerts it raised. Raise if not stored."""
+        ...

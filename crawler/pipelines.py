@@ -22,7 +22,7 @@ from scrapy.http import Response
 from scrapy.logformatter import LogFormatter, LogFormatterResult
 from twisted.python.failure import Failure
 
-from crawler.items import FileDone, ThreadCheckpoint, VigieItem
+from crawler.items import FileDone, ThreadCheckpoint, VictimItem, VigieItem
 from crawler.spiders._base import VigieSpider
 from indexer.redact import mask_text, mask_url
 
@@ -132,6 +132,26 @@ class IndexerPipeline:
     def state(self) -> CrawlState:
         return self._spider.vigie_state
 
+    def _victim(self, item: VictimItem) -> VictimItem:
+        """A leak site's victim: to the spider's victim sink; a failure is logged and counted, the
+        record comes again with the next crawl of the listing."""
+        from crawler.spiders.leaksite import LeaksiteSpider
+
+        spider, stats = self.crawler.spider, self.crawler.stats
+        assert stats is not None
+        sink = spider.vigie_victims if isinstance(spider, LeaksiteSpider) else None
+        if sink is None:
+            raise DropItem("IndexerPipeline: a victim record but no victim sink (run_crawl(..., victims=...))")
+        try:
+            item.alerts = int(sink.accept_victim(item.record))
+        except Exception as exc:
+            stats.inc_value("vigie/sink/failed")
+            stats.inc_value("vigie/errors")
+            logger.error("victim sink refused a record from {} ({})", mask_url(item.record.url), type(exc).__name__)
+            raise DropItem("victim sink failed", log_level="DEBUG") from exc
+        stats.inc_value("vigie/items/victim")
+        return item
+
     def process_item(self, item: Any, spider: Any = None) -> Any:
         stats = self.crawler.stats
         assert stats is not None
@@ -146,6 +166,8 @@ class IndexerPipeline:
         if isinstance(item, FileDone):
             self.state.file_done(item.url, item.status, item.reason)
             return item
+        if isinstance(item, VictimItem):
+            return self._victim(item)
         if not isinstance(item, VigieItem):
             raise DropItem(f"IndexerPipeline: unexpected item type {type(item).__name__}")
         try:

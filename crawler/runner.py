@@ -25,7 +25,7 @@ from scrapy.crawler import CrawlerProcess
 from crawler import CrawlConfigError, CrawlerError
 from crawler._offline import ensure_offline
 from crawler.cookies import CookieJar
-from crawler.items import VigieItem
+from crawler.items import VictimSink, VigieItem
 from crawler.settings import build_settings
 from crawler.sink import ItemSink, JsonlSink, TeeSink
 from crawler.spiders._base import VigieSpider
@@ -87,6 +87,14 @@ class CrawlSummary:
 
 
 def _spider_class(kind: str) -> type:
+    if kind == "leaksite":
+        from crawler.spiders.leaksite import LeaksiteSpider
+
+        return LeaksiteSpider
+    if kind == "channel":
+        from crawler.spiders.channel import ChannelSpider
+
+        return ChannelSpider
     if kind == "paste":
         from crawler.spiders.paste import PasteSpider
 
@@ -110,7 +118,7 @@ def _limit_reason(finish_reason: str, source: SourceConfig, global_config: Globa
 def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: Path,
               sink: ItemSink | None = None, output: Path | None = None, max_pages: int | None = None,
               tor_socks: tuple[str, int] | None = None, progress: Callable[[CrawlProgress], None] | None = None,
-              log_level: str = "INFO",
+              log_level: str = "INFO", victims: VictimSink | None = None,
               cookie_jar: CookieJar | None = None) -> CrawlSummary:
     """Crawl `source` now; items go to `sink` and/or `output` (JSON lines). Blocks until done.
 
@@ -172,7 +180,9 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
     _REACTOR_USED = True
     logger.info("crawling source {} ({}, network {})", source.name, source.kind, source.network)
     try:
-        process.crawl(crawler, source=source, state=state, sink=the_sink, cookie_jar=cookie_jar)
+        # a leak site's victims go to `victims` (the victims index), not to the fragment sink
+        extra = {"victims": victims} if source.kind == "leaksite" else {}
+        process.crawl(crawler, source=source, state=state, sink=the_sink, cookie_jar=cookie_jar, **extra)
         process.start()
     finally:
         if jsonl is not None:

@@ -28,6 +28,8 @@ __all__ = [
     "SensitiveFlag",
     "Severity",
     "StoredFragment",
+    "VictimFile",
+    "VictimRecord",
     "content_hash",
     "utc",
 ]
@@ -317,3 +319,32 @@ class StoredFragment(_ProvenanceView):
 
     def all_tokens(self) -> set[str]:
         return {t for tokens in self.tokens.values() for t in tokens}
+
+
+@dataclass(frozen=True, slots=True)
+class VictimFile:
+    """One entry of a file tree a leak site publishes for a victim: read as a listing, its
+    contents are not fetched (the size is the site's own text, e.g. `1.2 GB`)."""
+
+    name: str
+    size: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VictimRecord:
+    """A victim named on a leak site, as the `leaksite` spider reads it (organisation names,
+    not personal data: kept as written). `status` goes announced -> published; `deadline_at` is
+    the countdown's end or the publication date."""
+
+    source: str
+    url: str
+    name: str
+    domain: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    announced_at: datetime | None = None
+    deadline_at: datetime | None = None
+    status: Literal["announced", "published"] = "announced"
+    file_links: tuple[str, ...] = ()
+    files: tuple[VictimFile, ...] = ()
+    fetched_at: datetime | None = None

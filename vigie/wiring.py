@@ -39,6 +39,7 @@ from loguru import logger
 from alerts.matcher import AlertMatcher
 from alerts.outbox import Outbox
 from alerts.registry import Registry
+from alerts.watchlist import WatchlistMatcher
 from alerts.worker import DeliveryWorker
 from crawler.defaults import DEFAULT_STATE_FILENAME
 from crawler.tor import TorController, TorError
@@ -48,6 +49,7 @@ from indexer.leaks.models import LeakStore
 from indexer.leaks.store import SqliteLeakStore
 from indexer.store import FragmentStore, StoreError, open_store_from_settings
 from indexer.tokens import MatchKey
+from indexer.victims import VictimIndex
 from vigie.config.loader import LoadedConfig
 from vigie.config.schema import StorageSettings, TorSettings
 from vigie.core.sqlite import open_readonly
@@ -63,6 +65,8 @@ __all__ = [
     "ensure_data_dir",
     "open_ingest_sink",
     "open_leak_store",
+    "open_victim_index",
+    "VictimSinks",
     "open_store",
     "outbox_path",
     "registry_dir",
@@ -156,6 +160,43 @@ def open_ingest_sink(config: LoadedConfig, data_dir: Path, match_key: MatchKey, 
             if matcher is not None:
                 matcher.outbox.close()
                 matcher.registry.close()
+
+
+@dataclass(frozen=True)
+class VictimSinks:
+    """What a crawl hands victims and posts to, for the watchlist (`open_victim_index`)."""
+
+    victims: VictimIndex
+    posts: WatchlistMatcher | None
+
+
+@contextmanager
+def open_victim_index(config: LoadedConfig, data_dir: Path, *, alerts: bool = True) -> Iterator[VictimSinks]:
+    """The victims index (a table in the embedded store's file; with Elasticsearch
+    `<data_dir>/victims.sqlite3` mirrored to `<prefix>_victims`), with the watchlist matcher as
+    its hook when `alerts`. `.posts` is the same matcher as an `ItemSink`: tee it beside the
+    ingest sink so that thread titles and bodies are matched too."""
+    from indexer.victims import ElasticVictimIndex
+
+    storage = config.global_config.storage
+    data_dir = ensure_data_dir(data_dir)
+    outbox = Outbox(outbox_path(data_dir)) if alerts else None
+    watch = WatchlistMatcher(outbox, config.organisations) if outbox is not None else None
+    if storage.backend == "elasticsearch":
+        from indexer.store.elastic import client_from_settings
+
+        index = VictimIndex(data_dir / "victims.sqlite3", on_change=watch.on_victim if watch else None,
+                            mirror=ElasticVictimIndex(storage.elasticsearch.index_prefix,
+                                                      client_from_settings(storage.elasticsearch)))
+    else:
+        index = VictimIndex(_embedded_path(storage, data_dir), on_change=watch.on_victim if watch else None)
+    try:
+        yield VictimSinks(index, watch)
+    finally:
+        index.flush_mirror()
+        index.close()
+        if outbox is not None:
+            outbox.close()
 
 
 # -- tor ----------------------------------------------------------------------------------------

@@ -34,7 +34,22 @@ if set(_PROVENANCE_LABELS) != set(PROVENANCE_FIELDS):
                       f"{sorted(set(PROVENANCE_FIELDS) ^ set(_PROVENANCE_LABELS))} in _PROVENANCE_LABELS")
 
 
+def _watch_lines(p: dict[str, Any]) -> list[tuple[str, str]]:
+    """A watchlist alert (alerts.watchlist): the organisation's own name on a leak site or a channel."""
+    rows = [("Alert", p["title"]), ("Watched term", f"{p['watch_term']} ({p['watch_term_kind']})"),
+            ("Source", p["source"]), ("URL", p.get("url") or "-")]
+    if p["watch_kind"] == "victim":
+        rows += [("Victim", f"{p['victim_name']} ({p.get('victim_domain') or '-'})"), ("Status", p["status"]),
+                 ("Announced", p.get("announced_at") or "-"), ("Countdown / publication", p.get("deadline_at") or "-"),
+                 ("Files listed", str(p.get("files", 0)))]
+    else:
+        rows += [("Thread", p.get("thread_title") or "-"), ("Posted", p.get("posted_at") or "-")]
+    return [*rows, ("Severity", p["severity"].upper()), ("Alert id", p["alert_id"])]
+
+
 def _lines(p: dict[str, Any]) -> list[tuple[str, str]]:
+    if "watch_kind" in p:
+        return _watch_lines(p)
     if "leak_id" in p:  # an alert per leak: the leak, where the organisation's people appear
         head = [
             ("Leak", p["leak_id"]),
@@ -64,6 +79,9 @@ def _lines(p: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _subject_one(p: dict[str, Any]) -> str:
+    if "watch_kind" in p:
+        what = p.get("victim_name") or p["watch_term"]
+        return f"[Vigie][{p['severity'].upper()}] {what}: {p['title']}"
     if "leak_id" in p:
         what = "leak spread" if p["alert_kind"] == "update" else "in leak"
         return (f"[Vigie][{p['severity'].upper()}] {p['matched_total']} of your people {what} "

@@ -12,8 +12,9 @@ from rich.live import Live
 from rich.table import Table
 
 from crawler import CrawlConfigError
+from crawler.items import VictimSink
 from crawler.runner import CrawlProgress, CrawlSummary, run_crawl
-from crawler.sink import ItemSink
+from crawler.sink import ItemSink, TeeSink
 from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import EXIT_CONFIG, ConfigDir, DataDir, console, fail, require_keys, runtime
@@ -75,11 +76,11 @@ def crawl(
         console.print("[yellow]--no-index: items are only written to the -o file, not detected or stored[/]")
     state: dict[str, CrawlProgress] = {}
 
-    def crawl_now(sink: ItemSink | None) -> CrawlSummary:
+    def crawl_now(sink: ItemSink | None, victims: VictimSink | None = None) -> CrawlSummary:
         def go(progress: Callable[[CrawlProgress], None] | None) -> CrawlSummary:
             return run_crawl(src, rt.config.global_config, sink=sink, output=output, max_pages=max_pages,
                              state_path=wiring.crawl_state_path(wiring.ensure_data_dir(data_dir)),
-                             tor_socks=socks, progress=progress)
+                             tor_socks=socks, progress=progress, victims=victims)
 
         if quiet:
             return go(None)
@@ -95,8 +96,11 @@ def crawl(
         if no_index:
             summary = crawl_now(None)
         else:
-            with wiring.open_ingest_sink(rt.config, data_dir, rt.match_key, rt.data_key) as sink:
-                summary = crawl_now(sink)
+            with wiring.open_ingest_sink(rt.config, data_dir, rt.match_key, rt.data_key) as sink, \
+                    wiring.open_victim_index(rt.config, data_dir) as watch:
+                # the watchlist reads posts' titles and bodies beside detection (alerts.watchlist)
+                both: ItemSink = TeeSink(sink, watch.posts) if watch.posts is not None else sink
+                summary = crawl_now(both, watch.victims)
     except MemoryError:
         # the service's address-space limit (service.crawl_memory_limit_bytes) was hit before the
         # crawl could stop itself: say so where the service reads the outcome, then fail

@@ -1,0 +1,143 @@
+"""The `leaksite` spider: a ransomware leak site's victim listing, read as victim records.
+
+Walk: start URLs -> listing rows (name, domain, country, sector, announced date, countdown or
+publication date, status, links to file trees) -> next listing pages. Each row becomes a
+`VictimRecord`; when `leaksite.file_tree` is set, the first linked tree page is read as a
+listing of file names and sizes (the files themselves are never fetched here) and the record is
+emitted with it. Dates go through the forum spider's `parse_date`; a countdown written as
+`3d 04h 12m` is read relative to the time of the crawl.
+
+Re-crawls emit every record again: the victims index deduplicates by normalised name and
+registrable domain, and only a new victim or a status change raises an alert.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urldefrag
+
+from loguru import logger
+from scrapy.http import TextResponse
+
+from crawler.defaults import MAX_PAGES_PER_CHAIN
+from crawler.items import VictimItem, VictimSink
+from crawler.spiders._base import VigieSpider, all_values, first_text, parse_date, select
+from indexer.models import VictimFile, VictimRecord
+from indexer.redact import mask_url
+from vigie.config.schema import DateSelector
+
+if TYPE_CHECKING:
+    from parsel import Selector
+    from scrapy.http import Response
+
+__all__ = ["LeaksiteSpider", "parse_countdown"]
+
+_UNITS = {"d": "days", "j": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+
+
+def parse_countdown(text: str, now: datetime) -> datetime | None:
+    """`3d 04h 12m`, `2 days 5 hours`, `1j 02:03:04` -> now + that; None when it is no countdown."""
+    low = text.lower()
+    parts: dict[str, float] = {}
+    clock = re.search(r"(\d{1,3}):(\d{2})(?::(\d{2}))?", low)
+    if clock:
+        parts["hours"] = float(clock.group(1))
+        parts["minutes"] = float(clock.group(2))
+        parts["seconds"] = float(clock.group(3) or 0)
+        low = low[: clock.start()] + low[clock.end():]
+    for value, unit in re.findall(r"(\d+)\s*(d|j|h|m|s)[a-z]*\b", low):
+        parts[_UNITS[unit]] = parts.get(_UNITS[unit], 0.0) + float(value)
+    if not parts:
+        return None
+    return now + timedelta(**parts)
+
+
+class LeaksiteSpider(VigieSpider):
+    name = "vigie_leaksite"
+
+    def __init__(self, *args: Any, victims: VictimSink | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assert self.source.leaksite is not None
+        self.sel = self.source.leaksite
+        self.vigie_victims = victims
+        self._pages_seen: set[tuple[str, ...]] = set()
+
+    async def start(self) -> AsyncIterator[Any]:
+        starts = [self.request(u, self.parse_listing, "listing", vigie_page=1) for u in self.source.start_urls]
+        for req in self.behind_login(starts):
+            yield req
+
+    def _date(self, node: Selector, spec: DateSelector | None, now: datetime, countdown: bool) -> datetime | None:
+        if spec is None:
+            return None
+        raw = first_text(node, spec.selector) or ""
+        value = parse_date(raw, spec.format, spec.timezone)
+        if value is None and countdown:
+            value = parse_countdown(raw, now)
+        if value is None and raw.strip():
+            self.crawler.stats.inc_value("vigie/dates/unparsed")
+        return value
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        problem = self.unusable(response, "victim listing")
+        if problem is not None or not isinstance(response, TextResponse):
+            yield from problem or ()
+            return
+        sel, now = self.sel, datetime.now(UTC)
+        names: list[str] = []
+        for row in select(response, sel.rows):
+            name = first_text(row, sel.name)
+            if not name:
+                continue
+            names.append(name)
+            status_text = first_text(row, sel.status) if sel.status else None
+            links = tuple(dict.fromkeys(urldefrag(response.urljoin(h))[0] for h in all_values(row, sel.file_links)))
+            record = VictimRecord(
+                source=self.source.name, url=response.url, name=name,
+                domain=first_text(row, sel.domain) if sel.domain else None,
+                country=first_text(row, sel.country) if sel.country else None,
+                sector=first_text(row, sel.sector) if sel.sector else None,
+                announced_at=self._date(row, sel.announced, now, countdown=False),
+                deadline_at=self._date(row, sel.deadline, now, countdown=True),
+                status="published" if status_text and re.search(sel.published_pattern, status_text) else "announced",
+                file_links=links, fetched_at=now)
+            if sel.file_tree is not None and links:
+                req = self.request(links[0], self.parse_tree, "tree", response, vigie_victim=record)
+                yield req.replace(errback=self._tree_error)
+            else:
+                yield VictimItem(record)
+        page = int(response.meta.get("vigie_page", 1))
+        next_href = first_text(response, sel.next_page) if sel.next_page else None
+        fingerprint = tuple(sorted(names))
+        max_pages = self.crawler.settings.getint("VIGIE_MAX_PAGES_PER_CHAIN") or MAX_PAGES_PER_CHAIN
+        if next_href and fingerprint and fingerprint not in self._pages_seen and page < max_pages:
+            self._pages_seen.add(fingerprint)
+            yield self.request(response.urljoin(next_href), self.parse_listing, "listing", response,
+                               vigie_page=page + 1)
+        elif next_href:
+            self.crawler.stats.inc_value("vigie/pagination/stopped")
+            logger.info("victim listing {} stopped at page {} (repeat, empty or limit)", mask_url(response.url), page)
+
+    def parse_tree(self, response: Response) -> Iterator[Any]:
+        """The file tree of one victim: names and sizes only."""
+        record: VictimRecord = response.meta["vigie_victim"]
+        tree = self.sel.file_tree
+        assert tree is not None
+        files: list[VictimFile] = []
+        if isinstance(response, TextResponse) and self.unusable(response, "file tree") is None:
+            limit = self.source.attachments.max_files
+            for row in select(response, tree.rows)[:limit]:
+                name = first_text(row, tree.name)
+                if name:
+                    files.append(VictimFile(name, first_text(row, tree.size) if tree.size else None))
+        self.crawler.stats.inc_value("vigie/victims/trees")
+        yield VictimItem(replace(record, files=tuple(files)))
+
+    def _tree_error(self, failure: Any) -> Iterator[Any]:
+        """A tree page that cannot be fetched: the victim is recorded without its files."""
+        self.on_error(failure)
+        yield VictimItem(failure.request.meta["vigie_victim"])
