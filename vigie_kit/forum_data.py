@@ -7,6 +7,7 @@ must be refused (the huge page, the archive bomb) and which identifiers were pla
 
 from __future__ import annotations
 
+import csv
 import functools
 import gzip
 import io
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from vigie_kit.synthetic import Synth
+from vigie_kit.synthetic import Dump, Synth
 
 __all__ = ["Attachment", "Board", "ForumData", "Paste", "Post", "Thread", "bomb_zip"]
 
@@ -217,6 +218,28 @@ class ForumData:
             self.new_post(archived, with_dump=False)
         for _ in range(4 if small else 8):
             self.add_paste()
+        self._reposts(patients, vip_dump)
+
+    def _reposts(self, patients: Dump, combo: Dump) -> None:
+        """Reposts of the attached dumps, as they look in the wild: a half sample re-delimited
+        with commas, the whole file with its columns reversed in tabs and its rows reordered, a
+        third of the VIP combo list posted publicly. Vigie groups each with its original into one
+        leak (`vigie leaks list`). Added last, so the rest of the forum is as before."""
+        s = self.synth
+        header, *rows = patients.text.split("\n")
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter=",", lineterminator="\n")
+        # the sample is of rows the demo clinic does not own (it registers the first five), so the
+        # demo's alerts stay one per leak; tests/test_leaks_alerts.py covers updates
+        for line in [header, *s.rng.sample(rows[5:], len(rows) // 2)]:
+            writer.writerow(line.split(";"))
+        health, dbs, discussions = self.boards[:3]
+        self.new_post(discussions.threads[0], body="Extrait de la base patients qui tourne, la suite en MP :\n\n"
+                      + buf.getvalue())
+        mirror = "\n".join("\t".join(line.split(";")[::-1]) for line in [header, *reversed(rows)])
+        self.new_post(health.threads[-1], body="Miroir complet du fichier patients :\n\n" + mirror)
+        lines = combo.text.split("\n")
+        self.new_post(dbs.threads[0], body="Combo VIP (extrait) :\n\n" + "\n".join(lines[: len(lines) // 3]))
 
     # ------------------------------------------------------------------ mutation
     def add_post(self, thread_id: int, author: str | None = None, body: str | None = None,

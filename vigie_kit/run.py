@@ -27,7 +27,7 @@ from rich.console import Console
 from alerts.outbox import Outbox
 from vigie.config.loader import LoadedConfig
 from vigie.keys import create_key_file
-from vigie.wiring import build_delivery_worker, open_store, outbox_path
+from vigie.wiring import build_delivery_worker, open_leak_store, open_store, outbox_path
 from vigie_kit.demo_config import ORG_ID, SOURCE, WEBHOOK_SECRET, DemoEndpoints, write_demo_config
 from vigie_kit.sinks import SmtpSink, WebhookReceiver
 
@@ -57,6 +57,7 @@ class DemoSummary:
     alerts_matched_identifiers: dict[str, int] = field(default_factory=dict)
     emails_delivered: int = 0
     webhooks_delivered: int = 0
+    leaks: list[dict[str, Any]] = field(default_factory=list)  # leaks seen in more than one copy
     total_seconds: float = 0.0
     workspace: str = ""
 
@@ -175,6 +176,7 @@ def run_demo(workspace: Path, *, console: Console | None = None, seed: int = 133
         _step(console, 5, "Delivering alerts (email + signed webhook; the receivers process each id once)")
         _deliver(loaded, data, console)
         _collect(loaded, data, summary)
+        _show_leaks(loaded, data, summary, console)
         summary.emails_delivered = len(set(smtp.message_ids()))
         summary.webhooks_delivered = len(hook.processed)
 
@@ -198,6 +200,25 @@ def _deliver(config: LoadedConfig, data: Path, console: Console) -> None:
         console.print(f"   outbox: {worker.counts()}")
     finally:
         worker.outbox.close()
+
+
+def _show_leaks(config: LoadedConfig, data: Path, summary: DemoSummary, console: Console) -> None:
+    """The forum's reposts grouped into their leaks: each leak, its copies and where they were."""
+    leaks = open_leak_store(config, data)
+    try:
+        reposted = [leak for leak in leaks.list(limit=1000) if len(leak.appearances) > 1]
+    finally:
+        leaks.close()
+    summary.leaks = [{"id": leak.id, "copies": len(leak.appearances), "records": leak.record_count,
+                      "largest": leak.largest_record_count, "titles": [a.thread_title for a in leak.appearances]}
+                     for leak in reposted]
+    console.print(f"   reposts grouped into leaks: {len(reposted)} leak(s) seen in more than one copy "
+                  "(`vigie leaks list`, `vigie leak show LEAK`)")
+    for leak in reposted:
+        sizes = " + ".join(str(a.record_count) for a in leak.appearances)
+        console.print(f"   [bold]{leak.id}[/]: {len(leak.appearances)} copies ({sizes} records), "
+                      f"{leak.record_count} distinct records, first seen {leak.first_seen:%Y-%m-%d %H:%M}",
+                      highlight=False)
 
 
 def _collect(config: LoadedConfig, data: Path, summary: DemoSummary) -> None:
