@@ -56,6 +56,12 @@ def parse_countdown(text: str, now: datetime) -> datetime | None:
     return now + timedelta(**parts)
 
 
+def _text(node: Any, expr: str | None) -> str | None:
+    """The field's text on one line (`indexer.html_text` keeps table cells apart with tabs)."""
+    value = " ".join((first_text(node, expr) or "").split()) if expr else ""
+    return value or None
+
+
 class LeaksiteSpider(VigieSpider):
     name = "vigie_leaksite"
 
@@ -90,17 +96,15 @@ class LeaksiteSpider(VigieSpider):
         sel, now = self.sel, datetime.now(UTC)
         names: list[str] = []
         for row in select(response, sel.rows):
-            name = first_text(row, sel.name)
+            name = _text(row, sel.name)
             if not name:
                 continue
             names.append(name)
-            status_text = first_text(row, sel.status) if sel.status else None
+            status_text = _text(row, sel.status)
             links = tuple(dict.fromkeys(urldefrag(response.urljoin(h))[0] for h in all_values(row, sel.file_links)))
             record = VictimRecord(
                 source=self.source.name, url=response.url, name=name,
-                domain=first_text(row, sel.domain) if sel.domain else None,
-                country=first_text(row, sel.country) if sel.country else None,
-                sector=first_text(row, sel.sector) if sel.sector else None,
+                domain=_text(row, sel.domain), country=_text(row, sel.country), sector=_text(row, sel.sector),
                 announced_at=self._date(row, sel.announced, now, countdown=False),
                 deadline_at=self._date(row, sel.deadline, now, countdown=True),
                 status="published" if status_text and re.search(sel.published_pattern, status_text) else "announced",
@@ -131,9 +135,9 @@ class LeaksiteSpider(VigieSpider):
         if isinstance(response, TextResponse) and self.unusable(response, "file tree") is None:
             limit = self.source.attachments.max_files
             for row in select(response, tree.rows)[:limit]:
-                name = first_text(row, tree.name)
+                name = _text(row, tree.name)
                 if name:
-                    files.append(VictimFile(name, first_text(row, tree.size) if tree.size else None))
+                    files.append(VictimFile(name, _text(row, tree.size)))
         self.crawler.stats.inc_value("vigie/victims/trees")
         yield VictimItem(replace(record, files=tuple(files)))
 
