@@ -80,12 +80,15 @@ def serve_demo(workspace: Path, port: int) -> None:
     from vigie.cli.serve import ServiceOps
     from vigie.web.app import create_app
     from vigie.web.setup import close_web_data, open_web_data
-    from vigie_kit.demo_config import ORG_ID
 
     rt = runtime(workspace / "config", workspace / "data")
     require_keys(rt, match=True, data=True)
+    # the demo's config holds its one organisation, the clinic
+    clinic = next(iter(sorted(rt.config.organisations)), None)
+    if clinic is None:
+        fail(f"no organisation in {workspace / 'config'}: run `vigie demo --serve` again")
     data = open_web_data(rt.config, rt.data_dir, rt.match_key, rt.data_key, ServiceOps(rt.config, rt.data_dir))
-    accounts = create_demo_accounts(data.web_db, ORG_ID)
+    accounts = create_demo_accounts(data.web_db, clinic)
     url = f"http://127.0.0.1:{port}/"
     # plain lines (no wrapping, no markup): a newcomer copies them, a test parses them
     typer.echo(f"\nVigie web app: {url}   (Ctrl-C to stop; these accounts are disabled when it stops)")
