@@ -815,16 +815,13 @@ class AttachmentLimits(Strict):
 
 
 class FileTreeSelectors(Strict):
-    """A file tree a leak site publishes for a victim: read as a listing (names, sizes), never
-    downloaded unless `attachments.enabled`."""
+    """A file tree a leak site publishes for a victim: read as a listing (names, sizes); the
+    files themselves are not downloaded."""
 
     rows: Selector = Field(description="Selects each file row of the tree page.")
     name: Selector = Field(description="The file's name (or path), relative to its row.")
     size: Selector | None = Field(
         default=None, description="The file's size as written (`1.2 GB`), relative to its row.")
-    link: Selector | None = Field(
-        default=None, description="The file's download link, relative to its row; followed only with "
-        "`attachments.enabled`.")
 
 
 class LeaksiteSelectors(Strict):
