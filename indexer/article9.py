@@ -1,14 +1,18 @@
 """GDPR article 9 flags (special categories), French and English, with evidence spans.
 
-Why a hand-made lexicon rather than a bag of medical words: a flag raises a fragment to
-critical severity, so every entry must say something *about a person*. "médecin" (a doctor's
-name in a contacts list) says nothing about anyone's health; "séropositif", "sous insuline",
-"schizophrène" do. Likewise "syndicat" alone is usually a building's "syndicat de copropriété",
-so unions are matched by their names or by "syndiqué(e)". Religions match with their
-qualifiers ("catholique non pratiquante" is one piece of evidence).
+Why a lexicon of terms *about a person*: a flag raises a fragment to critical severity, so every
+entry must say something about someone. "médecin" (a doctor in a contacts list) says nothing
+about anyone's health; "séropositif", "sous insuline", "délégué CGT" do. The terms live in
+data files, one per category and language (`indexer/article9_lexicon/`), inflected by rule.
+
+Why context: the same word is evidence in a "notes" column and nothing in a "profession" column
+("infirmière en oncologie"), a name column ("Christian") or after a negation ("pas de
+traitement", "no history of diabetes", "VIH : négatif"). Ambiguous initials ("PS", "FO", "SEP")
+count only beside a cue of their category ("adhérent", "membre") or under its column.
 
 Matching runs on an accent-folded copy of the text whose characters map one to one onto the
-original, so evidence spans are offsets into the original text. The regex is RE2 (linear time).
+original, so evidence spans are offsets into the original text. Every regex is RE2 (linear
+time); context is read only in a bounded window around each match.
 """
 
 from __future__ import annotations
@@ -16,26 +20,11 @@ from __future__ import annotations
 import re2
 
 from indexer._re2fast import iter_spans
+from indexer.article9_lexicon import Lexicon, fold_accents, lexicon
 from indexer.models import SensitiveFlag
 
-__all__ = ["HEADER_CATEGORIES", "fold", "scan_article9"]
+__all__ = ["HEADER_CATEGORIES", "evidence_terms", "fold", "scan_article9"]
 
-_SRC = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝæÆ"
-_DST = "aaaaaaceeeeiiiinooooouuuuyyaaaaaaceeeeiiiinooooouuuuyaa"
-
-
-def _latin_table() -> bytes:
-    table = bytearray(range(256))
-    for c in range(65, 91):
-        table[c] = c + 32
-    for c in range(128, 256):
-        table[c] = ord("?")
-    for a, b in zip(_SRC, _DST, strict=True):
-        table[ord(a)] = ord(b)
-    return bytes(table)
-
-
-_LATIN = _latin_table()
 
 
 def fold(text: str) -> str:
@@ -43,84 +32,8 @@ def fold(text: str) -> str:
 
     One character maps to one: text goes through Latin-1 (anything outside it, such as CJK or
     Cyrillic, becomes "?") and a 256-byte table, which runs at C speed on megabyte fragments."""
-    if text.isascii():
-        return text.lower()
-    t = text.replace("\u2019", "'").replace("\u0153", "o").replace("\u0152", "o")
-    return t.encode("latin-1", "replace").translate(_LATIN).decode("ascii")
+    return fold_accents(text).lower()
 
-
-_LEXICON: dict[str, list[str]] = {
-    "health": [
-        r"seropositi(?:f|ve|fs|ves)", r"hiv(?:[- ]positive)?", r"vih", r"sida", r"aids patient",
-        r"tritherapie", r"antiretrovira(?:l|ux|ls)", r"diabet(?:e|ique|iques|es|ic|ics)",
-        r"cancers?", r"chimio(?:therapie)?", r"chemotherapy", r"radiotherapie", r"radiotherapy",
-        r"tumeurs?", r"tumou?rs?", r"leucemie", r"leukemia", r"lymphome", r"lymphoma",
-        r"schizophren(?:e|es|ie|ia|ic)", r"bipolaires?", r"bipolar(?: disorder)?",
-        r"depression(?: severe| chronique)?", r"depressi(?:f|ve)", r"psychiatri(?:e|que|c|st)",
-        r"psychoses?", r"psychosis", r"autis(?:me|te|m|tic)", r"epileps?(?:ie|y|ique|ies)",
-        r"epileptic", r"alzheimer(?:'s)?", r"parkinson(?:'s)?", r"sclerose en plaques",
-        r"multiple sclerosis", r"hepatite [abc]", r"hepatitis [abc]", r"tuberculos(?:e|is)",
-        r"asthm(?:e|a|atique|atic)", r"insuffisance (?:renale|cardiaque|respiratoire)",
-        r"dialys(?:e|is)", r"handicap(?:e|ee|es|ees)?", r"disabilit(?:y|ies)", r"affection de longue duree",
-        r"interruption volontaire de grossesse", r"ivg", r"abortion", r"grossesse", r"pregnan(?:t|cy)",
-        r"sous (?:insuline|methadone|subutex|lithium|antidepresseurs?|traitement)", r"insulin",
-        r"methadone", r"subutex", r"buprenorphine", r"antidepresseurs?", r"antidepressants?",
-        r"toxicomanie", r"addiction", r"alcoolisme", r"alcoholism", r"anorexi(?:e|a)", r"boulimi(?:e|a)",
-        r"covid(?:-19)?", r"diagnostic", r"diagnosis", r"pathologies?", r"antecedents? medicaux",
-        r"dossier medical", r"medical (?:record|condition|history)", r"allergi(?:e|es|c) (?:a|to) \w+",
-        r"hospitalis(?:e|ee|ation)", r"hospitali[sz]ed", r"groupe sanguin", r"blood type",
-        r"mental health", r"sante mentale", r"infarctus", r"avc", r"stroke patient", r"obesite",
-    ],
-    "sexual_orientation": [
-        r"homosexuel(?:le)?s?", r"homosexual", r"gay", r"lesbienne?s?", r"lesbian",
-        r"bisexuel(?:le)?s?", r"bisexual", r"lgbt\w*", r"orientation sexuelle", r"sexual orientation",
-        r"heterosexuel(?:le)?", r"heterosexual", r"pansexuel(?:le)?", r"pansexual", r"queer",
-    ],
-    "sex_life": [
-        r"vie sexuelle", r"sex life", r"partenaires? sexuels?", r"sexual partners?",
-        r"libertin(?:e|s|es)?", r"echangiste", r"swingers?", r"pratiques sexuelles", r"sexual practices",
-    ],
-    "religion": [
-        r"catholiques?(?: non)?(?: pratiquante?s?)?", r"protestante?s?(?: non)?(?: pratiquante?s?)?",
-        r"musulmane?s?(?: non)?(?: pratiquante?s?)?", r"juif|juive|juifs|juives", r"bouddhistes?",
-        r"hindou(?:e|s|es)?", r"evangeliques?", r"temoins? de jehovah", r"jehovah's witness",
-        r"chretien(?:ne)?s?", r"christian", r"catholic", r"muslim", r"jewish", r"buddhist",
-        r"hindu", r"sikh", r"mormon", r"athee", r"atheist", r"religion", r"confession religieuse",
-        r"pratiquante?s? (?:catholique|musulmane?|juive?)", r"islam", r"judaisme",
-    ],
-    "ethnic_origin": [
-        r"origine ethnique", r"ethnic(?:ity| origin)", r"ethnie", r"racial origin", r"origine raciale",
-        r"origine (?:maghrebine|africaine|asiatique|antillaise|arabe|juive|rom|subsaharienne)",
-        r"african american", r"hispanic", r"caucasian", r"afro-?descendante?",
-    ],
-    "political_opinion": [
-        r"opinions? politiques?", r"political (?:opinion|affiliation|party)s?",
-        r"(?:militante?|adherente?|membre|sympathisante?) (?:du|de la|des|de) "
-        r"(?:parti|ps|rn|lfi|pcf|npa|fn)\b[\w ]{0,30}",
-        r"parti communiste", r"parti socialiste", r"front national", r"rassemblement national",
-        r"france insoumise", r"les republicains", r"europe ecologie", r"reconquete",
-        r"registered (?:democrat|republican)", r"party member",
-    ],
-    "trade_union": [
-        r"syndique(?:e|s|es)?", r"delegue(?:e)? syndica(?:l|le|ux)",
-        r"adherente? (?:a la |au )?(?:cgt|cfdt|fo|sud|unsa|cftc)",
-        r"membre (?:du syndicat|de la cgt|de la cfdt)", r"cgt", r"cfdt", r"cftc", r"cfe-cgc",
-        r"force ouvriere", r"unsa", r"trade union(?: member)?", r"union member(?:ship)?", r"labou?r union",
-    ],
-    "genetic": [
-        r"adn", r"dna", r"genetiques?", r"genetic", r"genome", r"sequencage", r"brca[12]",
-        r"mutation genetique", r"test genetique", r"genotype",
-    ],
-    "biometric": [
-        r"empreintes? digitales?", r"fingerprints?", r"reconnaissance faciale", r"facial recognition",
-        r"biometri(?:e|que|ques|c|cs)", r"iris scan", r"face template", r"gabarit facial",
-    ],
-}
-
-_CATS = list(_LEXICON)
-_RX = re2.compile(
-    r"(?:^|[^a-z0-9_])(" + "|".join(f"({'|'.join(v)})" for v in _LEXICON.values()) + r")(?:[^a-z0-9_]|$)"
-)
 
 # Column names (folded, non-alphanumerics as "_") that mark a category by themselves.
 HEADER_CATEGORIES: dict[str, str] = {
@@ -139,21 +52,139 @@ HEADER_CATEGORIES: dict[str, str] = {
 }
 
 
+_NEUTRAL_CATEGORIES = frozenset({"health", "genetic", "biometric", "sex_life", "sexual_orientation"})
+_WINDOW = 60  # characters of context read on each side of a match (cues, negation, the label)
+_LINE_MAX = 400  # a row longer than this is read as prose: no column is looked up
+_DELIMS = "\t|;,"
+_NON_ALNUM = re2.compile(r"[^a-z0-9]+")
+_CLAUSE_END = ".;|\t\n,!?()[]"
+
+
+def _norm(name: str) -> str:
+    return _NON_ALNUM.sub("_", fold(name.strip().strip("`\"'[] "))).strip("_")
+
+
+class _Columns:
+    """The header row of a delimited fragment, read once and only if a match needs it."""
+
+    __slots__ = ("delim", "names", "count")
+
+    def __init__(self, text: str) -> None:
+        first = text[:text.find("\n")] if "\n" in text[:_LINE_MAX] else ""
+        self.delim = max(_DELIMS, key=first.count) if first else ""
+        self.count = first.count(self.delim) if self.delim else 0
+        self.names = [_norm(c) for c in first.split(self.delim)] if self.count >= 1 else []
+
+    def name_at(self, line: str, col_offset: int) -> str | None:
+        """The header name of the cell at `col_offset` in `line`, if the row has the header's shape."""
+        if not self.names or line.count(self.delim) != self.count:
+            return None
+        return self.names[line.count(self.delim, 0, col_offset)]
+
+
+def _label(line: str, offset: int) -> str | None:
+    """The key of the "key: value" or JSON "key": "value" cell the match sits in ("Profession:
+    infirmière en oncologie", "religion=musulmane"), if nothing but the value lies between."""
+    k = max(line.rfind(":", 0, offset), line.rfind("=", 0, offset))
+    if k <= 0 or any(c in line[k + 1:offset] for c in _CLAUSE_END):
+        return None
+    cell_start = max(line.rfind(d, 0, k) for d in _DELIMS + "{") + 1
+    key = _norm(line[cell_start:k])
+    return key if 0 < len(key) <= 30 else None
+
+
+def _column_verdict(lex: Lexicon, cat: str, role: str | None) -> bool | None:
+    """False: the column says the match is not about the person; True: the column is of the
+    match's category; None: the column says nothing."""
+    if role is None:
+        return None
+    if role in lex.name_columns or (role in lex.neutral_columns and cat in _NEUTRAL_CATEGORIES):
+        return False
+    if HEADER_CATEGORIES.get(role) == cat:
+        return True
+    return None
+
+
+def _negated(lex: Lexicon, low: str, start: int, end: int, clause_start: int) -> bool:
+    words = low[clause_start:start].split()
+    if words and lex.neg_before.search(" ".join(words[-5:])):
+        return True
+    return lex.neg_after.match(low[end:end + 30]) is not None
+
+
 def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
     """Flags with evidence (original spelling) and offsets; at most `limit` flags, and at most
     three per (category, evidence) so that a 10 000-row file does not return 10 000 flags."""
-    low = fold(text)
+    lex = lexicon()
+    folded = fold_accents(text)
+    low = folded.lower()
     flags: list[SensitiveFlag] = []
     seen: dict[tuple[str, str], int] = {}
-    # resume at the end of the word, not of the match: the trailing boundary char may be the
-    # leading boundary of the next word
-    for spans in iter_spans(_RX, low, resume=1):
-        start, end = spans[1]
-        cat = next(c for i, c in enumerate(_CATS) if spans[i + 2][0] >= 0)
+    columns: _Columns | None = None
+    classify = lex.classify
+    for spans in iter_spans(lex.terms, folded):
+        start, end = spans[0]
+        cat, ambiguous = classify(folded[start:end])
         k = (cat, low[start:end])
-        if seen.get(k, 0) < 3:
-            seen[k] = seen.get(k, 0) + 1
-            flags.append(SensitiveFlag(category=cat, evidence=text[start:end], start=start, end=end))
-            if len(flags) >= limit:
-                break
+        if seen.get(k, 0) >= 3:
+            continue
+        # the row around the match, if it is a row (a bounded look: a 1 MB line is prose)
+        nl = low.rfind("\n", max(0, start - _LINE_MAX), start)
+        line_start = nl + 1 if nl >= 0 or start <= _LINE_MAX else start - _WINDOW
+        line_end = low.find("\n", end, end + _LINE_MAX)
+        if line_end < 0 and len(low) - end <= _LINE_MAX:
+            line_end = len(low)
+        look = max(line_start, start - _WINDOW)
+        clause_start = max(look, *(low.rfind(c, look, start) + 1 for c in _CLAUSE_END))
+        verdict: bool | None = None
+        if line_end >= 0 and (nl >= 0 or start <= _LINE_MAX):
+            line = low[line_start:line_end]
+            role: str | None = None
+            if line_start > 0:
+                if columns is None:
+                    columns = _Columns(low)
+                role = columns.name_at(line, start - line_start)
+            verdict = _column_verdict(lex, cat, role or _label(line, start - line_start))
+        if verdict is False or _negated(lex, low, start, end, clause_start):
+            continue
+        if ambiguous and not verdict:
+            cue = lex.cues.get(cat)
+            if cue is None or not (cue.search(low[clause_start:start]) or cue.search(low[end:end + _WINDOW])):
+                continue
+        seen[k] = seen.get(k, 0) + 1
+        flags.append(SensitiveFlag(category=cat, evidence=text[start:end], start=start, end=end))
+        if len(flags) >= limit:
+            break
     return flags
+
+
+# Inflected endings back to the form a search names: "séropositives" -> "séropositif",
+# "syndiquée" -> "syndiqué", "lesbiennes" -> "lesbien" (longest ending first).
+_BASE_ENDINGS = (("ives", "if"), ("ive", "if"), ("ennes", "en"), ("enne", "en"), ("elles", "el"),
+                 ("elle", "el"), ("euses", "eux"), ("euse", "eux"), ("ées", "é"), ("ée", "é"), ("és", "é"))
+
+
+def _base_forms(word: str) -> tuple[str, str]:
+    """(singular, masculine singular) of a lowercase word of 5+ letters; other words unchanged."""
+    if len(word) < 5 or not word.isalpha() or not word.islower():
+        return word, word
+    singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    for ending, base in _BASE_ENDINGS:
+        if word.endswith(ending):
+            return singular, word[:-len(ending)] + base
+    return singular, singular
+
+
+def evidence_terms(flags: list[SensitiveFlag], limit: int = 64) -> list[str]:
+    """The distinct evidence terms of a fragment's flags, as written (first spelling kept), each
+    followed by its base form when it differs ("séropositives", "séropositif"), for the searchable
+    evidence field: `vigie search séropositif` finds the fragment that says "séropositives".
+    These are lexicon terms and column names, never an identifier."""
+    out: dict[str, str] = {}
+    for f in flags:
+        term = " ".join(f.evidence.split())
+        forms = [_base_forms(w) for w in term.split()]
+        for t in (term, " ".join(f[0] for f in forms), " ".join(f[1] for f in forms)):
+            if t and len(out) < limit:
+                out.setdefault(fold(t), t)
+    return list(out.values())

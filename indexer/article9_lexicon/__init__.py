@@ -1,0 +1,203 @@
+"""Load the article 9 lexicon (the `*.txt` files beside this module) into RE2 patterns.
+
+Why generated patterns rather than written ones: each entry is a term, and the French and English
+inflection rules below turn it into its plural and feminine forms, so that "séropositives",
+"syndiquées" or "diabetics" match without anyone listing them. The file format is described in
+README.md beside this module. Every pattern is RE2 (linear time).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import re2
+
+__all__ = ["CATEGORIES", "Lexicon", "fold_accents", "inflect", "lexicon"]
+
+CATEGORIES = ("health", "sexual_orientation", "sex_life", "religion", "ethnic_origin", "political_opinion",
+              "trade_union", "genetic", "biometric")
+LANGS = ("fr", "en")
+
+_SRC = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝæÆ"
+_DST = "aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUYaA"
+
+
+def _latin_table() -> bytes:
+    table = bytearray(range(256))
+    for c in range(128, 256):
+        table[c] = ord("?")
+    for a, b in zip(_SRC, _DST, strict=True):
+        table[ord(a)] = ord(b)
+    return bytes(table)
+
+
+_LATIN = _latin_table()
+
+
+def fold_accents(text: str) -> str:
+    """Strip French accents, keeping case and length (one character maps to one, so offsets in
+    the folded copy are offsets in the original). Outside Latin-1 becomes "?"."""
+    if text.isascii():
+        return text
+    t = text.replace("\u2019", "'").replace("\u0153", "o").replace("\u0152", "O")
+    return t.encode("latin-1", "replace").translate(_LATIN).decode("ascii")
+
+
+_SEP = r"[\s_\-]{1,3}"  # between the words of a phrase: spaces, a tab, "_" or "-" in a dump
+
+
+def _fr_forms(w: str) -> set[str]:
+    forms = {w, w + "s", w + "x"}
+    if w.endswith("e"):
+        return forms - {w + "x"}
+    forms |= {w + "e", w + "es"}
+    if w.endswith("f"):
+        forms |= {w[:-1] + "ve", w[:-1] + "ves"}
+    if w.endswith(("en", "on", "el")):
+        forms |= {w + w[-1] + "e", w + w[-1] + "es"}
+    if w.endswith("al"):
+        forms |= {w[:-1] + "ux"}
+    if w.endswith("eux"):
+        forms |= {w[:-1] + "se", w[:-1] + "ses"}
+    if w.endswith("er"):
+        forms |= {w[:-2] + "ere", w[:-2] + "eres"}
+    return forms
+
+
+def _en_forms(w: str) -> set[str]:
+    forms = {w, w + "s", w + "es"}
+    if w.endswith("y"):
+        forms.add(w[:-1] + "ies")
+    return forms
+
+
+def inflect(word: str, lang: str) -> str:
+    """Regex of a lowercase folded word and its inflected forms (words under 4 letters, and
+    words with digits or punctuation, stay exact: "vih" is not "vihs")."""
+    if len(word) < 4 or not word.isalpha():
+        return re.escape(word).replace(r"\-", _SEP)
+    forms = _fr_forms(word) if lang == "fr" else _en_forms(word)
+    return "(?:" + "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))) + ")"
+
+
+def _token(tok: str, lang: str, lists: dict[str, str], single: bool) -> str:
+    """One word of an entry. Case-sensitive (exact) when it is an abbreviation ("VIH", "PrEP":
+    two capitals or more) or a lone capitalised entry ("?Roma", "?Christian"); otherwise any
+    case, inflected."""
+    if tok.startswith("$"):
+        name, _, rest = tok[1:].partition("-")  # "$people-american"
+        if name not in lists:
+            raise ValueError(f"article 9 lexicon: list ${name} is used before it is defined")
+        return lists[name] + (re.escape("-" + rest).replace(r"\-", "[\\s_\\-]?") if rest else "")
+    if tok.endswith("*"):
+        return "(?i:" + re.escape(tok[:-1].lower()) + "[a-z]{0,10})"
+    upper = sum(c.isupper() for c in tok)
+    if upper >= 2 or (upper and single):
+        return re.escape(tok).replace(r"\-", "[\\s_\\-]?")
+    tok = tok.lower()
+    if "-" in tok:  # "afro-descendant", "burn-out": the parts, joined by nothing, a space or "-"
+        return "(?i:" + "[\\s_\\-]?".join(inflect(p, lang) for p in tok.split("-") if p) + ")"
+    return f"(?i:{inflect(tok, lang)})"
+
+
+def _phrase(entry: str, lang: str, lists: dict[str, str]) -> str:
+    toks = entry.split()
+    return _SEP.join(_token(t, lang, lists, len(toks) == 1) for t in toks)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The compiled lexicon: `terms` finds every entry in one pass (the match is the term);
+    `classify` tells a term's (category, needs-a-cue), cached per distinct term: one capture group
+    in the big pattern keeps each match cheap (RE2's submatch pass grows with the groups).
+    `cues[category]` and the negations run only on the few characters around a match."""
+
+    terms: re2._Regexp
+    groups: tuple[tuple[str, bool], ...]
+    group_rx: tuple[re2._Regexp, ...]
+    cues: dict[str, re2._Regexp]
+    neg_before: re2._Regexp
+    neg_after: re2._Regexp
+    neutral_columns: frozenset[str]
+    name_columns: frozenset[str]
+
+    def classify(self, term: str) -> tuple[str, bool]:
+        """(category, needs a cue) of a term `terms` found (its folded, case-kept spelling)."""
+        got = self._classified.get(term)
+        if got is None:
+            got = next((g for g, rx in zip(self.groups, self.group_rx, strict=True) if rx.fullmatch(term)),
+                       self.groups[0])
+            if len(self._classified) < 100_000:
+                self._classified[term] = got
+        return got
+
+    @property
+    def _classified(self) -> dict[str, tuple[str, bool]]:
+        return _CLASSIFIED
+
+
+_CLASSIFIED: dict[str, tuple[str, bool]] = {}
+
+
+def _read(name: str) -> list[str]:
+    text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+    return [s for s in (line.split("#", 1)[0].strip() for line in text.splitlines()) if s]
+
+
+def _options() -> re2.Options:
+    opts = re2.Options()
+    opts.longest_match = True  # "témoin de Jéhovah" over "témoin", "parti socialiste" over "parti"
+    opts.max_mem = 64 << 20  # the DFA of ~2000 alternatives: never fall back to the slow NFA
+    return opts
+
+
+def _words_rx(words: list[str]) -> str:
+    return "|".join(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@cache
+def lexicon() -> Lexicon:
+    """Read and compile the lexicon once per process."""
+    groups: dict[tuple[str, bool], list[str]] = {}
+    cues: dict[str, list[str]] = {}
+    for cat in CATEGORIES:
+        for lang in LANGS:
+            lists: dict[str, str] = {}
+            for line in _read(f"{cat}.{lang}.txt"):
+                line = fold_accents(line)
+                if line.startswith("$"):
+                    name, _, items = line[1:].partition("=")
+                    alts = [_phrase(i.strip(), lang, lists) for i in items.split(",") if i.strip()]
+                    lists[name.strip()] = "(?:" + "|".join(alts) + ")"
+                elif line.startswith("@"):
+                    cues.setdefault(cat, []).append(_phrase(line[1:].lower(), lang, lists))
+                else:
+                    ambiguous = line.startswith("?")
+                    entry = line.lstrip("?")
+                    # zero-width word boundaries: no capture group, and a match never eats the
+                    # character the next term needs ("VIH,PrEP")
+                    rx = r"\b" + _phrase(entry, lang, lists) + (r"\b" if entry[-1].isalnum() else "")
+                    groups.setdefault((cat, ambiguous), []).append(rx)
+    order = tuple(groups)
+    terms = re2.compile("|".join(_words_rx(groups[g]) for g in order), options=_options())
+    group_rx = tuple(re2.compile(f"(?:{_words_rx(groups[g])})", options=_options()) for g in order)
+    cue_rx = {c: re2.compile(f"(?:^|[^a-z0-9_])(?:{_words_rx(v)})(?:[^a-z0-9_]|$)") for c, v in cues.items()}
+    before: list[str] = []
+    after: list[str] = []
+    for line in _read("negation.txt"):
+        side, _, word = line.partition(":")
+        (before if side.strip() == "before" else after).append(re.escape(fold_accents(word.strip()).lower()))
+    neutral: set[str] = set()
+    names: set[str] = set()
+    for line in _read("columns.txt"):
+        kind, _, cols = line.partition(":")
+        (neutral if kind.strip() == "neutral" else names).update(cols.split())
+    return Lexicon(
+        terms=terms, groups=order, group_rx=group_rx, cues=cue_rx,
+        neg_before=re2.compile(f"(?:(?:^|[^a-z0-9_])(?:{_words_rx(before)})|n't)(?:[^a-z0-9_]|$)"),
+        neg_after=re2.compile(f"^[\\s\"']*(?:[:=][\\s\"']*)?(?:{_words_rx(after)})(?:[^a-z0-9_]|$)"),
+        neutral_columns=frozenset(neutral), name_columns=frozenset(names),
+    )

@@ -1,0 +1,135 @@
+"""Article 9 detector: every category in French and English, inflected forms, context (the
+column, a label, negation, cues for ambiguous initials) and the evidence terms.
+
+The phrases here are written by the detector's author to pin its behaviour; recall is measured
+apart, on the phrase bank written without the lexicon (tests/test_article9_recall.py)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from indexer.article9 import evidence_terms, scan_article9
+from indexer.article9_lexicon import CATEGORIES, inflect, lexicon
+
+
+def cats(text: str) -> set[str]:
+    return {f.category for f in scan_article9(text)}
+
+
+def evidence(text: str) -> list[str]:
+    return [f.evidence for f in scan_article9(text)]
+
+
+# (category, French note, English note): each says something about one person
+POSITIVES = [
+    ("health", "Patiente séropositive, sous ARV depuis 2019", "HIV+ since 2019, on PrEP"),
+    ("health", "suivie en CMP, sous Lexomil", "diagnosed with bipolar disorder"),
+    ("health", "IVG en mars, dialysée deux fois par semaine", "on dialysis, type 2 diabetes"),
+    ("sexual_orientation", "homosexuel, vit avec son compagnon", "openly gay, same-sex partner"),
+    ("sexual_orientation", "HSH, 34 ans", "bisexual, out at work"),
+    ("sex_life", "travailleuse du sexe, partenaires multiples", "sex worker, unprotected sex"),
+    ("religion", "musulmane pratiquante, fait le ramadan", "devout Christian, attends mass weekly"),
+    ("religion", "Témoin de Jéhovah, refuse la transfusion", "keeps kosher, goes to synagogue"),
+    ("ethnic_origin", "d'origine maghrébine", "of Pakistani descent"),
+    ("ethnic_origin", "issue de l'immigration, famille rom", "ethnicity: Black Caribbean"),
+    ("political_opinion", "militant au Parti communiste, encarté", "registered Republican, Trump supporter"),
+    ("political_opinion", "adhérent LFI depuis 2017", "Labour Party member, canvassed for the Greens"),
+    ("trade_union", "délégué syndical CGT", "union rep at the depot"),
+    ("trade_union", "syndiquée chez FO depuis 2010, adhérente FO", "shop steward, Unison member"),
+    ("genetic", "porteuse de la mutation BRCA2, test ADN positif", "BRCA1 carrier, genetic testing done"),
+    ("genetic", "caryotype anormal", "DNA test results attached"),
+    ("biometric", "empreintes digitales enregistrées à l'enrôlement", "fingerprint template stored"),
+    ("biometric", "gabarit de reconnaissance faciale", "iris scan at the gate, facial recognition"),
+]
+
+
+@pytest.mark.parametrize(("category", "fr", "en"), POSITIVES)
+def test_each_category_in_both_languages(category: str, fr: str, en: str) -> None:
+    assert category in cats(fr), (fr, scan_article9(fr))
+    assert category in cats(en), (en, scan_article9(en))
+
+
+def test_every_category_has_both_languages() -> None:
+    assert {c for c, _, _ in POSITIVES} == set(CATEGORIES)
+    lex = lexicon()
+    assert {c for c, _ in lex.groups} == set(CATEGORIES)
+
+
+@pytest.mark.parametrize("text", [
+    "SÉROPOSITIVES", "seropositifs", "Séropositif", "diabétiques", "Diabetics", "syndiquées",
+    "lesbiennes", "chrétiennes", "homosexuelles", "dépressive",
+])
+def test_inflected_and_accent_folded_forms(text: str) -> None:
+    assert scan_article9(f"notes: {text}"), text
+
+
+def test_inflection_rules() -> None:
+    assert "seropositives" in inflect("seropositif", "fr") and "diabetics" in inflect("diabetic", "en")
+    assert inflect("vih", "fr") == "vih"  # short words stay exact
+
+
+@pytest.mark.parametrize("text", [
+    "pas de traitement en cours", "aucun antécédent de cancer", "sans antécédent de diabète",
+    "no history of diabetes", "denies any psychiatric history", "Il n'est pas diabétique.",
+    "VIH : négatif", "diabetes: no", "not pregnant",
+])
+def test_negation_cancels(text: str) -> None:
+    assert not scan_article9(text), (text, scan_article9(text))
+
+
+def test_negation_stays_in_its_clause() -> None:
+    assert cats("pas de tabac. Diabétique depuis 2010") == {"health"}
+    assert cats("non fumeur, asthmatique") == {"health"}
+
+
+@pytest.mark.parametrize("text", [
+    "médecin généraliste", "Dr Martin, médecin traitant", "PS: rappelle-moi demain",
+    "route RN 7, sortie 12", "rendez-vous le 15 SEP 2023", "MS Office 2019 licence",
+    "browser fingerprint: 8a7f3c, TLS fingerprint", "syndicat de copropriété", "Christian Dupont, 12 rue des Lilas",
+    "enceinte Bluetooth JBL", "la Renaissance italienne", "fermé pendant le ramadan",
+])
+def test_near_misses_are_not_flagged(text: str) -> None:
+    assert not scan_article9(text), (text, scan_article9(text))
+
+
+def test_ambiguous_initials_need_a_cue_or_their_column() -> None:
+    assert cats("adhérent PS depuis 2012") == {"political_opinion"}
+    assert not scan_article9("PS depuis 2012")
+    assert cats("nom;prenom;parti\nDurand;Camille;PS\nPetit;Hugo;LR\n") == {"political_opinion"}
+    assert cats("membre FO, section Renault") == {"trade_union"}
+
+
+def test_the_column_decides() -> None:
+    dump = ("nom;prenom;profession;notes\n"
+            "Dupont;Christian;infirmière en oncologie;RAS\n"
+            "Martin;Luc;psychiatre;diabétique type 2\n")
+    flags = scan_article9(dump)
+    assert [(f.category, f.evidence) for f in flags] == [("health", "diabétique")]
+    assert dump[flags[0].start:flags[0].end] == "diabétique"
+    # the same words, under a notes column, are about the person
+    assert cats("nom;prenom;notes\nDupont;Christian;suivie en oncologie\n") == {"health"}
+    # a label in a dox, and a JSON key
+    assert not scan_article9("Profession: aide-soignante en dialyse\nVille: Lyon")
+    assert not scan_article9('{"name": "Christian", "job": "chemotherapy nurse"}')
+    assert cats('{"name": "Christian", "religion": "Christian"}') == {"religion"}
+
+
+def test_evidence_terms_are_the_words_and_their_base_forms() -> None:
+    flags = scan_article9("Notes: séropositives, Témoin de Jéhovah, VIH, jean.dupont@exemple.test")
+    terms = evidence_terms(flags)
+    assert {"séropositives", "séropositif", "Témoin de Jéhovah", "VIH"} <= set(terms)
+    assert not any("@" in t or "dupont" in t.lower() for t in terms)
+
+
+def test_caps_per_evidence_and_speed_on_a_dense_notes_column() -> None:
+    rows = "\n".join(f"Nom{i};Prenom{i};p{i}@exemple.test;séropositif, pas de traitement, CGT" for i in range(20_000))
+    text = "nom;prenom;email;notes\n" + rows
+    scan_article9("warm up")
+    t0 = time.perf_counter()
+    flags = scan_article9(text)
+    elapsed = time.perf_counter() - t0
+    assert [f.evidence for f in flags].count("séropositif") == 3
+    assert {f.category for f in flags} == {"health", "trade_union"}
+    assert elapsed < 2.0, elapsed
