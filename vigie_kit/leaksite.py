@@ -32,7 +32,7 @@ WALL_TEXT = "Prove you are human"
 _SECTORS = ["healthcare", "software", "manufacturing", "education", "logistics", "legal"]
 _WORDS = ["Clinique", "Santé", "Logiciel", "Médical", "Atlas", "Boréal", "Cobalt", "Delta", "Horizon", "Nova"]
 
-_SHELL = """<!doctype html><html><head><meta charset="utf-8"><title>LockLeak blog</title></head>
+_SHELL = """<!doctype html><html><head><meta charset="utf-8"><title>LockLeak blog</title>{extra_head}</head>
 <body><h1>Leaked companies</h1><div id="victims"></div><nav id="pager"></nav><div id="state">loading</div>
 <script src="/app.js"></script></body></html>"""
 
@@ -102,6 +102,7 @@ class LeakSite:
     cookie_name: str = "ll_session"
     cookie_value: str = field(default_factory=lambda: secrets.token_hex(16))
     requests: list[tuple[str, bool]] = field(default_factory=list)
+    extra_head: str = ""  # markup added to <head> (the leak test refers to a clearnet name there)
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -150,7 +151,7 @@ class LeakSite:
                 if walled and parts.path != "/favicon.ico":
                     self._send(403 if parts.path.startswith("/api/") else 200, _WALL, "text/html; charset=utf-8")
                 elif parts.path == "/":
-                    self._send(200, _SHELL, "text/html; charset=utf-8")
+                    self._send(200, _SHELL.replace("{extra_head}", site.extra_head), "text/html; charset=utf-8")
                 elif parts.path == "/app.js":
                     self._send(200, _APP_JS, "application/javascript")
                 elif parts.path == "/api/victims":
