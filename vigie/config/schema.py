@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -36,6 +37,7 @@ __all__ = [
     "BrowserSettings",
     "Channels",
     "Contact",
+    "AttentionThresholds",
     "DpoContact",
     "DateSelector",
     "DeliverySettings",
@@ -60,6 +62,7 @@ __all__ = [
     "StorageSettings",
     "Strict",
     "TorSettings",
+    "UrlRewrite",
     "ValueKind",
     "WebhookChannel",
     "WebSettings",
@@ -640,15 +643,58 @@ class DateSelector(Strict):
     """Where a post's date is and how to read it."""
 
     selector: Selector = Field(description="Selector of the date text or attribute, relative to the post.")
-    format: str | None = Field(
-        default=None, examples=["%d %B %Y à %H:%M"],
-        description="A strptime format; omit it for ISO 8601 (e.g. a datetime attribute). "
-        "French month names are understood with %B/%b.",
+    format: str | list[str] | None = Field(
+        default=None, examples=["%d %B %Y à %H:%M", ["%d/%m/%Y %H:%M", "%d %B %Y"], "auto"],
+        description="A strptime format, or a list tried in order; omit it for ISO 8601 (e.g. a datetime "
+        "attribute). French month and day names, ordinal days (`3rd`, `1er`), `a.m.`/`p.m.`, `noon` and "
+        "`midnight` are understood. `auto` reads whatever a forum prints (dateparser, in `language`), "
+        "relative dates included (`hier à 14:05`, `il y a 3 heures`, `yesterday at 2pm`), resolved "
+        "against the time the page was fetched. A format is checked when the file is loaded: it must "
+        "read back what it writes. A date that does not parse is counted (`unparsed_dates`), never "
+        "replaced by the crawl time.",
+    )
+    language: str | None = Field(
+        default=None, examples=["fr", "en"],
+        description="Language of the dates for `format: auto` (an ISO 639-1 code); unset means detected, slower "
+        "and less sure.",
+    )
+    attributes: list[str] = Field(
+        default_factory=lambda: ["datetime", "title", "data-time"],
+        description="Attributes of the matched element read first when present (machine-readable dates such "
+        "as `<time datetime=...>` or a tooltip `title`); the element's text is the fallback.",
     )
     timezone: str = Field(
         default="UTC", examples=["Europe/Paris"],
-        description="IANA time zone of dates written without an offset.",
+        description="IANA time zone of dates written without an offset; dates are stored in UTC.",
     )
+
+    @field_validator("format")
+    @classmethod
+    def _round_trip(cls, value: str | list[str] | None) -> str | list[str] | None:
+        """A format that cannot read back what it writes would leave every date unparsed."""
+        for fmt in value if isinstance(value, list) else [value]:
+            if fmt is None or fmt == "auto":
+                continue
+            sample, written = datetime(2026, 3, 14, 15, 9, 26), "(nothing: strftime refused it)"
+            try:
+                written = sample.strftime(fmt)
+                ok = datetime.strptime(written, fmt).strftime(fmt) == written
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ValueError(f"date format {fmt!r} cannot parse back what it formats ({sample:%Y-%m-%d %H:%M:%S} "
+                                 f"-> {written!r}): use strptime directives only "
+                                 "(%d %m %Y %H %M %S %B %b %p %I...), no %-d or %e, or `auto`")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise ValueError(f"unknown time zone {value!r}: use an IANA name such as Europe/Paris or UTC") from None
+        return value
 
 
 class PostSelectors(Strict):
@@ -664,6 +710,25 @@ class PostSelectors(Strict):
     attachments: Selector | None = Field(
         default=None, description="Links to attached files, downloaded within the `attachments` limits."
     )
+
+
+class UrlRewrite(Strict):
+    """A regex over a URL and what it becomes, to name a thread the same whatever link led to it."""
+
+    pattern: Regex = Field(examples=[r"[?&](page|start)=\d+"],
+                           description="Regex searched in the URL (Python `re`); the first match is replaced.")
+    template: str = Field(examples=["", r"/t/\1"],
+                          description="The replacement (`\\1` is the first group of `pattern`).")
+
+    @model_validator(mode="after")
+    def _groups(self) -> UrlRewrite:
+        groups = re.compile(self.pattern).groups
+        for ref in re.findall(r"\\(\d+)|\\g<(\d+)>", self.template):
+            number = int(ref[0] or ref[1])
+            if number > groups:
+                raise ValueError(f"template {self.template!r} uses group {number} but pattern {self.pattern!r} "
+                                 f"has {groups}")
+        return self
 
 
 class ForumSelectors(Strict):
@@ -689,6 +754,34 @@ class ForumSelectors(Strict):
     )
     next_page: Selector | None = Field(default=None, description="The link to a board's next page.")
     thread_next_page: Selector | None = Field(default=None, description="The link to a thread's next page.")
+    next_link_texts: list[str] = Field(
+        default_factory=list, examples=[["»", "›", "Suivant", "Page suivante", "Next", "Older"]],
+        description="Texts of a next-page link (boards and threads), matched whole and case-insensitively, "
+        "used when `next_page`/`thread_next_page` are unset or match nothing; a `rel=next` link matches too. "
+        "Links to the last page (`Last`, `Dernière`, `»»`) never match.",
+    )
+    start_role: Literal["boards", "board"] | None = Field(
+        default=None,
+        description="What the start URLs are: `boards`, an index whose `board_links` lead to board listings "
+        "(threads listed on the index itself are not read, so a thread's board always comes from its own "
+        "listing); `board`, itself a thread listing. Default: `boards` when `board_links` is set, else `board`.",
+    )
+    thread_canonical: Selector | None = Field(
+        default=None, examples=["link[rel=canonical]::attr(href)", "h1 a::attr(href)"],
+        description="On a thread page, the link to the thread's own first page (the canonical `<link>`, a "
+        "breadcrumb or the title link): the thread's key, whatever link led to it. When the page reached "
+        "is not that one (an unread or bookmark link into the middle), the crawl walks to it first.",
+    )
+    thread_first_page: Selector | None = Field(
+        default=None, examples=["ul.pagination a:first-child::attr(href)"],
+        description="On a thread page, the pagination's link to page 1; used when `thread_canonical` is "
+        "unset, so a thread entered in the middle is read from its first page.",
+    )
+    thread_url_rewrite: list[UrlRewrite] = Field(
+        default_factory=list,
+        description="Rewrites applied in order to every thread URL (listing links, redirects, canonical "
+        "links) to get the thread's key, e.g. dropping a page number or a session parameter.",
+    )
     post: PostSelectors = Field(description="Selectors of the posts inside a thread page.")
 
 
@@ -754,6 +847,24 @@ class FollowRules(Strict):
         default_factory=lambda: [r"logout", r"signout", r"deconnexion"],
         description="Links matching any of these regexes are never followed (keep logout in it).",
     )
+
+
+class AttentionThresholds(Strict):
+    """When a crawl's silent failures mark the source "needs attention": the count, per crawl, at
+    which each one does (0: never). A failed login always does, and fails `vigie crawl`."""
+
+    unparsed_dates: int = Field(default=1, ge=0, description="Post dates found but not read by `date.format`.")
+    follows_refused: int = Field(
+        default=1, ge=0,
+        description="Links found by a selector (thread, next page, attachment) refused by `follow.deny`.")
+    pagination_stopped: int = Field(
+        default=1, ge=0, description="Paginations that stopped early: a last-page link but no next link, or "
+        "the per-chain page cap reached.")
+    selectors_lost: int = Field(
+        default=1, ge=0, description="Pages where a selector matched nothing although it matched pages of the "
+        "same kind before (the site changed its layout).")
+    threads_shrank: int = Field(
+        default=1, ge=0, description="Threads whose page count is smaller than at the last crawl.")
 
 
 class LimitSettings(Strict):
@@ -962,6 +1073,8 @@ class SourceConfig(Strict):
     login: LoginSettings | None = Field(default=None, description="How to log in; unset means crawl as a guest.")
     follow: FollowRules = Field(default=FollowRules(), description="Which links are followed.")
     limits: LimitSettings = Field(default=LimitSettings(), description="Limits of one crawl run.")
+    attention: AttentionThresholds = Field(
+        default=AttentionThresholds(), description="When silent failures mark the source as needing attention.")
     attachments: AttachmentLimits = Field(default=AttachmentLimits(), description="Attached files.")
     user_agent: str = Field(
         default="Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0",
@@ -998,6 +1111,16 @@ class SourceConfig(Strict):
         if value is not None:
             _check_network(value.url, "login URL", info)
         return value
+
+    @model_validator(mode="after")
+    def _login_followable(self) -> SourceConfig:
+        """A login URL that `follow.deny` refuses is never fetched: the crawl would always run as a guest."""
+        if self.login is not None:
+            for pattern in self.follow.deny:
+                if re.search(pattern, self.login.url):
+                    raise ValueError(f"login.url {self.login.url!r} matches follow.deny pattern {pattern!r}, so "
+                                     "the login page would never be fetched: narrow that pattern")
+        return self
 
     @model_validator(mode="after")
     def _selectors_for_kind(self) -> SourceConfig:

@@ -1,0 +1,131 @@
+"""Dates as forums print them: strptime formats (one or a list), `auto` (dateparser), attributes.
+
+Why relative dates are resolved against the page's fetch time: "il y a 3 heures" means three
+hours before the page was served, not before the parser ran (a saved page read by `vigie source
+try --html` days later, or a slow crawl, would otherwise shift every date). A date that cannot
+be read is returned as None and counted by the caller: never silently set to now.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import dateparser
+from parsel import Selector, SelectorList
+
+from indexer.html_text import element_text
+from vigie.config.schema import DateSelector, parse_selector
+
+if TYPE_CHECKING:
+    from scrapy.http import TextResponse
+
+__all__ = ["DateReading", "parse_date", "read_date"]
+
+_FR_MONTHS = [("janvier", "janv", "January"), ("février", "févr", "February"), ("fevrier", "fevr", "February"),
+              ("mars", "mars", "March"), ("avril", "avr", "April"), ("mai", "mai", "May"),
+              ("juin", "juin", "June"), ("juillet", "juil", "July"), ("août", "aout", "August"),
+              ("aout", "aout", "August"), ("septembre", "sept", "September"), ("octobre", "oct", "October"),
+              ("novembre", "nov", "November"), ("décembre", "déc", "December"), ("decembre", "dec", "December")]
+_FR_DAYS = {"lundi": "Monday", "mardi": "Tuesday", "mercredi": "Wednesday", "jeudi": "Thursday",
+            "vendredi": "Friday", "samedi": "Saturday", "dimanche": "Sunday"}
+_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|er|e|ème)\b", re.IGNORECASE)
+
+
+def _clock_words(text: str) -> str:
+    """"a.m."/"p.m." as strptime's %p and dateparser read them; "noon"/"midnight" as times."""
+    text = re.sub(r"\b([ap])\.\s?m\.?(?=\s|$|[,;)])", lambda m: m.group(1).upper() + "M", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bnoon\b", "12:00 PM", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bmidnight\b", "12:00 AM", text, flags=re.IGNORECASE)
+    return re.sub(r"\b(\d{1,2}) ([AP]M)\b", r"\1:00 \2", text)
+
+
+def _strptime(text: str, fmt: str) -> datetime:
+    low = _ORDINAL.sub(r"\1", _clock_words(text)).lower()
+    low = re.sub(r"\b1er\b", "1", low)
+    for full, abbr, english in _FR_MONTHS:
+        low = re.sub(rf"\b{full}\b", english if "%B" in fmt else english[:3], low)
+        low = re.sub(rf"\b{abbr}\.?(?=\s|$)", english[:3] if "%b" in fmt else english, low)
+    for fr, en in _FR_DAYS.items():
+        low = re.sub(rf"\b{fr}\b", en if "%A" in fmt else en[:3], low)
+    return datetime.strptime(low, fmt)  # literals match case-insensitively
+
+
+def _auto(text: str, tz: str, language: str | None, fetched_at: datetime) -> datetime | None:
+    base = fetched_at.astimezone(ZoneInfo(tz)).replace(tzinfo=None)  # dateparser's base is wall time in tz
+    value = dateparser.parse(
+        _clock_words(text), languages=[language] if language else None,
+        settings={"RELATIVE_BASE": base, "TIMEZONE": tz, "RETURN_AS_TIMEZONE_AWARE": True,
+                  "PREFER_DATES_FROM": "past"})
+    return value
+
+
+def parse_date(text: str, fmt: str | list[str] | None, tz: str = "UTC", *, language: str | None = None,
+               fetched_at: datetime | None = None) -> datetime | None:
+    """`text` read with `fmt`: ISO 8601 when None, `auto` (dateparser in `language`, relative
+    dates against `fetched_at`), or strptime format(s) tried in order (French month and day names,
+    ordinal days, a.m./p.m., noon and midnight understood). Naive values are in `tz`; the result
+    is UTC, or None when nothing reads it."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    formats = fmt if isinstance(fmt, list) else [fmt]
+    for one in formats:
+        value: datetime | None = None
+        try:
+            if one is None:
+                value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            elif one == "auto":
+                value = _auto(text, tz, language, fetched_at or datetime.now(UTC))
+            else:
+                value = _strptime(text, one)
+        except ValueError:
+            value = None
+        if value is not None:
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=ZoneInfo(tz))
+            return value.astimezone(UTC)
+    return None
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """What a date selector found: the raw text (or attribute value) and what it parsed to."""
+
+    raw: str | None
+    value: datetime | None
+
+    @property
+    def unparsed(self) -> bool:
+        """True when something was there but could not be read: the loud case."""
+        return bool(self.raw) and self.value is None
+
+
+def read_date(node: Selector | SelectorList[Selector] | TextResponse, spec: DateSelector,
+              fetched_at: datetime) -> DateReading:
+    """The date under `node`: the element's `spec.attributes` first (machine-readable, e.g.
+    `<time datetime>`: ISO, then the configured formats), then its text with the formats."""
+    kind, query = parse_selector(spec.selector)
+    found = node.css(query) if kind == "css" else node.xpath(query)
+    if not found:
+        return DateReading(None, None)
+    first = found[0]
+    if isinstance(first.root, str):
+        raw = first.root.strip()
+        return DateReading(raw or None, parse_date(raw, spec.format, spec.timezone, language=spec.language,
+                                                   fetched_at=fetched_at))
+    for attribute in spec.attributes:
+        raw_attr = (first.attrib.get(attribute) or "").strip()
+        if raw_attr:
+            formats: list[str | None] = [None]
+            formats += spec.format if isinstance(spec.format, list) else [spec.format]
+            for fmt in formats:
+                value = parse_date(raw_attr, fmt, spec.timezone, language=spec.language, fetched_at=fetched_at)
+                if value is not None:
+                    return DateReading(raw_attr, value)
+    raw = " ".join(element_text(first.root).split())
+    return DateReading(raw or None, parse_date(raw, spec.format, spec.timezone, language=spec.language,
+                                               fetched_at=fetched_at))
