@@ -107,7 +107,8 @@ def make_data(store: FragmentStore, work: Path, docs: list[StoredFragment]) -> W
     hook = {"url": "http://127.0.0.1:9/hook", "secret": os.urandom(24).hex()}
     org = OrganisationConfig.model_validate({"id": ORG, "display_name": "Bench clinic", "min_severity": "low",
                                              "channels": {"webhook": hook}})
-    data = WebData(store=store, outbox=Outbox(work / "outbox.sqlite3"), registry=Registry(work / "registry"),
+    matcher = AlertMatcher(Registry(work / "registry"), Outbox(work / "outbox.sqlite3"), {ORG: org})
+    data = WebData(store=store, matcher=matcher,
                    web_db=WebDB(work / "web.sqlite3", TEST_DATA_KEY), organisations={ORG: org},
                    webhook=WebhookSettings(), settings=WebSettings(), match_key=TEST_MATCH_KEY,
                    data_key=TEST_DATA_KEY, audit=AuditLog(work / "audit.log"), ops=NoService(), data_dir=work,
@@ -116,7 +117,7 @@ def make_data(store: FragmentStore, work: Path, docs: list[StoredFragment]) -> W
     pre.write_text("type,prehash\n" + "".join(f"email,{prehash('email', f'patient{i}@clinique.test').hex()}\n"
                                               for i in range(ALERTED)))
     data.registry.register_prehash_file(ORG, pre, TEST_MATCH_KEY)
-    made = AlertMatcher(data.registry, data.outbox, data.organisations).on_fragments(docs[:ALERTED])
+    made = matcher.on_fragments(docs[:ALERTED])
     assert made == ALERTED, f"expected {ALERTED} alerts, the matcher made {made}"
     return data
 

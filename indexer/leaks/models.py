@@ -94,3 +94,6 @@ class LeakStore(Protocol):
 
     def leaks_of_fragments(self, fragment_ids: Iterable[str]) -> dict[str, str]:
         """fragment id -> leak id, for those that belong to one."""
+
+    def close(self) -> None:
+        """Release the store's connections (whoever opened it closes it)."""

@@ -10,9 +10,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from alerts.matcher import AlertMatcher
 from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import ConfigDir, DataDir, console, err_console, fail, require_keys, runtime
+from vigie.runtime import Runtime
 
 __all__ = ["org_app"]
 
@@ -52,7 +54,16 @@ def register(
              f"{config}/organisations/{org}.yaml first (see example-org.yaml)")
     if not prehash_file.is_file():
         fail(f"pre-hash file {prehash_file} does not exist; produce it with `vigie hash`")
-    matcher = wiring.build_matcher(rt.config, data_dir)
+    leaks = wiring.open_leak_store(rt.config, data_dir)  # a retro-hunt raises per-leak alerts, as a crawl does
+    try:
+        _register(rt, org, prehash_file, retro_hunt, hunt_all, data_dir, wiring.build_matcher(rt.config, data_dir,
+                                                                                             leaks=leaks))
+    finally:
+        leaks.close()
+
+
+def _register(rt: Runtime, org: str, prehash_file: Path, retro_hunt: bool, hunt_all: bool, data_dir: Path,
+              matcher: AlertMatcher) -> None:
     with console.status("keying pre-hashes and storing tokens..."):
         result = matcher.registry.register_prehash_file(org, prehash_file, rt.match_key,
                                                         keep_new_tokens=retro_hunt)

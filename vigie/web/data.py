@@ -35,8 +35,7 @@ from loguru import logger
 from alerts import AlertsError
 from alerts.channels.webhook import WebhookSender
 from alerts.matcher import AlertMatcher
-from alerts.outbox import Outbox
-from alerts.registry import Registry, RegistryError
+from alerts.registry import RegistryError
 from alerts.retrohunt import retro_hunt
 from indexer.audit import AuditLog
 from indexer.crypto import DataKey
@@ -131,13 +130,17 @@ def _token_info(t: ApiToken) -> TokenInfo:
 class WebData:
     """One per server. Holds the store, the outbox, the registry, the web database and the keys."""
 
-    def __init__(self, *, store: FragmentStore, outbox: Outbox, registry: Registry, web_db: WebDB,
+    def __init__(self, *, store: FragmentStore, matcher: AlertMatcher, web_db: WebDB,
                  organisations: Mapping[str, OrganisationConfig], webhook: WebhookSettings, settings: WebSettings,
                  match_key: MatchKey, data_key: DataKey, audit: AuditLog, ops: OperatorPort,
                  data_dir: Path, source_names: tuple[str, ...]) -> None:
+        """`matcher` comes from the composition root (`vigie.wiring.build_matcher`, with the leak
+        store), so a retro-hunt started here raises the same per-leak alerts as a crawl; its
+        registry and outbox are the ones the pages read."""
         self.store = store
-        self.outbox = outbox
-        self.registry = registry
+        self.matcher = matcher
+        self.outbox = matcher.outbox
+        self.registry = matcher.registry
         self.web_db = web_db
         self.organisations = organisations
         self.webhook = WebhookSender(webhook)
@@ -148,7 +151,6 @@ class WebData:
         self.ops = ops
         self.data_dir = data_dir
         self.source_names = source_names
-        self.matcher = AlertMatcher(registry, outbox, organisations)
         self._hunts: dict[str, HuntStatus] = {}
         self._hunts_lock = threading.Lock()
         self._register_lock = threading.Lock()  # one registration at a time in this process

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alerts.outbox import Outbox
-from alerts.registry import Registry
 from indexer.audit import AUDIT_FILE, AuditLog
 from indexer.crypto import DataKey
 from indexer.tokens import MatchKey
@@ -25,13 +23,18 @@ def open_web_data(config: LoadedConfig, data_dir: Path, match_key: MatchKey, dat
                   ops: OperatorPort) -> WebData:
     data_dir = wiring.ensure_data_dir(data_dir)
     g = config.global_config
-    return WebData(store=wiring.open_store(config, data_dir), outbox=Outbox(wiring.outbox_path(data_dir)),
-                   registry=Registry(wiring.registry_dir(data_dir)), web_db=WebDB(web_db_path(data_dir), data_key),
+    leaks = wiring.open_leak_store(config, data_dir)
+    return WebData(store=wiring.open_store(config, data_dir),
+                   matcher=wiring.build_matcher(config, data_dir, leaks=leaks),
+                   web_db=WebDB(web_db_path(data_dir), data_key),
                    organisations=config.organisations, webhook=g.alerts.webhook, settings=g.web,
                    match_key=match_key, data_key=data_key, audit=AuditLog(data_dir / AUDIT_FILE), ops=ops,
                    data_dir=data_dir, source_names=tuple(config.sources))
 
 
 def close_web_data(data: WebData) -> None:
+    leaks = data.matcher.leaks
     for close in (data.store.close, data.outbox.close, data.registry.close, data.web_db.close):
         close()
+    if leaks is not None:
+        leaks.close()
