@@ -17,15 +17,23 @@ from datetime import date
 import phonenumbers
 from phonenumbers.phonemetadata import PhoneMetadata
 from stdnum import iban as _iban
+from stdnum.be import nn as _be_nn
+from stdnum.ch import ssn as _ch_ssn
+from stdnum.es import dni as _es_dni
+from stdnum.es import nie as _es_nie
 from stdnum.fr import siren as _siren
 from stdnum.fr import siret as _siret
+from stdnum.it import codicefiscale as _it_cf
+from stdnum.us import ssn as _us_ssn
 from stdnum.util import NumberValidationModule
 
 from indexer import IndexerError
 
 __all__ = [
     "CARD_BRANDS",
+    "NATIONAL_ID_COUNTRIES",
     "IdentifierError",
+    "calling_region",
     "canon_address",
     "canon_card",
     "canon_credential",
@@ -35,12 +43,16 @@ __all__ = [
     "canon_iban",
     "canon_luhn_id",
     "canon_name",
+    "canon_national_id",
     "canon_nir",
     "canon_password_hash",
     "canon_phone",
     "canonical_forms",
+    "card_network",
     "hash_kind",
+    "is_international",
     "luhn_ok",
+    "national_id_forms",
     "nir_key",
 ]
 
@@ -122,9 +134,12 @@ def _fast_national(nsn: str) -> str | None:
 
 
 def canon_phone(raw: str, region: str = "FR") -> str | None:
-    """E.164. French formats (0X, +33, 0033, 33, "+33 (0)") take a fast exact path; overseas
-    numbers written in French national form (0690..., 0692...) are invalid as +33 and are retried
-    as GP, MQ, GF, RE, YT; anything else goes through phonenumbers with `region` as default."""
+    """E.164, for every number libphonenumber says is valid (unassigned ranges stay out). A
+    number in national notation is read in `region`, the fragment's country context (a column
+    header, the +CC of the other rows; France by default). French formats (0X, +33, 0033, 33,
+    "+33 (0)") take a fast exact path; overseas numbers written in French national form (0690...,
+    0692...) are invalid as +33 and are retried as GP, MQ, GF, RE, YT; anything else goes
+    through phonenumbers."""
     s = raw.strip()
     d = s.replace("(0)", "").replace(" ", "").replace(".", "").replace("-", "")  # str.replace: 3x
     if not d.isalnum() or not d.isascii():  # faster than translate on these short strings
@@ -150,12 +165,36 @@ def canon_phone(raw: str, region: str = "FR") -> str | None:
             if d.startswith("0"):  # national form: could be an overseas line
                 return _fast_national(nsn)
             return None
+    if d.startswith("00"):  # "00" is the international prefix almost everywhere, but not in
+        s = "+" + d[2:]      # every region libphonenumber might read it in (the US dials 011)
     try:
         num = phonenumbers.parse(s, region)
     except phonenumbers.NumberParseException:
         return None
     if phonenumbers.is_valid_number(num):
         return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def is_international(raw: str) -> bool:
+    """Whether a phone is written with its country code (+CC, 00CC): such a number needs no
+    context, and gives its country as context to the national numbers around it."""
+    s = raw.lstrip(" \t\"'(")
+    return s.startswith(("+", "00"))
+
+
+# calling codes are prefix-free: an E.164 string's first 1-3 digits name exactly one of them
+_CC_REGION: dict[str, str] = {str(cc): regions[0] for cc, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items()
+                              if regions and regions[0] != "001"}
+
+
+def calling_region(e164: str) -> str | None:
+    """The main region of an E.164 number's calling code (+1 -> US, +44 -> GB, +32 -> BE): the
+    region its neighbours written in national notation are read in."""
+    for n in (1, 2, 3):
+        r = _CC_REGION.get(e164[1:1 + n])
+        if r is not None:
+            return r
     return None
 
 
@@ -247,39 +286,42 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-# (brand, prefix ranges as (low, high) on the first len(low) digits, allowed lengths)
+# (network, prefix ranges as (low, high) on the first len(low) digits, allowed lengths), in the
+# order they are tried: a narrower range comes before the wider one it sits in (Discover's
+# 622126-622925 inside UnionPay's 62, JCB inside Maestro's 56-69). Carte Bancaire cards carry a
+# Visa or Mastercard number (CB is co-badged, its BINs are not public), so they are typed by
+# that network.
 CARD_BRANDS: tuple[tuple[str, tuple[tuple[str, str], ...], tuple[int, ...]], ...] = (
     ("visa", (("4", "4"),), (13, 16, 19)),
     ("mastercard", (("51", "55"), ("2221", "2720")), (16,)),
     ("amex", (("34", "34"), ("37", "37")), (15,)),
-    ("discover", (("6011", "6011"), ("644", "649"), ("65", "65")), (16, 17, 18, 19)),
+    ("discover", (("6011", "6011"), ("644", "649"), ("65", "65"), ("622126", "622925")), (16, 17, 18, 19)),
     ("jcb", (("3528", "3589"),), (16, 17, 18, 19)),
-    ("jcb15", (("1800", "1800"), ("2131", "2131")), (15,)),
+    ("jcb", (("1800", "1800"), ("2131", "2131")), (15,)),
     ("diners", (("300", "305"), ("36", "36"), ("38", "39")), (14, 15, 16, 17, 18, 19)),
     ("unionpay", (("62", "62"),), (16, 17, 18, 19)),
-    ("maestro", (("5018", "5018"), ("5020", "5020"), ("5038", "5038"), ("5893", "5893"),
-                 ("56", "58"), ("6304", "6304"), ("6390", "6390"), ("6759", "6759"), ("6761", "6763")),
-     (12, 13, 14, 15, 16, 17, 18, 19)),
+    ("maestro", (("50", "50"), ("56", "69")), (12, 13, 14, 15, 16, 17, 18, 19)),
 )
 
 
-def _brand(d: str) -> str | None:
-    n = len(d)
+def card_network(digits: str) -> str | None:
+    """The network whose IIN range and length fit a card number (no Luhn check here)."""
+    n = len(digits)
     for brand, ranges, lengths in CARD_BRANDS:
         if n not in lengths:
             continue
         for low, high in ranges:
-            if low <= d[: len(low)] <= high:
+            if low <= digits[: len(low)] <= high:
                 return brand
     return None
 
 
 def canon_card(raw: str) -> str | None:
-    """Digits only; Luhn AND a brand's IIN range and length, else random runs pass 1 in 10."""
+    """Digits only; Luhn AND a network's IIN range and length, else random runs pass 1 in 10."""
     d = raw.replace(" ", "").replace("-", "")
     if not d.isdigit() or not 12 <= len(d) <= 19:
         return None
-    return d if _brand(d) and luhn_ok(d) else None
+    return d if card_network(d) and luhn_ok(d) else None
 
 
 # ------------------------------------------------------------------ siren, siret, rpps, adeli
@@ -311,24 +353,55 @@ def _this_year() -> int:
     return int(_YEAR[0])
 
 
+_MONTHS: dict[str, int] = {}
+for _m, _names in enumerate((
+        "janvier janv jan january", "fevrier fevr fev feb february", "mars mar march", "avril avr apr april",
+        "mai may", "juin jun june", "juillet juil jul july", "aout aug august", "septembre sept sep september",
+        "octobre oct october", "novembre nov november", "decembre dec december"), start=1):
+    for _n in _names.split():
+        _MONTHS[_n] = _m
+# "12 mars 1935", "1er août 1960", "12-Mar-1935", "March 12, 1935", "Mar 12th 1935" (bounded, no nesting)
+_DOB_WORDS = re.compile(
+    r"^(?:(\d{1,2})(?:er|st|nd|rd|th)?[ \-]([^\W\d_]{3,10})\.?[ \-](\d{4})"
+    r"|([^\W\d_]{3,10})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4}))$")
+
+
+def _written_month(raw: str) -> tuple[str, str, str] | None:
+    m = _DOB_WORDS.match(raw)
+    if m is None:
+        return None
+    g = m.groups()
+    d, word, y = (g[0], g[1], g[2]) if g[0] else (g[4], g[3], g[5])
+    mo = _MONTHS.get(_fold(word))
+    return (y, str(mo), d) if mo else None
+
+
 def canon_dob(raw: str) -> str | None:
-    """YYYY-MM-DD. Day-first for DD/MM/YYYY (French usage); also ISO and HL7's YYYYMMDD."""
+    """YYYY-MM-DD, for a birth from 1900 to today. Day first for DD/MM/YYYY (French usage);
+    month first only where day first cannot be a date (07/26/1990); ISO, HL7's YYYYMMDD, and
+    months written out in French or English."""
     raw = raw.strip()
     m = _DOB_RE.match(raw) if len(raw) <= 25 else None
     if not m:
-        return None
-    g = m.groups()
-    if g[0]:
-        y, mo, d = g[0], g[1], g[2]
-    elif g[3]:
-        y, mo, d = g[5], g[4], g[3]
+        w = _written_month(raw) if 8 <= len(raw) <= 25 and raw[-1].isdigit() else None
+        if w is None:
+            return None
+        y, mo, d = w
     else:
-        y, mo, d = g[6], g[7], g[8]
+        g = m.groups()
+        if g[0]:
+            y, mo, d = g[0], g[1], g[2]
+        elif g[3]:
+            y, mo, d = g[5], g[4], g[3]
+            if int(mo) > 12 >= int(d):  # only the US order makes it a date
+                mo, d = d, mo
+        else:
+            y, mo, d = g[6], g[7], g[8]
     try:
         dt = date(int(y), int(mo), int(d))
     except ValueError:
         return None
-    if not 1900 <= dt.year <= _this_year():
+    if not 1900 <= dt.year <= _this_year() or (dt.year == _YEAR[0] and dt > date.today()):
         return None
     return dt.isoformat()
 
@@ -414,12 +487,69 @@ def canon_address(raw: str) -> str | None:
     return " ".join(parts)
 
 
+# --------------------------------------------------------------------------------- national ids
+# Beside the NIR: each checked by python-stdnum (its check digit, letter or mod 97, and its
+# refused ranges), except the UK NINO, which has no check digit and no stdnum module: its
+# documented prefix rules are applied instead. Canonical value `CC:compact`, so that equal
+# numbers of two countries (a 9-digit SSN, a 9-digit something else) never share a token.
+NATIONAL_ID_COUNTRIES = ("BE", "ES", "IT", "US", "GB", "CH")
+_NID_STRIP = str.maketrans("", "", " .-/\u00a0\t")
+# NINO: first letter not D F I Q U V, second not D F I O Q U V; BG GB KN NK NT TN ZZ never issued
+_NINO_RE = re.compile(r"^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]$")
+_NINO_REFUSED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+
+
+def _national_compact(country: str, c: str) -> str | None:
+    if country == "BE":
+        return c if len(c) == 11 and c.isdigit() and _be_nn.is_valid(c) else None
+    if country == "ES":
+        if len(c) != 9:
+            return None
+        return c if (_es_nie.is_valid(c) if c[0] in "XYZ" else _es_dni.is_valid(c)) else None
+    if country == "IT":  # the 16-character personal code (11 digits would be a company's VAT number)
+        return c if len(c) == 16 and _it_cf.is_valid(c) else None
+    if country == "US":  # areas 000, 666 and 900-999, group 00, serial 0000 refused by stdnum
+        return c if len(c) == 9 and c.isdigit() and _us_ssn.is_valid(c) else None
+    if country == "GB":
+        return c if _NINO_RE.match(c) and c[:2] not in _NINO_REFUSED else None
+    if country == "CH":  # AVS: 756 then an EAN-13 check digit
+        return c if len(c) == 13 and c.isdigit() and _ch_ssn.is_valid(c) else None
+    raise IdentifierError(
+        f"no national identifier rules for country {country!r}; expected one of {', '.join(NATIONAL_ID_COUNTRIES)}")
+
+
+def canon_national_id(raw: str, country: str) -> str | None:
+    """`CC:compact` (upper case, separators dropped) when `raw` is valid in `country`."""
+    c = raw.strip().upper()
+    if len(c) > 24:
+        return None
+    c = c.translate(_NID_STRIP)
+    out = _national_compact(country.upper(), c)
+    return f"{country.upper()}:{out}" if out else None
+
+
+def national_id_forms(raw: str) -> list[str]:
+    """Canonical forms of a national identifier given as `CC:number`, or as a bare number, in
+    which case every country whose rules it passes gives one form (a bare 9-digit number may
+    be a valid SSN and, say, nothing else: one form; rarely two)."""
+    s = raw.strip()
+    if len(s) > 3 and s[2] == ":" and s[:2].isalpha():
+        cc = s[:2].upper()
+        if cc not in NATIONAL_ID_COUNTRIES:
+            raise IdentifierError(f"national_id {s!r}: no rules for country {cc}; expected one of "
+                                  f"{', '.join(NATIONAL_ID_COUNTRIES)} (write CC:number, e.g. BE:85073003328)")
+        out = canon_national_id(s[3:], cc)
+        return [out] if out else []
+    return [f for f in (canon_national_id(s, cc) for cc in NATIONAL_ID_COUNTRIES) if f]
+
+
 # ------------------------------------------------------------------------------------ public API
 def canonical_forms(id_type: str, raw: str) -> list[str]:
     """The canonical value(s) of one raw identifier, exactly as the extractor tokenises it.
 
     Empty list when the value is invalid. Email gives [exact, canonical] (deduplicated), both
-    tokenised under type "email". Credentials are given as `login:password` (split at the first
+    tokenised under type "email". National identifiers are `CC:number` (every country's
+    form that validates when the country is left out). Credentials are given as `login:password` (split at the first
     colon). Raises IdentifierError for an unknown type."""
     raw = raw or ""
     out: str | None
@@ -447,6 +577,8 @@ def canonical_forms(id_type: str, raw: str) -> list[str]:
         out = canon_luhn_id(raw, 9)
     elif id_type == "dob":
         out = canon_dob(raw)
+    elif id_type == "national_id":
+        return national_id_forms(raw)
     elif id_type == "password_hash":
         out = canon_password_hash(raw)
     elif id_type == "credential":
@@ -459,6 +591,6 @@ def canonical_forms(id_type: str, raw: str) -> list[str]:
     else:
         raise IdentifierError(
             f"unknown identifier type {id_type!r}; expected one of email, phone, nir, iban, card, "
-            "siren, siret, rpps, adeli, dob, credential, password_hash, name, address"
+            "siren, siret, rpps, adeli, dob, national_id, credential, password_hash, name, address"
         )
     return [out] if out is not None else []

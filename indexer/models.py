@@ -241,6 +241,10 @@ class Identifier:
     key_version: int = 1
     start: int | None = None  # character offsets in the fragment text, for redaction
     end: int | None = None
+    # card: the network its IIN range and length name ("visa", "mastercard", "amex", ...);
+    # national_id: the issuing country ("BE", "ES", ...), also the value's "CC:" prefix
+    network: str | None = None
+    country: str | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -263,6 +267,7 @@ class Fragment:
     sensitive: list[SensitiveFlag] = field(default_factory=list)
     severity: Severity = Severity.low
     excerpt: str = ""  # redacted; nothing in it can be reversed
+    delimiter: str | None = None  # csv: the field separator (",", ";", "\t", "|"), with or without a header
 
     @property
     def content_hash(self) -> str:
@@ -298,11 +303,13 @@ class StoredFragment(_ProvenanceView):
     provenance: Provenance
     key_version: int
     item_hash: str | None
+    evidence: list[str]  # article 9 evidence terms ("VIH", "témoin de Jéhovah"): searchable, never an identifier
 
     def __init__(self, *, id: str, kind: str, start_line: int, end_line: int, excerpt: str,
                  severity: Severity, tokens: dict[str, list[str]], counts: dict[str, int],
                  categories: list[str], encrypted_text: bytes, provenance: Provenance | None = None,
-                 key_version: int = 1, item_hash: str | None = None, **where: Unpack[ProvenanceArgs]) -> None:
+                 key_version: int = 1, item_hash: str | None = None, evidence: list[str] | None = None,
+                 **where: Unpack[ProvenanceArgs]) -> None:
         self.id = id
         self.kind = kind
         self.start_line = start_line
@@ -316,6 +323,7 @@ class StoredFragment(_ProvenanceView):
         self.provenance = _provenance(provenance, where, "StoredFragment")
         self.key_version = key_version
         self.item_hash = item_hash
+        self.evidence = list(evidence or ())
 
     def all_tokens(self) -> set[str]:
         return {t for tokens in self.tokens.values() for t in tokens}

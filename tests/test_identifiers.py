@@ -131,7 +131,9 @@ def test_siren_siret_rpps_adeli() -> None:
 def test_dob_day_first_to_iso() -> None:
     for raw in ["12/03/1985", "12-03-1985", "12.03.1985", "1985-03-12", "19850312", "1985-03-12 00:00:00"]:
         assert canonical_forms("dob", raw) == ["1985-03-12"], raw
-    for bad in ["31/02/1985", "12/13/1985", "1985-13-01", "12/03/1850", "hier"]:
+    # month first only where day first cannot be a date (a US export)
+    assert canonical_forms("dob", "12/13/1985") == ["1985-12-13"]
+    for bad in ["31/02/1985", "13/13/1985", "1985-13-01", "12/03/1850", "hier", "02/30/1985"]:
         assert canonical_forms("dob", bad) == [], bad
 
 

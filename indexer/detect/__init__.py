@@ -27,7 +27,8 @@ from indexer.article9 import scan_article9
 from indexer.decode import Limits, decode
 from indexer.detect.extract import Sink
 from indexer.detect.seeds import RULE_CHARS, alone_is_nothing, candidate_starts
-from indexer.detect.shapes import Ctx, block_start, recognise
+from indexer.detect.shapes import Ctx, block_start, delimiter_of, recognise
+from indexer.identifiers import card_network
 from indexer.models import Fragment, Identifier, SensitiveFlag
 from indexer.redact import excerpt_end, mask_value, redact
 from indexer.severity import severity
@@ -178,10 +179,13 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             frag_text = "\n".join(" " * (len(raw[k]) - len(lines[k])) + lines[k] for k in range(first, last + 1))
         sink = Sink(deadline, limits.max_identifiers - n_ids)
         hits = fill(sink, offs)
+        sink.settle()  # national phones read in the fragment's country context
         accept = getattr(fill, "accept", None)
         if not sink.found or (accept is not None and not accept(hits)):
             continue
         frag = _build(kind, first, last, frag_text, sink, tok)
+        if kind == "csv":
+            frag.delimiter = delimiter_of(lines[first])
         n_ids += len(frag.identifiers)
         out.append(frag)
         if sink.stopped or len(out) >= limits.max_fragments or n_ids >= limits.max_identifiers:
@@ -192,18 +196,21 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
 
 
 def _identifier_factory() -> Callable[..., Identifier]:
-    """`Identifier(type, value, token, key_version, start, end)` without the frozen dataclass
+    """`Identifier(type, value, token, key_version, start, end, network, country)` without the frozen dataclass
     `__init__`, which goes through `object.__setattr__` once per field (0.9 us an identifier;
     filling the slots directly: 0.5 us). Used only while `Identifier` has exactly these slots
     and no `__post_init__`; otherwise this is the plain constructor."""
     names = [f.name for f in dataclasses.fields(Identifier)]
-    if (names != ["type", "value", "token", "key_version", "start", "end"] or "__slots__" not in Identifier.__dict__
+    if (names != ["type", "value", "token", "key_version", "start", "end", "network", "country"]
+            or "__slots__" not in Identifier.__dict__
             or hasattr(Identifier, "__post_init__")):
         return Identifier
-    s_type, s_value, s_token, s_version, s_start, s_end = (Identifier.__dict__[n].__set__ for n in names)
+    s_type, s_value, s_token, s_version, s_start, s_end, s_network, s_country = (
+        Identifier.__dict__[n].__set__ for n in names)
     new = object.__new__
 
-    def make(t: str, v: str, k: bytes, kv: int, st: int | None, en: int | None) -> Identifier:
+    def make(t: str, v: str, k: bytes, kv: int, st: int | None, en: int | None,
+             network: str | None = None, country: str | None = None) -> Identifier:
         o = new(Identifier)
         s_type(o, t)
         s_value(o, v)
@@ -211,6 +218,8 @@ def _identifier_factory() -> Callable[..., Identifier]:
         s_version(o, kv)
         s_start(o, st)
         s_end(o, en)
+        s_network(o, network)
+        s_country(o, country)
         return o
 
     return make
@@ -233,12 +242,15 @@ def _build(kind: str, first: int, last: int, text: str, sink: Sink, tok: Tokeniz
         tk = cache.get(k)
         if tk is None:
             tk = cache[k] = fn(t, c)
+        # a card's network and a national id's country ride on the identifier (issue 12)
+        net = card_network(c) if t == "card" else None
+        cc = c[:2] if t == "national_id" else None
         if st >= 0 and en > st:
-            append(ident(t, c, tk, version, st, en))
+            append(ident(t, c, tk, version, st, en, net, cc))
             if st < cut:
                 masks.append((st, en, mask_value(t, c)))
         else:
-            append(ident(t, c, tk, version, None, None))
+            append(ident(t, c, tk, version, None, None, net, cc))
     if len(cache) > 1_000_000:
         cache.clear()
     flags = scan_article9(text)

@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from indexer import identifiers as ids
 from indexer.article9 import HEADER_CATEGORIES, fold
+from indexer.detect.roles import Role, region_of_header
+from indexer.redact import ADDRESS
 
-__all__ = ["ROLES", "STRONG_ROLES", "norm_name", "role_of"]
+__all__ = ["ROLES", "STRONG_ROLES", "infer_roles", "norm_name", "role_of"]
 
 _NON = re.compile(r"[^a-z0-9]+")
 
@@ -31,7 +34,9 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "phone": ("telephone", "tel", "phone", "mobile", "portable", "gsm", "phone_number", "tel_mobile",
               "tel_fixe", "numero_telephone", "num_tel", "cellphone", "cell", "telephone_portable",
               "phonenumber", "mobile_phone", "home_phone", "fixe", "tel_portable", "telephone_mobile",
-              "numero", "num_telephone", "no_tel", "n_tel"),
+              "numero", "num_telephone", "no_tel", "n_tel", "telefono", "movil", "cellulare", "telefon", "handy",
+              "mobil", "mobilnummer", "telefonnummer", "rufnummer", "telefoon", "mobiel", "natel", "telemovel",
+              "telefone", "celular", "tel2", "phone2", "telephone2", "msisdn", "cell_phone", "fax", "telecopie"),
     "nir": ("nir", "num_secu", "numero_secu", "numero_securite_sociale", "secu", "ssn", "insee",
             "no_ss", "n_ss", "numero_ss", "securite_sociale", "nss", "num_ss", "n_secu", "no_secu",
             "numero_de_securite_sociale", "social_security_number", "matricule_secu"),
@@ -44,11 +49,20 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "adeli": ("adeli", "num_adeli", "numero_adeli"),
     "dob": ("date_naissance", "date_de_naissance", "naissance", "ddn", "dob", "birthdate", "birth_date",
             "date_of_birth", "birthday", "ne_le", "nee_le", "ne_e_le", "datenaissance", "date_naiss",
-            "dt_naissance"),
+            "dt_naissance", "geburtsdatum", "fecha_nacimiento", "fecha_de_nacimiento", "data_nascita",
+            "data_di_nascita", "geboortedatum", "data_nascimento", "data_de_nascimento"),
+    # national identifiers beside the NIR; the country is given below (_NATIONAL)
+    "national_id": ("national_id", "national_id_number", "numero_national", "numero_registre_national",
+                    "registre_national", "rijksregisternummer", "niss", "insz", "nn", "national_number", "dni", "nie",
+                    "dni_nie", "nif", "documento", "numero_dni", "codice_fiscale", "codicefiscale", "cf",
+                    "cod_fiscale", "nino", "ni_number", "national_insurance", "national_insurance_number", "avs",
+                    "ahv", "ahv_nr", "no_avs", "numero_avs", "avs_number", "ahv_nummer", "us_ssn"),
+    "country": ("pays", "country", "country_code", "pais", "paese", "land", "pays_residence"),
     "last_name": ("nom", "nom_famille", "nom_de_famille", "last_name", "lastname", "surname",
-                  "family_name", "nom_patient", "nom_usage", "nom_naissance"),
+                  "family_name", "nom_patient", "nom_usage", "nom_naissance", "cognome", "nachname", "apellidos",
+                  "apellido", "achternaam"),
     "first_name": ("prenom", "prenoms", "first_name", "firstname", "given_name", "prenom_patient",
-                   "forename"),
+                   "forename", "vorname", "nombre", "voornaam"),
     "full_name": ("name", "full_name", "fullname", "nom_complet", "nom_prenom", "identite",
                   "patient", "client", "contact_name", "display_name", "titulaire", "real_name",
                   "realname", "nom_reel", "vrai_nom", "identity", "nom_et_prenom", "prenom_nom",
@@ -70,13 +84,39 @@ _GROUPS: dict[str, tuple[str, ...]] = {
 ROLES: dict[str, str] = {name: role for role, names in _GROUPS.items() for name in names}
 ROLES.update({k: "a9:" + v for k, v in HEADER_CATEGORIES.items()})
 
-STRONG_ROLES = frozenset({"email", "phone", "nir", "iban", "card", "siren", "siret", "rpps", "adeli",
+STRONG_ROLES = frozenset({"email", "phone", "nir", "iban", "card", "siren", "siret", "rpps", "adeli", "national_id",
                           "dob", "last_name", "first_name", "full_name", "street", "password", "hash",
                           "login"})
 
 
+# the country a national identifier column's name implies (a `Role` carries it to the extractor)
+_NATIONAL: dict[str, str] = {
+    **dict.fromkeys(("numero_national", "numero_registre_national", "registre_national", "rijksregisternummer",
+                     "niss", "insz", "nn"), "BE"),
+    **dict.fromkeys(("dni", "nie", "dni_nie", "nif", "documento", "numero_dni"), "ES"),
+    **dict.fromkeys(("codice_fiscale", "codicefiscale", "cf", "cod_fiscale"), "IT"),
+    **dict.fromkeys(("nino", "ni_number", "national_insurance", "national_insurance_number"), "GB"),
+    **dict.fromkeys(("avs", "ahv", "ahv_nr", "no_avs", "numero_avs", "avs_number", "ahv_nummer"), "CH"),
+    **dict.fromkeys(("us_ssn", "ssn", "social_security_number"), "US"),
+}
+
+
 @lru_cache(maxsize=65536)
 def role_of(name: str) -> str | None:
+    """The role of a column or label name, as a `Role` carrying the country the name gives
+    (`tel_us`, `phone (+32)`, `dni`; `ssn` keeps the NIR role, read as a US SSN if no NIR)."""
+    role = _role_of(name)
+    if role not in ("phone", "national_id", "nir"):
+        return role
+    key = norm_name(name)
+    if role == "phone":
+        region, hint = region_of_header(key)
+        return Role(role, region, hint) if region or hint else role
+    country = _NATIONAL.get(key) or _NATIONAL.get(key.partition("_")[0])
+    return Role(role, country) if country else role
+
+
+def _role_of(name: str) -> str | None:
     key = norm_name(name)
     if not key or len(key) > 40:
         return None
@@ -88,3 +128,74 @@ def role_of(name: str) -> str | None:
         if role in ("login", "url", "full_name"):  # too generic as a part of a longer name
             role = None
     return role
+
+
+# ------------------------------------------------------------------ header-less column typing
+# The identifier types a column may be given by its values alone, strongest evidence first
+# (ties go to the earlier one). Types that are only a Luhn digit (SIREN, RPPS...) or only a
+# shape (a date is not a date of birth, a 9-digit number is not an SSN) need a header.
+_BY_VALUE = ("email", "iban", "nir", "card", "national_id", "phone", "street")
+_PHONE_CHARS = frozenset("+0123456789 .-()/\u00a0")
+
+
+def _value_types(v: str, regions: frozenset[str]) -> tuple[str, str | None] | None:
+    """What one cell validates as (type, country for national ids), or None."""
+    if "@" in v:
+        return ("email", None) if ids.canon_email(v) else None
+    c0 = v[:1]
+    if c0.isalpha() and v[1:2].isalpha() and v[2:3].isdigit() and ids.canon_iban(v):
+        return "iban", None
+    digits = sum(ch.isdigit() for ch in v)
+    if digits >= 9 and ids.canon_nir(v) and len(v.replace(" ", "")) == 15:
+        return "nir", None
+    if 12 <= digits <= 19 and ids.canon_card(v):
+        return "card", None
+    if 6 <= digits <= 15 and _PHONE_CHARS.issuperset(v):
+        if ids.canon_phone(v, "FR") or any(ids.canon_phone(v, r) for r in regions):
+            return "phone", None
+    if 6 <= len(v) <= 24 and digits >= 5:
+        forms = ids.national_id_forms(v)
+        # bare digit runs pass some country's rules by chance (most 9-digit numbers are valid
+        # SSNs): a column is typed by them only with the 11- and 13-digit checksummed forms
+        if len(forms) == 1 and (not v.isdigit() or forms[0][:2] in ("BE", "CH")):
+            return "national_id", forms[0][:2]
+    if digits and ADDRESS.search(v):
+        return "street", None
+    return None
+
+
+def infer_roles(columns: list[list[str]]) -> list[str | None]:
+    """Roles for the columns of a dump without a header, from what their values validate as
+    across rows: a column is typed when at least 60% of its non-empty values (and at least
+    two) agree. The roles then drive the same extraction and masks as a header's would: a
+    phone column reads its national numbers in the context of the other rows' +CC numbers,
+    a street column and its postcode are masked and combined into an address. Untyped
+    columns stay None (their values are scanned as free text, word cells masked)."""
+    roles: list[str | None] = []
+    intl: set[str] = set()
+    for col in columns:  # the +CC numbers of the block: the regions its national numbers may be in
+        for v in col:
+            if ids.is_international(v) and (e164 := ids.canon_phone(v)):
+                r = ids.calling_region(e164)
+                if r:
+                    intl.add(r)
+    regions = frozenset(intl - {"FR"})
+    for col in columns:
+        vals = [v for v in col if v]
+        counts: dict[tuple[str, str | None], int] = {}
+        for v in vals:
+            t = _value_types(v, regions)
+            if t is not None:
+                counts[t] = counts.get(t, 0) + 1
+        best = max(counts.items(), key=lambda kv: (kv[1], -_BY_VALUE.index(kv[0][0])), default=None)
+        if best is None or best[1] < 2 or best[1] < 0.6 * len(vals):
+            roles.append(None)
+            continue
+        (role, country), _ = best
+        roles.append(Role(role, country) if country else role)
+    if "street" in roles:  # five digits beside a street are its postcode
+        for k, col in enumerate(columns):
+            vals = [v for v in col if v]
+            if roles[k] is None and vals and sum(len(v) == 5 and v.isdigit() for v in vals) >= 0.6 * len(vals):
+                roles[k] = "postcode"
+    return roles

@@ -10,23 +10,27 @@ password) and their spans are masked in the excerpt.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import partial
 
 from indexer import identifiers as ids
+from indexer.detect.roles import Role, region_of_country
 from indexer.detect.scan import Found, scan, typed
 from indexer.redact import EXCERPT_CHARS
 
 __all__ = ["NULLS", "Sink", "clean", "extract_record", "mask_free_text"]
 
 NULLS = frozenset({"", "NULL", "null", "\\N", "None", "none", "N/A", "n/a", "-", "nan", "NaN"})
-_STRONG = frozenset({"email", "phone", "nir", "iban", "card", "credential", "password_hash"})
+_STRONG = frozenset({"email", "phone", "nir", "iban", "card", "credential", "password_hash", "national_id"})
 
 
 class Sink:
-    """What one fragment accumulates: identifiers, extra masks, article 9 header flags."""
+    """What one fragment accumulates: identifiers, extra masks, article 9 header flags, and the
+    phone numbers in national notation whose country the whole fragment decides (`settle`)."""
 
-    __slots__ = ("found", "masks", "header_flags", "deadline", "max_found", "stopped")
+    __slots__ = ("found", "masks", "header_flags", "deadline", "max_found", "stopped", "pending", "cc_col",
+                 "roles_ref", "country_at")
 
     def __init__(self, deadline: float = float("inf"), max_found: int = 1 << 62) -> None:
         self.found: list[Found] = []
@@ -35,12 +39,102 @@ class Sink:
         self.deadline = deadline
         self.max_found = max_found
         self.stopped = False
+        # national-notation phones waiting for the fragment's context:
+        # (value, offset, column, the header's language hint, the row's `pays`)
+        self.pending: list[tuple[str, int, int, str | None, str | None]] = []
+        self.cc_col: dict[int, Counter[str]] = {}  # column -> regions of its numbers written with +CC
+        self.roles_ref: Sequence[str | None] | None = None  # the roles `country_at` was computed for
+        self.country_at = -1  # the column of a `pays` / `country` field in those roles
+
+    def region_seen(self, col: int, e164: str) -> None:
+        """A number written with its country code: context for its column."""
+        r = ids.calling_region(e164)
+        if r is not None:
+            c = self.cc_col.get(col)
+            if c is None:
+                c = self.cc_col[col] = Counter()
+            c[r] += 1
+
+    def settle(self) -> None:
+        """Read the pending national numbers in their context. Each column's region is chosen
+        among its context's candidates, most specific first: the +CC numbers of its own column
+        (the other rows), the language of its header, the +CC numbers elsewhere in the
+        fragment, France; the candidate under which most of the column's numbers are valid
+        wins, ties going to the more specific (a French column beside a column of Moroccan fax
+        numbers stays French: few of its numbers are Moroccan). A number invalid there is
+        tried in its row's `pays` (unless it has the shape of a French number: an unassigned
+        French number is no foreign one) and then in France; a number valid nowhere stays out."""
+        if not self.pending:
+            return
+        # every number already read (with its +CC, under a header naming its country, or in a
+        # field no header types) tells the fragment's country
+        seen: Counter[str] = Counter()
+        region_of = ids.calling_region
+        for f in self.found:
+            if f[0] == "phone":
+                r = region_of(f[1])
+                if r is not None:
+                    seen[r] += 1
+        frag_best = _dominant(seen)
+        by_col: dict[int, list[tuple[str, int, str | None, str | None]]] = {}
+        for v, off, col, hint, rec in self.pending:
+            by_col.setdefault(col, []).append((v, off, hint, rec))
+        found = self.found
+        canon = ids.canon_phone
+        for col, values in by_col.items():
+            own = self.cc_col.get(col)
+            cands = list(dict.fromkeys(
+                r for r in (_dominant(own) if own else None, values[0][2], frag_best, "FR") if r))
+            region = cands[0]
+            if len(cands) > 1:
+                sample = [v for v, _, _, _ in values[:64]]
+                best = -1
+                for r in cands:  # ties go to the more specific context
+                    n = sum(1 for v in sample if _valid_in(v, r))
+                    if n > best:
+                        region, best = r, n
+            for v, off, _, rec in values:
+                c = canon(v, region)
+                if c is None and rec is not None and rec != region and not _french_shaped(v):
+                    c = canon(v, rec)
+                if c is None and region != "FR":
+                    c = canon(v)
+                if c is not None:
+                    found.append(("phone", c, off, off + len(v)))
+                elif region == "FR":  # two numbers in one cell, text around one: look inside, phones only
+                    tmp: list[Found] = []
+                    scan(v, tmp, off, hint="phone")
+                    found.extend(x for x in tmp if x[0] == "phone")
+        self.pending = []
 
     def over(self) -> bool:
         """True once the time or identifier cap is hit; record loops check it every 256 records."""
         if not self.stopped and (len(self.found) >= self.max_found or time.monotonic() > self.deadline):
             self.stopped = True
         return self.stopped
+
+
+def _dominant(regions: Counter[str]) -> str | None:
+    """The region of most numbers written with a +CC, if at least two and half of them are its:
+    a French dump's odd foreign number is no context, a column of Belgian numbers is."""
+    if not regions:
+        return None
+    r, n = regions.most_common(1)[0]
+    return r if n >= 2 and 2 * n >= regions.total() else None
+
+
+def _french_shaped(v: str) -> bool:
+    """0 then 9 digits, the second not 0: how a French number is written (valid or not)."""
+    d = "".join(ch for ch in v if ch.isdigit())
+    return len(d) == 10 and d[0] == "0" and d[1] != "0"
+
+
+def _valid_in(v: str, region: str) -> bool:
+    """Validity for the vote: in France, national notation keeps its trunk 0 (libphonenumber
+    also takes `682 00 47 15` as French, which in a foreign column it is not)."""
+    if region == "FR" and v.lstrip(" \t\"'(")[:1] not in ("0", "+"):
+        return False
+    return ids.canon_phone(v, region) is not None
 
 
 _EDGE = frozenset(" \t\r\n\"'`\u00a0")
@@ -75,6 +169,49 @@ def mask_free_text(v: str, off: int, masks: list[tuple[int, int, str]]) -> None:
         masks.append((off, off + len(v), v[:1] + "***"))
 
 
+def _phone(v: str, off: int, col: int, role: str, sink: Sink, record_region: str | None) -> int:
+    """A value under a phone column: read now when its country is known (named by the header,
+    or its own +CC), else left pending for `Sink.settle` with the row's `pays`. Returns 1
+    when left pending (it counts as the record's strong identifier: it is typed and settled
+    with the fragment), 0 when read now (what it gave is in `sink.found`)."""
+    region = role.region if isinstance(role, Role) else None
+    intl = ids.is_international(v)
+    if region is None and not intl:
+        sink.pending.append((v, off, col, role.hint if isinstance(role, Role) else None, record_region))
+        return 1
+    c = ids.canon_phone(v, region or "FR")
+    if c is not None:
+        sink.found.append(("phone", c, off, off + len(v)))
+        if intl:
+            sink.region_seen(col, c)
+    elif region is None or region == "FR":  # two numbers in one cell: look inside, phones only
+        tmp: list[Found] = []
+        scan(v, tmp, off, hint="phone")
+        sink.found.extend(x for x in tmp if x[0] == "phone")
+    return 0
+
+
+def _national_id(v: str, off: int, role: str, found: list[Found]) -> None:
+    """A value under a national identifier column, read with the country the header names
+    (`dni`, `nino`, `avs`...); under a NIR column a NIR first (`ssn` is also a French header);
+    under a bare `national_id` column, a value that passes exactly one country's rules."""
+    country = role.region if isinstance(role, Role) else None
+    if role == "nir":
+        c = ids.canon_nir(v)
+        if c is not None:
+            found.append(("nir", c, off, off + len(v)))
+            return
+        if country is None:
+            return
+    if country is not None:
+        c = ids.canon_national_id(v, country)
+    else:
+        forms = ids.national_id_forms(v)
+        c = forms[0] if len(forms) == 1 else None
+    if c is not None:
+        found.append(("national_id", c, off, off + len(v)))
+
+
 def extract_record(fields: list[tuple[str, int]], roles: Sequence[str | None] | None, sink: Sink) -> int:
     """Extract one record; returns how many strong identifiers (email, phone, NIR, ...) it gave."""
     found = sink.found
@@ -86,6 +223,13 @@ def extract_record(fields: list[tuple[str, int]], roles: Sequence[str | None] | 
     known: Sequence[str | None] = () if roles is None else roles
     nroles = len(known)
     canon_of = _CANON.get
+    if known is not sink.roles_ref:  # the `pays` column of these roles, looked up once
+        sink.roles_ref = known
+        sink.country_at = list(known).index("country") if "country" in known else -1
+    record_region = None
+    if 0 <= sink.country_at < len(fields):
+        record_region = region_of_country(clean(*fields[sink.country_at])[0])
+    pending = 0
     for idx, (v, off) in enumerate(fields):
         if not v or v[0] in _EDGE or v[-1] in _EDGE:  # `clean` inlined for the common case
             v, off = clean(v, off)
@@ -97,6 +241,12 @@ def extract_record(fields: list[tuple[str, int]], roles: Sequence[str | None] | 
             scan(v, found, off)
             if role is None and off < EXCERPT_CHARS and len(found) == n0:
                 mask_free_text(v, off, masks)
+            continue
+        if role == "phone":
+            pending += _phone(v, off, idx, role, sink, record_region)
+            continue
+        if role == "national_id" or (role == "nir" and isinstance(role, Role)):
+            _national_id(v, off, role, found)
             continue
         canon = canon_of(role)
         if canon is not None:  # a typed column (phone, nir, dob...): the bulk of a dump's cells
@@ -135,6 +285,9 @@ def extract_record(fields: list[tuple[str, int]], roles: Sequence[str | None] | 
             login = (v, off)
             if "@" in v:
                 typed("email", v, found, off)
+            elif v[:2].isalpha() and v[2:4].isdigit() and (iban := ids.canon_iban(v)) is not None:
+                found.append(("iban", iban, off, off + len(v)))  # `compte`: an account, maybe a bank's
+                login = None
             else:
                 masks.append((off, off + len(v), v[:1] + "***"))
         elif role == "hash":
@@ -166,4 +319,4 @@ def extract_record(fields: list[tuple[str, int]], roles: Sequence[str | None] | 
             c = ids.canon_credential(who[0], pw[0])
             if c:
                 found.append(("credential", c, pw[1], pw[1]))
-    return sum(1 for f in found[before:] if f[0] in _STRONG)
+    return pending + sum(1 for f in found[before:] if f[0] in _STRONG)
