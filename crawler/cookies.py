@@ -37,8 +37,9 @@ if TYPE_CHECKING:
 
     from vigie.config.schema import WallDetector
 
-__all__ = ["Cookie", "CookieJar", "CookieJarError", "CookieJarMiddleware", "WallMiddleware", "cookie_jar_path",
-           "load_jar", "parse_cookies", "save_jar", "session_expired_reason", "wall_detected"]
+__all__ = ["Cookie", "CookieJar", "CookieJarError", "CookieJarMiddleware", "JarInfo", "WallMiddleware",
+           "cookie_jar_path", "jar_info", "load_jar", "parse_cookies", "save_jar", "session_expired_reason",
+           "wall_detected"]
 
 _DIR_MODE = 0o700
 _FILE_MODE = 0o600
@@ -186,30 +187,69 @@ def _aad(source: str) -> bytes:
     return f"vigie/cookie-jar/v1|{source}".encode()
 
 
+_MAGIC = b"VIGIE-COOKIE-JAR 1\n"
+
+
+@dataclass(frozen=True)
+class JarInfo:
+    """What `vigie status` shows without the data key: when the session was handed over and when
+    its first cookie expires. Times only (no name, value or host); authenticated on load."""
+
+    source: str
+    saved_at: float
+    expires_at: float | None
+    cookies: int
+
+
 def save_jar(path: Path, jar: CookieJar, key: DataKey) -> None:
-    """Seal `jar` with the data key into `path` (0600, directory 0700), replacing it atomically."""
+    """Seal `jar` with the data key into `path` (0600, directory 0700), replacing it atomically.
+    The file is a header line (JarInfo as JSON, bound to the ciphertext as associated data) and
+    the AES-GCM blob of the cookies."""
     path.parent.mkdir(mode=_DIR_MODE, parents=True, exist_ok=True)
     os.chmod(path.parent, _DIR_MODE)
+    info = json.dumps(asdict(JarInfo(jar.source, jar.saved_at, jar.expires_at, len(jar.cookies)))).encode()
     payload = json.dumps({"source": jar.source, "saved_at": jar.saved_at,
                           "cookies": [asdict(c) for c in jar.cookies]})
-    blob = encrypt_text(key, payload, _aad(jar.source))
+    blob = encrypt_text(key, payload, _aad(jar.source) + b"|" + info)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _FILE_MODE)
     with os.fdopen(fd, "wb") as fh:
-        fh.write(blob)
+        fh.write(_MAGIC + info + b"\n" + blob)
     os.chmod(tmp, _FILE_MODE)
     os.replace(tmp, path)
 
 
-def load_jar(path: Path, key: DataKey, source: str) -> CookieJar | None:
-    """The jar stored for `source`, or None when there is none. Raises CookieJarError when the
-    file does not open with this key (another data key, or a jar of another source)."""
+def _split(path: Path) -> tuple[bytes, bytes] | None:
     try:
-        blob = path.read_bytes()
+        data = path.read_bytes()
     except FileNotFoundError:
         return None
+    if not data.startswith(_MAGIC) or b"\n" not in data[len(_MAGIC):]:
+        raise CookieJarError(f"{path} is not a Vigie cookie jar: import the cookies again with `vigie source cookies`")
+    info, blob = data[len(_MAGIC):].split(b"\n", 1)
+    return info, blob
+
+
+def jar_info(path: Path) -> JarInfo | None:
+    """The jar's header, readable without the key (None when there is no jar)."""
+    parts = _split(path)
+    if parts is None:
+        return None
+    data = json.loads(parts[0])
+    return JarInfo(source=str(data["source"]), saved_at=float(data["saved_at"]),
+                   expires_at=None if data["expires_at"] is None else float(data["expires_at"]),
+                   cookies=int(data["cookies"]))
+
+
+def load_jar(path: Path, key: DataKey, source: str) -> CookieJar | None:
+    """The jar stored for `source`, or None when there is none. Raises CookieJarError when the
+    file does not open with this key (another data key, another source's jar, an edited header)."""
+    parts = _split(path)
+    if parts is None:
+        return None
+    info, blob = parts
     try:
-        data = json.loads(decrypt_text(key, blob, _aad(source)))
+        data = json.loads(decrypt_text(key, blob, _aad(source) + b"|" + info))
     except Exception as exc:
         raise CookieJarError(f"the cookie jar {path} does not open with the data key for source {source!r}: "
                              "import the cookies again with `vigie source cookies`") from exc

@@ -8,6 +8,7 @@ errors and this maps them to a message and an exit code.
     2    the operator must fix something first: configuration, keys, usage, an unknown source,
          a tor source without the Tor transport
     1    anything else that failed (store, crawl, alerts, detection)
+    3    a crawl could not read its source: the login failed or a required selector matched nothing
     130  interrupted (Ctrl-C)
     4    (`vigie reveal` only) the decrypt role is missing
 """
@@ -25,17 +26,18 @@ from typer._click import Context  # the class TyperGroup.invoke is typed with (t
 from typer.core import TyperGroup
 
 from alerts import AlertsError
-from crawler import CrawlConfigError, CrawlerError, TorUnavailableError
+from crawler import CrawlConfigError, CrawlerError, SourceBrokenError, TorUnavailableError
 from indexer import IndexerError
 from vigie import __version__
 from vigie.config.loader import ConfigError
 from vigie.keys import KeyFileError
 from vigie.log import setup_logging
 
-__all__ = ["EXIT_CONFIG", "EXIT_FAILURE", "EXIT_INTERRUPTED", "app", "main"]
+__all__ = ["EXIT_CONFIG", "EXIT_FAILURE", "EXIT_INTERRUPTED", "EXIT_SOURCE_BROKEN", "app", "main"]
 
 EXIT_FAILURE = 1
 EXIT_CONFIG = 2
+EXIT_SOURCE_BROKEN = 3
 EXIT_INTERRUPTED = 130
 
 # Order matters: the first matching class decides (CrawlConfigError is also a CrawlerError).
@@ -43,6 +45,7 @@ _EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (KeyFileError, EXIT_CONFIG),
     (CrawlConfigError, EXIT_CONFIG),
     (TorUnavailableError, EXIT_CONFIG),
+    (SourceBrokenError, EXIT_SOURCE_BROKEN),
     (CrawlerError, EXIT_FAILURE),
     (AlertsError, EXIT_FAILURE),
     (IndexerError, EXIT_FAILURE),
@@ -58,7 +61,7 @@ def _error(message: str) -> None:
 # The order of `vigie --help`: first steps, then running, then analysis, then administration.
 # A command missing from this list is listed after these, never hidden.
 _HELP_ORDER = ("demo", "run", "status", "crawl", "doctor", "scan", "search", "stats", "leaks", "leak", "reveal",
-               "audit", "hash", "org", "alerts", "serve", "users", "config", "keys")
+               "audit", "hash", "org", "source", "alerts", "serve", "users", "config", "keys")
 
 
 class _VigieGroup(TyperGroup):
@@ -144,11 +147,12 @@ def _register_commands() -> tuple[ModuleType, ...]:
         search,
         serve,
         service,
+        source_cookies,
         users_cmd,
     )
 
     return (alerts_cmd, audit_cmd, config_cmd, crawl, demo, doctor, hash_cmd, leak_export, leak_pack, leaks_cmd, org,
-            scan, search, serve, service, users_cmd)
+            scan, search, serve, service, source_cookies, users_cmd)
 
 
 _COMMAND_MODULES = _register_commands()

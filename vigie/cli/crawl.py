@@ -11,7 +11,8 @@ import typer
 from rich.live import Live
 from rich.table import Table
 
-from crawler import CrawlConfigError
+from crawler import CrawlConfigError, SourceBrokenError
+from crawler.cookies import cookie_jar_path, load_jar
 from crawler.items import VictimSink
 from crawler.runner import CrawlProgress, CrawlSummary, run_crawl
 from crawler.sink import ItemSink, TeeSink
@@ -61,6 +62,9 @@ def crawl(
     <data-dir>/crawl-state.sqlite3). One crawl per process (Twisted's reactor cannot restart);
     the service runs this command as a subprocess.
 
+    Exits 3 when the source could not be read (the login failed, or a required selector matched
+    nothing); the summary, with each silent failure counted, is written first.
+
     Example:  vigie crawl example-forum --max-pages 50 -o items.jsonl
     """
     rt = runtime(config, data_dir)
@@ -75,12 +79,17 @@ def crawl(
     elif not quiet:
         console.print("[yellow]--no-index: items are only written to the -o file, not detected or stored[/]")
     state: dict[str, CrawlProgress] = {}
+    jar_file = cookie_jar_path(data_dir, src.name)  # a session solved by hand (`vigie source cookies`)
+    jar = None
+    if jar_file.exists():
+        require_keys(rt, match=False, data=True)
+        jar = load_jar(jar_file, rt.data_key, src.name)
 
     def crawl_now(sink: ItemSink | None, victims: VictimSink | None = None) -> CrawlSummary:
         def go(progress: Callable[[CrawlProgress], None] | None) -> CrawlSummary:
             return run_crawl(src, rt.config.global_config, sink=sink, output=output, max_pages=max_pages,
                              state_path=wiring.crawl_state_path(wiring.ensure_data_dir(data_dir)),
-                             tor_socks=socks, progress=progress, victims=victims)
+                             tor_socks=socks, progress=progress, victims=victims, cookie_jar=jar)
 
         if quiet:
             return go(None)
@@ -113,8 +122,13 @@ def crawl(
             tor.close()
     if summary_json:
         summary_json.write_text(json.dumps(summary.to_dict()) + "\n", encoding="utf-8")
-    if quiet:
-        return
+    if not quiet:
+        _print_summary(source, summary, output)
+    if summary.broken:  # after the summary: the operator sees the counts, then the failure
+        raise SourceBrokenError(f"source {source} could not be read: {summary.broken}")
+
+
+def _print_summary(source: str, summary: CrawlSummary, output: Path | None) -> None:
     table = Table(title=f"crawl of {source}: {summary.finish_reason}", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -123,6 +137,7 @@ def crawl(
                          ("already seen (skipped)", summary.already_seen), ("errors", summary.errors),
                          ("retries", summary.retries), ("archive bombs refused", summary.bombs_refused),
                          ("pages refused (too big)", summary.pages_refused),
+                         *((kind.replace("_", " "), count) for kind, count in summary.failures.items()),
                          ("duration", f"{summary.duration_seconds:.1f}s")):
         table.add_row(label, str(value))
     console.print(table)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -82,6 +83,13 @@ def status(
                       f"[{style}]{outcome}[/]", str(last.get("pages", "—")), str(last.get("items", "—")),
                       str(last.get("fragments", "—")), str(last.get("errors", "—")), _ago(s["next_run_at"]))
     console.print(table)
+    for name, session in report["sessions"].items():  # cookie jars imported with `vigie source cookies`
+        expires = session["expires_at"]
+        when = "no expiry (session cookies)" if expires is None else (
+            f"expires {datetime.fromtimestamp(expires, UTC):%Y-%m-%d %H:%M}Z"
+            + (" [red](EXPIRED)[/]" if expires <= time.time() else ""))
+        age_days = (time.time() - session["saved_at"]) / 86400
+        console.print(f"session {name}: imported {age_days:.1f} days ago, {when}")
     console.print(f"tor:    {report['tor']}")
     console.print(f"store:  {report['store']}")
     console.print(f"outbox: {report['outbox']}")

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from crawler.cookies import cookie_jar_path, jar_info
 from indexer.store.spool import spool_usage
 from vigie import wiring
 from vigie.config.loader import LoadedConfig
@@ -200,6 +201,8 @@ class StatusReport:
     tor: str = ""
     store: str = ""
     outbox: str = ""
+    # per source with a cookie jar (`vigie source cookies`): saved_at, expires_at (Unix times), cookies
+    sessions: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The `--json` shape: `service` is {} when it never ran; a last run keeps its counters."""
@@ -229,7 +232,19 @@ def status_report(config: LoadedConfig, data_dir: Path) -> StatusReport:
             db.close()
     parts = wiring.component_status(config, data_dir)
     return StatusReport(service=service, alive=alive, sources=sources, tor=parts.tor,
-                        store=parts.store + _spool_line(config, data_dir), outbox=parts.outbox)
+                        store=parts.store + _spool_line(config, data_dir), outbox=parts.outbox,
+                        sessions=_sessions(config, data_dir))
+
+
+def _sessions(config: LoadedConfig, data_dir: Path) -> dict[str, dict[str, object]]:
+    """Each source's hand-solved session: its age and expiry, read from the jar's header (no key
+    needed), so the operator sees a session about to expire before the crawl hits the wall."""
+    out: dict[str, dict[str, object]] = {}
+    for name in sorted(config.sources):
+        info = jar_info(cookie_jar_path(data_dir, name))
+        if info is not None:
+            out[name] = {"saved_at": info.saved_at, "expires_at": info.expires_at, "cookies": info.cookies}
+    return out
 
 
 def _spool_line(config: LoadedConfig, data_dir: Path) -> str:
