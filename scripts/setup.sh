@@ -23,6 +23,10 @@ ldconfig -p 2>/dev/null | grep libpangoft2-1.0 >/dev/null || need_apt+=(libpango
 # the browser tests (tests/test_web_browser.py): Playwright drives Debian's chromium through
 # executable_path; `playwright install` (a downloaded browser) is never used
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# `render: browser` sources use the same chromium through scrapy-playwright (a pip dependency; the
+# Playwright package brings its own driver, apt's chromium brings the browser's libraries).
+# tests/test_browser_no_leak.py records the browser's connect()/sendto() calls with strace.
+command -v strace >/dev/null || need_apt+=(strace)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
   if [ "$(id -u)" != 0 ]; then echo "run as root (or sudo) to install: ${need_apt[*]}" >&2; exit 1; fi
