@@ -63,7 +63,7 @@ def test_quoted_block_of_six_patient_rows_is_a_fragment() -> None:
             "Petit;Luc;0612345680;177022A00100229", "Roux;Ana;0612345681;253012A07300444",
             "Morel;Eve;0612345682;177025626004544", "Blanc;Noe;0612345683;253077507300483"]
     f = one("Il a posté ça :\n" + "\n".join("> " + r for r in rows) + "\nAbusé.")
-    assert (f.kind, f.start_line, f.end_line) == ("separated_run", 2, 7)
+    assert (f.kind, f.start_line, f.end_line) == ("csv", 2, 7)
     assert len(values(f, "nir")) == 6 and len(values(f, "phone")) == 6
 
 
@@ -159,7 +159,7 @@ def test_english_headers_and_headerless_runs() -> None:
     # `login<sep>password`, and a `|` line with another `|` in its second field is refused by
     # `_combo_line`); every row's email and phone are identifiers
     g = one("a@b.fr|0612345678|x\nc@d.fr|0612345679|y\ne@f.fr|0612345670|z\n")
-    assert (g.kind, g.start_line, g.end_line) == ("separated_run", 1, 3)
+    assert (g.kind, g.start_line, g.end_line) == ("csv", 1, 3)
     assert values(g, "email") == {"a@b.fr", "c@d.fr", "e@f.fr"}
     assert values(g, "phone") == {"+33612345678", "+33612345679", "+33612345670"}
 
@@ -235,7 +235,7 @@ def test_header_names_with_digits_and_english_dox_labels() -> None:
      "csv", {"email": 3, "phone": 3, "name": 3}),  # some rows end with a separator, some do not
     ("1. a@b.fr:pass1\n2. c@d.fr:pass2\n3. e@f.fr:pass3\n", "combo", {"credential": 3, "email": 3}),
     ("a@b.fr\tpass1\nc@d.fr\tpass2\ne@f.fr\tpass3\n", "combo", {"credential": 3, "email": 3}),
-    ("a@b.fr;0612345678\nc@d.fr;0612345679\ne@f.fr;0612345670\n", "separated_run", {"email": 3, "phone": 3}),
+    ("a@b.fr;0612345678\nc@d.fr;0612345679\ne@f.fr;0612345670\n", "csv", {"email": 3, "phone": 3}),
     ("Voici:\n0612345678\n0612345679\n0612345670\nfin", "separated_run", {"phone": 3}),
     ("| nom | prenom | email |\n|---|---|---|\n| Dupont | Jean | a@b.fr |\n| Martin | Lea | c@d.fr |\n", "csv",
      {"email": 2, "name": 2}),

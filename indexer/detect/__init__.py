@@ -108,8 +108,9 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     limits = limits or _LIMITS
     deadline = time.monotonic() + limits.max_seconds
     tok = tokenizer or Tokenizer(key)
-    if "\r" in text:  # CRLF files, and HL7 which ends segments with a lone CR
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # CRLF files, HL7 which ends segments with a lone CR, and CRLF files
+        # converted twice (`\r\r\n`: one line end, not a blank line between every two rows)
+        text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
     try:
         encoded = text.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates (a str from a lax decoder): make them U+FFFD

@@ -150,7 +150,9 @@ def _value_types(v: str, regions: frozenset[str]) -> tuple[str, str | None] | No
         return "nir", None
     if 12 <= digits <= 19 and ids.canon_card(v):
         return "card", None
-    if 6 <= digits <= 15 and _PHONE_CHARS.issuperset(v):
+    # a date (`1970-03-07`, `15.10.1996`) is a valid number somewhere: 8 digits or fewer that read
+    # as a date are not a phone
+    if 6 <= digits <= 15 and _PHONE_CHARS.issuperset(v) and (digits > 8 or not ids.canon_dob(v)):
         if ids.canon_phone(v, "FR") or any(ids.canon_phone(v, r) for r in regions):
             return "phone", None
     if 6 <= len(v) <= 24 and digits >= 5:

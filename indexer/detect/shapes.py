@@ -10,13 +10,17 @@ from __future__ import annotations
 import re
 
 from indexer.detect.base import Ctx, Spec, header_flags
-from indexer.detect.columns import STRONG_ROLES, norm_name, role_of
-from indexer.detect.extract import Sink, extract_record, mask_free_text
+from indexer.detect.columns import STRONG_ROLES, infer_roles, norm_name, role_of
+from indexer.detect.extract import NULLS, Sink, clean, extract_record, mask_free_text
 from indexer.detect.records import COPY, CREATE, INSERT, copy_block, create_table, hl7, is_json_line, jsonl, sql
 from indexer.detect.scan import _WORTH, classify_number, scan
 from indexer.redact import EXCERPT_CHARS
 
-__all__ = ["Ctx", "Spec", "recognise"]
+__all__ = ["MIN_HEADERLESS_ROWS", "Ctx", "Spec", "block_start", "delimiter_of", "recognise"]
+
+# the roles a header-less column typed by its values makes a block a dump with (a street column
+# alone does not: an address list is not a leak of identifiers)
+_TYPED_BY_VALUE = frozenset({"email", "iban", "nir", "card", "national_id", "phone"})
 
 
 # --------------------------------------------------------------- key: value (stealer logs, doxes)
@@ -69,6 +73,9 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
                 break  # a dox after a stealer block (or the reverse) is its own fragment
             last_kv = j
             gap = 0
+        elif km and j > i:  # a free-text field of the block ("Notes: ...", "Santé: ..."): part of it
+            last_kv = j
+            gap = 0
         elif not s.strip() or _RULE.match(s):
             gap += 1
             if gap > 2:
@@ -78,6 +85,7 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         j += 1
     end = last_kv
     labels: list[tuple[int, str, str, int]] = []  # (line, role, value, value col)
+    free: list[tuple[int, str, int]] = []  # (line, value, value col) under a label of no role
     stealer_roles: set[str] = set()
     for k in range(i, end + 1):
         m = _KV.match(lines[k])
@@ -89,6 +97,8 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         role = _label(m.group(1))
         if role is not None or key in _STEALER:
             labels.append((k, role or _STEALER.get(key, ""), m.group(2).rstrip(), m.start(2)))
+        else:  # free text: in the fragment (article 9 notes), scanned and masked as an untyped field
+            free.append((k, m.group(2).rstrip(), m.start(2)))
     roles = {r for _, r, _, _ in labels}
     if {"url", "password"} <= stealer_roles and ("login" in stealer_roles or "email" in stealer_roles):
         kind = "stealer_log"
@@ -100,7 +110,8 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     def fill(sink: Sink, offs: list[int]) -> int:
         if kind == "dox":
             fields = [(v, offs[k - i] + col) for k, _, v, col in labels]
-            rl: list[str | None] = [r if r != "url" else None for _, r, _, _ in labels]
+            fields += [(v, offs[k - i] + col) for k, v, col in free]
+            rl: list[str | None] = [r if r != "url" else None for _, r, _, _ in labels] + [None] * len(free)
             return extract_record(fields, rl, sink)
         hit = 0
         rec_f: list[tuple[str, int]] = []
@@ -175,29 +186,45 @@ _SEPS = ("\t", ";", "|", ",")
 _FIELD_RX: dict[str, re.Pattern[str]] = {}
 
 
-def _sig(s: str) -> tuple[str, int] | None:
-    """(separator, count) of a record line, quoted fields and trailing separators left out."""
+def _unquote(s: str) -> str:
+    """The line with each quoted field made one placeholder character, empty ones nothing: a
+    quoted field may hold the separator, and an empty `""` is an empty cell like a bare one."""
+    if '"' not in s:
+        return s
+    return _QUOTED.sub("q", s.replace('""', "")) if '""' in s else _QUOTED.sub("q", s)
+
+
+def _sig(s: str) -> tuple[str, int, int] | None:
+    """(separator, count, count with trailing separators) of a record line, quoted fields
+    taken as one cell: the counts of its fields, without and with trailing empty cells."""
     if not s.strip():
         return None
-    t = _QUOTED.sub("", s) if '"' in s else s
-    t = t.rstrip(" \t;|,")
+    u = _unquote(s)
+    t = u.rstrip(" \t;|,")
     best = None
     for sep in _SEPS:
         c = t.count(sep)
         if c and (best is None or c > best[1]):
             best = (sep, c)
-    return best
+    return None if best is None else (best[0], best[1], u.count(best[0]))
 
 
-def _fits(s: str, sig: tuple[str, int]) -> bool:
-    """Whether a line belongs to a run of `sig`: same count, give or take trailing separators
-    (exports often end some rows with `;` and not others)."""
-    sep, c = sig
-    t = _QUOTED.sub("", s) if '"' in s else s
+def delimiter_of(line: str) -> str | None:
+    """The field delimiter of a delimited block, read from its first line (a header or a row)."""
+    sig = _sig(line)
+    return sig[0] if sig else None
+
+
+def _fits(s: str, sig: tuple[str, int, int]) -> bool:
+    """Whether a line belongs to a run of `sig`: the same number of fields, give or take
+    trailing separators and empty trailing cells (exports end some rows with `;;` and not
+    others): the ranges (count without, count with trailing empties) of both lines overlap."""
+    sep, lo, hi = sig
+    t = _unquote(s)
     raw = t.count(sep)
-    if raw < c:
+    if raw < lo:
         return False
-    return raw == c or t.rstrip(" \t;|,").count(sep) <= c
+    return raw <= hi or t.rstrip(" \t;|,").count(sep) <= hi
 
 
 def _split(s: str, sep: str, base: int) -> list[tuple[str, int]]:
@@ -253,6 +280,24 @@ def _list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     return j, ("separated_run", i, j - 1, fill)
 
 
+# A header-less block needs this many rows, or two rows that each hold identifiers of two typed
+# columns: two lines with one email each are a signature and a reply as often as a dump.
+MIN_HEADERLESS_ROWS = 3
+_SAMPLE_ROWS = 64  # rows read to type a header-less block's columns
+
+
+def _columns(lines: list[str], i: int, j: int, sep: str) -> list[list[str]]:
+    """The cleaned, non-null cells of a sample of rows, by column (for `infer_roles`)."""
+    cols: list[list[str]] = []
+    for k in range(i, min(j, i + _SAMPLE_ROWS)):
+        for c, (v, o) in enumerate(_split(lines[k], sep, 0)):
+            if c == len(cols):
+                cols.append([])
+            v = clean(v, o)[0]
+            cols[c].append("" if v in NULLS else v)
+    return cols
+
+
 def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     sig = _sig(lines[i])
@@ -263,7 +308,7 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         j += 1
     if j - i < 2:  # a header and one row at the very least
         return j, None
-    sep, count = sig
+    sep, count, _ = sig
     head = [f for f, _ in _split(lines[i], sep, 0)]
     hroles = [role_of(h) for h in head]
     typed_n = sum(1 for r in hroles if r in STRONG_ROLES)
@@ -272,7 +317,7 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     has_header = ("@" not in lines[i] and typed_n >= 1 and (typed_n >= 2 or count == 1)
                   and not any(sum(ch.isdigit() for ch in h) >= 5 for h in head))
     rows = (j - i) - (1 if has_header else 0)
-    if rows < (1 if has_header else 3):
+    if rows < (1 if has_header else 2):
         return j, None
     avg = sum(len(lines[k]) for k in range(i, j)) / (j - i) / (count + 1)
     if avg > 80:
@@ -281,10 +326,18 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if sep == "," and not has_header:  # prose has ", " after its commas; CSV rarely does
         sample = [_QUOTED.sub("", lines[k]) for k in range(i, min(j, i + 20))]
         spaced = sum(t.count(", ") for t in sample) > 0.5 * count * len(sample)
-    roles = hroles if has_header else None
+    roles: list[str | None] | None = hroles if has_header else None
     kind = "csv" if has_header or (ctx.is_table_file and i <= 2) else "separated_run"
     if not has_header and count == 1 and _two_column_combo(lines, i, j, sep):
         roles, kind = ["login", "password"], "combo"  # `email<TAB>password`, `email;password`
+    elif not has_header:
+        # no header: type the columns by what their values validate as, across rows
+        inferred = infer_roles(_columns(lines, i, j, sep))
+        strong = sum(1 for r in inferred if r in _TYPED_BY_VALUE)
+        if strong and (rows >= MIN_HEADERLESS_ROWS or strong >= 2):
+            roles, kind = inferred, "csv"
+        elif rows < MIN_HEADERLESS_ROWS:
+            return j, None
 
     def fill(sink: Sink, offs: list[int]) -> int:
         if has_header:
@@ -307,10 +360,17 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         return hit
 
     # acceptance needs the records: a typed header suffices, else most rows must hold identifiers
+    # (a two-row block without a header: both). Without a header or a column typed by its
+    # values, identifiers scattered over the columns are what prose gives (`écrivez à x@y.fr;
+    # on répond vite` over `appelez; le standard; au 01...`): 80% of the rows then.
+    loose = roles is not None and not spaced
+
     def accept(hits: int) -> bool:
         if has_header and typed_n >= 2:
             return True
-        return hits >= max(1, (0.8 if spaced else 0.5) * rows)
+        if rows < MIN_HEADERLESS_ROWS:
+            return hits >= rows
+        return hits >= max(1, (0.5 if loose else 0.8) * rows)
 
     fill.accept = accept  # type: ignore[attr-defined]
     return j, (kind, i, j - 1, fill)
@@ -349,7 +409,10 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
     else:
         sig = _sig(s)
         if sig is not None:
-            while k > lo and lines[k - 1].strip() and _fits(lines[k - 1], sig) and _sig(lines[k - 1]) == sig:
+            while k > lo and lines[k - 1].strip() and _fits(lines[k - 1], sig):
+                ps = _sig(lines[k - 1])
+                if ps is None or ps[0] != sig[0]:
+                    break
                 k -= 1
     return k
 
