@@ -49,3 +49,13 @@ def test_js_leak_site_rendered_through_tor(onion_leaksite, tor_network: PrivateT
     assert site.victims[0].name not in (ROOT / "vigie_kit" / "leaksite.py").read_text().split("_SHELL")[1][:400]
     rate = len(pages) / result["seconds"] * 60
     print(f"\n[browser] {len(pages)} pages rendered through Tor in {result['seconds']:.1f}s: {rate:.1f} pages/minute")
+
+
+def test_browser_restarted_after_n_pages(tmp_path: Path) -> None:
+    # a local site (network: direct, no Tor needed): only the handler's restart logic is under test
+    with LeakSite() as site:
+        host, port = site.address
+        result = browser_fetch(tmp_path, {"url": f"http://{host}:{port}/", "socks": None, "source": "lockleak",
+                                          "max_pages": 3, "restart_after": 1})
+    assert [len(p["victims"]) for p in result["pages"]] == [10, 10, 5]
+    assert result["stats"].get("vigie_browser/restarts/pages") == 2  # before pages 2 and 3
