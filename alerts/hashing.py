@@ -45,7 +45,12 @@ for _type, _names in {
     "card": "card carte card_number numero_carte cb pan credit_card carte_bancaire",
     "siren": "siren", "siret": "siret", "rpps": "rpps numero_rpps", "adeli": "adeli numero_adeli",
     "dob": "dob date_naissance date_de_naissance birthdate birth_date date_of_birth naissance ddn "
-           "birthday",
+           "birthday geburtsdatum fecha_nacimiento data_nascita",
+    # national identifiers: the header names the country, values are then given without "CC:"
+    "national_id": "national_id", "national_id:BE": "numero_national registre_national rijksregisternummer niss",
+    "national_id:ES": "dni nie dni_nie", "national_id:IT": "codice_fiscale codicefiscale",
+    "national_id:US": "us_ssn", "national_id:GB": "nino ni_number national_insurance_number",
+    "national_id:CH": "avs ahv numero_avs no_avs ahv_nr",
 }.items():
     for _name in _names.split():
         HEADER_TYPES[_name.replace("_", "")] = _type
@@ -121,7 +126,7 @@ def hash_file(path: Path, out: TextIO, rejects: TextIO | None = None, *, id_type
 
     if id_type is not None:
         try:
-            canonical_forms(id_type, "")
+            _typed_forms(id_type, "", canonical_forms)
         except IdentifierError as exc:
             raise HashError(str(exc)) from None
     lines = _decoded_lines(path, on_bytes)
@@ -148,8 +153,11 @@ def hash_file(path: Path, out: TextIO, rejects: TextIO | None = None, *, id_type
         ctype = id_type or (typed[idx] if has_header and idx < len(typed) else None)
         columns = [(idx, ctype)]
     elif id_type is not None:
-        columns = [(i, id_type) for i, t in enumerate(typed) if t == id_type] or [(0, id_type)]
-        has_header = any(t == id_type for t in typed)
+        # `--type national_id` takes the country from a header that names it (`dni`)
+        same: list[tuple[int, str | None]] = [(i, t if ":" not in id_type else id_type) for i, t in enumerate(typed)
+                if t is not None and t.partition(":")[0] == id_type.partition(":")[0]]
+        columns = same or [(0, id_type)]
+        has_header = bool(same)
     elif any(typed):
         columns = [(i, t) for i, t in enumerate(typed) if t]
     elif sep and len(header) > 1:
@@ -248,8 +256,8 @@ def _hash_batch(args: tuple[list[tuple[int, list[str]]], list[tuple[int, str | N
                 ctype_found, forms = _guess(value, canonical_forms)
                 reason_type = ctype_found or "unknown"
             else:
-                forms = canonical_forms(ctype, value)
-                ctype_found = reason_type = ctype
+                ctype_found, forms = _typed_forms(ctype, value, canonical_forms)
+                reason_type = ctype
             if not forms:
                 stats.rejected += 1
                 stats.rejected_by_type[reason_type] = stats.rejected_by_type.get(reason_type, 0) + 1
@@ -270,7 +278,24 @@ def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
     yield from rest
 
 
+def _typed_forms(ctype: str, value: str, canonical_forms: Callable[[str, str], list[str]]) -> tuple[str, list[str]]:
+    """(token type, canonical forms) of a value under a column type; `national_id:BE` (a header
+    naming the country, or `--type national_id:BE`) reads a bare value as that country's."""
+    base, _, cc = ctype.partition(":")
+    if base == "national_id" and cc and not (len(value) > 3 and value[2] == ":"):
+        value = f"{cc}:{value}"
+    return base, canonical_forms(base, value)
+
+
 def _guess(value: str, canonical_forms: Callable[[str, str], list[str]]) -> tuple[str | None, list[str]]:
+    if len(value) > 3 and value[2] == ":" and value[:2].isalpha() and value[:2].isupper():
+        # `BE:85073003328` says what it is: valid as that country's, or rejected (never a phone)
+        from indexer.identifiers import IdentifierError
+
+        try:
+            return "national_id", canonical_forms("national_id", value)
+        except IdentifierError:  # a country without national id rules
+            return "national_id", []
     for t in _GUESS_ORDER:
         if t == "email" and "@" not in value:
             continue

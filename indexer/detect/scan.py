@@ -24,7 +24,10 @@ Found = tuple[str, str, int, int]
 # No capturing groups on purpose: RE2 then finds matches with its DFA alone (~3x faster than
 # with submatches); the kind of candidate is read from its first characters instead.
 _CAND = re2.compile(
-    r"(?:[A-Za-z0-9_%+'-](?:[A-Za-z0-9._%+'-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24})"
+    # internationalised domains in Unicode (garçon.fr) or punycode (xn--garon-0ra.fr, .xn--p1ai);
+    # labels unbounded here (counted Unicode classes blow RE2's DFA up), bounded by canon_email
+    r"(?:[A-Za-z0-9_%+'-](?:[A-Za-z0-9._%+'-]{0,63})@(?:[A-Za-z0-9\pL\pM-]+\.)+(?:xn--[A-Za-z0-9-]+|[A-Za-z]{2,24}|\pL\pL+))"
+    r"|\b[A-Za-z]{6}\d\d[A-Za-z]\d\d[A-Za-z]\d{3}[A-Za-z]\b"  # Italian codice fiscale (its own check letter)
     r"|\b(?:[A-Z]{2}\d\d(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b"
     r"|(?:\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}|\$[156]\$[^\s$:]{1,16}\$[./A-Za-z0-9]{22,86}|\$argon2(?:id|i|d)\$[^\s:;,|]{10,200}|\$[PH]\$[./A-Za-z0-9]{31})"
     r"|\b(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128})\b"
@@ -50,6 +53,14 @@ def classify_number(raw: str, hint: str | None = None) -> tuple[str, str] | None
                 c = ids.canon_nir(d)
                 return ("nir", c) if c else None
         return None
+    if "." in raw and (n == 11 or n == 13):
+        # written the way only these are: Belgian 85.07.30-033.28, Swiss AVS 756.1234.5678.97
+        if n == 11 and raw.count(".") == 3 and raw.count("-") == 1:
+            c = ids.canon_national_id(raw, "BE")
+            return ("national_id", c) if c else None
+        if n == 13 and d.startswith("756") and raw.count(".") == 3:
+            c = ids.canon_national_id(raw, "CH")
+            return ("national_id", c) if c else None
     if n == 10 and d[0] == "0":
         c = ids.canon_phone(raw)
         return ("phone", c) if c else None
@@ -98,6 +109,8 @@ def scan(s: str, out: list[Found], base: int = 0, hint: str | None = None) -> No
         raw = s[st:en]
         c0 = raw[0]
         if "@" in raw:
+            if st and s[st - 1].isalnum():  # "Müller@x.de": not the address "ller@x.de"
+                continue
             exact = ids.canon_email(raw)
             if exact:
                 out.append(("email", exact, base + st, base + en))
@@ -115,6 +128,11 @@ def scan(s: str, out: list[Found], base: int = 0, hint: str | None = None) -> No
                 c = ids.canon_password_hash(raw)
                 if c:
                     out.append(("password_hash", c, base + st, base + en))
+            continue
+        if len(raw) == 16 and raw[:6].isalpha():
+            c = ids.canon_national_id(raw, "IT")
+            if c:
+                out.append(("national_id", c, base + st, base + en))
             continue
         if "A" <= c0 <= "Z" and raw[1:2].isalpha():
             c = ids.canon_iban(raw)

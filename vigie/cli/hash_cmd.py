@@ -24,7 +24,8 @@ def hash_identifiers(
         "--output", "-o", help="Where to write `type,prehash` lines (default: stdout).")] = None,
     id_type: Annotated[str | None, typer.Option(
         "--type", "-t",
-        help="Identifier type of the values (email, phone, nir, iban, card, siren, siret, rpps, adeli, dob...).",
+        help="Identifier type of the values (email, phone, nir, iban, card, siren, siret, rpps, adeli, dob, "
+             "national_id; national_id:BE for bare Belgian numbers, also ES, IT, US, GB, CH...).",
     )] = None,
     column: Annotated[str | None, typer.Option(
         "--column", help="CSV column to read: header name or 1-based number.")] = None,
