@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from indexer.models import ARTICLE9_CATEGORIES
-from tests.corpus.article9_eval import BANK_DIR, A9Score, article9_score, load_bank
+from tests.corpus.article9_eval import BANK_DIR, A9Score, article9_score, lexicon_overlap, load_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,3 +54,10 @@ def test_detector_does_not_read_the_bank() -> None:
                  if "phrasebank" in p.read_text(encoding="utf-8")]
     assert offenders == []
     assert BANK_DIR.is_dir()
+
+
+def test_no_bank_sentence_is_copied_into_the_detector() -> None:
+    """A short note may coincide with a lexicon term; a whole prose sentence of the bank found as a
+    line of the detector's data would mean the bank was copied into it (it must stay held out)."""
+    _, sentences = lexicon_overlap(load_bank())
+    assert sentences == []

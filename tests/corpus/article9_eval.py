@@ -23,12 +23,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import indexer
+from indexer.article9 import fold
 from indexer.detect import detect
 from indexer.models import ARTICLE9_CATEGORIES
 from indexer.tokens import MatchKey
 from tests.corpus import values as V
 
-__all__ = ["BANK_DIR", "A9Score", "Phrase", "article9_score", "embed", "load_bank"]
+__all__ = ["BANK_DIR", "A9Score", "Phrase", "article9_score", "embed", "lexicon_overlap", "load_bank"]
 
 BANK_DIR = Path(__file__).resolve().parent / "phrasebank"
 CONTEXTS = ("notes", "dox")
@@ -165,3 +167,14 @@ def score_bank(bank: list[Phrase]) -> A9Score:
 def article9_score() -> A9Score:
     """The bank's score, computed once per process (the tests and the report share it)."""
     return score_bank(load_bank())
+
+
+def lexicon_overlap(bank: list[Phrase]) -> tuple[list[Phrase], list[Phrase]]:
+    """Positives of the bank that equal a line of a data file of the `indexer` package (folded as
+    the detector folds), split into (notes-column phrases, prose sentences). A note such as
+    "sclérose en plaques" may rightly be a lexicon term too; a whole sentence may not: it would mean
+    the bank was copied into the detector."""
+    root = Path(indexer.__file__).resolve().parent
+    lines = {fold(ln).strip() for p in root.rglob("*.txt") for ln in p.read_text(encoding="utf-8").splitlines()}
+    same = [p for p in bank if p.form != "neg" and fold(p.text).strip() in lines]
+    return [p for p in same if p.form == "note"], [p for p in same if p.form == "prose"]
