@@ -135,6 +135,7 @@ def _role_of(name: str) -> str | None:
 # (ties go to the earlier one). Types that are only a Luhn digit (SIREN, RPPS...) or only a
 # shape (a date is not a date of birth, a 9-digit number is not an SSN) need a header.
 _BY_VALUE = ("email", "iban", "nir", "card", "national_id", "phone", "street")
+_WORTH = re.compile(r"[0-9@$]")  # what a word cell (a city) does not hold
 _PHONE_CHARS = frozenset("+0123456789 .-()/\u00a0")
 
 
@@ -195,9 +196,12 @@ def infer_roles(columns: list[list[str]]) -> list[str | None]:
             continue
         (role, country), _ = best
         roles.append(Role(role, country) if country else role)
-    if "street" in roles:  # five digits beside a street are its postcode
+    if "street" in roles:  # five digits beside a street are its postcode, and words after it the city
         for k, col in enumerate(columns):
             vals = [v for v in col if v]
             if roles[k] is None and vals and sum(len(v) == 5 and v.isdigit() for v in vals) >= 0.6 * len(vals):
                 roles[k] = "postcode"
+                after = [v for v in columns[k + 1] if v] if k + 1 < len(columns) else []
+                if after and roles[k + 1] is None and sum(not _WORTH.search(v) for v in after) >= 0.6 * len(after):
+                    roles[k + 1] = "city"
     return roles
