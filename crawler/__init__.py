@@ -8,7 +8,7 @@ crawler through one interface only, `crawler.sink.ItemSink`, handed in by the ca
 
 from __future__ import annotations
 
-__all__ = ["CrawlerError", "CrawlConfigError", "TorUnavailableError"]
+__all__ = ["CrawlConfigError", "CrawlerError", "SourceBrokenError", "TorUnavailableError"]
 
 
 class CrawlerError(Exception):
@@ -24,3 +24,9 @@ class TorUnavailableError(CrawlerError):
 
     Never answered by falling back to a direct connection.
     """
+
+
+class SourceBrokenError(CrawlerError):
+    """A crawl ran but could not read its source as configured: the login failed, or a required
+    selector (thread links, post containers) matched nothing. The summary was still written;
+    the fix is in the source's YAML or its credentials (`vigie source try` shows what matches)."""

@@ -84,6 +84,8 @@ class FollowRulesMiddleware:
             reason = "matches no follow.allow pattern"
         if reason:
             self.stats.inc_value("vigie/follow/refused")
+            if reason == "matches follow.deny":  # a link a selector chose, refused: loud (issue 13)
+                self.stats.inc_value("vigie/failures/follows_refused")
             raise IgnoreRequest(f"not following {url}: {reason}")
 
 

@@ -28,11 +28,11 @@ from crawler.cookies import CookieJar
 from crawler.items import VictimSink, VigieItem
 from crawler.settings import build_settings
 from crawler.sink import ItemSink, JsonlSink, TeeSink
-from crawler.spiders._base import VigieSpider
+from crawler.spiders._base import FAILURE_KINDS, VigieSpider
 from crawler.state import CrawlState
 from vigie.config.schema import GlobalConfig, SourceConfig
 
-__all__ = ["CrawlProgress", "CrawlSummary", "run_crawl"]
+__all__ = ["CrawlProgress", "CrawlSummary", "attention_from_failures", "run_crawl"]
 
 _REACTOR_USED = False
 
@@ -77,6 +77,11 @@ class CrawlSummary:
     duration_seconds: float
     state_path: str
     output: str | None = None
+    # the silent failures made loud, by kind (crawler.spiders._base.FAILURE_KINDS), all present
+    failures: dict[str, int] = field(default_factory=dict)
+    # why the source could not be read at all (login failed, required selector dead): `vigie
+    # crawl` exits with EXIT_SOURCE_BROKEN when set
+    broken: str | None = None
 
     @property
     def items(self) -> int:
@@ -112,6 +117,16 @@ def _limit_reason(finish_reason: str, source: SourceConfig, global_config: Globa
     if finish_reason == "memusage_exceeded":
         limit = global_config.service.crawl_memory_limit_bytes // 2**20
         return f"out of memory: stopped near the memory limit ({limit} MiB)"
+    return None
+
+
+def attention_from_failures(failures: dict[str, int], source: SourceConfig) -> str | None:
+    """The first failure count at or past its threshold in `source.attention`, as a reason."""
+    thresholds = source.attention.model_dump()
+    for kind, count in failures.items():
+        limit = thresholds.get(kind)
+        if limit and count >= limit:
+            return f"{kind.replace('_', ' ')}: {count} in this crawl (attention.{kind} is {limit})"
     return None
 
 
@@ -189,11 +204,14 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
             jsonl.close()
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
     spider = crawler.spider
-    reason = spider.needs_attention if isinstance(spider, VigieSpider) else None
-    reason = reason or _limit_reason(finish.get("reason", ""), source, global_config)
 
     def stat(name: str) -> int:
         return int(stats.get(name, 0) or 0)
+
+    failures = {kind: stat(f"vigie/failures/{kind}") for kind in FAILURE_KINDS}
+    reason = spider.needs_attention if isinstance(spider, VigieSpider) else None
+    reason = reason or attention_from_failures(failures, source)
+    reason = reason or _limit_reason(finish.get("reason", ""), source, global_config)
 
     summary = CrawlSummary(
         source=source.name, pages=live.pages, posts=stat("vigie/items/post"), files=stat("vigie/items/file"),
@@ -205,7 +223,8 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
         already_seen=stat("vigie/posts/already_seen") + stat("vigie/pastes/already_seen"),
         needs_attention=reason is not None, attention_reason=reason,
         finish_reason=finish.get("reason", "unknown"), duration_seconds=round(live.elapsed, 3),
-        state_path=str(state_path), output=str(output) if output else None)
+        state_path=str(state_path), output=str(output) if output else None, failures=failures,
+        broken=spider.broken if isinstance(spider, VigieSpider) else None)
     state.set_status("needs_attention" if reason else "ok", reason, last_run=summary.to_dict())
     state.close()
     logger.info("crawl of {} finished ({}): {} pages, {} items, {} errors", source.name,

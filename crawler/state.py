@@ -4,7 +4,8 @@ What a re-crawl needs to fetch only what is new: threads seen (their last page r
 listing "marker" that changes when a reply is posted), a content hash per post (so a rerun emits
 no duplicate and an edited post is emitted again), paste ids seen, attachments (pending until
 handed off, so a crash between discovering and fetching a file does not lose it), and the source
-status (ok / needs_attention) with the last run's stats.
+status (ok / needs_attention) with the last run's stats, and which selectors matched pages of
+each kind before (a selector that stops matching is a layout change, made loud).
 
 Ordering rule: the spider only *reads* this state to skip work. Rows that say "done" are written
 by the item pipeline after the sink accepted the item, so a crash can only cause a re-emit
@@ -64,6 +65,9 @@ CREATE TABLE IF NOT EXISTS files (
     meta TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (source, url));
 CREATE TABLE IF NOT EXISTS sources (
     source TEXT PRIMARY KEY, status TEXT NOT NULL, reason TEXT, last_run TEXT, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS selectors (
+    source TEXT NOT NULL, page_kind TEXT NOT NULL, selector TEXT NOT NULL, matched_at TEXT NOT NULL,
+    PRIMARY KEY (source, page_kind, selector));
 CREATE TABLE IF NOT EXISTS state_format (version INTEGER NOT NULL);
 """
 _FORMAT = 2  # 1: plaintext keys, URLs, titles; 2: keyed hashes and encrypted URLs
@@ -273,6 +277,22 @@ class CrawlState:
                 data = json.loads(opened)
                 out.append((data["url"], data["meta"]))
         return out
+
+    # ---------------------------------------------------------------- selector history
+    def selectors_matched(self) -> set[tuple[str, str]]:
+        """(page kind, selector name) pairs that matched some page in an earlier crawl. Names are
+        the source's own field names (`post.date`), not crawled text: stored as they are."""
+        with self._lock:
+            rows = self._db.execute("SELECT page_kind, selector FROM selectors WHERE source=?",
+                                    (self.source,)).fetchall()
+        return {(str(k), str(n)) for k, n in rows}
+
+    def record_selectors(self, matched: set[tuple[str, str]]) -> None:
+        with self._lock:
+            self._db.executemany(
+                "INSERT INTO selectors (source, page_kind, selector, matched_at) VALUES (?,?,?,?) "
+                "ON CONFLICT(source, page_kind, selector) DO UPDATE SET matched_at=excluded.matched_at",
+                [(self.source, kind, name, _now()) for kind, name in sorted(matched)])
 
     # ---------------------------------------------------------------- source status
     def status(self) -> SourceStatus | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.forum import CrawlRun, crawl, make_config
+from vigie.cli import EXIT_SOURCE_BROKEN
 from vigie_kit.forum import ForumServer
 from vigie_kit.forum_data import POSTS_PER_PAGE
 
@@ -85,10 +86,11 @@ def test_persistent_login_wall_relogs_once_then_needs_attention(fresh_forum: For
 def test_wrong_password_is_reported_not_retried(fresh_forum: ForumServer, tmp_path: Path) -> None:
     config = make_config(tmp_path / "config", fresh_forum.url, password="not-the-password")
     run = crawl(config, tmp_path / "data", "test-phpbb", extra=["--no-index"])
-    assert run.returncode == 0
+    assert run.returncode == EXIT_SOURCE_BROKEN, "a wrong password fails the crawl (it used to exit 0)"
     assert run.summary["needs_attention"] is True and "login" in run.summary["attention_reason"]
+    assert run.summary["failures"]["login_failed"] == 1 and "login" in run.summary["broken"]
     assert fresh_forum.login_posts == 1, "a failed login is not retried in a loop"
-    assert not any(p["members_only"] for p in fresh_forum.truth()["posts"] if p["id"] in set(_ids(run)))
+    assert run.items == [] and run.summary["pages"] == 2, "nothing is crawled as a guest after the failed login"
 
 
 def test_paste_site_incremental_by_id(fresh_forum: ForumServer, tmp_path: Path) -> None:

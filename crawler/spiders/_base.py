@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 import scrapy
 from loguru import logger
@@ -24,6 +22,7 @@ from scrapy.http import FormRequest, Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.middlewares import with_backoff
+from crawler.spiders._dates import parse_date
 from indexer.html_text import element_text
 from vigie.config.schema import Detector, SourceConfig, parse_selector
 
@@ -33,40 +32,12 @@ if TYPE_CHECKING:
     from crawler.cookies import CookieJar
     from crawler.state import CrawlState
 
-__all__ = ["VigieSpider", "element_text", "parse_date"]
+__all__ = ["FAILURE_KINDS", "VigieSpider", "element_text", "parse_date"]
 
-_FR_MONTHS = [("janvier", "janv", "January"), ("février", "févr", "February"), ("fevrier", "fevr", "February"),
-              ("mars", "mars", "March"), ("avril", "avr", "April"), ("mai", "mai", "May"),
-              ("juin", "juin", "June"), ("juillet", "juil", "July"), ("août", "aout", "August"),
-              ("aout", "aout", "August"), ("septembre", "sept", "September"), ("octobre", "oct", "October"),
-              ("novembre", "nov", "November"), ("décembre", "déc", "December"), ("decembre", "dec", "December")]
-_FR_DAYS = {"lundi": "Monday", "mardi": "Tuesday", "mercredi": "Wednesday", "jeudi": "Thursday",
-            "vendredi": "Friday", "samedi": "Saturday", "dimanche": "Sunday"}
-
-
-def parse_date(text: str, fmt: str | None, tz: str = "UTC") -> datetime | None:
-    """ISO 8601 when `fmt` is None, else strptime with French month/day names understood.
-    Naive results are in `tz`; the result is always UTC."""
-    text = " ".join(text.split())
-    if not text:
-        return None
-    try:
-        if fmt is None:
-            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        else:
-            low = re.sub(r"\b1er\b", "1", text.lower())
-            for full, abbr, english in _FR_MONTHS:
-                low = re.sub(rf"\b{full}\b", english if "%B" in fmt else english[:3], low)
-                low = re.sub(rf"\b{abbr}\.?(?=\s|$)", english[:3] if "%b" in fmt else english, low)
-            for fr, en in _FR_DAYS.items():
-                low = re.sub(rf"\b{fr}\b", en if "%A" in fmt else en[:3], low)
-            value = datetime.strptime(low, fmt)  # literals match case-insensitively
-    except ValueError:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(tz))
-    return value.astimezone(UTC)
-
+# The silent failures made loud (issue 13): counted per crawl as stats `vigie/failures/<kind>`,
+# compared with the source's `attention` thresholds (login_failed has none: it always counts).
+FAILURE_KINDS = ("unparsed_dates", "follows_refused", "pagination_stopped", "login_failed", "selectors_lost",
+                 "threads_shrank")
 
 def select(node: Selector | SelectorList | TextResponse, expr: str | None) -> SelectorList:
     if not expr:
@@ -111,6 +82,12 @@ def all_values(node: Any, expr: str | None) -> list[str]:
     return [s.root.strip() if isinstance(s.root, str) else element_text(s.root) for s in select(node, expr)]
 
 
+# Selectors without which a page of that kind yields nothing: matching none of the pages of a
+# crawl fails it (`vigie crawl` exits with EXIT_SOURCE_BROKEN).
+_REQUIRED = (("listing", "thread_link"), ("thread", "post.container"))
+_FIRST_OF_KIND = frozenset({"thread_link", "post.container", "board_links"})  # observed once per page
+
+
 def _request_of(response: Response) -> Request:
     """The request a response answers. Scrapy sets it on every response it hands to a spider;
     only a response built by hand lacks it."""
@@ -137,6 +114,11 @@ class VigieSpider(scrapy.Spider):
         self._relogged = False
         self._login_running = False
         self._after_login: list[Request] = []
+        # selectors that matched a page of each kind in earlier crawls / in this one
+        self._matched_before = state.selectors_matched()
+        self._matched_now: set[tuple[str, str]] = set()
+        self._pages_of_kind: dict[str, int] = {}
+        self.broken: str | None = None  # why the crawl must fail (wrong login, required selector dead)
 
     # ------------------------------------------------------------------ helpers
     def attention(self, reason: str) -> None:
@@ -145,13 +127,40 @@ class VigieSpider(scrapy.Spider):
             self.needs_attention = reason
         self.crawler.stats.inc_value("vigie/needs_attention")
 
+    def failure(self, kind: str, detail: str) -> None:
+        """Count one silent failure (see FAILURE_KINDS); the runner turns counts past the source's
+        thresholds into "needs attention"."""
+        self.crawler.stats.inc_value(f"vigie/failures/{kind}")
+        logger.warning("source {}: {} ({})", self.source.name, kind.replace("_", " "), detail)
+
+    def observe(self, page_kind: str, selector: str, matched: bool) -> None:
+        """Per-page selector bookkeeping: a selector that matched pages of this kind before (this
+        crawl or an earlier one) and matches nothing here is a layout change, counted."""
+        self._pages_of_kind[page_kind] = self._pages_of_kind.get(page_kind, 0) + (selector in _FIRST_OF_KIND)
+        if matched:
+            self._matched_now.add((page_kind, selector))
+        elif (page_kind, selector) in self._matched_before or (page_kind, selector) in self._matched_now:
+            self.failure("selectors_lost", f"selector {selector} matched nothing on a {page_kind} page "
+                         "where it matched before")
+
+    def closed(self, reason: str) -> None:
+        """Keep the selector history, and fail the crawl when a required selector never matched."""
+        self.vigie_state.record_selectors(self._matched_now)
+        for page_kind, selector in _REQUIRED:
+            pages = self._pages_of_kind.get(page_kind, 0)
+            if pages and (page_kind, selector) not in self._matched_now:
+                self.broken = self.broken or (f"required selector {selector} matched nothing on the {pages} "
+                                              f"{page_kind} page(s) fetched: check the source's selectors")
+                self.attention(self.broken)
+
     def request(self, url: str, callback: Any, kind: str, parent: Response | None = None, **meta: Any) -> Request:
         """A request with our bookkeeping. Link depth is counted here (`vigie_depth`, enforced by
         FollowRulesMiddleware against limits.max_depth) rather than by Scrapy's DEPTH_LIMIT
         alone, because login hops and re-sent requests must not count as link depth."""
         depth = int(parent.meta.get("vigie_depth", 0)) + 1 if parent is not None else 0
+        dont_filter = bool(meta.pop("dont_filter", False))
         meta.update(vigie_kind=kind, vigie_gen=self._login_gen, vigie_depth=depth)
-        return Request(url, callback=callback, errback=self.on_error, meta=meta)
+        return Request(url, callback=callback, errback=self.on_error, meta=meta, dont_filter=dont_filter)
 
     def on_error(self, failure: Any) -> None:
         request = failure.request
@@ -165,8 +174,10 @@ class VigieSpider(scrapy.Spider):
         self.crawler.stats.inc_value("vigie/errors")
         logger.error("giving up on {}: {}", request.url, message[:200])
 
-    def garbage_retry(self, response: Response, why: str) -> Iterator[Request]:
-        """A page that should have content but does not parse (garbage with 200): retry it."""
+    def garbage_retry(self, response: Response, why: str,
+                      selector: tuple[str, str] | None = None) -> Iterator[Request]:
+        """A page that should have content but does not parse (garbage with 200): retry it. When
+        retries are spent, the `selector` (page kind, name) that found nothing is observed as such."""
         retry = with_backoff(get_retry_request(_request_of(response), spider=self, reason=why), self.crawler)
         if retry is not None:
             self.crawler.stats.inc_value("vigie/pages/garbage")
@@ -174,6 +185,8 @@ class VigieSpider(scrapy.Spider):
         else:
             self.crawler.stats.inc_value("vigie/errors")
             logger.error("giving up on {}: {}", response.url, why)
+            if selector is not None:
+                self.observe(*selector, matched=False)
 
     # ------------------------------------------------------------------ login
     def _detect(self, detector: Detector, response: Response) -> bool:
@@ -229,7 +242,12 @@ class VigieSpider(scrapy.Spider):
         else:  # wrong credentials do not get better by retrying: no re-login after this
             self._relogged = True
             self.crawler.stats.inc_value("vigie/login/failed")
-            self.attention(problem or "login failed")
+            self.crawler.stats.inc_value("vigie/failures/login_failed")
+            self.broken = problem or "login failed"
+            self.attention(self.broken)
+            # a crawl as a guest would look like a quiet forum: nothing more is fetched
+            self._after_login = []
+            return
         pending, self._after_login = self._after_login, []
         yield from pending
 

@@ -40,7 +40,7 @@ def _clock_words(text: str) -> str:
     text = re.sub(r"\b([ap])\.\s?m\.?(?=\s|$|[,;)])", lambda m: m.group(1).upper() + "M", text, flags=re.IGNORECASE)
     text = re.sub(r"\bnoon\b", "12:00 PM", text, flags=re.IGNORECASE)
     text = re.sub(r"\bmidnight\b", "12:00 AM", text, flags=re.IGNORECASE)
-    return re.sub(r"\b(\d{1,2}) ([AP]M)\b", r"\1:00 \2", text)
+    return re.sub(r"(?<![:\d])(\d{1,2}) ([AP]M)\b", r"\1:00 \2", text)
 
 
 def _strptime(text: str, fmt: str) -> datetime:

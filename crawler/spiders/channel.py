@@ -84,7 +84,10 @@ class ChannelSpider(VigieSpider):
             if links:  # the links are part of what the post says (file names of a sample)
                 body = body + "\n" + "\n".join(links)
             raw_date = first_text(post, sel.date.selector) or ""
-            posted_at = parse_date(raw_date, sel.date.format, sel.date.timezone)
+            posted_at = parse_date(raw_date, sel.date.format, sel.date.timezone, language=sel.date.language,
+                                   fetched_at=now)
+            if posted_at is None and raw_date.strip():
+                self.failure("unparsed_dates", f"message {number}'s date not read by date.format")
             author = first_text(post, sel.author) if sel.author else None
             key = f"{channel}#{number}"
             item = CrawledItem(source=self.source.name, url=f"{channel}/{number}", body=body, thread_url=channel,

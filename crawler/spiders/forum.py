@@ -21,7 +21,8 @@ from scrapy.http import Request, TextResponse
 from crawler.attachments import ArchiveBombError, AttachmentError, expand_attachment, extension_of
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import FileDone, ThreadCheckpoint, VigieItem
-from crawler.spiders._base import VigieSpider, all_values, first_text, parse_date, select
+from crawler.spiders._base import VigieSpider, all_values, first_text, select
+from crawler.spiders.extract import first_page_url, last_page_link, next_link, page_posts, page_threads, thread_key
 from indexer.models import CrawledItem, content_hash
 from indexer.redact import mask_text, mask_url
 
@@ -44,30 +45,49 @@ class ForumSpider(VigieSpider):
         self.sel = self.source.forum
         self._chains: dict[str, set[tuple[str, ...]]] = {}
         self._emitted: set[str] = set()
+        self._threads: set[str] = set()  # thread keys read (or skipped) by this crawl
 
     def _max_chain(self) -> int:
         return self.crawler.settings.getint("VIGIE_MAX_PAGES_PER_CHAIN") or MAX_PAGES_PER_CHAIN
 
     def _chain_ok(self, chain: str, page: int, fingerprint: tuple[str, ...]) -> bool:
-        """False when a paginated chain should stop: nothing on the page, a repeat, or too long."""
+        """False when a paginated chain should stop: nothing on the page, a repeat, or too long
+        (the cap is a loud stop: pages may be left unread)."""
         seen = self._chains.setdefault(chain, set())
         if not fingerprint:
             return False
-        if fingerprint in seen or page >= self._max_chain():
+        if fingerprint in seen:
             self.crawler.stats.inc_value("vigie/pagination/stopped")
-            logger.info("pagination of {} stopped at page {} (repeat or limit)",
+            logger.info("pagination of {} stopped at page {}: the page repeats an earlier one",
                         mask_url(chain.removeprefix("thread:")), page)
+            return False
+        if page >= self._max_chain():
+            self.failure("pagination_stopped", f"pagination of {mask_url(chain.removeprefix('thread:'))} "
+                         f"stopped at the cap of {self._max_chain()} pages")
             return False
         seen.add(fingerprint)
         return True
+
+    def _next(self, response: TextResponse, css: str | None, chain: str, page: int,
+              fingerprint: tuple[str, ...]) -> str | None:
+        """The next page to follow, if any; a last-page link without a next link is a loud stop."""
+        href = next_link(response.selector, response.url, css, self.sel.next_link_texts)
+        if href is None:
+            last = last_page_link(response.selector, response.url)
+            if last is not None:
+                self.failure("pagination_stopped", f"{mask_url(response.url)} links to a last page but no "
+                             "next page matched (check next_page / next_link_texts)")
+            return None
+        return href if self._chain_ok(chain, page, fingerprint) else None
 
     # ------------------------------------------------------------------ start
     async def start(self) -> AsyncIterator[Any]:
         # Attachments found by an earlier, interrupted crawl wait for the login like everything
         # else: a request racing the login can change the session cookie between the form's
         # CSRF token and the POST, and the login then fails.
+        role = self.sel.start_role or ("boards" if self.sel.board_links else "board")
         starts = [self._file_request(url, meta) for url, meta in self.vigie_state.pending_files()]
-        starts += [self.request(u, self.parse_listing, "listing", vigie_chain=u, vigie_page=1)
+        starts += [self.request(u, self.parse_listing, "listing", vigie_chain=u, vigie_page=1, vigie_role=role)
                    for u in self.source.start_urls]
         for req in self.behind_login(starts):
             yield req
@@ -79,42 +99,90 @@ class ForumSpider(VigieSpider):
             yield from problem or ()
             return
         sel = self.sel
+        boards = all_values(response, sel.board_links) if sel.board_links else []
+        if response.meta.get("vigie_role") == "boards":
+            # an index of boards: its own topic list (if any) is not read, so that a thread's
+            # board is the listing its board link leads to, not a global "all topics" page
+            self.observe("boards", "board_links", bool(boards))
+            for href in boards:
+                url = urldefrag(response.urljoin(href))[0]
+                yield self.request(url, self.parse_listing, "listing", response, vigie_chain=url, vigie_page=1,
+                                   vigie_role="board")
+            return
         board = first_text(response, sel.board_title) if sel.board_title else None
         board = board or response.meta.get("vigie_board") or _page_title(response)
-        for href in all_values(response, sel.board_links):
+        for href in boards:  # sub-boards
             url = urldefrag(response.urljoin(href))[0]
-            yield self.request(url, self.parse_listing, "listing", response, vigie_chain=url, vigie_page=1)
-        rows = select(response, sel.thread_rows) if sel.thread_rows else [response]
-        keys: list[str] = []
-        for row in rows:
-            link = first_text(row, sel.thread_link)
-            if not link:
-                continue
-            url = urldefrag(response.urljoin(link))[0]
-            keys.append(url)
-            title = first_text(row, sel.thread_title) if sel.thread_title else None
-            marker = first_text(row, sel.thread_marker) if sel.thread_marker else None
-            yield from self._thread_request(response, url, title, board, marker)
+            yield self.request(url, self.parse_listing, "listing", response, vigie_chain=url, vigie_page=1,
+                               vigie_role="board")
+        if sel.thread_rows:
+            self.observe("listing", "thread_rows", bool(select(response, sel.thread_rows)))
+        threads = page_threads(response.selector, response.url, sel)
+        self.observe("listing", "thread_link", bool(threads))
+        for thread in threads:
+            yield from self._thread_request(response, thread.url, thread.title, board, thread.marker)
         chain, page = response.meta.get("vigie_chain", response.url), response.meta.get("vigie_page", 1)
-        next_href = first_text(response, sel.next_page) if sel.next_page else None
-        if next_href and self._chain_ok(chain, page, tuple(sorted(keys))):
-            yield self.request(response.urljoin(next_href), self.parse_listing, "listing", response,
-                               vigie_chain=chain, vigie_page=page + 1, vigie_board=board)
+        fingerprint = tuple(sorted(t.url for t in threads))
+        next_url = self._next(response, sel.next_page, chain, page, fingerprint)
+        if next_url:
+            yield self.request(next_url, self.parse_listing, "listing", response, vigie_chain=chain,
+                               vigie_page=page + 1, vigie_board=board, vigie_role="board")
 
     def _thread_request(self, parent: Response, url: str, title: str | None, board: str | None,
                         marker: str | None) -> Iterator[Request]:
-        known = self.vigie_state.thread(url)
-        ctx = {"key": url, "title": title, "board": board, "marker": marker}
+        """A thread row of a listing: skipped when its marker is unchanged, resumed at its last
+        page when known, else entered (its key is settled on the page: `parse_thread`)."""
+        key = thread_key(url, self.sel.thread_url_rewrite)
+        if key in self._threads:
+            return  # listed twice (two listings, or a link per page of it): read once
+        known = self.vigie_state.thread(key)
+        ctx = {"key": key, "title": title, "board": board, "marker": marker,
+               "known_pages": known.page_count if known else 0}
         if known is not None and known.marker is not None and marker is not None and known.marker == marker:
+            self._threads.add(key)
             self.crawler.stats.inc_value("vigie/threads/unchanged")
             return
         if known is not None and known.last_page_url:
+            self._threads.add(key)
             self.crawler.stats.inc_value("vigie/threads/resumed")
             yield self.request(known.last_page_url, self.parse_thread, "thread", parent, vigie_thread=ctx,
-                               vigie_page=max(1, known.page_count))
+                               vigie_page=max(1, known.page_count), dont_filter=True, vigie_resume=True)
         else:
-            self.crawler.stats.inc_value("vigie/threads/new")
-            yield self.request(url, self.parse_thread, "thread", parent, vigie_thread=ctx, vigie_page=1)
+            yield self.request(thread_key(url, self.sel.thread_url_rewrite) if self.sel.thread_url_rewrite else url,
+                               self.parse_thread, "thread", parent, vigie_thread=ctx, vigie_page=1,
+                               vigie_entry=True)
+
+    def _enter(self, response: TextResponse, ctx: dict[str, Any]) -> Iterator[Request] | None:
+        """First page fetched of a thread found in a listing: settle its key (canonical link,
+        first-page link, final URL after redirects), and read it from its first page (or from its
+        last known page). None when this page is where reading starts."""
+        key = first_page_url(response.selector, response.url, self.sel)
+        ctx["key"] = key
+        if key in self._threads:
+            return iter(())  # another link of a thread already being read
+        self._threads.add(key)
+        known = self.vigie_state.thread(key)
+        here = urldefrag(response.url)[0]
+        if known is not None:
+            ctx["known_pages"] = known.page_count
+            marker = ctx.get("marker")
+            if known.marker is not None and marker is not None and known.marker == marker:
+                self.crawler.stats.inc_value("vigie/threads/unchanged")
+                return iter(())
+            self.crawler.stats.inc_value("vigie/threads/resumed")
+            if known.last_page_url and known.last_page_url != here:
+                return iter([self.request(known.last_page_url, self.parse_thread, "thread", response,
+                                          vigie_thread=ctx, vigie_page=max(1, known.page_count), dont_filter=True,
+                                          vigie_resume=True)])
+            response.meta["vigie_page"] = max(1, known.page_count)
+            return None
+        self.crawler.stats.inc_value("vigie/threads/new")
+        if here != key:
+            self.crawler.stats.inc_value("vigie/threads/walked_to_first")
+            logger.debug("thread entered at {}: reading it from its first page {}", mask_url(here), mask_url(key))
+            return iter([self.request(key, self.parse_thread, "thread", response, vigie_thread=ctx, vigie_page=1,
+                                      dont_filter=True)])
+        return None
 
     # ------------------------------------------------------------------ threads
     def parse_thread(self, response: Response) -> Iterator[Any]:
@@ -123,27 +191,44 @@ class ForumSpider(VigieSpider):
             yield from problem or ()
             return
         ctx = dict(response.meta["vigie_thread"])
+        now = datetime.now(UTC)  # the fetch time: relative dates ("il y a 3 heures") are read against it
+        posts = page_posts(response.selector, response.url, self.sel, now)
+        if not posts:
+            yield from self.garbage_retry(response, "no post found on a thread page", ("thread", "post.container"))
+            return
+        self.observe("thread", "post.container", True)
+        if response.meta.get("vigie_entry"):
+            elsewhere = self._enter(response, ctx)
+            if elsewhere is not None:
+                yield from elsewhere
+                return
+        elif response.meta.get("vigie_resume") and response.meta.get("redirect_urls"):
+            # the last page known is gone (the engine sends it elsewhere): the thread lost pages
+            # or moved, so read it again from its first page and count what it has now
+            logger.info("last known page of thread {} redirects: reading it from its first page",
+                        mask_url(ctx["key"]))
+            yield self.request(ctx["key"], self.parse_thread, "thread", response, vigie_thread=ctx, vigie_page=1,
+                               dont_filter=True)
+            return
         ctx["title"] = ctx.get("title") or _page_title(response)
         page = int(response.meta.get("vigie_page", 1))
         psel = self.sel.post
-        containers = select(response, psel.container)
-        if not containers:
-            yield from self.garbage_retry(response, "no post found on a thread page")
-            return
-        now = datetime.now(UTC)
+        self.observe("thread", "post.body", any(p.body for p in posts))
+        if psel.author:
+            self.observe("thread", "post.author", any(p.author for p in posts))
+        if psel.date:
+            self.observe("thread", "post.date", any(p.raw_date for p in posts))
+        if psel.post_id:
+            self.observe("thread", "post.post_id", any(p.post_id for p in posts))
         keys: list[str] = []
         emitted: list[str] = []
         last_id = last_date = None
-        for post in containers:
-            body = first_text(post, psel.body) or ""
-            post_id = first_text(post, psel.post_id) if psel.post_id else None
-            author = first_text(post, psel.author) if psel.author else None
-            posted_at = None
-            if psel.date:
-                raw_date = first_text(post, psel.date.selector)
-                posted_at = parse_date(raw_date or "", psel.date.format, psel.date.timezone)
-                if posted_at is None:
-                    self.crawler.stats.inc_value("vigie/dates/unparsed")
+        for post in posts:
+            if post.date_unparsed:
+                shown = mask_text(post.raw_date) or ""
+                self.failure("unparsed_dates", f"date {shown[:40]!r} on {mask_url(response.url)} not read by "
+                             "date.format")
+            post_id, author, posted_at, body = post.post_id, post.author, post.posted_at, post.body
             key = f"{ctx['key']}#{post_id}" if post_id else \
                 f"{ctx['key']}#h{content_hash(f'{author}|{posted_at}|{body}')[:24]}"
             keys.append(key)
@@ -158,17 +243,19 @@ class ForumSpider(VigieSpider):
                 self._emitted.add(key)
                 emitted.append(key)
                 yield VigieItem(item, "post", key, digest, thread_key=ctx["key"])
-            if self.source.attachments.enabled and psel.attachments:
-                for href in all_values(post, psel.attachments):
-                    yield from self._attachment(response.urljoin(href), ctx, author, posted_at)
-        next_href = first_text(response, self.sel.thread_next_page) if self.sel.thread_next_page else None
-        follow = bool(next_href) and self._chain_ok(f"thread:{ctx['key']}", page, tuple(keys))
+            if self.source.attachments.enabled:
+                for href in post.attachments:
+                    yield from self._attachment(href, ctx, author, posted_at)
+        next_url = self._next(response, self.sel.thread_next_page, f"thread:{ctx['key']}", page, tuple(keys))
+        if next_url is None and page < int(ctx.get("known_pages") or 0):
+            self.failure("threads_shrank", f"thread {mask_url(ctx['key'])} ends at page {page}, it had "
+                         f"{ctx['known_pages']} pages at the last crawl")
         yield ThreadCheckpoint(ctx["key"], response.url, page, ctx["title"], ctx.get("board"), ctx.get("marker"),
-                               final=not follow, last_post_id=last_id, last_posted_at=last_date,
+                               final=next_url is None, last_post_id=last_id, last_posted_at=last_date,
                                emitted=tuple(emitted))
-        if follow and next_href:
-            yield self.request(response.urljoin(next_href), self.parse_thread, "thread", response,
-                               vigie_thread=ctx, vigie_page=page + 1)
+        if next_url:
+            yield self.request(next_url, self.parse_thread, "thread", response,
+                               vigie_thread=ctx, vigie_page=page + 1, dont_filter=True)
 
     # ------------------------------------------------------------------ attachments
     def _attachment(self, url: str, ctx: dict[str, Any], author: str | None,

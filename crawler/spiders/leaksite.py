@@ -81,11 +81,12 @@ class LeaksiteSpider(VigieSpider):
         if spec is None:
             return None
         raw = first_text(node, spec.selector) or ""
-        value = parse_date(raw, spec.format, spec.timezone)
+        value = parse_date(raw, spec.format, spec.timezone, language=spec.language, fetched_at=now)
         if value is None and countdown:
             value = parse_countdown(raw, now)
         if value is None and raw.strip():
             self.crawler.stats.inc_value("vigie/dates/unparsed")
+            self.failure("unparsed_dates", "a victim's date not read by its date format")
         return value
 
     def parse_listing(self, response: Response) -> Iterator[Any]:

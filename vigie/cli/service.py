@@ -83,6 +83,12 @@ def status(
                       f"[{style}]{outcome}[/]", str(last.get("pages", "—")), str(last.get("items", "—")),
                       str(last.get("fragments", "—")), str(last.get("errors", "—")), _ago(s["next_run_at"]))
     console.print(table)
+    for s in report["sources"]:  # the last crawl's silent failures, made loud (issue 13)
+        last = s["last_run"] or {}
+        counted = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in (last.get("failures") or {}).items() if v)
+        if counted or last.get("attention_reason"):
+            console.print(f"source {s['source']}: [yellow]{last.get('attention_reason') or 'failures'}[/]"
+                          + (f" ({counted})" if counted else ""))
     for name, session in report["sessions"].items():  # cookie jars imported with `vigie source cookies`
         expires = session["expires_at"]
         when = "no expiry (session cookies)" if expires is None else (

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
 __all__ = ["ServiceMetrics"]
@@ -30,6 +33,20 @@ class ServiceMetrics:
         self.outbox = Gauge("vigie_outbox_alerts", "Alerts in the outbox by status.", ["status"], registry=r)
         self.store_documents = Gauge("vigie_store_documents", "Fragments in the store.", registry=r)
         self.up = Gauge("vigie_up", "1 while the service runs.", registry=r)
+        self.crawl_failures = Counter(
+            "vigie_crawl_failures_total", "Silent failures made loud, by kind: unparsed_dates, follows_refused, "
+            "pagination_stopped, login_failed, selectors_lost, threads_shrank.", ["source", "kind"], registry=r)
+        self.needs_attention = Gauge("vigie_source_needs_attention",
+                                     "1 when the source's last crawl marked it as needing attention.", ["source"],
+                                     registry=r)
+
+    def record_crawl(self, source: str, summary: Mapping[str, Any]) -> None:
+        """A crawl's failure counts and attention flag (the `--summary-json` of `vigie crawl`), so
+        an alert rule sees a layout change or a failed login without reading logs."""
+        failures = summary.get("failures") or {}
+        for kind, count in failures.items():
+            self.crawl_failures.labels(source, str(kind)).inc(float(count or 0))
+        self.needs_attention.labels(source).set(1.0 if summary.get("needs_attention") else 0.0)
 
     def serve(self, host: str, port: int) -> object:
         server, _thread = start_http_server(port, addr=host, registry=self.registry)

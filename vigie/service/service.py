@@ -243,6 +243,7 @@ class VigieService:
                 finally:
                     state.close()
         self.metrics.crawl_seconds.labels(source).observe(time.monotonic() - started)
+        self.metrics.record_crawl(source, summary)
         for counter, key in ((self.metrics.pages, "pages"), (self.metrics.fragments, "fragments"),
                              (self.metrics.crawl_errors, "errors")):
             counter.labels(source).inc(float(summary.get(key, 0) or 0))

@@ -70,6 +70,25 @@ class RunRecord:
     errors: int
     detail: str | None
 
+    def _summary(self) -> dict[str, Any]:
+        """The crawl's `--summary-json`, kept in `detail` by `finish_run` ({} for other details)."""
+        try:
+            value = json.loads(self.detail) if self.detail else {}
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def failures(self) -> dict[str, int]:
+        """The run's silent failures made loud, by kind (unparsed dates, refused follows, ...)."""
+        found = self._summary().get("failures") or {}
+        return {str(k): int(v or 0) for k, v in found.items()} if isinstance(found, dict) else {}
+
+    @property
+    def attention_reason(self) -> str | None:
+        reason = self._summary().get("attention_reason")
+        return str(reason) if reason else None
+
 
 @dataclass
 class SourceRecord:
@@ -216,7 +235,8 @@ class StatusReport:
 
 def _run_dict(run: RunRecord) -> dict[str, object]:
     return {"started_at": run.started_at, "finished_at": run.finished_at, "outcome": run.outcome,
-            "pages": run.pages, "items": run.items, "fragments": run.fragments, "errors": run.errors}
+            "pages": run.pages, "items": run.items, "fragments": run.fragments, "errors": run.errors,
+            "failures": run.failures, "attention_reason": run.attention_reason}
 
 
 def status_report(config: LoadedConfig, data_dir: Path) -> StatusReport:

@@ -1,0 +1,174 @@
+"""What a forum source's selectors extract from one page, as plain functions.
+
+The forum spider and `vigie source try` (a selector workbench, also offline on a saved page) call
+these same functions, so what an operator sees while writing a source is what the crawl does.
+Each takes the page as a parsel `Selector` and the page's URL (links come back absolute).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urldefrag, urljoin
+
+from parsel import Selector
+
+from crawler.spiders._base import all_values, first_text, select
+from crawler.spiders._dates import read_date
+from vigie.config.schema import ForumSelectors, SourceConfig, UrlRewrite
+
+__all__ = ["ForumPage", "PostExtract", "ThreadLink", "extract_forum_page", "first_page_url", "last_page_link",
+           "next_link", "page_posts", "page_threads", "thread_key"]
+
+# A link to the LAST page is never a next link, whatever the configured texts say.
+_LAST_TEXTS = frozenset({"last", "last page", "dernière", "derniere", "dernière page", "derniere page", "»»", ">>",
+                         "fin", "end", "›|", ">|", "»|"})
+
+
+@dataclass(frozen=True)
+class ThreadLink:
+    """A thread row of a listing: its link (absolute), title and marker."""
+
+    url: str
+    title: str | None
+    marker: str | None
+
+
+@dataclass(frozen=True)
+class PostExtract:
+    """One post of a thread page, with its date as printed and as read (UTC)."""
+
+    post_id: str | None
+    author: str | None
+    raw_date: str | None
+    posted_at: datetime | None
+    body: str
+    attachments: tuple[str, ...] = ()
+
+    @property
+    def date_unparsed(self) -> bool:
+        return bool(self.raw_date) and self.posted_at is None
+
+
+@dataclass
+class ForumPage:
+    """Everything the selectors find on one page (`vigie source try` shows it)."""
+
+    url: str
+    boards: list[str] = field(default_factory=list)
+    board_title: str | None = None
+    threads: list[ThreadLink] = field(default_factory=list)
+    next_page: str | None = None
+    thread_next_page: str | None = None
+    thread_key: str | None = None
+    posts: list[PostExtract] = field(default_factory=list)
+
+
+def _abs(url: str, href: str) -> str:
+    return urldefrag(urljoin(url, href.strip()))[0]
+
+
+def thread_key(url: str, rewrites: list[UrlRewrite]) -> str:
+    """The name of a thread: its URL without fragment, rewritten by `thread_url_rewrite` in order."""
+    key = urldefrag(url)[0]
+    for rule in rewrites:
+        key = re.sub(rule.pattern, rule.template, key, count=1)
+    return key
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _link_texts(page: Selector) -> list[tuple[str, str, str]]:
+    """(normalised text or title, href, rel) of every link of the page."""
+    out = []
+    for link in page.css("a[href]"):
+        text = _norm("".join(link.css("::text").getall())) or _norm(link.attrib.get("title", ""))
+        out.append((text, link.attrib.get("href", ""), link.attrib.get("rel", "")))
+    return out
+
+
+def next_link(page: Selector, url: str, css: str | None, texts: list[str]) -> str | None:
+    """The next page: by the configured selector, else a `rel=next` link or a link whose whole text
+    is one of `texts` (never a link to the last page)."""
+    if css:
+        href = first_text(page, css)
+        if href:
+            return _abs(url, href)
+    if not texts:
+        return None
+    wanted = {_norm(t) for t in texts}
+    for text, href, rel in _link_texts(page):
+        if text in _LAST_TEXTS or not href:
+            continue
+        if "next" in rel.split() or text in wanted:
+            target = _abs(url, href)
+            if target != urldefrag(url)[0]:
+                return target
+    return None
+
+
+def last_page_link(page: Selector, url: str) -> str | None:
+    """A link to the last page that is not this page: a next link was expected."""
+    for text, href, _rel in _link_texts(page):
+        if text in _LAST_TEXTS and href:
+            target = _abs(url, href)
+            if target != urldefrag(url)[0]:
+                return target
+    return None
+
+
+def first_page_url(page: Selector, url: str, forum: ForumSelectors) -> str:
+    """The thread's key as this page states it: its canonical link, else its pagination's link to
+    page 1, else its own URL; rewritten by `thread_url_rewrite`."""
+    href = first_text(page, forum.thread_canonical) if forum.thread_canonical else None
+    if not href and forum.thread_first_page:
+        href = first_text(page, forum.thread_first_page)
+    return thread_key(_abs(url, href) if href else url, forum.thread_url_rewrite)
+
+
+def page_threads(page: Selector, url: str, forum: ForumSelectors) -> list[ThreadLink]:
+    rows = select(page, forum.thread_rows) if forum.thread_rows else [page]
+    out = []
+    for row in rows:
+        link = first_text(row, forum.thread_link)
+        if not link:
+            continue
+        out.append(ThreadLink(_abs(url, link), first_text(row, forum.thread_title) if forum.thread_title else None,
+                              first_text(row, forum.thread_marker) if forum.thread_marker else None))
+    return out
+
+
+def page_posts(page: Selector, url: str, forum: ForumSelectors, fetched_at: datetime) -> list[PostExtract]:
+    psel = forum.post
+    out = []
+    for post in select(page, psel.container):
+        reading = read_date(post, psel.date, fetched_at) if psel.date else None
+        attachments = tuple(_abs(url, h) for h in all_values(post, psel.attachments)) if psel.attachments else ()
+        out.append(PostExtract(
+            post_id=first_text(post, psel.post_id) if psel.post_id else None,
+            author=first_text(post, psel.author) if psel.author else None,
+            raw_date=reading.raw if reading else None, posted_at=reading.value if reading else None,
+            body=first_text(post, psel.body) or "", attachments=attachments))
+    return out
+
+
+def extract_forum_page(source: SourceConfig, html: str | bytes, url: str,
+                       fetched_at: datetime | None = None) -> ForumPage:
+    """Every selector of a forum `source` applied to one page (listing or thread alike), for
+    `vigie source try`. Relative dates are read against `fetched_at` (default: now)."""
+    forum = source.forum
+    if forum is None:
+        raise ValueError(f"source {source.name!r} is a {source.kind} source: it has no forum selectors")
+    page = Selector(text=html.decode("utf-8", "replace") if isinstance(html, bytes) else html)
+    when = fetched_at or datetime.now(UTC)
+    posts = page_posts(page, url, forum, when)
+    return ForumPage(
+        url=url, boards=[_abs(url, h) for h in all_values(page, forum.board_links)] if forum.board_links else [],
+        board_title=first_text(page, forum.board_title) if forum.board_title else None,
+        threads=page_threads(page, url, forum),
+        next_page=next_link(page, url, forum.next_page, forum.next_link_texts),
+        thread_next_page=next_link(page, url, forum.thread_next_page, forum.next_link_texts),
+        thread_key=first_page_url(page, url, forum) if posts else None, posts=posts)
