@@ -284,6 +284,7 @@ def _list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 # columns: two lines with one email each are a signature and a reply as often as a dump.
 MIN_HEADERLESS_ROWS = 3
 _SAMPLE_ROWS = 64  # rows read to type a header-less block's columns
+_MAX_TYPED_FIELDS = 256  # wider rows are not typed column by column (a line of 1M tabs is no dump)
 
 
 def _columns(lines: list[str], i: int, j: int, sep: str) -> list[list[str]]:
@@ -332,7 +333,7 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         roles, kind = ["login", "password"], "combo"  # `email<TAB>password`, `email;password`
     elif not has_header:
         # no header: type the columns by what their values validate as, across rows
-        inferred = infer_roles(_columns(lines, i, j, sep))
+        inferred = infer_roles(_columns(lines, i, j, sep)) if count < _MAX_TYPED_FIELDS else []
         strong = sum(1 for r in inferred if r in _TYPED_BY_VALUE)
         if strong and (rows >= MIN_HEADERLESS_ROWS or strong >= 2):
             roles, kind = inferred, "csv"
