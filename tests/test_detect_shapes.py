@@ -154,12 +154,12 @@ def test_hl7_message() -> None:
 def test_english_headers_and_headerless_runs() -> None:
     f = one("first_name,last_name,dob,ssn,phone\nJohn,Smith,1980-01-02,295109912611193,+1 415 555 2671\n"
             "Jane,Doe,1981-02-03,253072A07300443,+44 20 7946 0018\n")
-    assert f.kind == "csv" and values(f, "phone") == {"+14155552671", "+442079460018"}
-    # three fields with no header: a separated run, not a combo (a combo is exactly
+    assert (f.kind, f.delimiter) == ("csv", ",") and values(f, "phone") == {"+14155552671", "+442079460018"}
+    # three fields with no header: a csv typed by its values, not a combo (a combo is exactly
     # `login<sep>password`, and a `|` line with another `|` in its second field is refused by
     # `_combo_line`); every row's email and phone are identifiers
     g = one("a@b.fr|0612345678|x\nc@d.fr|0612345679|y\ne@f.fr|0612345670|z\n")
-    assert (g.kind, g.start_line, g.end_line) == ("csv", 1, 3)
+    assert (g.kind, g.delimiter, g.start_line, g.end_line) == ("csv", "|", 1, 3)
     assert values(g, "email") == {"a@b.fr", "c@d.fr", "e@f.fr"}
     assert values(g, "phone") == {"+33612345678", "+33612345679", "+33612345670"}
 
