@@ -81,7 +81,8 @@ def test_crawl_and_scan_find_the_same_fragments(engine: str, tmp_path: Path) -> 
     proc = subprocess.run(
         [sys.executable, "-m", "vigie", "--log-level", "WARNING", "scan", *paths, "--json",
          "--config", str(config), "--data-dir", str(tmp_path / "data")],
-        capture_output=True, text=True, timeout=300, cwd=REPO, env={**os.environ, **test_keys_env}, check=False)
+        capture_output=True, text=True, timeout=300, cwd=REPO, check=False,
+        env={**os.environ, **test_keys_env, **ENGINE_ENV})
     assert proc.returncode == 0, proc.stderr[-2000:]
     scanned: dict[PageKey, set[Frag]] = defaultdict(set)
     for line in proc.stdout.splitlines():

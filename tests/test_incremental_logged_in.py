@@ -51,7 +51,3 @@ def test_exactly_the_new_posts_are_emitted(engine: str, tmp_path: Path) -> None:
         truth = server.truth()
         truth["posts"] = [p for p in truth["posts"] if p["id"] in {a.id for a in added}]
         assert truth_mismatches(second.posts(), truth) == []
-
-        third = crawl(config, data_dir, source, extra=["--no-index"], env=ENGINE_ENV)
-        assert third.returncode == 0, third.stderr[-3000:]
-        assert third.posts() == [], "a crawl with nothing new emitted posts again"

@@ -110,6 +110,9 @@ class DjangoView:
         for block in post.blocks:
             if block.kind == "dump":
                 out.append("<p><code>\n" + "\n".join(esc(line) for line in block.lines) + "\n</code></p>")
+            elif block.kind == "quote":
+                out.append(f"<blockquote><p>{esc(block.who)} a écrit :</p>"
+                           + "".join(f"<p>{esc(line)}</p>" for line in block.lines) + "</blockquote>")
             else:
                 out.extend(f"<p>{esc(line)}</p>" for line in block.lines)
         return "\n".join(out)
