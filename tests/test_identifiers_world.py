@@ -85,6 +85,20 @@ def test_phone_context_header_rows_column_and_default() -> None:
     assert _ids(detect(fr, key=KEY), "phone") == {"+33468434765", "+33612345678", "+32471234567", "+33142685300"}
 
 
+def test_phone_context_from_ibans_and_copy_headers() -> None:
+    # no header, no +CC: the rows' Belgian IBANs say where their national numbers are
+    rows = ("Dupont\tJean\t0468 43 47 65\tBE68 5390 0754 7034\n"
+            "Martin\tEva\t02 511 23 45\tBE71 0961 2345 6769\n"
+            "Leroy\tPaul\t0471 23 45 67\tBE68539007547034\n")
+    assert _ids(detect(rows, key=KEY), "phone") == {"+32468434765", "+3225112345", "+32471234567"}
+    # a pg_dump column list whose names hold parentheses (`telephone_(BE)`)
+    copy = ("COPY public.users (nom, telephone_(BE), email, date_naissance) FROM stdin;\n"
+            "Dupont\t0468 43 47 65\tj@exemple.fr\t03/02/1931\nMartin\t02 511 23 45\te@exemple.fr\t1936-11-30\n\\.\n")
+    frags = detect(copy, key=KEY)
+    assert _ids(frags, "phone") == {"+32468434765", "+3225112345"}
+    assert _ids(frags, "dob") == {"1931-02-03", "1936-11-30"}
+
+
 def test_phone_decoys_stay_out() -> None:
     text = ("nom;tel;email\nA;+33 7 00 12 34 56;a@exemple.fr\nB;+1 800 000 0000;b@exemple.fr\n"
             "C;07 01 22 33 44;c@exemple.fr\nD;+32 2 123 45 67;d@exemple.fr\n")

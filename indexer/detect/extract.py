@@ -67,14 +67,18 @@ class Sink:
         if not self.pending:
             return
         # every number already read (with its +CC, under a header naming its country, or in a
-        # field no header types) tells the fragment's country
+        # field no header types) tells the fragment's country, and so do its IBANs and national
+        # identifiers (a Belgian customer file holds BE IBANs)
         seen: Counter[str] = Counter()
         region_of = ids.calling_region
         for f in self.found:
-            if f[0] == "phone":
+            t = f[0]
+            if t == "phone":
                 r = region_of(f[1])
                 if r is not None:
                     seen[r] += 1
+            elif t == "iban" or t == "national_id":
+                seen[f[1][:2]] += 1
         frag_best = _dominant(seen)
         by_col: dict[int, list[tuple[str, int, str | None, str | None]]] = {}
         for v, off, col, hint, rec in self.pending:

@@ -98,7 +98,8 @@ def sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
 
 # ------------------------------------------------------------------------------ pg_dump COPY
-COPY = re2.compile(r"(?i)^COPY\s+([\w.\"]+)\s*\(([^)]*)\)\s+FROM\s+stdin")
+# the column list runs to the last ")" before FROM: names may hold one (`"telephone_(BE)"`)
+COPY = re2.compile(r"(?i)^COPY\s+([\w.\"]+)\s*\((.*)\)\s+FROM\s+stdin")
 
 
 def copy_block(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
