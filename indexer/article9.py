@@ -35,21 +35,36 @@ def fold(text: str) -> str:
     return fold_accents(text).lower()
 
 
-# Column names (folded, non-alphanumerics as "_") that mark a category by themselves.
+# Column names and dox labels (folded, non-alphanumerics as "_") that mark a category by themselves.
 HEADER_CATEGORIES: dict[str, str] = {
     **{k: "health" for k in ("pathologie", "pathologies", "diagnostic", "diagnostics", "diagnosis",
                              "traitement", "traitements", "treatment", "maladie", "maladies",
                              "antecedents", "antecedents_medicaux", "allergies", "groupe_sanguin",
                              "blood_type", "medical_condition", "condition_medicale", "hiv_status",
-                             "statut_vih", "medication", "medicaments", "handicap", "cim10", "icd10")},
-    **{k: "religion" for k in ("religion", "confession", "culte")},
-    **{k: "sexual_orientation" for k in ("orientation_sexuelle", "sexual_orientation", "orientation")},
-    **{k: "ethnic_origin" for k in ("ethnie", "ethnicity", "origine_ethnique", "race")},
-    **{k: "trade_union" for k in ("syndicat", "union_membership", "appartenance_syndicale")},
-    **{k: "political_opinion" for k in ("parti", "parti_politique", "political_party", "opinion_politique")},
-    **{k: "genetic" for k in ("adn", "dna", "genotype")},
-    **{k: "biometric" for k in ("empreinte", "fingerprint", "biometrie")},
+                             "statut_vih", "medication", "medicaments", "handicap", "cim10", "icd10",
+                             "sante", "etat_de_sante", "health", "health_status", "medical", "medical_notes",
+                             "medical_info", "infos_medicales", "informations_medicales", "notes_medicales",
+                             "traitement_en_cours", "medications", "disability", "medical_history")},
+    **{k: "religion" for k in ("religion", "confession", "culte", "religious_beliefs", "faith", "croyance",
+                               "croyances", "confession_religieuse", "denomination")},
+    **{k: "sexual_orientation" for k in ("orientation_sexuelle", "sexual_orientation", "orientation",
+                                         "sexuality", "sexualite")},
+    **{k: "ethnic_origin" for k in ("ethnie", "ethnicity", "origine_ethnique", "race", "ethnic_origin",
+                                    "ethnic_group", "race_ethnicity", "ethnic_background")},
+    **{k: "trade_union" for k in ("syndicat", "union_membership", "appartenance_syndicale", "syndique",
+                                  "trade_union", "union_member")},
+    **{k: "political_opinion" for k in ("parti", "parti_politique", "political_party", "opinion_politique",
+                                        "political_affiliation", "political_views", "opinions_politiques",
+                                        "affiliation_politique", "party_affiliation")},
+    **{k: "genetic" for k in ("adn", "dna", "genotype", "genetic_data", "donnees_genetiques", "genetique",
+                              "test_adn")},
+    **{k: "biometric" for k in ("empreinte", "fingerprint", "biometrie", "biometric", "biometrics",
+                                "biometric_data", "empreintes_digitales", "face_template")},
 }
+# "Religion: catholique", "- Santé = diabète": a dox line whose label names a category
+_A9_LABEL = re2.compile(r"(?m)^[ \t]*(?:[-*>][ \t]*)?(" + "|".join(
+    sorted((k.replace("_", "[ _]") for k in HEADER_CATEGORIES), key=len, reverse=True))
+    + r")[ \t]*(?::|=)[ \t]*[^\s]")
 
 
 _NEUTRAL_CATEGORIES = frozenset({"health", "genetic", "biometric", "sex_life", "sexual_orientation"})
@@ -154,8 +169,29 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
         seen[k] = seen.get(k, 0) + 1
         flags.append(SensitiveFlag(category=cat, evidence=text[start:end], start=start, end=end))
         if len(flags) >= limit:
-            break
+            return flags
+    if ":" in low or "=" in low:
+        _label_flags(lex, text, low, flags, seen, limit)
     return flags
+
+
+def _label_flags(lex: Lexicon, text: str, low: str, flags: list[SensitiveFlag],
+                 seen: dict[tuple[str, str], int], limit: int) -> None:
+    """A dox's "Religion: ..." or "Santé: ..." line is the category whatever its value says
+    ("Santé: sous Levothyrox"), unless the value denies it ("Religion: aucune")."""
+    taken = {f.start for f in flags}
+    for spans in iter_spans(_A9_LABEL, low):
+        start, end = spans[1]
+        if start in taken:  # the label is a lexicon term too ("Ethnicity"): flagged already
+            continue
+        cat = HEADER_CATEGORIES[_NON_ALNUM.sub("_", low[start:end])]
+        k = (cat, low[start:end])
+        if seen.get(k, 0) >= 3 or lex.neg_after.match(low[end:end + 30]):
+            continue
+        seen[k] = seen.get(k, 0) + 1
+        flags.append(SensitiveFlag(category=cat, evidence=text[start:end], start=start, end=end))
+        if len(flags) >= limit:
+            return
 
 
 # Inflected endings back to the form a search names: "séropositives" -> "séropositif",

@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from indexer.article9 import evidence_terms
 from indexer.crypto import DataKey, encrypt_text, keyed_id
 from indexer.models import CrawledItem, Fragment, Provenance, Severity, StoredFragment, utc
 from indexer.redact import mask_provenance
@@ -55,6 +56,7 @@ def build_documents(
             key_version=data_key.version,
             provenance=provenance,
             item_hash=item_hash,
+            evidence=evidence_terms(frag.sensitive),
         )
     return list(docs.values())
 
@@ -66,7 +68,7 @@ def fragment_to_dict(doc: StoredFragment, *, include_ciphertext: bool = True) ->
         "id": doc.id, "kind": doc.kind, "start_line": doc.start_line, "end_line": doc.end_line,
         "excerpt": doc.excerpt, "severity": Severity(doc.severity).name, "tokens": doc.tokens,
         "counts": doc.counts, "categories": doc.categories, "key_version": doc.key_version,
-        "item_hash": doc.item_hash, **doc.provenance.to_json(),
+        "item_hash": doc.item_hash, "evidence": list(doc.evidence), **doc.provenance.to_json(),
     }
     if include_ciphertext:
         out["encrypted_text"] = base64.b64encode(doc.encrypted_text).decode("ascii")
@@ -88,5 +90,6 @@ def fragment_from_dict(data: dict[str, Any]) -> StoredFragment:
         categories=list(data.get("categories") or []),
         encrypted_text=base64.b64decode(data.get("encrypted_text") or ""),
         key_version=int(data.get("key_version", 1)), item_hash=data.get("item_hash"),
+        evidence=[str(e) for e in data.get("evidence") or []],
         provenance=Provenance.from_json(data),
     )

@@ -35,16 +35,17 @@ from typing import Any
 
 from loguru import logger
 
+from indexer.article9_lexicon import fold_accents
 from indexer.documents import utc
 from indexer.models import Severity, StoredFragment
 from indexer.store.base import Aggregations, SearchPage, SearchQuery, StoreError, UpsertResult, unique_by_id
-from indexer.store.elastic_mapping import check_document, doc_to_source, index_template, source_to_doc
+from indexer.store.elastic_mapping import EVIDENCE_MAPPING, check_document, doc_to_source, index_template, source_to_doc
 from indexer.store.spool import Spool
 from vigie.config.schema import ElasticsearchSettings
 
 __all__ = ["ElasticStore", "EsUnavailable", "client_from_settings"]
 
-_TEXT_FIELDS = ["vigie.fragment.excerpt", "vigie.thread.title", "user.name.text"]
+_TEXT_FIELDS = ["vigie.fragment.excerpt", "vigie.thread.title", "user.name.text", "vigie.evidence"]
 _SORT = [{"@timestamp": {"order": "desc", "missing": "_last"}},
          {"event.created": {"order": "desc", "missing": "_last"}},
          {"vigie.fragment.id": {"order": "asc"}}]
@@ -155,6 +156,7 @@ class ElasticStore:
         self.server_version = versions[0]
         self._call(self.client.indices.put_index_template, name=self.alias,
                    **index_template(self.alias))
+        self._add_evidence_field()
         if not self._call(self.client.indices.exists_alias, name=self.alias):
             # create this period's index so that reads through the alias work from the start
             name = self.index_for(datetime.now(UTC))
@@ -164,6 +166,15 @@ class ElasticStore:
                 if "resource_already_exists_exception" not in str(exc):
                     raise
         self._ready = True
+
+    def _add_evidence_field(self) -> None:
+        """Indices made before the evidence field: add it (a new field is an online mapping
+        update; documents written before it simply have no evidence)."""
+        got = self._call(self.client.indices.get_mapping, index=f"{self.alias}-*", allow_no_indices=True)
+        for name, body in dict(got).items():
+            props = body.get("mappings", {}).get("properties", {}).get("vigie", {}).get("properties", {})
+            if "evidence" not in props:
+                self._call(self.client.indices.put_mapping, index=name, **EVIDENCE_MAPPING)
 
     def index_for(self, when: datetime | None) -> str:
         when = utc(when)
@@ -434,8 +445,13 @@ class ElasticStore:
         must: list[dict[str, Any]] = []
         filters: list[dict[str, Any]] = []
         if q.text is not None and q.text.strip():
-            must.append({"multi_match": {"query": q.text, "type": "cross_fields",
-                                         "operator": "and", "fields": _TEXT_FIELDS}})
+            # as written over every text field, or accent-folded over the evidence terms (which
+            # hold a folded copy of each term: the node may have no folding analyzer)
+            must.append({"bool": {"should": [
+                {"multi_match": {"query": q.text, "type": "cross_fields", "operator": "and",
+                                 "fields": _TEXT_FIELDS}},
+                {"match": {"vigie.evidence": {"query": fold_accents(q.text), "operator": "and"}}},
+            ], "minimum_should_match": 1}})
         if q.tokens:
             field = f"vigie.tokens.{q.token_type}" if q.token_type else "vigie.token"
             filters.append({"terms": {field: list(q.tokens)}})

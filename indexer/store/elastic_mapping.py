@@ -18,6 +18,7 @@ everything Vigie-specific lives under `vigie.*`:
 | `vigie.source`                 | keyword          | source                                 |
 | `vigie.severity`               | keyword          | severity name (low..critical)          |
 | `vigie.categories`             | keyword          | article 9 categories                   |
+| `vigie.evidence`               | text             | article 9 evidence terms, as written and folded |
 | `vigie.token`                  | keyword          | every identifier token (hex; copy_to, not in _source) |
 | `vigie.tokens.<type>`          | keyword          | tokens of one identifier type          |
 | `vigie.counts.<type>`          | integer          | distinct identifiers of one type       |
@@ -31,7 +32,15 @@ everything Vigie-specific lives under `vigie.*`:
 
 The mapping is `dynamic: strict`: a field not listed here is an error, never a silent new field.
 Only the built-in `standard` analyzer is used, so the template works on any 9.x node (the
-integ-test distribution ships no analysis plugins).
+integ-test distribution ships no analysis plugins, not even the `analysis-common` module that
+holds `asciifolding` and `elision`). Accents are therefore folded by Vigie itself: `vigie.evidence`
+holds each evidence term as written and accent-folded ("séropositif", "seropositif"), and a search
+is run as written and folded (`elastic.ElasticStore._query`), so "seropositif" finds
+"séropositif" and the reverse.
+
+Upgrading: the template applies to indices created after it; Vigie adds `vigie.evidence` to the
+existing backing indices when it starts (`EVIDENCE_MAPPING`, an online mapping update). Documents
+stored before it have no evidence terms: re-ingest them to make them searchable by evidence.
 """
 
 from __future__ import annotations
@@ -39,12 +48,16 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from indexer.article9_lexicon import fold_accents
 from indexer.models import IDENTIFIER_TYPES, PROVENANCE_FIELDS, Provenance, Severity, StoredFragment
 from indexer.store.base import StoreError
 
-__all__ = ["PROVENANCE_PATHS", "TEMPLATE_VERSION", "check_document", "doc_to_source", "index_template", "source_to_doc"]
+__all__ = ["EVIDENCE_MAPPING", "PROVENANCE_PATHS", "TEMPLATE_VERSION", "check_document", "doc_to_source",
+           "index_template", "source_to_doc", "searchable_evidence"]
 
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
+
+EVIDENCE_MAPPING: dict[str, Any] = {"properties": {"vigie": {"properties": {"evidence": {"type": "text"}}}}}
 
 _KW = {"type": "keyword", "ignore_above": 4096}
 
@@ -70,6 +83,7 @@ def index_template(prefix: str) -> dict[str, Any]:
                 "source": {"type": "keyword"},
                 "severity": {"type": "keyword"},
                 "categories": {"type": "keyword"},
+                "evidence": {"type": "text"},
                 # tokens are only ever matched, never sorted or aggregated: no doc values.
                 # `vigie.token` (any type) is filled by copy_to, so _source holds tokens once.
                 "token": {"type": "keyword", "doc_values": False},
@@ -104,6 +118,19 @@ def index_template(prefix: str) -> dict[str, Any]:
 
 
 _KNOWN = frozenset(IDENTIFIER_TYPES)
+
+
+def searchable_evidence(terms: list[str]) -> list[str]:
+    """The terms as written, then the accent-folded copy of each that has accents."""
+    extra = [f for f in (fold_accents(t) for t in terms) if f not in terms]
+    return [*terms, *dict.fromkeys(extra)]
+
+
+def _stored_evidence(values: list[str]) -> list[str]:
+    """`searchable_evidence` undone: a value that is another value's folded copy is dropped (two
+    terms never fold alike: `indexer.article9.evidence_terms` keeps one per folded form)."""
+    copies = {fold_accents(t) for t in values if fold_accents(t) != t}
+    return [t for t in values if t not in copies]
 
 
 def check_document(doc: StoredFragment) -> None:
@@ -158,6 +185,7 @@ def doc_to_source(doc: StoredFragment) -> dict[str, Any]:
                          "end_line": doc.end_line, "excerpt": doc.excerpt},
             "severity": Severity(doc.severity).name,
             "categories": list(doc.categories),
+            "evidence": searchable_evidence(doc.evidence),
             "tokens": {k: list(v) for k, v in doc.tokens.items()},
             "counts": dict(doc.counts),
             "encrypted_text": base64.b64encode(doc.encrypted_text).decode("ascii"),
@@ -186,5 +214,6 @@ def source_to_doc(src: dict[str, Any]) -> StoredFragment:
         counts=dict(v.get("counts", {})), categories=list(v.get("categories", [])),
         encrypted_text=base64.b64decode(v.get("encrypted_text", "")),
         key_version=v.get("key_version", 1), item_hash=v.get("item", {}).get("hash"),
+        evidence=_stored_evidence(list(v.get("evidence", []))),
         provenance=Provenance.from_json({name: _get(src, path) for name, path in PROVENANCE_PATHS.items()}),
     )

@@ -4,8 +4,11 @@ Layout (why it looks like this):
 - `fragments` holds one row per document; `rowid` is an integer alias so FTS5 and the token
   table can point at documents compactly. `ts` is the sort/filter time (posted_at, else
   fetched_at) in epoch microseconds, so date ranges and per-day counts are index-friendly.
-- `fragments_fts` is an external-content FTS5 table over the redacted excerpt, the thread title
-  and the author: nothing else is free-text searchable, and nothing in it is plaintext identifier.
+- `fragments_fts` is an external-content FTS5 table over the redacted excerpt, the thread title,
+  the author and the article 9 evidence terms (`vigie search VIH`): nothing else is free-text
+  searchable, and nothing in it is plaintext identifier. Its tokenizer folds accents, so
+  "seropositif" finds "séropositif". A store made before the evidence column gets the column and
+  a rebuilt index when it is opened (older documents have no evidence: re-ingest to add it).
 - `tokens(token, doc)` is a WITHOUT ROWID B-tree keyed by the 16-byte token, so a token search
   or a retro-hunt is an index lookup, never a scan. `categories(category, doc)` likewise.
 
@@ -48,7 +51,8 @@ CREATE TABLE IF NOT EXISTS fragments (
     key_version INTEGER NOT NULL,
     item_hash TEXT,
     {provenance},
-    ts INTEGER
+    ts INTEGER,
+    evidence TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS fragments_ts ON fragments(ts DESC, fetched_at DESC, id);
 CREATE TABLE IF NOT EXISTS tokens (
@@ -58,10 +62,6 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE TABLE IF NOT EXISTS categories (
     category TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (category, doc)
 ) WITHOUT ROWID;
-CREATE VIRTUAL TABLE IF NOT EXISTS fragments_fts USING fts5(
-    excerpt, thread_title, author, content='fragments', content_rowid='rowid',
-    tokenize='unicode61 remove_diacritics 0'
-);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1');
 """
@@ -71,9 +71,15 @@ _PROVENANCE_COLUMNS = ",\n    ".join(
     f"{f.name} {'INTEGER' if f.name in DATETIME_FIELDS else 'TEXT'}{' NOT NULL' if f.default is MISSING else ''}"
     for f in fields(Provenance))
 _SCHEMA = _SCHEMA.replace("{provenance}", _PROVENANCE_COLUMNS)
+_FTS = """
+CREATE VIRTUAL TABLE IF NOT EXISTS fragments_fts USING fts5(
+    excerpt, thread_title, author, evidence, content='fragments', content_rowid='rowid',
+    tokenize='unicode61 remove_diacritics 2'
+);
+"""
 
 _CORE_COLUMNS = ("id", "kind", "start_line", "end_line", "excerpt", "severity", "tokens", "counts",
-                 "categories", "encrypted_text", "key_version", "item_hash")
+                 "categories", "encrypted_text", "key_version", "item_hash", "evidence")
 _COLUMN_NAMES = (*_CORE_COLUMNS, *PROVENANCE_FIELDS)
 _COLUMNS = ", ".join(_COLUMN_NAMES)
 # random-key B-trees (ids, tokens) insert fast only when their pages stay cached; fewer, larger
@@ -82,6 +88,23 @@ _TUNING: dict[str, int | str] = {"cache_size": -65536, "temp_store": "MEMORY", "
            "mmap_size": 268435456}
 _CHUNK = 500  # SQLite host-parameter limit is 32766; stay far below
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring a store made by an older Vigie up to this schema: the evidence column, then the
+    full-text index over it (dropped and rebuilt from the fragments table, in one transaction)."""
+    cols = {r[1] for r in db.execute("PRAGMA table_info(fragments)")}
+    fts_cols = {r[1] for r in db.execute("PRAGMA table_info(fragments_fts)")}
+    if "evidence" in cols and "evidence" in fts_cols:
+        return
+    with transaction(db):
+        if "evidence" not in cols:
+            db.execute("ALTER TABLE fragments ADD COLUMN evidence TEXT NOT NULL DEFAULT ''")
+        if fts_cols:
+            db.execute("DROP TABLE fragments_fts")
+        db.execute(_FTS)
+        if fts_cols:
+            db.execute("INSERT INTO fragments_fts(fragments_fts) VALUES ('rebuild')")
 
 
 def _micros(value: datetime | None) -> int | None:
@@ -109,6 +132,7 @@ class EmbeddedStore:
             # while the state kept them)
             self._db = connect(path, busy_timeout_s=10, pragmas=_TUNING)
             self._db.executescript(_SCHEMA)
+            _migrate(self._db)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the embedded store at {path}: {exc}; check the path "
                              "and its permissions (storage.embedded.path in vigie.yaml)") from exc
@@ -131,7 +155,7 @@ class EmbeddedStore:
                 new = [batch[i] for i in ids if i not in existing]
                 next_rowid = (db.execute("SELECT coalesce(max(rowid), 0) FROM fragments").fetchone()[0]) + 1
                 rows: list[tuple[object, ...]] = []
-                fts: list[tuple[int, str, str, str]] = []
+                fts: list[tuple[int, str, str, str, str]] = []
                 toks: list[tuple[bytes, str, int]] = []
                 cats: list[tuple[str, int]] = []
                 for n, doc in enumerate(new):
@@ -140,16 +164,17 @@ class EmbeddedStore:
                     rows.append((rowid, doc.id, doc.kind, doc.start_line, doc.end_line, doc.excerpt,
                                  int(doc.severity), _enc_tokens(doc.tokens), _enc_counts(doc.counts),
                                  _enc_list(doc.categories), doc.encrypted_text, doc.key_version,
-                                 doc.item_hash, *_provenance_values(doc.provenance),
+                                 doc.item_hash, _enc_evidence(doc.evidence), *_provenance_values(doc.provenance),
                                  posted if posted is not None else fetched))
-                    fts.append((rowid, doc.excerpt, doc.thread_title or "", doc.author or ""))
+                    fts.append((rowid, doc.excerpt, doc.thread_title or "", doc.author or "",
+                                _enc_evidence(doc.evidence)))
                     for id_type, values in doc.tokens.items():
                         toks.extend((bytes.fromhex(v), id_type, rowid) for v in values)
                     cats.extend((c, rowid) for c in set(doc.categories))
                 db.executemany(f"INSERT INTO fragments(rowid, {_COLUMNS}, ts) VALUES "
                                f"({','.join('?' * (len(_COLUMN_NAMES) + 2))})", rows)
-                db.executemany("INSERT INTO fragments_fts(rowid, excerpt, thread_title, author) "
-                               "VALUES (?, ?, ?, ?)", fts)
+                db.executemany("INSERT INTO fragments_fts(rowid, excerpt, thread_title, author, evidence) "
+                               "VALUES (?, ?, ?, ?, ?)", fts)
                 db.executemany("INSERT OR IGNORE INTO tokens(token, type, doc) VALUES (?, ?, ?)", toks)
                 db.executemany("INSERT OR IGNORE INTO categories(category, doc) VALUES (?, ?)", cats)
         result.created = [d.id for d in new]
@@ -312,6 +337,15 @@ def _dec_list(text: str) -> list[str]:
     return text.split(",") if text else []
 
 
+def _enc_evidence(terms: list[str]) -> str:
+    """One term a line: terms hold spaces ("témoin de Jéhovah"), never a newline."""
+    return "\n".join(" ".join(t.split()) for t in terms)
+
+
+def _dec_evidence(text: str) -> list[str]:
+    return text.split("\n") if text else []
+
+
 def _prefixed() -> str:
     return ", ".join(f"f.{c}" for c in _COLUMN_NAMES)
 
@@ -322,7 +356,7 @@ def _provenance_values(p: Provenance) -> list[object]:
 
 def _row_to_doc(row: tuple[Any, ...]) -> StoredFragment:
     (doc_id, kind, start, end, excerpt, severity, tokens, counts, categories, blob, key_version,
-     item_hash) = row[:len(_CORE_COLUMNS)]
+     item_hash, evidence) = row[:len(_CORE_COLUMNS)]
     where = dict(zip(PROVENANCE_FIELDS, row[len(_CORE_COLUMNS):], strict=True))
     for name in DATETIME_FIELDS:
         where[name] = _from_micros(where[name])
@@ -330,5 +364,5 @@ def _row_to_doc(row: tuple[Any, ...]) -> StoredFragment:
         id=doc_id, kind=kind, start_line=start, end_line=end, excerpt=excerpt,
         severity=Severity(severity), tokens=_dec_tokens(tokens), counts=_dec_counts(counts),
         categories=_dec_list(categories), encrypted_text=bytes(blob), key_version=key_version,
-        item_hash=item_hash, provenance=Provenance(**where),
+        item_hash=item_hash, evidence=_dec_evidence(evidence), provenance=Provenance(**where),
     )
