@@ -281,3 +281,34 @@ def test_national_id_tokens_match_prehash_and_search_spec(tmp_path: Path) -> Non
     # the search spec TYPE:VALUE with the country: same canonical form, same token
     forms = canonical_forms("national_id", "ES:12345678-z")
     assert [token(KEY, "national_id", f) for f in forms] == [tokens["ES:12345678Z"]]
+
+
+def test_vigie_search_by_national_id(tmp_path: Path) -> None:
+    """`vigie search --identifier national_id:ES:...` finds the fragment the detector stored,
+    with or without the country and whatever the spelling; an invalid number is refused."""
+    import json
+    from datetime import UTC, datetime
+
+    from indexer.documents import build_documents
+    from indexer.models import CrawledItem
+    from indexer.store import open_store_from_settings
+    from tests.fixtures.es import TEST_DATA_KEY, TEST_MATCH_KEY
+    from tests.test_search_cli import cli, make_env
+    from vigie.config.schema import StorageSettings
+
+    config, data = make_env(tmp_path)
+    when = datetime(2026, 6, 1, tzinfo=UTC)
+    item = CrawledItem(source="forum-a", url="http://forum.test/t/1", body="", thread_url="http://forum.test/t/1",
+                       thread_title="base", author="x", posted_at=when, fetched_at=when)
+    frags = detect("nom;dni;email\nA;12345678Z;a@exemple.fr\nB;X1234567L;b@exemple.fr\n", key=TEST_MATCH_KEY)
+    docs = build_documents(item, frags, TEST_DATA_KEY)
+    store = open_store_from_settings(StorageSettings(), data)
+    store.upsert(docs)
+    store.close()
+    for spec in ("national_id:ES:12345678-z", "national_id:12345678Z", "national_id:es:X-1234567-L"):
+        res = cli(["search", "--identifier", spec, "--json", "-c", str(config), "-d", str(data)])
+        assert res.exit_code == 0, res.output
+        assert [json.loads(line)["id"] for line in res.stdout.splitlines()] == [docs[0].id], spec
+        assert "12345678" not in res.stdout
+    res = cli(["search", "--identifier", "national_id:ES:12345678A", "-c", str(config), "-d", str(data)])
+    assert res.exit_code != 0 and "not a valid national_id" in res.output
