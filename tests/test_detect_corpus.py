@@ -184,6 +184,10 @@ def test_independent_corpus_of_the_demo_forum() -> None:
     fd = ForumData(seed=1337, size="full", hostile=False, bomb_megabytes=1)
     found = missed = 0
     clean_with_fragments = []
+    # the kit's reposts of its attached dumps carry their values without listing them as planted:
+    # a post is a clean control only if it holds none of the values planted anywhere in the forum
+    everywhere = {v for holder in (*fd.posts.values(), *fd.attachments.values())
+                  for values in holder.planted.values() for v in values if len(v) >= 6}
     for post in fd.posts.values():
         frags = detect(post.body, key=KEY)
         got = {(i.type, i.value) for f in frags for i in f.identifiers}
@@ -195,7 +199,7 @@ def test_independent_corpus_of_the_demo_forum() -> None:
                         found += 1
                     else:
                         missed += 1
-        if not post.planted and frags:
+        if not post.planted and frags and not any(v in post.body for v in everywhere):
             clean_with_fragments.append(post.id)
     assert found > 500 and missed <= 0.02 * (found + missed), (found, missed)
     assert clean_with_fragments == []
