@@ -186,8 +186,8 @@ def test_independent_corpus_of_the_demo_forum() -> None:
     clean_with_fragments = []
     # the kit's reposts of its attached dumps carry their values without listing them as planted:
     # a post is a clean control only if it holds none of the values planted anywhere in the forum
-    everywhere = {v for holder in (*fd.posts.values(), *fd.attachments.values())
-                  for values in holder.planted.values() for v in values if len(v) >= 6}
+    planted_lists = [*(p.planted for p in fd.posts.values()), *(a.planted for a in fd.attachments.values())]
+    everywhere = {v for planted in planted_lists for values in planted.values() for v in values if len(v) >= 6}
     for post in fd.posts.values():
         frags = detect(post.body, key=KEY)
         got = {(i.type, i.value) for f in frags for i in f.identifiers}
