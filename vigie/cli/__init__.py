@@ -147,12 +147,13 @@ def _register_commands() -> tuple[ModuleType, ...]:
         search,
         serve,
         service,
+        source_cmd,
         source_cookies,
         users_cmd,
     )
 
     return (alerts_cmd, audit_cmd, config_cmd, crawl, demo, doctor, hash_cmd, leak_export, leak_pack, leaks_cmd, org,
-            scan, search, serve, service, source_cookies, users_cmd)
+            scan, search, serve, service, source_cmd, source_cookies, users_cmd)
 
 
 _COMMAND_MODULES = _register_commands()
