@@ -22,16 +22,18 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import MISSING, fields
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from indexer.documents import utc
 from indexer.models import DATETIME_FIELDS, PROVENANCE_FIELDS, Provenance, Severity, StoredFragment
 from indexer.store.base import Aggregations, SearchPage, SearchQuery, StoreError, UpsertResult, unique_by_id
-from vigie.core.sqlite import connect, transaction
+from vigie.core.sqlite import MEMORY, connect, open_readonly, transaction
 
 __all__ = ["EmbeddedStore"]
 
@@ -55,6 +57,7 @@ CREATE TABLE IF NOT EXISTS fragments (
     evidence TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS fragments_ts ON fragments(ts DESC, fetched_at DESC, id);
+CREATE INDEX IF NOT EXISTS fragments_facets ON fragments(severity, source, kind, ts, categories);
 CREATE TABLE IF NOT EXISTS tokens (
     token BLOB NOT NULL, type TEXT NOT NULL, doc INTEGER NOT NULL,
     PRIMARY KEY (token, type, doc)
@@ -86,7 +89,14 @@ _COLUMNS = ", ".join(_COLUMN_NAMES)
 # checkpoints (64 MB of WAL); reads through mmap
 _TUNING: dict[str, int | str] = {"cache_size": -65536, "temp_store": "MEMORY", "wal_autocheckpoint": 16384,
            "mmap_size": 268435456}
+_READ_TUNING = ("cache_size", "temp_store", "mmap_size")
 _CHUNK = 500  # SQLite host-parameter limit is 32766; stay far below
+# The day of `ts` (epoch microseconds) as a day number, computed the way strftime('%Y-%m-%d',
+# ts / 1000000, 'unixepoch') would (seconds truncated, then floored to the day) but with integer
+# arithmetic only: per-row strftime was most of the cost of the per-day facet.
+_DAY = "((f.ts / 1000000) - (((f.ts / 1000000) % 86400) + 86400) % 86400) / 86400"
+_EPOCH = date(1970, 1, 1)
+_DAY_MIN, _DAY_MAX = (date.min - _EPOCH).days, (date(9999, 12, 31) - _EPOCH).days
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -136,7 +146,15 @@ class EmbeddedStore:
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the embedded store at {path}: {exc}; check the path "
                              "and its permissions (storage.embedded.path in vigie.yaml)") from exc
+        # The write lock serialises the shared write connection. Reads never take it (except for
+        # an in-memory store, which has no file another connection could read): each read borrows
+        # a read-only connection from a small pool, so WAL lets concurrent searches run side by
+        # side while a writer commits (one lock for both made 20 web users queue behind each other).
         self._lock = threading.RLock()
+        self._memory = str(path) == MEMORY
+        self._pool_lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._closed = False
 
     # ------------------------------------------------------------------ writes
     def upsert(self, docs: Iterable[StoredFragment]) -> UpsertResult:
@@ -186,26 +204,74 @@ class EmbeddedStore:
             self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def close(self) -> None:
+        with self._pool_lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for db in idle:
+            db.close()
         with self._lock:
             self._db.close()
 
+    # ------------------------------------------------------------------ read connections
+    def _open_reader(self) -> sqlite3.Connection:
+        try:
+            db = open_readonly(self.path)
+            if db is None:
+                raise StoreError(f"the embedded store {self.path} disappeared while open; restart Vigie")
+            for name in _READ_TUNING:
+                db.execute(f"PRAGMA {name}={_TUNING[name]}")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open a read connection to the embedded store at {self.path}: {exc}; "
+                             "check the file and its -wal/-shm files are readable") from exc
+        return db
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one read, inside one read transaction: the statements of a search
+        (count, then page) see the same snapshot even when a batch commits in between."""
+        if self._memory:
+            with self._lock:
+                yield self._db
+            return
+        with self._pool_lock:
+            if self._closed:
+                raise StoreError(f"the embedded store {self.path} is closed")
+            db = self._idle.pop() if self._idle else None
+        if db is None:
+            db = self._open_reader()
+        try:
+            db.execute("BEGIN")
+            try:
+                yield db
+            finally:
+                db.execute("COMMIT")
+        except BaseException:
+            db.close()  # a connection in an unknown state is not given to the next reader
+            raise
+        with self._pool_lock:
+            if self._closed:
+                db.close()
+            else:
+                self._idle.append(db)
+
     # ------------------------------------------------------------------ reads
     def get(self, doc_id: str) -> StoredFragment | None:
-        with self._lock:
-            row = self._db.execute(f"SELECT {_COLUMNS} FROM fragments WHERE id = ?", (doc_id,)).fetchone()
+        with self._reading() as db:
+            row = db.execute(f"SELECT {_COLUMNS} FROM fragments WHERE id = ?", (doc_id,)).fetchone()
         return _row_to_doc(row) if row else None
 
     def count(self) -> int:
-        with self._lock:
-            return self._db.execute("SELECT count(*) FROM fragments").fetchone()[0]
+        with self._reading() as db:
+            n: int = db.execute("SELECT count(*) FROM fragments").fetchone()[0]
+        return n
 
     def search(self, query: SearchQuery) -> SearchPage:
         where, params = self._where(query)
         if where is None:
             return SearchPage(total=0, hits=[])
-        with self._lock:
-            total = self._db.execute(f"SELECT count(*) FROM fragments f WHERE {where}", params).fetchone()[0]
-            rows = self._db.execute(
+        with self._reading() as db:
+            total = db.execute(f"SELECT count(*) FROM fragments f WHERE {where}", params).fetchone()[0]
+            rows = db.execute(
                 f"SELECT {_prefixed()} FROM fragments f WHERE {where} "
                 "ORDER BY f.ts IS NULL, f.ts DESC, f.fetched_at IS NULL, f.fetched_at DESC, f.id "
                 "LIMIT ? OFFSET ?", [*params, max(0, query.limit), max(0, query.offset)]).fetchall()
@@ -216,39 +282,31 @@ class EmbeddedStore:
         seen: set[int] = set()
         for i in range(0, len(wanted), _CHUNK):
             chunk = wanted[i:i + _CHUNK]
-            with self._lock:
-                docs = [r[0] for r in self._db.execute(
+            with self._reading() as db:
+                docs = [r[0] for r in db.execute(
                     f"SELECT DISTINCT doc FROM tokens WHERE token IN ({','.join('?' * len(chunk))})", chunk)]
             docs = [d for d in docs if d not in seen]
             seen.update(docs)
             for j in range(0, len(docs), min(batch_size, _CHUNK)):
                 part = docs[j:j + min(batch_size, _CHUNK)]
-                with self._lock:
-                    rows = self._db.execute(
+                with self._reading() as db:
+                    rows = db.execute(
                         f"SELECT {_COLUMNS} FROM fragments WHERE rowid IN ({','.join('?' * len(part))})",
                         part).fetchall()
                 yield from (_row_to_doc(r) for r in rows)
 
     def aggregations(self, query: SearchQuery | None = None) -> Aggregations:
+        """All five facets in one grouped pass over the matching rows (the covering index
+        `fragments_facets` holds every column it reads; a text query first narrows the rows to
+        the FTS5 matches), split into facets here."""
         where, params = self._where(query or SearchQuery())
         if where is None:
             return Aggregations(total=0)
-        out = Aggregations(total=0)
-        with self._lock:
-            db = self._db
-            out.total = db.execute(f"SELECT count(*) FROM fragments f WHERE {where}", params).fetchone()[0]
-            for name, expr in (("per_source", "f.source"), ("per_kind", "f.kind"),
-                               ("per_severity", "f.severity"),
-                               ("per_day", "strftime('%Y-%m-%d', f.ts / 1000000, 'unixepoch')")):
-                rows = db.execute(f"SELECT {expr} AS k, count(*) FROM fragments f WHERE {where} "
-                                  "AND k IS NOT NULL GROUP BY k", params).fetchall()
-                if name == "per_severity":
-                    rows = [(Severity(k).name, n) for k, n in rows]
-                setattr(out, name, dict(sorted(rows)))
-            rows = db.execute(f"SELECT c.category, count(*) FROM categories c JOIN fragments f "
-                              f"ON f.rowid = c.doc WHERE {where} GROUP BY c.category", params).fetchall()
-            out.per_category = dict(sorted(rows))
-        return out
+        with self._reading() as db:
+            groups = db.execute(
+                f"SELECT f.source, f.kind, f.severity, {_DAY}, f.categories, count(*) FROM fragments f "
+                f"WHERE {where} GROUP BY 1, 2, 3, 4, 5", params).fetchall()
+        return _facets(groups)
 
     # ------------------------------------------------------------------ query building
     def _where(self, q: SearchQuery) -> tuple[str | None, list[object]]:
@@ -293,6 +351,30 @@ class EmbeddedStore:
             clauses.append("f.ts < ?")
             params.append(_micros(q.until))
         return " AND ".join(clauses), params
+
+
+def _facets(groups: list[tuple[Any, ...]]) -> Aggregations:
+    total = 0
+    source: Counter[str] = Counter()
+    kind: Counter[str] = Counter()
+    severity: Counter[int] = Counter()
+    day: Counter[int] = Counter()
+    category: Counter[str] = Counter()
+    for src, knd, sev, d, cats, n in groups:
+        total += n
+        if src is not None:
+            source[src] += n
+        kind[knd] += n
+        severity[sev] += n
+        if d is not None and _DAY_MIN <= d <= _DAY_MAX:
+            day[d] += n
+        for c in set(_dec_list(cats)):  # a document counts once per category, as the categories table
+            category[c] += n
+    return Aggregations(
+        total=total, per_source=dict(sorted(source.items())), per_kind=dict(sorted(kind.items())),
+        per_severity=dict(sorted((Severity(k).name, v) for k, v in severity.items())),
+        per_day={(_EPOCH + timedelta(days=d)).isoformat(): v for d, v in sorted(day.items())},
+        per_category=dict(sorted(category.items())))
 
 
 # Compact encodings of the small structured columns (json.dumps three times per document was a
