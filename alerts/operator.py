@@ -6,7 +6,7 @@ ONE notice while it lasts: raising it again changes nothing until it is cleared,
 new occurrence is noticed again. Notices are rate-limited per channel
 (`operators.min_interval_seconds`): what is raised meanwhile waits and goes out in one message.
 
-State lives in a table of the service database (`<data_dir>/service.sqlite3`), so a restart
+State lives in tables of the outbox database (`<data_dir>/alerts.sqlite3`), so a restart
 neither repeats a notice nor forgets a condition. Delivery uses the organisations' channel
 senders (SMTP, signed webhook); a failed send is retried at the next `flush`.
 """

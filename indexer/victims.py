@@ -18,6 +18,7 @@ able to search them); the file is private (0600) like every file Vigie writes.
 from __future__ import annotations
 
 import builtins
+import functools
 import json
 import re
 import sqlite3
@@ -31,7 +32,6 @@ from typing import Any, Literal, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from loguru import logger
-from tldextract import TLDExtract
 
 from indexer.models import VictimFile, VictimRecord, content_hash
 from indexer.redact import mask_url
@@ -48,7 +48,13 @@ LEGAL_SUFFIXES = frozenset({
 })
 
 _T = TypeVar("_T")
-_SUFFIXES = TLDExtract(suffix_list_urls=(), cache_dir=None)  # the bundled snapshot: never fetches
+@functools.cache
+def _suffixes() -> Any:
+    """tldextract over its bundled snapshot (never fetches); imported on first use, since it
+    pulls in `requests` and the service's start-up should not pay for that."""
+    from tldextract import TLDExtract
+
+    return TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 def normalise_name(text: str, *, drop_suffixes: bool = True) -> str:
@@ -74,7 +80,7 @@ def registrable_domain(value: str | None) -> str | None:
     host = urlsplit(value).hostname if "://" in value else value.split("/", 1)[0]
     if not host or " " in host:
         return None
-    ext = _SUFFIXES(host.rstrip("."))
+    ext = _suffixes()(host.rstrip("."))
     return ext.top_domain_under_public_suffix or None
 
 

@@ -7,6 +7,10 @@ The JavaScript leak site crawled with `render: browser` is B1's (`vigie_kit/leak
 from __future__ import annotations
 
 import html
+import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,7 +24,7 @@ import pytest
 import yaml
 
 from indexer.victims import VictimIndex, normalise_name, registrable_domain
-from tests.fixtures.forum import crawl
+from tests.fixtures.forum import crawl, test_keys_env
 
 
 @dataclass
@@ -157,6 +161,12 @@ def test_listing_pages_trees_and_dedup(listing: ListingServer, tmp_path: Path) -
         assert index.count() == 3
     finally:
         index.close()
+    cli = subprocess.run([sys.executable, "-m", "vigie", "victims", "CLINIQUE du Parc", "--json", "--config",
+                          str(config), "--data-dir", str(data)], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, **test_keys_env})
+    assert cli.returncode == 0, cli.stderr
+    (line,) = cli.stdout.splitlines()
+    assert json.loads(line)["domain"] == "clinique-du-parc.fr"
     # the files were listed, never fetched: only the tree page was asked
     assert not any("patients.csv" in r for r in listing.requests)
     assert (data / "store.sqlite3").stat().st_mode & 0o777 == 0o600

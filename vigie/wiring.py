@@ -33,13 +33,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from loguru import logger
 
 from alerts.matcher import AlertMatcher
 from alerts.outbox import Outbox
 from alerts.registry import Registry
-from alerts.watchlist import WatchlistMatcher
 from alerts.worker import DeliveryWorker
 from crawler.defaults import DEFAULT_STATE_FILENAME
 from crawler.tor import TorController, TorError
@@ -50,6 +50,9 @@ from indexer.leaks.store import SqliteLeakStore
 from indexer.store import FragmentStore, StoreError, open_store_from_settings
 from indexer.tokens import MatchKey
 from indexer.victims import VictimIndex
+
+if TYPE_CHECKING:
+    from alerts.watchlist import WatchlistMatcher
 from vigie.config.loader import LoadedConfig
 from vigie.config.schema import StorageSettings, TorSettings
 from vigie.core.sqlite import open_readonly
@@ -176,6 +179,7 @@ def open_victim_index(config: LoadedConfig, data_dir: Path, *, alerts: bool = Tr
     `<data_dir>/victims.sqlite3` mirrored to `<prefix>_victims`), with the watchlist matcher as
     its hook when `alerts`. `.posts` is the same matcher as an `ItemSink`: tee it beside the
     ingest sink so that thread titles and bodies are matched too."""
+    from alerts.watchlist import WatchlistMatcher
     from indexer.victims import ElasticVictimIndex
 
     storage = config.global_config.storage

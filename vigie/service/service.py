@@ -29,6 +29,7 @@ from typing import Any
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobEvent
 from loguru import logger
 
+from alerts.operator import OperatorNotifier
 from alerts.worker import DeliveryWorker
 from crawler.state import CrawlState
 from crawler.tor import TorController, TorError
@@ -69,6 +70,9 @@ class VigieService:
         self._worker: DeliveryWorker | None = None
         self._store: FragmentStore | None = None
         self._tor: TorController | None = None
+        # notices to the operators (alerts.operators): one per condition until it clears
+        self.operators = OperatorNotifier(wiring.outbox_path(data_dir), self.config.global_config.alerts)
+        self._tor_checked = 0.0
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -159,6 +163,7 @@ class VigieService:
             logger.error("tor could not be started after the reload: {}", exc)
         if self._worker is not None:  # new organisations, changed channels and delivery settings
             self._worker.reconfigure(self.config.organisations, self.config.global_config.alerts)
+        self.operators.settings = self.config.global_config.alerts
         self._sync()
 
     def shutdown(self) -> None:
@@ -191,6 +196,7 @@ class VigieService:
         jobs.set_service(None)
         self.metrics.up.set(0)
         self.db.set_state(state="stopped", stopped_at=time.time())
+        self.operators.close()
         logger.info("vigie service stopped")
 
     # -- crawls -------------------------------------------------------------------------------------
@@ -242,6 +248,11 @@ class VigieService:
                     state.set_status("needs_attention", outcome)
                 finally:
                     state.close()
+        attention = summary.get("attention_reason") or (outcome if label not in ("ok", "stopped") else None)
+        if attention:  # a limit, a failure, a wall or an expired session (the reason says which)
+            self.operators.raise_(f"source:{source}:attention", f"source {source} needs attention: {attention}")
+        else:
+            self.operators.clear(f"source:{source}:attention")
         self.metrics.crawl_seconds.labels(source).observe(time.monotonic() - started)
         self.metrics.record_crawl(source, summary)
         for counter, key in ((self.metrics.pages, "pages"), (self.metrics.fragments, "fragments"),
@@ -323,14 +334,36 @@ class VigieService:
         if usage is not None:
             self.metrics.spool_bytes.set(usage.pending_bytes)
             self.metrics.spool_full.set(1 if usage.full else 0)
+            if usage.full or usage.pending_bytes >= 0.8 * storage.elasticsearch.spool_max_bytes:
+                self.operators.raise_("spool:filling", f"the Elasticsearch spool holds {usage.pending_bytes} bytes "
+                                      f"(cap {storage.elasticsearch.spool_max_bytes}): is Elasticsearch down?")
+            else:
+                self.operators.clear("spool:filling")
 
     def _refresh_gauges(self) -> None:
         if self._worker is not None:
             try:
-                for status, n in self._worker.counts().items():
+                counts = self._worker.counts()
+                for status, n in counts.items():
                     self.metrics.outbox.labels(status).set(n)
+                if counts.get("failed", 0):
+                    self.operators.raise_("alerts:dead-lettered", f"{counts['failed']} alert delivery(ies) "
+                                          "dead-lettered: vigie alerts list --status failed")
+                else:
+                    self.operators.clear("alerts:dead-lettered")
             except Exception:
                 pass
+        if self._tor is not None and time.monotonic() - self._tor_checked >= 30.0:
+            self._tor_checked = time.monotonic()
+            health = self._tor.health()  # never raises
+            if health.ok:
+                self.operators.clear("tor:down")
+            else:
+                self.operators.raise_("tor:down", f"Tor is not healthy: {health.error or 'bootstrap incomplete'}")
+        try:
+            self.operators.flush()
+        except Exception as exc:  # the notices stay queued; the service carries on
+            logger.warning("operator notices deferred: {}", type(exc).__name__)
 
 
 @dataclass(frozen=True)
