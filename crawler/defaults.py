@@ -9,6 +9,16 @@ Request meta keys set by the spiders (all prefixed `vigie_`):
 - `vigie_kind`: "listing" | "thread" | "file" | "login" | "paste" (what the response is for).
 - `vigie_thread`: dict with the thread key, title, board and marker, carried along thread pages.
 - `vigie_relogin`: True on the request re-sent after a login wall (never re-logged a second time).
+- `vigie_role`: "boards" | "board", what a listing page is (`forum.start_role`): an index of boards
+  is only read for its board links.
+- `vigie_entry`: True on the first request of a thread found in a listing; its page settles the
+  thread's key (`forum.thread_canonical` / `thread_first_page` / final URL) and may send the
+  crawl to the thread's first page.
+- `vigie_resume`: True on the request of a known thread's last page; a redirect there means the
+  thread lost pages: it is read again from its first page and counted as shrunk.
+
+Stats `vigie/failures/<kind>` count the silent failures made loud (`FAILURE_KINDS` in
+`crawler.spiders._base`); the runner compares them with the source's `attention` thresholds.
 """
 
 from __future__ import annotations

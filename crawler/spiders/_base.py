@@ -231,9 +231,12 @@ class VigieSpider(scrapy.Spider):
                                     "succeed (logged_in detector did not match): check the credentials")
 
     def _login_failed(self, failure: Any) -> Iterator[Request]:
-        yield from self._login_done(False, f"login request failed: {failure.value}")
+        # the site could not be reached (Tor down, timeouts): an error of this run, not a login
+        # the site refused, so not a broken source
+        self.crawler.stats.inc_value("vigie/errors")
+        yield from self._login_done(False, f"login request failed: {failure.value}", refused=False)
 
-    def _login_done(self, ok: bool, problem: str | None) -> Iterator[Request]:
+    def _login_done(self, ok: bool, problem: str | None, refused: bool = True) -> Iterator[Request]:
         self._login_running = False
         self.logged_in = ok
         self._login_gen += 1
@@ -242,9 +245,10 @@ class VigieSpider(scrapy.Spider):
         else:  # wrong credentials do not get better by retrying: no re-login after this
             self._relogged = True
             self.crawler.stats.inc_value("vigie/login/failed")
-            self.crawler.stats.inc_value("vigie/failures/login_failed")
-            self.broken = problem or "login failed"
-            self.attention(self.broken)
+            if refused:  # wrong credentials or a changed form: the source is broken as configured
+                self.crawler.stats.inc_value("vigie/failures/login_failed")
+                self.broken = problem or "login failed"
+            self.attention(problem or "login failed")
             # a crawl as a guest would look like a quiet forum: nothing more is fetched
             self._after_login = []
             return

@@ -75,7 +75,9 @@ class PasteSpider(VigieSpider):
         page = int(response.meta.get("vigie_page", 1))
         limit = self.crawler.settings.getint("VIGIE_MAX_PAGES_PER_CHAIN") or MAX_PAGES_PER_CHAIN
         next_href = first_text(response, self.sel.next_page) if self.sel.next_page else None
-        if next_href and (new or self._walk_all) and page < limit:
+        if next_href and (new or self._walk_all) and page >= limit:
+            self.failure("pagination_stopped", f"paste listing stopped at the cap of {limit} pages")
+        elif next_href and (new or self._walk_all):
             yield self.request(response.urljoin(next_href), self.parse_listing, "listing", response,
                                vigie_page=page + 1)
 
