@@ -4,7 +4,11 @@
 #   test dependencies, the Elasticsearch integ-test distribution (from Maven Central), and an
 #   unprivileged user to run Elasticsearch (it refuses to run as root).
 # Usage: scripts/setup.sh            (sourced by scripts/test.sh and scripts/demo.sh)
+#        scripts/setup.sh --crawl-only   no Elasticsearch and no JDK: enough to write and try
+#                                        sources (vigie source try, vigie crawl, embedded store)
 set -euo pipefail
+CRAWL_ONLY=0
+[ "${1:-}" = "--crawl-only" ] && CRAWL_ONLY=1
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 source scripts/versions.env
@@ -15,8 +19,10 @@ need_apt=()
 command -v tor >/dev/null || need_apt+=(tor)
 command -v ip >/dev/null || need_apt+=(iproute2)
 command -v unshare >/dev/null || need_apt+=(util-linux)
-command -v mvn >/dev/null || need_apt+=(maven)
-command -v unzip >/dev/null || need_apt+=(unzip)
+if [ "$CRAWL_ONLY" = 0 ]; then  # only to fetch and unpack Elasticsearch
+  command -v mvn >/dev/null || need_apt+=(maven)
+  command -v unzip >/dev/null || need_apt+=(unzip)
+fi
 # WeasyPrint (the breach-response pack's PDF) needs pango; DejaVu covers French and Babel's spaces
 ldconfig -p 2>/dev/null | grep libpangoft2-1.0 >/dev/null || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
@@ -34,6 +40,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+if [ "$CRAWL_ONLY" = 0 ]; then
 # Elasticsearch 9 needs a JDK >= 21 (the integ-test zip bundles none).
 find_jdk() {
   for j in "$ES_JAVA_HOME" /usr/lib/jvm/*; do
@@ -53,6 +60,7 @@ if [ -z "$JDK" ]; then
   [ -n "$JDK" ] || { echo "Elasticsearch $ES_VERSION needs a JDK >= 21: install one and set ES_JAVA_HOME in scripts/versions.env" >&2; exit 1; }
 fi
 mkdir -p .cache && echo "$JDK" > .cache/es-java-home
+fi
 
 PY=${PYTHON:-python3}
 "$PY" -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 needed"' || {
@@ -71,6 +79,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+if [ "$CRAWL_ONLY" = 1 ]; then
+  say "setup done (--crawl-only: no Elasticsearch; use storage.backend: embedded)"
+  exit 0
+fi
 # Elasticsearch integ-test distribution, cached under .cache/ (not committed).
 ES_HOME="$ROOT/.cache/elasticsearch-$ES_VERSION"
 if [ ! -x "$ES_HOME/bin/elasticsearch" ]; then
