@@ -122,7 +122,10 @@ def _limit_reason(finish_reason: str, source: SourceConfig, global_config: Globa
 
 def attention_from_failures(failures: dict[str, int], source: SourceConfig) -> str | None:
     """The first failure count at or past its threshold in `source.attention`, as a reason."""
-    thresholds = source.attention.model_dump()
+    limits = source.attention
+    thresholds = {"unparsed_dates": limits.unparsed_dates, "follows_refused": limits.follows_refused,
+                  "pagination_stopped": limits.pagination_stopped, "selectors_lost": limits.selectors_lost,
+                  "threads_shrank": limits.threads_shrank}  # login_failed: always (the spider says so)
     for kind, count in failures.items():
         limit = thresholds.get(kind)
         if limit and count >= limit:
