@@ -139,9 +139,8 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
     classify = lex.classify
     for spans in iter_spans(lex.terms, folded):
         start, end = spans[0]
-        cat, ambiguous = classify(folded[start:end])
-        k = (cat, low[start:end])
-        if seen.get(k, 0) >= 3:
+        kinds = [(c, a) for c, a in classify(folded[start:end]) if seen.get((c, low[start:end]), 0) < 3]
+        if not kinds:
             continue
         # the row around the match, if it is a row (a bounded look: a 1 MB line is prose)
         nl = low.rfind("\n", max(0, start - _LINE_MAX), start)
@@ -151,25 +150,29 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
             line_end = len(low)
         look = max(line_start, start - _WINDOW)
         clause_start = max(look, *(low.rfind(c, look, start) + 1 for c in _CLAUSE_END))
-        verdict: bool | None = None
+        role: str | None = None
         if line_end >= 0 and (nl >= 0 or start <= _LINE_MAX):
             line = low[line_start:line_end]
-            role: str | None = None
             if line_start > 0:
                 if columns is None:
                     columns = _Columns(low)
                 role = columns.name_at(line, start - line_start)
-            verdict = _column_verdict(lex, cat, role or _label(line, start - line_start))
-        if verdict is False or _negated(lex, low, start, end, clause_start):
+            role = role or _label(line, start - line_start)
+        if _negated(lex, low, start, end, clause_start):
             continue
-        if ambiguous and not verdict:
-            cue = lex.cues.get(cat)
-            if cue is None or not (cue.search(low[clause_start:start]) or cue.search(low[end:end + _WINDOW])):
+        for cat, ambiguous in kinds:
+            verdict = _column_verdict(lex, cat, role)
+            if verdict is False:
                 continue
-        seen[k] = seen.get(k, 0) + 1
-        flags.append(SensitiveFlag(category=cat, evidence=text[start:end], start=start, end=end))
-        if len(flags) >= limit:
-            return flags
+            if ambiguous and not verdict:
+                cue = lex.cues.get(cat)
+                if cue is None or not (cue.search(low[clause_start:start]) or cue.search(low[end:end + _WINDOW])):
+                    continue
+            k = (cat, low[start:end])
+            seen[k] = seen.get(k, 0) + 1
+            flags.append(SensitiveFlag(category=cat, evidence=text[start:end], start=start, end=end))
+            if len(flags) >= limit:
+                return flags
     if ":" in low or "=" in low:
         _label_flags(lex, text, low, flags, seen, limit)
     return flags

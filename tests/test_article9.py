@@ -148,3 +148,32 @@ def test_a_dox_free_text_field_is_in_the_fragment_and_masked() -> None:
     assert {(f.category, f.evidence) for f in frag.sensitive} >= {
         ("health", "séropositive"), ("religion", "témoin de Jéhovah"), ("religion", "Religion")}
     assert "Marie" not in frag.excerpt and "séropositive" not in frag.excerpt
+
+
+@pytest.mark.parametrize(("category", "text"), [
+    ("ethnic_origin", "notes: d'origine tanzanienne"), ("ethnic_origin", "notes: of Bangladeshi heritage"),
+    ("ethnic_origin", "notes: individu de type européen"), ("ethnic_origin", "notes: famille tsigane, fils de harki"),
+    ("sexual_orientation", "notes: attirée par les femmes"), ("sexual_orientation", "notes: mariée à une femme"),
+    ("sexual_orientation", "notes: homosexuality disclosed"),
+    ("sex_life", "notes: chlamydia en 2021"), ("sex_life", "notes: takes the contraceptive pill"),
+    ("sex_life", "notes: had an affair with a colleague"),
+    ("genetic", "notes: porteuse saine de la mucoviscidose"), ("genetic", "notes: carries the BRCA mutation"),
+    ("biometric", "notes: déverrouillage facial activé"), ("political_opinion", "notes: a voté Mélenchon"),
+    ("political_opinion", "notes: lifelong Labour voter"), ("political_opinion", "notes: zadiste, black bloc"),
+])
+def test_free_note_phrasings(category: str, text: str) -> None:
+    assert category in cats(text), (text, scan_article9(text))
+
+
+def test_a_sexually_transmitted_infection_is_health_and_sex_life() -> None:
+    assert cats("notes: syphilis traitée") == {"health", "sex_life"}
+
+
+@pytest.mark.parametrize("text", [
+    "notes: né au Maroc", "nationalité: marocaine", "notes: fromage d'origine contrôlée", "cause d'origine humaine",
+    "sample of volcanic origin", "prise de type européen", "cuisine de type asiatique", "notes: sexologue à Lyon",
+    "12 rue de la République", "stylo noir, carnet blanc", "Parti de Lyon à 8h", "iPhone seconde génération",
+    "notes: pas de rapports non protégés",
+])
+def test_origin_and_sex_life_near_misses(text: str) -> None:
+    assert not scan_article9(text), (text, scan_article9(text))

@@ -74,12 +74,15 @@ def _en_forms(w: str) -> set[str]:
     return forms
 
 
-def inflect(word: str, lang: str) -> str:
+def inflect(word: str, lang: str, participle: bool = False) -> str:
     """Regex of a lowercase folded word and its inflected forms (words under 4 letters, and
-    words with digits or punctuation, stay exact: "vih" is not "vihs")."""
+    words with digits or punctuation, stay exact: "vih" is not "vihs"). `participle`: the word
+    was written with a final "é" ("attiré", "encarté"), folded to "e", whose feminine is "-ée"."""
     if len(word) < 4 or not word.isalpha():
         return re.escape(word).replace(r"\-", _SEP)
     forms = _fr_forms(word) if lang == "fr" else _en_forms(word)
+    if participle and lang == "fr":
+        forms |= {word + "e", word + "es"}
     return "(?:" + "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))) + ")"
 
 
@@ -93,14 +96,19 @@ def _token(tok: str, lang: str, lists: dict[str, str], single: bool) -> str:
             raise ValueError(f"article 9 lexicon: list ${name} is used before it is defined")
         return lists[name] + (re.escape("-" + rest).replace(r"\-", "[\\s_\\-]?") if rest else "")
     if tok.endswith("*"):
-        return "(?i:" + re.escape(tok[:-1].lower()) + "[a-z]{0,10})"
+        return "(?i:" + re.escape(fold_accents(tok[:-1]).lower()) + "[a-z]{0,10})"
+    if tok.startswith("*"):  # "*ais/aise/ien": any word of that ending (a demonym, not a list)
+        ends = [re.escape(fold_accents(e).lower()) for e in tok[1:].split("/") if e]
+        return "(?i:[a-z]{2,14}(?:" + "|".join(sorted(ends, key=lambda e: (-len(e), e))) + "))"
     upper = sum(c.isupper() for c in tok)
+    folded = fold_accents(tok)
     if upper >= 2 or (upper and single):
-        return re.escape(tok).replace(r"\-", "[\\s_\\-]?")
-    tok = tok.lower()
-    if "-" in tok:  # "afro-descendant", "burn-out": the parts, joined by nothing, a space or "-"
-        return "(?i:" + "[\\s_\\-]?".join(inflect(p, lang) for p in tok.split("-") if p) + ")"
-    return f"(?i:{inflect(tok, lang)})"
+        return re.escape(folded).replace(r"\-", "[\\s_\\-]?")
+    low = tok.lower()
+    if "-" in low:  # "afro-descendant", "burn-out": the parts, joined by nothing, a space or "-"
+        return "(?i:" + "[\\s_\\-]?".join(inflect(fold_accents(p), lang, p.endswith("é"))
+                                          for p in low.split("-") if p) + ")"
+    return f"(?i:{inflect(fold_accents(low), lang, low.endswith('é'))})"
 
 
 def _phrase(entry: str, lang: str, lists: dict[str, str]) -> str:
@@ -124,22 +132,23 @@ class Lexicon:
     neutral_columns: frozenset[str]
     name_columns: frozenset[str]
 
-    def classify(self, term: str) -> tuple[str, bool]:
-        """(category, needs a cue) of a term `terms` found (its folded, case-kept spelling)."""
+    def classify(self, term: str) -> tuple[tuple[str, bool], ...]:
+        """Every (category, needs a cue) of a term `terms` found (its folded, case-kept spelling):
+        a term may say two things ("chlamydia" is health and sex life)."""
         got = self._classified.get(term)
         if got is None:
-            got = next((g for g, rx in zip(self.groups, self.group_rx, strict=True) if rx.fullmatch(term)),
-                       self.groups[0])
+            got = tuple(g for g, rx in zip(self.groups, self.group_rx, strict=True) if rx.fullmatch(term))
+            got = got or (self.groups[0],)
             if len(self._classified) < 100_000:
                 self._classified[term] = got
         return got
 
     @property
-    def _classified(self) -> dict[str, tuple[str, bool]]:
+    def _classified(self) -> dict[str, tuple[tuple[str, bool], ...]]:
         return _CLASSIFIED
 
 
-_CLASSIFIED: dict[str, tuple[str, bool]] = {}
+_CLASSIFIED: dict[str, tuple[tuple[str, bool], ...]] = {}
 
 
 def _read(name: str) -> list[str]:
@@ -167,7 +176,6 @@ def lexicon() -> Lexicon:
         for lang in LANGS:
             lists: dict[str, str] = {}
             for line in _read(f"{cat}.{lang}.txt"):
-                line = fold_accents(line)
                 if line.startswith("$"):
                     name, _, items = line[1:].partition("=")
                     alts = [_phrase(i.strip(), lang, lists) for i in items.split(",") if i.strip()]
@@ -179,7 +187,7 @@ def lexicon() -> Lexicon:
                     entry = line.lstrip("?")
                     # zero-width word boundaries: no capture group, and a match never eats the
                     # character the next term needs ("VIH,PrEP")
-                    rx = r"\b" + _phrase(entry, lang, lists) + (r"\b" if entry[-1].isalnum() else "")
+                    rx = r"\b" + _phrase(entry, lang, lists) + (r"\b" if fold_accents(entry[-1]).isalnum() else "")
                     groups.setdefault((cat, ambiguous), []).append(rx)
     order = tuple(groups)
     terms = re2.compile("|".join(_words_rx(groups[g]) for g in order), options=_options())
