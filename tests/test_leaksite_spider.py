@@ -40,7 +40,8 @@ class ListingServer:
     """A leak site's victim listing, server-rendered: `/?page=N` (2 rows a page), `/files/<i>`."""
 
     def __init__(self, rows: list[Row], per_page: int = 2) -> None:
-        self.rows, self.per_page, self.requests = rows, per_page, []  # type: list[str]
+        self.rows, self.per_page = rows, per_page
+        self.requests: list[str] = []
         self._httpd: ThreadingHTTPServer | None = None
 
     @property
