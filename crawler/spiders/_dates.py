@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import dateparser
 from parsel import Selector, SelectorList
 
 from indexer.html_text import element_text
@@ -55,6 +54,8 @@ def _strptime(text: str, fmt: str) -> datetime:
 
 
 def _auto(text: str, tz: str, language: str | None, fetched_at: datetime) -> datetime | None:
+    import dateparser  # only sources with `format: auto` pay its import (every CLI start imports this module)
+
     base = fetched_at.astimezone(ZoneInfo(tz)).replace(tzinfo=None)  # dateparser's base is wall time in tz
     value = dateparser.parse(
         _clock_words(text), languages=[language] if language else None,
