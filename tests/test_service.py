@@ -181,8 +181,10 @@ def test_restart_keeps_the_schedule_and_sighup_adds_a_source(small_forum: ForumS
         assert stop(proc) == 0
     assert planned is not None
     with service(config, data) as proc:
-        wait_for(lambda: proc.poll() is None and (data / "service.sqlite3").exists(), 10, "restart")
-        time.sleep(4)
+        # ready = signal handlers installed and the job store read (a SIGHUP before would kill it);
+        # service.sqlite3 already exists from the first run, so it cannot tell
+        wait_for(lambda: "vigie service running" in service_log(data), 90, "the restarted service")
+        time.sleep(3)  # three seconds in which a wrongly re-planned run would start
         assert len(runs(data, SOURCE)) == 1, "a restart must not re-run a source before its time"
         assert next_run(data, SOURCE) == planned
         # SIGHUP: a broken config is refused as a whole and the service keeps going on the old
