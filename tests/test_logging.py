@@ -107,3 +107,25 @@ def test_a_webhook_url_is_logged_as_scheme_and_host_only(alerts_env: AlertsEnv, 
     assert any(host in r["text"] for r in failed), "scheme and host are kept"
     for leak in ("T0KEN-IN-PATH", "QUERY-SECRET-42", "/hooks/vigie"):
         assert leak not in run.stderr + run.stdout, leak
+
+
+def test_scrapy_middleware_lines_do_not_carry_identifiers_from_urls() -> None:
+    """Scrapy's retry/redirect/dupefilter lines print request URLs outside our log formatter."""
+    import io
+    import logging
+
+    from vigie.log import setup_logging
+
+    buf = io.StringIO()
+    setup_logging("DEBUG", sink=buf)
+    try:
+        logging.getLogger("scrapy.downloadermiddlewares.retry").debug(
+            "Retrying <GET http://abcdefgh.onion/u/jean.dupont@example.org?tel=0612345678> (failed 1 times)")
+        logging.getLogger("scrapy.downloadermiddlewares.redirect").debug(
+            "Redirecting (302) to <GET http://abcdefgh.onion/p/marie.curie@example.net> from <GET http://x.onion/a>")
+    finally:
+        setup_logging("INFO")
+    out = buf.getvalue()
+    assert "Retrying" in out and "Redirecting" in out and "abcdefgh.onion" in out
+    for plain in ("jean.dupont@example.org", "0612345678", "marie.curie@example.net"):
+        assert plain not in out

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import threading
 from typing import IO, Any
 from urllib.parse import urlsplit
 
 from loguru import logger
+
+from indexer.redact import mask_url
 
 __all__ = ["logger", "mask", "register_secret", "register_url", "safe_url", "setup_logging"]
 
@@ -170,10 +173,16 @@ class _InterceptHandler(logging.Handler):
             level: str | int = logger.level(record.levelname).name
         except ValueError:
             level = record.levelno
-        logger.opt(depth=6, exception=record.exc_info).bind(logger_name=record.name).log(
-            level, record.getMessage()
-        )
+        message = record.getMessage()
+        if record.name.startswith(("scrapy", "crawler", "twisted")):
+            # Scrapy's own middlewares log request URLs ("Retrying <GET …>", "Redirecting … from
+            # <GET …>", "Filtered duplicate request") without going through our log formatter; a
+            # crawled URL may carry an identifier in its path or query.
+            message = _URL.sub(lambda m: mask_url(m.group(0)) or "", message)
+        logger.opt(depth=6, exception=record.exc_info).bind(logger_name=record.name).log(level, message)
 
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
 
 _HUMAN = "<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> <cyan>{name}</cyan> {message}"
 
