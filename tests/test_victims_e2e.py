@@ -3,7 +3,7 @@ exactly one alert, by email and webhook (real SMTP and webhook receivers); a re-
 none; the status changing announced -> published raises one update.
 
 The listing is server-rendered (tests/test_leaksite_spider.ListingServer); the same flow through
-`render: browser` on the JavaScript leak site is B1's (vigie_kit/leaksite.py)."""
+`render: browser` on the walled JavaScript leak site over Tor is tests/test_leaksite_browser_e2e.py."""
 
 from __future__ import annotations
 
