@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
@@ -151,3 +152,19 @@ def test_a_bad_whsec_secret_is_a_permanent_error() -> None:
     with pytest.raises(ChannelError, match="whsec_") as err:
         WebhookSender(WebhookSettings()).send("http://127.0.0.1:9/hook", "whsec_***", BODY, "x")
     assert err.value.permanent
+
+
+def test_delivery_errors_name_only_the_receivers_host() -> None:
+    """A webhook URL's path and query often hold the receiver's token; the error text is kept in
+    the outbox (`last_error`) and shown by `vigie alerts list`, where log masking does not reach."""
+    import socket
+
+    with socket.socket() as s:  # a port with nothing listening: connection refused
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for url in (f"http://127.0.0.1:{port}/hooks/T0KEN-in-path?token=T0KEN-in-query",
+                "http://receiver.example/hooks/T0KEN-in-path?token=T0KEN-in-query"):
+        with pytest.raises(ChannelError) as raised:
+            WebhookSender(WebhookSettings()).send(url, "a-long-enough-secret-value", BODY, "msg-1")
+        assert "T0KEN" not in str(raised.value)
+        assert urlsplit(url).hostname in str(raised.value)

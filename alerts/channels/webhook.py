@@ -34,6 +34,18 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+def _where(url: str) -> str:
+    """What an error may say of a webhook URL: scheme, host and port. Its path or query often
+    holds the receiver's token, and error texts are kept in the outbox and shown by
+    `vigie alerts list`, beyond the reach of log masking."""
+    parts = urlsplit(url)
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{parts.hostname or ''}{port}/…"
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
                          headers: HTTPMessage, newurl: str) -> None:
@@ -55,7 +67,7 @@ class WebhookSender:
             return
         if parts.scheme == "http" and self.settings.allow_http_loopback and is_loopback_host(parts.hostname or ""):
             return
-        raise ChannelError(f"webhook URL {url!r} must use https (http is allowed only for loopback)",
+        raise ChannelError(f"webhook URL {_where(url)} must use https (http is allowed only for loopback)",
                            permanent=True)
 
     def send(self, url: str, secret: str, body: bytes, msg_id: str) -> int:
@@ -65,7 +77,7 @@ class WebhookSender:
         try:
             signing_key(secret)
         except ValueError as exc:
-            raise ChannelError(f"webhook {url}: channels.webhook.secret: {exc}", permanent=True) from None
+            raise ChannelError(f"webhook {_where(url)}: channels.webhook.secret: {exc}", permanent=True) from None
         ts = str(int(time.time()))
         req = urllib.request.Request(url, data=body, method="POST", headers={
             "Content-Type": "application/json; charset=utf-8",
@@ -79,7 +91,7 @@ class WebhookSender:
                 resp.read(1 << 16)
                 return int(resp.status)
         except urllib.error.HTTPError as exc:
-            raise ChannelError(f"webhook {url}: HTTP {exc.code} {exc.reason}") from None
+            raise ChannelError(f"webhook {_where(url)}: HTTP {exc.code} {exc.reason}") from None
         except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise ChannelError(f"webhook {url}: {type(reason).__name__}: {reason}") from None
+            raise ChannelError(f"webhook {_where(url)}: {type(reason).__name__}: {reason}") from None
