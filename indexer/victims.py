@@ -35,6 +35,7 @@ from loguru import logger
 
 from indexer.models import VictimFile, VictimRecord, content_hash
 from indexer.redact import mask_url
+from indexer.store.elastic_mapping import SIDE_INDEX_SETTINGS
 from vigie.core.sqlite import connect, transaction
 
 __all__ = ["LEGAL_SUFFIXES", "Victim", "VictimChange", "VictimIndex", "VictimMirror", "normalise_name",
@@ -325,7 +326,7 @@ class ElasticVictimIndex:
     def put(self, victim: Victim) -> None:
         if not self._ready:
             if not self.client.indices.exists(index=self.index):
-                self.client.indices.create(index=self.index, mappings=self._MAPPING)
+                self.client.indices.create(index=self.index, mappings=self._MAPPING, settings=SIDE_INDEX_SETTINGS)
             self._ready = True
         self.client.index(index=self.index, id=victim.id, document=victim_to_json(victim))
 

@@ -163,6 +163,9 @@ def _options() -> re2.Options:
     return opts
 
 
+_BARE = frozenset({"non", "no"})  # after-negations that must stand alone (see `lexicon`)
+
+
 def _words_rx(words: list[str]) -> str:
     return "|".join(sorted(set(words), key=lambda w: (-len(w), w)))
 
@@ -203,9 +206,14 @@ def lexicon() -> Lexicon:
     for line in _read("columns.txt"):
         kind, _, cols = line.partition(":")
         (neutral if kind.strip() == "neutral" else names).update(cols.split())
+    # "non"/"no" right after a term negate it only when they stand alone ("VIH : non"): "catholique
+    # non pratiquante" is still a religion, and "non binaire" is not a negation
+    plain_after = _words_rx([w for w in after if w not in _BARE])
+    bare_after = _words_rx([w for w in after if w in _BARE])
     return Lexicon(
         terms=terms, groups=order, group_rx=group_rx, cues=cue_rx,
         neg_before=re2.compile(f"(?:(?:^|[^a-z0-9_])(?:{_words_rx(before)})|n't)(?:[^a-z0-9_]|$)"),
-        neg_after=re2.compile(f"^[\\s\"']*(?:[:=][\\s\"']*)?(?:{_words_rx(after)})(?:[^a-z0-9_]|$)"),
+        neg_after=re2.compile(f"^[\\s\"']*(?:[:=][\\s\"']*)?(?:(?:{plain_after})(?:[^a-z0-9_]|$)"
+                              f"|(?:{bare_after})[\\s\"']*(?:[^a-z0-9_\\s\"']|$))"),
         neutral_columns=frozenset(neutral), name_columns=frozenset(names),
     )

@@ -19,6 +19,7 @@ from typing import Any
 
 from indexer.leaks.models import Leak, LeakAppearance
 from indexer.store.elastic import client_from_settings
+from indexer.store.elastic_mapping import SIDE_INDEX_SETTINGS
 from vigie.config.schema import ElasticsearchSettings
 
 __all__ = ["ElasticLeakIndex"]
@@ -90,7 +91,7 @@ class ElasticLeakIndex:
         if self._ready:
             return
         if not self.client.indices.exists(index=self.index):
-            self.client.indices.create(index=self.index, mappings=_MAPPING)
+            self.client.indices.create(index=self.index, mappings=_MAPPING, settings=SIDE_INDEX_SETTINGS)
         self._ready = True
 
     def put(self, leak: Leak) -> None:

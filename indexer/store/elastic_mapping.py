@@ -52,10 +52,14 @@ from indexer.article9_lexicon import fold_accents
 from indexer.models import IDENTIFIER_TYPES, PROVENANCE_FIELDS, Provenance, Severity, StoredFragment
 from indexer.store.base import StoreError
 
-__all__ = ["EVIDENCE_MAPPING", "PROVENANCE_PATHS", "TEMPLATE_VERSION", "check_document", "doc_to_source",
+__all__ = ["EVIDENCE_MAPPING", "PROVENANCE_PATHS", "SIDE_INDEX_SETTINGS", "TEMPLATE_VERSION", "check_document",
+           "doc_to_source",
            "index_template", "source_to_doc", "searchable_evidence"]
 
 TEMPLATE_VERSION = 2
+# One shard; a replica only where a second node can hold it (a lone node stays green). The
+# fragments' template and the leaks and victims indices beside it all use these.
+SIDE_INDEX_SETTINGS: dict[str, object] = {"number_of_shards": 1, "auto_expand_replicas": "0-1"}
 
 EVIDENCE_MAPPING: dict[str, Any] = {"properties": {"vigie": {"properties": {"evidence": {"type": "text"}}}}}
 
@@ -109,8 +113,7 @@ def index_template(prefix: str) -> dict[str, Any]:
         "_meta": {"description": "Vigie fragments: redacted excerpts, keyed tokens, ciphertext",
                   "managed_by": "vigie"},
         "template": {
-            "settings": {"number_of_shards": 1, "auto_expand_replicas": "0-1",
-                         "refresh_interval": "1s"},
+            "settings": {**SIDE_INDEX_SETTINGS, "refresh_interval": "1s"},
             "mappings": mappings,
             "aliases": {prefix: {}},
         },
