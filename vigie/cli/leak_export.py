@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -13,19 +12,9 @@ import typer
 from vigie import wiring
 from vigie.cli.common import ConfigDir, DataDir, err_console, fail, runtime
 from vigie.cli.leaks_cmd import leak_app
+from vigie.core.files import write_private
 
 __all__ = ["export"]
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Written 0600 like every file Vigie makes: the export names the leak (and the organisation)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_TRUNC: narrow it
-        with os.fdopen(fd, "wb", closefd=False) as out:
-            out.write(data)
-    finally:
-        os.close(fd)
 
 
 @leak_app.command("export")
@@ -83,5 +72,5 @@ def export(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    _write_private(output, data)
+    write_private(output, data)
     err_console.print(f"{fmt.upper()} export of leak {x.leak.id} written to {output}", highlight=False)
