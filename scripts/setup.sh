@@ -33,6 +33,9 @@ ldconfig -p 2>/dev/null | grep libpangoft2-1.0 >/dev/null || need_apt+=(libpango
 # Playwright package brings its own driver, apt's chromium brings the browser's libraries).
 # tests/test_browser_no_leak.py records the browser's connect()/sendto() calls with strace.
 command -v strace >/dev/null || need_apt+=(strace)
+# the PostgreSQL outbox tests (tests/pg_server.py) run a private cluster with Debian's initdb/pg_ctl
+# (/usr/lib/postgresql/*/bin) as the unprivileged user vigie-pg (PostgreSQL refuses root)
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
   if [ "$(id -u)" != 0 ]; then echo "run as root (or sudo) to install: ${need_apt[*]}" >&2; exit 1; fi
@@ -98,6 +101,10 @@ fi
 if ! id "$ES_USER" >/dev/null 2>&1; then
   say "creating unprivileged user $ES_USER for Elasticsearch"
   useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
+fi
+if ! id vigie-pg >/dev/null 2>&1; then
+  say "creating unprivileged user vigie-pg for the tests' PostgreSQL"
+  useradd --system --no-create-home --shell /usr/sbin/nologin vigie-pg
 fi
 chmod o+rx "$ROOT" "$ROOT/.cache" 2>/dev/null || true
 chmod -R o+rX "$ES_HOME"
