@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 from scrapy import signals
@@ -31,6 +31,9 @@ from crawler.sink import ItemSink, JsonlSink, TeeSink
 from crawler.spiders._base import FAILURE_KINDS, VigieSpider
 from crawler.state import CrawlState
 from vigie.config.schema import GlobalConfig, SourceConfig
+
+if TYPE_CHECKING:
+    from crawler.frontier.queue import RedisFrontier
 
 __all__ = ["CrawlProgress", "CrawlSummary", "attention_from_failures", "run_crawl"]
 
@@ -82,6 +85,12 @@ class CrawlSummary:
     # why the source could not be read at all (login failed, required selector dead): `vigie
     # crawl` exits with EXIT_SOURCE_BROKEN when set
     broken: str | None = None
+    # crawl speed (issue 18): hedged copies sent and won, Tor circuits renewed after a failure,
+    # pagination pages fetched ahead of their chain
+    hedges: int = 0
+    hedges_won: int = 0
+    circuits_renewed: int = 0
+    pages_ahead: int = 0
 
     @property
     def items(self) -> int:
@@ -137,12 +146,16 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
               sink: ItemSink | None = None, output: Path | None = None, max_pages: int | None = None,
               tor_socks: tuple[str, int] | None = None, progress: Callable[[CrawlProgress], None] | None = None,
               log_level: str = "INFO", victims: VictimSink | None = None,
-              cookie_jar: CookieJar | None = None) -> CrawlSummary:
+              cookie_jar: CookieJar | None = None, state: CrawlState | None = None,
+              frontier: RedisFrontier | None = None) -> CrawlSummary:
     """Crawl `source` now; items go to `sink` and/or `output` (JSON lines). Blocks until done.
 
     `state_path` is the crawl-state database (what was already seen). The caller owns `sink`
     and closes it; the `output` file is opened and closed here.
     `cookie_jar` is the source's session solved by hand (crawler.cookies), sent to its hosts only.
+    Scale-out (crawler.frontier): `state` replaces the SQLite state at `state_path` (a
+    `RedisCrawlState` shared by every worker) and `frontier` puts the run's Redis queue in charge
+    of scheduling (Scrapy's SCHEDULER and DUPEFILTER_CLASS); the caller owns and clears both.
     Raises `CrawlConfigError` (nowhere to send items), `TorUnavailableError` (a tor source
     without the Tor transport) or `CrawlerError` (second crawl in one process).
     """
@@ -154,10 +167,16 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
                            "run each crawl in its own process (vigie crawl SOURCE)")
     settings = build_settings(source, global_config, state_path=state_path, max_pages=max_pages,
                               tor_socks=tor_socks, log_level=log_level)
+    if frontier is not None:
+        from crawler.frontier.scrapy import bind, frontier_settings
+
+        bind(frontier)
+        extra_mw = {**settings.get("SPIDER_MIDDLEWARES", {}), **frontier_settings()["SPIDER_MIDDLEWARES"]}
+        settings = {**settings, **frontier_settings(), "SPIDER_MIDDLEWARES": extra_mw}
     jsonl = JsonlSink(output, append=True) if output is not None else None  # like `scrapy crawl -o`: appends
     sinks: list[ItemSink] = [s for s in (jsonl, sink) if s is not None]
     the_sink: ItemSink = sinks[0] if len(sinks) == 1 else TeeSink(*sinks)
-    state = CrawlState(state_path, source.name)
+    state = state if state is not None else CrawlState(state_path, source.name)
     live = CrawlProgress(source.name)
     if log_level.upper() != "DEBUG":
         logging.getLogger("scrapy").setLevel(logging.WARNING)
@@ -226,8 +245,10 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
         already_seen=stat("vigie/posts/already_seen") + stat("vigie/pastes/already_seen"),
         needs_attention=reason is not None, attention_reason=reason,
         finish_reason=finish.get("reason", "unknown"), duration_seconds=round(live.elapsed, 3),
-        state_path=str(state_path), output=str(output) if output else None, failures=failures,
-        broken=spider.broken if isinstance(spider, VigieSpider) else None)
+        state_path=str(state.path), output=str(output) if output else None, failures=failures,
+        broken=spider.broken if isinstance(spider, VigieSpider) else None,
+        hedges=stat("vigie_tor/hedge/sent"), hedges_won=stat("vigie_tor/hedge/won"),
+        circuits_renewed=stat("vigie_tor/circuits_renewed"), pages_ahead=stat("vigie/pagination/ahead"))
     state.set_status("needs_attention" if reason else "ok", reason, last_run=summary.to_dict())
     state.close()
     logger.info("crawl of {} finished ({}): {} pages, {} items, {} errors", source.name,

@@ -1,0 +1,186 @@
+"""Who does what across processes and hosts, with leases on Redis's clock.
+
+- `Membership`: live workers, each renewing a heartbeat lease; `owner_of(key, live)` is
+  rendezvous (highest-random-weight) hashing: every worker computes the same owner for a source's
+  onion from the same live set, and when a worker joins or leaves only its share of sources
+  moves. A source's crawls thus stick to one worker's Tor circuits.
+- `LeaderLock`: `SET NX PX` with renewal by its holder only; every acquisition takes a fresh
+  fencing token (INCR). Writes a leader makes (crawl jobs) check the lock atomically, so a paused
+  ex-leader cannot push once its lease lapsed.
+- `JobBoard`: one pending-or-running crawl job per source (a run id); the worker owning the
+  source claims it under a lease it renews while the crawl runs. A dead worker's lease lapses
+  and the source's next owner resumes the same run (same frontier, see crawler.frontier.queue).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from crawler.frontier.link import RedisLink
+
+__all__ = ["CrawlJob", "JobBoard", "LeaderLock", "Membership", "owner_of"]
+
+_NOW = "local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+
+
+def owner_of(key: str, live: Iterable[str]) -> str | None:
+    """The live worker with the highest hash of (worker, key); None when none is live."""
+    best, best_score = None, b""
+    for worker in live:
+        score = hashlib.sha256(f"{worker}\x1f{key}".encode()).digest()
+        if best is None or score > best_score:
+            best, best_score = worker, score
+    return best
+
+
+class Membership:
+    _BEAT = _NOW + """
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 3600000)
+return now
+"""
+    _LIVE = _NOW + "return redis.call('ZRANGEBYSCORE', KEYS[1], now, '+inf')"
+
+    def __init__(self, link: RedisLink, *, lease_ms: int) -> None:
+        self.link, self.lease_ms = link, lease_ms
+        self.key = link.key("workers")
+        self._beat = link.script(self._BEAT)
+        self._live = link.script(self._LIVE)
+
+    def heartbeat(self, worker: str) -> None:
+        self._beat(keys=[self.key], args=[worker, self.lease_ms])
+
+    def live(self) -> list[str]:
+        return sorted(w.decode() for w in self._live(keys=[self.key]))
+
+    def leave(self, worker: str) -> None:
+        self.link.client.zrem(self.key, worker)
+
+
+class LeaderLock:
+    _ACQUIRE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  local fence = redis.call('INCR', KEYS[2])
+  redis.call('SET', KEYS[3], ARGV[1] .. '|' .. fence)
+  return fence
+end
+return 0
+"""
+    _RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0"
+    _RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
+
+    def __init__(self, link: RedisLink, name: str, holder: str, *, lease_ms: int) -> None:
+        self.link, self.lease_ms = link, lease_ms
+        self.key = link.key("leader", name)
+        self.token = f"{holder}:{secrets.token_hex(8)}"
+        self.fence = 0
+        self._acquire = link.script(self._ACQUIRE)
+        self._renew = link.script(self._RENEW)
+        self._release = link.script(self._RELEASE)
+
+    def acquire(self) -> bool:
+        fence = int(self._acquire(keys=[self.key, self.key + ":fence", self.key + ":term"],
+                                  args=[self.token, self.lease_ms]))
+        if fence:
+            self.fence = fence
+        return bool(fence)
+
+    def renew(self) -> bool:
+        return bool(self._renew(keys=[self.key], args=[self.token, self.lease_ms]))
+
+    def release(self) -> None:
+        self._release(keys=[self.key], args=[self.token])
+        self.fence = 0
+
+    def holder(self) -> str | None:
+        got = self.link.client.get(self.key)
+        return got.decode() if got else None
+
+
+@dataclass(frozen=True)
+class CrawlJob:
+    source: str
+    run_id: str
+    queued_ms: int
+    fence: int
+
+    def to_json(self) -> str:
+        return json.dumps({"source": self.source, "run": self.run_id, "queued_ms": self.queued_ms, "fence": self.fence})
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> CrawlJob:
+        d = json.loads(raw)
+        return cls(d["source"], d["run"], int(d["queued_ms"]), int(d.get("fence", 0)))
+
+
+class JobBoard:
+    # push only while the caller still holds the leader lock (ARGV[3] is its token): fencing
+    _PUSH = _NOW + """
+if redis.call('GET', KEYS[2]) ~= ARGV[3] then return -1 end
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
+local job = string.gsub(ARGV[2], '"queued_ms": 0', '"queued_ms": ' .. now)
+redis.call('HSET', KEYS[1], ARGV[1], job)
+return 1
+"""
+    _RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0"
+    _FINISH = """
+if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if raw and cjson.decode(raw)['run'] == ARGV[3] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+redis.call('DEL', KEYS[2])
+redis.call('LPUSH', KEYS[3], ARGV[4]); redis.call('LTRIM', KEYS[3], 0, 999)
+return 1
+"""
+    _RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
+
+    def __init__(self, link: RedisLink, *, lease_ms: int) -> None:
+        self.link, self.lease_ms = link, lease_ms
+        self.key = link.key("jobs")
+        self.history = link.key("runs")
+        self._push = link.script(self._PUSH)
+        self._renew = link.script(self._RENEW)
+        self._finish = link.script(self._FINISH)
+        self._release = link.script(self._RELEASE)
+
+    def _lease_key(self, source: str) -> str:
+        return self.link.key("job", source, "lease")
+
+    def push(self, source: str, lock: LeaderLock) -> bool | None:
+        """Queue a crawl of `source` unless one is queued or running (coalesced, as APScheduler's
+        max_instances=1 did). None: refused, `lock` is no longer held."""
+        job = CrawlJob(source, f"{int.from_bytes(os.urandom(6), 'big'):012x}", 0, lock.fence)
+        got = int(self._push(keys=[self.key, lock.key], args=[source, job.to_json(), lock.token]))
+        return None if got < 0 else bool(got)
+
+    def pending(self) -> dict[str, CrawlJob]:
+        return {k.decode(): CrawlJob.from_json(v) for k, v in self.link.client.hgetall(self.key).items()}
+
+    def holder(self, source: str) -> str | None:
+        got = self.link.client.get(self._lease_key(source))
+        return got.decode() if got else None
+
+    def claim(self, source: str, worker: str) -> bool:
+        return bool(self.link.client.set(self._lease_key(source), worker, nx=True, px=self.lease_ms))
+
+    def renew(self, source: str, worker: str) -> bool:
+        return bool(self._renew(keys=[self._lease_key(source)], args=[worker, self.lease_ms]))
+
+    def release(self, source: str, worker: str) -> None:
+        """Give the job back unfinished (a stop, a failed start): it stays queued."""
+        self._release(keys=[self._lease_key(source)], args=[worker])
+
+    def finish(self, job: CrawlJob, worker: str, summary: dict[str, Any]) -> bool:
+        record = json.dumps({"source": job.source, "run": job.run_id, "worker": worker,
+                             **{k: summary.get(k) for k in ("pages", "posts", "files", "pastes", "fragments",
+                                                            "errors", "finish_reason", "duration_seconds")}})
+        return bool(self._finish(keys=[self.key, self._lease_key(job.source), self.history],
+                                 args=[job.source, worker, job.run_id, record]))
+
+    def runs(self, limit: int = 100) -> list[dict[str, Any]]:
+        return [json.loads(r) for r in self.link.client.lrange(self.history, 0, limit - 1)]

@@ -1,0 +1,100 @@
+"""One Redis connection with the key naming and the sealing every frontier piece shares.
+
+Sealing: what goes into Redis about a crawl (queued requests: URLs an attacker chose, which may
+carry a victim's identifier) is encrypted and authenticated (AES-256-GCM) under the shared state
+key, and fingerprints are keyed hashes. A copy of Redis (its AOF on disk) reveals nothing, and a
+process that can write to Redis but lacks the key cannot inject a request (a queued request is
+unpickled only after its tag verified).
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import redis
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+__all__ = ["RedisLink", "connect", "load_or_create_key"]
+
+_NONCE = 12
+_KEY_BYTES = 32
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """The shared state key in `path` (0600), created atomically on first use. Every worker must
+    hold the same file (copied like the keys): with another key, state rows read as unseen."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+            os.write(fd, os.urandom(_KEY_BYTES))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    secret = path.read_bytes()
+    if len(secret) != _KEY_BYTES:
+        raise ValueError(f"frontier state key {path} is {len(secret)} bytes, not {_KEY_BYTES}: copy the "
+                         "file the other workers use (or delete it everywhere to start from scratch)")
+    return secret
+
+
+@dataclass
+class RedisLink:
+    client: redis.Redis
+    prefix: str
+    secret: bytes
+
+    def key(self, *parts: str) -> str:
+        """`<prefix>:<part>:...`; parts are names and sources, never crawled text."""
+        return ":".join((self.prefix, *parts))
+
+    def fingerprint(self, kind: str, value: bytes) -> bytes:
+        return hmac.digest(self.secret, kind.encode() + b"|" + value, "sha256")[:16]
+
+    def seal(self, data: bytes, associated: bytes = b"") -> bytes:
+        nonce = os.urandom(_NONCE)
+        return nonce + AESGCM(self.secret).encrypt(nonce, data, associated)
+
+    def unseal(self, blob: bytes, associated: bytes = b"") -> bytes | None:
+        try:
+            return AESGCM(self.secret).decrypt(blob[:_NONCE], blob[_NONCE:], associated)
+        except (InvalidTag, ValueError):
+            return None
+
+    def now_ms(self) -> int:
+        """Redis's clock, the one every host shares for leases."""
+        seconds, micros = self.client.time()
+        return int(seconds) * 1000 + int(micros) // 1000
+
+    def script(self, source: str) -> Any:
+        return self.client.register_script(source)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def connect(url: str, *, password: str | None = None, prefix: str = "vigie", secret: bytes,
+            timeout: float = 5.0) -> RedisLink:
+    """A client for `url` (redis://127.0.0.1:PORT/DB or unix:///path), retrying a dropped
+    connection for a few seconds (Redis restarting from its AOF) before raising."""
+    from redis.backoff import ExponentialBackoff
+    from redis.retry import Retry
+
+    client = redis.Redis.from_url(
+        url, password=password, socket_timeout=timeout, socket_connect_timeout=timeout,
+        retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 40),
+        retry_on_error=[redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError])
+    return RedisLink(client, prefix, secret)

@@ -1,0 +1,259 @@
+"""Scrapy's extension points over the Redis frontier: SCHEDULER, DUPEFILTER_CLASS and one
+spider middleware that acknowledges a request once everything its response produced went
+through the item pipeline (the crawl state is written there, after the sink accepted).
+
+One crawl per process (crawler.runner), so the crawl's `RedisFrontier` is bound here, in the
+process, by `frontier_settings()`; Scrapy deep-copies settings, which cannot carry a connection.
+
+Acknowledgement, conservatively: a request stays leased (renewed while the crawl lives) until
+its response's items were all processed; a request whose download failed, or that a middleware
+replaced (retry, redirect: the successor is queued on its own), is acknowledged when the engine
+goes idle. A crawl killed at any point therefore leaves its unfinished requests in the frontier.
+"""
+
+from __future__ import annotations
+
+import pickle
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from loguru import logger
+from scrapy import Request, signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.request import request_from_dict
+
+from crawler.frontier.queue import RedisFrontier
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+__all__ = ["LeaseAckMiddleware", "RedisDupeFilter", "RedisScheduler", "bind", "bound", "frontier_settings"]
+
+_LEASE_META = "_vigie_lease"
+
+
+class _Book:
+    """What this process holds: the frontier, its leases, and items still in the pipeline."""
+
+    def __init__(self, frontier: RedisFrontier) -> None:
+        self.frontier = frontier
+        self.held: set[str] = set()
+        self.pending: dict[str, int] = {}  # lease -> items yielded but not yet processed
+        self.finished: set[str] = set()  # leases whose callback output is complete
+        self.seconds = 0.0  # time spent talking to the frontier (the bench's overhead per request)
+        self.calls = 0
+
+    def timed(self, fn: Any, *args: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            self.seconds += time.perf_counter() - t0
+            self.calls += 1
+
+    def maybe_ack(self, rid: str) -> None:
+        if rid in self.finished and self.pending.get(rid, 0) <= 0:
+            self.finished.discard(rid)
+            self.pending.pop(rid, None)
+            self.held.discard(rid)
+            self.timed(self.frontier.ack, [rid])
+
+
+_BOOK: _Book | None = None
+
+
+def bind(frontier: RedisFrontier | None) -> None:
+    global _BOOK
+    _BOOK = _Book(frontier) if frontier is not None else None
+
+
+def bound() -> _Book:
+    if _BOOK is None:
+        raise RuntimeError("the Redis scheduler has no frontier bound: crawls use it through "
+                           "crawler.runner.run_crawl(..., frontier=...)")
+    return _BOOK
+
+
+def frontier_settings() -> dict[str, Any]:
+    """The Scrapy settings that put the bound frontier in charge of scheduling."""
+    return {"SCHEDULER": "crawler.frontier.scrapy.RedisScheduler",
+            "DUPEFILTER_CLASS": "crawler.frontier.scrapy.RedisDupeFilter",
+            "SPIDER_MIDDLEWARES": {"crawler.frontier.scrapy.LeaseAckMiddleware": 1}}
+
+
+class RedisDupeFilter:
+    """Request fingerprints (Scrapy's, then keyed) in the run's Redis set: a request seen by any
+    crawl of the run, in any process, is not scheduled again."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def request_seen(self, request: Request) -> bool:
+        assert self.crawler.request_fingerprinter is not None
+        book = bound()
+        fp = self.crawler.request_fingerprinter.fingerprint(request)
+        return not book.timed(book.frontier.add_seen, fp)
+
+    def open(self) -> None:
+        return None
+
+    def close(self, reason: str) -> None:
+        return None
+
+    def log(self, request: Request, spider: Spider) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("dupefilter/filtered")
+
+
+class RedisScheduler:
+    """Requests go to the shared frontier, sealed; `next_request` takes one under a lease."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.df = RedisDupeFilter(crawler)
+        self.spider: Spider | None = None
+        self._renewer: Any = None
+        self._last_requeue = 0.0
+        crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def open(self, spider: Spider) -> None:
+        from twisted.internet import task
+
+        self.spider = spider
+        book = bound()
+        back = book.frontier.requeue_foreign()  # the crawl that held them is gone: the job is ours now
+        if back:
+            logger.info("frontier: {} request(s) a previous crawl of {} held came back to the queue",
+                        back, book.frontier.source)
+        self._renewer = task.LoopingCall(self._renew)
+        self._renewer.start(max(0.2, book.frontier.lease_ms / 3000.0), now=False)
+
+    def close(self, reason: str) -> None:
+        if self._renewer is not None and self._renewer.running:
+            self._renewer.stop()
+        book = bound()
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("vigie/frontier/seconds", round(book.seconds, 6))
+            self.crawler.stats.set_value("vigie/frontier/calls", book.calls)
+
+    def _renew(self) -> None:
+        book = bound()
+        try:
+            book.timed(book.frontier.renew, sorted(book.held))
+        except Exception as exc:  # Redis restarting: the next tick renews (leases are long enough)
+            logger.warning("frontier: lease renewal deferred ({})", type(exc).__name__)
+
+    def has_pending_requests(self) -> bool:
+        book = bound()
+        return bool(book.timed(book.frontier.queued))
+
+    def enqueue_request(self, request: Request) -> bool:
+        request.meta.pop(_LEASE_META, None)  # a retry or redirect copies meta: it is a new request
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)  # type: ignore[arg-type]
+            return False
+        data = pickle.dumps(request.to_dict(spider=self.spider), protocol=pickle.HIGHEST_PROTOCOL)
+        book = bound()
+        book.timed(book.frontier.push, data, request.priority)
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
+    def next_request(self) -> Request | None:
+        book = bound()
+        got = book.timed(book.frontier.lease)
+        if got is None and time.monotonic() - self._last_requeue > 1.0:
+            self._last_requeue = time.monotonic()
+            if book.timed(book.frontier.requeue_expired):
+                got = book.timed(book.frontier.lease)
+        if got is None:
+            return None
+        rid, data = got
+        # unpickled only after the AES-GCM tag verified (crawler.frontier.link): written by a
+        # holder of the shared key
+        request = request_from_dict(pickle.loads(data), spider=self.spider)  # noqa: S301
+        request.meta[_LEASE_META] = rid
+        book.held.add(rid)
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def _on_idle(self, spider: Spider) -> None:
+        """The engine is idle: whatever this crawl still holds is done (failed downloads,
+        replaced requests). Leases other crawls hold keep the run open until they expire."""
+        book = bound()
+        mine = sorted(book.held)
+        if mine:
+            book.timed(book.frontier.ack, mine)
+            book.held.clear()
+            book.pending.clear()
+            book.finished.clear()
+        book.timed(book.frontier.requeue_expired)
+        if book.frontier.queued() or book.frontier.foreign_leases():
+            raise DontCloseSpider("requests of this run are still queued or leased by another crawl")
+
+    def __len__(self) -> int:
+        return bound().frontier.queued()
+
+
+class LeaseAckMiddleware:
+    """Closest to the engine: counts the items each response yields; its lease is acknowledged
+    once the callback is exhausted and the pipeline has processed every one of them."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        crawler.signals.connect(self._item_done, signal=signals.item_scraped)
+        crawler.signals.connect(self._item_done, signal=signals.item_dropped)
+        crawler.signals.connect(self._item_done, signal=signals.item_error)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    @staticmethod
+    def _lease_of(response: Any) -> str | None:
+        request = getattr(response, "request", None)
+        return request.meta.get(_LEASE_META) if request is not None else None
+
+    def _item_done(self, item: Any = None, response: Any = None, **_: Any) -> None:
+        rid = self._lease_of(response)
+        if rid is None or _BOOK is None:
+            return
+        _BOOK.pending[rid] = _BOOK.pending.get(rid, 0) - 1
+        _BOOK.maybe_ack(rid)
+
+    def _count(self, rid: str | None, out: Any) -> None:
+        if rid is not None and _BOOK is not None and not isinstance(out, Request):
+            _BOOK.pending[rid] = _BOOK.pending.get(rid, 0) + 1
+
+    def _finish(self, rid: str | None) -> None:
+        if rid is not None and _BOOK is not None:
+            _BOOK.finished.add(rid)
+            _BOOK.maybe_ack(rid)
+
+    def process_spider_output(self, response: Response, result: Iterable[Any], spider: Spider) -> Iterator[Any]:
+        rid = self._lease_of(response)
+        for out in result:
+            self._count(rid, out)
+            yield out
+        self._finish(rid)
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any],
+                                          spider: Spider) -> AsyncIterator[Any]:
+        rid = self._lease_of(response)
+        async for out in result:
+            self._count(rid, out)
+            yield out
+        self._finish(rid)

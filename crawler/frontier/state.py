@@ -1,0 +1,154 @@
+"""`crawler.state.CrawlState` with its rows in Redis, for workers on several hosts.
+
+Same keys, same sealing, same semantics as the SQLite backend (see crawler/state.py): lookup keys
+are keyed hashes (HMAC-SHA256 under the shared state key, per source and kind), the URLs a later
+crawl must read back are sealed (AES-256-GCM, bound to their row), titles and boards are not
+stored. The rows are written by the item pipeline after the sink accepted the item, as before;
+what makes delivery exactly-once (post content hashes, thread checkpoints, and the fragment ids
+the indexer derives from the items, not from where the crawl ran) does not change.
+
+One crawl per source at a time in the whole cluster (the job lease, crawler.frontier.cluster),
+so the read-modify-write of a thread row has a single writer.
+
+Keys (`<prefix>:state:<source>:*`): threads, posts, pastes, files (HASHes), selectors (SET),
+status (a HASH field in `<prefix>:state:sources`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+from crawler.frontier.link import RedisLink
+from crawler.state import CrawlState, SourceStatus, ThreadState, _now
+from indexer.crypto import DataKey
+from indexer.redact import mask_text
+
+__all__ = ["RedisCrawlState"]
+
+
+class RedisCrawlState(CrawlState):
+    """Drop-in for `CrawlState(path, source)`: `RedisCrawlState(link, source)`."""
+
+    def __init__(self, link: RedisLink, source: str) -> None:  # noqa: D107 (no SQLite to open)
+        self.link = link
+        self.source = source
+        self.path = link.key("state", source)  # type: ignore[assignment]  # where it lives, for summaries
+        self._key = DataKey(link.secret)
+        self._lock = threading.Lock()
+        self._r = link.client
+        self._k = {t: link.key("state", source, t) for t in ("threads", "posts", "pastes", "files", "selectors")}
+        self._sources = link.key("state", "sources")
+
+    def close(self) -> None:
+        return None  # the link belongs to the caller
+
+    # ---------------------------------------------------------------- threads
+    def thread(self, thread_key: str) -> ThreadState | None:
+        hashed = self._h("thread", thread_key)
+        raw = self._r.hget(self._k["threads"], hashed)
+        if raw is None:
+            return None
+        row = json.loads(raw)
+        return ThreadState(thread_key, self._open(hashed, row["url"]), int(row["pages"]),
+                           self._open(hashed + "|marker", row.get("marker")),
+                           self._open(hashed + "|post", row.get("post")), row.get("posted_at"))
+
+    def record_thread_page(self, thread_key: str, page_url: str, page_index: int, *,
+                           title: str | None = None, board: str | None = None,
+                           marker: str | None = None, final: bool = False,
+                           last_post_id: str | None = None, last_posted_at: str | None = None) -> None:
+        hashed = self._h("thread", thread_key)
+        with self._lock:
+            raw = self._r.hget(self._k["threads"], hashed)
+            row: dict[str, Any] = json.loads(raw) if raw else {"url": None, "pages": 0}
+            if page_index >= int(row["pages"]):
+                row["url"] = self._seal(hashed, page_url)
+            row["pages"] = max(int(row["pages"]), page_index)
+            if final:
+                row["marker"] = self._seal(hashed + "|marker", marker) if marker is not None else None
+            if last_post_id:
+                row["post"] = self._seal(hashed + "|post", last_post_id)
+            if last_posted_at:
+                row["posted_at"] = last_posted_at
+            row["updated_at"] = _now()
+            self._r.hset(self._k["threads"], hashed, json.dumps(row))
+
+    # ---------------------------------------------------------------- posts and pastes
+    def post_seen(self, post_key: str, content_hash: str) -> bool:
+        got = self._r.hget(self._k["posts"], self._h("post", post_key))
+        return got is not None and got.decode() == content_hash
+
+    def record_post(self, post_key: str, content_hash: str, thread_key: str | None) -> None:
+        self._r.hset(self._k["posts"], self._h("post", post_key), content_hash)
+
+    def paste_seen(self, paste_id: str) -> bool:
+        return bool(self._r.hexists(self._k["pastes"], self._h("paste", paste_id)))
+
+    def record_paste(self, paste_id: str, content_hash: str) -> None:
+        self._r.hset(self._k["pastes"], self._h("paste", paste_id), content_hash)
+
+    # ---------------------------------------------------------------- attachments
+    def file_status(self, url: str) -> str | None:
+        raw = self._r.hget(self._k["files"], self._h("file", url))
+        return str(json.loads(raw)["status"]) if raw else None
+
+    def file_pending(self, url: str, meta: dict[str, Any]) -> None:
+        hashed = self._h("file", url)
+        row = {"status": "pending", "meta": self._seal(hashed, json.dumps({"url": url, "meta": meta}))}
+        self._r.hsetnx(self._k["files"], hashed, json.dumps(row))
+
+    def file_done(self, url: str, status: str = "done", reason: str | None = None) -> None:
+        self._r.hset(self._k["files"], self._h("file", url),
+                     json.dumps({"status": status, "reason": mask_text(reason), "meta": None}))
+
+    def pending_files(self) -> list[tuple[str, dict[str, Any]]]:
+        out: list[tuple[str, dict[str, Any]]] = []
+        for hashed, raw in self._r.hgetall(self._k["files"]).items():
+            row = json.loads(raw)
+            if row.get("status") != "pending":
+                continue
+            opened = self._open(hashed.decode(), row.get("meta"))
+            if opened is not None:
+                data = json.loads(opened)
+                out.append((data["url"], data["meta"]))
+        return out
+
+    # ---------------------------------------------------------------- selector history
+    def selectors_matched(self) -> set[tuple[str, str]]:
+        out = set()
+        for raw in self._r.smembers(self._k["selectors"]):
+            kind, _, name = raw.decode().partition("\x1f")
+            out.add((kind, name))
+        return out
+
+    def record_selectors(self, matched: set[tuple[str, str]]) -> None:
+        if matched:
+            self._r.sadd(self._k["selectors"], *(f"{kind}\x1f{name}" for kind, name in sorted(matched)))
+
+    # ---------------------------------------------------------------- source status
+    def status(self) -> SourceStatus | None:
+        raw = self._r.hget(self._sources, self.source)
+        if raw is None:
+            return None
+        row = json.loads(raw)
+        return SourceStatus(self.source, row["status"], row.get("reason"), row.get("last_run"), row["updated_at"])
+
+    def set_status(self, status: str, reason: str | None = None,
+                   last_run: dict[str, Any] | None = None) -> None:
+        with self._lock:
+            old = self.status()
+            row = {"status": status, "reason": mask_text(reason),
+                   "last_run": last_run if last_run else (old.last_run if old else None), "updated_at": _now()}
+            self._r.hset(self._sources, self.source, json.dumps(row))
+
+    def counts(self) -> dict[str, int]:
+        return {t: int(self._r.hlen(self._k[t])) for t in ("threads", "posts", "pastes", "files")}
+
+    def forget(self) -> None:
+        """Drop this source's state (the SQLite backend's equivalent is deleting its rows)."""
+        self._r.delete(*self._k.values())
+        self._r.hdel(self._sources, self.source)
+
+

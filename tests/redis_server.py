@@ -1,0 +1,126 @@
+"""Run a real, throw-away redis-server (Debian's `redis-server` package) for tests and benchmarks.
+
+Listens on 127.0.0.1 on a free port only (works inside `unshare --net` with only `lo` up), keeps
+its files in a private (0700) temporary directory, with the append-only file on
+(`appendfsync always`), so `kill()` then `start()` is a crash and a restart that loses nothing:
+what the fault tests need. No RDB snapshots, no protected-mode surprises, no persistence of the
+config.
+
+    from tests.redis_server import RedisServer
+    with RedisServer() as redis:
+        print(redis.url)        # redis://127.0.0.1:PORT/0
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from vigie_kit.ports import free_port
+
+__all__ = ["RedisServer", "RedisServerError"]
+
+
+class RedisServerError(RuntimeError):
+    """The test redis-server could not be started."""
+
+
+class RedisServer:
+    def __init__(self, *, base_dir: Path | None = None, appendfsync: str = "always") -> None:
+        self._own_base = base_dir is None
+        self.base_dir = Path(base_dir) if base_dir else Path(tempfile.mkdtemp(prefix="vigie-redis-"))
+        os.chmod(self.base_dir, 0o700)
+        self.port = free_port()
+        self.appendfsync = appendfsync
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def start(self, timeout: float = 20.0) -> RedisServer:
+        if self.running:
+            return self
+        exe = shutil.which("redis-server")
+        if exe is None:
+            raise RedisServerError("redis-server is not installed: run scripts/setup.sh (apt-get install redis-server)")
+        cmd = [exe, "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.base_dir),
+               "--appendonly", "yes", "--appendfsync", self.appendfsync, "--save", "",
+               "--protected-mode", "yes", "--daemonize", "no", "--logfile", str(self.base_dir / "redis.log"),
+               "--unixsocket", "", "--io-threads", "1"]
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise RedisServerError(f"redis-server exited ({self._proc.returncode}): {self.log_tail()}")
+            if self._ping():
+                return self
+            time.sleep(0.05)
+        self.kill()
+        raise RedisServerError(f"redis-server did not answer on 127.0.0.1:{self.port} in {timeout}s")
+
+    def _ping(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    def kill(self) -> None:
+        """SIGKILL (a crash, not a shutdown); `start()` brings it back on the same port from its AOF."""
+        self.stop(signal.SIGKILL)
+
+    def log_tail(self, lines: int = 20) -> str:
+        path = self.base_dir / "redis.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+    def cleanup(self) -> None:
+        self.stop()
+        if self._own_base:
+            shutil.rmtree(self.base_dir, ignore_errors=True)
+
+    def __enter__(self) -> RedisServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.cleanup()
+
+
+def redis_fixture() -> object:
+    """A module-scoped pytest fixture of one RedisServer: `redis_server = redis_fixture()` in a
+    test module (each module gets its own server; starting one takes ~50 ms)."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def redis_server() -> Iterator[RedisServer]:
+        with RedisServer() as server:
+            yield server
+
+    return redis_server

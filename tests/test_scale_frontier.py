@@ -1,0 +1,167 @@
+"""The Redis frontier's pieces against a real redis-server: leased queue, duplicate filter,
+shared crawl state (same answers as the SQLite backend), leader lock with fencing, rendezvous
+ownership, and a Redis crash-restart from its append-only file."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from crawler.frontier import connect
+from crawler.frontier.cluster import JobBoard, LeaderLock, Membership, owner_of
+from crawler.frontier.queue import RedisFrontier
+from crawler.frontier.state import RedisCrawlState
+from crawler.state import CrawlState
+from tests.redis_server import RedisServer, redis_fixture
+
+redis_server = redis_fixture()
+SECRET = bytes(range(32))
+
+
+@pytest.fixture
+def link(redis_server: RedisServer, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    link = connect(redis_server.url, prefix=f"t{abs(hash(request.node.name)) % 10**8}", secret=SECRET)
+    yield link
+    link.close()
+
+
+def test_a_leased_request_comes_back_only_when_its_lease_lapses(link) -> None:  # type: ignore[no-untyped-def]
+    a = RedisFrontier(link, "src", "run1", "crawl-a", lease_ms=300)
+    for i, prio in ((1, 0), (2, 5), (3, 0)):
+        a.push(f"req{i}".encode(), prio)
+    first = a.lease()
+    assert first is not None and first[1] == b"req2"  # priority first
+    second = a.lease()
+    assert second is not None and second[1] == b"req3"  # then last in, first out (Scrapy's default)
+    a.ack([first[0]])
+    assert a.queued() == 1 and a.leased() == 1
+    assert a.requeue_expired() == 0  # not yet
+    time.sleep(0.4)
+    assert a.requeue_expired() == 1  # the crawl that held req3 stopped renewing
+    got = {a.lease()[1], a.lease()[1]}  # type: ignore[index]
+    assert got == {b"req1", b"req3"} and a.lease() is None
+
+
+def test_a_takeover_requeues_the_dead_crawls_leases_and_keeps_its_own(link) -> None:  # type: ignore[no-untyped-def]
+    dead = RedisFrontier(link, "src", "run1", "dead", lease_ms=60_000)
+    dead.push(b"x")
+    dead.push(b"y")
+    assert dead.lease() is not None
+    heir = RedisFrontier(link, "src", "run1", "heir", lease_ms=60_000)
+    mine = heir.lease()
+    assert mine is not None and heir.foreign_leases() == 1
+    assert heir.requeue_foreign() == 1 and heir.foreign_leases() == 0
+    assert heir.renew([mine[0]]) == 1 and dead.renew([mine[0]]) == 0  # only its holder renews a lease
+    assert dead.ack([mine[0]]) == 0 and heir.ack([mine[0]]) == 1
+
+
+def test_duplicate_filter_and_sealing(link) -> None:  # type: ignore[no-untyped-def]
+    f = RedisFrontier(link, "src", "run1", "a", lease_ms=1000)
+    assert f.add_seen(b"fp1") and not f.add_seen(b"fp1") and f.add_seen(b"fp2")
+    f.push(b"http://forum.onion/t/1-jean.dupont@example.fr")
+    raw = b"".join(v for v in link.client.hgetall(f.keys["blobs"]).values())
+    assert b"jean.dupont" not in raw and b"forum.onion" not in raw  # sealed at rest
+    assert not any(b"fp1" in m for m in link.client.smembers(f.keys["seen"]))
+    other = RedisFrontier(connect(link.client.connection_pool.connection_kwargs and
+                                  f"redis://127.0.0.1:{link.client.connection_pool.connection_kwargs['port']}/0",
+                                  prefix=link.prefix, secret=bytes(32)), "src", "run1", "b", lease_ms=1000)
+    assert other.lease() is None  # a blob sealed under another key is refused, not unpickled
+    f.clear()
+    assert not any(link.client.exists(k) for k in f.keys.values())
+
+
+def _exercise(state: CrawlState) -> tuple[object, ...]:
+    state.record_post("post-jean.dupont", "h1", "t1")
+    state.record_paste("z1", "hz")
+    state.record_thread_page("t1", "http://f.onion/t/1?page=2", 2, marker="m2", final=False, last_post_id="post-jean.dupont")
+    state.record_thread_page("t1", "http://f.onion/t/1?page=1", 1, final=False)  # an older page: kept at 2
+    state.record_thread_page("t1", "http://f.onion/t/1?page=3", 3, marker="m3", final=True,
+                             last_posted_at="2026-01-01T00:00:00+00:00")
+    state.file_pending("http://f.onion/a.csv", {"thread": "t1"})
+    state.file_pending("http://f.onion/b.csv", {"thread": "t1"})
+    state.file_done("http://f.onion/b.csv", "refused", "too big")
+    state.record_selectors({("post", "post.body"), ("thread", "title")})
+    state.set_status("ok", None, last_run={"pages": 3})
+    state.set_status("needs_attention", "selectors lost")
+    status = state.status()
+    return (state.post_seen("post-jean.dupont", "h1"), state.post_seen("post-jean.dupont", "h2"), state.post_seen("p2", "h1"),
+            state.paste_seen("z1"), state.paste_seen("z2"), state.thread("t1"), state.thread("t2"),
+            state.file_status("http://f.onion/a.csv"), state.file_status("http://f.onion/b.csv"),
+            state.pending_files(), state.selectors_matched(),
+            (status.status, status.reason, status.last_run) if status else None, state.counts())
+
+
+def test_redis_state_answers_as_the_sqlite_state(link, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sqlite = CrawlState(tmp_path / "crawl-state.sqlite3", "forum")
+    try:
+        expected = _exercise(sqlite)
+    finally:
+        sqlite.close()
+    assert _exercise(RedisCrawlState(link, "forum")) == expected
+    dump = b"".join(str(link.client.hgetall(k)).encode() for k in link.client.keys(f"{link.prefix}:state:*")
+                    if link.client.type(k) == b"hash")
+    assert b"f.onion" not in dump and b"post-jean.dupont" not in dump  # keys hashed, URLs sealed
+
+
+def test_leader_lock_fences_an_expired_leader(link) -> None:  # type: ignore[no-untyped-def]
+    board = JobBoard(link, lease_ms=5000)
+    a = LeaderLock(link, "scheduler", "a", lease_ms=300)
+    b = LeaderLock(link, "scheduler", "b", lease_ms=300)
+    assert a.acquire() and not b.acquire()
+    assert board.push("forum", a) is True and board.push("forum", a) is False  # coalesced
+    time.sleep(0.4)  # a paused: its lease lapses
+    assert b.acquire() and b.fence > a.fence
+    assert not a.renew() and board.push("paste", a) is None  # the ex-leader's write is refused
+    assert board.push("paste", b) is True and set(board.pending()) == {"forum", "paste"}
+
+
+def test_job_claim_renew_finish(link) -> None:  # type: ignore[no-untyped-def]
+    lock = LeaderLock(link, "scheduler", "s", lease_ms=5000)
+    assert lock.acquire()
+    board = JobBoard(link, lease_ms=300)
+    board.push("forum", lock)
+    job = board.pending()["forum"]
+    assert job.queued_ms > 0 and job.fence == lock.fence
+    assert board.claim("forum", "w1") and not board.claim("forum", "w2")
+    time.sleep(0.4)  # w1 died without renewing
+    assert board.claim("forum", "w2") and not board.renew("forum", "w1")
+    assert not board.finish(job, "w1", {}) and board.finish(job, "w2", {"pages": 3})
+    assert board.pending() == {} and board.runs()[0]["pages"] == 3
+
+
+def test_rendezvous_moves_only_the_dead_workers_sources(link) -> None:  # type: ignore[no-untyped-def]
+    members = Membership(link, lease_ms=1000)
+    for w in ("w1", "w2", "w3"):
+        members.heartbeat(w)
+    assert members.live() == ["w1", "w2", "w3"]
+    onions = [f"{i:056x}.onion" for i in range(300)]
+    live = members.live()
+    before = {o: owner_of(o, live) for o in onions}
+    assert {w: sum(1 for v in before.values() if v == w) for w in ("w1", "w2", "w3")} == pytest.approx(
+        {"w1": 100, "w2": 100, "w3": 100}, abs=30)
+    time.sleep(0.6)
+    members.heartbeat("w1")
+    members.heartbeat("w3")
+    time.sleep(0.5)  # w2 missed its heartbeat
+    live = members.live()
+    assert live == ["w1", "w3"]
+    after = {o: owner_of(o, live) for o in onions}
+    moved = [o for o in onions if before[o] != after[o]]
+    assert moved and all(before[o] == "w2" for o in moved)
+
+
+def test_the_queue_survives_a_redis_crash(tmp_path: Path) -> None:
+    with RedisServer() as server:
+        link = connect(server.url, secret=SECRET)
+        f = RedisFrontier(link, "src", "run", "a", lease_ms=60_000)
+        f.add_seen(b"fp")
+        for i in range(50):
+            f.push(f"r{i}".encode())
+        held = f.lease()
+        server.kill()
+        server.start()
+        assert f.queued() == 49 and f.leased() == 1 and not f.add_seen(b"fp")  # AOF, fsync always
+        assert held is not None and f.ack([held[0]]) == 1
+        link.close()
