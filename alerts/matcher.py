@@ -28,7 +28,7 @@ from typing import Any
 
 from loguru import logger
 
-from alerts.outbox import LeakChange, LeakMatch, NewAlert, Outbox
+from alerts.outbox import LeakChange, LeakMatch, NewAlert, OutboxBackend
 from alerts.registry import Registry
 from indexer.leaks.models import Leak, LeakStore
 from indexer.models import Severity, StoredFragment
@@ -117,7 +117,7 @@ class AlertMatcher:
     docstring), and alerts raised for fragments before leaks existed are attached to their leak
     when the matcher is built (`Outbox.attach_leaks`, idempotent)."""
 
-    def __init__(self, registry: Registry, outbox: Outbox,
+    def __init__(self, registry: Registry, outbox: OutboxBackend,
                  organisations: Mapping[str, OrganisationConfig],
                  clock: Callable[[], float] = time.time, leaks: LeakStore | None = None) -> None:
         self.registry = registry

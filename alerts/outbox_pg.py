@@ -30,15 +30,17 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from alerts import AlertsError
 from alerts.outbox import _DELIVERY_COLS, Delivery, LeakChange, LeakMatch, NewAlert, _row
 from indexer.leaks.models import OrgLeakImpact
 
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["PgOutbox", "PgOutboxError", "describe_dsn"]
+__all__ = ["PgOutbox", "PgOutboxError", "describe_dsn", "read_dsn_file"]
 
 _SCHEMA_LOCK = 0x7669_6769_6501  # pg_advisory_xact_lock key: one schema creator at a time
 _ATTACH_LOCK = 0x7669_6769_6502
@@ -99,7 +101,7 @@ _UPSERT_LEAK_ORG = (
     "fragments=EXCLUDED.fragments")
 
 
-class PgOutboxError(RuntimeError):
+class PgOutboxError(AlertsError):
     """The PostgreSQL outbox could not be reached or set up (the message names the server, never
     the password)."""
 
@@ -113,6 +115,26 @@ def describe_dsn(dsn: str) -> str:
     except Exception:  # an unparsable DSN: say so without echoing it
         return "<unparsable DSN>"
     return f"{parts.get('host', 'localhost')}:{parts.get('port', 5432)}/{parts.get('dbname', '?')}"
+
+
+def read_dsn_file(path: Path) -> str:
+    """The DSN in `path` (its first non-empty line), refused unless only its owner can read it:
+    it holds the database password."""
+    path = Path(path).expanduser()
+    try:
+        mode = path.stat().st_mode & 0o077
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PgOutboxError(f"cannot read the outbox DSN file {path} ({exc.strerror}): write the DSN "
+                            "there (postgresql://USER:PASSWORD@HOST:5432/DB) with mode 0600, or set "
+                            "alerts.outbox.dsn_file in vigie.yaml") from exc
+    if mode:
+        raise PgOutboxError(f"{path} holds the outbox's database password and is readable by group/others; "
+                            f"run: chmod 600 {path}")
+    dsn = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if not dsn:
+        raise PgOutboxError(f"the outbox DSN file {path} is empty: write postgresql://USER:PASSWORD@HOST:5432/DB")
+    return dsn
 
 
 class _Skip(Exception):

@@ -26,7 +26,7 @@ from typing import Any
 from loguru import logger
 
 from alerts.matcher import window_end
-from alerts.outbox import NewAlert, Outbox
+from alerts.outbox import NewAlert, OutboxBackend
 from indexer.models import CrawledItem, Severity
 from indexer.redact import mask_text, mask_url
 from indexer.victims import VictimChange, normalise_name, registrable_domain
@@ -101,7 +101,7 @@ class WatchlistMatcher:
     """`on_victim(change) -> alerts made` (the victims index's hook) and `accept(item) -> 0`
     (an `ItemSink` for posts, teed beside the ingest sink)."""
 
-    def __init__(self, outbox: Outbox, organisations: Mapping[str, OrganisationConfig],
+    def __init__(self, outbox: OutboxBackend, organisations: Mapping[str, OrganisationConfig],
                  clock: Callable[[], float] = time.time) -> None:
         self.outbox = outbox
         self.organisations = dict(organisations)

@@ -34,7 +34,7 @@ from alerts.channels import ChannelError
 from alerts.channels.render import digest_body, email_parts, webhook_body
 from alerts.channels.smtp import SmtpSender
 from alerts.channels.webhook import WebhookSender
-from alerts.outbox import Delivery, Outbox
+from alerts.outbox import Delivery, OutboxBackend
 from vigie.config.schema import AlertsSettings, OrganisationConfig
 
 __all__ = ["AfterSend", "DeliveryWorker", "SentMessage", "backoff_seconds", "digest_id_for"]
@@ -73,7 +73,7 @@ class DeliveryWorker:
     """Sends the outbox's due rows. `after_send` is called for each message between its send and
     its ack (the crash window tests need to reach); it is None in the product."""
 
-    def __init__(self, outbox: Outbox, organisations: Mapping[str, OrganisationConfig],
+    def __init__(self, outbox: OutboxBackend, organisations: Mapping[str, OrganisationConfig],
                  settings: AlertsSettings, *, clock: Callable[[], float] = time.time,
                  lease_seconds: float | None = None, rng: random.Random | None = None,
                  batch: int = 200, after_send: AfterSend | None = None) -> None:

@@ -267,3 +267,55 @@ def test_a_worker_killed_mid_delivery_loses_nothing(pg_server: PostgresServer,  
     [resent] = [a for a in box.list_alerts() if a["alert_id"] == orphan]
     assert resent["deliveries"][0]["attempts"] == 2
     box.close()
+
+
+# ------------------------------------------------------------------ configuration and wiring
+
+
+def _config(tmp_path: Path, outbox: dict[str, object]) -> object:
+    import yaml
+
+    from vigie.config.loader import load_config
+
+    config = tmp_path / "config"
+    config.mkdir(parents=True)
+    (config / "vigie.yaml").write_text(yaml.safe_dump({"storage": {"backend": "embedded"},
+                                                       "alerts": {"outbox": outbox}}))
+    return load_config(config)
+
+
+def test_wiring_opens_the_configured_backend_from_a_private_dsn_file(
+        pg_server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    from vigie.wiring import build_delivery_worker, open_outbox
+
+    monkeypatch.delenv("VIGIE_OUTBOX_DSN", raising=False)
+    dsn_file = tmp_path / "outbox.dsn"
+    dsn_file.write_text(pg_server.dsn + "\n")
+    dsn_file.chmod(0o644)
+    config = _config(tmp_path, {"backend": "postgresql", "dsn_file": str(dsn_file)})
+    with pytest.raises(PgOutboxError, match=f"chmod 600 {dsn_file}"):
+        open_outbox(config, tmp_path / "data")  # type: ignore[arg-type]
+    dsn_file.chmod(0o600)
+    box = open_outbox(config, tmp_path / "data")  # type: ignore[arg-type]
+    assert isinstance(box, PgOutbox)
+    box.close()
+    worker = build_delivery_worker(config, tmp_path / "data")  # type: ignore[arg-type]
+    assert isinstance(worker.outbox, PgOutbox)
+    worker.outbox.close()
+    assert not (tmp_path / "data" / "alerts.sqlite3").exists()  # nothing embedded was opened
+    # the variable overrides the file, as the keys' variables do
+    dsn_file.write_text("postgresql://vigie:wrong@127.0.0.1:1/nothing\n")
+    monkeypatch.setenv("VIGIE_OUTBOX_DSN", pg_server.dsn)
+    open_outbox(config, tmp_path / "data").close()  # type: ignore[arg-type]
+
+
+def test_sqlite_stays_the_default_and_postgresql_needs_a_dsn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vigie.wiring import open_outbox
+
+    monkeypatch.delenv("VIGIE_OUTBOX_DSN", raising=False)
+    box = open_outbox(_config(tmp_path / "a", {}), tmp_path / "data")  # type: ignore[arg-type]
+    assert isinstance(box, Outbox) and (tmp_path / "data" / "alerts.sqlite3").exists()
+    box.close()
+    config = _config(tmp_path / "b", {"backend": "postgresql", "dsn_file": ""})  # an unset ${VAR:-}
+    with pytest.raises(PgOutboxError, match="alerts.outbox.dsn_file"):
+        open_outbox(config, tmp_path / "data")  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ CLI commands and the service call these builders and hand the results down, type
     leaks    = open_leak_store(config, data_dir)            # SqliteLeakStore: leaks beside the fragments
     matcher  = build_matcher(config, data_dir)              # AlertMatcher over registry + outbox
     worker   = build_delivery_worker(config, data_dir)      # DeliveryWorker over the outbox
+    outbox   = open_outbox(config, data_dir)                # OutboxBackend: SQLite or PostgreSQL
     with open_ingest_sink(config, data_dir, match_key, data_key) as sink:
         run_crawl(source, config.global_config, state_path=crawl_state_path(data_dir), sink=sink)
     tor      = start_tor(config.global_config.tor, data_dir, needed=True)  # TorController or None
@@ -18,7 +19,8 @@ Where the files live under the data directory is decided here too:
     <data_dir>/store.sqlite3          the embedded store (unless storage.embedded.path)
     <data_dir>/spool/                 the Elasticsearch spool
     <data_dir>/leaks.sqlite3          the leaks, with Elasticsearch (embedded: in store.sqlite3)
-    <data_dir>/alerts.sqlite3         the alert outbox (alerts + deliveries)
+    <data_dir>/alerts.sqlite3         the alert outbox (alerts + deliveries), unless
+                                      alerts.outbox.backend is postgresql (shared; DSN from a file)
     <data_dir>/alerts/                the token registry
     <data_dir>/crawl-state.sqlite3    what each source's crawls have already seen
     <data_dir>/service.sqlite3        the service's runs and schedules (`vigie status`)
@@ -27,6 +29,7 @@ Where the files live under the data directory is decided here too:
 
 from __future__ import annotations
 
+import os
 import socket
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -38,7 +41,7 @@ from typing import TYPE_CHECKING
 from loguru import logger
 
 from alerts.matcher import AlertMatcher
-from alerts.outbox import Outbox
+from alerts.outbox import Outbox, OutboxBackend
 from alerts.registry import Registry
 from alerts.worker import DeliveryWorker
 from crawler.defaults import DEFAULT_STATE_FILENAME
@@ -53,8 +56,9 @@ from indexer.victims import VictimIndex
 
 if TYPE_CHECKING:
     from alerts.watchlist import WatchlistMatcher
+    from crawler.frontier.link import RedisLink
 from vigie.config.loader import LoadedConfig
-from vigie.config.schema import StorageSettings, TorSettings
+from vigie.config.schema import OutboxSettings, StorageSettings, TorSettings
 from vigie.core.sqlite import open_readonly
 
 __all__ = [
@@ -66,8 +70,11 @@ __all__ = [
     "component_status",
     "crawl_state_path",
     "ensure_data_dir",
+    "open_frontier_link",
     "open_ingest_sink",
     "open_leak_store",
+    "open_outbox",
+    "outbox_dsn",
     "open_victim_index",
     "VictimSinks",
     "open_store",
@@ -92,6 +99,32 @@ def registry_dir(data_dir: Path) -> Path:
 
 def outbox_path(data_dir: Path) -> Path:
     return Path(data_dir) / OUTBOX_FILENAME
+
+
+def outbox_dsn(settings: OutboxSettings) -> str:
+    """The PostgreSQL outbox's DSN: `$VIGIE_OUTBOX_DSN`, else the first line of
+    `alerts.outbox.dsn_file` (mode 0600). Never logged."""
+    from alerts.outbox_pg import PgOutboxError, read_dsn_file
+
+    env = os.environ.get("VIGIE_OUTBOX_DSN", "").strip()
+    if env:
+        return env
+    if settings.dsn_file is None:
+        raise PgOutboxError("alerts.outbox.backend is postgresql but there is no DSN: set "
+                            "alerts.outbox.dsn_file in vigie.yaml (a 0600 file holding "
+                            "postgresql://USER:PASSWORD@HOST:5432/DB) or the variable VIGIE_OUTBOX_DSN")
+    return read_dsn_file(settings.dsn_file)
+
+
+def open_outbox(config: LoadedConfig, data_dir: Path) -> OutboxBackend:
+    """The configured outbox (`alerts.outbox.backend`): the embedded SQLite file, or PostgreSQL
+    shared by every service and delivery worker. The caller closes it."""
+    settings = config.global_config.alerts.outbox
+    if settings.backend == "postgresql":
+        from alerts.outbox_pg import PgOutbox
+
+        return PgOutbox(outbox_dsn(settings))
+    return Outbox(outbox_path(ensure_data_dir(data_dir)))
 
 
 def crawl_state_path(data_dir: Path) -> Path:
@@ -129,14 +162,14 @@ def build_matcher(config: LoadedConfig, data_dir: Path, *, leaks: LeakStore | No
     With `leaks`, one alert per (organisation, leak) and updates when it spreads; alerts raised
     for fragments before are attached to their leak on the way."""
     data_dir = ensure_data_dir(data_dir)
-    return AlertMatcher(Registry(registry_dir(data_dir)), Outbox(outbox_path(data_dir)), config.organisations,
+    return AlertMatcher(Registry(registry_dir(data_dir)), open_outbox(config, data_dir), config.organisations,
                         leaks=leaks)
 
 
 def build_delivery_worker(config: LoadedConfig, data_dir: Path, *,
                           lease_seconds: float | None = None) -> DeliveryWorker:
     """The worker that sends what the matcher queued, with the configured channels and retries."""
-    return DeliveryWorker(Outbox(outbox_path(ensure_data_dir(data_dir))), config.organisations,
+    return DeliveryWorker(open_outbox(config, data_dir), config.organisations,
                           config.global_config.alerts, lease_seconds=lease_seconds)
 
 
@@ -184,7 +217,7 @@ def open_victim_index(config: LoadedConfig, data_dir: Path, *, alerts: bool = Tr
 
     storage = config.global_config.storage
     data_dir = ensure_data_dir(data_dir)
-    outbox = Outbox(outbox_path(data_dir)) if alerts else None
+    outbox = open_outbox(config, data_dir) if alerts else None
     watch = WatchlistMatcher(outbox, config.organisations) if outbox is not None else None
     if storage.backend == "elasticsearch":
         from indexer.store.elastic import client_from_settings
@@ -201,6 +234,27 @@ def open_victim_index(config: LoadedConfig, data_dir: Path, *, alerts: bool = Tr
         index.close()
         if outbox is not None:
             outbox.close()
+
+
+# -- scale-out ----------------------------------------------------------------------------------
+
+
+def open_frontier_link(config: LoadedConfig, data_dir: Path) -> RedisLink:
+    """The Redis link of `scale:` (crawler.frontier): the shared frontier, crawl state, workers,
+    jobs and leader lock, sealed under the shared state key (`scale.state_key_file`, default
+    `<data_dir>/crawl-state-redis.key`; every worker needs the same file). The caller closes it.
+    Raises ConfigError-like ValueError when `scale:` is absent (the embedded mode has no Redis)."""
+    from crawler.frontier import connect
+    from crawler.frontier.link import load_or_create_key
+
+    scale = config.global_config.scale
+    if scale is None:
+        raise ValueError("no `scale:` section in vigie.yaml: workers and the scheduler need the Redis "
+                         "frontier (docs/scale.md); the single-machine mode is `vigie run`")
+    key_file = scale.state_key_file or Path(ensure_data_dir(data_dir)) / "crawl-state-redis.key"
+    password = scale.redis_password.get_secret_value() if scale.redis_password is not None else None
+    return connect(scale.redis_url, password=password, prefix=scale.key_prefix,
+                   secret=load_or_create_key(Path(key_file).expanduser()))
 
 
 # -- tor ----------------------------------------------------------------------------------------

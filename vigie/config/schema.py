@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SecretStr,
@@ -53,6 +54,7 @@ __all__ = [
     "LimitSettings",
     "LoginSettings",
     "OrganisationConfig",
+    "OutboxSettings",
     "PasteSelectors",
     "PostSelectors",
     "Schedule",
@@ -269,8 +271,19 @@ class ElasticsearchSettings(Strict):
 
     hosts: list[str] = Field(
         default_factory=lambda: ["http://127.0.0.1:9200"], min_length=1,
-        description="URLs of the cluster's nodes; requests are spread over them.",
+        description="URLs of the cluster's nodes; requests are spread over them, and a node that fails "
+        "is left out until it answers again. One entry may list several, comma-separated (for one variable).",
     )
+
+    @field_validator("hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list):
+            return [h.strip() for v in value for h in (v.split(",") if isinstance(v, str) else [v])
+                    if not isinstance(h, str) or h.strip()]
+        return value
     username: str | None = Field(
         default=None, description="Basic-auth user; goes with `password`, excludes `api_key`."
     )
@@ -451,6 +464,27 @@ class WebhookSettings(Strict):
     )
 
 
+def _empty_to_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+class OutboxSettings(Strict):
+    """Where alerts wait for delivery: an embedded SQLite file, or PostgreSQL shared by several
+    processes and machines (docs/scale.md, "Outbox")."""
+
+    backend: Literal["sqlite", "postgresql"] = Field(
+        default="sqlite",
+        description="`sqlite`: `<data_dir>/alerts.sqlite3`, one machine. `postgresql`: one outbox for "
+        "several services and delivery workers (needs `pip install 'vigie[scale]'`).",
+    )
+    dsn_file: Annotated[Path | None, BeforeValidator(_empty_to_none)] = Field(
+        default=None, examples=["/etc/vigie/outbox.dsn"],
+        description="With `postgresql`: a file of mode 0600 holding the DSN, password included "
+        "(`postgresql://vigie:PASSWORD@db:5432/vigie`); the variable `VIGIE_OUTBOX_DSN` overrides it. "
+        "The DSN is never logged.",
+    )
+
+
 class DeliverySettings(Strict):
     """Retries of alert delivery: each alert is delivered at least once (same id on re-sends) or dead-lettered."""
 
@@ -500,6 +534,7 @@ class AlertsSettings(Strict):
     )
     webhook: WebhookSettings = Field(default=WebhookSettings(), description="Webhook posting.")
     delivery: DeliverySettings = Field(default=DeliverySettings(), description="Retries and dead-lettering.")
+    outbox: OutboxSettings = Field(default=OutboxSettings(), description="Where alerts wait for delivery.")
     operators: OperatorChannel | None = Field(
         default=None, description="Where operator notices go (source needs attention, Tor down, spool filling...).")
 

@@ -35,6 +35,7 @@ from loguru import logger
 from alerts import AlertsError
 from alerts.channels.webhook import WebhookSender
 from alerts.matcher import AlertMatcher
+from alerts.outbox import Outbox
 from alerts.registry import RegistryError
 from alerts.retrohunt import retro_hunt
 from indexer.audit import AuditLog
@@ -139,6 +140,9 @@ class WebData:
         registry and outbox are the ones the pages read."""
         self.store = store
         self.matcher = matcher
+        if not isinstance(matcher.outbox, Outbox):  # the pages query the SQLite outbox's tables
+            raise AlertsError("the web pages read the embedded SQLite outbox; alerts.outbox.backend: "
+                              "postgresql is not supported by `vigie serve` yet (docs/scale.md, Outbox)")
         self.outbox = matcher.outbox
         self.registry = matcher.registry
         self.web_db = web_db
