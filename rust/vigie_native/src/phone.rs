@@ -1,0 +1,503 @@
+//! Phone validation and canonicalisation, a port of `indexer.identifiers.canon_phone` (the
+//! reference) and of the part of Python `phonenumbers` it calls (`parse`, `is_valid_number`,
+//! E.164 formatting), on the metadata table generated from that same package.
+//!
+//! `Valid`/`Invalid` always equal the reference; `Defer` means "not ported: let Python decide".
+//! Ported exactly: inputs made of ASCII digits, `+`, the separators ` .-/()`, tab and
+//! no-break space, in a region phonenumbers supports, i.e. every number written in E.164,
+//! national or international notation with separators. Deferred: letters (vanity numbers,
+//! "ext", "Tel:"), `#`, `*`, `,`, `;`, quotes, any other non-ASCII character, unsupported
+//! region codes, a region whose patterns the regex crate would not compile, and everything when
+//! the table's phonenumbers version is not the installed one.
+
+#[path = "phone_table.rs"]
+mod phone_table;
+
+use phone_table::{table, Compiled, Desc, Piece, RegionData, Table, FIXED_LINE, GENERAL, MOBILE};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString};
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// The answer for one (raw, region).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhoneResult {
+    /// valid: its E.164 form, as Python's canon_phone returns it
+    Valid(String),
+    /// Python's canon_phone returns None
+    Invalid,
+    /// not certain to match Python: call the reference
+    Defer,
+}
+
+use PhoneResult::{Defer, Invalid, Valid};
+
+// ------------------------------------------------------------------- trust in the table
+const UNCHECKED: u8 = 0;
+const TRUSTED: u8 = 1;
+const MISMATCH: u8 = 2;
+static TRUST: AtomicU8 = AtomicU8::new(UNCHECKED);
+
+/// Compare the table with the installed phonenumbers version (done at import by `register`):
+/// on a mismatch, or when it was never checked, every phone defers to Python.
+pub fn check_installed_version(installed: Option<&str>) -> bool {
+    let ok = matches!((table(), installed), (Ok(t), Some(v)) if t.version == v);
+    TRUST.store(if ok { TRUSTED } else { MISMATCH }, Ordering::Relaxed);
+    ok
+}
+
+fn trusted_table() -> Option<&'static Table> {
+    if TRUST.load(Ordering::Relaxed) != TRUSTED {
+        return None;
+    }
+    table().ok()
+}
+
+// ------------------------------------------------------------------------ characters
+// The input is mapped to one byte per character (ASCII, and 0xA0 for U+00A0) so that lengths
+// and indexes are Python's (characters).
+const NBSP: u8 = 0xA0;
+
+/// Python's `str.strip()` set, restricted to the characters the port accepts.
+fn is_py_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1c..=0x1f | NBSP)
+}
+
+/// What may stay inside a number once stripped; anything else defers.
+fn is_allowed(b: u8) -> bool {
+    b.is_ascii_digit() || matches!(b, b'+' | b' ' | b'.' | b'-' | b'/' | b'(' | b')' | b'\t' | NBSP)
+}
+
+/// phonenumbers' VALID_PUNCTUATION, restricted to the accepted characters (no tab, no '+').
+fn is_punct(b: u8) -> bool {
+    matches!(b, b'-' | b' ' | NBSP | b'(' | b')' | b'.' | b'/')
+}
+
+fn to_units(raw: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '\u{a0}' => out.push(NBSP),
+            c if c.is_ascii() => out.push(c as u8),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+fn strip(s: &[u8]) -> &[u8] {
+    let start = s.iter().position(|&b| !is_py_space(b)).unwrap_or(s.len());
+    let end = s.iter().rposition(|&b| !is_py_space(b)).map_or(start, |i| i + 1);
+    &s[start..end]
+}
+
+fn digits(s: &[u8]) -> Vec<u8> {
+    s.iter().copied().filter(u8::is_ascii_digit).collect()
+}
+
+fn e164(cc: u32, nsn: &[u8]) -> String {
+    let mut out = format!("+{cc}");
+    out.extend(nsn.iter().map(|&b| b as char));
+    out
+}
+
+// --------------------------------------------------------------------- pattern tests
+fn full(re: &Option<regex::bytes::Regex>, s: &[u8]) -> bool {
+    re.as_ref().is_some_and(|r| r.is_match(s))
+}
+
+/// `_is_number_matching_desc`: the possible lengths first, then the pattern.
+fn matches_desc(nsn: &[u8], d: &Option<Desc>) -> bool {
+    match d {
+        None => false,
+        Some(d) => {
+            let n = nsn.len() as i32;
+            (d.lengths.is_empty() || d.lengths.contains(&n)) && full(&d.re, nsn)
+        }
+    }
+}
+
+/// `_match_national_number(number, general_desc, False)`: the pattern only.
+fn matches_general(c: &Compiled, s: &[u8]) -> bool {
+    c.descs[GENERAL].as_ref().is_some_and(|d| full(&d.re, s))
+}
+
+/// `_number_type_helper(...) != UNKNOWN`.
+fn has_type(nsn: &[u8], r: &RegionData, c: &Compiled) -> bool {
+    if !matches_desc(nsn, &c.descs[GENERAL]) {
+        return false;
+    }
+    if c.descs[1..=FIXED_LINE].iter().any(|d| matches_desc(nsn, d)) {
+        return true;
+    }
+    !r.same_mobile_fixed && matches_desc(nsn, &c.descs[MOBILE])
+}
+
+#[derive(PartialEq)]
+enum Length {
+    Possible,
+    LocalOnly,
+    TooShort,
+    TooLong,
+    Invalid,
+}
+
+/// `_test_number_length(number, metadata)` for the UNKNOWN type (the general description).
+fn test_length(s: &[u8], c: &Compiled) -> Length {
+    let g = c.descs[GENERAL].as_ref().expect("checked at compile");
+    let n = s.len() as i32;
+    if g.local.contains(&n) {
+        return Length::LocalOnly;
+    }
+    let (first, last) = (g.lengths[0], g.lengths[g.lengths.len() - 1]);
+    if first == n {
+        Length::Possible
+    } else if first > n {
+        Length::TooShort
+    } else if last < n {
+        Length::TooLong
+    } else if g.lengths[1..].contains(&n) {
+        Length::Possible
+    } else {
+        Length::Invalid
+    }
+}
+
+// ------------------------------------------------------------------ phonenumbers.parse
+enum ParseErr {
+    /// NumberParseException.INVALID_COUNTRY_CODE (parse retries after a '+')
+    CountryCode,
+    /// any other NumberParseException: canon_phone returns None
+    Other,
+}
+
+/// `_maybe_strip_national_prefix_carrier_code`, the number only.
+fn strip_national_prefix<'a>(number: &'a [u8], c: &Compiled) -> std::borrow::Cow<'a, [u8]> {
+    use std::borrow::Cow;
+    let Some((re, groups)) = &c.npfp else { return Cow::Borrowed(number) };
+    if number.is_empty() {
+        return Cow::Borrowed(number);
+    }
+    let Some(caps) = re.captures(number) else { return Cow::Borrowed(number) };
+    let end = caps.get(0).map_or(0, |m| m.end());
+    let viable_original = matches_general(c, number);
+    match &c.transform {
+        Some(rule) if caps.get(*groups).is_some() => {
+            // re.sub(pattern, rule, number, count=1): the match is the one at 0
+            let mut t = Vec::with_capacity(number.len() + 4);
+            for p in rule {
+                match p {
+                    Piece::Lit(l) => t.extend_from_slice(l),
+                    Piece::Group(g) => t.extend_from_slice(caps.get(*g).map_or(&[][..], |m| m.as_bytes())),
+                }
+            }
+            t.extend_from_slice(&number[end..]);
+            if viable_original && !matches_general(c, &t) {
+                Cow::Borrowed(number)
+            } else {
+                Cow::Owned(t)
+            }
+        }
+        _ => {
+            let rest = &number[end..];
+            if viable_original && !matches_general(c, rest) {
+                Cow::Borrowed(number)
+            } else {
+                Cow::Borrowed(rest)
+            }
+        }
+    }
+}
+
+/// `_extract_country_code` on a normalised number.
+fn extract_cc(t: &Table, full_number: &[u8]) -> Option<(u32, usize)> {
+    if full_number.first().is_none_or(|&b| b == b'0') {
+        return None;
+    }
+    let mut cc = 0u32;
+    for (i, &b) in full_number.iter().take(3).enumerate() {
+        cc = cc * 10 + u32::from(b - b'0');
+        if t.cc_regions.contains_key(&cc) {
+            return Some((cc, i + 1));
+        }
+    }
+    None
+}
+
+/// `_maybe_extract_country_code`: (country code or 0, national number when a code was found).
+fn maybe_extract_cc(t: &Table, number: &[u8], c: &Compiled, r: &RegionData) -> Result<(u32, Vec<u8>), ParseErr> {
+    if number.is_empty() {
+        return Ok((0, Vec::new()));
+    }
+    // _maybe_strip_i18n_prefix_and_normalize
+    let plus = number.iter().take_while(|&&b| b == b'+').count();
+    let (from_default, full_number) = if plus > 0 {
+        (false, digits(&number[plus..]))
+    } else {
+        let norm = digits(number);
+        match c.intl.as_ref().and_then(|re| re.find(&norm)) {
+            Some(m) if norm.get(m.end()) != Some(&b'0') => (false, norm[m.end()..].to_vec()),
+            _ => (true, norm),
+        }
+    };
+    if !from_default {
+        if full_number.len() <= 2 {
+            return Err(ParseErr::Other); // TOO_SHORT_AFTER_IDD
+        }
+        return match extract_cc(t, &full_number) {
+            Some((cc, n)) => Ok((cc, full_number[n..].to_vec())),
+            None => Err(ParseErr::CountryCode),
+        };
+    }
+    let cc_str = r.cc.to_string();
+    if let Some(potential) = full_number.strip_prefix(cc_str.as_bytes()) {
+        let potential = strip_national_prefix(potential, c);
+        if (!matches_general(c, &full_number) && matches_general(c, &potential))
+            || test_length(&full_number, c) == Length::TooLong
+        {
+            return Ok((r.cc, potential.into_owned()));
+        }
+    }
+    Ok((0, Vec::new()))
+}
+
+/// `_extract_possible_number` then `_is_viable_phone_number`, on the accepted characters.
+fn viable_number(s: &[u8]) -> Option<&[u8]> {
+    let start = s.iter().position(|&b| b == b'+' || b.is_ascii_digit())?;
+    let end = s.iter().rposition(u8::is_ascii_digit)? + 1;
+    if end <= start {
+        return None;
+    }
+    let x = &s[start..end];
+    if x.len() < 2 {
+        return None;
+    }
+    if x.len() == 2 && x.iter().all(u8::is_ascii_digit) {
+        return Some(x);
+    }
+    let rest = &x[x.iter().take_while(|&&b| b == b'+').count()..];
+    let ok = rest.iter().all(|&b| b.is_ascii_digit() || is_punct(b))
+        && rest.iter().filter(|b| b.is_ascii_digit()).count() >= 3;
+    ok.then_some(x)
+}
+
+/// `phonenumbers.parse(s, region)` then `is_valid_number` and E.164 formatting.
+fn parse_valid(t: &Table, s: &[u8], region: &RegionData) -> PhoneResult {
+    if s.len() > 250 {
+        return Invalid;
+    }
+    let Some(x) = viable_number(s) else { return Invalid };
+    let Some(c0) = region.compiled() else { return Defer };
+    let extracted = match maybe_extract_cc(t, x, c0, region) {
+        Err(ParseErr::CountryCode) if x[0] == b'+' => {
+            let plus = x.iter().take_while(|&&b| b == b'+').count();
+            match maybe_extract_cc(t, &x[plus..], c0, region) {
+                Ok((0, _)) => return Invalid,
+                other => other,
+            }
+        }
+        other => other,
+    };
+    let (cc, mut nnn, c) = match extracted {
+        Err(_) => return Invalid,
+        Ok((0, _)) => (region.cc, digits(x), c0),
+        Ok((cc, n)) => {
+            let Some(main) = t.cc_regions.get(&cc).and_then(|v| v.first()) else { return Defer };
+            let Some(r) = t.region_or_nongeo(cc, main) else { return Defer };
+            let Some(c) = r.compiled() else { return Defer };
+            (cc, n, c)
+        }
+    };
+    if nnn.len() < 2 {
+        return Invalid;
+    }
+    let potential = strip_national_prefix(&nnn, c);
+    if !matches!(test_length(&potential, c), Length::TooShort | Length::LocalOnly | Length::Invalid) {
+        nnn = potential.into_owned();
+    }
+    if nnn.len() > 17 {
+        return Invalid;
+    }
+    // is_valid_number: region_code_for_number, then is_valid_number_for_region
+    let Some(regions) = t.cc_regions.get(&cc) else { return Defer };
+    let mut found = None;
+    if regions.len() == 1 {
+        found = t.region_or_nongeo(cc, &regions[0]);
+        if found.is_none() {
+            return Invalid; // metadata_for_region_or_calling_code gave None
+        }
+    } else {
+        for id in regions {
+            let Some(cand) = t.region(id) else { continue };
+            let Some(cc_) = cand.compiled() else { return Defer };
+            let hit = match &cc_.leading {
+                Some(ld) => ld.is_match(&nnn),
+                None => has_type(&nnn, cand, cc_),
+            };
+            if hit {
+                found = Some(cand);
+                break;
+            }
+        }
+    }
+    let Some(vr) = found else { return Invalid };
+    if vr.id != "001" && !vr.id.starts_with("001:") && vr.cc != cc {
+        return Invalid;
+    }
+    let Some(vc) = vr.compiled() else { return Defer };
+    if has_type(&nnn, vr, vc) {
+        Valid(e164(cc, &nnn))
+    } else {
+        Invalid
+    }
+}
+
+// ---------------------------------------------------------- indexer.identifiers.canon_phone
+const OVERSEAS: [&str; 6] = ["FR", "GP", "MQ", "GF", "RE", "YT"];
+
+/// `_region_validator`'s test: the general pattern AND one type pattern, lengths not checked.
+fn fast_valid(nsn: &[u8], r: &RegionData) -> Option<bool> {
+    let c = r.compiled()?;
+    let general = c.descs[GENERAL].as_ref().is_some_and(|d| full(&d.re, nsn));
+    Some(general && c.descs[1..].iter().any(|d| d.as_ref().is_some_and(|d| full(&d.re, nsn))))
+}
+
+fn french_fast_path(t: &Table, d: &[u8]) -> Option<PhoneResult> {
+    let nsn = if let Some(n) = d.strip_prefix(b"+33") {
+        n
+    } else if let Some(n) = d.strip_prefix(b"0033") {
+        n
+    } else if d.starts_with(b"33") && d.len() == 11 {
+        &d[2..]
+    } else if d.starts_with(b"0") && d.len() == 10 && d[1] != b'0' {
+        &d[1..]
+    } else {
+        return None;
+    };
+    let nsn = if nsn.len() == 10 && nsn[0] == b'0' { &nsn[1..] } else { nsn };
+    if nsn.len() != 9 || !nsn.iter().all(u8::is_ascii_digit) {
+        return Some(Invalid);
+    }
+    let national = d[0] == b'0';
+    for (i, id) in OVERSEAS.iter().enumerate() {
+        if i > 0 && !national {
+            break; // only a national form (0...) is retried as an overseas line
+        }
+        let Some(r) = t.region(id) else { return Some(Defer) };
+        match fast_valid(nsn, r) {
+            None => return Some(Defer),
+            Some(true) => return Some(Valid(e164(r.cc, nsn))),
+            Some(false) => {}
+        }
+    }
+    Some(Invalid)
+}
+
+/// `indexer.identifiers.canon_phone(raw, region)`: E.164 when valid, or Invalid, or Defer.
+pub fn canon_phone(raw: &str, region: &str) -> PhoneResult {
+    let Some(t) = trusted_table() else { return Defer };
+    let Some(r) = t.region(region) else { return Defer };
+    let Some(units) = to_units(raw) else { return Defer };
+    let s = strip(&units);
+    if !s.iter().all(|&b| is_allowed(b)) {
+        return Defer;
+    }
+    // d = s.replace("(0)", "") with the separators removed
+    let mut d = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if s[i..].starts_with(b"(0)") {
+            i += 3;
+            continue;
+        }
+        if !matches!(s[i], b' ' | b'.' | b'-' | b'/' | b'(' | b')' | NBSP | b'\t') {
+            d.push(s[i]);
+        }
+        i += 1;
+    }
+    if region == "FR" && !d.is_empty() {
+        if let Some(res) = french_fast_path(t, &d) {
+            return res;
+        }
+    }
+    if d.starts_with(b"00") {
+        let mut plus = Vec::with_capacity(d.len() - 1);
+        plus.push(b'+');
+        plus.extend_from_slice(&d[2..]);
+        return parse_valid(t, &plus, r);
+    }
+    parse_valid(t, s, r)
+}
+
+// ------------------------------------------------------------------------------ Python
+fn to_py(py: Python<'_>, res: PhoneResult) -> Py<PyAny> {
+    match res {
+        Valid(s) => PyString::new(py, &s).into_any().unbind(),
+        Invalid => py.None(),
+        Defer => py.Ellipsis(),
+    }
+}
+
+fn canon_any(raw: &Bound<'_, PyAny>, region: &str) -> PhoneResult {
+    match raw.cast::<PyString>().ok().and_then(|s| s.to_str().ok()) {
+        Some(s) => canon_phone(s, region),
+        None => Defer, // not a str, or a str with lone surrogates: Python decides
+    }
+}
+
+/// canon_phone(raw, region="FR") -> str | None | Ellipsis: the E.164 form, None when invalid,
+/// Ellipsis (...) when the compiled core cannot be sure and Python's canon_phone must decide.
+#[pyfunction]
+#[pyo3(name = "canon_phone", signature = (raw, region = "FR"))]
+fn py_canon_phone(py: Python<'_>, raw: &Bound<'_, PyAny>, region: &str) -> Py<PyAny> {
+    to_py(py, canon_any(raw, region))
+}
+
+/// canon_phones(raws, region="FR") -> list[str | None | Ellipsis]: canon_phone over a list,
+/// in one call (the benchmark's measure of the core without per-call overhead).
+#[pyfunction]
+#[pyo3(name = "canon_phones", signature = (raws, region = "FR"))]
+fn py_canon_phones<'py>(py: Python<'py>, raws: &Bound<'py, PyList>, region: &str) -> PyResult<Bound<'py, PyList>> {
+    let out: Vec<Py<PyAny>> = raws.iter().map(|v| to_py(py, canon_any(&v, region))).collect();
+    PyList::new(py, out)
+}
+
+/// phone_table_status() -> dict: the table's phonenumbers version, the installed one, whether
+/// the table is used, and the regions whose patterns do not compile here (compiles them all).
+#[pyfunction]
+#[pyo3(name = "phone_table_status")]
+fn py_phone_table_status(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let d = PyDict::new(py);
+    let installed = py
+        .import("phonenumbers")
+        .and_then(|m| m.getattr("__version__"))
+        .and_then(|v| v.extract::<String>())
+        .ok();
+    d.set_item("installed", installed)?;
+    d.set_item("trusted", TRUST.load(Ordering::Relaxed) == TRUSTED)?;
+    match table() {
+        Ok(t) => {
+            d.set_item("table", &t.version)?;
+            let bad: Vec<String> = t.regions.iter().filter_map(|r| r.compile_error().map(|e| format!("{}: {e}", r.id))).collect();
+            d.set_item("regions", t.regions.len())?;
+            d.set_item("bad_regions", bad)?;
+        }
+        Err(e) => d.set_item("error", e)?,
+    }
+    Ok(d)
+}
+
+/// Add the phone functions to the module, and trust the table only if its phonenumbers
+/// version is the installed one (checked here, at import).
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let installed = m
+        .py()
+        .import("phonenumbers")
+        .and_then(|p| p.getattr("__version__"))
+        .and_then(|v| v.extract::<String>())
+        .ok();
+    check_installed_version(installed.as_deref());
+    m.add_function(wrap_pyfunction!(py_canon_phone, m)?)?;
+    m.add_function(wrap_pyfunction!(py_canon_phones, m)?)?;
+    m.add_function(wrap_pyfunction!(py_phone_table_status, m)?)?;
+    Ok(())
+}
