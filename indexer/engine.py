@@ -1,0 +1,129 @@
+"""Which detection engine runs: the compiled core (`vigie_native`, Rust) or the pure-Python one.
+
+The pure-Python engine is the reference: the compiled core either does a step exactly as it
+does or hands the case back to it, and tests/test_engine_differential.py compares both on
+whole fragments. The choice comes from the environment, so that every process that detects
+(ingest, `vigie scan`, retro-hunt, the service's workers) follows it without plumbing:
+
+    VIGIE_ENGINE=auto     the compiled core when it is installed, else Python (the default)
+    VIGIE_ENGINE=native   the compiled core, or an error saying how to build it
+    VIGIE_ENGINE=python   the reference engine only
+
+`set_engine` switches in-process (the differential test runs both engines in one process).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from indexer import IndexerError
+
+__all__ = ["ABI", "ENGINES", "EngineError", "core", "engine_name", "native_tokenizer", "set_engine", "today"]
+
+ENGINES = ("auto", "native", "python")
+ABI = 1  # the vigie_native interface this code calls (vigie_native.ABI)
+
+
+class EngineError(IndexerError, RuntimeError):
+    """The requested detection engine cannot run."""
+
+
+_state: dict[str, Any] = {"core": None, "module": None, "why": "not chosen yet"}
+
+
+def _import() -> tuple[Any | None, str]:
+    try:
+        import vigie_native  # type: ignore[import-not-found]
+    except ImportError as e:
+        return None, f"vigie_native is not installed ({e}); scripts/setup.sh builds it when cargo is present"
+    if getattr(vigie_native, "ABI", None) != ABI:
+        return None, (f"vigie_native has interface {getattr(vigie_native, 'ABI', None)}, this code needs {ABI}: "
+                      "rebuild it with scripts/setup.sh")
+    return vigie_native, ""
+
+
+def _hooks() -> dict[str, Any]:
+    """The reference functions the core hands the cases it does not port to."""
+    from indexer import identifiers as ids
+    from indexer.detect import extract as ex
+    from indexer.detect.roles import region_of_country
+    from indexer.detect.scan import scan, typed
+
+    return {
+        "scan": scan, "scan_only": ex.scan_only, "other_role": ex.other_role, "phone": ex._phone,
+        "national_id": ex._national_id, "typed": typed, "canon_nir": ids.canon_nir, "canon_iban": ids.canon_iban,
+        "canon_card": ids.canon_card, "canon_dob": ids.canon_dob, "canon_luhn_id": ids.canon_luhn_id,
+        "canon_name": ids.canon_name, "canon_address": ids.canon_address, "canon_credential": ids.canon_credential,
+        "mask_free_text": ex.mask_free_text, "region_of_country": region_of_country, "login_iban": ex.login_iban,
+    }
+
+
+def set_engine(name: str | None = None) -> str:
+    """Choose the engine (`VIGIE_ENGINE` when `name` is None); returns `engine_name()`."""
+    want = (name or os.environ.get("VIGIE_ENGINE") or "auto").strip().lower()
+    if want not in ENGINES:
+        raise EngineError(f"VIGIE_ENGINE={want!r} is not an engine; use one of {', '.join(ENGINES)}")
+    _state["core"] = _state["module"] = None
+    native_tokenizer.cache_clear()
+    if want == "python":
+        _state["why"] = "VIGIE_ENGINE=python"
+        return engine_name()
+    mod, why = _import()
+    if mod is None:
+        if want == "native":
+            raise EngineError(f"VIGIE_ENGINE=native but {why}")
+        _state["why"] = why
+        return engine_name()
+    _state["module"] = mod
+    _state["why"] = ""
+    return engine_name()
+
+
+def core() -> Any | None:
+    """The compiled core (a `vigie_native.Core`) when it is the engine, else None. Built on
+    first use: its hooks are functions of `indexer.detect`, which imports this module."""
+    c = _state["core"]
+    if c is None and _state["module"] is not None:
+        c = _state["core"] = _state["module"].Core(_hooks())
+    return c
+
+
+def engine_name() -> str:
+    """For `vigie doctor`: `native (Rust)` or `python (pure, because ...)`."""
+    if _state["module"] is not None:
+        return "native (Rust)"
+    return f"python (pure, because {_state['why']})"
+
+
+@lru_cache(maxsize=8)
+def native_tokenizer(key: bytes) -> Any:
+    """The compiled HMAC for one match key (keyed once)."""
+    mod = _state["module"]
+    if mod is None:
+        raise EngineError("the native engine is not active: call set_engine('native') first")
+    return mod.Tokenizer(key)
+
+
+def today() -> tuple[int, int, tuple[int, int, int]]:
+    """What `canon_dob` compares birth dates with, read the way it reads it."""
+    from indexer import identifiers as ids
+
+    y = ids._this_year()
+    d = date.today()
+    return y, int(ids._YEAR[0]), (d.year, d.month, d.day)
+
+
+def _init() -> None:
+    try:
+        set_engine()
+    except EngineError:
+        raise
+    except Exception as e:  # a broken build must not stop Vigie: say why and run the reference
+        _state["core"] = _state["module"] = None
+        _state["why"] = f"vigie_native failed to load: {e}"
+
+
+_init()

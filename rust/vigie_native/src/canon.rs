@@ -1,0 +1,490 @@
+//! Ports of `indexer.identifiers` validators, exact on the inputs they accept.
+//!
+//! Each returns `Canon::Valid(canonical)`, `Canon::Invalid` (Python returns None) or
+//! `Canon::Defer` (not certain to agree with Python: the caller asks the reference). The
+//! rule: anything outside plain ASCII, where Python's Unicode-aware `str` methods and `re`
+//! classes could differ from Rust's, defers.
+
+/// The answer of a ported validator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Canon {
+    Valid(String),
+    Invalid,
+    Defer,
+}
+
+use Canon::{Defer, Invalid, Valid};
+
+/// Python's `str.isspace()`: Rust's White_Space plus the four ASCII separators \x1c-\x1f.
+#[inline]
+pub fn py_space(c: char) -> bool {
+    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
+}
+
+#[inline]
+pub fn py_strip(s: &str) -> &str {
+    s.trim_matches(py_space)
+}
+
+#[inline]
+pub fn clen(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+// ---------------------------------------------------------------------------------- email
+fn atext(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+/=?^_`{|}~-".contains(&b)
+}
+
+fn email_re(local: &str, domain: &str) -> bool {
+    // ^[atext]+(?:\.[atext]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{2,59})$
+    if local.is_empty() || local.split('.').any(|p| p.is_empty() || !p.bytes().all(atext)) {
+        return false;
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2 {
+        return false;
+    }
+    let (tld, rest) = labels.split_last().unwrap();
+    for l in rest {
+        let b = l.as_bytes();
+        if b.is_empty() || b.len() > 63 {
+            return false;
+        }
+        if !b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-') {
+            return false;
+        }
+        if b[0] == b'-' || b[b.len() - 1] == b'-' {
+            return false;
+        }
+    }
+    let t = tld.as_bytes();
+    let alpha = (2..=63).contains(&t.len()) && t.iter().all(|c| c.is_ascii_lowercase());
+    let xn = t.len() >= 6
+        && t.len() <= 63
+        && t.starts_with(b"xn--")
+        && t[4..].iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+    alpha || xn
+}
+
+/// `canon_email`: ASCII only (IDNA domains and Unicode case rules defer).
+pub fn canon_email(raw: &str) -> Canon {
+    if !raw.is_ascii() {
+        return Defer;
+    }
+    let s = py_strip(raw).trim_matches(|c| c == '<' || c == '>' || c == '"' || c == '\'');
+    if s.contains('\n') {
+        return Defer; // `$` matches before a final newline in Python
+    }
+    let mut s = s.to_ascii_lowercase();
+    if s.starts_with("mailto:") {
+        s = s[7..].to_string();
+    }
+    let Some(at) = s.rfind('@') else { return Invalid };
+    let (local, domain) = (&s[..at], &s[at + 1..]);
+    if local.is_empty() || domain.is_empty() || s.len() > 254 || local.len() > 64 {
+        return Invalid;
+    }
+    if email_re(local, domain) {
+        Valid(s)
+    } else {
+        Invalid
+    }
+}
+
+/// `canon_email_gmail` on an exact form (always ASCII here).
+pub fn email_gmail(exact: &str) -> Option<String> {
+    let at = exact.rfind('@')?;
+    let (local, domain) = (&exact[..at], &exact[at + 1..]);
+    if domain != "gmail.com" && domain != "googlemail.com" {
+        return None;
+    }
+    let l: String = local.split('+').next().unwrap_or("").replace('.', "");
+    let c = if l.is_empty() { exact.to_string() } else { format!("{l}@gmail.com") };
+    if c == exact {
+        None
+    } else {
+        Some(c)
+    }
+}
+
+// ------------------------------------------------------------------------------------ nir
+fn nir_month_ok(mm: u32) -> bool {
+    (1..=12).contains(&mm) || mm == 20 || (30..=42).contains(&mm) || mm >= 50
+}
+
+/// `canon_nir` on ASCII input.
+pub fn canon_nir(raw: &str) -> Canon {
+    if !raw.is_ascii() {
+        return Defer;
+    }
+    let mut s = raw.replace(' ', "").to_ascii_uppercase();
+    if !(!s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric())) {
+        s.retain(|c| !matches!(c, ' ' | '.' | '-' | '\t'));
+    }
+    if s.contains('\n') {
+        return Defer;
+    }
+    if s.len() > 15 {
+        return Invalid;
+    }
+    let b = s.as_bytes();
+    // ^([1-478])(\d\d)(\d\d)(\d\d|2A|2B)(\d{3})(\d{3})(\d\d)?$
+    if b.len() != 13 && b.len() != 15 {
+        return Invalid;
+    }
+    let dig = |r: std::ops::Range<usize>| b[r].iter().all(|c| c.is_ascii_digit());
+    if !matches!(b[0], b'1' | b'2' | b'3' | b'4' | b'7' | b'8') || !dig(1..5) || !dig(7..13) {
+        return Invalid;
+    }
+    let dept_ok = dig(5..7) || (b[5] == b'2' && (b[6] == b'A' || b[6] == b'B'));
+    if !dept_ok || (b.len() == 15 && !dig(13..15)) {
+        return Invalid;
+    }
+    let mm = ((b[3] - b'0') as u32) * 10 + (b[4] - b'0') as u32;
+    if !nir_month_ok(mm) {
+        return Invalid;
+    }
+    let body = &s[..13];
+    let num = body.replace("2A", "19").replace("2B", "18");
+    let mut r: u64 = 0;
+    for c in num.bytes() {
+        r = (r * 10 + (c - b'0') as u64) % 97;
+    }
+    let key = 97 - r;
+    if b.len() == 13 {
+        return Valid(format!("{body}{key:02}"));
+    }
+    let given = ((b[13] - b'0') as u64) * 10 + (b[14] - b'0') as u64;
+    if given == key {
+        Valid(s)
+    } else {
+        Invalid
+    }
+}
+
+// ----------------------------------------------------------------------------------- iban
+/// The checks `canon_iban` makes before its per-country lookups: Invalid when they fail,
+/// Defer when they pass (the country's BBAN structure and module stay Python's).
+pub fn iban_prefilter(raw: &str) -> Canon {
+    if !raw.is_ascii() {
+        return Defer;
+    }
+    let mut s = raw.replace([' ', '-'], "").to_ascii_uppercase();
+    if let Some(rest) = s.strip_prefix("IBAN") {
+        s = rest.trim_start_matches(':').to_string();
+    }
+    if !(15..=34).contains(&s.len()) {
+        return Invalid;
+    }
+    if !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Defer;
+    }
+    let mut r: u64 = 0;
+    for c in s[4..].bytes().chain(s[..4].bytes()) {
+        if c.is_ascii_digit() {
+            r = (r * 10 + (c - b'0') as u64) % 97;
+        } else {
+            r = (r * 100 + (c - b'A' + 10) as u64) % 97;
+        }
+    }
+    if r != 1 {
+        Invalid
+    } else {
+        Defer
+    }
+}
+
+// ----------------------------------------------------------------------------------- card
+const BRANDS: &[(&str, &[(&str, &str)], &[usize])] = &[
+    ("visa", &[("4", "4")], &[13, 16, 19]),
+    ("mastercard", &[("51", "55"), ("2221", "2720")], &[16]),
+    ("amex", &[("34", "34"), ("37", "37")], &[15]),
+    ("discover", &[("6011", "6011"), ("644", "649"), ("65", "65"), ("622126", "622925")], &[16, 17, 18, 19]),
+    ("jcb", &[("3528", "3589")], &[16, 17, 18, 19]),
+    ("jcb", &[("1800", "1800"), ("2131", "2131")], &[15]),
+    ("diners", &[("300", "305"), ("36", "36"), ("38", "39")], &[14, 15, 16, 17, 18, 19]),
+    ("unionpay", &[("62", "62")], &[16, 17, 18, 19]),
+    ("maestro", &[("50", "50"), ("56", "69")], &[12, 13, 14, 15, 16, 17, 18, 19]),
+];
+
+/// `card_network` on an ASCII digit string.
+pub fn card_network(d: &str) -> Option<&'static str> {
+    let n = d.len();
+    for (brand, ranges, lengths) in BRANDS {
+        if !lengths.contains(&n) {
+            continue;
+        }
+        for (low, high) in ranges.iter() {
+            let p = &d[..low.len().min(n)];
+            if *low <= p && p <= *high {
+                return Some(brand);
+            }
+        }
+    }
+    None
+}
+
+pub fn luhn_ok(d: &[u8]) -> bool {
+    let mut total = 0u32;
+    for (i, &c) in d.iter().rev().enumerate() {
+        let mut n = (c - b'0') as u32;
+        if i & 1 == 1 {
+            n *= 2;
+            if n > 9 {
+                n -= 9;
+            }
+        }
+        total += n;
+    }
+    total % 10 == 0
+}
+
+pub fn canon_card(raw: &str) -> Canon {
+    if !raw.is_ascii() {
+        return Defer; // str.isdigit() is true of other scripts' digits
+    }
+    let d = raw.replace([' ', '-'], "");
+    if d.is_empty() || !d.bytes().all(|b| b.is_ascii_digit()) || !(12..=19).contains(&d.len()) {
+        return Invalid;
+    }
+    if card_network(&d).is_some() && luhn_ok(d.as_bytes()) {
+        Valid(d)
+    } else {
+        Invalid
+    }
+}
+
+// ------------------------------------------------------------------------------------ dob
+/// Today's date as the reference reads it (passed from Python per block).
+#[derive(Clone, Copy)]
+pub struct Today {
+    pub this_year: i32,
+    pub cached_year: i32,
+    pub ymd: (i32, u32, u32),
+}
+
+fn digits(b: &[u8], i: usize) -> usize {
+    b[i..].iter().take_while(|c| c.is_ascii_digit()).count()
+}
+
+fn num(b: &[u8]) -> u32 {
+    b.iter().fold(0u32, |a, &c| a.saturating_mul(10).saturating_add((c - b'0') as u32))
+}
+
+/// `(?:[T ]\d\d:\d\d(?::\d\d)?)?$` from position i.
+fn time_tail(b: &[u8], i: usize) -> bool {
+    let r = &b[i..];
+    if r.is_empty() {
+        return true;
+    }
+    let d2 = |x: &[u8]| x.len() == 2 && x.iter().all(|c| c.is_ascii_digit());
+    if !(r[0] == b'T' || r[0] == b' ') {
+        return false;
+    }
+    let r = &r[1..];
+    (r.len() == 5 && d2(&r[0..2]) && r[2] == b':' && d2(&r[3..5]))
+        || (r.len() == 8 && d2(&r[0..2]) && r[2] == b':' && d2(&r[3..5]) && r[5] == b':' && d2(&r[6..8]))
+}
+
+fn is_sep(c: u8) -> bool {
+    c == b'-' || c == b'/' || c == b'.'
+}
+
+/// The three numeric groups of `_DOB_RE` (y, m, d as written, before the US swap), in order of
+/// its alternatives; None when none matches.
+fn dob_groups(b: &[u8]) -> Option<(u32, u32, u32, bool)> {
+    // alt 1: (\d{4})[-/.](\d{1,2})[-/.](\d{1,2})
+    if digits(b, 0) == 4 && b.len() > 4 && is_sep(b[4]) {
+        let m = digits(b, 5);
+        if (1..=2).contains(&m) && b.len() > 5 + m && is_sep(b[5 + m]) {
+            let p = 6 + m;
+            let d = digits(b, p);
+            if (1..=2).contains(&d) && time_tail(b, p + d) {
+                return Some((num(&b[0..4]), num(&b[5..5 + m]), num(&b[p..p + d]), false));
+            }
+        }
+    }
+    // alt 2: (\d{1,2})[-/.](\d{1,2})[-/.](\d{4})
+    let a = digits(b, 0);
+    if (1..=2).contains(&a) && b.len() > a && is_sep(b[a]) {
+        let m = digits(b, a + 1);
+        if (1..=2).contains(&m) && b.len() > a + 1 + m && is_sep(b[a + 1 + m]) {
+            let p = a + 2 + m;
+            if digits(b, p) == 4 && time_tail(b, p + 4) {
+                return Some((num(&b[p..p + 4]), num(&b[a + 1..a + 1 + m]), num(&b[0..a]), true));
+            }
+        }
+    }
+    // alt 3: (\d{4})(\d\d)(\d\d)
+    if digits(b, 0) >= 8 && time_tail(b, 8) {
+        return Some((num(&b[0..4]), num(&b[4..6]), num(&b[6..8]), false));
+    }
+    None
+}
+
+fn days_in(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// `canon_dob` for numeric dates; written months (a letter in the value) and non-ASCII defer.
+pub fn canon_dob(raw: &str, today: Today) -> Canon {
+    if !raw.is_ascii() {
+        return Defer;
+    }
+    let s = py_strip(raw);
+    let b = s.as_bytes();
+    let g = if b.len() <= 25 { dob_groups(b) } else { None };
+    let Some((y, mut mo, mut d, dmy)) = g else {
+        return if b.iter().any(|c| c.is_ascii_alphabetic()) { Defer } else { Invalid };
+    };
+    if dmy && mo > 12 && 12 >= d {
+        std::mem::swap(&mut mo, &mut d);
+    }
+    let y = y as i32;
+    if !(1..=9999).contains(&y) || !(1..=12).contains(&mo) || d < 1 || d > days_in(y, mo) {
+        return Invalid;
+    }
+    if !(1900 <= y && y <= today.this_year) || (y == today.cached_year && (y, mo, d) > today.ymd) {
+        return Invalid;
+    }
+    Valid(format!("{y:04}-{mo:02}-{d:02}"))
+}
+
+// ------------------------------------------------------------------------ password hashes
+/// `canon_password_hash` for values without `$` (the crypt formats defer).
+pub fn canon_password_hash(raw: &str) -> Canon {
+    let s = py_strip(raw);
+    if s.contains('$') {
+        return Defer;
+    }
+    if s.contains('\n') {
+        return Defer;
+    }
+    let n = s.len();
+    if matches!(n, 32 | 40 | 64 | 128) && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let kind = match n {
+            32 => "md5",
+            40 => "sha1",
+            64 => "sha256",
+            _ => "sha512",
+        };
+        return Valid(format!("{kind}:{}", s.to_ascii_lowercase()));
+    }
+    Invalid
+}
+
+// --------------------------------------------------------------------- name and address
+/// `canon_name` on ASCII input.
+pub fn canon_name(raw: &str) -> Canon {
+    if !raw.is_ascii() {
+        return Defer;
+    }
+    let s = raw.to_ascii_lowercase();
+    let b = s.as_bytes();
+    let mut words: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let st = i;
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        if i + 1 < b.len() && b[i] == b'\'' && b[i + 1].is_ascii_alphabetic() {
+            i += 1;
+            while i < b.len() && b[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+        }
+        words.push(&s[st..i]);
+    }
+    if words.len() < 2 || raw.len() > 200 {
+        return Invalid;
+    }
+    words.sort_unstable();
+    Valid(words.join(" "))
+}
+
+/// `canon_address` on ASCII input.
+pub fn canon_address(raw: &str) -> Canon {
+    if !raw.is_ascii() {
+        return Defer;
+    }
+    if raw.len() > 300 {
+        return Invalid;
+    }
+    let s = raw.to_ascii_lowercase();
+    let b = s.as_bytes();
+    let mut parts: Vec<&str> = Vec::new();
+    let mut digit = false;
+    let mut i = 0;
+    while i < b.len() {
+        let st = i;
+        if b[i].is_ascii_digit() {
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            digit = true;
+        } else if b[i].is_ascii_alphabetic() {
+            while i < b.len() && b[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+        } else {
+            i += 1;
+            continue;
+        }
+        parts.push(&s[st..i]);
+    }
+    if parts.len() < 3 || !digit {
+        return Invalid;
+    }
+    Valid(parts.join(" "))
+}
+
+/// `canon_credential` with an ASCII login (the email form of the login needs `canon_email`).
+pub fn canon_credential(login: &str, password: &str) -> Canon {
+    if !login.is_ascii() {
+        return Defer;
+    }
+    let l = py_strip(login);
+    if l.is_empty() || password.is_empty() || clen(password) > 256 || l.len() > 254 {
+        return Invalid;
+    }
+    let l = if l.contains('@') {
+        match canon_email(l) {
+            Valid(e) => e,
+            Invalid => l.to_ascii_lowercase(),
+            Defer => return Defer,
+        }
+    } else {
+        l.to_string()
+    };
+    Valid(format!("{l}:{password}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn basics() {
+        assert_eq!(canon_email(" John.Doe@Example.COM "), Valid("john.doe@example.com".into()));
+        assert_eq!(email_gmail("j.d+x@googlemail.com"), Some("jd@gmail.com".into()));
+        assert_eq!(canon_card("4111 1111 1111 1111"), Valid("4111111111111111".into()));
+        let t = Today { this_year: 2026, cached_year: 2026, ymd: (2026, 12, 1) };
+        assert_eq!(canon_dob("07/26/1990", t), Valid("1990-07-26".into()));
+        assert_eq!(canon_dob("19900726", t), Valid("1990-07-26".into()));
+        assert_eq!(canon_name("DUPONT Jean"), Valid("dupont jean".into()));
+    }
+}

@@ -1,0 +1,665 @@
+//! `indexer.detect.extract.extract_record` for whole blocks: one call per block (or per SQL
+//! line, per JSON record) instead of one interpreted loop per field.
+//!
+//! Every step the port is not certain to do exactly as Python does is handed back to the
+//! Python reference through a hook (the free-text scanner on anything that may hold an
+//! identifier, phones the Rust table defers, IBAN country rules, national identifiers, names
+//! with accents...). Results are appended to the sink's own lists in the reference's order,
+//! so the fragment built from them is the same object, byte for byte.
+
+use crate::canon::{self as cn, clen, py_space, Canon, Today};
+use crate::phone::{self, PhoneResult};
+use crate::split::{self, Combo};
+use pyo3::exceptions::PyValueError;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+
+const EXCERPT_CHARS: i64 = 2000;
+const NULLS: &[&str] = &["", "NULL", "null", "\\N", "None", "none", "N/A", "n/a", "-", "nan", "NaN"];
+const STRONG: &[&str] = &["email", "phone", "nir", "iban", "card", "credential", "password_hash", "national_id"];
+
+fn is_edge(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n' | '"' | '\'' | '`' | '\u{a0}')
+}
+
+/// `clean(v, off)`.
+fn clean(v: &str, off: i64) -> (&str, i64) {
+    let (Some(f), Some(l)) = (v.chars().next(), v.chars().next_back()) else { return (v, off) };
+    if !is_edge(f) && !is_edge(l) {
+        return (v, off);
+    }
+    let n = clen(v) as i64;
+    let s = v.trim_start_matches(py_space);
+    let mut off = off + n - clen(s) as i64;
+    let mut s = s.trim_end_matches(py_space);
+    let mut it = s.chars();
+    if let (Some(a), Some(b)) = (it.next(), it.next_back()) {
+        if a == b && matches!(a, '"' | '\'' | '`') {
+            s = &s[1..s.len() - 1];
+            off += 1;
+        }
+    }
+    (s, off)
+}
+
+/// A free-text value the scanner certainly finds nothing in (no Python call needed).
+fn scan_finds_nothing(v: &str) -> bool {
+    let b = v.as_bytes();
+    if !b.iter().any(|&c| c.is_ascii_digit() || c == b'@' || c == b'$') {
+        return true;
+    }
+    if b.len() <= 8 && b.iter().all(|c| c.is_ascii_digit()) {
+        return true; // a digit run under 9 digits is no identifier (classify_number)
+    }
+    // lowercase hex ids (`_id`, `$oid`): only the digit-led phone branch can start, at 0
+    let n = b.len();
+    if b.iter().all(|&c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)) && !matches!(n, 16 | 32 | 40 | 64 | 128) {
+        if !b[0].is_ascii_digit() {
+            return true;
+        }
+        // greedy (?:\d|[ab]\d)* after the first digit
+        let mut i = 1;
+        loop {
+            if i < n && b[i].is_ascii_digit() {
+                i += 1;
+            } else if i + 1 < n && (b[i] == b'a' || b[i] == b'b') && b[i + 1].is_ascii_digit() {
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        if i < n {
+            return true; // followed by a letter: skipped
+        }
+        return !(9..=24).contains(&n);
+    }
+    false
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RK {
+    Free,    // None: scanned, word cells masked
+    FreeNoMask, // url, a9:*: scanned
+    Phone,
+    NationalId, // national_id, or nir as a Role
+    Nir,
+    Iban,
+    Card,
+    Dob,
+    Luhn(usize),
+    First,
+    Last,
+    Full,
+    Addr,
+    Password,
+    Login,
+    Hash,
+    Email,
+    Country,
+    Other,
+}
+
+struct Role<'py> {
+    kind: RK,
+    obj: Bound<'py, PyAny>,
+    region: Option<String>,
+    hint: Option<Bound<'py, PyAny>>,
+}
+
+fn roles_of<'py>(py: Python<'py>, roles: &Bound<'py, PyAny>) -> PyResult<Vec<Role<'py>>> {
+    let mut out = Vec::new();
+    if roles.is_none() {
+        return Ok(out);
+    }
+    for r in roles.try_iter()? {
+        let r = r?;
+        if r.is_none() {
+            out.push(Role { kind: RK::Free, obj: r, region: None, hint: None });
+            continue;
+        }
+        let s: String = r.str()?.extract()?;
+        let is_role_obj = r.hasattr(intern!(py, "region"))?;
+        let (region, hint) = if is_role_obj {
+            let reg = r.getattr(intern!(py, "region"))?;
+            let h = r.getattr(intern!(py, "hint"))?;
+            (if reg.is_none() { None } else { Some(reg.extract::<String>()?) }, if h.is_none() { None } else { Some(h) })
+        } else {
+            (None, None)
+        };
+        let kind = match s.as_str() {
+            "url" => RK::FreeNoMask,
+            x if x.starts_with("a9:") => RK::FreeNoMask,
+            "phone" => RK::Phone,
+            "national_id" => RK::NationalId,
+            "nir" if is_role_obj => RK::NationalId,
+            "nir" => RK::Nir,
+            "iban" => RK::Iban,
+            "card" => RK::Card,
+            "dob" => RK::Dob,
+            "siren" | "adeli" => RK::Luhn(9),
+            "siret" => RK::Luhn(14),
+            "rpps" => RK::Luhn(11),
+            "first_name" => RK::First,
+            "last_name" => RK::Last,
+            "full_name" => RK::Full,
+            "street" | "postcode" | "city" => RK::Addr,
+            "password" => RK::Password,
+            "login" => RK::Login,
+            "hash" => RK::Hash,
+            "email" => RK::Email,
+            "country" => RK::Country,
+            _ => RK::Other,
+        };
+        out.push(Role { kind, obj: r, region, hint });
+    }
+    Ok(out)
+}
+
+/// The Python reference functions the port hands uncertain cases to.
+#[pyclass(module = "vigie_native", frozen)]
+pub struct Core {
+    hooks: Py<PyDict>,
+}
+
+struct Hooks<'py> {
+    scan: Bound<'py, PyAny>,
+    scan_only: Bound<'py, PyAny>,
+    other_role: Bound<'py, PyAny>,
+    phone: Bound<'py, PyAny>,
+    national_id: Bound<'py, PyAny>,
+    typed: Bound<'py, PyAny>,
+    canon_nir: Bound<'py, PyAny>,
+    canon_iban: Bound<'py, PyAny>,
+    canon_card: Bound<'py, PyAny>,
+    canon_dob: Bound<'py, PyAny>,
+    canon_luhn_id: Bound<'py, PyAny>,
+    canon_name: Bound<'py, PyAny>,
+    canon_address: Bound<'py, PyAny>,
+    canon_credential: Bound<'py, PyAny>,
+    mask_free_text: Bound<'py, PyAny>,
+    region_of_country: Bound<'py, PyAny>,
+    login_iban: Bound<'py, PyAny>,
+}
+
+struct Block<'py> {
+    py: Python<'py>,
+    h: Hooks<'py>,
+    sink: Bound<'py, PyAny>,
+    found: Bound<'py, PyList>,
+    masks: Bound<'py, PyList>,
+    pending: Bound<'py, PyList>,
+    today: Today,
+    country_at: i64,
+}
+
+fn str_of<'py>(py: Python<'py>, s: &str) -> Bound<'py, PyString> {
+    PyString::new(py, s)
+}
+
+impl<'py> Block<'py> {
+    fn push(&self, t: &Bound<'py, PyAny>, c: &str, st: i64, en: i64) -> PyResult<()> {
+        let tup = PyTuple::new(self.py, [t.clone(), str_of(self.py, c).into_any(), st.into_pyobject(self.py)?.into_any(),
+                                           en.into_pyobject(self.py)?.into_any()])?;
+        self.found.append(tup)
+    }
+
+    fn mask(&self, st: i64, en: i64, m: &str) -> PyResult<()> {
+        self.masks.append((st, en, m))
+    }
+
+    fn t(&self, s: &'static str) -> Bound<'py, PyAny> {
+        PyString::intern(self.py, s).into_any()
+    }
+
+    /// scan(v, found, off) on a value the port cannot rule out.
+    fn scan(&self, v: &str, off: i64) -> PyResult<()> {
+        if scan_finds_nothing(v) {
+            return Ok(());
+        }
+        self.h.scan.call1((v, &self.found, off))?;
+        Ok(())
+    }
+
+    /// typed("email", v, found, off)
+    fn typed_email(&self, v: &str, off: i64) -> PyResult<bool> {
+        match cn::canon_email(v) {
+            Canon::Valid(e) => {
+                let en = off + clen(v) as i64;
+                self.push(&self.t("email"), &e, off, en)?;
+                if let Some(g) = cn::email_gmail(&e) {
+                    self.push(&self.t("email"), &g, off, en)?;
+                }
+                Ok(true)
+            }
+            Canon::Invalid => Ok(false),
+            Canon::Defer => self.h.typed.call1(("email", v, &self.found, off))?.extract(),
+        }
+    }
+
+    fn canon_py(&self, f: &Bound<'py, PyAny>, v: &str) -> PyResult<Option<String>> {
+        let r = f.call1((v,))?;
+        if r.is_none() { Ok(None) } else { Ok(Some(r.extract()?)) }
+    }
+
+    fn resolve(&self, c: Canon, f: &Bound<'py, PyAny>, v: &str) -> PyResult<Option<String>> {
+        match c {
+            Canon::Valid(s) => Ok(Some(s)),
+            Canon::Invalid => Ok(None),
+            Canon::Defer => self.canon_py(f, v),
+        }
+    }
+
+    /// `extract_record(fields, roles, sink)`; returns its count of strong identifiers.
+    fn record(&self, fields: &[(String, i64)], roles: &[Role<'py>]) -> PyResult<i64> {
+        let before = self.found.len();
+        let mut first: Option<(&str, i64)> = None;
+        let mut last: Option<(&str, i64)> = None;
+        let mut full: Option<(&str, i64)> = None;
+        let mut addr: Vec<(&str, i64)> = Vec::new();
+        let mut login: Option<(&str, i64)> = None;
+        let mut pw: Option<(&str, i64)> = None;
+        let mut email_raw: Option<(&str, i64)> = None;
+        let mut pending = 0i64;
+        let mut record_region: Option<Bound<'py, PyAny>> = None;
+        if self.country_at >= 0 && (self.country_at as usize) < fields.len() {
+            let (v, o) = &fields[self.country_at as usize];
+            let (cv, _) = clean(v, *o);
+            let r = self.h.region_of_country.call1((cv,))?;
+            if !r.is_none() {
+                record_region = Some(r);
+            }
+        }
+        for (idx, (raw, off0)) in fields.iter().enumerate() {
+            let (v, off) = clean(raw, *off0);
+            if NULLS.contains(&v) {
+                continue;
+            }
+            let role = roles.get(idx);
+            let kind = role.map(|r| r.kind).unwrap_or(RK::Free);
+            let en = || off + clen(v) as i64;
+            let show = off < EXCERPT_CHARS;
+            match kind {
+                RK::Free | RK::FreeNoMask => {
+                    let n0 = self.found.len();
+                    self.scan(v, off)?;
+                    if kind == RK::Free && off < EXCERPT_CHARS && self.found.len() == n0 {
+                        self.mask_free(v, off)?;
+                    }
+                }
+                RK::Phone => {
+                    let r = role.expect("phone role");
+                    pending += self.phone(v, off, idx, r, &record_region)?;
+                }
+                RK::NationalId => {
+                    let r = role.expect("role");
+                    self.h.national_id.call1((v, off, &r.obj, &self.found))?;
+                }
+                RK::Nir | RK::Iban | RK::Card | RK::Dob | RK::Luhn(_) => {
+                    let r = role.expect("role");
+                    let c = match kind {
+                        RK::Nir => self.resolve(cn::canon_nir(v), &self.h.canon_nir, v)?,
+                        RK::Iban => self.resolve(cn::iban_prefilter(v), &self.h.canon_iban, v)?,
+                        RK::Card => self.resolve(cn::canon_card(v), &self.h.canon_card, v)?,
+                        RK::Dob => self.resolve(cn::canon_dob(v, self.today), &self.h.canon_dob, v)?,
+                        RK::Luhn(n) => {
+                            let x = self.h.canon_luhn_id.call1((v, n))?;
+                            if x.is_none() { None } else { Some(x.extract()?) }
+                        }
+                        _ => None,
+                    };
+                    if let Some(c) = c {
+                        self.push(&r.obj, &c, off, en())?;
+                    } else if kind != RK::Dob {
+                        self.h.scan_only.call1((v, off, &r.obj, &self.found))?;
+                    }
+                }
+                RK::First | RK::Last | RK::Full => {
+                    match kind {
+                        RK::First => first = Some((v, off)),
+                        RK::Last => last = Some((v, off)),
+                        _ => full = Some((v, off)),
+                    }
+                    if show {
+                        self.mask(off, en(), "[name]")?;
+                    }
+                }
+                RK::Addr => {
+                    addr.push((v, off));
+                    if show {
+                        self.mask(off, en(), "[address]")?;
+                    }
+                }
+                RK::Password => {
+                    if !self.typed_hash(v, off)? {
+                        pw = Some((v, off));
+                        self.mask(off, en(), "********")?;
+                    }
+                }
+                RK::Login => {
+                    login = Some((v, off));
+                    if v.contains('@') {
+                        self.typed_email(v, off)?;
+                    } else {
+                        match self.login_iban(v)? {
+                            Some(iban) => {
+                                self.push(&self.t("iban"), &iban, off, en())?;
+                                login = None;
+                            }
+                            None => {
+                                let f: String = v.chars().take(1).collect();
+                                self.mask(off, en(), &format!("{f}***"))?;
+                            }
+                        }
+                    }
+                }
+                RK::Hash => {
+                    if !self.typed_hash(v, off)? {
+                        self.mask(off, en(), "********")?;
+                    }
+                }
+                RK::Email => {
+                    email_raw = Some((v, off));
+                    if !self.typed_email(v, off)? {
+                        self.h.scan_only.call1((v, off, "email", &self.found))?;
+                    }
+                }
+                RK::Country | RK::Other => {
+                    let r = role.expect("role");
+                    self.h.other_role.call1((&r.obj, v, off, &self.found))?;
+                }
+            }
+        }
+        if let (Some(f), Some(l)) = (first, last) {
+            let joined = format!("{} {}", f.0, l.0);
+            if let Some(c) = self.resolve(cn::canon_name(&joined), &self.h.canon_name, &joined)? {
+                if !c.is_empty() {
+                    let o = f.1.min(l.1);
+                    self.push(&self.t("name"), &c, o, o)?;
+                }
+            }
+        } else if let Some(f) = full {
+            if let Some(c) = self.resolve(cn::canon_name(f.0), &self.h.canon_name, f.0)? {
+                if !c.is_empty() {
+                    self.push(&self.t("name"), &c, f.1, f.1)?;
+                }
+            }
+        }
+        if !addr.is_empty() {
+            let joined = addr.iter().map(|a| a.0).collect::<Vec<_>>().join(" ");
+            if let Some(c) = self.resolve(cn::canon_address(&joined), &self.h.canon_address, &joined)? {
+                if !c.is_empty() {
+                    self.push(&self.t("address"), &c, addr[0].1, addr[0].1)?;
+                }
+            }
+        }
+        if let Some(p) = pw {
+            if let Some(who) = login.or(email_raw) {
+                let c = match cn::canon_credential(who.0, p.0) {
+                    Canon::Valid(s) => Some(s),
+                    Canon::Invalid => None,
+                    Canon::Defer => {
+                        let x = self.h.canon_credential.call1((who.0, p.0))?;
+                        if x.is_none() { None } else { Some(x.extract::<String>()?) }
+                    }
+                };
+                if let Some(c) = c {
+                    if !c.is_empty() {
+                        self.push(&self.t("credential"), &c, p.1, p.1)?;
+                    }
+                }
+            }
+        }
+        let mut strong = pending;
+        let n = self.found.len();
+        for k in before..n {
+            let item = self.found.get_item(k)?;
+            let t = item.get_item(0)?;
+            let t = t.cast::<PyString>()?;
+            if STRONG.contains(&t.to_str()?) {
+                strong += 1;
+            }
+        }
+        Ok(strong)
+    }
+
+    fn typed_hash(&self, v: &str, off: i64) -> PyResult<bool> {
+        match cn::canon_password_hash(v) {
+            Canon::Valid(c) => {
+                self.push(&self.t("password_hash"), &c, off, off + clen(v) as i64)?;
+                Ok(true)
+            }
+            Canon::Invalid => Ok(false),
+            Canon::Defer => self.h.typed.call1(("hash", v, &self.found, off))?.extract(),
+        }
+    }
+
+    /// `v[:2].isalpha() and v[2:4].isdigit() and canon_iban(v)`
+    fn login_iban(&self, v: &str) -> PyResult<Option<String>> {
+        let head: Vec<char> = v.chars().take(4).collect();
+        if !head.iter().all(|c| c.is_ascii()) {
+            let r = self.h.login_iban.call1((v,))?;
+            return if r.is_none() { Ok(None) } else { Ok(Some(r.extract()?)) };
+        }
+        let a = &head[..head.len().min(2)];
+        let d = if head.len() > 2 { &head[2..] } else { &[][..] };
+        if a.is_empty() || !a.iter().all(|c| c.is_ascii_alphabetic()) || d.is_empty() || !d.iter().all(|c| c.is_ascii_digit()) {
+            return Ok(None);
+        }
+        self.resolve(cn::iban_prefilter(v), &self.h.canon_iban, v)
+    }
+
+    /// mask_free_text(v, off, masks)
+    fn mask_free(&self, v: &str, off: i64) -> PyResult<()> {
+        let head: Vec<char> = v.chars().take(3).collect();
+        if head.len() < 3 {
+            return Ok(()); // len(v) >= 3 fails
+        }
+        if !head.iter().all(|c| c.is_ascii()) || py_space(head[0]) {
+            self.h.mask_free_text.call1((v, off, &self.masks))?;
+            return Ok(());
+        }
+        if !head.iter().any(|c| c.is_ascii_alphabetic()) || v.starts_with("http") || v.starts_with("www.") {
+            return Ok(());
+        }
+        let f: String = head[..1].iter().collect();
+        self.mask(off, off + clen(v) as i64, &format!("{f}***"))
+    }
+
+    /// `_phone(v, off, col, role, sink, record_region)`
+    fn phone(&self, v: &str, off: i64, col: usize, r: &Role<'py>, record_region: &Option<Bound<'py, PyAny>>) -> PyResult<i64> {
+        let s = v.trim_start_matches([' ', '\t', '"', '\'', '(']);
+        let intl = s.starts_with('+') || s.starts_with("00");
+        if r.region.is_none() && !intl {
+            let hint = r.hint.clone().map(|h| h.into_any());
+            self.pending.append((v, off, col, hint, record_region.clone()))?;
+            return Ok(1);
+        }
+        let region = r.region.as_deref().unwrap_or("FR");
+        match phone::canon_phone(v, region) {
+            PhoneResult::Valid(c) => {
+                self.push(&self.t("phone"), &c, off, off + clen(v) as i64)?;
+                if intl {
+                    self.sink.call_method1(intern!(self.py, "region_seen"), (col, c.as_str()))?;
+                }
+                Ok(0)
+            }
+            PhoneResult::Invalid if r.region.is_some() && region != "FR" => Ok(0),
+            _ => self.h.phone.call1((v, off, col, &r.obj, &self.sink, record_region.clone()))?.extract(),
+        }
+    }
+}
+
+fn get<'py>(d: &Bound<'py, PyDict>, k: &str) -> PyResult<Bound<'py, PyAny>> {
+    d.get_item(k)?.ok_or_else(|| PyValueError::new_err(format!("vigie_native.Core: hook {k:?} missing")))
+}
+
+fn today_of(t: (i32, i32, (i32, u32, u32))) -> Today {
+    Today { this_year: t.0, cached_year: t.1, ymd: t.2 }
+}
+
+impl Core {
+    fn block<'py>(&self, py: Python<'py>, sink: &Bound<'py, PyAny>, today: (i32, i32, (i32, u32, u32)),
+                  roles: &[Role<'py>]) -> PyResult<Block<'py>> {
+        let d = self.hooks.bind(py);
+        let h = Hooks {
+            scan: get(d, "scan")?, scan_only: get(d, "scan_only")?, other_role: get(d, "other_role")?,
+            phone: get(d, "phone")?, national_id: get(d, "national_id")?, typed: get(d, "typed")?,
+            canon_nir: get(d, "canon_nir")?, canon_iban: get(d, "canon_iban")?, canon_card: get(d, "canon_card")?,
+            canon_dob: get(d, "canon_dob")?, canon_luhn_id: get(d, "canon_luhn_id")?, canon_name: get(d, "canon_name")?,
+            canon_address: get(d, "canon_address")?, canon_credential: get(d, "canon_credential")?,
+            mask_free_text: get(d, "mask_free_text")?, region_of_country: get(d, "region_of_country")?,
+            login_iban: get(d, "login_iban")?,
+        };
+        let country_at = roles.iter().position(|r| r.kind == RK::Country).map(|p| p as i64).unwrap_or(-1);
+        Ok(Block {
+            py, h, sink: sink.clone(),
+            found: sink.getattr(intern!(py, "found"))?.cast_into::<PyList>()?,
+            masks: sink.getattr(intern!(py, "masks"))?.cast_into::<PyList>()?,
+            pending: sink.getattr(intern!(py, "pending"))?.cast_into::<PyList>()?,
+            today: today_of(today), country_at,
+        })
+    }
+}
+
+fn over(b: &Block<'_>) -> PyResult<bool> {
+    b.sink.call_method0(intern!(b.py, "over"))?.extract()
+}
+
+#[pymethods]
+impl Core {
+    #[new]
+    fn new(hooks: Bound<'_, PyDict>) -> Self {
+        Core { hooks: hooks.unbind() }
+    }
+
+    /// One record: `extract_record(fields, roles, sink)`.
+    fn record(&self, py: Python<'_>, fields: Vec<(String, i64)>, roles: Bound<'_, PyAny>, sink: Bound<'_, PyAny>,
+              today: (i32, i32, (i32, u32, u32))) -> PyResult<i64> {
+        let rl = roles_of(py, &roles)?;
+        let b = self.block(py, &sink, today, &rl)?;
+        b.record(&fields, &rl)
+    }
+
+    /// Delimited rows `lines[lo:hi]` (offsets `offs[k - first]`), split on `sep` (`quoted`:
+    /// CSV quoting as `shapes._split`; else a plain split, as pg_dump COPY rows), each
+    /// extracted with `roles`; checks `sink.over()` every 256 lines like the reference.
+    /// Returns how many records gave a strong identifier.
+    #[pyo3(signature = (lines, lo, hi, offs, first, sep, quoted, roles, sink, today))]
+    #[allow(clippy::too_many_arguments)]
+    fn rows(&self, py: Python<'_>, lines: Bound<'_, PyList>, lo: usize, hi: usize, offs: Vec<i64>, first: usize,
+            sep: &str, quoted: bool, roles: Bound<'_, PyAny>, sink: Bound<'_, PyAny>,
+            today: (i32, i32, (i32, u32, u32))) -> PyResult<i64> {
+        let rl = roles_of(py, &roles)?;
+        let b = self.block(py, &sink, today, &rl)?;
+        let sepb = *sep.as_bytes().first().ok_or_else(|| PyValueError::new_err("empty separator"))?;
+        let mut hit = 0;
+        let mut fields = Vec::new();
+        for k in lo..hi {
+            if (k & 255) == 0 && over(&b)? {
+                break;
+            }
+            let line = lines.get_item(k)?;
+            let s = line.cast::<PyString>()?.to_str()?;
+            fields.clear();
+            let base = offs[k - first];
+            if quoted {
+                split::split_row(s, sepb, base, &mut fields);
+            } else {
+                let mut o = base;
+                for v in s.split(sepb as char) {
+                    fields.push((v.to_string(), o));
+                    o += clen(v) as i64 + 1;
+                }
+            }
+            if b.record(&fields, &rl)? > 0 {
+                hit += 1;
+            }
+        }
+        Ok(hit)
+    }
+
+    /// Combo lines `lines[lo:hi]`: `shapes._combo`'s filler. `fallback(k)` extracts a line the
+    /// port defers and returns its strong count.
+    #[allow(clippy::too_many_arguments)]
+    fn combo(&self, py: Python<'_>, lines: Bound<'_, PyList>, lo: usize, hi: usize, offs: Vec<i64>, first: usize,
+             sink: Bound<'_, PyAny>, today: (i32, i32, (i32, u32, u32)), fallback: Bound<'_, PyAny>) -> PyResult<i64> {
+        let roles = PyList::new(py, ["login", "password"])?;
+        let rl = roles_of(py, roles.as_any())?;
+        let b = self.block(py, &sink, today, &rl)?;
+        let mut hit = 0;
+        for k in lo..hi {
+            if (k & 255) == 0 && over(&b)? {
+                break;
+            }
+            let line = lines.get_item(k)?;
+            let s = line.cast::<PyString>()?.to_str()?;
+            let o = offs[k - first];
+            let n = match split::combo(s) {
+                Combo::Fields(l, lc, p, pc) => {
+                    b.record(&[(l.to_string(), o + lc as i64), (p.to_string(), o + pc as i64)], &rl)?
+                }
+                Combo::NoMatch => return Err(PyValueError::new_err(format!("not a combo line: line {k}"))),
+                Combo::Defer => fallback.call1((k,))?.extract()?,
+            };
+            if n > 0 {
+                hit += 1;
+            }
+        }
+        Ok(hit)
+    }
+
+    /// The tuples of one INSERT line from char `pos` (`records.sql`'s filler for one line):
+    /// returns (records with a strong identifier, stopped by `sink.over()`).
+    #[allow(clippy::too_many_arguments)]
+    fn sql_line(&self, py: Python<'_>, s: &str, pos: usize, base: i64, roles: Bound<'_, PyAny>, sink: Bound<'_, PyAny>,
+                today: (i32, i32, (i32, u32, u32))) -> PyResult<(i64, bool)> {
+        let rl = roles_of(py, &roles)?;
+        let b = self.block(py, &sink, today, &rl)?;
+        let mut hit = 0;
+        for (n, fields) in split::sql_tuples(s, pos, base).iter().enumerate() {
+            if (n & 255) == 0 && over(&b)? {
+                return Ok((hit, true));
+            }
+            if b.record(fields, &rl)? > 0 {
+                hit += 1;
+            }
+        }
+        Ok((hit, false))
+    }
+}
+
+/// Functions for the differential tests: the ported validators on one value, with "defer"
+/// spelled out (None: invalid; the string "\0defer": Python decides).
+#[pyfunction]
+#[pyo3(name = "canon")]
+pub fn canon_one(kind: &str, v: &str, today: (i32, i32, (i32, u32, u32))) -> PyResult<Option<String>> {
+    let c = match kind {
+        "email" => cn::canon_email(v),
+        "nir" => cn::canon_nir(v),
+        "iban" => cn::iban_prefilter(v),
+        "card" => cn::canon_card(v),
+        "dob" => cn::canon_dob(v, today_of(today)),
+        "name" => cn::canon_name(v),
+        "address" => cn::canon_address(v),
+        "password_hash" => cn::canon_password_hash(v),
+        _ => return Err(PyValueError::new_err(format!("no ported validator for {kind:?}"))),
+    };
+    Ok(match c {
+        Canon::Valid(s) => Some(s),
+        Canon::Invalid => None,
+        Canon::Defer => Some("\0defer".to_string()),
+    })
+}
+
+#[pyfunction]
+pub fn card_network(d: &str) -> Option<&'static str> {
+    cn::card_network(d)
+}
+
+#[pyfunction]
+pub fn split_row(s: &str, sep: &str, base: i64) -> Vec<(String, i64)> {
+    let mut out = Vec::new();
+    split::split_row(s, sep.as_bytes()[0], base, &mut out);
+    out
+}

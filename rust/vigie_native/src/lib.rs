@@ -1,0 +1,27 @@
+//! vigie_native: the compiled core of Vigie's detection engine (issue 17).
+//!
+//! The pure-Python engine (`indexer.detect`) is the reference: everything here either does
+//! exactly what it does or hands the case back to it. `indexer.engine` chooses the engine.
+
+use pyo3::prelude::*;
+
+mod canon;
+mod extract;
+mod phone;
+mod split;
+mod tokens;
+
+/// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
+const ABI: u32 = 1;
+
+#[pymodule]
+fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("ABI", ABI)?;
+    m.add_class::<tokens::Tokenizer>()?;
+    m.add_class::<extract::Core>()?;
+    m.add_function(wrap_pyfunction!(extract::canon_one, m)?)?;
+    m.add_function(wrap_pyfunction!(extract::card_network, m)?)?;
+    m.add_function(wrap_pyfunction!(extract::split_row, m)?)?;
+    phone::register(m)?;
+    Ok(())
+}
