@@ -1,0 +1,146 @@
+"""The one-pass prefilter (`indexer.detect.prefilter`) against the full engine, byte for byte.
+
+The reference is the engine as it was before the prefilter: `decode()` then `detect_text()` on
+the whole text. The prefilter's way (`prefilter.run`, which `detect()` takes on bytes) must
+give equal `Fragment`s (kind, line range, text, identifiers with spans and tokens, flags,
+severity, excerpt, delimiter) on the labelled corpus in every rendering, prose posts, sparse
+pages made of many posts, and fuzzed posts assembled from dump, key: value, quote, statement,
+signature, rule and blank lines. Also: its UTF-8 check agrees with Python's decoder.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from indexer.decode import decode
+from indexer.detect import _LIMITS, Tokenizer, detect, detect_text
+from indexer.detect import prefilter as P
+from indexer.tokens import MatchKey
+from tests.corpus.generate import (
+    KINDS,
+    RENDERINGS,
+    _Gen,
+    _noise_block,
+    _signature,
+    make_dump,
+    make_post,
+    make_prose_post,
+    render,
+)
+
+pytestmark = pytest.mark.skipif(not P.available(), reason="hyperscan not installed: " + P.reason())
+
+KEY = MatchKey(bytes.fromhex("42" * 32))
+
+
+def _full(b: bytes, filename: str | None = None) -> list:
+    return detect_text(decode(b, filename=filename), key=KEY, filename=filename)
+
+
+def _pre(b: bytes, filename: str | None = None) -> tuple[list, bool]:
+    """The prefilter's way, windows taken however much of the input they cover."""
+    r = P.run(b, detect_text, Tokenizer(KEY), filename, None, _LIMITS, max_share=1.0)
+    return (_full(b, filename), True) if r is None else (r, False)
+
+
+def _same(b: bytes, what: str, filename: str | None = None) -> bool:
+    want = _full(b, filename)
+    got, _ = _pre(b, filename)
+    assert got == want, (what, [(f.kind, f.start_line, f.end_line) for f in want],
+                         [(f.kind, f.start_line, f.end_line) for f in got])
+    assert detect(b, key=KEY, filename=filename) == want, what  # whichever way detect() goes
+    return bool(want)
+
+
+def test_corpus_every_rendering_and_prose() -> None:
+    found = 0
+    for i in range(45):
+        text, _ = make_post(17_000 + i)
+        for how in RENDERINGS:
+            b = render(text, how)
+            found += _same(b if isinstance(b, bytes) else b.encode(), f"post {i} {how}")
+    for i in range(150):
+        assert not _same(make_prose_post(27_000 + i).encode(), f"prose {i}")
+    assert found >= 200  # the comparison saw fragments, not only empty lists
+
+
+def test_table_files_and_dumps() -> None:
+    for k, kind in enumerate(KINDS):
+        text, _ = make_dump(kind, 40, 900 + k)
+        for name in ("dump.csv", "leak.txt", None):
+            assert _same(text.encode(), f"{kind} {name}", name)
+
+
+def _pool(seed: int) -> list[str]:
+    lines: list[str] = []
+    for k, kind in enumerate(KINDS):
+        t, _ = make_dump(kind, 6, seed * 100 + k)
+        lines += t.replace("\r\n", "\n").split("\n")
+    g = _Gen(seed)
+    for _ in range(20):
+        lines += _noise_block(g) + _signature(g)
+    lines += ["Nom: Dupont", "Prénom: Jean", "Tel: 06 12 34 56 78", "Email: jean.dupont@gmail.com",
+              "Contact: a.b@free.fr", "URL: https://x.com", "Login: bob@x.fr", "Password: hunter2",
+              "-----", "___", "> Nom: X", ">", "> jean@x.fr:pass", "CREATE TABLE users (", "  email varchar(255),",
+              ");", "INSERT INTO users VALUES ('a@b.fr');", "COPY public.users (email, tel) FROM stdin;", "\\.",
+              '{"email": "a@b.fr"}', "MSH|^~\\&|X", "Prix: 50$ 12345678", "ınsert into x values ('a@b.fr');",
+              "   ", "\t", "a@b.fr", "0612345678", "x=1 a@b.fr", "né le: 01/02/1990", "Contact -> c@d.fr"]
+    return lines
+
+
+def _fuzz_post(r: random.Random, lines: list[str]) -> str:
+    out: list[str] = []
+    for _ in range(r.randint(1, 40)):
+        if r.random() < 0.3:
+            out += [""] * r.choice([1, 1, 1, 2, 3, 4])
+        else:
+            out.append(r.choice(lines))
+    return "\n".join(out)
+
+
+def test_fuzzed_posts() -> None:
+    r = random.Random(11)
+    pools = [_pool(s) for s in range(4)]
+    found = windowed = 0
+    for i in range(2000):
+        b = _fuzz_post(r, r.choice(pools)).encode()
+        if r.random() < 0.05:
+            b = b.replace(b"\n", b"\r\n")
+        want = _full(b)
+        got, full = _pre(b)
+        assert got == want, (i, b[:2000])
+        found += bool(want)
+        windowed += not full
+    assert found >= 400 and windowed >= 1800
+
+
+def test_sparse_pages() -> None:
+    """Many posts in one call (a thread page): windows, statement tails, line numbers far down."""
+    r = random.Random(5)
+    for page in range(3):
+        posts = [make_prose_post(40_000 + page * 1000 + i) for i in range(400)]
+        for k in range(4):
+            posts.insert(r.randrange(len(posts)), make_post(50_000 + page * 10 + k)[0])
+        assert _same("\n\n".join(posts).encode(), f"page {page}")
+
+
+def test_utf8_check_agrees_with_python() -> None:
+    r = random.Random(3)
+    alphabet = [bytes([i]) for i in range(256)] + ["é".encode(), "€".encode(), "😀".encode(), b"a", b"\n"]
+    for _ in range(20_000):
+        b = b"".join(r.choice(alphabet) for _ in range(r.randint(0, 8)))
+        try:
+            b.decode("utf-8")
+            ok = True
+        except UnicodeDecodeError:
+            ok = False
+        assert P._events(b)[2] is not ok, b
+
+
+def test_nothing_to_find_is_not_decoded() -> None:
+    """A post with no seed line: the scan says so and there are no windows."""
+    w = P.prefilter(make_prose_post(3).encode().replace(b"@", b" ").translate(None, b"0123456789"))
+    assert w.ranges == [] and not w.full
+    assert P.prefilter("prénom\n\xff".encode("latin-1")).full == "not UTF-8"
