@@ -1,0 +1,187 @@
+"""Big inputs on every core: split on record boundaries, detect in a process pool, in order.
+
+A leak attached to a post can be gigabytes (a combo list of 100M lines, a hospital export).
+`detect_stream` reads it in blocks (a path, a binary file or an iterator of bytes: memory
+stays bounded by `workers x chunk`, never the file), cuts chunks of about `chunk_bytes`, and
+runs `detect()` on each in a `ProcessPoolExecutor` (spawn-safe: the workers import this
+module afresh; the match key reaches them once, through the pool's initializer, and is never
+logged). Fragments come back in input order with line numbers of the whole input.
+
+Where a chunk is cut decides whether the result equals one pass over the whole input:
+- at a *boundary* (a blank line with no `key: value` line within 3 lines on either side, the
+  rule `prefilter` uses for its windows, and no SQL/COPY statement left open above it) no
+  recogniser reads across, so the chunks' fragments are exactly the single pass's;
+- `CREATE TABLE` column lists, which later header-less INSERTs read, are carried to the next
+  chunks (prepended, then their lines taken off again);
+- an input with no boundary in a chunk's reach (a combo list is one block of records) is cut
+  at the last line end: a fragment longer than a chunk then comes out as consecutive
+  fragments, each at most a chunk. One pass could not hold it anyway (`Limits.max_bytes`
+  cuts an input at 64 MB).
+
+Each chunk is decoded by `detect()`: an input in one byte-oriented encoding throughout (UTF-8,
+cp1252) reads the same; UTF-16 input (NULs in the first block) is not split (it goes through
+`detect()` whole, up to `Limits.max_bytes`). CR LF and lone-CR line ends are counted as the
+engine counts them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import BinaryIO
+
+from loguru import logger
+
+from indexer.decode import Limits
+from indexer.detect.prefilter import _boundary, _is_blank
+from indexer.models import Fragment
+from indexer.tokens import MatchKey
+
+__all__ = ["DEFAULT_CHUNK_BYTES", "DEFAULT_THRESHOLD_BYTES", "Chunk", "chunks", "detect_stream"]
+
+DEFAULT_THRESHOLD_BYTES = 8 * 1024 * 1024  # inputs above this go through the pool
+DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024
+_READ = 1 << 20
+# a statement that reads across blank lines: INSERT/REPLACE to its ";", COPY to "\."
+_OPEN = re.compile(rb"(?im)^[ \t>]*(?:insert|replace|copy)\b")
+_CREATE = re.compile(rb"(?im)^[ \t>]*create[ \t]+table\b[^\n]*\n(?:[^\n]*\n){0,498}?[ \t]*\)[^\n]*")
+
+
+@dataclass(slots=True)
+class Chunk:
+    """A piece of the input: its bytes, the input line it starts at, and the CREATE TABLE
+    statements seen above it (prepended when it is detected)."""
+
+    data: bytes
+    first_line: int
+    prelude: bytes = b""
+
+
+def _closed(b: bytes, cut: int) -> bool:
+    """Whether no INSERT/COPY statement above `cut` can still be running at it."""
+    last = None
+    for m in _OPEN.finditer(b, 0, cut):
+        last = m
+    if last is None:
+        return True
+    tail = b[last.start():cut].rstrip()
+    return tail.endswith(b";") or tail.endswith(b"\\.")
+
+
+def _cut(b: bytes, target: int) -> int:
+    """Where to end the chunk taken from the front of `b` (a length); see the module docstring."""
+    n = len(b)
+    e = b.rfind(b"\n", 0, n)  # the last complete line: never cut inside one
+    lo = target // 2
+    tries = 0
+    while e > lo and tries < 10_000:
+        tries += 1
+        s = b.rfind(b"\n", 0, e) + 1  # line [s, e)
+        if _is_blank(b, s, e) and _boundary(b, s, e, n) and _closed(b, s):
+            return s  # the chunk ends with the "\n" before the blank line
+        e = s - 1
+    last = b.rfind(b"\n", 0, n)
+    if last < 0:  # lines that end in a lone CR (HL7, old Mac exports)
+        last = b.rfind(b"\r", 0, n)
+    return last + 1 if last >= 0 else n
+
+
+def _blocks(source: str | Path | BinaryIO | Iterable[bytes]) -> Iterator[bytes]:
+    if isinstance(source, (str, Path)):
+        with open(source, "rb") as fh:
+            yield from iter(lambda: fh.read(_READ), b"")
+    elif hasattr(source, "read"):
+        yield from iter(lambda: source.read(_READ), b"")
+    else:
+        yield from source
+
+
+def chunks(source: str | Path | BinaryIO | Iterable[bytes], chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> Iterator[Chunk]:
+    """The input cut into chunks of about `chunk_bytes` (see the module docstring), read lazily."""
+    buf = bytearray()
+    line = 0
+    prelude: list[bytes] = []
+    whole = False
+    for block in _blocks(source):
+        if not buf and line == 0 and block[:4096].count(0) > 0:
+            whole = True  # UTF-16/32 (or NULs): not split, `detect()` reads it whole (to max_bytes)
+        buf += block
+        if whole:
+            continue
+        while len(buf) >= 2 * chunk_bytes:
+            b = bytes(buf[: 2 * chunk_bytes])
+            c = _cut(b, chunk_bytes)
+            if c <= 0:
+                c = len(b)
+            data = b[:c]
+            yield Chunk(data, line, b"".join(prelude))
+            prelude += [m.group(0) + b"\n" for m in _CREATE.finditer(data)]
+            line += _lines(data)
+            del buf[:c]
+    if buf:
+        yield Chunk(bytes(buf), line, b"".join(prelude))
+
+
+def _lines(b: bytes) -> int:
+    """Line ends in b as the engine counts them (CR LF, CR CR LF and a lone CR are one each)."""
+    if b"\r" not in b:
+        return b.count(b"\n")
+    return b.replace(b"\r\r\n", b"\n").replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n")
+
+
+# ------------------------------------------------------------------------------------ workers
+_KEY: MatchKey | None = None
+
+
+def _init(key: bytes, version: int) -> None:
+    global _KEY
+    _KEY = MatchKey(key, version)
+
+
+def _detect_chunk(ch: Chunk, filename: str | None, limits: Limits | None) -> list[Fragment]:
+    from indexer.detect import detect
+
+    if _KEY is None:  # pragma: no cover - the pool's initializer sets it
+        raise RuntimeError("detection worker started without its match key (use detect_stream)")
+    pad = 0
+    data = ch.data
+    if ch.prelude:
+        data = ch.prelude + b"\n\n\n" + ch.data
+        pad = ch.prelude.count(b"\n") + 3
+    frags = detect(data, key=_KEY, filename=filename if ch.first_line == 0 else None, limits=limits)
+    out = []
+    for f in frags:
+        if f.start_line <= pad:
+            continue  # nothing comes from a CREATE TABLE, but be exact about it
+        f.start_line += ch.first_line - pad
+        f.end_line += ch.first_line - pad
+        out.append(f)
+    return out
+
+
+def detect_stream(source: str | Path | BinaryIO | Iterable[bytes], *, key: MatchKey, filename: str | None = None,
+                  workers: int | None = None, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+                  limits: Limits | None = None) -> Iterator[Fragment]:
+    """Fragments of a big input, in order, detected on `workers` processes (default: every
+    core). At most `2 x workers` chunks are in flight, so memory does not grow with the input."""
+    if not workers:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    ctx = get_context("spawn")  # no fork of a process holding the key, threads or sockets
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
+                             initargs=(key.key, key.version)) as pool:
+        pending: deque[Future[list[Fragment]]] = deque()
+        n = 0
+        for ch in chunks(source, chunk_bytes):
+            pending.append(pool.submit(_detect_chunk, ch, filename, limits))
+            n += 1
+            while len(pending) >= 2 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    logger.debug("big input detected in {} chunks on {} processes", n, workers)
