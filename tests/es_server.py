@@ -12,6 +12,10 @@ on 127.0.0.1 only (works inside `unshare --net` with only `lo` up), uses a small
 `stop()` then `start()` restarts the *same* node on the same ports and data directory, which is
 what the resilience tests need. The whole process group is killed on stop, so no JVM is leaked.
 
+`ElasticsearchCluster(3)` runs several such nodes as one cluster (loopback transport ports,
+`discovery.seed_hosts` and `cluster.initial_master_nodes`, every node master-eligible, small
+heaps): the scale-out tests kill one node while Vigie writes through all of them.
+
 Usable from a script:
 
     from tests.es_server import ElasticsearchServer
@@ -40,7 +44,7 @@ from pathlib import Path
 
 from vigie_kit.ports import free_port
 
-__all__ = ["ElasticsearchServer", "EsServerError", "read_versions_env"]
+__all__ = ["ElasticsearchCluster", "ElasticsearchServer", "EsServerError", "read_versions_env"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,6 +77,9 @@ class ElasticsearchServer:
         user: str | None = None,
         heap: str = "512m",
         secure: bool = False,
+        node_name: str = "vigie-test-node",
+        discovery: dict[str, str] | None = None,
+        java_opts: str = "",
     ) -> None:
         env = read_versions_env()
         self.version = version or env.get("ES_VERSION", "9.2.0")
@@ -80,6 +87,10 @@ class ElasticsearchServer:
         self.java_home = Path(java_home or env.get("ES_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))
         self.user = user if user is not None else (env.get("ES_USER", "vigie-es") if os.geteuid() == 0 else "")
         self.heap = heap
+        self.node_name = node_name
+        self.java_opts = java_opts
+        # None: discovery.type=single-node; else the cluster's discovery settings (ElasticsearchCluster)
+        self.discovery = discovery
         # secure=True: HTTPS with a throw-away CA (self.ca_path) and a file-realm superuser
         # (self.username / self.password), to test TLS and auth for real
         self.secure = secure
@@ -105,7 +116,9 @@ class ElasticsearchServer:
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
-    def start(self, timeout: float = 120.0) -> ElasticsearchServer:
+    def start(self, timeout: float = 120.0, *, wait: bool = True) -> ElasticsearchServer:
+        """Start the node and wait until it is green (`wait=False`: return once the process runs,
+        for a cluster whose nodes must start together)."""
         if self.running:
             return self
         if not (self.es_home / "bin" / "elasticsearch").exists():
@@ -122,6 +135,8 @@ class ElasticsearchServer:
             cmd, cwd=self.base_dir, env=env, stdout=self._log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )
+        if not wait:
+            return self
         try:
             self._wait_green(timeout)
         except BaseException:
@@ -233,7 +248,7 @@ class ElasticsearchServer:
             "ES_JAVA_HOME": str(self.java_home),
             "ES_PATH_CONF": str(self.base_dir / "config"),
             "ES_TMPDIR": str(self.base_dir / "tmp"),
-            "ES_JAVA_OPTS": f"-Xms{self.heap} -Xmx{self.heap}",
+            "ES_JAVA_OPTS": f"-Xms{self.heap} -Xmx{self.heap} {self.java_opts}".strip(),
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             "HOME": str(self.base_dir),
         }
@@ -241,8 +256,8 @@ class ElasticsearchServer:
     def _settings_args(self) -> list[str]:
         settings = {
             "cluster.name": "vigie-test",
-            "node.name": "vigie-test-node",
-            "discovery.type": "single-node",
+            "node.name": self.node_name,
+            **(self.discovery if self.discovery is not None else {"discovery.type": "single-node"}),
             "network.host": "127.0.0.1",
             "http.port": str(self.http_port),
             "transport.port": str(self.transport_port),
@@ -306,6 +321,102 @@ class ElasticsearchServer:
                 if sock.connect_ex(("127.0.0.1", self.http_port)) != 0:
                     return
             time.sleep(0.2)
+
+
+class ElasticsearchCluster:
+    """`size` nodes of the integ-test distribution as one cluster on loopback, security off.
+    `urls` lists every node's HTTP address (what a client is given as its hosts); `kill(i)` is a
+    crash of node i (SIGKILL), `start_node(i)` brings it back with its data."""
+
+    def __init__(self, size: int = 3, *, heap: str = "256m", base_dir: Path | None = None) -> None:
+        self._own_base = base_dir is None
+        self.base_dir = Path(base_dir) if base_dir else Path(tempfile.mkdtemp(prefix="vigie-es-cluster-"))
+        os.chmod(self.base_dir, 0o755)  # the node user walks into its own subdirectory
+        names = [f"vigie-test-{i}" for i in range(size)]
+        ports = [free_port() for _ in names]
+        discovery = {
+            "discovery.seed_hosts": ",".join(f"127.0.0.1:{p}" for p in ports),
+            "cluster.initial_master_nodes": ",".join(names),
+            # a killed node's shards are promoted on the others at once, not after the default 1 min
+            "cluster.fault_detection.follower_check.timeout": "3s",
+            "cluster.fault_detection.follower_check.retry_count": "2",
+            "cluster.fault_detection.leader_check.timeout": "3s",
+            "cluster.fault_detection.leader_check.retry_count": "2",
+        }
+        self.nodes = []
+        for name, port in zip(names, ports, strict=True):
+            (self.base_dir / name).mkdir()
+            # C1 only: a JVM that starts in about half the time (three start at once on two cores)
+            node = ElasticsearchServer(base_dir=self.base_dir / name, heap=heap, node_name=name, discovery=discovery,
+                                       java_opts="-XX:TieredStopAtLevel=1")
+            node.transport_port = port
+            self.nodes.append(node)
+
+    @property
+    def urls(self) -> list[str]:
+        return [n.url for n in self.nodes]
+
+    def start(self, timeout: float = 150.0) -> ElasticsearchCluster:
+        for node in self.nodes:
+            node.start(wait=False)
+        try:
+            self.wait_health("green", len(self.nodes), timeout)
+        except BaseException:
+            self.cleanup()
+            raise
+        return self
+
+    def health(self, wait_status: str | None = None, nodes: int | None = None, seconds: int = 2) -> dict:
+        """`_cluster/health` from the first live node (with wait_for_* parameters)."""
+        query = f"?timeout={seconds}s"
+        if wait_status:
+            query += f"&wait_for_status={wait_status}"
+        if nodes:
+            query += f"&wait_for_nodes={nodes}"
+        last: Exception | None = None
+        for node in self.nodes:
+            if node.running:
+                try:
+                    return node._request("/_cluster/health" + query, timeout=seconds + 5)
+                except (urllib.error.URLError, ConnectionError, OSError, ValueError) as exc:
+                    last = exc
+        raise EsServerError(f"no node of the cluster answers ({last!r})")
+
+    def wait_health(self, status: str, nodes: int, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        last: object = None
+        while time.monotonic() < deadline:
+            for node in self.nodes:
+                if node._proc is not None and node._proc.poll() is not None:
+                    raise EsServerError(f"node {node.node_name} exited ({node._proc.returncode}):\n{node.log_tail()}")
+            try:
+                health = self.health(status, nodes)
+                if not health.get("timed_out") and health.get("number_of_nodes") == nodes:
+                    return health
+                last = health
+            except EsServerError as exc:
+                last = exc
+                time.sleep(0.5)
+        raise EsServerError(f"cluster not {status} with {nodes} node(s) after {timeout:.0f}s (last: {last!r})\n"
+                            + "\n".join(n.log_tail(15) for n in self.nodes))
+
+    def kill(self, i: int) -> None:
+        self.nodes[i].kill()
+
+    def start_node(self, i: int) -> None:
+        self.nodes[i].start(wait=False)
+
+    def cleanup(self) -> None:
+        for node in self.nodes:
+            node.stop(timeout=10)
+        if self._own_base:
+            shutil.rmtree(self.base_dir, ignore_errors=True)
+
+    def __enter__(self) -> ElasticsearchCluster:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.cleanup()
 
 
 def _write_certs(directory: Path) -> None:
