@@ -81,6 +81,22 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/pip install -q -e ".[test,demo]"
   echo "$want" > "$stamp"
 fi
+# The compiled detection core (issue 17), rebuilt when its sources change; without cargo Vigie
+# runs on the pure-Python engine (`vigie doctor` says which engine runs).
+native_stamp=.venv/.vigie-native
+native_want=$(cat rust/vigie_native/Cargo.toml rust/vigie_native/Cargo.lock rust/vigie_native/pyproject.toml \
+  rust/vigie_native/src/*.rs rust/vigie_native/generated/* 2>/dev/null | sha256sum | cut -d' ' -f1)
+if ! command -v cargo >/dev/null 2>&1; then
+  say "cargo not found: the compiled detection core is not built, Vigie runs on the pure-Python engine"
+elif [ "$(cat "$native_stamp" 2>/dev/null)" != "$native_want" ]; then
+  say "building the compiled detection core (rust/vigie_native, maturin)"
+  .venv/bin/pip install -q 'maturin>=1.5,<2'
+  rm -rf rust/vigie_native/target/wheels
+  .venv/bin/maturin build -q --release -m rust/vigie_native/Cargo.toml \
+    && .venv/bin/pip install -q --force-reinstall --no-deps rust/vigie_native/target/wheels/vigie_native-*.whl \
+    && echo "$native_want" > "$native_stamp" \
+    || say "building vigie_native failed: Vigie runs on the pure-Python engine (see the cargo output above)"
+fi
 
 if [ "$CRAWL_ONLY" = 1 ]; then
   say "setup done (--crawl-only: no Elasticsearch; use storage.backend: embedded)"
