@@ -1,0 +1,305 @@
+"""The compiled core (vigie_native) against the pure-Python engine, which is the reference.
+
+Both engines run in this process on the same inputs and must give equal `Fragment` objects:
+kind, lines, text, every identifier (type, canonical value, token, key version, span,
+network, country), the article 9 flags, the severity and the redacted excerpt. Inputs: the
+equivalence corpus (tests/corpus posts in several renderings, and dumps of every kind with and
+without header), the bench's dense dumps in a small size, the leak-clustering fixture's
+reposts, the adversarial strings of tests/test_detect_adversarial.py (cut to 20k characters:
+their full size is for the time caps, not for equivalence), and fuzzed records (hypothesis,
+derandomised, a fixed number of examples). The ported validators, the row splitter and the
+HMAC are also compared value by value with their Python counterparts.
+
+Skipped when vigie_native is not built, except with VIGIE_REQUIRE_NATIVE=1 (CI), where its
+absence fails.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer import engine
+from indexer import identifiers as ids
+from indexer.detect import detect
+from indexer.models import Fragment
+from indexer.tokens import MatchKey, token
+
+KEY = MatchKey(b"\x11" * 32, version=3)
+
+try:
+    import vigie_native  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - depends on the build
+    vigie_native = None
+
+
+def _require_native() -> None:
+    if vigie_native is not None:
+        return
+    if os.environ.get("VIGIE_REQUIRE_NATIVE") == "1":
+        pytest.fail("VIGIE_REQUIRE_NATIVE=1 but vigie_native is not importable: build it with scripts/setup.sh "
+                    "(needs cargo) or `maturin build --release -m rust/vigie_native/Cargo.toml` and pip install the wheel")
+    pytest.skip("vigie_native is not built (scripts/setup.sh builds it when cargo is present): nothing to compare")
+
+
+Run = Callable[..., tuple[list[Fragment], list[Fragment]]]
+
+
+@pytest.fixture(scope="module")
+def both() -> Iterator[Run]:
+    _require_native()
+
+    def run(data: bytes | str, **kw: object) -> tuple[list[Fragment], list[Fragment]]:
+        engine.set_engine("python")
+        ref = detect(data, key=KEY, **kw)  # type: ignore[arg-type]
+        engine.set_engine("native")
+        got = detect(data, key=KEY, **kw)  # type: ignore[arg-type]
+        return ref, got
+
+    try:
+        yield run
+    finally:
+        engine.set_engine(None)  # back to what VIGIE_ENGINE says
+
+
+def _same(ref: list[Fragment], got: list[Fragment], what: str) -> None:
+    if ref == got:
+        return
+    assert len(ref) == len(got), f"{what}: {len(ref)} fragments (python) vs {len(got)} (native)"
+    for a, b in zip(ref, got, strict=True):
+        if a == b:
+            continue
+        for x, y in zip(a.identifiers, b.identifiers, strict=False):
+            assert x == y, f"{what}: first different identifier\n python {x}\n native {y}"
+        assert len(a.identifiers) == len(b.identifiers), f"{what}: identifier counts differ"
+        assert a.excerpt == b.excerpt, f"{what}: excerpts differ\n{a.excerpt!r}\n{b.excerpt!r}"
+        assert a == b, f"{what}: fragments differ\n{a}\n{b}"
+
+
+def test_native_engine_is_selected_by_name() -> None:
+    _require_native()
+    try:
+        assert engine.set_engine("native") == "native (Rust)"
+        assert engine.core() is not None
+        assert engine.set_engine("python").startswith("python (pure, because VIGIE_ENGINE=python")
+        assert engine.core() is None
+    finally:
+        engine.set_engine(None)
+
+
+def test_dumps_of_every_kind(both: Run) -> None:
+    from tests.corpus.generate import KINDS, make_dump
+
+    for kind in KINDS:
+        for seed in range(3):
+            for header in (True, False, None):
+                text, _ = make_dump(kind, 40, faker_seed=7000 + seed, header=header)
+                ref, got = both(text)
+                _same(ref, got, f"{kind} seed {seed} header {header}")
+                assert kind in ("stealer_log", "dox", "hl7") or header is False or ref, f"{kind}: nothing found"
+
+
+def test_corpus_posts_in_renderings(both: Run) -> None:
+    from tests.corpus.generate import make_post, make_prose_post, render
+
+    for i in range(40):
+        text, _ = make_post(900_000 + i)
+        how = ("plain", "crlf", "cp1252", "utf-16", "html", "html-div")[i % 6]
+        ref, got = both(render(text, how))
+        _same(ref, got, f"post {i} ({how})")
+    for i in range(5):
+        ref, got = both(make_prose_post(910_000 + i))
+        _same(ref, got, f"prose {i}")
+
+
+def test_bench_dense_dumps_small(both: Run) -> None:
+    from bench.detect import dense_inputs
+
+    for n, data in enumerate(dense_inputs(1400)):
+        ref, got = both(data[:60_000])
+        assert ref, f"dense dump {n}: nothing found"
+        _same(ref, got, f"dense dump {n}")
+
+
+def test_leak_reposts(both: Run) -> None:
+    from tests.fixtures.leaks_corpus import make_corpus
+
+    for r in make_corpus(seed=3, dumps_per_shape=2, rows=30)[::4]:
+        ref, got = both(r.raw, filename=r.filename)
+        _same(ref, got, f"repost {r.label} {r.fraction}")
+
+
+def test_adversarial_strings(both: Run) -> None:
+    from tests.test_detect_adversarial import PATHOLOGICAL
+
+    for name, s in sorted(PATHOLOGICAL.items()):
+        ref, got = both(s[:20_000])
+        _same(ref, got, f"adversarial {name}")
+
+
+# ---------------------------------------------------------------------------------- fuzzing
+_VALUES = [
+    "jean.dupont@gmail.com", "J.Dupont+x@GoogleMail.com", "a@b", "x@ex.fr\n'", "<ANNE@exemple.fr>", "müller@bücher.de",
+    "mailto:bob@ex.org", "a..b@ex.fr", "a@-ex.fr", "a@ex.xn--p1ai", "06 12 34 56 78", "+33 6 12 34 56 78",
+    "0033612345678", "+33 (0)1 23 45 67 89", "0690 12 34 56", "+32 470 12 34 56", "0470 12 34 56", "+1 212 555 0100",
+    "01 02", "1 85 05 78 006 084 36", "185057800608436", "2850578006084", "2A0578006084", "285052A00608442",
+    "4111 1111 1111 1111", "4111-1111-1111-1112", "378282246310005", "6011000990139424", "FR14 2004 1010 0505 0001 3M02 606",
+    "BE68 5390 0754 7034", "DE89370400440532013000", "GB82WEST12345698765432", "IBAN: FR7630006000011234567890189",
+    "1990-07-26", "26/07/1990", "07/26/1990", "26.07.1990", "19900726", "1990-02-30", "12 mars 1935", "March 12, 1935",
+    "2099-01-01", "1890-01-01", "1990-07-26T10:00", "5f4dcc3b5aa765d61d8327deb882cf99",
+    "$2y$10$abcdefghijklmnopqrstuuJ3d8bGvjv1b1X1a1b1c1d1e1f1g1h1i", "e5e9fa1ba31ecd1ae84f75caaa474f3a663f05f4",
+    "85.07.30-033.28", "756.1234.5678.97", "12345678Z", "X1234567L", "RSSMRA85T10A562S", "AB123456C", "078-05-1120",
+    "Renée", "Élisabeth", "O'Neil", "DUPONT Jean", "12 rue de la Paix", "75002", "Paris", "NULL", "\\N", "-", "",
+    "  spaced  ", '"quoted"', "'single'", "`tick`", "\xa0nbsp\xa0", "\x1cfs", "x\x1f", "９９", "٣٤٥", "http://x.fr",
+    "www.site.fr", "89028", "9cb573a94578d402375814ae", "051514b29ecea2cf", "123456789", "0123456789012", "pa:ss|wd;x",
+    "ç", "İstanbul", "ß", "ǅ", "ﬁ", "x" * 70,
+]
+_HEADERS = ["email", "mail", "telephone", "tel_be", "phone (+32)", "nir", "ssn", "iban", "rib", "card", "cb",
+            "date_naissance", "dob", "nom", "prenom", "name", "adresse", "cp", "ville", "password", "pass", "hash",
+            "login", "compte", "siren", "siret", "rpps", "dni", "nino", "avs", "codice_fiscale", "numero_national",
+            "pays", "url", "religion", "pathologie", "notes", "id", "soft", "Handy", "telefono"]
+
+
+def _cell(r: random.Random) -> str:
+    v = r.choice(_VALUES)
+    k = r.random()
+    if k < 0.1:
+        v = f'"{v}"'
+    elif k < 0.15:
+        v = f" {v} "
+    elif k < 0.2:
+        v = v.upper()
+    elif k < 0.25 and v:
+        i = r.randrange(len(v))
+        v = v[:i] + r.choice("0123456789 .-/@$\"';|,\t") + v[i + 1:]
+    return v
+
+
+def _fuzz_post(seed: int) -> str:
+    r = random.Random(seed)
+    out: list[str] = []
+    for _ in range(r.randint(1, 3)):
+        shape = r.choice(["csv", "csvq", "copy", "combo", "sql", "json", "kv", "hl7", "noheader", "list"])
+        cols = r.sample(_HEADERS, r.randint(2, 6))
+        rows = r.randint(2, 7)
+        sep = r.choice([";", ",", "\t", "|"])
+        if shape in ("csv", "csvq", "noheader"):
+            if shape != "noheader":
+                out.append(sep.join(f'"{c}"' if shape == "csvq" else c for c in cols))
+            for _ in range(rows):
+                cells = [_cell(r) for _ in cols]
+                out.append(sep.join(f'"{c}"' if shape == "csvq" and r.random() < 0.7 else c for c in cells))
+        elif shape == "copy":
+            out.append(f"COPY public.t ({', '.join(cols)}) FROM stdin;")
+            out += ["\t".join(_cell(r) for _ in cols) for _ in range(rows)]
+            out.append("\\.")
+        elif shape == "combo":
+            out += [f"{r.choice(['', '1. ', '  '])}{_cell(r).replace(' ', '')}{r.choice([':', '|'])}{_cell(r).replace(' ', '') or 'x'}"
+                    for _ in range(rows + 2)]
+        elif shape == "sql":
+            vals = ",".join("(" + ",".join("'" + _cell(r).replace("'", "''") + "'" if r.random() < 0.8 else "NULL"
+                                           for _ in cols) + ")" for _ in range(rows))
+            out.append(f"INSERT INTO `t` (`{'`,`'.join(cols)}`) VALUES {vals};")
+        elif shape == "json":
+            import json
+
+            out += [json.dumps({c: _cell(r) for c in cols}, ensure_ascii=r.random() < 0.5) for _ in range(rows)]
+        elif shape == "kv":
+            out += [f"{c.capitalize()}: {_cell(r)}" for c in cols + ["email", "telephone", "nom"]]
+        elif shape == "hl7":
+            out += ["MSH|^~\\&|APP|FAC", f"PID|1||{_cell(r)}||{_cell(r)}^{_cell(r)}||19800101|F|||1 rue X^^Paris^^75001||{_cell(r)}",
+                    f"NK1|1|{_cell(r)}^{_cell(r)}|", "DG1|1||E11"]
+        else:
+            out += [_cell(r) for _ in range(rows + 2)]
+        out.append(r.choice(["", "", "merci", "> " + _cell(r)]))
+    return "\n".join(out)
+
+
+@settings(max_examples=1200, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_fuzzed_records(both: Run, seed: int) -> None:
+    text = _fuzz_post(seed)
+    ref, got = both(text)
+    _same(ref, got, f"fuzz seed {seed}:\n{text[:400]}")
+
+
+# ------------------------------------------------------------------------ value by value
+_TODAY = None
+
+
+def _today() -> tuple[int, int, tuple[int, int, int]]:
+    d = date.today()
+    return ids._this_year(), int(ids._YEAR[0]), (d.year, d.month, d.day)
+
+
+def _python(kind: str, v: str) -> str | None:
+    if kind == "iban":
+        return ids.canon_iban(v)
+    fn = {"email": ids.canon_email, "nir": ids.canon_nir, "card": ids.canon_card, "dob": ids.canon_dob,
+          "name": ids.canon_name, "address": ids.canon_address, "password_hash": ids.canon_password_hash}[kind]
+    return fn(v)
+
+
+def test_ported_validators_agree_or_defer() -> None:
+    _require_native()
+    r = random.Random(17)
+    alphabet = "0123456789 .-/:@$AaBbZz2\"'<>\t\n\xa0\x1cé+_"
+    values = list(_VALUES)
+    for _ in range(6000):
+        base = r.choice(_VALUES)
+        chars = list(base)
+        for _ in range(r.randint(0, 3)):
+            if chars and r.random() < 0.5:
+                chars[r.randrange(len(chars))] = r.choice(alphabet)
+            else:
+                chars.insert(r.randint(0, len(chars)), r.choice(alphabet))
+        values.append("".join(chars))
+    ported = 0
+    for kind in ("email", "nir", "iban", "card", "dob", "name", "address", "password_hash"):
+        for v in values:
+            got = vigie_native.canon(kind, v, _today())
+            if got == "\0defer":
+                continue
+            want = _python(kind, v)
+            if kind == "iban" and got is None:
+                assert want is None, f"iban {v!r}: native rejects, python gives {want!r}"
+                continue
+            assert got == want, f"{kind} {v!r}: native {got!r}, python {want!r}"
+            ported += 1
+    assert ported > 20_000  # most values are decided without Python
+
+
+def test_card_network_and_tokens() -> None:
+    _require_native()
+    r = random.Random(5)
+    for _ in range(3000):
+        d = "".join(r.choice("0123456789") for _ in range(r.randint(12, 19)))
+        d = r.choice(["4", "5", "2221", "34", "37", "6011", "65", "62", "3528", "1800", "300", "50", "6"]) + d[:-2]
+        assert vigie_native.card_network(d) == ids.card_network(d), d
+    for klen in (0, 16, 32, 64, 65, 100):
+        key = MatchKey(bytes(r.randrange(256) for _ in range(klen)))
+        tok = vigie_native.Tokenizer(key.key)
+        for t, c in [("email", "a@b.fr"), ("name", "élise dupont"), ("phone", "+33612345678"), ("x", ""),
+                     ("credential", "user:pä$$wörd😀")]:
+            assert tok(t, c) == token(key, t, c)
+        found = [("email", f"u{k}@ex.fr", 0, 1) for k in range(50)]
+        assert tok.tokens(found) == [token(key, "email", f"u{k}@ex.fr") for k in range(50)]
+
+
+def test_row_splitter_agrees_with_python() -> None:
+    _require_native()
+    from indexer.detect.shapes import _split
+
+    r = random.Random(9)
+    for _ in range(5000):
+        sep = r.choice(";,\t|")
+        s = "".join(r.choice(['"', '""', sep, sep, "a", "é", " ", "x1", "\u20ac"]) for _ in range(r.randint(0, 20)))
+        base = r.randint(0, 50)
+        assert vigie_native.split_row(s, sep, base) == _split(s, sep, base), repr(s)
