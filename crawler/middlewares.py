@@ -7,6 +7,9 @@ outside the source's hosts is never requested.
 `BackoffRetryMiddleware` replaces Scrapy's RetryMiddleware (same settings: RETRY_TIMES,
 RETRY_HTTP_CODES, RETRY_EXCEPTIONS) and waits BASE * 2**(n-1) seconds (+-25%, at most MAX)
 before the n-th retry, without blocking other requests (an asyncio sleep on the asyncio reactor).
+The FIRST retry after a transport failure (timeout, stalled or dropped stream) goes out at once:
+over Tor the handler has already moved the source to a new circuit, so waiting buys nothing
+(stat `vigie/retry/immediate`); later retries back off as above.
 """
 
 from __future__ import annotations
@@ -18,7 +21,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 
 from crawler.defaults import CRAWLER_DEFAULTS
 
@@ -31,6 +39,10 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 __all__ = ["BackoffRetryMiddleware", "FollowRulesMiddleware", "backoff_delay", "with_backoff"]
+
+
+# failures of the path to the site rather than answers of the site: retried once at once
+_TRANSPORT_FAILURES = (DownloadTimeoutError, DownloadFailedError, ResponseDataLossError)
 
 
 def _setting(crawler: Crawler, name: str) -> Any:
@@ -128,5 +140,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def process_exception(self, request: Request, exception: Exception,
                           spider: Any = None) -> Request | Response | None:
         if isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry", False):
-            return with_backoff(self._retry(request, exception), self.crawler)
+            retry = self._retry(request, exception)
+            if retry is not None and int(retry.meta.get("retry_times", 1)) == 1 and isinstance(
+                    exception, _TRANSPORT_FAILURES):
+                _stats(self.crawler).inc_value("vigie/retry/immediate")
+                return retry
+            return with_backoff(retry, self.crawler)
         return None

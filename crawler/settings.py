@@ -70,6 +70,9 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
         "RETRY_ENABLED": lim.retries > 0,
         "RETRY_TIMES": lim.retries,
         "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+        # a retry goes to the head of the queue, not behind it: the page it stands for often
+        # holds up a pagination chain, and over Tor it rides a fresh circuit anyway
+        "RETRY_PRIORITY_ADJUST": 1,
         "VIGIE_RETRY_TIMES": lim.retries,
         "VIGIE_RETRY_BACKOFF_BASE_SECONDS": lim.retry_backoff_seconds,
         "VIGIE_STATE_PATH": str(state_path),
@@ -89,6 +92,11 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
         host, port = tor_socks or (global_config.tor.socks_host, global_config.tor.socks_port)
         host = _proxy_address(host)
         settings.update(tor_download_handler_settings(host, port, isolation=f"vigie:{source.name}"))
+        settings.update({
+            "VIGIE_TOR_SOCKS_TIMEOUT_SECONDS": min(lim.connect_timeout_seconds, lim.timeout_seconds),
+            "VIGIE_TOR_STREAM_TIMEOUT_SECONDS": min(lim.stream_timeout_seconds, lim.timeout_seconds),
+            "VIGIE_TOR_HEDGE_ENABLED": lim.hedge,
+        })
     if source.render == "browser":  # after Tor's: replaces the http/https handlers (crawler.handlers.browser)
         from crawler.handlers.browser import BrowserLimits, browser_download_handler_settings
 

@@ -4,7 +4,9 @@ It is deliberately awkward: boards and threads over several pages, a members-onl
 login form with a CSRF token, relative and absolute links, a logout link that a crawler must not
 follow (`logout_hits` counts it), attachments (CSV, a zip holding a CSV, a .gz, a .exe, a zip
 bomb), a huge page, malformed HTML, a cp1252 page without any charset declaration and an endless
-pagination trap. Faults can be injected per URL (500, timeout, garbage, dropped connection).
+pagination trap. Faults can be injected per URL (500, timeout, garbage, dropped connection, a
+stall that never answers). For speed tests and benchmarks every answer can be delayed
+(`latency_seconds`, as slow onion services are) and one request in N can hang (`stall_every`).
 
 The server answers with links built from the Host header it was addressed with, so the same
 instance works on 127.0.0.1 and behind a Tor onion service.
@@ -46,6 +48,7 @@ class Hit:
     path: str  # path and query, as requested
     status: int
     user: str | None
+    began: float = 0.0  # time.monotonic() when the request arrived (`at` is when it was answered)
 
 
 class ForumServer:
@@ -59,7 +62,8 @@ class ForumServer:
     def __init__(self, engine: str = "phpbb", *, host: str = "127.0.0.1", port: int = 0,
                  seed: int = 1337, size: str = "full", hostile: bool = True,
                  username: str = "watcher", password: str = "demo-password",
-                 bomb_megabytes: int = BOMB_MEGABYTES, timeout_fault_seconds: float = 5.0) -> None:
+                 bomb_megabytes: int = BOMB_MEGABYTES, timeout_fault_seconds: float = 5.0,
+                 latency_seconds: float = 0.0, stall_every: int = 0, stall_seconds: float = 30.0) -> None:
         if engine not in ("phpbb", "xen"):
             raise ValueError(f"unknown forum engine {engine!r}: use 'phpbb' or 'xen'")
         self.engine = engine
@@ -70,6 +74,13 @@ class ForumServer:
         self.session_mode: str | None = None
         self.faults: dict[str, list[str]] = {}
         self.timeout_fault_seconds = timeout_fault_seconds
+        # speed tests: every answer waits `latency_seconds`; every `stall_every`-th GET (0: none)
+        # hangs `stall_seconds` and is then dropped unanswered, like a stalled Tor stream
+        self.latency_seconds = latency_seconds
+        self.stall_every = stall_every
+        self.stall_seconds = stall_seconds
+        self.stalls = 0
+        self._gets = 0
         self.hits: Counter[str] = Counter()
         self.hit_log: list[Hit] = []
         self.login_posts = 0
@@ -129,11 +140,22 @@ class ForumServer:
     def add_paste(self, text: str | None = None, title: str | None = None) -> Paste:
         return self.data.add_paste(text, title)
 
+    def max_concurrent(self) -> int:
+        """The most requests this server was handling at once (from the hit log)."""
+        with self._lock:
+            events = [(h.began, 1) for h in self.hit_log] + [(h.at, -1) for h in self.hit_log]
+        most = now = 0
+        for _, step in sorted(events):  # at equal times an end (-1) sorts before a start
+            now += step
+            most = max(most, now)
+        return most
+
     def reset_counters(self) -> None:
         with self._lock:
             self.hits.clear()
             self.hit_log.clear()
             self.login_posts = self.login_failures = 0
+            self.stalls = self._gets = 0
 
     def kill_sessions(self) -> None:
         with self._lock:
@@ -215,9 +237,16 @@ class _ForumHandler(BaseHTTPRequestHandler):
         self._sid, self._session_data, self._new_sid = f._session(
             cookie[_COOKIE].value if _COOKIE in cookie else None)
         user_before = self._session_data["user"]
+        began = time.monotonic()
         try:
             with f._lock:
                 fault = f.faults.get(self.path, []).pop(0) if f.faults.get(self.path) else None
+                if method == "GET":
+                    f._gets += 1
+                    if fault is None and f.stall_every and f._gets % f.stall_every == 0:
+                        fault = "stall"
+            if f.latency_seconds:
+                time.sleep(f.latency_seconds)
             if fault is not None:
                 self._fault(fault)
             else:
@@ -227,7 +256,7 @@ class _ForumHandler(BaseHTTPRequestHandler):
         finally:
             with f._lock:
                 f.hits[self.path] += 1
-                f.hit_log.append(Hit(time.monotonic(), method, self.path, self._status, user_before))
+                f.hit_log.append(Hit(time.monotonic(), method, self.path, self._status, user_before, began))
 
     def _fault(self, kind: str) -> None:
         if kind in ("500", "502", "503"):
@@ -235,6 +264,12 @@ class _ForumHandler(BaseHTTPRequestHandler):
         elif kind == "timeout":
             time.sleep(self.forum.timeout_fault_seconds)
             self._send(503, "<h1>trop tard</h1>")
+        elif kind == "stall":  # no answer at all, then the connection is dropped
+            with self.forum._lock:
+                self.forum.stalls += 1
+            time.sleep(self.forum.stall_seconds)
+            self.close_connection = True
+            self._status = -2
         elif kind == "garbage":
             self._send(200, os.urandom(2048), "application/octet-stream")
         elif kind == "drop":

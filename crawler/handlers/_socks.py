@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 from twisted.internet.defer import CancelledError, Deferred
 from twisted.internet.endpoints import TCP4ClientEndpoint
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
-from twisted.internet.interfaces import IProtocol, IProtocolFactory, IStreamClientEndpoint, ITCPTransport
+from twisted.internet.interfaces import (
+    IProtocol,
+    IProtocolFactory,
+    IReactorTime,
+    IStreamClientEndpoint,
+    ITCPTransport,
+)
 from twisted.internet.protocol import Factory, Protocol, connectionDone
 from twisted.protocols.policies import ProtocolWrapper
 from twisted.protocols.tls import TLSMemoryBIOFactory
@@ -27,7 +33,7 @@ from crawler._tor_socks import SOCKS_REPLIES
 if TYPE_CHECKING:
     from twisted.internet.interfaces import IAddress, IOpenSSLClientConnectionCreator, IReactorTCP
 
-__all__ = ["Socks5ClientEndpoint", "SocksError"]
+__all__ = ["Socks5ClientEndpoint", "SocksError", "SocksTimeoutError"]
 
 
 class SocksError(Exception):
@@ -36,6 +42,12 @@ class SocksError(Exception):
     def __init__(self, message: str, code: int | None = None):
         super().__init__(message)
         self.code = code
+
+
+class SocksTimeoutError(SocksError):
+    """The stream was not open within the handshake timeout (over Tor: circuit, onion-service
+    rendezvous and CONNECT reply), so the caller can retry on a fresh circuit at once instead
+    of waiting for Tor's own SocksTimeout (2 minutes)."""
 
 
 class _Handshake(Protocol):
@@ -162,13 +174,14 @@ class Socks5ClientEndpoint:
     def __init__(self, reactor: IReactorTCP, socks_host: str, socks_port: int, host: str,
                  port: int, *, username: str, password: str,
                  tls_creator: IOpenSSLClientConnectionCreator | None = None,
-                 connect_timeout: float = 10.0):
+                 connect_timeout: float = 10.0, handshake_timeout: float | None = None):
         self._reactor = reactor
         self._socks = (socks_host, socks_port)
         self.host, self.port = host, port
         self.username, self.password = username, password
         self._tls = tls_creator
         self._timeout = connect_timeout
+        self._handshake_timeout = handshake_timeout
         self._proto: _Handshake | None = None
 
     @property
@@ -208,4 +221,24 @@ class Socks5ClientEndpoint:
                 done.errback(failure)
 
         tcp_d.addErrback(tcp_failed)
+        if self._handshake_timeout:
+            limit = self._handshake_timeout
+
+            def too_slow() -> None:
+                if not done.called:
+                    done.errback(SocksTimeoutError(
+                        f"SOCKS CONNECT to {self.target} through {self.proxy} not open after {limit:g} s "
+                        "(circuit or rendezvous too slow; VIGIE_TOR_SOCKS_TIMEOUT_SECONDS)", 6))
+                tcp_d.cancel()
+                if self._proto is not None:
+                    self._proto.abort()
+
+            timer = IReactorTime(self._reactor).callLater(limit, too_slow)
+
+            def stop_timer(result: object) -> object:
+                if timer.active():
+                    timer.cancel()
+                return result
+
+            done.addBoth(stop_timer)
         return done

@@ -8,7 +8,13 @@ Request meta keys understood by the handler:
 - `download_timeout`, `download_maxsize`, `download_warnsize`, `download_fail_on_dataloss`:
   Scrapy's standard keys, honoured as by the HTTP/1.1 handler.
 - `proxy` is ignored on purpose: every request goes through the Tor SOCKS port, never elsewhere.
-Values written back: `vigie_tor_isolation_used` (the key actually sent to Tor).
+Values written back: `vigie_tor_isolation_used` (the isolation key of the request: the meta
+value or the source's key, `#n` for its circuit), `vigie_tor_socks_username` (what was actually
+sent to Tor: that key, `~n` after n circuit renewals, `+h` on a hedged copy's circuit).
+
+Stats: `vigie_tor/circuits_renewed`, `vigie_tor/stream_stalled`, `vigie_tor/hedge/sent`,
+`vigie_tor/hedge/won`, `vigie_tor/hedge/skipped` (past the budget or the concurrency limit),
+`vigie_tor/socks_error/<code>`, `vigie_tor/isolation_keys`.
 """
 
 from __future__ import annotations
@@ -30,6 +36,15 @@ TOR_HANDLER_DEFAULTS: dict[str, object] = {
     # Seconds allowed for the TCP connection to the SOCKS port itself (loopback: fast or dead).
     # The whole request, SOCKS handshake included, is bounded by Scrapy's DOWNLOAD_TIMEOUT.
     "VIGIE_TOR_CONNECT_TIMEOUT_SECONDS": 10.0,
+    # Hedged requests (crawler.handlers._hedge): once a page request has taken longer than the
+    # source's PERCENTILE latency (over its last 200 requests, after MIN_SAMPLES of them, never
+    # before MIN_DELAY), a copy goes out on another circuit and the first answer wins. At most
+    # MAX_FRACTION of the requests are hedged, and only below the concurrency limit.
+    "VIGIE_TOR_HEDGE_ENABLED": True,
+    "VIGIE_TOR_HEDGE_MAX_FRACTION": 0.1,
+    "VIGIE_TOR_HEDGE_MIN_DELAY_SECONDS": 0.25,
+    "VIGIE_TOR_HEDGE_MIN_SAMPLES": 10,
+    "VIGIE_TOR_HEDGE_PERCENTILE": 90.0,
     # Isolation key sent as the SOCKS username; None means `vigie:<spider name>`.
     "VIGIE_TOR_ISOLATION": None,
     # SOCKS password sent with every isolation key (Tor isolates on username AND password).
@@ -37,4 +52,12 @@ TOR_HANDLER_DEFAULTS: dict[str, object] = {
     # Tor's SocksPort. Must be an IP literal: the proxy address itself is never resolved.
     "VIGIE_TOR_SOCKS_HOST": "127.0.0.1",
     "VIGIE_TOR_SOCKS_PORT": 9050,
+    # Seconds for the SOCKS handshake up to Tor's CONNECT reply (over Tor: the circuit, and for an
+    # onion service its rendezvous). Past it the request fails, its circuit is renewed and the
+    # retry goes out at once (Tor's own SocksTimeout is 2 minutes). limits.connect_timeout_seconds.
+    "VIGIE_TOR_SOCKS_TIMEOUT_SECONDS": 30.0,
+    # Seconds an open stream may stay silent while an answer is awaited (no header, no byte):
+    # then the request fails as stalled and is retried at once on a renewed circuit.
+    # 0 = no stream timeout (DOWNLOAD_TIMEOUT only). limits.stream_timeout_seconds.
+    "VIGIE_TOR_STREAM_TIMEOUT_SECONDS": 15.0,
 }

@@ -61,7 +61,8 @@ def _error(message: str) -> None:
 # The order of `vigie --help`: first steps, then running, then analysis, then administration.
 # A command missing from this list is listed after these, never hidden.
 _HELP_ORDER = ("demo", "run", "status", "crawl", "doctor", "scan", "search", "stats", "victims", "leaks", "leak",
-               "reveal", "audit", "hash", "org", "source", "alerts", "serve", "users", "config", "keys")
+               "reveal", "audit", "hash", "org", "source", "alerts", "serve", "users", "config", "keys",
+               "worker", "scheduler")
 
 
 class _VigieGroup(TyperGroup):
@@ -151,11 +152,12 @@ def _register_commands() -> tuple[ModuleType, ...]:
         source_cookies,
         users_cmd,
         victims_cmd,
+        worker_cmd,
     )
 
     return (alerts_cmd, audit_cmd, config_cmd, crawl, demo, doctor, hash_cmd, leak_export, leak_pack, leaks_cmd, org,
             scan, search, serve, service, source_cmd, source_cookies, users_cmd,
-            victims_cmd)
+            victims_cmd, worker_cmd)
 
 
 _COMMAND_MODULES = _register_commands()

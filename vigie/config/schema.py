@@ -57,6 +57,7 @@ __all__ = [
     "OutboxSettings",
     "PasteSelectors",
     "PostSelectors",
+    "ScaleSettings",
     "Schedule",
     "ServiceSettings",
     "SmtpSettings",
@@ -631,6 +632,60 @@ class WebSettings(Strict):
     )
 
 
+
+def _check_redis_url(url: str) -> str:
+    """The shared frontier holds the crawl queue and state: Redis is reached on this host only
+    (loopback or a unix socket; several hosts reach it through a tunnel), never over a network."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        if not parts.path.startswith("/"):
+            raise ValueError(f"redis_url {url!r}: a unix socket needs an absolute path, e.g. unix:///run/redis/redis.sock")
+        return url
+    if parts.scheme != "redis" or parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ValueError(f"redis_url {url!r}: only redis://127.0.0.1:PORT/DB or unix:///path/redis.sock "
+                         "(Redis stays on loopback; reach a remote one through an SSH or WireGuard tunnel)")
+    if parts.password:
+        raise ValueError("redis_url: do not put the password in the URL; use scale.redis_password: ${VAR}")
+    return url
+
+
+class ScaleSettings(Strict):
+    """Scale-out (docs/scale.md): a Redis frontier shared by `vigie worker` processes, each with
+    its own Tor, and `vigie scheduler` with leader election. Absent: one machine, no Redis."""
+
+    redis_url: Annotated[str, AfterValidator(_check_redis_url)] = Field(
+        examples=["redis://127.0.0.1:6379/0", "unix:///run/redis/redis.sock"],
+        description="The Redis holding the frontier, the shared crawl state, the workers and the leader "
+        "lock: loopback or a unix socket only.",
+    )
+    redis_password: Password | None = Field(
+        default=None, description="Redis AUTH password; write `${VAR}`. Unset: no AUTH.")
+    key_prefix: str = Field(
+        default="vigie", pattern=r"^[a-z0-9_-]{1,32}$",
+        description="Prefix of every Redis key, so several installations can share one Redis.")
+    worker_lease_seconds: float = Field(
+        default=15.0, gt=0.5, le=600,
+        description="A worker that has not renewed its heartbeat for this long is dead: its sources "
+        "move to the live workers and its crawl jobs are taken over.")
+    request_lease_seconds: float = Field(
+        default=120.0, gt=0.5, le=3600,
+        description="Visibility timeout of a request taken from the frontier: not acknowledged by then "
+        "(its crawl was killed), it goes back to the queue.")
+    leader_lease_seconds: float = Field(
+        default=15.0, gt=0.5, le=600,
+        description="Lease of the scheduler leader lock; a standby takes over once it lapses.")
+    worker_id: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_.-]{1,64}$",
+        description="This worker's name (`vigie worker --id` overrides it); unset: host name and pid.")
+    max_crawls_per_worker: int = Field(
+        default=4, ge=1, le=256, description="Crawls one worker runs at once (each in its own process).")
+    state_key_file: Path | None = Field(
+        default=None, description="The key that seals the shared crawl state in Redis (created 0600 "
+        "on first use); every worker needs the same file. Unset: `<data-dir>/crawl-state-redis.key`.")
+
+
 class GlobalConfig(Strict):
     """config/vigie.yaml: settings of the whole installation."""
 
@@ -643,6 +698,9 @@ class GlobalConfig(Strict):
         default=AccessSettings(), description="Analysts and their rights (who may reveal raw text)."
     )
     web: WebSettings = Field(default=WebSettings(), description="The web app and API (`vigie serve`).")
+    scale: ScaleSettings | None = Field(
+        default=None, description="Scale-out over several workers with a Redis frontier (docs/scale.md); "
+        "absent: the single-machine embedded mode, no Redis.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -919,6 +977,22 @@ class LimitSettings(Strict):
         default=True, description="Randomise each delay between 0.5x and 1.5x `delay_seconds`."
     )
     timeout_seconds: float = Field(default=60.0, gt=0, description="Timeout of one request.")
+    connect_timeout_seconds: float = Field(
+        default=30.0, gt=0,
+        description="Over Tor: longest wait for a stream to the source to open (circuit, onion-service "
+        "rendezvous, SOCKS reply). Past it the request is retried at once on a new circuit.",
+    )
+    stream_timeout_seconds: float = Field(
+        default=15.0, ge=0,
+        description="Over Tor: longest silence of an open stream while an answer is awaited (a stalled "
+        "stream or a dead circuit). Past it the request is retried at once on a new circuit; 0 "
+        "leaves only `timeout_seconds`.",
+    )
+    hedge: bool = Field(
+        default=True,
+        description="Over Tor: a page request slower than 90% of the source's recent ones gets a copy on "
+        "another circuit, and the first answer wins (at most 10% more requests, never above `concurrency`).",
+    )
     retries: int = Field(
         default=4, ge=0, le=20,
         description="Retries of a request that failed (5xx, timeout, dropped connection, garbage page).",
