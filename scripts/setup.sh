@@ -36,6 +36,9 @@ command -v strace >/dev/null || need_apt+=(strace)
 # the PostgreSQL outbox tests (tests/pg_server.py) run a private cluster with Debian's initdb/pg_ctl
 # (/usr/lib/postgresql/*/bin) as the unprivileged user vigie-pg (PostgreSQL refuses root)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_apt+=(postgresql)
+# the Redis frontier of the scaled-out crawl (crawler.frontier; tests/redis_server.py runs
+# private redis-server processes on 127.0.0.1)
+command -v redis-server >/dev/null || need_apt+=(redis-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
   if [ "$(id -u)" != 0 ]; then echo "run as root (or sudo) to install: ${need_apt[*]}" >&2; exit 1; fi

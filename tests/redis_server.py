@@ -36,6 +36,7 @@ class RedisServer:
     def __init__(self, *, base_dir: Path | None = None, appendfsync: str = "always") -> None:
         self._own_base = base_dir is None
         self.base_dir = Path(base_dir) if base_dir else Path(tempfile.mkdtemp(prefix="vigie-redis-"))
+        self.base_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(self.base_dir, 0o700)
         self.port = free_port()
         self.appendfsync = appendfsync

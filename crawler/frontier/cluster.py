@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.frontier.link import RedisLink
+from crawler.frontier.link import RedisLink, as_text
 
 __all__ = ["CrawlJob", "JobBoard", "LeaderLock", "Membership", "owner_of"]
 
@@ -57,7 +57,7 @@ return now
         self._beat(keys=[self.key], args=[worker, self.lease_ms])
 
     def live(self) -> list[str]:
-        return sorted(w.decode() for w in self._live(keys=[self.key]))
+        return sorted(as_text(w) for w in self._live(keys=[self.key]))
 
     def leave(self, worker: str) -> None:
         self.link.client.zrem(self.key, worker)
@@ -100,7 +100,7 @@ return 0
 
     def holder(self) -> str | None:
         got = self.link.client.get(self.key)
-        return got.decode() if got else None
+        return as_text(got) if got else None
 
 
 @dataclass(frozen=True)
@@ -159,11 +159,11 @@ return 1
         return None if got < 0 else bool(got)
 
     def pending(self) -> dict[str, CrawlJob]:
-        return {k.decode(): CrawlJob.from_json(v) for k, v in self.link.client.hgetall(self.key).items()}
+        return {as_text(k): CrawlJob.from_json(v) for k, v in self.link.client.hgetall(self.key).items()}
 
     def holder(self, source: str) -> str | None:
         got = self.link.client.get(self._lease_key(source))
-        return got.decode() if got else None
+        return as_text(got) if got else None
 
     def claim(self, source: str, worker: str) -> bool:
         return bool(self.link.client.set(self._lease_key(source), worker, nx=True, px=self.lease_ms))
@@ -176,7 +176,7 @@ return 1
         self._release(keys=[self._lease_key(source)], args=[worker])
 
     def finish(self, job: CrawlJob, worker: str, summary: dict[str, Any]) -> bool:
-        record = json.dumps({"source": job.source, "run": job.run_id, "worker": worker,
+        record = json.dumps({"source": job.source, "run": job.run_id, "worker": worker, "fence": job.fence,
                              **{k: summary.get(k) for k in ("pages", "posts", "files", "pastes", "fragments",
                                                             "errors", "finish_reason", "duration_seconds")}})
         return bool(self._finish(keys=[self.key, self._lease_key(job.source), self.history],

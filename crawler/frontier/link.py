@@ -19,7 +19,7 @@ import redis
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-__all__ = ["RedisLink", "connect", "load_or_create_key"]
+__all__ = ["RedisLink", "as_text", "connect", "load_or_create_key"]
 
 _NONCE = 12
 _KEY_BYTES = 32
@@ -49,6 +49,11 @@ def load_or_create_key(path: Path) -> bytes:
         raise ValueError(f"frontier state key {path} is {len(secret)} bytes, not {_KEY_BYTES}: copy the "
                          "file the other workers use (or delete it everywhere to start from scratch)")
     return secret
+
+
+def as_text(value: bytes | str) -> str:
+    """A Redis reply as text (the client returns bytes)."""
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 @dataclass

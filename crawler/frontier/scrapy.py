@@ -115,10 +115,16 @@ class RedisDupeFilter:
 
 
 class RedisScheduler:
-    """Requests go to the shared frontier, sealed; `next_request` takes one under a lease."""
+    """Requests go to the shared frontier, sealed; `next_request` takes one under a lease.
+
+    Login requests (meta `vigie_kind: login`) stay in this process: they belong to its session
+    (a form token, cookies in this process's cookie jar), make no sense replayed by another
+    process, and every crawl that resumes a run logs in again by itself."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self._local: list[tuple[int, int, Request]] = []  # session-bound requests: (-priority, seq, request)
+        self._local_seq = 0
         self.df = RedisDupeFilter(crawler)
         self.spider: Spider | None = None
         self._renewer: Any = None
@@ -158,10 +164,16 @@ class RedisScheduler:
 
     def has_pending_requests(self) -> bool:
         book = bound()
-        return bool(book.timed(book.frontier.queued))
+        return bool(self._local) or bool(book.timed(book.frontier.queued))
 
     def enqueue_request(self, request: Request) -> bool:
         request.meta.pop(_LEASE_META, None)  # a retry or redirect copies meta: it is a new request
+        if request.meta.get("vigie_kind") == "login":
+            import heapq
+
+            self._local_seq += 1
+            heapq.heappush(self._local, (-request.priority, self._local_seq, request))
+            return True
         if not request.dont_filter and self.df.request_seen(request):
             self.df.log(request, self.spider)  # type: ignore[arg-type]
             return False
@@ -173,6 +185,10 @@ class RedisScheduler:
         return True
 
     def next_request(self) -> Request | None:
+        if self._local:
+            import heapq
+
+            return heapq.heappop(self._local)[2]
         book = bound()
         got = book.timed(book.frontier.lease)
         if got is None and time.monotonic() - self._last_requeue > 1.0:
@@ -184,7 +200,7 @@ class RedisScheduler:
         rid, data = got
         # unpickled only after the AES-GCM tag verified (crawler.frontier.link): written by a
         # holder of the shared key
-        request = request_from_dict(pickle.loads(data), spider=self.spider)  # noqa: S301
+        request = request_from_dict(pickle.loads(data), spider=self.spider)
         request.meta[_LEASE_META] = rid
         book.held.add(rid)
         if self.crawler.stats is not None:
@@ -206,7 +222,7 @@ class RedisScheduler:
             raise DontCloseSpider("requests of this run are still queued or leased by another crawl")
 
     def __len__(self) -> int:
-        return bound().frontier.queued()
+        return len(self._local) + bound().frontier.queued()
 
 
 class LeaseAckMiddleware:
@@ -214,6 +230,8 @@ class LeaseAckMiddleware:
     once the callback is exhausted and the pipeline has processed every one of them."""
 
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._deferred: set[str] = set()
         crawler.signals.connect(self._item_done, signal=signals.item_scraped)
         crawler.signals.connect(self._item_done, signal=signals.item_dropped)
         crawler.signals.connect(self._item_done, signal=signals.item_error)
@@ -238,10 +256,23 @@ class LeaseAckMiddleware:
         if rid is not None and _BOOK is not None and not isinstance(out, Request):
             _BOOK.pending[rid] = _BOOK.pending.get(rid, 0) + 1
 
+    def _holding(self) -> bool:
+        """The spider keeps requests in memory while it logs in (those a login wall sent back,
+        crawler.spiders._base): the responses that produced them are not acknowledged until it
+        let them go, or a crash in between would lose them."""
+        spider = self.crawler.spider
+        return bool(getattr(spider, "_login_running", False) or getattr(spider, "_after_login", None))
+
     def _finish(self, rid: str | None) -> None:
-        if rid is not None and _BOOK is not None:
-            _BOOK.finished.add(rid)
-            _BOOK.maybe_ack(rid)
+        if rid is None or _BOOK is None:
+            return
+        if self._holding():
+            self._deferred.add(rid)
+            return
+        for done in (*self._deferred, rid):
+            _BOOK.finished.add(done)
+            _BOOK.maybe_ack(done)
+        self._deferred.clear()
 
     def process_spider_output(self, response: Response, result: Iterable[Any], spider: Spider) -> Iterator[Any]:
         rid = self._lease_of(response)

@@ -20,7 +20,7 @@ import json
 import threading
 from typing import Any
 
-from crawler.frontier.link import RedisLink
+from crawler.frontier.link import RedisLink, as_text
 from crawler.state import CrawlState, SourceStatus, ThreadState, _now
 from indexer.crypto import DataKey
 from indexer.redact import mask_text
@@ -31,7 +31,7 @@ __all__ = ["RedisCrawlState"]
 class RedisCrawlState(CrawlState):
     """Drop-in for `CrawlState(path, source)`: `RedisCrawlState(link, source)`."""
 
-    def __init__(self, link: RedisLink, source: str) -> None:  # noqa: D107 (no SQLite to open)
+    def __init__(self, link: RedisLink, source: str) -> None:
         self.link = link
         self.source = source
         self.path = link.key("state", source)  # type: ignore[assignment]  # where it lives, for summaries
@@ -78,7 +78,7 @@ class RedisCrawlState(CrawlState):
     # ---------------------------------------------------------------- posts and pastes
     def post_seen(self, post_key: str, content_hash: str) -> bool:
         got = self._r.hget(self._k["posts"], self._h("post", post_key))
-        return got is not None and got.decode() == content_hash
+        return got is not None and as_text(got) == content_hash
 
     def record_post(self, post_key: str, content_hash: str, thread_key: str | None) -> None:
         self._r.hset(self._k["posts"], self._h("post", post_key), content_hash)
@@ -109,7 +109,7 @@ class RedisCrawlState(CrawlState):
             row = json.loads(raw)
             if row.get("status") != "pending":
                 continue
-            opened = self._open(hashed.decode(), row.get("meta"))
+            opened = self._open(as_text(hashed), row.get("meta"))
             if opened is not None:
                 data = json.loads(opened)
                 out.append((data["url"], data["meta"]))
@@ -119,7 +119,7 @@ class RedisCrawlState(CrawlState):
     def selectors_matched(self) -> set[tuple[str, str]]:
         out = set()
         for raw in self._r.smembers(self._k["selectors"]):
-            kind, _, name = raw.decode().partition("\x1f")
+            kind, _, name = as_text(raw).partition("\x1f")
             out.add((kind, name))
         return out
 

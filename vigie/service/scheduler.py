@@ -58,9 +58,12 @@ def sync_jobs(
     sources: dict[str, SourceConfig],
     on_scheduled: Callable[[str, str, datetime | None], None] | None = None,
     on_removed: Callable[[str], None] | None = None,
+    *,
+    func: str = JOB_FUNC,
 ) -> dict[str, list[str]]:
     """Make the scheduler's jobs match the config: add new sources, reschedule changed ones,
-    remove deleted or disabled ones. Unchanged jobs keep their next run time (restart-safe)."""
+    remove deleted or disabled ones. Unchanged jobs keep their next run time (restart-safe).
+    `func`: what a job calls (the scaled-out scheduler pushes a crawl job instead of running one)."""
     changes: dict[str, list[str]] = {"added": [], "rescheduled": [], "removed": [], "kept": []}
     wanted = {name: src for name, src in sources.items() if src.schedule.enabled}
     for job in scheduler.get_jobs():
@@ -75,7 +78,7 @@ def sync_jobs(
         if job is not None and job.kwargs.get("spec") == spec:
             changes["kept"].append(name)
         else:
-            scheduler.add_job(JOB_FUNC, trigger=_trigger(source), id=name, name=f"crawl {name}",
+            scheduler.add_job(func, trigger=_trigger(source), id=name, name=f"crawl {name}",
                               kwargs={"source": name, "spec": spec}, replace_existing=True)
             changes["rescheduled" if job is not None else "added"].append(name)
             job = scheduler.get_job(name)
