@@ -11,7 +11,9 @@ COPY crawler ./crawler
 COPY indexer ./indexer
 COPY alerts ./alerts
 COPY config ./config
-RUN pip install --no-cache-dir .
+# tor: each `vigie worker` (compose profile "scale") launches its own Tor client
+RUN apt-get update && apt-get install -y --no-install-recommends tor && rm -rf /var/lib/apt/lists/*
+RUN pip install --no-cache-dir ".[scale]"
 USER vigie
 ENV VIGIE_CONFIG=/etc/vigie VIGIE_DATA=/var/lib/vigie VIGIE_LOG_JSON=1
 ENTRYPOINT ["vigie"]

@@ -119,3 +119,67 @@ def test_without_compose_the_same_config_defaults_to_embedded() -> None:
     assert problems == []
     assert loaded is not None and loaded.global_config.storage.backend == "embedded"
     assert loaded.global_config.storage.elasticsearch.username is None
+
+
+# --- the "scale" profile (docs/scale.md, "Deployment") ------------------------------------------
+
+SCALE = {name for name, svc in SERVICES.items() if "scale" in svc.get("profiles", [])}
+
+
+def test_the_scale_profile_has_the_scaled_out_services() -> None:
+    assert {"redis", "postgres", "es01", "es02", "es03", "es-certs", "crawler", "scheduler", "delivery"} <= SCALE
+    assert SERVICES["crawler"]["command"] == ["worker"]
+    assert SERVICES["scheduler"]["command"] == ["scheduler"] and SERVICES["scheduler"]["deploy"]["replicas"] == 2
+    assert SERVICES["delivery"]["command"] == ["alerts", "deliver"]
+    # the base stack does not change: no profile on its services
+    assert not {"tor", "elasticsearch", "vigie"} & SCALE
+    # crawler replicas share nothing per container but what is meant to be shared
+    crawler = SERVICES["crawler"]
+    assert "container_name" not in crawler and "ports" not in crawler  # --scale crawler=N must work
+    assert any(t.startswith("/var/lib/vigie:") for t in crawler["tmpfs"])
+    doc = (REPO / "docs" / "scale.md").read_text()
+    assert "docker compose --profile scale up" in doc and "--scale crawler=4" in doc
+
+
+def test_the_three_elasticsearch_nodes_form_one_secured_cluster() -> None:
+    nodes = ["es01", "es02", "es03"]
+    for name in nodes:
+        env = SERVICES[name]["environment"]
+        assert env["node.name"] == name
+        assert env["discovery.seed_hosts"].split(",") == nodes
+        assert env["cluster.initial_master_nodes"].split(",") == nodes
+        assert env["xpack.security.enabled"] == "true" and env["xpack.security.transport.ssl.enabled"] == "true"
+        assert "discovery.type" not in env
+        assert f"{name}-data:/usr/share/elasticsearch/data" in SERVICES[name]["volumes"]
+        assert SERVICES[name]["healthcheck"]["test"]
+    assert len({tuple(SERVICES[n]["volumes"]) for n in nodes}) == 3  # one data volume each
+
+
+def test_redis_is_reached_through_a_unix_socket_only() -> None:
+    redis = SERVICES["redis"]
+    command = " ".join(redis["command"])
+    assert "--port 0" in command and "--unixsocket /run/redis/redis.sock" in command
+    assert "--appendonly yes" in command and "--requirepass" in command
+    assert "ports" not in redis
+
+
+def test_scaled_config_loads_with_the_crawler_environment(tmp_path: Path) -> None:
+    import shutil
+
+    config = tmp_path / "config"
+    shutil.copytree(REPO / "config", config)
+    mounts = SERVICES["crawler"]["volumes"]
+    overlay = next(m.split(":")[0] for m in mounts if m.split(":")[1] == "/etc/vigie/vigie.yaml")
+    shutil.copy(REPO / overlay, config / "vigie.yaml")  # what the bind mount over the file does
+    env = {k: interpolate(str(v), env_filled()) for k, v in SERVICES["crawler"]["environment"].items()}
+    loaded, problems = check_config_dir(config, env=env)
+    assert problems == [], "\n".join(map(str, problems))
+    assert loaded is not None
+    g = loaded.global_config
+    assert g.storage.backend == "elasticsearch"
+    assert g.storage.elasticsearch.hosts == ["http://es01:9200", "http://es02:9200", "http://es03:9200"]
+    assert g.alerts.outbox.backend == "postgresql"
+    dsn = env["VIGIE_OUTBOX_DSN"]
+    assert dsn.startswith("postgresql://vigie:") and dsn.endswith("@postgres:5432/vigie")
+    scale = getattr(g, "scale", None)
+    assert scale is not None and scale.redis_url == "unix:///run/redis/redis.sock"
