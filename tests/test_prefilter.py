@@ -126,6 +126,26 @@ def test_sparse_pages() -> None:
         assert _same("\n\n".join(posts).encode(), f"page {page}")
 
 
+def test_detect_many_equals_detect_one_by_one() -> None:
+    """The batched API (one scan for many posts) against `detect()` per post: every rendering
+    (CRLF, cp1252, UTF-16, HTML go their own way), prose, dumps, fuzzed posts, a UTF-8 BOM."""
+    items: list[bytes | str] = []
+    for i in range(25):
+        text, _ = make_post(18_000 + i)
+        items += [render(text, how) for how in RENDERINGS]
+    items += [make_prose_post(28_000 + i).encode() for i in range(300)]
+    r = random.Random(2)
+    pool = _pool(9)
+    items += [_fuzz_post(r, pool).encode() for _ in range(300)]
+    items += [b"\xef\xbb\xbf" + items[-1], items[-2] + b"\xc3", b"", "texte a@b.fr\nx@y.fr\nz@w.fr"]
+    r.shuffle(items)
+    want = [detect(x, key=KEY) for x in items]
+    assert P.detect_many(items, key=KEY) == want
+    assert sum(map(len, want)) >= 150
+    codes = P.scan_batch([x for x in items if isinstance(x, bytes)])
+    assert 0 < codes.count(0) < len(codes)  # some posts are done by the scan alone
+
+
 def test_utf8_check_agrees_with_python() -> None:
     r = random.Random(3)
     alphabet = [bytes([i]) for i in range(256)] + ["é".encode(), "€".encode(), "😀".encode(), b"a", b"\n"]

@@ -1,49 +1,52 @@
-"""One pass over the bytes the crawler already has: where can a fragment be at all?
+"""One Hyperscan pass over the bytes the crawler already has: where can a fragment be at all?
 
-`detect()` on bytes first asks `prefilter(data)`. One Hyperscan scan (block mode, one compiled
-database, byte semantics) reports, at the end of each line:
+One compiled database (block mode, byte semantics), one scan, reports:
+- EVENT: a superset of the engine's seed lines that matter (`seeds._PAIR_RE2`, a seed line
+  next to a non-blank line, and `seeds._SPECIAL_RE2`, a seed line that may start a fragment
+  alone), one alternation: Hyperscan runs it several times faster than the same branches as
+  separate patterns;
+- STATEMENT: the first INSERT/REPLACE/CREATE/COPY line (after quote marks and spaces): those
+  read across blank lines (an INSERT to its `;`, COPY to `\\.`, CREATE tables for later INSERTs);
+- BAD: bytes that are not UTF-8 (`decode()` would pick another code page);
+- GATE: what `decode()` or the engine would change first (NUL, CR, a UTF-8 BOM, maybe HTML).
 
-- a *pair*: a seed line (an @, a run of 8+ digits, a `login:password` line, a statement or
-  MSH| opener) next to another non-blank line: `seeds._PAIR_RE2`, the same pattern;
-- a *special* seed line, one that can start a fragment on its own: `seeds._SPECIAL_RE2`;
-- a *statement* line (INSERT, REPLACE, CREATE, COPY after quote marks and spaces): these read
-  across blank lines (an INSERT runs to its `;`, COPY to `\\.`, CREATE tables serve later
-  INSERTs), so from the first one on the rest of the input is handed to the engine as is;
-- a byte sequence that is not UTF-8 (then `decode()` would pick another code page: the
-  input goes the full way).
+`detect_many(items)` (many posts: a crawl's items, a thread page's posts) scans them all at
+once; an item with no EVENT holds no fragment and is never decoded (most forum posts), an
+item with an EVENT and no GATE goes to `seeds.candidate_starts` on its bytes, and only those
+with a start are decoded and detected (`detect()`, unchanged). Same lists as `detect()` item by
+item: tests/test_prefilter.py compares them.
 
-Nothing reported (most forum posts): no fragment, and the text is never decoded. Otherwise
-only *windows* are decoded and given to the engine: the paragraphs around the reported lines,
-bounded by a blank line that no recogniser reads across. Every recogniser stops at a blank
-line except the key: value one (`shapes._kv`, `shapes.block_start`), which bridges up to two
-blank lines between `key: value` lines, and `seeds.alone_is_nothing`, which looks 3 lines up
-for one. So a blank line is a boundary when none of the 3 lines on either side can be a
-`key: value` line (or a quoted one); the window's fragments are then exactly the whole
-text's fragments in those lines, line numbers shifted. tests/test_prefilter.py checks this
-byte for byte against the full engine on the corpus, sparse pages and fuzzed posts.
+`prefilter(b)` / `run()` do the same for one big input by *windows*: only the paragraphs around
+the engine's start lines are decoded and detected, bounded by a blank line that no recogniser
+reads across. Every recogniser stops at a blank line except the key: value one
+(`shapes._kv`, `shapes.block_start`: up to two blank lines between `key: value` lines) and
+`seeds.alone_is_nothing`, which looks 3 lines up; so a blank line is a boundary when none of
+the 3 lines on either side can be a `key: value` (or quoted) line. From the first statement's
+paragraph on, the rest goes to the engine whole. The result equals the full engine's (same
+test, fuzzed posts and sparse pages), and `indexer.detect.parallel` cuts big inputs on the same
+boundaries; `detect()` does not take this way, since on one big page it measured no faster
+than the engine (whose `seeds.candidate_starts` already skips most lines; see bench/README.md).
 
-Patterns are those of `seeds`, translated for Hyperscan's byte mode: RE2's `\\s` is
-`[\\t\\n\\f\\r ]` (Hyperscan's also has \\v, so it is spelled out) and every pattern ends with
-`[^\\n]*$`, so each line is reported once per pattern, not once per byte. Hyperscan reports
-every match; the events are a superset of what RE2's leftmost matches would start from.
-
-Without the `hyperscan` module (or on a CPU it does not support) `available()` is False and
-`detect()` takes the full way, as before (`vigie doctor` says which).
+Without the `hyperscan` module (or on a CPU it does not support) `available()` is False,
+`detect_many` calls `detect()` per item, and `reason()` says why (`vigie doctor` shows it).
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from indexer.decode import _BOMS, _HTML_SNIFF, Limits
+from indexer.detect.seeds import candidate_starts
 from indexer.detect.shapes import _KV
 from indexer.models import Fragment
+from indexer.tokens import MatchKey
 
-__all__ = ["Windows", "available", "prefilter", "raw_scan", "reason", "run"]
+__all__ = ["Windows", "available", "detect_many", "prefilter", "raw_scan", "reason", "run", "scan_batch"]
 
 try:  # optional: the wheel bundles the library (x86-64 with SSSE3 at least)
     import hyperscan as _hs
@@ -52,15 +55,19 @@ except ImportError:  # pragma: no cover - depends on the install
 
 # ------------------------------------------------------------------ patterns (bytes, like RE2's)
 _WS = rb"\t\n\x0c\r "  # RE2's \s
-_SEEDC = rb"(?:@|\d(?:[ ./-]?\d){7})"
-_COMBO = rb"[ \t>]*(?:\d+[.)\]][ \t]+)?[^" + _WS + rb":|;]+[:|][^" + _WS + rb"]+[ \t]*"
-_SEED_LINE = (rb"(?:[^\n]*" + _SEEDC + rb"[^\n]*|" + _COMBO
-              + rb"|(?:MSH\||COPY |CREATE |INSERT |REPLACE )[^\n]*)")
-_FULL_LINE = rb"[^\n]*[^ \t\n\-_=*~#+][^\n]*"
-_PAIR = rb"^(?:" + _SEED_LINE + rb"\n" + _FULL_LINE + rb"|" + _FULL_LINE + rb"\n" + _SEED_LINE + rb")[^\n]*$"
-_SP = rb"(?:[:=>{\[]|MSH\||(?i:insert|replac|create|copy)|\xc4\xb1|\xc5\xbf)"
-_SPECIAL = (rb"^(?:[^\n]*(?:" + _SP + rb"[^\n]*" + _SEEDC + rb"|" + _SEEDC + rb"[^\n]*" + _SP + rb")[^\n]*"
-            rb"|" + _COMBO + rb"|(?:MSH\||COPY |CREATE |INSERT |REPLACE )[^\n]*)$")
+_SEEDC = rb"(?:@|\d(?:[ ./-]?\d){7})"  # what makes a seed line (seeds._SEEDC)
+_NB = rb"[^ \t\n\-_=*~#+]"  # a character that makes a line non-blank for seeds._PAIR (not a rule)
+_R = rb"[ \t\-_=*~#+]*" + _NB  # a line start up to its first such character
+_CP = rb"[ \t>]*(?:\d+[.)\]][ \t]+)?[^" + _WS + rb":|;]+[:|][^" + _WS + rb"]"  # a combo line's start
+_OPEN = rb"(?:MSH\||COPY |CREATE |INSERT |REPLACE )"
+_SP = rb"(?:[:=>{\[]|MSH\||(?i:insert|replac|create|copy)|\xc4\xb1|\xc5\xbf)"  # seeds._SP
+# One expression (Hyperscan runs an alternation far faster than the same branches as separate
+# patterns here), a superset of seeds._PAIR and seeds._SPECIAL: a seed line with a non-blank
+# line below or above (the pair), a seed line with one of _SP (special), a line that starts
+# like a combo line or a statement (both). Each branch ends inside the line(s) it is about.
+_EVENT = (rb"(?:" + _SEEDC + rb"[^\n]*\n" + _R + rb"|" + _NB + rb"[^\n]*\n[^\n]*" + _SEEDC
+          + rb"|" + _SP + rb"[^\n]*" + _SEEDC + rb"|" + _SEEDC + rb"[^\n]*" + _SP
+          + rb"|^" + _CP + rb"|^" + _OPEN + rb")")
 # `recognise` strips quote marks and then any Unicode space (non-ASCII bytes stand for those),
 # then wants one of I i R r C c and `t[:6].upper()` a keyword ("ı" and "ſ" upper-case to I, S)
 _S = rb"(?:[sS]|\xc5\xbf)"
@@ -78,7 +85,10 @@ _BAD_UTF8 = [
     rb"[\xc0-\xdf]\z", rb"[\xe0-\xef]" + _CONT + rb"?\z", rb"[\xf0-\xf7]" + _CONT + rb"{0,2}\z",
     rb"[\xc0\xc1\xf5-\xff]", rb"\xe0[\x80-\x9f]", rb"\xed[\xa0-\xbf]", rb"\xf0[\x80-\x8f]", rb"\xf4[\x90-\xbf]",
 ]
-PAIR, SPECIAL, STATEMENT, BAD = 1, 2, 3, 4
+# what `decode()` and the engine would change before the seed scan: NULs, CRs, maybe HTML
+_GATES = [rb"\x00", rb"\r", rb"<(?:[!a-zA-Z]|[\x80-\xff])", rb"(?:\A|\n)\xef\xbb\xbf"]
+EVENT, STATEMENT, BAD, GATE = 1, 3, 4, 5
+GATE_BIT = 2  # in `scan_batch` codes
 
 _DB = None
 _LOCAL = threading.local()  # Hyperscan scratch space is per thread
@@ -94,11 +104,11 @@ def _db() -> Any:
             if _DB is None:
                 try:
                     db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-                    exprs = [_PAIR, _SPECIAL, _STATEMENT, *_BAD_UTF8]
-                    ids = [PAIR, SPECIAL, STATEMENT] + [BAD] * len(_BAD_UTF8)
+                    alt = b"|".join
+                    exprs = [_EVENT, _STATEMENT, b"(?:" + alt(_BAD_UTF8) + b")", b"(?:" + alt(_GATES) + b")"]
                     ml = _hs.HS_FLAG_MULTILINE
-                    flags = [ml, ml, ml | _hs.HS_FLAG_SINGLEMATCH] + [_hs.HS_FLAG_SINGLEMATCH] * len(_BAD_UTF8)
-                    db.compile(expressions=exprs, ids=ids, elements=len(exprs), flags=flags)
+                    db.compile(expressions=exprs, ids=[EVENT, STATEMENT, BAD, GATE], elements=len(exprs),
+                               flags=[ml, ml | _hs.HS_FLAG_SINGLEMATCH, 0, 0])
                     _DB = db
                 except Exception as e:
                     _WHY = f"hyperscan could not compile the seed patterns here ({type(e).__name__}: {e})"
@@ -141,27 +151,50 @@ class _Stop(Exception):
 
 
 def _events(b: bytes) -> tuple[list[int], int, bool]:
-    """(line-end offsets of pair/special lines, offset of the first statement line or -1, bad)."""
+    """(end offsets of event matches, end of the first statement line's match or -1, not UTF-8)."""
     ends: list[int] = []
     stmt = [-1]
     bad = [False]
     add = ends.append
 
     def on(i: int, _f: int, to: int, _fl: int, _c: object) -> bool | None:
-        if i <= SPECIAL:
+        if i == EVENT:
             add(to)
-            return None
-        if i == STATEMENT:
+        elif i == STATEMENT:
             stmt[0] = to
-            return None
-        bad[0] = True
-        return True  # stop: the input goes the full way
+        elif i == BAD:
+            bad[0] = True
+            return True  # stop: the input goes the full way
+        return None  # GATE: the caller has looked at NULs, CRs and HTML itself
 
     try:
         _db().scan(b, match_event_handler=on, scratch=_scratch())
     except _hs.ScanTerminated:
         pass
     return ends, stmt[0], bad[0]
+
+
+def scan_batch(items: Sequence[bytes]) -> list[int]:
+    """For each item: 0 if it can hold no fragment, else EVENT and/or GATE bits (GATE: not
+    UTF-8, a NUL, a CR, a UTF-8 BOM or maybe HTML, which `decode()` or the engine would change).
+    One scan over all of them, three blank lines apart: no event pattern spans a blank line,
+    so each event belongs to the item it ends in (a cut UTF-8 sequence: the item before)."""
+    n = len(items)
+    if n == 0:
+        return []
+    starts = [0] * n
+    o = 0
+    for k, it in enumerate(items):
+        starts[k] = o
+        o += len(it) + 3
+    code = [0] * n
+
+    def on(i: int, _f: int, to: int, _fl: int, _c: object) -> None:
+        if i != STATEMENT:
+            code[bisect_right(starts, to - 1) - 1] |= EVENT if i == EVENT else GATE_BIT
+
+    _db().scan(b"\n\n\n".join(items), match_event_handler=on, scratch=_scratch())
+    return code
 
 
 _BLANK = re.compile(rb"[ \t\x0b\x0c\r]*\Z")
@@ -200,6 +233,19 @@ def _line_bounds(b: bytes, s: int, n: int, count: int, up: bool) -> list[tuple[i
 
 def _boundary(b: bytes, s: int, e: int, n: int) -> bool:
     """Whether the blank line b[s:e] separates what is above it from what is below it."""
+    lo = s
+    for _ in range(3):  # the 3 lines above and below, as one slice first: most hold no ":=>"
+        if lo <= 0:
+            break
+        lo = b.rfind(b"\n", 0, lo - 1) + 1
+    hi = e
+    for _ in range(3):
+        if hi >= n:
+            break
+        nx = b.find(b"\n", hi + 1)
+        hi = n if nx < 0 else nx
+    if b.find(b":", lo, hi) < 0 and b.find(b"=", lo, hi) < 0 and b.find(b">", lo, hi) < 0:
+        return True
     for ls, le in _line_bounds(b, s, n, 3, True):
         if _kv_like(b, ls, le):
             return False
@@ -241,32 +287,47 @@ def prefilter(b: bytes) -> Windows:
     ends, stmt, bad = _events(b)
     if bad:
         return Windows(full="not UTF-8")
-    w = Windows(events=len(ends) + (stmt >= 0))
-    if not ends and stmt < 0:
+    w = Windows(events=len(ends))
+    if not ends:  # no seed line that pairs or is special: the engine would find no start
+        return w
+    starts = candidate_starts(b)  # the engine's own first step, on the bytes (no decode)
+    if not starts:
         return w
     n = len(b)
     ends.sort()
-    limit = n + 1  # an event at n: the last line, without a final "\n"
-    if stmt >= 0:
-        limit = _up(b, stmt, n)  # from this paragraph on, everything goes to the engine
-    last_end = -1
-    line = 0
-    counted = 0
+    ev_lines = []  # the line each event ends on
+    line = prev = 0
     for p in ends:
-        if p <= last_end or p >= limit:
+        line += b.count(b"\n", prev, p)
+        prev = p
+        ev_lines.append(line)
+    limit_line = n + 1
+    limit = n
+    if stmt >= 0:  # from this paragraph on, everything goes to the engine
+        limit = _up(b, stmt, n)
+        limit_line = b.count(b"\n", 0, limit)
+    covered = -1  # last line of the last window
+    for k, _floor in starts:
+        if k <= covered:
             continue
-        s = max(_up(b, p, n), last_end + 1)
-        e = _down(b, p, n)
-        if e > limit:
-            e = limit - 1 if limit > 0 else 0
-        line += b.count(b"\n", counted, s)
-        counted = s
-        w.ranges.append((s, e, line))
-        last_end = e
-    if stmt >= 0:
-        s = max(limit, last_end + 1)
-        line += b.count(b"\n", counted, s)
-        w.ranges.append((s, n, line))
+        if k >= limit_line:
+            w.ranges.append((limit, n, limit_line))
+            break
+        j = bisect_left(ev_lines, k)  # walk to line k from the nearest event
+        if j == len(ev_lines) or (j > 0 and k - ev_lines[j - 1] < ev_lines[j] - k):
+            j -= 1
+        le = ev_lines[j]
+        ls = b.rfind(b"\n", 0, ends[j]) + 1
+        while le < k:
+            ls = b.find(b"\n", ls) + 1
+            le += 1
+        while le > k:
+            ls = b.rfind(b"\n", 0, ls - 1) + 1
+            le -= 1
+        s = _up(b, ls, n)
+        e = _down(b, ls, n)
+        w.ranges.append((s, e, k - b.count(b"\n", s, ls)))
+        covered = k + b.count(b"\n", ls, e)
     return w
 
 
@@ -324,3 +385,52 @@ def run(data: bytes, detect_text: Callable[..., list[Fragment]], tokenizer: Any,
         if len(out) >= limits.max_fragments or n_ids >= limits.max_identifiers:
             break
     return out
+
+
+_BATCH_ITEM_MAX = 1 << 20  # bigger items go through `detect()` one by one
+_BATCH_BYTES = 8 << 20  # one scan over about this much
+
+
+def detect_many(items: Sequence[bytes | str], *, key: MatchKey, filenames: Sequence[str | None] | None = None,
+                content_types: Sequence[str | None] | None = None,
+                limits: Limits | None = None) -> list[list[Fragment]]:
+    """`[detect(item) for item in items]`, the same lists, with one Hyperscan scan for many
+    posts at once: a forum page's posts, a crawl's items. Items with no event (most posts) are
+    done there; those with one go to `seeds.candidate_starts` on their bytes (the engine's first
+    step), and only those with a start are decoded and detected. Without Hyperscan, or for
+    items that are text, big, HTML by name or type: `detect()` each."""
+    from indexer.detect import detect
+
+    out: list[list[Fragment]] = [[] for _ in items]
+    fn = filenames or [None] * len(items)
+    ct = content_types or [None] * len(items)
+    lim = limits or Limits()
+    batch: list[int] = []
+    size = 0
+    on = available()
+    for k, it in enumerate(items):
+        f, c = fn[k], ct[k]
+        if (not on or not isinstance(it, bytes) or len(it) > _BATCH_ITEM_MAX or (c and "html" in c.lower())
+                or (f and f.lower().endswith((".html", ".htm", ".xhtml")))):
+            out[k] = detect(it, key=key, filename=f, content_type=c, limits=lim)
+            continue
+        batch.append(k)
+        size += len(it)
+        if size >= _BATCH_BYTES:
+            _run_batch(items, batch, out, key, fn, ct, lim, detect)
+            batch, size = [], 0
+    if batch:
+        _run_batch(items, batch, out, key, fn, ct, lim, detect)
+    return out
+
+
+def _run_batch(items: Sequence[bytes | str], batch: list[int], out: list[list[Fragment]], key: MatchKey,
+               fn: Sequence[str | None], ct: Sequence[str | None], lim: Limits,
+               detect: Callable[..., list[Fragment]]) -> None:
+    data = [items[k] for k in batch]
+    for k, b, code in zip(batch, data, scan_batch(data), strict=True):  # type: ignore[arg-type]
+        if not code:
+            continue
+        if code == EVENT and not candidate_starts(b):  # type: ignore[arg-type]
+            continue  # bytes as the engine would see them (no gate): no start, no fragment
+        out[k] = detect(b, key=key, filename=fn[k], content_type=ct[k], limits=lim)
