@@ -61,6 +61,8 @@ def test_a_takeover_requeues_the_dead_crawls_leases_and_keeps_its_own(link) -> N
 def test_duplicate_filter_and_sealing(link) -> None:  # type: ignore[no-untyped-def]
     f = RedisFrontier(link, "src", "run1", "a", lease_ms=1000)
     assert f.add_seen(b"fp1") and not f.add_seen(b"fp1") and f.add_seen(b"fp2")
+    assert f.push_new(b"fp3", b"a") and not f.push_new(b"fp3", b"b") and f.push_new(None, b"c")  # dont_filter
+    assert f.queued() == 2
     f.push(b"http://forum.onion/t/1-jean.dupont@example.fr")
     raw = b"".join(v for v in link.client.hgetall(f.keys["blobs"]).values())
     assert b"jean.dupont" not in raw and b"forum.onion" not in raw  # sealed at rest

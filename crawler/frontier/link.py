@@ -69,13 +69,19 @@ class RedisLink:
     def fingerprint(self, kind: str, value: bytes) -> bytes:
         return hmac.digest(self.secret, kind.encode() + b"|" + value, "sha256")[:16]
 
+    def _aead(self) -> AESGCM:
+        aead = self.__dict__.get("_aead_cache")
+        if aead is None:
+            aead = self.__dict__["_aead_cache"] = AESGCM(self.secret)
+        return aead
+
     def seal(self, data: bytes, associated: bytes = b"") -> bytes:
         nonce = os.urandom(_NONCE)
-        return nonce + AESGCM(self.secret).encrypt(nonce, data, associated)
+        return nonce + self._aead().encrypt(nonce, data, associated)
 
     def unseal(self, blob: bytes, associated: bytes = b"") -> bytes | None:
         try:
-            return AESGCM(self.secret).decrypt(blob[:_NONCE], blob[_NONCE:], associated)
+            return self._aead().decrypt(blob[:_NONCE], blob[_NONCE:], associated)
         except (InvalidTag, ValueError):
             return None
 

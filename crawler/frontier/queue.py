@@ -80,6 +80,15 @@ end
 return n
 """
 
+# the duplicate filter and the push in one round trip: ARGV fingerprint ('' = dont_filter), score
+_PUSH = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[3], ARGV[1]) == 0 then return 0 end
+local seq = redis.call('INCR', KEYS[4])
+redis.call('HSET', KEYS[2], seq, ARGV[3])
+redis.call('ZADD', KEYS[1], -tonumber(ARGV[2]) * 1e10 - seq, seq)
+return seq
+"""
+
 _FOREIGN = """
 local owners = redis.call('HVALS', KEYS[1])
 local n = 0
@@ -107,6 +116,7 @@ class RedisFrontier:
         self._renew = link.script(_RENEW)
         self._ack = link.script(_ACK)
         self._foreign = link.script(_FOREIGN)
+        self._push = link.script(_PUSH)
 
     @property
     def _assoc(self) -> bytes:
@@ -128,6 +138,14 @@ class RedisFrontier:
         pipe.zadd(k["queue"], {rid: score})
         pipe.execute()
         return rid
+
+    def push_new(self, fingerprint: bytes | None, data: bytes, priority: int = 0) -> bool:
+        """`add_seen` and `push` in one round trip: False (nothing queued) when the fingerprint was
+        seen; None as fingerprint queues unconditionally (Scrapy's dont_filter)."""
+        k = self.keys
+        fp = self.link.fingerprint("request", fingerprint) if fingerprint is not None else b""
+        sealed = self.link.seal(data, self._assoc)
+        return bool(self._push(keys=[k["queue"], k["blobs"], k["seen"], k["seq"]], args=[fp, priority, sealed]))
 
     def lease(self) -> tuple[str, bytes] | None:
         """Take the next request under a lease; None when the queue is empty. A blob that does not

@@ -97,11 +97,13 @@ class RedisDupeFilter:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def request_seen(self, request: Request) -> bool:
+    def fingerprint(self, request: Request) -> bytes:
         assert self.crawler.request_fingerprinter is not None
+        return self.crawler.request_fingerprinter.fingerprint(request)
+
+    def request_seen(self, request: Request) -> bool:
         book = bound()
-        fp = self.crawler.request_fingerprinter.fingerprint(request)
-        return not book.timed(book.frontier.add_seen, fp)
+        return not book.timed(book.frontier.add_seen, self.fingerprint(request))
 
     def open(self) -> None:
         return None
@@ -125,6 +127,7 @@ class RedisScheduler:
         self.crawler = crawler
         self._local: list[tuple[int, int, Request]] = []  # session-bound requests: (-priority, seq, request)
         self._local_seq = 0
+        self._login_seen = False
         self.df = RedisDupeFilter(crawler)
         self.spider: Spider | None = None
         self._renewer: Any = None
@@ -171,24 +174,44 @@ class RedisScheduler:
         if request.meta.get("vigie_kind") == "login":
             import heapq
 
+            self._login_seen = True
             self._local_seq += 1
             heapq.heappush(self._local, (-request.priority, self._local_seq, request))
             return True
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)  # type: ignore[arg-type]
-            return False
         data = pickle.dumps(request.to_dict(spider=self.spider), protocol=pickle.HIGHEST_PROTOCOL)
         book = bound()
-        book.timed(book.frontier.push, data, request.priority)
+        # the duplicate filter's check and the push in one round trip (RedisDupeFilter's set)
+        fp = None if request.dont_filter else self.df.fingerprint(request)
+        if not book.timed(book.frontier.push_new, fp, data, request.priority):
+            self.df.log(request, self.spider)  # type: ignore[arg-type]
+            return False
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value("scheduler/enqueued/redis")
         return True
+
+    def _logging_in(self) -> bool:
+        """A source with a login: nothing from the shared queue until this process's login is
+        done (or failed), as the spider itself holds its start URLs. Requests a previous crawl
+        of the run queued would otherwise race the login and swap the session it is building."""
+        spider = self.spider
+        if spider is None or getattr(getattr(spider, "source", None), "login", None) is None:
+            return False
+        return not self._login_seen or bool(getattr(spider, "_login_running", False))
+
+    def _login_failed(self) -> bool:
+        """The login was tried and failed: like the spider (crawler.spiders._base), fetch nothing
+        more as a guest; the source needs attention and the run ends."""
+        spider = self.spider
+        return (self._login_seen and getattr(getattr(spider, "source", None), "login", None) is not None
+                and not getattr(spider, "_login_running", False) and not getattr(spider, "logged_in", True))
 
     def next_request(self) -> Request | None:
         if self._local:
             import heapq
 
             return heapq.heappop(self._local)[2]
+        if self._logging_in() or self._login_failed():
+            return None
         book = bound()
         got = book.timed(book.frontier.lease)
         if got is None and time.monotonic() - self._last_requeue > 1.0:
@@ -218,6 +241,8 @@ class RedisScheduler:
             book.pending.clear()
             book.finished.clear()
         book.timed(book.frontier.requeue_expired)
+        if self._login_failed():
+            return
         if book.frontier.queued() or book.frontier.foreign_leases():
             raise DontCloseSpider("requests of this run are still queued or leased by another crawl")
 
