@@ -59,10 +59,31 @@ HEADER_CATEGORIES: dict[str, str] = {
     **{k: "genetic" for k in ("adn", "dna", "genotype", "genetic_data", "donnees_genetiques", "genetique",
                               "test_adn")},
     **{k: "biometric" for k in ("empreinte", "fingerprint", "biometrie", "biometric", "biometrics",
-                                "biometric_data", "empreintes_digitales", "face_template")},
+                                "biometric_data", "empreintes_digitales", "face_template", "empreintes",
+                                "empreinte_digitale", "fingerprints", "fingerprint_template", "fingerprint_hash",
+                                "face_embedding", "face_encoding", "iris_code", "iris_template", "voiceprint",
+                                "voice_print", "empreinte_vocale", "gabarit_biometrique", "biometric_template",
+                                "donnees_biometriques", "photo_biometrique")},
+    **{k: "sex_life" for k in ("vie_sexuelle", "sex_life", "sexual_activity", "activite_sexuelle",
+                               "pratiques_sexuelles", "sexual_practices", "sexual_history", "antecedents_sexuels",
+                               "nombre_de_partenaires", "number_of_partners", "partenaires_sexuels",
+                               "sexual_partners")},
 }
+HEADER_CATEGORIES.update({k: "political_opinion" for k in (
+    "orientation_politique", "tendance_politique", "bord_politique", "couleur_politique", "sensibilite_politique",
+    "intention_de_vote", "voting_intention", "political_leaning", "politics", "engagement_politique",
+    "vote_intention", "party_membership", "adhesion_parti")})
+HEADER_CATEGORIES.update({k: "ethnic_origin" for k in (
+    "origines_ethniques", "groupe_ethnique", "appartenance_ethnique", "ethnicite", "race_ethnie", "ethnic")})
+HEADER_CATEGORIES.update({k: "sexual_orientation" for k in (
+    "sexual_preference", "preference_sexuelle", "orientation_sex", "sexual_identity")})
+HEADER_CATEGORIES.update({k: "trade_union" for k in (
+    "adhesion_syndicale", "mandat_syndical", "union_affiliation", "syndicat_adherent")})
+HEADER_CATEGORIES.update({k: "religion" for k in (
+    "pratique_religieuse", "appartenance_religieuse", "religious_affiliation", "religious_practice", "faith_group")})
 # "Religion: catholique", "- Santé = diabète": a dox line whose label names a category
-_A9_LABEL = re2.compile(r"(?m)^[ \t]*(?:[-*>][ \t]*)?(" + "|".join(
+# (also as a cell of a row or after another label: "RAS;religion: catholique", "Infos: ethnicity: Somali")
+_A9_LABEL = re2.compile(r"(?m)(?:^|[\t|;,:])[ \t]*(?:[-*>\"][ \t]*)?(" + "|".join(
     sorted((k.replace("_", "[ _]") for k in HEADER_CATEGORIES), key=len, reverse=True))
     + r")[ \t]*(?::|=)[ \t]*[^\s]")
 
@@ -120,6 +141,30 @@ def _column_verdict(lex: Lexicon, cat: str, role: str | None) -> bool | None:
     return None
 
 
+_ITEM_START = "\t|;,:=\n\"'("
+_ITEM_END = "\t|;,\n\"')."
+
+
+def _whole_item(low: str, start: int, end: int) -> bool:
+    """The match is a whole cell, or a whole comma-separated item of one ("noir, 1m80"): said of
+    the person the row is about, when the column is a free-text note about them."""
+    head = low[max(0, start - 12):start].rstrip(" ")
+    tail = low[end:end + 12].lstrip(" ")
+    return (not head or head[-1] in _ITEM_START) and (not tail or tail[0] in _ITEM_END)
+
+
+def _alone_in_note(lex: Lexicon, kinds: list[tuple[str, bool]], cat: str, line: str, column: str | None,
+                   role: str | None, low: str, start: int, end: int, line_start: int) -> bool:
+    """An ambiguous word alone in a note about the person (a whole cell or comma-separated item
+    under a notes column or a dox's "Infos:", not behind another label: "nationalité: nigérian")
+    is said of the person, unless it already has a sure meaning ("chlamydia" alone is health;
+    sex life only beside a cue of it). Read only for an ambiguous match without a cue's column."""
+    if any(c != cat and not a for c, a in kinds):
+        return False
+    note = (_label(line, start - line_start) or column) if column else role
+    return note in lex.note_columns and _whole_item(low, start, end)
+
+
 def _negated(lex: Lexicon, low: str, start: int, end: int, clause_start: int) -> bool:
     words = low[clause_start:start].split()
     if words and lex.neg_before.search(" ".join(words[-5:])):
@@ -151,20 +196,23 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
         look = max(line_start, start - _WINDOW)
         clause_start = max(look, *(low.rfind(c, look, start) + 1 for c in _CLAUSE_END))
         role: str | None = None
+        column: str | None = None
+        line = ""
         if line_end >= 0 and (nl >= 0 or start <= _LINE_MAX):
             line = low[line_start:line_end]
             if line_start > 0:
                 if columns is None:
                     columns = _Columns(low)
-                role = columns.name_at(line, start - line_start)
-            role = role or _label(line, start - line_start)
+                column = columns.name_at(line, start - line_start)
+            role = column or _label(line, start - line_start)
         if _negated(lex, low, start, end, clause_start):
             continue
         for cat, ambiguous in kinds:
             verdict = _column_verdict(lex, cat, role)
             if verdict is False:
                 continue
-            if ambiguous and not verdict:
+            if ambiguous and not verdict and not _alone_in_note(lex, kinds, cat, line, column, role, low,
+                                                                  start, end, line_start):
                 cue = lex.cues.get(cat)
                 if cue is None or not (cue.search(low[clause_start:start]) or cue.search(low[end:end + _WINDOW])):
                     continue

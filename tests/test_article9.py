@@ -155,7 +155,7 @@ def test_a_dox_free_text_field_is_in_the_fragment_and_masked() -> None:
     ("ethnic_origin", "notes: individu de type européen"), ("ethnic_origin", "notes: famille tsigane, fils de harki"),
     ("sexual_orientation", "notes: attirée par les femmes"), ("sexual_orientation", "notes: mariée à une femme"),
     ("sexual_orientation", "notes: homosexuality disclosed"),
-    ("sex_life", "notes: chlamydia en 2021"), ("sex_life", "notes: takes the contraceptive pill"),
+    ("health", "notes: chlamydia en 2021"), ("health", "notes: takes the contraceptive pill"),
     ("sex_life", "notes: had an affair with a colleague"),
     ("genetic", "notes: porteuse saine de la mucoviscidose"), ("genetic", "notes: carries the BRCA mutation"),
     ("biometric", "notes: déverrouillage facial activé"), ("political_opinion", "notes: a voté Mélenchon"),
@@ -165,8 +165,11 @@ def test_free_note_phrasings(category: str, text: str) -> None:
     assert category in cats(text), (text, scan_article9(text))
 
 
-def test_a_sexually_transmitted_infection_is_health_and_sex_life() -> None:
-    assert cats("notes: syphilis traitée") == {"health", "sex_life"}
+def test_a_sexually_transmitted_infection_is_health_and_sex_life_beside_a_cue() -> None:
+    """The infection is health data; it says something of a sex life when the note says how."""
+    assert cats("notes: syphilis traitée") == {"health"}
+    assert cats("nom;notes\nDurand;chlamydia\n") == {"health"}  # alone in a note: still only health
+    assert cats("notes: chlamydia transmise par son partenaire") == {"health", "sex_life"}
 
 
 @pytest.mark.parametrize("text", [
@@ -176,4 +179,61 @@ def test_a_sexually_transmitted_infection_is_health_and_sex_life() -> None:
     "notes: pas de rapports non protégés",
 ])
 def test_origin_and_sex_life_near_misses(text: str) -> None:
+    assert not scan_article9(text), (text, scan_article9(text))
+
+
+def test_contraception_alone_is_health_only() -> None:
+    """Prescribed for acne, endometriosis or cycles too: it does not say one has sex; the
+    morning-after pill does."""
+    assert cats("notes: sous pilule contraceptive") == {"health"}
+    assert cats("notes: pilule du lendemain en mai") == {"health", "sex_life"}
+
+
+@pytest.mark.parametrize(("category", "text"), [
+    # the partner's gender with the person's, a few words apart ("~" entries)
+    ("sexual_orientation", "notes: elle vit avec sa compagne depuis 2015"),
+    ("sexual_orientation", "notes: il habite avec son mari à Lille"),
+    ("sexual_orientation", "notes: pacsée avec sa compagne"),
+    ("sexual_orientation", "notes: she lives with her girlfriend"),
+    ("sexual_orientation", "notes: he is in a relationship with a man"),
+    ("sexual_orientation", "notes: femme trans, en transition"), ("sexual_orientation", "notes: they're non-binary"),
+    # an entry that begins with a list ("$pen voter") used to be read as a list definition
+    ("political_opinion", "notes: Trump voter"), ("ethnic_origin", "notes: Caribbean heritage"),
+    ("political_opinion", "notes: a pris sa carte chez Renaissance"),
+    ("political_opinion", "notes: soutien de Marine Le Pen"),
+    ("sex_life", "notes: trompe son épouse"), ("sex_life", "notes: cheated on her husband"),
+    ("biometric", "notes: gabarit d'empreinte"), ("biometric", "notes: face embedding stored"),
+    ("health", "notes: sous metformine"), ("health", "notes: HTA, DT2"),
+    ("ethnic_origin", "notes: famille d'origine turque"), ("ethnic_origin", "notes: she is mixed race"),
+])
+def test_constructions(category: str, text: str) -> None:
+    assert category in cats(text), (text, scan_article9(text))
+
+
+def test_an_ambiguous_word_alone_in_a_notes_cell_is_said_of_the_person() -> None:
+    dump = "nom;prenom;notes\nDurand;Camille;noir\nPetit;Hugo;escort, rappeler\n"
+    assert cats(dump) == {"ethnic_origin", "sex_life"}
+    assert cats("Infos: noir\n") == {"ethnic_origin"}
+    # not alone, not a notes column, or behind another label: no
+    assert not scan_article9("nom;prenom;notes\nDurand;Camille;stylo noir\n")
+    assert not scan_article9("nom;prenom;couleur\nDurand;Camille;noir\n")
+    assert not scan_article9("nom;prenom;notes\nDurand;Camille;nationalité: nigérian\n")
+    assert not scan_article9("nom;prenom;notes\nDurand;Camille;PS: rappeler\n")
+
+
+def test_a_category_label_inside_a_cell() -> None:
+    assert cats("Infos: ethnicity: Somali\n") == {"ethnic_origin"}
+    assert cats("nom;notes\nDurand;religion: aucune\n") == set()
+
+
+@pytest.mark.parametrize("text", [
+    "notes: Il est blanc comme un linge", "notes: elle est passée chez sa femme de ménage",
+    "notes: he met a man at the bar to discuss the contract", "notes: she hired a woman as accountant",
+    "notes: the results came out to 5%", "notes: Black Friday sales, white label products",
+    "notes: supports the right to repair", "notes: voice data plan 20GB", "notes: hand signature required",
+    "notes: rapports annuels 2022", "notes: page vierge à remplir", "notes: sexe: F, 32 ans",
+    "notes: lithium battery replacement", "notes: il est marocain", "notes: quel bordel ce dossier",
+    "notes: face ID unlock on my phone", "notes: proche de la gare", "notes: candidat au poste de comptable",
+])
+def test_construction_near_misses(text: str) -> None:
     assert not scan_article9(text), (text, scan_article9(text))

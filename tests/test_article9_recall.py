@@ -28,12 +28,9 @@ TARGET_RECALL, TARGET_PRECISION = 0.90, 0.95
 # Categories where the detector does not reach the issue's targets yet (measured 2026-12-01 on this
 # bank; issue 12 stays open for them). They are held at what they reach today, so that a change
 # which loses ground fails; a change that reaches the target must move the category out of here.
+# (sex life, third and last exam of the generalisation round: recall 0.898, precision 0.907)
 BELOW_TARGET: dict[str, tuple[float, float]] = {  # category: (recall floor, precision floor)
-    "sexual_orientation": (0.73, 0.91),
-    "sex_life": (0.69, 0.88),
-    "ethnic_origin": (0.68, 0.97),
-    "political_opinion": (0.87, 0.97),
-    "biometric": (0.87, 1.00),
+    "sex_life": (0.89, 0.90),
 }
 
 

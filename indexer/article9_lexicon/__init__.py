@@ -111,9 +111,23 @@ def _token(tok: str, lang: str, lists: dict[str, str], single: bool) -> str:
     return f"(?i:{inflect(fold_accents(low), lang, low.endswith('é'))})"
 
 
+# "~" between two words of an entry: up to three words in between ("elle ~ sa compagne" takes "elle vit
+# avec sa compagne"); bounded, so the pattern stays linear and its DFA small
+_GAP = _SEP + r"(?:[A-Za-z0-9']{1,20}" + _SEP + "){0,3}"
+_LIST_DEF = re.compile(r"^\$\w+\s*=")
+
+
 def _phrase(entry: str, lang: str, lists: dict[str, str]) -> str:
     toks = entry.split()
-    return _SEP.join(_token(t, lang, lists, len(toks) == 1) for t in toks)
+    words = [t for t in toks if t != "~"]
+    out = ""
+    for i, t in enumerate(toks):
+        if t == "~":
+            continue
+        if out:
+            out += _GAP if toks[i - 1] == "~" else _SEP
+        out += _token(t, lang, lists, len(words) == 1)
+    return out
 
 
 @dataclass(frozen=True)
@@ -131,6 +145,7 @@ class Lexicon:
     neg_after: re2._Regexp
     neutral_columns: frozenset[str]
     name_columns: frozenset[str]
+    note_columns: frozenset[str]
 
     def classify(self, term: str) -> tuple[tuple[str, bool], ...]:
         """Every (category, needs a cue) of a term `terms` found (its folded, case-kept spelling):
@@ -159,7 +174,9 @@ def _read(name: str) -> list[str]:
 def _options() -> re2.Options:
     opts = re2.Options()
     opts.longest_match = True  # "témoin de Jéhovah" over "témoin", "parti socialiste" over "parti"
-    opts.max_mem = 64 << 20  # the DFA of ~2000 alternatives: never fall back to the slow NFA
+    # the DFA of ~3000 alternatives: never fall back to the slow NFA (a budget, not an allocation;
+    # at 64 MB the DFA of today's lexicon did not fit and RE2 fell back)
+    opts.max_mem = 256 << 20
     return opts
 
 
@@ -179,7 +196,7 @@ def lexicon() -> Lexicon:
         for lang in LANGS:
             lists: dict[str, str] = {}
             for line in _read(f"{cat}.{lang}.txt"):
-                if line.startswith("$"):
+                if _LIST_DEF.match(line):  # "$people = ...", not "$people descent" (an entry)
                     name, _, items = line[1:].partition("=")
                     alts = [_phrase(i.strip(), lang, lists) for i in items.split(",") if i.strip()]
                     lists[name.strip()] = "(?:" + "|".join(alts) + ")"
@@ -201,11 +218,12 @@ def lexicon() -> Lexicon:
     for line in _read("negation.txt"):
         side, _, word = line.partition(":")
         (before if side.strip() == "before" else after).append(re.escape(fold_accents(word.strip()).lower()))
-    neutral: set[str] = set()
-    names: set[str] = set()
+    columns: dict[str, set[str]] = {"neutral": set(), "names": set(), "notes": set()}
     for line in _read("columns.txt"):
         kind, _, cols = line.partition(":")
-        (neutral if kind.strip() == "neutral" else names).update(cols.split())
+        if kind.strip() not in columns:
+            raise ValueError(f"article 9 lexicon: columns.txt: unknown kind {kind!r}; expected one of {list(columns)}")
+        columns[kind.strip()].update(cols.split())
     # "non"/"no" right after a term negate it only when they stand alone ("VIH : non"): "catholique
     # non pratiquante" is still a religion, and "non binaire" is not a negation
     plain_after = _words_rx([w for w in after if w not in _BARE])
@@ -215,5 +233,6 @@ def lexicon() -> Lexicon:
         neg_before=re2.compile(f"(?:(?:^|[^a-z0-9_])(?:{_words_rx(before)})|n't)(?:[^a-z0-9_]|$)"),
         neg_after=re2.compile(f"^[\\s\"']*(?:[:=][\\s\"']*)?(?:(?:{plain_after})(?:[^a-z0-9_]|$)"
                               f"|(?:{bare_after})[\\s\"']*(?:[^a-z0-9_\\s\"']|$))"),
-        neutral_columns=frozenset(neutral), name_columns=frozenset(names),
+        neutral_columns=frozenset(columns["neutral"]), name_columns=frozenset(columns["names"]),
+        note_columns=frozenset(columns["notes"]),
     )
