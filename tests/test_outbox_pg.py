@@ -319,3 +319,43 @@ def test_sqlite_stays_the_default_and_postgresql_needs_a_dsn(tmp_path: Path, mon
     config = _config(tmp_path / "b", {"backend": "postgresql", "dsn_file": ""})  # an unset ${VAR:-}
     with pytest.raises(PgOutboxError, match="alerts.outbox.dsn_file"):
         open_outbox(config, tmp_path / "data")  # type: ignore[arg-type]
+
+
+def test_cli_and_status_read_the_shared_outbox(pg_server: PostgresServer, tmp_path: Path,  # noqa: F811
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from vigie.cli import app
+    from vigie.log import setup_logging
+    from vigie.wiring import component_status
+
+    _truncate(pg_server)
+    monkeypatch.setenv("VIGIE_OUTBOX_DSN", pg_server.dsn)
+    config = _config(tmp_path, {"backend": "postgresql"})
+    box = PgOutbox(pg_server.dsn)
+    box.add_alerts([alert(1), alert(2)])
+    [d1, _] = box.due(time.time())
+    box.claim([d1.id], time.time() + 60, time.time())
+    box.dead_letter([d1.id], "HTTP 410 from http://127.0.0.1:1")
+    data = tmp_path / "data"
+    try:
+        listed = CliRunner().invoke(app, ["alerts", "list", "--json", "--config", str(tmp_path / "config"),
+                                          "--data-dir", str(data)])
+        retried = CliRunner().invoke(app, ["alerts", "retry", "--all-failed", "--config", str(tmp_path / "config"),
+                                           "--data-dir", str(data)])
+    finally:
+        setup_logging("INFO")
+    assert listed.exit_code == 0, listed.output
+    rows = [json.loads(line) for line in listed.output.splitlines() if line.startswith("{")]
+    assert sorted(r["alert_id"] for r in rows) == ["alert-acme-0001", "alert-acme-0002"]
+    assert retried.exit_code == 0 and "1 delivery queued again" in retried.output, retried.output
+    assert box.counts() == {"pending": 2}
+    assert not (data / "alerts.sqlite3").exists()  # nothing went to an embedded outbox
+    status = component_status(config, data)  # type: ignore[arg-type]
+    assert status.outbox == "postgresql: pending: 2"
+    monkeypatch.setenv("VIGIE_OUTBOX_DSN", pg_server.dsn.replace(pg_server.password, "wrong-password-77"))
+    down = component_status(config, data)  # type: ignore[arg-type]
+    assert down.outbox.startswith("postgresql: unavailable") and "wrong-password-77" not in down.outbox
+    box.close()

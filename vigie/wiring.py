@@ -324,7 +324,7 @@ def component_status(config: LoadedConfig, data_dir: Path) -> ComponentStatus:
     asking for the status of a data dir never creates files in it."""
     return ComponentStatus(tor=_tor_state(config.global_config.tor),
                            store=_store_state(config.global_config.storage, data_dir),
-                           outbox=_outbox_state(data_dir))
+                           outbox=_outbox_state(config, data_dir))
 
 
 def _tor_state(settings: TorSettings) -> str:
@@ -370,7 +370,21 @@ def _store_state(storage: StorageSettings, data_dir: Path) -> str:
     return f"embedded: {count} fragment(s)"
 
 
-def _outbox_state(data_dir: Path) -> str:
+def _outbox_state(config: LoadedConfig, data_dir: Path) -> str:
+    settings = config.global_config.alerts.outbox
+    if settings.backend == "postgresql":
+        from alerts import AlertsError
+        from alerts.outbox_pg import PgOutbox
+
+        try:
+            box = PgOutbox(outbox_dsn(settings), connect_timeout=3)
+            try:
+                pg_counts = box.counts()
+            finally:
+                box.close()
+        except AlertsError as exc:  # the message names host:port/db, never the DSN
+            return f"postgresql: unavailable ({exc})"
+        return "postgresql: " + (", ".join(f"{k}: {v}" for k, v in sorted(pg_counts.items())) or "empty")
     try:
         db = open_readonly(outbox_path(data_dir))
         if db is None:

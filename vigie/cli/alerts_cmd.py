@@ -42,14 +42,17 @@ def list_alerts(
 
     Example:  vigie alerts list --org example-org --status failed
     """
-    from alerts.outbox import Outbox
-
     if status is not None and status not in _STATUSES:
         fail(f"unknown status {status!r}; expected one of {', '.join(_STATUSES)}")
-    runtime(config, data_dir)
-    if not (data_dir / "alerts.sqlite3").exists():
+    rt = runtime(config, data_dir)
+    embedded = rt.config.global_config.alerts.outbox.backend == "sqlite"
+    if embedded and not (data_dir / "alerts.sqlite3").exists():
         fail(f"no alerts database in {data_dir.resolve()}: check --data-dir / VIGIE_DATA")
-    rows = Outbox(wiring.outbox_path(data_dir)).list_alerts(org, status, limit)
+    outbox = wiring.open_outbox(rt.config, data_dir)  # SQLite, or the shared PostgreSQL outbox
+    try:
+        rows = outbox.list_alerts(org, status, limit)
+    finally:
+        outbox.close()
     if as_json:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False, sort_keys=True))
@@ -82,12 +85,14 @@ def retry(
 
     Example:  vigie alerts retry --all-failed
     """
-    from alerts.outbox import Outbox
-
     if (alert_id is None) == (not all_failed):
         fail("give either an ALERT_ID or --all-failed")
-    runtime(config, data_dir)
-    n = Outbox(wiring.outbox_path(data_dir)).requeue(alert_id, all_failed)
+    rt = runtime(config, data_dir)
+    outbox = wiring.open_outbox(rt.config, data_dir)
+    try:
+        n = outbox.requeue(alert_id, all_failed)
+    finally:
+        outbox.close()
     if alert_id and n == 0:
         fail(f"no failed or pending delivery for alert {alert_id!r} (see `vigie alerts list`)")
     console.print(f"{n} deliver{'y' if n == 1 else 'ies'} queued again; `vigie alerts deliver --once` sends them now")
