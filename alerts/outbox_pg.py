@@ -175,11 +175,22 @@ class PgOutbox:
 
     @contextmanager
     def _tx(self) -> Iterator[psycopg.Connection[Any]]:
-        """One transaction under the instance's lock."""
+        """One transaction under the instance's lock. A connection lost on the way (the server
+        restarted) fails this call with `PgOutboxError` and the transaction rolls back as a
+        whole; the next call reconnects."""
+        import psycopg
+
         with self._lock:
             db = self._conn()
-            with db.transaction():
-                yield db
+            try:
+                with db.transaction():
+                    yield db
+            except psycopg.OperationalError as exc:
+                if not (db.closed or db.broken):
+                    raise
+                raise PgOutboxError(f"lost the connection to the PostgreSQL outbox at {self.where} "
+                                    f"({_first_line(exc)}); nothing of this call was committed, and the "
+                                    "next call reconnects") from exc
 
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._tx() as db:

@@ -359,3 +359,18 @@ def test_cli_and_status_read_the_shared_outbox(pg_server: PostgresServer, tmp_pa
     down = component_status(config, data)  # type: ignore[arg-type]
     assert down.outbox.startswith("postgresql: unavailable") and "wrong-password-77" not in down.outbox
     box.close()
+
+
+def test_a_restarted_server_fails_one_call_then_the_outbox_reconnects(pg_server: PostgresServer) -> None:  # noqa: F811
+    """Kept last in this file: it restarts the session's server (same port and data)."""
+    _truncate(pg_server)
+    box = PgOutbox(pg_server.dsn)
+    box.add_alerts([alert(1)])
+    pg_server.stop("immediate")  # a crash: recovered from the WAL on the next start
+    pg_server.start()
+    with pytest.raises(PgOutboxError, match="lost the connection") as err:
+        box.add_alerts([alert(2)])
+    assert pg_server.password not in str(err.value)
+    assert box.add_alerts([alert(2)]) == ["alert-acme-0002"]  # reconnected; the failed call left nothing
+    assert box.counts() == {"pending": 2}
+    box.close()
