@@ -1,5 +1,5 @@
-"""Crawl benchmark: Vigie over Tor (8 isolated circuits) vs a sequential requests+SOCKS
-baseline (TorBot style), plus Vigie over direct loopback; all on the private Tor network.
+"""Crawl benchmark: Vigie over Tor vs a sequential requests+SOCKS baseline (TorBot style), and
+Vigie over direct loopback, on forums answering in 200 and 800 ms; all on the private Tor network.
 
     unshare --net -- bash -c 'ip link set lo up && .venv/bin/python -m bench.crawl'
 
@@ -7,36 +7,42 @@ Everything runs on 127.0.0.1 inside a loopback-only network namespace (the scrip
 run elsewhere): 7 tor processes, the demo forum (`vigie_kit.forum`, phpBB engine) published
 as an onion service, and the crawlers.
 
-Modes (each repeated `--repeats` times, fresh crawl state each time):
-- vigie-tor:    `vigie crawl --quiet` (the real spider, `network: tor`), 8 isolated
-                circuits (VIGIE_TOR_CIRCUITS_PER_SOURCE=8) carrying `--concurrency` requests in
-                flight (default 32, i.e. 4 streams per circuit; the first recorded run used 8),
-                items not indexed (`--no-index`: transport and crawling are measured, not
-                detection);
+Modes (each repeated `--repeats` times, default 5, fresh crawl state each time):
+- vigie-tor:    `vigie crawl --quiet` (the real spider, `network: tor`), 8 isolated circuits
+                (VIGIE_TOR_CIRCUITS_PER_SOURCE=8) carrying `--concurrency` requests in flight
+                (default 32), items not indexed (`--no-index`: transport and crawling are
+                measured, not detection); the default limits otherwise (stream timeout,
+                hedging, pagination fetched ahead: issue 18);
 - vigie-direct: the same crawl, `network: direct`, to the forum's 127.0.0.1 address;
 - baseline:     one thread, `requests.get(url, proxies=socks5h://...)` per page (PySocks,
                 remote DNS), BFS over the forum's same-host links with BeautifulSoup, as
                 classic TorBot does; no login; capped at `--baseline-pages` pages (a sequential
                 crawl's rate does not depend on how far it goes);
-- baseline-session: the same with one kept-alive `requests.Session` (as newer TorBot's httpx
-                client does), for reference.
+- baseline-session (`--with-session`): the same with one kept-alive `requests.Session`.
 
-Scenarios: the private network has almost no latency (each hop is loopback), unlike real
-onion services (hundreds of ms per request), so the forum is also measured behind a relay that
-delays each request by `--latency-ms` (default 0 and 200), for every mode alike. Two forum
-sizes: `stock` (the demo forum as tests use it: 54 pages, mostly a chain of paginated pages, so
-little parallelism to gain) and `large` (the same generator with `--extra-threads` more threads
-per board, a more forum-like breadth).
+Latency: each hop of the private network is loopback, unlike real onion services (hundreds of
+ms per request), so the forum itself waits `--latency-ms` (default 200 and 800) before every
+answer (`ForumServer.latency_seconds`), for every mode alike. Forum sizes: `large` (default; the
+demo generator with `--extra-threads` more threads per board: six-page board listings) and
+`stock` (the demo forum as tests use it, 54 pages).
 
-Pages/min counts HTML pages (attachments excluded); Vigie's time is its crawl duration (from
-engine start to close, as reported in its summary); the baseline's is its loop's wall time.
-Results: printed, and appended as one JSON line to bench/results/crawl.jsonl.
+Faults (`--faults`, on by default): after the clean runs, vigie-tor is run again `--repeats`
+times while the forum hangs one GET in `--stall-every` (50) for 60 s and then drops it
+unanswered (a stalled stream / a dead circuit): recovery must take seconds, not the minute a
+hung request cost before issue 18.
+
+Reported per scenario: pages/min per mode (summed pages / summed seconds), the speedup over the
+baseline (target >= 10x), Tor/direct time (target <= 2x), the slowest of the runs over their
+median (target <= 1.5), hedges, circuit renewals and pages fetched ahead. Pages/min counts HTML
+pages (attachments excluded); Vigie's time is its crawl duration (engine start to close, from its
+summary); the baseline's is its loop's wall time. Runs of all modes alternate, so the load of
+this shared machine falls on all of them. Results: printed, and appended as one JSON line to
+bench/results/crawl.jsonl.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import platform
@@ -45,7 +51,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,51 +65,13 @@ SOURCE = "test-phpbb"
 DENY = re.compile(r"logout|/profile/|/search")
 
 
-class LatencyRelay:
-    """TCP relay on 127.0.0.1 that delays every client->server chunk by `delay` seconds."""
-
-    def __init__(self, target_port: int, delay: float):
-        self.target_port, self.delay = target_port, delay
-        self.port = 0
-        self._ready = threading.Event()
-        self._loop = asyncio.new_event_loop()
-        threading.Thread(target=self._run, daemon=True).start()
-        self._ready.wait(10)
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-
-        async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float) -> None:
-            try:
-                while data := await reader.read(65536):
-                    if delay:
-                        await asyncio.sleep(delay)
-                    writer.write(data)
-                    await writer.drain()
-            except (ConnectionError, OSError):
-                pass
-            finally:
-                writer.close()
-
-        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-            await asyncio.gather(pump(reader, up_writer, self.delay), pump(up_reader, writer, 0))
-
-        async def main() -> None:
-            server = await asyncio.start_server(handle, "127.0.0.1", 0)
-            self.port = server.sockets[0].getsockname()[1]
-            self._ready.set()
-            await server.serve_forever()
-
-        self._loop.run_until_complete(main())
-
-
 def vigie_crawl(base_url: str, network: str, work: Path, socks_port: int, circuits: int,
                 concurrency: int) -> dict[str, Any]:
     from tests.fixtures.forum import make_config, test_keys_env
 
+    # the schema's defaults for timeouts and hedging (make_config only sets test-speed limits)
     config = make_config(work / "config", base_url, network=network,
-                         limits={"concurrency": concurrency, "timeout_seconds": 60})
+                         limits={"concurrency": concurrency, "timeout_seconds": 60, "retry_backoff_seconds": 1.0})
     env = {**os.environ, **test_keys_env, "VIGIE_TOR_CIRCUITS_PER_SOURCE": str(circuits)}
     summary_path = work / "summary.json"
     cmd = [sys.executable, "-m", "vigie", "--log-level", "WARNING", "crawl", SOURCE, "--config", str(config),
@@ -116,7 +83,9 @@ def vigie_crawl(base_url: str, network: str, work: Path, socks_port: int, circui
     summary = json.loads(summary_path.read_text())
     items = sum(1 for _ in (work / "items.jsonl").open())
     return {"pages": summary["pages"], "seconds": summary["duration_seconds"], "items": items,
-            "errors": summary["errors"], "retries": summary["retries"]}
+            "errors": summary["errors"], "retries": summary["retries"], "hedges": summary.get("hedges", 0),
+            "hedges_won": summary.get("hedges_won", 0), "circuits_renewed": summary.get("circuits_renewed", 0),
+            "pages_ahead": summary.get("pages_ahead", 0)}
 
 
 def baseline_crawl(start_url: str, socks_port: int, max_pages: int, *,
@@ -179,12 +148,11 @@ def _grow(forum: Any, extra_threads: int) -> None:
                     data.new_post(thread)
 
 
-def _scenario(net: PrivateTorNetwork, forum: Any, size: str, latency: int, work: Path,
+def _scenario(net: PrivateTorNetwork, forum: Any, onion: str, size: str, latency: int, work: Path,
               args: argparse.Namespace) -> dict[str, Any]:
-    relay = LatencyRelay(forum.address[1], latency / 1000)
-    onion = net.add_onion_service(relay.port)
-    direct_url, onion_url = f"http://127.0.0.1:{relay.port}", f"http://{onion}"
-    modes = ("vigie-tor", "vigie-direct", "baseline", "baseline-session")
+    forum.latency_seconds = latency / 1000
+    direct_url, onion_url = forum.url, f"http://{onion}"
+    modes = ["vigie-tor", "vigie-direct", "baseline"] + (["baseline-session"] if args.with_session else [])
     runs: dict[str, list[dict[str, Any]]] = {m: [] for m in modes}
     for i in range(args.repeats):
         tag = f"{size}-l{latency}-r{i}"
@@ -194,24 +162,61 @@ def _scenario(net: PrivateTorNetwork, forum: Any, size: str, latency: int, work:
                                              net.socks_port, args.circuits, args.concurrency))
         cap = min(args.baseline_pages, runs["vigie-tor"][-1]["pages"])
         runs["baseline"].append(baseline_crawl(onion_url + "/", net.socks_port, cap))
-        runs["baseline-session"].append(baseline_crawl(onion_url + "/", net.socks_port, cap,
-                                                       keep_alive=True))
+        if args.with_session:
+            runs["baseline-session"].append(baseline_crawl(onion_url + "/", net.socks_port, cap, keep_alive=True))
         print(f"{size} forum, latency {latency} ms, run {i + 1}: " + ", ".join(
             f"{mode} {r[-1]['pages']} pages in {r[-1]['seconds']:.2f}s "
-            f"({r[-1]['errors']} errors, {r[-1].get('retries', 0)} retries)" for mode, r in runs.items()),
-            flush=True)
+            f"({r[-1]['errors']} errors, {r[-1].get('retries', 0)} retries, {r[-1].get('hedges', 0)} hedges)"
+            for mode, r in runs.items()), flush=True)
     ppm = {mode: round(_ppm(r), 1) for mode, r in runs.items()}
     scenario: dict[str, Any] = {
         "forum": size, "latency_ms": latency, "pages_per_min": ppm,
         "speedup_vs_baseline": round(ppm["vigie-tor"] / ppm["baseline"], 2),
-        "speedup_vs_baseline_session": round(ppm["vigie-tor"] / ppm["baseline-session"], 2),
         "tor_cost_vs_direct": round(ppm["vigie-direct"] / ppm["vigie-tor"], 2),
         "median_seconds": {m: statistics.median(x["seconds"] for x in r) for m, r in runs.items()},
+        "slowest_over_median": {m: _spread(r) for m, r in runs.items() if m.startswith("vigie")},
         "runs": runs,
     }
+    if args.with_session:
+        scenario["speedup_vs_baseline_session"] = round(ppm["vigie-tor"] / ppm["baseline-session"], 2)
     scenario["targets_met"] = {"speedup>=10": scenario["speedup_vs_baseline"] >= 10,
-                               "tor_cost<=2": scenario["tor_cost_vs_direct"] <= 2}
+                               "tor_cost<=2": scenario["tor_cost_vs_direct"] <= 2,
+                               "slowest/median<=1.5": scenario["slowest_over_median"]["vigie-tor"] <= 1.5}
     return scenario
+
+
+def _faults(net: PrivateTorNetwork, forum: Any, onion: str, size: str, latency: int, work: Path,
+            args: argparse.Namespace, clean: dict[str, Any]) -> dict[str, Any]:
+    """vigie-tor again, while the forum hangs one GET in `--stall-every` for 60 s."""
+    forum.latency_seconds = latency / 1000
+    forum.stall_every, forum.stall_seconds = args.stall_every, 60.0
+    runs: list[dict[str, Any]] = []
+    try:
+        for i in range(args.repeats):
+            forum.reset_counters()
+            run = vigie_crawl(f"http://{onion}", "tor", work / f"fault-{size}-l{latency}-r{i}", net.socks_port,
+                              args.circuits, args.concurrency)
+            run["stalls"] = forum.stalls
+            runs.append(run)
+            print(f"{size} forum, latency {latency} ms, faults run {i + 1}: {run['pages']} pages in "
+                  f"{run['seconds']:.2f}s, {run['stalls']} hung requests, {run['retries']} retries, "
+                  f"{run['hedges']} hedges ({run['hedges_won']} won), {run['circuits_renewed']} circuits renewed",
+                  flush=True)
+    finally:
+        forum.stall_every = 0
+    clean_median = clean["median_seconds"]["vigie-tor"]
+    median = statistics.median(r["seconds"] for r in runs)
+    return {"forum": size, "latency_ms": latency, "stall_every": args.stall_every, "stall_seconds": 60.0,
+            "median_seconds": median, "clean_median_seconds": clean_median,
+            "worst_extra_seconds": round(max(r["seconds"] for r in runs) - clean_median, 2),
+            "items_equal_clean": all(r["items"] == clean["runs"]["vigie-tor"][0]["items"] for r in runs),
+            "runs": runs}
+
+
+def _spread(runs: list[dict[str, Any]]) -> float:
+    """The slowest run's time over the median's."""
+    times = [r["seconds"] for r in runs]
+    return round(max(times) / statistics.median(times), 2)
 
 
 def _ppm(runs: list[dict[str, Any]]) -> float:
@@ -220,14 +225,17 @@ def _ppm(runs: list[dict[str, Any]]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=32,
                         help="requests in flight (over --circuits isolated circuits)")
     parser.add_argument("--circuits", type=int, default=8)
-    parser.add_argument("--latency-ms", type=int, nargs="+", default=[0, 200])
-    parser.add_argument("--sizes", nargs="+", default=["stock", "large"], choices=["stock", "large"])
+    parser.add_argument("--latency-ms", type=int, nargs="+", default=[200, 800])
+    parser.add_argument("--sizes", nargs="+", default=["large"], choices=["stock", "large"])
     parser.add_argument("--extra-threads", type=int, default=30)
-    parser.add_argument("--baseline-pages", type=int, default=60)
+    parser.add_argument("--baseline-pages", type=int, default=40)
+    parser.add_argument("--with-session", action="store_true", help="also the kept-alive requests baseline")
+    parser.add_argument("--no-faults", dest="faults", action="store_false", help="skip the runs with hung requests")
+    parser.add_argument("--stall-every", type=int, default=50)
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args(argv)
     assert_loopback_only("the crawl benchmark")
@@ -238,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     began = time.monotonic()
     net = PrivateTorNetwork(work / "tornet", on_progress=lambda m: print(f"  [tornet] {m}", file=sys.stderr))
     scenarios: list[dict[str, Any]] = []
+    faults: list[dict[str, Any]] = []
     with net:
         network_seconds = net.started_seconds
         for size in args.sizes:
@@ -245,25 +254,36 @@ def main(argv: list[str] | None = None) -> int:
             if size == "large":
                 _grow(forum, args.extra_threads)
             with forum:
+                onion = net.add_onion_service(forum.address[1])
                 for latency in args.latency_ms:
-                    scenarios.append(_scenario(net, forum, size, latency, work, args))
+                    scenarios.append(_scenario(net, forum, onion, size, latency, work, args))
+                if args.faults:
+                    faults.append(_faults(net, forum, onion, size, args.latency_ms[0], work, args, scenarios[-len(
+                        args.latency_ms)]))
     print()
-    print(f"{'forum':>6} {'latency':>8} {'vigie-tor':>10} {'baseline':>9} {'bl-sess':>8} {'direct':>8} "
-          f"{'speedup':>8} {'vs-sess':>8} {'tor/direct':>10}")
-    for s in scenarios:
-        p = s["pages_per_min"]
-        print(f"{s['forum']:>6} {s['latency_ms']:>6}ms {p['vigie-tor']:>10.0f} {p['baseline']:>9.0f} "
-              f"{p['baseline-session']:>8.0f} {p['vigie-direct']:>8.0f} {s['speedup_vs_baseline']:>7.1f}x "
-              f"{s['speedup_vs_baseline_session']:>7.1f}x {s['tor_cost_vs_direct']:>9.2f}x")
-    print("(pages/min; targets: speedup >= 10x over the sequential baseline, Tor cost <= 2x direct)")
+    print(f"{'forum':>6} {'latency':>8} {'vigie-tor':>10} {'baseline':>9} {'direct':>8} "
+          f"{'speedup':>8} {'tor/direct':>10} {'slowest/median':>15}")
+    for sc in scenarios:
+        p = sc["pages_per_min"]
+        print(f"{sc['forum']:>6} {sc['latency_ms']:>6}ms {p['vigie-tor']:>10.0f} {p['baseline']:>9.0f} "
+              f"{p['vigie-direct']:>8.0f} {sc['speedup_vs_baseline']:>7.1f}x {sc['tor_cost_vs_direct']:>9.2f}x "
+              f"{sc['slowest_over_median']['vigie-tor']:>14.2f}")
+    print("(pages/min; targets: speedup >= 10x over the sequential baseline, Tor <= 2x direct, "
+          "slowest of the runs <= 1.5x their median)")
+    for f in faults:
+        print(f"faults ({f['forum']}, {f['latency_ms']} ms, 1 GET in {f['stall_every']} hung 60 s): median "
+              f"{f['median_seconds']:.2f}s vs {f['clean_median_seconds']:.2f}s clean, "
+              f"worst +{f['worst_extra_seconds']:.2f}s, items as clean: {f['items_equal_clean']}")
     record = {
         "bench": "crawl", "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": _commit(),
         "host": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "network_start_seconds": round(network_seconds or 0, 1),
         "total_seconds": round(time.monotonic() - began, 1),
         "concurrency": args.concurrency, "circuits": args.circuits, "repeats": args.repeats,
         "extra_threads": args.extra_threads, "baseline_pages": args.baseline_pages,
-        "scenarios": scenarios,
+        "latency": "forum answers after latency_ms (ForumServer.latency_seconds)",
+        "scenarios": scenarios, "faults": faults,
     }
     if not args.no_save:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -271,6 +291,11 @@ def main(argv: list[str] | None = None) -> int:
             fh.write(json.dumps(record) + "\n")
         print(f"appended to {RESULTS.relative_to(ROOT)}")
     return 0
+
+
+def _commit() -> str | None:
+    proc = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return proc.stdout.strip() or None
 
 
 if __name__ == "__main__":

@@ -7,11 +7,12 @@ state) do not go through settings, which Scrapy deep-copies; they are spider arg
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler import TorUnavailableError
+from crawler import CrawlConfigError, TorUnavailableError
 from crawler.defaults import CRAWLER_DEFAULTS, CRAWLER_EXTENSIONS, MEMUSAGE_FRACTION
 from crawler.handlers import tor_download_handler_settings
 from vigie.config.schema import GlobalConfig, SourceConfig, parse_interval
@@ -76,6 +77,7 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
         "VIGIE_RETRY_TIMES": lim.retries,
         "VIGIE_RETRY_BACKOFF_BASE_SECONDS": lim.retry_backoff_seconds,
         "VIGIE_STATE_PATH": str(state_path),
+        "VIGIE_FETCH_AHEAD_PAGES": _fetch_ahead_pages(),
         "VIGIE_FOLLOW_ALLOW": list(source.follow.allow),
         "VIGIE_FOLLOW_DENY": list(source.follow.deny),
         "VIGIE_ALLOWED_HOSTS": sorted(source_hosts(source)),
@@ -107,6 +109,17 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
             b.page_timeout_seconds, b.max_pages_at_once, b.restart_after_pages, b.restart_above_rss_mb),
             source=source.name))
     return settings
+
+
+def _fetch_ahead_pages() -> int:
+    """Pagination pages fetched ahead (crawler.spiders._ahead): $VIGIE_FETCH_AHEAD_PAGES when set
+    (0 turns it off, e.g. to measure without it), else the spider's default."""
+    from crawler.spiders.forum import FETCH_AHEAD_PAGES
+
+    env = os.environ.get("VIGIE_FETCH_AHEAD_PAGES", "").strip()
+    if env and not env.isdigit():
+        raise CrawlConfigError(f"VIGIE_FETCH_AHEAD_PAGES={env!r} must be a whole number of pages (0: off)")
+    return int(env) if env else FETCH_AHEAD_PAGES
 
 
 def _proxy_address(host: str) -> str:

@@ -14,6 +14,9 @@ from typing import Any
 
 import pytest
 
+from crawler.handlers._hedge import HedgePolicy
+from crawler.spiders._ahead import page_template
+from crawler.spiders.forum import FETCH_AHEAD_PAGES
 from tests.fixtures.forum import CrawlRun, crawl, make_config
 from vigie_kit.forum import ForumServer
 from vigie_kit.tornet import PrivateTorNetwork
@@ -101,3 +104,63 @@ def test_hedged_requests_beat_the_slow_tail_without_duplicates_or_excess_concurr
     with forum._lock:
         forum.hit_log[:] = answered
     assert forum.max_concurrent() <= 3
+
+
+# ---- pagination fetched ahead, concurrency at the server (direct, no Tor) -----------------------
+
+def test_page_patterns_are_predicted_only_when_one_number_grows() -> None:
+    cases = {("http://f/board/6", "http://f/board/6?page=2", 1): "http://f/board/6?page=4",
+             ("http://f/thread/3?page=2", "http://f/thread/3?page=3", 2): "http://f/thread/3?page=5",
+             ("http://f/threads/a-b.12/", "http://f/threads/a-b.12/page-2", 1): "http://f/threads/a-b.12/page-4",
+             ("http://f/v.php?f=2", "http://f/v.php?f=2&start=25", 1): "http://f/v.php?f=2&start=75",
+             ("http://f/v.php?f=2&start=25", "http://f/v.php?f=2&start=50", 2): "http://f/v.php?f=2&start=100",
+             ("http://f/forum/9/page/3", "http://f/forum/9/page/4", 3): "http://f/forum/9/page/6"}
+    for (url, nxt, page), fourth_after in cases.items():
+        template = page_template(url, nxt, page)
+        assert template is not None, url
+        assert template(page + 1) == nxt and template(page + 3 if page > 1 else 4) == fourth_after, url
+    for url, nxt in (("http://f/a", "http://f/b"), ("http://f/t/5/p/1", "http://f/t/6/p/2"),
+                     ("http://f/t?page=3", "http://f/t?page=2"), ("http://f/t?p=1", "http://f/t?p=1&sid=77")):
+        assert page_template(url, nxt, 1) is None, (url, nxt)
+
+
+def test_hedge_budget_and_delay() -> None:
+    policy = HedgePolicy(min_samples=5, max_fraction=0.1, min_delay=0.25)
+    assert policy.delay("GET", "thread") is None  # no latency known yet
+    for ms in (100, 120, 130, 150, 900):
+        policy.latencies.add(ms / 1000)
+    assert policy.delay("GET", "thread") == 0.9 and policy.delay("POST", "login") is None
+    assert policy.delay("GET", "file") is None
+    policy.started = 25
+    assert policy.allow()
+    policy.hedged = 2
+    assert not policy.allow()  # 10% of 25 started
+
+
+def test_long_chains_are_fetched_ahead_and_the_concurrency_limit_holds(tmp_path: Path) -> None:
+    """A 9-page thread and a forum answering in 150 ms, `concurrency: 4`: later pages of the
+    thread are asked for before the earlier ones are answered, fetching stops at its end (few 404s),
+    every post arrives once, and the server never handles more than 4 requests at once."""
+    with ForumServer("phpbb", size="small", bomb_megabytes=1, latency_seconds=0.15) as forum:
+        long_thread = forum.data.boards[0].threads[0]
+        for _ in range(85):
+            forum.add_post(long_thread.id, with_dump=False)
+        pages = long_thread.pages
+        assert pages >= 9
+        config = make_config(tmp_path / "config", forum.url,
+                             limits={"concurrency": 4, "max_download_bytes": 8 * 2**20, "max_depth": 0})
+        run = crawl(config, tmp_path / "data", SOURCE, extra=["--no-index"])
+        assert run.returncode == 0, run.stderr[-2000:]
+        posts = _posts(run)
+        assert len(posts) == _truth_posts(forum) and max(posts.values()) == 1
+        assert run.summary["errors"] == 0 and run.summary["pages_ahead"] >= 4, run.summary
+        base = f"/thread/{long_thread.id}"
+        hits = {h.path: h for h in forum.hit_log if h.path == base or h.path.startswith(base + "?page=")}
+        missing = [n for n in range(2, pages + 1) if f"{base}?page={n}" not in hits]
+        assert not missing
+        beyond = [p for p in hits if p != base and int(p.split("=")[1]) > pages]
+        assert len(beyond) <= FETCH_AHEAD_PAGES and all(hits[p].status == 404 for p in beyond)
+        overlapped = [n for n in range(3, pages + 1)
+                      if hits[f"{base}?page={n}"].began < hits[f"{base}?page={n - 1}" if n > 2 else base].at]
+        assert len(overlapped) >= 3, "pages of the thread were still fetched one after the other"
+        assert 2 <= forum.max_concurrent() <= 4

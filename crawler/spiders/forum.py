@@ -10,7 +10,7 @@ not emitted again. Endless pagination stops when a page repeats one already seen
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urldefrag, urlsplit
@@ -21,6 +21,7 @@ from scrapy.http import Request, TextResponse
 from crawler.attachments import ArchiveBombError, AttachmentError, expand_attachment, extension_of
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import FileDone, ThreadCheckpoint, VigieItem
+from crawler.spiders._ahead import AheadChain, page_template
 from crawler.spiders._base import VigieSpider, all_values, first_text, select
 from crawler.spiders.extract import first_page_url, last_page_link, next_link, page_posts, page_threads, thread_key
 from indexer.models import CrawledItem, content_hash
@@ -29,7 +30,11 @@ from indexer.redact import mask_text, mask_url
 if TYPE_CHECKING:
     from scrapy.http import Response
 
-__all__ = ["ForumSpider"]
+__all__ = ["FETCH_AHEAD_PAGES", "ForumSpider"]
+
+# Most pages of one pagination chain requested ahead of the page being read (crawler.spiders._ahead);
+# Scrapy setting VIGIE_FETCH_AHEAD_PAGES, 0 turns it off. Requests stay within limits.concurrency.
+FETCH_AHEAD_PAGES = 4
 
 
 def _page_title(response: TextResponse) -> str | None:
@@ -46,6 +51,14 @@ class ForumSpider(VigieSpider):
         self._chains: dict[str, set[tuple[str, ...]]] = {}
         self._emitted: set[str] = set()
         self._threads: set[str] = set()  # thread keys read (or skipped) by this crawl
+        self._ahead: dict[str, AheadChain] = {}  # chains whose next pages are fetched ahead
+        self._ahead_pages = 0  # VIGIE_FETCH_AHEAD_PAGES, read once the crawler is bound
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ForumSpider:
+        spider: ForumSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider._ahead_pages = max(0, crawler.settings.getint("VIGIE_FETCH_AHEAD_PAGES", FETCH_AHEAD_PAGES))
+        return spider
 
     def _max_chain(self) -> int:
         return self.crawler.settings.getint("VIGIE_MAX_PAGES_PER_CHAIN") or MAX_PAGES_PER_CHAIN
@@ -79,6 +92,93 @@ class ForumSpider(VigieSpider):
                              "next page matched (check next_page / next_link_texts)")
             return None
         return href if self._chain_ok(chain, page, fingerprint) else None
+
+    # ------------------------------------------------------------------ pagination fetched ahead
+    def _follow_chain(self, response: TextResponse, chain_id: str, page: int, next_url: str,
+                      callback: Callable[[Response], Iterator[Any]], kind: str,
+                      meta: dict[str, Any]) -> Iterator[Any]:
+        """Go on to page+1 (`next_url`): taken from what was fetched ahead when it is there, else
+        requested; and request the pages after it that the URL pattern implies (crawler.spiders._ahead)."""
+        n = page + 1
+        chain = self._ahead.get(chain_id)
+        if chain is not None and chain.url(n) != next_url:
+            self._end_chain(chain_id)  # the pattern broke: walk on link by link
+            chain = None
+        if chain is None and self._ahead_pages:
+            template = page_template(urldefrag(response.url)[0], next_url, page)
+            if template is not None:
+                chain = self._ahead[chain_id] = AheadChain(template, callback, kind)
+        if chain is None:
+            yield self.request(next_url, callback, kind, response, vigie_page=n, dont_filter=kind == "thread", **meta)
+            return
+        chain.meta = dict(meta)
+        depth = int(response.meta.get("vigie_depth", 0))
+        links = {urldefrag(response.urljoin(h))[0] for h in response.css("a::attr(href)").getall()}
+        for k in chain.window(page, self._ahead_pages, self._max_chain(), links):
+            if k in chain.requested:
+                continue
+            chain.requested.add(k)
+            self.crawler.stats.inc_value("vigie/pagination/ahead")
+            req = self.request(chain.url(k), self._ahead_arrived, kind, vigie_ahead=chain_id, vigie_page=k,
+                               dont_filter=True, handle_httpstatus_list=[404, 410])
+            req.meta["vigie_depth"] = depth + (k - page)
+            yield req.replace(errback=self._ahead_failed)
+        if n in chain.arrived:
+            yield from self._take_turn(chain, n, chain.arrived.pop(n), depth + 1)
+        elif n in chain.requested:
+            chain.expect = n
+        else:
+            chain.requested.add(n)
+            yield self.request(next_url, callback, kind, response, vigie_page=n, dont_filter=kind == "thread", **meta)
+
+    def _end_chain(self, chain_id: str) -> None:
+        chain = self._ahead.pop(chain_id, None)
+        if chain is not None and chain.arrived:
+            self.crawler.stats.inc_value("vigie/pagination/ahead_unused", len(chain.arrived))
+
+    def _ahead_arrived(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        if meta.get("vigie_turn"):  # a page already given its turn, sent again (retry, login wall)
+            yield from getattr(self, meta["vigie_turn"])(response)
+            return
+        chain, page = self._ahead.get(meta["vigie_ahead"]), int(meta["vigie_page"])
+        if chain is None:  # its chain ended before it
+            self.crawler.stats.inc_value("vigie/pagination/ahead_unused")
+            return
+        if response.status in (404, 410) or (isinstance(response, TextResponse) and not select(
+                response, self.sel.post.container if chain.kind == "thread" else self.sel.thread_link)):
+            chain.end = min(chain.end or page, page)  # past the end: nothing beyond it is asked for
+        if chain.expect == page:
+            chain.expect = None
+            yield from self._take_turn(chain, page, response, int(meta.get("vigie_depth", 0)))
+        else:
+            chain.arrived[page] = response
+
+    def _ahead_failed(self, failure: Any) -> Iterator[Any]:
+        meta = failure.request.meta
+        chain, page = self._ahead.get(meta.get("vigie_ahead", "")), int(meta.get("vigie_page", 0))
+        if chain is None:
+            return
+        chain.end = min(chain.end or page, page)
+        if chain.expect == page:
+            chain.expect = None
+            yield from self._take_turn(chain, page, None, int(meta.get("vigie_depth", 0)))
+        else:
+            chain.arrived[page] = None
+
+    def _take_turn(self, chain: AheadChain, page: int, response: Response | None, depth: int) -> Iterator[Any]:
+        """Page `page`'s turn: parse what was fetched ahead as if it had just been followed, or,
+        when that fetch failed or did not answer 200, fetch it the ordinary way (retries, errors)."""
+        meta = {**chain.meta, "vigie_page": page}
+        if response is None or response.status != 200:
+            req = self.request(chain.url(page), chain.callback, chain.kind, vigie_page=page,
+                               dont_filter=True, **chain.meta)
+            req.meta["vigie_depth"] = depth
+            yield req
+            return
+        response.meta.update(meta, vigie_turn=chain.callback.__name__)
+        response.meta.pop("handle_httpstatus_list", None)
+        yield from chain.callback(response)
 
     # ------------------------------------------------------------------ start
     async def start(self) -> AsyncIterator[Any]:
@@ -125,8 +225,10 @@ class ForumSpider(VigieSpider):
         fingerprint = tuple(sorted(t.url for t in threads))
         next_url = self._next(response, sel.next_page, chain, page, fingerprint)
         if next_url:
-            yield self.request(next_url, self.parse_listing, "listing", response, vigie_chain=chain,
-                               vigie_page=page + 1, vigie_board=board, vigie_role="board")
+            yield from self._follow_chain(response, chain, page, next_url, self.parse_listing, "listing",
+                                          {"vigie_chain": chain, "vigie_board": board, "vigie_role": "board"})
+        else:
+            self._end_chain(chain)
 
     def _thread_request(self, parent: Response, url: str, title: str | None, board: str | None,
                         marker: str | None) -> Iterator[Request]:
@@ -254,8 +356,10 @@ class ForumSpider(VigieSpider):
                                final=next_url is None, last_post_id=last_id, last_posted_at=last_date,
                                emitted=tuple(emitted))
         if next_url:
-            yield self.request(next_url, self.parse_thread, "thread", response,
-                               vigie_thread=ctx, vigie_page=page + 1, dont_filter=True)
+            yield from self._follow_chain(response, f"thread:{ctx['key']}", page, next_url, self.parse_thread,
+                                          "thread", {"vigie_thread": ctx})
+        else:
+            self._end_chain(f"thread:{ctx['key']}")
 
     # ------------------------------------------------------------------ attachments
     def _attachment(self, url: str, ctx: dict[str, Any], author: str | None,
