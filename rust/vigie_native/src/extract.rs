@@ -74,7 +74,103 @@ fn scan_finds_nothing(v: &str) -> bool {
         }
         return !(9..=24).contains(&n);
     }
-    false
+    phone_branch_finds_nothing(v)
+}
+
+fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// When only `_CAND`'s digit-run branch can match `v` (no @, no $, no ASCII letter right
+/// before a digit: no email, codice fiscale or IBAN; no 32 hex characters in a row: no hash),
+/// emulate that branch, `\+?(?:\b|\()\d(?:[ .\-\x{a0}]?(?:\(0\)|\d)|[AaBb](?:[ .\-]?\d))*`
+/// (RE2: ASCII `\b` and `\d`, leftmost-first), and `scan`'s reading of each candidate: true
+/// when every candidate is certainly nothing (under 9 digits, or glued to a letter).
+fn phone_branch_finds_nothing(v: &str) -> bool {
+    let c: Vec<char> = v.chars().collect();
+    let n = c.len();
+    let mut hex_run = 0;
+    for k in 0..n {
+        let x = c[k];
+        if x == '@' || x == '$' {
+            return false;
+        }
+        if x.is_ascii_digit() && k > 0 && c[k - 1].is_ascii_alphabetic() {
+            return false;
+        }
+        hex_run = if x.is_ascii_hexdigit() { hex_run + 1 } else { 0 };
+        if hex_run >= 32 {
+            return false;
+        }
+    }
+    let digit = |k: usize| k < n && c[k].is_ascii_digit();
+    let at_b = |k: usize| k < n && (k == 0 || !is_word(c[k - 1])) && is_word(c[k]);
+    let mut p = 0;
+    while p < n {
+        // the leftmost start of the branch at or after p
+        let start_digit = if c[p] == '+' && at_b(p + 1) && digit(p + 1) {
+            Some(p + 1)
+        } else if c[p] == '+' && p + 1 < n && c[p + 1] == '(' && digit(p + 2) {
+            Some(p + 2)
+        } else if digit(p) && at_b(p) {
+            Some(p)
+        } else if c[p] == '(' && digit(p + 1) {
+            Some(p + 1)
+        } else {
+            None
+        };
+        let Some(d0) = start_digit else {
+            p += 1;
+            continue;
+        };
+        let mut i = d0 + 1;
+        loop {
+            let mut j = i;
+            if j < n && matches!(c[j], ' ' | '.' | '-' | '\u{a0}') {
+                j += 1;
+            }
+            if j + 2 < n && c[j] == '(' && c[j + 1] == '0' && c[j + 2] == ')' {
+                i = j + 3;
+                continue;
+            }
+            if digit(j) {
+                i = j + 1;
+                continue;
+            }
+            if i < n && matches!(c[i], 'A' | 'a' | 'B' | 'b') {
+                let mut k = i + 1;
+                if k < n && matches!(c[k], ' ' | '.' | '-') {
+                    k += 1;
+                }
+                if digit(k) {
+                    i = k + 1;
+                    continue;
+                }
+                if digit(i + 1) {
+                    i += 2;
+                    continue;
+                }
+            }
+            break;
+        }
+        let (st, en) = (p, i);
+        let raw = &c[st..en];
+        if raw.len() >= 32 {
+            return false;
+        }
+        let glued = en < n && (if c[en].is_ascii() { c[en].is_ascii_alphabetic() } else { return false });
+        if !glued {
+            let nd = raw.iter().filter(|&&x| !matches!(x, ' ' | '.' | '-' | '\u{a0}')).count();
+            if nd >= 9 {
+                return false;
+            }
+            if raw.len() > 14 && raw.iter().any(|&x| x == ' ' || x == '.') {
+                return false;
+            }
+        }
+        p = if en > st { en } else { st + 1 };
+    }
+    true
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -118,8 +214,8 @@ fn roles_of<'py>(py: Python<'py>, roles: &Bound<'py, PyAny>) -> PyResult<Vec<Rol
             out.push(Role { kind: RK::Free, obj: r, region: None, hint: None });
             continue;
         }
+        let is_role_obj = !r.is_exact_instance_of::<PyString>();
         let s: String = r.str()?.extract()?;
-        let is_role_obj = r.hasattr(intern!(py, "region"))?;
         let (region, hint) = if is_role_obj {
             let reg = r.getattr(intern!(py, "region"))?;
             let h = r.getattr(intern!(py, "hint"))?;
@@ -159,8 +255,12 @@ fn roles_of<'py>(py: Python<'py>, roles: &Bound<'py, PyAny>) -> PyResult<Vec<Rol
 /// The Python reference functions the port hands uncertain cases to.
 #[pyclass(module = "vigie_native", frozen)]
 pub struct Core {
-    hooks: Py<PyDict>,
+    hooks: Vec<Py<PyAny>>,
 }
+
+const HOOKS: [&str; 17] = ["scan", "scan_only", "other_role", "phone", "national_id", "typed", "canon_nir", "canon_iban",
+                           "canon_card", "canon_dob", "canon_luhn_id", "canon_name", "canon_address", "canon_credential",
+                           "mask_free_text", "region_of_country", "login_iban"];
 
 struct Hooks<'py> {
     scan: Bound<'py, PyAny>,
@@ -501,15 +601,12 @@ fn today_of(t: (i32, i32, (i32, u32, u32))) -> Today {
 impl Core {
     fn block<'py>(&self, py: Python<'py>, sink: &Bound<'py, PyAny>, today: (i32, i32, (i32, u32, u32)),
                   roles: &[Role<'py>]) -> PyResult<Block<'py>> {
-        let d = self.hooks.bind(py);
+        let g = |k: usize| self.hooks[k].bind(py).clone();
         let h = Hooks {
-            scan: get(d, "scan")?, scan_only: get(d, "scan_only")?, other_role: get(d, "other_role")?,
-            phone: get(d, "phone")?, national_id: get(d, "national_id")?, typed: get(d, "typed")?,
-            canon_nir: get(d, "canon_nir")?, canon_iban: get(d, "canon_iban")?, canon_card: get(d, "canon_card")?,
-            canon_dob: get(d, "canon_dob")?, canon_luhn_id: get(d, "canon_luhn_id")?, canon_name: get(d, "canon_name")?,
-            canon_address: get(d, "canon_address")?, canon_credential: get(d, "canon_credential")?,
-            mask_free_text: get(d, "mask_free_text")?, region_of_country: get(d, "region_of_country")?,
-            login_iban: get(d, "login_iban")?,
+            scan: g(0), scan_only: g(1), other_role: g(2), phone: g(3), national_id: g(4), typed: g(5), canon_nir: g(6),
+            canon_iban: g(7), canon_card: g(8), canon_dob: g(9), canon_luhn_id: g(10), canon_name: g(11),
+            canon_address: g(12), canon_credential: g(13), mask_free_text: g(14), region_of_country: g(15),
+            login_iban: g(16),
         };
         let country_at = roles.iter().position(|r| r.kind == RK::Country).map(|p| p as i64).unwrap_or(-1);
         Ok(Block {
@@ -529,8 +626,12 @@ fn over(b: &Block<'_>) -> PyResult<bool> {
 #[pymethods]
 impl Core {
     #[new]
-    fn new(hooks: Bound<'_, PyDict>) -> Self {
-        Core { hooks: hooks.unbind() }
+    fn new(hooks: Bound<'_, PyDict>) -> PyResult<Self> {
+        let mut v = Vec::new();
+        for k in HOOKS {
+            v.push(get(&hooks, k)?.unbind());
+        }
+        Ok(Core { hooks: v })
     }
 
     /// One record: `extract_record(fields, roles, sink)`.
@@ -662,4 +763,38 @@ pub fn split_row(s: &str, sep: &str, base: i64) -> Vec<(String, i64)> {
     let mut out = Vec::new();
     split::split_row(s, sep.as_bytes()[0], base, &mut out);
     out
+}
+
+fn answer(py: Python<'_>, c: Canon) -> Py<PyAny> {
+    match c {
+        Canon::Valid(s) => PyString::new(py, &s).into_any().unbind(),
+        Canon::Invalid => py.None(),
+        Canon::Defer => py.Ellipsis(),
+    }
+}
+
+/// canon_email(raw) -> str | None | Ellipsis (Ellipsis: Python's canon_email decides).
+#[pyfunction]
+pub fn canon_email(py: Python<'_>, raw: &str) -> Py<PyAny> {
+    answer(py, cn::canon_email(raw))
+}
+
+/// canon_nir(raw) -> str | None | Ellipsis
+#[pyfunction]
+pub fn canon_nir(py: Python<'_>, raw: &str) -> Py<PyAny> {
+    answer(py, cn::canon_nir(raw))
+}
+
+/// canon_card(raw) -> str | None | Ellipsis
+#[pyfunction]
+pub fn canon_card(py: Python<'_>, raw: &str) -> Py<PyAny> {
+    answer(py, cn::canon_card(raw))
+}
+
+/// scan_finds_nothing(v) -> bool: whether the core skips the free-text scanner on `v`
+/// (tests check that Python's scan then finds nothing).
+#[pyfunction]
+#[pyo3(name = "scan_finds_nothing")]
+pub fn scan_finds_nothing_py(v: &str) -> bool {
+    scan_finds_nothing(v)
 }
