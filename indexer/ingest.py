@@ -9,11 +9,18 @@ Leaks: when a leak store is given, each document's records (keyed hashes of its 
 `indexer.leaks.records`) place it in a leak before `on_stored` runs, so the alerts see the leak.
 Placing is idempotent: a fragment already placed changes nothing, and a crash between "stored"
 and "placed" is repaired by the next ingest of the same item, like the alerts.
+
+Many cores (issue 17): detection is the CPU part, so `ingest_many` detects the items on a pool
+of processes (`indexer.detect.parallel`) while the writes (store, leaks, `on_stored`) stay in
+this process, item after item in input order, each exactly as `ingest` does it: a crash
+leaves a prefix of the items written, and a rerun writes the rest (the ids are keyed content
+hashes: nothing is stored twice, and alerting dedupes per fragment). An item over
+`big_bytes` (an attachment) is cut on record boundaries and its chunks spread over the pool.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,6 +28,7 @@ from loguru import logger
 
 from indexer.crypto import DataKey, keyed_id
 from indexer.detect import detect as _detect
+from indexer.detect.parallel import DEFAULT_THRESHOLD_BYTES, DetectPool, detect_items, detect_stream, make_pool
 from indexer.documents import build_documents
 from indexer.leaks.records import fragment_records, record_key
 from indexer.leaks.store import SqliteLeakStore
@@ -56,17 +64,64 @@ class Ingestor:
         on_stored: Callable[[list[StoredFragment]], object] | None = None,
         detect: DetectFn | None = None,
         leaks: SqliteLeakStore | None = None,
+        workers: int | None = None,
+        big_bytes: int = DEFAULT_THRESHOLD_BYTES,
     ) -> None:
+        """`workers`: detection processes for `ingest_many` and big items (None: one per core,
+        1: none, everything in this process); `big_bytes`: an item above this is detected in
+        chunks on the pool. A custom `detect` (tests) always runs here."""
         self.store = store
         self.leaks = leaks
         self.match_key = match_key
         self.data_key = data_key
         self.on_stored = on_stored
         self.detect: DetectFn = detect or _detect
+        self.workers = workers
+        self.big_bytes = big_bytes
+        self.batch_items = 256  # items per detection task in `ingest_many`
+        self._pool: DetectPool | None = None
+
+    def _parallel(self) -> bool:
+        return self.detect is _detect and self.workers != 1
+
+    def pool(self) -> DetectPool:
+        """The detection processes, started on first use (spawned: they hold the match key only)."""
+        if self._pool is None:
+            self._pool = make_pool(self.match_key, self.workers)
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the detection processes, if any were started."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def _detect_one(self, item: CrawledItem) -> list[Fragment]:
+        data: bytes | str = item.raw or item.body
+        if self._parallel() and len(data) > self.big_bytes:
+            blob = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+            return list(detect_stream([blob], key=self.match_key, filename=item.filename,
+                                      chunk_bytes=self.big_bytes, pool=self.pool()))
+        return self.detect(data, key=self.match_key, filename=item.filename)
 
     def ingest(self, item: CrawledItem, fetched_at: datetime | None = None) -> IngestResult:
-        data: bytes | str = item.raw or item.body
-        fragments = self.detect(data, key=self.match_key, filename=item.filename)
+        return self._write(item, self._detect_one(item), fetched_at)
+
+    def ingest_many(self, items: Sequence[CrawledItem], fetched_at: datetime | None = None) -> list[IngestResult]:
+        """`[ingest(item) for item in items]`, with detection on the pool (see the module
+        docstring); writes in order, one item at a time."""
+        if not self._parallel() or len(items) < 2:
+            return [self.ingest(it, fetched_at) for it in items]
+        small = [len(it.raw or it.body) <= self.big_bytes for it in items]
+        found = detect_items(self.pool(), [(it.raw or it.body, it.filename) for it, s in zip(items, small, strict=True)
+                                           if s], batch_items=self.batch_items)
+        out = []
+        for it, s in zip(items, small, strict=True):  # detection runs ahead; the writes follow in order
+            frags = next(found) if s else self._detect_one(it)
+            out.append(self._write(it, frags, fetched_at))
+        return out
+
+    def _write(self, item: CrawledItem, fragments: list[Fragment], fetched_at: datetime | None) -> IngestResult:
         docs = build_documents(item, fragments, self.data_key, fetched_at)
         result = IngestResult(fragments=docs)
         if not docs:

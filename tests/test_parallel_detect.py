@@ -10,12 +10,18 @@ whole input. A real spawned pool of 2 processes runs the chunks.
 from __future__ import annotations
 
 import io
-import resource
+import os
+import shutil
+import signal
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from indexer.detect import detect
-from indexer.detect.parallel import _lines, chunks, detect_stream
+from indexer.detect.parallel import DetectPool, _lines, chunks, detect_stream, make_pool
 from indexer.tokens import MatchKey
 from tests.corpus.generate import make_dump, make_post, make_prose_post
 
@@ -52,6 +58,13 @@ def mixed() -> bytes:
     return _big_mixed()
 
 
+@pytest.fixture(scope="module")
+def pool() -> Iterator[DetectPool]:
+    p = make_pool(KEY, 2)  # real spawned processes, started once for the module
+    yield p
+    p.shutdown()
+
+
 def test_chunks_cover_the_input_in_order(mixed: bytes) -> None:
     cs = list(chunks([mixed[i:i + 7000] for i in range(0, len(mixed), 7000)], chunk_bytes=20_000))
     assert len(cs) >= 5
@@ -63,26 +76,128 @@ def test_chunks_cover_the_input_in_order(mixed: bytes) -> None:
     assert any(c.prelude.startswith(b"CREATE TABLE clients") for c in cs[1:])
 
 
-def test_pool_equals_one_pass_across_chunk_boundaries(mixed: bytes) -> None:
+def test_pool_equals_one_pass_across_chunk_boundaries(mixed: bytes, pool: DetectPool) -> None:
     want = detect(mixed, key=KEY)
     assert len(want) > 100
     for size in (20_000, 57_000):
-        got = list(detect_stream(io.BytesIO(mixed), key=KEY, workers=2, chunk_bytes=size))
+        got = list(detect_stream(io.BytesIO(mixed), key=KEY, pool=pool, chunk_bytes=size))
         assert _key(got) == _key(want), size
     # CRLF line ends: same fragments (the engine counts CR LF as one line end)
     crlf = mixed.replace(b"\n", b"\r\n")
-    assert _key(list(detect_stream([crlf], key=KEY, workers=2, chunk_bytes=30_000))) == _key(detect(crlf, key=KEY))
+    assert _key(list(detect_stream([crlf], key=KEY, pool=pool, chunk_bytes=30_000))) == _key(detect(crlf, key=KEY))
 
 
-def test_combo_list_without_boundaries_streams(tmp_path) -> None:
+def test_combo_list_without_boundaries_streams(tmp_path: Path, pool: DetectPool) -> None:
     """One block of records, no blank line: cut at line ends, every record still read once."""
     text, _ = make_dump("combo", 4000, 5)
     path = tmp_path / "combo.txt"
     path.write_bytes(text.encode())
     whole = detect(text.encode(), key=KEY)
-    got = list(detect_stream(path, key=KEY, workers=2, chunk_bytes=16_000))
+    got = list(detect_stream(path, key=KEY, pool=pool, chunk_bytes=16_000))
     assert len(got) > 1 and [f.kind for f in got] == ["combo"] * len(got)
     assert got[0].start_line == whole[0].start_line and got[-1].end_line == whole[-1].end_line
     assert all(a.end_line + 1 == b.start_line for a, b in zip(got, got[1:], strict=False))
     assert sorted(i.token for f in got for i in f.identifiers) == sorted(i.token for f in whole for i in f.identifiers)
-    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss > 0  # the work ran in child processes
+    assert os.getpid() not in {f.result() for f in [pool.submit(os.getpid) for _ in range(4)]}  # other processes
+
+
+# ------------------------------------------------------------------ parallel ingest, crash, rerun
+def _items() -> list[dict[str, str]]:
+    """Posts with a dump each, one of them naming the registered organisation's contact; one
+    item is a file attachment over the test's `big_bytes` (detected in chunks on the pool)."""
+    from tests.test_alerts_delivery import OURS
+
+    items = []
+    for i in range(10):
+        rows = ["nom;prenom;email;telephone"] + [f"Client{j};Alex;client{i}.{j}@exemple-{i}.fr;06 1{i} 2{j % 10} 34 56"
+                                                 for j in range(8)]
+        rows.insert(3, f"Durand;Camille;{OURS[0][1]};{OURS[1][1]}")
+        body = f"Base clients n°{i}, échantillon :\n\n" + "\n".join(rows) + "\n\nle reste en PV"
+        items.append({"source": "forum-a", "url": f"http://forum.test/t/{i}#p1", "body": body})
+    big = "\n\n".join(f"id;email;telephone\n{k};{OURS[0][1]};{OURS[1][1]}\n{k + 1};x{k}@exemple.org;07 98 76 54 32\n"
+                      f"{k + 2};y{k}@exemple.org;07 98 76 54 31" for k in range(0, 600, 3))
+    items.insert(5, {"source": "forum-a", "url": "http://forum.test/files/export.csv", "filename": "export.txt",
+                     "raw": big.encode().hex()})
+    return items
+
+
+def _ingest(env, data, items_path, kill_after: int) -> int:
+    import subprocess
+    import sys
+
+    log = items_path.parent / f"ingest-{kill_after}.log"
+    with open(log, "w") as err:  # a file, not a pipe: the killed process's pool workers hold it
+        proc = subprocess.Popen([sys.executable, "-m", "tests.fixtures.crash_ingest", str(env.config), str(data),
+                                 str(items_path), str(kill_after), "4000"], cwd=Path(__file__).resolve().parents[1],
+                                start_new_session=True, stderr=err)
+        try:
+            proc.wait(timeout=120)
+        finally:
+            try:  # the killed process's pool workers, if any outlived it
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    assert proc.returncode in (0, -signal.SIGKILL), log.read_text()[-3000:]
+    return proc.returncode
+
+
+@pytest.mark.slow
+def test_crash_mid_parallel_ingest_then_rerun(alerts_env, smtp_sink, webhook_receiver, tmp_path) -> None:
+    """A crawl child killed after the 4th item's alerts while the pool had detected further
+    items: the rerun stores every fragment once and records, then delivers, every alert once,
+    the same alerts as a clean sequential run into another data directory."""
+    import json
+
+    from indexer.models import CrawledItem
+    from tests.test_alerts_delivery import OURS, all_sent, drain, register
+    from vigie.wiring import build_delivery_worker, build_matcher, open_ingest_sink, open_store
+
+    register(alerts_env, OURS)
+    items_path = tmp_path / "items.json"
+    items_path.write_text(json.dumps(_items()))
+    assert _ingest(alerts_env, alerts_env.data, items_path, 4) == -signal.SIGKILL
+    rt = alerts_env.runtime()
+    store = open_store(rt.config, alerts_env.data)
+    n_crashed = store.count()
+    store.close()
+    items = [CrawledItem(source=d["source"], url=d["url"], body=d.get("body", ""), filename=d.get("filename"),
+                         raw=bytes.fromhex(d["raw"]) if d.get("raw") else None) for d in _items()]
+    for data, workers in ((alerts_env.data, 2), (tmp_path / "ref", 1)):
+        # the rerun, on 2 processes; then the reference: the same items, no crash, one process, a
+        # fresh data directory (same keys and registry)
+        if workers == 1:
+            data.mkdir(mode=0o700)
+            shutil.copytree(alerts_env.data / "alerts", data / "alerts")
+            for name in ("store.sqlite3", "store.sqlite3-wal", "store.sqlite3-shm", "alerts.sqlite3"):
+                assert not (data / name).exists()
+        with open_ingest_sink(rt.config, data, rt.match_key, rt.data_key) as sink:
+            sink.workers, sink.big_bytes, sink.batch_items = workers, 4000, 2
+            try:
+                sink.ingest_many(items)
+            finally:
+                sink.close()
+    ref = tmp_path / "ref"
+
+    def state(data: Path) -> tuple[list[str], list[tuple[str, str, str]]]:
+        db = sqlite3.connect(data / "store.sqlite3")
+        ids = sorted(r[0] for r in db.execute("SELECT id FROM fragments"))
+        db.close()
+        m = build_matcher(rt.config, data)
+        alerts = sorted((a["alert_id"], a["org"], a["fragment_id"]) for a in m.outbox.list_alerts())
+        m.outbox.close()
+        m.registry.close()
+        return ids, alerts
+
+    got_ids, got_alerts = state(alerts_env.data)
+    want_ids, want_alerts = state(ref)
+    assert 0 < n_crashed and got_ids == want_ids
+    assert len(got_alerts) >= 10 and got_alerts == want_alerts
+    assert len({a[0] for a in got_alerts}) == len(got_alerts)
+
+    matcher = build_matcher(rt.config, alerts_env.data)
+    worker = build_delivery_worker(rt.config, alerts_env.data)
+    drain(worker, lambda: all_sent(matcher.outbox), timeout=60)
+    time.sleep(0.3)
+    assert sorted(webhook_receiver.processed) == sorted(a[0] for a in got_alerts)
+    assert webhook_receiver.duplicates == 0 and len(webhook_receiver.receipts) == len(got_alerts)
+    assert len(smtp_sink.message_ids()) == len(set(smtp_sink.message_ids())) == len(got_alerts)

@@ -43,7 +43,8 @@ from indexer.detect.prefilter import _boundary, _is_blank
 from indexer.models import Fragment
 from indexer.tokens import MatchKey
 
-__all__ = ["DEFAULT_CHUNK_BYTES", "DEFAULT_THRESHOLD_BYTES", "Chunk", "chunks", "detect_stream"]
+__all__ = ["DEFAULT_CHUNK_BYTES", "DEFAULT_THRESHOLD_BYTES", "Chunk", "chunks", "DetectPool", "detect_items",
+           "detect_stream", "make_pool"]
 
 DEFAULT_THRESHOLD_BYTES = 8 * 1024 * 1024  # inputs above this go through the pool
 DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024
@@ -165,16 +166,67 @@ def _detect_chunk(ch: Chunk, filename: str | None, limits: Limits | None) -> lis
     return out
 
 
-def detect_stream(source: str | Path | BinaryIO | Iterable[bytes], *, key: MatchKey, filename: str | None = None,
-                  workers: int | None = None, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
-                  limits: Limits | None = None) -> Iterator[Fragment]:
-    """Fragments of a big input, in order, detected on `workers` processes (default: every
-    core). At most `2 x workers` chunks are in flight, so memory does not grow with the input."""
+class DetectPool(ProcessPoolExecutor):
+    """A process pool that knows its size (for the in-flight bounds)."""
+
+    def __init__(self, workers: int, key: MatchKey) -> None:
+        super().__init__(max_workers=workers, mp_context=get_context("spawn"), initializer=_init,
+                         initargs=(key.key, key.version))
+        self.workers = workers
+
+
+def make_pool(key: MatchKey, workers: int | None = None) -> DetectPool:
+    """A pool of spawned detection processes (default: one per core) holding `key`, sent once
+    through the initializer (pickled over the pool's pipe, never logged: `MatchKey` hides it
+    from repr). The caller shuts it down."""
     if not workers:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    ctx = get_context("spawn")  # no fork of a process holding the key, threads or sockets
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
-                             initargs=(key.key, key.version)) as pool:
+    return DetectPool(workers, key)
+
+
+def _detect_items(items: list[tuple[bytes | str, str | None]], limits: Limits | None) -> list[list[Fragment]]:
+    from indexer.detect.prefilter import detect_many
+
+    if _KEY is None:  # pragma: no cover - the pool's initializer sets it
+        raise RuntimeError("detection worker started without its match key (use make_pool)")
+    return detect_many([d for d, _ in items], key=_KEY, filenames=[f for _, f in items], limits=limits)
+
+
+def detect_items(pool: DetectPool, items: list[tuple[bytes | str, str | None]], *,
+                 limits: Limits | None = None, batch_bytes: int = 1 << 20,
+                 batch_items: int = 256) -> Iterator[list[Fragment]]:
+    """`detect(data, filename=...)` for each (data, filename), on the pool's processes (batches
+    of about `batch_bytes` or `batch_items`, each through `prefilter.detect_many`), yielded in
+    order as the batches finish. At most twice as many batches as processes are in flight."""
+    workers = pool.workers
+    pending: deque[Future[list[list[Fragment]]]] = deque()
+    batch: list[tuple[bytes | str, str | None]] = []
+    size = 0
+    for it in items:
+        batch.append(it)
+        size += len(it[0])
+        if size >= batch_bytes or len(batch) >= batch_items:
+            pending.append(pool.submit(_detect_items, batch, limits))
+            batch, size = [], 0
+            while len(pending) >= 2 * workers:
+                yield from pending.popleft().result()
+    if batch:
+        pending.append(pool.submit(_detect_items, batch, limits))
+    while pending:
+        yield from pending.popleft().result()
+
+
+def detect_stream(source: str | Path | BinaryIO | Iterable[bytes], *, key: MatchKey, filename: str | None = None,
+                  workers: int | None = None, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+                  limits: Limits | None = None, pool: DetectPool | None = None) -> Iterator[Fragment]:
+    """Fragments of a big input, in order, detected on `workers` processes (default: every
+    core), or on `pool` (from `make_pool` with the same key). At most `2 x workers` chunks are
+    in flight, so memory does not grow with the input."""
+    own = pool is None
+    if pool is None:
+        pool = make_pool(key, workers)
+    workers = pool.workers
+    try:
         pending: deque[Future[list[Fragment]]] = deque()
         n = 0
         for ch in chunks(source, chunk_bytes):
@@ -184,4 +236,7 @@ def detect_stream(source: str | Path | BinaryIO | Iterable[bytes], *, key: Match
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+    finally:
+        if own:
+            pool.shutdown(cancel_futures=True)
     logger.debug("big input detected in {} chunks on {} processes", n, workers)
