@@ -164,3 +164,14 @@ def test_nothing_to_find_is_not_decoded() -> None:
     w = P.prefilter(make_prose_post(3).encode().replace(b"@", b" ").translate(None, b"0123456789"))
     assert w.ranges == [] and not w.full
     assert P.prefilter("prénom\n\xff".encode("latin-1")).full == "not UTF-8"
+
+
+def test_without_hyperscan_detect_many_is_detect_and_doctor_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The module missing (simulated: the import's result set to None, as on a machine without
+    the wheel): detect_many takes `detect()` item by item, and the status line says why."""
+    items = [make_post(19_000 + i)[0].encode() for i in range(5)] + [make_prose_post(1).encode()]
+    monkeypatch.setattr(P, "_hs", None)
+    monkeypatch.setattr(P, "_DB", None)
+    assert not P.available()
+    assert "not installed" in P.status() and "hyperscan" in P.reason()
+    assert P.detect_many(items, key=KEY) == [detect(x, key=KEY) for x in items]

@@ -46,7 +46,7 @@ from indexer.detect.shapes import _KV
 from indexer.models import Fragment
 from indexer.tokens import MatchKey
 
-__all__ = ["Windows", "available", "detect_many", "prefilter", "raw_scan", "reason", "run", "scan_batch"]
+__all__ = ["Windows", "available", "detect_many", "prefilter", "raw_scan", "reason", "run", "scan_batch", "status"]
 
 try:  # optional: the wheel bundles the library (x86-64 with SSSE3 at least)
     import hyperscan as _hs
@@ -126,6 +126,13 @@ def reason() -> str:
         return "the hyperscan module is not installed (pip install hyperscan): detection decodes and scans all text"
     _db()
     return _WHY
+
+
+def status() -> str:
+    """One line for `vigie doctor`: whether the one-scan prefilter runs, and if not, why."""
+    if available():
+        return f"hyperscan {_hs.__version__}: one scan for many posts (indexer.detect.prefilter)"
+    return "off, every post is decoded and scanned by the engine: " + reason()
 
 
 def _scratch() -> Any:
