@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from crawler.tor import TorController, TorError, TorHealth
+from indexer.detect.prefilter import status as prefilter_status
 from indexer.engine import engine_name
 from vigie.cli import app
 from vigie.cli.common import EXIT_FAILURE, ConfigDir, DataDir, console, err_console, runtime
@@ -59,6 +60,7 @@ def doctor(
     rt = runtime(config, data_dir)
     if not as_json:  # which detection engine runs here: the compiled core or the pure-Python reference
         console.print(f"detection engine: {engine_name()}")
+        console.print(f"detection prefilter: {prefilter_status()}")
     settings = rt.config.global_config.tor
     where = f"{settings.socks_host}:{settings.socks_port} / control 127.0.0.1:{settings.control_port}"
     if settings.mode == "launch" and not launch:
