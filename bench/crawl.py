@@ -244,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="vigie-bench-crawl-"))
     began = time.monotonic()
+    load_at_start = os.getloadavg()[0]  # the machine is shared: a loaded one starves Vigie's parsing
     net = PrivateTorNetwork(work / "tornet", on_progress=lambda m: print(f"  [tornet] {m}", file=sys.stderr))
     scenarios: list[dict[str, Any]] = []
     faults: list[dict[str, Any]] = []
@@ -277,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     record = {
         "bench": "crawl", "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": _commit(),
-        "host": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "host": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                 "load_average_1m_at_start_and_end": [round(load_at_start, 1), round(os.getloadavg()[0], 1)]},
         "network_start_seconds": round(network_seconds or 0, 1),
         "total_seconds": round(time.monotonic() - began, 1),
         "concurrency": args.concurrency, "circuits": args.circuits, "repeats": args.repeats,

@@ -120,6 +120,9 @@ class TorController:
             "CookieAuthentication": "1",
             "DataDirectory": str(datadir),
         }
+        if self.settings.circuit_build_timeout_seconds is not None:  # else tor learns it (its default)
+            config["CircuitBuildTimeout"] = f"{self.settings.circuit_build_timeout_seconds:g}"
+            config["LearnCircuitBuildTimeout"] = "0"
         for key, value in self.settings.extra_torrc.items():
             lines = [v for v in str(value).splitlines() if v.strip()]
             config[key] = lines if len(lines) > 1 else (lines[0] if lines else "")

@@ -164,3 +164,26 @@ def test_long_chains_are_fetched_ahead_and_the_concurrency_limit_holds(tmp_path:
                       if hits[f"{base}?page={n}"].began < hits[f"{base}?page={n - 1}" if n > 2 else base].at]
         assert len(overlapped) >= 3, "pages of the thread were still fetched one after the other"
         assert 2 <= forum.max_concurrent() <= 4
+
+
+@pytest.mark.tor
+def test_a_fixed_circuit_build_timeout_reaches_the_launched_tor(tor_network: PrivateTorNetwork,
+                                                                tmp_path: Path) -> None:
+    """`tor.circuit_build_timeout_seconds` (launch mode) is what the tor stem started runs with;
+    unset, tor keeps learning it."""
+    from crawler.tor import TorController
+    from vigie.config.schema import TorSettings
+    from vigie_kit.ports import free_port
+
+    for fixed in (25.0, None):
+        settings = TorSettings(mode="launch", socks_port=free_port(), control_port=free_port(),
+                               circuit_build_timeout_seconds=fixed, extra_torrc=tor_network.client_options())
+        tor = TorController(settings, tmp_path / f"data-{fixed}")
+        try:
+            tor.launch()
+            tor.connect()
+            ctl = tor._require()
+            timeout, learn = ctl.get_conf("CircuitBuildTimeout"), ctl.get_conf("LearnCircuitBuildTimeout")
+            assert (timeout, learn) == ("25", "0") if fixed else (timeout != "25" and learn == "1")
+        finally:
+            tor.close()

@@ -13,9 +13,10 @@ happens exactly as in a page-by-page walk; only the waiting overlaps. A page who
 not the predicted URL ends the prediction (what was fetched is dropped, the walk goes on link by
 link); fetching ahead stops at the first page past the end (404, empty, or no next link).
 
-The window grows with the chain, one more page per page read: nothing ahead from page 1, one page
-from page 2, up to `VIGIE_FETCH_AHEAD_PAGES` (a two-page thread costs no extra request, a longer
-chain at most the window past its end). Links on the page to later pages of the same pattern
+The window grows with the chain, one more page per page read by this crawl: nothing ahead from the
+first, one page from the second, up to `VIGIE_FETCH_AHEAD_PAGES` (a two-page thread, or a thread
+resumed at its last known page for one new page, costs no extra request; a longer chain at most
+the window past its end). Links on the page to later pages of the same pattern
 (`1 2 3 … 12`) bound it exactly.
 """
 
@@ -91,9 +92,11 @@ class AheadChain:
     expect: int | None = None  # the page whose turn it is, still in flight
     end: int | None = None  # first page seen past the end (404/empty): nothing fetched beyond
 
-    def window(self, page: int, most: int, cap: int, links: set[str]) -> range:
-        """Pages to request ahead after page `page` (its next page, page+1, is asked anyway)."""
-        top = page + 1 + min(most, page - 1)
+    def window(self, page: int, most: int, cap: int, links: set[str], read: int) -> range:
+        """Pages to request ahead after page `page` (its next page, page+1, is asked anyway), when
+        `read` pages of the chain have been read by this crawl (a thread resumed at its last known
+        page starts from nothing ahead again)."""
+        top = page + 1 + min(most, read - 1)
         shown = [n for n in range(page + 2, page + 2 + most) if self.url(n) in links]
         if shown:  # the page links to later pages: go as far as it shows, no guessing
             top = min(page + 1 + most, max(shown))

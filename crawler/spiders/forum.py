@@ -52,6 +52,7 @@ class ForumSpider(VigieSpider):
         self._emitted: set[str] = set()
         self._threads: set[str] = set()  # thread keys read (or skipped) by this crawl
         self._ahead: dict[str, AheadChain] = {}  # chains whose next pages are fetched ahead
+        self._chain_reads: dict[str, int] = {}  # pages with a next link read per chain, this crawl
         self._ahead_pages = 0  # VIGIE_FETCH_AHEAD_PAGES, read once the crawler is bound
 
     @classmethod
@@ -100,6 +101,7 @@ class ForumSpider(VigieSpider):
         """Go on to page+1 (`next_url`): taken from what was fetched ahead when it is there, else
         requested; and request the pages after it that the URL pattern implies (crawler.spiders._ahead)."""
         n = page + 1
+        read = self._chain_reads[chain_id] = self._chain_reads.get(chain_id, 0) + 1
         chain = self._ahead.get(chain_id)
         if chain is not None and chain.url(n) != next_url:
             self._end_chain(chain_id)  # the pattern broke: walk on link by link
@@ -114,7 +116,7 @@ class ForumSpider(VigieSpider):
         chain.meta = dict(meta)
         depth = int(response.meta.get("vigie_depth", 0))
         links = {urldefrag(response.urljoin(h))[0] for h in response.css("a::attr(href)").getall()}
-        for k in chain.window(page, self._ahead_pages, self._max_chain(), links):
+        for k in chain.window(page, self._ahead_pages, self._max_chain(), links, read):
             if k in chain.requested:
                 continue
             chain.requested.add(k)

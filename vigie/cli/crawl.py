@@ -137,6 +137,9 @@ def _print_summary(source: str, summary: CrawlSummary, output: Path | None) -> N
                          ("already seen (skipped)", summary.already_seen), ("errors", summary.errors),
                          ("retries", summary.retries), ("archive bombs refused", summary.bombs_refused),
                          ("pages refused (too big)", summary.pages_refused),
+                         ("hedged requests (won)", f"{summary.hedges} ({summary.hedges_won})"),
+                         ("Tor circuits renewed", summary.circuits_renewed),
+                         ("pages fetched ahead", summary.pages_ahead),
                          *((kind.replace("_", " "), count) for kind, count in summary.failures.items()),
                          ("duration", f"{summary.duration_seconds:.1f}s")):
         table.add_row(label, str(value))

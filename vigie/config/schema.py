@@ -389,6 +389,13 @@ class TorSettings(Strict):
     bootstrap_timeout_seconds: float = Field(
         default=180.0, gt=0, description="How long to wait for tor to reach 100% bootstrap before failing."
     )
+    circuit_build_timeout_seconds: float | None = Field(
+        default=None, gt=0, le=600, examples=[20],
+        description="`mode: launch`: a fixed circuit-build timeout for tor (`CircuitBuildTimeout`, with "
+        "`LearnCircuitBuildTimeout 0`). Unset: tor learns it from the build times it sees, which suits the "
+        "real network. Either way a crawl request whose stream is not open within the source's "
+        "`limits.connect_timeout_seconds` is retried at once on a new circuit.",
+    )
     newnym_interval: Interval | None = Field(
         default="30m",
         description="Ask tor for new circuits (NEWNYM) on this schedule; tor itself allows at most "
