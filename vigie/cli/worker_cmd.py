@@ -33,6 +33,8 @@ def worker(
                                                   "else host name and pid).")] = None,
     tor_socks: Annotated[str | None, typer.Option(
         "--tor-socks", help="Use this Tor SOCKS HOST:PORT instead of launching the worker's own Tor client.")] = None,
+    no_index: Annotated[bool, typer.Option(
+        "--no-index", help="For benchmarks: crawl and keep the crawl state, but detect and store nothing.")] = False,
     config: ConfigDir = Path("config"),
     data_dir: DataDir = Path("data"),
 ) -> None:
@@ -54,7 +56,8 @@ def worker(
              "on one machine use `vigie run`", EXIT_CONFIG)
     require_keys(rt, match=True, data=True)
     stop = _stop_on_signals()
-    w = CrawlWorker(config, wiring.ensure_data_dir(data_dir), worker_id=worker_id, tor_socks=_socks(tor_socks))
+    w = CrawlWorker(config, wiring.ensure_data_dir(data_dir), worker_id=worker_id, tor_socks=_socks(tor_socks),
+                    index=not no_index)
     raise typer.Exit(w.run(stop))
 
 

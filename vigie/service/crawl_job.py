@@ -20,6 +20,14 @@ from pathlib import Path
 __all__ = ["main"]
 
 
+class _Discard:
+    """`--no-index`: every item accepted, nothing kept (the transport and the crawl are measured,
+    not detection, like `vigie crawl --no-index` in bench/crawl.py)."""
+
+    def accept(self, item: object) -> int:
+        return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m vigie.service.crawl_job")
     parser.add_argument("--config", type=Path, required=True)
@@ -30,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tor-socks", default=None)
     parser.add_argument("--summary-json", type=Path, required=True)
     parser.add_argument("--max-pages", type=int, default=None)
+    parser.add_argument("--no-index", action="store_true",
+                        help="benchmarks: crawl and keep the crawl state, but detect and store nothing")
     args = parser.parse_args(argv)
 
     from vigie.log import setup_logging
@@ -60,12 +70,17 @@ def main(argv: list[str] | None = None) -> int:
         frontier = RedisFrontier(link, source.name, args.run, args.owner,
                                  lease_ms=int(scale.request_lease_seconds * 1000))
         state = RedisCrawlState(link, source.name)
-        with wiring.open_ingest_sink(config, args.data_dir, rt.match_key, rt.data_key) as sink, \
-                wiring.open_victim_index(config, args.data_dir) as watch:
-            both: ItemSink = TeeSink(sink, watch.posts) if watch.posts is not None else sink
+        if args.no_index:
             summary = run_crawl(source, config.global_config, state_path=wiring.crawl_state_path(args.data_dir),
-                                sink=both, victims=watch.victims, tor_socks=socks, state=state,
-                                frontier=frontier, max_pages=args.max_pages)
+                                sink=_Discard(), tor_socks=socks, state=state, frontier=frontier,
+                                max_pages=args.max_pages)
+        else:
+            with wiring.open_ingest_sink(config, args.data_dir, rt.match_key, rt.data_key) as sink, \
+                    wiring.open_victim_index(config, args.data_dir) as watch:
+                both: ItemSink = TeeSink(sink, watch.posts) if watch.posts is not None else sink
+                summary = run_crawl(source, config.global_config, state_path=wiring.crawl_state_path(args.data_dir),
+                                    sink=both, victims=watch.victims, tor_socks=socks, state=state,
+                                    frontier=frontier, max_pages=args.max_pages)
         data = summary.to_dict()
         data["frontier_left"] = frontier.queued() + frontier.leased()
         fd = os.open(args.summary_json, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -78,7 +78,7 @@ def _child_setup() -> None:
 class CrawlWorker:
     def __init__(self, config_dir: Path, data_dir: Path, *, worker_id: str | None = None,
                  tor_socks: tuple[str, int] | None = None, tick: float = 0.5,
-                 max_pages: int | None = None) -> None:
+                 max_pages: int | None = None, index: bool = True) -> None:
         self.config_dir, self.data_dir = config_dir, data_dir
         self.config: LoadedConfig = load_config(config_dir)
         scale = self.config.global_config.scale
@@ -90,6 +90,7 @@ class CrawlWorker:
         self.tor_socks = tor_socks
         self.tick = tick
         self.max_pages = max_pages
+        self.index = index
         self.link: RedisLink = wiring.open_frontier_link(self.config, data_dir)
         lease_ms = int(scale.worker_lease_seconds * 1000)
         self.members = Membership(self.link, lease_ms=lease_ms)
@@ -150,6 +151,8 @@ class CrawlWorker:
             cmd += ["--tor-socks", f"{self.tor_socks[0]}:{self.tor_socks[1]}"]
         if self.max_pages:
             cmd += ["--max-pages", str(self.max_pages)]
+        if not self.index:
+            cmd.append("--no-index")
         proc = subprocess.Popen(cmd, preexec_fn=_child_setup, stdin=subprocess.DEVNULL)
         self.running[job.source] = _Running(job, proc, Path(name))
         logger.info("worker {}: crawl of {} (run {}) started, pid {}", self.worker_id, job.source, job.run_id, proc.pid)
