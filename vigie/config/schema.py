@@ -42,6 +42,7 @@ __all__ = [
     "DpoContact",
     "DateSelector",
     "DeliverySettings",
+    "DetectionSettings",
     "Detector",
     "ElasticsearchSettings",
     "EmailChannel",
@@ -693,6 +694,20 @@ class ScaleSettings(Strict):
         "on first use); every worker needs the same file. Unset: `<data-dir>/crawl-state-redis.key`.")
 
 
+class DetectionSettings(Strict):
+    """Detection on several cores (the crawl's ingest; docs in indexer/detect/parallel.py)."""
+
+    workers: int | None = Field(
+        default=None, ge=1, le=256, examples=[4],
+        description="Detection processes a crawl starts for big attachments and batches of items; unset: "
+        "one per core; 1: none, everything in the crawl process.")
+    big_input_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=64 * 1024,
+        description="An item (an attachment) above this size is cut on record boundaries (blank lines that "
+        "no fragment spans) and its pieces are detected on the detection processes; the fragments are those "
+        "of one pass, in order.")
+
+
 class GlobalConfig(Strict):
     """config/vigie.yaml: settings of the whole installation."""
 
@@ -708,6 +723,8 @@ class GlobalConfig(Strict):
     scale: ScaleSettings | None = Field(
         default=None, description="Scale-out over several workers with a Redis frontier (docs/scale.md); "
         "absent: the single-machine embedded mode, no Redis.")
+    detection: DetectionSettings = Field(
+        default=DetectionSettings(), description="Detection on several cores (big attachments, batches).")
 
 
 # --------------------------------------------------------------------------------------------
