@@ -183,10 +183,14 @@ def open_ingest_sink(config: LoadedConfig, data_dir: Path, match_key: MatchKey, 
     store = open_store(config, data_dir)
     leaks = open_leak_store(config, data_dir)
     matcher = build_matcher(config, data_dir, leaks=leaks) if alerts and config.organisations else None
+    detection = config.global_config.detection
+    ingestor = Ingestor(store, match_key, data_key, leaks=leaks,
+                        on_stored=matcher.on_fragments if matcher is not None else None,
+                        workers=detection.workers, big_bytes=detection.big_input_bytes)
     try:
-        yield Ingestor(store, match_key, data_key, leaks=leaks,
-                       on_stored=matcher.on_fragments if matcher is not None else None)
+        yield ingestor
     finally:
+        ingestor.close()  # the detection processes, if a big item or a batch started them
         try:
             store.flush()
         finally:
