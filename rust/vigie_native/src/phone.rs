@@ -357,8 +357,8 @@ const OVERSEAS: [&str; 6] = ["FR", "GP", "MQ", "GF", "RE", "YT"];
 /// `_region_validator`'s test: the general pattern AND one type pattern, lengths not checked.
 fn fast_valid(nsn: &[u8], r: &RegionData) -> Option<bool> {
     let c = r.compiled()?;
-    let general = c.descs[GENERAL].as_ref().is_some_and(|d| full(&d.re, nsn));
-    Some(general && c.descs[1..].iter().any(|d| d.as_ref().is_some_and(|d| full(&d.re, nsn))))
+    let types = r.any_type()?;
+    Some(matches_general(c, nsn) && types.is_some_and(|re| re.is_match(nsn)))
 }
 
 fn french_fast_path(t: &Table, d: &[u8]) -> Option<PhoneResult> {
@@ -396,8 +396,15 @@ fn french_fast_path(t: &Table, d: &[u8]) -> Option<PhoneResult> {
 pub fn canon_phone(raw: &str, region: &str) -> PhoneResult {
     let Some(t) = trusted_table() else { return Defer };
     let Some(r) = t.region(region) else { return Defer };
-    let Some(units) = to_units(raw) else { return Defer };
-    let s = strip(&units);
+    let owned;
+    let units: &[u8] = if raw.is_ascii() {
+        raw.as_bytes()
+    } else {
+        let Some(u) = to_units(raw) else { return Defer };
+        owned = u;
+        &owned
+    };
+    let s = strip(units);
     if !s.iter().all(|&b| is_allowed(b)) {
         return Defer;
     }

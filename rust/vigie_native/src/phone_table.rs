@@ -39,6 +39,7 @@ pub(crate) struct RegionData {
     pub same_mobile_fixed: bool,
     descs: Vec<Option<RawDesc>>,
     compiled: OnceLock<Result<Compiled, String>>,
+    any_type: OnceLock<Result<Option<Regex>, String>>,
 }
 
 /// A number description ready to test: `re` is None for an empty pattern (matches nothing).
@@ -164,8 +165,26 @@ impl RegionData {
         self.compiled.get_or_init(|| self.compile()).as_ref().ok()
     }
 
+    /// identifiers._region_validator's union of the type patterns, `\A(?:(?:p1)|(?:p2)...)\z`
+    /// (lengths not checked); Ok(None) when the region has no type pattern (matches nothing).
+    pub fn any_type(&self) -> Option<Option<&Regex>> {
+        let r = self.any_type.get_or_init(|| {
+            let pats: Vec<String> = self.descs[GENERAL + 1..]
+                .iter()
+                .flatten()
+                .filter(|d| !d.pattern.is_empty())
+                .map(|d| format!("(?:{})", d.pattern))
+                .collect();
+            if pats.is_empty() { Ok(None) } else { full(&pats.join("|")).map(Some) }
+        });
+        r.as_ref().ok().map(Option::as_ref)
+    }
+
     /// Compile now; the error says which pattern failed (for the tests).
     pub fn compile_error(&self) -> Option<String> {
+        if self.any_type().is_none() {
+            return Some(format!("{}: the union of its type patterns", self.id));
+        }
         self.compiled.get_or_init(|| self.compile()).as_ref().err().cloned()
     }
 }
@@ -223,6 +242,7 @@ fn parse(text: &str) -> Result<Table, String> {
                     same_mobile_fixed: f[7] == "1",
                     descs,
                     compiled: OnceLock::new(),
+                    any_type: OnceLock::new(),
                 };
                 let idx = t.regions.len();
                 if let Some(code) = r.id.strip_prefix("001:") {
