@@ -230,6 +230,25 @@ def test_french_formats(native: Any) -> None:
     _assert_same(native, cases, max_defer=0.0)
 
 
+# national prefix transform rules and carrier codes (AR inserts 9, BR drops the carrier, AG and
+# the other NANPA islands add their area code, SM its 0549, GA and JP their own), several
+# regions per calling code (+1, +7, +44: the region is chosen by leading digits or by type)
+PREFIX_RULES = [
+    ("011 15-2345-6789", "AR"), ("0343 15-555-1212", "AR"), ("+54 9 11 2345-6789", "FR"), ("11 2345-6789", "AR"),
+    ("(11) 96123-4567", "BR"), ("0 21 11 96123-4567", "BR"), ("0 15 11 96123-4567", "BR"), ("090-1234-5678", "JP"),
+    ("000201234", "JP"), ("06 03 12 34", "GA"), ("03 12 34", "GA"), ("3 0123", "NF"), ("0549 886377", "SM"),
+    ("886377", "SM"), ("268 464 1234", "AG"), ("464 1234", "AG"), ("1 268 464 1234", "US"), ("8 800 555 35 35", "RU"),
+    ("+7 701 123 4567", "FR"), ("8 (701) 123 4567", "KZ"), ("+44 1624 456789", "FR"), ("01624 456789", "GB"),
+    ("07924 123456", "JE"), ("+1 264 235 1234", "FR"), ("+1 416 555 0123", "US"), ("(416) 555-0123", "CA"),
+]
+
+
+def test_national_prefix_rules_and_shared_calling_codes(native: Any) -> None:
+    _assert_same(native, PREFIX_RULES, max_defer=0.0)
+    assert native.canon_phone("011 15-2345-6789", "AR") == "+5491123456789"  # the transform applied
+    assert native.canon_phone("464 1234", "AG") == "+12684641234"
+
+
 def test_what_the_core_does_not_port_is_deferred(native: Any) -> None:
     for raw in ("06 12 34 56 78 ext. 12", "Tel: 06 12 34 56 78", "1-800-FLOWERS", "06 12 34 56 78#",
                 "+33 6 12 34 56 78, +33 6 12 34 56 79", "06\u202f12\u202f34\u202f56\u202f78",
