@@ -131,7 +131,8 @@ def reason() -> str:
 def status() -> str:
     """One line for `vigie doctor`: whether the one-scan prefilter runs, and if not, why."""
     if available():
-        return f"hyperscan {_hs.__version__}: one scan for many posts (indexer.detect.prefilter)"
+        version = getattr(_hs, "__version__", "?")
+        return f"hyperscan {version}: one scan for many posts (indexer.detect.prefilter)"
     return "off, every post is decoded and scanned by the engine: " + reason()
 
 
