@@ -28,7 +28,14 @@ from loguru import logger
 
 from indexer.crypto import DataKey, keyed_id
 from indexer.detect import detect as _detect
-from indexer.detect.parallel import DEFAULT_THRESHOLD_BYTES, DetectPool, detect_items, detect_stream, make_pool
+from indexer.detect.parallel import (
+    DEFAULT_CHUNK_BYTES,
+    DEFAULT_THRESHOLD_BYTES,
+    DetectPool,
+    detect_items,
+    detect_stream,
+    make_pool,
+)
 from indexer.documents import build_documents
 from indexer.leaks.records import fragment_records, record_key
 from indexer.leaks.store import SqliteLeakStore
@@ -101,7 +108,7 @@ class Ingestor:
         if self._parallel() and len(data) > self.big_bytes:
             blob = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
             return list(detect_stream([blob], key=self.match_key, filename=item.filename,
-                                      chunk_bytes=self.big_bytes, pool=self.pool()))
+                                      chunk_bytes=min(self.big_bytes, DEFAULT_CHUNK_BYTES), pool=self.pool()))
         return self.detect(data, key=self.match_key, filename=item.filename)
 
     def ingest(self, item: CrawledItem, fetched_at: datetime | None = None) -> IngestResult:
