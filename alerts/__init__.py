@@ -6,6 +6,7 @@ and past fragments against them and delivers each alert exactly once (email, sig
     alerts.matcher    AlertMatcher.on_fragments: the ingest hook
     alerts.retrohunt  alert on fragments already stored when tokens are registered
     alerts.outbox     durable SQLite outbox (match + deliveries in one transaction)
+    alerts.outbox_pg  the same outbox on PostgreSQL, shared by several processes (docs/scale.md)
     alerts.worker     DeliveryWorker: retries, backoff, dead letters, digests
     alerts.channels   smtp and webhook senders
     alerts.verify     verify_signature for webhook receivers (dependency-free)
