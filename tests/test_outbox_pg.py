@@ -322,7 +322,8 @@ def test_sqlite_stays_the_default_and_postgresql_needs_a_dsn(tmp_path: Path, mon
 
 
 def test_cli_and_status_read_the_shared_outbox(pg_server: PostgresServer, tmp_path: Path,  # noqa: F811
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               webhook_receiver: WebhookReceiver) -> None:
     import json
 
     from typer.testing import CliRunner
@@ -334,6 +335,10 @@ def test_cli_and_status_read_the_shared_outbox(pg_server: PostgresServer, tmp_pa
     _truncate(pg_server)
     monkeypatch.setenv("VIGIE_OUTBOX_DSN", pg_server.dsn)
     config = _config(tmp_path, {"backend": "postgresql"})
+    (tmp_path / "config" / "organisations").mkdir()
+    (tmp_path / "config" / "organisations" / "acme.yaml").write_text(json.dumps({
+        "id": "acme", "display_name": "Acme", "min_severity": "low",
+        "channels": {"webhook": {"url": webhook_receiver.url, "secret": webhook_receiver.secret}}}))
     box = PgOutbox(pg_server.dsn)
     box.add_alerts([alert(1), alert(2)])
     [d1, _] = box.due(time.time())
@@ -345,16 +350,20 @@ def test_cli_and_status_read_the_shared_outbox(pg_server: PostgresServer, tmp_pa
                                           "--data-dir", str(data)])
         retried = CliRunner().invoke(app, ["alerts", "retry", "--all-failed", "--config", str(tmp_path / "config"),
                                            "--data-dir", str(data)])
+        delivered = CliRunner().invoke(app, ["alerts", "deliver", "--once", "--config", str(tmp_path / "config"),
+                                             "--data-dir", str(data)])
     finally:
         setup_logging("INFO")
     assert listed.exit_code == 0, listed.output
     rows = [json.loads(line) for line in listed.output.splitlines() if line.startswith("{")]
     assert sorted(r["alert_id"] for r in rows) == ["alert-acme-0001", "alert-acme-0002"]
     assert retried.exit_code == 0 and "1 delivery queued again" in retried.output, retried.output
-    assert box.counts() == {"pending": 2}
+    assert delivered.exit_code == 0 and "2 deliveries acknowledged" in delivered.output, delivered.output
+    assert sorted(webhook_receiver.processed) == ["alert-acme-0001", "alert-acme-0002"]
+    assert box.counts() == {"sent": 2}
     assert not (data / "alerts.sqlite3").exists()  # nothing went to an embedded outbox
     status = component_status(config, data)  # type: ignore[arg-type]
-    assert status.outbox == "postgresql: pending: 2"
+    assert status.outbox == "postgresql: sent: 2"
     monkeypatch.setenv("VIGIE_OUTBOX_DSN", pg_server.dsn.replace(pg_server.password, "wrong-password-77"))
     down = component_status(config, data)  # type: ignore[arg-type]
     assert down.outbox.startswith("postgresql: unavailable") and "wrong-password-77" not in down.outbox
