@@ -78,14 +78,27 @@ def vigie_crawl(base_url: str, network: str, work: Path, socks_port: int, circui
            "--data-dir", str(work / "data"), "--no-index", "-o", str(work / "items.jsonl"), "--quiet",
            "--summary-json", str(summary_path), "--tor-socks", f"127.0.0.1:{socks_port}"]
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
-    if proc.returncode != 0:
-        raise RuntimeError(f"vigie crawl ({network}) failed: {proc.stderr[-2000:]}")
+    if proc.returncode != 0 or not summary_path.exists():
+        raise RuntimeError(f"vigie crawl ({network}) exited {proc.returncode}: "
+                           f"{(proc.stderr + proc.stdout)[-2000:]}")
     summary = json.loads(summary_path.read_text())
     items = sum(1 for _ in (work / "items.jsonl").open())
     return {"pages": summary["pages"], "seconds": summary["duration_seconds"], "items": items,
             "errors": summary["errors"], "retries": summary["retries"], "hedges": summary.get("hedges", 0),
             "hedges_won": summary.get("hedges_won", 0), "circuits_renewed": summary.get("circuits_renewed", 0),
             "pages_ahead": summary.get("pages_ahead", 0)}
+
+
+def vigie_crawl_once_more(failed: list[str], *args: Any) -> dict[str, Any]:
+    """`vigie_crawl`, run again once if it fails (the failure is kept in `failed` and reported):
+    on a shared, overloaded machine a run can die of a timeout that says nothing about Vigie."""
+    try:
+        return vigie_crawl(*args)
+    except RuntimeError as exc:
+        failed.append(str(exc)[-600:])
+        print(f"  run failed, once more: {str(exc)[-300:]}", file=sys.stderr, flush=True)
+        work = args[2]
+        return vigie_crawl(args[0], args[1], work.with_name(work.name + "-again"), *args[3:])
 
 
 def baseline_crawl(start_url: str, socks_port: int, max_pages: int, *,
@@ -154,12 +167,13 @@ def _scenario(net: PrivateTorNetwork, forum: Any, onion: str, size: str, latency
     direct_url, onion_url = forum.url, f"http://{onion}"
     modes = ["vigie-tor", "vigie-direct", "baseline"] + (["baseline-session"] if args.with_session else [])
     runs: dict[str, list[dict[str, Any]]] = {m: [] for m in modes}
+    failed: list[str] = []
     for i in range(args.repeats):
         tag = f"{size}-l{latency}-r{i}"
-        runs["vigie-direct"].append(vigie_crawl(direct_url, "direct", work / f"direct-{tag}",
-                                                net.socks_port, args.circuits, args.concurrency))
-        runs["vigie-tor"].append(vigie_crawl(onion_url, "tor", work / f"tor-{tag}",
-                                             net.socks_port, args.circuits, args.concurrency))
+        runs["vigie-direct"].append(vigie_crawl_once_more(failed, direct_url, "direct", work / f"direct-{tag}",
+                                                          net.socks_port, args.circuits, args.concurrency))
+        runs["vigie-tor"].append(vigie_crawl_once_more(failed, onion_url, "tor", work / f"tor-{tag}",
+                                                       net.socks_port, args.circuits, args.concurrency))
         cap = min(args.baseline_pages, runs["vigie-tor"][-1]["pages"])
         runs["baseline"].append(baseline_crawl(onion_url + "/", net.socks_port, cap))
         if args.with_session:
@@ -175,6 +189,7 @@ def _scenario(net: PrivateTorNetwork, forum: Any, onion: str, size: str, latency
         "tor_cost_vs_direct": round(ppm["vigie-direct"] / ppm["vigie-tor"], 2),
         "median_seconds": {m: statistics.median(x["seconds"] for x in r) for m, r in runs.items()},
         "slowest_over_median": {m: _spread(r) for m, r in runs.items() if m.startswith("vigie")},
+        "failed_runs_rerun": failed,
         "runs": runs,
     }
     if args.with_session:
@@ -191,11 +206,12 @@ def _faults(net: PrivateTorNetwork, forum: Any, onion: str, size: str, latency: 
     forum.latency_seconds = latency / 1000
     forum.stall_every, forum.stall_seconds = args.stall_every, 60.0
     runs: list[dict[str, Any]] = []
+    failed: list[str] = []
     try:
         for i in range(args.repeats):
             forum.reset_counters()
-            run = vigie_crawl(f"http://{onion}", "tor", work / f"fault-{size}-l{latency}-r{i}", net.socks_port,
-                              args.circuits, args.concurrency)
+            run = vigie_crawl_once_more(failed, f"http://{onion}", "tor", work / f"fault-{size}-l{latency}-r{i}",
+                                        net.socks_port, args.circuits, args.concurrency)
             run["stalls"] = forum.stalls
             runs.append(run)
             print(f"{size} forum, latency {latency} ms, faults run {i + 1}: {run['pages']} pages in "
@@ -210,7 +226,7 @@ def _faults(net: PrivateTorNetwork, forum: Any, onion: str, size: str, latency: 
             "median_seconds": median, "clean_median_seconds": clean_median,
             "worst_extra_seconds": round(max(r["seconds"] for r in runs) - clean_median, 2),
             "items_equal_clean": all(r["items"] == clean["runs"]["vigie-tor"][0]["items"] for r in runs),
-            "runs": runs}
+            "failed_runs_rerun": failed, "runs": runs}
 
 
 def _spread(runs: list[dict[str, Any]]) -> float:

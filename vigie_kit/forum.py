@@ -190,6 +190,10 @@ class ForumServer:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog is 5: a crawler with 32 requests in flight to a forum that
+    # answers slowly (latency_seconds) overflows it, and the kernel then drops handshakes that
+    # the client retries a second later (dmesg: "Possible SYN flooding")
+    request_queue_size = 256
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # clients that give up (timeouts, cancelled downloads) are part of the tests
