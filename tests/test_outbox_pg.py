@@ -200,6 +200,34 @@ def test_concurrent_first_matches_of_one_leak_make_one_alert(pg_server: Postgres
         b.close()
 
 
+def test_concurrent_spreads_of_one_leak_each_make_their_update(pg_server: PostgresServer) -> None:  # noqa: F811
+    """Four workers each find one more person of the organisation in copies of a leak already
+    alerted, at once: the per-(org, leak) lock makes them take turns, so each sees the others'
+    people and raises its own update (none is swallowed by a stale read)."""
+    _truncate(pg_server)
+    boxes = [PgOutbox(pg_server.dsn) for _ in range(4)]
+    assert boxes[0].record_leak_match(match({"email": {"t1", "t2"}}), _build) == "leak-alert-leak-1"
+    made: list[str | None] = []
+    start = threading.Barrier(len(boxes))
+
+    def record(k: int) -> None:
+        start.wait()
+        made.append(boxes[k].record_leak_match(match({"email": {f"new-{k}"}}, frag=f"copy-{k}"), _build))
+
+    threads = [threading.Thread(target=record, args=(k,)) for k in range(len(boxes))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(m or "" for m in made) == [f"leak-alert-leak-1/update/{i}" for i in range(1, 5)]
+    impact = boxes[0].impact("acme", "leak-1")
+    assert impact is not None and impact.people == 6
+    people = sorted(a["alert"]["people"] for a in boxes[0].list_alerts())
+    assert people == [2, 3, 4, 5, 6]
+    for b in boxes:
+        b.close()
+
+
 def test_the_dsn_password_never_appears_in_errors(pg_server: PostgresServer) -> None:  # noqa: F811
     wrong = pg_server.dsn.replace(pg_server.password, "not-the-password-5f3a")
     with pytest.raises(PgOutboxError) as err:
