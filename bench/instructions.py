@@ -10,7 +10,8 @@ callgrind prints `Collected : N` at exit: N instructions for WORKLOAD, once, war
 
 WORKLOAD: `posts` (the bench's sparse posts, `detect()` per post), `posts_many` (the same,
 `prefilter.detect_many`), `posts_raw` (the Hyperscan scan alone), `pages` (the same text as
-~1 MB pages, `detect()` per page), `dense` (the bench's dense dumps, 2 000 rows each).
+~1 MB pages, `detect()` per page), `pages_windows` (the same pages through `prefilter.run`:
+only the windows around start lines decoded), `dense` (the bench's dense dumps, 2 000 rows each).
 Counts are stable across runs and neighbours, unlike times on a shared VM.
 """
 
@@ -23,7 +24,8 @@ import tempfile
 from pathlib import Path
 
 from bench.detect import KEY, dense_inputs, sparse_inputs
-from indexer.detect import detect
+from indexer.decode import Limits
+from indexer.detect import Tokenizer, detect, detect_text
 from indexer.detect import prefilter as P
 
 _C = r"""
@@ -48,13 +50,14 @@ def main() -> None:
         items = dense_inputs(int(2000 * mb))
     else:
         items = sparse_inputs(mb)
-        if what == "pages":
+        if what in ("pages", "pages_windows"):
             items = [b"\n\n".join(items)]
     work = {
         "posts": lambda: [detect(x, key=KEY) for x in items],
         "posts_many": lambda: P.detect_many(items, key=KEY),
         "posts_raw": lambda: P.scan_batch(items),
         "pages": lambda: [detect(x, key=KEY) for x in items],
+        "pages_windows": lambda: [P.run(x, detect_text, Tokenizer(KEY), None, None, Limits()) for x in items],
         "dense": lambda: [detect(x, key=KEY) for x in items],
     }[what]
     work()  # warm: imports, compiled patterns, caches
