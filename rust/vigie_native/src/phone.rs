@@ -314,8 +314,8 @@ fn parse_valid(t: &Table, s: &[u8], region: &RegionData) -> PhoneResult {
     if !matches!(test_length(&potential, c), Length::TooShort | Length::LocalOnly | Length::Invalid) {
         nnn = potential.into_owned();
     }
-    if nnn.len() > 17 {
-        return Invalid;
+    if nnn.len() < 2 || nnn.len() > 17 {
+        return Invalid; // TOO_SHORT_NSN (unreachable in practice, as phonenumbers says), TOO_LONG
     }
     // is_valid_number: region_code_for_number, then is_valid_number_for_region
     let Some(regions) = t.cc_regions.get(&cc) else { return Defer };
@@ -444,15 +444,20 @@ fn to_py(py: Python<'_>, res: PhoneResult) -> Py<PyAny> {
     }
 }
 
+fn as_str<'a>(v: &'a Bound<'_, PyAny>) -> Option<&'a str> {
+    v.cast::<PyString>().ok().and_then(|s| s.to_str().ok())
+}
+
 fn canon_any(raw: &Bound<'_, PyAny>, region: &str) -> PhoneResult {
-    match raw.cast::<PyString>().ok().and_then(|s| s.to_str().ok()) {
+    match as_str(raw) {
         Some(s) => canon_phone(s, region),
         None => Defer, // not a str, or a str with lone surrogates: Python decides
     }
 }
 
 /// canon_phone(raw, region="FR") -> str | None | Ellipsis: the E.164 form, None when invalid,
-/// Ellipsis (...) when the compiled core cannot be sure and Python's canon_phone must decide.
+/// Ellipsis (...) when the compiled core cannot be sure and Python's canon_phone must decide
+/// (a raw that is not a str included); a region that is not a str raises TypeError.
 #[pyfunction]
 #[pyo3(name = "canon_phone", signature = (raw, region = "FR"))]
 fn py_canon_phone(py: Python<'_>, raw: &Bound<'_, PyAny>, region: &str) -> Py<PyAny> {
