@@ -54,8 +54,8 @@ def _hooks() -> dict[str, Any]:
 
     return {
         "scan": scan, "scan_only": ex.scan_only, "other_role": ex.other_role, "phone": ex._phone,
-        "national_id": ex._national_id, "typed": typed, "canon_nir": ids.canon_nir, "canon_iban": ids.canon_iban,
-        "canon_card": ids.canon_card, "canon_dob": ids.canon_dob, "canon_luhn_id": ids.canon_luhn_id,
+        "national_id": ex._national_id, "typed": typed, "canon_nir": ids.canon_nir_py, "canon_iban": ids.canon_iban,
+        "canon_card": ids.canon_card_py, "canon_dob": ids.canon_dob, "canon_luhn_id": ids.canon_luhn_id,
         "canon_name": ids.canon_name, "canon_address": ids.canon_address, "canon_credential": ids.canon_credential,
         "mask_free_text": ex.mask_free_text, "region_of_country": region_of_country, "login_iban": ex.login_iban,
     }
@@ -68,6 +68,9 @@ def set_engine(name: str | None = None) -> str:
         raise EngineError(f"VIGIE_ENGINE={want!r} is not an engine; use one of {', '.join(ENGINES)}")
     _state["core"] = _state["module"] = None
     native_tokenizer.cache_clear()
+    from indexer import identifiers as ids
+
+    ids._NATIVE[0] = None
     if want == "python":
         _state["why"] = "VIGIE_ENGINE=python"
         return engine_name()
@@ -78,6 +81,7 @@ def set_engine(name: str | None = None) -> str:
         _state["why"] = why
         return engine_name()
     _state["module"] = mod
+    ids._NATIVE[0] = mod
     _state["why"] = ""
     return engine_name()
 

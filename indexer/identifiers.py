@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import phonenumbers
 from phonenumbers.phonemetadata import PhoneMetadata
@@ -37,17 +39,21 @@ __all__ = [
     "calling_region",
     "canon_address",
     "canon_card",
+    "canon_card_py",
     "canon_credential",
     "canon_dob",
     "canon_email",
+    "canon_email_py",
     "canon_email_gmail",
     "canon_iban",
     "canon_luhn_id",
     "canon_name",
     "canon_national_id",
     "canon_nir",
+    "canon_nir_py",
     "canon_password_hash",
     "canon_phone",
+    "canon_phone_py",
     "canonical_forms",
     "card_network",
     "hash_kind",
@@ -60,6 +66,19 @@ __all__ = [
 
 class IdentifierError(IndexerError, ValueError):
     """Raised for an unknown identifier type (invalid values give an empty result instead)."""
+
+
+# The compiled validators (vigie_native), set by `indexer.engine` when the native engine is
+# chosen. Each returns the canonical form, None, or Ellipsis when Python must decide; the
+# `*_py` functions are the reference they are tested against.
+_NATIVE: list[Any] = [None]
+
+
+def _native_answer(fn: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except UnicodeEncodeError:  # a lone surrogate (a JSON "\ud800"): the reference decides
+        return ...
 
 
 # ---------------------------------------------------------------------------------------- email
@@ -75,6 +94,16 @@ _GMAIL = frozenset({"gmail.com", "googlemail.com"})
 
 def canon_email(raw: str) -> str | None:
     """Exact form: trimmed, lowercased, IDNA-encoded domain."""
+    n = _NATIVE[0]
+    if n is not None:
+        r = _native_answer(n.canon_email, raw)
+        if r is not ...:
+            return r
+    return canon_email_py(raw)
+
+
+def canon_email_py(raw: str) -> str | None:
+    """`canon_email` in Python: the reference of the compiled port."""
     s = raw.strip().strip("<>\"'").lower()
     if s.startswith("mailto:"):
         s = s[7:]
@@ -135,6 +164,17 @@ def _fast_national(nsn: str) -> str | None:
 
 
 def canon_phone(raw: str, region: str = "FR") -> str | None:
+    """E.164: the compiled port when the native engine runs (exact, or it defers), else
+    `canon_phone_py`."""
+    n = _NATIVE[0]
+    if n is not None:
+        r = _native_answer(n.canon_phone, raw, region)
+        if r is not ...:
+            return r
+    return canon_phone_py(raw, region)
+
+
+def canon_phone_py(raw: str, region: str = "FR") -> str | None:
     """E.164, for every number libphonenumber says is valid (unassigned ranges stay out). A
     number in national notation is read in `region`, the fragment's country context (a column
     header, the +CC of the other rows; France by default). French formats (0X, +33, 0033, 33,
@@ -216,6 +256,16 @@ def _nir_month_ok(mm: str) -> bool:
 
 
 def canon_nir(raw: str) -> str | None:
+    """`canon_nir_py`, through the compiled port when the native engine runs."""
+    n = _NATIVE[0]
+    if n is not None:
+        r = _native_answer(n.canon_nir, raw)
+        if r is not ...:
+            return r
+    return canon_nir_py(raw)
+
+
+def canon_nir_py(raw: str) -> str | None:
     """15 characters, no spaces, 2A/2B kept; a 13-character body gets its key computed.
 
     Beyond the key we also check the sex digit and the month field (the reference lists the
@@ -327,6 +377,16 @@ def card_network(digits: str) -> str | None:
 
 
 def canon_card(raw: str) -> str | None:
+    """`canon_card_py`, through the compiled port when the native engine runs."""
+    n = _NATIVE[0]
+    if n is not None:
+        r = _native_answer(n.canon_card, raw)
+        if r is not ...:
+            return r
+    return canon_card_py(raw)
+
+
+def canon_card_py(raw: str) -> str | None:
     """Digits only; Luhn AND a network's IIN range and length, else random runs pass 1 in 10."""
     d = raw.replace(" ", "").replace("-", "")
     if not d.isdigit() or not 12 <= len(d) <= 19:

@@ -23,8 +23,10 @@ from functools import partial
 from loguru import logger
 
 from indexer import IndexerError
+from indexer import engine as _engine
 from indexer.article9 import scan_article9
 from indexer.decode import Limits, decode
+from indexer.detect import prefilter as _prefilter
 from indexer.detect.extract import Sink
 from indexer.detect.seeds import RULE_CHARS, alone_is_nothing, candidate_starts
 from indexer.detect.shapes import Ctx, block_start, delimiter_of, recognise
@@ -79,8 +81,16 @@ def _three_above(lines: list[str], st: int) -> list[str]:
 
 def detect(data: bytes | str, *, key: MatchKey, filename: str | None = None,
            content_type: str | None = None, limits: Limits | None = None) -> list[Fragment]:
-    """All fragments in one post or file, in line order. See the module docstring."""
+    """All fragments in one post or file, in line order. See the module docstring.
+
+    Bytes of `prefilter.WINDOWED_MIN_BYTES` or more (a thread page, a file) go through the
+    one-scan prefilter: only the windows around start lines are decoded and detected, same
+    fragments (tests/test_prefilter.py); it hands the rest back here."""
     limits = limits or _LIMITS
+    if isinstance(data, bytes) and len(data) >= _prefilter.WINDOWED_MIN_BYTES and _prefilter.available():
+        out = _prefilter.run(data, detect_text, Tokenizer(key), filename, content_type, limits)
+        if out is not None:
+            return out
     text = decode(data, filename=filename, content_type=content_type, limits=limits)
     return detect_text(text, key=key, filename=filename, limits=limits)
 
@@ -229,6 +239,14 @@ def _identifier_factory() -> Callable[..., Identifier]:
 _new_identifier = _identifier_factory()
 
 
+def _native_tokens(key: MatchKey, found: list[tuple[str, str, int, int]]) -> list[bytes] | None:
+    """The tokens of `found` from the compiled core, or None on the pure-Python engine."""
+    if _engine.core() is None:
+        return None
+    toks: list[bytes] = _engine.native_tokenizer(key.key).tokens(found)
+    return toks
+
+
 def _build(kind: str, first: int, last: int, text: str, sink: Sink, tok: Tokenizer) -> Fragment:
     cut = excerpt_end(text)
     version = tok.key.version
@@ -238,11 +256,15 @@ def _build(kind: str, first: int, last: int, text: str, sink: Sink, tok: Tokeniz
     cache = tok.cache
     fn = tok.fn
     ident = _new_identifier
-    for t, c, st, en in sink.found:
-        k = (t, c)
-        tk = cache.get(k)
-        if tk is None:
-            tk = cache[k] = fn(t, c)
+    toks = _native_tokens(tok.key, sink.found)  # the compiled core's HMAC, one call (issue 17)
+    for n, (t, c, st, en) in enumerate(sink.found):
+        if toks is not None:
+            tk = toks[n]
+        else:
+            k = (t, c)
+            tk = cache.get(k)
+            if tk is None:
+                tk = cache[k] = fn(t, c)
         # a card's network and a national id's country ride on the identifier (issue 12)
         net = card_network(c) if t == "card" else None
         cc = c[:2] if t == "national_id" else None

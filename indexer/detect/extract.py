@@ -14,12 +14,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import partial
 
+from indexer import engine as _engine
 from indexer import identifiers as ids
 from indexer.detect.roles import Role, region_of_country
 from indexer.detect.scan import Found, scan, typed
 from indexer.redact import EXCERPT_CHARS
 
-__all__ = ["NULLS", "Sink", "clean", "extract_record", "mask_free_text"]
+__all__ = ["NULLS", "Sink", "clean", "extract_combo", "extract_record", "extract_rows", "login_iban", "mask_free_text",
+           "other_role", "scan_only"]
 
 NULLS = frozenset({"", "NULL", "null", "\\N", "None", "none", "N/A", "n/a", "-", "nan", "NaN"})
 _STRONG = frozenset({"email", "phone", "nir", "iban", "card", "credential", "password_hash", "national_id"})
@@ -216,8 +218,61 @@ def _national_id(v: str, off: int, role: str, found: list[Found]) -> None:
         found.append(("national_id", c, off, off + len(v)))
 
 
+def scan_only(v: str, off: int, hint: str, found: list[Found]) -> None:
+    """Look inside a typed value that did not validate as a whole, for its own type only."""
+    tmp: list[Found] = []
+    scan(v, tmp, off, hint=hint)
+    found.extend(x for x in tmp if x[0] == hint)
+
+
+def other_role(role: str, v: str, off: int, found: list[Found]) -> None:
+    """A value under a role no ported validator covers (extract_record's last branch)."""
+    if not typed(role, v, found, off):
+        scan_only(v, off, role, found)
+
+
+def login_iban(v: str) -> str | None:
+    """A `compte` login that is an account number (extract_record's login branch)."""
+    return ids.canon_iban(v) if v[:2].isalpha() and v[2:4].isdigit() else None
+
+
+def extract_rows(lines: list[str], lo: int, hi: int, offs: list[int], first: int, sep: str, quoted: bool,
+                 roles: Sequence[str | None], sink: Sink) -> int | None:
+    """Delimited rows `lines[lo:hi]` through the compiled core in one call (None when the
+    engine is the pure-Python one: the caller then loops over `extract_record`)."""
+    core = _engine.core()
+    if core is None:
+        return None
+    n: int = core.rows(lines, lo, hi, offs, first, sep, quoted, roles, sink, _engine.today())
+    return n
+
+
+def extract_combo(lines: list[str], lo: int, hi: int, offs: list[int], first: int, sink: Sink,
+                  fallback: Callable[[int], int]) -> int | None:
+    """Combo lines `lines[lo:hi]` through the compiled core (None on the pure-Python engine);
+    `fallback(k)` extracts a line the core hands back."""
+    core = _engine.core()
+    if core is None:
+        return None
+    n: int = core.combo(lines, lo, hi, offs, first, sink, _engine.today(), fallback)
+    return n
+
+
 def extract_record(fields: list[tuple[str, int]], roles: Sequence[str | None] | None, sink: Sink) -> int:
     """Extract one record; returns how many strong identifiers (email, phone, NIR, ...) it gave."""
+    core = _engine.core()
+    if core is not None:
+        try:
+            n: int = core.record(fields, roles, sink, _engine.today())
+        except UnicodeEncodeError:  # a lone surrogate from a JSON escape: the reference takes the
+            pass                    # record (nothing was appended: the fields are read first)
+        else:
+            return n
+    return extract_record_py(fields, roles, sink)
+
+
+def extract_record_py(fields: list[tuple[str, int]], roles: Sequence[str | None] | None, sink: Sink) -> int:
+    """`extract_record` in Python: the reference the compiled core is compared with."""
     found = sink.found
     masks = sink.masks
     before = len(found)

@@ -11,10 +11,11 @@ from typing import Any
 
 import re2
 
+from indexer import engine as _engine
 from indexer._re2fast import iter_spans
 from indexer.detect.base import Ctx, Spec, header_flags
 from indexer.detect.columns import role_of
-from indexer.detect.extract import Sink, extract_record
+from indexer.detect.extract import Sink, extract_record, extract_rows
 from indexer.detect.scan import scan
 
 __all__ = ["COPY", "CREATE", "INSERT", "copy_block", "create_table", "hl7", "is_json_line", "jsonl", "sql"]
@@ -81,11 +82,19 @@ def sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     def fill(sink: Sink, offs: list[int]) -> int:
         hit = 0
         header_flags(sink, cols, offs[0])
+        core = _engine.core()
+        today = _engine.today() if core is not None else None
         for k in range(i, j + 1):
             s = lines[k]
             hm = INSERT.match(s) if s[:1] in "IiRr" else None
             pos = hm.end() if hm else 0
             base = offs[k - i] + pos
+            if core is not None:  # the line's tuples in one call to the compiled core
+                n, stopped = core.sql_line(s, pos, base, roles, sink, today)
+                hit += n
+                if stopped:
+                    return hit
+                continue
             for n, sp in enumerate(iter_spans(_TUPLE, s[pos:] if pos else s)):
                 if (n & 255) == 0 and sink.over():
                     return hit
@@ -114,6 +123,9 @@ def copy_block(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
     def fill(sink: Sink, offs: list[int]) -> int:
         header_flags(sink, cols, offs[0])
+        n = extract_rows(lines, i + 1, min(j, len(lines)), offs, i, "\t", False, roles, sink)
+        if n is not None:  # the compiled core, one call for the block
+            return n
         hit = 0
         for k in range(i + 1, min(j, len(lines))):
             if (k & 255) == 0 and sink.over():

@@ -8,10 +8,11 @@ None), and advances past the lines it examined, so the whole pass stays linear.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from indexer.detect.base import Ctx, Spec, header_flags
 from indexer.detect.columns import STRONG_ROLES, infer_roles, norm_name, role_of
-from indexer.detect.extract import NULLS, Sink, clean, extract_record, mask_free_text
+from indexer.detect.extract import NULLS, Sink, clean, extract_combo, extract_record, extract_rows, mask_free_text
 from indexer.detect.records import COPY, CREATE, INSERT, copy_block, create_table, hl7, is_json_line, jsonl, sql
 from indexer.detect.scan import _WORTH, classify_number, scan
 from indexer.redact import EXCERPT_CHARS
@@ -160,15 +161,20 @@ def _combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if emails < 0.5 * len(sample) and sum(m.group(2) == "|" for m in sample) < 0.5 * len(sample):
         return j, None
 
+    def line(sink: Sink, offs: list[int], k: int) -> int:
+        m = _combo_match(lines[k])
+        o = offs[k - i]
+        return extract_record([(m.group(1), o + m.start(1)), (m.group(3), o + m.start(3))], ["login", "password"], sink)
+
     def fill(sink: Sink, offs: list[int]) -> int:
+        n = extract_combo(lines, i, j, offs, i, sink, partial(line, sink, offs))
+        if n is not None:  # the compiled core (issue 17), one call for the block
+            return n
         hit = 0
         for k in range(i, j):
             if (k & 255) == 0 and sink.over():
                 break
-            m = _combo_match(lines[k])
-            o = offs[k - i]
-            hit += extract_record([(m.group(1), o + m.start(1)), (m.group(3), o + m.start(3))],
-                                  ["login", "password"], sink) > 0
+            hit += line(sink, offs, k) > 0
         return hit
 
     return j, ("combo", i, j - 1, fill)
@@ -343,6 +349,10 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     def fill(sink: Sink, offs: list[int]) -> int:
         if has_header:
             header_flags(sink, head, offs[0])
+        if roles is not None:  # the compiled core (issue 17), one call for the block
+            n = extract_rows(lines, i + (1 if has_header else 0), j, offs, i, sep, True, roles, sink)
+            if n is not None:
+                return n
         hit = 0
         found = sink.found
         for k in range(i + (1 if has_header else 0), j):
