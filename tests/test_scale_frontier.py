@@ -168,3 +168,31 @@ def test_the_queue_survives_a_redis_crash(tmp_path: Path) -> None:
         assert f.queued() == 49 and f.leased() == 1 and not f.add_seen(b"fp")  # AOF, fsync always
         assert held is not None and f.ack([held[0]]) == 1
         link.close()
+
+
+def test_scale_config_keeps_redis_on_loopback() -> None:
+    from pydantic import ValidationError
+
+    from vigie.config.schema import GlobalConfig
+
+    assert GlobalConfig().scale is None  # absent: the single-machine embedded mode
+    for url in ("redis://127.0.0.1:6379/0", "redis://localhost:6380/1", "unix:///run/redis/redis.sock"):
+        assert GlobalConfig.model_validate({"scale": {"redis_url": url}}).scale is not None
+    for url in ("redis://10.0.0.5:6379/0", "redis://redis.example.org:6379/0", "rediss://127.0.0.1:6379/0",
+                "redis://:secret@127.0.0.1:6379/0", "unix://relative.sock"):
+        with pytest.raises(ValidationError, match="redis_url"):
+            GlobalConfig.model_validate({"scale": {"redis_url": url}})
+
+
+@pytest.mark.parametrize("command", ["worker", "scheduler"])
+def test_worker_and_scheduler_refuse_to_run_without_a_scale_section(command: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from vigie.cli import EXIT_CONFIG, app
+
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "vigie.yaml").write_text("storage:\n  backend: embedded\n")
+    result = CliRunner().invoke(app, [command, "--config", str(tmp_path / "config"),
+                                      "--data-dir", str(tmp_path / "data")])
+    assert result.exit_code == EXIT_CONFIG
+    assert "scale:" in result.output and "vigie run" in result.output
