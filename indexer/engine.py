@@ -14,6 +14,7 @@ whole fragments. The choice comes from the environment, so that every process th
 
 from __future__ import annotations
 
+import importlib
 import os
 from datetime import date
 from functools import lru_cache
@@ -36,7 +37,7 @@ _state: dict[str, Any] = {"core": None, "module": None, "why": "not chosen yet"}
 
 def _import() -> tuple[Any | None, str]:
     try:
-        import vigie_native  # type: ignore[import-not-found]
+        vigie_native = importlib.import_module("vigie_native")  # optional: built by scripts/setup.sh
     except ImportError as e:
         return None, f"vigie_native is not installed ({e}); scripts/setup.sh builds it when cargo is present"
     if getattr(vigie_native, "ABI", None) != ABI:

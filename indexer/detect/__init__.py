@@ -262,9 +262,10 @@ def _build(kind: str, first: int, last: int, text: str, sink: Sink, tok: Tokeniz
             tk = toks[n]
         else:
             k = (t, c)
-            tk = cache.get(k)
-            if tk is None:
-                tk = cache[k] = fn(t, c)
+            got = cache.get(k)
+            if got is None:
+                got = cache[k] = fn(t, c)
+            tk = got
         # a card's network and a national id's country ride on the identifier (issue 12)
         net = card_network(c) if t == "card" else None
         cc = c[:2] if t == "national_id" else None
