@@ -117,13 +117,18 @@ def test_fuzzed_posts() -> None:
 
 
 def test_sparse_pages() -> None:
-    """Many posts in one call (a thread page): windows, statement tails, line numbers far down."""
+    """Many posts in one call (a thread page): windows, statement tails, line numbers far down;
+    the last page is over `WINDOWED_MIN_BYTES`, so `detect()` itself takes the windows."""
     r = random.Random(5)
-    for page in range(3):
-        posts = [make_prose_post(40_000 + page * 1000 + i) for i in range(400)]
-        for k in range(4):
-            posts.insert(r.randrange(len(posts)), make_post(50_000 + page * 10 + k)[0])
-        assert _same("\n\n".join(posts).encode(), f"page {page}")
+    for page, n in ((0, 400), (1, 400), (2, 1300)):
+        posts = [make_prose_post(40_000 + page * 1000 + i) for i in range(n)]
+        for k in range(4 if page < 2 else 3):
+            posts.insert(r.randrange(len(posts)), make_post(50_000 + page * 10 + k, kinds=("csv", "combo", "jsonl",
+                                                                                          "stealer_log"))[0])
+        b = "\n\n".join(posts).encode()
+        assert _same(b, f"page {page}")
+    assert len(b) >= P.WINDOWED_MIN_BYTES
+    assert P.run(b, detect_text, Tokenizer(KEY), None, None, _LIMITS) is not None  # the windows were taken
 
 
 def test_detect_many_equals_detect_one_by_one() -> None:
