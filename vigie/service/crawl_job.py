@@ -65,6 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.tor_socks:
         host, _, port = args.tor_socks.rpartition(":")
         socks = (host, int(port))
+    from crawler.cookies import cookie_jar_path, load_jar
+
+    # a session solved by hand (`vigie source cookies`), as `vigie crawl` uses it: the file must be
+    # in every worker's data directory (it is sealed under the data key)
+    jar_file = cookie_jar_path(args.data_dir, source.name)
+    jar = load_jar(jar_file, rt.data_key, source.name) if jar_file.exists() else None
     link = wiring.open_frontier_link(config, args.data_dir)
     try:
         frontier = RedisFrontier(link, source.name, args.run, args.owner,
@@ -73,14 +79,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_index:
             summary = run_crawl(source, config.global_config, state_path=wiring.crawl_state_path(args.data_dir),
                                 sink=_Discard(), tor_socks=socks, state=state, frontier=frontier,
-                                max_pages=args.max_pages)
+                                max_pages=args.max_pages, cookie_jar=jar)
         else:
             with wiring.open_ingest_sink(config, args.data_dir, rt.match_key, rt.data_key) as sink, \
                     wiring.open_victim_index(config, args.data_dir) as watch:
                 both: ItemSink = TeeSink(sink, watch.posts) if watch.posts is not None else sink
                 summary = run_crawl(source, config.global_config, state_path=wiring.crawl_state_path(args.data_dir),
                                     sink=both, victims=watch.victims, tor_socks=socks, state=state,
-                                    frontier=frontier, max_pages=args.max_pages)
+                                    frontier=frontier, max_pages=args.max_pages, cookie_jar=jar)
         data = summary.to_dict()
         data["frontier_left"] = frontier.queued() + frontier.leased()
         fd = os.open(args.summary_json, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
