@@ -86,6 +86,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 fi
 # The compiled detection core (issue 17), rebuilt when its sources change; without cargo Vigie
 # runs on the pure-Python engine (`vigie doctor` says which engine runs).
+# its phone table follows the installed phonenumbers (the file is rewritten only when the metadata changed)
+.venv/bin/python rust/vigie_native/gen_phone_table.py >/dev/null || say "phone table not regenerated: the core defers phones to Python"
 native_stamp=.venv/.vigie-native
 native_want=$(cat rust/vigie_native/Cargo.toml rust/vigie_native/Cargo.lock rust/vigie_native/pyproject.toml \
   rust/vigie_native/src/*.rs rust/vigie_native/generated/* 2>/dev/null | sha256sum | cut -d' ' -f1)
