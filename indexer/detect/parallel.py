@@ -144,8 +144,17 @@ _KEY: MatchKey | None = None
 
 
 def _init(key: bytes, version: int) -> None:
+    """In each worker: the key, and SIGTERM when the parent dies (even by SIGKILL), so that a
+    killed crawl leaves no detection process behind holding the key."""
     global _KEY
     _KEY = MatchKey(key, version)
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
 
 
 def _detect_chunk(ch: Chunk, filename: str | None, limits: Limits | None) -> list[Fragment]:
