@@ -67,12 +67,13 @@ def test_a_stalled_stream_is_retried_on_a_fresh_circuit_in_seconds(
     assert run.returncode == 0, run.stderr[-2000:]
     assert forum.stalls >= 1, (run.summary, len(forum.hit_log), run.stderr[-3000:])
     s = run.summary
-    assert s["circuits_renewed"] >= 1 and s["retries"] >= forum.stalls, s
+    assert s["circuits_renewed"] >= 1 and s["retries"] >= forum.stalls, (s, forum.stalls)
     assert s["hedges"] == 0 and s["errors"] == 0, s
     posts = _posts(run)
-    assert len(posts) == _truth_posts(forum) and max(posts.values()) == 1
+    assert len(posts) == _truth_posts(forum) and max(posts.values()) == 1, (len(posts), _truth_posts(forum))
     assert seconds < 40, f"crawl took {seconds:.1f}s: a stall was waited out"
-    assert forum.max_concurrent() <= 4 + forum.stalls  # stalled requests linger server-side only
+    # stalled requests linger server-side only (the crawler dropped them)
+    assert forum.max_concurrent() <= 4 + forum.stalls, (forum.max_concurrent(), forum.stalls)
 
 
 @pytest.mark.tor
