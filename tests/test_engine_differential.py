@@ -328,3 +328,27 @@ def test_free_text_skipped_only_when_the_scanner_finds_nothing() -> None:
             assert out == [], f"{v!r}: skipped by the core, but the scanner finds {out}"
             skipped += 1
     assert skipped > 2000
+
+
+def test_national_ids_agree_or_defer() -> None:
+    _require_native()
+    r = random.Random(23)
+    seeds = ["85.07.30-033.28", "85073003328", "00012556777", "12345678Z", "X1234567L", "Y7654321G", "RSSMRA85T10A562S",
+             "MRTMTT91D08F205J", "AB123456C", "QQ123456C", "078-05-1120", "123-45-6789", "756.1234.5678.97",
+             "7561234567897", "RSSMRA85T10A562s", " ab 12 34 56 c ", "RSS:MRA85T10A562S"]
+    values = list(seeds)
+    for _ in range(4000):
+        chars = list(r.choice(seeds))
+        for _ in range(r.randint(0, 2)):
+            chars[r.randrange(len(chars))] = r.choice("0123456789XYZABCDLMNSTV .-")
+        values.append("".join(chars))
+    values += ["".join(r.choice("0123456789") for _ in range(n)) for n in (9, 11, 13) for _ in range(700)]
+    decided = 0
+    for v in values:
+        for cc in ids.NATIONAL_ID_COUNTRIES:
+            got = vigie_native.canon_national_id(v, cc, _today())
+            if got is ...:
+                continue
+            assert got == ids.canon_national_id(v, cc), f"{cc} {v!r}: native {got!r}"
+            decided += 1
+    assert decided > 30_000

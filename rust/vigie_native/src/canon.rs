@@ -488,3 +488,171 @@ mod tests {
         assert_eq!(canon_name("DUPONT Jean"), Valid("dupont jean".into()));
     }
 }
+
+// ----------------------------------------------------------------------------- national ids
+// Ports of the python-stdnum checks `canon_national_id` applies (be.nn, es.dni/nie,
+// it.codicefiscale, us.ssn, ch.ssn) and of its NINO rules.
+
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn mod_of(s: &str, m: u64) -> u64 {
+    s.bytes().fold(0u64, |a, b| (a * 10 + (b - b'0') as u64) % m)
+}
+
+fn be_nn(c: &str, today_year: i32) -> bool {
+    if c.len() != 11 || !all_digits(c) || c.bytes().all(|b| b == b'0') {
+        return false;
+    }
+    let yy = (c.as_bytes()[0] - b'0') as i32 * 10 + (c.as_bytes()[1] - b'0') as i32;
+    let check = mod_of(&c[9..], 100);
+    let ok19 = 97 - mod_of(&c[..9], 97) == check;
+    let ok20 = yy + 2000 <= today_year && 97 - mod_of(&format!("2{}", &c[..9]), 97) == check;
+    if !(ok19 || ok20) {
+        return false;
+    }
+    let mm = mod_of(&c[2..4], 100);
+    mm <= 12
+}
+
+fn es_id(c: &str) -> bool {
+    if c.len() != 9 {
+        return false;
+    }
+    let b = c.as_bytes();
+    let body = if matches!(b[0], b'X' | b'Y' | b'Z') {
+        if !all_digits(&c[1..8]) {
+            return false;
+        }
+        format!("{}{}", b[0] - b'X', &c[1..8])
+    } else {
+        if !all_digits(&c[..8]) {
+            return false;
+        }
+        c[..8].to_string()
+    };
+    let letter = b"TRWAGMYFPDXBNJZSQVHLCKE"[mod_of(&body, 23) as usize];
+    b[8] == letter
+}
+
+fn cf_date_digit(c: u8) -> Option<u32> {
+    if c.is_ascii_digit() {
+        return Some((c - b'0') as u32);
+    }
+    b"LMNPQRSTUV".iter().position(|&x| x == c).map(|p| p as u32)
+}
+
+fn it_cf(c: &str) -> bool {
+    let b = c.as_bytes();
+    if b.len() != 16 {
+        return false;
+    }
+    let up = |x: u8| x.is_ascii_uppercase();
+    let dd = |x: u8| cf_date_digit(x).is_some();
+    let month_letters = b"ABCDEHLMPRST";
+    if !(b[..6].iter().all(|&x| up(x)) && dd(b[6]) && dd(b[7]) && month_letters.contains(&b[8]) && dd(b[9]) && dd(b[10])
+        && up(b[11]) && dd(b[12]) && dd(b[13]) && dd(b[14]) && up(b[15]))
+    {
+        return false;
+    }
+    const ODD: [u32; 26] = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
+    let mut code = 0u32;
+    for (n, &x) in b[..15].iter().enumerate() {
+        let idx = if x.is_ascii_digit() { (x - b'0') as usize } else { (x - b'A') as usize };
+        code += if n % 2 == 0 { ODD[idx] } else { idx as u32 };
+    }
+    if b'A' + (code % 26) as u8 != b[15] {
+        return false;
+    }
+    let day = (cf_date_digit(b[9]).unwrap() * 10 + cf_date_digit(b[10]).unwrap()) % 40;
+    let month = month_letters.iter().position(|&x| x == b[8]).unwrap() as u32 + 1;
+    let mut year = (cf_date_digit(b[6]).unwrap() * 10 + cf_date_digit(b[7]).unwrap()) as i32 + 1900;
+    if year < 1920 {
+        year += 100;
+    }
+    day >= 1 && day <= days_in(year, month)
+}
+
+fn us_ssn(c: &str) -> bool {
+    if c.len() != 9 || !all_digits(c) {
+        return false;
+    }
+    let (area, group, serial) = (&c[..3], &c[3..5], &c[5..]);
+    if area == "000" || area == "666" || area.starts_with('9') || group == "00" || serial == "0000" {
+        return false;
+    }
+    !matches!(c, "078051120" | "457555462" | "219099999")
+}
+
+fn gb_nino(c: &str) -> bool {
+    let b = c.as_bytes();
+    if b.len() != 9 {
+        return false;
+    }
+    let first_ok = b[0].is_ascii_uppercase() && !b"DFIQUV".contains(&b[0]);
+    let second_ok = b[1].is_ascii_uppercase() && !b"DFIOQUV".contains(&b[1]);
+    if !(first_ok && second_ok && all_digits(&c[2..8]) && matches!(b[8], b'A'..=b'D')) {
+        return false;
+    }
+    !matches!(&c[..2], "BG" | "GB" | "KN" | "NK" | "NT" | "TN" | "ZZ")
+}
+
+fn ch_avs(c: &str) -> bool {
+    if c.len() != 13 || !all_digits(c) || !c.starts_with("756") {
+        return false;
+    }
+    let s: u32 = c[..12].bytes().rev().enumerate().map(|(i, x)| (if i % 2 == 0 { 3 } else { 1 }) * (x - b'0') as u32).sum();
+    (10 - s % 10) % 10 == (c.as_bytes()[12] - b'0') as u32
+}
+
+/// `canon_national_id(raw, country)` for the six countries; anything non-ASCII defers.
+pub fn canon_national_id(raw: &str, country: &str, today: Today) -> Canon {
+    if !raw.is_ascii() || !country.is_ascii() {
+        return Defer;
+    }
+    let c = py_strip(raw).to_ascii_uppercase();
+    if c.len() > 24 {
+        return Invalid;
+    }
+    let c: String = c.chars().filter(|x| !matches!(x, ' ' | '.' | '-' | '/' | '\t')).collect();
+    if c.contains(':') || c.contains('\n') {
+        return Defer; // stdnum's own separators (codice fiscale) or a regex `$` edge
+    }
+    let cc = country.to_ascii_uppercase();
+    let ok = match cc.as_str() {
+        "BE" => be_nn(&c, today.ymd.0),
+        "ES" => es_id(&c),
+        "IT" => it_cf(&c),
+        "US" => us_ssn(&c),
+        "GB" => gb_nino(&c),
+        "CH" => ch_avs(&c),
+        _ => return Defer, // the reference raises IdentifierError
+    };
+    if ok {
+        Valid(format!("{cc}:{c}"))
+    } else {
+        Invalid
+    }
+}
+
+/// `national_id_forms(raw)` for a bare number (a `CC:` prefix defers: the reference may raise).
+pub fn national_id_forms(raw: &str, today: Today) -> Option<Vec<String>> {
+    if !raw.is_ascii() {
+        return None;
+    }
+    let s = py_strip(raw);
+    let b = s.as_bytes();
+    if s.len() > 3 && b[2] == b':' && b[0].is_ascii_alphabetic() && b[1].is_ascii_alphabetic() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for cc in ["BE", "ES", "IT", "US", "GB", "CH"] {
+        match canon_national_id(s, cc, today) {
+            Valid(f) => out.push(f),
+            Invalid => {}
+            Defer => return None,
+        }
+    }
+    Some(out)
+}

@@ -198,6 +198,7 @@ enum RK {
 
 struct Role<'py> {
     kind: RK,
+    is_nir: bool,
     obj: Bound<'py, PyAny>,
     region: Option<String>,
     hint: Option<Bound<'py, PyAny>>,
@@ -211,7 +212,7 @@ fn roles_of<'py>(py: Python<'py>, roles: &Bound<'py, PyAny>) -> PyResult<Vec<Rol
     for r in roles.try_iter()? {
         let r = r?;
         if r.is_none() {
-            out.push(Role { kind: RK::Free, obj: r, region: None, hint: None });
+            out.push(Role { kind: RK::Free, is_nir: false, obj: r, region: None, hint: None });
             continue;
         }
         let is_role_obj = !r.is_exact_instance_of::<PyString>();
@@ -247,7 +248,7 @@ fn roles_of<'py>(py: Python<'py>, roles: &Bound<'py, PyAny>) -> PyResult<Vec<Rol
             "country" => RK::Country,
             _ => RK::Other,
         };
-        out.push(Role { kind, obj: r, region, hint });
+        out.push(Role { kind, is_nir: s == "nir", obj: r, region, hint });
     }
     Ok(out)
 }
@@ -393,7 +394,7 @@ impl<'py> Block<'py> {
                 }
                 RK::NationalId => {
                     let r = role.expect("role");
-                    self.h.national_id.call1((v, off, &r.obj, &self.found))?;
+                    self.national_id(v, off, r)?;
                 }
                 RK::Nir | RK::Iban | RK::Card | RK::Dob | RK::Luhn(_) => {
                     let r = role.expect("role");
@@ -521,6 +522,40 @@ impl<'py> Block<'py> {
             }
         }
         Ok(strong)
+    }
+
+    /// `_national_id(v, off, role, found)`: the whole field goes to Python on any defer.
+    fn national_id(&self, v: &str, off: i64, r: &Role<'py>) -> PyResult<()> {
+        let en = off + clen(v) as i64;
+        let hook = || -> PyResult<()> {
+            self.h.national_id.call1((v, off, &r.obj, &self.found))?;
+            Ok(())
+        };
+        if r.is_nir {
+            match cn::canon_nir(v) {
+                Canon::Valid(c) => return self.push(&self.t("nir"), &c, off, en),
+                Canon::Defer => return hook(),
+                Canon::Invalid if r.region.is_none() => return Ok(()),
+                Canon::Invalid => {}
+            }
+        }
+        let c = if let Some(cc) = r.region.as_deref() {
+            match cn::canon_national_id(v, cc, self.today) {
+                Canon::Valid(c) => Some(c),
+                Canon::Invalid => None,
+                Canon::Defer => return hook(),
+            }
+        } else {
+            match cn::national_id_forms(v, self.today) {
+                Some(forms) if forms.len() == 1 => forms.into_iter().next(),
+                Some(_) => None,
+                None => return hook(),
+            }
+        };
+        if let Some(c) = c {
+            self.push(&self.t("national_id"), &c, off, en)?;
+        }
+        Ok(())
     }
 
     fn typed_hash(&self, v: &str, off: i64) -> PyResult<bool> {
@@ -797,4 +832,11 @@ pub fn canon_card(py: Python<'_>, raw: &str) -> Py<PyAny> {
 #[pyo3(name = "scan_finds_nothing")]
 pub fn scan_finds_nothing_py(v: &str) -> bool {
     scan_finds_nothing(v)
+}
+
+/// canon_national_id(raw, country, today) -> str | None | Ellipsis
+#[pyfunction]
+#[pyo3(name = "canon_national_id")]
+pub fn canon_national_id_py(py: Python<'_>, raw: &str, country: &str, today: (i32, i32, (i32, u32, u32))) -> Py<PyAny> {
+    answer(py, cn::canon_national_id(raw, country, today_of(today)))
 }

@@ -26,6 +26,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract::canon_nir, m)?)?;
     m.add_function(wrap_pyfunction!(extract::canon_card, m)?)?;
     m.add_function(wrap_pyfunction!(extract::scan_finds_nothing_py, m)?)?;
+    m.add_function(wrap_pyfunction!(extract::canon_national_id_py, m)?)?;
     phone::register(m)?;
     Ok(())
 }
