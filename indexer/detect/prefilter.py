@@ -40,7 +40,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import re2
+
 from indexer.decode import _BOMS, _HTML_SNIFF, Limits
+from indexer.detect import seeds as _seeds
 from indexer.detect.seeds import candidate_starts
 from indexer.detect.shapes import _KV
 from indexer.models import Fragment
@@ -356,6 +359,11 @@ def raw_scan(b: bytes) -> int:
 
 
 _TABLE_EXT = (".csv", ".tsv", ".txt")
+_EITHER = _seeds._EITHER_RE2._regexp.Match
+_UNANCHORED = _seeds._UNANCHORED
+_LATIN1 = re2.Options()
+_LATIN1.encoding = re2.Options.Encoding.LATIN1  # byte classes (\x80-\xff) as in Hyperscan
+_STATEMENT_RE2 = re2.compile(b"(?m)" + _STATEMENT, _LATIN1)._regexp.Match
 WINDOWED_MIN_BYTES = 256 * 1024  # below this the scan's fixed cost is not paid back (see detect_many)
 
 
@@ -372,6 +380,17 @@ def run(data: bytes, detect_text: Callable[..., list[Fragment]], tokenizer: Any,
         return None
     if b"\r" in data:  # what the engine does to the text, on the bytes (UTF-8 keeps CR and LF)
         data = data.replace(b"\r\r\n", b"\n").replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if max_share < 1.0:  # two cheap RE2 looks first, where the scan would not pay
+        n = len(data)
+        if _EITHER(_UNANCHORED, data, 0, n)[0][0] < 0:  # the engine's own first test: no seed that matters
+            try:
+                data.decode("utf-8")  # as the engine would see it: the same bytes, so the same answer
+            except UnicodeDecodeError:
+                return None
+            return []
+        st = _STATEMENT_RE2(_UNANCHORED, data, 0, n)[0][0]
+        if 0 <= st < n // 2:
+            return None  # from the first statement on, the rest goes whole: no gain
     w = prefilter(data, quick_exit=max_share < 1.0)
     if w.full:
         return None
