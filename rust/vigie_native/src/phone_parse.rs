@@ -19,7 +19,17 @@ fn digits(s: &[u8]) -> Vec<u8> {
 }
 
 pub(super) fn e164(cc: u32, nsn: &[u8]) -> String {
-    let mut out = format!("+{cc}");
+    let mut out = String::with_capacity(4 + nsn.len());
+    out.push('+');
+    let (mut div, mut seen) = (100, false);
+    while div > 0 {
+        let d = cc / div % 10;
+        seen |= d != 0 || div == 1;
+        if seen {
+            out.push(char::from(b'0' + d as u8));
+        }
+        div /= 10;
+    }
     out.extend(nsn.iter().map(|&b| b as char));
     out
 }

@@ -71,6 +71,8 @@ pub(crate) struct Table {
     pub version: String,
     pub regions: Vec<RegionData>,
     pub by_region: HashMap<String, usize>,
+    /// the same for two-letter codes, indexed by (first - 'A') * 26 + (second - 'A')
+    by_code: Vec<u16>,
     pub nongeo: HashMap<u32, usize>,
     /// COUNTRY_CODE_TO_REGION_CODE, main region first ("001" for non-geographic codes)
     pub cc_regions: HashMap<u32, Vec<String>>,
@@ -217,6 +219,7 @@ fn parse(text: &str) -> Result<Table, String> {
         version: String::new(),
         regions: Vec::new(),
         by_region: HashMap::new(),
+        by_code: vec![u16::MAX; 26 * 26],
         nongeo: HashMap::new(),
         cc_regions: HashMap::new(),
     };
@@ -226,11 +229,12 @@ fn parse(text: &str) -> Result<Table, String> {
         match f[0] {
             "V" if f.len() == 3 && f[1] == TABLE_FORMAT => t.version = f[2].to_string(),
             "C" if f.len() == 3 => {
-                let cc = f[1].parse::<u32>().map_err(|_| bad())?;
+                let cc = f[1].parse::<u32>().ok().filter(|cc| (1..1000).contains(cc)).ok_or_else(bad)?;
                 t.cc_regions.insert(cc, f[2].split(',').map(str::to_string).collect());
             }
             "R" if f.len() == 8 + N_DESCS => {
-                let cc = f[2].parse::<u32>().map_err(|_| bad())?;
+                // calling codes have 1 to 3 digits (phone_parse::e164 relies on it)
+                let cc = f[2].parse::<u32>().ok().filter(|cc| (1..1000).contains(cc)).ok_or_else(bad)?;
                 let descs = f[8..].iter().map(|d| desc(d)).collect::<Result<Vec<_>, _>>()?;
                 let r = RegionData {
                     id: f[1].to_string(),
@@ -248,6 +252,9 @@ fn parse(text: &str) -> Result<Table, String> {
                 if let Some(code) = r.id.strip_prefix("001:") {
                     t.nongeo.insert(code.parse::<u32>().map_err(|_| bad())?, idx);
                 } else {
+                    if let [a @ b'A'..=b'Z', b @ b'A'..=b'Z'] = r.id.as_bytes() {
+                        t.by_code[usize::from(a - b'A') * 26 + usize::from(b - b'A')] = u16::try_from(idx).map_err(|_| bad())?;
+                    }
                     t.by_region.insert(r.id.clone(), idx);
                 }
                 t.regions.push(r);
@@ -269,7 +276,14 @@ pub(crate) fn table() -> Result<&'static Table, &'static str> {
 
 impl Table {
     pub fn region(&self, id: &str) -> Option<&RegionData> {
-        self.by_region.get(id).map(|&i| &self.regions[i])
+        // region codes are two capital letters: an array index, no hashing on the hot path
+        match id.as_bytes() {
+            [a @ b'A'..=b'Z', b @ b'A'..=b'Z'] => {
+                let i = self.by_code[usize::from(a - b'A') * 26 + usize::from(b - b'A')];
+                (i != u16::MAX).then(|| &self.regions[usize::from(i)])
+            }
+            _ => self.by_region.get(id).map(|&i| &self.regions[i]),
+        }
     }
 
     /// phonenumbers' `metadata_for_region_or_calling_code`.
