@@ -56,14 +56,14 @@ def _same(b: bytes, what: str, filename: str | None = None) -> bool:
 
 def test_corpus_every_rendering_and_prose() -> None:
     found = 0
-    for i in range(45):
+    for i in range(30):
         text, _ = make_post(17_000 + i)
         for how in RENDERINGS:
             b = render(text, how)
             found += _same(b if isinstance(b, bytes) else b.encode(), f"post {i} {how}")
     for i in range(150):
         assert not _same(make_prose_post(27_000 + i).encode(), f"prose {i}")
-    assert found >= 200  # the comparison saw fragments, not only empty lists
+    assert found >= 130  # the comparison saw fragments, not only empty lists
 
 
 def test_table_files_and_dumps() -> None:
@@ -104,7 +104,7 @@ def test_fuzzed_posts() -> None:
     r = random.Random(11)
     pools = [_pool(s) for s in range(4)]
     found = windowed = 0
-    for i in range(2000):
+    for i in range(1500):
         b = _fuzz_post(r, r.choice(pools)).encode()
         if r.random() < 0.05:
             b = b.replace(b"\n", b"\r\n")
@@ -113,7 +113,7 @@ def test_fuzzed_posts() -> None:
         assert got == want, (i, b[:2000])
         found += bool(want)
         windowed += not full
-    assert found >= 400 and windowed >= 1800
+    assert found >= 300 and windowed >= 1350
 
 
 def test_sparse_pages() -> None:
@@ -135,10 +135,10 @@ def test_detect_many_equals_detect_one_by_one() -> None:
     """The batched API (one scan for many posts) against `detect()` per post: every rendering
     (CRLF, cp1252, UTF-16, HTML go their own way), prose, dumps, fuzzed posts, a UTF-8 BOM."""
     items: list[bytes | str] = []
-    for i in range(25):
+    for i in range(15):
         text, _ = make_post(18_000 + i)
         items += [render(text, how) for how in RENDERINGS]
-    items += [make_prose_post(28_000 + i).encode() for i in range(300)]
+    items += [make_prose_post(28_000 + i).encode() for i in range(200)]
     r = random.Random(2)
     pool = _pool(9)
     items += [_fuzz_post(r, pool).encode() for _ in range(300)]
@@ -146,7 +146,7 @@ def test_detect_many_equals_detect_one_by_one() -> None:
     r.shuffle(items)
     want = [detect(x, key=KEY) for x in items]
     assert P.detect_many(items, key=KEY) == want
-    assert sum(map(len, want)) >= 150
+    assert sum(map(len, want)) >= 80
     codes = P.scan_batch([x for x in items if isinstance(x, bytes)])
     assert 0 < codes.count(0) < len(codes)  # some posts are done by the scan alone
 
