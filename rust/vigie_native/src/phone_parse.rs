@@ -150,7 +150,7 @@ fn extract_cc(t: &Table, full_number: &[u8]) -> Option<(u32, usize)> {
     let mut cc = 0u32;
     for (i, &b) in full_number.iter().take(3).enumerate() {
         cc = cc * 10 + u32::from(b - b'0');
-        if t.cc_regions.contains_key(&cc) {
+        if t.regions_for(cc).is_some() {
             return Some((cc, i + 1));
         }
     }
@@ -235,7 +235,7 @@ pub(super) fn parse_valid(t: &Table, s: &[u8], region: &RegionData) -> PhoneResu
         Err(_) => return Invalid,
         Ok((0, _)) => (region.cc, digits(x), c0),
         Ok((cc, n)) => {
-            let Some(main) = t.cc_regions.get(&cc).and_then(|v| v.first()) else { return Defer };
+            let Some(main) = t.regions_for(cc).and_then(|v| v.first()) else { return Defer };
             let Some(r) = t.region_or_nongeo(cc, main) else { return Defer };
             let Some(c) = r.compiled() else { return Defer };
             (cc, n, c)
@@ -252,7 +252,7 @@ pub(super) fn parse_valid(t: &Table, s: &[u8], region: &RegionData) -> PhoneResu
         return Invalid; // TOO_SHORT_NSN (unreachable in practice, as phonenumbers says), TOO_LONG
     }
     // is_valid_number: region_code_for_number, then is_valid_number_for_region
-    let Some(regions) = t.cc_regions.get(&cc) else { return Defer };
+    let Some(regions) = t.regions_for(cc) else { return Defer };
     let mut found = None;
     if regions.len() == 1 {
         found = t.region_or_nongeo(cc, &regions[0]);

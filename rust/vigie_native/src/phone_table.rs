@@ -75,7 +75,8 @@ pub(crate) struct Table {
     by_code: Vec<u16>,
     pub nongeo: HashMap<u32, usize>,
     /// COUNTRY_CODE_TO_REGION_CODE, main region first ("001" for non-geographic codes)
-    pub cc_regions: HashMap<u32, Vec<String>>,
+    /// indexed by the calling code (1 to 999): no hashing on the hot path
+    cc_regions: Vec<Option<Vec<String>>>,
 }
 
 fn build(pattern: &str) -> Result<Regex, String> {
@@ -221,7 +222,7 @@ fn parse(text: &str) -> Result<Table, String> {
         by_region: HashMap::new(),
         by_code: vec![u16::MAX; 26 * 26],
         nongeo: HashMap::new(),
-        cc_regions: HashMap::new(),
+        cc_regions: vec![None; 1000],
     };
     for (no, line) in text.lines().enumerate() {
         let f: Vec<&str> = line.split('\t').collect();
@@ -230,7 +231,7 @@ fn parse(text: &str) -> Result<Table, String> {
             "V" if f.len() == 3 && f[1] == TABLE_FORMAT => t.version = f[2].to_string(),
             "C" if f.len() == 3 => {
                 let cc = f[1].parse::<u32>().ok().filter(|cc| (1..1000).contains(cc)).ok_or_else(bad)?;
-                t.cc_regions.insert(cc, f[2].split(',').map(str::to_string).collect());
+                t.cc_regions[cc as usize] = Some(f[2].split(',').map(str::to_string).collect());
             }
             "R" if f.len() == 8 + N_DESCS => {
                 // calling codes have 1 to 3 digits (phone_parse::e164 relies on it)
@@ -284,6 +285,11 @@ impl Table {
             }
             _ => self.by_region.get(id).map(|&i| &self.regions[i]),
         }
+    }
+
+    /// COUNTRY_CODE_TO_REGION_CODE[cc], main region first ("001" for non-geographic codes).
+    pub fn regions_for(&self, cc: u32) -> Option<&[String]> {
+        self.cc_regions.get(cc as usize).and_then(|r| r.as_deref())
     }
 
     /// phonenumbers' `metadata_for_region_or_calling_code`.
