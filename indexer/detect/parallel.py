@@ -90,7 +90,9 @@ def _cut(b: bytes, target: int) -> int:
         if _is_blank(b, s, e) and _boundary(b, s, e, n) and _closed(b, s):
             return s  # the chunk ends with the "\n" before the blank line
         e = s - 1
-    last = b.rfind(b"\n", 0, n)
+    last = b.rfind(b"\n", 0, target)  # no boundary: the last line end before the target size
+    if last < 0:
+        last = b.rfind(b"\n", 0, n)
     if last < 0:  # lines that end in a lone CR (HL7, old Mac exports)
         last = b.rfind(b"\r", 0, n)
     return last + 1 if last >= 0 else n
