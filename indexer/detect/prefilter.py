@@ -33,7 +33,6 @@ Without the `hyperscan` module (or on a CPU it does not support) `available()` i
 
 from __future__ import annotations
 
-import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
@@ -209,11 +208,12 @@ def scan_batch(items: Sequence[bytes]) -> list[int]:
     return code
 
 
-_BLANK = re.compile(rb"[ \t\x0b\x0c\r]*\Z")
+_BLANK_BYTES = b" \t\x0b\x0c\r"
 
 
 def _is_blank(b: bytes, s: int, e: int) -> bool:
-    return _BLANK.match(b, s, e) is not None
+    # no regex: a `[...]*\Z` searched over a long run of spaces is quadratic (test_linear_patterns)
+    return not b[s:e].strip(_BLANK_BYTES)
 
 
 def _kv_like(b: bytes, s: int, e: int) -> bool:
