@@ -91,6 +91,8 @@ fi
 native_stamp=.venv/.vigie-native
 native_want=$(cat rust/vigie_native/Cargo.toml rust/vigie_native/Cargo.lock rust/vigie_native/pyproject.toml \
   rust/vigie_native/src/*.rs rust/vigie_native/generated/* 2>/dev/null | sha256sum | cut -d' ' -f1)
+# rustup puts cargo in ~/.cargo/bin, which a non-login shell (CI) may not have on its PATH
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 if ! command -v cargo >/dev/null 2>&1; then
   say "cargo not found: the compiled detection core is not built, Vigie runs on the pure-Python engine"
 elif [ "$(cat "$native_stamp" 2>/dev/null)" != "$native_want" ]; then

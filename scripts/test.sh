@@ -2,6 +2,14 @@
 # Set everything up, run the static checks (scripts/lint.sh), then run the whole test suite
 # inside a network namespace that holds only loopback, so that no test can reach anything
 # outside this machine.
+#
+# Both detection engines (issue 17): the whole suite runs on the compiled core (rust/vigie_native,
+# built by setup.sh when cargo is present; VIGIE_REQUIRE_NATIVE=1 makes a core that failed to build
+# fail the run instead of skipping its tests), then the tests whose subject is detection (below)
+# run again on the pure-Python reference engine. The whole suite twice would take twice the
+# 20-minute budget; `VIGIE_TEST_ENGINES=python scripts/test.sh` runs all of it on the Python engine.
+# Two pytest-xdist workers; the tests that share a server (Tor network, Elasticsearch) stay on one
+# worker (tests/conftest.py).
 # Extra arguments go to pytest, e.g. scripts/test.sh -k config -x
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,5 +18,24 @@ bash scripts/setup.sh
 bash scripts/lint.sh
 ES_JAVA_HOME=$(cat .cache/es-java-home)
 export ES_JAVA_HOME
-echo "==> running the test suite in an isolated network namespace (loopback only)" >&2
-exec unshare --net -- bash -c 'ip link set lo up && exec .venv/bin/python -m pytest "$@"' pytest "$@"
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+if [ -z "${VIGIE_TEST_ENGINES:-}" ]; then
+  if command -v cargo >/dev/null 2>&1; then VIGIE_TEST_ENGINES="native python"; else
+    echo "==> cargo not found: the compiled core is not built, the suite runs on the Python engine only" >&2
+    VIGIE_TEST_ENGINES="python"
+  fi
+fi
+# the tests whose outcome depends on the engine: detection itself, ingest, crawl/scan parity, leaks
+DETECTION_TESTS=(tests/test_detect_*.py tests/test_identifiers*.py tests/test_headerless.py tests/test_article9*.py
+  tests/test_engine_differential.py tests/test_prefilter.py tests/test_parallel_detect.py tests/test_ingest.py
+  tests/test_crawl_parity.py tests/test_leaks_cluster.py tests/test_alerts_hashing.py tests/test_at_rest_grep.py)
+first=1
+for engine in $VIGIE_TEST_ENGINES; do
+  require=0; [ "$engine" = native ] && require=1
+  if [ "$first" = 1 ]; then tests=(); what="the whole test suite"; else tests=("${DETECTION_TESTS[@]}"); what="the detection tests"; fi
+  echo "==> $what on the $engine detection engine, in an isolated network namespace (loopback only)" >&2
+  VIGIE_ENGINE=$engine VIGIE_REQUIRE_NATIVE=$require \
+    unshare --net -- bash -c 'ip link set lo up && exec .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"' \
+    pytest "$@" ${tests[@]+"${tests[@]}"}
+  first=0
+done
