@@ -255,8 +255,9 @@ def test_stop_mid_crawl_then_restart_loses_and_duplicates_nothing(small_forum: F
         _register(config, data, small_forum, tmp_path)
         with service(config, data) as proc:
             wait_for(lambda: (data / "store.sqlite3").exists() and len(store_ids(data)) >= 2, 90, "a crawl under way")
-            children = subprocess.run(["pgrep", "-f", f"vigie.*crawl {SOURCE}"], capture_output=True,
-                                      text=True).stdout.split()
+            # this test's crawl only (its config dir is its own): other tests run the same source at once
+            own_crawl = f"vigie.*crawl {SOURCE} --config {config}"
+            children = subprocess.run(["pgrep", "-f", own_crawl], capture_output=True, text=True).stdout.split()
             assert children, "the crawl runs in a subprocess"
             if sig == signal.SIGKILL:  # a crash of the service and of its crawl alike
                 for pid in children:
@@ -267,7 +268,7 @@ def test_stop_mid_crawl_then_restart_loses_and_duplicates_nothing(small_forum: F
                 assert stop(proc) == 0
             interrupted = len(store_ids(data))
         assert interrupted < len(expected_ids), "the crawl was stopped before its end"
-        wait_for(lambda: not subprocess.run(["pgrep", "-f", f"vigie.*crawl {SOURCE}"], capture_output=True).stdout,
+        wait_for(lambda: not subprocess.run(["pgrep", "-f", own_crawl], capture_output=True).stdout,
                  30, "the crawl subprocess to be gone")
         with service(config, data) as proc:
             wait_for(lambda: set(store_ids(data)) >= expected_ids, 120, "every fragment after the restart")

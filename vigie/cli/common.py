@@ -22,7 +22,7 @@ __all__ = ["EXIT_CONFIG", "EXIT_FAILURE", "ConfigDir", "DataDir", "console", "er
            "runtime"]
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # an error names a path whole, never cut mid-name
 
 ConfigDir = Annotated[
     Path,
