@@ -44,6 +44,7 @@ from cryptography.exceptions import InvalidTag
 
 from indexer.crypto import DataKey, decrypt_text, encrypt_text
 from indexer.redact import mask_text
+from vigie.core.files import random_key_file
 from vigie.core.sqlite import connect
 
 __all__ = ["CrawlState", "SourceStatus", "ThreadState"]
@@ -79,22 +80,7 @@ def _state_secret(db_path: Path) -> bytes:
     to a private temporary file, then linked into place: a concurrent crawl reads either no
     file or the whole key)."""
     key_path = db_path.with_name(db_path.name + ".key")
-    if not key_path.exists():
-        tmp = key_path.with_name(f"{key_path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.fchmod(fd, 0o600)
-            os.write(fd, os.urandom(_KEY_BYTES))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, key_path)
-        except FileExistsError:
-            pass  # another crawl made it first: use theirs
-        finally:
-            tmp.unlink()
-    secret = key_path.read_bytes()
+    secret = random_key_file(key_path, _KEY_BYTES)
     if len(secret) != _KEY_BYTES:
         raise ValueError(f"crawl state key {key_path} is {len(secret)} bytes, not {_KEY_BYTES}: delete it "
                          f"and {db_path} (the next crawl then starts from scratch)")

@@ -19,6 +19,8 @@ import redis
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from vigie.core.files import random_key_file
+
 __all__ = ["RedisLink", "as_text", "connect", "load_or_create_key"]
 
 _NONCE = 12
@@ -28,23 +30,7 @@ _KEY_BYTES = 32
 def load_or_create_key(path: Path) -> bytes:
     """The shared state key in `path` (0600), created atomically on first use. Every worker must
     hold the same file (copied like the keys): with another key, state rows read as unseen."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.fchmod(fd, 0o600)
-            os.write(fd, os.urandom(_KEY_BYTES))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    secret = path.read_bytes()
+    secret = random_key_file(path, _KEY_BYTES)
     if len(secret) != _KEY_BYTES:
         raise ValueError(f"frontier state key {path} is {len(secret)} bytes, not {_KEY_BYTES}: copy the "
                          "file the other workers use (or delete it everywhere to start from scratch)")

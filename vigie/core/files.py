@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["FILE_MODE", "write_private"]
+__all__ = ["FILE_MODE", "random_key_file", "write_private"]
 
 FILE_MODE = 0o600
 
@@ -20,3 +20,27 @@ def write_private(path: Path, data: bytes) -> None:
             out.write(data)
     finally:
         os.close(fd)
+
+
+def random_key_file(path: Path, size: int) -> bytes:
+    """The random key held in `path`, created on first use (0600) atomically: written to a
+    private temporary file, then linked into place, so that a concurrent process reads either no
+    file or the whole key, and the first one to link wins. The caller checks the length (its
+    error message says what to do with a wrong file)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        try:
+            os.fchmod(fd, FILE_MODE)
+            os.write(fd, os.urandom(size))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            tmp.unlink()
+    return path.read_bytes()
