@@ -86,7 +86,8 @@ def test_js_leak_site_over_tor_alerts_once_then_update(walled_site: tuple[LeakSi
     # no jar yet: the crawl stops at the first wall page, asks for attention, reads no victim
     del site.requests[:]  # add_onion_service's reachability probe met the wall: not the crawl's
     walled = _crawl(env, tor_network)
-    assert walled.summary["needs_attention"] and "session expired" in walled.summary["attention_reason"]
+    assert walled.summary["needs_attention"] and "session expired" in walled.summary["attention_reason"], (
+        walled.summary, site.requests, walled.stderr[-3000:])
     assert site.requests == [("/", True)] and _alert_count(env) == 0  # never hammered, nothing raised
 
     # the captcha solved by hand in Tor Browser: its session cookie, handed over by the real CLI
