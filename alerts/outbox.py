@@ -34,7 +34,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -196,6 +196,27 @@ class OutboxBackend(Protocol):
     def close(self) -> None: ...
 
 
+def seeded_leak_row(org: str, leak_id: str, fragment_id: str, created_at: Any, payload: dict[str, Any],
+                    state: Sequence[Any] | None) -> tuple[Any, ...]:
+    """The `leak_orgs` row after `attach_leaks` folds one earlier alert (its payload) into the
+    (organisation, leak) state read as (people, sources, types, categories, fragments,
+    first_alert_at), or None when there is none yet. One rule for both outboxes (SQLite and
+    PostgreSQL); columns in table order, `updates` 0."""
+    if state is None:
+        state = (0, "[]", "{}", "[]", "[]", created_at)
+    sources = json.loads(state[1])
+    source = payload.get("source")
+    if source and source not in sources:
+        sources.append(source)
+    types = json.loads(state[2])
+    for t, n in payload.get("matched", {}).items():
+        types[t] = max(types.get(t, 0), n)
+    return (org, leak_id, min(state[5], created_at), max(state[0], int(payload.get("matched_total", 0))), 0,
+            json.dumps(sources), json.dumps(types),
+            json.dumps(sorted(set(json.loads(state[3])) | set(payload.get("categories", [])))),
+            json.dumps(list(dict.fromkeys([*json.loads(state[4]), fragment_id]))))
+
+
 class Outbox:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -324,21 +345,8 @@ class Outbox:
                 attached += 1
                 state = db.execute("SELECT people, sources, types, categories, fragments, first_alert_at "
                                    "FROM leak_orgs WHERE org=? AND leak_id=?", (org, leak_id)).fetchone()
-                matched: dict[str, int] = p.get("matched", {})
-                source = p.get("source")
-                if state is None:
-                    state = (0, "[]", "{}", "[]", "[]", created_at)
-                sources = json.loads(state[1])
-                if source and source not in sources:
-                    sources.append(source)
-                types = json.loads(state[2])
-                for t, n in matched.items():
-                    types[t] = max(types.get(t, 0), n)
-                db.execute("INSERT OR REPLACE INTO leak_orgs VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)",
-                           (org, leak_id, min(state[5], created_at), max(state[0], int(p.get("matched_total", 0))),
-                            json.dumps(sources), json.dumps(types),
-                            json.dumps(sorted(set(json.loads(state[3])) | set(p.get("categories", [])))),
-                            json.dumps(list(dict.fromkeys([*json.loads(state[4]), fragment_id])))))
+                db.execute("INSERT OR REPLACE INTO leak_orgs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           seeded_leak_row(org, leak_id, fragment_id, created_at, p, state))
         return attached
 
     def impact(self, org_id: str, leak_id: str) -> OrgLeakImpact | None:

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from alerts import AlertsError
-from alerts.outbox import _DELIVERY_COLS, Delivery, LeakChange, LeakMatch, NewAlert, _row
+from alerts.outbox import _DELIVERY_COLS, Delivery, LeakChange, LeakMatch, NewAlert, _row, seeded_leak_row
 from indexer.leaks.models import OrgLeakImpact
 
 if TYPE_CHECKING:
@@ -289,21 +289,7 @@ class PgOutbox:
                 attached += 1
                 state = db.execute("SELECT people, sources, types, categories, fragments, first_alert_at "
                                    "FROM leak_orgs WHERE org=%s AND leak_id=%s", (org, leak_id)).fetchone()
-                matched: dict[str, int] = p.get("matched", {})
-                source = p.get("source")
-                if state is None:
-                    state = (0, "[]", "{}", "[]", "[]", created_at)
-                sources = json.loads(state[1])
-                if source and source not in sources:
-                    sources.append(source)
-                types = json.loads(state[2])
-                for t, n in matched.items():
-                    types[t] = max(types.get(t, 0), n)
-                db.execute(_UPSERT_LEAK_ORG, (
-                    org, leak_id, min(state[5], created_at), max(state[0], int(p.get("matched_total", 0))), 0,
-                    json.dumps(sources), json.dumps(types),
-                    json.dumps(sorted(set(json.loads(state[3])) | set(p.get("categories", [])))),
-                    json.dumps(list(dict.fromkeys([*json.loads(state[4]), fragment_id])))))
+                db.execute(_UPSERT_LEAK_ORG, seeded_leak_row(org, leak_id, fragment_id, created_at, p, state))
         return attached
 
     def impact(self, org_id: str, leak_id: str) -> OrgLeakImpact | None:
