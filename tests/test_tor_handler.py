@@ -152,6 +152,29 @@ def test_one_source_spread_over_several_isolated_circuits(
     assert not (used[0] & used[1] or used[0] & used[2] or used[1] & used[2]), circuits
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("prewarm", [True, False])
+def test_first_request_opens_the_sources_other_circuits_at_once(
+        tor_network: PrivateTorNetwork, onion_site: OnionSite, tmp_path: Path, prewarm: bool) -> None:
+    """One slow request on a source with 3 circuits: with pre-warming, Tor opens streams on the
+    other two circuits while it loads (their rendezvous is built then), and the site still
+    receives that one request only; without it, only the first circuit is ever used."""
+    path = f"/slow/warm-{prewarm}"
+    spec = {"settings": {**tor_download_handler_settings("127.0.0.1", tor_network.socks_port,
+                                                         isolation=f"vigie:warm-{prewarm}", circuits=3),
+                         "VIGIE_TOR_PREWARM_CIRCUITS": prewarm},
+            "requests": [{"url": onion_site.url(path) + "?ms=4000"}]}
+    before = sum(onion_site.hits.values())
+    results, circuits = _crawl_watching_streams(tor_network, spec, tmp_path)
+    assert [r["status"] for r in results] == [200], results
+    assert sum(onion_site.hits.values()) - before == 1 and onion_site.hits[path] == 1
+    opened = {user for user in circuits if user.startswith(f"vigie:warm-{prewarm}#")}
+    if prewarm:
+        assert opened == {f"vigie:warm-{prewarm}#{i}" for i in range(3)}, circuits
+    else:
+        assert opened == {f"vigie:warm-{prewarm}#0"}, circuits
+
+
 def _drops_first_attempt() -> tuple[type[_SiteHandler], Counter[str]]:
     """A site that closes the connection without an answer on the first request of each path
     (what a circuit or stream torn down mid-request looks like to the crawler) and answers the
@@ -200,6 +223,20 @@ def test_circuits_default_comes_from_the_environment(monkeypatch: pytest.MonkeyP
         tor_download_handler_settings("127.0.0.1", 9050)
     monkeypatch.delenv("VIGIE_TOR_CIRCUITS_PER_SOURCE")
     assert tor_download_handler_settings("127.0.0.1", 9050)["VIGIE_TOR_CIRCUITS_PER_SOURCE"] == 1
+
+
+def test_circuits_per_source_come_from_the_source_yaml_before_the_environment(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("VIGIE_TOR_CIRCUITS_PER_SOURCE", "8")
+
+    def built(limits: dict[str, Any]) -> object:
+        source = SourceConfig.model_validate({
+            "name": "s", "start_urls": ["http://s.onion/"], "schedule": {"interval": "1h"}, "network": "tor",
+            "limits": limits, "forum": {"thread_link": "a::attr(href)", "post": {"container": "div", "body": "p"}}})
+        return build_settings(source, GlobalConfig(), state_path=tmp_path / "state")["VIGIE_TOR_CIRCUITS_PER_SOURCE"]
+
+    assert built({"circuits": 3}) == 3
+    assert built({}) == 8
 
 
 def test_disabled_handler_fails_closed(tmp_path: Path) -> None:

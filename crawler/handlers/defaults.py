@@ -14,7 +14,8 @@ sent to Tor: that key, `~n` after n circuit renewals, `+h` on a hedged copy's ci
 
 Stats: `vigie_tor/circuits_renewed`, `vigie_tor/stream_stalled`, `vigie_tor/hedge/sent`,
 `vigie_tor/hedge/won`, `vigie_tor/hedge/skipped` (past the budget or the concurrency limit),
-`vigie_tor/socks_error/<code>`, `vigie_tor/isolation_keys`.
+`vigie_tor/socks_error/<code>`, `vigie_tor/isolation_keys`, `vigie_tor/circuits_prewarmed`,
+`vigie_tor/circuits_prewarm_failed`.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ TOR_HANDLER_DEFAULTS: dict[str, object] = {
     "VIGIE_TOR_HEDGE_MIN_DELAY_SECONDS": 0.25,
     "VIGIE_TOR_HEDGE_MIN_SAMPLES": 10,
     "VIGIE_TOR_HEDGE_PERCENTILE": 90.0,
+    # With CIRCUITS_PER_SOURCE > 1: on a source's first request to a host, open its other
+    # circuits at once (a SOCKS CONNECT to the same host, closed unused as soon as Tor has opened
+    # it), so an onion service's rendezvous circuits are built in parallel with the first page
+    # instead of when the crawl fans out. A circuit that fails to open is renewed.
+    "VIGIE_TOR_PREWARM_CIRCUITS": True,
     # Isolation key sent as the SOCKS username; None means `vigie:<spider name>`.
     "VIGIE_TOR_ISOLATION": None,
     # SOCKS password sent with every isolation key (Tor isolates on username AND password).

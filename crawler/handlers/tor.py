@@ -20,7 +20,10 @@ request that fails on its circuit (timeout, SOCKS error, stream dropped) renews 
 the isolation key gets a new generation (`<key>~<n>`, new SOCKS credentials, so Tor builds a
 new circuit) and the retry, sent at once by `BackoffRetryMiddleware`, rides it. Slow requests
 are hedged (`crawler.handlers._hedge`): past the source's p90 latency a copy goes out on a
-separate circuit (`<key>+h`), the first answer wins, the other is cancelled.
+separate circuit (`<key>+h`), the first answer wins, the other is cancelled. With several
+circuits per source, the first request to a host also opens the source's other circuits at once
+(a SOCKS CONNECT closed as soon as Tor has opened the stream), so that an onion service's
+rendezvous circuits are built while the first page loads, not one by one as the crawl fans out.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from twisted.web.iweb import IAgentEndpointFactory
 from zope.interface import implementer
 
 from crawler.handlers._hedge import HedgePolicy
+from crawler.handlers._prewarm import CircuitPrewarmer
 from crawler.handlers._socks import Socks5ClientEndpoint, SocksError
 from crawler.handlers.defaults import TOR_HANDLER_DEFAULTS
 
@@ -82,6 +86,7 @@ class TorHandlerConfig:
     socks_timeout: float = 30.0
     stream_timeout: float = 15.0
     hedge: HedgePolicy = field(default_factory=HedgePolicy)
+    prewarm: bool = True
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> TorHandlerConfig:
@@ -121,7 +126,8 @@ class TorHandlerConfig:
                             min_delay=float(get("VIGIE_TOR_HEDGE_MIN_DELAY_SECONDS")))
         return cls(socks_host=host, socks_port=port, socks_password=str(get("VIGIE_TOR_SOCKS_PASSWORD")),
                    isolation=str(isolation) if isolation else None, connect_timeout=timeout,
-                   circuits=circuits, socks_timeout=socks_timeout, stream_timeout=stream_timeout, hedge=hedge)
+                   circuits=circuits, socks_timeout=socks_timeout, stream_timeout=stream_timeout, hedge=hedge,
+                   prewarm=bool(get("VIGIE_TOR_PREWARM_CIRCUITS")))
 
 
 @dataclass
@@ -200,6 +206,7 @@ class TorDownloadHandler(HTTP11DownloadHandler):
                           or crawler.settings.getint("CONCURRENT_REQUESTS") or 1)
         self._waiting: deque[Deferred[None]] = deque()
         self._watches: dict[int, _Watch] = {}
+        self._prewarmer = CircuitPrewarmer(self._config, self._key, self._renew, self._count)
         crawler.signals.connect(self._alive, signal=signals.headers_received)
         crawler.signals.connect(self._alive, signal=signals.bytes_received)
 
@@ -408,6 +415,8 @@ class TorDownloadHandler(HTTP11DownloadHandler):
 
     async def download_request(self, request: Request) -> Response:
         slot = self._slot(request)
+        if not request.meta.get(META_ISOLATION):
+            self._prewarmer.first_request(request.url, slot)
         if b"Proxy-Authorization" in request.headers:
             headers = request.headers.copy()
             del headers[b"Proxy-Authorization"]
@@ -437,6 +446,7 @@ class TorDownloadHandler(HTTP11DownloadHandler):
     async def close(self) -> None:
         from twisted.internet import reactor
 
+        self._prewarmer.cancel()
         pools, self._pools = list(self._pools.values()), {}
         if pools:
             d = DeferredList([p.closeCachedConnections() for p in pools], consumeErrors=True)
