@@ -93,7 +93,8 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
     if source.network == "tor":
         host, port = tor_socks or (global_config.tor.socks_host, global_config.tor.socks_port)
         host = _proxy_address(host)
-        settings.update(tor_download_handler_settings(host, port, isolation=f"vigie:{source.name}"))
+        settings.update(tor_download_handler_settings(host, port, isolation=f"vigie:{source.name}",
+                                                      circuits=lim.circuits))
         settings.update({
             "VIGIE_TOR_SOCKS_TIMEOUT_SECONDS": min(lim.connect_timeout_seconds, lim.timeout_seconds),
             "VIGIE_TOR_STREAM_TIMEOUT_SECONDS": min(lim.stream_timeout_seconds, lim.timeout_seconds),

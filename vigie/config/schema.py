@@ -1012,6 +1012,12 @@ class LimitSettings(Strict):
         "stream or a dead circuit). Past it the request is retried at once on a new circuit; 0 "
         "leaves only `timeout_seconds`.",
     )
+    circuits: int | None = Field(
+        default=None, ge=1, le=64,
+        description="Over Tor: isolated circuits the source's requests are spread over, round robin (more "
+        "circuits carry more requests at once to a slow onion service; each costs a rendezvous, opened in "
+        "parallel with the first page). Unset: $VIGIE_TOR_CIRCUITS_PER_SOURCE, else 1.",
+    )
     hedge: bool = Field(
         default=True,
         description="Over Tor: a page request slower than 90% of the source's recent ones gets a copy on "
