@@ -411,3 +411,34 @@ def test_a_restarted_server_fails_one_call_then_the_outbox_reconnects(pg_server:
     assert box.add_alerts([alert(2)]) == ["alert-acme-0002"]  # reconnected; the failed call left nothing
     assert box.counts() == {"pending": 2}
     box.close()
+
+
+def test_leak_commands_read_the_configured_outbox_not_an_embedded_one(
+        pg_server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """`vigie leaks list --org`, `vigie leak pack` and `vigie leak export` read the organisation's
+    leaks from the configured outbox: with PostgreSQL they never open (create) the SQLite file,
+    and an unreachable server is an error, not an empty answer."""
+    from typer.testing import CliRunner
+
+    from vigie.cli import app
+    from vigie.log import setup_logging
+
+    _truncate(pg_server)
+    monkeypatch.setenv("VIGIE_OUTBOX_DSN", pg_server.dsn)
+    _config(tmp_path, {"backend": "postgresql"})
+    (tmp_path / "config" / "organisations").mkdir()
+    (tmp_path / "config" / "organisations" / "acme.yaml").write_text(
+        '{"id": "acme", "display_name": "Acme", "min_severity": "low", '
+        '"channels": {"webhook": {"url": "http://127.0.0.1:9/hook", "secret": "s3cret-for-tests-only-000000000000"}}}')
+    data = tmp_path / "data"
+    where = ["--config", str(tmp_path / "config"), "--data-dir", str(data)]
+    try:
+        listed = CliRunner().invoke(app, ["leaks", "list", "--org", "acme", "--json", *where])
+        monkeypatch.setenv("VIGIE_OUTBOX_DSN", pg_server.dsn.replace(pg_server.password, "wrong-password-78"))
+        down = CliRunner().invoke(app, ["leaks", "list", "--org", "acme", "--json", *where])
+    finally:
+        setup_logging("INFO")
+    assert listed.exit_code == 0 and listed.output.strip() == "", listed.output
+    assert down.exit_code != 0 and "wrong-password-78" not in down.output, down.output
+    assert "outbox" in down.output.lower() or "postgresql" in down.output.lower(), down.output
+    assert not (data / "alerts.sqlite3").exists()  # nothing embedded was created or read

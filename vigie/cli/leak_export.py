@@ -40,7 +40,6 @@ def export(
 
     Example:  vigie leak export 3f9c2a7e1b4d --format stix --org example-org --tlp amber+strict -o leak.json
     """
-    from alerts.outbox import Outbox
     from alerts.registry import Registry
     from vigie.intel import TLP_LEVELS, IntelError, IntelSource, Tlp
     from vigie.intel.misp import build_misp_event
@@ -56,7 +55,7 @@ def export(
         stack.callback(store.close)
         leaks = wiring.open_leak_store(rt.config, data_dir)
         stack.callback(leaks.close)
-        outbox = Outbox(wiring.outbox_path(data_dir))
+        outbox = wiring.open_outbox(rt.config, data_dir)  # SQLite, or the shared PostgreSQL outbox
         stack.callback(outbox.close)
         registry = Registry(wiring.registry_dir(data_dir))
         stack.callback(registry.close)

@@ -36,7 +36,6 @@ def pack(
 
     Example:  vigie leak pack 3f9c2a7e1b4d --org example-org --lang fr --format pdf -o pack.pdf
     """
-    from alerts.outbox import Outbox
     from alerts.response import LANGS, Lang, build_pack, render_markdown, render_pdf
 
     if lang not in LANGS:
@@ -57,9 +56,10 @@ def pack(
         leaks.close()
     if leak is None:
         fail(f"no leak {leak_id!r} in {data_dir.resolve()}: `vigie leaks list` shows the leak ids")
-    if not wiring.outbox_path(data_dir).exists():
+    embedded = rt.config.global_config.alerts.outbox.backend == "sqlite"
+    if embedded and not wiring.outbox_path(data_dir).exists():
         fail(f"no alerts database in {data_dir.resolve()}: the pack is drafted from {org}'s alerts")
-    outbox = Outbox(wiring.outbox_path(data_dir))
+    outbox = wiring.open_outbox(rt.config, data_dir)  # SQLite, or the shared PostgreSQL outbox
     try:
         # alerts raised before two leaks merged stay under the id they had then (now an alias)
         impact = next((i for i in (outbox.impact(org, lid) for lid in (leak.id, *leak.aliases)) if i), None)

@@ -79,9 +79,7 @@ def list_leaks(
         if org is None:
             leaks = leaks_store.list(since=when, limit=limit)
         else:
-            from alerts.outbox import Outbox
-
-            outbox = Outbox(wiring.outbox_path(wiring.ensure_data_dir(data_dir)))
+            outbox = wiring.open_outbox(rt.config, data_dir)  # SQLite, or the shared PostgreSQL outbox
             try:
                 ids = outbox.leaks_of_org(org)
             finally:
