@@ -20,7 +20,7 @@ from __future__ import annotations
 import re2
 
 from indexer._re2fast import iter_spans
-from indexer.article9_lexicon import Lexicon, fold_accents, lexicon
+from indexer.article9_lexicon import ACTIVITY, Lexicon, fold_accents, lexicon
 from indexer.models import SensitiveFlag
 
 __all__ = ["HEADER_CATEGORIES", "evidence_terms", "fold", "scan_article9"]
@@ -153,7 +153,7 @@ def _whole_item(low: str, start: int, end: int) -> bool:
     return (not head or head[-1] in _ITEM_START) and (not tail or tail[0] in _ITEM_END)
 
 
-def _alone_in_note(lex: Lexicon, kinds: list[tuple[str, bool]], cat: str, line: str, column: str | None,
+def _alone_in_note(lex: Lexicon, kinds: list[tuple[str, int]], cat: str, line: str, column: str | None,
                    role: str | None, low: str, start: int, end: int, line_start: int) -> bool:
     """An ambiguous word alone in a note about the person (a whole cell or comma-separated item
     under a notes column or a dox's "Infos:", not behind another label: "nationalité: nigérian")
@@ -163,6 +163,25 @@ def _alone_in_note(lex: Lexicon, kinds: list[tuple[str, bool]], cat: str, line: 
         return False
     note = (_label(line, start - line_start) or column) if column else role
     return note in lex.note_columns and _whole_item(low, start, end)
+
+
+def _cued(lex: Lexicon, cat: str, kind: int, before: str, after: str) -> bool:
+    """A cue of the category beside an ambiguous match: in its clause before it, or after it on its
+    row (the next row is another person). An activity cue ("uses", "pays", "member") counts only
+    for an activity entry (an app, a service: "uses Tinder", "paie des escorts"), not for a word
+    whose other sense is common ("virgin olive oil", "music lover, member since 2019")."""
+    for cue in (lex.cues.get(cat), lex.activity_cues.get(cat) if kind == ACTIVITY else None):
+        if cue is not None and (cue.search(before) or cue.search(after)):
+            return True
+    return False
+
+
+def _proper_noun(lex: Lexicon, cat: str, kind: int, term: str, before: str) -> bool:
+    """A lowercase sex-life entry written capitalised inside a clause names something ("la Vierge
+    Marie", "a Ford Escort", "Virgin Atlantic" after a word), not a person's sex life. Case-sensitive
+    entries ("Tinder") are names by design and stay."""
+    return (cat == "sex_life" and term[:1].isupper() and not term.isupper() and bool(before.strip())
+            and (cat, kind) in lex.classify(term.lower()))
 
 
 def _negated(lex: Lexicon, low: str, start: int, end: int, clause_start: int) -> bool:
@@ -207,15 +226,21 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
             role = column or _label(line, start - line_start)
         if _negated(lex, low, start, end, clause_start):
             continue
+        before = low[clause_start:start]
+        row_end = low.find("\n", end, end + _WINDOW)
+        after = low[end:row_end if row_end >= 0 else end + _WINDOW]
         for cat, ambiguous in kinds:
             verdict = _column_verdict(lex, cat, role)
             if verdict is False:
                 continue
-            if ambiguous and not verdict and not _alone_in_note(lex, kinds, cat, line, column, role, low,
-                                                                  start, end, line_start):
-                cue = lex.cues.get(cat)
-                if cue is None or not (cue.search(low[clause_start:start]) or cue.search(low[end:end + _WINDOW])):
-                    continue
+            stance = lex.stances.get(cat)
+            if stance is not None and stance.search(before):  # "milite contre la prostitution"
+                continue
+            if ambiguous and not verdict and (
+                    _proper_noun(lex, cat, ambiguous, folded[start:end], before)
+                    or not (_alone_in_note(lex, kinds, cat, line, column, role, low, start, end, line_start)
+                            or _cued(lex, cat, ambiguous, before, after))):
+                continue
             k = (cat, low[start:end])
             seen[k] = seen.get(k, 0) + 1
             flags.append(SensitiveFlag(category=cat, evidence=text[start:end], start=start, end=end))

@@ -15,11 +15,12 @@ from importlib import resources
 
 import re2
 
-__all__ = ["CATEGORIES", "Lexicon", "fold_accents", "inflect", "lexicon"]
+__all__ = ["ACTIVITY", "AMBIGUOUS", "CATEGORIES", "SURE", "Lexicon", "fold_accents", "inflect", "lexicon"]
 
 CATEGORIES = ("health", "sexual_orientation", "sex_life", "religion", "ethnic_origin", "political_opinion",
               "trade_union", "genetic", "biometric")
 LANGS = ("fr", "en")
+SURE, AMBIGUOUS, ACTIVITY = 0, 1, 2  # an entry's cue kind (see `Lexicon`)
 
 _SRC = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝæÆ"
 _DST = "aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUYaA"
@@ -95,6 +96,8 @@ def _token(tok: str, lang: str, lists: dict[str, str], single: bool) -> str:
         if name not in lists:
             raise ValueError(f"article 9 lexicon: list ${name} is used before it is defined")
         return lists[name] + (re.escape("-" + rest).replace(r"\-", "[\\s_\\-]?") if rest else "")
+    if tok == "{n}":  # a count: "a eu {n} partenaires" takes "a eu 15 partenaires"
+        return "[0-9]{1,4}"
     if tok.endswith("*"):
         return "(?i:" + re.escape(fold_accents(tok[:-1]).lower()) + "[a-z]{0,10})"
     if tok.startswith("*"):  # "*ais/aise/ien": any word of that ending (a demonym, not a list)
@@ -133,21 +136,27 @@ def _phrase(entry: str, lang: str, lists: dict[str, str]) -> str:
 @dataclass(frozen=True)
 class Lexicon:
     """The compiled lexicon: `terms` finds every entry in one pass (the match is the term);
-    `classify` tells a term's (category, needs-a-cue), cached per distinct term: one capture group
+    `classify` tells a term's (category, cue kind), cached per distinct term: one capture group
     in the big pattern keeps each match cheap (RE2's submatch pass grows with the groups).
-    `cues[category]` and the negations run only on the few characters around a match."""
+    The cue kind is SURE (evidence alone), AMBIGUOUS (needs a cue of the category: `?term`) or
+    ACTIVITY (`?+term`: a service, an app, a practice, which an activity cue such as "uses",
+    "pays", "member" makes count too). `cues[category]` (the `@` cues), `activity_cues[category]`
+    (`@+`), `stances[category]` (`!`) and the negations run only on the few characters around a
+    match."""
 
     terms: re2._Regexp
-    groups: tuple[tuple[str, bool], ...]
+    groups: tuple[tuple[str, int], ...]
     group_rx: tuple[re2._Regexp, ...]
     cues: dict[str, re2._Regexp]
+    activity_cues: dict[str, re2._Regexp]
+    stances: dict[str, re2._Regexp]
     neg_before: re2._Regexp
     neg_after: re2._Regexp
     neutral_columns: frozenset[str]
     name_columns: frozenset[str]
     note_columns: frozenset[str]
 
-    def classify(self, term: str) -> tuple[tuple[str, bool], ...]:
+    def classify(self, term: str) -> tuple[tuple[str, int], ...]:
         """Every (category, needs a cue) of a term `terms` found (its folded, case-kept spelling):
         a term may say two things ("chlamydia" is health and sex life)."""
         got = self._classified.get(term)
@@ -159,11 +168,11 @@ class Lexicon:
         return got
 
     @property
-    def _classified(self) -> dict[str, tuple[tuple[str, bool], ...]]:
+    def _classified(self) -> dict[str, tuple[tuple[str, int], ...]]:
         return _CLASSIFIED
 
 
-_CLASSIFIED: dict[str, tuple[tuple[str, bool], ...]] = {}
+_CLASSIFIED: dict[str, tuple[tuple[str, int], ...]] = {}
 
 
 def _read(name: str) -> list[str]:
@@ -190,8 +199,10 @@ def _words_rx(words: list[str]) -> str:
 @cache
 def lexicon() -> Lexicon:
     """Read and compile the lexicon once per process."""
-    groups: dict[tuple[str, bool], list[str]] = {}
+    groups: dict[tuple[str, int], list[str]] = {}
     cues: dict[str, list[str]] = {}
+    activity_cues: dict[str, list[str]] = {}
+    stances: dict[str, list[str]] = {}
     for cat in CATEGORIES:
         for lang in LANGS:
             lists: dict[str, str] = {}
@@ -200,11 +211,15 @@ def lexicon() -> Lexicon:
                     name, _, items = line[1:].partition("=")
                     alts = [_phrase(i.strip(), lang, lists) for i in items.split(",") if i.strip()]
                     lists[name.strip()] = "(?:" + "|".join(alts) + ")"
+                elif line.startswith("@+"):
+                    activity_cues.setdefault(cat, []).append(_phrase(line[2:].lower(), lang, lists))
                 elif line.startswith("@"):
                     cues.setdefault(cat, []).append(_phrase(line[1:].lower(), lang, lists))
+                elif line.startswith("!"):
+                    stances.setdefault(cat, []).append(_phrase(line[1:].lower(), lang, lists))
                 else:
-                    ambiguous = line.startswith("?")
-                    entry = line.lstrip("?")
+                    ambiguous = ACTIVITY if line.startswith("?+") else AMBIGUOUS if line.startswith("?") else SURE
+                    entry = line.lstrip("?+")
                     # zero-width word boundaries: no capture group, and a match never eats the
                     # character the next term needs ("VIH,PrEP")
                     rx = r"\b" + _phrase(entry, lang, lists) + (r"\b" if fold_accents(entry[-1]).isalnum() else "")
@@ -212,7 +227,9 @@ def lexicon() -> Lexicon:
     order = tuple(groups)
     terms = re2.compile("|".join(_words_rx(groups[g]) for g in order), options=_options())
     group_rx = tuple(re2.compile(f"(?:{_words_rx(groups[g])})", options=_options()) for g in order)
-    cue_rx = {c: re2.compile(f"(?:^|[^a-z0-9_])(?:{_words_rx(v)})(?:[^a-z0-9_]|$)") for c, v in cues.items()}
+    def word_rx(v: list[str]) -> re2._Regexp:
+        return re2.compile(f"(?:^|[^a-z0-9_])(?:{_words_rx(v)})(?:[^a-z0-9_]|$)")
+    cue_rx = {c: word_rx(v) for c, v in cues.items()}
     before: list[str] = []
     after: list[str] = []
     for line in _read("negation.txt"):
@@ -230,6 +247,8 @@ def lexicon() -> Lexicon:
     bare_after = _words_rx([w for w in after if w in _BARE])
     return Lexicon(
         terms=terms, groups=order, group_rx=group_rx, cues=cue_rx,
+        activity_cues={c: word_rx(v) for c, v in activity_cues.items()},
+        stances={c: word_rx(v) for c, v in stances.items()},
         neg_before=re2.compile(f"(?:(?:^|[^a-z0-9_])(?:{_words_rx(before)})|n't)(?:[^a-z0-9_]|$)"),
         neg_after=re2.compile(f"^[\\s\"']*(?:[:=][\\s\"']*)?(?:(?:{plain_after})(?:[^a-z0-9_]|$)"
                               f"|(?:{bare_after})[\\s\"']*(?:[^a-z0-9_\\s\"']|$))"),
