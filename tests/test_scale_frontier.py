@@ -196,3 +196,54 @@ def test_worker_and_scheduler_refuse_to_run_without_a_scale_section(command: str
                                       "--data-dir", str(tmp_path / "data")])
     assert result.exit_code == EXIT_CONFIG
     assert "scale:" in result.output and "vigie run" in result.output
+
+
+def test_status_shows_the_cluster_from_redis(redis_server: RedisServer, tmp_path: Path) -> None:
+    """`vigie status` in scale-out: live workers, the scheduler's leader, running and queued crawl
+    jobs and the last finished runs come from Redis; a Redis that does not answer is reported,
+    and status still exits 0 and creates no key file."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from vigie.cli import app
+
+    prefix = "status-test"
+    link = connect(redis_server.url, prefix=prefix, secret=SECRET)
+    members = Membership(link, lease_ms=60_000)
+    members.heartbeat("w-a")
+    members.heartbeat("w-b")
+    lock = LeaderLock(link, "scheduler", "sched-1", lease_ms=60_000)
+    assert lock.acquire()
+    board = JobBoard(link, lease_ms=60_000)
+    for source in ("forum-x", "forum-y", "forum-z"):
+        board.push(source, lock)
+    assert board.claim("forum-x", "w-a") and board.claim("forum-y", "w-b")
+    assert board.finish(board.pending()["forum-y"], "w-b", {"pages": 12, "fragments": 3, "errors": 0,
+                                                           "finish_reason": "finished"})
+    link.close()
+
+    def status(url: str, *extra: str) -> tuple[int, str]:
+        config = tmp_path / url.rsplit(":", 1)[-1].replace("/", "_") / "config"
+        config.mkdir(parents=True, exist_ok=True)
+        (config / "vigie.yaml").write_text(f"storage:\n  backend: embedded\nscale:\n  redis_url: {url}\n"
+                                           f"  key_prefix: {prefix}\n")
+        result = CliRunner().invoke(app, ["status", *extra, "--config", str(config),
+                                          "--data-dir", str(config.parent / "data")])
+        assert not (config.parent / "data" / "crawl-state-redis.key").exists()
+        return result.exit_code, result.output if "--json" in extra else " ".join(result.output.split())
+
+    code, out = status(redis_server.url, "--json")
+    assert code == 0, out
+    cluster = json.loads(out)["cluster"]
+    assert cluster["workers"] == ["w-a", "w-b"] and cluster["leader"] == "sched-1", cluster
+    assert cluster["jobs"] == {"forum-x": {"run": cluster["jobs"]["forum-x"]["run"], "worker": "w-a"},
+                               "forum-z": {"run": cluster["jobs"]["forum-z"]["run"], "worker": None}}, cluster
+    assert [(r["source"], r["worker"], r["pages"]) for r in cluster["recent_runs"]] == [("forum-y", "w-b", 12)]
+    code, out = status(redis_server.url)
+    assert code == 0 and "2 live worker(s) (w-a, w-b), scheduler leader sched-1" in out, out
+    assert "running: forum-x on w-a; queued: forum-z" in out and "last run forum-y by w-b: finished, 12 pages" in out
+    from vigie_kit.ports import free_port
+
+    code, out = status(f"redis://127.0.0.1:{free_port()}/0")
+    assert code == 0 and "scale:" in out and "unavailable" in out, out

@@ -34,9 +34,9 @@ import socket
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
@@ -318,6 +318,8 @@ class ComponentStatus:
     tor: str
     store: str
     outbox: str
+    # with `scale:`: the Redis side (workers, leader, jobs, recent runs); {} in the embedded mode
+    cluster: dict[str, Any] = field(default_factory=dict)
 
 
 def component_status(config: LoadedConfig, data_dir: Path) -> ComponentStatus:
@@ -328,7 +330,41 @@ def component_status(config: LoadedConfig, data_dir: Path) -> ComponentStatus:
     asking for the status of a data dir never creates files in it."""
     return ComponentStatus(tor=_tor_state(config.global_config.tor),
                            store=_store_state(config.global_config.storage, data_dir),
-                           outbox=_outbox_state(config, data_dir))
+                           outbox=_outbox_state(config, data_dir), cluster=_cluster_state(config))
+
+
+def _cluster_state(config: LoadedConfig) -> dict[str, Any]:
+    """Scale-out, read from Redis: live workers, the scheduler's leader, the crawl jobs queued or
+    running (and who holds each) and the last finished runs. Why here: in scale-out the runs are
+    on the job board, not in the service database, and an operator asks `vigie status` first.
+    Nothing it reads is sealed, so the link takes a throwaway key: status never creates the
+    shared key file."""
+    scale = config.global_config.scale
+    if scale is None:
+        return {}
+    from redis.exceptions import RedisError
+
+    from crawler.frontier import connect
+    from crawler.frontier.cluster import JobBoard, LeaderLock, Membership
+
+    password = scale.redis_password.get_secret_value() if scale.redis_password is not None else None
+    where = scale.redis_url.split("@")[-1]
+    try:
+        link = connect(scale.redis_url, password=password, prefix=scale.key_prefix, secret=os.urandom(32),
+                       timeout=3.0)
+        try:
+            lease_ms = int(scale.worker_lease_seconds * 1000)
+            board = JobBoard(link, lease_ms=lease_ms)
+            holder = LeaderLock(link, "scheduler", "status", lease_ms=lease_ms).holder()
+            jobs = {source: {"run": job.run_id, "worker": board.holder(source)}
+                    for source, job in sorted(board.pending().items())}
+            return {"redis": where, "workers": Membership(link, lease_ms=lease_ms).live(),
+                    "leader": holder.rpartition(":")[0] if holder else None, "jobs": jobs,
+                    "recent_runs": board.runs(10)}
+        finally:
+            link.close()
+    except (RedisError, OSError) as exc:  # status reports them, it does not fail
+        return {"redis": where, "error": f"unavailable ({type(exc).__name__}: {exc})"}
 
 
 def _tor_state(settings: TorSettings) -> str:

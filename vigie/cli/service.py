@@ -99,3 +99,16 @@ def status(
     console.print(f"tor:    {report['tor']}")
     console.print(f"store:  {report['store']}")
     console.print(f"outbox: {report['outbox']}")
+    cluster = report["cluster"]
+    if cluster.get("error"):
+        console.print(f"scale:  [red]{cluster['redis']} {cluster['error']}[/]")
+    elif cluster:
+        running = [f"{src} on {job['worker']}" for src, job in cluster["jobs"].items() if job["worker"]]
+        queued = [src for src, job in cluster["jobs"].items() if not job["worker"]]
+        leader = cluster["leader"] or "[yellow]none[/]"
+        console.print(f"scale:  {cluster['redis']}, {len(cluster['workers'])} live worker(s) "
+                      f"({', '.join(cluster['workers']) or 'none'}), scheduler leader {leader}; "
+                      f"running: {', '.join(running) or 'none'}; queued: {', '.join(queued) or 'none'}")
+        for run in cluster["recent_runs"][:5]:
+            console.print(f"  last run {run['source']} by {run['worker']}: {run.get('finish_reason')}, "
+                          f"{run.get('pages')} pages, {run.get('fragments')} fragments, {run.get('errors')} errors")

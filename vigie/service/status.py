@@ -222,6 +222,8 @@ class StatusReport:
     outbox: str = ""
     # per source with a cookie jar (`vigie source cookies`): saved_at, expires_at (Unix times), cookies
     sessions: dict[str, dict[str, object]] = field(default_factory=dict)
+    # scale-out only (`scale:`): workers, leader, jobs and recent runs from Redis (wiring._cluster_state)
+    cluster: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The `--json` shape: `service` is {} when it never ran; a last run keeps its counters."""
@@ -253,7 +255,7 @@ def status_report(config: LoadedConfig, data_dir: Path) -> StatusReport:
     parts = wiring.component_status(config, data_dir)
     return StatusReport(service=service, alive=alive, sources=sources, tor=parts.tor,
                         store=parts.store + _spool_line(config, data_dir), outbox=parts.outbox,
-                        sessions=_sessions(config, data_dir))
+                        sessions=_sessions(config, data_dir), cluster=parts.cluster)
 
 
 def _sessions(config: LoadedConfig, data_dir: Path) -> dict[str, dict[str, object]]:
