@@ -25,7 +25,7 @@ from indexer import IndexerError
 __all__ = ["ABI", "ENGINES", "EngineError", "core", "engine_name", "native_tokenizer", "set_engine", "today"]
 
 ENGINES = ("auto", "native", "python")
-ABI = 1  # the vigie_native interface this code calls (vigie_native.ABI)
+ABI = 2  # the vigie_native interface this code calls (vigie_native.ABI)
 
 
 class EngineError(IndexerError, RuntimeError):
@@ -52,8 +52,11 @@ def _hooks() -> dict[str, Any]:
     from indexer.detect import extract as ex
     from indexer.detect.roles import region_of_country
     from indexer.detect.scan import scan, typed
+    from indexer.models import Identifier
+    from indexer.redact import mask_value
 
     return {
+        "Identifier": Identifier, "mask_value": mask_value,
         "scan": scan, "scan_only": ex.scan_only, "other_role": ex.other_role, "phone": ex._phone,
         "national_id": ex._national_id, "typed": typed, "canon_nir": ids.canon_nir_py, "canon_iban": ids.canon_iban,
         "canon_card": ids.canon_card_py, "canon_dob": ids.canon_dob, "canon_luhn_id": ids.canon_luhn_id,

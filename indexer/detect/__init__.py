@@ -239,33 +239,20 @@ def _identifier_factory() -> Callable[..., Identifier]:
 _new_identifier = _identifier_factory()
 
 
-def _native_tokens(key: MatchKey, found: list[tuple[str, str, int, int]]) -> list[bytes] | None:
-    """The tokens of `found` from the compiled core, or None on the pure-Python engine."""
-    if _engine.core() is None:
-        return None
-    toks: list[bytes] = _engine.native_tokenizer(key.key).tokens(found)
-    return toks
-
-
-def _build(kind: str, first: int, last: int, text: str, sink: Sink, tok: Tokenizer) -> Fragment:
-    cut = excerpt_end(text)
-    version = tok.key.version
+def _identifiers(sink: Sink, tok: Tokenizer, version: int, cut: int,
+                 masks: list[tuple[int, int, str]]) -> list[Identifier]:
+    """The identifiers of a sink's found list, with their masks (before `cut`) appended to
+    `masks`: the reference of the compiled core's `Core.build`."""
     idents: list[Identifier] = []
     append = idents.append
-    masks = [m for m in sink.masks if 0 <= m[0] < cut]
     cache = tok.cache
     fn = tok.fn
     ident = _new_identifier
-    toks = _native_tokens(tok.key, sink.found)  # the compiled core's HMAC, one call (issue 17)
-    for n, (t, c, st, en) in enumerate(sink.found):
-        if toks is not None:
-            tk = toks[n]
-        else:
-            k = (t, c)
-            got = cache.get(k)
-            if got is None:
-                got = cache[k] = fn(t, c)
-            tk = got
+    for t, c, st, en in sink.found:
+        k = (t, c)
+        tk = cache.get(k)
+        if tk is None:
+            tk = cache[k] = fn(t, c)
         # a card's network and a national id's country ride on the identifier (issue 12)
         net = card_network(c) if t == "card" else None
         cc = c[:2] if t == "national_id" else None
@@ -277,6 +264,18 @@ def _build(kind: str, first: int, last: int, text: str, sink: Sink, tok: Tokeniz
             append(ident(t, c, tk, version, None, None, net, cc))
     if len(cache) > 1_000_000:
         cache.clear()
+    return idents
+
+
+def _build(kind: str, first: int, last: int, text: str, sink: Sink, tok: Tokenizer) -> Fragment:
+    cut = excerpt_end(text)
+    version = tok.key.version
+    masks = [m for m in sink.masks if 0 <= m[0] < cut]
+    core = _engine.core()
+    if core is not None:  # the compiled core: tokens, objects and masks in one call (issue 17)
+        idents: list[Identifier] = core.build(sink.found, _engine.native_tokenizer(tok.key.key), version, cut, masks)
+    else:
+        idents = _identifiers(sink, tok, version, cut, masks)
     flags = scan_article9(text)
     seen = {(f.category, f.evidence.lower()) for f in flags}
     for cat, ev, st, en in sink.header_flags:

@@ -9,11 +9,13 @@
 
 use crate::canon::{self as cn, clen, py_space, Canon, Today};
 use crate::phone::{self, PhoneResult};
+use crate::fragment::{self, IdentMaker};
 use crate::split::{self, Combo};
+use crate::tokens::Tokenizer;
 use pyo3::exceptions::PyValueError;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
 const EXCERPT_CHARS: i64 = 2000;
 const NULLS: &[&str] = &["", "NULL", "null", "\\N", "None", "none", "N/A", "n/a", "-", "nan", "NaN"];
@@ -257,6 +259,8 @@ fn roles_of<'py>(py: Python<'py>, roles: &Bound<'py, PyAny>) -> PyResult<Vec<Rol
 #[pyclass(module = "vigie_native", frozen)]
 pub struct Core {
     hooks: Vec<Py<PyAny>>,
+    maker: IdentMaker,
+    mask_value: Py<PyAny>,
 }
 
 const HOOKS: [&str; 17] = ["scan", "scan_only", "other_role", "phone", "national_id", "typed", "canon_nir", "canon_iban",
@@ -661,12 +665,30 @@ fn over(b: &Block<'_>) -> PyResult<bool> {
 #[pymethods]
 impl Core {
     #[new]
-    fn new(hooks: Bound<'_, PyDict>) -> PyResult<Self> {
+    fn new(py: Python<'_>, hooks: Bound<'_, PyDict>) -> PyResult<Self> {
         let mut v = Vec::new();
         for k in HOOKS {
             v.push(get(&hooks, k)?.unbind());
         }
-        Ok(Core { hooks: v })
+        let tp = get(&hooks, "Identifier")?.cast_into::<PyType>()?;
+        let maker = IdentMaker::calibrate(py, &tp)?;
+        Ok(Core { hooks: v, maker, mask_value: get(&hooks, "mask_value")?.unbind() })
+    }
+
+    /// Whether `Identifier` slots are filled directly (calibration found them), else the
+    /// class is called per identifier.
+    #[getter]
+    fn direct_identifiers(&self) -> bool {
+        self.maker.direct()
+    }
+
+    /// `_build`'s loop: the `Identifier`s of `found` [(type, canonical, start, end), ...] with
+    /// their tokens, card networks and countries; the masks of spans before `cut` are appended
+    /// to `masks` as (start, end, mask).
+    #[allow(clippy::too_many_arguments)]
+    fn build<'py>(&self, py: Python<'py>, found: Bound<'py, PyList>, tokenizer: Bound<'py, Tokenizer>,
+                  version: Bound<'py, PyAny>, cut: i64, masks: Bound<'py, PyList>) -> PyResult<Bound<'py, PyList>> {
+        fragment::build(py, &self.maker, &found, tokenizer.get(), &version, cut, &masks, self.mask_value.bind(py))
     }
 
     /// One record: `extract_record(fields, roles, sink)`.

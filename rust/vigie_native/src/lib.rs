@@ -7,12 +7,13 @@ use pyo3::prelude::*;
 
 mod canon;
 mod extract;
+mod fragment;
 mod phone;
 mod split;
 mod tokens;
 
 /// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
-const ABI: u32 = 1;
+const ABI: u32 = 2;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
