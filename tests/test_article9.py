@@ -237,3 +237,43 @@ def test_a_category_label_inside_a_cell() -> None:
 ])
 def test_construction_near_misses(text: str) -> None:
     assert not scan_article9(text), (text, scan_article9(text))
+
+
+@pytest.mark.parametrize("text", [
+    # the other sense of a word, beside a generic activity cue ("on", "member", "client") that used to count
+    "notes: virgin olive oil, member since 2019", "notes: music lover, on weekends",
+    "notes: soumission de l'offre au client", "notes: a fetish for vintage watches",
+    # a thing, not a person ("sleeping with", "an affair with")
+    "notes: sleeping with a CPAP machine", "notes: a love affair with jazz", "notes: cheating on the exam",
+    "notes: a trompé le fisc", "notes: ligature de la trompe",
+    # a name: a lowercase entry written capitalised inside a clause
+    "notes: catholique, prie la Vierge Marie", "notes: roule en Ford Escort", "notes: prays to the Virgin Mary",
+    # a stance or a topic: political, or nothing
+    "notes: militante abolitionniste de la prostitution", "notes: campaigns against pornography",
+    "notes: thèse sur la prostitution au XIXe siècle",
+    # a shop, a convoy, a pharmacy order, a count that is not of partners
+    "notes: préservatifs x12 en rayon", "notes: condoms in stock, aisle 4", "notes: escorte policière du convoi",
+    "notes: Pornic, vacances en famille", "notes: a eu 3 enfants",
+])
+def test_sex_life_senses_that_are_not_a_sex_life(text: str) -> None:
+    assert "sex_life" not in cats(text), (text, scan_article9(text))
+
+
+@pytest.mark.parametrize("text", [
+    "notes: a eu 15 partenaires cette année", "notes: had 20 partners", "notes: a plusieurs amants",
+    "notes: trompe régulièrement sa conjointe", "notes: slept with his manager", "notes: an affair with a married man",
+    "notes: ne met jamais de préservatif", "notes: never uses condoms", "notes: voit des escorts en déplacement",
+    "notes: escort occasionnelle", "notes: independent escort", "notes: vierge jusqu'au mariage",
+    "notes: waiting until marriage", "notes: into domination and submission", "notes: latex fetish",
+    "notes: massages érotiques", "notes: exhibitionniste", "notes: tourne des pornos", "notes: uses Tinder",
+    "notes: fréquente les backrooms", "notes: caught chlamydia from her boyfriend",
+])
+def test_sex_life_constructions(text: str) -> None:
+    assert "sex_life" in cats(text), (text, scan_article9(text))
+
+
+def test_a_cue_on_the_next_row_is_another_persons() -> None:
+    """The cue after an ambiguous word is read on its own row: the next row is someone else."""
+    dump = "nom;notes\nDurand;vierge\nPetit;client fidèle\n"
+    assert "sex_life" in cats(dump)  # alone in the notes cell: said of the person
+    assert "sex_life" not in cats("nom;notes\nDurand;huile vierge\nPetit;partenaire commercial\n")
