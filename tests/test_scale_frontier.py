@@ -247,3 +247,75 @@ def test_status_shows_the_cluster_from_redis(redis_server: RedisServer, tmp_path
 
     code, out = status(f"redis://127.0.0.1:{free_port()}/0")
     assert code == 0 and "scale:" in out and "unavailable" in out, out
+
+
+def _scale_config(directory: Path, redis_url: str, prefix: str, sources: tuple[str, ...]) -> Path:
+    from tests.fixtures.forum import make_config
+
+    for name in sources:
+        make_config(directory, "http://127.0.0.1:9/", name=name)
+    (directory / "vigie.yaml").write_text(f"storage:\n  backend: embedded\nscale:\n  redis_url: {redis_url}\n"
+                                          f"  key_prefix: {prefix}\n  leader_lease_seconds: 2\n")
+    return directory
+
+
+def test_scheduler_reloads_its_sources_on_sighup_and_refuses_a_broken_config(
+        redis_server: RedisServer, tmp_path: Path) -> None:
+    """A running `vigie scheduler` (a real process): SIGHUP with a new source schedules it; SIGHUP
+    with a broken source file keeps the running config and the process."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    prefix = "reload-test"
+    config = _scale_config(tmp_path / "config", redis_server.url, prefix, ("forum-a",))
+    link = connect(redis_server.url, prefix=prefix, secret=SECRET)
+    jobs_key = f"{prefix}:apscheduler:jobs"
+
+    def scheduled(want: set[str], timeout: float = 20) -> set[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            got = {k.decode() for k in link.client.hkeys(jobs_key)}
+            if got == want:
+                return got
+            time.sleep(0.1)
+        return {k.decode() for k in link.client.hkeys(jobs_key)}
+
+    log = tmp_path / "scheduler.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "vigie", "scheduler", "--id", "sched-r", "--config", str(config),
+                                 "--data-dir", str(tmp_path / "data")], stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, "VIGIE_DATA_KEY": "", "VIGIE_MATCH_KEY": ""})
+    try:
+        assert scheduled({"forum-a"}) == {"forum-a"}, log.read_text()[-3000:]
+        _scale_config(config, redis_server.url, prefix, ("forum-a", "forum-b"))
+        proc.send_signal(signal.SIGHUP)
+        assert scheduled({"forum-a", "forum-b"}) == {"forum-a", "forum-b"}, log.read_text()[-3000:]
+        (config / "sources" / "forum-c.yaml").write_text("name: forum-c\nschedule: [not, a, mapping\n")
+        proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 20
+        while "config reload refused" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "config reload refused" in log.read_text() and "forum-c.yaml" in log.read_text()
+        assert proc.poll() is None and scheduled({"forum-a", "forum-b"}, 1) == {"forum-a", "forum-b"}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        link.close()
+
+
+def test_a_worker_reloads_its_config_for_a_source_it_does_not_know(redis_server: RedisServer,
+                                                                  tmp_path: Path) -> None:
+    from vigie.service.worker import CrawlWorker
+
+    config = _scale_config(tmp_path / "config", redis_server.url, "unknown-test", ("forum-a",))
+    worker = CrawlWorker(config, tmp_path / "data", worker_id="w-reload")
+    try:
+        _scale_config(config, redis_server.url, "unknown-test", ("forum-a", "forum-b"))
+        source = worker._source("forum-b")  # queued by a scheduler whose config is newer
+        assert source is not None and source.name == "forum-b"
+        assert worker._source("forum-z") is None  # still unknown after a reload: reported, not claimed
+        assert "forum-z" in worker._unknown
+    finally:
+        worker.link.close()

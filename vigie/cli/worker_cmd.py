@@ -43,7 +43,8 @@ def worker(
     Renews a heartbeat lease in Redis; the sources whose onion hashes to this worker among the
     live ones (rendezvous hashing) are crawled here, through this worker's own Tor client, one
     process per crawl. Stateless: kill it and another worker resumes its crawls within
-    scale.worker_lease_seconds. SIGTERM stops it cleanly (its crawls are handed back at once).
+    scale.worker_lease_seconds. SIGTERM stops it cleanly (its crawls are handed back at once);
+    SIGHUP re-reads the config (a crawl queued for a source it does not know also does).
 
     Example:  vigie worker --id crawler-1 --config /etc/vigie --data-dir /var/lib/vigie
     """
@@ -58,6 +59,7 @@ def worker(
     stop = _stop_on_signals()
     w = CrawlWorker(config, wiring.ensure_data_dir(data_dir), worker_id=worker_id, tor_socks=_socks(tor_socks),
                     index=not no_index)
+    signal.signal(signal.SIGHUP, lambda *_: w.request_reload())
     raise typer.Exit(w.run(stop))
 
 
@@ -72,7 +74,8 @@ def scheduler(
 
     Start two or more: one holds the leader lock (a lease with a fencing token) and pushes crawl
     jobs on the sources' schedules onto the Redis frontier; the others stand by and take over
-    within scale.leader_lease_seconds when it stops or dies.
+    within scale.leader_lease_seconds when it stops or dies. SIGHUP re-reads the config (the leader
+    reschedules added, removed or changed sources).
 
     Example:  vigie scheduler --id sched-a --config /etc/vigie --data-dir /var/lib/vigie
     """
@@ -84,4 +87,5 @@ def scheduler(
              "`vigie run` schedules the crawls", EXIT_CONFIG)
     stop = _stop_on_signals()
     s = ScaleScheduler(config, wiring.ensure_data_dir(data_dir), instance=instance)
+    signal.signal(signal.SIGHUP, lambda *_: s.request_reload())
     raise typer.Exit(s.run(stop))

@@ -8,6 +8,9 @@ The others stand by and take over once the lease lapses (at most `scale.leader_l
 
 APScheduler's jobs live in Redis too (its RedisJobStore), so the next leader keeps the same next
 run times; the misfire policy of the single-machine service (vigie.service.scheduler) holds.
+SIGHUP re-reads the config, as `vigie run` does: the leader reschedules added, removed or changed
+sources at once; a standby keeps the new config for when it leads. A config that does not load
+is refused and the running one kept.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from loguru import logger
 
 from crawler.frontier.cluster import JobBoard, LeaderLock
 from vigie import wiring
-from vigie.config.loader import load_config
+from vigie.config.loader import ConfigError, load_config
 from vigie.config.schema import ScaleSettings
 from vigie.service.scheduler import MISFIRE_GRACE_SECONDS, sync_jobs
 
@@ -75,6 +78,25 @@ class ScaleScheduler:
         self.board = JobBoard(self.link, lease_ms=int(scale.worker_lease_seconds * 1000))
         self.scheduler: BackgroundScheduler | None = None
         self.pushed = 0
+        self._reload = threading.Event()
+
+    def request_reload(self) -> None:
+        """From a signal handler: the run loop reloads at its next step."""
+        self._reload.set()
+
+    def reload(self) -> None:
+        """Re-read the config; the leader syncs its jobs with the sources now configured. The Redis
+        connection and the lock are kept (a changed `scale:` section needs a restart)."""
+        try:
+            config = load_config(self.config_dir)
+        except ConfigError as exc:
+            logger.error("scheduler {}: config reload refused, keeping the running config:\n{}", self.instance, exc)
+            return
+        self.config = config
+        if self.scheduler is not None:
+            sync_jobs(self.scheduler, config.sources, func=PUSH_FUNC)
+        logger.info("scheduler {}: config reloaded, {} source(s){}", self.instance, len(config.sources),
+                    " rescheduled" if self.leading else " (standing by)")
 
     @property
     def leading(self) -> bool:
@@ -131,6 +153,9 @@ class ScaleScheduler:
         logger.info("scheduler {} up, standing by for the leader lock", self.instance)
         try:
             while not stop.is_set():
+                if self._reload.is_set():
+                    self._reload.clear()
+                    self.reload()
                 self.step()
                 stop.wait(period)
         finally:

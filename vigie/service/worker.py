@@ -37,7 +37,7 @@ from crawler.frontier.link import RedisLink
 from crawler.frontier.queue import RedisFrontier
 from crawler.tor import TorController
 from vigie import wiring
-from vigie.config.loader import LoadedConfig, load_config
+from vigie.config.loader import ConfigError, LoadedConfig, load_config
 from vigie.config.schema import SourceConfig
 
 __all__ = ["CrawlWorker", "default_worker_id", "source_key"]
@@ -99,6 +99,41 @@ class CrawlWorker:
         self._tor: TorController | None = None
         self.finished = 0
         self._retry_after: dict[str, tuple[int, float]] = {}  # source -> (failures, not before)
+        self._reload = threading.Event()
+        self._unknown: dict[str, float] = {}  # queued source missing from this config -> last reload
+
+    def request_reload(self) -> None:
+        """From a signal handler (SIGHUP): the next round re-reads the config."""
+        self._reload.set()
+
+    def reload(self) -> bool:
+        """Re-read the config (new or changed sources); a config that does not load is refused and
+        the running one kept. The Redis link and the Tor client stay (a changed `scale:` or `tor:`
+        section needs a restart)."""
+        try:
+            self.config = load_config(self.config_dir)
+        except ConfigError as exc:
+            logger.error("worker {}: config reload refused, keeping the running config:\n{}", self.worker_id, exc)
+            return False
+        logger.info("worker {}: config reloaded, {} source(s)", self.worker_id, len(self.config.sources))
+        return True
+
+    def _source(self, name: str) -> SourceConfig | None:
+        """The configured source `name`. A job queued for a source this worker does not know (the
+        scheduler's config is newer) triggers a reload, at most once a minute per source, and is
+        reported: otherwise it would wait unclaimed without a word."""
+        source = self.config.sources.get(name)
+        if source is not None:
+            return source
+        last = self._unknown.get(name)
+        if last is None or time.monotonic() - last > 60:
+            self._unknown[name] = time.monotonic()
+            if self.reload() and name in self.config.sources:
+                return self.config.sources[name]
+            logger.warning("worker {}: a crawl of {} is queued but no source of that name is in {}; "
+                           "is this worker's config older than the scheduler's?", self.worker_id, name,
+                           self.config_dir)
+        return None
 
     # -- the loop -----------------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> int:
@@ -122,6 +157,9 @@ class CrawlWorker:
     def step(self) -> None:
         """One round: heartbeat, renew and reap running crawls, claim what is ours."""
         try:
+            if self._reload.is_set():
+                self._reload.clear()
+                self.reload()
             self.members.heartbeat(self.worker_id)
             self._reap()
             live = self.members.live()
@@ -132,7 +170,7 @@ class CrawlWorker:
                     break
                 if source_name in self.running or self._retry_after.get(source_name, (0, 0.0))[1] > time.monotonic():
                     continue
-                source = self.config.sources.get(source_name)
+                source = self._source(source_name)
                 if source is None or owner_of(source_key(source), live) != self.worker_id:
                     continue
                 if self.board.claim(source_name, self.worker_id):
