@@ -22,7 +22,8 @@ from typing import Any
 
 from indexer import IndexerError
 
-__all__ = ["ABI", "ENGINES", "EngineError", "core", "engine_name", "native_tokenizer", "set_engine", "today"]
+__all__ = ["ABI", "ENGINES", "EngineError", "core", "engine_name", "native_module", "native_tokenizer", "set_engine",
+           "today"]
 
 ENGINES = ("auto", "native", "python")
 ABI = 2  # the vigie_native interface this code calls (vigie_native.ABI)
@@ -97,6 +98,12 @@ def core() -> Any | None:
     if c is None and _state["module"] is not None:
         c = _state["core"] = _state["module"].Core(_hooks())
     return c
+
+
+def native_module() -> Any | None:
+    """The `vigie_native` module when the compiled core is the engine, else None (its
+    functions that need no hooks)."""
+    return _state["module"]
 
 
 def engine_name() -> str:

@@ -352,3 +352,79 @@ def test_national_ids_agree_or_defer() -> None:
             assert got == ids.canon_national_id(v, cc), f"{cc} {v!r}: native {got!r}"
             decided += 1
     assert decided > 30_000
+
+
+def test_identifiers_built_by_the_core_are_the_reference_ones() -> None:
+    """`Core.build` (tokens, Identifier objects with their slots filled directly, excerpt
+    masks) against `_identifiers`, the Python loop, on every type and span case."""
+    _require_native()
+    from indexer.detect import Sink, Tokenizer, _identifiers
+
+    r = random.Random(31)
+    values = {
+        "email": ["a@b.fr", "jean.dupont@gmail.com", "x@localhost", "é@x.", "@"],
+        "phone": ["+33612345678", "+3261234567", "+1", "", "+33é12345678"],
+        "nir": ["195017512345678", "2A0000000000012", "1"],
+        "iban": ["FR7630006000011234567890189", "BE1", ""],
+        "card": ["4111111111111111", "371449635398431", "12", "6011000000000004"],
+        "credential": ["user:pass", "a@b.fr:pä$$", ":x", "ü:"],
+        "national_id": ["BE85073003328", "ES12345678Z", "é", ""],
+        "name": ["élise dupont"], "address": ["1 rue x 75001 paris"], "dob": ["1980-01-01"],
+        "password_hash": ["$2b$12$" + "a" * 53], "siren": ["732829320"],
+    }
+    core = None
+    try:
+        engine.set_engine("native")
+        core = engine.core()
+        assert core is not None and core.direct_identifiers, "the core should fill Identifier slots directly"
+        for _ in range(300):
+            sink = Sink()
+            for _ in range(r.randint(0, 40)):
+                t = r.choice(list(values))
+                c = r.choice(values[t])
+                st = r.choice([-1, -(10**9), 0, 5, 1999, 2000, 2500])
+                en = st + r.choice([0, 1, 12, -1])
+                sink.found.append((t, c, st, en))
+            cut = r.choice([0, 100, 2000])
+            tok = Tokenizer(KEY)
+            ref_masks: list[tuple[int, int, str]] = [(0, 1, "x")]
+            got_masks = list(ref_masks)
+            ref = _identifiers(sink, tok, KEY.version, cut, ref_masks)
+            got = core.build(sink.found, engine.native_tokenizer(KEY.key), KEY.version, cut, got_masks)
+            assert got == ref
+            assert [type(x) for x in got] == [type(x) for x in ref]
+            assert got_masks == ref_masks
+        # where Python raises (an empty NIR has no first character), so does the core
+        bad = Sink()
+        bad.found.append(("nir", "", 0, 3))
+        with pytest.raises(IndexError):
+            _identifiers(bad, Tokenizer(KEY), 1, 2000, [])
+        with pytest.raises(IndexError):
+            core.build(bad.found, engine.native_tokenizer(KEY.key), 1, 2000, [])
+    finally:
+        engine.set_engine(None)
+
+
+def test_seed_lines_of_a_block_are_the_reference_ones() -> None:
+    """`seeds.candidate_starts` with the core's per-block seed scan against the RE2 loop, on
+    random blocks of seed-like and plain lines (and bytes that are not UTF-8)."""
+    _require_native()
+    from indexer.detect.seeds import candidate_starts
+
+    r = random.Random(37)
+    pieces = ["a@b.fr", "0612345678", "06 12 34 56 78", "1234.5678", "12-34-56-78", "user:pass", "1. x:y", "x|y",
+              " ", "\t", ">", "> ", "MSH|", "COPY ", "INSERT ", "INSERT", "insert ", "é", "€", ":", "=", "{", "[",
+              "--", "___", "word", "1", "12345678", "\x0b", "\x0c", ";", "|", "\xa0", "ı"]
+    try:
+        for k in range(3000):
+            lines = ["".join(r.choice(pieces) for _ in range(r.randint(0, 6))) for _ in range(r.randint(1, 14))]
+            text = "\n".join(lines) + r.choice(["", "\n"])
+            b = text.encode()
+            if k % 10 == 0:
+                b = b.replace(b"\xc3\xa9", b"\xe9")  # Latin-1 bytes: the core hands them back
+            engine.set_engine("python")
+            ref = candidate_starts(b)
+            engine.set_engine("native")
+            assert candidate_starts(b) == ref, repr(b)
+    finally:
+        engine.set_engine(None)

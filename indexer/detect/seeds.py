@@ -13,6 +13,7 @@ from functools import partial
 
 import re2
 
+from indexer import engine as _engine
 from indexer.detect.columns import norm_name
 from indexer.detect.shapes import _KV, _STEALER, _label
 
@@ -96,6 +97,7 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
     start = b.rfind(b"\n", 0, first) + 1  # both passes start on the line of the first hit
     line0 = b.count(b"\n", 0, start)
     seed = _SEED_RE2._regexp.Match
+    native = _engine.native_module()
     kept: set[int] = set()
     match = _PAIR_RE2._regexp.Match
     blank = _BLANK_RE2._regexp.Match
@@ -109,6 +111,13 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
         # pair would have started there): every seed line down to the block's end is kept
         be = blank(_UNANCHORED, b, st, n)[0][0]
         be = n if be < 0 else be
+        if native is not None:  # the compiled core: the block's seed lines in one call (issue 17)
+            got = native.seed_lines(b, st, be, line)
+            if got is not None:
+                kept.update(got)
+                line += b.count(b"\n", st, be)
+                pos = be
+                continue
         q = st
         while q < be:
             s0 = seed(_UNANCHORED, b, q, be)[0][0]

@@ -9,6 +9,7 @@ mod canon;
 mod extract;
 mod fragment;
 mod phone;
+mod seeds;
 mod split;
 mod tokens;
 
@@ -28,6 +29,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract::canon_card, m)?)?;
     m.add_function(wrap_pyfunction!(extract::scan_finds_nothing_py, m)?)?;
     m.add_function(wrap_pyfunction!(extract::canon_national_id_py, m)?)?;
+    m.add_function(wrap_pyfunction!(seeds::seed_lines, m)?)?;
     phone::register(m)?;
     Ok(())
 }

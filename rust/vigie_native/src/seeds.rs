@@ -1,0 +1,58 @@
+//! `indexer.detect.seeds.candidate_starts`' inner loop: the seed lines of one block of
+//! non-blank lines. On a dense dump every line is a seed line, and the reference makes three
+//! Python-level calls per line (RE2, `bytes.count`, `bytes.find`); here it is one call per block.
+//!
+//! The pattern is `seeds._SEED_PATTERN` with RE2's classes spelled out for `regex::bytes`
+//! without Unicode (`\d` = [0-9], `\s` = [\t\n\f\r ], as RE2 has them; Rust's `\s` also holds
+//! \v). A match never spans a line, so "the lines holding a match" is the same set whatever
+//! the engine's match semantics; negated classes match any byte outside them, which on valid
+//! UTF-8 is any character outside them (the excluded ones are ASCII), as RE2's UTF-8 classes.
+//! Input that is not valid UTF-8 is handed back (RE2 would not match its bytes).
+
+use pyo3::prelude::*;
+use regex::bytes::Regex;
+use std::sync::OnceLock;
+
+fn seed_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?-u)(?m)@|[0-9](?:[ ./-]?[0-9]){7}|^[ \t>]*(?:[0-9]+[.)\]][ \t]+)?[^\t\n\x0C\r :|;]+[:|][^\t\n\x0C\r ]+[ \t]*$|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )",
+        )
+        .expect("the seed pattern compiles")
+    })
+}
+
+/// seed_lines(b, start, end, line) -> list[int] | None: the numbers of the lines of
+/// `b[start:end]` (`start` at a line start numbered `line`, `end` at a line start or the end)
+/// that hold a seed match; None when the bytes are not UTF-8 (the reference decides).
+#[pyfunction]
+pub fn seed_lines(b: &[u8], start: usize, end: usize, line: i64) -> Option<Vec<i64>> {
+    let end = end.min(b.len());
+    if start > end {
+        return Some(Vec::new());
+    }
+    let block = &b[..end];
+    if std::str::from_utf8(&b[start..end]).is_err() {
+        return None;
+    }
+    let re = seed_re();
+    let mut out = Vec::new();
+    let mut q = start;
+    let mut line = line;
+    while q < end {
+        let Some(m) = re.find_at(block, q) else { break };
+        let s0 = m.start();
+        let k = block[q..s0].iter().filter(|&&c| c == b'\n').count() as i64;
+        line += k;
+        out.push(line);
+        match block[s0..].iter().position(|&c| c == b'\n') {
+            Some(e) => {
+                q = s0 + e + 1;
+                line += 1;
+            }
+            None => break,
+        }
+    }
+    Some(out)
+}
