@@ -20,7 +20,7 @@ from __future__ import annotations
 import re2
 
 from indexer._re2fast import iter_spans
-from indexer.article9_lexicon import ACTIVITY, Lexicon, fold_accents, lexicon
+from indexer.article9_lexicon import ACTIVITY, OTHER_SENSE, Lexicon, fold_accents, lexicon
 from indexer.models import SensitiveFlag
 
 __all__ = ["HEADER_CATEGORIES", "evidence_terms", "fold", "scan_article9"]
@@ -227,6 +227,9 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
     for spans in iter_spans(lex.terms, folded):
         start, end = spans[0]
         kinds = [(c, a) for c, a in classify(folded[start:end]) if seen.get((c, low[start:end]), 0) < 3]
+        if any(a == OTHER_SENSE for _, a in kinds):  # "en liaison avec": the term in another sense
+            other = {c for c, a in kinds if a == OTHER_SENSE}
+            kinds = [(c, a) for c, a in kinds if c not in other]
         if not kinds:
             continue
         # the row around the match, if it is a row (a bounded look: a 1 MB line is prose)
