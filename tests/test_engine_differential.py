@@ -428,3 +428,46 @@ def test_seed_lines_of_a_block_are_the_reference_ones() -> None:
             assert candidate_starts(b) == ref, repr(b)
     finally:
         engine.set_engine(None)
+
+
+def test_settle_of_national_phones_is_the_reference_one() -> None:
+    """`Sink.settle` in the core against the Python reference: national-notation phones of
+    several countries, column hints, the rows' `pays`, +CC numbers of the column and of the
+    fragment, IBANs and national ids as context, values the French look inside."""
+    _require_native()
+    import copy
+    from collections import Counter
+
+    from indexer.detect.extract import Sink
+
+    r = random.Random(41)
+    national = ["06 12 34 56 78", "0612345678", "01 42 68 53 00", "030 1234567", "0151 23456789", "02 123 45 67",
+                "0470 12 34 56", "612 34 56 78", "91 123 45 67", "06 1234 5678", "333 123 4567", "079 123 45 67",
+                "(0)6 12 34 56 78", "0690 12 34 56", "06.12.34.56.78 / 07 12 34 56 78", "12", "", "abc",
+                "0612345678 poste 12", "\u0660\u0666\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668", "06123456789"]
+    e164 = ["+33612345678", "+4915123456789", "+32470123456", "+34612345678", "+393331234567", "+41791234567",
+            "+12025550123", "+262692123456"]
+    for k in range(400):
+        sink = Sink()
+        for _ in range(r.randint(0, 8)):
+            t = r.choice(["phone", "phone", "iban", "national_id", "email"])
+            c = r.choice(e164) if t == "phone" else r.choice(["FR76300", "BE71096", "ES91210", "DE89370", "a@b.fr"])
+            sink.found.append((t, c, 0, 1))
+        for col in range(r.randint(0, 3)):
+            if r.random() < 0.6:
+                sink.cc_col[col] = Counter({r.choice(["DE", "BE", "FR", "ES", "US"]): r.randint(1, 4)
+                                            for _ in range(r.randint(1, 3))})
+        for _ in range(r.randint(1, 30)):
+            sink.pending.append((r.choice(national), r.randint(0, 5000), r.randint(0, 3),
+                                 r.choice([None, None, "DE", "IT", "NL", ""]), r.choice([None, None, "BE", "ES", "FR"])))
+        ref = copy.deepcopy(sink)
+        try:
+            engine.set_engine("python")
+            ref.settle()
+            engine.set_engine("native")
+            sink.settle()
+        finally:
+            engine.set_engine(None)
+        assert sink.found == ref.found, f"case {k}"
+        assert sink.pending == ref.pending == []
+        assert sink.cc_col == ref.cc_col

@@ -68,6 +68,14 @@ class Sink:
         French number is no foreign one) and then in France; a number valid nowhere stays out."""
         if not self.pending:
             return
+        core = _engine.core()
+        if core is not None:  # the compiled core, same steps (issue 17)
+            try:
+                core.settle(self)
+            except UnicodeEncodeError:  # a lone surrogate from a JSON escape: the reference reads them
+                pass                    # (the core reads every pending value before it appends)
+            else:
+                return
         # every number already read (with its +CC, under a header naming its country, or in a
         # field no header types) tells the fragment's country, and so do its IBANs and national
         # identifiers (a Belgian customer file holds BE IBANs)

@@ -10,7 +10,9 @@
 use crate::canon::{self as cn, clen, py_space, Canon, Today};
 use crate::phone::{self, PhoneResult};
 use crate::fragment::{self, IdentMaker};
+use crate::settle::{self, SettleHooks};
 use crate::split::{self, Combo};
+use std::sync::Arc;
 use crate::tokens::Tokenizer;
 use pyo3::exceptions::PyValueError;
 use pyo3::intern;
@@ -46,7 +48,7 @@ fn clean(v: &str, off: i64) -> (&str, i64) {
 }
 
 /// A free-text value the scanner certainly finds nothing in (no Python call needed).
-fn scan_finds_nothing(v: &str) -> bool {
+pub(crate) fn scan_finds_nothing(v: &str) -> bool {
     let b = v.as_bytes();
     if !b.iter().any(|&c| c.is_ascii_digit() || c == b'@' || c == b'$') {
         return true;
@@ -261,6 +263,7 @@ pub struct Core {
     hooks: Vec<Py<PyAny>>,
     maker: IdentMaker,
     mask_value: Py<PyAny>,
+    settle: Arc<SettleHooks>,
 }
 
 const HOOKS: [&str; 17] = ["scan", "scan_only", "other_role", "phone", "national_id", "typed", "canon_nir", "canon_iban",
@@ -296,6 +299,7 @@ struct Block<'py> {
     pending: Bound<'py, PyList>,
     today: Today,
     country_at: i64,
+    settle: Arc<SettleHooks>,
 }
 
 fn str_of<'py>(py: Python<'py>, s: &str) -> Bound<'py, PyString> {
@@ -619,7 +623,7 @@ impl<'py> Block<'py> {
             PhoneResult::Valid(c) => {
                 self.push(&self.t("phone"), &c, off, off + clen(v) as i64)?;
                 if intl {
-                    self.sink.call_method1(intern!(self.py, "region_seen"), (col, c.as_str()))?;
+                    self.settle.region_seen(self.py, &self.sink, col, c.as_str())?;
                 }
                 Ok(0)
             }
@@ -653,7 +657,7 @@ impl Core {
             found: sink.getattr(intern!(py, "found"))?.cast_into::<PyList>()?,
             masks: sink.getattr(intern!(py, "masks"))?.cast_into::<PyList>()?,
             pending: sink.getattr(intern!(py, "pending"))?.cast_into::<PyList>()?,
-            today: today_of(today), country_at,
+            today: today_of(today), country_at, settle: self.settle.clone(),
         })
     }
 }
@@ -672,7 +676,13 @@ impl Core {
         }
         let tp = get(&hooks, "Identifier")?.cast_into::<PyType>()?;
         let maker = IdentMaker::calibrate(py, &tp)?;
-        Ok(Core { hooks: v, maker, mask_value: get(&hooks, "mask_value")?.unbind() })
+        let settle = Arc::new(SettleHooks::new(|k| get(&hooks, k))?);
+        Ok(Core { hooks: v, maker, mask_value: get(&hooks, "mask_value")?.unbind(), settle })
+    }
+
+    /// `Sink.settle()`: the pending national-notation phones read in the fragment's context.
+    fn settle(&self, py: Python<'_>, sink: Bound<'_, PyAny>) -> PyResult<()> {
+        settle::settle(py, &self.settle, &sink)
     }
 
     /// Whether `Identifier` slots are filled directly (calibration found them), else the

@@ -10,6 +10,7 @@ mod extract;
 mod fragment;
 mod phone;
 mod seeds;
+mod settle;
 mod split;
 mod tokens;
 

@@ -1,0 +1,254 @@
+//! `indexer.detect.extract.Sink.settle` and `Sink.region_seen`: the phones in national
+//! notation read in their fragment's context, in one call per fragment (issue 17).
+//!
+//! Same steps and order as the reference (its docstring says why each is there); the ported
+//! phone validator answers where it is sure, `indexer.identifiers.canon_phone` where it
+//! defers; a value that is not ASCII asks Python whether it is French-shaped (`str.isdigit`
+//! is Unicode-aware), and the look inside an invalid French value is `scan_only`'s.
+
+use crate::canon::clen;
+use crate::phone::{self, PhoneResult};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use std::collections::HashMap;
+
+/// What settle needs from Python: the reference functions and the calling-code table.
+pub struct SettleHooks {
+    pub canon_phone: Py<PyAny>,
+    pub scan_only: Py<PyAny>,
+    pub french_shaped: Py<PyAny>,
+    pub counter: Py<PyAny>,
+    /// `indexer.identifiers._CC_REGION`: calling code (digits) -> main region
+    pub cc_region: HashMap<String, String>,
+}
+
+impl SettleHooks {
+    pub fn new<'py>(get: impl Fn(&str) -> PyResult<Bound<'py, PyAny>>) -> PyResult<Self> {
+        let cc: HashMap<String, String> = get("cc_region")?.extract()?;
+        Ok(SettleHooks {
+            canon_phone: get("canon_phone")?.unbind(),
+            scan_only: get("scan_only")?.unbind(),
+            french_shaped: get("french_shaped")?.unbind(),
+            counter: get("Counter")?.unbind(),
+            cc_region: cc,
+        })
+    }
+
+    /// `ids.calling_region(e164)`
+    pub fn calling_region(&self, e164: &str) -> Option<&str> {
+        let ch: Vec<char> = e164.chars().skip(1).take(3).collect();
+        for n in 1..=3 {
+            if n > ch.len() {
+                // e164[1:1+n] is shorter than n: the same key as for the previous n
+                let k: String = ch.iter().collect();
+                return self.cc_region.get(&k).map(String::as_str);
+            }
+            let k: String = ch[..n].iter().collect();
+            if let Some(r) = self.cc_region.get(&k) {
+                return Some(r);
+            }
+        }
+        None
+    }
+
+    fn canon<'py>(&self, py: Python<'py>, v: &str, region: &str) -> PyResult<Option<String>> {
+        match phone::canon_phone(v, region) {
+            PhoneResult::Valid(c) => Ok(Some(c)),
+            PhoneResult::Invalid => Ok(None),
+            PhoneResult::Defer => {
+                let r = self.canon_phone.bind(py).call1((v, region))?;
+                if r.is_none() { Ok(None) } else { Ok(Some(r.extract()?)) }
+            }
+        }
+    }
+
+    /// `Sink.region_seen(col, e164)`
+    pub fn region_seen(&self, py: Python<'_>, sink: &Bound<'_, PyAny>, col: usize, e164: &str) -> PyResult<()> {
+        let Some(r) = self.calling_region(e164) else { return Ok(()) };
+        let cc_col = sink.getattr(intern!(py, "cc_col"))?.cast_into::<PyDict>()?;
+        let c = match cc_col.get_item(col)? {
+            Some(c) => c,
+            None => {
+                let c = self.counter.bind(py).call0()?;
+                cc_col.set_item(col, &c)?;
+                c
+            }
+        };
+        let c = c.cast::<PyDict>()?;
+        let n: i64 = match c.get_item(r)? {
+            Some(x) => x.extract()?,
+            None => 0,
+        };
+        c.set_item(r, n + 1)
+    }
+}
+
+/// A Counter in insertion order: (key, count).
+type Tally = Vec<(String, i64)>;
+
+fn bump(t: &mut Tally, k: &str) {
+    match t.iter_mut().find(|(x, _)| x == k) {
+        Some((_, n)) => *n += 1,
+        None => t.push((k.to_string(), 1)),
+    }
+}
+
+/// `_dominant(regions)`: the first most common (Counter.most_common(1)), if at least two and
+/// half of the total.
+fn dominant(t: &Tally) -> Option<String> {
+    let mut best: Option<&(String, i64)> = None;
+    for e in t {
+        if best.is_none_or(|b| e.1 > b.1) {
+            best = Some(e);
+        }
+    }
+    let (r, n) = best?;
+    let total: i64 = t.iter().map(|e| e.1).sum();
+    if *n >= 2 && 2 * n >= total { Some(r.clone()) } else { None }
+}
+
+fn tally_of(d: &Bound<'_, PyAny>) -> PyResult<Tally> {
+    let d = d.cast::<PyDict>()?;
+    let mut t = Tally::new();
+    for (k, v) in d.iter() {
+        t.push((k.extract()?, v.extract()?));
+    }
+    Ok(t)
+}
+
+fn first_chars(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Python truthiness of an optional str: None and "" are false.
+fn opt_str(o: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    if o.is_none() {
+        return Ok(None);
+    }
+    let s: String = o.extract()?;
+    Ok(if s.is_empty() { None } else { Some(s) })
+}
+
+struct Pending<'py> {
+    v: String,
+    off: i64,
+    hint: Bound<'py, PyAny>,
+    rec: Bound<'py, PyAny>,
+}
+
+/// `Sink.settle()`
+pub fn settle<'py>(py: Python<'py>, h: &SettleHooks, sink: &Bound<'py, PyAny>) -> PyResult<()> {
+    let pending = sink.getattr(intern!(py, "pending"))?.cast_into::<PyList>()?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let found = sink.getattr(intern!(py, "found"))?.cast_into::<PyList>()?;
+    let mut seen = Tally::new();
+    for f in found.iter() {
+        let f = f.cast::<PyTuple>()?;
+        let t = f.get_item(0)?;
+        let t = t.cast::<PyString>()?.to_str()?;
+        if t == "phone" {
+            let c = f.get_item(1)?;
+            if let Some(r) = h.calling_region(c.cast::<PyString>()?.to_str()?) {
+                bump(&mut seen, r);
+            }
+        } else if t == "iban" || t == "national_id" {
+            let c = f.get_item(1)?;
+            bump(&mut seen, first_chars(c.cast::<PyString>()?.to_str()?, 2));
+        }
+    }
+    let frag_best = dominant(&seen);
+    let mut cols: Vec<(i64, Vec<Pending<'py>>)> = Vec::new();
+    for p in pending.iter() {
+        let p = p.cast::<PyTuple>()?;
+        let v: String = p.get_item(0)?.extract()?;
+        let off: i64 = p.get_item(1)?.extract()?;
+        let col: i64 = p.get_item(2)?.extract()?;
+        let e = Pending { v, off, hint: p.get_item(3)?, rec: p.get_item(4)? };
+        match cols.iter_mut().find(|(c, _)| *c == col) {
+            Some((_, vs)) => vs.push(e),
+            None => cols.push((col, vec![e])),
+        }
+    }
+    let cc_col = sink.getattr(intern!(py, "cc_col"))?.cast_into::<PyDict>()?;
+    let phone_t = PyString::intern(py, "phone");
+    for (col, values) in &cols {
+        let own = match cc_col.get_item(*col)? {
+            Some(c) => {
+                let t = tally_of(&c)?;
+                if t.is_empty() { None } else { dominant(&t) }
+            }
+            None => None,
+        };
+        let mut cands: Vec<String> = Vec::new();
+        for r in [own, opt_str(&values[0].hint)?, frag_best.clone(), Some("FR".to_string())].into_iter().flatten() {
+            if !cands.contains(&r) {
+                cands.push(r);
+            }
+        }
+        let mut region = cands[0].clone();
+        if cands.len() > 1 {
+            let mut best = -1i64;
+            for r in &cands {
+                let mut n = 0;
+                for p in values.iter().take(64) {
+                    if valid_in(py, h, &p.v, r)? {
+                        n += 1;
+                    }
+                }
+                if n > best {
+                    region = r.clone();
+                    best = n;
+                }
+            }
+        }
+        for p in values {
+            let v = p.v.as_str();
+            let mut c = h.canon(py, v, &region)?;
+            if c.is_none() && !p.rec.is_none() {
+                let rec: String = p.rec.extract()?;
+                if rec != region && !french_shaped(py, h, v)? {
+                    c = h.canon(py, v, &rec)?;
+                }
+            }
+            if c.is_none() && region != "FR" {
+                c = h.canon(py, v, "FR")?;
+            }
+            if let Some(c) = c {
+                let en = p.off + clen(v) as i64;
+                found.append(PyTuple::new(py, [phone_t.clone().into_any(), PyString::new(py, &c).into_any(),
+                                                p.off.into_pyobject(py)?.into_any(), en.into_pyobject(py)?.into_any()])?)?;
+            } else if region == "FR" && !crate::extract::scan_finds_nothing(v) {
+                h.scan_only.bind(py).call1((v, p.off, phone_t.clone(), &found))?;
+            }
+        }
+    }
+    sink.setattr(intern!(py, "pending"), PyList::empty(py))?;
+    Ok(())
+}
+
+/// `_valid_in(v, region)`
+fn valid_in(py: Python<'_>, h: &SettleHooks, v: &str, region: &str) -> PyResult<bool> {
+    if region == "FR" {
+        let s = v.trim_start_matches([' ', '\t', '"', '\'', '(']);
+        if !(s.starts_with('0') || s.starts_with('+')) {
+            return Ok(false);
+        }
+    }
+    Ok(h.canon(py, v, region)?.is_some())
+}
+
+/// `_french_shaped(v)`: 0 then 9 digits, the second not 0 (Python decides on non-ASCII text:
+/// its `isdigit` takes other scripts' digits).
+fn french_shaped(py: Python<'_>, h: &SettleHooks, v: &str) -> PyResult<bool> {
+    if !v.is_ascii() {
+        return h.french_shaped.bind(py).call1((v,))?.extract();
+    }
+    let d: Vec<u8> = v.bytes().filter(u8::is_ascii_digit).collect();
+    Ok(d.len() == 10 && d[0] == b'0' && d[1] != b'0')
+}
