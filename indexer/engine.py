@@ -49,12 +49,12 @@ def _import() -> tuple[Any | None, str]:
 
 def _hooks() -> dict[str, Any]:
     """The reference functions the core hands the cases it does not port to."""
+    from collections import Counter
+
     from indexer import identifiers as ids
     from indexer.detect import extract as ex
     from indexer.detect.roles import region_of_country
     from indexer.detect.scan import scan, typed
-    from collections import Counter
-
     from indexer.models import Identifier
     from indexer.redact import mask_value
 

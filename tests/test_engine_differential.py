@@ -459,7 +459,8 @@ def test_settle_of_national_phones_is_the_reference_one() -> None:
                                             for _ in range(r.randint(1, 3))})
         for _ in range(r.randint(1, 30)):
             sink.pending.append((r.choice(national), r.randint(0, 5000), r.randint(0, 3),
-                                 r.choice([None, None, "DE", "IT", "NL", ""]), r.choice([None, None, "BE", "ES", "FR"])))
+                                 r.choice([None, None, "DE", "IT", "NL", ""]),
+                                 r.choice([None, None, "BE", "ES", "FR"])))
         ref = copy.deepcopy(sink)
         try:
             engine.set_engine("python")
