@@ -20,7 +20,7 @@ from __future__ import annotations
 import re2
 
 from indexer._re2fast import iter_spans
-from indexer.article9_lexicon import ACTIVITY, OTHER_SENSE, Lexicon, fold_accents, lexicon
+from indexer.article9_lexicon import ACTIVITY, Lexicon, fold_accents, lexicon
 from indexer.models import SensitiveFlag
 
 __all__ = ["HEADER_CATEGORIES", "evidence_terms", "fold", "scan_article9"]
@@ -112,31 +112,10 @@ class _Columns:
         self.names = [_norm(c) for c in first.split(self.delim)] if self.count >= 1 else []
 
     def name_at(self, line: str, col_offset: int) -> str | None:
-        """The header name of the cell at `col_offset` in `line`, if the row has the header's shape.
-        A quoted cell may hold the delimiter ('...,"vierge, abstinente"'): then only the delimiters
-        outside quotes count (read only on such a row, at most `_LINE_MAX` characters)."""
-        if not self.names:
+        """The header name of the cell at `col_offset` in `line`, if the row has the header's shape."""
+        if not self.names or line.count(self.delim) != self.count:
             return None
-        if line.count(self.delim) != self.count:
-            if '"' not in line:
-                return None
-            cuts = _unquoted(line, self.delim)
-            if len(cuts) != self.count:
-                return None
-            return self.names[sum(c < col_offset for c in cuts)]
         return self.names[line.count(self.delim, 0, col_offset)]
-
-
-def _unquoted(line: str, delim: str) -> list[int]:
-    """Offsets of the delimiters of `line` that are outside double quotes."""
-    out: list[int] = []
-    quoted = False
-    for i, ch in enumerate(line):
-        if ch == '"':
-            quoted = not quoted
-        elif ch == delim and not quoted:
-            out.append(i)
-    return out
 
 
 def _label(line: str, offset: int) -> str | None:
@@ -197,14 +176,12 @@ def _cued(lex: Lexicon, cat: str, kind: int, before: str, after: str) -> bool:
     return False
 
 
-def _proper_noun(lex: Lexicon, cat: str, kind: int, term: str, before: str, after: str) -> bool:
-    """A lowercase sex-life entry written capitalised inside a clause, or before another capitalised
-    word, names something ("la Vierge Marie", "a Ford Escort", "Virgin Atlantic"), not a person's
-    sex life. Case-sensitive entries ("Tinder") are names by design and stay."""
-    if cat != "sex_life" or not term[:1].isupper() or term.isupper():
-        return False
-    named = bool(before.strip()) or after[:1] == " " and after[1:2].isupper()
-    return named and (cat, kind) in lex.classify(term.lower())
+def _proper_noun(lex: Lexicon, cat: str, kind: int, term: str, before: str) -> bool:
+    """A lowercase sex-life entry written capitalised inside a clause names something ("la Vierge
+    Marie", "a Ford Escort", "Virgin Atlantic" after a word), not a person's sex life. Case-sensitive
+    entries ("Tinder") are names by design and stay."""
+    return (cat == "sex_life" and term[:1].isupper() and not term.isupper() and bool(before.strip())
+            and (cat, kind) in lex.classify(term.lower()))
 
 
 def _negated(lex: Lexicon, low: str, start: int, end: int, clause_start: int) -> bool:
@@ -227,9 +204,6 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
     for spans in iter_spans(lex.terms, folded):
         start, end = spans[0]
         kinds = [(c, a) for c, a in classify(folded[start:end]) if seen.get((c, low[start:end]), 0) < 3]
-        if any(a == OTHER_SENSE for _, a in kinds):  # "en liaison avec": the term in another sense
-            other = {c for c, a in kinds if a == OTHER_SENSE}
-            kinds = [(c, a) for c, a in kinds if c not in other]
         if not kinds:
             continue
         # the row around the match, if it is a row (a bounded look: a 1 MB line is prose)
@@ -263,7 +237,7 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
             if stance is not None and stance.search(before):  # "milite contre la prostitution"
                 continue
             if ambiguous and not verdict and (
-                    _proper_noun(lex, cat, ambiguous, folded[start:end], before, folded[end:end + 2])
+                    _proper_noun(lex, cat, ambiguous, folded[start:end], before)
                     or not (_alone_in_note(lex, kinds, cat, line, column, role, low, start, end, line_start)
                             or _cued(lex, cat, ambiguous, before, after))):
                 continue

@@ -53,6 +53,7 @@ def _hooks() -> dict[str, Any]:
 
     from indexer import identifiers as ids
     from indexer.detect import extract as ex
+    from indexer.detect.columns import role_of
     from indexer.detect.roles import region_of_country
     from indexer.detect.scan import scan, typed
     from indexer.models import Identifier
@@ -60,7 +61,7 @@ def _hooks() -> dict[str, Any]:
 
     return {
         "Identifier": Identifier, "mask_value": mask_value, "Counter": Counter, "cc_region": ids._CC_REGION,
-        "canon_phone": ids.canon_phone, "french_shaped": ex._french_shaped,
+        "canon_phone": ids.canon_phone, "french_shaped": ex._french_shaped, "role_of": role_of,
         "scan": scan, "scan_only": ex.scan_only, "other_role": ex.other_role, "phone": ex._phone,
         "national_id": ex._national_id, "typed": typed, "canon_nir": ids.canon_nir_py, "canon_iban": ids.canon_iban,
         "canon_card": ids.canon_card_py, "canon_dob": ids.canon_dob, "canon_luhn_id": ids.canon_luhn_id,

@@ -277,19 +277,3 @@ def test_a_cue_on_the_next_row_is_another_persons() -> None:
     dump = "nom;notes\nDurand;vierge\nPetit;client fidèle\n"
     assert "sex_life" in cats(dump)  # alone in the notes cell: said of the person
     assert "sex_life" not in cats("nom;notes\nDurand;huile vierge\nPetit;partenaire commercial\n")
-
-
-def test_a_quoted_cell_holding_the_delimiter_keeps_its_column() -> None:
-    """'"vierge, abstinente"' in a comma-separated dump: the quoted comma is not a column, so the
-    cell is still the notes column's, and a word alone in it is still said of the person."""
-    dump = 'nom,prenom,commentaire\nRossi,Marie,"vierge, abstinente par choix"\nPetit,Hugo,RAS\n'
-    assert "sex_life" in cats(dump)
-    assert not scan_article9('nom,prenom,profession\nRossi,Marie,"Dr, oncologie"\n')
-
-
-def test_a_sexual_dysfunction_is_health_and_sex_life_beside_a_cue() -> None:
-    """As an STI: a symptom or a prescription is health; it says a sex life beside a cue of it."""
-    assert cats("notes: dysfonction érectile") == {"health"}
-    assert cats("notes: on Viagra") == {"health"}
-    assert cats("notes: dysfonction érectile, en couple, rapports difficiles") == {"health", "sex_life"}
-    assert cats("notes: on Viagra with his mistress") >= {"health", "sex_life"}

@@ -472,3 +472,22 @@ def test_settle_of_national_phones_is_the_reference_one() -> None:
         assert sink.found == ref.found, f"case {k}"
         assert sink.pending == ref.pending == []
         assert sink.cc_col == ref.cc_col
+
+
+def test_json_lines_walked_by_the_core(both: Run) -> None:
+    """`records._walk` + `extract_record` in one core call against the reference: nesting,
+    lists, ints, bools, floats, null, duplicate keys, non-ASCII text and lone surrogates."""
+    r = random.Random(43)
+    vals = ['"jean.dupont@gmail.com"', '"+33 6 12 34 56 78"', "612345678", "true", "false", "null", "1.5",
+            '"0612345678"', '"Élise"', '"\\u00c9lise"', '"\\ud800x@y.fr"', '"FR7630006000011234567890189"',
+            "33612345678", '["a@b.fr", "06 12 34 56 78"]', '{"tel": "0612345678", "n": {"m": {"x": "a@b.fr"}}}',
+            '""', '"garçon@garçon.fr"', '"195017512345678"']
+    keys = ["email", "tel", "telephone", "nom", "prenom", "iban", "id", "nir", "Handy", "pays", "x", "email"]
+    for k in range(60):
+        lines = []
+        for _ in range(r.randint(2, 6)):
+            body = ", ".join(f'"{r.choice(keys)}": {r.choice(vals)}' for _ in range(r.randint(1, 6)))
+            lines.append("{" + body + "}" + r.choice(["", ","]))
+        text = "\n".join(lines)
+        ref, got = both(text)
+        _same(ref, got, f"json case {k}:\n{text[:400]}")

@@ -15,13 +15,12 @@ from importlib import resources
 
 import re2
 
-__all__ = ["ACTIVITY", "AMBIGUOUS", "CATEGORIES", "OTHER_SENSE", "SURE", "Lexicon", "fold_accents", "inflect",
-           "lexicon"]
+__all__ = ["ACTIVITY", "AMBIGUOUS", "CATEGORIES", "SURE", "Lexicon", "fold_accents", "inflect", "lexicon"]
 
 CATEGORIES = ("health", "sexual_orientation", "sex_life", "religion", "ethnic_origin", "political_opinion",
               "trade_union", "genetic", "biometric")
 LANGS = ("fr", "en")
-SURE, AMBIGUOUS, ACTIVITY, OTHER_SENSE = 0, 1, 2, 3  # an entry's kind (see `Lexicon`)
+SURE, AMBIGUOUS, ACTIVITY = 0, 1, 2  # an entry's cue kind (see `Lexicon`)
 
 _SRC = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝæÆ"
 _DST = "aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUYaA"
@@ -141,9 +140,7 @@ class Lexicon:
     in the big pattern keeps each match cheap (RE2's submatch pass grows with the groups).
     The cue kind is SURE (evidence alone), AMBIGUOUS (needs a cue of the category: `?term`) or
     ACTIVITY (`?+term`: a service, an app, a practice, which an activity cue such as "uses",
-    "pays", "member" makes count too) or OTHER_SENSE (`-phrase`: a longer phrase that holds a term
-    in another sense, "en liaison avec", "the firm has several partners"; the longest match wins, so
-    it takes the term's place and is dropped). `cues[category]` (the `@` cues), `activity_cues[category]`
+    "pays", "member" makes count too). `cues[category]` (the `@` cues), `activity_cues[category]`
     (`@+`), `stances[category]` (`!`) and the negations run only on the few characters around a
     match."""
 
@@ -221,9 +218,8 @@ def lexicon() -> Lexicon:
                 elif line.startswith("!"):
                     stances.setdefault(cat, []).append(_phrase(line[1:].lower(), lang, lists))
                 else:
-                    ambiguous = (ACTIVITY if line.startswith("?+") else AMBIGUOUS if line.startswith("?")
-                                 else OTHER_SENSE if line.startswith("-") else SURE)
-                    entry = line.lstrip("?+-")
+                    ambiguous = ACTIVITY if line.startswith("?+") else AMBIGUOUS if line.startswith("?") else SURE
+                    entry = line.lstrip("?+")
                     # zero-width word boundaries: no capture group, and a match never eats the
                     # character the next term needs ("VIH,PrEP")
                     rx = r"\b" + _phrase(entry, lang, lists) + (r"\b" if fold_accents(entry[-1]).isalnum() else "")

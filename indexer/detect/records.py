@@ -235,6 +235,8 @@ def jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
     def fill(sink: Sink, offs: list[int]) -> int:
         hit = 0
+        core = _engine.core()
+        today = _engine.today() if core is not None else None
         for k in range(i, j):
             if (k & 255) == 0 and sink.over():
                 break
@@ -250,6 +252,12 @@ def jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
                     scan(s, sink.found, offs[k - i])
                     hit += len(sink.found) > before
                     continue
+            if core is not None:  # the walk and the record in one call to the compiled core
+                try:
+                    hit += core.json_record(obj, s, offs[k - i], sink, today) > 0
+                    continue
+                except UnicodeEncodeError:  # a lone surrogate from a JSON escape: the reference takes
+                    pass                    # the record (the core reads every value before appending)
             fields: list[tuple[str, int]] = []
             roles: list[str | None] = []
             _walk(obj, s, offs[k - i], fields, roles, None, 0)

@@ -17,7 +17,7 @@ use crate::tokens::Tokenizer;
 use pyo3::exceptions::PyValueError;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyTuple, PyType};
 
 const EXCERPT_CHARS: i64 = 2000;
 const NULLS: &[&str] = &["", "NULL", "null", "\\N", "None", "none", "N/A", "n/a", "-", "nan", "NaN"];
@@ -264,6 +264,39 @@ pub struct Core {
     maker: IdentMaker,
     mask_value: Py<PyAny>,
     settle: Arc<SettleHooks>,
+    role_of: Py<PyAny>,
+}
+
+/// `records._walk(obj, line, base, fields, roles, role, depth)`
+#[allow(clippy::too_many_arguments)]
+fn walk<'py>(obj: &Bound<'py, PyAny>, line: &str, base: i64, fields: &mut Vec<(String, i64)>, roles: &Bound<'py, PyList>,
+             role: &Bound<'py, PyAny>, depth: u32, role_of: &Bound<'py, PyAny>) -> PyResult<()> {
+    if depth > 6 || fields.len() > 500 {
+        return Ok(());
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        let none = obj.py().None().into_bound(obj.py());
+        for (k, v) in d.iter() {
+            let r = if k.is_instance_of::<PyString>() { role_of.call1((k,))? } else { none.clone() };
+            walk(&v, line, base, fields, roles, &r, depth + 1, role_of)?;
+        }
+    } else if let Ok(l) = obj.cast::<PyList>() {
+        for v in l.iter().take(200) {
+            walk(&v, line, base, fields, roles, role, depth + 1, role_of)?;
+        }
+    } else if obj.is_instance_of::<PyString>() || (obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>()) {
+        let s: String = obj.str()?.to_str()?.to_owned();
+        if s.is_empty() {
+            return Ok(());
+        }
+        let pos = match line.find(s.as_str()) {
+            Some(i) => base + clen(&line[..i]) as i64,
+            None => -1_000_000_000,
+        };
+        fields.push((s, pos));
+        roles.append(role)?;
+    }
+    Ok(())
 }
 
 const HOOKS: [&str; 17] = ["scan", "scan_only", "other_role", "phone", "national_id", "typed", "canon_nir", "canon_iban",
@@ -677,7 +710,22 @@ impl Core {
         let tp = get(&hooks, "Identifier")?.cast_into::<PyType>()?;
         let maker = IdentMaker::calibrate(py, &tp)?;
         let settle = Arc::new(SettleHooks::new(|k| get(&hooks, k))?);
-        Ok(Core { hooks: v, maker, mask_value: get(&hooks, "mask_value")?.unbind(), settle })
+        Ok(Core { hooks: v, maker, mask_value: get(&hooks, "mask_value")?.unbind(), settle,
+                  role_of: get(&hooks, "role_of")?.unbind() })
+    }
+
+    /// One JSON line's record: `records._walk` over the parsed object (`role_of` gives each
+    /// key's role), then `extract_record`; returns its count of strong identifiers.
+    #[allow(clippy::too_many_arguments)]
+    fn json_record(&self, py: Python<'_>, obj: Bound<'_, PyAny>, line: &str, base: i64, sink: Bound<'_, PyAny>,
+                   today: (i32, i32, (i32, u32, u32))) -> PyResult<i64> {
+        let mut fields: Vec<(String, i64)> = Vec::new();
+        let roles = PyList::empty(py);
+        let role_of = self.role_of.bind(py);
+        walk(&obj, line, base, &mut fields, &roles, &py.None().into_bound(py), 0, role_of)?;
+        let rl = roles_of(py, roles.as_any())?;
+        let b = self.block(py, &sink, today, &rl)?;
+        b.record(&fields, &rl)
     }
 
     /// `Sink.settle()`: the pending national-notation phones read in the fragment's context.
