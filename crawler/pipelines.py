@@ -5,6 +5,12 @@ writer, or both. If `accept` raises, the item's state is not committed (and neit
 checkpoint of its thread page), so the next crawl emits it again; nothing is lost, and
 re-emitting is safe because ingestion is idempotent.
 
+The sinks run on one thread of their own, in the order Scrapy hands the items over, never on the
+reactor's thread: detecting a large attachment takes seconds of CPU, and on the reactor it froze
+every download in flight (Tor stream watchdogs then saw silent streams and renewed healthy
+circuits). The crawl state is still committed on the reactor, after the sink's answer; a thread
+page's checkpoint waits for the posts of that page still in the sink.
+
 `MaskedLogFormatter` (Scrapy's `LOG_FORMATTER`) keeps item contents and plaintext URLs out of
 Scrapy's own DEBUG lines ("Crawled ...", "Scraped from ...", "Dropped: ..."): a URL or a title
 may carry a victim's identifier, and the log is a file at rest like any other.
@@ -13,14 +19,18 @@ may carry a victim's identifier, and the log is a file at rest like any other.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from loguru import logger
 from scrapy import Request
 from scrapy.exceptions import DropItem
 from scrapy.http import Response
 from scrapy.logformatter import LogFormatter, LogFormatterResult
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred, DeferredList
+from twisted.internet.threads import deferToThreadPool
 from twisted.python.failure import Failure
+from twisted.python.threadpool import ThreadPool
 
 from crawler.items import FileDone, ThreadCheckpoint, VictimItem, VigieItem
 from crawler.spiders._base import VigieSpider
@@ -109,6 +119,24 @@ class IndexerPipeline:
         self._failed_files: set[str] = set()
         self._file_parts: dict[str, int] = {}
         self._accepted: set[str] = set()  # post keys the sink accepted during this crawl
+        self._in_sink: dict[str, Deferred[Any]] = {}  # post key -> its accept, while in the sink
+        self._threads: ThreadPool | None = None
+
+    def _in_sink_thread(self, fn: Any, *args: Any) -> Deferred[Any]:
+        """`fn(*args)` on the sink's one thread (FIFO: the sink sees items in Scrapy's order)."""
+        from twisted.internet import reactor
+        from twisted.internet.interfaces import IReactorFromThreads
+
+        if self._threads is None:
+            self._threads = ThreadPool(minthreads=1, maxthreads=1, name="vigie-sink")
+            self._threads.start()
+        return deferToThreadPool(cast(IReactorFromThreads, reactor), self._threads, fn, *args)
+
+    def close_spider(self, spider: Any = None) -> None:
+        """Scrapy calls it once every item is processed: the sink thread is idle by then."""
+        if self._threads is not None:
+            self._threads.stop()
+            self._threads = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -132,7 +160,7 @@ class IndexerPipeline:
     def state(self) -> CrawlState:
         return self._spider.vigie_state
 
-    def _victim(self, item: VictimItem) -> VictimItem:
+    async def _victim(self, item: VictimItem) -> VictimItem:
         """A leak site's victim: to the spider's victim sink; a failure is logged and counted, the
         record comes again with the next crawl of the listing."""
         from crawler.spiders.leaksite import LeaksiteSpider
@@ -143,7 +171,7 @@ class IndexerPipeline:
         if sink is None:
             raise DropItem("IndexerPipeline: a victim record but no victim sink (run_crawl(..., victims=...))")
         try:
-            item.alerts = int(sink.accept_victim(item.record))
+            item.alerts = int(await maybe_deferred_to_future(self._in_sink_thread(sink.accept_victim, item.record)))
         except Exception as exc:
             stats.inc_value("vigie/sink/failed")
             stats.inc_value("vigie/errors")
@@ -152,12 +180,15 @@ class IndexerPipeline:
         stats.inc_value("vigie/items/victim")
         return item
 
-    def process_item(self, item: Any, spider: Any = None) -> Any:
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
         stats = self.crawler.stats
         assert stats is not None
         if isinstance(item, ThreadCheckpoint):
             # Recorded only once every post the page emitted was accepted, whatever order Scrapy
             # processes items in: otherwise the next crawl would resume past a refused post.
+            waiting = [self._in_sink[key] for key in item.emitted if key in self._in_sink]
+            if waiting:
+                await maybe_deferred_to_future(DeferredList(waiting, consumeErrors=True))
             if item.thread_key not in self._failed_threads and self._accepted.issuperset(item.emitted):
                 self.state.record_thread_page(item.thread_key, item.page_url, item.page_index, title=item.title,
                                               board=item.board, marker=item.marker, final=item.final,
@@ -167,11 +198,14 @@ class IndexerPipeline:
             self.state.file_done(item.url, item.status, item.reason)
             return item
         if isinstance(item, VictimItem):
-            return self._victim(item)
+            return await self._victim(item)
         if not isinstance(item, VigieItem):
             raise DropItem(f"IndexerPipeline: unexpected item type {type(item).__name__}")
+        accepting = self._in_sink_thread(self.sink.accept, item.item)
+        if item.kind == "post":
+            self._in_sink[item.key] = accepting
         try:
-            fragments = int(self.sink.accept(item.item) or 0)
+            fragments = int(await maybe_deferred_to_future(accepting) or 0)
         except Exception as exc:  # the sink's failure must not stop the crawl, nor lose the item
             stats.inc_value("vigie/sink/failed")
             stats.inc_value("vigie/errors")
@@ -182,6 +216,9 @@ class IndexerPipeline:
             logger.error("sink refused {} at {} ({}): {}; it will be emitted again next crawl",
                          item_label(item), mask_url(item.item.url), type(exc).__name__, mask_text(str(exc)[:200]))
             raise DropItem(f"sink failed for {item_label(item)}", log_level="DEBUG") from exc
+        finally:
+            if self._in_sink.get(item.key) is accepting:
+                del self._in_sink[item.key]
         item.fragments = fragments
         stats.inc_value("vigie/fragments", fragments)
         stats.inc_value(f"vigie/items/{item.kind}")

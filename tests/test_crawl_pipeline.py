@@ -98,3 +98,75 @@ def test_a_killed_crawl_loses_nothing(fresh_forum: ForumServer, tmp_path: Path) 
     assert second.returncode == 0
     assert set(_ids(first)) | set(_ids(second.items)) == expected
     assert len(_ids(second.items)) == len(set(_ids(second.items)))
+
+
+# A sink whose first accept holds until the test says the crawl went on without it: the sink runs
+# on its own thread, so downloads and parsing continue while it works (on the reactor's thread a
+# slow ingest froze every download in flight). It records the thread of every call.
+_BLOCKING_SINK = """
+import json, sys, threading, time
+from pathlib import Path
+from crawler.runner import run_crawl
+from crawler.sink import item_to_json
+from vigie.config.loader import load_config
+
+class BlockingSink:
+    def __init__(self, out, started, release):
+        self.out, self.started, self.release = open(out, "w"), Path(started), Path(release)
+        self.n = 0
+    def accept(self, item):
+        self.n += 1
+        if self.n == 1:
+            self.started.write_text(str(time.monotonic()))
+            deadline = time.monotonic() + 30
+            while not self.release.exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
+        record = item_to_json(item)
+        record["thread"] = threading.current_thread().name
+        record["released"] = self.release.exists()
+        self.out.write(json.dumps(record) + "\\n")
+        self.out.flush()
+        return 0
+
+config, data, out, started, release = sys.argv[1:6]
+loaded = load_config(Path(config))
+summary = run_crawl(loaded.sources["test-phpbb"], loaded.global_config,
+                    state_path=Path(data) / "crawl-state.sqlite3", sink=BlockingSink(out, started, release))
+print(json.dumps(summary.to_dict()))
+"""
+
+
+def test_downloads_go_on_while_the_sink_works(fresh_forum: ForumServer, tmp_path: Path) -> None:
+    config = make_config(tmp_path / "config", fresh_forum.url, limits={"concurrency": 2})
+    out, started, release = tmp_path / "accepted.jsonl", tmp_path / "started", tmp_path / "release"
+    proc = subprocess.Popen([sys.executable, "-c", _BLOCKING_SINK, str(config), str(tmp_path / "data"), str(out),
+                             str(started), str(release)], cwd=REPO, env={**os.environ, **test_keys_env},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert started.exists(), "the sink never got an item"
+        blocked_at = float(started.read_text())
+        # more requests than the 2 in flight when the sink blocked arrive while it is blocked
+        # (within 20 s; the sink gives up waiting after 30 s, and says so in `released`)
+        while time.monotonic() < blocked_at + 20:
+            after = [h for h in list(fresh_forum.hit_log) if h.began > blocked_at]
+            if len(after) >= 6:
+                break
+            time.sleep(0.05)
+        release.write_text("go")
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert len(after) >= 6, f"only {len(after)} request(s) while the sink worked: the crawl waited for it"
+    assert proc.returncode == 0, stderr[-2000:]
+    accepted = [json.loads(line) for line in out.read_text().splitlines()]
+    summary = json.loads(stdout.strip().splitlines()[-1])
+    assert summary["posts"] + summary["files"] == len(accepted) and not summary["errors"], summary
+    assert {a["thread"] for a in accepted} != {"MainThread"} and all("vigie-sink" in a["thread"] for a in accepted)
+    # in Scrapy's order: the blocked first item is still the first one written
+    assert accepted[0]["released"] and all(a["released"] for a in accepted)
+    expected = {p["id"] for p in fresh_forum.truth()["posts"] if p["expected"]}
+    assert set(_ids(accepted)) == expected
