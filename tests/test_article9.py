@@ -277,3 +277,10 @@ def test_a_cue_on_the_next_row_is_another_persons() -> None:
     dump = "nom;notes\nDurand;vierge\nPetit;client fidèle\n"
     assert "sex_life" in cats(dump)  # alone in the notes cell: said of the person
     assert "sex_life" not in cats("nom;notes\nDurand;huile vierge\nPetit;partenaire commercial\n")
+
+
+def test_a_sexual_dysfunction_is_health_and_sex_life() -> None:
+    """A medical condition of a sexual function: both categories (health was missing it)."""
+    assert cats("notes: dysfonction érectile") == {"health", "sex_life"}
+    assert cats("notes: on Viagra") == {"health", "sex_life"}
+    assert cats("notes: sous tadalafil") == {"health"}

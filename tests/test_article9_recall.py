@@ -28,9 +28,10 @@ TARGET_RECALL, TARGET_PRECISION = 0.90, 0.95
 # Categories where the detector does not reach the issue's targets yet (measured 2026-12-01 on this
 # bank; issue 12 stays open for them). They are held at what they reach today, so that a change
 # which loses ground fails; a change that reaches the target must move the category out of here.
-# (sex life, third and last exam of the generalisation round: recall 0.898, precision 0.907)
+# (sex life, round 3, 2026-12-01: recall 0.939, precision 0.920 on the detector as committed; before the
+# round 0.898 / 0.907. The precision target is not met yet.)
 BELOW_TARGET: dict[str, tuple[float, float]] = {  # category: (recall floor, precision floor)
-    "sex_life": (0.89, 0.90),
+    "sex_life": (0.93, 0.92),
 }
 
 
