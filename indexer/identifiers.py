@@ -68,6 +68,7 @@ __all__ = [
     "canonical_forms",
     "card_network",
     "hash_kind",
+    "iban_rules",
     "is_international",
     "luhn_ok",
     "national_id_forms",
@@ -323,6 +324,13 @@ def _iban_country(cc: str) -> tuple[re.Pattern[str] | None, NumberValidationModu
         hit = _IBAN_CC[cc] = (_iban._struct_to_re(struct) if struct is not None else None,
                               _iban._get_cc_module(cc))
     return hit
+
+
+def iban_rules(cc: str) -> tuple[str | None, bool]:
+    """What the compiled core reads of `_iban_country(cc)`: the BBAN pattern's text (None: no
+    structure, every IBAN of `cc` is invalid) and whether a country module checks more."""
+    struct, module = _iban_country(cc)
+    return (struct.pattern if struct is not None else None), module is not None
 
 
 def canon_iban(raw: str) -> str | None:

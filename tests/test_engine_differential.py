@@ -491,3 +491,51 @@ def test_json_lines_walked_by_the_core(both: Run) -> None:
         text = "\n".join(lines)
         ref, got = both(text)
         _same(ref, got, f"json case {k}:\n{text[:400]}")
+
+
+def _with_check_digits(cc: str, bban: str) -> str:
+    n = int((bban + cc + "00").translate({ord(c): str(ord(c) - 55) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}))
+    return f"{cc}{98 - n % 97:02d}{bban}"
+
+
+def test_iban_country_rules_in_the_core() -> None:
+    """IBANs of every registry country (BBANs that fit their structure and ones that do not,
+    all with valid check digits) read by the core as by `extract_record_py`."""
+    _require_native()
+    from stdnum import iban as std
+
+    from indexer.detect.extract import Sink, extract_record_py
+
+    r = random.Random(47)
+    ccs = sorted({p[1] for p in std._ibandb.prefixes} | {"XX", "QQ"})
+    values = []
+    for cc in ccs:
+        info = std._ibandb.info(cc)
+        struct = info[0][1].get("bban") if info and info[0][1] else "4!n12!c"
+        for _ in range(6):
+            bban = ""
+            for n, kind in std._struct_re.findall(struct):
+                pool = {"n": "0123456789", "a": "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}.get(
+                    kind, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+                bban += "".join(r.choice(pool) for _ in range(int(n)))
+            if r.random() < 0.3:
+                bban = bban[:-1] if r.random() < 0.5 else bban + "7"
+            if r.random() < 0.2 and any(c.isdigit() for c in bban):
+                k = max(i for i, c in enumerate(bban) if c.isdigit())
+                bban = bban[:k] + "A" + bban[k + 1:]
+            iban = _with_check_digits(cc, bban)
+            values.append(" ".join(iban[i:i + 4] for i in range(0, len(iban), 4)) if r.random() < 0.5 else iban)
+    core = None
+    valid = 0
+    try:
+        engine.set_engine("native")
+        core = engine.core()
+        for v in values:
+            ref, got = Sink(), Sink()
+            extract_record_py([(v, 0)], ["iban"], ref)
+            core.record([(v, 0)], ["iban"], got, _today())
+            assert got.found == ref.found, v
+            valid += bool(ref.found)
+    finally:
+        engine.set_engine(None)
+    assert valid > 100

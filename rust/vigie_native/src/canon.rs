@@ -171,6 +171,65 @@ pub fn canon_nir(raw: &str) -> Canon {
 /// The checks `canon_iban` makes before its per-country lookups: Invalid when they fail,
 /// Defer when they pass (the country's BBAN structure and module stay Python's).
 pub fn iban_prefilter(raw: &str) -> Canon {
+    match iban_mod97(raw) {
+        Ok(_) => Defer,
+        Err(c) => c,
+    }
+}
+
+/// `iban_prefilter`, giving the normalised IBAN (Ok) when its mod 97-10 holds.
+pub fn iban_mod97(raw: &str) -> Result<String, Canon> {
+    match iban_mod97_inner(raw) {
+        Valid(s) => Ok(s),
+        c => Err(c),
+    }
+}
+
+/// A country's BBAN structure, as `stdnum.iban._struct_to_re` writes it (`^[0-9]{8}[0-9]{10}$`):
+/// (class, count) runs; None when the pattern is not made of such runs only.
+pub fn parse_bban(pattern: &str) -> Option<Vec<(u8, usize)>> {
+    let mut s = pattern.strip_prefix('^')?.strip_suffix('$')?;
+    let mut out = Vec::new();
+    while !s.is_empty() {
+        let (class, rest) = if let Some(r) = s.strip_prefix("[0-9]") {
+            (b'n', r)
+        } else if let Some(r) = s.strip_prefix("[A-Z]") {
+            (b'a', r)
+        } else if let Some(r) = s.strip_prefix("[A-Za-z0-9]") {
+            (b'c', r)
+        } else {
+            return None;
+        };
+        let rest = rest.strip_prefix('{')?;
+        let end = rest.find('}')?;
+        let n: usize = rest[..end].parse().ok()?;
+        out.push((class, n));
+        s = &rest[end + 1..];
+    }
+    Some(out)
+}
+
+/// Whether an (uppercase, ASCII alphanumeric) BBAN fits its country's structure.
+pub fn bban_fits(bban: &[u8], runs: &[(u8, usize)]) -> bool {
+    let mut i = 0;
+    for &(class, n) in runs {
+        if i + n > bban.len() {
+            return false;
+        }
+        let ok = bban[i..i + n].iter().all(|&b| match class {
+            b'n' => b.is_ascii_digit(),
+            b'a' => b.is_ascii_uppercase(),
+            _ => b.is_ascii_alphanumeric(),
+        });
+        if !ok {
+            return false;
+        }
+        i += n;
+    }
+    i == bban.len()
+}
+
+fn iban_mod97_inner(raw: &str) -> Canon {
     if !raw.is_ascii() {
         return Defer;
     }
@@ -195,7 +254,7 @@ pub fn iban_prefilter(raw: &str) -> Canon {
     if r != 1 {
         Invalid
     } else {
-        Defer
+        Valid(s)
     }
 }
 

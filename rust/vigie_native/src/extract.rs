@@ -10,7 +10,7 @@
 use crate::canon::{self as cn, clen, py_space, Canon, Today};
 use crate::phone::{self, PhoneResult};
 use crate::fragment::{self, IdentMaker};
-use crate::settle::{self, SettleHooks};
+use crate::settle::{self, IbanRules, SettleHooks};
 use crate::split::{self, Combo};
 use std::sync::Arc;
 use crate::tokens::Tokenizer;
@@ -265,6 +265,7 @@ pub struct Core {
     mask_value: Py<PyAny>,
     settle: Arc<SettleHooks>,
     role_of: Py<PyAny>,
+    iban_rules: Arc<IbanRules>,
 }
 
 /// `records._walk(obj, line, base, fields, roles, role, depth)`
@@ -333,6 +334,7 @@ struct Block<'py> {
     today: Today,
     country_at: i64,
     settle: Arc<SettleHooks>,
+    iban_rules: Arc<IbanRules>,
 }
 
 fn str_of<'py>(py: Python<'py>, s: &str) -> Bound<'py, PyString> {
@@ -441,7 +443,7 @@ impl<'py> Block<'py> {
                     let r = role.expect("role");
                     let c = match kind {
                         RK::Nir => self.resolve(cn::canon_nir(v), &self.h.canon_nir, v)?,
-                        RK::Iban => self.resolve(cn::iban_prefilter(v), &self.h.canon_iban, v)?,
+                        RK::Iban => self.iban(v)?,
                         RK::Card => self.resolve(cn::canon_card(v), &self.h.canon_card, v)?,
                         RK::Dob => self.resolve(cn::canon_dob(v, self.today), &self.h.canon_dob, v)?,
                         RK::Luhn(n) => {
@@ -610,6 +612,20 @@ impl<'py> Block<'py> {
         }
     }
 
+    /// `canon_iban(v)`: the mod 97-10 and the country's BBAN structure here, the countries with
+    /// their own checksums (and anything not plain ASCII) in Python.
+    fn iban(&self, v: &str) -> PyResult<Option<String>> {
+        match cn::iban_mod97(v) {
+            Err(Canon::Invalid) => Ok(None),
+            Err(_) => self.canon_py(&self.h.canon_iban, v),
+            Ok(s) => match self.iban_rules.check(self.py, &s)? {
+                Some(true) => Ok(Some(s)),
+                Some(false) => Ok(None),
+                None => self.canon_py(&self.h.canon_iban, v),
+            },
+        }
+    }
+
     /// `v[:2].isalpha() and v[2:4].isdigit() and canon_iban(v)`
     fn login_iban(&self, v: &str) -> PyResult<Option<String>> {
         let head: Vec<char> = v.chars().take(4).collect();
@@ -622,7 +638,7 @@ impl<'py> Block<'py> {
         if a.is_empty() || !a.iter().all(|c| c.is_ascii_alphabetic()) || d.is_empty() || !d.iter().all(|c| c.is_ascii_digit()) {
             return Ok(None);
         }
-        self.resolve(cn::iban_prefilter(v), &self.h.canon_iban, v)
+        self.iban(v)
     }
 
     /// mask_free_text(v, off, masks)
@@ -690,7 +706,7 @@ impl Core {
             found: sink.getattr(intern!(py, "found"))?.cast_into::<PyList>()?,
             masks: sink.getattr(intern!(py, "masks"))?.cast_into::<PyList>()?,
             pending: sink.getattr(intern!(py, "pending"))?.cast_into::<PyList>()?,
-            today: today_of(today), country_at, settle: self.settle.clone(),
+            today: today_of(today), country_at, settle: self.settle.clone(), iban_rules: self.iban_rules.clone(),
         })
     }
 }
@@ -711,7 +727,8 @@ impl Core {
         let maker = IdentMaker::calibrate(py, &tp)?;
         let settle = Arc::new(SettleHooks::new(|k| get(&hooks, k))?);
         Ok(Core { hooks: v, maker, mask_value: get(&hooks, "mask_value")?.unbind(), settle,
-                  role_of: get(&hooks, "role_of")?.unbind() })
+                  role_of: get(&hooks, "role_of")?.unbind(),
+                  iban_rules: Arc::new(IbanRules::new(get(&hooks, "iban_rules")?.unbind())) })
     }
 
     /// One JSON line's record: `records._walk` over the parsed object (`role_of` gives each

@@ -252,3 +252,54 @@ fn french_shaped(py: Python<'_>, h: &SettleHooks, v: &str) -> PyResult<bool> {
     let d: Vec<u8> = v.bytes().filter(u8::is_ascii_digit).collect();
     Ok(d.len() == 10 && d[0] == b'0' && d[1] != b'0')
 }
+
+/// `canon_iban`'s per-country step (`_iban_country`): the BBAN structure, read from Python's
+/// compiled pattern once per country; a country with a stdnum module (its own checksums:
+/// Belgium, Spain...) or a pattern this does not parse is Python's to decide.
+pub struct IbanRules {
+    hook: Py<PyAny>,
+    cache: std::sync::Mutex<HashMap<String, IbanRule>>,
+}
+
+#[derive(Clone)]
+enum IbanRule {
+    NoStructure,
+    Runs(Vec<(u8, usize)>),
+    Python,
+}
+
+impl IbanRules {
+    pub fn new(hook: Py<PyAny>) -> Self {
+        IbanRules { hook, cache: std::sync::Mutex::new(HashMap::new()) }
+    }
+
+    fn rule(&self, py: Python<'_>, cc: &str) -> PyResult<IbanRule> {
+        if let Some(r) = self.cache.lock().map_err(|_| pyo3::exceptions::PyRuntimeError::new_err("iban cache"))?.get(cc) {
+            return Ok(r.clone());
+        }
+        let got = self.hook.bind(py).call1((cc,))?;
+        let (pattern, module): (Option<String>, bool) = got.extract()?;
+        let rule = match (pattern, module) {
+            (_, true) => IbanRule::Python,
+            (None, false) => IbanRule::NoStructure,
+            (Some(p), false) => match crate::canon::parse_bban(&p) {
+                Some(runs) => IbanRule::Runs(runs),
+                None => IbanRule::Python,
+            },
+        };
+        if let Ok(mut c) = self.cache.lock() {
+            c.insert(cc.to_string(), rule.clone());
+        }
+        Ok(rule)
+    }
+
+    /// The IBAN `s` (normalised, mod 97-10 checked) by its country's rules: Some(true) valid,
+    /// Some(false) invalid, None when Python decides.
+    pub fn check(&self, py: Python<'_>, s: &str) -> PyResult<Option<bool>> {
+        Ok(match self.rule(py, &s[..2])? {
+            IbanRule::NoStructure => Some(false),
+            IbanRule::Runs(runs) => Some(crate::canon::bban_fits(&s.as_bytes()[4..], &runs)),
+            IbanRule::Python => None,
+        })
+    }
+}
