@@ -539,3 +539,21 @@ def test_iban_country_rules_in_the_core() -> None:
     finally:
         engine.set_engine(None)
     assert valid > 100
+
+
+def test_insert_head_match_is_the_whole_line_match() -> None:
+    """`records.insert_match` reads an INSERT's head only; same span and groups as RE2 on the
+    whole line, for heads around the cut (column lists, spaces and tuples across it)."""
+    from indexer.detect.records import _HEAD, INSERT, insert_match
+
+    r = random.Random(53)
+    for _ in range(400):
+        cols = ", ".join(f"`c{k}`" for k in range(r.choice([0, 3, 500, 700, 900])))
+        head = f"INSERT {r.choice(['', 'IGNORE '])}INTO `t` " + (f"({cols}) " if cols else "")
+        pad = " " * r.choice([0, 1, _HEAD - len(head) - 6, _HEAD - len(head), _HEAD])
+        line = head + pad + r.choice(["VALUES ", "values", "VALUE ", ""]) + " " * r.randint(0, 3) + \
+            ",".join(f"({k},'a{k}@b.fr')" for k in range(r.choice([1, 800])))
+        a, b = insert_match(line), INSERT.match(line)
+        assert (a is None) == (b is None)
+        if a is not None and b is not None:
+            assert (a.span(), a.groups()) == (b.span(), b.groups())

@@ -33,6 +33,22 @@ _TUPLE = re2.compile(r"\(((?:'(?:[^'\\]|\\.|'')*'|[^'()])*)\)")
 _SQLVAL = re.compile(r"'(?:[^'\\]|\\.|'')*'|[^,]+")
 
 
+_HEAD = 4096  # an INSERT's head: the statement up to VALUES, read without its tuples
+
+
+def insert_match(s: str) -> Any:
+    """`INSERT.match(s)` on the line's head: RE2's wrapper encodes its whole input to UTF-8 on
+    every call, and an INSERT line holds thousands of tuples. A match that ends inside the head
+    is the match on the whole line (leftmost-first, and what follows cannot change it); one that
+    reaches the head's end, or none, is redone on the whole line."""
+    if len(s) <= _HEAD:
+        return INSERT.match(s)
+    m = INSERT.match(s[:_HEAD])
+    if m is not None and m.end() < _HEAD:
+        return m
+    return INSERT.match(s)
+
+
 def _sql_fields(inner: str, base: int) -> list[tuple[str, int]]:
     out = []
     for m in _SQLVAL.finditer(inner):
@@ -64,13 +80,13 @@ def create_table(ctx: Ctx, i: int) -> int:
 
 def sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
-    m = INSERT.match(lines[i])
+    m = insert_match(lines[i])
     j = i
     while True:  # consecutive INSERTs into the same table (one per row dumps) form one fragment
         while j < len(lines) - 1 and not lines[j].rstrip().endswith(";") and j - i < 1_000_000:
             j += 1
         if j + 1 < len(lines):
-            nm = INSERT.match(lines[j + 1]) if lines[j + 1][:1] in "IiRr" else None
+            nm = insert_match(lines[j + 1]) if lines[j + 1][:1] in "IiRr" else None
             if nm and nm.group(1) == m.group(1) and nm.group(2) == m.group(2):
                 j += 1
                 continue
@@ -86,7 +102,7 @@ def sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         today = _engine.today() if core is not None else None
         for k in range(i, j + 1):
             s = lines[k]
-            hm = INSERT.match(s) if s[:1] in "IiRr" else None
+            hm = insert_match(s) if s[:1] in "IiRr" else None
             pos = hm.end() if hm else 0
             base = offs[k - i] + pos
             if core is not None:  # the line's tuples in one call to the compiled core

@@ -454,7 +454,9 @@ impl<'py> Block<'py> {
                     };
                     if let Some(c) = c {
                         self.push(&r.obj, &c, off, en())?;
-                    } else if kind != RK::Dob {
+                    } else if kind != RK::Dob && !scan_finds_nothing(v) {
+                        // (a hint only narrows what the scanner finds, except for branches that
+                        // need 9+ digits or 32 hex characters, which scan_finds_nothing never skips)
                         self.h.scan_only.call1((v, off, &r.obj, &self.found))?;
                     }
                 }
@@ -504,7 +506,7 @@ impl<'py> Block<'py> {
                 }
                 RK::Email => {
                     email_raw = Some((v, off));
-                    if !self.typed_email(v, off)? {
+                    if !self.typed_email(v, off)? && !scan_finds_nothing(v) {
                         self.h.scan_only.call1((v, off, "email", &self.found))?;
                     }
                 }
