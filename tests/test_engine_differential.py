@@ -557,3 +557,41 @@ def test_insert_head_match_is_the_whole_line_match() -> None:
         assert (a is None) == (b is None)
         if a is not None and b is not None:
             assert (a.span(), a.groups()) == (b.span(), b.groups())
+
+
+def test_digit_cells_scanned_by_the_core_as_by_scan_only() -> None:
+    """`scan_only`'s common case in the core (a run of digits with single separators, under a
+    typed column or a national phone the fragment's country did not validate) against Python."""
+    _require_native()
+    from indexer.detect.extract import scan_only
+
+    r = random.Random(59)
+    seeds = ["0612345678", "0033612345678", "33612345678", "195017512345678", "1950175123456", "4111111111111111",
+             "371449635398431", "85073003328", "7561234567897", "0690123456", "0000000000", "1234567890123456789012",
+             "612345678", "12345678", "0612345678" * 4]
+    hints = ["phone", "nir", "card", "iban", "email", "national_id", "siren", "password"]
+    handled = 0
+    try:
+        engine.set_engine("native")
+        core = engine.core()
+        for k in range(6000):
+            d = r.choice(seeds)
+            if r.random() < 0.5:
+                d = "".join(ch if r.random() < 0.9 else r.choice("0123456789") for ch in d)
+            v = d[0]
+            for ch in d[1:]:
+                v += (r.choice(" .-") if r.random() < 0.3 else "") + ch
+            if k % 50 == 0:
+                v = " " + v if k % 100 else v + "a"  # not a digit cell: handed back
+            hint = r.choice(hints)
+            got = core.scan_digit_cell(v, hint, _today())
+            if got is ...:
+                continue
+            handled += 1
+            ref: list = []
+            scan_only(v, 0, hint, ref)
+            assert [x[1] for x in ref] == ([got] if got is not None else []), (v, hint, ref, got)
+            assert all(x[2:] == (0, len(v)) for x in ref), (v, hint, ref)
+    finally:
+        engine.set_engine(None)
+    assert handled > 3000

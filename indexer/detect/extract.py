@@ -71,7 +71,7 @@ class Sink:
         core = _engine.core()
         if core is not None:  # the compiled core, same steps (issue 17)
             try:
-                core.settle(self)
+                core.settle(self, _engine.today())
             except UnicodeEncodeError:  # a lone surrogate from a JSON escape: the reference reads them
                 pass                    # (the core reads every pending value before it appends)
             else:

@@ -457,7 +457,14 @@ impl<'py> Block<'py> {
                     } else if kind != RK::Dob && !scan_finds_nothing(v) {
                         // (a hint only narrows what the scanner finds, except for branches that
                         // need 9+ digits or 32 hex characters, which scan_finds_nothing never skips)
-                        self.h.scan_only.call1((v, off, &r.obj, &self.found))?;
+                        let hint = r.obj.cast::<PyString>()?.to_str()?;
+                        match scan_digit_cell(v, hint, self.today) {
+                            Ok(Some(c)) => self.push(&r.obj, &c, off, en())?,
+                            Ok(None) => {}
+                            Err(()) => {
+                                self.h.scan_only.call1((v, off, &r.obj, &self.found))?;
+                            }
+                        }
                     }
                 }
                 RK::First | RK::Last | RK::Full => {
@@ -748,8 +755,18 @@ impl Core {
     }
 
     /// `Sink.settle()`: the pending national-notation phones read in the fragment's context.
-    fn settle(&self, py: Python<'_>, sink: Bound<'_, PyAny>) -> PyResult<()> {
-        settle::settle(py, &self.settle, &sink)
+    fn settle(&self, py: Python<'_>, sink: Bound<'_, PyAny>, today: (i32, i32, (i32, u32, u32))) -> PyResult<()> {
+        settle::settle(py, &self.settle, &sink, today_of(today))
+    }
+
+    /// `scan_only(v, 0, hint, found)` as the core does it for a digit cell: the canonical
+    /// value, None, or Ellipsis when Python decides (for the differential tests).
+    fn scan_digit_cell(&self, py: Python<'_>, v: &str, hint: &str, today: (i32, i32, (i32, u32, u32))) -> Py<PyAny> {
+        match scan_digit_cell(v, hint, today_of(today)) {
+            Ok(Some(c)) => PyString::new(py, &c).into_any().unbind(),
+            Ok(None) => py.None(),
+            Err(()) => py.Ellipsis(),
+        }
     }
 
     /// Whether `Identifier` slots are filled directly (calibration found them), else the
@@ -938,4 +955,109 @@ pub fn scan_finds_nothing_py(v: &str) -> bool {
 #[pyo3(name = "canon_national_id")]
 pub fn canon_national_id_py(py: Python<'_>, raw: &str, country: &str, today: (i32, i32, (i32, u32, u32))) -> Py<PyAny> {
     answer(py, cn::canon_national_id(raw, country, today_of(today)))
+}
+
+/// `scan_only(v, off, hint, found)`'s common case without Python: `v` a run of ASCII digits
+/// with single ` .-` separators (a national phone the fragment's country did not validate, a
+/// NIR or card that failed its check). Then `_CAND` has one candidate, the whole value (no
+/// letter, @, $ or `+`; a run of 32+ digits, which the hex branch would take, is handed back),
+/// and `classify_number` is followed step by step with the ported validators. Returns
+/// Ok(Some(canonical)) for an identifier of the hint's type, Ok(None) for none, Err(()) when
+/// Python decides (a validator defers, or a long value `_PHONE_IN_RUN` would look inside).
+/// A `classify_number` step that returns whatever its validator says.
+fn settled(t: &'static str, c: Canon) -> Result<Option<(&'static str, String)>, ()> {
+    match c {
+        Canon::Valid(s) => Ok(Some((t, s))),
+        Canon::Invalid => Ok(None),
+        Canon::Defer => Err(()),
+    }
+}
+
+pub(crate) fn scan_digit_cell(v: &str, hint: &str, today: Today) -> Result<Option<String>, ()> {
+    let b = v.as_bytes();
+    if b.is_empty() || !b[0].is_ascii_digit() || !b[b.len() - 1].is_ascii_digit() {
+        return Err(());
+    }
+    let mut run = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run >= 32 {
+                return Err(());
+            }
+        } else if matches!(c, b' ' | b'.' | b'-') && b[i - 1].is_ascii_digit() {
+            run = 0;
+        } else {
+            return Err(());
+        }
+    }
+    let d: String = v.chars().filter(char::is_ascii_digit).collect();
+    let n = d.len();
+    let phone = |raw: &str| -> Canon {
+        match phone::canon_phone(raw, "FR") {
+            PhoneResult::Valid(c) => Canon::Valid(c),
+            PhoneResult::Invalid => Canon::Invalid,
+            PhoneResult::Defer => Canon::Defer,
+        }
+    };
+    let found: Option<(&'static str, String)> = 'classify: {
+        if !(9..=24).contains(&n) {
+            break 'classify None;
+        }
+        if d.starts_with("00") {
+            break 'classify settled("phone", phone(v))?;
+        }
+        let dots = v.matches('.').count();
+        if dots > 0 && (n == 11 || n == 13) {
+            if n == 11 && dots == 3 && v.matches('-').count() == 1 {
+                break 'classify settled("national_id", cn::canon_national_id(v, "BE", today))?;
+            }
+            if n == 13 && d.starts_with("756") && dots == 3 {
+                break 'classify settled("national_id", cn::canon_national_id(v, "CH", today))?;
+            }
+        }
+        if n == 10 && d.starts_with('0') {
+            break 'classify settled("phone", phone(v))?;
+        }
+        if n == 11 && d.starts_with("33") {
+            match phone(v) {
+                Canon::Valid(c) => break 'classify Some(("phone", c)),
+                Canon::Defer => return Err(()),
+                Canon::Invalid => {}
+            }
+        }
+        if n == 15 {
+            if (d.starts_with("34") || d.starts_with("37")) && hint != "nir" {
+                match cn::canon_card(&d) {
+                    Canon::Valid(c) => break 'classify Some(("card", c)),
+                    Canon::Defer => return Err(()),
+                    Canon::Invalid => {}
+                }
+            }
+            match cn::canon_nir(&d) {
+                Canon::Valid(c) => break 'classify Some(("nir", c)),
+                Canon::Defer => return Err(()),
+                Canon::Invalid => {}
+            }
+        }
+        if hint == "nir" && n == 13 {
+            break 'classify settled("nir", cn::canon_nir(&d))?;
+        }
+        if (12..=19).contains(&n) {
+            match cn::canon_card(&d) {
+                Canon::Valid(c) => break 'classify Some(("card", c)),
+                Canon::Defer => return Err(()),
+                Canon::Invalid => {}
+            }
+        }
+        if matches!(hint, "siren" | "adeli" | "siret" | "rpps") {
+            return Err(()); // the Luhn ids stay Python's
+        }
+        None
+    };
+    match found {
+        Some((t, c)) => Ok(if t == hint { Some(c) } else { None }),
+        None if b.len() > 14 && (v.contains(' ') || v.contains('.')) && hint == "phone" => Err(()),
+        None => Ok(None),
+    }
 }

@@ -141,7 +141,7 @@ struct Pending<'py> {
 }
 
 /// `Sink.settle()`
-pub fn settle<'py>(py: Python<'py>, h: &SettleHooks, sink: &Bound<'py, PyAny>) -> PyResult<()> {
+pub fn settle<'py>(py: Python<'py>, h: &SettleHooks, sink: &Bound<'py, PyAny>, today: crate::canon::Today) -> PyResult<()> {
     let pending = sink.getattr(intern!(py, "pending"))?.cast_into::<PyList>()?;
     if pending.is_empty() {
         return Ok(());
@@ -224,7 +224,18 @@ pub fn settle<'py>(py: Python<'py>, h: &SettleHooks, sink: &Bound<'py, PyAny>) -
                 found.append(PyTuple::new(py, [phone_t.clone().into_any(), PyString::new(py, &c).into_any(),
                                                 p.off.into_pyobject(py)?.into_any(), en.into_pyobject(py)?.into_any()])?)?;
             } else if region == "FR" && !crate::extract::scan_finds_nothing(v) {
-                h.scan_only.bind(py).call1((v, p.off, phone_t.clone(), &found))?;
+                match crate::extract::scan_digit_cell(v, "phone", today) {
+                    Ok(Some(c)) => {
+                        let en = p.off + clen(v) as i64;
+                        found.append(PyTuple::new(py, [phone_t.clone().into_any(), PyString::new(py, &c).into_any(),
+                                                        p.off.into_pyobject(py)?.into_any(),
+                                                        en.into_pyobject(py)?.into_any()])?)?;
+                    }
+                    Ok(None) => {}
+                    Err(()) => {
+                        h.scan_only.bind(py).call1((v, p.off, phone_t.clone(), &found))?;
+                    }
+                }
             }
         }
     }
