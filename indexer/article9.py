@@ -112,10 +112,31 @@ class _Columns:
         self.names = [_norm(c) for c in first.split(self.delim)] if self.count >= 1 else []
 
     def name_at(self, line: str, col_offset: int) -> str | None:
-        """The header name of the cell at `col_offset` in `line`, if the row has the header's shape."""
-        if not self.names or line.count(self.delim) != self.count:
+        """The header name of the cell at `col_offset` in `line`, if the row has the header's shape.
+        A quoted cell may hold the delimiter ('...,"VIH+, sous trithérapie"'): then only the
+        delimiters outside quotes count, so the cell keeps its column."""
+        if not self.names:
             return None
+        if line.count(self.delim) != self.count:
+            if '"' not in line:
+                return None
+            cuts = _unquoted(line, self.delim)
+            if len(cuts) != self.count:
+                return None
+            return self.names[sum(c < col_offset for c in cuts)]
         return self.names[line.count(self.delim, 0, col_offset)]
+
+
+def _unquoted(line: str, delim: str) -> list[int]:
+    """Offsets of the delimiters of `line` that are outside double quotes."""
+    out: list[int] = []
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delim and not quoted:
+            out.append(i)
+    return out
 
 
 def _label(line: str, offset: int) -> str | None:

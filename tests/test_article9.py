@@ -221,6 +221,18 @@ def test_an_ambiguous_word_alone_in_a_notes_cell_is_said_of_the_person() -> None
     assert not scan_article9("nom;prenom;notes\nDurand;Camille;PS: rappeler\n")
 
 
+def test_a_quoted_cell_holding_the_delimiter_keeps_its_column() -> None:
+    """A comma-separated dump whose notes cell is quoted because it holds a comma: the cell is
+    still the notes column, so a word alone in it is said of the person."""
+    dump = ('nom,prenom,notes\nDurand,Camille,"noir, rappeler"\nPetit,Hugo,RAS\n'
+            'Martin,Luc,"vierge, abstinente"\n')
+    assert cats(dump) == {"ethnic_origin", "sex_life"}
+    # the same words in a quoted cell of another column are not read as the person's
+    assert not scan_article9('nom,prenom,couleur\nDurand,Camille,"noir, mat"\n')
+    # quotes that do not restore the header's shape leave the row without a column
+    assert not scan_article9('nom,prenom,notes\nDurand,Camille,"noir, mat",x\n')
+
+
 def test_a_category_label_inside_a_cell() -> None:
     assert cats("Infos: ethnicity: Somali\n") == {"ethnic_origin"}
     assert cats("nom;notes\nDurand;religion: aucune\n") == set()
@@ -284,3 +296,29 @@ def test_a_sexual_dysfunction_is_health_and_sex_life() -> None:
     assert cats("notes: dysfonction érectile") == {"health", "sex_life"}
     assert cats("notes: on Viagra") == {"health", "sex_life"}
     assert cats("notes: sous tadalafil") == {"health"}
+
+
+@pytest.mark.parametrize(("category", "text"), [
+    ("health", "notes: suivi gynécologique annuel"),
+    ("health", "Infos: il consulte un urologue pour une prostatite"),
+    ("health", "notes: consultation en cardiologie le 12/03"),
+    ("health", "remarques: vasectomie en 2019"),
+    ("health", "notes: on the pill"),
+    ("health", "Notes: referred to a psychiatrist last spring"),
+    ("health", "notes: sleep apnea, uses CPAP"),
+    ("religion", "notes: très pieuse, pèlerinage à Lourdes chaque année"),
+    ("religion", "notes: nun, vow of chastity"),
+    ("political_opinion", "notes: milite contre la pornographie"),
+    ("political_opinion", "notes: libertaire"),
+    ("sexual_orientation", "notes: LGBT group member"),
+])
+def test_patient_file_and_devotion_phrasings(category: str, text: str) -> None:
+    assert category in cats(text), text
+
+
+def test_a_specialists_title_alone_is_a_profession() -> None:
+    """A doctors' directory (the breached vendor's own users) names specialties: no health data."""
+    directory = "nom;prenom;specialite;ville\nDurand;Paul;urologue;Lyon\nPetit;Anne;gynécologie;Nantes\n"
+    assert not scan_article9(directory)
+    assert not scan_article9("profession: psychiatre\n")
+    assert not scan_article9("Notes: the urologist's office moved to the second floor\n")
