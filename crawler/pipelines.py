@@ -33,7 +33,9 @@ from twisted.python.failure import Failure
 from twisted.python.threadpool import ThreadPool
 
 from crawler.items import FileDone, ThreadCheckpoint, VictimItem, VigieItem
+from crawler.sink import accept_batch
 from crawler.spiders._base import VigieSpider
+from indexer.models import CrawledItem
 from indexer.redact import mask_text, mask_url
 
 if TYPE_CHECKING:
@@ -46,6 +48,10 @@ if TYPE_CHECKING:
     from crawler.state import CrawlState
 
 __all__ = ["IndexerPipeline", "MaskedLogFormatter", "item_label"]
+
+# Items handed to the sink in one call at most: a batch's state is committed only once the whole
+# batch is written, so a crash redoes at most this many (ingest is idempotent).
+_BATCH_ITEMS = 64
 
 
 def item_label(item: Any) -> str:
@@ -121,6 +127,44 @@ class IndexerPipeline:
         self._accepted: set[str] = set()  # post keys the sink accepted during this crawl
         self._in_sink: dict[str, Deferred[Any]] = {}  # post key -> its accept, while in the sink
         self._threads: ThreadPool | None = None
+        self._queued: list[tuple[CrawledItem, Deferred[int]]] = []  # waiting for the sink thread
+        self._sink_busy = False
+
+    def _accept(self, item: CrawledItem) -> Deferred[int]:
+        """The sink's answer for `item`. Items that arrive while the sink is busy queue up and go
+        to it together (`crawler.sink.accept_batch`: a batch sink detects them on every core),
+        in arrival order; each item still gets its own answer, and its own failure."""
+        answer: Deferred[int] = Deferred()
+        self._queued.append((item, answer))
+        self._next_batch()
+        return answer
+
+    def _next_batch(self) -> None:
+        if self._sink_busy or not self._queued:
+            return
+        batch, self._queued = self._queued[:_BATCH_ITEMS], self._queued[_BATCH_ITEMS:]
+        self._sink_busy = True
+        stats = self.crawler.stats
+        if stats is not None and len(batch) > 1:
+            stats.inc_value("vigie/sink/batches")
+            stats.max_value("vigie/sink/largest_batch", len(batch))
+
+        def answered(results: list[int | Exception]) -> None:
+            self._sink_busy = False
+            for (_, answer), result in zip(batch, results, strict=True):
+                if isinstance(result, Exception):
+                    answer.errback(Failure(result))
+                else:
+                    answer.callback(result)
+            self._next_batch()
+
+        def crashed(failure: Failure) -> None:  # accept_batch catches the sinks' errors: a bug
+            self._sink_busy = False
+            for _, answer in batch:
+                answer.errback(failure)
+            self._next_batch()
+
+        self._in_sink_thread(accept_batch, self.sink, [item for item, _ in batch]).addCallbacks(answered, crashed)
 
     def _in_sink_thread(self, fn: Any, *args: Any) -> Deferred[Any]:
         """`fn(*args)` on the sink's one thread (FIFO: the sink sees items in Scrapy's order)."""
@@ -201,11 +245,11 @@ class IndexerPipeline:
             return await self._victim(item)
         if not isinstance(item, VigieItem):
             raise DropItem(f"IndexerPipeline: unexpected item type {type(item).__name__}")
-        accepting = self._in_sink_thread(self.sink.accept, item.item)
+        accepting = self._accept(item.item)
         if item.kind == "post":
             self._in_sink[item.key] = accepting
         try:
-            fragments = int(await maybe_deferred_to_future(accepting) or 0)
+            fragments: int = await maybe_deferred_to_future(accepting)
         except Exception as exc:  # the sink's failure must not stop the crawl, nor lose the item
             stats.inc_value("vigie/sink/failed")
             stats.inc_value("vigie/errors")

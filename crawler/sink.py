@@ -19,12 +19,13 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any, Protocol, runtime_checkable
 
 from indexer.models import CrawledItem
 
-__all__ = ["PLAINTEXT_WARNING", "ItemSink", "JsonlSink", "TeeSink", "item_to_json"]
+__all__ = ["PLAINTEXT_WARNING", "BatchSink", "ItemSink", "JsonlSink", "TeeSink", "accept_batch", "item_to_json"]
 
 PLAINTEXT_WARNING = ("warning: {path} holds the crawled items in PLAINTEXT, personal data included "
                      "(emails, phone numbers, NIR, IBAN...): keep it private (it is written 0600) "
@@ -91,6 +92,36 @@ class JsonlSink:
             self._fh.close()
 
 
+@runtime_checkable
+class BatchSink(Protocol):
+    """An `ItemSink` that can also take several items at once (the indexer detects them on
+    every core); the crawler batches the items that queued up while the sink was busy."""
+
+    def accept(self, item: CrawledItem) -> int: ...
+
+    def accept_many(self, items: Sequence[CrawledItem]) -> list[int]:
+        """`[accept(item) for item in items]`, in that order; raises if any item was not taken."""
+        ...
+
+
+def accept_batch(sink: ItemSink, items: Sequence[CrawledItem]) -> list[int | Exception]:
+    """Each item's fragment count, or the exception that refused it. A batch sink takes them in
+    one call; if that call raises, the items go again one at a time (ingestion is idempotent),
+    so one bad item only fails itself."""
+    if len(items) > 1 and isinstance(sink, BatchSink):
+        try:
+            return list(sink.accept_many(items))
+        except Exception:
+            pass
+    out: list[int | Exception] = []
+    for item in items:
+        try:
+            out.append(int(sink.accept(item) or 0))
+        except Exception as exc:
+            out.append(exc)
+    return out
+
+
 class TeeSink:
     """Hands each item to several sinks in order; the fragment count is the largest reported."""
 
@@ -99,3 +130,10 @@ class TeeSink:
 
     def accept(self, item: CrawledItem) -> int:
         return max((sink.accept(item) for sink in self.sinks), default=0)
+
+    def accept_many(self, items: Sequence[CrawledItem]) -> list[int]:
+        counts = [0] * len(items)
+        for sink in self.sinks:
+            got = sink.accept_many(items) if isinstance(sink, BatchSink) else [sink.accept(it) for it in items]
+            counts = [max(a, int(b or 0)) for a, b in zip(counts, got, strict=True)]
+        return counts

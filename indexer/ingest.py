@@ -164,3 +164,9 @@ class Ingestor:
         """`crawler.sink.ItemSink`: ingest, and report how many fragments the item held. Raises if
         the item was not stored, so the crawler does not mark it as seen."""
         return len(self.ingest(item).fragments)
+
+    def accept_many(self, items: Sequence[CrawledItem]) -> list[int]:
+        """`crawler.sink.BatchSink`: `[accept(item) for item in items]`, detected on the pool
+        (`ingest_many`). Raises if one was not stored: the caller then retries them one by one
+        (the items already written are written again as no-ops)."""
+        return [len(r.fragments) for r in self.ingest_many(items)]

@@ -102,7 +102,8 @@ def test_a_killed_crawl_loses_nothing(fresh_forum: ForumServer, tmp_path: Path) 
 
 # A sink whose first accept holds until the test says the crawl went on without it: the sink runs
 # on its own thread, so downloads and parsing continue while it works (on the reactor's thread a
-# slow ingest froze every download in flight). It records the thread of every call.
+# slow ingest froze every download in flight). It records the thread of every call, and the size
+# of the batch each item came in (a test sink: the real Ingestor's batches are in test_parallel_detect).
 _BLOCKING_SINK = """
 import json, sys, threading, time
 from pathlib import Path
@@ -124,9 +125,17 @@ class BlockingSink:
         record = item_to_json(item)
         record["thread"] = threading.current_thread().name
         record["released"] = self.release.exists()
+        record["batch"] = self.batch
         self.out.write(json.dumps(record) + "\\n")
         self.out.flush()
         return 0
+    batch = 1
+    def accept_many(self, items):  # what the indexer's Ingestor offers: the items queued meanwhile
+        self.batch = len(items)
+        try:
+            return [self.accept(item) for item in items]
+        finally:
+            self.batch = 1
 
 config, data, out, started, release = sys.argv[1:6]
 loaded = load_config(Path(config))
@@ -168,5 +177,7 @@ def test_downloads_go_on_while_the_sink_works(fresh_forum: ForumServer, tmp_path
     assert {a["thread"] for a in accepted} != {"MainThread"} and all("vigie-sink" in a["thread"] for a in accepted)
     # in Scrapy's order: the blocked first item is still the first one written
     assert accepted[0]["released"] and all(a["released"] for a in accepted)
+    # the items that queued up while it was blocked went to it together
+    assert max(a["batch"] for a in accepted) > 1, [a["batch"] for a in accepted]
     expected = {p["id"] for p in fresh_forum.truth()["posts"] if p["expected"]}
     assert set(_ids(accepted)) == expected
