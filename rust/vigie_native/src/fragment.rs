@@ -25,12 +25,16 @@ const HEAD: usize = std::mem::size_of::<ffi::PyObject>();
 pub struct IdentMaker {
     tp: Py<PyType>,
     offs: Option<[usize; 8]>,
+    untrack: bool,
 }
 
 impl IdentMaker {
     pub fn calibrate(py: Python<'_>, tp: &Bound<'_, PyType>) -> PyResult<Self> {
         let offs = Self::find_offsets(py, tp).unwrap_or(None);
-        Ok(IdentMaker { tp: tp.clone().unbind(), offs })
+        // SAFETY: a live type object
+        let flags = unsafe { ffi::PyType_GetFlags(tp.as_ptr() as *mut ffi::PyTypeObject) };
+        let untrack = flags & ffi::Py_TPFLAGS_HAVE_GC != 0;
+        Ok(IdentMaker { tp: tp.clone().unbind(), offs, untrack })
     }
 
     fn find_offsets(py: Python<'_>, tp: &Bound<'_, PyType>) -> PyResult<Option<[usize; 8]>> {
@@ -106,6 +110,12 @@ impl IdentMaker {
                 let v = vals[k].as_ptr();
                 ffi::Py_INCREF(v);
                 *((o as *mut u8).add(offs[k]) as *mut *mut ffi::PyObject) = v;
+            }
+            if self.untrack {
+                // its slots hold only str, bytes, int and None: no reference cycle can pass
+                // through it, so the cyclic collector need not walk it (CPython untracks tuples
+                // of such atoms the same way); a dense dump's output is mostly these objects
+                ffi::PyObject_GC_UnTrack(o as *mut std::ffi::c_void);
             }
             Ok(Bound::from_owned_ptr(py, o))
         }

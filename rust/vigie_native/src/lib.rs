@@ -15,7 +15,7 @@ mod split;
 mod tokens;
 
 /// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
-const ABI: u32 = 2;
+const ABI: u32 = 3;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -31,6 +31,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract::scan_finds_nothing_py, m)?)?;
     m.add_function(wrap_pyfunction!(extract::canon_national_id_py, m)?)?;
     m.add_function(wrap_pyfunction!(seeds::seed_lines, m)?)?;
+    m.add_function(wrap_pyfunction!(seeds::line_offsets, m)?)?;
     phone::register(m)?;
     Ok(())
 }

@@ -56,3 +56,21 @@ pub fn seed_lines(b: &[u8], start: usize, end: usize, line: i64) -> Option<Vec<i
     }
     Some(out)
 }
+
+/// line_offsets(raw, lines, first, last) -> list[int]: `_detect_text`'s offsets of lines
+/// `first..=last` in the fragment text: the char offset of line k in "\n".join(raw[first:]),
+/// plus the length of its quote prefix (len(raw[k]) - len(lines[k])).
+#[pyfunction]
+pub fn line_offsets(raw: &Bound<'_, pyo3::types::PyList>, lines: &Bound<'_, pyo3::types::PyList>, first: usize,
+                    last: usize) -> PyResult<Vec<i64>> {
+    let same = raw.is(lines);
+    let mut out = Vec::with_capacity(last.saturating_sub(first) + 1);
+    let mut o: i64 = 0;
+    for k in first..=last {
+        let r = raw.get_item(k)?.len()? as i64;
+        let pk = if same { 0 } else { r - lines.get_item(k)?.len()? as i64 };
+        out.push(o + pk);
+        o += r + 1;
+    }
+    Ok(out)
+}
