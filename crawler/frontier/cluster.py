@@ -17,15 +17,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from loguru import logger
+
 from crawler.frontier.link import RedisLink, as_text
 
 __all__ = ["CrawlJob", "JobBoard", "LeaderLock", "Membership", "owner_of"]
 
+_RUN_ID = re.compile(r"[0-9a-f]{1,32}")
 _NOW = "local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
 
 
@@ -115,8 +119,16 @@ class CrawlJob:
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> CrawlJob:
-        d = json.loads(raw)
-        return cls(d["source"], d["run"], int(d["queued_ms"]), int(d.get("fence", 0)))
+        """Raises ValueError on anything but a job as `to_json` writes it: the board is in Redis,
+        where a local process may write, and a run id names Redis keys and a process argument."""
+        try:
+            d = json.loads(raw)
+            job = cls(d["source"], d["run"], int(d["queued_ms"]), int(d.get("fence", 0)))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise ValueError(f"not a crawl job ({type(exc).__name__})") from None
+        if not isinstance(job.source, str) or not isinstance(job.run_id, str) or not _RUN_ID.fullmatch(job.run_id):
+            raise ValueError("not a crawl job (source or run id of the wrong form)")
+        return job
 
 
 class JobBoard:
@@ -138,10 +150,13 @@ redis.call('LPUSH', KEYS[3], ARGV[4]); redis.call('LTRIM', KEYS[3], 0, 999)
 return 1
 """
     _RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
+    _DROP = ("if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) "
+             "end return 0")
 
     def __init__(self, link: RedisLink, *, lease_ms: int) -> None:
         self.link, self.lease_ms = link, lease_ms
         self.key = link.key("jobs")
+        self._drop = link.script(self._DROP)
         self.history = link.key("runs")
         self._push = link.script(self._PUSH)
         self._renew = link.script(self._RENEW)
@@ -159,7 +174,23 @@ return 1
         return None if got < 0 else bool(got)
 
     def pending(self) -> dict[str, CrawlJob]:
-        return {as_text(k): CrawlJob.from_json(v) for k, v in self.link.client.hgetall(self.key).items()}
+        """The queued or running jobs by source. An entry that is not a job of the source it is
+        filed under (anyone with Redis access can write one) is removed and reported: read as is,
+        it stalled every worker's rounds, or crawled under a name no check had seen."""
+        out: dict[str, CrawlJob] = {}
+        for k, v in self.link.client.hgetall(self.key).items():
+            try:
+                source = k.decode() if isinstance(k, bytes) else str(k)
+                job = CrawlJob.from_json(v)
+                if job.source != source:
+                    raise ValueError("filed under another source")
+            except ValueError as exc:  # includes UnicodeDecodeError
+                logger.warning("job board: an entry that is not a crawl job was removed ({}); is something "
+                               "other than `vigie scheduler` writing to Redis?", exc)
+                self._drop(keys=[self.key], args=[k, v])
+                continue
+            out[source] = job
+        return out
 
     def holder(self, source: str) -> str | None:
         got = self.link.client.get(self._lease_key(source))

@@ -16,6 +16,7 @@ is refused and the running one kept.
 from __future__ import annotations
 
 import os
+import pickle
 import socket
 import threading
 from pathlib import Path
@@ -26,6 +27,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from loguru import logger
 
 from crawler.frontier.cluster import JobBoard, LeaderLock
+from crawler.frontier.link import RedisLink
 from vigie import wiring
 from vigie.config.loader import ConfigError, load_config
 from vigie.config.schema import ScaleSettings
@@ -46,8 +48,65 @@ def push_crawl_job(source: str, spec: str = "") -> None:
     leader.push(source)
 
 
-def _redis_jobstore(scale: ScaleSettings) -> Any:
+_JOB_AAD = b"apscheduler-job"
+
+
+class _SealedJobs:
+    """APScheduler's RedisJobStore keeps each job as a pickle in Redis and unpickles whatever it
+    finds there: anyone who can write to Redis (a local process on an AUTH-less loopback Redis)
+    would run code in the leader. Here a job's pickle is sealed (AES-256-GCM under the shared
+    state key, crawler.frontier.link) and unpickled only after its tag verified; a job that does
+    not unseal (written by someone without the key, or by an older version) is dropped by the
+    store, and `sync_jobs` re-adds the configured ones."""
+
+    def __init__(self, link: RedisLink) -> None:
+        self.link = link
+
+    def dump(self, job: Any, protocol: int) -> bytes:
+        return self.link.seal(pickle.dumps(job.__getstate__(), protocol), _JOB_AAD)
+
+    def load(self, blob: bytes) -> Any:
+        data = self.link.unseal(bytes(blob), _JOB_AAD)
+        if data is None:
+            raise ValueError("a scheduler job in Redis is not sealed under this deployment's state key; dropped")
+        return pickle.loads(data)  # authenticated above
+
+
+def _redis_jobstore(scale: ScaleSettings, link: RedisLink) -> Any:
+    from apscheduler.job import Job
+    from apscheduler.jobstores.base import ConflictingIdError, JobLookupError
     from apscheduler.jobstores.redis import RedisJobStore
+    from apscheduler.util import datetime_to_utc_timestamp
+
+    sealed = _SealedJobs(link)
+
+    class SealedRedisJobStore(RedisJobStore):
+        def _write(self, job: Any) -> None:
+            with self.redis.pipeline() as pipe:
+                pipe.multi()
+                pipe.hset(self.jobs_key, job.id, sealed.dump(job, self.pickle_protocol))
+                if job.next_run_time:
+                    pipe.zadd(self.run_times_key, {job.id: datetime_to_utc_timestamp(job.next_run_time)})
+                else:
+                    pipe.zrem(self.run_times_key, job.id)
+                pipe.execute()
+
+        def add_job(self, job: Any) -> None:
+            if self.redis.hexists(self.jobs_key, job.id):
+                raise ConflictingIdError(job.id)
+            self._write(job)
+
+        def update_job(self, job: Any) -> None:
+            if not self.redis.hexists(self.jobs_key, job.id):
+                raise JobLookupError(job.id)
+            self._write(job)
+
+        def _reconstitute_job(self, job_state: bytes) -> Any:
+            job = Job.__new__(Job)
+            job.__setstate__(sealed.load(job_state))
+            job._scheduler = self._scheduler
+            job._jobstore_alias = self._alias
+            return job
 
     parts = urlsplit(scale.redis_url)
     kwargs: dict[str, Any] = {}
@@ -59,8 +118,8 @@ def _redis_jobstore(scale: ScaleSettings) -> Any:
         kwargs["db"] = int(db) if db else 0
     if scale.redis_password is not None:
         kwargs["password"] = scale.redis_password.get_secret_value()
-    return RedisJobStore(jobs_key=f"{scale.key_prefix}:apscheduler:jobs",
-                         run_times_key=f"{scale.key_prefix}:apscheduler:run_times", **kwargs)
+    return SealedRedisJobStore(jobs_key=f"{scale.key_prefix}:apscheduler:jobs",
+                               run_times_key=f"{scale.key_prefix}:apscheduler:run_times", **kwargs)
 
 
 class ScaleScheduler:
@@ -116,7 +175,7 @@ class ScaleScheduler:
         global _LEADER
         _LEADER = self
         scheduler = BackgroundScheduler(
-            jobstores={"default": _redis_jobstore(self.scale)},
+            jobstores={"default": _redis_jobstore(self.scale, self.link)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS},
             timezone="UTC")
         scheduler.start(paused=True)

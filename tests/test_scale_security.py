@@ -1,0 +1,147 @@
+"""An attacker's view of the scale-out parts: a local process that can reach Redis (loopback, maybe
+without AUTH) but holds none of Vigie's files (not the shared state key).
+
+What such a process must not get: code run in the scheduler or a worker, a crawl of something
+outside the configured sources, or every worker stalled by one bad entry. Real redis-server
+(tests/redis_server.py), the real ScaleScheduler and CrawlWorker classes in this process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.frontier.cluster import CrawlJob, JobBoard, LeaderLock
+from tests.fixtures.forum import make_config
+from tests.redis_server import RedisServer, RedisServerError
+
+pytestmark = pytest.mark.slow
+
+
+class _Touch:
+    """A pickle that, when loaded, creates a file: stands for any code an attacker would run."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:
+        return (open, (str(self.path), "w"))
+
+
+@pytest.fixture(scope="module")
+def redis() -> Iterator[RedisServer]:
+    server = RedisServer()
+    try:
+        server.start()
+    except RedisServerError as e:
+        pytest.skip(str(e))
+    yield server
+    server.stop()
+
+
+def _config(base: Path, redis: RedisServer, sources: tuple[str, ...] = ("src-a",)) -> tuple[Path, Path, str]:
+    config, data = base / "config", base / "data"
+    for name in sources:
+        make_config(config, f"http://{name}.invalid", name=name)
+    prefix = f"t{os.urandom(3).hex()}"
+    (config / "vigie.yaml").write_text(
+        "storage:\n  backend: embedded\n"
+        f"scale:\n  redis_url: {redis.url}\n  key_prefix: {prefix}\n"
+        "  worker_lease_seconds: 5\n  leader_lease_seconds: 5\n  request_lease_seconds: 20\n", encoding="utf-8")
+    data.mkdir(mode=0o700)
+    return config, data, prefix
+
+
+def test_a_pickle_planted_in_the_scheduler_jobstore_is_not_run(redis: RedisServer, tmp_path: Path) -> None:
+    """APScheduler's RedisJobStore unpickles what it finds in Redis: a planted pickle ran code in
+    the leader as soon as it took the lock (it lists its jobs to sync them with the config)."""
+    import redis as redis_py
+
+    from vigie.service.leader import ScaleScheduler
+
+    config, data, prefix = _config(tmp_path, redis)
+    marker = tmp_path / "pwned"
+    client = redis_py.Redis.from_url(redis.url)
+    client.hset(f"{prefix}:apscheduler:jobs", "src-a", pickle.dumps(_Touch(marker)))
+    client.zadd(f"{prefix}:apscheduler:run_times", {"src-a": 1.0})
+
+    first = ScaleScheduler(config, data, instance="s1")
+    stop = threading.Event()
+    try:
+        first.step()
+        assert first.leading
+        assert not marker.exists(), "the scheduler unpickled a job planted in Redis"
+        jobs = {j.id for j in first.scheduler.get_jobs()}  # type: ignore[union-attr]
+        assert jobs == {"src-a"}  # the planted entry dropped, the configured job re-added
+        raw = client.hget(f"{prefix}:apscheduler:jobs", "src-a")
+        assert raw is not None and not bytes(raw).startswith(b"\x80"), "a job is stored as a bare pickle"
+        nxt = first.scheduler.get_job("src-a").next_run_time  # type: ignore[union-attr]
+    finally:
+        stop.set()
+        first._step_down("test")
+        first.lock.release()
+        first.link.close()
+    # the next leader reads the sealed jobs back, with their next run time
+    second = ScaleScheduler(config, data, instance="s2")
+    try:
+        second.step()
+        assert second.leading
+        assert second.scheduler.get_job("src-a").next_run_time == nxt  # type: ignore[union-attr]
+    finally:
+        second._step_down("test")
+        second.lock.release()
+        second.link.close()
+    client.close()
+
+
+def _worker(config: Path, data: Path) -> Any:
+    from vigie.service.worker import CrawlWorker
+
+    return CrawlWorker(config, data, worker_id="w1", tor_socks=("127.0.0.1", 9), tick=0.05)
+
+
+def test_one_malformed_job_does_not_stall_every_worker(redis: RedisServer, tmp_path: Path) -> None:
+    """A junk entry on the job board (anyone with Redis access can HSET it) made `pending()` raise:
+    every worker skipped every round, and no crawl of any source ran again."""
+    config, data, prefix = _config(tmp_path, redis)
+    worker = _worker(config, data)
+    spawned: list[CrawlJob] = []
+    worker._spawn = spawned.append  # nothing is crawled here: only what the worker claims matters
+    try:
+        lock = LeaderLock(worker.link, "scheduler", "t", lease_ms=5000)
+        assert lock.acquire()
+        board = JobBoard(worker.link, lease_ms=5000)
+        worker.link.client.hset(board.key, "junk", b"\xff not json")
+        worker.link.client.hset(board.key, "other", json.dumps({"source": 5}))
+        assert board.push("src-a", lock)
+        worker.step()
+        assert [j.source for j in spawned] == ["src-a"]
+        assert set(board.pending()) == {"src-a"}  # the junk is skipped (and reported), not fatal
+    finally:
+        worker.shutdown()
+
+
+def test_a_job_whose_body_names_another_source_is_refused(redis: RedisServer, tmp_path: Path) -> None:
+    """The worker checked the board's key (a configured source it owns) but started the crawl, named
+    its temporary file and kept its lease under the job body's `source`: a planted body sent a
+    path (`../..`) into the summary file name and a name no check had seen to the crawl process."""
+    config, data, prefix = _config(tmp_path, redis)
+    worker = _worker(config, data)
+    spawned: list[CrawlJob] = []
+    worker._spawn = spawned.append
+    try:
+        board = JobBoard(worker.link, lease_ms=5000)
+        body = CrawlJob("../../tmp/evil", "0123456789ab", 0, 1).to_json()
+        worker.link.client.hset(board.key, "src-a", body)
+        worker.step()
+        assert spawned == []
+        assert board.pending() == {}
+    finally:
+        worker.shutdown()
