@@ -598,3 +598,17 @@ def test_digit_cells_scanned_by_the_core_as_by_scan_only() -> None:
     finally:
         engine.set_engine(None)
     assert handled > 3000
+
+
+def test_accented_names_folded_by_the_core() -> None:
+    """`canon_name` in the core on accented Latin names (folded by a table generated from
+    Python's NFKD) and on other scripts, which it hands back, against `ids.canon_name`."""
+    _require_native()
+    r = random.Random(61)
+    pieces = ["élise", "DUPONT", "Müller", "Ñoño", "Łukasz", "ß", "Æsa", "œuvre", "ÿves", "d'Ar", "’", "-", " ", "  ",
+              "Ωmega", "ª", "ſ", "e\u0301", "Øre", "İ", "ǅ", "jean", "12", "_", "Çà", "Ā", "ŉ", "\u00a0", "x" * 100]
+    for _ in range(5000):
+        v = "".join(r.choice(pieces) for _ in range(r.randint(1, 5)))
+        got = vigie_native.canon("name", v, _today())
+        if got != "\0defer":
+            assert got == ids.canon_name(v), repr(v)

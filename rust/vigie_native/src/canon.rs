@@ -443,12 +443,24 @@ pub fn canon_password_hash(raw: &str) -> Canon {
 }
 
 // --------------------------------------------------------------------- name and address
-/// `canon_name` on ASCII input.
+/// `canon_name` on ASCII input and on accented Latin letters (`fold_letter`).
 pub fn canon_name(raw: &str) -> Canon {
-    if !raw.is_ascii() {
-        return Defer;
-    }
-    let s = raw.to_ascii_lowercase();
+    let s = if raw.is_ascii() {
+        raw.to_ascii_lowercase()
+    } else {
+        // accented Latin letters fold to one ASCII letter each; anything else is Python's
+        let mut t = String::with_capacity(raw.len());
+        for c in raw.chars() {
+            if c.is_ascii() {
+                t.push(c.to_ascii_lowercase());
+            } else if let Some(a) = fold_letter(c) {
+                t.push(a as char);
+            } else {
+                return Defer;
+            }
+        }
+        t
+    };
     let b = s.as_bytes();
     let mut words: Vec<&str> = Vec::new();
     let mut i = 0;
@@ -469,12 +481,22 @@ pub fn canon_name(raw: &str) -> Canon {
         }
         words.push(&s[st..i]);
     }
-    if words.len() < 2 || raw.len() > 200 {
+    if words.len() < 2 || clen(raw) > 200 {
         return Invalid;
     }
     words.sort_unstable();
     Valid(words.join(" "))
 }
+
+/// Letters `identifiers._fold` turns into one ASCII letter (NFKD, combining marks dropped,
+/// lowercased), generated from Python 3.11's unicodedata: U+0080..U+024F.
+const FOLD_TO_ASCII: &[(u32, u8)] = &[(0x00AA, b'a'), (0x00BA, b'o'), (0x00C0, b'a'), (0x00C1, b'a'), (0x00C2, b'a'), (0x00C3, b'a'), (0x00C4, b'a'), (0x00C5, b'a'), (0x00C7, b'c'), (0x00C8, b'e'), (0x00C9, b'e'), (0x00CA, b'e'), (0x00CB, b'e'), (0x00CC, b'i'), (0x00CD, b'i'), (0x00CE, b'i'), (0x00CF, b'i'), (0x00D1, b'n'), (0x00D2, b'o'), (0x00D3, b'o'), (0x00D4, b'o'), (0x00D5, b'o'), (0x00D6, b'o'), (0x00D9, b'u'), (0x00DA, b'u'), (0x00DB, b'u'), (0x00DC, b'u'), (0x00DD, b'y'), (0x00E0, b'a'), (0x00E1, b'a'), (0x00E2, b'a'), (0x00E3, b'a'), (0x00E4, b'a'), (0x00E5, b'a'), (0x00E7, b'c'), (0x00E8, b'e'), (0x00E9, b'e'), (0x00EA, b'e'), (0x00EB, b'e'), (0x00EC, b'i'), (0x00ED, b'i'), (0x00EE, b'i'), (0x00EF, b'i'), (0x00F1, b'n'), (0x00F2, b'o'), (0x00F3, b'o'), (0x00F4, b'o'), (0x00F5, b'o'), (0x00F6, b'o'), (0x00F9, b'u'), (0x00FA, b'u'), (0x00FB, b'u'), (0x00FC, b'u'), (0x00FD, b'y'), (0x00FF, b'y'), (0x0100, b'a'), (0x0101, b'a'), (0x0102, b'a'), (0x0103, b'a'), (0x0104, b'a'), (0x0105, b'a'), (0x0106, b'c'), (0x0107, b'c'), (0x0108, b'c'), (0x0109, b'c'), (0x010A, b'c'), (0x010B, b'c'), (0x010C, b'c'), (0x010D, b'c'), (0x010E, b'd'), (0x010F, b'd'), (0x0112, b'e'), (0x0113, b'e'), (0x0114, b'e'), (0x0115, b'e'), (0x0116, b'e'), (0x0117, b'e'), (0x0118, b'e'), (0x0119, b'e'), (0x011A, b'e'), (0x011B, b'e'), (0x011C, b'g'), (0x011D, b'g'), (0x011E, b'g'), (0x011F, b'g'), (0x0120, b'g'), (0x0121, b'g'), (0x0122, b'g'), (0x0123, b'g'), (0x0124, b'h'), (0x0125, b'h'), (0x0128, b'i'), (0x0129, b'i'), (0x012A, b'i'), (0x012B, b'i'), (0x012C, b'i'), (0x012D, b'i'), (0x012E, b'i'), (0x012F, b'i'), (0x0130, b'i'), (0x0134, b'j'), (0x0135, b'j'), (0x0136, b'k'), (0x0137, b'k'), (0x0139, b'l'), (0x013A, b'l'), (0x013B, b'l'), (0x013C, b'l'), (0x013D, b'l'), (0x013E, b'l'), (0x0143, b'n'), (0x0144, b'n'), (0x0145, b'n'), (0x0146, b'n'), (0x0147, b'n'), (0x0148, b'n'), (0x014C, b'o'), (0x014D, b'o'), (0x014E, b'o'), (0x014F, b'o'), (0x0150, b'o'), (0x0151, b'o'), (0x0154, b'r'), (0x0155, b'r'), (0x0156, b'r'), (0x0157, b'r'), (0x0158, b'r'), (0x0159, b'r'), (0x015A, b's'), (0x015B, b's'), (0x015C, b's'), (0x015D, b's'), (0x015E, b's'), (0x015F, b's'), (0x0160, b's'), (0x0161, b's'), (0x0162, b't'), (0x0163, b't'), (0x0164, b't'), (0x0165, b't'), (0x0168, b'u'), (0x0169, b'u'), (0x016A, b'u'), (0x016B, b'u'), (0x016C, b'u'), (0x016D, b'u'), (0x016E, b'u'), (0x016F, b'u'), (0x0170, b'u'), (0x0171, b'u'), (0x0172, b'u'), (0x0173, b'u'), (0x0174, b'w'), (0x0175, b'w'), (0x0176, b'y'), (0x0177, b'y'), (0x0178, b'y'), (0x0179, b'z'), (0x017A, b'z'), (0x017B, b'z'), (0x017C, b'z'), (0x017D, b'z'), (0x017E, b'z'), (0x017F, b's'), (0x01A0, b'o'), (0x01A1, b'o'), (0x01AF, b'u'), (0x01B0, b'u'), (0x01CD, b'a'), (0x01CE, b'a'), (0x01CF, b'i'), (0x01D0, b'i'), (0x01D1, b'o'), (0x01D2, b'o'), (0x01D3, b'u'), (0x01D4, b'u'), (0x01D5, b'u'), (0x01D6, b'u'), (0x01D7, b'u'), (0x01D8, b'u'), (0x01D9, b'u'), (0x01DA, b'u'), (0x01DB, b'u'), (0x01DC, b'u'), (0x01DE, b'a'), (0x01DF, b'a'), (0x01E0, b'a'), (0x01E1, b'a'), (0x01E6, b'g'), (0x01E7, b'g'), (0x01E8, b'k'), (0x01E9, b'k'), (0x01EA, b'o'), (0x01EB, b'o'), (0x01EC, b'o'), (0x01ED, b'o'), (0x01F0, b'j'), (0x01F4, b'g'), (0x01F5, b'g'), (0x01F8, b'n'), (0x01F9, b'n'), (0x01FA, b'a'), (0x01FB, b'a'), (0x0200, b'a'), (0x0201, b'a'), (0x0202, b'a'), (0x0203, b'a'), (0x0204, b'e'), (0x0205, b'e'), (0x0206, b'e'), (0x0207, b'e'), (0x0208, b'i'), (0x0209, b'i'), (0x020A, b'i'), (0x020B, b'i'), (0x020C, b'o'), (0x020D, b'o'), (0x020E, b'o'), (0x020F, b'o'), (0x0210, b'r'), (0x0211, b'r'), (0x0212, b'r'), (0x0213, b'r'), (0x0214, b'u'), (0x0215, b'u'), (0x0216, b'u'), (0x0217, b'u'), (0x0218, b's'), (0x0219, b's'), (0x021A, b't'), (0x021B, b't'), (0x021E, b'h'), (0x021F, b'h'), (0x0226, b'a'), (0x0227, b'a'), (0x0228, b'e'), (0x0229, b'e'), (0x022A, b'o'), (0x022B, b'o'), (0x022C, b'o'), (0x022D, b'o'), (0x022E, b'o'), (0x022F, b'o'), (0x0230, b'o'), (0x0231, b'o'), (0x0232, b'y'), (0x0233, b'y')];
+
+/// `_fold(c)` for one char when it is one ASCII letter (lowercase), else None.
+fn fold_letter(c: char) -> Option<u8> {
+    FOLD_TO_ASCII.binary_search_by_key(&(c as u32), |&(k, _)| k).ok().map(|i| FOLD_TO_ASCII[i].1)
+}
+
 
 /// `canon_address` on ASCII input.
 pub fn canon_address(raw: &str) -> Canon {
