@@ -865,6 +865,12 @@ class ForumSelectors(Strict):
         description="text in a thread row that changes when the thread gets a new post (reply "
         "count, last-post date); when unchanged since the last crawl the thread is not fetched",
     )
+    empty_listing: Selector | None = Field(
+        default=None, examples=["div.topics > p.empty", "xpath://p[contains(., 'No topics')]"],
+        description="Matches on a board page that has no threads yet (the engine's 'no topics here' "
+        "message): such a page is an empty board, not a layout change, so the thread selectors matching "
+        "nothing on it are not counted as `selectors_lost`.",
+    )
     board_title: Selector | None = Field(
         default=None, examples=["h2.board-name::text"],
         description="the board's name on its listing page; default: the page <h1>",
