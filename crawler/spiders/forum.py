@@ -217,10 +217,12 @@ class ForumSpider(VigieSpider):
             url = urldefrag(response.urljoin(href))[0]
             yield self.request(url, self.parse_listing, "listing", response, vigie_chain=url, vigie_page=1,
                                vigie_role="board")
-        if sel.thread_rows:
-            self.observe("listing", "thread_rows", bool(select(response, sel.thread_rows)))
         threads = page_threads(response.selector, response.url, sel)
-        self.observe("listing", "thread_link", bool(threads))
+        # an empty board (the engine says so) is no layout change: its selectors are not observed
+        if threads or not (sel.empty_listing and select(response, sel.empty_listing)):
+            if sel.thread_rows:
+                self.observe("listing", "thread_rows", bool(select(response, sel.thread_rows)))
+            self.observe("listing", "thread_link", bool(threads))
         for thread in threads:
             yield from self._thread_request(response, thread.url, thread.title, board, thread.marker)
         chain, page = response.meta.get("vigie_chain", response.url), response.meta.get("vigie_page", 1)
