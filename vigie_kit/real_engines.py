@@ -1,0 +1,191 @@
+"""Real third-party forum engines (django-spirit, ...) run locally, for crawl tests from YAML alone.
+
+Our imitation forums (vigie_kit.forum*) only prove the crawler reads what we imagined forums to
+be; these are the engines operators meet. Each runs from its own venv under .cache/engines/<name>/
+(made by scripts/engines.sh, pinned) so its Django/Flask never meets ours: a fresh site is built
+in a private temp dir with SQLite, filled through the engine's own models by a script run with
+the engine's python (vigie_kit/engine_sites/<name>_site.py), and served on 127.0.0.1 by the
+engine's own dev server. The truth is what the engine stored (ids, URLs, dates), read back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from vigie_kit.ports import free_port
+from vigie_kit.synthetic import Synth
+
+__all__ = ["ENGINES", "RealEngineError", "RealSite", "TruthPost", "engine_python", "real_forum", "site_content"]
+
+REPO = Path(__file__).resolve().parents[1]
+ENGINES_DIR = REPO / ".cache" / "engines"
+SCRIPTS = Path(__file__).resolve().parent / "engine_sites"
+# pinned engine versions; scripts/engines.sh installs the same
+ENGINES = {"spirit": "django-spirit==0.14.3"}
+PASSWORD = "engine-demo-pw-5Rq"  # the synthetic accounts' password (throwaway sites on loopback)
+
+
+class RealEngineError(RuntimeError):
+    """A real engine's site could not be built or served."""
+
+
+@dataclass(frozen=True)
+class TruthPost:
+    """One post as the engine stored it."""
+
+    id: int
+    author: str
+    thread: str
+    thread_url: str  # absolute
+    board: str
+    excerpt: str  # a line of its body, as written
+    posted_at: datetime  # UTC, as stored
+    planted: dict[str, list[str]]  # identifiers of its synthetic patients dump, if it carries one
+
+
+@dataclass
+class RealSite:
+    engine: str
+    url: str  # the forum's root, e.g. http://127.0.0.1:41234
+    posts: list[TruthPost]
+    root: Path  # the site's private dir (removed on exit)
+    log: Path
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def engine_python(engine: str) -> Path | None:
+    """The engine venv's python, or None when scripts/engines.sh has not installed it."""
+    python = ENGINES_DIR / engine / "bin" / "python"
+    return python if python.exists() else None
+
+
+def site_content(seed: int = 7, *, boards: int = 3, threads: int = 2, per_page: int = 4) -> dict[str, Any]:
+    """Users, boards, threads and posts (Faker fr_FR prose; some posts carry a CSV dump of
+    synthetic patients); thread lengths give 1 to 3 pages at `per_page` posts a page."""
+    synth = Synth(seed)
+    users = [f"{synth.fake.user_name().lower().replace('.', '_')[:20]}{i}" for i in range(4)]
+    titles = ["Ventes de bases", "Discussions générales", "Leaks santé", "Requêtes"]
+    at = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
+    lengths = [1, per_page + 1, 2 * per_page + 2, per_page, 3, per_page * 2]
+    out: dict[str, Any] = {"users": users, "password": PASSWORD, "boards": []}
+    number = 0
+    for b in range(boards):
+        board: dict[str, Any] = {"title": titles[b], "threads": []}
+        for t in range(threads):
+            thread: dict[str, Any] = {"title": synth.title().strip(), "posts": []}
+            for _ in range(lengths[(b * threads + t) % len(lengths)]):
+                number += 1
+                at += timedelta(hours=synth.rng.randint(1, 30), minutes=synth.rng.choice([0, 5, 17, 42]))
+                excerpt = synth.fake.sentence(nb_words=8)
+                body = excerpt + "\n\n" + synth.prose(2)
+                planted: dict[str, list[str]] = {}
+                if number % 5 == 2:
+                    dump = synth.patients(rows=4)
+                    body += "\n\n```\n" + dump.text + "\n```"
+                    planted = dump.planted
+                thread["posts"].append({"key": f"p{number}", "author": synth.rng.choice(users), "body": body,
+                                        "date": at.isoformat(), "excerpt": excerpt, "planted": planted})
+            board["threads"].append(thread)
+        out["boards"].append(board)
+    return out
+
+
+def _run(cmd: list[str], *, cwd: Path, env: dict[str, str], stdin: str | None = None,
+         timeout: float = 180) -> str:
+    proc = subprocess.run(cmd, cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=timeout,
+                          umask=0o077)
+    if proc.returncode != 0:
+        raise RealEngineError(f"{' '.join(cmd[:4])}... failed in {cwd} (exit {proc.returncode}):\n"
+                              f"{proc.stderr[-3000:]}")
+    return proc.stdout
+
+
+def _wait_http(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RealEngineError(f"the engine's server exited ({process.returncode}):\n"
+                                  f"{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:  # loopback only
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RealEngineError(f"{url} did not answer within {timeout:.0f}s; see {log}")
+
+
+def _spirit_site(python: Path, root: Path, content: dict[str, Any], per_page: int) -> tuple[list[str], Any]:
+    """A Spirit project (its own project template) with a small page size; returns the server
+    command and the raw truth."""
+    bindir = str(python.parent)
+    env = {"PATH": f"{bindir}:/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8"}
+    spirit = python.parent.parent / "lib"
+    template = next(spirit.glob("python3*/site-packages/spirit/extra/project_template"))
+    _run([str(python.parent / "django-admin"), "startproject", f"--template={template}", "vsite", str(root)],
+         cwd=root, env=env)
+    (root / "vsite" / "settings" / "vigie.py").write_text(
+        "from .dev import *  # noqa: F403\n"
+        "ALLOWED_HOSTS = ['127.0.0.1', 'localhost']\n"
+        "LOGGING = {'version': 1, 'disable_existing_loggers': False}\n", encoding="utf-8")
+    settings = "vsite.settings.vigie"
+    _run([str(python), "manage.py", "migrate", "-v0", f"--settings={settings}"], cwd=root, env=env)
+    spec = {**content, "settings": {"comments_per_page": per_page, "topics_per_page": per_page}}
+    raw = json.loads(_run([str(python), str(SCRIPTS / "spirit_site.py"), settings], cwd=root, env=env,
+                          stdin=json.dumps(spec)))
+    return [str(python), "manage.py", "runserver", "--noreload", f"--settings={settings}"], raw
+
+
+_BUILDERS = {"spirit": _spirit_site}
+
+
+@contextmanager
+def real_forum(engine: str, *, seed: int = 7, per_page: int = 4) -> Iterator[RealSite]:
+    """Build a fresh `engine` site in a private temp dir, serve it on 127.0.0.1:<free port>, and
+    yield its URL and truth; the server is stopped and the dir removed on exit."""
+    python = engine_python(engine)
+    if python is None:
+        raise RealEngineError(f"{engine} is not installed in {ENGINES_DIR / engine}: run scripts/engines.sh")
+    root = Path(tempfile.mkdtemp(prefix=f"vigie-{engine}-"))  # 0700
+    process = None
+    try:
+        content = site_content(seed, per_page=per_page)
+        command, raw = _BUILDERS[engine](python, root, content, per_page)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        log = root / "server.log"
+        with open(log, "wb") as sink:
+            os.chmod(log, 0o600)
+            process = subprocess.Popen([*command, f"127.0.0.1:{port}"], cwd=root, stdout=sink,
+                                       stderr=subprocess.STDOUT, umask=0o077,
+                                       env={"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(root),
+                                            "LANG": "C.UTF-8"})
+        _wait_http(url + "/", process, log)
+        written = {p["key"]: p for b in content["boards"] for t in b["threads"] for p in t["posts"]}
+        posts = [TruthPost(id=int(r["id"]), author=r["author"], thread=r["thread"],
+                           thread_url=url + r["thread_url"], board=r["board"],
+                           excerpt=written[r["key"]]["excerpt"],
+                           posted_at=datetime.fromisoformat(r["posted_at"]).astimezone(UTC),
+                           planted=written[r["key"]]["planted"]) for r in raw]
+        yield RealSite(engine, url, posts, root, log)
+    finally:
+        if process is not None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        shutil.rmtree(root, ignore_errors=True)
