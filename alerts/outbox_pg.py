@@ -171,6 +171,14 @@ class PgOutbox:
                 raise PgOutboxError(f"cannot connect to the PostgreSQL outbox at {self.where}: "
                                     f"{_first_line(exc)}; check that the server runs and the DSN in "
                                     "alerts.outbox.dsn_file") from exc
+            except psycopg.Error as exc:  # a DSN libpq cannot parse: its message quotes the DSN, password and all
+                kind = type(exc).__name__
+            else:
+                return self._db
+            # raised outside the handler, so that the driver's error is not even its __context__
+            raise PgOutboxError(f"the PostgreSQL outbox DSN ({self.where}) is not a valid connection string ({kind}): "
+                                "write postgresql://USER:PASSWORD@HOST:5432/DB in alerts.outbox.dsn_file "
+                                "(percent-encode special characters of the password)")
         return self._db
 
     @contextmanager

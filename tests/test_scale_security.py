@@ -145,3 +145,23 @@ def test_a_job_whose_body_names_another_source_is_refused(redis: RedisServer, tm
         assert board.pending() == {}
     finally:
         worker.shutdown()
+
+
+@pytest.mark.parametrize("dsn", ["postgresql//vigie:S3cretPw-7Qz@127.0.0.1/vigie",  # a typo: no ':'
+                                 "host=127.0.0.1 dbname=vigie password=S3cret Pw-7Qz"])  # an unquoted space
+def test_a_malformed_outbox_dsn_is_refused_without_echoing_its_password(dsn: str) -> None:
+    """libpq's parse error quotes the connection string: it escaped PgOutbox as a raw
+    psycopg.ProgrammingError, password and all, to whatever printed or logged it. No server is
+    needed: the DSN is refused before any connection."""
+    from alerts.outbox_pg import PgOutbox, PgOutboxError
+
+    with pytest.raises(PgOutboxError) as got:
+        PgOutbox(dsn, connect_timeout=1)
+    chain: list[BaseException] = []
+    e: BaseException | None = got.value
+    while e is not None:
+        chain.append(e)
+        e = e.__cause__ or e.__context__
+    text = " ".join(str(x) for x in chain)
+    assert "S3cret" not in text and "7Qz" not in text, text
+    assert "alerts.outbox.dsn_file" in str(got.value)
