@@ -612,3 +612,22 @@ def test_accented_names_folded_by_the_core() -> None:
         got = vigie_native.canon("name", v, _today())
         if got != "\0defer":
             assert got == ids.canon_name(v), repr(v)
+
+
+def test_delimited_run_end_is_the_reference_one() -> None:
+    """`shapes._runs`' scan of a delimited run in the core (`run_end`: quoted fields, `""`,
+    unclosed quotes, trailing separators, blank lines) against `_fits` line by line."""
+    _require_native()
+    from indexer.detect.shapes import _fits, _sig
+
+    r = random.Random(67)
+    pieces = ["a", "1", '"', '""', '"x;y"', ";", ",", "|", "\t", " ", "é", "\u2003", "\x1c", ";;", '"a""b"', "q"]
+    for _ in range(4000):
+        lines = ["".join(r.choice(pieces) for _ in range(r.randint(0, 8))) for _ in range(r.randint(2, 9))]
+        sig = _sig(lines[0])
+        if sig is None:
+            continue
+        j = 1
+        while j < len(lines) and lines[j].strip() and _fits(lines[j], sig):
+            j += 1
+        assert vigie_native.run_end(lines, 1, *sig) == j, (lines, sig)

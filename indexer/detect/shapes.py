@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import partial
 
+from indexer import engine as _engine
 from indexer.detect.base import Ctx, Spec, header_flags
 from indexer.detect.columns import STRONG_ROLES, infer_roles, norm_name, role_of
 from indexer.detect.extract import NULLS, Sink, clean, extract_combo, extract_record, extract_rows, mask_free_text
@@ -310,9 +311,13 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     sig = _sig(lines[i])
     if sig is None:
         return i + 1, None
-    j = i + 1
-    while j < len(lines) and lines[j].strip() and _fits(lines[j], sig):
-        j += 1
+    native = _engine.native_module()
+    if native is not None:  # the compiled core: the run's lines in one call (issue 17)
+        j = native.run_end(lines, i + 1, *sig)
+    else:
+        j = i + 1
+        while j < len(lines) and lines[j].strip() and _fits(lines[j], sig):
+            j += 1
     if j - i < 2:  # a header and one row at the very least
         return j, None
     sep, count, _ = sig

@@ -74,3 +74,61 @@ pub fn line_offsets(raw: &Bound<'_, pyo3::types::PyList>, lines: &Bound<'_, pyo3
     }
     Ok(out)
 }
+
+/// `shapes._unquote(s)`'s separator counts: (count of `sep` in it, count in it once trailing
+/// " \t;|," are stripped). `_unquote` drops every `""` (left to right, as `str.replace`), after
+/// which no two quotes are adjacent, so `"(?:[^"]|"")*"` is a quote, non-quotes and a quote:
+/// each such pair becomes one placeholder character, and an unclosed quote stays.
+fn unquoted_counts(s: &str, sep: char) -> (usize, usize) {
+    let owned;
+    let u: &str = if !s.contains('"') {
+        s
+    } else {
+        owned = {
+            let r = if s.contains("\"\"") { s.replace("\"\"", "") } else { s.to_string() };
+            let mut out = String::with_capacity(r.len());
+            let mut rest = r.as_str();
+            while let Some(a) = rest.find('"') {
+                match rest[a + 1..].find('"') {
+                    Some(b) => {
+                        out.push_str(&rest[..a]);
+                        out.push('q');
+                        rest = &rest[a + 1 + b + 1..];
+                    }
+                    None => break,
+                }
+            }
+            out.push_str(rest);
+            out
+        };
+        &owned
+    };
+    let all = u.chars().filter(|&c| c == sep).count();
+    let t = u.trim_end_matches([' ', '\t', ';', '|', ',']);
+    (all, t.chars().filter(|&c| c == sep).count())
+}
+
+/// run_end(lines, j, sep, lo, hi) -> int: `shapes._runs`' scan: the first line from `j` on
+/// that is blank (`not line.strip()`) or does not `_fits` the signature (sep, lo, hi).
+#[pyfunction]
+pub fn run_end(lines: &Bound<'_, pyo3::types::PyList>, j: usize, sep: &str, lo: usize, hi: usize) -> PyResult<usize> {
+    let mut it = sep.chars();
+    let (Some(sep), None) = (it.next(), it.next()) else {
+        return Err(pyo3::exceptions::PyValueError::new_err("run_end: the separator is one character"));
+    };
+    let n = lines.len();
+    let mut j = j;
+    while j < n {
+        let item = lines.get_item(j)?;
+        let s = item.cast::<pyo3::types::PyString>()?.to_str()?;
+        if s.chars().all(crate::canon::py_space) {
+            break;
+        }
+        let (raw, stripped) = unquoted_counts(s, sep);
+        if raw < lo || (raw > hi && stripped > hi) {
+            break;
+        }
+        j += 1;
+    }
+    Ok(j)
+}
