@@ -165,3 +165,46 @@ def test_a_malformed_outbox_dsn_is_refused_without_echoing_its_password(dsn: str
     text = " ".join(str(x) for x in chain)
     assert "S3cret" not in text and "7Qz" not in text, text
     assert "alerts.outbox.dsn_file" in str(got.value)
+
+
+def test_a_shared_key_file_planted_by_someone_else_is_refused(tmp_path: Path) -> None:
+    """`scale.state_key_file` may sit in a directory every worker reads; a key file another user
+    planted there before the first start was used as is: the planter then knew the key that
+    authenticates queued requests (unpickled once their tag verifies) and seals the crawl state."""
+    from crawler.frontier.link import load_or_create_key
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    planted = shared / "crawl-state-redis.key"
+    planted.write_bytes(b"k" * 32)
+    os.chmod(planted, 0o644)
+    with pytest.raises(PermissionError, match="chmod 600"):
+        load_or_create_key(planted)
+    os.chmod(planted, 0o600)
+    if os.geteuid() == 0:  # as root the test can plant a file of another user
+        os.chown(planted, 65534, 65534)
+        with pytest.raises(PermissionError):
+            load_or_create_key(planted)
+    link = shared / "linked.key"
+    link.symlink_to(planted)
+    with pytest.raises(PermissionError):
+        load_or_create_key(link)
+
+
+def test_the_key_files_temporary_file_follows_no_planted_symlink(tmp_path: Path) -> None:
+    """The key was written to `<key>.<pid>.tmp`, opened with O_TRUNC and no O_EXCL: a symlink
+    planted under that (predictable) name made the first start overwrite the file it points to."""
+    from crawler.frontier.link import load_or_create_key
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    victim = tmp_path / "precious"
+    victim.write_bytes(b"precious data")
+    key = shared / "crawl-state-redis.key"
+    (shared / f"{key.name}.{os.getpid()}.tmp").symlink_to(victim)
+    secret = load_or_create_key(key)
+    assert victim.read_bytes() == b"precious data"
+    assert len(secret) == 32 and key.stat().st_mode & 0o777 == 0o600 and not key.is_symlink()
+    assert load_or_create_key(key) == secret
