@@ -775,6 +775,12 @@ class DateSelector(Strict):
         description="Language of the dates for `format: auto` (an ISO 639-1 code); unset means detected, slower "
         "and less sure.",
     )
+    pattern: Regex | None = Field(
+        default=None, examples=[r" on (.+)$", r"(\d\d/\d\d/\d{4} \d\d:\d\d)"],
+        description="A regex searched in the date's text or attribute when the date shares it with other words "
+        "(`By: alice on March 3, 2026, 2:05 p.m.`): its first group (the whole match if it has none) is what "
+        "`format` reads. A text it does not match is an unparsed date.",
+    )
     attributes: list[str] = Field(
         default_factory=lambda: ["datetime", "title", "data-time"],
         description="Attributes of the matched element read first when present (machine-readable dates such "
