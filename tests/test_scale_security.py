@@ -208,3 +208,35 @@ def test_the_key_files_temporary_file_follows_no_planted_symlink(tmp_path: Path)
     assert victim.read_bytes() == b"precious data"
     assert len(secret) == 32 and key.stat().st_mode & 0o777 == 0o600 and not key.is_symlink()
     assert load_or_create_key(key) == secret
+
+
+def test_junk_crawl_state_rows_cost_a_re_read_not_the_crawl(redis: RedisServer, tmp_path: Path) -> None:
+    """The crawl state's rows are in Redis; a process that overwrote them with junk made every
+    lookup raise (in a listing's callback: the threads listed after it were never crawled, run
+    after run). A junk row now reads as absent: the thread or file is read again."""
+    from crawler.frontier import connect
+    from crawler.frontier.state import RedisCrawlState
+
+    link = connect(redis.url, prefix=f"t{os.urandom(3).hex()}", secret=b"s" * 32)
+    try:
+        state = RedisCrawlState(link, "src-a")
+        state.record_thread_page("t1", "http://x.onion/t1?p=2", 2, marker="m", final=True, last_post_id="p9")
+        state.file_pending("http://x.onion/f.zip", {"name": "f.zip"})
+        state.set_status("ok")
+        assert state.thread("t1") is not None and state.pending_files() and state.status() is not None
+        junk = [b"\xff", b"[1, 2]", b'{"pages": "many", "url": 5}', b'{"status": 7, "meta": [1]}', b"null"]
+        for n, value in enumerate(junk):
+            for table in ("threads", "files"):
+                for field in link.client.hkeys(state._k[table]):
+                    link.client.hset(state._k[table], field, value)
+            link.client.hset(state._sources, "src-a", value)
+            assert state.thread("t1") is None, value
+            assert state.file_status("http://x.onion/f.zip") is None, value
+            assert state.pending_files() == [], value
+            assert state.status() is None, value
+            state.set_status("ok")
+            state.record_thread_page("t1", f"http://x.onion/t1?p={n}", 1)
+            got = state.thread("t1")
+            assert got is not None and got.last_page_url == f"http://x.onion/t1?p={n}" and got.page_count == 1
+    finally:
+        link.close()

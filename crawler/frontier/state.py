@@ -28,6 +28,24 @@ from indexer.redact import mask_text
 __all__ = ["RedisCrawlState"]
 
 
+def _row(raw: bytes | str | None) -> dict[str, Any] | None:
+    """A row read back, or None when it is not one this module wrote: any local process that
+    reaches Redis can write here, and a row that does not read must cost a re-read of what it
+    described, not the crawl (a junk row raised in the listing's callback, and the threads
+    listed after it were not crawled, run after run)."""
+    if raw is None:
+        return None
+    try:
+        row = json.loads(raw)
+    except ValueError:  # includes UnicodeDecodeError
+        return None
+    return row if isinstance(row, dict) else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 class RedisCrawlState(CrawlState):
     """Drop-in for `CrawlState(path, source)`: `RedisCrawlState(link, source)`."""
 
@@ -47,13 +65,16 @@ class RedisCrawlState(CrawlState):
     # ---------------------------------------------------------------- threads
     def thread(self, thread_key: str) -> ThreadState | None:
         hashed = self._h("thread", thread_key)
-        raw = self._r.hget(self._k["threads"], hashed)
-        if raw is None:
+        row = _row(self._r.hget(self._k["threads"], hashed))
+        if row is None:
             return None
-        row = json.loads(raw)
-        return ThreadState(thread_key, self._open(hashed, row["url"]), int(row["pages"]),
-                           self._open(hashed + "|marker", row.get("marker")),
-                           self._open(hashed + "|post", row.get("post")), row.get("posted_at"))
+        try:
+            pages = int(row["pages"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        return ThreadState(thread_key, self._open(hashed, _text(row.get("url"))), pages,
+                           self._open(hashed + "|marker", _text(row.get("marker"))),
+                           self._open(hashed + "|post", _text(row.get("post"))), _text(row.get("posted_at")))
 
     def record_thread_page(self, thread_key: str, page_url: str, page_index: int, *,
                            title: str | None = None, board: str | None = None,
@@ -61,8 +82,9 @@ class RedisCrawlState(CrawlState):
                            last_post_id: str | None = None, last_posted_at: str | None = None) -> None:
         hashed = self._h("thread", thread_key)
         with self._lock:
-            raw = self._r.hget(self._k["threads"], hashed)
-            row: dict[str, Any] = json.loads(raw) if raw else {"url": None, "pages": 0}
+            row: dict[str, Any] = _row(self._r.hget(self._k["threads"], hashed)) or {}
+            if not isinstance(row.get("pages"), int):
+                row = {"url": None, "pages": 0}
             if page_index >= int(row["pages"]):
                 row["url"] = self._seal(hashed, page_url)
             row["pages"] = max(int(row["pages"]), page_index)
@@ -91,8 +113,8 @@ class RedisCrawlState(CrawlState):
 
     # ---------------------------------------------------------------- attachments
     def file_status(self, url: str) -> str | None:
-        raw = self._r.hget(self._k["files"], self._h("file", url))
-        return str(json.loads(raw)["status"]) if raw else None
+        row = _row(self._r.hget(self._k["files"], self._h("file", url)))
+        return _text(row.get("status")) if row else None
 
     def file_pending(self, url: str, meta: dict[str, Any]) -> None:
         hashed = self._h("file", url)
@@ -106,10 +128,10 @@ class RedisCrawlState(CrawlState):
     def pending_files(self) -> list[tuple[str, dict[str, Any]]]:
         out: list[tuple[str, dict[str, Any]]] = []
         for hashed, raw in self._r.hgetall(self._k["files"]).items():
-            row = json.loads(raw)
-            if row.get("status") != "pending":
+            row = _row(raw)
+            if row is None or row.get("status") != "pending":
                 continue
-            opened = self._open(as_text(hashed), row.get("meta"))
+            opened = self._open(as_text(hashed), _text(row.get("meta")))
             if opened is not None:
                 data = json.loads(opened)
                 out.append((data["url"], data["meta"]))
@@ -129,11 +151,12 @@ class RedisCrawlState(CrawlState):
 
     # ---------------------------------------------------------------- source status
     def status(self) -> SourceStatus | None:
-        raw = self._r.hget(self._sources, self.source)
-        if raw is None:
+        row = _row(self._r.hget(self._sources, self.source))
+        if row is None or _text(row.get("status")) is None or _text(row.get("updated_at")) is None:
             return None
-        row = json.loads(raw)
-        return SourceStatus(self.source, row["status"], row.get("reason"), row.get("last_run"), row["updated_at"])
+        last_run = row.get("last_run")
+        return SourceStatus(self.source, row["status"], _text(row.get("reason")),
+                            last_run if isinstance(last_run, dict) else None, row["updated_at"])
 
     def set_status(self, status: str, reason: str | None = None,
                    last_run: dict[str, Any] | None = None) -> None:
