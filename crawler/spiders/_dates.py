@@ -116,17 +116,29 @@ def read_date(node: Selector | SelectorList[Selector] | TextResponse, spec: Date
     first = found[0]
     if isinstance(first.root, str):
         raw = first.root.strip()
-        return DateReading(raw or None, parse_date(raw, spec.format, spec.timezone, language=spec.language,
-                                                   fetched_at=fetched_at))
+        return DateReading(raw or None, parse_date(_cut(raw, spec.pattern), spec.format, spec.timezone,
+                                                   language=spec.language, fetched_at=fetched_at))
     for attribute in spec.attributes:
         raw_attr = (first.attrib.get(attribute) or "").strip()
         if raw_attr:
             formats: list[str | None] = [None]
             formats += spec.format if isinstance(spec.format, list) else [spec.format]
             for fmt in formats:
-                value = parse_date(raw_attr, fmt, spec.timezone, language=spec.language, fetched_at=fetched_at)
+                value = parse_date(_cut(raw_attr, spec.pattern), fmt, spec.timezone, language=spec.language,
+                                   fetched_at=fetched_at)
                 if value is not None:
                     return DateReading(raw_attr, value)
     raw = " ".join(element_text(first.root).split())
-    return DateReading(raw or None, parse_date(raw, spec.format, spec.timezone, language=spec.language,
-                                               fetched_at=fetched_at))
+    return DateReading(raw or None, parse_date(_cut(raw, spec.pattern), spec.format, spec.timezone,
+                                               language=spec.language, fetched_at=fetched_at))
+
+
+def _cut(text: str, pattern: str | None) -> str:
+    """The date inside `text` by `pattern` (its first group, else the whole match); all of the
+    text without a pattern, nothing when the pattern does not match (an unparsed date)."""
+    if pattern is None:
+        return text
+    match = re.search(pattern, text)
+    if match is None:
+        return ""
+    return match.group(1) if match.re.groups else match.group(0)
