@@ -240,3 +240,30 @@ def test_junk_crawl_state_rows_cost_a_re_read_not_the_crawl(redis: RedisServer, 
             assert got is not None and got.last_page_url == f"http://x.onion/t1?p={n}" and got.page_count == 1
     finally:
         link.close()
+
+
+def test_jobs_planted_for_unknown_sources_do_not_make_a_worker_reload_per_name(redis: RedisServer,
+                                                                             tmp_path: Path) -> None:
+    """A job for a source the worker does not know makes it re-read its config (its config may be
+    older than the scheduler's): once a minute per name, so names planted by the hundred in Redis
+    made it re-read every YAML file hundreds of times a round."""
+    config, data, prefix = _config(tmp_path, redis)
+    worker = _worker(config, data)
+    spawned: list[CrawlJob] = []
+    worker._spawn = spawned.append
+    reloads = []
+    real = worker.reload
+    worker.reload = lambda: reloads.append(1) or real()
+    try:
+        board = JobBoard(worker.link, lease_ms=5000)
+        for n in range(200):
+            worker.link.client.hset(board.key, f"ghost-{n}", CrawlJob(f"ghost-{n}", "00ab", 0, 1).to_json())
+        lock = LeaderLock(worker.link, "scheduler", "t", lease_ms=5000)
+        assert lock.acquire() and board.push("src-a", lock)
+        worker.step()
+        worker.step()
+        assert len(reloads) == 1
+        assert [j.source for j in spawned] == ["src-a"]  # the configured source is still crawled
+        assert len(worker._unknown) <= 1000
+    finally:
+        worker.shutdown()

@@ -100,7 +100,8 @@ class CrawlWorker:
         self.finished = 0
         self._retry_after: dict[str, tuple[int, float]] = {}  # source -> (failures, not before)
         self._reload = threading.Event()
-        self._unknown: dict[str, float] = {}  # queued source missing from this config -> last reload
+        self._unknown: dict[str, float] = {}  # queued source missing from this config -> last reported
+        self._unknown_reload = -3600.0  # when one of them last made this worker reload its config
 
     def request_reload(self) -> None:
         """From a signal handler (SIGHUP): the next round re-reads the config."""
@@ -125,14 +126,24 @@ class CrawlWorker:
         source = self.config.sources.get(name)
         if source is not None:
             return source
+        now = time.monotonic()
         last = self._unknown.get(name)
-        if last is None or time.monotonic() - last > 60:
-            self._unknown[name] = time.monotonic()
-            if self.reload() and name in self.config.sources:
-                return self.config.sources[name]
-            logger.warning("worker {}: a crawl of {} is queued but no source of that name is in {}; "
-                           "is this worker's config older than the scheduler's?", self.worker_id, name,
-                           self.config_dir)
+        if last is None or now - last > 60:
+            if len(self._unknown) >= 1000:  # names planted in Redis by the thousand: memory stays bounded
+                self._unknown.clear()
+            self._unknown[name] = now
+            # one reload a minute whatever the number of unknown names (each would re-read every YAML)
+            if now - self._unknown_reload > 60:
+                self._unknown_reload = now
+                if self.reload() and name in self.config.sources:
+                    return self.config.sources[name]
+            if len(self._unknown) <= 20:
+                logger.warning("worker {}: a crawl of {} is queued but no source of that name is in {}; "
+                               "is this worker's config older than the scheduler's?", self.worker_id, name,
+                               self.config_dir)
+            elif len(self._unknown) == 21:
+                logger.warning("worker {}: crawls of more than 20 unknown sources are queued; is something other "
+                               "than `vigie scheduler` writing to Redis?", self.worker_id)
         return None
 
     # -- the loop -----------------------------------------------------------------------------------
