@@ -10,6 +10,23 @@ cd "$(dirname "$0")/.."
 umask 077
 PYTHON=${PYTHON:-python3}
 
+# engines needing a newer Python than ours: the minimum version (flaskbb 2.2.0 wants >= 3.12)
+declare -A NEEDS_PYTHON=([flaskbb]=3.12)
+
+# a python3 at least $1 (PATH first, then pyenv's versions), or nothing
+find_python() {
+  local want=$1 candidate
+  for candidate in "$PYTHON" python3.14 python3.13 python3.12 \
+      "$(pyenv root 2>/dev/null || echo /nonexistent)"/versions/3.1[2-9]*/bin/python3; do
+    command -v "$candidate" >/dev/null 2>&1 || continue
+    if "$candidate" -c "import sys; sys.exit(sys.version_info < tuple(map(int, '$want'.split('.'))))" 2>/dev/null; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
 # name -> pinned requirement (keep in step with vigie_kit/real_engines.py ENGINES)
 declare -A ENGINES=(
   [spirit]="django-spirit==0.14.3"
@@ -33,10 +50,15 @@ for name in "${names[@]}"; do
     echo "==> $name: $req already installed in $venv" >&2
     continue
   fi
-  echo "==> $name: installing $req into $venv" >&2
+  python=$(find_python "${NEEDS_PYTHON[$name]:-3.11}") || {
+    echo "==> $name: SKIPPED, $req needs Python >= ${NEEDS_PYTHON[$name]} and none was found" \
+         "(install python${NEEDS_PYTHON[$name]}); its tests will skip" >&2
+    continue
+  }
+  echo "==> $name: installing $req into $venv (with $python)" >&2
   started=$SECONDS
   rm -rf "$venv"
-  "$PYTHON" -m venv "$venv"
+  "$python" -m venv "$venv"
   if [ -n "${VIGIE_ENGINES_RESOLVE:-}" ] || [ ! -f "$lock" ]; then
     "$venv/bin/pip" install -q --disable-pip-version-check "$req"
     "$venv/bin/pip" freeze --disable-pip-version-check > "$lock"

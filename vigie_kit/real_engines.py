@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 ENGINES_DIR = REPO / ".cache" / "engines"
 SCRIPTS = Path(__file__).resolve().parent / "engine_sites"
 # pinned engine versions; scripts/engines.sh installs the same
-ENGINES = {"spirit": "django-spirit==0.14.3"}
+ENGINES = {"spirit": "django-spirit==0.14.3", "machina": "django-machina==1.3.1"}
 PASSWORD = "engine-demo-pw-5Rq"  # the synthetic accounts' password (throwaway sites on loopback)
 
 
@@ -145,10 +145,24 @@ def _spirit_site(python: Path, root: Path, content: dict[str, Any], per_page: in
     spec = {**content, "settings": {"comments_per_page": per_page, "topics_per_page": per_page}}
     raw = json.loads(_run([str(python), str(SCRIPTS / "spirit_site.py"), settings], cwd=root, env=env,
                           stdin=json.dumps(spec)))
-    return [str(python), "manage.py", "runserver", "--noreload", f"--settings={settings}"], raw
+    return [str(python), "manage.py", "runserver", "--noreload", f"--settings={settings}", "{addr}"], raw
 
 
-_BUILDERS = {"spirit": _spirit_site}
+def _machina_site(python: Path, root: Path, content: dict[str, Any], per_page: int) -> tuple[list[str], Any]:
+    """A Django project set up as machina's documentation says (machina has no project
+    template), with small page sizes through machina's own settings."""
+    env = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8"}
+    script = str(SCRIPTS / "machina_site.py")
+    sizes = {"MACHINA_TOPIC_POSTS_NUMBER_PER_PAGE": per_page, "MACHINA_FORUM_TOPICS_NUMBER_PER_PAGE": per_page}
+    _run([str(python), script, "project", str(root), json.dumps(sizes)], cwd=root, env=env)
+    _run([str(python), "manage.py", "migrate", "-v0"], cwd=root, env=env)
+    raw = json.loads(_run([str(python), script, "populate"], cwd=root, env=env, stdin=json.dumps(content)))
+    return [str(python), "manage.py", "runserver", "--noreload", "{addr}"], raw
+
+
+_BUILDERS = {"spirit": _spirit_site, "machina": _machina_site}
+# where each engine's forum index is (the start URL of its source YAML)
+INDEX = {"spirit": "/", "machina": "/forum/"}
 
 
 @contextmanager
@@ -168,11 +182,12 @@ def real_forum(engine: str, *, seed: int = 7, per_page: int = 4) -> Iterator[Rea
         log = root / "server.log"
         with open(log, "wb") as sink:
             os.chmod(log, 0o600)
-            process = subprocess.Popen([*command, f"127.0.0.1:{port}"], cwd=root, stdout=sink,
+            argv = [part.replace("{addr}", f"127.0.0.1:{port}") for part in command]
+            process = subprocess.Popen(argv, cwd=root, stdout=sink,
                                        stderr=subprocess.STDOUT, umask=0o077,
                                        env={"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(root),
                                             "LANG": "C.UTF-8"})
-        _wait_http(url + "/", process, log)
+        _wait_http(url + INDEX[engine], process, log)
         written = {p["key"]: p for b in content["boards"] for t in b["threads"] for p in t["posts"]}
         posts = [TruthPost(id=int(r["id"]), author=r["author"], thread=r["thread"],
                            thread_url=url + r["thread_url"], board=r["board"],
