@@ -267,3 +267,25 @@ def test_jobs_planted_for_unknown_sources_do_not_make_a_worker_reload_per_name(r
         assert len(worker._unknown) <= 1000
     finally:
         worker.shutdown()
+
+
+def test_finishing_a_job_survives_junk_on_the_board_and_in_the_history(redis: RedisServer, tmp_path: Path) -> None:
+    """The finish script decoded the board's entry with cjson, unguarded: junk written there between
+    claim and finish made it fail, so the finished crawl was neither recorded nor released and ran
+    again once its lease lapsed; junk in the run history broke `vigie status`."""
+    from crawler.frontier import connect
+
+    link = connect(redis.url, prefix=f"t{os.urandom(3).hex()}", secret=b"s" * 32)
+    try:
+        lock = LeaderLock(link, "scheduler", "t", lease_ms=5000)
+        board = JobBoard(link, lease_ms=5000)
+        assert lock.acquire() and board.push("src-a", lock)
+        job = board.pending()["src-a"]
+        assert board.claim("src-a", "w1")
+        link.client.hset(board.key, "src-a", b"\xff junk")
+        link.client.lpush(board.history, b"{not json")
+        assert board.finish(job, "w1", {"pages": 3, "finish_reason": "finished"})
+        assert board.holder("src-a") is None and board.pending() == {}
+        assert [r["run"] for r in board.runs()] == [job.run_id]
+    finally:
+        link.close()

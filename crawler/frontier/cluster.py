@@ -144,7 +144,8 @@ return 1
     _FINISH = """
 if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if raw and cjson.decode(raw)['run'] == ARGV[3] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+local ok, job = pcall(cjson.decode, raw or '')
+if raw and (not ok or type(job) ~= 'table' or job['run'] == ARGV[3]) then redis.call('HDEL', KEYS[1], ARGV[1]) end
 redis.call('DEL', KEYS[2])
 redis.call('LPUSH', KEYS[3], ARGV[4]); redis.call('LTRIM', KEYS[3], 0, 999)
 return 1
@@ -214,4 +215,12 @@ return 1
                                  args=[job.source, worker, job.run_id, record]))
 
     def runs(self, limit: int = 100) -> list[dict[str, Any]]:
-        return [json.loads(r) for r in self.link.client.lrange(self.history, 0, limit - 1)]
+        out = []
+        for raw in self.link.client.lrange(self.history, 0, limit - 1):
+            try:
+                run = json.loads(raw)
+            except ValueError:  # not written by a worker (see pending)
+                continue
+            if isinstance(run, dict):
+                out.append(run)
+        return out
