@@ -647,6 +647,8 @@ def _check_redis_url(url: str) -> str:
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
+    if parts.password:  # first: the messages below quote the URL
+        raise ValueError("redis_url: do not put the password in the URL; use scale.redis_password: ${VAR}")
     if parts.scheme == "unix":
         if not parts.path.startswith("/"):
             raise ValueError(f"redis_url {url!r}: a unix socket needs an absolute path, e.g. unix:///run/redis/redis.sock")
@@ -654,8 +656,6 @@ def _check_redis_url(url: str) -> str:
     if parts.scheme != "redis" or parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError(f"redis_url {url!r}: only redis://127.0.0.1:PORT/DB or unix:///path/redis.sock "
                          "(Redis stays on loopback; reach a remote one through an SSH or WireGuard tunnel)")
-    if parts.password:
-        raise ValueError("redis_url: do not put the password in the URL; use scale.redis_password: ${VAR}")
     return url
 
 
