@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 ENGINES_DIR = REPO / ".cache" / "engines"
 SCRIPTS = Path(__file__).resolve().parent / "engine_sites"
 # pinned engine versions; scripts/engines.sh installs the same
-ENGINES = {"spirit": "django-spirit==0.14.3", "machina": "django-machina==1.3.1"}
+ENGINES = {"spirit": "django-spirit==0.14.3", "flaskbb": "flaskbb==2.2.0", "machina": "django-machina==1.3.1"}
 PASSWORD = "engine-demo-pw-5Rq"  # the synthetic accounts' password (throwaway sites on loopback)
 
 
@@ -160,9 +160,41 @@ def _machina_site(python: Path, root: Path, content: dict[str, Any], per_page: i
     return [str(python), "manage.py", "runserver", "--noreload", "{addr}"], raw
 
 
-_BUILDERS = {"spirit": _spirit_site, "machina": _machina_site}
+FLASKBB_CONFIG = """
+import os
+HERE = os.path.dirname(os.path.abspath(__file__))
+SQLALCHEMY_DATABASE_URI = "sqlite:///" + os.path.join(HERE, "flaskbb.sqlite")
+SECRET_KEY = "local-throwaway-site-key"
+WTF_CSRF_SECRET_KEY = "local-throwaway-csrf-key"
+WHOOSHEE_DIR = os.path.join(HERE, "whoosh")
+LOG_PATH = os.path.join(HERE, "logs")
+USE_DEFAULT_LOGGING = False
+REDIS_ENABLED = False
+RATELIMIT_ENABLED = False
+RATELIMIT_STORAGE_URI = "memory://"
+CACHE_TYPE = "NullCache"
+CELERY_CONFIG = {"task_always_eager": True, "broker_url": "memory://", "result_backend": "cache+memory://"}
+"""
+
+
+def _flaskbb_site(python: Path, root: Path, content: dict[str, Any], per_page: int) -> tuple[list[str], Any]:
+    """FlaskBB's own `install` (schema, groups, settings, admin, plugins), then its models; page
+    sizes through its settings. Redis, Celery and caching off: a single local process."""
+    env = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8"}
+    config = root / "flaskbb.cfg"
+    config.write_text(FLASKBB_CONFIG, encoding="utf-8")
+    script = str(SCRIPTS / "flaskbb_site.py")
+    _run([str(python), script, "cli", "--config", str(config), "install", "--force", "-u", "admin",
+          "-e", "admin@forum.invalid", "-p", PASSWORD], cwd=root, env=env)
+    raw = json.loads(_run([str(python), script, "populate", str(config)], cwd=root, env=env,
+                          stdin=json.dumps({**content, "per_page": per_page})))
+    return [str(python), script, "cli", "--config", str(config), "run", "--no-reload", "--no-debugger",
+            "--host", "127.0.0.1", "--port", "{port}"], raw
+
+
+_BUILDERS = {"spirit": _spirit_site, "flaskbb": _flaskbb_site, "machina": _machina_site}
 # where each engine's forum index is (the start URL of its source YAML)
-INDEX = {"spirit": "/", "machina": "/forum/"}
+INDEX = {"spirit": "/", "flaskbb": "/", "machina": "/forum/"}
 
 
 @contextmanager
@@ -182,18 +214,19 @@ def real_forum(engine: str, *, seed: int = 7, per_page: int = 4) -> Iterator[Rea
         log = root / "server.log"
         with open(log, "wb") as sink:
             os.chmod(log, 0o600)
-            argv = [part.replace("{addr}", f"127.0.0.1:{port}") for part in command]
+            argv = [part.replace("{addr}", f"127.0.0.1:{port}").replace("{port}", str(port)) for part in command]
             process = subprocess.Popen(argv, cwd=root, stdout=sink,
                                        stderr=subprocess.STDOUT, umask=0o077,
                                        env={"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(root),
                                             "LANG": "C.UTF-8"})
         _wait_http(url + INDEX[engine], process, log)
         written = {p["key"]: p for b in content["boards"] for t in b["threads"] for p in t["posts"]}
+        # a post the engine made itself (a welcome topic) has no key: the runner gives its excerpt
         posts = [TruthPost(id=int(r["id"]), author=r["author"], thread=r["thread"],
                            thread_url=url + r["thread_url"], board=r["board"],
-                           excerpt=written[r["key"]]["excerpt"],
+                           excerpt=r.get("excerpt") or written[r["key"]]["excerpt"],
                            posted_at=datetime.fromisoformat(r["posted_at"]).astimezone(UTC),
-                           planted=written[r["key"]]["planted"]) for r in raw]
+                           planted=written[r["key"]]["planted"] if r["key"] else {}) for r in raw]
         yield RealSite(engine, url, posts, root, log)
     finally:
         if process is not None:
