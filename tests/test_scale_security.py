@@ -289,3 +289,18 @@ def test_finishing_a_job_survives_junk_on_the_board_and_in_the_history(redis: Re
         assert [r["run"] for r in board.runs()] == [job.run_id]
     finally:
         link.close()
+
+
+@pytest.mark.parametrize("url", ["redis://:Sup3rSecretPw@10.0.0.5:6379/0", "rediss://vigie:Sup3rSecretPw@127.0.0.1:6380/0"])
+def test_a_redis_url_with_a_password_is_refused_without_quoting_it(url: str, tmp_path: Path) -> None:
+    """The loopback check came first and quoted the URL: a remote URL with its password (a likely
+    first try) put the password in the config error, printed by `vigie config check` and logged by
+    a worker's or scheduler's refused reload."""
+    from vigie.config.loader import ConfigError, load_config
+
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "vigie.yaml").write_text(f"storage:\n  backend: embedded\nscale:\n  redis_url: {url}\n")
+    with pytest.raises(ConfigError) as got:
+        load_config(tmp_path)
+    assert "Sup3rSecretPw" not in str(got.value)
+    assert "scale.redis_password" in str(got.value)
