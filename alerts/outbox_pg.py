@@ -25,6 +25,7 @@ The DSN (with its password) is never logged: errors name the server by host, por
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -122,7 +123,8 @@ def read_dsn_file(path: Path) -> str:
     it holds the database password."""
     path = Path(path).expanduser()
     try:
-        mode = path.stat().st_mode & 0o077
+        st = path.stat()
+        mode = st.st_mode & 0o077
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PgOutboxError(f"cannot read the outbox DSN file {path} ({exc.strerror}): write the DSN "
@@ -131,6 +133,9 @@ def read_dsn_file(path: Path) -> str:
     if mode:
         raise PgOutboxError(f"{path} holds the outbox's database password and is readable by group/others; "
                             f"run: chmod 600 {path}")
+    if st.st_uid not in (os.geteuid(), 0):  # planted by another user (in a shared directory): it picks the database
+        raise PgOutboxError(f"{path} belongs to another user (uid {st.st_uid}), who would choose the database the "
+                            f"alerts go to: refused; make it yours (chown) or use a file in a private directory")
     dsn = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if not dsn:
         raise PgOutboxError(f"the outbox DSN file {path} is empty: write postgresql://USER:PASSWORD@HOST:5432/DB")

@@ -304,3 +304,22 @@ def test_a_redis_url_with_a_password_is_refused_without_quoting_it(url: str, tmp
         load_config(tmp_path)
     assert "Sup3rSecretPw" not in str(got.value)
     assert "scale.redis_password" in str(got.value)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="planting a file of another user needs root")
+def test_an_outbox_dsn_file_of_another_user_is_refused(tmp_path: Path) -> None:
+    """Only the DSN file's mode was checked: a 0600 file another user planted (in a shared
+    directory) was read by a root service, and its DSN chose the database the alerts went to."""
+    from alerts.outbox_pg import PgOutboxError, read_dsn_file
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    planted = shared / "outbox.dsn"
+    planted.write_text("postgresql://them:pw@127.0.0.1:5433/theirs\n")
+    os.chmod(planted, 0o600)
+    os.chown(planted, 65534, 65534)
+    with pytest.raises(PgOutboxError, match="another user"):
+        read_dsn_file(planted)
+    os.chown(planted, os.geteuid(), os.getegid())
+    assert read_dsn_file(planted).startswith("postgresql://them")
