@@ -65,6 +65,9 @@ for name in "${names[@]}"; do
   else
     "$venv/bin/pip" install -q --disable-pip-version-check --no-deps -r "$lock"
   fi
+  if [ "$name" = flaskbb ]; then  # compile FlaskBB once the way vigie_kit/engine_sites/flaskbb_site.py runs it
+    "$venv/bin/python" vigie_kit/engine_sites/flaskbb_site.py cli --help >/dev/null
+  fi
   cp "$lock" "$venv/.installed"
   echo "==> $name: installed in $((SECONDS - started))s" >&2
 done

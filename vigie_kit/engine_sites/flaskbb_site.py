@@ -8,8 +8,8 @@ settings (posts/topics per page).
 Why the import hook: flaskbb 2.2.0 declares Python >= 3.12 but annotates with names it imports
 only under TYPE_CHECKING (`dist: Distribution`), which only Python 3.14's deferred annotations
 tolerate. FlaskBB's own modules are therefore compiled here with `from __future__ import
-annotations` (annotations kept as strings, as 3.14 does lazily); the engine's files on disk are
-not changed.
+annotations` (annotations kept as strings, as 3.14 does lazily), their bytecode cached apart
+(<venv>/lazy-annotations-pycache); the engine's files on disk are not changed.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import importlib.machinery
 import json
 import sys
 from datetime import datetime
+from pathlib import Path
 from types import CodeType, ModuleType
 from typing import Any
 
@@ -26,8 +27,8 @@ _LAZY = __future__.annotations.compiler_flag
 
 
 class _LazyAnnotationsLoader(importlib.machinery.SourceFileLoader):
-    def get_code(self, fullname: str) -> CodeType:  # type: ignore[override]
-        return compile(self.get_data(self.path), self.path, "exec", flags=_LAZY, dont_inherit=True)
+    def source_to_code(self, data: Any, path: Any, *, _optimize: int = -1) -> CodeType:  # type: ignore[override]
+        return compile(data, path, "exec", flags=_LAZY, dont_inherit=True, optimize=_optimize)
 
 
 class _FlaskBBFinder:
@@ -97,7 +98,8 @@ def populate(config: str) -> None:
 
 def main() -> None:
     sys.meta_path.insert(0, _FlaskBBFinder)
-    sys.dont_write_bytecode = True
+    # the bytecode compiled so is cached apart from the ordinary one, which it must never replace
+    sys.pycache_prefix = str(Path(sys.prefix) / "lazy-annotations-pycache")
     if sys.argv[1] == "cli":
         from flaskbb.cli.main import flaskbb
 
