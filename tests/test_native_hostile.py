@@ -208,3 +208,30 @@ def test_native_split_row_refuses_odd_separators_without_panicking(engines: Call
     except Exception:
         got = ValueError
     assert got == ref
+
+
+# Inputs the fuzzer found that make the compiled core panic through `detect()`. The panic message
+# quotes the value (a card number, a name), and Rust's panic hook prints it to stderr unmasked.
+PANICS = {
+    # rust/vigie_native/src/canon.rs card_network (`&d[..low.len().min(n)]`, about line 282): a card
+    # the Python validator accepts with a non-ASCII digit (str.isdigit) is sliced at a byte inside it
+    "card_with_arabic_indic_digit": "Zoë,34٦000000000009,Zoë\nLefèvre,4111 1111 1111 1111,Lefèvre\n"
+                                    "Zoë,4111 1111 1111 1111,Zoë",
+    # rust/vigie_native/src/split.rs sql_tuples (`&q[..q.len() - 1]`, about line 204): a value that
+    # opens a quote it never closes (quotes paired off by a stray one earlier in the tuple list)
+    # loses its last byte, inside a multibyte character
+    "sql_value_unclosed_quote_ending_non_ascii": "INSERT INTO users (email,phone,name) VALUES "
+                                                 "('a@ex.fr','+' 202','x'),('b@ex.fr','0612345679','Dupé),"
+                                                 "('c@ex.fr','0612345670','y');",
+}
+
+
+@pytest.mark.xfail(strict=True, raises=BaseException,
+                   reason="crate bugs (see PANICS): the native core panics where the Python engine answers")
+@pytest.mark.parametrize("name", sorted(PANICS))
+def test_inputs_that_made_the_core_panic(engines: Callable[[str], None], name: str) -> None:
+    engines("python")
+    ref = _run(PANICS[name])
+    assert ref and not isinstance(ref, str)  # the reference finds the fragment
+    engines("native")
+    assert _run(PANICS[name]) == ref
