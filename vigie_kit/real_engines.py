@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -127,6 +127,22 @@ def _wait_http(url: str, process: subprocess.Popen[bytes], log: Path, timeout: f
     raise RealEngineError(f"{url} did not answer within {timeout:.0f}s; see {log}")
 
 
+def _installed_db(python: Path, db: Path, install: Callable[[], object]) -> None:
+    """`db` as the engine's own install step leaves it: run once per engine venv, then the
+    empty installed database is copied (the install is the slowest step, and the same every
+    time); the cache lives in the venv, so reinstalling the engine drops it."""
+    cache = python.parent.parent / "vigie-installed-site.sqlite3"
+    if cache.exists():
+        shutil.copyfile(cache, db)
+        os.chmod(db, 0o600)
+        return
+    install()
+    partial = cache.with_suffix(f".{os.getpid()}.tmp")
+    shutil.copyfile(db, partial)
+    os.chmod(partial, 0o600)
+    partial.replace(cache)
+
+
 def _spirit_site(python: Path, root: Path, content: dict[str, Any], per_page: int) -> tuple[list[str], Any]:
     """A Spirit project (its own project template) with a small page size; returns the server
     command and the raw truth."""
@@ -141,7 +157,8 @@ def _spirit_site(python: Path, root: Path, content: dict[str, Any], per_page: in
         "ALLOWED_HOSTS = ['127.0.0.1', 'localhost']\n"
         "LOGGING = {'version': 1, 'disable_existing_loggers': False}\n", encoding="utf-8")
     settings = "vsite.settings.vigie"
-    _run([str(python), "manage.py", "migrate", "-v0", f"--settings={settings}"], cwd=root, env=env)
+    _installed_db(python, root / "db.sqlite3", lambda: _run(
+        [str(python), "manage.py", "migrate", "-v0", f"--settings={settings}"], cwd=root, env=env))
     spec = {**content, "settings": {"comments_per_page": per_page, "topics_per_page": per_page}}
     raw = json.loads(_run([str(python), str(SCRIPTS / "spirit_site.py"), settings], cwd=root, env=env,
                           stdin=json.dumps(spec)))
@@ -155,7 +172,8 @@ def _machina_site(python: Path, root: Path, content: dict[str, Any], per_page: i
     script = str(SCRIPTS / "machina_site.py")
     sizes = {"MACHINA_TOPIC_POSTS_NUMBER_PER_PAGE": per_page, "MACHINA_FORUM_TOPICS_NUMBER_PER_PAGE": per_page}
     _run([str(python), script, "project", str(root), json.dumps(sizes)], cwd=root, env=env)
-    _run([str(python), "manage.py", "migrate", "-v0"], cwd=root, env=env)
+    _installed_db(python, root / "db.sqlite3", lambda: _run([str(python), "manage.py", "migrate", "-v0"],
+                                                            cwd=root, env=env))
     raw = json.loads(_run([str(python), script, "populate"], cwd=root, env=env, stdin=json.dumps(content)))
     return [str(python), "manage.py", "runserver", "--noreload", "{addr}"], raw
 
@@ -184,8 +202,9 @@ def _flaskbb_site(python: Path, root: Path, content: dict[str, Any], per_page: i
     config = root / "flaskbb.cfg"
     config.write_text(FLASKBB_CONFIG, encoding="utf-8")
     script = str(SCRIPTS / "flaskbb_site.py")
-    _run([str(python), script, "cli", "--config", str(config), "install", "--force", "-u", "admin",
-          "-e", "admin@forum.invalid", "-p", PASSWORD], cwd=root, env=env)
+    _installed_db(python, root / "flaskbb.sqlite", lambda: _run(
+        [str(python), script, "cli", "--config", str(config), "install", "--force", "-u", "admin",
+         "-e", "admin@forum.invalid", "-p", PASSWORD], cwd=root, env=env))
     raw = json.loads(_run([str(python), script, "populate", str(config)], cwd=root, env=env,
                           stdin=json.dumps({**content, "per_page": per_page})))
     return [str(python), script, "cli", "--config", str(config), "run", "--no-reload", "--no-debugger",
