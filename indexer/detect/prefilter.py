@@ -33,23 +33,27 @@ Without the `hyperscan` module (or on a CPU it does not support) `available()` i
 
 from __future__ import annotations
 
+import importlib
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import re2
 
+from indexer import engine as _engine
 from indexer.decode import _BOMS, _HTML_SNIFF, Limits
 from indexer.detect import seeds as _seeds
 from indexer.detect.seeds import candidate_starts
-from indexer.detect.shapes import _KV
+from indexer.detect.columns import norm_name
+from indexer.detect.shapes import _KV, _STEALER, _label
 from indexer.models import Fragment
 from indexer.tokens import MatchKey
 
-__all__ = ["WINDOWED_MIN_BYTES", "Windows", "available", "detect_many", "prefilter", "raw_scan", "reason", "run",
-           "scan_batch", "status"]
+__all__ = ["WINDOWED_MIN_BYTES", "Windows", "available", "detect_many", "native_scan", "prefilter", "raw_scan",
+           "reason", "run", "scan_batch", "status"]
 
 try:  # optional: the wheel bundles the library (x86-64 with SSSE3 at least)
     import hyperscan as _hs
@@ -378,9 +382,17 @@ def run(data: bytes, detect_text: Callable[..., list[Fragment]], tokenizer: Any,
     if (content_type and "html" in content_type.lower()) or (
             filename and filename.lower().endswith((".html", ".htm", ".xhtml"))) or html_head(data):
         return None
+    if max_share < 1.0:  # two cheap RE2 looks first, where the scan would not pay
+        # a statement in the first half: the rest goes whole from there, no gain. Looked for
+        # before the CR rewrite below (3 passes over a CRLF page: ~5 ms/MB, the engine then
+        # does its own), since None only sends the input the full way, which is always right.
+        n = len(data)
+        st = _STATEMENT_RE2(_UNANCHORED, data, 0, n)[0][0]
+        if 0 <= st < n // 2:
+            return None
     if b"\r" in data:  # what the engine does to the text, on the bytes (UTF-8 keeps CR and LF)
         data = data.replace(b"\r\r\n", b"\n").replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    if max_share < 1.0:  # two cheap RE2 looks first, where the scan would not pay
+    if max_share < 1.0:
         n = len(data)
         if _EITHER(_UNANCHORED, data, 0, n)[0][0] < 0:  # the engine's own first test: no seed that matters
             try:
@@ -388,9 +400,6 @@ def run(data: bytes, detect_text: Callable[..., list[Fragment]], tokenizer: Any,
             except UnicodeDecodeError:
                 return None
             return []
-        st = _STATEMENT_RE2(_UNANCHORED, data, 0, n)[0][0]
-        if 0 <= st < n // 2:
-            return None  # from the first statement on, the rest goes whole: no gain
     w = prefilter(data, quick_exit=max_share < 1.0)
     if w.full:
         return None
@@ -434,10 +443,13 @@ def detect_many(items: Sequence[bytes | str], *, key: MatchKey, filenames: Seque
     items that are text, big, HTML by name or type: `detect()` each."""
     from indexer.detect import detect
 
+    lim = limits or Limits()
+    scan = native_scan()
+    if scan is not None:
+        return _detect_many_native(scan, items, key, filenames, content_types, lim, detect)
     out: list[list[Fragment]] = [[] for _ in items]
     fn = filenames or [None] * len(items)
     ct = content_types or [None] * len(items)
-    lim = limits or Limits()
     batch: list[int] = []
     size = 0
     on = available()
@@ -467,3 +479,58 @@ def _run_batch(items: Sequence[bytes | str], batch: list[int], out: list[list[Fr
         if code == EVENT and not candidate_starts(b):  # type: ignore[arg-type]
             continue  # bytes as the engine would see them (no gate): no start, no fragment
         out[k] = detect(b, key=key, filename=fn[k], content_type=ct[k], limits=lim)
+
+
+# ------------------------------------------------------------------ the compiled core's scan
+NATIVE_DETECT, NATIVE_CHECK = 1, 2  # vigie_native.sparse_scan codes (rust/vigie_native/src/prefilter.rs)
+
+
+def native_scan() -> Callable[..., list[tuple[int, int, list[tuple[str, list[str]]]]]] | None:
+    """`vigie_native.sparse_scan` when the compiled core is the engine (`VIGIE_ENGINE`), else
+    None: the pure-Python engine keeps the Hyperscan (or per-post) way above."""
+    if not _engine.engine_name().startswith("native"):
+        return None
+    try:
+        mod = importlib.import_module("vigie_native")
+    except ImportError:  # pragma: no cover - the engine would not say native then
+        return None
+    fn: Callable[..., list[tuple[int, int, list[tuple[str, list[str]]]]]] | None = getattr(mod, "sparse_scan", None)
+    return fn
+
+
+@lru_cache(maxsize=65_536)
+def _label_names(label: str) -> bool:
+    """Whether a lone `key: value` line with this label can start a fragment: the table part
+    of `seeds.alone_is_nothing`, asked by the compiled scan (a label's answer never changes)."""
+    return norm_name(label) in _STEALER or _label(label) is not None
+
+
+def _detect_many_native(scan: Callable[..., list[tuple[int, int, list[tuple[str, list[str]]]]]],
+                        items: Sequence[bytes | str], key: MatchKey, filenames: Sequence[str | None] | None,
+                        content_types: Sequence[str | None] | None, lim: Limits,
+                        detect: Callable[..., list[Fragment]]) -> list[list[Fragment]]:
+    """`detect_many` on the compiled core's one pass: it leaves out every post on which the
+    engine would take no start line past its alone test (rust/vigie_native/src/prefilter.rs),
+    hands back the lone `key: value` seed lines whose label only `alone_is_nothing` can judge,
+    and the rest is decoded and detected as `detect()` does it."""
+    out: list[list[Fragment]] = [[] for _ in items]
+    force: set[int] = set()  # HTML by name or type: decode() reads them as HTML, detect() each
+    if filenames or content_types:
+        fn = filenames or [None] * len(items)
+        ct = content_types or [None] * len(items)
+        for k in range(len(items)):
+            f, c = fn[k], ct[k]
+            if (c and "html" in c.lower()) or (f and f.lower().endswith((".html", ".htm", ".xhtml"))):
+                force.add(k)
+    else:
+        fn = ct = [None] * len(items)
+    seq = items if isinstance(items, list) else list(items)
+    for k, code, checks in scan(seq, lim.max_line_chars, min(_BATCH_ITEM_MAX, lim.max_bytes), _label_names):
+        if k in force:
+            continue
+        if code == NATIVE_CHECK and all(_seeds.alone_is_nothing(s, above.copy) for s, above in checks):
+            continue  # every seed line stands alone and is nothing: what the engine concludes
+        out[k] = detect(seq[k], key=key, filename=fn[k], content_type=ct[k], limits=lim)
+    for k in force:
+        out[k] = detect(seq[k], key=key, filename=fn[k], content_type=ct[k], limits=lim)
+    return out

@@ -9,6 +9,7 @@ mod canon;
 mod extract;
 mod fragment;
 mod phone;
+mod prefilter;
 mod seeds;
 mod settle;
 mod split;
@@ -34,5 +35,6 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(seeds::line_offsets, m)?)?;
     m.add_function(wrap_pyfunction!(seeds::run_end, m)?)?;
     phone::register(m)?;
+    m.add_function(wrap_pyfunction!(prefilter::sparse_scan, m)?)?; // the sparse-text prefilter
     Ok(())
 }
