@@ -1,10 +1,11 @@
 """The issue-17 parts of `bench/detect.py`: the prefilter on sparse text and `--big`.
 
-Sparse text, one core: the same posts as `detect.py`'s "sparse" row, three ways in one run:
-`detect()` per post (as the crawler calls it today), `prefilter.detect_many` over all of them
-(one Hyperscan scan for many posts), and Hyperscan's raw scan of the same bytes with the
-same database and nothing else (`prefilter.scan_batch`): the practical limit of this design.
-The same for the posts without their dumps, which is the prefilter's own share of the time.
+Sparse text, one core: the same posts as `detect.py`'s "sparse" row, in one run: `detect()`
+per post (as the crawler calls it today) and `prefilter.detect_many` over all of them, on the
+pure-Python engine (one Hyperscan scan for many posts) and on the compiled core (its own
+one-pass `sparse_scan`), the AIL-style baseline, and the raw scans of the same bytes with
+nothing else (Hyperscan's `scan_batch`: the practical limit the issue names; the core's
+`sparse_scan`). The same for the posts without their dumps, which is the prefilter's own share.
 
 `--big`: a combo list written to disk (`--big-mb`, default 300), detected by
 `indexer.detect.parallel.detect_stream` on every core (2 MB chunks, read in 1 MB blocks),
@@ -21,6 +22,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from indexer import engine
+from indexer.decode import Limits
 from indexer.detect import detect
 from indexer.detect import prefilter as P
 from indexer.detect.parallel import DEFAULT_CHUNK_BYTES, detect_stream
@@ -39,28 +42,61 @@ def _best(fn: Callable[[], object], n: int = 3) -> float:
     return best
 
 
-def sparse_prefilter(sparse: list[bytes], key: MatchKey) -> dict[str, float | int | bool | str]:
-    """Posts one call each vs `detect_many` vs the raw scan; best of 3, CPU time, one core."""
+def _engine(name: str) -> bool:
+    try:
+        engine.set_engine(name)
+    except engine.EngineError as e:
+        print(f"{name} engine not measured: {e}")
+        return False
+    return True
+
+
+def sparse_prefilter(sparse: list[bytes], key: MatchKey,
+                     baseline: Callable[[str, set[bytes]], tuple[int, int]] | None = None,
+                     registry: set[bytes] | None = None) -> dict[str, float | int | bool | str]:
+    """Side by side on the same posts, best of 3, CPU time, one core: the pure-Python engine
+    (`detect()` per post, `detect_many` through Hyperscan), the compiled core (`detect()` per
+    post, `detect_many` through `vigie_native.sparse_scan`), the AIL-style baseline, and the
+    raw scans alone (Hyperscan's `scan_batch`, the core's `sparse_scan`): with and without the
+    0.5% dump posts, whose cost is the dense engine's."""
     out: dict[str, float | int | bool | str] = {"hyperscan": P.status()}
-    if not P.available():
-        return out
     dumps = {make_post(300_000 + i)[0].encode() for i in range(20)}  # what sparse_inputs plants
     prose = [x for x in sparse if x not in dumps]
+    reg = registry if registry is not None else set()
     for name, items in (("posts", sparse), ("posts_without_dumps", prose)):
         size = sum(map(len, items))
+        mbps: dict[str, float] = {}
+
+        def t(label: str, fn: Callable[[], object], size: int = size, mbps: dict[str, float] = mbps) -> None:
+            mbps[label] = size / _best(fn) / 1e6
+
+        _engine("python")
         want = [detect(x, key=key) for x in items]
-        assert P.detect_many(items, key=key) == want, "detect_many differs from detect()"
-        t_one = _best(lambda items=items: [detect(x, key=key) for x in items])
-        t_many = _best(lambda items=items: P.detect_many(items, key=key))
-        t_raw = _best(lambda items=items: P.scan_batch(items))
-        out[f"{name}_per_call_mb_per_s"] = round(size / t_one / 1e6, 1)
-        out[f"{name}_detect_many_mb_per_s"] = round(size / t_many / 1e6, 1)
-        out[f"{name}_raw_hyperscan_mb_per_s"] = round(size / t_raw / 1e6, 1)
-        out[f"{name}_detect_many_vs_raw"] = round(t_raw / t_many, 3)
-        out[f"{name}_detect_many_vs_per_call"] = round(t_one / t_many, 2)
-        print(f"{name:>20}: {size / 1e6:.1f} MB | per call {size / t_one / 1e6:.1f} MB/s | detect_many "
-              f"{size / t_many / 1e6:.1f} MB/s (x{t_one / t_many:.2f}) | raw Hyperscan {size / t_raw / 1e6:.1f} MB/s "
-              f"(detect_many at {100 * t_raw / t_many:.0f}% of it)")
+        t("python_per_call", lambda items=items: [detect(x, key=key) for x in items])
+        if P.available():
+            assert P.detect_many(items, key=key) == want, "detect_many differs from detect() (python engine)"
+            t("python_detect_many", lambda items=items: P.detect_many(items, key=key))
+            t("raw_hyperscan", lambda items=items: P.scan_batch(items))
+        if _engine("native"):
+            scan = P.native_scan()
+            assert P.detect_many(items, key=key) == want, "detect_many differs from detect() (native engine)"
+            t("native_per_call", lambda items=items: [detect(x, key=key) for x in items])
+            t("native_detect_many", lambda items=items: P.detect_many(items, key=key))
+            if scan is not None:
+                lim = Limits()
+                t("raw_native_scan", lambda items=items: scan(items, lim.max_line_chars, 1 << 20, P._label_names))
+        engine.set_engine(None)
+        if baseline is not None:
+            t("baseline", lambda items=items: [baseline(x.decode("utf-8"), reg) for x in items])
+        for label, v in mbps.items():
+            out[f"{name}_{label}_mb_per_s"] = round(v, 1)
+        best = max((v for k, v in mbps.items() if k.endswith("detect_many")), default=0.0)
+        out[f"{name}_detect_many_mb_per_s"] = round(best, 1)  # the faster engine's: the target's figure
+        if "raw_hyperscan" in mbps and best:
+            out[f"{name}_detect_many_vs_raw_hyperscan"] = round(best / mbps["raw_hyperscan"], 3)
+        print(f"{name:>20}: {size / 1e6:.1f} MB, MB/s " + " | ".join(f"{k} {v:.1f}" for k, v in mbps.items())
+              + (f" | best detect_many at {100 * best / mbps['raw_hyperscan']:.0f}% of raw Hyperscan"
+                 if "raw_hyperscan" in mbps and best else ""))
     return out
 
 

@@ -9,7 +9,9 @@ just after, so interpreter start-up, imports and input generation are not in the
 callgrind prints `Collected : N` at exit: N instructions for WORKLOAD, once, warm.
 
 WORKLOAD: `posts` (the bench's sparse posts, `detect()` per post), `posts_many` (the same,
-`prefilter.detect_many`), `posts_raw` (the Hyperscan scan alone), `pages` (the same text as
+`prefilter.detect_many`: Hyperscan on the Python engine, the core's `sparse_scan` with
+VIGIE_ENGINE=native), `posts_raw` (the Hyperscan scan alone), `posts_native_scan` (the core's
+scan alone); a `_nodumps` suffix (`posts_many_nodumps`) drops the 0.5% dump posts; `pages` (the same text as
 ~1 MB pages, `detect()` per page), `pages_windows` (the same pages through `prefilter.run`:
 only the windows around start lines decoded), `dense` (the bench's dense dumps, 2 000 rows each).
 Counts are stable across runs and neighbours, unlike times on a shared VM.
@@ -27,6 +29,7 @@ from bench.detect import KEY, dense_inputs, sparse_inputs
 from indexer.decode import Limits
 from indexer.detect import Tokenizer, detect, detect_text
 from indexer.detect import prefilter as P
+from tests.corpus.generate import make_post
 
 _C = r"""
 #include <valgrind/callgrind.h>
@@ -42,20 +45,31 @@ def _helper() -> ctypes.CDLL:
     return ctypes.CDLL(str(d / "cg.so"))
 
 
+def _no_core(*_a: object) -> list[object]:
+    raise SystemExit("posts_native_scan needs the compiled core as the engine: VIGIE_ENGINE=native")
+
+
 def main() -> None:
     what = sys.argv[1]
     mb = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
     cg = _helper()
+    nodumps = what.endswith("_nodumps")
+    what = what.removesuffix("_nodumps")
     if what == "dense":
         items = dense_inputs(int(2000 * mb))
     else:
         items = sparse_inputs(mb)
+        if nodumps:  # the posts without the 0.5% dump posts: the prefilter's own share
+            dumps = {make_post(300_000 + i)[0].encode() for i in range(20)}
+            items = [x for x in items if x not in dumps]
         if what in ("pages", "pages_windows"):
             items = [b"\n\n".join(items)]
     work = {
         "posts": lambda: [detect(x, key=KEY) for x in items],
         "posts_many": lambda: P.detect_many(items, key=KEY),
         "posts_raw": lambda: P.scan_batch(items),
+        "posts_native_scan": lambda: (P.native_scan() or _no_core)(items, Limits().max_line_chars, 1 << 20,
+                                                                     P._label_names),
         "pages": lambda: [detect(x, key=KEY) for x in items],
         "pages_windows": lambda: [P.run(x, detect_text, Tokenizer(KEY), None, None, Limits()) for x in items],
         "dense": lambda: [detect(x, key=KEY) for x in items],

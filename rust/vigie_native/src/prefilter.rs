@@ -30,39 +30,6 @@ use std::sync::OnceLock;
 pub const DETECT: u8 = 1;
 pub const CHECK: u8 = 2;
 
-// byte classes for the one pass
-const C_AT: u8 = 1; // '@'
-const C_DIGIT: u8 = 2; // 0-9
-const C_SEP: u8 = 4; // " ./-" between digits of a run (seeds._SEEDC)
-const C_COMBO: u8 = 8; // ':' '|' (a combo line needs one)
-const C_GATE: u8 = 16; // NUL, CR, '<' and 0xEF (maybe a BOM): looked at closer
-const C_NL: u8 = 32; // '\n'
-const C_RARE: u8 = C_AT | C_COMBO | C_GATE | C_NL;
-
-const fn table() -> [u8; 256] {
-    let mut t = [0u8; 256];
-    t[b'@' as usize] = C_AT;
-    let mut d = b'0';
-    while d <= b'9' {
-        t[d as usize] = C_DIGIT;
-        d += 1;
-    }
-    t[b' ' as usize] = C_SEP;
-    t[b'.' as usize] = C_SEP;
-    t[b'/' as usize] = C_SEP;
-    t[b'-' as usize] = C_SEP;
-    t[b':' as usize] = C_COMBO;
-    t[b'|' as usize] = C_COMBO;
-    t[0] = C_GATE;
-    t[b'\r' as usize] = C_GATE;
-    t[b'<' as usize] = C_GATE;
-    t[0xEF] = C_GATE;
-    t[b'\n' as usize] = C_NL;
-    t
-}
-
-static CLASS: [u8; 256] = table();
-
 /// `seeds._SEED_PATTERN`'s combo-line branch on one line (no "\n"); RE2's `\s` is [\t\n\f\r ].
 fn combo_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -71,15 +38,55 @@ fn combo_re() -> &'static Regex {
     })
 }
 
-/// Whether a 16-byte block holds a digit or a byte of C_RARE (written to vectorise).
-#[inline]
-fn interesting(ch: &[u8; 16]) -> bool {
-    let mut m = 0u8;
-    for &c in ch {
-        m |= ((c.wrapping_sub(b'0') < 10) | (c == b'@') | (c == b':') | (c == b'|') | (c == b'\n') | (c == b'<')
-            | (c == 0) | (c == b'\r') | (c == 0xEF)) as u8;
+/// Calls `hit(pos)` inside every run of `seeds._SEEDC`'s `\\d(?:[ ./-]?\\d){7}`: 8 bytes at a
+/// time (SWAR) to the next digit, then the run walked byte by byte.
+fn digit_runs(b: &[u8], mut hit: impl FnMut(usize)) {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        if i + 8 <= n {
+            let x = u64::from_le_bytes(b[i..i + 8].try_into().unwrap());
+            // a byte in '0'..='9' (hasbetween, bytes < 0x80 only: ~x drops the others)
+            let m = x & !HI;
+            let t = ((LO * (127 + b'9' as u64 + 1)).wrapping_sub(m) & !x & (m + LO * (127 - (b'0' as u64 - 1)))) & HI;
+            if t == 0 {
+                i += 8;
+                continue;
+            }
+            i += (t.trailing_zeros() / 8) as usize;
+        } else if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        // b[i] is a digit: walk the run (digits with at most one separator between two)
+        let mut run = 0u32;
+        let mut after_sep = 0u32;
+        let mut j = i;
+        while j < n {
+            let c = b[j];
+            if c.is_ascii_digit() {
+                run = 1 + run.max(after_sep);
+                after_sep = 0;
+                if run >= 8 {
+                    hit(j);
+                    // the rest of this run is on the same line: skip to its end
+                    while j + 1 < n && (b[j + 1].is_ascii_digit() || matches!(b[j + 1], b' ' | b'.' | b'/' | b'-')) {
+                        j += 1;
+                    }
+                    run = 0;
+                }
+            } else if matches!(c, b' ' | b'.' | b'/' | b'-') && run > 0 {
+                after_sep = run;
+                run = 0;
+            } else {
+                break;
+            }
+            j += 1;
+        }
+        i = j.max(i + 1);
     }
-    m != 0
 }
 
 /// What one post needs: nothing, the engine, or the label test on some lines.
@@ -121,76 +128,58 @@ fn html_gate(b: &[u8], i: usize) -> bool {
 }
 
 /// The engine's view of one post (see the module docstring).
-pub fn classify<E>(b: &[u8], max_line_chars: usize, starts: &mut Vec<usize>, seeds: &mut Vec<usize>,
+pub fn classify<E>(b: &[u8], max_line_chars: usize, starts: &mut Vec<usize>, marks: &mut Vec<usize>,
                    judge: &mut dyn FnMut(&str) -> Result<bool, E>) -> Result<Verdict, E> {
     if b.len() > max_line_chars {
         return Ok(Verdict::Detect); // the engine may cut long lines: let it
     }
     starts.clear();
-    seeds.clear();
-    starts.push(0);
-    let mut line_seed = false; // '@' or an 8-digit run seen on this line
-    let mut line_combo = false; // ':' or '|' seen on this line
-    let mut run = 0u32; // digits in the run ending at the previous byte (0: not a digit)
-    let mut after_sep = 0u32; // the run before a separator that the previous byte was
-    let mut gate = false;
+    marks.clear();
     let n = b.len();
-    let mut i = 0;
-    while i < n {
-        // 16 bytes at a time while they hold no digit and no byte of C_RARE (most of prose):
-        // one vectorised test, and the digit run is then broken (no digit in 16 bytes)
-        let end = if i + 16 <= n {
-            let chunk: &[u8; 16] = b[i..i + 16].try_into().unwrap();
-            if !interesting(chunk) {
-                run = 0;
-                after_sep = 0;
-                i += 16;
-                continue;
+    // what decode() would change: SIMD byte searches (memchr), no per-byte loop
+    let gate = memchr::memchr3_iter(0, b'\r', b'<', b).any(|i| b[i] != b'<' || html_gate(b, i))
+        || memchr::memchr_iter(0xEF, b).any(|i| b[i + 1..].starts_with(b"\xbb\xbf"));
+    if gate {
+        return Ok(Verdict::Detect);
+    }
+    starts.push(0);
+    starts.extend(memchr::memchr_iter(b'\n', b).map(|i| i + 1));
+    let line_of = |pos: usize, starts: &Vec<usize>| starts.partition_point(|&s| s <= pos) - 1;
+    // seed lines (seeds._SEED_PATTERN): an '@', an 8-digit run, a combo line, an opener
+    // `marks`: the seed lines, in any order, maybe repeated
+    for p in memchr::memchr_iter(b'@', b) {
+        marks.push(line_of(p, starts));
+    }
+    digit_runs(b, |p| marks.push(line_of(p, starts)));
+    let mut last = usize::MAX;
+    for p in memchr::memchr2_iter(b':', b'|', b) {
+        let k = line_of(p, starts);
+        if k != last {
+            last = k;
+            let le = if k + 1 < starts.len() { starts[k + 1] - 1 } else { n };
+            if combo_re().is_match(&b[starts[k]..le]) {
+                marks.push(k);
             }
-            i + 16
-        } else {
-            n
-        };
-        while i < end {
-            let c = b[i];
-            let k = CLASS[c as usize];
-            let r = if k & C_DIGIT != 0 { 1 + run.max(after_sep) } else { 0 };
-            after_sep = if k & C_SEP != 0 { run } else { 0 };
-            run = r;
-            line_seed |= r >= 8;
-            if k & C_RARE != 0 {
-                if k & C_AT != 0 {
-                    line_seed = true;
-                } else if k & C_COMBO != 0 {
-                    line_combo = true;
-                } else if k & C_NL != 0 {
-                    let s = *starts.last().unwrap();
-                    if line_seed || is_seed_line(&b[s..i], line_combo) {
-                        seeds.push(starts.len() - 1);
-                    }
-                    starts.push(i + 1);
-                    line_seed = false;
-                    line_combo = false;
-                } else {
-                    gate |= match c {
-                        b'<' => html_gate(b, i),
-                        0xEF => i + 2 < n && b[i + 1] == 0xBB && b[i + 2] == 0xBF,
-                        _ => true, // NUL, CR
-                    };
-                }
-            }
-            i += 1;
         }
     }
-    let s = *starts.last().unwrap();
-    if line_seed || is_seed_line(&b[s..n], line_combo) {
-        seeds.push(starts.len() - 1);
+    for (k, &ls) in starts.iter().enumerate() {
+        if let Some(c) = b.get(ls) {
+            if matches!(c, b'M' | b'C' | b'I' | b'R') {
+                let l = &b[ls..];
+                if l.starts_with(b"MSH|") || l.starts_with(b"COPY ") || l.starts_with(b"CREATE ")
+                    || l.starts_with(b"INSERT ") || l.starts_with(b"REPLACE ") {
+                    marks.push(k);
+                }
+            }
+        }
     }
-    if gate || std::str::from_utf8(b).is_err() {
-        return Ok(Verdict::Detect); // decode() would change the text (or pick another code page)
+    if marks.is_empty() {
+        return Ok(Verdict::Nothing); // no seed line: candidate_starts is empty (UTF-8 or not)
     }
-    if seeds.is_empty() {
-        return Ok(Verdict::Nothing); // no seed line: candidate_starts is empty
+    marks.sort_unstable();
+    marks.dedup();
+    if std::str::from_utf8(b).is_err() {
+        return Ok(Verdict::Detect); // decode() would pick another code page
     }
     let nl = starts.len();
     let bounds = |k: usize| -> (usize, usize) {
@@ -199,7 +188,7 @@ pub fn classify<E>(b: &[u8], max_line_chars: usize, starts: &mut Vec<usize>, see
         (unquote(b, ls, le), le)
     };
     let mut checks = Vec::new();
-    for &st in seeds.iter() {
+    for &st in marks.iter() {
         if st > 0 {
             let (ps, pe) = bounds(st - 1);
             if !blank(&b[ps..pe]) {
@@ -251,22 +240,6 @@ pub fn classify<E>(b: &[u8], max_line_chars: usize, starts: &mut Vec<usize>, see
     Ok(if checks.is_empty() { Verdict::Nothing } else { Verdict::Check(checks) })
 }
 
-/// The line-shaped branches of `seeds._SEED_PATTERN` (the `@` and digit-run ones are counted
-/// in the pass): a combo line, or a line opening with a statement or an HL7 header.
-#[inline]
-fn is_seed_line(l: &[u8], combo: bool) -> bool {
-    if combo && combo_re().is_match(l) {
-        return true;
-    }
-    match l.first() {
-        Some(b'M') => l.starts_with(b"MSH|"),
-        Some(b'C') => l.starts_with(b"COPY ") || l.starts_with(b"CREATE "),
-        Some(b'I') => l.starts_with(b"INSERT "),
-        Some(b'R') => l.starts_with(b"REPLACE "),
-        _ => false,
-    }
-}
-
 /// What `seeds.alone_is_nothing` says of a line, as far as this code can tell.
 enum Alone {
     Decided(bool),
@@ -294,22 +267,12 @@ fn py_digit(c: char) -> Option<bool> {
 /// character earlier). Some(Some(label byte range)), Some(None) for no match, None when a
 /// character's class is not known here.
 fn kv_match(s: &str) -> Option<Option<(usize, usize)>> {
-    let cs: Vec<(usize, char)> = s.char_indices().collect();
-    let n = cs.len();
-    let mut p = 0;
-    while p < n && py_space(cs[p].1) {
-        p += 1;
+    let mut it = s.char_indices().peekable();
+    while it.next_if(|&(_, c)| py_space(c)).is_some() {}
+    if it.next_if(|&(_, c)| matches!(c, '-' | '*' | '•')).is_some() {
+        while it.next_if(|&(_, c)| py_space(c)).is_some() {}
     }
-    if p < n && matches!(cs[p].1, '-' | '*' | '•') {
-        p += 1;
-        while p < n && py_space(cs[p].1) {
-            p += 1;
-        }
-    }
-    if p >= n {
-        return Some(None);
-    }
-    let c1 = cs[p].1;
+    let Some((lab, c1)) = it.next() else { return Some(None) };
     match py_digit(c1) {
         None => return None,
         Some(true) => return Some(None),
@@ -318,26 +281,24 @@ fn kv_match(s: &str) -> Option<Option<(usize, usize)>> {
     if py_space(c1) || matches!(c1, ':' | '=' | '>' | '*' | '•' | '-') {
         return Some(None);
     }
-    let lab = p;
-    let mut j = p + 1;
-    while j < n && !matches!(cs[j].1, ':' | '=' | '>' | '\t' | ';' | '|') {
-        j += 1;
-    }
-    if j >= n {
-        return Some(None);
-    }
-    let sep = match cs[j].1 {
-        ':' | '=' => j,
-        '>' if j > lab + 1 && cs[j - 1].1 == '-' => j - 1,
-        _ => return Some(None),
+    // the label runs to the first of `:=>\t;|`; `len` counts its characters after c1
+    let mut len = 0usize;
+    let mut prev = (lab, c1);
+    let sep = loop {
+        let Some((i, c)) = it.next() else { return Some(None) };
+        match c {
+            ':' | '=' if len <= 40 => break i,
+            '>' if prev.1 == '-' && len >= 1 && len - 1 <= 40 => break prev.0, // "->"
+            ':' | '=' | '>' | '\t' | ';' | '|' => return Some(None),
+            _ => {}
+        }
+        len += 1;
+        prev = (i, c);
     };
-    if sep - lab > 41 {
-        return Some(None); // the label is 1 + {0,40} characters
-    }
-    if !cs[j + 1..].iter().any(|&(_, c)| !py_space(c)) {
+    if !it.any(|(_, c)| !py_space(c)) {
         return Some(None); // `\s*(\S.*)`: something after the separator
     }
-    Some(Some((cs[lab].0, cs[sep].0)))
+    Some(Some((lab, sep)))
 }
 
 /// `seeds.alone_is_nothing(s, above)` up to its label test (see `Alone`).
@@ -346,7 +307,13 @@ fn alone_is_nothing(s: &str) -> Alone {
     if t.is_empty() || t.starts_with('{') || t.starts_with('[') || t.starts_with("MSH|") {
         return Alone::Decided(false); // Python: `t[:1] in "{["` holds for "" too
     }
-    let h: Vec<char> = t.chars().take(6).collect();
+    let mut hb = ['\0'; 6];
+    let mut hn = 0;
+    for c in t.chars().take(6) {
+        hb[hn] = c;
+        hn += 1;
+    }
+    let h = &hb[..hn];
     if h.iter().any(|&c| c == 'ı' || c == 'ſ') {
         return Alone::Unknown; // `t[:6].upper()`: the two that upper-case to ASCII letters
     }
