@@ -73,8 +73,9 @@ def _engine_skips_every_start(b: bytes) -> bool:
         lines[k - 1] = raw[k - 1][m.end() - s - 1:]
     n = len(lines)
     for st_, _floor in candidate_starts(b):
-        if not ((st_ == 0 or not lines[st_ - 1].strip(RULE_CHARS)) and (st_ + 1 >= n or not lines[st_ + 1].strip(RULE_CHARS))
-                and alone_is_nothing(lines[st_], lambda s=st_: lines[max(0, s - 3):s])):
+        alone = (st_ == 0 or not lines[st_ - 1].strip(RULE_CHARS)) and (
+            st_ + 1 >= n or not lines[st_ + 1].strip(RULE_CHARS))
+        if not (alone and alone_is_nothing(lines[st_], lambda s=st_: lines[max(0, s - 3):s])):
             return False
     return True
 

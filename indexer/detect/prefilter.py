@@ -46,8 +46,8 @@ import re2
 from indexer import engine as _engine
 from indexer.decode import _BOMS, _HTML_SNIFF, Limits
 from indexer.detect import seeds as _seeds
-from indexer.detect.seeds import candidate_starts
 from indexer.detect.columns import norm_name
+from indexer.detect.seeds import candidate_starts
 from indexer.detect.shapes import _KV, _STEALER, _label
 from indexer.models import Fragment
 from indexer.tokens import MatchKey
