@@ -33,7 +33,6 @@ Without the `hyperscan` module (or on a CPU it does not support) `available()` i
 
 from __future__ import annotations
 
-import importlib
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
@@ -488,11 +487,8 @@ NATIVE_DETECT, NATIVE_CHECK = 1, 2  # vigie_native.sparse_scan codes (rust/vigie
 def native_scan() -> Callable[..., list[tuple[int, int, list[tuple[str, list[str]]]]]] | None:
     """`vigie_native.sparse_scan` when the compiled core is the engine (`VIGIE_ENGINE`), else
     None: the pure-Python engine keeps the Hyperscan (or per-post) way above."""
-    if not _engine.engine_name().startswith("native"):
-        return None
-    try:
-        mod = importlib.import_module("vigie_native")
-    except ImportError:  # pragma: no cover - the engine would not say native then
+    mod = _engine.native_module()
+    if mod is None:
         return None
     fn: Callable[..., list[tuple[int, int, list[tuple[str, list[str]]]]]] | None = getattr(mod, "sparse_scan", None)
     return fn
