@@ -38,57 +38,6 @@ fn combo_re() -> &'static Regex {
     })
 }
 
-/// Calls `hit(pos)` inside every run of `seeds._SEEDC`'s `\\d(?:[ ./-]?\\d){7}`: 8 bytes at a
-/// time (SWAR) to the next digit, then the run walked byte by byte.
-fn digit_runs(b: &[u8], mut hit: impl FnMut(usize)) {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let n = b.len();
-    let mut i = 0;
-    while i < n {
-        if i + 8 <= n {
-            let x = u64::from_le_bytes(b[i..i + 8].try_into().unwrap());
-            // a byte in '0'..='9' (hasbetween, bytes < 0x80 only: ~x drops the others)
-            let m = x & !HI;
-            let t = ((LO * (127 + b'9' as u64 + 1)).wrapping_sub(m) & !x & (m + LO * (127 - (b'0' as u64 - 1)))) & HI;
-            if t == 0 {
-                i += 8;
-                continue;
-            }
-            i += (t.trailing_zeros() / 8) as usize;
-        } else if !b[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        // b[i] is a digit: walk the run (digits with at most one separator between two)
-        let mut run = 0u32;
-        let mut after_sep = 0u32;
-        let mut j = i;
-        while j < n {
-            let c = b[j];
-            if c.is_ascii_digit() {
-                run = 1 + run.max(after_sep);
-                after_sep = 0;
-                if run >= 8 {
-                    hit(j);
-                    // the rest of this run is on the same line: skip to its end
-                    while j + 1 < n && (b[j + 1].is_ascii_digit() || matches!(b[j + 1], b' ' | b'.' | b'/' | b'-')) {
-                        j += 1;
-                    }
-                    run = 0;
-                }
-            } else if matches!(c, b' ' | b'.' | b'/' | b'-') && run > 0 {
-                after_sep = run;
-                run = 0;
-            } else {
-                break;
-            }
-            j += 1;
-        }
-        i = j.max(i + 1);
-    }
-}
-
 /// What one post needs: nothing, the engine, or the label test on some lines.
 pub enum Verdict {
     Nothing,
@@ -128,32 +77,158 @@ fn html_gate(b: &[u8], i: usize) -> bool {
 }
 
 /// The engine's view of one post (see the module docstring).
-pub fn classify<E>(b: &[u8], max_line_chars: usize, starts: &mut Vec<usize>, marks: &mut Vec<usize>,
+/// Reused buffers of `classify` (one allocation per call of `sparse_scan`, not per post).
+#[derive(Default)]
+pub struct Bufs {
+    starts: Vec<usize>, // line starts
+    marks: Vec<usize>,  // seed lines
+    seeds: Vec<usize>,  // offsets of an '@' or inside an 8-digit run
+    combos: Vec<usize>, // offsets of ':' and '|' (a combo line needs one)
+}
+
+/// One byte of interest at `p` (see `pass`): true if `decode()` would change the text.
+#[inline(always)]
+fn special(b: &[u8], p: usize, f: &mut Bufs, walked: &mut usize) -> bool {
+    match b[p] {
+        b'\n' => f.starts.push(p + 1),
+        b'@' => f.seeds.push(p),
+        b':' | b'|' => f.combos.push(p),
+        b'<' => return html_gate(b, p),
+        0xEF => return b[p + 1..].starts_with(b"\xbb\xbf"),
+        0 | b'\r' => return true,
+        c if c.is_ascii_digit() => {
+            if p >= *walked {
+                *walked = digit_run(b, p, &mut f.seeds);
+            }
+        }
+        _ => {}
+    }
+    false
+}
+
+/// One pass over `b`: line starts, '@'s and digit runs, ':'/'|', and whether anything that
+/// `decode()` would change is there (NUL, CR, `<` that may open HTML, a UTF-8 BOM): true.
+/// x86-64: 16 bytes per step with SSE2 (always there on x86-64), one test for all the bytes
+/// that matter; most blocks of prose hold none, and the rest are walked bit by bit.
+#[cfg(target_arch = "x86_64")]
+fn pass(b: &[u8], f: &mut Bufs) -> bool {
+    use std::arch::x86_64::*;
+    let n = b.len();
+    let mut walked = 0usize; // digit runs are walked to here
+    let mut i = 0usize;
+    // SAFETY: SSE2 is part of the x86-64 baseline; loads are unaligned and within b
+    unsafe {
+        let (nl, at, co, pi, nul, cr, lt, ef) = (
+            _mm_set1_epi8(b'\n' as i8), _mm_set1_epi8(b'@' as i8), _mm_set1_epi8(b':' as i8),
+            _mm_set1_epi8(b'|' as i8), _mm_set1_epi8(0), _mm_set1_epi8(b'\r' as i8), _mm_set1_epi8(b'<' as i8),
+            _mm_set1_epi8(0xEFu8 as i8));
+        let (d0, d9) = (_mm_set1_epi8(b'0' as i8), _mm_set1_epi8(b'9' as i8));
+        while i + 16 <= n {
+            let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
+            let sp = _mm_or_si128(
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, at)),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, co), _mm_cmpeq_epi8(v, pi))),
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, nul), _mm_cmpeq_epi8(v, cr)),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, ef))));
+            // '0' <= c <= '9' (unsigned): max(c, '0') == c and min(c, '9') == c
+            let dg = _mm_and_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, d0), v), _mm_cmpeq_epi8(_mm_min_epu8(v, d9), v));
+            let mut m = (_mm_movemask_epi8(_mm_or_si128(sp, dg)) as u32) & 0xFFFF;
+            while m != 0 {
+                let p = i + m.trailing_zeros() as usize;
+                m &= m - 1;
+                if special(b, p, f, &mut walked) {
+                    return true;
+                }
+                if walked > p + 1 {
+                    // a digit run was walked: its other bytes in this block need no visit
+                    let k = walked - i;
+                    m &= if k >= 16 { 0 } else { !0u32 << k };
+                }
+            }
+            i += 16;
+        }
+    }
+    while i < n {
+        if special(b, i, f, &mut walked) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The same pass with SIMD byte searches (memchr) where SSE2 is not there.
+#[cfg(not(target_arch = "x86_64"))]
+fn pass(b: &[u8], f: &mut Bufs) -> bool {
+    if memchr::memchr3_iter(0, b'\r', b'<', b).any(|i| b[i] != b'<' || html_gate(b, i))
+        || memchr::memchr_iter(0xEF, b).any(|i| b[i + 1..].starts_with(b"\xbb\xbf")) {
+        return true;
+    }
+    f.starts.extend(memchr::memchr_iter(b'\n', b).map(|i| i + 1));
+    f.seeds.extend(memchr::memchr_iter(b'@', b));
+    let mut walked = 0;
+    for p in 0..b.len() {
+        if b[p].is_ascii_digit() && p >= walked {
+            walked = digit_run(b, p, &mut f.seeds);
+        }
+    }
+    f.combos.extend(memchr::memchr2_iter(b':', b'|', b));
+    false
+}
+
+/// Walks the run of digits (at most one of " ./-" between two) that starts at `p`; pushes an
+/// offset inside it to `out` when it holds `seeds._SEEDC`'s 8 digits; returns its end.
+fn digit_run(b: &[u8], p: usize, out: &mut Vec<usize>) -> usize {
+    let n = b.len();
+    let mut run = 0u32;
+    let mut after_sep = 0u32;
+    let mut hit = false;
+    let mut j = p;
+    while j < n {
+        let c = b[j];
+        if c.is_ascii_digit() {
+            run = 1 + run.max(after_sep);
+            after_sep = 0;
+            if run >= 8 && !hit {
+                hit = true;
+                out.push(j);
+            }
+        } else if matches!(c, b' ' | b'.' | b'/' | b'-') && run > 0 {
+            after_sep = run;
+            run = 0;
+        } else {
+            break;
+        }
+        j += 1;
+    }
+    j
+}
+
+/// The engine's view of one post (see the module docstring).
+pub fn classify<E>(b: &[u8], max_line_chars: usize, f: &mut Bufs,
                    judge: &mut dyn FnMut(&str) -> Result<bool, E>) -> Result<Verdict, E> {
     if b.len() > max_line_chars {
         return Ok(Verdict::Detect); // the engine may cut long lines: let it
     }
-    starts.clear();
-    marks.clear();
+    f.starts.clear();
+    f.marks.clear();
+    f.seeds.clear();
+    f.combos.clear();
     let n = b.len();
-    // what decode() would change: SIMD byte searches (memchr), no per-byte loop
-    let gate = memchr::memchr3_iter(0, b'\r', b'<', b).any(|i| b[i] != b'<' || html_gate(b, i))
-        || memchr::memchr_iter(0xEF, b).any(|i| b[i + 1..].starts_with(b"\xbb\xbf"));
-    if gate {
-        return Ok(Verdict::Detect);
+    f.starts.push(0);
+    if pass(b, f) {
+        return Ok(Verdict::Detect); // decode() would change the text
     }
-    starts.push(0);
-    starts.extend(memchr::memchr_iter(b'\n', b).map(|i| i + 1));
-    let line_of = |pos: usize, starts: &Vec<usize>| starts.partition_point(|&s| s <= pos) - 1;
-    // seed lines (seeds._SEED_PATTERN): an '@', an 8-digit run, a combo line, an opener
-    // `marks`: the seed lines, in any order, maybe repeated
-    for p in memchr::memchr_iter(b'@', b) {
-        marks.push(line_of(p, starts));
+    let Bufs { starts, marks, seeds, combos } = f;
+    let starts: &Vec<usize> = starts;
+    let line_of = |pos: usize| starts.partition_point(|&s| s <= pos) - 1;
+    // seed lines (seeds._SEED_PATTERN): an '@' or an 8-digit run, a combo line, an opener
+    for &p in seeds.iter() {
+        marks.push(line_of(p));
     }
-    digit_runs(b, |p| marks.push(line_of(p, starts)));
     let mut last = usize::MAX;
-    for p in memchr::memchr2_iter(b':', b'|', b) {
-        let k = line_of(p, starts);
+    for &p in combos.iter() {
+        let k = line_of(p);
         if k != last {
             last = k;
             let le = if k + 1 < starts.len() { starts[k + 1] - 1 } else { n };
@@ -340,8 +415,7 @@ fn alone_is_nothing(s: &str) -> Alone {
 pub fn sparse_scan<'py>(py: Python<'py>, items: Bound<'py, PyList>, max_line_chars: usize, max_item: usize,
                         judge: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
     let out = PyList::empty(py);
-    let mut starts = Vec::with_capacity(64);
-    let mut seeds = Vec::with_capacity(16);
+    let mut bufs = Bufs::default();
     let empty = PyList::empty(py);
     let mut cache: HashMap<String, bool> = HashMap::new();
     let mut ask = |label: &str| -> PyResult<bool> {
@@ -355,7 +429,7 @@ pub fn sparse_scan<'py>(py: Python<'py>, items: Bound<'py, PyList>, max_line_cha
     for (k, it) in items.iter().enumerate() {
         let v = match it.cast::<PyBytes>() {
             Ok(bytes) if bytes.as_bytes().len() <= max_item => {
-                classify(bytes.as_bytes(), max_line_chars, &mut starts, &mut seeds, &mut ask)?
+                classify(bytes.as_bytes(), max_line_chars, &mut bufs, &mut ask)?
             }
             _ => Verdict::Detect,
         };
@@ -385,9 +459,9 @@ mod tests {
     use super::*;
 
     fn verdict(s: &str) -> u8 {
-        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let mut f = Bufs::default();
         let mut judge = |l: &str| -> Result<bool, ()> { Ok(l == "Email") };
-        match classify(s.as_bytes(), 1_000_000, &mut a, &mut b, &mut judge).unwrap() {
+        match classify(s.as_bytes(), 1_000_000, &mut f, &mut judge).unwrap() {
             Verdict::Nothing => 0,
             Verdict::Detect => DETECT,
             Verdict::Check(_) => CHECK,
