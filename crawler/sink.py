@@ -111,7 +111,9 @@ def accept_batch(sink: ItemSink, items: Sequence[CrawledItem]) -> list[int | Exc
     if len(items) > 1 and isinstance(sink, BatchSink):
         try:
             return list(sink.accept_many(items))
-        except Exception:
+        except _STOP:
+            raise
+        except BaseException:  # an Exception, or a panic of the compiled core (below)
             pass
     out: list[int | Exception] = []
     for item in items:
@@ -119,7 +121,17 @@ def accept_batch(sink: ItemSink, items: Sequence[CrawledItem]) -> list[int | Exc
             out.append(int(sink.accept(item) or 0))
         except Exception as exc:
             out.append(exc)
+        except _STOP:
+            raise
+        except BaseException as exc:
+            # a panic of the compiled detection core is pyo3's PanicException, a BaseException:
+            # it failed the whole batch and escaped the pipeline's `except Exception` (not counted,
+            # not logged as a sink failure). Its message quotes the input: only its type is kept.
+            out.append(RuntimeError(f"the sink crashed on this item ({type(exc).__name__}); a bug to report"))
     return out
+
+
+_STOP = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
 
 class TeeSink:
