@@ -66,7 +66,7 @@ for name in "${names[@]}"; do
     "$venv/bin/pip" install -q --disable-pip-version-check --no-deps -r "$lock"
   fi
   if [ "$name" = flaskbb ]; then  # compile FlaskBB once the way vigie_kit/engine_sites/flaskbb_site.py runs it
-    "$venv/bin/python" vigie_kit/engine_sites/flaskbb_site.py cli --help >/dev/null
+    "$venv/bin/python" vigie_kit/engine_sites/flaskbb_site.py cli --version >/dev/null 2>&1 || true
   fi
   cp "$lock" "$venv/.installed"
   echo "==> $name: installed in $((SECONDS - started))s" >&2

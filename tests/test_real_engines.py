@@ -43,7 +43,9 @@ def real_config(directory: Path, engine: str, base_url: str) -> Path:
     return directory
 
 
-@pytest.fixture(scope="module", params=sorted(ENGINES))
+# one xdist group per engine: its three tests share one site and one pair of crawls on one worker
+@pytest.fixture(scope="module", params=[pytest.param(e, marks=pytest.mark.xdist_group(f"real-{e}"))
+                                        for e in sorted(ENGINES)])
 def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
     engine = str(request.param)
     if engine_python(engine) is None:
