@@ -127,6 +127,13 @@ def _wait_http(url: str, process: subprocess.Popen[bytes], log: Path, timeout: f
     raise RealEngineError(f"{url} did not answer within {timeout:.0f}s; see {log}")
 
 
+def _private_write(path: Path, text: str) -> None:
+    """A file of the site only its owner reads (0600), like everything the engines write here."""
+    path.touch(mode=0o600)
+    os.chmod(path, 0o600)
+    path.write_text(text, encoding="utf-8")
+
+
 def _installed_db(python: Path, db: Path, install: Callable[[], object]) -> None:
     """`db` as the engine's own install step leaves it: run once per engine venv, then the
     empty installed database is copied (the install is the slowest step, and the same every
@@ -152,10 +159,10 @@ def _spirit_site(python: Path, root: Path, content: dict[str, Any], per_page: in
     template = next(spirit.glob("python3*/site-packages/spirit/extra/project_template"))
     _run([str(python.parent / "django-admin"), "startproject", f"--template={template}", "vsite", str(root)],
          cwd=root, env=env)
-    (root / "vsite" / "settings" / "vigie.py").write_text(
+    _private_write(root / "vsite" / "settings" / "vigie.py",
         "from .dev import *  # noqa: F403\n"
         "ALLOWED_HOSTS = ['127.0.0.1', 'localhost']\n"
-        "LOGGING = {'version': 1, 'disable_existing_loggers': False}\n", encoding="utf-8")
+        "LOGGING = {'version': 1, 'disable_existing_loggers': False}\n")
     settings = "vsite.settings.vigie"
     _installed_db(python, root / "db.sqlite3", lambda: _run(
         [str(python), "manage.py", "migrate", "-v0", f"--settings={settings}"], cwd=root, env=env))
@@ -200,7 +207,7 @@ def _flaskbb_site(python: Path, root: Path, content: dict[str, Any], per_page: i
     sizes through its settings. Redis, Celery and caching off: a single local process."""
     env = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8"}
     config = root / "flaskbb.cfg"
-    config.write_text(FLASKBB_CONFIG, encoding="utf-8")
+    _private_write(config, FLASKBB_CONFIG)
     script = str(SCRIPTS / "flaskbb_site.py")
     _installed_db(python, root / "flaskbb.sqlite", lambda: _run(
         [str(python), script, "cli", "--config", str(config), "install", "--force", "-u", "admin",
