@@ -323,3 +323,33 @@ def test_an_outbox_dsn_file_of_another_user_is_refused(tmp_path: Path) -> None:
         read_dsn_file(planted)
     os.chown(planted, os.geteuid(), os.getegid())
     assert read_dsn_file(planted).startswith("postgresql://them")
+
+
+def test_a_planted_or_replayed_worker_does_not_take_sources(redis: RedisServer, tmp_path: Path) -> None:
+    """Membership was a bare sorted set of names and deadlines: a process with Redis access added
+    a worker that never claims (with a deadline years away), and every source rendezvous-hashed to
+    it was never crawled; a dead worker's entry replayed the same way kept it 'live'."""
+    from crawler.frontier.cluster import Membership, owner_of
+    from vigie.service.worker import source_key
+
+    config, data, prefix = _config(tmp_path, redis)
+    worker = _worker(config, data)
+    spawned: list[CrawlJob] = []
+    worker._spawn = spawned.append
+    try:
+        key = source_key(worker.config.sources["src-a"])
+        ghost = next(f"ghost-{n}" for n in range(1000) if owner_of(key, ["w1", f"ghost-{n}"]) != "w1")
+        members = Membership(worker.link, lease_ms=5000)
+        far = worker.link.now_ms() + 10 * 365 * 86_400_000
+        worker.link.client.zadd(members.key, {ghost: far, f"{ghost}|{'0' * 32}": far})
+        dead = Membership(worker.link, lease_ms=5000)
+        dead.heartbeat("w0")  # a real member's entry, replayed with a far deadline once w0 is gone
+        replayed = next(m for m in worker.link.client.zrange(members.key, 0, -1) if m.startswith(b"w0"))
+        worker.link.client.zadd(members.key, {replayed: far})
+        lock = LeaderLock(worker.link, "scheduler", "t", lease_ms=5000)
+        assert lock.acquire() and JobBoard(worker.link, lease_ms=5000).push("src-a", lock)
+        worker.step()
+        assert members.live() == ["w1"]
+        assert [j.source for j in spawned] == ["src-a"]
+    finally:
+        worker.shutdown()

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -44,12 +45,17 @@ def owner_of(key: str, live: Iterable[str]) -> str | None:
 
 
 class Membership:
+    """Live workers. A member is `<worker>|<keyed hash of its name>`, and is live only while its
+    lease deadline has not passed and is not years away: a process that can write to Redis but lacks
+    the shared key cannot add a worker that never claims (the sources hashed to it were never
+    crawled), nor keep a dead one alive with a deadline far in the future."""
+
     _BEAT = _NOW + """
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 3600000)
 return now
 """
-    _LIVE = _NOW + "return redis.call('ZRANGEBYSCORE', KEYS[1], now, '+inf')"
+    _LIVE = _NOW + "return redis.call('ZRANGEBYSCORE', KEYS[1], now, now + tonumber(ARGV[1]))"
 
     def __init__(self, link: RedisLink, *, lease_ms: int) -> None:
         self.link, self.lease_ms = link, lease_ms
@@ -57,14 +63,28 @@ return now
         self._beat = link.script(self._BEAT)
         self._live = link.script(self._LIVE)
 
-    def heartbeat(self, worker: str) -> None:
-        self._beat(keys=[self.key], args=[worker, self.lease_ms])
+    def _member(self, worker: str) -> str:
+        return f"{worker}|{self.link.fingerprint('worker', worker.encode()).hex()}"
 
-    def live(self) -> list[str]:
-        return sorted(as_text(w) for w in self._live(keys=[self.key]))
+    def heartbeat(self, worker: str) -> None:
+        self._beat(keys=[self.key], args=[self._member(worker), self.lease_ms])
+
+    def live(self, *, verify: bool = True) -> list[str]:
+        """The live workers' names; `verify=False` (`vigie status`, which holds no key) lists
+        every member with a current lease, unverified."""
+        out = []
+        # a deadline further than this is not one a heartbeat wrote (even under a longer lease
+        # setting, during a rolling change of it): a replayed entry is live for minutes, not years
+        horizon = max(10 * self.lease_ms, 600_000)
+        for raw in self._live(keys=[self.key], args=[horizon]):
+            member = as_text(raw)
+            name, sep, _ = member.rpartition("|")
+            if sep and (not verify or hmac.compare_digest(member, self._member(name))):
+                out.append(name)
+        return sorted(out)
 
     def leave(self, worker: str) -> None:
-        self.link.client.zrem(self.key, worker)
+        self.link.client.zrem(self.key, self._member(worker))
 
 
 class LeaderLock:
