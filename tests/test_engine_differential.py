@@ -290,6 +290,8 @@ def test_card_network_and_tokens() -> None:
         d = "".join(r.choice("0123456789") for _ in range(r.randint(12, 19)))
         d = r.choice(["4", "5", "2221", "34", "37", "6011", "65", "62", "3528", "1800", "300", "50", "6"]) + d[:-2]
         assert vigie_native.card_network(d) == ids.card_network(d), d
+        u = d[:3] + "\u0666" + d[4:]  # a Unicode digit (canon_card_py keeps it): chars, not bytes
+        assert vigie_native.card_network(u) == ids.card_network(u), u
     for klen in (0, 16, 32, 64, 65, 100):
         key = MatchKey(bytes(r.randrange(256) for _ in range(klen)))
         tok = vigie_native.Tokenizer(key.key)

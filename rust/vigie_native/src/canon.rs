@@ -273,13 +273,19 @@ const BRANDS: &[(&str, &[(&str, &str)], &[usize])] = &[
 
 /// `card_network` on an ASCII digit string.
 pub fn card_network(d: &str) -> Option<&'static str> {
-    let n = d.len();
+    // in chars, as Python counts and slices: `canon_card_py` keeps a Unicode digit (str.isdigit),
+    // and comparing UTF-8 bytes orders strings by code point, as Python's `<=` does
+    let n = clen(d);
     for (brand, ranges, lengths) in BRANDS {
         if !lengths.contains(&n) {
             continue;
         }
         for (low, high) in ranges.iter() {
-            let p = &d[..low.len().min(n)];
+            let k = low.len().min(n);
+            let p = match d.char_indices().nth(k) {
+                Some((b, _)) => &d[..b],
+                None => d,
+            };
             if *low <= p && p <= *high {
                 return Some(brand);
             }

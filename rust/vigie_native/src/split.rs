@@ -201,7 +201,12 @@ pub fn sql_tuples(s: &str, pos_chars: usize, base: i64) -> Vec<Vec<(String, i64)
             let v = m.as_str();
             let st = icp.at(m.start()) as i64;
             if let Some(q) = v.strip_prefix('\'') {
-                let q = &q[..q.len() - 1];
+                // `v[1:-1]`: the last char, not byte, goes (an unclosed quote may end in "é"),
+                // and a lone quote gives ""
+                let q = match q.char_indices().next_back() {
+                    Some((b, _)) => &q[..b],
+                    None => q,
+                };
                 fields.push((q.replace("\\'", "'").replace("''", "'"), inner_base + st + 1));
             } else {
                 fields.push((v.to_string(), inner_base + st));
