@@ -353,3 +353,24 @@ def test_a_planted_or_replayed_worker_does_not_take_sources(redis: RedisServer, 
         assert [j.source for j in spawned] == ["src-a"]
     finally:
         worker.shutdown()
+
+
+def test_lease_keys_set_by_hand_without_expiry_do_not_block_for_good(redis: RedisServer, tmp_path: Path) -> None:
+    """The leader lock and a source's job lease are SET NX: one SET without expiry by a process
+    with Redis access stopped every crawl (no leader, ever) or one source's crawls, for good."""
+    from crawler.frontier import connect
+
+    link = connect(redis.url, prefix=f"t{os.urandom(3).hex()}", secret=b"s" * 32)
+    try:
+        lock = LeaderLock(link, "scheduler", "s1", lease_ms=5000)
+        link.client.set(lock.key, "squatter")
+        assert lock.acquire()
+        board = JobBoard(link, lease_ms=5000)
+        assert board.push("src-a", lock)
+        link.client.set(board._lease_key("src-a"), "squatter", px=10 * 365 * 86_400_000)
+        assert board.claim("src-a", "w1") and board.holder("src-a") == "w1"
+        assert not board.claim("src-a", "w2")  # a live lease still holds
+        other = LeaderLock(link, "scheduler", "s2", lease_ms=5000)
+        assert not other.acquire()
+    finally:
+        link.close()

@@ -31,6 +31,12 @@ from crawler.frontier.link import RedisLink, as_text
 __all__ = ["CrawlJob", "JobBoard", "LeaderLock", "Membership", "owner_of"]
 
 _RUN_ID = re.compile(r"[0-9a-f]{1,32}")
+# a lease key no holder could have written (no expiry, or one beyond ten leases, ARGV[2] in ms) is
+# dropped before SET NX: set by hand in Redis, it blocked the lock or a source's job for good
+_STALE = """
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -1 or ttl > 10 * tonumber(ARGV[2]) then redis.call('DEL', KEYS[1]) end
+"""
 _NOW = "local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
 
 
@@ -88,7 +94,7 @@ return now
 
 
 class LeaderLock:
-    _ACQUIRE = """
+    _ACQUIRE = _STALE + """
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   local fence = redis.call('INCR', KEYS[2])
   redis.call('SET', KEYS[3], ARGV[1] .. '|' .. fence)
@@ -171,6 +177,7 @@ redis.call('LPUSH', KEYS[3], ARGV[4]); redis.call('LTRIM', KEYS[3], 0, 999)
 return 1
 """
     _RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
+    _CLAIM = _STALE + "return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0"
     _DROP = ("if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) "
              "end return 0")
 
@@ -178,6 +185,7 @@ return 1
         self.link, self.lease_ms = link, lease_ms
         self.key = link.key("jobs")
         self._drop = link.script(self._DROP)
+        self._claim = link.script(self._CLAIM)
         self.history = link.key("runs")
         self._push = link.script(self._PUSH)
         self._renew = link.script(self._RENEW)
@@ -218,7 +226,7 @@ return 1
         return as_text(got) if got else None
 
     def claim(self, source: str, worker: str) -> bool:
-        return bool(self.link.client.set(self._lease_key(source), worker, nx=True, px=self.lease_ms))
+        return bool(self._claim(keys=[self._lease_key(source)], args=[worker, self.lease_ms]))
 
     def renew(self, source: str, worker: str) -> bool:
         return bool(self._renew(keys=[self._lease_key(source)], args=[worker, self.lease_ms]))
