@@ -33,7 +33,7 @@ class Limits:
     """Per-call caps that keep CPU and memory bounded on hostile input."""
 
     max_bytes: int = 64 * 1024 * 1024  # input beyond this is ignored
-    max_seconds: float = 20.0  # detection stops (with what it has) after this
+    max_seconds: float = 20.0  # detection stops (with what it has) after this much CPU time
     max_line_chars: int = 1_000_000  # longer lines are scanned in slices of this size
     max_html_bytes: int = 8 * 1024 * 1024  # above this, tags are stripped by regex
     charset_sample: int = 256 * 1024

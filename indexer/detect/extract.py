@@ -123,7 +123,7 @@ class Sink:
 
     def over(self) -> bool:
         """True once the time or identifier cap is hit; record loops check it every 256 records."""
-        if not self.stopped and (len(self.found) >= self.max_found or time.monotonic() > self.deadline):
+        if not self.stopped and (len(self.found) >= self.max_found or time.thread_time() > self.deadline):
             self.stopped = True
         return self.stopped
 
