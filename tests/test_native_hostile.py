@@ -268,3 +268,19 @@ def test_a_panicking_item_fails_only_itself_in_a_crawl_batch() -> None:
     assert isinstance(got[1], Exception) and "34" not in str(got[1])  # the panic's text quotes the input
     with pytest.raises(KeyboardInterrupt):
         accept_batch(Sink(), ["post", "stop"])  # type: ignore[arg-type]
+
+
+def test_a_panic_in_the_core_prints_nothing_to_stderr() -> None:
+    """Rust's default panic hook prints the panic message, which may quote the input, to stderr,
+    outside the log masking: the core installs a silent one (the panic still reaches Python)."""
+    if vigie_native is None:
+        pytest.skip("vigie_native is not built (scripts/setup.sh builds it when cargo is present)")
+    import subprocess
+    import sys
+
+    code = ("import vigie_native\n"
+            "try:\n    vigie_native.split_row('4970101234567890', '', 0)\n"
+            "except BaseException as e:\n    print(type(e).__name__)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "PanicException", (proc.stdout, proc.stderr)
+    assert proc.stderr == "", proc.stderr

@@ -20,6 +20,11 @@ const ABI: u32 = 4;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // A panic (a bug of the core on some input) still reaches Python as a PanicException, which
+    // the crawl counts as that item's failure; but Rust's default hook would also print its
+    // message to stderr, outside the log masking, and the message may quote the input (a card
+    // number, a name). This hook belongs to this library's copy of std only.
+    std::panic::set_hook(Box::new(|_| {}));
     m.add("ABI", ABI)?;
     m.add_class::<tokens::Tokenizer>()?;
     m.add_class::<extract::Core>()?;
