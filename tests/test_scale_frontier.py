@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crawler.frontier import connect
-from crawler.frontier.cluster import JobBoard, LeaderLock, Membership, owner_of
+from crawler.frontier.cluster import JobBoard, LeaderLock, Membership, assign, owner_of
 from crawler.frontier.queue import RedisFrontier
 from crawler.frontier.state import RedisCrawlState
 from crawler.state import CrawlState
@@ -153,6 +153,27 @@ def test_rendezvous_moves_only_the_dead_workers_sources(link) -> None:  # type: 
     after = {o: owner_of(o, live) for o in onions}
     moved = [o for o in onions if before[o] != after[o]]
     assert moved and all(before[o] == "w2" for o in moved)
+
+
+def test_bounded_rendezvous_gives_no_worker_more_than_its_share() -> None:
+    """16 onions on 4 workers: plain rendezvous hashing placed them 2/3/5/6 in the scale bench
+    (the busiest worker set the crawl's length); the bounded placement gives each 4, the same
+    map to every caller, and a dead worker's onions move while most of the others stay."""
+    onions = [f"{i:056x}.onion" for i in range(16)]
+    workers = ["w0", "w1", "w2", "w3"]
+    plain = [sum(owner_of(o, workers) == w for o in onions) for w in workers]
+    placed = assign(onions, workers)
+    assert sorted(placed) == sorted(onions)
+    assert [sum(v == w for v in placed.values()) for w in workers] == [4, 4, 4, 4], plain
+    assert assign(reversed(onions), list(reversed(workers))) == placed  # order-free: every worker agrees
+    many = [f"{i:056x}.onion" for i in range(300)]
+    before = assign(many, ["w1", "w2", "w3"])
+    after = assign(many, ["w1", "w3"])
+    assert max(sum(v == w for v in after.values()) for w in ("w1", "w3")) == 150
+    stayed = [o for o in many if before[o] != "w2"]
+    assert all(after[o] != "w2" for o in many)
+    assert sum(before[o] == after[o] for o in stayed) >= 0.9 * len(stayed)
+    assert assign(many, []) == {}
 
 
 def test_the_queue_survives_a_redis_crash(tmp_path: Path) -> None:

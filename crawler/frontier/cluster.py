@@ -1,9 +1,10 @@
 """Who does what across processes and hosts, with leases on Redis's clock.
 
-- `Membership`: live workers, each renewing a heartbeat lease; `owner_of(key, live)` is
-  rendezvous (highest-random-weight) hashing: every worker computes the same owner for a source's
-  onion from the same live set, and when a worker joins or leaves only its share of sources
-  moves. A source's crawls thus stick to one worker's Tor circuits.
+- `Membership`: live workers, each renewing a heartbeat lease; `assign(keys, live)` is
+  rendezvous (highest-random-weight) hashing with bounded loads: every worker computes the same
+  owner for a source's onion from the same live set, no worker gets more than its share, and when
+  a worker joins or leaves mostly its share of sources moves. A source's crawls thus stick to one
+  worker's Tor circuits.
 - `LeaderLock`: `SET NX PX` with renewal by its holder only; every acquisition takes a fresh
   fencing token (INCR). Writes a leader makes (crawl jobs) check the lock atomically, so a paused
   ex-leader cannot push once its lease lapsed.
@@ -28,7 +29,7 @@ from loguru import logger
 
 from crawler.frontier.link import RedisLink, as_text
 
-__all__ = ["CrawlJob", "JobBoard", "LeaderLock", "Membership", "owner_of"]
+__all__ = ["CrawlJob", "JobBoard", "LeaderLock", "Membership", "assign", "owner_of"]
 
 _RUN_ID = re.compile(r"[0-9a-f]{1,32}")
 # a lease key no holder could have written (no expiry, or one beyond ten leases, ARGV[2] in ms) is
@@ -48,6 +49,31 @@ def owner_of(key: str, live: Iterable[str]) -> str | None:
         if best is None or score > best_score:
             best, best_score = worker, score
     return best
+
+
+def assign(keys: Iterable[str], live: Iterable[str]) -> dict[str, str]:
+    """Each key's worker: rendezvous hashing with bounded loads, no worker above ceil(keys/workers).
+
+    Why bounded: plain rendezvous hashing (`owner_of`) balances only on average. With a few
+    sources per worker it left some idle while one ran three times its share (measured: 16
+    sources on 4 workers placed 2/3/5/6, so the crawl took 3 rounds where 2 sufficed). Here keys
+    are placed in a fixed order (their hash), each on its highest-ranked worker that still has
+    room. Every worker computes the same map from the same keys and live set; a key keeps its
+    first-choice worker unless that one is full, so a membership change moves the dead or new
+    worker's share and little else."""
+    workers = sorted(set(live))
+    if not workers:
+        return {}
+    ordered = sorted(set(keys), key=lambda k: hashlib.sha256(k.encode()).digest())
+    cap = -(-len(ordered) // len(workers))
+    load = dict.fromkeys(workers, 0)
+    placed: dict[str, str] = {}
+    for key in ordered:
+        ranked = sorted(workers, key=lambda w: hashlib.sha256(f"{w}\x1f{key}".encode()).digest(), reverse=True)
+        worker = next(w for w in ranked if load[w] < cap)
+        placed[key] = worker
+        load[worker] += 1
+    return placed
 
 
 class Membership:

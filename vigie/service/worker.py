@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from loguru import logger
 
-from crawler.frontier.cluster import CrawlJob, JobBoard, Membership, owner_of
+from crawler.frontier.cluster import CrawlJob, JobBoard, Membership, assign
 from crawler.frontier.link import RedisLink
 from crawler.frontier.queue import RedisFrontier
 from crawler.tor import TorController
@@ -100,6 +100,7 @@ class CrawlWorker:
         self.finished = 0
         self._retry_after: dict[str, tuple[int, float]] = {}  # source -> (failures, not before)
         self._reload = threading.Event()
+        self._placed: tuple[tuple[tuple[str, ...], tuple[str, ...]], dict[str, str]] | None = None
         self._unknown: dict[str, float] = {}  # queued source missing from this config -> last reported
         self._unknown_reload = -3600.0  # when one of them last made this worker reload its config
 
@@ -118,6 +119,14 @@ class CrawlWorker:
             return False
         logger.info("worker {}: config reloaded, {} source(s)", self.worker_id, len(self.config.sources))
         return True
+
+    def _placement(self, live: list[str]) -> dict[str, str]:
+        """Which worker crawls each configured onion (`assign`), recomputed only when the live
+        workers or the configured sources change."""
+        keys = tuple(sorted({source_key(s) for s in self.config.sources.values()}))
+        if self._placed is None or self._placed[0] != (tuple(live), keys):
+            self._placed = ((tuple(live), keys), assign(keys, live))
+        return self._placed[1]
 
     def _source(self, name: str) -> SourceConfig | None:
         """The configured source `name`. A job queued for a source this worker does not know (the
@@ -182,7 +191,7 @@ class CrawlWorker:
                 if source_name in self.running or self._retry_after.get(source_name, (0, 0.0))[1] > time.monotonic():
                     continue
                 source = self._source(source_name)
-                if source is None or owner_of(source_key(source), live) != self.worker_id:
+                if source is None or self._placement(live).get(source_key(source)) != self.worker_id:
                     continue
                 if self.board.claim(source_name, self.worker_id):
                     self._spawn(job)
