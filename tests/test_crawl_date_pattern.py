@@ -41,3 +41,16 @@ def test_a_text_the_pattern_misses_is_unparsed() -> None:
 def test_a_bad_pattern_is_refused_when_loaded() -> None:
     with pytest.raises(ValueError, match="regex|pattern"):
         DateSelector(selector="small", pattern="on (")
+
+
+def test_a_huge_hostile_date_text_is_cut_before_the_pattern_runs() -> None:
+    """A hostile page can make the date element a megabyte of text; a backtracking pattern (here
+    quadratic: `(.*) on`) then ran for hours on it. Only the text's head is searched."""
+    import time
+
+    page = Selector(text=f"<div><small>{'x' * 60_000} March 3, 2026</small></div>")  # no " on ": no match
+    spec = DateSelector(selector="small", format="auto", language="en", pattern=r"(.*) on (.+)$")
+    t0 = time.thread_time()
+    reading = read_date(page, spec, FETCHED)
+    assert time.thread_time() - t0 < 5.0
+    assert reading.value is None and reading.unparsed

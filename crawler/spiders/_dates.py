@@ -133,12 +133,17 @@ def read_date(node: Selector | SelectorList[Selector] | TextResponse, spec: Date
                                                language=spec.language, fetched_at=fetched_at))
 
 
+_PATTERN_TEXT_CHARS = 512
+
+
 def _cut(text: str, pattern: str | None) -> str:
     """The date inside `text` by `pattern` (its first group, else the whole match); all of the
     text without a pattern, nothing when the pattern does not match (an unparsed date)."""
     if pattern is None:
         return text
-    match = re.search(pattern, text)
+    # an operator's `re` pattern on text a hostile page controls: a date is short, and the bound
+    # keeps a backtracking pattern from running for long on a megabyte "date"
+    match = re.search(pattern, text[:_PATTERN_TEXT_CHARS])
     if match is None:
         return ""
     return match.group(1) if match.re.groups else match.group(0)
