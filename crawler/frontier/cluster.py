@@ -41,14 +41,14 @@ if ttl == -1 or ttl > 10 * tonumber(ARGV[2]) then redis.call('DEL', KEYS[1]) end
 _NOW = "local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
 
 
+def _weight(worker: str, key: str) -> bytes:
+    """The rendezvous weight of `worker` for `key`: the same on every host."""
+    return hashlib.sha256(f"{worker}\x1f{key}".encode()).digest()
+
+
 def owner_of(key: str, live: Iterable[str]) -> str | None:
-    """The live worker with the highest hash of (worker, key); None when none is live."""
-    best, best_score = None, b""
-    for worker in live:
-        score = hashlib.sha256(f"{worker}\x1f{key}".encode()).digest()
-        if best is None or score > best_score:
-            best, best_score = worker, score
-    return best
+    """The live worker with the highest weight for `key`; None when none is live."""
+    return max(live, key=lambda worker: _weight(worker, key), default=None)
 
 
 def assign(keys: Iterable[str], live: Iterable[str]) -> dict[str, str]:
@@ -69,7 +69,7 @@ def assign(keys: Iterable[str], live: Iterable[str]) -> dict[str, str]:
     load = dict.fromkeys(workers, 0)
     placed: dict[str, str] = {}
     for key in ordered:
-        ranked = sorted(workers, key=lambda w: hashlib.sha256(f"{w}\x1f{key}".encode()).digest(), reverse=True)
+        ranked = sorted(workers, key=lambda w: _weight(w, key), reverse=True)
         worker = next(w for w in ranked if load[w] < cap)
         placed[key] = worker
         load[worker] += 1

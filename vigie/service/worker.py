@@ -130,8 +130,8 @@ class CrawlWorker:
 
     def _source(self, name: str) -> SourceConfig | None:
         """The configured source `name`. A job queued for a source this worker does not know (the
-        scheduler's config is newer) triggers a reload, at most once a minute per source, and is
-        reported: otherwise it would wait unclaimed without a word."""
+        scheduler's config is newer) triggers a reload, at most once a minute whatever the number of
+        such names, and is reported: otherwise it would wait unclaimed without a word."""
         source = self.config.sources.get(name)
         if source is not None:
             return source
