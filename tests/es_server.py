@@ -378,6 +378,13 @@ class ElasticsearchCluster:
             if node.running:
                 try:
                     return node._request("/_cluster/health" + query, timeout=seconds + 5)
+                except urllib.error.HTTPError as exc:
+                    if exc.code == 408:  # the wait timed out: the body is the health, with timed_out true
+                        try:
+                            return dict(json.loads(exc.read()))
+                        except ValueError:
+                            pass
+                    last = exc
                 except (urllib.error.URLError, ConnectionError, OSError, ValueError) as exc:
                     last = exc
         raise EsServerError(f"no node of the cluster answers ({last!r})")
@@ -390,13 +397,20 @@ class ElasticsearchCluster:
                 if node._proc is not None and node._proc.poll() is not None:
                     raise EsServerError(f"node {node.node_name} exited ({node._proc.returncode}):\n{node.log_tail()}")
             try:
-                health = self.health(status, nodes)
+                health = self.health(status, nodes, seconds=max(1, min(30, int(deadline - time.monotonic()))))
                 if not health.get("timed_out") and health.get("number_of_nodes") == nodes:
                     return health
                 last = health
             except EsServerError as exc:
                 last = exc
                 time.sleep(0.5)
+        for node in self.nodes:  # what the cluster says about the shards it could not place
+            if node.running:
+                try:
+                    last = (last, node._request("/_cluster/allocation/explain", timeout=10))
+                except (urllib.error.URLError, OSError, ValueError) as exc:
+                    last = (last, f"no allocation explanation: {exc!r}")
+                break
         raise EsServerError(f"cluster not {status} with {nodes} node(s) after {timeout:.0f}s (last: {last!r})\n"
                             + "\n".join(n.log_tail(15) for n in self.nodes))
 

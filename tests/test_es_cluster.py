@@ -76,6 +76,9 @@ def test_one_node_killed_mid_ingest_loses_and_duplicates_nothing(cluster: Elasti
     t0 = time.monotonic()
     for n, start in enumerate(range(0, len(docs), batch)):
         if n == 4:
+            # the replicas must be in sync before the loss (on a loaded machine they may still be
+            # starting, and a primary without an in-sync copy cannot be promoted)
+            cluster.wait_health("green", 3, timeout=120)
             threading.Thread(target=crash).start()
         result = store.upsert(docs[start:start + batch])
         for k in outcome:
@@ -84,8 +87,9 @@ def test_one_node_killed_mid_ingest_loses_and_duplicates_nothing(cluster: Elasti
     assert killed.wait(30)
     print(f"ingest outcome with node {victim[0]} (a primary) killed: {outcome} in {time.monotonic() - t0:.1f}s")
     # the spool is drained once the cluster has promoted the lost primary's replica (on a loaded
-    # 2-core machine that takes up to a minute; the service's next flush does the same)
-    health = cluster.health("yellow", 2, seconds=120)
+    # 2-core machine that takes up to a minute, longer if the lost node was the elected master;
+    # the service's next flush does the same). On failure the nodes' log tails are in the error.
+    health = cluster.wait_health("yellow", 2, timeout=300)
     assert health["number_of_nodes"] == 2 and health["status"] in ("yellow", "green")
     store.flush()  # drains whatever went to the spool
     assert store.pending() == 0
