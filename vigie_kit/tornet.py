@@ -175,7 +175,7 @@ class PrivateTorNetwork:
         self._progress("client tor restarted")
 
     def add_onion_service(self, target_port: int, hs_port: int = 80,
-                          timeout: float = 60.0) -> str:
+                          timeout: float = 120.0) -> str:
         """Publish an ephemeral v3 onion service for 127.0.0.1:target_port; return `xxx.onion`.
 
         Waits until a GET through the client's SOCKS port gets any HTTP answer, so the caller
@@ -193,10 +193,14 @@ class PrivateTorNetwork:
         self._progress(f"onion service {onion} published for 127.0.0.1:{target_port}")
         url = f"http://{onion}/" if hs_port == 80 else f"http://{onion}:{hs_port}/"
         last: Exception | None = None
+        attempt = 0
         while time.monotonic() < deadline:
+            attempt += 1
             try:
-                socks5_http_get("127.0.0.1", self.socks_port, url, username="vigie-tornet-probe",
-                                password="probe", timeout=max(1.0, deadline - time.monotonic()))
+                # each attempt on its own circuits (a fresh SOCKS username) and bounded: on a loaded
+                # machine one rendezvous can stall while a new one would succeed at once
+                socks5_http_get("127.0.0.1", self.socks_port, url, username=f"vigie-tornet-probe-{attempt}",
+                                password="probe", timeout=max(1.0, min(20.0, deadline - time.monotonic())))
                 self._onions[target_port] = onion
                 self._progress(f"onion service {onion} fetchable")
                 return onion
