@@ -30,6 +30,7 @@ from crawler.settings import build_settings
 from crawler.sink import ItemSink, JsonlSink, TeeSink
 from crawler.spiders._base import FAILURE_KINDS, VigieSpider
 from crawler.state import CrawlState
+from indexer import engine as _engine
 from vigie.config.schema import GlobalConfig, SourceConfig
 
 if TYPE_CHECKING:
@@ -80,7 +81,9 @@ class CrawlSummary:
     duration_seconds: float
     state_path: str
     output: str | None = None
-    # the silent failures made loud, by kind (crawler.spiders._base.FAILURE_KINDS), all present
+    # the silent failures made loud, by kind (crawler.spiders._base.FAILURE_KINDS), all present,
+    # and `detector_crashes`: inputs the compiled detection core crashed on (each was detected
+    # again by the reference engine, so nothing is lost, but it is a bug to report)
     failures: dict[str, int] = field(default_factory=dict)
     # why the source could not be read at all (login failed, required selector dead): `vigie
     # crawl` exits with EXIT_SOURCE_BROKEN when set
@@ -215,6 +218,7 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
     crawler.signals.connect(on_item, signal=signals.item_scraped)
     crawler.signals.connect(on_closed, signal=signals.spider_closed)
     _REACTOR_USED = True
+    crashes_before = _engine.core_panics()
     logger.info("crawling source {} ({}, network {})", source.name, source.kind, source.network)
     try:
         # a leak site's victims go to `victims` (the victims index), not to the fragment sink
@@ -231,6 +235,7 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
         return int(stats.get(name, 0) or 0)
 
     failures = {kind: stat(f"vigie/failures/{kind}") for kind in FAILURE_KINDS}
+    failures["detector_crashes"] = _engine.core_panics() - crashes_before
     reason = spider.needs_attention if isinstance(spider, VigieSpider) else None
     reason = reason or attention_from_failures(failures, source)
     reason = reason or _limit_reason(finish.get("reason", ""), source, global_config)

@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from indexer import IndexerError
+from indexer.identifiers import REFERENCE_ONLY as _REFERENCE_ONLY
 
-__all__ = ["ABI", "ENGINES", "EngineError", "core", "engine_name", "native_module", "native_tokenizer", "set_engine",
-           "today"]
+__all__ = ["ABI", "ENGINES", "EngineError", "core", "core_panics", "engine_name", "is_core_panic", "native_module",
+           "native_tokenizer", "reference_only", "set_engine", "today"]
 
 ENGINES = ("auto", "native", "python")
 ABI = 4  # the vigie_native interface this code calls (vigie_native.ABI)
@@ -33,7 +37,8 @@ class EngineError(IndexerError, RuntimeError):
     """The requested detection engine cannot run."""
 
 
-_state: dict[str, Any] = {"core": None, "module": None, "why": "not chosen yet"}
+_state: dict[str, Any] = {"core": None, "module": None, "why": "not chosen yet", "panics": 0}
+_PANIC_LOCK = threading.Lock()
 
 
 def _import() -> tuple[Any | None, str]:
@@ -99,6 +104,8 @@ def set_engine(name: str | None = None) -> str:
 def core() -> Any | None:
     """The compiled core (a `vigie_native.Core`) when it is the engine, else None. Built on
     first use: its hooks are functions of `indexer.detect`, which imports this module."""
+    if getattr(_REFERENCE_ONLY, "on", False):
+        return None
     c = _state["core"]
     if c is None and _state["module"] is not None:
         c = _state["core"] = _state["module"].Core(_hooks())
@@ -108,6 +115,8 @@ def core() -> Any | None:
 def native_module() -> Any | None:
     """The `vigie_native` module when the compiled core is the engine, else None (its
     functions that need no hooks)."""
+    if getattr(_REFERENCE_ONLY, "on", False):
+        return None
     return _state["module"]
 
 
@@ -116,6 +125,35 @@ def engine_name() -> str:
     if _state["module"] is not None:
         return "native (Rust)"
     return f"python (pure, because {_state['why']})"
+
+
+def is_core_panic(exc: BaseException) -> bool:
+    """Whether `exc` is a panic of the compiled core (pyo3's `PanicException`, a BaseException
+    that no `except Exception` catches): a bug in the core, never an answer about the input."""
+    return type(exc).__name__ == "PanicException"
+
+
+@contextmanager
+def reference_only() -> Iterator[None]:
+    """Run the pure-Python reference engine on this thread, whatever engine is chosen: what
+    detection does with an input the compiled core crashed on, so that a bug in the core costs
+    time, not a fragment. Other threads keep their engine."""
+    was = getattr(_REFERENCE_ONLY, "on", False)
+    _REFERENCE_ONLY.on = True
+    try:
+        yield
+    finally:
+        _REFERENCE_ONLY.on = was
+
+
+def core_panics() -> int:
+    """How many inputs this process detected with the reference engine after a core panic."""
+    return int(_state["panics"])
+
+
+def count_core_panic() -> None:
+    with _PANIC_LOCK:
+        _state["panics"] += 1
 
 
 @lru_cache(maxsize=8)

@@ -10,6 +10,7 @@ dump always agree on the string that gets tokenised. The rules come from
 from __future__ import annotations
 
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Callable
@@ -84,6 +85,14 @@ class IdentifierError(IndexerError, ValueError):
 # chosen. Each returns the canonical form, None, or Ellipsis when Python must decide; the
 # `*_py` functions are the reference they are tested against.
 _NATIVE: list[Any] = [None]
+# Set on a thread that must run the reference engine whatever was chosen: `engine.reference_only`,
+# after the compiled core crashed on an input.
+REFERENCE_ONLY = threading.local()
+
+
+def _native() -> Any:
+    """The compiled validators, unless this thread runs the reference engine only."""
+    return None if getattr(REFERENCE_ONLY, "on", False) else _NATIVE[0]
 
 
 def _native_answer(fn: Callable[..., Any], *args: Any) -> Any:
@@ -106,7 +115,7 @@ _GMAIL = frozenset({"gmail.com", "googlemail.com"})
 
 def canon_email(raw: str) -> str | None:
     """Exact form: trimmed, lowercased, IDNA-encoded domain."""
-    n = _NATIVE[0]
+    n = _native()
     if n is not None:
         r = _native_answer(n.canon_email, raw)
         if r is not ...:
@@ -189,7 +198,7 @@ def _fast_national(nsn: str) -> str | None:
 def canon_phone(raw: str, region: str = "FR") -> str | None:
     """E.164: the compiled port when the native engine runs (exact, or it defers), else
     `canon_phone_py`."""
-    n = _NATIVE[0]
+    n = _native()
     if n is not None:
         r = _native_answer(n.canon_phone, raw, region)
         if r is not ...:
@@ -280,7 +289,7 @@ def _nir_month_ok(mm: str) -> bool:
 
 def canon_nir(raw: str) -> str | None:
     """`canon_nir_py`, through the compiled port when the native engine runs."""
-    n = _NATIVE[0]
+    n = _native()
     if n is not None:
         r = _native_answer(n.canon_nir, raw)
         if r is not ...:
@@ -408,7 +417,7 @@ def card_network(digits: str) -> str | None:
 
 def canon_card(raw: str) -> str | None:
     """`canon_card_py`, through the compiled port when the native engine runs."""
-    n = _NATIVE[0]
+    n = _native()
     if n is not None:
         r = _native_answer(n.canon_card, raw)
         if r is not ...:

@@ -85,7 +85,26 @@ def detect(data: bytes | str, *, key: MatchKey, filename: str | None = None,
 
     Bytes of `prefilter.WINDOWED_MIN_BYTES` or more (a thread page, a file) go through the
     one-scan prefilter: only the windows around start lines are decoded and detected, same
-    fragments (tests/test_prefilter.py); it hands the rest back here."""
+    fragments (tests/test_prefilter.py); it hands the rest back here.
+
+    Should the compiled core panic (a bug in it), the input is detected again by the reference
+    engine on this thread, and the crash is logged and counted (`engine.core_panics`): a bug
+    in the core costs time, never a fragment."""
+    try:
+        return _detect(data, key, filename, content_type, limits)
+    except BaseException as exc:
+        if not _engine.is_core_panic(exc) or _engine.core() is None:
+            raise
+        _engine.count_core_panic()
+        # the panic's message may quote the input: only its type and the input's size are logged
+        logger.error("the compiled detection core crashed on an input of {} characters or bytes ({}): detected "
+                     "with the Python engine instead; a bug to report", len(data), type(exc).__name__)
+        with _engine.reference_only():
+            return _detect(data, key, filename, content_type, limits)
+
+
+def _detect(data: bytes | str, key: MatchKey, filename: str | None, content_type: str | None,
+            limits: Limits | None) -> list[Fragment]:
     limits = limits or _LIMITS
     if isinstance(data, bytes) and len(data) >= _prefilter.WINDOWED_MIN_BYTES and _prefilter.available():
         out = _prefilter.run(data, detect_text, Tokenizer(key), filename, content_type, limits)

@@ -41,6 +41,7 @@ from functools import lru_cache
 from typing import Any
 
 import re2
+from loguru import logger
 
 from indexer import engine as _engine
 from indexer.decode import _BOMS, _HTML_SNIFF, Limits
@@ -445,7 +446,18 @@ def detect_many(items: Sequence[bytes | str], *, key: MatchKey, filenames: Seque
     lim = limits or Limits()
     scan = native_scan()
     if scan is not None:
-        return _detect_many_native(scan, items, key, filenames, content_types, lim, detect)
+        try:
+            return _detect_many_native(scan, items, key, filenames, content_types, lim, detect)
+        except BaseException as exc:
+            if not _engine.is_core_panic(exc):
+                raise
+            # the compiled scan crashed (a bug in it): each item alone, where `detect` falls
+            # back to the reference engine if the core crashes again (and logs it)
+            _engine.count_core_panic()
+            logger.error("the compiled sparse scan crashed on a batch of {} items ({}): they are detected one "
+                         "by one; a bug to report", len(items), type(exc).__name__)
+            fn, ct = filenames or [None] * len(items), content_types or [None] * len(items)
+            return [detect(it, key=key, filename=fn[k], content_type=ct[k], limits=lim) for k, it in enumerate(items)]
     out: list[list[Fragment]] = [[] for _ in items]
     fn = filenames or [None] * len(items)
     ct = content_types or [None] * len(items)
