@@ -25,7 +25,6 @@ The DSN (with its password) is never logged: errors name the server by host, por
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from alerts import AlertsError
 from alerts.outbox import _DELIVERY_COLS, Delivery, LeakChange, LeakMatch, NewAlert, _row, seeded_leak_row
 from indexer.leaks.models import OrgLeakImpact
+from vigie.core.files import PrivateFileError, read_private
 
 if TYPE_CHECKING:
     import psycopg
@@ -123,19 +123,15 @@ def read_dsn_file(path: Path) -> str:
     it holds the database password."""
     path = Path(path).expanduser()
     try:
-        st = path.stat()
-        mode = st.st_mode & 0o077
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PgOutboxError(f"cannot read the outbox DSN file {path} ({exc.strerror}): write the DSN "
+        text = read_private(path).decode("utf-8")
+    except PrivateFileError as exc:
+        raise PgOutboxError(f"{exc} (it holds the outbox's database password, and names the database alerts go to)") \
+            from None
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
+        raise PgOutboxError(f"cannot read the outbox DSN file {path} ({why}): write the DSN "
                             "there (postgresql://USER:PASSWORD@HOST:5432/DB) with mode 0600, or set "
-                            "alerts.outbox.dsn_file in vigie.yaml") from exc
-    if mode:
-        raise PgOutboxError(f"{path} holds the outbox's database password and is readable by group/others; "
-                            f"run: chmod 600 {path}")
-    if st.st_uid not in (os.geteuid(), 0):  # planted by another user (in a shared directory): it picks the database
-        raise PgOutboxError(f"{path} belongs to another user (uid {st.st_uid}), who would choose the database the "
-                            f"alerts go to: refused; make it yours (chown) or use a file in a private directory")
+                            "alerts.outbox.dsn_file in vigie.yaml") from None
     dsn = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if not dsn:
         raise PgOutboxError(f"the outbox DSN file {path} is empty: write postgresql://USER:PASSWORD@HOST:5432/DB")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from indexer.crypto import DataKey
 from indexer.tokens import MatchKey
+from vigie.core.files import PrivateFileError, read_private
 
 __all__ = ["KeyFileError", "KeyFileMissing", "create_key_file", "load_data_key", "load_match_key"]
 
@@ -63,10 +64,14 @@ def _load(env_name: str, path: Path) -> tuple[int, bytes]:
             f"Create the keys with `vigie keys init` (they stay outside the repo and the database).",
             path,
         )
-    mode = path.stat().st_mode & 0o077
-    if mode:
-        raise KeyFileError(f"{path} is readable by group/others; run: chmod 600 {path}")
-    return _parse(path.read_text(), str(path))
+    try:
+        text = read_private(path).decode("ascii")
+    except PrivateFileError as exc:  # readable by others, or someone else's: they may know the key
+        raise KeyFileError(str(exc)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "not <version>:<64 hex chars>"
+        raise KeyFileError(f"cannot read the key file {path} ({why}); {_HOW}") from None
+    return _parse(text, str(path))
 
 
 def load_match_key(path: Path) -> MatchKey:

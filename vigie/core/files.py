@@ -7,9 +7,51 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["FILE_MODE", "random_key_file", "write_private"]
+__all__ = ["FILE_MODE", "PrivateFileError", "random_key_file", "read_private", "write_private"]
 
 FILE_MODE = 0o600
+_SECRET_MAX_BYTES = 1 << 16  # a key, a DSN: a few hundred bytes; a bigger file is not one of them
+
+
+class PrivateFileError(PermissionError):
+    """A file that holds a secret could have been planted or read by someone else: refused."""
+
+
+def read_private(path: Path, *, follow_symlinks: bool = True) -> bytes:
+    """The bytes of a file that holds a secret (a key, a DSN with a password), refused unless it
+    is a regular file of this user (or root) that only its owner can read or write: whoever can
+    read it holds the secret, and whoever planted it chose it (the database alerts go to, the key
+    that seals the state). The checks are made on the opened file (fstat), so a file swapped
+    between a check and the read is still seen; a FIFO is not waited on (O_NONBLOCK).
+
+    `follow_symlinks=False` refuses a symbolic link (a file Vigie created itself is never one);
+    operators' secrets may be links (a mounted secret volume), judged by the file they point to.
+    Raises OSError when the file cannot be read, PrivateFileError (with the fix) when refused."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_symlinks else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if not follow_symlinks and os.path.islink(path):
+            raise PrivateFileError(f"{path} is a symbolic link where Vigie keeps a file of its own: someone "
+                                   "may have planted it; refused. Find out who made it, then delete it") from exc
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise PrivateFileError(f"{path} is not a regular file: refused (a secret is read from a file)")
+        if st.st_uid not in (os.geteuid(), 0):
+            raise PrivateFileError(f"{path} belongs to another user (uid {st.st_uid}), who may have planted it "
+                                   "or can read it: refused; make it yours (chown) and keep it in a private directory")
+        if st.st_mode & 0o077:
+            raise PrivateFileError(f"{path} is readable or writable by group/others, who may have read or "
+                                   f"replaced it: refused; run: chmod 600 {path}")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(_SECRET_MAX_BYTES + 1)
+        if len(data) > _SECRET_MAX_BYTES:
+            raise PrivateFileError(f"{path} holds more than {_SECRET_MAX_BYTES} bytes: not a key or a DSN, refused")
+        return data
+    finally:
+        os.close(fd)
 
 
 def write_private(path: Path, data: bytes) -> None:
@@ -30,9 +72,8 @@ def random_key_file(path: Path, size: int) -> bytes:
     error message says what to do with a wrong file).
 
     The key file may sit in a directory other users can write (a share every worker reads): the
-    temporary file is created exclusively (no symlink or planted file followed), and a key file
-    that is not a regular file of this user readable by its owner only is refused, since whoever
-    planted or can read it holds the key."""
+    temporary file is created exclusively (no symlink or planted file followed), and the key file
+    is read by `read_private` without following a link."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.{os.urandom(6).hex()}.tmp")
@@ -49,12 +90,7 @@ def random_key_file(path: Path, size: int) -> bytes:
             pass  # another process made it first: use theirs
         finally:
             tmp.unlink()
-    st = os.lstat(path)
-    if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o077:
-        raise PermissionError(f"key file {path} is not a regular file of this user with mode 0600, so another "
-                              "user or process may have planted or read it: refused. Find out who made it; "
-                              "then delete it (what it sealed starts from scratch) or, if it is yours, "
-                              f"run: chmod 600 {path}")
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    with os.fdopen(fd, "rb") as fh:
-        return fh.read()
+    try:
+        return read_private(path, follow_symlinks=False)
+    except PrivateFileError as exc:
+        raise PrivateFileError(f"{exc} (a key file: what it sealed starts from scratch if it is deleted)") from None
