@@ -322,3 +322,30 @@ def test_a_specialists_title_alone_is_a_profession() -> None:
     assert not scan_article9(directory)
     assert not scan_article9("profession: psychiatre\n")
     assert not scan_article9("Notes: the urologist's office moved to the second floor\n")
+
+
+@pytest.mark.parametrize("text", [
+    "notes: association d'aide aux prostituées, salariée", "notes: éducatrice de rue auprès des personnes prostituées",
+    "notes: députée, rapporteuse de la loi sur la prostitution", "notes: juge, affaires de proxénétisme",
+    "notes: a écrit un livre sur l'histoire de la prostitution", "notes: works at a charity supporting sex workers",
+    "notes: outreach worker with street prostitutes", "notes: MP who drafted the prostitution bill",
+    "notes: wrote a book on the history of prostitution",
+    "notes: volunteers at a harm-reduction charity for sex workers",
+])
+def test_sex_work_as_a_topic_or_the_people_one_helps_is_not_ones_sex_life(text: str) -> None:
+    """Round 4: a law, a book, a case, or the people someone helps ('!' and '!+' entries)."""
+    assert "sex_life" not in cats(text), (text, scan_article9(text))
+    for own in ("notes: prostituée occasionnelle", "notes: sex worker, unprotected sex", "notes: pays escorts"):
+        assert "sex_life" in cats(own), own
+
+
+def test_a_word_alone_in_a_note_takes_the_sense_its_row_gives() -> None:
+    """Round 4: 'chaste', 'abstinent', 'celibacy' alone in a note are sex life, unless the same row
+    holds a sure health or religion term that gives them their other sense (a monk's chastity,
+    abstinence from alcohol). Orientation gives no other sense."""
+    assert "sex_life" in cats("nom;notes\nDurand;chaste\n")
+    assert "sex_life" in cats("nom;notes\nDurand;lesbienne, vierge\n")
+    for row in ("chaste, catholique fervente", "moine bouddhiste, chasteté", "Buddhist monk, celibacy",
+                "sober for two years, abstinent", "chaste, devout Catholic"):
+        assert "sex_life" not in cats(f"nom;notes\nDurand;{row}\n"), row
+        assert "sex_life" not in cats(f"Notes: {row}\n"), row
