@@ -349,3 +349,18 @@ def test_a_word_alone_in_a_note_takes_the_sense_its_row_gives() -> None:
                 "sober for two years, abstinent", "chaste, devout Catholic"):
         assert "sex_life" not in cats(f"nom;notes\nDurand;{row}\n"), row
         assert "sex_life" not in cats(f"Notes: {row}\n"), row
+
+
+def test_round4_constructions_and_their_near_misses() -> None:
+    """Sleeping with a person, not going to bed ('se couche avec les poules'); a fling with a person;
+    making love; no sex said as a fact; an opinion in favour is an opinion ('défend les droits des
+    travailleurs du sexe', 'wants brothels legalised')."""
+    for own in ("notes: couche encore avec son ex", "notes: a couché avec lui", "notes: keeps a mistress",
+                "notes: ne fait plus l'amour avec son mari", "notes: a fling with a coworker",
+                "notes: has not had sex in ten years", "notes: no sex life for years",
+                "notes: saving herself for marriage"):
+        assert "sex_life" in cats(own), own
+    for other in ("notes: se couche avec les poules", "notes: couche avec un livre", "notes: a fling with Paris",
+                  "notes: défend les droits des travailleurs du sexe", "notes: wants brothels legalised",
+                  "notes: in favour of legalising prostitution", "notes: pour la réouverture des maisons closes"):
+        assert "sex_life" not in cats(other), other
