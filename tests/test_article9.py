@@ -364,3 +364,26 @@ def test_round4_constructions_and_their_near_misses() -> None:
                   "notes: défend les droits des travailleurs du sexe", "notes: wants brothels legalised",
                   "notes: in favour of legalising prostitution", "notes: pour la réouverture des maisons closes"):
         assert "sex_life" not in cats(other), other
+
+
+@pytest.mark.parametrize("text", [
+    "notes: prefers films with a happy ending", "notes: adult content filter enabled on the router",
+    "notes: explicit content warning on the album", "notes: network card in promiscuous mode",
+    "notes: rides bareback at the stables", "notes: paint stripper", "notes: paints female nudes",
+    "notes: ce fils de pute m'a volé mon compte", "notes: racolage médiatique", "notes: strip-tease fiscal",
+    "notes: filtre contenu pour adultes activé",
+])
+def test_everyday_senses_of_sex_life_words(text: str) -> None:
+    """Round 4: the word around the term gives its other sense (a film, a filter, a tool, art, an
+    insult, a figurative French adjective after the noun)."""
+    assert "sex_life" not in cats(text), (text, scan_article9(text))
+
+
+@pytest.mark.parametrize("text", [
+    "notes: paid for sex the night before", "notes: massage with a happy ending", "notes: likes bareback sex",
+    "notes: works as a stripper", "notes: sells explicit content", "notes: adult content creator",
+    "notes: pute de luxe", "notes: fils de pasteur, fréquente des prostituées",
+    "notes: peintre, couche avec ses modèles",
+])
+def test_the_sexual_senses_beside_them_stay(text: str) -> None:
+    assert "sex_life" in cats(text), (text, scan_article9(text))

@@ -217,10 +217,8 @@ def lexicon() -> Lexicon:
                     activity_cues.setdefault(cat, []).append(_phrase(line[2:].lower(), lang, lists))
                 elif line.startswith("@"):
                     cues.setdefault(cat, []).append(_phrase(line[1:].lower(), lang, lists))
-                elif line.startswith("!+"):  # a topic noun, before the term or right after it
-                    rx = _phrase(line[2:].lower(), lang, lists)
-                    stances.setdefault(cat, []).append(rx)
-                    topics_after.setdefault(cat, []).append(rx)
+                elif line.startswith("!+"):  # a word right after the term ("prostitution law", "hooking up the TV")
+                    topics_after.setdefault(cat, []).append(_phrase(line[2:].lower(), lang, lists))
                 elif line.startswith("!"):
                     stances.setdefault(cat, []).append(_phrase(line[1:].lower(), lang, lists))
                 else:
