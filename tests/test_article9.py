@@ -387,3 +387,9 @@ def test_everyday_senses_of_sex_life_words(text: str) -> None:
 ])
 def test_the_sexual_senses_beside_them_stay(text: str) -> None:
     assert "sex_life" in cats(text), (text, scan_article9(text))
+
+
+def test_how_one_met_ones_partner_is_not_a_sex_life() -> None:
+    for text in ("notes: met her girlfriend on a dating app", "notes: a rencontré son mari sur Meetic"):
+        assert "sex_life" not in cats(text), text
+    assert "sex_life" in cats("notes: met a stranger on Tinder for sex")
