@@ -175,7 +175,7 @@ def _whole_item(low: str, start: int, end: int) -> bool:
 
 
 def _alone_in_note(lex: Lexicon, kinds: list[tuple[str, int]], cat: str, line: str, column: str | None,
-                   role: str | None, low: str, start: int, end: int, line_start: int) -> bool:
+                   role: str | None, low: str, folded: str, start: int, end: int, line_start: int) -> bool:
     """An ambiguous word alone in a note about the person (a whole cell or comma-separated item
     under a notes column or a dox's "Infos:", not behind another label: "nationalité: nigérian")
     is said of the person, unless it already has a sure meaning ("chlamydia" alone is health;
@@ -183,7 +183,25 @@ def _alone_in_note(lex: Lexicon, kinds: list[tuple[str, int]], cat: str, line: s
     if any(c != cat and not a for c, a in kinds):
         return False
     note = (_label(line, start - line_start) or column) if column else role
-    return note in lex.note_columns and _whole_item(low, start, end)
+    if not (note in lex.note_columns and _whole_item(low, start, end)):
+        return False
+    return cat != "sex_life" or not _other_sense_on_row(lex, folded[line_start:line_start + len(line)])
+
+
+# Categories whose words give a sex-life word alone in a note its other sense: abstinence from alcohol or
+# meat, a monk's chastity, a priest's celibacy, a libido lowered by a drug ("sevrage tabagique, abstinente",
+# "moine bouddhiste, chasteté"). Orientation and origin give no other sense ("lesbienne, vierge").
+_OTHER_SENSES = frozenset({"health", "religion"})
+
+
+def _other_sense_on_row(lex: Lexicon, row: str) -> bool:
+    """The row (the person's record: a dump's row, a dox's line) holds a sure term of a category that
+    gives an ambiguous sex-life word alone in its note another sense. Read only for such a word."""
+    for spans in iter_spans(lex.terms, row):
+        s, e = spans[0]
+        if any(c in _OTHER_SENSES and not a for c, a in lex.classify(row[s:e])):
+            return True
+    return False
 
 
 def _cued(lex: Lexicon, cat: str, kind: int, before: str, after: str) -> bool:
@@ -257,9 +275,12 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
             stance = lex.stances.get(cat)
             if stance is not None and stance.search(before):  # "milite contre la prostitution"
                 continue
+            topic = lex.topics_after.get(cat)
+            if topic is not None and topic.search(after):  # "the prostitution bill", "sex workers' rights"
+                continue
             if ambiguous and not verdict and (
                     _proper_noun(lex, cat, ambiguous, folded[start:end], before)
-                    or not (_alone_in_note(lex, kinds, cat, line, column, role, low, start, end, line_start)
+                    or not (_alone_in_note(lex, kinds, cat, line, column, role, low, folded, start, end, line_start)
                             or _cued(lex, cat, ambiguous, before, after))):
                 continue
             k = (cat, low[start:end])

@@ -322,3 +322,74 @@ def test_a_specialists_title_alone_is_a_profession() -> None:
     assert not scan_article9(directory)
     assert not scan_article9("profession: psychiatre\n")
     assert not scan_article9("Notes: the urologist's office moved to the second floor\n")
+
+
+@pytest.mark.parametrize("text", [
+    "notes: association d'aide aux prostituées, salariée", "notes: éducatrice de rue auprès des personnes prostituées",
+    "notes: députée, rapporteuse de la loi sur la prostitution", "notes: juge, affaires de proxénétisme",
+    "notes: a écrit un livre sur l'histoire de la prostitution", "notes: works at a charity supporting sex workers",
+    "notes: outreach worker with street prostitutes", "notes: MP who drafted the prostitution bill",
+    "notes: wrote a book on the history of prostitution",
+    "notes: volunteers at a harm-reduction charity for sex workers",
+])
+def test_sex_work_as_a_topic_or_the_people_one_helps_is_not_ones_sex_life(text: str) -> None:
+    """Round 4: a law, a book, a case, or the people someone helps ('!' and '!+' entries)."""
+    assert "sex_life" not in cats(text), (text, scan_article9(text))
+    for own in ("notes: prostituée occasionnelle", "notes: sex worker, unprotected sex", "notes: pays escorts"):
+        assert "sex_life" in cats(own), own
+
+
+def test_a_word_alone_in_a_note_takes_the_sense_its_row_gives() -> None:
+    """Round 4: 'chaste', 'abstinent', 'celibacy' alone in a note are sex life, unless the same row
+    holds a sure health or religion term that gives them their other sense (a monk's chastity,
+    abstinence from alcohol). Orientation gives no other sense."""
+    assert "sex_life" in cats("nom;notes\nDurand;chaste\n")
+    assert "sex_life" in cats("nom;notes\nDurand;lesbienne, vierge\n")
+    for row in ("chaste, catholique fervente", "moine bouddhiste, chasteté", "Buddhist monk, celibacy",
+                "sober for two years, abstinent", "chaste, devout Catholic"):
+        assert "sex_life" not in cats(f"nom;notes\nDurand;{row}\n"), row
+        assert "sex_life" not in cats(f"Notes: {row}\n"), row
+
+
+def test_round4_constructions_and_their_near_misses() -> None:
+    """Sleeping with a person, not going to bed ('se couche avec les poules'); a fling with a person;
+    making love; no sex said as a fact; an opinion in favour is an opinion ('défend les droits des
+    travailleurs du sexe', 'wants brothels legalised')."""
+    for own in ("notes: couche encore avec son ex", "notes: a couché avec lui", "notes: keeps a mistress",
+                "notes: ne fait plus l'amour avec son mari", "notes: a fling with a coworker",
+                "notes: has not had sex in ten years", "notes: no sex life for years",
+                "notes: saving herself for marriage"):
+        assert "sex_life" in cats(own), own
+    for other in ("notes: se couche avec les poules", "notes: couche avec un livre", "notes: a fling with Paris",
+                  "notes: défend les droits des travailleurs du sexe", "notes: wants brothels legalised",
+                  "notes: in favour of legalising prostitution", "notes: pour la réouverture des maisons closes"):
+        assert "sex_life" not in cats(other), other
+
+
+@pytest.mark.parametrize("text", [
+    "notes: prefers films with a happy ending", "notes: adult content filter enabled on the router",
+    "notes: explicit content warning on the album", "notes: network card in promiscuous mode",
+    "notes: rides bareback at the stables", "notes: paint stripper", "notes: paints female nudes",
+    "notes: ce fils de pute m'a volé mon compte", "notes: racolage médiatique", "notes: strip-tease fiscal",
+    "notes: filtre contenu pour adultes activé",
+])
+def test_everyday_senses_of_sex_life_words(text: str) -> None:
+    """Round 4: the word around the term gives its other sense (a film, a filter, a tool, art, an
+    insult, a figurative French adjective after the noun)."""
+    assert "sex_life" not in cats(text), (text, scan_article9(text))
+
+
+@pytest.mark.parametrize("text", [
+    "notes: paid for sex the night before", "notes: massage with a happy ending", "notes: likes bareback sex",
+    "notes: works as a stripper", "notes: sells explicit content", "notes: adult content creator",
+    "notes: pute de luxe", "notes: fils de pasteur, fréquente des prostituées",
+    "notes: peintre, couche avec ses modèles",
+])
+def test_the_sexual_senses_beside_them_stay(text: str) -> None:
+    assert "sex_life" in cats(text), (text, scan_article9(text))
+
+
+def test_how_one_met_ones_partner_is_not_a_sex_life() -> None:
+    for text in ("notes: met her girlfriend on a dating app", "notes: a rencontré son mari sur Meetic"):
+        assert "sex_life" not in cats(text), text
+    assert "sex_life" in cats("notes: met a stranger on Tinder for sex")

@@ -31,7 +31,7 @@ TARGET_RECALL, TARGET_PRECISION = 0.90, 0.95
 # (sex life, round 3, 2026-12-01: recall 0.939, precision 0.920 on the detector as committed; before the
 # round 0.898 / 0.907. The precision target is not met yet. Round 4, 2026-12-02: changes that fixed every
 # false flag of tests/corpus/article9_dev_round4 and its probes left these figures exactly as they were;
-# withdrawn, see that set's README.)
+# kept, since they fix real false flags at no cost on the exam: see that set's README.)
 BELOW_TARGET: dict[str, tuple[float, float]] = {  # category: (recall floor, precision floor)
     "sex_life": (0.93, 0.92),
 }

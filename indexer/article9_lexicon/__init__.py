@@ -141,8 +141,8 @@ class Lexicon:
     The cue kind is SURE (evidence alone), AMBIGUOUS (needs a cue of the category: `?term`) or
     ACTIVITY (`?+term`: a service, an app, a practice, which an activity cue such as "uses",
     "pays", "member" makes count too). `cues[category]` (the `@` cues), `activity_cues[category]`
-    (`@+`), `stances[category]` (`!`) and the negations run only on the few characters around a
-    match."""
+    (`@+`), `stances[category]` (`!`), `topics_after[category]` (`!+`) and the negations run only on
+    the few characters around a match."""
 
     terms: re2._Regexp
     groups: tuple[tuple[str, int], ...]
@@ -150,6 +150,7 @@ class Lexicon:
     cues: dict[str, re2._Regexp]
     activity_cues: dict[str, re2._Regexp]
     stances: dict[str, re2._Regexp]
+    topics_after: dict[str, re2._Regexp]
     neg_before: re2._Regexp
     neg_after: re2._Regexp
     neutral_columns: frozenset[str]
@@ -203,6 +204,7 @@ def lexicon() -> Lexicon:
     cues: dict[str, list[str]] = {}
     activity_cues: dict[str, list[str]] = {}
     stances: dict[str, list[str]] = {}
+    topics_after: dict[str, list[str]] = {}
     for cat in CATEGORIES:
         for lang in LANGS:
             lists: dict[str, str] = {}
@@ -215,6 +217,8 @@ def lexicon() -> Lexicon:
                     activity_cues.setdefault(cat, []).append(_phrase(line[2:].lower(), lang, lists))
                 elif line.startswith("@"):
                     cues.setdefault(cat, []).append(_phrase(line[1:].lower(), lang, lists))
+                elif line.startswith("!+"):  # a word right after the term ("prostitution law", "hooking up the TV")
+                    topics_after.setdefault(cat, []).append(_phrase(line[2:].lower(), lang, lists))
                 elif line.startswith("!"):
                     stances.setdefault(cat, []).append(_phrase(line[1:].lower(), lang, lists))
                 else:
@@ -249,6 +253,9 @@ def lexicon() -> Lexicon:
         terms=terms, groups=order, group_rx=group_rx, cues=cue_rx,
         activity_cues={c: word_rx(v) for c, v in activity_cues.items()},
         stances={c: word_rx(v) for c, v in stances.items()},
+        # right after the term, behind a possessive or a space ("prostitution law", "sex workers' rights")
+        topics_after={c: re2.compile(f"^['\\s]{{0,3}}(?:{_words_rx(v)})(?:[^a-z0-9_]|$)")
+                      for c, v in topics_after.items()},
         neg_before=re2.compile(f"(?:(?:^|[^a-z0-9_])(?:{_words_rx(before)})|n't)(?:[^a-z0-9_]|$)"),
         neg_after=re2.compile(f"^[\\s\"']*(?:[:=][\\s\"']*)?(?:(?:{plain_after})(?:[^a-z0-9_]|$)"
                               f"|(?:{bare_after})[\\s\"']*(?:[^a-z0-9_\\s\"']|$))"),
