@@ -118,7 +118,9 @@ class BlockingSink:
     def accept(self, item):
         self.n += 1
         if self.n == 1:
-            self.started.write_text(str(time.monotonic()))
+            tmp = self.started.with_suffix(".tmp")  # renamed into place: the test never reads it half-written
+            tmp.write_text(str(time.monotonic()))
+            tmp.replace(self.started)
             deadline = time.monotonic() + 30
             while not self.release.exists() and time.monotonic() < deadline:
                 time.sleep(0.02)
