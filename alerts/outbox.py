@@ -44,7 +44,8 @@ from typing import Any, Protocol
 from indexer.leaks.models import OrgLeakImpact
 from vigie.core.sqlite import connect, transaction
 
-__all__ = ["STATUSES", "Delivery", "LeakMatch", "LeakChange", "NewAlert", "Outbox", "OutboxBackend"]
+__all__ = ["STATUSES", "AlertRow", "DeadLetterRow", "Delivery", "DeliveryState", "LeakMatch", "LeakChange", "NewAlert",
+           "Outbox", "OutboxBackend"]
 
 STATUSES = ("pending", "sending", "sent", "failed")
 
@@ -153,6 +154,49 @@ class Delivery:
     created_at: float | None = None
 
 
+@dataclass(frozen=True)
+class AlertRow:
+    """An alert as the web pages show it (`alert_page`, `find_alert`): the stored row, its
+    payload parsed (redacted: no identifier, no token)."""
+
+    alert_id: str
+    org: str
+    fragment_id: str
+    severity: int
+    created_at: float
+    origin: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DeliveryState:
+    """One channel's delivery of an alert, as the alert's page shows it (`alert_deliveries`)."""
+
+    channel: str
+    status: str
+    attempts: int
+    last_error: str | None
+    sent_at: float | None
+
+
+@dataclass(frozen=True)
+class DeadLetterRow:
+    """A delivery that exhausted its retries (status failed), as the operators' page lists it."""
+
+    alert_id: str
+    org: str
+    channel: str
+    attempts: int
+    last_error: str | None
+
+
+_ALERT_COLS = "alert_id, org, fragment_id, severity, created_at, origin, payload"
+
+
+def _alert_row(r: Sequence[Any]) -> AlertRow:
+    return AlertRow(r[0], r[1], r[2], int(r[3]), float(r[4]), r[5], json.loads(r[6]))
+
+
 _DELIVERY_COLS = ("d.id, d.alert_id, d.org, d.channel, d.policy, d.status, d.attempts, "
                   "d.next_attempt_at, d.lease_until, d.digest_id, d.last_error, d.sent_at, "
                   "a.payload, a.severity, a.created_at")
@@ -193,6 +237,13 @@ class OutboxBackend(Protocol):
     def list_alerts(self, org: str | None = None, status: str | None = None,
                     limit: int = 1000) -> list[dict[str, Any]]: ...
     def counts(self) -> dict[str, int]: ...
+    # the web pages' reads (vigie.web.data), the same on both backends: alerts newest first
+    # (created_at, then alert_id, both descending; ids compared byte-wise), `org` None for all
+    def alert_page(self, org: str | None = None, *, limit: int = 20, offset: int = 0) -> list[AlertRow]: ...
+    def find_alert(self, alert_id: str, org: str | None = None) -> AlertRow | None: ...
+    def alert_deliveries(self, alert_id: str) -> list[DeliveryState]: ...  # by channel
+    def dead_letter_page(self, *, limit: int = 20, offset: int = 0) -> list[DeadLetterRow]: ...  # oldest row first
+    def has_dead_letter(self, alert_id: str) -> bool: ...
     def close(self) -> None: ...
 
 
@@ -470,6 +521,42 @@ class Outbox:
 
     def counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status"))
+
+    # ------------------------------------------------------------------ the web pages' reads
+
+    def alert_page(self, org: str | None = None, *, limit: int = 20, offset: int = 0) -> list[AlertRow]:
+        """One page of alerts, newest first; an organisation's only when `org` is given."""
+        where, args = ("WHERE org=? ", (org,)) if org else ("", ())
+        with self._lock:
+            rows = self.db.execute(f"SELECT {_ALERT_COLS} FROM alerts {where}"
+                                   "ORDER BY created_at DESC, alert_id DESC LIMIT ? OFFSET ?",
+                                   (*args, limit, offset)).fetchall()
+        return [_alert_row(r) for r in rows]
+
+    def find_alert(self, alert_id: str, org: str | None = None) -> AlertRow | None:
+        """The alert, or None if it does not exist or (with `org`) is another organisation's."""
+        with self._lock:
+            row = self.db.execute(f"SELECT {_ALERT_COLS} FROM alerts WHERE alert_id=?"
+                                  + (" AND org=?" if org else ""), (alert_id, *((org,) if org else ()))).fetchone()
+        return None if row is None else _alert_row(row)
+
+    def alert_deliveries(self, alert_id: str) -> list[DeliveryState]:
+        with self._lock:
+            rows = self.db.execute("SELECT channel, status, attempts, last_error, sent_at FROM deliveries "
+                                   "WHERE alert_id=? ORDER BY channel", (alert_id,)).fetchall()
+        return [DeliveryState(*r) for r in rows]
+
+    def dead_letter_page(self, *, limit: int = 20, offset: int = 0) -> list[DeadLetterRow]:
+        """Failed deliveries in the order they were queued (row id)."""
+        with self._lock:
+            rows = self.db.execute("SELECT alert_id, org, channel, attempts, last_error FROM deliveries "
+                                   "WHERE status='failed' ORDER BY id LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+        return [DeadLetterRow(*r) for r in rows]
+
+    def has_dead_letter(self, alert_id: str) -> bool:
+        with self._lock:
+            return self.db.execute("SELECT 1 FROM deliveries WHERE alert_id=? AND status='failed'",
+                                   (alert_id,)).fetchone() is not None
 
     def close(self) -> None:
         self.db.close()

@@ -34,7 +34,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from alerts import AlertsError
-from alerts.outbox import _DELIVERY_COLS, Delivery, LeakChange, LeakMatch, NewAlert, _row, seeded_leak_row
+from alerts.outbox import (
+    _ALERT_COLS,
+    _DELIVERY_COLS,
+    AlertRow,
+    DeadLetterRow,
+    Delivery,
+    DeliveryState,
+    LeakChange,
+    LeakMatch,
+    NewAlert,
+    _alert_row,
+    _row,
+    seeded_leak_row,
+)
 from indexer.leaks.models import OrgLeakImpact
 from vigie.core.files import PrivateFileError, read_private
 
@@ -414,6 +427,34 @@ class PgOutbox:
 
     def counts(self) -> dict[str, int]:
         return {s: int(n) for s, n in self._query("SELECT status, COUNT(*) FROM deliveries GROUP BY status")}
+
+    # ------------------------------------------------------------------ the web pages' reads
+    # COLLATE "C": ids and channels compare byte-wise, as in SQLite, whatever the database's locale
+
+    def alert_page(self, org: str | None = None, *, limit: int = 20, offset: int = 0) -> list[AlertRow]:
+        where, args = ("WHERE org=%s ", (org,)) if org else ("", ())
+        rows = self._query(f"SELECT {_ALERT_COLS} FROM alerts {where}"
+                           'ORDER BY created_at DESC, alert_id COLLATE "C" DESC LIMIT %s OFFSET %s',
+                           (*args, limit, offset))
+        return [_alert_row(r) for r in rows]
+
+    def find_alert(self, alert_id: str, org: str | None = None) -> AlertRow | None:
+        rows = self._query(f"SELECT {_ALERT_COLS} FROM alerts WHERE alert_id=%s" + (" AND org=%s" if org else ""),
+                           (alert_id, *((org,) if org else ())))
+        return _alert_row(rows[0]) if rows else None
+
+    def alert_deliveries(self, alert_id: str) -> list[DeliveryState]:
+        return [DeliveryState(*r) for r in self._query(
+            "SELECT channel, status, attempts, last_error, sent_at FROM deliveries WHERE alert_id=%s "
+            'ORDER BY channel COLLATE "C"', (alert_id,))]
+
+    def dead_letter_page(self, *, limit: int = 20, offset: int = 0) -> list[DeadLetterRow]:
+        return [DeadLetterRow(*r) for r in self._query(
+            "SELECT alert_id, org, channel, attempts, last_error FROM deliveries WHERE status='failed' "
+            "ORDER BY id LIMIT %s OFFSET %s", (limit, offset))]
+
+    def has_dead_letter(self, alert_id: str) -> bool:
+        return bool(self._query("SELECT 1 FROM deliveries WHERE alert_id=%s AND status='failed'", (alert_id,)))
 
     def close(self) -> None:
         with self._lock:
