@@ -2,7 +2,8 @@
 `WebData`, and every method takes the `Principal` asking.
 
 Why here and only here: organisation scoping is enforced in one place. An org_member's queries
-are filtered by its organisation in SQL (alerts, triage, evidence) or refused before any lookup
+are filtered by its organisation in the query (the outbox backend's `org` argument, SQLite or
+PostgreSQL: alerts, triage, evidence) or refused before any lookup
 (search, fragments, other organisations). Whatever is not the principal's, or does not exist, or
 is outside its role, raises the same `not_found` (404): nobody learns that an object of another
 organisation exists. The routers never filter; they call these methods and serialise the result.
@@ -28,14 +29,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from loguru import logger
 
 from alerts import AlertsError
 from alerts.channels.webhook import WebhookSender
 from alerts.matcher import AlertMatcher
-from alerts.outbox import Outbox
+from alerts.outbox import AlertRow, OutboxBackend
 from alerts.registry import RegistryError
 from alerts.retrohunt import retro_hunt
 from indexer.audit import AuditLog
@@ -80,7 +80,6 @@ MAX_LIMIT = 100
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024  # ~900,000 pre-hash lines; bigger files go through `vigie org register`
 HUNT_BATCH = 1000  # tokens per retro-hunt step: the progress a page shows moves at this grain
 _STATES: dict[str, TriageStateName] = {s: s for s in ("new", "acknowledged", "resolved", "false_positive")}
-_ALERT_COLS = "alert_id, org, fragment_id, severity, created_at, origin, payload"
 
 
 def encode_cursor(offset: int) -> str:
@@ -137,13 +136,11 @@ class WebData:
                  data_dir: Path, source_names: tuple[str, ...]) -> None:
         """`matcher` comes from the composition root (`vigie.wiring.build_matcher`, with the leak
         store), so a retro-hunt started here raises the same per-leak alerts as a crawl; its
-        registry and outbox are the ones the pages read."""
+        registry and outbox (SQLite or PostgreSQL: the pages read it through `OutboxBackend`
+        only) are the ones the pages read."""
         self.store = store
         self.matcher = matcher
-        if not isinstance(matcher.outbox, Outbox):  # the pages query the SQLite outbox's tables
-            raise AlertsError("the web pages read the embedded SQLite outbox; alerts.outbox.backend: "
-                              "postgresql is not supported by `vigie serve` yet (docs/scale.md, Outbox)")
-        self.outbox = matcher.outbox
+        self.outbox: OutboxBackend = matcher.outbox
         self.registry = matcher.registry
         self.web_db = web_db
         self.organisations = organisations
@@ -185,20 +182,12 @@ class WebData:
 
     # -- alerts (org_member: own organisation) --------------------------------------------
 
-    def _alert_rows(self, p: Principal, where: str, args: tuple[object, ...], limit: int,
-                    offset: int) -> list[tuple[Any, ...]]:
-        scope = self._org_filter(p)
-        clauses = [c for c in (where, "org=?" if scope else "") if c]
-        sql = (f"SELECT {_ALERT_COLS} FROM alerts" + (" WHERE " + " AND ".join(clauses) if clauses else "")
-               + " ORDER BY created_at DESC, alert_id DESC LIMIT ? OFFSET ?")
-        return list(self.outbox.db.execute(sql, (*args, *((scope,) if scope else ()), limit, offset)).fetchall())
-
-    def _summary(self, row: tuple[Any, ...], states: dict[str, str]) -> AlertSummary:
-        alert_id, org, fragment_id, severity, created_at, origin, payload = row
-        body = json.loads(payload)
-        return AlertSummary(alert_id=alert_id, org=org, fragment_id=fragment_id,
-                            severity=Severity(severity).name.lower(), created_at=created_at, origin=origin,
-                            state=_STATES.get(states.get(alert_id, "new"), "new"),
+    @staticmethod
+    def _summary(row: AlertRow, states: dict[str, str]) -> AlertSummary:
+        body = row.payload
+        return AlertSummary(alert_id=row.alert_id, org=row.org, fragment_id=row.fragment_id,
+                            severity=Severity(row.severity).name.lower(), created_at=row.created_at,
+                            origin=row.origin, state=_STATES.get(states.get(row.alert_id, "new"), "new"),
                             matched=body.get("matched", {}), matched_total=body.get("matched_total", 0),
                             categories=body.get("categories", []), source=body.get("source"))
 
@@ -206,30 +195,28 @@ class WebData:
         """Newest first; an org_member's only."""
         self._role(p, "org_member", "analyst", "operator")
         offset, limit = decode_cursor(cursor), min(max(limit, 1), MAX_LIMIT)
-        rows = self._alert_rows(p, "", (), limit + 1, offset)
+        rows = self.outbox.alert_page(self._org_filter(p), limit=limit + 1, offset=offset)
         states: dict[str, str] = {}
-        for org in {r[1] for r in rows}:
-            states.update(self.web_db.triage_state(org, [r[0] for r in rows if r[1] == org]))
+        for org in {r.org for r in rows}:
+            states.update(self.web_db.triage_state(org, [r.alert_id for r in rows if r.org == org]))
         items = [self._summary(r, states) for r in rows[:limit]]
         return AlertPage(items=items, next_cursor=encode_cursor(offset + limit) if len(rows) > limit else None)
 
-    def _alert_row(self, p: Principal, alert_id: str) -> tuple[Any, ...]:
+    def _alert_row(self, p: Principal, alert_id: str) -> AlertRow:
         self._role(p, "org_member", "analyst", "operator")
-        rows = self._alert_rows(p, "alert_id=?", (alert_id,), 1, 0)
-        if not rows:
+        row = self.outbox.find_alert(alert_id, self._org_filter(p))
+        if row is None:
             raise not_found("alert")
-        return rows[0]
+        return row
 
     def get_alert(self, p: Principal, alert_id: str) -> AlertDetail:
         row = self._alert_row(p, alert_id)
-        summary = self._summary(row, self.web_db.triage_state(row[1], [alert_id]))
-        body = json.loads(row[6])
-        deliveries = [{"channel": c, "status": s, "attempts": n, "last_error": e, "sent_at": t}
-                      for c, s, n, e, t in self.outbox.db.execute(
-                          "SELECT channel, status, attempts, last_error, sent_at FROM deliveries WHERE alert_id=? "
-                          "ORDER BY channel", (alert_id,))]
+        summary = self._summary(row, self.web_db.triage_state(row.org, [alert_id]))
+        body = row.payload
+        deliveries = [{"channel": d.channel, "status": d.status, "attempts": d.attempts, "last_error": d.last_error,
+                       "sent_at": d.sent_at} for d in self.outbox.alert_deliveries(alert_id)]
         history = [TriageEventOut(state=_STATES.get(e.state, "new"), note=e.note, by=e.by, at=e.at)
-                   for e in self.web_db.triage_history(row[1], alert_id)]
+                   for e in self.web_db.triage_history(row.org, alert_id)]
         return AlertDetail(**summary.model_dump(), excerpt=body.get("excerpt", ""), kind=body.get("kind", ""),
                            thread_title=body.get("thread_title"), board=body.get("board"),
                            posted_at=body.get("posted_at"), deliveries=deliveries, history=history)
@@ -239,7 +226,7 @@ class WebData:
         self._role(p, "org_member", "operator")
         row = self._alert_row(p, alert_id)
         try:
-            self.web_db.set_triage(row[1], alert_id, state, note, p.name)
+            self.web_db.set_triage(row.org, alert_id, state, note, p.name)
         except UserError as exc:
             raise ProblemError(422, str(exc)) from None
         return self.get_alert(p, alert_id)
@@ -247,7 +234,7 @@ class WebData:
     def alert_evidence(self, p: Principal, alert_id: str) -> bytes:
         """The alert as sent (redacted excerpt, masked provenance, matched counts), as a JSON file."""
         row = self._alert_row(p, alert_id)
-        return json.dumps(json.loads(row[6]), indent=2, sort_keys=True, ensure_ascii=False).encode()
+        return json.dumps(row.payload, indent=2, sort_keys=True, ensure_ascii=False).encode()
 
     # -- organisations ---------------------------------------------------------------------
 
@@ -462,16 +449,14 @@ class WebData:
     def dead_letters(self, p: Principal, *, cursor: str | None = None, limit: int = 20) -> DeadLetterPage:
         self._role(p, "operator")
         offset, limit = decode_cursor(cursor), min(max(limit, 1), MAX_LIMIT)
-        rows = self.outbox.db.execute(
-            "SELECT alert_id, org, channel, attempts, last_error FROM deliveries WHERE status='failed' "
-            "ORDER BY id LIMIT ? OFFSET ?", (limit + 1, offset)).fetchall()
-        items = [DeadLetter(alert_id=a, org=o, channel=c, attempts=n, last_error=e) for a, o, c, n, e in rows[:limit]]
+        rows = self.outbox.dead_letter_page(limit=limit + 1, offset=offset)
+        items = [DeadLetter(alert_id=r.alert_id, org=r.org, channel=r.channel, attempts=r.attempts,
+                            last_error=r.last_error) for r in rows[:limit]]
         return DeadLetterPage(items=items, next_cursor=encode_cursor(offset + limit) if len(rows) > limit else None)
 
     def retry_dead_letter(self, p: Principal, alert_id: str) -> int:
         self._role(p, "operator")
-        if self.outbox.db.execute("SELECT 1 FROM deliveries WHERE alert_id=? AND status='failed'",
-                                  (alert_id,)).fetchone() is None:
+        if not self.outbox.has_dead_letter(alert_id):
             raise not_found("dead letter")
         return self.outbox.requeue(alert_id=alert_id)
 
