@@ -10,16 +10,19 @@ cd "$(dirname "$0")/.."
 umask 077
 PYTHON=${PYTHON:-python3}
 
-# engines needing a newer Python than ours: the minimum version (flaskbb 2.2.0 wants >= 3.12)
-declare -A NEEDS_PYTHON=([flaskbb]=3.12)
+# engines needing another Python than ours: the minimum version (flaskbb 2.2.0 wants >= 3.12)
+declare -A NEEDS_PYTHON=([flaskbb]=3.12 [pybbm]=3.8)
+# and the maximum (pybbm 0.19.0, its last release, calls inspect.getargspec: gone in 3.11)
+declare -A MAX_PYTHON=([pybbm]=3.10)
 
-# a python3 at least $1 (PATH first, then pyenv's versions), or nothing
+# a python3 at least $1 and at most $2 (PATH first, then pyenv's versions), or nothing
 find_python() {
-  local want=$1 candidate
-  for candidate in "$PYTHON" python3.14 python3.13 python3.12 \
-      "$(pyenv root 2>/dev/null || echo /nonexistent)"/versions/3.1[2-9]*/bin/python3; do
+  local want=$1 most=$2 candidate
+  for candidate in "$PYTHON" python3.14 python3.13 python3.12 python3.11 python3.10 python3.9 \
+      "$(pyenv root 2>/dev/null || echo /nonexistent)"/versions/3.*/bin/python3; do
     command -v "$candidate" >/dev/null 2>&1 || continue
-    if "$candidate" -c "import sys; sys.exit(sys.version_info < tuple(map(int, '$want'.split('.'))))" 2>/dev/null; then
+    if "$candidate" -c "import sys; v = sys.version_info[:2]
+sys.exit(not tuple(map(int, '$want'.split('.'))) <= v <= tuple(map(int, '$most'.split('.'))))" 2>/dev/null; then
       command -v "$candidate"
       return 0
     fi
@@ -32,6 +35,9 @@ declare -A ENGINES=(
   [spirit]="django-spirit==0.14.3"
   [flaskbb]="flaskbb==2.2.0"
   [machina]="django-machina==1.3.1"
+  # pybbm names no Django (its last release, 2017, runs on 2.2 at most) and its default markup
+  # needs bbcode: both pinned beside it
+  [pybbm]="pybbm==0.19.0 Django==2.2.28 bbcode==1.1.0"
 )
 
 mkdir -p .cache/engines
@@ -50,9 +56,9 @@ for name in "${names[@]}"; do
     echo "==> $name: $req already installed in $venv" >&2
     continue
   fi
-  python=$(find_python "${NEEDS_PYTHON[$name]:-3.11}") || {
-    echo "==> $name: SKIPPED, $req needs Python >= ${NEEDS_PYTHON[$name]} and none was found" \
-         "(install python${NEEDS_PYTHON[$name]}); its tests will skip" >&2
+  python=$(find_python "${NEEDS_PYTHON[$name]:-3.11}" "${MAX_PYTHON[$name]:-3.99}") || {
+    echo "==> $name: SKIPPED, $req needs Python ${NEEDS_PYTHON[$name]:-3.11} to ${MAX_PYTHON[$name]:-any}" \
+         "and none was found (install one); its tests will skip" >&2
     continue
   }
   echo "==> $name: installing $req into $venv (with $python)" >&2
@@ -60,7 +66,8 @@ for name in "${names[@]}"; do
   rm -rf "$venv"
   "$python" -m venv "$venv"
   if [ -n "${VIGIE_ENGINES_RESOLVE:-}" ] || [ ! -f "$lock" ]; then
-    "$venv/bin/pip" install -q --disable-pip-version-check "$req"
+    # shellcheck disable=SC2086  # $req may hold several pinned requirements
+    "$venv/bin/pip" install -q --disable-pip-version-check $req
     "$venv/bin/pip" freeze --disable-pip-version-check > "$lock"
   else
     "$venv/bin/pip" install -q --disable-pip-version-check --no-deps -r "$lock"

@@ -33,7 +33,8 @@ REPO = Path(__file__).resolve().parents[1]
 ENGINES_DIR = REPO / ".cache" / "engines"
 SCRIPTS = Path(__file__).resolve().parent / "engine_sites"
 # pinned engine versions; scripts/engines.sh installs the same
-ENGINES = {"spirit": "django-spirit==0.14.3", "flaskbb": "flaskbb==2.2.0", "machina": "django-machina==1.3.1"}
+ENGINES = {"spirit": "django-spirit==0.14.3", "flaskbb": "flaskbb==2.2.0", "machina": "django-machina==1.3.1",
+           "pybbm": "pybbm==0.19.0"}
 PASSWORD = "engine-demo-pw-5Rq"  # the synthetic accounts' password (throwaway sites on loopback)
 
 
@@ -185,6 +186,19 @@ def _machina_site(python: Path, root: Path, content: dict[str, Any], per_page: i
     return [str(python), "manage.py", "runserver", "--noreload", "{addr}"], raw
 
 
+def _pybbm_site(python: Path, root: Path, content: dict[str, Any], per_page: int) -> tuple[list[str], Any]:
+    """A Django project set up as pybbm's documentation says (its app, context processor,
+    middleware, a site `base.html`), with small page sizes through pybbm's own settings."""
+    env = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8"}
+    script = str(SCRIPTS / "pybbm_site.py")
+    sizes = {"PYBB_TOPIC_PAGE_SIZE": per_page, "PYBB_FORUM_PAGE_SIZE": per_page}
+    _run([str(python), script, "project", str(root), json.dumps(sizes)], cwd=root, env=env)
+    _installed_db(python, root / "db.sqlite3", lambda: _run([str(python), "manage.py", "migrate", "-v0"],
+                                                            cwd=root, env=env))
+    raw = json.loads(_run([str(python), script, "populate"], cwd=root, env=env, stdin=json.dumps(content)))
+    return [str(python), "manage.py", "runserver", "--noreload", "{addr}"], raw
+
+
 FLASKBB_CONFIG = """
 import os
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -218,9 +232,9 @@ def _flaskbb_site(python: Path, root: Path, content: dict[str, Any], per_page: i
             "--host", "127.0.0.1", "--port", "{port}"], raw
 
 
-_BUILDERS = {"spirit": _spirit_site, "flaskbb": _flaskbb_site, "machina": _machina_site}
+_BUILDERS = {"spirit": _spirit_site, "flaskbb": _flaskbb_site, "machina": _machina_site, "pybbm": _pybbm_site}
 # where each engine's forum index is (the start URL of its source YAML)
-INDEX = {"spirit": "/", "flaskbb": "/", "machina": "/forum/"}
+INDEX = {"spirit": "/", "flaskbb": "/", "machina": "/forum/", "pybbm": "/forum/"}
 
 
 @contextmanager
