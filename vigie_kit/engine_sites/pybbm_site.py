@@ -60,7 +60,8 @@ urlpatterns = [url(r"^admin/", admin.site.urls), url(r"^forum/", include("pybb.u
 '''
 # the site's own base template (pybbm's templates extend PYBB_TEMPLATE, "base.html"), as its docs show
 BASE = '''<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{% block title %}{% endblock %}</title>{% block extra_head %}{% endblock %}</head>
+<html><head><meta charset="utf-8"><title>{% block title %}{% endblock %}</title>
+{% block extra_head %}{% endblock %}</head>
 <body><div id="breadcrumb">{% block breadcrumb %}{% endblock %}</div>
 <div id="content">{% block content %}{% endblock %}</div>{% block extra_script %}{% endblock %}</body></html>
 '''
