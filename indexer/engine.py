@@ -26,7 +26,7 @@ __all__ = ["ABI", "ENGINES", "EngineError", "core", "engine_name", "native_modul
            "today"]
 
 ENGINES = ("auto", "native", "python")
-ABI = 4  # the vigie_native interface this code calls (vigie_native.ABI)
+ABI = 5  # the vigie_native interface this code calls (vigie_native.ABI)
 
 
 class EngineError(IndexerError, RuntimeError):

@@ -435,6 +435,46 @@ def test_seed_lines_of_a_block_are_the_reference_ones() -> None:
         engine.set_engine(None)
 
 
+def test_seed_passes_are_the_reference_ones() -> None:
+    """`seeds.candidate_starts` with both whole-text passes in the core (`seed_passes`: pairs,
+    blocks, special lines) against the three RE2 passes, on fuzzed texts of paragraphs: seed,
+    key: value, combo, statement, rule and blank lines, quote marks, the characters RE2's case
+    folding or classes could read otherwise ("ſ", "ı", the Kelvin sign, NBSP, \\v, \\f, CR),
+    and bytes that are not UTF-8 (handed back)."""
+    _require_native()
+    from indexer.detect.seeds import candidate_starts
+
+    r = random.Random(41)
+    pieces = ["a@b.fr", "0612345678", "06 12 34 56 78", "1234.5678", "12-34-56-78", "user:pass", "1. x:y", "x|y",
+              " ", "\t", ">", "> ", "MSH|", "COPY ", "INSERT ", "insert", "InSeRt", "inſert", "créate", "REPLACE ",
+              "replac", "copy", "é", "€", ":", "=", "{", "[", "--", "___", "===", "word", "1", "12345678",
+              "\x0b", "\x0c", "\r", ";", "|", "\xa0", "ı", "ſ", "\u212a", "Contact: ", "Prix: ", "email: ",
+              "Nom = ", "url: ", "pass: ", "-> ", "2)", "3]", "  ", "#", "~", "+", "*"]
+    line_kinds = [
+        lambda: "".join(r.choice(pieces) for _ in range(r.randint(0, 7))),
+        lambda: "",
+        lambda: r.choice(["--", "___", " \t", "=-=-", "  ", "#+#"]),
+        lambda: f"{r.choice(['Nom', 'Email', 'Tel', 'Prix', 'Contact', 'url', 'login', 'Ville'])}: "
+                f"{r.choice(['x@y.fr', '0612345678', 'Paris', 'tox', '2800$', 'a:b'])}",
+        lambda: f"{r.choice(['', '1. ', '> '])}user{r.randint(0, 99)}{r.choice([':', '|'])}pw{r.randint(0, 9)}",
+        lambda: "Lorem ipsum dolor sit amet, " * r.randint(0, 3),
+    ]
+    try:
+        for k in range(2500):
+            lines = [r.choice(line_kinds)() for _ in range(r.randint(1, 30))]
+            text = "\n".join(lines) + r.choice(["", "\n", "\n\n"])
+            b = text.encode()
+            if k % 25 == 0:
+                b = b.replace(b"\xc3\xa9", b"\xe9")  # Latin-1 bytes: the core hands them back
+            engine.set_engine("python")
+            ref = candidate_starts(b)
+            engine.set_engine("native")
+            assert vigie_native.seed_passes(b) is not None or b"\xe9" in b, repr(b)
+            assert candidate_starts(b) == ref, repr(b)
+    finally:
+        engine.set_engine(None)
+
+
 def test_settle_of_national_phones_is_the_reference_one() -> None:
     """`Sink.settle` in the core against the Python reference: national-notation phones of
     several countries, column hints, the rows' `pays`, +CC numbers of the column and of the

@@ -91,13 +91,20 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
     walks back over blank lines to key: value lines, and an unlabelled `Contact: x@y` line there
     would end a dox before it starts)."""
     n = len(b)
+    native = _engine.native_module()
+    if native is not None:  # the compiled core: both passes in one call (issue 17)
+        got = native.seed_passes(b)
+        if got is not None:
+            kept_lines, special = got
+            if not special:
+                return [(k, 0) for k in kept_lines]
+            return _decide(b, set(kept_lines), special)
     first = _EITHER_RE2._regexp.Match(_UNANCHORED, b, 0, n)[0][0]
     if first < 0:
         return []
     start = b.rfind(b"\n", 0, first) + 1  # both passes start on the line of the first hit
     line0 = b.count(b"\n", 0, start)
     seed = _SEED_RE2._regexp.Match
-    native = _engine.native_module()
     kept: set[int] = set()
     match = _PAIR_RE2._regexp.Match
     blank = _BLANK_RE2._regexp.Match
@@ -137,7 +144,7 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
         if q < be:
             line += b.count(b"\n", q, be)
         pos = max(be, q)
-    dropped: list[int] = []
+    special: list[tuple[int, int, int]] = []
     match = _SPECIAL_RE2._regexp.Match
     pos, line = start, line0
     while pos < n:
@@ -148,13 +155,24 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
         e = b.find(b"\n", st)
         e = n if e < 0 else e
         if line not in kept:  # a special line that stands alone: the exact test decides
-            s = b[st:e]
-            if b">" in s or not alone_is_nothing(s.decode("utf-8", "replace"), partial(_three_above, b, st)):
+            if b">" in b[st:e]:
                 kept.add(line)
             else:
-                dropped.append(line)
+                special.append((line, st, e))
         pos = e + 1
         line += 1
+    return _decide(b, kept, special)
+
+
+def _decide(b: bytes, kept: set[int], special: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """`candidate_starts`' end: each special line `(line, start, end)` that stands alone (in
+    no pair's block, no ">") is kept unless `alone_is_nothing`; the result with its floors."""
+    dropped: list[int] = []
+    for line, st, e in special:
+        if not alone_is_nothing(b[st:e].decode("utf-8", "replace"), partial(_three_above, b, st)):
+            kept.add(line)
+        else:
+            dropped.append(line)
     out: list[tuple[int, int]] = []
     floor = di = 0
     for k in sorted(kept):
