@@ -33,7 +33,7 @@ from indexer.detect.shapes import Ctx, block_start, delimiter_of, recognise
 from indexer.identifiers import card_network
 from indexer.models import Fragment, Identifier, SensitiveFlag
 from indexer.redact import excerpt_end, mask_value, redact
-from indexer.severity import severity
+from indexer.severity import severity_for_types
 from indexer.tokens import MatchKey, tokenizer
 
 __all__ = ["DetectError", "Limits", "Tokenizer", "detect", "detect_text"]
@@ -289,6 +289,9 @@ def _build(kind: str, first: int, last: int, text: str, sink: Sink, tok: Tokeniz
             seen.add((cat, ev.lower()))
             flags.append(SensitiveFlag(category=cat, evidence=ev, start=st if st >= 0 else None,
                                        end=en if en >= 0 else None))
+    # `severity(idents, flags)`: the identifiers' types are the found list's, one each, read
+    # here from its tuples (an attribute read per `Identifier` was ~3% of the dense time)
     return Fragment(kind=kind, start_line=first + 1, end_line=last + 1, text=text,
-                    identifiers=idents, sensitive=flags, severity=severity(idents, flags),
+                    identifiers=idents, sensitive=flags,
+                    severity=severity_for_types({f[0] for f in sink.found}, bool(flags)),
                     excerpt=redact(text, masks))
