@@ -538,6 +538,35 @@ def test_json_lines_walked_by_the_core(both: Run) -> None:
         _same(ref, got, f"json case {k}:\n{text[:400]}")
 
 
+def test_json_line_loop_in_the_core(both: Run) -> None:
+    """`records.jsonl`'s line loop in one core call (`Core.json_lines`) against the reference:
+    blocks with lines the core hands back (Mongo shell values, JSON-looking lines that do not
+    parse, lone surrogates, deep nesting), brackets and commas around the objects, Unicode
+    spaces around a line, and blocks past 256 lines (the sink's cap check)."""
+    r = random.Random(47)
+    vals = ['"jean.dupont@gmail.com"', '"+33 6 12 34 56 78"', "612345678", "true", "null", '"0612345678"',
+            '"\\ud800x@y.fr"', '"FR7630006000011234567890189"', '"195017512345678"', '"Élise"', '["a@b.fr"]',
+            'ObjectId("5f4dcc3b5aa765d61d8327de")', 'ISODate("1990-07-26T00:00:00Z")', "NumberLong(42)",
+            '{"a": {"b": {"c": {"d": {"e": {"f": {"g": "x@y.fr"}}}}}}}', "undefined", "'single@quote.fr'"]
+    keys = ["email", "tel", "telephone", "nom", "prenom", "iban", "nir", "pays", "x", "mail"]
+    for k in range(40):
+        lines = []
+        for _ in range(r.choice([2, 3, 8, 30, 300])):
+            body = ", ".join(f'"{r.choice(keys)}": {r.choice(vals)}' for _ in range(r.randint(1, 5)))
+            line = "{" + body + "}"
+            q = r.random()
+            if q < 0.1:
+                line = "[" + line + "]"
+            elif q < 0.15:
+                line = "\u3000" + line + " \t"
+            elif q < 0.2:
+                line = "{" + body.replace('"', "") + "}"  # looks like JSON, does not parse
+            lines.append(line + r.choice(["", ",", ",,"]))
+        text = "\n".join(lines)
+        ref, got = both(text)
+        _same(ref, got, f"json loop case {k}:\n{text[:400]}")
+
+
 def _with_check_digits(cc: str, bban: str) -> str:
     n = int((bban + cc + "00").translate({ord(c): str(ord(c) - 55) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}))
     return f"{cc}{98 - n % 97:02d}{bban}"

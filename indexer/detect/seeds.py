@@ -95,10 +95,10 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
     if native is not None:  # the compiled core: both passes in one call (issue 17)
         got = native.seed_passes(b)
         if got is not None:
-            kept_lines, special = got
-            if not special:
+            kept_lines, alone = got
+            if not alone:
                 return [(k, 0) for k in kept_lines]
-            return _decide(b, set(kept_lines), special)
+            return _decide(b, set(kept_lines), alone)
     first = _EITHER_RE2._regexp.Match(_UNANCHORED, b, 0, n)[0][0]
     if first < 0:
         return []
