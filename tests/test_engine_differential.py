@@ -283,6 +283,33 @@ def test_ported_validators_agree_or_defer() -> None:
     assert ported > 20_000  # most values are decided without Python
 
 
+def test_phones_with_an_at_sign_agree_or_defer() -> None:
+    """The core's `canon_phone` says None itself for an "@" in a phone cell (an email in a
+    shifted column) only where `canon_phone_py` (libphonenumber's parse) says None: fuzzed
+    emails, numbers before, around and after an "@", French prefixes, "00", "(0)", a second
+    number ("/ x"), ";" (RFC 3966 parameters: deferred), over 250 characters, several regions."""
+    _require_native()
+    r = random.Random(53)
+    parts = ["jean.dupont", "@", "@", "example.net", "06 12 34 56 78", "0612345678", "+33", "0033", "33", "00", "0",
+             "(0)", "6", "12", " ", ".", "-", "/", "/ x", "\\x", "x", "#", "_", ";", ";phone-context=+33", "ext",
+             "+", "tel:", "a", "Z", "\t", "))", "((", "470 12 34 56", "+32", "+1 212 555 0100", ",", "!"]
+    regions = ["FR", "FR", "BE", "US", "DE", "GP", "CH"]
+    decided = 0
+    for k in range(6000):
+        raw = "".join(r.choice(parts) for _ in range(r.randint(1, 9)))
+        if "@" not in raw:
+            raw = raw + "@" if k % 2 else "@" + raw
+        if k % 500 == 0:
+            raw = "0612345678@" + "x" * 250
+        region = r.choice(regions)
+        got = vigie_native.canon_phone(raw, region)
+        if got is ...:
+            continue
+        decided += 1
+        assert got == ids.canon_phone_py(raw, region), (raw, region, got)
+    assert decided > 1000  # the core decides many of them (each one by the new rule: "@" deferred before)
+
+
 def test_card_network_and_tokens() -> None:
     _require_native()
     r = random.Random(5)
