@@ -191,12 +191,14 @@ pub fn seed_passes(b: &[u8]) -> Option<(Vec<i64>, Vec<(i64, usize, usize)>)> {
     let n = b.len();
     let (pair, blank, seed) = (pair_re(), blank_re(), seed_re());
     let mut kept: Vec<i64> = Vec::new();
+    let mut blocks: Vec<(usize, usize)> = Vec::new();
     let (mut pos, mut line) = (0usize, 0i64);
     while pos < n {
         let Some(m) = pair.find_at(b, pos) else { break };
         let st = m.start();
         line += newlines(&b[pos..st]);
         let be = blank.find_at(b, st).map_or(n, |m| m.start()).max(st + 1).min(n);
+        blocks.push((st, be));
         // the block's seed lines (`seed_lines`, on the block: its end is a line start)
         let block = &b[..be];
         let mut q = st;
@@ -217,24 +219,37 @@ pub fn seed_passes(b: &[u8]) -> Option<(Vec<i64>, Vec<(i64, usize, usize)>)> {
         line += newlines(&b[st..be]);
         pos = be;
     }
+    // The special pass reads only the gaps between those blocks: every special line is a seed
+    // line (each alternative of `_SPECIAL` holds one of `_SEED_PATTERN`), so one inside a block
+    // is kept already, and the reference's `line not in kept` passes over it.
     let mut special = Vec::new();
     let mut more = Vec::new();
     let (mut pos, mut line) = (0usize, 0i64);
     let sre = special_re();
-    while pos < n {
-        let Some(m) = sre.find_at(b, pos) else { break };
-        let st = m.start();
-        line += newlines(&b[pos..st]);
-        let e = memchr::memchr(b'\n', &b[st..]).map_or(n, |k| st + k);
-        if kept.binary_search(&line).is_err() {
-            if memchr::memchr(b'>', &b[st..e]).is_some() {
-                more.push(line);
-            } else {
-                special.push((line, st, e));
+    let mut bi = 0;
+    loop {
+        // a gap ends at a block's first line start (its last line ends with "\n"), or at n
+        let gap_end = blocks.get(bi).map_or(n, |x| x.0);
+        let hay = &b[..gap_end];
+        while pos < gap_end {
+            let Some(m) = sre.find_at(hay, pos) else { break };
+            let st = m.start();
+            line += newlines(&b[pos..st]);
+            let e = memchr::memchr(b'\n', &b[st..]).map_or(n, |k| st + k);
+            if kept.binary_search(&line).is_err() {
+                if memchr::memchr(b'>', &b[st..e]).is_some() {
+                    more.push(line);
+                } else {
+                    special.push((line, st, e));
+                }
             }
+            pos = e + 1;
+            line += 1;
         }
-        pos = e + 1;
-        line += 1;
+        let Some(&(bs, be)) = blocks.get(bi) else { break };
+        line += newlines(&b[pos.min(bs)..bs]) + newlines(&b[bs..be]);
+        pos = be;
+        bi += 1;
     }
     if !more.is_empty() {
         kept.extend(more);
