@@ -29,6 +29,7 @@ _SEED_PATTERN = (r"(?m)@|\d(?:[ ./-]?\d){7}|^[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]
                  r"|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )")
 _SEED_RE2 = re2.compile(_SEED_PATTERN)  # run by RE2's DFA on the UTF-8 bytes
 _UNANCHORED = re2._Anchor.UNANCHORED
+_NATIVE = _engine._state  # its "module": the compiled core when it is the engine, else None
 
 
 # The seed scan without a Python step per seed. On forum text most seed lines stand alone (see
@@ -91,7 +92,7 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
     walks back over blank lines to key: value lines, and an unlabelled `Contact: x@y` line there
     would end a dox before it starts)."""
     n = len(b)
-    native = _engine.native_module()
+    native = _NATIVE["module"]  # `_engine.native_module()` without a call per post
     if native is not None:  # the compiled core: both passes in one call (issue 17)
         got = native.seed_passes(b)
         if got is not None:
@@ -144,7 +145,7 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
         if q < be:
             line += b.count(b"\n", q, be)
         pos = max(be, q)
-    special: list[tuple[int, int, int]] = []
+    dropped: list[int] = []
     match = _SPECIAL_RE2._regexp.Match
     pos, line = start, line0
     while pos < n:
@@ -155,18 +156,27 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
         e = b.find(b"\n", st)
         e = n if e < 0 else e
         if line not in kept:  # a special line that stands alone: the exact test decides
-            if b">" in b[st:e]:
+            s = b[st:e]
+            if b">" in s or not alone_is_nothing(s.decode("utf-8", "replace"), partial(_three_above, b, st)):
                 kept.add(line)
             else:
-                special.append((line, st, e))
+                dropped.append(line)
         pos = e + 1
         line += 1
-    return _decide(b, kept, special)
+    out: list[tuple[int, int]] = []
+    floor = di = 0
+    for k in sorted(kept):
+        while di < len(dropped) and dropped[di] < k:
+            floor = dropped[di] + 1
+            di += 1
+        out.append((k, floor))
+    return out
 
 
 def _decide(b: bytes, kept: set[int], special: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
-    """`candidate_starts`' end: each special line `(line, start, end)` that stands alone (in
-    no pair's block, no ">") is kept unless `alone_is_nothing`; the result with its floors."""
+    """`candidate_starts`' end after the core's passes: each special line `(line, start,
+    end)` that stands alone (in no pair's block, no ">") is kept unless `alone_is_nothing`;
+    the result with its floors (the same steps as the end of the RE2 way above)."""
     dropped: list[int] = []
     for line, st, e in special:
         if not alone_is_nothing(b[st:e].decode("utf-8", "replace"), partial(_three_above, b, st)):
