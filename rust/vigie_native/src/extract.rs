@@ -353,8 +353,23 @@ impl<'py> Block<'py> {
         self.masks.append((st, en, m))
     }
 
+    /// The interned type name: the same object `PyString::intern` gives, cached per name by
+    /// `intern!` (interning anew looked the name up in the interpreter's table on every push)
     fn t(&self, s: &'static str) -> Bound<'py, PyAny> {
-        PyString::intern(self.py, s).into_any()
+        let py = self.py;
+        let o = match s {
+            "email" => intern!(py, "email"),
+            "phone" => intern!(py, "phone"),
+            "name" => intern!(py, "name"),
+            "address" => intern!(py, "address"),
+            "credential" => intern!(py, "credential"),
+            "iban" => intern!(py, "iban"),
+            "national_id" => intern!(py, "national_id"),
+            "nir" => intern!(py, "nir"),
+            "password_hash" => intern!(py, "password_hash"),
+            _ => return PyString::intern(py, s).into_any(),
+        };
+        o.clone().into_any()
     }
 
     /// scan(v, found, off) on a value the port cannot rule out.
