@@ -119,7 +119,6 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     # CPU time of this thread, not wall time: on a busy machine the wall clock cut honest inputs
     # short (a 2 GB combo list lost most of its chunks at load 8), and the cap is about the work
     deadline = time.thread_time() + limits.max_seconds
-    tok = tokenizer or Tokenizer(key)
     if "\r" in text:  # CRLF files, HL7 which ends segments with a lone CR, and CRLF files
         # converted twice (`\r\r\n`: one line end, not a blank line between every two rows)
         text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
@@ -131,6 +130,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     starts = candidate_starts(encoded)
     if not starts:  # most forum posts: nothing that could start a fragment
         return []
+    tok = tokenizer or Tokenizer(key)  # only now: most posts return above and need none
     del encoded
     raw = text.split("\n")
     cut = False
