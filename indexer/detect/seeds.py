@@ -29,7 +29,6 @@ _SEED_PATTERN = (r"(?m)@|\d(?:[ ./-]?\d){7}|^[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]
                  r"|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )")
 _SEED_RE2 = re2.compile(_SEED_PATTERN)  # run by RE2's DFA on the UTF-8 bytes
 _UNANCHORED = re2._Anchor.UNANCHORED
-_NATIVE = _engine._state  # its "module": the compiled core when it is the engine, else None
 
 
 # The seed scan without a Python step per seed. On forum text most seed lines stand alone (see
@@ -92,7 +91,7 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
     walks back over blank lines to key: value lines, and an unlabelled `Contact: x@y` line there
     would end a dox before it starts)."""
     n = len(b)
-    native = _NATIVE["module"]  # `_engine.native_module()` without a call per post
+    native = _engine.native_module()  # (the call, not its state: it may say "reference only")
     if native is not None:  # the compiled core: both passes in one call (issue 17)
         got = native.seed_passes(b)
         if got is not None:
