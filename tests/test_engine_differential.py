@@ -283,6 +283,33 @@ def test_ported_validators_agree_or_defer() -> None:
     assert ported > 20_000  # most values are decided without Python
 
 
+def test_phones_with_an_at_sign_agree_or_defer() -> None:
+    """The core's `canon_phone` says None itself for an "@" in a phone cell (an email in a
+    shifted column) only where `canon_phone_py` (libphonenumber's parse) says None: fuzzed
+    emails, numbers before, around and after an "@", French prefixes, "00", "(0)", a second
+    number ("/ x"), ";" (RFC 3966 parameters: deferred), over 250 characters, several regions."""
+    _require_native()
+    r = random.Random(53)
+    parts = ["jean.dupont", "@", "@", "example.net", "06 12 34 56 78", "0612345678", "+33", "0033", "33", "00", "0",
+             "(0)", "6", "12", " ", ".", "-", "/", "/ x", "\\x", "x", "#", "_", ";", ";phone-context=+33", "ext",
+             "+", "tel:", "a", "Z", "\t", "))", "((", "470 12 34 56", "+32", "+1 212 555 0100", ",", "!"]
+    regions = ["FR", "FR", "BE", "US", "DE", "GP", "CH"]
+    decided = 0
+    for k in range(6000):
+        raw = "".join(r.choice(parts) for _ in range(r.randint(1, 9)))
+        if "@" not in raw:
+            raw = raw + "@" if k % 2 else "@" + raw
+        if k % 500 == 0:
+            raw = "0612345678@" + "x" * 250
+        region = r.choice(regions)
+        got = vigie_native.canon_phone(raw, region)
+        if got is ...:
+            continue
+        decided += 1
+        assert got == ids.canon_phone_py(raw, region), (raw, region, got)
+    assert decided > 1000  # the core decides many of them (each one by the new rule: "@" deferred before)
+
+
 def test_card_network_and_tokens() -> None:
     _require_native()
     r = random.Random(5)
@@ -435,6 +462,46 @@ def test_seed_lines_of_a_block_are_the_reference_ones() -> None:
         engine.set_engine(None)
 
 
+def test_seed_passes_are_the_reference_ones() -> None:
+    """`seeds.candidate_starts` with both whole-text passes in the core (`seed_passes`: pairs,
+    blocks, special lines) against the three RE2 passes, on fuzzed texts of paragraphs: seed,
+    key: value, combo, statement, rule and blank lines, quote marks, the characters RE2's case
+    folding or classes could read otherwise ("ſ", "ı", the Kelvin sign, NBSP, \\v, \\f, CR),
+    and bytes that are not UTF-8 (handed back)."""
+    _require_native()
+    from indexer.detect.seeds import candidate_starts
+
+    r = random.Random(41)
+    pieces = ["a@b.fr", "0612345678", "06 12 34 56 78", "1234.5678", "12-34-56-78", "user:pass", "1. x:y", "x|y",
+              " ", "\t", ">", "> ", "MSH|", "COPY ", "INSERT ", "insert", "InSeRt", "inſert", "créate", "REPLACE ",
+              "replac", "copy", "é", "€", ":", "=", "{", "[", "--", "___", "===", "word", "1", "12345678",
+              "\x0b", "\x0c", "\r", ";", "|", "\xa0", "ı", "ſ", "\u212a", "Contact: ", "Prix: ", "email: ",
+              "Nom = ", "url: ", "pass: ", "-> ", "2)", "3]", "  ", "#", "~", "+", "*"]
+    line_kinds = [
+        lambda: "".join(r.choice(pieces) for _ in range(r.randint(0, 7))),
+        lambda: "",
+        lambda: r.choice(["--", "___", " \t", "=-=-", "  ", "#+#"]),
+        lambda: f"{r.choice(['Nom', 'Email', 'Tel', 'Prix', 'Contact', 'url', 'login', 'Ville'])}: "
+                f"{r.choice(['x@y.fr', '0612345678', 'Paris', 'tox', '2800$', 'a:b'])}",
+        lambda: f"{r.choice(['', '1. ', '> '])}user{r.randint(0, 99)}{r.choice([':', '|'])}pw{r.randint(0, 9)}",
+        lambda: "Lorem ipsum dolor sit amet, " * r.randint(0, 3),
+    ]
+    try:
+        for k in range(2500):
+            lines = [r.choice(line_kinds)() for _ in range(r.randint(1, 30))]
+            text = "\n".join(lines) + r.choice(["", "\n", "\n\n"])
+            b = text.encode()
+            if k % 25 == 0:
+                b = b.replace(b"\xc3\xa9", b"\xe9")  # Latin-1 bytes: the core hands them back
+            engine.set_engine("python")
+            ref = candidate_starts(b)
+            engine.set_engine("native")
+            assert vigie_native.seed_passes(b) is not None or b"\xe9" in b, repr(b)
+            assert candidate_starts(b) == ref, repr(b)
+    finally:
+        engine.set_engine(None)
+
+
 def test_settle_of_national_phones_is_the_reference_one() -> None:
     """`Sink.settle` in the core against the Python reference: national-notation phones of
     several countries, column hints, the rows' `pays`, +CC numbers of the column and of the
@@ -496,6 +563,35 @@ def test_json_lines_walked_by_the_core(both: Run) -> None:
         text = "\n".join(lines)
         ref, got = both(text)
         _same(ref, got, f"json case {k}:\n{text[:400]}")
+
+
+def test_json_line_loop_in_the_core(both: Run) -> None:
+    """`records.jsonl`'s line loop in one core call (`Core.json_lines`) against the reference:
+    blocks with lines the core hands back (Mongo shell values, JSON-looking lines that do not
+    parse, lone surrogates, deep nesting), brackets and commas around the objects, Unicode
+    spaces around a line, and blocks past 256 lines (the sink's cap check)."""
+    r = random.Random(47)
+    vals = ['"jean.dupont@gmail.com"', '"+33 6 12 34 56 78"', "612345678", "true", "null", '"0612345678"',
+            '"\\ud800x@y.fr"', '"FR7630006000011234567890189"', '"195017512345678"', '"Élise"', '["a@b.fr"]',
+            'ObjectId("5f4dcc3b5aa765d61d8327de")', 'ISODate("1990-07-26T00:00:00Z")', "NumberLong(42)",
+            '{"a": {"b": {"c": {"d": {"e": {"f": {"g": "x@y.fr"}}}}}}}', "undefined", "'single@quote.fr'"]
+    keys = ["email", "tel", "telephone", "nom", "prenom", "iban", "nir", "pays", "x", "mail"]
+    for k in range(40):
+        lines = []
+        for _ in range(r.choice([2, 3, 8, 30, 300])):
+            body = ", ".join(f'"{r.choice(keys)}": {r.choice(vals)}' for _ in range(r.randint(1, 5)))
+            line = "{" + body + "}"
+            q = r.random()
+            if q < 0.1:
+                line = "[" + line + "]"
+            elif q < 0.15:
+                line = "\u3000" + line + " \t"
+            elif q < 0.2:
+                line = "{" + body.replace('"', "") + "}"  # looks like JSON, does not parse
+            lines.append(line + r.choice(["", ",", ",,"]))
+        text = "\n".join(lines)
+        ref, got = both(text)
+        _same(ref, got, f"json loop case {k}:\n{text[:400]}")
 
 
 def _with_check_digits(cc: str, bban: str) -> str:

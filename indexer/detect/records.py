@@ -253,31 +253,42 @@ def jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         hit = 0
         core = _engine.core()
         today = _engine.today() if core is not None else None
-        for k in range(i, j):
-            if (k & 255) == 0 and sink.over():
+        k = i
+        while k < j:
+            if core is not None:  # the compiled core: the lines up to one it hands back (issue 17)
+                n, k, stopped = core.json_lines(lines, k, j, i, offs, sink, today, json.loads)
+                hit += n
+                if stopped or k >= j:
+                    break
+            elif (k & 255) == 0 and sink.over():
                 break
-            s = lines[k]
-            t = s.strip().rstrip(",").lstrip("[").rstrip("]")
-            try:
-                obj = json.loads(t)
-            except (ValueError, RecursionError):
-                try:
-                    obj = json.loads(_MONGO.sub(r"\1", t))
-                except (ValueError, RecursionError):
-                    before = len(sink.found)
-                    scan(s, sink.found, offs[k - i])
-                    hit += len(sink.found) > before
-                    continue
-            if core is not None:  # the walk and the record in one call to the compiled core
-                try:
-                    hit += core.json_record(obj, s, offs[k - i], sink, today) > 0
-                    continue
-                except UnicodeEncodeError:  # a lone surrogate from a JSON escape: the reference takes
-                    pass                    # the record (the core reads every value before appending)
-            fields: list[tuple[str, int]] = []
-            roles: list[str | None] = []
-            _walk(obj, s, offs[k - i], fields, roles, None, 0)
-            hit += extract_record(fields, roles, sink) > 0
+            hit += _json_line(lines[k], offs[k - i], sink, core, today)
+            k += 1
         return hit
 
     return j, ("jsonl", i, j - 1, fill)
+
+
+def _json_line(s: str, off: int, sink: Sink, core: Any, today: Any) -> int:
+    """One JSON line of a `jsonl` block (the reference; the compiled core hands back the lines
+    `json.loads` does not parse, and those with a lone surrogate): 1 if its record had a
+    strong identifier."""
+    t = s.strip().rstrip(",").lstrip("[").rstrip("]")
+    try:
+        obj = json.loads(t)
+    except (ValueError, RecursionError):
+        try:
+            obj = json.loads(_MONGO.sub(r"\1", t))
+        except (ValueError, RecursionError):
+            before = len(sink.found)
+            scan(s, sink.found, off)
+            return int(len(sink.found) > before)
+    if core is not None:  # the walk and the record in one call to the compiled core
+        try:
+            return int(core.json_record(obj, s, off, sink, today) > 0)
+        except UnicodeEncodeError:  # a lone surrogate from a JSON escape: the reference takes
+            pass                    # the record (the core reads every value before appending)
+    fields: list[tuple[str, int]] = []
+    roles: list[str | None] = []
+    _walk(obj, s, off, fields, roles, None, 0)
+    return int(extract_record(fields, roles, sink) > 0)

@@ -91,13 +91,20 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
     walks back over blank lines to key: value lines, and an unlabelled `Contact: x@y` line there
     would end a dox before it starts)."""
     n = len(b)
+    native = _engine.native_module()  # (the call, not its state: it may say "reference only")
+    if native is not None:  # the compiled core: both passes in one call (issue 17)
+        got = native.seed_passes(b)
+        if got is not None:
+            kept_lines, alone = got
+            if not alone:
+                return [(k, 0) for k in kept_lines]
+            return _decide(b, set(kept_lines), alone)
     first = _EITHER_RE2._regexp.Match(_UNANCHORED, b, 0, n)[0][0]
     if first < 0:
         return []
     start = b.rfind(b"\n", 0, first) + 1  # both passes start on the line of the first hit
     line0 = b.count(b"\n", 0, start)
     seed = _SEED_RE2._regexp.Match
-    native = _engine.native_module()
     kept: set[int] = set()
     match = _PAIR_RE2._regexp.Match
     blank = _BLANK_RE2._regexp.Match
@@ -155,6 +162,26 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
                 dropped.append(line)
         pos = e + 1
         line += 1
+    out: list[tuple[int, int]] = []
+    floor = di = 0
+    for k in sorted(kept):
+        while di < len(dropped) and dropped[di] < k:
+            floor = dropped[di] + 1
+            di += 1
+        out.append((k, floor))
+    return out
+
+
+def _decide(b: bytes, kept: set[int], special: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """`candidate_starts`' end after the core's passes: each special line `(line, start,
+    end)` that stands alone (in no pair's block, no ">") is kept unless `alone_is_nothing`;
+    the result with its floors (the same steps as the end of the RE2 way above)."""
+    dropped: list[int] = []
+    for line, st, e in special:
+        if not alone_is_nothing(b[st:e].decode("utf-8", "replace"), partial(_three_above, b, st)):
+            kept.add(line)
+        else:
+            dropped.append(line)
     out: list[tuple[int, int]] = []
     floor = di = 0
     for k in sorted(kept):

@@ -290,7 +290,8 @@ fn walk<'py>(obj: &Bound<'py, PyAny>, line: &str, base: i64, fields: &mut Vec<(S
         if s.is_empty() {
             return Ok(());
         }
-        let pos = match line.find(s.as_str()) {
+        // `line.find(s)`: a valid UTF-8 needle found in valid UTF-8 starts on a char boundary
+        let pos = match memchr::memmem::find(line.as_bytes(), s.as_bytes()) {
             Some(i) => base + clen(&line[..i]) as i64,
             None => -1_000_000_000,
         };
@@ -352,8 +353,23 @@ impl<'py> Block<'py> {
         self.masks.append((st, en, m))
     }
 
+    /// The interned type name: the same object `PyString::intern` gives, cached per name by
+    /// `intern!` (interning anew looked the name up in the interpreter's table on every push)
     fn t(&self, s: &'static str) -> Bound<'py, PyAny> {
-        PyString::intern(self.py, s).into_any()
+        let py = self.py;
+        let o = match s {
+            "email" => intern!(py, "email"),
+            "phone" => intern!(py, "phone"),
+            "name" => intern!(py, "name"),
+            "address" => intern!(py, "address"),
+            "credential" => intern!(py, "credential"),
+            "iban" => intern!(py, "iban"),
+            "national_id" => intern!(py, "national_id"),
+            "nir" => intern!(py, "nir"),
+            "password_hash" => intern!(py, "password_hash"),
+            _ => return PyString::intern(py, s).into_any(),
+        };
+        o.clone().into_any()
     }
 
     /// scan(v, found, off) on a value the port cannot rule out.
@@ -752,6 +768,54 @@ impl Core {
         let rl = roles_of(py, roles.as_any())?;
         let b = self.block(py, &sink, today, &rl)?;
         b.record(&fields, &rl)
+    }
+
+    /// `records.jsonl`'s fill loop from line `k` up to `j` (exclusive) of a block that starts
+    /// at line `i` (`offs[k - i]`: line k's offset), one `Block` for all of them: for each
+    /// line the sink's cap check every 256 lines, the brackets and commas stripped, `loads`
+    /// (`json.loads`), the walk and the record. Returns (records with a strong identifier,
+    /// line, stopped): stopped when the cap check said so at that line, else the line handed
+    /// back to the reference, checked but not taken (one `loads` does not parse: Mongo
+    /// shell syntax or not JSON; a lone surrogate), or `j`.
+    #[allow(clippy::too_many_arguments)]
+    fn json_lines(&self, py: Python<'_>, lines: Bound<'_, PyList>, k: usize, j: usize, i: usize,
+                  offs: Bound<'_, PyList>, sink: Bound<'_, PyAny>, today: (i32, i32, (i32, u32, u32)),
+                  loads: Bound<'_, PyAny>) -> PyResult<(i64, usize, bool)> {
+        let mut b = self.block(py, &sink, today, &[])?;
+        let role_of = self.role_of.bind(py);
+        let none = py.None().into_bound(py);
+        let mut hit = 0i64;
+        for k in k..j.min(lines.len()) {
+            if (k & 255) == 0 && over(&b)? {
+                return Ok((hit, k, true));
+            }
+            let item = lines.get_item(k)?;
+            let Ok(s) = item.cast::<PyString>()?.to_str() else { return Ok((hit, k, false)) };
+            // s.strip().rstrip(",").lstrip("[").rstrip("]")
+            let t = cn::py_strip(s).trim_end_matches(',').trim_start_matches('[').trim_end_matches(']');
+            let obj = match loads.call1((t,)) {
+                Ok(o) => o,
+                Err(e) if e.is_instance_of::<pyo3::exceptions::PyValueError>(py)
+                    || e.is_instance_of::<pyo3::exceptions::PyRecursionError>(py) => return Ok((hit, k, false)),
+                Err(e) => return Err(e),
+            };
+            let base: i64 = offs.get_item(k - i)?.extract()?;
+            let mut fields: Vec<(String, i64)> = Vec::new();
+            let roles = PyList::empty(py);
+            match walk(&obj, s, base, &mut fields, &roles, &none, 0, role_of) {
+                Ok(()) => {}
+                Err(e) if e.is_instance_of::<pyo3::exceptions::PyUnicodeEncodeError>(py) => return Ok((hit, k, false)),
+                Err(e) => return Err(e),
+            }
+            let rl = roles_of(py, roles.as_any())?;
+            b.country_at = rl.iter().position(|r| r.kind == RK::Country).map(|p| p as i64).unwrap_or(-1);
+            match b.record(&fields, &rl) {
+                Ok(n) => hit += (n > 0) as i64,
+                Err(e) if e.is_instance_of::<pyo3::exceptions::PyUnicodeEncodeError>(py) => return Ok((hit, k, false)),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok((hit, j, false))
     }
 
     /// `Sink.settle()`: the pending national-notation phones read in the fragment's context.

@@ -16,7 +16,7 @@ mod split;
 mod tokens;
 
 /// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
-const ABI: u32 = 4;
+const ABI: u32 = 5;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -37,6 +37,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract::scan_finds_nothing_py, m)?)?;
     m.add_function(wrap_pyfunction!(extract::canon_national_id_py, m)?)?;
     m.add_function(wrap_pyfunction!(seeds::seed_lines, m)?)?;
+    m.add_function(wrap_pyfunction!(seeds::seed_passes, m)?)?;
     m.add_function(wrap_pyfunction!(seeds::line_offsets, m)?)?;
     m.add_function(wrap_pyfunction!(seeds::run_end, m)?)?;
     phone::register(m)?;

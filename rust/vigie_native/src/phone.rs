@@ -129,6 +129,73 @@ fn french_fast_path(t: &Table, d: &[u8]) -> Option<PhoneResult> {
     Some(Invalid)
 }
 
+/// Whether `canon_phone_py` certainly returns None for the stripped ASCII `s` because of an
+/// "@" in it (an email in a phone column: dumps shift columns, and libphonenumber's parse of
+/// each cost ~30 us in Python). Its steps, read on the bytes:
+/// - `d` (s without "(0)", then without " .-/()\t") keeps the "@": the French branch, when
+///   taken, returns None (its national number holds the "@", so it is not 9 digits);
+/// - otherwise `phonenumbers.parse(s)` (s = "+" + d[2:] when d starts with "00"), which with no
+///   ";" in it (no RFC 3966 phone-context or isdn-subaddress) extracts the possible number
+///   (from the first "+" or digit; trailing characters other than [A-Za-z0-9#] dropped; cut
+///   at a second number, `[\\/] *x`) and raises unless it is viable: a full match of
+///   `_VALID_PHONE_NUMBER_PATTERN`, which has no "@" in any branch. So: None when the "@" is
+///   in the extracted number (or nothing is extracted, or the input is over 250 characters).
+/// Anything else defers, as before.
+fn at_sign_invalid(s: &[u8], region: &str) -> bool {
+    if !s.is_ascii() || !s.contains(&b'@') || s.contains(&b';') {
+        return false;
+    }
+    let mut d = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if s[i..].starts_with(b"(0)") {
+            i += 3;
+            continue;
+        }
+        if !matches!(s[i], b' ' | b'.' | b'-' | b'/' | b'(' | b')' | b'\t') {
+            d.push(s[i]);
+        }
+        i += 1;
+    }
+    if region == "FR"
+        && !d.is_empty()
+        && (d.starts_with(b"+33")
+            || d.starts_with(b"0033")
+            || (d.starts_with(b"33") && d.len() == 11)
+            || (d[0] == b'0' && d.len() == 10 && d[1] != b'0'))
+    {
+        return true;
+    }
+    let owned;
+    let s2: &[u8] = if d.starts_with(b"00") {
+        owned = [&b"+"[..], &d[2..]].concat();
+        &owned
+    } else {
+        s
+    };
+    if s2.len() > 250 {
+        return true; // TOO_LONG
+    }
+    let Some(p) = s2.iter().position(|&b| b == b'+' || b.is_ascii_digit()) else { return true };
+    let rest = &s2[p..];
+    let Some(q) = rest.iter().rposition(|&b| b.is_ascii_alphanumeric() || b == b'#') else { return true };
+    let mut rest = &rest[..q + 1];
+    // `[\\/] *x`: the first slash or backslash followed by spaces and an "x"
+    for k in 0..rest.len() {
+        if matches!(rest[k], b'/' | b'\\') {
+            let mut m = k + 1;
+            while m < rest.len() && rest[m] == b' ' {
+                m += 1;
+            }
+            if m < rest.len() && rest[m] == b'x' {
+                rest = &rest[..k];
+                break;
+            }
+        }
+    }
+    rest.contains(&b'@')
+}
+
 /// `indexer.identifiers.canon_phone(raw, region)`: E.164 when valid, or Invalid, or Defer.
 pub fn canon_phone(raw: &str, region: &str) -> PhoneResult {
     let Some(t) = trusted_table() else { return Defer };
@@ -143,7 +210,7 @@ pub fn canon_phone(raw: &str, region: &str) -> PhoneResult {
     };
     let s = strip(units);
     if !s.iter().all(|&b| is_allowed(b)) {
-        return Defer;
+        return if at_sign_invalid(s, region) { Invalid } else { Defer };
     }
     // d = s.replace("(0)", "") with the separators removed
     let mut d = Vec::with_capacity(s.len());

@@ -132,3 +132,129 @@ pub fn run_end(lines: &Bound<'_, pyo3::types::PyList>, j: usize, sep: &str, lo: 
     }
     Ok(j)
 }
+
+// `candidate_starts`' two whole-text passes (`seeds._PAIR_RE2`, `_BLANK_RE2`, `_SPECIAL_RE2`),
+// spelled for `regex::bytes` as `seed_re` is (RE2's `\d` `\s` `\S` as ASCII classes; negated
+// classes match any byte outside them, which on valid UTF-8 is any character outside them).
+// Every alternative is anchored at a line start (`(?m)^`) and the caller reads only where a
+// match starts: the leftmost start is the least offset at which the pattern's language
+// matches, the same for any engine, whatever its match semantics. `(?i:insert|...)` folds ASCII
+// only here, RE2 (UTF-8) also folds "ſ" to "s": "ſ" alone is an alternative of `_SP`, so the
+// lines matched are the same.
+const SEEDC: &str = r"(?:@|[0-9](?:[ ./-]?[0-9]){7})";
+const COMBO_LINE: &str = r"[ \t>]*(?:[0-9]+[.)\]][ \t]+)?[^\t\n\x0C\r :|;]+[:|][^\t\n\x0C\r ]+[ \t]*";
+const FULL_LINE: &str = r"[^\n]*[^ \t\n\-_=*~#+][^\n]*";
+
+fn pair_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let seed_line = format!(
+            r"(?:[^\n]*?{SEEDC}[^\n]*|{COMBO_LINE}|(?:MSH\||COPY |CREATE |INSERT |REPLACE )[^\n]*)"
+        );
+        Regex::new(&format!(r"(?-u)(?m)^(?:{seed_line}\n{FULL_LINE}|{FULL_LINE}\n{seed_line})"))
+            .expect("the pair pattern compiles")
+    })
+}
+
+fn blank_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?-u)(?m)^[ \t\-_=*~#+]*$").expect("the blank pattern compiles"))
+}
+
+fn special_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        // "ı" (C4 B1) and "ſ" (C5 BF) as their UTF-8 bytes
+        let sp = r"(?:[:=>{\[]|MSH\||(?i:insert|replac|create|copy)|\xC4\xB1|\xC5\xBF)";
+        Regex::new(&format!(
+            r"(?-u)(?m)^(?:[^\n]*?(?:{sp}[^\n]*?{SEEDC}|{SEEDC}[^\n]*?{sp})|{COMBO_LINE}$|(?:MSH\||COPY |CREATE |INSERT |REPLACE ))"
+        ))
+        .expect("the special pattern compiles")
+    })
+}
+
+#[inline]
+fn newlines(b: &[u8]) -> i64 {
+    memchr::memchr_iter(b'\n', b).count() as i64
+}
+
+/// seed_passes(b) -> (kept, special) | None: `candidate_starts`' two passes over the UTF-8
+/// bytes `b` in one call. `kept`: the seed lines of every block a pair opens, ascending;
+/// `special`: (line, start, end) of each special seed line in none of them and without a ">"
+/// (those are kept: the ">" lines' test), ascending, for `alone_is_nothing` (its label tables
+/// are Python's). A special line with a ">" is in `kept`. None when `b` is not UTF-8.
+#[pyfunction]
+pub fn seed_passes(b: &[u8]) -> Option<(Vec<i64>, Vec<(i64, usize, usize)>)> {
+    if std::str::from_utf8(b).is_err() {
+        return None;
+    }
+    let n = b.len();
+    let (pair, blank, seed) = (pair_re(), blank_re(), seed_re());
+    let mut kept: Vec<i64> = Vec::new();
+    let mut blocks: Vec<(usize, usize)> = Vec::new();
+    let (mut pos, mut line) = (0usize, 0i64);
+    while pos < n {
+        let Some(m) = pair.find_at(b, pos) else { break };
+        let st = m.start();
+        line += newlines(&b[pos..st]);
+        let be = blank.find_at(b, st).map_or(n, |m| m.start()).max(st + 1).min(n);
+        blocks.push((st, be));
+        // the block's seed lines (`seed_lines`, on the block: its end is a line start)
+        let block = &b[..be];
+        let mut q = st;
+        let mut l = line;
+        while q < be {
+            let Some(s) = seed.find_at(block, q) else { break };
+            let s0 = s.start();
+            l += newlines(&block[q..s0]);
+            kept.push(l);
+            match memchr::memchr(b'\n', &block[s0..]) {
+                Some(e) => {
+                    q = s0 + e + 1;
+                    l += 1;
+                }
+                None => break,
+            }
+        }
+        line += newlines(&b[st..be]);
+        pos = be;
+    }
+    // The special pass reads only the gaps between those blocks: every special line is a seed
+    // line (each alternative of `_SPECIAL` holds one of `_SEED_PATTERN`), so one inside a block
+    // is kept already, and the reference's `line not in kept` passes over it.
+    let mut special = Vec::new();
+    let mut more = Vec::new();
+    let (mut pos, mut line) = (0usize, 0i64);
+    let sre = special_re();
+    let mut bi = 0;
+    loop {
+        // a gap ends at a block's first line start (its last line ends with "\n"), or at n
+        let gap_end = blocks.get(bi).map_or(n, |x| x.0);
+        let hay = &b[..gap_end];
+        while pos < gap_end {
+            let Some(m) = sre.find_at(hay, pos) else { break };
+            let st = m.start();
+            line += newlines(&b[pos..st]);
+            let e = memchr::memchr(b'\n', &b[st..]).map_or(n, |k| st + k);
+            if kept.binary_search(&line).is_err() {
+                if memchr::memchr(b'>', &b[st..e]).is_some() {
+                    more.push(line);
+                } else {
+                    special.push((line, st, e));
+                }
+            }
+            pos = e + 1;
+            line += 1;
+        }
+        let Some(&(bs, be)) = blocks.get(bi) else { break };
+        line += newlines(&b[pos.min(bs)..bs]) + newlines(&b[bs..be]);
+        pos = be;
+        bi += 1;
+    }
+    if !more.is_empty() {
+        kept.extend(more);
+        kept.sort_unstable();
+        kept.dedup();
+    }
+    Some((kept, special))
+}

@@ -191,10 +191,12 @@ pub fn sql_tuples(s: &str, pos_chars: usize, base: i64) -> Vec<Vec<(String, i64)
     let tail = &s[start_b..];
     let mut cp = CharPos::new(tail);
     let mut out = Vec::new();
-    for cap in tuple_re().captures_iter(tail) {
-        let g = cap.get(1).expect("group 1");
-        let inner = g.as_str();
-        let inner_base = base + cp.at(g.start()) as i64;
+    // group 1 is the match without its two parentheses: the match alone (the lazy DFA) is
+    // enough, where captures ran the bounded backtracker on every tuple
+    for m in tuple_re().find_iter(tail) {
+        let (gs, ge) = (m.start() + 1, m.end() - 1);
+        let inner = &tail[gs..ge];
+        let inner_base = base + cp.at(gs) as i64;
         let mut icp = CharPos::new(inner);
         let mut fields = Vec::new();
         for m in sqlval_re().find_iter(inner) {
