@@ -38,6 +38,7 @@ declare -A ENGINES=(
   # pybbm names no Django (its last release, 2017, runs on 2.2 at most) and its default markup
   # needs bbcode: both pinned beside it
   [pybbm]="pybbm==0.19.0 Django==2.2.28 bbcode==1.1.0"
+  [misago]="misago==0.39.6"  # runs on PostgreSQL only: vigie_kit/engine_postgres.py starts one
 )
 
 mkdir -p .cache/engines

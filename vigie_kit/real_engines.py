@@ -18,12 +18,13 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from vigie_kit.engine_postgres import engine_postgres
 from vigie_kit.ports import free_port
 from vigie_kit.synthetic import Synth
 
@@ -34,7 +35,7 @@ ENGINES_DIR = REPO / ".cache" / "engines"
 SCRIPTS = Path(__file__).resolve().parent / "engine_sites"
 # pinned engine versions; scripts/engines.sh installs the same
 ENGINES = {"spirit": "django-spirit==0.14.3", "flaskbb": "flaskbb==2.2.0", "machina": "django-machina==1.3.1",
-           "pybbm": "pybbm==0.19.0"}
+           "pybbm": "pybbm==0.19.0", "misago": "misago==0.39.6"}
 PASSWORD = "engine-demo-pw-5Rq"  # the synthetic accounts' password (throwaway sites on loopback)
 
 
@@ -151,7 +152,8 @@ def _installed_db(python: Path, db: Path, install: Callable[[], object]) -> None
     partial.replace(cache)
 
 
-def _spirit_site(python: Path, root: Path, content: dict[str, Any], per_page: int) -> tuple[list[str], Any]:
+def _spirit_site(python: Path, root: Path, content: dict[str, Any], per_page: int,
+                 _stack: ExitStack) -> tuple[list[str], Any]:
     """A Spirit project (its own project template) with a small page size; returns the server
     command and the raw truth."""
     bindir = str(python.parent)
@@ -173,7 +175,8 @@ def _spirit_site(python: Path, root: Path, content: dict[str, Any], per_page: in
     return [str(python), "manage.py", "runserver", "--noreload", f"--settings={settings}", "{addr}"], raw
 
 
-def _machina_site(python: Path, root: Path, content: dict[str, Any], per_page: int) -> tuple[list[str], Any]:
+def _machina_site(python: Path, root: Path, content: dict[str, Any], per_page: int,
+                  _stack: ExitStack) -> tuple[list[str], Any]:
     """A Django project set up as machina's documentation says (machina has no project
     template), with small page sizes through machina's own settings."""
     env = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8"}
@@ -186,7 +189,8 @@ def _machina_site(python: Path, root: Path, content: dict[str, Any], per_page: i
     return [str(python), "manage.py", "runserver", "--noreload", "{addr}"], raw
 
 
-def _pybbm_site(python: Path, root: Path, content: dict[str, Any], per_page: int) -> tuple[list[str], Any]:
+def _pybbm_site(python: Path, root: Path, content: dict[str, Any], per_page: int,
+                _stack: ExitStack) -> tuple[list[str], Any]:
     """A Django project set up as pybbm's documentation says (its app, context processor,
     middleware, a site `base.html`), with small page sizes through pybbm's own settings."""
     env = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8"}
@@ -196,6 +200,29 @@ def _pybbm_site(python: Path, root: Path, content: dict[str, Any], per_page: int
     _installed_db(python, root / "db.sqlite3", lambda: _run([str(python), "manage.py", "migrate", "-v0"],
                                                             cwd=root, env=env))
     raw = json.loads(_run([str(python), script, "populate"], cwd=root, env=env, stdin=json.dumps(content)))
+    return [str(python), "manage.py", "runserver", "--noreload", "{addr}"], raw
+
+
+def _misago_site(python: Path, root: Path, content: dict[str, Any], per_page: int,
+                 stack: ExitStack) -> tuple[list[str], Any]:
+    """A Django project for Misago (vigie_kit/engine_sites/misago_site.py: its own default
+    settings and its dev project's) on a PostgreSQL cluster of its own (Misago runs on nothing
+    else), installed by its migrations once per venv; page sizes through its database settings."""
+    env = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8"}
+    script = str(SCRIPTS / "misago_site.py")
+    _run([str(python), script, "project", str(root), "{}"], cwd=root, env=env)
+
+    def connect(connection: dict[str, str]) -> None:
+        _private_write(root / "pg.json", json.dumps(connection))
+
+    def install(connection: dict[str, str]) -> None:
+        connect(connection)
+        _run([str(python), "manage.py", "migrate", "-v0"], cwd=root, env=env, timeout=600)
+
+    connect(stack.enter_context(engine_postgres(python.parent.parent / "vigie-installed-pg", install)))
+    sizes = {"threads_per_page": per_page, "posts_per_page": per_page, "posts_per_page_orphans": 0}
+    raw = json.loads(_run([str(python), script, "populate"], cwd=root, env=env,
+                          stdin=json.dumps({**content, "settings": sizes})))
     return [str(python), "manage.py", "runserver", "--noreload", "{addr}"], raw
 
 
@@ -216,7 +243,8 @@ CELERY_CONFIG = {"task_always_eager": True, "broker_url": "memory://", "result_b
 """
 
 
-def _flaskbb_site(python: Path, root: Path, content: dict[str, Any], per_page: int) -> tuple[list[str], Any]:
+def _flaskbb_site(python: Path, root: Path, content: dict[str, Any], per_page: int,
+                  _stack: ExitStack) -> tuple[list[str], Any]:
     """FlaskBB's own `install` (schema, groups, settings, admin, plugins), then its models; page
     sizes through its settings. Redis, Celery and caching off: a single local process."""
     env = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8"}
@@ -232,9 +260,10 @@ def _flaskbb_site(python: Path, root: Path, content: dict[str, Any], per_page: i
             "--host", "127.0.0.1", "--port", "{port}"], raw
 
 
-_BUILDERS = {"spirit": _spirit_site, "flaskbb": _flaskbb_site, "machina": _machina_site, "pybbm": _pybbm_site}
+_BUILDERS = {"spirit": _spirit_site, "flaskbb": _flaskbb_site, "machina": _machina_site, "pybbm": _pybbm_site,
+             "misago": _misago_site}
 # where each engine's forum index is (the start URL of its source YAML)
-INDEX = {"spirit": "/", "flaskbb": "/", "machina": "/forum/", "pybbm": "/forum/"}
+INDEX = {"spirit": "/", "flaskbb": "/", "machina": "/forum/", "pybbm": "/forum/", "misago": "/"}
 
 
 @contextmanager
@@ -246,9 +275,10 @@ def real_forum(engine: str, *, seed: int = 7, per_page: int = 4) -> Iterator[Rea
         raise RealEngineError(f"{engine} is not installed in {ENGINES_DIR / engine}: run scripts/engines.sh")
     root = Path(tempfile.mkdtemp(prefix=f"vigie-{engine}-"))  # 0700
     process = None
+    stack = ExitStack()  # what a site needs beside its server (a database server), closed last
     try:
         content = site_content(seed, per_page=per_page)
-        command, raw = _BUILDERS[engine](python, root, content, per_page)
+        command, raw = _BUILDERS[engine](python, root, content, per_page, stack)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         log = root / "server.log"
@@ -276,4 +306,7 @@ def real_forum(engine: str, *, seed: int = 7, per_page: int = 4) -> Iterator[Rea
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        shutil.rmtree(root, ignore_errors=True)
+        try:
+            stack.close()
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
