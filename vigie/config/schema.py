@@ -833,6 +833,12 @@ class PostSelectors(Strict):
     attachments: Selector | None = Field(
         default=None, description="Links to attached files, downloaded within the `attachments` limits."
     )
+    exclude: list[Selector] = Field(
+        default_factory=list, examples=[["div.signature", "blockquote.quote", ".edited-note"]],
+        description="Parts of a post left out of its `body` (relative to the container): a signature repeated "
+        "under every post of its author, a quoted earlier post (its identifiers would be found again under the "
+        "quoting author), an edit note. Default: none, the `body` element whole.",
+    )
 
 
 class UrlRewrite(Strict):
