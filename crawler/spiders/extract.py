@@ -8,6 +8,7 @@ Each takes the page as a parsel `Selector` and the page's URL (links come back a
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urldefrag, urljoin
@@ -151,8 +152,20 @@ def page_posts(page: Selector, url: str, forum: ForumSelectors, fetched_at: date
             post_id=first_text(post, psel.post_id) if psel.post_id else None,
             author=first_text(post, psel.author) if psel.author else None,
             raw_date=reading.raw if reading else None, posted_at=reading.value if reading else None,
-            body=first_text(post, psel.body) or "", attachments=attachments))
+            body=first_text(_without(post, psel.exclude), psel.body) or "", attachments=attachments))
     return out
+
+
+def _without(post: Selector, exclude: list[str]) -> Selector:
+    """The post with its `exclude` parts taken out, on a copy (the page itself stays whole)."""
+    if not exclude:
+        return post
+    copy = Selector(root=deepcopy(post.root), type="html")
+    for expr in exclude:
+        for part in select(copy, expr):
+            if part.root is not copy.root:  # the whole post is not a part of it
+                part.drop()
+    return copy
 
 
 def extract_forum_page(source: SourceConfig, html: str | bytes, url: str,
