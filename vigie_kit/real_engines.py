@@ -55,6 +55,7 @@ class TruthPost:
     excerpt: str  # a line of its body, as written
     posted_at: datetime  # UTC, as stored
     planted: dict[str, list[str]]  # identifiers of its synthetic patients dump, if it carries one
+    absent: tuple[str, ...] = ()  # text the engine shows with the post that is no part of it (a signature)
 
 
 @dataclass
@@ -296,7 +297,8 @@ def real_forum(engine: str, *, seed: int = 7, per_page: int = 4) -> Iterator[Rea
                            thread_url=url + r["thread_url"], board=r["board"],
                            excerpt=r.get("excerpt") or written[r["key"]]["excerpt"],
                            posted_at=datetime.fromisoformat(r["posted_at"]).astimezone(UTC),
-                           planted=written[r["key"]]["planted"] if r["key"] else {}) for r in raw]
+                           planted=written[r["key"]]["planted"] if r["key"] else {},
+                           absent=tuple(a for a in r.get("absent", ()) if a)) for r in raw]
         yield RealSite(engine, url, posts, root, log)
     finally:
         if process is not None:

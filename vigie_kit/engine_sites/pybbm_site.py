@@ -4,7 +4,8 @@
 settings: the app, its context processor and middleware, the site's `base.html` its templates
 extend, `pybb.urls` under /forum/) into DIR; `python pybbm_site.py populate < site.json >
 truth.json` (cwd = DIR) fills it through pybbm's models: a category per board holding one
-forum, topics and posts; one forum stays empty.
+forum, topics and posts (two users sign theirs: a signature is no part of a post); one forum
+stays empty.
 """
 
 from __future__ import annotations
@@ -92,6 +93,13 @@ def populate() -> None:
     site = json.load(sys.stdin)
     users = {name: get_user_model().objects.create_user(username=name, email=f"{name}@forum.invalid",
                                                         password=site["password"]) for name in site["users"]}
+    from pybb.util import get_pybb_profile
+
+    signatures = {}
+    for name in site["users"][:2]:  # a signature under each of their posts, shown to guests too
+        profile = get_pybb_profile(users[name])
+        profile.signature = signatures[name] = f"Vendeur de confiance, contact {name}.vente@protonmail.com"
+        profile.save()
     truth = []
     for position, board in enumerate(site["boards"]):
         category = Category.objects.create(name=f"Catégorie {board['title']}", position=position)
@@ -104,7 +112,7 @@ def populate() -> None:
                 stored = Post.objects.get(pk=row.pk).created
                 truth.append({"id": row.pk, "key": post["key"], "author": post["author"], "thread": thread["title"],
                               "thread_url": topic.get_absolute_url(), "board": board["title"],
-                              "posted_at": stored.isoformat()})
+                              "posted_at": stored.isoformat(), "absent": [signatures.get(post["author"], "")]})
             Topic.objects.filter(pk=topic.pk).update(created=datetime.fromisoformat(thread["posts"][0]["date"]))
     empty = Category.objects.create(name="Annonces", position=len(site["boards"]))  # a forum with no topic yet
     Forum.objects.create(name="Annonces du staff", category=empty)
