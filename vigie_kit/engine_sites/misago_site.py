@@ -6,7 +6,8 @@ settings its dev project sets (user model, backends, middleware, REST framework)
 (Misago runs on nothing else), Celery eager (no broker), local-memory cache;
 `python misago_site.py populate < site.json > truth.json` (cwd = DIR) fills it through Misago's
 models: a category per board (guests' permissions as the default category's), threads and
-posts whose HTML is Misago's own markup parser's; one category stays empty.
+posts whose HTML is Misago's own markup parser's (a reply to a dump quotes it: a quote is no
+part of the reply); one category stays empty.
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ def populate() -> None:
                                                              category_role=a.category_role) for a in acls])
         return made
 
-    request = RequestFactory().get("/")
+    request = RequestFactory().get("/", HTTP_HOST="127.0.0.1")
     request.user = AnonymousUser()
     truth = []
     for board in site["boards"]:
@@ -161,18 +162,25 @@ def populate() -> None:
                                         starter_name=starter.username, starter_slug=starter.slug,
                                         last_poster=starter, last_poster_name=starter.username,
                                         last_poster_slug=starter.slug)
+            previous = None
             for post in thread["posts"]:
                 poster = users[post["author"]]
                 at = datetime.fromisoformat(post["date"])
-                parsed = common_flavour(request, poster, post["body"])
+                text, absent = post["body"], []
+                if previous is not None and previous["planted"]:  # the reply to a dump quotes it
+                    text = f'[quote="@{previous["author"]}"]\n{previous["body"]}\n[/quote]\n\n{text}'
+                    absent = previous["planted"]["email"][:1]
+                previous = post
+                parsed = common_flavour(request, poster, text)
                 made = Post.objects.create(category=where, thread=row, poster=poster, poster_name=poster.username,
-                                           original=post["body"], parsed=parsed["parsed_text"], checksum="-",
+                                           original=text, parsed=parsed["parsed_text"], checksum="-",
                                            posted_on=at, updated_on=at)
                 update_post_checksum(made)
                 made.save()
                 truth.append({"id": made.pk, "key": post["key"], "author": poster.username,
                               "thread": thread["title"], "thread_url": row.get_absolute_url(),
-                              "board": board["title"], "posted_at": Post.objects.get(pk=made.pk).posted_on.isoformat()})
+                              "board": board["title"], "posted_at": Post.objects.get(pk=made.pk).posted_on.isoformat(),
+                              "absent": absent})
             row.synchronize()
             row.save()
         where.synchronize()
