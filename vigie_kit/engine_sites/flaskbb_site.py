@@ -60,6 +60,8 @@ def populate(config: str) -> None:
             user = User(username=name, email=f"{name}@forum.invalid", password=site["password"])
             user.primary_group_id = member.id
             user.activated = True
+            if name in site["users"][:2]:  # shown under each of their posts, inside the post's cell
+                user.signature = f"Vendeur de confiance, contact {name}.vente@protonmail.com"
             users[name] = user.save()
         for position, board in enumerate(site["boards"], start=2):
             category = Category(title=f"Catégorie {board['title']}", position=position)
@@ -85,7 +87,8 @@ def populate(config: str) -> None:
                     db.session.refresh(row)
                     truth.append({"id": row.id, "key": item["key"], "author": item["author"],
                                   "thread": thread["title"], "thread_url": topic.url, "board": board["title"],
-                                  "posted_at": row.date_created.isoformat()})
+                                  "posted_at": row.date_created.isoformat(),
+                                  "absent": [users[item["author"]].signature or ""]})
         # `flaskbb install` always makes its welcome forum and topic: their post is truth too
         ours = {item["id"] for item in truth}
         for row in db.session.execute(db.select(Post)).scalars():
