@@ -872,6 +872,11 @@ class ForumSelectors(Strict):
     )
     thread_link: Selector = Field(description="The link to a thread (relative to its row).")
     thread_title: Selector | None = Field(default=None, description="The thread's title (relative to its row).")
+    thread_board: Selector | None = Field(
+        default=None, examples=["a.thread-category"],
+        description="The board a thread row names (relative to its row), when a listing mixes boards: a "
+        "category listing its subcategories' threads too, a latest-topics page. Default: the listing's board.",
+    )
     thread_marker: Selector | None = Field(
         default=None,
         description="text in a thread row that changes when the thread gets a new post (reply "
