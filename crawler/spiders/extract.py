@@ -29,11 +29,13 @@ _LAST_TEXTS = frozenset({"last", "last page", "dernière", "derniere", "dernièr
 
 @dataclass(frozen=True)
 class ThreadLink:
-    """A thread row of a listing: its link (absolute), title and marker."""
+    """A thread row of a listing: its link (absolute), title and marker, and its board when the
+    row names one (`thread_board`)."""
 
     url: str
     title: str | None
     marker: str | None
+    board: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,8 @@ def page_threads(page: Selector, url: str, forum: ForumSelectors) -> list[Thread
         if not link:
             continue
         out.append(ThreadLink(_abs(url, link), first_text(row, forum.thread_title) if forum.thread_title else None,
-                              first_text(row, forum.thread_marker) if forum.thread_marker else None))
+                              first_text(row, forum.thread_marker) if forum.thread_marker else None,
+                              first_text(row, forum.thread_board) if forum.thread_board else None))
     return out
 
 

@@ -224,7 +224,7 @@ class ForumSpider(VigieSpider):
                 self.observe("listing", "thread_rows", bool(select(response, sel.thread_rows)))
             self.observe("listing", "thread_link", bool(threads))
         for thread in threads:
-            yield from self._thread_request(response, thread.url, thread.title, board, thread.marker)
+            yield from self._thread_request(response, thread.url, thread.title, thread.board or board, thread.marker)
         chain, page = response.meta.get("vigie_chain", response.url), response.meta.get("vigie_page", 1)
         fingerprint = tuple(sorted(t.url for t in threads))
         next_url = self._next(response, sel.next_page, chain, page, fingerprint)
