@@ -141,9 +141,9 @@ def populate() -> None:
     template = Category.objects.get(slug="first-category")  # the category Misago installs, public
     acls = list(RoleCategoryACL.objects.filter(category=template))
 
-    def category(name: str) -> Category:
+    def category(name: str, parent: Category | None = None) -> Category:
         made = Category(name=name, slug=slugify(name))
-        made.insert_at(root, position="last-child", save=True)
+        made.insert_at(parent or root, position="last-child", save=True)
         RoleCategoryACL.objects.bulk_create([RoleCategoryACL(role=a.role, category=made,
                                                              category_role=a.category_role) for a in acls])
         return made
@@ -151,8 +151,11 @@ def populate() -> None:
     request = RequestFactory().get("/", HTTP_HOST="127.0.0.1")
     request.user = AnonymousUser()
     truth = []
-    for board in site["boards"]:
-        where = category(board["title"])
+    tops: list[Category] = []
+    for number, board in enumerate(site["boards"]):
+        # the last board is a subcategory of the first: Misago lists its threads in both
+        where = category(board["title"], tops[0] if tops and number == len(site["boards"]) - 1 else None)
+        tops.append(where)
         for thread in board["threads"]:
             first = thread["posts"][0]
             at = datetime.fromisoformat(first["date"])
