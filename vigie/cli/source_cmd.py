@@ -56,6 +56,7 @@ def selector_counts(forum: ForumSelectors, html: str, page: ForumPage) -> list[S
     add("thread_link", forum.thread_link, len(page.threads))
     add("thread_title", forum.thread_title, sum(t.title is not None for t in page.threads))
     add("thread_marker", forum.thread_marker, sum(t.marker is not None for t in page.threads))
+    add("thread_board", forum.thread_board, sum(t.board is not None for t in page.threads))
     add("next_page", forum.next_page or _texts(forum), int(page.next_page is not None))
     add("thread_next_page", forum.thread_next_page or _texts(forum), int(page.thread_next_page is not None))
     add("thread_canonical", forum.thread_canonical,
@@ -68,6 +69,8 @@ def selector_counts(forum: ForumSelectors, html: str, page: ForumPage) -> list[S
     add("post.author", psel.author, sum(p.author is not None for p in page.posts))
     add("post.date", psel.date.selector if psel.date else None, sum(p.raw_date is not None for p in page.posts))
     add("post.body", psel.body, sum(bool(p.body) for p in page.posts))
+    add("post.exclude", " | ".join(psel.exclude) or None,  # the parts left out of the bodies
+        sum(len(select(post, expr)) for post in select(doc, psel.container) for expr in psel.exclude))
     add("post.attachments", psel.attachments, sum(len(p.attachments) for p in page.posts))
     return out
 
