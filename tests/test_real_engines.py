@@ -1,8 +1,9 @@
 """Real third-party forum engines, crawled with an operator-written YAML alone (no engine code in
-the crawler): each engine from its own pinned venv (scripts/engines.sh), a fresh SQLite site
-filled through the engine's own models (vigie_kit.real_engines), served by the engine's own
-server on 127.0.0.1, crawled by the real `vigie crawl` over direct loopback with
-tests/data/sources/real-<engine>.yaml, and every post compared with what the engine stored.
+the crawler): each engine from its own pinned venv (scripts/engines.sh), a fresh site (SQLite;
+Misago's on PostgreSQL) filled through the engine's own models (vigie_kit.real_engines), served
+by the engine's own server on 127.0.0.1, crawled by the real `vigie crawl` over direct loopback with
+tests/data/sources/real-<engine>.yaml, and every post compared with what the engine stored
+(what the engine shows with a post but is no part of it, a signature or a quote, must be left out).
 
 Skipped (with the reason) only when an engine's venv is absent: scripts/engines.sh makes them.
 """

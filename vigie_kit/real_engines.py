@@ -3,7 +3,8 @@
 Our imitation forums (vigie_kit.forum*) only prove the crawler reads what we imagined forums to
 be; these are the engines operators meet. Each runs from its own venv under .cache/engines/<name>/
 (made by scripts/engines.sh, pinned) so its Django/Flask never meets ours: a fresh site is built
-in a private temp dir with SQLite, filled through the engine's own models by a script run with
+in a private temp dir with SQLite (PostgreSQL for Misago, which runs on nothing else:
+vigie_kit.engine_postgres), filled through the engine's own models by a script run with
 the engine's python (vigie_kit/engine_sites/<name>_site.py), and served on 127.0.0.1 by the
 engine's own dev server. The truth is what the engine stored (ids, URLs, dates), read back.
 """
