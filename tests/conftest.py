@@ -17,12 +17,57 @@ pytest_plugins = [
 _SERVER_GROUPS = {"tor_network": "tor", "onion_site": "tor", "es_server": "elasticsearch"}
 
 
+_SHARED_SCOPES = ("module", "class", "package")
+
+
+def _shared_fixture_group(item: pytest.Item) -> str | None:
+    """The tests of a module that use a module-scoped fixture (a demo run, a real engine's site
+    and its crawls) go to one worker together, one group per parameter of such a fixture: else
+    `--dist loadgroup` sends them one by one to both workers and each worker builds the fixture
+    again (the demo ran twice, each real engine's site twice: ~3 minutes of the suite)."""
+    info = getattr(item, "_fixtureinfo", None)
+    module = getattr(getattr(item, "module", None), "__name__", None)
+    if info is None or module is None:
+        return None
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    shared = sorted(name for name, defs in info.name2fixturedefs.items()
+                    if defs and defs[-1].scope in _SHARED_SCOPES)
+    if not shared:
+        return None
+    # no brackets in a group name: xdist takes the text after the last "@" as the group only when
+    # no "]" follows it (a parametrised test's id ends with one)
+    return module + "".join(f":{name}={params[name]}" for name in shared if name in params)
+
+
+# tryfirst: xdist's worker reads the groups in its own pytest_collection_modifyitems
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         names = getattr(item, "fixturenames", ())
-        group = next((g for f, g in _SERVER_GROUPS.items() if f in names), None)
+        group = next((g for f, g in _SERVER_GROUPS.items() if f in names), None) or _shared_fixture_group(item)
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
+
+
+class _GroupsApplied:
+    """Fails the run when xdist did not apply the groups: it names a grouped test's work unit by
+    appending `@group` to the node id, and pytest 9.2 made the node id something it cannot extend,
+    so for a while every server started once per worker and nothing said so."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        if not config.getvalue("loadgroup"):
+            return
+        lost = [i.nodeid for i in items if i.get_closest_marker("xdist_group") and "@" not in i.nodeid]
+        if lost:
+            raise pytest.UsageError(f"--dist loadgroup did not group {len(lost)} tests (e.g. {lost[0]}): "
+                                    "pytest-xdist cannot extend this pytest's node ids; pin the pair that works "
+                                    "(pyproject.toml)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):  # only an xdist worker groups
+        config.pluginmanager.register(_GroupsApplied(), "vigie-groups-applied")
 
 
 @pytest.fixture(scope="session", autouse=True)
