@@ -10,10 +10,11 @@ read permissions of a public board; one forum stays empty.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
+
+from _django_project import make_users, setup_django, write_project
 
 SETTINGS = '''
 import os
@@ -69,30 +70,17 @@ urlpatterns = [path("admin/", admin.site.urls), path("forum/", include(machina_u
 
 
 def project(directory: Path) -> None:
-    extra = "".join(f"{key} = {value!r}\n" for key, value in json.loads(sys.argv[3]).items())
-    (directory / "settings.py").write_text(SETTINGS + extra, encoding="utf-8")
-    (directory / "urls.py").write_text(URLS, encoding="utf-8")
-    (directory / "manage.py").write_text(
-        "import os, sys\nsys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))\n"
-        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'settings')\n"
-        "from django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n",
-        encoding="utf-8")
+    write_project(directory, SETTINGS, URLS)
 
 
 def populate() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "settings"
-    sys.path.insert(0, os.getcwd())
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
+    setup_django()
     from machina.apps.forum.models import Forum
     from machina.apps.forum_conversation.models import Post, Topic
     from machina.apps.forum_permission.models import ForumPermission, UserForumPermission
 
     site = json.load(sys.stdin)
-    users = {name: get_user_model().objects.create_user(username=name, email=f"{name}@forum.invalid",
-                                                        password=site["password"]) for name in site["users"]}
+    users = make_users(site)
     for codename in ("can_see_forum", "can_read_forum"):  # a public board: guests may read
         permission = ForumPermission.objects.get(codename=codename)
         UserForumPermission.objects.create(forum=None, permission=permission, anonymous_user=True, has_perm=True)

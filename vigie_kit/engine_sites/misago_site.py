@@ -13,10 +13,11 @@ part of the reply); one category stays empty.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
+
+from _django_project import setup_django, write_project
 
 SETTINGS = '''
 import json
@@ -100,22 +101,11 @@ handler404 = "misago.core.errorpages.page_not_found"
 
 
 def project(directory: Path) -> None:
-    extra = "".join(f"{key} = {value!r}\n" for key, value in json.loads(sys.argv[3]).items())
-    (directory / "settings.py").write_text(SETTINGS + extra, encoding="utf-8")
-    (directory / "urls.py").write_text(URLS, encoding="utf-8")
-    (directory / "manage.py").write_text(
-        "import os, sys\nsys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))\n"
-        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'settings')\n"
-        "from django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n",
-        encoding="utf-8")
+    write_project(directory, SETTINGS, URLS)
 
 
 def populate() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "settings"
-    sys.path.insert(0, os.getcwd())
-    import django
-
-    django.setup()
+    setup_django()
     from django.contrib.auth import get_user_model
     from django.test import RequestFactory
     from misago.categories.models import Category, RoleCategoryACL

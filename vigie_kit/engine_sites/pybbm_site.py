@@ -11,10 +11,11 @@ stays empty.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
+
+from _django_project import make_users, setup_django, write_project
 
 SETTINGS = '''
 import os
@@ -69,30 +70,17 @@ BASE = '''<!DOCTYPE html>
 
 
 def project(directory: Path) -> None:
-    extra = "".join(f"{key} = {value!r}\n" for key, value in json.loads(sys.argv[3]).items())
-    (directory / "settings.py").write_text(SETTINGS + extra, encoding="utf-8")
-    (directory / "urls.py").write_text(URLS, encoding="utf-8")
+    write_project(directory, SETTINGS, URLS)
     (directory / "templates").mkdir(mode=0o700, exist_ok=True)
     (directory / "templates" / "base.html").write_text(BASE, encoding="utf-8")
-    (directory / "manage.py").write_text(
-        "import os, sys\nsys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))\n"
-        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'settings')\n"
-        "from django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n",
-        encoding="utf-8")
 
 
 def populate() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "settings"
-    sys.path.insert(0, os.getcwd())
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
+    setup_django()
     from pybb.models import Category, Forum, Post, Topic
 
     site = json.load(sys.stdin)
-    users = {name: get_user_model().objects.create_user(username=name, email=f"{name}@forum.invalid",
-                                                        password=site["password"]) for name in site["users"]}
+    users = make_users(site)
     from pybb.util import get_pybb_profile
 
     signatures = {}
