@@ -162,6 +162,12 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
                 dropped.append(line)
         pos = e + 1
         line += 1
+    return _with_floors(kept, dropped)
+
+
+def _with_floors(kept: set[int], dropped: list[int]) -> list[tuple[int, int]]:
+    """Each kept start line with its floor: the line after the last dropped line before it (a
+    block may not reach back over a line found to stand alone). `dropped` is in line order."""
     out: list[tuple[int, int]] = []
     floor = di = 0
     for k in sorted(kept):
@@ -182,14 +188,7 @@ def _decide(b: bytes, kept: set[int], special: list[tuple[int, int, int]]) -> li
             kept.add(line)
         else:
             dropped.append(line)
-    out: list[tuple[int, int]] = []
-    floor = di = 0
-    for k in sorted(kept):
-        while di < len(dropped) and dropped[di] < k:
-            floor = dropped[di] + 1
-            di += 1
-        out.append((k, floor))
-    return out
+    return _with_floors(kept, dropped)
 
 
 # A line made only of these ("--", "___" above a signature) has no separator, digit, "@" or
