@@ -32,6 +32,8 @@ from pathlib import Path
 
 import pytest
 
+from vigie_kit.engine_postgres import EnginePostgresError
+from vigie_kit.engine_postgres import find_pg_bin as kit_find_pg_bin
 from vigie_kit.ports import free_port
 
 __all__ = ["PgServerError", "PostgresServer", "find_pg_bin", "pg_server"]
@@ -44,13 +46,11 @@ class PgServerError(RuntimeError):
 
 
 def find_pg_bin() -> Path:
-    """The newest Debian PostgreSQL server binary directory."""
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
-                        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0)
-    if not candidates:
-        raise PgServerError("no PostgreSQL server binaries under /usr/lib/postgresql/*/bin: "
-                            "run scripts/setup.sh (apt-get install postgresql)")
-    return candidates[-1].parent
+    """The newest Debian PostgreSQL server binary directory (the kit's, which Misago's site uses)."""
+    try:
+        return kit_find_pg_bin()
+    except EnginePostgresError as exc:
+        raise PgServerError(str(exc)) from None
 
 
 class PostgresServer:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from vigie_kit.ports import free_port
 
-__all__ = ["EnginePostgresError", "engine_postgres"]
+__all__ = ["EnginePostgresError", "engine_postgres", "find_pg_bin"]
 
 PG_USER = "vigie-pg"
 
@@ -30,7 +30,8 @@ class EnginePostgresError(RuntimeError):
     """The engine's PostgreSQL cluster could not be made or started."""
 
 
-def _bin() -> Path:
+def find_pg_bin() -> Path:
+    """The newest Debian PostgreSQL server binary directory (the tests' server uses it too)."""
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
                    key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0)
     if not found:
@@ -41,7 +42,7 @@ def _bin() -> Path:
 
 class _Cluster:
     def __init__(self, base: Path) -> None:
-        self.bin = _bin()
+        self.bin = find_pg_bin()
         self.base = base
         self.user = PG_USER if os.geteuid() == 0 else ""
         if self.user:
