@@ -177,32 +177,33 @@ def _spirit_site(python: Path, root: Path, content: dict[str, Any], per_page: in
     return [str(python), "manage.py", "runserver", "--noreload", f"--settings={settings}", "{addr}"], raw
 
 
-def _machina_site(python: Path, root: Path, content: dict[str, Any], per_page: int,
-                  _stack: ExitStack) -> tuple[list[str], Any]:
-    """A Django project set up as machina's documentation says (machina has no project
-    template), with small page sizes through machina's own settings."""
+def _django_site(python: Path, root: Path, content: dict[str, Any], script_name: str,
+                 sizes: dict[str, int]) -> tuple[list[str], Any]:
+    """A Django engine's project made by its site script (`project`), migrated once per venv
+    (`_installed_db`), filled by the script (`populate`), and the command serving it."""
     env = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8"}
-    script = str(SCRIPTS / "machina_site.py")
-    sizes = {"MACHINA_TOPIC_POSTS_NUMBER_PER_PAGE": per_page, "MACHINA_FORUM_TOPICS_NUMBER_PER_PAGE": per_page}
+    script = str(SCRIPTS / script_name)
     _run([str(python), script, "project", str(root), json.dumps(sizes)], cwd=root, env=env)
     _installed_db(python, root / "db.sqlite3", lambda: _run([str(python), "manage.py", "migrate", "-v0"],
                                                             cwd=root, env=env))
     raw = json.loads(_run([str(python), script, "populate"], cwd=root, env=env, stdin=json.dumps(content)))
     return [str(python), "manage.py", "runserver", "--noreload", "{addr}"], raw
+
+
+def _machina_site(python: Path, root: Path, content: dict[str, Any], per_page: int,
+                  _stack: ExitStack) -> tuple[list[str], Any]:
+    """A Django project set up as machina's documentation says (machina has no project
+    template), with small page sizes through machina's own settings."""
+    return _django_site(python, root, content, "machina_site.py", {
+        "MACHINA_TOPIC_POSTS_NUMBER_PER_PAGE": per_page, "MACHINA_FORUM_TOPICS_NUMBER_PER_PAGE": per_page})
 
 
 def _pybbm_site(python: Path, root: Path, content: dict[str, Any], per_page: int,
                 _stack: ExitStack) -> tuple[list[str], Any]:
     """A Django project set up as pybbm's documentation says (its app, context processor,
     middleware, a site `base.html`), with small page sizes through pybbm's own settings."""
-    env = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8"}
-    script = str(SCRIPTS / "pybbm_site.py")
-    sizes = {"PYBB_TOPIC_PAGE_SIZE": per_page, "PYBB_FORUM_PAGE_SIZE": per_page}
-    _run([str(python), script, "project", str(root), json.dumps(sizes)], cwd=root, env=env)
-    _installed_db(python, root / "db.sqlite3", lambda: _run([str(python), "manage.py", "migrate", "-v0"],
-                                                            cwd=root, env=env))
-    raw = json.loads(_run([str(python), script, "populate"], cwd=root, env=env, stdin=json.dumps(content)))
-    return [str(python), "manage.py", "runserver", "--noreload", "{addr}"], raw
+    return _django_site(python, root, content, "pybbm_site.py",
+                        {"PYBB_TOPIC_PAGE_SIZE": per_page, "PYBB_FORUM_PAGE_SIZE": per_page})
 
 
 def _misago_site(python: Path, root: Path, content: dict[str, Any], per_page: int,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,3 +42,11 @@ def make_users(site: dict[str, Any]) -> dict[str, Any]:
 
     return {name: get_user_model().objects.create_user(username=name, email=f"{name}@forum.invalid",
                                                        password=site["password"]) for name in site["users"]}
+
+
+def run(project: Callable[[Path], None], populate: Callable[[], None]) -> None:
+    """A site script's command line: `project DIR SETTINGS_JSON`, or `populate` (the site as JSON on stdin)."""
+    if sys.argv[1] == "project":
+        project(Path(sys.argv[2]))
+    else:
+        populate()

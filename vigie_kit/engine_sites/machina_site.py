@@ -14,7 +14,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from _django_project import make_users, setup_django, write_project
+from _django_project import make_users, run, setup_django, write_project
 
 SETTINGS = '''
 import os
@@ -119,7 +119,4 @@ def populate() -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "project":
-        project(Path(sys.argv[2]))
-    else:
-        populate()
+    run(project, populate)

@@ -17,7 +17,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from _django_project import setup_django, write_project
+from _django_project import run, setup_django, write_project
 
 SETTINGS = '''
 import json
@@ -187,7 +187,4 @@ def populate() -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "project":
-        project(Path(sys.argv[2]))
-    else:
-        populate()
+    run(project, populate)
