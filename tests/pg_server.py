@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from vigie_kit.engine_postgres import EnginePostgresError
+from vigie_kit.engine_postgres import EnginePostgresError, server_user
 from vigie_kit.engine_postgres import find_pg_bin as kit_find_pg_bin
 from vigie_kit.ports import free_port
 
@@ -56,13 +56,10 @@ def find_pg_bin() -> Path:
 class PostgresServer:
     def __init__(self, *, base_dir: Path | None = None, user: str | None = None) -> None:
         self.bin = find_pg_bin()
-        self.user = user if user is not None else (PG_USER if os.geteuid() == 0 else "")
-        if self.user:
-            try:
-                pwd.getpwnam(self.user)
-            except KeyError as exc:
-                raise PgServerError(f"no user {self.user!r} to run PostgreSQL as (it refuses root): "
-                                    "run scripts/setup.sh") from exc
+        try:
+            self.user = server_user(user)
+        except EnginePostgresError as exc:
+            raise PgServerError(str(exc)) from None
         self._own_base = base_dir is None
         self.base_dir = Path(base_dir) if base_dir else Path(tempfile.mkdtemp(prefix="vigie-pg-"))
         self.data_dir = self.base_dir / "data"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from vigie_kit.ports import free_port
 
-__all__ = ["EnginePostgresError", "engine_postgres", "find_pg_bin"]
+__all__ = ["EnginePostgresError", "engine_postgres", "find_pg_bin", "server_user"]
 
 PG_USER = "vigie-pg"
 
@@ -40,17 +40,24 @@ def find_pg_bin() -> Path:
     return found[-1].parent
 
 
+def server_user(user: str | None = None) -> str:
+    """Who runs the server: `user`, else `vigie-pg` as root (PostgreSQL refuses root), else
+    nobody else (""); the account must exist (scripts/setup.sh makes it)."""
+    name = user if user is not None else (PG_USER if os.geteuid() == 0 else "")
+    if name:
+        try:
+            pwd.getpwnam(name)
+        except KeyError as exc:
+            raise EnginePostgresError(f"no user {name!r} to run PostgreSQL as (it refuses root): "
+                                      "run scripts/setup.sh") from exc
+    return name
+
+
 class _Cluster:
     def __init__(self, base: Path) -> None:
         self.bin = find_pg_bin()
         self.base = base
-        self.user = PG_USER if os.geteuid() == 0 else ""
-        if self.user:
-            try:
-                pwd.getpwnam(self.user)
-            except KeyError as exc:
-                raise EnginePostgresError(f"no user {self.user!r} to run PostgreSQL as (it refuses root): "
-                                          "run scripts/setup.sh") from exc
+        self.user = server_user()
         self.port = free_port()
 
     def own(self, *paths: Path) -> None:
