@@ -141,10 +141,9 @@ fn french_fast_path(t: &Table, d: &[u8]) -> Option<PhoneResult> {
 ///   `_VALID_PHONE_NUMBER_PATTERN`, which has no "@" in any branch. So: None when the "@" is
 ///   in the extracted number (or nothing is extracted, or the input is over 250 characters).
 /// Anything else defers, as before.
-fn at_sign_invalid(s: &[u8], region: &str) -> bool {
-    if !s.is_ascii() || !s.contains(&b'@') || s.contains(&b';') {
-        return false;
-    }
+/// `s.replace("(0)", "")` with the separators (space, . - / ( ), NBSP, tab) removed: the digits
+/// and signs the checks read.
+fn without_separators(s: &[u8]) -> Vec<u8> {
     let mut d = Vec::with_capacity(s.len());
     let mut i = 0;
     while i < s.len() {
@@ -152,11 +151,19 @@ fn at_sign_invalid(s: &[u8], region: &str) -> bool {
             i += 3;
             continue;
         }
-        if !matches!(s[i], b' ' | b'.' | b'-' | b'/' | b'(' | b')' | b'\t') {
+        if !matches!(s[i], b' ' | b'.' | b'-' | b'/' | b'(' | b')' | NBSP | b'\t') {
             d.push(s[i]);
         }
         i += 1;
     }
+    d
+}
+
+fn at_sign_invalid(s: &[u8], region: &str) -> bool {
+    if !s.is_ascii() || !s.contains(&b'@') || s.contains(&b';') {
+        return false;
+    }
+    let d = without_separators(s); // s is ASCII here: NBSP cannot occur
     if region == "FR"
         && !d.is_empty()
         && (d.starts_with(b"+33")
@@ -212,19 +219,7 @@ pub fn canon_phone(raw: &str, region: &str) -> PhoneResult {
     if !s.iter().all(|&b| is_allowed(b)) {
         return if at_sign_invalid(s, region) { Invalid } else { Defer };
     }
-    // d = s.replace("(0)", "") with the separators removed
-    let mut d = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        if s[i..].starts_with(b"(0)") {
-            i += 3;
-            continue;
-        }
-        if !matches!(s[i], b' ' | b'.' | b'-' | b'/' | b'(' | b')' | NBSP | b'\t') {
-            d.push(s[i]);
-        }
-        i += 1;
-    }
+    let d = without_separators(s);
     if region == "FR" && !d.is_empty() {
         if let Some(res) = french_fast_path(t, &d) {
             return res;
