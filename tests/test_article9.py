@@ -189,6 +189,19 @@ def test_contraception_alone_is_health_only() -> None:
     assert cats("notes: pilule du lendemain en mai") == {"health", "sex_life"}
 
 
+def test_a_gay_app_says_the_orientation_and_what_it_is_used_for_says_the_sex_life() -> None:
+    """Being on Grindr says who one is (sexual orientation); it says a sex life only beside a cue
+    of one, which the hook-up or one-night-stand words give (and flag by themselves)."""
+    assert cats("notes: profil Grindr") == {"sexual_orientation"}
+    assert cats("notes: he is on Grindr") == {"sexual_orientation"}
+    assert cats("notes: plans cul sur Grindr") == {"sexual_orientation", "sex_life"}
+    assert cats("notes: looking for hookups on Grindr") == {"sexual_orientation", "sex_life"}
+    assert cats("notes: rencontres d'un soir via Grindr") == {"sexual_orientation", "sex_life"}
+    assert cats("notes: enchaîne les rencontres sexuelles") == {"sex_life"}
+    assert cats("notes: sex dates every weekend") == {"sex_life"}
+    assert cats("notes: looking for a police escort") == set()
+
+
 @pytest.mark.parametrize(("category", "text"), [
     # the partner's gender with the person's, a few words apart ("~" entries)
     ("sexual_orientation", "notes: elle vit avec sa compagne depuis 2015"),

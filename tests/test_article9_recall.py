@@ -25,16 +25,12 @@ def a9(pytestconfig: pytest.Config) -> A9Score:
 
 
 TARGET_RECALL, TARGET_PRECISION = 0.90, 0.95
-# Categories where the detector does not reach the issue's targets yet (measured 2026-12-01 on this
-# bank; issue 12 stays open for them). They are held at what they reach today, so that a change
-# which loses ground fails; a change that reaches the target must move the category out of here.
-# (sex life, round 3, 2026-12-01: recall 0.939, precision 0.920 on the detector as committed; before the
-# round 0.898 / 0.907. The precision target is not met yet. Round 4, 2026-12-02: changes that fixed every
-# false flag of tests/corpus/article9_dev_round4 and its probes left these figures exactly as they were;
-# kept, since they fix real false flags at no cost on the exam: see that set's README.)
-BELOW_TARGET: dict[str, tuple[float, float]] = {  # category: (recall floor, precision floor)
-    "sex_life": (0.93, 0.92),
-}
+# Categories where the detector does not reach the issue's targets yet. They are held at what they
+# reach, so that a change which loses ground fails; a change that reaches the target must move the
+# category out of here. (Empty since 2026-12-02: sex life reached its precision target once Grindr,
+# a gay app, was read as sexual orientation and as sex life only beside a cue of it; see
+# indexer/article9_lexicon/README.md.)
+BELOW_TARGET: dict[str, tuple[float, float]] = {}  # category: (recall floor, precision floor)
 
 
 @pytest.mark.parametrize("category", ARTICLE9_CATEGORIES)
