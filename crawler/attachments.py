@@ -20,6 +20,8 @@ from vigie.config.schema import AttachmentLimits
 __all__ = ["ArchiveBombError", "AttachmentError", "ExtractedFile", "expand_attachment", "extension_of"]
 
 _CHUNK = 64 * 1024
+# zip members zipfile decompresses with an output bound (its read size): stored and deflated
+_BOUNDED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
 class AttachmentError(CrawlerError):
@@ -131,6 +133,12 @@ def _expand_zip(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
             member_name = f"{name}/{info.filename}"
             if extension_of(info.filename) not in limits.extensions:
                 continue
+            if info.compress_type not in _BOUNDED_METHODS:
+                # zipfile inflates a bzip2 or LZMA member's whole read chunk at once (no output
+                # limit): a few kB of bzip2 are gigabytes, allocated before any cap is looked at
+                raise ArchiveBombError(f"{member_name}: compressed with zip method {info.compress_type} "
+                                       "(bzip2, LZMA...), which cannot be expanded within the caps; refused "
+                                       "without expanding (only stored and deflated members are read)")
             parts: list[bytes] = []
             try:
                 with archive.open(info) as fh:
