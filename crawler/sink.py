@@ -16,7 +16,6 @@ that it holds personal data in clear.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
 from collections.abc import Sequence
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol, runtime_checkable
 
 from indexer.models import CrawledItem
+from vigie.core.files import open_private
 
 __all__ = ["PLAINTEXT_WARNING", "BatchSink", "ItemSink", "JsonlSink", "TeeSink", "accept_batch", "item_to_json"]
 
@@ -66,9 +66,8 @@ class JsonlSink:
     def __init__(self, path: Path | str | IO[str], *, append: bool = False) -> None:
         global _warned
         if isinstance(path, (str, Path)):
-            flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
-            fd = os.open(path, flags, 0o600)
-            os.fchmod(fd, 0o600)  # the mode of O_CREAT goes through the umask; an older file is narrowed
+            # 0600 whatever the umask; another user's file or link planted at the path is refused
+            fd = open_private(Path(path), append=append)
             self._fh: IO[str] = open(fd, "a" if append else "w", encoding="utf-8")
             self._owned = True
             name = str(path)

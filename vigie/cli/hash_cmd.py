@@ -12,6 +12,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 
 from vigie.cli import app
 from vigie.cli.common import ConfigDir, DataDir, err_console, fail
+from vigie.core.files import open_private
 
 __all__ = ["hash_identifiers"]
 
@@ -51,8 +52,13 @@ def hash_identifiers(
     del config, data_dir  # runs on the organisation's machine: nothing of Vigie's is needed
     if not input_file.is_file():
         fail(f"input file {input_file} does not exist or is not a file")
-    out = open(output, "w", encoding="ascii", newline="") if output else sys.stdout
-    rej = open(rejects, "w", encoding="utf-8", newline="") if rejects else None
+    # 0600, and never through another user's file or link: pre-hashes of phone numbers or NIRs
+    # are found again by hashing every candidate
+    try:
+        out = open(open_private(output), "w", encoding="ascii", newline="") if output else sys.stdout
+        rej = open(open_private(rejects), "w", encoding="utf-8", newline="") if rejects else None
+    except OSError as exc:  # PrivateFileError included: it says why and what to do
+        fail(f"cannot write {exc.filename or output or rejects}: {exc.strerror or exc}")
     show = not quiet and err_console.is_terminal or (not quiet and output is not None)
     try:
         out.write("type,prehash\n")

@@ -1,5 +1,6 @@
-"""Writing a file that only its owner may read, whatever the umask and whatever mode an existing
-file had: what every file Vigie writes for an operator (exports, packs) must be."""
+"""Writing a file that only its owner may read, whatever the umask and whatever was at its path
+(another user's file or link, a readable file someone holds open): what every file Vigie writes
+for an operator (exports, packs, `-o` items) must be; and reading a secret only from such a file."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["FILE_MODE", "PrivateFileError", "random_key_file", "read_private", "write_private"]
+__all__ = ["FILE_MODE", "PrivateFileError", "open_private", "random_key_file", "read_private", "write_private"]
 
 FILE_MODE = 0o600
 _SECRET_MAX_BYTES = 1 << 16  # a key, a DSN: a few hundred bytes; a bigger file is not one of them
@@ -54,11 +55,63 @@ def read_private(path: Path, *, follow_symlinks: bool = True) -> bytes:
         os.close(fd)
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write `data` to `path` with mode 0600 (an existing file is narrowed: O_TRUNC keeps its mode)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+def _refuse(fd: int, path: Path, why: str) -> PrivateFileError:
+    os.close(fd)
+    return PrivateFileError(f"{path} {why}: refused (another local user could read what Vigie writes there); "
+                            "write to a new path in a directory only you can write")
+
+
+def open_private(path: Path, *, append: bool = False) -> int:
+    """A descriptor to write `path` (an operator's `-o` file: plaintext items, a pack, an export)
+    that only this user can read, whatever was at that path before. Without `append` the file is
+    emptied; with it, writes go at its end.
+
+    The path may sit in a directory other users write (/tmp): a file another user planted there
+    stays theirs (they read it, or chmod it back, whatever mode Vigie gives it), a symbolic link
+    they planted sends the write to a file they chose, and a file of ours that was readable may
+    be held open by a reader who keeps reading. So nothing is truncated before it is judged on
+    the opened file (fstat): a regular file must be this user's with one link (a readable one is
+    replaced by a new file unless appending), a FIFO or a device (a pipe, /dev/null, a terminal)
+    this user's or root's, and a symbolic link is followed only if this user or root made it."""
+    path = Path(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | (os.O_APPEND if append else 0)
     try:
-        os.fchmod(fd, FILE_MODE)
+        fd = os.open(path, flags, FILE_MODE)
+    except OSError:
+        link = os.lstat(path) if os.path.islink(path) else None
+        if link is None:
+            raise
+        if link.st_uid not in (os.geteuid(), 0):
+            raise PrivateFileError(f"{path} is a symbolic link of another user (uid {link.st_uid}): refused "
+                                   "(it chooses where Vigie writes); write to a new path") from None
+        fd = os.open(path, flags & ~os.O_NOFOLLOW, FILE_MODE)
+    st = os.fstat(fd)
+    if stat.S_ISREG(st.st_mode):
+        if st.st_uid != os.geteuid():
+            raise _refuse(fd, path, f"belongs to another user (uid {st.st_uid})")
+        if st.st_nlink != 1:
+            raise _refuse(fd, path, f"has {st.st_nlink} names (hard links)")
+        if st.st_mode & 0o077 and not append:
+            os.close(fd)  # someone may hold it open from when it was readable: a new file replaces it
+            real = os.path.realpath(path)  # the file itself, not the link of ours that led to it
+            os.unlink(real)
+            fd = os.open(real, (flags | os.O_EXCL) & ~os.O_APPEND, FILE_MODE)
+        os.fchmod(fd, FILE_MODE)  # O_CREAT's mode goes through the umask; an older file is narrowed
+        if not append:
+            os.ftruncate(fd, 0)
+    elif stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
+        if st.st_uid not in (os.geteuid(), 0):
+            raise _refuse(fd, path, f"is a pipe or device of another user (uid {st.st_uid})")
+    else:
+        raise _refuse(fd, path, "is not a regular file, a pipe or a device")
+    os.set_blocking(fd, True)
+    return fd
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write `data` to `path` with mode 0600, as `open_private` opens it."""
+    fd = open_private(path)
+    try:
         with os.fdopen(fd, "wb", closefd=False) as out:
             out.write(data)
     finally:

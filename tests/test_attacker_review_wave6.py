@@ -1,0 +1,158 @@
+"""Wave 6 attacker's review: each test is an attack that worked on the code before its fix.
+
+- A hostile site's zip attachment with a bzip2 member: zipfile inflates a bzip2 (or LZMA)
+  member's whole read chunk with no output limit, and cuts the result to the member's declared
+  size only afterwards, so a few hundred bytes that declare 1 kB allocate hundreds of MB (64 kB of
+  them, tens of GB: the crawl dies on every run, the attachment stays pending) before any cap.
+- Another local user and an operator's `-o` path in a shared directory (/tmp): a file they
+  planted there stays theirs whatever mode Vigie gives it, a symbolic link they planted sends
+  the write to a file they chose, and a file of ours they opened while it was readable keeps
+  showing them what Vigie writes (`vigie leak pack/export -o`, `vigie crawl -o` plaintext items,
+  `vigie hash -o` pre-hashes).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import tracemalloc
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from crawler.attachments import ArchiveBombError, expand_attachment
+from crawler.sink import JsonlSink
+from indexer.models import CrawledItem
+from vigie.cli import app
+from vigie.config.schema import AttachmentLimits
+from vigie.core.files import PrivateFileError, write_private
+
+OTHER_UID = 65534  # nobody: "another local user"
+root_only = pytest.mark.skipif(os.geteuid() != 0, reason="only root can make a file of another user here")
+
+
+# -- zip members whose decompression zipfile cannot bound ------------------------------------
+
+def _zip_lying_about_size(member: str, payload: bytes, method: int, declared: int) -> bytes:
+    """A zip whose one member says it is `declared` bytes once expanded, with the CRC of those
+    first bytes (local header and central directory alike), as a hostile site can write it:
+    zipfile then returns the cut data as a valid member."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=method) as zf:
+        zf.writestr(member, payload)
+    data = bytearray(buf.getvalue())
+    local = data.find(b"PK\x03\x04")
+    central = data.find(b"PK\x01\x02")
+    crc = zlib.crc32(payload[:declared])
+    struct.pack_into("<I", data, local + 14, crc)
+    struct.pack_into("<I", data, local + 22, declared)
+    struct.pack_into("<I", data, central + 16, crc)
+    struct.pack_into("<I", data, central + 24, declared)
+    return bytes(data)
+
+
+def test_a_bzip2_zip_member_is_refused_before_it_is_inflated() -> None:
+    bomb = _zip_lying_about_size("dump.csv", b"\0" * (40 * 2**20), zipfile.ZIP_BZIP2, declared=1000)
+    assert len(bomb) < 1000  # 40 MB of zeros: a couple of hundred bytes of bzip2
+    limits = AttachmentLimits(max_uncompressed_bytes=4 * 2**20)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ArchiveBombError, match="bzip2"):
+            expand_attachment("leak.zip", bomb, limits)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 2**20, f"{peak} bytes allocated while refusing a {len(bomb)}-byte archive"
+
+
+def test_stored_and_deflated_members_are_still_read() -> None:
+    rows = b"email;phone\n" + b"a@example.org;0601020304\n" * 100
+    for method in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", compression=method) as zf:
+            zf.writestr("dump.csv", rows)
+        files = expand_attachment("leak.zip", buf.getvalue(), AttachmentLimits())
+        assert [(f.filename, f.data) for f in files] == [("leak.zip/dump.csv", rows)]
+
+
+# -- files written where another local user can write ----------------------------------------
+
+def _planted(path: Path, data: bytes = b"") -> Path:
+    """What another user leaves at an -o path in a shared directory: their file, world-writable."""
+    path.write_bytes(data)
+    path.chmod(0o666)
+    os.chown(path, OTHER_UID, OTHER_UID)
+    return path
+
+
+@root_only
+def test_another_users_file_at_the_output_path_gets_nothing(tmp_path: Path) -> None:
+    out = _planted(tmp_path / "pack.md")
+    with open(out, "rb") as spy:  # they opened it beforehand, or chmod it back later: it is theirs
+        with pytest.raises(PrivateFileError, match="belongs to another user"):
+            write_private(out, b"the organisation's breach pack")
+        with pytest.raises(PrivateFileError, match="belongs to another user"):
+            JsonlSink(out, append=True)
+        assert spy.read() == b""
+    assert out.read_bytes() == b""
+
+
+@root_only
+def test_another_users_symlink_does_not_choose_where_we_write(tmp_path: Path) -> None:
+    victim = tmp_path / "authorized_keys"
+    victim.write_bytes(b"ssh-ed25519 AAAA operator\n")
+    victim.chmod(0o600)
+    link = tmp_path / "items.jsonl"
+    link.symlink_to(victim)
+    os.lchown(link, OTHER_UID, OTHER_UID)
+    with pytest.raises(PrivateFileError, match="symbolic link of another user"):
+        write_private(link, b"attacker-controlled page text\n")
+    with pytest.raises(PrivateFileError, match="symbolic link of another user"):
+        JsonlSink(link)
+    assert victim.read_bytes() == b"ssh-ed25519 AAAA operator\n"
+
+
+def test_a_reader_of_our_formerly_readable_file_sees_nothing_new(tmp_path: Path) -> None:
+    out = tmp_path / "export.json"
+    out.write_bytes(b"old export\n")
+    out.chmod(0o644)
+    with open(out, "rb") as spy:  # opened while it was readable by everyone
+        write_private(out, b"new export with the organisation's tokens\n")
+        assert spy.read() == b"old export\n"
+    assert out.read_bytes() == b"new export with the organisation's tokens\n"
+    assert out.stat().st_mode & 0o777 == 0o600
+
+
+def test_own_links_pipes_and_devices_still_work(tmp_path: Path) -> None:
+    target = tmp_path / "real.md"
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    write_private(link, b"pack")
+    assert target.read_bytes() == b"pack" and target.stat().st_mode & 0o777 == 0o600 and link.is_symlink()
+    write_private(Path(os.devnull), b"discarded")
+    sink = JsonlSink(target, append=True)
+    sink.accept(CrawledItem(source="s", url="http://x.onion/", body="b"))
+    sink.close()
+    assert target.read_bytes().startswith(b"pack{")
+
+
+def test_vigie_hash_output_is_0600_even_over_a_readable_file(tmp_path: Path) -> None:
+    src = tmp_path / "emails.txt"
+    src.write_text("alice.martin@example.org\nbob.durand@example.org\n", encoding="utf-8")
+    out, rej = tmp_path / "prehashes.csv", tmp_path / "rejects.csv"
+    for f in (out, rej):
+        f.write_text("", encoding="utf-8")
+        f.chmod(0o644)
+    old_umask = os.umask(0o022)  # the CLI sets 077 for files it creates; these exist already
+    try:
+        res = CliRunner().invoke(app, ["hash", str(src), "-t", "email", "-o", str(out), "--rejects", str(rej),
+                                       "-q", "-j", "1"])
+    finally:
+        os.umask(old_umask)
+    assert res.exit_code == 0, res.output
+    assert out.read_text(encoding="ascii").count("\nemail,") == 2
+    assert out.stat().st_mode & 0o777 == 0o600 and rej.stat().st_mode & 0o777 == 0o600
