@@ -286,6 +286,22 @@ class ElasticsearchSettings(Strict):
             return [h.strip() for v in value for h in (v.split(",") if isinstance(v, str) else [v])
                     if not isinstance(h, str) or h.strip()]
         return value
+
+    @field_validator("hosts")
+    @classmethod
+    def _no_password_in_hosts(cls, value: list[str]) -> list[str]:
+        """The hosts are quoted by errors, logs and `vigie config check`: a password there would be too."""
+        from urllib.parse import urlsplit
+
+        for host in value:
+            try:
+                secret = urlsplit(host).password
+            except ValueError:
+                secret = None
+            if secret:
+                raise ValueError("hosts: do not put the password in a node's URL (errors and logs quote the "
+                                 "hosts); use username and password: ${VAR}, or api_key")
+        return value
     username: str | None = Field(
         default=None, description="Basic-auth user; goes with `password`, excludes `api_key`."
     )
