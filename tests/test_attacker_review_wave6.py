@@ -9,6 +9,8 @@
   the write to a file they chose, and a file of ours they opened while it was readable keeps
   showing them what Vigie writes (`vigie leak pack/export -o`, `vigie crawl -o` plaintext items,
   `vigie hash -o` pre-hashes).
+- An operator's Elasticsearch URL with the password in it (`https://elastic:PW@es:9200`): quoted
+  by `vigie config check`, store errors and logs.
 """
 
 from __future__ import annotations
@@ -28,9 +30,12 @@ from crawler.attachments import ArchiveBombError, expand_attachment
 from crawler.sink import JsonlSink
 from indexer.models import CrawledItem
 from vigie.cli import app
+from tests.fixtures.forum import shipped_example_env
+from vigie.config.loader import check_config_dir
 from vigie.config.schema import AttachmentLimits
 from vigie.core.files import PrivateFileError, write_private
 
+REPO = Path(__file__).resolve().parents[1]
 OTHER_UID = 65534  # nobody: "another local user"
 root_only = pytest.mark.skipif(os.geteuid() != 0, reason="only root can make a file of another user here")
 
@@ -156,3 +161,20 @@ def test_vigie_hash_output_is_0600_even_over_a_readable_file(tmp_path: Path) -> 
     assert res.exit_code == 0, res.output
     assert out.read_text(encoding="ascii").count("\nemail,") == 2
     assert out.stat().st_mode & 0o777 == 0o600 and rej.stat().st_mode & 0o777 == 0o600
+
+
+# -- a password in an Elasticsearch node's URL ------------------------------------------------
+
+def test_a_password_in_an_elasticsearch_url_is_refused_without_quoting_it() -> None:
+    """`vigie config check` printed `storage backend: elasticsearch (https://elastic:PASSWORD@...)`
+    and every store error and log line quotes the hosts; Redis URLs were refused this way already."""
+    password = "Zq8wV3rKp2xT"
+    env = {**os.environ, **shipped_example_env, "VIGIE_STORAGE_BACKEND": "elasticsearch",
+           "VIGIE_ES_URL": f"https://elastic:{password}@es01:9200,https://es02:9200"}
+    _, problems = check_config_dir(REPO / "config", env=env)
+    said = [str(p) for p in problems]
+    assert any("do not put the password in a node's URL" in s for s in said), said
+    assert not any(password in s for s in said)
+    env["VIGIE_ES_URL"] = "https://es01:9200,https://es02:9200"  # a user name alone, or none, is fine
+    _, problems = check_config_dir(REPO / "config", env=env)
+    assert not any("hosts" in str(p) for p in problems)
