@@ -29,8 +29,8 @@ from typer.testing import CliRunner
 from crawler.attachments import ArchiveBombError, expand_attachment
 from crawler.sink import JsonlSink
 from indexer.models import CrawledItem
-from vigie.cli import app
 from tests.fixtures.forum import shipped_example_env
+from vigie.cli import app
 from vigie.config.loader import check_config_dir
 from vigie.config.schema import AttachmentLimits
 from vigie.core.files import PrivateFileError, write_private
