@@ -85,6 +85,23 @@ def test_phone_context_header_rows_column_and_default() -> None:
     assert _ids(detect(fr, key=KEY), "phone") == {"+33468434765", "+33612345678", "+32471234567", "+33142685300"}
 
 
+def test_one_plus_cc_number_is_context_where_france_is_not() -> None:
+    """The issue's "+CC elsewhere in the fragment" holds with a single such number: US numbers in
+    national notation beside one "+1" number are American, with or without a header. A French
+    column with one Dutch number stays French: the lone +CC only wins where France does not."""
+    us = ("John Smith,(713) 754-1726,john@example.com\nJane Roe,713.754.1727,jane@example.com\n"
+          "Al Gore,+1 202 456 1111,al@example.com\n")
+    want = {"+17137541726", "+17137541727", "+12024561111"}
+    assert _ids(detect(us, key=KEY), "phone") == want
+    assert _ids(detect("name,phone,email\n" + us, key=KEY), "phone") == want
+    # the +1 number in another column of the fragment
+    other = ("name,phone,email,fax\nJohn Smith,7137541726,john@example.com,\n"
+             "Jane Roe,7137541727,jane@example.com,+1 202 456 1111\n")
+    assert _ids(detect(other, key=KEY), "phone") == want
+    nl = "Jan;06 12 34 56 78;jan@voorbeeld.nl\nPiet;06 23 45 67 89;piet@voorbeeld.nl\nKlaas;+31 6 34567890;k@voorbeeld.nl\n"
+    assert _ids(detect(nl, key=KEY), "phone") == {"+33612345678", "+33623456789", "+31634567890"}
+
+
 def test_phone_context_from_ibans_and_copy_headers() -> None:
     # no header, no +CC: the rows' Belgian IBANs say where their national numbers are
     rows = ("Dupont\tJean\t0468 43 47 65\tBE68 5390 0754 7034\n"

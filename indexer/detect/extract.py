@@ -63,7 +63,9 @@ class Sink:
         (the other rows), the language of its header, the +CC numbers elsewhere in the
         fragment, France; the candidate under which most of the column's numbers are valid
         wins, ties going to the more specific (a French column beside a column of Moroccan fax
-        numbers stays French: few of its numbers are Moroccan). A number invalid there is
+        numbers stays French: few of its numbers are Moroccan). Where the winner reads fewer than
+        half of the column's numbers, the region of a lone +CC number of the column, then of the
+        fragment, may still win. A number invalid there is
         tried in its row's `pays` (unless it has the shape of a French number: an unassigned
         French number is no foreign one) and then in France; a number valid nowhere stays out."""
         if not self.pending:
@@ -99,14 +101,24 @@ class Sink:
             own = self.cc_col.get(col)
             cands = list(dict.fromkeys(
                 r for r in (_dominant(own) if own else None, values[0][2], frag_best, "FR") if r))
+            # a lone +CC number (in the column, else in the fragment) is context only for a column
+            # that none of the above reads: "(713) 754-1726" beside one "+1 202 ...", not a French
+            # column beside one Italian number (Italy's national numbers keep their 0: most
+            # French ones are valid there too)
+            weak = [r for r in dict.fromkeys((_top(own) if own else None, _top(seen))) if r and r not in cands]
             region = cands[0]
-            if len(cands) > 1:
+            if len(cands) > 1 or weak:
                 sample = [v for v, _, _, _ in values[:64]]
                 best = -1
                 for r in cands:  # ties go to the more specific context
                     n = sum(1 for v in sample if _valid_in(v, r))
                     if n > best:
                         region, best = r, n
+                if 2 * best < len(sample):
+                    for r in weak:
+                        n = sum(1 for v in sample if _valid_in(v, r))
+                        if n > best:
+                            region, best = r, n
             for v, off, _, rec in values:
                 c = canon(v, region)
                 if c is None and rec is not None and rec != region and not _french_shaped(v):
@@ -135,6 +147,12 @@ def _dominant(regions: Counter[str]) -> str | None:
         return None
     r, n = regions.most_common(1)[0]
     return r if n >= 2 and 2 * n >= regions.total() else None
+
+
+def _top(regions: Counter[str]) -> str | None:
+    """The region of most numbers written with a +CC, however few (`Counter.most_common`'s
+    first: ties go to the first seen)."""
+    return regions.most_common(1)[0][0] if regions else None
 
 
 def _french_shaped(v: str) -> bool:

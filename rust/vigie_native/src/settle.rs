@@ -97,15 +97,25 @@ fn bump(t: &mut Tally, k: &str) {
 /// `_dominant(regions)`: the first most common (Counter.most_common(1)), if at least two and
 /// half of the total.
 fn dominant(t: &Tally) -> Option<String> {
+    let (r, n) = most_common(t)?;
+    let total: i64 = t.iter().map(|e| e.1).sum();
+    if *n >= 2 && 2 * n >= total { Some(r.clone()) } else { None }
+}
+
+/// `Counter.most_common(1)[0]`: the first entry with the highest count.
+fn most_common(t: &Tally) -> Option<&(String, i64)> {
     let mut best: Option<&(String, i64)> = None;
     for e in t {
         if best.is_none_or(|b| e.1 > b.1) {
             best = Some(e);
         }
     }
-    let (r, n) = best?;
-    let total: i64 = t.iter().map(|e| e.1).sum();
-    if *n >= 2 && 2 * n >= total { Some(r.clone()) } else { None }
+    best
+}
+
+/// `_top(regions)`: the region of most +CC numbers, however few.
+fn top(t: &Tally) -> Option<String> {
+    most_common(t).map(|e| e.0.clone())
 }
 
 fn tally_of(d: &Bound<'_, PyAny>) -> PyResult<Tally> {
@@ -138,6 +148,17 @@ struct Pending<'py> {
     off: i64,
     hint: Bound<'py, PyAny>,
     rec: Bound<'py, PyAny>,
+}
+
+/// How many of a column's first 64 pending numbers are valid in `region` (`_valid_in`).
+fn votes(py: Python<'_>, h: &SettleHooks, values: &[Pending<'_>], region: &str) -> PyResult<i64> {
+    let mut n = 0;
+    for p in values.iter().take(64) {
+        if valid_in(py, h, &p.v, region)? {
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// `Sink.settle()`
@@ -178,32 +199,42 @@ pub fn settle<'py>(py: Python<'py>, h: &SettleHooks, sink: &Bound<'py, PyAny>, t
     let cc_col = sink.getattr(intern!(py, "cc_col"))?.cast_into::<PyDict>()?;
     let phone_t = PyString::intern(py, "phone");
     for (col, values) in &cols {
-        let own = match cc_col.get_item(*col)? {
-            Some(c) => {
-                let t = tally_of(&c)?;
-                if t.is_empty() { None } else { dominant(&t) }
-            }
-            None => None,
+        let own_tally = match cc_col.get_item(*col)? {
+            Some(c) => tally_of(&c)?,
+            None => Tally::new(),
         };
+        let own = if own_tally.is_empty() { None } else { dominant(&own_tally) };
         let mut cands: Vec<String> = Vec::new();
         for r in [own, opt_str(&values[0].hint)?, frag_best.clone(), Some("FR".to_string())].into_iter().flatten() {
             if !cands.contains(&r) {
                 cands.push(r);
             }
         }
+        // a lone +CC number: context only for a column the candidates above do not read
+        let mut weak: Vec<String> = Vec::new();
+        for r in [top(&own_tally), top(&seen)].into_iter().flatten() {
+            if !cands.contains(&r) && !weak.contains(&r) {
+                weak.push(r);
+            }
+        }
         let mut region = cands[0].clone();
-        if cands.len() > 1 {
+        if cands.len() > 1 || !weak.is_empty() {
+            let sample = values.len().min(64) as i64;
             let mut best = -1i64;
             for r in &cands {
-                let mut n = 0;
-                for p in values.iter().take(64) {
-                    if valid_in(py, h, &p.v, r)? {
-                        n += 1;
-                    }
-                }
+                let n = votes(py, h, values, r)?;
                 if n > best {
                     region = r.clone();
                     best = n;
+                }
+            }
+            if 2 * best < sample {
+                for r in &weak {
+                    let n = votes(py, h, values, r)?;
+                    if n > best {
+                        region = r.clone();
+                        best = n;
+                    }
                 }
             }
         }
