@@ -219,6 +219,18 @@ def test_dob_every_year_from_1900() -> None:
     assert _ids(detect(dump, key=KEY), "dob") == {"1931-02-03", "1936-11-30"}
 
 
+@pytest.mark.parametrize("label", ["born", "D.O.B", "DOB", "Date of birth", "bday", "Geboren", "F. nacimiento",
+                                   "date naiss.", "Né(e) le", "birth_dt", "Geburtstag"])
+def test_date_of_birth_labels_said_many_ways(label: str) -> None:
+    dox = f"Name: Hans Muller\n{label}: 12/03/1935\nemail: hans.muller@beispiel.de\ncity: Berlin\n"
+    assert _ids(detect(dox, key=KEY), "dob") == {"1935-03-12"}, label
+
+
+def test_a_place_of_birth_is_no_date() -> None:
+    dox = "Name: Hans Muller\nborn in: Berlin\nlieu de naissance: Lyon\nemail: hans.muller@beispiel.de\n"
+    assert _ids(detect(dox, key=KEY), "dob") == set()
+
+
 # ------------------------------------------------------------------------------------ national ids
 NATIONAL_VALID = [
     ("BE", "85.07.30-033.28", "BE:85073003328"), ("BE", "85073003328", "BE:85073003328"),

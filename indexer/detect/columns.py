@@ -50,7 +50,12 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "dob": ("date_naissance", "date_de_naissance", "naissance", "ddn", "dob", "birthdate", "birth_date",
             "date_of_birth", "birthday", "ne_le", "nee_le", "ne_e_le", "datenaissance", "date_naiss",
             "dt_naissance", "geburtsdatum", "fecha_nacimiento", "fecha_de_nacimiento", "data_nascita",
-            "data_di_nascita", "geboortedatum", "data_nascimento", "data_de_nascimento"),
+            "data_di_nascita", "geboortedatum", "data_nascimento", "data_de_nascimento",
+            # the other ways labels and columns say it (initials, "born", short and foreign forms)
+            "d_o_b", "born", "born_on", "bday", "b_day", "birth_day", "date_birth", "birth_dt", "dt_birth",
+            "dob_date", "birthdate_iso", "naiss", "date_naiss", "ddnaiss", "dnaiss", "jour_naissance",
+            "date_anniversaire", "nacimiento", "fecha_nac", "f_nacimiento", "fec_nac", "nascita", "data_nasc",
+            "geboren", "geb_datum", "geburtstag", "geboortedag"),
     # national identifiers beside the NIR; the country is given below (_NATIONAL)
     "national_id": ("national_id", "national_id_number", "numero_national", "numero_registre_national",
                     "registre_national", "rijksregisternummer", "niss", "insz", "nn", "national_number", "dni", "nie",
