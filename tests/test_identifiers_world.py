@@ -226,6 +226,14 @@ def test_date_of_birth_labels_said_many_ways(label: str) -> None:
     assert _ids(detect(dox, key=KEY), "dob") == {"1935-03-12"}, label
 
 
+@pytest.mark.parametrize(("header", "role"), [
+    ("mob", "phone"), ("WhatsApp", "phone"), ("correo", "email"), ("Mailadresse", "email"), ("Kontonummer", "iban"),
+    ("compte bancaire", "iban"), ("credit card number", "card"), ("Straße", "street"), ("dirección", "street"),
+    ("contraseña", "password"), ("Passwort", "password"), ("social security", "nir")])
+def test_column_names_in_other_words_and_languages(header: str, role: str) -> None:
+    assert role_of(header) == role, header
+
+
 def test_a_place_of_birth_is_no_date() -> None:
     dox = "Name: Hans Muller\nborn in: Berlin\nlieu de naissance: Lyon\nemail: hans.muller@beispiel.de\n"
     assert _ids(detect(dox, key=KEY), "dob") == set()

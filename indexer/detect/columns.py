@@ -25,24 +25,29 @@ def norm_name(name: str) -> str:
     s = name.strip().strip("`\"'[] ")
     # camelCase -> snake
     s = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", s)
-    return _NON.sub("_", fold(s)).strip("_")
+    return _NON.sub("_", fold(s.replace("ß", "ss"))).strip("_")
 
 
 _GROUPS: dict[str, tuple[str, ...]] = {
     "email": ("email", "e_mail", "mail", "courriel", "adresse_mail", "adresse_email", "email_address",
-              "mail_address", "adresse_electronique", "user_email", "emailaddress", "contact_email"),
+              "mail_address", "adresse_electronique", "user_email", "emailaddress", "contact_email", "correo",
+              "correo_electronico", "mailadresse", "e_mail_adresse", "posta_elettronica", "email_adres"),
     "phone": ("telephone", "tel", "phone", "mobile", "portable", "gsm", "phone_number", "tel_mobile",
               "tel_fixe", "numero_telephone", "num_tel", "cellphone", "cell", "telephone_portable",
               "phonenumber", "mobile_phone", "home_phone", "fixe", "tel_portable", "telephone_mobile",
               "numero", "num_telephone", "no_tel", "n_tel", "telefono", "movil", "cellulare", "telefon", "handy",
               "mobil", "mobilnummer", "telefonnummer", "rufnummer", "telefoon", "mobiel", "natel", "telemovel",
-              "telefone", "celular", "tel2", "phone2", "telephone2", "msisdn", "cell_phone", "fax", "telecopie"),
+              "telefone", "celular", "tel2", "phone2", "telephone2", "msisdn", "cell_phone", "fax", "telecopie",
+              "mob", "whatsapp", "whats_app", "numero_whatsapp", "contact_phone", "telefonnummer_mobil", "portable_perso"),
     "nir": ("nir", "num_secu", "numero_secu", "numero_securite_sociale", "secu", "ssn", "insee",
             "no_ss", "n_ss", "numero_ss", "securite_sociale", "nss", "num_ss", "n_secu", "no_secu",
-            "numero_de_securite_sociale", "social_security_number", "matricule_secu"),
-    "iban": ("iban", "rib", "compte_iban", "bank_account", "numero_iban"),
+            "numero_de_securite_sociale", "social_security_number", "matricule_secu", "social_security",
+            "carte_vitale", "num_carte_vitale"),
+    "iban": ("iban", "rib", "compte_iban", "bank_account", "numero_iban", "compte_bancaire", "kontonummer",
+             "account_number", "bank_account_number", "cuenta_bancaria", "conto_corrente", "rekeningnummer"),
     "card": ("card", "card_number", "cb", "numero_carte", "carte", "cc_number", "pan", "credit_card",
-             "cardnumber", "carte_bancaire", "num_carte", "cc", "ccnum"),
+             "cardnumber", "carte_bancaire", "num_carte", "cc", "ccnum", "credit_card_number", "card_num",
+             "numero_cb", "num_cb", "cc_no", "card_no", "kreditkarte", "tarjeta", "numero_tarjeta"),
     "siren": ("siren", "num_siren", "numero_siren"),
     "siret": ("siret", "num_siret", "numero_siret"),
     "rpps": ("rpps", "num_rpps", "numero_rpps", "id_rpps"),
@@ -73,11 +78,13 @@ _GROUPS: dict[str, tuple[str, ...]] = {
                   "realname", "nom_reel", "vrai_nom", "identity", "nom_et_prenom", "prenom_nom",
                   "nom_prenoms", "customer_name", "patient_name"),
     "street": ("adresse", "address", "rue", "street", "address1", "adresse1", "addr", "adresse_postale",
-               "street_address", "voie", "domicile", "address_line1", "adresse_1"),
+               "street_address", "voie", "domicile", "address_line1", "adresse_1", "direccion", "indirizzo",
+               "anschrift", "strasse", "adres", "morada", "endereco", "home_address"),
     "postcode": ("code_postal", "cp", "zip", "postal_code", "zipcode", "zip_code", "postcode"),
     "city": ("ville", "city", "commune", "localite", "town"),
     "password": ("password", "pass", "passwd", "pwd", "mot_de_passe", "mdp", "motdepasse", "user_pass",
-                 "user_password", "pass_word", "pw"),
+                 "user_password", "pass_word", "pw", "passwort", "kennwort", "contrasena", "clave", "senha",
+                 "wachtwoord", "parola_d_ordine"),
     "hash": ("password_hash", "hash", "pass_hash", "hashed_password", "pwd_hash", "passhash",
              "password_digest", "encrypted_password", "mdp_hash", "hash_mdp"),
     "login": ("login", "username", "user", "user_name", "pseudo", "identifiant", "user_login",
@@ -102,7 +109,7 @@ _NATIONAL: dict[str, str] = {
     **dict.fromkeys(("codice_fiscale", "codicefiscale", "cf", "cod_fiscale"), "IT"),
     **dict.fromkeys(("nino", "ni_number", "national_insurance", "national_insurance_number"), "GB"),
     **dict.fromkeys(("avs", "ahv", "ahv_nr", "no_avs", "numero_avs", "avs_number", "ahv_nummer"), "CH"),
-    **dict.fromkeys(("us_ssn", "ssn", "social_security_number"), "US"),
+    **dict.fromkeys(("us_ssn", "ssn", "social_security_number", "social_security"), "US"),
 }
 
 
