@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from indexer.detect import detect
-from indexer.detect.parallel import DetectPool, _lines, chunks, detect_stream, make_pool
+from indexer.detect.parallel import DetectPool, _lines, chunks, detect_stream, make_pool, pack, unpack
 from indexer.tokens import MatchKey
 from tests.corpus.generate import make_dump, make_post, make_prose_post
 
@@ -201,3 +201,29 @@ def test_crash_mid_parallel_ingest_then_rerun(alerts_env, smtp_sink, webhook_rec
     assert sorted(webhook_receiver.processed) == sorted(a[0] for a in got_alerts)
     assert webhook_receiver.duplicates == 0 and len(webhook_receiver.receipts) == len(got_alerts)
     assert len(smtp_sink.message_ids()) == len(set(smtp_sink.message_ids())) == len(got_alerts)
+
+
+def test_fragments_cross_the_pipe_as_columns_unchanged() -> None:
+    """`pack`/`unpack` (what the pool's workers send instead of pickled `Identifier`s) give back
+    equal fragments: cards with their network, national ids with their country, identifiers
+    without a span, key versions, flags, severity, delimiter; and a pickled round trip too."""
+    import pickle
+
+    posts = [make_post(900 + i)[0] for i in range(40)] + [make_dump(k, 30, faker_seed=7)[0]
+                                                       for k in ("csv", "combo", "dox", "jsonl", "hl7")]
+    frags = [f for p in posts for f in detect(p, key=KEY)]
+    frags += detect(make_dump("csv", 20, faker_seed=8)[0], key=MatchKey(bytes.fromhex("18" * 32), version=3))
+    kinds = {i.type for f in frags for i in f.identifiers}
+    assert {"card", "national_id", "email", "phone"} <= kinds
+    # and shapes detection rarely makes: no span, mixed key versions, a token of another length
+    from indexer.models import Fragment, Identifier
+    frags.append(Fragment("dox", 3, 4, "x", [Identifier("email", "a@b.fr", b"\x01" * 16, 1, None, None),
+                                             Identifier("card", "4111111111111111", b"\x02" * 16, 2, 0, 4, "visa"),
+                                             Identifier("national_id", "BE:85073003328", b"\x03" * 8, 2, 1, 2,
+                                                        None, "BE")]))
+    assert any(f.sensitive for f in frags) and any(f.delimiter for f in frags)
+    back = unpack(pickle.loads(pickle.dumps(pack(frags), protocol=pickle.HIGHEST_PROTOCOL)))
+    assert back == frags
+    assert [i.network for f in back for i in f.identifiers] == [i.network for f in frags for i in f.identifiers]
+    assert unpack(pack([])) == []
+

@@ -32,19 +32,20 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 from multiprocessing import get_context
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from loguru import logger
 
 from indexer.decode import Limits
 from indexer.detect.prefilter import _boundary, _is_blank
-from indexer.models import Fragment
+from indexer.models import Fragment, SensitiveFlag, Severity
 from indexer.tokens import MatchKey
 
 __all__ = ["DEFAULT_CHUNK_BYTES", "DEFAULT_THRESHOLD_BYTES", "Chunk", "chunks", "DetectPool", "detect_items",
-           "detect_stream", "make_pool"]
+           "detect_stream", "make_pool", "PackedFragment", "pack", "unpack"]
 
 DEFAULT_THRESHOLD_BYTES = 8 * 1024 * 1024  # inputs above this go through the pool
 # A chunk is one `detect()` call with its own `Limits` (time cap 20 s): dense records run at
@@ -159,7 +160,83 @@ def _init(key: bytes, version: int) -> None:
         pass
 
 
-def _detect_chunk(ch: Chunk, filename: str | None, limits: Limits | None) -> list[Fragment]:
+# ------------------------------------------------------------------------- across the pipe
+# A fragment's identifiers cross the pool's pipe as columns, not as objects: pickling 130 000
+# `Identifier`s one by one (a 2 MB chunk of a combo list) took 1.0 s in the worker and 0.95 s in
+# the parent, more than the 0.65 s of detecting them, so the parent could not keep two workers
+# busy. As columns (the type names repeat and are pickled once; the 16-byte tokens as one
+# bytes) both ends cost a few hundredths of that, and the parent rebuilds the objects with the
+# engine's slot-filling constructor.
+_TOKEN_BYTES = 16
+
+
+class PackedFragment(NamedTuple):
+    """A `Fragment` with its identifiers as columns (what crosses the pool's pipe)."""
+
+    kind: str
+    start_line: int
+    end_line: int
+    text: str
+    sensitive: list[SensitiveFlag]
+    severity: Severity
+    excerpt: str
+    delimiter: str | None
+    size: int  # how many identifiers
+    types: list[str]
+    values: list[str]
+    tokens: bytes | list[bytes]  # one bytes when every token has the usual 16 bytes
+    versions: int | list[int]  # one int when they are all the same (always, within one detection)
+    starts: list[int | None]
+    ends: list[int | None]
+    networks: list[str | None] | None  # None when no identifier has one (most fragments)
+    countries: list[str | None] | None
+
+
+def _optional(values: list[str | None]) -> list[str | None] | None:
+    return values if any(v is not None for v in values) else None
+
+
+def pack(frags: list[Fragment]) -> list[PackedFragment]:
+    """`frags` in the form that crosses a process boundary cheaply (`unpack` reverses it)."""
+    out: list[PackedFragment] = []
+    for f in frags:
+        idents = f.identifiers
+        toks = [i.token for i in idents]
+        versions = [i.key_version for i in idents]
+        out.append(PackedFragment(
+            f.kind, f.start_line, f.end_line, f.text, f.sensitive, f.severity, f.excerpt, f.delimiter, len(idents),
+            [i.type for i in idents], [i.value for i in idents],
+            b"".join(toks) if all(len(t) == _TOKEN_BYTES for t in toks) else toks,
+            versions[0] if versions and versions.count(versions[0]) == len(versions) else versions,
+            [i.start for i in idents], [i.end for i in idents],
+            _optional([i.network for i in idents]), _optional([i.country for i in idents])))
+    return out
+
+
+def unpack(packed: list[PackedFragment]) -> list[Fragment]:
+    """The fragments `pack` was given, equal field by field."""
+    from indexer.detect import _new_identifier
+
+    out: list[Fragment] = []
+    for p in packed:
+        n = p.size
+        toks = p.tokens
+        if isinstance(toks, bytes):
+            toks = [toks[k:k + _TOKEN_BYTES] for k in range(0, n * _TOKEN_BYTES, _TOKEN_BYTES)]
+        versions = repeat(p.versions, n) if isinstance(p.versions, int) else p.versions
+        networks = repeat(None, n) if p.networks is None else p.networks
+        countries = repeat(None, n) if p.countries is None else p.countries
+        idents = list(map(_new_identifier, p.types, p.values, toks, versions, p.starts, p.ends, networks, countries))
+        out.append(Fragment(p.kind, p.start_line, p.end_line, p.text, idents, p.sensitive, p.severity, p.excerpt,
+                            p.delimiter))
+    return out
+
+
+def _detect_chunk(ch: Chunk, filename: str | None, limits: Limits | None) -> list[PackedFragment]:
+    return pack(_detect_chunk_frags(ch, filename, limits))
+
+
+def _detect_chunk_frags(ch: Chunk, filename: str | None, limits: Limits | None) -> list[Fragment]:
     from indexer.detect import detect
 
     if _KEY is None:  # pragma: no cover - the pool's initializer sets it
@@ -198,12 +275,13 @@ def make_pool(key: MatchKey, workers: int | None = None) -> DetectPool:
     return DetectPool(workers, key)
 
 
-def _detect_items(items: list[tuple[bytes | str, str | None]], limits: Limits | None) -> list[list[Fragment]]:
+def _detect_items(items: list[tuple[bytes | str, str | None]], limits: Limits | None) -> list[list[PackedFragment]]:
     from indexer.detect.prefilter import detect_many
 
     if _KEY is None:  # pragma: no cover - the pool's initializer sets it
         raise RuntimeError("detection worker started without its match key (use make_pool)")
-    return detect_many([d for d, _ in items], key=_KEY, filenames=[f for _, f in items], limits=limits)
+    return [pack(fs) for fs in detect_many([d for d, _ in items], key=_KEY, filenames=[f for _, f in items],
+                                           limits=limits)]
 
 
 def detect_items(pool: DetectPool, items: list[tuple[bytes | str, str | None]], *,
@@ -213,7 +291,7 @@ def detect_items(pool: DetectPool, items: list[tuple[bytes | str, str | None]], 
     of about `batch_bytes` or `batch_items`, each through `prefilter.detect_many`), yielded in
     order as the batches finish. At most twice as many batches as processes are in flight."""
     workers = pool.workers
-    pending: deque[Future[list[list[Fragment]]]] = deque()
+    pending: deque[Future[list[list[PackedFragment]]]] = deque()
     batch: list[tuple[bytes | str, str | None]] = []
     size = 0
     for it in items:
@@ -223,11 +301,11 @@ def detect_items(pool: DetectPool, items: list[tuple[bytes | str, str | None]], 
             pending.append(pool.submit(_detect_items, batch, limits))
             batch, size = [], 0
             while len(pending) >= 2 * workers:
-                yield from pending.popleft().result()
+                yield from map(unpack, pending.popleft().result())
     if batch:
         pending.append(pool.submit(_detect_items, batch, limits))
     while pending:
-        yield from pending.popleft().result()
+        yield from map(unpack, pending.popleft().result())
 
 
 def detect_stream(source: str | Path | BinaryIO | Iterable[bytes], *, key: MatchKey, filename: str | None = None,
@@ -241,15 +319,15 @@ def detect_stream(source: str | Path | BinaryIO | Iterable[bytes], *, key: Match
         pool = make_pool(key, workers)
     workers = pool.workers
     try:
-        pending: deque[Future[list[Fragment]]] = deque()
+        pending: deque[Future[list[PackedFragment]]] = deque()
         n = 0
         for ch in chunks(source, chunk_bytes):
             pending.append(pool.submit(_detect_chunk, ch, filename, limits))
             n += 1
             while len(pending) >= 2 * workers:
-                yield from pending.popleft().result()
+                yield from unpack(pending.popleft().result())
         while pending:
-            yield from pending.popleft().result()
+            yield from unpack(pending.popleft().result())
     finally:
         if own:
             pool.shutdown(cancel_futures=True)
