@@ -39,6 +39,7 @@ from typing import BinaryIO, NamedTuple
 
 from loguru import logger
 
+from indexer import engine as _engine
 from indexer.decode import Limits
 from indexer.detect.prefilter import _boundary, _is_blank
 from indexer.models import Fragment, SensitiveFlag, Severity
@@ -217,8 +218,15 @@ def unpack(packed: list[PackedFragment]) -> list[Fragment]:
     """The fragments `pack` was given, equal field by field."""
     from indexer.detect import _new_identifier
 
+    core = _engine.core()
+    native = getattr(core, "identifiers", None)  # the compiled core fills the slots itself (issue 17)
     out: list[Fragment] = []
     for p in packed:
+        if native is not None:
+            idents = native(p.types, p.values, p.tokens, p.versions, p.starts, p.ends, p.networks, p.countries)
+            out.append(Fragment(p.kind, p.start_line, p.end_line, p.text, idents, p.sensitive, p.severity,
+                                p.excerpt, p.delimiter))
+            continue
         n = p.size
         toks = p.tokens
         if isinstance(toks, bytes):

@@ -849,6 +849,53 @@ impl Core {
         fragment::build(py, &self.maker, &found, tokenizer.get(), &version, cut, &masks, self.mask_value.bind(py))
     }
 
+    /// `parallel.unpack`'s loop: the `Identifier`s of one packed fragment, from its columns
+    /// (`tokens`: one bytes of 16-byte tokens, or a list; `versions`: one int or a list;
+    /// `networks`/`countries`: None when no identifier has one, else a list).
+    #[allow(clippy::too_many_arguments)]
+    fn identifiers<'py>(&self, py: Python<'py>, types: Bound<'py, PyList>, values: Bound<'py, PyList>,
+                        tokens: Bound<'py, PyAny>, versions: Bound<'py, PyAny>, starts: Bound<'py, PyList>,
+                        ends: Bound<'py, PyList>, networks: Bound<'py, PyAny>, countries: Bound<'py, PyAny>)
+                        -> PyResult<Bound<'py, PyList>> {
+        let n = types.len();
+        let column = |c: &Bound<'py, PyAny>| -> PyResult<Option<Bound<'py, PyList>>> {
+            if c.is_none() || c.is_instance_of::<PyInt>() {
+                return Ok(None);
+            }
+            let l = c.cast::<PyList>()?.clone();
+            if l.len() != n {
+                return Err(PyValueError::new_err("identifier columns of different lengths"));
+            }
+            Ok(Some(l))
+        };
+        let (vers, nets, ccs) = (column(&versions)?, column(&networks)?, column(&countries)?);
+        if values.len() != n || starts.len() != n || ends.len() != n {
+            return Err(PyValueError::new_err("identifier columns of different lengths"));
+        }
+        let tok_bytes = tokens.cast::<pyo3::types::PyBytes>().ok().map(|b| b.as_bytes().to_vec());
+        let tok_list = if tok_bytes.is_none() { Some(tokens.cast::<PyList>()?.clone()) } else { None };
+        if tok_bytes.as_ref().is_some_and(|b| b.len() != 16 * n) || tok_list.as_ref().is_some_and(|l| l.len() != n) {
+            return Err(PyValueError::new_err("identifier tokens of another count"));
+        }
+        let none = py.None().into_bound(py);
+        let out = PyList::empty(py);
+        for k in 0..n {
+            let t = types.get_item(k)?;
+            let v = values.get_item(k)?;
+            let tk = match &tok_bytes {
+                Some(b) => pyo3::types::PyBytes::new(py, &b[16 * k..16 * k + 16]).into_any(),
+                None => tok_list.as_ref().map(|l| l.get_item(k)).transpose()?.unwrap_or_else(|| none.clone()),
+            };
+            let ver = match &vers { Some(l) => l.get_item(k)?, None => versions.clone() };
+            let st = starts.get_item(k)?;
+            let en = ends.get_item(k)?;
+            let net = match &nets { Some(l) => l.get_item(k)?, None => none.clone() };
+            let cc = match &ccs { Some(l) => l.get_item(k)?, None => none.clone() };
+            out.append(self.maker.make(py, [&t, &v, &tk, &ver, &st, &en, &net, &cc])?)?;
+        }
+        Ok(out)
+    }
+
     /// One record: `extract_record(fields, roles, sink)`.
     fn record(&self, py: Python<'_>, fields: Vec<(String, i64)>, roles: Bound<'_, PyAny>, sink: Bound<'_, PyAny>,
               today: (i32, i32, (i32, u32, u32))) -> PyResult<i64> {
