@@ -8,10 +8,11 @@ Each takes the page as a parsel `Selector` and the page's URL (links come back a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urldefrag, urljoin
 
 from parsel import Selector, SelectorList
@@ -20,10 +21,11 @@ from crawler.spiders._base import all_values, first_text, select
 from crawler.spiders._dates import read_date
 from vigie.config.schema import ForumSelectors, SourceConfig, UrlRewrite
 
-__all__ = ["ForumPage", "PostExtract", "ThreadLink", "extract_forum_page", "first_page_url", "last_page_link",
-           "next_link", "page_posts", "page_threads", "thread_key"]
+__all__ = ["ForumPage", "PostExtract", "ThreadLink", "each_own", "extract_forum_page", "first_page_url",
+           "last_page_link", "next_link", "page_posts", "page_threads", "thread_key"]
 
 # A link to the LAST page is never a next link, whatever the configured texts say.
+T = TypeVar("T")
 _LAST_TEXTS = frozenset({"last", "last page", "dernière", "derniere", "dernière page", "derniere page", "»»", ">>",
                          "fin", "end", "›|", ">|", "»|"})
 
@@ -134,33 +136,39 @@ def first_page_url(page: Selector, url: str, forum: ForumSelectors) -> str:
 
 
 def page_threads(page: Selector, url: str, forum: ForumSelectors) -> list[ThreadLink]:
-    rows = select(page, forum.thread_rows) if forum.thread_rows else [page]
-    out = []
-    for row in rows:
+    def read(row: Selector) -> ThreadLink | None:
         link = first_text(row, forum.thread_link)
         if not link:
-            continue
-        out.append(ThreadLink(_abs(url, link), first_text(row, forum.thread_title) if forum.thread_title else None,
-                              first_text(row, forum.thread_marker) if forum.thread_marker else None,
-                              first_text(row, forum.thread_board) if forum.thread_board else None))
-    return out
+            return None
+        return ThreadLink(_abs(url, link), first_text(row, forum.thread_title) if forum.thread_title else None,
+                          first_text(row, forum.thread_marker) if forum.thread_marker else None,
+                          first_text(row, forum.thread_board) if forum.thread_board else None)
+
+    rows = each_own(page, forum.thread_rows, read) if forum.thread_rows else [read(page)]
+    return [row for row in rows if row is not None]
 
 
 def page_posts(page: Selector, url: str, forum: ForumSelectors, fetched_at: datetime) -> list[PostExtract]:
-    psel = forum.post
-    containers = select(page, psel.container)
-    if not _nested(containers):
-        return [_post(post, url, forum, fetched_at) for post in containers]
-    # Unclosed containers nest each next post inside the previous one (a malformed page, or a
-    # hostile one: 2,000 nested posts, 150 kB, took 45 s of CPU, every field selector searching
-    # every later post). On a copy of the page, posts are read innermost first, each then taken
-    # out of its parent: every post is searched once, and only its own parts are read as its own.
+    return each_own(page, forum.post.container, lambda post: _post(post, url, forum, fetched_at))
+
+
+def each_own(page: Selector, expr: str, read: Callable[[Selector], T]) -> list[T]:
+    """`read` applied to each match of `expr` (posts, thread rows), in document order, each seen
+    without the matches nested inside it.
+
+    Unclosed containers nest each next post inside the previous one (a malformed page, or a
+    hostile one: 2,000 nested posts, 150 kB, took 45 s of CPU, every field selector searching
+    every later post). Then, on a copy of the page, matches are read innermost first, each then
+    taken out of its parent: every one is searched once, and only its own parts are its own."""
+    found = select(page, expr)
+    if not _nested(found):
+        return [read(part) for part in found]
     copy = Selector(root=deepcopy(page.root), type="html")
     out = []
-    for post in reversed(select(copy, psel.container)):
-        out.append(_post(post, url, forum, fetched_at))
-        if post.root.getparent() is not None:
-            post.drop()
+    for part in reversed(select(copy, expr)):
+        out.append(read(part))
+        if part.root.getparent() is not None:
+            part.drop()
     out.reverse()
     return out
 

@@ -26,6 +26,7 @@ from scrapy.http import TextResponse
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import VictimItem, VictimSink
 from crawler.spiders._base import VigieSpider, all_values, first_text, parse_date, select
+from crawler.spiders.extract import each_own
 from indexer.models import VictimFile, VictimRecord
 from indexer.redact import mask_url
 from vigie.config.schema import DateSelector
@@ -96,20 +97,27 @@ class LeaksiteSpider(VigieSpider):
             return
         sel, now = self.sel, datetime.now(UTC)
         names: list[str] = []
-        for row in select(response, sel.rows):
+
+        def read(row: Selector) -> VictimRecord | None:
             name = _text(row, sel.name)
             if not name:
-                continue
-            names.append(name)
+                return None
             status_text = _text(row, sel.status)
             links = tuple(dict.fromkeys(urldefrag(response.urljoin(h))[0] for h in all_values(row, sel.file_links)))
-            record = VictimRecord(
+            return VictimRecord(
                 source=self.source.name, url=response.url, name=name,
                 domain=_text(row, sel.domain), country=_text(row, sel.country), sector=_text(row, sel.sector),
                 announced_at=self._date(row, sel.announced, now, countdown=False),
                 deadline_at=self._date(row, sel.deadline, now, countdown=True),
                 status="published" if status_text and re.search(sel.published_pattern, status_text) else "announced",
                 file_links=links, fetched_at=now)
+
+        # rows nested in one another (unclosed) are each read once, without the rows inside them
+        for record in each_own(response.selector, sel.rows, read):
+            if record is None:
+                continue
+            names.append(record.name)
+            links = record.file_links
             if sel.file_tree is not None and links:
                 req = self.request(links[0], self.parse_tree, "tree", response, vigie_victim=record)
                 yield req.replace(errback=self._tree_error)
