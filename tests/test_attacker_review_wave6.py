@@ -213,3 +213,21 @@ def test_nested_posts_are_read_in_linear_time_each_with_its_own_parts() -> None:
                                     f"</div><div class='sig'>s</div></div>" for i in range(3)) + "</body></html>"
     assert [(p.author, p.body) for p in page_posts(Selector(text=flat), "http://forum.onion/t/2", forum,
                                                     datetime.now(UTC))] == [(f"u{i}", f"b {i}") for i in range(3)]
+
+
+def test_nested_thread_rows_are_read_in_linear_time() -> None:
+    """Listing rows (forum.thread_rows, and leaksite rows through the same each_own) nest the same way."""
+    from parsel import Selector
+
+    from crawler.spiders.extract import page_threads
+    from vigie.config.schema import ForumSelectors
+
+    forum = ForumSelectors.model_validate({"thread_rows": "div.row", "thread_link": "a.t::attr(href)",
+                                           "thread_title": "a.t", "post": {"container": "div.post", "body": "p"}})
+    rows = "".join(f"<div class='row'><a class='t' href='/t/{i}'>thread {i}</a>" for i in range(1000))
+    html = f"<html><body>{rows}{'</div>' * 1000}</body></html>"
+    start = time.process_time()
+    links = page_threads(Selector(text=html), "http://forum.onion/b/1", forum)
+    cpu = time.process_time() - start
+    assert [(t.url, t.title) for t in links] == [(f"http://forum.onion/t/{i}", f"thread {i}") for i in range(1000)]
+    assert cpu < 2.0, f"{cpu:.1f} s of CPU for a {len(html)}-byte listing"
