@@ -637,14 +637,18 @@ def canon_national_id(raw: str, country: str) -> str | None:
     return f"{country.upper()}:{out}" if out else None
 
 
-def national_id_forms(raw: str) -> list[str]:
+def national_id_forms(raw: str, *, strict: bool = True) -> list[str]:
     """Canonical forms of a national identifier given as `CC:number`, or as a bare number, in
     which case every country whose rules it passes gives one form (a bare 9-digit number may
-    be a valid SSN and, say, nothing else: one form; rarely two)."""
+    be a valid SSN and, say, nothing else: one form; rarely two). A `CC:` of a country without
+    rules is the user's mistake where a user typed it (`strict`: raise and say which exist) and
+    no identifier where a crawled page holds it (detection: `strict=False`)."""
     s = raw.strip()
     if len(s) > 3 and s[2] == ":" and s[:2].isalpha():
         cc = s[:2].upper()
         if cc not in NATIONAL_ID_COUNTRIES:
+            if not strict:
+                return []
             raise IdentifierError(f"national_id {s!r}: no rules for country {cc}; expected one of "
                                   f"{', '.join(NATIONAL_ID_COUNTRIES)} (write CC:number, e.g. BE:85073003328)")
         out = canon_national_id(s[3:], cc)

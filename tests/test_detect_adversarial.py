@@ -52,6 +52,9 @@ PATHOLOGICAL = {
     "hl7_long": "MSH|^~\\&|\n" + "PID|" + "|" * 200_000,
     "separators": ";" * 300_000,
     "tabs_lines": ("\t" * 50 + "\n") * 20_000,
+    "spaced_wide": ("x@y.fr 0612345678 " * 40 + "\n") * 3000,
+    "spaced_gaps": ("a@b.fr" + " " * 300 + "0612345678\n") * 3000,
+    "spaced_rows": ("a@b.fr 0612345678 Dupont\n") * 30_000,
 }
 
 
@@ -88,6 +91,16 @@ def test_binary_garbage_and_wrong_encodings() -> None:
     mixed = b"Dupont;Jean;jean@x.fr\n" + "Élodie;Martin;é@x.fr\n".encode("cp1252") + b"\xc3\x28\xa0\xa1\n"
     timed(mixed * 1000, budget=5.0)
     timed("lone surrogate \ud800 here;a@b.fr;0612345678\n" * 3, budget=2.0)
+
+
+def test_a_country_prefix_without_rules_is_no_identifier_and_no_crash() -> None:
+    """`xx:12345` cells (a reference, a time, a tag) read like the `CC:number` form a user may type
+    for a national identifier; on a crawled page an unknown country is nothing, never an error."""
+    rows = "".join(f"r{k};fs:8902{k};u{k}@exemple.fr;0612345678\n" for k in range(4))
+    for text in (rows, "nom;national_id;email;tel\n" + rows, rows.replace(";", "  ")):
+        frags = timed(text, budget=2.0)
+        assert frags and not any(i.type == "national_id" for f in frags for i in f.identifiers)
+        assert {i.type for f in frags for i in f.identifiers} >= {"email", "phone"}
 
 
 def test_markup_bombs() -> None:

@@ -170,7 +170,7 @@ def _value_types(v: str, regions: frozenset[str]) -> tuple[str, str | None] | No
         if ids.canon_phone(v, "FR") or any(ids.canon_phone(v, r) for r in regions):
             return "phone", None
     if 6 <= len(v) <= 24 and digits >= 5:
-        forms = ids.national_id_forms(v)
+        forms = ids.national_id_forms(v, strict=False)
         # bare digit runs pass some country's rules by chance (most 9-digit numbers are valid
         # SSNs): a column is typed by them only with the 11- and 13-digit checksummed forms
         if len(forms) == 1 and (not v.isdigit() or forms[0][:2] in ("BE", "CH")):

@@ -238,7 +238,7 @@ def _national_id(v: str, off: int, role: str, found: list[Found]) -> None:
     if country is not None:
         c = ids.canon_national_id(v, country)
     else:
-        forms = ids.national_id_forms(v)
+        forms = ids.national_id_forms(v, strict=False)
         c = forms[0] if len(forms) == 1 else None
     if c is not None:
         found.append(("national_id", c, off, off + len(v)))
