@@ -141,3 +141,34 @@ def test_minimum_rows_boundary() -> None:
 ], ids=["contact-sentences", "semicolon-sentences", "times", "versions", "version-table", "orders", "hours"])
 def test_prose_that_looks_tabular_is_not_a_fragment(text: str) -> None:
     assert detect(text, key=KEY) == []
+
+
+@pytest.mark.parametrize("layout", ["fixed-width", "single-space", "tab-and-spaces"])
+def test_columns_apart_by_spaces(layout: str) -> None:
+    """A fixed-width export or `email phone` lines: columns apart by spaces, typed by value like
+    any header-less block and reported as csv with a space (or tab) as its delimiter."""
+    rows = [(r[0].upper(), r[1].upper(), r[2], r[3].replace(" ", "").replace(".", "")) for r in ROWS]
+    if layout == "fixed-width":  # names may hold single spaces there: only 2+ spaces part columns
+        rows[0] = ("DE LA TOUR", *rows[0][1:])
+        block = "\n".join(f"{a:<14}{b:<10}{c:<30}{d}" for a, b, c, d in rows)
+    elif layout == "single-space":
+        block = "\n".join(f"{c} {d} {a}" for a, b, c, d in rows)
+    else:
+        block = "\n".join(f"{c}\t{d}   {b}" for a, b, c, d in rows)
+    f = one(PROSE_ABOVE + "\n" + block + "\n" + PROSE_BELOW)
+    assert (f.kind, f.delimiter, f.start_line, f.end_line) == ("csv", "\t" if "tab" in layout else " ", 3, 7)
+    assert values(f, "email") == EMAILS and values(f, "phone") == PHONES
+    for _last, _first, email, phone in rows:
+        assert email not in f.excerpt and phone not in f.excerpt
+
+
+@pytest.mark.parametrize("text", [
+    # lines of prose, each with an address or a number, as many words by chance or not
+    "écrivez à jean.dupont@exemple.fr pour les ventes\nou bien à eva.martin@exemple.fr pour le support\n"
+    "et appelez le 06 12 34 56 78 sinon\n",
+    "mail jean.dupont@exemple.fr\nmail eva.martin@exemple.fr\nvoir le site\n",
+    "Build 1234567890 passed in 12 s\nBuild 1234567891 failed in 14 s\nBuild 1234567892 passed in 11 s\n",
+])
+def test_prose_lines_apart_by_spaces_are_not_a_fragment(text: str) -> None:
+    assert detect(text, key=KEY) == []
+

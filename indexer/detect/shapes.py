@@ -219,7 +219,10 @@ def _sig(s: str) -> tuple[str, int, int] | None:
 def delimiter_of(line: str) -> str | None:
     """The field delimiter of a delimited block, read from its first line (a header or a row)."""
     sig = _sig(line)
-    return sig[0] if sig else None
+    if sig is not None:
+        return sig[0]
+    t = line.strip()  # columns apart by spaces (`_spaced`)
+    return "\t" if "\t" in t else " " if " " in t else None
 
 
 def _fits(s: str, sig: tuple[str, int, int]) -> bool:
@@ -266,6 +269,8 @@ def _two_column_combo(lines: list[str], i: int, j: int, sep: str) -> bool:
 def _list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     """One value per line (an email list, a phone list): a run with zero separators."""
     lines = ctx.lines
+    if any(ch in " \t" for ch in lines[i].strip()):
+        return _spaced(ctx, i)
     j = i
     while j < len(lines) and len(lines[j]) <= 120 and _WORTH.search(lines[j]) and " " not in lines[j].strip():
         j += 1
@@ -292,6 +297,68 @@ def _list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 MIN_HEADERLESS_ROWS = 3
 _SAMPLE_ROWS = 64  # rows read to type a header-less block's columns
 _MAX_TYPED_FIELDS = 256  # wider rows are not typed column by column (a line of 1M tabs is no dump)
+
+
+# Columns apart by spaces: a fixed-width export (`DUPONT      JEAN      0612345678`, gaps of two or
+# more) or single spaces (`jean@exemple.fr 0612345678`). Neither regex can backtrack: one class.
+_GAPS = (re.compile(r"\t| {2,}"), re.compile(r"[ \t]+"))
+_MAX_SPACED_CELLS = 24
+
+
+def _cells(line: str, gap: re.Pattern[str], base: int) -> list[tuple[str, int]]:
+    """The cells of a space-separated line with their offsets (leading and trailing spaces are
+    no cell)."""
+    t = line.rstrip()
+    o = len(t) - len(t.lstrip())
+    out: list[tuple[str, int]] = []
+    for m in gap.finditer(t, o):
+        out.append((t[o:m.start()], base + o))
+        o = m.end()
+    out.append((t[o:], base + o))
+    return out
+
+
+def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """A dump whose columns are apart by spaces, without a header: typed by value like a
+    header-less CSV, and only if every row of the run has the same number of cells (with
+    two or more spaces between cells where the values hold single spaces), at least
+    MIN_HEADERLESS_ROWS rows, and a column typed by its values. Prose lines that carry an
+    address each have as many words only by chance, and never an identifier at the same place."""
+    lines = ctx.lines
+    j = i
+    while (j < len(lines) and len(lines[j]) <= 400 and lines[j].strip() and _sig(lines[j]) is None
+           and _WORTH.search(lines[j])):
+        j += 1
+    if j - i < MIN_HEADERLESS_ROWS:
+        return max(j, i + 1), None
+    for gap in _GAPS:
+        counts = {len(_cells(lines[k], gap, 0)) for k in range(i, j)}
+        if len(counts) != 1:
+            continue
+        count = counts.pop()
+        if not 2 <= count <= _MAX_SPACED_CELLS:
+            continue
+        cols: list[list[str]] = [[] for _ in range(count)]
+        for k in range(i, min(j, i + _SAMPLE_ROWS)):
+            for c, (v, o) in enumerate(_cells(lines[k], gap, 0)):
+                v = clean(v, o)[0]
+                cols[c].append("" if v in NULLS else v)
+        roles = infer_roles(cols)
+        if not any(r in _TYPED_BY_VALUE for r in roles):
+            continue
+
+        def fill(sink: Sink, offs: list[int], gap: re.Pattern[str] = gap,
+                 roles: list[str | None] = roles) -> int:
+            hit = 0
+            for k in range(i, j):
+                if (k & 255) == 0 and sink.over():
+                    break
+                hit += extract_record(_cells(lines[k], gap, offs[k - i]), roles, sink) > 0
+            return hit
+
+        fill.accept = lambda hits: hits >= 0.8 * (j - i)  # type: ignore[attr-defined]
+        return j, ("csv", i, j - 1, fill)
+    return j, None
 
 
 def _columns(lines: list[str], i: int, j: int, sep: str) -> list[list[str]]:
