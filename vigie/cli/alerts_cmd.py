@@ -14,7 +14,7 @@ from rich.table import Table
 
 from vigie import wiring
 from vigie.cli import app
-from vigie.cli.common import ConfigDir, DataDir, console, fail, runtime
+from vigie.cli.common import ConfigDir, DataDir, console, fail, runtime, shown
 
 __all__ = ["alerts_app"]
 
@@ -65,7 +65,7 @@ def list_alerts(
         a = row["alert"]
         deliveries = "\n".join(
             f"{d['channel']}: {d['status']}" + (f" after {d['attempts']}" if d["attempts"] > 1 else "")
-            + (f" ({d['last_error'][:80]})" if d["last_error"] and d["status"] != "sent" else "")
+            + (f" ({shown(d['last_error'][:80])})" if d["last_error"] and d["status"] != "sent" else "")
             for d in row["deliveries"])
         table.add_row(row["alert_id"], row["org"], a["severity"], a["source"],
                       ", ".join(f"{n} {t}" for t, n in a["matched"].items()),

@@ -6,6 +6,7 @@ Domain errors are not handled here: commands let them propagate to the error bou
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,13 +14,14 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from vigie.cli import EXIT_CONFIG, EXIT_FAILURE
 from vigie.keys import KeyFileMissing, create_key_file
 from vigie.runtime import Runtime
 
 __all__ = ["EXIT_CONFIG", "EXIT_FAILURE", "ConfigDir", "DataDir", "console", "err_console", "fail", "require_keys",
-           "runtime"]
+           "runtime", "shown"]
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)  # an error names a path whole, never cut mid-name
@@ -34,6 +36,25 @@ DataDir = Annotated[
     typer.Option("--data-dir", "-d", envvar="VIGIE_DATA", show_default=True,
                  help="Where Vigie writes its databases, spool, state and logs."),
 ]
+
+# C0 and C1 control characters (ESC starts the terminal's own commands: set the title, clear the
+# screen, hyperlinks, and on some terminals report back into the input), and the bidirectional
+# overrides that show a text in another order than it is
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str | None, default: str = "-", *, lines: bool = False, markup: bool = True) -> str:
+    """Text a crawled site (or a dump) chose, made safe to print on the operator's terminal with
+    Rich: control characters become `?` (tabs kept; newlines kept only with `lines`) and Rich
+    markup is escaped (a victim named `[/x]` crashed `vigie victims`; `[link=...]` made a link);
+    `markup=False` for a plain `print`."""
+    if not text:
+        return default
+    text = _UNSAFE.sub("?", text)
+    if not lines:
+        text = text.replace("\n", " ")
+    return escape(text) if markup else text
+
 
 def fail(message: str, code: int = EXIT_FAILURE) -> NoReturn:
     """For the command line's own usage problems (a flag combination, a malformed argument)."""

@@ -17,7 +17,7 @@ from rich.table import Table
 from indexer.leaks.models import Leak
 from vigie import wiring
 from vigie.cli import app
-from vigie.cli.common import EXIT_CONFIG, ConfigDir, DataDir, console, fail, runtime
+from vigie.cli.common import EXIT_CONFIG, ConfigDir, DataDir, console, fail, runtime, shown
 
 __all__ = ["leak_app", "leaks_app"]
 
@@ -139,5 +139,5 @@ def show_leak(
         console.print(f"merged from: {', '.join(leak.aliases)}", highlight=False)
     table = Table("seen", "source", "records", "thread (masked)", "url (masked)")
     for a in leak.appearances:
-        table.add_row(_day(a.seen_at), a.source, str(a.record_count), a.thread_title or "-", a.url or "-")
+        table.add_row(_day(a.seen_at), a.source, str(a.record_count), shown(a.thread_title), shown(a.url))
     console.print(table)

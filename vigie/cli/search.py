@@ -12,6 +12,7 @@ written to the chained audit log `<data-dir>/audit.log` (`vigie audit verify` ch
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -24,7 +25,7 @@ from indexer.audit import AUDIT_FILE, AuditLog, current_os_user
 from indexer.store import FragmentStore
 from vigie import wiring
 from vigie.cli import app
-from vigie.cli.common import ConfigDir, DataDir, console, err_console, fail, require_keys, runtime
+from vigie.cli.common import ConfigDir, DataDir, console, err_console, fail, require_keys, runtime, shown
 from vigie.runtime import Runtime
 
 __all__ = ["EXIT_FORBIDDEN", "parse_since", "reveal_cmd", "search", "stats"]
@@ -166,7 +167,7 @@ def search(
             f"[{_SEV_STYLE[sev]}]{sev}[/]", f"{doc.kind} {doc.start_line}-{doc.end_line}",
             ", ".join(f"{t} {n}" for t, n in doc.counts.items()) or "-",
             ", ".join(doc.categories) or "-",
-            doc.excerpt[:200].replace("[", r"\["),
+            shown(doc.excerpt[:200], lines=True),
         )
     console.print(table)
 
@@ -267,6 +268,7 @@ def reveal_cmd(
     finally:
         store.close()
     doc = out.doc
-    err_console.print(f"[dim]fragment {doc.id} · {doc.source} · {doc.url} · lines "
+    err_console.print(f"[dim]fragment {doc.id} · {doc.source} · {shown(doc.url)} · lines "
                       f"{doc.start_line}-{doc.end_line} · revealed to {grant.analyst}, audited[/]")
-    print(out.text)
+    # the dump as it was posted; on a terminal, its control characters are not the terminal's commands
+    print(shown(out.text, "", lines=True, markup=False) if sys.stdout.isatty() else out.text)

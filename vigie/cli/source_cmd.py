@@ -26,6 +26,7 @@ from crawler.spiders._base import select
 from crawler.spiders.extract import ForumPage, extract_forum_page
 from vigie import wiring
 from vigie.cli.common import EXIT_CONFIG, EXIT_FAILURE, ConfigDir, DataDir, console, fail, require_keys, runtime
+from vigie.cli.common import shown as safe
 from vigie.cli.source_cookies import source_app
 from vigie.config.schema import ForumSelectors, SourceConfig
 
@@ -103,7 +104,7 @@ def try_source(source: SourceConfig, html: str, url: str, fetched_at: datetime, 
 
 def _print(result: dict[str, Any]) -> None:
     login = {None: "", True: ", logged in", False: ", NOT logged in"}[result["logged_in"]]
-    console.print(f"[bold]{escape(result['source'])}[/] on {escape(result['url'])} "
+    console.print(f"[bold]{escape(result['source'])}[/] on {safe(result['url'])} "
                   f"(fetched {result['fetched_at']}{login})", soft_wrap=True)
     table = Table(title="selectors", header_style="bold")
     for col in ("field", "selector", "matches"):
@@ -115,30 +116,31 @@ def _print(result: dict[str, Any]) -> None:
     if result["boards"]:
         console.print(f"[bold]boards[/] ({len(result['boards'])}):")
         for b in result["boards"]:
-            console.print(f"  {escape(b)}", soft_wrap=True)
+            console.print(f"  {safe(b)}", soft_wrap=True)
     if result["threads"]:
         threads = Table(title=f"threads ({len(result['threads'])})", header_style="bold")
         for col in ("title", "marker", "link"):
             threads.add_column(col)
         for t in result["threads"]:
-            threads.add_row(escape(t["title"] or "-"), escape(t["marker"] or "-"), escape(t["url"]))
+            # what the page wrote: no markup, no terminal controls (common.shown)
+            threads.add_row(safe(t["title"]), safe(t["marker"]), safe(t["url"]))
         console.print(threads)
     for label in ("next_page", "thread_next_page", "thread_key"):
         value = result[label]
-        console.print(f"[bold]{label.replace('_', ' ')}:[/] {escape(value) if value else '[dim]none[/]'}",
+        console.print(f"[bold]{label.replace('_', ' ')}:[/] {safe(value) if value else '[dim]none[/]'}",
                       soft_wrap=True)
     if result["posts"]:
         console.print(f"[bold]posts ({len(result['posts'])})[/]")
     for p in result["posts"]:
         when = p["posted_at"] or ("[bold red]date NOT PARSED[/]" if p["date_unparsed"] else "[dim]no date[/]")
-        console.print(f"[bold]{escape(p['post_id'] or '-')}[/]  by {escape(p['author'] or '-')}  "
-                      f"{escape(repr(p['raw_date'])) if p['raw_date'] else '-'} -> {when}", soft_wrap=True)
+        console.print(f"[bold]{safe(p['post_id'])}[/]  by {safe(p['author'])}  "
+                      f"{safe(repr(p['raw_date'])) if p['raw_date'] else '-'} -> {when}", soft_wrap=True)
         for line in p["first_lines"] or ["[bold red](empty body)[/]"]:
-            console.print(f"    {escape(line[:160]) if p['first_lines'] else line}", soft_wrap=True)
+            console.print(f"    {safe(line[:160]) if p['first_lines'] else line}", soft_wrap=True)
         if p["lines"] > len(p["first_lines"]):
             console.print(f"    [dim]... {p['lines']} lines in all[/]")
         for href in p["attachments"]:
-            console.print(f"    attachment: {escape(href)}", soft_wrap=True)
+            console.print(f"    attachment: {safe(href)}", soft_wrap=True)
 
 
 @source_app.command("try")

@@ -13,7 +13,7 @@ from rich.table import Table
 from indexer.victims import victim_to_json
 from vigie import wiring
 from vigie.cli import app
-from vigie.cli.common import ConfigDir, DataDir, console, runtime
+from vigie.cli.common import ConfigDir, DataDir, console, runtime, shown
 
 __all__ = ["victims"]
 
@@ -48,6 +48,7 @@ def victims(
     for col in ("name", "domain", "status", "announced", "deadline", "sources", "files"):
         table.add_column(col)
     for v in found:
-        table.add_row(v.name, v.domain or "-", v.status, _day(v.announced_at), _day(v.deadline_at),
-                      ", ".join(v.sources), str(len(v.files)))
+        # names, domains and statuses are what leak sites wrote: no markup, no terminal controls
+        table.add_row(shown(v.name), shown(v.domain), shown(v.status), _day(v.announced_at), _day(v.deadline_at),
+                      shown(", ".join(v.sources)), str(len(v.files)))
     console.print(table)
