@@ -231,3 +231,48 @@ def test_nested_thread_rows_are_read_in_linear_time() -> None:
     cpu = time.process_time() - start
     assert [(t.url, t.title) for t in links] == [(f"http://forum.onion/t/{i}", f"thread {i}") for i in range(1000)]
     assert cpu < 2.0, f"{cpu:.1f} s of CPU for a {len(html)}-byte listing"
+
+
+# -- crawled text printed on the operator's terminal --------------------------------------------
+
+HOSTILE_TITLE = "Dump \x1b]0;owned\x07\x1b[2J\x1b[Hfake prompt$ [/x] \u202egnp.exe"
+
+
+def test_source_try_prints_no_terminal_control_from_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ESC sequences in a thread title or a post (set the window title, clear the screen and
+    draw a fake prompt, hyperlinks...) reached the operator's terminal through Rich tables."""
+    from tests.fixtures.forum import ENGINE_ENV, engine_config
+
+    config = engine_config(tmp_path / "config", "django", "http://127.0.0.1:9")
+    page = tmp_path / "listing.html"
+    page.write_text(f"<html><body><table class='topics'><tr><td><a href='/t/1/'>{HOSTILE_TITLE}</a></td>"
+                    "<td>3 replies</td></tr></table><div class='post' id='p1'><a class='username'>eve\x1b[8m</a>"
+                    f"<div class='post-body'>{HOSTILE_TITLE}</div></div></body></html>", encoding="utf-8")
+    monkeypatch.setenv("TEST_FORUM_PASSWORD", ENGINE_ENV["TEST_FORUM_PASSWORD"])
+    out = CliRunner().invoke(app, ["source", "try", "test-django", "--html", str(page), "--url",
+                                   "http://127.0.0.1:9/b/1/", "--config", str(config), "--data-dir", str(tmp_path)],
+                             env={"COLUMNS": "250"})
+    assert out.exit_code == 0, out.output
+    assert "fake prompt" in out.stdout and "[/x]" in out.stdout  # shown as text
+    assert "\x1b" not in out.stdout and "\u202e" not in out.stdout, repr(out.stdout)
+
+
+def test_vigie_victims_shows_a_hostile_name_as_text(tmp_path: Path) -> None:
+    """A victim name is what a leak site wrote: `[/x]` in it made `vigie victims` crash on Rich
+    markup (the listing could not be read at all), and its ESC sequences reached the terminal."""
+    from indexer.models import VictimRecord
+    from vigie import wiring
+    from vigie.config.loader import load_config
+
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "vigie.yaml").write_text("storage:\n  backend: embedded\n", encoding="utf-8")
+    data = tmp_path / "data"
+    with wiring.open_victim_index(load_config(config), data, alerts=False) as sinks:
+        sinks.victims.upsert(VictimRecord(source="lockbit", url="http://leak.onion/", name=HOSTILE_TITLE,
+                                          domain="acme.example"))
+    out = CliRunner().invoke(app, ["victims", "--config", str(config), "--data-dir", str(data)],
+                             env={"COLUMNS": "250"})
+    assert out.exit_code == 0, out.output
+    assert "fake prompt" in out.stdout and "[/x]" in out.stdout
+    assert "\x1b" not in out.stdout and "\u202e" not in out.stdout, repr(out.stdout)
