@@ -133,6 +133,15 @@ def _json_line(text: str, record: Any) -> str:
     return json.dumps(payload, default=str, ensure_ascii=False) + "\n"
 
 
+# a colour (SGR) sequence, kept; or a control character other than tab and newline, or a
+# bidirectional override
+_TERMINAL_UNSAFE = re.compile("(\x1b\\[[0-9;]*m)|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _neuter(match: re.Match[str]) -> str:
+    return match.group(1) or "?"
+
+
 class _MaskingSink:
     """Receives loguru's formatted message (with the traceback appended) and its record; masks
     the text first, then, in JSON mode, serialises the masked parts itself."""
@@ -143,7 +152,10 @@ class _MaskingSink:
 
     def write(self, message: Any) -> None:
         text = mask(str(message))
-        line = _json_line(text.rstrip("\n"), message.record) if self.as_json else text
+        # JSON escapes control characters; a human line goes to a terminal as it is: the colours
+        # loguru adds stay, any other control (ESC of a crawled title or file name: set the
+        # window title, clear the screen, links) becomes "?"
+        line = _json_line(text.rstrip("\n"), message.record) if self.as_json else _TERMINAL_UNSAFE.sub(_neuter, text)
         self.stream.write(mask(line))  # the escaped spellings, should any survive
 
     def flush(self) -> None:
