@@ -276,3 +276,21 @@ def test_vigie_victims_shows_a_hostile_name_as_text(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     assert "fake prompt" in out.stdout and "[/x]" in out.stdout
     assert "\x1b" not in out.stdout and "\u202e" not in out.stdout, repr(out.stdout)
+
+
+def test_log_lines_for_a_terminal_carry_no_control_from_crawled_text() -> None:
+    """A hostile attachment name or title reached stderr raw in a log line or an exception text."""
+    from vigie.log import logger, setup_logging
+
+    out = io.StringIO()
+    setup_logging("INFO", sink=out)
+    try:
+        try:
+            raise ValueError(f"{HOSTILE_TITLE}.csv: not a valid zip file")
+        except ValueError:
+            logger.exception("attachment {} unreadable", HOSTILE_TITLE)
+    finally:
+        setup_logging("WARNING")
+    text = out.getvalue()
+    assert text.count("fake prompt") == 2 and "[/x]" in text
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text, repr(text)
