@@ -55,6 +55,8 @@ PATHOLOGICAL = {
     "spaced_wide": ("x@y.fr 0612345678 " * 40 + "\n") * 3000,
     "spaced_gaps": ("a@b.fr" + " " * 300 + "0612345678\n") * 3000,
     "spaced_rows": ("a@b.fr 0612345678 Dupont\n") * 30_000,
+    "spaced_untyped": "Build 1234567890 passed in 12 s\n" * 20_000,  # one same-shaped run, no table
+    "spaced_alternating": "a 0612345678 b  c\nx 0612345678 y z\n" * 5_000,  # the two ways of splitting differ
 }
 
 

@@ -20,13 +20,16 @@ Spec = tuple[str, int, int, Filler]
 class Ctx:
     """Lines of the input (quote prefixes removed) and what earlier lines told us."""
 
-    __slots__ = ("lines", "tables", "is_table_file", "max_line")
+    __slots__ = ("lines", "tables", "is_table_file", "max_line", "spaced_end")
 
     def __init__(self, lines: list[str], is_table_file: bool, max_line: int) -> None:
         self.lines = lines
         self.tables: dict[str, list[str]] = {}  # CREATE TABLE name -> columns, for later INSERTs
         self.is_table_file = is_table_file
         self.max_line = max_line
+        # per way of splitting on spaces: the end of the last run of same-shaped lines found not
+        # to be a table (a run inside it is none either: each line is looked at once per way)
+        self.spaced_end = [0, 0]
 
 
 def header_flags(sink: Sink, cols: list[str], base: int) -> None:

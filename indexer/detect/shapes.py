@@ -318,25 +318,30 @@ def _cells(line: str, gap: re.Pattern[str], base: int) -> list[tuple[str, int]]:
     return out
 
 
+def _spaced_row(s: str) -> bool:
+    return len(s) <= 400 and bool(s.strip()) and _sig(s) is None and _WORTH.search(s) is not None
+
+
 def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     """A dump whose columns are apart by spaces, without a header: typed by value like a
-    header-less CSV, and only if every row of the run has the same number of cells (with
-    two or more spaces between cells where the values hold single spaces), at least
-    MIN_HEADERLESS_ROWS rows, and a column typed by its values. Prose lines that carry an
-    address each have as many words only by chance, and never an identifier at the same place."""
+    header-less CSV, over the run of lines that have as many cells as this one (with two or
+    more spaces between cells where the values hold single spaces), at least
+    MIN_HEADERLESS_ROWS of them, with a column typed by its values. Prose lines that each carry
+    an address have as many words only by chance, and never an identifier at the same place.
+    A run found to be no table is not looked at again from a later line (linear time)."""
     lines = ctx.lines
-    j = i
-    while (j < len(lines) and len(lines[j]) <= 400 and lines[j].strip() and _sig(lines[j]) is None
-           and _WORTH.search(lines[j])):
-        j += 1
-    if j - i < MIN_HEADERLESS_ROWS:
-        return max(j, i + 1), None
-    for gap in _GAPS:
-        counts = {len(_cells(lines[k], gap, 0)) for k in range(i, j)}
-        if len(counts) != 1:
+    if not _spaced_row(lines[i]):
+        return i + 1, None
+    for g, gap in enumerate(_GAPS):
+        if i < ctx.spaced_end[g]:
             continue
-        count = counts.pop()
-        if not 2 <= count <= _MAX_SPACED_CELLS:
+        count = len(_cells(lines[i], gap, 0))
+        j = i + 1
+        if 2 <= count <= _MAX_SPACED_CELLS:
+            while j < len(lines) and _spaced_row(lines[j]) and len(_cells(lines[j], gap, 0)) == count:
+                j += 1
+        ctx.spaced_end[g] = j
+        if j - i < MIN_HEADERLESS_ROWS:
             continue
         cols: list[list[str]] = [[] for _ in range(count)]
         for k in range(i, min(j, i + _SAMPLE_ROWS)):
@@ -347,7 +352,7 @@ def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         if not any(r in _TYPED_BY_VALUE for r in roles):
             continue
 
-        def fill(sink: Sink, offs: list[int], gap: re.Pattern[str] = gap,
+        def fill(sink: Sink, offs: list[int], gap: re.Pattern[str] = gap, j: int = j,
                  roles: list[str | None] = roles) -> int:
             hit = 0
             for k in range(i, j):
@@ -356,9 +361,10 @@ def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
                 hit += extract_record(_cells(lines[k], gap, offs[k - i]), roles, sink) > 0
             return hit
 
-        fill.accept = lambda hits: hits >= 0.8 * (j - i)  # type: ignore[attr-defined]
+        n = j - i
+        fill.accept = lambda hits, n=n: hits >= 0.8 * n  # type: ignore[attr-defined]
         return j, ("csv", i, j - 1, fill)
-    return j, None
+    return i + 1, None
 
 
 def _columns(lines: list[str], i: int, j: int, sep: str) -> list[list[str]]:
