@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from parsel import Selector
     from scrapy.http import Response
 
-__all__ = ["LeaksiteSpider", "parse_countdown"]
+__all__ = ["LeaksiteSpider", "is_published", "parse_countdown"]
 
 _UNITS = {"d": "days", "j": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
@@ -55,6 +55,16 @@ def parse_countdown(text: str, now: datetime) -> datetime | None:
     if not parts:
         return None
     return now + timedelta(**parts)
+
+
+_STATUS_CHARS = 512  # a status is a word or two; published_pattern is searched in this much of it
+
+
+def is_published(pattern: str, status: str | None) -> bool:
+    """Whether a row's status text says its data is out (`leaksite.published_pattern`). The
+    operator's pattern is searched in the text's start only, as date.pattern is: the site chose
+    the text, and a backtracking pattern on a megabyte of it ran for hours."""
+    return bool(status) and re.search(pattern, (status or "")[:_STATUS_CHARS]) is not None
 
 
 def _text(node: Any, expr: str | None) -> str | None:
@@ -109,7 +119,7 @@ class LeaksiteSpider(VigieSpider):
                 domain=_text(row, sel.domain), country=_text(row, sel.country), sector=_text(row, sel.sector),
                 announced_at=self._date(row, sel.announced, now, countdown=False),
                 deadline_at=self._date(row, sel.deadline, now, countdown=True),
-                status="published" if status_text and re.search(sel.published_pattern, status_text) else "announced",
+                status="published" if is_published(sel.published_pattern, status_text) else "announced",
                 file_links=links, fetched_at=now)
 
         # rows nested in one another (unclosed) are each read once, without the rows inside them
