@@ -294,3 +294,18 @@ def test_log_lines_for_a_terminal_carry_no_control_from_crawled_text() -> None:
     text = out.getvalue()
     assert text.count("fake prompt") == 2 and "[/x]" in text
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text, repr(text)
+
+
+def test_published_pattern_reads_only_the_start_of_a_hostile_status() -> None:
+    """leaksite.published_pattern ran on the whole status text a leak site wrote: with a pattern
+    such as `\\d+\\s*published` a 20 kB run of digits took 10 s, a megabyte hours (date.pattern
+    was capped the same way earlier)."""
+    from crawler.spiders.leaksite import is_published
+    from vigie.config.schema import LeaksiteSelectors
+
+    default = LeaksiteSelectors.model_fields["published_pattern"].default
+    assert is_published(default, "Published") and not is_published(default, "announced") \
+        and not is_published(default, None)
+    start = time.process_time()
+    assert not is_published(r"\d+\s*published", "1" * 1_000_000)
+    assert time.process_time() - start < 1.0
