@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 
-from vigie.web.auth import COOKIE, check_origin, login, principal, web_data
+from vigie.web.auth import COOKIE, check_origin, login, principal, step_up, web_data
 from vigie.web.data import MAX_LIMIT, SearchFilters
 from vigie.web.models import (
     AlertDetail,
@@ -83,7 +83,7 @@ def read_session(who: Who, request: Request) -> SessionInfo:
 def verify_totp(body: TotpRequest, who: Who, request: Request) -> SessionInfo:
     """Re-verify the second factor in this session (a reveal needs a recent one)."""
     data = web_data(request)
-    if who.session_id is None or not data.web_db.check_totp(who.name, body.totp):
+    if who.session_id is None or not step_up(data.web_db, data.settings, who.name, body.totp):
         raise ProblemError(401, "wrong or already used TOTP code (or not a session)")
     data.web_db.mark_totp(who.session_id)
     return read_session(who, request)

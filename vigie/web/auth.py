@@ -24,7 +24,7 @@ from vigie.web.models import Principal
 from vigie.web.problems import ProblemError
 from vigie.web.users import User, WebDB
 
-__all__ = ["COOKIE", "CSRF_HEADER", "LoginResult", "login", "principal", "web_data"]
+__all__ = ["COOKIE", "CSRF_HEADER", "LoginResult", "login", "principal", "step_up", "web_data"]
 
 COOKIE = "vigie_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -87,6 +87,24 @@ async def principal(request: Request) -> Principal:
     u = row.user
     return Principal(name=u.name, role=u.role, org=u.org, may_reveal=u.may_reveal, via="session", session_id=sid,
                      totp_at=row.totp_at)
+
+
+def step_up(db: WebDB, settings: WebSettings, name: str, code: str) -> bool:
+    """Re-verify the second factor inside a session (a reveal needs a recent one), throttled like
+    a login under its own key: a stolen session cookie must not be enough to try every code
+    until one fits (unthrottled, a million codes with three valid at a time fall in hours).
+    Raises 429 with Retry-After while locked; False for a wrong code (counted)."""
+    key = f"totp:{name}"
+    wait = db.locked_for([key])
+    if wait > 0:
+        raise ProblemError(429, "too many wrong TOTP codes; wait before trying again",
+                           headers={"Retry-After": str(int(wait) + 1)})
+    if db.check_totp(name, code):
+        db.clear_failures(key)
+        return True
+    db.record_failure([key], settings.login_max_failures, settings.lockout_seconds)
+    logger.warning("wrong TOTP code in a session of {}", name)
+    return False
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from vigie.web.auth import COOKIE, check_origin, login, principal, web_data
+from vigie.web.auth import COOKIE, check_origin, login, principal, step_up, web_data
 from vigie.web.data import MAX_LIMIT, SearchFilters
 from vigie.web.models import Principal, TriageStateName
 from vigie.web.problems import ProblemError
@@ -219,7 +219,7 @@ def reveal_page(doc_id: str, p: Viewer, request: Request, reason: Annotated[str,
     if len(reason.strip()) < 3:
         return render(request, "fragment.html", p, 422, doc=doc, error="state the reason for this reveal")
     if totp and p.session_id:
-        if not data.web_db.check_totp(p.name, totp):
+        if not step_up(data.web_db, data.settings, p.name, totp):
             return render(request, "fragment.html", p, 401, doc=doc, error="wrong or already used TOTP code")
         data.web_db.mark_totp(p.session_id)
         row = data.web_db.session(p.session_id)

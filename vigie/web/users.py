@@ -292,7 +292,7 @@ class WebDB:
         """Accept a code of the current step or one step either side, once: the step is stored
         and a code of that step or an earlier one is refused afterwards (replay)."""
         row = self._one("SELECT totp_enc, totp_last_step FROM users WHERE name=? AND disabled=0", (name,))
-        if row is None or row[0] is None or not code.isdigit():
+        if row is None or row[0] is None or not (code.isascii() and code.isdigit()):  # "١٢٣" is a digit too
             return False
         totp = pyotp.TOTP(decrypt_text(self._key, row[0], associated=_totp_ad(name)))
         step_now = int((time.time() if now is None else now) // TOTP_STEP)
