@@ -309,3 +309,40 @@ def test_published_pattern_reads_only_the_start_of_a_hostile_status() -> None:
     start = time.process_time()
     assert not is_published(r"\d+\s*published", "1" * 1_000_000)
     assert time.process_time() - start < 1.0
+
+
+# -- the web app's second-factor step-up ---------------------------------------------------------
+
+@pytest.mark.slow
+def test_totp_step_up_in_a_session_is_throttled(tmp_path: Path) -> None:
+    """POST /api/v1/session/totp (and the reveal form's code) tried codes without any limit: a
+    stolen session cookie of an analyst allowed to reveal could try every code until one fit,
+    then decrypt fragments. Now wrong codes lock the step-up like failed logins (web_env:
+    3 failures, then 1 s doubling), the right code included, over real HTTP."""
+    import httpx
+    import pyotp
+
+    from tests.fixtures.mail import WebhookReceiver
+    from tests.web_env import PASSWORD, web_env
+
+    receiver = WebhookReceiver().start()
+    try:
+        with web_env(tmp_path / "web", receiver.url, receiver.secret) as env:
+            r = httpx.post(env.url("/api/v1/session"),
+                           json={"username": "ana", "password": PASSWORD, "totp": env.totp_now("ana")})
+            assert r.status_code == 200, r.text
+            totp = pyotp.TOTP(env.totp_secrets["ana"])
+            valid = {totp.at(time.time() + d) for d in (-60, -30, 0, 30, 60)}
+            wrong = (f"{n:06d}" for n in range(1_000_000) if f"{n:06d}" not in valid)
+            with httpx.Client(cookies=r.cookies, headers={"X-CSRF-Token": r.json()["csrf_token"]}) as c:
+                statuses = []
+                for _ in range(10):
+                    statuses.append(c.post(env.url("/api/v1/session/totp"), json={"totp": next(wrong)}).status_code)
+                    if statuses[-1] == 429:
+                        break
+                assert statuses[:3] == [401, 401, 401] and statuses[-1] == 429, statuses
+                right = c.post(env.url("/api/v1/session/totp"), json={"totp": totp.at(time.time() + 30)})
+                assert right.status_code == 429 and "retry-after" in right.headers
+                assert c.post(env.url("/api/v1/session/totp"), json={"totp": "١٢٣٤٥٦"}).status_code in (401, 429)
+    finally:
+        receiver.stop()
