@@ -220,7 +220,9 @@ def _without(post: Selector, exclude: list[str]) -> Selector:
     copy = Selector(root=deepcopy(post.root), type="html")
     for expr in exclude:
         for part in select(copy, expr):
-            if part.root is not copy.root:  # the whole post is not a part of it
+            # the whole post is not a part of it; a text or an attribute (`::text`, `@x`) is not
+            # an element to take out (parsel refused to, and every thread page failed)
+            if part.root is not copy.root and not isinstance(part.root, str):
                 part.drop()
     return copy
 
