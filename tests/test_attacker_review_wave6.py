@@ -346,3 +346,20 @@ def test_totp_step_up_in_a_session_is_throttled(tmp_path: Path) -> None:
                 assert c.post(env.url("/api/v1/session/totp"), json={"totp": "١٢٣٤٥٦"}).status_code in (401, 429)
     finally:
         receiver.stop()
+
+
+def test_post_exclude_matching_text_or_attributes_does_not_fail_the_page() -> None:
+    """`vigie config check` accepts `post.exclude: ["div.sig::text"]`; parsel cannot drop a text,
+    and the exception failed every thread page of the crawl."""
+    from datetime import UTC, datetime
+
+    from parsel import Selector
+
+    from crawler.spiders.extract import page_posts
+    from vigie.config.schema import ForumSelectors
+
+    forum = ForumSelectors.model_validate({"thread_link": "a::attr(href)", "post": {
+        "container": "div.post", "body": ".content", "exclude": ["div.sig::text", "xpath:.//@class", "div.sig"]}})
+    html = "<div class='post'><div class='content'>body<div class='sig'>signature</div></div></div>"
+    posts = page_posts(Selector(text=html), "http://forum.onion/t/1", forum, datetime.now(UTC))
+    assert [p.body for p in posts] == ["body"]
