@@ -685,7 +685,10 @@ class ScaleSettings(Strict):
         "lock: loopback or a unix socket only.",
     )
     redis_password: Password | None = Field(
-        default=None, description="Redis AUTH password; write `${VAR}`. Unset: no AUTH.")
+        default=None, validate_default=True,
+        description="Redis AUTH password (redis-server `--requirepass`); write `${VAR}`. Required with a "
+        "TCP `redis_url`: any local process can reach a loopback port. May stay unset only with a unix "
+        "socket in a directory only Vigie's and Redis's users can enter (e.g. 0750, group vigie).")
     key_prefix: str = Field(
         default="vigie", pattern=r"^[a-z0-9_-]{1,32}$",
         description="Prefix of every Redis key, so several installations can share one Redis.")
@@ -708,6 +711,21 @@ class ScaleSettings(Strict):
     state_key_file: Path | None = Field(
         default=None, description="The key that seals the shared crawl state in Redis (created 0600 "
         "on first use); every worker needs the same file. Unset: `<data-dir>/crawl-state-redis.key`.")
+
+    @field_validator("redis_password")
+    @classmethod
+    def _password_over_tcp(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        """Without AUTH, any other local user's process could reach a TCP Redis: empty or stall the
+        crawl queue, take the leader lock, write files as Redis's user (`CONFIG SET dir`). A unix
+        socket is guarded by its directory's permissions instead."""
+        url = info.data.get("redis_url")  # absent: redis_url was refused, already reported
+        if value is None and isinstance(url, str) and not url.startswith("unix:"):
+            raise ValueError(
+                "required with a TCP redis_url (any local process can connect to a loopback port and "
+                "empty the crawl queue, take the leader lock or write files through Redis): start "
+                "redis-server with --requirepass and write redis_password: ${VIGIE_REDIS_PASSWORD}, "
+                "or use redis_url: unix:///path/redis.sock in a directory only Vigie's and Redis's users can enter")
+        return value
 
 
 class DetectionSettings(Strict):
