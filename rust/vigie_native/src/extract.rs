@@ -11,6 +11,7 @@ use crate::canon::{self as cn, clen, py_space, Canon, Today};
 use crate::phone::{self, PhoneResult};
 use crate::fragment::{self, IdentMaker};
 use crate::settle::{self, IbanRules, SettleHooks};
+use crate::scan;
 use crate::split::{self, Combo};
 use std::sync::Arc;
 use crate::tokens::Tokenizer;
@@ -374,10 +375,30 @@ impl<'py> Block<'py> {
 
     /// scan(v, found, off) on a value the port cannot rule out.
     fn scan(&self, v: &str, off: i64) -> PyResult<()> {
-        if scan_finds_nothing(v) {
+        if scan_finds_nothing(v) || self.scan_here(v, off, None)? {
             return Ok(());
         }
         self.h.scan.call1((v, &self.found, off))?;
+        Ok(())
+    }
+
+    /// `scan(v, found, off)` (hint None) or `scan_only(v, off, hint, found)` by the port
+    /// (scan.rs); false, nothing appended, when the cell goes back to the reference.
+    fn scan_here(&self, v: &str, off: i64, hint: Option<&str>) -> PyResult<bool> {
+        let Some(hits) = scan::scan_cell(v, hint, hint, self.today, self)? else { return Ok(false) };
+        for (t, c, st, en) in hits {
+            // (ASCII: byte offsets are char offsets; a Luhn id's type is its hint, as in Python)
+            self.push(&self.t(t), &c, off + st as i64, off + en as i64)?;
+        }
+        Ok(true)
+    }
+
+    /// `scan_only(v, off, hint, found)`: the port, else the reference.
+    fn scan_only(&self, v: &str, off: i64, hint: &Bound<'py, PyAny>) -> PyResult<()> {
+        let h = hint.cast::<PyString>()?.to_str()?;
+        if !self.scan_here(v, off, Some(h))? {
+            self.h.scan_only.call1((v, off, hint, &self.found))?;
+        }
         Ok(())
     }
 
@@ -477,9 +498,7 @@ impl<'py> Block<'py> {
                         match scan_digit_cell(v, hint, self.today) {
                             Ok(Some(c)) => self.push(&r.obj, &c, off, en())?,
                             Ok(None) => {}
-                            Err(()) => {
-                                self.h.scan_only.call1((v, off, &r.obj, &self.found))?;
-                            }
+                            Err(()) => self.scan_only(v, off, &r.obj)?,
                         }
                     }
                 }
@@ -530,7 +549,7 @@ impl<'py> Block<'py> {
                 RK::Email => {
                     email_raw = Some((v, off));
                     if !self.typed_email(v, off)? && !scan_finds_nothing(v) {
-                        self.h.scan_only.call1((v, off, "email", &self.found))?;
+                        self.scan_only(v, off, &self.t("email"))?;
                     }
                 }
                 RK::Country | RK::Other => {
@@ -707,6 +726,17 @@ impl<'py> Block<'py> {
     }
 }
 
+impl<'py> scan::ScanPy for Block<'py> {
+    fn iban(&self, raw: &str) -> PyResult<Option<Option<String>>> {
+        Ok(Some(Block::iban(self, raw)?))
+    }
+
+    fn luhn_id(&self, raw: &str, length: usize) -> PyResult<Option<Option<String>>> {
+        let x = self.h.canon_luhn_id.call1((raw, length))?;
+        Ok(Some(if x.is_none() { None } else { Some(x.extract()?) }))
+    }
+}
+
 fn get<'py>(d: &Bound<'py, PyDict>, k: &str) -> PyResult<Bound<'py, PyAny>> {
     d.get_item(k)?.ok_or_else(|| PyValueError::new_err(format!("vigie_native.Core: hook {k:?} missing")))
 }
@@ -831,6 +861,16 @@ impl Core {
             Ok(None) => py.None(),
             Err(()) => py.Ellipsis(),
         }
+    }
+
+    /// `scan(v, sink.found, off)` (hint None) or `scan_only(v, off, hint, sink.found)` as the
+    /// core does them on the cells it reads; False (nothing appended) where it hands the cell
+    /// back to the reference. For the differential tests.
+    #[pyo3(signature = (v, off, hint, sink, today))]
+    fn scan_cell(&self, py: Python<'_>, v: &str, off: i64, hint: Option<&str>, sink: Bound<'_, PyAny>,
+                 today: (i32, i32, (i32, u32, u32))) -> PyResult<bool> {
+        let b = self.block(py, &sink, today, &[])?;
+        b.scan_here(v, off, hint)
     }
 
     /// Whether `Identifier` slots are filled directly (calibration found them), else the
