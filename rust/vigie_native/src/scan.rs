@@ -281,7 +281,8 @@ mod tests {
         assert_eq!(spans("tel 06 90 02 96 86."), vec![(4, 18)]);
         assert_eq!(spans("+33 (0)9 07 98 96 11"), vec![(0, 20)]);
         assert_eq!(spans("a1b2"), Vec::<(usize, usize)>::new());
-        assert_eq!(spans("x 12a4 5"), vec![(2, 6), (7, 8)]);
+        assert_eq!(spans("x 12a4 5"), vec![(2, 8)]);
+        assert_eq!(spans("x 12a4 x5"), vec![(2, 6)]);
         assert_eq!(spans("bob@example.com 0612"), vec![(0, 15), (16, 20)]);
     }
 
