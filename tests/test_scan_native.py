@@ -167,3 +167,52 @@ def test_dense_dumps_full_size_both_engines() -> None:
             assert len(ref) == len(got) and ref == got, f"dense dump {n}"
     finally:
         engine.set_engine(None)
+
+
+def test_accented_addresses_folded_by_the_core() -> None:
+    """`canon_address` in the core on accented Latin addresses (the fold table of `canon_name`)
+    and on other scripts and marks, which it hands back, against `ids.canon_address`."""
+    _require_native()
+    r = random.Random(67)
+    pieces = ["12", "bis", "rue", "de l'Église", "Hôtel-Dieu", "Saint-Étienne", "Île", "Müllerstraße", "ß", "œ", "Ñ",
+              "Łódź", "İ", "ſ", "e\u0301", "Ωmega", "٣", "²", "_", "\u00a0", ",", " ", "75013", "Évry", "Cedex",
+              "x" * 120, "Ǆ", "ª", "º", "l’Abbaye"]
+    handled = 0
+    for _ in range(5000):
+        v = " ".join(r.choice(pieces) for _ in range(r.randint(1, 7)))
+        got = vigie_native.canon("address", v, _today())
+        if got != "\0defer":
+            handled += 1
+            assert got == ids.canon_address(v), repr(v)
+    assert handled > 1000, handled
+
+
+def test_unicode_email_domains_read_by_the_core() -> None:
+    """Typed emails with a Unicode domain (`garçon.fr`): the core reads the address with the
+    domain's lowercase form and IDNA asked of Python once per domain (`ids.email_domain`);
+    against `ids.canon_email_py` (the reference), and the same in whole fragments."""
+    _require_native()
+    r = random.Random(71)
+    locals_ = ["jean", "J.Dupont", "a+b", "x" * 64, "x" * 65, "mailto:bob", "MAILTO:Al", "", ".a", "a..b", "élise",
+               "o'neil", "<jo", "\"jo"]
+    domains = ["garçon.fr", "GARÇON.FR", "øresund.dk", "zürich.com", "élysée.at", "müller.de", "xn--garon-0ra.fr",
+               "bücher.example", "ǅ.fr", "\u212aelvin.com", "straße.de", "ﬁ.com", "a\u0301.fr",
+               "日本.jp", "例え.テスト", "ex ample.fr", "-bad.fr", "ç.c", "françois.ch>", "françois.ch\"",
+               "x" * 250 + "é.fr", "ç" * 64 + ".fr",
+               "..é.fr", "é..fr", "\u0130stanbul.tr", "\u03a3\u03a3.gr", "münchen.de\n", "ü.fr\u00a0"]
+    core = None
+    handled = 0
+    try:
+        engine.set_engine("native")
+        core = engine.core()
+        assert core is not None
+        for _ in range(3000):
+            v = r.choice(["", " ", "<"]) + r.choice(locals_) + r.choice(["@", "@", "@@", "＠"]) + r.choice(domains)
+            got = core.canon_email(v)
+            if got is ...:
+                continue
+            handled += 1
+            assert got == ids.canon_email_py(v), repr(v)
+    finally:
+        engine.set_engine(None)
+    assert handled > 1500, handled

@@ -267,6 +267,30 @@ pub struct Core {
     settle: Arc<SettleHooks>,
     role_of: Py<PyAny>,
     iban_rules: Arc<IbanRules>,
+    email_domains: Arc<EmailDomains>,
+}
+
+/// `ids.email_domain(domain)` per distinct domain as written: (length of its lowercase form,
+/// that form in ASCII or None where IDNA refuses it). A dump repeats its few Unicode domains
+/// (`garçon.fr`) over thousands of addresses.
+struct EmailDomains {
+    hook: Py<PyAny>,
+    cache: std::sync::Mutex<std::collections::HashMap<String, (usize, Option<String>)>>,
+}
+
+impl EmailDomains {
+    fn get(&self, py: Python<'_>, domain: &str) -> PyResult<(usize, Option<String>)> {
+        let lock = || self.cache.lock().map_err(|_| pyo3::exceptions::PyRuntimeError::new_err("email domain cache"));
+        if let Some(r) = lock()?.get(domain) {
+            return Ok(r.clone());
+        }
+        let r: (usize, Option<String>) = self.hook.bind(py).call1((domain,))?.extract()?;
+        let mut c = lock()?;
+        if c.len() < 4096 {
+            c.insert(domain.to_string(), r.clone());
+        }
+        Ok(r)
+    }
 }
 
 /// `records._walk(obj, line, base, fields, roles, role, depth)`
@@ -337,6 +361,7 @@ struct Block<'py> {
     country_at: i64,
     settle: Arc<SettleHooks>,
     iban_rules: Arc<IbanRules>,
+    email_domains: Arc<EmailDomains>,
 }
 
 fn str_of<'py>(py: Python<'py>, s: &str) -> Bound<'py, PyString> {
@@ -402,9 +427,21 @@ impl<'py> Block<'py> {
         Ok(())
     }
 
+    /// `canon_email(v)` where the port defers on a Unicode domain (`garçon.fr`): the ASCII
+    /// local part here, the domain's lowercase form and IDNA from Python once per domain
+    /// (`ids.email_domain`), then `_EMAIL_RE` here. Defer for anything else not ASCII.
+    fn canon_email_idna(&self, v: &str) -> PyResult<Canon> {
+        canon_email_idna(self.py, &self.email_domains, v)
+    }
+
+
     /// typed("email", v, found, off)
     fn typed_email(&self, v: &str, off: i64) -> PyResult<bool> {
-        match cn::canon_email(v) {
+        let c = match cn::canon_email(v) {
+            Canon::Defer => self.canon_email_idna(v)?,
+            c => c,
+        };
+        match c {
             Canon::Valid(e) => {
                 let en = off + clen(v) as i64;
                 self.push(&self.t("email"), &e, off, en)?;
@@ -737,6 +774,30 @@ impl<'py> scan::ScanPy for Block<'py> {
     }
 }
 
+/// `canon_email` where the port defers on a Unicode domain (`garçon.fr`), see
+/// `Block::canon_email_idna`.
+fn canon_email_idna(py: Python<'_>, domains: &EmailDomains, v: &str) -> PyResult<Canon> {
+        let t = cn::py_strip(v).trim_matches(|c| matches!(c, '<' | '>' | '"' | '\''));
+        if t.contains('\n') {
+            return Ok(Canon::Defer);
+        }
+        let Some(at) = t.rfind('@') else { return Ok(Canon::Defer) };
+        let (head, dom) = (&t[..at], &t[at + 1..]);
+        if !head.is_ascii() || dom.is_ascii() {
+            return Ok(Canon::Defer);
+        }
+        let mut local = head.to_ascii_lowercase();
+        if local.starts_with("mailto:") {
+            local.drain(..7);
+        }
+        let (n, ascii) = domains.get(py, dom)?;
+        if local.is_empty() || n == 0 || local.len() + 1 + n > 254 || local.len() > 64 {
+            return Ok(Canon::Invalid);
+        }
+        let Some(d) = ascii else { return Ok(Canon::Invalid) };
+        Ok(if cn::email_re(&local, &d) { Canon::Valid(format!("{local}@{d}")) } else { Canon::Invalid })
+    }
+
 fn get<'py>(d: &Bound<'py, PyDict>, k: &str) -> PyResult<Bound<'py, PyAny>> {
     d.get_item(k)?.ok_or_else(|| PyValueError::new_err(format!("vigie_native.Core: hook {k:?} missing")))
 }
@@ -762,6 +823,7 @@ impl Core {
             masks: sink.getattr(intern!(py, "masks"))?.cast_into::<PyList>()?,
             pending: sink.getattr(intern!(py, "pending"))?.cast_into::<PyList>()?,
             today: today_of(today), country_at, settle: self.settle.clone(), iban_rules: self.iban_rules.clone(),
+            email_domains: self.email_domains.clone(),
         })
     }
 }
@@ -783,7 +845,9 @@ impl Core {
         let settle = Arc::new(SettleHooks::new(|k| get(&hooks, k))?);
         Ok(Core { hooks: v, maker, mask_value: get(&hooks, "mask_value")?.unbind(), settle,
                   role_of: get(&hooks, "role_of")?.unbind(),
-                  iban_rules: Arc::new(IbanRules::new(get(&hooks, "iban_rules")?.unbind())) })
+                  iban_rules: Arc::new(IbanRules::new(get(&hooks, "iban_rules")?.unbind())),
+                  email_domains: Arc::new(EmailDomains { hook: get(&hooks, "email_domain")?.unbind(),
+                                                         cache: Default::default() }) })
     }
 
     /// One JSON line's record: `records._walk` over the parsed object (`role_of` gives each
@@ -878,6 +942,16 @@ impl Core {
     #[getter]
     fn direct_identifiers(&self) -> bool {
         self.maker.direct()
+    }
+
+    /// `ids.canon_email(v)` as the core reads a typed email (the Unicode domains with Python's
+    /// lowercase and IDNA once per domain): str, None, or Ellipsis where it asks the reference.
+    fn canon_email(&self, py: Python<'_>, v: &str) -> PyResult<Py<PyAny>> {
+        let c = match cn::canon_email(v) {
+            Canon::Defer => canon_email_idna(py, &self.email_domains, v)?,
+            c => c,
+        };
+        Ok(answer(py, c))
     }
 
     /// `_build`'s loop: the `Identifier`s of `found` [(type, canonical, start, end), ...] with
