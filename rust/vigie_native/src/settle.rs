@@ -37,6 +37,16 @@ impl SettleHooks {
 
     /// `ids.calling_region(e164)`
     pub fn calling_region(&self, e164: &str) -> Option<&str> {
+        if e164.is_ascii() {
+            // (the E.164 forms the validators give: slices without allocating)
+            let n = e164.len();
+            for k in 1..=3 {
+                if let Some(r) = self.cc_region.get(&e164[1.min(n)..(1 + k).min(n)]) {
+                    return Some(r);
+                }
+            }
+            return None;
+        }
         let ch: Vec<char> = e164.chars().skip(1).take(3).collect();
         for n in 1..=3 {
             if n > ch.len() {
