@@ -92,7 +92,8 @@ fn is_word(c: char) -> bool {
 /// (RE2: ASCII `\b` and `\d`, leftmost-first), and `scan`'s reading of each candidate: true
 /// when every candidate is certainly nothing (under 9 digits, or glued to a letter).
 fn phone_branch_finds_nothing(v: &str) -> bool {
-    let c: Vec<char> = v.chars().collect();
+    let mut c: Vec<char> = Vec::with_capacity(v.len()); // (one allocation: `collect` grew it step by step)
+    c.extend(v.chars());
     let n = c.len();
     let mut hex_run = 0;
     for k in 0..n {
