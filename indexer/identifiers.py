@@ -57,6 +57,7 @@ __all__ = [
     "canon_email",
     "canon_email_py",
     "canon_email_gmail",
+    "email_domain",
     "canon_iban",
     "canon_luhn_id",
     "canon_name",
@@ -138,6 +139,14 @@ def canon_email_py(raw: str) -> str | None:
         domain = ascii_domain
     s = f"{local}@{domain}"
     return s if _EMAIL_RE.match(s) else None
+
+
+def email_domain(domain: str) -> tuple[int, str | None]:
+    """What `canon_email_py` makes of an address's domain as written (after its strip): the
+    length of its lowercase form, and that form in ASCII (IDNA), None where IDNA refuses it.
+    The compiled core asks this once per distinct domain and does the rest of the address."""
+    d = domain.lower()
+    return len(d), (d if d.isascii() else _idna(d))
 
 
 @lru_cache(maxsize=8192)

@@ -40,7 +40,7 @@ fn atext(b: u8) -> bool {
     b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+/=?^_`{|}~-".contains(&b)
 }
 
-fn email_re(local: &str, domain: &str) -> bool {
+pub fn email_re(local: &str, domain: &str) -> bool {
     // ^[atext]+(?:\.[atext]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{2,59})$
     if local.is_empty() || local.split('.').any(|p| p.is_empty() || !p.bytes().all(atext)) {
         return false;
@@ -449,24 +449,26 @@ pub fn canon_password_hash(raw: &str) -> Canon {
 }
 
 // --------------------------------------------------------------------- name and address
+/// `_fold(raw)` when it is ASCII: ASCII text and accented Latin letters (`fold_letter`, one
+/// ASCII letter each); None (Python decides) for anything else.
+fn fold_ascii(raw: &str) -> Option<String> {
+    if raw.is_ascii() {
+        return Some(raw.to_ascii_lowercase());
+    }
+    let mut t = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if c.is_ascii() {
+            t.push(c.to_ascii_lowercase());
+        } else {
+            t.push(fold_letter(c)? as char);
+        }
+    }
+    Some(t)
+}
+
 /// `canon_name` on ASCII input and on accented Latin letters (`fold_letter`).
 pub fn canon_name(raw: &str) -> Canon {
-    let s = if raw.is_ascii() {
-        raw.to_ascii_lowercase()
-    } else {
-        // accented Latin letters fold to one ASCII letter each; anything else is Python's
-        let mut t = String::with_capacity(raw.len());
-        for c in raw.chars() {
-            if c.is_ascii() {
-                t.push(c.to_ascii_lowercase());
-            } else if let Some(a) = fold_letter(c) {
-                t.push(a as char);
-            } else {
-                return Defer;
-            }
-        }
-        t
-    };
+    let Some(s) = fold_ascii(raw) else { return Defer };
     let b = s.as_bytes();
     let mut words: Vec<&str> = Vec::new();
     let mut i = 0;
@@ -504,15 +506,13 @@ fn fold_letter(c: char) -> Option<u8> {
 }
 
 
-/// `canon_address` on ASCII input.
+/// `canon_address` on ASCII input and on accented Latin letters (`fold_letter`: once folded,
+/// `_ADDR`'s Unicode classes read ASCII only).
 pub fn canon_address(raw: &str) -> Canon {
-    if !raw.is_ascii() {
-        return Defer;
-    }
-    if raw.len() > 300 {
+    if clen(raw) > 300 {
         return Invalid;
     }
-    let s = raw.to_ascii_lowercase();
+    let Some(s) = fold_ascii(raw) else { return Defer };
     let b = s.as_bytes();
     let mut parts: Vec<&str> = Vec::new();
     let mut digit = false;

@@ -11,6 +11,7 @@ use crate::canon::{self as cn, clen, py_space, Canon, Today};
 use crate::phone::{self, PhoneResult};
 use crate::fragment::{self, IdentMaker};
 use crate::settle::{self, IbanRules, SettleHooks};
+use crate::scan;
 use crate::split::{self, Combo};
 use std::sync::Arc;
 use crate::tokens::Tokenizer;
@@ -91,7 +92,8 @@ fn is_word(c: char) -> bool {
 /// (RE2: ASCII `\b` and `\d`, leftmost-first), and `scan`'s reading of each candidate: true
 /// when every candidate is certainly nothing (under 9 digits, or glued to a letter).
 fn phone_branch_finds_nothing(v: &str) -> bool {
-    let c: Vec<char> = v.chars().collect();
+    let mut c: Vec<char> = Vec::with_capacity(v.len()); // (one allocation: `collect` grew it step by step)
+    c.extend(v.chars());
     let n = c.len();
     let mut hex_run = 0;
     for k in 0..n {
@@ -266,6 +268,30 @@ pub struct Core {
     settle: Arc<SettleHooks>,
     role_of: Py<PyAny>,
     iban_rules: Arc<IbanRules>,
+    email_domains: Arc<EmailDomains>,
+}
+
+/// `ids.email_domain(domain)` per distinct domain as written: (length of its lowercase form,
+/// that form in ASCII or None where IDNA refuses it). A dump repeats its few Unicode domains
+/// (`garçon.fr`) over thousands of addresses.
+struct EmailDomains {
+    hook: Py<PyAny>,
+    cache: std::sync::Mutex<std::collections::HashMap<String, (usize, Option<String>)>>,
+}
+
+impl EmailDomains {
+    fn get(&self, py: Python<'_>, domain: &str) -> PyResult<(usize, Option<String>)> {
+        let lock = || self.cache.lock().map_err(|_| pyo3::exceptions::PyRuntimeError::new_err("email domain cache"));
+        if let Some(r) = lock()?.get(domain) {
+            return Ok(r.clone());
+        }
+        let r: (usize, Option<String>) = self.hook.bind(py).call1((domain,))?.extract()?;
+        let mut c = lock()?;
+        if c.len() < 4096 {
+            c.insert(domain.to_string(), r.clone());
+        }
+        Ok(r)
+    }
 }
 
 /// `records._walk(obj, line, base, fields, roles, role, depth)`
@@ -336,6 +362,7 @@ struct Block<'py> {
     country_at: i64,
     settle: Arc<SettleHooks>,
     iban_rules: Arc<IbanRules>,
+    email_domains: Arc<EmailDomains>,
 }
 
 fn str_of<'py>(py: Python<'py>, s: &str) -> Bound<'py, PyString> {
@@ -374,16 +401,48 @@ impl<'py> Block<'py> {
 
     /// scan(v, found, off) on a value the port cannot rule out.
     fn scan(&self, v: &str, off: i64) -> PyResult<()> {
-        if scan_finds_nothing(v) {
+        if scan_finds_nothing(v) || self.scan_here(v, off, None)? {
             return Ok(());
         }
         self.h.scan.call1((v, &self.found, off))?;
         Ok(())
     }
 
+    /// `scan(v, found, off)` (hint None) or `scan_only(v, off, hint, found)` by the port
+    /// (scan.rs); false, nothing appended, when the cell goes back to the reference.
+    fn scan_here(&self, v: &str, off: i64, hint: Option<&str>) -> PyResult<bool> {
+        let Some(hits) = scan::scan_cell(v, hint, hint, self.today, self)? else { return Ok(false) };
+        for (t, c, st, en) in hits {
+            // (ASCII: byte offsets are char offsets; a Luhn id's type is its hint, as in Python)
+            self.push(&self.t(t), &c, off + st as i64, off + en as i64)?;
+        }
+        Ok(true)
+    }
+
+    /// `scan_only(v, off, hint, found)`: the port, else the reference.
+    fn scan_only(&self, v: &str, off: i64, hint: &Bound<'py, PyAny>) -> PyResult<()> {
+        let h = hint.cast::<PyString>()?.to_str()?;
+        if !self.scan_here(v, off, Some(h))? {
+            self.h.scan_only.call1((v, off, hint, &self.found))?;
+        }
+        Ok(())
+    }
+
+    /// `canon_email(v)` where the port defers on a Unicode domain (`garçon.fr`): the ASCII
+    /// local part here, the domain's lowercase form and IDNA from Python once per domain
+    /// (`ids.email_domain`), then `_EMAIL_RE` here. Defer for anything else not ASCII.
+    fn canon_email_idna(&self, v: &str) -> PyResult<Canon> {
+        canon_email_idna(self.py, &self.email_domains, v)
+    }
+
+
     /// typed("email", v, found, off)
     fn typed_email(&self, v: &str, off: i64) -> PyResult<bool> {
-        match cn::canon_email(v) {
+        let c = match cn::canon_email(v) {
+            Canon::Defer => self.canon_email_idna(v)?,
+            c => c,
+        };
+        match c {
             Canon::Valid(e) => {
                 let en = off + clen(v) as i64;
                 self.push(&self.t("email"), &e, off, en)?;
@@ -477,9 +536,7 @@ impl<'py> Block<'py> {
                         match scan_digit_cell(v, hint, self.today) {
                             Ok(Some(c)) => self.push(&r.obj, &c, off, en())?,
                             Ok(None) => {}
-                            Err(()) => {
-                                self.h.scan_only.call1((v, off, &r.obj, &self.found))?;
-                            }
+                            Err(()) => self.scan_only(v, off, &r.obj)?,
                         }
                     }
                 }
@@ -530,7 +587,7 @@ impl<'py> Block<'py> {
                 RK::Email => {
                     email_raw = Some((v, off));
                     if !self.typed_email(v, off)? && !scan_finds_nothing(v) {
-                        self.h.scan_only.call1((v, off, "email", &self.found))?;
+                        self.scan_only(v, off, &self.t("email"))?;
                     }
                 }
                 RK::Country | RK::Other => {
@@ -707,6 +764,41 @@ impl<'py> Block<'py> {
     }
 }
 
+impl<'py> scan::ScanPy for Block<'py> {
+    fn iban(&self, raw: &str) -> PyResult<Option<Option<String>>> {
+        Ok(Some(Block::iban(self, raw)?))
+    }
+
+    fn luhn_id(&self, raw: &str, length: usize) -> PyResult<Option<Option<String>>> {
+        let x = self.h.canon_luhn_id.call1((raw, length))?;
+        Ok(Some(if x.is_none() { None } else { Some(x.extract()?) }))
+    }
+}
+
+/// `canon_email` where the port defers on a Unicode domain (`garçon.fr`), see
+/// `Block::canon_email_idna`.
+fn canon_email_idna(py: Python<'_>, domains: &EmailDomains, v: &str) -> PyResult<Canon> {
+        let t = cn::py_strip(v).trim_matches(|c| matches!(c, '<' | '>' | '"' | '\''));
+        if t.contains('\n') {
+            return Ok(Canon::Defer);
+        }
+        let Some(at) = t.rfind('@') else { return Ok(Canon::Defer) };
+        let (head, dom) = (&t[..at], &t[at + 1..]);
+        if !head.is_ascii() || dom.is_ascii() {
+            return Ok(Canon::Defer);
+        }
+        let mut local = head.to_ascii_lowercase();
+        if local.starts_with("mailto:") {
+            local.drain(..7);
+        }
+        let (n, ascii) = domains.get(py, dom)?;
+        if local.is_empty() || n == 0 || local.len() + 1 + n > 254 || local.len() > 64 {
+            return Ok(Canon::Invalid);
+        }
+        let Some(d) = ascii else { return Ok(Canon::Invalid) };
+        Ok(if cn::email_re(&local, &d) { Canon::Valid(format!("{local}@{d}")) } else { Canon::Invalid })
+    }
+
 fn get<'py>(d: &Bound<'py, PyDict>, k: &str) -> PyResult<Bound<'py, PyAny>> {
     d.get_item(k)?.ok_or_else(|| PyValueError::new_err(format!("vigie_native.Core: hook {k:?} missing")))
 }
@@ -732,6 +824,7 @@ impl Core {
             masks: sink.getattr(intern!(py, "masks"))?.cast_into::<PyList>()?,
             pending: sink.getattr(intern!(py, "pending"))?.cast_into::<PyList>()?,
             today: today_of(today), country_at, settle: self.settle.clone(), iban_rules: self.iban_rules.clone(),
+            email_domains: self.email_domains.clone(),
         })
     }
 }
@@ -753,7 +846,9 @@ impl Core {
         let settle = Arc::new(SettleHooks::new(|k| get(&hooks, k))?);
         Ok(Core { hooks: v, maker, mask_value: get(&hooks, "mask_value")?.unbind(), settle,
                   role_of: get(&hooks, "role_of")?.unbind(),
-                  iban_rules: Arc::new(IbanRules::new(get(&hooks, "iban_rules")?.unbind())) })
+                  iban_rules: Arc::new(IbanRules::new(get(&hooks, "iban_rules")?.unbind())),
+                  email_domains: Arc::new(EmailDomains { hook: get(&hooks, "email_domain")?.unbind(),
+                                                         cache: Default::default() }) })
     }
 
     /// One JSON line's record: `records._walk` over the parsed object (`role_of` gives each
@@ -833,11 +928,31 @@ impl Core {
         }
     }
 
+    /// `scan(v, sink.found, off)` (hint None) or `scan_only(v, off, hint, sink.found)` as the
+    /// core does them on the cells it reads; False (nothing appended) where it hands the cell
+    /// back to the reference. For the differential tests.
+    #[pyo3(signature = (v, off, hint, sink, today))]
+    fn scan_cell(&self, py: Python<'_>, v: &str, off: i64, hint: Option<&str>, sink: Bound<'_, PyAny>,
+                 today: (i32, i32, (i32, u32, u32))) -> PyResult<bool> {
+        let b = self.block(py, &sink, today, &[])?;
+        b.scan_here(v, off, hint)
+    }
+
     /// Whether `Identifier` slots are filled directly (calibration found them), else the
     /// class is called per identifier.
     #[getter]
     fn direct_identifiers(&self) -> bool {
         self.maker.direct()
+    }
+
+    /// `ids.canon_email(v)` as the core reads a typed email (the Unicode domains with Python's
+    /// lowercase and IDNA once per domain): str, None, or Ellipsis where it asks the reference.
+    fn canon_email(&self, py: Python<'_>, v: &str) -> PyResult<Py<PyAny>> {
+        let c = match cn::canon_email(v) {
+            Canon::Defer => canon_email_idna(py, &self.email_domains, v)?,
+            c => c,
+        };
+        Ok(answer(py, c))
     }
 
     /// `_build`'s loop: the `Identifier`s of `found` [(type, canonical, start, end), ...] with

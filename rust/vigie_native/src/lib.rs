@@ -10,13 +10,14 @@ mod extract;
 mod fragment;
 mod phone;
 mod prefilter;
+mod scan;
 mod seeds;
 mod settle;
 mod split;
 mod tokens;
 
 /// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
-const ABI: u32 = 5;
+const ABI: u32 = 6;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {

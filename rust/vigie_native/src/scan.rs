@@ -1,0 +1,296 @@
+//! `indexer.detect.scan.scan` (the free-text scanner) on ASCII cells, and `scan_only`'s view of
+//! it: the cells of a dump's untyped columns (phones such as `06 90 02 96 86`, `+33 (0)9 ...`,
+//! `0034 825 98 11 31`, timestamps, ids) and the typed values that did not validate as a whole.
+//!
+//! Exact or nothing: the cell is scanned here only when it is ASCII (then RE2's ASCII `\b`,
+//! `\d`, `\s`, `\pL` and Python's `isalpha`/`isalnum` are the ASCII ones), candidates come from
+//! the same pattern under the same leftmost-first semantics (`regex` and RE2 both follow Perl's
+//! alternation priorities; matches are taken left to right from the end of the previous one, as
+//! `_re2fast.iter_spans` does), and each candidate is read by the reference's steps with the
+//! ported validators. Whenever a validator defers (crypt hashes with `$`, a phone the table does
+//! not cover...), the whole cell goes back to Python: nothing is appended before the end.
+
+use crate::canon::{self as cn, Canon, Today};
+use crate::phone::{self, PhoneResult};
+use pyo3::prelude::*;
+use regex::bytes::Regex;
+use std::sync::OnceLock;
+
+/// One identifier found: (type, canonical, start, end), offsets in the cell (bytes = chars).
+pub(crate) type Hit = (&'static str, String, usize, usize);
+
+/// What a scan needs from the caller's context (the validators that may ask Python).
+/// `Ok(None)`: the caller cannot decide here, the cell goes back to the reference whole.
+pub(crate) trait ScanPy {
+    /// `ids.canon_iban(raw)`
+    fn iban(&self, raw: &str) -> PyResult<Option<Option<String>>>;
+    /// `ids.canon_luhn_id(raw, length)`
+    fn luhn_id(&self, raw: &str, length: usize) -> PyResult<Option<Option<String>>>;
+}
+
+/// `_CAND` for ASCII text: `\pL` is `[A-Za-z]`, `\pM` matches nothing, `\x{a0}` never occurs,
+/// and RE2's `\s` (`[\t\n\f\r ]`, without `\v`) is spelled out. Same alternatives, same order.
+fn cand() -> &'static Regex {
+    static RX: OnceLock<Regex> = OnceLock::new();
+    RX.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?-u)",
+            r"(?:[A-Za-z0-9_%+'-](?:[A-Za-z0-9._%+'-]{0,63})@(?:[A-Za-z0-9-]+\.)+(?:xn--[A-Za-z0-9-]+|[A-Za-z]{2,24}|[A-Za-z][A-Za-z]+))",
+            r"|\b[A-Za-z]{6}[0-9][0-9][A-Za-z][0-9][0-9][A-Za-z][0-9]{3}[A-Za-z]\b",
+            r"|\b(?:[A-Z]{2}[0-9][0-9](?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b",
+            r"|(?:\$2[abxy]?\$[0-9][0-9]\$[./A-Za-z0-9]{53}|\$[156]\$[^\t\n\x0C\r $:]{1,16}\$[./A-Za-z0-9]{22,86}",
+            r"|\$argon2(?:id|i|d)\$[^\t\n\x0C\r :;,|]{10,200}|\$[PH]\$[./A-Za-z0-9]{31})",
+            r"|\b(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128})\b",
+            r"|(?:\+?(?:\b|\()[0-9](?:[ .\-]?(?:\(0\)|[0-9])|[AaBb](?:[ .\-]?[0-9]))*)",
+        ))
+        .expect("the free-text candidate pattern compiles")
+    })
+}
+
+/// `_PHONE_IN_RUN`, searched in one candidate (its `\b` sees the candidate's own edges).
+fn phone_in_run() -> &'static Regex {
+    static RX: OnceLock<Regex> = OnceLock::new();
+    RX.get_or_init(|| {
+        Regex::new(r"(?-u)(?:\+33|0033|\b0)[\t\n\x0C\r ]?\(?0?\)?[\t\n\x0C\r ]?[1-9](?:[ .\-]?[0-9][0-9]){4}\b")
+            .expect("the phone-in-run pattern compiles")
+    })
+}
+
+/// A validator's answer, or the signal to hand the cell back.
+struct Back;
+
+fn canon(c: Canon) -> Result<Option<String>, Back> {
+    match c {
+        Canon::Valid(s) => Ok(Some(s)),
+        Canon::Invalid => Ok(None),
+        Canon::Defer => Err(Back),
+    }
+}
+
+fn phone_fr(raw: &str) -> Result<Option<String>, Back> {
+    match phone::canon_phone(raw, "FR") {
+        PhoneResult::Valid(s) => Ok(Some(s)),
+        PhoneResult::Invalid => Ok(None),
+        PhoneResult::Defer => Err(Back),
+    }
+}
+
+fn lift<T>(r: PyResult<Option<T>>) -> PyResult<Result<T, Back>> {
+    Ok(r?.ok_or(Back))
+}
+
+/// The static name of a Luhn-id hint (`classify_number` returns the hint as the type).
+fn luhn_type(hint: &str) -> &'static str {
+    match hint {
+        "siren" => "siren",
+        "adeli" => "adeli",
+        "siret" => "siret",
+        _ => "rpps",
+    }
+}
+
+/// `classify_number(raw, hint)` on an ASCII candidate of the digit-run branch.
+fn classify_number(raw: &str, hint: Option<&str>, want: Option<&str>, today: Today, ctx: &dyn ScanPy)
+                   -> PyResult<Result<Option<(&'static str, String)>, Back>> {
+    let d: String = raw.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
+    let n = d.len();
+    let db = d.as_bytes();
+    macro_rules! settle {
+        ($t:expr, $r:expr) => {
+            return Ok(match $r {
+                Ok(c) => Ok(c.map(|c| ($t, c))),
+                Err(b) => Err(b),
+            })
+        };
+    }
+    macro_rules! valid_or_on {
+        ($t:expr, $r:expr) => {
+            match $r {
+                Ok(Some(c)) => return Ok(Ok(Some(($t, c)))),
+                Ok(None) => {}
+                Err(b) => return Ok(Err(b)),
+            }
+        };
+    }
+    if !(9..=24).contains(&n) {
+        return Ok(Ok(None));
+    }
+    // the branches that end with a phone or nothing: a phone `want` would drop is not read
+    let phone_end = |raw: &str| if want.is_none_or(|w| w == "phone") { phone_fr(raw) } else { Ok(None) };
+    if raw.starts_with('+') || d.starts_with("00") || d.contains("(0)") {
+        settle!("phone", phone_end(raw));
+    }
+    if !db.iter().all(u8::is_ascii_digit) {
+        if (n == 13 || n == 15) && matches!(hint, None | Some("nir")) && (n == 15 || hint == Some("nir")) {
+            settle!("nir", canon(cn::canon_nir(&d)));
+        }
+        return Ok(Ok(None));
+    }
+    if raw.contains('.') && (n == 11 || n == 13) {
+        let dots = raw.matches('.').count();
+        if n == 11 && dots == 3 && raw.matches('-').count() == 1 {
+            settle!("national_id", canon(cn::canon_national_id(raw, "BE", today)));
+        }
+        if n == 13 && d.starts_with("756") && dots == 3 {
+            settle!("national_id", canon(cn::canon_national_id(raw, "CH", today)));
+        }
+    }
+    if n == 10 && db[0] == b'0' {
+        settle!("phone", phone_end(raw));
+    }
+    if n == 11 && d.starts_with("33") {
+        valid_or_on!("phone", phone_fr(raw));
+    }
+    if n == 15 {
+        if (d.starts_with("34") || d.starts_with("37")) && hint != Some("nir") {
+            valid_or_on!("card", canon(cn::canon_card(&d)));
+        }
+        valid_or_on!("nir", canon(cn::canon_nir(&d)));
+    }
+    if hint == Some("nir") && n == 13 {
+        settle!("nir", canon(cn::canon_nir(&d)));
+    }
+    if (12..=19).contains(&n) {
+        valid_or_on!("card", canon(cn::canon_card(&d)));
+    }
+    match hint {
+        Some(h @ ("siren" | "adeli")) if n == 9 => settle!(luhn_type(h), lift(ctx.luhn_id(&d, 9))?),
+        Some("siret") if n == 14 => settle!("siret", lift(ctx.luhn_id(&d, 14))?),
+        Some("rpps") if n == 11 => settle!("rpps", lift(ctx.luhn_id(&d, 11))?),
+        _ => Ok(Ok(None)),
+    }
+}
+
+/// `scan(s, out, 0, hint)`, keeping only the hits of type `want` when given (`scan_only`):
+/// Ok(Some(hits)) in the reference's order, Ok(None) when the cell goes back to Python (not
+/// ASCII, or a validator that defers). The validators whose answer `want` would drop are not
+/// asked (they have no side effects and each candidate's branch ends with them), so a cell that
+/// only they would send back to Python is decided here.
+pub(crate) fn scan_cell(s: &str, hint: Option<&str>, want: Option<&str>, today: Today, ctx: &dyn ScanPy)
+                        -> PyResult<Option<Vec<Hit>>> {
+    let mut out: Vec<Hit> = Vec::new();
+    if !s.is_ascii() {
+        return Ok(None);
+    }
+    let b = s.as_bytes();
+    if !b.iter().any(|&c| c.is_ascii_digit() || c == b'@' || c == b'$') {
+        return Ok(Some(out));
+    }
+    let wants = |t: &str| want.is_none_or(|w| w == t);
+    macro_rules! take {
+        ($r:expr) => {
+            match $r {
+                Ok(x) => x,
+                Err(Back) => return Ok(None),
+            }
+        };
+    }
+    for m in cand().find_iter(b) {
+        let (st, en) = (m.start(), m.end());
+        let raw = &s[st..en];
+        let rb = raw.as_bytes();
+        let c0 = rb[0];
+        if rb.contains(&b'@') {
+            if st > 0 && b[st - 1].is_ascii_alphanumeric() || !wants("email") {
+                continue;
+            }
+            if let Some(exact) = take!(canon(cn::canon_email(raw))) {
+                let g = cn::email_gmail(&exact);
+                out.push(("email", exact, st, en));
+                if let Some(g) = g {
+                    out.push(("email", g, st, en));
+                }
+            }
+            continue;
+        }
+        if c0 == b'$' {
+            if wants("password_hash") {
+                if let Some(c) = take!(canon(cn::canon_password_hash(raw))) {
+                    out.push(("password_hash", c, st, en));
+                }
+            }
+            continue;
+        }
+        let len = rb.len();
+        if matches!(len, 32 | 40 | 64 | 128) && !rb.iter().all(u8::is_ascii_digit) && rb.iter().all(u8::is_ascii_hexdigit) {
+            if matches!(hint, Some("password" | "hash")) && wants("password_hash") {
+                if let Some(c) = take!(canon(cn::canon_password_hash(raw))) {
+                    out.push(("password_hash", c, st, en));
+                }
+            }
+            continue;
+        }
+        if len == 16 && rb[..6].iter().all(u8::is_ascii_alphabetic) {
+            if wants("national_id") {
+                if let Some(c) = take!(canon(cn::canon_national_id(raw, "IT", today))) {
+                    out.push(("national_id", c, st, en));
+                }
+            }
+            continue;
+        }
+        if c0.is_ascii_uppercase() && len > 1 && rb[1].is_ascii_alphabetic() {
+            if wants("iban") {
+                if let Some(c) = take!(lift(ctx.iban(raw))?) {
+                    out.push(("iban", c, st, en));
+                }
+            }
+            continue;
+        }
+        if en < b.len() && b[en].is_ascii_alphabetic() {
+            continue;
+        }
+        match take!(classify_number(raw, hint, want, today, ctx)?) {
+            Some((t, c)) => {
+                if wants(t) {
+                    out.push((t, c, st, en));
+                }
+            }
+            None if len > 14 && (raw.contains(' ') || raw.contains('.')) && wants("phone") => {
+                for p in phone_in_run().find_iter(rb) {
+                    if let Some(c) = take!(phone_fr(&raw[p.start()..p.end()])) {
+                        out.push(("phone", c, st + p.start(), st + p.end()));
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+    Ok(Some(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoPy;
+    impl ScanPy for NoPy {
+        fn iban(&self, _: &str) -> PyResult<Option<Option<String>>> {
+            Ok(None)
+        }
+        fn luhn_id(&self, _: &str, _: usize) -> PyResult<Option<Option<String>>> {
+            Ok(None)
+        }
+    }
+
+    fn spans(s: &str) -> Vec<(usize, usize)> {
+        cand().find_iter(s.as_bytes()).map(|m| (m.start(), m.end())).collect()
+    }
+
+    #[test]
+    fn candidates_follow_the_leftmost_first_alternation() {
+        assert_eq!(spans("tel 06 90 02 96 86."), vec![(4, 18)]);
+        assert_eq!(spans("+33 (0)9 07 98 96 11"), vec![(0, 20)]);
+        assert_eq!(spans("a1b2"), Vec::<(usize, usize)>::new());
+        assert_eq!(spans("x 12a4 5"), vec![(2, 8)]);
+        assert_eq!(spans("x 12a4 x5"), vec![(2, 6)]);
+        assert_eq!(spans("bob@example.com 0612"), vec![(0, 15), (16, 20)]);
+    }
+
+    #[test]
+    fn non_ascii_goes_back() {
+        let t = Today { this_year: 2026, cached_year: 2026, ymd: (2026, 12, 2) };
+        assert!(scan_cell("06\u{a0}90", None, None, t, &NoPy).unwrap().is_none());
+        assert_eq!(scan_cell("no digits here", None, None, t, &NoPy).unwrap(), Some(vec![]));
+        assert_eq!(scan_cell("12345678", None, None, t, &NoPy).unwrap(), Some(vec![]));
+    }
+}
