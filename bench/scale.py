@@ -79,8 +79,9 @@ def write_config(config: Path, onions: dict[str, str], net: PrivateTorNetwork, r
     global_config = {
         "storage": {"backend": "embedded"},
         "tor": {"mode": "launch", "extra_torrc": net.client_options(), "bootstrap_timeout_seconds": 180},
-        "scale": {"redis_url": redis.url, "key_prefix": prefix, "worker_lease_seconds": 10,
-                  "leader_lease_seconds": 10, "request_lease_seconds": 120,
+        # the password comes from the workers' environment (`redis.env()`), never written in the file
+        "scale": {"redis_url": redis.url, "redis_password": "${VIGIE_REDIS_PASSWORD}", "key_prefix": prefix,
+                  "worker_lease_seconds": 10, "leader_lease_seconds": 10, "request_lease_seconds": 120,
                   "max_crawls_per_worker": crawls_per_worker},
     }
     (config / "vigie.yaml").write_text(yaml.safe_dump(global_config))
@@ -99,8 +100,9 @@ def run_workers(n: int, onions: dict[str, str], net: PrivateTorNetwork, redis: R
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "vigie", "--log-level", "INFO", "worker", "--id", f"w{i}",
              "--config", str(config), "--data-dir", str(data), *(["--no-index"] if args.no_index else [])],
-            cwd=ROOT, env={**os.environ, **test_keys_env}, stdout=log, stderr=subprocess.STDOUT))
-    link = connect(redis.url, prefix=prefix, secret=load_or_create_key(data / "crawl-state-redis.key"))
+            cwd=ROOT, env={**redis.env(), **test_keys_env}, stdout=log, stderr=subprocess.STDOUT))
+    link = connect(redis.url, password=redis.password, prefix=prefix,
+                   secret=load_or_create_key(data / "crawl-state-redis.key"))
     try:
         # every worker's own tor client bootstrapped (the worker logs "up" after it)
         deadline = time.monotonic() + 300
@@ -148,7 +150,7 @@ def frontier_overhead(redis: RedisServer, n: int = 3000) -> dict[str, Any]:
     from scrapy.utils.misc import load_object
     from scrapy.utils.test import get_crawler
 
-    link = connect(redis.url, prefix=f"ovh{os.urandom(2).hex()}", secret=os.urandom(32))
+    link = connect(redis.url, password=redis.password, prefix=f"ovh{os.urandom(2).hex()}", secret=os.urandom(32))
     requests = [Request(f"http://{'x' * 56}.onion/viewtopic.php?t={i}&start={i * 20}", meta={"vigie_page": i})
                 for i in range(n)]
     blobs = [pickle.dumps(r.to_dict(), protocol=pickle.HIGHEST_PROTOCOL) for r in requests]
@@ -186,7 +188,7 @@ def frontier_overhead(redis: RedisServer, n: int = 3000) -> dict[str, Any]:
 def redis_memory(redis: RedisServer, urls: int) -> dict[str, Any]:
     """INFO memory before and after queueing `urls` sealed requests (the frontier's layout:
     blobs HASH, queue ZSET, fingerprints SET), scaled to one million."""
-    link = connect(redis.url, prefix=f"mem{os.urandom(2).hex()}", secret=os.urandom(32))
+    link = connect(redis.url, password=redis.password, prefix=f"mem{os.urandom(2).hex()}", secret=os.urandom(32))
     f = RedisFrontier(link, "bench", "mem", "me", lease_ms=60_000)
     client = link.client
     client.execute_command("MEMORY", "PURGE")

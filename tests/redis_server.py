@@ -4,16 +4,20 @@ Listens on 127.0.0.1 on a free port only (works inside `unshare --net` with only
 its files in a private (0700) temporary directory, with the append-only file on
 (`appendfsync always`), so `kill()` then `start()` is a crash and a restart that loses nothing:
 what the fault tests need. No RDB snapshots, no protected-mode surprises, no persistence of the
-config.
+config. AUTH is on (`--requirepass`, a random password per server, in `.password`): Vigie refuses
+a TCP `scale.redis_url` without `scale.redis_password`, since any local process can reach the port.
 
     from tests.redis_server import RedisServer
     with RedisServer() as redis:
         print(redis.url)        # redis://127.0.0.1:PORT/0
+        connect(redis.url, password=redis.password, secret=...)
+        # in a YAML config: `redis_password: ${VAR}`, with VAR=redis.password in `redis.env("VAR")`
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -40,11 +44,18 @@ class RedisServer:
         os.chmod(self.base_dir, 0o700)
         self.port = free_port()
         self.appendfsync = appendfsync
+        # hex: no byte that the RESP inline command of `_ping` or a YAML scalar would need to quote
+        self.password = secrets.token_hex(24)
         self._proc: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
+
+    def env(self, name: str = "VIGIE_REDIS_PASSWORD") -> dict[str, str]:
+        """`os.environ` plus `name` set to the password: the environment of a process (or of
+        `load_config(..., env=...)`) that reads `redis_password: ${name}` from its config."""
+        return {**os.environ, name: self.password}
 
     @property
     def running(self) -> bool:
@@ -56,12 +67,16 @@ class RedisServer:
         exe = shutil.which("redis-server")
         if exe is None:
             raise RedisServerError("redis-server is not installed: run scripts/setup.sh (apt-get install redis-server)")
-        cmd = [exe, "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.base_dir),
+        # `-`: the config file is stdin, so the password is not on the command line (`ps` shows it)
+        cmd = [exe, "-", "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.base_dir),
                "--appendonly", "yes", "--appendfsync", self.appendfsync, "--save", "",
                "--protected-mode", "yes", "--daemonize", "no", "--logfile", str(self.base_dir / "redis.log"),
                "--unixsocket", "", "--io-threads", "1"]
-        self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL, start_new_session=True)
+        assert self._proc.stdin is not None
+        self._proc.stdin.write(f"requirepass {self.password}\n".encode())
+        self._proc.stdin.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
@@ -75,8 +90,14 @@ class RedisServer:
     def _ping(self) -> bool:
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
-                s.sendall(b"PING\r\n")
-                return s.recv(16).startswith(b"+PONG")
+                s.sendall(f"AUTH {self.password}\r\nPING\r\n".encode())
+                got = b""
+                while got.count(b"\r\n") < 2:
+                    chunk = s.recv(64)
+                    if not chunk:
+                        break
+                    got += chunk
+                return got == b"+OK\r\n+PONG\r\n"
         except OSError:
             return False
 

@@ -76,7 +76,8 @@ def _config(directory: Path, forums: dict[str, ForumServer], *, redis: RedisServ
         path.write_text(yaml.safe_dump(data, allow_unicode=True))
     text = "storage:\n  backend: embedded\n"
     if redis is not None:
-        text += (f"scale:\n  redis_url: {redis.url}\n  key_prefix: t{os.urandom(3).hex()}\n"
+        text += (f"scale:\n  redis_url: {redis.url}\n  redis_password: ${{VIGIE_REDIS_PASSWORD}}\n"
+                 f"  key_prefix: t{os.urandom(3).hex()}\n"
                  "  worker_lease_seconds: 2\n  leader_lease_seconds: 2\n  request_lease_seconds: 20\n")
     (directory / "vigie.yaml").write_text(text)
     return directory
@@ -121,13 +122,14 @@ class Cluster:
         log = (self.base / f"{name}.log").open("ab")
         proc = subprocess.Popen([sys.executable, "-m", "vigie", "--log-level", "INFO", command, "--id", name,
                                  "--config", str(self.config), "--data-dir", str(self.data)],
-                                cwd=REPO, env={**os.environ, **test_keys_env}, stdout=log, stderr=subprocess.STDOUT)
+                                cwd=REPO, env={**self.redis.env(), **test_keys_env}, stdout=log,
+                                stderr=subprocess.STDOUT)
         self.procs[name] = proc
         return proc
 
     def link(self):  # type: ignore[no-untyped-def]
         key = load_or_create_key(self.data / "crawl-state-redis.key")
-        return connect(self.redis.url, prefix=self.prefix, secret=key)
+        return connect(self.redis.url, password=self.redis.password, prefix=self.prefix, secret=key)
 
     def board(self) -> JobBoard:
         return JobBoard(self.link(), lease_ms=2000)

@@ -23,7 +23,8 @@ POST = "post-jean.dupont"
 
 @pytest.fixture
 def link(redis_server: RedisServer, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    link = connect(redis_server.url, prefix=f"t{abs(hash(request.node.name)) % 10**8}", secret=SECRET)
+    link = connect(redis_server.url, password=redis_server.password,
+                   prefix=f"t{abs(hash(request.node.name)) % 10**8}", secret=SECRET)
     yield link
     link.close()
 
@@ -67,8 +68,8 @@ def test_duplicate_filter_and_sealing(link) -> None:  # type: ignore[no-untyped-
     raw = b"".join(v for v in link.client.hgetall(f.keys["blobs"]).values())
     assert b"jean.dupont" not in raw and b"forum.onion" not in raw  # sealed at rest
     assert not any(b"fp1" in m for m in link.client.smembers(f.keys["seen"]))
-    other = RedisFrontier(connect(link.client.connection_pool.connection_kwargs and
-                                  f"redis://127.0.0.1:{link.client.connection_pool.connection_kwargs['port']}/0",
+    kwargs = link.client.connection_pool.connection_kwargs
+    other = RedisFrontier(connect(f"redis://127.0.0.1:{kwargs['port']}/0", password=kwargs["password"],
                                   prefix=link.prefix, secret=bytes(32)), "src", "run1", "b", lease_ms=1000)
     assert other.lease() is None  # a blob sealed under another key is refused, not unpickled
     f.clear()
@@ -178,7 +179,7 @@ def test_bounded_rendezvous_gives_no_worker_more_than_its_share() -> None:
 
 def test_the_queue_survives_a_redis_crash(tmp_path: Path) -> None:
     with RedisServer() as server:
-        link = connect(server.url, secret=SECRET)
+        link = connect(server.url, password=server.password, secret=SECRET)
         f = RedisFrontier(link, "src", "run", "a", lease_ms=60_000)
         f.add_seen(b"fp")
         for i in range(50):
@@ -198,7 +199,8 @@ def test_scale_config_keeps_redis_on_loopback() -> None:
 
     assert GlobalConfig().scale is None  # absent: the single-machine embedded mode
     for url in ("redis://127.0.0.1:6379/0", "redis://localhost:6380/1", "unix:///run/redis/redis.sock"):
-        assert GlobalConfig.model_validate({"scale": {"redis_url": url}}).scale is not None
+        scale = {"redis_url": url, "redis_password": "9f2c41d7e0b8a356"}
+        assert GlobalConfig.model_validate({"scale": scale}).scale is not None
     for url in ("redis://10.0.0.5:6379/0", "redis://redis.example.org:6379/0", "rediss://127.0.0.1:6379/0",
                 "redis://:secret@127.0.0.1:6379/0", "unix://relative.sock"):
         with pytest.raises(ValidationError, match="redis_url"):
@@ -219,7 +221,8 @@ def test_worker_and_scheduler_refuse_to_run_without_a_scale_section(command: str
     assert "scale:" in result.output and "vigie run" in result.output
 
 
-def test_status_shows_the_cluster_from_redis(redis_server: RedisServer, tmp_path: Path) -> None:
+def test_status_shows_the_cluster_from_redis(redis_server: RedisServer, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """`vigie status` in scale-out: live workers, the scheduler's leader, running and queued crawl
     jobs and the last finished runs come from Redis; a Redis that does not answer is reported,
     and status still exits 0 and creates no key file."""
@@ -230,7 +233,8 @@ def test_status_shows_the_cluster_from_redis(redis_server: RedisServer, tmp_path
     from vigie.cli import app
 
     prefix = "status-test"
-    link = connect(redis_server.url, prefix=prefix, secret=SECRET)
+    monkeypatch.setenv("VIGIE_REDIS_PASSWORD", redis_server.password)  # the CLI runs in this process
+    link = connect(redis_server.url, password=redis_server.password, prefix=prefix, secret=SECRET)
     members = Membership(link, lease_ms=60_000)
     members.heartbeat("w-a")
     members.heartbeat("w-b")
@@ -248,7 +252,7 @@ def test_status_shows_the_cluster_from_redis(redis_server: RedisServer, tmp_path
         config = tmp_path / url.rsplit(":", 1)[-1].replace("/", "_") / "config"
         config.mkdir(parents=True, exist_ok=True)
         (config / "vigie.yaml").write_text(f"storage:\n  backend: embedded\nscale:\n  redis_url: {url}\n"
-                                           f"  key_prefix: {prefix}\n")
+                                           f"  redis_password: ${{VIGIE_REDIS_PASSWORD}}\n  key_prefix: {prefix}\n")
         result = CliRunner().invoke(app, ["status", *extra, "--config", str(config),
                                           "--data-dir", str(config.parent / "data")])
         assert not (config.parent / "data" / "crawl-state-redis.key").exists()
@@ -276,6 +280,7 @@ def _scale_config(directory: Path, redis_url: str, prefix: str, sources: tuple[s
     for name in sources:
         make_config(directory, "http://127.0.0.1:9/", name=name)
     (directory / "vigie.yaml").write_text(f"storage:\n  backend: embedded\nscale:\n  redis_url: {redis_url}\n"
+                                          "  redis_password: ${VIGIE_REDIS_PASSWORD}\n"
                                           f"  key_prefix: {prefix}\n  leader_lease_seconds: 2\n")
     return directory
 
@@ -284,14 +289,13 @@ def test_scheduler_reloads_its_sources_on_sighup_and_refuses_a_broken_config(
         redis_server: RedisServer, tmp_path: Path) -> None:
     """A running `vigie scheduler` (a real process): SIGHUP with a new source schedules it; SIGHUP
     with a broken source file keeps the running config and the process."""
-    import os
     import signal
     import subprocess
     import sys
 
     prefix = "reload-test"
     config = _scale_config(tmp_path / "config", redis_server.url, prefix, ("forum-a",))
-    link = connect(redis_server.url, prefix=prefix, secret=SECRET)
+    link = connect(redis_server.url, password=redis_server.password, prefix=prefix, secret=SECRET)
     jobs_key = f"{prefix}:apscheduler:jobs"
 
     def scheduled(want: set[str], timeout: float = 20) -> set[str]:
@@ -307,7 +311,7 @@ def test_scheduler_reloads_its_sources_on_sighup_and_refuses_a_broken_config(
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "vigie", "scheduler", "--id", "sched-r", "--config", str(config),
                                  "--data-dir", str(tmp_path / "data")], stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "VIGIE_DATA_KEY": "", "VIGIE_MATCH_KEY": ""})
+                                env={**redis_server.env(), "VIGIE_DATA_KEY": "", "VIGIE_MATCH_KEY": ""})
     try:
         assert scheduled({"forum-a"}) == {"forum-a"}, log.read_text()[-3000:]
         _scale_config(config, redis_server.url, prefix, ("forum-a", "forum-b"))
@@ -326,9 +330,11 @@ def test_scheduler_reloads_its_sources_on_sighup_and_refuses_a_broken_config(
         link.close()
 
 
-def test_a_worker_reloads_its_config_for_a_source_it_does_not_know(redis_server: RedisServer,
-                                                                  tmp_path: Path) -> None:
+def test_a_worker_reloads_its_config_for_a_source_it_does_not_know(redis_server: RedisServer, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from vigie.service.worker import CrawlWorker
+
+    monkeypatch.setenv("VIGIE_REDIS_PASSWORD", redis_server.password)
 
     config = _scale_config(tmp_path / "config", redis_server.url, "unknown-test", ("forum-a",))
     worker = CrawlWorker(config, tmp_path / "data", worker_id="w-reload")

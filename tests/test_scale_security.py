@@ -1,5 +1,7 @@
-"""An attacker's view of the scale-out parts: a local process that can reach Redis (loopback, maybe
-without AUTH) but holds none of Vigie's files (not the shared state key).
+"""An attacker's view of the scale-out parts: a local process that can reach Redis but holds none of
+Vigie's files (not the shared state key). A TCP Redis without AUTH is refused by the config (any
+local process could reach it); the tests below give the attacker Redis access anyway (a leaked
+password, a socket directory left open), since the sealing must not rest on Redis's door alone.
 
 What such a process must not get: code run in the scheduler or a worker, a crawl of something
 outside the configured sources, or every worker stalled by one bad entry. Real redis-server
@@ -42,8 +44,10 @@ def redis() -> Iterator[RedisServer]:
         server.start()
     except RedisServerError as e:
         pytest.skip(str(e))
-    yield server
-    server.stop()
+    with pytest.MonkeyPatch.context() as env:  # `redis_password: ${VIGIE_REDIS_PASSWORD}` in `_config`
+        env.setenv("VIGIE_REDIS_PASSWORD", server.password)
+        yield server
+    server.cleanup()
 
 
 def _config(base: Path, redis: RedisServer, sources: tuple[str, ...] = ("src-a",)) -> tuple[Path, Path, str]:
@@ -53,7 +57,7 @@ def _config(base: Path, redis: RedisServer, sources: tuple[str, ...] = ("src-a",
     prefix = f"t{os.urandom(3).hex()}"
     (config / "vigie.yaml").write_text(
         "storage:\n  backend: embedded\n"
-        f"scale:\n  redis_url: {redis.url}\n  key_prefix: {prefix}\n"
+        f"scale:\n  redis_url: {redis.url}\n  redis_password: ${{VIGIE_REDIS_PASSWORD}}\n  key_prefix: {prefix}\n"
         "  worker_lease_seconds: 5\n  leader_lease_seconds: 5\n  request_lease_seconds: 20\n", encoding="utf-8")
     data.mkdir(mode=0o700)
     return config, data, prefix
@@ -68,7 +72,7 @@ def test_a_pickle_planted_in_the_scheduler_jobstore_is_not_run(redis: RedisServe
 
     config, data, prefix = _config(tmp_path, redis)
     marker = tmp_path / "pwned"
-    client = redis_py.Redis.from_url(redis.url)
+    client = redis_py.Redis.from_url(redis.url, password=redis.password)
     client.hset(f"{prefix}:apscheduler:jobs", "src-a", pickle.dumps(_Touch(marker)))
     client.zadd(f"{prefix}:apscheduler:run_times", {"src-a": 1.0})
 
@@ -217,7 +221,7 @@ def test_junk_crawl_state_rows_cost_a_re_read_not_the_crawl(redis: RedisServer, 
     from crawler.frontier import connect
     from crawler.frontier.state import RedisCrawlState
 
-    link = connect(redis.url, prefix=f"t{os.urandom(3).hex()}", secret=b"s" * 32)
+    link = connect(redis.url, password=redis.password, prefix=f"t{os.urandom(3).hex()}", secret=b"s" * 32)
     try:
         state = RedisCrawlState(link, "src-a")
         state.record_thread_page("t1", "http://x.onion/t1?p=2", 2, marker="m", final=True, last_post_id="p9")
@@ -275,7 +279,7 @@ def test_finishing_a_job_survives_junk_on_the_board_and_in_the_history(redis: Re
     again once its lease lapsed; junk in the run history broke `vigie status`."""
     from crawler.frontier import connect
 
-    link = connect(redis.url, prefix=f"t{os.urandom(3).hex()}", secret=b"s" * 32)
+    link = connect(redis.url, password=redis.password, prefix=f"t{os.urandom(3).hex()}", secret=b"s" * 32)
     try:
         lock = LeaderLock(link, "scheduler", "t", lease_ms=5000)
         board = JobBoard(link, lease_ms=5000)
@@ -304,6 +308,45 @@ def test_a_redis_url_with_a_password_is_refused_without_quoting_it(url: str, tmp
         load_config(tmp_path)
     assert "Sup3rSecretPw" not in str(got.value)
     assert "scale.redis_password" in str(got.value)
+
+
+def test_a_tcp_redis_without_a_password_is_refused_and_a_unix_socket_is_not(tmp_path: Path) -> None:
+    """Any other local user's process can connect to a loopback port: without AUTH it could empty
+    or stall the crawl queue, take the leader lock, or `CONFIG SET dir` to write files as Redis's
+    user. A unix socket is guarded by its directory instead, so it may go without a password."""
+    from vigie.config.loader import ConfigError, load_config
+
+    (tmp_path / "sources").mkdir()
+    head = "storage:\n  backend: embedded\nscale:\n  redis_url: "
+    env = {k: v for k, v in os.environ.items() if k != "VIGIE_TEST_UNSET"}
+    for body, line in (("redis://127.0.0.1:6379/0\n  key_prefix: x\n", 3),
+                       ("redis://localhost:6380/1\n  redis_password: ${VIGIE_TEST_UNSET:-}\n", 5)):
+        (tmp_path / "vigie.yaml").write_text(head + body)
+        with pytest.raises(ConfigError) as got:
+            load_config(tmp_path, env=env)
+        [problem] = got.value.problems
+        assert (Path(problem.file).name, problem.line, problem.field) == ("vigie.yaml", line, "scale.redis_password")
+        assert "--requirepass" in problem.reason and "unix://" in problem.reason, problem.reason
+        if line == 5:  # the variable to export is named, as for every refused `${VAR}` value
+            assert "export VIGIE_TEST_UNSET=" in problem.reason, problem.reason
+    (tmp_path / "vigie.yaml").write_text(head + "redis://127.0.0.1:6379/0\n  redis_password: ${VIGIE_TEST_PW}\n")
+    scale = load_config(tmp_path, env={**env, "VIGIE_TEST_PW": "Hq8-wz3ptL"}).global_config.scale
+    assert scale is not None and scale.redis_password is not None
+    assert scale.redis_password.get_secret_value() == "Hq8-wz3ptL" and "Hq8-wz3ptL" not in repr(scale)
+    (tmp_path / "vigie.yaml").write_text(head + "unix:///run/vigie-redis/redis.sock\n")
+    scale = load_config(tmp_path, env=env).global_config.scale
+    assert scale is not None and scale.redis_password is None
+
+
+def test_the_test_redis_refuses_a_client_without_its_password(redis: RedisServer) -> None:
+    """What every other test here relies on: the server runs with AUTH on, as the config now requires."""
+    import redis as redis_py
+
+    with pytest.raises(redis_py.AuthenticationError):
+        redis_py.Redis.from_url(redis.url, protocol=2).ping()
+    with pytest.raises(redis_py.AuthenticationError):
+        redis_py.Redis.from_url(redis.url, password="not-" + redis.password, protocol=2).ping()
+    assert redis_py.Redis.from_url(redis.url, password=redis.password).ping()
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="planting a file of another user needs root")
@@ -360,7 +403,7 @@ def test_lease_keys_set_by_hand_without_expiry_do_not_block_for_good(redis: Redi
     with Redis access stopped every crawl (no leader, ever) or one source's crawls, for good."""
     from crawler.frontier import connect
 
-    link = connect(redis.url, prefix=f"t{os.urandom(3).hex()}", secret=b"s" * 32)
+    link = connect(redis.url, password=redis.password, prefix=f"t{os.urandom(3).hex()}", secret=b"s" * 32)
     try:
         lock = LeaderLock(link, "scheduler", "s1", lease_ms=5000)
         link.client.set(lock.key, "squatter")
