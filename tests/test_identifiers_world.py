@@ -85,6 +85,12 @@ def test_phone_context_header_rows_column_and_default() -> None:
     assert _ids(detect(fr, key=KEY), "phone") == {"+33468434765", "+33612345678", "+32471234567", "+33142685300"}
 
 
+def test_an_area_code_in_parentheses_after_the_country_code() -> None:
+    dox = ("Name: John Smith\nPhone: call +1 (713) 754-1726 after 6\nEmail: john.smith@example.com\n"
+           "Mobile: +44 (20) 7946 0958\n")
+    assert _ids(detect(dox, key=KEY), "phone") == {"+17137541726", "+442079460958"}
+
+
 def test_one_plus_cc_number_is_context_where_france_is_not() -> None:
     """The issue's "+CC elsewhere in the fragment" holds with a single such number: US numbers in
     national notation beside one "+1" number are American, with or without a header. A French

@@ -31,6 +31,9 @@ _CAND = re2.compile(
     r"|\b(?:[A-Z]{2}\d\d(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b"
     r"|(?:\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}|\$[156]\$[^\s$:]{1,16}\$[./A-Za-z0-9]{22,86}|\$argon2(?:id|i|d)\$[^\s:;,|]{10,200}|\$[PH]\$[./A-Za-z0-9]{31})"
     r"|\b(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128})\b"
+    # "+1 (713) 754-1726": an area code in parentheses after the country code (before the
+    # general branch: at the same start, the first alternative that matches wins)
+    r"|(?:\+\d{1,3}[ .\-\x{a0}]?\(\d{1,4}\)(?:[ .\-\x{a0}]?\d)+)"
     r"|(?:\+?(?:\b|\()\d(?:[ .\-\x{a0}]?(?:\(0\)|\d)|[AaBb](?:[ .\-]?\d))*)"
 )
 _HEX = frozenset("0123456789abcdefABCDEF")

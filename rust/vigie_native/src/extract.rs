@@ -57,6 +57,9 @@ pub(crate) fn scan_finds_nothing(v: &str) -> bool {
     if b.len() <= 8 && b.iter().all(|c| c.is_ascii_digit()) {
         return true; // a digit run under 9 digits is no identifier (classify_number)
     }
+    if b.contains(&b'+') && b.contains(&b'(') {
+        return false; // `+1 (713) 754-1726`: _CAND's area-code branch, not emulated below
+    }
     // lowercase hex ids (`_id`, `$oid`): only the digit-led phone branch can start, at 0
     let n = b.len();
     if b.iter().all(|&c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)) && !matches!(n, 16 | 32 | 40 | 64 | 128) {
