@@ -84,14 +84,15 @@ class RedisLink:
 
 
 def connect(url: str, *, password: str | None = None, prefix: str = "vigie", secret: bytes,
-            timeout: float = 5.0) -> RedisLink:
+            timeout: float = 5.0, retries: int = 40) -> RedisLink:
     """A client for `url` (redis://127.0.0.1:PORT/DB or unix:///path), retrying a dropped
-    connection for a few seconds (Redis restarting from its AOF) before raising."""
+    connection `retries` times over a few seconds (Redis restarting from its AOF) before
+    raising. A one-off reader (`vigie status`) asks for fewer: it reports Redis down at once."""
     from redis.backoff import ExponentialBackoff
     from redis.retry import Retry
 
     client = redis.Redis.from_url(
         url, password=password, socket_timeout=timeout, socket_connect_timeout=timeout,
-        retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 40),
+        retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), retries),
         retry_on_error=[redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError])
     return RedisLink(client, prefix, secret)
