@@ -351,7 +351,7 @@ def _cluster_state(config: LoadedConfig) -> dict[str, Any]:
     where = scale.redis_url.split("@")[-1]
     try:
         link = connect(scale.redis_url, password=password, prefix=scale.key_prefix, secret=os.urandom(32),
-                       timeout=3.0)
+                       timeout=3.0, retries=1)
         try:
             lease_ms = int(scale.worker_lease_seconds * 1000)
             board = JobBoard(link, lease_ms=lease_ms)
