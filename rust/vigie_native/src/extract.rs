@@ -912,7 +912,7 @@ impl Core {
             let s = line.cast::<PyString>()?.to_str()?;
             let o = offs[k - first];
             let n = match split::combo(s) {
-                Combo::Fields(l, lc, p, pc) => {
+                Combo::Fields(l, lc, p, pc, _) => {
                     b.record(&[(l.to_string(), o + lc as i64), (p.to_string(), o + pc as i64)], &rl)?
                 }
                 Combo::NoMatch => return Err(PyValueError::new_err(format!("not a combo line: line {k}"))),

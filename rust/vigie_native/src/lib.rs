@@ -16,7 +16,7 @@ mod split;
 mod tokens;
 
 /// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
-const ABI: u32 = 5;
+const ABI: u32 = 6;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -40,6 +40,8 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(seeds::seed_passes, m)?)?;
     m.add_function(wrap_pyfunction!(seeds::line_offsets, m)?)?;
     m.add_function(wrap_pyfunction!(seeds::run_end, m)?)?;
+    m.add_function(wrap_pyfunction!(seeds::combo_line, m)?)?;
+    m.add_function(wrap_pyfunction!(seeds::combo_end, m)?)?;
     phone::register(m)?;
     m.add_function(wrap_pyfunction!(prefilter::sparse_scan, m)?)?; // the sparse-text prefilter
     Ok(())

@@ -104,74 +104,140 @@ fn match_field(b: &[u8], pos: usize, sep: u8) -> usize {
 }
 
 /// `_COMBO.match(s)` on a line the Python recogniser accepted: (login, its char offset,
-/// password, its char offset). None when the line does not match (or holds a non-ASCII
-/// character where `\d` is tested: the caller then defers the line to Python).
+/// password, its char offset, the separator). None when the line does not match (or holds a
+/// non-ASCII character where `\d` is tested: the caller then defers the line to Python).
 pub enum Combo<'a> {
-    Fields(&'a str, usize, &'a str, usize),
+    Fields(&'a str, usize, &'a str, usize, u8),
     NoMatch,
     Defer,
 }
 
+/// The character at byte `b` of `s` and its length in bytes (ASCII without decoding).
+#[inline]
+fn char_at(s: &str, b: usize) -> (char, usize) {
+    let c = s.as_bytes()[b];
+    if c < 0x80 {
+        return (c as char, 1);
+    }
+    let ch = s[b..].chars().next().unwrap_or('\0');
+    (ch, ch.len_utf8())
+}
+
+/// The byte after a run of Python-`\s` characters from byte `b`.
+#[inline]
+fn skip_space(s: &str, mut b: usize) -> usize {
+    let n = s.len();
+    while b < n {
+        let (c, l) = char_at(s, b);
+        if !py_space(c) {
+            break;
+        }
+        b += l;
+    }
+    b
+}
+
+/// Group 1 from byte `st`, then `[:|]`, then group 3, then `\s*$`: (g1 end, g3 start, g3 end)
+/// in bytes. Each repetition is bounded by a character its neighbour cannot match, so the
+/// greedy run is the only candidate (no backtracking changes the outcome).
+fn combo_rest(s: &str, st: usize) -> Option<(usize, usize, usize)> {
+    let n = s.len();
+    let mut j = st;
+    let mut l1 = 0usize;
+    while j < n {
+        let (c, l) = char_at(s, j);
+        if py_space(c) || matches!(c, ':' | '|' | ';') {
+            break;
+        }
+        j += l;
+        l1 += 1;
+        if l1 > 128 {
+            return None;
+        }
+    }
+    if l1 < 1 || j >= n || !matches!(s.as_bytes()[j], b':' | b'|') {
+        return None;
+    }
+    let g3 = j + 1;
+    let mut k = g3;
+    let mut l3 = 0usize;
+    while k < n {
+        let (c, l) = char_at(s, k);
+        if py_space(c) {
+            break;
+        }
+        k += l;
+        l3 += 1;
+        if l3 > 256 {
+            return None;
+        }
+    }
+    if l3 < 1 || skip_space(s, k) != n {
+        return None;
+    }
+    Some((j, g3, k))
+}
+
 pub fn combo(s: &str) -> Combo<'_> {
     // \A\s*(?:\d{1,7}[.)\]]\s+)?([^\s:|;]{1,128})([:|])(\S{1,256})\s*$
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let n = chars.len();
-    let mut i = 0;
-    while i < n && py_space(chars[i].1) {
-        i += 1;
-    }
-    let rest = |st: usize| -> Option<(usize, usize, usize)> {
-        // group 1 from st, then [:|], then group 3, then \s*$ ; returns (g1 end, g3 start, g3 end)
-        let mut j = st;
-        while j < n && !(py_space(chars[j].1) || matches!(chars[j].1, ':' | '|' | ';')) {
-            j += 1;
-        }
-        let l1 = j - st;
-        if l1 < 1 || l1 > 128 || j >= n || !matches!(chars[j].1, ':' | '|') {
-            return None;
-        }
-        let g3 = j + 1;
-        let mut k = g3;
-        while k < n && !py_space(chars[k].1) {
-            k += 1;
-        }
-        let l3 = k - g3;
-        if l3 < 1 || l3 > 256 {
-            return None;
-        }
-        let mut t = k;
-        while t < n && py_space(chars[t].1) {
-            t += 1;
-        }
-        if t != n {
-            return None;
-        }
-        Some((j, g3, k))
+    let b = s.as_bytes();
+    let n = b.len();
+    let i = skip_space(s, 0);
+    let chars = |x: usize| if b.is_ascii() { x } else { s[..x].chars().count() };
+    let fields = |st: usize, (j, g3, k): (usize, usize, usize)| {
+        Combo::Fields(&s[st..j], chars(st), &s[g3..k], chars(g3), b[j])
     };
-    let byte = |c: usize| if c < n { chars[c].0 } else { s.len() };
     // the numbering prefix first
     let mut d = i;
-    while d < n && chars[d].1.is_ascii_digit() {
+    while d < n && b[d].is_ascii_digit() {
         d += 1;
     }
-    if d < n && !chars[d].1.is_ascii() && chars[d].1.is_numeric() {
+    if d < n && b[d] >= 0x80 && char_at(s, d).0.is_numeric() {
         return Combo::Defer; // `\d` is Unicode in Python: this could still be the numbering
     }
-    if d > i && d - i <= 7 && d < n && matches!(chars[d].1, '.' | ')' | ']') {
-        let mut w = d + 1;
-        while w < n && py_space(chars[w].1) {
-            w += 1;
-        }
+    if d > i && d - i <= 7 && d < n && matches!(b[d], b'.' | b')' | b']') {
+        let w = skip_space(s, d + 1);
         if w > d + 1 {
-            if let Some((j, g3, k)) = rest(w) {
-                return Combo::Fields(&s[byte(w)..byte(j)], w, &s[byte(g3)..byte(k)], g3);
+            if let Some(r) = combo_rest(s, w) {
+                return fields(w, r);
             }
         }
     }
-    match rest(i) {
-        Some((j, g3, k)) => Combo::Fields(&s[byte(i)..byte(j)], i, &s[byte(g3)..byte(k)], g3),
+    match combo_rest(s, i) {
+        Some(r) => fields(i, r),
         None => Combo::NoMatch,
     }
+}
+
+/// `shapes._combo_line(s)`: Some(whether the line is a combo line), None where Python's
+/// Unicode `\d` or `str.isdigit` decides (the caller hands the line to the reference).
+pub fn combo_line(s: &str) -> Option<bool> {
+    // the URL tests first: they say no whatever the match (`"://" in s`, `s.lstrip()` is the
+    // same Unicode whitespace as `\s`)
+    if s.contains("://") {
+        return Some(false);
+    }
+    let t = &s[skip_space(s, 0)..];
+    if t.starts_with("http") || t.starts_with("www.") {
+        return Some(false);
+    }
+    let (g1, g3, sep) = match combo(s) {
+        Combo::Fields(g1, _, g3, _, sep) => (g1, g3, sep),
+        Combo::NoMatch => return Some(false),
+        Combo::Defer => return None,
+    };
+    if sep == b'|' && g3.contains('|') {
+        return Some(false);
+    }
+    // `g1.isdigit()`: g1 is never empty; an ASCII character other than a digit says no, and
+    // only digits say yes when they are all ASCII ones
+    if g1.bytes().any(|c| c < 0x80 && !c.is_ascii_digit()) {
+        return Some(true);
+    }
+    if g1.is_ascii() {
+        return Some(false);
+    }
+    None
 }
 
 fn tuple_re() -> &'static Regex {
