@@ -73,6 +73,7 @@ def _hooks() -> dict[str, Any]:
         "canon_card": ids.canon_card_py, "canon_dob": ids.canon_dob, "canon_luhn_id": ids.canon_luhn_id,
         "canon_name": ids.canon_name, "canon_address": ids.canon_address, "canon_credential": ids.canon_credential,
         "mask_free_text": ex.mask_free_text, "region_of_country": region_of_country, "login_iban": ex.login_iban,
+        "email_domain": ids.email_domain,
     }
 
 

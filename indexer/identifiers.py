@@ -68,6 +68,7 @@ __all__ = [
     "canon_phone_py",
     "canonical_forms",
     "card_network",
+    "email_domain",
     "hash_kind",
     "iban_rules",
     "is_international",
@@ -138,6 +139,14 @@ def canon_email_py(raw: str) -> str | None:
         domain = ascii_domain
     s = f"{local}@{domain}"
     return s if _EMAIL_RE.match(s) else None
+
+
+def email_domain(domain: str) -> tuple[str | None, int]:
+    """What `canon_email_py` makes of the text after a raw address's last "@", for the compiled
+    core (which caches it per domain): the IDNA form of the domain once stripped at its end and
+    lowercased (None when the codec refuses it), and that lowercased domain's length."""
+    d = domain.rstrip().rstrip("<>\"'").lower()
+    return (d if d.isascii() else _idna(d)), len(d)
 
 
 @lru_cache(maxsize=8192)

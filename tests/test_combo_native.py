@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from indexer import engine
+from indexer import identifiers as ids
 from indexer.detect import detect
 from indexer.detect.shapes import _combo_line
 from indexer.tokens import MatchKey
@@ -140,6 +141,35 @@ def test_combo_end_is_the_reference_scan(native: Any) -> None:
     assert asked, "no line was handed back: the deferred path was not exercised"
 
 
+_DOMAINS = ["société.fr", "bücher.de", "ÉCOLE.Fr", "crème.de", "øresund.ch", "xn--bckerei-5wa.net", "ΑΣ.gr",
+            "\u212aelvin.com", "İstanbul.tr", "exa\u00admple.fr", "ex．ample.fr", "☃.net", "é" * 70 + ".fr",
+            "a..é.fr", "-é.fr", "é-.fr", "é.f", "é.co\n", "é.fr'", "é.fr \u00a0", "é.fr\n'", "é.fr\u2028",
+            "ß.de", "ﬁ.fr", "é", "", "\u00a0", "xn--é.fr", "é." + "a" * 64, "日本.jp", "é.xn--p1ai"]
+_LOCALS = ["jean", "Jean.Dupont", " <j.d", "'x", "mailto:Bob", "MAILTO:", "a" * 64, "a" * 65, "", ".a", "a..b",
+           "j\n", "\u00a0j", "jé", "\u212a", "x@y", "\"q", "a+b"]
+
+
+def test_emails_with_idn_domains_agree_or_defer(native: Any) -> None:
+    """The core's `canon_email` on addresses with a Unicode domain (the domain's IDNA form from
+    Python's `email_domain`) against `canon_email_py`."""
+    r = random.Random(99)
+    raws = [f"{lo}@{d}" for lo in _LOCALS for d in _DOMAINS]
+    tails = ["", " ", ">", "\t"]
+    raws += [f"{r.choice(_LOCALS)}@{r.choice(_DOMAINS)}{r.choice(tails)}" for _ in range(3_000)]
+    raws += ["no-at-sign-é.fr", "é@é@é.fr", "a@b@société.fr"]
+    decided = deferred = 0
+    valid = 0
+    for raw in raws:
+        got = native.canon_email_idn(raw, ids.email_domain)
+        if got == "\0defer":
+            deferred += 1
+            continue
+        assert got == ids.canon_email_py(raw), raw
+        decided += 1
+        valid += got is not None
+    assert valid > 500 and decided - valid > 500 and deferred < 0.3 * len(raws), (valid, decided, deferred)
+
+
 @lru_cache(maxsize=4)
 def _combo_list(seed: int, rows: int) -> str:
     text, _ = make_dump("combo", rows, seed)
@@ -152,7 +182,8 @@ def _mixed_combo(seed: int) -> str:
     out = []
     for k in range(400):
         login = r.choice([f"user{k}@example.fr", f"m{k}@société.fr", f"j.{k}@gmail.com", f"pseudo{k}",
-                          f"{k}\u0663@x.fr", f"K{k}@b\u00fccher.de"])
+                          f"{k}\u0663@x.fr", f"K{k}@b\u00fccher.de", f"\u212a{k}@b\u00fccher.de", f"j\u00f6s\u00e9{k}",
+                          f"x{k}@\u00e9.fr\u00a0", f"x{k}@\u0391\u03a3.gr", f"x{k}@\u2603.net"])
         sep = r.choice([":", ":", "|"])
         pw = r.choice(["hunter2", f"Pw{k}!", "é" * 4, "x" * 20, "p|w"])
         pre = r.choice(["", "", f"{k}. ", f"{k}) ", "\u00a0", f"\u0661{k}. "])

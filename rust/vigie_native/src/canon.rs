@@ -96,6 +96,47 @@ pub fn canon_email(raw: &str) -> Canon {
     }
 }
 
+/// `canon_email` on a raw address whose text before its last "@" is ASCII and whose domain is
+/// not (an IDN domain: `société.fr`), split in two: this part does the ASCII local part and
+/// returns it with the raw domain; `email_idn_finish` takes what Python makes of the domain
+/// (`identifiers.email_domain`: stripped at its end, lowercased, its length, its IDNA form),
+/// which the core caches per domain. Python's steps on the whole string (`strip()`,
+/// `strip("<>\"'")`, `lower()`, `rpartition("@")`) split this way because none of them crosses
+/// the last "@" (it is neither stripped nor made by `lower()`, and it ends the final-sigma
+/// context of `lower()`). Anything else defers.
+pub fn email_idn_parts(raw: &str) -> Result<(String, &str), Canon> {
+    let Some(at) = raw.rfind('@') else { return Err(Invalid) };
+    let prefix = &raw[..at];
+    if !prefix.is_ascii() || prefix.contains('\n') {
+        return Err(Defer);
+    }
+    let l = prefix.trim_start_matches(py_space).trim_start_matches(['<', '>', '"', '\'']);
+    let mut local = l.to_ascii_lowercase();
+    // `s.startswith("mailto:")` on the whole string: the "@" after the local part is no
+    // character of "mailto:", so only a local part of 7+ characters can start with it
+    if local.starts_with("mailto:") {
+        local.drain(..7);
+    }
+    Ok((local, &raw[at + 1..]))
+}
+
+/// The rest of `email_idn_parts`: `domain` is the IDNA form of the stripped, lowercased domain
+/// (None when the codec refused it), `dlen` the length in characters of the lowercased one.
+pub fn email_idn_finish(local: &str, domain: Option<&str>, dlen: usize) -> Canon {
+    if local.is_empty() || dlen == 0 || local.len() + 1 + dlen > 254 || local.len() > 64 {
+        return Invalid;
+    }
+    let Some(domain) = domain else { return Invalid };
+    if domain.contains('\n') || !domain.is_ascii() {
+        return Defer; // `$` matches before a final newline in Python
+    }
+    if email_re(local, domain) {
+        Valid(format!("{local}@{domain}"))
+    } else {
+        Invalid
+    }
+}
+
 /// `canon_email_gmail` on an exact form (always ASCII here).
 pub fn email_gmail(exact: &str) -> Option<String> {
     let at = exact.rfind('@')?;

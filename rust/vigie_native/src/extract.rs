@@ -12,7 +12,8 @@ use crate::phone::{self, PhoneResult};
 use crate::fragment::{self, IdentMaker};
 use crate::settle::{self, IbanRules, SettleHooks};
 use crate::split::{self, Combo};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use crate::tokens::Tokenizer;
 use pyo3::exceptions::PyValueError;
 use pyo3::intern;
@@ -266,6 +267,43 @@ pub struct Core {
     settle: Arc<SettleHooks>,
     role_of: Py<PyAny>,
     iban_rules: Arc<IbanRules>,
+    domains: Arc<DomainCache>,
+}
+
+/// `email_domain(dom)` through the cache. The lock is not held while Python runs (it may
+/// switch threads, and another thread's call would wait on the lock holding the GIL).
+fn email_domain(cache: &DomainCache, hook: &Bound<'_, PyAny>, dom: &str) -> PyResult<(Option<String>, usize)> {
+    if let Some(v) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(dom) {
+        return Ok(v.clone());
+    }
+    let v: (Option<String>, usize) = hook.call1((dom,))?.extract()?;
+    let mut c = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if c.len() >= DOMAIN_CACHE_MAX {
+        c.clear();
+    }
+    c.insert(dom.to_string(), v.clone());
+    Ok(v)
+}
+
+/// canon_email_idn(raw, email_domain) -> str | None | "\0defer": the core's `canon_email` on
+/// one value, IDN domains through `email_domain` without the cache (for the differential test).
+#[pyfunction]
+pub fn canon_email_idn(raw: &str, email_domain: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    let c = match cn::canon_email(raw) {
+        Canon::Defer if !raw.is_ascii() => match cn::email_idn_parts(raw) {
+            Ok((local, dom)) => {
+                let (d, dlen): (Option<String>, usize) = email_domain.call1((dom,))?.extract()?;
+                cn::email_idn_finish(&local, d.as_deref(), dlen)
+            }
+            Err(c) => c,
+        },
+        c => c,
+    };
+    Ok(match c {
+        Canon::Valid(s) => Some(s),
+        Canon::Invalid => None,
+        Canon::Defer => Some("\0defer".to_string()),
+    })
 }
 
 /// `records._walk(obj, line, base, fields, roles, role, depth)`
@@ -301,9 +339,9 @@ fn walk<'py>(obj: &Bound<'py, PyAny>, line: &str, base: i64, fields: &mut Vec<(S
     Ok(())
 }
 
-const HOOKS: [&str; 17] = ["scan", "scan_only", "other_role", "phone", "national_id", "typed", "canon_nir", "canon_iban",
+const HOOKS: [&str; 18] = ["scan", "scan_only", "other_role", "phone", "national_id", "typed", "canon_nir", "canon_iban",
                            "canon_card", "canon_dob", "canon_luhn_id", "canon_name", "canon_address", "canon_credential",
-                           "mask_free_text", "region_of_country", "login_iban"];
+                           "mask_free_text", "region_of_country", "login_iban", "email_domain"];
 
 struct Hooks<'py> {
     scan: Bound<'py, PyAny>,
@@ -323,7 +361,14 @@ struct Hooks<'py> {
     mask_free_text: Bound<'py, PyAny>,
     region_of_country: Bound<'py, PyAny>,
     login_iban: Bound<'py, PyAny>,
+    email_domain: Bound<'py, PyAny>,
 }
+
+/// What Python makes of a raw email's IDN domain (`identifiers.email_domain`): its IDNA form
+/// (None: refused) and the length of the lowercased domain, per raw domain text. A dump repeats
+/// its few domains; the codec's nameprep costs ~40 us a call.
+type DomainCache = Mutex<HashMap<String, (Option<String>, usize)>>;
+const DOMAIN_CACHE_MAX: usize = 65_536;
 
 struct Block<'py> {
     py: Python<'py>,
@@ -336,6 +381,7 @@ struct Block<'py> {
     country_at: i64,
     settle: Arc<SettleHooks>,
     iban_rules: Arc<IbanRules>,
+    domains: Arc<DomainCache>,
 }
 
 fn str_of<'py>(py: Python<'py>, s: &str) -> Bound<'py, PyString> {
@@ -381,9 +427,44 @@ impl<'py> Block<'py> {
         Ok(())
     }
 
+    /// `canon_email(raw)`: ASCII addresses here, IDN domains with Python's IDNA form of the
+    /// domain (cached), the rest deferred.
+    fn email(&self, raw: &str) -> PyResult<Canon> {
+        let c = cn::canon_email(raw);
+        if !matches!(c, Canon::Defer) || raw.is_ascii() {
+            return Ok(c);
+        }
+        let (local, dom) = match cn::email_idn_parts(raw) {
+            Ok(x) => x,
+            Err(c) => return Ok(c),
+        };
+        let (d, dlen) = email_domain(&self.domains, &self.h.email_domain, dom)?;
+        Ok(cn::email_idn_finish(&local, d.as_deref(), dlen))
+    }
+
+    /// `canon_credential(login, password)`: an ASCII login as `canon::canon_credential`; a
+    /// Unicode one here too when it is no address or a valid one (`login.lower()` of an
+    /// invalid Unicode address is Python's).
+    fn credential(&self, login: &str, password: &str) -> PyResult<Canon> {
+        if login.is_ascii() {
+            return Ok(cn::canon_credential(login, password));
+        }
+        let l = cn::py_strip(login);
+        if l.is_empty() || password.is_empty() || clen(password) > 256 || clen(l) > 254 {
+            return Ok(Canon::Invalid);
+        }
+        if !l.contains('@') {
+            return Ok(Canon::Valid(format!("{l}:{password}")));
+        }
+        Ok(match self.email(l)? {
+            Canon::Valid(e) => Canon::Valid(format!("{e}:{password}")),
+            _ => Canon::Defer,
+        })
+    }
+
     /// typed("email", v, found, off)
     fn typed_email(&self, v: &str, off: i64) -> PyResult<bool> {
-        match cn::canon_email(v) {
+        match self.email(v)? {
             Canon::Valid(e) => {
                 let en = off + clen(v) as i64;
                 self.push(&self.t("email"), &e, off, en)?;
@@ -564,7 +645,7 @@ impl<'py> Block<'py> {
         }
         if let Some(p) = pw {
             if let Some(who) = login.or(email_raw) {
-                let c = match cn::canon_credential(who.0, p.0) {
+                let c = match self.credential(who.0, p.0)? {
                     Canon::Valid(s) => Some(s),
                     Canon::Invalid => None,
                     Canon::Defer => {
@@ -723,7 +804,7 @@ impl Core {
             scan: g(0), scan_only: g(1), other_role: g(2), phone: g(3), national_id: g(4), typed: g(5), canon_nir: g(6),
             canon_iban: g(7), canon_card: g(8), canon_dob: g(9), canon_luhn_id: g(10), canon_name: g(11),
             canon_address: g(12), canon_credential: g(13), mask_free_text: g(14), region_of_country: g(15),
-            login_iban: g(16),
+            login_iban: g(16), email_domain: g(17),
         };
         let country_at = roles.iter().position(|r| r.kind == RK::Country).map(|p| p as i64).unwrap_or(-1);
         Ok(Block {
@@ -732,6 +813,7 @@ impl Core {
             masks: sink.getattr(intern!(py, "masks"))?.cast_into::<PyList>()?,
             pending: sink.getattr(intern!(py, "pending"))?.cast_into::<PyList>()?,
             today: today_of(today), country_at, settle: self.settle.clone(), iban_rules: self.iban_rules.clone(),
+            domains: self.domains.clone(),
         })
     }
 }
@@ -753,7 +835,8 @@ impl Core {
         let settle = Arc::new(SettleHooks::new(|k| get(&hooks, k))?);
         Ok(Core { hooks: v, maker, mask_value: get(&hooks, "mask_value")?.unbind(), settle,
                   role_of: get(&hooks, "role_of")?.unbind(),
-                  iban_rules: Arc::new(IbanRules::new(get(&hooks, "iban_rules")?.unbind())) })
+                  iban_rules: Arc::new(IbanRules::new(get(&hooks, "iban_rules")?.unbind())),
+                  domains: Arc::new(Mutex::new(HashMap::new())) })
     }
 
     /// One JSON line's record: `records._walk` over the parsed object (`role_of` gives each
