@@ -36,33 +36,65 @@ pub fn clen(s: &str) -> usize {
 }
 
 // ---------------------------------------------------------------------------------- email
+/// `_EMAIL_RE`'s local-part characters: `[a-z0-9!#$%&'*+/=?^_`{|}~-]`.
+static ATEXT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_lowercase() || b.is_ascii_digit();
+        c += 1;
+    }
+    let extra = b"!#$%&'*+/=?^_`{|}~-";
+    let mut k = 0;
+    while k < extra.len() {
+        t[extra[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
+#[inline]
 fn atext(b: u8) -> bool {
-    b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+/=?^_`{|}~-".contains(&b)
+    ATEXT[b as usize]
+}
+
+/// `[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?`: a domain label before the last dot.
+#[inline]
+fn label_ok(l: &[u8]) -> bool {
+    !l.is_empty()
+        && l.len() <= 63
+        && l.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && l[0] != b'-'
+        && l[l.len() - 1] != b'-'
 }
 
 fn email_re(local: &str, domain: &str) -> bool {
     // ^[atext]+(?:\.[atext]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{2,59})$
-    if local.is_empty() || local.split('.').any(|p| p.is_empty() || !p.bytes().all(atext)) {
+    // (the final alternatives hold no dot: the top-level label is what follows the last one)
+    let lb = local.as_bytes();
+    let mut prev_dot = true; // at the start, as after a dot: a part may not be empty
+    for &c in lb {
+        if c == b'.' {
+            if prev_dot {
+                return false;
+            }
+            prev_dot = true;
+        } else if atext(c) {
+            prev_dot = false;
+        } else {
+            return false;
+        }
+    }
+    if prev_dot {
+        return false; // empty, or ends with a dot
+    }
+    let d = domain.as_bytes();
+    let Some(last) = d.iter().rposition(|&c| c == b'.') else { return false };
+    if !d[..last].split(|&c| c == b'.').all(label_ok) {
         return false;
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
-        return false;
-    }
-    let (tld, rest) = labels.split_last().unwrap();
-    for l in rest {
-        let b = l.as_bytes();
-        if b.is_empty() || b.len() > 63 {
-            return false;
-        }
-        if !b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-') {
-            return false;
-        }
-        if b[0] == b'-' || b[b.len() - 1] == b'-' {
-            return false;
-        }
-    }
-    let t = tld.as_bytes();
+    let t = &d[last + 1..];
     let alpha = (2..=63).contains(&t.len()) && t.iter().all(|c| c.is_ascii_lowercase());
     let xn = t.len() >= 6
         && t.len() <= 63
@@ -579,27 +611,6 @@ pub fn canon_address(raw: &str) -> Canon {
         return Invalid;
     }
     Valid(parts.join(" "))
-}
-
-/// `canon_credential` with an ASCII login (the email form of the login needs `canon_email`).
-pub fn canon_credential(login: &str, password: &str) -> Canon {
-    if !login.is_ascii() {
-        return Defer;
-    }
-    let l = py_strip(login);
-    if l.is_empty() || password.is_empty() || clen(password) > 256 || l.len() > 254 {
-        return Invalid;
-    }
-    let l = if l.contains('@') {
-        match canon_email(l) {
-            Valid(e) => e,
-            Invalid => l.to_ascii_lowercase(),
-            Defer => return Defer,
-        }
-    } else {
-        l.to_string()
-    };
-    Valid(format!("{l}:{password}"))
 }
 
 #[cfg(test)]

@@ -395,7 +395,13 @@ impl<'py> Block<'py> {
         self.found.append(tup)
     }
 
+    /// A mask for the excerpt. `_build` keeps only those starting in [0, cut), and the cut is at
+    /// most EXCERPT_CHARS: one starting further is never read (a combo list's password and
+    /// login masks were one tuple a line, then filtered out in Python).
     fn mask(&self, st: i64, en: i64, m: &str) -> PyResult<()> {
+        if st >= EXCERPT_CHARS {
+            return Ok(());
+        }
         self.masks.append((st, en, m))
     }
 
@@ -442,13 +448,11 @@ impl<'py> Block<'py> {
         Ok(cn::email_idn_finish(&local, d.as_deref(), dlen))
     }
 
-    /// `canon_credential(login, password)`: an ASCII login as `canon::canon_credential`; a
-    /// Unicode one here too when it is no address or a valid one (`login.lower()` of an
-    /// invalid Unicode address is Python's).
-    fn credential(&self, login: &str, password: &str) -> PyResult<Canon> {
-        if login.is_ascii() {
-            return Ok(cn::canon_credential(login, password));
-        }
+    /// `canon_credential(login, password)`: any ASCII login, and a Unicode one when it is no
+    /// address or a valid one (`login.lower()` of an invalid Unicode address is Python's). `known`: what `email` gave
+    /// for `login` itself (the login column's own validation), reused when stripping leaves it
+    /// unchanged.
+    fn credential(&self, login: &str, password: &str, known: Option<&Canon>) -> PyResult<Canon> {
         let l = cn::py_strip(login);
         if l.is_empty() || password.is_empty() || clen(password) > 256 || clen(l) > 254 {
             return Ok(Canon::Invalid);
@@ -456,14 +460,25 @@ impl<'py> Block<'py> {
         if !l.contains('@') {
             return Ok(Canon::Valid(format!("{l}:{password}")));
         }
-        Ok(match self.email(l)? {
+        let e = match known {
+            Some(c) if l.len() == login.len() => c.clone(),
+            _ => self.email(l)?,
+        };
+        Ok(match e {
             Canon::Valid(e) => Canon::Valid(format!("{e}:{password}")),
+            Canon::Invalid if l.is_ascii() => Canon::Valid(format!("{}:{password}", l.to_ascii_lowercase())),
             _ => Canon::Defer,
         })
     }
 
     /// typed("email", v, found, off)
     fn typed_email(&self, v: &str, off: i64) -> PyResult<bool> {
+        Ok(self.typed_email_canon(v, off)?.0)
+    }
+
+    /// `typed_email`, with the answer of `email(v)` when the core decided it (None: Python's
+    /// `typed` did the work).
+    fn typed_email_canon(&self, v: &str, off: i64) -> PyResult<(bool, Option<Canon>)> {
         match self.email(v)? {
             Canon::Valid(e) => {
                 let en = off + clen(v) as i64;
@@ -471,10 +486,10 @@ impl<'py> Block<'py> {
                 if let Some(g) = cn::email_gmail(&e) {
                     self.push(&self.t("email"), &g, off, en)?;
                 }
-                Ok(true)
+                Ok((true, Some(Canon::Valid(e))))
             }
-            Canon::Invalid => Ok(false),
-            Canon::Defer => self.h.typed.call1(("email", v, &self.found, off))?.extract(),
+            Canon::Invalid => Ok((false, Some(Canon::Invalid))),
+            Canon::Defer => Ok((self.h.typed.call1(("email", v, &self.found, off))?.extract()?, None)),
         }
     }
 
@@ -501,6 +516,7 @@ impl<'py> Block<'py> {
         let mut login: Option<(&str, i64)> = None;
         let mut pw: Option<(&str, i64)> = None;
         let mut email_raw: Option<(&str, i64)> = None;
+        let mut login_email: Option<Canon> = None; // `email` of the login, when the core decided it
         let mut pending = 0i64;
         let mut record_region: Option<Bound<'py, PyAny>> = None;
         if self.country_at >= 0 && (self.country_at as usize) < fields.len() {
@@ -588,8 +604,9 @@ impl<'py> Block<'py> {
                 }
                 RK::Login => {
                     login = Some((v, off));
+                    login_email = None;
                     if v.contains('@') {
-                        self.typed_email(v, off)?;
+                        login_email = self.typed_email_canon(v, off)?.1;
                     } else {
                         match self.login_iban(v)? {
                             Some(iban) => {
@@ -645,7 +662,8 @@ impl<'py> Block<'py> {
         }
         if let Some(p) = pw {
             if let Some(who) = login.or(email_raw) {
-                let c = match self.credential(who.0, p.0)? {
+                let known = if login.is_some() { login_email.as_ref() } else { None };
+                let c = match self.credential(who.0, p.0, known)? {
                     Canon::Valid(s) => Some(s),
                     Canon::Invalid => None,
                     Canon::Defer => {

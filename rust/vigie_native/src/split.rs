@@ -178,12 +178,85 @@ fn combo_rest(s: &str, st: usize) -> Option<(usize, usize, usize)> {
     Some((j, g3, k))
 }
 
+/// Byte classes of an ASCII line for `combo_ascii`: Python's `\s` among ASCII characters
+/// (\t \n \v \f \r, \x1c-\x1f, space) and the characters that end group 1 (`:|;`).
+const SP: u8 = 1;
+const STOP: u8 = 2;
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut c = 9;
+    while c <= 13 {
+        t[c] = SP;
+        c += 1;
+    }
+    let mut c = 0x1c;
+    while c <= 0x20 {
+        t[c] = SP;
+        c += 1;
+    }
+    t[b':' as usize] = STOP;
+    t[b'|' as usize] = STOP;
+    t[b';' as usize] = STOP;
+    t
+};
+
+/// `combo` on an ASCII line: the same steps on bytes with a class table (offsets are bytes).
+fn combo_ascii(s: &str) -> Combo<'_> {
+    let b = s.as_bytes();
+    let n = b.len();
+    let cls = |i: usize| ASCII_CLASS[b[i] as usize];
+    let skip = |mut i: usize| {
+        while i < n && cls(i) == SP {
+            i += 1;
+        }
+        i
+    };
+    let rest = |st: usize| -> Option<(usize, usize, usize)> {
+        let mut j = st;
+        while j < n && cls(j) == 0 {
+            j += 1;
+        }
+        if j == st || j - st > 128 || j >= n || !matches!(b[j], b':' | b'|') {
+            return None;
+        }
+        let g3 = j + 1;
+        let mut k = g3;
+        while k < n && cls(k) != SP {
+            k += 1;
+        }
+        if k == g3 || k - g3 > 256 || skip(k) != n {
+            return None;
+        }
+        Some((j, g3, k))
+    };
+    let i = skip(0);
+    let mut d = i;
+    while d < n && b[d].is_ascii_digit() {
+        d += 1;
+    }
+    if d > i && d - i <= 7 && d < n && matches!(b[d], b'.' | b')' | b']') {
+        let w = skip(d + 1);
+        if w > d + 1 {
+            if let Some((j, g3, k)) = rest(w) {
+                return Combo::Fields(&s[w..j], w, &s[g3..k], g3, b[j]);
+            }
+        }
+    }
+    match rest(i) {
+        Some((j, g3, k)) => Combo::Fields(&s[i..j], i, &s[g3..k], g3, b[j]),
+        None => Combo::NoMatch,
+    }
+}
+
 pub fn combo(s: &str) -> Combo<'_> {
     // \A\s*(?:\d{1,7}[.)\]]\s+)?([^\s:|;]{1,128})([:|])(\S{1,256})\s*$
+    if s.is_ascii() {
+        return combo_ascii(s);
+    }
     let b = s.as_bytes();
     let n = b.len();
     let i = skip_space(s, 0);
-    let chars = |x: usize| if b.is_ascii() { x } else { s[..x].chars().count() };
+    let chars = |x: usize| s[..x].chars().count();
     let fields = |st: usize, (j, g3, k): (usize, usize, usize)| {
         Combo::Fields(&s[st..j], chars(st), &s[g3..k], chars(g3), b[j])
     };
