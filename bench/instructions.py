@@ -13,7 +13,9 @@ WORKLOAD: `posts` (the bench's sparse posts, `detect()` per post), `posts_many` 
 VIGIE_ENGINE=native), `posts_raw` (the Hyperscan scan alone), `posts_native_scan` (the core's
 scan alone); a `_nodumps` suffix (`posts_many_nodumps`) drops the 0.5% dump posts; `pages` (the same text as
 ~1 MB pages, `detect()` per page), `pages_windows` (the same pages through `prefilter.run`:
-only the windows around start lines decoded), `dense` (the bench's dense dumps, 2 000 rows each).
+only the windows around start lines decoded), `dense` (the bench's dense dumps, 2 000 rows each),
+`combo` (`detect()` on the first MB MiB of the bench's combo list, `detect_extra._write_combo`: one
+call, as `parallel` makes per 2 MiB chunk of a big file).
 Counts are stable across runs and neighbours, unlike times on a shared VM.
 """
 
@@ -26,6 +28,7 @@ import tempfile
 from pathlib import Path
 
 from bench.detect import KEY, dense_inputs, sparse_inputs
+from bench.detect_extra import _write_combo
 from indexer.decode import Limits
 from indexer.detect import Tokenizer, detect, detect_text
 from indexer.detect import prefilter as P
@@ -45,6 +48,15 @@ def _helper() -> ctypes.CDLL:
     return ctypes.CDLL(str(d / "cg.so"))
 
 
+def _combo_head(mb: float) -> bytes:
+    """The first `mb` MiB of the bench's combo list, cut at a line end."""
+    with tempfile.TemporaryDirectory(prefix="vigie-cg-combo-") as d:
+        path = Path(d) / "combo.txt"
+        _write_combo(path, mb * 1.05 + 0.5)
+        head = path.read_bytes()[: int(mb * 1024 * 1024)]
+    return head[: head.rfind(b"\n") + 1]
+
+
 def _no_core(*_a: object) -> list[object]:
     raise SystemExit("posts_native_scan needs the compiled core as the engine: VIGIE_ENGINE=native")
 
@@ -57,6 +69,8 @@ def main() -> None:
     what = what.removesuffix("_nodumps")
     if what == "dense":
         items = dense_inputs(int(2000 * mb))
+    elif what == "combo":
+        items = [_combo_head(mb)]
     else:
         items = sparse_inputs(mb)
         if nodumps:  # the posts without the 0.5% dump posts: the prefilter's own share
@@ -73,6 +87,7 @@ def main() -> None:
         "pages": lambda: [detect(x, key=KEY) for x in items],
         "pages_windows": lambda: [P.run(x, detect_text, Tokenizer(KEY), None, None, Limits()) for x in items],
         "dense": lambda: [detect(x, key=KEY) for x in items],
+        "combo": lambda: [detect(x, key=KEY) for x in items],
     }[what]
     work()  # warm: imports, compiled patterns, caches
     cg.cg_on()

@@ -30,7 +30,7 @@ __all__ = ["ABI", "ENGINES", "EngineError", "core", "core_panics", "engine_name"
            "native_tokenizer", "reference_only", "set_engine", "today"]
 
 ENGINES = ("auto", "native", "python")
-ABI = 6  # the vigie_native interface this code calls (vigie_native.ABI)
+ABI = 7  # the vigie_native interface this code calls (vigie_native.ABI)
 
 
 class EngineError(IndexerError, RuntimeError):
@@ -67,12 +67,13 @@ def _hooks() -> dict[str, Any]:
     return {
         "Identifier": Identifier, "mask_value": mask_value, "Counter": Counter, "cc_region": ids._CC_REGION,
         "canon_phone": ids.canon_phone, "french_shaped": ex._french_shaped, "role_of": role_of,
-        "iban_rules": ids.iban_rules, "email_domain": ids.email_domain,
+        "iban_rules": ids.iban_rules,
         "scan": scan, "scan_only": ex.scan_only, "other_role": ex.other_role, "phone": ex._phone,
         "national_id": ex._national_id, "typed": typed, "canon_nir": ids.canon_nir_py, "canon_iban": ids.canon_iban,
         "canon_card": ids.canon_card_py, "canon_dob": ids.canon_dob, "canon_luhn_id": ids.canon_luhn_id,
         "canon_name": ids.canon_name, "canon_address": ids.canon_address, "canon_credential": ids.canon_credential,
         "mask_free_text": ex.mask_free_text, "region_of_country": region_of_country, "login_iban": ex.login_iban,
+        "email_domain": ids.email_domain,
     }
 
 

@@ -69,6 +69,7 @@ __all__ = [
     "canon_phone_py",
     "canonical_forms",
     "card_network",
+    "email_domain",
     "hash_kind",
     "iban_rules",
     "is_international",
@@ -141,12 +142,12 @@ def canon_email_py(raw: str) -> str | None:
     return s if _EMAIL_RE.match(s) else None
 
 
-def email_domain(domain: str) -> tuple[int, str | None]:
-    """What `canon_email_py` makes of an address's domain as written (after its strip): the
-    length of its lowercase form, and that form in ASCII (IDNA), None where IDNA refuses it.
-    The compiled core asks this once per distinct domain and does the rest of the address."""
-    d = domain.lower()
-    return len(d), (d if d.isascii() else _idna(d))
+def email_domain(domain: str) -> tuple[str | None, int]:
+    """What `canon_email_py` makes of the text after a raw address's last "@", for the compiled
+    core (which caches it per domain): the IDNA form of the domain once stripped at its end and
+    lowercased (None when the codec refuses it), and that lowercased domain's length."""
+    d = domain.rstrip().rstrip("<>\"'").lower()
+    return (d if d.isascii() else _idna(d)), len(d)
 
 
 @lru_cache(maxsize=8192)

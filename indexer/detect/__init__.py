@@ -17,8 +17,10 @@ import dataclasses
 import gc
 import re
 import time
+from bisect import bisect_left
 from collections.abc import Callable
 from functools import partial
+from operator import itemgetter
 
 from loguru import logger
 
@@ -69,6 +71,8 @@ class Tokenizer:
 # "\n" lets it skip ahead at memchr speed (a multiline `^` is tried at every character).
 _QUOTE_PREFIX = re.compile(r"\n>[> ]{0,8}")
 
+
+_first = itemgetter(0)  # a start's line, a found tuple's type: C-level in `bisect` and `map`
 
 _LIMITS = Limits()  # the defaults (a frozen dataclass costs ~1 us to build, per post)
 
@@ -153,7 +157,8 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     del encoded
     raw = text.split("\n")
     cut = False
-    if len(text) > limits.max_line_chars:
+    # (`max` first: a C-level pass; the loop below is per line in the interpreter)
+    if len(text) > limits.max_line_chars and max(map(len, raw)) > limits.max_line_chars:
         for k, ln in enumerate(raw):
             if len(ln) > limits.max_line_chars and ln.lstrip()[:6].upper() not in ("INSERT", "REPLAC"):
                 raw[k] = ln[: limits.max_line_chars]  # a giant non-SQL line: its head only
@@ -197,6 +202,10 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             break
         nxt, spec = recognise(ctx, i)
         i = max(nxt, i + 1)
+        if si < len(starts) and starts[si][0] < i:
+            # the starts the block took in are skipped in one search, as the loop above would
+            # one by one: they are sorted, and each one's floor is at most its line, so below `i`
+            si = bisect_left(starts, i, si, key=_first)
         if spec is None:
             continue
         kind, first, last, fill = spec
@@ -312,5 +321,5 @@ def _build(kind: str, first: int, last: int, text: str, sink: Sink, tok: Tokeniz
     # here from its tuples (an attribute read per `Identifier` was ~3% of the dense time)
     return Fragment(kind=kind, start_line=first + 1, end_line=last + 1, text=text,
                     identifiers=idents, sensitive=flags,
-                    severity=severity_for_types({f[0] for f in sink.found}, bool(flags)),
+                    severity=severity_for_types(set(map(_first, sink.found)), bool(flags)),
                     excerpt=redact(text, masks))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from itertools import repeat
 
 import re2
 
@@ -97,7 +98,7 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
         if got is not None:
             kept_lines, alone = got
             if not alone:
-                return [(k, 0) for k in kept_lines]
+                return list(zip(kept_lines, repeat(0)))  # [(k, 0) for k in kept_lines], in C
             return _decide(b, set(kept_lines), alone)
     first = _EITHER_RE2._regexp.Match(_UNANCHORED, b, 0, n)[0][0]
     if first < 0:

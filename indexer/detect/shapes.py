@@ -150,11 +150,21 @@ def _combo_line(s: str) -> bool:
     return "://" not in s and not s.lstrip().startswith(("http", "www."))
 
 
-def _combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
-    lines = ctx.lines
-    j = i
+def _combo_end(lines: list[str], j: int) -> int:
+    """The first line from `j` on that is not a combo line. The compiled core scans the run in
+    one call and hands back to `_combo_line` the lines it cannot decide (Unicode digits)."""
+    native = _engine.native_module()
+    if native is not None:
+        n: int = native.combo_end(lines, j, _combo_line)
+        return n
     while j < len(lines) and _combo_line(lines[j]):
         j += 1
+    return j
+
+
+def _combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    lines = ctx.lines
+    j = _combo_end(lines, i)
     if j - i < 3:
         return i + 1, None
     sample = [_combo_match(lines[k]) for k in range(i, min(j, i + 50))]

@@ -36,33 +36,65 @@ pub fn clen(s: &str) -> usize {
 }
 
 // ---------------------------------------------------------------------------------- email
+/// `_EMAIL_RE`'s local-part characters: `[a-z0-9!#$%&'*+/=?^_`{|}~-]`.
+static ATEXT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_lowercase() || b.is_ascii_digit();
+        c += 1;
+    }
+    let extra = b"!#$%&'*+/=?^_`{|}~-";
+    let mut k = 0;
+    while k < extra.len() {
+        t[extra[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
+#[inline]
 fn atext(b: u8) -> bool {
-    b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+/=?^_`{|}~-".contains(&b)
+    ATEXT[b as usize]
+}
+
+/// `[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?`: a domain label before the last dot.
+#[inline]
+fn label_ok(l: &[u8]) -> bool {
+    !l.is_empty()
+        && l.len() <= 63
+        && l.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && l[0] != b'-'
+        && l[l.len() - 1] != b'-'
 }
 
 pub fn email_re(local: &str, domain: &str) -> bool {
     // ^[atext]+(?:\.[atext]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{2,59})$
-    if local.is_empty() || local.split('.').any(|p| p.is_empty() || !p.bytes().all(atext)) {
+    // (the final alternatives hold no dot: the top-level label is what follows the last one)
+    let lb = local.as_bytes();
+    let mut prev_dot = true; // at the start, as after a dot: a part may not be empty
+    for &c in lb {
+        if c == b'.' {
+            if prev_dot {
+                return false;
+            }
+            prev_dot = true;
+        } else if atext(c) {
+            prev_dot = false;
+        } else {
+            return false;
+        }
+    }
+    if prev_dot {
+        return false; // empty, or ends with a dot
+    }
+    let d = domain.as_bytes();
+    let Some(last) = d.iter().rposition(|&c| c == b'.') else { return false };
+    if !d[..last].split(|&c| c == b'.').all(label_ok) {
         return false;
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
-        return false;
-    }
-    let (tld, rest) = labels.split_last().unwrap();
-    for l in rest {
-        let b = l.as_bytes();
-        if b.is_empty() || b.len() > 63 {
-            return false;
-        }
-        if !b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-') {
-            return false;
-        }
-        if b[0] == b'-' || b[b.len() - 1] == b'-' {
-            return false;
-        }
-    }
-    let t = tld.as_bytes();
+    let t = &d[last + 1..];
     let alpha = (2..=63).contains(&t.len()) && t.iter().all(|c| c.is_ascii_lowercase());
     let xn = t.len() >= 6
         && t.len() <= 63
@@ -91,6 +123,47 @@ pub fn canon_email(raw: &str) -> Canon {
     }
     if email_re(local, domain) {
         Valid(s)
+    } else {
+        Invalid
+    }
+}
+
+/// `canon_email` on a raw address whose text before its last "@" is ASCII and whose domain is
+/// not (an IDN domain: `société.fr`), split in two: this part does the ASCII local part and
+/// returns it with the raw domain; `email_idn_finish` takes what Python makes of the domain
+/// (`identifiers.email_domain`: stripped at its end, lowercased, its length, its IDNA form),
+/// which the core caches per domain. Python's steps on the whole string (`strip()`,
+/// `strip("<>\"'")`, `lower()`, `rpartition("@")`) split this way because none of them crosses
+/// the last "@" (it is neither stripped nor made by `lower()`, and it ends the final-sigma
+/// context of `lower()`). Anything else defers.
+pub fn email_idn_parts(raw: &str) -> Result<(String, &str), Canon> {
+    let Some(at) = raw.rfind('@') else { return Err(Invalid) };
+    let prefix = &raw[..at];
+    if !prefix.is_ascii() || prefix.contains('\n') {
+        return Err(Defer);
+    }
+    let l = prefix.trim_start_matches(py_space).trim_start_matches(['<', '>', '"', '\'']);
+    let mut local = l.to_ascii_lowercase();
+    // `s.startswith("mailto:")` on the whole string: the "@" after the local part is no
+    // character of "mailto:", so only a local part of 7+ characters can start with it
+    if local.starts_with("mailto:") {
+        local.drain(..7);
+    }
+    Ok((local, &raw[at + 1..]))
+}
+
+/// The rest of `email_idn_parts`: `domain` is the IDNA form of the stripped, lowercased domain
+/// (None when the codec refused it), `dlen` the length in characters of the lowercased one.
+pub fn email_idn_finish(local: &str, domain: Option<&str>, dlen: usize) -> Canon {
+    if local.is_empty() || dlen == 0 || local.len() + 1 + dlen > 254 || local.len() > 64 {
+        return Invalid;
+    }
+    let Some(domain) = domain else { return Invalid };
+    if domain.contains('\n') || !domain.is_ascii() {
+        return Defer; // `$` matches before a final newline in Python
+    }
+    if email_re(local, domain) {
+        Valid(format!("{local}@{domain}"))
     } else {
         Invalid
     }
@@ -538,27 +611,6 @@ pub fn canon_address(raw: &str) -> Canon {
         return Invalid;
     }
     Valid(parts.join(" "))
-}
-
-/// `canon_credential` with an ASCII login (the email form of the login needs `canon_email`).
-pub fn canon_credential(login: &str, password: &str) -> Canon {
-    if !login.is_ascii() {
-        return Defer;
-    }
-    let l = py_strip(login);
-    if l.is_empty() || password.is_empty() || clen(password) > 256 || l.len() > 254 {
-        return Invalid;
-    }
-    let l = if l.contains('@') {
-        match canon_email(l) {
-            Valid(e) => e,
-            Invalid => l.to_ascii_lowercase(),
-            Defer => return Defer,
-        }
-    } else {
-        l.to_string()
-    };
-    Valid(format!("{l}:{password}"))
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@ use crate::fragment::{self, IdentMaker};
 use crate::settle::{self, IbanRules, SettleHooks};
 use crate::scan;
 use crate::split::{self, Combo};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use crate::tokens::Tokenizer;
 use pyo3::exceptions::PyValueError;
 use pyo3::intern;
@@ -271,30 +272,43 @@ pub struct Core {
     settle: Arc<SettleHooks>,
     role_of: Py<PyAny>,
     iban_rules: Arc<IbanRules>,
-    email_domains: Arc<EmailDomains>,
+    domains: Arc<DomainCache>,
 }
 
-/// `ids.email_domain(domain)` per distinct domain as written: (length of its lowercase form,
-/// that form in ASCII or None where IDNA refuses it). A dump repeats its few Unicode domains
-/// (`garçon.fr`) over thousands of addresses.
-struct EmailDomains {
-    hook: Py<PyAny>,
-    cache: std::sync::Mutex<std::collections::HashMap<String, (usize, Option<String>)>>,
-}
-
-impl EmailDomains {
-    fn get(&self, py: Python<'_>, domain: &str) -> PyResult<(usize, Option<String>)> {
-        let lock = || self.cache.lock().map_err(|_| pyo3::exceptions::PyRuntimeError::new_err("email domain cache"));
-        if let Some(r) = lock()?.get(domain) {
-            return Ok(r.clone());
-        }
-        let r: (usize, Option<String>) = self.hook.bind(py).call1((domain,))?.extract()?;
-        let mut c = lock()?;
-        if c.len() < 4096 {
-            c.insert(domain.to_string(), r.clone());
-        }
-        Ok(r)
+/// `email_domain(dom)` through the cache. The lock is not held while Python runs (it may
+/// switch threads, and another thread's call would wait on the lock holding the GIL).
+fn email_domain(cache: &DomainCache, hook: &Bound<'_, PyAny>, dom: &str) -> PyResult<(Option<String>, usize)> {
+    if let Some(v) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(dom) {
+        return Ok(v.clone());
     }
+    let v: (Option<String>, usize) = hook.call1((dom,))?.extract()?;
+    let mut c = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if c.len() >= DOMAIN_CACHE_MAX {
+        c.clear();
+    }
+    c.insert(dom.to_string(), v.clone());
+    Ok(v)
+}
+
+/// canon_email_idn(raw, email_domain) -> str | None | "\0defer": the core's `canon_email` on
+/// one value, IDN domains through `email_domain` without the cache (for the differential test).
+#[pyfunction]
+pub fn canon_email_idn(raw: &str, email_domain: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    let c = match cn::canon_email(raw) {
+        Canon::Defer if !raw.is_ascii() => match cn::email_idn_parts(raw) {
+            Ok((local, dom)) => {
+                let (d, dlen): (Option<String>, usize) = email_domain.call1((dom,))?.extract()?;
+                cn::email_idn_finish(&local, d.as_deref(), dlen)
+            }
+            Err(c) => c,
+        },
+        c => c,
+    };
+    Ok(match c {
+        Canon::Valid(s) => Some(s),
+        Canon::Invalid => None,
+        Canon::Defer => Some("\0defer".to_string()),
+    })
 }
 
 /// `records._walk(obj, line, base, fields, roles, role, depth)`
@@ -330,9 +344,9 @@ fn walk<'py>(obj: &Bound<'py, PyAny>, line: &str, base: i64, fields: &mut Vec<(S
     Ok(())
 }
 
-const HOOKS: [&str; 17] = ["scan", "scan_only", "other_role", "phone", "national_id", "typed", "canon_nir", "canon_iban",
+const HOOKS: [&str; 18] = ["scan", "scan_only", "other_role", "phone", "national_id", "typed", "canon_nir", "canon_iban",
                            "canon_card", "canon_dob", "canon_luhn_id", "canon_name", "canon_address", "canon_credential",
-                           "mask_free_text", "region_of_country", "login_iban"];
+                           "mask_free_text", "region_of_country", "login_iban", "email_domain"];
 
 struct Hooks<'py> {
     scan: Bound<'py, PyAny>,
@@ -352,7 +366,14 @@ struct Hooks<'py> {
     mask_free_text: Bound<'py, PyAny>,
     region_of_country: Bound<'py, PyAny>,
     login_iban: Bound<'py, PyAny>,
+    email_domain: Bound<'py, PyAny>,
 }
+
+/// What Python makes of a raw email's IDN domain (`identifiers.email_domain`): its IDNA form
+/// (None: refused) and the length of the lowercased domain, per raw domain text. A dump repeats
+/// its few domains; the codec's nameprep costs ~40 us a call.
+type DomainCache = Mutex<HashMap<String, (Option<String>, usize)>>;
+const DOMAIN_CACHE_MAX: usize = 65_536;
 
 struct Block<'py> {
     py: Python<'py>,
@@ -365,7 +386,17 @@ struct Block<'py> {
     country_at: i64,
     settle: Arc<SettleHooks>,
     iban_rules: Arc<IbanRules>,
-    email_domains: Arc<EmailDomains>,
+    domains: Arc<DomainCache>,
+}
+
+/// `a + b + c` in one allocation (`format!` goes through the formatting machinery: ~500
+/// instructions a credential).
+fn join3(a: &str, b: &str, c: &str) -> String {
+    let mut s = String::with_capacity(a.len() + b.len() + c.len());
+    s.push_str(a);
+    s.push_str(b);
+    s.push_str(c);
+    s
 }
 
 fn str_of<'py>(py: Python<'py>, s: &str) -> Bound<'py, PyString> {
@@ -379,7 +410,13 @@ impl<'py> Block<'py> {
         self.found.append(tup)
     }
 
+    /// A mask for the excerpt. `_build` keeps only those starting in [0, cut), and the cut is at
+    /// most EXCERPT_CHARS: one starting further is never read (a combo list's password and
+    /// login masks were one tuple a line, then filtered out in Python).
     fn mask(&self, st: i64, en: i64, m: &str) -> PyResult<()> {
+        if st >= EXCERPT_CHARS {
+            return Ok(());
+        }
         self.masks.append((st, en, m))
     }
 
@@ -431,31 +468,63 @@ impl<'py> Block<'py> {
         Ok(())
     }
 
-    /// `canon_email(v)` where the port defers on a Unicode domain (`garçon.fr`): the ASCII
-    /// local part here, the domain's lowercase form and IDNA from Python once per domain
-    /// (`ids.email_domain`), then `_EMAIL_RE` here. Defer for anything else not ASCII.
-    fn canon_email_idna(&self, v: &str) -> PyResult<Canon> {
-        canon_email_idna(self.py, &self.email_domains, v)
+    /// `canon_email(raw)`: ASCII addresses here, IDN domains with Python's IDNA form of the
+    /// domain (cached), the rest deferred.
+    fn email(&self, raw: &str) -> PyResult<Canon> {
+        let c = cn::canon_email(raw);
+        if !matches!(c, Canon::Defer) || raw.is_ascii() {
+            return Ok(c);
+        }
+        let (local, dom) = match cn::email_idn_parts(raw) {
+            Ok(x) => x,
+            Err(c) => return Ok(c),
+        };
+        let (d, dlen) = email_domain(&self.domains, &self.h.email_domain, dom)?;
+        Ok(cn::email_idn_finish(&local, d.as_deref(), dlen))
     }
 
+    /// `canon_credential(login, password)`: any ASCII login, and a Unicode one when it is no
+    /// address or a valid one (`login.lower()` of an invalid Unicode address is Python's). `known`: what `email` gave
+    /// for `login` itself (the login column's own validation), reused when stripping leaves it
+    /// unchanged.
+    fn credential(&self, login: &str, password: &str, known: Option<&Canon>) -> PyResult<Canon> {
+        let l = cn::py_strip(login);
+        if l.is_empty() || password.is_empty() || clen(password) > 256 || clen(l) > 254 {
+            return Ok(Canon::Invalid);
+        }
+        if !l.contains('@') {
+            return Ok(Canon::Valid(join3(l, ":", password)));
+        }
+        let e = match known {
+            Some(c) if l.len() == login.len() => c.clone(),
+            _ => self.email(l)?,
+        };
+        Ok(match e {
+            Canon::Valid(e) => Canon::Valid(join3(&e, ":", password)),
+            Canon::Invalid if l.is_ascii() => Canon::Valid(join3(&l.to_ascii_lowercase(), ":", password)),
+            _ => Canon::Defer,
+        })
+    }
 
     /// typed("email", v, found, off)
     fn typed_email(&self, v: &str, off: i64) -> PyResult<bool> {
-        let c = match cn::canon_email(v) {
-            Canon::Defer => self.canon_email_idna(v)?,
-            c => c,
-        };
-        match c {
+        Ok(self.typed_email_canon(v, off)?.0)
+    }
+
+    /// `typed_email`, with the answer of `email(v)` when the core decided it (None: Python's
+    /// `typed` did the work).
+    fn typed_email_canon(&self, v: &str, off: i64) -> PyResult<(bool, Option<Canon>)> {
+        match self.email(v)? {
             Canon::Valid(e) => {
                 let en = off + clen(v) as i64;
                 self.push(&self.t("email"), &e, off, en)?;
                 if let Some(g) = cn::email_gmail(&e) {
                     self.push(&self.t("email"), &g, off, en)?;
                 }
-                Ok(true)
+                Ok((true, Some(Canon::Valid(e))))
             }
-            Canon::Invalid => Ok(false),
-            Canon::Defer => self.h.typed.call1(("email", v, &self.found, off))?.extract(),
+            Canon::Invalid => Ok((false, Some(Canon::Invalid))),
+            Canon::Defer => Ok((self.h.typed.call1(("email", v, &self.found, off))?.extract()?, None)),
         }
     }
 
@@ -482,6 +551,7 @@ impl<'py> Block<'py> {
         let mut login: Option<(&str, i64)> = None;
         let mut pw: Option<(&str, i64)> = None;
         let mut email_raw: Option<(&str, i64)> = None;
+        let mut login_email: Option<Canon> = None; // `email` of the login, when the core decided it
         let mut pending = 0i64;
         let mut record_region: Option<Bound<'py, PyAny>> = None;
         if self.country_at >= 0 && (self.country_at as usize) < fields.len() {
@@ -567,8 +637,9 @@ impl<'py> Block<'py> {
                 }
                 RK::Login => {
                     login = Some((v, off));
+                    login_email = None;
                     if v.contains('@') {
-                        self.typed_email(v, off)?;
+                        login_email = self.typed_email_canon(v, off)?.1;
                     } else {
                         match self.login_iban(v)? {
                             Some(iban) => {
@@ -624,7 +695,8 @@ impl<'py> Block<'py> {
         }
         if let Some(p) = pw {
             if let Some(who) = login.or(email_raw) {
-                let c = match cn::canon_credential(who.0, p.0) {
+                let known = if login.is_some() { login_email.as_ref() } else { None };
+                let c = match self.credential(who.0, p.0, known)? {
                     Canon::Valid(s) => Some(s),
                     Canon::Invalid => None,
                     Canon::Defer => {
@@ -778,30 +850,6 @@ impl<'py> scan::ScanPy for Block<'py> {
     }
 }
 
-/// `canon_email` where the port defers on a Unicode domain (`garçon.fr`), see
-/// `Block::canon_email_idna`.
-fn canon_email_idna(py: Python<'_>, domains: &EmailDomains, v: &str) -> PyResult<Canon> {
-        let t = cn::py_strip(v).trim_matches(|c| matches!(c, '<' | '>' | '"' | '\''));
-        if t.contains('\n') {
-            return Ok(Canon::Defer);
-        }
-        let Some(at) = t.rfind('@') else { return Ok(Canon::Defer) };
-        let (head, dom) = (&t[..at], &t[at + 1..]);
-        if !head.is_ascii() || dom.is_ascii() {
-            return Ok(Canon::Defer);
-        }
-        let mut local = head.to_ascii_lowercase();
-        if local.starts_with("mailto:") {
-            local.drain(..7);
-        }
-        let (n, ascii) = domains.get(py, dom)?;
-        if local.is_empty() || n == 0 || local.len() + 1 + n > 254 || local.len() > 64 {
-            return Ok(Canon::Invalid);
-        }
-        let Some(d) = ascii else { return Ok(Canon::Invalid) };
-        Ok(if cn::email_re(&local, &d) { Canon::Valid(format!("{local}@{d}")) } else { Canon::Invalid })
-    }
-
 fn get<'py>(d: &Bound<'py, PyDict>, k: &str) -> PyResult<Bound<'py, PyAny>> {
     d.get_item(k)?.ok_or_else(|| PyValueError::new_err(format!("vigie_native.Core: hook {k:?} missing")))
 }
@@ -818,7 +866,7 @@ impl Core {
             scan: g(0), scan_only: g(1), other_role: g(2), phone: g(3), national_id: g(4), typed: g(5), canon_nir: g(6),
             canon_iban: g(7), canon_card: g(8), canon_dob: g(9), canon_luhn_id: g(10), canon_name: g(11),
             canon_address: g(12), canon_credential: g(13), mask_free_text: g(14), region_of_country: g(15),
-            login_iban: g(16),
+            login_iban: g(16), email_domain: g(17),
         };
         let country_at = roles.iter().position(|r| r.kind == RK::Country).map(|p| p as i64).unwrap_or(-1);
         Ok(Block {
@@ -827,7 +875,7 @@ impl Core {
             masks: sink.getattr(intern!(py, "masks"))?.cast_into::<PyList>()?,
             pending: sink.getattr(intern!(py, "pending"))?.cast_into::<PyList>()?,
             today: today_of(today), country_at, settle: self.settle.clone(), iban_rules: self.iban_rules.clone(),
-            email_domains: self.email_domains.clone(),
+            domains: self.domains.clone(),
         })
     }
 }
@@ -850,8 +898,7 @@ impl Core {
         Ok(Core { hooks: v, maker, mask_value: get(&hooks, "mask_value")?.unbind(), settle,
                   role_of: get(&hooks, "role_of")?.unbind(),
                   iban_rules: Arc::new(IbanRules::new(get(&hooks, "iban_rules")?.unbind())),
-                  email_domains: Arc::new(EmailDomains { hook: get(&hooks, "email_domain")?.unbind(),
-                                                         cache: Default::default() }) })
+                  domains: Arc::new(Mutex::new(HashMap::new())) })
     }
 
     /// One JSON line's record: `records._walk` over the parsed object (`role_of` gives each
@@ -952,7 +999,14 @@ impl Core {
     /// lowercase and IDNA once per domain): str, None, or Ellipsis where it asks the reference.
     fn canon_email(&self, py: Python<'_>, v: &str) -> PyResult<Py<PyAny>> {
         let c = match cn::canon_email(v) {
-            Canon::Defer => canon_email_idna(py, &self.email_domains, v)?,
+            Canon::Defer if !v.is_ascii() => match cn::email_idn_parts(v) {
+                Ok((local, dom)) => {
+                    let hook = self.hooks[HOOKS.iter().position(|&k| k == "email_domain").unwrap_or(17)].bind(py);
+                    let (d, dlen) = email_domain(&self.domains, hook, dom)?;
+                    cn::email_idn_finish(&local, d.as_deref(), dlen)
+                }
+                Err(c) => c,
+            },
             c => c,
         };
         Ok(answer(py, c))
@@ -1077,7 +1131,7 @@ impl Core {
             let s = line.cast::<PyString>()?.to_str()?;
             let o = offs[k - first];
             let n = match split::combo(s) {
-                Combo::Fields(l, lc, p, pc) => {
+                Combo::Fields(l, lc, p, pc, _) => {
                     b.record(&[(l.to_string(), o + lc as i64), (p.to_string(), o + pc as i64)], &rl)?
                 }
                 Combo::NoMatch => return Err(PyValueError::new_err(format!("not a combo line: line {k}"))),

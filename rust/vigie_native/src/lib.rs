@@ -17,7 +17,7 @@ mod split;
 mod tokens;
 
 /// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
-const ABI: u32 = 6;
+const ABI: u32 = 7;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -33,6 +33,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract::card_network, m)?)?;
     m.add_function(wrap_pyfunction!(extract::split_row, m)?)?;
     m.add_function(wrap_pyfunction!(extract::canon_email, m)?)?;
+    m.add_function(wrap_pyfunction!(extract::canon_email_idn, m)?)?;
     m.add_function(wrap_pyfunction!(extract::canon_nir, m)?)?;
     m.add_function(wrap_pyfunction!(extract::canon_card, m)?)?;
     m.add_function(wrap_pyfunction!(extract::scan_finds_nothing_py, m)?)?;
@@ -41,6 +42,8 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(seeds::seed_passes, m)?)?;
     m.add_function(wrap_pyfunction!(seeds::line_offsets, m)?)?;
     m.add_function(wrap_pyfunction!(seeds::run_end, m)?)?;
+    m.add_function(wrap_pyfunction!(seeds::combo_line, m)?)?;
+    m.add_function(wrap_pyfunction!(seeds::combo_end, m)?)?;
     phone::register(m)?;
     m.add_function(wrap_pyfunction!(prefilter::sparse_scan, m)?)?; // the sparse-text prefilter
     Ok(())

@@ -258,3 +258,32 @@ pub fn seed_passes(b: &[u8]) -> Option<(Vec<i64>, Vec<(i64, usize, usize)>)> {
     }
     Some((kept, special))
 }
+
+/// combo_line(s) -> bool | None: `shapes._combo_line(s)`, None where Python's Unicode `\d` or
+/// `str.isdigit` decides (for the differential test; `combo_end` hands those lines back).
+#[pyfunction]
+pub fn combo_line(s: &str) -> Option<bool> {
+    crate::split::combo_line(s)
+}
+
+/// combo_end(lines, j, line_ok) -> int: `shapes._combo`'s scan: the first line from `j` on
+/// that is not a combo line. A line the port cannot decide goes to `line_ok` (the reference
+/// `_combo_line`).
+#[pyfunction]
+pub fn combo_end(lines: &Bound<'_, pyo3::types::PyList>, j: usize, line_ok: &Bound<'_, PyAny>) -> PyResult<usize> {
+    let n = lines.len();
+    let mut j = j;
+    while j < n {
+        let item = lines.get_item(j)?;
+        let s = item.cast::<pyo3::types::PyString>()?.to_str()?;
+        let ok = match crate::split::combo_line(s) {
+            Some(v) => v,
+            None => line_ok.call1((&item,))?.is_truthy()?,
+        };
+        if !ok {
+            break;
+        }
+        j += 1;
+    }
+    Ok(j)
+}

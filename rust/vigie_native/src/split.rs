@@ -104,74 +104,225 @@ fn match_field(b: &[u8], pos: usize, sep: u8) -> usize {
 }
 
 /// `_COMBO.match(s)` on a line the Python recogniser accepted: (login, its char offset,
-/// password, its char offset). None when the line does not match (or holds a non-ASCII
-/// character where `\d` is tested: the caller then defers the line to Python).
+/// password, its char offset, the separator). None when the line does not match (or holds a
+/// non-ASCII character where `\d` is tested: the caller then defers the line to Python).
 pub enum Combo<'a> {
-    Fields(&'a str, usize, &'a str, usize),
+    Fields(&'a str, usize, &'a str, usize, u8),
     NoMatch,
     Defer,
 }
 
-pub fn combo(s: &str) -> Combo<'_> {
-    // \A\s*(?:\d{1,7}[.)\]]\s+)?([^\s:|;]{1,128})([:|])(\S{1,256})\s*$
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let n = chars.len();
-    let mut i = 0;
-    while i < n && py_space(chars[i].1) {
+/// The character at byte `b` of `s` and its length in bytes (ASCII without decoding).
+#[inline]
+fn char_at(s: &str, b: usize) -> (char, usize) {
+    let c = s.as_bytes()[b];
+    if c < 0x80 {
+        return (c as char, 1);
+    }
+    let ch = s[b..].chars().next().unwrap_or('\0');
+    (ch, ch.len_utf8())
+}
+
+/// The byte after a run of Python-`\s` characters from byte `b`.
+#[inline]
+fn skip_space(s: &str, mut b: usize) -> usize {
+    let n = s.len();
+    while b < n {
+        let (c, l) = char_at(s, b);
+        if !py_space(c) {
+            break;
+        }
+        b += l;
+    }
+    b
+}
+
+/// Group 1 from byte `st`, then `[:|]`, then group 3, then `\s*$`: (g1 end, g3 start, g3 end)
+/// in bytes. Each repetition is bounded by a character its neighbour cannot match, so the
+/// greedy run is the only candidate (no backtracking changes the outcome).
+fn combo_rest(s: &str, st: usize) -> Option<(usize, usize, usize)> {
+    let n = s.len();
+    let mut j = st;
+    let mut l1 = 0usize;
+    while j < n {
+        let (c, l) = char_at(s, j);
+        if py_space(c) || matches!(c, ':' | '|' | ';') {
+            break;
+        }
+        j += l;
+        l1 += 1;
+        if l1 > 128 {
+            return None;
+        }
+    }
+    if l1 < 1 || j >= n || !matches!(s.as_bytes()[j], b':' | b'|') {
+        return None;
+    }
+    let g3 = j + 1;
+    let mut k = g3;
+    let mut l3 = 0usize;
+    while k < n {
+        let (c, l) = char_at(s, k);
+        if py_space(c) {
+            break;
+        }
+        k += l;
+        l3 += 1;
+        if l3 > 256 {
+            return None;
+        }
+    }
+    if l3 < 1 || skip_space(s, k) != n {
+        return None;
+    }
+    Some((j, g3, k))
+}
+
+/// Byte classes of an ASCII line for `combo_ascii`: Python's `\s` among ASCII characters
+/// (\t \n \v \f \r, \x1c-\x1f, space) and the characters that end group 1 (`:|;`).
+const SP: u8 = 1;
+const STOP: u8 = 2;
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut c = 9;
+    while c <= 13 {
+        t[c] = SP;
+        c += 1;
+    }
+    let mut c = 0x1c;
+    while c <= 0x20 {
+        t[c] = SP;
+        c += 1;
+    }
+    t[b':' as usize] = STOP;
+    t[b'|' as usize] = STOP;
+    t[b';' as usize] = STOP;
+    t
+};
+
+/// The first byte from `i` whose class is not `SP` (ASCII line).
+#[inline(always)]
+fn skip_sp(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && ASCII_CLASS[b[i] as usize] == SP {
         i += 1;
     }
-    let rest = |st: usize| -> Option<(usize, usize, usize)> {
-        // group 1 from st, then [:|], then group 3, then \s*$ ; returns (g1 end, g3 start, g3 end)
-        let mut j = st;
-        while j < n && !(py_space(chars[j].1) || matches!(chars[j].1, ':' | '|' | ';')) {
-            j += 1;
-        }
-        let l1 = j - st;
-        if l1 < 1 || l1 > 128 || j >= n || !matches!(chars[j].1, ':' | '|') {
-            return None;
-        }
-        let g3 = j + 1;
-        let mut k = g3;
-        while k < n && !py_space(chars[k].1) {
-            k += 1;
-        }
-        let l3 = k - g3;
-        if l3 < 1 || l3 > 256 {
-            return None;
-        }
-        let mut t = k;
-        while t < n && py_space(chars[t].1) {
-            t += 1;
-        }
-        if t != n {
-            return None;
-        }
-        Some((j, g3, k))
-    };
-    let byte = |c: usize| if c < n { chars[c].0 } else { s.len() };
-    // the numbering prefix first
+    i
+}
+
+/// `combo_rest` on an ASCII line.
+#[inline(always)]
+fn rest_ascii(b: &[u8], st: usize) -> Option<(usize, usize, usize)> {
+    let n = b.len();
+    let mut j = st;
+    while j < n && ASCII_CLASS[b[j] as usize] == 0 {
+        j += 1;
+    }
+    if j == st || j - st > 128 || j >= n || !matches!(b[j], b':' | b'|') {
+        return None;
+    }
+    let g3 = j + 1;
+    let mut k = g3;
+    while k < n && ASCII_CLASS[b[k] as usize] != SP {
+        k += 1;
+    }
+    if k == g3 || k - g3 > 256 || skip_sp(b, k) != n {
+        return None;
+    }
+    Some((j, g3, k))
+}
+
+/// `combo` on an ASCII line: the same steps on bytes with a class table (offsets are bytes).
+fn combo_ascii(s: &str) -> Combo<'_> {
+    let b = s.as_bytes();
+    let n = b.len();
+    let i = skip_sp(b, 0);
     let mut d = i;
-    while d < n && chars[d].1.is_ascii_digit() {
+    while d < n && b[d].is_ascii_digit() {
         d += 1;
     }
-    if d < n && !chars[d].1.is_ascii() && chars[d].1.is_numeric() {
-        return Combo::Defer; // `\d` is Unicode in Python: this could still be the numbering
-    }
-    if d > i && d - i <= 7 && d < n && matches!(chars[d].1, '.' | ')' | ']') {
-        let mut w = d + 1;
-        while w < n && py_space(chars[w].1) {
-            w += 1;
-        }
+    if d > i && d - i <= 7 && d < n && matches!(b[d], b'.' | b')' | b']') {
+        let w = skip_sp(b, d + 1);
         if w > d + 1 {
-            if let Some((j, g3, k)) = rest(w) {
-                return Combo::Fields(&s[byte(w)..byte(j)], w, &s[byte(g3)..byte(k)], g3);
+            if let Some((j, g3, k)) = rest_ascii(b, w) {
+                return Combo::Fields(&s[w..j], w, &s[g3..k], g3, b[j]);
             }
         }
     }
-    match rest(i) {
-        Some((j, g3, k)) => Combo::Fields(&s[byte(i)..byte(j)], i, &s[byte(g3)..byte(k)], g3),
+    match rest_ascii(b, i) {
+        Some((j, g3, k)) => Combo::Fields(&s[i..j], i, &s[g3..k], g3, b[j]),
         None => Combo::NoMatch,
     }
+}
+
+pub fn combo(s: &str) -> Combo<'_> {
+    // \A\s*(?:\d{1,7}[.)\]]\s+)?([^\s:|;]{1,128})([:|])(\S{1,256})\s*$
+    if s.is_ascii() {
+        return combo_ascii(s);
+    }
+    combo_chars(s)
+}
+
+/// `combo` on any line, character by character.
+fn combo_chars(s: &str) -> Combo<'_> {
+    let b = s.as_bytes();
+    let n = b.len();
+    let i = skip_space(s, 0);
+    let chars = |x: usize| s[..x].chars().count();
+    let fields = |st: usize, (j, g3, k): (usize, usize, usize)| {
+        Combo::Fields(&s[st..j], chars(st), &s[g3..k], chars(g3), b[j])
+    };
+    // the numbering prefix first
+    let mut d = i;
+    while d < n && b[d].is_ascii_digit() {
+        d += 1;
+    }
+    if d < n && b[d] >= 0x80 && char_at(s, d).0.is_numeric() {
+        return Combo::Defer; // `\d` is Unicode in Python: this could still be the numbering
+    }
+    if d > i && d - i <= 7 && d < n && matches!(b[d], b'.' | b')' | b']') {
+        let w = skip_space(s, d + 1);
+        if w > d + 1 {
+            if let Some(r) = combo_rest(s, w) {
+                return fields(w, r);
+            }
+        }
+    }
+    match combo_rest(s, i) {
+        Some(r) => fields(i, r),
+        None => Combo::NoMatch,
+    }
+}
+
+/// `shapes._combo_line(s)`: Some(whether the line is a combo line), None where Python's
+/// Unicode `\d` or `str.isdigit` decides (the caller hands the line to the reference).
+pub fn combo_line(s: &str) -> Option<bool> {
+    // the URL tests first: they say no whatever the match (`"://" in s`, `s.lstrip()` is the
+    // same Unicode whitespace as `\s`)
+    let b = s.as_bytes();
+    if memchr::memchr_iter(b':', b).any(|i| b[i + 1..].starts_with(b"//")) {
+        return Some(false);
+    }
+    let t = &s[skip_space(s, 0)..];
+    if t.starts_with("http") || t.starts_with("www.") {
+        return Some(false);
+    }
+    let (g1, g3, sep) = match combo(s) {
+        Combo::Fields(g1, _, g3, _, sep) => (g1, g3, sep),
+        Combo::NoMatch => return Some(false),
+        Combo::Defer => return None,
+    };
+    if sep == b'|' && g3.contains('|') {
+        return Some(false);
+    }
+    // `g1.isdigit()`: g1 is never empty; an ASCII character other than a digit says no, and
+    // only digits say yes when they are all ASCII ones
+    if g1.bytes().any(|c| c < 0x80 && !c.is_ascii_digit()) {
+        return Some(true);
+    }
+    if g1.is_ascii() {
+        return Some(false);
+    }
+    None
 }
 
 fn tuple_re() -> &'static Regex {
@@ -217,4 +368,41 @@ pub fn sql_tuples(s: &str, pos_chars: usize, base: i64) -> Vec<Vec<(String, i64)
         out.push(fields);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: Combo<'_>) -> Option<(String, usize, String, usize, u8)> {
+        match c {
+            Combo::Fields(a, x, b, y, sep) => Some((a.to_string(), x, b.to_string(), y, sep)),
+            Combo::NoMatch => None,
+            Combo::Defer => Some((String::new(), usize::MAX, String::new(), usize::MAX, 0)),
+        }
+    }
+
+    /// The byte-table path and the character path agree on ASCII lines.
+    #[test]
+    fn ascii_path_is_the_char_path() {
+        let parts = ["", " ", "\t", "\x1c", "\x0b", "1", "12345678", ".", ")", "]", "a@b.fr", "user", ":", "|",
+                     ";", "pw", "p|w", "x://y", "http", "www.", "\n", "  "];
+        let mut seed = 7u64;
+        for _ in 0..200_000 {
+            let mut line = String::new();
+            for _ in 0..(seed % 7 + 1) {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                line.push_str(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            assert_eq!(key(combo_ascii(&line)), key(combo_chars(&line)), "{line:?}");
+        }
+        let long = format!("{}:{}", "u".repeat(128), "p".repeat(256));
+        assert!(matches!(combo(&long), Combo::Fields(..)));
+        assert!(matches!(combo(&format!("u{long}")), Combo::NoMatch));
+        assert!(matches!(combo(&format!("{long}p")), Combo::NoMatch));
+        assert_eq!(combo_line("12:pw"), Some(false));
+        assert_eq!(combo_line("a@b.fr:pw"), Some(true));
+        assert_eq!(combo_line("\u{663}\u{664}:pw"), None);
+        assert_eq!(combo_line("x@y.fr:http://z"), Some(false));
+    }
 }
