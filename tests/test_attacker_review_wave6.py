@@ -249,6 +249,8 @@ def test_source_try_prints_no_terminal_control_from_the_page(tmp_path: Path, mon
                     "<td>3 replies</td></tr></table><div class='post' id='p1'><a class='username'>eve\x1b[8m</a>"
                     f"<div class='post-body'>{HOSTILE_TITLE}</div></div></body></html>", encoding="utf-8")
     monkeypatch.setenv("TEST_FORUM_PASSWORD", ENGINE_ENV["TEST_FORUM_PASSWORD"])
+    from vigie.cli import common
+    monkeypatch.setattr(common.console, "_width", 250)  # made once per process (see the next test)
     out = CliRunner().invoke(app, ["source", "try", "test-django", "--html", str(page), "--url",
                                    "http://127.0.0.1:9/b/1/", "--config", str(config), "--data-dir", str(tmp_path)],
                              env={"COLUMNS": "250"})
@@ -257,7 +259,7 @@ def test_source_try_prints_no_terminal_control_from_the_page(tmp_path: Path, mon
     assert "\x1b" not in out.stdout and "\u202e" not in out.stdout, repr(out.stdout)
 
 
-def test_vigie_victims_shows_a_hostile_name_as_text(tmp_path: Path) -> None:
+def test_vigie_victims_shows_a_hostile_name_as_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A victim name is what a leak site wrote: `[/x]` in it made `vigie victims` crash on Rich
     markup (the listing could not be read at all), and its ESC sequences reached the terminal."""
     from indexer.models import VictimRecord
@@ -271,10 +273,14 @@ def test_vigie_victims_shows_a_hostile_name_as_text(tmp_path: Path) -> None:
     with wiring.open_victim_index(load_config(config), data, alerts=False) as sinks:
         sinks.victims.upsert(VictimRecord(source="lockbit", url="http://leak.onion/", name=HOSTILE_TITLE,
                                           domain="acme.example"))
+    # the console is made once per process: a width of its own, whatever COLUMNS said when an
+    # earlier test of this worker made it (at 80 columns the name is cut with an ellipsis)
+    from vigie.cli import common
+    monkeypatch.setattr(common.console, "_width", 250)
     out = CliRunner().invoke(app, ["victims", "--config", str(config), "--data-dir", str(data)],
                              env={"COLUMNS": "250"})
     assert out.exit_code == 0, out.output
-    assert "fake prompt" in out.stdout and "[/x]" in out.stdout
+    assert "fake prompt" in out.stdout and "[/x]" in out.stdout, out.stdout
     assert "\x1b" not in out.stdout and "\u202e" not in out.stdout, repr(out.stdout)
 
 
