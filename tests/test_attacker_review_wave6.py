@@ -139,7 +139,11 @@ def test_own_links_pipes_and_devices_still_work(tmp_path: Path) -> None:
     link.symlink_to(target)
     write_private(link, b"pack")
     assert target.read_bytes() == b"pack" and target.stat().st_mode & 0o777 == 0o600 and link.is_symlink()
+    mode = os.stat(os.devnull).st_mode
     write_private(Path(os.devnull), b"discarded")
+    # a device is written, never narrowed: as root, an fchmod here made /dev/null 0600 for the
+    # whole machine (PostgreSQL's initdb, run as its own user, then failed on every start)
+    assert os.stat(os.devnull).st_mode == mode
     sink = JsonlSink(target, append=True)
     sink.accept(CrawledItem(source="s", url="http://x.onion/", body="b"))
     sink.close()
