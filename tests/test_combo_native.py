@@ -11,8 +11,6 @@ VIGIE_REQUIRE_NATIVE=1 (CI), where its absence fails.
 
 from __future__ import annotations
 
-import importlib
-import os
 import random
 from collections.abc import Iterator
 from functools import lru_cache
@@ -26,24 +24,16 @@ from indexer.detect import detect
 from indexer.detect.shapes import _combo_line
 from indexer.tokens import MatchKey
 from tests.corpus.generate import make_dump
+from tests.native_core import require_native
 
 KEY = MatchKey(b"\x22" * 32, version=2)
-
-try:
-    vigie_native: Any = importlib.import_module("vigie_native")
-except ImportError:  # depends on the build (scripts/setup.sh builds it when cargo is present)
-    vigie_native = None
 
 
 @pytest.fixture(scope="module")
 def native() -> Iterator[Any]:
-    if vigie_native is None or getattr(vigie_native, "ABI", None) != engine.ABI:
-        if os.environ.get("VIGIE_REQUIRE_NATIVE") == "1":
-            pytest.fail("VIGIE_REQUIRE_NATIVE=1 but vigie_native (of this code's ABI) is not importable: "
-                        "rebuild it with scripts/setup.sh")
-        pytest.skip("vigie_native (of this code's ABI) is not built: nothing to compare")
+    module = require_native()
     try:
-        yield vigie_native
+        yield module
     finally:
         engine.set_engine(None)  # back to what VIGIE_ENGINE says
 

@@ -17,12 +17,9 @@ absence fails.
 from __future__ import annotations
 
 import gc
-import importlib
-import os
 import random
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -33,24 +30,10 @@ from indexer import identifiers as ids
 from indexer.detect import detect
 from indexer.models import Fragment
 from indexer.tokens import MatchKey, token
+from tests.native_core import require_native as _require_native
+from tests.native_core import vigie_native
 
 KEY = MatchKey(b"\x11" * 32, version=3)
-
-try:
-    vigie_native: Any = importlib.import_module("vigie_native")
-except ImportError:  # depends on the build (scripts/setup.sh builds it when cargo is present)
-    vigie_native = None
-
-
-def _require_native() -> None:
-    if vigie_native is not None:
-        return
-    if os.environ.get("VIGIE_REQUIRE_NATIVE") == "1":
-        pytest.fail("VIGIE_REQUIRE_NATIVE=1 but vigie_native is not importable: build it with scripts/setup.sh "
-                    "(needs cargo) or `maturin build --release -m rust/vigie_native/Cargo.toml` and pip install "
-                    "the wheel")
-    pytest.skip("vigie_native is not built (scripts/setup.sh builds it when cargo is present): nothing to compare")
-
 
 Run = Callable[..., tuple[list[Fragment], list[Fragment]]]
 

@@ -17,13 +17,8 @@ Skipped when vigie_native is not built, except with VIGIE_REQUIRE_NATIVE=1 (CI).
 
 from __future__ import annotations
 
-import importlib
-import os
 import random
 from datetime import date
-from typing import Any
-
-import pytest
 
 from indexer import engine
 from indexer import identifiers as ids
@@ -31,19 +26,8 @@ from indexer.detect import detect
 from indexer.detect.extract import Sink, scan_only
 from indexer.detect.scan import Found, scan
 from indexer.tokens import MatchKey
-
-try:
-    vigie_native: Any = importlib.import_module("vigie_native")
-except ImportError:  # depends on the build (scripts/setup.sh builds it when cargo is present)
-    vigie_native = None
-
-
-def _require_native() -> None:
-    if vigie_native is not None:
-        return
-    if os.environ.get("VIGIE_REQUIRE_NATIVE") == "1":
-        pytest.fail("VIGIE_REQUIRE_NATIVE=1 but vigie_native is not importable: build it with scripts/setup.sh")
-    pytest.skip("vigie_native is not built (scripts/setup.sh builds it when cargo is present): nothing to compare")
+from tests.native_core import require_native as _require_native
+from tests.native_core import vigie_native
 
 
 def _today() -> tuple[int, int, tuple[int, int, int]]:

@@ -1,0 +1,39 @@
+"""The compiled core for the tests that compare it with the Python reference: the `vigie_native`
+module of this code's interface, else a skip. Under `VIGIE_REQUIRE_NATIVE=1` (what
+scripts/test.sh sets where cargo is present) a missing or stale build fails instead, so a suite
+that should compare the engines cannot pass by comparing nothing."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+import pytest
+
+from indexer import engine
+
+__all__ = ["require_native", "vigie_native"]
+
+
+def _load() -> Any | None:
+    try:
+        module = importlib.import_module("vigie_native")
+    except ImportError:  # depends on the build (scripts/setup.sh builds it when cargo is present)
+        return None
+    return module if getattr(module, "ABI", None) == engine.ABI else None
+
+
+vigie_native: Any | None = _load()
+
+
+def require_native() -> Any:
+    """The module, or skip (fail under VIGIE_REQUIRE_NATIVE=1)."""
+    if vigie_native is not None:
+        return vigie_native
+    if os.environ.get("VIGIE_REQUIRE_NATIVE") == "1":
+        pytest.fail("VIGIE_REQUIRE_NATIVE=1 but vigie_native of this code's interface is not importable: build "
+                    "it with scripts/setup.sh (needs cargo) or `maturin build --release -m "
+                    "rust/vigie_native/Cargo.toml` and pip install the wheel")
+    pytest.skip("vigie_native (of this code's interface) is not built (scripts/setup.sh builds it when cargo is "
+                "present): nothing to compare")
