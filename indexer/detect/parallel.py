@@ -166,8 +166,8 @@ def _init(key: bytes, version: int) -> None:
 # `Identifier`s one by one (a 2 MB chunk of a combo list) took 1.0 s in the worker and 0.95 s in
 # the parent, more than the 0.65 s of detecting them, so the parent could not keep two workers
 # busy. As columns (the type names repeat and are pickled once; the 16-byte tokens as one
-# bytes) both ends cost a few hundredths of that, and the parent rebuilds the objects with the
-# engine's slot-filling constructor.
+# bytes) the worker's side takes 0.17 s, and the parent rebuilds the objects in the compiled
+# core (0.12 s with unpickling; 0.38 s with the Python engine's slot-filling constructor).
 _TOKEN_BYTES = 16
 
 
