@@ -72,6 +72,9 @@ class _Doc:
         # value path -> (variable, was it set) for every `${VAR}` in that value: a refused value
         # then says which variable to set, never what it holds
         self.env_vars: dict[Path_, list[tuple[str, bool]]] = {}
+        # values holding a `${VAR}` that is unset and has no default: already reported as such,
+        # so what the model then says of the emptied value would only repeat it, wrongly
+        self.unset: set[Path_] = set()
 
     def line_for(self, loc: Path_) -> int:
         """The line of the deepest part of `loc` that exists in the file (1 if none)."""
@@ -113,6 +116,7 @@ class _Doc:
                 return env[name]
             if default is not None:
                 return default
+            self.unset.add(path)
             self.problems.append(ConfigProblem(
                 self.display, line, _dotted(path),
                 f"environment variable ${{{name}}} is not set "
@@ -218,6 +222,8 @@ def _validate(model: type[_M], data: dict[str, Any], doc: _Doc) -> _M | None:
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
             # pydantic adds union-member names (e.g. 'str', 'function-after[...]') to loc: drop them
             loc = tuple(p for p in loc if isinstance(p, int) or p in _keys_on_path(data, loc) or p not in _NOISE)
+            if loc in doc.unset:
+                continue  # "environment variable ${X} is not set" already says what to fix
             reason = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 owner = _model_at(model, loc[:-1])
