@@ -57,7 +57,6 @@ __all__ = [
     "canon_email",
     "canon_email_py",
     "canon_email_gmail",
-    "email_domain",
     "canon_iban",
     "canon_luhn_id",
     "canon_name",

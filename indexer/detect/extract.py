@@ -111,12 +111,12 @@ class Sink:
                 sample = [v for v, _, _, _ in values[:64]]
                 best = -1
                 for r in cands:  # ties go to the more specific context
-                    n = sum(1 for v in sample if _valid_in(v, r))
+                    n = _votes(sample, r)
                     if n > best:
                         region, best = r, n
                 if 2 * best < len(sample):
                     for r in weak:
-                        n = sum(1 for v in sample if _valid_in(v, r))
+                        n = _votes(sample, r)
                         if n > best:
                             region, best = r, n
             for v, off, _, rec in values:
@@ -159,6 +159,11 @@ def _french_shaped(v: str) -> bool:
     """0 then 9 digits, the second not 0: how a French number is written (valid or not)."""
     d = "".join(ch for ch in v if ch.isdigit())
     return len(d) == 10 and d[0] == "0" and d[1] != "0"
+
+
+def _votes(sample: list[str], region: str) -> int:
+    """How many of a column's numbers are valid in `region` (the vote of `Sink.settle`)."""
+    return sum(1 for v in sample if _valid_in(v, region))
 
 
 def _valid_in(v: str, region: str) -> bool:

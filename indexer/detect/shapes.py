@@ -8,6 +8,7 @@ None), and advances past the lines it examined, so the whole pass stays linear.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import partial
 
 from indexer import engine as _engine
@@ -353,12 +354,7 @@ def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         ctx.spaced_end[g] = j
         if j - i < MIN_HEADERLESS_ROWS:
             continue
-        cols: list[list[str]] = [[] for _ in range(count)]
-        for k in range(i, min(j, i + _SAMPLE_ROWS)):
-            for c, (v, o) in enumerate(_cells(lines[k], gap, 0)):
-                v = clean(v, o)[0]
-                cols[c].append("" if v in NULLS else v)
-        roles = infer_roles(cols)
+        roles = infer_roles(_columns(lines, i, j, partial(_cells, gap=gap, base=0)))
         if not any(r in _TYPED_BY_VALUE for r in roles):
             continue
 
@@ -377,11 +373,12 @@ def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     return i + 1, None
 
 
-def _columns(lines: list[str], i: int, j: int, sep: str) -> list[list[str]]:
-    """The cleaned, non-null cells of a sample of rows, by column (for `infer_roles`)."""
+def _columns(lines: list[str], i: int, j: int, split: Callable[[str], list[tuple[str, int]]]) -> list[list[str]]:
+    """The cleaned, non-null cells of a sample of rows, by column (for `infer_roles`); `split`
+    gives a line's cells with their offsets."""
     cols: list[list[str]] = []
     for k in range(i, min(j, i + _SAMPLE_ROWS)):
-        for c, (v, o) in enumerate(_split(lines[k], sep, 0)):
+        for c, (v, o) in enumerate(split(lines[k])):
             if c == len(cols):
                 cols.append([])
             v = clean(v, o)[0]
@@ -427,7 +424,8 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         roles, kind = ["login", "password"], "combo"  # `email<TAB>password`, `email;password`
     elif not has_header:
         # no header: type the columns by what their values validate as, across rows
-        inferred = infer_roles(_columns(lines, i, j, sep)) if count < _MAX_TYPED_FIELDS else []
+        row_cells = partial(_split, sep=sep, base=0)
+        inferred = infer_roles(_columns(lines, i, j, row_cells)) if count < _MAX_TYPED_FIELDS else []
         strong = sum(1 for r in inferred if r in _TYPED_BY_VALUE)
         if strong and (rows >= MIN_HEADERLESS_ROWS or strong >= 2):
             roles, kind = inferred, "csv"
