@@ -290,25 +290,21 @@ fn email_domain(cache: &DomainCache, hook: &Bound<'_, PyAny>, dom: &str) -> PyRe
     Ok(v)
 }
 
-/// canon_email_idn(raw, email_domain) -> str | None | "\0defer": the core's `canon_email` on
-/// one value, IDN domains through `email_domain` without the cache (for the differential test).
-#[pyfunction]
-pub fn canon_email_idn(raw: &str, email_domain: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
-    let c = match cn::canon_email(raw) {
-        Canon::Defer if !raw.is_ascii() => match cn::email_idn_parts(raw) {
-            Ok((local, dom)) => {
-                let (d, dlen): (Option<String>, usize) = email_domain.call1((dom,))?.extract()?;
-                cn::email_idn_finish(&local, d.as_deref(), dlen)
-            }
-            Err(c) => c,
-        },
-        c => c,
-    };
-    Ok(match c {
-        Canon::Valid(s) => Some(s),
-        Canon::Invalid => None,
-        Canon::Defer => Some("\0defer".to_string()),
-    })
+/// `canon_email(raw)` in the core: ASCII addresses here, an IDN domain with Python's IDNA form
+/// of it (`email_domain`, cached per domain), the rest deferred. The one reading of an address
+/// for typed cells, credentials and `Core.canon_email`.
+fn email_canon(cache: &DomainCache, hook: &Bound<'_, PyAny>, raw: &str) -> PyResult<Canon> {
+    let c = cn::canon_email(raw);
+    if !matches!(c, Canon::Defer) || raw.is_ascii() {
+        return Ok(c);
+    }
+    match cn::email_idn_parts(raw) {
+        Ok((local, dom)) => {
+            let (d, dlen) = email_domain(cache, hook, dom)?;
+            Ok(cn::email_idn_finish(&local, d.as_deref(), dlen))
+        }
+        Err(c) => Ok(c),
+    }
 }
 
 /// `records._walk(obj, line, base, fields, roles, role, depth)`
@@ -471,16 +467,7 @@ impl<'py> Block<'py> {
     /// `canon_email(raw)`: ASCII addresses here, IDN domains with Python's IDNA form of the
     /// domain (cached), the rest deferred.
     fn email(&self, raw: &str) -> PyResult<Canon> {
-        let c = cn::canon_email(raw);
-        if !matches!(c, Canon::Defer) || raw.is_ascii() {
-            return Ok(c);
-        }
-        let (local, dom) = match cn::email_idn_parts(raw) {
-            Ok(x) => x,
-            Err(c) => return Ok(c),
-        };
-        let (d, dlen) = email_domain(&self.domains, &self.h.email_domain, dom)?;
-        Ok(cn::email_idn_finish(&local, d.as_deref(), dlen))
+        email_canon(&self.domains, &self.h.email_domain, raw)
     }
 
     /// `canon_credential(login, password)`: any ASCII login, and a Unicode one when it is no
@@ -998,17 +985,7 @@ impl Core {
     /// `ids.canon_email(v)` as the core reads a typed email (the Unicode domains with Python's
     /// lowercase and IDNA once per domain): str, None, or Ellipsis where it asks the reference.
     fn canon_email(&self, py: Python<'_>, v: &str) -> PyResult<Py<PyAny>> {
-        let c = match cn::canon_email(v) {
-            Canon::Defer if !v.is_ascii() => match cn::email_idn_parts(v) {
-                Ok((local, dom)) => {
-                    let hook = self.hooks[HOOKS.iter().position(|&k| k == "email_domain").unwrap_or(17)].bind(py);
-                    let (d, dlen) = email_domain(&self.domains, hook, dom)?;
-                    cn::email_idn_finish(&local, d.as_deref(), dlen)
-                }
-                Err(c) => c,
-            },
-            c => c,
-        };
+        let c = email_canon(&self.domains, self.hooks[17].bind(py), v)?; // HOOKS[17]: email_domain
         Ok(answer(py, c))
     }
 

@@ -33,7 +33,6 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract::card_network, m)?)?;
     m.add_function(wrap_pyfunction!(extract::split_row, m)?)?;
     m.add_function(wrap_pyfunction!(extract::canon_email, m)?)?;
-    m.add_function(wrap_pyfunction!(extract::canon_email_idn, m)?)?;
     m.add_function(wrap_pyfunction!(extract::canon_nir, m)?)?;
     m.add_function(wrap_pyfunction!(extract::canon_card, m)?)?;
     m.add_function(wrap_pyfunction!(extract::scan_finds_nothing_py, m)?)?;
