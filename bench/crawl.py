@@ -202,7 +202,8 @@ def _scenario(net: PrivateTorNetwork, forum: Any, onion: str, size: str, latency
 
 def _faults(net: PrivateTorNetwork, forum: Any, onion: str, size: str, latency: int, work: Path,
             args: argparse.Namespace, clean: dict[str, Any]) -> dict[str, Any]:
-    """vigie-tor again, while the forum hangs one GET in `--stall-every` for 60 s."""
+    """vigie-tor again, while the forum hangs the first GET of one new path in `--stall-every` for
+    60 s (a retry or hedge of it is answered, as on a fresh circuit)."""
     forum.latency_seconds = latency / 1000
     forum.stall_every, forum.stall_seconds = args.stall_every, 60.0
     runs: list[dict[str, Any]] = []
@@ -288,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     print("(pages/min; targets: speedup >= 10x over the sequential baseline, Tor <= 2x direct, "
           "slowest of the runs <= 1.5x their median)")
     for f in faults:
-        print(f"faults ({f['forum']}, {f['latency_ms']} ms, 1 GET in {f['stall_every']} hung 60 s): median "
+        print(f"faults ({f['forum']}, {f['latency_ms']} ms, 1 new path in {f['stall_every']} hung 60 s): median "
               f"{f['median_seconds']:.2f}s vs {f['clean_median_seconds']:.2f}s clean, "
               f"worst +{f['worst_extra_seconds']:.2f}s, items as clean: {f['items_equal_clean']}")
     record = {

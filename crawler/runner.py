@@ -88,10 +88,12 @@ class CrawlSummary:
     # why the source could not be read at all (login failed, required selector dead): `vigie
     # crawl` exits with EXIT_SOURCE_BROKEN when set
     broken: str | None = None
-    # crawl speed (issue 18): hedged copies sent and won, Tor circuits renewed after a failure,
+    # crawl speed (issue 18): hedged copies sent, won, and withdrawn (cancelled before they reached
+    # the server, so not counted in the hedge budget), Tor circuits renewed after a failure,
     # pagination pages fetched ahead of their chain
     hedges: int = 0
     hedges_won: int = 0
+    hedges_withdrawn: int = 0
     circuits_renewed: int = 0
     pages_ahead: int = 0
 
@@ -253,6 +255,7 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
         state_path=str(state.path), output=str(output) if output else None, failures=failures,
         broken=spider.broken if isinstance(spider, VigieSpider) else None,
         hedges=stat("vigie_tor/hedge/sent"), hedges_won=stat("vigie_tor/hedge/won"),
+        hedges_withdrawn=stat("vigie_tor/hedge/withdrawn"),
         circuits_renewed=stat("vigie_tor/circuits_renewed"), pages_ahead=stat("vigie/pagination/ahead"))
     state.set_status("needs_attention" if reason else "ok", reason, last_run=summary.to_dict())
     state.close()

@@ -22,6 +22,7 @@ from vigie_kit.forum import ForumServer
 from vigie_kit.tornet import PrivateTorNetwork
 
 SOURCE = "test-phpbb"
+HUNG_THREAD_PAGE = "/thread/2"  # in board 1, the last one the crawl lists
 
 
 def _posts(run: CrawlRun) -> Counter[str]:
@@ -83,28 +84,35 @@ def test_a_stalled_stream_is_retried_on_a_fresh_circuit_in_seconds(
 def test_hedged_requests_beat_the_slow_tail_without_duplicates_or_excess_concurrency(
         tor_network: PrivateTorNetwork, onion_forum: tuple[ForumServer, str], tmp_path: Path) -> None:
     """The stream timeout is out of reach (60 s): only a hedge on another circuit can answer
-    the hung requests in time. They are counted, no item is emitted twice, and the server never
-    sees more requests at once than `limits.concurrency` (hedges included). The 20th request hangs
-    20 s: by then the budget (10% of the requests started, at least one) allows two hedges, so one
-    spent on a request slow for another reason (a new circuit's rendezvous) still leaves one for it;
-    with the 15th, the only hedge allowed sometimes went to such a request and the hang was waited out."""
+    the hung request in time. It is counted, no item is emitted twice, and the server never sees
+    more requests at once than `limits.concurrency` (hedges included).
+
+    The first request for one thread page of the last board crawled hangs 20 s; its copy is
+    answered. That page comes late, when the source has the latencies a hedge needs and the
+    budget (10% of the requests started, at least one) allows two hedges. Earlier versions hung
+    "the 20th GET": it was sometimes a hedge copy (the original answered: no hedge won) or an
+    attachment (never hedged: waited out), depending on the order a loaded machine crawled in. A
+    copy cancelled while its new circuit was still being built never reached the server and is
+    given back to the budget: two such copies once used it up before the hung request."""
     forum, onion = onion_forum
     forum.reset_counters()
     stall = 20.0
-    forum.stall_every, forum.stall_seconds, forum.stalls = 20, stall, 0
+    forum.stall_seconds, forum.stalls = stall, 0
+    forum.faults[HUNG_THREAD_PAGE] = ["stall"]
     try:
         run, seconds = _tor_crawl(tor_network, tmp_path, onion, {
             "timeout_seconds": 60, "stream_timeout_seconds": 60, "hedge": True, "concurrency": 3})
     finally:
-        forum.stall_every = 0
+        forum.faults.pop(HUNG_THREAD_PAGE, None)
     assert run.returncode == 0, run.stderr[-2000:]
     s = run.summary
-    assert forum.stalls >= 1
+    assert forum.stalls == 1
     assert s["hedges"] >= 1 and s["hedges_won"] >= 1, s
-    assert s["hedges"] <= max(1, s["pages"] // 10) + 1, s  # the budget: about 10% more requests
+    # the budget, about 10% more requests, counts the copies that may have reached the server
+    assert s["hedges"] - s["hedges_withdrawn"] <= max(1, s["pages"] // 10) + 1, s
     posts = _posts(run)
     assert len(posts) == _truth_posts(forum) and max(posts.values()) == 1
-    assert seconds < stall + 8, f"crawl took {seconds:.1f}s: the hung requests were waited out"
+    assert s["duration_seconds"] < stall, f"crawl took {seconds:.1f}s: the hung request was waited out"
     answered = [h for h in forum.hit_log if h.status != -2]
     assert answered
     # measured at the server, on the requests it answered (a hung one is abandoned by the crawler)

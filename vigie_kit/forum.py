@@ -6,7 +6,8 @@ follow (`logout_hits` counts it), attachments (CSV, a zip holding a CSV, a .gz, 
 bomb), a huge page, malformed HTML, a cp1252 page without any charset declaration and an endless
 pagination trap. Faults can be injected per URL (500, timeout, garbage, dropped connection, a
 stall that never answers). For speed tests and benchmarks every answer can be delayed
-(`latency_seconds`, as slow onion services are) and one request in N can hang (`stall_every`).
+(`latency_seconds`, as slow onion services are) and the first request for one new path in N can
+hang (`stall_every`); a second request for that path (a retry, a hedge) is answered.
 
 The server answers with links built from the Host header it was addressed with, so the same
 instance works on 127.0.0.1 and behind a Tor onion service.
@@ -74,13 +75,16 @@ class ForumServer:
         self.session_mode: str | None = None
         self.faults: dict[str, list[str]] = {}
         self.timeout_fault_seconds = timeout_fault_seconds
-        # speed tests: every answer waits `latency_seconds`; every `stall_every`-th GET (0: none)
-        # hangs `stall_seconds` and is then dropped unanswered, like a stalled Tor stream
+        # speed tests: every answer waits `latency_seconds`; the first GET of every `stall_every`-th
+        # new path (0: none) hangs `stall_seconds` and is then dropped unanswered, like a stalled Tor
+        # stream. Only first GETs stall: a retry or hedge of a hung request goes out on another
+        # circuit and is answered, so a test can tell which copy won (a stalled hedge would not be).
         self.latency_seconds = latency_seconds
         self.stall_every = stall_every
         self.stall_seconds = stall_seconds
         self.stalls = 0
-        self._gets = 0
+        self._gets = 0  # distinct paths asked for with GET
+        self._got: set[str] = set()
         self.hits: Counter[str] = Counter()
         self.hit_log: list[Hit] = []
         self.login_posts = 0
@@ -156,6 +160,7 @@ class ForumServer:
             self.hit_log.clear()
             self.login_posts = self.login_failures = 0
             self.stalls = self._gets = 0
+            self._got.clear()
 
     def kill_sessions(self) -> None:
         with self._lock:
@@ -245,7 +250,8 @@ class _ForumHandler(BaseHTTPRequestHandler):
         try:
             with f._lock:
                 fault = f.faults.get(self.path, []).pop(0) if f.faults.get(self.path) else None
-                if method == "GET":
+                if method == "GET" and self.path not in f._got:
+                    f._got.add(self.path)
                     f._gets += 1
                     if fault is None and f.stall_every and f._gets % f.stall_every == 0:
                         fault = "stall"

@@ -3,12 +3,15 @@
 A slow onion service answers most requests in a few hundred ms, and a few in many seconds (a
 congested relay, a circuit that dies, a server thread that hangs). Waiting for those stalls a
 crawl whose next pages depend on them. A hedge is a second copy of the request sent, on another
-isolated circuit, once the first has taken longer than this source's p90 latency; the first
-answer wins and the other is cancelled (Dean & Barroso, "The Tail at Scale", 2013).
+isolated circuit, once the first has taken longer than this source's p95 latency; the first
+answer wins and the other is cancelled (Dean & Barroso, "The Tail at Scale", 2013). The p95, as
+they advise: past the p90, a tenth of all requests qualify, which is the whole budget below, so
+on a loaded machine ordinary slow requests took it and a request that hung was waited out.
 
 The extra load is bounded twice: hedges are at most `max_fraction` of the requests started (at
-least one), and a hedge takes one of the source's `limits.concurrency` places in flight (the
-next one free, before any new page request), so the server never sees more requests at once.
+least one; a copy cancelled before it reached the server is given back), and a hedge takes one
+of the source's `limits.concurrency` places in flight (the next one free, before any new page
+request), so the server never sees more requests at once.
 Only GET/HEAD requests for pages are hedged (never a login POST, never an attachment).
 """
 
@@ -47,13 +50,13 @@ class HedgePolicy:
     """Decides the hedge delay of a request and whether the budget allows one more hedge."""
 
     enabled: bool = True
-    percentile: float = 90.0
+    percentile: float = 95.0
     min_samples: int = 10
     max_fraction: float = 0.1
     min_delay: float = 0.25
     latencies: LatencyWindow = field(default_factory=LatencyWindow)
     started: int = 0  # requests started (hedges not counted)
-    hedged: int = 0  # hedges sent
+    hedged: int = 0  # hedges sent, less those withdrawn before they reached the server
 
     def delay(self, method: str, kind: str | None) -> float | None:
         """Seconds after which a copy of this request may be sent; None: never hedge it."""

@@ -13,7 +13,9 @@ value or the source's key, `#n` for its circuit), `vigie_tor_socks_username` (wh
 sent to Tor: that key, `~n` after n circuit renewals, `+h` on a hedged copy's circuit).
 
 Stats: `vigie_tor/circuits_renewed`, `vigie_tor/stream_stalled`, `vigie_tor/hedge/sent`,
-`vigie_tor/hedge/won`, `vigie_tor/hedge/skipped` (past the budget or the concurrency limit),
+`vigie_tor/hedge/won`, `vigie_tor/hedge/withdrawn` (a losing copy cancelled before it reached the
+server: it is given back to the budget), `vigie_tor/hedge/skipped` (past the budget or the
+concurrency limit),
 `vigie_tor/socks_error/<code>`, `vigie_tor/isolation_keys`, `vigie_tor/circuits_prewarmed`,
 `vigie_tor/circuits_prewarm_failed`.
 """
@@ -45,7 +47,7 @@ TOR_HANDLER_DEFAULTS: dict[str, object] = {
     "VIGIE_TOR_HEDGE_MAX_FRACTION": 0.1,
     "VIGIE_TOR_HEDGE_MIN_DELAY_SECONDS": 0.25,
     "VIGIE_TOR_HEDGE_MIN_SAMPLES": 10,
-    "VIGIE_TOR_HEDGE_PERCENTILE": 90.0,
+    "VIGIE_TOR_HEDGE_PERCENTILE": 95.0,
     # With CIRCUITS_PER_SOURCE > 1: on a source's first request to a host, open its other
     # circuits at once (a SOCKS CONNECT to the same host, closed unused as soon as Tor has opened
     # it), so an onion service's rendezvous circuits are built in parallel with the first page

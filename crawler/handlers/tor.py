@@ -19,7 +19,7 @@ silence of an open stream while an answer is awaited (`VIGIE_TOR_STREAM_TIMEOUT_
 request that fails on its circuit (timeout, SOCKS error, stream dropped) renews that circuit:
 the isolation key gets a new generation (`<key>~<n>`, new SOCKS credentials, so Tor builds a
 new circuit) and the retry, sent at once by `BackoffRetryMiddleware`, rides it. Slow requests
-are hedged (`crawler.handlers._hedge`): past the source's p90 latency a copy goes out on a
+are hedged (`crawler.handlers._hedge`): past the source's p95 latency a copy goes out on a
 separate circuit (`<key>+h`), the first answer wins, the other is cancelled. With several
 circuits per source, the first request to a host also opens the source's other circuits at once
 (a SOCKS CONNECT closed as soon as Tor has opened the stream), so that an onion service's
@@ -367,6 +367,9 @@ class TorDownloadHandler(HTTP11DownloadHandler):
                     call.cancel()
             for other, d in attempts:
                 if other is not req:
+                    if other is not request and self._never_sent(other):
+                        self._hedge.hedged -= 1  # it cost the server nothing: back into the budget
+                        self._count("vigie_tor/hedge/withdrawn")
                     other.meta[_LOSER] = True  # slow is not broken: its circuit is kept
                     d.cancel()  # the slower copy: its connection is dropped
             if req is not request:
@@ -412,6 +415,16 @@ class TorDownloadHandler(HTTP11DownloadHandler):
         if delay is not None and not result.called:
             hedge_timer.append(reactor.callLater(delay, hedge))
         return result
+
+    def _never_sent(self, request: Request) -> bool:
+        """Whether `request` has not reached the server: still waiting for a place in flight, or
+        its Tor stream still opening (a new isolated circuit to an onion service takes a
+        rendezvous, often longer than the original needs to answer). The hedge budget bounds the
+        extra load a server sees, so such a hedge is given back: on a small crawl, two copies
+        cancelled while their circuits were built otherwise used up the budget before the one
+        request that hung."""
+        watch = self._watches.get(id(request))
+        return watch is None or watch.connecting
 
     async def download_request(self, request: Request) -> Response:
         slot = self._slot(request)

@@ -1077,7 +1077,7 @@ class LimitSettings(Strict):
     )
     hedge: bool = Field(
         default=True,
-        description="Over Tor: a page request slower than 90% of the source's recent ones gets a copy on "
+        description="Over Tor: a page request slower than 95% of the source's recent ones gets a copy on "
         "another circuit, and the first answer wins (at most 10% more requests, never above `concurrency`).",
     )
     retries: int = Field(
