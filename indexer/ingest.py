@@ -20,7 +20,9 @@ hashes: nothing is stored twice, and alerting dedupes per fragment). An item ove
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import BrokenExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -103,12 +105,28 @@ class Ingestor:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
+    @contextmanager
+    def _on_pool(self) -> Iterator[DetectPool]:
+        """The pool, replaced after it broke. A worker that dies (killed, out of memory) breaks a
+        process pool for good: without this, every big item after it would fail too. The item
+        being detected still fails (the crawler does not mark it seen, and retries it)."""
+        try:
+            yield self.pool()
+        except BrokenExecutor:
+            broken, self._pool = self._pool, None
+            if broken is not None:  # (not when a nested use already replaced it)
+                logger.error("a detection process died (killed, or out of memory?): the item is not "
+                             "stored, and new detection processes are started for the next one")
+                broken.shutdown(wait=False, cancel_futures=True)
+            raise
+
     def _detect_one(self, item: CrawledItem) -> list[Fragment]:
         data: bytes | str = item.raw or item.body
         if self._parallel() and len(data) > self.big_bytes:
             blob = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
-            return list(detect_stream([blob], key=self.match_key, filename=item.filename,
-                                      chunk_bytes=min(self.big_bytes, DEFAULT_CHUNK_BYTES), pool=self.pool()))
+            with self._on_pool() as pool:
+                return list(detect_stream([blob], key=self.match_key, filename=item.filename,
+                                          chunk_bytes=min(self.big_bytes, DEFAULT_CHUNK_BYTES), pool=pool))
         return self.detect(data, key=self.match_key, filename=item.filename)
 
     def ingest(self, item: CrawledItem, fetched_at: datetime | None = None) -> IngestResult:
@@ -120,12 +138,13 @@ class Ingestor:
         if not self._parallel() or len(items) < 2:
             return [self.ingest(it, fetched_at) for it in items]
         small = [len(it.raw or it.body) <= self.big_bytes for it in items]
-        found = detect_items(self.pool(), [(it.raw or it.body, it.filename) for it, s in zip(items, small, strict=True)
-                                           if s], batch_items=self.batch_items)
         out = []
-        for it, s in zip(items, small, strict=True):  # detection runs ahead; the writes follow in order
-            frags = next(found) if s else self._detect_one(it)
-            out.append(self._write(it, frags, fetched_at))
+        with self._on_pool() as pool:
+            found = detect_items(pool, [(it.raw or it.body, it.filename) for it, s in zip(items, small, strict=True)
+                                        if s], batch_items=self.batch_items)
+            for it, s in zip(items, small, strict=True):  # detection runs ahead; the writes follow in order
+                frags = next(found) if s else self._detect_one(it)
+                out.append(self._write(it, frags, fetched_at))
         return out
 
     def _write(self, item: CrawledItem, fragments: list[Fragment], fetched_at: datetime | None) -> IngestResult:

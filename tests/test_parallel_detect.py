@@ -227,3 +227,94 @@ def test_fragments_cross_the_pipe_as_columns_unchanged() -> None:
     assert [i.network for f in back for i in f.identifiers] == [i.network for f in frags for i in f.identifiers]
     assert unpack(pack([])) == []
 
+
+
+
+def test_a_pool_outlives_the_thread_that_started_its_workers(mixed: bytes) -> None:
+    """The pool spawns its workers from the thread that first submits work (in a crawl, the one
+    that met the first big attachment). That thread ending must not touch them. It did while the
+    workers asked Linux for PR_SET_PDEATHSIG, which fires on the spawning *thread's* exit: the
+    pool broke ("a child process terminated abruptly"), and a worker killed while holding the
+    task queue's lock made the next `shutdown()` wait forever (a `vigie crawl` that never ended)."""
+    import threading
+
+    p = make_pool(KEY, 2)
+    first = threading.Thread(target=lambda: list(detect_stream([mixed], key=KEY, chunk_bytes=20_000, pool=p)))
+    first.start()
+    first.join()
+    assert len(p._processes) == 2  # both spawned by the thread that has now ended
+    time.sleep(1.0)
+    try:
+        got = list(detect_stream([mixed], key=KEY, chunk_bytes=20_000, pool=p))
+        assert _key(got) == _key(detect(mixed, key=KEY))
+    finally:
+        closer = threading.Thread(target=p.shutdown, daemon=True)
+        closer.start()
+        closer.join(timeout=60)
+    assert not closer.is_alive(), "the pool's shutdown hung"
+
+
+def test_pool_workers_exit_when_their_parent_is_killed(tmp_path: Path) -> None:
+    """A crawl killed by SIGKILL leaves no detection process holding the match key."""
+    import subprocess
+    import sys
+
+    script = ("import sys, time\n"
+              "from indexer.detect.parallel import detect_stream, make_pool\n"
+              "from indexer.tokens import MatchKey\n"
+              "if __name__ == '__main__':\n"
+              "    key = MatchKey(bytes(32))\n"
+              "    p = make_pool(key, 2)\n"
+              "    list(detect_stream([b'a@exemple.fr;0612345678\\n' * 400], key=key, chunk_bytes=2000, pool=p))\n"
+              "    print(' '.join(str(pid) for pid in p._processes), flush=True)\n"
+              "    time.sleep(600)\n")
+    (tmp_path / "parent.py").write_text(script)
+    proc = subprocess.Popen([sys.executable, str(tmp_path / "parent.py")], stdout=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).resolve().parents[1])
+    try:
+        assert proc.stdout is not None
+        pids = [int(x) for x in proc.stdout.readline().split()]
+    finally:
+        proc.kill()
+        proc.wait()
+    assert len(pids) == 2
+
+    def alive(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return False
+        return state != "Z"
+
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in pids), [pid for pid in pids if alive(pid)]
+
+
+def test_a_broken_pool_is_replaced_for_the_next_item(mixed: bytes, tmp_path: Path) -> None:
+    """A detection process killed (by the OOM killer, say) breaks the pool for good. The item
+    then being detected fails (not stored, so the crawler retries it); the next item gets new
+    processes instead of failing too."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from indexer.ingest import Ingestor
+    from indexer.models import CrawledItem
+    from indexer.store.embedded import EmbeddedStore
+    from tests.fixtures.es import TEST_DATA_KEY, TEST_MATCH_KEY
+
+    store = EmbeddedStore(tmp_path / "s.sqlite3")
+    sink = Ingestor(store, TEST_MATCH_KEY, TEST_DATA_KEY, workers=2, big_bytes=20_000)
+    item = CrawledItem(source="s", url="http://x.onion/files/1/dump.txt", raw=mixed, filename="dump.txt")
+    try:
+        first = sink.ingest(item)
+        pool = sink.pool()
+        os.kill(next(iter(pool._processes)), signal.SIGKILL)
+        with pytest.raises(BrokenProcessPool):
+            sink.ingest(item)
+        again = sink.ingest(item)
+        assert sink.pool() is not pool
+        assert len(first.fragments) > 70 and [d.id for d in again.fragments] == [d.id for d in first.fragments]
+    finally:
+        sink.close()
+        store.close()

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -147,18 +149,25 @@ def _lines(b: bytes) -> int:
 _KEY: MatchKey | None = None
 
 
-def _init(key: bytes, version: int) -> None:
-    """In each worker: the key, and SIGTERM when the parent dies (even by SIGKILL), so that a
-    killed crawl leaves no detection process behind holding the key."""
+def _init(key: bytes, version: int, parent: int) -> None:
+    """In each worker: the key, and an exit when the parent process (pid `parent`) is gone, even
+    killed by SIGKILL, so that a killed crawl leaves no detection process behind holding the key.
+
+    Not PR_SET_PDEATHSIG: Linux sends it when the *thread* that spawned the worker ends, and the
+    pool spawns its workers from whichever thread submits first. A crawl that first detected a
+    big attachment on a thread that later ended had its workers killed under it: the pool broke,
+    or, at the end of a crawl, a worker killed while holding the task queue's lock left the
+    other waiting for it forever and `vigie crawl` never exited."""
     global _KEY
     _KEY = MatchKey(key, version)
-    try:
-        import ctypes
-        import signal
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="vigie-parent-watch", daemon=True).start()
 
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux)
-    except (OSError, AttributeError):
-        pass
+
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """Polls the parent pid (a dead parent's orphans are re-parented); exits within `every` s."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 # ------------------------------------------------------------------------- across the pipe
@@ -270,7 +279,7 @@ class DetectPool(ProcessPoolExecutor):
 
     def __init__(self, workers: int, key: MatchKey) -> None:
         super().__init__(max_workers=workers, mp_context=get_context("spawn"), initializer=_init,
-                         initargs=(key.key, key.version))
+                         initargs=(key.key, key.version, os.getpid()))
         self.workers = workers
 
 
