@@ -385,6 +385,9 @@ def test_a_planted_or_replayed_worker_does_not_take_sources(redis: RedisServer, 
         members = Membership(worker.link, lease_ms=5000)
         far = worker.link.now_ms() + 10 * 365 * 86_400_000
         worker.link.client.zadd(members.key, {ghost: far, f"{ghost}|{'0' * 32}": far})
+        # a name with non-ASCII characters and a live deadline: refused like the others (it made
+        # the check raise TypeError, and the worker's step with it)
+        worker.link.client.zadd(members.key, {f"fantôme|{'0' * 64}": worker.link.now_ms() + 4000})
         dead = Membership(worker.link, lease_ms=5000)
         dead.heartbeat("w0")  # a real member's entry, replayed with a far deadline once w0 is gone
         replayed = next(m for m in worker.link.client.zrange(members.key, 0, -1) if m.startswith(b"w0"))

@@ -79,6 +79,10 @@ def test_csrf_token_is_required_for_changes_with_the_cookie(env: WebEnv) -> None
         refused = c.post(url, json={"state": "resolved"})
         assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
         assert c.post(url, json={"state": "resolved"}, headers={"X-CSRF-Token": "wrong"}).status_code == 403
+        # a token with non-ASCII bytes, in the header or the form: refused, not a server error
+        odd = c.post(url, json={"state": "resolved"}, headers={"X-CSRF-Token": "jeton-é".encode("latin-1")})
+        assert odd.status_code == 403, odd.text
+        assert c.post(url, data={"state": "resolved", "csrf_token": "jeton-é"}).status_code == 403
         cross = c.post(url, json={"state": "resolved"}, headers={"X-CSRF-Token": csrf, "Origin": "https://evil.test"})
         assert cross.status_code == 403
         ok = c.post(url, json={"state": "resolved", "note": "fixed"}, headers={"X-CSRF-Token": csrf})

@@ -111,7 +111,10 @@ return now
         for raw in self._live(keys=[self.key], args=[horizon]):
             member = as_text(raw)
             name, sep, _ = member.rpartition("|")
-            if sep and (not verify or hmac.compare_digest(member, self._member(name))):
+            # as bytes: compare_digest raises TypeError on non-ASCII text, and Redis holds what
+            # anyone with its password wrote
+            if sep and (not verify or hmac.compare_digest(member.encode("utf-8", "surrogatepass"),
+                                                          self._member(name).encode("utf-8", "surrogatepass"))):
                 out.append(name)
         return sorted(out)
 

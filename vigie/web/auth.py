@@ -82,7 +82,9 @@ async def principal(request: Request) -> Principal:
             form = await request.form()
             field = form.get("csrf_token")
             sent = field if isinstance(field, str) else None
-        if not sent or not hmac.compare_digest(sent, row.csrf):
+        # as bytes: compare_digest raises TypeError on a str with non-ASCII characters, and a
+        # header is the client's to fill (a 500 instead of this 403 before)
+        if not sent or not hmac.compare_digest(sent.encode("utf-8", "surrogatepass"), row.csrf.encode()):
             raise ProblemError(403, f"missing or wrong CSRF token: send the session's csrf_token as {CSRF_HEADER}")
     u = row.user
     return Principal(name=u.name, role=u.role, org=u.org, may_reveal=u.may_reveal, via="session", session_id=sid,
