@@ -58,6 +58,9 @@ pub(crate) fn scan_finds_nothing(v: &str) -> bool {
     if b.len() <= 8 && b.iter().all(|c| c.is_ascii_digit()) {
         return true; // a digit run under 9 digits is no identifier (classify_number)
     }
+    if b.iter().filter(|&&c| c == b'/').count() >= 4 {
+        return false; // `06/12/34/56/78`: _CAND's slash branch (four slashes), not emulated below
+    }
     if b.contains(&b'+') && b.contains(&b'(') {
         return false; // `+1 (713) 754-1726`: _CAND's area-code branch, not emulated below
     }

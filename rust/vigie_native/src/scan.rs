@@ -41,6 +41,8 @@ fn cand() -> &'static Regex {
             r"|(?:\$2[abxy]?\$[0-9][0-9]\$[./A-Za-z0-9]{53}|\$[156]\$[^\t\n\x0C\r $:]{1,16}\$[./A-Za-z0-9]{22,86}",
             r"|\$argon2(?:id|i|d)\$[^\t\n\x0C\r :;,|]{10,200}|\$[PH]\$[./A-Za-z0-9]{31})",
             r"|\b(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128})\b",
+            r"|\b(?:[A-Za-z]{2}[0-9][0-9](?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?)\b",
+            r"|(?:(?:\+|\b00)33[ .\-]?0?|\b0)[1-9](?:/[0-9][0-9]){4}\b",
             r"|(?:\+[0-9]{1,3}[ .\-]?\([0-9]{1,4}\)(?:[ .\-]?[0-9])+)",
             r"|(?:\+?(?:\b|\()[0-9](?:[ .\-]?(?:\(0\)|[0-9])|[AaBb](?:[ .\-]?[0-9]))*)",
         ))
@@ -162,6 +164,23 @@ fn classify_number(raw: &str, hint: Option<&str>, want: Option<&str>, today: Tod
     }
 }
 
+/// `_iban_in(raw)`: the IBAN the candidate is, or starts with (its shorter runs of
+/// space-separated groups, longest first), and the length read.
+fn iban_in(raw: &str, ctx: &dyn ScanPy) -> PyResult<Result<Option<(String, usize)>, Back>> {
+    let mut end = raw.len();
+    loop {
+        match lift(ctx.iban(&raw[..end]))? {
+            Err(b) => return Ok(Err(b)),
+            Ok(Some(c)) => return Ok(Ok(Some((c, end)))),
+            Ok(None) => {}
+        }
+        match raw[..end].rfind(' ') {
+            Some(e) if e > 0 => end = e,
+            _ => return Ok(Ok(None)),
+        }
+    }
+}
+
 /// `scan(s, out, 0, hint)`, keeping only the hits of type `want` when given (`scan_only`):
 /// Ok(Some(hits)) in the reference's order, Ok(None) when the cell goes back to Python (not
 /// ASCII, or a validator that defers). The validators whose answer `want` would drop are not
@@ -186,8 +205,13 @@ pub(crate) fn scan_cell(s: &str, hint: Option<&str>, want: Option<&str>, today: 
             }
         };
     }
-    for m in cand().find_iter(b) {
+    // `find_iter`, with the restart `_re2fast.iter_spans` takes by `send` (the next search from
+    // `pos`; `find_at` sees the text before it, so `\b` is decided as in one pass)
+    let mut pos = 0;
+    while pos <= b.len() {
+        let Some(m) = cand().find_at(b, pos) else { break };
         let (st, en) = (m.start(), m.end());
+        pos = if en > pos { en } else { pos + 1 };
         let raw = &s[st..en];
         let rb = raw.as_bytes();
         let c0 = rb[0];
@@ -229,10 +253,28 @@ pub(crate) fn scan_cell(s: &str, hint: Option<&str>, want: Option<&str>, today: 
             }
             continue;
         }
-        if c0.is_ascii_uppercase() && len > 1 && rb[1].is_ascii_alphabetic() {
-            if wants("iban") {
-                if let Some(c) = take!(lift(ctx.iban(raw))?) {
-                    out.push(("iban", c, st, en));
+        if c0.is_ascii_alphabetic() && len > 1 && rb[1].is_ascii_alphabetic() {
+            // the restart below depends on the IBAN's answer: asked whenever it may happen
+            let may_restart = rb.contains(&b' ') && rb.iter().any(u8::is_ascii_lowercase);
+            if wants("iban") || may_restart {
+                match take!(iban_in(raw, ctx)?) {
+                    Some((c, end)) => {
+                        if wants("iban") {
+                            out.push(("iban", c, st, st + end));
+                        }
+                    }
+                    None if may_restart => pos = st + raw.find(' ').unwrap_or(0) + 1,
+                    None => {}
+                }
+            }
+            continue;
+        }
+        if rb.contains(&b'/') {
+            // 06/12/34/56/78: a phone unless a slash continues it (a path, a date)
+            let path = st > 0 && b[st - 1] == b'/' || en < b.len() && b[en] == b'/';
+            if !path && wants("phone") {
+                if let Some(c) = take!(phone_fr(raw)) {
+                    out.push(("phone", c, st, en));
                 }
             }
             continue;
