@@ -336,8 +336,8 @@ def test_free_text_skipped_only_when_the_scanner_finds_nothing() -> None:
 
     r = random.Random(11)
     pieces = ["0", "1", "5", "9", "06", "33", "+", "(", "(0)", ")", " ", ".", "-", "/", "\xa0", "a", "b", "B", "x", "Z",
-              "é", "_", ":", "rue", "75002", "Paris", "\u0663", "ff", "deadbeef" * 2, "FR76", "1990", "12", "AB", "fr76", "/12",
-              "3000 ", "/06"]
+              "é", "_", ":", "rue", "75002", "Paris", "\u0663", "ff", "deadbeef" * 2, "FR76", "1990", "12", "AB",
+              "fr76", "/12", "3000 ", "/06"]
     skipped = 0
     values = [r.choice(_VALUES) for _ in range(500)]
     values += ["".join(r.choice(pieces) for _ in range(r.randint(1, 12))) for _ in range(8000)]
