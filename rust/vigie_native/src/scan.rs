@@ -327,6 +327,34 @@ mod tests {
         assert_eq!(spans("x 12a4 5"), vec![(2, 8)]);
         assert_eq!(spans("x 12a4 x5"), vec![(2, 6)]);
         assert_eq!(spans("bob@example.com 0612"), vec![(0, 15), (16, 20)]);
+        // a French number with slashes is one candidate; a date is three short ones
+        assert_eq!(spans("t 06/12/34/56/78."), vec![(2, 16)]);
+        assert_eq!(spans("+33 6/12/34/56/78"), vec![(0, 17)]);
+        assert_eq!(spans("12/05/1990"), vec![(0, 2), (3, 5), (6, 10)]);
+        // a lowercase IBAN shape, after the uppercase one (which does not take the word after it)
+        assert_eq!(spans("be68 5390 0754 7034 pour"), vec![(0, 24)]);
+        assert_eq!(spans("BE68 5390 0754 7034 pour"), vec![(0, 19)]);
+    }
+
+    struct Ibans;
+    impl ScanPy for Ibans {
+        fn iban(&self, raw: &str) -> PyResult<Option<Option<String>>> {
+            let c = raw.replace(' ', "").to_ascii_uppercase();
+            Ok(Some((c == "BE68539007547034").then_some(c)))
+        }
+        fn luhn_id(&self, _: &str, _: usize) -> PyResult<Option<Option<String>>> {
+            Ok(None)
+        }
+    }
+
+    #[test]
+    fn iban_shapes_are_shortened_or_read_on() {
+        let t = Today { this_year: 2026, cached_year: 2026, ymd: (2026, 12, 2) };
+        let hits = scan_cell("be68 5390 0754 7034 pour toi", None, None, t, &Ibans).unwrap().unwrap();
+        assert_eq!(hits, vec![("iban", "BE68539007547034".to_string(), 0, 19)]);
+        // not an IBAN: the search goes on from its second word, where a card starts
+        let hits = scan_cell("cp75 4111 1111 1111 1111", None, None, t, &Ibans).unwrap().unwrap();
+        assert_eq!(hits, vec![("card", "4111111111111111".to_string(), 5, 24)]);
     }
 
     #[test]
