@@ -341,6 +341,10 @@ def test_free_text_skipped_only_when_the_scanner_finds_nothing() -> None:
     skipped = 0
     values = [r.choice(_VALUES) for _ in range(500)]
     values += ["".join(r.choice(pieces) for _ in range(r.randint(1, 12))) for _ in range(8000)]
+    # lowercase IBANs made of hex characters only (an Andorran, a German one), and hex ids shaped so
+    values += ["de89370400440532013000", "ad1200012030200359100100", "be68539007547034", "ca019ac970fd4ce646e8bbce"]
+    values += ["".join(r.choice("abcdef") for _ in range(2)) + "".join(r.choice("0123456789abcdef") for _ in range(n))
+               for n in range(8, 40) for _ in range(20)]
     for v in values:
         if vigie_native.scan_finds_nothing(v):
             out: list = []

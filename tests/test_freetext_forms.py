@@ -157,3 +157,12 @@ def test_typed_columns_read_both_forms(eng: str) -> None:
             "Paul,01/45/67/89/10,be68 5390 0754 7034\nLuc,06/98/76/54/32,Fr7630006000011234567890189\n")
     assert _values(text, "phone") == {"+33612345678", "+33145678910", "+33698765432"}
     assert _values(text, "iban") == {IBAN_FR, IBAN_BE}
+
+
+@pytest.mark.parametrize(("cell", "iban"), [
+    ("de89370400440532013000", "DE89370400440532013000"),      # only hex characters: a hex id's look
+    ("ad1200012030200359100100", "AD1200012030200359100100"),
+    ("fr7630006000011234567890189", IBAN_FR),
+])
+def test_lowercase_iban_alone_in_an_untyped_column(eng: str, cell: str, iban: str) -> None:
+    assert _values(CSV.format(cell), "iban") == {iban}
