@@ -9,7 +9,7 @@ incrementally (free for ASCII text). Matching is still RE2: linear time in the i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 
 import re2
 
@@ -20,10 +20,14 @@ _ANCHOR_START = re2._Anchor.ANCHOR_START
 
 
 def iter_spans(rx: re2._Regexp, text: str, anchored: bool = False,
-               resume: int = 0) -> Iterator[list[tuple[int, int]]]:
+               resume: int = 0) -> Generator[list[tuple[int, int]], int | None, None]:
     """Yield, for each non-overlapping match, [(start, end) of the match, of group 1, ...] in
     char offsets of `text`; (-1, -1) for groups that did not take part. The next search starts
-    at the end of group `resume` (0: the whole match), for patterns that consume a boundary."""
+    at the end of group `resume` (0: the whole match), for patterns that consume a boundary.
+
+    A caller that finds a match too long (a candidate that turned out to be none, with a
+    shorter one inside) may `send(c)` a char offset c > the match's start: the next search
+    starts there instead (`send` returns [], and the loop's next step yields that match)."""
     b = text.encode("utf-8", "surrogatepass")
     n = len(b)
     match = rx._regexp.Match
@@ -35,7 +39,11 @@ def iter_spans(rx: re2._Regexp, text: str, anchored: bool = False,
             s0, e0 = spans[0]
             if s0 < 0:
                 return
-            yield spans
+            sent = yield spans
+            if sent is not None:
+                pos = sent
+                yield []  # what send() returns
+                continue
             if anchored:
                 return
             e = spans[resume][1] if spans[resume][0] >= 0 else e0
@@ -58,7 +66,11 @@ def iter_spans(rx: re2._Regexp, text: str, anchored: bool = False,
             else:
                 cs = last_c + len(b[s0:s].decode("utf-8", "surrogatepass"))
                 out.append((cs, cs + len(b[s:e].decode("utf-8", "surrogatepass"))))
-        yield out
+        sent = yield out
+        if sent is not None:
+            pos = last_b + len(text[last_c:sent].encode("utf-8", "surrogatepass"))
+            yield []  # what send() returns
+            continue
         if anchored:
             return
         e = spans[resume][1] if spans[resume][0] >= 0 else e0

@@ -147,6 +147,12 @@ _VALUES = [
     "  spaced  ", '"quoted"', "'single'", "`tick`", "\xa0nbsp\xa0", "\x1cfs", "x\x1f", "９９", "٣٤٥", "http://x.fr",
     "www.site.fr", "89028", "9cb573a94578d402375814ae", "051514b29ecea2cf", "123456789", "0123456789012", "pa:ss|wd;x",
     "ç", "İstanbul", "ß", "ǅ", "ﬁ", "x" * 70,
+    # slash-separated French numbers and what must stay out; IBANs in lower and mixed case
+    "06/12/34/56/78", "tel 01/45/67/89/10.", "+33 6/12/34/56/78", "0033 6/12/34/56/78", "+33 06/12/34/56/78",
+    "2024/06/12/34/56/78", "06/12/34/56/78/90", "/a/06/12/34/56/78", "12/05/90", "030/12345678", "0475/12 34 56",
+    "fr76 3000 6000 0112 3456 7890 189", "Fr7630006000011234567890189", "be68 5390 0754 7034 pour toi",
+    "nl91 abna 0417 1643 00", "fr76 3000 6000 0112 3456 7890 188", "id42 0612345678", "cp75 4111 1111 1111 1111",
+    "BE68 5390 0754 7034 POUR", "ab12cccccccccccccccccccccccccccc ok",
 ]
 _HEADERS = ["email", "mail", "telephone", "tel_be", "phone (+32)", "nir", "ssn", "iban", "rib", "card", "cb",
             "date_naissance", "dob", "nom", "prenom", "name", "adresse", "cp", "ville", "password", "pass", "hash",
@@ -330,10 +336,15 @@ def test_free_text_skipped_only_when_the_scanner_finds_nothing() -> None:
 
     r = random.Random(11)
     pieces = ["0", "1", "5", "9", "06", "33", "+", "(", "(0)", ")", " ", ".", "-", "/", "\xa0", "a", "b", "B", "x", "Z",
-              "é", "_", ":", "rue", "75002", "Paris", "\u0663", "ff", "deadbeef" * 2, "FR76", "1990", "12", "AB"]
+              "é", "_", ":", "rue", "75002", "Paris", "\u0663", "ff", "deadbeef" * 2, "FR76", "1990", "12", "AB",
+              "fr76", "/12", "3000 ", "/06"]
     skipped = 0
     values = [r.choice(_VALUES) for _ in range(500)]
     values += ["".join(r.choice(pieces) for _ in range(r.randint(1, 12))) for _ in range(8000)]
+    # lowercase IBANs made of hex characters only (an Andorran, a German one), and hex ids shaped so
+    values += ["de89370400440532013000", "ad1200012030200359100100", "be68539007547034", "ca019ac970fd4ce646e8bbce"]
+    values += ["".join(r.choice("abcdef") for _ in range(2)) + "".join(r.choice("0123456789abcdef") for _ in range(n))
+               for n in range(8, 40) for _ in range(20)]
     for v in values:
         if vigie_native.scan_finds_nothing(v):
             out: list = []

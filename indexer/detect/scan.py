@@ -31,6 +31,13 @@ _CAND = re2.compile(
     r"|\b(?:[A-Z]{2}\d\d(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b"
     r"|(?:\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}|\$[156]\$[^\s$:]{1,16}\$[./A-Za-z0-9]{22,86}|\$argon2(?:id|i|d)\$[^\s:;,|]{10,200}|\$[PH]\$[./A-Za-z0-9]{31})"
     r"|\b(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128})\b"
+    # an IBAN typed in lower or mixed case (fr76 3000 ..., Fr7630...): after the uppercase form,
+    # which is read as before (a lowercase word after it is not taken in), and after the hex
+    # hashes, which keep their span; `scan` shortens or gives up what does not validate
+    r"|\b(?:[A-Za-z]{2}\d\d(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?)\b"
+    # a French number written with slashes, 06/12/34/56/78 or +33 6/12/34/56/78: five groups
+    # (a date has three); what a slash continues on either side (a path) is dropped by `scan`
+    r"|(?:(?:\+|\b00)33[ .\-\x{a0}]?0?|\b0)[1-9](?:/\d\d){4}\b"
     # "+1 (713) 754-1726": an area code in parentheses after the country code (before the
     # general branch: at the same start, the first alternative that matches wins)
     r"|(?:\+\d{1,3}[ .\-\x{a0}]?\(\d{1,4}\)(?:[ .\-\x{a0}]?\d)+)"
@@ -107,7 +114,8 @@ def scan(s: str, out: list[Found], base: int = 0, hint: str | None = None) -> No
     """Append every validated identifier in `s` to `out` (offsets shifted by `base`)."""
     if not s or _WORTH.search(s) is None:
         return
-    for spans in iter_spans(_CAND, s):
+    cands = iter_spans(_CAND, s)
+    for spans in cands:
         st, en = spans[0]
         raw = s[st:en]
         c0 = raw[0]
@@ -137,10 +145,20 @@ def scan(s: str, out: list[Found], base: int = 0, hint: str | None = None) -> No
             if c:
                 out.append(("national_id", c, base + st, base + en))
             continue
-        if "A" <= c0 <= "Z" and raw[1:2].isalpha():
-            c = ids.canon_iban(raw)
+        if c0.isascii() and c0.isalpha() and raw[1:2].isalpha():
+            c, end = _iban_in(raw)
             if c:
-                out.append(("iban", c, base + st, base + en))
+                out.append(("iban", c, base + st, base + st + end))
+            elif " " in raw and not raw.isupper():
+                # the lowercase shape took words that are no IBAN ("id42 0612345678"): read
+                # on from its second word, as if it had never matched
+                cands.send(st + raw.index(" ") + 1)
+            continue
+        if "/" in raw:  # 06/12/34/56/78: a phone unless a slash continues it (a path, a date)
+            if not (st and s[st - 1] == "/" or en < len(s) and s[en] == "/"):
+                c = ids.canon_phone(raw)
+                if c:
+                    out.append(("phone", c, base + st, base + en))
             continue
         if en < len(s) and s[en].isalpha():
             continue
@@ -152,6 +170,22 @@ def scan(s: str, out: list[Found], base: int = 0, hint: str | None = None) -> No
                 c = ids.canon_phone(raw[ps[0][0]:ps[0][1]])
                 if c:
                     out.append(("phone", c, base + st + ps[0][0], base + st + ps[0][1]))
+
+
+def _iban_in(raw: str) -> tuple[str | None, int]:
+    """The IBAN an IBAN-shaped candidate is, or starts with when words that are no part of
+    it were taken in ("be68 5390 0754 7034 pour"): the candidate, then each shorter run of its
+    space-separated groups (at most eight), and the length read."""
+    c = ids.canon_iban(raw)
+    if c:
+        return c, len(raw)
+    end = raw.rfind(" ")
+    while end > 0:
+        c = ids.canon_iban(raw[:end])
+        if c:
+            return c, end
+        end = raw.rfind(" ", 0, end)
+    return None, 0
 
 
 def typed(role: str, value: str, out: list[Found], base: int) -> bool:

@@ -58,6 +58,9 @@ pub(crate) fn scan_finds_nothing(v: &str) -> bool {
     if b.len() <= 8 && b.iter().all(|c| c.is_ascii_digit()) {
         return true; // a digit run under 9 digits is no identifier (classify_number)
     }
+    if b.iter().filter(|&&c| c == b'/').count() >= 4 {
+        return false; // `06/12/34/56/78`: _CAND's slash branch (four slashes), not emulated below
+    }
     if b.contains(&b'+') && b.contains(&b'(') {
         return false; // `+1 (713) 754-1726`: _CAND's area-code branch, not emulated below
     }
@@ -65,7 +68,10 @@ pub(crate) fn scan_finds_nothing(v: &str) -> bool {
     let n = b.len();
     if b.iter().all(|&c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)) && !matches!(n, 16 | 32 | 40 | 64 | 128) {
         if !b[0].is_ascii_digit() {
-            return true;
+            // unless it is shaped as an IBAN in lowercase (de89370400440532013000): the whole
+            // value, two letters, two digits, 12 to 35 characters
+            return !((12..=35).contains(&n) && b[1].is_ascii_alphabetic() && b[2].is_ascii_digit()
+                     && b[3].is_ascii_digit());
         }
         // greedy (?:\d|[ab]\d)* after the first digit
         let mut i = 1;

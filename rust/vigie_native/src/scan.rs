@@ -41,6 +41,8 @@ fn cand() -> &'static Regex {
             r"|(?:\$2[abxy]?\$[0-9][0-9]\$[./A-Za-z0-9]{53}|\$[156]\$[^\t\n\x0C\r $:]{1,16}\$[./A-Za-z0-9]{22,86}",
             r"|\$argon2(?:id|i|d)\$[^\t\n\x0C\r :;,|]{10,200}|\$[PH]\$[./A-Za-z0-9]{31})",
             r"|\b(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128})\b",
+            r"|\b(?:[A-Za-z]{2}[0-9][0-9](?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?)\b",
+            r"|(?:(?:\+|\b00)33[ .\-]?0?|\b0)[1-9](?:/[0-9][0-9]){4}\b",
             r"|(?:\+[0-9]{1,3}[ .\-]?\([0-9]{1,4}\)(?:[ .\-]?[0-9])+)",
             r"|(?:\+?(?:\b|\()[0-9](?:[ .\-]?(?:\(0\)|[0-9])|[AaBb](?:[ .\-]?[0-9]))*)",
         ))
@@ -162,6 +164,23 @@ fn classify_number(raw: &str, hint: Option<&str>, want: Option<&str>, today: Tod
     }
 }
 
+/// `_iban_in(raw)`: the IBAN the candidate is, or starts with (its shorter runs of
+/// space-separated groups, longest first), and the length read.
+fn iban_in(raw: &str, ctx: &dyn ScanPy) -> PyResult<Result<Option<(String, usize)>, Back>> {
+    let mut end = raw.len();
+    loop {
+        match lift(ctx.iban(&raw[..end]))? {
+            Err(b) => return Ok(Err(b)),
+            Ok(Some(c)) => return Ok(Ok(Some((c, end)))),
+            Ok(None) => {}
+        }
+        match raw[..end].rfind(' ') {
+            Some(e) if e > 0 => end = e,
+            _ => return Ok(Ok(None)),
+        }
+    }
+}
+
 /// `scan(s, out, 0, hint)`, keeping only the hits of type `want` when given (`scan_only`):
 /// Ok(Some(hits)) in the reference's order, Ok(None) when the cell goes back to Python (not
 /// ASCII, or a validator that defers). The validators whose answer `want` would drop are not
@@ -186,8 +205,13 @@ pub(crate) fn scan_cell(s: &str, hint: Option<&str>, want: Option<&str>, today: 
             }
         };
     }
-    for m in cand().find_iter(b) {
+    // `find_iter`, with the restart `_re2fast.iter_spans` takes by `send` (the next search from
+    // `pos`; `find_at` sees the text before it, so `\b` is decided as in one pass)
+    let mut pos = 0;
+    while pos <= b.len() {
+        let Some(m) = cand().find_at(b, pos) else { break };
         let (st, en) = (m.start(), m.end());
+        pos = if en > pos { en } else { pos + 1 };
         let raw = &s[st..en];
         let rb = raw.as_bytes();
         let c0 = rb[0];
@@ -229,10 +253,28 @@ pub(crate) fn scan_cell(s: &str, hint: Option<&str>, want: Option<&str>, today: 
             }
             continue;
         }
-        if c0.is_ascii_uppercase() && len > 1 && rb[1].is_ascii_alphabetic() {
-            if wants("iban") {
-                if let Some(c) = take!(lift(ctx.iban(raw))?) {
-                    out.push(("iban", c, st, en));
+        if c0.is_ascii_alphabetic() && len > 1 && rb[1].is_ascii_alphabetic() {
+            // the restart below depends on the IBAN's answer: asked whenever it may happen
+            let may_restart = rb.contains(&b' ') && rb.iter().any(u8::is_ascii_lowercase);
+            if wants("iban") || may_restart {
+                match take!(iban_in(raw, ctx)?) {
+                    Some((c, end)) => {
+                        if wants("iban") {
+                            out.push(("iban", c, st, st + end));
+                        }
+                    }
+                    None if may_restart => pos = st + raw.find(' ').unwrap_or(0) + 1,
+                    None => {}
+                }
+            }
+            continue;
+        }
+        if rb.contains(&b'/') {
+            // 06/12/34/56/78: a phone unless a slash continues it (a path, a date)
+            let path = st > 0 && b[st - 1] == b'/' || en < b.len() && b[en] == b'/';
+            if !path && wants("phone") {
+                if let Some(c) = take!(phone_fr(raw)) {
+                    out.push(("phone", c, st, en));
                 }
             }
             continue;
@@ -285,6 +327,34 @@ mod tests {
         assert_eq!(spans("x 12a4 5"), vec![(2, 8)]);
         assert_eq!(spans("x 12a4 x5"), vec![(2, 6)]);
         assert_eq!(spans("bob@example.com 0612"), vec![(0, 15), (16, 20)]);
+        // a French number with slashes is one candidate; a date is three short ones
+        assert_eq!(spans("t 06/12/34/56/78."), vec![(2, 16)]);
+        assert_eq!(spans("+33 6/12/34/56/78"), vec![(0, 17)]);
+        assert_eq!(spans("12/05/1990"), vec![(0, 2), (3, 5), (6, 10)]);
+        // a lowercase IBAN shape, after the uppercase one (which does not take the word after it)
+        assert_eq!(spans("be68 5390 0754 7034 pour"), vec![(0, 24)]);
+        assert_eq!(spans("BE68 5390 0754 7034 pour"), vec![(0, 19)]);
+    }
+
+    struct Ibans;
+    impl ScanPy for Ibans {
+        fn iban(&self, raw: &str) -> PyResult<Option<Option<String>>> {
+            let c = raw.replace(' ', "").to_ascii_uppercase();
+            Ok(Some((c == "BE68539007547034").then_some(c)))
+        }
+        fn luhn_id(&self, _: &str, _: usize) -> PyResult<Option<Option<String>>> {
+            Ok(None)
+        }
+    }
+
+    #[test]
+    fn iban_shapes_are_shortened_or_read_on() {
+        let t = Today { this_year: 2026, cached_year: 2026, ymd: (2026, 12, 2) };
+        let hits = scan_cell("be68 5390 0754 7034 pour toi", None, None, t, &Ibans).unwrap().unwrap();
+        assert_eq!(hits, vec![("iban", "BE68539007547034".to_string(), 0, 19)]);
+        // not an IBAN: the search goes on from its second word, where a card starts
+        let hits = scan_cell("cp75 4111 1111 1111 1111", None, None, t, &Ibans).unwrap().unwrap();
+        assert_eq!(hits, vec![("card", "4111111111111111".to_string(), 5, 24)]);
     }
 
     #[test]
