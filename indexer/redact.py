@@ -16,6 +16,7 @@ fragment's untyped cells, so metadata is stored, logged and sent only masked.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
@@ -95,8 +96,15 @@ def mask_value(id_type: str, canonical: str) -> str:
     return f"[{id_type}]"
 
 
+# What every `_NET` alternative needs at least one of, short of a 24-character opaque run
+# (RE2's \d is ASCII). Most gaps between a dump's masked values ('";"', ',Durand,Jean,') have
+# none: they skip the two RE2 calls (~10 us each through the wrapper), a third of the time of
+# detecting a dump post before.
+_NET_NEEDS = re.compile(r"[0-9@$]")
+
+
 def _net(s: str) -> str:
-    if not s:
+    if not s or (len(s) < 24 and _NET_NEEDS.search(s) is None):
         return s
     if any(c.isdigit() for c in s):  # every address starts with a number
         s = ADDRESS.sub(ADDRESS_MASK, s)
