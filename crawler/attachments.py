@@ -9,7 +9,9 @@ beyond the cap is inflated; the caller logs it and moves on.
 
 from __future__ import annotations
 
+import bz2
 import io
+import lzma
 import struct
 import zipfile
 import zlib
@@ -24,8 +26,11 @@ _CHUNK = 64 * 1024
 # central directory bytes allowed per file of attachments.max_files (an entry is 46 bytes, its
 # name and extra fields; real archives stay far below this, directories included)
 _DIRECTORY_BYTES_PER_FILE = 1024
-# zip members zipfile decompresses with an output bound (its read size): stored and deflated
+# zip members zipfile decompresses with an output bound (its read size): stored and deflated.
+# bzip2 and LZMA members it inflates a whole read chunk at a time (a few kB of bzip2 are
+# gigabytes, allocated before any cap is looked at): those are decompressed here, bounded.
 _BOUNDED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_OWN_METHODS = (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 
 
 class AttachmentError(CrawlerError):
@@ -159,12 +164,13 @@ def _expand_zip(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
             member_name = f"{name}/{info.filename}"
             if extension_of(info.filename) not in limits.extensions:
                 continue
+            if info.compress_type in _OWN_METHODS:
+                _expand(member_name, _inflate_bounded(data, info, member_name, budget), limits, budget,
+                        depth + 1, out)
+                continue
             if info.compress_type not in _BOUNDED_METHODS:
-                # zipfile inflates a bzip2 or LZMA member's whole read chunk at once (no output
-                # limit): a few kB of bzip2 are gigabytes, allocated before any cap is looked at
-                raise ArchiveBombError(f"{member_name}: compressed with zip method {info.compress_type} "
-                                       "(bzip2, LZMA...), which cannot be expanded within the caps; refused "
-                                       "without expanding (only stored and deflated members are read)")
+                raise AttachmentError(f"{member_name}: compressed with zip method {info.compress_type}, which "
+                                      "Vigie does not read (stored, deflated, bzip2 and LZMA members are read)")
             parts: list[bytes] = []
             try:
                 with archive.open(info) as fh:
@@ -174,3 +180,63 @@ def _expand_zip(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
             except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError) as exc:
                 raise AttachmentError(f"{member_name}: cannot be extracted ({exc})") from exc
             _expand(member_name, b"".join(parts), limits, budget, depth + 1, out)
+
+
+def _raw_member(data: bytes, info: zipfile.ZipInfo, where: str) -> memoryview:
+    """A member's compressed bytes, where its local header says they start (APPNOTE 4.3.7)."""
+    if info.flag_bits & 0x1:
+        raise AttachmentError(f"{where}: encrypted; cannot be extracted")
+    off = info.header_offset
+    if data[off:off + 4] != b"PK\x03\x04":
+        raise AttachmentError(f"{where}: no local file header where the central directory says; corrupt zip")
+    name_len, extra_len = struct.unpack_from("<HH", data, off + 26)
+    start = off + 30 + name_len + extra_len
+    if start + info.compress_size > len(data):
+        raise AttachmentError(f"{where}: the zip is cut short ({info.compress_size} compressed bytes declared)")
+    return memoryview(data)[start:start + info.compress_size]
+
+
+def _decompressor(info: zipfile.ZipInfo, raw: memoryview) -> tuple[bz2.BZ2Decompressor | lzma.LZMADecompressor,
+                                                                    memoryview]:
+    if info.compress_type == zipfile.ZIP_BZIP2:
+        return bz2.BZ2Decompressor(), raw
+    # LZMA in a zip (APPNOTE 5.8.8): a 2-byte version, a 2-byte properties size, the properties,
+    # then a raw LZMA1 stream (as zipfile reads it)
+    if len(raw) < 4:
+        raise ValueError("no LZMA header")
+    props_len = struct.unpack_from("<H", raw, 2)[0]
+    props = bytes(raw[4:4 + props_len])
+    lzma1 = lzma._decode_filter_properties(lzma.FILTER_LZMA1, props)  # type: ignore[attr-defined]
+    # the dictionary is allocated whole, at the size the archive asks for (up to 4 GB, and a raw
+    # stream takes no memory limit); a member never reads further back than its own size
+    lzma1["dict_size"] = min(lzma1["dict_size"], max(4096, info.file_size))
+    return lzma.LZMADecompressor(lzma.FORMAT_RAW, filters=[lzma1]), raw[4 + props_len:]
+
+
+def _inflate_bounded(data: bytes, info: zipfile.ZipInfo, where: str, budget: _Budget) -> bytes:
+    """A bzip2 or LZMA member, decompressed at most `_CHUNK` bytes at a time, each counted
+    against the budget before the next, and no further than its declared size (as zipfile does
+    for deflated members); its CRC is then checked."""
+    raw = _raw_member(data, info, where)
+    parts: list[bytes] = []
+    left = info.file_size
+    try:
+        decomp, stream = _decompressor(info, raw)
+        for start in range(0, len(stream), _CHUNK):
+            piece: bytes | memoryview = stream[start:start + _CHUNK]
+            while left > 0:
+                chunk = decomp.decompress(piece, min(_CHUNK, left))
+                piece = b""
+                budget.spend(len(chunk), where)
+                parts.append(chunk)
+                left -= len(chunk)
+                if decomp.eof or decomp.needs_input:
+                    break
+            if left <= 0 or decomp.eof:
+                break
+    except (OSError, lzma.LZMAError, ValueError, EOFError) as exc:
+        raise AttachmentError(f"{where}: cannot be extracted ({exc})") from exc
+    out = b"".join(parts)
+    if zlib.crc32(out) != info.CRC:
+        raise AttachmentError(f"{where}: CRC mismatch once decompressed (corrupt or truncated member)")
+    return out

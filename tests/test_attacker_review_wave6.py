@@ -4,6 +4,7 @@
   member's whole read chunk with no output limit, and cuts the result to the member's declared
   size only afterwards, so a few hundred bytes that declare 1 kB allocate hundreds of MB (64 kB of
   them, tens of GB: the crawl dies on every run, the attachment stays pending) before any cap.
+  (Fixed first by refusing such members; since wave 7 Vigie decompresses them itself, bounded.)
 - Another local user and an operator's `-o` path in a shared directory (/tmp): a file they
   planted there stays theirs whatever mode Vigie gives it, a symbolic link they planted sends
   the write to a file they chose, and a file of ours they opened while it was readable keeps
@@ -27,7 +28,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from crawler.attachments import ArchiveBombError, expand_attachment
+from crawler.attachments import ArchiveBombError, AttachmentError, expand_attachment
 from crawler.sink import JsonlSink
 from indexer.models import CrawledItem
 from tests.fixtures.forum import shipped_example_env
@@ -61,23 +62,63 @@ def _zip_lying_about_size(member: str, payload: bytes, method: int, declared: in
     return bytes(data)
 
 
-def test_a_bzip2_zip_member_is_refused_before_it_is_inflated() -> None:
-    bomb = _zip_lying_about_size("dump.csv", b"\0" * (40 * 2**20), zipfile.ZIP_BZIP2, declared=1000)
-    assert len(bomb) < 1000  # 40 MB of zeros: a couple of hundred bytes of bzip2
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA], ids=["bzip2", "lzma"])
+def test_a_bzip2_or_lzma_bomb_is_expanded_within_the_caps(method: int) -> None:
+    """zipfile inflates a bzip2 or LZMA member's whole read chunk with no output bound: 40 MB of
+    zeros in a few hundred bytes allocated 40 MB before any cap was looked at. Such members are
+    now decompressed by Vigie 64 kB at a time, no further than their declared size (as zipfile
+    does for deflated members), each piece counted against the caps."""
+    payload = b"\0" * (40 * 2**20)
+    lying = _zip_lying_about_size("dump.csv", payload, method, declared=1000)
+    assert len(lying) < 20_000  # 40 MB of zeros: a few kB at most
     limits = AttachmentLimits(max_uncompressed_bytes=4 * 2**20)
     tracemalloc.start()
     try:
-        with pytest.raises(ArchiveBombError, match="bzip2"):
-            expand_attachment("leak.zip", bomb, limits)
+        files = expand_attachment("leak.zip", lying, limits)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert peak < 8 * 2**20, f"{peak} bytes allocated while refusing a {len(bomb)}-byte archive"
+    assert [(f.filename, len(f.data)) for f in files] == [("leak.zip/dump.csv", 1000)]
+    assert peak < 8 * 2**20, f"{peak} bytes allocated while reading a {len(lying)}-byte archive"
+    # declared honestly, it is over the cap: refused without expanding
+    honest = io.BytesIO()
+    with zipfile.ZipFile(honest, "w", compression=method) as zf:
+        zf.writestr("dump.csv", payload)
+    with pytest.raises(ArchiveBombError, match="declares"):
+        expand_attachment("leak.zip", honest.getvalue(), limits)
+    # declared under the cap but lying about its CRC: corrupt, not returned
+    bad = bytearray(lying)
+    for sig, at in ((b"PK\x03\x04", 14), (b"PK\x01\x02", 16)):
+        struct.pack_into("<I", bad, bad.find(sig) + at, 12345)
+    with pytest.raises(AttachmentError, match="CRC"):
+        expand_attachment("leak.zip", bytes(bad), limits)
 
 
-def test_stored_and_deflated_members_are_still_read() -> None:
+def test_an_lzma_member_cannot_ask_for_a_huge_dictionary() -> None:
+    """An LZMA member's properties name its dictionary size, allocated whole before the first
+    byte (up to 4 GB; a raw stream takes no memory limit). It is cut to the member's own size."""
     rows = b"email;phone\n" + b"a@example.org;0601020304\n" * 100
-    for method in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_LZMA) as zf:
+        zf.writestr("dump.csv", rows)
+    data = bytearray(buf.getvalue())
+    local = data.find(b"PK\x03\x04")
+    name_len, extra_len = struct.unpack_from("<HH", data, local + 26)
+    props = local + 30 + name_len + extra_len + 4  # after the LZMA version and properties size
+    struct.pack_into("<I", data, props + 1, 1536 * 2**20)  # a 1.5 GB dictionary
+    tracemalloc.start()
+    try:
+        files = expand_attachment("leak.zip", bytes(data), AttachmentLimits())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [(f.filename, f.data) for f in files] == [("leak.zip/dump.csv", rows)]
+    assert peak < 8 * 2**20, f"{peak} bytes allocated for a {len(rows)}-byte member"
+
+
+def test_stored_deflated_bzip2_and_lzma_members_are_read() -> None:
+    rows = b"email;phone\n" + b"a@example.org;0601020304\n" * 100
+    for method in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", compression=method) as zf:
             zf.writestr("dump.csv", rows)

@@ -1101,7 +1101,8 @@ class AttachmentLimits(Strict):
     enabled: bool = Field(default=True, description="Download attachments at all.")
     extensions: list[str] = Field(
         default_factory=lambda: ["txt", "csv", "sql", "json", "gz", "zip"],
-        description="File types downloaded, among txt, csv, tsv, sql, json, jsonl, gz, zip, log.",
+        description="File types downloaded, among txt, csv, tsv, sql, json, jsonl, gz, zip, log. Zip members "
+                    "stored, deflated, bzip2 or LZMA are read, each within the limits below.",
     )
     max_bytes: int = Field(default=50 * 1024 * 1024, ge=1, description="Largest attachment downloaded, in bytes.")
     max_uncompressed_bytes: int = Field(
