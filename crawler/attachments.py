@@ -13,6 +13,8 @@ import bz2
 import io
 import lzma
 import struct
+import sys
+import tarfile
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -31,6 +33,12 @@ _DIRECTORY_BYTES_PER_FILE = 1024
 # gigabytes, allocated before any cap is looked at): those are decompressed here, bounded.
 _BOUNDED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _OWN_METHODS = (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+# what `_expand` opens (a .tar.gz is a gz, then a tar)
+_ARCHIVES = ("zip", "gz", "tgz", "tar", "bz2", "xz")
+# an .xz names its decoder's memory need in its header: more than this is refused (xz -9: ~65 MB)
+_XZ_MEMLIMIT = 128 * 1024 * 1024
+# entries of a tar (directories and links included) read at most, per file of attachments.max_files
+_TAR_ENTRIES_PER_FILE = 10
 
 
 class AttachmentError(CrawlerError):
@@ -88,14 +96,18 @@ def expand_attachment(filename: str, data: bytes, limits: AttachmentLimits) -> l
 def _expand(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, depth: int,
             out: list[ExtractedFile]) -> None:
     ext = extension_of(name)
-    if ext in ("zip", "gz"):
+    if ext in _ARCHIVES:
         if depth >= limits.max_nesting + 1:
             raise ArchiveBombError(f"{name}: archives nested deeper than attachments.max_nesting={limits.max_nesting}")
         if ext == "zip":
             _expand_zip(name, data, limits, budget, depth, out)
-        else:
-            inner = _gunzip(name, data, budget)
-            _expand(name[: -len(".gz")], inner, limits, budget, depth + 1, out)
+        elif ext == "tar":
+            _expand_tar(name, data, limits, budget, depth, out)
+        else:  # one compressed file: base.sql.gz -> base.sql, dump.tgz -> dump.tar, x.csv.bz2, y.tar.xz
+            inner_name = name[: -len(".tgz")] + ".tar" if ext == "tgz" else name[: -len(ext) - 1]
+            inner = _gunzip(name, data, budget) if ext in ("gz", "tgz") else _unpack_stream(name, data, budget, ext)
+            # a compressed tar is one archive, not one inside another (max_nesting: 0 reads a .tar.gz)
+            _expand(inner_name, inner, limits, budget, depth + (extension_of(inner_name) != "tar"), out)
         return
     if ext not in limits.extensions and depth > 0:
         return  # archive members of other types are skipped, not indexed
@@ -196,8 +208,10 @@ def _raw_member(data: bytes, info: zipfile.ZipInfo, where: str) -> memoryview:
     return memoryview(data)[start:start + info.compress_size]
 
 
-def _decompressor(info: zipfile.ZipInfo, raw: memoryview) -> tuple[bz2.BZ2Decompressor | lzma.LZMADecompressor,
-                                                                    memoryview]:
+_Decompressor = bz2.BZ2Decompressor | lzma.LZMADecompressor
+
+
+def _decompressor(info: zipfile.ZipInfo, raw: memoryview) -> tuple[_Decompressor, memoryview]:
     if info.compress_type == zipfile.ZIP_BZIP2:
         return bz2.BZ2Decompressor(), raw
     # LZMA in a zip (APPNOTE 5.8.8): a 2-byte version, a 2-byte properties size, the properties,
@@ -213,30 +227,88 @@ def _decompressor(info: zipfile.ZipInfo, raw: memoryview) -> tuple[bz2.BZ2Decomp
     return lzma.LZMADecompressor(lzma.FORMAT_RAW, filters=[lzma1]), raw[4 + props_len:]
 
 
-def _inflate_bounded(data: bytes, info: zipfile.ZipInfo, where: str, budget: _Budget) -> bytes:
-    """A bzip2 or LZMA member, decompressed at most `_CHUNK` bytes at a time, each counted
-    against the budget before the next, and no further than its declared size (as zipfile does
-    for deflated members); its CRC is then checked."""
-    raw = _raw_member(data, info, where)
+def _drain(decomp: _Decompressor, stream: memoryview, where: str, budget: _Budget,
+           left: int) -> tuple[list[bytes], int | None]:
+    """Decompress `stream` at most `_CHUNK` bytes at a time, each counted against the budget
+    before the next, and no more than `left` bytes. Returns the pieces and, when the compressed
+    stream ended, the offset in `stream` just past its end (a next stream may follow)."""
     parts: list[bytes] = []
-    left = info.file_size
+    for start in range(0, len(stream), _CHUNK):
+        piece: bytes | memoryview = stream[start:start + _CHUNK]
+        fed = len(piece)
+        while left > 0:
+            chunk = decomp.decompress(piece, min(_CHUNK, left))
+            piece = b""
+            budget.spend(len(chunk), where)
+            parts.append(chunk)
+            left -= len(chunk)
+            if decomp.eof or decomp.needs_input:
+                break
+        if decomp.eof:
+            return parts, start + fed - len(decomp.unused_data)
+        if left <= 0:
+            break
+    return parts, None
+
+
+def _inflate_bounded(data: bytes, info: zipfile.ZipInfo, where: str, budget: _Budget) -> bytes:
+    """A bzip2 or LZMA member, decompressed within the budget and no further than its declared
+    size (as zipfile does for deflated members); its CRC is then checked."""
+    raw = _raw_member(data, info, where)
     try:
         decomp, stream = _decompressor(info, raw)
-        for start in range(0, len(stream), _CHUNK):
-            piece: bytes | memoryview = stream[start:start + _CHUNK]
-            while left > 0:
-                chunk = decomp.decompress(piece, min(_CHUNK, left))
-                piece = b""
-                budget.spend(len(chunk), where)
-                parts.append(chunk)
-                left -= len(chunk)
-                if decomp.eof or decomp.needs_input:
-                    break
-            if left <= 0 or decomp.eof:
-                break
+        parts, _ = _drain(decomp, stream, where, budget, info.file_size)
     except (OSError, lzma.LZMAError, ValueError, EOFError) as exc:
         raise AttachmentError(f"{where}: cannot be extracted ({exc})") from exc
     out = b"".join(parts)
     if zlib.crc32(out) != info.CRC:
         raise AttachmentError(f"{where}: CRC mismatch once decompressed (corrupt or truncated member)")
     return out
+
+
+def _unpack_stream(name: str, data: bytes, budget: _Budget, ext: str) -> bytes:
+    """A .bz2 or .xz file, streams one after another (pbzip2 and multi-threaded xz write
+    several), within the budget; an .xz asking for more than `_XZ_MEMLIMIT` is refused."""
+    parts: list[bytes] = []
+    rest = memoryview(data)
+    try:
+        while rest:
+            decomp: _Decompressor = (bz2.BZ2Decompressor() if ext == "bz2"
+                                     else lzma.LZMADecompressor(lzma.FORMAT_AUTO, memlimit=_XZ_MEMLIMIT))
+            got, end = _drain(decomp, rest, name, budget, sys.maxsize)
+            parts += got
+            if end is None:
+                raise AttachmentError(f"{name}: the compressed stream is cut short")
+            rest = rest[end:]
+            if ext == "xz":  # stream padding: zero bytes between and after xz streams
+                rest = rest[len(rest) - len(bytes(rest).lstrip(b"\0")):]
+    except (OSError, lzma.LZMAError, ValueError, EOFError) as exc:
+        raise AttachmentError(f"{name}: not a valid {ext} file ({exc})") from exc
+    return b"".join(parts)
+
+
+def _expand_tar(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, depth: int,
+                out: list[ExtractedFile]) -> None:
+    """A tar's regular files of the allowed types (its bytes were counted when decompressed;
+    nothing is written to disk, names are labels only: links and devices are skipped)."""
+    entries = files = 0
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
+            while (member := archive.next()) is not None:
+                entries += 1
+                if entries > limits.max_files * _TAR_ENTRIES_PER_FILE:
+                    raise ArchiveBombError(f"{name}: more than {limits.max_files * _TAR_ENTRIES_PER_FILE} entries "
+                                           f"(attachments.max_files={limits.max_files}); refused")
+                if member.isdir():
+                    continue
+                files += 1
+                if files > limits.max_files:
+                    raise ArchiveBombError(f"{name}: more than {limits.max_files} files "
+                                           "(attachments.max_files)")
+                if not member.isreg() or extension_of(member.name) not in limits.extensions:
+                    continue
+                fh = archive.extractfile(member)
+                body = fh.read() if fh is not None else b""
+                _expand(f"{name}/{member.name}", body, limits, budget, depth + 1, out)
+    except tarfile.TarError as exc:
+        raise AttachmentError(f"{name}: not a valid tar file ({exc})") from exc

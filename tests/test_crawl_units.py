@@ -6,6 +6,7 @@ import gzip
 import io
 import struct
 import time
+import tracemalloc
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +42,67 @@ def test_plain_and_archived_files_are_extracted() -> None:
     files = expand_attachment("d.zip", _zip({"in/a.csv": b"1;2", "b.exe": b"MZ", "c.sql": b"INSERT"}), LIMITS)
     assert [(f.filename, f.data) for f in files] == [("d.zip/in/a.csv", b"1;2"), ("d.zip/c.sql", b"INSERT")]
     assert expand_attachment("x.sql.gz", gzip.compress(b"SELECT 1"), LIMITS)[0].data == b"SELECT 1"
+
+
+def _tar(members: dict[str, bytes], link: str | None = None) -> bytes:
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tf:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+        if link is not None:  # a symbolic link to a file outside: skipped, never followed
+            info = tarfile.TarInfo(link)
+            info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
+            tf.addfile(info)
+    return buf.getvalue()
+
+
+def test_tar_bz2_and_xz_dumps_are_extracted() -> None:
+    """Leaks are often shared as .tar.gz, .tgz, .tar.bz2, .tar.xz or a lone .sql.xz; each is read
+    in memory within the caps (a compressed tar is one archive level, not two)."""
+    import bz2
+    import lzma
+
+    rows = b"email;phone\n" + b"a@example.org;0601020304\n" * 50
+    tar = _tar({"dump/clients.csv": rows, "dump/tool.exe": b"MZ", "dump/base.sql": b"INSERT 1"}, link="dump/x.csv")
+    want = [("dump/clients.csv", rows), ("dump/base.sql", b"INSERT 1")]
+    flat = AttachmentLimits(max_uncompressed_bytes=4 * 1024 * 1024, max_files=10, max_nesting=0)
+    for name, data in (("leak.tar", tar), ("leak.tar.gz", gzip.compress(tar)), ("leak.tgz", gzip.compress(tar)),
+                       ("leak.tar.bz2", bz2.compress(tar)), ("leak.tar.xz", lzma.compress(tar))):
+        files = expand_attachment(name, data, flat)
+        inner = name.removesuffix(".gz").removesuffix(".bz2").removesuffix(".xz").replace(".tgz", ".tar")
+        assert [(f.filename, f.data) for f in files] == [(f"{inner}/{n}", d) for n, d in want], name
+    assert expand_attachment("base.sql.xz", lzma.compress(b"SELECT 1"), LIMITS)[0].data == b"SELECT 1"
+    # two bzip2 streams one after the other (pbzip2 writes them): both read
+    two = bz2.compress(rows[:100]) + bz2.compress(rows[100:])
+    assert expand_attachment("dump.csv.bz2", two, LIMITS)[0].data == rows
+
+
+def test_tar_bz2_and_xz_bombs_and_damage_are_refused() -> None:
+    import bz2
+    import lzma
+
+    for name, bomb in (("dump.sql.bz2", bz2.compress(bytes(64 * 1024 * 1024))),
+                       ("dump.sql.xz", lzma.compress(bytes(64 * 1024 * 1024)))):
+        tracemalloc.start()
+        try:
+            with pytest.raises(ArchiveBombError, match="max_uncompressed_bytes"):
+                expand_attachment(name, bomb, LIMITS)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak < 16 * 1024 * 1024, (name, peak)  # the 4 MB cap and a chunk, not 64 MB
+    with pytest.raises(ArchiveBombError, match="max_files"):
+        expand_attachment("many.tar.gz", gzip.compress(_tar({f"{i}.csv": b"x" for i in range(11)})), LIMITS)
+    with pytest.raises(AttachmentError, match="cut short"):
+        expand_attachment("dump.csv.bz2", bz2.compress(b"a;b\n" * 1000)[:-20], LIMITS)
+    with pytest.raises(AttachmentError, match="not a valid tar"):
+        expand_attachment("broken.tar", b"\x01" * 1024, LIMITS)
+    with pytest.raises(AttachmentError, match="not a valid xz"):
+        expand_attachment("broken.sql.xz", b"\xfd7zXZ\x00garbage", LIMITS)
 
 
 def test_zip_bomb_refused_from_its_declared_size_without_inflating() -> None:
