@@ -308,7 +308,18 @@ def _expand_tar(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
                 if not member.isreg() or extension_of(member.name) not in limits.extensions:
                     continue
                 fh = archive.extractfile(member)
-                body = fh.read() if fh is not None else b""
+                if fh is None:
+                    continue
+                if member.issparse():
+                    # a sparse member's holes are zeros tarfile makes up: 10 kB of tar were 2 GB
+                    # in memory. Those bytes are new, so they count, read a chunk at a time
+                    parts: list[bytes] = []
+                    while chunk := fh.read(_CHUNK):
+                        budget.spend(len(chunk), f"{name}/{member.name}")
+                        parts.append(chunk)
+                    body = b"".join(parts)
+                else:  # a slice of the tar itself, whose bytes were counted when it was unpacked
+                    body = fh.read()
                 _expand(f"{name}/{member.name}", body, limits, budget, depth + 1, out)
     except tarfile.TarError as exc:
         raise AttachmentError(f"{name}: not a valid tar file ({exc})") from exc

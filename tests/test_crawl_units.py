@@ -101,6 +101,23 @@ def test_tar_bz2_and_xz_bombs_and_damage_are_refused() -> None:
         expand_attachment("dump.csv.bz2", bz2.compress(b"a;b\n" * 1000)[:-20], LIMITS)
     with pytest.raises(AttachmentError, match="not a valid tar"):
         expand_attachment("broken.tar", b"\x01" * 1024, LIMITS)
+    # a sparse member: 4 stored bytes that tarfile expands to 2 GB of made-up zeros (10 kB of tar)
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tf:
+        info = tarfile.TarInfo("dump.csv")
+        info.size = 4
+        info.pax_headers = {"GNU.sparse.map": "0,4", "GNU.sparse.size": str(2**31)}
+        tf.addfile(info, io.BytesIO(b"a;b\n"))
+    tracemalloc.start()
+    try:
+        with pytest.raises(ArchiveBombError, match="max_uncompressed_bytes"):
+            expand_attachment("sparse.tar", buf.getvalue(), LIMITS)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024, peak
     with pytest.raises(AttachmentError, match="not a valid xz"):
         expand_attachment("broken.sql.xz", b"\xfd7zXZ\x00garbage", LIMITS)
 
