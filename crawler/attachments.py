@@ -12,12 +12,14 @@ from __future__ import annotations
 import bz2
 import io
 import lzma
+import re
 import struct
 import sys
 import tarfile
 import zipfile
 import zlib
 from dataclasses import dataclass
+from typing import IO
 
 from crawler import CrawlerError
 from vigie.config.schema import AttachmentLimits
@@ -37,6 +39,10 @@ _OWN_METHODS = (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 _ARCHIVES = ("zip", "gz", "tgz", "tar", "bz2", "xz")
 # an .xz names its decoder's memory need in its header: more than this is refused (xz -9: ~65 MB)
 _XZ_MEMLIMIT = 128 * 1024 * 1024
+# compressed streams in one .bz2/.xz at most (pbzip2 writes one per 900 kB block: ~220 for the
+# default 200 MB cap)
+_STREAMS_MAX = 4096
+_NOT_ZERO = re.compile(rb"[^\0]")
 # entries of a tar (directories and links included) read at most, per file of attachments.max_files
 _TAR_ENTRIES_PER_FILE = 10
 
@@ -183,15 +189,12 @@ def _expand_zip(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
             if info.compress_type not in _BOUNDED_METHODS:
                 raise AttachmentError(f"{member_name}: compressed with zip method {info.compress_type}, which "
                                       "Vigie does not read (stored, deflated, bzip2 and LZMA members are read)")
-            parts: list[bytes] = []
             try:
                 with archive.open(info) as fh:
-                    while chunk := fh.read(_CHUNK):  # enforced while inflating: sizes can lie
-                        budget.spend(len(chunk), member_name)
-                        parts.append(chunk)
+                    body = _read_counted(fh, member_name, budget)  # enforced while inflating: sizes can lie
             except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError) as exc:
                 raise AttachmentError(f"{member_name}: cannot be extracted ({exc})") from exc
-            _expand(member_name, b"".join(parts), limits, budget, depth + 1, out)
+            _expand(member_name, body, limits, budget, depth + 1, out)
 
 
 def _raw_member(data: bytes, info: zipfile.ZipInfo, where: str) -> memoryview:
@@ -268,22 +271,39 @@ def _inflate_bounded(data: bytes, info: zipfile.ZipInfo, where: str, budget: _Bu
 
 def _unpack_stream(name: str, data: bytes, budget: _Budget, ext: str) -> bytes:
     """A .bz2 or .xz file, streams one after another (pbzip2 and multi-threaded xz write
-    several), within the budget; an .xz asking for more than `_XZ_MEMLIMIT` is refused."""
+    several), within the budget; an .xz asking for more than `_XZ_MEMLIMIT` is refused, and so
+    is a file of more than `_STREAMS_MAX` streams (empty streams expand to nothing, so the budget
+    never sees them: 50 MB of 14-byte bzip2 streams were millions of decompressors)."""
     parts: list[bytes] = []
-    rest = memoryview(data)
+    view = memoryview(data)
+    pos = streams = 0
     try:
-        while rest:
+        while pos < len(data):
+            streams += 1
+            if streams > _STREAMS_MAX:
+                raise ArchiveBombError(f"{name}: more than {_STREAMS_MAX} compressed streams; refused")
             decomp: _Decompressor = (bz2.BZ2Decompressor() if ext == "bz2"
                                      else lzma.LZMADecompressor(lzma.FORMAT_AUTO, memlimit=_XZ_MEMLIMIT))
-            got, end = _drain(decomp, rest, name, budget, sys.maxsize)
+            got, end = _drain(decomp, view[pos:], name, budget, sys.maxsize)
             parts += got
             if end is None:
                 raise AttachmentError(f"{name}: the compressed stream is cut short")
-            rest = rest[end:]
+            pos += end
             if ext == "xz":  # stream padding: zero bytes between and after xz streams
-                rest = rest[len(rest) - len(bytes(rest).lstrip(b"\0")):]
+                nonzero = _NOT_ZERO.search(data, pos)
+                pos = nonzero.start() if nonzero else len(data)
     except (OSError, lzma.LZMAError, ValueError, EOFError) as exc:
         raise AttachmentError(f"{name}: not a valid {ext} file ({exc})") from exc
+    return b"".join(parts)
+
+
+def _read_counted(fh: IO[bytes], where: str, budget: _Budget) -> bytes:
+    """All of `fh`, a chunk at a time, each counted against the budget before the next is read
+    (what a file object expands to is only known as it is read)."""
+    parts: list[bytes] = []
+    while chunk := fh.read(_CHUNK):
+        budget.spend(len(chunk), where)
+        parts.append(chunk)
     return b"".join(parts)
 
 
@@ -312,12 +332,8 @@ def _expand_tar(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
                     continue
                 if member.issparse():
                     # a sparse member's holes are zeros tarfile makes up: 10 kB of tar were 2 GB
-                    # in memory. Those bytes are new, so they count, read a chunk at a time
-                    parts: list[bytes] = []
-                    while chunk := fh.read(_CHUNK):
-                        budget.spend(len(chunk), f"{name}/{member.name}")
-                        parts.append(chunk)
-                    body = b"".join(parts)
+                    # in memory. Those bytes are new, so they count
+                    body = _read_counted(fh, f"{name}/{member.name}", budget)
                 else:  # a slice of the tar itself, whose bytes were counted when it was unpacked
                     body = fh.read()
                 _expand(f"{name}/{member.name}", body, limits, budget, depth + 1, out)
