@@ -81,16 +81,20 @@ def create_table(ctx: Ctx, i: int) -> int:
 def sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     m = insert_match(lines[i])
-    j = i
-    while True:  # consecutive INSERTs into the same table (one per row dumps) form one fragment
-        while j < len(lines) - 1 and not lines[j].rstrip().endswith(";") and j - i < 1_000_000:
-            j += 1
-        if j + 1 < len(lines):
-            nm = insert_match(lines[j + 1]) if lines[j + 1][:1] in "IiRr" else None
-            if nm and nm.group(1) == m.group(1) and nm.group(2) == m.group(2):
+    native = _engine.native_module()
+    if native is not None:  # the compiled core: the same loop in one call (issue 17)
+        j = native.insert_run_end(lines, i)
+    else:
+        j = i
+        while True:  # consecutive INSERTs into the same table (one per row dumps) form one fragment
+            while j < len(lines) - 1 and not lines[j].rstrip().endswith(";") and j - i < 1_000_000:
                 j += 1
-                continue
-        break
+            if j + 1 < len(lines):
+                nm = insert_match(lines[j + 1]) if lines[j + 1][:1] in "IiRr" else None
+                if nm and nm.group(1) == m.group(1) and nm.group(2) == m.group(2):
+                    j += 1
+                    continue
+            break
     table = m.group(1).split(".")[-1]
     cols = [c.strip().strip("`\"[]") for c in m.group(2).split(",")] if m.group(2) else ctx.tables.get(table, [])
     roles = [role_of(c) for c in cols] if cols else None
@@ -99,18 +103,13 @@ def sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         hit = 0
         header_flags(sink, cols, offs[0])
         core = _engine.core()
-        today = _engine.today() if core is not None else None
+        if core is not None:  # the run's lines in one call to the compiled core
+            return int(core.sql_block(lines, i, j, offs, roles, sink, _engine.today())[0])
         for k in range(i, j + 1):
             s = lines[k]
             hm = insert_match(s) if s[:1] in "IiRr" else None
             pos = hm.end() if hm else 0
             base = offs[k - i] + pos
-            if core is not None:  # the line's tuples in one call to the compiled core
-                n, stopped = core.sql_line(s, pos, base, roles, sink, today)
-                hit += n
-                if stopped:
-                    return hit
-                continue
             for n, sp in enumerate(iter_spans(_TUPLE, s[pos:] if pos else s)):
                 if (n & 255) == 0 and sink.over():
                     return hit

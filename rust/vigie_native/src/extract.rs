@@ -1127,20 +1127,29 @@ impl Core {
         Ok(hit)
     }
 
-    /// The tuples of one INSERT line from char `pos` (`records.sql`'s filler for one line):
-    /// returns (records with a strong identifier, stopped by `sink.over()`).
+    /// Lines `i..=j` of one INSERT run (`records.sql`'s filler): each line's tuples from the end
+    /// of its INSERT head, if it has one, with `offs[k - i]` the line's char offset in the
+    /// fragment; `sink.over()` checked at each line's first tuple and every 256 tuples, as the
+    /// reference does. One call per run where there was one (and a head match) per line.
     #[allow(clippy::too_many_arguments)]
-    fn sql_line(&self, py: Python<'_>, s: &str, pos: usize, base: i64, roles: Bound<'_, PyAny>, sink: Bound<'_, PyAny>,
-                today: (i32, i32, (i32, u32, u32))) -> PyResult<(i64, bool)> {
+    fn sql_block(&self, py: Python<'_>, lines: Bound<'_, PyList>, i: usize, j: usize, offs: Bound<'_, PyList>,
+                 roles: Bound<'_, PyAny>, sink: Bound<'_, PyAny>, today: (i32, i32, (i32, u32, u32)))
+                 -> PyResult<(i64, bool)> {
         let rl = roles_of(py, &roles)?;
         let b = self.block(py, &sink, today, &rl)?;
         let mut hit = 0;
-        for (n, fields) in split::sql_tuples(s, pos, base).iter().enumerate() {
-            if (n & 255) == 0 && over(&b)? {
-                return Ok((hit, true));
-            }
-            if b.record(fields, &rl)? > 0 {
-                hit += 1;
+        for k in i..=j {
+            let item = lines.get_item(k)?.cast_into::<PyString>()?;
+            let s = item.to_str()?;
+            let pos = if split::may_start_insert(s) { split::insert_head(s).map_or(0, |h| h.end_chars) } else { 0 };
+            let base: i64 = offs.get_item(k - i)?.extract::<i64>()? + pos as i64;
+            for (n, fields) in split::sql_tuples(s, pos, base).iter().enumerate() {
+                if (n & 255) == 0 && over(&b)? {
+                    return Ok((hit, true));
+                }
+                if b.record(fields, &rl)? > 0 {
+                    hit += 1;
+                }
             }
         }
         Ok((hit, false))
@@ -1168,6 +1177,13 @@ pub fn canon_one(kind: &str, v: &str, today: (i32, i32, (i32, u32, u32))) -> PyR
         Canon::Invalid => None,
         Canon::Defer => Some("\0defer".to_string()),
     })
+}
+
+/// insert_head(s) -> (end, table, columns) | None: `records.INSERT.match(s)`'s end (chars) and
+/// groups, for the differential test of the port.
+#[pyfunction]
+pub fn insert_head(s: &str) -> Option<(usize, String, Option<String>)> {
+    split::insert_head(s).map(|h| (h.end_chars, h.table.to_string(), h.columns.map(str::to_string)))
 }
 
 #[pyfunction]

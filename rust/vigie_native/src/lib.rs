@@ -17,7 +17,7 @@ mod split;
 mod tokens;
 
 /// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
-const ABI: u32 = 7;
+const ABI: u32 = 8;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -31,6 +31,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<extract::Core>()?;
     m.add_function(wrap_pyfunction!(extract::canon_one, m)?)?;
     m.add_function(wrap_pyfunction!(extract::card_network, m)?)?;
+    m.add_function(wrap_pyfunction!(extract::insert_head, m)?)?;
     m.add_function(wrap_pyfunction!(extract::split_row, m)?)?;
     m.add_function(wrap_pyfunction!(extract::canon_email, m)?)?;
     m.add_function(wrap_pyfunction!(extract::canon_nir, m)?)?;
@@ -43,6 +44,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(seeds::run_end, m)?)?;
     m.add_function(wrap_pyfunction!(seeds::combo_line, m)?)?;
     m.add_function(wrap_pyfunction!(seeds::combo_end, m)?)?;
+    m.add_function(wrap_pyfunction!(seeds::insert_run_end, m)?)?;
     phone::register(m)?;
     m.add_function(wrap_pyfunction!(prefilter::sparse_scan, m)?)?; // the sparse-text prefilter
     Ok(())

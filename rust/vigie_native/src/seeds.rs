@@ -133,6 +133,47 @@ pub fn run_end(lines: &Bound<'_, pyo3::types::PyList>, j: usize, sep: &str, lo: 
     Ok(j)
 }
 
+/// insert_run_end(lines, i) -> int: `records.sql`'s extent of the INSERT at line `i`: the
+/// statement runs to a line ending in ";" (at most a million lines), and the INSERTs into the
+/// same table with the same column list right below it join it (one per row dumps). One call
+/// where the reference matched and read the groups of every line through RE2's wrapper.
+#[pyfunction]
+pub fn insert_run_end(lines: &Bound<'_, pyo3::types::PyList>, i: usize) -> PyResult<usize> {
+    let n = lines.len();
+    let line = |k: usize| -> PyResult<Bound<'_, pyo3::types::PyString>> {
+        Ok(lines.get_item(k)?.cast_into::<pyo3::types::PyString>()?)
+    };
+    let first = line(i)?;
+    let Some(m) = crate::split::insert_head(first.to_str()?) else {
+        return Err(pyo3::exceptions::PyValueError::new_err("insert_run_end: no INSERT at that line"));
+    };
+    let (table, columns) = (m.table, m.columns);
+    let mut j = i;
+    loop {
+        while j < n - 1 && j - i < 1_000_000 {
+            let s = line(j)?;
+            if s.to_str()?.trim_end_matches(crate::canon::py_space).ends_with(';') {
+                break;
+            }
+            j += 1;
+        }
+        if j + 1 < n {
+            let next = line(j + 1)?;
+            let s = next.to_str()?;
+            if crate::split::may_start_insert(s) {
+                if let Some(nm) = crate::split::insert_head(s) {
+                    if nm.table == table && nm.columns == columns {
+                        j += 1;
+                        continue;
+                    }
+                }
+            }
+        }
+        break;
+    }
+    Ok(j)
+}
+
 // `candidate_starts`' two whole-text passes (`seeds._PAIR_RE2`, `_BLANK_RE2`, `_SPECIAL_RE2`),
 // spelled for `regex::bytes` as `seed_re` is (RE2's `\d` `\s` `\S` as ASCII classes; negated
 // classes match any byte outside them, which on valid UTF-8 is any character outside them).

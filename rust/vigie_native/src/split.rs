@@ -325,6 +325,45 @@ pub fn combo_line(s: &str) -> Option<bool> {
     None
 }
 
+/// `records.INSERT`, the head of an INSERT line up to its tuples. RE2's `\s` is `[\t\n\f\r ]`
+/// (no `\v`) and its `\w` ASCII, so both are spelled out; under `(?i)` both engines fold with
+/// Unicode simple case folding, keywords and the name's class alike (`ſ` is an `s`, `K` a
+/// `k`), and both pick the leftmost-first match. tests/test_sql_native.py compares the two.
+fn insert_re() -> &'static Regex {
+    static RX: OnceLock<Regex> = OnceLock::new();
+    RX.get_or_init(|| {
+        Regex::new(concat!(
+            r#"(?i)^[\t\n\x0C\r ]*(?:INSERT|REPLACE)(?:[\t\n\x0C\r ]+IGNORE)?[\t\n\x0C\r ]+INTO[\t\n\x0C\r ]+"#,
+            r#"[`"\[]?([0-9A-Za-z_.]+?)[`"\]]?[\t\n\x0C\r ]*(?:\(([^)]*)\))?[\t\n\x0C\r ]*VALUES[\t\n\x0C\r ]*"#
+        ))
+        .expect("insert regex")
+    })
+}
+
+/// An INSERT line's head: where its tuples start (chars), the table and the column list.
+pub struct InsertHead<'a> {
+    pub end_chars: usize,
+    pub table: &'a str,
+    pub columns: Option<&'a str>,
+}
+
+/// `insert_match(s)` (`INSERT.match(s)`).
+pub fn insert_head(s: &str) -> Option<InsertHead<'_>> {
+    let c = insert_re().captures(s)?;
+    let m = c.get(0)?;
+    Some(InsertHead {
+        end_chars: s[..m.end()].chars().count(),
+        table: c.get(1).map_or("", |g| g.as_str()),
+        columns: c.get(2).map(|g| g.as_str()),
+    })
+}
+
+/// `s[:1] in "IiRr"`: the lines `records.sql` tries the INSERT head on (the empty string is in
+/// every string).
+pub fn may_start_insert(s: &str) -> bool {
+    matches!(s.as_bytes().first(), None | Some(b'I' | b'i' | b'R' | b'r'))
+}
+
 fn tuple_re() -> &'static Regex {
     static RX: OnceLock<Regex> = OnceLock::new();
     RX.get_or_init(|| Regex::new(r#"\(((?:'(?:[^'\\]|\\.|'')*'|[^'()])*)\)"#).expect("tuple regex"))
