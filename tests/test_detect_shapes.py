@@ -264,3 +264,26 @@ def test_dox_after_an_unlabelled_signature_line(tel_first: bool) -> None:
     f = one("Salut\n\nContact: jean.dupont@example.fr\n\n" + "\n".join(dox) + "\n")
     assert (f.kind, f.start_line, f.end_line) == ("dox", 5, 8)
     assert values(f, "phone") == {"+33612345678"} and values(f, "name") == {"dupont jean"}
+
+
+@pytest.mark.parametrize("pad", [" , ", ", ", " ,", "  ;  ", " | "])
+def test_quoted_fields_between_padded_separators_stay_one_cell(pad: str) -> None:
+    """`a , "12, rue X" , b`: the quoted address holds the separator. It was split there, and
+    every later column (phone, email, birth date) was read under the wrong header: 1 phone
+    found of 1 889 on such a 2 000-row export. Both engines split the same way
+    (tests/test_engine_differential.py compares the splitters)."""
+    sep = pad.strip()
+    rows = [pad.join(["NOM", "Prénom", "Adresse postale", "portable", "E-mail", "naissance"])]
+    people = [("Valentin", "Dorothée", '"32, avenue Gilbert Toussaint, 74736 Sainte Danielle"', "0612345678",
+               "d.valentin@example.fr", "21-01-1947"),
+              ("Moreno", "Antoine", '"39; rue Odette | Guibert, 97693 Chevalier"', "07 81 23 45 67",
+               "a.moreno@example.fr", "22/04/1993"),
+              ("Petit", "Zoé", '"1, place ""du"" Marché, 75001 Paris"', "+33 6 98 76 54 32",
+               "zoe.petit@example.fr", "03/11/1988")]
+    for p in people:
+        rows.append(pad.join(p))
+    f = one("\n".join(rows))
+    assert f.kind == "csv" and f.delimiter == sep
+    assert values(f, "phone") == {"+33612345678", "+33781234567", "+33698765432"}
+    assert values(f, "email") == {"d.valentin@example.fr", "a.moreno@example.fr", "zoe.petit@example.fr"}
+    assert values(f, "dob") == {"1947-01-21", "1993-04-22", "1988-11-03"}

@@ -257,7 +257,11 @@ def _split(s: str, sep: str, base: int) -> list[tuple[str, int]]:
         return out
     rx = _FIELD_RX.get(sep)
     if rx is None:
-        rx = _FIELD_RX[sep] = re.compile('"(?:[^"]|"")*"|[^' + ("\\t" if sep == "\t" else re.escape(sep)) + "]*")
+        # a quoted field may stand between spaces (`a , "12, rue X" , b`), as `_unquote` reads
+        # it when it counts the fields: without the spaces the comma inside split the field and
+        # every later column was read under the wrong header. The spaces fail or match one way
+        # (a quote follows them or not), so a line still costs linear time.
+        rx = _FIELD_RX[sep] = re.compile(' *"(?:[^"]|"")*" *|[^' + ("\\t" if sep == "\t" else re.escape(sep)) + "]*")
     out = []
     for m in rx.finditer(s):
         if m.start() > 0 and s[m.start() - 1] != sep and m.group(0) == "":

@@ -73,16 +73,26 @@ pub fn split_row(s: &str, sep: u8, base: i64, out: &mut Vec<(String, i64)>) {
     }
 }
 
-/// End of the leftmost-first match of '"(?:[^"]|"")*"|[^SEP]*' at `pos` (always matches).
+/// End of the leftmost-first match of ' *"(?:[^"]|"")*" *|[^SEP]*' at `pos` (always matches).
 fn match_field(b: &[u8], pos: usize, sep: u8) -> usize {
     let n = b.len();
-    if pos < n && b[pos] == b'"' {
-        let mut i = pos + 1;
+    let mut q0 = pos;
+    while q0 < n && b[q0] == b' ' {
+        q0 += 1; // fewer leading spaces cannot match either: a space is no quote
+    }
+    let trailing = |mut e: usize| {
+        while e < n && b[e] == b' ' {
+            e += 1;
+        }
+        e
+    };
+    if q0 < n && b[q0] == b'"' {
+        let mut i = q0 + 1;
         let mut last_pair: Option<usize> = None;
         loop {
             if i >= n {
                 if let Some(q) = last_pair {
-                    return q + 1;
+                    return trailing(q + 1);
                 }
                 break; // the quoted alternative fails
             }
@@ -92,7 +102,7 @@ fn match_field(b: &[u8], pos: usize, sep: u8) -> usize {
                 last_pair = Some(i);
                 i += 2;
             } else {
-                return i + 1;
+                return trailing(i + 1);
             }
         }
     }
