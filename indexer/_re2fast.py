@@ -9,11 +9,11 @@ incrementally (free for ASCII text). Matching is still RE2: linear time in the i
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 
 import re2
 
-__all__ = ["iter_spans"]
+__all__ = ["iter_spans", "sub"]
 
 _UNANCHORED = re2._Anchor.UNANCHORED
 _ANCHOR_START = re2._Anchor.ANCHOR_START
@@ -77,3 +77,22 @@ def iter_spans(rx: re2._Regexp, text: str, anchored: bool = False,
         pos = e if e > pos else pos + 1
         while pos < n and (b[pos] & 0xC0) == 0x80:  # never restart inside a UTF-8 sequence
             pos += 1
+
+
+def sub(rx: re2._Regexp, text: str, repl: Callable[[str], str]) -> str:
+    """`rx.sub(lambda m: repl(m.group(0)), text)` for a pattern that never matches the empty
+    string: the wrapper's `sub` builds a Match object, its offsets and a list per match in
+    Python (a fifth of the time of detecting a forum post that holds a small dump went there,
+    in the excerpt's safety net). Same matches: leftmost, non-overlapping, each search from the
+    end of the last."""
+    out: list[str] = []
+    last = 0
+    for spans in iter_spans(rx, text):
+        st, en = spans[0]
+        out.append(text[last:st])
+        out.append(repl(text[st:en]))
+        last = en
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)

@@ -22,6 +22,7 @@ from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
 import re2
 
+from indexer._re2fast import sub as _sub
 from indexer.models import DATETIME_FIELDS, PROVENANCE_FIELDS, Provenance
 
 __all__ = [
@@ -107,8 +108,12 @@ def _net(s: str) -> str:
     if not s or (len(s) < 24 and _NET_NEEDS.search(s) is None):
         return s
     if any(c.isdigit() for c in s):  # every address starts with a number
-        s = ADDRESS.sub(ADDRESS_MASK, s)
-    return _NET.sub(lambda m: _mask_net(m.group(0)), s)
+        s = _sub(ADDRESS, s, _address_mask)
+    return _sub(_NET, s, _mask_net)
+
+
+def _address_mask(_: str) -> str:
+    return ADDRESS_MASK
 
 
 def _mask_net(v: str) -> str:

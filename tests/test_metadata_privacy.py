@@ -121,6 +121,27 @@ def test_the_safety_net_skips_only_text_it_could_not_match() -> None:
     assert _NET.search("ab12345") and _NET_NEEDS.search("ab12345")  # the test can fail
 
 
+def test_the_safety_nets_fast_substitution_is_the_wrappers_sub() -> None:
+    """`redact` substitutes `_NET` and `ADDRESS` matches through `_re2fast.sub` (RE2 on the bytes
+    once), not the wrapper's `sub`: the same output on fuzzed gaps made of identifier pieces,
+    street addresses, Unicode letters and digits, separators."""
+    import random
+
+    from indexer._re2fast import sub
+    from indexer.redact import _NET, ADDRESS, _mask_net
+
+    rng = random.Random(11)
+    pieces = ["12 rue de la Paix", "3 bis avenue Foch, 75016 Paris", "221B Baker Street", "a@b.fr", "é@ü.de",
+              "$2b$12$" + "x" * 22, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldY", "+33 6 12 34 56 78", "2A07312",
+              "FR7630006000011234567890189", "\u0663\u0664\u0665\u0666\u0667", "Ünïcödé", "名前", " ", ";", ",",
+              "\t", "|", "\n", "(", ")", "'", "-", "12", "rue", "x"]
+    for _ in range(4000):
+        s = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12)))
+        assert sub(_NET, s, _mask_net) == _NET.sub(lambda m: _mask_net(m.group(0)), s), s
+        assert sub(ADDRESS, s, lambda _: "[address]") == ADDRESS.sub("[address]", s), s
+    assert sub(_NET, "id a@b.fr et 0612345678", _mask_net) == "id a***@b***.fr et ########"
+
+
 def test_stored_documents_hold_masked_provenance_in_both_serialisations(tmp_path: Path) -> None:
     item = _item()
     frags = detect(item.body, key=MATCH)
