@@ -14,6 +14,7 @@ VIGIE_ENGINE=native), `posts_raw` (the Hyperscan scan alone), `posts_native_scan
 scan alone); a `_nodumps` suffix (`posts_many_nodumps`) drops the 0.5% dump posts; `pages` (the same text as
 ~1 MB pages, `detect()` per page), `pages_windows` (the same pages through `prefilter.run`:
 only the windows around start lines decoded), `dense` (the bench's dense dumps, 2 000 rows each),
+`dense_<kind>` (MB dumps of 2 000 rows of one kind of that mix: `dense_csv`, `dense_sql_insert`...),
 `combo` (`detect()` on the first MB MiB of the bench's combo list, `detect_extra._write_combo`: one
 call, as `parallel` makes per 2 MiB chunk of a big file).
 Counts are stable across runs and neighbours, unlike times on a shared VM.
@@ -32,7 +33,9 @@ from bench.detect_extra import _write_combo
 from indexer.decode import Limits
 from indexer.detect import Tokenizer, detect, detect_text
 from indexer.detect import prefilter as P
-from tests.corpus.generate import make_post
+from tests.corpus.generate import make_dump, make_post
+
+DENSE_KINDS = ("csv", "separated_run", "sql_insert", "pg_copy", "combo", "jsonl")
 
 _C = r"""
 #include <valgrind/callgrind.h>
@@ -69,6 +72,8 @@ def main() -> None:
     what = what.removesuffix("_nodumps")
     if what == "dense":
         items = dense_inputs(int(2000 * mb))
+    elif what.startswith("dense_"):  # one kind of the dense mix: dense_csv, dense_sql_insert, dense_jsonl...
+        items = [make_dump(what.removeprefix("dense_"), 2000, faker_seed=1000 + s)[0].encode() for s in range(int(mb))]
     elif what == "combo":
         items = [_combo_head(mb)]
     else:
@@ -87,6 +92,7 @@ def main() -> None:
         "pages": lambda: [detect(x, key=KEY) for x in items],
         "pages_windows": lambda: [P.run(x, detect_text, Tokenizer(KEY), None, None, Limits()) for x in items],
         "dense": lambda: [detect(x, key=KEY) for x in items],
+        **{f"dense_{k}": (lambda: [detect(x, key=KEY) for x in items]) for k in DENSE_KINDS},
         "combo": lambda: [detect(x, key=KEY) for x in items],
     }[what]
     work()  # warm: imports, compiled patterns, caches
@@ -94,7 +100,8 @@ def main() -> None:
     out = work()
     cg.cg_off()
     size = sum(map(len, items))
-    print(f"{what}: {size} bytes in {len(items)} call(s), {len(out)} results", file=sys.stderr)
+    ids = sum(len(f.identifiers) for r in out if isinstance(r, list) for f in r if hasattr(f, "identifiers"))
+    print(f"{what}: {size} bytes in {len(items)} call(s), {len(out)} results, {ids} identifiers", file=sys.stderr)
 
 
 if __name__ == "__main__":

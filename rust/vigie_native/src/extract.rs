@@ -212,6 +212,7 @@ enum RK {
     Other,
 }
 
+#[derive(Clone)]
 struct Role<'py> {
     kind: RK,
     is_nir: bool,
@@ -226,10 +227,16 @@ fn roles_of<'py>(py: Python<'py>, roles: &Bound<'py, PyAny>) -> PyResult<Vec<Rol
         return Ok(out);
     }
     for r in roles.try_iter()? {
-        let r = r?;
+        out.push(role_from(py, r?)?);
+    }
+    Ok(out)
+}
+
+/// One role object (`role_of`'s answer: None, a role name, or a `Role` with its country).
+fn role_from<'py>(py: Python<'py>, r: Bound<'py, PyAny>) -> PyResult<Role<'py>> {
+    {
         if r.is_none() {
-            out.push(Role { kind: RK::Free, is_nir: false, obj: r, region: None, hint: None });
-            continue;
+            return Ok(Role { kind: RK::Free, is_nir: false, obj: r, region: None, hint: None });
         }
         let is_role_obj = !r.is_exact_instance_of::<PyString>();
         let s: String = r.str()?.extract()?;
@@ -264,9 +271,8 @@ fn roles_of<'py>(py: Python<'py>, roles: &Bound<'py, PyAny>) -> PyResult<Vec<Rol
             "country" => RK::Country,
             _ => RK::Other,
         };
-        out.push(Role { kind, is_nir: s == "nir", obj: r, region, hint });
+        Ok(Role { kind, is_nir: s == "nir", obj: r, region, hint })
     }
-    Ok(out)
 }
 
 /// The Python reference functions the port hands uncertain cases to.
@@ -313,22 +319,39 @@ fn email_canon(cache: &DomainCache, hook: &Bound<'_, PyAny>, raw: &str) -> PyRes
     }
 }
 
-/// `records._walk(obj, line, base, fields, roles, role, depth)`
+/// `records._walk(obj, line, base, fields, roles, role, depth)`, with `roles_of` applied as it
+/// goes: each key's role is asked of `role_of` once per call (`keys`: a JSON-lines dump
+/// repeats its keys on every line; `role_of` is a pure function of the name).
 #[allow(clippy::too_many_arguments)]
-fn walk<'py>(obj: &Bound<'py, PyAny>, line: &str, base: i64, fields: &mut Vec<(String, i64)>, roles: &Bound<'py, PyList>,
-             role: &Bound<'py, PyAny>, depth: u32, role_of: &Bound<'py, PyAny>) -> PyResult<()> {
+fn walk<'py>(obj: &Bound<'py, PyAny>, line: &str, base: i64, fields: &mut Vec<(String, i64)>, roles: &mut Vec<Role<'py>>,
+             role: &Role<'py>, depth: u32, role_of: &Bound<'py, PyAny>, keys: &mut HashMap<String, Role<'py>>) -> PyResult<()> {
     if depth > 6 || fields.len() > 500 {
         return Ok(());
     }
+    let py = obj.py();
     if let Ok(d) = obj.cast::<PyDict>() {
-        let none = obj.py().None().into_bound(obj.py());
         for (k, v) in d.iter() {
-            let r = if k.is_instance_of::<PyString>() { role_of.call1((k,))? } else { none.clone() };
-            walk(&v, line, base, fields, roles, &r, depth + 1, role_of)?;
+            let r = match k.cast::<PyString>() {
+                Ok(ks) => match ks.to_str() {
+                    Ok(name) => match keys.get(name) {
+                        Some(r) => r.clone(),
+                        None => {
+                            let r = role_from(py, role_of.call1((&k,))?)?;
+                            if keys.len() < 4096 {
+                                keys.insert(name.to_string(), r.clone());
+                            }
+                            r
+                        }
+                    },
+                    Err(_) => role_from(py, role_of.call1((&k,))?)?, // a lone surrogate: not cached
+                },
+                Err(_) => role_from(py, py.None().into_bound(py))?,
+            };
+            walk(&v, line, base, fields, roles, &r, depth + 1, role_of, keys)?;
         }
     } else if let Ok(l) = obj.cast::<PyList>() {
         for v in l.iter().take(200) {
-            walk(&v, line, base, fields, roles, role, depth + 1, role_of)?;
+            walk(&v, line, base, fields, roles, role, depth + 1, role_of, keys)?;
         }
     } else if obj.is_instance_of::<PyString>() || (obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>()) {
         let s: String = obj.str()?.to_str()?.to_owned();
@@ -341,7 +364,7 @@ fn walk<'py>(obj: &Bound<'py, PyAny>, line: &str, base: i64, fields: &mut Vec<(S
             None => -1_000_000_000,
         };
         fields.push((s, pos));
-        roles.append(role)?;
+        roles.push(role.clone());
     }
     Ok(())
 }
@@ -900,10 +923,10 @@ impl Core {
     fn json_record(&self, py: Python<'_>, obj: Bound<'_, PyAny>, line: &str, base: i64, sink: Bound<'_, PyAny>,
                    today: (i32, i32, (i32, u32, u32))) -> PyResult<i64> {
         let mut fields: Vec<(String, i64)> = Vec::new();
-        let roles = PyList::empty(py);
+        let mut rl: Vec<Role<'_>> = Vec::new();
         let role_of = self.role_of.bind(py);
-        walk(&obj, line, base, &mut fields, &roles, &py.None().into_bound(py), 0, role_of)?;
-        let rl = roles_of(py, roles.as_any())?;
+        let none = role_from(py, py.None().into_bound(py))?;
+        walk(&obj, line, base, &mut fields, &mut rl, &none, 0, role_of, &mut HashMap::new())?;
         let b = self.block(py, &sink, today, &rl)?;
         b.record(&fields, &rl)
     }
@@ -921,7 +944,8 @@ impl Core {
                   loads: Bound<'_, PyAny>) -> PyResult<(i64, usize, bool)> {
         let mut b = self.block(py, &sink, today, &[])?;
         let role_of = self.role_of.bind(py);
-        let none = py.None().into_bound(py);
+        let none = role_from(py, py.None().into_bound(py))?;
+        let mut keys: HashMap<String, Role<'_>> = HashMap::new();
         let mut hit = 0i64;
         for k in k..j.min(lines.len()) {
             if (k & 255) == 0 && over(&b)? {
@@ -939,13 +963,12 @@ impl Core {
             };
             let base: i64 = offs.get_item(k - i)?.extract()?;
             let mut fields: Vec<(String, i64)> = Vec::new();
-            let roles = PyList::empty(py);
-            match walk(&obj, s, base, &mut fields, &roles, &none, 0, role_of) {
+            let mut rl: Vec<Role<'_>> = Vec::new();
+            match walk(&obj, s, base, &mut fields, &mut rl, &none, 0, role_of, &mut keys) {
                 Ok(()) => {}
                 Err(e) if e.is_instance_of::<pyo3::exceptions::PyUnicodeEncodeError>(py) => return Ok((hit, k, false)),
                 Err(e) => return Err(e),
             }
-            let rl = roles_of(py, roles.as_any())?;
             b.country_at = rl.iter().position(|r| r.kind == RK::Country).map(|p| p as i64).unwrap_or(-1);
             match b.record(&fields, &rl) {
                 Ok(n) => hit += (n > 0) as i64,
