@@ -7,7 +7,7 @@
 //! with accents...). Results are appended to the sink's own lists in the reference's order,
 //! so the fragment built from them is the same object, byte for byte.
 
-use crate::canon::{self as cn, clen, py_space, Canon, Today};
+use crate::canon::{self as cn, clen, join3, py_space, Canon, Today};
 use crate::phone::{self, PhoneResult};
 use crate::fragment::{self, IdentMaker};
 use crate::settle::{self, IbanRules, SettleHooks};
@@ -414,16 +414,6 @@ struct Block<'py> {
     domains: Arc<DomainCache>,
 }
 
-/// `a + b + c` in one allocation (`format!` goes through the formatting machinery: ~500
-/// instructions a credential).
-fn join3(a: &str, b: &str, c: &str) -> String {
-    let mut s = String::with_capacity(a.len() + b.len() + c.len());
-    s.push_str(a);
-    s.push_str(b);
-    s.push_str(c);
-    s
-}
-
 fn str_of<'py>(py: Python<'py>, s: &str) -> Bound<'py, PyString> {
     PyString::new(py, s)
 }
@@ -664,7 +654,7 @@ impl<'py> Block<'py> {
                             }
                             None => {
                                 let f: String = v.chars().take(1).collect();
-                                self.mask(off, en(), &format!("{f}***"))?;
+                                self.mask(off, en(), &join3(&f, "***", ""))?;
                             }
                         }
                     }
@@ -687,7 +677,7 @@ impl<'py> Block<'py> {
             }
         }
         if let (Some(f), Some(l)) = (first, last) {
-            let joined = format!("{} {}", f.0, l.0);
+            let joined = join3(&f.0, " ", &l.0);
             if let Some(c) = self.resolve(cn::canon_name(&joined), &self.h.canon_name, &joined)? {
                 if !c.is_empty() {
                     let o = f.1.min(l.1);
@@ -828,7 +818,7 @@ impl<'py> Block<'py> {
             return Ok(());
         }
         let f: String = head[..1].iter().collect();
-        self.mask(off, off + clen(v) as i64, &format!("{f}***"))
+        self.mask(off, off + clen(v) as i64, &join3(&f, "***", ""))
     }
 
     /// `_phone(v, off, col, role, sink, record_region)`
