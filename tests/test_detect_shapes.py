@@ -287,3 +287,82 @@ def test_quoted_fields_between_padded_separators_stay_one_cell(pad: str) -> None
     assert values(f, "phone") == {"+33612345678", "+33781234567", "+33698765432"}
     assert values(f, "email") == {"d.valentin@example.fr", "a.moreno@example.fr", "zoe.petit@example.fr"}
     assert values(f, "dob") == {"1947-01-21", "1993-04-22", "1988-11-03"}
+
+
+_CARDS = """BEGIN:VCARD
+VERSION:3.0
+N:Dupont;Jean;;;
+FN:Jean Dupont
+item1.EMAIL;TYPE=INTERNET,pref:jean.dupont@example.fr
+TEL;TYPE=CELL:06 12 34 56 78
+BDAY:1985-03-12
+ADR;TYPE=HOME:;;12 rue de la Paix;Paris;;75002;France
+NOTE:patient suivi pour un diabète,
+  rendez-vous le mardi
+END:VCARD
+
+BEGIN:VCARD
+VERSION:4.0
+N:Martin;Élodie;;;
+EMAIL:e.martin@orange.fr
+TEL;VALUE=uri;TYPE=voice:tel:+33-7-81-23-45-67
+BDAY:19900201
+END:VCARD
+begin:vcard
+version:2.1
+n:Durand;Paul
+email;internet:pdurand@free.fr
+tel;home:+33 6 98 76 54 32
+end:vcard
+"""
+
+
+def test_vcard_contacts_are_one_record_per_card() -> None:
+    """Address books (phone backups, webmail and CRM exports) are dumps too: one record per card,
+    each property typed by its name (N, FN, EMAIL, TEL, BDAY, ADR), parameters and groups
+    ignored, folded lines kept with their property."""
+    f = one("Le carnet d'adresses du cabinet :\n\n" + _CARDS + "\nbonne lecture")
+    assert (f.kind, f.start_line, f.end_line) == ("vcard", 3, 27)
+    assert values(f, "email") == {"jean.dupont@example.fr", "e.martin@orange.fr", "pdurand@free.fr"}
+    assert values(f, "phone") == {"+33612345678", "+33781234567", "+33698765432"}
+    assert values(f, "dob") == {"1985-03-12", "1990-02-01"}
+    names = {frozenset(n.split()) for n in values(f, "name")}
+    assert {frozenset({"dupont", "jean"}), frozenset({"martin", "elodie"}), frozenset({"durand", "paul"})} <= names
+    assert not {frozenset({"dupont", "elodie"}), frozenset({"martin", "jean"})} & names  # one card, one person
+    assert any(i.type == "address" for i in f.identifiers)
+    assert "jean.dupont@example.fr" not in f.excerpt and "06 12 34 56 78" not in f.excerpt
+
+
+def test_a_big_vcard_file_goes_through_the_windowed_path_whole() -> None:
+    """Over 256 kB, detection decodes only windows around the lines that can start a fragment:
+    each card's BEGIN line must still be in its window."""
+    cards = [f"BEGIN:VCARD\nVERSION:3.0\nN:Nom{k};Prénom{k};;;\nFN:Prénom{k} Nom{k}\nORG:Société {k}\n"
+             f"TITLE:Responsable\nEMAIL;TYPE=INTERNET:contact{k}@example.fr\nTEL;TYPE=WORK:01 45 {k % 100:02d} 67 89\n"
+             f"URL:https://example.fr/{k}\nEND:VCARD\n" for k in range(1800)]
+    data = "".join(cards).encode()
+    assert len(data) > 256_000
+    frags = detect(data, key=KEY)
+    emails = {i.value for f in frags for i in f.identifiers if i.type == "email"}
+    assert emails == {f"contact{k}@example.fr" for k in range(1800)}
+    assert {f.kind for f in frags} == {"vcard"}
+
+
+def test_a_json_array_on_one_line_is_one_record_per_object() -> None:
+    """An API response or an export written on one line (`[{...}, {...}]`): each object is a
+    record. It was no fragment at all: JSON lines needed two lines."""
+    import json
+
+    people = [{"nom": "Dupont", "prenom": "Jean", "email": "jean.dupont@example.fr", "tel": "06 12 34 56 78",
+               "naissance": "12/03/1985"},
+              {"nom": "Martin", "prenom": "Élodie", "email": "e.martin@orange.fr", "tel": "07 81 23 45 67",
+               "naissance": "01/02/1990"},
+              {"nom": "Durand", "prenom": "Paul", "email": "pdurand@free.fr", "tel": "+33 6 98 76 54 32"}]
+    f = one("voici la réponse de l'API : \n" + json.dumps(people, ensure_ascii=False) + "\n")
+    assert f.kind == "jsonl" and f.start_line == f.end_line == 2
+    assert values(f, "email") == {"jean.dupont@example.fr", "e.martin@orange.fr", "pdurand@free.fr"}
+    assert values(f, "phone") == {"+33612345678", "+33781234567", "+33698765432"}
+    assert values(f, "dob") == {"1985-03-12", "1990-02-01"}
+    names = {frozenset(n.split()) for n in values(f, "name")}
+    assert {frozenset({"dupont", "jean"}), frozenset({"martin", "elodie"}), frozenset({"durand", "paul"})} <= names
+    assert not {frozenset({"dupont", "elodie"}), frozenset({"martin", "paul"})} & names
+    assert not detect('[{"a": 1}, {"b": 2}]\n', key=KEY)  # objects without identifiers: nothing

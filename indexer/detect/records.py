@@ -18,7 +18,8 @@ from indexer.detect.columns import role_of
 from indexer.detect.extract import Sink, extract_record, extract_rows
 from indexer.detect.scan import scan
 
-__all__ = ["COPY", "CREATE", "INSERT", "copy_block", "create_table", "hl7", "is_json_line", "jsonl", "sql"]
+__all__ = ["COPY", "CREATE", "INSERT", "copy_block", "create_table", "hl7", "is_json_line", "is_vcard_begin", "jsonl",
+           "sql", "vcard", "vcard_start"]
 
 
 # ------------------------------------------------------------------------------- SQL (mysqldump)
@@ -210,6 +211,101 @@ def hl7(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     return j, ("hl7", i, j - 1, fill)
 
 
+# ------------------------------------------------------------------------------------ vCard
+# Contact exports (phone backups, CRM and webmail address books): one record per card, each
+# property typed by its name. `item1.EMAIL;TYPE=INTERNET:x@y.fr` -> group, name, parameters.
+_VCARD_PROP = re.compile(r"\A(?:[A-Za-z0-9-]{1,40}\.)?([A-Za-z-]{1,40})((?:;[^:\n]{0,200})?):(.*)")
+_VCARD_ROLES: dict[str, str | None] = {
+    "EMAIL": "email", "TEL": "phone", "BDAY": "dob", "FN": "full_name", "URL": "url", "NOTE": None,
+    "ORG": None, "TITLE": None, "NICKNAME": None, "X-SOCIALPROFILE": None, "IMPP": None,
+}
+_ADR_PARTS = (None, None, "street", "city", None, "postcode", None)  # box;ext;street;city;region;code;country
+_VCARD_MAX_LINES = 500  # one card; a longer run without END:VCARD is not one
+
+
+def is_vcard_begin(s: str) -> bool:
+    return s.strip().upper() == "BEGIN:VCARD"
+
+
+_VCARD_NAMES = frozenset({"VERSION", "N", "FN", "EMAIL", "TEL", "ADR", "BDAY", "NOTE", "ORG", "TITLE", "URL", "UID",
+                           "REV", "PRODID", "PHOTO", "NICKNAME", "CATEGORIES", "LABEL", "GENDER", "END"})
+
+
+def vcard_start(lines: list[str], i: int, floor: int) -> int | None:
+    """The BEGIN:VCARD line of the card that line `i` is a property of (not above `floor`), if
+    any. Only a vCard property name starts the look, and it goes up through property lines and
+    folded continuations only: other blocks of "key: value" lines cost one test each."""
+    m = _VCARD_PROP.match(lines[i])
+    if m is None or m.group(1).upper() not in _VCARD_NAMES:
+        return None
+    for k in range(i - 1, max(floor, i - _VCARD_MAX_LINES) - 1, -1):
+        t = lines[k]
+        if t.strip().upper() == "BEGIN:VCARD":
+            return k
+        if not (t[:1] in " \t" and t.strip()) and _VCARD_PROP.match(t) is None:
+            return None
+    return None
+
+
+def vcard(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """Consecutive cards (blank lines between them allowed); one record per card."""
+    lines = ctx.lines
+    cards: list[tuple[int, int]] = []  # (BEGIN line, END line)
+    k = i
+    while k < len(lines) and is_vcard_begin(lines[k]):
+        end = k + 1
+        while end < len(lines) and end - k < _VCARD_MAX_LINES and lines[end].strip().upper() != "END:VCARD":
+            end += 1
+        if end >= len(lines) or lines[end].strip().upper() != "END:VCARD":
+            break
+        cards.append((k, end))
+        k = end + 1
+        while k < len(lines) and not lines[k].strip() and k - end <= 2:
+            k += 1
+    if not cards:
+        return i + 1, None
+    last = cards[-1][1]
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        hit = 0
+        for n, (b, e) in enumerate(cards):
+            if (n & 255) == 0 and sink.over():
+                break
+            fields: list[tuple[str, int]] = []
+            roles: list[str | None] = []
+            for line_no in range(b + 1, e):
+                line = lines[line_no]
+                m = _VCARD_PROP.match(line)
+                if m is None:
+                    continue
+                name, value, col = m.group(1).upper(), m.group(3), m.start(3)
+                at = offs[line_no - i] + col
+                if name == "N":  # last;first;middle;prefix;suffix
+                    parts = value.split(";")
+                    if parts and parts[0]:
+                        fields.append((parts[0], at))
+                        roles.append("last_name")
+                    if len(parts) > 1 and parts[1]:
+                        fields.append((parts[1], at + len(parts[0]) + 1))
+                        roles.append("first_name")
+                elif name == "ADR":
+                    o = at
+                    for part, role in zip(value.split(";"), _ADR_PARTS, strict=False):
+                        if part and role is not None:
+                            fields.append((part, o))
+                            roles.append(role)
+                        o += len(part) + 1
+                elif name in _VCARD_ROLES and value.strip():
+                    v = value[4:] if name == "TEL" and value[:4].lower() == "tel:" else value
+                    fields.append((v, at + len(value) - len(v)))
+                    roles.append(_VCARD_ROLES[name])
+            if fields:
+                hit += extract_record(fields, roles, sink) > 0
+        return hit
+
+    return last + 1, ("vcard", i, last, fill)
+
+
 # ------------------------------------------------------------------------- JSON lines / Mongo
 _MONGO = re2.compile(r'(?:ObjectId|ISODate|NumberLong|NumberInt|NumberDecimal|Timestamp)\(\s*("[^"]*"|[\d.]+)\s*\)')
 
@@ -240,12 +336,28 @@ def is_json_line(s: str) -> bool:
     return len(t) > 2 and t[0] in "{[" and t[-1] in "}]" and ":" in t
 
 
+def _array_records(s: str) -> list[Any] | None:
+    """The records of a JSON line that is a whole array of objects (`[{...}, {...}]`: an API
+    response or an export written on one line), if it is one with two or more."""
+    t = s.strip().rstrip(",")
+    if not (t.startswith("[") and t.endswith("]")):
+        return None
+    try:
+        obj = json.loads(t)
+    except (ValueError, RecursionError):
+        return None
+    if isinstance(obj, list) and sum(isinstance(x, dict) for x in obj[:3]) >= 2:
+        return [x for x in obj if isinstance(x, dict)]
+    return None
+
+
 def jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     j = i
     while j < len(lines) and is_json_line(lines[j]):
         j += 1
-    if j - i < 2:
+    # one line is a block when it holds several records (a dump's array written on one line)
+    if j - i < 2 and not (j - i == 1 and _array_records(lines[i]) is not None):
         return i + 1, None
 
     def fill(sink: Sink, offs: list[int]) -> int:
@@ -276,12 +388,25 @@ def _json_line(s: str, off: int, sink: Sink, core: Any, today: Any) -> int:
     try:
         obj = json.loads(t)
     except (ValueError, RecursionError):
+        records = _array_records(s)
+        if records is not None:  # an array of records on one line: one record each
+            hit = 0
+            for n, r in enumerate(records):
+                if (n & 255) == 0 and sink.over():
+                    break
+                hit += _json_record(r, s, off, sink, core, today)
+            return hit
         try:
             obj = json.loads(_MONGO.sub(r"\1", t))
         except (ValueError, RecursionError):
             before = len(sink.found)
             scan(s, sink.found, off)
             return int(len(sink.found) > before)
+    return _json_record(obj, s, off, sink, core, today)
+
+
+def _json_record(obj: Any, s: str, off: int, sink: Sink, core: Any, today: Any) -> int:
+    """One parsed JSON record of line `s`: 1 if it had a strong identifier."""
     if core is not None:  # the walk and the record in one call to the compiled core
         try:
             return int(core.json_record(obj, s, off, sink, today) > 0)

@@ -15,7 +15,20 @@ from indexer import engine as _engine
 from indexer.detect.base import Ctx, Spec, header_flags
 from indexer.detect.columns import STRONG_ROLES, infer_roles, norm_name, role_of
 from indexer.detect.extract import NULLS, Sink, clean, extract_combo, extract_record, extract_rows, mask_free_text
-from indexer.detect.records import COPY, CREATE, INSERT, copy_block, create_table, hl7, is_json_line, jsonl, sql
+from indexer.detect.records import (
+    COPY,
+    CREATE,
+    INSERT,
+    copy_block,
+    create_table,
+    hl7,
+    is_json_line,
+    is_vcard_begin,
+    jsonl,
+    sql,
+    vcard,
+    vcard_start,
+)
 from indexer.detect.scan import _WORTH, classify_number, scan
 from indexer.redact import EXCERPT_CHARS
 
@@ -489,6 +502,8 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
     s = lines[i]
     lo = max(floor, i - BACK)
     k = i
+    if ":" in s and (card := vcard_start(lines, i, floor)) is not None:  # a property of a vCard
+        return card
     if _combo_line(s):
         while k > lo and _combo_line(lines[k - 1]):
             k -= 1
@@ -534,6 +549,8 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             return copy_block(ctx, i)
     if t.startswith("MSH|"):
         return hl7(ctx, i)
+    if c in "Bb" and is_vcard_begin(s):
+        return vcard(ctx, i)
     if c in "{[" and is_json_line(s):
         return jsonl(ctx, i)
     if _combo_line(s):
