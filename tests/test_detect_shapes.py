@@ -366,3 +366,31 @@ def test_a_json_array_on_one_line_is_one_record_per_object() -> None:
     assert {frozenset({"dupont", "jean"}), frozenset({"martin", "elodie"}), frozenset({"durand", "paul"})} <= names
     assert not {frozenset({"dupont", "elodie"}), frozenset({"martin", "paul"})} & names
     assert not detect('[{"a": 1}, {"b": 2}]\n', key=KEY)  # objects without identifiers: nothing
+
+
+def test_xml_exports_one_record_per_element_group() -> None:
+    """Exports written as XML: leaf elements typed by their tag (namespaces and attributes
+    ignored), one record per patient whether a record holds one line or several; markup whose
+    tags type nothing is no fragment."""
+    rows = [("Dupont", "Jean", "jean.dupont@example.fr", "06 12 34 56 78", "1985-03-12"),
+            ("Martin", "Élodie", "e.martin@orange.fr", "07 81 23 45 67", "1990-02-01"),
+            ("Durand", "Paul", "pdurand@free.fr", "+33 6 98 76 54 32", "1975-05-05")]
+    one_line = "<?xml version=\"1.0\"?>\n<patients>\n" + "\n".join(
+        f'  <patient id="{k}"><nom>{n}</nom><prenom>{p}</prenom><email>{e}</email><telephone>{t}</telephone>'
+        f"<dateNaissance>{d}</dateNaissance></patient>" for k, (n, p, e, t, d) in enumerate(rows)) + "\n</patients>"
+    nested = "<hl:export xmlns:hl=\"urn:x\">\n" + "\n".join(
+        f"  <hl:patient>\n    <hl:nom>{n}</hl:nom>\n    <hl:prenom>{p}</hl:prenom>\n    <hl:contact>\n"
+        f"      <hl:email type=\"perso\">{e}</hl:email>\n      <hl:tel>{t}</hl:tel>\n    </hl:contact>\n"
+        f"    <hl:naissance>{d}</hl:naissance>\n  </hl:patient>" for n, p, e, t, d in rows) + "\n</hl:export>"
+    for text in (one_line, nested):
+        f = one("export du logiciel :\n" + text + "\nfin")
+        assert f.kind == "xml"
+        assert values(f, "email") == {"jean.dupont@example.fr", "e.martin@orange.fr", "pdurand@free.fr"}
+        assert values(f, "phone") == {"+33612345678", "+33781234567", "+33698765432"}
+        assert values(f, "dob") == {"1985-03-12", "1990-02-01", "1975-05-05"}
+        names = {frozenset(n.split()) for n in values(f, "name")}
+        assert {frozenset({"dupont", "jean"}), frozenset({"martin", "elodie"}), frozenset({"durand", "paul"})} <= names
+        assert not {frozenset({"dupont", "elodie"}), frozenset({"martin", "paul"})} & names
+        assert "jean.dupont@example.fr" not in f.excerpt
+    untyped = "\n".join(f"<item><ref>{k:08d}</ref><qty>{k}</qty></item>" for k in range(40))
+    assert not [fr for fr in detect(untyped, key=KEY) if fr.kind == "xml"]

@@ -14,12 +14,12 @@ import re2
 from indexer import engine as _engine
 from indexer._re2fast import iter_spans
 from indexer.detect.base import Ctx, Spec, header_flags
-from indexer.detect.columns import role_of
+from indexer.detect.columns import STRONG_ROLES, role_of
 from indexer.detect.extract import Sink, extract_record, extract_rows
 from indexer.detect.scan import scan
 
-__all__ = ["COPY", "CREATE", "INSERT", "copy_block", "create_table", "hl7", "is_json_line", "is_vcard_begin", "jsonl",
-           "sql", "vcard", "vcard_start"]
+__all__ = ["COPY", "CREATE", "INSERT", "copy_block", "create_table", "hl7", "is_json_line", "is_vcard_begin",
+           "is_xml_line", "jsonl", "sql", "vcard", "vcard_start", "xml"]
 
 
 # ------------------------------------------------------------------------------- SQL (mysqldump)
@@ -209,6 +209,70 @@ def hl7(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         return hit
 
     return j, ("hl7", i, j - 1, fill)
+
+
+# -------------------------------------------------------------------------------------- XML
+# Exports written as XML (`<patient><nom>...</nom><email>...</email></patient>`, one record per
+# line or one element per line): each leaf element `<tag>text</tag>` is a field typed by its tag,
+# and a record ends where a tag it already holds comes again. RE2: linear on hostile markup
+# (the closing tag is compared in Python, RE2 has no backreferences).
+_XML_LEAF = re2.compile(r"<([A-Za-z_][\w.:\-]{0,80})(?:\s[^<>]{0,300})?>([^<>]{1,500})</([A-Za-z_][\w.:\-]{0,80})\s*>")
+_XML_RECORDS_MAX = 1_000_000
+
+
+def _xml_leaves(line: str) -> list[tuple[str, str, int]]:
+    """(tag without namespace, text, column) of the line's leaf elements."""
+    out: list[tuple[str, str, int]] = []
+    if "</" not in line:
+        return out
+    for sp in iter_spans(_XML_LEAF, line):
+        (st, _), (t0, t1), (v0, v1), (c0, c1) = sp
+        tag = line[t0:t1]
+        if tag == line[c0:c1]:
+            out.append((tag.rpartition(":")[2], line[v0:v1], v0))
+    return out
+
+
+def is_xml_line(s: str) -> bool:
+    return s.lstrip()[:1] == "<"
+
+
+def xml(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """A run of markup lines; a fragment when its leaf elements' tags type a strong identifier."""
+    lines = ctx.lines
+    j = i
+    while j < len(lines) and j - i < 64 and is_xml_line(lines[j]):
+        j += 1
+    # the first 64 lines decide (a bounded look: a long run of other markup costs each of its
+    # start lines no more)
+    sample = [leaf for k in range(i, j) for leaf in _xml_leaves(lines[k])]
+    if not any(role_of(tag) in STRONG_ROLES for tag, _, _ in sample):
+        return i + 1, None
+    while j < len(lines) and j - i < _XML_RECORDS_MAX and is_xml_line(lines[j]):
+        j += 1
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        hit = 0
+        fields: list[tuple[str, int]] = []
+        roles: list[str | None] = []
+        tags: set[str] = set()
+        n = 0
+        for k in range(i, j):
+            for tag, value, col in _xml_leaves(lines[k]):
+                if tag in tags:  # the next record begins
+                    hit += extract_record(fields, roles, sink) > 0
+                    fields, roles, tags = [], [], set()
+                    n += 1
+                    if (n & 255) == 0 and sink.over():
+                        return hit
+                tags.add(tag)
+                fields.append((value, offs[k - i] + col))
+                roles.append(role_of(tag))
+        if fields:
+            hit += extract_record(fields, roles, sink) > 0
+        return hit
+
+    return j, ("xml", i, j - 1, fill)
 
 
 # ------------------------------------------------------------------------------------ vCard

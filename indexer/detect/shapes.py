@@ -24,10 +24,12 @@ from indexer.detect.records import (
     hl7,
     is_json_line,
     is_vcard_begin,
+    is_xml_line,
     jsonl,
     sql,
     vcard,
     vcard_start,
+    xml,
 )
 from indexer.detect.scan import _WORTH, classify_number, scan
 from indexer.redact import EXCERPT_CHARS
@@ -507,6 +509,9 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
     if _combo_line(s):
         while k > lo and _combo_line(lines[k - 1]):
             k -= 1
+    elif is_xml_line(s):  # the record's elements above its identifier's line
+        while k > lo and is_xml_line(lines[k - 1]):
+            k -= 1
     elif s.lstrip()[:1] in "{[" and is_json_line(s):
         while k > lo and is_json_line(lines[k - 1]):
             k -= 1
@@ -551,6 +556,10 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         return hl7(ctx, i)
     if c in "Bb" and is_vcard_begin(s):
         return vcard(ctx, i)
+    if c == "<":
+        nxt, spec = xml(ctx, i)
+        if spec is not None:
+            return nxt, spec
     if c in "{[" and is_json_line(s):
         return jsonl(ctx, i)
     if _combo_line(s):
