@@ -394,3 +394,43 @@ def test_xml_exports_one_record_per_element_group() -> None:
         assert "jean.dupont@example.fr" not in f.excerpt
     untyped = "\n".join(f"<item><ref>{k:08d}</ref><qty>{k}</qty></item>" for k in range(40))
     assert not [fr for fr in detect(untyped, key=KEY) if fr.kind == "xml"]
+
+
+_LDIF = """version: 1
+# export of ou=patients
+dn: cn=Jean Dupont,ou=patients,dc=cabinet,dc=fr
+objectClass: inetOrgPerson
+cn: Jean Dupont
+sn: Dupont
+givenName: Jean
+mail: jean.dupont@example.fr
+mobile: 06 12 34 56 78
+description: suivi cardiologie, rendez-vous
+ le mardi
+jpegPhoto:: /9j/4AAQSkZJRgABAQEASABIAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8M
+
+dn: CN=Martin Elodie,OU=Users,DC=corp,DC=fr
+sAMAccountName: emartin
+userPrincipalName: e.martin@corp.example.fr
+telephoneNumber: +33 7 81 23 45 67
+l: Lyon
+postalCode: 69003
+
+dn: uid=pdurand,ou=people,dc=example,dc=fr
+cn: Paul Durand
+mail: pdurand@free.fr
+homePhone: +33 6 98 76 54 32
+"""
+
+
+def test_ldif_directory_exports_are_one_record_per_entry() -> None:
+    """LDAP and Active Directory exports: entries from `dn:` to a blank line, attributes typed
+    by their name (LDAP's short names included: cn, sn, l, uid), base64 values and folded lines
+    not read as values of their own."""
+    f = one("dump de l'annuaire :\n\n" + _LDIF)
+    assert (f.kind, f.start_line) == ("ldif", 5)
+    assert values(f, "email") == {"jean.dupont@example.fr", "e.martin@corp.example.fr", "pdurand@free.fr"}
+    assert values(f, "phone") == {"+33612345678", "+33781234567", "+33698765432"}
+    names = {frozenset(n.split()) for n in values(f, "name")}
+    assert {frozenset({"dupont", "jean"}), frozenset({"durand", "paul"})} <= names
+    assert not any("9j" in i.value for i in f.identifiers)

@@ -18,8 +18,8 @@ from indexer.detect.columns import STRONG_ROLES, role_of
 from indexer.detect.extract import Sink, extract_record, extract_rows
 from indexer.detect.scan import scan
 
-__all__ = ["COPY", "CREATE", "INSERT", "copy_block", "create_table", "hl7", "is_json_line", "is_vcard_begin",
-           "is_xml_line", "jsonl", "sql", "vcard", "vcard_start", "xml"]
+__all__ = ["COPY", "CREATE", "INSERT", "copy_block", "create_table", "hl7", "is_json_line", "is_ldif_dn",
+           "is_vcard_begin", "is_xml_line", "jsonl", "ldif", "ldif_start", "sql", "vcard", "vcard_start", "xml"]
 
 
 # ------------------------------------------------------------------------------- SQL (mysqldump)
@@ -209,6 +209,73 @@ def hl7(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         return hit
 
     return j, ("hl7", i, j - 1, fill)
+
+
+# ------------------------------------------------------------------------------------- LDIF
+# Directory exports (LDAP, Active Directory): entries begin with `dn:` and end at a blank line,
+# one record each; attributes typed by their name, with LDAP's own short names.
+_LDIF_ATTR = re.compile(r"\A([A-Za-z][A-Za-z0-9-]{0,60})(?:;[A-Za-z0-9;=-]{0,60})?:(:?)[ ]?(.*)")
+_LDIF_ROLES: dict[str, str | None] = {
+    "cn": "full_name", "sn": "last_name", "gn": "first_name", "l": "city", "uid": "login",
+    "samaccountname": "login", "userprincipalname": "email", "facsimiletelephonenumber": "phone",
+    "pager": "phone", "ipphone": "phone", "othertelephone": "phone", "othermobile": "phone",
+}
+_LDIF_SKIP = frozenset({"dn", "objectclass", "changetype", "version", "control", "jpegphoto", "thumbnailphoto"})
+_LDIF_MAX_LINES = 1000  # one entry
+
+
+def is_ldif_dn(s: str) -> bool:
+    return s[:3].lower() == "dn:"
+
+
+def ldif_start(lines: list[str], i: int, floor: int) -> int | None:
+    """The `dn:` line of the LDIF entry that line `i` is an attribute of (not above `floor`):
+    up through attribute and folded lines only, so other "key: value" blocks cost little."""
+    for k in range(i, max(floor, i - _LDIF_MAX_LINES) - 1, -1):
+        t = lines[k]
+        if is_ldif_dn(t):
+            return k
+        if not (t[:1] == " " and t.strip()) and _LDIF_ATTR.match(t) is None:
+            return None
+    return None
+
+
+def ldif(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """Consecutive entries (blank lines and `#` comments between them); one record per entry."""
+    lines = ctx.lines
+    entries: list[tuple[int, int]] = []  # (dn line, last line)
+    k = i
+    while k < len(lines) and is_ldif_dn(lines[k]):
+        end = k
+        while end + 1 < len(lines) and end + 1 - k < _LDIF_MAX_LINES and lines[end + 1].strip():
+            end += 1
+        entries.append((k, end))
+        k = end + 1
+        while k < len(lines) and k - end <= 3 and (not lines[k].strip() or lines[k].startswith("#")):
+            k += 1
+    last = entries[-1][1]
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        hit = 0
+        for n, (b, e) in enumerate(entries):
+            if (n & 255) == 0 and sink.over():
+                break
+            fields: list[tuple[str, int]] = []
+            roles: list[str | None] = []
+            for line_no in range(b, e + 1):
+                m = _LDIF_ATTR.match(lines[line_no])
+                if m is None or m.group(2):  # a folded line, or a base64 value (`name:: ...`)
+                    continue
+                name = m.group(1).lower()
+                if name in _LDIF_SKIP or not m.group(3).strip():
+                    continue
+                fields.append((m.group(3), offs[line_no - i] + m.start(3)))
+                roles.append(_LDIF_ROLES[name] if name in _LDIF_ROLES else role_of(m.group(1)))
+            if fields:
+                hit += extract_record(fields, roles, sink) > 0
+        return hit
+
+    return last + 1, ("ldif", i, last, fill)
 
 
 # -------------------------------------------------------------------------------------- XML

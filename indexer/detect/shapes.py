@@ -23,9 +23,12 @@ from indexer.detect.records import (
     create_table,
     hl7,
     is_json_line,
+    is_ldif_dn,
     is_vcard_begin,
     is_xml_line,
     jsonl,
+    ldif,
+    ldif_start,
     sql,
     vcard,
     vcard_start,
@@ -506,6 +509,8 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
     k = i
     if ":" in s and (card := vcard_start(lines, i, floor)) is not None:  # a property of a vCard
         return card
+    if ":" in s and (entry := ldif_start(lines, i, floor)) is not None:  # an attribute of an LDIF entry
+        return entry
     if _combo_line(s):
         while k > lo and _combo_line(lines[k - 1]):
             k -= 1
@@ -556,6 +561,8 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         return hl7(ctx, i)
     if c in "Bb" and is_vcard_begin(s):
         return vcard(ctx, i)
+    if c in "Dd" and is_ldif_dn(s):
+        return ldif(ctx, i)
     if c == "<":
         nxt, spec = xml(ctx, i)
         if spec is not None:
