@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from indexer import engine
 
-__all__ = ["require_native", "vigie_native"]
+__all__ = ["both_engines", "native_engine", "require_native", "vigie_native"]
 
 
 def _load() -> Any | None:
@@ -37,3 +38,23 @@ def require_native() -> Any:
                     "rust/vigie_native/Cargo.toml` and pip install the wheel")
     pytest.skip("vigie_native (of this code's interface) is not built (scripts/setup.sh builds it when cargo is "
                 "present): nothing to compare")
+
+
+def native_engine() -> Iterator[Any]:
+    """Body of a module-scoped `native` fixture for tests that switch engines: the module (or a
+    skip), and the engine VIGIE_ENGINE names restored afterwards."""
+    module = require_native()
+    try:
+        yield module
+    finally:
+        engine.set_engine(None)
+
+
+def both_engines(data: bytes, key: Any) -> tuple[list[Any], list[Any]]:
+    """`detect(data)` on the Python engine, then on the compiled core: (reference, core's)."""
+    from indexer.detect import detect
+
+    engine.set_engine("python")
+    ref = detect(data, key=key)
+    engine.set_engine("native")
+    return ref, detect(data, key=key)

@@ -12,7 +12,6 @@ VIGIE_REQUIRE_NATIVE=1 (CI), where its absence fails.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -20,22 +19,15 @@ import pytest
 
 from indexer import engine
 from indexer import identifiers as ids
-from indexer.detect import detect
 from indexer.detect.shapes import _combo_line
 from indexer.tokens import MatchKey
 from tests.corpus.generate import make_dump
-from tests.native_core import require_native
+from tests.native_core import both_engines, native_engine
 
 KEY = MatchKey(b"\x22" * 32, version=2)
 
 
-@pytest.fixture(scope="module")
-def native() -> Iterator[Any]:
-    module = require_native()
-    try:
-        yield module
-    finally:
-        engine.set_engine(None)  # back to what VIGIE_ENGINE says
+native = pytest.fixture(scope="module", name="native")(native_engine)
 
 
 # Characters where Python and a naive port part ways: Unicode spaces (NBSP, the C0 separators
@@ -196,11 +188,7 @@ def _mixed_combo(seed: int) -> str:
     pytest.param(lambda: _mixed_combo(3), id="mixed-3"),
 ])
 def test_both_engines_give_the_same_fragments_on_combo_lists(native: Any, text: Any) -> None:
-    data = text().encode()
-    engine.set_engine("python")
-    ref = detect(data, key=KEY)
-    engine.set_engine("native")
-    got = detect(data, key=KEY)
+    ref, got = both_engines(text().encode(), KEY)
     assert ref, "the reference found nothing: the input does not test the combo path"
     assert any(f.kind == "combo" for f in ref)
     assert len(ref) == len(got)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,18 +25,12 @@ from indexer.detect.extract import Sink
 from indexer.detect.records import INSERT, sql
 from indexer.tokens import MatchKey
 from tests.corpus.generate import make_dump
-from tests.native_core import require_native
+from tests.native_core import both_engines, native_engine
 
 KEY = MatchKey(b"\x33" * 32, version=2)
 
 
-@pytest.fixture(scope="module")
-def native() -> Iterator[Any]:
-    module = require_native()
-    try:
-        yield module
-    finally:
-        engine.set_engine(None)  # back to what VIGIE_ENGINE says
+native = pytest.fixture(scope="module", name="native")(native_engine)
 
 
 _SPACES = [" ", " ", "  ", "\t", "\n", "\x0c", "\r", "\x0b", "\u00a0", "\x1c", ""]
@@ -150,11 +143,7 @@ def _multi_row(seed: int) -> str:
     pytest.param(lambda: "\n".join(_sql_lines(random.Random(9))), id="fuzzed-runs"),
 ])
 def test_both_engines_give_the_same_fragments_on_sql_dumps(native: Any, text: Any) -> None:
-    data = text().encode()
-    engine.set_engine("python")
-    ref = detect(data, key=KEY)
-    engine.set_engine("native")
-    got = detect(data, key=KEY)
+    ref, got = both_engines(text().encode(), KEY)
     assert any(f.kind == "sql_insert" for f in ref), "the input does not test the SQL path"
     assert len(ref) == len(got)
     for a, b in zip(ref, got, strict=True):

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import re2
 
 from indexer import engine as _engine
 from indexer._re2fast import iter_spans
-from indexer.detect.base import Ctx, Spec, header_flags
+from indexer.detect.base import Ctx, Filler, Spec, header_flags
 from indexer.detect.columns import STRONG_ROLES, role_of
 from indexer.detect.extract import Sink, extract_record, extract_rows
 from indexer.detect.scan import scan
@@ -211,6 +212,26 @@ def hl7(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     return j, ("hl7", i, j - 1, fill)
 
 
+# ----------------------------------------------------------------- entries (LDIF, vCard)
+_Record = tuple[list[tuple[str, int]], list[str | None]]  # (fields with their offsets, roles)
+
+
+def _entries_filler(entries: list[tuple[int, int]], record_of: Callable[[int, int, list[int]], _Record]) -> Filler:
+    """The filler of a run of entries (first line, last line): one record each, what
+    `record_of(first, last, offs)` reads in it; the caps checked every 256 entries."""
+    def fill(sink: Sink, offs: list[int]) -> int:
+        hit = 0
+        for n, (b, e) in enumerate(entries):
+            if (n & 255) == 0 and sink.over():
+                break
+            fields, roles = record_of(b, e, offs)
+            if fields:
+                hit += extract_record(fields, roles, sink) > 0
+        return hit
+
+    return fill
+
+
 # ------------------------------------------------------------------------------------- LDIF
 # Directory exports (LDAP, Active Directory): entries begin with `dn:` and end at a blank line,
 # one record each; attributes typed by their name, with LDAP's own short names.
@@ -229,13 +250,20 @@ def is_ldif_dn(s: str) -> bool:
 
 
 def ldif_start(lines: list[str], i: int, floor: int) -> int | None:
-    """The `dn:` line of the LDIF entry that line `i` is an attribute of (not above `floor`):
-    up through attribute and folded lines only, so other "key: value" blocks cost little."""
-    for k in range(i, max(floor, i - _LDIF_MAX_LINES) - 1, -1):
+    """The `dn:` line of the LDIF entry that line `i` is an attribute of (not above `floor`)."""
+    return _entry_start(lines, i, floor, _LDIF_MAX_LINES, is_ldif_dn, _LDIF_ATTR)
+
+
+def _entry_start(lines: list[str], i: int, floor: int, limit: int, is_head: Callable[[str], bool],
+                 part: re.Pattern[str]) -> int | None:
+    """The head line (`dn:`, `BEGIN:VCARD`) of the entry that line `i` belongs to: up through the
+    entry's own lines only (lines `part` matches, folded continuations), so other "key: value"
+    blocks cost one test per line of their own block."""
+    for k in range(i, max(floor, i - limit) - 1, -1):
         t = lines[k]
-        if is_ldif_dn(t):
+        if is_head(t):
             return k
-        if not (t[:1] == " " and t.strip()) and _LDIF_ATTR.match(t) is None:
+        if not (t[:1] in " \t" and t.strip()) and part.match(t) is None:
             return None
     return None
 
@@ -255,27 +283,21 @@ def ldif(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             k += 1
     last = entries[-1][1]
 
-    def fill(sink: Sink, offs: list[int]) -> int:
-        hit = 0
-        for n, (b, e) in enumerate(entries):
-            if (n & 255) == 0 and sink.over():
-                break
-            fields: list[tuple[str, int]] = []
-            roles: list[str | None] = []
-            for line_no in range(b, e + 1):
-                m = _LDIF_ATTR.match(lines[line_no])
-                if m is None or m.group(2):  # a folded line, or a base64 value (`name:: ...`)
-                    continue
-                name = m.group(1).lower()
-                if name in _LDIF_SKIP or not m.group(3).strip():
-                    continue
-                fields.append((m.group(3), offs[line_no - i] + m.start(3)))
-                roles.append(_LDIF_ROLES[name] if name in _LDIF_ROLES else role_of(m.group(1)))
-            if fields:
-                hit += extract_record(fields, roles, sink) > 0
-        return hit
+    def record_of(b: int, e: int, offs: list[int]) -> _Record:
+        fields: list[tuple[str, int]] = []
+        roles: list[str | None] = []
+        for line_no in range(b, e + 1):
+            m = _LDIF_ATTR.match(lines[line_no])
+            if m is None or m.group(2):  # a folded line, or a base64 value (`name:: ...`)
+                continue
+            name = m.group(1).lower()
+            if name in _LDIF_SKIP or not m.group(3).strip():
+                continue
+            fields.append((m.group(3), offs[line_no - i] + m.start(3)))
+            roles.append(_LDIF_ROLES[name] if name in _LDIF_ROLES else role_of(m.group(1)))
+        return fields, roles
 
-    return last + 1, ("ldif", i, last, fill)
+    return last + 1, ("ldif", i, last, _entries_filler(entries, record_of))
 
 
 # -------------------------------------------------------------------------------------- XML
@@ -364,18 +386,11 @@ _VCARD_NAMES = frozenset({"VERSION", "N", "FN", "EMAIL", "TEL", "ADR", "BDAY", "
 
 def vcard_start(lines: list[str], i: int, floor: int) -> int | None:
     """The BEGIN:VCARD line of the card that line `i` is a property of (not above `floor`), if
-    any. Only a vCard property name starts the look, and it goes up through property lines and
-    folded continuations only: other blocks of "key: value" lines cost one test each."""
+    any. Only a vCard property name starts the look."""
     m = _VCARD_PROP.match(lines[i])
     if m is None or m.group(1).upper() not in _VCARD_NAMES:
         return None
-    for k in range(i - 1, max(floor, i - _VCARD_MAX_LINES) - 1, -1):
-        t = lines[k]
-        if t.strip().upper() == "BEGIN:VCARD":
-            return k
-        if not (t[:1] in " \t" and t.strip()) and _VCARD_PROP.match(t) is None:
-            return None
-    return None
+    return _entry_start(lines, i, floor, _VCARD_MAX_LINES, is_vcard_begin, _VCARD_PROP)
 
 
 def vcard(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
@@ -397,44 +412,38 @@ def vcard(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         return i + 1, None
     last = cards[-1][1]
 
-    def fill(sink: Sink, offs: list[int]) -> int:
-        hit = 0
-        for n, (b, e) in enumerate(cards):
-            if (n & 255) == 0 and sink.over():
-                break
-            fields: list[tuple[str, int]] = []
-            roles: list[str | None] = []
-            for line_no in range(b + 1, e):
-                line = lines[line_no]
-                m = _VCARD_PROP.match(line)
-                if m is None:
-                    continue
-                name, value, col = m.group(1).upper(), m.group(3), m.start(3)
-                at = offs[line_no - i] + col
-                if name == "N":  # last;first;middle;prefix;suffix
-                    parts = value.split(";")
-                    if parts and parts[0]:
-                        fields.append((parts[0], at))
-                        roles.append("last_name")
-                    if len(parts) > 1 and parts[1]:
-                        fields.append((parts[1], at + len(parts[0]) + 1))
-                        roles.append("first_name")
-                elif name == "ADR":
-                    o = at
-                    for part, role in zip(value.split(";"), _ADR_PARTS, strict=False):
-                        if part and role is not None:
-                            fields.append((part, o))
-                            roles.append(role)
-                        o += len(part) + 1
-                elif name in _VCARD_ROLES and value.strip():
-                    v = value[4:] if name == "TEL" and value[:4].lower() == "tel:" else value
-                    fields.append((v, at + len(value) - len(v)))
-                    roles.append(_VCARD_ROLES[name])
-            if fields:
-                hit += extract_record(fields, roles, sink) > 0
-        return hit
+    def record_of(b: int, e: int, offs: list[int]) -> _Record:
+        fields: list[tuple[str, int]] = []
+        roles: list[str | None] = []
+        for line_no in range(b + 1, e):
+            line = lines[line_no]
+            m = _VCARD_PROP.match(line)
+            if m is None:
+                continue
+            name, value, col = m.group(1).upper(), m.group(3), m.start(3)
+            at = offs[line_no - i] + col
+            if name == "N":  # last;first;middle;prefix;suffix
+                parts = value.split(";")
+                if parts and parts[0]:
+                    fields.append((parts[0], at))
+                    roles.append("last_name")
+                if len(parts) > 1 and parts[1]:
+                    fields.append((parts[1], at + len(parts[0]) + 1))
+                    roles.append("first_name")
+            elif name == "ADR":
+                o = at
+                for part, role in zip(value.split(";"), _ADR_PARTS, strict=False):
+                    if part and role is not None:
+                        fields.append((part, o))
+                        roles.append(role)
+                    o += len(part) + 1
+            elif name in _VCARD_ROLES and value.strip():
+                v = value[4:] if name == "TEL" and value[:4].lower() == "tel:" else value
+                fields.append((v, at + len(value) - len(v)))
+                roles.append(_VCARD_ROLES[name])
+        return fields, roles
 
-    return last + 1, ("vcard", i, last, fill)
+    return last + 1, ("vcard", i, last, _entries_filler(cards, record_of))
 
 
 # ------------------------------------------------------------------------- JSON lines / Mongo
