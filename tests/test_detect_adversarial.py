@@ -57,6 +57,15 @@ PATHOLOGICAL = {
     "spaced_rows": ("a@b.fr 0612345678 Dupont\n") * 30_000,
     "spaced_untyped": "Build 1234567890 passed in 12 s\n" * 20_000,  # one same-shaped run, no table
     "spaced_alternating": "a 0612345678 b  c\nx 0612345678 y z\n" * 5_000,  # the two ways of splitting differ
+    # the entry recognisers look back for their head line from every start line
+    "vcard_no_end": "BEGIN:VCARD\n" + "EMAIL:a@b.fr\nTEL:0612345678\n" * 50_000,
+    "vcard_begins": "BEGIN:VCARD\nEMAIL;TYPE=x:a@b.fr\n" * 50_000,
+    "ldif_one_entry": "dn: cn=x\n" + "mail: a@b.fr\ntelephoneNumber: 0612345678\n" * 50_000,
+    "ldif_folded": "dn: cn=x\n" + " a@b.fr 0612345678\n" * 100_000,
+    "xml_unclosed": "<r>\n" + "<email>a@b.fr<tel>0612345678\n" * 50_000,
+    "xml_leaves": ("<p><email>a@b.fr</email>" + "<n>" * 2000 + "</p>\n") * 100,
+    "xml_no_roles": "<x><y>0612345678 a@b.fr</y></x>\n" * 50_000,
+    "json_array_line": "[" + ",".join('{"email": "a@b.fr", "tel": "0612345678"}' for _ in range(20_000)) + "]",
 }
 
 

@@ -394,6 +394,9 @@ def test_xml_exports_one_record_per_element_group() -> None:
         assert "jean.dupont@example.fr" not in f.excerpt
     untyped = "\n".join(f"<item><ref>{k:08d}</ref><qty>{k}</qty></item>" for k in range(40))
     assert not [fr for fr in detect(untyped, key=KEY) if fr.kind == "xml"]
+    # markup whose tags type nothing is read as before: a list of addresses is still one
+    contacts = detect("".join(f"<contact>u{k}@example.fr</contact>\n" for k in range(30)), key=KEY)
+    assert {i.value for fr in contacts for i in fr.identifiers} == {f"u{k}@example.fr" for k in range(30)}
 
 
 _LDIF = """version: 1

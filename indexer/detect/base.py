@@ -20,7 +20,7 @@ Spec = tuple[str, int, int, Filler]
 class Ctx:
     """Lines of the input (quote prefixes removed) and what earlier lines told us."""
 
-    __slots__ = ("lines", "tables", "is_table_file", "max_line", "spaced_end")
+    __slots__ = ("lines", "tables", "is_table_file", "max_line", "spaced_end", "untyped_markup_end")
 
     def __init__(self, lines: list[str], is_table_file: bool, max_line: int) -> None:
         self.lines = lines
@@ -30,6 +30,9 @@ class Ctx:
         # per way of splitting on spaces: the end of the last run of same-shaped lines found not
         # to be a table (a run inside it is none either: each line is looked at once per way)
         self.spaced_end = [0, 0]
+        # the end of the last run of markup lines whose elements type nothing (`records.xml`):
+        # its other start lines go straight to the other recognisers
+        self.untyped_markup_end = 0
 
 
 def header_flags(sink: Sink, cols: list[str], base: int) -> None:

@@ -329,16 +329,20 @@ def is_xml_line(s: str) -> bool:
 def xml(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     """A run of markup lines; a fragment when its leaf elements' tags type a strong identifier."""
     lines = ctx.lines
+    if i < ctx.untyped_markup_end:  # inside a run already found to type nothing
+        return i + 1, None
     j = i
     while j < len(lines) and j - i < 64 and is_xml_line(lines[j]):
         j += 1
-    # the first 64 lines decide (a bounded look: a long run of other markup costs each of its
-    # start lines no more)
+    # the run's first 64 lines decide, once per run
     sample = [leaf for k in range(i, j) for leaf in _xml_leaves(lines[k])]
-    if not any(role_of(tag) in STRONG_ROLES for tag, _, _ in sample):
-        return i + 1, None
     while j < len(lines) and j - i < _XML_RECORDS_MAX and is_xml_line(lines[j]):
         j += 1
+    if not any(role_of(tag) in STRONG_ROLES for tag, _, _ in sample):
+        # markup whose tags type nothing (`<contact>a@b.fr</contact>`): the other recognisers
+        # read its lines as they did before XML was read
+        ctx.untyped_markup_end = j
+        return i + 1, None
 
     def fill(sink: Sink, offs: list[int]) -> int:
         hit = 0
@@ -399,8 +403,9 @@ def vcard(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     cards: list[tuple[int, int]] = []  # (BEGIN line, END line)
     k = i
     while k < len(lines) and is_vcard_begin(lines[k]):
-        end = k + 1
-        while end < len(lines) and end - k < _VCARD_MAX_LINES and lines[end].strip().upper() != "END:VCARD":
+        end = k + 1  # to END:VCARD, within the card's size and before the next BEGIN:VCARD
+        while (end < len(lines) and end - k < _VCARD_MAX_LINES and lines[end].strip().upper() != "END:VCARD"
+               and not is_vcard_begin(lines[end])):
             end += 1
         if end >= len(lines) or lines[end].strip().upper() != "END:VCARD":
             break
