@@ -105,13 +105,23 @@ def _decode_bytes(data: bytes, limits: Limits) -> str:
 _HTML_SNIFF = re.compile(r"<(?:!doctype html|html|body|br|p|div|pre|table|blockquote|span|a)[\s/>]", re.I)
 
 
+_XHTML = re.compile(r"<(?:!doctype html|html)[\s>]", re.I)
+
+
 def looks_like_html(text: str, filename: str | None = None, content_type: str | None = None) -> bool:
     if content_type and "html" in content_type.lower():
         return True
     if filename and filename.lower().endswith((".html", ".htm", ".xhtml")):
         return True
     head = text[:4096]
-    return "<" in head and _HTML_SNIFF.search(head) is not None
+    if "<" not in head:
+        return False
+    # an XML document (an export whose records may well be `<p>` or `<a>` elements) keeps its
+    # tags: detection reads its elements. XHTML is still HTML.
+    named_xml = filename is not None and filename.lower().endswith(".xml")
+    if named_xml or head.lstrip("\ufeff \t\r\n").startswith("<?xml"):
+        return _XHTML.search(head) is not None
+    return _HTML_SNIFF.search(head) is not None
 
 
 def html_to_text(html: str, limits: Limits = Limits()) -> str:

@@ -81,6 +81,36 @@ def test_tar_bz2_and_xz_dumps_are_extracted() -> None:
     assert expand_attachment("dump.csv.bz2", two, LIMITS)[0].data == rows
 
 
+def test_address_books_directory_and_xml_exports_are_read_by_default() -> None:
+    """.vcf, .ldif and .xml files, alone or inside an archive, are kept for detection by the
+    default attachment settings: Vigie reads those shapes (vCard, LDIF, XML records)."""
+    from indexer.detect import detect
+    from indexer.tokens import MatchKey
+
+    card = b"BEGIN:VCARD\nVERSION:3.0\nN:Dupont;Jean;;;\nEMAIL:jean.dupont@example.org\nTEL:0612345678\nEND:VCARD\n"
+    entry = b"dn: cn=Jean Dupont,dc=x\ncn: Jean Dupont\nmail: jean.dupont@example.org\nmobile: 0612345678\n"
+    xml = b"<p><nom>Dupont</nom><email>jean.dupont@example.org</email><tel>0612345678</tel></p>\n" * 2
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("contacts.vcf", card)
+        z.writestr("annuaire.ldif", entry)
+        z.writestr("export.xml", xml)
+        z.writestr("readme.exe", b"MZ")
+    defaults = AttachmentLimits()
+    files = expand_attachment("leak.zip", buf.getvalue(), defaults)
+    assert [f.filename for f in files] == ["leak.zip/contacts.vcf", "leak.zip/annuaire.ldif", "leak.zip/export.xml"]
+    assert {"vcf", "ldif", "xml"} <= set(defaults.extensions)
+    from indexer.decode import looks_like_html
+
+    assert not looks_like_html('<?xml version="1.0"?>\n<r><p>x</p></r>')  # its <p> records keep their tags
+    assert looks_like_html('<?xml version="1.0"?>\n<!DOCTYPE html><html><body><p>x</p></body></html>')  # XHTML
+    assert looks_like_html("<div><p>x</p></div>") and looks_like_html("<r><p>x</p></r>", "page.html")
+    key = MatchKey(b"\x07" * 32)
+    for f in files:
+        frags = detect(f.data, key=key, filename=f.filename)
+        assert {i.value for fr in frags for i in fr.identifiers} >= {"jean.dupont@example.org", "+33612345678"}, f
+
+
 def test_tar_bz2_and_xz_bombs_and_damage_are_refused() -> None:
     import bz2
     import lzma
