@@ -50,11 +50,12 @@ def native_engine() -> Iterator[Any]:
         engine.set_engine(None)
 
 
-def both_engines(data: bytes, key: Any) -> tuple[list[Any], list[Any]]:
-    """`detect(data)` on the Python engine, then on the compiled core: (reference, core's)."""
+def both_engines(data: bytes, key: Any, **kw: Any) -> tuple[list[Any], list[Any]]:
+    """`detect(data, key=key, **kw)` on the Python engine, then on the compiled core:
+    (reference, core's)."""
     from indexer.detect import detect
 
     engine.set_engine("python")
-    ref = detect(data, key=key)
+    ref = detect(data, key=key, **kw)
     engine.set_engine("native")
-    return ref, detect(data, key=key)
+    return ref, detect(data, key=key, **kw)

@@ -1,6 +1,8 @@
 """Recognisers for machine-made dumps: mysqldump INSERTs, pg_dump COPY blocks, HL7 v2
-messages, JSON lines and Mongo exports. Each returns (next line index, spec or None) and
-advances past every line it examined, so the pass stays linear.
+messages, JSON lines (and arrays on one line) and Mongo exports, XML, vCard and LDIF exports.
+Each returns (next line index, spec or None) and advances past every line it examined, or, where
+it leaves the lines to the other recognisers, looks at most a bounded number of lines per start
+(a card, an entry) or once per run (markup), so the pass stays linear.
 """
 
 from __future__ import annotations
@@ -281,6 +283,8 @@ def ldif(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         k = end + 1
         while k < len(lines) and k - end <= 3 and (not lines[k].strip() or lines[k].startswith("#")):
             k += 1
+    if not entries:  # (recognise routes only `dn:` lines here)
+        return i + 1, None
     last = entries[-1][1]
 
     def record_of(b: int, e: int, offs: list[int]) -> _Record:
@@ -315,7 +319,7 @@ def _xml_leaves(line: str) -> list[tuple[str, str, int]]:
     if "</" not in line:
         return out
     for sp in iter_spans(_XML_LEAF, line):
-        (st, _), (t0, t1), (v0, v1), (c0, c1) = sp
+        _, (t0, t1), (v0, v1), (c0, c1) = sp
         tag = line[t0:t1]
         if tag == line[c0:c1]:
             out.append((tag.rpartition(":")[2], line[v0:v1], v0))
