@@ -15,8 +15,9 @@ scan alone); a `_nodumps` suffix (`posts_many_nodumps`) drops the 0.5% dump post
 ~1 MB pages, `detect()` per page), `pages_windows` (the same pages through `prefilter.run`:
 only the windows around start lines decoded), `dense` (the bench's dense dumps, 2 000 rows each),
 `dense_<kind>` (MB dumps of 2 000 rows of one kind of that mix: `dense_csv`, `dense_sql_insert`...),
-`combo` (`detect()` on the first MB MiB of the bench's combo list, `detect_extra._write_combo`: one
-call, as `parallel` makes per 2 MiB chunk of a big file).
+`dump_posts` (the 20 dump posts mixed into the sparse posts, `detect()` each, MB times: where the
+sparse text's time goes), `combo` (`detect()` on the first MB MiB of the bench's combo list,
+`detect_extra._write_combo`: one call, as `parallel` makes per 2 MiB chunk of a big file).
 Counts are stable across runs and neighbours, unlike times on a shared VM.
 """
 
@@ -76,6 +77,8 @@ def main() -> None:
         items = [make_dump(what.removeprefix("dense_"), 2000, faker_seed=1000 + s)[0].encode() for s in range(int(mb))]
     elif what == "combo":
         items = [_combo_head(mb)]
+    elif what == "dump_posts":
+        items = [make_post(300_000 + i)[0].encode() for i in range(20)] * max(1, int(mb))
     else:
         items = sparse_inputs(mb)
         if nodumps:  # the posts without the 0.5% dump posts: the prefilter's own share
@@ -94,6 +97,7 @@ def main() -> None:
         "dense": lambda: [detect(x, key=KEY) for x in items],
         **{f"dense_{k}": (lambda: [detect(x, key=KEY) for x in items]) for k in DENSE_KINDS},
         "combo": lambda: [detect(x, key=KEY) for x in items],
+        "dump_posts": lambda: [detect(x, key=KEY) for x in items],
     }[what]
     work()  # warm: imports, compiled patterns, caches
     cg.cg_on()
