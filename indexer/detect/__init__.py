@@ -1,6 +1,7 @@
 """The detection engine: bytes or text in, `Fragment`s out.
 
-    decode -> split lines (quote prefixes "> " set aside) -> seed lines (one RE2 pass) -> drop
+    decode -> split lines (quote prefixes "> " set aside; a CSV record whose quoted cell spans
+    lines joined into one logical line, `multiline`) -> seed lines (one RE2 pass) -> drop
     seeds that stand alone between blank lines -> recognise shapes from the rest
     -> extract and validate identifiers per record -> tokens -> article 9 flags -> severity
     -> redacted excerpt
@@ -30,6 +31,7 @@ from indexer.article9 import scan_article9
 from indexer.decode import Limits, decode
 from indexer.detect import prefilter as _prefilter
 from indexer.detect.extract import Sink
+from indexer.detect.multiline import join_quoted_cells, logical_starts
 from indexer.detect.seeds import RULE_CHARS, alone_is_nothing, candidate_starts
 from indexer.detect.shapes import Ctx, block_start, delimiter_of, recognise
 from indexer.identifiers import card_network
@@ -176,6 +178,14 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             lines[k - 1] = raw[k - 1][m.end() - st - 1:]
     else:
         lines = raw
+    # records whose quoted cells span lines (an export's notes) become one logical line each;
+    # `phys` maps logical lines back to the text's lines, for the fragments' line numbers
+    phys: list[int] | None = None
+    if '"' in text:
+        joined = join_quoted_cells(raw, lines, limits.max_line_chars)
+        if joined is not None:
+            raw, lines, phys = joined
+            starts = logical_starts(starts, phys)
     is_table = filename is not None and filename.lower().endswith((".csv", ".tsv", ".txt"))
     ctx = Ctx(lines, is_table, limits.max_line_chars)
     out: list[Fragment] = []
@@ -198,7 +208,8 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             continue
         i = block_start(ctx, st, i)
         if time.thread_time() > deadline:
-            logger.warning("detection stopped at line {} of {}: time cap {}s reached", i + 1, n, limits.max_seconds)
+            logger.warning("detection stopped at line {} of {}: time cap {}s reached",
+                           (phys[i] if phys else i) + 1, phys[-1] if phys else n, limits.max_seconds)
             break
         nxt, spec = recognise(ctx, i)
         i = max(nxt, i + 1)
@@ -228,14 +239,16 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         accept = getattr(fill, "accept", None)
         if not sink.found or (accept is not None and not accept(hits)):
             continue
-        frag = _build(kind, first, last, frag_text, sink, tok)
+        # the fragment's lines in the text (1-based, inclusive): a joined record ends on its last line
+        start_line, end_line = (phys[first] + 1, phys[last + 1]) if phys else (first + 1, last + 1)
+        frag = _build(kind, start_line, end_line, frag_text, sink, tok)
         if kind == "csv":
             frag.delimiter = delimiter_of(lines[first])
         n_ids += len(frag.identifiers)
         out.append(frag)
         if sink.stopped or len(out) >= limits.max_fragments or n_ids >= limits.max_identifiers:
             logger.warning("detection stopped in lines {}-{}: time, fragment or identifier cap reached",
-                           first + 1, last + 1)
+                           start_line, end_line)
             break
     return out
 
@@ -301,7 +314,7 @@ def _identifiers(sink: Sink, tok: Tokenizer, version: int, cut: int,
     return idents
 
 
-def _build(kind: str, first: int, last: int, text: str, sink: Sink, tok: Tokenizer) -> Fragment:
+def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok: Tokenizer) -> Fragment:
     cut = excerpt_end(text)
     version = tok.key.version
     masks = [m for m in sink.masks if 0 <= m[0] < cut]
@@ -319,7 +332,7 @@ def _build(kind: str, first: int, last: int, text: str, sink: Sink, tok: Tokeniz
                                        end=en if en >= 0 else None))
     # `severity(idents, flags)`: the identifiers' types are the found list's, one each, read
     # here from its tuples (an attribute read per `Identifier` was ~3% of the dense time)
-    return Fragment(kind=kind, start_line=first + 1, end_line=last + 1, text=text,
+    return Fragment(kind=kind, start_line=start_line, end_line=end_line, text=text,
                     identifiers=idents, sensitive=flags,
                     severity=severity_for_types(set(map(_first, sink.found)), bool(flags)),
                     excerpt=redact(text, masks))
