@@ -65,6 +65,9 @@ PATHOLOGICAL = {
     "xml_unclosed": "<r>\n" + "<email>a@b.fr<tel>0612345678\n" * 50_000,
     "xml_leaves": ("<p><email>a@b.fr</email>" + "<n>" * 2000 + "</p>\n") * 100,
     "xml_no_roles": "<x><y>0612345678 a@b.fr</y></x>\n" * 50_000,
+    "xml_attributes": ("<p " + 'email="a@b.fr" tel="0612345678" ' * 2000 + "/>\n") * 100,
+    "xml_attribute_unclosed": "<p email=\"a@b.fr\" tel=\"0612345678" + " x=" * 100_000 + "\n",
+    "xml_start_unclosed": ("<p a=\"1\" " * 50_000 + "\n") * 4,
     "json_array_line": "[" + ",".join('{"email": "a@b.fr", "tel": "0612345678"}' for _ in range(20_000)) + "]",
 }
 

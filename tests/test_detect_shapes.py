@@ -369,9 +369,9 @@ def test_a_json_array_on_one_line_is_one_record_per_object() -> None:
 
 
 def test_xml_exports_one_record_per_element_group() -> None:
-    """Exports written as XML: leaf elements typed by their tag (namespaces and attributes
-    ignored), one record per patient whether a record holds one line or several; markup whose
-    tags type nothing is no fragment."""
+    """Exports written as XML: leaf elements typed by their tag (namespaces ignored), one record
+    per patient whether a record holds one line or several; markup whose tags type nothing is
+    no fragment."""
     rows = [("Dupont", "Jean", "jean.dupont@example.fr", "06 12 34 56 78", "1985-03-12"),
             ("Martin", "Élodie", "e.martin@orange.fr", "07 81 23 45 67", "1990-02-01"),
             ("Durand", "Paul", "pdurand@free.fr", "+33 6 98 76 54 32", "1975-05-05")]
@@ -397,6 +397,37 @@ def test_xml_exports_one_record_per_element_group() -> None:
     # markup whose tags type nothing is read as before: a list of addresses is still one
     contacts = detect("".join(f"<contact>u{k}@example.fr</contact>\n" for k in range(30)), key=KEY)
     assert {i.value for fr in contacts for i in fr.identifiers} == {f"u{k}@example.fr" for k in range(30)}
+
+
+def test_xml_exports_with_fields_as_attributes() -> None:
+    """`<patient nom="..." email="..."/>`: each attribute a field typed by its name, in either
+    quote, one record per element; attributes and element texts of one record together; the
+    values masked in the excerpt at their place."""
+    rows = [("Dupont", "Jean", "jean.dupont@example.fr", "06 12 34 56 78", "12/03/1985"),
+            ("Martin", "Élodie", "e.martin@orange.fr", "07 81 23 45 67", "01/02/1990"),
+            ("Durand", "Paul", "pdurand@free.fr", "+33 6 98 76 54 32", "05/05/1975")]
+    attrs = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<patients>\n" + "\n".join(
+        f"  <patient id=\"{k}\" nom=\"{n}\" prenom='{p}' naissance=\"{d}\" email=\"{e}\" tel=\"{t}\"/>"
+        for k, (n, p, e, t, d) in enumerate(rows)) + "\n</patients>"
+    mixed = "<export>\n" + "\n".join(
+        f"  <patient nom=\"{n}\" prenom=\"{p}\">\n    <email>{e}</email>\n    <contact tel=\"{t}\" />\n"
+        f"    <naissance>{d}</naissance>\n  </patient>" for n, p, e, t, d in rows) + "\n</export>"
+    for text in (attrs, mixed):
+        f = one("export du logiciel :\n" + text + "\nfin")
+        assert f.kind == "xml"
+        assert values(f, "email") == {"jean.dupont@example.fr", "e.martin@orange.fr", "pdurand@free.fr"}
+        assert values(f, "phone") == {"+33612345678", "+33781234567", "+33698765432"}
+        assert values(f, "dob") == {"1985-03-12", "1990-02-01", "1975-05-05"}
+        names = {frozenset(n.split()) for n in values(f, "name")}
+        assert {frozenset({"dupont", "jean"}), frozenset({"martin", "elodie"}), frozenset({"durand", "paul"})} <= names
+        assert not {frozenset({"dupont", "elodie"}), frozenset({"martin", "paul"})} & names
+        for i in f.identifiers:
+            if i.type == "email":
+                assert f.text[i.start:i.end] == i.value
+        assert "jean.dupont@example.fr" not in f.excerpt and "Dupont" not in f.excerpt
+    # attributes that type nothing (an HTML-ish page, a config) are no fragment
+    plain = "\n".join(f'<item ref="{k:08d}" qty="{k}" href="/p/{k}"/>' for k in range(40))
+    assert not [fr for fr in detect(plain, key=KEY) if fr.kind == "xml"]
 
 
 _LDIF = """version: 1

@@ -306,24 +306,46 @@ def ldif(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
 # -------------------------------------------------------------------------------------- XML
 # Exports written as XML (`<patient><nom>...</nom><email>...</email></patient>`, one record per
-# line or one element per line): each leaf element `<tag>text</tag>` is a field typed by its tag,
-# and a record ends where a tag it already holds comes again. RE2: linear on hostile markup
-# (the closing tag is compared in Python, RE2 has no backreferences).
+# line or one element per line, or `<patient nom="..." email="..."/>`, the fields as attributes):
+# each leaf element `<tag>text</tag>` is a field typed by its tag, each attribute `name="value"`
+# one typed by its name, and a record ends where a name it already holds comes again. RE2:
+# linear on hostile markup (the closing tag is compared in Python, RE2 has no backreferences).
 _XML_LEAF = re2.compile(r"<([A-Za-z_][\w.:\-]{0,80})(?:\s[^<>]{0,300})?>([^<>]{1,500})</([A-Za-z_][\w.:\-]{0,80})\s*>")
+# a start tag with attributes, then each attribute in it (either quote; no entity decoding: the
+# value is read as written, so its offsets stay offsets in the text)
+_XML_START = re2.compile(r"<[A-Za-z_][\w.:\-]{0,80}(\s[^<>]+)>")
+_XML_ATTR = re2.compile(r"(?:^|\s)([A-Za-z_][\w.:\-]{0,80})\s*=\s*(?:\"([^\"<>]{0,500})\"|'([^'<>]{0,500})')")
 _XML_RECORDS_MAX = 1_000_000
 
 
 def _xml_leaves(line: str) -> list[tuple[str, str, int]]:
-    """(tag without namespace, text, column) of the line's leaf elements."""
+    """(tag or attribute name without namespace, text or value, column) of the line's leaf
+    elements and attributes, in the order they are written."""
     out: list[tuple[str, str, int]] = []
+    if "=" in line:
+        for sp in iter_spans(_XML_START, line):
+            a0, a1 = sp[1]
+            attrs = line[a0:a1]
+            for asp in iter_spans(_XML_ATTR, attrs):
+                (n0, n1), dq, sq = asp[1], asp[2], asp[3]
+                v0, v1 = dq if dq[0] >= 0 else sq
+                if v1 > v0:
+                    out.append((attrs[n0:n1].rpartition(":")[2], attrs[v0:v1], a0 + v0))
     if "</" not in line:
         return out
+    attrs_found = len(out)
     for sp in iter_spans(_XML_LEAF, line):
         _, (t0, t1), (v0, v1), (c0, c1) = sp
         tag = line[t0:t1]
         if tag == line[c0:c1]:
             out.append((tag.rpartition(":")[2], line[v0:v1], v0))
+    if attrs_found and len(out) > attrs_found:
+        out.sort(key=_third)  # attributes and element texts in the order they are written
     return out
+
+
+def _third(leaf: tuple[str, str, int]) -> int:
+    return leaf[2]
 
 
 def is_xml_line(s: str) -> bool:
