@@ -68,6 +68,12 @@ PATHOLOGICAL = {
     "xml_attributes": ("<p " + 'email="a@b.fr" tel="0612345678" ' * 2000 + "/>\n") * 100,
     "xml_attribute_unclosed": "<p email=\"a@b.fr\" tel=\"0612345678" + " x=" * 100_000 + "\n",
     "xml_start_unclosed": ("<p a=\"1\" " * 50_000 + "\n") * 4,
+    # pretty-printed JSON: brackets never closed, nested past any depth, members without an opener
+    "json_pretty_deep": "[\n" * 100_000 + '{\n"email": "a@b.fr",\n"tel": "0612345678"\n},\n' * 3,
+    "json_pretty_unclosed": "[\n  {\n" + '    "email": "a@b.fr",\n    "tel": "0612345678",\n' * 50_000,
+    "json_pretty_members": ('  "email": "a@b.fr",\n  "x": 1,\n  },\n') * 40_000,
+    "json_pretty_records": "[\n" + '  {\n    "email": "a@b.fr",\n    "tel": "0612345678"\n  },\n' * 40_000 + "]",
+    "json_pretty_strings": "{\n" + '  "k": "' + "\\\"[{" * 100_000 + '"\n' + '  "email": "a@b.fr"\n}\n',
     "json_array_line": "[" + ",".join('{"email": "a@b.fr", "tel": "0612345678"}' for _ in range(20_000)) + "]",
 }
 

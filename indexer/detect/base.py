@@ -20,7 +20,7 @@ Spec = tuple[str, int, int, Filler]
 class Ctx:
     """Lines of the input (quote prefixes removed) and what earlier lines told us."""
 
-    __slots__ = ("lines", "tables", "is_table_file", "max_line", "spaced_end", "untyped_markup_end")
+    __slots__ = ("lines", "tables", "is_table_file", "max_line", "spaced_end", "untyped_markup_end", "json_end")
 
     def __init__(self, lines: list[str], is_table_file: bool, max_line: int) -> None:
         self.lines = lines
@@ -33,6 +33,9 @@ class Ctx:
         # the end of the last run of markup lines whose elements type nothing (`records.xml`):
         # its other start lines go straight to the other recognisers
         self.untyped_markup_end = 0
+        # the end of the last pretty-printed JSON block looked at (`records.pretty_json`): a later
+        # start inside it does not scan the block again
+        self.json_end = 0
 
 
 def header_flags(sink: Sink, cols: list[str], base: int) -> None:

@@ -22,6 +22,7 @@ from indexer.detect.extract import Sink, extract_record, extract_rows
 from indexer.detect.scan import scan
 
 __all__ = ["COPY", "CREATE", "INSERT", "copy_block", "create_table", "hl7", "is_json_line", "is_ldif_dn",
+           "is_pretty_json_line", "pretty_json", "pretty_json_start",
            "is_vcard_begin", "is_xml_line", "jsonl", "ldif", "ldif_start", "sql", "vcard", "vcard_start", "xml"]
 
 
@@ -549,6 +550,176 @@ def jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         return hit
 
     return j, ("jsonl", i, j - 1, fill)
+
+
+# ----------------------------------------------------------------------- pretty-printed JSON
+# `json.dump(rows, indent=2)`, an API response saved from a browser, `mongoexport --pretty`: one
+# JSON value over many lines. Its records are the objects that hold the identifiers: the
+# elements of its arrays of objects, however deep (`{"data": {"patients": [...]}}`), or the
+# value itself when it is one object. Each record is parsed by `json.loads` and read as a JSON
+# line's record (`_json_record`, typed by its keys). Read line by line instead, each record was
+# a dox of its own (one alert per patient), keys without a label (dates of birth) went untyped
+# and `\u00e9` escapes were read as letters.
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')  # a string token, escapes included; none spans lines
+_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[\]{}]')
+# a line that opens the value: `[`, `{`, `[{`, or a member that opens one (`"patients": [`)
+_JSON_OPENER = re.compile(r'\s*(?:"(?:[^"\\\n]|\\.){1,200}"\s*:\s*)?[\[{]{1,2}\s*$')
+_JSON_MEMBER = re.compile(r'\s*"(?:[^"\\\n]|\\.){1,200}"\s*:')
+_JSON_PUNCT = re.compile(r"\s*[\[\]{}]{1,4},?\s*$")  # `{`, `},`, `]`, `[{`
+_PRETTY_UP = 64  # how far up `pretty_json_start` looks for the line that opens the value
+_PRETTY_SAMPLE = 64  # records whose keys decide whether the value is a dump
+
+
+def is_pretty_json_line(s: str) -> bool:
+    """A line of a pretty-printed JSON value: a member (`"key": ...`) or brackets alone."""
+    return _JSON_MEMBER.match(s) is not None or _JSON_PUNCT.match(s) is not None
+
+
+def pretty_json_start(lines: list[str], i: int, floor: int) -> int | None:
+    """The line that opens the pretty-printed JSON value member line `i` belongs to: the topmost
+    opening line above it, over JSON lines only, at most `_PRETTY_UP` lines up; None if none."""
+    top = None
+    k = i
+    lo = max(floor, i - _PRETTY_UP)
+    while k >= lo and is_pretty_json_line(lines[k]):
+        if _JSON_OPENER.match(lines[k]) is not None:
+            top = k
+        k -= 1
+    return top
+
+
+def _pretty_end(lines: list[str], i: int) -> int:
+    """The end (exclusive) of the value opened on line `i`: where its brackets close, before a
+    blank line, or after the line that closes more than was opened (a chunk of a bigger value
+    ends with its parent's `]`). Strings are set aside first: brackets inside them do not count."""
+    depth = 0
+    n = len(lines)
+    k = i
+    while k < n:
+        s = lines[k]
+        if not s.strip():
+            return k
+        if '"' in s:
+            s = _JSON_STRING.sub("", s)
+        depth += s.count("{") + s.count("[") - s.count("}") - s.count("]")
+        k += 1
+        if depth <= 0:
+            return k
+    return k
+
+
+def _json_tree(text: str) -> list[list[Any]]:
+    """The containers of `text` as [bracket, start, end, children] (end -1: never closed), from
+    one pass over its string and bracket tokens; stops at a closing bracket without its opener."""
+    roots: list[list[Any]] = []
+    stack: list[list[Any]] = []
+    for m in _JSON_TOKEN.finditer(text):
+        c = text[m.start()]
+        if c == '"':
+            continue
+        if c == "{" or c == "[":
+            node: list[Any] = [c, m.start(), -1, []]
+            (stack[-1][3] if stack else roots).append(node)
+            stack.append(node)
+        elif not stack or (stack[-1][0] == "{") != (c == "}"):
+            break
+        else:
+            stack.pop()[2] = m.end()
+    return roots
+
+
+_JSON_DEPTH = 16  # containers deeper than this are not looked into for records (nor recursed into)
+
+
+def _holds_records(node: list[Any], depth: int = 0) -> bool:
+    """An object that holds an array of objects, itself or in its objects (`{"data": {"rows": [...]}}`)."""
+    if depth > _JSON_DEPTH:
+        return False
+    for child in node[3]:
+        if child[0] == "[" and any(g[0] == "{" for g in child[3]):
+            return True
+        if child[0] == "{" and _holds_records(child, depth + 1):
+            return True
+    return False
+
+
+def _json_records(text: str, nodes: list[list[Any]], out: list[tuple[int, int, Any]], depth: int = 0) -> None:
+    """(start, end, parsed object) of the records under `nodes`: an object is a record when it
+    holds a value with a strong role itself (a patient with an array of addresses is one) or no
+    array of objects; else its arrays' objects are. An unclosed array's closed records count;
+    an unparsable object is skipped."""
+    if depth > _JSON_DEPTH:
+        return
+    for node in nodes:
+        if node[0] == "[":  # closed or not (a cut dump): its closed records count
+            _json_records(text, node[3], out, depth + 1)
+            continue
+        if node[2] < 0:  # an object never closed: only the records it holds can be read
+            if _holds_records(node):
+                _json_records(text, node[3], out, depth + 1)
+            continue
+        if _holds_records(node):
+            try:
+                obj = json.loads(text[node[1]:node[2]])
+            except (ValueError, RecursionError):
+                continue
+            if not any(role_of(k) in STRONG_ROLES for k, v in obj.items() if not isinstance(v, (dict, list))):
+                _json_records(text, node[3], out, depth + 1)
+                continue
+        else:
+            try:
+                obj = json.loads(text[node[1]:node[2]])
+            except (ValueError, RecursionError):
+                continue
+        out.append((node[1], node[2], obj))
+
+
+def _keys_type(obj: Any, depth: int = 0) -> bool:
+    """A key with a strong role in the record, or in its objects and arrays (a few levels)."""
+    if depth > 3:
+        return False
+    if isinstance(obj, dict):
+        return any(role_of(k) in STRONG_ROLES or _keys_type(v, depth + 1) for k, v in obj.items())
+    if isinstance(obj, list):
+        return any(_keys_type(v, depth + 1) for v in obj[:20])
+    return False
+
+
+def pretty_json(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """A pretty-printed JSON value opened on line `i`; a fragment when its records' keys type
+    a strong identifier. Each block is looked at once (`Ctx.json_end`)."""
+    lines = ctx.lines
+    j = _pretty_end(lines, i)
+    ctx.json_end = j
+    if j - i < 3:
+        return i + 1, None
+    text = "\n".join(lines[i:j])
+    records: list[tuple[int, int, Any]] = []
+    _json_records(text, _json_tree(text), records)
+    if not any(_keys_type(r[2]) for r in records[:_PRETTY_SAMPLE]):
+        return i + 1, None  # its lines go to the other recognisers, as before
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        # offsets in the block are offsets in the fragment when no line but the first has a forum
+        # quote prefix ("> "); a quoted block is read line by line, untyped
+        if any(offs[k + 1] - offs[k] != len(lines[i + k]) + 1 for k in range(len(offs) - 1)):
+            hit = 0
+            for k in range(i, j):
+                before = len(sink.found)
+                scan(lines[k], sink.found, offs[k - i])
+                hit += len(sink.found) > before
+            return hit
+        core = _engine.core()
+        today = _engine.today() if core is not None else None
+        base = offs[0]
+        hit = 0
+        for n, (a, b, obj) in enumerate(records):
+            if (n & 255) == 0 and sink.over():
+                break
+            hit += _json_record(obj, text[a:b], base + a, sink, core, today)
+        return hit
+
+    return j, ("json", i, j - 1, fill)
 
 
 def _json_line(s: str, off: int, sink: Sink, core: Any, today: Any) -> int:

@@ -24,11 +24,14 @@ from indexer.detect.records import (
     hl7,
     is_json_line,
     is_ldif_dn,
+    is_pretty_json_line,
     is_vcard_begin,
     is_xml_line,
     jsonl,
     ldif,
     ldif_start,
+    pretty_json,
+    pretty_json_start,
     sql,
     vcard,
     vcard_start,
@@ -511,6 +514,9 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
         return card
     if ":" in s and (entry := ldif_start(lines, i, floor)) is not None:  # an attribute of an LDIF entry
         return entry
+    if i >= ctx.json_end and s.lstrip()[:1] == '"' and is_pretty_json_line(s) and (
+            top := pretty_json_start(lines, i, floor)) is not None:  # a member of a pretty-printed JSON value
+        return top
     if _combo_line(s):
         while k > lo and _combo_line(lines[k - 1]):
             k -= 1
@@ -543,6 +549,9 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
     return k
 
 
+_JSON_OPENS = re.compile(r'\s*(?:"[^"\n]{1,200}"\s*:\s*)?[\[{]{1,2}\s*$')  # `[`, `{`, `"rows": [` alone on a line
+
+
 def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     s = ctx.lines[i]
     t = s.lstrip()
@@ -565,6 +574,10 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         return ldif(ctx, i)
     if c == "<":
         nxt, spec = xml(ctx, i)
+        if spec is not None:
+            return nxt, spec
+    if c in '{["' and i >= ctx.json_end and not is_json_line(s) and _JSON_OPENS.match(s):
+        nxt, spec = pretty_json(ctx, i)
         if spec is not None:
             return nxt, spec
     if c in "{[" and is_json_line(s):
