@@ -74,6 +74,12 @@ PATHOLOGICAL = {
     "json_pretty_members": ('  "email": "a@b.fr",\n  "x": 1,\n  },\n') * 40_000,
     "json_pretty_records": "[\n" + '  {\n    "email": "a@b.fr",\n    "tel": "0612345678"\n  },\n' * 40_000 + "]",
     "json_pretty_strings": "{\n" + '  "k": "' + "\\\"[{" * 100_000 + '"\n' + '  "email": "a@b.fr"\n}\n',
+    # pasted tables: rules under every line, row marks between every key, bullets everywhere
+    "table_rules": "nom | email\n-----+------\n" * 50_000,
+    "table_rule_rows": "nom | email | tel\n----+----\n" + "x | a@b.fr | 0612345678\n" * 100_000,
+    "row_marks": ("*** 1. row ***\nemail: a@b.fr\nnom: X\n") * 50_000,
+    "yaml_bullets": ("- nom: X\n  email: a@b.fr\n  tel: 0612345678\n") * 50_000,
+    "fixed_headers": ("NOM     EMAIL      TEL\n" + "X       a@b.fr     0612345678\n") * 50_000,
     "json_array_line": "[" + ",".join('{"email": "a@b.fr", "tel": "0612345678"}' for _ in range(20_000)) + "]",
 }
 

@@ -8,6 +8,7 @@ None), and advances past the lines it examined, so the whole pass stays linear.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from functools import partial
 
@@ -57,6 +58,9 @@ _TYPED_BY_VALUE = frozenset({"email", "iban", "nir", "card", "national_id", "pho
 # tests/test_linear_patterns.py feeds every pattern 1 MB hostile lines.
 _KV = re.compile(r"\A\s*(?:[-*•]\s*)?([^\s\d:=>*•-][^:=>\t;|]{0,40})(?::|=>|->|=)\s*(\S.*)")
 _RULE = re.compile(r"\A\s*[=\-_*#~+]{3,}\s*$")
+# the rule under a table's header in query tools' output: psql's `----+-----`, the mysql client's
+# `+----+-----+`, reStructuredText's `=== ===`: dashes or equals signs, with `+`, `|`, `:` and spaces
+_TABLE_RULE = re.compile(r"\A\s*[|+:]?[-=]{3,}[-=+|: ]*\Z")
 _STEALER = {
     "url": "url", "host": "url", "hostname": "url", "site": "url", "origin": "url", "soft": "soft",
     "software": "soft", "browser": "soft", "application": "soft", "app": "soft", "storage": "soft",
@@ -79,6 +83,52 @@ def _label(label: str) -> str | None:
     return role_of(label)
 
 
+# `*************************** 1. row ***************************`: the mysql client's `\G` output
+# puts one between records (a column per line); inside a run of key: value lines it starts a record
+_ROW_MARK = re.compile(r"\A\s*\*{3,}\s*\d{1,9}\.\s*row\s*\*{3,}\s*$")
+
+_Label = tuple[int, str, str, int]  # (line, role, value, value col)
+_Free = tuple[int, str, int]  # (line, value, value col)
+
+
+def _dox_records(lines: list[str], i: int, end: int, labels: list[_Label],
+                 free: list[_Free]) -> list[tuple[list[_Label], list[_Free]]]:
+    """The people of a run of key: value lines: one, unless the run is a list of records. A
+    record starts at a `\\G` row mark, at a YAML list item (`- nom: X`, the other keys indented
+    under it: not a run of bulleted lines, which is one dox written as a list), or where a name
+    of the kind the record already holds comes again (a second `Nom:`). One person's names stay
+    paired with their own details, not with the next person's."""
+    bullets = {k for k in range(i, end + 1) if lines[k].lstrip().startswith("- ")}
+    n_kv = len(labels) + len(free)
+    by_bullet = 2 <= len(bullets) and len(bullets) * 2 <= n_kv
+    marks = [k for k in range(i, end + 1) if "*" in lines[k] and _ROW_MARK.match(lines[k])]
+    entries = sorted([(k, 0, n) for n, (k, _, _, _) in enumerate(labels)]
+                     + [(k, 1, n) for n, (k, _, _) in enumerate(free)])
+    out: list[tuple[list[_Label], list[_Free]]] = []
+    cur_l: list[_Label] = []
+    cur_f: list[_Free] = []
+    names: set[str] = set()
+    last = i - 1
+    for k, is_free, n in entries:
+        role = None if is_free else labels[n][1]
+        if cur_l or cur_f:
+            mi = bisect_right(marks, last)  # a row mark between the last entry and this one
+            if ((by_bullet and k in bullets) or (mi < len(marks) and marks[mi] < k)
+                    or (role in _NAME and role in names)):
+                out.append((cur_l, cur_f))
+                cur_l, cur_f, names = [], [], set()
+        if is_free:
+            cur_f.append(free[n])
+        else:
+            cur_l.append(labels[n])
+            if role in _NAME:
+                names.add(role)
+        last = k
+    if cur_l or cur_f:
+        out.append((cur_l, cur_f))
+    return out
+
+
 def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     j = i
@@ -99,6 +149,8 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             gap = 0
         elif km and j > i:  # a free-text field of the block ("Notes: ...", "Santé: ..."): part of it
             last_kv = j
+            gap = 0
+        elif _ROW_MARK.match(s) and j > i:  # the mysql client's `\G` output: the next record
             gap = 0
         elif not s.strip() or _RULE.match(s):
             gap += 1
@@ -133,10 +185,13 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
     def fill(sink: Sink, offs: list[int]) -> int:
         if kind == "dox":
-            fields = [(v, offs[k - i] + col) for k, _, v, col in labels]
-            fields += [(v, offs[k - i] + col) for k, v, col in free]
-            rl: list[str | None] = [r if r != "url" else None for _, r, _, _ in labels] + [None] * len(free)
-            return extract_record(fields, rl, sink)
+            hit = 0
+            for rec_labels, rec_free in _dox_records(lines, i, end, labels, free):
+                fields = [(v, offs[k - i] + col) for k, _, v, col in rec_labels]
+                fields += [(v, offs[k - i] + col) for k, v, col in rec_free]
+                rl: list[str | None] = [r if r != "url" else None for _, r, _, _ in rec_labels] + [None] * len(rec_free)
+                hit += extract_record(fields, rl, sink)
+            return hit
         hit = 0
         rec_f: list[tuple[str, int]] = []
         rec_r: list[str | None] = []
@@ -358,6 +413,50 @@ def _spaced_row(s: str) -> bool:
     return len(s) <= 400 and bool(s.strip()) and _sig(s) is None and _WORTH.search(s) is not None
 
 
+def _spaced_header(head: str, row: str) -> list[str | None] | None:
+    """The roles of `head` if it names the columns of the fixed-width row below it (`NOM
+    PRENOM  NAISSANCE  EMAIL` over `DUPONT  JEAN  12/03/1985  j@x.fr`): as many cells apart by
+    two spaces or more, most of them starting where the row's do, no value in it (a digit, an
+    @), and the names a CSV header needs (two strong roles, or one in a two-column file)."""
+    if len(head) > 400 or _sig(head) is not None or _WORTH.search(head) is not None:
+        return None
+    gap = _GAPS[0]
+    hc, rc = _cells(head, gap, 0), _cells(row, gap, 0)
+    if not 2 <= len(hc) <= _MAX_SPACED_CELLS or len(hc) != len(rc):
+        return None
+    if 2 * len({o for _, o in hc} & {o for _, o in rc}) < len(hc):
+        return None
+    roles = [role_of(h) for h, _ in hc]
+    typed = sum(1 for r in roles if r in STRONG_ROLES)
+    return roles if typed >= 2 or (typed == 1 and len(hc) == 2) else None
+
+
+def _spaced_with_header(ctx: Ctx, i: int, roles: list[str | None]) -> tuple[int, Spec | None]:
+    """A fixed-width table under the header on line `i`: its rows typed by the header's names,
+    as a CSV file's (a date under NAISSANCE is a date of birth, a name under NOM a name)."""
+    lines = ctx.lines
+    gap = _GAPS[0]
+    count = len(roles)
+    j = i + 1
+    while j < len(lines) and _spaced_row(lines[j]) and len(_cells(lines[j], gap, 0)) == count:
+        j += 1
+    ctx.spaced_end[0] = max(ctx.spaced_end[0], j)
+    if j - i - 1 < 2:
+        return i + 1, None
+    head = [h for h, _ in _cells(lines[i], gap, 0)]
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        header_flags(sink, head, offs[0])
+        hit = 0
+        for k in range(i + 1, j):
+            if (k & 255) == 0 and sink.over():
+                break
+            hit += extract_record(_cells(lines[k], gap, offs[k - i]), roles, sink) > 0
+        return hit
+
+    return j, ("csv", i, j - 1, fill)
+
+
 def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     """A dump whose columns are apart by spaces, without a header: typed by value like a
     header-less CSV, over the run of lines that have as many cells as this one (with two or
@@ -367,6 +466,9 @@ def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     A run found to be no table is not looked at again from a later line (linear time)."""
     lines = ctx.lines
     if not _spaced_row(lines[i]):
+        if i >= ctx.spaced_end[0] and i + 1 < len(lines) and _spaced_row(lines[i + 1]) and (
+                roles := _spaced_header(lines[i], lines[i + 1])) is not None:
+            return _spaced_with_header(ctx, i, roles)
         return i + 1, None
     for g, gap in enumerate(_GAPS):
         if i < ctx.spaced_end[g]:
@@ -416,14 +518,17 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     sig = _sig(lines[i])
     if sig is None:
         return i + 1, None
+    # a rule under the first line (a query tool's output: psql, the mysql client): the line is a
+    # header and the rows start below the rule
+    rule = int(i + 2 < len(lines) and _TABLE_RULE.match(lines[i + 1]) is not None and _fits(lines[i + 2], sig))
     native = _engine.native_module()
     if native is not None:  # the compiled core: the run's lines in one call (issue 17)
-        j = native.run_end(lines, i + 1, *sig)
+        j = native.run_end(lines, i + 1 + rule, *sig)
     else:
-        j = i + 1
+        j = i + 1 + rule
         while j < len(lines) and lines[j].strip() and _fits(lines[j], sig):
             j += 1
-    if j - i < 2:  # a header and one row at the very least
+    if j - i - rule < 2:  # a header and one row at the very least
         return j, None
     sep, count, _ = sig
     head = [f for f, _ in _split(lines[i], sep, 0)]
@@ -433,7 +538,10 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     # two names we know (one is enough for a two-column file); `adresse1` or `tel2` are fine
     has_header = ("@" not in lines[i] and typed_n >= 1 and (typed_n >= 2 or count == 1)
                   and not any(sum(ch.isdigit() for ch in h) >= 5 for h in head))
-    rows = (j - i) - (1 if has_header else 0)
+    if rule and not has_header:  # a rule under a row: the rows below it are a run of their own
+        return i + 1, None
+    body = i + (1 if has_header else 0) + rule  # the first row
+    rows = j - body
     if rows < (1 if has_header else 2):
         return j, None
     avg = sum(len(lines[k]) for k in range(i, j)) / (j - i) / (count + 1)
@@ -461,12 +569,12 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         if has_header:
             header_flags(sink, head, offs[0])
         if roles is not None:  # the compiled core (issue 17), one call for the block
-            n = extract_rows(lines, i + (1 if has_header else 0), j, offs, i, sep, True, roles, sink)
+            n = extract_rows(lines, body, j, offs, i, sep, True, roles, sink)
             if n is not None:
                 return n
         hit = 0
         found = sink.found
-        for k in range(i + (1 if has_header else 0), j):
+        for k in range(body, j):
             if (k & 255) == 0 and sink.over():
                 break
             if roles is None:  # nothing is typed: one scan of the whole line beats one per field
@@ -546,6 +654,20 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
                 if ps is None or ps[0] != sig[0]:
                     break
                 k -= 1
+            # the header of a query tool's output, above the rule under it (see `_runs`)
+            if k - 2 >= lo and _TABLE_RULE.match(lines[k - 1]) and _fits(lines[k - 2], sig):
+                ps = _sig(lines[k - 2])
+                if ps is not None and ps[0] == sig[0]:
+                    k -= 2
+        elif _spaced_row(s) and k > lo:
+            # a fixed-width table: up its rows (as many cells) to the header that names them
+            count = len(_cells(s, _GAPS[0], 0))
+            while k > lo and _spaced_row(lines[k - 1]) and len(_cells(lines[k - 1], _GAPS[0], 0)) == count:
+                k -= 1
+            if k > lo and _spaced_header(lines[k - 1], lines[k]) is not None:
+                k -= 1
+            else:
+                k = i
     return k
 
 
