@@ -226,6 +226,109 @@ def test_fuzzed_records(both: Run, seed: int) -> None:
     _same(ref, got, f"fuzz seed {seed}:\n{text[:400]}")
 
 
+# -------------------------------------------------------------- JSON lines parsed in Rust
+# `json.rs` reads the JSON lines `json.loads` would read, and hands back the rest: each edge here
+# sits in a line of a JSON-lines dump beside identifiers, and both engines must agree.
+_JSON_EDGES = [
+    "-0", "0", "-12", "1e5", "1E+2", "1.5", "-0.0", "1.", "1.e3", "01", "-", "1e", "NaN", "Infinity", "-Infinity",
+    "nan", "true", "false", "null", "tru", '"\\u00e9l\\u00e8ve"', '"\\ud83d\\ude00"', '"\\ud800"', '"\\udc00 x"',
+    '"\\ud800\\u0041"', '"a\\/b\\\\c\\"d"', '"\\x41"', '"tab\there"', '"\\t\\n\\r\\b\\f"', '"\\u00"',
+    '"\\uZZZZ"', '"0612345678"', "612345678", "33612345678", '""', "[]", "{}", '{"email": "x@ex.fr"}',
+    '[1, "a@b.fr", [2, [3, ["06 12 34 56 78"]]]]', "[1,]", '{"a":1,}', '{"a" 1}', '{1: 2}', "[" * 30 + "]" * 30,
+    "[" * 250 + "1" + "]" * 250, "9" * 1001, "9" * 999, "-" + "9" * 5000, '{"nom": "A", "nom": "B"}',
+    '{"email": "a@b.fr", "email": "c@d.fr"}', "[" + ",".join(f'"u{k}@ex.fr"' for k in range(220)) + "]",
+    '"\u00a0x@ex.fr\u2028"', '"é"', '"\ufeff"',
+]
+
+
+def _json_lines(r: random.Random) -> str:
+    lines = []
+    for _ in range(r.randint(2, 6)):
+        members = [f'"{c}": "{_cell(r)}"'.replace("\\", "\\\\") if r.random() < 0.5
+                   else f'"{c}": {r.choice(_JSON_EDGES)}' for c in r.sample(_HEADERS, r.randint(2, 5))]
+        sp = r.choice(["", " ", "  ", "\t"])
+        line = "{" + ("," + sp).join(f"{sp}{m}" for m in members) + sp + "}"
+        lines.append(r.choice(["", " ", "[", "\t"]) + line + r.choice(["", ",", " ,", "]", " x"]))
+    return "\n".join(lines)
+
+
+def test_json_lines_edges(both: Run) -> None:
+    for n, edge in enumerate(_JSON_EDGES):
+        text = "\n".join(f'{{"email": "u{k}@example.fr", "x": {edge}, "telephone": "06 12 34 56 {k:02d}"}}'
+                         for k in range(3))
+        ref, got = both(text)
+        _same(ref, got, f"edge {n}: {edge[:60]!r}")
+    for k, raw in enumerate(["{\"email\": \"a@b.fr\", \"n\": \"\x01\"}", "\ufeff{\"email\": \"a@b.fr\"}",
+                             '{"email": "a@b.fr"}\u00a0', '{"email":\u00a0"a@b.fr"}']):
+        ref, got = both("\n".join([raw, '{"email": "c@d.fr", "tel": "0612345678"}'] * 2))
+        _same(ref, got, f"raw {k}")
+
+
+def _walk_reference(t: str, line: str, base: int) -> list[tuple[str, int, object]] | None:
+    import json
+
+    from indexer.detect.records import _walk
+
+    try:
+        obj = json.loads(t)
+    except (ValueError, RecursionError):
+        return None
+    fields: list[tuple[str, int]] = []
+    roles: list[object] = []
+    _walk(obj, line, base, fields, roles, None, 0)
+    return [(v, p, r) for (v, p), r in zip(fields, roles, strict=True)]
+
+
+def test_json_parser_reads_what_json_loads_reads_or_hands_back() -> None:
+    """Value by value: the core's fields of a JSON text against `_walk(json.loads(t))`. Where the
+    core reads a text it must give the same fields, offsets and roles; where `json.loads` fails
+    the core must hand it back (None); it may also hand back texts `json.loads` reads."""
+    _require_native()
+    core = engine.core() if engine.set_engine("native") else None
+    try:
+        assert core is not None
+        r = random.Random(23)
+        texts = [f'{{"x": {e}}}' for e in _JSON_EDGES] + [e for e in _JSON_EDGES]
+        texts += [_json_lines(r).split("\n")[0].strip().rstrip(",").lstrip("[").rstrip("]") for _ in range(3000)]
+        alphabet = ['"', "\\", "u", "d", "8", "0", "{", "}", "[", "]", ",", ":", " ", "-", "e", "1", ".", "\t", "é",
+                    "\x01", "n", "a@b.fr"]
+        for _ in range(3000):  # mutated texts: a character changed, added or removed
+            t = list(r.choice(texts[: len(_JSON_EDGES) * 2]))
+            for _ in range(r.randint(1, 3)):
+                k = r.randrange(len(t) + 1)
+                if r.random() < 0.4 and k < len(t):
+                    del t[k]
+                else:
+                    t.insert(k, r.choice(alphabet))
+            texts.append("".join(t))
+        read = loadable = 0
+        for t in texts:
+            line = " " + t + " "
+            want = _walk_reference(t, line, 7)
+            loadable += want is not None
+            got = core.json_fields(t, line, 7)
+            if got is None:
+                continue
+            read += 1
+            assert want is not None, f"the core read what json.loads refuses: {t[:200]!r}"
+            assert [(v, p) for v, p, _ in got] == [(v, p) for v, p, _ in want], t[:200]
+            assert [str(x) for _, _, x in got] == [str(x) for _, _, x in want], t[:200]
+        # the core reads most of what json.loads reads (it hands back duplicate keys, lone
+        # surrogates, very long integers, deep nesting), and the test covers both
+        assert 0.8 * loadable < read < len(texts) and loadable > 1000, (read, loadable, len(texts))
+    finally:
+        engine.set_engine(None)
+
+
+@settings(max_examples=400, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_fuzzed_json_lines(both: Run, seed: int) -> None:
+    text = _json_lines(random.Random(seed))
+    ref, got = both(text)
+    _same(ref, got, f"json seed {seed}:\n{text[:400]}")
+
+
 # ------------------------------------------------------------------------ value by value
 _TODAY = None
 

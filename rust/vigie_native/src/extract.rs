@@ -11,6 +11,7 @@ use crate::canon::{self as cn, clen, join3, py_space, Canon, Today};
 use crate::phone::{self, PhoneResult};
 use crate::fragment::{self, IdentMaker};
 use crate::settle::{self, IbanRules, SettleHooks};
+use crate::json;
 use crate::scan;
 use crate::split::{self, Combo};
 use std::collections::HashMap;
@@ -365,6 +366,52 @@ fn walk<'py>(obj: &Bound<'py, PyAny>, line: &str, base: i64, fields: &mut Vec<(S
         };
         fields.push((s, pos));
         roles.push(role.clone());
+    }
+    Ok(())
+}
+
+/// `walk` on a value parsed in Rust (`json::parse`): the same fields and roles, in the same
+/// order, as `_walk` on what `json.loads` gives for that line.
+#[allow(clippy::too_many_arguments)]
+fn walk_parsed<'py>(py: Python<'py>, v: &json::Value, line: &str, base: i64, fields: &mut Vec<(String, i64)>,
+                    roles: &mut Vec<Role<'py>>, role: &Role<'py>, depth: u32, role_of: &Bound<'py, PyAny>,
+                    keys: &mut HashMap<String, Role<'py>>) -> PyResult<()> {
+    if depth > 6 || fields.len() > 500 {
+        return Ok(());
+    }
+    match v {
+        json::Value::Obj(members) => {
+            for (k, v) in members {
+                let r = match keys.get(k.as_str()) {
+                    Some(r) => r.clone(),
+                    None => {
+                        let r = role_from(py, role_of.call1((PyString::new(py, k),))?)?;
+                        if keys.len() < 4096 {
+                            keys.insert(k.clone(), r.clone());
+                        }
+                        r
+                    }
+                };
+                walk_parsed(py, v, line, base, fields, roles, &r, depth + 1, role_of, keys)?;
+            }
+        }
+        json::Value::List(items) => {
+            for v in items.iter().take(200) {
+                walk_parsed(py, v, line, base, fields, roles, role, depth + 1, role_of, keys)?;
+            }
+        }
+        json::Value::Str(s) | json::Value::Int(s) => {
+            if s.is_empty() {
+                return Ok(());
+            }
+            let pos = match memchr::memmem::find(line.as_bytes(), s.as_bytes()) {
+                Some(i) => base + clen(&line[..i]) as i64,
+                None => -1_000_000_000,
+            };
+            fields.push((s.clone(), pos));
+            roles.push(role.clone());
+        }
+        json::Value::Skip => {}
     }
     Ok(())
 }
@@ -945,6 +992,21 @@ impl Core {
             let Ok(s) = item.cast::<PyString>()?.to_str() else { return Ok((hit, k, false)) };
             // s.strip().rstrip(",").lstrip("[").rstrip("]")
             let t = cn::py_strip(s).trim_end_matches(',').trim_start_matches('[').trim_end_matches(']');
+            // parsed here when the parser reads it as `json.loads` would (most lines): no Python
+            // object per key and value; else `json.loads` and the walk over its objects
+            if let Some(v) = json::parse(t) {
+                let base: i64 = offs.get_item(k - i)?.extract()?;
+                let mut fields: Vec<(String, i64)> = Vec::new();
+                let mut rl: Vec<Role<'_>> = Vec::new();
+                walk_parsed(py, &v, s, base, &mut fields, &mut rl, &none, 0, role_of, &mut keys)?;
+                b.country_at = rl.iter().position(|r| r.kind == RK::Country).map(|p| p as i64).unwrap_or(-1);
+                match b.record(&fields, &rl) {
+                    Ok(n) => hit += (n > 0) as i64,
+                    Err(e) if e.is_instance_of::<pyo3::exceptions::PyUnicodeEncodeError>(py) => return Ok((hit, k, false)),
+                    Err(e) => return Err(e),
+                }
+                continue;
+            }
             let obj = match loads.call1((t,)) {
                 Ok(o) => o,
                 Err(e) if e.is_instance_of::<pyo3::exceptions::PyValueError>(py)
@@ -967,6 +1029,23 @@ impl Core {
             }
         }
         Ok((hit, j, false))
+    }
+
+    /// For the differential tests: what `json_lines` reads from the JSON text `t` of `line`
+    /// (offset `base`) without Python's parser, as [(value, offset, role object), ...] in
+    /// `_walk`'s order; None where it hands the line to `json.loads`.
+    fn json_fields<'py>(&self, py: Python<'py>, t: &str, line: &str, base: i64) -> PyResult<Option<Bound<'py, PyList>>> {
+        let Some(v) = json::parse(t) else { return Ok(None) };
+        let role_of = self.role_of.bind(py);
+        let none = role_from(py, py.None().into_bound(py))?;
+        let mut fields: Vec<(String, i64)> = Vec::new();
+        let mut rl: Vec<Role<'_>> = Vec::new();
+        walk_parsed(py, &v, line, base, &mut fields, &mut rl, &none, 0, role_of, &mut HashMap::new())?;
+        let out = PyList::empty(py);
+        for ((value, pos), r) in fields.into_iter().zip(rl) {
+            out.append((value, pos, r.obj))?;
+        }
+        Ok(Some(out))
     }
 
     /// `Sink.settle()`: the pending national-notation phones read in the fragment's context.

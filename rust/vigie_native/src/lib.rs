@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 mod canon;
 mod extract;
 mod fragment;
+mod json;
 mod phone;
 mod prefilter;
 mod scan;
@@ -17,7 +18,7 @@ mod split;
 mod tokens;
 
 /// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
-const ABI: u32 = 8;
+const ABI: u32 = 9;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
