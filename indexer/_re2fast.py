@@ -13,7 +13,7 @@ from collections.abc import Callable, Generator
 
 import re2
 
-__all__ = ["iter_spans", "sub"]
+__all__ = ["Spans", "contains", "iter_spans", "match", "sub"]
 
 _UNANCHORED = re2._Anchor.UNANCHORED
 _ANCHOR_START = re2._Anchor.ANCHOR_START
@@ -96,3 +96,51 @@ def sub(rx: re2._Regexp, text: str, repl: Callable[[str], str]) -> str:
         return text
     out.append(text[last:])
     return "".join(out)
+
+
+class Spans:
+    """What `match` found: the groups' (start, end) in char offsets, (-1, -1) for a group that
+    did not take part; `group`, `start` and `end` answer as the wrapper's match object does."""
+
+    __slots__ = ("text", "spans")
+
+    def __init__(self, text: str, spans: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.spans = spans
+
+    def group(self, k: int = 0) -> str | None:
+        s, e = self.spans[k]
+        return None if s < 0 else self.text[s:e]
+
+    def start(self, k: int = 0) -> int:
+        return self.spans[k][0]
+
+    def end(self, k: int = 0) -> int:
+        return self.spans[k][1]
+
+    def span(self, k: int = 0) -> tuple[int, int]:
+        return self.spans[k]
+
+    def groups(self) -> tuple[str | None, ...]:
+        return tuple(self.group(k) for k in range(1, len(self.spans)))
+
+
+def match(rx: re2._Regexp, text: str) -> Spans | None:
+    """`rx.match(text)` (anchored at the start) without the wrapper's match object: ~2 us where
+    the wrapper takes ~10 (it builds its offsets and groups in Python), for the per-line tests
+    of the recognisers (a CREATE TABLE's column lines, a statement's head)."""
+    b = text.encode("utf-8", "surrogatepass")
+    spans = rx._regexp.Match(_ANCHOR_START, b, 0, len(b))
+    if spans[0][0] < 0:
+        return None
+    if len(b) != len(text):  # byte offsets to char offsets
+        spans = [(-1, -1) if st < 0 else (len(b[:st].decode("utf-8", "surrogatepass")),
+                                          len(b[:en].decode("utf-8", "surrogatepass"))) for st, en in spans]
+    return Spans(text, spans)
+
+
+def contains(rx: re2._Regexp, text: str) -> bool:
+    """`rx.search(text) is not None`, without building the match (the tests of a cue near an
+    article 9 term, of an address in a cell)."""
+    b = text.encode("utf-8", "surrogatepass")
+    return bool(rx._regexp.Match(_UNANCHORED, b, 0, len(b))[0][0] >= 0)

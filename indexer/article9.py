@@ -22,7 +22,8 @@ from functools import lru_cache
 
 import re2
 
-from indexer._re2fast import iter_spans
+from indexer._re2fast import contains, iter_spans
+from indexer._re2fast import match as re2_match
 from indexer.article9_lexicon import ACTIVITY, Lexicon, fold_accents, lexicon
 from indexer.models import SensitiveFlag
 
@@ -216,7 +217,7 @@ def _cued(lex: Lexicon, cat: str, kind: int, before: str, after: str) -> bool:
     for an activity entry (an app, a service: "uses Tinder", "paie des escorts"), not for a word
     whose other sense is common ("virgin olive oil", "music lover, member since 2019")."""
     for cue in (lex.cues.get(cat), lex.activity_cues.get(cat) if kind == ACTIVITY else None):
-        if cue is not None and (cue.search(before) or cue.search(after)):
+        if cue is not None and (contains(cue, before) or contains(cue, after)):
             return True
     return False
 
@@ -231,9 +232,9 @@ def _proper_noun(lex: Lexicon, cat: str, kind: int, term: str, before: str) -> b
 
 def _negated(lex: Lexicon, low: str, start: int, end: int, clause_start: int) -> bool:
     words = low[clause_start:start].split()
-    if words and lex.neg_before.search(" ".join(words[-5:])):
+    if words and contains(lex.neg_before, " ".join(words[-5:])):
         return True
-    return lex.neg_after.match(low[end:end + 30]) is not None
+    return re2_match(lex.neg_after, low[end:end + 30]) is not None
 
 
 def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
@@ -279,10 +280,10 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
             if verdict is False:
                 continue
             stance = lex.stances.get(cat)
-            if stance is not None and stance.search(before):  # "milite contre la prostitution"
+            if stance is not None and contains(stance, before):  # "milite contre la prostitution"
                 continue
             topic = lex.topics_after.get(cat)
-            if topic is not None and topic.search(after):  # "the prostitution bill", "sex workers' rights"
+            if topic is not None and contains(topic, after):  # "the prostitution bill", "sex workers' rights"
                 continue
             if ambiguous and not verdict and (
                     _proper_noun(lex, cat, ambiguous, folded[start:end], before)
@@ -310,7 +311,7 @@ def _label_flags(lex: Lexicon, text: str, low: str, flags: list[SensitiveFlag],
             continue
         cat = HEADER_CATEGORIES[_NON_ALNUM.sub("_", low[start:end])]
         k = (cat, low[start:end])
-        if seen.get(k, 0) >= 3 or lex.neg_after.match(low[end:end + 30]):
+        if seen.get(k, 0) >= 3 or re2_match(lex.neg_after, low[end:end + 30]) is not None:
             continue
         seen[k] = seen.get(k, 0) + 1
         flags.append(SensitiveFlag(category=cat, evidence=text[start:end], start=start, end=end))

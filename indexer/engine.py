@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from indexer import IndexerError
+from indexer import identifiers as _ids
 from indexer.identifiers import REFERENCE_ONLY as _REFERENCE_ONLY
 
 __all__ = ["ABI", "ENGINES", "EngineError", "core", "core_panics", "engine_name", "is_core_panic", "native_module",
@@ -166,13 +167,20 @@ def native_tokenizer(key: bytes) -> Any:
     return mod.Tokenizer(key)
 
 
-def today() -> tuple[int, int, tuple[int, int, int]]:
-    """What `canon_dob` compares birth dates with, read the way it reads it."""
-    from indexer import identifiers as ids
+_TODAY: list[Any] = [None, None]  # (the date and year it was built for, the tuple)
 
-    y = ids._this_year()
+
+def today() -> tuple[int, int, tuple[int, int, int]]:
+    """What `canon_dob` compares birth dates with, read the way it reads it (today's date read
+    on every call, as `canon_dob` reads it; the tuple is built once per day: the core asks for
+    it once per block, record or settle, ~10 times a forum post)."""
+    y = _ids._this_year()
     d = date.today()
-    return y, int(ids._YEAR[0]), (d.year, d.month, d.day)
+    key = (d, y, _ids._YEAR[0])
+    if _TODAY[0] != key:
+        _TODAY[0], _TODAY[1] = key, (y, int(_ids._YEAR[0]), (d.year, d.month, d.day))
+    out: tuple[int, int, tuple[int, int, int]] = _TODAY[1]
+    return out
 
 
 def _init() -> None:

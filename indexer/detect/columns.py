@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from indexer import identifiers as ids
+from indexer._re2fast import contains
 from indexer.article9 import HEADER_CATEGORIES, fold
 from indexer.detect.roles import Role, region_of_header
 from indexer.redact import ADDRESS
@@ -175,7 +176,7 @@ def _value_types(v: str, regions: frozenset[str]) -> tuple[str, str | None] | No
         # SSNs): a column is typed by them only with the 11- and 13-digit checksummed forms
         if len(forms) == 1 and (not v.isdigit() or forms[0][:2] in ("BE", "CH")):
             return "national_id", forms[0][:2]
-    if digits and ADDRESS.search(v):
+    if digits and contains(ADDRESS, v):
         return "street", None
     return None
 

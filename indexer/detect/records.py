@@ -15,7 +15,8 @@ from typing import Any
 import re2
 
 from indexer import engine as _engine
-from indexer._re2fast import iter_spans
+from indexer._re2fast import Spans, iter_spans
+from indexer._re2fast import match as re2_match
 from indexer.detect.base import Ctx, Filler, Spec, header_flags
 from indexer.detect.columns import STRONG_ROLES, role_of
 from indexer.detect.extract import Sink, extract_record, extract_rows
@@ -41,17 +42,17 @@ _SQLVAL = re.compile(r"'(?:[^'\\]|\\.|'')*'|[^,]+")
 _HEAD = 4096  # an INSERT's head: the statement up to VALUES, read without its tuples
 
 
-def insert_match(s: str) -> Any:
-    """`INSERT.match(s)` on the line's head: RE2's wrapper encodes its whole input to UTF-8 on
+def insert_match(s: str) -> Spans | None:
+    """`INSERT.match(s)` on the line's head: RE2 is given its whole input encoded to UTF-8 on
     every call, and an INSERT line holds thousands of tuples. A match that ends inside the head
     is the match on the whole line (leftmost-first, and what follows cannot change it); one that
     reaches the head's end, or none, is redone on the whole line."""
     if len(s) <= _HEAD:
-        return INSERT.match(s)
-    m = INSERT.match(s[:_HEAD])
+        return re2_match(INSERT, s)
+    m = re2_match(INSERT, s[:_HEAD])
     if m is not None and m.end() < _HEAD:
         return m
-    return INSERT.match(s)
+    return re2_match(INSERT, s)
 
 
 def _sql_fields(inner: str, base: int) -> list[tuple[str, int]]:
@@ -67,17 +68,19 @@ def _sql_fields(inner: str, base: int) -> list[tuple[str, int]]:
 
 
 def create_table(ctx: Ctx, i: int) -> int:
-    m = CREATE.match(ctx.lines[i])
-    name = m.group(1).split(".")[-1]
+    m = re2_match(CREATE, ctx.lines[i])
+    assert m is not None  # recognise() matched it
+    name = (m.group(1) or "").split(".")[-1]
     cols = []
     j = i + 1
     while j < len(ctx.lines) and j < i + 500:
         s = ctx.lines[j]
         if s.lstrip().startswith(")"):
             break
-        cm = _COLDEF.match(s)
-        if cm and cm.group(1).upper() not in ("PRIMARY", "KEY", "UNIQUE", "CONSTRAINT", "INDEX", "FOREIGN", "FULLTEXT"):
-            cols.append(cm.group(1))
+        cm = re2_match(_COLDEF, s)
+        col = cm.group(1) if cm else None
+        if col and col.upper() not in ("PRIMARY", "KEY", "UNIQUE", "CONSTRAINT", "INDEX", "FOREIGN", "FULLTEXT"):
+            cols.append(col)
         j += 1
     ctx.tables[name] = cols
     return j + 1
@@ -86,6 +89,7 @@ def create_table(ctx: Ctx, i: int) -> int:
 def sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     m = insert_match(lines[i])
+    assert m is not None  # recognise() matched it
     native = _engine.native_module()
     if native is not None:  # the compiled core: the same loop in one call (issue 17)
         j = native.insert_run_end(lines, i)
@@ -100,8 +104,9 @@ def sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
                     j += 1
                     continue
             break
-    table = m.group(1).split(".")[-1]
-    cols = [c.strip().strip("`\"[]") for c in m.group(2).split(",")] if m.group(2) else ctx.tables.get(table, [])
+    table = (m.group(1) or "").split(".")[-1]
+    head_cols = m.group(2)
+    cols = [c.strip().strip("`\"[]") for c in head_cols.split(",")] if head_cols else ctx.tables.get(table, [])
     roles = [role_of(c) for c in cols] if cols else None
 
     def fill(sink: Sink, offs: list[int]) -> int:
@@ -133,8 +138,9 @@ COPY = re2.compile(r"(?i)^COPY\s+([\w.\"]+)\s*\((.*)\)\s+FROM\s+stdin")
 
 def copy_block(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
-    m = COPY.match(lines[i])
-    cols = [c.strip().strip('"') for c in m.group(2).split(",")]
+    m = re2_match(COPY, lines[i])
+    assert m is not None  # recognise() matched it
+    cols = [c.strip().strip('"') for c in (m.group(2) or "").split(",")]
     roles = [role_of(c) for c in cols]
     j = i + 1
     while j < len(lines) and lines[j].rstrip() != "\\.":

@@ -13,16 +13,17 @@ from collections.abc import Callable
 from functools import partial
 
 from indexer import engine as _engine
+from indexer._re2fast import match as re2_match
 from indexer.detect.base import Ctx, Spec, header_flags
 from indexer.detect.columns import STRONG_ROLES, infer_roles, norm_name, role_of
 from indexer.detect.extract import NULLS, Sink, clean, extract_combo, extract_record, extract_rows, mask_free_text
 from indexer.detect.records import (
     COPY,
     CREATE,
-    INSERT,
     copy_block,
     create_table,
     hl7,
+    insert_match,
     is_json_line,
     is_ldif_dn,
     is_pretty_json_line,
@@ -680,13 +681,13 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if not t:
         return i + 1, None
     c = t[0]
-    if c in "IiRr" and t[:6].upper() in ("INSERT", "REPLAC") and INSERT.match(s):
+    if c in "IiRr" and t[:6].upper() in ("INSERT", "REPLAC") and insert_match(s):
         return sql(ctx, i)
     if c in "Cc":
         head = t[:6].upper()
-        if head == "CREATE" and CREATE.match(s):
+        if head == "CREATE" and re2_match(CREATE, s):
             return create_table(ctx, i), None
-        if head[:5] == "COPY " and COPY.match(s):
+        if head[:5] == "COPY " and re2_match(COPY, s):
             return copy_block(ctx, i)
     if t.startswith("MSH|"):
         return hl7(ctx, i)
