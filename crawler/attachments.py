@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from crawler import CrawlerError
+from crawler.spreadsheets import SpreadsheetError, xlsx_tables
 from vigie.config.schema import AttachmentLimits
 
 __all__ = ["ArchiveBombError", "AttachmentError", "ExtractedFile", "expand_attachment", "extension_of"]
@@ -37,6 +38,8 @@ _BOUNDED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _OWN_METHODS = (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 # what `_expand` opens (a .tar.gz is a gz, then a tar)
 _ARCHIVES = ("zip", "gz", "tgz", "tar", "bz2", "xz")
+# Excel workbooks: zips of XML read as one table per sheet (`crawler.spreadsheets`)
+_WORKBOOKS = ("xlsx", "xlsm")
 # an .xz names its decoder's memory need in its header: more than this is refused (xz -9: ~65 MB)
 _XZ_MEMLIMIT = 128 * 1024 * 1024
 # compressed streams in one .bz2/.xz at most (pbzip2 writes one per 900 kB block: ~220 for the
@@ -117,6 +120,9 @@ def _expand(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, d
         return
     if ext not in limits.extensions and depth > 0:
         return  # archive members of other types are skipped, not indexed
+    if ext in _WORKBOOKS:
+        _expand_workbook(name, data, limits, budget, out)
+        return
     budget.count(name)
     out.append(ExtractedFile(name, data))
 
@@ -157,44 +163,78 @@ def _directory_size(data: bytes) -> int:
     return size
 
 
-def _expand_zip(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, depth: int,
-                out: list[ExtractedFile]) -> None:
+def _open_zip(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget,
+              what: str = "files") -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """The zip and its members, once its directory and declared sizes are within the caps."""
     directory = _directory_size(data)
     if directory > limits.max_files * _DIRECTORY_BYTES_PER_FILE:
         # ZipFile builds an object per entry before the file count can be checked: 300,000
         # empty entries (26 MB) took 8 s of CPU and 150 MB to refuse
         raise ArchiveBombError(f"{name}: a central directory of {directory} bytes, more than "
-                               f"attachments.max_files={limits.max_files} files need; refused without reading it")
+                               f"attachments.max_files={limits.max_files} {what} need; refused without reading it")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise AttachmentError(f"{name}: not a valid zip file ({exc})") from exc
+    members = [i for i in archive.infolist() if not i.is_dir()]
+    declared = sum(i.file_size for i in members)
+    if len(members) > limits.max_files:
+        archive.close()
+        raise ArchiveBombError(f"{name}: declares {len(members)} {what} > attachments.max_files={limits.max_files}")
+    if budget.total + declared > limits.max_uncompressed_bytes:
+        archive.close()
+        raise ArchiveBombError(
+            f"{name}: declares {declared} uncompressed bytes > attachments.max_uncompressed_bytes="
+            f"{limits.max_uncompressed_bytes}; refused without expanding")
+    return archive, members
+
+
+def _member(archive: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, where: str, budget: _Budget) -> bytes:
+    """One member's bytes, each decompressed chunk counted against the budget."""
+    if info.compress_type in _OWN_METHODS:
+        return _inflate_bounded(data, info, where, budget)
+    if info.compress_type not in _BOUNDED_METHODS:
+        raise AttachmentError(f"{where}: compressed with zip method {info.compress_type}, which "
+                              "Vigie does not read (stored, deflated, bzip2 and LZMA members are read)")
+    try:
+        with archive.open(info) as fh:
+            return _read_counted(fh, where, budget)  # enforced while inflating: sizes can lie
+    except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError) as exc:
+        raise AttachmentError(f"{where}: cannot be extracted ({exc})") from exc
+
+
+def _expand_zip(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, depth: int,
+                out: list[ExtractedFile]) -> None:
+    archive, members = _open_zip(name, data, limits, budget)
     with archive:
-        members = [i for i in archive.infolist() if not i.is_dir()]
-        declared = sum(i.file_size for i in members)
-        if len(members) > limits.max_files:
-            raise ArchiveBombError(f"{name}: declares {len(members)} files > attachments.max_files={limits.max_files}")
-        if budget.total + declared > limits.max_uncompressed_bytes:
-            raise ArchiveBombError(
-                f"{name}: declares {declared} uncompressed bytes > attachments.max_uncompressed_bytes="
-                f"{limits.max_uncompressed_bytes}; refused without expanding")
         for info in members:
             member_name = f"{name}/{info.filename}"
             if extension_of(info.filename) not in limits.extensions:
                 continue
-            if info.compress_type in _OWN_METHODS:
-                _expand(member_name, _inflate_bounded(data, info, member_name, budget), limits, budget,
-                        depth + 1, out)
-                continue
-            if info.compress_type not in _BOUNDED_METHODS:
-                raise AttachmentError(f"{member_name}: compressed with zip method {info.compress_type}, which "
-                                      "Vigie does not read (stored, deflated, bzip2 and LZMA members are read)")
-            try:
-                with archive.open(info) as fh:
-                    body = _read_counted(fh, member_name, budget)  # enforced while inflating: sizes can lie
-            except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError) as exc:
-                raise AttachmentError(f"{member_name}: cannot be extracted ({exc})") from exc
-            _expand(member_name, body, limits, budget, depth + 1, out)
+            _expand(member_name, _member(archive, data, info, member_name, budget), limits, budget, depth + 1, out)
+
+
+def _expand_workbook(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget,
+                     out: list[ExtractedFile]) -> None:
+    """An Excel workbook's sheets, each as a tab-separated table (`crawler.spreadsheets`): the
+    parts it needs are read within the same caps as an archive's members, and each sheet
+    counts as a file and its table's bytes against the budget."""
+    archive, members = _open_zip(name, data, limits, budget, what="parts")
+    with archive:
+        infos = {i.filename: i for i in members}
+
+        def read(part: str) -> bytes | None:
+            info = infos.get(part)
+            return None if info is None else _member(archive, data, info, f"{name}/{part}", budget)
+
+        try:
+            for sheet, table in xlsx_tables(name, read, list(infos)):
+                where = f"{name}/{sheet}.tsv"
+                budget.count(where)
+                budget.spend(len(table), where)
+                out.append(ExtractedFile(where, table))
+        except SpreadsheetError as exc:
+            raise AttachmentError(str(exc)) from exc
 
 
 def _raw_member(data: bytes, info: zipfile.ZipInfo, where: str) -> memoryview:

@@ -1,0 +1,299 @@
+"""Excel workbooks (.xlsx, .xlsm) read as tab-separated tables, one per sheet.
+
+Hospital, CRM and HR exports are shared as workbooks as often as CSV. An .xlsx is a zip of XML
+parts (ECMA-376): the sheets' cells point into one table of shared strings, numbers are stored
+as numbers (a date of birth is a day count that only its cell's number format makes a date),
+and cells are placed by reference (`C7`), with empty ones left out. Read as the zip it is, a
+workbook gives the detector nothing; read here, each sheet is the table a CSV export would
+have been, and the detector reads it as one (`book.xlsx/Patients.tsv`).
+
+The parts are XML from an attacker: they are parsed by defusedxml (no DTD entities, no external
+references), incrementally, and the caller has already bounded their decompressed size. Output
+is bounded too: at most `MAX_COLUMNS` columns (a cell at `XFD1048576` does not make a row of
+16 384 cells), and the caller counts the tables' bytes against the same budget.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from xml.etree.ElementTree import Element
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, iterparse
+
+__all__ = ["MAX_COLUMNS", "SpreadsheetError", "xlsx_tables"]
+
+MAX_COLUMNS = 512
+# number formats Excel builds in that show a date (ECMA-376 part 1, 18.8.30): 14-17 and 22, and
+# the East Asian date formats
+_BUILTIN_DATES = frozenset({14, 15, 16, 17, 22, *range(27, 37), *range(50, 59)})
+_WIDTH_ROWS = 1000  # rows that set a sheet's width (shorter rows are padded to it)
+
+
+class SpreadsheetError(ValueError):
+    """A workbook whose parts cannot be read (not XML, entities, missing parts)."""
+
+
+def _local(tag: str) -> str:
+    """An element's name without its namespace (transitional and strict OOXML differ there)."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attr(el: Element, name: str) -> str | None:
+    """An attribute by local name (`r:id` is namespaced)."""
+    for k, v in el.attrib.items():
+        if _local(k) == name:
+            return v
+    return None
+
+
+def _events(data: bytes, where: str, events: tuple[str, ...]) -> Iterator[tuple[str, Element]]:
+    """The part's parse events; defusedxml refuses entity declarations and external references."""
+    try:
+        yield from iterparse(io.BytesIO(data), events=events)
+    except (ParseError, DefusedXmlException) as exc:
+        raise SpreadsheetError(f"{where}: not a readable workbook part ({type(exc).__name__}: {exc})") from exc
+
+
+def _parse(data: bytes, where: str) -> Iterator[Element]:
+    """The part's elements, each once complete."""
+    for _, el in _events(data, where, ("end",)):
+        yield el
+
+
+def _text_of(item: Element) -> str:
+    """A string item's text (`<si>` or `<is>`): its `<t>`, or its runs' `<t>`s; phonetic
+    guides (`<rPh>`) are not part of it."""
+    out: list[str] = []
+    for child in item:
+        name = _local(child.tag)
+        if name == "t":
+            out.append(child.text or "")
+        elif name == "r":
+            out.extend(t.text or "" for t in child if _local(t.tag) == "t")
+    return "".join(out)
+
+
+def _shared_strings(data: bytes | None, where: str) -> list[str]:
+    if data is None:
+        return []
+    out: list[str] = []
+    for el in _parse(data, where):
+        if _local(el.tag) == "si":
+            out.append(_text_of(el))
+            el.clear()
+    return out
+
+
+def _is_date_format(code: str) -> bool:
+    """A custom number format shows a date when, outside quoted text and `[...]` sections, it
+    has a day or a year (`dd/mm/yyyy`, `d-mmm-yy`); `h:mm` alone is a time."""
+    plain: list[str] = []
+    quoted = bracket = False
+    for c in code:
+        if c == '"':
+            quoted = not quoted
+        elif not quoted and c == "[":
+            bracket = True
+        elif not quoted and c == "]":
+            bracket = False
+        elif not quoted and not bracket:
+            plain.append(c.lower())
+    text = "".join(plain)
+    return "d" in text or "y" in text
+
+
+def _date_styles(data: bytes | None, where: str) -> set[int]:
+    """The indexes of the cell formats (`cellXfs`) that show a date."""
+    if data is None:
+        return set()
+    custom: dict[int, bool] = {}
+    out: set[int] = set()
+    n = 0
+    for el in _parse(data, where):
+        name = _local(el.tag)
+        if name == "numFmt":
+            fid = el.get("numFmtId")
+            if fid is not None and fid.isdigit():
+                custom[int(fid)] = _is_date_format(el.get("formatCode") or "")
+        elif name == "xf":  # counted in document order; the cells' are those of cellXfs
+            xid = el.get("numFmtId") or "0"
+            if xid.isdigit() and (custom.get(int(xid)) or (int(xid) not in custom and int(xid) in _BUILTIN_DATES)):
+                out.add(n)
+            n += 1
+        elif name == "cellStyleXfs":  # its xf elements ended before it: not the cells' formats
+            out.clear()
+            n = 0
+        elif name == "cellXfs":
+            break
+    return out
+
+
+def _serial_to_text(value: str, date1904: bool) -> str:
+    """An Excel day count as the date (and time) it shows: `31118` -> `1985-03-12`."""
+    try:
+        serial = float(value)
+    except ValueError:
+        return value
+    if not 0 < serial < 2958466:  # up to 9999-12-31
+        return value
+    if date1904:
+        base = datetime(1904, 1, 1)
+    else:  # 1900 system, with Lotus's 29 February 1900 (serial 60) that never was
+        base = datetime(1899, 12, 31) if serial < 60 else datetime(1899, 12, 30)
+    when = base + timedelta(seconds=round(serial * 86400))  # to the second, as Excel shows it (no float residue)
+    if when.time() == datetime.min.time():
+        return date(when.year, when.month, when.day).isoformat()
+    return when.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _number_text(v: str) -> str:
+    """A number as a CSV export writes it: `1.2345678E+9` -> `1234567800` when whole."""
+    if "E" in v or "e" in v:
+        try:
+            f = float(v)
+        except ValueError:
+            return v
+        if f.is_integer() and abs(f) < 1e16:
+            return str(int(f))
+    return v
+
+
+def _column(ref: str | None, default: int) -> int:
+    """`C7` -> 2; a cell without a reference is the next one."""
+    if not ref:
+        return default
+    col = 0
+    for c in ref:
+        if "A" <= c <= "Z":
+            col = col * 26 + ord(c) - 64
+        else:
+            break
+    return col - 1 if col else default
+
+
+def _cell_text(v: str | None, t: str | None, style: int, el: Element, shared: list[str], dates: set[int],
+               date1904: bool) -> str:
+    if t == "inlineStr":
+        for child in el:
+            if _local(child.tag) == "is":
+                return _text_of(child)
+        return ""
+    if v is None:
+        return ""
+    if t == "s":
+        k = int(v) if v.isdigit() else -1
+        return shared[k] if 0 <= k < len(shared) else ""
+    if t == "b":
+        return "TRUE" if v == "1" else "FALSE"
+    if t in ("str", "e", "d"):
+        return v
+    if style in dates:
+        return _serial_to_text(v, date1904)
+    return _number_text(v)
+
+
+def _quote(cell: str) -> str:
+    if any(c in cell for c in '\t\n\r"'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def _sheet_rows(data: bytes, where: str, shared: list[str], dates: set[int], date1904: bool) -> Iterator[list[str]]:
+    rows_parent: Element | None = None
+    for event, el in _events(data, where, ("start", "end")):
+        if event == "start":
+            if _local(el.tag) == "sheetData":
+                rows_parent = el
+            continue
+        if _local(el.tag) != "row":
+            continue
+        cells: dict[int, str] = {}
+        nxt = 0
+        for c in el:
+            if _local(c.tag) != "c":
+                continue
+            col = _column(c.get("r"), nxt)
+            nxt = col + 1
+            if col >= MAX_COLUMNS:
+                continue
+            v = None
+            for child in c:
+                if _local(child.tag) == "v":
+                    v = child.text
+            s = c.get("s")
+            text = _cell_text(v, c.get("t"), int(s) if s and s.isdigit() else 0, c, shared, dates, date1904)
+            if text:
+                cells[col] = text
+        el.clear()
+        if rows_parent is not None and len(rows_parent) and rows_parent[-1] is el:
+            del rows_parent[-1]  # a read row is let go of: memory stays one row, not the sheet
+        if cells:
+            row = [""] * (max(cells) + 1)
+            for k, text in cells.items():
+                row[k] = text
+            yield row
+
+
+def _sheet_names(workbook: bytes | None, rels: bytes | None, where: str) -> tuple[dict[str, str], bool]:
+    """{worksheet part path: sheet name}, and whether dates count from 1904."""
+    if workbook is None:
+        return {}, False
+    targets: dict[str, str] = {}
+    if rels is not None:
+        for el in _parse(rels, where):
+            if _local(el.tag) == "Relationship" and el.get("Id") and el.get("Target"):
+                target = (el.get("Target") or "").lstrip("/")
+                targets[el.get("Id") or ""] = target if target.startswith("xl/") else "xl/" + target
+    names: dict[str, str] = {}
+    date1904 = False
+    for el in _parse(workbook, where):
+        name = _local(el.tag)
+        if name == "sheet":
+            rid = _attr(el, "id")
+            if rid in targets and el.get("name"):
+                names[targets[rid]] = el.get("name") or ""
+        elif name == "workbookPr":
+            date1904 = (el.get("date1904") or "").lower() in ("1", "true")
+    return names, date1904
+
+
+def _safe_name(name: str) -> str:
+    """A sheet name as the last part of a file name: no path separator, no control character."""
+    cleaned = "".join(c if c.isprintable() and c not in "/\\" else "_" for c in name).strip()
+    return cleaned[:100] or "sheet"
+
+
+def xlsx_tables(where: str, read: Callable[[str], bytes | None], parts: list[str]) -> Iterator[tuple[str, bytes]]:
+    """(sheet name, the sheet as UTF-8 tab-separated text) for each worksheet of the workbook
+    whose zip holds `parts`; `read(path)` gives a part's bytes (bounded by the caller) or None.
+
+    Cells are quoted as CSV quotes them (a note with line breaks stays one cell); rows are as
+    wide as the widest of the sheet's first rows; empty rows are left out, so one table stays
+    one block."""
+    names, date1904 = _sheet_names(read("xl/workbook.xml"), read("xl/_rels/workbook.xml.rels"), where)
+    shared = _shared_strings(read("xl/sharedStrings.xml"), f"{where}/xl/sharedStrings.xml")
+    dates = _date_styles(read("xl/styles.xml"), f"{where}/xl/styles.xml")
+    sheets = sorted((p for p in parts if p.startswith("xl/worksheets/") and p.endswith(".xml")),
+                    key=lambda p: (len(p), p))
+    used: set[str] = set()
+    for n, part in enumerate(sheets):
+        data = read(part)
+        if data is None:
+            continue
+        name = _safe_name(names.get(part) or f"sheet{n + 1}")
+        while name in used:
+            name += "_"
+        used.add(name)
+        lines: list[str] = []
+        width = 0
+        for k, row in enumerate(_sheet_rows(data, f"{where}/{part}", shared, dates, date1904)):
+            if k < _WIDTH_ROWS:
+                width = max(width, len(row))
+            if len(row) < width:
+                row += [""] * (width - len(row))
+            lines.append("\t".join(_quote(c) for c in row))
+        if lines:
+            yield name, ("\n".join(lines) + "\n").encode("utf-8")
