@@ -74,3 +74,34 @@ def test_scan_refuses_without_key_and_bad_path(tmp_path: Path) -> None:
     assert r.returncode == 2 and "VIGIE_MATCH_KEY" in r.stderr
     r = vigie([str(tmp_path / "missing.txt")], tmp_path)
     assert r.returncode == 1 and "missing.txt" in r.stderr
+
+
+def test_scan_opens_archives_and_workbooks_as_attachments(tmp_path: Path) -> None:
+    """`vigie scan leak.zip export.xlsx`: each member and each sheet is scanned and named."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Patients"
+    for row in DUMP.split("\n")[1:4]:
+        ws.append(row.split(";"))
+    book = io.BytesIO()
+    wb.save(book)
+    (tmp_path / "export.xlsx").write_bytes(book.getvalue())
+    with zipfile.ZipFile(tmp_path / "leak.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("base/patients.csv", DUMP)
+        z.writestr("base/lisezmoi.txt", "rien ici")
+    r = vigie([str(tmp_path / "leak.zip"), str(tmp_path / "export.xlsx"), "--json", "--reveal"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    objs = [json.loads(ln) for ln in r.stdout.splitlines()]
+    assert [o["path"] for o in objs] == [str(tmp_path / "leak.zip/base/patients.csv"),
+                                         str(tmp_path / "export.xlsx/Patients.tsv")]
+    for o in objs:
+        assert {("email", "jean.dupont@gmail.com"), ("nir", "295109912611193")} <= \
+            {(i["type"], i["value"]) for i in o["identifiers"]}
+    (tmp_path / "bad.zip").write_bytes(b"PK\x03\x04 cut short")
+    r = vigie([str(tmp_path / "bad.zip")], tmp_path)
+    assert r.returncode == 1 and "not a valid zip" in r.stderr

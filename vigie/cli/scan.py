@@ -14,6 +14,9 @@ from vigie.cli.common import ConfigDir, DataDir, console, fail, require_keys, ru
 
 __all__ = ["fragment_json", "scan"]
 
+# what `vigie scan` opens before detecting: archives and workbooks, as attachments are opened
+_OPENED = frozenset({"zip", "gz", "tgz", "tar", "bz2", "xz", "xlsx", "xlsm"})
+
 
 def fragment_json(frag: object, reveal: bool = False, path: str | None = None) -> dict[str, object]:
     """The stable JSON form of one fragment (field names are relied on by other tools)."""
@@ -53,27 +56,44 @@ def scan(
 ) -> None:
     """Find leaked-data fragments in files or stdin: kind, lines, identifiers, article 9 flags, severity.
 
-    Needs the match key (tokens are keyed); nothing is stored. Exit code 0 whether or not
-    fragments are found; 1 when a file cannot be read.
+    Archives (zip, tar, gz, bz2, xz) and Excel workbooks are opened as a crawl opens an
+    attachment, within the same limits (the defaults of a source's `attachments:`): each file or
+    sheet is scanned and named `PATH/member`.
 
-    Example:  vigie scan dump.csv post.html --json | jq .severity
+    Needs the match key (tokens are keyed); nothing is stored. Exit code 0 whether or not
+    fragments are found; 1 when a file cannot be read (or an archive is corrupt or over a limit).
+
+    Example:  vigie scan dump.csv post.html leak.zip export.xlsx --json | jq .severity
     """
+    from crawler.attachments import AttachmentError, expand_attachment, extension_of
     from indexer.detect import detect
+    from vigie.config.schema import AttachmentLimits
 
     rt = runtime(config, data_dir)
     require_keys(rt)
     key = rt.match_key
+    limits = AttachmentLimits()
+    inputs: list[tuple[str, bytes, str | None]] = []  # (label, bytes, file name)
     for p in paths:
         if p == "-":
-            data, name = sys.stdin.buffer.read(), None
-        else:
-            path = Path(p)
-            if not path.is_file():
-                fail(f"cannot scan {p}: not a file (pass a file path, or - for stdin)")
-            data, name = path.read_bytes(), path.name
+            inputs.append((p, sys.stdin.buffer.read(), None))
+            continue
+        path = Path(p)
+        if not path.is_file():
+            fail(f"cannot scan {p}: not a file (pass a file path, or - for stdin)")
+        data = path.read_bytes()
+        if extension_of(path.name) not in _OPENED:
+            inputs.append((p, data, path.name))
+            continue
+        try:
+            files = expand_attachment(path.name, data, limits)
+        except AttachmentError as exc:
+            fail(f"cannot scan {p}: {exc}")
+        inputs += [(p + f.filename[len(path.name):], f.data, f.filename) for f in files]
+    for p, data, name in inputs:
         frags = detect(data, key=key, filename=name)
         if as_json:
-            label = p if len(paths) > 1 else None
+            label = p if len(inputs) > 1 else None
             for f in frags:
                 sys.stdout.write(json.dumps(fragment_json(f, reveal, label), ensure_ascii=False) + "\n")
             continue
