@@ -80,6 +80,10 @@ PATHOLOGICAL = {
     "row_marks": ("*** 1. row ***\nemail: a@b.fr\nnom: X\n") * 50_000,
     "yaml_bullets": ("- nom: X\n  email: a@b.fr\n  tel: 0612345678\n") * 50_000,
     "fixed_headers": ("NOM     EMAIL      TEL\n" + "X       a@b.fr     0612345678\n") * 50_000,
+    "labelled_pairs": ("a: b | " * 60 + "email: a@b.fr\n") * 20_000,
+    "labelled_records": ("nom: X | " * 20 + "email: a@b.fr | tel: 0612345678\n") * 20_000,
+    "labelled_separators": ("x: " + " - " * 100_000 + "\n") * 5,
+    "labelled_long": "Email: a@b.fr | Tel: " + "0612345678 - " * 200_000 + "\n",
     "json_array_line": "[" + ",".join('{"email": "a@b.fr", "tel": "0612345678"}' for _ in range(20_000)) + "]",
 }
 

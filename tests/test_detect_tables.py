@@ -106,10 +106,43 @@ def test_one_dox_with_two_phones_or_emails_stays_one_person() -> None:
     assert {v for t, v in _found([f]) if t == "name"} == {"dupont jean"}
 
 
+def _labelled_pipes() -> str:
+    return "\n".join(f"Prénom: {r[2]} | Nom: {r[1]} | Email: {r[3]} | Tel: {r[4]} | Date de naissance: {r[5]}"
+                     for r in R)
+
+
+def _labelled_dashes() -> str:
+    return "\n".join(f"[+] Name: {r[2]} {r[1]} - Mail: {r[3]} - Phone: {r[4]} - Born: {r[5]}" for r in R)
+
+
+@pytest.mark.parametrize("render", [_labelled_pipes, _labelled_dashes])
+def test_labelled_fields_on_one_line_are_one_record_per_line(render) -> None:
+    text = "leak du jour\n\n" + render() + "\n\nbye"
+    frags = detect(text, key=KEY)
+    assert [(f.kind, f.start_line, f.end_line) for f in frags] == [("dox", 3, 6)]
+    assert _found(frags) == _found(detect(CSV, key=KEY))
+    f = frags[0]
+    assert "jean.dupont@example.fr" not in f.excerpt and "Dupont" not in f.excerpt
+
+
+def test_labelled_lines_need_labels_that_type_something() -> None:
+    """Prose with colons, a log line, a lone labelled contact line: not records."""
+    for text in ["Statut: en ligne | Version: 2.3 | Build: 1234\nStatut: hors ligne | Version: 2.4 | Build: 1240",
+                 "Contact: admin@example.fr | Site: example.fr",  # one line without a person's name
+                 "Note: rappeler demain - Priorité: haute"]:
+        assert not [f for f in detect(text, key=KEY) if f.kind == "dox"], text
+    # a separator inside a value stays in the value
+    one = ("Nom complet: Jean Dupont | Adresse: 12 rue des Lilas - 75011 Paris | Email: jean.dupont@example.fr"
+           " | Tel: 06 12 34 56 78")
+    f, = detect(one, key=KEY)
+    assert _found([f]) == {("address", "12 rue des lilas 75011 paris"), ("email", "jean.dupont@example.fr"),
+                           ("name", "dupont jean"), ("phone", "+33612345678")}
+
+
 def test_both_engines_agree_on_pasted_tables() -> None:
     require_native()
     try:
-        for render in (_psql, _mysql, _mysql_vertical, _fixed, _yaml):
+        for render in (_psql, _mysql, _mysql_vertical, _fixed, _yaml, _labelled_pipes, _labelled_dashes):
             ref, got = both_engines(render().encode(), KEY)
             assert ref and ref == got, render.__name__
     finally:

@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from indexer import engine as _engine
 from indexer._re2fast import match as re2_match
@@ -207,6 +208,72 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         return hit
 
     return end + 1, (kind, i, end, fill)
+
+
+# -------------------------------------------------------------------- labelled fields on one line
+# `Nom: Dupont Jean | Email: j@x.fr | Tel: 06...`, `[+] Name: John Doe - Mail: ... - Phone: ...`:
+# a person per line, each field behind its label, as dox collections and stealer exports write
+# them. Read line by line as key: value, each such line was one label and a long garbage value.
+_PAIR_SEP = re.compile(r"\s+[|¦•–—-]\s+|\s*[|;\t¦]\s*")
+_PAIR = re.compile(r"\s*(?:\[[+*!#-]\]\s*|[-*•>]\s+)?([^\W\d_][^:=|;\t]{0,30}?)\s*(?::|=>|=)\s*")
+_MAX_PAIRS = 24  # a person's fields; a line of more pairs is some other shape (and costs more to read)
+
+
+def _pairs(line: str) -> list[tuple[str, str, int]] | None:
+    """(label, value, value column) of a line made of two or more `label: value` pieces between
+    separators (`|`, `;`, a tab, ` - `); a piece without a label belongs to the value before
+    it (`Adresse: 12 rue X - Paris`). None when the line is not such a line."""
+    if len(line) > 2000 or (":" not in line and "=" not in line):
+        return None
+    cuts = [(m.start(), m.end()) for m in _PAIR_SEP.finditer(line)]
+    if not cuts or len(cuts) > 4 * _MAX_PAIRS:
+        return None
+    pieces = [0, *(e for _, e in cuts)]
+    ends = [*(st for st, _ in cuts), len(line)]
+    out: list[list[Any]] = []  # [label, value start, value end]
+    for a, b in zip(pieces, ends, strict=True):
+        m = _PAIR.match(line, a, b)
+        if m is not None and m.end() <= b:
+            if len(out) == _MAX_PAIRS:
+                return None
+            out.append([m.group(1).strip(), m.end(), b])
+        elif out:
+            out[-1][2] = b  # the separator was inside the value
+        else:
+            return None  # the line does not start with a label
+    if not 2 <= len(out) <= _MAX_PAIRS:
+        return None
+    return [(label, line[st:en].rstrip(), st) for label, st, en in out]
+
+
+def _labelled(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """A run of lines of labelled fields: one record per line, each field typed by its label (as
+    a dox's). Two lines or more with a strong identifier's label; one line is a dox when its
+    labels name a person and two of the dox anchors."""
+    lines = ctx.lines
+    recs: list[list[tuple[str, str, int]]] = []
+    j = i
+    while j < len(lines) and (p := _pairs(lines[j])) is not None:
+        recs.append(p)
+        j += 1
+    if not recs:
+        return i + 1, None
+    roles = [[_label(label) for label, _, _ in rec] for rec in recs]
+    found = {r for rr in roles for r in rr if r is not None}
+    if len(recs) == 1 and not (found & _NAME and len(found & _DOX_ANCHORS) >= 2):
+        return i + 1, None
+    if len(recs) > 1 and not found & STRONG_ROLES:
+        return j, None
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        hit = 0
+        for k, (rec, rl) in enumerate(zip(recs, roles, strict=True)):
+            if (k & 255) == 0 and sink.over():
+                break
+            hit += extract_record([(v, offs[k] + col) for _, v, col in rec], list(rl), sink) > 0
+        return hit
+
+    return j, ("dox", i, j - 1, fill)
 
 
 # ------------------------------------------------------------------------------ combo lists
@@ -705,6 +772,10 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             return nxt, spec
     if c in "{[" and is_json_line(s):
         return jsonl(ctx, i)
+    if _pairs(s) is not None:
+        nxt, spec = _labelled(ctx, i)
+        if spec is not None or nxt > i + 1:
+            return nxt, spec
     if _combo_line(s):
         nxt, spec = _combo(ctx, i)
         if spec is not None or nxt > i + 1:
