@@ -139,6 +139,18 @@ def test_labelled_lines_need_labels_that_type_something() -> None:
                            ("name", "dupont jean"), ("phone", "+33612345678")}
 
 
+def test_a_name_written_whole_under_nom_is_a_name() -> None:
+    """French exports and doxes put the whole name under "Nom" when there is no "Prénom"."""
+    csv = "nom;email;tel\n" + "\n".join(f"{r[1].upper()} {r[2]};{r[3]};{r[4]}" for r in R)
+    dox = f"Nom: {R[0][1]} {R[0][2]}\nEmail: {R[0][3]}\nTel: {R[0][4]}\nAdresse: 12 rue des Lilas, 75011 Paris"
+    assert {v for t, v in _found(detect(csv, key=KEY)) if t == "name"} == {
+        "dupont jean", "elodie martin", "durand paul", "luc petit"}
+    assert {v for t, v in _found(detect(dox, key=KEY)) if t == "name"} == {"dupont jean"}
+    # a surname alone stays no name; beside a first name, the two make it
+    alone = "nom;email;tel\n" + "\n".join(f"{r[1]};{r[3]};{r[4]}" for r in R)
+    assert not {v for t, v in _found(detect(alone, key=KEY)) if t == "name"}
+
+
 def test_both_engines_agree_on_pasted_tables() -> None:
     require_native()
     try:

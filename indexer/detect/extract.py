@@ -405,6 +405,12 @@ def extract_record_py(fields: list[tuple[str, int]], roles: Sequence[str | None]
         c = ids.canon_name(full[0])
         if c:
             found.append(("name", c, full[1], full[1]))
+    elif last and not first and len(last[0].split()) >= 2:
+        # `Nom: DUPONT Jean`, a `nom` column without `prenom`: the whole name under "nom", as
+        # French exports and doxes often write it
+        c = ids.canon_name(last[0])
+        if c:
+            found.append(("name", c, last[1], last[1]))
     if addr:
         c = ids.canon_address(" ".join(a[0] for a in addr))
         if c:

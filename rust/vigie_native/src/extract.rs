@@ -737,6 +737,15 @@ impl<'py> Block<'py> {
                     self.push(&self.t("name"), &c, f.1, f.1)?;
                 }
             }
+        } else if let (None, Some(l)) = (first, last) {
+            // `len(last.split()) >= 2`: the whole name under "nom" (Python's whitespace)
+            if l.0.split(py_space).filter(|w| !w.is_empty()).nth(1).is_some() {
+                if let Some(c) = self.resolve(cn::canon_name(l.0), &self.h.canon_name, l.0)? {
+                    if !c.is_empty() {
+                        self.push(&self.t("name"), &c, l.1, l.1)?;
+                    }
+                }
+            }
         }
         if !addr.is_empty() {
             let joined = addr.iter().map(|a| a.0).collect::<Vec<_>>().join(" ");
