@@ -112,6 +112,17 @@ def test_records_are_not_joined_across_quote_prefixes_blank_lines_or_past_the_bo
     assert join_quoted_cells(long, long, 1 << 20) is None
 
 
+def test_records_without_a_header_fit_each_other() -> None:
+    """A chunk cut from a big export starts on a record, without its header: consecutive
+    records confirm each other."""
+    lines = ['Nom1;Jean;"suivi', "RAS\";a1@example.fr;0612345601", 'Nom2;Jean;"suivi', "RAS\";a2@example.fr;0612345602"]
+    raw, _, phys = join_quoted_cells(lines, lines, 4096)
+    assert raw == [lines[0] + "\n" + lines[1], lines[2] + "\n" + lines[3]] and phys == [0, 2, 4]
+    text = "\n".join(lines[2:] + lines) + "\n" + "\n".join(lines)
+    f, = detect(text, key=KEY)
+    assert {i.value for i in f.identifiers if i.type == "email"} == {"a1@example.fr", "a2@example.fr"}
+
+
 def test_joined_lines_map_back_to_the_text() -> None:
     lines = ["a;b;c", '1;2;"x', "y", 'z"', "4;5;6", '7;8;"p', 'q"']
     raw, got, phys = join_quoted_cells(lines, lines, 4096)

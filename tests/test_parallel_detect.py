@@ -101,6 +101,32 @@ def test_combo_list_without_boundaries_streams(tmp_path: Path, pool: DetectPool)
     assert os.getpid() not in {f.result() for f in [pool.submit(os.getpid) for _ in range(4)]}  # other processes
 
 
+def _records_big() -> dict[str, bytes]:
+    """Inputs whose records span lines, with no blank line to cut at: a pretty-printed JSON
+    array and a CSV whose notes cells hold line breaks."""
+    import json
+
+    rows = [{"id": k, "nom": f"Nom{k}", "prenom": "Jean", "email": f"patient{k}@example.fr",
+             "telephone": f"06 12 {k // 100 % 100:02d} {k % 100:02d} 00", "notes": "suivi\nRAS"}
+            for k in range(1500)]
+    csv = "nom;prenom;notes;email;telephone\n" + "\n".join(
+        f'Nom{k};Jean;"suivi du\n{k}\nRAS";patient{k}@example.fr;06 12 {k // 100 % 100:02d} {k % 100:02d} 00'
+        for k in range(1500))
+    return {"json": json.dumps(rows, indent=2).encode(), "csv": csv.encode()}
+
+
+@pytest.mark.parametrize("shape", ["json", "csv"])
+def test_records_across_lines_are_not_cut_between_chunks(pool: DetectPool, shape: str) -> None:
+    """Without a blank line to cut at, a chunk ends where no record is cut (after a JSON
+    record's `}`, outside a quoted cell): every record is read whole, as in one pass."""
+    data = _records_big()[shape]
+    whole = {(i.type, i.value) for f in detect(data, key=KEY) for i in f.identifiers}
+    got = list(detect_stream([data], key=KEY, pool=pool, chunk_bytes=20_000))
+    assert len(got) > 4
+    assert {(i.type, i.value) for f in got for i in f.identifiers} == whole
+    assert len({v for t, v in whole if t == "email"}) == 1500
+
+
 # ------------------------------------------------------------------ parallel ingest, crash, rerun
 def _items() -> list[dict[str, str]]:
     """Posts with a dump each, one of them naming the registered organisation's contact; one

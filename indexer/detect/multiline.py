@@ -76,7 +76,7 @@ def join_quoted_cells(raw: list[str], lines: list[str],
     odd = [k for k, s in enumerate(lines) if s.count('"') & 1]
     if not odd:
         return None
-    spans: list[tuple[int, int]] = []  # (first, last) physical lines of each joined record
+    cands: list[tuple[int, int]] = []  # (first, last) physical lines of each record to join
     end = -1
     for a in odd:
         if a <= end or not _ends_quoted(lines[a], False):
@@ -93,15 +93,24 @@ def join_quoted_cells(raw: list[str], lines: list[str],
                 closed = True
                 break
             b += 1
-        if not closed:
-            continue
+        if closed:
+            cands.append((a, b))
+            end = b
+    # each record must fit the row beside it: a line, or the record joined there (the rows of a
+    # chunk cut from a big export have no header above them, only each other)
+    spans: list[tuple[int, int]] = []
+    for k, (a, b) in enumerate(cands):
         record = "\n".join(lines[a:b + 1])
-        prev = spans[-1] if spans and spans[-1][1] == a - 1 else None
-        above = ("\n".join(lines[prev[0]:prev[1] + 1]) if prev else lines[a - 1]) if a > 0 else None
-        below = lines[b + 1] if b + 1 < n else None
+        if k > 0 and cands[k - 1][1] == a - 1:
+            above: str | None = "\n".join(lines[cands[k - 1][0]:a])
+        else:
+            above = lines[a - 1] if a > 0 else None
+        if k + 1 < len(cands) and cands[k + 1][0] == b + 1:
+            below: str | None = "\n".join(lines[b + 1:cands[k + 1][1] + 1])
+        else:
+            below = lines[b + 1] if b + 1 < n else None
         if _same_table(record, above, True) or _same_table(record, below, False):
             spans.append((a, b))
-            end = b
     if not spans:
         return None
     same = raw is lines

@@ -99,7 +99,35 @@ def _cut(b: bytes, target: int) -> int:
         last = b.rfind(b"\n", 0, n)
     if last < 0:  # lines that end in a lone CR (HL7, old Mac exports)
         last = b.rfind(b"\r", 0, n)
-    return last + 1 if last >= 0 else n
+    if last < 0:
+        return n
+    return _record_end(b, last) + 1
+
+
+_JSON_CLOSE = re.compile(rb"[ \t]*\}[ \t]*,?[ \t]*\r?")  # a pretty-printed JSON record's last line
+
+
+def _record_end(b: bytes, last: int) -> int:
+    """A line end at or before `last` (within `_RECORD_LOOKBACK` lines) that cuts no record the
+    engine joins across lines: outside a quoted CSV cell (an even number of quotes above it,
+    counted once and then line by line) and, in a pretty-printed JSON value, after a record's
+    closing `}`. `last` itself when none is better: a combo list or a plain CSV is cut where
+    it was."""
+    quotes = b.count(b'"', 0, last)
+    json_like = b.rfind(b"{", max(0, last - 4096), last) >= 0
+    e = last
+    for _ in range(_RECORD_LOOKBACK):
+        s = b.rfind(b"\n", 0, e) + 1  # the line [s, e) ends at e
+        if not quotes & 1 and (not json_like or _JSON_CLOSE.fullmatch(b, s, e)):
+            return e
+        if s == 0:
+            break
+        quotes -= b.count(b'"', s, e)
+        e = s - 1
+    return last
+
+
+_RECORD_LOOKBACK = 64  # lines (a record of `multiline.MAX_RECORD_LINES` fits, and a JSON record)
 
 
 def _blocks(source: str | Path | BinaryIO | Iterable[bytes]) -> Iterator[bytes]:
