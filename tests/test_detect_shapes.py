@@ -368,6 +368,21 @@ def test_a_json_array_on_one_line_is_one_record_per_object() -> None:
     assert not detect('[{"a": 1}, {"b": 2}]\n', key=KEY)  # objects without identifiers: nothing
 
 
+def _three_patients_in_xml(text: str):
+    """The XML tests' three patients, each with their own email, phone, date of birth and name,
+    found in `text` as one xml fragment whose excerpt shows none of them."""
+    f = one("export du logiciel :\n" + text + "\nfin")
+    assert f.kind == "xml"
+    assert values(f, "email") == {"jean.dupont@example.fr", "e.martin@orange.fr", "pdurand@free.fr"}
+    assert values(f, "phone") == {"+33612345678", "+33781234567", "+33698765432"}
+    assert values(f, "dob") == {"1985-03-12", "1990-02-01", "1975-05-05"}
+    names = {frozenset(n.split()) for n in values(f, "name")}
+    assert {frozenset({"dupont", "jean"}), frozenset({"martin", "elodie"}), frozenset({"durand", "paul"})} <= names
+    assert not {frozenset({"dupont", "elodie"}), frozenset({"martin", "paul"})} & names
+    assert "jean.dupont@example.fr" not in f.excerpt
+    return f
+
+
 def test_xml_exports_one_record_per_element_group() -> None:
     """Exports written as XML: leaf elements typed by their tag (namespaces ignored), one record
     per patient whether a record holds one line or several; markup whose tags type nothing is
@@ -383,15 +398,7 @@ def test_xml_exports_one_record_per_element_group() -> None:
         f"      <hl:email type=\"perso\">{e}</hl:email>\n      <hl:tel>{t}</hl:tel>\n    </hl:contact>\n"
         f"    <hl:naissance>{d}</hl:naissance>\n  </hl:patient>" for n, p, e, t, d in rows) + "\n</hl:export>"
     for text in (one_line, nested):
-        f = one("export du logiciel :\n" + text + "\nfin")
-        assert f.kind == "xml"
-        assert values(f, "email") == {"jean.dupont@example.fr", "e.martin@orange.fr", "pdurand@free.fr"}
-        assert values(f, "phone") == {"+33612345678", "+33781234567", "+33698765432"}
-        assert values(f, "dob") == {"1985-03-12", "1990-02-01", "1975-05-05"}
-        names = {frozenset(n.split()) for n in values(f, "name")}
-        assert {frozenset({"dupont", "jean"}), frozenset({"martin", "elodie"}), frozenset({"durand", "paul"})} <= names
-        assert not {frozenset({"dupont", "elodie"}), frozenset({"martin", "paul"})} & names
-        assert "jean.dupont@example.fr" not in f.excerpt
+        _three_patients_in_xml(text)
     untyped = "\n".join(f"<item><ref>{k:08d}</ref><qty>{k}</qty></item>" for k in range(40))
     assert not [fr for fr in detect(untyped, key=KEY) if fr.kind == "xml"]
     # markup whose tags type nothing is read as before: a list of addresses is still one
@@ -413,14 +420,7 @@ def test_xml_exports_with_fields_as_attributes() -> None:
         f"  <patient nom=\"{n}\" prenom=\"{p}\">\n    <email>{e}</email>\n    <contact tel=\"{t}\" />\n"
         f"    <naissance>{d}</naissance>\n  </patient>" for n, p, e, t, d in rows) + "\n</export>"
     for text in (attrs, mixed):
-        f = one("export du logiciel :\n" + text + "\nfin")
-        assert f.kind == "xml"
-        assert values(f, "email") == {"jean.dupont@example.fr", "e.martin@orange.fr", "pdurand@free.fr"}
-        assert values(f, "phone") == {"+33612345678", "+33781234567", "+33698765432"}
-        assert values(f, "dob") == {"1985-03-12", "1990-02-01", "1975-05-05"}
-        names = {frozenset(n.split()) for n in values(f, "name")}
-        assert {frozenset({"dupont", "jean"}), frozenset({"martin", "elodie"}), frozenset({"durand", "paul"})} <= names
-        assert not {frozenset({"dupont", "elodie"}), frozenset({"martin", "paul"})} & names
+        f = _three_patients_in_xml(text)
         for i in f.identifiers:
             if i.type == "email":
                 assert f.text[i.start:i.end] == i.value

@@ -195,44 +195,53 @@ impl Parser<'_> {
         Some(v)
     }
 
-    fn list(&mut self, depth: u32) -> Option<Value> {
+    /// Past a container's opening bracket: whether it closes at once (`[]`, `{}`), or None when
+    /// it is nested too deep to be read here.
+    fn open(&mut self, depth: u32, close: u8) -> Option<bool> {
         if depth >= MAX_NESTING {
             return None;
         }
         self.i += 1;
-        let mut out = Vec::new();
         self.ws();
-        if self.b.get(self.i) == Some(&b']') {
+        let empty = self.b.get(self.i) == Some(&close);
+        if empty {
             self.i += 1;
+        }
+        Some(empty)
+    }
+
+    /// After an element or a member: `,` (another follows: false) or the closing bracket (true).
+    fn more_or_end(&mut self, close: u8) -> Option<bool> {
+        self.ws();
+        let c = *self.b.get(self.i)?;
+        self.i += 1;
+        match c {
+            b',' => Some(false),
+            _ if c == close => Some(true),
+            _ => None,
+        }
+    }
+
+    fn list(&mut self, depth: u32) -> Option<Value> {
+        let mut out = Vec::new();
+        if self.open(depth, b']')? {
             return Some(Value::List(out));
         }
         loop {
             self.ws();
             out.push(self.value(depth + 1)?);
-            self.ws();
-            match *self.b.get(self.i)? {
-                b',' => self.i += 1,
-                b']' => {
-                    self.i += 1;
-                    return Some(Value::List(out));
-                }
-                _ => return None,
+            if self.more_or_end(b']')? {
+                return Some(Value::List(out));
             }
         }
     }
 
     fn object(&mut self, depth: u32) -> Option<Value> {
-        if depth >= MAX_NESTING {
-            return None;
-        }
-        self.i += 1;
         let mut out: Vec<(String, Value)> = Vec::new();
-        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-        self.ws();
-        if self.b.get(self.i) == Some(&b'}') {
-            self.i += 1;
+        if self.open(depth, b'}')? {
             return Some(Value::Obj(out));
         }
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         loop {
             self.ws();
             if self.b.get(self.i) != Some(&b'"') {
@@ -260,14 +269,8 @@ impl Parser<'_> {
             self.ws();
             let v = self.value(depth + 1)?;
             out.push((k, v));
-            self.ws();
-            match *self.b.get(self.i)? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    return Some(Value::Obj(out));
-                }
-                _ => return None,
+            if self.more_or_end(b'}')? {
+                return Some(Value::Obj(out));
             }
         }
     }
