@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from crawler import CrawlerError
-from crawler.spreadsheets import SpreadsheetError, xlsx_tables
+from crawler.spreadsheets import SpreadsheetError, ods_tables, xlsx_tables
 from vigie.config.schema import AttachmentLimits
 
 __all__ = ["ArchiveBombError", "AttachmentError", "ExtractedFile", "expand_attachment", "extension_of"]
@@ -38,8 +38,8 @@ _BOUNDED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _OWN_METHODS = (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 # what `_expand` opens (a .tar.gz is a gz, then a tar)
 _ARCHIVES = ("zip", "gz", "tgz", "tar", "bz2", "xz")
-# Excel workbooks: zips of XML read as one table per sheet (`crawler.spreadsheets`)
-_WORKBOOKS = ("xlsx", "xlsm")
+# spreadsheets (Excel, OpenDocument): zips of XML read as one table per sheet (`crawler.spreadsheets`)
+_WORKBOOKS = ("xlsx", "xlsm", "ods")
 # an .xz names its decoder's memory need in its header: more than this is refused (xz -9: ~65 MB)
 _XZ_MEMLIMIT = 128 * 1024 * 1024
 # compressed streams in one .bz2/.xz at most (pbzip2 writes one per 900 kB block: ~220 for the
@@ -216,7 +216,7 @@ def _expand_zip(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
 
 def _expand_workbook(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget,
                      out: list[ExtractedFile]) -> None:
-    """An Excel workbook's sheets, each as a tab-separated table (`crawler.spreadsheets`): the
+    """A spreadsheet's sheets, each as a tab-separated table (`crawler.spreadsheets`): the
     parts it needs are read within the same caps as an archive's members, and each sheet
     counts as a file and its table's bytes against the budget."""
     archive, members = _open_zip(name, data, limits, budget, what="parts")
@@ -227,8 +227,9 @@ def _expand_workbook(name: str, data: bytes, limits: AttachmentLimits, budget: _
             info = infos.get(part)
             return None if info is None else _member(archive, data, info, f"{name}/{part}", budget)
 
+        tables = ods_tables(name, read) if extension_of(name) == "ods" else xlsx_tables(name, read, list(infos))
         try:
-            for sheet, table in xlsx_tables(name, read, list(infos)):
+            for sheet, table in tables:
                 where = f"{name}/{sheet}.tsv"
                 budget.count(where)
                 budget.spend(len(table), where)

@@ -1,4 +1,4 @@
-"""Excel workbooks (.xlsx, .xlsm) read as tab-separated tables, one per sheet.
+"""Spreadsheets (Excel .xlsx/.xlsm, OpenDocument .ods) read as tab-separated tables, one per sheet.
 
 Hospital, CRM and HR exports are shared as workbooks as often as CSV. An .xlsx is a zip of XML
 parts (ECMA-376): the sheets' cells point into one table of shared strings, numbers are stored
@@ -23,13 +23,16 @@ from xml.etree.ElementTree import Element
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
 
-__all__ = ["MAX_COLUMNS", "SpreadsheetError", "xlsx_tables"]
+__all__ = ["MAX_COLUMNS", "SpreadsheetError", "ods_tables", "xlsx_tables"]
 
 MAX_COLUMNS = 512
 # number formats Excel builds in that show a date (ECMA-376 part 1, 18.8.30): 14-17 and 22, and
 # the East Asian date formats
 _BUILTIN_DATES = frozenset({14, 15, 16, 17, 22, *range(27, 37), *range(50, 59)})
 _WIDTH_ROWS = 1000  # rows that set a sheet's width (shorter rows are padded to it)
+# an OpenDocument row or cell repeated more than this is layout (a filled-down border, a
+# column of formats to the sheet's edge), not records: it is written this many times at most
+_MAX_REPEAT = 100
 
 
 class SpreadsheetError(ValueError):
@@ -266,6 +269,19 @@ def _safe_name(name: str) -> str:
     return cleaned[:100] or "sheet"
 
 
+def _table_text(rows: Iterator[list[str]]) -> bytes | None:
+    """A sheet's rows as tab-separated text, as wide as the widest of its first rows."""
+    lines: list[str] = []
+    width = 0
+    for k, row in enumerate(rows):
+        if k < _WIDTH_ROWS:
+            width = max(width, len(row))
+        if len(row) < width:
+            row += [""] * (width - len(row))
+        lines.append("\t".join(_quote(c) for c in row))
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else None
+
+
 def xlsx_tables(where: str, read: Callable[[str], bytes | None], parts: list[str]) -> Iterator[tuple[str, bytes]]:
     """(sheet name, the sheet as UTF-8 tab-separated text) for each worksheet of the workbook
     whose zip holds `parts`; `read(path)` gives a part's bytes (bounded by the caller) or None.
@@ -287,13 +303,105 @@ def xlsx_tables(where: str, read: Callable[[str], bytes | None], parts: list[str
         while name in used:
             name += "_"
         used.add(name)
-        lines: list[str] = []
-        width = 0
-        for k, row in enumerate(_sheet_rows(data, f"{where}/{part}", shared, dates, date1904)):
-            if k < _WIDTH_ROWS:
-                width = max(width, len(row))
-            if len(row) < width:
-                row += [""] * (width - len(row))
-            lines.append("\t".join(_quote(c) for c in row))
-        if lines:
-            yield name, ("\n".join(lines) + "\n").encode("utf-8")
+        table = _table_text(_sheet_rows(data, f"{where}/{part}", shared, dates, date1904))
+        if table is not None:
+            yield name, table
+
+
+# ------------------------------------------------------------------------------- OpenDocument
+# An .ods holds its sheets in content.xml: `table:table` elements of `table:table-row`s of
+# `table:table-cell`s, whose text is their `text:p` paragraphs as the sheet shows them (a date
+# as `12/03/1985`, a phone as formatted); empty cells and rows are written once with a repeat
+# count (`table:number-columns-repeated="1020"` to the sheet's edge).
+
+
+def _ods_text(cell: Element) -> str:
+    """A cell's shown text: its paragraphs, one per line, with `text:s` spaces, tabs and line
+    breaks as they show."""
+    paras: list[str] = []
+    for p in cell:
+        if _local(p.tag) in ("p", "h"):
+            out: list[str] = []
+            _ods_inline(p, out)
+            paras.append("".join(out))
+    return "\n".join(paras)
+
+
+def _ods_inline(el: Element, out: list[str], depth: int = 0) -> None:
+    """A paragraph's text into `out` (spans and links read through, a few levels deep)."""
+    out.append(el.text or "")
+    for child in el:
+        name = _local(child.tag)
+        if name == "s":
+            c = _attr(child, "c") or "1"
+            out.append(" " * min(int(c) if c.isdigit() else 1, 100))
+        elif name == "tab":
+            out.append("\t")
+        elif name == "line-break":
+            out.append("\n")
+        elif depth < 16:
+            _ods_inline(child, out, depth + 1)
+        out.append(child.tail or "")
+
+
+def _repeat(el: Element, name: str) -> int:
+    n = _attr(el, name)
+    return min(int(n), 1 << 20) if n and n.isdigit() and int(n) > 0 else 1
+
+
+def _ods_rows(table_rows: Iterator[Element]) -> Iterator[list[str]]:
+    for row in table_rows:
+        cells: list[str] = []
+        for c in row:
+            if _local(c.tag) not in ("table-cell", "covered-table-cell"):
+                continue
+            text = _ods_text(c)
+            times = _repeat(c, "number-columns-repeated")
+            if text:
+                cells += [text] * min(times, _MAX_REPEAT, MAX_COLUMNS - len(cells))
+            else:
+                cells += [""] * min(times, MAX_COLUMNS - len(cells) + 1)
+            if len(cells) > MAX_COLUMNS:
+                break
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            for _ in range(min(_repeat(row, "number-rows-repeated"), _MAX_REPEAT)):
+                yield list(cells[:MAX_COLUMNS])
+
+
+def ods_tables(where: str, read: Callable[[str], bytes | None]) -> Iterator[tuple[str, bytes]]:
+    """(sheet name, the sheet as UTF-8 tab-separated text) for each sheet of an OpenDocument
+    spreadsheet; `read(path)` gives a part's bytes (bounded by the caller) or None."""
+    data = read("content.xml")
+    if data is None:
+        raise SpreadsheetError(f"{where}: no content.xml; not an OpenDocument spreadsheet")
+    part = f"{where}/content.xml"
+    stack: list[Element] = []
+    rows: list[list[str]] = []
+    n_sheets = 0
+    used: set[str] = set()
+    for event, el in _events(data, part, ("start", "end")):
+        name = _local(el.tag)
+        if event == "start":
+            stack.append(el)
+            if name == "table":
+                rows = []
+            continue
+        stack.pop()
+        if name == "table-row":
+            rows.extend(_ods_rows(iter([el])))
+            el.clear()
+            if stack and len(stack[-1]) and stack[-1][-1] is el:
+                del stack[-1][-1]  # a read row is let go of
+        elif name == "table":
+            n_sheets += 1
+            sheet = _safe_name(_attr(el, "name") or f"sheet{n_sheets}")
+            while sheet in used:
+                sheet += "_"
+            used.add(sheet)
+            table = _table_text(iter(rows))
+            rows = []
+            el.clear()
+            if table is not None:
+                yield sheet, table

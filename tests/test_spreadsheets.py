@@ -1,8 +1,9 @@
-"""Excel workbooks attached to posts (`crawler.spreadsheets`, `crawler.attachments`): each sheet
+"""Spreadsheets attached to posts (`crawler.spreadsheets`, `crawler.attachments`): each sheet
 read as the table a CSV export would be, then detected as one. The workbooks are written by
-openpyxl (another implementation of the format, as Excel and LibreOffice are), with shared
-strings, dates stored as day counts under date formats, numbers, empty cells and several
-sheets; hostile ones are refused or bounded. Synthetic data only."""
+openpyxl and the OpenDocument ones by odfpy (other implementations of the formats, as Excel and
+LibreOffice are), with shared strings, dates stored as day counts under date formats, numbers,
+empty and repeated cells and several sheets; hostile ones are refused or bounded. Synthetic
+data only."""
 
 from __future__ import annotations
 
@@ -133,8 +134,77 @@ def test_hostile_workbooks_are_refused_or_bounded() -> None:
 
 
 def test_xlsx_is_a_default_attachment_type_and_can_be_left_out() -> None:
-    assert {"xlsx", "xlsm"} <= set(AttachmentLimits().extensions)
+    assert {"xlsx", "xlsm", "ods"} <= set(AttachmentLimits().extensions)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("export.xlsx", _workbook())
     assert expand_attachment("leak.zip", buf.getvalue(), AttachmentLimits(extensions=["zip", "csv"])) == []
+
+
+def _ods(rows_by_sheet: dict[str, list[list[str | None]]], repeat_tail: int = 0) -> bytes:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import LineBreak, P
+
+    doc = OpenDocumentSpreadsheet()
+    for name, rows in rows_by_sheet.items():
+        table = Table(name=name)
+        for row in rows:
+            tr = TableRow()
+            for v in row:
+                cell = TableCell(valuetype="string") if v else TableCell()
+                if v:
+                    p = P()
+                    for k, part in enumerate(v.split("\n")):
+                        if k:
+                            p.addElement(LineBreak())
+                        p.addText(part)
+                    cell.addElement(p)
+                tr.addElement(cell)
+            if repeat_tail:  # empty cells to the sheet's edge, written once with a repeat count
+                tr.addElement(TableCell(numbercolumnsrepeated=repeat_tail))
+            table.addElement(tr)
+        table.addElement(TableRow(numberrowsrepeated=1_048_000))  # empty rows to the bottom
+        doc.spreadsheet.addElement(table)
+    buf = io.BytesIO()
+    doc.write(buf)
+    return buf.getvalue()
+
+
+def test_opendocument_spreadsheets_are_read_like_workbooks() -> None:
+    head = ["nom", "prenom", "date_naissance", "email", "telephone", "notes"]
+    rows = [head] + [[n, p, d.strftime("%d/%m/%Y"), e, t, notes] for n, p, d, e, t, notes in PATIENTS]
+    data = _ods({"Patients": rows, "Vide": []}, repeat_tail=1018)
+    files = expand_attachment("export.ods", data, LIMITS)
+    assert [f.filename for f in files] == ["export.ods/Patients.tsv"]
+    lines = files[0].data.decode().split("\n")
+    assert lines[0] == "\t".join(head)
+    assert lines[1] == 'Dupont\tJean\t12/03/1985\tjean.dupont@example.fr\t06 12 34 56 78\t"Suivi VIH.'
+    assert lines[4] == "Durand\tPaul\t05/05/1975\tpdurand@free.fr\t+33 6 98 76 54 32\t"
+    frags = detect(files[0].data, key=KEY, filename=files[0].filename)
+    found = {(i.type, i.value) for f in frags for i in f.identifiers}
+    assert {("dob", "1985-03-12"), ("email", "luc.petit@gmail.com"), ("name", "elodie martin")} <= found
+
+
+def test_opendocument_repeats_are_bounded() -> None:
+    """A cell with text repeated to the sheet's edge, a row repeated a million times: written a
+    bounded number of times, not expanded."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="x")
+    row = TableRow(numberrowsrepeated=1_000_000)
+    cell = TableCell(numbercolumnsrepeated=16_384, valuetype="string")
+    cell.addElement(P(text="a@b.fr"))
+    row.addElement(cell)
+    table.addElement(row)
+    doc.spreadsheet.addElement(table)
+    buf = io.BytesIO()
+    doc.write(buf)
+    table_text = expand_attachment("x.ods", buf.getvalue(), LIMITS)[0].data.decode()
+    lines = table_text.rstrip("\n").split("\n")
+    assert 1 < len(lines) <= 100 and all(1 < len(ln.split("\t")) <= MAX_COLUMNS for ln in lines)
+    with pytest.raises(AttachmentError, match="content.xml"):
+        expand_attachment("y.ods", _xlsx({"mimetype": "application/vnd.oasis.opendocument.spreadsheet"}), LIMITS)

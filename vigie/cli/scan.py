@@ -15,7 +15,7 @@ from vigie.cli.common import ConfigDir, DataDir, console, fail, require_keys, ru
 __all__ = ["fragment_json", "scan"]
 
 # what `vigie scan` opens before detecting: archives and workbooks, as attachments are opened
-_OPENED = frozenset({"zip", "gz", "tgz", "tar", "bz2", "xz", "xlsx", "xlsm"})
+_OPENED = frozenset({"zip", "gz", "tgz", "tar", "bz2", "xz", "xlsx", "xlsm", "ods"})
 
 
 def fragment_json(frag: object, reveal: bool = False, path: str | None = None) -> dict[str, object]:

@@ -1100,10 +1100,11 @@ class AttachmentLimits(Strict):
 
     enabled: bool = Field(default=True, description="Download attachments at all.")
     extensions: list[str] = Field(
-        default_factory=lambda: ["txt", "csv", "sql", "json", "xml", "vcf", "ldif", "xlsx", "xlsm", "gz", "zip", "tar",
-                                 "tgz", "bz2", "xz"],
+        default_factory=lambda: ["txt", "csv", "sql", "json", "xml", "vcf", "ldif", "xlsx", "xlsm", "ods", "gz", "zip",
+                                 "tar", "tgz", "bz2", "xz"],
         description="File types downloaded, among txt, csv, tsv, sql, json, jsonl, xml, vcf (vCard address books), "
-                    "ldif (directory exports), xlsx and xlsm (Excel workbooks: each sheet read as a table), gz, zip, "
+                    "ldif (directory exports), xlsx, xlsm and ods (Excel and OpenDocument spreadsheets: each sheet "
+                    "read as a table), gz, zip, "
                     "tar, tgz, bz2, xz, log. Archives are unpacked in memory within the limits below (zip members "
                     "stored, deflated, bzip2 or LZMA; a .tar.gz is read as a tar); inside them, only files of these "
                     "types are read.",
@@ -1119,8 +1120,8 @@ class AttachmentLimits(Strict):
     @field_validator("extensions")
     @classmethod
     def _known(cls, value: list[str]) -> list[str]:
-        allowed = {"txt", "csv", "tsv", "sql", "json", "jsonl", "xml", "vcf", "ldif", "xlsx", "xlsm", "gz", "zip",
-                   "tar", "tgz", "bz2", "xz", "log"}
+        allowed = {"txt", "csv", "tsv", "sql", "json", "jsonl", "xml", "vcf", "ldif", "xlsx", "xlsm", "ods", "gz",
+                   "zip", "tar", "tgz", "bz2", "xz", "log"}
         bad = [e for e in value if e.lower().lstrip(".") not in allowed]
         if bad:
             raise ValueError(f"unsupported extension(s) {bad}; allowed: {sorted(allowed)}")
