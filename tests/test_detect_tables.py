@@ -125,6 +125,15 @@ def test_labelled_fields_on_one_line_are_one_record_per_line(render) -> None:
     assert "jean.dupont@example.fr" not in f.excerpt and "Dupont" not in f.excerpt
 
 
+def test_form_posts_logged_as_query_strings_are_records() -> None:
+    """`email=...&tel=...&nom=...`, a web form's posts as a log keeps them: one record a line."""
+    text = "\n".join(f"email={r[3]}&tel={r[4].replace(' ', '')}&nom={r[1]}&prenom={r[2]}" for r in R)
+    f, = detect(text, key=KEY)
+    assert f.kind == "dox" and (f.start_line, f.end_line) == (1, 4)
+    want = {(t, v) for t, v in _found(detect(CSV, key=KEY)) if t != "dob"}
+    assert _found([f]) == want
+
+
 def test_labelled_lines_need_labels_that_type_something() -> None:
     """Prose with colons, a log line, a lone labelled contact line: not records."""
     for text in ["Statut: en ligne | Version: 2.3 | Build: 1234\nStatut: hors ligne | Version: 2.4 | Build: 1240",

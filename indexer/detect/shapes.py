@@ -211,17 +211,18 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
 
 # -------------------------------------------------------------------- labelled fields on one line
-# `Nom: Dupont Jean | Email: j@x.fr | Tel: 06...`, `[+] Name: John Doe - Mail: ... - Phone: ...`:
-# a person per line, each field behind its label, as dox collections and stealer exports write
-# them. Read line by line as key: value, each such line was one label and a long garbage value.
-_PAIR_SEP = re.compile(r"\s+[|¦•–—-]\s+|\s*[|;\t¦]\s*")
+# `Nom: Dupont Jean | Email: j@x.fr | Tel: 06...`, `[+] Name: John Doe - Mail: ... - Phone: ...`,
+# `email=j@x.fr&tel=06...`: a person per line, each field behind its label, as dox collections,
+# stealer exports and logged form posts write them. Read line by line as key: value, each such
+# line was one label and a long garbage value.
+_PAIR_SEP = re.compile(r"\s+[|¦•–—-]\s+|\s*[|;\t¦&]\s*")
 _PAIR = re.compile(r"\s*(?:\[[+*!#-]\]\s*|[-*•>]\s+)?([^\W\d_][^:=|;\t]{0,30}?)\s*(?::|=>|=)\s*")
 _MAX_PAIRS = 24  # a person's fields; a line of more pairs is some other shape (and costs more to read)
 
 
 def _pairs(line: str) -> list[tuple[str, str, int]] | None:
     """(label, value, value column) of a line made of two or more `label: value` pieces between
-    separators (`|`, `;`, a tab, ` - `); a piece without a label belongs to the value before
+    separators (`|`, `;`, `&`, a tab, ` - `); a piece without a label belongs to the value before
     it (`Adresse: 12 rue X - Paris`). None when the line is not such a line."""
     if len(line) > 2000 or (":" not in line and "=" not in line):
         return None
