@@ -216,6 +216,7 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 # stealer exports and logged form posts write them. Read line by line as key: value, each such
 # line was one label and a long garbage value.
 _PAIR_SEP = re.compile(r"\s+[|¦•–—-]\s+|\s*[|;\t¦&]\s*")
+_PAIR_SEP_CHAR = re.compile(r"[|;\t¦&•–—-]")  # what every separator holds
 _PAIR = re.compile(r"\s*(?:\[[+*!#-]\]\s*|[-*•>]\s+)?([^\W\d_][^:=|;\t]{0,30}?)\s*(?::|=>|=)\s*")
 _MAX_PAIRS = 24  # a person's fields; a line of more pairs is some other shape (and costs more to read)
 
@@ -224,7 +225,9 @@ def _pairs(line: str) -> list[tuple[str, str, int]] | None:
     """(label, value, value column) of a line made of two or more `label: value` pieces between
     separators (`|`, `;`, `&`, a tab, ` - `); a piece without a label belongs to the value before
     it (`Adresse: 12 rue X - Paris`). None when the line is not such a line."""
-    if len(line) > 2000 or (":" not in line and "=" not in line):
+    if len(line) > 2000 or line.count(":") + line.count("=") < 2:  # two labels at the least
+        return None
+    if _PAIR_SEP_CHAR.search(line) is None:  # no separator at all (one C-level scan)
         return None
     cuts = [(m.start(), m.end()) for m in _PAIR_SEP.finditer(line)]
     if not cuts or len(cuts) > 4 * _MAX_PAIRS:
