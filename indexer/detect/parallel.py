@@ -104,7 +104,7 @@ def _cut(b: bytes, target: int) -> int:
     return _record_end(b, last) + 1
 
 
-_JSON_CLOSE = re.compile(rb"[ \t]*\}[ \t]*,?[ \t]*\r?")  # a pretty-printed JSON record's last line
+_JSON_CLOSE = (b"}", b"},")  # a pretty-printed JSON record's last line, spaces aside
 
 
 def _record_end(b: bytes, last: int) -> int:
@@ -118,7 +118,7 @@ def _record_end(b: bytes, last: int) -> int:
     e = last
     for _ in range(_RECORD_LOOKBACK):
         s = b.rfind(b"\n", 0, e) + 1  # the line [s, e) ends at e
-        if not quotes & 1 and (not json_like or _JSON_CLOSE.fullmatch(b, s, e)):
+        if not quotes & 1 and (not json_like or b[s:e].strip(b" \t\r") in _JSON_CLOSE):
             return e
         if s == 0:
             break

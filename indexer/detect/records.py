@@ -569,9 +569,9 @@ def jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 _JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')  # a string token, escapes included; none spans lines
 _JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[\]{}]')
 # a line that opens the value: `[`, `{`, `[{`, or a member that opens one (`"patients": [`)
-_JSON_OPENER = re.compile(r'\s*(?:"(?:[^"\\\n]|\\.){1,200}"\s*:\s*)?[\[{]{1,2}\s*$')
-_JSON_MEMBER = re.compile(r'\s*"(?:[^"\\\n]|\\.){1,200}"\s*:')
-_JSON_PUNCT = re.compile(r"\s*[\[\]{}]{1,4},?\s*$")  # `{`, `},`, `]`, `[{`
+_JSON_OPENER = re.compile(r'\A\s*(?:"(?:[^"\\\n]|\\.){1,200}"\s*:\s*)?[\[{]{1,2}\s*$')
+_JSON_MEMBER = re.compile(r'\A\s*"(?:[^"\\\n]|\\.){1,200}"\s*:')
+_JSON_PUNCT = re.compile(r"\A\s*[\[\]{}]{1,4},?\s*$")  # `{`, `},`, `]`, `[{`
 _PRETTY_UP = 64  # how far up `pretty_json_start` looks for the line that opens the value
 _PRETTY_SAMPLE = 64  # records whose keys decide whether the value is a dump
 

@@ -62,7 +62,7 @@ _KV = re.compile(r"\A\s*(?:[-*•]\s*)?([^\s\d:=>*•-][^:=>\t;|]{0,40})(?::|=>|
 _RULE = re.compile(r"\A\s*[=\-_*#~+]{3,}\s*$")
 # the rule under a table's header in query tools' output: psql's `----+-----`, the mysql client's
 # `+----+-----+`, reStructuredText's `=== ===`: dashes or equals signs, with `+`, `|`, `:` and spaces
-_TABLE_RULE = re.compile(r"\A\s*[|+:]?[-=]{3,}[-=+|: ]*\Z")
+_TABLE_RULE = re.compile(r"\A\s*+[|+:]?[-=]{3,}+[-=+|: ]*+\Z")
 _STEALER = {
     "url": "url", "host": "url", "hostname": "url", "site": "url", "origin": "url", "soft": "soft",
     "software": "soft", "browser": "soft", "application": "soft", "app": "soft", "storage": "soft",
@@ -215,10 +215,35 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 # `email=j@x.fr&tel=06...`: a person per line, each field behind its label, as dox collections,
 # stealer exports and logged form posts write them. Read line by line as key: value, each such
 # line was one label and a long garbage value.
-_PAIR_SEP = re.compile(r"\s+[|¦•–—-]\s+|\s*[|;\t¦&]\s*")
-_PAIR_SEP_CHAR = re.compile(r"[|;\t¦&•–—-]")  # what every separator holds
-_PAIR = re.compile(r"\s*(?:\[[+*!#-]\]\s*|[-*•>]\s+)?([^\W\d_][^:=|;\t]{0,30}?)\s*(?::|=>|=)\s*")
+# a separator: one of these characters with the spaces around it; a dash or a bullet only with
+# spaces on both sides (`Jean-Pierre` is one name). Found by this one-character class and
+# widened by hand: a pattern that starts with `\s*` scans every run of spaces from each of its
+# positions (quadratic on a line of spaces).
+_PAIR_SEP_CHAR = re.compile(r"[|;\t¦&•–—-]")
+_SPACED_ONLY = frozenset("•–—-")
+# a label at a piece's first non-space character, after an optional bullet: `[+] Name:`, `- Mail =`
+_PAIR = re.compile(r"(?:\[[+*!#-]\]\s*|[-*•>]\s+)?([^\W\d_][^:=|;\t]{0,30}?)\s*+(?::|=>|=)\s*")
 _MAX_PAIRS = 24  # a person's fields; a line of more pairs is some other shape (and costs more to read)
+
+
+def _separators(line: str) -> list[tuple[int, int]]:
+    """The (start, end) of each field separator of a labelled line, spaces around it included."""
+    out: list[tuple[int, int]] = []
+    last = 0
+    for m in _PAIR_SEP_CHAR.finditer(line):
+        k = m.start()
+        if k < last:
+            continue
+        st, en = k, k + 1
+        while st > last and line[st - 1].isspace():
+            st -= 1
+        while en < len(line) and line[en].isspace():
+            en += 1
+        if line[k] in _SPACED_ONLY and (st == k or en == k + 1):
+            continue  # a dash between words (`Jean-Pierre`, `2024-01-31`)
+        out.append((st, en))
+        last = en
+    return out
 
 
 def _pairs(line: str) -> list[tuple[str, str, int]] | None:
@@ -229,13 +254,15 @@ def _pairs(line: str) -> list[tuple[str, str, int]] | None:
         return None
     if _PAIR_SEP_CHAR.search(line) is None:  # no separator at all (one C-level scan)
         return None
-    cuts = [(m.start(), m.end()) for m in _PAIR_SEP.finditer(line)]
+    cuts = _separators(line)
     if not cuts or len(cuts) > 4 * _MAX_PAIRS:
         return None
     pieces = [0, *(e for _, e in cuts)]
     ends = [*(st for st, _ in cuts), len(line)]
     out: list[list[Any]] = []  # [label, value start, value end]
     for a, b in zip(pieces, ends, strict=True):
+        while a < b and line[a].isspace():
+            a += 1
         m = _PAIR.match(line, a, b)
         if m is not None and m.end() <= b:
             if len(out) == _MAX_PAIRS:
@@ -743,7 +770,7 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
     return k
 
 
-_JSON_OPENS = re.compile(r'\s*(?:"[^"\n]{1,200}"\s*:\s*)?[\[{]{1,2}\s*$')  # `[`, `{`, `"rows": [` alone on a line
+_JSON_OPENS = re.compile(r'\A\s*(?:"[^"\n]{1,200}"\s*:\s*)?[\[{]{1,2}\s*$')  # `[`, `{`, `"rows": [` alone on a line
 
 
 def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
