@@ -25,7 +25,8 @@ from crawler import CrawlerError
 from crawler.spreadsheets import SpreadsheetError, ods_tables, xlsx_tables
 from vigie.config.schema import AttachmentLimits
 
-__all__ = ["ArchiveBombError", "AttachmentError", "ExtractedFile", "expand_attachment", "extension_of"]
+__all__ = ["UNPACKED_TYPES", "ArchiveBombError", "AttachmentError", "ExtractedFile", "expand_attachment",
+           "extension_of"]
 
 _CHUNK = 64 * 1024
 # central directory bytes allowed per file of attachments.max_files (an entry is 46 bytes, its
@@ -40,6 +41,8 @@ _OWN_METHODS = (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 _ARCHIVES = ("zip", "gz", "tgz", "tar", "bz2", "xz")
 # spreadsheets (Excel, OpenDocument): zips of XML read as one table per sheet (`crawler.spreadsheets`)
 _WORKBOOKS = ("xlsx", "xlsm", "ods")
+# the types `expand_attachment` opens rather than passes on as they are
+UNPACKED_TYPES = frozenset(_ARCHIVES + _WORKBOOKS)
 # an .xz names its decoder's memory need in its header: more than this is refused (xz -9: ~65 MB)
 _XZ_MEMLIMIT = 128 * 1024 * 1024
 # compressed streams in one .bz2/.xz at most (pbzip2 writes one per 900 kB block: ~220 for the

@@ -23,7 +23,7 @@ from indexer.detect.extract import Sink, extract_record, extract_rows
 from indexer.detect.scan import scan
 
 __all__ = ["COPY", "CREATE", "INSERT", "copy_block", "create_table", "hl7", "is_json_line", "is_ldif_dn",
-           "is_pretty_json_line", "pretty_json", "pretty_json_start",
+           "is_pretty_json_line", "opens_json_value", "pretty_json", "pretty_json_start",
            "is_vcard_begin", "is_xml_line", "jsonl", "ldif", "ldif_start", "sql", "vcard", "vcard_start", "xml"]
 
 
@@ -576,6 +576,11 @@ _PRETTY_UP = 64  # how far up `pretty_json_start` looks for the line that opens 
 _PRETTY_SAMPLE = 64  # records whose keys decide whether the value is a dump
 
 
+def opens_json_value(s: str) -> bool:
+    """A line that opens a pretty-printed JSON value: `[`, `{`, `[{`, `"rows": [` alone on it."""
+    return _JSON_OPENER.match(s) is not None
+
+
 def is_pretty_json_line(s: str) -> bool:
     """A line of a pretty-printed JSON value: a member (`"key": ...`) or brackets alone."""
     return _JSON_MEMBER.match(s) is not None or _JSON_PUNCT.match(s) is not None
@@ -588,7 +593,7 @@ def pretty_json_start(lines: list[str], i: int, floor: int) -> int | None:
     k = i
     lo = max(floor, i - _PRETTY_UP)
     while k >= lo and is_pretty_json_line(lines[k]):
-        if _JSON_OPENER.match(lines[k]) is not None:
+        if opens_json_value(lines[k]):
             top = k
         k -= 1
     return top

@@ -33,6 +33,7 @@ from indexer.detect.records import (
     jsonl,
     ldif,
     ldif_start,
+    opens_json_value,
     pretty_json,
     pretty_json_start,
     sql,
@@ -770,9 +771,6 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
     return k
 
 
-_JSON_OPENS = re.compile(r'\A\s*(?:"[^"\n]{1,200}"\s*:\s*)?[\[{]{1,2}\s*$')  # `[`, `{`, `"rows": [` alone on a line
-
-
 def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     s = ctx.lines[i]
     t = s.lstrip()
@@ -797,7 +795,7 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         nxt, spec = xml(ctx, i)
         if spec is not None:
             return nxt, spec
-    if c in '{["' and i >= ctx.json_end and not is_json_line(s) and _JSON_OPENS.match(s):
+    if c in '{["' and i >= ctx.json_end and not is_json_line(s) and opens_json_value(s):
         nxt, spec = pretty_json(ctx, i)
         if spec is not None:
             return nxt, spec

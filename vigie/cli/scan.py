@@ -14,9 +14,6 @@ from vigie.cli.common import ConfigDir, DataDir, console, fail, require_keys, ru
 
 __all__ = ["fragment_json", "scan"]
 
-# what `vigie scan` opens before detecting: archives and workbooks, as attachments are opened
-_OPENED = frozenset({"zip", "gz", "tgz", "tar", "bz2", "xz", "xlsx", "xlsm", "ods"})
-
 
 def fragment_json(frag: object, reveal: bool = False, path: str | None = None) -> dict[str, object]:
     """The stable JSON form of one fragment (field names are relied on by other tools)."""
@@ -65,7 +62,7 @@ def scan(
 
     Example:  vigie scan dump.csv post.html leak.zip export.xlsx --json | jq .severity
     """
-    from crawler.attachments import AttachmentError, expand_attachment, extension_of
+    from crawler.attachments import UNPACKED_TYPES, AttachmentError, expand_attachment, extension_of
     from indexer.detect import detect
     from vigie.config.schema import AttachmentLimits
 
@@ -82,7 +79,7 @@ def scan(
         if not path.is_file():
             fail(f"cannot scan {p}: not a file (pass a file path, or - for stdin)")
         data = path.read_bytes()
-        if extension_of(path.name) not in _OPENED:
+        if extension_of(path.name) not in UNPACKED_TYPES:
             inputs.append((p, data, path.name))
             continue
         try:

@@ -334,16 +334,7 @@ fn walk<'py>(obj: &Bound<'py, PyAny>, line: &str, base: i64, fields: &mut Vec<(S
         for (k, v) in d.iter() {
             let r = match k.cast::<PyString>() {
                 Ok(ks) => match ks.to_str() {
-                    Ok(name) => match keys.get(name) {
-                        Some(r) => r.clone(),
-                        None => {
-                            let r = role_from(py, role_of.call1((&k,))?)?;
-                            if keys.len() < 4096 {
-                                keys.insert(name.to_string(), r.clone());
-                            }
-                            r
-                        }
-                    },
+                    Ok(name) => key_role(py, name, role_of, keys)?,
                     Err(_) => role_from(py, role_of.call1((&k,))?)?, // a lone surrogate: not cached
                 },
                 Err(_) => role_from(py, py.None().into_bound(py))?,
@@ -370,6 +361,19 @@ fn walk<'py>(obj: &Bound<'py, PyAny>, line: &str, base: i64, fields: &mut Vec<(S
     Ok(())
 }
 
+/// `role_of(key)` for a JSON key, asked once per distinct key per call (at most 4 096 kept).
+fn key_role<'py>(py: Python<'py>, name: &str, role_of: &Bound<'py, PyAny>,
+                 keys: &mut HashMap<String, Role<'py>>) -> PyResult<Role<'py>> {
+    if let Some(r) = keys.get(name) {
+        return Ok(r.clone());
+    }
+    let r = role_from(py, role_of.call1((PyString::new(py, name),))?)?;
+    if keys.len() < 4096 {
+        keys.insert(name.to_string(), r.clone());
+    }
+    Ok(r)
+}
+
 /// `walk` on a value parsed in Rust (`json::parse`): the same fields and roles, in the same
 /// order, as `_walk` on what `json.loads` gives for that line.
 #[allow(clippy::too_many_arguments)]
@@ -382,16 +386,7 @@ fn walk_parsed<'py>(py: Python<'py>, v: &json::Value, line: &str, base: i64, fie
     match v {
         json::Value::Obj(members) => {
             for (k, v) in members {
-                let r = match keys.get(k.as_str()) {
-                    Some(r) => r.clone(),
-                    None => {
-                        let r = role_from(py, role_of.call1((PyString::new(py, k),))?)?;
-                        if keys.len() < 4096 {
-                            keys.insert(k.clone(), r.clone());
-                        }
-                        r
-                    }
-                };
+                let r = key_role(py, k, role_of, keys)?;
                 walk_parsed(py, v, line, base, fields, roles, &r, depth + 1, role_of, keys)?;
             }
         }
@@ -1001,34 +996,25 @@ impl Core {
             let Ok(s) = item.cast::<PyString>()?.to_str() else { return Ok((hit, k, false)) };
             // s.strip().rstrip(",").lstrip("[").rstrip("]")
             let t = cn::py_strip(s).trim_end_matches(',').trim_start_matches('[').trim_end_matches(']');
-            // parsed here when the parser reads it as `json.loads` would (most lines): no Python
-            // object per key and value; else `json.loads` and the walk over its objects
-            if let Some(v) = json::parse(t) {
-                let base: i64 = offs.get_item(k - i)?.extract()?;
-                let mut fields: Vec<(String, i64)> = Vec::new();
-                let mut rl: Vec<Role<'_>> = Vec::new();
-                walk_parsed(py, &v, s, base, &mut fields, &mut rl, &none, 0, role_of, &mut keys)?;
-                b.country_at = rl.iter().position(|r| r.kind == RK::Country).map(|p| p as i64).unwrap_or(-1);
-                match b.record(&fields, &rl) {
-                    Ok(n) => hit += (n > 0) as i64,
-                    Err(e) if e.is_instance_of::<pyo3::exceptions::PyUnicodeEncodeError>(py) => return Ok((hit, k, false)),
-                    Err(e) => return Err(e),
-                }
-                continue;
-            }
-            let obj = match loads.call1((t,)) {
-                Ok(o) => o,
-                Err(e) if e.is_instance_of::<pyo3::exceptions::PyValueError>(py)
-                    || e.is_instance_of::<pyo3::exceptions::PyRecursionError>(py) => return Ok((hit, k, false)),
-                Err(e) => return Err(e),
-            };
             let base: i64 = offs.get_item(k - i)?.extract()?;
             let mut fields: Vec<(String, i64)> = Vec::new();
             let mut rl: Vec<Role<'_>> = Vec::new();
-            match walk(&obj, s, base, &mut fields, &mut rl, &none, 0, role_of, &mut keys) {
-                Ok(()) => {}
-                Err(e) if e.is_instance_of::<pyo3::exceptions::PyUnicodeEncodeError>(py) => return Ok((hit, k, false)),
-                Err(e) => return Err(e),
+            // parsed here when the parser reads it as `json.loads` would (most lines): no Python
+            // object per key and value; else `json.loads` and the walk over its objects
+            if let Some(v) = json::parse(t) {
+                walk_parsed(py, &v, s, base, &mut fields, &mut rl, &none, 0, role_of, &mut keys)?;
+            } else {
+                let obj = match loads.call1((t,)) {
+                    Ok(o) => o,
+                    Err(e) if e.is_instance_of::<pyo3::exceptions::PyValueError>(py)
+                        || e.is_instance_of::<pyo3::exceptions::PyRecursionError>(py) => return Ok((hit, k, false)),
+                    Err(e) => return Err(e),
+                };
+                match walk(&obj, s, base, &mut fields, &mut rl, &none, 0, role_of, &mut keys) {
+                    Ok(()) => {}
+                    Err(e) if e.is_instance_of::<pyo3::exceptions::PyUnicodeEncodeError>(py) => return Ok((hit, k, false)),
+                    Err(e) => return Err(e),
+                }
             }
             b.country_at = rl.iter().position(|r| r.kind == RK::Country).map(|p| p as i64).unwrap_or(-1);
             match b.record(&fields, &rl) {
