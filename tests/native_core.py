@@ -14,7 +14,7 @@ import pytest
 
 from indexer import engine
 
-__all__ = ["both_engines", "native_engine", "require_native", "vigie_native"]
+__all__ = ["assert_same_fragments", "both_engines", "native_engine", "require_native", "vigie_native"]
 
 
 def _load() -> Any | None:
@@ -59,3 +59,20 @@ def both_engines(data: bytes, key: Any, **kw: Any) -> tuple[list[Any], list[Any]
     ref = detect(data, key=key, **kw)
     engine.set_engine("native")
     return ref, detect(data, key=key, **kw)
+
+
+def assert_same_fragments(ref: list[Any], got: list[Any], what: str) -> None:
+    """The reference engine's fragments equal the core's; else an assertion that names the first
+    difference (fragment count, identifier, excerpt, then the whole fragment), which is what a
+    reader of a failed differential run needs first."""
+    if ref == got:
+        return
+    assert len(ref) == len(got), f"{what}: {len(ref)} fragments (python) vs {len(got)} (native)"
+    for a, b in zip(ref, got, strict=True):
+        if a == b:
+            continue
+        for x, y in zip(a.identifiers, b.identifiers, strict=False):
+            assert x == y, f"{what}: first different identifier\n python {x}\n native {y}"
+        assert len(a.identifiers) == len(b.identifiers), f"{what}: identifier counts differ"
+        assert a.excerpt == b.excerpt, f"{what}: excerpts differ\n{a.excerpt!r}\n{b.excerpt!r}"
+        assert a == b, f"{what}: fragments differ\n{a}\n{b}"

@@ -30,6 +30,8 @@ from indexer import identifiers as ids
 from indexer.detect import detect
 from indexer.models import Fragment
 from indexer.tokens import MatchKey, token
+from tests.fixtures.fuzz_records import HEADERS, VALUES, cell, fuzz_post
+from tests.native_core import assert_same_fragments as _same
 from tests.native_core import require_native as _require_native
 from tests.native_core import vigie_native
 
@@ -53,20 +55,6 @@ def both() -> Iterator[Run]:
         yield run
     finally:
         engine.set_engine(None)  # back to what VIGIE_ENGINE says
-
-
-def _same(ref: list[Fragment], got: list[Fragment], what: str) -> None:
-    if ref == got:
-        return
-    assert len(ref) == len(got), f"{what}: {len(ref)} fragments (python) vs {len(got)} (native)"
-    for a, b in zip(ref, got, strict=True):
-        if a == b:
-            continue
-        for x, y in zip(a.identifiers, b.identifiers, strict=False):
-            assert x == y, f"{what}: first different identifier\n python {x}\n native {y}"
-        assert len(a.identifiers) == len(b.identifiers), f"{what}: identifier counts differ"
-        assert a.excerpt == b.excerpt, f"{what}: excerpts differ\n{a.excerpt!r}\n{b.excerpt!r}"
-        assert a == b, f"{what}: fragments differ\n{a}\n{b}"
 
 
 def test_native_engine_is_selected_by_name() -> None:
@@ -131,97 +119,11 @@ def test_adversarial_strings(both: Run) -> None:
 
 
 # ---------------------------------------------------------------------------------- fuzzing
-_VALUES = [
-    "jean.dupont@gmail.com", "J.Dupont+x@GoogleMail.com", "a@b", "x@ex.fr\n'", "<ANNE@exemple.fr>", "müller@bücher.de",
-    "mailto:bob@ex.org", "a..b@ex.fr", "a@-ex.fr", "a@ex.xn--p1ai", "06 12 34 56 78", "+33 6 12 34 56 78",
-    "0033612345678", "+33 (0)1 23 45 67 89", "0690 12 34 56", "+32 470 12 34 56", "0470 12 34 56", "+1 212 555 0100",
-    "01 02", "1 85 05 78 006 084 36", "185057800608436", "2850578006084", "2A0578006084", "285052A00608442",
-    "4111 1111 1111 1111", "4111-1111-1111-1112", "378282246310005", "6011000990139424",
-    "FR14 2004 1010 0505 0001 3M02 606",
-    "BE68 5390 0754 7034", "DE89370400440532013000", "GB82WEST12345698765432", "IBAN: FR7630006000011234567890189",
-    "1990-07-26", "26/07/1990", "07/26/1990", "26.07.1990", "19900726", "1990-02-30", "12 mars 1935", "March 12, 1935",
-    "2099-01-01", "1890-01-01", "1990-07-26T10:00", "5f4dcc3b5aa765d61d8327deb882cf99",
-    "$2y$10$abcdefghijklmnopqrstuuJ3d8bGvjv1b1X1a1b1c1d1e1f1g1h1i", "e5e9fa1ba31ecd1ae84f75caaa474f3a663f05f4",
-    "85.07.30-033.28", "756.1234.5678.97", "12345678Z", "X1234567L", "RSSMRA85T10A562S", "AB123456C", "078-05-1120",
-    "Renée", "Élisabeth", "O'Neil", "DUPONT Jean", "12 rue de la Paix", "75002", "Paris", "NULL", "\\N", "-", "",
-    "  spaced  ", '"quoted"', "'single'", "`tick`", "\xa0nbsp\xa0", "\x1cfs", "x\x1f", "９９", "٣٤٥", "http://x.fr",
-    "www.site.fr", "89028", "9cb573a94578d402375814ae", "051514b29ecea2cf", "123456789", "0123456789012", "pa:ss|wd;x",
-    "ç", "İstanbul", "ß", "ǅ", "ﬁ", "x" * 70,
-    # slash-separated French numbers and what must stay out; IBANs in lower and mixed case
-    "06/12/34/56/78", "tel 01/45/67/89/10.", "+33 6/12/34/56/78", "0033 6/12/34/56/78", "+33 06/12/34/56/78",
-    "2024/06/12/34/56/78", "06/12/34/56/78/90", "/a/06/12/34/56/78", "12/05/90", "030/12345678", "0475/12 34 56",
-    "fr76 3000 6000 0112 3456 7890 189", "Fr7630006000011234567890189", "be68 5390 0754 7034 pour toi",
-    "nl91 abna 0417 1643 00", "fr76 3000 6000 0112 3456 7890 188", "id42 0612345678", "cp75 4111 1111 1111 1111",
-    "BE68 5390 0754 7034 POUR", "ab12cccccccccccccccccccccccccccc ok",
-]
-_HEADERS = ["email", "mail", "telephone", "tel_be", "phone (+32)", "nir", "ssn", "iban", "rib", "card", "cb",
-            "date_naissance", "dob", "nom", "prenom", "name", "adresse", "cp", "ville", "password", "pass", "hash",
-            "login", "compte", "siren", "siret", "rpps", "dni", "nino", "avs", "codice_fiscale", "numero_national",
-            "pays", "url", "religion", "pathologie", "notes", "id", "soft", "Handy", "telefono"]
-
-
-def _cell(r: random.Random) -> str:
-    v = r.choice(_VALUES)
-    k = r.random()
-    if k < 0.1:
-        v = f'"{v}"'
-    elif k < 0.15:
-        v = f" {v} "
-    elif k < 0.2:
-        v = v.upper()
-    elif k < 0.25 and v:
-        i = r.randrange(len(v))
-        v = v[:i] + r.choice("0123456789 .-/@$\"';|,\t") + v[i + 1:]
-    return v
-
-
-def _fuzz_post(seed: int) -> str:
-    r = random.Random(seed)
-    out: list[str] = []
-    for _ in range(r.randint(1, 3)):
-        shape = r.choice(["csv", "csvq", "copy", "combo", "sql", "json", "kv", "hl7", "noheader", "list"])
-        cols = r.sample(_HEADERS, r.randint(2, 6))
-        rows = r.randint(2, 7)
-        sep = r.choice([";", ",", "\t", "|"])
-        if shape in ("csv", "csvq", "noheader"):
-            if shape != "noheader":
-                out.append(sep.join(f'"{c}"' if shape == "csvq" else c for c in cols))
-            for _ in range(rows):
-                cells = [_cell(r) for _ in cols]
-                out.append(sep.join(f'"{c}"' if shape == "csvq" and r.random() < 0.7 else c for c in cells))
-        elif shape == "copy":
-            out.append(f"COPY public.t ({', '.join(cols)}) FROM stdin;")
-            out += ["\t".join(_cell(r) for _ in cols) for _ in range(rows)]
-            out.append("\\.")
-        elif shape == "combo":
-            for _ in range(rows + 2):
-                login, pw = _cell(r).replace(" ", ""), _cell(r).replace(" ", "") or "x"
-                out.append(f"{r.choice(['', '1. ', '  '])}{login}{r.choice([':', '|'])}{pw}")
-        elif shape == "sql":
-            vals = ",".join("(" + ",".join("'" + _cell(r).replace("'", "''") + "'" if r.random() < 0.8 else "NULL"
-                                           for _ in cols) + ")" for _ in range(rows))
-            out.append(f"INSERT INTO `t` (`{'`,`'.join(cols)}`) VALUES {vals};")
-        elif shape == "json":
-            import json
-
-            out += [json.dumps({c: _cell(r) for c in cols}, ensure_ascii=r.random() < 0.5) for _ in range(rows)]
-        elif shape == "kv":
-            out += [f"{c.capitalize()}: {_cell(r)}" for c in cols + ["email", "telephone", "nom"]]
-        elif shape == "hl7":
-            out += ["MSH|^~\\&|APP|FAC",
-                    f"PID|1||{_cell(r)}||{_cell(r)}^{_cell(r)}||19800101|F|||1 rue X^^Paris^^75001||{_cell(r)}",
-                    f"NK1|1|{_cell(r)}^{_cell(r)}|", "DG1|1||E11"]
-        else:
-            out += [_cell(r) for _ in range(rows + 2)]
-        out.append(r.choice(["", "", "merci", "> " + _cell(r)]))
-    return "\n".join(out)
-
-
 @settings(max_examples=800, deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_fuzzed_records(both: Run, seed: int) -> None:
-    text = _fuzz_post(seed)
+    text = fuzz_post(seed)
     ref, got = both(text)
     _same(ref, got, f"fuzz seed {seed}:\n{text[:400]}")
 
@@ -244,8 +146,8 @@ _JSON_EDGES = [
 def _json_lines(r: random.Random) -> str:
     lines = []
     for _ in range(r.randint(2, 6)):
-        members = [f'"{c}": "{_cell(r)}"'.replace("\\", "\\\\") if r.random() < 0.5
-                   else f'"{c}": {r.choice(_JSON_EDGES)}' for c in r.sample(_HEADERS, r.randint(2, 5))]
+        members = [f'"{c}": "{cell(r)}"'.replace("\\", "\\\\") if r.random() < 0.5
+                   else f'"{c}": {r.choice(_JSON_EDGES)}' for c in r.sample(HEADERS, r.randint(2, 5))]
         sp = r.choice(["", " ", "  ", "\t"])
         line = "{" + ("," + sp).join(f"{sp}{m}" for m in members) + sp + "}"
         lines.append(r.choice(["", " ", "[", "\t"]) + line + r.choice(["", ",", " ,", "]", " x"]))
@@ -350,9 +252,9 @@ def test_ported_validators_agree_or_defer() -> None:
     _require_native()
     r = random.Random(17)
     alphabet = "0123456789 .-/:@$AaBbZz2\"'<>\t\n\xa0\x1cé+_"
-    values = list(_VALUES)
+    values = list(VALUES)
     for _ in range(6000):
-        base = r.choice(_VALUES)
+        base = r.choice(VALUES)
         chars = list(base)
         for _ in range(r.randint(0, 3)):
             if chars and r.random() < 0.5:
@@ -442,7 +344,7 @@ def test_free_text_skipped_only_when_the_scanner_finds_nothing() -> None:
               "é", "_", ":", "rue", "75002", "Paris", "\u0663", "ff", "deadbeef" * 2, "FR76", "1990", "12", "AB",
               "fr76", "/12", "3000 ", "/06"]
     skipped = 0
-    values = [r.choice(_VALUES) for _ in range(500)]
+    values = [r.choice(VALUES) for _ in range(500)]
     values += ["".join(r.choice(pieces) for _ in range(r.randint(1, 12))) for _ in range(8000)]
     # lowercase IBANs made of hex characters only (an Andorran, a German one), and hex ids shaped so
     values += ["de89370400440532013000", "ad1200012030200359100100", "be68539007547034", "ca019ac970fd4ce646e8bbce"]
@@ -826,3 +728,43 @@ def test_delimited_run_end_is_the_reference_one() -> None:
         while j < len(lines) and lines[j].strip() and _fits(lines[j], sig):
             j += 1
         assert vigie_native.run_end(lines, 1, *sig) == j, (lines, sig)
+
+
+def test_fuzz_harness_stops_on_a_difference_or_a_panic() -> None:
+    """tests/fuzz_engines.py, which scripts/test.sh runs under libFuzzer, fails on what it is
+    there to find: its check passes when the engines agree, and raises when the core's fragments
+    lose an identifier or when the core panicked (which detection hides by rerunning on the
+    reference); its first byte picks the file-name hint."""
+    import dataclasses
+
+    from tests import fuzz_engines
+    from tests.native_core import both_engines
+
+    _require_native()
+    body = (b"email;telephone;nom\nanne.martin@exemple.fr;06 12 34 56 78;Martin\n"
+            b"luc.roux@exemple.fr;07 12 34 56 78;Roux\n")
+    hints: list[object] = []
+
+    def spy(data: bytes, key: MatchKey, **kw: object) -> tuple[list[Fragment], list[Fragment]]:
+        hints.append(kw["filename"])
+        return both_engines(data, key, **kw)
+
+    fuzz_engines.check(bytes([1]) + body, run=spy)
+    fuzz_engines.check(bytes([6]) + body, run=spy)  # 6 % 6: no hint
+    assert hints == ["dump.csv", None]
+
+    def dropped(data: bytes, key: MatchKey, **kw: object) -> tuple[list[Fragment], list[Fragment]]:
+        ref, got = both_engines(data, key, **kw)
+        assert got and len(got[0].identifiers) >= 2
+        got[0] = dataclasses.replace(got[0], identifiers=got[0].identifiers[:-1])
+        return ref, got
+
+    with pytest.raises(AssertionError, match="identifier counts differ"):
+        fuzz_engines.check(bytes([1]) + body, run=dropped)
+
+    def panicked(data: bytes, key: MatchKey, **kw: object) -> tuple[list[Fragment], list[Fragment]]:
+        engine.count_core_panic()
+        return both_engines(data, key, **kw)
+
+    with pytest.raises(AssertionError, match="the compiled core panicked"):
+        fuzz_engines.check(bytes([1]) + body, run=panicked)
