@@ -51,6 +51,11 @@ _STREAMS_MAX = 4096
 _NOT_ZERO = re.compile(rb"[^\0]")
 # entries of a tar (directories and links included) read at most, per file of attachments.max_files
 _TAR_ENTRIES_PER_FILE = 10
+# what the archive and XML readers raise on corrupt input beyond their own error types (a seek before
+# the start, a short struct, a missing member, a cut stream); never our caps' errors, which are
+# AttachmentErrors already, nor MemoryError
+_PARSER_ERRORS = (ValueError, LookupError, EOFError, OSError, RuntimeError, NotImplementedError, struct.error,
+                  zlib.error, lzma.LZMAError, tarfile.TarError, zipfile.BadZipFile)
 
 
 class AttachmentError(CrawlerError):
@@ -101,7 +106,13 @@ def expand_attachment(filename: str, data: bytes, limits: AttachmentLimits) -> l
         raise ArchiveBombError(f"{filename}: {len(data)} bytes > attachments.max_bytes={limits.max_bytes}")
     budget = _Budget(limits)
     out: list[ExtractedFile] = []
-    _expand(filename, data, limits, budget, 0, out)
+    try:
+        _expand(filename, data, limits, budget, 0, out)
+    except _PARSER_ERRORS as exc:
+        # the standard library's readers fail on hostile bytes in ways their documentation does not
+        # list (zipfile: "negative seek value" on a forged header offset, found by tests/fuzz.py):
+        # each is this attachment's corruption, counted and logged by the caller as one
+        raise AttachmentError(f"{filename}: corrupt, cannot be unpacked ({type(exc).__name__}: {exc})") from exc
     return out
 
 

@@ -194,6 +194,20 @@ def test_nesting_file_count_and_size_caps() -> None:
         expand_attachment("broken.zip", b"PK\x03\x04garbage", LIMITS)
 
 
+def test_a_zip_with_bytes_cut_out_is_an_attachment_error() -> None:
+    """Bytes cut out of a member (a torn download, or forged) shift the central directory: zipfile
+    reads the directory but then seeks before the file's start, a ValueError it does not document
+    (found by tests/fuzz.py). It must come out as the attachment's corruption, which the spider
+    counts and logs, not as an exception that loses the download unseen."""
+    whole = _zip({"a.csv": b"email\n" + b"x@ex.fr\n" * 50, "b.csv": b"1"})
+    cut = whole[:40] + whole[50:]
+    with pytest.raises(ValueError, match="negative seek"):  # what zipfile itself raises
+        with zipfile.ZipFile(io.BytesIO(cut)) as z:
+            z.read("a.csv")
+    with pytest.raises(AttachmentError, match=r"corrupt, cannot be unpacked \(ValueError: negative seek"):
+        expand_attachment("torn.zip", cut, LIMITS)
+
+
 # ------------------------------------------------------------------ parsing
 
 @pytest.mark.parametrize(("text", "fmt", "tz", "expected"), [

@@ -1,0 +1,323 @@
+"""Coverage-guided fuzzing, time-boxed: libFuzzer (through atheris) on the parts that read what an
+attacker writes. Two targets, one process each (`--target`):
+
+- `engines`: differential. Why libFuzzer beside hypothesis: tests/test_engine_differential.py
+  draws records from our own idea of a dump, so it cannot reach a shape we did not think of.
+  libFuzzer starts from real dumps and posts of every kind, mutates them byte by byte (cuts,
+  splices, repeated bytes, swapped encodings) and keeps each mutant that reaches a branch of the
+  reference engine no input reached before. Every input runs on the pure-Python reference and on
+  the compiled core; a difference in any fragment, an exception, or a core panic (which
+  detection would otherwise absorb by rerunning on the reference) fails. The first byte of an
+  input picks the file name detection is told (none, .csv, .sql, .json, .txt, .xml, .html); the
+  rest is the bytes, decoded by detection as a crawled attachment would be.
+- `attachments`: an attachment is unpacked (`crawler.attachments.expand_attachment`: zip, tar,
+  gz, bz2, xz, xlsx, ods, nested) within its caps, or refused with `AttachmentError`, its one
+  documented error: any other exception would lose the item without the count an operator sees.
+  The first byte picks the file name (and so the unpacker); the caps are small, so that bombs
+  are met often.
+
+A failing input is left in the artifact directory, to be replayed with
+`python -m tests.fuzz --target T FILE`.
+
+    .venv/bin/python -m tests.fuzz --target engines --seconds 60    what scripts/test.sh runs (each target)
+    .venv/bin/python -m tests.fuzz --target attachments crash-1234abcd      replay one input
+
+The corpus grows in .cache/fuzz/<target> (kept between runs on one machine; a clean clone starts
+from the seeds written here). Nothing here touches the network, and every value is synthetic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bz2
+import gzip
+import hashlib
+import io
+import json
+import lzma
+import sys
+import tarfile
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import atheris
+
+# our modules are instrumented for coverage: the mutants kept are those that reach new branches of
+# the reference engine (which the core must reproduce; the core itself is not instrumented) and of
+# the unpackers
+with atheris.instrument_imports(include=["indexer", "crawler"]):
+    import indexer.detect  # noqa: F401  (imported here to be instrumented: detection and all it calls)
+    from crawler.attachments import AttachmentError, expand_attachment
+    from indexer import engine
+    from indexer.tokens import MatchKey
+    from tests.native_core import assert_same_fragments, both_engines, vigie_native
+from vigie.config.schema import AttachmentLimits
+
+KEY = MatchKey(b"\x22" * 32, version=2)
+HINTS: tuple[str | None, ...] = (None, "dump.csv", "dump.sql", "export.json", "paste.txt", "records.xml", "post.html")
+
+Run = Callable[..., tuple[list[Any], list[Any]]]
+
+
+def check_engines(data: bytes, run: Run = both_engines) -> None:
+    """Detect `data` (its first byte: the file-name hint) on both engines and require equal
+    fragments and no core panic."""
+    hint = HINTS[data[0] % len(HINTS)] if data else None
+    panics = engine.core_panics()
+    ref, got = run(data[1:], KEY, filename=hint)
+    what = f"input {hashlib.sha256(data).hexdigest()[:16]} (hint {hint})"
+    assert engine.core_panics() == panics, f"{what}: the compiled core panicked"
+    assert_same_fragments(ref, got, what)
+
+
+def _records(n: int, seed: int) -> list[dict[str, str]]:
+    from tests.corpus.generate import make_dump
+
+    text, _ = make_dump("jsonl", n, faker_seed=seed, header=True)
+    out: list[dict[str, str]] = []
+    for line in text.splitlines():
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(obj, dict):
+            out.append({str(k): "" if v is None else str(v) for k, v in obj.items()})
+    return out
+
+
+def _renderings(rows: list[dict[str, str]]) -> dict[str, str]:
+    """One set of records in the pasted shapes the corpus generator does not write: pretty JSON,
+    psql and mysql client tables, mysql's vertical form, XML attributes, labelled lines, YAML."""
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    width = {c: max(len(c), *(len(r.get(c, "")) for r in rows)) for c in cols}
+    rule = "+".join("-" * (width[c] + 2) for c in cols)
+    psql = [" | ".join(c.ljust(width[c]) for c in cols), rule]
+    psql += [" | ".join(r.get(c, "").ljust(width[c]) for c in cols) for r in rows]
+    mysql = ["+" + rule + "+", "| " + " | ".join(c.ljust(width[c]) for c in cols) + " |", "+" + rule + "+"]
+    mysql += ["| " + " | ".join(r.get(c, "").ljust(width[c]) for c in cols) + " |" for r in rows]
+    vertical = []
+    for i, r in enumerate(rows, 1):
+        vertical.append(f"*************************** {i}. row ***************************")
+        vertical += [f"{c.rjust(max(map(len, cols)))}: {v}" for c, v in r.items()]
+    xml = ["<patients>"] + ["  <patient " + " ".join(f'{c}="{v}"' for c, v in r.items()) + "/>" for r in rows]
+    labelled = [" | ".join(f"{c.capitalize()}: {v}" for c, v in r.items()) for r in rows]
+    yaml = [f"{'- ' if i == 0 else '  '}{c}: {v}" for r in rows for i, (c, v) in enumerate(r.items())]
+    return {
+        "pretty.json": json.dumps(rows, indent=2, ensure_ascii=False),
+        "psql.txt": "\n".join(psql + [f"({len(rows)} rows)"]),
+        "mysql.txt": "\n".join(mysql + ["+" + rule + "+"]),
+        "vertical.txt": "\n".join(vertical),
+        "attrs.xml": "\n".join(xml + ["</patients>"]),
+        "labelled.txt": "\n".join(labelled),
+        "list.yaml": "\n".join(yaml),
+    }
+
+
+def engine_seeds() -> list[bytes]:
+    """The starting corpus: small dumps of every kind with and without header, corpus posts in
+    several renderings, the differential test's fuzzed records and the pasted shapes above."""
+    from tests.corpus.generate import KINDS, make_dump, make_post, render
+    from tests.fixtures.fuzz_records import fuzz_post
+
+    seeds: list[tuple[int, bytes]] = []
+    for kind in KINDS:
+        for header in (True, False):
+            text, _ = make_dump(kind, 10, faker_seed=500 + len(seeds), header=header)
+            seeds.append((HINTS.index(None), text.encode()))
+    for i in range(12):
+        text, _ = make_post(77_000 + i)
+        how = ("plain", "crlf", "cp1252", "utf-16", "html", "html-div")[i % 6]
+        data = render(text, how)
+        seeds.append((i % len(HINTS), data if isinstance(data, bytes) else data.encode()))
+    seeds += [(HINTS.index(None), fuzz_post(seed).encode()) for seed in range(20)]
+    for name, text in _renderings(_records(6, 31)).items():
+        hint = {"json": "export.json", "xml": "records.xml"}.get(name.rpartition(".")[2], "paste.txt")
+        seeds.append((HINTS.index(hint), text.encode()))
+    seeds.append((HINTS.index("post.html"), render(make_post(78_000)[0], "html").encode()))
+    return [bytes([hint]) + body for hint, body in seeds]
+
+
+# ------------------------------------------------------------------------------ attachments
+NAMES = ("leak.zip", "leak.tar", "leak.tgz", "clients.csv.gz", "clients.csv.bz2", "base.sql.xz", "patients.xlsx",
+         "patients.xlsm", "patients.ods", "clients.csv")
+# A mutated byte of a compressed member fails its CRC long before any parser sees it: in these
+# modes the input is one part of a workbook (an xlsx's first sheet, an ods's content.xml), zipped
+# by the harness into a real workbook, so that mutations reach the XML readers themselves.
+PARTS = (("patients.xlsx", "xl/worksheets/sheet1.xml"), ("patients.ods", "content.xml"))
+LIMITS = AttachmentLimits(max_uncompressed_bytes=2 * 1024 * 1024, max_files=12, max_nesting=2)
+
+
+def check_attachment(data: bytes) -> None:
+    """Unpack `data` (its first byte: the file name, or a workbook whose part the rest is) within
+    `LIMITS`: what comes out keeps to the caps, and the only error is `AttachmentError`."""
+    mode = data[0] % (len(NAMES) + len(PARTS)) if data else NAMES.index("clients.csv")
+    if mode < len(NAMES):
+        name, body = NAMES[mode], data[1:]
+    else:
+        name, part = PARTS[mode - len(NAMES)]
+        body = _with_part(name, part, data[1:])
+    try:
+        files = expand_attachment(name, body, LIMITS)
+    except AttachmentError:
+        return
+    assert len(files) <= LIMITS.max_files, f"{name}: {len(files)} files out of {LIMITS.max_files} allowed"
+    if name != "clients.csv":  # an archive's or a workbook's: counted against the budget
+        total = sum(len(f.data) for f in files)
+        assert total <= LIMITS.max_uncompressed_bytes, f"{name}: {total} bytes unpacked"
+    for f in files:  # named under the attachment ("leak.zip/x.csv"; a .tgz's tar is "leak.tar/x.csv")
+        assert f.filename.startswith(name.partition(".")[0] + "."), f"{name}: a member named {f.filename!r}"
+        assert isinstance(f.data, bytes)
+
+
+def _zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=method) as z:
+        for member, body in members.items():
+            z.writestr(member, body)
+    return buf.getvalue()
+
+
+def _tar(members: dict[str, bytes], mode: str = "w") -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode=mode) as t:  # type: ignore[call-overload]
+        for member, body in members.items():
+            info = tarfile.TarInfo(member)
+            info.size = len(body)
+            t.addfile(info, io.BytesIO(body))
+    return buf.getvalue()
+
+
+def _xlsx(rows: list[dict[str, str]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    cols = list(rows[0])
+    ws.append(cols)
+    for r in rows:
+        ws.append([r.get(c, "") for c in cols])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _ods(rows: list[dict[str, str]]) -> bytes:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="patients")
+    cols = list(rows[0])
+    for values in [cols] + [[r.get(c, "") for c in cols] for r in rows]:
+        tr = TableRow()
+        for v in values:
+            cell = TableCell(valuetype="string")
+            cell.addElement(P(text=v))
+            tr.addElement(cell)
+        table.addElement(tr)
+    doc.spreadsheet.addElement(table)
+    buf = io.BytesIO()
+    doc.write(buf)
+    return buf.getvalue()
+
+
+@cache
+def _workbook(name: str) -> bytes:
+    rows = _records(5, 43)
+    return _xlsx(rows) if name.endswith(".xlsx") else _ods(rows)
+
+
+def _with_part(name: str, part: str, body: bytes) -> bytes:
+    """The seed workbook `name` with its member `part` replaced by `body` (CRCs right)."""
+    members: dict[str, bytes] = {}
+    with zipfile.ZipFile(io.BytesIO(_workbook(name))) as z:
+        for info in z.infolist():
+            members[info.filename] = body if info.filename == part else z.read(info)
+    return _zip(members)
+
+
+def attachment_seeds() -> list[bytes]:
+    """Each unpacker's real files: zips (stored, deflated, bzip2, LZMA, nested, holding a
+    workbook), tars (plain, gzipped), single compressed streams and both workbook kinds."""
+    from tests.corpus.generate import make_dump
+
+    csv = make_dump("csv", 12, faker_seed=41, header=True)[0].encode()
+    sql = make_dump("sql_insert", 8, faker_seed=42, header=True)[0].encode()
+    xlsx = _workbook("patients.xlsx")
+    seeds = {
+        "leak.zip": [_zip({"clients.csv": csv, "base.sql": sql}, m) for m in
+                     (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)]
+        + [_zip({"inner.zip": _zip({"clients.csv": csv})}), _zip({"export/patients.xlsx": xlsx, "notes.txt": b"x"})],
+        "leak.tar": [_tar({"clients.csv": csv, "dir/base.sql": sql})],
+        "leak.tgz": [_tar({"clients.csv": csv}, "w:gz")],
+        "clients.csv.gz": [gzip.compress(csv), gzip.compress(csv[:200]) + gzip.compress(csv[200:])],
+        "clients.csv.bz2": [bz2.compress(csv)],
+        "base.sql.xz": [lzma.compress(sql)],
+        "patients.xlsx": [xlsx],
+        "patients.xlsm": [xlsx],
+        "patients.ods": [_workbook("patients.ods")],
+        "clients.csv": [csv],
+    }
+    out = [bytes([NAMES.index(name)]) + body for name, bodies in seeds.items() for body in bodies]
+    for mode, (name, part) in enumerate(PARTS, len(NAMES)):
+        with zipfile.ZipFile(io.BytesIO(_workbook(name))) as z:
+            out.append(bytes([mode]) + z.read(part))
+    return out
+
+
+@dataclass(frozen=True)
+class Target:
+    check: Callable[[bytes], None]
+    seeds: Callable[[], list[bytes]]
+    max_len: int  # bytes an input may grow to: under every time and size cap of what it runs
+    needs_core: bool
+
+
+TARGETS = {
+    "engines": Target(check_engines, engine_seeds, 8192, True),
+    "attachments": Target(check_attachment, attachment_seeds, 65536, False),
+}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("inputs", nargs="*", type=Path, help="replay these inputs instead of fuzzing")
+    parser.add_argument("--target", choices=sorted(TARGETS), required=True)
+    parser.add_argument("--seconds", type=int, default=60, help="fuzz for this long (libFuzzer's -max_total_time)")
+    parser.add_argument("--corpus", type=Path, help="the growing corpus, kept between runs (.cache/fuzz/TARGET)")
+    parser.add_argument("--artifacts", type=Path, default=Path(".cache/fuzz/artifacts"),
+                        help="where a failing input is written")
+    args = parser.parse_args(argv)
+    target = TARGETS[args.target]
+    corpus = args.corpus or Path(".cache/fuzz") / args.target
+    if target.needs_core and vigie_native is None:
+        print("vigie_native (of this code's interface) is not built: nothing to compare; scripts/setup.sh "
+              "builds it when cargo is present", file=sys.stderr)
+        return 2
+    if args.inputs:
+        for path in args.inputs:
+            target.check(path.read_bytes())
+            print(f"{path}: passes")
+        return 0
+    corpus.mkdir(parents=True, exist_ok=True)
+    args.artifacts.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="vigie-fuzz-seeds-") as seeds:
+        inputs = target.seeds()
+        for data in inputs:
+            (Path(seeds) / hashlib.sha1(data).hexdigest()).write_bytes(data[:target.max_len])
+        print(f"fuzzing {args.target} for {args.seconds} s from {len(inputs)} seeds and {corpus}", flush=True)
+        atheris.Setup([sys.argv[0], f"-max_total_time={args.seconds}", f"-max_len={target.max_len}",
+                       "-timeout=60", "-rss_limit_mb=3072", "-print_final_stats=1",
+                       f"-artifact_prefix={args.artifacts}/{args.target}-", str(corpus), seeds], target.check)
+        atheris.Fuzz()  # exits the process: 0 when the time is up, non-zero on a failing input
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,88 @@
+"""The fuzzing harness (tests/fuzz.py, run by scripts/test.sh under libFuzzer for a minute per
+target) fails on what it is there to find: a fuzzer whose check cannot fail would pass any run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from crawler.attachments import ArchiveBombError, ExtractedFile, expand_attachment
+from indexer import engine
+from indexer.models import Fragment
+from indexer.tokens import MatchKey
+from tests import fuzz
+from tests.native_core import both_engines, require_native
+
+
+def test_engine_target_stops_on_a_difference_or_a_panic() -> None:
+    """The `engines` target, which scripts/test.sh runs under libFuzzer, fails on what it is
+    there to find: its check passes when the engines agree, and raises when the core's fragments
+    lose an identifier or when the core panicked (which detection hides by rerunning on the
+    reference); its first byte picks the file-name hint."""
+    require_native()
+    body = (b"email;telephone;nom\nanne.martin@exemple.fr;06 12 34 56 78;Martin\n"
+            b"luc.roux@exemple.fr;07 12 34 56 78;Roux\n")
+    hints: list[object] = []
+
+    def spy(data: bytes, key: MatchKey, **kw: object) -> tuple[list[Fragment], list[Fragment]]:
+        hints.append(kw["filename"])
+        return both_engines(data, key, **kw)
+
+    fuzz.check_engines(bytes([1]) + body, run=spy)
+    fuzz.check_engines(bytes([7]) + body, run=spy)  # 7 % 7: no hint
+    assert hints == ["dump.csv", None]
+
+    def dropped(data: bytes, key: MatchKey, **kw: object) -> tuple[list[Fragment], list[Fragment]]:
+        ref, got = both_engines(data, key, **kw)
+        assert got and len(got[0].identifiers) >= 2
+        got[0] = dataclasses.replace(got[0], identifiers=got[0].identifiers[:-1])
+        return ref, got
+
+    with pytest.raises(AssertionError, match="identifier counts differ"):
+        fuzz.check_engines(bytes([1]) + body, run=dropped)
+
+    def panicked(data: bytes, key: MatchKey, **kw: object) -> tuple[list[Fragment], list[Fragment]]:
+        engine.count_core_panic()
+        return both_engines(data, key, **kw)
+
+    with pytest.raises(AssertionError, match="the compiled core panicked"):
+        fuzz.check_engines(bytes([1]) + body, run=panicked)
+
+
+def test_attachment_target_passes_real_files_and_fails_on_a_broken_contract(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `attachments` target: every seed (real archives and workbooks) unpacks within the caps;
+    a refusal through `AttachmentError` passes; any other exception, too many files, or bytes past
+    the budget fail."""
+    seeds = fuzz.attachment_seeds()
+    assert len({s[0] for s in seeds}) == len(fuzz.NAMES) + len(fuzz.PARTS)  # every unpacker and part has a seed
+    for data in seeds:
+        if data[0] < len(fuzz.NAMES):
+            assert expand_attachment(fuzz.NAMES[data[0]], data[1:], fuzz.LIMITS), fuzz.NAMES[data[0]]
+        else:  # a workbook part, zipped by the harness: the seed's sheet is read whole
+            name, part = fuzz.PARTS[data[0] - len(fuzz.NAMES)]
+            (sheet,) = expand_attachment(name, fuzz._with_part(name, part, data[1:]), fuzz.LIMITS)
+            assert sheet.data.count(b"\n") >= 5, sheet
+        fuzz.check_attachment(data)
+    zipped = next(s for s in seeds if fuzz.NAMES[s[0]] == "leak.zip")
+    fuzz.check_attachment(zipped[:40])  # cut short: AttachmentError, which the target accepts
+
+    def unpack(files: list[ExtractedFile] | None = None, error: Exception | None = None) -> None:
+        def fake(name: str, data: bytes, limits: object) -> list[ExtractedFile]:
+            if error is not None:
+                raise error
+            return files or []
+        monkeypatch.setattr(fuzz, "expand_attachment", fake)
+
+    unpack(error=ArchiveBombError("refused"))
+    fuzz.check_attachment(zipped)
+    unpack(error=IndexError("a parser's own error"))
+    with pytest.raises(IndexError):
+        fuzz.check_attachment(zipped)
+    unpack(files=[ExtractedFile(f"leak.zip/{i}.csv", b"x") for i in range(fuzz.LIMITS.max_files + 1)])
+    with pytest.raises(AssertionError, match="files out of"):
+        fuzz.check_attachment(zipped)
+    unpack(files=[ExtractedFile("leak.zip/big.csv", b"x" * (fuzz.LIMITS.max_uncompressed_bytes + 1))])
+    with pytest.raises(AssertionError, match="bytes unpacked"):
+        fuzz.check_attachment(zipped)
