@@ -1,5 +1,5 @@
 """Coverage-guided fuzzing, time-boxed: libFuzzer (through atheris) on the parts that read what an
-attacker writes. Two targets, one process each (`--target`):
+attacker writes. Three targets, one process each (`--target`):
 
 - `engines`: differential. Why libFuzzer beside hypothesis: tests/test_engine_differential.py
   draws records from our own idea of a dump, so it cannot reach a shape we did not think of.
@@ -15,6 +15,9 @@ attacker writes. Two targets, one process each (`--target`):
   documented error: any other exception would lose the item without the count an operator sees.
   The first byte picks the file name (and so the unpacker); the caps are small, so that bombs
   are met often.
+- `dates`: a post's or a victim's date as the site prints it reads as a UTC date or as none
+  (`crawler.spiders._dates.parse_date` with strptime formats, ISO and dateparser; a leak site's
+  countdown): an exception there lost every post of the page (a year-1 date, found here).
 
 A failing input is left in the artifact directory, to be replayed with
 `python -m tests.fuzz --target T FILE`.
@@ -41,6 +44,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -53,6 +57,8 @@ import atheris
 with atheris.instrument_imports(include=["indexer", "crawler"]):
     import indexer.detect  # noqa: F401  (imported here to be instrumented: detection and all it calls)
     from crawler.attachments import AttachmentError, expand_attachment
+    from crawler.spiders._dates import parse_date
+    from crawler.spiders.leaksite import parse_countdown
     from indexer import engine
     from indexer.tokens import MatchKey
     from tests.native_core import assert_same_fragments, both_engines, vigie_native
@@ -271,6 +277,34 @@ def attachment_seeds() -> list[bytes]:
     return out
 
 
+# ------------------------------------------------------------------------------------ dates
+FORMATS: tuple[str | list[str] | None, ...] = (None, "auto", "%d/%m/%Y %H:%M", "%d %B %Y à %H:%M",
+                                               ["%Y-%m-%d", "%A %d %b %Y, %I:%M %p"], ["%d.%m.%Y", "auto"])
+FETCHED = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
+
+
+def check_date(data: bytes) -> None:
+    """A site's date text (its first byte: the configured format and zone) reads as a UTC date
+    or as none, and a leak site's countdown as a date or none: never an exception, which would
+    lose the page's posts."""
+    if not data:
+        return
+    fmt = FORMATS[data[0] % len(FORMATS)]
+    tz = "Europe/Paris" if data[0] & 0x80 else "America/New_York"
+    text = data[1:].decode("utf-8", "replace")
+    value = parse_date(text, fmt, tz, language="fr" if data[0] & 0x40 else None, fetched_at=FETCHED)
+    assert value is None or value.utcoffset() == timedelta(0), value
+    countdown = parse_countdown(text, FETCHED)
+    assert countdown is None or countdown.tzinfo is not None
+
+
+def date_seeds() -> list[bytes]:
+    texts = ["10/03/2026 14:05", "3 mars 2026 à 09:15", "2026-03-09T14:05:00+01:00", "hier à 14:05",
+             "il y a 3 heures", "Tuesday 03 Mar 2026, 2:05 p.m.", "09.03.2026", "3d 04h 12m", "1j 02:03:04",
+             "2 days 5 hours", "0001-01-01", "Posté le lundi 9 mars 2026 à 14:05 (modifié)"]
+    return [bytes([mode]) + t.encode() for t in texts for mode in (0x81, 0xC1, 0x02, 0x83, 0x04, 0xC5)]
+
+
 @dataclass(frozen=True)
 class Target:
     check: Callable[[bytes], None]
@@ -282,6 +316,7 @@ class Target:
 TARGETS = {
     "engines": Target(check_engines, engine_seeds, 8192, True),
     "attachments": Target(check_attachment, attachment_seeds, 65536, False),
+    "dates": Target(check_date, date_seeds, 1024, False),
 }
 
 

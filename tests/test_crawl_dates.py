@@ -4,6 +4,7 @@ the load-time check that a strftime format reads back what it writes. All offlin
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from parsel import Selector
 
 from crawler.spiders._dates import parse_date, read_date
+from crawler.spiders.leaksite import parse_countdown
 from vigie.config.loader import check_config_dir
 from vigie.config.schema import DateSelector
 
@@ -101,3 +103,35 @@ def test_config_check_accepts_round_trip_formats_and_auto(tmp_path: Path) -> Non
 def test_config_check_rejects_an_unknown_time_zone(tmp_path: Path) -> None:
     _, problems = check_config_dir(_source(tmp_path, "      timezone: Europe/Parsi\n"), env={})
     assert any(p.field == "forum.post.date.timezone" for p in problems), problems
+
+
+@pytest.mark.parametrize(("text", "fmt", "tz"), [
+    ("0001-01-01T00:00:00+01:00", None, "UTC"),  # year 1 an hour east of Greenwich: before UTC's first day
+    ("0001-01-01", None, "Europe/Paris"),
+    ("9999-12-31T23:59:59-05:00", None, "UTC"),
+    ("0001-01-01 00:00", "%Y-%m-%d %H:%M", "Europe/Paris"),
+    ("0001-01-01", "auto", "Europe/Paris"),
+])
+def test_a_date_utc_cannot_hold_is_unparsed_not_an_error(text: str, fmt: str | None, tz: str) -> None:
+    """A site controls its dates: one UTC cannot hold (OverflowError in `astimezone`) read as no
+    date (the caller counts it unparsed), not as an exception that loses the page's posts."""
+    assert parse_date(text, fmt, tz, fetched_at=FETCHED) is None
+
+
+def test_a_long_date_text_is_not_given_to_the_parsers() -> None:
+    """dateparser takes ~0.5 ms per character: a site that puts 60 kB in its date element would hold
+    each page for seconds. A date text past 200 characters is no date; below, dates still read."""
+    padded = "lundi 9 mars 2026 à 14:05 " + " " * 5000  # whitespace does not count
+    assert parse_date(padded, "auto", "Europe/Paris", language="fr", fetched_at=FETCHED) == _utc(2026, 3, 9, 13, 5)
+    long = "lundi 9 mars 2026 à 14:05 " * 8  # 208 characters
+    started = time.process_time()
+    assert parse_date(long * 300, "auto", "Europe/Paris", language="fr", fetched_at=FETCHED) is None
+    assert parse_date(long, ["%d/%m/%Y", "auto"], "Europe/Paris", language="fr", fetched_at=FETCHED) is None
+    assert time.process_time() - started < 1.0  # the 62 kB text was not parsed (~30 s with dateparser)
+
+
+def test_a_countdown_past_the_calendar_is_no_date() -> None:
+    """"99999999 days" left (a site's text): no date, not an OverflowError."""
+    assert parse_countdown("2 days 5 hours", FETCHED) == datetime(2026, 3, 12, 14, 30, tzinfo=UTC)
+    assert parse_countdown("99999999 days", FETCHED) is None
+    assert parse_countdown("9" * 40 + "d", FETCHED) is None

@@ -5,6 +5,8 @@ target) fails on what it is there to find: a fuzzer whose check cannot fail woul
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -86,3 +88,23 @@ def test_attachment_target_passes_real_files_and_fails_on_a_broken_contract(monk
     unpack(files=[ExtractedFile("leak.zip/big.csv", b"x" * (fuzz.LIMITS.max_uncompressed_bytes + 1))])
     with pytest.raises(AssertionError, match="bytes unpacked"):
         fuzz.check_attachment(zipped)
+
+
+def test_date_target_passes_dates_and_fails_on_an_exception(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `dates` target: its seeds (dates as forums print them, a year-1 date, countdowns) pass;
+    an exception from the date reader fails it, as would a date that is not UTC."""
+    seeds = fuzz.date_seeds()
+    for data in seeds:
+        fuzz.check_date(data)
+    paris = bytes([0x81]) + b"10/03/2026 14:05"
+
+    def overflow(*args: object, **kw: object) -> None:
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setattr(fuzz, "parse_date", overflow)
+    with pytest.raises(OverflowError):
+        fuzz.check_date(paris)
+    local = datetime(2026, 3, 10, 14, 5, tzinfo=ZoneInfo("Europe/Paris"))
+    monkeypatch.setattr(fuzz, "parse_date", lambda *a, **k: local)
+    with pytest.raises(AssertionError):
+        fuzz.check_date(paris)

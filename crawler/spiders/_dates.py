@@ -64,14 +64,22 @@ def _auto(text: str, tz: str, language: str | None, fetched_at: datetime) -> dat
     return value
 
 
+# Characters of a date's text read at most. A forum prints a date, with its clock and an "edited on"
+# note, in under a hundred; the site chooses what the element holds, and dateparser spends about
+# half a millisecond per character (60 kB there held a page's parse for 9 s). Longer text is no
+# date: None, counted by the caller as an unparsed date.
+_DATE_TEXT_MAX = 200
+
+
 def parse_date(text: str, fmt: str | list[str] | None, tz: str = "UTC", *, language: str | None = None,
                fetched_at: datetime | None = None) -> datetime | None:
     """`text` read with `fmt`: ISO 8601 when None, `auto` (dateparser in `language`, relative
     dates against `fetched_at`), or strptime format(s) tried in order (French month and day names,
     ordinal days, a.m./p.m., noon and midnight understood). Naive values are in `tz`; the result
-    is UTC, or None when nothing reads it."""
-    text = " ".join(text.split())
-    if not text:
+    is UTC, or None when nothing reads it (a text past `_DATE_TEXT_MAX`, or a date UTC cannot hold:
+    year 1 east of Greenwich, 9999-12-31 west of it)."""
+    text = " ".join(text[:4 * _DATE_TEXT_MAX].split())
+    if not text or len(text) > _DATE_TEXT_MAX:
         return None
     formats = fmt if isinstance(fmt, list) else [fmt]
     for one in formats:
@@ -83,12 +91,15 @@ def parse_date(text: str, fmt: str | list[str] | None, tz: str = "UTC", *, langu
                 value = _auto(text, tz, language, fetched_at or datetime.now(UTC))
             else:
                 value = _strptime(text, one)
-        except ValueError:
+        except (ValueError, OverflowError):  # dateparser overflows on "99999999999 years ago"
             value = None
         if value is not None:
             if value.tzinfo is None:
                 value = value.replace(tzinfo=ZoneInfo(tz))
-            return value.astimezone(UTC)
+            try:
+                return value.astimezone(UTC)
+            except OverflowError:  # "0001-01-01" in Paris is before UTC's first day: no date
+                continue
     return None
 
 

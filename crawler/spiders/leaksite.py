@@ -41,8 +41,9 @@ _UNITS = {"d": "days", "j": "days", "h": "hours", "m": "minutes", "s": "seconds"
 
 
 def parse_countdown(text: str, now: datetime) -> datetime | None:
-    """`3d 04h 12m`, `2 days 5 hours`, `1j 02:03:04` -> now + that; None when it is no countdown."""
-    low = text.lower()
+    """`3d 04h 12m`, `2 days 5 hours`, `1j 02:03:04` -> now + that; None when it is no countdown
+    (a countdown is a few words: the site's text is read up to `_STATUS_CHARS`)."""
+    low = text[:_STATUS_CHARS].lower()
     parts: dict[str, float] = {}
     clock = re.search(r"(\d{1,3}):(\d{2})(?::(\d{2}))?", low)
     if clock:
@@ -54,7 +55,10 @@ def parse_countdown(text: str, now: datetime) -> datetime | None:
         parts[_UNITS[unit]] = parts.get(_UNITS[unit], 0.0) + float(value)
     if not parts:
         return None
-    return now + timedelta(**parts)
+    try:
+        return now + timedelta(**parts)
+    except OverflowError:  # "99999999 days": no date a victim's data can be published on
+        return None
 
 
 _STATUS_CHARS = 512  # a status is a word or two; published_pattern is searched in this much of it
