@@ -8,7 +8,7 @@
 # fail the run instead of skipping its tests), then the tests whose subject is detection (below)
 # run again on the pure-Python reference engine. The whole suite twice would take twice the
 # 20-minute budget; `VIGIE_TEST_ENGINES=python scripts/test.sh` runs all of it on the Python engine.
-# Then tests/fuzz.py runs each target under libFuzzer for VIGIE_FUZZ_SECONDS (45; 0 skips it).
+# Then tests/fuzz.py runs each target under libFuzzer for VIGIE_FUZZ_SECONDS (30; 0 skips it).
 # Two pytest-xdist workers; the tests that share a server (Tor network, Elasticsearch) stay on one
 # worker (tests/conftest.py).
 # Extra arguments go to pytest, e.g. scripts/test.sh -k config -x
@@ -45,13 +45,13 @@ for engine in $VIGIE_TEST_ENGINES; do
 done
 # coverage-guided fuzzing (tests/fuzz.py: libFuzzer through atheris), time-boxed, one process per
 # target: both detection engines side by side (a difference or a core panic fails), the
-# attachment unpackers (anything but their documented error fails) and a site's dates (an
+# attachment unpackers (anything but their documented error fails), a site's dates and its pages (an
 # exception fails); a failing input is left in
 # .cache/fuzz/artifacts (replay: .venv/bin/python -m tests.fuzz --target T FILE)
-FUZZ_SECONDS=${VIGIE_FUZZ_SECONDS:-45}
+FUZZ_SECONDS=${VIGIE_FUZZ_SECONDS:-30}
 if [ "$FUZZ_SECONDS" != 0 ]; then
-  targets=(attachments dates)
-  [[ " $VIGIE_TEST_ENGINES " == *" native "* ]] && targets=(engines attachments dates)
+  targets=(attachments dates pages)
+  [[ " $VIGIE_TEST_ENGINES " == *" native "* ]] && targets=(engines attachments dates pages)
   for target in "${targets[@]}"; do
     echo "==> tests/fuzz.py --target $target under libFuzzer for $FUZZ_SECONDS s (loopback only)" >&2
     unshare --net -- bash -c 'ip link set lo up && .venv/bin/python -m tests.fuzz --target "$1" --seconds "$2" 2>&1 \

@@ -1,5 +1,5 @@
 """Coverage-guided fuzzing, time-boxed: libFuzzer (through atheris) on the parts that read what an
-attacker writes. Three targets, one process each (`--target`):
+attacker writes. Four targets, one process each (`--target`):
 
 - `engines`: differential. Why libFuzzer beside hypothesis: tests/test_engine_differential.py
   draws records from our own idea of a dump, so it cannot reach a shape we did not think of.
@@ -18,6 +18,8 @@ attacker writes. Three targets, one process each (`--target`):
 - `dates`: a post's or a victim's date as the site prints it reads as a UTC date or as none
   (`crawler.spiders._dates.parse_date` with strptime formats, ISO and dateparser; a leak site's
   countdown): an exception there lost every post of the page (a year-1 date, found here).
+- `pages`: a forum page, read by the shipped sources' selectors (`crawler.spiders.extract`, what
+  the forum spider and `vigie source try` run), gives its posts or none, never an exception.
 
 A failing input is left in the artifact directory, to be replayed with
 `python -m tests.fuzz --target T FILE`.
@@ -50,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 import atheris
+import yaml
 
 # our modules are instrumented for coverage: the mutants kept are those that reach new branches of
 # the reference engine (which the core must reproduce; the core itself is not instrumented) and of
@@ -58,11 +61,12 @@ with atheris.instrument_imports(include=["indexer", "crawler"]):
     import indexer.detect  # noqa: F401  (imported here to be instrumented: detection and all it calls)
     from crawler.attachments import AttachmentError, expand_attachment
     from crawler.spiders._dates import parse_date
+    from crawler.spiders.extract import extract_forum_page
     from crawler.spiders.leaksite import parse_countdown
     from indexer import engine
     from indexer.tokens import MatchKey
     from tests.native_core import assert_same_fragments, both_engines, vigie_native
-from vigie.config.schema import AttachmentLimits
+from vigie.config.schema import AttachmentLimits, SourceConfig
 
 KEY = MatchKey(b"\x22" * 32, version=2)
 HINTS: tuple[str | None, ...] = (None, "dump.csv", "dump.sql", "export.json", "paste.txt", "records.xml", "post.html")
@@ -305,6 +309,44 @@ def date_seeds() -> list[bytes]:
     return [bytes([mode]) + t.encode() for t in texts for mode in (0x81, 0xC1, 0x02, 0x83, 0x04, 0xC5)]
 
 
+# ------------------------------------------------------------------------------------ pages
+SOURCES = ("example-forum", "example-xenforo", "example-machina")  # config/sources/*.yaml, as shipped
+
+
+@cache
+def _source(name: str) -> SourceConfig:
+    raw = yaml.safe_load((Path(__file__).resolve().parents[1] / "config" / "sources" / f"{name}.yaml").read_text())
+    raw.pop("login", None)  # its password is a placeholder the loader refuses; pages are read logged out
+    return SourceConfig.model_validate(raw)
+
+
+def check_page(data: bytes) -> None:
+    """A page a forum serves (its first byte: which shipped source's selectors read it) gives its
+    boards, threads and posts, or none: never an exception, which would lose every post of the
+    page; each post's date is UTC or none."""
+    if not data:
+        return
+    source = _source(SOURCES[data[0] % len(SOURCES)])
+    page = extract_forum_page(source, data[1:], "http://forum.example.onion/t/1?page=2", FETCHED)
+    for post in page.posts:
+        assert post.posted_at is None or post.posted_at.utcoffset() == timedelta(0), post.posted_at
+        assert isinstance(post.body, str)
+
+
+def page_seeds() -> list[bytes]:
+    """The demo forum's index, board and thread pages in both its markups (phpBB-like tables,
+    XenForo-like articles with French dates), for each shipped source."""
+    from vigie_kit._forum_views import Ctx, PhpbbView, XenView
+    from vigie_kit.forum_data import ForumData
+
+    data = ForumData(7, size="small", hostile=False)
+    ctx = Ctx(base="http://forum.example.onion", user="reader", csrf="x")
+    board = data.boards[0]
+    pages = [html for view in (PhpbbView(data), XenView(data))
+             for html in (view.index(ctx), view.board(ctx, board, 1), view.thread(ctx, board.threads[2], 1))]
+    return [bytes([n]) + html.encode() for n in range(len(SOURCES)) for html in pages]
+
+
 @dataclass(frozen=True)
 class Target:
     check: Callable[[bytes], None]
@@ -317,6 +359,7 @@ TARGETS = {
     "engines": Target(check_engines, engine_seeds, 8192, True),
     "attachments": Target(check_attachment, attachment_seeds, 65536, False),
     "dates": Target(check_date, date_seeds, 1024, False),
+    "pages": Target(check_page, page_seeds, 32768, False),
 }
 
 

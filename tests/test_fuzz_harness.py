@@ -108,3 +108,21 @@ def test_date_target_passes_dates_and_fails_on_an_exception(monkeypatch: pytest.
     monkeypatch.setattr(fuzz, "parse_date", lambda *a, **k: local)
     with pytest.raises(AssertionError):
         fuzz.check_date(paris)
+
+
+def test_page_target_reads_the_demo_pages_and_fails_on_an_exception(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `pages` target: its seeds are the demo forum's pages, which the shipped sources read
+    (posts with dates); an exception from extraction fails it."""
+    seeds = fuzz.page_seeds()
+    read = [fuzz.extract_forum_page(fuzz._source(fuzz.SOURCES[s[0]]), s[1:], "http://f.onion/", fuzz.FETCHED)
+            for s in seeds]
+    assert sum(len(p.posts) for p in read) >= 6 and all(p.posted_at for page in read for p in page.posts)
+    for data in seeds:
+        fuzz.check_page(data)
+
+    def broken(*args: object, **kw: object) -> None:
+        raise ValueError("All strings must be XML compatible")
+
+    monkeypatch.setattr(fuzz, "extract_forum_page", broken)
+    with pytest.raises(ValueError):
+        fuzz.check_page(seeds[0])

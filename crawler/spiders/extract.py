@@ -168,9 +168,30 @@ def each_own(page: Selector, expr: str, read: Callable[[Selector], T]) -> list[T
     for part in reversed(select(copy, expr)):
         out.append(read(part))
         if part.root.getparent() is not None:
-            part.drop()
+            _take_out(part.root)
     out.reverse()
     return out
+
+
+# Characters lxml's HTML parser keeps in a page's text but its API refuses to set (C0 controls but
+# tab, newline and carriage return; U+FFFE/U+FFFF; lone surrogates).
+_NOT_SETTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _take_out(el: Any) -> None:
+    """Remove `el` from its parent, its tail text kept where it stood (what parsel's `drop`, that is
+    lxml's `drop_tree`, does). Joining the tail to the text before it sets text through lxml's API,
+    which refuses a control character the parser had let in: a page with one "\x01" after a nested
+    post failed whole (found by tests/fuzz.py). Those characters become spaces in the joined text."""
+    parent = el.getparent()
+    tail = el.tail
+    if tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = _NOT_SETTABLE.sub(" ", (parent.text or "") + tail)
+        else:
+            previous.tail = _NOT_SETTABLE.sub(" ", (previous.tail or "") + tail)
+    parent.remove(el)
 
 
 def _nested(containers: SelectorList) -> bool:
@@ -222,8 +243,8 @@ def _without(post: Selector, exclude: list[str]) -> Selector:
         for part in select(copy, expr):
             # the whole post is not a part of it; a text or an attribute (`::text`, `@x`) is not
             # an element to take out (parsel refused to, and every thread page failed)
-            if part.root is not copy.root and not isinstance(part.root, str):
-                part.drop()
+            if part.root is not copy.root and not isinstance(part.root, str) and part.root.getparent() is not None:
+                _take_out(part.root)
     return copy
 
 
