@@ -44,18 +44,25 @@ for engine in $VIGIE_TEST_ENGINES; do
   first=0
 done
 # coverage-guided fuzzing (tests/fuzz.py: libFuzzer through atheris), time-boxed, one process per
-# target: both detection engines side by side (a difference or a core panic fails), the
-# attachment unpackers (anything but their documented error fails), a site's dates and its pages (an
-# exception fails); a failing input is left in
-# .cache/fuzz/artifacts (replay: .venv/bin/python -m tests.fuzz --target T FILE)
+# target, two at a time (pytest is done: both cores are free): both detection engines side by side
+# (a difference or a core panic fails), then the attachment unpackers (anything but their documented
+# error fails), a site's dates, its forum pages and every spider's callbacks (an exception fails).
+# A failing input is left in .cache/fuzz/artifacts (replay: .venv/bin/python -m tests.fuzz --target T FILE)
 FUZZ_SECONDS=${VIGIE_FUZZ_SECONDS:-30}
 if [ "$FUZZ_SECONDS" != 0 ]; then
-  targets=(attachments dates pages)
-  [[ " $VIGIE_TEST_ENGINES " == *" native "* ]] && targets=(engines attachments dates pages)
-  for target in "${targets[@]}"; do
-    echo "==> tests/fuzz.py --target $target under libFuzzer for $FUZZ_SECONDS s (loopback only)" >&2
-    unshare --net -- bash -c 'ip link set lo up && .venv/bin/python -m tests.fuzz --target "$1" --seconds "$2" 2>&1 \
-      | grep -Ev "^(INFO: Instrumenting|#[0-9]+[[:space:]]+(NEW|REDUCE) |\")"; exit "${PIPESTATUS[0]}"' \
-      fuzz "$target" "$FUZZ_SECONDS"
-  done
+  targets=(attachments dates pages spiders)
+  [[ " $VIGIE_TEST_ENGINES " == *" native "* ]] && targets=(engines "${targets[@]}")
+  echo "==> tests/fuzz.py under libFuzzer, $FUZZ_SECONDS s per target: ${targets[*]} (loopback only)" >&2
+  mkdir -p .cache/fuzz
+  export FUZZ_SECONDS
+  printf '%s\n' "${targets[@]}" | xargs -P 2 -I{} bash -c '
+    log=.cache/fuzz/{}.log
+    if unshare --net -- bash -c "ip link set lo up && exec .venv/bin/python -m tests.fuzz --target {} --seconds $FUZZ_SECONDS" \
+        >"$log" 2>&1; then
+      echo "==> fuzz {}: passed ($(grep -m1 "^Done " "$log"))" >&2
+    else
+      grep -Ev "^(INFO: Instrumenting|#[0-9]+[[:space:]]+(NEW|REDUCE) |\")" "$log" >&2
+      echo "==> fuzz {}: FAILED (whole log: $log)" >&2
+      exit 1
+    fi'
 fi

@@ -1,5 +1,5 @@
 """Coverage-guided fuzzing, time-boxed: libFuzzer (through atheris) on the parts that read what an
-attacker writes. Four targets, one process each (`--target`):
+attacker writes. Five targets, one process each (`--target`):
 
 - `engines`: differential. Why libFuzzer beside hypothesis: tests/test_engine_differential.py
   draws records from our own idea of a dump, so it cannot reach a shape we did not think of.
@@ -20,6 +20,9 @@ attacker writes. Four targets, one process each (`--target`):
   countdown): an exception there lost every post of the page (a year-1 date, found here).
 - `pages`: a forum page, read by the shipped sources' selectors (`crawler.spiders.extract`, what
   the forum spider and `vigie source try` run), gives its posts or none, never an exception.
+- `spiders`: a page given to each spider's callback (forum board index, board and thread; leak
+  site listing and file tree; channel; paste listing and paste) as Scrapy would give it, with the
+  meta the spider itself put on that request: the callback yields or not, never raises.
 
 A failing input is left in the artifact directory, to be replayed with
 `python -m tests.fuzz --target T FILE`.
@@ -53,11 +56,16 @@ from typing import Any
 
 import atheris
 import yaml
+from loguru import logger
 
 # our modules are instrumented for coverage: the mutants kept are those that reach new branches of
 # the reference engine (which the core must reproduce; the core itself is not instrumented) and of
 # the unpackers
 with atheris.instrument_imports(include=["indexer", "crawler"]):
+    import crawler.spiders.channel
+    import crawler.spiders.forum
+    import crawler.spiders.leaksite
+    import crawler.spiders.paste  # noqa: F401  (the spiders, imported here to be instrumented)
     import indexer.detect  # noqa: F401  (imported here to be instrumented: detection and all it calls)
     from crawler.attachments import AttachmentError, expand_attachment
     from crawler.spiders._dates import parse_date
@@ -313,9 +321,13 @@ def date_seeds() -> list[bytes]:
 SOURCES = ("example-forum", "example-xenforo", "example-machina")  # config/sources/*.yaml, as shipped
 
 
+def _source_path(name: str) -> Path:
+    return Path(__file__).resolve().parents[1] / "config" / "sources" / f"{name}.yaml"
+
+
 @cache
 def _source(name: str) -> SourceConfig:
-    raw = yaml.safe_load((Path(__file__).resolve().parents[1] / "config" / "sources" / f"{name}.yaml").read_text())
+    raw = yaml.safe_load(_source_path(name).read_text())
     raw.pop("login", None)  # its password is a placeholder the loader refuses; pages are read logged out
     return SourceConfig.model_validate(raw)
 
@@ -347,6 +359,151 @@ def page_seeds() -> list[bytes]:
     return [bytes([n]) + html.encode() for n in range(len(SOURCES)) for html in pages]
 
 
+# ---------------------------------------------------------------------------------- spiders
+SITE = "http://forum.example.onion"
+
+
+@dataclass(frozen=True)
+class SpiderPage:
+    """A spider callback and a request the spider itself made for such a page (its URL and meta)."""
+
+    what: str
+    callback: Callable[[Any], Any]
+    url: str
+    meta: dict[str, Any]
+
+
+def _make_spider(cls: Any, raw: dict[str, Any], state_dir: Path, **kw: Any) -> Any:
+    from scrapy.utils.test import get_crawler
+
+    from crawler.state import CrawlState
+
+    source = SourceConfig.model_validate(raw)
+    return cls.from_crawler(get_crawler(cls), source=source, sink=None, **kw,
+                            state=CrawlState(state_dir / f"{source.name}.sqlite3", source.name))
+
+
+def _requests(results: Any) -> list[Any]:
+    from scrapy import Request
+
+    return [r for r in results if isinstance(r, Request)]
+
+
+def _started(spider: Any) -> list[Any]:
+    import asyncio
+
+    async def collect() -> list[Any]:
+        return [r async for r in spider.start()]
+
+    return asyncio.run(collect())
+
+
+@cache
+def spider_pages() -> tuple[tuple[SpiderPage, ...], tuple[bytes, ...]]:
+    """The pages each spider reads (forum board index, board, thread; leak site listing and file
+    tree; channel page; paste listing and paste), each with the meta the spider gives its request,
+    taken from the spider's own start and from its own reading of a demo page; and those demo
+    pages, the seeds."""
+    from crawler.spiders.channel import ChannelSpider
+    from crawler.spiders.forum import ForumSpider
+    from crawler.spiders.leaksite import LeaksiteSpider
+    from crawler.spiders.paste import PasteSpider
+    from vigie_kit._forum_views import Ctx, PhpbbView
+    from vigie_kit.channel import ChannelPost, ChannelServer
+    from vigie_kit.forum_data import ForumData
+
+    state_dir = Path(tempfile.mkdtemp(prefix="vigie-fuzz-spiders-"))
+    data = ForumData(7, size="small", hostile=False)
+    view, ctx = PhpbbView(data), Ctx(base=SITE, user="reader", csrf="x")
+    board, thread = data.boards[0], data.boards[0].threads[2]
+
+    def read(spider_page: SpiderPage, body: str) -> list[Any]:
+        return _requests(spider_page.callback(response(spider_page, body.encode())))
+
+    forum_raw = yaml.safe_load(_source_path("example-forum").read_text())
+    forum_raw.pop("login", None)
+    forum_raw["start_urls"] = [SITE + "/"]
+    forum = _make_spider(ForumSpider, forum_raw, state_dir)
+    (start,) = _requests(_started(forum))
+    boards = SpiderPage("forum board index", forum.parse_listing, start.url, dict(start.meta))
+    board_req = read(boards, view.index(ctx))[0]
+    listing = SpiderPage("forum board", forum.parse_listing, board_req.url, dict(board_req.meta))
+    thread_req = next(r for r in read(listing, view.board(ctx, board, 1)) if "/thread/" in r.url)
+    thread_page = SpiderPage("forum thread", forum.parse_thread, thread_req.url, dict(thread_req.meta))
+
+    leak = _make_spider(LeaksiteSpider, {
+        "name": "lockleak", "kind": "leaksite", "network": "tor", "start_urls": ["http://leaks.example.onion/"],
+        "schedule": {"interval": "1h"}, "leaksite": {
+            "rows": "article.victim", "name": ".name", "domain": "a.website::attr(href)", "country": ".country",
+            "sector": ".sector", "announced": {"selector": "time.announced::attr(datetime)"},
+            "deadline": {"selector": ".countdown"}, "status": ".status", "file_links": "a.files::attr(href)",
+            "next_page": "a.next::attr(href)", "file_tree": {"rows": "tr", "name": ".fname", "size": ".fsize"}}},
+        state_dir)
+    (leak_start,) = _requests(_started(leak))
+    leak_listing = SpiderPage("leak site listing", leak.parse_listing, leak_start.url, dict(leak_start.meta))
+    victims = ('<html><body><article class="victim"><h2 class="name">Clinique du Parc S.A.S.</h2>'
+               '<a class="website" href="https://www.clinique-du-parc.fr">site</a><span class="country">FR</span>'
+               '<span class="sector">Santé</span><time class="announced" datetime="2026-11-02T10:00:00Z">2 nov'
+               '</time><span class="countdown">3d 04h 12m</span><span class="status">PUBLISHED</span>'
+               '<a class="files" href="/files/clinique-du-parc">files</a></article>'
+               '<article class="victim"><h2 class="name">Boulangerie Martin</h2><span class="countdown">1j 02:03:04'
+               '</span></article><a class="next" href="/?page=2">next</a></body></html>')
+    tree_req = read(leak_listing, victims)[0]
+    leak_tree = SpiderPage("leak site file tree", leak.parse_tree, tree_req.url, dict(tree_req.meta))
+    tree = ('<html><body><table><tr><td class="fname">patients.csv</td><td class="fsize">1.2 GB</td></tr>'
+            '<tr><td class="fname">rh/paie.xlsx</td><td class="fsize">40 MB</td></tr></table></body></html>')
+
+    channel = _make_spider(ChannelSpider, {
+        "name": "leaknews", "kind": "channel", "network": "tor", "start_urls": ["http://t.example.onion/s/leaknews"],
+        "schedule": {"interval": "1h"}}, state_dir)
+    (channel_start,) = _requests(_started(channel))
+    channel_page = SpiderPage("channel page", channel.parse_page, channel_start.url, dict(channel_start.meta))
+    posts = [ChannelPost(i, "LeakNews", datetime(2026, 11, i, 16, tzinfo=UTC), f"post {i}: sample\nanne{i}@exemple.fr",
+                         [f"sample-{i}.csv"]) for i in range(1, 8)]
+    channel_html = ChannelServer("leaknews", posts, per_page=5).render(None)
+
+    paste_raw = yaml.safe_load(_source_path("example-paste").read_text())
+    paste_raw.pop("login", None)
+    paste = _make_spider(PasteSpider, paste_raw, state_dir)
+    (paste_start,) = _requests(_started(paste))
+    paste_listing = SpiderPage("paste listing", paste.parse_listing, paste_start.url, dict(paste_start.meta))
+    listing_html = ('<html><body><a class="paste" href="/p/Ab12Cd">dump clinique</a>'
+                    '<a class="paste" href="/p/Zz99">combo</a><a rel="next" href="/?page=2">older</a></body></html>')
+    paste_req = read(paste_listing, listing_html)[0]
+    one_paste = SpiderPage("paste", paste.parse_paste, paste_req.url, dict(paste_req.meta))
+
+    pages = (boards, listing, thread_page, leak_listing, leak_tree, channel_page, paste_listing, one_paste)
+    bodies = (view.index(ctx), view.board(ctx, board, 1), view.thread(ctx, thread, 1), victims, tree, channel_html,
+              listing_html, "email;telephone\nanne@exemple.fr;06 12 34 56 78\n")
+    return pages, tuple(bytes([n]) + body.encode() for n, body in enumerate(bodies))
+
+
+def response(page: SpiderPage, body: bytes) -> Any:
+    """The page as Scrapy hands it to the callback: an HTML response to the spider's request,
+    whose encoding Scrapy reads from the body."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    return HtmlResponse(page.url, body=body, headers={"Content-Type": "text/html"},
+                        request=Request(page.url, meta=dict(page.meta)))
+
+
+def check_spider_page(data: bytes) -> None:
+    """A page a site serves (its first byte: which spider callback reads it) gives that spider's
+    items and requests, or none: never an exception, which loses the page and everything after
+    it on the page."""
+    if not data:
+        return
+    pages, _ = spider_pages()
+    page = pages[data[0] % len(pages)]
+    for _ in page.callback(response(page, data[1:])) or ():
+        pass
+
+
+def spider_seeds() -> list[bytes]:
+    return list(spider_pages()[1])
+
+
 @dataclass(frozen=True)
 class Target:
     check: Callable[[bytes], None]
@@ -360,6 +517,7 @@ TARGETS = {
     "attachments": Target(check_attachment, attachment_seeds, 65536, False),
     "dates": Target(check_date, date_seeds, 1024, False),
     "pages": Target(check_page, page_seeds, 32768, False),
+    "spiders": Target(check_spider_page, spider_seeds, 32768, False),
 }
 
 
@@ -373,6 +531,7 @@ def main(argv: list[str]) -> int:
                         help="where a failing input is written")
     args = parser.parse_args(argv)
     target = TARGETS[args.target]
+    logger.remove()  # what the code logs about each hostile input would drown libFuzzer's report
     corpus = args.corpus or Path(".cache/fuzz") / args.target
     if target.needs_core and vigie_native is None:
         print("vigie_native (of this code's interface) is not built: nothing to compare; scripts/setup.sh "

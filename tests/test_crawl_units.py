@@ -373,3 +373,55 @@ def test_control_characters_in_a_page_do_not_fail_nested_posts_or_exclude() -> N
     rows = "<html><body><div class='row'><a href='/t/1'>a</a>\x02<div class='row'><a href='/t/2'>b</a></div>\x03x</div>"
     assert [t.url for t in page_threads(Selector(text=rows), "http://forum.onion/", forum)] == [
         "http://forum.onion/t/1", "http://forum.onion/t/2"]
+
+
+def test_a_link_no_url_can_be_made_of_is_skipped_not_the_page(tmp_path: Path) -> None:
+    """A site writes its links: "http://[x" makes urljoin raise ValueError, and one such board,
+    thread or next link failed the forum spider's whole listing (found by tests/fuzz.py). Through
+    the shipped source's selectors and Scrapy's own response, the spider follows every other link
+    of the page; the bad one is skipped like a row without a link."""
+    import yaml
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders._base import absolute_url
+    from crawler.spiders.forum import ForumSpider
+
+    assert absolute_url("http://f.onion/b/1", " /t/2#p9 ") == "http://f.onion/t/2"
+    assert absolute_url("http://f.onion/b/1", "/t/2#p9", keep_fragment=True) == "http://f.onion/t/2#p9"
+    assert absolute_url("http://f.onion/b/1", "http://[x/t/3") is None
+    shipped = Path(__file__).resolve().parents[1] / "config" / "sources" / "example-forum.yaml"
+    data = yaml.safe_load(shipped.read_text())
+    data.pop("login")
+    source = SourceConfig.model_validate(data)
+    spider = ForumSpider.from_crawler(get_crawler(ForumSpider), source=source,
+                                      state=CrawlState(tmp_path / "s.sqlite3", source.name), sink=None)
+    rows = "".join(f'<tr class="thread"><td><a class="thread-title" href="{href}">t</a></td>'
+                   f'<td class="replies">{n}</td></tr>' for n, href in enumerate(["/t/1", "http://[bad/t/2", "/t/3"]))
+    page = (f'<html><body><a class="board-link" href="http://[x/b/9">x</a><a class="board-link" href="/b/2">b</a>'
+            f'<table>{rows}</table><a rel="next" href="http://[x/b/1?page=2">next</a></body></html>')
+    url = "http://exampleforum.onion/b/1"
+    response = HtmlResponse(url, body=page.encode(), encoding="utf-8",
+                            request=Request(url, meta={"vigie_role": "board", "vigie_chain": url, "vigie_page": 1}))
+    followed = [r.url for r in spider.parse_listing(response) if isinstance(r, Request)]
+    assert "http://exampleforum.onion/b/2" in followed
+    assert "http://exampleforum.onion/t/1" in followed and "http://exampleforum.onion/t/3" in followed
+    assert not any("[" in u for u in followed)
+
+
+def test_an_attribute_name_with_a_control_character_does_not_fail_the_page() -> None:
+    """lxml's HTML parser lets a control character into an attribute's name; parsel's `attrib`
+    reads every attribute and raises on it, which failed the whole page where the spiders read
+    links' href, rel and title, and dates' attributes (found by tests/fuzz.py). Only the named
+    attribute is read now."""
+    from crawler.spiders._dates import read_date
+    from crawler.spiders.extract import last_page_link, next_link
+    from vigie.config.schema import DateSelector
+
+    page = Selector(text='<html><body><div class="nav"><a \x01x="1" href="/t/1?page=2">Suivant</a>'
+                         '<a \x02y="2" href="/t/1?page=9">»»</a></div>'
+                         '<time \x03z="3" datetime="2026-03-01T13:00:00Z">1 mars</time></body></html>')
+    assert next_link(page, "http://f.onion/t/1", None, ["suivant"]) == "http://f.onion/t/1?page=2"
+    assert last_page_link(page, "http://f.onion/t/1") == "http://f.onion/t/1?page=9"
+    reading = read_date(page, DateSelector(selector="time", attributes=["datetime"]), datetime.now(UTC))
+    assert reading.value == datetime(2026, 3, 1, 13, 0, tzinfo=UTC)

@@ -126,3 +126,32 @@ def test_page_target_reads_the_demo_pages_and_fails_on_an_exception(monkeypatch:
     monkeypatch.setattr(fuzz, "extract_forum_page", broken)
     with pytest.raises(ValueError):
         fuzz.check_page(seeds[0])
+
+
+def test_spider_target_runs_every_spider_on_its_own_requests_and_fails_on_an_exception(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `spiders` target: each page's meta is the one its spider gave the request, so the seeds
+    (demo pages) are read as in a crawl: the thread page yields its posts, the leak site listing
+    its victims, the channel its messages, the paste its text; a callback that raises fails the check."""
+    from crawler.items import VictimItem, VigieItem
+
+    pages, seeds = fuzz.spider_pages()
+    assert len(pages) == len(seeds) == 8
+    yielded = {p.what: list(p.callback(fuzz.response(p, s[1:])) or ()) for p, s in zip(pages, seeds, strict=True)}
+    assert sum(isinstance(x, VigieItem) for x in yielded["forum thread"]) >= 3
+    # one victim has a file tree: it is emitted once its tree is read, the other at once
+    assert sum(isinstance(x, VictimItem) for x in yielded["leak site listing"]) == 1
+    assert any(getattr(x, "url", "").endswith("/files/clinique-du-parc") for x in yielded["leak site listing"])
+    assert sum(isinstance(x, VictimItem) for x in yielded["leak site file tree"]) == 1
+    assert sum(isinstance(x, VigieItem) for x in yielded["channel page"]) == 5
+    assert sum(isinstance(x, VigieItem) for x in yielded["paste"]) == 1
+    for data in seeds:
+        fuzz.check_spider_page(data)
+
+    def broken(response: object) -> None:
+        raise ValueError("Invalid IPv6 URL")
+
+    monkeypatch.setattr(fuzz, "spider_pages", lambda: ((dataclasses.replace(pages[0], callback=broken), *pages[1:]),
+                                                       seeds))
+    with pytest.raises(ValueError, match="IPv6"):
+        fuzz.check_spider_page(bytes([0]) + b"<html></html>")

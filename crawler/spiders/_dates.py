@@ -130,7 +130,7 @@ def read_date(node: Selector | SelectorList[Selector] | TextResponse, spec: Date
         return DateReading(raw or None, parse_date(_cut(raw, spec.pattern), spec.format, spec.timezone,
                                                    language=spec.language, fetched_at=fetched_at))
     for attribute in spec.attributes:
-        raw_attr = (first.attrib.get(attribute) or "").strip()
+        raw_attr = (first.root.get(attribute) or "").strip()  # not `attrib`: see `extract._link_texts`
         if raw_attr:
             formats: list[str | None] = [None]
             formats += spec.format if isinstance(spec.format, list) else [spec.format]

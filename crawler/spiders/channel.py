@@ -25,7 +25,7 @@ from scrapy.http import TextResponse
 
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import ThreadCheckpoint, VigieItem
-from crawler.spiders._base import VigieSpider, all_values, first_text, parse_date, select
+from crawler.spiders._base import VigieSpider, absolute_url, absolute_urls, all_values, first_text, parse_date, select
 from indexer.models import CrawledItem
 
 if TYPE_CHECKING:
@@ -80,7 +80,8 @@ class ChannelSpider(VigieSpider):
                 self.crawler.stats.inc_value("vigie/posts/already_seen")
                 continue
             body = first_text(post, sel.text) or ""
-            links = [response.urljoin(h) for h in all_values(post, sel.attachments)] if sel.attachments else []
+            links = (absolute_urls(response, all_values(post, sel.attachments), keep_fragment=True)
+                     if sel.attachments else [])
             if links:  # the links are part of what the post says (file names of a sample)
                 body = body + "\n" + "\n".join(links)
             raw_date = first_text(post, sel.date.selector) or ""
@@ -99,11 +100,12 @@ class ChannelSpider(VigieSpider):
                 continue
             emitted.append(key)
             yield VigieItem(item, "post", key, digest, thread_key=channel)
-        older = first_text(response, sel.older)
+        older_href = first_text(response, sel.older)
+        older = absolute_url(response, older_href) if older_href else None
         max_pages = self.crawler.settings.getint("VIGIE_MAX_PAGES_PER_CHAIN") or MAX_PAGES_PER_CHAIN
         reached_known = last is not None and oldest is not None and oldest <= last
         if older and oldest is not None and not reached_known and page < max_pages:
-            yield self.request(response.urljoin(older), self.parse_page, "listing", response,
+            yield self.request(older, self.parse_page, "listing", response,
                                vigie_channel=channel, vigie_page=page + 1, vigie_last=last,
                                vigie_emitted=tuple(emitted), vigie_newest=newest)
             return

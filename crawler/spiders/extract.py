@@ -13,11 +13,11 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag
 
 from parsel import Selector, SelectorList
 
-from crawler.spiders._base import all_values, first_text, select
+from crawler.spiders._base import absolute_url, absolute_urls, all_values, first_text, select
 from crawler.spiders._dates import read_date
 from vigie.config.schema import ForumSelectors, SourceConfig, UrlRewrite
 
@@ -71,8 +71,6 @@ class ForumPage:
     posts: list[PostExtract] = field(default_factory=list)
 
 
-def _abs(url: str, href: str) -> str:
-    return urldefrag(urljoin(url, href.strip()))[0]
 
 
 def thread_key(url: str, rewrites: list[UrlRewrite]) -> str:
@@ -91,8 +89,10 @@ def _link_texts(page: Selector) -> list[tuple[str, str, str]]:
     """(normalised text or title, href, rel) of every link of the page."""
     out = []
     for link in page.css("a[href]"):
-        text = _norm("".join(link.css("::text").getall())) or _norm(link.attrib.get("title", ""))
-        out.append((text, link.attrib.get("href", ""), link.attrib.get("rel", "")))
+        text = _norm("".join(link.css("::text").getall())) or _norm(link.root.get("title") or "")
+        # `root.get`, not `attrib`: `attrib` reads every attribute, and lxml raises on a name
+        # holding a control character (a page with one failed whole; found by tests/fuzz.py)
+        out.append((text, link.root.get("href") or "", link.root.get("rel") or ""))
     return out
 
 
@@ -102,7 +102,7 @@ def next_link(page: Selector, url: str, css: str | None, texts: list[str]) -> st
     if css:
         href = first_text(page, css)
         if href:
-            return _abs(url, href)
+            return absolute_url(url, href)
     if not texts:
         return None
     wanted = {_norm(t) for t in texts}
@@ -110,8 +110,8 @@ def next_link(page: Selector, url: str, css: str | None, texts: list[str]) -> st
         if text in _LAST_TEXTS or not href:
             continue
         if "next" in rel.split() or text in wanted:
-            target = _abs(url, href)
-            if target != urldefrag(url)[0]:
+            target = absolute_url(url, href)
+            if target is not None and target != urldefrag(url)[0]:
                 return target
     return None
 
@@ -120,8 +120,8 @@ def last_page_link(page: Selector, url: str) -> str | None:
     """A link to the last page that is not this page: a next link was expected."""
     for text, href, _rel in _link_texts(page):
         if text in _LAST_TEXTS and href:
-            target = _abs(url, href)
-            if target != urldefrag(url)[0]:
+            target = absolute_url(url, href)
+            if target is not None and target != urldefrag(url)[0]:
                 return target
     return None
 
@@ -132,15 +132,16 @@ def first_page_url(page: Selector, url: str, forum: ForumSelectors) -> str:
     href = first_text(page, forum.thread_canonical) if forum.thread_canonical else None
     if not href and forum.thread_first_page:
         href = first_text(page, forum.thread_first_page)
-    return thread_key(_abs(url, href) if href else url, forum.thread_url_rewrite)
+    return thread_key((absolute_url(url, href) if href else None) or url, forum.thread_url_rewrite)
 
 
 def page_threads(page: Selector, url: str, forum: ForumSelectors) -> list[ThreadLink]:
     def read(row: Selector) -> ThreadLink | None:
         link = first_text(row, forum.thread_link)
-        if not link:
+        target = absolute_url(url, link) if link else None
+        if target is None:
             return None
-        return ThreadLink(_abs(url, link), first_text(row, forum.thread_title) if forum.thread_title else None,
+        return ThreadLink(target, first_text(row, forum.thread_title) if forum.thread_title else None,
                           first_text(row, forum.thread_marker) if forum.thread_marker else None,
                           first_text(row, forum.thread_board) if forum.thread_board else None)
 
@@ -226,7 +227,7 @@ def _nested(containers: SelectorList) -> bool:
 def _post(post: Selector, url: str, forum: ForumSelectors, fetched_at: datetime) -> PostExtract:
     psel = forum.post
     reading = read_date(post, psel.date, fetched_at) if psel.date else None
-    attachments = tuple(_abs(url, h) for h in all_values(post, psel.attachments)) if psel.attachments else ()
+    attachments = tuple(absolute_urls(url, all_values(post, psel.attachments))) if psel.attachments else ()
     return PostExtract(
         post_id=first_text(post, psel.post_id) if psel.post_id else None,
         author=first_text(post, psel.author) if psel.author else None,
@@ -259,7 +260,7 @@ def extract_forum_page(source: SourceConfig, html: str | bytes, url: str,
     when = fetched_at or datetime.now(UTC)
     posts = page_posts(page, url, forum, when)
     return ForumPage(
-        url=url, boards=[_abs(url, h) for h in all_values(page, forum.board_links)] if forum.board_links else [],
+        url=url, boards=absolute_urls(url, all_values(page, forum.board_links)) if forum.board_links else [],
         board_title=first_text(page, forum.board_title) if forum.board_title else None,
         threads=page_threads(page, url, forum),
         next_page=next_link(page, url, forum.next_page, forum.next_link_texts),

@@ -22,7 +22,7 @@ from crawler.attachments import ArchiveBombError, AttachmentError, expand_attach
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import FileDone, ThreadCheckpoint, VigieItem
 from crawler.spiders._ahead import AheadChain, page_template
-from crawler.spiders._base import VigieSpider, all_values, first_text, select
+from crawler.spiders._base import VigieSpider, absolute_urls, all_values, first_text, select
 from crawler.spiders.extract import first_page_url, last_page_link, next_link, page_posts, page_threads, thread_key
 from indexer.models import CrawledItem, content_hash
 from indexer.redact import mask_text, mask_url
@@ -115,7 +115,7 @@ class ForumSpider(VigieSpider):
             return
         chain.meta = dict(meta)
         depth = int(response.meta.get("vigie_depth", 0))
-        links = {urldefrag(response.urljoin(h))[0] for h in response.css("a::attr(href)").getall()}
+        links = set(absolute_urls(response, response.css("a::attr(href)").getall()))
         for k in chain.window(page, self._ahead_pages, self._max_chain(), links, read):
             if k in chain.requested:
                 continue
@@ -206,15 +206,13 @@ class ForumSpider(VigieSpider):
             # an index of boards: its own topic list (if any) is not read, so that a thread's
             # board is the listing its board link leads to, not a global "all topics" page
             self.observe("boards", "board_links", bool(boards))
-            for href in boards:
-                url = urldefrag(response.urljoin(href))[0]
+            for url in absolute_urls(response, boards):
                 yield self.request(url, self.parse_listing, "listing", response, vigie_chain=url, vigie_page=1,
                                    vigie_role="board")
             return
         board = first_text(response, sel.board_title) if sel.board_title else None
         board = board or response.meta.get("vigie_board") or _page_title(response)
-        for href in boards:  # sub-boards
-            url = urldefrag(response.urljoin(href))[0]
+        for url in absolute_urls(response, boards):  # sub-boards
             yield self.request(url, self.parse_listing, "listing", response, vigie_chain=url, vigie_page=1,
                                vigie_role="board")
         threads = page_threads(response.selector, response.url, sel)

@@ -18,14 +18,13 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urldefrag
 
 from loguru import logger
 from scrapy.http import TextResponse
 
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import VictimItem, VictimSink
-from crawler.spiders._base import VigieSpider, all_values, first_text, parse_date, select
+from crawler.spiders._base import VigieSpider, absolute_url, absolute_urls, all_values, first_text, parse_date, select
 from crawler.spiders.extract import each_own
 from indexer.models import VictimFile, VictimRecord
 from indexer.redact import mask_url
@@ -117,7 +116,7 @@ class LeaksiteSpider(VigieSpider):
             if not name:
                 return None
             status_text = _text(row, sel.status)
-            links = tuple(dict.fromkeys(urldefrag(response.urljoin(h))[0] for h in all_values(row, sel.file_links)))
+            links = tuple(dict.fromkeys(absolute_urls(response, all_values(row, sel.file_links))))
             return VictimRecord(
                 source=self.source.name, url=response.url, name=name,
                 domain=_text(row, sel.domain), country=_text(row, sel.country), sector=_text(row, sel.sector),
@@ -139,11 +138,12 @@ class LeaksiteSpider(VigieSpider):
                 yield VictimItem(record)
         page = int(response.meta.get("vigie_page", 1))
         next_href = first_text(response, sel.next_page) if sel.next_page else None
+        next_url = absolute_url(response, next_href) if next_href else None
         fingerprint = tuple(sorted(names))
         max_pages = self.crawler.settings.getint("VIGIE_MAX_PAGES_PER_CHAIN") or MAX_PAGES_PER_CHAIN
-        if next_href and fingerprint and fingerprint not in self._pages_seen and page < max_pages:
+        if next_url and fingerprint and fingerprint not in self._pages_seen and page < max_pages:
             self._pages_seen.add(fingerprint)
-            yield self.request(response.urljoin(next_href), self.parse_listing, "listing", response,
+            yield self.request(next_url, self.parse_listing, "listing", response,
                                vigie_page=page + 1)
         elif next_href:
             self.crawler.stats.inc_value("vigie/pagination/stopped")

@@ -15,7 +15,7 @@ from scrapy.http import TextResponse
 
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import VigieItem
-from crawler.spiders._base import VigieSpider, element_text, first_text, select
+from crawler.spiders._base import VigieSpider, absolute_url, element_text, first_text, select
 from indexer.models import CrawledItem
 
 if TYPE_CHECKING:
@@ -56,10 +56,11 @@ class PasteSpider(VigieSpider):
         titles = [str(t) for t in (select(response, self.sel.title).getall() if self.sel.title else [])]
         new = 0
         for i, link in enumerate(links):
-            href = link.root if isinstance(link.root, str) else link.attrib.get("href", "")
-            url = response.urljoin(href.strip())
-            match = self._id_re.search(url)
-            if not match:
+            # `root.get`, not `attrib`, which fails on a control character in any attribute name
+            href = link.root if isinstance(link.root, str) else link.root.get("href") or ""
+            url = absolute_url(response, href, keep_fragment=True)
+            match = self._id_re.search(url) if url else None
+            if url is None or not match:
                 self.crawler.stats.inc_value("vigie/pastes/no_id")
                 continue
             pid = match.group(1)
@@ -68,17 +69,19 @@ class PasteSpider(VigieSpider):
                 continue
             new += 1
             self._emitted.add(pid)
-            raw = response.urljoin(self.sel.raw_url_template.format(id=pid)) if self.sel.raw_url_template else url
+            raw = (absolute_url(response, self.sel.raw_url_template.format(id=pid), keep_fragment=True)
+                   if self.sel.raw_url_template else url) or url
             title = titles[i].strip() if i < len(titles) else None
             yield self.request(raw, self.parse_paste, "paste", response,
                                vigie_paste={"id": pid, "url": url, "title": title})
         page = int(response.meta.get("vigie_page", 1))
         limit = self.crawler.settings.getint("VIGIE_MAX_PAGES_PER_CHAIN") or MAX_PAGES_PER_CHAIN
         next_href = first_text(response, self.sel.next_page) if self.sel.next_page else None
+        next_href = absolute_url(response, next_href) if next_href else None
         if next_href and (new or self._walk_all) and page >= limit:
             self.failure("pagination_stopped", f"paste listing stopped at the cap of {limit} pages")
         elif next_href and (new or self._walk_all):
-            yield self.request(response.urljoin(next_href), self.parse_listing, "listing", response,
+            yield self.request(next_href, self.parse_listing, "listing", response,
                                vigie_page=page + 1)
 
     def parse_paste(self, response: Response) -> Iterator[Any]:
