@@ -1,5 +1,5 @@
 """Coverage-guided fuzzing, time-boxed: libFuzzer (through atheris) on the parts that read what an
-attacker writes. Five targets, one process each (`--target`):
+attacker writes, and the config an operator writes. Six targets, one process each (`--target`):
 
 - `engines`: differential. Why libFuzzer beside hypothesis: tests/test_engine_differential.py
   draws records from our own idea of a dump, so it cannot reach a shape we did not think of.
@@ -23,6 +23,9 @@ attacker writes. Five targets, one process each (`--target`):
 - `spiders`: a page given to each spider's callback (forum board index, board and thread; leak
   site listing and file tree; channel; paste listing and paste) as Scrapy would give it, with the
   meta the spider itself put on that request: the callback yields or not, never raises.
+- `config`: a config file (vigie.yaml, a source, an organisation) loads, or each of its problems
+  names the file, line, field and reason; never a traceback (a control character, a list as a
+  key, deep nesting and alias bombs did before this target was written).
 
 A failing input is left in the artifact directory, to be replayed with
 `python -m tests.fuzz --target T FILE`.
@@ -61,7 +64,7 @@ from loguru import logger
 # our modules are instrumented for coverage: the mutants kept are those that reach new branches of
 # the reference engine (which the core must reproduce; the core itself is not instrumented) and of
 # the unpackers
-with atheris.instrument_imports(include=["indexer", "crawler"]):
+with atheris.instrument_imports(include=["indexer", "crawler", "vigie.config"]):
     import crawler.spiders.channel
     import crawler.spiders.forum
     import crawler.spiders.leaksite
@@ -74,6 +77,7 @@ with atheris.instrument_imports(include=["indexer", "crawler"]):
     from indexer import engine
     from indexer.tokens import MatchKey
     from tests.native_core import assert_same_fragments, both_engines, vigie_native
+    from vigie.config.loader import check_config_dir
 from vigie.config.schema import AttachmentLimits, SourceConfig
 
 KEY = MatchKey(b"\x22" * 32, version=2)
@@ -504,6 +508,34 @@ def spider_seeds() -> list[bytes]:
     return list(spider_pages()[1])
 
 
+# ----------------------------------------------------------------------------------- config
+CONFIG_FILES = ("vigie.yaml", "sources/fuzzed.yaml", "organisations/fuzzed.yaml")
+
+
+def check_config(data: bytes) -> None:
+    """A config file an operator wrote (its first byte: which kind) is loaded, or refused with
+    problems that each name the file, a line, a field and a reason: never a traceback."""
+    if not data:
+        return
+    name = CONFIG_FILES[data[0] % len(CONFIG_FILES)]
+    with tempfile.TemporaryDirectory(prefix="vigie-fuzz-config-") as directory:
+        path = Path(directory) / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data[1:])
+        _, problems = check_config_dir(directory, env={"EXAMPLE_FORUM_PASSWORD": "pw-for-the-fuzzer-1"})
+    for p in problems:
+        assert p.file and p.line >= 1 and p.field and p.reason, p
+
+
+def config_seeds() -> list[bytes]:
+    """The shipped config: vigie.yaml, every source and organisation."""
+    root = Path(__file__).resolve().parents[1] / "config"
+    out = [bytes([0]) + (root / "vigie.yaml").read_bytes()]
+    out += [bytes([1]) + p.read_bytes() for p in sorted((root / "sources").glob("*.yaml"))]
+    out += [bytes([2]) + p.read_bytes() for p in sorted((root / "organisations").glob("*.yaml"))]
+    return out
+
+
 @dataclass(frozen=True)
 class Target:
     check: Callable[[bytes], None]
@@ -518,6 +550,7 @@ TARGETS = {
     "dates": Target(check_date, date_seeds, 1024, False),
     "pages": Target(check_page, page_seeds, 32768, False),
     "spiders": Target(check_spider_page, spider_seeds, 32768, False),
+    "config": Target(check_config, config_seeds, 16384, False),
 }
 
 

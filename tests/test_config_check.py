@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,26 @@ def test_cli_check_passes_on_shipped_examples_with_summary() -> None:
 def test_yaml_syntax_error(cfg: Path) -> None:
     _write(cfg / "sources" / "bad.yaml", GOOD_SOURCE.format(name="bad") + "limits:\n  max_pages: [1, 2\n")
     assert_problem(problems_of(cfg), "sources/bad.yaml", 14, "(yaml)", "YAML syntax error")
+
+
+@pytest.mark.parametrize(("text", "line", "field", "reason"), [
+    # a control character: YAML refuses it before parsing (it raised a bare ReaderError)
+    (GOOD_SOURCE.format(name="ctl") + "description: a\x01b\n", 12, "(yaml)", "#x0001 is not allowed"),
+    # a list or a mapping as a key (TypeError: unhashable type)
+    (GOOD_SOURCE.format(name="key") + "limits:\n  ? [max_pages, 2]\n  : 1\n", 13, "limits", "plain name"),
+    # deeper than any config, and a node that holds itself (RecursionError)
+    (GOOD_SOURCE.format(name="deep") + "description: " + "[" * 3000 + "]" * 3000 + "\n", 1, "(yaml)", "nested deeper"),
+    (GOOD_SOURCE.format(name="self") + "description: &a [*a]\n", 12, "(yaml)", "nested deeper"),
+    # ten lines of aliases are 10^8 values (the loader ran for minutes)
+    (GOOD_SOURCE.format(name="bomb") + "x0: &x0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
+        f"x{i}: &x{i} [{', '.join([f'*x{i - 1}'] * 10)}]\n" for i in range(1, 9)), 12, "(yaml)", "more than 100000"),
+], ids=["control-character", "list-as-key", "deep", "self-alias", "alias-bomb"])
+def test_hostile_yaml_is_a_problem_with_its_line_not_a_traceback(cfg: Path, text: str, line: int, field: str,
+                                                                 reason: str) -> None:
+    _write(cfg / "sources" / "odd.yaml", text)
+    started = time.process_time()
+    assert_problem(problems_of(cfg), "sources/odd.yaml", line, field, reason)
+    assert time.process_time() - started < 10
 
 
 def test_missing_required_field(cfg: Path) -> None:

@@ -155,3 +155,23 @@ def test_spider_target_runs_every_spider_on_its_own_requests_and_fails_on_an_exc
                                                        seeds))
     with pytest.raises(ValueError, match="IPv6"):
         fuzz.check_spider_page(bytes([0]) + b"<html></html>")
+
+
+def test_config_target_loads_the_shipped_config_and_fails_on_a_traceback_or_a_lineless_problem(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `config` target: the shipped files (its seeds) pass; an exception from the loader, or a
+    problem without its line, fails it."""
+    from vigie.config.loader import ConfigProblem
+
+    seeds = fuzz.config_seeds()
+    assert {s[0] for s in seeds} == {0, 1, 2} and len(seeds) >= 5
+    for data in seeds:
+        fuzz.check_config(data)
+    fuzz.check_config(bytes([1]) + b"name: x\nkind: forum\nforum: [\n")  # a syntax error is a problem: passes
+
+    monkeypatch.setattr(fuzz, "check_config_dir", lambda *a, **k: (_ for _ in ()).throw(TypeError("unhashable")))
+    with pytest.raises(TypeError):
+        fuzz.check_config(seeds[0])
+    monkeypatch.setattr(fuzz, "check_config_dir", lambda *a, **k: (None, [ConfigProblem("x.yaml", 0, "a", "b")]))
+    with pytest.raises(AssertionError):
+        fuzz.check_config(seeds[0])

@@ -28,6 +28,20 @@ _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 Path_ = tuple[str | int, ...]
 _M = TypeVar("_M", bound=BaseModel)
 
+# A config is a few hundred values a few levels deep. YAML aliases repeat a node wherever they
+# are written (ten lines of `&a [*b, *b, ...]` are 10^8 values: the loader ran for minutes) and a
+# node may hold itself (`&a [*a]`): both are reported as problems past these bounds.
+_MAX_DEPTH = 64
+_MAX_VALUES = 100_000
+
+
+class _TooBig(Exception):
+    """The document is nested deeper than `_MAX_DEPTH` or expands past `_MAX_VALUES` values."""
+
+    def __init__(self, node: yaml.Node, reason: str) -> None:
+        super().__init__(reason)
+        self.line = node.start_mark.line + 1
+
 
 @dataclass(frozen=True, order=True)
 class ConfigProblem:
@@ -75,6 +89,7 @@ class _Doc:
         # values holding a `${VAR}` that is unset and has no default: already reported as such,
         # so what the model then says of the emptied value would only repeat it, wrongly
         self.unset: set[Path_] = set()
+        self.values = 0  # nodes turned into values so far (aliases count each time they are used)
 
     def line_for(self, loc: Path_) -> int:
         """The line of the deepest part of `loc` that exists in the file (1 if none)."""
@@ -88,9 +103,19 @@ class _Doc:
 
     def to_python(self, node: yaml.Node, path: Path_, env: dict[str, str]) -> Any:
         self.lines[path] = node.start_mark.line + 1
+        self.values += 1
+        if self.values > _MAX_VALUES:
+            raise _TooBig(node, f"expands to more than {_MAX_VALUES} values (YAML aliases repeated?)")
+        if len(path) > _MAX_DEPTH:
+            raise _TooBig(node, f"nested deeper than {_MAX_DEPTH} levels (or an alias holds itself)")
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):  # `? [a, b]`: a key must be a name
+                    self.problems.append(ConfigProblem(
+                        self.display, key_node.start_mark.line + 1, _dotted(path) or "(document)",
+                        "a key must be a plain name, not a list or a mapping"))
+                    continue
                 key = key_node.value
                 sub = (*path, key)
                 if key in out:
@@ -167,6 +192,15 @@ def _read_yaml(path: Path, base: Path, env: dict[str, str]) -> tuple[_Doc, Any]:
         reason = " ".join(filter(None, [exc.context, exc.problem]))
         doc.problems.append(ConfigProblem(doc.display, line, "(yaml)", f"YAML syntax error: {reason}"))
         return doc, None
+    except yaml.reader.ReaderError as exc:  # a control character: YAML refuses it before parsing
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - text.rfind("\n", 0, exc.position)
+        doc.problems.append(ConfigProblem(doc.display, line, "(yaml)", f"YAML syntax error: character "
+                                          f"#x{exc.character:04x} is not allowed in YAML (column {column})"))
+        return doc, None
+    except RecursionError:  # the composer recurses once per level
+        doc.problems.append(ConfigProblem(doc.display, 1, "(yaml)", f"nested deeper than {_MAX_DEPTH} levels"))
+        return doc, None
     if node is None:
         return doc, {}
     try:
@@ -174,6 +208,9 @@ def _read_yaml(path: Path, base: Path, env: dict[str, str]) -> tuple[_Doc, Any]:
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
         doc.problems.append(ConfigProblem(doc.display, line, "(yaml)", str(exc.problem)))
+        return doc, None
+    except _TooBig as exc:
+        doc.problems.append(ConfigProblem(doc.display, exc.line, "(yaml)", str(exc)))
         return doc, None
     if not isinstance(data, dict):
         doc.problems.append(ConfigProblem(doc.display, 1, "(document)", "expected a mapping of keys"))
