@@ -390,6 +390,9 @@ def test_a_link_no_url_can_be_made_of_is_skipped_not_the_page(tmp_path: Path) ->
     assert absolute_url("http://f.onion/b/1", " /t/2#p9 ") == "http://f.onion/t/2"
     assert absolute_url("http://f.onion/b/1", "/t/2#p9", keep_fragment=True) == "http://f.onion/t/2#p9"
     assert absolute_url("http://f.onion/b/1", "http://[x/t/3") is None
+    for other in ("ht:tp//f.onion/t/4", "mailto:anne@exemple.fr", "javascript:go(5)", "ftp://f.onion/x"):
+        assert absolute_url("http://f.onion/b/1", other) is None, other
+    assert absolute_url("https://f.onion/b/1", "HTTPS://f.onion/t/6") == "https://f.onion/t/6"
     shipped = Path(__file__).resolve().parents[1] / "config" / "sources" / "example-forum.yaml"
     data = yaml.safe_load(shipped.read_text())
     data.pop("login")
@@ -397,7 +400,8 @@ def test_a_link_no_url_can_be_made_of_is_skipped_not_the_page(tmp_path: Path) ->
     spider = ForumSpider.from_crawler(get_crawler(ForumSpider), source=source,
                                       state=CrawlState(tmp_path / "s.sqlite3", source.name), sink=None)
     rows = "".join(f'<tr class="thread"><td><a class="thread-title" href="{href}">t</a></td>'
-                   f'<td class="replies">{n}</td></tr>' for n, href in enumerate(["/t/1", "http://[bad/t/2", "/t/3"]))
+                   f'<td class="replies">{n}</td></tr>'
+                   for n, href in enumerate(["/t/1", "http://[bad/t/2", "/t/3", "ht:tp//x/t/4"]))
     page = (f'<html><body><a class="board-link" href="http://[x/b/9">x</a><a class="board-link" href="/b/2">b</a>'
             f'<table>{rows}</table><a rel="next" href="http://[x/b/1?page=2">next</a></body></html>')
     url = "http://exampleforum.onion/b/1"
@@ -406,7 +410,7 @@ def test_a_link_no_url_can_be_made_of_is_skipped_not_the_page(tmp_path: Path) ->
     followed = [r.url for r in spider.parse_listing(response) if isinstance(r, Request)]
     assert "http://exampleforum.onion/b/2" in followed
     assert "http://exampleforum.onion/t/1" in followed and "http://exampleforum.onion/t/3" in followed
-    assert not any("[" in u for u in followed)
+    assert not any("[" in u or "ht:tp" in u for u in followed)
 
 
 def test_an_attribute_name_with_a_control_character_does_not_fail_the_page() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
 from loguru import logger
@@ -40,14 +40,21 @@ __all__ = ["FAILURE_KINDS", "VigieSpider", "absolute_url", "absolute_urls", "ele
 FAILURE_KINDS = ("unparsed_dates", "follows_refused", "pagination_stopped", "login_failed", "selectors_lost",
                  "threads_shrank")
 
+_FOLLOWED_SCHEMES = frozenset({"http", "https"})
+
+
 def absolute_url(base: str | TextResponse, href: str, *, keep_fragment: bool = False) -> str | None:
     """`href` made absolute against `base` (a URL, or a response, whose `<base href>` counts), without
     its fragment unless `keep_fragment`; None when the site wrote something no URL can be made of ("http://[x": urljoin
     raises ValueError, and one such link had failed the whole page, its posts lost; found by
-    tests/fuzz.py). The caller skips it, as it skips a row without a link."""
+    tests/fuzz.py), or a link to anything but a web page (`mailto:`, `javascript:`, or "ht:tp//x",
+    which Scrapy refuses to make a request of). The caller skips it, as it skips a row without a
+    link."""
     href = href.strip()
     try:
         joined = base.urljoin(href) if isinstance(base, TextResponse) else urljoin(base, href)
+        if urlsplit(joined).scheme.lower() not in _FOLLOWED_SCHEMES:
+            return None
         return joined if keep_fragment else urldefrag(joined)[0]
     except ValueError:
         return None
