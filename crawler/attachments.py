@@ -21,6 +21,10 @@ import zlib
 from dataclasses import dataclass
 from typing import IO
 
+import py7zr
+import py7zr.exceptions
+import py7zr.io
+
 from crawler import CrawlerError
 from crawler.spreadsheets import SpreadsheetError, ods_tables, xlsx_tables
 from vigie.config.schema import AttachmentLimits
@@ -38,7 +42,7 @@ _DIRECTORY_BYTES_PER_FILE = 1024
 _BOUNDED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _OWN_METHODS = (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 # what `_expand` opens (a .tar.gz is a gz, then a tar)
-_ARCHIVES = ("zip", "gz", "tgz", "tar", "bz2", "xz")
+_ARCHIVES = ("zip", "7z", "gz", "tgz", "tar", "bz2", "xz")
 # spreadsheets (Excel, OpenDocument): zips of XML read as one table per sheet (`crawler.spreadsheets`)
 _WORKBOOKS = ("xlsx", "xlsm", "ods")
 # the types `expand_attachment` opens rather than passes on as they are
@@ -55,7 +59,7 @@ _TAR_ENTRIES_PER_FILE = 10
 # the start, a short struct, a missing member, a cut stream); never our caps' errors, which are
 # AttachmentErrors already, nor MemoryError
 _PARSER_ERRORS = (ValueError, LookupError, EOFError, OSError, RuntimeError, NotImplementedError, struct.error,
-                  zlib.error, lzma.LZMAError, tarfile.TarError, zipfile.BadZipFile)
+                  zlib.error, lzma.LZMAError, tarfile.TarError, zipfile.BadZipFile, py7zr.exceptions.ArchiveError)
 
 
 class AttachmentError(CrawlerError):
@@ -124,6 +128,8 @@ def _expand(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, d
             raise ArchiveBombError(f"{name}: archives nested deeper than attachments.max_nesting={limits.max_nesting}")
         if ext == "zip":
             _expand_zip(name, data, limits, budget, depth, out)
+        elif ext == "7z":
+            _expand_7z(name, data, limits, budget, depth, out)
         elif ext == "tar":
             _expand_tar(name, data, limits, budget, depth, out)
         else:  # one compressed file: base.sql.gz -> base.sql, dump.tgz -> dump.tar, x.csv.bz2, y.tar.xz
@@ -360,6 +366,196 @@ def _read_counted(fh: IO[bytes], where: str, budget: _Budget) -> bytes:
         budget.spend(len(chunk), where)
         parts.append(chunk)
     return b"".join(parts)
+
+
+class _CountedMember(py7zr.io.Py7zIO):
+    """Where py7zr writes one decompressed 7z member: in memory, each chunk counted against the
+    budget as it comes, so a bomb stops at the cap whatever the archive's headers declared."""
+
+    def __init__(self, where: str, budget: _Budget) -> None:
+        self.where = where
+        self.budget = budget
+        self.parts: list[bytes] = []
+        self.length = 0
+
+    def write(self, s: bytes | bytearray) -> int:
+        self.budget.spend(len(s), self.where)
+        self.parts.append(bytes(s))
+        self.length += len(s)
+        return len(s)
+
+    def read(self, size: int | None = None) -> bytes:
+        return b""  # py7zr reads back only what a caller's writer kept; ours is read through `data`
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.length
+
+    def flush(self) -> None:
+        return None
+
+    def size(self) -> int:
+        return self.length
+
+    def data(self) -> bytes:
+        return b"".join(self.parts)
+
+
+class _CountedMembers(py7zr.io.WriterFactory):
+    def __init__(self, name: str, budget: _Budget) -> None:
+        self.name = name
+        self.budget = budget
+        self.members: dict[str, _CountedMember] = {}
+
+    def create(self, filename: str) -> py7zr.io.Py7zIO:
+        member = self.members[filename] = _CountedMember(f"{self.name}/{filename}", self.budget)
+        return member
+
+
+_7Z_SIGNATURE = b"7z\xbc\xaf\x27\x1c"
+
+
+class _Reader7z:
+    """Just enough of the 7z format (7-Zip's 7zFormat.txt) to read how big an archive's header is
+    before py7zr builds an object per entry of it: a 29 kB 7z of 200,000 empty files took 3.5 s
+    and 150 MB to refuse, and its header, LZMA-compressed, grows a hundredfold in 50 MB."""
+
+    def __init__(self, data: bytes, pos: int) -> None:
+        self.data = data
+        self.pos = pos
+
+    def byte(self) -> int:
+        if self.pos >= len(self.data):
+            raise ValueError("the header is cut short")
+        self.pos += 1
+        return self.data[self.pos - 1]
+
+    def number(self) -> int:
+        first, mask, value = self.byte(), 0x80, 0
+        for i in range(8):
+            if not first & mask:
+                return value + ((first & (mask - 1)) << (8 * i))
+            value |= self.byte() << (8 * i)
+            mask >>= 1
+        return value
+
+    def skip(self, n: int) -> None:
+        if n > len(self.data) - self.pos:
+            raise ValueError("the header is cut short")
+        self.pos += n
+
+    def unpacked_header_size(self) -> int:
+        """The size an encoded header unpacks to (its streams' declared sizes, summed)."""
+        total = 0
+        while (kind := self.byte()) != 0x00:  # StreamsInfo, to kEnd
+            if kind == 0x06:  # kPackInfo: pack position, stream count, [sizes], [CRCs]
+                self.number()
+                streams = self.number()
+                while (sub := self.byte()) != 0x00:
+                    if sub == 0x09:
+                        for _ in range(streams):
+                            self.number()
+                    else:  # kCRC or another attribute: nothing after it is read
+                        return total
+            elif kind == 0x07:  # kUnPackInfo: the folders (coders), then their output sizes
+                if self.byte() != 0x0B or self.number() > 64 or self.byte() != 0:
+                    raise ValueError("an encoded header this reader does not know")
+                outputs = self._folders()
+                if self.byte() != 0x0C:
+                    raise ValueError("an encoded header without its unpacked size")
+                total += sum(self.number() for _ in range(outputs))
+                return total
+            else:
+                raise ValueError("an encoded header this reader does not know")
+        return total
+
+    def _folders(self) -> int:
+        # one folder (7-Zip writes its encoded header in one): its coders and their output count
+        coders = self.number()
+        if not 0 < coders <= 64:
+            raise ValueError("an encoded header this reader does not know")
+        ins = outs = 0
+        for _ in range(coders):
+            flag = self.byte()
+            self.skip(flag & 0x0F)  # the codec id
+            if flag & 0x10:
+                ins += self.number()
+                outs += self.number()
+            else:
+                ins, outs = ins + 1, outs + 1
+            if flag & 0x20:
+                self.skip(self.number())  # the coder's properties
+        if not 0 < outs <= 64 or not 0 < ins <= 64:
+            raise ValueError("an encoded header this reader does not know")
+        for _ in range(outs - 1):  # bind pairs
+            self.number()
+            self.number()
+        if ins - (outs - 1) > 1:
+            for _ in range(ins - (outs - 1)):
+                self.number()
+        return outs
+
+
+def _header_size_7z(name: str, data: bytes) -> int:
+    """Bytes of the 7z header (unpacked, when 7-Zip compressed it), read from the bytes; the
+    caller refuses what no `max_files` files need. A header this cannot read is py7zr's to judge."""
+    if len(data) < 32 or not data.startswith(_7Z_SIGNATURE):
+        return 0
+    offset, size = struct.unpack_from("<QQ", data, 12)
+    start = 32 + offset
+    if size == 0 or start >= len(data):
+        return 0
+    reader = _Reader7z(data, start)
+    try:
+        kind = reader.byte()
+        if kind == 0x01:  # kHeader: as it is
+            return size
+        if kind == 0x17:  # kEncodedHeader: packed, its unpacked size declared in its streams
+            return max(size, reader.unpacked_header_size())
+    except ValueError:
+        return 0
+    return 0
+
+
+def _expand_7z(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, depth: int,
+               out: list[ExtractedFile]) -> None:
+    """A 7z archive's regular files of the allowed types, decompressed in memory (py7zr writes to
+    our counting writers: nothing reaches the disk, links are skipped). Its header's size, declared
+    file count and sizes are checked first, as a zip's are; an encrypted archive cannot be read."""
+    header = _header_size_7z(name, data)
+    if header > limits.max_files * _DIRECTORY_BYTES_PER_FILE:
+        raise ArchiveBombError(f"{name}: a 7z header of {header} bytes, more than attachments.max_files="
+                               f"{limits.max_files} files need; refused without reading it")
+    try:
+        archive = py7zr.SevenZipFile(io.BytesIO(data), mode="r")
+    except py7zr.exceptions.PasswordRequired as exc:  # its file names are encrypted too
+        raise AttachmentError(f"{name}: an encrypted 7z archive; cannot be read") from exc
+    except py7zr.exceptions.ArchiveError as exc:
+        raise AttachmentError(f"{name}: not a valid 7z file ({exc})") from exc
+    with archive:
+        if archive.needs_password():
+            raise AttachmentError(f"{name}: an encrypted 7z archive; cannot be read")
+        members = [i for i in archive.list() if i.is_file and not i.is_directory and not i.is_symlink]
+        if len(members) > limits.max_files:
+            raise ArchiveBombError(f"{name}: declares {len(members)} files > attachments.max_files={limits.max_files}")
+        declared = sum(i.uncompressed for i in members)
+        if budget.total + declared > limits.max_uncompressed_bytes:
+            raise ArchiveBombError(
+                f"{name}: declares {declared} uncompressed bytes > attachments.max_uncompressed_bytes="
+                f"{limits.max_uncompressed_bytes}; refused without expanding")
+        wanted = [i.filename for i in members if extension_of(i.filename) in limits.extensions]
+        if not wanted:
+            return
+        written = _CountedMembers(name, budget)
+        try:
+            archive.extract(targets=wanted, factory=written)
+        except py7zr.exceptions.PasswordRequired as exc:
+            raise AttachmentError(f"{name}: an encrypted 7z archive; cannot be read") from exc
+        except py7zr.exceptions.ArchiveError as exc:
+            raise AttachmentError(f"{name}: cannot be extracted ({type(exc).__name__}: {exc})") from exc
+    for filename in wanted:
+        member = written.members.get(filename)
+        if member is not None:
+            _expand(f"{name}/{filename}", member.data(), limits, budget, depth + 1, out)
 
 
 def _expand_tar(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, depth: int,

@@ -33,6 +33,9 @@ ldconfig -p 2>/dev/null | grep libpangoft2-1.0 >/dev/null || need_apt+=(libpango
 # Playwright package brings its own driver, apt's chromium brings the browser's libraries).
 # tests/test_browser_no_leak.py records the browser's connect()/sendto() calls with strace.
 command -v strace >/dev/null || need_apt+=(strace)
+# tests/test_attachments_7z.py writes its .7z archives with 7-Zip itself (another implementation
+# than the py7zr Vigie reads them with)
+command -v 7zz >/dev/null || need_apt+=(7zip)
 # the PostgreSQL outbox tests (tests/pg_server.py) run a private cluster with Debian's initdb/pg_ctl
 # (/usr/lib/postgresql/*/bin) as the unprivileged user vigie-pg (PostgreSQL refuses root)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_apt+=(postgresql)

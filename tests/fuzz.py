@@ -10,8 +10,8 @@ attacker writes, and the config an operator writes. Six targets, one process eac
   detection would otherwise absorb by rerunning on the reference) fails. The first byte of an
   input picks the file name detection is told (none, .csv, .sql, .json, .txt, .xml, .html); the
   rest is the bytes, decoded by detection as a crawled attachment would be.
-- `attachments`: an attachment is unpacked (`crawler.attachments.expand_attachment`: zip, tar,
-  gz, bz2, xz, xlsx, ods, nested) within its caps, or refused with `AttachmentError`, its one
+- `attachments`: an attachment is unpacked (`crawler.attachments.expand_attachment`: zip, 7z,
+  tar, gz, bz2, xz, xlsx, ods, nested) within its caps, or refused with `AttachmentError`, its one
   documented error: any other exception would lose the item without the count an operator sees.
   The first byte picks the file name (and so the unpacker); the caps are small, so that bombs
   are met often.
@@ -166,7 +166,7 @@ def engine_seeds() -> list[bytes]:
 
 # ------------------------------------------------------------------------------ attachments
 NAMES = ("leak.zip", "leak.tar", "leak.tgz", "clients.csv.gz", "clients.csv.bz2", "base.sql.xz", "patients.xlsx",
-         "patients.xlsm", "patients.ods", "clients.csv")
+         "patients.xlsm", "patients.ods", "clients.csv", "leak.7z")
 # A mutated byte of a compressed member fails its CRC long before any parser sees it: in these
 # modes the input is one part of a workbook (an xlsx's first sheet, an ods's content.xml), zipped
 # by the harness into a real workbook, so that mutations reach the XML readers themselves.
@@ -211,6 +211,16 @@ def _tar(members: dict[str, bytes], mode: str = "w") -> bytes:
             info = tarfile.TarInfo(member)
             info.size = len(body)
             t.addfile(info, io.BytesIO(body))
+    return buf.getvalue()
+
+
+def _7z(members: dict[str, bytes], method: int) -> bytes:
+    import py7zr
+
+    buf = io.BytesIO()
+    with py7zr.SevenZipFile(buf, "w", filters=[{"id": method}]) as z:
+        for member, body in members.items():
+            z.writestr(body, member)
     return buf.getvalue()
 
 
@@ -267,6 +277,8 @@ def _with_part(name: str, part: str, body: bytes) -> bytes:
 def attachment_seeds() -> list[bytes]:
     """Each unpacker's real files: zips (stored, deflated, bzip2, LZMA, nested, holding a
     workbook), tars (plain, gzipped), single compressed streams and both workbook kinds."""
+    import py7zr
+
     from tests.corpus.generate import make_dump
 
     csv = make_dump("csv", 12, faker_seed=41, header=True)[0].encode()
@@ -285,6 +297,8 @@ def attachment_seeds() -> list[bytes]:
         "patients.xlsm": [xlsx],
         "patients.ods": [_workbook("patients.ods")],
         "clients.csv": [csv],
+        "leak.7z": [_7z({"clients.csv": csv, "dir/base.sql": sql}, m) for m in (py7zr.FILTER_LZMA2, py7zr.FILTER_COPY)]
+        + [_7z({"inner.zip": _zip({"clients.csv": csv})}, py7zr.FILTER_LZMA2)],
     }
     out = [bytes([NAMES.index(name)]) + body for name, bodies in seeds.items() for body in bodies]
     for mode, (name, part) in enumerate(PARTS, len(NAMES)):

@@ -1101,13 +1101,13 @@ class AttachmentLimits(Strict):
     enabled: bool = Field(default=True, description="Download attachments at all.")
     extensions: list[str] = Field(
         default_factory=lambda: ["txt", "csv", "sql", "json", "xml", "vcf", "ldif", "xlsx", "xlsm", "ods", "gz", "zip",
-                                 "tar", "tgz", "bz2", "xz"],
+                                 "7z", "tar", "tgz", "bz2", "xz"],
         description="File types downloaded, among txt, csv, tsv, sql, json, jsonl, xml, vcf (vCard address books), "
                     "ldif (directory exports), xlsx, xlsm and ods (Excel and OpenDocument spreadsheets: each sheet "
-                    "read as a table), gz, zip, "
+                    "read as a table), gz, zip, 7z, "
                     "tar, tgz, bz2, xz, log. Archives are unpacked in memory within the limits below (zip members "
-                    "stored, deflated, bzip2 or LZMA; a .tar.gz is read as a tar); inside them, only files of these "
-                    "types are read.",
+                    "stored, deflated, bzip2 or LZMA; 7z with any of 7-Zip's usual methods but encrypted ones; a "
+                    ".tar.gz is read as a tar); inside them, only files of these types are read.",
     )
     max_bytes: int = Field(default=50 * 1024 * 1024, ge=1, description="Largest attachment downloaded, in bytes.")
     max_uncompressed_bytes: int = Field(
@@ -1121,7 +1121,7 @@ class AttachmentLimits(Strict):
     @classmethod
     def _known(cls, value: list[str]) -> list[str]:
         allowed = {"txt", "csv", "tsv", "sql", "json", "jsonl", "xml", "vcf", "ldif", "xlsx", "xlsm", "ods", "gz",
-                   "zip", "tar", "tgz", "bz2", "xz", "log"}
+                   "zip", "7z", "tar", "tgz", "bz2", "xz", "log"}
         bad = [e for e in value if e.lower().lstrip(".") not in allowed]
         if bad:
             raise ValueError(f"unsupported extension(s) {bad}; allowed: {sorted(allowed)}")
