@@ -21,6 +21,7 @@ from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import FormRequest, Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from w3lib.url import safe_url_string
 
 from crawler.middlewares import with_backoff
 from crawler.spiders._dates import parse_date
@@ -47,16 +48,17 @@ def absolute_url(base: str | TextResponse, href: str, *, keep_fragment: bool = F
     """`href` made absolute against `base` (a URL, or a response, whose `<base href>` counts), without
     its fragment unless `keep_fragment`; None when the site wrote something no URL can be made of ("http://[x": urljoin
     raises ValueError, and one such link had failed the whole page, its posts lost; found by
-    tests/fuzz.py), or a link to anything but a web page (`mailto:`, `javascript:`, or "ht:tp//x",
-    which Scrapy refuses to make a request of). The caller skips it, as it skips a row without a
+    tests/fuzz.py), a URL Scrapy refuses to make a request of ("ht:tp//x", "http://h: x/"), or a
+    link to anything but a web page (`mailto:`, `javascript:`). The caller skips it, as it skips a row without a
     link."""
     href = href.strip()
     try:
         joined = base.urljoin(href) if isinstance(base, TextResponse) else urljoin(base, href)
         if urlsplit(joined).scheme.lower() not in _FOLLOWED_SCHEMES:
             return None
+        safe_url_string(joined)  # what Scrapy's Request checks: a port that is no number, a bad host
         return joined if keep_fragment else urldefrag(joined)[0]
-    except ValueError:
+    except ValueError:  # UnicodeError (an IDNA host) is one
         return None
 
 
