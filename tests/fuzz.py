@@ -18,7 +18,7 @@ attacker writes, and the config an operator writes. Six targets, one process eac
 - `dates`: a post's or a victim's date as the site prints it reads as a UTC date or as none
   (`crawler.spiders._dates.parse_date` with strptime formats, ISO and dateparser; a leak site's
   countdown): an exception there lost every post of the page (a year-1 date, found here).
-- `pages`: a forum page, read by the shipped sources' selectors (`crawler.spiders.extract`, what
+- `pages`: a forum page, read by the shipped and tested sources' selectors (`crawler.spiders.extract`, what
   the forum spider and `vigie source try` run), gives its posts or none, never an exception.
 - `spiders`: a page given to each spider's callback (forum board index, board and thread; leak
   site listing and file tree; channel; paste listing and paste) as Scrapy would give it, with the
@@ -336,11 +336,15 @@ def date_seeds() -> list[bytes]:
 
 
 # ------------------------------------------------------------------------------------ pages
-SOURCES = ("example-forum", "example-xenforo", "example-machina")  # config/sources/*.yaml, as shipped
+# the shipped forum sources (config/sources) and those the real-engine tests crawl (tests/data/sources)
+SOURCES = ("example-forum", "example-xenforo", "example-machina", "real-flaskbb", "real-machina", "real-misago",
+           "real-pybbm", "real-spirit", "test-django", "test-flat")
 
 
 def _source_path(name: str) -> Path:
-    return Path(__file__).resolve().parents[1] / "config" / "sources" / f"{name}.yaml"
+    root = Path(__file__).resolve().parents[1]
+    shipped = root / "config" / "sources" / f"{name}.yaml"
+    return shipped if shipped.exists() else root / "tests" / "data" / "sources" / f"{name}.yaml"
 
 
 @cache
@@ -351,7 +355,7 @@ def _source(name: str) -> SourceConfig:
 
 
 def check_page(data: bytes) -> None:
-    """A page a forum serves (its first byte: which shipped source's selectors read it) gives its
+    """A page a forum serves (its first byte: which forum source's selectors read it) gives its
     boards, threads and posts, or none: never an exception, which would lose every post of the
     page; each post's date is UTC or none."""
     if not data:

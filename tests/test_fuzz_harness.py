@@ -114,8 +114,9 @@ def test_page_target_reads_the_demo_pages_and_fails_on_an_exception(monkeypatch:
     """The `pages` target: its seeds are the demo forum's pages, which the shipped sources read
     (posts with dates); an exception from extraction fails it."""
     seeds = fuzz.page_seeds()
+    shipped = [s for s in seeds if fuzz.SOURCES[s[0]].startswith("example-")]  # written for the demo's markup
     read = [fuzz.extract_forum_page(fuzz._source(fuzz.SOURCES[s[0]]), s[1:], "http://f.onion/", fuzz.FETCHED)
-            for s in seeds]
+            for s in shipped]
     assert sum(len(p.posts) for p in read) >= 6 and all(p.posted_at for page in read for p in page.posts)
     for data in seeds:
         fuzz.check_page(data)
