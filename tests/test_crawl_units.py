@@ -430,3 +430,28 @@ def test_an_attribute_name_with_a_control_character_does_not_fail_the_page() -> 
     assert last_page_link(page, "http://f.onion/t/1") == "http://f.onion/t/1?page=9"
     reading = read_date(page, DateSelector(selector="time", attributes=["datetime"]), datetime.now(UTC))
     assert reading.value == datetime(2026, 3, 1, 13, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("body", "text"), [(b" \x00", ""), (b"<!-- only a comment -->", ""),
+                                             (b"<html><body><p>anne@exemple.fr</p></body></html>", "anne@exemple.fr"),
+                                             (b"<pre>a;b\nanne@exemple.fr;1</pre>", "a;b\nanne@exemple.fr;1")])
+def test_a_paste_page_without_a_body_is_still_a_paste(tmp_path: Path, body: bytes, text: str) -> None:
+    """An HTML paste page with no <body> element (nothing but a NUL, or a comment) raised
+    IndexError and lost the paste (found by tests/fuzz.py): its text is empty instead; a page's
+    <pre>, else its body, is still the paste's text."""
+    import yaml
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import VigieItem
+    from crawler.spiders.paste import PasteSpider
+
+    shipped = Path(__file__).resolve().parents[1] / "config" / "sources" / "example-paste.yaml"
+    source = SourceConfig.model_validate(yaml.safe_load(shipped.read_text()))
+    spider = PasteSpider.from_crawler(get_crawler(PasteSpider), source=source,
+                                      state=CrawlState(tmp_path / "s.sqlite3", source.name), sink=None)
+    url = source.start_urls[0].rstrip("/") + "/raw/Ab12"
+    response = HtmlResponse(url, body=body, headers={"Content-Type": "text/html"},
+                            request=Request(url, meta={"vigie_paste": {"id": "Ab12", "url": url, "title": "t"}}))
+    (item,) = [x for x in spider.parse_paste(response) if isinstance(x, VigieItem)]
+    assert item.item.body.strip() == text

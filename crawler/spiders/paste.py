@@ -95,8 +95,11 @@ class PasteSpider(VigieSpider):
             if wall is not None:
                 yield from wall
                 return
-            pre = response.css("pre")
-            body = element_text(pre[0].root) if pre else element_text(response.css("body")[0].root)
+            # the paste's <pre>, else the page's body, else whatever root it has: a page with no
+            # <body> (only a comment, or nothing) raised IndexError and lost the paste (found by
+            # tests/fuzz.py)
+            found = response.css("pre") or response.css("body") or response.xpath("/*")
+            body = element_text(found[0].root) if found else ""
         else:
             body = response.text
         title = meta.get("title")
