@@ -495,7 +495,7 @@ class _Reader7z:
         return outs
 
 
-def _header_size_7z(name: str, data: bytes) -> int:
+def _header_size_7z(data: bytes) -> int:
     """Bytes of the 7z header (unpacked, when 7-Zip compressed it), read from the bytes; the
     caller refuses what no `max_files` files need. A header this cannot read is py7zr's to judge."""
     if len(data) < 32 or not data.startswith(_7Z_SIGNATURE):
@@ -521,7 +521,7 @@ def _expand_7z(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget
     """A 7z archive's regular files of the allowed types, decompressed in memory (py7zr writes to
     our counting writers: nothing reaches the disk, links are skipped). Its header's size, declared
     file count and sizes are checked first, as a zip's are; an encrypted archive cannot be read."""
-    header = _header_size_7z(name, data)
+    header = _header_size_7z(data)
     if header > limits.max_files * _DIRECTORY_BYTES_PER_FILE:
         raise ArchiveBombError(f"{name}: a 7z header of {header} bytes, more than attachments.max_files="
                                f"{limits.max_files} files need; refused without reading it")

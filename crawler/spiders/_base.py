@@ -45,12 +45,14 @@ _FOLLOWED_SCHEMES = frozenset({"http", "https"})
 
 
 def absolute_url(base: str | TextResponse, href: str, *, keep_fragment: bool = False) -> str | None:
-    """`href` made absolute against `base` (a URL, or a response, whose `<base href>` counts), without
-    its fragment unless `keep_fragment`; None when the site wrote something no URL can be made of ("http://[x": urljoin
-    raises ValueError, and one such link had failed the whole page, its posts lost; found by
+    """`href` made absolute against `base` (a URL, or a response, whose `<base href>` counts),
+    without its fragment unless `keep_fragment`.
+
+    None when the site wrote something no URL can be made of ("http://[x": urljoin raises
+    ValueError, and one such link had failed the whole page, its posts lost; found by
     tests/fuzz.py), a URL Scrapy refuses to make a request of ("ht:tp//x", "http://h: x/"), or a
-    link to anything but a web page (`mailto:`, `javascript:`). The caller skips it, as it skips a row without a
-    link."""
+    link to anything but a web page (`mailto:`, `javascript:`). The caller skips it, as it skips a
+    row without a link."""
     href = href.strip()
     try:
         joined = base.urljoin(href) if isinstance(base, TextResponse) else urljoin(base, href)

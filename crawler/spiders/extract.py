@@ -71,8 +71,6 @@ class ForumPage:
     posts: list[PostExtract] = field(default_factory=list)
 
 
-
-
 def thread_key(url: str, rewrites: list[UrlRewrite]) -> str:
     """The name of a thread: its URL without fragment, rewritten by `thread_url_rewrite` in order."""
     key = urldefrag(url)[0]
@@ -182,7 +180,7 @@ _NOT_SETTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff
 def _take_out(el: Any) -> None:
     """Remove `el` from its parent, its tail text kept where it stood (what parsel's `drop`, that is
     lxml's `drop_tree`, does). Joining the tail to the text before it sets text through lxml's API,
-    which refuses a control character the parser had let in: a page with one "\x01" after a nested
+    which refuses a control character the parser had let in: a page with one U+0001 after a nested
     post failed whole (found by tests/fuzz.py). Those characters become spaces in the joined text."""
     parent = el.getparent()
     tail = el.tail
