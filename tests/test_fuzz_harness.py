@@ -1,4 +1,4 @@
-"""The fuzzing harness (tests/fuzz.py, run by scripts/test.sh under libFuzzer for a minute per
+"""The fuzzing harness (tests/fuzz.py, run by scripts/test.sh under libFuzzer for 30 s per
 target) fails on what it is there to find: a fuzzer whose check cannot fail would pass any run.
 """
 
