@@ -62,8 +62,8 @@ import yaml
 from loguru import logger
 
 # our modules are instrumented for coverage: the mutants kept are those that reach new branches of
-# the reference engine (which the core must reproduce; the core itself is not instrumented) and of
-# the unpackers
+# the reference engine (which the core must reproduce; the core itself is not instrumented), of the
+# unpackers, the spiders and the config loader
 with atheris.instrument_imports(include=["indexer", "crawler", "vigie.config"]):
     import crawler.spiders.channel
     import crawler.spiders.forum
@@ -128,7 +128,7 @@ def _renderings(rows: list[dict[str, str]]) -> dict[str, str]:
         vertical += [f"{c.rjust(max(map(len, cols)))}: {v}" for c, v in r.items()]
     xml = ["<patients>"] + ["  <patient " + " ".join(f'{c}="{v}"' for c, v in r.items()) + "/>" for r in rows]
     labelled = [" | ".join(f"{c.capitalize()}: {v}" for c, v in r.items()) for r in rows]
-    yaml = [f"{'- ' if i == 0 else '  '}{c}: {v}" for r in rows for i, (c, v) in enumerate(r.items())]
+    yaml_list = [f"{'- ' if i == 0 else '  '}{c}: {v}" for r in rows for i, (c, v) in enumerate(r.items())]
     return {
         "pretty.json": json.dumps(rows, indent=2, ensure_ascii=False),
         "psql.txt": "\n".join(psql + [f"({len(rows)} rows)"]),
@@ -136,7 +136,7 @@ def _renderings(rows: list[dict[str, str]]) -> dict[str, str]:
         "vertical.txt": "\n".join(vertical),
         "attrs.xml": "\n".join(xml + ["</patients>"]),
         "labelled.txt": "\n".join(labelled),
-        "list.yaml": "\n".join(yaml),
+        "list.yaml": "\n".join(yaml_list),
     }
 
 
