@@ -186,27 +186,40 @@ def _directory_size(data: bytes) -> int:
 def _open_zip(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget,
               what: str = "files") -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
     """The zip and its members, once its directory and declared sizes are within the caps."""
-    directory = _directory_size(data)
-    if directory > limits.max_files * _DIRECTORY_BYTES_PER_FILE:
-        # ZipFile builds an object per entry before the file count can be checked: 300,000
-        # empty entries (26 MB) took 8 s of CPU and 150 MB to refuse
-        raise ArchiveBombError(f"{name}: a central directory of {directory} bytes, more than "
-                               f"attachments.max_files={limits.max_files} {what} need; refused without reading it")
+    # ZipFile builds an object per entry before the file count can be checked: 300,000 empty
+    # entries (26 MB) took 8 s of CPU and 150 MB to refuse
+    _refuse_directory(name, "a central directory", _directory_size(data), limits, what)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise AttachmentError(f"{name}: not a valid zip file ({exc})") from exc
     members = [i for i in archive.infolist() if not i.is_dir()]
-    declared = sum(i.file_size for i in members)
-    if len(members) > limits.max_files:
+    try:
+        _refuse_declared(name, len(members), sum(i.file_size for i in members), limits, budget, what)
+    except ArchiveBombError:
         archive.close()
-        raise ArchiveBombError(f"{name}: declares {len(members)} {what} > attachments.max_files={limits.max_files}")
+        raise
+    return archive, members
+
+
+def _refuse_directory(name: str, kind: str, size: int, limits: AttachmentLimits, what: str = "files") -> None:
+    """An archive's directory (a zip's central one, a 7z header) of more bytes than
+    `attachments.max_files` entries need is refused before its reader builds an object per entry."""
+    if size > limits.max_files * _DIRECTORY_BYTES_PER_FILE:
+        raise ArchiveBombError(f"{name}: {kind} of {size} bytes, more than attachments.max_files="
+                               f"{limits.max_files} {what} need; refused without reading it")
+
+
+def _refuse_declared(name: str, count: int, declared: int, limits: AttachmentLimits, budget: _Budget,
+                     what: str = "files") -> None:
+    """An archive that declares more members or uncompressed bytes than the caps allow is refused
+    before anything is inflated (what is inflated is counted again: sizes can lie)."""
+    if count > limits.max_files:
+        raise ArchiveBombError(f"{name}: declares {count} {what} > attachments.max_files={limits.max_files}")
     if budget.total + declared > limits.max_uncompressed_bytes:
-        archive.close()
         raise ArchiveBombError(
             f"{name}: declares {declared} uncompressed bytes > attachments.max_uncompressed_bytes="
             f"{limits.max_uncompressed_bytes}; refused without expanding")
-    return archive, members
 
 
 def _member(archive: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, where: str, budget: _Budget) -> bytes:
@@ -521,10 +534,7 @@ def _expand_7z(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget
     """A 7z archive's regular files of the allowed types, decompressed in memory (py7zr writes to
     our counting writers: nothing reaches the disk, links are skipped). Its header's size, declared
     file count and sizes are checked first, as a zip's are; an encrypted archive cannot be read."""
-    header = _header_size_7z(data)
-    if header > limits.max_files * _DIRECTORY_BYTES_PER_FILE:
-        raise ArchiveBombError(f"{name}: a 7z header of {header} bytes, more than attachments.max_files="
-                               f"{limits.max_files} files need; refused without reading it")
+    _refuse_directory(name, "a 7z header", _header_size_7z(data), limits)
     try:
         archive = py7zr.SevenZipFile(io.BytesIO(data), mode="r")
     except py7zr.exceptions.PasswordRequired as exc:  # its file names are encrypted too
@@ -535,13 +545,7 @@ def _expand_7z(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget
         if archive.needs_password():
             raise AttachmentError(f"{name}: an encrypted 7z archive; cannot be read")
         members = [i for i in archive.list() if i.is_file and not i.is_directory and not i.is_symlink]
-        if len(members) > limits.max_files:
-            raise ArchiveBombError(f"{name}: declares {len(members)} files > attachments.max_files={limits.max_files}")
-        declared = sum(i.uncompressed for i in members)
-        if budget.total + declared > limits.max_uncompressed_bytes:
-            raise ArchiveBombError(
-                f"{name}: declares {declared} uncompressed bytes > attachments.max_uncompressed_bytes="
-                f"{limits.max_uncompressed_bytes}; refused without expanding")
+        _refuse_declared(name, len(members), sum(i.uncompressed for i in members), limits, budget)
         wanted = [i.filename for i in members if extension_of(i.filename) in limits.extensions]
         if not wanted:
             return

@@ -78,7 +78,7 @@ def parse_date(text: str, fmt: str | list[str] | None, tz: str = "UTC", *, langu
     ordinal days, a.m./p.m., noon and midnight understood). Naive values are in `tz`; the result
     is UTC, or None when nothing reads it (a text past `_DATE_TEXT_MAX`, or a date UTC cannot hold:
     year 1 east of Greenwich, 9999-12-31 west of it)."""
-    text = " ".join(text[:4 * _DATE_TEXT_MAX].split())
+    text = " ".join(text[:4 * _DATE_TEXT_MAX].split())  # room for whitespace runs a page pads with
     if not text or len(text) > _DATE_TEXT_MAX:
         return None
     formats = fmt if isinstance(fmt, list) else [fmt]

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["LeaksiteSpider", "is_published", "parse_countdown"]
 
 _UNITS = {"d": "days", "j": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+_STATUS_CHARS = 512  # a status is a word or two; published_pattern is searched in this much of it
 
 
 def parse_countdown(text: str, now: datetime) -> datetime | None:
@@ -58,9 +59,6 @@ def parse_countdown(text: str, now: datetime) -> datetime | None:
         return now + timedelta(**parts)
     except OverflowError:  # "99999999 days": no date a victim's data can be published on
         return None
-
-
-_STATUS_CHARS = 512  # a status is a word or two; published_pattern is searched in this much of it
 
 
 def is_published(pattern: str, status: str | None) -> bool:

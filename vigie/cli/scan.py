@@ -53,7 +53,7 @@ def scan(
 ) -> None:
     """Find leaked-data fragments in files or stdin: kind, lines, identifiers, article 9 flags, severity.
 
-    Archives (zip, tar, gz, bz2, xz) and Excel workbooks are opened as a crawl opens an
+    Archives (zip, 7z, tar, gz, bz2, xz) and Excel and OpenDocument workbooks are opened as a crawl opens an
     attachment, within the same limits (the defaults of a source's `attachments:`): each file or
     sheet is scanned and named `PATH/member`.
 
