@@ -78,6 +78,7 @@ with atheris.instrument_imports(include=["indexer", "crawler", "vigie.config"]):
     from indexer.tokens import MatchKey
     from tests.native_core import assert_same_fragments, both_engines, vigie_native
     from vigie.config.loader import check_config_dir
+from tests.fixtures.archives import ods_of, zip_of
 from vigie.config.schema import AttachmentLimits, SourceConfig
 
 KEY = MatchKey(b"\x22" * 32, version=2)
@@ -196,14 +197,6 @@ def check_attachment(data: bytes) -> None:
         assert isinstance(f.data, bytes)
 
 
-def _zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=method) as z:
-        for member, body in members.items():
-            z.writestr(member, body)
-    return buf.getvalue()
-
-
 def _tar(members: dict[str, bytes], mode: str = "w") -> bytes:
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode=mode) as t:  # type: ignore[call-overload]
@@ -238,31 +231,13 @@ def _xlsx(rows: list[dict[str, str]]) -> bytes:
     return buf.getvalue()
 
 
-def _ods(rows: list[dict[str, str]]) -> bytes:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    doc = OpenDocumentSpreadsheet()
-    table = Table(name="patients")
-    cols = list(rows[0])
-    for values in [cols] + [[r.get(c, "") for c in cols] for r in rows]:
-        tr = TableRow()
-        for v in values:
-            cell = TableCell(valuetype="string")
-            cell.addElement(P(text=v))
-            tr.addElement(cell)
-        table.addElement(tr)
-    doc.spreadsheet.addElement(table)
-    buf = io.BytesIO()
-    doc.write(buf)
-    return buf.getvalue()
-
-
 @cache
 def _workbook(name: str) -> bytes:
     rows = _records(5, 43)
-    return _xlsx(rows) if name.endswith(".xlsx") else _ods(rows)
+    if name.endswith(".xlsx"):
+        return _xlsx(rows)
+    cols = list(rows[0])
+    return ods_of({"patients": [cols] + [[r.get(c, "") for c in cols] for r in rows]})
 
 
 def _with_part(name: str, part: str, body: bytes) -> bytes:
@@ -271,7 +246,7 @@ def _with_part(name: str, part: str, body: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(_workbook(name))) as z:
         for info in z.infolist():
             members[info.filename] = body if info.filename == part else z.read(info)
-    return _zip(members)
+    return zip_of(members)
 
 
 def attachment_seeds() -> list[bytes]:
@@ -285,9 +260,10 @@ def attachment_seeds() -> list[bytes]:
     sql = make_dump("sql_insert", 8, faker_seed=42, header=True)[0].encode()
     xlsx = _workbook("patients.xlsx")
     seeds = {
-        "leak.zip": [_zip({"clients.csv": csv, "base.sql": sql}, m) for m in
+        "leak.zip": [zip_of({"clients.csv": csv, "base.sql": sql}, m) for m in
                      (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)]
-        + [_zip({"inner.zip": _zip({"clients.csv": csv})}), _zip({"export/patients.xlsx": xlsx, "notes.txt": b"x"})],
+        + [zip_of({"inner.zip": zip_of({"clients.csv": csv})}),
+           zip_of({"export/patients.xlsx": xlsx, "notes.txt": b"x"})],
         "leak.tar": [_tar({"clients.csv": csv, "dir/base.sql": sql})],
         "leak.tgz": [_tar({"clients.csv": csv}, "w:gz")],
         "clients.csv.gz": [gzip.compress(csv), gzip.compress(csv[:200]) + gzip.compress(csv[200:])],
@@ -298,7 +274,7 @@ def attachment_seeds() -> list[bytes]:
         "patients.ods": [_workbook("patients.ods")],
         "clients.csv": [csv],
         "leak.7z": [_7z({"clients.csv": csv, "dir/base.sql": sql}, m) for m in (py7zr.FILTER_LZMA2, py7zr.FILTER_COPY)]
-        + [_7z({"inner.zip": _zip({"clients.csv": csv})}, py7zr.FILTER_LZMA2)],
+        + [_7z({"inner.zip": zip_of({"clients.csv": csv})}, py7zr.FILTER_LZMA2)],
     }
     out = [bytes([NAMES.index(name)]) + body for name, bodies in seeds.items() for body in bodies]
     for mode, (name, part) in enumerate(PARTS, len(NAMES)):

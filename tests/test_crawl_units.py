@@ -21,25 +21,18 @@ from crawler.middlewares import backoff_delay
 from crawler.settings import build_settings
 from crawler.spiders._base import element_text, first_text, parse_date
 from crawler.state import CrawlState
+from tests.fixtures.archives import zip_of
 from vigie.config.schema import AttachmentLimits, GlobalConfig, SourceConfig
 from vigie_kit.forum_data import bomb_zip
 
 LIMITS = AttachmentLimits(max_uncompressed_bytes=4 * 1024 * 1024, max_files=10, max_nesting=1)
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
-
-
 # ------------------------------------------------------------------ attachments
 
 def test_plain_and_archived_files_are_extracted() -> None:
     assert [f.filename for f in expand_attachment("a.csv", b"x;y", LIMITS)] == ["a.csv"]
-    files = expand_attachment("d.zip", _zip({"in/a.csv": b"1;2", "b.exe": b"MZ", "c.sql": b"INSERT"}), LIMITS)
+    files = expand_attachment("d.zip", zip_of({"in/a.csv": b"1;2", "b.exe": b"MZ", "c.sql": b"INSERT"}), LIMITS)
     assert [(f.filename, f.data) for f in files] == [("d.zip/in/a.csv", b"1;2"), ("d.zip/c.sql", b"INSERT")]
     assert expand_attachment("x.sql.gz", gzip.compress(b"SELECT 1"), LIMITS)[0].data == b"SELECT 1"
 
@@ -165,7 +158,7 @@ def test_zip_bomb_refused_from_its_declared_size_without_inflating() -> None:
 
 
 def test_zip_lying_about_its_size_is_never_expanded_beyond_it() -> None:
-    data = bytearray(_zip({"dump.csv": bytes(8 * 1024 * 1024)}))
+    data = bytearray(zip_of({"dump.csv": bytes(8 * 1024 * 1024)}))
     # rewrite the declared uncompressed size (local header offset 22, central directory offset 24)
     struct.pack_into("<I", data, 22, 100)
     cd = data.rfind(b"PK\x01\x02")
@@ -182,12 +175,12 @@ def test_gzip_bomb_stopped_while_streaming() -> None:
 
 def test_nesting_file_count_and_size_caps() -> None:
     # max_nesting=1: one archive inside the downloaded one is expanded, a second level is refused
-    assert expand_attachment("outer.zip", _zip({"i.zip": _zip({"a.csv": b"1"})}), LIMITS)[0].data == b"1"
-    three_levels = _zip({"mid.zip": _zip({"deep.zip": _zip({"a.csv": b"1"})})})
+    assert expand_attachment("outer.zip", zip_of({"i.zip": zip_of({"a.csv": b"1"})}), LIMITS)[0].data == b"1"
+    three_levels = zip_of({"mid.zip": zip_of({"deep.zip": zip_of({"a.csv": b"1"})})})
     with pytest.raises(ArchiveBombError, match="max_nesting"):
         expand_attachment("outer.zip", three_levels, LIMITS)
     with pytest.raises(ArchiveBombError, match="max_files"):
-        expand_attachment("many.zip", _zip({f"{i}.csv": b"x" for i in range(11)}), LIMITS)
+        expand_attachment("many.zip", zip_of({f"{i}.csv": b"x" for i in range(11)}), LIMITS)
     with pytest.raises(ArchiveBombError, match="max_bytes"):
         expand_attachment("big.csv", b"x" * 100, AttachmentLimits(max_bytes=10))
     with pytest.raises(AttachmentError, match="not a valid zip"):
@@ -199,7 +192,7 @@ def test_a_zip_with_bytes_cut_out_is_an_attachment_error() -> None:
     reads the directory but then seeks before the file's start, a ValueError it does not document
     (found by tests/fuzz.py). It must come out as the attachment's corruption, which the spider
     counts and logs, not as an exception that loses the download unseen."""
-    whole = _zip({"a.csv": b"email\n" + b"x@ex.fr\n" * 50, "b.csv": b"1"})
+    whole = zip_of({"a.csv": b"email\n" + b"x@ex.fr\n" * 50, "b.csv": b"1"})
     cut = whole[:40] + whole[50:]
     with pytest.raises(ValueError, match="negative seek"):  # what zipfile itself raises
         with zipfile.ZipFile(io.BytesIO(cut)) as z:

@@ -18,6 +18,7 @@ from crawler.attachments import ArchiveBombError, AttachmentError, expand_attach
 from crawler.spreadsheets import MAX_COLUMNS
 from indexer.detect import detect
 from indexer.tokens import MatchKey
+from tests.fixtures.archives import ods_of, zip_of
 from vigie.config.schema import AttachmentLimits
 
 KEY = MatchKey(b"\x11" * 32, version=3)
@@ -93,14 +94,6 @@ def test_workbooks_inside_zips_are_read_and_counted() -> None:
         expand_attachment("export.xlsx", _workbook(), AttachmentLimits(max_files=1))
 
 
-def _xlsx(parts: dict[str, str | bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, body in parts.items():
-            z.writestr(name, body)
-    return buf.getvalue()
-
-
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 
@@ -108,15 +101,15 @@ def test_hostile_workbooks_are_refused_or_bounded() -> None:
     laughs = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
               f'<sst {_NS}><si><t>&b;</t></si></sst>')
     with pytest.raises(AttachmentError, match="sharedStrings"):
-        expand_attachment("b.xlsx", _xlsx({"xl/sharedStrings.xml": laughs, "xl/worksheets/sheet1.xml":
+        expand_attachment("b.xlsx", zip_of({"xl/sharedStrings.xml": laughs, "xl/worksheets/sheet1.xml":
                                            f"<worksheet {_NS}><sheetData/></worksheet>"}), LIMITS)
     external = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
                 f'<worksheet {_NS}><sheetData><row><c t="inlineStr"><is><t>&e;</t></is></c></row></sheetData>'
                 "</worksheet>")
     with pytest.raises(AttachmentError):
-        expand_attachment("e.xlsx", _xlsx({"xl/worksheets/sheet1.xml": external}), LIMITS)
+        expand_attachment("e.xlsx", zip_of({"xl/worksheets/sheet1.xml": external}), LIMITS)
     with pytest.raises(AttachmentError, match="not a readable"):
-        expand_attachment("m.xlsx", _xlsx({"xl/worksheets/sheet1.xml": "<worksheet><sheetData><row>"}), LIMITS)
+        expand_attachment("m.xlsx", zip_of({"xl/worksheets/sheet1.xml": "<worksheet><sheetData><row>"}), LIMITS)
     with pytest.raises(AttachmentError, match="not a valid zip"):
         expand_attachment("z.xlsx", b"PK\x03\x04 not a zip", LIMITS)
     # a cell far to the right does not make a row of 16 384 cells; shared-string indexes out of
@@ -124,11 +117,11 @@ def test_hostile_workbooks_are_refused_or_bounded() -> None:
     far = (f'<worksheet {_NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>email</t></is></c>'
            '<c r="XFD1" t="inlineStr"><is><t>x</t></is></c><c r="B1" t="s"><v>999</v></c></row></sheetData>'
            "</worksheet>")
-    table = expand_attachment("f.xlsx", _xlsx({"xl/worksheets/sheet1.xml": far}), LIMITS)[0].data.decode()
+    table = expand_attachment("f.xlsx", zip_of({"xl/worksheets/sheet1.xml": far}), LIMITS)[0].data.decode()
     assert table == "email\n" and MAX_COLUMNS < 16384
     # a bomb of a sheet: the decompressed parts count against attachments.max_uncompressed_bytes
     rows = "".join(f'<row><c t="inlineStr"><is><t>{"x" * 200}</t></is></c></row>' for _ in range(20_000))
-    big = _xlsx({"xl/worksheets/sheet1.xml": f"<worksheet {_NS}><sheetData>{rows}</sheetData></worksheet>"})
+    big = zip_of({"xl/worksheets/sheet1.xml": f"<worksheet {_NS}><sheetData>{rows}</sheetData></worksheet>"})
     with pytest.raises(ArchiveBombError):
         expand_attachment("big.xlsx", big, AttachmentLimits(max_uncompressed_bytes=1_000_000))
 
@@ -141,40 +134,10 @@ def test_xlsx_is_a_default_attachment_type_and_can_be_left_out() -> None:
     assert expand_attachment("leak.zip", buf.getvalue(), AttachmentLimits(extensions=["zip", "csv"])) == []
 
 
-def _ods(rows_by_sheet: dict[str, list[list[str | None]]], repeat_tail: int = 0) -> bytes:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import LineBreak, P
-
-    doc = OpenDocumentSpreadsheet()
-    for name, rows in rows_by_sheet.items():
-        table = Table(name=name)
-        for row in rows:
-            tr = TableRow()
-            for v in row:
-                cell = TableCell(valuetype="string") if v else TableCell()
-                if v:
-                    p = P()
-                    for k, part in enumerate(v.split("\n")):
-                        if k:
-                            p.addElement(LineBreak())
-                        p.addText(part)
-                    cell.addElement(p)
-                tr.addElement(cell)
-            if repeat_tail:  # empty cells to the sheet's edge, written once with a repeat count
-                tr.addElement(TableCell(numbercolumnsrepeated=repeat_tail))
-            table.addElement(tr)
-        table.addElement(TableRow(numberrowsrepeated=1_048_000))  # empty rows to the bottom
-        doc.spreadsheet.addElement(table)
-    buf = io.BytesIO()
-    doc.write(buf)
-    return buf.getvalue()
-
-
 def test_opendocument_spreadsheets_are_read_like_workbooks() -> None:
     head = ["nom", "prenom", "date_naissance", "email", "telephone", "notes"]
     rows = [head] + [[n, p, d.strftime("%d/%m/%Y"), e, t, notes] for n, p, d, e, t, notes in PATIENTS]
-    data = _ods({"Patients": rows, "Vide": []}, repeat_tail=1018)
+    data = ods_of({"Patients": rows, "Vide": []}, repeat_tail=1018)
     files = expand_attachment("export.ods", data, LIMITS)
     assert [f.filename for f in files] == ["export.ods/Patients.tsv"]
     lines = files[0].data.decode().split("\n")
@@ -207,4 +170,4 @@ def test_opendocument_repeats_are_bounded() -> None:
     lines = table_text.rstrip("\n").split("\n")
     assert 1 < len(lines) <= 100 and all(1 < len(ln.split("\t")) <= MAX_COLUMNS for ln in lines)
     with pytest.raises(AttachmentError, match="content.xml"):
-        expand_attachment("y.ods", _xlsx({"mimetype": "application/vnd.oasis.opendocument.spreadsheet"}), LIMITS)
+        expand_attachment("y.ods", zip_of({"mimetype": "application/vnd.oasis.opendocument.spreadsheet"}), LIMITS)
