@@ -187,3 +187,17 @@ def test_memory_is_bounded_on_a_dense_dump() -> None:
     assert len(frags) == 1
     # ~50 identifiers' worth of objects per input line is the budget (Identifier + token + value)
     assert peak < 60 * len(rows), (peak, len(rows))
+
+
+def test_per_line_answers_are_kept_only_during_the_call() -> None:
+    """`shapes` keeps the answers of its per-line tests while one call runs (a header above one
+    row at a time asked each line's shape five times): none of the crawled lines it keeps may
+    outlive the call."""
+    from indexer.detect import shapes
+
+    table = "NOM     PRENOM     EMAIL              TEL\n" + "".join(
+        f"DUPONT{k}  JEAN{k}      jean{k}@exemple.fr    06123456{k:02d}\n" for k in range(30))
+    frags = detect(table + "\nNOM;EMAIL\nX;a@b.fr\n", key=KEY)
+    assert frags and frags[0].identifiers  # the fixed-width table was read through the memo
+    memos = (shapes._sig_short, shapes._spaced_row_short, shapes._cell_count_short, shapes._header_roles_short)
+    assert [m.cache_info().currsize for m in memos] == [0, 0, 0, 0]

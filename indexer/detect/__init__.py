@@ -30,6 +30,7 @@ from indexer import engine as _engine
 from indexer.article9 import scan_article9
 from indexer.decode import Limits, decode
 from indexer.detect import prefilter as _prefilter
+from indexer.detect import shapes as _shapes
 from indexer.detect.extract import Sink
 from indexer.detect.multiline import join_quoted_cells, logical_starts
 from indexer.detect.seeds import RULE_CHARS, alone_is_nothing, candidate_starts
@@ -134,6 +135,7 @@ def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
     try:
         return _detect_text(text, key, filename, limits, tokenizer)
     finally:
+        _shapes.forget()
         if was:
             gc.enable()
 

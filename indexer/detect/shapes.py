@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from indexer import engine as _engine
@@ -388,9 +388,30 @@ def _unquote(s: str) -> str:
     return _QUOTED.sub("q", s.replace('""', "")) if '""' in s else _QUOTED.sub("q", s)
 
 
+# The per-line tests below are asked of the same line several times in one call: by the start
+# line's `block_start` looking up, by the recognisers from the block's first line, by the next
+# start's look up (a header over one row at a time: five `_sig`s and three cell splits a line).
+# Short lines' answers are kept for the call (`forget()` empties them when `detect_text` ends:
+# nothing crawled outlives it here); a line over _MEMO_LINE is tested each time.
+_MEMO_LINE = 400
+_MEMO_SIZE = 2048
+
+
+def forget() -> None:
+    """Drop the per-line answers kept during a detection call."""
+    _sig_short.cache_clear()
+    _spaced_row_short.cache_clear()
+    _cell_count_short.cache_clear()
+    _header_roles_short.cache_clear()
+
+
 def _sig(s: str) -> tuple[str, int, int] | None:
     """(separator, count, count with trailing separators) of a record line, quoted fields
     taken as one cell: the counts of its fields, without and with trailing empty cells."""
+    return _sig_short(s) if len(s) <= _MEMO_LINE else _sig_of(s)
+
+
+def _sig_of(s: str) -> tuple[str, int, int] | None:
     if not s.strip():
         return None
     u = _unquote(s)
@@ -401,6 +422,9 @@ def _sig(s: str) -> tuple[str, int, int] | None:
         if c and (best is None or c > best[1]):
             best = (sep, c)
     return None if best is None else (best[0], best[1], u.count(best[0]))
+
+
+_sig_short = lru_cache(maxsize=_MEMO_SIZE)(_sig_of)
 
 
 def delimiter_of(line: str) -> str | None:
@@ -509,8 +533,26 @@ def _cells(line: str, gap: re.Pattern[str], base: int) -> list[tuple[str, int]]:
     return out
 
 
+def _cell_count(line: str, gap: int) -> int:
+    """len(_cells(line, _GAPS[gap], 0)), without building the cells."""
+    if len(line) <= _MEMO_LINE:
+        return _cell_count_short(line, gap)
+    return len(_cells(line, _GAPS[gap], 0))
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _cell_count_short(line: str, gap: int) -> int:
+    t = line.rstrip()
+    return 1 + len(_GAPS[gap].findall(t, len(t) - len(t.lstrip())))
+
+
 def _spaced_row(s: str) -> bool:
-    return len(s) <= 400 and bool(s.strip()) and _sig(s) is None and _WORTH.search(s) is not None
+    return len(s) <= 400 and _spaced_row_short(s)
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _spaced_row_short(s: str) -> bool:
+    return bool(s.strip()) and _sig(s) is None and _WORTH.search(s) is not None
 
 
 def _spaced_header(head: str, row: str) -> list[str | None] | None:
@@ -518,7 +560,14 @@ def _spaced_header(head: str, row: str) -> list[str | None] | None:
     PRENOM  NAISSANCE  EMAIL` over `DUPONT  JEAN  12/03/1985  j@x.fr`): as many cells apart by
     two spaces or more, most of them starting where the row's do, no value in it (a digit, an
     @), and the names a CSV header needs (two strong roles, or one in a two-column file)."""
-    if len(head) > 400 or _sig(head) is not None or _WORTH.search(head) is not None:
+    if len(head) > 400:
+        return None
+    roles = _header_roles(head, row) if len(row) > _MEMO_LINE else _header_roles_short(head, row)
+    return None if roles is None else list(roles)
+
+
+def _header_roles(head: str, row: str) -> tuple[str | None, ...] | None:
+    if _sig(head) is not None or _WORTH.search(head) is not None:
         return None
     gap = _GAPS[0]
     hc, rc = _cells(head, gap, 0), _cells(row, gap, 0)
@@ -526,9 +575,12 @@ def _spaced_header(head: str, row: str) -> list[str | None] | None:
         return None
     if 2 * len({o for _, o in hc} & {o for _, o in rc}) < len(hc):
         return None
-    roles = [role_of(h) for h, _ in hc]
+    roles = tuple(role_of(h) for h, _ in hc)
     typed = sum(1 for r in roles if r in STRONG_ROLES)
     return roles if typed >= 2 or (typed == 1 and len(hc) == 2) else None
+
+
+_header_roles_short = lru_cache(maxsize=_MEMO_SIZE)(_header_roles)
 
 
 def _spaced_with_header(ctx: Ctx, i: int, roles: list[str | None]) -> tuple[int, Spec | None]:
@@ -538,7 +590,7 @@ def _spaced_with_header(ctx: Ctx, i: int, roles: list[str | None]) -> tuple[int,
     gap = _GAPS[0]
     count = len(roles)
     j = i + 1
-    while j < len(lines) and _spaced_row(lines[j]) and len(_cells(lines[j], gap, 0)) == count:
+    while j < len(lines) and _spaced_row(lines[j]) and _cell_count(lines[j], 0) == count:
         j += 1
     ctx.spaced_end[0] = max(ctx.spaced_end[0], j)
     if j - i - 1 < 2:
@@ -573,10 +625,10 @@ def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     for g, gap in enumerate(_GAPS):
         if i < ctx.spaced_end[g]:
             continue
-        count = len(_cells(lines[i], gap, 0))
+        count = _cell_count(lines[i], g)
         j = i + 1
         if 2 <= count <= _MAX_SPACED_CELLS:
-            while j < len(lines) and _spaced_row(lines[j]) and len(_cells(lines[j], gap, 0)) == count:
+            while j < len(lines) and _spaced_row(lines[j]) and _cell_count(lines[j], g) == count:
                 j += 1
         ctx.spaced_end[g] = j
         if j - i < MIN_HEADERLESS_ROWS:
@@ -761,8 +813,8 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
                     k -= 2
         elif _spaced_row(s) and k > lo:
             # a fixed-width table: up its rows (as many cells) to the header that names them
-            count = len(_cells(s, _GAPS[0], 0))
-            while k > lo and _spaced_row(lines[k - 1]) and len(_cells(lines[k - 1], _GAPS[0], 0)) == count:
+            count = _cell_count(s, 0)
+            while k > lo and _spaced_row(lines[k - 1]) and _cell_count(lines[k - 1], 0) == count:
                 k -= 1
             if k > lo and _spaced_header(lines[k - 1], lines[k]) is not None:
                 k -= 1
