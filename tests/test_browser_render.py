@@ -59,3 +59,47 @@ def test_browser_restarted_after_n_pages(tmp_path: Path) -> None:
                                           "max_pages": 3, "restart_after": 1})
     assert [len(p["victims"]) for p in result["pages"]] == [10, 10, 5]
     assert result["stats"].get("vigie_browser/restarts/pages") == 2  # before pages 2 and 3
+
+
+def test_a_page_the_browser_gave_up_on_is_retried(tmp_path: Path) -> None:
+    """A navigation that times out (a stalled circuit, a slow site) is retried like an HTTP
+    request that timed out: the first request of the page stalls past the page timeout, the
+    second is answered, and the page is read. (A local server, network: direct: only the
+    handler's failure path is under test.)"""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    asked: list[str] = []
+    release = threading.Event()
+
+    class Stalling(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            if self.path != "/":
+                self.send_error(404)
+                return
+            asked.append(self.path)
+            if len(asked) == 1:
+                release.wait(20)  # past the 3 s page timeout: the browser gives up on it
+            body = b"<html><body><p id='state'>ready</p><article class='victim'><h2 class='name'>Acme</h2></article></body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Stalling)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = browser_fetch(tmp_path, {"url": f"http://127.0.0.1:{server.server_port}/", "socks": None,
+                                          "source": "stalled", "max_pages": 1, "timeout": 3})
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+    assert [p["victims"] for p in result["pages"]] == [["Acme"]]
+    assert len(asked) == 2
+    assert result["stats"].get("retry/count") == 1
+    assert result["stats"].get("retry/reason_count/scrapy.exceptions.DownloadTimeoutError") == 1

@@ -81,7 +81,7 @@ def main(spec_path: str, out_path: str) -> int:
                                           "attention": attention, "finish": finish.get("reason"),
                                           "stats": {k: v for k, v in (crawler.stats.get_stats() if crawler.stats
                                                                        else {}).items()
-                                                    if k.startswith(("vigie", "playwright/page_count"))}},
+                                                    if k.startswith(("vigie", "playwright/page_count", "retry/"))}},
                                          default=str))
     return 0
 

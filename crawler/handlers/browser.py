@@ -33,7 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scrapy.exceptions import NotConfigured
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+from scrapy.exceptions import DownloadFailedError, DownloadTimeoutError, NotConfigured
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 if TYPE_CHECKING:
@@ -232,6 +234,13 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
             self._inflight += 1
         try:
             return await super().download_request(request)
+        except PlaywrightError as exc:
+            # Scrapy's retry knows transport failures (RETRY_EXCEPTIONS), not Playwright's: a
+            # navigation that timed out on a slow or broken circuit lost its page at once, where
+            # the HTTP handler's request would have been retried on a fresh circuit
+            said = str(exc).strip()
+            kind = DownloadTimeoutError if isinstance(exc, PlaywrightTimeoutError) else DownloadFailedError
+            raise kind(f"browser: {said.splitlines()[0] if said else type(exc).__name__}") from exc
         finally:
             async with self._cond:
                 self._inflight -= 1
