@@ -73,14 +73,15 @@ def test_a_page_the_browser_gave_up_on_is_retried(tmp_path: Path) -> None:
     release = threading.Event()
 
     class Stalling(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             if self.path != "/":
                 self.send_error(404)
                 return
             asked.append(self.path)
             if len(asked) == 1:
                 release.wait(20)  # past the 3 s page timeout: the browser gives up on it
-            body = b"<html><body><p id='state'>ready</p><article class='victim'><h2 class='name'>Acme</h2></article></body></html>"
+            body = (b"<html><body><p id='state'>ready</p>"
+                    b"<article class='victim'><h2 class='name'>Acme</h2></article></body></html>")
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
             self.send_header("Content-Length", str(len(body)))
