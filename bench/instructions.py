@@ -14,7 +14,9 @@ VIGIE_ENGINE=native), `posts_raw` (the Hyperscan scan alone), `posts_native_scan
 scan alone); a `_nodumps` suffix (`posts_many_nodumps`) drops the 0.5% dump posts; `pages` (the same text as
 ~1 MB pages, `detect()` per page), `pages_windows` (the same pages through `prefilter.run`:
 only the windows around start lines decoded), `dense` (the bench's dense dumps, 2 000 rows each),
-`dense_<kind>` (MB dumps of 2 000 rows of one kind of that mix: `dense_csv`, `dense_sql_insert`...),
+`baseline_dense` (bench.detect's AIL-style baseline on the
+`dense` dumps: the ratio of the two counts is the dense target's "x times the baseline's time"
+without the clock's noise), `dense_<kind>` (MB dumps of 2 000 rows of one kind of that mix: `dense_csv`, `dense_sql_insert`...),
 `dump_posts` (the 20 dump posts mixed into the sparse posts, `detect()` each, MB times: where the
 sparse text's time goes), `combo` (`detect()` on the first MB MiB of the bench's combo list,
 `detect_extra._write_combo`: one call, as `parallel` makes per 2 MiB chunk of a big file).
@@ -29,7 +31,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.detect import KEY, dense_inputs, sparse_inputs
+from bench.detect import KEY, baseline, dense_inputs, sparse_inputs
 from bench.detect_extra import _write_combo
 from indexer.decode import Limits
 from indexer.detect import Tokenizer, detect, detect_text
@@ -71,7 +73,7 @@ def main() -> None:
     cg = _helper()
     nodumps = what.endswith("_nodumps")
     what = what.removesuffix("_nodumps")
-    if what == "dense":
+    if what in ("dense", "baseline_dense"):
         items = dense_inputs(int(2000 * mb))
     elif what.startswith("dense_"):  # one kind of the dense mix: dense_csv, dense_sql_insert, dense_jsonl...
         items = [make_dump(what.removeprefix("dense_"), 2000, faker_seed=1000 + s)[0].encode() for s in range(int(mb))]
@@ -95,6 +97,9 @@ def main() -> None:
         "pages": lambda: [detect(x, key=KEY) for x in items],
         "pages_windows": lambda: [P.run(x, detect_text, Tokenizer(KEY), None, None, Limits()) for x in items],
         "dense": lambda: [detect(x, key=KEY) for x in items],
+        # the AIL-style baseline of bench.detect on the same dumps, decoding included as there:
+        # the ratio of counts is the "x times the baseline's time" that a noisy VM's clock blurs
+        "baseline_dense": lambda: [baseline(x.decode("utf-8"), set()) for x in items],
         **{f"dense_{k}": (lambda: [detect(x, key=KEY) for x in items]) for k in DENSE_KINDS},
         "combo": lambda: [detect(x, key=KEY) for x in items],
         "dump_posts": lambda: [detect(x, key=KEY) for x in items],
