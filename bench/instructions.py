@@ -14,9 +14,9 @@ VIGIE_ENGINE=native), `posts_raw` (the Hyperscan scan alone), `posts_native_scan
 scan alone); a `_nodumps` suffix (`posts_many_nodumps`) drops the 0.5% dump posts; `pages` (the same text as
 ~1 MB pages, `detect()` per page), `pages_windows` (the same pages through `prefilter.run`:
 only the windows around start lines decoded), `dense` (the bench's dense dumps, 2 000 rows each),
-`baseline_dense` (bench.detect's AIL-style baseline on the
-`dense` dumps: the ratio of the two counts is the dense target's "x times the baseline's time"
-without the clock's noise), `dense_<kind>` (MB dumps of 2 000 rows of one kind of that mix: `dense_csv`, `dense_sql_insert`...),
+`baseline_dense` (bench.detect's AIL-style baseline on the `dense` dumps: the ratio of the
+two counts is the dense target's "x times the baseline's time" without the clock's noise),
+`dense_<kind>` (MB dumps of 2 000 rows of one kind of that mix: `dense_csv`, `dense_sql_insert`...),
 `dump_posts` (the 20 dump posts mixed into the sparse posts, `detect()` each, MB times: where the
 sparse text's time goes), `combo` (`detect()` on the first MB MiB of the bench's combo list,
 `detect_extra._write_combo`: one call, as `parallel` makes per 2 MiB chunk of a big file).
