@@ -449,6 +449,8 @@ def _fits(s: str, sig: tuple[str, int, int]) -> bool:
 
 
 def _split(s: str, sep: str, base: int) -> list[tuple[str, int]]:
+    if len(sep) != 1 or sep > "\x7f":  # the core splits on a byte: both refuse anything else
+        raise ValueError(f"a field separator is one ASCII character, not {sep!r}")
     if '"' not in s:
         out, o = [], base
         for v in s.split(sep):

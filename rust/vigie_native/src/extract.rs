@@ -1157,7 +1157,7 @@ impl Core {
             today: (i32, i32, (i32, u32, u32))) -> PyResult<i64> {
         let rl = roles_of(py, &roles)?;
         let b = self.block(py, &sink, today, &rl)?;
-        let sepb = *sep.as_bytes().first().ok_or_else(|| PyValueError::new_err("empty separator"))?;
+        let sepb = ascii_sep(sep)?;
         let mut hit = 0;
         let mut fields = Vec::new();
         for k in lo..hi {
@@ -1278,11 +1278,28 @@ pub fn card_network(d: &str) -> Option<&'static str> {
     cn::card_network(d)
 }
 
+/// The separator byte of a delimited row: one ASCII character, as `shapes._split` requires (an
+/// empty separator, or the first byte of a multibyte one, made the byte splitter panic).
+fn ascii_sep(sep: &str) -> PyResult<u8> {
+    match sep.as_bytes() {
+        [b] if b.is_ascii() => Ok(*b),
+        _ => Err(PyValueError::new_err(format!("a field separator is one ASCII character, not {sep:?}"))),
+    }
+}
+
 #[pyfunction]
-pub fn split_row(s: &str, sep: &str, base: i64) -> Vec<(String, i64)> {
+pub fn split_row(s: &str, sep: &str, base: i64) -> PyResult<Vec<(String, i64)>> {
+    let sepb = ascii_sep(sep)?;
     let mut out = Vec::new();
-    split::split_row(s, sep.as_bytes()[0], base, &mut out);
-    out
+    split::split_row(s, sepb, base, &mut out);
+    Ok(out)
+}
+
+/// Panics with `message`: how tests/test_native_hostile.py shows that a panic in the core
+/// reaches Python as an exception and prints nothing (the message may quote crawled text).
+#[pyfunction]
+pub fn panic_probe(message: &str) {
+    panic!("{message}");
 }
 
 fn answer(py: Python<'_>, c: Canon) -> Py<PyAny> {

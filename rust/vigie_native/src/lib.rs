@@ -34,6 +34,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract::card_network, m)?)?;
     m.add_function(wrap_pyfunction!(extract::insert_head, m)?)?;
     m.add_function(wrap_pyfunction!(extract::split_row, m)?)?;
+    m.add_function(wrap_pyfunction!(extract::panic_probe, m)?)?;
     m.add_function(wrap_pyfunction!(extract::canon_email, m)?)?;
     m.add_function(wrap_pyfunction!(extract::canon_nir, m)?)?;
     m.add_function(wrap_pyfunction!(extract::canon_card, m)?)?;
