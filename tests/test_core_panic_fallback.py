@@ -3,8 +3,8 @@ pure-Python reference engine on that thread, and the crash is logged and counted
 
 No known input panics the core (each one found became a fix and a test in test_native_hostile.py),
 so the crash is injected: a function the native path calls raises a genuine pyo3 PanicException,
-obtained from the core's test-only `split_row` with an empty separator (a known crate bug kept as
-a strict xfail there). This is the one fake here, because nothing real can panic on purpose.
+obtained from the core's `panic_probe`, which panics on purpose. This is the one fake here,
+because no input we know of panics the core.
 """
 
 from __future__ import annotations
@@ -33,11 +33,11 @@ POSTS = [b"bonjour a tous, rien ici", ("vente base clients\n" + DUMP).encode(), 
 def _panic() -> BaseException:
     vigie_native: Any = importlib.import_module("vigie_native")
     try:
-        vigie_native.split_row("4970101234567890", "", 0)
+        vigie_native.panic_probe("card 4970101234567890")
     except BaseException as exc:  # the panic is what we came for
         assert engine.is_core_panic(exc), type(exc).__mro__
         return exc
-    pytest.fail("split_row('', ...) no longer panics: inject the panic another way")
+    pytest.fail("panic_probe no longer panics: inject the panic another way")
 
 
 @pytest.fixture

@@ -248,7 +248,10 @@ def test_stop_mid_crawl_then_restart_loses_and_duplicates_nothing(small_forum: F
 
     with SmtpSink() as smtp, WebhookReceiver(secret=SECRET) as hook:
         config = make_config(tmp_path / "config", small_forum.url)
-        set_schedule(config, SOURCE, "3s", delay_seconds=0.25, concurrency=1)
+        # a second between pages: the kill must land mid-crawl even on a loaded machine (at a
+        # quarter second the whole crawl once ended between the poll that saw it under way and
+        # the kill)
+        set_schedule(config, SOURCE, "3s", delay_seconds=1.0, concurrency=1)
         write_global(config, free_port(), smtp.port)
         _org(config, hook.url)
         data = tmp_path / "data"
