@@ -284,3 +284,24 @@ def test_log_json_writes_one_object_per_line(cfg: Path, tmp_path: Path) -> None:
     assert all("record" in r and "text" in r for r in records)
     again = vigie("keys", "init", "--config", str(cfg))
     assert "already exists, kept" in again.stdout
+
+
+def test_loading_the_config_keeps_nothing_of_its_files(cfg: Path) -> None:
+    """A service reloads its config (SIGHUP, `vigie check`): the loader once kept every scalar
+    node it built in one module-wide YAML constructor, and with each node's mark the file's whole
+    text, secrets included. After a load, no YAML node of the files may be alive."""
+    import gc
+
+    import yaml
+
+    marker = "keep-nothing-3f9c2e"
+    source = cfg / "sources" / "example-forum.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("name: example-forum",
+                                                                 f"name: example-forum\n# {marker}"),
+                      encoding="utf-8")
+    for _ in range(3):
+        problems_of(cfg)
+    gc.collect()
+    alive = [o for o in gc.get_objects() if isinstance(o, yaml.Node) and isinstance(o.start_mark, yaml.Mark)
+             and marker in (o.start_mark.buffer or "")]
+    assert alive == [], f"{len(alive)} YAML nodes of the loaded files are still alive"

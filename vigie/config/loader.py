@@ -90,6 +90,10 @@ class _Doc:
         # so what the model then says of the emptied value would only repeat it, wrongly
         self.unset: set[Path_] = set()
         self.values = 0  # nodes turned into values so far (aliases count each time they are used)
+        # the scalar constructor of this file only: a constructor keeps every node it built (and
+        # through their marks the file's whole text, secrets included) until it is dropped; one
+        # shared by every load kept them all, and a service reloading its config grew each time
+        self.constructor: _Constructor | None = None
 
     def line_for(self, loc: Path_) -> int:
         """The line of the deepest part of `loc` that exists in the file (1 if none)."""
@@ -128,7 +132,9 @@ class _Doc:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.to_python(v, (*path, i), env) for i, v in enumerate(node.value)]
-        value = yaml.SafeLoader.construct_object(_CONSTRUCTOR, node)
+        if self.constructor is None:
+            self.constructor = _Constructor()
+        value = yaml.SafeLoader.construct_object(self.constructor, node)
         if isinstance(value, str) and "${" in value:
             value = self._interpolate(value, path, node.start_mark.line + 1, env)
         return value
@@ -155,9 +161,6 @@ class _Doc:
 class _Constructor(yaml.SafeLoader):
     def __init__(self) -> None:  # no stream: only used to construct scalars
         yaml.SafeLoader.__init__(self, "")
-
-
-_CONSTRUCTOR = _Constructor()
 
 
 def _dotted(loc: Path_) -> str:
