@@ -277,7 +277,6 @@ def _parse_valid_e164_slow(s: str, region: str) -> str | None:
 _DEFER: Any = object()
 _PLAIN_PHONE = re.compile(r"\(?\+?[0-9 .\-/()\u00a0]*")  # what the fast path reads; no tab (not viable there)
 _PLAIN_DROP = str.maketrans("", "", " .-/()\u00a0")
-_Check = Callable[[str], bool]
 
 
 class _RegionRules:
