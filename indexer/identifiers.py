@@ -173,36 +173,82 @@ def canon_email_gmail(exact: str) -> str:
 
 # ---------------------------------------------------------------------------------------- phone
 _OVERSEAS = ("GP", "MQ", "GF", "RE", "YT")
+_DEFER: Any = object()  # a fast path's "not mine: ask phonenumbers" (and `_RULES`' "not looked up")
 
 
-def _region_validator(region: str) -> tuple[re.Pattern[str], re.Pattern[str], int]:
-    """libphonenumber's validity test (general pattern AND one type pattern), compiled once.
+class _RegionRules:
+    """One region's validity test, libphonenumber's `_number_type_helper(nsn) != UNKNOWN`: the
+    general description matches AND one type description matches, a description matching when
+    the length is one of its possible lengths (or it names none) and its pattern matches the
+    whole number. Patterns are joined per length, so a test is one or two `fullmatch`es.
 
-    Used as a fast path for French-format numbers: phonenumbers.parse costs ~25 us, this ~0.5 us,
-    and both read the same metadata so they agree (a unit test checks it on random numbers)."""
-    md = PhoneMetadata.metadata_for_region(region)
-    if md is None or md.general_desc is None or md.country_code is None:
-        raise IdentifierError(f"phonenumbers has no metadata for region {region}: reinstall phonenumbers")
-    kinds = [getattr(md, k) for k in ("fixed_line", "mobile", "toll_free", "premium_rate",
-                                      "shared_cost", "voip", "uan", "personal_number", "pager",
-                                      "voicemail")]
-    types = "|".join(f"(?:{d.national_number_pattern})" for d in kinds
-                     if d is not None and d.national_number_pattern)
-    # applied to exactly 9 digits; these are libphonenumber's own patterns (it runs them with `re` too),
-    # anchored with \A so that no call, `search` included, tries more than one start
-    general = re.compile(f"\\A(?:{md.general_desc.national_number_pattern})$")
-    return general, re.compile(f"\\A(?:{types})$"), md.country_code
+    Both fast paths use it: French-format numbers (phonenumbers.parse costs ~25 us, this ~0.5 us)
+    and `_parse_valid_e164`; both read phonenumbers' own metadata, so they agree with it (tests:
+    test_identifiers.py on random French numbers, test_phone_fast_path.py on every region)."""
+
+    __slots__ = ("md", "leading", "by_len", "prefix")
+
+    def __init__(self, md: Any) -> None:
+        self.md = md
+        self.leading = re.compile(md.leading_digits) if md.leading_digits is not None else None
+        self.by_len: dict[int, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
+        self.prefix = md.national_prefix_for_parsing
+
+    def _compile(self, n: int) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        def fits(desc: Any) -> bool:
+            return (desc is not None and bool(desc.national_number_pattern)
+                    and (len(desc.possible_length) == 0 or n in desc.possible_length))
+        md = self.md
+        general = re.compile(md.general_desc.national_number_pattern) if fits(md.general_desc) else None
+        # any type will do (the order only decides which is tried first): the common ones first
+        types = [d.national_number_pattern for d in (
+            md.fixed_line, md.mobile, md.toll_free, md.premium_rate, md.shared_cost, md.voip,
+            md.uan, md.personal_number, md.pager, md.voicemail) if fits(d)]
+        joined = re.compile("|".join(f"(?:{t})" for t in types)) if types else None
+        out = self.by_len[n] = (general, joined)
+        return out
+
+    def valid(self, nsn: str) -> bool:
+        general, types = self.by_len.get(len(nsn)) or self._compile(len(nsn))
+        return (general is not None and types is not None and general.fullmatch(nsn) is not None
+                and types.fullmatch(nsn) is not None)
 
 
-_VALIDATORS = {r: _region_validator(r) for r in ("FR", *_OVERSEAS)}
+_RULES: dict[str, _RegionRules | None] = {}
+_RULES_LOCK = threading.Lock()
+
+
+def _rules(region: str) -> _RegionRules | None:
+    r = _RULES.get(region, _DEFER)
+    if r is _DEFER:
+        with _RULES_LOCK:
+            md = PhoneMetadata.metadata_for_region(region, None)
+            r = _RULES[region] = _RegionRules(md) if md is not None and md.general_desc is not None else None
+    return r
+
+
+def _french_rules() -> tuple[_RegionRules, ...]:
+    """The rules of the regions French-format numbers are read in, France first; missing ones
+    mean a broken phonenumbers install, said at import rather than as numbers all invalid."""
+    out = []
+    for region in ("FR", *_OVERSEAS):
+        rules = _rules(region)
+        if rules is None:
+            raise IdentifierError(f"phonenumbers has no metadata for region {region}: reinstall phonenumbers")
+        out.append(rules)
+    return tuple(out)
+
+
+_FRENCH_RULES = _french_rules()
+
+
 _PHONE_CHARS = str.maketrans("", "", " .-/()\u00a0\t")
 
 
 def _fast_national(nsn: str) -> str | None:
-    for region in ("FR", *_OVERSEAS):
-        general, types, cc = _VALIDATORS[region]
-        if general.match(nsn) and types.match(nsn):
-            return f"+{cc}{nsn}"
+    for rules in _FRENCH_RULES:
+        if rules.valid(nsn):
+            return f"+{rules.md.country_code}{nsn}"
     return None
 
 
@@ -243,8 +289,7 @@ def canon_phone_py(raw: str, region: str = "FR") -> str | None:
                 nsn = nsn[1:]
             if len(nsn) != 9 or not nsn.isdigit():
                 return None
-            general, types, _ = _VALIDATORS["FR"]
-            if general.match(nsn) and types.match(nsn):
+            if _FRENCH_RULES[0].valid(nsn):
                 return "+33" + nsn
             if d.startswith("0"):  # national form: could be an overseas line
                 return _fast_national(nsn)
@@ -274,55 +319,8 @@ def _parse_valid_e164_slow(s: str, region: str) -> str | None:
 # "+CC digits" and national digits, the same steps run here on the same metadata, with each
 # region's patterns compiled once per length; anything else is handed back (`_DEFER`) to
 # phonenumbers itself. tests/test_phone_fast_path.py compares both on every calling code.
-_DEFER: Any = object()
 _PLAIN_PHONE = re.compile(r"\(?\+?[0-9 .\-/()\u00a0]*")  # what the fast path reads; no tab (not viable there)
 _PLAIN_DROP = str.maketrans("", "", " .-/()\u00a0")
-
-
-class _RegionRules:
-    """One region's validity test, libphonenumber's `_number_type_helper(nsn) != UNKNOWN`: the
-    general description matches AND one type description matches, a description matching when
-    the length is one of its possible lengths (or it names none) and its pattern matches the
-    whole number. Patterns are joined per length, so a test is one or two `fullmatch`es."""
-
-    __slots__ = ("md", "leading", "by_len", "prefix")
-
-    def __init__(self, md: Any) -> None:
-        self.md = md
-        self.leading = re.compile(md.leading_digits) if md.leading_digits is not None else None
-        self.by_len: dict[int, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
-        self.prefix = md.national_prefix_for_parsing
-
-    def _compile(self, n: int) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-        def fits(desc: Any) -> bool:
-            return (desc is not None and bool(desc.national_number_pattern)
-                    and (len(desc.possible_length) == 0 or n in desc.possible_length))
-        md = self.md
-        general = re.compile(md.general_desc.national_number_pattern) if fits(md.general_desc) else None
-        types = [d.national_number_pattern for d in (
-            md.premium_rate, md.toll_free, md.shared_cost, md.voip, md.personal_number, md.pager,
-            md.uan, md.voicemail, md.fixed_line, md.mobile) if fits(d)]
-        joined = re.compile("|".join(f"(?:{t})" for t in types)) if types else None
-        out = self.by_len[n] = (general, joined)
-        return out
-
-    def valid(self, nsn: str) -> bool:
-        general, types = self.by_len.get(len(nsn)) or self._compile(len(nsn))
-        return (general is not None and types is not None and general.fullmatch(nsn) is not None
-                and types.fullmatch(nsn) is not None)
-
-
-_RULES: dict[str, _RegionRules | None] = {}
-_RULES_LOCK = threading.Lock()
-
-
-def _rules(region: str) -> _RegionRules | None:
-    r = _RULES.get(region, _DEFER)
-    if r is _DEFER:
-        with _RULES_LOCK:
-            md = PhoneMetadata.metadata_for_region(region, None)
-            r = _RULES[region] = _RegionRules(md) if md is not None and md.general_desc is not None else None
-    return r
 
 
 def _parse_valid_e164(s: str, region: str) -> str | None:

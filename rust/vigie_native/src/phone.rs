@@ -91,7 +91,8 @@ fn strip(s: &[u8]) -> &[u8] {
 // ---------------------------------------------------------- indexer.identifiers.canon_phone
 const OVERSEAS: [&str; 6] = ["FR", "GP", "MQ", "GF", "RE", "YT"];
 
-/// `_region_validator`'s test: the general pattern AND one type pattern, lengths not checked.
+/// `identifiers._RegionRules.valid` on a 9-digit NSN: the general pattern AND one type pattern
+/// (lengths not checked: every description of these regions allows 9 digits).
 fn fast_valid(nsn: &[u8], r: &RegionData) -> Option<bool> {
     let c = r.compiled()?;
     let types = r.any_type()?;

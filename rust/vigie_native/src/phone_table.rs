@@ -168,8 +168,9 @@ impl RegionData {
         self.compiled.get_or_init(|| self.compile()).as_ref().ok()
     }
 
-    /// identifiers._region_validator's union of the type patterns, `\A(?:(?:p1)|(?:p2)...)\z`
-    /// (lengths not checked); Ok(None) when the region has no type pattern (matches nothing).
+    /// The union of the type patterns, `\A(?:(?:p1)|(?:p2)...)\z`, as identifiers._RegionRules
+    /// joins them for 9 digits (lengths not checked here: every description of FR and its
+    /// overseas regions allows 9); Ok(None) when the region has no type pattern (matches nothing).
     pub fn any_type(&self) -> Option<Option<&Regex>> {
         let r = self.any_type.get_or_init(|| {
             let pats: Vec<String> = self.descs[GENERAL + 1..]
