@@ -136,12 +136,26 @@ def _role_of(name: str) -> str | None:
         return None
     role = ROLES.get(key)
     if role is None and "_" in key:
-        # `email_client`, `tel_domicile`, `adresse_facturation`: try the head and the tail word
-        head, _, tail = key.partition("_")
-        role = ROLES.get(head) or ROLES.get(key.rsplit("_", 1)[1])
-        if role in ("login", "url", "full_name"):  # too generic as a part of a longer name
-            role = None
+        role = _role_in_words(key.split("_"))
     return role
+
+
+def _role_in_words(words: list[str]) -> str | None:
+    """The role a longer name holds: its longest run of two or more words that names one
+    (`adresse_e_mail` is an e-mail, not a street; `e_mail_professionnel`, `date_de_naissance_pere`),
+    else its head or tail word (`email_client`, `tel_domicile`, `adresse_facturation`). A lone
+    word inside the name does not count: `statut_mail_envoye` is no e-mail column."""
+    n = len(words)
+    for size in range(n - 1, 1, -1):
+        for i in range(n - size + 1):
+            role = ROLES.get("_".join(words[i:i + size]))
+            if role is not None and role not in _GENERIC_PARTS:
+                return role
+    role = ROLES.get(words[0]) or ROLES.get(words[-1])
+    return None if role in _GENERIC_PARTS else role
+
+
+_GENERIC_PARTS = frozenset({"login", "url", "full_name"})  # too generic as a part of a longer name
 
 
 # ------------------------------------------------------------------ header-less column typing

@@ -191,6 +191,12 @@ _CANON: dict[str, Callable[[str], str | None]] = {
 }
 
 
+# the roles that read an e-mail in their cells their own way; under any other typed column, a
+# cell that is one valid e-mail is taken as one (a header shifted by a missing column, or
+# `Adresse e-mail` read as a street, must not lose the address or make it a postal one)
+_EMAIL_READERS = frozenset({"email", "login", "password", "hash"})
+
+
 def clean(v: str, off: int) -> tuple[str, int]:
     """Strip blanks and one level of quotes, moving the offset along."""
     if v and v[0] not in _EDGE and v[-1] not in _EDGE:
@@ -338,6 +344,8 @@ def extract_record_py(fields: list[tuple[str, int]], roles: Sequence[str | None]
             if role is None and off < EXCERPT_CHARS and len(found) == n0:
                 mask_free_text(v, off, masks)
             continue
+        if "@" in v and role not in _EMAIL_READERS and typed("email", v, found, off):
+            continue  # an e-mail under another column's header (shifted or misnamed columns)
         if role == "phone":
             pending += _phone(v, off, idx, role, sink, record_region)
             continue

@@ -619,6 +619,13 @@ impl<'py> Block<'py> {
             let kind = role.map(|r| r.kind).unwrap_or(RK::Free);
             let en = || off + clen(v) as i64;
             let show = off < EXCERPT_CHARS;
+            // an e-mail under another column's header (extract.py's `_EMAIL_READERS`)
+            if !matches!(kind, RK::Free | RK::FreeNoMask | RK::Email | RK::Login | RK::Password | RK::Hash)
+                && v.contains('@')
+                && self.typed_email(v, off)?
+            {
+                continue;
+            }
             match kind {
                 RK::Free | RK::FreeNoMask => {
                     let n0 = self.found.len();
