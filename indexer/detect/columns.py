@@ -30,7 +30,7 @@ def norm_name(name: str) -> str:
 
 
 _GROUPS: dict[str, tuple[str, ...]] = {
-    "email": ("email", "e_mail", "mail", "courriel", "adresse_mail", "adresse_email", "email_address",
+    "email": ("email", "e_mail", "mail", "courriel", "adresse_mail", "adresse_email", "adresse_e_mail", "email_address",
               "mail_address", "adresse_electronique", "user_email", "emailaddress", "contact_email", "correo",
               "correo_electronico", "mailadresse", "e_mail_adresse", "posta_elettronica", "email_adres"),
     "phone": ("telephone", "tel", "phone", "mobile", "portable", "gsm", "phone_number", "tel_mobile",

@@ -16,7 +16,7 @@ from typing import Any
 from indexer import engine as _engine
 from indexer._re2fast import match as re2_match
 from indexer.detect.base import Ctx, Spec, header_flags
-from indexer.detect.columns import STRONG_ROLES, infer_roles, norm_name, role_of
+from indexer.detect.columns import ROLES, STRONG_ROLES, infer_roles, norm_name, role_of
 from indexer.detect.extract import NULLS, Sink, clean, extract_combo, extract_record, extract_rows, mask_free_text
 from indexer.detect.records import (
     COPY,
@@ -254,7 +254,12 @@ def _pairs(line: str) -> list[tuple[str, str, int]] | None:
     if len(line) > 2000 or line.count(":") + line.count("=") < 2:  # two labels at the least
         return None
     if _PAIR_SEP_CHAR.search(line) is None:  # no separator at all (one C-level scan)
-        return None
+        return _spaced_pairs(line)
+    return _separated_pairs(line) or _spaced_pairs(line)
+
+
+def _separated_pairs(line: str) -> list[tuple[str, str, int]] | None:
+    """`_pairs` for fields between separators."""
     cuts = _separators(line)
     if not cuts or len(cuts) > 4 * _MAX_PAIRS:
         return None
@@ -276,6 +281,78 @@ def _pairs(line: str) -> list[tuple[str, str, int]] | None:
     if not 2 <= len(out) <= _MAX_PAIRS:
         return None
     return [(label, line[st:en].rstrip(), st) for label, st, en in out]
+
+
+# `Nom: Dupont Jean Email: j@x.fr Tel: 06 12 34 56 78`, `nom: X, email: Y`, `nom=X email=Y`:
+# labelled fields with only a space or a comma between them. A value holds spaces, so the
+# fields are cut at the labels instead: a `:` or `=` whose last one to four words are a known
+# label (a column name, a dox or stealer label, taken whole: `Date de naissance`, not the
+# `Martin Tel` that a name ends with), the first at the start of the line. Any other `:` is in
+# a value (`https://`, `12:30`).
+_SEP_MARK = re.compile(r"[:=]")
+_LABEL_WORDS = 4
+_FREE_LABELS = frozenset({"note", "notes", "remarque", "remarques", "commentaire", "commentaires", "comment",
+                          "comments", "observation", "observations", "info", "infos", "details", "description",
+                          "motif", "antecedents", "remark", "remarks"})
+
+
+@lru_cache(maxsize=4096)
+def _known_label(words: str) -> bool:
+    """Whether these words, taken whole, are a label a field is known by."""
+    key = norm_name(words)
+    return key in ROLES or key in _DOX_EXTRA or key in _STEALER or key in _FREE_LABELS
+
+
+def _spaced_pairs(line: str) -> list[tuple[str, str, int]] | None:
+    """`_pairs` for fields cut by a space or a comma only (see above); None unless two labels
+    or more, the first at the start of the line (after a bullet)."""
+    marks = [m.start() for m in _SEP_MARK.finditer(line)]
+    if len(marks) > 4 * _MAX_PAIRS:
+        return None
+    head = _PAIR.match(line, len(line) - len(line.lstrip()))
+    if head is None or not _known_label(head.group(1)):
+        return None
+    labels = [(head.group(1).strip(), head.end())]  # (label, value start)
+    cuts: list[int] = []  # where each value after the first ends (its next label starts)
+    for p in marks:
+        if p < labels[-1][1] or p + 1 >= len(line) or line[p + 1] not in " \t" and line[p] == ":":
+            continue  # inside the label just read, or `https://`, `12:30`: part of a value
+        start = None
+        k = p
+        while k > labels[-1][1] and line[k - 1] == " ":
+            k -= 1
+        words_start = [k]
+        lo = max(labels[-1][1], k - 48)  # a label is 40 characters at most (as `_KV`'s)
+        for _ in range(_LABEL_WORDS):
+            w = line.rfind(" ", lo, words_start[-1] - 1)
+            if w < lo:
+                break
+            words_start.append(w + 1)
+        for ws in reversed(words_start[1:]):  # the longest known label first
+            if ws > labels[-1][1] and _known_label(line[ws:k]):
+                start = ws
+                break
+        if start is None:
+            continue
+        after = p + 1
+        while after < len(line) and line[after] == " ":
+            after += 1
+        if after >= len(line):
+            return None
+        cuts.append(start)
+        labels.append((line[start:k].strip(), after))
+        if len(labels) > _MAX_PAIRS:
+            return None
+    if len(labels) < 2:
+        return None
+    out: list[tuple[str, str, int]] = []
+    for n, (label, st) in enumerate(labels):
+        en = cuts[n] if n < len(cuts) else len(line)
+        value = line[st:en].rstrip().rstrip(",;").rstrip()
+        if not value:
+            return None
+        out.append((label, value, st))
+    return out
 
 
 def _labelled(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
