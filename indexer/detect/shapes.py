@@ -570,6 +570,13 @@ def _list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         j += 1
     if j - i < 3:
         return max(j, i + 1), None
+    return j, ("separated_run", i, j - 1, _scan_lines(lines, i, j))
+
+
+def _scan_lines(lines: list[str], i: int, j: int, anchored: bool = False) -> Callable[[Sink, list[int]], int]:
+    """The fill of a one-value-per-line run `lines[i:j]`: each line scanned as free text, the
+    run kept when four lines in five give an identifier (`anchored`: one that starts the line,
+    so that `2024 01 15 12 30 41`, a time stamp holding a landline's shape, is no hit)."""
 
     def fill(sink: Sink, offs: list[int]) -> int:
         hit = 0
@@ -578,12 +585,14 @@ def _list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             if (k & 255) == 0 and sink.over():
                 break
             before = len(found)
-            scan(lines[k], found, offs[k - i])
-            hit += len(found) > before
+            line = lines[k]
+            scan(line, found, offs[k - i])
+            if len(found) > before:
+                hit += not anchored or found[before][2] == offs[k - i] + len(line) - len(line.lstrip())
         return hit
 
     fill.accept = lambda hits: hits >= 0.8 * (j - i)  # type: ignore[attr-defined]
-    return j, ("separated_run", i, j - 1, fill)
+    return fill
 
 
 # A header-less block needs this many rows, or two rows that each hold identifiers of two typed
@@ -728,7 +737,25 @@ def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         n = j - i
         fill.accept = lambda hits, n=n: hits >= 0.8 * n  # type: ignore[attr-defined]
         return j, ("csv", i, j - 1, fill)
-    return i + 1, None
+    return _number_list(ctx, i)
+
+
+# One number per line written with spaces (`06 12 34 56 78`, `+33 6 12 34 56 78`, `4970 1012 3456
+# 7802`, `FR76 3000 6000 ...`): each line is one value, not columns. No word in it, so prose (a
+# phone in a sentence) never reads as such a list.
+_NUMBER_LINE = re.compile(r"[+(]?(?:[A-Z]{2})?[0-9][0-9A-Z ()./\-]*")
+
+
+def _number_list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """A run of such lines, read as `_list` reads one value per line: three lines at least,
+    four in five of them giving an identifier."""
+    lines = ctx.lines
+    j = i
+    while j < len(lines) and len(lines[j]) <= 120 and _NUMBER_LINE.fullmatch(lines[j].strip()):
+        j += 1
+    if j - i < MIN_HEADERLESS_ROWS:
+        return i + 1, None
+    return j, ("separated_run", i, j - 1, _scan_lines(lines, i, j, anchored=True))
 
 
 def _columns(lines: list[str], i: int, j: int, split: Callable[[str], list[tuple[str, int]]]) -> list[list[str]]:
