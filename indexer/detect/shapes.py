@@ -726,12 +726,17 @@ def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             continue
 
         def fill(sink: Sink, offs: list[int], gap: re.Pattern[str] = gap, j: int = j,
-                 roles: list[str | None] = roles) -> int:
+                 roles: list[str | None] = roles, single: bool = g == 1) -> int:
             hit = 0
             for k in range(i, j):
                 if (k & 255) == 0 and sink.over():
                     break
-                hit += extract_record(_cells(lines[k], gap, offs[k - i]), roles, sink) > 0
+                cells = _cells(lines[k], gap, offs[k - i])
+                if single:
+                    cells, rl = _join_untyped(cells, roles, lines[k], offs[k - i])
+                    hit += extract_record(cells, rl, sink) > 0
+                else:
+                    hit += extract_record(cells, roles, sink) > 0
             return hit
 
         n = j - i
@@ -756,6 +761,34 @@ def _number_list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if j - i < MIN_HEADERLESS_ROWS:
         return i + 1, None
     return j, ("separated_run", i, j - 1, _scan_lines(lines, i, j, anchored=True))
+
+
+def _join_untyped(cells: list[tuple[str, int]], roles: list[str | None], line: str,
+                  base: int) -> tuple[list[tuple[str, int]], list[str | None]]:
+    """Cells cut at single spaces, with each run of untyped cells joined back into the text it
+    was (`Claire Martin -`, `- 06 12 34 56 78`): a value written with spaces, a phone above all,
+    was five cells of two digits that type nothing, and lost."""
+    out: list[tuple[str, int]] = []
+    out_roles: list[str | None] = []
+    run: list[int] | None = None  # [start, end] offsets of the run of untyped cells
+    for k, (v, off) in enumerate(cells):
+        role = roles[k] if k < len(roles) else None
+        if role is None:
+            if run is None:
+                run = [off, off + len(v)]
+            else:
+                run[1] = off + len(v)
+            continue
+        if run is not None:
+            out.append((line[run[0] - base:run[1] - base], run[0]))
+            out_roles.append(None)
+            run = None
+        out.append((v, off))
+        out_roles.append(role)
+    if run is not None:
+        out.append((line[run[0] - base:run[1] - base], run[0]))
+        out_roles.append(None)
+    return out, out_roles
 
 
 def _columns(lines: list[str], i: int, j: int, split: Callable[[str], list[tuple[str, int]]]) -> list[list[str]]:

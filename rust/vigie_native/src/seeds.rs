@@ -78,11 +78,16 @@ pub fn line_offsets(raw: &Bound<'_, pyo3::types::PyList>, lines: &Bound<'_, pyo3
 /// `shapes._unquote(s)`'s separator counts: (count of `sep` in it, count in it once trailing
 /// " \t;|," are stripped). `_unquote` drops every `""` (left to right, as `str.replace`), after
 /// which no two quotes are adjacent, so `"(?:[^"]|"")*"` is a quote, non-quotes and a quote:
-/// each such pair becomes one placeholder character, and an unclosed quote stays.
+/// each such pair becomes one placeholder character, and an unclosed quote stays. A line read
+/// with backslash escapes (`split::escaped`) is well-formed with them: each quoted field
+/// (`\\` and the next character, `""` inside) becomes the placeholder, an empty one nothing.
 fn unquoted_counts(s: &str, sep: char) -> (usize, usize) {
     let owned;
     let u: &str = if !s.contains('"') {
         s
+    } else if crate::split::escaped(s.as_bytes()) {
+        owned = escaped_unquote(s);
+        &owned
     } else {
         owned = {
             let r = if s.contains("\"\"") { s.replace("\"\"", "") } else { s.to_string() };
@@ -106,6 +111,41 @@ fn unquoted_counts(s: &str, sep: char) -> (usize, usize) {
     let all = u.chars().filter(|&c| c == sep).count();
     let t = u.trim_end_matches([' ', '\t', ';', '|', ',']);
     (all, t.chars().filter(|&c| c == sep).count())
+}
+
+/// `shapes._unquote(s)` on a line read with backslash escapes: `_QUOTED_BS.sub(...)`, each
+/// match from a quote to the quote that closes it (the line is well-formed: every quote outside
+/// a field opens one, and the first lone quote after it closes it).
+fn escaped_unquote(s: &str) -> String {
+    let b = s.as_bytes();
+    let n = b.len();
+    let mut out = Vec::with_capacity(n);
+    let mut i = 0;
+    while i < n {
+        if b[i] != b'"' {
+            out.push(b[i]);
+            i += 1;
+            continue;
+        }
+        let mut k = i + 1;
+        while k < n {
+            match b[k] {
+                b'"' if k + 1 < n && b[k + 1] == b'"' => k += 2,
+                b'"' => break,
+                b'\\' => k += 2,
+                _ => k += 1,
+            }
+        }
+        if k >= n {
+            out.extend_from_slice(&b[i..]); // not reached on a well-formed line
+            break;
+        }
+        if k > i + 1 {
+            out.push(b'q');
+        }
+        i = k + 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string()) // whole characters only were cut
 }
 
 /// run_end(lines, j, sep, lo, hi) -> int: `shapes._runs`' scan: the first line from `j` on

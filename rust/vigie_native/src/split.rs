@@ -47,11 +47,13 @@ pub fn split_row(s: &str, sep: u8, base: i64, out: &mut Vec<(String, i64)>) {
         }
         return;
     }
-    // finditer of '"(?:[^"]|"")*"|[^SEP]*' with Python 3.7+ empty-match rules
+    let bs = escaped(b);
+    // finditer of '"(?:[^"]|"")*"|[^SEP]*' (with `\\[\s\S]` inside the quotes on a line read
+    // with backslash escapes) with Python 3.7+ empty-match rules
     let mut pos = 0usize;
     let mut must_advance = false;
     while pos <= n {
-        let en = match_field(b, pos, sep);
+        let en = match_field(b, pos, sep, bs);
         if must_advance && en == pos {
             // no non-empty match starts here: the next one starts one character on
             if pos >= n {
@@ -65,7 +67,12 @@ pub fn split_row(s: &str, sep: u8, base: i64, out: &mut Vec<(String, i64)>) {
         let keep = !(st > 0 && b[st - 1] != sep && en == st);
         if keep {
             let v = &s[st..en];
-            let v = if v.contains("\"\"") { v.replace("\"\"", "\"") } else { v.to_string() };
+            // a line read with backslash escapes keeps its text as written (`shapes._split`)
+            let v = if !bs && v.contains("\"\"") {
+                v.replace("\"\"", "\"")
+            } else {
+                v.to_string()
+            };
             out.push((v, base + cp.at(st) as i64));
         }
         must_advance = en == st;
@@ -73,8 +80,66 @@ pub fn split_row(s: &str, sep: u8, base: i64, out: &mut Vec<(String, i64)>) {
     }
 }
 
-/// End of the leftmost-first match of ' *"(?:[^"]|"")*" *|[^SEP]*' at `pos` (always matches).
-fn match_field(b: &[u8], pos: usize, sep: u8) -> usize {
+#[inline]
+fn any_sep(c: u8) -> bool {
+    matches!(c, b'\t' | b';' | b'|' | b',')
+}
+
+/// `shapes._WELL_FORMED.fullmatch(s)` (`bs`: `_WELL_FORMED_BS`): fields apart by any of
+/// `\t;|,`, each bare (no quote) or quoted between optional spaces, `""` inside (and `\` with
+/// the next character when `bs`). The possessive pattern commits field by field, as this does.
+fn well_formed(b: &[u8], bs: bool) -> bool {
+    let n = b.len();
+    let mut i = 0usize;
+    loop {
+        let mut q = i;
+        while q < n && b[q] == b' ' {
+            q += 1;
+        }
+        let mut e;
+        if q < n && b[q] == b'"' {
+            let mut k = q + 1;
+            loop {
+                if k >= n {
+                    return false; // never closed (the bare reading stops at the quote)
+                }
+                match b[k] {
+                    b'"' if k + 1 < n && b[k + 1] == b'"' => k += 2,
+                    b'"' => break,
+                    // any next character: a UTF-8 continuation byte is neither `"` nor `\`
+                    b'\\' if bs => k += 2,
+                    _ => k += 1,
+                }
+            }
+            e = k + 1;
+            while e < n && b[e] == b' ' {
+                e += 1;
+            }
+        } else {
+            e = i;
+            while e < n && !any_sep(b[e]) && b[e] != b'"' {
+                e += 1;
+            }
+        }
+        if e >= n {
+            return true;
+        }
+        if !any_sep(b[e]) {
+            return false;
+        }
+        i = e + 1;
+    }
+}
+
+/// `shapes._escaped(s)`: the line is read with backslash-escaped quotes (it holds `\"`, is not
+/// well-formed RFC 4180 and is well-formed with the escapes).
+pub fn escaped(b: &[u8]) -> bool {
+    memchr::memmem::find(b, b"\\\"").is_some() && !well_formed(b, false) && well_formed(b, true)
+}
+
+/// End of the leftmost-first match of ' *"(?:[^"]|"")*" *|[^SEP]*' at `pos` (always matches);
+/// `bs`: with `\\[\s\S]` among the quoted alternatives.
+fn match_field(b: &[u8], pos: usize, sep: u8, bs: bool) -> usize {
     let n = b.len();
     let mut q0 = pos;
     while q0 < n && b[q0] == b' ' {
@@ -90,13 +155,16 @@ fn match_field(b: &[u8], pos: usize, sep: u8) -> usize {
         let mut i = q0 + 1;
         let mut last_pair: Option<usize> = None;
         loop {
-            if i >= n {
+            // `\` at the end has no character to escape: the star stops there, as at the end
+            if i >= n || (bs && b[i] == b'\\' && i + 1 >= n) {
                 if let Some(q) = last_pair {
                     return trailing(q + 1);
                 }
                 break; // the quoted alternative fails
             }
-            if b[i] != b'"' {
+            if bs && b[i] == b'\\' {
+                i += 2; // the only alternative for a backslash: no choice to come back to
+            } else if b[i] != b'"' {
                 i += 1;
             } else if i + 1 < n && b[i + 1] == b'"' {
                 last_pair = Some(i);
