@@ -62,7 +62,7 @@ except ImportError:  # pragma: no cover - depends on the install
 
 # ------------------------------------------------------------------ patterns (bytes, like RE2's)
 _WS = rb"\t\n\x0c\r "  # RE2's \s
-_SEEDC = rb"(?:@|\d(?:[ ./-]?\d){7})"  # what makes a seed line (seeds._SEEDC)
+_SEEDC = rb"(?:@|%40|\d(?:[ ./%+-]?\d){7}|[\[({] ?[aA][tT] ?[\])}])"  # what makes a seed line (seeds._SEEDC)
 _NB = rb"[^ \t\n\-_=*~#+]"  # a character that makes a line non-blank for seeds._PAIR (not a rule)
 _R = rb"[ \t\-_=*~#+]*" + _NB  # a line start up to its first such character
 _CP = rb"[ \t>]*(?:\d+[.)\]][ \t]+)?[^" + _WS + rb":|;]+[:|][^" + _WS + rb"]"  # a combo line's start

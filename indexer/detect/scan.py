@@ -15,6 +15,7 @@ import re2
 
 from indexer import identifiers as ids
 from indexer._re2fast import iter_spans
+from indexer.detect.encoded import has_obfuscated_at, obfuscated_emails
 
 __all__ = ["Found", "scan", "typed"]
 
@@ -112,7 +113,11 @@ _WORTH = re.compile(r"[0-9@$]")
 
 def scan(s: str, out: list[Found], base: int = 0, hint: str | None = None) -> None:
     """Append every validated identifier in `s` to `out` (offsets shifted by `base`)."""
-    if not s or _WORTH.search(s) is None:
+    if not s:
+        return
+    if ("[" in s or "(" in s or "{" in s) and (hint is None or hint == "email") and has_obfuscated_at(s):
+        _obfuscated(s, out, base)  # `jean [at] gmail [dot] com` (the compiled core defers these cells)
+    if _WORTH.search(s) is None:
         return
     cands = iter_spans(_CAND, s)
     for spans in cands:
@@ -170,6 +175,18 @@ def scan(s: str, out: list[Found], base: int = 0, hint: str | None = None) -> No
                 c = ids.canon_phone(raw[ps[0][0]:ps[0][1]])
                 if c:
                     out.append(("phone", c, base + st + ps[0][0], base + st + ps[0][1]))
+
+
+def _obfuscated(s: str, out: list[Found], base: int) -> None:
+    """The addresses `s` writes obfuscated, validated as `scan` validates a plain one; the span
+    covers the obfuscated writing."""
+    for plain, st, en in obfuscated_emails(s):
+        exact = ids.canon_email(plain)
+        if exact:
+            out.append(("email", exact, base + st, base + en))
+            canon = ids.canon_email_gmail(exact)
+            if canon != exact:
+                out.append(("email", canon, base + st, base + en))
 
 
 def _iban_in(raw: str) -> tuple[str | None, int]:

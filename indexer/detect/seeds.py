@@ -21,12 +21,14 @@ from indexer.detect.shapes import _KV, _STEALER, _label
 __all__ = ["RULE_CHARS", "alone_is_nothing", "candidate_starts"]
 
 
-# A line that can carry an identifier has an @, a run of 8+ digits (dates of birth have 8), or
-# is a `login:password` line. Recognisers run from such "seed" lines only, after walking back
+# A line that can carry an identifier has an @ (or its URL encoding %40, or an obfuscated "[at]",
+# "(at)", "{at}"), a run of 8+ digits (dates of birth have 8; `%20` or `+` between them in a
+# URL-encoded form), or is a `login:password` line. Recognisers run from such "seed" lines only, after walking back
 # over the lines of the same block (a header, dox or stealer labels: `shapes.block_start`), so
 # on sparse forum text most lines are never looked at again. The pattern runs in RE2; it avoids
 # counted repetitions, which multiply the DFA's states until RE2 falls back to its slower NFA.
-_SEED_PATTERN = (r"(?m)@|\d(?:[ ./-]?\d){7}|^[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$"
+_SEED_PATTERN = (r"(?m)@|%40|\d(?:[ ./%+-]?\d){7}|[\[({] ?[aA][tT] ?[\])}]"
+                 r"|^[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$"
                  r"|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )")
 _SEED_RE2 = re2.compile(_SEED_PATTERN)  # run by RE2's DFA on the UTF-8 bytes
 _UNANCHORED = re2._Anchor.UNANCHORED
@@ -45,7 +47,7 @@ _UNANCHORED = re2._Anchor.UNANCHORED
 # line either, and no walk back in `shapes.block_start` can cross it: dropping it unseen is
 # what the exact test would do. Seeds with nothing before or after them are cheap to find this
 # way because the DFA never has to hand anything back.
-_SEEDC = rb"(?:@|\d(?:[ ./-]?\d){7})"
+_SEEDC = rb"(?:@|%40|\d(?:[ ./%+-]?\d){7}|[\[({] ?[aA][tT] ?[\])}])"
 _SEED_LINE = (rb"(?:[^\n]*?" + _SEEDC + rb"[^\n]*|[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*"
               rb"|(?:MSH\||COPY |CREATE |INSERT |REPLACE )[^\n]*)")
 _FULL_LINE = rb"[^\n]*[^ \t\n\-_=*~#+][^\n]*"

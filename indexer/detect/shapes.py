@@ -17,6 +17,14 @@ from indexer import engine as _engine
 from indexer._re2fast import match as re2_match
 from indexer.detect.base import Ctx, Spec, header_flags
 from indexer.detect.columns import ROLES, STRONG_ROLES, infer_roles, norm_name, role_of
+from indexer.detect.encoded import (
+    FormField,
+    decode_form_value,
+    form_fields,
+    has_obfuscated_at,
+    obfuscated_emails,
+    remap_found,
+)
 from indexer.detect.extract import NULLS, Sink, clean, extract_combo, extract_record, extract_rows, mask_free_text
 from indexer.detect.records import (
     COPY,
@@ -383,6 +391,93 @@ def _labelled(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         return hit
 
     return j, ("dox", i, j - 1, fill)
+
+
+# ------------------------------------------------------------ URL-encoded forms, obfuscated lists
+_FORM_SAMPLE = 64  # lines of a run of form lines read to decide whether it types anything
+
+
+def _form(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """A run of URL-encoded form lines (`encoded.form_fields`: POST bodies, query strings, URLs
+    with their query), one record per line as `_labelled` reads them, each value decoded
+    (`jean.dupont%40gmail.com` is the address, `06%2012...` the number) and its identifiers'
+    spans moved back onto the encoded text. A run whose first lines type nothing is left to the
+    other recognisers (a list of URLs with an address in the query is a list)."""
+    lines = ctx.lines
+    recs: list[list[FormField]] = []
+    j = i
+    while j < len(lines) and len(recs) < _FORM_SAMPLE and (p := form_fields(lines[j])) is not None:
+        recs.append(p)
+        j += 1
+    roles = [[_label(key) for key, _, _ in rec] for rec in recs]
+    found = {r for rr in roles for r in rr if r is not None}
+    if not (found & _NAME and len(found & _DOX_ANCHORS) >= 2) and (len(recs) < 2 or not found & STRONG_ROLES):
+        return i + 1, None
+    while j < len(lines) and (p := form_fields(lines[j])) is not None:
+        recs.append(p)
+        roles.append([_label(key) for key, _, _ in p])
+        j += 1
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        hit = 0
+        nf, nm = len(sink.found), len(sink.masks)
+        where: list[tuple[int, list[int] | None]] = []
+        for k, (rec, rl) in enumerate(zip(recs, roles, strict=True)):
+            if (k & 255) == 0 and sink.over():
+                break
+            fields = []
+            for (_, v, col), role in zip(rec, rl, strict=True):
+                o = offs[k] + col
+                got = decode_form_value(v)
+                if got is None:  # not text: nothing is read from it, and the excerpt hides it
+                    got = ("", None)
+                    if o < EXCERPT_CHARS:
+                        sink.masks.append((o, o + len(v), "********" if role == "password" else v[:1] + "***"))
+                fields.append((got[0], o))
+                where.append((o, got[1]))
+            hit += extract_record(fields, list(rl), sink) > 0
+        sink.settle()  # (what `detect_text` does after the fill) so that the pending phones move too
+        remap_found(sink, nf, nm, where)
+        return hit
+
+    return j, ("dox", i, j - 1, fill)
+
+
+def _obfuscated_line(s: str) -> bool:
+    """A line that is one address, obfuscated (`jean [at] gmail [dot] com`) or plain, and at most
+    list punctuation around it."""
+    t = s.strip().strip("-*•,;").strip()
+    if not t or len(t) > 200:
+        return False
+    if " " not in t and "@" in t:
+        return True
+    got = obfuscated_emails(t)
+    return len(got) == 1 and got[0][1] == 0 and got[0][2] == len(t)
+
+
+def _obfuscated_list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """A list of addresses, one a line, written obfuscated against scrapers (plain ones may be
+    among them): three lines at least, as `_list`."""
+    lines = ctx.lines
+    j = i
+    while j < len(lines) and _obfuscated_line(lines[j]):
+        j += 1
+    if j - i < 3:
+        return i + 1, None
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        hit = 0
+        found = sink.found
+        for k in range(i, j):
+            if (k & 255) == 0 and sink.over():
+                break
+            before = len(found)
+            scan(lines[k], found, offs[k - i])
+            hit += len(found) > before
+        return hit
+
+    fill.accept = lambda hits: hits >= 0.8 * (j - i)  # type: ignore[attr-defined]
+    return j, ("separated_run", i, j - 1, fill)
 
 
 # ------------------------------------------------------------------------------ combo lists
@@ -1007,3 +1102,11 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if _sig(s) is None:
         return _list(ctx, i)
     return _runs(ctx, i)
+    if "=" in s and form_fields(s) is not None:
+        nxt, spec = _form(ctx, i)
+        if spec is not None:
+            return nxt, spec
+    if ("[" in s or "(" in s or "{" in s) and has_obfuscated_at(s):
+        nxt, spec = _obfuscated_list(ctx, i)
+        if spec is not None:
+            return nxt, spec

@@ -498,7 +498,7 @@ impl<'py> Block<'py> {
 
     /// scan(v, found, off) on a value the port cannot rule out.
     fn scan(&self, v: &str, off: i64) -> PyResult<()> {
-        if scan_finds_nothing(v) || self.scan_here(v, off, None)? {
+        if (scan_finds_nothing(v) && !scan::obfuscated_at(v)) || self.scan_here(v, off, None)? {
             return Ok(());
         }
         self.h.scan.call1((v, &self.found, off))?;
@@ -715,7 +715,7 @@ impl<'py> Block<'py> {
                 }
                 RK::Email => {
                     email_raw = Some((v, off));
-                    if !self.typed_email(v, off)? && !scan_finds_nothing(v) {
+                    if !self.typed_email(v, off)? && (!scan_finds_nothing(v) || scan::obfuscated_at(v)) {
                         self.scan_only(v, off, &self.t("email"))?;
                     }
                 }

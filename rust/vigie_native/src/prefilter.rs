@@ -82,7 +82,7 @@ fn html_gate(b: &[u8], i: usize) -> bool {
 pub struct Bufs {
     starts: Vec<usize>, // line starts
     marks: Vec<usize>,  // seed lines
-    seeds: Vec<usize>,  // offsets of an '@' or inside an 8-digit run
+    seeds: Vec<usize>,  // offsets of an '@' ("%40", an obfuscated "[at]") or inside an 8-digit run
     combos: Vec<usize>, // offsets of ':' and '|' (a combo line needs one)
 }
 
@@ -92,6 +92,8 @@ fn special(b: &[u8], p: usize, f: &mut Bufs, walked: &mut usize) -> bool {
     match b[p] {
         b'\n' => f.starts.push(p + 1),
         b'@' => f.seeds.push(p),
+        b'%' if b[p + 1..].starts_with(b"40") => f.seeds.push(p), // an encoded '@'
+        b'[' | b'(' | b'{' if obfuscated_at(b, p) => f.seeds.push(p),
         b':' | b'|' => f.combos.push(p),
         b'<' => return html_gate(b, p),
         0xEF => return b[p + 1..].starts_with(b"\xbb\xbf"),
@@ -118,6 +120,8 @@ fn pass(b: &[u8], f: &mut Bufs) -> bool {
     let mut i = 0usize;
     // SAFETY: SSE2 is part of the x86-64 baseline; loads are unaligned and within b
     unsafe {
+        let (pc, sq, pa, br) = (_mm_set1_epi8(b'%' as i8), _mm_set1_epi8(b'[' as i8), _mm_set1_epi8(b'(' as i8),
+                                _mm_set1_epi8(b'{' as i8));
         let (nl, at, co, pi, nul, cr, lt, ef) = (
             _mm_set1_epi8(b'\n' as i8), _mm_set1_epi8(b'@' as i8), _mm_set1_epi8(b':' as i8),
             _mm_set1_epi8(b'|' as i8), _mm_set1_epi8(0), _mm_set1_epi8(b'\r' as i8), _mm_set1_epi8(b'<' as i8),
@@ -130,6 +134,8 @@ fn pass(b: &[u8], f: &mut Bufs) -> bool {
                              _mm_or_si128(_mm_cmpeq_epi8(v, co), _mm_cmpeq_epi8(v, pi))),
                 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, nul), _mm_cmpeq_epi8(v, cr)),
                              _mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, ef))));
+            let sp = _mm_or_si128(sp, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, pc), _mm_cmpeq_epi8(v, sq)),
+                                                   _mm_or_si128(_mm_cmpeq_epi8(v, pa), _mm_cmpeq_epi8(v, br))));
             // '0' <= c <= '9' (unsigned): max(c, '0') == c and min(c, '9') == c
             let dg = _mm_and_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, d0), v), _mm_cmpeq_epi8(_mm_min_epu8(v, d9), v));
             let mut m = (_mm_movemask_epi8(_mm_or_si128(sp, dg)) as u32) & 0xFFFF;
@@ -166,6 +172,8 @@ fn pass(b: &[u8], f: &mut Bufs) -> bool {
     }
     f.starts.extend(memchr::memchr_iter(b'\n', b).map(|i| i + 1));
     f.seeds.extend(memchr::memchr_iter(b'@', b));
+    f.seeds.extend(memchr::memchr_iter(b'%', b).filter(|&i| b[i + 1..].starts_with(b"40")));
+    f.seeds.extend(memchr::memchr3_iter(b'[', b'(', b'{', b).filter(|&i| obfuscated_at(b, i)));
     let mut walked = 0;
     for p in 0..b.len() {
         if b[p].is_ascii_digit() && p >= walked {
@@ -176,7 +184,24 @@ fn pass(b: &[u8], f: &mut Bufs) -> bool {
     false
 }
 
-/// Walks the run of digits (at most one of " ./-" between two) that starts at `p`; pushes an
+/// `seeds._SEEDC`'s obfuscated "at" at `p` (an opening bracket there): `[\[({] ?[aA][tT] ?[\])}]`.
+#[inline]
+fn obfuscated_at(b: &[u8], p: usize) -> bool {
+    let mut q = p + 1;
+    if b.get(q) == Some(&b' ') {
+        q += 1;
+    }
+    if !(matches!(b.get(q), Some(b'a' | b'A')) && matches!(b.get(q + 1), Some(b't' | b'T'))) {
+        return false;
+    }
+    q += 2;
+    if b.get(q) == Some(&b' ') {
+        q += 1;
+    }
+    matches!(b.get(q), Some(b']' | b')' | b'}'))
+}
+
+/// Walks the run of digits (at most one of " ./-%+" between two) that starts at `p`; pushes an
 /// offset inside it to `out` when it holds `seeds._SEEDC`'s 8 digits; returns its end.
 fn digit_run(b: &[u8], p: usize, out: &mut Vec<usize>) -> usize {
     let n = b.len();
@@ -193,7 +218,10 @@ fn digit_run(b: &[u8], p: usize, out: &mut Vec<usize>) -> usize {
                 hit = true;
                 out.push(j);
             }
-        } else if matches!(c, b' ' | b'.' | b'/' | b'-') && run > 0 {
+        } else if matches!(c, b' ' | b'.' | b'/' | b'-' | b'%' | b'+') && run > 0 {
+            if c == b'%' && b[j + 1..].starts_with(b"40") {
+                out.push(j); // an encoded '@' inside the walk (its byte is not visited again)
+            }
             after_sep = run;
             run = 0;
         } else {

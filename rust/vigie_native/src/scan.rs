@@ -16,6 +16,31 @@ use pyo3::prelude::*;
 use regex::bytes::Regex;
 use std::sync::OnceLock;
 
+/// Whether `v` may hold an address obfuscated against scrapers (`jean [at] gmail [dot] com`):
+/// an "at" or "@" in brackets, `encoded._AT_MARK` (`[\[({] ?(?:[aA][tT]|@) ?[\])}]`). Such a cell
+/// goes back to the reference, which reads those addresses (`scan._obfuscated`).
+pub(crate) fn obfuscated_at(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.iter().enumerate().any(|(p, &c)| {
+        if !matches!(c, b'[' | b'(' | b'{') {
+            return false;
+        }
+        let mut q = p + 1;
+        if b.get(q) == Some(&b' ') {
+            q += 1;
+        }
+        match b.get(q) {
+            Some(b'@') => q += 1,
+            Some(b'a' | b'A') if matches!(b.get(q + 1), Some(b't' | b'T')) => q += 2,
+            _ => return false,
+        }
+        if b.get(q) == Some(&b' ') {
+            q += 1;
+        }
+        matches!(b.get(q), Some(b']' | b')' | b'}'))
+    })
+}
+
 /// One identifier found: (type, canonical, start, end), offsets in the cell (bytes = chars).
 pub(crate) type Hit = (&'static str, String, usize, usize);
 
@@ -191,6 +216,9 @@ pub(crate) fn scan_cell(s: &str, hint: Option<&str>, want: Option<&str>, today: 
     let mut out: Vec<Hit> = Vec::new();
     if !s.is_ascii() {
         return Ok(None);
+    }
+    if want.is_none_or(|w| w == "email") && obfuscated_at(s) {
+        return Ok(None); // an obfuscated address: the reference reads it
     }
     let b = s.as_bytes();
     if !b.iter().any(|&c| c.is_ascii_digit() || c == b'@' || c == b'$') {

@@ -17,7 +17,7 @@ fn seed_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?-u)(?m)@|[0-9](?:[ ./-]?[0-9]){7}|^[ \t>]*(?:[0-9]+[.)\]][ \t]+)?[^\t\n\x0C\r :|;]+[:|][^\t\n\x0C\r ]+[ \t]*$|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )",
+            r"(?-u)(?m)@|%40|[0-9](?:[ ./%+-]?[0-9]){7}|[\[({] ?[aA][tT] ?[\])}]|^[ \t>]*(?:[0-9]+[.)\]][ \t]+)?[^\t\n\x0C\r :|;]+[:|][^\t\n\x0C\r ]+[ \t]*$|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )",
         )
         .expect("the seed pattern compiles")
     })
@@ -222,7 +222,7 @@ pub fn insert_run_end(lines: &Bound<'_, pyo3::types::PyList>, i: usize) -> PyRes
 // matches, the same for any engine, whatever its match semantics. `(?i:insert|...)` folds ASCII
 // only here, RE2 (UTF-8) also folds "ſ" to "s": "ſ" alone is an alternative of `_SP`, so the
 // lines matched are the same.
-const SEEDC: &str = r"(?:@|[0-9](?:[ ./-]?[0-9]){7})";
+const SEEDC: &str = r"(?:@|%40|[0-9](?:[ ./%+-]?[0-9]){7}|[\[({] ?[aA][tT] ?[\])}])";
 const COMBO_LINE: &str = r"[ \t>]*(?:[0-9]+[.)\]][ \t]+)?[^\t\n\x0C\r :|;]+[:|][^\t\n\x0C\r ]+[ \t]*";
 const FULL_LINE: &str = r"[^\n]*[^ \t\n\-_=*~#+][^\n]*";
 
