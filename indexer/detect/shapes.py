@@ -191,10 +191,14 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         kind = "stealer_log"
     elif roles & _NAME and len(roles & _DOX_ANCHORS) >= 2:
         kind = "dox"
+    elif len(labels) >= MIN_HEADERLESS_ROWS and len(roles) == 1 and roles <= _LISTED and not free:
+        kind = "separated_run"  # `Email: a@x.fr` line after line: a list, each value behind its label
     else:
         return max(end + 1, i + 1), None
 
     def fill(sink: Sink, offs: list[int]) -> int:
+        if kind == "separated_run":
+            return sum(extract_record([(v, offs[k - i] + col)], [r], sink) > 0 for k, r, v, col in labels)
         if kind == "dox":
             hit = 0
             for rec_labels, rec_free in _dox_records(lines, i, end, labels, free):
@@ -216,7 +220,13 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             hit += extract_record(rec_f, rec_r, sink) > 0
         return hit
 
+    if kind == "separated_run":
+        fill.accept = lambda hits: hits >= 0.8 * len(labels)  # type: ignore[attr-defined]
     return end + 1, (kind, i, end, fill)
+
+
+# the roles a run of lines with one and the same label is a list of (`Email: a@x.fr`, `Tel: ...`)
+_LISTED = frozenset({"email", "phone", "nir", "iban", "card", "national_id"})
 
 
 # -------------------------------------------------------------------- labelled fields on one line
@@ -551,13 +561,48 @@ _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 _SEPS = ("\t", ";", "|", ",")
 _FIELD_RX: dict[str, re.Pattern[str]] = {}
 
+# Backslash-escaped quotes: MySQL's `INTO OUTFILE ... ENCLOSED BY '"' ESCAPED BY '\\'`, PHP's
+# fputcsv with an escape character and hand-rolled exporters write `"Dupont \"Jo\""` (and
+# `\\` for a backslash: `"C:\\Users\\"`), where RFC 4180 doubles the quote. Read as RFC 4180,
+# the `\"` closes the cell and the row gets a field too many: every later column shifts. But
+# `"C:\"` is a legal RFC 4180 cell (`C:\`), so the reading is chosen per line: a line that
+# holds `\"` is read with backslash escapes when it is not well-formed CSV under RFC 4180 and
+# is well-formed with the escapes (a quote opens a field after optional spaces, closes it before
+# optional spaces and a separator or the line's end, and nowhere else: `""` inside, and `\"`
+# or `\\` in the escaped reading, are inside the field). A well-formed RFC 4180 line is thus
+# read as it always was. No line is well-formed both ways with different fields (checked over
+# every line of up to 10 characters of `"`, `\`, `,`, `a` and space): such a line (its only
+# `\"` after an escaped backslash, `"C:\\"`) has the same fields either way. The tests are
+# possessive (`*+`): a line costs one linear pass per reading. Separator-agnostic (any of
+# `_SEPS` separates), as `_unquote` is. `split.rs` (`escaped`, `well_formed`) is the core's
+# twin; tests/test_detect_backslash_quotes.py has the tests.
+_WF_BARE = '[^\\t;|,"]*+'
+_WF_RFC = '(?: *+"(?:[^"]|"")*+" *+|' + _WF_BARE + ")"
+_WF_BS = '(?: *+"(?:[^"\\\\]|\\\\[\\s\\S]|"")*+" *+|' + _WF_BARE + ")"
+_WELL_FORMED = re.compile(f"{_WF_RFC}(?:[\\t;|,]{_WF_RFC})*+")
+_WELL_FORMED_BS = re.compile(f"{_WF_BS}(?:[\\t;|,]{_WF_BS})*+")
+_QUOTED_BS = re.compile(r'"(?:[^"\\]|\\[\s\S]|"")*"')
+_FIELD_RX_BS: dict[str, re.Pattern[str]] = {}
+
+
+def _escaped(s: str) -> bool:
+    """Whether line `s` is read with backslash-escaped quotes (see above)."""
+    return '\\"' in s and _WELL_FORMED.fullmatch(s) is None and _WELL_FORMED_BS.fullmatch(s) is not None
+
 
 def _unquote(s: str) -> str:
     """The line with each quoted field made one placeholder character, empty ones nothing: a
     quoted field may hold the separator, and an empty `""` is an empty cell like a bare one."""
     if '"' not in s:
         return s
+    if _escaped(s):  # well-formed: every quote outside a field opens one that closes
+        return _QUOTED_BS.sub(lambda m: "q" if m.end() - m.start() > 2 else "", s)
     return _QUOTED.sub("q", s.replace('""', "")) if '""' in s else _QUOTED.sub("q", s)
+
+
+def _drop_quoted(s: str) -> str:
+    """The line without its quoted fields (what is left is the line's own text)."""
+    return _QUOTED_BS.sub("", s) if _escaped(s) else _QUOTED.sub("", s)
 
 
 # The per-line tests below are asked of the same line several times in one call: by the start
@@ -620,6 +665,10 @@ def _fits(s: str, sig: tuple[str, int, int]) -> bool:
     return raw <= hi or t.rstrip(" \t;|,").count(sep) <= hi
 
 
+def _bare(sep: str) -> str:
+    return "[^" + ("\\t" if sep == "\t" else re.escape(sep)) + "]*"
+
+
 def _split(s: str, sep: str, base: int) -> list[tuple[str, int]]:
     if len(sep) != 1 or sep > "\x7f":  # the core splits on a byte: both refuse anything else
         raise ValueError(f"a field separator is one ASCII character, not {sep!r}")
@@ -629,14 +678,30 @@ def _split(s: str, sep: str, base: int) -> list[tuple[str, int]]:
             out.append((v, o))
             o += len(v) + 1
         return out
+    out = []
+    if '\\"' in s and _escaped(s):
+        # the same fields with `\"` and `\\` inside a quoted one; the line is well-formed with
+        # them, so every quote a field starts with closes (no attempt scans on and fails). The
+        # text stays as written (`Dupont \"Jo\"`): a value as long as its cell keeps the spans of
+        # what is found in it and the excerpt's masks over the whole cell (an unescaped value is
+        # shorter: a name's or a password's last letters stayed in the excerpt, a phone in a note
+        # after a `\"` was masked two characters off); names are read by their words, and no
+        # email, phone or number holds a quote.
+        rx = _FIELD_RX_BS.get(sep)
+        if rx is None:
+            rx = _FIELD_RX_BS[sep] = re.compile(' *"(?:[^"\\\\]|\\\\[\\s\\S]|"")*" *|' + _bare(sep))
+        for m in rx.finditer(s):
+            if m.start() > 0 and s[m.start() - 1] != sep and m.group(0) == "":
+                continue
+            out.append((m.group(0), base + m.start()))
+        return out
     rx = _FIELD_RX.get(sep)
     if rx is None:
         # a quoted field may stand between spaces (`a , "12, rue X" , b`), as `_unquote` reads
         # it when it counts the fields: without the spaces the comma inside split the field and
         # every later column was read under the wrong header. The spaces fail or match one way
         # (a quote follows them or not), so a line still costs linear time.
-        rx = _FIELD_RX[sep] = re.compile(' *"(?:[^"]|"")*" *|[^' + ("\\t" if sep == "\t" else re.escape(sep)) + "]*")
-    out = []
+        rx = _FIELD_RX[sep] = re.compile(' *"(?:[^"]|"")*" *|' + _bare(sep))
     for m in rx.finditer(s):
         if m.start() > 0 and s[m.start() - 1] != sep and m.group(0) == "":
             continue
@@ -935,7 +1000,7 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         return j, None
     spaced = False
     if sep == "," and not has_header:  # prose has ", " after its commas; CSV rarely does
-        sample = [_QUOTED.sub("", lines[k]) for k in range(i, min(j, i + 20))]
+        sample = [_drop_quoted(lines[k]) for k in range(i, min(j, i + 20))]
         spaced = sum(t.count(", ") for t in sample) > 0.5 * count * len(sample)
     roles: list[str | None] | None = hroles if has_header else None
     kind = "csv" if has_header or (ctx.is_table_file and i <= 2) else "separated_run"
@@ -1087,6 +1152,10 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             return nxt, spec
     if c in "{[" and is_json_line(s):
         return jsonl(ctx, i)
+    if "=" in s and form_fields(s) is not None:
+        nxt, spec = _form(ctx, i)
+        if spec is not None:
+            return nxt, spec
     if _pairs(s) is not None:
         nxt, spec = _labelled(ctx, i)
         if spec is not None or nxt > i + 1:
@@ -1099,14 +1168,10 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         nxt, spec = _kv(ctx, i)
         if spec is not None or nxt > i + 1:
             return nxt, spec
-    if _sig(s) is None:
-        return _list(ctx, i)
-    return _runs(ctx, i)
-    if "=" in s and form_fields(s) is not None:
-        nxt, spec = _form(ctx, i)
-        if spec is not None:
-            return nxt, spec
     if ("[" in s or "(" in s or "{" in s) and has_obfuscated_at(s):
         nxt, spec = _obfuscated_list(ctx, i)
         if spec is not None:
             return nxt, spec
+    if _sig(s) is None:
+        return _list(ctx, i)
+    return _runs(ctx, i)
