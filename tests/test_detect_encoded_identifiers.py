@@ -241,3 +241,31 @@ def test_both_engines_agree() -> None:
         ref, got = both_engines(t.encode(), KEY)
         assert ref, t
         assert_same_fragments(ref, got, t[:40])
+
+
+def test_phone_only_form_lines_pass_the_native_prefilter() -> None:
+    """`%20` between a number's digits makes a seed for the one-pass scans too (the core's
+    sparse scan walks digit runs by hand)."""
+    if not P.available():
+        pytest.skip("hyperscan not installed: " + P.reason())
+    people = _people(4, seed=12)
+    items = ["\n".join(f"nom={x['last'].replace(' ', '+')}&tel={quote(x['phone'])}" for x in people).encode(),
+             "\n".join(f"pr%C3%A9nom={quote(x['first'])}&mail={quote(x['email'])}" for x in people).encode()]
+    want = [detect(x, key=KEY) for x in items]
+    assert [len(w) for w in want] == [1, 1]
+    assert P.detect_many(items, key=KEY) == want
+
+
+@pytest.mark.slow
+def test_hostile_encoded_and_obfuscated_lines_stay_linear() -> None:
+    import time
+
+    hostile = ["x.y (at) z (dot) " * 60_000, "a (at) " * 150_000, "[at]" * 250_000,
+               "\n".join(["email=a%40b.fr&p=" + "%41" * 2000] * 300),
+               "\n".join(["k=%C3%A9&t=06%2012%2034%2056%2078"] * 40_000),
+               "\n".join(["https://h.example/p?q=%40&r=1"] * 40_000),
+               "\n".join(["j [at] x [dot] fr (at) (at) [at]"] * 40_000)]
+    for s in hostile:
+        t0 = time.thread_time()
+        detect(s.encode(), key=KEY)
+        assert time.thread_time() - t0 < 8.0, s[:40]

@@ -31,7 +31,7 @@ _MAX_FORM_LINE = 8192
 _MAX_FORM_PAIRS = 48
 _FORM_KEY = re.compile(r"\A[A-Za-z_][A-Za-z0-9_.\-\[\]%]{0,60}\Z")
 _URL_HEAD = re.compile(r"\A(?:[A-Za-z][A-Za-z0-9+.\-]{0,15}://[^/?#\s]{1,255})?(?:/[^?#\s]*)?\?")
-_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")  # a run of escapes: one character's bytes at least
 
 FormField = tuple[str, str, int]  # (decoded key, raw value, value column in the line)
 
@@ -101,15 +101,12 @@ def decode_form_value(v: str) -> tuple[str, list[int] | None] | None:
             pos.append(k)
             k += 1
         elif c == "%":
-            j = k
-            raw = bytearray()
-            while j < n and v[j] == "%" and _ESCAPE.match(v, j):
-                raw.append(int(v[j + 1:j + 3], 16))
-                j += 3
-            if j == k:
+            run = _ESCAPES.match(v, k)
+            if run is None:
                 return None  # a stray "%"
+            j = run.end()
             try:
-                text = raw.decode("utf-8")
+                text = bytes.fromhex(run.group().replace("%", "")).decode("utf-8")
             except UnicodeDecodeError:
                 return None
             p = k
