@@ -41,7 +41,8 @@ def test_labels_without_identifiers_give_nothing() -> None:
 
 
 def test_a_labelled_list_keeps_dox_reading_when_names_are_there() -> None:
-    text = "\n".join(f"Nom: Dupont Jean{k}\nEmail: {e}\nTel: {p}" for k, (e, p) in enumerate(zip(EMAILS, PHONES)))
+    rows = enumerate(zip(EMAILS, PHONES, strict=True))
+    text = "\n".join(f"Nom: Dupont Jean{k}\nEmail: {e}\nTel: {p}" for k, (e, p) in rows)
     frags = detect(text, key=KEY)
     assert [f.kind for f in frags] == ["dox"]
     assert len(_values(frags, "email")) == len(EMAILS)
