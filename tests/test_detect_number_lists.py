@@ -85,3 +85,31 @@ def test_random_grouped_digits_are_not_taken_for_a_card_list() -> None:
 def test_a_phone_in_each_line_of_prose_is_no_number_list() -> None:
     text = "\n".join(f"Appelle-moi au {p} ce soir" for p in PHONES_FR[:4])
     assert all(f.kind != "separated_run" for f in detect(text, key=KEY))
+
+
+AMEX = [_luhn(f"3782822463100{k}") for k in range(6)]  # 15 digits
+
+
+@pytest.mark.parametrize("row", [
+    "{g} {exp} {cvv}", "{g} {exp}", "{g} exp {exp} cvv {cvv}", "{g}  {exp}  {cvv}", "{g} {cvv} {exp}",
+])
+def test_a_grouped_card_followed_by_its_expiry_is_a_card(row: str) -> None:
+    lines = [row.format(g=_groups(c), exp=f"0{k + 1}/2{k}", cvv=f"{k}42") for k, c in enumerate(CARDS[:6])]
+    frags = detect("\n".join(lines), key=KEY)
+    assert _count(frags, "card") == 6, [(f.kind, f.excerpt) for f in frags]
+
+
+def test_an_amex_number_in_its_own_groups_before_more_digits() -> None:
+    lines = [f"{a[:4]} {a[4:10]} {a[10:]} 0{k + 1}/27 1234" for k, a in enumerate(AMEX)]
+    assert _count(detect("\n".join(lines), key=KEY), "card") == len(AMEX)
+
+
+def test_a_card_column_whose_cells_carry_the_cvv_too() -> None:
+    text = "nom;carte\n" + "\n".join(f"Martin{k};{_groups(c)} {k}42" for k, c in enumerate(CARDS[:6]))
+    assert _count(detect(text, key=KEY), "card") == 6
+
+
+def test_grouped_digits_failing_luhn_before_more_digits_are_no_card() -> None:
+    bad = [c[:-1] + str((int(c[-1]) + 1) % 10) for c in CARDS[:6]]
+    frags = detect("\n".join(f"{_groups(b)} 12/27 123" for b in bad), key=KEY)
+    assert _count(frags, "card") == 0

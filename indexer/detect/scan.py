@@ -45,6 +45,8 @@ _CAND = re2.compile(
     r"|(?:\+?(?:\b|\()\d(?:[ .\-\x{a0}]?(?:\(0\)|\d)|[AaBb](?:[ .\-]?\d))*)"
 )
 _HEX = frozenset("0123456789abcdefABCDEF")
+# a card number printed in groups (4-4-4-4, Amex's 4-6-5) at the start of a longer digit run
+_CARD_AT_START = re2.compile(r"(?:\d{4}[ .\-]){3}\d{4}\b|\d{4}[ .\-]\d{6}[ .\-]\d{5}\b")
 _PHONE_IN_RUN = re2.compile(r"(?:\+33|0033|\b0)\s?\(?0?\)?\s?[1-9](?:[ .\-]?\d\d){4}\b")
 
 
@@ -171,6 +173,11 @@ def scan(s: str, out: list[Found], base: int = 0, hint: str | None = None) -> No
         if found:
             out.append((found[0], found[1], base + st, base + en))
         elif len(raw) > 14 and (" " in raw or "." in raw):
+            card = _CARD_AT_START.match(raw)
+            if card is not None and (c := ids.canon_card(card.group())) is not None:
+                # `4970 1012 3456 7802 12/27 123`: a card printed in groups, then its expiry
+                out.append(("card", c, base + st, base + st + card.end()))
+                continue
             for ps in iter_spans(_PHONE_IN_RUN, raw):
                 c = ids.canon_phone(raw[ps[0][0]:ps[0][1]])
                 if c:

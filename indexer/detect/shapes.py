@@ -906,9 +906,10 @@ def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
 
 # One number per line written with spaces (`06 12 34 56 78`, `+33 6 12 34 56 78`, `4970 1012 3456
-# 7802`, `FR76 3000 6000 ...`): each line is one value, not columns. No word in it, so prose (a
-# phone in a sentence) never reads as such a list.
-_NUMBER_LINE = re.compile(r"[+(]?(?:[A-Z]{2})?[0-9][0-9A-Z ()./\-]*")
+# 7802 exp 12/27`, `FR76 3000 6000 ...`): each line is one value, and what follows it, not
+# columns. A line starts with a digit (after a `+`, a parenthesis or an IBAN's country), so prose
+# (a phone in a sentence) never reads as such a list.
+_NUMBER_LINE = re.compile(r"[+(]?(?:[A-Z]{2})?[0-9][0-9A-Za-z ()./:\-]*")
 
 
 def _number_list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:

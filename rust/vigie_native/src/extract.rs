@@ -1356,7 +1356,8 @@ pub fn canon_national_id_py(py: Python<'_>, raw: &str, country: &str, today: (i3
 /// letter, @, $ or `+`; a run of 32+ digits, which the hex branch would take, is handed back),
 /// and `classify_number` is followed step by step with the ported validators. Returns
 /// Ok(Some(canonical)) for an identifier of the hint's type, Ok(None) for none, Err(()) when
-/// Python decides (a validator defers, or a long value `_PHONE_IN_RUN` would look inside).
+/// Python decides (a validator defers, or a long value `_PHONE_IN_RUN` or `_CARD_AT_START` would
+/// look inside).
 /// A `classify_number` step that returns whatever its validator says.
 fn settled(t: &'static str, c: Canon) -> Result<Option<(&'static str, String)>, ()> {
     match c {
@@ -1450,7 +1451,8 @@ pub(crate) fn scan_digit_cell(v: &str, hint: &str, today: Today) -> Result<Optio
     };
     match found {
         Some((t, c)) => Ok(if t == hint { Some(c) } else { None }),
-        None if b.len() > 14 && (v.contains(' ') || v.contains('.')) && hint == "phone" => Err(()),
+        // (a phone inside, `_PHONE_IN_RUN`, or a grouped card before more digits, `_CARD_AT_START`)
+        None if b.len() > 14 && (v.contains(' ') || v.contains('.')) && matches!(hint, "phone" | "card") => Err(()),
         None => Ok(None),
     }
 }

@@ -75,6 +75,15 @@ fn cand() -> &'static Regex {
     })
 }
 
+/// `_CARD_AT_START`, matched at the start of one candidate.
+fn card_at_start() -> &'static Regex {
+    static RX: OnceLock<Regex> = OnceLock::new();
+    RX.get_or_init(|| {
+        Regex::new(r"(?-u)\A(?:(?:[0-9]{4}[ .\-]){3}[0-9]{4}\b|[0-9]{4}[ .\-][0-9]{6}[ .\-][0-9]{5}\b)")
+            .expect("the card-at-start pattern compiles")
+    })
+}
+
 /// `_PHONE_IN_RUN`, searched in one candidate (its `\b` sees the candidate's own edges).
 fn phone_in_run() -> &'static Regex {
     static RX: OnceLock<Regex> = OnceLock::new();
@@ -316,7 +325,19 @@ pub(crate) fn scan_cell(s: &str, hint: Option<&str>, want: Option<&str>, today: 
                     out.push((t, c, st, en));
                 }
             }
-            None if len > 14 && (raw.contains(' ') || raw.contains('.')) && wants("phone") => {
+            None if len > 14 && (raw.contains(' ') || raw.contains('.')) => {
+                // `_CARD_AT_START`: a card printed in groups, then its expiry
+                if let Some(m) = card_at_start().find(rb) {
+                    if let Some(c) = take!(canon(cn::canon_card(&raw[..m.end()]))) {
+                        if wants("card") {
+                            out.push(("card", c, st, st + m.end()));
+                        }
+                        continue;
+                    }
+                }
+                if !wants("phone") {
+                    continue;
+                }
                 for p in phone_in_run().find_iter(rb) {
                     if let Some(c) = take!(phone_fr(&raw[p.start()..p.end()])) {
                         out.push(("phone", c, st + p.start(), st + p.end()));
