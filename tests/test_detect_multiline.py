@@ -10,7 +10,7 @@ import pytest
 
 from indexer import engine
 from indexer.detect import detect
-from indexer.detect.multiline import MAX_RECORD_LINES, join_quoted_cells, logical_starts
+from indexer.detect.multiline import MAX_BLANK_LINES, MAX_RECORD_LINES, join_quoted_cells, logical_starts
 from indexer.tokens import MatchKey
 from tests.native_core import both_engines, require_native
 
@@ -96,7 +96,7 @@ def test_prose_with_an_unclosed_quote_is_not_joined() -> None:
     assert join_quoted_cells(rows, rows, 4096) is None
 
 
-def test_records_are_not_joined_across_quote_prefixes_blank_lines_or_past_the_bounds() -> None:
+def test_records_are_not_joined_across_quote_prefixes_many_blank_lines_or_past_the_bounds() -> None:
     head = "nom;prenom;email;notes"
     opened = 'Dupont;Jean;jean.dupont@example.fr;"ligne un'
     closing = 'ligne deux"'
@@ -105,8 +105,10 @@ def test_records_are_not_joined_across_quote_prefixes_blank_lines_or_past_the_bo
     assert join_quoted_cells(ok, ok, 4096) is not None
     raw = [head, opened, "> " + closing, row]  # a forum quote's prefix on the second line
     assert join_quoted_cells(raw, [head, opened, closing, row], 4096) is None
-    blank = [head, opened, "", closing, row]
-    assert join_quoted_cells(blank, blank, 4096) is None
+    blank = [head, opened, "", closing, row]  # a paragraph break in the cell: one record
+    assert join_quoted_cells(blank, blank, 4096)[0][1] == "\n".join(blank[1:4])
+    blanks = [head, opened, *[""] * (MAX_BLANK_LINES + 1), closing, row]  # more blank lines than a note holds
+    assert join_quoted_cells(blanks, blanks, 4096) is None
     assert join_quoted_cells(ok, ok, len(opened) + 3) is None  # the record is longer than allowed
     long = [head, opened, *["suite"] * MAX_RECORD_LINES, closing, row]
     assert join_quoted_cells(long, long, 1 << 20) is None

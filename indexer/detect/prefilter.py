@@ -20,8 +20,12 @@ item: tests/test_prefilter.py compares them.
 the engine's start lines are decoded and detected, bounded by a blank line that no recogniser
 reads across. Every recogniser stops at a blank line except the key: value one
 (`shapes._kv`, `shapes.block_start`: up to two blank lines between `key: value` lines) and
-`seeds.alone_is_nothing`, which looks 3 lines up; so a blank line is a boundary when none of
-the 3 lines on either side can be a `key: value` (or quoted) line. From the first statement's
+`seeds.alone_is_nothing`, which looks 3 lines up, and no record is read across one except a
+CSV record whose quoted cell holds it (`multiline`: "notes.\n\nVIH positif", joined into one
+line before any recogniser runs, from a line with an odd number of quotes at most
+`multiline.MAX_RECORD_LINES` - 1 lines above to a line with a quote as far below); so a blank
+line is a boundary when none of the 3 lines on either side can be a `key: value` (or quoted)
+line and it cannot be inside such a cell (`_in_cell`). From the first statement's
 paragraph on, the rest goes to the engine whole. The result equals the full engine's (same
 test, fuzzed posts and sparse pages), and `indexer.detect.parallel` cuts big inputs on the same
 boundaries; `detect()` takes this way for bytes of `WINDOWED_MIN_BYTES` or more (a thread page, a file):
@@ -47,6 +51,7 @@ from indexer import engine as _engine
 from indexer.decode import _BOMS, _HTML_SNIFF, Limits
 from indexer.detect import seeds as _seeds
 from indexer.detect.columns import norm_name
+from indexer.detect.multiline import MAX_RECORD_LINES
 from indexer.detect.seeds import candidate_starts
 from indexer.detect.shapes import _KV, _STEALER, _label
 from indexer.models import Fragment
@@ -252,8 +257,50 @@ def _line_bounds(b: bytes, s: int, n: int, count: int, up: bool) -> list[tuple[i
     return out
 
 
+def _in_cell(b: bytes, s: int, e: int, n: int) -> bool:
+    """Whether the blank line b[s:e] may be inside a CSV cell quoted across blank lines, which
+    `multiline.join_quoted_cells` would join: such a record starts on a line with an odd
+    number of quotes and ends on a line with a quote, less than `MAX_RECORD_LINES` lines
+    apart. A superset (the joiner's other tests are left to it): a few `find`s where no quote
+    is near, and then one count per line above (lines as "\n" ends them: with CRs there are
+    more engine lines, never fewer)."""
+    lo = s
+    for _ in range(MAX_RECORD_LINES - 1):
+        if lo <= 0:
+            break
+        lo = b.rfind(b"\n", 0, lo - 1) + 1
+    if lo >= s or b.find(b'"', lo, s) < 0:
+        return False
+    hi = e
+    for _ in range(MAX_RECORD_LINES - 1):
+        if hi >= n:
+            break
+        nx = b.find(b"\n", hi + 1)
+        hi = n if nx < 0 else nx
+    if b.find(b'"', e, hi) < 0:
+        return False
+    ls = lo
+    while ls < s:
+        le = b.find(b"\n", ls, s)
+        le = s if le < 0 else le
+        # (a CR inside the line: lone-CR line ends, which `indexer.detect.parallel` meets
+        # before the engine splits them; its parts may be odd: kept, a superset)
+        if b.count(b'"', ls, le) & 1 or b.find(b"\r", ls, le - 1) >= 0:
+            return True
+        ls = le + 1
+    return False
+
+
 def _boundary(b: bytes, s: int, e: int, n: int) -> bool:
-    """Whether the blank line b[s:e] separates what is above it from what is below it."""
+    """Whether the blank line b[s:e] separates what is above it from what is below it: no
+    `key: value` line near it, and inside no quoted cell (`_in_cell`)."""
+    if not _no_kv_near(b, s, e, n):
+        return False
+    return not _in_cell(b, s, e, n)
+
+
+def _no_kv_near(b: bytes, s: int, e: int, n: int) -> bool:
+    """Whether none of the 3 lines above and below the blank line b[s:e] can be a `key: value` line."""
     lo = s
     for _ in range(3):  # the 3 lines above and below, as one slice first: most hold no ":=>"
         if lo <= 0:

@@ -19,6 +19,13 @@
 //! every start line. Anything this code cannot decide exactly goes back to Python (`CHECK`
 //! or `DETECT`), so it can only ever keep too much, never lose a fragment; the differential
 //! tests (tests/test_prefilter_native.py) compare `detect_many` with `detect()` post by post.
+//!
+//! Blank lines here are the text's lines, as `candidate_starts` reads them on the bytes before
+//! `multiline.join_quoted_cells` joins a CSV record whose quoted cell holds a blank line
+//! ("suivi.\n\nVIH positif"): the engine's start lines are those physical seed lines, so a post
+//! whose seed lines all stand alone has no start line, joined records or not, and is left out
+//! rightly. (The windows of `indexer.detect.prefilter.prefilter`, which do read across lines,
+//! keep such a cell's blank lines inside one window: `_in_cell` there.)
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString};
