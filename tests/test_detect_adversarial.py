@@ -85,6 +85,15 @@ PATHOLOGICAL = {
     "labelled_separators": ("x: " + " - " * 100_000 + "\n") * 5,
     "labelled_long": "Email: a@b.fr | Tel: " + "0612345678 - " * 200_000 + "\n",
     "json_array_line": "[" + ",".join('{"email": "a@b.fr", "tel": "0612345678"}' for _ in range(20_000)) + "]",
+    # labels apart by spaces, one number a line, URL:login:password lines (a backtracking URL
+    # pattern took 22 s on `url_combo_colons`)
+    "spaced_labels_values": ("Nom: " + "x " * 990 + "Tel: 0612345678\n") * 1_000,
+    "spaced_labels_colons": ("Nom: " + "a:b " * 400 + "\n") * 2_000,
+    "spaced_labels_words": ("Nom: " + "date de naissance " * 100 + ": x Email: a@b.fr\n") * 2_000,
+    "number_lines": ("1 " * 59 + "\n") * 20_000,
+    "url_combo_colons": ("https://a.fr/" + "x:" * 290 + "\n") * 1_700,
+    "url_combo_hosts": ("a." * 290 + "fr:x\n") * 1_700,
+    "captured_combo_pipes": ("u@x.fr:" + "p" * 250 + " |" * 150 + "\n") * 1_700,
 }
 
 

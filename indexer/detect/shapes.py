@@ -550,6 +550,66 @@ def _combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     return j, ("combo", i, j - 1, fill)
 
 
+# ------------------------------------------------------------- URL:login:password, captures
+# What stealer logs are resold as: `https://site/login:user@x.fr:pass` ("ULP" lists, the URL with
+# a scheme or a bare host, `android://...@com.app/` for apps; a space, `|` or `;` may stand for
+# the first colon), and combo lines that a checker wrote its captures after
+# (`user@x.fr:pass | Plan = Premium | Country = FR`). `_combo_line` refuses both (a URL, a
+# space after the password). The URL's path holds no `:`, `;` or `|` (they separate), and every
+# repetition is possessive: a line is read one way, in linear time (the port is the one choice).
+_URL_COMBO = re.compile(
+    r"\A\s*+((?:[A-Za-z][A-Za-z0-9+.\-]{0,15}+://[^\s/:|;]++|(?:[A-Za-z0-9\-]++\.)++[A-Za-z]{2,24}+)"
+    r"(?::\d{1,5}+)?(?:/[^\s:|;]*+)?)[: |;]([^\s:|;]{1,128}+)[:|;]([^\s|]{1,256}+)(?:\s++\|.*)?\s*+\Z")
+_CAPTURED_COMBO = re.compile(r"\A\s*+(?:\d{1,7}+[.)\]]\s++)?([^\s:|;]{1,128}+)[:;]([^\s|]{1,256}+)\s++\|\s.*\Z")
+
+
+def _url_combo_match(s: str) -> re.Match[str] | None:
+    """The match of a URL:login:password or captured combo line: groups (url or None, login,
+    password)."""
+    if len(s) > 600:
+        return None
+    if "." in s and (m := _URL_COMBO.match(s)) is not None and not m.group(2).isdigit():
+        return m
+    if " |" in s and (m := _CAPTURED_COMBO.match(s)) is not None and not m.group(1).isdigit() and (
+            not _known_label(m.group(1))):  # `Nom:Dupont | Email:...` is a labelled line
+        return m
+    return None
+
+
+def _url_combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """Three lines or more of them (or of plain combo lines among them), a record a line: the
+    URL scanned, the login and password read as a combo's."""
+    lines = ctx.lines
+    j = i
+    while j < len(lines) and (_url_combo_match(lines[j]) is not None or _combo_line(lines[j])):
+        j += 1
+    if j - i < 3:
+        return i + 1, None
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        hit = 0
+        for k in range(i, j):
+            if (k & 255) == 0 and sink.over():
+                break
+            o = offs[k - i]
+            m = _url_combo_match(lines[k])
+            if m is None:
+                c = _combo_match(lines[k])
+                fields = [(c.group(1), o + c.start(1)), (c.group(3), o + c.start(3))]
+                roles: list[str | None] = ["login", "password"]
+            elif m.re is _URL_COMBO:
+                fields = [(m.group(g), o + m.start(g)) for g in (1, 2, 3)]
+                roles = [None, "login", "password"]
+            else:
+                fields = [(m.group(g), o + m.start(g)) for g in (1, 2)]
+                roles = ["login", "password"]
+            hit += extract_record(fields, roles, sink) > 0
+        return hit
+
+    fill.accept = lambda hits: hits >= 0.8 * (j - i)  # type: ignore[attr-defined]
+    return j, ("combo", i, j - 1, fill)
+
+
 # ------------------------------------------------------------------- CSV / TSV / separated runs
 # Python `re` for quoted CSV fields (RE2's wrapper costs ~6 us a call, `re` ~1 us here): the
 # two alternatives inside start with disjoint characters, so each character is consumed one
@@ -1080,6 +1140,9 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
     if _combo_line(s):
         while k > lo and _combo_line(lines[k - 1]):
             k -= 1
+    elif _url_combo_match(s) is not None:
+        while k > lo and (_url_combo_match(lines[k - 1]) is not None or _combo_line(lines[k - 1])):
+            k -= 1
     elif is_xml_line(s):  # the record's elements above its identifier's line
         while k > lo and is_xml_line(lines[k - 1]):
             k -= 1
@@ -1156,6 +1219,10 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if "=" in s and form_fields(s) is not None:
         nxt, spec = _form(ctx, i)
         if spec is not None:
+            return nxt, spec
+    if _url_combo_match(s) is not None:
+        nxt, spec = _url_combo(ctx, i)
+        if spec is not None or nxt > i + 1:
             return nxt, spec
     if _pairs(s) is not None:
         nxt, spec = _labelled(ctx, i)
