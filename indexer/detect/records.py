@@ -529,30 +529,112 @@ def _array_records(s: str) -> list[Any] | None:
     return None
 
 
+# an array of objects inside a line: the line may be a wrapper of records (`{"users": [{...}]}`)
+_ARRAY_OF_OBJECTS = re.compile(r"\[\s*+\{")
+
+
+def _wrapped_records(s: str) -> list[Any] | None:
+    """The records of a JSON line that wraps them (`{"users": [{...}, ...]}`, an API response
+    `{"status": "ok", "data": {"results": [...]}}` written on one line), read as
+    `pretty_json` reads the same value written over many lines: an object is a record when it
+    holds a value with a strong role itself or no array of objects; else its arrays' objects
+    are. None when the line is not such a wrapper (one object is one record)."""
+    if _ARRAY_OF_OBJECTS.search(s) is None:
+        return None
+    try:
+        obj = json.loads(s.strip().rstrip(","))
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(obj, dict) or _is_record(obj):
+        return None
+    out: list[Any] = []
+    _records_under(obj, out, 0)
+    return out or None
+
+
+def _is_record(obj: dict[Any, Any]) -> bool:
+    if any(isinstance(k, str) and role_of(k) in STRONG_ROLES
+           for k, v in obj.items() if not isinstance(v, (dict, list))):
+        return True
+    return not _holds_objects(obj, 0)
+
+
+def _holds_objects(obj: Any, depth: int) -> bool:
+    """An array of objects in `obj`, itself or in its objects (as `_holds_records`)."""
+    if depth > _JSON_DEPTH:
+        return False
+    for v in obj.values():
+        if isinstance(v, list) and any(isinstance(x, dict) for x in v):
+            return True
+        if isinstance(v, dict) and _holds_objects(v, depth + 1):
+            return True
+    return False
+
+
+def _records_under(obj: Any, out: list[Any], depth: int) -> None:
+    if depth > _JSON_DEPTH or len(out) > 100_000:
+        return
+    if isinstance(obj, list):
+        for x in obj:
+            _records_under(x, out, depth + 1)
+    elif isinstance(obj, dict):
+        if depth and _is_record(obj):
+            out.append(obj)
+            return
+        for v in obj.values():
+            if isinstance(v, (dict, list)):
+                _records_under(v, out, depth + 1)
+
+
 def jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     j = i
     while j < len(lines) and is_json_line(lines[j]):
         j += 1
-    # one line is a block when it holds several records (a dump's array written on one line)
-    if j - i < 2 and not (j - i == 1 and _array_records(lines[i]) is not None):
+    # one line is a block when it holds several records (a dump's array written on one line, or
+    # wrapped in an object)
+    if j - i < 2 and not (j - i == 1 and (_array_records(lines[i]) is not None
+                                          or (len(_wrapped_records(lines[i]) or ()) >= 2))):
         return i + 1, None
+
+    def lines_of(sink: Sink, offs: list[int], k: int, end: int, core: Any, today: Any) -> tuple[int, bool]:
+        """Lines k..end-1 one record each; (records with an identifier, stopped)."""
+        hit = 0
+        while k < end:
+            if core is not None:  # the compiled core: the lines up to one it hands back (issue 17)
+                n, k, stopped = core.json_lines(lines, k, end, i, offs, sink, today, json.loads)
+                hit += n
+                if stopped:
+                    return hit, True
+                if k >= end:
+                    break
+            elif (k & 255) == 0 and sink.over():
+                return hit, True
+            hit += _json_line(lines[k], offs[k - i], sink, core, today)
+            k += 1
+        return hit, False
 
     def fill(sink: Sink, offs: list[int]) -> int:
         hit = 0
         core = _engine.core()
         today = _engine.today() if core is not None else None
         k = i
-        while k < j:
-            if core is not None:  # the compiled core: the lines up to one it hands back (issue 17)
-                n, k, stopped = core.json_lines(lines, k, j, i, offs, sink, today, json.loads)
+        # the lines that wrap records are read record by record, the others one record a line
+        # (a record holding an array of objects, `{"email": ..., "addresses": [{...}]}`, stays one)
+        wrappers = [n for n in range(i, j) if _ARRAY_OF_OBJECTS.search(lines[n]) and _wrapped_records(lines[n])]
+        for w in [*wrappers, j]:
+            if k < w:
+                n, stopped = lines_of(sink, offs, k, w, core, today)
                 hit += n
-                if stopped or k >= j:
+                if stopped:
                     break
-            elif (k & 255) == 0 and sink.over():
+            if w == j:
                 break
-            hit += _json_line(lines[k], offs[k - i], sink, core, today)
-            k += 1
+            for n, r in enumerate(_wrapped_records(lines[w]) or ()):
+                if (n & 255) == 0 and sink.over():
+                    return hit
+                hit += _json_record(r, lines[w], offs[w - i], sink, core, today)
+            k = w + 1
         return hit
 
     return j, ("jsonl", i, j - 1, fill)
