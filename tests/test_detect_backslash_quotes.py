@@ -143,9 +143,10 @@ def test_cells_read_as_the_writer_wrote_them(sep: str) -> None:
 
 def _rfc_split(s: str, sep: str) -> list[tuple[str, int]]:
     """The RFC 4180 reading `_split` gave every line before backslash escapes were read (the
-    specification here: a well-formed RFC 4180 line must still read this way)."""
+    specification here: a well-formed RFC 4180 line must still read this way), the text as
+    written (`""` kept since cells keep their length, tests/test_detect_doubled_quotes.py)."""
     rx = re.compile(' *"(?:[^"]|"")*" *|[^' + ("\\t" if sep == "\t" else re.escape(sep)) + "]*")
-    return [(m.group(0).replace('""', '"'), m.start()) for m in rx.finditer(s)
+    return [(m.group(0), m.start()) for m in rx.finditer(s)
             if not (m.start() > 0 and s[m.start() - 1] != sep and m.group(0) == "")]
 
 

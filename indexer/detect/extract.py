@@ -383,7 +383,8 @@ def extract_record_py(fields: list[tuple[str, int]], roles: Sequence[str | None]
                 masks.append((off, off + len(v), "[address]"))
         elif role == "password":
             if not typed("hash", v, found, off):
-                pw = (v, off)
+                # a quoted cell keeps its `""` (shapes._split): the password itself has one `"`
+                pw = (v.replace('""', '"') if '""' in v and fields[idx][0].lstrip()[:1] == '"' else v, off)
                 masks.append((off, off + len(v), "********"))
         elif role == "login":
             login = (v, off)

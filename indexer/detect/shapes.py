@@ -765,7 +765,11 @@ def _split(s: str, sep: str, base: int) -> list[tuple[str, int]]:
     for m in rx.finditer(s):
         if m.start() > 0 and s[m.start() - 1] != sep and m.group(0) == "":
             continue
-        out.append((m.group(0).replace('""', '"'), base + m.start()))
+        # the text as written, `""` kept (as the escaped reading keeps `\"`): a value as long as
+        # its cell keeps the spans of what is found in it and the masks over the whole cell (with
+        # `""` collapsed, a name's or a password's last letters stayed in the excerpt, and a
+        # phone in a note after a `""` was masked a character early per pair)
+        out.append((m.group(0), base + m.start()))
     return out
 
 

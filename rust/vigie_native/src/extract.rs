@@ -598,6 +598,7 @@ impl<'py> Block<'py> {
         let mut addr: Vec<(&str, i64)> = Vec::new();
         let mut login: Option<(&str, i64)> = None;
         let mut pw: Option<(&str, i64)> = None;
+        let mut pw_text: Option<String> = None; // the password when its cell's `""` stand for `"`
         let mut email_raw: Option<(&str, i64)> = None;
         let mut login_email: Option<Canon> = None; // `email` of the login, when the core decided it
         let mut pending = 0i64;
@@ -687,6 +688,12 @@ impl<'py> Block<'py> {
                 RK::Password => {
                     if !self.typed_hash(v, off)? {
                         pw = Some((v, off));
+                        // a quoted cell keeps its `""` (split.rs): the password itself has one `"`
+                        pw_text = if v.contains("\"\"") && cn::py_strip(raw).starts_with('"') {
+                            Some(v.replace("\"\"", "\""))
+                        } else {
+                            None
+                        };
                         self.mask(off, en(), "********")?;
                     }
                 }
@@ -760,11 +767,12 @@ impl<'py> Block<'py> {
         if let Some(p) = pw {
             if let Some(who) = login.or(email_raw) {
                 let known = if login.is_some() { login_email.as_ref() } else { None };
-                let c = match self.credential(who.0, p.0, known)? {
+                let pv = pw_text.as_deref().unwrap_or(p.0);
+                let c = match self.credential(who.0, pv, known)? {
                     Canon::Valid(s) => Some(s),
                     Canon::Invalid => None,
                     Canon::Defer => {
-                        let x = self.h.canon_credential.call1((who.0, p.0))?;
+                        let x = self.h.canon_credential.call1((who.0, pv))?;
                         if x.is_none() { None } else { Some(x.extract::<String>()?) }
                     }
                 };

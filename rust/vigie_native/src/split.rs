@@ -66,14 +66,8 @@ pub fn split_row(s: &str, sep: u8, base: i64, out: &mut Vec<(String, i64)>) {
         let st = pos;
         let keep = !(st > 0 && b[st - 1] != sep && en == st);
         if keep {
-            let v = &s[st..en];
-            // a line read with backslash escapes keeps its text as written (`shapes._split`)
-            let v = if !bs && v.contains("\"\"") {
-                v.replace("\"\"", "\"")
-            } else {
-                v.to_string()
-            };
-            out.push((v, base + cp.at(st) as i64));
+            // the text as written, `""` and `\"` kept (`shapes._split`: the masks cover the cell)
+            out.push((s[st..en].to_string(), base + cp.at(st) as i64));
         }
         must_advance = en == st;
         pos = en;
