@@ -54,35 +54,26 @@ def _ends_quoted(s: str, inside: bool) -> bool:
     `shapes._split` reads it: a quote opens a cell only at the start of a field (the line's start
     or after a separator, spaces between allowed); inside, `""` is a quote and a lone `"`
     closes it. A quote elsewhere (`15" screen`) is a character. One `find` per quote."""
-    i = 0
-    while True:
-        q = s.find('"', i)
-        if q < 0:
-            return inside
-        if inside:
-            if s.startswith('""', q):
-                i = q + 2
-                continue
-            inside = False
-        else:
-            p = q - 1
-            while p >= 0 and s[p] == " ":
-                p -= 1
-            inside = p < 0 or s[p] in _SEPS
-        i = q + 1
+    return _walk_quotes(s, inside)[0]
 
 
 def _open_sep(s: str) -> str | None:
     """The separator before the quote that opens the cell `s` ends in (spaces aside), "" when
     that quote starts the line; None when `s` does not end inside a cell (the caller knows it
-    does). The last quote that opens a cell is the one: `_ends_quoted` walked the same way."""
+    does). The last quote that opens a cell is the one."""
+    inside, at = _walk_quotes(s, False)
+    return at if inside else None
+
+
+def _walk_quotes(s: str, inside: bool) -> tuple[bool, str | None]:
+    """(whether `s` ends inside a quoted cell, the separator before the last quote that opened
+    one: "" at the line's start, None if none did)."""
     i = 0
-    inside = False
     at: str | None = None
     while True:
         q = s.find('"', i)
         if q < 0:
-            return at if inside else None
+            return inside, at
         if inside:
             if s.startswith('""', q):
                 i = q + 2

@@ -129,12 +129,7 @@ def scan(s: str, out: list[Found], base: int = 0, hint: str | None = None) -> No
         if "@" in raw:
             if st and s[st - 1].isalnum():  # "Müller@x.de": not the address "ller@x.de"
                 continue
-            exact = ids.canon_email(raw)
-            if exact:
-                out.append(("email", exact, base + st, base + en))
-                canon = ids.canon_email_gmail(exact)
-                if canon != exact:
-                    out.append(("email", canon, base + st, base + en))
+            _email(raw, out, base + st, base + en)
             continue
         if c0 == "$":
             c = ids.canon_password_hash(raw)
@@ -188,12 +183,17 @@ def _obfuscated(s: str, out: list[Found], base: int) -> None:
     """The addresses `s` writes obfuscated, validated as `scan` validates a plain one; the span
     covers the obfuscated writing."""
     for plain, st, en in obfuscated_emails(s):
-        exact = ids.canon_email(plain)
-        if exact:
-            out.append(("email", exact, base + st, base + en))
-            canon = ids.canon_email_gmail(exact)
-            if canon != exact:
-                out.append(("email", canon, base + st, base + en))
+        _email(plain, out, base + st, base + en)
+
+
+def _email(raw: str, out: list[Found], st: int, en: int) -> None:
+    """The address `raw` spelled, if valid, and its Gmail form when that differs."""
+    exact = ids.canon_email(raw)
+    if exact:
+        out.append(("email", exact, st, en))
+        canon = ids.canon_email_gmail(exact)
+        if canon != exact:
+            out.append(("email", canon, st, en))
 
 
 def _iban_in(raw: str) -> tuple[str | None, int]:

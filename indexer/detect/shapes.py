@@ -738,37 +738,30 @@ def _split(s: str, sep: str, base: int) -> list[tuple[str, int]]:
             out.append((v, o))
             o += len(v) + 1
         return out
-    out = []
     if '\\"' in s and _escaped(s):
         # the same fields with `\"` and `\\` inside a quoted one; the line is well-formed with
-        # them, so every quote a field starts with closes (no attempt scans on and fails). The
-        # text stays as written (`Dupont \"Jo\"`): a value as long as its cell keeps the spans of
-        # what is found in it and the excerpt's masks over the whole cell (an unescaped value is
-        # shorter: a name's or a password's last letters stayed in the excerpt, a phone in a note
-        # after a `\"` was masked two characters off); names are read by their words, and no
-        # email, phone or number holds a quote.
+        # them, so every quote a field starts with closes (no attempt scans on and fails)
         rx = _FIELD_RX_BS.get(sep)
         if rx is None:
             rx = _FIELD_RX_BS[sep] = re.compile(' *"(?:[^"\\\\]|\\\\[\\s\\S]|"")*" *|' + _bare(sep))
-        for m in rx.finditer(s):
-            if m.start() > 0 and s[m.start() - 1] != sep and m.group(0) == "":
-                continue
-            out.append((m.group(0), base + m.start()))
-        return out
-    rx = _FIELD_RX.get(sep)
-    if rx is None:
-        # a quoted field may stand between spaces (`a , "12, rue X" , b`), as `_unquote` reads
-        # it when it counts the fields: without the spaces the comma inside split the field and
-        # every later column was read under the wrong header. The spaces fail or match one way
-        # (a quote follows them or not), so a line still costs linear time.
-        rx = _FIELD_RX[sep] = re.compile(' *"(?:[^"]|"")*" *|' + _bare(sep))
+    else:
+        rx = _FIELD_RX.get(sep)
+        if rx is None:
+            # a quoted field may stand between spaces (`a , "12, rue X" , b`), as `_unquote` reads
+            # it when it counts the fields: without the spaces the comma inside split the field
+            # and every later column was read under the wrong header. The spaces fail or match one
+            # way (a quote follows them or not), so a line still costs linear time.
+            rx = _FIELD_RX[sep] = re.compile(' *"(?:[^"]|"")*" *|' + _bare(sep))
+    # The text stays as written (`Dupont \"Jo\"`, `O""Brien`): a value as long as its cell keeps
+    # the spans of what is found in it and the excerpt's masks over the whole cell (with `\"` or
+    # `""` read as one quote, a name's or a password's last letters stayed in the excerpt, and a
+    # phone in a note after one was masked a character or two early); names are read by their
+    # words, no email, phone or number holds a quote, and a quoted password's `""` is one quote
+    # in its credential (extract.py).
+    out = []
     for m in rx.finditer(s):
         if m.start() > 0 and s[m.start() - 1] != sep and m.group(0) == "":
             continue
-        # the text as written, `""` kept (as the escaped reading keeps `\"`): a value as long as
-        # its cell keeps the spans of what is found in it and the masks over the whole cell (with
-        # `""` collapsed, a name's or a password's last letters stayed in the excerpt, and a
-        # phone in a note after a `""` was masked a character early per pair)
         out.append((m.group(0), base + m.start()))
     return out
 
