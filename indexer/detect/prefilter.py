@@ -72,14 +72,15 @@ _NB = rb"[^ \t\n\-_=*~#+]"  # a character that makes a line non-blank for seeds.
 _R = rb"[ \t\-_=*~#+]*" + _NB  # a line start up to its first such character
 _CP = rb"[ \t>]*(?:\d+[.)\]][ \t]+)?[^" + _WS + rb":|;]+[:|][^" + _WS + rb"]"  # a combo line's start
 _OPEN = rb"(?:MSH\||COPY |CREATE |INSERT |REPLACE )"
-_SP = rb"(?:[:=>{\[]|MSH\||(?i:insert|replac|create|copy)|\xc4\xb1|\xc5\xbf)"  # seeds._SP
+_PW = _seeds._PW.encode()  # a password's label at a line's start
+_SP = rb"(?:[:=>{\[@]|MSH\||(?i:insert|replac|create|copy)|\xc4\xb1|\xc5\xbf)"  # seeds._SP
 # One expression (Hyperscan runs an alternation far faster than the same branches as separate
 # patterns here), a superset of seeds._PAIR and seeds._SPECIAL: a seed line with a non-blank
 # line below or above (the pair), a seed line with one of _SP (special), a line that starts
 # like a combo line or a statement (both). Each branch ends inside the line(s) it is about.
 _EVENT = (rb"(?:" + _SEEDC + rb"[^\n]*\n" + _R + rb"|" + _NB + rb"[^\n]*\n[^\n]*" + _SEEDC
           + rb"|" + _SP + rb"[^\n]*" + _SEEDC + rb"|" + _SEEDC + rb"[^\n]*" + _SP
-          + rb"|^" + _CP + rb"|^" + _OPEN + rb")")
+          + rb"|^" + _CP + rb"|^" + _OPEN + rb"|^" + _PW + rb")")
 # `recognise` strips quote marks and then any Unicode space (non-ASCII bytes stand for those),
 # then wants one of I i R r C c and `t[:6].upper()` a keyword ("ı" and "ſ" upper-case to I, S)
 _S = rb"(?:[sS]|\xc5\xbf)"

@@ -398,6 +398,10 @@ def xml(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             hit += extract_record(fields, roles, sink) > 0
         return hit
 
+    if j == i + 1:
+        # one line of markup (an export written without line breaks, or a tagged value in a
+        # post): a fragment when it holds two records at least, as one-line JSON does
+        fill.accept = lambda hits: hits >= 2  # type: ignore[attr-defined]
     return j, ("xml", i, j - 1, fill)
 
 

@@ -42,6 +42,8 @@ _CAND = re2.compile(
     # "+1 (713) 754-1726": an area code in parentheses after the country code (before the
     # general branch: at the same start, the first alternative that matches wins)
     r"|(?:\+\d{1,3}[ .\-\x{a0}]?\(\d{1,4}\)(?:[ .\-\x{a0}]?\d)+)"
+    # "(+33) 6 12 34 56 78": the country code in parentheses
+    r"|(?:\(\+\d{1,3}\)[ .\-\x{a0}]?\d(?:[ .\-\x{a0}]?\d)+)"
     r"|(?:\+?(?:\b|\()\d(?:[ .\-\x{a0}]?(?:\(0\)|\d)|[AaBb](?:[ .\-]?\d))*)"
 )
 _HEX = frozenset("0123456789abcdefABCDEF")
@@ -56,7 +58,7 @@ def classify_number(raw: str, hint: str | None = None) -> tuple[str, str] | None
     n = len(d)
     if n < 9 or n > 24:
         return None
-    if raw.startswith("+") or d.startswith("00") or "(0)" in d:
+    if raw.startswith(("+", "(+")) or d.startswith("00") or "(0)" in d:
         c = ids.canon_phone(raw)
         return ("phone", c) if c else None
     alpha = not d.isdigit()

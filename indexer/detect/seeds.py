@@ -16,20 +16,25 @@ import re2
 
 from indexer import engine as _engine
 from indexer.detect.columns import norm_name
-from indexer.detect.shapes import _KV, _STEALER, _label
+from indexer.detect.shapes import _KV, _STEALER, MIN_LINE_ADDRESSES, _label
 
 __all__ = ["RULE_CHARS", "alone_is_nothing", "candidate_starts"]
 
 
 # A line that can carry an identifier has an @ (or its URL encoding %40, or an obfuscated "[at]",
 # "(at)", "{at}"), a run of 8+ digits (dates of birth have 8; `%20` or `+` between them in a
-# URL-encoded form), or is a `login:password` line. Recognisers run from such "seed" lines only, after walking back
+# URL-encoded form), or is a `login:password` line, or starts with a password's label (a stealer
+# log's `Password: ...`, whose login may be a username). Recognisers run from such "seed" lines only, after walking back
 # over the lines of the same block (a header, dox or stealer labels: `shapes.block_start`), so
 # on sparse forum text most lines are never looked at again. The pattern runs in RE2; it avoids
 # counted repetitions, which multiply the DFA's states until RE2 falls back to its slower NFA.
+# a password's label at a line's start, spelled out in ASCII (RE2's `(?i)` would fold "ſ" into "s"
+# where the other engines' byte patterns do not): `Password:`, `PASS =`, `pwd:`, `Mot de passe :`
+_PW = (r"[ \t>]*(?:[pP][aA][sS][sS](?:[wW][oO][rR][dD]|[wW][dD])?|[pP][wW][dD]|[mM][dD][pP]"
+       r"|[mM][oO][tT] [dD][eE] [pP][aA][sS][sS][eE])[ \t]*[:=]")
 _SEED_PATTERN = (r"(?m)@|%40|\d(?:[ ./%+-]?\d){7}|[\[({] ?[aA][tT] ?[\])}]"
                  r"|^[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$"
-                 r"|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )")
+                 r"|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )|^" + _PW)
 _SEED_RE2 = re2.compile(_SEED_PATTERN)  # run by RE2's DFA on the UTF-8 bytes
 _UNANCHORED = re2._Anchor.UNANCHORED
 
@@ -42,21 +47,23 @@ _UNANCHORED = re2._Anchor.UNANCHORED
 #   line with a non-blank neighbour is in such a pair;
 # - _SPECIAL: a seed line on which `alone_is_nothing` could say False: it holds one of
 #   `: = > { [ MSH|`, a statement keyword in any case, or "ı"/"ſ" (the only non-ASCII
-#   characters whose upper case is one ASCII letter, as in "ınsert").
+#   characters whose upper case is one ASCII letter, as in "ınsert"), or a second "@" (a line
+#   of addresses, `shapes._address_line`).
 # A seed line in neither stands alone and has no ":", "=" or ">", so it cannot be a key: value
 # line either, and no walk back in `shapes.block_start` can cross it: dropping it unseen is
 # what the exact test would do. Seeds with nothing before or after them are cheap to find this
 # way because the DFA never has to hand anything back.
 _SEEDC = rb"(?:@|%40|\d(?:[ ./%+-]?\d){7}|[\[({] ?[aA][tT] ?[\])}])"
 _SEED_LINE = (rb"(?:[^\n]*?" + _SEEDC + rb"[^\n]*|[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*"
-              rb"|(?:MSH\||COPY |CREATE |INSERT |REPLACE )[^\n]*)")
+              rb"|(?:MSH\||COPY |CREATE |INSERT |REPLACE )[^\n]*|" + _PW.encode() + rb"[^\n]*)")
 _FULL_LINE = rb"[^\n]*[^ \t\n\-_=*~#+][^\n]*"
 _PAIR_RE2 = re2.compile(
     rb"(?m)^(?:" + _SEED_LINE + rb"\n" + _FULL_LINE + rb"|" + _FULL_LINE + rb"\n" + _SEED_LINE + rb")")
 _BLANK_RE2 = re2.compile(rb"(?m)^[ \t\-_=*~#+]*$")
-_SP = rb"(?:[:=>{\[]|MSH\||(?i:insert|replac|create|copy)|" + "ı|ſ".encode() + b")"  # RE2 reads UTF-8
+_SP = rb"(?:[:=>{\[@]|MSH\||(?i:insert|replac|create|copy)|" + "ı|ſ".encode() + b")"  # RE2 reads UTF-8
 _SPECIAL = (rb"(?m)^(?:[^\n]*?(?:" + _SP + rb"[^\n]*?" + _SEEDC + rb"|" + _SEEDC + rb"[^\n]*?" + _SP + rb")"
-            rb"|[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$|(?:MSH\||COPY |CREATE |INSERT |REPLACE ))")
+            rb"|[ \t>]*(?:\d+[.)\]][ \t]+)?[^\s:|;]+[:|]\S+[ \t]*$|(?:MSH\||COPY |CREATE |INSERT |REPLACE )|"
+            + _PW.encode() + rb")")
 _SPECIAL_RE2 = re2.compile(_SPECIAL)
 # either of the two, for the common case of a post with neither (one RE2 call instead of two)
 _EITHER_RE2 = re2.compile(
@@ -206,14 +213,20 @@ def alone_is_nothing(s: str, above: Callable[[], list[str]]) -> bool:
     single-line INSERT, the statements that set up later ones (CREATE, COPY), HL7 and JSON,
     and key: value lines, which doxes space out with blank lines. On forum text most seed
     lines are such one-line paragraphs (a signature, an order number), and this check costs
-    a fraction of running the recognisers on them.
+    a fraction of running the recognisers on them. A line of markup (`<`) is left to
+    `records.xml` too: an export written on one line (`<patients><patient>...`) holds its
+    records side by side, and that recogniser takes a lone line only when it holds two. So is
+    a line of `MIN_LINE_ADDRESSES` "@" or more, to `shapes._address_line` (a mailing list or a
+    message's recipients pasted on one line).
 
     A key: value line is nothing alone when its label names nothing (`Contact: a@b.fr`,
     `Prix: 50$`: `shapes._kv` stops at it) and none of the 3 lines `above()` gives (what
     `shapes.block_start` may walk back over) is a key: value line either."""
     t = s.lstrip()
     head = t[:6].upper()
-    if head in ("INSERT", "REPLAC", "CREATE") or head[:5] == "COPY " or t[:4] == "MSH|" or t[:1] in "{[":
+    if head in ("INSERT", "REPLAC", "CREATE") or head[:5] == "COPY " or t[:4] == "MSH|" or t[:1] in "{[<":
+        return False
+    if s.count("@") >= MIN_LINE_ADDRESSES:
         return False
     # a key: value line needs ":", "=" or "->"
     if ":" not in s and "=" not in s and ">" not in s:

@@ -76,6 +76,7 @@ _STEALER = {
     "url": "url", "host": "url", "hostname": "url", "site": "url", "origin": "url", "soft": "soft",
     "software": "soft", "browser": "soft", "application": "soft", "app": "soft", "storage": "soft",
     "login": "login", "username": "login", "user": "login", "user_login": "login", "user_name": "login",
+    "identifiant": "login", "utilisateur": "login", "nom_d_utilisateur": "login",
     "email": "email", "mail": "email", "pass": "password", "password": "password", "pwd": "password",
     "passwd": "password", "mot_de_passe": "password",
 }
@@ -490,6 +491,51 @@ def _obfuscated_list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     return j, ("separated_run", i, j - 1, fill)
 
 
+# ------------------------------------------------------------------- addresses on one line
+# A mailing list pasted on one line (`a@x.fr, b@y.fr; c@z.fr ...`), a message's recipients
+# (`To: Claire Martin <a@x.fr>, "Martin, Paul" <b@y.fr>, ...`): the line holds addresses, their
+# display names, separators and at most a short label, nothing else, and four addresses at least
+# (one a line needs three lines; prose that names a few addresses is never all addresses).
+# Possessive throughout: linear on hostile lines (tests/test_linear_patterns.py).
+MIN_LINE_ADDRESSES = 4
+_ADDR = r"[^\s@<>,;|\"()\[\]]{1,64}+@[^\s@<>,;|\"()\[\]]{1,255}+"
+_DISPLAY = r"(?:\"[^\"\n]{0,80}+\"|[^\W\d_][\w.'’-]{0,40}+(?: [\w.'’-]{1,40}+){0,5}+)"
+_ITEM = rf"(?:(?:{_DISPLAY}\s*+)?<{_ADDR}>|{_ADDR})"
+_ADDRESS_LINE = re.compile(
+    rf"\A\s*+(?:[-*•]\s++)?(?:[^\W\d_][\w'’ -]{{0,30}}+:\s*+)?{_ITEM}(?:\s*+[,;|]\s*+{_ITEM}|\s++{_ITEM})*+"
+    r"\s*+[,;.]?\s*+\Z")
+
+
+# the mailboxes of a service, not of a person: a company's `contact@, ventes@, presse@, rh@` in
+# a post is how to reach it, not a leak; they do not count towards the four
+_ROLE_MAILBOXES = frozenset({
+    "abuse", "accounting", "accueil", "admin", "administration", "billing", "commercial", "compta", "comptabilite",
+    "contact", "contacts", "dpo", "facturation", "hello", "help", "helpdesk", "hr", "info", "infos", "jobs",
+    "legal", "marketing", "media", "newsletter", "no-reply", "noreply", "office", "postmaster", "press", "presse",
+    "privacy", "recrutement", "rh", "sales", "sav", "secretariat", "security", "securite", "service-client",
+    "support", "team", "ventes", "webmaster"})
+
+
+def _personal(value: str) -> bool:
+    return value.partition("@")[0].lower() not in _ROLE_MAILBOXES
+
+
+def _address_line(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """One line of addresses (see above); each address is scanned and validated as anywhere."""
+    line = ctx.lines[i]
+    if line.count("@") < MIN_LINE_ADDRESSES or _ADDRESS_LINE.match(line) is None:
+        return i + 1, None
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        found = sink.found
+        before = len(found)
+        scan(line, found, offs[0])
+        return sum(1 for f in found[before:] if f[0] == "email" and _personal(f[1]))
+
+    fill.accept = lambda hits: hits >= MIN_LINE_ADDRESSES  # type: ignore[attr-defined]
+    return i + 1, ("separated_run", i, i, fill)
+
+
 # ------------------------------------------------------------------------------ combo lists
 _COMBO = re.compile(r"\A\s*(?:\d{1,7}[.)\]]\s+)?([^\s:|;]{1,128})([:|])(\S{1,256})\s*$")
 
@@ -521,14 +567,47 @@ def _combo_end(lines: list[str], j: int) -> int:
     return j
 
 
+def _combo_header(m: re.Match[str]) -> bool:
+    """`email:password`, `login|pass`: a combo list's header names its two columns."""
+    return _STEALER.get(norm_name(m.group(1))) in ("email", "login") and (
+        _STEALER.get(norm_name(m.group(3))) == "password")
+
+
+# `jdupont:Azerty123!` lines: a username, not an address, before the colon. A run of `key:value`
+# lines is a config or a list as often, so such a run is a combo list only when nearly every
+# login is a distinct username (letters, digits, `._-`; not an IPv4 address, a proxy list's
+# `ip:port`) and nearly every password looks like one: 6 characters or more, a letter and a
+# digit or a symbol (not the `/`, `.`, `_`, `-` of a path, a file or a version: `logdir:/var/log`).
+_USERNAME = re.compile(r"\A[A-Za-z0-9._-]{2,64}+\Z")
+_IPV4 = re.compile(r"\A\d{1,3}+(?:\.\d{1,3}+){3}+\Z")
+_PATH_CHARS = frozenset("/._-")
+# a UUID, a product key (`ABCDE-FGH1J-KLMNP`): a `name:key` list is no combo list
+_KEY_SHAPED = re.compile(r"\A(?:[0-9A-Fa-f]{8}+(?:-[0-9A-Fa-f]{4}+){3}+-[0-9A-Fa-f]{12}+"
+                         r"|[A-Z0-9]{4,}+(?:-[A-Z0-9]{4,}+){2,}+)\Z")
+
+
+def _password_shaped(v: str) -> bool:
+    if len(v) < 6 or not _password_like(v) or not any(c.isalpha() for c in v) or _KEY_SHAPED.fullmatch(v):
+        return False
+    return any(c.isdigit() or (not c.isalnum() and c not in _PATH_CHARS) for c in v)
+
+
+def _username_combos(sample: list[re.Match[str]]) -> bool:
+    ok = sum(1 for m in sample if _USERNAME.fullmatch(m.group(1)) and not _IPV4.fullmatch(m.group(1))
+             and _label(m.group(1)) is None and norm_name(m.group(1)) not in _STEALER and _password_shaped(m.group(3)))
+    return ok >= 0.8 * len(sample) and len({m.group(1).lower() for m in sample}) >= 0.8 * len(sample)
+
+
 def _combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     j = _combo_end(lines, i)
-    if j - i < 3:
+    head = 1 if j > i and _combo_header(_combo_match(lines[i])) else 0  # read below the header
+    if j - i - head < 3:
         return i + 1, None
-    sample = [_combo_match(lines[k]) for k in range(i, min(j, i + 50))]
+    sample = [_combo_match(lines[k]) for k in range(i + head, min(j, i + head + 50))]
     emails = sum("@" in m.group(1) for m in sample)
-    if emails < 0.5 * len(sample) and sum(m.group(2) == "|" for m in sample) < 0.5 * len(sample):
+    if emails < 0.5 * len(sample) and sum(m.group(2) == "|" for m in sample) < 0.5 * len(sample) and (
+            not _username_combos(sample)):
         return j, None
 
     def line(sink: Sink, offs: list[int], k: int) -> int:
@@ -537,11 +616,11 @@ def _combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         return extract_record([(m.group(1), o + m.start(1)), (m.group(3), o + m.start(3))], ["login", "password"], sink)
 
     def fill(sink: Sink, offs: list[int]) -> int:
-        n = extract_combo(lines, i, j, offs, i, sink, partial(line, sink, offs))
+        n = extract_combo(lines, i + head, j, offs, i, sink, partial(line, sink, offs))
         if n is not None:  # the compiled core (issue 17), one call for the block
             return n
         hit = 0
-        for k in range(i, j):
+        for k in range(i + head, j):
             if (k & 255) == 0 and sink.over():
                 break
             hit += line(sink, offs, k) > 0
@@ -922,6 +1001,10 @@ def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     an address have as many words only by chance, and never an identifier at the same place.
     A run found to be no table is not looked at again from a later line (linear time)."""
     lines = ctx.lines
+    if _named_number(lines[i]) is not None:  # two spaces before the number read as two columns
+        nxt, spec = _named_numbers(ctx, i)
+        if spec is not None:
+            return nxt, spec
     if not _spaced_row(lines[i]):
         if i >= ctx.spaced_end[0] and i + 1 < len(lines) and _spaced_row(lines[i + 1]) and (
                 roles := _spaced_header(lines[i], lines[i + 1])) is not None:
@@ -977,8 +1060,69 @@ def _number_list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     while j < len(lines) and len(lines[j]) <= 120 and _NUMBER_LINE.fullmatch(lines[j].strip()):
         j += 1
     if j - i < MIN_HEADERLESS_ROWS:
-        return i + 1, None
+        return _named_numbers(ctx, i)  # `1. Claire Martin : 06 ...` starts like a number
     return j, ("separated_run", i, j - 1, _scan_lines(lines, i, j, anchored=True))
+
+
+# A directory: a person's name, then a number written with spaces (`Claire Martin : 06 12 34 56
+# 78`, `Jean de la Tour - +33 6 ...`). Cut at single spaces the number was five cells of two digits
+# that type nothing, and the whole list was lost. The name is two to four words, capitalised but
+# for French, Dutch, German, Arabic and Italian particles; a line that names a service
+# (`Le standard : 01 ...`, `Urgences : 15`, `Service client : ...`) is no person's.
+_PARTICLES = "de|du|des|la|le|d'|van|von|der|den|di|da|del|della|el|al|ben|bin|ibn"
+_NAMED_NUMBER = re.compile(
+    r"\A\s*+(?:[-*•]\s++|\d{1,4}+[.)]\s++)?"
+    r"((?:[A-ZÀ-Ý][\w'’.-]{0,30}+|(?:" + _PARTICLES + r")) ++(?:(?:[A-ZÀ-Ý][\w'’.-]{0,30}+|(?:" + _PARTICLES
+    + r")) ++){0,2}[A-ZÀ-Ý][\w'’.-]{0,30}+)"
+    r"\s*+(?:[:=|–—-]\s*+)?((?:\(?\+|\()?[0-9][0-9 ()./-]{6,30}+)\s*+")
+_SERVICE_WORDS = frozenset({
+    "accueil", "agence", "bureau", "cabinet", "centre", "client", "clients", "clinique", "commercial", "contact",
+    "direction", "domicile", "fax", "fixe", "hopital", "hotline", "mairie", "mobile", "numero", "pharmacie",
+    "police", "portable", "pompiers", "reception", "samu", "sav", "secretariat", "service", "siege", "standard",
+    "support", "tel", "telephone", "urgence", "urgences"})
+
+
+def _named_number(s: str) -> re.Match[str] | None:
+    if len(s) > 120:
+        return None
+    m = _NAMED_NUMBER.fullmatch(s)
+    if m is None or any(norm_name(w) in _SERVICE_WORDS for w in m.group(1).split()):
+        return None
+    return m
+
+
+def _named_numbers(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """A run of `name: number` lines (see above): three at least, four in five giving an
+    identifier from the number, which must end its line; the name is read as a full name."""
+    lines = ctx.lines
+    j = i
+    matches: list[re.Match[str]] = []
+    while j < len(lines) and (m := _named_number(lines[j])) is not None:
+        matches.append(m)
+        j += 1
+    if j - i < MIN_HEADERLESS_ROWS:
+        return i + 1, None
+    if len({m.group(1) for m in matches}) < 0.8 * (j - i):
+        return j, None  # not looked at again from a later line of the run (linear time)
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        hit = 0
+        found = sink.found
+        for k, m in enumerate(matches):
+            if (k & 255) == 0 and sink.over():
+                break
+            o = offs[k]
+            before = len(found)
+            scan(m.group(2), found, o + m.start(2))
+            if len(found) > before and found[-1][3] == o + m.start(2) + len(m.group(2).rstrip(" ./-")):
+                hit += 1
+                extract_record([(m.group(1), o + m.start(1))], ["full_name"], sink)
+            else:
+                del found[before:]
+        return hit
+
+    fill.accept = lambda hits: hits >= 0.8 * (j - i)  # type: ignore[attr-defined]
+    return j, ("separated_run", i, j - 1, fill)
 
 
 def _join_untyped(cells: list[tuple[str, int]], roles: list[str | None], line: str,
@@ -1237,6 +1381,7 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         nxt, spec = _obfuscated_list(ctx, i)
         if spec is not None:
             return nxt, spec
-    if _sig(s) is None:
-        return _list(ctx, i)
-    return _runs(ctx, i)
+    nxt, spec = _list(ctx, i) if _sig(s) is None else _runs(ctx, i)
+    if spec is None and nxt == i + 1 and s.count("@") >= MIN_LINE_ADDRESSES:
+        return _address_line(ctx, i)
+    return nxt, spec

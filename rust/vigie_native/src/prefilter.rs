@@ -5,7 +5,7 @@
 //! `sparse_scan(items, max_line_chars, max_item)` returns, for the posts that are not proved
 //! empty, `(index, code, checks)`:
 //! - `DETECT` (1): the engine must see the post (a seed line with a non-blank neighbour, a
-//!   statement or `{`/`[`/`MSH|` head, or anything `decode()` would change: not UTF-8, NUL, CR,
+//!   statement or `{`/`[`/`<`/`MSH|` head, or anything `decode()` would change: not UTF-8, NUL, CR,
 //!   a BOM, maybe HTML, too long);
 //! - `CHECK` (2): every seed line stands alone and is nothing, except the lines in `checks`,
 //!   `(line, three lines above)` as the engine sees them (quote prefixes set aside), whose
@@ -191,6 +191,34 @@ fn pass(b: &[u8], f: &mut Bufs) -> bool {
     false
 }
 
+/// `seeds._PW` at a line's start: `[ \t>]*`, a password's label (ASCII, any case), `[ \t]*`, `:` or `=`.
+fn password_label(l: &[u8]) -> bool {
+    let mut q = 0;
+    while q < l.len() && matches!(l[q], b' ' | b'\t' | b'>') {
+        q += 1;
+    }
+    let rest = &l[q..];
+    let word = |w: &[u8]| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w);
+    let n = if word(b"password") {
+        8
+    } else if word(b"passwd") {
+        6
+    } else if word(b"pass") {
+        4
+    } else if word(b"pwd") || word(b"mdp") {
+        3
+    } else if word(b"mot de passe") {
+        12
+    } else {
+        return false;
+    };
+    let mut q = n;
+    while q < rest.len() && matches!(rest[q], b' ' | b'\t') {
+        q += 1;
+    }
+    matches!(rest.get(q), Some(b':' | b'='))
+}
+
 /// `seeds._SEEDC`'s obfuscated "at" at `p` (an opening bracket there): `[\[({] ?[aA][tT] ?[\])}]`.
 #[inline]
 fn obfuscated_at(b: &[u8], p: usize) -> bool {
@@ -279,7 +307,11 @@ pub fn classify<E>(b: &[u8], max_line_chars: usize, f: &mut Bufs,
                 if l.starts_with(b"MSH|") || l.starts_with(b"COPY ") || l.starts_with(b"CREATE ")
                     || l.starts_with(b"INSERT ") || l.starts_with(b"REPLACE ") {
                     marks.push(k);
+                    continue;
                 }
+            }
+            if password_label(&b[ls..]) {
+                marks.push(k);
             }
         }
     }
@@ -411,11 +443,15 @@ fn kv_match(s: &str) -> Option<Option<(usize, usize)>> {
     Some(Some((lab, sep)))
 }
 
+/// `shapes.MIN_LINE_ADDRESSES`: a lone line with this many "@" goes to the recognisers
+/// (tests/test_detect_address_lines.py compares `detect_many` with `detect` at 3 and 4).
+const MIN_LINE_ADDRESSES: usize = 4;
+
 /// `seeds.alone_is_nothing(s, above)` up to its label test (see `Alone`).
 fn alone_is_nothing(s: &str) -> Alone {
     let t = s.trim_start_matches(py_space);
-    if t.is_empty() || t.starts_with('{') || t.starts_with('[') || t.starts_with("MSH|") {
-        return Alone::Decided(false); // Python: `t[:1] in "{["` holds for "" too
+    if t.is_empty() || t.starts_with('{') || t.starts_with('[') || t.starts_with('<') || t.starts_with("MSH|") {
+        return Alone::Decided(false); // Python: `t[:1] in "{[<"` holds for "" too
     }
     let mut hb = ['\0'; 6];
     let mut hn = 0;
@@ -430,6 +466,9 @@ fn alone_is_nothing(s: &str) -> Alone {
     let up = |w: &str| h.len() >= w.len() && h.iter().zip(w.chars()).all(|(a, b)| a.to_ascii_uppercase() == b);
     if (h.len() == 6 && (up("INSERT") || up("REPLAC") || up("CREATE"))) || up("COPY ") {
         return Alone::Decided(false);
+    }
+    if s.bytes().filter(|&c| c == b'@').count() >= MIN_LINE_ADDRESSES {
+        return Alone::Decided(false); // a line of addresses (`shapes._address_line`)
     }
     if !s.bytes().any(|c| c == b':' || c == b'=' || c == b'>') {
         return Alone::Decided(true);

@@ -69,6 +69,7 @@ fn cand() -> &'static Regex {
             r"|\b(?:[A-Za-z]{2}[0-9][0-9](?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?)\b",
             r"|(?:(?:\+|\b00)33[ .\-]?0?|\b0)[1-9](?:/[0-9][0-9]){4}\b",
             r"|(?:\+[0-9]{1,3}[ .\-]?\([0-9]{1,4}\)(?:[ .\-]?[0-9])+)",
+            r"|(?:\(\+[0-9]{1,3}\)[ .\-]?[0-9](?:[ .\-]?[0-9])+)",
             r"|(?:\+?(?:\b|\()[0-9](?:[ .\-]?(?:\(0\)|[0-9])|[AaBb](?:[ .\-]?[0-9]))*)",
         ))
         .expect("the free-text candidate pattern compiles")
@@ -154,7 +155,7 @@ fn classify_number(raw: &str, hint: Option<&str>, want: Option<&str>, today: Tod
     }
     // the branches that end with a phone or nothing: a phone `want` would drop is not read
     let phone_end = |raw: &str| if want.is_none_or(|w| w == "phone") { phone_fr(raw) } else { Ok(None) };
-    if raw.starts_with('+') || d.starts_with("00") || d.contains("(0)") {
+    if raw.starts_with('+') || raw.starts_with("(+") || d.starts_with("00") || d.contains("(0)") {
         settle!("phone", phone_end(raw));
     }
     if !db.iter().all(u8::is_ascii_digit) {

@@ -16,9 +16,9 @@ use std::sync::OnceLock;
 fn seed_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
-            r"(?-u)(?m)@|%40|[0-9](?:[ ./%+-]?[0-9]){7}|[\[({] ?[aA][tT] ?[\])}]|^[ \t>]*(?:[0-9]+[.)\]][ \t]+)?[^\t\n\x0C\r :|;]+[:|][^\t\n\x0C\r ]+[ \t]*$|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )",
-        )
+        Regex::new(&format!(
+            r"(?-u)(?m)@|%40|[0-9](?:[ ./%+-]?[0-9]){{7}}|[\[({{] ?[aA][tT] ?[\])}}]|^[ \t>]*(?:[0-9]+[.)\]][ \t]+)?[^\t\n\x0C\r :|;]+[:|][^\t\n\x0C\r ]+[ \t]*$|^(?:MSH\||COPY |CREATE |INSERT |REPLACE )|^{PW}",
+        ))
         .expect("the seed pattern compiles")
     })
 }
@@ -224,13 +224,15 @@ pub fn insert_run_end(lines: &Bound<'_, pyo3::types::PyList>, i: usize) -> PyRes
 // lines matched are the same.
 const SEEDC: &str = r"(?:@|%40|[0-9](?:[ ./%+-]?[0-9]){7}|[\[({] ?[aA][tT] ?[\])}])";
 const COMBO_LINE: &str = r"[ \t>]*(?:[0-9]+[.)\]][ \t]+)?[^\t\n\x0C\r :|;]+[:|][^\t\n\x0C\r ]+[ \t]*";
+/// `seeds._PW`: a password's label at a line's start (ASCII, spelled out)
+const PW: &str = r"[ \t>]*(?:[pP][aA][sS][sS](?:[wW][oO][rR][dD]|[wW][dD])?|[pP][wW][dD]|[mM][dD][pP]|[mM][oO][tT] [dD][eE] [pP][aA][sS][sS][eE])[ \t]*[:=]";
 const FULL_LINE: &str = r"[^\n]*[^ \t\n\-_=*~#+][^\n]*";
 
 fn pair_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         let seed_line = format!(
-            r"(?:[^\n]*?{SEEDC}[^\n]*|{COMBO_LINE}|(?:MSH\||COPY |CREATE |INSERT |REPLACE )[^\n]*)"
+            r"(?:[^\n]*?{SEEDC}[^\n]*|{COMBO_LINE}|(?:MSH\||COPY |CREATE |INSERT |REPLACE )[^\n]*|{PW}[^\n]*)"
         );
         Regex::new(&format!(r"(?-u)(?m)^(?:{seed_line}\n{FULL_LINE}|{FULL_LINE}\n{seed_line})"))
             .expect("the pair pattern compiles")
@@ -246,9 +248,9 @@ fn special_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         // "ı" (C4 B1) and "ſ" (C5 BF) as their UTF-8 bytes
-        let sp = r"(?:[:=>{\[]|MSH\||(?i:insert|replac|create|copy)|\xC4\xB1|\xC5\xBF)";
+        let sp = r"(?:[:=>{\[@]|MSH\||(?i:insert|replac|create|copy)|\xC4\xB1|\xC5\xBF)";
         Regex::new(&format!(
-            r"(?-u)(?m)^(?:[^\n]*?(?:{sp}[^\n]*?{SEEDC}|{SEEDC}[^\n]*?{sp})|{COMBO_LINE}$|(?:MSH\||COPY |CREATE |INSERT |REPLACE ))"
+            r"(?-u)(?m)^(?:[^\n]*?(?:{sp}[^\n]*?{SEEDC}|{SEEDC}[^\n]*?{sp})|{COMBO_LINE}$|(?:MSH\||COPY |CREATE |INSERT |REPLACE )|{PW})"
         ))
         .expect("the special pattern compiles")
     })
