@@ -192,26 +192,36 @@ fn pass(b: &[u8], f: &mut Bufs) -> bool {
 }
 
 /// `seeds._PW` at a line's start: `[ \t>]*`, a password's label (ASCII, any case), `[ \t]*`, `:` or `=`.
+/// Called at every line start of every post: most lines are rejected on their first byte.
+#[inline]
 fn password_label(l: &[u8]) -> bool {
     let mut q = 0;
     while q < l.len() && matches!(l[q], b' ' | b'\t' | b'>') {
         q += 1;
     }
-    let rest = &l[q..];
-    let word = |w: &[u8]| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w);
-    let n = if word(b"password") {
-        8
-    } else if word(b"passwd") {
-        6
-    } else if word(b"pass") {
-        4
-    } else if word(b"pwd") || word(b"mdp") {
-        3
-    } else if word(b"mot de passe") {
-        12
-    } else {
+    if !matches!(l.get(q), Some(b'p' | b'P' | b'm' | b'M')) {
         return false;
+    }
+    let r = &l[q..];
+    let low = |i: usize| r.get(i).map(u8::to_ascii_lowercase);
+    let has = |w: &[u8]| r.len() >= w.len() && r[..w.len()].eq_ignore_ascii_case(w);
+    // the longest label that is a prefix: a shorter one is then followed by a letter, no match
+    let n = match (low(0), low(1)) {
+        (Some(b'p'), Some(b'a')) if has(b"pass") => {
+            if has(b"password") {
+                8
+            } else if has(b"passwd") {
+                6
+            } else {
+                4
+            }
+        }
+        (Some(b'p'), Some(b'w')) if low(2) == Some(b'd') => 3,
+        (Some(b'm'), Some(b'd')) if low(2) == Some(b'p') => 3,
+        (Some(b'm'), Some(b'o')) if has(b"mot de passe") => 12,
+        _ => return false,
     };
+    let rest = r;
     let mut q = n;
     while q < rest.len() && matches!(rest[q], b' ' | b'\t') {
         q += 1;
@@ -301,18 +311,18 @@ pub fn classify<E>(b: &[u8], max_line_chars: usize, f: &mut Bufs,
         }
     }
     for (k, &ls) in starts.iter().enumerate() {
-        if let Some(c) = b.get(ls) {
-            if matches!(c, b'M' | b'C' | b'I' | b'R') {
-                let l = &b[ls..];
-                if l.starts_with(b"MSH|") || l.starts_with(b"COPY ") || l.starts_with(b"CREATE ")
-                    || l.starts_with(b"INSERT ") || l.starts_with(b"REPLACE ") {
-                    marks.push(k);
-                    continue;
-                }
+        let Some(&c) = b.get(ls) else { continue };
+        let l = &b[ls..];
+        let opens = match c {
+            b'M' | b'C' | b'I' | b'R' => {
+                l.starts_with(b"MSH|") || l.starts_with(b"COPY ") || l.starts_with(b"CREATE ")
+                    || l.starts_with(b"INSERT ") || l.starts_with(b"REPLACE ") || (c == b'M' && password_label(l))
             }
-            if password_label(&b[ls..]) {
-                marks.push(k);
-            }
+            b'p' | b'P' | b'm' | b' ' | b'\t' | b'>' => password_label(l),
+            _ => false,
+        };
+        if opens {
+            marks.push(k);
         }
     }
     if marks.is_empty() {
@@ -467,7 +477,7 @@ fn alone_is_nothing(s: &str) -> Alone {
     if (h.len() == 6 && (up("INSERT") || up("REPLAC") || up("CREATE"))) || up("COPY ") {
         return Alone::Decided(false);
     }
-    if s.bytes().filter(|&c| c == b'@').count() >= MIN_LINE_ADDRESSES {
+    if memchr::memchr_iter(b'@', s.as_bytes()).take(MIN_LINE_ADDRESSES).count() == MIN_LINE_ADDRESSES {
         return Alone::Decided(false); // a line of addresses (`shapes._address_line`)
     }
     if !s.bytes().any(|c| c == b':' || c == b'=' || c == b'>') {
