@@ -259,7 +259,7 @@ class SensitiveFlag:
 class Fragment:
     """A block of leaked records found in one item, with what was extracted from it."""
 
-    kind: str  # csv, separated_run, sql_insert, pg_copy, combo, jsonl, stealer_log, dox, hl7
+    kind: str  # csv, separated_run, sql_insert, pg_copy, combo, jsonl, stealer_log, dox, hl7, astm, xml, vcard, ldif
     start_line: int  # 1-based, inclusive
     end_line: int
     text: str  # the raw fragment text: encrypted before it is stored

@@ -22,9 +22,10 @@ from indexer.detect.columns import STRONG_ROLES, role_of
 from indexer.detect.extract import Sink, extract_record, extract_rows
 from indexer.detect.scan import scan
 
-__all__ = ["COPY", "CREATE", "INSERT", "copy_block", "create_table", "hl7", "is_json_line", "is_ldif_dn",
-           "is_pretty_json_line", "opens_json_value", "pretty_json", "pretty_json_start",
-           "is_vcard_begin", "is_xml_line", "jsonl", "ldif", "ldif_start", "sql", "vcard", "vcard_start", "xml"]
+__all__ = ["ASTM_HEAD", "ASTM_RECORD", "COPY", "CREATE", "INSERT", "astm", "copy_block", "create_table",
+           "hl7", "is_json_line", "is_ldif_dn", "is_pretty_json_line", "is_vcard_begin", "is_xml_line",
+           "jsonl", "ldif", "ldif_start", "opens_json_value", "pretty_json", "pretty_json_start",
+           "split_insert_head", "sql", "vcard", "vcard_start", "xml"]
 
 
 # ------------------------------------------------------------------------------- SQL (mysqldump)
@@ -86,12 +87,24 @@ def create_table(ctx: Ctx, i: int) -> int:
     return j + 1
 
 
+def split_insert_head(lines: list[str], i: int) -> Spans | None:
+    """`INSERT INTO t (a, b)` with `VALUES` starting the next line (seed files, hand-written
+    dumps): the match of the head the two lines make, or None."""
+    if i + 1 < len(lines) and lines[i + 1].lstrip()[:6].upper() == "VALUES":
+        return insert_match(lines[i].rstrip() + " " + lines[i + 1].lstrip()[:6])
+    return None
+
+
 def sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     m = insert_match(lines[i])
+    first = i  # the first line that may hold tuples
+    if m is None:
+        m = split_insert_head(lines, i)
+        first = i + 1
     assert m is not None  # recognise() matched it
     native = _engine.native_module()
-    if native is not None:  # the compiled core: the same loop in one call (issue 17)
+    if native is not None and first == i:  # the compiled core: the same loop in one call (issue 17)
         j = native.insert_run_end(lines, i)
     else:
         j = i
@@ -114,8 +127,8 @@ def sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         header_flags(sink, cols, offs[0])
         core = _engine.core()
         if core is not None:  # the run's lines in one call to the compiled core
-            return int(core.sql_block(lines, i, j, offs, roles, sink, _engine.today())[0])
-        for k in range(i, j + 1):
+            return int(core.sql_block(lines, first, j, offs[first - i:], roles, sink, _engine.today())[0])
+        for k in range(first, j + 1):
             s = lines[k]
             hm = insert_match(s) if s[:1] in "IiRr" else None
             pos = hm.end() if hm else 0
@@ -219,6 +232,74 @@ def hl7(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         return hit
 
     return j, ("hl7", i, j - 1, fill)
+
+
+# ----------------------------------------------------------------------- ASTM E1394 / HPRIM
+# Laboratory results as analysers and French labs exchange them (ASTM E1394, LIS2-A2; HPRIM
+# Santé, HPRIM NET): a header record `H|\\^&|...` (HPRIM: `H|~^\\&|...`) defines the delimiters,
+# then one record a line, `P|...` a patient, `O|`/`R|` (HPRIM: `OBR|`/`OBX|`) orders and results,
+# `C|` comments, `L|` the end. The patient record's fields (0-based after splitting on "|"): 5 the
+# name (last^first^...), 7 the birth date (YYYYMMDD...), 10 the address (street^city^state^
+# postcode^country), 12 the phone(s). An order or a result is health data about that patient.
+ASTM_HEAD = re.compile(r"H\|[\\~^&]{3,4}\|")
+ASTM_RECORD = re.compile(r"(?:[A-Z]|[A-Z]{2,3}[0-9]?)\|")
+_ASTM_MAX_LINES = 1_000_000
+_ASTM_HEALTH = frozenset({"O", "R", "OBR", "OBX", "AP", "AC", "ACT"})
+
+
+def astm(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    lines = ctx.lines
+    j = i + 1
+    patients = False
+    while j < len(lines) and j - i < _ASTM_MAX_LINES and ASTM_RECORD.match(lines[j]):
+        patients = patients or lines[j][:2] == "P|"
+        j += 1
+    if not patients:
+        return j, None  # no patient record in the run: no one's data (and not read again)
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        hit = 0
+        for k in range(i + 1, j):
+            if (k & 255) == 0 and sink.over():
+                break
+            s = lines[k]
+            kind = s[:s.find("|")]
+            o = offs[k - i]
+            if kind in _ASTM_HEALTH:
+                sink.header_flags.append(("health", f"ASTM {kind} record", o, o + len(kind)))
+            if kind != "P":
+                scan(s, sink.found, o)
+                continue
+            fields: list[tuple[str, int]] = []
+            roles: list[str | None] = []
+            for n, v in enumerate(s.split("|")):
+                parts = v.split("^")
+                if n == 5 and len(parts) >= 2 and parts[0] and parts[1]:
+                    fields += [(parts[0], o), (parts[1], o + len(parts[0]) + 1)]
+                    roles += ["last_name", "first_name"]
+                elif n == 7:
+                    fields.append((v[:8], o))
+                    roles.append("dob")
+                elif n == 10:
+                    po = o
+                    for m, p in enumerate(parts[:5]):
+                        fields.append((p, po))
+                        roles.append(("street", "city", None, "postcode", None)[m])
+                        po += len(p) + 1
+                elif n == 12:
+                    po = o
+                    for p in parts:
+                        fields.append((p, po))
+                        roles.append("phone")
+                        po += len(p) + 1
+                elif n > 1:
+                    fields.append((v.replace("^", " "), o))
+                    roles.append(None)
+                o += len(v) + 1
+            hit += extract_record(fields, roles, sink) > 0
+        return hit
+
+    return j, ("astm", i, j - 1, fill)
 
 
 # ----------------------------------------------------------------- entries (LDIF, vCard)

@@ -27,8 +27,11 @@ from indexer.detect.encoded import (
 )
 from indexer.detect.extract import NULLS, Sink, clean, extract_combo, extract_record, extract_rows, mask_free_text
 from indexer.detect.records import (
+    ASTM_HEAD,
+    ASTM_RECORD,
     COPY,
     CREATE,
+    astm,
     copy_block,
     create_table,
     hl7,
@@ -44,6 +47,7 @@ from indexer.detect.records import (
     opens_json_value,
     pretty_json,
     pretty_json_start,
+    split_insert_head,
     sql,
     vcard,
     vcard_start,
@@ -1273,6 +1277,12 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
     k = i
     if ":" in s and (card := vcard_start(lines, i, floor)) is not None:  # a property of a vCard
         return card
+    if "|" in s and ASTM_RECORD.match(s):  # a laboratory message's record: up to its header record
+        j = i
+        while j > lo and ASTM_RECORD.match(lines[j - 1]):
+            j -= 1
+            if ASTM_HEAD.match(lines[j]):
+                return j
     if ":" in s and (entry := ldif_start(lines, i, floor)) is not None:  # an attribute of an LDIF entry
         return entry
     if i >= ctx.json_end and s.lstrip()[:1] == '"' and is_pretty_json_line(s) and (
@@ -1333,7 +1343,8 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if not t:
         return i + 1, None
     c = t[0]
-    if c in "IiRr" and t[:6].upper() in ("INSERT", "REPLAC") and insert_match(s):
+    if c in "IiRr" and t[:6].upper() in ("INSERT", "REPLAC") and (
+            insert_match(s) or split_insert_head(ctx.lines, i)):
         return sql(ctx, i)
     if c in "Cc":
         head = t[:6].upper()
@@ -1343,6 +1354,10 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             return copy_block(ctx, i)
     if t.startswith("MSH|"):
         return hl7(ctx, i)
+    if c == "H" and ASTM_HEAD.match(t):
+        nxt, spec = astm(ctx, i)
+        if spec is not None:
+            return nxt, spec
     if c in "Bb" and is_vcard_begin(s):
         return vcard(ctx, i)
     if c in "Dd" and is_ldif_dn(s):
