@@ -20,7 +20,8 @@ Spec = tuple[str, int, int, Filler]
 class Ctx:
     """Lines of the input (quote prefixes removed) and what earlier lines told us."""
 
-    __slots__ = ("lines", "tables", "is_table_file", "max_line", "spaced_end", "untyped_markup_end", "json_end")
+    __slots__ = ("lines", "tables", "is_table_file", "max_line", "spaced_end", "untyped_markup_end", "json_end",
+                 "astm_end")
 
     def __init__(self, lines: list[str], is_table_file: bool, max_line: int) -> None:
         self.lines = lines
@@ -36,6 +37,8 @@ class Ctx:
         # the end of the last pretty-printed JSON block looked at (`records.pretty_json`): a later
         # start inside it does not scan the block again
         self.json_end = 0
+        # the end of the last run of laboratory records found to hold no patient (`records.astm`)
+        self.astm_end = 0
 
 
 def header_flags(sink: Sink, cols: list[str], base: int) -> None:

@@ -249,13 +249,16 @@ _ASTM_HEALTH = frozenset({"O", "R", "OBR", "OBX", "AP", "AC", "ACT"})
 
 def astm(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
+    if i < ctx.astm_end:  # inside a run already read: it holds no patient
+        return i + 1, None
     j = i + 1
     patients = False
     while j < len(lines) and j - i < _ASTM_MAX_LINES and ASTM_RECORD.match(lines[j]):
         patients = patients or lines[j][:2] == "P|"
         j += 1
     if not patients:
-        return j, None  # no patient record in the run: no one's data (and not read again)
+        ctx.astm_end = j  # no patient record in the run: no one's data (and not read again)
+        return j, None
 
     def fill(sink: Sink, offs: list[int]) -> int:
         hit = 0
