@@ -48,7 +48,7 @@ _UNANCHORED = re2._Anchor.UNANCHORED
 # - _SPECIAL: a seed line on which `alone_is_nothing` could say False: it holds one of
 #   `: = > { [ MSH|`, a statement keyword in any case, or "ı"/"ſ" (the only non-ASCII
 #   characters whose upper case is one ASCII letter, as in "ınsert"), or a second "@" (a line
-#   of addresses, `shapes._address_line`).
+#   of addresses, `shapes._address_line`), or it starts with a password's label (`_PW`).
 # A seed line in neither stands alone and has no ":", "=" or ">", so it cannot be a key: value
 # line either, and no walk back in `shapes.block_start` can cross it: dropping it unseen is
 # what the exact test would do. Seeds with nothing before or after them are cheap to find this
