@@ -553,8 +553,10 @@ def _combo_match(s: str) -> re.Match[str]:
 
 
 def _combo_line(s: str) -> bool:
+    """A `login:password` or `login|password` line. A login never holds a comma: a CSV row
+    without spaces whose last cell is a time (`1,Claire,c@x.fr,2024-01-15T10:30:00`) is none."""
     m = _COMBO.match(s)
-    if m is None or (m.group(2) == "|" and "|" in m.group(3)) or m.group(1).isdigit():
+    if m is None or (m.group(2) == "|" and "|" in m.group(3)) or m.group(1).isdigit() or "," in m.group(1):
         return False
     return "://" not in s and not s.lstrip().startswith(("http", "www."))
 
@@ -1069,16 +1071,17 @@ def _number_list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
 
 # A directory: a person's name, then a number written with spaces (`Claire Martin : 06 12 34 56
-# 78`, `Jean de la Tour - +33 6 ...`). Cut at single spaces the number was five cells of two digits
-# that type nothing, and the whole list was lost. The name is two to four words, capitalised but
-# for French, Dutch, German, Arabic and Italian particles; a line that names a service
-# (`Le standard : 01 ...`, `Urgences : 15`, `Service client : ...`) is no person's.
+# 78`, `Jean de la Tour - +33 6 ...`, an IBAN `FR76 3000 ...`). Cut at single spaces the number was
+# five cells of two digits (or of four characters) that type nothing, and the whole list was lost.
+# The name is two to four words, capitalised but for French, Dutch, German, Arabic and Italian
+# particles; a line that names a service (`Le standard : 01 ...`, `Urgences : 15`, `Service
+# client : ...`) is no person's.
 _PARTICLES = "de|du|des|la|le|d'|van|von|der|den|di|da|del|della|el|al|ben|bin|ibn"
 _NAMED_NUMBER = re.compile(
     r"\A\s*+(?:[-*•]\s++|\d{1,4}+[.)]\s++)?"
     r"((?:[A-ZÀ-Ý][\w'’.-]{0,30}+|(?:" + _PARTICLES + r")) ++(?:(?:[A-ZÀ-Ý][\w'’.-]{0,30}+|(?:" + _PARTICLES
     + r")) ++){0,2}[A-ZÀ-Ý][\w'’.-]{0,30}+)"
-    r"\s*+(?:[:=|–—-]\s*+)?((?:\(?\+|\()?[0-9][0-9 ()./-]{6,30}+)\s*+")
+    r"\s*+(?:[:=|–—-]\s*+)?((?:\(?\+|\()?[0-9][0-9 ()./-]{6,30}+|[A-Z]{2}[0-9]{2}(?: ?[0-9A-Z]){10,32}+)\s*+")
 _SERVICE_WORDS = frozenset({
     "accueil", "agence", "bureau", "cabinet", "centre", "client", "clients", "clinique", "commercial", "contact",
     "direction", "domicile", "fax", "fixe", "hopital", "hotline", "mairie", "mobile", "numero", "pharmacie",
@@ -1300,7 +1303,9 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
     elif s.lstrip()[:1] in "{[" and is_json_line(s):
         while k > lo and is_json_line(lines[k - 1]):
             k -= 1
-    elif _KV.match(s):
+    elif (km := _KV.match(s)) is not None and "," not in km.group(1):
+        # (a "label" holding a comma is cells of a CSV row: `Claire Martin,1985-03-15T00:00:00,...`
+        # matches as `label: value` at the time's colon; its header is found below, by signature)
         j = k
         while j > lo:
             prev = lines[j - 1]

@@ -383,8 +383,8 @@ pub fn combo_line(s: &str) -> Option<bool> {
         Combo::NoMatch => return Some(false),
         Combo::Defer => return None,
     };
-    if sep == b'|' && g3.contains('|') {
-        return Some(false);
+    if sep == b'|' && g3.contains('|') || g1.contains(',') {
+        return Some(false); // (a login never holds a comma: a CSV row ending in a time is none)
     }
     // `g1.isdigit()`: g1 is never empty; an ASCII character other than a digit says no, and
     // only digits say yes when they are all ASCII ones
