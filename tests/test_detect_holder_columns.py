@@ -9,23 +9,16 @@ import pytest
 from indexer.detect import detect
 from indexer.identifiers import canon_name
 from indexer.tokens import MatchKey
+from tests.fixtures.identifiers import iban_fr
 
 KEY = MatchKey(b"\x59" * 32, version=1)
 HOLDERS = [f"Claire{k} Martin" for k in range(5)]
 
 
-def _iban_fr(account: str) -> str:
-    bank, branch = "30006", "00001"
-    key = 97 - ((89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97)
-    bban = f"{bank}{branch}{account}{key:02d}"
-    n = int("".join(str(int(c, 36)) for c in bban + "FR00"))
-    return f"FR{98 - n % 97:02d}{bban}"
-
-
 @pytest.mark.parametrize("header", ["Account holder", "Account name", "Cardholder", "Name on card",
                                     "Titulaire du compte", "Nom titulaire", "Bénéficiaire", "Beneficiary"])
 def test_the_holder_column_is_a_name(header: str) -> None:
-    rows = [f"{h},{_iban_fr(f'123456789{k:02d}')},BNPAFRPP" for k, h in enumerate(HOLDERS)]
+    rows = [f"{h},{iban_fr(f'123456789{k:02d}')},BNPAFRPP" for k, h in enumerate(HOLDERS)]
     frags = detect(f"{header},IBAN,BIC\n" + "\n".join(rows), key=KEY)
     assert {i.value for f in frags for i in f.identifiers if i.type == "name"} == {canon_name(h) for h in HOLDERS}
     assert len({i.value for f in frags for i in f.identifiers if i.type == "iban"}) == 5

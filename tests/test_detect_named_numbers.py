@@ -11,6 +11,7 @@ from indexer.detect import detect
 from indexer.identifiers import canon_name, canon_phone
 from indexer.models import Fragment
 from indexer.tokens import MatchKey
+from tests.fixtures.identifiers import iban_fr
 
 KEY = MatchKey(b"\x37" * 32, version=1)
 
@@ -60,16 +61,8 @@ def test_lines_that_are_no_directory_give_nothing(text: str) -> None:
     assert detect("bonjour\n\n" + text + "\n\nmerci", key=KEY) == []
 
 
-def _iban_fr(account: str) -> str:
-    bank, branch = "30006", "00001"
-    key = 97 - ((89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97)
-    bban = f"{bank}{branch}{account}{key:02d}"
-    n = int("".join(str(int(c, 36)) for c in bban + "FR00"))
-    return f"FR{98 - n % 97:02d}{bban}"
-
-
 def test_a_directory_of_ibans_gives_each_iban_and_name() -> None:
-    ibans = [_iban_fr(f"123456789{k:02d}") for k in range(len(PEOPLE))]
+    ibans = [iban_fr(f"123456789{k:02d}") for k in range(len(PEOPLE))]
     spaced = [" ".join(x[i:i + 4] for i in range(0, len(x), 4)) for x in ibans]
     for sep in (" : ", " - "):
         frags = detect("\n".join(f"{n}{sep}{i}" for (n, _), i in zip(PEOPLE, spaced, strict=True)), key=KEY)
