@@ -236,7 +236,7 @@ def hl7(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
 # ----------------------------------------------------------------------- ASTM E1394 / HPRIM
 # Laboratory results as analysers and French labs exchange them (ASTM E1394, LIS2-A2; HPRIM
-# Santé, HPRIM NET): a header record `H|\\^&|...` (HPRIM: `H|~^\\&|...`) defines the delimiters,
+# Santé, HPRIM NET): a header record `H|\^&|...` (HPRIM: `H|~^\&|...`) defines the delimiters,
 # then one record a line, `P|...` a patient, `O|`/`R|` (HPRIM: `OBR|`/`OBX|`) orders and results,
 # `C|` comments, `L|` the end. The patient record's fields (0-based after splitting on "|"): 5 the
 # name (last^first^...), 7 the birth date (YYYYMMDD...), 10 the address (street^city^state^
