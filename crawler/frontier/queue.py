@@ -46,7 +46,8 @@ end
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', limit)
 local n = 0
 for _, id in ipairs(ids) do
-  if ARGV[2] == '' or redis.call('HGET', KEYS[2], id) ~= ARGV[2] then
+  local owner = redis.call('HGET', KEYS[2], id)
+  if (ARGV[2] == '' or owner ~= ARGV[2]) and (ARGV[3] == '' or owner == ARGV[3]) then
     local score = redis.call('HGET', KEYS[4], id) or '0'
     redis.call('ZADD', KEYS[3], score, id)
     redis.call('ZREM', KEYS[1], id)
@@ -173,16 +174,27 @@ class RedisFrontier:
             return 0
         return int(self._renew(keys=[self.keys["leases"], self.keys["owners"]], args=[self.lease_ms, self.owner, *ids]))
 
+    def _requeue_leases(self, which: str, *, held_by_others_than: str = "", held_by: str = "") -> int:
+        k = self.keys
+        return int(self._requeue(keys=[k["leases"], k["owners"], k["queue"], k["scores"]],
+                                 args=[which, held_by_others_than, held_by]))
+
     def requeue_expired(self) -> int:
         """Leases past their deadline (whoever held them) go back to the queue."""
-        k = self.keys
-        return int(self._requeue(keys=[k["leases"], k["owners"], k["queue"], k["scores"]], args=["expired", ""]))
+        return self._requeue_leases("expired")
 
     def requeue_foreign(self) -> int:
         """Every lease not held by this owner goes back now: the crawl that held them is gone (the
         job was taken over under its own lease)."""
-        k = self.keys
-        return int(self._requeue(keys=[k["leases"], k["owners"], k["queue"], k["scores"]], args=["all", self.owner]))
+        return self._requeue_leases("all", held_by_others_than=self.owner)
+
+    def requeue_own(self) -> int:
+        """Every lease held under this crawl's own name goes back now. Only for a crawl that holds
+        nothing (its engine is idle): such a lease is one whose reply a dropped connection lost.
+        The lease script ran, the client retried and took another request, and the first stayed
+        leased to us, unknown; nobody else would take it back before its deadline, and the run
+        would end without it."""
+        return self._requeue_leases("all", held_by=self.owner)
 
     def queued(self) -> int:
         return int(self.link.client.zcard(self.keys["queue"]))

@@ -232,7 +232,9 @@ class RedisScheduler:
 
     def _on_idle(self, spider: Spider) -> None:
         """The engine is idle: whatever this crawl still holds is done (failed downloads,
-        replaced requests). Leases other crawls hold keep the run open until they expire."""
+        replaced requests), and a lease under its name that it does not know of was never
+        delivered (`RedisFrontier.requeue_own`): queued again. Leases other crawls hold keep the
+        run open until they expire."""
         book = bound()
         mine = sorted(book.held)
         if mine:
@@ -240,6 +242,12 @@ class RedisScheduler:
             book.held.clear()
             book.pending.clear()
             book.finished.clear()
+        lost = book.timed(book.frontier.requeue_own)
+        if lost:
+            logger.warning("frontier: {} request(s) of {} leased to this crawl by a command whose reply was lost "
+                           "(Redis connection dropped) went back to the queue", lost, book.frontier.source)
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("vigie/frontier/lost_replies", lost)
         book.timed(book.frontier.requeue_expired)
         if self._login_failed():
             return

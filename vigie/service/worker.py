@@ -230,7 +230,10 @@ class CrawlWorker:
             del self.running[source]
             summary = _read_json(run.summary)
             run.summary.unlink(missing_ok=True)
-            if code == 0 and summary.get("finish_reason") not in (None, "shutdown"):
+            # a crawl that ran dry with requests still queued or leased in its run is not done:
+            # closing the run would delete them (the next attempt takes them instead)
+            left = summary.get("frontier_left") if summary.get("finish_reason") == "finished" else 0
+            if code == 0 and summary.get("finish_reason") not in (None, "shutdown") and not left:
                 RedisFrontier(self.link, source, run.job.run_id, "-", lease_ms=1).clear()
                 self.board.finish(run.job, self.worker_id, summary)
                 self.finished += 1
@@ -242,8 +245,8 @@ class CrawlWorker:
                 self.board.release(source, self.worker_id)
                 failures = self._retry_after.get(source, (0, 0.0))[0] + 1
                 self._retry_after[source] = (failures, time.monotonic() + min(300.0, 2.0 ** failures))
-                logger.warning("worker {}: crawl of {} ended without finishing (exit {}); it will be resumed",
-                               self.worker_id, source, code)
+                logger.warning("worker {}: crawl of {} ended without finishing (exit {}, {} request(s) left in its "
+                               "frontier); it will be resumed", self.worker_id, source, code, left or 0)
 
     def shutdown(self) -> None:
         """A clean stop: crawls get SIGTERM (Scrapy checkpoints), their jobs are released with
