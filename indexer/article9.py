@@ -48,7 +48,9 @@ HEADER_CATEGORIES: dict[str, str] = {
                              "statut_vih", "medication", "medicaments", "handicap", "cim10", "icd10",
                              "sante", "etat_de_sante", "health", "health_status", "medical", "medical_notes",
                              "medical_info", "infos_medicales", "informations_medicales", "notes_medicales",
-                             "traitement_en_cours", "medications", "disability", "medical_history")},
+                             "traitement_en_cours", "medications", "disability", "medical_history",
+                             "occupational_health", "medecine_du_travail", "sante_au_travail", "motif_arret",
+                             "motif_arret_maladie", "restrictions_medicales")},
     **{k: "religion" for k in ("religion", "confession", "culte", "religious_beliefs", "faith", "croyance",
                                "croyances", "confession_religieuse", "denomination")},
     **{k: "sexual_orientation" for k in ("orientation_sexuelle", "sexual_orientation", "orientation",
@@ -152,7 +154,8 @@ def _label(line: str, offset: int) -> str | None:
     k = max(line.rfind(":", 0, offset), line.rfind("=", 0, offset))
     if k <= 0 or any(c in line[k + 1:offset] for c in _CLAUSE_END):
         return None
-    cell_start = max(line.rfind(d, 0, k) for d in _DELIMS + "{") + 1
+    # a label inside a note's label ("Infos: signe astrologique: Cancer") is the nearer one
+    cell_start = max(line.rfind(d, 0, k) for d in _DELIMS + "{:") + 1
     key = _norm(line[cell_start:k])
     return key if 0 < len(key) <= 30 else None
 
@@ -178,7 +181,9 @@ def _whole_item(low: str, start: int, end: int) -> bool:
     the person the row is about, when the column is a free-text note about them."""
     head = low[max(0, start - 12):start].rstrip(" ")
     tail = low[end:end + 12].lstrip(" ")
-    return (not head or head[-1] in _ITEM_START) and (not tail or tail[0] in _ITEM_END)
+    # an elided article is inside a phrase, not a cell's quote: "dégustation à l'aveugle"
+    elided = head[-1:] == "'" and head[-2:-1].isalpha()
+    return (not head or (head[-1] in _ITEM_START and not elided)) and (not tail or tail[0] in _ITEM_END)
 
 
 def _alone_in_note(lex: Lexicon, kinds: list[tuple[str, int]], cat: str, line: str, column: str | None,
@@ -270,6 +275,10 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
                     columns = _Columns(low)
                 column = columns.name_at(line, start - line_start)
             role = column or _label(line, start - line_start)
+            if column in lex.note_columns:  # a note cell's own label says more ("signe astrologique: Cancer")
+                inner = _label(line, start - line_start)
+                if inner in lex.name_columns or inner in lex.neutral_columns:
+                    role = inner
         if _negated(lex, low, start, end, clause_start):
             continue
         before = low[clause_start:start]

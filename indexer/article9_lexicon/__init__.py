@@ -253,8 +253,9 @@ def lexicon() -> Lexicon:
         terms=terms, groups=order, group_rx=group_rx, cues=cue_rx,
         activity_cues={c: word_rx(v) for c, v in activity_cues.items()},
         stances={c: word_rx(v) for c, v in stances.items()},
-        # right after the term, behind a possessive or a space ("prostitution law", "sex workers' rights")
-        topics_after={c: re2.compile(f"^['\\s]{{0,3}}(?:{_words_rx(v)})(?:[^a-z0-9_]|$)")
+        # right after the term, behind a possessive, a space, a hyphen or a closing bracket ("prostitution
+        # law", "sex workers' rights", "gay-friendly", "(CGT) return")
+        topics_after={c: re2.compile(f"^[)\\]'\\s\\-]{{0,3}}(?:{_words_rx(v)})(?:[^a-z0-9_]|$)")
                       for c, v in topics_after.items()},
         neg_before=re2.compile(f"(?:(?:^|[^a-z0-9_])(?:{_words_rx(before)})|n't)(?:[^a-z0-9_]|$)"),
         neg_after=re2.compile(f"^[\\s\"']*(?:[:=][\\s\"']*)?(?:(?:{plain_after})(?:[^a-z0-9_]|$)"
