@@ -31,7 +31,7 @@ from crawler.frontier.link import RedisLink
 from vigie import wiring
 from vigie.config.loader import ConfigError, load_config
 from vigie.config.schema import ScaleSettings
-from vigie.service.scheduler import MISFIRE_GRACE_SECONDS, sync_jobs
+from vigie.service.scheduler import MISFIRE_GRACE_SECONDS, StoppableScheduler, sync_jobs
 
 __all__ = ["ScaleScheduler", "push_crawl_job"]
 
@@ -174,7 +174,7 @@ class ScaleScheduler:
     def _lead(self) -> None:
         global _LEADER
         _LEADER = self
-        scheduler = BackgroundScheduler(
+        scheduler = StoppableScheduler(
             jobstores={"default": _redis_jobstore(self.scale, self.link)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS},
             timezone="UTC")

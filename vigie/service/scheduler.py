@@ -15,21 +15,37 @@ from pathlib import Path
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from loguru import logger
 
 from vigie.config.schema import SourceConfig, parse_interval
 
-__all__ = ["JOB_FUNC", "MISFIRE_GRACE_SECONDS", "build_scheduler", "schedule_spec", "sync_jobs"]
+__all__ = ["JOB_FUNC", "MISFIRE_GRACE_SECONDS", "StoppableScheduler", "build_scheduler", "schedule_spec", "sync_jobs"]
 
 MISFIRE_GRACE_SECONDS = 3600
 JOB_FUNC = "vigie.service.jobs:crawl_job"
 
 
+class StoppableScheduler(BackgroundScheduler):
+    """A BackgroundScheduler that fires nothing once shut down.
+
+    APScheduler 3's `shutdown()` stops the executors, then wakes the scheduler thread, which runs
+    one more pass over the due jobs (the paused state was replaced by the stopped one) and submits
+    them to the stopped executor: an ERROR with a traceback in the log at every clean stop of a
+    service whose crawl was due meanwhile (agronholm/apscheduler#285, #985). A stopped scheduler
+    has nothing to run."""
+
+    def _process_jobs(self) -> float | None:
+        if self.state == STATE_STOPPED:
+            return None
+        return super()._process_jobs()
+
+
 def build_scheduler(data_dir: Path) -> BackgroundScheduler:
     url = f"sqlite:///{(data_dir / 'scheduler.sqlite3').resolve()}"
-    return BackgroundScheduler(
+    return StoppableScheduler(
         jobstores={"default": SQLAlchemyJobStore(url=url)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS},
         timezone=UTC,
