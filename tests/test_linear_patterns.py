@@ -187,7 +187,7 @@ def key() -> MatchKey:
     "1 " * (N // 2),
     "a@" * (N // 2),
     ";" * N,
-])
+], ids=["spaces+kv", "tabs+kv", "bullets+email", "kv-repeat", "digit-space", "a@", "semicolons"])  # not 1 MB ids
 def test_detect_on_a_hostile_1mb_line_stays_far_under_the_time_cap(line: str, key: MatchKey) -> None:
     """End to end: the time cap (20 s) is checked between lines, so a line must never take
     long by itself. Three lines of it, the way a post would carry it, and a dump after them
