@@ -1,8 +1,9 @@
 """A tiny blocking SOCKS5 client (RFC 1928 + RFC 1929 username/password) for probes.
 
 Used where a Twisted reactor is not running: readiness checks of the private Tor network, the
-`vigie doctor` SOCKS probe and tests. Hostnames are always sent to the proxy as names (ATYP 3),
-so nothing is ever resolved locally. The crawler itself uses `crawler.handlers._socks`.
+`vigie doctor` SOCKS probe, the browser handler's circuit opening (in a thread) and tests.
+Hostnames are always sent to the proxy as names (ATYP 3), so nothing is ever resolved locally.
+The crawler's HTTP requests use `crawler.handlers._socks`.
 """
 
 from __future__ import annotations

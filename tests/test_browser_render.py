@@ -104,3 +104,23 @@ def test_a_page_the_browser_gave_up_on_is_retried(tmp_path: Path) -> None:
     assert len(asked) == 2
     assert result["stats"].get("retry/count") == 1
     assert result["stats"].get("retry/reason_count/scrapy.exceptions.DownloadTimeoutError") == 1
+
+
+def test_a_circuit_slower_than_chromiums_30_s_socks_limit_still_gives_the_page(tmp_path: Path) -> None:
+    """Chromium gives up on a SOCKS handshake after 30 s whatever the page timeout, and Tor
+    answers only once its circuit is built (an onion's rendezvous on a loaded network takes
+    longer). The handler opens the circuit first, waiting up to the page timeout (60 s here):
+    the page is read on its first attempt (retries off). Before, the navigation failed with
+    net::ERR_TIMED_OUT at 30 s. The slow circuit is modelled by tests/slow_socks.py (Tor's own
+    timing cannot be slowed on purpose); the browser, the handler and the site are real."""
+    from tests.slow_socks import SlowCircuitSocks
+
+    with LeakSite() as site, SlowCircuitSocks(build_seconds=33) as socks:
+        host, port = site.address
+        result = browser_fetch(tmp_path, {"url": f"http://{host}:{port}/", "socks": ["127.0.0.1", socks.port],
+                                          "source": "slowcircuit", "max_pages": 1, "timeout": 60, "retries": 0})
+        waits = sorted(w for _, _, w in socks.connects)
+    assert [len(p["victims"]) for p in result["pages"]] == [10], result
+    assert result["stats"].get("vigie_browser/circuits_opened") == 1
+    assert "retry/count" not in result["stats"]
+    assert waits[0] < 5 and waits[-1] >= 30, waits  # the handler's stream waited; Chromium's did not

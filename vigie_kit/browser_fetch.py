@@ -2,7 +2,8 @@
 once per process): `python -m vigie_kit.browser_fetch SPEC.json OUT.json`.
 
 SPEC: {"url", "socks": [host, port] | null, "max_pages", "source", "cookies_txt": path | null,
-"wall_text": str | null, "no_proxy_flags": bool (leak-test control only)}.
+"wall_text": str | null, "timeout": page seconds, "restart_after": pages, "retries": Scrapy's RETRY_TIMES,
+"no_proxy_flags": bool (leak-test control only)}.
 OUT: {"pages": [{"url", "victims", "ready", "next"}], "seconds", "attention", "finish"}.
 It follows `a.next` like a leaksite spider would, and uses the real middlewares and handler.
 """
@@ -35,6 +36,8 @@ def main(spec_path: str, out_path: str) -> int:
     if spec.get("no_proxy_flags"):  # the leak test's control run: the same browser without our switches
         settings["PLAYWRIGHT_LAUNCH_OPTIONS"] = {"executable_path": "/usr/bin/chromium", "headless": True,
                                                  "args": [], "chromium_sandbox": False}
+    if "retries" in spec:
+        settings["RETRY_TIMES"] = int(spec["retries"])
     settings.update({"LOG_LEVEL": "WARNING", "ROBOTSTXT_OBEY": False, "TELNETCONSOLE_ENABLED": False,
                      "DOWNLOADER_MIDDLEWARES": {"crawler.cookies.WallMiddleware": 60,
                                                 "crawler.cookies.CookieJarMiddleware": 750}})
@@ -45,7 +48,9 @@ def main(spec_path: str, out_path: str) -> int:
     source = SourceConfig.model_validate({
         "name": spec["source"], "kind": "paste", "network": "tor" if socks else "direct",
         "start_urls": [spec["url"]], "schedule": {"interval": "1h"}, "render": "browser", "wall": wall,
-        "paste": {"paste_links": "a.files", "next_page": "a.next"}})
+        "paste": {"paste_links": "a.files", "next_page": "a.next"},
+        # a local site behind a (test) SOCKS proxy stands for a site reached through Tor
+        "allow_clearnet_over_tor": bool(socks) and ".onion" not in spec["url"]})
     pages: list[dict[str, Any]] = []
     max_pages = int(spec.get("max_pages", 3))
 

@@ -21,6 +21,17 @@ browser sources crawled at the same time could share an exit circuit: add `Isola
 the SocksPort line of your torrc if that matters to you. Cookies and storage are per source: one
 browser context `vigie:<source>` holding that source's cookie jar.
 
+Circuits opened before navigation: Chromium gives a SOCKS handshake 30 seconds, hard-coded
+(net/socket/socks_connect_job.cc), and Tor answers a SOCKS CONNECT only once its circuit is
+built; to an onion service that means a rendezvous, which takes longer than 30 s on a loaded Tor
+network. So a page whose timeout was 90 s failed at 30 s (`net::ERR_TIMED_OUT`) on every
+attempt. Before Chromium's first page to a host (and again once Tor may have let the circuit
+go), the handler opens the stream itself through the same SOCKS port, without credentials like
+Chromium (the same isolation, so the same circuit), waiting up to the page timeout, and closes
+it unused: the site sees a connection that carries no request, and Chromium's stream attaches to
+the circuit at once. Counted as `vigie_browser/circuits_opened` and `..._failed` (a failure lets
+the navigation go ahead and fail or succeed on its own).
+
 Limits (`source.browser`): a per-page timeout, a cap on pages rendered at once, and a restart of
 the browser after N pages or when its processes' RSS grows past a limit.
 """
@@ -29,14 +40,18 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from scrapy.exceptions import DownloadFailedError, DownloadTimeoutError, NotConfigured
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+from crawler._tor_socks import socks5_connect
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -124,6 +139,8 @@ def browser_download_handler_settings(socks: tuple[str, int] | None, limits: Bro
         "CONCURRENT_REQUESTS_PER_DOMAIN": limits.max_pages_at_once,
         "DOWNLOAD_TIMEOUT": limits.page_timeout_seconds + 10,
         "VIGIE_BROWSER_SOURCE": source,
+        "VIGIE_BROWSER_SOCKS": f"{socks[0]}:{socks[1]}" if socks is not None else "",
+        "VIGIE_BROWSER_PAGE_TIMEOUT": limits.page_timeout_seconds,
         "VIGIE_BROWSER_RESTART_AFTER_PAGES": limits.restart_after_pages,
         "VIGIE_BROWSER_RESTART_ABOVE_RSS_MB": limits.restart_above_rss_mb,
     }
@@ -176,6 +193,12 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._inflight = 0
         self._pages_since_launch = 0
         self._restarting = False
+        socks = str(s.get("VIGIE_BROWSER_SOCKS") or "")
+        host, _, port = socks.rpartition(":")
+        self._socks = (host, int(port)) if host else None
+        self._page_timeout = s.getfloat("VIGIE_BROWSER_PAGE_TIMEOUT", 60.0)
+        self._circuits: dict[tuple[str, int], float] = {}  # (host, port) -> when its circuit was opened
+        self._opening: dict[tuple[str, int], asyncio.Future[None]] = {}
 
     @property
     def context_name(self) -> str:
@@ -215,6 +238,41 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         if self.stats is not None:
             self.stats.inc_value(f"vigie_browser/restarts/{reason}")
 
+    # Tor stops attaching new streams to a circuit after MaxCircuitDirtiness (10 minutes by
+    # default): open it again after a little less
+    CIRCUIT_FRESH_SECONDS = 540.0
+
+    async def _open_circuit(self, url: str) -> None:
+        """Tor's circuit to the page's host, built before Chromium asks for it (see the module
+        docstring). Concurrent pages to one host wait for the same opening."""
+        if self._socks is None:
+            return
+        parts = urlsplit(url)
+        if not parts.hostname:
+            return
+        target = (parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+        if time.monotonic() - self._circuits.get(target, float("-inf")) < self.CIRCUIT_FRESH_SECONDS:
+            return
+        opening = self._opening.get(target)
+        if opening is None:
+            opening = self._opening[target] = asyncio.ensure_future(self._open_stream(target))
+            opening.add_done_callback(lambda _: self._opening.pop(target, None))
+        await asyncio.shield(opening)
+
+    async def _open_stream(self, target: tuple[str, int]) -> None:
+        assert self._socks is not None
+        try:
+            sock = await asyncio.to_thread(socks5_connect, self._socks[0], self._socks[1], target[0], target[1],
+                                           timeout=self._page_timeout)
+        except OSError:
+            if self.stats is not None:
+                self.stats.inc_value("vigie_browser/circuits_open_failed")
+            return
+        sock.close()
+        self._circuits[target] = time.monotonic()
+        if self.stats is not None:
+            self.stats.inc_value("vigie_browser/circuits_opened")
+
     async def download_request(self, request: Request) -> Response:
         # Forced: a request without the flag would go to Scrapy's plain HTTP handler, directly.
         request.meta["playwright"] = True
@@ -233,6 +291,7 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
                     self._cond.notify_all()
             self._inflight += 1
         try:
+            await self._open_circuit(request.url)
             return await super().download_request(request)
         except PlaywrightError as exc:
             # Scrapy's retry knows transport failures (RETRY_EXCEPTIONS), not Playwright's: a
