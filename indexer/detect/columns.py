@@ -15,7 +15,7 @@ from indexer.article9 import HEADER_CATEGORIES, fold
 from indexer.detect.roles import Role, region_of_header
 from indexer.redact import ADDRESS
 
-__all__ = ["ROLES", "STRONG_ROLES", "infer_roles", "norm_name", "role_of"]
+__all__ = ["ROLES", "STRONG_ROLES", "infer_roles", "norm_name", "other_person_role", "role_of"]
 
 _NON = re.compile(r"[^a-z0-9]+")
 
@@ -32,7 +32,8 @@ def norm_name(name: str) -> str:
 _GROUPS: dict[str, tuple[str, ...]] = {
     "email": ("email", "e_mail", "mail", "courriel", "adresse_mail", "adresse_email", "adresse_e_mail", "email_address",
               "mail_address", "adresse_electronique", "user_email", "emailaddress", "contact_email", "correo",
-              "correo_electronico", "mailadresse", "e_mail_adresse", "posta_elettronica", "email_adres"),
+              "correo_electronico", "mailadresse", "e_mail_adresse", "posta_elettronica", "email_adres",
+              "mel", "adr_mail", "adr_email", "adrmail", "adremail", "adresse_courriel"),
     "phone": ("telephone", "tel", "phone", "mobile", "portable", "gsm", "phone_number", "tel_mobile",
               "tel_fixe", "numero_telephone", "num_tel", "cellphone", "cell", "telephone_portable",
               "phonenumber", "mobile_phone", "home_phone", "fixe", "tel_portable", "telephone_mobile",
@@ -62,7 +63,10 @@ _GROUPS: dict[str, tuple[str, ...]] = {
             "d_o_b", "born", "born_on", "bday", "b_day", "birth_day", "date_birth", "birth_dt", "dt_birth",
             "dob_date", "birthdate_iso", "naiss", "date_naiss", "ddnaiss", "dnaiss", "jour_naissance",
             "date_anniversaire", "nacimiento", "fecha_nac", "f_nacimiento", "fec_nac", "nascita", "data_nasc",
-            "geboren", "geb_datum", "geburtstag", "geboortedag"),
+            "geboren", "geb_datum", "geburtstag", "geboortedag",
+            # medical and accounting software's abbreviations of "date de naissance"
+            "nais", "date_nais", "dt_nais", "dtnais", "datnais", "dat_nais", "dnais", "dtnaiss", "dt_naiss",
+            "datnaiss", "dte_naiss", "dte_nais", "datenais", "datenaiss", "datnai"),
     # national identifiers beside the NIR; the country is given below (_NATIONAL)
     "national_id": ("national_id", "national_id_number", "numero_national", "numero_registre_national",
                     "registre_national", "rijksregisternummer", "niss", "insz", "nn", "national_number", "dni", "nie",
@@ -72,7 +76,7 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "country": ("pays", "country", "country_code", "pais", "paese", "land", "pays_residence"),
     "last_name": ("nom", "nom_famille", "nom_de_famille", "last_name", "lastname", "surname",
                   "family_name", "nom_patient", "nom_usage", "nom_naissance", "cognome", "nachname", "apellidos",
-                  "apellido", "achternaam"),
+                  "apellido", "achternaam", "patronyme"),
     "first_name": ("prenom", "prenoms", "first_name", "firstname", "given_name", "prenom_patient",
                    "forename", "vorname", "nombre", "voornaam"),
     "full_name": ("name", "full_name", "fullname", "nom_complet", "nom_prenom", "identite",
@@ -83,8 +87,10 @@ _GROUPS: dict[str, tuple[str, ...]] = {
                   "nom_titulaire", "titulaire_carte", "beneficiaire", "beneficiary"),
     "street": ("adresse", "address", "rue", "street", "address1", "adresse1", "addr", "adresse_postale",
                "street_address", "voie", "domicile", "address_line1", "adresse_1", "direccion", "indirizzo",
-               "anschrift", "strasse", "adres", "morada", "endereco", "home_address"),
-    "postcode": ("code_postal", "cp", "zip", "postal_code", "zipcode", "zip_code", "postcode"),
+               "anschrift", "strasse", "adres", "morada", "endereco", "home_address",
+               "adr", "lib_voie", "libelle_voie", "num_voie", "no_voie", "ligne_adresse"),
+    "postcode": ("code_postal", "cp", "zip", "postal_code", "zipcode", "zip_code", "postcode", "codpos", "cod_pos",
+                 "code_post", "cp_ville"),
     "city": ("ville", "city", "commune", "localite", "town"),
     "password": ("password", "pass", "passwd", "pwd", "mot_de_passe", "mdp", "motdepasse", "user_pass",
                  "user_password", "pass_word", "pw", "passwort", "kennwort", "contrasena", "clave", "senha",
@@ -132,28 +138,115 @@ def role_of(name: str) -> str | None:
     return Role(role, country) if country else role
 
 
+@lru_cache(maxsize=4096)
+def other_person_role(name: str) -> str | None:
+    """The name role of a column or label that names someone else than the record's person
+    (`nom_medecin`, `Nom du père`), which `role_of` leaves untyped; None for any other name.
+    A dox lists such a person as one of its own (`shapes._label`)."""
+    key = norm_name(name)
+    if not key or len(key) > 40 or not set(key.split("_")) & _OTHER_PERSON:
+        return None
+    role = _role_of_key(key)
+    return role if role in _NAME_ROLES else None
+
+
 def _role_of(name: str) -> str | None:
     key = norm_name(name)
     if not key or len(key) > 40:
         return None
+    role = _role_of_key(key)
+    if role is None:
+        return None
+    words = set(key.split("_"))
+    if role in _NAME_ROLES and words & _OTHER_PERSON:
+        # `nom_medecin`, `prenom_mere`: someone else's name; in a row it would be paired with the
+        # record's person's first or last name
+        return None
+    if words & _BIRTH_WORDS and words & _PLACE_WORDS and not words & _DATE_WORDS:
+        return None  # `lieu_naissance`, `ville_naissance`, `cp_naissance`: where, not when nor where one lives
+    if role in _POSTAL_ROLES:
+        if any(ROLES.get(w) == "email" for w in words):
+            return "email"  # `adresse_courriel`, `adr_mail`: an e-mail address
+        if words & _NOT_POSTAL:
+            return None  # `adresse_ip`, `remote_addr`, `wallet_address`: no postal address
+    return role
+
+
+def _role_of_key(key: str) -> str | None:
+    """The role of a normalised name: itself, its words (`_role_in_words`), else the name
+    without a trailing index (`tel2`, `prenom_1`, `adresse_ligne1`), else a name written
+    without its separator (`numsecu`, `datenaissance`, `telportable`, `nompat`)."""
     role = ROLES.get(key)
     if role is None and "_" in key:
         role = _role_in_words(key.split("_"))
+    if role is None:
+        stem = key.rstrip("0123456789")
+        if stem != key and len(key) - len(stem) <= 2 and len(stem.rstrip("_")) >= 2:
+            role = _role_of_key(stem.rstrip("_"))
+            # a second address line (`adresse2`: "Bât B", "Apt 12") is no part of the address's
+            # canonical form, which registrations are matched against
+            return None if role == "street" and key[len(stem):] not in ("0", "1") else role
+        if "_" not in key and 4 <= len(key) <= 30:
+            role = _glued(key)
     return role
+
+
+# what a name written without separators may end with after a phone, e-mail or name word:
+# `teldom`, `telport`, `mailpro`, `nompat`, `prenompat` (only after those roles: `passport` is
+# no password column)
+_QUALIFIERS = frozenset({"pat", "patient", "dom", "domicile", "perso", "pro", "port", "portable", "mob", "mobile",
+                         "fixe", "bureau", "travail", "usuel", "principal", "secondaire"})
+_QUALIFIED_ROLES = frozenset({"phone", "email", "last_name", "first_name"})
+
+
+def _glued(key: str) -> str | None:
+    """The role of a name glued from two words: the two words are a known name (`num_secu`,
+    `date_naissance`, `code_postal`), or a phone, e-mail or name word and a qualifier."""
+    for i in range(2, len(key) - 1):
+        role = ROLES.get(key[:i] + "_" + key[i:])
+        if role is not None and role not in _GENERIC_PARTS:
+            return role
+    for i in range(2, len(key) - 1):
+        if key[i:] in _QUALIFIERS:
+            role = ROLES.get(key[:i])
+            if role in _QUALIFIED_ROLES:
+                return role
+    return None
+
+
+_NAME_ROLES = frozenset({"last_name", "first_name", "full_name"})
+# whose name a column holds when it is not the record's person's (a `Role` on it would pair a
+# patient's first name with the doctor's or the father's last name)
+_OTHER_PERSON = frozenset({"medecin", "docteur", "dr", "praticien", "prescripteur", "pere", "mere", "parent", "parents",
+                           "conjoint", "epoux", "tuteur", "tutrice", "urgence", "prevenir", "employeur", "doctor",
+                           "physician", "father", "mother", "spouse", "guardian", "emergency", "kin"})
+_BIRTH_WORDS = frozenset({"naissance", "naiss", "nais", "birth", "born", "nacimiento", "nascita", "geboorte"})
+_PLACE_WORDS = frozenset({"lieu", "ville", "commune", "pays", "departement", "dept", "dep", "cp", "code", "postal",
+                          "place", "city", "country", "town", "lugar", "luogo", "ort", "plaats", "region"})
+_DATE_WORDS = frozenset({"date", "dt", "dte", "dat", "ddn", "jour", "fecha", "data", "datum"})
+_POSTAL_ROLES = frozenset({"street", "postcode", "city"})
+# words that make an "address" column something else than a postal address
+_NOT_POSTAL = frozenset({"ip", "ipv4", "ipv6", "mac", "remote", "wallet", "btc", "bitcoin", "eth", "crypto",
+                         "server", "serveur", "smtp", "web", "lan", "wan", "gateway", "passerelle", "dns", "proxy",
+                         "vpn"})
+# a generic "number" word heads many names of record numbers (`numero_client`, `numero_dossier`,
+# `numero_passeport`): it types a name only with the word after it (`numero_portable`, `numero_insee`)
+_NUMBER_HEADS = frozenset({"numero", "num", "no", "n", "nr", "nro", "nummer", "number"})
 
 
 def _role_in_words(words: list[str]) -> str | None:
     """The role a longer name holds: its longest run of two or more words that names one
     (`adresse_e_mail` is an e-mail, not a street; `e_mail_professionnel`, `date_de_naissance_pere`),
     else its head or tail word (`email_client`, `tel_domicile`, `adresse_facturation`). A lone
-    word inside the name does not count: `statut_mail_envoye` is no e-mail column."""
+    word inside the name does not count: `statut_mail_envoye` is no e-mail column, and a
+    generic "number" head (`numero_client`) is no phone."""
     n = len(words)
     for size in range(n - 1, 1, -1):
         for i in range(n - size + 1):
             role = ROLES.get("_".join(words[i:i + size]))
             if role is not None and role not in _GENERIC_PARTS:
                 return role
-    role = ROLES.get(words[0]) or ROLES.get(words[-1])
+    role = (None if words[0] in _NUMBER_HEADS else ROLES.get(words[0])) or ROLES.get(words[-1])
     return None if role in _GENERIC_PARTS else role
 
 
@@ -235,3 +328,4 @@ def infer_roles(columns: list[list[str]]) -> list[str | None]:
                 if after and roles[k + 1] is None and sum(not _WORTH.search(v) for v in after) >= 0.6 * len(after):
                     roles[k + 1] = "city"
     return roles
+

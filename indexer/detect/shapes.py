@@ -16,7 +16,7 @@ from typing import Any
 from indexer import engine as _engine
 from indexer._re2fast import match as re2_match
 from indexer.detect.base import Ctx, Spec, header_flags
-from indexer.detect.columns import ROLES, STRONG_ROLES, infer_roles, norm_name, role_of
+from indexer.detect.columns import ROLES, STRONG_ROLES, infer_roles, norm_name, other_person_role, role_of
 from indexer.detect.encoded import (
     FormField,
     decode_form_value,
@@ -96,7 +96,8 @@ def _label(label: str) -> str | None:
     key = norm_name(label)
     if key in _DOX_EXTRA:
         return _DOX_EXTRA[key]
-    return role_of(label)
+    # `Nom du père : X` in a dox: a person of the dox's own (a second `Nom` starts their record)
+    return role_of(label) or other_person_role(label)
 
 
 # `*************************** 1. row ***************************`: the mysql client's `\G` output
