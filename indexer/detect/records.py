@@ -185,6 +185,21 @@ _SEG = re.compile(r"[A-Z][A-Z0-9]{2}\|")
 _PID = {3: None, 5: "hl7name", 7: "dob", 11: "hl7addr", 13: "phone", 14: "phone", 19: "nir"}
 
 
+def _telecom(v: str, o: int, fields: list[tuple[str, int]], roles: list[str | None]) -> None:
+    """A PID telecom field (XTN): repetitions cut by `~`, each `number^use^equipment^e-mail^...`
+    (`0612345678^PRN^CP~^NET^Internet^x@y.fr`): the number under the phone role, the e-mail
+    under the e-mail role (read as one phone, the e-mail was lost)."""
+    for rep in v.split("~"):
+        comps = rep.split("^")
+        if comps[0]:
+            fields.append((comps[0], o))
+            roles.append("phone")
+        if len(comps) > 3 and comps[3]:
+            fields.append((comps[3], o + len(comps[0]) + len(comps[1]) + len(comps[2]) + 3))
+            roles.append("email")
+        o += len(rep) + 1
+
+
 def hl7(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     j = i + 1
@@ -224,6 +239,8 @@ def hl7(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
                     elif seg == "PID" and n == 7:
                         fields.append((v[:8], o))
                         roles.append("dob")
+                    elif seg == "PID" and n in (13, 14) and ("^" in v or "~" in v):
+                        _telecom(v, o, fields, roles)
                     else:
                         fields.append((v.replace("^", " "), o))
                         roles.append(_PID.get(n) if seg == "PID" else None)
