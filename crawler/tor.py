@@ -5,7 +5,9 @@
 - `mode: launch` starts a tor process with stem (`DataDirectory <data_dir>/tor`, cookie auth on
   the control port); `extra_torrc` values containing newlines become repeated options;
 - `mode: external` connects to an existing control port (password, or cookie: the file named
-  in `cookie_auth_file`, or the one tor announces in PROTOCOLINFO).
+  in `cookie_auth_file`, or the one tor announces in PROTOCOLINFO). Cookie authentication is
+  SAFECOOKIE only, so a process squatting the port never receives a cookie or a file it names
+  (`TorController._authenticate`).
 
 NEWNYM is sent on a schedule (`newnym_interval`), never faster than tor allows
 (`get_newnym_wait()`); a NEWNYM refused by the rate limit stays pending until it is allowed.
@@ -139,7 +141,7 @@ class TorController:
 
     def connect(self) -> None:
         from stem import SocketError
-        from stem.connection import AuthenticationFailure, authenticate_cookie
+        from stem.connection import AuthenticationFailure
         from stem.control import Controller
 
         port = self.settings.control_port
@@ -149,20 +151,71 @@ class TorController:
             raise TorControlError(f"cannot reach tor's control port 127.0.0.1:{port}: {exc}; "
                                   "is tor running with ControlPort set (tor.control_port)?") from exc
         try:
-            password = (self.settings.control_password.get_secret_value()
-                        if self.settings.control_password is not None else "")
-            if password:
-                ctl.authenticate(password=password)
-            elif self.settings.cookie_auth_file is not None:
-                authenticate_cookie(ctl, str(self.settings.cookie_auth_file.expanduser()))
-            else:
-                ctl.authenticate()
+            self._authenticate(ctl)
         except (AuthenticationFailure, OSError) as exc:
             ctl.close()
             raise TorControlError(f"authentication to tor's control port 127.0.0.1:{port} "
                                   f"failed: {exc}; set tor.control_password or "
                                   "tor.cookie_auth_file") from exc
         self._controller = ctl
+
+    def _authenticate(self, ctl: Controller) -> None:
+        """Authenticate without handing a reusable secret to a listener that has not proved it is tor.
+
+        Why: 127.0.0.1:<control_port> is a port any local user can bind while tor is down or
+        restarting. stem's generic `authenticate()` lets the listener choose both the method and
+        the cookie file: `AUTH METHODS=COOKIE COOKIEFILE="<path>"` made Vigie read any 32-byte
+        file its user can read (the crawl state's key) and send it in hex, and a listener offering
+        SAFECOOKIE and COOKIE got the file through COOKIE once it failed the SAFECOOKIE challenge.
+        So:
+        - cookie authentication is SAFECOOKIE only (tor offers it whenever cookie authentication
+          is on, since 0.2.3): the listener must answer our nonce with an HMAC keyed by the cookie
+          before we send anything derived from it; plain COOKIE (the cookie itself) is refused;
+        - the cookie file is ours to choose: `cookie_auth_file`, or in launch mode the one our tor
+          writes in its data directory; only an external tor without `cookie_auth_file` falls back
+          to the file the listener names, which is then read but never sent;
+        - a configured password goes only to a listener that asks for one (it is sent as it is:
+          the protocol has no other way; prefer cookie authentication on a shared machine), and
+          no failed method falls through to another one;
+        - a listener that asks for nothing (NONE) gets nothing."""
+        from stem.connection import (
+            AuthenticationFailure,
+            AuthMethod,
+            authenticate_none,
+            authenticate_password,
+            authenticate_safecookie,
+            get_protocolinfo,
+        )
+
+        info = get_protocolinfo(ctl)
+        methods = set(info.auth_methods)
+        password = (self.settings.control_password.get_secret_value()
+                    if self.settings.control_password is not None else "")
+        if AuthMethod.NONE in methods:
+            authenticate_none(ctl)
+        elif password:
+            if AuthMethod.PASSWORD not in methods:
+                raise AuthenticationFailure("tor.control_password is set but the control port does not ask "
+                                            "for a password")
+            authenticate_password(ctl, password)
+        elif AuthMethod.SAFECOOKIE in methods:
+            if self.settings.cookie_auth_file is not None:
+                cookie = str(self.settings.cookie_auth_file.expanduser())
+            elif self.settings.mode == "launch":  # where `launch` has our tor write it
+                cookie = str(self.settings.extra_torrc.get("CookieAuthFile")
+                             or self.data_dir / "tor" / "control_auth_cookie")
+            elif info.cookie_path:
+                cookie = info.cookie_path
+            else:
+                raise AuthenticationFailure("the control port names no cookie file; set tor.cookie_auth_file")
+            authenticate_safecookie(ctl, cookie)
+        else:
+            offered = ", ".join(sorted(str(m).split(".")[-1] for m in methods)) or "none"
+            raise AuthenticationFailure(f"the control port offers no SAFECOOKIE authentication ({offered}); "
+                                        "plain COOKIE would hand the cookie to whatever listens on the port: "
+                                        "turn CookieAuthentication on (tor offers SAFECOOKIE with it) or set "
+                                        "tor.control_password")
+        ctl._post_authentication()  # what stem's own authenticate() does once a method succeeded
 
     def wait_bootstrap(self, timeout: float | None = None) -> None:
         timeout = self.settings.bootstrap_timeout_seconds if timeout is None else timeout
