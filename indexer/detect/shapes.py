@@ -92,8 +92,36 @@ _DOX_ANCHORS = {"dob", "street", "phone", "email", "nir", "iban", "card"}
 _NAME = {"first_name", "last_name", "full_name"}
 
 
+# Telegram doxes label their lines with an emoji instead of a word: "📞 06 12 34 56 78",
+# "🏠 12 rue de la Paix 75002 Paris", "🎂 15/03/1985" (with or without a colon after it)
+_EMOJI_LABELS = {
+    "👤": "full_name", "🧑": "full_name", "👨": "full_name", "👩": "full_name", "🙍": "full_name", "🪪": "full_name",
+    "🎂": "dob", "📞": "phone", "☎": "phone", "📱": "phone", "📲": "phone", "📧": "email", "✉": "email", "📩": "email",
+    "📨": "email", "🏠": "street", "🏡": "street", "📍": "street", "🏘": "street", "💳": "card", "🏦": "iban",
+}
+# one emoji (and its variation selector) at the line's start, then the value: each repetition is
+# possessive and no two can take the same character
+_EMOJI_KV = re.compile(r"\A[ \t]*+([\u2600-\u27bf\U0001f300-\U0001faff])\ufe0f?+[ \t]*+(?::[ \t]*+)?(\S.*)")
+
+
+def _kv_match(s: str) -> re.Match[str] | None:
+    """`_KV.match(s)`, or a line labelled by one of `_EMOJI_LABELS` (`📞 06 12 34 56 78`) unless
+    the words after the emoji are a label themselves (`📞 Tel: 06 ...`): a match whose group 1 is
+    the label and group 2 the value either way."""
+    km = _KV.match(s)
+    c = s[:1]
+    if c >= "\u2600" or (c in " \t" and s.lstrip()[:1] >= "\u2600"):
+        em = _EMOJI_KV.match(s)
+        if em is not None and em.group(1) in _EMOJI_LABELS and (
+                km is None or (norm_name(km.group(1)) not in _STEALER and _label(km.group(1)) is None)):
+            return em
+    return km
+
+
 def _label(label: str) -> str | None:
     key = norm_name(label)
+    if not key:  # `📞: 06 ...`: an emoji's label
+        return _EMOJI_LABELS.get(label.strip()[:1])
     if key in _DOX_EXTRA:
         return _DOX_EXTRA[key]
     # `Nom du père : X` in a dox: a person of the dox's own (a second `Nom` starts their record)
@@ -154,7 +182,7 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     family = None
     while j < len(lines):
         s = lines[j]
-        km = _KV.match(s)
+        km = _kv_match(s)
         key = norm_name(km.group(1)) if km else ""
         if km and (key in _STEALER or _label(km.group(1)) is not None):
             fam = key in _STEALER and _STEALER[key] not in ("email", "login")
@@ -181,7 +209,7 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     free: list[tuple[int, str, int]] = []  # (line, value, value col) under a label of no role
     stealer_roles: set[str] = set()
     for k in range(i, end + 1):
-        m = _KV.match(lines[k])
+        m = _kv_match(lines[k])
         if not m:
             continue
         key = norm_name(m.group(1))
@@ -1304,13 +1332,13 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
     elif s.lstrip()[:1] in "{[" and is_json_line(s):
         while k > lo and is_json_line(lines[k - 1]):
             k -= 1
-    elif (km := _KV.match(s)) is not None and "," not in km.group(1):
+    elif (km := _kv_match(s)) is not None and "," not in km.group(1):
         # (a "label" holding a comma is cells of a CSV row: `Claire Martin,1985-03-15T00:00:00,...`
         # matches as `label: value` at the time's colon; its header is found below, by signature)
         j = k
         while j > lo:
             prev = lines[j - 1]
-            if _KV.match(prev):
+            if _kv_match(prev):
                 k = j = j - 1
             elif not prev.strip() or _RULE.match(prev):
                 j -= 1
@@ -1394,7 +1422,7 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         nxt, spec = _combo(ctx, i)
         if spec is not None or nxt > i + 1:
             return nxt, spec
-    if _KV.match(s):
+    if _kv_match(s):
         nxt, spec = _kv(ctx, i)
         if spec is not None or nxt > i + 1:
             return nxt, spec
