@@ -319,6 +319,8 @@ def infer_roles(columns: list[list[str]]) -> list[str | None]:
             continue
         (role, country), _ = best
         roles.append(Role(role, country) if country else role)
+    if "nir" in roles:
+        _dob_beside_nir(columns, roles)
     if "street" in roles:  # five digits beside a street are its postcode, and words after it the city
         for k, col in enumerate(columns):
             vals = [v for v in col if v]
@@ -329,3 +331,21 @@ def infer_roles(columns: list[list[str]]) -> list[str | None]:
                     roles[k + 1] = "city"
     return roles
 
+
+def _dob_beside_nir(columns: list[list[str]], roles: list[str | None]) -> None:
+    """A date is no date of birth by its value alone, but a NIR says its holder's year and
+    month of birth: an untyped column of dates that agree with the NIRs of their rows (at
+    least two, and 60% of its values) is the date of birth column of a header-less dump."""
+    nirs = columns[roles.index("nir")]
+    born = [c[1:5] if c and c[3:5] <= "12" else None for c in (ids.canon_nir(v) if v else None for v in nirs)]
+    for k, col in enumerate(columns):
+        if roles[k] is not None:
+            continue
+        vals = [(r, v) for r, v in enumerate(col) if v]
+        agree = 0
+        for r, v in vals:
+            d = ids.canon_dob(v) if 6 <= len(v) <= 25 and v[:1].isdigit() else None
+            if d is not None and r < len(born) and born[r] == d[2:4] + d[5:7]:
+                agree += 1
+        if agree >= 2 and agree >= 0.6 * len(vals):
+            roles[k] = "dob"
