@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -315,6 +316,36 @@ def _keys_on_path(data: Any, loc: Path_) -> set[str]:
 # --------------------------------------------------------------------------------------------
 
 
+def _writable_by_others(directory: Path) -> list[ConfigProblem]:
+    """The config paths other local users can write: the directory, `sources/`,
+    `organisations/`, `vigie.yaml` and every YAML file in them (symbolic links judged by what
+    they point to).
+
+    Why: the configuration says where alerts go (an organisation's webhook URL and secret, its
+    e-mail addresses) and what is crawled how. Whoever can write one of these files, or add a
+    file to one of these directories (a sticky bit does not stop that), redirects an
+    organisation's alerts to a receiver of their own or subscribes an organisation of their own,
+    so such a configuration is refused rather than loaded. Group-writable stays allowed: a group
+    of operators editing the config is the operator's choice (umask 002)."""
+    paths = [directory, directory / "vigie.yaml"]
+    for kind in ("sources", "organisations"):
+        sub = directory / kind
+        if sub.is_dir():
+            paths += [sub, *sorted(sub.glob("*.y*ml"))]
+    problems = []
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        if st.st_mode & stat.S_IWOTH:
+            shown = path.resolve()
+            problems.append(ConfigProblem(str(shown), 1, "(permissions)",
+                                          f"{shown} is writable by other users, who could change where alerts go or "
+                                          f"what is crawled: refused; run: chmod o-w {shown}"))
+    return problems
+
+
 def check_config_dir(
     directory: Path | str, env: dict[str, str] | None = None
 ) -> tuple[LoadedConfig | None, list[ConfigProblem]]:
@@ -327,6 +358,7 @@ def check_config_dir(
                                     f"config directory {directory.resolve()} not found; pass --config DIR "
                                     "or set VIGIE_CONFIG (the repo ships config/)")]
 
+    problems = _writable_by_others(directory)
     global_path = directory / "vigie.yaml"
     global_config: GlobalConfig | None = GlobalConfig()
     if global_path.exists():
