@@ -473,6 +473,19 @@ class SmtpSettings(Strict):
                              "(or remove username for a relay without authentication)")
         return self
 
+    @model_validator(mode="after")
+    def _no_cleartext_login_over_a_network(self) -> SmtpSettings:
+        """`security: none` with a login sends the password (AUTH, base64) in clear: only to a
+        relay on this machine. Why: with a remote host, whoever is on the path (or spoofs the
+        name) reads the password and every alert mail. A remote relay without login stays
+        allowed (no credential to leak; the docs keep `none` for local relays)."""
+        host = self.host.strip("[]").lower()
+        loopback = host == "localhost" or host.startswith("127.") or host == "::1"
+        if self.security == "none" and self.username and not loopback:
+            raise ValueError(f"alerts.smtp.security: none would send the SMTP password in clear to {self.host}: "
+                             "use starttls or ssl, or log in to a relay on this machine (127.0.0.1)")
+        return self
+
 
 class WebhookSettings(Strict):
     """How webhook alerts are posted (each organisation's URL and secret are in its own file)."""
