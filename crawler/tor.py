@@ -177,11 +177,12 @@ class TorController:
         - a configured password goes only to a listener that asks for one (it is sent as it is:
           the protocol has no other way; prefer cookie authentication on a shared machine), and
           no failed method falls through to another one;
-        - a listener that asks for nothing (NONE) gets nothing."""
+        - a control port that asks for no authentication (NULL) is not used: it is either an
+          impostor (which then also vouches for a SOCKS port of its own) or a tor that every
+          local process can steer (watch the crawler's streams, reconfigure it)."""
         from stem.connection import (
             AuthenticationFailure,
             AuthMethod,
-            authenticate_none,
             authenticate_password,
             authenticate_safecookie,
             get_protocolinfo,
@@ -192,8 +193,10 @@ class TorController:
         password = (self.settings.control_password.get_secret_value()
                     if self.settings.control_password is not None else "")
         if AuthMethod.NONE in methods:
-            authenticate_none(ctl)
-        elif password:
+            raise AuthenticationFailure("the control port asks for no authentication, so any local process can "
+                                        "control that tor (or it is not tor): set CookieAuthentication 1 or "
+                                        "HashedControlPassword in its torrc")
+        if password:
             if AuthMethod.PASSWORD not in methods:
                 raise AuthenticationFailure("tor.control_password is set but the control port does not ask "
                                             "for a password")

@@ -68,6 +68,8 @@ class FakeControlPort:
                 elif word == "AUTHCHALLENGE":
                     reply = (f"250 AUTHCHALLENGE SERVERHASH={secrets.token_hex(32).upper()} "
                              f"SERVERNONCE={secrets.token_hex(32).upper()}\r\n")
+                elif word == "AUTHENTICATE" and line.strip() == "AUTHENTICATE" and self.methods == "NULL":
+                    reply = "250 OK\r\n"  # what a control port without authentication answers
                 elif word == "AUTHENTICATE":
                     reply = "515 Authentication failed: wrong length on authentication cookie.\r\n"
                 else:
@@ -144,3 +146,14 @@ def test_an_impostor_control_port_does_not_get_the_configured_cookie(impostor: F
     assert [ln.split(" ", 1)[0] for ln in impostor.lines] == ["PROTOCOLINFO"]
     assert code == 1 and health["control_reachable"] is False
 
+
+
+@pytest.mark.parametrize("impostor", ["NULL"], indirect=True)
+def test_a_control_port_without_authentication_is_not_used(impostor: FakeControlPort, tmp_path: Path) -> None:
+    """A control port that asks for nothing is either an impostor or a tor every local process
+    can steer (watch the crawler's streams, reconfigure it): neither is used."""
+    code, health = _doctor(tmp_path, {"mode": "external", "socks_port": free_port(),
+                                      "control_port": impostor.port})
+    assert [ln.split(" ", 1)[0] for ln in impostor.lines] == ["PROTOCOLINFO"]
+    assert code == 1 and health["control_reachable"] is False
+    assert "asks for no authentication" in str(health["error"])
