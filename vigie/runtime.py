@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from loguru import logger
+from pydantic import BaseModel, SecretStr
 
 from indexer.crypto import DataKey
 from indexer.tokens import MatchKey
@@ -89,21 +91,37 @@ class Runtime:
         return self.load_data_key()
 
 
+def _config_values(value: object) -> Iterator[object]:
+    """Every value inside a loaded config, models and containers walked through."""
+    yield value
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _config_values(getattr(value, name))
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _config_values(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _config_values(item)
+
+
 def register_config_secrets(loaded: LoadedConfig) -> None:
     """Mask every secret of the config in all log output, and cut webhook and cluster URLs to
-    scheme and host (receivers put tokens in paths and queries; hosts may embed user:password)."""
+    scheme and host (receivers put tokens in paths and queries; hosts may embed user:password).
+
+    Why a walk and not a list: the list missed `scale.redis_password` and the operators' webhook
+    (its secret and URL), which went to the logs as they were. Every `SecretStr` anywhere in the
+    config (vigie.yaml, sources, organisations) is masked, a secret field added later included, and
+    the `url` of any model with a `secret` (a webhook) is cut to its host."""
     g = loaded.global_config
     for host in g.storage.elasticsearch.hosts:
         if "@" in host:  # user:password@host: never log it whole
             register_url(host)
-    for secret in (g.storage.elasticsearch.password, g.storage.elasticsearch.api_key,
-                   g.tor.control_password, g.alerts.smtp.password if g.alerts.smtp else None):
-        if secret is not None:
-            register_secret(secret.get_secret_value())
-    for source in loaded.sources.values():
-        if source.login:
-            register_secret(source.login.password.get_secret_value())
-    for org in loaded.organisations.values():
-        if org.channels.webhook:
-            register_secret(org.channels.webhook.secret.get_secret_value())
-            register_url(org.channels.webhook.url)
+    roots: list[object] = [g, *loaded.sources.values(), *loaded.organisations.values()]
+    for value in _config_values(roots):
+        if isinstance(value, SecretStr):
+            register_secret(value.get_secret_value())
+        elif isinstance(value, BaseModel) and isinstance(getattr(value, "secret", None), SecretStr):
+            url = getattr(value, "url", None)  # a webhook: its receiver's token may sit in the path or query
+            if isinstance(url, str):
+                register_url(url)
