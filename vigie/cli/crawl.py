@@ -19,6 +19,7 @@ from crawler.sink import ItemSink, TeeSink
 from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import EXIT_CONFIG, ConfigDir, DataDir, console, fail, require_keys, runtime
+from vigie.core.files import write_private
 
 __all__ = ["crawl"]
 
@@ -114,14 +115,15 @@ def crawl(
         # the service's address-space limit (service.crawl_memory_limit_bytes) was hit before the
         # crawl could stop itself: say so where the service reads the outcome, then fail
         if summary_json:
-            summary_json.write_text(json.dumps({"source": source, "finish_reason": "out_of_memory"}) + "\n",
-                                    encoding="utf-8")
+            write_private(summary_json, (json.dumps({"source": source, "finish_reason": "out_of_memory"}) + "\n")
+                          .encode())
         raise
     finally:
         if tor is not None:
             tor.close()
     if summary_json:
-        summary_json.write_text(json.dumps(summary.to_dict()) + "\n", encoding="utf-8")
+        # as `-o`: the path may be in a shared directory where another user planted a link or a file
+        write_private(summary_json, (json.dumps(summary.to_dict()) + "\n").encode())
     if not quiet:
         _print_summary(source, summary, output)
     if summary.broken:  # after the summary: the operator sees the counts, then the failure
@@ -142,6 +144,7 @@ def _print_summary(source: str, summary: CrawlSummary, output: Path | None) -> N
                          ("Tor circuits renewed", summary.circuits_renewed),
                          ("pages fetched ahead", summary.pages_ahead),
                          *((kind.replace("_", " "), count) for kind, count in summary.failures.items()),
+                         *((f"refused: {kind.replace('_', ' ')}", count) for kind, count in summary.refused.items()),
                          ("duration", f"{summary.duration_seconds:.1f}s")):
         table.add_row(label, str(value))
     console.print(table)

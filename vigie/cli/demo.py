@@ -23,6 +23,7 @@ from rich.table import Table
 
 from vigie.cli import app
 from vigie.cli.common import ConfigDir, DataDir, console, fail, require_keys, runtime
+from vigie.core.files import write_private
 
 if TYPE_CHECKING:
     from vigie.web.users import WebDB
@@ -153,7 +154,7 @@ def demo(
     except DemoError as exc:
         fail(str(exc))
     if summary_json:
-        summary_json.write_text(json.dumps(asdict(s), indent=2) + "\n", encoding="utf-8")
+        write_private(summary_json, (json.dumps(asdict(s), indent=2) + "\n").encode())  # as any -o file
 
     crawl = Table(title="Crawled through Tor", title_justify="left", show_header=False)
     crawl.add_column("what")
