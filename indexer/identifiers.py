@@ -601,8 +601,10 @@ def canon_luhn_id(raw: str, length: int) -> str | None:
 
 # ------------------------------------------------------------------------------------------ dob
 _DOB_RE = re.compile(
-    r"^(?:(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})|(\d{4})(\d\d)(\d\d))"
-    r"(?:[T ]\d\d:\d\d(?::\d\d)?)?$"
+    r"^(?:(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})|(\d{4})(\d\d)(\d\d)"
+    r"|(\d{1,2})[-/.](\d{1,2})[-/.](\d\d))"
+    # a time after it, as SQL and JSON write one (`1985-03-15 00:00:00`, `1985-03-15T00:00:00.000Z`)
+    r"(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)?)?$"
 )
 
 
@@ -642,7 +644,8 @@ def _written_month(raw: str) -> tuple[str, str, str] | None:
 def canon_dob(raw: str) -> str | None:
     """YYYY-MM-DD, for a birth from 1900 to today. Day first for DD/MM/YYYY (French usage);
     month first only where day first cannot be a date (07/26/1990); ISO, HL7's YYYYMMDD, and
-    months written out in French or English."""
+    months written out in French or English. A two-digit year (15.03.85, old software's
+    exports) is in the latest century that does not put it after this year."""
     raw = raw.strip()
     m = _DOB_RE.match(raw) if len(raw) <= 25 else None
     if not m:
@@ -658,8 +661,13 @@ def canon_dob(raw: str) -> str | None:
             y, mo, d = g[5], g[4], g[3]
             if int(mo) > 12 >= int(d):  # only the US order makes it a date
                 mo, d = d, mo
-        else:
+        elif g[6]:
             y, mo, d = g[6], g[7], g[8]
+        else:
+            yy = int(g[11])
+            y, mo, d = str(2000 + yy if 2000 + yy <= _this_year() else 1900 + yy), g[10], g[9]
+            if int(mo) > 12 >= int(d):
+                mo, d = d, mo
     try:
         dt = date(int(y), int(mo), int(d))
     except ValueError:

@@ -600,6 +600,10 @@ def _walk(obj: Any, line: str, base: int, fields: list[tuple[str, int]], roles: 
     if isinstance(obj, dict):
         for k, v in obj.items():
             r = role_of(k) if isinstance(k, str) else None
+            if r is None and isinstance(k, str) and k[:1] == "$":
+                # MongoDB's extended JSON wraps a value in a `$` key (`"birthDate": {"$date":
+                # "1985-03-15T00:00:00Z"}`, `{"$numberLong": "33612345678"}`): the value keeps its key's role
+                r = role
             _walk(v, line, base, fields, roles, r, depth + 1)
     elif isinstance(obj, list):
         for v in obj[:200]:

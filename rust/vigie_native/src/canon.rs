@@ -417,19 +417,41 @@ fn num(b: &[u8]) -> u32 {
     b.iter().fold(0u32, |a, &c| a.saturating_mul(10).saturating_add((c - b'0') as u32))
 }
 
-/// `(?:[T ]\d\d:\d\d(?::\d\d)?)?$` from position i.
+/// `(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)?)?$` from position i.
 fn time_tail(b: &[u8], i: usize) -> bool {
     let r = &b[i..];
     if r.is_empty() {
         return true;
     }
-    let d2 = |x: &[u8]| x.len() == 2 && x.iter().all(|c| c.is_ascii_digit());
+    let d2 = |x: &[u8]| x.len() >= 2 && x[0].is_ascii_digit() && x[1].is_ascii_digit();
     if !(r[0] == b'T' || r[0] == b' ') {
         return false;
     }
     let r = &r[1..];
-    (r.len() == 5 && d2(&r[0..2]) && r[2] == b':' && d2(&r[3..5]))
-        || (r.len() == 8 && d2(&r[0..2]) && r[2] == b':' && d2(&r[3..5]) && r[5] == b':' && d2(&r[6..8]))
+    if !(d2(r) && r.len() >= 5 && r[2] == b':' && d2(&r[3..])) {
+        return false;
+    }
+    let mut r = &r[5..];
+    if r.len() >= 3 && r[0] == b':' && d2(&r[1..]) {
+        r = &r[3..];
+        if !r.is_empty() && r[0] == b'.' {
+            let n = digits(r, 1);
+            if !(1..=9).contains(&n) {
+                return false;
+            }
+            r = &r[1 + n..];
+        }
+    }
+    // the zone: Z, or +hh:mm / +hhmm
+    if r == b"Z" {
+        return true;
+    }
+    if !r.is_empty() && (r[0] == b'+' || r[0] == b'-') {
+        let z = &r[1..];
+        return (z.len() == 4 && z.iter().all(|c| c.is_ascii_digit()))
+            || (z.len() == 5 && d2(z) && z[2] == b':' && d2(&z[3..]));
+    }
+    r.is_empty()
 }
 
 fn is_sep(c: u8) -> bool {
@@ -437,8 +459,9 @@ fn is_sep(c: u8) -> bool {
 }
 
 /// The three numeric groups of `_DOB_RE` (y, m, d as written, before the US swap), in order of
-/// its alternatives; None when none matches.
-fn dob_groups(b: &[u8]) -> Option<(u32, u32, u32, bool)> {
+/// its alternatives, whether the day comes first, whether the year has two digits; None when
+/// none matches.
+fn dob_groups(b: &[u8]) -> Option<(u32, u32, u32, bool, bool)> {
     // alt 1: (\d{4})[-/.](\d{1,2})[-/.](\d{1,2})
     if digits(b, 0) == 4 && b.len() > 4 && is_sep(b[4]) {
         let m = digits(b, 5);
@@ -446,7 +469,7 @@ fn dob_groups(b: &[u8]) -> Option<(u32, u32, u32, bool)> {
             let p = 6 + m;
             let d = digits(b, p);
             if (1..=2).contains(&d) && time_tail(b, p + d) {
-                return Some((num(&b[0..4]), num(&b[5..5 + m]), num(&b[p..p + d]), false));
+                return Some((num(&b[0..4]), num(&b[5..5 + m]), num(&b[p..p + d]), false, false));
             }
         }
     }
@@ -457,13 +480,23 @@ fn dob_groups(b: &[u8]) -> Option<(u32, u32, u32, bool)> {
         if (1..=2).contains(&m) && b.len() > a + 1 + m && is_sep(b[a + 1 + m]) {
             let p = a + 2 + m;
             if digits(b, p) == 4 && time_tail(b, p + 4) {
-                return Some((num(&b[p..p + 4]), num(&b[a + 1..a + 1 + m]), num(&b[0..a]), true));
+                return Some((num(&b[p..p + 4]), num(&b[a + 1..a + 1 + m]), num(&b[0..a]), true, false));
             }
         }
     }
     // alt 3: (\d{4})(\d\d)(\d\d)
     if digits(b, 0) >= 8 && time_tail(b, 8) {
-        return Some((num(&b[0..4]), num(&b[4..6]), num(&b[6..8]), false));
+        return Some((num(&b[0..4]), num(&b[4..6]), num(&b[6..8]), false, false));
+    }
+    // alt 4: (\d{1,2})[-/.](\d{1,2})[-/.](\d\d), a two-digit year
+    if (1..=2).contains(&a) && b.len() > a && is_sep(b[a]) {
+        let m = digits(b, a + 1);
+        if (1..=2).contains(&m) && b.len() > a + 1 + m && is_sep(b[a + 1 + m]) {
+            let p = a + 2 + m;
+            if digits(b, p) >= 2 && time_tail(b, p + 2) {
+                return Some((num(&b[p..p + 2]), num(&b[a + 1..a + 1 + m]), num(&b[0..a]), true, true));
+            }
+        }
     }
     None
 }
@@ -485,13 +518,15 @@ pub fn canon_dob(raw: &str, today: Today) -> Canon {
     let s = py_strip(raw);
     let b = s.as_bytes();
     let g = if b.len() <= 25 { dob_groups(b) } else { None };
-    let Some((y, mut mo, mut d, dmy)) = g else {
+    let Some((y, mut mo, mut d, dmy, short)) = g else {
         return if b.iter().any(|c| c.is_ascii_alphabetic()) { Defer } else { Invalid };
     };
     if dmy && mo > 12 && 12 >= d {
         std::mem::swap(&mut mo, &mut d);
     }
+    // a two-digit year: the latest century that does not put it after this year
     let y = y as i32;
+    let y = if !short { y } else if 2000 + y <= today.this_year { 2000 + y } else { 1900 + y };
     if !(1..=9999).contains(&y) || !(1..=12).contains(&mo) || d < 1 || d > days_in(y, mo) {
         return Invalid;
     }

@@ -339,7 +339,9 @@ fn walk<'py>(obj: &Bound<'py, PyAny>, line: &str, base: i64, fields: &mut Vec<(S
                 },
                 Err(_) => role_from(py, py.None().into_bound(py))?,
             };
-            walk(&v, line, base, fields, roles, &r, depth + 1, role_of, keys)?;
+            // MongoDB's extended JSON (`{"$date": ...}`, `{"$numberLong": ...}`): the value keeps its key's role
+            let dollar = r.obj.is_none() && k.cast::<PyString>().is_ok_and(|ks| ks.to_string_lossy().starts_with('$'));
+            walk(&v, line, base, fields, roles, if dollar { role } else { &r }, depth + 1, role_of, keys)?;
         }
     } else if let Ok(l) = obj.cast::<PyList>() {
         for v in l.iter().take(200) {
@@ -387,7 +389,9 @@ fn walk_parsed<'py>(py: Python<'py>, v: &json::Value, line: &str, base: i64, fie
         json::Value::Obj(members) => {
             for (k, v) in members {
                 let r = key_role(py, k, role_of, keys)?;
-                walk_parsed(py, v, line, base, fields, roles, &r, depth + 1, role_of, keys)?;
+                // MongoDB's extended JSON (`{"$date": ...}`): the value keeps its key's role (as `walk`)
+                let dollar = r.obj.is_none() && k.starts_with('$');
+                walk_parsed(py, v, line, base, fields, roles, if dollar { role } else { &r }, depth + 1, role_of, keys)?;
             }
         }
         json::Value::List(items) => {
