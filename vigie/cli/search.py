@@ -55,6 +55,33 @@ def _audit_log(data_dir: Path) -> AuditLog:
     return AuditLog(wiring.ensure_data_dir(data_dir) / AUDIT_FILE)
 
 
+def _expand_stdin(specs: list[str]) -> list[str]:
+    """`TYPE:-` stands for the values read from stdin, one a line, all of that TYPE.
+
+    Why: a value written on the command line (`-i email:jane@example.org`) can be read by every
+    local user for as long as the command runs (`ps`, /proc/<pid>/cmdline) and stays in the
+    shell's history: the person looked up is disclosed to whoever shares the machine, while the
+    store and the audit log keep only keyed tokens. Such a value is still accepted, with a
+    warning pointing here; the web app takes it by POST for the same reason."""
+    out: list[str] = []
+    stdin_lines: list[str] | None = None
+    for spec in specs:
+        id_type, sep, raw = spec.partition(":")
+        if sep and raw == "-":
+            if stdin_lines is None:
+                stdin_lines = [line.strip() for line in sys.stdin.read().splitlines() if line.strip()]
+            if not stdin_lines:
+                fail(f"--identifier {id_type}:- reads the values from stdin, and stdin held none")
+            out += [f"{id_type}:{value}" for value in stdin_lines]
+        else:
+            if sep and raw:
+                err_console.print(f"[yellow]warning:[/] the {escape(id_type)} value is on the command line, "
+                                  "where other local users can read it (ps) and the shell keeps it: pipe it in "
+                                  f"with -i {escape(id_type)}:- instead")
+            out.append(spec)
+    return out
+
+
 def _identifier_tokens(rt: Runtime, specs: list[str]) -> tuple[dict[str, list[str]], str | None]:
     """Tokens per identifier type (what the store is queried with, and what the audit records),
     and the one type when all specs share it (the store then narrows the match to it)."""
@@ -63,7 +90,7 @@ def _identifier_tokens(rt: Runtime, specs: list[str]) -> tuple[dict[str, list[st
 
     require_keys(rt)
     by_type: dict[str, list[str]] = {}
-    for spec in specs:
+    for spec in _expand_stdin(specs):
         id_type, sep, raw = spec.partition(":")
         if not sep or not raw:
             fail(f"--identifier {spec!r}: write TYPE:VALUE, e.g. email:jean.dupont@exemple.fr")
@@ -97,7 +124,8 @@ def search(
         help="Words that must all appear in the redacted excerpt, thread title or author.")] = None,
     identifier: Annotated[list[str], typer.Option(
         "--identifier", "-i", metavar="TYPE:VALUE",
-        help="Find fragments holding this identifier (tokenised locally; repeatable).")
+        help="Find fragments holding this identifier (tokenised locally; repeatable). TYPE:- reads the "
+        "values from stdin, one a line, keeping them out of `ps` and the shell history.")
     ] = [],  # noqa: B006
     source: Annotated[list[str], typer.Option(
         "--source", "-s", help="Only this source (repeatable).")] = [],  # noqa: B006
@@ -119,7 +147,7 @@ def search(
 
     Shows redacted excerpts only; `vigie reveal ID` shows a fragment's raw text (audited).
 
-    Example:  vigie search --identifier email:jean.dupont@exemple.fr --since 30d
+    Example:  echo jean.dupont@exemple.fr | vigie search --identifier email:- --since 30d
     """
     from indexer.documents import public_dict
     from indexer.models import Severity
