@@ -20,6 +20,7 @@ from pydantic import BaseModel, SecretStr
 from indexer.crypto import DataKey
 from indexer.tokens import MatchKey
 from vigie.config.loader import LoadedConfig, load_config
+from vigie.core.files import PrivateFileError
 from vigie.keys import load_data_key, load_match_key
 from vigie.log import register_secret, register_url
 
@@ -34,11 +35,20 @@ def narrow_private_dir(directory: Path) -> bool:
     The data directory holds tokens, ciphertext, the registry and the audit log: files inside
     are 0600, but a 0755 directory still lets other local users list it and watch it change.
     A directory made by hand or by an older release is narrowed at start rather than trusted.
+
+    A directory of another user is refused (`PrivateFileError`), whatever its mode: its owner can
+    chmod it back at any time, and rename, delete or replace anything in it (a web.sqlite3 of
+    their own holding an operator account whose password they know, an outbox, a registry). A
+    local user who creates the data directory before Vigie's first run must not own Vigie's data.
     """
     try:
         st = directory.stat()
     except FileNotFoundError:
         return False
+    if st.st_uid not in (os.geteuid(), 0):
+        raise PrivateFileError(f"data directory {directory} belongs to another user (uid {st.st_uid}), who can "
+                               "replace anything Vigie keeps in it: refused; use a directory of your own "
+                               "(or chown it to this user)")
     mode = stat.S_IMODE(st.st_mode)
     if not stat.S_ISDIR(st.st_mode) or mode == DIR_MODE:
         return False

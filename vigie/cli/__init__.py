@@ -30,6 +30,7 @@ from crawler import CrawlConfigError, CrawlerError, SourceBrokenError, TorUnavai
 from indexer import IndexerError
 from vigie import __version__
 from vigie.config.loader import ConfigError
+from vigie.core.files import PrivateFileError
 from vigie.keys import KeyFileError
 from vigie.log import setup_logging
 
@@ -43,6 +44,7 @@ EXIT_INTERRUPTED = 130
 # Order matters: the first matching class decides (CrawlConfigError is also a CrawlerError).
 _EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (KeyFileError, EXIT_CONFIG),
+    (PrivateFileError, EXIT_CONFIG),  # a path another user may have planted or can read: refused, said plainly
     (CrawlConfigError, EXIT_CONFIG),
     (TorUnavailableError, EXIT_CONFIG),
     (SourceBrokenError, EXIT_SOURCE_BROKEN),
