@@ -14,6 +14,7 @@ from functools import lru_cache, partial
 from typing import Any
 
 from indexer import engine as _engine
+from indexer import identifiers as ids
 from indexer._re2fast import match as re2_match
 from indexer.detect.base import Ctx, Spec, header_flags
 from indexer.detect.columns import ROLES, STRONG_ROLES, infer_roles, norm_name, other_person_role, role_of
@@ -118,6 +119,31 @@ def _kv_match(s: str) -> re.Match[str] | None:
     return km
 
 
+# A person introduced by name and birth, as doxes, member lists and medical letters write one:
+# "Anaïs Moreau, née le 30/05/1988 à Boulogne", "- Jean-Pierre LEFEVRE, né le 15 mars 1985, 06 ...",
+# "Patient : M. LEFEVRE Jean-Pierre, né(e) le 15/03/1985, NIR ...". Two to four capitalised words
+# (after a bullet or a title), then "né(e) le" and a date. Each repetition starts with a character
+# the one before it cannot take, and is possessive: linear on any line.
+_CAP = "A-ZÀ-ÖØ-Þ"
+_NAME_WORD = rf"[{_CAP}][^\W\d_]*+(?:['’-][^\W\d_]++)*+"
+_BORN = re.compile(
+    rf"\A[ \t]*+(?:[-*•][ \t]++)?(?:(?:M\.|Mme\.?|Mlle\.?|Mr\.?|Monsieur|Madame|Mademoiselle)[ \t]++)?"
+    rf"({_NAME_WORD}(?:[ \t]{_NAME_WORD}){{1,3}}+),?[ \t]++[nN][ée]e?(?:\(e\))?[ \t]++le[ \t]++"
+    r"(\d{1,2}(?:er)?[ ./-](?:\d{1,2}|[^\W\d_]{3,10}\.?)[ ./-]\d{2,4})\b")
+
+
+def _born(s: str) -> tuple[str, int, str, int, str, int] | None:
+    """(name, its column, date, its column, the rest of the line, its column) of a line or value
+    introducing a person by name and date of birth (`_BORN`), when the date is one; else None."""
+    if "le" not in s:
+        return None
+    m = _BORN.match(s)
+    if m is None or ids.canon_dob(m.group(2)) is None:
+        return None
+    rest = s[m.end():]
+    return m.group(1), m.start(1), m.group(2), m.start(2), rest, m.end()
+
+
 def _label(label: str) -> str | None:
     key = norm_name(label)
     if not key:  # `📞: 06 ...`: an emoji's label
@@ -184,7 +210,10 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         s = lines[j]
         km = _kv_match(s)
         key = norm_name(km.group(1)) if km else ""
-        if km and (key in _STEALER or _label(km.group(1)) is not None):
+        if km is None and _born(s) is not None:  # "Anaïs Moreau, née le 30/05/1988": a dox's person
+            last_kv = j
+            gap = 0
+        elif km and (key in _STEALER or _label(km.group(1)) is not None):
             fam = key in _STEALER and _STEALER[key] not in ("email", "login")
             if family is None and (key not in _STEALER or _STEALER[key] in ("url", "soft", "password")):
                 family = fam
@@ -208,22 +237,27 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     labels: list[tuple[int, str, str, int]] = []  # (line, role, value, value col)
     free: list[tuple[int, str, int]] = []  # (line, value, value col) under a label of no role
     stealer_roles: set[str] = set()
+    anchors = 0  # strong identifiers after a person's name and birth (`_born`), which no label types
     for k in range(i, end + 1):
         m = _kv_match(lines[k])
         if not m:
+            if (b := _born(lines[k])) is not None:
+                anchors += _person(k, b, 0, labels, free)
             continue
         key = norm_name(m.group(1))
         if key in _STEALER:
             stealer_roles.add(_STEALER[key])
         role = _label(m.group(1))
-        if role is not None or key in _STEALER:
+        if role in _NAME and (b := _born(m.group(2))) is not None:  # `Patient : M. X, né le ...`
+            anchors += _person(k, b, m.start(2), labels, free)
+        elif role is not None or key in _STEALER:
             labels.append((k, role or _STEALER.get(key, ""), m.group(2).rstrip(), m.start(2)))
         else:  # free text: in the fragment (article 9 notes), scanned and masked as an untyped field
             free.append((k, m.group(2).rstrip(), m.start(2)))
     roles = {r for _, r, _, _ in labels}
     if {"url", "password"} <= stealer_roles and ("login" in stealer_roles or "email" in stealer_roles):
         kind = "stealer_log"
-    elif roles & _NAME and len(roles & _DOX_ANCHORS) >= 2:
+    elif roles & _NAME and len(roles & _DOX_ANCHORS) + (anchors > 0) >= 2:
         kind = "dox"
     elif len(labels) >= MIN_HEADERLESS_ROWS and len(roles) == 1 and roles <= _LISTED and not free:
         kind = "separated_run"  # `Email: a@x.fr` line after line: a list, each value behind its label
@@ -257,6 +291,44 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if kind == "separated_run":
         fill.accept = lambda hits: hits >= 0.8 * len(labels)  # type: ignore[attr-defined]
     return end + 1, (kind, i, end, fill)
+
+
+def _person(k: int, born: tuple[str, int, str, int, str, int], base: int, labels: list[_Label],
+            free: list[_Free]) -> int:
+    """A person's name and birth (`_born`, found at column `base` of line k) as a dox's labels,
+    the rest of the line as its free text; returns 1 if that rest holds a strong identifier."""
+    name, nc, date, dc, rest, rc = born
+    labels.append((k, "full_name", name, base + nc))
+    labels.append((k, "dob", date, base + dc))
+    if rest.strip(" \t,.;"):
+        free.append((k, rest.rstrip(), base + rc))
+        tmp: list[Any] = []
+        scan(rest, tmp)
+        return int(any(t[0] in _TYPED_BY_VALUE for t in tmp))
+    return 0
+
+
+def _born_run(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """Lines that each introduce a person by name and birth, the rest of the line their details
+    (`- Jean-Pierre LEFEVRE, né le 15 mars 1985, 06 12 34 56 78`): a person per line. Most of
+    them must hold a strong identifier besides (a list of births alone is no leak)."""
+    lines = ctx.lines
+    j = i
+    people: list[tuple[str, int, str, int, str, int]] = []
+    while j < len(lines) and (b := _born(lines[j])) is not None:
+        people.append(b)
+        j += 1
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        hit = 0
+        for k, (name, nc, date, dc, rest, rc) in enumerate(people):
+            o = offs[k]
+            hit += extract_record([(name, o + nc), (date, o + dc), (rest, o + rc)], ["full_name", "dob", None],
+                                  sink) > 0
+        return hit
+
+    fill.accept = lambda hits: hits >= max(1, 0.5 * len(people))  # type: ignore[attr-defined]
+    return j, ("dox" if len(people) == 1 else "separated_run", i, j - 1, fill)
 
 
 # the roles a run of lines with one and the same label is a list of (`Email: a@x.fr`, `Tel: ...`)
@@ -1338,7 +1410,7 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
         j = k
         while j > lo:
             prev = lines[j - 1]
-            if _kv_match(prev):
+            if _kv_match(prev) or _born(prev) is not None:
                 k = j = j - 1
             elif not prev.strip() or _RULE.match(prev):
                 j -= 1
@@ -1421,6 +1493,11 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if _combo_line(s):
         nxt, spec = _combo(ctx, i)
         if spec is not None or nxt > i + 1:
+            return nxt, spec
+    if "le" in s and _born(s) is not None:
+        # a person's name and birth: a dox's first line when labelled lines follow, else a list
+        nxt, spec = _kv(ctx, i) if i + 1 < len(ctx.lines) and _kv_match(ctx.lines[i + 1]) else _born_run(ctx, i)
+        if spec is not None:
             return nxt, spec
     if _kv_match(s):
         nxt, spec = _kv(ctx, i)
