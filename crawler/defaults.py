@@ -23,12 +23,18 @@ Stats `vigie/failures/<kind>` count the silent failures made loud (`FAILURE_KIND
 
 from __future__ import annotations
 
-__all__ = ["CRAWLER_DEFAULTS", "CRAWLER_EXTENSIONS", "DEFAULT_STATE_FILENAME", "MAX_PAGES_PER_CHAIN",
-           "MEMUSAGE_FRACTION"]
+__all__ = ["CRAWLER_DEFAULTS", "CRAWLER_EXTENSIONS", "DEFAULT_STATE_FILENAME", "MAX_FILE_LINKS_PER_PAGE",
+           "MAX_PAGES_PER_CHAIN", "MEMUSAGE_FRACTION"]
 
 DEFAULT_STATE_FILENAME = "crawl-state.sqlite3"
 # typed on its own: the spiders fall back on it when the setting is unset
 MAX_PAGES_PER_CHAIN = 200
+# Attachment links followed from one thread page at most (a real page holds tens). A hostile post
+# with 300 000 of them queued 300 000 downloads and as many pending rows in the crawl state: 1.5 GB
+# and 4 minutes, the crawl's max_pages spent on them (the pages after it never fetched), and every
+# later crawl fetching the pending ones again. The links past it are counted
+# (`vigie/files/links_dropped`, the summary's `refused`) and logged.
+MAX_FILE_LINKS_PER_PAGE = 1000
 
 # The ONLY Scrapy extensions a crawl loads: this replaces Scrapy's EXTENSIONS_BASE instead of
 # switching entries off, so an extension a Scrapy upgrade adds is not loaded until it is listed

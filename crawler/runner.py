@@ -85,6 +85,12 @@ class CrawlSummary:
     # and `detector_crashes`: inputs the compiled detection core crashed on (each was detected
     # again by the reference engine, so nothing is lost, but it is a bug to report)
     failures: dict[str, int] = field(default_factory=dict)
+    # hostile input refused or cut, by kind, all present (each case is also logged with its URL
+    # and reason): pages over limits.max_download_bytes and attachments over attachments.max_bytes
+    # (declared, sent, or inflated by a Content-Encoding), pages whose tags had their attributes
+    # past the 256th cut (crawler.middlewares.HostileMarkupMiddleware), attachment links past the
+    # per-page cap (crawler.defaults.MAX_FILE_LINKS_PER_PAGE)
+    refused: dict[str, int] = field(default_factory=dict)
     # why the source could not be read at all (login failed, required selector dead): `vigie
     # crawl` exits with EXIT_SOURCE_BROKEN when set
     broken: str | None = None
@@ -253,6 +259,9 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
         needs_attention=reason is not None, attention_reason=reason,
         finish_reason=finish.get("reason", "unknown"), duration_seconds=round(live.elapsed, 3),
         state_path=str(state.path), output=str(output) if output else None, failures=failures,
+        refused={"pages_too_big": stat("vigie/pages/too_big"), "files_too_big": stat("vigie/files/too_big"),
+                 "pages_markup_trimmed": stat("vigie/pages/markup_trimmed"),
+                 "file_links_dropped": stat("vigie/files/links_dropped")},
         broken=spider.broken if isinstance(spider, VigieSpider) else None,
         hedges=stat("vigie_tor/hedge/sent"), hedges_won=stat("vigie_tor/hedge/won"),
         hedges_withdrawn=stat("vigie_tor/hedge/withdrawn"),

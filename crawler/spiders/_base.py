@@ -17,8 +17,9 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import scrapy
 from loguru import logger
 from parsel import Selector, SelectorList
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import get_retry_request
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import FormRequest, Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from w3lib.url import safe_url_string
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
     from crawler.cookies import CookieJar
     from crawler.state import CrawlState
 
-__all__ = ["FAILURE_KINDS", "VigieSpider", "absolute_url", "absolute_urls", "element_text", "parse_date"]
+__all__ = ["FAILURE_KINDS", "VigieSpider", "absolute_url", "absolute_urls", "element_text", "parse_date",
+           "size_refusal"]
 
 # The silent failures made loud (issue 13): counted per crawl as stats `vigie/failures/<kind>`,
 # compared with the source's `attention` thresholds (login_failed has none: it always counts).
@@ -42,6 +44,34 @@ FAILURE_KINDS = ("unparsed_dates", "follows_refused", "pagination_stopped", "log
                  "threads_shrank")
 
 _FOLLOWED_SCHEMES = frozenset({"http", "https"})
+# what Vigie's own middlewares say when they drop a request on purpose (FollowRulesMiddleware,
+# crawler.cookies.WallMiddleware), each counted where it is raised; any other IgnoreRequest
+# (Scrapy's "max redirections reached", a decompression bomb) is a page lost, counted here
+_OWN_REFUSALS = ("not following ", "wall at ", "the crawl stopped at a wall", "the source's cookie jar has expired")
+
+
+def size_refusal(failure: Any) -> str | None:
+    """Why a download failed for its size, or None when it failed otherwise.
+
+    Scrapy stops a download past its `download_maxsize` in three ways, and only the first says
+    so in its error: a Content-Length over the limit ("larger than download max size"); a
+    body that grows past it without such a header (an endless or chunked answer: the download
+    is cancelled, the error has no message, `vigie_bytes_received` counts what came); a
+    Content-Encoding that inflates past it (a gzip/deflate/br bomb: HttpCompressionMiddleware
+    raises IgnoreRequest, which the crawl used to take for a refusal on purpose and drop
+    uncounted; an attachment stayed pending, fetched again by every crawl)."""
+    message = str(failure.value)
+    request = getattr(failure, "request", None)
+    meta = request.meta if request is not None else {}
+    limit = meta.get("download_maxsize")
+    if "larger than download max size" in message:
+        return "its Content-Length is larger than the limit"
+    if failure.check(IgnoreRequest) and "during decompression" in message:
+        return "it inflates past the limit once decompressed (Content-Encoding bomb)"
+    if failure.check(DownloadCancelledError) and int(meta.get("vigie_bytes_received", 0)) > int(
+            limit or meta.get("vigie_maxsize", 0) or 0) > 0:
+        return "it sent more bytes than the limit (no Content-Length saying so)"
+    return None
 
 
 def absolute_url(base: str | TextResponse, href: str, *, keep_fragment: bool = False) -> str | None:
@@ -150,6 +180,26 @@ class VigieSpider(scrapy.Spider):
         self._pages_of_kind: dict[str, int] = {}
         self.broken: str | None = None  # why the crawl must fail (wrong login, required selector dead)
 
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._headers_received, signal=signals.headers_received)
+        crawler.signals.connect(spider._bytes_received, signal=signals.bytes_received)
+        return spider
+
+    def _headers_received(self, headers: Any, body_length: int, request: Request, spider: Any = None) -> None:
+        request.meta["vigie_bytes_received"] = 0  # a retry is a copy of the request, meta included
+
+    def _bytes_received(self, data: bytes, request: Request, spider: Any = None) -> None:
+        """Count a download's bytes in its meta (`vigie_bytes_received`), with the size limit it
+        ran under (`vigie_maxsize`): when Scrapy cancels a download past the limit the error
+        says nothing, and `size_refusal` tells it from other failures by these."""
+        meta = request.meta
+        meta["vigie_bytes_received"] = int(meta.get("vigie_bytes_received", 0)) + len(data)
+        if "vigie_maxsize" not in meta:
+            limit = meta.get("download_maxsize") or self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+            meta["vigie_maxsize"] = int(limit)
+
     # ------------------------------------------------------------------ helpers
     def attention(self, reason: str) -> None:
         if self.needs_attention is None:
@@ -193,16 +243,22 @@ class VigieSpider(scrapy.Spider):
         return Request(url, callback=callback, errback=self.on_error, meta=meta, dont_filter=dont_filter)
 
     def on_error(self, failure: Any) -> None:
+        """A request that failed for good: a page over limits.max_download_bytes (however it got
+        there, `size_refusal`) is counted as refused (`pages_refused`), anything else as an
+        error with its reason, except the refusals on purpose of Vigie's own middlewares."""
         request = failure.request
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):  # refused on purpose: no error
-            return
         message = str(failure.value)
-        if "larger than download max size" in message:
+        too_big = size_refusal(failure)
+        if too_big is not None:
             self.crawler.stats.inc_value("vigie/pages/too_big")
-            logger.warning("refused {}: larger than limits.max_download_bytes", request.url)
+            logger.warning("refused {}: larger than limits.max_download_bytes ({})", request.url, too_big)
             return
+        if failure.check(IgnoreRequest) and not failure.check(HttpError) and message.startswith(_OWN_REFUSALS):
+            return  # refused on purpose, counted by the middleware that refused it
         self.crawler.stats.inc_value("vigie/errors")
-        logger.error("giving up on {}: {}", request.url, message[:200])
+        if failure.check(DownloadCancelledError) and not message:
+            message = "download cancelled"
+        logger.error("giving up on {}: {}", request.url, message[:200] or type(failure.value).__name__)
 
     def garbage_retry(self, response: Response, why: str,
                       selector: tuple[str, str] | None = None) -> Iterator[Request]:

@@ -19,10 +19,10 @@ from loguru import logger
 from scrapy.http import Request, TextResponse
 
 from crawler.attachments import ArchiveBombError, AttachmentError, expand_attachment, extension_of
-from crawler.defaults import MAX_PAGES_PER_CHAIN
+from crawler.defaults import MAX_FILE_LINKS_PER_PAGE, MAX_PAGES_PER_CHAIN
 from crawler.items import FileDone, ThreadCheckpoint, VigieItem
 from crawler.spiders._ahead import AheadChain, page_template
-from crawler.spiders._base import VigieSpider, absolute_urls, all_values, first_text, select
+from crawler.spiders._base import VigieSpider, absolute_urls, all_values, first_text, select, size_refusal
 from crawler.spiders.extract import first_page_url, last_page_link, next_link, page_posts, page_threads, thread_key
 from indexer.models import CrawledItem, content_hash
 from indexer.redact import mask_text, mask_url
@@ -327,6 +327,7 @@ class ForumSpider(VigieSpider):
         keys: list[str] = []
         emitted: list[str] = []
         last_id = last_date = None
+        file_links = 0  # attachment links of this page, followed up to MAX_FILE_LINKS_PER_PAGE
         for post in posts:
             if post.date_unparsed:
                 shown = mask_text(post.raw_date) or ""
@@ -348,8 +349,15 @@ class ForumSpider(VigieSpider):
                 emitted.append(key)
                 yield VigieItem(item, "post", key, digest, thread_key=ctx["key"])
             if self.source.attachments.enabled:
-                for href in post.attachments:
+                room = max(0, MAX_FILE_LINKS_PER_PAGE - file_links)
+                file_links += max(post.attachment_links, len(post.attachments))
+                for href in post.attachments[:room]:
                     yield from self._attachment(href, ctx, author, posted_at)
+        if file_links > MAX_FILE_LINKS_PER_PAGE:
+            dropped = file_links - MAX_FILE_LINKS_PER_PAGE
+            self.crawler.stats.inc_value("vigie/files/links_dropped", dropped)
+            logger.warning("{} attachment links on {}: the {} past the first {} are not followed",
+                           file_links, mask_url(response.url), dropped, MAX_FILE_LINKS_PER_PAGE)
         next_url = self._next(response, self.sel.thread_next_page, f"thread:{ctx['key']}", page, tuple(keys))
         if next_url is None and page < int(ctx.get("known_pages") or 0):
             self.failure("threads_shrank", f"thread {mask_url(ctx['key'])} ends at page {page}, it had "
@@ -386,10 +394,16 @@ class ForumSpider(VigieSpider):
         return req.replace(errback=self._file_error, priority=-1)
 
     def _file_error(self, failure: Any) -> Iterator[Any]:
-        if "larger than download max size" in str(failure.value):
+        """An attachment over attachments.max_bytes, whichever way Scrapy found it out
+        (`size_refusal`: declared, streamed, or inflated by a Content-Encoding), is refused for
+        good and counted (the summary's `refused`); it used to stay pending, uncounted, fetched again by
+        every crawl, when the limit was met without a Content-Length."""
+        too_big = size_refusal(failure)
+        if too_big is not None:
             self.crawler.stats.inc_value("vigie/files/too_big")
-            logger.warning("attachment {} refused: larger than attachments.max_bytes", mask_url(failure.request.url))
-            yield FileDone(failure.request.url, "refused", "larger than attachments.max_bytes")
+            logger.warning("attachment {} refused: larger than attachments.max_bytes ({})",
+                           mask_url(failure.request.url), too_big)
+            yield FileDone(failure.request.url, "refused", f"larger than attachments.max_bytes: {too_big}")
         else:
             self.on_error(failure)  # stays pending: fetched again by the next crawl
 
