@@ -10,6 +10,14 @@ before the n-th retry, without blocking other requests (an asyncio sleep on the 
 The FIRST retry after a transport failure (timeout, stalled or dropped stream) goes out at once:
 over Tor the handler has already moved the source to a new circuit, so waiting buys nothing
 (stat `vigie/retry/immediate`); later retries back off as above.
+
+`RedirectLoopMiddleware` lets a redirect back to a URL of its own chain through Scrapy's
+duplicate filter, so that a loop ends as a counted error (`max redirections reached`) instead of
+a page dropped without a word.
+
+`HostileMarkupMiddleware` cuts the attributes of a start tag past the 256th
+(`indexer.html_text.trim_attributes`) before any selector parses a page: libxml2's duplicate
+check is quadratic in them, and one tag with a million attributes stalled the crawl for good.
 """
 
 from __future__ import annotations
@@ -18,8 +26,9 @@ import asyncio
 import random
 import re
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
+from loguru import logger
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import (
     DownloadFailedError,
@@ -27,8 +36,11 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
+from scrapy.http import TextResponse, XmlResponse
+from w3lib.url import safe_url_string
 
 from crawler.defaults import CRAWLER_DEFAULTS
+from indexer.html_text import MAX_ATTRIBUTES, trim_attributes
 
 if TYPE_CHECKING:
     from typing import Self
@@ -38,7 +50,8 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
 
-__all__ = ["BackoffRetryMiddleware", "FollowRulesMiddleware", "backoff_delay", "with_backoff"]
+__all__ = ["BackoffRetryMiddleware", "FollowRulesMiddleware", "HostileMarkupMiddleware", "RedirectLoopMiddleware",
+           "backoff_delay", "with_backoff"]
 
 
 # failures of the path to the site rather than answers of the site: retried once at once
@@ -147,3 +160,62 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 return retry
             return with_backoff(retry, self.crawler)
         return None
+
+
+class HostileMarkupMiddleware:
+    """Start tags cut after their MAX_ATTRIBUTES-th attribute, before anything parses the page.
+
+    Every page a spider reads goes through libxml2 (Scrapy's selectors, the wall detectors), whose
+    HTML parser compares each attribute of a tag with every earlier one: a tag with a million
+    attributes (10 MB) never finished parsing, and the crawl with it (killed, no summary, the
+    pages after it never fetched). The rest of the page is kept, so its posts are still read;
+    each page cut is counted (`vigie/pages/markup_trimmed`, in the crawl summary's `refused`)
+    and logged. XML is not cut (libxml2's XML parser hashes attributes), nor are attachments,
+    whose bytes are the data (the indexer cuts its own HTML in `parse_html`). Placed between
+    HttpCompressionMiddleware (590) and the middlewares that read pages (walls, 60), so it sees
+    the decompressed page before they do.
+    """
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(_stats(crawler))
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+        if (not isinstance(response, TextResponse) or isinstance(response, XmlResponse)
+                or request.meta.get("vigie_kind") == "file"):
+            return response
+        text, cut = trim_attributes(response.text)
+        if not cut:
+            return response
+        self.stats.inc_value("vigie/pages/markup_trimmed")
+        logger.warning("page {} has {} tag(s) of more than {} attributes: the attributes past the {}th were "
+                       "dropped before parsing (libxml2 is quadratic in them; the rest of the page is read)",
+                       request.url, cut, MAX_ATTRIBUTES, MAX_ATTRIBUTES)
+        return response.replace(body=text.encode("utf-8", "surrogatepass"), encoding="utf-8")
+
+
+class RedirectLoopMiddleware:
+    """A redirect to the URL itself, or back to one of its own chain, is let through the duplicate
+    filter (`dont_filter`), before RedirectMiddleware (600) builds the next request.
+
+    Scrapy's scheduler drops a request for a URL it has seen, silently (a DEBUG line): a page
+    answering `302 Location: ""` (or its own URL, or a loop through a few) was lost with no
+    error and no count. Let through, a real loop ends at REDIRECT_MAX_TIMES with Scrapy's "max
+    redirections reached", which the spider counts as an error with that reason; a site that sets
+    a cookie and redirects to the same page (a common wall) is now read instead of dropped."""
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+        location = response.headers.get("Location")
+        if response.status not in (301, 302, 303, 307, 308) or location is None or request.dont_filter:
+            return response
+        try:
+            target = urldefrag(urljoin(request.url, safe_url_string(location)))[0]
+        except ValueError:  # no URL can be made of it: RedirectMiddleware's to judge
+            return response
+        chain = {urldefrag(u)[0] for u in [*request.meta.get("redirect_urls", []), request.url]}
+        if target in chain:
+            request.dont_filter = True  # copied by RedirectMiddleware onto the next hop
+        return response

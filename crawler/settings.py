@@ -87,6 +87,8 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
             "crawler.cookies.CookieJarMiddleware": 750,  # after Scrapy's CookiesMiddleware (700)
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             f"{_MW}.BackoffRetryMiddleware": 550,
+            f"{_MW}.HostileMarkupMiddleware": 585,  # after decompression (590), before anything parses
+            f"{_MW}.RedirectLoopMiddleware": 610,  # sees a redirect before RedirectMiddleware (600)
         },
         "ITEM_PIPELINES": {"crawler.pipelines.IndexerPipeline": 300},
     })

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import html as _html
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, AnyStr
 
 import re2
 from loguru import logger
@@ -35,7 +35,8 @@ from indexer._re2fast import iter_spans
 if TYPE_CHECKING:
     from lxml.etree import _Element
 
-__all__ = ["BLOCK_TAGS", "VERBATIM_TAGS", "element_text", "html_to_text", "parse_html", "strip_tags"]
+__all__ = ["BLOCK_TAGS", "MAX_ATTRIBUTES", "VERBATIM_TAGS", "element_text", "html_to_text", "parse_html", "strip_tags",
+           "trim_attributes"]
 
 BLOCK_TAGS = frozenset({
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "dir",
@@ -52,6 +53,31 @@ _CELLS = frozenset({"td", "th"})
 # repetition: linear.
 _BREAK_WS = re.compile(r"[\n\r\f][ \t\n\r\f]*")
 _SPACES = re.compile(r" {2,}")
+
+# libxml2's HTML parser compares each attribute of a start tag with every earlier one (its
+# duplicate check is quadratic): 10 000 attributes on one tag parse in 0.2 s, 40 000 in 13 s, and
+# a hostile page with a million never finished, which stalled the whole crawl (no summary, nothing
+# after it). No real tag has hundreds of attributes, so the ones past MAX_ATTRIBUTES are cut
+# before libxml2 sees the tag (`trim_attributes`): a page of such tags costs at most about
+# (page size / 1 kB) x MAX_ATTRIBUTES**2 comparisons, under 2 s for 20 MB.
+MAX_ATTRIBUTES = 256
+# A start tag as the HTML5 tokenizer (libxml2's since 2.14) reads it: `<` and an ASCII letter, the
+# name, then attributes and separators up to `>` (not consumed) or the end of the text. A name runs
+# to whitespace, `/`, `>` or `=` (it may start with `=`, and quotes and `<` are name characters); a
+# value is double- or single-quoted (to the closing quote, or the end of the text) or unquoted (to
+# whitespace or `>`). Every repetition is possessive: the scan never backtracks (linear time) and
+# keeps no state per attribute (a plain star kept ~700 bytes each: 2 GB for a 30 MB tag).
+# Whitespace is HTML's five characters, not `\s`. Where this and libxml2 could differ (a tag in a
+# comment or a script), this sees a tag libxml2 does not, never the reverse: it may trim a
+# pseudo-tag in a script, never miss a real tag.
+_HWS = "\t\n\f\r "
+_ATTRIBUTE_RE = (f"[^{_HWS}/>][^{_HWS}/>=]*+"
+                 f"(?:[{_HWS}]*+=[{_HWS}]*+(?:\"[^\"]*+\"?|'[^']*+'?|[^{_HWS}>]++)?+)?+")
+_START_TAG_RE = f"<[A-Za-z][^{_HWS}/>]*+((?:[{_HWS}/]++|{_ATTRIBUTE_RE})*+)"
+_START_TAG = re.compile(_START_TAG_RE)
+_ATTRIBUTE = re.compile(_ATTRIBUTE_RE)
+_START_TAG_B = re.compile(_START_TAG_RE.encode())
+_ATTRIBUTE_B = re.compile(_ATTRIBUTE_RE.encode())
 
 class _Lines:
     """The output being built: finished lines plus the pieces of the current one."""
@@ -149,6 +175,34 @@ def element_text(root: _Element) -> str:
     return out.result()
 
 
+def trim_attributes(html: AnyStr, cap: int = MAX_ATTRIBUTES) -> tuple[AnyStr, int]:
+    """`html` with every start tag cut after its `cap`-th attribute (the tag still ends where it
+    did), and how many tags were cut. Linear time: each character is read by one possessive
+    scan, and only tags too long to be harmless (more than 2 characters an attribute) are
+    walked attribute by attribute, each to its `cap`+1-th at most. See MAX_ATTRIBUTES for why."""
+    tags, attributes = (_START_TAG, _ATTRIBUTE) if isinstance(html, str) else (_START_TAG_B, _ATTRIBUTE_B)
+    parts: list[AnyStr] = []
+    pos = cut = 0
+    for tag in tags.finditer(html):
+        start, end = tag.span(1)
+        if end - start <= 2 * cap:  # an attribute takes 2 characters at least, its separator included
+            continue
+        count = keep = 0
+        for attribute in attributes.finditer(html, start, end):
+            count += 1
+            if count == cap:
+                keep = attribute.end()
+            elif count > cap:
+                parts += [html[pos:keep]]
+                pos = end
+                cut += 1
+                break
+    if not cut:
+        return html, 0
+    parts.append(html[pos:])
+    return html[:0].join(parts), cut
+
+
 def parse_html(html: str | bytes) -> tuple[_Element | None, bool]:
     """(the document element, whether the whole page is in it): parsed by libxml2 with
     `huge_tree` (as Scrapy's selectors do), None for an empty page. libxml2 still stops at a
@@ -156,6 +210,10 @@ def parse_html(html: str | bytes) -> tuple[_Element | None, bool]:
     caller can fall back to `strip_tags` rather than miss what a hostile page hid after 2048
     unclosed tags. Bytes are read as UTF-8 (decode them first when the charset is unknown)."""
     data = html.encode("utf-8", "surrogatepass") if isinstance(html, str) else html
+    data, cut = trim_attributes(data)
+    if cut:
+        logger.warning("HTML with {} tag(s) of more than {} attributes: the attributes past the {}th were "
+                       "dropped before parsing (libxml2 is quadratic in them)", cut, MAX_ATTRIBUTES, MAX_ATTRIBUTES)
     if not data.strip():
         return None, True
     parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True)
