@@ -148,20 +148,36 @@ def _expand(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, d
 
 
 def _gunzip(name: str, data: bytes, budget: _Budget) -> bytes:
-    decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    """A .gz file: its members one after another, as gzip(1) reads them (`cat a.gz b.gz`, pigz
+    -i and bgzip write several; only the first used to be read, the rest of the dump silently
+    lost), within the budget and at most `_STREAMS_MAX` members (an empty member is ~20 bytes
+    the budget never sees). Bytes after a member that do not start another (zero padding) are
+    ignored, as gzip(1) does; a member cut short keeps what it gave, as before."""
     parts: list[bytes] = []
     view = memoryview(data)
+    pos = members = 0
     try:
-        for start in range(0, len(data), _CHUNK):
-            chunk = decomp.decompress(view[start:start + _CHUNK], _CHUNK)
-            budget.spend(len(chunk), name)
-            parts.append(chunk)
-            while decomp.unconsumed_tail:
-                chunk = decomp.decompress(decomp.unconsumed_tail, _CHUNK)
+        while pos < len(data):
+            members += 1
+            if members > _STREAMS_MAX:
+                raise ArchiveBombError(f"{name}: more than {_STREAMS_MAX} gzip members; refused")
+            decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            end = None
+            for start in range(pos, len(data), _CHUNK):
+                stop = min(start + _CHUNK, len(data))
+                chunk = decomp.decompress(view[start:stop], _CHUNK)
                 budget.spend(len(chunk), name)
                 parts.append(chunk)
-            if decomp.eof:
+                while decomp.unconsumed_tail and not decomp.eof:
+                    chunk = decomp.decompress(decomp.unconsumed_tail, _CHUNK)
+                    budget.spend(len(chunk), name)
+                    parts.append(chunk)
+                if decomp.eof:
+                    end = stop - len(decomp.unused_data)
+                    break
+            if end is None or data[end:end + 2] != b"\x1f\x8b":
                 break
+            pos = end
     except zlib.error as exc:
         raise AttachmentError(f"{name}: not a valid gzip file ({exc})") from exc
     return b"".join(parts)
