@@ -25,6 +25,7 @@ import secrets
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -74,6 +75,9 @@ class ForumServer:
         self.username, self.password = username, password
         self.session_mode: str | None = None
         self.faults: dict[str, list[str]] = {}
+        # paths (without query) answered by a test's own function, which writes the raw answer
+        # to the handler's `wfile` (hostile answers: bombs, endless bodies, broken redirects)
+        self.raw_routes: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {}
         self.timeout_fault_seconds = timeout_fault_seconds
         # speed tests: every answer waits `latency_seconds`; the first GET of every `stall_every`-th
         # new path (0: none) hangs `stall_seconds` and is then dropped unanswered, like a stalled Tor
@@ -297,6 +301,15 @@ class _ForumHandler(BaseHTTPRequestHandler):
     def _dispatch(self, method: str) -> None:
         f, view = self.forum, self.forum.view
         parts = urlsplit(self.path)
+        raw = f.raw_routes.get(parts.path)
+        if raw is not None:
+            self._status = 200
+            self.close_connection = True
+            try:
+                raw(self)
+            except OSError:  # the client gave up (a size limit, a timeout): what these answers test
+                pass
+            return
         query = dict(parse_qsl(parts.query))
         base = f"http://{self.headers.get('Host') or f'{f.address[0]}:{f.address[1]}'}"
         ctx = Ctx(base, self._session_data["user"], self._session_data["csrf"])
