@@ -124,3 +124,56 @@ def test_a_circuit_slower_than_chromiums_30_s_socks_limit_still_gives_the_page(t
     assert result["stats"].get("vigie_browser/circuits_opened") == 1
     assert "retry/count" not in result["stats"]
     assert waits[0] < 5 and waits[-1] >= 30, waits  # the handler's stream waited; Chromium's did not
+
+
+def test_a_page_reaches_no_host_but_the_sources(tmp_path: Path) -> None:
+    """A hostile page on a `network: direct` browser source (no Tor, so no proxy and no exit
+    policy in the way) points an image, a fetch() and an iframe at another loopback address and
+    at `localhost`, as it would at a local service or a cloud metadata address. None of them
+    leaves the browser; the page itself is read. (Real Chromium, real local servers.)"""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    hits: list[str] = []
+
+    class Victim(BaseHTTPRequestHandler):  # the local service a page must not reach
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    victim = ThreadingHTTPServer(("127.0.0.2", 0), Victim)
+    vport = victim.server_port
+
+    class Hostile(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = (f"<html><body><p id='state'>ready</p><article class='victim'><h2 class='name'>Acme</h2>"
+                    f"</article><img src='http://127.0.0.2:{vport}/img'>"
+                    f"<iframe src='http://localhost:{vport}/frame'></iframe>"
+                    f"<script>fetch('http://127.0.0.2:{vport}/fetch').catch(() => 0)</script></body></html>").encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    site = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    for server in (victim, site):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = browser_fetch(tmp_path, {"url": f"http://127.0.0.1:{site.server_port}/", "socks": None,
+                                          "source": "hostile", "max_pages": 1})
+    finally:
+        for server in (victim, site):
+            server.shutdown()
+            server.server_close()
+    assert [p["victims"] for p in result["pages"]] == [["Acme"]]
+    assert hits == []
+    assert result["stats"].get("playwright/request_count/aborted") == 3

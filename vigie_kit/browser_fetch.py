@@ -82,11 +82,11 @@ def main(spec_path: str, out_path: str) -> int:
     process.start()
     spider = crawler.spider
     attention = spider.needs_attention if isinstance(spider, VigieSpider) else None
+    kept = ("vigie", "playwright/page_count", "playwright/request_count/aborted", "retry/")
+    stats = crawler.stats.get_stats() if crawler.stats else {}
     Path(out_path).write_text(json.dumps({"pages": pages, "seconds": time.monotonic() - started,
                                           "attention": attention, "finish": finish.get("reason"),
-                                          "stats": {k: v for k, v in (crawler.stats.get_stats() if crawler.stats
-                                                                       else {}).items()
-                                                    if k.startswith(("vigie", "playwright/page_count", "retry/"))}},
+                                          "stats": {k: v for k, v in stats.items() if k.startswith(kept)}},
                                          default=str))
     return 0
 

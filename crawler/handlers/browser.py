@@ -32,6 +32,14 @@ it unused: the site sees a connection that carries no request, and Chromium's st
 the circuit at once. Counted as `vigie_browser/circuits_opened` and `..._failed` (a failure lets
 the navigation go ahead and fail or succeed on its own).
 
+Only the source's hosts: the page's scripts, images, frames and redirects reach no host but
+those of the source's start and login URLs (`crawler.settings.source_hosts`, as the follow rules
+of `crawler.middlewares`); anything else is aborted before it leaves the browser and counted as
+`playwright/request_count/aborted`. Through Tor this keeps a site's beacons to other hosts off
+the source's circuits; on `network: direct` it keeps a hostile page's JavaScript from reaching
+127.0.0.1, the local network or a cloud metadata address (no such guard existed: the proxy and
+Tor's exit policy were the only one, and a direct source has neither).
+
 Limits (`source.browser`): a per-page timeout, a cap on pages rendered at once, and a restart of
 the browser after N pages or when its processes' RSS grows past a limit.
 """
@@ -198,6 +206,8 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._socks = (host, int(port)) if host else None
         self._page_timeout = s.getfloat("VIGIE_BROWSER_PAGE_TIMEOUT", 60.0)
         self._circuits: dict[tuple[str, int], float] = {}  # (host, port) -> when its circuit was opened
+        self._hosts: frozenset[str] | None = None  # read from the spider's source on first use
+        self.abort_request = self._off_site  # scrapy-playwright's hook, asked for every browser request
         self._opening: dict[tuple[str, int], asyncio.Future[None]] = {}
 
     @property
@@ -237,6 +247,26 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._pages_since_launch = 0
         if self.stats is not None:
             self.stats.inc_value(f"vigie_browser/restarts/{reason}")
+
+    def _allowed_hosts(self) -> frozenset[str]:
+        if self._hosts is None:
+            from crawler.settings import source_hosts
+            from crawler.spiders._base import VigieSpider
+
+            spider = self._crawler.spider
+            hosts = set(self._crawler.settings.getlist("VIGIE_ALLOWED_HOSTS"))
+            if not hosts and isinstance(spider, VigieSpider):
+                hosts = source_hosts(spider.source)
+            self._hosts = frozenset(h.lower() for h in hosts if h)  # none known: every request aborted
+        return self._hosts
+
+    def _off_site(self, request: Any) -> bool:
+        """True (abort) for a request the browser would send to a host the source does not list,
+        or by a scheme other than http(s) (see the module docstring)."""
+        parts = urlsplit(str(request.url))
+        if parts.scheme in ("data", "blob"):  # never leaves the browser
+            return False
+        return parts.scheme not in ("http", "https") or (parts.hostname or "") not in self._allowed_hosts()
 
     # Tor stops attaching new streams to a circuit after MaxCircuitDirtiness (10 minutes by
     # default): open it again after a little less
