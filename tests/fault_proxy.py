@@ -18,22 +18,20 @@ import threading
 from collections.abc import Callable
 from typing import Self
 
-__all__ = ["ReplyDropper"]
+__all__ = ["LoopbackServer", "ReplyDropper"]
 
 
-class ReplyDropper:
-    def __init__(self, upstream: tuple[str, int], *, trigger: bytes, drop: Callable[[int], bool]) -> None:
-        self.upstream, self.trigger, self.drop = upstream, trigger, drop
-        self.seen = 0  # client chunks that held the trigger
-        self.dropped = 0  # replies not forwarded
-        self._lock = threading.Lock()
+class LoopbackServer:
+    """A TCP listener on 127.0.0.1 (a free port) handing each connection to `_handle` in a thread
+    of its own, while used as a context manager."""
+
+    def __init__(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = int(self._listener.getsockname()[1])
         self._closing = False
-        self._thread = threading.Thread(target=self._accept, daemon=True)
 
     def __enter__(self) -> Self:
-        self._thread.start()
+        threading.Thread(target=self._accept, daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -46,15 +44,30 @@ class ReplyDropper:
                 client, _ = self._listener.accept()
             except OSError:
                 return
-            try:
-                server = socket.create_connection(self.upstream, timeout=5)
-            except OSError:
-                client.close()
-                continue
-            server.settimeout(None)
-            armed = threading.Event()  # the next reply from the server is to be lost
-            threading.Thread(target=self._up, args=(client, server, armed), daemon=True).start()
-            threading.Thread(target=self._down, args=(client, server, armed), daemon=True).start()
+            threading.Thread(target=self._handle, args=(client,), daemon=True).start()
+
+    def _handle(self, client: socket.socket) -> None:
+        raise NotImplementedError
+
+
+class ReplyDropper(LoopbackServer):
+    def __init__(self, upstream: tuple[str, int], *, trigger: bytes, drop: Callable[[int], bool]) -> None:
+        super().__init__()
+        self.upstream, self.trigger, self.drop = upstream, trigger, drop
+        self.seen = 0  # client chunks that held the trigger
+        self.dropped = 0  # replies not forwarded
+        self._lock = threading.Lock()
+
+    def _handle(self, client: socket.socket) -> None:
+        try:
+            server = socket.create_connection(self.upstream, timeout=5)
+        except OSError:
+            client.close()
+            return
+        server.settimeout(None)
+        armed = threading.Event()  # the next reply from the server is to be lost
+        threading.Thread(target=self._down, args=(client, server, armed), daemon=True).start()
+        self._up(client, server, armed)
 
     def _up(self, client: socket.socket, server: socket.socket, armed: threading.Event) -> None:
         try:

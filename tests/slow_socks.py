@@ -15,48 +15,22 @@ import socket
 import struct
 import threading
 import time
-from typing import Self
+
+from crawler._tor_socks import _recv_exact
+from tests.fault_proxy import LoopbackServer
 
 __all__ = ["SlowCircuitSocks"]
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytes:
-    buf = b""
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            raise ConnectionError("closed mid-handshake")
-        buf += chunk
-    return buf
-
-
-class SlowCircuitSocks:
+class SlowCircuitSocks(LoopbackServer):
     def __init__(self, *, build_seconds: float) -> None:
+        super().__init__()
         self.build_seconds = build_seconds
         self.connects: list[tuple[str, int, float]] = []  # (host, port, seconds the reply waited)
         self._built_at: dict[tuple[str, int], float] = {}
         self._lock = threading.Lock()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = int(self._listener.getsockname()[1])
-        self._closing = False
 
-    def __enter__(self) -> Self:
-        threading.Thread(target=self._accept, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._closing = True
-        self._listener.close()
-
-    def _accept(self) -> None:
-        while not self._closing:
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
-
-    def _serve(self, client: socket.socket) -> None:
+    def _handle(self, client: socket.socket) -> None:
         try:
             _, n = _recv_exact(client, 2)
             _recv_exact(client, n)

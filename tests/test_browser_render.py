@@ -30,6 +30,14 @@ def browser_fetch(tmp: Path, spec: dict[str, Any], wrapper: list[str] | None = N
     return json.loads(out.read_text())
 
 
+def _send_html(handler: Any, body: bytes) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 @pytest.fixture(scope="module")
 def onion_leaksite(tor_network: PrivateTorNetwork):
     with LeakSite() as site:
@@ -80,13 +88,8 @@ def test_a_page_the_browser_gave_up_on_is_retried(tmp_path: Path) -> None:
             asked.append(self.path)
             if len(asked) == 1:
                 release.wait(20)  # past the 3 s page timeout: the browser gives up on it
-            body = (b"<html><body><p id='state'>ready</p>"
-                    b"<article class='victim'><h2 class='name'>Acme</h2></article></body></html>")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            _send_html(self, b"<html><body><p id='state'>ready</p>"
+                             b"<article class='victim'><h2 class='name'>Acme</h2></article></body></html>")
 
         def log_message(self, *args: object) -> None:
             pass
@@ -155,11 +158,7 @@ def test_a_page_reaches_no_host_but_the_sources(tmp_path: Path) -> None:
                     f"</article><img src='http://127.0.0.2:{vport}/img'>"
                     f"<iframe src='http://localhost:{vport}/frame'></iframe>"
                     f"<script>fetch('http://127.0.0.2:{vport}/fetch').catch(() => 0)</script></body></html>").encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            _send_html(self, body)
 
         def log_message(self, *args: object) -> None:
             pass
