@@ -346,3 +346,43 @@ def test_a_worker_reloads_its_config_for_a_source_it_does_not_know(redis_server:
         assert "forum-z" in worker._unknown
     finally:
         worker.link.close()
+
+
+@pytest.mark.parametrize("left", [0, 2])
+def test_a_worker_closes_a_run_only_when_its_frontier_is_empty(redis_server: RedisServer, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch, left: int) -> None:
+    """A crawl that reports `finished` with requests still queued or leased in its run (a lost
+    lease reply did that, tests/test_scale_lost_replies.py) is not done: closing the run would
+    delete them. The worker releases the job with its frontier for the next attempt instead; a
+    crawl that left nothing closes the run. (The crawl process is a real one that just exits.)"""
+    import json
+    import subprocess
+
+    from vigie.service.worker import CrawlWorker, _Running
+
+    monkeypatch.setenv("VIGIE_REDIS_PASSWORD", redis_server.password)
+    prefix = f"left{left}"
+    config = _scale_config(tmp_path / "config", redis_server.url, prefix, ("forum-a",))
+    worker = CrawlWorker(config, tmp_path / "data", worker_id="w-left")
+    try:
+        lock = LeaderLock(worker.link, "scheduler", "s", lease_ms=5000)
+        assert lock.acquire() and worker.board.push("forum-a", lock)
+        job = worker.board.pending()["forum-a"]
+        assert worker.board.claim("forum-a", "w-left")
+        frontier = RedisFrontier(worker.link, "forum-a", job.run_id, "crawl", lease_ms=60_000)
+        for i in range(left):
+            frontier.push(f"req{i}".encode())
+        summary = tmp_path / "summary.json"
+        summary.write_text(json.dumps({"finish_reason": "finished", "pages": 3, "frontier_left": left}))
+        proc = subprocess.Popen(["true"])
+        proc.wait()
+        worker.running["forum-a"] = _Running(job, proc, summary)
+        worker._reap()
+        if left:
+            assert worker.board.runs() == [] and "forum-a" in worker.board.pending()
+            assert worker.board.holder("forum-a") is None and frontier.queued() == left
+        else:
+            assert [r["source"] for r in worker.board.runs()] == ["forum-a"] and worker.board.pending() == {}
+        assert worker.running == {}
+    finally:
+        worker.link.close()
