@@ -20,18 +20,18 @@ import secrets
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.fault_proxy import LoopbackServer
 from vigie_kit.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-class FakeControlPort:
+class FakeControlPort(LoopbackServer):
     """A listener on 127.0.0.1 that plays tor's control port with the methods it is given and
     records every line a client sends. It cannot pass a SAFECOOKIE challenge (it does not know the
     cookie): it answers AUTHCHALLENGE with random hashes, as an impostor must."""
@@ -40,23 +40,10 @@ class FakeControlPort:
         self.methods = methods
         self.cookie_file = cookie_file
         self.lines: list[str] = []
-        self._sock = socket.socket()
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
-        self._sock.listen(8)
-        self.port = int(self._sock.getsockname()[1])
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        super().__init__()
+        self.__enter__()  # listening from construction until close()
 
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self._sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._client, args=(conn,), daemon=True).start()
-
-    def _client(self, conn: socket.socket) -> None:
+    def _handle(self, conn: socket.socket) -> None:
         with conn, conn.makefile("rb") as reader:
             for raw in reader:
                 line = raw.decode("latin-1").rstrip("\r\n")
@@ -80,7 +67,7 @@ class FakeControlPort:
                     return
 
     def close(self) -> None:
-        self._sock.close()
+        self.__exit__()
 
 
 @pytest.fixture()
