@@ -54,17 +54,20 @@ def onion_forum(tor_network: PrivateTorNetwork) -> Iterator[tuple[ForumServer, s
 @pytest.mark.slow
 def test_a_stalled_stream_is_retried_on_a_fresh_circuit_in_seconds(
         tor_network: PrivateTorNetwork, onion_forum: tuple[ForumServer, str], tmp_path: Path) -> None:
-    """One request in 12 hangs for 40 s and is then dropped. With a 4 s stream timeout each is
+    """One request in 12 hangs for 60 s and is then dropped. With a 4 s stream timeout each is
     retried at once on a renewed circuit: the crawl ends in seconds, every post arrives once.
-    (Before issue 18 the request waited for `timeout_seconds`, here 60 s, then backed off.) The
+    (Before issue 18 the request waited for `timeout_seconds`, here 90 s, then backed off.) The
+    bound is on the crawl's own clock (`duration_seconds`), not the test's: on a loaded CI runner
+    the `vigie` process once took 18 s to start, and a wall-clock bound failed a crawl of 27 s. The
     stream timeout leaves room for an honest answer through Tor on a loaded 2-core machine: at 2 s,
     at load 12, honest requests timed out too and were retried until the test's 180 s ran out."""
     forum, onion = onion_forum
     forum.reset_counters()
-    forum.stall_every, forum.stall_seconds, forum.stalls = 12, 40.0, 0
+    stall = 60.0
+    forum.stall_every, forum.stall_seconds, forum.stalls = 12, stall, 0
     try:
         run, seconds = _tor_crawl(tor_network, tmp_path, onion, {
-            "timeout_seconds": 60, "stream_timeout_seconds": 4, "hedge": False, "concurrency": 4})
+            "timeout_seconds": 90, "stream_timeout_seconds": 4, "hedge": False, "concurrency": 4})
     finally:
         forum.stall_every = 0
     assert run.returncode == 0, run.stderr[-2000:]
@@ -74,7 +77,7 @@ def test_a_stalled_stream_is_retried_on_a_fresh_circuit_in_seconds(
     assert s["hedges"] == 0 and s["errors"] == 0, s
     posts = _posts(run)
     assert len(posts) == _truth_posts(forum) and max(posts.values()) == 1, (len(posts), _truth_posts(forum))
-    assert seconds < 40, f"crawl took {seconds:.1f}s: a stall was waited out"
+    assert s["duration_seconds"] < stall, f"crawl took {s['duration_seconds']}s ({seconds:.1f}s with start-up): a stall was waited out"
     # stalled requests linger server-side only (the crawler dropped them)
     assert forum.max_concurrent() <= 4 + forum.stalls, (forum.max_concurrent(), forum.stalls)
 
@@ -87,7 +90,7 @@ def test_hedged_requests_beat_the_slow_tail_without_duplicates_or_excess_concurr
     the hung request in time. It is counted, no item is emitted twice, and the server never sees
     more requests at once than `limits.concurrency` (hedges included).
 
-    The first request for one thread page of the last board crawled hangs 20 s; its copy is
+    The first request for one thread page of the last board crawled hangs 45 s; its copy is
     answered. That page comes late, when the source has the latencies a hedge needs and the
     budget (10% of the requests started, at least one) allows two hedges. Earlier versions hung
     "the 20th GET": it was sometimes a hedge copy (the original answered: no hedge won) or an
@@ -96,7 +99,7 @@ def test_hedged_requests_beat_the_slow_tail_without_duplicates_or_excess_concurr
     given back to the budget: two such copies once used it up before the hung request."""
     forum, onion = onion_forum
     forum.reset_counters()
-    stall = 20.0
+    stall = 45.0  # far above a loaded crawl's own time (~25 s), so only a waited-out stall reaches it
     forum.stall_seconds, forum.stalls = stall, 0
     forum.faults[HUNG_THREAD_PAGE] = ["stall"]
     try:
