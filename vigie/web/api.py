@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from vigie.web.auth import COOKIE, check_origin, login, principal, step_up, web_data
+from vigie.web.bodies import UPLOAD_SCHEMA, uploaded_file
 from vigie.web.data import MAX_LIMIT, SearchFilters
 from vigie.web.models import (
     AlertDetail,
@@ -146,11 +147,12 @@ def webhook_test(org_id: str, who: Who, request: Request) -> WebhookTestResult:
     return web_data(request).send_test_webhook(who, org_id)
 
 
-@router.post("/orgs/{org_id}/prehash", response_model=HuntStatus, status_code=202)
-async def upload_prehash(org_id: str, who: Who, request: Request, file: Annotated[UploadFile, File()]) -> HuntStatus:
+@router.post("/orgs/{org_id}/prehash", response_model=HuntStatus, status_code=202, openapi_extra=UPLOAD_SCHEMA)
+async def upload_prehash(org_id: str, who: Who, request: Request) -> HuntStatus:
     """Register a `vigie hash` file (multipart field `file`) and start its retro-hunt in the background."""
-    content = await file.read()
-    return web_data(request).upload_prehash(who, org_id, content)
+    data = web_data(request)
+    data.authorize_upload(who, org_id)  # before a byte of the file is read (vigie.web.bodies)
+    return data.upload_prehash(who, org_id, await uploaded_file(request))
 
 
 @router.get("/orgs/{org_id}/hunts/{hunt_id}", response_model=HuntStatus)

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from vigie import __version__
 from vigie.intel import IntelSource
 from vigie.web.api import router
+from vigie.web.bodies import BodyLimitMiddleware
 from vigie.web.data import WebData
 from vigie.web.pages import STATIC_DIR, LoginNeeded, render_error
 from vigie.web.pages import router as pages_router
@@ -51,6 +52,7 @@ def create_app(data: WebData, intel: IntelSource | None = None) -> FastAPI:
         install_taxii(app, intel)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(BodyLimitMiddleware)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -86,7 +88,9 @@ def _install_page_errors(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         if is_api(request):
             return problem_response(request, exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
-        return render_error(request, exc.status_code, str(exc.detail))
+        out = render_error(request, exc.status_code, str(exc.detail))
+        out.headers.update(exc.headers or {})
+        return out
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)

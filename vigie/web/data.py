@@ -74,10 +74,16 @@ from vigie.web.ops import OperatorPort, RequestKind, pending_requests, write_req
 from vigie.web.problems import ProblemError, not_found
 from vigie.web.users import ApiToken, UserError, WebDB
 
-__all__ = ["HUNT_BATCH", "MAX_LIMIT", "MAX_UPLOAD_BYTES", "SearchFilters", "WebData", "decode_cursor", "encode_cursor"]
+__all__ = ["HUNT_BATCH", "MAX_LIMIT", "MAX_UPLOAD_BYTES", "SearchFilters", "WebData", "decode_cursor", "encode_cursor",
+           "upload_too_large"]
 
 MAX_LIMIT = 100
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024  # ~900,000 pre-hash lines; bigger files go through `vigie org register`
+
+
+def upload_too_large() -> ProblemError:
+    return ProblemError(413, f"file larger than {MAX_UPLOAD_BYTES // 2**20} MB: split it, or use "
+                             "`vigie org register` on the server")
 HUNT_BATCH = 1000  # tokens per retro-hunt step: the progress a page shows moves at this grain
 _STATES: dict[str, TriageStateName] = {s: s for s in ("new", "acknowledged", "resolved", "false_positive")}
 
@@ -267,6 +273,11 @@ class WebData:
 
     # -- pre-hash upload and retro-hunt (org_member: own organisation) -------------------------
 
+    def authorize_upload(self, p: Principal, org_id: str) -> None:
+        """Who may upload pre-hashes for `org_id`: checked before the routes read the file."""
+        self._role(p, "org_member", "operator")
+        self._own_org(p, org_id)
+
     def upload_prehash(self, p: Principal, org_id: str, content: bytes) -> HuntStatus:
         """Register a `vigie hash` file's pre-hashes for the organisation, then retro-hunt the new
         tokens over the stored fragments in a background thread (`hunt_status` shows progress).
@@ -274,13 +285,11 @@ class WebData:
         The file only passes through `<data-dir>/uploads/` (0600, deleted once read): like
         `vigie org register`, only keyed tokens are kept. Alerts go through the same matcher and
         outbox as live matches, so a fragment already alerted on is not alerted on again."""
-        self._role(p, "org_member", "operator")
-        self._own_org(p, org_id)
+        self.authorize_upload(p, org_id)
         if not content.strip():
             raise ProblemError(422, "the uploaded file is empty; produce it with `vigie hash FILE -o prehashes.csv`")
         if len(content) > MAX_UPLOAD_BYTES:
-            raise ProblemError(413, f"file larger than {MAX_UPLOAD_BYTES // 2**20} MB: split it, or use "
-                                    "`vigie org register` on the server")
+            raise upload_too_large()
         folder = self.data_dir / "uploads"
         folder.mkdir(mode=0o700, exist_ok=True)
         path = folder / f"{secrets.token_hex(8)}.prehash"

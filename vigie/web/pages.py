@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from vigie.web.auth import COOKIE, check_origin, login, principal, step_up, web_data
+from vigie.web.bodies import UPLOAD_SCHEMA, uploaded_file
 from vigie.web.data import MAX_LIMIT, SearchFilters
 from vigie.web.models import Principal, TriageStateName
 from vigie.web.problems import ProblemError
@@ -271,9 +272,11 @@ def webhook_test_page(org_id: str, p: Viewer, request: Request) -> HTMLResponse:
     return render(request, "org.html", p, org=data.org_summary(p, org_id), result=result)
 
 
-@router.post("/orgs/{org_id}/prehash", response_class=HTMLResponse)
-async def upload_page(org_id: str, p: Viewer, request: Request, file: Annotated[UploadFile, File()]) -> Response:
-    hunt = web_data(request).upload_prehash(p, org_id, await file.read())
+@router.post("/orgs/{org_id}/prehash", response_class=HTMLResponse, openapi_extra=UPLOAD_SCHEMA)
+async def upload_page(org_id: str, p: Viewer, request: Request) -> Response:
+    data = web_data(request)
+    data.authorize_upload(p, org_id)  # before a byte of the file is read (vigie.web.bodies)
+    hunt = data.upload_prehash(p, org_id, await uploaded_file(request))
     if _is_htmx(request):
         return render(request, "_hunt.html", p, hunt=hunt)
     return _back(f"/orgs/{org_id}/hunts/{hunt.id}")
