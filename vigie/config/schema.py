@@ -29,6 +29,8 @@ from pydantic import (
     model_validator,
 )
 
+from vigie.core.peers import DEFAULT_TRUSTED_LOCAL_USERS, TrustedPeers
+
 __all__ = [
     "INFORMATIONAL",
     "AccessSettings",
@@ -60,6 +62,7 @@ __all__ = [
     "PostSelectors",
     "ScaleSettings",
     "Schedule",
+    "SecuritySettings",
     "ServiceSettings",
     "SmtpSettings",
     "SourceConfig",
@@ -755,6 +758,42 @@ class DetectionSettings(Strict):
         "of one pass, in order.")
 
 
+class SecuritySettings(Strict):
+    """Who may serve the loopback services Vigie sends secrets and crawl traffic to (Tor's SOCKS port, Redis,
+    PostgreSQL, Elasticsearch, SMTP). A loopback port belongs to whoever binds it first: while a service is down
+    (at boot, during a restart), another local user could listen there and receive the Redis or PostgreSQL
+    password, Elasticsearch's credentials, the SMTP login and the alerts, or every onion Vigie crawls (and answer
+    for them). On Linux, Vigie reads the owner of the server's socket in /proc/net/tcp and tcp6 and sends
+    nothing to an account not listed here: after connecting, on the connection itself (Redis, SMTP,
+    Elasticsearch, Tor's SOCKS port for the HTTP crawl), or, where the client library never shows its socket
+    (libpq: also checked once connected, before any query; Chromium's SOCKS proxy), on the listener just before
+    connecting. A refusal is logged at ERROR with the address, the owner and this setting, and fails like a
+    service that is down. Not checked: non-loopback addresses (TLS authenticates a remote service), unix
+    sockets (their directory's permissions do), other systems than Linux, and root or Vigie's own user (they
+    can read Vigie's memory anyway). Tor's control port needs no check: SAFECOOKIE authentication already
+    proves the server read tor's cookie."""
+
+    trusted_local_users: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9._][A-Za-z0-9._-]{0,31}$")]] = Field(
+        default_factory=lambda: list(DEFAULT_TRUSTED_LOCAL_USERS),
+        examples=[["debian-tor", "redis", "postgres", "elasticsearch", "vigie-es", "vigie-pg", "smtp-relay"]],
+        description="Accounts (names, or numeric uids) that may own the socket of a loopback service Vigie talks "
+        "to, besides root and the user Vigie runs as (always trusted). The default: the Debian service accounts "
+        "of tor, Redis, PostgreSQL and Elasticsearch, and `vigie-es` and `vigie-pg`, which scripts/setup.sh "
+        "creates to run the demo's and tests' servers; a name with no account on the host is skipped. Add the "
+        "account of any other local service Vigie is pointed at (a mail relay whose listening socket is not "
+        "opened by root; Postfix's and Exim's are).",
+    )
+    check_local_peers: bool = Field(
+        default=True,
+        description="Check who owns loopback services' sockets (above). `false` sends to whatever listens there: "
+        "only where /proc/net cannot be read (some sandboxes), and no other local user can run code.",
+    )
+
+    def trusted_peers(self) -> TrustedPeers:
+        """The check the adapters run (vigie.core.peers), built once by the composition root."""
+        return TrustedPeers.from_names(self.trusted_local_users, enabled=self.check_local_peers)
+
+
 class GlobalConfig(Strict):
     """config/vigie.yaml: settings of the whole installation."""
 
@@ -772,6 +811,8 @@ class GlobalConfig(Strict):
         "absent: the single-machine embedded mode, no Redis.")
     detection: DetectionSettings = Field(
         default=DetectionSettings(), description="Detection on several cores (big attachments, batches).")
+    security: SecuritySettings = Field(
+        default=SecuritySettings(), description="Who may serve the loopback services Vigie sends secrets to.")
 
 
 # --------------------------------------------------------------------------------------------
