@@ -2,13 +2,14 @@
 
 The squatters are real processes running as `nobody` (tests/squatter.py); the trusted servers
 are sockets of this process (root). Nothing here is faked: the uids come from the kernel's
-/proc/net/tcp and tcp6."""
+/proc/net/tcp and tcp6 and from netlink sock_diag, each way tested."""
 
 from __future__ import annotations
 
 import os
 import pwd
 import socket
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -35,12 +36,18 @@ def test_proc_net_addresses_decode_as_the_kernel_prints_them() -> None:
     assert str(_decode("0000000000000000FFFF00000100007F:0050")[0]) == "127.0.0.1"
 
 
-def test_a_connection_to_another_users_listener_is_refused_with_its_owner_and_the_setting() -> None:
+# both ways of reading a connection's owner: netlink sock_diag (fast) and /proc/net alone
+WAYS = [pytest.param(TrustedPeers.default(), id="sock_diag"),
+        pytest.param(replace(TrustedPeers.default(), sock_diag=False), id="proc_net")]
+
+
+@pytest.mark.parametrize("peers", WAYS)
+def test_a_connection_to_another_users_listener_is_refused_with_its_owner_and_the_setting(peers: TrustedPeers) -> None:
     with Squatter("redis") as sq:
         sock = socket.create_connection(("127.0.0.1", sq.port))
         try:
             with pytest.raises(UntrustedPeerError) as got:
-                TrustedPeers.default().check_socket(sock, "Redis")
+                peers.check_socket(sock, "Redis")
         finally:
             sock.close()
     err = got.value
@@ -49,7 +56,8 @@ def test_a_connection_to_another_users_listener_is_refused_with_its_owner_and_th
     assert f"Redis at 127.0.0.1:{sq.port}" in str(err)
 
 
-def test_an_accepted_connection_carries_its_listeners_owner() -> None:
+@pytest.mark.parametrize("peers", WAYS)
+def test_an_accepted_connection_carries_its_listeners_owner(peers: TrustedPeers) -> None:
     """The kernel gives a socket accepted from a listener the listener's owner: the squatter's
     own process accepts (and reads) before we look, and the row still says nobody. A trusted
     listener's accepted socket says root."""
@@ -59,7 +67,7 @@ def test_an_accepted_connection_carries_its_listeners_owner() -> None:
             sock.sendall(b"*1\r\n$4\r\nPING\r\n")
             assert sock.recv(16) == b"+OK\r\n"  # accepted and served by the squatter's thread
             with pytest.raises(UntrustedPeerError) as got:
-                TrustedPeers.default().check_socket(sock, "Redis")
+                peers.check_socket(sock, "Redis")
             assert got.value.uid == NOBODY
         finally:
             sock.close()
@@ -67,23 +75,25 @@ def test_an_accepted_connection_carries_its_listeners_owner() -> None:
     client = socket.create_connection(listener.getsockname())
     server, _ = listener.accept()
     try:
-        TrustedPeers.default().check_socket(client, "ours")  # root: passes
+        peers.check_socket(client, "ours")  # root: passes
         assert TrustedPeers.from_names([]).uids >= {0, os.geteuid()}
     finally:
         for s in (client, server, listener):
             s.close()
 
 
-def test_a_dual_stack_listener_on_any_address_is_seen_from_127_0_0_1() -> None:
+@pytest.mark.parametrize("peers", WAYS)
+def test_a_dual_stack_listener_on_any_address_is_seen_from_127_0_0_1(peers: TrustedPeers) -> None:
     """A squatter listening on [::] (not v6-only) serves 127.0.0.1: its connection is in tcp6
     as ::ffff:127.0.0.1, and its listener counts for 127.0.0.1 and ::1."""
     with Squatter("redis", dual_stack=True) as sq:
-        sock = socket.create_connection(("127.0.0.1", sq.port))
-        try:
-            with pytest.raises(UntrustedPeerError):
-                TrustedPeers.default().check_socket(sock, "Redis")
-        finally:
-            sock.close()
+        for host in ("127.0.0.1", "::1"):
+            sock = socket.create_connection((host, sq.port))
+            try:
+                with pytest.raises(UntrustedPeerError):
+                    peers.check_socket(sock, "Redis")
+            finally:
+                sock.close()
         for host in ("127.0.0.1", "::1", "localhost"):
             with pytest.raises(UntrustedPeerError):
                 TrustedPeers.default().check_listener(host, sq.port, "Redis")
@@ -110,7 +120,7 @@ def test_an_unreadable_proc_net_is_an_error_not_a_pass(tmp_path: Path) -> None:
     listener = socket.create_server(("127.0.0.1", 0))
     client = socket.create_connection(listener.getsockname())
     try:
-        blind = TrustedPeers(frozenset({0}), proc_net=tmp_path / "no-proc-net")
+        blind = TrustedPeers(frozenset({0}), proc_net=tmp_path / "no-proc-net", sock_diag=False)
         with pytest.raises(PeerCheckUnavailable) as got:
             blind.check_socket(client, "Redis")
         assert "no-proc-net/tcp" in str(got.value) and "security.check_local_peers" in str(got.value)

@@ -8,6 +8,10 @@ it. Linux tells who owns each TCP socket in /proc/net/tcp and /proc/net/tcp6 (th
 column); the kernel gives a socket accepted from a listener the listener's owner, so the server
 side of the connection we made names the account that serves it.
 
+The connection's owner is asked of the kernel by its four addresses (netlink sock_diag,
+vigie.core.sockdiag: microseconds), and read from /proc/net when that cannot tell (a few
+milliseconds: the kernel walks its whole socket table).
+
 Two checks, best first:
 - `TrustedPeers.check_socket(sock, service)`: after connect(), before anything is sent, the
   server side of OUR connection (the row whose local address is our peer and whose remote
@@ -34,6 +38,8 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from vigie.core.sockdiag import lookup_owner
 
 __all__ = [
     "DEFAULT_TRUSTED_LOCAL_USERS",
@@ -126,7 +132,10 @@ class _Row:
     uid: int
 
 
-def _rows(proc_net: Path) -> Iterator[_Row]:
+def _rows(proc_net: Path, local_port: int) -> Iterator[_Row]:
+    """The sockets whose local port is `local_port` (the others are not decoded: a busy host
+    has thousands of rows, and the crawl checks every connection it opens to Tor)."""
+    suffix = f":{local_port:04X}"
     read_any = False
     errors: list[str] = []
     for name in ("tcp", "tcp6"):
@@ -140,7 +149,7 @@ def _rows(proc_net: Path) -> Iterator[_Row]:
         read_any = True
         for line in text.splitlines()[1:]:
             fields = line.split()
-            if len(fields) < 8:
+            if len(fields) < 8 or not fields[1].endswith(suffix):
                 continue
             yield _Row(_decode(fields[1]), _decode(fields[2]), fields[3], int(fields[7]))
     if not read_any:
@@ -175,6 +184,7 @@ class TrustedPeers:
     names: tuple[str, ...] = ()
     enabled: bool = True
     proc_net: Path = _PROC_NET
+    sock_diag: bool = True  # False: /proc/net only (tests compare the two ways)
 
     @classmethod
     def from_names(cls, names: Iterable[str], *, enabled: bool = True) -> TrustedPeers:
@@ -210,7 +220,12 @@ class TrustedPeers:
         if not peer_ip.is_loopback:
             return
         want_local, want_remote = (peer_ip, int(peer[1])), (mine_ip, int(mine[1]))
-        for row in _rows(self.proc_net):
+        quick = lookup_owner(want_local, want_remote) if self.sock_diag else None  # None: /proc/net decides
+        if quick is not None:
+            if quick.uid not in self.uids:
+                raise UntrustedPeerError(service, _address(*want_local), quick.uid)
+            return
+        for row in _rows(self.proc_net, want_local[1]):
             if row.local == want_local and row.remote == want_remote:
                 if row.state not in _OPEN_STATES:
                     raise PeerCheckUnavailable(
@@ -231,7 +246,7 @@ class TrustedPeers:
         localhost = name == "localhost" or name.endswith(".localhost")
         targets = [_ip("127.0.0.1"), _ip("::1")] if localhost else [_ip(host)]
         uids = []
-        for row in _rows(self.proc_net):
+        for row in _rows(self.proc_net, port):
             ip, lport = row.local
             if row.state != _LISTEN or lport != port:
                 continue
