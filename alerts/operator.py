@@ -29,6 +29,7 @@ from alerts.channels.smtp import SmtpSender
 from alerts.channels.webhook import WebhookSender
 from indexer.redact import mask_text
 from vigie.config.schema import AlertsSettings
+from vigie.core.peers import TrustedPeers
 from vigie.core.sqlite import connect, transaction
 
 __all__ = ["OperatorNotice", "OperatorNotifier"]
@@ -54,7 +55,9 @@ class OperatorNotice:
 class OperatorNotifier:
     """`raise_(key, message)`, `clear(key)`, then `flush()` sends what is due."""
 
-    def __init__(self, path: Path | str, settings: AlertsSettings, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, path: Path | str, settings: AlertsSettings, clock: Callable[[], float] = time.time, *,
+                 peers: TrustedPeers | None = None) -> None:
+        self.peers = peers if peers is not None else TrustedPeers.default()  # who may serve a local SMTP
         self.db = connect(path)
         self.db.executescript(_SCHEMA)
         self.settings = settings
@@ -122,7 +125,7 @@ class OperatorNotifier:
         if channel == "email":
             assert self.settings.smtp is not None
             text = "Vigie needs attention:\n" + "\n".join(lines)
-            SmtpSender(self.settings.smtp).send(list(ops.email), f"op-{msg_id}", subject, text,
+            SmtpSender(self.settings.smtp, peers=self.peers).send(list(ops.email), f"op-{msg_id}", subject, text,
                                                 "<pre>" + text.replace("<", "&lt;") + "</pre>")
         else:
             assert ops.webhook is not None

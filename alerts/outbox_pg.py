@@ -33,6 +33,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from loguru import logger
+
 from alerts import AlertsError
 from alerts.outbox import (
     _ALERT_COLS,
@@ -50,6 +52,7 @@ from alerts.outbox import (
 )
 from indexer.leaks.models import OrgLeakImpact
 from vigie.core.files import PrivateFileError, read_private
+from vigie.core.peers import PeerCheckError, TrustedPeers
 
 if TYPE_CHECKING:
     import psycopg
@@ -159,10 +162,11 @@ class PgOutbox:
     """`OutboxBackend` on PostgreSQL. One connection per instance (autocommit; each operation is
     an explicit transaction), guarded by a lock so that threads of one process may share it."""
 
-    def __init__(self, dsn: str, *, connect_timeout: float = 10.0) -> None:
+    def __init__(self, dsn: str, *, connect_timeout: float = 10.0, peers: TrustedPeers | None = None) -> None:
         self._dsn = dsn
         self.where = describe_dsn(dsn)
         self._timeout = connect_timeout
+        self._peers = peers if peers is not None else TrustedPeers.default()
         self._lock = threading.RLock()
         self._db: psycopg.Connection[Any] | None = None
         with self._tx() as db:
@@ -178,6 +182,8 @@ class PgOutbox:
             raise PgOutboxError("alerts.outbox.backend is postgresql but psycopg is not installed: "
                                 "pip install 'vigie[scale]'") from exc
         if self._db is None or self._db.closed or self._db.broken:
+            self._db = None
+            self._check_peer(None)  # before libpq sends the password
             try:
                 self._db = psycopg.connect(self._dsn, autocommit=True, connect_timeout=max(1, int(self._timeout)),
                                            application_name="vigie-outbox")
@@ -188,12 +194,33 @@ class PgOutbox:
             except psycopg.Error as exc:  # a DSN libpq cannot parse: its message quotes the DSN, password and all
                 kind = type(exc).__name__
             else:
+                self._check_peer(self._db)  # before any alert is written to it
                 return self._db
             # raised outside the handler, so that the driver's error is not even its __context__
             raise PgOutboxError(f"the PostgreSQL outbox DSN ({self.where}) is not a valid connection string ({kind}): "
                                 "write postgresql://USER:PASSWORD@HOST:5432/DB in alerts.outbox.dsn_file "
                                 "(percent-encode special characters of the password)")
         return self._db
+
+    def _check_peer(self, db: psycopg.Connection[Any] | None) -> None:
+        """Who serves the outbox's loopback address (alerts.outbox_pg_peers): the listener before
+        connecting, the connection itself once made. A refusal is logged and raised as
+        PgOutboxError; the message names the address and the account, never the DSN."""
+        from alerts.outbox_pg_peers import check_connected, check_listeners
+
+        try:
+            if db is None:
+                check_listeners(self._dsn, self._peers)
+            else:
+                check_connected(db, self._peers)
+        except PeerCheckError as exc:
+            if db is not None:
+                db.close()
+                self._db = None
+            logger.error("outbox: PostgreSQL at {} refused: {}", self.where, exc)
+            raise PgOutboxError(f"PostgreSQL outbox at {self.where}: {exc}"
+                                + ("; the password in the DSN may have reached it: change it" if db is not None
+                                   else "")) from None
 
     @contextmanager
     def _tx(self) -> Iterator[psycopg.Connection[Any]]:

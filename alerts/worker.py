@@ -36,6 +36,7 @@ from alerts.channels.smtp import SmtpSender
 from alerts.channels.webhook import WebhookSender
 from alerts.outbox import Delivery, OutboxBackend
 from vigie.config.schema import AlertsSettings, OrganisationConfig
+from vigie.core.peers import TrustedPeers
 
 __all__ = ["AfterSend", "DeliveryWorker", "SentMessage", "backoff_seconds", "digest_id_for"]
 
@@ -76,8 +77,10 @@ class DeliveryWorker:
     def __init__(self, outbox: OutboxBackend, organisations: Mapping[str, OrganisationConfig],
                  settings: AlertsSettings, *, clock: Callable[[], float] = time.time,
                  lease_seconds: float | None = None, rng: random.Random | None = None,
-                 batch: int = 200, after_send: AfterSend | None = None) -> None:
+                 batch: int = 200, after_send: AfterSend | None = None,
+                 peers: TrustedPeers | None = None) -> None:
         self.outbox = outbox
+        self.peers = peers if peers is not None else TrustedPeers.default()  # who may serve a local SMTP
         self.after_send = after_send
         self.clock = clock
         self.rng = rng or random.Random()
@@ -92,7 +95,7 @@ class DeliveryWorker:
         timeout = max(settings.webhook.timeout_seconds,
                       settings.smtp.timeout_seconds if settings.smtp else 0)
         self.lease_seconds = self._lease_override if self._lease_override is not None else 2 * timeout + 30
-        self.smtp = SmtpSender(settings.smtp) if settings.smtp else None
+        self.smtp = SmtpSender(settings.smtp, peers=self.peers) if settings.smtp else None
         self.webhook = WebhookSender(settings.webhook)
 
     def counts(self) -> dict[str, int]:

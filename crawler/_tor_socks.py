@@ -12,6 +12,8 @@ import socket
 import struct
 from urllib.parse import urlsplit
 
+from vigie.core.peers import TrustedPeers
+
 __all__ = ["SOCKS_REPLIES", "SocksProbeError", "socks5_connect", "socks5_greeting_ok", "socks5_http_get"]
 
 SOCKS_REPLIES = {  # RFC 1928 reply codes; also used by the Twisted endpoint (crawler.handlers._socks)
@@ -53,10 +55,14 @@ def socks5_connect(
     username: str | None = None,
     password: str | None = None,
     timeout: float = 30.0,
+    peers: TrustedPeers | None = None,
 ) -> socket.socket:
-    """Open a TCP stream to host:port through the SOCKS5 proxy (remote DNS). Caller closes it."""
+    """Open a TCP stream to host:port through the SOCKS5 proxy (remote DNS). Caller closes it.
+    A loopback proxy must be served by one of `peers` (default: vigie.core.peers' list), checked
+    before the target is named: vigie.core.peers' errors (OSErrors) are raised otherwise."""
     sock = socket.create_connection((socks_host, socks_port), timeout=timeout)
     try:
+        (peers if peers is not None else TrustedPeers.default()).check_socket(sock, "SOCKS proxy")
         if username is not None:
             sock.sendall(b"\x05\x01\x02")
         else:

@@ -97,7 +97,10 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
         host = _proxy_address(host)
         settings.update(tor_download_handler_settings(host, port, isolation=f"vigie:{source.name}",
                                                       circuits=lim.circuits))
+        security = global_config.security
         settings.update({
+            "VIGIE_TRUSTED_LOCAL_USERS": list(security.trusted_local_users),
+            "VIGIE_CHECK_LOCAL_PEERS": security.check_local_peers,
             "VIGIE_TOR_SOCKS_TIMEOUT_SECONDS": min(lim.connect_timeout_seconds, lim.timeout_seconds),
             "VIGIE_TOR_STREAM_TIMEOUT_SECONDS": min(lim.stream_timeout_seconds, lim.timeout_seconds),
             "VIGIE_TOR_HEDGE_ENABLED": lim.hedge,

@@ -32,6 +32,7 @@ from loguru import logger
 from crawler import CrawlerError
 from crawler._tor_socks import socks5_greeting_ok
 from vigie.config.schema import TorSettings, parse_interval
+from vigie.core.peers import PeerCheckError, TrustedPeers
 
 if TYPE_CHECKING:
     import subprocess
@@ -80,8 +81,10 @@ _PHASE = re.compile(r'PROGRESS=(\d+).*?SUMMARY="([^"]*)"')
 class TorController:
     def __init__(self, settings: TorSettings, data_dir: Path,
                  on_progress: Callable[[str], None] | None = None,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, *, peers: TrustedPeers | None = None):
         self.settings = settings
+        # who may own the SOCKS port's listener (vigie.core.peers), reported by health()
+        self.peers = peers if peers is not None else TrustedPeers.default()
         self.data_dir = Path(data_dir)
         self._on_progress = on_progress
         self._clock = clock
@@ -308,13 +311,16 @@ class TorController:
     def health(self) -> TorHealth:
         """Never raises: what could not be checked is reported in `error`."""
         s = self.settings
-        socks_ok = socks5_greeting_ok(s.socks_host, s.socks_port)
-        error = None
+        untrusted = self.socks_owner_problem()
+        # a squatter's port is not greeted, and is not "reachable": the crawl refuses it
+        socks_ok = untrusted is None and socks5_greeting_ok(s.socks_host, s.socks_port)
+        error = untrusted
         if self._controller is None:
             try:
                 self.connect()
             except TorControlError as exc:
-                return TorHealth(mode=s.mode, socks_reachable=socks_ok, error=str(exc))
+                return TorHealth(mode=s.mode, socks_reachable=socks_ok,
+                                 error="; ".join(filter(None, (untrusted, str(exc)))))
         ctl = self._require()
         try:
             version = str(ctl.get_version()).split(" ")[0]
@@ -323,11 +329,21 @@ class TorController:
         except Exception as exc:
             return TorHealth(mode=s.mode, socks_reachable=socks_ok, control_reachable=False,
                              error=f"control port query failed: {exc}")
-        if not socks_ok:
+        if not socks_ok and error is None:
             error = f"SOCKS port {s.socks_host}:{s.socks_port} does not answer SOCKS5"
         return TorHealth(mode=s.mode, version=version, bootstrap_percent=percent,
                          bootstrap_summary=summary, socks_reachable=socks_ok,
                          control_reachable=True, circuit_count=circuits, error=error)
+
+    def socks_owner_problem(self) -> str | None:
+        """Why the SOCKS port's listener is not to be used (another account owns it, or who owns
+        it cannot be told), or None. A squatter there would see every onion crawled."""
+        s = self.settings
+        try:
+            self.peers.check_listener(s.socks_host, s.socks_port, "Tor's SOCKS port")
+        except PeerCheckError as exc:
+            return str(exc)
+        return None
 
     # ---- helpers ------------------------------------------------------------------------
 

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from crawler.frontier.link import RedisLink
 from vigie.config.loader import LoadedConfig
 from vigie.config.schema import OutboxSettings, StorageSettings, TorSettings
+from vigie.core.peers import TrustedPeers
 from vigie.core.sqlite import open_readonly
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "outbox_path",
     "registry_dir",
     "start_tor",
+    "trusted_peers",
 ]
 
 SERVICE_DB_FILENAME = "service.sqlite3"
@@ -116,6 +118,13 @@ def outbox_dsn(settings: OutboxSettings) -> str:
     return read_dsn_file(settings.dsn_file)
 
 
+def trusted_peers(config: LoadedConfig) -> TrustedPeers:
+    """Who may serve the loopback services Vigie sends secrets to (`security:`, vigie.core.peers):
+    handed to every adapter that connects to one (Redis, PostgreSQL, Elasticsearch, SMTP; the
+    crawl's Tor SOCKS port gets it through its Scrapy settings, crawler.settings)."""
+    return config.global_config.security.trusted_peers()
+
+
 def open_outbox(config: LoadedConfig, data_dir: Path) -> OutboxBackend:
     """The configured outbox (`alerts.outbox.backend`): the embedded SQLite file, or PostgreSQL
     shared by every service and delivery worker. The caller closes it."""
@@ -123,7 +132,7 @@ def open_outbox(config: LoadedConfig, data_dir: Path) -> OutboxBackend:
     if settings.backend == "postgresql":
         from alerts.outbox_pg import PgOutbox
 
-        return PgOutbox(outbox_dsn(settings))
+        return PgOutbox(outbox_dsn(settings), peers=trusted_peers(config))
     return Outbox(outbox_path(ensure_data_dir(data_dir)))
 
 
@@ -141,7 +150,8 @@ def _embedded_path(storage: StorageSettings, data_dir: Path) -> Path:
 
 def open_store(config: LoadedConfig, data_dir: Path) -> FragmentStore:
     """The configured store (`storage.backend`); the caller closes it."""
-    return open_store_from_settings(config.global_config.storage, ensure_data_dir(data_dir))
+    return open_store_from_settings(config.global_config.storage, ensure_data_dir(data_dir),
+                                    peers=trusted_peers(config))
 
 
 def open_leak_store(config: LoadedConfig, data_dir: Path) -> SqliteLeakStore:
@@ -153,7 +163,8 @@ def open_leak_store(config: LoadedConfig, data_dir: Path) -> SqliteLeakStore:
     if storage.backend == "elasticsearch":
         from indexer.leaks.elastic import ElasticLeakIndex
 
-        return SqliteLeakStore(data_dir / "leaks.sqlite3", mirror=ElasticLeakIndex(storage.elasticsearch))
+        return SqliteLeakStore(data_dir / "leaks.sqlite3",
+                               mirror=ElasticLeakIndex(storage.elasticsearch, peers=trusted_peers(config)))
     return SqliteLeakStore(_embedded_path(storage, data_dir))
 
 
@@ -170,7 +181,7 @@ def build_delivery_worker(config: LoadedConfig, data_dir: Path, *,
                           lease_seconds: float | None = None) -> DeliveryWorker:
     """The worker that sends what the matcher queued, with the configured channels and retries."""
     return DeliveryWorker(open_outbox(config, data_dir), config.organisations,
-                          config.global_config.alerts, lease_seconds=lease_seconds)
+                          config.global_config.alerts, lease_seconds=lease_seconds, peers=trusted_peers(config))
 
 
 @contextmanager
@@ -228,7 +239,8 @@ def open_victim_index(config: LoadedConfig, data_dir: Path, *, alerts: bool = Tr
 
         index = VictimIndex(data_dir / "victims.sqlite3", on_change=watch.on_victim if watch else None,
                             mirror=ElasticVictimIndex(storage.elasticsearch.index_prefix,
-                                                      client_from_settings(storage.elasticsearch)))
+                                                      client_from_settings(storage.elasticsearch,
+                                                                           peers=trusted_peers(config))))
     else:
         index = VictimIndex(_embedded_path(storage, data_dir), on_change=watch.on_victim if watch else None)
     try:
@@ -258,7 +270,7 @@ def open_frontier_link(config: LoadedConfig, data_dir: Path) -> RedisLink:
     key_file = scale.state_key_file or Path(ensure_data_dir(data_dir)) / "crawl-state-redis.key"
     password = scale.redis_password.get_secret_value() if scale.redis_password is not None else None
     return connect(scale.redis_url, password=password, prefix=scale.key_prefix,
-                   secret=load_or_create_key(Path(key_file).expanduser()))
+                   secret=load_or_create_key(Path(key_file).expanduser()), peers=trusted_peers(config))
 
 
 # -- tor ----------------------------------------------------------------------------------------
@@ -273,7 +285,8 @@ def _socks_listening(host: str, port: int) -> bool:
 
 
 def start_tor(tor: TorSettings, data_dir: Path, *, needed: bool, long_running: bool = False,
-              on_progress: Callable[[str], None] | None = None) -> TorController | None:
+              on_progress: Callable[[str], None] | None = None,
+              peers: TrustedPeers | None = None) -> TorController | None:
     """Start or attach to Tor for whoever crawls `network: tor` sources; None when there is
     nothing for the caller to control. The one Tor lifecycle of `vigie crawl` and `vigie run`:
 
@@ -291,10 +304,15 @@ def start_tor(tor: TorSettings, data_dir: Path, *, needed: bool, long_running: b
     """
     if not needed or (tor.mode == "external" and not long_running):
         return None
+    peers = peers if peers is not None else TrustedPeers.default()
     if tor.mode == "launch" and _socks_listening(tor.socks_host, tor.socks_port):
+        problem = TorController(tor, Path("."), peers=peers).socks_owner_problem()
+        if problem is not None:  # not a tor of ours: a squatter would see every onion crawled
+            logger.error("tor: {}", problem)
+            raise TorError(problem)
         logger.info("tor already listens on {}:{}; using it", tor.socks_host, tor.socks_port)
         return None
-    controller = TorController(tor, ensure_data_dir(data_dir), on_progress=on_progress)
+    controller = TorController(tor, ensure_data_dir(data_dir), on_progress=on_progress, peers=peers)
     try:
         controller.start()
     except TorError as exc:
@@ -328,8 +346,8 @@ def component_status(config: LoadedConfig, data_dir: Path) -> ComponentStatus:
 
     Read-only: databases are opened `mode=ro` and a missing one reads as "no data yet", so
     asking for the status of a data dir never creates files in it."""
-    return ComponentStatus(tor=_tor_state(config.global_config.tor),
-                           store=_store_state(config.global_config.storage, data_dir),
+    return ComponentStatus(tor=_tor_state(config),
+                           store=_store_state(config, data_dir),
                            outbox=_outbox_state(config, data_dir), cluster=_cluster_state(config))
 
 
@@ -351,7 +369,7 @@ def _cluster_state(config: LoadedConfig) -> dict[str, Any]:
     where = scale.redis_url.split("@")[-1]
     try:
         link = connect(scale.redis_url, password=password, prefix=scale.key_prefix, secret=os.urandom(32),
-                       timeout=3.0, retries=1)
+                       timeout=3.0, retries=1, peers=trusted_peers(config))
         try:
             lease_ms = int(scale.worker_lease_seconds * 1000)
             board = JobBoard(link, lease_ms=lease_ms)
@@ -367,8 +385,9 @@ def _cluster_state(config: LoadedConfig) -> dict[str, Any]:
         return {"redis": where, "error": f"unavailable ({type(exc).__name__}: {exc})"}
 
 
-def _tor_state(settings: TorSettings) -> str:
-    tor = TorController(settings, Path("."))  # only connects: the directory is never used
+def _tor_state(config: LoadedConfig) -> str:
+    # only connects: the directory is never used
+    tor = TorController(config.global_config.tor, Path("."), peers=trusted_peers(config))
     try:
         h = tor.health()  # never raises
     finally:
@@ -381,7 +400,8 @@ def _tor_state(settings: TorSettings) -> str:
     return ("ok: " if h.ok else "attention: ") + text
 
 
-def _store_state(storage: StorageSettings, data_dir: Path) -> str:
+def _store_state(config: LoadedConfig, data_dir: Path) -> str:
+    storage = config.global_config.storage
     if storage.backend == "elasticsearch":
         from indexer.store.elastic import ElasticStore
 
@@ -389,7 +409,7 @@ def _store_state(storage: StorageSettings, data_dir: Path) -> str:
         if not spool.is_dir():  # the ES store keeps a spool there; status must not create it
             return "elasticsearch: no data yet (the spool directory does not exist)"
         try:
-            store = ElasticStore(storage.elasticsearch, spool)
+            store = ElasticStore(storage.elasticsearch, spool, peers=trusted_peers(config))
             try:
                 return f"elasticsearch: {store.count()} fragment(s)"
             finally:
@@ -417,7 +437,7 @@ def _outbox_state(config: LoadedConfig, data_dir: Path) -> str:
         from alerts.outbox_pg import PgOutbox
 
         try:
-            box = PgOutbox(outbox_dsn(settings), connect_timeout=3)
+            box = PgOutbox(outbox_dsn(settings), connect_timeout=3, peers=trusted_peers(config))
             try:
                 pg_counts = box.counts()
             finally:

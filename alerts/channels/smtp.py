@@ -1,5 +1,10 @@
 """Email delivery over SMTP (STARTTLS, implicit TLS or none for a local relay; optional auth).
 
+Before the banner is even read, the connection to a loopback server is checked for who owns
+it (vigie.core.peers): a squatter on 127.0.0.1:25 while the local relay restarts would get the
+SMTP login and every alert. The smtplib classes are subclassed at `_get_socket`, the one place
+the socket exists and nothing has been sent.
+
 The Message-ID is derived from the alert (or digest) id, so a re-send after a crash carries the
 same Message-ID and mail systems or the recipient's tooling can drop the duplicate.
 """
@@ -7,12 +12,17 @@ same Message-ID and mail systems or the recipient's tooling can drop the duplica
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate
+from typing import Any
+
+from loguru import logger
 
 from alerts.channels import ChannelError
 from vigie.config.schema import SmtpSettings
+from vigie.core.peers import PeerCheckError, TrustedPeers
 
 __all__ = ["SmtpSender", "message_id_for"]
 
@@ -21,9 +31,39 @@ def message_id_for(key: str) -> str:
     return f"<{key}@alerts.vigie>"
 
 
+class _CheckedSMTP(smtplib.SMTP):
+    def __init__(self, *args: Any, peers: TrustedPeers, **kwargs: Any) -> None:
+        self._peers = peers  # before super().__init__, which connects
+        super().__init__(*args, **kwargs)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        # smtplib's private hook (typeshed does not list it): the socket connected, nothing read or sent
+        return _checked(super()._get_socket(host, port, timeout), self._peers)  # type: ignore[misc]
+
+
+class _CheckedSMTPSSL(smtplib.SMTP_SSL):
+    def __init__(self, *args: Any, peers: TrustedPeers, **kwargs: Any) -> None:
+        self._peers = peers
+        super().__init__(*args, **kwargs)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        # smtplib's private hook (typeshed does not list it): the socket connected, nothing read or sent
+        return _checked(super()._get_socket(host, port, timeout), self._peers)  # type: ignore[misc]
+
+
+def _checked(sock: socket.socket, peers: TrustedPeers) -> socket.socket:
+    try:
+        peers.check_socket(sock, "SMTP")
+    except PeerCheckError:
+        sock.close()
+        raise
+    return sock
+
+
 class SmtpSender:
-    def __init__(self, settings: SmtpSettings) -> None:
+    def __init__(self, settings: SmtpSettings, *, peers: TrustedPeers | None = None) -> None:
         self.settings = settings
+        self.peers = peers if peers is not None else TrustedPeers.default()
 
     def _context(self) -> ssl.SSLContext:
         ctx = ssl.create_default_context(cafile=str(self.settings.ca_certs) if self.settings.ca_certs else None)
@@ -46,10 +86,10 @@ class SmtpSender:
         msg = self.build(to, key, subject, text, html)
         try:
             if s.security == "ssl":
-                client: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_seconds,
-                                                        context=self._context())
+                client: smtplib.SMTP = _CheckedSMTPSSL(s.host, s.port, timeout=s.timeout_seconds,
+                                                       context=self._context(), peers=self.peers)
             else:
-                client = smtplib.SMTP(s.host, s.port, timeout=s.timeout_seconds)
+                client = _CheckedSMTP(s.host, s.port, timeout=s.timeout_seconds, peers=self.peers)
             with client:
                 client.ehlo()
                 if s.security == "starttls":
@@ -60,6 +100,9 @@ class SmtpSender:
                 refused = client.send_message(msg)
                 if refused:
                     raise ChannelError(f"SMTP {s.host}:{s.port} refused recipient(s) {sorted(refused)}")
+        except PeerCheckError as exc:
+            logger.error("alerts: SMTP {}:{} refused: {}", s.host, s.port, exc)
+            raise ChannelError(f"SMTP {s.host}:{s.port}: {exc}") from None
         except smtplib.SMTPAuthenticationError as exc:
             raise ChannelError(f"SMTP {s.host}:{s.port}: authentication failed ({exc.smtp_code}); "
                                "check alerts.smtp.username/password", permanent=True) from None

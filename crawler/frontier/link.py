@@ -5,6 +5,12 @@ carry a victim's identifier) is encrypted and authenticated (AES-256-GCM) under 
 key, and fingerprints are keyed hashes. A copy of Redis (its AOF on disk) reveals nothing, and a
 process that can write to Redis but lacks the key cannot inject a request (a queued request is
 unpickled only after its tag verified).
+
+Who serves it: each TCP connection is checked for the account that owns Redis's side
+(vigie.core.peers) right after connect(), before AUTH is sent: a squatter on 127.0.0.1:6379
+while Redis restarts would otherwise get the password and the crawl state. `_CheckedConnection`
+is the redis-py `Connection` subclass that does it (redis-py builds every connection of the pool
+from that class); a unix socket is guarded by its directory's permissions instead.
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ from typing import Any
 import redis
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from loguru import logger
 
 from vigie.core.files import random_key_file
+from vigie.core.peers import PeerCheckError, TrustedPeers
 
 __all__ = ["RedisLink", "as_text", "connect", "load_or_create_key"]
 
@@ -83,16 +91,40 @@ class RedisLink:
         self.client.close()
 
 
+class _CheckedConnection(redis.Connection):
+    """A TCP connection whose server side must belong to a trusted account before AUTH goes out."""
+
+    def __init__(self, *args: Any, vigie_peers: TrustedPeers, **kwargs: Any) -> None:
+        self._vigie_peers = vigie_peers
+        super().__init__(*args, **kwargs)
+
+    def _connect(self) -> Any:
+        sock = super()._connect()
+        try:
+            self._vigie_peers.check_socket(sock, "Redis")
+        except PeerCheckError as exc:
+            sock.close()
+            # redis-py turns the OSError into its ConnectionError (retried, then raised)
+            logger.error("frontier: Redis connection refused: {}", exc)
+            raise
+        return sock
+
+
 def connect(url: str, *, password: str | None = None, prefix: str = "vigie", secret: bytes,
-            timeout: float = 5.0, retries: int = 40) -> RedisLink:
+            timeout: float = 5.0, retries: int = 40, peers: TrustedPeers | None = None) -> RedisLink:
     """A client for `url` (redis://127.0.0.1:PORT/DB or unix:///path), retrying a dropped
     connection `retries` times over a few seconds (Redis restarting from its AOF) before
-    raising. A one-off reader (`vigie status`) asks for fewer: it reports Redis down at once."""
+    raising. A one-off reader (`vigie status`) asks for fewer: it reports Redis down at once.
+    `peers`: who may own Redis's side of a TCP connection (security.trusted_local_users)."""
     from redis.backoff import ExponentialBackoff
     from redis.retry import Retry
 
+    extra: dict[str, Any] = {}
+    if not url.startswith("unix:"):
+        extra = {"connection_class": _CheckedConnection,
+                 "vigie_peers": peers if peers is not None else TrustedPeers.default()}
     client = redis.Redis.from_url(
         url, password=password, socket_timeout=timeout, socket_connect_timeout=timeout,
         retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), retries),
-        retry_on_error=[redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError])
+        retry_on_error=[redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError], **extra)
     return RedisLink(client, prefix, secret)

@@ -69,7 +69,7 @@ class CircuitPrewarmer:
         endpoint = Socks5ClientEndpoint(
             reactor, self._config.socks_host, self._config.socks_port, host, port, username=key,
             password=self._config.socks_password, connect_timeout=self._config.connect_timeout,
-            handshake_timeout=self._config.socks_timeout)
+            handshake_timeout=self._config.socks_timeout, peers=self._config.peers)
         opening = endpoint.connect(Factory.forProtocol(Protocol))
         self._opening.add(opening)
 

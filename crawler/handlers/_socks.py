@@ -9,8 +9,9 @@ that could go direct.
 
 from __future__ import annotations
 
+import socket
 import struct
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from twisted.internet.defer import CancelledError, Deferred
 from twisted.internet.endpoints import TCP4ClientEndpoint
@@ -20,6 +21,7 @@ from twisted.internet.interfaces import (
     IProtocolFactory,
     IReactorTime,
     IStreamClientEndpoint,
+    ISystemHandle,
     ITCPTransport,
 )
 from twisted.internet.protocol import Factory, Protocol, connectionDone
@@ -29,11 +31,12 @@ from twisted.python.failure import Failure
 from zope.interface import implementer
 
 from crawler._tor_socks import SOCKS_REPLIES
+from vigie.core.peers import PeerCheckError, TrustedPeers
 
 if TYPE_CHECKING:
     from twisted.internet.interfaces import IAddress, IOpenSSLClientConnectionCreator, IReactorTCP
 
-__all__ = ["Socks5ClientEndpoint", "SocksError", "SocksTimeoutError"]
+__all__ = ["Socks5ClientEndpoint", "SocksError", "SocksPeerError", "SocksTimeoutError"]
 
 
 class SocksError(Exception):
@@ -42,6 +45,11 @@ class SocksError(Exception):
     def __init__(self, message: str, code: int | None = None):
         super().__init__(message)
         self.code = code
+
+
+class SocksPeerError(SocksError):
+    """The SOCKS port is served by an account not trusted (vigie.core.peers): a squatter there
+    would see every host we crawl and answer for them. Nothing was sent on the connection."""
 
 
 class SocksTimeoutError(SocksError):
@@ -78,6 +86,12 @@ class _Handshake(Protocol):
 
     def connectionMade(self) -> None:
         self._ep._connected(self)
+        try:  # before the greeting: the credentials and the target follow it
+            sock = cast("socket.socket", ISystemHandle(self.transport).getHandle())  # a TCP client transport
+            self._ep.peers.check_socket(sock, f"Tor's SOCKS port (crawl of {self._ep.target})")
+        except PeerCheckError as exc:
+            self._fail(SocksPeerError(str(exc)))
+            return
         self._tcp().write(b"\x05\x01\x02")  # username/password only
 
     def dataReceived(self, data: bytes) -> None:
@@ -174,8 +188,10 @@ class Socks5ClientEndpoint:
     def __init__(self, reactor: IReactorTCP, socks_host: str, socks_port: int, host: str,
                  port: int, *, username: str, password: str,
                  tls_creator: IOpenSSLClientConnectionCreator | None = None,
-                 connect_timeout: float = 10.0, handshake_timeout: float | None = None):
+                 connect_timeout: float = 10.0, handshake_timeout: float | None = None,
+                 peers: TrustedPeers | None = None):
         self._reactor = reactor
+        self.peers = peers if peers is not None else TrustedPeers.default()
         self._socks = (socks_host, socks_port)
         self.host, self.port = host, port
         self.username, self.password = username, password

@@ -54,12 +54,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from loguru import logger
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from scrapy.exceptions import DownloadFailedError, DownloadTimeoutError, NotConfigured
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler._tor_socks import socks5_connect
+from crawler.handlers.defaults import trusted_peers_from_settings
+from vigie.core.peers import PeerCheckError
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -204,6 +207,7 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         socks = str(s.get("VIGIE_BROWSER_SOCKS") or "")
         host, _, port = socks.rpartition(":")
         self._socks = (host, int(port)) if host else None
+        self._peers = trusted_peers_from_settings(s)
         self._page_timeout = s.getfloat("VIGIE_BROWSER_PAGE_TIMEOUT", 60.0)
         self._circuits: dict[tuple[str, int], float] = {}  # (host, port) -> when its circuit was opened
         self._hosts: frozenset[str] | None = None  # read from the spider's source on first use
@@ -293,7 +297,9 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         assert self._socks is not None
         try:
             sock = await asyncio.to_thread(socks5_connect, self._socks[0], self._socks[1], target[0], target[1],
-                                           timeout=self._page_timeout)
+                                           timeout=self._page_timeout, peers=self._peers)
+        except PeerCheckError:
+            raise  # the page is refused (download_request)
         except OSError:
             if self.stats is not None:
                 self.stats.inc_value("vigie_browser/circuits_open_failed")
@@ -302,6 +308,26 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._circuits[target] = time.monotonic()
         if self.stats is not None:
             self.stats.inc_value("vigie_browser/circuits_opened")
+
+    async def _check_proxy(self) -> None:
+        """Who serves Tor's SOCKS port, checked on its listener before each page: Chromium opens
+        its own connections to the proxy and never shows them, so the listener is all that can be
+        checked (a squatter binding between this check and Chromium's connect is not seen; the
+        circuit opening's own connection, checked as it is made, narrows that). A squatter would
+        see every onion the source crawls and could answer for them: the page is refused."""
+        if self._socks is None:
+            return
+        try:
+            await asyncio.to_thread(self._peers.check_listener, self._socks[0], self._socks[1],
+                                    "Tor's SOCKS port (Chromium's proxy)")
+        except PeerCheckError as exc:
+            raise self._refused(exc) from None
+
+    def _refused(self, exc: PeerCheckError) -> DownloadFailedError:
+        if self.stats is not None:
+            self.stats.inc_value("vigie_browser/socks_untrusted")
+        logger.error("crawl: {}", exc)
+        return DownloadFailedError(f"browser: {exc}")
 
     async def download_request(self, request: Request) -> Response:
         # Forced: a request without the flag would go to Scrapy's plain HTTP handler, directly.
@@ -321,7 +347,11 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
                     self._cond.notify_all()
             self._inflight += 1
         try:
-            await self._open_circuit(request.url)
+            await self._check_proxy()
+            try:
+                await self._open_circuit(request.url)
+            except PeerCheckError as exc:
+                raise self._refused(exc) from None
             return await super().download_request(request)
         except PlaywrightError as exc:
             # Scrapy's retry knows transport failures (RETRY_EXCEPTIONS), not Playwright's: a

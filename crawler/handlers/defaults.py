@@ -17,12 +17,18 @@ Stats: `vigie_tor/circuits_renewed`, `vigie_tor/stream_stalled`, `vigie_tor/hedg
 server: it is given back to the budget), `vigie_tor/hedge/skipped` (past the budget or the
 concurrency limit),
 `vigie_tor/socks_error/<code>`, `vigie_tor/isolation_keys`, `vigie_tor/circuits_prewarmed`,
-`vigie_tor/circuits_prewarm_failed`.
+`vigie_tor/circuits_prewarm_failed`, `vigie_tor/socks_untrusted` (the SOCKS port was served by
+an account not in `VIGIE_TRUSTED_LOCAL_USERS`: nothing was sent to it).
 """
 
 from __future__ import annotations
 
-__all__ = ["CIRCUITS_PER_SOURCE", "TOR_HANDLER_DEFAULTS"]
+from collections.abc import Iterable
+from typing import Any
+
+from vigie.core.peers import TrustedPeers
+
+__all__ = ["CIRCUITS_PER_SOURCE", "TOR_HANDLER_DEFAULTS", "trusted_peers_from_settings"]
 
 # Typed on its own: `tor_download_handler_settings()` computes with it (the dict holds objects).
 CIRCUITS_PER_SOURCE = 1
@@ -68,4 +74,19 @@ TOR_HANDLER_DEFAULTS: dict[str, object] = {
     # then the request fails as stalled and is retried at once on a renewed circuit.
     # 0 = no stream timeout (DOWNLOAD_TIMEOUT only). limits.stream_timeout_seconds.
     "VIGIE_TOR_STREAM_TIMEOUT_SECONDS": 15.0,
+    # Who may own the socket of Tor's SOCKS port (vigie.core.peers; config: security.*): the
+    # account names, None for vigie.core.peers' default list; root and our own user always pass.
+    # The HTTP handler checks each connection before the SOCKS greeting, the browser handler the
+    # listener before each page (Chromium never shows its socket). False turns the check off.
+    "VIGIE_TRUSTED_LOCAL_USERS": None,
+    "VIGIE_CHECK_LOCAL_PEERS": True,
 }
+
+
+def trusted_peers_from_settings(settings: Any) -> TrustedPeers:
+    """The SOCKS port's trusted owners from a crawl's Scrapy settings (see the two keys above)."""
+    names: Iterable[str] | None = settings.get("VIGIE_TRUSTED_LOCAL_USERS")
+    enabled = settings.getbool("VIGIE_CHECK_LOCAL_PEERS", True)
+    if names is None:
+        return TrustedPeers.default() if enabled else TrustedPeers.from_names((), enabled=False)
+    return TrustedPeers.from_names([str(n) for n in names], enabled=enabled)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
+from loguru import logger
 from scrapy import signals
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler, _ScrapyAgent
 from scrapy.exceptions import (
@@ -56,8 +57,9 @@ from zope.interface import implementer
 
 from crawler.handlers._hedge import HedgePolicy
 from crawler.handlers._prewarm import CircuitPrewarmer
-from crawler.handlers._socks import Socks5ClientEndpoint, SocksError
-from crawler.handlers.defaults import TOR_HANDLER_DEFAULTS
+from crawler.handlers._socks import Socks5ClientEndpoint, SocksError, SocksPeerError
+from crawler.handlers.defaults import TOR_HANDLER_DEFAULTS, trusted_peers_from_settings
+from vigie.core.peers import TrustedPeers
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -87,6 +89,7 @@ class TorHandlerConfig:
     stream_timeout: float = 15.0
     hedge: HedgePolicy = field(default_factory=HedgePolicy)
     prewarm: bool = True
+    peers: TrustedPeers = field(default_factory=TrustedPeers.default)
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> TorHandlerConfig:
@@ -127,7 +130,7 @@ class TorHandlerConfig:
         return cls(socks_host=host, socks_port=port, socks_password=str(get("VIGIE_TOR_SOCKS_PASSWORD")),
                    isolation=str(isolation) if isolation else None, connect_timeout=timeout,
                    circuits=circuits, socks_timeout=socks_timeout, stream_timeout=stream_timeout, hedge=hedge,
-                   prewarm=bool(get("VIGIE_TOR_PREWARM_CIRCUITS")))
+                   prewarm=bool(get("VIGIE_TOR_PREWARM_CIRCUITS")), peers=trusted_peers_from_settings(settings))
 
 
 @dataclass
@@ -175,6 +178,7 @@ class _SocksEndpointFactory:
             uri.host.decode("ascii"), uri.port, username=self._isolation,
             password=self._config.socks_password, tls_creator=tls,
             connect_timeout=self._config.connect_timeout, handshake_timeout=self._config.socks_timeout,
+            peers=self._config.peers,
         ), self._watch)
 
 
@@ -439,6 +443,10 @@ class TorDownloadHandler(HTTP11DownloadHandler):
         try:
             with wrap_twisted_exceptions():
                 return await maybe_deferred_to_future(self._race(request, slot, delay))
+        except SocksPeerError as exc:
+            self._count("vigie_tor/socks_untrusted")
+            logger.error("crawl: {}", exc)
+            raise DownloadFailedError(str(exc)) from exc
         except SocksError as exc:
             self._count(f"vigie_tor/socks_error/{exc.code or 'handshake'}")
             if exc.code == 5:

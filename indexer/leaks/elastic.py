@@ -21,6 +21,7 @@ from indexer.leaks.models import Leak, LeakAppearance
 from indexer.store.elastic import client_from_settings
 from indexer.store.elastic_mapping import SIDE_INDEX_SETTINGS
 from vigie.config.schema import ElasticsearchSettings
+from vigie.core.peers import TrustedPeers
 
 __all__ = ["ElasticLeakIndex"]
 
@@ -82,9 +83,10 @@ class ElasticLeakIndex:
     """Leaks in ES. Errors of the client propagate: the caller (the mirror flush) keeps the
     change marked and retries later."""
 
-    def __init__(self, settings: ElasticsearchSettings, *, client: Any = None) -> None:
+    def __init__(self, settings: ElasticsearchSettings, *, client: Any = None,
+                 peers: TrustedPeers | None = None) -> None:
         self.index = f"{settings.index_prefix}_leaks"
-        self.client = client if client is not None else client_from_settings(settings)
+        self.client = client if client is not None else client_from_settings(settings, peers=peers)
         self._ready = False
 
     def _ensure(self) -> None:

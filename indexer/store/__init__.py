@@ -21,6 +21,7 @@ from indexer.store.base import (
     UpsertResult,
 )
 from vigie.config.schema import StorageSettings
+from vigie.core.peers import TrustedPeers
 
 __all__ = [
     "Aggregations",
@@ -33,12 +34,14 @@ __all__ = [
 ]
 
 
-def open_store_from_settings(settings: StorageSettings, data_dir: Path) -> FragmentStore:
+def open_store_from_settings(settings: StorageSettings, data_dir: Path, *,
+                             peers: TrustedPeers | None = None) -> FragmentStore:
+    """`peers`: who may serve a loopback Elasticsearch (security.trusted_local_users)."""
     data_dir = Path(data_dir)
     if settings.backend == "elasticsearch":
         from indexer.store.elastic import ElasticStore
 
-        return ElasticStore(settings.elasticsearch, data_dir / "spool")
+        return ElasticStore(settings.elasticsearch, data_dir / "spool", peers=peers)
     from indexer.store.embedded import EmbeddedStore
 
     path = settings.embedded.path

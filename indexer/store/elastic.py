@@ -42,6 +42,7 @@ from indexer.store.base import Aggregations, SearchPage, SearchQuery, StoreError
 from indexer.store.elastic_mapping import EVIDENCE_MAPPING, check_document, doc_to_source, index_template, source_to_doc
 from indexer.store.spool import Spool
 from vigie.config.schema import ElasticsearchSettings
+from vigie.core.peers import TrustedPeers
 
 __all__ = ["ElasticStore", "EsUnavailable", "client_from_settings"]
 
@@ -56,10 +57,15 @@ class EsUnavailable(StoreError):
     """The cluster could not be reached (or kept answering 429/5xx): the caller spools."""
 
 
-def client_from_settings(settings: ElasticsearchSettings) -> Any:
+def client_from_settings(settings: ElasticsearchSettings, *, peers: TrustedPeers | None = None) -> Any:
+    """The client for `settings`; each connection to a loopback node is checked against `peers`
+    (default: vigie.core.peers' default trusted users) before a request is written."""
     from elasticsearch import Elasticsearch
 
+    from indexer.store.elastic_peers import checked_node_class
+
     kwargs: dict[str, Any] = {
+        "node_class": checked_node_class(peers if peers is not None else TrustedPeers.default()),
         "request_timeout": settings.request_timeout_seconds,
         "max_retries": settings.max_retries,
         "retry_on_timeout": True,
@@ -94,10 +100,10 @@ def _unavailable(exc: Exception) -> bool:
 
 class ElasticStore:
     def __init__(self, settings: ElasticsearchSettings, spool_dir: Path, *, client: Any = None,
-                 max_backoff: float = 30.0, bulk_concurrency: int = 2) -> None:
+                 max_backoff: float = 30.0, bulk_concurrency: int = 2, peers: TrustedPeers | None = None) -> None:
         self.settings = settings
         self.alias = settings.index_prefix
-        self.client = client if client is not None else client_from_settings(settings)
+        self.client = client if client is not None else client_from_settings(settings, peers=peers)
         self.spool = Spool(spool_dir, max_bytes=settings.spool_max_bytes)
         self._lock = threading.RLock()
         self._ready = False

@@ -101,7 +101,8 @@ def crawl(
     needs_tor = src.network == "tor" and socks is None  # a named proxy is the operator's own tor
     if needs_tor and not quiet and rt.config.global_config.tor.mode == "launch":
         console.print("[dim]tor.mode launch: starting tor for this crawl unless one already listens...[/]")
-    tor = wiring.start_tor(rt.config.global_config.tor, data_dir, needed=needs_tor)
+    tor = wiring.start_tor(rt.config.global_config.tor, data_dir, needed=needs_tor,
+                           peers=wiring.trusted_peers(rt.config))
     try:
         if no_index:
             summary = crawl_now(None)

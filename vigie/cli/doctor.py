@@ -76,7 +76,8 @@ def doctor(
         raise typer.Exit(0 if binary else EXIT_FAILURE)
 
     tor = TorController(settings, rt.ensure_data_dir() if launch else data_dir,
-                        on_progress=None if as_json else (lambda m: err_console.print(f"  tor: {m}")))
+                        on_progress=None if as_json else (lambda m: err_console.print(f"  tor: {m}")),
+                        peers=rt.config.global_config.security.trusted_peers())
     try:
         if settings.mode == "launch":
             try:

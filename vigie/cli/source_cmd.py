@@ -195,7 +195,8 @@ def try_cmd(
             require_keys(rt, match=False, data=True)
             jar = load_jar(jar_file, rt.data_key, source.name)
         tor = wiring.start_tor(rt.config.global_config.tor, data_dir,
-                               needed=source.network == "tor" and socks is None)
+                               needed=source.network == "tor" and socks is None,
+                               peers=wiring.trusted_peers(rt.config))
         try:
             fetched = fetch_page(source, rt.config.global_config, where, tor_socks=socks, cookie_jar=jar)
         finally:

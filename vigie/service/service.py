@@ -71,7 +71,8 @@ class VigieService:
         self._store: FragmentStore | None = None
         self._tor: TorController | None = None
         # notices to the operators (alerts.operators): one per condition until it clears
-        self.operators = OperatorNotifier(wiring.outbox_path(data_dir), self.config.global_config.alerts)
+        self.operators = OperatorNotifier(wiring.outbox_path(data_dir), self.config.global_config.alerts,
+                                          peers=wiring.trusted_peers(self.config))
         self._tor_checked = 0.0
 
     # -- lifecycle --------------------------------------------------------------------------------
@@ -287,7 +288,7 @@ class VigieService:
             return
         uses_tor = any(s.network == "tor" and s.schedule.enabled for s in self.config.sources.values())
         self._tor = wiring.start_tor(self.config.global_config.tor, self.data_dir, needed=uses_tor,
-                                     long_running=True)
+                                     long_running=True, peers=wiring.trusted_peers(self.config))
 
     def _start_thread(self, name: str, target: Callable[[], None]) -> None:
         thread = threading.Thread(target=target, name=f"vigie-{name}", daemon=True)

@@ -161,7 +161,8 @@ class CrawlWorker:
         if self.tor_socks is None and any(s.network == "tor" for s in self.config.sources.values()):
             self._tor = wiring.start_tor(tor.model_copy(update={"socks_port": _free_port(),
                                                                  "control_port": _free_port()}),
-                                         self.data_dir / "workers" / self.worker_id, needed=True, long_running=True)
+                                         self.data_dir / "workers" / self.worker_id, needed=True, long_running=True,
+                                         peers=wiring.trusted_peers(self.config))
             if self._tor is not None:
                 self.tor_socks = (self._tor.settings.socks_host, self._tor.settings.socks_port)
         logger.info("worker {} up (tor {})", self.worker_id,

@@ -1,0 +1,71 @@
+"""Who serves the PostgreSQL outbox's loopback address, checked around libpq's connect.
+
+Why: the DSN holds the outbox's password, and libpq sends it in clear when the server asks for a
+clear-text password; the alerts follow on the same connection. Another local user listening on
+127.0.0.1:5432 while PostgreSQL is down would get both (vigie.core.peers). libpq opens its
+socket and authenticates inside `connect()` and never hands the socket over before, so only the
+listener can be checked in time for the password: right before each connect. Once connected,
+the connection itself is checked too, before any query: a squatter that bound the port between
+the two checks then gets no alert (it may have seen the password: rotate it; say so).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import TYPE_CHECKING, Any
+
+from vigie.core.peers import TrustedPeers, is_loopback_host
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = ["check_connected", "check_listeners", "loopback_targets"]
+
+_SERVICE = "PostgreSQL (the alert outbox)"
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in value.split(",")] if value else []
+
+
+def loopback_targets(dsn: str) -> list[tuple[str, int]]:
+    """The (address, port) pairs of the DSN's TCP hosts on loopback (the environment's PGHOST,
+    PGHOSTADDR and PGPORT fill in what the DSN leaves out, as libpq does). A unix socket
+    directory (a host starting with /) is not among them: its permissions guard it."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        parts: dict[str, Any] = conninfo_to_dict(dsn)
+    except psycopg.Error:  # not a DSN: libpq refuses it next, without connecting (its message quotes the password)
+        return []
+    hosts = _split(parts.get("host") or os.environ.get("PGHOST"))
+    addrs = _split(parts.get("hostaddr") or os.environ.get("PGHOSTADDR"))
+    ports = _split(str(parts.get("port") or os.environ.get("PGPORT") or "")) or ["5432"]
+    count = max(len(hosts), len(addrs))
+    targets: list[tuple[str, int]] = []
+    for i in range(count):
+        addr = addrs[i] if i < len(addrs) and addrs[i] else (hosts[i] if i < len(hosts) else "")
+        port = int(ports[i] if i < len(ports) and ports[i] else ports[0] or 5432)
+        if addr and not addr.startswith(("/", "@")) and is_loopback_host(addr):
+            targets.append((addr, port))
+    return targets
+
+
+def check_listeners(dsn: str, peers: TrustedPeers) -> None:
+    """Raises vigie.core.peers' UntrustedPeerError when a loopback host of `dsn` is listened on
+    by an untrusted user: call it right before `psycopg.connect`."""
+    for host, port in loopback_targets(dsn):
+        peers.check_listener(host, port, _SERVICE)
+
+
+def check_connected(db: psycopg.Connection[Any], peers: TrustedPeers) -> None:
+    """Raises UntrustedPeerError when the server side of `db`'s TCP connection belongs to an
+    untrusted user (a unix socket passes): call it before the first query."""
+    fd = db.pgconn.socket
+    sock = socket.socket(fileno=os.dup(fd))
+    try:
+        peers.check_socket(sock, _SERVICE)
+    finally:
+        sock.close()
