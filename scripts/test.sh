@@ -26,6 +26,10 @@ bash scripts/setup.sh
 bash scripts/engines.sh || echo "==> a forum engine did not install: tests/test_real_engines.py says which" >&2
 # the static checks first: a broken layer contract, a type error or a lint finding fails the run
 bash scripts/lint.sh
+# compile the project's modules once: the suite starts ~240 `python -m vigie` processes, and where
+# PYTHONDONTWRITEBYTECODE is set (this machine kind sets it) each one compiled our ~100 modules
+# from source again: 0.7 s of CPU per start (`vigie --help`: 2.4 s -> 1.7 s)
+.venv/bin/python -m compileall -q -j 2 indexer alerts crawler vigie vigie_kit tests >/dev/null
 ES_JAVA_HOME=$(cat .cache/es-java-home)
 export ES_JAVA_HOME
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"

@@ -32,7 +32,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 __all__ = ["NUM_PERM", "Candidate", "Decision", "bands", "decide", "signature"]
 
@@ -46,7 +45,12 @@ _MIN_OBSERVED = 0.5  # observed / expected common records, to call two leaks one
 
 
 def signature(records: Iterable[int]) -> np.ndarray:
-    """The MinHash (uint64 array of NUM_PERM values) of a set of record hashes."""
+    """The MinHash (uint64 array of NUM_PERM values) of a set of record hashes.
+
+    datasketch is imported here, not at the top: its package imports its LSH classes and through
+    them scipy, 0.6 s on every `vigie` command, most of which never cluster."""
+    from datasketch import MinHash
+
     mh = MinHash(num_perm=NUM_PERM, seed=_SEED)
     mh.update_batch([r.to_bytes(8, "big") for r in records])
     return np.asarray(mh.hashvalues, dtype=np.uint64)
