@@ -41,6 +41,7 @@ from w3lib.url import safe_url_string
 
 from crawler.defaults import CRAWLER_DEFAULTS
 from indexer.html_text import MAX_ATTRIBUTES, trim_attributes
+from indexer.redact import mask_url
 
 if TYPE_CHECKING:
     from typing import Self
@@ -111,6 +112,15 @@ class FollowRulesMiddleware:
             self.stats.inc_value("vigie/follow/refused")
             if reason == "matches follow.deny":  # a link a selector chose, refused: loud (issue 13)
                 self.stats.inc_value("vigie/failures/follows_refused")
+            elif request.meta.get("redirect_urls") and self.hosts and host not in self.hosts:
+                # the site answered one of its own pages with a redirect elsewhere: most often it
+                # moved (a new onion address) and every page now says so; a stat alone left the
+                # run "finished" with nothing read. Not followed: the new host is not what the
+                # operator configured, and may be anyone's.
+                self.stats.inc_value("vigie/failures/redirected_off_site")
+                logger.warning("{} redirects to {}, not one of the source's hosts: not followed; if the site "
+                               "moved, put its new address in the source's start_urls",
+                               mask_url(request.meta["redirect_urls"][0]), host)
             raise IgnoreRequest(f"not following {url}: {reason}")
 
 

@@ -54,7 +54,7 @@ def test_each_failure_is_counted_shown_and_flags_the_source(site: MiniSite, tmp_
     assert undated["posted_at"] is None, "an unreadable date is left unknown, never set to now"
     assert first.summary["failures"] == {"unparsed_dates": 1, "follows_refused": 1, "pagination_stopped": 1,
                                          "login_failed": 0, "selectors_lost": 0, "threads_shrank": 0,
-                                         "detector_crashes": 0}
+                                         "redirected_off_site": 0, "detector_crashes": 0}
     assert first.summary["needs_attention"] is True and first.summary["attention_reason"].startswith("unparsed dates")
     assert "/private/9" not in site.hits
 
@@ -113,3 +113,27 @@ def test_config_check_reports_a_login_url_that_deny_refuses(tmp_path: Path) -> N
     assert any("login.url" in p.reason and "'/account/'" in p.reason for p in problems), problems
     config = write_source(tmp_path / "config", site, FORUM, login=login, follow={"deny": ["logout"]})
     assert check_config_dir(config, env={})[1] == []
+
+
+def test_a_redirect_to_another_host_flags_the_source(site: MiniSite, tmp_path: Path) -> None:
+    """A site that moved (a new onion address) answers every page with a redirect to it. The
+    crawler does not follow a redirect off the source's hosts (nor should it: the new host is
+    not what the operator configured), but before, that was only `vigie/follow/refused`, a stat:
+    the run "succeeded" with nothing read. Now it is a failure of its own that flags the source
+    and names the new host. The other host is a second loopback address: nothing leaves the
+    machine even if it were followed."""
+    moved = site.url.replace("127.0.0.1", "127.0.0.2")
+    site.pages["/t/1"] = ("redirect", f"{moved}/t/1")
+    config = write_source(tmp_path / "config", site, FORUM, start="/list", follow={"deny": ["/private/"]},
+                          attention={"unparsed_dates": 0, "follows_refused": 0, "pagination_stopped": 0})
+    run = crawl(config, tmp_path / "data", "mini", extra=["--no-index"])
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.summary["failures"]["redirected_off_site"] == 1, run.summary["failures"]
+    assert run.summary["needs_attention"] is True
+    assert run.summary["attention_reason"].startswith("redirected off site: 1"), run.summary["attention_reason"]
+    assert "127.0.0.2" in run.stderr, "the log names where the site now redirects"
+    # a redirect within the source's hosts is no failure
+    site.pages["/t/1"] = ("redirect", "/t/1?page=2")
+    again = crawl(config, tmp_path / "data2", "mini", extra=["--no-index"])
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert again.summary["failures"]["redirected_off_site"] == 0 and again.summary["needs_attention"] is False

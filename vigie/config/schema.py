@@ -1093,6 +1093,9 @@ class AttentionThresholds(Strict):
         "same kind before (the site changed its layout).")
     threads_shrank: int = Field(
         default=1, ge=0, description="Threads whose page count is smaller than at the last crawl.")
+    redirected_off_site: int = Field(
+        default=1, ge=0, description="Pages of the source answered by a redirect to a host that is not one of "
+        "its own (not followed): most often the site moved to a new address.")
 
 
 class LimitSettings(Strict):
