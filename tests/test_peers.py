@@ -120,7 +120,7 @@ def test_an_unreadable_proc_net_is_an_error_not_a_pass(tmp_path: Path) -> None:
     listener = socket.create_server(("127.0.0.1", 0))
     client = socket.create_connection(listener.getsockname())
     try:
-        blind = TrustedPeers(frozenset({0}), proc_net=tmp_path / "no-proc-net", sock_diag=False)
+        blind = TrustedPeers(proc_net=tmp_path / "no-proc-net", sock_diag=False)
         with pytest.raises(PeerCheckUnavailable) as got:
             blind.check_socket(client, "Redis")
         assert "no-proc-net/tcp" in str(got.value) and "security.check_local_peers" in str(got.value)

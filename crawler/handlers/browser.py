@@ -40,6 +40,12 @@ the source's circuits; on `network: direct` it keeps a hostile page's JavaScript
 127.0.0.1, the local network or a cloud metadata address (no such guard existed: the proxy and
 Tor's exit policy were the only one, and a direct source has neither).
 
+Who serves the SOCKS port: a squatter listening there while tor restarts would see every onion
+the source crawls and could answer for them. Chromium never shows its sockets, so before each
+page the SOCKS listener's owner is checked (vigie.core.peers; `security.trusted_local_users`),
+and the circuit opening's own connection is checked once made; a refused page fails with the
+reason, logged at ERROR and counted as `vigie_browser/socks_untrusted`.
+
 Limits (`source.browser`): a per-page timeout, a cap on pages rendered at once, and a restart of
 the browser after N pages or when its processes' RSS grows past a limit.
 """

@@ -36,7 +36,7 @@ import pwd
 import socket
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from vigie.core.sockdiag import lookup_owner
@@ -175,32 +175,44 @@ _ANY = (ipaddress.IPv4Address("0.0.0.0"), ipaddress.IPv6Address("::"))
 
 @dataclass(frozen=True)
 class TrustedPeers:
-    """The accounts Vigie may send secrets and crawl traffic to on loopback.
+    """The accounts Vigie may send secrets and crawl traffic to on loopback: root and the user
+    Vigie runs as (`always`), and the accounts `names` (names or numeric uids).
 
-    `uids` always holds root and the user Vigie runs as; `names` are the configured names (for
-    messages). `enabled=False` (security.check_local_peers: false) turns every check off."""
+    The names are resolved (NSS: /etc/passwd, nscd, LDAP...) only when a socket is owned by
+    someone else than root or us, once: a crawl whose tor runs as root never asks, so the browser's
+    crawl makes no lookup at all (tests/test_browser_no_leak.py counts nscd's socket as one).
+    `enabled=False` (security.check_local_peers: false) turns every check off."""
 
-    uids: frozenset[int]
     names: tuple[str, ...] = ()
     enabled: bool = True
     proc_net: Path = _PROC_NET
     sock_diag: bool = True  # False: /proc/net only (tests compare the two ways)
+    always: frozenset[int] = field(default_factory=lambda: frozenset({0, os.geteuid()}))
+    _resolved: list[frozenset[int]] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def from_names(cls, names: Iterable[str], *, enabled: bool = True) -> TrustedPeers:
-        """Names (or numeric uids) to uids, with root and our own user added. An unknown name
-        is skipped: the default list names services a host may not run."""
-        names = tuple(names)
-        uids = {0, os.geteuid()}
-        for name in names:
-            if name.isdigit():
-                uids.add(int(name))
-                continue
-            try:
-                uids.add(pwd.getpwnam(name).pw_uid)
-            except KeyError:
-                continue
-        return cls(frozenset(uids), names, enabled)
+        return cls(tuple(names), enabled)
+
+    @property
+    def uids(self) -> frozenset[int]:
+        """Every trusted uid. A name with no account on the host is skipped: the default list
+        names services a host may not run."""
+        if not self._resolved:
+            uids = set(self.always)
+            for name in self.names:
+                if name.isdigit():
+                    uids.add(int(name))
+                    continue
+                try:
+                    uids.add(pwd.getpwnam(name).pw_uid)
+                except KeyError:
+                    continue
+            self._resolved.append(frozenset(uids))
+        return self._resolved[0]
+
+    def trusts(self, uid: int) -> bool:
+        return uid in self.always or uid in self.uids
 
     @classmethod
     def default(cls) -> TrustedPeers:
@@ -222,7 +234,7 @@ class TrustedPeers:
         want_local, want_remote = (peer_ip, int(peer[1])), (mine_ip, int(mine[1]))
         quick = lookup_owner(want_local, want_remote) if self.sock_diag else None  # None: /proc/net decides
         if quick is not None:
-            if quick.uid not in self.uids:
+            if not self.trusts(quick.uid):
                 raise UntrustedPeerError(service, _address(*want_local), quick.uid)
             return
         for row in _rows(self.proc_net, want_local[1]):
@@ -231,7 +243,7 @@ class TrustedPeers:
                     raise PeerCheckUnavailable(
                         f"{service} at {_address(*want_local)} closed the connection at once (state {row.state}): "
                         "who served it cannot be told; nothing was sent")
-                if row.uid not in self.uids:
+                if not self.trusts(row.uid):
                     raise UntrustedPeerError(service, _address(*want_local), row.uid)
                 return
         raise PeerCheckUnavailable(
@@ -263,5 +275,5 @@ class TrustedPeers:
             return
         address = f"{host}:{port}" if ":" not in host else f"[{host}]:{port}"
         for uid in self.listener_uids(host.strip("[]"), port):
-            if uid not in self.uids:
+            if not self.trusts(uid):
                 raise UntrustedPeerError(service, address, uid)
