@@ -127,9 +127,9 @@ def test_caps_per_evidence_and_speed_on_a_dense_notes_column() -> None:
     rows = "\n".join(f"Nom{i};Prenom{i};p{i}@exemple.test;séropositif, pas de traitement, CGT" for i in range(20_000))
     text = "nom;prenom;email;notes\n" + rows
     scan_article9("warm up")
-    t0 = time.perf_counter()
+    t0 = time.thread_time()  # CPU time: the suite's other workers share the cores
     flags = scan_article9(text)
-    elapsed = time.perf_counter() - t0
+    elapsed = time.thread_time() - t0
     assert [f.evidence for f in flags].count("séropositif") == 3
     assert {f.category for f in flags} == {"health", "trade_union"}
     assert elapsed < 6.0, elapsed  # ~0.3 s alone; the bound catches a per-match cost gone quadratic

@@ -12,6 +12,7 @@ Scrapy's tree, stops at 2 048 levels: the test asserts that limit as it is, so t
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -85,9 +86,9 @@ def _emails(frags: list[Fragment]) -> set[str]:
 @pytest.mark.parametrize("name", list(PAGES))
 def test_scan_of_a_hostile_page(name: str) -> None:
     data, _ = PAGES[name]()
-    t0 = time.perf_counter()
+    t0 = time.thread_time()  # CPU time: the suite's other workers share the cores
     frags = detect(data, key=KEY, filename="page.html")
-    took = time.perf_counter() - t0
+    took = time.thread_time() - t0
     assert took < BOUND_S, f"{name}: scan took {took:.1f}s"
     found = _emails(frags)
     missing = [v for v in FIRST + SECOND if v.split(";")[0] not in found]
@@ -99,13 +100,13 @@ def test_scan_of_a_hostile_page(name: str) -> None:
 def test_crawl_of_a_hostile_page(name: str) -> None:
     data, whole_tree = PAGES[name]()
     declared = "text/html; charset=utf-8" if "utf16" not in name else "text/html"
-    t0 = time.perf_counter()
+    t0 = time.thread_time()  # CPU time: the suite's other workers share the cores
     response = HtmlResponse("http://forum.onion/thread/1", body=data, headers={"Content-Type": declared})
     bodies = [first_text(post, BODY_SEL) or "" for post in select(response, POST_SEL)]
     found = set()
     for body in bodies:
         found |= _emails(detect(body, key=KEY))
-    took = time.perf_counter() - t0
+    took = time.thread_time() - t0
     assert took < BOUND_S, f"{name}: crawl extraction took {took:.1f}s"
     assert all(v.split(";")[0] in found for v in FIRST), f"{name}: the first dump was missed"
     after = all(v.split(";")[0] in found for v in SECOND)
@@ -122,12 +123,15 @@ def test_vigie_scan_cli_on_the_unclosed_tags_page(tmp_path: Path) -> None:
     page.write_bytes(PAGES["unclosed-div-2.3MB"]()[0])
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "vigie.yaml").write_text("storage:\n  backend: embedded\n", encoding="utf-8")
-    t0 = time.perf_counter()
+    # the command's CPU time, not the wall clock: on a loaded CI runner a `vigie` process once
+    # took 18 s of wall time just to start; the page's old cost (past 20 s) was CPU
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run([sys.executable, "-m", "vigie", "scan", str(page), "--json", "--config",
                            str(tmp_path / "config"), "--data-dir", str(tmp_path / "data")],
-                          capture_output=True, text=True, timeout=60, cwd=REPO, check=False,
+                          capture_output=True, text=True, timeout=120, cwd=REPO, check=False,
                           env={**os.environ, **test_keys_env})
-    took = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    took = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert took < BOUND_S + 5, f"vigie scan took {took:.1f}s (interpreter start-up included)"
+    assert took < BOUND_S + 5, f"vigie scan took {took:.1f}s of CPU (interpreter start-up included)"
     assert proc.stdout.count('"type": "email"') >= len(FIRST) + len(SECOND)
