@@ -8,7 +8,9 @@ Why line structure matters: fragments are found line by line (separator counts, 
   line; block boundaries collapse, as on screen, so `<div>row</div><div>row</div>` stays a
   run of adjacent lines;
 - the text of `<pre>`, `<code>`, `<textarea>` keeps its newlines verbatim whatever wraps it
-  (`<p><code>\\nrow1\\nrow2</code></p>` is two lines, not one);
+  (`<p><code>\\nrow1\\nrow2</code></p>` is two lines, not one); there, a newline right after a
+  `<br>` is that same line break (engines run PHP's nl2br over code blocks: MyBB's
+  `<code>row1<br />\\nrow2</code>` is two adjacent lines, not rows split by blank lines);
 - table cells are tab-separated; whitespace elsewhere collapses to one space, except tabs
   (a TSV dump pasted into a paragraph keeps its cells);
 - scripts, styles, templates and `<head>` are dropped.
@@ -82,11 +84,12 @@ _ATTRIBUTE_B = re.compile(_ATTRIBUTE_RE.encode())
 class _Lines:
     """The output being built: finished lines plus the pieces of the current one."""
 
-    __slots__ = ("done", "cur")
+    __slots__ = ("after_br", "cur", "done")
 
     def __init__(self) -> None:
         self.done: list[str] = []
         self.cur: list[str] = []
+        self.after_br = False  # a `<br>` was the last thing seen: a newline right after it is the same break
 
     def hard(self) -> None:
         """A line break that always counts (`<br>`, a newline inside `<pre>`)."""
@@ -95,6 +98,7 @@ class _Lines:
 
     def soft(self) -> None:
         """A block boundary: ends the current line if it holds anything but whitespace."""
+        self.after_br = False
         if self.cur:
             line = "".join(self.cur)
             if line.strip():
@@ -104,6 +108,10 @@ class _Lines:
     def text(self, value: str, verbatim: bool) -> None:
         if "\xa0" in value:
             value = value.replace("\xa0", " ")
+        if self.after_br:
+            self.after_br = False
+            if verbatim:
+                value = _BR_NEWLINE.sub("", value, count=1)
         if not verbatim:
             if "\n" in value or "\r" in value or "\f" in value:
                 value = _BREAK_WS.sub(" ", value)
@@ -153,6 +161,7 @@ def element_text(root: _Element) -> str:
                     soft()
             elif tag == "br":
                 hard()
+                out.after_br = True
             elif tag in _CELLS:
                 prev = el.getprevious()
                 if prev is not None and type(prev.tag) is str and prev.tag.lower() in _CELLS:
@@ -229,6 +238,8 @@ def parse_html(html: str | bytes) -> tuple[_Element | None, bool]:
 # patterns stop at the next "<" as well as ">" (`[^<>]*`), so a run of unclosed "<" costs one
 # scan, not one scan per "<"; scripts and styles (whose ends may never come) are RE2's.
 _SCRIPT = re2.compile(r"(?is)<(?:script|style)\b[^>]*>.*?</(?:script|style)\s*>")
+_BR_NEWLINE = re.compile(r"\A[ \t]*(?:\r\n|\r|\n)")  # the source newline after a `<br>`, in verbatim text
+_BR_THEN_NEWLINE = re.compile(r"(<br\b[^<>]*>)[ \t]*(?:\r\n|\r|\n)", re.I)
 _BREAK_TAG = re.compile(r"<(?:br|/?(?:p|div|pre|tr|li|blockquote|h\d|table|ul|ol|hr|section|article|dd|dt)"
                         r")\b[^<>]*>", re.I)
 _CELL_TAG = re.compile(r"</t[dh]\s*>", re.I)
@@ -249,6 +260,7 @@ def strip_tags(html: str) -> str:
             pos = spans[0][1]
         parts.append(html[pos:])
         html = "".join(parts)
+    html = _BR_THEN_NEWLINE.sub(r"\1", html)  # `<br />\n` is one break, as in `element_text`
     text = _BREAK_TAG.sub(lambda m: "\n" if m.group(0)[1:3].lower() == "br" else "\x1e", html.replace("\x1e", " "))
     text = _ANY_TAG.sub("", _CELL_TAG.sub("\t", text))
     text = _BLOCK_RUN.sub("\n", text.replace("\r\n", "\n"))  # block boundaries collapse, as on screen

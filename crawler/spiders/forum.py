@@ -35,6 +35,10 @@ __all__ = ["FETCH_AHEAD_PAGES", "ForumSpider"]
 # Most pages of one pagination chain requested ahead of the page being read (crawler.spiders._ahead);
 # Scrapy setting VIGIE_FETCH_AHEAD_PAGES, 0 turns it off. Requests stay within limits.concurrency.
 FETCH_AHEAD_PAGES = 4
+# Extensions of server-side scripts: an attachment link ending in one names the engine's download
+# script, not the file (its type comes from the answer's Content-Disposition).
+_SCRIPT_EXTENSIONS = frozenset({"php", "php3", "php4", "php5", "phtml", "asp", "aspx", "ashx", "jsp", "jspx", "cgi",
+                                "pl", "cfm", "do", "action"})
 
 
 def _page_title(response: TextResponse) -> str | None:
@@ -376,9 +380,10 @@ class ForumSpider(VigieSpider):
                     posted_at: datetime | None) -> Iterator[Request]:
         url = urldefrag(url)[0]
         ext = extension_of(unquote(urlsplit(url).path.rstrip("/")))
-        # "name.exe" is refused here; "patients-csv.12/" (no real extension) is fetched and
-        # judged by its Content-Disposition filename in parse_file.
-        if ext.isalpha() and ext not in self.source.attachments.extensions:
+        # "name.exe" is refused here; "patients-csv.12/" (no real extension) and a download
+        # script ("download/file.php?id=7": phpBB, MyBB, SMF, vBulletin serve every attachment so)
+        # are fetched and judged by their Content-Disposition filename in parse_file.
+        if ext.isalpha() and ext not in self.source.attachments.extensions and ext not in _SCRIPT_EXTENSIONS:
             self.crawler.stats.inc_value("vigie/files/wrong_type")
             return
         if url in self._emitted or self.vigie_state.file_status(url) in ("done", "refused"):

@@ -1,0 +1,109 @@
+"""Blind probe of real forum engines' markup: each engine's pages as its own templates render them
+(tests/engine_pages/<engine>/, README there names the template and version), served over HTTP on
+127.0.0.1, crawled by the real `vigie crawl` with nothing but an operator-written source YAML
+(tests/engine_pages/<engine>/source.yaml), and compared with what the pages hold: every post once,
+its author, date (the right instant), thread and board, the thread titles, pagination followed to
+the last page, the attachment fetched, the dump found as a fragment, quotes and signatures left out
+of the post that shows them."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.fixtures.engine_pages import ENGINE_PAGES, EnginePages, expected_date
+from tests.fixtures.forum import crawl
+from vigie_kit.forum_engines import EngineServer
+
+ENGINES = sorted(p.name for p in ENGINE_PAGES.iterdir() if (p / "source.yaml").exists())
+
+
+def _config(directory: Path, engine: str, base_url: str) -> tuple[Path, str]:
+    """A config dir holding the engine's source.yaml aimed at `base_url`: only the address, the
+    network and test-speed limits change, so the YAML is what is tested."""
+    text = (ENGINE_PAGES / engine / "source.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(re.sub(r"http://[a-z0-9]+x+\.onion", base_url.rstrip("/"), text))
+    data["network"] = "direct"
+    data["limits"] = {**data.get("limits", {}), "delay_seconds": 0, "autothrottle": False, "concurrency": 4,
+                      "timeout_seconds": 20, "retry_backoff_seconds": 0.2, "retries": 0}
+    (directory / "sources").mkdir(parents=True, exist_ok=True)
+    (directory / "sources" / f"{data['name']}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                                                 encoding="utf-8")
+    (directory / "vigie.yaml").write_text("storage:\n  backend: embedded\n", encoding="utf-8")
+    return directory, str(data["name"])
+
+
+def _number(item: dict[str, Any]) -> int:
+    return int(re.sub(r"\D", "", str(item.get("post_id") or "")) or -1)
+
+
+def _mismatches(run_posts: list[dict[str, Any]], truth: dict[str, Any], base: str) -> list[str]:
+    problems: list[str] = []
+    seen: dict[int, dict[str, Any]] = {}
+    for item in run_posts:
+        number = _number(item)
+        if number in seen:
+            problems.append(f"post {number} emitted twice")
+        seen[number] = item
+    want_posts = {p["id"]: p for p in truth["posts"]}
+    problems += [f"post {n} ({seen[n].get('body', '')[:60]!r}) is no post of the pages"
+                 for n in sorted(set(seen) - set(want_posts))]
+    for number, want in want_posts.items():
+        got = seen.get(number)
+        if got is None:
+            problems.append(f"post {number} of {want['thread']} missing")
+            continue
+        body = got.get("body") or ""
+        fetched = datetime.fromisoformat(got["fetched_at"].replace("Z", "+00:00"))
+        at, tol = expected_date(want["date"], fetched)
+        posted = datetime.fromisoformat(got["posted_at"].replace("Z", "+00:00")) if got.get("posted_at") else None
+        if posted is None or abs((posted - at).total_seconds()) > tol + truth.get("tolerance", 0):
+            problems.append(f"post {number}: date {got.get('posted_at')} (printed {got.get('raw_date')!r}) "
+                            f"!= {at.isoformat()}")
+        checks = {"author": (got.get("author"), want["author"]),
+                  "thread": (got.get("thread_url"), base + want["thread"]),
+                  "title": (got.get("thread_title"), truth["threads"][want["thread"]]),
+                  "board": (got.get("board"), truth["board"])}
+        problems += [f"post {number}: {k} {v[0]!r} != {v[1]!r}" for k, v in checks.items() if v[0] != v[1]]
+        if want["excerpt"] not in body:
+            problems.append(f"post {number}: body {body[:200]!r} lacks {want['excerpt']!r}")
+        problems += [f"post {number}: body holds {a!r}, no part of the post" for a in want["absent"] if a in body]
+    return problems
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engine_pages_crawled_right(engine: str, tmp_path: Path) -> None:
+    view = EnginePages(engine)
+    with EngineServer(view) as server:
+        config, name = _config(tmp_path / "config", engine, server.url)
+        run = crawl(config, tmp_path / "data", name, timeout=120)
+        base = server.url
+    assert run.returncode == 0, run.stderr[-3000:]
+    truth = view.truth(base)
+    problems = _mismatches(run.posts(), truth, base)
+    # pagination followed to the last page, each page once
+    pages = list(view.routes)
+    problems += [f"page {p} never fetched" for p in pages if p not in view.served]
+    problems += [f"page {p} fetched {view.served.count(p)} times" for p in set(view.served)
+                 if p in view.routes and view.served.count(p) > 1]
+    files = run.files()
+    for want in truth["files"]:
+        got = [f for f in files if f.get("filename") == want["filename"]]
+        if len(got) != 1:
+            problems.append(f"attachment {want['filename']} of post {want['post']}: {len(got)} items "
+                            f"(fetched: {view.served.count(view._key(want['path']))})")
+        elif got[0].get("author") != next(p["author"] for p in truth["posts"] if p["id"] == want["post"]):
+            problems.append(f"attachment {want['filename']}: author {got[0].get('author')!r}")
+    dumps = [p for p in truth["posts"] if p.get("dump")]
+    if run.summary.get("fragments", 0) < len(dumps) + len(truth["files"]):
+        problems.append(f"{run.summary.get('fragments')} fragments for {len(dumps)} dump posts "
+                        f"and {len(truth['files'])} attachments")
+    failures = {k: v for k, v in (run.summary.get("failures") or {}).items() if v}
+    if failures or run.summary.get("needs_attention"):
+        problems.append(f"silent failures: {failures}")
+    assert problems == [], "\n".join(problems)
