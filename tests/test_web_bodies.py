@@ -15,6 +15,7 @@ import socket
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from indexer.tokens import prehash
@@ -161,3 +162,17 @@ def test_other_routes_take_at_most_a_mebibyte(env: WebEnv) -> None:
             "Content-Length": str(len(small))}) + small)
         status, _, body = _answer(sock)
     assert status == 200, body[:300]
+
+
+def test_an_upload_within_the_limit_is_registered(env: WebEnv) -> None:
+    """The routes read the file themselves now (no body parameter): a plain upload through the API
+    still registers its pre-hashes and starts the retro-hunt."""
+    t, v = PEOPLE["org-a"][1]
+    body = f"type,prehash\n{t},{prehash(t, v).hex()}\n".encode()
+    r = httpx.post(env.url("/api/v1/orgs/org-a/prehash"), headers={"Authorization": _bearer(env, "member-org-a")},
+                   files={"file": ("p.csv", body)})
+    assert r.status_code == 202, r.text[:300]
+    assert r.json()["org"] == "org-a" and r.json()["lines_read"] == 2  # the header and the person
+    missing = httpx.post(env.url("/api/v1/orgs/org-a/prehash"), headers={"Authorization": _bearer(env, "member-org-a")},
+                         files={"other": ("p.csv", body)})
+    assert missing.status_code == 422 and "multipart field `file`" in missing.json()["detail"]

@@ -652,6 +652,13 @@ class WebSettings(Strict):
         description="Allow listening on a non-loopback address (behind a TLS reverse proxy, or in a container "
         "whose port is published on 127.0.0.1 only).",
     )
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost", "::1"], min_length=1,
+        examples=[["127.0.0.1", "localhost", "vigie.example.org"]],
+        description="The names the app answers to in a request's `Host` header (without port); any other "
+        "gets a 400, so that a web page pointing its own name at this machine (DNS rebinding) cannot "
+        "script the app from an analyst's browser. Add the name a reverse proxy forwards.",
+    )
     secure_cookies: bool = Field(
         default=False,
         description="Mark the session cookie `Secure` even when the request arrived over plain HTTP (set it "

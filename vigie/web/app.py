@@ -23,6 +23,7 @@ from vigie.intel import IntelSource
 from vigie.web.api import router
 from vigie.web.bodies import BodyLimitMiddleware
 from vigie.web.data import WebData
+from vigie.web.hosts import AllowedHostsMiddleware
 from vigie.web.pages import STATIC_DIR, LoginNeeded, render_error
 from vigie.web.pages import router as pages_router
 from vigie.web.problems import ProblemError, install_problem_handlers, problem_response
@@ -53,6 +54,7 @@ def create_app(data: WebData, intel: IntelSource | None = None) -> FastAPI:
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(AllowedHostsMiddleware, allowed=data.settings.allowed_hosts)  # outermost: runs first
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -21,7 +21,8 @@ import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from fastapi import Request, UploadFile
+from fastapi import Request
+from starlette.datastructures import UploadFile  # what a form holds (FastAPI's is a subclass)
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vigie.web.data import MAX_UPLOAD_BYTES, upload_too_large

@@ -1,0 +1,60 @@
+"""The `Host` a request names must be one of ours: DNS rebinding does not reach the app.
+
+Why: `vigie serve` listens on loopback, and an analyst's browser can reach loopback. A page on
+another site can point its own name at 127.0.0.1 (DNS rebinding) and then script requests to
+the app that the browser treats as same-origin to that page: it reads every answer. The
+browser sends no Vigie cookie there (the cookie belongs to 127.0.0.1, not to the other name),
+but the page could still try passwords at the login (throttled) and read what needs no login.
+Such requests carry the other site's name in `Host`; answering only the names the app is
+reached by (`web.allowed_hosts`, the loopback names by default) closes the door.
+
+Starlette's `TrustedHostMiddleware` is not used: it splits the header at the first `:`, which
+reads `[::1]:8080` as `[`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from vigie.web.problems import PROBLEM_TYPE
+
+__all__ = ["AllowedHostsMiddleware", "host_name"]
+
+
+def host_name(header: str) -> str | None:
+    """The name in a `Host` header (`[::1]:8080` -> `::1`), lower-case; None when malformed."""
+    try:
+        parts = urlsplit(f"//{header}")
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        return None
+    if parts.username is not None or parts.password is not None or parts.path or parts.query:
+        return None
+    return parts.hostname or None
+
+
+class AllowedHostsMiddleware:
+    """A request whose `Host` is not an allowed name is answered 400 before any route sees it."""
+
+    def __init__(self, app: ASGIApp, allowed: Iterable[str]) -> None:
+        self.app = app
+        self.allowed = frozenset(a.strip("[]").lower() for a in allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        header = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"host"), "")
+        name = host_name(header)
+        if name is not None and name in self.allowed:
+            await self.app(scope, receive, send)
+            return
+        # the header is not echoed: it is the other site's to choose
+        body = {"type": "about:blank", "title": "Bad Request", "status": 400, "instance": scope.get("path", ""),
+                "detail": "this server does not answer to that Host name; an operator can add it to "
+                          "web.allowed_hosts"}
+        await JSONResponse(body, status_code=400, media_type=PROBLEM_TYPE)(scope, receive, send)
