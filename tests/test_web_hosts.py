@@ -1,4 +1,4 @@
-"""DNS rebinding (vigie.web.hosts), over real HTTP against a real uvicorn on 127.0.0.1.
+"""DNS rebinding (vigie.web.hosts, vigie.service.metrics), over real HTTP against real servers on 127.0.0.1.
 
 A page on another site that points its own name at 127.0.0.1 makes the analyst's browser send
 requests to the app with that name in `Host`. Before, the app answered them like any other (the
@@ -15,7 +15,9 @@ import pytest
 
 from tests.fixtures.mail import WebhookReceiver
 from tests.web_env import PASSWORD, WebEnv, serve, web_env
-from vigie.web.hosts import host_name
+from vigie.core.hosts import host_name
+from vigie.service.metrics import ServiceMetrics
+from vigie_kit.ports import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -75,3 +77,21 @@ def test_host_names_are_read_like_a_browser_writes_them() -> None:
     assert host_name("127.0.0.1:8080") == "127.0.0.1" and host_name("vigie.example.org") == "vigie.example.org"
     for bad in ("a:b", "x@127.0.0.1", "127.0.0.1/x", "", "127.0.0.1:8080?x"):
         assert host_name(bad) is None, bad
+
+
+def test_the_service_metrics_answer_loopback_names_only() -> None:
+    """The same door on `vigie run`'s /metrics (on loopback by default): source names and the
+    health of crawls and alerts are not for a rebound page to read."""
+    metrics = ServiceMetrics()
+    metrics.crawls.labels("darkforum", "ok").inc()
+    port = free_port()
+    server = metrics.serve("127.0.0.1", port)
+    try:
+        url = f"http://127.0.0.1:{port}/metrics"
+        ok = httpx.get(url)
+        assert ok.status_code == 200 and 'vigie_crawls_total{outcome="ok",source="darkforum"} 1.0' in ok.text
+        assert httpx.get(url, headers={"Host": f"localhost:{port}"}).status_code == 200
+        rebound = httpx.get(url, headers={"Host": f"rebind.example:{port}"})
+        assert rebound.status_code == 400 and "darkforum" not in rebound.text
+    finally:
+        server.shutdown()  # type: ignore[attr-defined]

@@ -9,7 +9,6 @@ service are siblings and never import each other.
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 from typing import Annotated
 
@@ -18,18 +17,10 @@ import typer
 from vigie.cli import EXIT_CONFIG, app
 from vigie.cli.common import ConfigDir, DataDir, console, fail, require_keys, runtime
 from vigie.config.loader import LoadedConfig
+from vigie.core.peers import is_loopback_host
 from vigie.web.ops import OpsReport, OpsSource
 
-__all__ = ["ServiceOps", "is_loopback", "serve"]
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+__all__ = ["ServiceOps", "serve"]
 
 
 class ServiceOps:
@@ -92,7 +83,7 @@ def serve(
     require_keys(rt, match=True, data=True)
     web = rt.config.global_config.web
     bind = host or web.host
-    if not is_loopback(bind) and not (web.allow_remote or allow_remote):
+    if not is_loopback_host(bind) and not (web.allow_remote or allow_remote):
         fail(f"refusing to listen on {bind}: not a loopback address. Set `web: {{allow_remote: true}}` in "
              "vigie.yaml if this is deliberate (behind a TLS proxy, or a container port published on 127.0.0.1)",
              EXIT_CONFIG)

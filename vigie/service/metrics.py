@@ -1,13 +1,44 @@
-"""Prometheus metrics of `vigie run`, served on `service.metrics_host:metrics_port` at /metrics."""
+"""Prometheus metrics of `vigie run`, served on `service.metrics_host:metrics_port` at /metrics.
+
+Served on loopback (the default), the endpoint answers only requests that name a loopback host
+(`127.0.0.1`, `localhost`, `::1`): a web page that points its own name at 127.0.0.1 (DNS
+rebinding) could otherwise read, from a browser on this machine, which sources Vigie watches and
+how its crawls and alerts fare. On another address, the operator exposed it on purpose (a
+scraper reaches it by a name only the operator knows): no name is checked there.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import socket
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, make_wsgi_app
+from prometheus_client.exposition import ThreadingWSGIServer
+
+from vigie.core.hosts import LOOPBACK_NAMES, host_name
+from vigie.core.peers import is_loopback_host
 
 __all__ = ["ServiceMetrics"]
+
+_WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Scrapes are not logged (one every few seconds)."""
+
+
+def _loopback_names_only(app: _WSGIApp) -> _WSGIApp:
+    def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if host_name(environ.get("HTTP_HOST", "")) not in LOOPBACK_NAMES:
+            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"this endpoint answers only to 127.0.0.1, localhost and ::1\n"]
+        return app(environ, start_response)
+
+    return guarded
 
 
 class ServiceMetrics:
@@ -51,5 +82,15 @@ class ServiceMetrics:
         self.needs_attention.labels(source).set(1.0 if summary.get("needs_attention") else 0.0)
 
     def serve(self, host: str, port: int) -> object:
-        server, _thread = start_http_server(port, addr=host, registry=self.registry)
+        """Serve /metrics on a daemon thread (as prometheus_client's `start_http_server`, with the
+        loopback names check when `host` is a loopback address)."""
+        app: _WSGIApp = make_wsgi_app(self.registry)
+        if is_loopback_host(host):
+            app = _loopback_names_only(app)
+
+        class Server(ThreadingWSGIServer):
+            address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+        server = make_server(host.strip("[]"), port, app, Server, handler_class=_QuietHandler)
+        threading.Thread(target=server.serve_forever, name="vigie-metrics", daemon=True).start()
         return server

@@ -8,33 +8,21 @@ but the page could still try passwords at the login (throttled) and read what ne
 Such requests carry the other site's name in `Host`; answering only the names the app is
 reached by (`web.allowed_hosts`, the loopback names by default) closes the door.
 
-Starlette's `TrustedHostMiddleware` is not used: it splits the header at the first `:`, which
-reads `[::1]:8080` as `[`.
+The header is read by `vigie.core.hosts.host_name` (Starlette's `TrustedHostMiddleware` splits it
+at the first `:`, which reads `[::1]:8080` as `[`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from vigie.core.hosts import host_name
 from vigie.web.problems import PROBLEM_TYPE
 
-__all__ = ["AllowedHostsMiddleware", "host_name"]
-
-
-def host_name(header: str) -> str | None:
-    """The name in a `Host` header (`[::1]:8080` -> `::1`), lower-case; None when malformed."""
-    try:
-        parts = urlsplit(f"//{header}")
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
-    except ValueError:
-        return None
-    if parts.username is not None or parts.password is not None or parts.path or parts.query:
-        return None
-    return parts.hostname or None
+__all__ = ["AllowedHostsMiddleware"]
 
 
 class AllowedHostsMiddleware:
