@@ -24,3 +24,36 @@ def test_pre_keeps_its_own_blank_lines_and_double_breaks() -> None:
     assert element_text(html.fromstring("<pre>a\nb\n\nc</pre>")) == "a\nb\n\nc"
     assert element_text(html.fromstring("<pre>a<br><br>\nb</pre>")) == "a\n\nb"
     assert element_text(html.fromstring("<div><code>a<br>b</code> c\nd</div>")) == "a\nb c d"
+
+
+# vBulletin 4 with "advanced" friendly URLs: every page has <base href="<board root>/"> and writes
+# its links against it, from path-style page URLs
+VB_FORUM = """<html><head><base href="http://board.test/" /><!--[if IE]></base><![endif]--></head><body>
+<div class="pagination_top"><span class="prev_next"><a rel="next" href="forumdisplay.php/2-Bases/page2">
+<img alt="Next" /></a></span></div>
+<ol id="threads"><li class="threadbit"><h3 class="threadtitle">
+<a class="title" href="showthread.php/12-Fuite-clients">Fuite clients</a></h3></li></ol>
+<ol id="posts"><li class="postcontainer" id="post_101"><div class="attachments">
+<a href="attachment.php?attachmentid=7&amp;d=1">clients.txt</a></div></li></ol></body></html>"""
+
+
+def test_links_resolve_against_the_base_href() -> None:
+    from datetime import UTC, datetime
+
+    from parsel import Selector
+
+    from crawler.spiders.extract import next_link, page_posts, page_threads
+    from vigie.config.schema import ForumSelectors
+
+    forum = ForumSelectors.model_validate({
+        "thread_rows": "li.threadbit", "thread_link": "a.title::attr(href)",
+        "post": {"container": "li.postcontainer", "body": "div", "attachments": "div.attachments a::attr(href)"}})
+    page, url = Selector(text=VB_FORUM), "http://board.test/forumdisplay.php/2-Bases"
+    assert next_link(page, url, "a[rel=next]::attr(href)", []) == "http://board.test/forumdisplay.php/2-Bases/page2"
+    assert [t.url for t in page_threads(page, url, forum)] == ["http://board.test/showthread.php/12-Fuite-clients"]
+    posts = page_posts(page, url, forum, datetime.now(UTC))
+    assert posts[0].attachments == ("http://board.test/attachment.php?attachmentid=7&d=1",)
+    # no <base>: the page's own URL, as before
+    bare = Selector(text=VB_FORUM.replace('<base href="http://board.test/" />', ""))
+    assert [t.url for t in page_threads(bare, url, forum)] == [
+        "http://board.test/forumdisplay.php/showthread.php/12-Fuite-clients"]

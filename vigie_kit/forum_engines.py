@@ -165,6 +165,7 @@ class Request:
     form: dict[str, str]
     base: str  # "http://host:port" as the client addressed us (works behind an onion service)
     session: dict[str, Any]
+    raw_query: str = ""  # the query as sent ("12-some-thread/page2": vBulletin's friendly URLs have no key=value)
 
     @property
     def user(self) -> str | None:
@@ -267,7 +268,8 @@ class _Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
             form = dict(parse_qsl(self.rfile.read(length).decode("utf-8", "replace")))
         base = f"http://{self.headers.get('Host') or f'127.0.0.1:{self.engine.port}'}"
-        page = self.engine.view.handle(Request(method, parts.path, dict(parse_qsl(parts.query)), form, base, session))
+        page = self.engine.view.handle(Request(method, parts.path, dict(parse_qsl(parts.query)), form, base, session,
+                                                 parts.query))
         with self.engine.lock:
             self.engine.hits[self.path] += 1
         data = page.body.encode("utf-8") if isinstance(page.body, str) else page.body

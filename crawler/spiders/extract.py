@@ -23,7 +23,7 @@ from crawler.spiders._dates import read_date
 from vigie.config.schema import ForumSelectors, SourceConfig, UrlRewrite
 
 __all__ = ["ForumPage", "PostExtract", "ThreadLink", "each_own", "extract_forum_page", "first_page_url",
-           "last_page_link", "next_link", "page_posts", "page_threads", "thread_key"]
+           "last_page_link", "next_link", "page_base", "page_posts", "page_threads", "thread_key"]
 
 # A link to the LAST page is never a next link, whatever the configured texts say.
 T = TypeVar("T")
@@ -81,6 +81,15 @@ def thread_key(url: str, rewrites: list[UrlRewrite]) -> str:
     return key
 
 
+def page_base(page: Selector, url: str) -> str:
+    """The URL a page's relative links are written against: its `<base href>` made absolute (the
+    first one, as browsers and Scrapy's `response.urljoin` read it), else the page's own URL.
+    vBulletin prints `<base href="<board root>/">` on every page and writes its links against
+    it; with its path-style URLs (`showthread.php/12-title/page2`) they resolve nowhere else."""
+    href = page.xpath("(//base[@href])[1]/@href").get()
+    return (absolute_url(url, href) or url) if href and href.strip() else url
+
+
 def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -102,15 +111,16 @@ def next_link(page: Selector, url: str, css: str | None, texts: list[str]) -> st
     if css:
         href = first_text(page, css)
         if href:
-            return absolute_url(url, href)
+            return absolute_url(page_base(page, url), href)
     if not texts:
         return None
     wanted = {_norm(t) for t in texts}
+    base = page_base(page, url)
     for text, href, rel in _link_texts(page):
         if text in _LAST_TEXTS or not href:
             continue
         if "next" in rel.split() or text in wanted:
-            target = absolute_url(url, href)
+            target = absolute_url(base, href)
             if target is not None and target != urldefrag(url)[0]:
                 return target
     return None
@@ -118,9 +128,10 @@ def next_link(page: Selector, url: str, css: str | None, texts: list[str]) -> st
 
 def last_page_link(page: Selector, url: str) -> str | None:
     """A link to the last page that is not this page: a next link was expected."""
+    base = page_base(page, url)
     for text, href, _rel in _link_texts(page):
         if text in _LAST_TEXTS and href:
-            target = absolute_url(url, href)
+            target = absolute_url(base, href)
             if target is not None and target != urldefrag(url)[0]:
                 return target
     return None
@@ -132,13 +143,15 @@ def first_page_url(page: Selector, url: str, forum: ForumSelectors) -> str:
     href = first_text(page, forum.thread_canonical) if forum.thread_canonical else None
     if not href and forum.thread_first_page:
         href = first_text(page, forum.thread_first_page)
-    return thread_key((absolute_url(url, href) if href else None) or url, forum.thread_url_rewrite)
+    return thread_key((absolute_url(page_base(page, url), href) if href else None) or url, forum.thread_url_rewrite)
 
 
 def page_threads(page: Selector, url: str, forum: ForumSelectors) -> list[ThreadLink]:
+    base = page_base(page, url)
+
     def read(row: Selector) -> ThreadLink | None:
         link = first_text(row, forum.thread_link)
-        target = absolute_url(url, link) if link else None
+        target = absolute_url(base, link) if link else None
         if target is None:
             return None
         return ThreadLink(target, first_text(row, forum.thread_title) if forum.thread_title else None,
@@ -150,7 +163,8 @@ def page_threads(page: Selector, url: str, forum: ForumSelectors) -> list[Thread
 
 
 def page_posts(page: Selector, url: str, forum: ForumSelectors, fetched_at: datetime) -> list[PostExtract]:
-    return each_own(page, forum.post.container, lambda post: _post(post, url, forum, fetched_at))
+    base = page_base(page, url)  # attachment links are made absolute against it
+    return each_own(page, forum.post.container, lambda post: _post(post, base, forum, fetched_at))
 
 
 def each_own(page: Selector, expr: str, read: Callable[[Selector], T]) -> list[T]:
@@ -263,8 +277,9 @@ def extract_forum_page(source: SourceConfig, html: str | bytes, url: str,
     page = Selector(text=html.decode("utf-8", "replace") if isinstance(html, bytes) else html)
     when = fetched_at or datetime.now(UTC)
     posts = page_posts(page, url, forum, when)
+    boards = absolute_urls(page_base(page, url), all_values(page, forum.board_links)) if forum.board_links else []
     return ForumPage(
-        url=url, boards=absolute_urls(url, all_values(page, forum.board_links)) if forum.board_links else [],
+        url=url, boards=boards,
         board_title=first_text(page, forum.board_title) if forum.board_title else None,
         threads=page_threads(page, url, forum),
         next_page=next_link(page, url, forum.next_page, forum.next_link_texts),
