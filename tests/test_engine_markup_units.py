@@ -57,3 +57,21 @@ def test_links_resolve_against_the_base_href() -> None:
     bare = Selector(text=VB_FORUM.replace('<base href="http://board.test/" />', ""))
     assert [t.url for t in page_threads(bare, url, forum)] == [
         "http://board.test/forumdisplay.php/showthread.php/12-Fuite-clients"]
+
+
+def test_a_next_link_to_the_page_itself_is_no_next_page() -> None:
+    """Invision Community keeps `li.ipsPagination_next a[rel=next]` on the last page, pointing at
+    that page; Bootstrap themes leave `<a href="#">` in a disabled item: the page was fetched again."""
+    from parsel import Selector
+
+    from crawler.spiders.extract import next_link
+
+    url = "http://ips.test/topic/12-fuite/page/2/"
+    last = Selector(text=f'<ul class="ipsPagination"><li class="ipsPagination_next ipsPagination_inactive">'
+                         f'<a href="{url}" rel="next">Next</a></li></ul><ul class="p"><li class="disabled">'
+                         f'<a href="#">Next</a></li></ul>')
+    assert next_link(last, url, "li.ipsPagination_next a::attr(href)", []) is None
+    assert next_link(last, url, "ul.p a::attr(href)", []) is None
+    assert next_link(last, url, None, ["Next"]) is None
+    first = Selector(text='<a rel="next" href="/topic/12-fuite/page/2/">Next</a>')
+    assert next_link(first, "http://ips.test/topic/12-fuite/", "a[rel=next]::attr(href)", []) == url

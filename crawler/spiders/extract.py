@@ -107,11 +107,13 @@ def _link_texts(page: Selector) -> list[tuple[str, str, str]]:
 
 def next_link(page: Selector, url: str, css: str | None, texts: list[str]) -> str | None:
     """The next page: by the configured selector, else a `rel=next` link or a link whose whole text
-    is one of `texts` (never a link to the last page)."""
+    is one of `texts` (never a link to the last page). Never the page itself: on the last page some
+    engines keep the next control, pointing at that page (Invision Community) or at `#`."""
     if css:
         href = first_text(page, css)
         if href:
-            return absolute_url(page_base(page, url), href)
+            target = absolute_url(page_base(page, url), href)
+            return None if target == urldefrag(url)[0] else target
     if not texts:
         return None
     wanted = {_norm(t) for t in texts}
