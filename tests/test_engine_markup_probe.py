@@ -60,10 +60,10 @@ def _mismatches(run_posts: list[dict[str, Any]], truth: dict[str, Any], base: st
     problems += [f"post {k} ({seen[k].get('body', '')[:60]!r}) is no post of the pages"
                  for k in sorted(set(seen) - set(want_posts))]
     for key, want in want_posts.items():
-        number = f"{want['thread']}#{want['id']}"
+        name = f"{want['thread']}#{want['id']}"
         got = seen.get(key)
         if got is None:
-            problems.append(f"post {number} missing")
+            problems.append(f"post {name} missing")
             continue
         body = got.get("body") or ""
         fetched = datetime.fromisoformat(got["fetched_at"].replace("Z", "+00:00"))
@@ -71,17 +71,17 @@ def _mismatches(run_posts: list[dict[str, Any]], truth: dict[str, Any], base: st
         posted = datetime.fromisoformat(got["posted_at"].replace("Z", "+00:00")) if got.get("posted_at") else None
         if "dates_unavailable" in truth:  # the pages print none: a date here would be invented
             if got.get("posted_at") is not None:
-                problems.append(f"post {number}: date {got.get('posted_at')} where the pages print none")
+                problems.append(f"post {name}: date {got.get('posted_at')} where the pages print none")
         elif posted is None or abs((posted - at).total_seconds()) > tol + truth.get("tolerance", 0):
-            problems.append(f"post {number}: date {got.get('posted_at')} (printed {got.get('raw_date')!r}) "
+            problems.append(f"post {name}: date {got.get('posted_at')} (printed {got.get('raw_date')!r}) "
                             f"!= {at.isoformat()}")
         checks = {"author": (got.get("author"), want["author"]),
                   "title": (got.get("thread_title"), truth["threads"][want["thread"]]),
                   "board": (got.get("board"), truth["board"])}
-        problems += [f"post {number}: {k} {v[0]!r} != {v[1]!r}" for k, v in checks.items() if v[0] != v[1]]
+        problems += [f"post {name}: {k} {v[0]!r} != {v[1]!r}" for k, v in checks.items() if v[0] != v[1]]
         if want["excerpt"] not in body:
-            problems.append(f"post {number}: body {body[:200]!r} lacks {want['excerpt']!r}")
-        problems += [f"post {number}: body holds {a!r}, no part of the post" for a in want["absent"] if a in body]
+            problems.append(f"post {name}: body {body[:200]!r} lacks {want['excerpt']!r}")
+        problems += [f"post {name}: body holds {a!r}, no part of the post" for a in want["absent"] if a in body]
     return problems
 
 
