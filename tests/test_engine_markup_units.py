@@ -75,3 +75,28 @@ def test_a_next_link_to_the_page_itself_is_no_next_page() -> None:
     assert next_link(last, url, None, ["Next"]) is None
     first = Selector(text='<a rel="next" href="/topic/12-fuite/page/2/">Next</a>')
     assert next_link(first, "http://ips.test/topic/12-fuite/", "a[rel=next]::attr(href)", []) == url
+
+
+def test_a_unix_time_attribute_is_read_whatever_the_format() -> None:
+    """XenForo 1.x: `<abbr class="DateTime" data-time="...">A moment ago</abbr>` (`data-time` is in
+    the default attributes); NodeBB: `data-timestamp` in milliseconds. Neither ISO nor a strptime
+    format reads a Unix time, and "A moment ago" is no date dateparser knows: unparsed before."""
+    from datetime import UTC, datetime
+
+    from parsel import Selector
+
+    from crawler.spiders._dates import read_date
+    from vigie.config.schema import DateSelector
+
+    now = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
+    xf1 = Selector(text='<abbr class="DateTime" data-time="1795905731" data-diff="25">A moment ago</abbr>')
+    for fmt in (None, "%b %d, %Y at %I:%M %p", "auto"):
+        spec = DateSelector.model_validate({"selector": "abbr.DateTime", **({"format": fmt} if fmt else {})})
+        assert read_date(xf1, spec, now).value == datetime(2026, 11, 28, 22, 42, 11, tzinfo=UTC), fmt
+    nodebb = Selector(text='<li data-timestamp="1795905731812"><span class="timeago"></span></li>')
+    spec = DateSelector.model_validate({"selector": "li", "attributes": ["data-timestamp"]})
+    assert read_date(nodebb, spec, now).value == datetime(2026, 11, 28, 22, 42, 11, 812000, tzinfo=UTC)
+    # a number that is no Unix time is not taken for one
+    title = Selector(text='<span title="20261128">28/11/2026</span>')
+    spec = DateSelector.model_validate({"selector": "span", "format": "%d/%m/%Y"})
+    assert read_date(title, spec, now).value == datetime(2026, 11, 28, tzinfo=UTC)

@@ -119,7 +119,8 @@ class DateReading:
 def read_date(node: Selector | SelectorList[Selector] | TextResponse, spec: DateSelector,
               fetched_at: datetime) -> DateReading:
     """The date under `node`: the element's `spec.attributes` first (machine-readable, e.g.
-    `<time datetime>`: ISO, then the configured formats), then its text with the formats."""
+    `<time datetime>`: a Unix time, ISO, then the configured formats), then its text with the
+    formats."""
     kind, query = parse_selector(spec.selector)
     found = node.css(query) if kind == "css" else node.xpath(query)
     if not found:
@@ -132,6 +133,9 @@ def read_date(node: Selector | SelectorList[Selector] | TextResponse, spec: Date
     for attribute in spec.attributes:
         raw_attr = (first.root.get(attribute) or "").strip()  # not `attrib`: see `extract._link_texts`
         if raw_attr:
+            epoch = _epoch(_cut(raw_attr, spec.pattern))
+            if epoch is not None:
+                return DateReading(raw_attr, epoch)
             formats: list[str | None] = [None]
             formats += spec.format if isinstance(spec.format, list) else [spec.format]
             for fmt in formats:
@@ -142,6 +146,22 @@ def read_date(node: Selector | SelectorList[Selector] | TextResponse, spec: Date
     raw = " ".join(element_text(first.root).split())
     return DateReading(raw or None, parse_date(_cut(raw, spec.pattern), spec.format, spec.timezone,
                                                language=spec.language, fetched_at=fetched_at))
+
+
+# A Unix time in seconds or milliseconds, 2001-09-09 to 2100 (10 digits; 13 in milliseconds).
+_EPOCH = re.compile(r"(\d{10})(\d{3})?")
+_EPOCH_MAX = 4_102_444_800  # 2100-01-01
+
+
+def _epoch(value: str) -> datetime | None:
+    """A machine-readable attribute holding a Unix time: XenForo's `data-time` (1.x prints
+    `<abbr data-time="1795905731">A moment ago</abbr>`, the text no format reads), NodeBB's
+    `data-timestamp` (milliseconds). Read whatever `format` says: no strptime format reads one,
+    and `auto` was the only way to it."""
+    match = _EPOCH.fullmatch(value)
+    if match is None or int(match.group(1)) >= _EPOCH_MAX:
+        return None
+    return datetime.fromtimestamp(int(match.group(1)) + int(match.group(2) or 0) / 1000, UTC)
 
 
 _PATTERN_TEXT_CHARS = 512
