@@ -14,6 +14,7 @@ senders (SMTP, signed webhook); a failed send is retried at the next `flush`.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import threading
 import time
@@ -31,6 +32,7 @@ from indexer.redact import mask_text
 from vigie.config.schema import AlertsSettings
 from vigie.core.peers import TrustedPeers
 from vigie.core.sqlite import connect, transaction
+from vigie.core.text import one_line
 
 __all__ = ["OperatorNotice", "OperatorNotifier"]
 
@@ -119,14 +121,15 @@ class OperatorNotifier:
     def _send(self, channel: str, notices: list[OperatorNotice], msg_id: str) -> None:
         ops = self.settings.operators
         assert ops is not None
-        lines = [f"- {n.message} (since {datetime.fromtimestamp(n.raised_at, UTC):%Y-%m-%d %H:%M UTC}, {n.key})"
-                 for n in notices]
-        subject = f"[Vigie][operator] {len(notices)} condition(s) need attention: {notices[0].message[:80]}"
+        # a condition's message may quote what a crawled site wrote: one line each (alerts.channels.render)
+        lines = [f"- {one_line(n.message)} (since {datetime.fromtimestamp(n.raised_at, UTC):%Y-%m-%d %H:%M UTC}, "
+                 f"{n.key})" for n in notices]
+        subject = f"[Vigie][operator] {len(notices)} condition(s) need attention: {one_line(notices[0].message[:80])}"
         if channel == "email":
             assert self.settings.smtp is not None
             text = "Vigie needs attention:\n" + "\n".join(lines)
             SmtpSender(self.settings.smtp, peers=self.peers).send(list(ops.email), f"op-{msg_id}", subject, text,
-                                                "<pre>" + text.replace("<", "&lt;") + "</pre>")
+                                                "<pre>" + html.escape(text) + "</pre>")
         else:
             assert ops.webhook is not None
             body = json.dumps({"type": "vigie.operator", "id": f"op-{msg_id}", "notices": [

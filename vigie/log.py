@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from loguru import logger
 
 from indexer.redact import mask_url
+from vigie.core.text import BREAKS, CONTROLS
 
 __all__ = ["logger", "mask", "register_secret", "register_url", "safe_url", "setup_logging"]
 
@@ -196,7 +197,21 @@ class _InterceptHandler(logging.Handler):
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
-_HUMAN = "<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> <cyan>{name}</cyan> {message}"
+_HUMAN = ("<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> <cyan>{name}</cyan> {extra[vigie_message]}\n"
+          "{exception}")
+
+
+def _human(record: Any) -> str:
+    """The human line's format, with the message made safe first: a message quotes crawled
+    titles, file names and errors, and the sink can only keep every colour sequence or none
+    (loguru's are in the same text). So in the message itself a control character is `?` (an
+    ESC [ 8 m of a title hid the rest of its line, ESC [ 31 m faked an error) and a line break
+    starts an indented continuation: a title holding "\\n12:00:00 ERROR ..." cannot write a line
+    that reads as a log line of its own."""
+    # secrets are masked before the text changes (a secret holding a line break would be spelled
+    # otherwise), and again by the sink
+    record["extra"]["vigie_message"] = CONTROLS.sub("?", BREAKS.sub("\n    ", mask(record["message"])))
+    return _HUMAN
 
 
 def setup_logging(level: str = "INFO", json: bool = False, sink: IO[str] | None = None) -> None:
@@ -205,7 +220,7 @@ def setup_logging(level: str = "INFO", json: bool = False, sink: IO[str] | None 
     logger.add(
         _MaskingSink(stream, json),
         level=level.upper(),
-        format="{message}" if json else _HUMAN,
+        format="{message}" if json else _human,
         colorize=False if json else stream.isatty(),
         backtrace=False,
         diagnose=False,  # never dump local variables (they may hold identifiers)

@@ -1,5 +1,12 @@
 """Alert payloads -> email subject, plain text, HTML and webhook JSON. One place, so that the
-two channels say the same thing."""
+two channels say the same thing.
+
+Titles, authors, boards, file names, victim names and URLs are what crawled sites wrote: every
+value goes into a `Label: value` row on one line (`vigie.core.text.one_line`), so a line break in
+a thread title cannot add rows of its own to the e-mail (a fake `Severity: LOW`, a fake `URL:`
+row pointing at the attacker's page), and no control character or bidirectional override
+reaches the reader; the HTML part escapes the same text (`html.escape`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ import json
 from typing import Any
 
 from indexer.models import PROVENANCE_FIELDS, Severity
+from vigie.core.text import one_line, plain
 
 __all__ = ["digest_body", "email_parts", "webhook_body"]
 
@@ -79,6 +87,10 @@ def _lines(p: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _subject_one(p: dict[str, Any]) -> str:
+    return one_line(_subject_text(p))
+
+
+def _subject_text(p: dict[str, Any]) -> str:
     if "watch_kind" in p:
         what = p.get("victim_name") or p["watch_term"]
         return f"[Vigie][{p['severity'].upper()}] {what}: {p['title']}"
@@ -107,13 +119,14 @@ def email_parts(payloads: list[dict[str, Any]], policy: str = "immediate") -> tu
     parts = [f"<p>{html.escape(intro)}</p>"]
     for p in payloads:
         text.append(_subject_one(p))
-        rows = _lines(p)
+        rows = [(k, one_line(str(v))) for k, v in _lines(p)]
+        excerpt = plain(p["excerpt"])
         text += [f"  {k}: {v}" for k, v in rows]
-        text += ["  Excerpt (redacted):", *("    " + ln for ln in p["excerpt"].splitlines()), ""]
+        text += ["  Excerpt (redacted):", *("    " + ln for ln in excerpt.splitlines()), ""]
         cells = "".join(f"<tr><th align='left'>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
                         for k, v in rows)
         parts.append(f"<h3>{html.escape(_subject_one(p))}</h3><table>{cells}</table>"
-                     f"<pre>{html.escape(p['excerpt'])}</pre>")
+                     f"<pre>{html.escape(excerpt)}</pre>")
     body_html = f"<html><body>{''.join(parts)}</body></html>"
     return subject, "\n".join(text), body_html
 

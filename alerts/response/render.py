@@ -11,7 +11,6 @@ connect anywhere.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from importlib.resources import files
 from typing import Any
@@ -25,26 +24,18 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
 from alerts.response.pack import Pack
+from vigie.core.text import md_escape  # the one Markdown escape (threat-intel notes use it too)
 
 __all__ = ["RefusingFetcher", "md_escape", "render_html", "render_markdown", "render_pdf"]
 
 _LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 _TEMPLATES = files("alerts.response") / "templates"
-# what can open a link or an image ([ ]), HTML or an autolink (< >), emphasis, code, a heading or a
-# table cell in CommonMark; `(` `!` only matter next to `[`, escaped here
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
 
 class _Literal(str):
     """Template text we wrote (numbers and dates formatted by Babel): not escaped again."""
 
     __slots__ = ()
-
-
-def md_escape(value: str) -> str:
-    """`value` as literal Markdown text, on one line: what it says is shown, never interpreted."""
-    return _MD_SPECIAL.sub(r"\\\1", _CONTROL.sub(" ", value))
 
 
 def _finalize(value: Any) -> Any:

@@ -21,7 +21,6 @@ from types import ModuleType
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from typer._click import Context  # the class TyperGroup.invoke is typed with (typer vendors click)
 from typer.core import TyperGroup
 
@@ -55,9 +54,11 @@ _EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
 
 
 def _error(message: str) -> None:
-    from vigie.cli.common import err_console
+    from vigie.cli.common import err_console, shown
 
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    # an error may quote what a crawled site or a dump wrote (a file name in an archive, a page's
+    # URL): shown as text, with no terminal control
+    err_console.print(f"[bold red]error:[/] {shown(message, '', lines=True)}", highlight=False)
 
 
 # The order of `vigie --help`: first steps, then running, then analysis, then administration.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import threading
 from datetime import UTC, datetime
@@ -15,6 +14,7 @@ from rich.table import Table
 from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import ConfigDir, DataDir, console, fail, runtime, shown
+from vigie.core.text import json_text
 
 __all__ = ["alerts_app"]
 
@@ -55,7 +55,7 @@ def list_alerts(
         outbox.close()
     if as_json:
         for row in rows:
-            print(json.dumps(row, ensure_ascii=False, sort_keys=True))
+            print(json_text(row, sort_keys=True))
         return
     table = Table(title=f"{len(rows)} alert(s)", title_justify="left")
     table.add_column("alert id", no_wrap=True)

@@ -8,7 +8,6 @@ directory anywhere; `--data-dir` is all they take.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +18,7 @@ from rich.markup import escape
 from indexer.audit import AUDIT_FILE, read_records, verify_chain
 from vigie.cli import app
 from vigie.cli.common import EXIT_FAILURE, DataDir, console, err_console, fail
+from vigie.core.text import json_text
 
 __all__ = ["audit_app", "show", "verify"]
 
@@ -88,7 +88,7 @@ def show(
             console.print(f"[red]line {n}: not a JSON record[/]")
             continue
         if as_json:
-            print(json.dumps(record, ensure_ascii=False, sort_keys=True))
+            print(json_text(record, sort_keys=True))
             continue
         who = record.get("user")
         if record.get("analyst") not in (None, who):

@@ -6,7 +6,6 @@ Domain errors are not handled here: commands let them propagate to the error bou
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from vigie.cli import EXIT_CONFIG, EXIT_FAILURE
+from vigie.core.text import one_line, plain
 from vigie.keys import KeyFileMissing, create_key_file
 from vigie.runtime import Runtime
 
@@ -37,12 +37,6 @@ DataDir = Annotated[
                  help="Where Vigie writes its databases, spool, state and logs."),
 ]
 
-# C0 and C1 control characters (ESC starts the terminal's own commands: set the title, clear the
-# screen, hyperlinks, and on some terminals report back into the input), and the bidirectional
-# overrides that show a text in another order than it is
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def shown(text: str | None, default: str = "-", *, lines: bool = False, markup: bool = True) -> str:
     """Text a crawled site (or a dump) chose, made safe to print on the operator's terminal with
     Rich: control characters become `?` (tabs kept; newlines kept only with `lines`) and Rich
@@ -50,9 +44,10 @@ def shown(text: str | None, default: str = "-", *, lines: bool = False, markup: 
     `markup=False` for a plain `print`."""
     if not text:
         return default
-    text = _UNSAFE.sub("?", text)
-    if not lines:
-        text = text.replace("\n", " ")
+    # C0 and C1 controls (ESC starts the terminal's own commands: set the title, clear the screen,
+    # hyperlinks, and on some terminals report back into the input) and the bidirectional overrides
+    # that show a text in another order than it is: vigie.core.text.CONTROLS
+    text = plain(text) if lines else one_line(text)
     return escape(text) if markup else text
 
 

@@ -18,7 +18,7 @@ from crawler.runner import CrawlProgress, CrawlSummary, run_crawl
 from crawler.sink import ItemSink, TeeSink
 from vigie import wiring
 from vigie.cli import app
-from vigie.cli.common import EXIT_CONFIG, ConfigDir, DataDir, console, fail, require_keys, runtime
+from vigie.cli.common import EXIT_CONFIG, ConfigDir, DataDir, console, fail, require_keys, runtime, shown
 from vigie.core.files import write_private
 
 __all__ = ["crawl"]
@@ -150,6 +150,7 @@ def _print_summary(source: str, summary: CrawlSummary, output: Path | None) -> N
         table.add_row(label, str(value))
     console.print(table)
     if summary.needs_attention:
-        console.print(f"[bold yellow]source {source} needs attention:[/] {summary.attention_reason}")
+        # the reason may quote the site (a URL, a login form's error): text, never markup
+        console.print(f"[bold yellow]source {source} needs attention:[/] {shown(summary.attention_reason)}")
     if output:
         console.print(f"items written to {output}")

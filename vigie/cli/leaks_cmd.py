@@ -6,7 +6,6 @@ export` (vigie.cli.leak_export) register on it too.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,6 +17,7 @@ from indexer.leaks.models import Leak
 from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import EXIT_CONFIG, ConfigDir, DataDir, console, fail, runtime, shown
+from vigie.core.text import json_text
 
 __all__ = ["leak_app", "leaks_app"]
 
@@ -91,7 +91,7 @@ def list_leaks(
         leaks_store.close()
     if as_json:
         for leak in leaks:
-            typer.echo(json.dumps(_summary(leak), ensure_ascii=False))
+            typer.echo(json_text(_summary(leak)))
         return
     if not leaks:
         console.print("no leaks" + (f" for {org}" if org else "") + (f" since {since}" if since else ""))
@@ -129,7 +129,7 @@ def show_leak(
         out["timeline"] = [{"seen_at": a.seen_at.isoformat() if a.seen_at else None, "source": a.source,
                             "url": a.url, "thread_title": a.thread_title, "records": a.record_count,
                             "fragment_id": a.fragment_id} for a in leak.appearances]
-        typer.echo(json.dumps(out, ensure_ascii=False))
+        typer.echo(json_text(out))
         return
     console.print(f"[bold]{leak.id}[/]  first seen {_day(leak.first_seen)} on {leak.first_source}", highlight=False)
     console.print(f"{leak.record_count} distinct records in {len(leak.appearances)} copies; largest copy "

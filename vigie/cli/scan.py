@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +9,8 @@ from typing import Annotated
 import typer
 
 from vigie.cli import app
-from vigie.cli.common import ConfigDir, DataDir, console, fail, require_keys, runtime
+from vigie.cli.common import ConfigDir, DataDir, console, fail, require_keys, runtime, shown
+from vigie.core.text import json_text
 
 __all__ = ["fragment_json", "scan"]
 
@@ -84,19 +84,18 @@ def scan(
             continue
         try:
             files = expand_attachment(path.name, data, limits)
-        except AttachmentError as exc:
-            fail(f"cannot scan {p}: {exc}")
+        except AttachmentError as exc:  # it quotes the archive's member names: what the dump's author chose
+            fail(f"cannot scan {shown(p)}: {shown(str(exc))}")
         inputs += [(p + f.filename[len(path.name):], f.data, f.filename) for f in files]
     for p, data, name in inputs:
         frags = detect(data, key=key, filename=name)
         if as_json:
             label = p if len(inputs) > 1 else None
             for f in frags:
-                sys.stdout.write(json.dumps(fragment_json(f, reveal, label), ensure_ascii=False) + "\n")
+                sys.stdout.write(json_text(fragment_json(f, reveal, label)) + "\n")
             continue
-        from rich.markup import escape
-
-        label = escape(p if p != "-" else "<stdin>")
+        # a member's name is the archive author's: text, never markup or a terminal control
+        label = shown(p if p != "-" else "<stdin>")
         if not frags:
             console.print(f"{label}: no fragment found", highlight=False, soft_wrap=True)
             continue

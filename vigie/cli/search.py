@@ -11,7 +11,6 @@ written to the chained audit log `<data-dir>/audit.log` (`vigie audit verify` ch
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from indexer.store import FragmentStore
 from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import ConfigDir, DataDir, console, err_console, fail, require_keys, runtime, shown
+from vigie.core.text import json_text
 from vigie.runtime import Runtime
 
 __all__ = ["EXIT_FORBIDDEN", "parse_since", "reveal_cmd", "search", "stats"]
@@ -175,7 +175,7 @@ def search(
         _audit_identifier_search(rt, by_type, result.total)
     if as_json:
         for doc in result.hits:
-            print(json.dumps(public_dict(doc), ensure_ascii=False))
+            print(json_text(public_dict(doc)))
         return
     if not result.hits:
         console.print(f"no fragment matches ({result.total} in total for this query; page {page})")
@@ -243,7 +243,7 @@ def stats(
     finally:
         store.close()
     if as_json:
-        print(json.dumps(asdict(agg), ensure_ascii=False))
+        print(json_text(asdict(agg)))
         return
     console.print(f"[bold]{agg.total}[/] fragment(s)")
     order = {s.name: s.value for s in Severity}

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from vigie import wiring
 from vigie.cli import app
-from vigie.cli.common import ConfigDir, DataDir, console, require_keys, runtime
+from vigie.cli.common import ConfigDir, DataDir, console, require_keys, runtime, shown
 
 
 @app.command("run")
@@ -69,8 +69,8 @@ def status(
                       f"start it with `vigie run --data-dir {data_dir}`)")
     else:
         state = report["service"].get("state", "unknown")
-        shown = state if state != "running" else "not running (crashed?)"
-        alive = "[green]running[/]" if report["alive"] else f"[yellow]{shown}[/]"
+        state_text = state if state != "running" else "not running (crashed?)"
+        alive = "[green]running[/]" if report["alive"] else f"[yellow]{state_text}[/]"
         console.print(f"service: {alive}  pid {report['service'].get('pid', '—')}")
     table = Table(title="sources", title_justify="left")
     for col in ("source", "schedule", "last run", "outcome", "pages", "items", "fragments", "errors", "next run"):
@@ -87,7 +87,7 @@ def status(
         last = s["last_run"] or {}
         counted = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in (last.get("failures") or {}).items() if v)
         if counted or last.get("attention_reason"):
-            console.print(f"source {s['source']}: [yellow]{last.get('attention_reason') or 'failures'}[/]"
+            console.print(f"source {s['source']}: [yellow]{shown(last.get('attention_reason'), 'failures')}[/]"
                           + (f" ({counted})" if counted else ""))
     for name, session in report["sessions"].items():  # cookie jars imported with `vigie source cookies`
         expires = session["expires_at"]

@@ -10,7 +10,6 @@ such, never as an empty success.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +28,7 @@ from vigie.cli.common import EXIT_CONFIG, EXIT_FAILURE, ConfigDir, DataDir, cons
 from vigie.cli.common import shown as safe
 from vigie.cli.source_cookies import source_app
 from vigie.config.schema import ForumSelectors, SourceConfig
+from vigie.core.text import json_text
 
 __all__ = ["SelectorCount", "selector_counts", "try_source"]
 
@@ -205,7 +205,7 @@ def try_cmd(
         text, where, fetched_at, logged_in = fetched.html, fetched.url, fetched.fetched_at, fetched.logged_in
     result = try_source(source, text, where, fetched_at, lines=lines, logged_in=logged_in)
     if as_json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(json_text(result))
     else:
         _print(result)
     if not any(s["matches"] for s in result["selectors"]):

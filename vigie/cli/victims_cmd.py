@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +13,7 @@ from indexer.victims import victim_to_json
 from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import ConfigDir, DataDir, console, runtime, shown
+from vigie.core.text import json_text
 
 __all__ = ["victims"]
 
@@ -42,7 +42,7 @@ def victims(
         found = sinks.victims.search(query, status=status, limit=limit)
     if as_json:
         for v in found:
-            typer.echo(json.dumps(victim_to_json(v), ensure_ascii=False))
+            typer.echo(json_text(victim_to_json(v)))
         return
     table = Table(title=f"{len(found)} victim(s)")
     for col in ("name", "domain", "status", "announced", "deadline", "sources", "files"):

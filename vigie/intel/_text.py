@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from indexer.leaks.models import LeakAppearance
 from indexer.redact import mask_text, mask_url
+from vigie.core.text import md_escape
 from vigie.intel.model import LeakExport, as_utc
 
 __all__ = ["appearance_url", "summary", "timeline", "tokens_text"]
@@ -42,13 +43,18 @@ def summary(x: LeakExport) -> str:
 
 
 def timeline(x: LeakExport) -> str:
+    """One row a copy: `seen | source | masked URL | masked title | records`. A title or URL is
+    what a crawled site wrote: each cell is Markdown-escaped on one line (`md_escape`), so a
+    line break cannot forge a row, a `|` a column, and `![x](http://...)` no image or link in
+    a reader that renders a note as Markdown (OpenCTI shows a Note's content so) and would
+    fetch the attacker's URL from the analyst's browser."""
     rows = []
     for a in x.leak.appearances:
         seen = a.seen_at
         title = mask_text(a.thread_title) if a.thread_title else None
         rows.append(" | ".join([
-            as_utc(seen).isoformat() if seen else "date unknown", a.source, appearance_url(a) or "-",
-            title or "-", f"{a.record_count} records"]))
+            as_utc(seen).isoformat() if seen else "date unknown", md_escape(a.source),
+            md_escape(appearance_url(a) or "-"), md_escape(title or "-"), f"{a.record_count} records"]))
     return "\n".join(rows)
 
 
