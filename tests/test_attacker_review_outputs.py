@@ -218,3 +218,34 @@ def test_an_operator_notice_quoting_a_line_break_still_goes_out_on_one_line(tmp_
     text = body.get_content().replace("\r\n", "\n")
     assert [ln for ln in text.splitlines() if ln.startswith("- ")] == [text.splitlines()[1]], text
     assert _raw_controls(text + str(mail["Subject"])) == [], text
+
+
+# -- the web app ----------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_web_pages_show_a_hostile_title_without_its_controls(tmp_path: Path) -> None:
+    """Autoescape makes a title's `<script>` text, but left its bidirectional override (an
+    attachment `\\u202egpj.exe` read as `exe.jpg` in the analyst's browser) and its control
+    characters in the search results and the fragment page."""
+    import httpx
+
+    from tests.web_env import PASSWORD, PEOPLE, web_env
+
+    receiver = WebhookReceiver().start()
+    try:
+        with web_env(tmp_path, receiver.url, receiver.secret) as env:
+            doc = make_fragment(env.match_key, PEOPLE["org-a"], n=7, data_key=env.data_key)
+            doc.provenance = replace(doc.provenance, thread_title=f"dump <b>x</b> {TERMINAL}", author=TERMINAL,
+                                     filename="patients\u202eslx.exe")
+            env.data.store.upsert([doc])
+            env.data.store.flush()
+            with httpx.Client(base_url=env.base_url, timeout=30, follow_redirects=False) as client:
+                r = client.post("/login", data={"username": "nora", "password": PASSWORD, "totp": ""})
+                assert r.status_code == 303, r.text[:300]
+                pages = [client.get("/search", params={"q": "dump"}), client.get(f"/fragments/{doc.id}")]
+    finally:
+        receiver.stop()
+    for page in pages:
+        assert page.status_code == 200, page.text[:300]
+        assert "dump &lt;b&gt;x&lt;/b&gt;" in page.text  # the title, as text
+        assert _raw_controls(page.text) == [], [c for c in _raw_controls(page.text)]

@@ -26,6 +26,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
+from vigie.core.text import plain
 from vigie.web.auth import COOKIE, check_origin, login, principal, step_up, web_data
 from vigie.web.bodies import UPLOAD_SCHEMA, uploaded_file
 from vigie.web.data import MAX_LIMIT, SearchFilters
@@ -63,7 +64,16 @@ def _time(value: float | str | None) -> Markup:
     return Markup('<time datetime="{}" title="UTC {}">{}</time>').format(iso, shown, shown)
 
 
-_env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+def _text(value: Any) -> Any:
+    """Every value a template prints (`finalize`), before autoescape: a thread title, an author or
+    a victim name is what a crawled site wrote, and escaping HTML leaves its bidirectional
+    overrides (`\u202egpj.exe` shows as `exe.jpg`) and control characters in the page; they
+    become `?` (vigie.core.text.plain: lines kept for excerpts). Markup we built passes as is."""
+    return plain(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
+_env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                   finalize=_text)
 _env.filters["time"] = _time
 _env.globals["SEVERITIES"] = SEVERITIES
 templates = Jinja2Templates(env=_env)
