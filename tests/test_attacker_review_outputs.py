@@ -131,6 +131,25 @@ def test_a_log_message_cannot_forge_a_line_or_colour_the_terminal() -> None:
     assert text.count("\n12:00:00") == 0 and "all alerts sent {x}" in text
 
 
+def test_an_exception_text_cannot_forge_a_line_or_colour_the_terminal() -> None:
+    """The traceback quotes the exception's text (an attachment error names the archive member):
+    its SGR sequences were kept and its line breaks started lines of their own."""
+    from vigie.log import logger, setup_logging
+
+    out = io.StringIO()
+    setup_logging("INFO", sink=out)
+    try:
+        try:
+            raise ValueError("x.zip/rows.csv\x1b[8m: not a valid zip file\n12:00:00 INFO    vigie.alerts all sent")
+        except ValueError:
+            logger.exception("attachment unreadable")
+    finally:
+        setup_logging("WARNING")
+    text = out.getvalue()
+    assert "\x1b" not in text and "ValueError: x.zip/rows.csv?[8m" in text, repr(text)
+    assert "\n12:00:00" not in text and "\n    12:00:00 INFO    vigie.alerts all sent" in text, text
+
+
 # -- JSON on a terminal -------------------------------------------------------------------------
 
 def test_json_output_carries_no_raw_c1_control_or_bidi_override(tmp_path: Path) -> None:

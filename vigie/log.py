@@ -15,6 +15,7 @@ import logging
 import re
 import sys
 import threading
+import traceback
 from typing import IO, Any
 from urllib.parse import urlsplit
 
@@ -197,8 +198,10 @@ class _InterceptHandler(logging.Handler):
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
-_HUMAN = ("<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> <cyan>{name}</cyan> {extra[vigie_message]}\n"
-          "{exception}")
+_HUMAN = "<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> <cyan>{name}</cyan> {extra[vigie_message]}\n"
+_HUMAN_EXC = _HUMAN + "{extra[vigie_exception]}"
+# a line of a traceback that starts as a record does (its time): from the exception's text
+_FORGED_START = re.compile(r"(?m)^(?=\d\d:\d\d:\d\d)")
 
 
 def _human(record: Any) -> str:
@@ -211,7 +214,15 @@ def _human(record: Any) -> str:
     # secrets are masked before the text changes (a secret holding a line break would be spelled
     # otherwise), and again by the sink
     record["extra"]["vigie_message"] = CONTROLS.sub("?", BREAKS.sub("\n    ", mask(record["message"])))
-    return _HUMAN
+    exc = record["exception"]
+    if exc is None or exc.type is None:
+        return _HUMAN
+    # an exception's text quotes crawled names too (an archive member "x\x1b[8m", "x\n12:00:00 ERROR
+    # ..."): the traceback is written here, without colour, each control `?`, each line that
+    # starts as a record does indented
+    text = "".join(traceback.format_exception(exc.type, exc.value, exc.traceback))
+    record["extra"]["vigie_exception"] = _FORGED_START.sub("    ", CONTROLS.sub("?", mask(text)))
+    return _HUMAN_EXC
 
 
 def setup_logging(level: str = "INFO", json: bool = False, sink: IO[str] | None = None) -> None:
