@@ -21,7 +21,7 @@ class Ctx:
     """Lines of the input (quote prefixes removed) and what earlier lines told us."""
 
     __slots__ = ("lines", "tables", "is_table_file", "max_line", "spaced_end", "untyped_markup_end", "json_end",
-                 "astm_end")
+                 "astm_end", "floor", "prose_end")
 
     def __init__(self, lines: list[str], is_table_file: bool, max_line: int) -> None:
         self.lines = lines
@@ -39,6 +39,11 @@ class Ctx:
         self.json_end = 0
         # the end of the last run of laboratory records found to hold no patient (`records.astm`)
         self.astm_end = 0
+        # the floor the main loop gave `shapes.block_start` for the current start: no block
+        # reaches above it (`prose.prose_dox` reads a few lines up to it)
+        self.floor = 0
+        # the end of the last window `prose.prose_dox` read: a later start inside it reads none
+        self.prose_end = 0
 
 
 def header_flags(sink: Sink, cols: list[str], base: int) -> None:

@@ -16,6 +16,7 @@ import re2
 
 from indexer import engine as _engine
 from indexer.detect.columns import norm_name
+from indexer.detect.prose import alone_prose
 from indexer.detect.shapes import _KV, _STEALER, MIN_LINE_ADDRESSES, _label
 
 __all__ = ["RULE_CHARS", "alone_is_nothing", "candidate_starts"]
@@ -227,6 +228,8 @@ def alone_is_nothing(s: str, above: Callable[[], list[str]]) -> bool:
     if head in ("INSERT", "REPLAC", "CREATE") or head[:5] == "COPY " or t[:4] == "MSH|" or t[:1] in "{[<":
         return False
     if s.count("@") >= MIN_LINE_ADDRESSES:
+        return False
+    if alone_prose(s):  # two contacts of a person in one sentence: a dox in prose (`prose.prose_dox`)
         return False
     # a key: value line needs ":", "=" or "->"
     if ":" not in s and "=" not in s and ">" not in s:

@@ -27,6 +27,7 @@ from indexer.detect.encoded import (
     remap_found,
 )
 from indexer.detect.extract import NULLS, Sink, clean, extract_combo, extract_record, extract_rows, mask_free_text
+from indexer.detect.prose import ROLE_MAILBOXES, personal, prose_dox
 from indexer.detect.records import (
     ASTM_HEAD,
     ASTM_RECORD,
@@ -144,6 +145,23 @@ def _born(s: str) -> tuple[str, int, str, int, str, int] | None:
     return m.group(1), m.start(1), m.group(2), m.start(2), rest, m.end()
 
 
+# A template's blanks, as phishing kits and "how to write a dox" posts fill their labels:
+# `xxx@xxx.com`, `06 XX XX XX XX`, `XXXXXXXX` (letters all x, bar an address's ending), or a
+# name that is the label's own words (`Nom : Prénom NOM`, `Name: First Last`)
+_TLD_END = re.compile(r"\.[A-Za-z]{2,6}\s*\Z")
+_NAME_BLANKS = frozenset({"prénom", "prenom", "nom", "name", "first", "last", "surname", "firstname", "lastname",
+                          "full", "x", "xx", "xxx"})
+
+
+def _placeholder(value: str, role: str) -> bool:
+    v = _TLD_END.sub("", value.strip()) if "@" in value else value
+    letters = [c for c in v if c.isalpha()]
+    if len(letters) >= 2 and all(c in "xX" for c in letters):
+        return True
+    return role in _NAME and bool(letters) and all(
+        w.strip(".,;").lower() in _NAME_BLANKS for w in value.replace("/", " ").split())
+
+
 def _label(label: str) -> str | None:
     key = norm_name(label)
     if not key:  # `📞: 06 ...`: an emoji's label
@@ -250,6 +268,8 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         role = _label(m.group(1))
         if role in _NAME and (b := _born(m.group(2))) is not None:  # `Patient : M. X, né le ...`
             anchors += _person(k, b, m.start(2), labels, free)
+        elif role is not None and key not in _STEALER and _placeholder(m.group(2), role):
+            continue  # a template's blank (`Mail : xxx@xxx.com`, `Nom : Prénom NOM`): no one's value
         elif role is not None or key in _STEALER:
             labels.append((k, role or _STEALER.get(key, ""), m.group(2).rstrip(), m.start(2)))
         else:  # free text: in the fragment (article 9 notes), scanned and masked as an untyped field
@@ -611,18 +631,10 @@ _ADDRESS_LINE = re.compile(
     r"\s*+[,;.]?\s*+\Z")
 
 
-# the mailboxes of a service, not of a person: a company's `contact@, ventes@, presse@, rh@` in
-# a post is how to reach it, not a leak; they do not count towards the four
-_ROLE_MAILBOXES = frozenset({
-    "abuse", "accounting", "accueil", "admin", "administration", "billing", "commercial", "compta", "comptabilite",
-    "contact", "contacts", "dpo", "facturation", "hello", "help", "helpdesk", "hr", "info", "infos", "jobs",
-    "legal", "marketing", "media", "newsletter", "no-reply", "noreply", "office", "postmaster", "press", "presse",
-    "privacy", "recrutement", "rh", "sales", "sav", "secretariat", "security", "securite", "service-client",
-    "support", "team", "ventes", "webmaster"})
-
-
-def _personal(value: str) -> bool:
-    return value.partition("@")[0].lower() not in _ROLE_MAILBOXES
+# the mailboxes of a service, not of a person (`prose.ROLE_MAILBOXES`: `contact@, ventes@,
+# presse@, rh@`): how to reach a company, not a leak; they do not count towards the four
+_ROLE_MAILBOXES = ROLE_MAILBOXES
+_personal = personal
 
 
 def _address_line(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
@@ -1377,6 +1389,7 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
     `URL:` and `Soft:` lines above a stealer log's login. Lines of the same family only."""
     lines = ctx.lines
     s = lines[i]
+    ctx.floor = floor
     lo = max(floor, i - BACK)
     k = i
     if ":" in s and (card := vcard_start(lines, i, floor)) is not None:  # a property of a vCard
@@ -1509,5 +1522,9 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             return nxt, spec
     nxt, spec = _list(ctx, i) if _sig(s) is None else _runs(ctx, i)
     if spec is None and nxt == i + 1 and s.count("@") >= MIN_LINE_ADDRESSES:
-        return _address_line(ctx, i)
+        nxt, spec = _address_line(ctx, i)
+    if spec is None:  # nothing else took the line: a dox written as prose?
+        pnxt, pspec = prose_dox(ctx, i, ctx.floor)
+        if pspec is not None:
+            return pnxt, pspec
     return nxt, spec

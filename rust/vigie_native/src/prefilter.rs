@@ -457,6 +457,24 @@ fn kv_match(s: &str) -> Option<Option<(usize, usize)>> {
 /// (tests/test_detect_address_lines.py compares `detect_many` with `detect` at 3 and 4).
 const MIN_LINE_ADDRESSES: usize = 4;
 
+/// `prose.alone_prose`'s count, at least as high: each '@', and each run of digits (at most
+/// one of " ./-%+" between two) that holds 8 of them (`digit_run`, which also counts a "%40"
+/// inside a run: more, never fewer). Python asks its question only of lines counting 2 or more.
+fn seedish(b: &[u8]) -> usize {
+    let mut n = memchr::memchr_iter(b'@', b).take(2).count();
+    let mut runs = Vec::new();
+    let mut j = 0usize;
+    while n + runs.len() < 2 && j < b.len() {
+        if b[j].is_ascii_digit() {
+            j = digit_run(b, j, &mut runs);
+        } else {
+            j += 1;
+        }
+    }
+    n += runs.len();
+    n
+}
+
 /// `seeds.alone_is_nothing(s, above)` up to its label test (see `Alone`).
 fn alone_is_nothing(s: &str) -> Alone {
     let t = s.trim_start_matches(py_space);
@@ -479,6 +497,9 @@ fn alone_is_nothing(s: &str) -> Alone {
     }
     if memchr::memchr_iter(b'@', s.as_bytes()).take(MIN_LINE_ADDRESSES).count() == MIN_LINE_ADDRESSES {
         return Alone::Decided(false); // a line of addresses (`shapes._address_line`)
+    }
+    if seedish(s.as_bytes()) >= 2 {
+        return Alone::Unknown; // maybe a dox in prose: `prose.alone_prose` decides
     }
     if !s.bytes().any(|c| c == b':' || c == b'=' || c == b'>') {
         return Alone::Decided(true);
