@@ -87,11 +87,11 @@ def test_a_stalled_stream_is_retried_on_a_fresh_circuit_in_seconds(
 @pytest.mark.slow
 def test_hedged_requests_beat_the_slow_tail_without_duplicates_or_excess_concurrency(
         tor_network: PrivateTorNetwork, onion_forum: tuple[ForumServer, str], tmp_path: Path) -> None:
-    """The stream timeout is out of reach (60 s): only a hedge on another circuit can answer
+    """The stream timeout is out of reach (150 s): only a hedge on another circuit can answer
     the hung request in time. It is counted, no item is emitted twice, and the server never sees
     more requests at once than `limits.concurrency` (hedges included).
 
-    The first request for one thread page of the last board crawled hangs 45 s; its copy is
+    The first request for one thread page of the last board crawled hangs 120 s; its copy is
     answered. That page comes late, when the source has the latencies a hedge needs and the
     budget (10% of the requests started, at least one) allows two hedges. Earlier versions hung
     "the 20th GET": it was sometimes a hedge copy (the original answered: no hedge won) or an
@@ -100,12 +100,14 @@ def test_hedged_requests_beat_the_slow_tail_without_duplicates_or_excess_concurr
     given back to the budget: two such copies once used it up before the hung request."""
     forum, onion = onion_forum
     forum.reset_counters()
-    stall = 45.0  # far above a loaded crawl's own time (~25 s), so only a waited-out stall reaches it
+    # far above a loaded crawl's own time (25 s on CI, 49 s once at load 15), so only a stall
+    # waited out reaches it; the timeouts are above it, so that only a hedge can answer in time
+    stall = 120.0
     forum.stall_seconds, forum.stalls = stall, 0
     forum.faults[HUNG_THREAD_PAGE] = ["stall"]
     try:
         run, seconds = _tor_crawl(tor_network, tmp_path, onion, {
-            "timeout_seconds": 60, "stream_timeout_seconds": 60, "hedge": True, "concurrency": 3})
+            "timeout_seconds": 150, "stream_timeout_seconds": 150, "hedge": True, "concurrency": 3})
     finally:
         forum.faults.pop(HUNG_THREAD_PAGE, None)
     assert run.returncode == 0, run.stderr[-2000:]
@@ -157,10 +159,11 @@ def test_hedge_budget_and_delay() -> None:
 
 
 def test_long_chains_are_fetched_ahead_and_the_concurrency_limit_holds(tmp_path: Path) -> None:
-    """A 9-page thread and a forum answering in 150 ms, `concurrency: 4`: later pages of the
+    """A 9-page thread and a forum answering in 400 ms, `concurrency: 4`: later pages of the
     thread are asked for before the earlier ones are answered, fetching stops at its end (few 404s),
-    every post arrives once, and the server never handles more than 4 requests at once."""
-    with ForumServer("phpbb", size="small", bomb_megabytes=1, latency_seconds=0.15) as forum:
+    every post arrives once, and the server never handles more than 4 requests at once. (At 150 ms,
+    a crawler starved of CPU on a loaded runner sent its ahead requests after the answers came.)"""
+    with ForumServer("phpbb", size="small", bomb_megabytes=1, latency_seconds=0.4) as forum:
         long_thread = forum.data.boards[0].threads[0]
         for _ in range(85):
             forum.add_post(long_thread.id, with_dump=False)
