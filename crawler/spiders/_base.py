@@ -27,6 +27,7 @@ from w3lib.url import safe_url_string
 from crawler.middlewares import with_backoff
 from crawler.spiders._dates import parse_date
 from indexer.html_text import element_text
+from indexer.redact import mask_url
 from vigie.config.schema import Detector, SourceConfig, parse_selector
 
 if TYPE_CHECKING:
@@ -372,7 +373,7 @@ class VigieSpider(scrapy.Spider):
         resend.meta.pop("redirect_urls", None)
         resend.meta.pop("redirect_times", None)
         if request.meta.get("vigie_wall_retry") or (self.needs_attention and self._relogged):
-            self.attention(f"login wall at {original} persists after logging in again")
+            self.attention(f"login wall at {mask_url(original)} persists after logging in again")
             return
         resend.meta["vigie_wall_retry"] = True
         resend.meta["vigie_gen"] = self._login_gen
@@ -381,9 +382,9 @@ class VigieSpider(scrapy.Spider):
         elif request.meta.get("vigie_gen", 0) < self._login_gen:
             yield resend  # sent with an older session: try again with the new one
         elif not self._relogged:
-            logger.info("login wall at {}: logging in again (once)", original)
+            logger.info("login wall at {}: logging in again (once)", mask_url(original))
             self._relogged = True
             self._after_login.append(resend)
             yield self.login_request()
         else:
-            self.attention(f"login wall at {original} after the one re-login allowed per crawl")
+            self.attention(f"login wall at {mask_url(original)} after the one re-login allowed per crawl")
