@@ -11,7 +11,7 @@
 # Then tests/fuzz.py runs each target under libFuzzer for VIGIE_FUZZ_SECONDS (30; 0 skips it).
 # Four pytest-xdist workers on the two cores (VIGIE_TEST_WORKERS): the suite waits on servers
 # much of the time (Tor circuits, Elasticsearch restarts, schedules) and four overlap the waits
-# (the core pass: 19 minutes, against 24 with two). The two tests that once failed under that
+# (the core pass: 13 minutes quiet in wave 15; 24 with two in wave 14). The two tests that once failed under that
 # load pointed at two real defects, since fixed: a Redis reply lost with its connection left a request
 # leased and the run ended without it (crawler.frontier), and Chromium gives a SOCKS handshake
 # 30 s whatever the page timeout (crawler.handlers.browser). The detection timing tests measure CPU
