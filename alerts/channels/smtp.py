@@ -31,33 +31,24 @@ def message_id_for(key: str) -> str:
     return f"<{key}@alerts.vigie>"
 
 
-class _CheckedSMTP(smtplib.SMTP):
+class _PeerChecked:
+    """smtplib's connect hook, checked (both SMTP classes: plain and implicit TLS)."""
+
     def __init__(self, *args: Any, peers: TrustedPeers, **kwargs: Any) -> None:
-        self._peers = peers  # before super().__init__, which connects
+        self._peers = peers  # before smtplib's __init__, which connects
         super().__init__(*args, **kwargs)
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
         # smtplib's private hook (typeshed does not list it): the socket connected, nothing read or sent
-        return _checked(super()._get_socket(host, port, timeout), self._peers)  # type: ignore[misc]
+        return self._peers.admit(super()._get_socket(host, port, timeout), "SMTP")  # type: ignore[misc]
 
 
-class _CheckedSMTPSSL(smtplib.SMTP_SSL):
-    def __init__(self, *args: Any, peers: TrustedPeers, **kwargs: Any) -> None:
-        self._peers = peers
-        super().__init__(*args, **kwargs)
-
-    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
-        # smtplib's private hook (typeshed does not list it): the socket connected, nothing read or sent
-        return _checked(super()._get_socket(host, port, timeout), self._peers)  # type: ignore[misc]
+class _CheckedSMTP(_PeerChecked, smtplib.SMTP):
+    pass
 
 
-def _checked(sock: socket.socket, peers: TrustedPeers) -> socket.socket:
-    try:
-        peers.check_socket(sock, "SMTP")
-    except PeerCheckError:
-        sock.close()
-        raise
-    return sock
+class _CheckedSMTPSSL(_PeerChecked, smtplib.SMTP_SSL):
+    pass
 
 
 class SmtpSender:

@@ -99,15 +99,12 @@ class _CheckedConnection(redis.Connection):
         super().__init__(*args, **kwargs)
 
     def _connect(self) -> Any:
-        sock = super()._connect()
         try:
-            self._vigie_peers.check_socket(sock, "Redis")
+            return self._vigie_peers.admit(super()._connect(), "Redis")
         except PeerCheckError as exc:
-            sock.close()
             # redis-py turns the OSError into its ConnectionError (retried, then raised)
             logger.error("frontier: Redis connection refused: {}", exc)
             raise
-        return sock
 
 
 def connect(url: str, *, password: str | None = None, prefix: str = "vigie", secret: bytes,

@@ -26,32 +26,28 @@ __all__ = ["checked_node_class"]
 _SERVICE = "Elasticsearch"
 
 
-def _check(conn: HTTPConnection, sock: socket.socket, peers: TrustedPeers) -> socket.socket:
-    try:
-        peers.check_socket(sock, _SERVICE)
-    except PeerCheckError as exc:
-        sock.close()
-        logger.error("elasticsearch: connection refused: {}", exc)
-        raise NewConnectionError(conn, f"Failed to establish a new connection: {exc}") from None
-    return sock
+class _PeerChecked:
+    """urllib3's connect hook, checked (both connection classes: HTTP and HTTPS, before TLS)."""
 
-
-class _CheckedHTTPConnection(HTTPConnection):
     def __init__(self, *args: Any, vigie_peers: TrustedPeers, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._vigie_peers = vigie_peers
 
     def _new_conn(self) -> socket.socket:
-        return _check(self, super()._new_conn(), self._vigie_peers)
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        try:
+            return self._vigie_peers.admit(sock, _SERVICE)
+        except PeerCheckError as exc:
+            logger.error("elasticsearch: connection refused: {}", exc)
+            raise NewConnectionError(self, f"Failed to establish a new connection: {exc}") from None  # type: ignore[arg-type]
 
 
-class _CheckedHTTPSConnection(HTTPSConnection):
-    def __init__(self, *args: Any, vigie_peers: TrustedPeers, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._vigie_peers = vigie_peers
+class _CheckedHTTPConnection(_PeerChecked, HTTPConnection):
+    pass
 
-    def _new_conn(self) -> socket.socket:
-        return _check(self, super()._new_conn(), self._vigie_peers)
+
+class _CheckedHTTPSConnection(_PeerChecked, HTTPSConnection):
+    pass
 
 
 def checked_node_class(peers: TrustedPeers) -> type[Urllib3HttpNode]:

@@ -221,6 +221,17 @@ class TrustedPeers:
     def _active(self) -> bool:
         return self.enabled and PEER_CHECK_SUPPORTED
 
+    def admit(self, sock: socket.socket, service: str) -> socket.socket:
+        """`sock` once `check_socket` passed it; closed, and the error raised, when it did not:
+        what each client library's connect hook needs (redis-py's `_connect`, urllib3's
+        `_new_conn`, smtplib's `_get_socket`)."""
+        try:
+            self.check_socket(sock, service)
+        except PeerCheckError:
+            sock.close()
+            raise
+        return sock
+
     def check_socket(self, sock: socket.socket, service: str) -> None:
         """Raises UntrustedPeerError unless the server side of `sock`, a connected TCP socket,
         belongs to a trusted user; a socket to a non-loopback address or a unix socket passes.

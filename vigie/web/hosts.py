@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from starlette.responses import JSONResponse
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from vigie.core.hosts import host_name
-from vigie.web.problems import PROBLEM_TYPE
+from vigie.web.problems import problem_response
 
 __all__ = ["AllowedHostsMiddleware"]
 
@@ -42,7 +42,6 @@ class AllowedHostsMiddleware:
             await self.app(scope, receive, send)
             return
         # the header is not echoed: it is the other site's to choose
-        body = {"type": "about:blank", "title": "Bad Request", "status": 400, "instance": scope.get("path", ""),
-                "detail": "this server does not answer to that Host name; an operator can add it to "
-                          "web.allowed_hosts"}
-        await JSONResponse(body, status_code=400, media_type=PROBLEM_TYPE)(scope, receive, send)
+        response = problem_response(Request(scope), 400, "this server does not answer to that Host name; an operator "
+                                    "can add it to web.allowed_hosts")
+        await response(scope, receive, send)
