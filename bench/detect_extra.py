@@ -84,7 +84,7 @@ def sparse_prefilter(sparse: list[bytes], key: MatchKey,
             t("native_detect_many", lambda items=items: P.detect_many(items, key=key))
             if scan is not None:
                 t("raw_native_scan", lambda items=items, scan=scan: scan(items, Limits().max_line_chars, 1 << 20,
-                                                                         P._label_names))
+                                                                         P._label_names, engine.today()))
         engine.set_engine(None)
         if baseline is not None:
             t("baseline", lambda items=items: [baseline(x.decode("utf-8"), reg) for x in items])

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from bench.detect import KEY, baseline, dense_inputs, sparse_inputs
 from bench.detect_extra import _write_combo
+from indexer import engine
 from indexer.decode import Limits
 from indexer.detect import Tokenizer, detect, detect_text
 from indexer.detect import prefilter as P
@@ -93,7 +94,7 @@ def main() -> None:
         "posts_many": lambda: P.detect_many(items, key=KEY),
         "posts_raw": lambda: P.scan_batch(items),
         "posts_native_scan": lambda: (P.native_scan() or _no_core)(items, Limits().max_line_chars, 1 << 20,
-                                                                     P._label_names),
+                                                                     P._label_names, engine.today()),
         "pages": lambda: [detect(x, key=KEY) for x in items],
         "pages_windows": lambda: [P.run(x, detect_text, Tokenizer(KEY), None, None, Limits()) for x in items],
         "dense": lambda: [detect(x, key=KEY) for x in items],

@@ -54,7 +54,8 @@ def _reference(items: list[bytes | str]) -> list[list]:
 
 
 def _left_out(items: list[bytes | str]) -> set[int]:
-    flagged = {k for k, _, _ in vigie_native.sparse_scan(items, Limits().max_line_chars, 1 << 20, P._label_names)}
+    flagged = {k for k, _, _ in vigie_native.sparse_scan(items, Limits().max_line_chars, 1 << 20, P._label_names,
+                                                  engine.today())}
     return set(range(len(items))) - flagged
 
 

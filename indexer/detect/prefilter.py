@@ -589,7 +589,8 @@ def _detect_many_native(scan: Callable[..., list[tuple[int, int, list[tuple[str,
     else:
         fn = ct = [None] * len(items)
     seq = items if isinstance(items, list) else list(items)
-    for k, code, checks in scan(seq, lim.max_line_chars, min(_BATCH_ITEM_MAX, lim.max_bytes), _label_names):
+    for k, code, checks in scan(seq, lim.max_line_chars, min(_BATCH_ITEM_MAX, lim.max_bytes), _label_names,
+                                 _engine.today()):
         if k in force:
             continue
         if code == NATIVE_CHECK and all(_seeds.alone_is_nothing(s, above.copy) for s, above in checks):

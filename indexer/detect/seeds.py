@@ -104,7 +104,7 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
     n = len(b)
     native = _engine.native_module()  # (the call, not its state: it may say "reference only")
     if native is not None:  # the compiled core: both passes in one call (issue 17)
-        got = native.seed_passes(b)
+        got = native.seed_passes(b, _engine.today())
         if got is not None:
             kept_lines, alone = got
             if not alone:
@@ -189,13 +189,20 @@ def _with_floors(kept: set[int], dropped: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _decide(b: bytes, kept: set[int], special: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+# what the core tells of a special line (rust/vigie_native/src/prefilter.rs, `alone_code`)
+_ALONE_ASK, _ALONE_NOTHING, _ALONE_NO_PROSE = 0, 1, 2
+
+
+def _decide(b: bytes, kept: set[int], special: list[tuple[int, int, int, int]]) -> list[tuple[int, int]]:
     """`candidate_starts`' end after the core's passes: each special line `(line, start,
-    end)` that stands alone (in no pair's block, no ">") is kept unless `alone_is_nothing`;
-    the result with its floors (the same steps as the end of the RE2 way above)."""
+    end, code)` that stands alone (in no pair's block, no ">") is kept unless
+    `alone_is_nothing`, which the core has answered already (`_ALONE_NOTHING`) or half
+    answered (`_ALONE_NO_PROSE`: not a dox in prose, which is the costly half); the result
+    with its floors (the same steps as the end of the RE2 way above)."""
     dropped: list[int] = []
-    for line, st, e in special:
-        if not alone_is_nothing(b[st:e].decode("utf-8", "replace"), partial(_three_above, b, st)):
+    for line, st, e, code in special:
+        if code != _ALONE_NOTHING and not alone_is_nothing(
+                b[st:e].decode("utf-8", "replace"), partial(_three_above, b, st), prose=code != _ALONE_NO_PROSE):
             kept.add(line)
         else:
             dropped.append(line)
@@ -208,7 +215,7 @@ RULE_CHARS = " \t-_=*~#+"
 _RULE_BYTES = RULE_CHARS.encode()
 
 
-def alone_is_nothing(s: str, above: Callable[[], list[str]]) -> bool:
+def alone_is_nothing(s: str, above: Callable[[], list[str]], prose: bool = True) -> bool:
     """Whether a line with blank lines on both sides can be no fragment at all. Every shape
     needs several adjacent lines (a header and a row, three combo or list lines), except a
     single-line INSERT, the statements that set up later ones (CREATE, COPY), HL7 and JSON,
@@ -222,14 +229,17 @@ def alone_is_nothing(s: str, above: Callable[[], list[str]]) -> bool:
 
     A key: value line is nothing alone when its label names nothing (`Contact: a@b.fr`,
     `Prix: 50$`: `shapes._kv` stops at it) and none of the 3 lines `above()` gives (what
-    `shapes.block_start` may walk back over) is a key: value line either."""
+    `shapes.block_start` may walk back over) is a key: value line either.
+
+    `prose=False`: the caller knows the line is no dox in prose (the compiled core's bound,
+    rust/vigie_native/src/prefilter.rs `prose_may`), so `alone_prose` is not asked."""
     t = s.lstrip()
     head = t[:6].upper()
     if head in ("INSERT", "REPLAC", "CREATE") or head[:5] == "COPY " or t[:4] == "MSH|" or t[:1] in "{[<":
         return False
     if s.count("@") >= MIN_LINE_ADDRESSES:
         return False
-    if alone_prose(s):  # two contacts of a person in one sentence: a dox in prose (`prose.prose_dox`)
+    if prose and alone_prose(s):  # two contacts of a person in one sentence: a dox in prose (`prose.prose_dox`)
         return False
     # a key: value line needs ":", "=" or "->"
     if ":" not in s and "=" not in s and ">" not in s:

@@ -29,7 +29,8 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString};
-use crate::canon::py_space;
+use crate::canon::{py_space, Today};
+use crate::scan;
 use regex::bytes::Regex;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -278,7 +279,7 @@ fn digit_run(b: &[u8], p: usize, out: &mut Vec<usize>) -> usize {
 }
 
 /// The engine's view of one post (see the module docstring).
-pub fn classify<E>(b: &[u8], max_line_chars: usize, f: &mut Bufs,
+pub fn classify<E>(b: &[u8], max_line_chars: usize, today: Today, f: &mut Bufs,
                    judge: &mut dyn FnMut(&str) -> Result<bool, E>) -> Result<Verdict, E> {
     if b.len() > max_line_chars {
         return Ok(Verdict::Detect); // the engine may cut long lines: let it
@@ -356,9 +357,9 @@ pub fn classify<E>(b: &[u8], max_line_chars: usize, f: &mut Bufs,
         let (s, e) = bounds(st);
         // valid UTF-8 (checked above), cut on line and quote-prefix boundaries (ASCII)
         let line = std::str::from_utf8(&b[s..e]).unwrap_or("");
-        let answer = match alone_is_nothing(line) {
+        let answer = match alone_is_nothing(line, today) {
             Alone::Decided(x) => Some(x),
-            Alone::Unknown => None,
+            Alone::Unknown | Alone::UnknownKv => None,
             Alone::Label(ls, le) => {
                 if judge(&line[ls..le])? {
                     Some(false) // a label that names something (a dox, a stealer log)
@@ -397,6 +398,23 @@ enum Alone {
     Decided(bool),
     Label(usize, usize), // a `key: value` line: its label (byte range) and the lines above decide
     Unknown,             // Python decides (the non-ASCII cases this code does not know)
+    UnknownKv,           // Python decides whether it is a `key: value` line; no prose dox (`prose_may`)
+}
+
+/// What `seed_passes` says of a special line for `seeds._decide`: `ALONE_NOTHING` (it stands
+/// alone and is nothing, as `alone_is_nothing` would say), `ALONE_NO_PROSE` (Python decides
+/// without `prose.alone_prose`, which would say False), `ALONE_ASK` (Python decides it all).
+pub const ALONE_ASK: u8 = 0;
+pub const ALONE_NOTHING: u8 = 1;
+pub const ALONE_NO_PROSE: u8 = 2;
+
+/// The code `seed_passes` gives the special line `s` (see `ALONE_ASK`).
+pub(crate) fn alone_code(s: &str, today: Today) -> u8 {
+    match alone_is_nothing(s, today) {
+        Alone::Decided(true) => ALONE_NOTHING,
+        Alone::Label(..) | Alone::UnknownKv => ALONE_NO_PROSE,
+        Alone::Decided(false) | Alone::Unknown => ALONE_ASK,
+    }
 }
 
 /// Python's `\d` (`str.isdecimal`) where this code knows it: ASCII, and the blocks with no
@@ -475,8 +493,122 @@ fn seedish(b: &[u8]) -> usize {
     n
 }
 
+/// Whether `prose.alone_prose(s)` may say True, for a line `seedish` counts 2 or more: it says
+/// True when the line holds two of a person's identifiers and facts (`prose._analyse`: the
+/// phones, e-mail addresses, NIRs, IBANs, cards and national ids `scan` finds, each span once,
+/// plus at most one date of birth and one home address). Counted here from above: every
+/// address (service mailboxes too), a birth whenever the line has a birth's word or two
+/// capitalised words in a row (what may be the name a date follows), a home whenever it has a
+/// home's word and then a postcode. Most lone lines with two 8-digit runs are an order number
+/// and its date, a version string, a tracking number: no identifier, so the bound stays below 2
+/// and Python is not asked (issue 17: asking it made sparse text 4 times slower).
+///
+/// The scan is `scan::scan_cell`, exact on ASCII. A line with other characters is scanned with
+/// each of them as "~" when they are all Latin-1 letters or common punctuation and the line has
+/// no "@" and no NBSP: `scan._CAND` runs in RE2, whose `\b`, `\d`, `\w` and `\s` are ASCII, so
+/// such a character only ever ends a candidate there, as "~" does; the one test that reads it
+/// (`s[en].isalpha()`, which drops a number a letter follows) drops less with "~", so the count
+/// can only grow. Python's `\b` in the cue patterns reads those characters as this crate's
+/// Unicode `\b` does (letters are word characters, punctuation is not), and their lower case is
+/// one character. Any other line, or one the scan hands back, is Python's to judge.
+fn prose_may(s: &str, today: Today) -> bool {
+    if s.chars().count() > PROSE_MAX_LINE {
+        return false; // `prose._MAX_LINE`: this line is longer still in Python (its quote prefix)
+    }
+    let ascii;
+    let cell = if s.is_ascii() {
+        s
+    } else {
+        if s.contains('@') || !s.chars().all(|c| c.is_ascii() || latin_or_punctuation(c)) {
+            return true;
+        }
+        ascii = s.chars().map(|c| if c.is_ascii() { c } else { '~' }).collect::<String>();
+        ascii.as_str()
+    };
+    let Ok(Some(hits)) = scan::scan_cell(cell, None, None, today, &NoPython) else {
+        return true;
+    };
+    let mut spans: Vec<(usize, usize)> = hits
+        .iter()
+        .filter(|h| matches!(h.0, "email" | "phone" | "nir" | "iban" | "card" | "national_id"))
+        .map(|h| (h.2, h.3))
+        .collect();
+    spans.sort_unstable();
+    spans.dedup();
+    let (birth, home) = prose_cues();
+    let b = s.as_bytes();
+    // cheapest first: two identifiers decide; with none, both a birth and a home are needed
+    match spans.len() {
+        0 => birth.is_match(b) && home.is_match(b),
+        1 => birth.is_match(b) || home.is_match(b),
+        _ => true,
+    }
+}
+
+/// The characters `prose_may` reads outside ASCII: Latin-1's letters (not NBSP, not the signs),
+/// and the quotes, dashes, ellipsis, euro sign and guillemets of French and English text.
+fn latin_or_punctuation(c: char) -> bool {
+    matches!(c, '\u{c0}'..='\u{d6}' | '\u{d8}'..='\u{f6}' | '\u{f8}'..='\u{ff}'
+        | '\u{2018}'..='\u{201f}' | '\u{2013}' | '\u{2014}' | '\u{2026}' | '\u{20ac}' | '\u{ab}' | '\u{bb}' | '\u{b0}')
+}
+
+/// `prose._MAX_LINE`: a longer line is no prose.
+const PROSE_MAX_LINE: usize = 2000;
+
+/// The upper bounds of `prose._analyse`'s birth and home for `prose_may`: `_BIRTH_BEFORE`'s
+/// words or two capitalised words (`_NAME`, whose end a date may follow); `_HOME_BEFORE`'s
+/// words, then `_STREET`'s postcode (a space, 5 digits, a space, a letter). On the UTF-8 bytes
+/// with ASCII classes, which the lazy DFA runs (Unicode `\b` would not let it on French text):
+/// "é" and "É" spelled as bytes, an ASCII `\b` next to an ASCII letter holds wherever Python's
+/// Unicode one does (and next to "é" too, where Python's does not: more matches, never fewer),
+/// and a word that may end with "é" ends at any byte that is no ASCII word character.
+fn prose_cues() -> &'static (Regex, Regex) {
+    static RX: OnceLock<(Regex, Regex)> = OnceLock::new();
+    RX.get_or_init(|| {
+        let birth = Regex::new(concat!(
+            r"(?-u)(?i:\bnee?s?\b|\bn\xC3[\x89\xA9]e?s?(?:[^0-9A-Za-z_]|$)|\bborn\b|\bdob\b|d\.o\.b|naissance|birthday",
+            r"|\bbirth\b|anniversaire|\bb\.)",
+            r"|(?:[A-Z]|\xC3[\x80-\x96\x98-\x9E])[^\t\n\x0B\x0C\r ]*[ \t]+(?:[A-Z]|\xC3[\x80-\x96\x98-\x9E])"))
+            .expect("the birth bound compiles");
+        let home = Regex::new(concat!(
+            r"(?-u)(?i:habite|\bvit\b|vivent|domicil|\blives?\b|living|r(?:e|\xC3[\x89\xA9])sid|chez (?:lui|elle|ses)",
+            r"|(?:his|her|son) address|son adresse)[^\n]*? [0-9]{5} (?:[A-Za-z]|\xC3[\x80-\x96\x98-\xB6\xB8-\xBF])"))
+            .expect("the home bound compiles");
+        (birth, home)
+    })
+}
+
+/// The validators' hooks for `prose_may`: an IBAN shape is judged by its mod 97 only, which
+/// every valid IBAN passes (`ids.canon_iban`'s first test): one that fails is no IBAN, one that
+/// passes is handed back (the country's structure and checks are Python's). Luhn ids are asked
+/// only under a column's hint, which a lone line has not.
+struct NoPython;
+
+impl scan::ScanPy for NoPython {
+    fn iban(&self, raw: &str) -> PyResult<Option<Option<String>>> {
+        let mut s: String = raw.chars().filter(|&c| c != ' ' && c != '-').collect::<String>().to_ascii_uppercase();
+        if let Some(rest) = s.strip_prefix("IBAN") {
+            s = rest.trim_start_matches(':').to_string();
+        }
+        if !(15..=34).contains(&s.len()) {
+            return Ok(Some(None));
+        }
+        if !s.bytes().all(|c| c.is_ascii_alphanumeric()) {
+            return Ok(None);
+        }
+        let mut m = 0u32;
+        for c in s[4..].bytes().chain(s[..4].bytes()) {
+            m = if c.is_ascii_digit() { (m * 10 + u32::from(c - b'0')) % 97 } else { (m * 100 + u32::from(c - b'A') + 10) % 97 };
+        }
+        Ok(if m == 1 { None } else { Some(None) })
+    }
+    fn luhn_id(&self, _: &str, _: usize) -> PyResult<Option<Option<String>>> {
+        Ok(None)
+    }
+}
+
 /// `seeds.alone_is_nothing(s, above)` up to its label test (see `Alone`).
-fn alone_is_nothing(s: &str) -> Alone {
+fn alone_is_nothing(s: &str, today: Today) -> Alone {
     let t = s.trim_start_matches(py_space);
     if t.is_empty() || t.starts_with('{') || t.starts_with('[') || t.starts_with('<') || t.starts_with("MSH|") {
         return Alone::Decided(false); // Python: `t[:1] in "{[<"` holds for "" too
@@ -498,28 +630,30 @@ fn alone_is_nothing(s: &str) -> Alone {
     if memchr::memchr_iter(b'@', s.as_bytes()).take(MIN_LINE_ADDRESSES).count() == MIN_LINE_ADDRESSES {
         return Alone::Decided(false); // a line of addresses (`shapes._address_line`)
     }
-    if seedish(s.as_bytes()) >= 2 {
+    if seedish(s.as_bytes()) >= 2 && prose_may(s, today) {
         return Alone::Unknown; // maybe a dox in prose: `prose.alone_prose` decides
     }
     if !s.bytes().any(|c| c == b':' || c == b'=' || c == b'>') {
         return Alone::Decided(true);
     }
     match kv_match(s) {
-        None => Alone::Unknown,
+        None => Alone::UnknownKv,
         Some(None) => Alone::Decided(true),
         Some(Some((a, b))) => Alone::Label(a, b),
     }
 }
 
-/// sparse_scan(items: list, max_line_chars: int, max_item: int, judge) -> [(index, code, checks)]
+/// sparse_scan(items: list, max_line_chars: int, max_item: int, judge, today) -> [(index, code, checks)]
 /// for the items that are not proved empty; see the module docstring. An item that is not
 /// bytes, or longer than `max_item`, is `DETECT`. `judge(label) -> bool` is Python's answer to
 /// "does this `key: value` label name something" (`norm_name(l) in _STEALER or _label(l)`),
-/// asked once per distinct label per call.
+/// asked once per distinct label per call. `today` is `indexer.engine.today()` (the scan's
+/// national ids read a birth year against it).
 #[pyfunction]
 pub fn sparse_scan<'py>(py: Python<'py>, items: Bound<'py, PyList>, max_line_chars: usize, max_item: usize,
-                        judge: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+                        judge: Bound<'py, PyAny>, today: (i32, i32, (i32, u32, u32))) -> PyResult<Bound<'py, PyList>> {
     let out = PyList::empty(py);
+    let today = Today { this_year: today.0, cached_year: today.1, ymd: today.2 };
     let mut bufs = Bufs::default();
     let empty = PyList::empty(py);
     let mut cache: HashMap<String, bool> = HashMap::new();
@@ -534,7 +668,7 @@ pub fn sparse_scan<'py>(py: Python<'py>, items: Bound<'py, PyList>, max_line_cha
     for (k, it) in items.iter().enumerate() {
         let v = match it.cast::<PyBytes>() {
             Ok(bytes) if bytes.as_bytes().len() <= max_item => {
-                classify(bytes.as_bytes(), max_line_chars, &mut bufs, &mut ask)?
+                classify(bytes.as_bytes(), max_line_chars, today, &mut bufs, &mut ask)?
             }
             _ => Verdict::Detect,
         };
@@ -566,7 +700,8 @@ mod tests {
     fn verdict(s: &str) -> u8 {
         let mut f = Bufs::default();
         let mut judge = |l: &str| -> Result<bool, ()> { Ok(l == "Email") };
-        match classify(s.as_bytes(), 1_000_000, &mut f, &mut judge).unwrap() {
+        let t = Today { this_year: 2026, cached_year: 2026, ymd: (2026, 12, 3) };
+        match classify(s.as_bytes(), 1_000_000, t, &mut f, &mut judge).unwrap() {
             Verdict::Nothing => 0,
             Verdict::Detect => DETECT,
             Verdict::Check(_) => CHECK,
@@ -593,6 +728,47 @@ mod tests {
         assert_eq!(verdict("a\r\nb"), DETECT);
         assert_eq!(verdict("<p>x</p>"), DETECT);
         assert_eq!(verdict("\u{feff}x"), DETECT);
+    }
+
+    #[test]
+    fn lone_lines_with_two_runs_go_to_python_only_when_they_may_be_prose() {
+        let t = Today { this_year: 2026, cached_year: 2026, ymd: (2026, 12, 3) };
+        // the phone table is trusted once `register` has compared it with phonenumbers
+        assert!(crate::phone::trust_table());
+        let may = |s: &str| prose_may(s, t);
+        // an order number and its date, a version string, a tracking number: no identifier
+        assert!(!may("commande 12345678 du 12/03/2024, livree le 14/03/2024"));
+        assert!(!may("version 2.4.1 build 20240311 (commit 88123412)"));
+        // two contacts: a phone and an address
+        assert!(may("appelle le 06 45 12 78 90 ou ecris a julien.moreau88@gmail.com"));
+        // one contact and a birth's word, or a name a date may follow
+        assert!(may("il est ne le 14/02/1988, son 06 45 12 78 90"));
+        assert!(may("Julien Moreau 14/02/1988 06 45 12 78 90"));
+        assert!(!may("julien moreau 14/02/1988 tel 06 45 12 78 90"));
+        // a home: its word, then a postcode
+        assert!(may("il habite au 23 rue des Lilas, 69003 Lyon, tel 06 45 12 78 90"));
+        assert!(!may("23 rue des Lilas, 69003 Lyon, tel 06 45 12 78 90"));
+        // Latin-1 letters and punctuation are read; "@", NBSP, other scripts, marks: Python judges
+        assert!(!may("numéro de commande 12345678 – livrée le 12/03/2024 « enfin »"));
+        assert!(may("né le 14/02/1988, son numéro 06 45 12 78 90"));
+        assert!(may("Élodie Renaud 14/02/1988 06 45 12 78 90"));
+        assert!(may("NÉE LE 14/02/1988, TEL 06 45 12 78 90"));
+        assert!(may("elle a déménagé, elle réside 4 allée des Pins, 91000 Évry, 06 45 12 78 90"));
+        assert!(!may("elle a déménagé 4 allée des Pins, 91000 Évry, 06 45 12 78 90"));
+        assert!(may("numéro 12345678 et 87654321 écrire à x@y.fr"));
+        assert!(may("numéro 12345678\u{a0}87654321"));
+        assert!(may("ne\u{301} le 14/02/1988 06 45 12 78 90"));
+        assert!(may("номер 12345678 и 87654321"));
+        // an IBAN's shape: mod 97 rejects a look-alike, a passing one goes to Python
+        assert!(!may("build ab12345678901234567 and 12345678"));
+        assert!(may("FR76 3000 6000 0112 3456 7890 189 et 12345678"));
+        assert!(!may("Version 7.14.65, build 11601018699970, sha db36575016d33462"));
+        // longer than prose.MAX_LINE: no prose
+        let long = format!("06 45 12 78 90 julien.moreau88@gmail.com {}", "x".repeat(2000));
+        assert!(!may(&long));
+        // the verdict: such a line alone is nothing unless the bound says maybe
+        assert_eq!(verdict("texte\n\ncommande 12345678 du 12/03/2024\n\nfin"), 0);
+        assert_eq!(verdict("texte\n\nson 06 45 12 78 90, son mail julien.moreau88@gmail.com\n\nfin"), CHECK);
     }
 
     #[test]

@@ -261,13 +261,17 @@ fn newlines(b: &[u8]) -> i64 {
     memchr::memchr_iter(b'\n', b).count() as i64
 }
 
-/// seed_passes(b) -> (kept, special) | None: `candidate_starts`' two passes over the UTF-8
-/// bytes `b` in one call. `kept`: the seed lines of every block a pair opens, ascending;
-/// `special`: (line, start, end) of each special seed line in none of them and without a ">"
-/// (those are kept: the ">" lines' test), ascending, for `alone_is_nothing` (its label tables
-/// are Python's). A special line with a ">" is in `kept`. None when `b` is not UTF-8.
+/// seed_passes(b, today) -> (kept, special) | None: `candidate_starts`' two passes over the
+/// UTF-8 bytes `b` in one call. `kept`: the seed lines of every block a pair opens, ascending;
+/// `special`: (line, start, end, code) of each special seed line in none of them and without a
+/// ">" (those are kept: the ">" lines' test), ascending, for `alone_is_nothing` (its label
+/// tables are Python's), with what this code could tell of it (`prefilter::alone_code`: it is
+/// nothing; or it is no prose dox, which is most of the cost of asking Python). A special line
+/// with a ">" is in `kept`. None when `b` is not UTF-8. `today` is `indexer.engine.today()`.
 #[pyfunction]
-pub fn seed_passes(b: &[u8]) -> Option<(Vec<i64>, Vec<(i64, usize, usize)>)> {
+pub fn seed_passes(b: &[u8], today: (i32, i32, (i32, u32, u32)))
+                   -> Option<(Vec<i64>, Vec<(i64, usize, usize, u8)>)> {
+    let today = crate::canon::Today { this_year: today.0, cached_year: today.1, ymd: today.2 };
     if std::str::from_utf8(b).is_err() {
         return None;
     }
@@ -323,7 +327,9 @@ pub fn seed_passes(b: &[u8]) -> Option<(Vec<i64>, Vec<(i64, usize, usize)>)> {
                 if memchr::memchr(b'>', &b[st..e]).is_some() {
                     more.push(line);
                 } else {
-                    special.push((line, st, e));
+                    // valid UTF-8 (checked above), cut at line ends (ASCII)
+                    let text = std::str::from_utf8(&b[st..e]).unwrap_or("");
+                    special.push((line, st, e, crate::prefilter::alone_code(text, today)));
                 }
             }
             pos = e + 1;
