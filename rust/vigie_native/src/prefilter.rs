@@ -189,6 +189,7 @@ fn pass(b: &[u8], f: &mut Bufs) -> bool {
         }
     }
     f.combos.extend(memchr::memchr2_iter(b':', b'|', b));
+    f.seeds.sort_unstable(); // ascending, as the x86-64 pass pushes them (`classify` counts per line)
     false
 }
 
@@ -331,9 +332,14 @@ pub fn classify<E>(b: &[u8], max_line_chars: usize, today: Today, f: &mut Bufs,
     }
     marks.sort_unstable();
     marks.dedup();
-    if std::str::from_utf8(b).is_err() {
+    let Ok(text) = simdutf8::basic::from_utf8(b) else {
         return Ok(Verdict::Detect); // decode() would pick another code page
-    }
+    };
+    // line and quote-prefix boundaries are ASCII bytes: slicing `text` there is O(1) and exact
+    let line_of_text = |s: usize, e: usize| text.get(s..e).unwrap_or("");
+    // `prose.alone_prose`'s count on a line is at most its entries in `seeds` (each '@', "%40",
+    // "[at]", and one per 8-digit run: `seedish`'s count, found by the pass already)
+    let seeds_in = |s: usize, e: usize| seeds.partition_point(|&p| p < e) - seeds.partition_point(|&p| p < s);
     let nl = starts.len();
     let bounds = |k: usize| -> (usize, usize) {
         let ls = starts[k];
@@ -356,8 +362,8 @@ pub fn classify<E>(b: &[u8], max_line_chars: usize, today: Today, f: &mut Bufs,
         }
         let (s, e) = bounds(st);
         // valid UTF-8 (checked above), cut on line and quote-prefix boundaries (ASCII)
-        let line = std::str::from_utf8(&b[s..e]).unwrap_or("");
-        let answer = match alone_is_nothing(line, today) {
+        let line = line_of_text(s, e);
+        let answer = match alone_is_nothing(line, today, seeds_in(s, e)) {
             Alone::Decided(x) => Some(x),
             Alone::Unknown | Alone::UnknownKv => None,
             Alone::Label(ls, le) => {
@@ -368,7 +374,7 @@ pub fn classify<E>(b: &[u8], max_line_chars: usize, today: Today, f: &mut Bufs,
                     let mut any = Some(false);
                     for k in st.saturating_sub(3)..st {
                         let (x, y) = bounds(k);
-                        match kv_match(std::str::from_utf8(&b[x..y]).unwrap_or("")) {
+                        match kv_match(line_of_text(x, y)) {
                             None => any = None,
                             Some(Some(_)) => {
                                 any = Some(true);
@@ -410,7 +416,7 @@ pub const ALONE_NO_PROSE: u8 = 2;
 
 /// The code `seed_passes` gives the special line `s` (see `ALONE_ASK`).
 pub(crate) fn alone_code(s: &str, today: Today) -> u8 {
-    match alone_is_nothing(s, today) {
+    match alone_is_nothing(s, today, seedish(s.as_bytes())) {
         Alone::Decided(true) => ALONE_NOTHING,
         Alone::Label(..) | Alone::UnknownKv => ALONE_NO_PROSE,
         Alone::Decided(false) | Alone::Unknown => ALONE_ASK,
@@ -607,8 +613,9 @@ impl scan::ScanPy for NoPython {
     }
 }
 
-/// `seeds.alone_is_nothing(s, above)` up to its label test (see `Alone`).
-fn alone_is_nothing(s: &str, today: Today) -> Alone {
+/// `seeds.alone_is_nothing(s, above)` up to its label test (see `Alone`); `seedish_n` is
+/// `seedish(s)` or a count at least as high.
+fn alone_is_nothing(s: &str, today: Today, seedish_n: usize) -> Alone {
     let t = s.trim_start_matches(py_space);
     if t.is_empty() || t.starts_with('{') || t.starts_with('[') || t.starts_with('<') || t.starts_with("MSH|") {
         return Alone::Decided(false); // Python: `t[:1] in "{[<"` holds for "" too
@@ -630,7 +637,7 @@ fn alone_is_nothing(s: &str, today: Today) -> Alone {
     if memchr::memchr_iter(b'@', s.as_bytes()).take(MIN_LINE_ADDRESSES).count() == MIN_LINE_ADDRESSES {
         return Alone::Decided(false); // a line of addresses (`shapes._address_line`)
     }
-    if seedish(s.as_bytes()) >= 2 && prose_may(s, today) {
+    if seedish_n >= 2 && prose_may(s, today) {
         return Alone::Unknown; // maybe a dox in prose: `prose.alone_prose` decides
     }
     if !s.bytes().any(|c| c == b':' || c == b'=' || c == b'>') {
