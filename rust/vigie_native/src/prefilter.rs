@@ -461,6 +461,9 @@ fn kv_match(s: &str) -> Option<Option<(usize, usize)>> {
     let mut len = 0usize;
     let mut prev = (lab, c1);
     let sep = loop {
+        if len > 41 {
+            return Some(None); // a label this long ends at no separator (the `{0,40}`, "->" one more)
+        }
         let Some((i, c)) = it.next() else { return Some(None) };
         match c {
             ':' | '=' if len <= 40 => break i,
@@ -640,7 +643,7 @@ fn alone_is_nothing(s: &str, today: Today, seedish_n: usize) -> Alone {
     if seedish_n >= 2 && prose_may(s, today) {
         return Alone::Unknown; // maybe a dox in prose: `prose.alone_prose` decides
     }
-    if !s.bytes().any(|c| c == b':' || c == b'=' || c == b'>') {
+    if memchr::memchr3(b':', b'=', b'>', s.as_bytes()).is_none() {
         return Alone::Decided(true);
     }
     match kv_match(s) {
@@ -776,6 +779,18 @@ mod tests {
         // the verdict: such a line alone is nothing unless the bound says maybe
         assert_eq!(verdict("texte\n\ncommande 12345678 du 12/03/2024\n\nfin"), 0);
         assert_eq!(verdict("texte\n\nson 06 45 12 78 90, son mail julien.moreau88@gmail.com\n\nfin"), CHECK);
+    }
+
+    #[test]
+    fn labels_up_to_41_characters() {
+        // `shapes._KV`: a first character and 40 more, then ":" / "=" or "->" (checked in Python)
+        let kv = |s: String| kv_match(&s);
+        assert_eq!(kv(format!("a{}: x", "b".repeat(40))), Some(Some((0, 41))));
+        assert_eq!(kv(format!("a{}: x", "b".repeat(41))), Some(None));
+        assert_eq!(kv(format!("a{}-> x", "b".repeat(40))), Some(Some((0, 41))));
+        assert_eq!(kv(format!("a{}-> x", "b".repeat(41))), Some(None));
+        assert_eq!(kv(format!("a{}-> x", "b".repeat(39))), Some(Some((0, 40))));
+        assert_eq!(kv(format!("a{}", "b".repeat(5000))), Some(None));
     }
 
     #[test]
