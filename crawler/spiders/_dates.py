@@ -53,7 +53,18 @@ def _strptime(text: str, fmt: str) -> datetime:
     return datetime.strptime(low, fmt)  # literals match case-insensitively
 
 
+# What engines print for a post of the last minute, that dateparser reads as nothing while it reads
+# "just now" and "il y a moins d'une minute" (XenForo's "A moment ago", Discourse's and NodeBB's
+# "a few seconds ago", Flarum's and phpBB's French "à l'instant", "il y a quelques secondes"): the
+# instant the page was served, as precise as the page is. The whole text must be the phrase.
+_MOMENT_AGO = re.compile(
+    r"(?:a|one) moment ago|moments ago|(?:a )?few seconds ago|seconds ago|"
+    r"(?:à|a) l'instant|il y a (?:un instant|quelques (?:instants|secondes))", re.IGNORECASE)
+
+
 def _auto(text: str, tz: str, language: str | None, fetched_at: datetime) -> datetime | None:
+    if _MOMENT_AGO.fullmatch(text.replace("\u2019", "'").strip(" .")):
+        return fetched_at
     import dateparser  # only sources with `format: auto` pay its import (every CLI start imports this module)
 
     base = fetched_at.astimezone(ZoneInfo(tz)).replace(tzinfo=None)  # dateparser's base is wall time in tz

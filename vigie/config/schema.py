@@ -860,7 +860,8 @@ class DateSelector(Strict):
         description="A strptime format, or a list tried in order; omit it for ISO 8601 (e.g. a datetime "
         "attribute). French month and day names, ordinal days (`3rd`, `1er`), `a.m.`/`p.m.`, `noon` and "
         "`midnight` are understood. `auto` reads whatever a forum prints (dateparser, in `language`), "
-        "relative dates included (`hier à 14:05`, `il y a 3 heures`, `yesterday at 2pm`), resolved "
+        "relative dates included (`hier à 14:05`, `il y a 3 heures`, `yesterday at 2pm`, `A moment ago`, "
+        "`à l'instant`), resolved "
         "against the time the page was fetched. A format is checked when the file is loaded: it must "
         "read back what it writes. A date that does not parse is counted (`unparsed_dates`), never "
         "replaced by the crawl time.",
