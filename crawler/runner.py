@@ -146,7 +146,8 @@ def attention_from_failures(failures: dict[str, int], source: SourceConfig) -> s
     thresholds = {"unparsed_dates": limits.unparsed_dates, "follows_refused": limits.follows_refused,
                   "pagination_stopped": limits.pagination_stopped, "selectors_lost": limits.selectors_lost,
                   "threads_shrank": limits.threads_shrank,
-                  "redirected_off_site": limits.redirected_off_site}  # login_failed: always (the spider says so)
+                  "redirected_off_site": limits.redirected_off_site,
+                  "json_unread": limits.json_unread}  # login_failed: always (the spider says so)
     for kind, count in failures.items():
         limit = thresholds.get(kind)
         if limit and count >= limit:

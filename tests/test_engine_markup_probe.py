@@ -49,7 +49,9 @@ def _mismatches(run_posts: list[dict[str, Any]], truth: dict[str, Any], base: st
     seen: dict[tuple[str, int], dict[str, Any]] = {}
     for item in run_posts:
         number = _number(item)
-        if number < 0:  # the engine prints no post id (Flarum's no-JS view): the post is its own text
+        if number < 0 and not truth.get("ids_unavailable"):
+            problems.append(f"post {item.get('url')} ({(item.get('body') or '')[:40]!r}) has no post id")
+        if number < 0:  # no post id read: the post is its own text
             number = next((p["id"] for p in truth["posts"] if base + p["thread"] == item.get("thread_url")
                            and p["excerpt"] in (item.get("body") or "")), -1)
         key = (str(item.get("thread_url")), number)

@@ -22,7 +22,7 @@ from vigie.config.schema import DateSelector, parse_selector
 if TYPE_CHECKING:
     from scrapy.http import TextResponse
 
-__all__ = ["DateReading", "parse_date", "read_date"]
+__all__ = ["DateReading", "parse_date", "read_date", "read_date_value"]
 
 _FR_MONTHS = [("janvier", "janv", "January"), ("février", "févr", "February"), ("fevrier", "fevr", "February"),
               ("mars", "mars", "March"), ("avril", "avr", "April"), ("mai", "mai", "May"),
@@ -157,6 +157,18 @@ def read_date(node: Selector | SelectorList[Selector] | TextResponse, spec: Date
     raw = " ".join(element_text(first.root).split())
     return DateReading(raw or None, parse_date(_cut(raw, spec.pattern), spec.format, spec.timezone,
                                                language=spec.language, fetched_at=fetched_at))
+
+
+def read_date_value(raw: str, spec: DateSelector | None, fetched_at: datetime) -> DateReading:
+    """A date given as a value, not found in the page's HTML (a field of embedded JSON): a Unix
+    time (seconds or milliseconds), ISO 8601, then the post's `date` format(s), pattern and time
+    zone when it has a `date` selector."""
+    raw = raw.strip()
+    value = _epoch(raw) or parse_date(raw, None, spec.timezone if spec else "UTC", fetched_at=fetched_at)
+    if value is None and spec is not None:
+        value = parse_date(_cut(raw, spec.pattern), spec.format, spec.timezone, language=spec.language,
+                           fetched_at=fetched_at)
+    return DateReading(raw or None, value)
 
 
 # A Unix time in seconds or milliseconds, 2001-09-09 to 2100 (10 digits; 13 in milliseconds).

@@ -19,11 +19,13 @@ from parsel import Selector, SelectorList
 
 from crawler.defaults import MAX_FILE_LINKS_PER_PAGE
 from crawler.spiders._base import absolute_url, absolute_urls, all_values, first_text, select
-from crawler.spiders._dates import read_date
-from vigie.config.schema import ForumSelectors, SourceConfig, UrlRewrite
+from crawler.spiders._dates import DateReading, read_date, read_date_value
+from indexer.html_text import element_text
+from vigie.config.schema import ForumSelectors, JsonPosts, SourceConfig, UrlRewrite
+from vigie.core.jsonpath import JsonPath, JsonUnreadable, compile_path, load_json
 
-__all__ = ["ForumPage", "PostExtract", "ThreadLink", "each_own", "extract_forum_page", "first_page_url",
-           "last_page_link", "next_link", "page_base", "page_posts", "page_threads", "thread_key"]
+__all__ = ["ForumPage", "PostExtract", "PostsReading", "ThreadLink", "each_own", "extract_forum_page", "first_page_url",
+           "last_page_link", "next_link", "page_base", "page_posts", "page_threads", "read_posts", "thread_key"]
 
 # A link to the LAST page is never a next link, whatever the configured texts say.
 T = TypeVar("T")
@@ -71,6 +73,18 @@ class ForumPage:
     thread_next_page: str | None = None
     thread_key: str | None = None
     posts: list[PostExtract] = field(default_factory=list)
+    json_title: str | None = None  # the thread's title in the page's JSON (`post.from_json.thread_title`)
+    json_problems: list[str] = field(default_factory=list)  # why the page's JSON was not read (`json_unread`)
+
+
+@dataclass
+class PostsReading:
+    """The posts of a thread page, the thread title its JSON gives, and why its JSON (if any was
+    configured) was not read: each problem is one `json_unread` for the spider to count."""
+
+    posts: list[PostExtract]
+    title: str | None = None
+    problems: list[str] = field(default_factory=list)
 
 
 def thread_key(url: str, rewrites: list[UrlRewrite]) -> str:
@@ -165,8 +179,196 @@ def page_threads(page: Selector, url: str, forum: ForumSelectors) -> list[Thread
 
 
 def page_posts(page: Selector, url: str, forum: ForumSelectors, fetched_at: datetime) -> list[PostExtract]:
+    return read_posts(page, url, forum, fetched_at).posts
+
+
+def read_posts(page: Selector, url: str, forum: ForumSelectors, fetched_at: datetime) -> PostsReading:
+    """The posts of a thread page: from its HTML, with the fields `post.from_json` names read from the
+    JSON the page embeds. Whatever the JSON is (absent, huge, deep, not JSON, records that do not
+    pair), the HTML's posts come out as they would without it, and the reason is returned."""
     base = page_base(page, url)  # attachment links are made absolute against it
-    return each_own(page, forum.post.container, lambda post: _post(post, base, forum, fetched_at))
+    spec = forum.post.from_json
+    if spec is None:
+        return PostsReading(each_own(page, forum.post.container, lambda post: _post(post, base, forum, fetched_at)))
+    if spec.scope == "post":
+        return _own_json_posts(page, base, forum, spec, fetched_at)
+    reading = PostsReading([])
+    docs = _documents(page, spec.source, reading.problems)
+    records = _records(docs, spec, reading.problems)
+    if spec.thread_title:
+        reading.title = next((t for t in (_field(spec.thread_title, d, d, reading.problems) for d in docs) if t), None)
+    if spec.pair == "records":
+        reading.posts = [_record_post(record, root, base, forum, spec, fetched_at) for record, root in records]
+        return reading
+    html = each_own(page, forum.post.container, lambda post: (_post(post, base, forum, fetched_at),
+                                                              _html_key(post, spec)))
+    if not docs or reading.problems and not records:
+        reading.posts = [post for post, _key in html]
+        return reading
+    if spec.pair == "order":
+        if len(records) != len(html):
+            reading.problems.append(f"{len(records)} JSON records for {len(html)} posts: not paired (pair: order)")
+            reading.posts = [post for post, _key in html]
+            return reading
+        reading.posts = [_merged(post, record, root, base, forum, spec, fetched_at, reading.problems)
+                         for (post, _key), (record, root) in zip(html, records, strict=True)]
+        return reading
+    by_key: dict[str, tuple[Any, Any]] = {}
+    for record, root in records:
+        key = _key_of(_field(spec.record_key, record, root, reading.problems), spec)
+        if key is not None:
+            by_key.setdefault(key, (record, root))
+    unmatched = 0
+    for post, key in html:
+        found = by_key.get(key) if key is not None else None
+        if found is None:
+            unmatched += 1
+            reading.posts.append(post)
+        else:
+            reading.posts.append(_merged(post, found[0], found[1], base, forum, spec, fetched_at, reading.problems))
+    if unmatched:
+        reading.problems.append(f"{unmatched} of {len(html)} posts matched no JSON record by key")
+    return reading
+
+
+# JSON documents read per page (or per post) at most: a page of a thousand ld+json scripts is
+# read for its first ones only.
+_MAX_DOCUMENTS = 16
+
+
+def _documents(node: Selector, source: str, problems: list[str]) -> list[Any]:
+    """The JSON documents `source` selects under `node`: a script's text or an attribute's value,
+    each parsed within `load_json`'s bounds. Texts that are no JSON are skipped and said."""
+    found = select(node, source)[:_MAX_DOCUMENTS]
+    if not found:
+        problems.append("no JSON where post.from_json.source points")
+        return []
+    docs, bad = [], []
+    for part in found:
+        root = part.root
+        text = root if isinstance(root, str) else "".join(root.itertext())
+        try:
+            docs.append(load_json(text))
+        except JsonUnreadable as exc:
+            bad.append(str(exc))
+    if bad:
+        problems.append(f"{len(bad)} of {len(found)} JSON texts unread: {bad[0]}")
+    return docs
+
+
+def _records(docs: list[Any], spec: JsonPosts, problems: list[str]) -> list[tuple[Any, Any]]:
+    """(record, its document) for each post record of each document, in order."""
+    path = _compiled(spec.records)
+    out: list[tuple[Any, Any]] = []
+    for doc in docs:
+        try:
+            out += [(record, doc) for record in path.values(doc, doc)]
+        except JsonUnreadable as exc:
+            problems.append(f"records path {spec.records!r}: {exc}")
+    return out
+
+
+_PATHS: dict[str, JsonPath] = {}
+
+
+def _compiled(text: str) -> JsonPath:
+    """A config's path compiled once (the schema checked it compiles)."""
+    path = _PATHS.get(text)
+    if path is None:
+        path = _PATHS[text] = compile_path(text)
+    return path
+
+
+def _field(path: str | None, record: Any, root: Any, problems: list[str]) -> str | None:
+    if path is None:
+        return None
+    try:
+        return _compiled(path).first_text(record, root)
+    except JsonUnreadable as exc:
+        problems.append(f"path {path!r}: {exc}")
+        return None
+
+
+def _html_key(post: Selector, spec: JsonPosts) -> str | None:
+    return _key_of(first_text(post, spec.html_key), spec) if spec.pair == "key" and spec.html_key else None
+
+
+def _key_of(value: str | None, spec: JsonPosts) -> str | None:
+    """A pairing key, through `key_pattern` when set (no match: no key)."""
+    if value is None or spec.key_pattern is None:
+        return value
+    match = re.search(spec.key_pattern, value[:512])
+    if match is None:
+        return None
+    return match.group(1) if match.re.groups else match.group(0)
+
+
+def _own_json_posts(page: Selector, base: str, forum: ForumSelectors, spec: JsonPosts,
+                    fetched_at: datetime) -> PostsReading:
+    """`scope: post`: each container's own JSON, its first record, is that post's."""
+    unread: list[str] = []
+
+    def read(post: Selector) -> PostExtract:
+        html = _post(post, base, forum, fetched_at)
+        problems: list[str] = []
+        records = _records(_documents(post, spec.source, problems), spec, problems)
+        if not records:
+            unread.append(problems[0] if problems else "no record at post.from_json.records")
+            return html
+        merged = _merged(html, records[0][0], records[0][1], base, forum, spec, fetched_at, problems)
+        unread.extend(problems[:1])
+        return merged
+
+    posts = each_own(page, forum.post.container, read)
+    return PostsReading(posts, None, [f"{len(unread)} of {len(posts)} posts: {unread[0]}"] if unread else [])
+
+
+def _merged(html: PostExtract, record: Any, root: Any, base: str, forum: ForumSelectors, spec: JsonPosts,
+            fetched_at: datetime, problems: list[str]) -> PostExtract:
+    """The HTML's post with the fields the record holds put in its place."""
+    date = _json_date(record, root, forum, fetched_at, problems)
+    if date is None or (date.value is None and html.posted_at is not None):
+        date = DateReading(html.raw_date, html.posted_at)
+    body = _json_body(record, root, forum, spec, problems)
+    return PostExtract(
+        post_id=_field(spec.post_id, record, root, problems) or html.post_id,
+        author=_field(spec.author, record, root, problems) or html.author,
+        raw_date=date.raw, posted_at=date.value, body=body[0] if body else html.body,
+        attachments=html.attachments, attachment_links=html.attachment_links)
+
+
+def _record_post(record: Any, root: Any, base: str, forum: ForumSelectors, spec: JsonPosts,
+                 fetched_at: datetime) -> PostExtract:
+    """`pair: records`: a post made of its record alone (attachments from its body's HTML)."""
+    problems: list[str] = []
+    date = _json_date(record, root, forum, fetched_at, problems)
+    body = _json_body(record, root, forum, spec, problems)
+    links = all_values(body[1], forum.post.attachments) if body and forum.post.attachments else []
+    return PostExtract(
+        post_id=_field(spec.post_id, record, root, problems), author=_field(spec.author, record, root, problems),
+        raw_date=date.raw if date else None, posted_at=date.value if date else None,
+        body=body[0] if body else "", attachments=tuple(absolute_urls(base, links[:MAX_FILE_LINKS_PER_PAGE])),
+        attachment_links=len(links))
+
+
+def _json_date(record: Any, root: Any, forum: ForumSelectors, fetched_at: datetime,
+               problems: list[str]) -> DateReading | None:
+    raw = _field(forum.post.from_json.date if forum.post.from_json else None, record, root, problems)
+    return read_date_value(raw, forum.post.date, fetched_at) if raw else None
+
+
+def _json_body(record: Any, root: Any, forum: ForumSelectors, spec: JsonPosts,
+               problems: list[str]) -> tuple[str, Selector] | None:
+    """The record's body as text (HTML read under the same model as a page's, `exclude` taken
+    out), and the HTML it came from; None when the record has none."""
+    raw = _field(spec.body, record, root, problems)
+    if raw is None:
+        return None
+    if not spec.body_html:
+        return raw, Selector(text="<p></p>")
+    fragment = _without(Selector(text=f"<div>{raw}</div>"), forum.post.exclude)
+    body = fragment.root.find("body")
+    return element_text(body if body is not None else fragment.root), fragment
 
 
 def each_own(page: Selector, expr: str, read: Callable[[Selector], T]) -> list[T]:
@@ -251,7 +453,7 @@ def _post(post: Selector, url: str, forum: ForumSelectors, fetched_at: datetime)
         post_id=first_text(post, psel.post_id) if psel.post_id else None,
         author=first_text(post, psel.author) if psel.author else None,
         raw_date=reading.raw if reading else None, posted_at=reading.value if reading else None,
-        body=first_text(_without(post, psel.exclude), psel.body) or "", attachments=attachments,
+        body=(first_text(_without(post, psel.exclude), psel.body) or "") if psel.body else "", attachments=attachments,
         attachment_links=len(links))
 
 
@@ -278,7 +480,8 @@ def extract_forum_page(source: SourceConfig, html: str | bytes, url: str,
         raise ValueError(f"source {source.name!r} is a {source.kind} source: it has no forum selectors")
     page = Selector(text=html.decode("utf-8", "replace") if isinstance(html, bytes) else html)
     when = fetched_at or datetime.now(UTC)
-    posts = page_posts(page, url, forum, when)
+    reading = read_posts(page, url, forum, when)
+    posts = reading.posts
     boards = absolute_urls(page_base(page, url), all_values(page, forum.board_links)) if forum.board_links else []
     return ForumPage(
         url=url, boards=boards,
@@ -286,4 +489,5 @@ def extract_forum_page(source: SourceConfig, html: str | bytes, url: str,
         threads=page_threads(page, url, forum),
         next_page=next_link(page, url, forum.next_page, forum.next_link_texts),
         thread_next_page=next_link(page, url, forum.thread_next_page, forum.next_link_texts),
-        thread_key=first_page_url(page, url, forum) if posts else None, posts=posts)
+        thread_key=first_page_url(page, url, forum) if posts else None, posts=posts, json_title=reading.title,
+        json_problems=reading.problems)

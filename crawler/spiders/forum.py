@@ -23,7 +23,7 @@ from crawler.defaults import MAX_FILE_LINKS_PER_PAGE, MAX_PAGES_PER_CHAIN
 from crawler.items import FileDone, ThreadCheckpoint, VigieItem
 from crawler.spiders._ahead import AheadChain, page_template
 from crawler.spiders._base import VigieSpider, absolute_urls, all_values, first_text, select, size_refusal
-from crawler.spiders.extract import first_page_url, last_page_link, next_link, page_posts, page_threads, thread_key
+from crawler.spiders.extract import first_page_url, last_page_link, next_link, page_threads, read_posts, thread_key
 from indexer.models import CrawledItem, content_hash
 from indexer.redact import mask_text, mask_url
 
@@ -300,7 +300,11 @@ class ForumSpider(VigieSpider):
             return
         ctx = dict(response.meta["vigie_thread"])
         now = datetime.now(UTC)  # the fetch time: relative dates ("il y a 3 heures") are read against it
-        posts = page_posts(response.selector, response.url, self.sel, now)
+        reading = read_posts(response.selector, response.url, self.sel, now)
+        posts = reading.posts
+        for unread in reading.problems[:1]:  # one a page: the JSON is read once per page
+            self.failure("json_unread", f"post.from_json on {mask_url(response.url)}: {mask_text(unread)}; "
+                         "posts read from the HTML alone")
         if not posts:
             yield from self.garbage_retry(response, "no post found on a thread page", ("thread", "post.container"))
             return
@@ -318,7 +322,7 @@ class ForumSpider(VigieSpider):
             yield self.request(ctx["key"], self.parse_thread, "thread", response, vigie_thread=ctx, vigie_page=1,
                                dont_filter=True)
             return
-        ctx["title"] = ctx.get("title") or _page_title(response)
+        ctx["title"] = ctx.get("title") or reading.title or _page_title(response)
         page = int(response.meta.get("vigie_page", 1))
         psel = self.sel.post
         self.observe("thread", "post.body", any(p.body for p in posts))

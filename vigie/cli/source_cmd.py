@@ -73,6 +73,9 @@ def selector_counts(forum: ForumSelectors, html: str, page: ForumPage) -> list[S
     add("post.exclude", " | ".join(psel.exclude) or None,  # the parts left out of the bodies
         sum(len(select(post, expr)) for post in select(doc, psel.container) for expr in psel.exclude))
     add("post.attachments", psel.attachments, sum(len(p.attachments) for p in page.posts))
+    # the page's JSON: its posts when it was read whole, 0 when not (`json_unread`, its reason in the log)
+    add("post.from_json.source", psel.from_json.source if psel.from_json else None,
+        0 if page.json_problems else len(page.posts))
     return out
 
 

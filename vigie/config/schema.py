@@ -58,6 +58,7 @@ __all__ = [
     "LoginSettings",
     "OrganisationConfig",
     "OutboxSettings",
+    "JsonPosts",
     "PasteSelectors",
     "PostSelectors",
     "ScaleSettings",
@@ -199,6 +200,20 @@ def _check_regex(text: str) -> str:
 Selector = Annotated[str, AfterValidator(_check_selector), ValueKind(
     "selector", "a CSS selector (Scrapy's `::text` and `::attr(name)` work), or XPath when prefixed "
     "with `xpath:` or starting with `/`, `(` or `./`; checked when the file is loaded")]
+def _check_json_path(text: str) -> str:
+    from vigie.core.jsonpath import JsonPathError, compile_path
+
+    try:
+        compile_path(text)
+    except JsonPathError as exc:
+        raise ValueError(str(exc)) from None
+    return text
+
+
+JsonPathText = Annotated[str, AfterValidator(_check_json_path), ValueKind(
+    "JSON path", "a path into JSON the page embeds: `a.b`, `[*]`, `[0]`, `[type=posts]`, "
+    "`[id=@relationships.user.data.id]` (a join on the current record), `$` for the document, "
+    "`json()` to parse a string, `|` between alternatives (docs/sources.md, \"Posts in the page's JSON\")")]
 Regex = Annotated[str, AfterValidator(_check_regex), ValueKind(
     "regex", "a Python regular expression (`re` syntax), searched anywhere in the URL")]
 Interval = Annotated[str, AfterValidator(_check_interval), ValueKind(
@@ -916,11 +931,96 @@ class DateSelector(Strict):
         return value
 
 
+class JsonPosts(Strict):
+    """Post fields read from JSON the page embeds (a `<script>`'s text or an attribute), for what
+    the HTML does not print: Flarum's post dates and ids (its JSON:API payload), JSON-LD's
+    `datePublished`, Discourse's `data-preloaded`. A field read here wins over the HTML selector
+    of the same field; when the record lacks it, or the JSON cannot be read (counted as
+    `json_unread`), the HTML's value stands and no post is lost."""
+
+    source: Selector = Field(
+        examples=["script#flarum-json-payload::text", "script[type='application/ld+json']::text",
+                  "#data-preloaded::attr(data-preloaded)"],
+        description="Where the JSON is: a selector of a script's text (`::text`) or an attribute (`::attr(x)`), "
+        "relative to the page (`scope: page`) or to each post's container (`scope: post`). The first match "
+        "that holds JSON is read; at most 4,000,000 characters and 64 levels of nesting.",
+    )
+    scope: Literal["page", "post"] = Field(
+        default="page",
+        description="`page`: one JSON for the page, whose `records` are paired with the posts (`pair`); `post`: "
+        "each post container holds its own JSON, whose first record is that post's.",
+    )
+    records: JsonPathText = Field(
+        default="$", examples=["apiDocument.included[type=posts]", "$ | comment[*]",
+                               "topic_*.json().post_stream.posts[*]"],
+        description="The path to the post records in the JSON (one value per post); `$` is the document itself.",
+    )
+    pair: Literal["order", "key", "records"] = Field(
+        default="order",
+        description="How records meet the HTML posts (`scope: page`): `order`, the n-th record is the n-th post "
+        "(a page whose counts differ is counted as `json_unread` and read from its HTML alone); `key`, the "
+        "record whose `record_key` equals the post's `html_key`; `records`, the posts are the records alone "
+        "(the HTML containers are not read: `body` and the other fields come from the JSON, attachments "
+        "from the HTML of `body`).",
+    )
+    html_key: Selector | None = Field(
+        default=None, examples=["::attr(id)", "::attr(data-pid)"],
+        description="With `pair: key`: the post's key in its HTML, relative to the container.",
+    )
+    record_key: JsonPathText | None = Field(
+        default=None, examples=["id", "post_number", "url"],
+        description="With `pair: key`: the record's key, compared with `html_key`.",
+    )
+    key_pattern: Regex | None = Field(
+        default=None, examples=[r"(\d+)$"],
+        description="With `pair: key`: a regex applied to both keys before they are compared (its first group, "
+        "else the whole match), e.g. the number of `elComment_102` and of `...&comment=102`.",
+    )
+    post_id: JsonPathText | None = Field(default=None, examples=["id"], description="The post's id in its record.")
+    author: JsonPathText | None = Field(
+        default=None, examples=["author.name", "$.apiDocument.included[type=users][id=@relationships.user.data.id]"
+                                ".attributes.username"],
+        description="The author's name in the record (a `$` path with an `@` filter joins another record).",
+    )
+    date: JsonPathText | None = Field(
+        default=None, examples=["attributes.createdAt", "datePublished", "timestamp"],
+        description="The post's date in the record: a Unix time (seconds or milliseconds) or ISO 8601, else read "
+        "with the post's `date.format` and `date.timezone` when set. One that cannot be read is counted "
+        "(`unparsed_dates`) unless the HTML's date is read.",
+    )
+    body: JsonPathText | None = Field(
+        default=None, examples=["attributes.contentHtml", "text", "cooked"],
+        description="The post's text in the record, read as HTML (`body_html`) with `exclude` applied.",
+    )
+    body_html: bool = Field(
+        default=True, examples=[False],
+        description="Whether the record's `body` is HTML (Flarum's contentHtml, Discourse's cooked) or plain text "
+        "(JSON-LD's `text`, `articleBody`).",
+    )
+    thread_title: JsonPathText | None = Field(
+        default=None, examples=["$.apiDocument.data.attributes.title", "$.headline"],
+        description="The thread's title in the page's JSON (from the document: write `$.`), used when the "
+        "listing row gave none, before the page's `<h1>`.",
+    )
+
+    @model_validator(mode="after")
+    def _pairing(self) -> JsonPosts:
+        if self.pair == "key" and (self.html_key is None or self.record_key is None):
+            raise ValueError("pair: key needs html_key (in the post's HTML) and record_key (in its record)")
+        if self.scope == "post" and self.pair != "order":
+            raise ValueError("scope: post reads each post's own JSON: pair does not apply, leave it unset")
+        return self
+
+
 class PostSelectors(Strict):
     """Selectors inside a thread page, one match of `container` per post."""
 
-    container: Selector = Field(description="Selects each post of a thread page.")
-    body: Selector = Field(description="The post's text, relative to the container; this is what is scanned.")
+    container: Selector = Field(
+        description="Selects each post of a thread page (with `from_json.pair: records`, what a thread page holds: "
+        "e.g. its JSON script).")
+    body: Selector | None = Field(
+        default=None, description="The post's text, relative to the container; this is what is scanned. Required "
+        "unless `from_json.pair: records` reads it from `from_json.body`.")
     author: Selector | None = Field(default=None, description="The author's name, relative to the container.")
     date: DateSelector | None = Field(default=None, description="The post's date; unset means unknown.")
     post_id: Selector | None = Field(
@@ -935,6 +1035,18 @@ class PostSelectors(Strict):
         "under every post of its author, a quoted earlier post (its identifiers would be found again under the "
         "quoting author), an edit note. Default: none, the `body` element whole.",
     )
+    from_json: JsonPosts | None = Field(
+        default=None, description="Post fields read from JSON embedded in the page (docs/sources.md, \"Posts in "
+        "the page's JSON\"); unset means the HTML alone.",
+    )
+
+    @model_validator(mode="after")
+    def _a_body(self) -> PostSelectors:
+        records = self.from_json is not None and self.from_json.pair == "records"
+        if self.body is None and not (records and self.from_json is not None and self.from_json.body):
+            raise ValueError("post.body is required (it may be left out only when from_json.pair is records and "
+                             "from_json.body is set)")
+        return self
 
 
 class UrlRewrite(Strict):
@@ -1104,6 +1216,9 @@ class AttentionThresholds(Strict):
     redirected_off_site: int = Field(
         default=1, ge=0, description="Pages of the source answered by a redirect to a host that is not one of "
         "its own (not followed): most often the site moved to a new address.")
+    json_unread: int = Field(
+        default=1, ge=0, description="Thread pages whose embedded JSON (`post.from_json`) could not be read (missing, "
+        "too big, too deep, not JSON) or paired with the posts; their posts were read from the HTML alone.")
 
 
 class LimitSettings(Strict):
