@@ -479,7 +479,8 @@ def test_seed_passes_are_the_reference_ones() -> None:
               # a dox in prose and what the core's bound on it reads (`prefilter.rs`, `prose_may`)
               "Julien Moreau ", "né le ", "born ", " 14/02/1988", "12/03/2024", " il habite au ",
               "23 rue des Lilas, 69003 Lyon", " julien.moreau88@gmail.com ", " contact@acme.fr",
-              "FR76 3000 6000 0112 3456 7890 189", " son tel ", "4111 1111 1111 1111", "1 85 05 78 006 084 36"]
+              "FR76 3000 6000 0112 3456 7890 189", " son tel ", "4111 1111 1111 1111", "1 85 05 78 006 084 36",
+              " +33 6 45 12 78 90", "06/45/12/78/90", " (0)", "2A", " +43 (1) 2345", " 932448725830307 du "]
     line_kinds = [
         lambda: "".join(r.choice(pieces) for _ in range(r.randint(0, 7))),
         lambda: "",

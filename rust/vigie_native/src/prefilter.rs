@@ -534,6 +534,13 @@ fn prose_may(s: &str, today: Today) -> bool {
         ascii = s.chars().map(|c| if c.is_ascii() { c } else { '~' }).collect::<String>();
         ascii.as_str()
     };
+    let (birth, home) = prose_cues();
+    let b = s.as_bytes();
+    match spans_at_most(cell.as_bytes()) {
+        Some(0) if !(birth.is_match(b) && home.is_match(b)) => return false,
+        Some(1) if !(birth.is_match(b) || home.is_match(b)) => return false,
+        _ => {}
+    }
     let Ok(Some(hits)) = scan::scan_cell(cell, None, None, today, &NoPython) else {
         return true;
     };
@@ -544,14 +551,72 @@ fn prose_may(s: &str, today: Today) -> bool {
         .collect();
     spans.sort_unstable();
     spans.dedup();
-    let (birth, home) = prose_cues();
-    let b = s.as_bytes();
     // cheapest first: two identifiers decide; with none, both a birth and a home are needed
     match spans.len() {
         0 => birth.is_match(b) && home.is_match(b),
         1 => birth.is_match(b) || home.is_match(b),
         _ => true,
     }
+}
+
+/// At least as many as the spans `scan::scan_cell(c)` gives that `prose_may` counts, read
+/// without running the scan, or None when this cannot tell (then the scan runs). Each e-mail
+/// address holds its own "@". Every other counted span is a phone, NIR, card or Belgian or Swiss
+/// id inside a candidate of `scan._CAND`'s digit branches, and candidates only reach past a run
+/// of digits with single " ", ".", "-" between them (`\d(?:[ .\-]?\d)*`) through "+", "(",
+/// ")", an "A"/"B" after a digit (Corsica's NIR) or a slash phone (`0X/XX/XX/XX/XX`): None on
+/// those. Within one such candidate the spans are one (the number, or a card at its start) or
+/// phones of 10 digits or more each (`_PHONE_IN_RUN`), and none holds fewer than 6 digits (the
+/// shortest valid phone, Austria's or Germany's 4-digit numbers after their country code): a
+/// run of `d` digits holds `max(1, d / 10)` spans at most, none below 6 digits. IBAN and codice
+/// fiscale shapes (two letters, then two digits) and obfuscated addresses (a bracket) go to the
+/// scan: None.
+fn spans_at_most(c: &[u8]) -> Option<usize> {
+    let n = c.len();
+    let mut most = 0usize;
+    let mut i = 0;
+    while i < n {
+        match c[i] {
+            b'@' => most += 1,
+            b'+' | b'(' | b')' | b'[' | b'{' => return None,
+            b'0'..=b'9' => {
+                let mut d = 0usize;
+                let mut j = i;
+                loop {
+                    if j < n && c[j].is_ascii_digit() {
+                        d += 1;
+                        j += 1;
+                    } else if j + 1 < n && matches!(c[j], b' ' | b'.' | b'-') && c[j + 1].is_ascii_digit() {
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+                if j < n && matches!(c[j], b'A' | b'a' | b'B' | b'b') {
+                    return None;
+                }
+                if c[j..].len() >= 12 && (0..4).all(|g| {
+                    let k = j + 3 * g;
+                    c[k] == b'/' && c[k + 1].is_ascii_digit() && c[k + 2].is_ascii_digit()
+                }) {
+                    return None; // `(?:/\d\d){4}`: a phone written with slashes
+                }
+                if d >= 6 {
+                    most += (d / 10).max(1);
+                }
+                i = j;
+                continue;
+            }
+            x if x.is_ascii_alphabetic() => {
+                if i + 3 < n && c[i + 1].is_ascii_alphabetic() && c[i + 2].is_ascii_digit() && c[i + 3].is_ascii_digit() {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Some(most)
 }
 
 /// The characters `prose_may` reads outside ASCII: Latin-1's letters (not NBSP, not the signs),
@@ -779,6 +844,34 @@ mod tests {
         // the verdict: such a line alone is nothing unless the bound says maybe
         assert_eq!(verdict("texte\n\ncommande 12345678 du 12/03/2024\n\nfin"), 0);
         assert_eq!(verdict("texte\n\nson 06 45 12 78 90, son mail julien.moreau88@gmail.com\n\nfin"), CHECK);
+    }
+
+    #[test]
+    fn spans_at_most_bounds_the_scan() {
+        assert!(crate::phone::trust_table());
+        let t = Today { this_year: 2026, cached_year: 2026, ymd: (2026, 12, 3) };
+        let counted = |s: &str| -> usize {
+            let hits = scan::scan_cell(s, None, None, t, &NoPython).unwrap().unwrap();
+            let mut sp: Vec<(usize, usize)> = hits.iter()
+                .filter(|h| matches!(h.0, "email" | "phone" | "nir" | "iban" | "card" | "national_id"))
+                .map(|h| (h.2, h.3)).collect();
+            sp.sort_unstable();
+            sp.dedup();
+            sp.len()
+        };
+        for s in ["commande 932448725830307 du 11/10/2024, total 181,39", "tel 06 45 12 78 90 et 07.11.22.33.44",
+                  "0645127890 0711223344 0698765432", "a@b.fr c@d.fr 0645127890", "4970 1012 3456 7802 12/27",
+                  "nir 1 85 05 78 006 084 36 cb 4111111111111111", "1 85 05 78 006 084 36 0645127890 4111111111111111"] {
+            let most = spans_at_most(s.as_bytes()).unwrap();
+            assert!(most >= counted(s), "{s}: {most} < {}", counted(s));
+        }
+        assert_eq!(spans_at_most(b"commande 932448725830307 du 11/10/2024, total 181,39"), Some(1));
+        assert_eq!(spans_at_most(b"version 7.14.65 build 20240311"), Some(1));
+        // the forms a run cannot bound: the scan decides
+        for s in ["+33 6 45 12 78 90", "(0)6 45", "06/45/12/78/90", "2A 123 456", "FR76 3000", "rssmra85t10",
+                  "jean [at] gmail"] {
+            assert_eq!(spans_at_most(s.as_bytes()), None, "{s}");
+        }
     }
 
     #[test]
