@@ -24,8 +24,9 @@ from indexer.html_text import element_text
 from vigie.config.schema import ForumSelectors, JsonPosts, SourceConfig, UrlRewrite
 from vigie.core.jsonpath import JsonPath, JsonUnreadable, compile_path, load_json
 
-__all__ = ["ForumPage", "PostExtract", "PostsReading", "ThreadLink", "each_own", "extract_forum_page", "first_page_url",
-           "last_page_link", "next_link", "page_base", "page_posts", "page_threads", "read_posts", "thread_key"]
+__all__ = ["ForumPage", "PostExtract", "PostsReading", "ThreadLink", "classified_twice", "each_own",
+           "extract_forum_page", "first_page_url", "last_page_link", "next_link", "page_base", "page_posts",
+           "page_threads", "read_posts", "thread_key"]
 
 # A link to the LAST page is never a next link, whatever the configured texts say.
 T = TypeVar("T")
@@ -75,6 +76,7 @@ class ForumPage:
     posts: list[PostExtract] = field(default_factory=list)
     json_title: str | None = None  # the thread's title in the page's JSON (`post.from_json.thread_title`)
     json_problems: list[str] = field(default_factory=list)  # why the page's JSON was not read (`json_unread`)
+    classified_twice: list[str] = field(default_factory=list)  # links both a board and a thread here
 
 
 @dataclass
@@ -160,6 +162,25 @@ def first_page_url(page: Selector, url: str, forum: ForumSelectors) -> str:
     if not href and forum.thread_first_page:
         href = first_text(page, forum.thread_first_page)
     return thread_key((absolute_url(page_base(page, url), href) if href else None) or url, forum.thread_url_rewrite)
+
+
+def classified_twice(boards: list[str], threads: list[str]) -> list[str]:
+    """The links of a page that `board_links` and `thread_link` both select, in page order.
+
+    Why it matters: such a URL is requested as a listing and as a thread, and the crawl's
+    duplicate filter keeps whichever comes first: a thread read as a listing gives no post, a
+    board read as a thread is "no post found" (its threads never listed). Selectors that overlap
+    this way (`a[href*='/t']` matching `/t/<tag>` and `/topic/...`) are an operator's mistake
+    `vigie source try` and the crawl's log point at."""
+    as_thread = {urldefrag(u)[0] for u in threads}
+    seen: set[str] = set()
+    out = []
+    for url in boards:
+        key = urldefrag(url)[0]
+        if key in as_thread and key not in seen:
+            seen.add(key)
+            out.append(url)
+    return out
 
 
 def page_threads(page: Selector, url: str, forum: ForumSelectors) -> list[ThreadLink]:
@@ -483,10 +504,11 @@ def extract_forum_page(source: SourceConfig, html: str | bytes, url: str,
     reading = read_posts(page, url, forum, when)
     posts = reading.posts
     boards = absolute_urls(page_base(page, url), all_values(page, forum.board_links)) if forum.board_links else []
+    threads = page_threads(page, url, forum)
     return ForumPage(
         url=url, boards=boards,
         board_title=first_text(page, forum.board_title) if forum.board_title else None,
-        threads=page_threads(page, url, forum),
+        threads=threads, classified_twice=classified_twice(boards, [t.url for t in threads]),
         next_page=next_link(page, url, forum.next_page, forum.next_link_texts),
         thread_next_page=next_link(page, url, forum.thread_next_page, forum.next_link_texts),
         thread_key=first_page_url(page, url, forum) if posts else None, posts=posts, json_title=reading.title,

@@ -58,6 +58,10 @@ class ForumSpider(VigieSpider):
         self._ahead: dict[str, AheadChain] = {}  # chains whose next pages are fetched ahead
         self._chain_reads: dict[str, int] = {}  # pages with a next link read per chain, this crawl
         self._ahead_pages = 0  # VIGIE_FETCH_AHEAD_PAGES, read once the crawler is bound
+        # links taken as boards / as threads, to say when one is both (extract.classified_twice)
+        self._as_board: set[str] = set()
+        self._as_thread: set[str] = set()
+        self._twice: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ForumSpider:
@@ -199,6 +203,21 @@ class ForumSpider(VigieSpider):
             yield req
 
     # ------------------------------------------------------------------ listings
+    def _classify(self, url: str, kind: str, page_url: str) -> None:
+        """Note `url` as a board or a thread link; one selected as both, on one page or on two,
+        is counted (`vigie/links/classified_twice`) and the first is logged: the crawl requests it
+        once, as whichever it met first (extract.classified_twice says why that is a mistake)."""
+        key = urldefrag(url)[0]
+        mine, other = (self._as_board, self._as_thread) if kind == "board" else (self._as_thread, self._as_board)
+        mine.add(key)
+        if key in other and key not in self._twice:
+            self._twice.add(key)
+            self.crawler.stats.inc_value("vigie/links/classified_twice")
+            if len(self._twice) == 1:
+                logger.warning("source {}: {} is selected both by board_links and by thread_link (seen on {}): it is "
+                               "read as one or the other; narrow one of the two selectors", self.source.name,
+                               mask_url(key), mask_url(page_url))
+
     def parse_listing(self, response: Response) -> Iterator[Any]:
         problem = self.unusable(response, "listing page")
         if problem is not None or not isinstance(response, TextResponse):  # the same, typed
@@ -211,12 +230,14 @@ class ForumSpider(VigieSpider):
             # board is the listing its board link leads to, not a global "all topics" page
             self.observe("boards", "board_links", bool(boards))
             for url in absolute_urls(response, boards):
+                self._classify(url, "board", response.url)
                 yield self.request(url, self.parse_listing, "listing", response, vigie_chain=url, vigie_page=1,
                                    vigie_role="board")
             return
         board = first_text(response, sel.board_title) if sel.board_title else None
         board = board or response.meta.get("vigie_board") or _page_title(response)
         for url in absolute_urls(response, boards):  # sub-boards
+            self._classify(url, "board", response.url)
             yield self.request(url, self.parse_listing, "listing", response, vigie_chain=url, vigie_page=1,
                                vigie_role="board")
         threads = page_threads(response.selector, response.url, sel)
@@ -226,6 +247,7 @@ class ForumSpider(VigieSpider):
                 self.observe("listing", "thread_rows", bool(select(response, sel.thread_rows)))
             self.observe("listing", "thread_link", bool(threads))
         for thread in threads:
+            self._classify(thread.url, "thread", response.url)
             yield from self._thread_request(response, thread.url, thread.title, thread.board or board, thread.marker)
         chain, page = response.meta.get("vigie_chain", response.url), response.meta.get("vigie_page", 1)
         fingerprint = tuple(sorted(t.url for t in threads))

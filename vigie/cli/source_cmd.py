@@ -102,7 +102,20 @@ def try_source(source: SourceConfig, html: str, url: str, fetched_at: datetime, 
                    "date_unparsed": p.date_unparsed, "lines": p.body.count("\n") + 1 if p.body else 0,
                    "first_lines": [ln for ln in p.body.splitlines() if ln.strip()][:lines],
                    "attachments": list(p.attachments)} for p in page.posts],
+        "warnings": _warnings(page),
     }
+
+
+def _warnings(page: ForumPage) -> list[str]:
+    """What the operator should fix though every selector matched: links taken both as boards
+    and as threads, and the page's JSON not read (`post.from_json`)."""
+    out = []
+    if page.classified_twice:
+        out.append(f"{len(page.classified_twice)} link(s) selected both by board_links and by thread_link "
+                   f"(first: {page.classified_twice[0]}): the crawl reads such a URL as one or the other, "
+                   "whichever it meets first; narrow one of the two selectors")
+    out += [f"post.from_json not used on this page: {problem}" for problem in page.json_problems]
+    return out
 
 
 def _print(result: dict[str, Any]) -> None:
@@ -144,6 +157,8 @@ def _print(result: dict[str, Any]) -> None:
             console.print(f"    [dim]... {p['lines']} lines in all[/]")
         for href in p["attachments"]:
             console.print(f"    attachment: {safe(href)}", soft_wrap=True)
+    for warning in result["warnings"]:
+        console.print(f"[bold yellow]warning:[/] {safe(warning)}", soft_wrap=True)
 
 
 @source_app.command("try")
