@@ -66,7 +66,9 @@ _GROUPS: dict[str, tuple[str, ...]] = {
             "geboren", "geb_datum", "geburtstag", "geboortedag",
             # medical and accounting software's abbreviations of "date de naissance"
             "nais", "date_nais", "dt_nais", "dtnais", "datnais", "dat_nais", "dnais", "dtnaiss", "dt_naiss",
-            "datnaiss", "dte_naiss", "dte_nais", "datenais", "datenaiss", "datnai"),
+            "datnaiss", "dte_naiss", "dte_nais", "datenais", "datenaiss", "datnai",
+            # HL7 CDA's `<birthTime value="19880214"/>` (a French DMP document's patient)
+            "birth_time"),
     # national identifiers beside the NIR; the country is given below (_NATIONAL)
     "national_id": ("national_id", "national_id_number", "numero_national", "numero_registre_national",
                     "registre_national", "rijksregisternummer", "niss", "insz", "nn", "national_number", "dni", "nie",
@@ -76,9 +78,11 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "country": ("pays", "country", "country_code", "pais", "paese", "land", "pays_residence"),
     "last_name": ("nom", "nom_famille", "nom_de_famille", "last_name", "lastname", "surname",
                   "family_name", "nom_patient", "nom_usage", "nom_naissance", "cognome", "nachname", "apellidos",
-                  "apellido", "achternaam", "patronyme"),
+                  "apellido", "achternaam", "patronyme",
+                  # HL7 FHIR's HumanName and CDA's `<name>`: `{"family": "Moreau", "given": ["Julien"]}`
+                  "family"),
     "first_name": ("prenom", "prenoms", "first_name", "firstname", "given_name", "prenom_patient",
-                   "forename", "vorname", "nombre", "voornaam"),
+                   "forename", "vorname", "nombre", "voornaam", "given"),
     "full_name": ("name", "full_name", "fullname", "nom_complet", "nom_prenom", "identite",
                   "patient", "client", "contact_name", "display_name", "titulaire", "real_name",
                   "realname", "nom_reel", "vrai_nom", "identity", "nom_et_prenom", "prenom_nom",
@@ -88,7 +92,9 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "street": ("adresse", "address", "rue", "street", "address1", "adresse1", "addr", "adresse_postale",
                "street_address", "voie", "domicile", "address_line1", "adresse_1", "direccion", "indirizzo",
                "anschrift", "strasse", "adres", "morada", "endereco", "home_address",
-               "adr", "lib_voie", "libelle_voie", "num_voie", "no_voie", "ligne_adresse"),
+               "adr", "lib_voie", "libelle_voie", "num_voie", "no_voie", "ligne_adresse",
+               # HL7 FHIR's Address: `{"line": ["23 rue des Lilas"], "city": "Lyon", "postalCode": "69003"}`
+               "line"),
     "postcode": ("code_postal", "cp", "zip", "postal_code", "zipcode", "zip_code", "postcode", "codpos", "cod_pos",
                  "code_post", "cp_ville"),
     "city": ("ville", "city", "commune", "localite", "town"),

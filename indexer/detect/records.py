@@ -418,10 +418,14 @@ def ldif(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 # each leaf element `<tag>text</tag>` is a field typed by its tag, each attribute `name="value"`
 # one typed by its name, and a record ends where a name it already holds comes again. RE2:
 # linear on hostile markup (the closing tag is compared in Python, RE2 has no backreferences).
+# HL7's XML writes a value in an attribute named `value` (FHIR: `<family value="Moreau"/>`,
+# `<birthDate value="1988-02-14"/>`; CDA: `<birthTime value="19880214"/>`): that field is named
+# by its element. A coded element (`<code code="B20" codeSystem="..." displayName="..."/>`) is
+# a concept of a terminology: its `displayName` is the code's label, no one's display name.
 _XML_LEAF = re2.compile(r"<([A-Za-z_][\w.:\-]{0,80})(?:\s[^<>]{0,300})?>([^<>]{1,500})</([A-Za-z_][\w.:\-]{0,80})\s*>")
 # a start tag with attributes, then each attribute in it (either quote; no entity decoding: the
 # value is read as written, so its offsets stay offsets in the text)
-_XML_START = re2.compile(r"<[A-Za-z_][\w.:\-]{0,80}(\s[^<>]+)>")
+_XML_START = re2.compile(r"<([A-Za-z_][\w.:\-]{0,80})(\s[^<>]+)>")
 _XML_ATTR = re2.compile(r"(?:^|\s)([A-Za-z_][\w.:\-]{0,80})\s*=\s*(?:\"([^\"<>]{0,500})\"|'([^'<>]{0,500})')")
 _XML_RECORDS_MAX = 1_000_000
 
@@ -432,13 +436,19 @@ def _xml_leaves(line: str) -> list[tuple[str, str, int]]:
     out: list[tuple[str, str, int]] = []
     if "=" in line:
         for sp in iter_spans(_XML_START, line):
-            a0, a1 = sp[1]
+            (e0, e1), (a0, a1) = sp[1], sp[2]
             attrs = line[a0:a1]
+            coded = "codeSystem=" in attrs
             for asp in iter_spans(_XML_ATTR, attrs):
                 (n0, n1), dq, sq = asp[1], asp[2], asp[3]
                 v0, v1 = dq if dq[0] >= 0 else sq
                 if v1 > v0:
-                    out.append((attrs[n0:n1].rpartition(":")[2], attrs[v0:v1], a0 + v0))
+                    name = attrs[n0:n1].rpartition(":")[2]
+                    if name == "value":
+                        name = line[e0:e1].rpartition(":")[2]
+                    elif coded and name == "displayName":
+                        name = "label"
+                    out.append((name, attrs[v0:v1], a0 + v0))
     if "</" not in line:
         return out
     attrs_found = len(out)
