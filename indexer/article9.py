@@ -101,7 +101,10 @@ _DELIMS = "\t|;,"
 # Python `re`: one negated class, linear; RE2's wrapper cost ~10 us a `sub` (it builds a Match
 # per run in Python), once per header name and per label flag
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_CLAUSE_END = ".;|\t\n,!?()[]"
+# a clause ends at punctuation, and in markup at a tag: `<telecom use="HP"/><patient>` (a CDA's
+# home phone) holds no clause with "patient" in it (`_MARKUP_TAG` ends the text read after a match)
+_CLAUSE_END = ".;|\t\n,!?()[]>"
+_MARKUP_TAG = re.compile(r"<[/A-Za-z]")
 
 
 @lru_cache(maxsize=4096)
@@ -284,6 +287,8 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
         before = low[clause_start:start]
         row_end = low.find("\n", end, end + _WINDOW)
         after = low[end:row_end if row_end >= 0 else end + _WINDOW]
+        if "<" in after and (tag := _MARKUP_TAG.search(after)) is not None:
+            after = after[:tag.start()]
         for cat, ambiguous in kinds:
             verdict = _column_verdict(lex, cat, role)
             if verdict is False:
@@ -306,7 +311,57 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
                 return flags
     if ":" in low or "=" in low:
         _label_flags(lex, text, low, flags, seen, limit)
+        if len(flags) < limit and ("113883" in low or "icd" in low or "cim" in low or "loinc" in low
+                                   or "snomed" in low or "religi" in low):
+            _code_flags(text, low, flags, seen, limit)
     return flags
+
+
+# A coded concept says the category by its code alone, as medical software exports one (FHIR's
+# `{"system": "http://hl7.org/fhir/sid/icd-10", "code": "B24"}`, CDA's `<code code="B20"
+# codeSystem="2.16.840.1.113883.6.3"/>`, FHIR XML's `<system value="..."/><code value="..."/>`),
+# with no display text: any ICD-10 (CIM-10) code is a diagnosis, so health; a code of HL7's
+# religious affiliations (`v3-ReligiousAffiliation`, OID 2.16.840.1.113883.5.1076) is a religion;
+# LOINC 76690-7 records a sexual orientation; SNOMED CT 86406008 and 165816005 are HIV.
+_CODE = r'code"?\s*(?::\s*|=\s*|\s+value\s*=\s*)"([^"<>{}]{1,12})"'
+_SYSTEM = (r'(?:system"?\s*(?::\s*|=\s*|\s+value\s*=\s*)|codesystem\s*=\s*)"'
+           r'(?:[^"<>{}]{0,60}?)(icd-?10[^"]{0,8}|cim-?10[^"]{0,8}|2\.16\.840\.1\.113883\.6\.(?:3|90)'
+           r'|v3-religiousaffiliation|2\.16\.840\.1\.113883\.5\.1076|loinc\.org|2\.16\.840\.1\.113883\.6\.1'
+           r'|snomed\.info/sct|2\.16\.840\.1\.113883\.6\.96)"')
+# the code and its system in one coding, either order, at most 160 characters apart, no object or
+# element of another concept between (`}`, `</coding>`, `/>` then a new `<code`)
+_CODED = re.compile(rf'{_SYSTEM}[^{{}}\[\]]{{0,160}}?\b{_CODE}|\b{_CODE}[^{{}}\[\]<>]{{0,160}}?{_SYSTEM}')
+_ICD10 = re.compile(r"[a-tv-z][0-9]{2}(?:\.?[0-9a-z]{1,4})?")
+_SNOMED_HIV = frozenset({"86406008", "165816005"})
+
+
+def _code_category(system: str, code: str) -> str | None:
+    if system.startswith(("icd", "cim", "2.16.840.1.113883.6.3", "2.16.840.1.113883.6.90")):
+        return "health" if _ICD10.fullmatch(code) else None
+    if "religi" in system or system == "2.16.840.1.113883.5.1076":
+        return "religion"
+    if system in ("loinc.org", "2.16.840.1.113883.6.1"):
+        return "sexual_orientation" if code == "76690-7" else None
+    return "health" if code in _SNOMED_HIV else None
+
+
+def _code_flags(text: str, low: str, flags: list[SensitiveFlag], seen: dict[tuple[str, str], int],
+                limit: int) -> None:
+    """The categories coded concepts say by their codes (`_CODED`)."""
+    taken = {f.start for f in flags}
+    for m in _CODED.finditer(low):
+        system, code = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(4), m.group(3))
+        c0 = m.start(2) if m.group(1) is not None else m.start(3)
+        cat = _code_category(system, code)
+        if cat is None or c0 in taken:
+            continue
+        k = (cat, code)
+        if seen.get(k, 0) >= 3:
+            continue
+        seen[k] = seen.get(k, 0) + 1
+        flags.append(SensitiveFlag(category=cat, evidence=text[c0:c0 + len(code)], start=c0, end=c0 + len(code)))
+        if len(flags) >= limit:
+            return
 
 
 def _label_flags(lex: Lexicon, text: str, low: str, flags: list[SensitiveFlag],
