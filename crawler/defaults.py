@@ -18,13 +18,14 @@ Request meta keys set by the spiders (all prefixed `vigie_`):
   thread lost pages: it is read again from its first page and counted as shrunk.
 
 Stats `vigie/failures/<kind>` count the silent failures made loud (`FAILURE_KINDS` in
-`crawler.spiders._base`); the runner compares them with the source's `attention` thresholds.
+`crawler.spiders._base`, `MIDDLEWARE_FAILURE_KINDS` in `crawler.middlewares`); the runner
+compares them with the source's `attention` thresholds.
 """
 
 from __future__ import annotations
 
 __all__ = ["CRAWLER_DEFAULTS", "CRAWLER_EXTENSIONS", "DEFAULT_STATE_FILENAME", "MAX_FILE_LINKS_PER_PAGE",
-           "MAX_PAGES_PER_CHAIN", "MEMUSAGE_FRACTION"]
+           "MAX_PAGES_PER_CHAIN", "MAX_PAGE_ELEMENTS", "MEMUSAGE_FRACTION"]
 
 DEFAULT_STATE_FILENAME = "crawl-state.sqlite3"
 # typed on its own: the spiders fall back on it when the setting is unset
@@ -35,6 +36,11 @@ MAX_PAGES_PER_CHAIN = 200
 # later crawl fetching the pending ones again. The links past it are counted
 # (`vigie/files/links_dropped`, the summary's `refused`) and logged.
 MAX_FILE_LINKS_PER_PAGE = 1000
+# Elements (start tags, a link counting as four: crawler._markup.MarkupCount) a page may hold and
+# still be parsed as a tree (limits.max_page_elements). A crawl costs 130 to 320 bytes an element
+# (libxml2's nodes and what the spider reads of them), 1.3 kB a link: 200 000 is 65 MB at worst,
+# and a thread page of 2 000 posts (5 MB) weighs half of it. The schema's default is this value.
+MAX_PAGE_ELEMENTS = 200_000
 
 # The ONLY Scrapy extensions a crawl loads: this replaces Scrapy's EXTENSIONS_BASE instead of
 # switching entries off, so an extension a Scrapy upgrade adds is not loaded until it is listed
@@ -76,6 +82,10 @@ CRAWLER_DEFAULTS: dict[str, object] = {
     "VIGIE_RETRY_BACKOFF_MAX_SECONDS": 60.0,
     # How many times a request is retried before it is given up (and counted as an error).
     "VIGIE_RETRY_TIMES": 4,
+    # Pages of more elements than this (MAX_PAGE_ELEMENTS) are not parsed (limits.max_page_elements): they
+    # are counted as `pages_too_dense` and their text is scanned (crawler.middlewares.
+    # DenseMarkupMiddleware). 0 turns the check off.
+    "VIGIE_MAX_PAGE_ELEMENTS": MAX_PAGE_ELEMENTS,
     # The state database (created if missing). None means <data dir>/crawl-state.sqlite3.
     "VIGIE_STATE_PATH": None,
 }

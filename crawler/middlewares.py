@@ -18,6 +18,12 @@ a page dropped without a word.
 `HostileMarkupMiddleware` cuts the attributes of a start tag past the 256th
 (`indexer.html_text.trim_attributes`) before any selector parses a page: libxml2's duplicate
 check is quadratic in them, and one tag with a million attributes stalled the crawl for good.
+
+`DenseMarkupMiddleware` counts a page's elements from its bytes (`crawler._markup`) before
+anything parses it: a page of more than `limits.max_page_elements` is never made a tree (4
+million unclosed `<p>` cost 1.2 GB), it is counted (failure kind `pages_too_dense`) and its
+text, read by the tag stripper, goes to detection through `PageTextMiddleware`, a spider
+middleware that answers for the page instead of its callback.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import random
 import re
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -36,23 +43,35 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
-from scrapy.http import TextResponse, XmlResponse
+from scrapy.http import Response, TextResponse, XmlResponse
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 from w3lib.url import safe_url_string
 
+from crawler._markup import DenseMarkup, ascii_compatible, count_start_tags, page_text
 from crawler.defaults import CRAWLER_DEFAULTS
+from crawler.items import VigieItem
 from indexer.html_text import MAX_ATTRIBUTES, trim_attributes
+from indexer.models import CrawledItem
 from indexer.redact import mask_url
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
     from typing import Self
 
     from scrapy import Request
     from scrapy.crawler import Crawler
-    from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
 
-__all__ = ["BackoffRetryMiddleware", "FollowRulesMiddleware", "HostileMarkupMiddleware", "RedirectLoopMiddleware",
-           "backoff_delay", "with_backoff"]
+__all__ = ["MIDDLEWARE_FAILURE_KINDS", "BackoffRetryMiddleware", "DenseMarkupMiddleware", "FollowRulesMiddleware",
+           "HostileMarkupMiddleware", "PageTextMiddleware", "RedirectLoopMiddleware", "backoff_delay",
+           "with_backoff"]
+
+# Failure kinds counted by these middlewares (stats `vigie/failures/<kind>`), beside the spiders'
+# `crawler.spiders._base.FAILURE_KINDS`; the runner reports both in the summary's `failures`.
+# pages_too_dense: pages of more elements than limits.max_page_elements, not parsed (their text
+# is still scanned).
+MIDDLEWARE_FAILURE_KINDS = ("pages_too_dense",)
 
 
 # failures of the path to the site rather than answers of the site: retried once at once
@@ -205,6 +224,105 @@ class HostileMarkupMiddleware:
                        "dropped before parsing (libxml2 is quadratic in them; the rest of the page is read)",
                        request.url, cut, MAX_ATTRIBUTES, MAX_ATTRIBUTES)
         return response.replace(body=text.encode("utf-8", "surrogatepass"), encoding="utf-8")
+
+
+class DenseMarkupMiddleware:
+    """A page of more elements than `limits.max_page_elements` is never made a tree.
+
+    A crawl costs 130 to 320 bytes of memory an element (libxml2's nodes for Scrapy's selectors and
+    the wall detectors, and what the spider reads of them), 1.3 kB a link: a 19 MB page of unclosed
+    `<p>` took 1.2 GB, enough to stop the source's crawl at its memory limit and lose its other
+    pages for the run. The start tags and links are counted from the bytes first
+    (`crawler._markup.count_start_tags`: linear, in C, stopping past the ceiling; a link weighs
+    four elements). Over the ceiling:
+
+    - a page is counted (`vigie/failures/pages_too_dense`, attention threshold
+      `attention.pages_too_dense`) and logged; the spider gets an empty, untyped response in its
+      place, and `PageTextMiddleware` answers for its callback with the page's text;
+    - a login page fails the login (`IgnoreRequest` to its errback): a form cannot be read
+      without a tree;
+    - an attachment keeps its bytes (they are the data the indexer reads) but is handed on as a
+      plain `Response`, so that no wall detector parses it (`vigie/files/dense_markup`).
+
+    Placed after decompression (590) and before `HostileMarkupMiddleware` (585) and everything
+    that parses a page (walls, 60).
+    """
+
+    def __init__(self, stats: StatsCollector, ceiling: int) -> None:
+        self.stats = stats
+        self.ceiling = ceiling
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(_stats(crawler), int(_setting(crawler, "VIGIE_MAX_PAGE_ELEMENTS")))
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+        if not isinstance(response, TextResponse) or self.ceiling <= 0:
+            return response
+        data = (response.body if ascii_compatible(response.encoding)
+                else response.text.encode("utf-8", "surrogatepass"))
+        counted = count_start_tags(data, stop_above=self.ceiling)
+        if counted.weight <= self.ceiling:
+            return response
+        kind = request.meta.get("vigie_kind")
+        if kind == "file":
+            self.stats.inc_value("vigie/files/dense_markup")
+            logger.info("attachment {} holds more than {} elements: handed on as bytes, never parsed as a page",
+                        mask_url(request.url), self.ceiling)
+            return _untyped(response, response.body)
+        self.stats.inc_value(f"vigie/failures/{MIDDLEWARE_FAILURE_KINDS[0]}")
+        if kind == "login":
+            raise IgnoreRequest(f"login page {mask_url(request.url)} holds more than {self.ceiling} elements "
+                                "(limits.max_page_elements): not parsed")
+        logger.warning("page {} holds more than {} elements (limits.max_page_elements): not parsed as a tree "
+                       "(a crawl needs 130 to 320 bytes an element); its text is read by the tag stripper and "
+                       "scanned, its posts and links are not read", mask_url(request.url), self.ceiling)
+        request.meta["vigie_dense_markup"] = DenseMarkup(counted, self.ceiling, response.text)
+        return _untyped(response, b"")
+
+
+def _untyped(response: Response, body: bytes) -> Response:
+    """`response` as a plain Response (no `.text`, no selectors) with `body`."""
+    return Response(response.url, status=response.status, headers=response.headers, body=body,
+                    flags=[*response.flags, "vigie_dense_markup"], request=response.request,
+                    certificate=response.certificate, ip_address=response.ip_address, protocol=response.protocol)
+
+
+class PageTextMiddleware:
+    """Spider middleware: for a page `DenseMarkupMiddleware` refused a tree, the page's text (the
+    tag stripper's, `crawler._markup.page_text`, on a thread: seconds of CPU for 20 MB) goes to
+    detection as one item instead of what the callback would have read.
+
+    The callback's output is never iterated, so its generator never runs (every Vigie callback is
+    a generator): nothing parses the page, and no garbage retry is made of an empty one. The item
+    is a `file` item without a file URL (the crawl state records nothing: the next crawl reads the
+    page again, and counts it again). Placed nearest the spider (990), so no other middleware
+    reads the callback's output first.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    async def process_spider_output(self, response: Response, result: AsyncIterator[Any],
+                                    spider: Any = None) -> AsyncIterator[Any]:
+        dense = response.meta.pop("vigie_dense_markup", None) if response.request is not None else None
+        if not isinstance(dense, DenseMarkup):
+            async for out in result:
+                yield out
+            return
+        text = await maybe_deferred_to_future(deferToThread(page_text, dense.text))
+        if not text.strip():
+            return
+        source = getattr(getattr(self.crawler.spider, "source", None), "name", None)
+        thread = response.meta.get("vigie_thread") or {}
+        item = CrawledItem(source=str(source or getattr(self.crawler.spider, "name", "?")), url=response.url,
+                           body=text, thread_url=thread.get("key"), thread_title=thread.get("title"),
+                           board=thread.get("board"), fetched_at=datetime.now(UTC))
+        yield VigieItem(item, "file", f"{response.url}#page-text", item.content_hash)
 
 
 class RedirectLoopMiddleware:

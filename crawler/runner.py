@@ -26,6 +26,7 @@ from crawler import CrawlConfigError, CrawlerError
 from crawler._offline import ensure_offline
 from crawler.cookies import CookieJar
 from crawler.items import VictimSink, VigieItem
+from crawler.middlewares import MIDDLEWARE_FAILURE_KINDS
 from crawler.settings import build_settings
 from crawler.sink import ItemSink, JsonlSink, TeeSink
 from crawler.spiders._base import FAILURE_KINDS, VigieSpider
@@ -81,7 +82,8 @@ class CrawlSummary:
     duration_seconds: float
     state_path: str
     output: str | None = None
-    # the silent failures made loud, by kind (crawler.spiders._base.FAILURE_KINDS), all present,
+    # the silent failures made loud, by kind (crawler.spiders._base.FAILURE_KINDS and
+    # crawler.middlewares.MIDDLEWARE_FAILURE_KINDS: pages_too_dense), all present,
     # and `detector_crashes`: inputs the compiled detection core crashed on (each was detected
     # again by the reference engine, so nothing is lost, but it is a bug to report)
     failures: dict[str, int] = field(default_factory=dict)
@@ -148,6 +150,7 @@ def attention_from_failures(failures: dict[str, int], source: SourceConfig) -> s
                   "threads_shrank": limits.threads_shrank,
                   "redirected_off_site": limits.redirected_off_site,
                   "json_unread": limits.json_unread}  # login_failed: always (the spider says so)
+    thresholds["pages_too_dense"] = limits.pages_too_dense  # crawler.middlewares.MIDDLEWARE_FAILURE_KINDS
     for kind, count in failures.items():
         limit = thresholds.get(kind)
         if limit and count >= limit:
@@ -244,7 +247,7 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
     def stat(name: str) -> int:
         return int(stats.get(name, 0) or 0)
 
-    failures = {kind: stat(f"vigie/failures/{kind}") for kind in FAILURE_KINDS}
+    failures = {kind: stat(f"vigie/failures/{kind}") for kind in (*FAILURE_KINDS, *MIDDLEWARE_FAILURE_KINDS)}
     failures["detector_crashes"] = _engine.core_panics() - crashes_before
     reason = spider.needs_attention if isinstance(spider, VigieSpider) else None
     reason = reason or attention_from_failures(failures, source)

@@ -66,6 +66,7 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
         # Link depth is enforced on `vigie_depth` (see crawler.spiders._base.VigieSpider.request);
         # Scrapy's own counter also counts login hops, so it only backs that up with headroom.
         "VIGIE_MAX_DEPTH": lim.max_depth,
+        "VIGIE_MAX_PAGE_ELEMENTS": lim.max_page_elements,
         "DEPTH_LIMIT": lim.max_depth + 4 if lim.max_depth else 0,
         "CLOSESPIDER_PAGECOUNT": max_pages if max_pages is not None else lim.max_pages,
         "RETRY_ENABLED": lim.retries > 0,
@@ -87,9 +88,12 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
             "crawler.cookies.CookieJarMiddleware": 750,  # after Scrapy's CookiesMiddleware (700)
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             f"{_MW}.BackoffRetryMiddleware": 550,
+            f"{_MW}.DenseMarkupMiddleware": 587,  # after decompression (590): pages too dense for a tree
             f"{_MW}.HostileMarkupMiddleware": 585,  # after decompression (590), before anything parses
             f"{_MW}.RedirectLoopMiddleware": 610,  # sees a redirect before RedirectMiddleware (600)
         },
+        # nearest the spider: answers for a page DenseMarkupMiddleware refused a tree
+        "SPIDER_MIDDLEWARES": {f"{_MW}.PageTextMiddleware": 990},
         "ITEM_PIPELINES": {"crawler.pipelines.IndexerPipeline": 300},
     })
     if source.network == "tor":

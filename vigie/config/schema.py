@@ -1219,6 +1219,9 @@ class AttentionThresholds(Strict):
     json_unread: int = Field(
         default=1, ge=0, description="Thread pages whose embedded JSON (`post.from_json`) could not be read (missing, "
         "too big, too deep, not JSON) or paired with the posts; their posts were read from the HTML alone.")
+    pages_too_dense: int = Field(
+        default=1, ge=0, description="Pages of more elements than `limits.max_page_elements`: not parsed (their "
+        "posts and links are not read), their text scanned as one item; a hostile page, or a limit too low.")
 
 
 class LimitSettings(Strict):
@@ -1229,6 +1232,11 @@ class LimitSettings(Strict):
     max_download_bytes: int = Field(
         default=20 * 1024 * 1024, ge=1024, description="Largest response accepted, in bytes; larger ones are refused."
     )
+    max_page_elements: int = Field(
+        default=200_000, ge=0, description="Elements a page may hold and still be parsed (start tags, counted from "
+        "the bytes before parsing; a link counts as four); a denser page is counted as `pages_too_dense` and "
+        "only its text is scanned. A crawl costs 130 to 320 bytes an element, 1.3 kB a link: 4 million "
+        "unclosed `<p>` took 1.2 GB. 0: no limit.")
     concurrency: int = Field(default=4, ge=1, le=64, description="Requests in flight at once to the source.")
     autothrottle: bool = Field(
         default=True, description="Adapt the delay to the source's response times (Scrapy AutoThrottle)."
