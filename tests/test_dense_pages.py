@@ -178,6 +178,17 @@ def test_the_ceiling_is_the_operators(forum: Forum, tmp_path: Path) -> None:
     assert any("membre1999@exemple.fr" in i["body"] for i in run.items)
 
 
+@pytest.mark.slow
+def test_a_login_page_too_dense_fails_the_login_loudly(forum: Forum, tmp_path: Path) -> None:
+    """A form cannot be read without a tree: the login fails (to its errback), counted and said."""
+    forum.server.raw_routes["/login"] = _answer(SHAPES["br-storm"](2 * MiB))
+    run, _ = crawl_measured(forum, tmp_path)
+    assert run.summary["failures"]["pages_too_dense"] == 1, run.stderr[-3000:]
+    reason = run.summary["attention_reason"] or ""
+    assert run.summary["needs_attention"] and "login page" in reason and "limits.max_page_elements" in reason
+    assert not _posts(run)
+
+
 def test_start_tags_and_links_are_counted_as_libxml2_makes_elements() -> None:
     counted = count_start_tags(b'<p>x <a href="1">y</a> a < b <!-- c --> <?pi?> </p><br/><IMG src=x><A\nhref=2>'
                                b"<abbr>")
