@@ -108,6 +108,24 @@ def test_a_json_step_on_no_json_text_is_unreadable() -> None:
         compile_path("a.json()").values({"a": 3}, None)
 
 
+def test_a_lone_surrogate_in_the_json_is_no_crash() -> None:
+    """JSON may escape a lone surrogate (`"\\ud800"`), which no UTF-8 holds: the HTML parser of
+    a JSON body raised UnicodeEncodeError and the page failed (found by a random run over
+    records of hostile values). It is read as U+FFFD."""
+    from crawler.spiders.extract import extract_forum_page
+
+    source = SourceConfig.model_validate({
+        "name": "s", "kind": "forum", "start_urls": ["http://x.onion/"], "schedule": {"interval": "1h"},
+        "forum": {"thread_link": "a::attr(href)", "post": {
+            "container": "script#p",
+            "from_json": {"source": "script#p::text", "pair": "records", "records": "posts[*]", "body": "b",
+                          "author": "a", "post_id": "id"}}}})
+    payload = '{"posts": [{"id": 7, "a": "al\\ud800ice", "b": "<p>te\\udfffxt</p>"}]}'
+    html = f"<html><body><script id=p>{payload}</script></body></html>"
+    page = extract_forum_page(source, html, "http://x.onion/d/1")
+    assert [(p.post_id, p.author, p.body) for p in page.posts] == [("7", "al\ufffdice", "te\ufffdxt")]
+
+
 # ------------------------------------------------------------------ a JSON-LD forum, crawled
 
 LISTING = """<!DOCTYPE html><html lang="en"><head><title>Leaks - Board</title></head><body>

@@ -162,8 +162,13 @@ def scalar_text(value: Any) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = str(value).strip()
+    # JSON may escape a lone surrogate ("\ud800"): no UTF-8 holds it, and the HTML parser (and every
+    # output) would raise on it. It becomes U+FFFD, as a decoder's "replace" makes it.
+    text = _SURROGATE.sub("\ufffd", str(value)).strip()
     return text or None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _matches(value: Any, want: str) -> bool:
