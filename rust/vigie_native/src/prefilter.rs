@@ -46,6 +46,35 @@ fn combo_re() -> &'static Regex {
     })
 }
 
+/// False when `combo_re` cannot match `l`: after its `[ \t>]*` head, a combo line has at most one
+/// run of white space with something after it (the one after a list index, `1. user:pass`), so
+/// a line of prose with a ':' is rejected here without running the regex.
+#[inline]
+fn may_be_combo(l: &[u8]) -> bool {
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\x0c' | b'\r');
+    let mut q = 0;
+    while q < l.len() && matches!(l[q], b' ' | b'\t' | b'>') {
+        q += 1;
+    }
+    let mut inner = 0;
+    while q < l.len() {
+        if ws(l[q]) {
+            while q < l.len() && ws(l[q]) {
+                q += 1;
+            }
+            if q < l.len() {
+                inner += 1;
+                if inner > 1 {
+                    return false;
+                }
+            }
+        } else {
+            q += 1;
+        }
+    }
+    true
+}
+
 /// What one post needs: nothing, the engine, or the label test on some lines.
 pub enum Verdict {
     Nothing,
@@ -307,7 +336,7 @@ pub fn classify<E>(b: &[u8], max_line_chars: usize, today: Today, f: &mut Bufs,
         if k != last {
             last = k;
             let le = if k + 1 < starts.len() { starts[k + 1] - 1 } else { n };
-            if combo_re().is_match(&b[starts[k]..le]) {
+            if may_be_combo(&b[starts[k]..le]) && combo_re().is_match(&b[starts[k]..le]) {
                 marks.push(k);
             }
         }
@@ -871,6 +900,18 @@ mod tests {
         for s in ["+33 6 45 12 78 90", "(0)6 45", "06/45/12/78/90", "2A 123 456", "FR76 3000", "rssmra85t10",
                   "jean [at] gmail"] {
             assert_eq!(spans_at_most(s.as_bytes()), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn combo_lines_have_one_inner_space_at_most() {
+        for l in ["user:pass", "> 1. user:pass", "  user|pass  ", "12) a@b.fr:pw", "x:y\r", "1.\tu:p", ">>a:b"] {
+            assert!(may_be_combo(l.as_bytes()), "{l}");
+            assert!(combo_re().is_match(l.as_bytes()) || l.ends_with('\r'), "{l}");
+        }
+        for l in ["Prix: 2800$, contact: tox", "1. user: pass", "a b:c d", "note : x"] {
+            assert!(!combo_re().is_match(l.as_bytes()), "{l}");
+            assert!(!may_be_combo(l.as_bytes()) || l == "note : x", "{l}");
         }
     }
 
