@@ -409,6 +409,11 @@ pub struct Today {
     pub ymd: (i32, u32, u32),
 }
 
+/// `indexer.engine.today()`'s tuple, as every entry point receives it.
+pub fn today_of(t: (i32, i32, (i32, u32, u32))) -> Today {
+    Today { this_year: t.0, cached_year: t.1, ymd: t.2 }
+}
+
 fn digits(b: &[u8], i: usize) -> usize {
     b[i..].iter().take_while(|c| c.is_ascii_digit()).count()
 }

@@ -930,9 +930,6 @@ fn get<'py>(d: &Bound<'py, PyDict>, k: &str) -> PyResult<Bound<'py, PyAny>> {
     d.get_item(k)?.ok_or_else(|| PyValueError::new_err(format!("vigie_native.Core: hook {k:?} missing")))
 }
 
-fn today_of(t: (i32, i32, (i32, u32, u32))) -> Today {
-    Today { this_year: t.0, cached_year: t.1, ymd: t.2 }
-}
 
 impl Core {
     fn block<'py>(&self, py: Python<'py>, sink: &Bound<'py, PyAny>, today: (i32, i32, (i32, u32, u32)),
@@ -950,7 +947,7 @@ impl Core {
             found: sink.getattr(intern!(py, "found"))?.cast_into::<PyList>()?,
             masks: sink.getattr(intern!(py, "masks"))?.cast_into::<PyList>()?,
             pending: sink.getattr(intern!(py, "pending"))?.cast_into::<PyList>()?,
-            today: today_of(today), country_at, settle: self.settle.clone(), iban_rules: self.iban_rules.clone(),
+            today: cn::today_of(today), country_at, settle: self.settle.clone(), iban_rules: self.iban_rules.clone(),
             domains: self.domains.clone(),
         })
     }
@@ -1064,13 +1061,13 @@ impl Core {
 
     /// `Sink.settle()`: the pending national-notation phones read in the fragment's context.
     fn settle(&self, py: Python<'_>, sink: Bound<'_, PyAny>, today: (i32, i32, (i32, u32, u32))) -> PyResult<()> {
-        settle::settle(py, &self.settle, &sink, today_of(today))
+        settle::settle(py, &self.settle, &sink, cn::today_of(today))
     }
 
     /// `scan_only(v, 0, hint, found)` as the core does it for a digit cell: the canonical
     /// value, None, or Ellipsis when Python decides (for the differential tests).
     fn scan_digit_cell(&self, py: Python<'_>, v: &str, hint: &str, today: (i32, i32, (i32, u32, u32))) -> Py<PyAny> {
-        match scan_digit_cell(v, hint, today_of(today)) {
+        match scan_digit_cell(v, hint, cn::today_of(today)) {
             Ok(Some(c)) => PyString::new(py, &c).into_any().unbind(),
             Ok(None) => py.None(),
             Err(()) => py.Ellipsis(),
@@ -1272,7 +1269,7 @@ pub fn canon_one(kind: &str, v: &str, today: (i32, i32, (i32, u32, u32))) -> PyR
         "nir" => cn::canon_nir(v),
         "iban" => cn::iban_prefilter(v),
         "card" => cn::canon_card(v),
-        "dob" => cn::canon_dob(v, today_of(today)),
+        "dob" => cn::canon_dob(v, cn::today_of(today)),
         "name" => cn::canon_name(v),
         "address" => cn::canon_address(v),
         "password_hash" => cn::canon_password_hash(v),
@@ -1359,7 +1356,7 @@ pub fn scan_finds_nothing_py(v: &str) -> bool {
 #[pyfunction]
 #[pyo3(name = "canon_national_id")]
 pub fn canon_national_id_py(py: Python<'_>, raw: &str, country: &str, today: (i32, i32, (i32, u32, u32))) -> Py<PyAny> {
-    answer(py, cn::canon_national_id(raw, country, today_of(today)))
+    answer(py, cn::canon_national_id(raw, country, cn::today_of(today)))
 }
 
 /// `scan_only(v, off, hint, found)`'s common case without Python: `v` a run of ASCII digits

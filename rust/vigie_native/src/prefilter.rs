@@ -564,11 +564,9 @@ fn prose_may(s: &str, today: Today) -> bool {
         ascii.as_str()
     };
     let (birth, home) = prose_cues();
-    let b = s.as_bytes();
-    match spans_at_most(cell.as_bytes()) {
-        Some(0) if !(birth.is_match(b) && home.is_match(b)) => return false,
-        Some(1) if !(birth.is_match(b) || home.is_match(b)) => return false,
-        _ => {}
+    let cues = usize::from(birth.is_match(s.as_bytes())) + usize::from(home.is_match(s.as_bytes()));
+    if spans_at_most(cell.as_bytes()).is_some_and(|most| most + cues < 2) {
+        return false; // even the cheap count of its identifiers stays below 2
     }
     let Ok(Some(hits)) = scan::scan_cell(cell, None, None, today, &NoPython) else {
         return true;
@@ -580,12 +578,7 @@ fn prose_may(s: &str, today: Today) -> bool {
         .collect();
     spans.sort_unstable();
     spans.dedup();
-    // cheapest first: two identifiers decide; with none, both a birth and a home are needed
-    match spans.len() {
-        0 => birth.is_match(b) && home.is_match(b),
-        1 => birth.is_match(b) || home.is_match(b),
-        _ => true,
-    }
+    spans.len() + cues >= 2
 }
 
 /// At least as many as the spans `scan::scan_cell(c)` gives that `prose_may` counts, read
@@ -681,29 +674,18 @@ fn prose_cues() -> &'static (Regex, Regex) {
     })
 }
 
-/// The validators' hooks for `prose_may`: an IBAN shape is judged by its mod 97 only, which
-/// every valid IBAN passes (`ids.canon_iban`'s first test): one that fails is no IBAN, one that
-/// passes is handed back (the country's structure and checks are Python's). Luhn ids are asked
-/// only under a column's hint, which a lone line has not.
+/// The validators' hooks for `prose_may`: an IBAN shape is judged by `canon::iban_prefilter`
+/// (`ids.canon_iban`'s length and mod 97 tests, which every valid IBAN passes): one that fails is
+/// no IBAN, one that passes is handed back (the country's structure and checks are Python's).
+/// Luhn ids are asked only under a column's hint, which a lone line has not.
 struct NoPython;
 
 impl scan::ScanPy for NoPython {
     fn iban(&self, raw: &str) -> PyResult<Option<Option<String>>> {
-        let mut s: String = raw.chars().filter(|&c| c != ' ' && c != '-').collect::<String>().to_ascii_uppercase();
-        if let Some(rest) = s.strip_prefix("IBAN") {
-            s = rest.trim_start_matches(':').to_string();
-        }
-        if !(15..=34).contains(&s.len()) {
-            return Ok(Some(None));
-        }
-        if !s.bytes().all(|c| c.is_ascii_alphanumeric()) {
-            return Ok(None);
-        }
-        let mut m = 0u32;
-        for c in s[4..].bytes().chain(s[..4].bytes()) {
-            m = if c.is_ascii_digit() { (m * 10 + u32::from(c - b'0')) % 97 } else { (m * 100 + u32::from(c - b'A') + 10) % 97 };
-        }
-        Ok(if m == 1 { None } else { Some(None) })
+        Ok(match crate::canon::iban_prefilter(raw) {
+            crate::canon::Canon::Invalid => Some(None),
+            _ => None,
+        })
     }
     fn luhn_id(&self, _: &str, _: usize) -> PyResult<Option<Option<String>>> {
         Ok(None)
@@ -757,7 +739,7 @@ fn alone_is_nothing(s: &str, today: Today, seedish_n: usize) -> Alone {
 pub fn sparse_scan<'py>(py: Python<'py>, items: Bound<'py, PyList>, max_line_chars: usize, max_item: usize,
                         judge: Bound<'py, PyAny>, today: (i32, i32, (i32, u32, u32))) -> PyResult<Bound<'py, PyList>> {
     let out = PyList::empty(py);
-    let today = Today { this_year: today.0, cached_year: today.1, ymd: today.2 };
+    let today = crate::canon::today_of(today);
     let mut bufs = Bufs::default();
     let empty = PyList::empty(py);
     let mut cache: HashMap<String, bool> = HashMap::new();

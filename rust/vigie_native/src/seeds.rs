@@ -271,7 +271,7 @@ fn newlines(b: &[u8]) -> i64 {
 #[pyfunction]
 pub fn seed_passes(b: &[u8], today: (i32, i32, (i32, u32, u32)))
                    -> Option<(Vec<i64>, Vec<(i64, usize, usize, u8)>)> {
-    let today = crate::canon::Today { this_year: today.0, cached_year: today.1, ymd: today.2 };
+    let today = crate::canon::today_of(today);
     if std::str::from_utf8(b).is_err() {
         return None;
     }
