@@ -2,8 +2,9 @@
 
 `TorController(settings, data_dir)` follows `config/vigie.yaml`'s `tor:` section
 (`config.schema.TorSettings`):
-- `mode: launch` starts a tor process with stem (`DataDirectory <data_dir>/tor`, cookie auth on
-  the control port); `extra_torrc` values containing newlines become repeated options;
+- `mode: launch` starts a tor process (`DataDirectory <data_dir>/tor`, cookie auth on
+  the control port); `extra_torrc` values containing newlines become repeated options; tor's
+  environment holds no key or config secret (`vigie.core.process.child_env`);
 - `mode: external` connects to an existing control port (password, or cookie: the file named
   in `cookie_auth_file`, or the one tor announces in PROTOCOLINFO). Cookie authentication is
   SAFECOOKIE only, so a process squatting the port never receives a cookie or a file it names
@@ -16,6 +17,7 @@ A failed request needs no NEWNYM: the Tor download handler retries it on a fresh
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
@@ -33,6 +35,7 @@ from crawler import CrawlerError
 from crawler._tor_socks import socks5_greeting_ok
 from vigie.config.schema import TorSettings, parse_interval
 from vigie.core.peers import PeerCheckError, TrustedPeers
+from vigie.core.process import child_env
 
 if TYPE_CHECKING:
     import subprocess
@@ -110,8 +113,6 @@ class TorController:
         return self
 
     def launch(self) -> None:
-        import stem.process
-
         binary = shutil.which(self.settings.tor_binary)
         if binary is None:
             raise TorLaunchError(f"tor binary {self.settings.tor_binary!r} not found on PATH; "
@@ -131,14 +132,9 @@ class TorController:
         for key, value in self.settings.extra_torrc.items():
             lines = [v for v in str(value).splitlines() if v.strip()]
             config[key] = lines if len(lines) > 1 else (lines[0] if lines else "")
-        in_main = threading.current_thread() is threading.main_thread()
         self._progress(f"launching {binary} (data in {datadir})")
         try:
-            self._process = stem.process.launch_tor_with_config(
-                config, tor_cmd=binary, completion_percent=0, take_ownership=True,
-                init_msg_handler=self._init_line,
-                timeout=self.settings.bootstrap_timeout_seconds if in_main else None,
-            )
+            self._process = _launch_tor(binary, config, self.settings.bootstrap_timeout_seconds, self._init_line)
         except OSError as exc:
             raise TorLaunchError(f"could not launch {binary}: {exc}") from exc
 
@@ -365,6 +361,57 @@ class TorController:
         logger.info("tor: {}", message)
         if self._on_progress is not None:
             self._on_progress(message)
+
+
+_BOOTSTRAPPED = re.compile(r"Bootstrapped ([0-9]+)%")
+_PROBLEM = re.compile(r"\[(?:warn|err)\] (.*)$")
+
+
+def _launch_tor(binary: str, config: dict[str, str | list[str]], timeout: float,
+                on_line: Callable[[str], None]) -> subprocess.Popen[bytes]:
+    """Start tor with `config` as its torrc (on stdin, logging to stdout), owned by this process
+    (it exits with us), and return once it says it began bootstrapping; OSError if it exits or
+    stays silent for `timeout` seconds first, with its last warning.
+
+    Why not stem's launcher: it starts tor with this process's whole environment (the keys, any
+    `${NAME}` config secret) and takes none from its caller, and tor parses what relays and
+    onion services send. Here tor gets `vigie.core.process.child_env()`."""
+    import selectors
+    import subprocess
+
+    lines = [f"{key} {value}" for key, values in config.items()
+             for value in ([values] if isinstance(values, str) else values)]
+    if not any(line.split()[0] == "Log" and line.endswith(" stdout") for line in lines):
+        lines.append("Log notice stdout")
+    proc = subprocess.Popen([binary, "-f", "-", "__OwningControllerProcess", str(os.getpid())],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            env=child_env(), close_fds=True)
+    assert proc.stdin is not None and proc.stdout is not None
+    problem = "it said nothing"
+    try:
+        proc.stdin.write(("\n".join(lines) + "\n").encode())
+        proc.stdin.close()
+        deadline = time.monotonic() + timeout
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or not sel.select(left):
+                    raise OSError(f"no bootstrap after {timeout:.0f}s ({problem})")
+                line = proc.stdout.readline().decode("utf-8", "replace").strip()
+                if not line:
+                    raise OSError(f"tor exited: {problem}")
+                on_line(line)
+                if _BOOTSTRAPPED.search(line):
+                    proc.stdout.close()
+                    return proc
+                if (bad := _PROBLEM.search(line)) and "see warnings above" not in bad.group(1):
+                    problem = bad.group(1).split(": ")[-1].strip()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        raise
 
 
 def control_port_reachable(port: int, host: str = "127.0.0.1", timeout: float = 3.0) -> bool:

@@ -48,6 +48,13 @@ reason, logged at ERROR and counted as `vigie_browser/socks_untrusted`.
 
 Limits (`source.browser`): a per-page timeout, a cap on pages rendered at once, and a restart of
 the browser after N pages or when its processes' RSS grows past a limit.
+
+No secret in the browser's environment: Chromium runs the site's scripts without its sandbox, and
+it and Playwright's driver inherited the crawl's whole environment (the data and match keys, any
+`${NAME}` config secret); a renderer bug that reads its environment handed over the key that
+decrypts every stored fragment. Both now get `vigie.core.process.child_env()` only (Chromium
+through the launch options, the driver through Playwright's `get_driver_env`, which has no other
+way in): tests/test_attack_review_residue.py reads their /proc/<pid>/environ during a crawl.
 """
 
 from __future__ import annotations
@@ -69,6 +76,7 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from crawler._tor_socks import socks5_connect
 from crawler.handlers.defaults import trusted_peers_from_settings
 from vigie.core.peers import PeerCheckError
+from vigie.core.process import child_env
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -138,6 +146,7 @@ def browser_download_handler_settings(socks: tuple[str, int] | None, limits: Bro
         except ValueError:
             raise NotConfigured(f"browser SOCKS host {socks[0]!r} must be an IP address: the proxy itself "
                                 "is never resolved by DNS") from None
+    # `env`: set at launch by the handler (`_browser_env`), not here: settings are logged
     launch: dict[str, object] = {"executable_path": executable, "headless": True, "args": chromium_args(socks),
                                  "chromium_sandbox": False, "handle_sigint": False, "handle_sigterm": False}
     if socks is not None:
@@ -194,6 +203,28 @@ def browser_rss_bytes(root_pid: int | None = None) -> int:
     return total
 
 
+def _scrub_driver_env() -> None:
+    """Start Playwright's driver (node) with `child_env()`: Playwright copies `os.environ` whole in
+    `get_driver_env()` and takes no environment from its caller. Wrapped once per process; if a
+    Playwright release moves the function, the crawl still runs and says the driver keeps the
+    environment (tests/test_attack_review_residue.py fails on it)."""
+    from playwright._impl import transport
+
+    original = getattr(transport, "get_driver_env", None)
+    if original is None:
+        logger.warning("browser: Playwright's driver environment cannot be narrowed in this Playwright release: "
+                       "its driver process inherits the crawl's environment (keys, config secrets)")
+        return
+    if getattr(original, "vigie_scrubbed", False):
+        return
+
+    def scrubbed() -> dict[str, str]:
+        return child_env(original())
+
+    scrubbed.vigie_scrubbed = True  # type: ignore[attr-defined]
+    transport.get_driver_env = scrubbed
+
+
 class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
     """Every http/https request rendered by Chromium in the source's own browser context."""
 
@@ -201,6 +232,8 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
+        _scrub_driver_env()
+        self.config.launch_options["env"] = child_env()  # see the module docstring
         s = crawler.settings
         self._source = str(s.get("VIGIE_BROWSER_SOURCE") or "default")
         self._restart_after = s.getint("VIGIE_BROWSER_RESTART_AFTER_PAGES", 200)

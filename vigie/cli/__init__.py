@@ -30,6 +30,7 @@ from indexer import IndexerError
 from vigie import __version__
 from vigie.config.loader import ConfigError
 from vigie.core.files import PrivateFileError
+from vigie.core.process import harden_process
 from vigie.keys import KeyFileError
 from vigie.log import setup_logging
 
@@ -170,4 +171,5 @@ def main() -> None:
     # Whatever the caller's umask, nothing Vigie creates is readable by other local users; files
     # and directories also get explicit 0600/0700 modes where they are created.
     os.umask(0o077)
+    harden_process()  # no core dump of Vigie or its children: it would hold the keys and the pages
     app()

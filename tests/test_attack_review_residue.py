@@ -1,0 +1,232 @@
+"""Attacker's review: what a real Vigie run leaves behind, or within reach, outside its data store.
+
+The attacker controls the sites crawled, or runs as another local process. Each case runs real
+processes (`vigie crawl` over a real local forum, headless Chromium, tor) and looks where an
+attacker would: a child's environment and command line (/proc/<pid>/environ, cmdline), a core
+file after a crash, the browser's temporary profile.
+
+- The secrets of Vigie's environment (the data and match keys, a `${NAME}` config secret) went
+  to every child: Playwright's driver, Chromium (which runs the crawled site's scripts, without
+  its sandbox) and tor (which parses relays' cells). A bug in either that reads its own
+  environment handed over the key that decrypts every stored fragment. They now get only what
+  a program needs (`vigie.core.process.child_env`).
+- A crash of a `vigie` command (a hostile page hitting a bug in a native parser) wrote a core
+  file holding the keys and the pages being read into the working directory; core dumps are now
+  off for Vigie and every child it starts (`vigie.core.process.harden_process`).
+- Guards that held before and must keep holding: no secret in any process's arguments, nothing
+  planted on the crawled pages in any file of the browser's temporary profile, during or after.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.fixtures.forum import REPO, make_config, test_keys_env
+from tests.test_at_rest_grep import grep, needles, planted, seed_forum
+from vigie_kit.forum import ForumServer
+
+pytestmark = pytest.mark.slow
+
+FORUM_PASSWORD_VAR = "RESIDUE_FORUM_PASSWORD"
+KEY_HEX = {name: value.split(":", 1)[1] for name, value in test_keys_env.items()}
+
+
+def _secrets() -> dict[str, bytes]:
+    """Every secret value the crawl's environment holds, as it would appear in a child's environ."""
+    return {**{name: hexkey.encode() for name, hexkey in KEY_HEX.items()},
+            FORUM_PASSWORD_VAR: b"demo-password"}
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            children.setdefault(int(stat[stat.rindex(")") + 2:].split()[1]), []).append(int(entry.name))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
+def _exe(pid: int) -> str:
+    try:
+        return os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return ""
+
+
+def _core_limits(pid: int) -> tuple[str, str] | None:
+    try:
+        for line in Path(f"/proc/{pid}/limits").read_text().splitlines():
+            if line.startswith("Max core file size"):
+                soft, hard = line.split()[4:6]
+                return soft, hard
+    except OSError:
+        return None
+    return None
+
+
+def _grep_tree(root: Path, table: dict[bytes, str]) -> set[str]:
+    """Hits of `table` in the files under `root`, which a running browser creates and deletes."""
+    hits: set[str] = set()
+    for folder, _, names in os.walk(root):  # a folder deleted under the walk is skipped
+        for name in names:
+            path = Path(folder, name)
+            try:
+                if path.is_file() and not path.is_symlink():
+                    hits |= {f"{path.relative_to(root)}: {w}" for w in grep(path.read_bytes(), table)}
+            except OSError:
+                continue
+    return hits
+
+
+def _browser_config(root: Path, forum: ForumServer) -> Path:
+    config = make_config(root / "config", forum.url)
+    path = config / "sources" / "test-phpbb.yaml"
+    source = yaml.safe_load(path.read_text(encoding="utf-8"))
+    source["render"] = "browser"
+    source["login"]["password"] = "${" + FORUM_PASSWORD_VAR + "}"  # a config secret from the environment
+    path.write_text(yaml.safe_dump(source, allow_unicode=True), encoding="utf-8")
+    return config
+
+
+def test_the_browser_and_its_driver_get_no_secret_and_keep_no_plaintext(tmp_path: Path) -> None:
+    """A real `vigie crawl` of a `render: browser` source: every descendant process is looked at
+    while it runs. Before, the driver's and Chromium's environ held both keys and the forum
+    password (the renderers too: Chromium's zygote hands them its environment)."""
+    table = needles(planted())
+    # the crawl's TMPDIR, where Chromium's profile goes: short, for the unix sockets it makes there
+    temp = Path(tempfile.mkdtemp(prefix="vr-"))
+    seen: dict[int, tuple[str, bytes, bytes]] = {}
+    profile_hits: set[str] = set()
+    with ForumServer("phpbb", size="small", hostile=False) as forum:
+        seed_forum(forum)
+        config = _browser_config(tmp_path, forum)
+        data = tmp_path / "data"
+        env = {**os.environ, **test_keys_env, FORUM_PASSWORD_VAR: "demo-password", "TMPDIR": str(temp)}
+        log = tmp_path / "crawl.log"
+        with open(log, "wb") as out:
+            proc = subprocess.Popen([sys.executable, "-m", "vigie", "--log-level", "DEBUG", "crawl", "test-phpbb",
+                                     "--config", str(config), "--data-dir", str(data)],
+                                    cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+            deadline = time.monotonic() + 240
+            while proc.poll() is None and time.monotonic() < deadline:
+                for pid in _descendants(proc.pid):
+                    if pid == proc.pid or pid in seen:
+                        continue
+                    try:
+                        seen[pid] = (_exe(pid), Path(f"/proc/{pid}/environ").read_bytes(),
+                                     Path(f"/proc/{pid}/cmdline").read_bytes())
+                    except OSError:
+                        continue
+                profile_hits |= _grep_tree(temp, table)
+                time.sleep(0.1)
+            if proc.poll() is None:
+                proc.kill()
+        assert proc.wait(30) == 0, log.read_text()[-3000:]
+    assert "Browser chromium launched" in log.read_text(), "the crawl did not go through the browser"
+    others = {pid: v for pid, v in seen.items() if not Path(v[0]).name.startswith("python")}
+    assert any("chromium" in v[0] for v in others.values()) and any(v[0].endswith("/node") for v in others.values()), \
+        sorted({v[0] for v in seen.values()})
+    leaks = sorted({f"{Path(exe).name} (pid {pid}) environ holds {name}"
+                    for pid, (exe, environ, _) in others.items()
+                    for name, value in _secrets().items() if value in environ})
+    assert leaks == [], "\n".join(leaks)
+    in_argv = sorted({f"{Path(exe).name} argv holds {name}" for exe, _, argv in seen.values()
+                      for name, value in _secrets().items() if value in argv})
+    assert in_argv == [], in_argv
+    profile_hits |= _grep_tree(temp, table)
+    assert profile_hits == set(), sorted(profile_hits)[:20]
+    deadline = time.monotonic() + 15  # Playwright's driver deletes the profile as it exits
+    while (left := [p.name for p in temp.iterdir()]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    temp.rmdir() if not left else None
+    assert left == [], f"the browser's temporary files outlived the crawl: {left}"
+
+
+@pytest.mark.skipif(resource.getrlimit(resource.RLIMIT_CORE)[1] == 0, reason="this host forbids core dumps")
+def test_a_crash_leaves_no_core_file_holding_the_keys(tmp_path: Path) -> None:
+    """An operator's shell or unit that allows core dumps (`ulimit -c unlimited`, systemd's
+    LimitCORE=infinity), and a crash mid-crawl (SIGSEGV, as a native parser's bug on a hostile
+    page would raise). Before, the kernel wrote the crawl's memory to `core` in its working
+    directory: the data key, in the clear, among the pages."""
+    def allow_cores() -> None:
+        hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
+        resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    with ForumServer("phpbb", size="small", hostile=False, latency_seconds=1.0) as forum:
+        config = make_config(tmp_path / "config", forum.url)
+        data = tmp_path / "data"
+        proc = subprocess.Popen([sys.executable, "-m", "vigie", "--log-level", "DEBUG", "crawl", "test-phpbb",
+                                 "--config", str(config), "--data-dir", str(data)],
+                                cwd=cwd, env={**os.environ, **test_keys_env, "PYTHONPATH": str(REPO)},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=allow_cores)
+        assert proc.stderr is not None
+        for line in proc.stderr:  # keys loaded, store open, pages on their way
+            if b"Crawled (200)" in line:
+                break
+        limits = {pid: (_exe(pid), _core_limits(pid)) for pid in _descendants(proc.pid)}
+        os.kill(proc.pid, signal.SIGSEGV)
+        proc.stderr.read()
+        proc.wait(60)
+    assert proc.returncode == -signal.SIGSEGV
+    dumpable = {f"{Path(exe).name} (pid {pid}): core limit {lim}" for pid, (exe, lim) in limits.items()
+                if lim is not None and lim != ("0", "0")}
+    cores = sorted(p for p in cwd.iterdir() if p.name.startswith("core"))
+    raw_keys = [bytes.fromhex(h) for h in KEY_HEX.values()]
+    holding = [f"{p.name} ({p.stat().st_size} bytes) holds "
+               f"{'the data key' if raw_keys[1] in p.read_bytes() else 'memory'}" for p in cores]
+    assert holding == [] and dumpable == set(), f"{holding} {sorted(dumpable)}"
+
+
+def test_a_launched_tor_gets_no_secret_and_keeps_its_files_private(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tor.mode: launch` (the service's and `vigie crawl`'s own tor), started by the real
+    TorController under the caller's umask 022, with the keys and a config secret in the
+    environment. Before, tor's environ held them all. Its network is off (DisableNetwork): only
+    the process and its files are under test."""
+    from crawler.tor import TorController
+    from vigie.config.schema import TorSettings
+    from vigie_kit.ports import free_port
+
+    for name, value in test_keys_env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv(FORUM_PASSWORD_VAR, "demo-password")
+    settings = TorSettings(mode="launch", socks_port=free_port(), control_port=free_port(),
+                           extra_torrc={"DisableNetwork": "1"})
+    before = os.umask(0o022)
+    controller = TorController(settings, tmp_path / "data")
+    try:
+        controller.launch()
+        assert controller._process is not None
+        pid = controller._process.pid
+        environ, argv = Path(f"/proc/{pid}/environ").read_bytes(), Path(f"/proc/{pid}/cmdline").read_bytes()
+        controller.connect()  # SAFECOOKIE with the cookie tor wrote: the launch is a working one
+    finally:
+        controller.close()
+        os.umask(before)
+    assert os.environ[FORUM_PASSWORD_VAR] == "demo-password", "the caller's environment is put back"
+    leaks = sorted(name for name, value in _secrets().items() if value in environ or value in argv)
+    assert leaks == [], f"tor's environment or arguments hold {leaks}"
+    assert b"PATH=" in environ  # it still finds its programs
+    wide = sorted(f"{p.relative_to(tmp_path)} {p.stat().st_mode & 0o777:o}"
+                  for p in (tmp_path / "data" / "tor").rglob("*") if p.stat().st_mode & 0o077)
+    assert wide == [], wide

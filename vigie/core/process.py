@@ -1,0 +1,63 @@
+"""What a Vigie process leaves to its children and to a crash: no secret in the environment of a
+program that is not Vigie, no core dump.
+
+Why an allowlist for children: Vigie's secrets reach it through its environment (the keys as
+`VIGIE_MATCH_KEY` / `VIGIE_DATA_KEY`, the outbox DSN, and any config value written `${NAME}`:
+a forum account's password, the SMTP, Redis or Elasticsearch password), under names the
+operator chooses. A child inherits all of it by default, and some children run code or parse
+bytes that crawled sites chose: Chromium runs a site's scripts (unsandboxed: `chromium_sandbox`
+is off), tor reads cells from relays and onion services. A bug there that reads its own
+environment would hand over the data key that decrypts every stored fragment. Those programs
+need none of it, so they get `child_env()`: the few variables a program needs to find its
+files and its locale, nothing else.
+
+Why no core dump: a crash (a hostile page hitting a bug in a native parser, the compiled core,
+Chromium) wrote a core file holding the process's whole memory: the keys, the pages and the
+plaintext identifiers being detected, into the working directory (or the system's crash
+collector), outside the data directory and for as long as nobody deletes it.
+`harden_process()` turns core dumps off for the process and, through RLIMIT_CORE's hard limit,
+for every child it starts; PR_SET_DUMPABLE also keeps other processes of the same user from
+attaching a debugger to it (ptrace, /proc/<pid>/mem).
+
+Only the standard library is imported: this is the bottom layer.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import sys
+from collections.abc import Mapping
+
+__all__ = ["CHILD_ENV_NAMES", "CHILD_ENV_PREFIXES", "child_env", "harden_process"]
+
+# What tor, Chromium and Playwright's driver need from the environment: where the programs and
+# the home directory are, the locale and time zone, where temporary files and fonts go.
+CHILD_ENV_NAMES = frozenset({
+    "PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP",
+    "FONTCONFIG_FILE", "FONTCONFIG_PATH", "SSL_CERT_FILE", "SSL_CERT_DIR",
+})
+# LC_* (locale), XDG_* (base directories), PW_* / PLAYWRIGHT_* (the driver's own settings)
+CHILD_ENV_PREFIXES = ("LC_", "XDG_", "PW_", "PLAYWRIGHT_")
+
+_PR_SET_DUMPABLE = 4
+
+
+def child_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for a program that is not Vigie (tor, Chromium, Playwright's driver):
+    `base` (default `os.environ`) cut to `CHILD_ENV_NAMES` and `CHILD_ENV_PREFIXES`."""
+    source = os.environ if base is None else base
+    return {name: value for name, value in source.items()
+            if name in CHILD_ENV_NAMES or name.startswith(CHILD_ENV_PREFIXES)}
+
+
+def harden_process() -> None:
+    """No core dump of this process or of any child it starts (RLIMIT_CORE 0, soft and hard),
+    and no debugger attached by another process of this user (PR_SET_DUMPABLE 0, Linux)."""
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+        except (OSError, AttributeError):  # no libc symbol to call: RLIMIT_CORE still holds
+            pass
