@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the real third-party forum engines that tests/test_real_engines.py crawls, each in its
+# Install the real third-party forum and paste engines that tests/test_real_engines.py and
+# tests/test_real_paste_engines.py crawl, each in its
 # own venv under .cache/engines/<name>/ (their Django/Flask must never meet ours), from PyPI with
 # every package pinned: scripts/engines/<name>.txt is the engine's `pip freeze` as pip resolved
 # it (regenerate one with VIGIE_ENGINES_RESOLVE=1: the pinned engine alone, then freeze).
@@ -12,8 +13,9 @@ PYTHON=${PYTHON:-python3}
 
 # engines needing another Python than ours: the minimum version (flaskbb 2.2.0 wants >= 3.12)
 declare -A NEEDS_PYTHON=([flaskbb]=3.12 [pybbm]=3.8)
-# and the maximum (pybbm 0.19.0, its last release, calls inspect.getargspec: gone in 3.11)
-declare -A MAX_PYTHON=([pybbm]=3.10)
+# and the maximum (pybbm 0.19.0, its last release, calls inspect.getargspec: gone in 3.11;
+# dpaste's Django 3.2, declared for <= 3.10: runs on 3.11 as tested here, on nothing newer that we know)
+declare -A MAX_PYTHON=([pybbm]=3.10 [dpaste]=3.11)
 
 # a python3 at least $1 and at most $2 (PATH first, then pyenv's versions), or nothing
 find_python() {
@@ -39,6 +41,11 @@ declare -A ENGINES=(
   # needs bbcode: both pinned beside it
   [pybbm]="pybbm==0.19.0 Django==2.2.28 bbcode==1.1.0"
   [misago]="misago==0.39.6"  # runs on PostgreSQL only: vigie_kit/engine_postgres.py starts one
+  # paste engines (tests/test_real_paste_engines.py)
+  [pinnwand]="pinnwand==1.5.0"  # Tornado pastebin
+  # dpaste 3.5 (2020) names Django >= 2.2 but imports django.conf.urls.url (gone in 4.0) and
+  # sets CSP_* settings (django-csp 4 reads others): both pinned to what it was written for
+  [dpaste]="dpaste==3.5 Django==3.2.25 django-csp==3.8"
 )
 
 mkdir -p .cache/engines

@@ -21,7 +21,8 @@ import pytest
 import yaml
 
 from tests.fixtures.forum import CrawlRun, crawl, test_keys_env
-from vigie_kit.real_engines import ENGINES, RealSite, engine_python, real_forum
+from vigie_kit.real_engines import FORUM_ENGINES as ENGINES
+from vigie_kit.real_engines import RealSite, engine_python, real_forum
 
 pytestmark = pytest.mark.slow
 

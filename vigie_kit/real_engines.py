@@ -1,4 +1,5 @@
-"""Real third-party forum engines (django-spirit, ...) run locally, for crawl tests from YAML alone.
+"""Real third-party forum and paste engines (django-spirit, pinnwand, ...) run locally, for crawl
+tests from YAML alone.
 
 Our imitation forums (vigie_kit.forum*) only prove the crawler reads what we imagined forums to
 be; these are the engines operators meet. Each runs from its own venv under .cache/engines/<name>/
@@ -26,17 +27,21 @@ from pathlib import Path
 from typing import Any
 
 from vigie_kit.engine_postgres import engine_postgres
+from vigie_kit.engine_sites.paste_sites import PASTE_BUILDERS
 from vigie_kit.ports import free_port
 from vigie_kit.synthetic import Synth
 
-__all__ = ["ENGINES", "RealEngineError", "RealSite", "TruthPost", "engine_python", "real_forum", "site_content"]
+__all__ = ["ENGINES", "FORUM_ENGINES", "PASTE_ENGINES", "RealEngineError", "RealPasteSite", "RealSite", "TruthPaste",
+           "TruthPost", "engine_python", "paste_content", "real_forum", "real_paste", "site_content"]
 
 REPO = Path(__file__).resolve().parents[1]
 ENGINES_DIR = REPO / ".cache" / "engines"
 SCRIPTS = Path(__file__).resolve().parent / "engine_sites"
 # pinned engine versions; scripts/engines.sh installs the same
-ENGINES = {"spirit": "django-spirit==0.14.3", "flaskbb": "flaskbb==2.2.0", "machina": "django-machina==1.3.1",
-           "pybbm": "pybbm==0.19.0", "misago": "misago==0.39.6"}
+FORUM_ENGINES = {"spirit": "django-spirit==0.14.3", "flaskbb": "flaskbb==2.2.0", "machina": "django-machina==1.3.1",
+                 "pybbm": "pybbm==0.19.0", "misago": "misago==0.39.6"}
+PASTE_ENGINES = {"pinnwand": "pinnwand==1.5.0", "dpaste": "dpaste==3.5"}
+ENGINES = {**FORUM_ENGINES, **PASTE_ENGINES}
 PASSWORD = "engine-demo-pw-5Rq"  # the synthetic accounts' password (throwaway sites on loopback)
 
 
@@ -314,3 +319,116 @@ def real_forum(engine: str, *, seed: int = 7, per_page: int = 4) -> Iterator[Rea
             stack.close()
         finally:
             shutil.rmtree(root, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class TruthPaste:
+    """One paste as the engine stored it."""
+
+    id: str  # the engine's slug
+    url: str  # absolute: the paste's page
+    kind: str  # dump, code, log, prose, config
+    title: str | None  # what the engine shows as its title (a file name), if anything
+    texts: tuple[str, ...]  # its files' contents, as written
+    planted: dict[str, list[str]]  # identifiers of its synthetic patients dump, if it carries one
+
+
+@dataclass
+class RealPasteSite:
+    engine: str
+    url: str
+    pastes: list[TruthPaste]
+    root: Path
+    log: Path
+
+
+_CODE = '''def merge(intervals):
+    """Merge overlapping [start, end] intervals."""
+    out = []
+    for start, end in sorted(intervals):
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return out
+'''
+
+
+def paste_content(seed: int = 11, *, multi_file: bool = True) -> list[dict[str, Any]]:
+    """Pastes for a paste engine: three carry a CSV dump of synthetic patients (one, when the
+    engine has pastes of several files, as the second file behind some code), the rest are
+    harmless: code, a service log, prose, a config file."""
+    synth = Synth(seed)
+    at = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
+    pastes: list[dict[str, Any]] = []
+    for n in range(9):
+        kind = ("dump", "code", "log", "dump", "prose", "config", "dump", "code", "prose")[n]
+        planted: dict[str, list[str]] = {}
+        if kind == "dump":
+            dump = synth.patients(rows=4)
+            planted = dump.planted
+            files = [{"name": f"export_{n}.csv", "lexer": "text", "content": dump.text + "\n"}]
+            if n == 3 and multi_file:  # a dump behind some code in the same paste
+                files.insert(0, {"name": "parse.py", "lexer": "python", "content": _CODE})
+            elif n == 3:
+                files[0]["content"] = synth.prose(1) + "\n\n" + files[0]["content"]
+        elif kind == "code":
+            files = [{"name": f"merge_{n}.py", "lexer": "python", "content": _CODE}]
+        elif kind == "log":
+            lines = []
+            for i in range(12):
+                at += timedelta(seconds=synth.rng.randint(1, 90))
+                level = synth.rng.choice(["INFO", "INFO", "WARNING", "DEBUG"])
+                lines.append(f"{at:%Y-%m-%d %H:%M:%S} {level} worker-{i % 3}: "
+                             f"{synth.rng.choice(['job done', 'queue drained', 'retrying fetch', 'cache warm'])}"
+                             f" in {synth.rng.randint(3, 900)} ms")
+            files = [{"name": "worker.log", "lexer": "text", "content": "\n".join(lines) + "\n"}]
+        elif kind == "prose":
+            files = [{"name": f"notes_{n}.txt", "lexer": "text", "content": synth.prose(4) + "\n"}]
+        else:
+            files = [{"name": "settings.ini", "lexer": "ini",
+                      "content": "[server]\nworkers = 4\ntimeout = 30\n\n[cache]\nsize = 512\n"}]
+        pastes.append({"key": f"k{n}", "kind": kind, "files": files, "planted": planted})
+    return pastes
+
+
+@contextmanager
+def real_paste(engine: str, *, seed: int = 11) -> Iterator[RealPasteSite]:
+    """Serve a fresh `engine` paste site on 127.0.0.1:<free port>, filled through the engine's
+    own API, and yield its URL and what it stored; stopped and removed on exit."""
+    python = engine_python(engine)
+    if python is None:
+        raise RealEngineError(f"{engine} is not installed in {ENGINES_DIR / engine}: run scripts/engines.sh")
+    root = Path(tempfile.mkdtemp(prefix=f"vigie-{engine}-"))  # 0700
+    process = None
+    try:
+        multi = engine == "pinnwand"  # a pinnwand paste holds several files; a dpaste snippet one text
+        content = paste_content(seed, multi_file=multi)
+        command, fill = PASTE_BUILDERS[engine](python, root)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        log = root / "server.log"
+        with open(log, "wb") as sink:
+            os.chmod(log, 0o600)
+            argv = [part.replace("{addr}", f"127.0.0.1:{port}").replace("{port}", str(port)) for part in command]
+            process = subprocess.Popen(argv, cwd=root, stdout=sink, stderr=subprocess.STDOUT, umask=0o077,
+                                       env={"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(root),
+                                            "LANG": "C.UTF-8"})
+        _wait_http(url + "/", process, log)
+        written = {p["key"]: p for p in content}
+        pastes = []
+        for row in fill(url, content):
+            paste = written[row["key"]]
+            files = paste["files"] if multi else paste["files"][:1]
+            pastes.append(TruthPaste(id=row["id"], url=row["url"], kind=paste["kind"], title=row["title"],
+                                     texts=tuple(f["content"] for f in files), planted=paste["planted"]))
+        yield RealPasteSite(engine, url, pastes, root, log)
+    finally:
+        if process is not None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        shutil.rmtree(root, ignore_errors=True)

@@ -1,7 +1,13 @@
 """The paste-site spider: listing page(s), then each paste's raw text, incremental by paste id.
 
 Listings are newest first on every paste site we know, so a listing page whose pastes were all
-seen before ends the walk: older pages cannot hold anything new.
+seen before ends the walk: older pages cannot hold anything new. Some engines have no public
+listing at all (pinnwand, dpaste: a paste is reachable only by its link); there the operator
+lists the pastes to watch as start URLs (`start_role: pastes`), each read once.
+
+A paste page shows its text twice (the highlighted rendering and a copy for the clipboard, or the
+raw text): `paste.body` names the element(s) to read, every match (a paste of several files),
+so nothing is counted twice and no file after the first is lost.
 """
 
 from __future__ import annotations
@@ -11,17 +17,37 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from parsel import Selector
 from scrapy.http import TextResponse
 
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import VigieItem
 from crawler.spiders._base import VigieSpider, absolute_url, element_text, first_text, select
 from indexer.models import CrawledItem
+from vigie.config.schema import SourceConfig
 
 if TYPE_CHECKING:
     from scrapy.http import Response
 
-__all__ = ["PasteSpider"]
+__all__ = ["PasteSpider", "paste_page_text", "paste_preview"]
+
+
+def paste_page_text(source: SourceConfig, page: TextResponse | Selector, *, default: bool = False) -> str | None:
+    """A paste page's text as the crawl reads it (also `vigie source try`'s).
+
+    The text is every match of `paste.body` joined by a blank line, None when it matches nothing;
+    with no `paste.body` (or `default`), the page's first <pre>, else its body, else whatever
+    root it has (a page with no <body>, only a comment or nothing, raised IndexError and lost the
+    paste: found by tests/fuzz.py)."""
+    sel = source.paste
+    assert sel is not None
+    if sel.body and not default:
+        parts = [n.root if isinstance(n.root, str) else element_text(n.root) for n in select(page, sel.body)]
+        body = "\n\n".join(p for p in parts if p.strip()) if parts else None
+    else:
+        found = page.css("pre") or page.css("body") or page.xpath("/*")
+        body = element_text(found[0].root) if found else ""
+    return body
 
 
 class PasteSpider(VigieSpider):
@@ -43,37 +69,47 @@ class PasteSpider(VigieSpider):
         self._walk_all = previous is None or previous.status == "running" or \
             last.get("finish_reason") != "finished" or bool(last.get("errors"))
         self.vigie_state.set_status("running")  # stays so if this crawl is killed
-        starts = [self.request(u, self.parse_listing, "listing", vigie_page=1) for u in self.source.start_urls]
+        if self.sel.start_role == "pastes":
+            starts = [r for r in (self._paste_request(u, None, None) for u in self.source.start_urls) if r]
+        else:
+            starts = [self.request(u, self.parse_listing, "listing", vigie_page=1) for u in self.source.start_urls]
         for req in self.behind_login(starts):
             yield req
+
+    def _paste_request(self, url: str | None, title: str | None, parent: Response | None) -> Any:
+        """The request reading one paste (its raw text when raw_url_template is set), or None when
+        its link has no id or the paste was seen (counted)."""
+        match = self._id_re.search(url) if url else None
+        if url is None or not match:
+            self.crawler.stats.inc_value("vigie/pastes/no_id")
+            return None
+        pid = match.group(1)
+        if pid in self._emitted or self.vigie_state.paste_seen(pid):
+            self.crawler.stats.inc_value("vigie/pastes/already_seen")
+            return None
+        self._emitted.add(pid)
+        raw = url
+        if self.sel.raw_url_template:  # relative to the paste's URL
+            raw = absolute_url(url, self.sel.raw_url_template.format(id=pid), keep_fragment=True) or url
+        return self.request(raw, self.parse_paste, "paste", parent,
+                            vigie_paste={"id": pid, "url": url, "title": title})
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         problem = self.unusable(response, "paste listing")
         if problem is not None or not isinstance(response, TextResponse):  # the same, typed
             yield from problem or ()
             return
-        links = select(response, self.sel.paste_links)
+        links = select(response, self.sel.paste_links) if self.sel.paste_links else []
         titles = [str(t) for t in (select(response, self.sel.title).getall() if self.sel.title else [])]
         new = 0
         for i, link in enumerate(links):
             # `root.get`, not `attrib`, which fails on a control character in any attribute name
             href = link.root if isinstance(link.root, str) else link.root.get("href") or ""
-            url = absolute_url(response, href, keep_fragment=True)
-            match = self._id_re.search(url) if url else None
-            if url is None or not match:
-                self.crawler.stats.inc_value("vigie/pastes/no_id")
-                continue
-            pid = match.group(1)
-            if pid in self._emitted or self.vigie_state.paste_seen(pid):
-                self.crawler.stats.inc_value("vigie/pastes/already_seen")
-                continue
-            new += 1
-            self._emitted.add(pid)
-            raw = (absolute_url(response, self.sel.raw_url_template.format(id=pid), keep_fragment=True)
-                   if self.sel.raw_url_template else url) or url
             title = titles[i].strip() if i < len(titles) else None
-            yield self.request(raw, self.parse_paste, "paste", response,
-                               vigie_paste={"id": pid, "url": url, "title": title})
+            request = self._paste_request(absolute_url(response, href, keep_fragment=True), title, response)
+            if request is not None:
+                new += 1
+                yield request
         page = int(response.meta.get("vigie_page", 1))
         limit = self.crawler.settings.getint("VIGIE_MAX_PAGES_PER_CHAIN") or MAX_PAGES_PER_CHAIN
         next_href = first_text(response, self.sel.next_page) if self.sel.next_page else None
@@ -95,14 +131,78 @@ class PasteSpider(VigieSpider):
             if wall is not None:
                 yield from wall
                 return
-            # the paste's <pre>, else the page's body, else whatever root it has: a page with no
-            # <body> (only a comment, or nothing) raised IndexError and lost the paste (found by
-            # tests/fuzz.py)
-            found = response.css("pre") or response.css("body") or response.xpath("/*")
-            body = element_text(found[0].root) if found else ""
+            body = paste_page_text(self.source, response)
+            if self.sel.body:
+                self.observe("paste", "paste.body", body is not None)
+            if body is None:  # the body selector matched nothing: read the page as without it, lose nothing
+                body = paste_page_text(self.source, response, default=True) or ""
         else:
             body = response.text
         title = meta.get("title")
         item = CrawledItem(source=self.source.name, url=meta["url"], body=body, thread_url=meta["url"],
                            thread_title=title, fetched_at=datetime.now(UTC), post_id=meta["id"])
         yield VigieItem(item, "paste", meta["id"], item.content_hash)
+
+
+def paste_preview(source: SourceConfig, html: str, url: str, *, lines: int = 3) -> dict[str, Any]:
+    """What a crawl of paste `source` reads from one page (`vigie source try`): a listing's paste
+    links (ids, titles, the URL each is read from) and next page, or a paste page's id and text.
+    A page is a paste page when the start URLs are the pastes (`start_role: pastes`), or when
+    paste_links select nothing on it and its URL holds a paste id."""
+    sel = source.paste
+    assert sel is not None
+    doc = Selector(text=html, base_url=url)
+    id_re = re.compile(sel.paste_id_pattern)
+    links = select(doc, sel.paste_links) if sel.paste_links else []
+    listing = sel.start_role == "listing" and (bool(links) or not id_re.search(url))
+    warnings: list[str] = []
+    counts: list[dict[str, Any]] = []
+
+    def read_from(paste_url: str, pid: str) -> str:
+        return (absolute_url(paste_url, sel.raw_url_template.format(id=pid), keep_fragment=True) or paste_url) \
+            if sel.raw_url_template else paste_url
+
+    pastes: list[dict[str, Any]] = []
+    next_page = None
+    if listing:
+        titles = [str(t).strip() for t in (select(doc, sel.title).getall() if sel.title else [])]
+        no_id = 0
+        for i, link in enumerate(links):
+            href = link.root if isinstance(link.root, str) else link.root.get("href") or ""
+            paste_url = absolute_url(url, href, keep_fragment=True)
+            match = id_re.search(paste_url) if paste_url else None
+            if paste_url is None or not match:
+                no_id += 1
+                continue
+            pastes.append({"id": match.group(1), "url": paste_url, "read_from": read_from(paste_url, match.group(1)),
+                           "title": titles[i] if i < len(titles) else None, "lines": None, "first_lines": []})
+        next_href = first_text(doc, sel.next_page) if sel.next_page else None
+        next_page = absolute_url(url, next_href) if next_href else None
+        counts += [{"name": "paste_links", "selector": sel.paste_links, "matches": len(links)}]
+        counts += [{"name": "title", "selector": sel.title, "matches": len(titles)}] if sel.title else []
+        counts += [{"name": "next_page", "selector": sel.next_page, "matches": int(next_page is not None)}] \
+            if sel.next_page else []
+        if no_id:
+            warnings.append(f"{no_id} link(s) selected by paste_links hold no id under paste_id_pattern "
+                            f"{sel.paste_id_pattern!r}: the crawl skips them")
+    else:
+        match = id_re.search(url)
+        if not match:
+            warnings.append(f"paste_id_pattern {sel.paste_id_pattern!r} finds no id in {url}: the crawl skips "
+                            "this paste")
+        pid = match.group(1) if match else ""
+        text: str | None = None
+        if not sel.raw_url_template:
+            text = paste_page_text(source, doc)
+            if sel.body:
+                counts.append({"name": "body", "selector": sel.body, "matches": len(select(doc, sel.body))})
+            if text is None:
+                warnings.append(f"body selector {sel.body!r} matched nothing: the crawl would read the page "
+                                "as without it and count the lost selector")
+                text = paste_page_text(source, doc, default=True)
+        body = text or ""
+        pastes.append({"id": pid, "url": url, "read_from": read_from(url, pid), "title": None,
+                       "lines": None if text is None else len(body.splitlines()),  # None: not fetched
+                       "first_lines": [ln for ln in body.splitlines() if ln.strip()][:lines]})
+    return {"page": "listing" if listing else "paste", "selectors": counts, "pastes": pastes,
+            "next_page": next_page, "warnings": warnings}

@@ -23,6 +23,7 @@ from rich.table import Table
 
 from crawler.spiders._base import select
 from crawler.spiders.extract import ForumPage, extract_forum_page
+from crawler.spiders.paste import paste_preview
 from vigie import wiring
 from vigie.cli.common import EXIT_CONFIG, EXIT_FAILURE, ConfigDir, DataDir, console, fail, require_keys, runtime
 from vigie.cli.common import shown as safe
@@ -161,6 +162,28 @@ def _print(result: dict[str, Any]) -> None:
         console.print(f"[bold yellow]warning:[/] {safe(warning)}", soft_wrap=True)
 
 
+def _print_paste(result: dict[str, Any]) -> None:
+    console.print(f"[bold]{escape(result['source'])}[/] on {safe(result['url'])} ({result['page']} page, "
+                  f"fetched {result['fetched_at']})", soft_wrap=True)
+    for sel in result["selectors"]:
+        shown = str(sel["matches"]) if sel["matches"] else "[bold red]matched nothing[/]"
+        console.print(f"  {sel['name']}: {escape(sel['selector'])} -> {shown}", soft_wrap=True)
+    for p in result["pastes"]:
+        console.print(f"[bold]{safe(p['id'])}[/] {safe(p['title']) if p['title'] else ''} read from "
+                      f"{safe(p['read_from'])}", soft_wrap=True)
+        for line in p["first_lines"]:
+            console.print(f"    {safe(line[:160])}", soft_wrap=True)
+        if p["lines"] is not None and p["lines"] > len(p["first_lines"]):
+            console.print(f"    [dim]... {p['lines']} lines in all[/]")
+    if result["page"] == "listing":
+        console.print(f"[bold]next page:[/] {safe(result['next_page']) if result['next_page'] else '[dim]none[/]'}",
+                      soft_wrap=True)
+    if not result["pastes"]:
+        console.print("[bold red]no paste found on this page[/]")
+    for warning in result["warnings"]:
+        console.print(f"[bold yellow]warning:[/] {safe(warning)}", soft_wrap=True)
+
+
 @source_app.command("try")
 def try_cmd(
     name: Annotated[str, typer.Argument(help="The source's name (config/sources/NAME.yaml).")],
@@ -195,8 +218,9 @@ def try_cmd(
     if source is None:
         fail(f"no source named {name!r} in {config}/sources/ (known: {', '.join(sorted(rt.config.sources)) or 'none'})",
              EXIT_CONFIG)
-    if source.forum is None:
-        fail(f"source {name} is a {source.kind} source: `vigie source try` reads forum sources only", EXIT_CONFIG)
+    if source.forum is None and source.paste is None:
+        fail(f"source {name} is a {source.kind} source: `vigie source try` reads forum and paste sources only",
+             EXIT_CONFIG)
     logged_in: bool | None = None
     if html is not None:
         text = html.read_bytes().decode("utf-8", "replace")
@@ -221,6 +245,16 @@ def try_cmd(
             if tor is not None:
                 tor.close()
         text, where, fetched_at, logged_in = fetched.html, fetched.url, fetched.fetched_at, fetched.logged_in
+    if source.paste is not None:  # a paste site: its listing's links, or a paste's id and text
+        result = {"source": source.name, "url": where, "fetched_at": fetched_at.isoformat(), "logged_in": logged_in,
+                  **paste_preview(source, text, where, lines=lines)}
+        if as_json:
+            print(json_text(result))
+        else:
+            _print_paste(result)
+        if not result["pastes"]:
+            raise typer.Exit(EXIT_FAILURE)
+        return
     result = try_source(source, text, where, fetched_at, lines=lines, logged_in=logged_in)
     if as_json:
         print(json_text(result))

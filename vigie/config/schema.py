@@ -1136,12 +1136,26 @@ class ForumSelectors(Strict):
 class PasteSelectors(Strict):
     """How to walk a paste site: listing pages, then each paste's raw text."""
 
-    paste_links: Selector = Field(description="Links to pastes on a listing page.")
+    start_role: Literal["listing", "pastes"] = Field(
+        default="listing",
+        description="What the start URLs are: `listing` (pages listing recent pastes) or `pastes` (the "
+        "pastes themselves, for an engine with no public listing such as pinnwand or dpaste: list the "
+        "pastes to watch; each is read once, its id from paste_id_pattern on its URL).",
+    )
+    paste_links: Selector | None = Field(
+        default=None, description="Links to pastes on a listing page (required when start_role is `listing`)."
+    )
     next_page: Selector | None = Field(
         default=None,
         description="The link to the next (older) listing page; the walk stops at a page with nothing new.",
     )
     title: Selector | None = Field(default=None, description="Pastes' titles on the listing page, in link order.")
+    body: Selector | None = Field(
+        default=None, examples=["textarea.copy-area"],
+        description="On a paste page read as HTML (no raw_url_template): the element(s) holding the paste's "
+        "text, every match read (a paste of several files), so the rendered copy beside it is not read "
+        "twice. Unset: the page's first <pre>, else its whole body.",
+    )
     raw_url_template: str | None = Field(
         default=None,
         description="URL of a paste's raw text, e.g. '/raw/{id}' (relative to the paste's URL); "
@@ -1151,6 +1165,13 @@ class PasteSelectors(Strict):
         default=r"([A-Za-z0-9_-]+)/?$",
         description="Regex whose first group is the paste id in a paste link; ids make the crawl incremental.",
     )
+
+    @model_validator(mode="after")
+    def _links(self) -> PasteSelectors:
+        if self.start_role == "listing" and self.paste_links is None:
+            raise ValueError("set 'paste_links' (the links on the listing page), or start_role: pastes when "
+                             "the start URLs are the pastes themselves")
+        return self
 
 
 class Detector(Strict):
