@@ -17,6 +17,7 @@ import pytest
 from indexer.decode import decode
 from indexer.detect import _LIMITS, Tokenizer, detect, detect_text
 from indexer.detect import prefilter as P
+from indexer.detect.seeds import candidate_starts
 from indexer.tokens import MatchKey
 from tests.corpus.generate import (
     KINDS,
@@ -180,3 +181,23 @@ def test_without_hyperscan_detect_many_is_detect_and_doctor_says_so(monkeypatch:
     assert not P.available()
     assert "not installed" in P.status() and "hyperscan" in P.reason()
     assert P.detect_many(items, key=KEY) == [detect(x, key=KEY) for x in items]
+
+
+def test_quoted_lines_above_a_lone_line_are_read_without_their_prefix() -> None:
+    """A reply quoting prose above a signature's `Contact: x@y` line has no start line: the
+    lines above are judged as `detect_text` sees them, without their quote prefix (they were
+    all taken for `key: value` lines, and such posts were decoded and detected for nothing).
+    A quoted dox above the same line is still one block with it."""
+    prose = ("Merci pour la réponse.\n\n> Tu as toujours le stock ?\n>> Je prends tout, même prix.\n\n"
+             "Contact: jeanne.martin@example.fr\n")
+    dox = ("Voilà la fiche.\n\n> Nom : Dupont\n> Prénom : Jean\n> Adresse : 12 rue de la Paix, 75002 Paris\n"
+           "> Date de naissance : 15 mars 1985\n\nContact : jean.dupont@example.fr\n")
+    arrow = "Merci.\n\n> Paiement -> BTC\n\nContact: jeanne.martin@example.fr\n"
+    assert candidate_starts(prose.encode()) == [] and detect(prose.encode(), key=KEY) == []
+    assert candidate_starts(dox.encode()) == [(7, 0)]
+    frags = detect(dox.encode(), key=KEY)
+    assert [(f.kind, f.start_line, f.end_line) for f in frags] == [("dox", 3, 8)]
+    assert sorted(i.type for i in frags[0].identifiers) == ["address", "dob", "email", "name"]
+    assert frags == _full(dox.encode())
+    # a quoted `a -> b` line is a key: value line for the recognisers: the lone line is kept
+    assert candidate_starts(arrow.encode()) == [(4, 0)]

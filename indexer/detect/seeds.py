@@ -8,6 +8,7 @@ Python step for each, which is what makes sparse text fast.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 from itertools import repeat
@@ -71,18 +72,23 @@ _EITHER_RE2 = re2.compile(
     _SPECIAL + rb"|(?m)^(?:" + _SEED_LINE + rb"\n" + _FULL_LINE + rb"|" + _FULL_LINE + rb"\n" + _SEED_LINE + rb")")
 
 
+# a quote prefix at a line's start, as `detect_text` sets it aside (`_QUOTE_PREFIX` there)
+_QUOTE_HEAD = re.compile(rb">[> ]{0,8}")
+
+
 def _three_above(b: bytes, ls: int) -> list[str]:
-    """The (up to) 3 lines above the line starting at byte `ls`, for `alone_is_nothing`; a
-    quoted one (">") is given as a line that counts as key: value, which keeps the seed."""
+    """The (up to) 3 lines above the line starting at byte `ls`, for `alone_is_nothing`, as
+    `detect_text` sees them: a quoted line without its quote prefix (a reply that quotes prose
+    above a signature's `Contact: x@y` line is no key: value line; one that quotes `Nom: X` is)."""
     out = []
     for _ in range(3):
         if ls <= 0:
             break
         ps = b.rfind(b"\n", 0, ls - 1) + 1
         x = b[ps:ls - 1]
-        if b">" in x:
-            out.append("k: v")
-        elif b":" in x or b"=" in x:  # a key: value line needs one of these
+        if x[:1] == b">":
+            x = x[_QUOTE_HEAD.match(x).end():]  # type: ignore[union-attr]  # (it starts with ">")
+        if b":" in x or b"=" in x or b">" in x:  # a key: value line needs one of these (">": `->`)
             out.append(x.decode("utf-8", "replace"))
         ls = ps
     return out
