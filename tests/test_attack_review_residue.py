@@ -13,8 +13,13 @@ file after a crash, the browser's temporary profile.
 - A crash of a `vigie` command (a hostile page hitting a bug in a native parser) wrote a core
   file holding the keys and the pages being read into the working directory; core dumps are now
   off for Vigie and every child it starts (`vigie.core.process.harden_process`).
-- Guards that held before and must keep holding: no secret in any process's arguments, nothing
-  planted on the crawled pages in any file of the browser's temporary profile, during or after.
+- A browser crawl's log held a crawled URL's identifiers (an attachment named after a person)
+  in the exception text and in Vigie's own "giving up on URL" line: only Scrapy's stdlib records
+  had their URLs masked. Every log line's URLs are masked now (vigie.log.mask).
+- Guards that held before and must keep holding: no secret in any process's arguments, no TCP
+  port opened by the browser or its driver (a DevTools port would let any local user drive it),
+  nothing planted on the crawled pages in any file of the browser's temporary profile, during or
+  after, and the profile gone once the crawl ends.
 """
 
 from __future__ import annotations
@@ -82,6 +87,31 @@ def _core_limits(pid: int) -> tuple[str, str] | None:
     return None
 
 
+def _listening(pids: list[int]) -> set[str]:
+    """The TCP ports that `pids` listen on: a browser's DevTools port, say, would let any local
+    user drive it and read the pages it holds (Playwright talks to Chromium over a pipe)."""
+    listen: dict[str, str] = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            cols = row.split()
+            if cols[3] == "0A":  # LISTEN
+                listen[cols[9]] = cols[1]
+    found = set()
+    for pid in pids:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:  # closed meanwhile
+                continue
+            if link.startswith("socket:[") and link[8:-1] in listen:
+                found.add(f"{_exe(pid)} listens on {listen[link[8:-1]]}")
+    return found
+
+
 def _grep_tree(root: Path, table: dict[bytes, str]) -> set[str]:
     """Hits of `table` in the files under `root`, which a running browser creates and deletes."""
     hits: set[str] = set()
@@ -115,6 +145,7 @@ def test_the_browser_and_its_driver_get_no_secret_and_keep_no_plaintext(tmp_path
     temp = Path(tempfile.mkdtemp(prefix="vr-"))
     seen: dict[int, tuple[str, bytes, bytes]] = {}
     profile_hits: set[str] = set()
+    listeners: set[str] = set()
     with ForumServer("phpbb", size="small", hostile=False) as forum:
         seed_forum(forum)
         config = _browser_config(tmp_path, forum)
@@ -136,11 +167,18 @@ def test_the_browser_and_its_driver_get_no_secret_and_keep_no_plaintext(tmp_path
                     except OSError:
                         continue
                 profile_hits |= _grep_tree(temp, table)
+                listeners |= _listening(_descendants(proc.pid))
                 time.sleep(0.1)
             if proc.poll() is None:
                 proc.kill()
         assert proc.wait(30) == 0, log.read_text()[-3000:]
     assert "Browser chromium launched" in log.read_text(), "the crawl did not go through the browser"
+    # the crawl's DEBUG log: an attachment the browser could not fetch was logged with its URL,
+    # whose file name carries an e-mail and a phone, in our line and in the exception's text
+    in_log = sorted(set(grep(log.read_bytes(), table)))
+    assert in_log == [], in_log
+    stored = sorted(_grep_tree(data, table))  # the store, the crawl state, the status of what failed
+    assert stored == [], stored[:20]
     others = {pid: v for pid, v in seen.items() if not Path(v[0]).name.startswith("python")}
     assert any("chromium" in v[0] for v in others.values()) and any(v[0].endswith("/node") for v in others.values()), \
         sorted({v[0] for v in seen.values()})
@@ -151,6 +189,7 @@ def test_the_browser_and_its_driver_get_no_secret_and_keep_no_plaintext(tmp_path
     in_argv = sorted({f"{Path(exe).name} argv holds {name}" for exe, _, argv in seen.values()
                       for name, value in _secrets().items() if value in argv})
     assert in_argv == [], in_argv
+    assert listeners == set(), sorted(listeners)
     profile_hits |= _grep_tree(temp, table)
     assert profile_hits == set(), sorted(profile_hits)[:20]
     deadline = time.monotonic() + 15  # Playwright's driver deletes the profile as it exits

@@ -88,10 +88,15 @@ def register_url(url: str | None) -> None:
 
 
 def mask(text: str) -> str:
-    """`text` with every registered secret and URL replaced."""
+    """`text` with every registered secret and URL replaced, and identifiers masked in every other
+    URL it quotes (`indexer.redact.mask_url`): a crawled URL may carry one in its path or query (an
+    attachment named after a person), and it reached the log through our own lines ("giving up on
+    URL") and exception texts (a browser's "Failed to download URL"), not only Scrapy's records."""
     for old, new in _REPLACEMENTS:
         if old in text:
             text = text.replace(old, new)
+    if "://" in text:
+        text = _URL.sub(lambda m: mask_url(m.group(0)) or "", text)
     return text
 
 

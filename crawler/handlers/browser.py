@@ -146,7 +146,7 @@ def browser_download_handler_settings(socks: tuple[str, int] | None, limits: Bro
         except ValueError:
             raise NotConfigured(f"browser SOCKS host {socks[0]!r} must be an IP address: the proxy itself "
                                 "is never resolved by DNS") from None
-    # `env`: set at launch by the handler (`_browser_env`), not here: settings are logged
+    # `env`: set by BrowserDownloadHandler.__init__ (child_env()), not here: settings are logged
     launch: dict[str, object] = {"executable_path": executable, "headless": True, "args": chromium_args(socks),
                                  "chromium_sandbox": False, "handle_sigint": False, "handle_sigterm": False}
     if socks is not None:

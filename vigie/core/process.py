@@ -33,10 +33,10 @@ from collections.abc import Mapping
 __all__ = ["CHILD_ENV_NAMES", "CHILD_ENV_PREFIXES", "child_env", "harden_process"]
 
 # What tor, Chromium and Playwright's driver need from the environment: where the programs and
-# the home directory are, the locale and time zone, where temporary files and fonts go.
+# the home directory and libraries are, the locale and time zone, where temporary files and fonts go.
 CHILD_ENV_NAMES = frozenset({
     "PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP",
-    "FONTCONFIG_FILE", "FONTCONFIG_PATH", "SSL_CERT_FILE", "SSL_CERT_DIR",
+    "FONTCONFIG_FILE", "FONTCONFIG_PATH", "SSL_CERT_FILE", "SSL_CERT_DIR", "LD_LIBRARY_PATH",
 })
 # LC_* (locale), XDG_* (base directories), PW_* / PLAYWRIGHT_* (the driver's own settings)
 CHILD_ENV_PREFIXES = ("LC_", "XDG_", "PW_", "PLAYWRIGHT_")
