@@ -8,19 +8,46 @@ of the post that shows them."""
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 import yaml
 
-from tests.fixtures.engine_pages import ENGINE_PAGES, EnginePages, expected_date
+from tests.fixtures.engine_pages import ENGINE_PAGES, EnginePages, _fill, expected_date, route_key
 from tests.fixtures.forum import crawl
-from vigie_kit.forum_engines import EngineServer
+from vigie_kit.forum_engines import EngineServer, Page, Request
 
 ENGINES = sorted(p.name for p in ENGINE_PAGES.iterdir() if (p / "source.yaml").exists())
+
+
+class _EncodedPages(EnginePages):
+    """An engine's pages as it serves them in its own charset: `site.json`'s `encoding` (the bytes on
+    disk: windows-1251 for a Russian phpBB 2, GB18030 for Discuz! in GBK) and `content_type` (the
+    header, which may name no charset: the page's `<meta>` then says it); `aliases`, other request
+    targets the engine answers with the same page (Discuz!'s `&extra=page%3D1`, the listing page a
+    thread link was printed on), counted as a fetch of that page."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        site = json.loads((self.root / "site.json").read_text(encoding="utf-8"))
+        self.encoding: str = site.get("encoding", "utf-8")
+        self.content_type: str = site.get("content_type", f"text/html; charset={self.encoding}")
+        self.aliases = {self._key(k): self._key(v) for k, v in site.get("aliases", {}).items()}
+
+    def handle(self, req: Request) -> Page:
+        key = route_key(req.path, parse_qsl(req.raw_query, keep_blank_values=True))
+        key = self.aliases.get(key, key)
+        if key not in self.routes:
+            return super().handle(req)
+        self.served.append(key)
+        text = (self.root / self.routes[key]).read_bytes().decode(self.encoding)
+        return Page(200, _fill(text, req.base, datetime.now(UTC)).encode(self.encoding, "xmlcharrefreplace"),
+                    ctype=self.content_type)
 
 
 def _config(directory: Path, engine: str, base_url: str) -> tuple[Path, str]:
@@ -94,7 +121,7 @@ def _poster(truth: dict[str, Any], post: int | list[Any]) -> str:
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_engine_pages_crawled_right(engine: str, tmp_path: Path) -> None:
-    view = EnginePages(engine)
+    view = _EncodedPages(engine)
     with EngineServer(view) as server:
         config, name = _config(tmp_path / "config", engine, server.url)
         run = crawl(config, tmp_path / "data", name, timeout=120)
