@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from parsel import Selector, SelectorList
@@ -24,14 +25,64 @@ if TYPE_CHECKING:
 
 __all__ = ["DateReading", "parse_date", "read_date", "read_date_value"]
 
-_FR_MONTHS = [("janvier", "janv", "January"), ("février", "févr", "February"), ("fevrier", "fevr", "February"),
-              ("mars", "mars", "March"), ("avril", "avr", "April"), ("mai", "mai", "May"),
-              ("juin", "juin", "June"), ("juillet", "juil", "July"), ("août", "aout", "August"),
-              ("aout", "aout", "August"), ("septembre", "sept", "September"), ("octobre", "oct", "October"),
-              ("novembre", "nov", "November"), ("décembre", "déc", "December"), ("decembre", "dec", "December")]
-_FR_DAYS = {"lundi": "Monday", "mardi": "Tuesday", "mercredi": "Wednesday", "jeudi": "Thursday",
-            "vendredi": "Friday", "samedi": "Saturday", "dimanche": "Sunday"}
 _ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|er|e|ème)\b", re.IGNORECASE)
+_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December")
+_EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+# Month and day names as forums' language packs print them, lower case, each month's or day's forms
+# (full, genitive, abbreviated; the longest first), per language: a strptime format reads the
+# English ones, so these are put in their place. One language at a time (a text is never mixed),
+# French first as it always was, then the others: their short forms collide across languages
+# (German "Do" is Thursday, Spanish "do" Sunday), never within one.
+_NAMES: dict[str, tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]] = {
+    "fr": ((("janvier", "janv"), ("février", "fevrier", "févr", "fevr", "fév", "fev"), ("mars",), ("avril", "avr"),
+            ("mai",), ("juin",), ("juillet", "juil"), ("août", "aout"), ("septembre", "sept"), ("octobre", "oct"),
+            ("novembre", "nov"), ("décembre", "decembre", "déc", "dec")),
+           (("lundi", "lun"), ("mardi", "mar"), ("mercredi", "mer"), ("jeudi", "jeu"), ("vendredi", "ven"),
+            ("samedi", "sam"), ("dimanche", "dim"))),
+    "de": ((("januar", "jänner", "jan", "jän"), ("februar", "feb"), ("märz", "maerz", "mär", "mrz"), ("april", "apr"),
+            ("mai",), ("juni", "jun"), ("juli", "jul"), ("august", "aug"), ("september", "sept", "sep"),
+            ("oktober", "okt"), ("november", "nov"), ("dezember", "dez")),
+           (("montag", "mo"), ("dienstag", "di"), ("mittwoch", "mi"), ("donnerstag", "do"), ("freitag", "fr"),
+            ("samstag", "sonnabend", "sa"), ("sonntag", "so"))),
+    "ru": ((("январь", "января", "янв"), ("февраль", "февраля", "фев"), ("март", "марта", "мар"),
+            ("апрель", "апреля", "апр"), ("май", "мая"), ("июнь", "июня", "июн"), ("июль", "июля", "июл"),
+            ("август", "августа", "авг"), ("сентябрь", "сентября", "сент", "сен"), ("октябрь", "октября", "окт"),
+            ("ноябрь", "ноября", "нояб", "ноя"), ("декабрь", "декабря", "дек")),
+           (("понедельник", "пн"), ("вторник", "вт"), ("среда", "ср"), ("четверг", "чт"), ("пятница", "пт"),
+            ("суббота", "сб"), ("воскресенье", "вс"))),
+    "es": ((("enero", "ene"), ("febrero", "feb"), ("marzo", "mar"), ("abril", "abr"), ("mayo", "may"),
+            ("junio", "jun"), ("julio", "jul"), ("agosto", "ago"), ("septiembre", "setiembre", "sept", "sep", "set"),
+            ("octubre", "oct"), ("noviembre", "nov"), ("diciembre", "dic")),
+           (("lunes", "lun"), ("martes", "mar"), ("miércoles", "miercoles", "mié", "mie"), ("jueves", "jue"),
+            ("viernes", "vie"), ("sábado", "sabado", "sáb", "sab"), ("domingo", "dom"))),
+    "it": ((("gennaio", "gen"), ("febbraio", "feb"), ("marzo", "mar"), ("aprile", "apr"), ("maggio", "mag"),
+            ("giugno", "giu"), ("luglio", "lug"), ("agosto", "ago"), ("settembre", "set"), ("ottobre", "ott"),
+            ("novembre", "nov"), ("dicembre", "dic")),
+           (("lunedì", "lunedi", "lun"), ("martedì", "martedi", "mar"), ("mercoledì", "mercoledi", "mer"),
+            ("giovedì", "giovedi", "gio"), ("venerdì", "venerdi", "ven"), ("sabato", "sab"), ("domenica", "dom"))),
+    "pt": ((("janeiro", "jan"), ("fevereiro", "fev"), ("março", "marco", "mar"), ("abril", "abr"), ("maio", "mai"),
+            ("junho", "jun"), ("julho", "jul"), ("agosto", "ago"), ("setembro", "set"), ("outubro", "out"),
+            ("novembro", "nov"), ("dezembro", "dez")),
+           (("segunda-feira", "segunda", "seg"), ("terça-feira", "terça", "terca", "ter"),
+            ("quarta-feira", "quarta", "qua"), ("quinta-feira", "quinta", "qui"), ("sexta-feira", "sexta", "sex"),
+            ("sábado", "sabado", "sáb", "sab"), ("domingo", "dom"))),
+    "nl": ((("januari", "jan"), ("februari", "feb"), ("maart", "mrt", "mar"), ("april", "apr"), ("mei",),
+            ("juni", "jun"), ("juli", "jul"), ("augustus", "aug"), ("september", "sep"), ("oktober", "okt"),
+            ("november", "nov"), ("december", "dec")),
+           (("maandag", "ma"), ("dinsdag", "di"), ("woensdag", "wo"), ("donderdag", "do"), ("vrijdag", "vr"),
+            ("zaterdag", "za"), ("zondag", "zo"))),
+}
+
+
+def _name_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
+    # a whole word, an abbreviation's dot taken with it ("nov.", "нояб.")
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")\.?(?!\w)")
+
+
+_NAME_PATTERNS = {lang: ([_name_pattern(m) for m in months], [_name_pattern(d) for d in days])
+                  for lang, (months, days) in _NAMES.items()}
 
 
 def _clock_words(text: str) -> str:
@@ -42,15 +93,29 @@ def _clock_words(text: str) -> str:
     return re.sub(r"(?<![:\d])(\d{1,2}) ([AP]M)\b", r"\1:00 \2", text)
 
 
-def _strptime(text: str, fmt: str) -> datetime:
+def _in_english(low: str, fmt: str, language: str) -> str:
+    """`low`'s month and day names of `language` written as `fmt` reads them (full for %B/%A)."""
+    months, days = _NAME_PATTERNS[language]
+    for n, pattern in enumerate(months):
+        low = pattern.sub(_EN_MONTHS[n] if "%B" in fmt else _EN_MONTHS[n][:3], low)
+    for n, pattern in enumerate(days):
+        low = pattern.sub(_EN_DAYS[n] if "%A" in fmt else _EN_DAYS[n][:3], low)
+    return low
+
+
+def _strptime(text: str, fmt: str, language: str | None = None) -> datetime:
+    """`text` read by `fmt` as it is (English names), else its month and day names read in
+    `language` (when one of `_NAMES`), or in French, then each other language of `_NAMES` in turn."""
     low = _ORDINAL.sub(r"\1", _clock_words(text)).lower()
     low = re.sub(r"\b1er\b", "1", low)
-    for full, abbr, english in _FR_MONTHS:
-        low = re.sub(rf"\b{full}\b", english if "%B" in fmt else english[:3], low)
-        low = re.sub(rf"\b{abbr}\.?(?=\s|$)", english[:3] if "%b" in fmt else english, low)
-    for fr, en in _FR_DAYS.items():
-        low = re.sub(rf"\b{fr}\b", en if "%A" in fmt else en[:3], low)
-    return datetime.strptime(low, fmt)  # literals match case-insensitively
+    order = [language] if language in _NAMES else ["fr", *(lang for lang in _NAMES if lang != "fr")]
+    error: ValueError | None = None
+    for lang in (None, *order):
+        try:  # literals match case-insensitively
+            return datetime.strptime(low if lang is None else _in_english(low, fmt, lang), fmt)
+        except ValueError as exc:
+            error = error or exc
+    raise error or ValueError(f"{text!r} does not match {fmt!r}")
 
 
 # What engines print for a post of the last minute, that dateparser reads as nothing while it reads
@@ -101,7 +166,7 @@ def parse_date(text: str, fmt: str | list[str] | None, tz: str = "UTC", *, langu
             elif one == "auto":
                 value = _auto(text, tz, language, fetched_at or datetime.now(UTC))
             else:
-                value = _strptime(text, one)
+                value = _strptime(text, one, language)
         except (ValueError, OverflowError):  # dateparser overflows on "99999999999 years ago"
             value = None
         if value is not None:
@@ -127,11 +192,18 @@ class DateReading:
         return bool(self.raw) and self.value is None
 
 
+# Elements inside a date's element whose attributes are read when its own hold no date: Discuz!
+# prints `<em>发表于 <span title="2026-12-2 22:10">昨天 22:10</span></em>` (the <em> alone when the
+# date is old), XenForo 1.x and IP.Board 3 their `abbr`/`span` with the date inside a permalink. A
+# date's element holds a few; the bound keeps a hostile one of thousands from being walked.
+_DATE_DESCENDANTS = 16
+
+
 def read_date(node: Selector | SelectorList[Selector] | TextResponse, spec: DateSelector,
               fetched_at: datetime) -> DateReading:
     """The date under `node`: the element's `spec.attributes` first (machine-readable, e.g.
-    `<time datetime>`: a Unix time, ISO, then the configured formats), then its text with the
-    formats."""
+    `<time datetime>`: a Unix time, ISO, then the configured formats), then those of the elements
+    inside it that hold a time of day (the first that reads), then its text with the formats."""
     kind, query = parse_selector(spec.selector)
     found = node.css(query) if kind == "css" else node.xpath(query)
     if not found:
@@ -141,12 +213,37 @@ def read_date(node: Selector | SelectorList[Selector] | TextResponse, spec: Date
         raw = first.root.strip()
         return DateReading(raw or None, parse_date(_cut(raw, spec.pattern), spec.format, spec.timezone,
                                                    language=spec.language, fetched_at=fetched_at))
+    reading = _attribute_date(first.root, spec, fetched_at)
+    if reading is not None:
+        return reading
+    inside = (el for el in first.root.iterdescendants() if isinstance(el.tag, str))
+    for element in islice(inside, _DATE_DESCENDANTS):
+        reading = _attribute_date(element, spec, fetched_at, clocked=True)
+        if reading is not None:
+            return reading
+    raw = " ".join(element_text(first.root).split())
+    return DateReading(raw or None, parse_date(_cut(raw, spec.pattern), spec.format, spec.timezone,
+                                               language=spec.language, fetched_at=fetched_at))
+
+
+# A time of day in an attribute: what makes an inner element's date the post's (MyBB's relative
+# style prints `<span title="12-02-2026">Yesterday</span>, 11:15 PM`: the day alone is inside, the
+# whole date is the text).
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+
+
+def _attribute_date(element: Any, spec: DateSelector, fetched_at: datetime, *,
+                    clocked: bool = False) -> DateReading | None:
+    """The first of `spec.attributes` of `element` that reads as a date (a Unix time, ISO, then the
+    configured formats), or None; with `clocked`, only a Unix time or a value with a time of day."""
     for attribute in spec.attributes:
-        raw_attr = (first.root.get(attribute) or "").strip()  # not `attrib`: see `extract._link_texts`
+        raw_attr = (element.get(attribute) or "").strip()  # not `attrib`: see `extract._link_texts`
         if raw_attr:
             epoch = _epoch(_cut(raw_attr, spec.pattern))
             if epoch is not None:
                 return DateReading(raw_attr, epoch)
+            if clocked and not _CLOCK.search(raw_attr):
+                continue
             formats: list[str | None] = [None]
             formats += spec.format if isinstance(spec.format, list) else [spec.format]
             for fmt in formats:
@@ -154,9 +251,7 @@ def read_date(node: Selector | SelectorList[Selector] | TextResponse, spec: Date
                                    fetched_at=fetched_at)
                 if value is not None:
                     return DateReading(raw_attr, value)
-    raw = " ".join(element_text(first.root).split())
-    return DateReading(raw or None, parse_date(_cut(raw, spec.pattern), spec.format, spec.timezone,
-                                               language=spec.language, fetched_at=fetched_at))
+    return None
 
 
 def read_date_value(raw: str, spec: DateSelector | None, fetched_at: datetime) -> DateReading:

@@ -389,7 +389,7 @@ def _json_body(record: Any, root: Any, forum: ForumSelectors, spec: JsonPosts,
         return raw, Selector(text="<p></p>")
     fragment = _without(Selector(text=f"<div>{raw}</div>"), forum.post.exclude)
     body = fragment.root.find("body")
-    return element_text(body if body is not None else fragment.root), fragment
+    return _unsigned(element_text(body if body is not None else fragment.root), forum.post.signature_line), fragment
 
 
 def each_own(page: Selector, expr: str, read: Callable[[Selector], T]) -> list[T]:
@@ -474,8 +474,31 @@ def _post(post: Selector, url: str, forum: ForumSelectors, fetched_at: datetime)
         post_id=first_text(post, psel.post_id) if psel.post_id else None,
         author=first_text(post, psel.author) if psel.author else None,
         raw_date=reading.raw if reading else None, posted_at=reading.value if reading else None,
-        body=(first_text(_without(post, psel.exclude), psel.body) or "") if psel.body else "", attachments=attachments,
-        attachment_links=len(links))
+        body=_unsigned(first_text(_without(post, psel.exclude), psel.body) or "", psel.signature_line)
+        if psel.body else "", attachments=attachments, attachment_links=len(links))
+
+
+# A signature's size at most, in lines and characters, for `post.signature_line`: engines cap it
+# (phpBB 2: 255 characters by default, vBulletin 3 a few lines); what follows the line is kept
+# when longer, so a separator typed in a post cannot hide the dump after it.
+_SIGNATURE_LINES = 10
+_SIGNATURE_CHARS = 1000
+
+
+def _unsigned(body: str, signature_line: str | None) -> str:
+    """`body` without the signature the engine appended to it after a line matching
+    `signature_line` (the last such line), when what follows is a signature's size."""
+    if not signature_line or not body:
+        return body
+    lines = body.split("\n")
+    pattern = re.compile(signature_line)
+    for n in range(len(lines) - 1, -1, -1):
+        if pattern.search(lines[n].strip()):
+            tail = lines[n + 1:]
+            if len(tail) <= _SIGNATURE_LINES and sum(len(line) for line in tail) <= _SIGNATURE_CHARS:
+                return "\n".join(lines[:n]).rstrip()
+            return body
+    return body
 
 
 def _without(post: Selector, exclude: list[str]) -> Selector:

@@ -20,6 +20,7 @@ import typer
 from parsel import Selector
 from rich.markup import escape
 from rich.table import Table
+from w3lib.encoding import html_to_unicode
 
 from crawler.spiders._base import select
 from crawler.spiders.extract import ForumPage, extract_forum_page
@@ -223,7 +224,9 @@ def try_cmd(
              EXIT_CONFIG)
     logged_in: bool | None = None
     if html is not None:
-        text = html.read_bytes().decode("utf-8", "replace")
+        # a page saved as served keeps its charset (windows-1251, GBK, ISO-8859-1): read as the crawl
+        # reads it (BOM, then <meta charset>, else UTF-8), not always as UTF-8
+        text = html_to_unicode(None, html.read_bytes())[1]
         where = page_url or url or Selector(text=text).css("link[rel=canonical]::attr(href)").get()
         if not where:
             fail(f"{html} has no canonical link: give the page's address with --url", EXIT_CONFIG)

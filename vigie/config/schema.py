@@ -873,8 +873,10 @@ class DateSelector(Strict):
     format: str | list[str] | None = Field(
         default=None, examples=["%d %B %Y à %H:%M", ["%d/%m/%Y %H:%M", "%d %B %Y"], "auto"],
         description="A strptime format, or a list tried in order; omit it for ISO 8601 (e.g. a datetime "
-        "attribute). French month and day names, ordinal days (`3rd`, `1er`), `a.m.`/`p.m.`, `noon` and "
-        "`midnight` are understood. `auto` reads whatever a forum prints (dateparser, in `language`), "
+        "attribute). Month and day names in French, German, Russian, Spanish, Italian, Portuguese and Dutch "
+        "(full, abbreviated, Russian genitive: `Сб Ноя 28`, `28. März`; `language` picks one), ordinal days "
+        "(`3rd`, `1er`), `a.m.`/`p.m.`, `noon` and `midnight` are understood. `auto` reads whatever a forum "
+        "prints (dateparser, in `language`), "
         "relative dates included (`hier à 14:05`, `il y a 3 heures`, `yesterday at 2pm`, `A moment ago`, "
         "`à l'instant`), resolved "
         "against the time the page was fetched. A format is checked when the file is loaded: it must "
@@ -884,7 +886,8 @@ class DateSelector(Strict):
     language: str | None = Field(
         default=None, examples=["fr", "en"],
         description="Language of the dates for `format: auto` (an ISO 639-1 code); unset means detected, slower "
-        "and less sure.",
+        "and less sure. With strptime formats, the language whose month and day names are read (unset: each in "
+        "turn).",
     )
     pattern: Regex | None = Field(
         default=None, examples=[r" on (.+)$", r"(\d\d/\d\d/\d{4} \d\d:\d\d)"],
@@ -895,7 +898,8 @@ class DateSelector(Strict):
     attributes: list[str] = Field(
         default_factory=lambda: ["datetime", "title", "data-time"],
         description="Attributes of the matched element read first when present (machine-readable dates such "
-        "as `<time datetime=...>` or a tooltip `title`); the element's text is the fallback.",
+        "as `<time datetime=...>` or a tooltip `title`), then those of the elements inside it (Discuz!'s "
+        "`<em>发表于 <span title=...>昨天 22:10</span></em>`); the element's text is the fallback.",
     )
     timezone: str = Field(
         default="UTC", examples=["Europe/Paris"],
@@ -1034,6 +1038,14 @@ class PostSelectors(Strict):
         description="Parts of a post left out of its `body` (relative to the container): a signature repeated "
         "under every post of its author, a quoted earlier post (its identifiers would be found again under the "
         "quoting author), an edit note. Default: none, the `body` element whole.",
+    )
+    signature_line: Regex | None = Field(
+        default=None, examples=[r"^_{5,}$"],
+        description="A regex matching the line that opens a signature the engine writes inside the body's own "
+        "element, where no `exclude` selector can reach it (phpBB 2 appends `_________________` and the "
+        "signature to the message's span): the last line it matches and all that follows are left out of the "
+        "body, when what follows is a signature's size (at most 10 lines and 1,000 characters); a longer tail is "
+        "kept whole, so a separator typed in a post cannot hide a dump after it.",
     )
     from_json: JsonPosts | None = Field(
         default=None, description="Post fields read from JSON embedded in the page (docs/sources.md, \"Posts in "
