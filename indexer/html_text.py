@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html as _html
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, AnyStr
 
 import re2
@@ -37,8 +38,9 @@ from indexer._re2fast import iter_spans
 if TYPE_CHECKING:
     from lxml.etree import _Element
 
-__all__ = ["BLOCK_TAGS", "MAX_ATTRIBUTES", "VERBATIM_TAGS", "element_text", "html_to_text", "parse_html", "strip_tags",
-           "trim_attributes"]
+__all__ = ["BLOCK_TAGS", "LINK_WEIGHT", "MAX_ATTRIBUTES", "MAX_TREE_ELEMENTS", "VERBATIM_TAGS", "MarkupCount",
+           "ascii_compatible", "count_start_tags", "element_text", "html_to_text", "page_text", "parse_html",
+           "strip_tags", "trim_attributes"]
 
 BLOCK_TAGS = frozenset({
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "dir",
@@ -268,14 +270,108 @@ def strip_tags(html: str) -> str:
     return "\n".join(line.strip(" ") for line in _html.unescape(text).split("\n")).strip("\n")
 
 
-def html_to_text(html: str, max_tree_chars: int = 8 * 1024 * 1024) -> str:
-    """The text of a whole page (its `<head>` dropped) under the same model as `element_text`;
-    pages above `max_tree_chars`, or nested deeper than libxml2 builds, go through
-    `strip_tags` instead (same line structure, coarser cells), so nothing after them is lost."""
+# What a page or an HTML file may cost as a tree. libxml2 costs 120 to 270 bytes an element (a node,
+# plus a text node between tags), and the walk keeps its own Python objects: 8 MB of unclosed `<b>`
+# (1.6 million elements) took 1.9 GB of resident memory in `vigie scan` before this ceiling. Past
+# it, the text is read by the tag stripper a chunk at a time (`page_text`), as a crawl reads a page
+# past `limits.max_page_elements` (whose default this is: crawler.defaults.MAX_PAGE_ELEMENTS).
+MAX_TREE_ELEMENTS = 200_000
+LINK_WEIGHT = 4
+_CHUNK = 1 << 20
+# every ASCII letter read as "a", every other byte as itself: "<a" then counts `<` + a letter,
+# which is what starts an element for libxml2's HTML parser (`</`, `<!`, `<?` and a lone `<` do not)
+_LETTERS_AS_A = bytes(ord("a") if chr(b).isascii() and chr(b).isalpha() else b for b in range(256))
+# "A" read as "a" and HTML's white space as " ": "<a " then counts the links (`<abbr` does not match)
+_LINK_SPACES = bytes(ord(" ") if b in b"\t\n\f\r" else ord("a") if b == ord("A") else b for b in range(256))
+_LINE_CUTS = ("<br", "<BR", "<p", "<P", "</p", "<div", "<DIV", "</div", "<tr", "<TR", "<li", "<LI", "\n<")
+
+
+@dataclass(frozen=True, slots=True)
+class MarkupCount:
+    """What a page would cost as a tree, counted from its bytes: its start tags, and how many of
+    them are links. A link costs about four elements in a crawl (its `href` attribute node, and
+    the Python objects the spiders make of every link of a page to find its next-page link:
+    an `<a href>` storm took 1.3 kB a link where unclosed `<p>` took 320 bytes an element), so
+    `weight`, what the ceiling is compared with, counts it four times."""
+
+    start_tags: int
+    links: int
+
+    @property
+    def weight(self) -> int:
+        return self.start_tags + (LINK_WEIGHT - 1) * self.links
+
+
+def count_start_tags(data: bytes, stop_above: int | None = None, chunk: int = _CHUNK) -> MarkupCount:
+    """The start tags in `data` (`<` then an ASCII letter) and the links among them (`<a` then a
+    space); once the weight is past `stop_above`, the count so far (the rest is not read).
+    Two passes over the bytes in C per chunk (byte translations and substring counts: linear, no
+    regex). Chunks overlap by two bytes, and each counts the matches that start inside it, so a
+    tag cut by a chunk boundary is counted once."""
+    tags = links = 0
+    for start in range(0, len(data), chunk):
+        part = data[start:start + chunk + 2]
+        tags += part[:chunk + 1].translate(_LETTERS_AS_A).count(b"<a")
+        links += part.translate(_LINK_SPACES).count(b"<a ")
+        if stop_above is not None and tags + (LINK_WEIGHT - 1) * links > stop_above:
+            break
+    return MarkupCount(tags, links)
+
+
+def ascii_compatible(encoding: str) -> bool:
+    """Whether `encoding` writes `<` and letters as ASCII does (UTF-8, Latin-1, cp1252,
+    Shift_JIS...), so that its bytes hold the tags libxml2 is handed; not UTF-16 or UTF-32, where
+    `<p` is `<\\0p\\0` (count those in the decoded text instead)."""
+    try:
+        return "<a".encode(encoding) == b"<a"
+    except (LookupError, UnicodeError):
+        return False
+
+
+def page_text(html: str, chunk: int = _CHUNK) -> str:
+    """The text of `html` by the tag stripper, about `chunk` characters at a time, so that the
+    stripper's copies are those of a chunk, not of the page. Each cut is where a line ends anyway
+    (before a `<br`, `<p`, `<div`, `<tr` or `<li`, or a tag that starts a source line), else
+    before any tag, else at a space: never inside a word, so no identifier is split. A `<script>`
+    or `<style>` that spans a cut keeps its text (more text to scan)."""
+    parts: list[str] = []
+    pos, size = 0, len(html)
+    while pos < size:
+        end = min(size, pos + chunk)
+        if end < size:
+            cut = max(html.rfind(m, pos + 1, end) for m in _LINE_CUTS)
+            for fallback in ("<", " "):
+                if cut <= pos:
+                    cut = html.rfind(fallback, pos + 1, end)
+            end = cut if cut > pos else end
+        text = strip_tags(html[pos:end])
+        if text:
+            parts.append(text)
+        pos = end
+    return "\n".join(parts)
+
+
+def html_to_text(html: str, max_tree_chars: int = 8 * 1024 * 1024, max_elements: int = MAX_TREE_ELEMENTS) -> str:
+    """The text of a whole page (its `<head>` dropped) under the same model as `element_text`.
+    A page that a tree would make too costly, longer than `max_tree_chars` or of more elements
+    than `max_elements` (counted from its bytes before parsing, see MAX_TREE_ELEMENTS; 0: no
+    ceiling), or nested deeper than libxml2 builds, is read by the tag stripper a chunk at a time
+    instead (`page_text`: same line structure, coarser cells), and says so: its text is still
+    scanned, in bounded memory, and nothing after the hostile part is lost."""
     if len(html) > max_tree_chars:
-        return strip_tags(html)
-    root, complete = parse_html(html)
+        logger.warning("HTML of {} characters, more than {} read as a tree: its text is read by the tag stripper",
+                       len(html), max_tree_chars)
+        return page_text(html)
+    data = html.encode("utf-8", "surrogatepass")
+    if max_elements:
+        counted = count_start_tags(data, stop_above=max_elements)
+        if counted.weight > max_elements:
+            logger.warning("HTML of more than {} elements (a link counts as {}), too many for a tree: its text "
+                           "is read by the tag stripper", max_elements, LINK_WEIGHT)
+            return page_text(html)
+    root, complete = parse_html(data)
+    del data
     if not complete:
         logger.warning("HTML nested deeper than the parser builds: read with the tag stripper instead")
-        return strip_tags(html)
+        return page_text(html)
     return "" if root is None else element_text(root)
