@@ -5,6 +5,12 @@ archive, number of files, nesting depth. Declared sizes are checked first (a zip
 directory), then enforced again while decompressing, in bounded chunks, because declared sizes
 can lie and gzip has none worth trusting. A bomb raises `ArchiveBombError` before anything
 beyond the cap is inflated; the caller logs it and moves on.
+
+One bad member loses nothing else: when the caller collects them (`skipped`), a member that
+cannot be read (encrypted, corrupt, an archive nested past `max_nesting` or declaring more than
+the caps, a workbook's sheet of entity declarations) is set aside with its reason and the other
+members are read; past `max_files` such members, or once the byte budget is spent, the rest of
+the archive is not read. An archive of which nothing could be read still raises.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import sys
 import tarfile
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
@@ -82,11 +89,28 @@ def extension_of(filename: str) -> str:
     return name.rsplit(".", 1)[-1] if "." in name else ""
 
 
+class _GiveUp(Exception):  # internal: never leaves expand_attachment
+    """Too many members set aside, or the byte budget spent: the rest of the archive is not read."""
+
+
 class _Budget:
-    def __init__(self, limits: AttachmentLimits) -> None:
+    def __init__(self, limits: AttachmentLimits, skipped: list[AttachmentError] | None = None) -> None:
         self.limits = limits
         self.total = 0
         self.files = 0
+        self.skipped = skipped
+
+    def skip(self, exc: AttachmentError) -> None:
+        """Set one member aside (see the module docstring); give up on the rest past the caps."""
+        assert self.skipped is not None
+        self.skipped.append(exc)
+        if self.total > self.limits.max_uncompressed_bytes:
+            raise _GiveUp
+        if len(self.skipped) > self.limits.max_files:
+            self.skipped.append(ArchiveBombError(
+                f"more than {self.limits.max_files} members could not be read (attachments.max_files); "
+                "the rest of the archive was not read"))
+            raise _GiveUp
 
     def spend(self, n: int, where: str) -> None:
         self.total += n
@@ -101,23 +125,44 @@ class _Budget:
             raise ArchiveBombError(f"{where}: more than {self.limits.max_files} files (attachments.max_files)")
 
 
-def expand_attachment(filename: str, data: bytes, limits: AttachmentLimits) -> list[ExtractedFile]:
+def expand_attachment(filename: str, data: bytes, limits: AttachmentLimits,
+                      skipped: list[AttachmentError] | None = None) -> list[ExtractedFile]:
     """Files to index from one downloaded attachment (the file itself, or an archive's members).
 
     Raises `ArchiveBombError` when a cap is exceeded, `AttachmentError` when it is corrupt.
+    With `skipped` (a list the caller logs and counts), a member that cannot be read is added
+    to it and the others are read; it raises only when nothing could be read.
     """
     if len(data) > limits.max_bytes:
         raise ArchiveBombError(f"{filename}: {len(data)} bytes > attachments.max_bytes={limits.max_bytes}")
-    budget = _Budget(limits)
+    budget = _Budget(limits, skipped)
     out: list[ExtractedFile] = []
     try:
         _expand(filename, data, limits, budget, 0, out)
+    except _GiveUp:
+        pass
     except _PARSER_ERRORS as exc:
         # the standard library's readers fail on hostile bytes in ways their documentation does not
         # list (zipfile: "negative seek value" on a forged header offset, found by tests/fuzz.py):
         # each is this attachment's corruption, counted and logged by the caller as one
         raise AttachmentError(f"{filename}: corrupt, cannot be unpacked ({type(exc).__name__}: {exc})") from exc
+    if skipped and not out:
+        raise skipped[0]
     return out
+
+
+def _guarded(budget: _Budget, where: str, step: Callable[[], None]) -> None:
+    """Run one member's `step`; when the caller collects them, a member that fails is set aside
+    (`_Budget.skip`) rather than failing the archive."""
+    if budget.skipped is None:
+        step()
+        return
+    try:
+        step()
+    except AttachmentError as exc:
+        budget.skip(exc)
+    except _PARSER_ERRORS as exc:
+        budget.skip(AttachmentError(f"{where}: corrupt, cannot be unpacked ({type(exc).__name__}: {exc})"))
 
 
 def _expand(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, depth: int,
@@ -260,7 +305,11 @@ def _expand_zip(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
             member_name = f"{name}/{info.filename}"
             if extension_of(info.filename) not in limits.extensions:
                 continue
-            _expand(member_name, _member(archive, data, info, member_name, budget), limits, budget, depth + 1, out)
+
+            def step(info: zipfile.ZipInfo = info, member_name: str = member_name) -> None:
+                _expand(member_name, _member(archive, data, info, member_name, budget), limits, budget, depth + 1,
+                        out)
+            _guarded(budget, member_name, step)
 
 
 def _expand_workbook(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget,
@@ -276,7 +325,10 @@ def _expand_workbook(name: str, data: bytes, limits: AttachmentLimits, budget: _
             info = infos.get(part)
             return None if info is None else _member(archive, data, info, f"{name}/{part}", budget)
 
-        tables = ods_tables(name, read) if extension_of(name) == "ods" else xlsx_tables(name, read, list(infos))
+        def skip(exc: SpreadsheetError) -> None:
+            budget.skip(AttachmentError(str(exc)))
+        tables = (ods_tables(name, read) if extension_of(name) == "ods"
+                  else xlsx_tables(name, read, list(infos), skip if budget.skipped is not None else None))
         try:
             for sheet, table in tables:
                 where = f"{name}/{sheet}.tsv"
@@ -575,7 +627,11 @@ def _expand_7z(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget
     for filename in wanted:
         member = written.members.get(filename)
         if member is not None:
-            _expand(f"{name}/{filename}", member.data(), limits, budget, depth + 1, out)
+            where = f"{name}/{filename}"
+
+            def step(where: str = where, member: _CountedMember = member) -> None:
+                _expand(where, member.data(), limits, budget, depth + 1, out)
+            _guarded(budget, where, step)
 
 
 def _expand_tar(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, depth: int,
@@ -607,6 +663,10 @@ def _expand_tar(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
                     body = _read_counted(fh, f"{name}/{member.name}", budget)
                 else:  # a slice of the tar itself, whose bytes were counted when it was unpacked
                     body = fh.read()
-                _expand(f"{name}/{member.name}", body, limits, budget, depth + 1, out)
+                where = f"{name}/{member.name}"
+
+                def step(where: str = where, body: bytes = body) -> None:
+                    _expand(where, body, limits, budget, depth + 1, out)
+                _guarded(budget, where, step)
     except tarfile.TarError as exc:
         raise AttachmentError(f"{name}: not a valid tar file ({exc})") from exc

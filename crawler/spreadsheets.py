@@ -282,9 +282,12 @@ def _table_text(rows: Iterator[list[str]]) -> bytes | None:
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else None
 
 
-def xlsx_tables(where: str, read: Callable[[str], bytes | None], parts: list[str]) -> Iterator[tuple[str, bytes]]:
+def xlsx_tables(where: str, read: Callable[[str], bytes | None], parts: list[str],
+                skip: Callable[[SpreadsheetError], None] | None = None) -> Iterator[tuple[str, bytes]]:
     """(sheet name, the sheet as UTF-8 tab-separated text) for each worksheet of the workbook
     whose zip holds `parts`; `read(path)` gives a part's bytes (bounded by the caller) or None.
+    A sheet that cannot be read (an entity bomb in its XML) is handed to `skip` and the next
+    sheets read, when `skip` is given; else it raises, as the workbook's own parts do.
 
     Cells are quoted as CSV quotes them (a note with line breaks stays one cell); rows are as
     wide as the widest of the sheet's first rows; empty rows are left out, so one table stays
@@ -303,7 +306,13 @@ def xlsx_tables(where: str, read: Callable[[str], bytes | None], parts: list[str
         while name in used:
             name += "_"
         used.add(name)
-        table = _table_text(_sheet_rows(data, f"{where}/{part}", shared, dates, date1904))
+        try:
+            table = _table_text(_sheet_rows(data, f"{where}/{part}", shared, dates, date1904))
+        except SpreadsheetError as exc:
+            if skip is None:
+                raise
+            skip(exc)
+            continue
         if table is not None:
             yield name, table
 

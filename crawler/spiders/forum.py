@@ -24,6 +24,7 @@ from crawler.items import FileDone, ThreadCheckpoint, VigieItem
 from crawler.spiders._ahead import AheadChain, page_template
 from crawler.spiders._base import VigieSpider, absolute_urls, all_values, first_text, select, size_refusal
 from crawler.spiders.extract import first_page_url, last_page_link, next_link, page_threads, read_posts, thread_key
+from indexer.decode import html_too_dense
 from indexer.models import CrawledItem, content_hash
 from indexer.redact import mask_text, mask_url
 
@@ -456,8 +457,9 @@ class ForumSpider(VigieSpider):
             self.crawler.stats.inc_value("vigie/files/wrong_type")
             yield FileDone(response.url, "refused", f"type of {filename!r} not in attachments.extensions")
             return
+        skipped: list[AttachmentError] = []  # members set aside, the others read: each counted as below
         try:
-            files = expand_attachment(filename, response.body, limits)
+            files = expand_attachment(filename, response.body, limits, skipped)
         except ArchiveBombError as exc:
             self.crawler.stats.inc_value("vigie/files/bombs_refused")
             logger.warning("archive bomb refused, not expanded: {} ({})", mask_url(response.url), mask_text(str(exc)))
@@ -468,6 +470,17 @@ class ForumSpider(VigieSpider):
             logger.error("attachment {} unreadable: {}", mask_url(response.url), mask_text(str(exc)))
             yield FileDone(response.url, "refused", str(exc))
             return
+        if skipped:  # counted once per attachment, as a bomb and/or an error, as a whole refusal is
+            bombs = sum(isinstance(e, ArchiveBombError) for e in skipped)
+            if bombs:
+                self.crawler.stats.inc_value("vigie/files/bombs_refused")
+            if bombs < len(skipped):
+                self.crawler.stats.inc_value("vigie/errors")
+            logger.warning("attachment {}: {} part(s) not read, the others read (first: {})", mask_url(response.url),
+                           len(skipped), mask_text(str(skipped[0])))
+        for f in files:  # read by the tag stripper, not as a tree, as a page past limits.max_page_elements is
+            if (dense := html_too_dense(f.data, f.filename)) is not None:
+                self.failure("pages_too_dense", f"attachment {mask_url(response.url)}: {dense}: its text is scanned")
         if not files:
             yield FileDone(response.url, "done", "no file of a configured type inside")
             return

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from vigie.cli import app
-from vigie.cli.common import ConfigDir, DataDir, console, fail, require_keys, runtime, shown
+from vigie.cli.common import EXIT_FAILURE, ConfigDir, DataDir, console, err_console, fail, require_keys, runtime, shown
 from vigie.core.text import json_text
 
 __all__ = ["fragment_json", "scan"]
@@ -58,7 +58,8 @@ def scan(
     sheet is scanned and named `PATH/member`.
 
     Needs the match key (tokens are keyed); nothing is stored. Exit code 0 whether or not
-    fragments are found; 1 when a file cannot be read (or an archive is corrupt or over a limit).
+    fragments are found; 1 when a file cannot be read (or an archive is corrupt or over a limit, or
+    one of its members is: the other files and members are still scanned).
 
     Example:  vigie scan dump.csv post.html leak.zip export.xlsx --json | jq .severity
     """
@@ -71,6 +72,7 @@ def scan(
     key = rt.match_key
     limits = AttachmentLimits()
     inputs: list[tuple[str, bytes, str | None]] = []  # (label, bytes, file name)
+    unread = 0  # files or members that could not be read: said on stderr, the others still scanned, exit 1
     for p in paths:
         if p == "-":
             inputs.append((p, sys.stdin.buffer.read(), None))
@@ -82,10 +84,17 @@ def scan(
         if extension_of(path.name) not in UNPACKED_TYPES:
             inputs.append((p, data, path.name))
             continue
+        skipped: list[AttachmentError] = []
         try:
-            files = expand_attachment(path.name, data, limits)
+            files = expand_attachment(path.name, data, limits, skipped)
         except AttachmentError as exc:  # it quotes the archive's member names: what the dump's author chose
-            fail(f"cannot scan {shown(p)}: {shown(str(exc))}")
+            unread += 1
+            err_console.print(f"[bold red]error:[/] cannot scan {shown(p)}: {shown(str(exc))}", highlight=False)
+            continue
+        for part in skipped:
+            unread += 1
+            err_console.print(f"[bold red]error:[/] {shown(p)}: a part was not read: {shown(str(part))}",
+                              highlight=False)
         inputs += [(p + f.filename[len(path.name):], f.data, f.filename) for f in files]
     for p, data, name in inputs:
         frags = detect(data, key=key, filename=name)
@@ -107,3 +116,5 @@ def scan(
                           f"  identifiers: {counts}  article 9: {cats}", highlight=False, soft_wrap=True)
     if reveal and not as_json:
         typer.echo("(--reveal only applies to --json output)", err=True)
+    if unread:
+        raise typer.Exit(EXIT_FAILURE)
