@@ -171,3 +171,37 @@ def test_an_inner_attribute_without_a_time_of_day_leaves_the_text_to_be_read() -
                          '<span class="post_edit"></span></span></div>')
     reading = read_date(page, DateSelector(selector="span.post_date", format="auto", language="en"), FETCHED)
     assert reading.value == datetime(2026, 12, 2, 23, 15, tzinfo=UTC)
+
+
+BBPRESS = """<html><body><ul class="bbp-replies"><li class="bbp-body">
+<div id="post-12" class="bbp-reply-header"><span class="bbp-reply-post-date">November 28, 2026 at 10:42 pm</span></div>
+<div class="reply"><div class="bbp-reply-author"><span class="bbp-author-name">alice</span></div>
+<div class="bbp-reply-content"><p>Sample:</p><pre><code>nom;email
+Garnier;elodie.garnier@orange.fr</code></pre>
+<ul class="bbp-reply-revision-log"><li>This reply was modified 5 days ago by alice.</li></ul></div></div>
+<div id="post-102" class="bbp-reply-header"><span class="bbp-reply-post-date">November 29, 2026 at 7:15 am</span></div>
+<div class="reply"><div class="bbp-reply-author"><span class="bbp-author-name">bob</span></div>
+<div class="bbp-reply-content"><blockquote><p>nom;email<br />Garnier;elodie.garnier@orange.fr</p></blockquote>
+<p>Thanks, valid.</p></div></div>
+</li></ul></body></html>"""
+
+
+def test_a_body_beside_the_container_has_its_excluded_parts_taken_out() -> None:
+    """bbPress prints a post as two sibling blocks (the header with the id and date, then the author
+    and text): the body is `following-sibling::div[1]/...` of the container. With an `exclude`, the
+    parts were taken out of a copy of the container alone, where that body is not: every body was
+    empty, silently."""
+    source = SourceConfig.model_validate({
+        "name": "bbpress", "kind": "forum", "network": "direct", "start_urls": ["http://127.0.0.1/forums/"],
+        "schedule": {"interval": "1h"}, "forum": {"thread_link": "a::attr(href)", "post": {
+            "container": "div.bbp-reply-header", "post_id": "::attr(id)",
+            "author": "xpath:following-sibling::div[1]//span[@class='bbp-author-name']",
+            "date": {"selector": "span.bbp-reply-post-date", "format": "%B %d, %Y at %I:%M %p"},
+            "body": "xpath:following-sibling::div[1]/div[@class='bbp-reply-content']",
+            "exclude": ["xpath:following-sibling::div[1]//blockquote",
+                        "xpath:following-sibling::div[1]//ul[contains(@class, 'revision-log')]"]}}})
+    posts = extract_forum_page(source, BBPRESS, "http://127.0.0.1/forums/topic/t/").posts
+    assert [(p.post_id, p.author) for p in posts] == [("post-12", "alice"), ("post-102", "bob")]
+    assert "Garnier;elodie.garnier@orange.fr" in posts[0].body and "modified" not in posts[0].body
+    assert posts[1].body == "Thanks, valid."
+    assert "Garnier" not in posts[1].body

@@ -474,8 +474,56 @@ def _post(post: Selector, url: str, forum: ForumSelectors, fetched_at: datetime)
         post_id=first_text(post, psel.post_id) if psel.post_id else None,
         author=first_text(post, psel.author) if psel.author else None,
         raw_date=reading.raw if reading else None, posted_at=reading.value if reading else None,
-        body=_unsigned(first_text(_without(post, psel.exclude), psel.body) or "", psel.signature_line)
-        if psel.body else "", attachments=attachments, attachment_links=len(links))
+        body=_unsigned(_body(post, psel.body, psel.exclude), psel.signature_line) if psel.body else "",
+        attachments=attachments, attachment_links=len(links))
+
+
+def _body(post: Selector, body: str, exclude: list[str]) -> str:
+    """The post's body text with its `exclude` parts taken out. The parts are taken out of a copy
+    of the post, then the body is selected in it; a body outside the post's container (bbPress
+    prints a post as two sibling blocks, the header with its id and date, then the text: the body
+    is `following-sibling::div[1]/...`) is not in that copy, so it is selected in the page and the
+    parts inside it are taken out of a copy of it."""
+    if exclude:
+        found = select(post, body)
+        first = found[0].root if found else None
+        if first is not None and not isinstance(first, str) and not _inside(first, post.root):
+            return _text_without(first, [p.root for expr in exclude for p in select(post, expr)])
+    return first_text(_without(post, exclude), body) or ""
+
+
+def _inside(el: Any, ancestor: Any) -> bool:
+    node = el
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _text_without(root: Any, parts: list[Any]) -> str:
+    """The text of `root` without those of `parts` that are inside it, on a copy (each part found in
+    the copy by its path of child positions from `root`)."""
+    paths = []
+    for part in parts:
+        path, node = [], part
+        while not isinstance(node, str) and node is not root and node.getparent() is not None:
+            parent = node.getparent()
+            path.append(parent.index(node))
+            node = parent
+        if node is root and path:
+            paths.append(path[::-1])
+    copy = deepcopy(root)
+    targets = []
+    for path in paths:
+        node = copy
+        for index in path:
+            node = node[index]
+        targets.append(node)
+    for target in targets:
+        if target.getparent() is not None:
+            _take_out(target)
+    return element_text(copy)
 
 
 # A signature's size at most, in lines and characters, for `post.signature_line`: engines cap it
