@@ -16,14 +16,15 @@ file after a crash, the browser's temporary profile.
 - A browser crawl's log held a crawled URL's identifiers (an attachment named after a person)
   in the exception text and in Vigie's own "giving up on URL" line: only Scrapy's stdlib records
   had their URLs masked. Every log line's URLs are masked now (vigie.log.mask).
-- Guards that held before and must keep holding: no secret in any process's arguments, no TCP
-  port opened by the browser or its driver (a DevTools port would let any local user drive it),
-  nothing planted on the crawled pages in any file of the browser's temporary profile, during or
-  after, and the profile gone once the crawl ends.
+- Guards that held before and must keep holding: every child runs under umask 077, no secret in
+  any process's arguments, no TCP port opened by the browser or its driver (a DevTools port would
+  let any local user drive it), nothing planted on the crawled pages in any file of the browser's
+  temporary profile, during or after, and the profile gone once the crawl ends.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import signal
@@ -31,13 +32,16 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from tests.fixtures.forum import REPO, make_config, test_keys_env
 from tests.test_at_rest_grep import grep, needles, planted, seed_forum
+from vigie.config.schema import ElasticsearchSettings
 from vigie_kit.forum import ForumServer
 
 pytestmark = pytest.mark.slow
@@ -146,6 +150,7 @@ def test_the_browser_and_its_driver_get_no_secret_and_keep_no_plaintext(tmp_path
     seen: dict[int, tuple[str, bytes, bytes]] = {}
     profile_hits: set[str] = set()
     listeners: set[str] = set()
+    umasks: dict[int, str] = {}
     with ForumServer("phpbb", size="small", hostile=False) as forum:
         seed_forum(forum)
         config = _browser_config(tmp_path, forum)
@@ -164,7 +169,10 @@ def test_the_browser_and_its_driver_get_no_secret_and_keep_no_plaintext(tmp_path
                     try:
                         seen[pid] = (_exe(pid), Path(f"/proc/{pid}/environ").read_bytes(),
                                      Path(f"/proc/{pid}/cmdline").read_bytes())
-                    except OSError:
+                        umasks[pid] = next(line.split()[1] for line in
+                                           Path(f"/proc/{pid}/status").read_text().splitlines()
+                                           if line.startswith("Umask:"))
+                    except (OSError, StopIteration):
                         continue
                 profile_hits |= _grep_tree(temp, table)
                 listeners |= _listening(_descendants(proc.pid))
@@ -190,6 +198,9 @@ def test_the_browser_and_its_driver_get_no_secret_and_keep_no_plaintext(tmp_path
                       for name, value in _secrets().items() if value in argv})
     assert in_argv == [], in_argv
     assert listeners == set(), sorted(listeners)
+    # what the children create (the profile, Chromium's caches) is theirs alone: the CLI's umask
+    wide = sorted({f"{Path(seen[pid][0]).name} umask {mask}" for pid, mask in umasks.items() if mask != "0077"})
+    assert wide == [], wide
     profile_hits |= _grep_tree(temp, table)
     assert profile_hits == set(), sorted(profile_hits)[:20]
     deadline = time.monotonic() + 15  # Playwright's driver deletes the profile as it exits
@@ -269,3 +280,45 @@ def test_a_launched_tor_gets_no_secret_and_keeps_its_files_private(tmp_path: Pat
     wide = sorted(f"{p.relative_to(tmp_path)} {p.stat().st_mode & 0o777:o}"
                   for p in (tmp_path / "data" / "tor").rglob("*") if p.stat().st_mode & 0o077)
     assert wide == [], wide
+
+
+@pytest.mark.elasticsearch
+def test_nothing_planted_reaches_elasticsearchs_files(tmp_path: Path, es_server: Any,
+                                                      es_settings: ElasticsearchSettings) -> None:
+    """The Elasticsearch backend, end to end: a real `vigie crawl` (DEBUG) of the planted forum
+    into the real node, then every file of this test's indices (the translog holds each document's
+    source as sent; segments, state) and the node's logs grepped as tests/test_at_rest_grep.py greps the embedded store.
+    A guard: it found nothing when written (what is indexed is masked, tokens and ciphertext)."""
+    table = needles(planted())
+    with ForumServer("phpbb", size="small", hostile=False) as forum:
+        seed_forum(forum)
+        config = make_config(tmp_path / "config", forum.url)
+        (config / "vigie.yaml").write_text(yaml.safe_dump({"storage": {"backend": "elasticsearch", "elasticsearch": {
+            "hosts": es_settings.hosts, "index_prefix": es_settings.index_prefix}}}), encoding="utf-8")
+        data = tmp_path / "data"
+        run = subprocess.run([sys.executable, "-m", "vigie", "--log-level", "DEBUG", "crawl", "test-phpbb", "--config",
+                              str(config), "--data-dir", str(data)], cwd=REPO, env={**os.environ, **test_keys_env},
+                             capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stderr[-3000:]
+    base = es_settings.hosts[0].rstrip("/")
+    # the control: the same value written in plaintext to an index of its own must be found in its
+    # files (the translog holds each document's source as sent), or the grep proves nothing
+    control = f"control-{es_settings.index_prefix}"  # outside Vigie's index template (strict mapping)
+    request = urllib.request.Request(f"{base}/{control}/_doc", method="POST", data=json.dumps(
+        {"note": planted()[0][1]}).encode(), headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request):
+        pass
+    with urllib.request.urlopen(f"{base}/{es_settings.index_prefix}*,{control}/_settings/index.uuid") as resp:
+        uuids = {name: s["settings"]["index"]["uuid"] for name, s in json.load(resp).items()}
+    dirs = {name: next(d for d in (es_server.base_dir / "data").rglob(uuid) if d.is_dir())
+            for name, uuid in uuids.items()}
+    found = _grep_tree(dirs.pop(control), table)
+    with urllib.request.urlopen(urllib.request.Request(f"{base}/{control}", method="DELETE")):
+        pass
+    assert found, "the control value is not found in its index's files"
+    assert dirs, "the crawl made no index"
+    hits = sorted(f"{name}: {hit}" for name, d in dirs.items() for hit in _grep_tree(d, table))
+    hits += sorted(_grep_tree(es_server.base_dir / "logs", table))
+    hits += [f"stdout.log: {w}" for w in grep((es_server.base_dir / "stdout.log").read_bytes(), table)]
+    hits += [f"vigie's log: {w}" for w in grep(run.stderr.encode(), table)]
+    assert hits == [], hits[:20]
