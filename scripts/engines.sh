@@ -46,6 +46,7 @@ declare -A ENGINES=(
   # dpaste 3.5 (2020) names Django >= 2.2 but imports django.conf.urls.url (gone in 4.0) and
   # sets CSP_* settings (django-csp 4 reads others): both pinned to what it was written for
   [dpaste]="dpaste==3.5 Django==3.2.25 django-csp==3.8"
+  [bepasty]="bepasty==1.2.2"    # Flask file pastebin
 )
 
 mkdir -p .cache/engines

@@ -40,7 +40,7 @@ SCRIPTS = Path(__file__).resolve().parent / "engine_sites"
 # pinned engine versions; scripts/engines.sh installs the same
 FORUM_ENGINES = {"spirit": "django-spirit==0.14.3", "flaskbb": "flaskbb==2.2.0", "machina": "django-machina==1.3.1",
                  "pybbm": "pybbm==0.19.0", "misago": "misago==0.39.6"}
-PASTE_ENGINES = {"pinnwand": "pinnwand==1.5.0", "dpaste": "dpaste==3.5"}
+PASTE_ENGINES = {"pinnwand": "pinnwand==1.5.0", "dpaste": "dpaste==3.5", "bepasty": "bepasty==1.2.2"}
 ENGINES = {**FORUM_ENGINES, **PASTE_ENGINES}
 PASSWORD = "engine-demo-pw-5Rq"  # the synthetic accounts' password (throwaway sites on loopback)
 
@@ -331,6 +331,7 @@ class TruthPaste:
     title: str | None  # what the engine shows as its title (a file name), if anything
     texts: tuple[str, ...]  # its files' contents, as written
     planted: dict[str, list[str]]  # identifiers of its synthetic patients dump, if it carries one
+    posted_at: datetime | None = None  # UTC, when the engine shows it
 
 
 @dataclass
@@ -392,6 +393,19 @@ def paste_content(seed: int = 11, *, multi_file: bool = True) -> list[dict[str, 
     return pastes
 
 
+def _zip_one_dump(content: list[dict[str, Any]]) -> None:
+    """The second dump's file replaced by a zip holding it (its text stays the truth)."""
+    import io
+    import zipfile
+
+    dump = [p for p in content if p["planted"]][1]["files"][0]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(dump["name"], dump["content"])
+    dump.update(text=dump["content"], content=buffer.getvalue(), name=dump["name"].replace(".csv", ".zip"),
+                type="application/zip")
+
+
 @contextmanager
 def real_paste(engine: str, *, seed: int = 11) -> Iterator[RealPasteSite]:
     """Serve a fresh `engine` paste site on 127.0.0.1:<free port>, filled through the engine's
@@ -404,6 +418,8 @@ def real_paste(engine: str, *, seed: int = 11) -> Iterator[RealPasteSite]:
     try:
         multi = engine == "pinnwand"  # a pinnwand paste holds several files; a dpaste snippet one text
         content = paste_content(seed, multi_file=multi)
+        if engine == "bepasty":  # a file drop: one dump arrives zipped, as an upload
+            _zip_one_dump(content)
         command, fill = PASTE_BUILDERS[engine](python, root)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
@@ -421,7 +437,9 @@ def real_paste(engine: str, *, seed: int = 11) -> Iterator[RealPasteSite]:
             paste = written[row["key"]]
             files = paste["files"] if multi else paste["files"][:1]
             pastes.append(TruthPaste(id=row["id"], url=row["url"], kind=paste["kind"], title=row["title"],
-                                     texts=tuple(f["content"] for f in files), planted=paste["planted"]))
+                                     texts=tuple(f.get("text", f["content"]) for f in files),
+                                     planted=paste["planted"], posted_at=datetime.fromisoformat(row["posted_at"])
+                                     if row["posted_at"] else None))
         yield RealPasteSite(engine, url, pastes, root, log)
     finally:
         if process is not None:

@@ -16,20 +16,27 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
+from loguru import logger
 from parsel import Selector
 from scrapy.http import TextResponse
 
+from crawler.attachments import ArchiveBombError, AttachmentError, expand_attachment, extension_of
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import VigieItem
 from crawler.spiders._base import VigieSpider, absolute_url, element_text, first_text, select
+from crawler.spiders._dates import read_date
 from indexer.models import CrawledItem
-from vigie.config.schema import SourceConfig
+from indexer.redact import mask_text, mask_url
+from vigie.config.schema import DateSelector, SourceConfig
 
 if TYPE_CHECKING:
     from scrapy.http import Response
 
-__all__ = ["PasteSpider", "paste_page_text", "paste_preview"]
+__all__ = ["PasteSpider", "listing_dates", "paste_page_text", "paste_preview"]
+# a raw paste served as one of these is read as a file (unpacked within `attachments`), not as text
+_FILE_TYPES = frozenset({"zip", "7z", "gz", "tgz", "bz2", "xz", "tar", "xlsx", "xls", "ods"})
 
 
 def paste_page_text(source: SourceConfig, page: TextResponse | Selector, *, default: bool = False) -> str | None:
@@ -101,14 +108,20 @@ class PasteSpider(VigieSpider):
             return
         links = select(response, self.sel.paste_links) if self.sel.paste_links else []
         titles = [str(t) for t in (select(response, self.sel.title).getall() if self.sel.title else [])]
+        dates = listing_dates(response, self.sel.date, datetime.now(UTC)) if self.sel.date else []
         new = 0
         for i, link in enumerate(links):
             # `root.get`, not `attrib`, which fails on a control character in any attribute name
             href = link.root if isinstance(link.root, str) else link.root.get("href") or ""
             title = titles[i].strip() if i < len(titles) else None
+            raw_date, posted_at = dates[i] if i < len(dates) else (None, None)
             request = self._paste_request(absolute_url(response, href, keep_fragment=True), title, response)
             if request is not None:
                 new += 1
+                if raw_date is not None and posted_at is None:
+                    self.failure("unparsed_dates", f"paste date {(mask_text(raw_date) or '')[:40]!r} on "
+                                 f"{mask_url(response.url)} not read by date.format")
+                request.meta["vigie_paste"]["posted_at"] = posted_at.isoformat() if posted_at else None
                 yield request
         page = int(response.meta.get("vigie_page", 1))
         limit = self.crawler.settings.getint("VIGIE_MAX_PAGES_PER_CHAIN") or MAX_PAGES_PER_CHAIN
@@ -122,8 +135,9 @@ class PasteSpider(VigieSpider):
 
     def parse_paste(self, response: Response) -> Iterator[Any]:
         meta = response.meta["vigie_paste"]
-        if not isinstance(response, TextResponse):
-            yield from self.garbage_retry(response, "paste is not text")
+        filename = _served_filename(response)
+        if filename and extension_of(filename) in _FILE_TYPES or not isinstance(response, TextResponse):
+            yield from self._paste_file(response, filename, meta)  # a file drop's upload: an archive, a sheet
             return
         ctype = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
         if "html" in ctype:
@@ -139,9 +153,53 @@ class PasteSpider(VigieSpider):
         else:
             body = response.text
         title = meta.get("title")
+        posted = meta.get("posted_at")
         item = CrawledItem(source=self.source.name, url=meta["url"], body=body, thread_url=meta["url"],
-                           thread_title=title, fetched_at=datetime.now(UTC), post_id=meta["id"])
+                           thread_title=title, fetched_at=datetime.now(UTC), post_id=meta["id"],
+                           posted_at=datetime.fromisoformat(posted) if posted else None)
         yield VigieItem(item, "paste", meta["id"], item.content_hash)
+
+    def _paste_file(self, response: Response, filename: str | None, meta: dict[str, Any]) -> Iterator[Any]:
+        """A paste that is an uploaded file (bepasty's items are): read as an attachment is, within
+        `attachments` (types, sizes, archive caps), each file inside one item under the paste's id."""
+        limits = self.source.attachments
+        name = filename or "paste"
+        if not limits.enabled or extension_of(name) not in limits.extensions:
+            self.crawler.stats.inc_value("vigie/files/wrong_type")
+            logger.warning("paste {} is a file of a type not read ({}): see attachments.extensions",
+                           mask_url(meta["url"]), mask_text(name))
+            return
+        try:
+            files = expand_attachment(name, response.body, limits)
+        except ArchiveBombError as exc:
+            self.crawler.stats.inc_value("vigie/files/bombs_refused")
+            logger.warning("paste {}: archive bomb refused ({})", mask_url(meta["url"]), mask_text(str(exc)))
+            return
+        except AttachmentError as exc:
+            self.crawler.stats.inc_value("vigie/errors")
+            logger.error("paste {} unreadable: {}", mask_url(meta["url"]), mask_text(str(exc)))
+            return
+        posted = meta.get("posted_at")
+        now = datetime.now(UTC)
+        for f in files:
+            item = CrawledItem(source=self.source.name, url=meta["url"], raw=f.data, filename=f.filename,
+                               thread_url=meta["url"], thread_title=meta.get("title"), fetched_at=now,
+                               post_id=meta["id"], posted_at=datetime.fromisoformat(posted) if posted else None)
+            yield VigieItem(item, "paste", meta["id"], item.content_hash)
+
+
+def _served_filename(response: Response) -> str | None:
+    """The file name the server gives (`Content-Disposition`), if any."""
+    disposition = (response.headers.get("Content-Disposition") or b"").decode("latin-1")
+    match = re.search(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', disposition)
+    return unquote(match.group(1)).rsplit("/", 1)[-1] or None if match else None
+
+
+def listing_dates(page: TextResponse | Selector, spec: DateSelector, fetched_at: datetime) -> list[tuple[str | None,
+                                                                                                     datetime | None]]:
+    """Every match of `spec.selector` on a listing, each read as one paste's date (raw, value)."""
+    itself = spec.model_copy(update={"selector": "xpath:."})
+    return [(r.raw, r.value) for r in (read_date(node, itself, fetched_at) for node in select(page, spec.selector))]
 
 
 def paste_preview(source: SourceConfig, html: str, url: str, *, lines: int = 3) -> dict[str, Any]:
@@ -166,6 +224,7 @@ def paste_preview(source: SourceConfig, html: str, url: str, *, lines: int = 3) 
     next_page = None
     if listing:
         titles = [str(t).strip() for t in (select(doc, sel.title).getall() if sel.title else [])]
+        dates = listing_dates(doc, sel.date, datetime.now(UTC)) if sel.date else []
         no_id = 0
         for i, link in enumerate(links):
             href = link.root if isinstance(link.root, str) else link.root.get("href") or ""
@@ -174,12 +233,20 @@ def paste_preview(source: SourceConfig, html: str, url: str, *, lines: int = 3) 
             if paste_url is None or not match:
                 no_id += 1
                 continue
+            raw_date, posted_at = dates[i] if i < len(dates) else (None, None)
             pastes.append({"id": match.group(1), "url": paste_url, "read_from": read_from(paste_url, match.group(1)),
-                           "title": titles[i] if i < len(titles) else None, "lines": None, "first_lines": []})
+                           "title": titles[i] if i < len(titles) else None, "raw_date": raw_date,
+                           "posted_at": posted_at.isoformat() if posted_at else None, "lines": None,
+                           "first_lines": []})
         next_href = first_text(doc, sel.next_page) if sel.next_page else None
         next_page = absolute_url(url, next_href) if next_href else None
         counts += [{"name": "paste_links", "selector": sel.paste_links, "matches": len(links)}]
         counts += [{"name": "title", "selector": sel.title, "matches": len(titles)}] if sel.title else []
+        counts += [{"name": "date", "selector": sel.date.selector, "matches": sum(v is not None for _, v in dates)}] \
+            if sel.date else []
+        unread = [raw for raw, value in dates if raw is not None and value is None]
+        if unread:
+            warnings.append(f"{len(unread)} date(s) not read by date.format (first: {unread[0][:40]!r})")
         counts += [{"name": "next_page", "selector": sel.next_page, "matches": int(next_page is not None)}] \
             if sel.next_page else []
         if no_id:

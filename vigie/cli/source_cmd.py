@@ -170,7 +170,9 @@ def _print_paste(result: dict[str, Any]) -> None:
         shown = str(sel["matches"]) if sel["matches"] else "[bold red]matched nothing[/]"
         console.print(f"  {sel['name']}: {escape(sel['selector'])} -> {shown}", soft_wrap=True)
     for p in result["pastes"]:
-        console.print(f"[bold]{safe(p['id'])}[/] {safe(p['title']) if p['title'] else ''} read from "
+        when = f" {safe(p.get('raw_date'))!r} -> {p.get('posted_at') or '[bold red]NOT PARSED[/]'}" \
+            if p.get("raw_date") else ""
+        console.print(f"[bold]{safe(p['id'])}[/] {safe(p['title']) if p['title'] else ''}{when} read from "
                       f"{safe(p['read_from'])}", soft_wrap=True)
         for line in p["first_lines"]:
             console.print(f"    {safe(line[:160])}", soft_wrap=True)

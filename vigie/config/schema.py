@@ -1162,6 +1162,10 @@ class PasteSelectors(Strict):
         description="The link to the next (older) listing page; the walk stops at a page with nothing new.",
     )
     title: Selector | None = Field(default=None, description="Pastes' titles on the listing page, in link order.")
+    date: DateSelector | None = Field(
+        default=None, description="Pastes' dates on the listing page, in link order: every match of "
+        "`date.selector` is read as one paste's date (with `format`, `pattern`, `timezone` as a post's date)."
+    )
     body: Selector | None = Field(
         default=None, examples=["textarea.copy-area"],
         description="On a paste page read as HTML (no raw_url_template): the element(s) holding the paste's "

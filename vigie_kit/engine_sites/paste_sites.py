@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -114,4 +116,57 @@ def _dpaste(python: Path, root: Path) -> PasteBuild:
             "--pythonpath", str(root), "{addr}"], fill
 
 
-PASTE_BUILDERS: dict[str, Callable[[Path, Path], PasteBuild]] = {"pinnwand": _pinnwand, "dpaste": _dpaste}
+BEPASTY_CONFIG = """
+SITENAME = "127.0.0.1"
+STORAGE = "filesystem"
+STORAGE_FILESYSTEM_DIRECTORY = {storage!r}
+SECRET_KEY = "local-throwaway-site-key"
+# the uploader logs in with this token; anyone may read and list (a public file drop)
+PERMISSIONS = {{{token!r}: "admin,list,create,modify,read,delete"}}
+DEFAULT_PERMISSIONS = "read,list"
+"""
+BEPASTY_TOKEN = "engine-demo-upload-token-8Vw"  # the throwaway site's uploader secret
+
+
+def _multipart(fields: dict[str, str], filename: str, data: bytes, content_type: str) -> tuple[bytes, str]:
+    boundary = "vigie-boundary-7f3a9c"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+             for k, v in fields.items()]
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+                 f"Content-Type: {content_type}\r\n\r\n".encode() + data + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def _bepasty(python: Path, root: Path) -> PasteBuild:
+    """bepasty's own server (Flask) on filesystem storage; each file is uploaded through the upload
+    form's endpoint (`POST /+upload`) with the uploader's token in the form (as bepasty's command
+    line clients send it), which redirects to the item's page: its name is the item's id."""
+    storage = root / "storage"
+    storage.mkdir(mode=0o700)
+    config = root / "bepasty.cfg"
+    _write(config, BEPASTY_CONFIG.format(storage=str(storage), token=BEPASTY_TOKEN))
+
+    def fill(url: str, pastes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for paste in pastes:
+            only = paste["files"][0]  # an item is one file
+            data = only["content"] if isinstance(only["content"], bytes) else only["content"].encode()
+            body, ctype = _multipart({"token": BEPASTY_TOKEN, "maxlife-unit": "WEEKS", "maxlife-value": "1"},
+                                     only["name"], data,
+                                     only.get("type", "text/plain"))
+            upload = urllib.request.Request(url + "/+upload", data=body, headers={"Content-Type": ctype}, method="POST")
+            with urllib.request.urlopen(upload, timeout=30) as answer:
+                path = urllib.parse.urlsplit(answer.geturl()).path
+            item = path.strip("/")
+            with open(storage / f"{item}.meta", "rb") as meta:  # what bepasty stored (its own pickle)
+                uploaded = pickle.load(meta)["timestamp-upload"]
+            out.append({"key": paste["key"], "id": item, "url": url + path, "title": only["name"], "author": None,
+                        "posted_at": datetime.fromtimestamp(uploaded, UTC).isoformat()})
+        return out
+
+    return ["/usr/bin/env", f"BEPASTY_CONFIG={config}", str(python.parent / "bepasty-server"), "--host", "127.0.0.1",
+            "--port", "{port}"], fill
+
+
+PASTE_BUILDERS: dict[str, Callable[[Path, Path], PasteBuild]] = {"pinnwand": _pinnwand, "dpaste": _dpaste,
+                                                                 "bepasty": _bepasty}
