@@ -155,6 +155,10 @@ def run_demo(workspace: Path, *, console: Console | None = None, seed: int = 133
         prehashes = workspace / "clinic" / "prehashes.csv"
         rejects = workspace / "clinic" / "rejects.csv"
         _vigie(["hash", str(patients), "-o", str(prehashes), "--rejects", str(rejects)], env)
+        # the clinic's plaintext stays on the clinic's side: it was left in Vigie's data directory,
+        # where the demo says no plaintext is kept (its rejects hold plaintext values too)
+        patients.unlink()
+        rejects.unlink(missing_ok=True)
         _vigie(["org", "register", ORG_ID, str(prehashes), *common], env)
         summary.registered = dict(Counter(line.split(",", 1)[0] for line in prehashes.read_text().splitlines()
                                           if "," in line and not line.startswith("type,")))
