@@ -235,3 +235,37 @@ def test_a_paste_source_needs_links_or_its_pastes_as_start_urls() -> None:
     with pytest.raises(ValidationError, match="paste_links"):
         SourceConfig.model_validate({**base, "paste": {}})
     assert SourceConfig.model_validate({**base, "paste": {"start_role": "pastes"}}).paste is not None
+
+
+def test_a_raw_paste_served_as_an_archive_is_unpacked(tmp_path: Path) -> None:
+    """A file drop's raw URL serves the upload as it was (bepasty's /<ID>/+download): a zipped
+    dump (application/zip, named by Content-Disposition) was retried as 'not text', then dropped
+    with an error; it is unpacked as a forum attachment is, each file one item under the paste id."""
+    import io
+    import zipfile
+
+    from scrapy.http import Request, Response
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import VigieItem
+    from crawler.spiders.paste import PasteSpider
+    from crawler.state import CrawlState
+    from vigie.config.schema import SourceConfig
+
+    yaml_text = (REPO / "config" / "sources" / "example-bepasty.yaml").read_text(encoding="utf-8")
+    source = SourceConfig.model_validate(yaml.safe_load(yaml_text))
+    spider = PasteSpider.from_crawler(get_crawler(PasteSpider), source=source,
+                                      state=CrawlState(tmp_path / "s.sqlite3", source.name), sink=None)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("patients.csv", "nom;email\nMartin;claire.martin@exemple.fr\n")
+        archive.writestr("notes.txt", "rien\n")
+    url = "http://127.0.0.1:1/Ab12Cd34"
+    response = Response(url + "/+download", body=buffer.getvalue(), headers={
+        "Content-Type": "application/zip", "Content-Disposition": 'attachment; filename="export.zip"'},
+        request=Request(url + "/+download", meta={"vigie_paste": {"id": "Ab12Cd34", "url": url,
+                                                                  "title": "export.zip", "posted_at": None}}))
+    items = [x for x in spider.parse_paste(response) if isinstance(x, VigieItem)]
+    assert sorted((i.key, i.item.filename) for i in items) == [("Ab12Cd34", "export.zip/notes.txt"),
+                                                              ("Ab12Cd34", "export.zip/patients.csv")]
+    assert all(i.kind == "paste" and i.item.url == url and i.item.thread_title == "export.zip" for i in items)
