@@ -107,10 +107,10 @@ jabber: alice@jabber.example.net</span></td></tr></table></td></tr>
 </table></body></html>"""
 
 
-def _phpbb2(signature_line: str | None) -> SourceConfig:
+def _phpbb2(signature_line: str | None, exclude: list[str] | None = None) -> SourceConfig:
     post: dict[str, object] = {"container": "xpath://table[@class='forumline']/tr[td/span[@class='name']]",
                                "post_id": "span.name a::attr(name)", "author": "span.name b",
-                               "body": "td[colspan='2']"}
+                               "body": "td[colspan='2']", "exclude": exclude or []}
     if signature_line:
         post["signature_line"] = signature_line
     return SourceConfig.model_validate({
@@ -205,3 +205,18 @@ def test_a_body_beside_the_container_has_its_excluded_parts_taken_out() -> None:
     assert "Garnier;elodie.garnier@orange.fr" in posts[0].body and "modified" not in posts[0].body
     assert posts[1].body == "Thanks, valid."
     assert "Garnier" not in posts[1].body
+
+
+def test_source_try_warns_of_posts_with_an_empty_body() -> None:
+    """The first phpBB 2 source excluded `table:has(td.quote)`, which also matched the post's own
+    table: the two quoting posts came out with no text, and nothing said so (the crawl stores them
+    empty, never scanned). `vigie source try` now names them."""
+    from vigie.cli.source_cmd import try_source
+
+    quote = '<table><tr><td class="quote">q</td></tr></table>'
+    html = PHPBB2.format(rows="x").replace('<span class="postbody">Voici', quote + '<span class="postbody">Voici')
+    shown = try_source(_phpbb2(None, ["table:has(td.quote)"]), html, "http://127.0.0.1/viewtopic.php?t=12", FETCHED)
+    assert [p["post_id"] for p in shown["posts"]] == ["101", "102"]
+    assert any("1 of 2 post(s) have an empty body (102)" in w for w in shown["warnings"]), shown["warnings"]
+    fixed = _phpbb2(None, ["td[colspan='2'] > table:has(td.quote)"])
+    assert not any("empty body" in w for w in try_source(fixed, html, "http://x/", FETCHED)["warnings"])

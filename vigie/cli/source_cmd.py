@@ -110,13 +110,18 @@ def try_source(source: SourceConfig, html: str, url: str, fetched_at: datetime, 
 
 def _warnings(page: ForumPage) -> list[str]:
     """What the operator should fix though every selector matched: links taken both as boards
-    and as threads, and the page's JSON not read (`post.from_json`)."""
+    and as threads, the page's JSON not read (`post.from_json`), posts whose body is empty."""
     out = []
     if page.classified_twice:
         out.append(f"{len(page.classified_twice)} link(s) selected both by board_links and by thread_link "
                    f"(first: {page.classified_twice[0]}): the crawl reads such a URL as one or the other, "
                    "whichever it meets first; narrow one of the two selectors")
     out += [f"post.from_json not used on this page: {problem}" for problem in page.json_problems]
+    empty = [p.post_id or f"#{n + 1}" for n, p in enumerate(page.posts) if not p.body.strip()]
+    if empty:  # the crawl stores such a post with no text: nothing in it is ever scanned
+        out.append(f"{len(empty)} of {len(page.posts)} post(s) have an empty body ({', '.join(empty[:5])}): "
+                   "post.body selects nothing or an empty element in them, or a post.exclude selector takes "
+                   "out the whole body (one that matches an element around it: anchor it inside the body)")
     return out
 
 
