@@ -16,17 +16,21 @@ file after a crash, the browser's temporary profile.
 - A browser crawl's log held a crawled URL's identifiers (an attachment named after a person)
   in the exception text and in Vigie's own "giving up on URL" line: only Scrapy's stdlib records
   had their URLs masked. Every log line's URLs are masked now (vigie.log.mask).
-- Guards that held before and must keep holding: every child runs under umask 077, no secret in
-  any process's arguments, no TCP port opened by the browser or its driver (a DevTools port would
-  let any local user drive it), nothing planted on the crawled pages in any file of the browser's
-  temporary profile, during or after, and the profile gone once the crawl ends.
+- Guards that held before and must keep holding: archives and workbooks are unpacked without
+  writing anything to disk (strace), nothing planted reaches Elasticsearch's files or logs, every
+  child runs under umask 077, no secret in any process's arguments, no TCP port opened by the
+  browser or its driver (a DevTools port would let any local user drive it), nothing planted on
+  the crawled pages in any file of the browser's temporary profile, during or after, and the
+  profile gone once the crawl ends.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -322,3 +326,64 @@ def test_nothing_planted_reaches_elasticsearchs_files(tmp_path: Path, es_server:
     hits += [f"stdout.log: {w}" for w in grep((es_server.base_dir / "stdout.log").read_bytes(), table)]
     hits += [f"vigie's log: {w}" for w in grep(run.stderr.encode(), table)]
     assert hits == [], hits[:20]
+
+
+_CREATES = re.compile(r"^\d+\s+(openat|open|creat|mkdir|mkdirat|rename|renameat2?|link|linkat|symlink|symlinkat)"
+                      r"\((.*)\)\s+=\s+(-?\d+)")
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed (apt-get install strace)")
+def test_unpacking_attachments_writes_nothing_to_disk(tmp_path: Path) -> None:
+    """Archives and workbooks are read as a crawl reads an attachment (`vigie scan` uses the same
+    unpacker), under strace -f: no file or directory is created anywhere (a 7z or zip extracted to
+    a temporary directory would leave the dump's plaintext on disk). A guard: none was when written.
+    Python's own bytecode cache, multiprocessing's named semaphores and /dev/null are the only
+    allowances."""
+    import tarfile
+    import zipfile
+
+    import openpyxl
+    import py7zr
+
+    rows = ["email;telephone"] + [f"patient{i}.martin@exemple.fr;06 12 34 56 {i:02d}" for i in range(30)]
+    text = "\n".join(rows) + "\n"
+    work = tmp_path / "in"
+    work.mkdir()
+    with zipfile.ZipFile(work / "leak.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("clients.csv", text)
+    with py7zr.SevenZipFile(work / "leak.7z", "w") as z:
+        z.writestr(text, "clients.csv")
+    (work / "clients.csv").write_text(text)
+    with tarfile.open(work / "leak.tar.gz", "w:gz") as t:
+        t.add(work / "clients.csv", arcname="dump/clients.csv")
+    (work / "clients.csv").unlink()
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row.split(";"))
+    book.save(work / "leak.xlsx")
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "vigie.yaml").write_text("storage:\n  backend: embedded\n")
+    trace = tmp_path / "strace.txt"
+    names = sorted(p.name for p in work.iterdir())
+    calls = "openat,open,creat,mkdir,mkdirat,rename,renameat,renameat2,link,linkat,symlink,symlinkat"
+    command = [sys.executable, "-m", "vigie", "scan", *names, "--json", "--config", str(config)]
+    run = subprocess.run(["strace", "-f", "-qq", "-e", f"trace={calls}", "-o", str(trace), *command], cwd=work,
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, **test_keys_env, "TMPDIR": str(tmp_path / "tmp"), "PYTHONPATH": str(REPO)})
+    assert run.returncode == 0, run.stderr[-2000:]
+    found = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
+    assert len(found) == len(names), found  # every archive was opened and its one dump found
+    created = []
+    for line in trace.read_text().splitlines():
+        m = _CREATES.match(line)
+        if m is None or int(m.group(3)) < 0:
+            continue
+        call, args = m.group(1), m.group(2)
+        if call.startswith("open") and "O_CREAT" not in args and call != "creat":
+            continue
+        paths = re.findall(r'"([^"]*)"', args)
+        if any("__pycache__" in p or p.startswith("/dev/shm/sem.") or p == "/dev/null" for p in paths):
+            continue
+        created.append(f"{call} {paths}")
+    assert created == [], created[:20]
