@@ -99,7 +99,7 @@ def scan(
     for p, data, name in inputs:
         frags = detect(data, key=key, filename=name)
         if as_json:
-            label = p if len(inputs) > 1 else None
+            label = p if len(inputs) > 1 or len(paths) > 1 else None  # named whenever several were given
             for f in frags:
                 sys.stdout.write(json_text(fragment_json(f, reveal, label)) + "\n")
             continue
