@@ -31,6 +31,7 @@ from indexer.article9 import scan_article9
 from indexer.decode import Limits, decode
 from indexer.detect import prefilter as _prefilter
 from indexer.detect import shapes as _shapes
+from indexer.detect.exports import may_need_reading, readable
 from indexer.detect.extract import Sink
 from indexer.detect.multiline import join_quoted_cells, logical_starts
 from indexer.detect.seeds import RULE_CHARS, alone_is_nothing, candidate_starts
@@ -113,12 +114,18 @@ def detect(data: bytes | str, *, key: MatchKey, filename: str | None = None,
 def _detect(data: bytes | str, key: MatchKey, filename: str | None, content_type: str | None,
             limits: Limits | None) -> list[Fragment]:
     limits = limits or _LIMITS
-    if isinstance(data, bytes) and len(data) >= _prefilter.WINDOWED_MIN_BYTES and _prefilter.available():
+    if isinstance(data, bytes) and len(data) >= _prefilter.WINDOWED_MIN_BYTES and _prefilter.available() \
+            and not may_need_reading(data):  # (an export to decode is read whole: its windows are encoded)
         out = _prefilter.run(data, detect_text, Tokenizer(key), filename, content_type, limits)
         if out is not None:
             return out
-    text = decode(data, filename=filename, content_type=content_type, limits=limits)
-    return detect_text(text, key=key, filename=filename, limits=limits)
+    text, source_lines = readable(decode(data, filename=filename, content_type=content_type, limits=limits))
+    frags = detect_text(text, key=key, filename=filename, limits=limits)
+    if source_lines is not None:  # a decoded export's lines are not the input's: each fragment's are
+        for f in frags:
+            f.start_line = source_lines[min(f.start_line, len(source_lines)) - 1] + 1
+            f.end_line = max(f.start_line, source_lines[min(f.end_line, len(source_lines) - 1)])
+    return frags
 
 
 def detect_text(text: str, *, key: MatchKey, filename: str | None = None,

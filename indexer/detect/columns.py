@@ -170,11 +170,20 @@ def _role_of(name: str) -> str | None:
         return None
     if words & _BIRTH_WORDS and words & _PLACE_WORDS and not words & _DATE_WORDS:
         return None  # `lieu_naissance`, `ville_naissance`, `cp_naissance`: where, not when nor where one lives
+    if words & _KIND_WORDS and role in _KIND_TYPED:
+        return None  # `Phone 1 - Type`, `Address 1 - Label`: "Mobile", "Home", what kind the value is
     if role in _POSTAL_ROLES:
         if any(ROLES.get(w) == "email" for w in words):
             return "email"  # `adresse_courriel`, `adr_mail`: an e-mail address
         if words & _NOT_POSTAL:
             return None  # `adresse_ip`, `remote_addr`, `wallet_address`: no postal address
+        if role == "street" and len(words) > 1:
+            # a part of an address named after it (Google's `Address 1 - City`, `... - Country`):
+            # the part's role, or none for what the canonical address leaves out
+            if words & _CITY_WORDS:
+                return "city"
+            if words & _NOT_ADDRESS_PARTS:
+                return None
     return role
 
 
@@ -231,6 +240,11 @@ _PLACE_WORDS = frozenset({"lieu", "ville", "commune", "pays", "departement", "de
                           "place", "city", "country", "town", "lugar", "luogo", "ort", "plaats", "region"})
 _DATE_WORDS = frozenset({"date", "dt", "dte", "dat", "ddn", "jour", "fecha", "data", "datum"})
 _POSTAL_ROLES = frozenset({"street", "postcode", "city"})
+_KIND_WORDS = frozenset({"type", "label", "kind"})
+_KIND_TYPED = frozenset({"street", "postcode", "city", "phone", "email"})
+_CITY_WORDS = frozenset({"city", "ville", "town", "locality", "localite", "commune"})
+# an address's parts that its canonical form leaves out, and a full address beside its parts
+_NOT_ADDRESS_PARTS = frozenset({"country", "pays", "region", "state", "province", "box", "extended", "formatted"})
 # words that make an "address" column something else than a postal address
 _NOT_POSTAL = frozenset({"ip", "ipv4", "ipv6", "mac", "remote", "wallet", "btc", "bitcoin", "eth", "crypto",
                          "server", "serveur", "smtp", "web", "lan", "wan", "gateway", "passerelle", "dns", "proxy",

@@ -350,6 +350,9 @@ _LDIF_ROLES: dict[str, str | None] = {
     "cn": "full_name", "sn": "last_name", "gn": "first_name", "l": "city", "uid": "login",
     "samaccountname": "login", "userprincipalname": "email", "facsimiletelephonenumber": "phone",
     "pager": "phone", "ipphone": "phone", "othertelephone": "phone", "othermobile": "phone",
+    # Thunderbird's address book (mozillaAbPersonAlpha): a home address's parts
+    "mozillahomestreet": "street", "mozillahomelocalityname": "city", "mozillahomepostalcode": "postcode",
+    "homepostaladdress": "street", "postalcode": "postcode",
 }
 _LDIF_SKIP = frozenset({"dn", "objectclass", "changetype", "version", "control", "jpegphoto", "thumbnailphoto"})
 _LDIF_MAX_LINES = 1000  # one entry
@@ -545,6 +548,32 @@ def vcard_start(lines: list[str], i: int, floor: int) -> int | None:
     return _entry_start(lines, i, floor, _VCARD_MAX_LINES, is_vcard_begin, _VCARD_PROP)
 
 
+_NOT_PERSON_KINDS = frozenset({"GROUP", "ORG", "LOCATION"})
+
+
+def _not_a_person(lines: list[str], b: int, e: int) -> bool:
+    """A card that names no person: vCard 4's KIND group, org or location (a list's name, a
+    company), Apple's `X-ABShowAs:COMPANY`, or a card whose N is empty and whose FN is its ORG's
+    name (`FN:Clinique du Parc - Standard`, `ORG:Clinique du Parc`): a business's switchboard."""
+    n = fn = org = ""
+    for line_no in range(b + 1, e):
+        m = _VCARD_PROP.match(lines[line_no])
+        if m is None:
+            continue
+        name, value = m.group(1).upper(), m.group(3).strip()
+        if name == "KIND" and value.upper() in _NOT_PERSON_KINDS:
+            return True
+        if name == "X-ABSHOWAS" and value.upper() == "COMPANY":
+            return True
+        if name == "N":
+            n = value.replace(";", "").strip()
+        elif name == "FN":
+            fn = value.lower()
+        elif name == "ORG":
+            org = value.split(";")[0].strip().lower()
+    return not n and bool(org) and org in fn
+
+
 def vcard(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     """Consecutive cards (blank lines between them allowed); one record per card."""
     lines = ctx.lines
@@ -568,6 +597,8 @@ def vcard(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     def record_of(b: int, e: int, offs: list[int]) -> _Record:
         fields: list[tuple[str, int]] = []
         roles: list[str | None] = []
+        if _not_a_person(lines, b, e):
+            return fields, roles
         for line_no in range(b + 1, e):
             line = lines[line_no]
             m = _VCARD_PROP.match(line)

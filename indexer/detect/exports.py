@@ -1,0 +1,487 @@
+"""Exports whose values a line-by-line reading cannot see as written: address books and
+calendars that fold long lines (vCard, iCalendar: a continuation line begins with one space,
+cutting an address or a phone anywhere), vCard 2.1's QUOTED-PRINTABLE values (`N;CHARSET=UTF-8;
+ENCODING=QUOTED-PRINTABLE:Lef=C3=A8vre;Fr=C3=A9d=C3=A9ric`, soft line breaks `=`), LDIF's base64
+values (`cn:: SMOpbMOobmU=`, any value that is not plain ASCII) and continuation lines, and mail
+(a mailbox `.mbox`, a message `.eml`) whose bodies and attachments are quoted-printable or base64
+MIME parts and whose headers are RFC 2047 encoded words.
+
+`readable(text)` gives the text as its reader would see it: lines unfolded, values decoded,
+messages as their decoded headers and parts one after the other (a CSV attached to a mail is
+then a CSV). It runs before the engines split, so both read the same text; a fragment's lines
+are the decoded text's. Each rewrite is triggered by a cheap look (`BEGIN:VCARD`, a `dn:` line
+with a `::` value, a MIME transfer encoding) and leaves any other text as it is: what cannot be
+decoded stays as written, nothing is lost.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import email
+import email.policy
+import json
+import quopri
+import re
+from email.message import EmailMessage
+
+__all__ = ["may_need_reading", "readable"]
+
+_MAX_PARTS = 200  # MIME parts read per message; the rest of a message is kept as written
+_MAX_MESSAGES = 100_000
+# messages decoded per input (parsing one costs ~1 ms): past these, the messages read as written
+_MAX_DECODED = 2000
+
+# ------------------------------------------------------------------------ vCard, iCalendar
+_BLOCK_BEGIN = re.compile(r"(?i)\ABEGIN:(VCARD|VCALENDAR)\s*\Z")
+_BLOCK_END = re.compile(r"(?i)\AEND:(VCARD|VCALENDAR)\s*\Z")
+_CHARSET = re.compile(r"(?i);CHARSET=([A-Za-z0-9_.-]{1,40})")
+_PARAM_DROP = re.compile(r"(?i);(?:ENCODING=QUOTED-PRINTABLE|CHARSET=[A-Za-z0-9_.-]{1,40})")
+
+
+def _qp_value(head: str, value: str) -> str | None:
+    """A QUOTED-PRINTABLE property's value decoded in its charset (UTF-8 when none is named);
+    None when it does not decode (kept as written)."""
+    m = _CHARSET.search(head)
+    charset = m.group(1) if m else "utf-8"
+    try:
+        raw = quopri.decodestring(value.encode("ascii"))
+        out = raw.decode(charset)
+    except (UnicodeError, LookupError, ValueError):
+        try:
+            out = quopri.decodestring(value.encode("ascii")).decode("cp1252")
+        except (UnicodeError, ValueError):
+            return None
+    return out.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
+def _unfold_properties(lines: list[str], src: list[int]) -> tuple[list[str], list[int]]:
+    """Lines of vCard and iCalendar blocks unfolded and their QUOTED-PRINTABLE values decoded;
+    lines outside such blocks as they are. `src`: each line's line in the source, kept."""
+    out: list[str] = []
+    osrc: list[int] = []
+    depth = 0
+    k = 0
+    n = len(lines)
+    while k < n:
+        line = lines[k]
+        start = k
+        k += 1
+        if depth == 0:
+            if _BLOCK_BEGIN.match(line):
+                depth = 1
+            out.append(line)
+            osrc.append(src[k - 1])
+            continue
+        if _BLOCK_BEGIN.match(line):
+            depth += 1
+        elif _BLOCK_END.match(line):
+            depth -= 1
+        elif line[:1] in (" ", "\t") and out and line.strip():
+            # RFC 6350 3.2 / RFC 5545 3.1: the fold's CRLF and one blank go (joined once, below:
+            # adding to the line each time would be quadratic on a hostile run of folds)
+            parts = [out[-1], line[1:]]
+            while k < n and lines[k][:1] in (" ", "\t") and lines[k].strip():
+                parts.append(lines[k][1:])
+                k += 1
+            out[-1] = "".join(parts)
+            continue
+        colon = line.find(":", 0, 300) if "=" in line else -1
+        if colon > 0 and "QUOTED-PRINTABLE" in line[:colon].upper():
+            col = colon + 1
+            value = line[col:]
+            if value.endswith("="):  # soft line breaks
+                parts = [value[:-1]]
+                while k < n and k - start < 10_000:
+                    nxt = lines[k]
+                    k += 1
+                    if not nxt.endswith("="):
+                        parts.append(nxt)
+                        break
+                    parts.append(nxt[:-1])
+                value = "".join(parts)
+            decoded = _qp_value(line[:col], value)
+            if decoded is not None:
+                line = _PARAM_DROP.sub("", line[:col - 1]) + ":" + decoded
+            else:
+                line = line[:col] + value
+        out.append(line)
+        osrc.append(src[start])
+    return out, osrc
+
+
+_ICS_DROP = frozenset({"UID", "PRODID", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SEQUENCE", "TRANSP", "CALSCALE",
+                       "METHOD", "VERSION", "RRULE", "EXDATE", "TZID", "TZOFFSETFROM", "TZOFFSETTO", "TZNAME",
+                       "TRIGGER", "ACTION", "CLASS", "STATUS", "PRIORITY", "RECURRENCE-ID", "X-WR-TIMEZONE"})
+_ICS_NAME = re.compile(r"\A[A-Za-z][A-Za-z0-9-]{0,60}\Z")
+
+
+def _ics_prop(line: str) -> tuple[str, str, str] | None:
+    """(name, `;parameters`, value) of a content line: the value begins after the first colon
+    outside a quoted parameter value (`CN="Roux, Anne":mailto:...`); None for another line."""
+    quoted = False
+    for k, ch in enumerate(line[:2000]):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == ":" and not quoted:
+            head = line[:k]
+            semi = head.find(";")
+            name = head if semi < 0 else head[:semi]
+            if not _ICS_NAME.match(name):
+                return None
+            return name, head[len(name):], line[k + 1:]
+    return None
+_ICS_CN = re.compile(r'(?i);CN=("[^"]*"|[^;:]*)')
+_ICS_ESCAPES = re.compile(r"\\([\\;,nN])")
+
+
+def _ics_text(value: str) -> list[str]:
+    """An iCalendar TEXT value unescaped (RFC 5545 3.3.11): `\\n` is a line break."""
+    return _ICS_ESCAPES.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), value).split("\n")
+
+
+def _calendar_lines(lines: list[str], src: list[int]) -> tuple[list[str], list[int]]:
+    """Unfolded VCALENDAR lines as a reader sees an event: a participant as `ATTENDEE: Name
+    <address>`, text values unescaped and on their own lines, and the machine's properties (an
+    event's UID, which RFC 5545 writes `id@domain`, time stamps, time zones, alarms) left out."""
+    out: list[str] = []
+    osrc: list[int] = []
+    depth = 0
+    for line, at in zip(lines, src, strict=True):
+        n0 = len(out)
+        if depth == 0:
+            out.append(line)
+            osrc.append(at)
+            if _BLOCK_BEGIN.match(line) and line.strip().upper().endswith("VCALENDAR"):
+                depth = 1
+            continue
+        up = line.strip().upper()
+        if up == "END:VCALENDAR":
+            depth = 0
+            out.append(line)
+            osrc.append(at)
+            continue
+        prop = _ics_prop(line)
+        if prop is None:
+            out.append(line)
+            osrc.append(at)
+            continue
+        name, params, value = prop[0].upper(), prop[1], prop[2]
+        if name in _ICS_DROP or name in ("BEGIN", "END") and value.upper() in ("VTIMEZONE", "STANDARD",
+                                                                                   "DAYLIGHT", "VALARM"):
+            continue
+        if name in ("ATTENDEE", "ORGANIZER", "CONTACT"):
+            cn = _ICS_CN.search(params)
+            who = cn.group(1).strip('"') if cn else ""
+            addr = value
+            addr = addr[7:] if addr[:7].lower() == "mailto:" else addr
+            out.append(f"{name}: {who} <{addr}>" if who and who.lower() != addr.lower() else f"{name}: {addr}")
+            osrc.append(at)
+            continue
+        if name in ("BEGIN", "END", "DTSTART", "DTEND", "DUE"):
+            out.append(line)
+            osrc.append(at)
+            continue
+        text = _ics_text(value)
+        out.append(f"{name}: {text[0]}")
+        out.extend(text[1:])
+        osrc.extend([at] * (len(out) - n0))
+    return out, osrc
+
+
+# ------------------------------------------------------------------------------------- LDIF
+_LDIF_B64 = re.compile(r"\A([A-Za-z][A-Za-z0-9-]{0,60}(?:;[A-Za-z0-9;=-]{0,60})?)::[ ]?([A-Za-z0-9+/=]*)\s*\Z")
+
+
+def _ldif_plain(lines: list[str], src: list[int]) -> tuple[list[str], list[int]]:
+    """LDIF entries with continuation lines joined and base64 values (`attr:: ...`) written
+    plain when they decode to printable UTF-8 (binary ones, a photo, are left as written)."""
+    out: list[str] = []
+    osrc: list[int] = []
+    pending: list[str] = []  # the continuations of the last line, joined once
+    in_entry = False
+    for line, at in zip(lines, src, strict=True):
+        if not line.strip():
+            if pending:
+                out[-1] = out[-1] + "".join(pending)
+                pending.clear()
+            in_entry = False
+            out.append(line)
+            osrc.append(at)
+            continue
+        if line[:3].lower() == "dn:":
+            in_entry = True
+        elif in_entry and line[:1] == " " and out:
+            pending.append(line[1:])  # RFC 2849: a continuation line begins with one space
+            continue
+        if pending:
+            out[-1] = out[-1] + "".join(pending)
+            pending.clear()
+        out.append(line)
+        osrc.append(at)
+    if pending:
+        out[-1] = out[-1] + "".join(pending)
+    for k, line in enumerate(out):
+        if "$" in line:
+            out[k] = line = _postal_lines(line)
+        if "::" not in line:
+            continue
+        m = _LDIF_B64.match(line)
+        if m is None:
+            continue
+        try:
+            value = base64.b64decode(m.group(2), validate=True).decode("utf-8")
+        except (binascii.Error, ValueError):
+            continue
+        if any(ord(c) < 32 and c not in "\t\r\n" for c in value):
+            continue
+        out[k] = f"{m.group(1)}: " + " ".join(value.split())
+    return out, osrc
+
+
+_LDIF_HEAD = re.compile(r"(?m)^dn::? ")
+_POSTAL = re.compile(r"(?i)\A((?:home|registered)?postaladdress):[ ]?(.*)\Z")
+_POSTCODE = re.compile(r"\b\d{4,5}\b")
+
+
+def _postal_lines(line: str) -> str:
+    """RFC 4517's PostalAddress: the address's lines joined by `$`, read as one line; the last
+    line is left out when it is the country (no digit, after the postcode's line)."""
+    m = _POSTAL.match(line)
+    if m is None:
+        return line
+    parts = [p.strip() for p in m.group(2).split("$") if p.strip()]
+    if len(parts) >= 3 and not any(c.isdigit() for c in parts[-1]) and _POSTCODE.search(parts[-2]):
+        parts.pop()
+    return f"{m.group(1)}: " + ", ".join(parts)
+
+
+# ------------------------------------------------------------------------------------- mail
+_MBOX_FROM = re.compile(r"(?m)^From \S{1,320} +[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d\d:\d\d(?::\d\d)? .{0,40}$")
+_HEADER = re.compile(r"\A[A-Za-z][A-Za-z0-9-]{0,76}:")
+_ENCODED = re.compile(r"(?im)^content-transfer-encoding:[ \t]*(?:base64|quoted-printable)\s*$")
+_SHOWN_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject", "Date")
+
+
+def _header_block_start(lines: list[str]) -> int | None:
+    """The first line of a message's header block (three header lines or more, with a From,
+    To or Content-Type among them), when the text holds no mbox separator."""
+    k = 0
+    n = min(len(lines), 2000)
+    while k < n:
+        if _HEADER.match(lines[k]):
+            j = k
+            names = set()
+            while j < len(lines) and (_HEADER.match(lines[j]) or (lines[j][:1] in " \t" and lines[j].strip())):
+                if lines[j][:1] not in " \t":
+                    names.add(lines[j].split(":", 1)[0].lower())
+                j += 1
+            if j - k >= 3 and names & {"from", "to", "content-type"}:
+                return k
+            k = j + 1
+            continue
+        k += 1
+    return None
+
+
+def _part_text(part: EmailMessage) -> str | None:
+    """A leaf part's decoded text (a text/* part, a CSV or JSON attachment); None for binary."""
+    ctype = part.get_content_type()
+    if part.get_content_maintype() != "text" and ctype not in (
+            "application/csv", "application/json", "application/xml", "application/ld+json", "application/x-ndjson"):
+        return None
+    raw = part.get_payload(decode=True)
+    if not isinstance(raw, bytes):
+        return None
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        text = raw.decode(charset)
+    except (UnicodeError, LookupError):
+        text = raw.decode("utf-8", "replace")
+    if ctype == "text/html":
+        from indexer.decode import Limits, html_to_text
+        text = html_to_text(text, Limits())
+    return text
+
+
+def _message_text(raw: str) -> str:
+    """One message as its reader sees it: the headers that name people, decoded, then each
+    readable part decoded, a blank line between them; an alternative's HTML is left out when
+    it has a plain part (the same text twice)."""
+    msg = email.message_from_string(raw, policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    out: list[str] = []
+    for name in _SHOWN_HEADERS:
+        for value in msg.get_all(name) or []:
+            out.append(f"{name}: {' '.join(str(value).split())}")
+    out.append("\n")  # two blank lines after the headers and after each part: one part's
+    n = 0              # last lines and the next part's first are not read as one block
+    for part in msg.walk():
+        if n >= _MAX_PARTS:
+            break
+        if part.is_multipart():
+            continue
+        n += 1
+        assert isinstance(part, EmailMessage)
+        if part.get_content_type() == "text/html":
+            parent_alt = any(p.get_content_type() == "text/plain" for p in _siblings(msg, part))
+            if parent_alt:
+                continue
+        try:
+            text = _part_text(part)
+        except (LookupError, ValueError, AssertionError):  # a broken part: the others still count
+            text = None
+        if text is None:
+            continue
+        out.append(text.replace("\r\n", "\n").rstrip("\n"))
+        out.append("\n")
+    return "\n".join(out) + "\n"
+
+
+def _siblings(root: EmailMessage, leaf: EmailMessage) -> list[EmailMessage]:
+    """The other parts of the multipart/alternative that holds `leaf` (empty when none does)."""
+    for p in root.walk():
+        if p.is_multipart() and p.get_content_type() == "multipart/alternative":
+            kids = p.get_payload()
+            if isinstance(kids, list) and any(k is leaf for k in kids):
+                return [k for k in kids if k is not leaf and isinstance(k, EmailMessage)]
+    return []
+
+
+def _expand_mail(text: str) -> tuple[list[str], list[int]]:
+    """Messages replaced by their readable text; what precedes the first message stays. Each
+    line with its line in `text`: a message's decoded lines spread over the message's lines."""
+    seps = [m.start() for m in _MBOX_FROM.finditer(text)]
+    if not seps:
+        lines = text.split("\n")
+        k = _header_block_start(lines)
+        if k is None:
+            return lines, list(range(len(lines)))
+        seps = [sum(len(ln) + 1 for ln in lines[:k])]
+    head = text[:seps[0]].split("\n")[:-1]
+    out, src = head, list(range(len(head)))
+    bounds = seps[:_MAX_MESSAGES] + [len(text)]
+    line0 = len(head)
+    decoded = 0
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        chunk = text[a:b]
+        raw_lines = chunk.count("\n") or 1
+        if chunk.startswith("From ") and _MBOX_FROM.match(chunk):
+            nl = chunk.find("\n")
+            body = chunk[nl + 1:] if nl >= 0 else ""
+        else:
+            body = chunk
+        got = None
+        if decoded < _MAX_DECODED and (_ENCODED.search(body) is not None or "=?" in body):
+            decoded += 1  # (a message with nothing encoded reads as written: no parse to pay)
+            try:
+                got = _message_text(body).split("\n")[:-1]
+            except (LookupError, ValueError, TypeError, AssertionError, IndexError):  # kept as written
+                got = None
+        if got is None:
+            got = chunk.split("\n")[:raw_lines]
+        out += got
+        src += [line0 + min(j * raw_lines // max(len(got), 1), raw_lines - 1) for j in range(len(got))]
+        line0 += raw_lines
+    if len(seps) > _MAX_MESSAGES:
+        rest = text[seps[_MAX_MESSAGES]:].split("\n")
+        out += rest
+        src += range(line0, line0 + len(rest))
+    if text.endswith("\n") or not out:
+        out.append("")
+        src.append(line0)
+    return out, src
+
+
+# --------------------------------------------------------------------------- Telegram Desktop
+_TG_START = re.compile(r'(?m)^\{\s*$|^\{\s*"(?:name|about|personal_information|chats)"')
+
+
+def _message_plain(text: object) -> str:
+    """A Telegram message's `text`: a string, or a list of strings and entities (`{"type":
+    "phone", "text": "+33 6 ..."}`) that read as one text."""
+    if isinstance(text, str):
+        return text
+    if isinstance(text, list):
+        return "".join(t if isinstance(t, str) else str(t.get("text", "")) if isinstance(t, dict) else "" for t in text)
+    return ""
+
+
+def _chat_messages(obj: object, out: list[str], depth: int = 0) -> None:
+    """The messages' texts of a Telegram Desktop export (one chat's `result.json`, or the whole
+    account's `chats.list`), a paragraph each; the sender's display name, the date and the ids
+    are the app's, left out."""
+    if depth > 4 or len(out) > 1_000_000:
+        return
+    if isinstance(obj, dict):
+        msgs = obj.get("messages")
+        if isinstance(msgs, list):
+            for m in msgs:
+                if isinstance(m, dict) and m.get("type") == "message":
+                    body = _message_plain(m.get("text")).strip()
+                    if body:  # one paragraph a message: what one message says is about one person
+                        out.extend(body.split("\n"))
+                        out.append("")
+        for key in ("chats", "left_chats", "list"):
+            if key in obj:
+                _chat_messages(obj[key], out, depth + 1)
+    elif isinstance(obj, list):
+        for o in obj:
+            _chat_messages(o, out, depth + 1)
+
+
+def _telegram(lines: list[str], src: list[int]) -> tuple[list[str], list[int]]:
+    """A Telegram Desktop JSON export read as its chats' messages (its `name`, a chat's or a
+    channel's title, and its ids are no one's data); the lines before it kept."""
+    text = "\n".join(lines)
+    m = _TG_START.search(text)
+    if m is None:
+        return lines, src
+    try:
+        obj = json.loads(text[m.start():])
+    except ValueError:
+        return lines, src
+    msgs: list[str] = []
+    _chat_messages(obj, msgs)
+    if not msgs:
+        return lines, src
+    k = text.count("\n", 0, m.start())
+    n = len(lines) - k
+    return lines[:k] + msgs, src[:k] + [src[k + min(j * n // len(msgs), n - 1)] for j in range(len(msgs))]
+
+
+# --------------------------------------------------------------------------------- the entry
+def readable(text: str) -> tuple[str, list[int] | None]:
+    """`text` with folded, quoted-printable and base64 exports decoded (see the module), and
+    each of its lines' line in `text` (0-based; one more entry: `text`'s line count), or None
+    when `text` is returned as it is."""
+    mail = ("ransfer-" in text or "RANSFER-" in text) and _ENCODED.search(text) is not None
+    props = "BEGIN:V" in text or "begin:v" in text
+    ldif = ("dn:" in text or "DN:" in text) and _LDIF_HEAD.search(text) is not None
+    telegram = '"text_entities"' in text
+    if not (mail or props or ldif or telegram):
+        return text, None
+    if "\r" in text:
+        text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    total = text.count("\n") + 1
+    if mail:
+        lines, src = _expand_mail(text)
+    else:
+        lines = text.split("\n")
+        src = list(range(len(lines)))
+    if props:
+        lines, src = _unfold_properties(lines, src)
+        if "VCALENDAR" in text or "vcalendar" in text:
+            lines, src = _calendar_lines(lines, src)
+    if ldif:
+        lines, src = _ldif_plain(lines, src)
+    if telegram:
+        lines, src = _telegram(lines, src)
+    return "\n".join(lines), src + [total]
+
+
+def may_need_reading(data: bytes) -> bool:
+    """Whether `readable` may rewrite these bytes' text (a big input then skips the windowed
+    prefilter, whose windows would hold the encoded values)."""
+    return (b"BEGIN:V" in data or b"begin:v" in data or b"ransfer-" in data or b"RANSFER-" in data
+            or (b"::" in data and (b"dn:" in data or b"DN:" in data)) or b'"text_entities"' in data)
