@@ -39,10 +39,11 @@ KEY = MatchKey(bytes.fromhex(KEY_HEX), version=1)
 # Inputs the probe found wrong and that are not fixed yet, with the reason (strict xfail: each
 # fails the suite once fixed, to be moved back among the passing).
 GAPS: dict[str, str] = {
-    "agenda_cabinet_google.ics": "patients named only in an event's text (`ATTENDEE: Nadia Benali <...>` once "
-                                 "decoded, `SUMMARY: M. Jérôme Caron - renouvellement`): no name read; an event "
-                                 "is no record of its own (its facts are read as a dox's)",
-    "agenda_thunderbird.ics": "a patient named `NOM Prénom` in a SUMMARY missed (as above)",
+    "agenda_cabinet_google.ics": "decoded, every identifier but one name is found: `SUMMARY: M. Jérôme Caron - "
+                                 "renouvellement`, in an event whose facts run on into the one before (prose reads "
+                                 "one person per dox)",
+    "agenda_thunderbird.ics": "the second event's patient (`LEFÈVRE Frédéric` in its SUMMARY) missed: its facts run "
+                              "on into the first event's dox (one person per dox)",
     "boite_dr_martin.mbox": "decoded, the forwarded lab result and the attached CSV are found, but the headers' "
                             "correspondents (From/To/Cc with display names) and a patient's signature block "
                             "are not (a signature is deliberately no fragment in a post)",
@@ -289,3 +290,19 @@ def test_telegram_export_read_as_its_messages() -> None:
     assert {("name", "bruno carpentier"), ("dob", "1951-09-04"), ("phone", "+33622334455"),
             ("email", "b.carpentier@exemple.fr")} <= found
     assert ("name", "groupe palliatifs soins") not in found
+
+
+def test_an_agenda_owner_is_not_taken_for_the_patient() -> None:
+    """A practice's agenda: the doctor organises every appointment; each event is about its
+    attendee, whose name is the one to read, not the organizer's."""
+    ev = ("BEGIN:VEVENT\r\nDTSTART:2026121{d}T083000Z\r\nORGANIZER;CN=Dr Yann Lebrun:mailto:y.lebrun@exemple.fr\r\n"
+          "ATTENDEE;CN={cn};ROLE=REQ-PARTICIPANT:mailto:{m}\r\nDESCRIPTION:Patiente : {cn}\\, née le {dob}\\n"
+          "Tél : {tel}\r\n"
+          "SUMMARY:Consultation\r\nEND:VEVENT\r\n")
+    text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + "".join(
+        ev.format(d=d, cn=c, m=m, dob=b, tel=t) for d, c, m, b, t in [
+            (4, "Sarah Meunier", "s.meunier@exemple.fr", "21/06/1984", "06 41 52 63 74"),
+            (5, "Chloé Bailly", "c.bailly@exemple.fr", "09/02/1990", "06 41 52 63 75")]) + "END:VCALENDAR\r\n"
+    names = {v for t, v in _ids(text) if t == "name"}
+    assert "meunier sarah" in names
+    assert "lebrun yann" not in names

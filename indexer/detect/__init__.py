@@ -119,13 +119,8 @@ def _detect(data: bytes | str, key: MatchKey, filename: str | None, content_type
         out = _prefilter.run(data, detect_text, Tokenizer(key), filename, content_type, limits)
         if out is not None:
             return out
-    text, source_lines = readable(decode(data, filename=filename, content_type=content_type, limits=limits))
-    frags = detect_text(text, key=key, filename=filename, limits=limits)
-    if source_lines is not None:  # a decoded export's lines are not the input's: each fragment's are
-        for f in frags:
-            f.start_line = source_lines[min(f.start_line, len(source_lines)) - 1] + 1
-            f.end_line = max(f.start_line, source_lines[min(f.end_line, len(source_lines) - 1)])
-    return frags
+    text = decode(data, filename=filename, content_type=content_type, limits=limits)
+    return detect_text(text, key=key, filename=filename, limits=limits)
 
 
 def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
@@ -148,7 +143,7 @@ def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
 
 
 def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits | None,
-                 tokenizer: Tokenizer | None) -> list[Fragment]:
+                 tokenizer: Tokenizer | None, read_exports: bool = True) -> list[Fragment]:
     limits = limits or _LIMITS
     # CPU time of this thread, not wall time: on a busy machine the wall clock cut honest inputs
     # short (a 2 GB combo list lost most of its chunks at load 8), and the cap is about the work
@@ -164,6 +159,14 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     starts = candidate_starts(encoded)
     if not starts:  # most forum posts: nothing that could start a fragment
         return []
+    if read_exports and may_need_reading(encoded):  # (a look at the bytes: memchr speed)
+        readable_text, source_lines = readable(text)
+        if source_lines is not None:  # an export read decoded; its fragments keep the input's lines
+            frags = _detect_text(readable_text, key, filename, limits, tokenizer, read_exports=False)
+            for f in frags:
+                f.start_line = source_lines[min(f.start_line, len(source_lines)) - 1] + 1
+                f.end_line = max(f.start_line, source_lines[min(f.end_line, len(source_lines) - 1)])
+            return frags
     tok = tokenizer or Tokenizer(key)  # only now: most posts return above and need none
     del encoded
     raw = text.split("\n")

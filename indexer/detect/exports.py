@@ -140,12 +140,29 @@ def _ics_text(value: str) -> list[str]:
     return _ICS_ESCAPES.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), value).split("\n")
 
 
+def _participant(name: str, params: str, value: str) -> str:
+    """`ATTENDEE: Name <address>` from `ATTENDEE;...;CN=Name;...:mailto:address`."""
+    cn = _ICS_CN.search(params)
+    who = cn.group(1).strip('"') if cn else ""
+    addr = value[7:] if value[:7].lower() == "mailto:" else value
+    return f"{name}: {who} <{addr}>" if who and who.lower() != addr.lower() else f"{name}: {addr}"
+
+
 def _calendar_lines(lines: list[str], src: list[int]) -> tuple[list[str], list[int]]:
     """Unfolded VCALENDAR lines as a reader sees an event: a participant as `ATTENDEE: Name
     <address>`, text values unescaped and on their own lines, and the machine's properties (an
-    event's UID, which RFC 5545 writes `id@domain`, time stamps, time zones, alarms) left out."""
+    event's UID, which RFC 5545 writes `id@domain`, time stamps, time zones, alarms) left out.
+    An organizer of several events (a practice's agenda: the doctor's, on every appointment) is
+    left out too: an event is about its attendees, and the owner's name would be taken for
+    theirs."""
     out: list[str] = []
     osrc: list[int] = []
+    organizers: dict[str, int] = {}  # an ORGANIZER's value: how many events it organises
+    for line in lines:
+        if line[:9].upper() == "ORGANIZER":
+            prop = _ics_prop(line)
+            if prop is not None:
+                organizers[prop[2]] = organizers.get(prop[2], 0) + 1
     depth = 0
     for line, at in zip(lines, src, strict=True):
         n0 = len(out)
@@ -170,12 +187,10 @@ def _calendar_lines(lines: list[str], src: list[int]) -> tuple[list[str], list[i
         if name in _ICS_DROP or name in ("BEGIN", "END") and value.upper() in ("VTIMEZONE", "STANDARD",
                                                                                    "DAYLIGHT", "VALARM"):
             continue
+        if name == "ORGANIZER" and organizers.get(value, 0) > 1:
+            continue  # the calendar's owner, on every event: what each event says is not about them
         if name in ("ATTENDEE", "ORGANIZER", "CONTACT"):
-            cn = _ICS_CN.search(params)
-            who = cn.group(1).strip('"') if cn else ""
-            addr = value
-            addr = addr[7:] if addr[:7].lower() == "mailto:" else addr
-            out.append(f"{name}: {who} <{addr}>" if who and who.lower() != addr.lower() else f"{name}: {addr}")
+            out.append(_participant(name, params, value))
             osrc.append(at)
             continue
         if name in ("BEGIN", "END", "DTSTART", "DTEND", "DUE"):
@@ -481,7 +496,9 @@ def readable(text: str) -> tuple[str, list[int] | None]:
 
 
 def may_need_reading(data: bytes) -> bool:
-    """Whether `readable` may rewrite these bytes' text (a big input then skips the windowed
-    prefilter, whose windows would hold the encoded values)."""
+    """Whether `readable` may rewrite these bytes' text: looked at on the bytes (memchr speed)
+    before `readable` is called, and on a big input, which then skips the windowed prefilter
+    (whose windows would hold the encoded values)."""
     return (b"BEGIN:V" in data or b"begin:v" in data or b"ransfer-" in data or b"RANSFER-" in data
-            or (b"::" in data and (b"dn:" in data or b"DN:" in data)) or b'"text_entities"' in data)
+            or ((b"dn:" in data or b"DN:" in data) and (b"::" in data or b"$" in data or b"\n " in data))
+            or b'"text_entities"' in data)
