@@ -306,3 +306,30 @@ def test_an_agenda_owner_is_not_taken_for_the_patient() -> None:
     names = {v for t, v in _ids(text) if t == "name"}
     assert "meunier sarah" in names
     assert "lebrun yann" not in names
+
+
+def test_decoded_exports_keep_the_input_lines() -> None:
+    """A fragment of a decoded export names the input's lines: folded cards end on their last
+    physical line, a mailbox's attached CSV lies within its message's lines."""
+    cards = "".join(_card(n, f"N:Morel{n};Luc;;;", f"FN:Luc Morel{n}",
+                          f"EMAIL;TYPE=INTERNET;TYPE=HOME;TYPE=pref;X-SOURCE=sync:luc.morel{n}@exem\r\n ple.fr",
+                          f"TEL;TYPE=CELL:06 2{n} 45 67 89") for n in range(3))
+    text = "Voici le carnet :\n\n" + cards
+    frags = detect(text.encode(), key=KEY, filename="carnet.vcf")
+    assert [(f.start_line, f.end_line) for f in frags] == [(3, 3 + cards.count("\n") - 1)]
+
+
+def test_a_big_mailbox_is_read_whole() -> None:
+    """Over the windowed prefilter's threshold, a mailbox is still decoded: its windows would
+    hold base64."""
+    import base64
+    msg = ("From a{n}@exemple.fr Wed Dec  2 10:00:00 2026\nFrom: a{n}@exemple.fr\nTo: b@exemple.fr\n"
+           "Subject: liste\nMIME-Version: 1.0\nContent-Type: text/csv; charset=utf-8\n"
+           "Content-Transfer-Encoding: base64\n\n{b64}\n")
+    csv = "nom;prenom;email;telephone\n" + "".join(f"NOM{k};Prenom{k};p{k}@exemple.fr;06 12 {k % 100:02d} 45 67\n"
+                                                 for k in range(20))
+    b64 = base64.encodebytes(csv.encode()).decode()
+    data = "".join(msg.format(n=n, b64=b64) for n in range(300)).encode()
+    assert len(data) > P.WINDOWED_MIN_BYTES
+    found = _found(detect(data, key=KEY, filename="inbox.mbox"))
+    assert {("email", f"p{k}@exemple.fr") for k in range(20)} <= found
