@@ -269,3 +269,38 @@ def test_a_raw_paste_served_as_an_archive_is_unpacked(tmp_path: Path) -> None:
     assert sorted((i.key, i.item.filename) for i in items) == [("Ab12Cd34", "export.zip/notes.txt"),
                                                               ("Ab12Cd34", "export.zip/patients.csv")]
     assert all(i.kind == "paste" and i.item.url == url and i.item.thread_title == "export.zip" for i in items)
+
+
+def test_a_raw_paste_archive_with_a_bad_member_keeps_the_others(tmp_path: Path) -> None:
+    """One member that cannot be read (here a nested zip that is no zip) is set aside and counted;
+    the dump beside it is still read, as in a forum attachment (the paste spider refused the whole
+    archive, and the dump with it)."""
+    import io
+    import zipfile
+
+    from scrapy.http import Request, Response
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import VigieItem
+    from crawler.spiders.paste import PasteSpider
+    from crawler.state import CrawlState
+    from vigie.config.schema import SourceConfig
+
+    yaml_text = (REPO / "config" / "sources" / "example-bepasty.yaml").read_text(encoding="utf-8")
+    source = SourceConfig.model_validate(yaml.safe_load(yaml_text))
+    crawler = get_crawler(PasteSpider)
+    spider = PasteSpider.from_crawler(crawler, source=source,
+                                      state=CrawlState(tmp_path / "s.sqlite3", source.name), sink=None)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("patients.csv", "nom;email\nMartin;claire.martin@exemple.fr\n")
+        archive.writestr("inner.zip", b"PK\x03\x04 not a zip at all")
+    url = "http://127.0.0.1:1/Ef56Gh78"
+    response = Response(url + "/+download", body=buffer.getvalue(), headers={
+        "Content-Type": "application/zip", "Content-Disposition": 'attachment; filename="export.zip"'},
+        request=Request(url + "/+download", meta={"vigie_paste": {"id": "Ef56Gh78", "url": url,
+                                                                  "title": "export.zip", "posted_at": None}}))
+    items = [x for x in spider.parse_paste(response) if isinstance(x, VigieItem)]
+    assert [(i.key, i.item.filename) for i in items] == [("Ef56Gh78", "export.zip/patients.csv")]
+    assert crawler.stats.get_value("vigie/errors") == 1
+    assert crawler.stats.get_value("vigie/files/bombs_refused") is None

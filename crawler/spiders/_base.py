@@ -24,10 +24,11 @@ from scrapy.http import FormRequest, Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from w3lib.url import safe_url_string
 
+from crawler.attachments import ArchiveBombError, AttachmentError
 from crawler.middlewares import with_backoff
 from crawler.spiders._dates import parse_date
 from indexer.html_text import element_text
-from indexer.redact import mask_url
+from indexer.redact import mask_text, mask_url
 from vigie.config.schema import Detector, SourceConfig, parse_selector
 
 if TYPE_CHECKING:
@@ -213,6 +214,21 @@ class VigieSpider(scrapy.Spider):
         thresholds into "needs attention"."""
         self.crawler.stats.inc_value(f"vigie/failures/{kind}")
         logger.warning("source {}: {} ({})", self.source.name, kind.replace("_", " "), detail)
+
+    def parts_set_aside(self, what: str, skipped: list[AttachmentError]) -> None:
+        """Count and log the parts of one attachment or raw paste that `expand_attachment` set
+        aside (a bomb inside an archive, an encrypted or corrupt member) while it read the others:
+        once per file, as a bomb and/or an error, as a whole refusal is counted. `what` names the
+        file, its URL masked."""
+        if not skipped:
+            return
+        bombs = sum(isinstance(e, ArchiveBombError) for e in skipped)
+        if bombs:
+            self.crawler.stats.inc_value("vigie/files/bombs_refused")
+        if bombs < len(skipped):
+            self.crawler.stats.inc_value("vigie/errors")
+        logger.warning("{}: {} part(s) not read, the others read (first: {})", what, len(skipped),
+                       mask_text(str(skipped[0])))
 
     def observe(self, page_kind: str, selector: str, matched: bool) -> None:
         """Per-page selector bookkeeping: a selector that matched pages of this kind before (this

@@ -470,14 +470,7 @@ class ForumSpider(VigieSpider):
             logger.error("attachment {} unreadable: {}", mask_url(response.url), mask_text(str(exc)))
             yield FileDone(response.url, "refused", str(exc))
             return
-        if skipped:  # counted once per attachment, as a bomb and/or an error, as a whole refusal is
-            bombs = sum(isinstance(e, ArchiveBombError) for e in skipped)
-            if bombs:
-                self.crawler.stats.inc_value("vigie/files/bombs_refused")
-            if bombs < len(skipped):
-                self.crawler.stats.inc_value("vigie/errors")
-            logger.warning("attachment {}: {} part(s) not read, the others read (first: {})", mask_url(response.url),
-                           len(skipped), mask_text(str(skipped[0])))
+        self.parts_set_aside(f"attachment {mask_url(response.url)}", skipped)
         for f in files:  # read by the tag stripper, not as a tree, as a page past limits.max_page_elements is
             if (dense := html_too_dense(f.data, f.filename)) is not None:
                 self.failure("pages_too_dense", f"attachment {mask_url(response.url)}: {dense}: its text is scanned")

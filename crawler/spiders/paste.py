@@ -169,8 +169,9 @@ class PasteSpider(VigieSpider):
             logger.warning("paste {} is a file of a type not read ({}): see attachments.extensions",
                            mask_url(meta["url"]), mask_text(name))
             return
+        skipped: list[AttachmentError] = []  # members set aside, the others read (`parts_set_aside`)
         try:
-            files = expand_attachment(name, response.body, limits)
+            files = expand_attachment(name, response.body, limits, skipped)
         except ArchiveBombError as exc:
             self.crawler.stats.inc_value("vigie/files/bombs_refused")
             logger.warning("paste {}: archive bomb refused ({})", mask_url(meta["url"]), mask_text(str(exc)))
@@ -179,6 +180,7 @@ class PasteSpider(VigieSpider):
             self.crawler.stats.inc_value("vigie/errors")
             logger.error("paste {} unreadable: {}", mask_url(meta["url"]), mask_text(str(exc)))
             return
+        self.parts_set_aside(f"paste {mask_url(meta['url'])}", skipped)
         posted = meta.get("posted_at")
         now = datetime.now(UTC)
         for f in files:
