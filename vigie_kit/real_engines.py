@@ -121,6 +121,16 @@ def _run(cmd: list[str], *, cwd: Path, env: dict[str, str], stdin: str | None = 
     return proc.stdout
 
 
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop an engine's server: politely, then for good if it has not gone in 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def _wait_http(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -309,12 +319,7 @@ def real_forum(engine: str, *, seed: int = 7, per_page: int = 4) -> Iterator[Rea
         yield RealSite(engine, url, posts, root, log)
     finally:
         if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop(process)
         try:
             stack.close()
         finally:
@@ -443,10 +448,5 @@ def real_paste(engine: str, *, seed: int = 11) -> Iterator[RealPasteSite]:
         yield RealPasteSite(engine, url, pastes, root, log)
     finally:
         if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop(process)
         shutil.rmtree(root, ignore_errors=True)
