@@ -11,6 +11,7 @@ written to the chained audit log `<data-dir>/audit.log` (`vigie audit verify` ch
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +29,7 @@ from vigie.cli.common import ConfigDir, DataDir, console, err_console, fail, req
 from vigie.core.text import json_text
 from vigie.runtime import Runtime
 
-__all__ = ["EXIT_FORBIDDEN", "parse_since", "reveal_cmd", "search", "stats"]
+__all__ = ["EXIT_FORBIDDEN", "parse_since", "reveal_cmd", "search", "split_query_identifiers", "stats"]
 
 EXIT_FORBIDDEN = 4
 _SEV_STYLE = {"low": "dim", "medium": "yellow", "high": "bold red", "critical": "bold white on red"}
@@ -82,6 +83,67 @@ def _expand_stdin(specs: list[str]) -> list[str]:
     return out
 
 
+# What is left of a free-text query after its identifiers were taken out, and still looks like
+# one the detector could not validate (a mistyped address, a long number): sent as words, it
+# would put that value in clear into the store's query (and its logs), and it could never match
+# anyway, the excerpts being redacted
+_LOOKS_PERSONAL = re.compile(r"[^\s@]+@[^\s@]+|\d{9,}|\+\d(?:[ .\-]?\d){7,}")
+
+
+def split_query_identifiers(text: str) -> tuple[str | None, dict[str, list[str]]]:
+    """The words of a free-text query, and the identifiers it holds (type -> canonical forms,
+    exactly as the detector reads them from a dump: that is what they were tokenised from).
+
+    Why: the excerpts, titles and authors the words are matched against are redacted, so an
+    address typed as words finds nothing; and the words go to the store in clear. An identifier
+    is therefore searched by its keyed token, like `-i TYPE:VALUE`. Raises ValueError, naming
+    no value, for what still looks personal but is no valid identifier."""
+    from indexer.detect.scan import scan
+
+    found: list[tuple[str, str, int, int]] = []
+    scan(text, found)
+    by_type: dict[str, list[str]] = {}
+    spans: list[tuple[int, int]] = []
+    for kind, canon, st, en in found:
+        forms = by_type.setdefault(kind, [])
+        if canon not in forms:
+            forms.append(canon)
+        spans.append((st, en))
+    rest, pos = [], 0
+    for st, en in sorted(spans):
+        if st >= pos:
+            rest.append(text[pos:st])
+        pos = max(pos, en)
+    rest.append(text[pos:])
+    words = " ".join(" ".join(rest).split())
+    if _LOOKS_PERSONAL.search(words):
+        raise ValueError("the query holds what looks like an email address or a long number that is no "
+                         "valid identifier; it was not sent (the excerpts are redacted: as words it "
+                         "would never match)")
+    return words or None, by_type
+
+
+def _query_identifiers(rt: Runtime, text: str) -> tuple[str | None, dict[str, list[str]]]:
+    """`split_query_identifiers`, tokenised: the words to send, and the tokens per type."""
+    from indexer.tokens import token
+
+    try:
+        words, found = split_query_identifiers(text)
+    except ValueError as exc:
+        fail(f"{exc}. Search a person by identifier, the value read from stdin: "
+             "printf '%s\\n' VALUE | vigie search -i TYPE:-  (TYPE: email, phone, iban, card, nir...)")
+    if not found:
+        return words, {}
+    require_keys(rt)
+    kinds = ", ".join(sorted(found))
+    err_console.print(f"[yellow]warning:[/] the query holds {escape(kinds)} identifier(s): searched by keyed "
+                      "token (and audited), never sent as words. It is on the command line, where other local "
+                      f"users can read it (ps) and the shell keeps it: pipe it in with -i {escape(min(found))}:- "
+                      "instead")
+    return words, {kind: list(dict.fromkeys(token(rt.match_key, kind, f).hex() for f in forms))
+                   for kind, forms in found.items()}
+
+
 def _identifier_tokens(rt: Runtime, specs: list[str]) -> tuple[dict[str, list[str]], str | None]:
     """Tokens per identifier type (what the store is queried with, and what the audit records),
     and the one type when all specs share it (the store then narrows the match to it)."""
@@ -121,7 +183,9 @@ def _open(rt: Runtime) -> FragmentStore:
 @app.command("search")
 def search(
     query: Annotated[str | None, typer.Argument(
-        help="Words that must all appear in the redacted excerpt, thread title or author.")] = None,
+        help="Words that must all appear in the redacted excerpt, thread title or author. An identifier "
+        "in them (an address, a phone number, an IBAN...) is searched by keyed token, never sent as words; "
+        "better still, pipe it in with -i TYPE:- (here it is on the command line, readable in `ps`).")] = None,
     identifier: Annotated[list[str], typer.Option(
         "--identifier", "-i", metavar="TYPE:VALUE",
         help="Find fragments holding this identifier (tokenised locally; repeatable). TYPE:- reads the "
@@ -160,6 +224,11 @@ def search(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     by_type, token_type = _identifier_tokens(rt, identifier) if identifier else ({}, None)
+    if query and query.strip():
+        query, in_query = _query_identifiers(rt, query)
+        for kind, found in in_query.items():
+            by_type.setdefault(kind, []).extend(t for t in found if t not in by_type[kind])
+        token_type = next(iter(by_type)) if len(by_type) == 1 else None
     tokens = tuple(dict.fromkeys(t for ts in by_type.values() for t in ts))
     q = SearchQuery(text=query, tokens=tokens, token_type=token_type, sources=tuple(source),
                     severities=sevs, min_severity=min_sev, categories=tuple(category),
