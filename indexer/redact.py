@@ -17,6 +17,7 @@ fragment's untyped cells, so metadata is stored, logged and sent only masked.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
@@ -159,11 +160,36 @@ def redact(text: str, spans: list[tuple[int, int, str]]) -> str:
     return excerpt + ("\n…" if cut < len(text) else "")
 
 
-def mask_text(value: str | None) -> str | None:
+# What names a person in a URL besides the identifiers the scanner validates: an address with
+# an `@` (valid or not) and a street address. The safety net's shape-only masks (digit runs,
+# digit-led alphanumerics, long opaque runs) are left out of a stored URL: they are what paste
+# ids, thread numbers and a paste's decryption key look like, and masking them breaks the link.
+# (A path's separators end an `x@y` here: `/u/jean@exemple/posts` keeps `/u/` and `/posts`.)
+_AT = re2.compile(r"[^\s@<>,;:|\"'()\[\]/?&=#]+@[^\s@<>,;:|\"'()\[\]/?&=#]+")
+
+
+# A number glued to letters (`#p173117512345678`, `patients0612345678.csv`), which the scanner
+# does not read as a word of its own: each is classified alone, as the scanner classifies a run
+_GLUED_NUMBER = re.compile(r"\+?\d(?:[ .\-]?\d){8,}")
+
+
+def _net_locator(s: str) -> str:
+    if not s:
+        return s
+    if _ASCII_DIGIT.search(s) is not None:
+        from indexer.detect.scan import classify_number  # indexer.detect imports this module
+
+        s = _sub(ADDRESS, s, _address_mask)
+        s = _GLUED_NUMBER.sub(lambda m: mask_value(*found) if (found := classify_number(m.group())) else m.group(), s)
+    return _sub(_AT, s, _mask_email) if "@" in s else s
+
+
+def mask_text(value: str | None, *, net: Callable[[str], str] = _net) -> str | None:
     """`value` (a title, an author, a board, a file name) with every identifier the scanner
     validates replaced by its typed mask, then the safety net and the address masks over the
     rest: the same treatment as an untyped cell of a dump. Masking a masked value changes
-    nothing, so stored documents can be masked again on the way out."""
+    nothing, so stored documents can be masked again on the way out. (`net`: what masks the
+    rest; `mask_url` passes a narrower one for the URLs it keeps openable.)"""
     if not value:
         return value
     # imported here: indexer.detect imports this module (for the excerpt masks)
@@ -177,29 +203,37 @@ def mask_text(value: str | None) -> str | None:
     for start, end, mask in spans:
         if start < pos:
             continue
-        out.append(_net(value[pos:start]))
+        out.append(net(value[pos:start]))
         out.append(mask)
         pos = end
-    out.append(_net(value[pos:]))
+    out.append(net(value[pos:]))
     return "".join(out)
 
 
-def _mask_part(part: str, safe: str, *, plus: bool = False) -> str:
+def _mask_part(part: str, safe: str, net: Callable[[str], str], *, plus: bool = False) -> str:
     """A percent-encoded URL part, masked on its decoded text; re-encoded only if it changed, so
     a URL without identifiers keeps its exact form (analysts can still open it). `plus`: a query
     value, where "+" stands for a space."""
     if not part:
         return part
     decoded = unquote_plus(part) if plus else unquote(part)
-    masked = mask_text(decoded) or ""
+    masked = mask_text(decoded, net=net) or ""
     return part if masked == decoded else quote(masked, safe=safe)
 
 
-def mask_url(url: str | None) -> str | None:
-    """`url` with identifiers masked in its percent-decoded path, query and fragment, and any
-    user:password dropped; scheme, host and port stay, so analysts still see where it was."""
+def mask_url(url: str | None, *, strict: bool = False) -> str | None:
+    """`url` with what names a person masked in its percent-decoded path, query and fragment, and
+    any user:password dropped; scheme, host and port stay, so analysts still see where it was.
+
+    What names a person: an identifier the scanner validates (the same that is tokenised in a
+    dump: an email, a phone number, an IBAN, a NIR, a card...), anything written `x@y`, a
+    street address. The rest is kept as written, so a stored URL still opens the post: paste
+    ids, thread numbers and a fragment's decryption key are digit runs and opaque strings that
+    the excerpt's safety net would mask. `strict` (the logs): that safety net too, as for any
+    other text; a log line needs no working link."""
     if not url:
         return url
+    net = _net if strict else _net_locator
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -211,9 +245,10 @@ def mask_url(url: str | None) -> str | None:
     netloc = f"[{host}]" if ":" in host else host
     if port is not None:
         netloc += f":{port}"
-    query = "&".join(_mask_part(pair, "=/:,", plus=True) for pair in parts.query.split("&")) if parts.query else ""
-    return urlunsplit((parts.scheme, netloc, _mask_part(parts.path, "/:,;=@!$'()*~"),
-                       query, _mask_part(parts.fragment, "/:,;=?")))
+    query = ("&".join(_mask_part(pair, "=/:,", net, plus=True) for pair in parts.query.split("&"))
+             if parts.query else "")
+    return urlunsplit((parts.scheme, netloc, _mask_part(parts.path, "/:,;=@!$'()*~", net),
+                       query, _mask_part(parts.fragment, "/:,;=?", net)))
 
 
 # The text fields of `Provenance` besides the source (the operator's own config key): a field

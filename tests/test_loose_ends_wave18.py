@@ -2,6 +2,8 @@
 
 1. `vigie search <identifier>` as free text: the value is searched by keyed token, never sent to
    the store as words (a recording relay sits in front of the real Elasticsearch node).
+2. A stored URL still opens the post (paste ids, thread numbers are no identifiers), while one
+   that names a person is stored masked; log lines keep the strict masking.
 """
 
 from __future__ import annotations
@@ -163,3 +165,71 @@ def test_search_help_shows_the_stdin_form() -> None:
     res = vigie("search", "--help", env={"COLUMNS": "200"})
     assert res.returncode == 0
     assert "searched by keyed token" in res.stdout and "TYPE:-" in res.stdout
+
+
+# ---------------------------------------------------------------- 2. stored URLs still open the post
+PASTE_IDS = ("7304512", "3kd92Xzq", "20261203xK", "0612345678")  # the last one is a valid phone number
+
+
+@pytest.fixture(scope="module")
+def crawled_pastes(tmp_path_factory) -> Iterator[tuple[object, list]]:
+    from indexer.store.base import SearchQuery
+    from tests.fixtures.forum import crawl, make_config
+    from vigie_kit.forum import ForumServer
+
+    with ForumServer("phpbb", size="small", hostile=False) as server:
+        data = server.data
+        with data.lock:
+            for paste, pid in zip(data.pastes, PASTE_IDS, strict=False):
+                paste.id, paste.text = pid, data.synth.any_dump().text
+            del data.pastes[len(PASTE_IDS):]
+        root = tmp_path_factory.mktemp("pastes18")
+        config = make_config(root / "config", server.url, kind="paste", name="pastes18")
+        run = crawl(config, root / "data", "pastes18")
+        assert run.returncode == 0, run.stderr[-2000:]
+        store = open_store_from_settings(StorageSettings(), root / "data")
+        try:
+            hits = store.search(SearchQuery(limit=1000)).hits
+        finally:
+            store.close()
+        yield server, hits
+
+
+def test_stored_paste_urls_open_the_paste_unless_they_name_a_person(crawled_pastes) -> None:
+    import urllib.request
+
+    from indexer.detect.scan import classify_number
+
+    server, hits = crawled_pastes
+    assert [classify_number(pid) for pid in PASTE_IDS] == [None, None, None, ("phone", "+33612345678")]
+    urls = {hit.url for hit in hits}
+    kept = {f"{server.url.rstrip('/')}/p/{pid}" for pid in PASTE_IDS[:3]}
+    assert kept <= urls, f"a paste's stored URL was changed: {sorted(urls)}"
+    for url in kept:  # what an analyst clicks: the paste itself
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            assert resp.status == 200 and b"<pre>" in resp.read()
+    named = urls - kept
+    assert named and all("0612345678" not in u and "612345678" not in u for u in named)
+    assert all("/p/%2B33%206**%20**%20**%2078" in u for u in named)
+
+
+@pytest.mark.parametrize(("url", "stored"), [
+    ("http://bin.onion/?f468483c313401e8#9A8GsJ3kR7qWxYz1234567890abcdefGHIJKLmnopq=", "same"),
+    ("http://forum.onion/viewtopic.php?t=123456&start=20#p1003", "same"),
+    ("http://forum.onion/u/jeanne.martin@exemple.test/posts", "http://forum.onion/u/j***@e***.test/posts"),
+    ("http://forum.onion/u/jeanne@exemple/posts", "http://forum.onion/u/j***@***/posts"),
+    ("http://forum.onion/t/1#p173117512345678", "http://forum.onion/t/1#p1%2073%20%2A%2A%20%2A%2A%20%2A%2A%2A%20"
+     "%2A%2A%2A%2078"),
+    ("http://forum.onion/f/FR7630006000011234567890189.csv", "http://forum.onion/f/FR**%20****%20****%20****%20189.csv"),
+    ("http://forum.onion/s?q=12+rue+de+la+Paix", "http://forum.onion/s?q=%5Baddress%5D"),
+])
+def test_the_stored_url_rule_and_the_log_rule(url: str, stored: str) -> None:
+    from indexer.redact import mask_url
+    from vigie.log import mask
+
+    assert mask_url(url) == (url if stored == "same" else stored)
+    assert mask_url(mask_url(url)) == mask_url(url)  # masked again on the way out: unchanged
+    logged = mask(f"fetched {url} in 2s")
+    for secret in ("jeanne", "173117512345678", "7630006000011234567890", "rue de la", "f468483c313401e8",
+                   "123456"):
+        assert secret not in logged.lower()

@@ -91,12 +91,14 @@ def mask(text: str) -> str:
     """`text` with every registered secret and URL replaced, and identifiers masked in every other
     URL it quotes (`indexer.redact.mask_url`): a crawled URL may carry one in its path or query (an
     attachment named after a person), and it reached the log through our own lines ("giving up on
-    URL") and exception texts (a browser's "Failed to download URL"), not only Scrapy's records."""
+    URL") and exception texts (a browser's "Failed to download URL"), not only Scrapy's records.
+    Strictly: with the safety net's shape masks too (digit runs, opaque strings), which a stored
+    URL is spared so that it still opens the post; a log line needs no working link."""
     for old, new in _REPLACEMENTS:
         if old in text:
             text = text.replace(old, new)
     if "://" in text:
-        text = _URL.sub(lambda m: mask_url(m.group(0)) or "", text)
+        text = _URL.sub(lambda m: mask_url(m.group(0), strict=True) or "", text)
     return text
 
 
@@ -197,7 +199,7 @@ class _InterceptHandler(logging.Handler):
             # Scrapy's own middlewares log request URLs ("Retrying <GET …>", "Redirecting … from
             # <GET …>", "Filtered duplicate request") without going through our log formatter; a
             # crawled URL may carry an identifier in its path or query.
-            message = _URL.sub(lambda m: mask_url(m.group(0)) or "", message)
+            message = _URL.sub(lambda m: mask_url(m.group(0), strict=True) or "", message)
         logger.opt(depth=6, exception=record.exc_info).bind(logger_name=record.name).log(level, message)
 
 
