@@ -29,6 +29,7 @@ from datetime import datetime
 from loguru import logger
 
 from indexer.crypto import DataKey, keyed_id
+from indexer.decode import Limits
 from indexer.detect import detect as _detect
 from indexer.detect.parallel import (
     DEFAULT_CHUNK_BYTES,
@@ -122,11 +123,15 @@ class Ingestor:
 
     def _detect_one(self, item: CrawledItem) -> list[Fragment]:
         data: bytes | str = item.raw or item.body
+        # an attachment's HTML ceiling is its source's (limits.max_page_elements), as for its pages
+        limits = None if item.max_html_elements is None else Limits(max_html_elements=item.max_html_elements)
         if self._parallel() and len(data) > self.big_bytes:
             blob = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
             with self._on_pool() as pool:
-                return list(detect_stream([blob], key=self.match_key, filename=item.filename,
+                return list(detect_stream([blob], key=self.match_key, filename=item.filename, limits=limits,
                                           chunk_bytes=min(self.big_bytes, DEFAULT_CHUNK_BYTES), pool=pool))
+        if limits is not None:
+            return self.detect(data, key=self.match_key, filename=item.filename, limits=limits)
         return self.detect(data, key=self.match_key, filename=item.filename)
 
     def ingest(self, item: CrawledItem, fetched_at: datetime | None = None) -> IngestResult:
@@ -137,7 +142,8 @@ class Ingestor:
         docstring); writes in order, one item at a time."""
         if not self._parallel() or len(items) < 2:
             return [self.ingest(it, fetched_at) for it in items]
-        small = [len(it.raw or it.body) <= self.big_bytes for it in items]
+        # (an item with its own HTML ceiling is detected alone, with it: a batch shares the defaults)
+        small = [len(it.raw or it.body) <= self.big_bytes and it.max_html_elements is None for it in items]
         out = []
         with self._on_pool() as pool:
             found = detect_items(pool, [(it.raw or it.body, it.filename) for it, s in zip(items, small, strict=True)

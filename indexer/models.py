@@ -217,13 +217,18 @@ class CrawledItem(_ProvenanceView):
     body: str
     raw: bytes | None
     post_id: str | None
+    # a file's HTML is read as a tree up to this many elements (its source's
+    # `limits.max_page_elements`; 0: no ceiling), past it by the tag stripper; None: the default
+    max_html_elements: int | None
 
     def __init__(self, *, provenance: Provenance | None = None, body: str = "", raw: bytes | None = None,
-                 post_id: str | None = None, **where: Unpack[ProvenanceArgs]) -> None:
+                 post_id: str | None = None, max_html_elements: int | None = None,
+                 **where: Unpack[ProvenanceArgs]) -> None:
         self.provenance = _provenance(provenance, where, "CrawledItem")
         self.body = body
         self.raw = raw
         self.post_id = post_id
+        self.max_html_elements = max_html_elements
 
     @property
     def content_hash(self) -> str:

@@ -4,6 +4,8 @@
    the store as words (a recording relay sits in front of the real Elasticsearch node).
 2. A stored URL still opens the post (paste ids, thread numbers are no identifiers), while one
    that names a person is stored masked; log lines keep the strict masking.
+3. Attachments: the exports the detector reads (.ics, .vcf, .ldif, .mbox, .eml) are downloaded by
+   default, and an attachment's HTML is held to the source's `limits.max_page_elements`.
 """
 
 from __future__ import annotations
@@ -233,3 +235,73 @@ def test_the_stored_url_rule_and_the_log_rule(url: str, stored: str) -> None:
     for secret in ("jeanne", "173117512345678", "7630006000011234567890", "rue de la", "f468483c313401e8",
                    "123456"):
         assert secret not in logged.lower()
+
+
+# ---------------------------------------------------------------- 3. attachments: exports, HTML ceiling
+EXPORTS = ROOT / "tests" / "data" / "blind_probe_contacts"
+EXPORT_FILES = ("agenda_thunderbird.ics", "contacts_icloud_v3.vcf", "annuaire_thunderbird.ldif",
+                "boite_dr_martin.mbox", "reponse_patiente.eml")
+CEILING = 3000
+
+
+def _dense_html(rows: int = 60, pad: int = 3 * CEILING) -> bytes:
+    """A dump as an HTML table, after more empty elements than CEILING (a tree of it is what the
+    source's ceiling refuses): read by the tag stripper, its rows are still found."""
+    from vigie_kit.synthetic import Synth
+
+    s = Synth(7)
+    cells = "".join(f"<tr><td>{s.email()}</td><td>0{s.rng.choice('67')}{s.rng.randrange(10**8):08d}</td></tr>\n"
+                    for _ in range(rows))
+    return (f"<html><body>{'<i></i>' * pad}<table><tr><th>email</th><th>telephone</th></tr>\n{cells}"
+            "</table></body></html>").encode()
+
+
+@pytest.fixture(scope="module")
+def crawled_attachments(tmp_path_factory) -> Iterator[tuple[object, object, Path]]:
+    import yaml
+
+    from tests.fixtures.forum import crawl, make_config
+    from vigie_kit.forum import ForumServer
+
+    with ForumServer("phpbb", size="small", hostile=False) as server:
+        post = next(iter(server.data.posts))
+        for name in EXPORT_FILES:
+            server.data.add_attachment(post, name, (EXPORTS / name).read_bytes())
+        server.data.add_attachment(post, "export_clients.txt", _dense_html())
+        root = tmp_path_factory.mktemp("attach18")
+        config = make_config(root / "config", server.url, name="attach18", limits={"max_page_elements": CEILING})
+        path = config / "sources" / "attach18.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        del data["attachments"]["extensions"]  # the defaults: what an operator who sets none gets
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        run = crawl(config, root / "data", "attach18")
+        yield server, run, root
+
+
+def test_exports_the_detector_reads_are_downloaded_by_default(crawled_attachments) -> None:
+    from indexer.store.base import SearchQuery
+
+    _, run, root = crawled_attachments
+    got = {f["filename"] for f in run.files()}
+    assert set(EXPORT_FILES) <= got, f"not downloaded: {sorted(set(EXPORT_FILES) - got)}"
+    store = open_store_from_settings(StorageSettings(), root / "data")
+    try:
+        hits = store.search(SearchQuery(limit=1000)).hits
+    finally:
+        store.close()
+    with_fragments = {h.filename for h in hits}
+    assert set(EXPORT_FILES) <= with_fragments, f"no fragment from {sorted(set(EXPORT_FILES) - with_fragments)}"
+
+
+def test_an_attachments_html_is_held_to_the_sources_ceiling(crawled_attachments) -> None:
+    from indexer.store.base import SearchQuery
+
+    _, run, root = crawled_attachments
+    assert run.summary["failures"].get("pages_too_dense") == 1, run.summary  # that file, and no page
+    store = open_store_from_settings(StorageSettings(), root / "data")
+    try:
+        hits = store.search(SearchQuery(limit=1000)).hits
+    finally:
+        store.close()
+    rows = sum(h.counts.get("email", 0) for h in hits if h.filename == "export_clients.txt")
+    assert rows == 60  # its text scanned all the same

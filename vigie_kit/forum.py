@@ -346,7 +346,7 @@ class _ForumHandler(BaseHTTPRequestHandler):
                 if f.data.board_of(thread).members_only and not self._allowed(ctx):
                     return self._send(*self._wall(ctx))
                 headers = {"Content-Disposition": f'attachment; filename="{att.filename}"'}
-                return self._send(200, att.data, _TYPES[att.kind], headers)
+                return self._send(200, att.data, _TYPES.get(att.kind, "application/octet-stream"), headers)
         return self._send(404, "<h1>Page introuvable</h1>")
 
     def _allowed(self, ctx: Ctx) -> bool:

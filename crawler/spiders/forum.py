@@ -24,7 +24,8 @@ from crawler.items import FileDone, ThreadCheckpoint, VigieItem
 from crawler.spiders._ahead import AheadChain, page_template
 from crawler.spiders._base import VigieSpider, absolute_urls, all_values, first_text, select, size_refusal
 from crawler.spiders.extract import first_page_url, last_page_link, next_link, page_threads, read_posts, thread_key
-from indexer.decode import html_too_dense
+from indexer.decode import Limits, html_too_dense
+from indexer.html_text import MAX_TREE_ELEMENTS
 from indexer.models import CrawledItem, content_hash
 from indexer.redact import mask_text, mask_url
 
@@ -471,8 +472,11 @@ class ForumSpider(VigieSpider):
             yield FileDone(response.url, "refused", str(exc))
             return
         self.parts_set_aside(f"attachment {mask_url(response.url)}", skipped)
-        for f in files:  # read by the tag stripper, not as a tree, as a page past limits.max_page_elements is
-            if (dense := html_too_dense(f.data, f.filename)) is not None:
+        # HTML past the source's limits.max_page_elements is read by the tag stripper, not as a tree,
+        # as such a page is; counted the same way
+        ceiling = self.source.limits.max_page_elements
+        for f in files:
+            if (dense := html_too_dense(f.data, f.filename, limits=Limits(max_html_elements=ceiling))) is not None:
                 self.failure("pages_too_dense", f"attachment {mask_url(response.url)}: {dense}: its text is scanned")
         if not files:
             yield FileDone(response.url, "done", "no file of a configured type inside")
@@ -482,6 +486,7 @@ class ForumSpider(VigieSpider):
         now = datetime.now(UTC)
         for f in files:
             item = CrawledItem(source=self.source.name, url=response.url, raw=f.data, filename=f.filename,
+                               max_html_elements=None if ceiling == MAX_TREE_ELEMENTS else ceiling,
                                thread_url=thread.get("key"), thread_title=thread.get("title"),
                                board=thread.get("board"), author=meta.get("author"),
                                posted_at=datetime.fromisoformat(posted) if posted else None, fetched_at=now)

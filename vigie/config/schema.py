@@ -1258,7 +1258,8 @@ class AttentionThresholds(Strict):
         "too big, too deep, not JSON) or paired with the posts; their posts were read from the HTML alone.")
     pages_too_dense: int = Field(
         default=1, ge=0, description="Pages of more elements than `limits.max_page_elements`: not parsed (their "
-        "posts and links are not read), their text scanned as one item; a hostile page, or a limit too low.")
+        "posts and links are not read), their text scanned as one item; a hostile page, or a limit too low. "
+        "An attached file's HTML past that ceiling counts too (its text is scanned by the tag stripper).")
 
 
 class LimitSettings(Strict):
@@ -1272,8 +1273,8 @@ class LimitSettings(Strict):
     max_page_elements: int = Field(
         default=200_000, ge=0, description="Elements a page may hold and still be parsed (start tags, counted from "
         "the bytes before parsing; a link counts as four); a denser page is counted as `pages_too_dense` and "
-        "only its text is scanned. A crawl costs 130 to 320 bytes an element, 1.3 kB a link: 4 million "
-        "unclosed `<p>` took 1.2 GB. 0: no limit.")
+        "only its text is scanned. The same ceiling holds for an attached file's HTML. A crawl costs 130 to "
+        "320 bytes an element, 1.3 kB a link: 4 million unclosed `<p>` took 1.2 GB. 0: no limit.")
     concurrency: int = Field(default=4, ge=1, le=64, description="Requests in flight at once to the source.")
     autothrottle: bool = Field(
         default=True, description="Adapt the delay to the source's response times (Scrapy AutoThrottle)."
@@ -1325,10 +1326,11 @@ class AttachmentLimits(Strict):
 
     enabled: bool = Field(default=True, description="Download attachments at all.")
     extensions: list[str] = Field(
-        default_factory=lambda: ["txt", "csv", "sql", "json", "xml", "vcf", "ldif", "xlsx", "xlsm", "ods", "gz", "zip",
-                                 "7z", "tar", "tgz", "bz2", "xz"],
+        default_factory=lambda: ["txt", "csv", "tsv", "sql", "json", "jsonl", "xml", "vcf", "ldif", "ics", "mbox",
+                                 "eml", "xlsx", "xlsm", "ods", "gz", "zip", "7z", "tar", "tgz", "bz2", "xz"],
         description="File types downloaded, among txt, csv, tsv, sql, json, jsonl, xml, vcf (vCard address books), "
-                    "ldif (directory exports), xlsx, xlsm and ods (Excel and OpenDocument spreadsheets: each sheet "
+                    "ldif (directory exports), ics (iCalendar agendas), mbox and eml (mailboxes and messages: "
+                    "their MIME parts decoded), xlsx, xlsm and ods (Excel and OpenDocument spreadsheets: each sheet "
                     "read as a table), gz, zip, 7z, "
                     "tar, tgz, bz2, xz, log. Archives are unpacked in memory within the limits below (zip members "
                     "stored, deflated, bzip2 or LZMA; 7z with any of 7-Zip's usual methods but encrypted ones; a "
@@ -1345,8 +1347,8 @@ class AttachmentLimits(Strict):
     @field_validator("extensions")
     @classmethod
     def _known(cls, value: list[str]) -> list[str]:
-        allowed = {"txt", "csv", "tsv", "sql", "json", "jsonl", "xml", "vcf", "ldif", "xlsx", "xlsm", "ods", "gz",
-                   "zip", "7z", "tar", "tgz", "bz2", "xz", "log"}
+        allowed = {"txt", "csv", "tsv", "sql", "json", "jsonl", "xml", "vcf", "ldif", "ics", "mbox", "eml", "xlsx",
+                   "xlsm", "ods", "gz", "zip", "7z", "tar", "tgz", "bz2", "xz", "log"}
         bad = [e for e in value if e.lower().lstrip(".") not in allowed]
         if bad:
             raise ValueError(f"unsupported extension(s) {bad}; allowed: {sorted(allowed)}")
