@@ -734,3 +734,26 @@ def test_delimited_run_end_is_the_reference_one() -> None:
             j += 1
         assert vigie_native.run_end(lines, 1, *sig) == j, (lines, sig)
 
+
+
+def test_export_look_ahead_is_the_reference_one() -> None:
+    """`exports.may_need_reading` on the core's SIMD search (`contains_any`) against Python's
+    `in`, on inputs that hold each marker, pieces of one, or one cut at the input's edges."""
+    _require_native()
+    from indexer.detect import exports
+
+    marks = exports._EXPORT_MARKS + exports._LDIF_MARKS + exports._LDIF_ENCODED
+    r = random.Random(71)
+    pieces = [*marks, *(m[:-1] for m in marks), *(m[1:] for m in marks), b"BEGIN:v", b"Transfer", b"dn", b"\n",
+              b" ", b":", b"a;b;c\n", "é".encode(), b"\x00", b"x" * 40]
+    for _ in range(4000):
+        data = b"".join(r.choice(pieces) for _ in range(r.randint(0, 12)))
+        for needles in (exports._EXPORT_MARKS, exports._LDIF_MARKS, exports._LDIF_ENCODED, (), (b"",)):
+            assert vigie_native.contains_any(data, needles) == exports._contains_any(data, needles), (data, needles)
+        try:
+            engine.set_engine("python")
+            ref = exports.may_need_reading(data)
+            engine.set_engine("native")
+            assert exports.may_need_reading(data) == ref, data
+        finally:
+            engine.set_engine(None)

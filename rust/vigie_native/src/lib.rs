@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 
 mod canon;
 mod extract;
+mod find;
 mod fragment;
 mod json;
 mod phone;
@@ -18,7 +19,7 @@ mod split;
 mod tokens;
 
 /// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
-const ABI: u32 = 9;
+const ABI: u32 = 10;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -47,6 +48,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(seeds::combo_line, m)?)?;
     m.add_function(wrap_pyfunction!(seeds::combo_end, m)?)?;
     m.add_function(wrap_pyfunction!(seeds::insert_run_end, m)?)?;
+    m.add_function(wrap_pyfunction!(find::contains_any, m)?)?;
     phone::register(m)?;
     m.add_function(wrap_pyfunction!(prefilter::sparse_scan, m)?)?; // the sparse-text prefilter
     Ok(())
