@@ -41,13 +41,11 @@ class ItemSink(Protocol):
 
 
 def _file_text(raw: bytes) -> str:
-    from charset_normalizer import from_bytes
+    """The file's text as detection decodes it, NULs dropped (JSON wrote each as `\\u0000`, six
+    bytes: a bomb's member of zeros took a crawl's `-o` file to gigabytes)."""
+    from indexer.decode import text_of
 
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        best = from_bytes(raw).best()
-        return str(best) if best is not None else raw.decode("latin-1")
+    return text_of(raw)
 
 
 def item_to_json(item: CrawledItem) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from indexer import IndexerError
 from indexer.html_text import MAX_TREE_ELEMENTS, count_start_tags
 from indexer.html_text import html_to_text as _html_to_text
 
-__all__ = ["DecodeError", "Limits", "decode", "html_to_text", "html_too_dense", "looks_like_html"]
+__all__ = ["DecodeError", "Limits", "decode", "html_to_text", "html_too_dense", "looks_like_html", "text_of"]
 
 
 class DecodeError(IndexerError, ValueError):
@@ -154,6 +154,15 @@ def html_too_dense(data: bytes, filename: str | None = None, content_type: str |
     if ceiling and count_start_tags(data, stop_above=ceiling).weight > ceiling:
         return f"HTML of more than {ceiling} elements, too many for a tree"
     return None
+
+
+def text_of(data: bytes, limits: Limits = Limits()) -> str:
+    """A file's text as detection reads its bytes (a BOM, UTF-16 without one, UTF-8, cp1252 or
+    a sampled charset), without NULs and with its markup kept: the `vigie crawl -o` body of a
+    file. A NUL carries nothing a reader can use, and JSON writes each as six characters: a
+    decompression bomb's member of 128 MiB of zeros made 768 MB of `-o` file."""
+    text = _decode_bytes(data, limits)
+    return text.replace("\x00", "") if "\x00" in text else text
 
 
 def decode(data: bytes | str, *, filename: str | None = None, content_type: str | None = None,

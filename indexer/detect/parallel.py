@@ -26,6 +26,7 @@ engine counts them.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import threading
@@ -42,13 +43,13 @@ from typing import BinaryIO, NamedTuple
 from loguru import logger
 
 from indexer import engine as _engine
-from indexer.decode import Limits
+from indexer.decode import _BOMS, Limits, _utf16_without_bom
 from indexer.detect.prefilter import _boundary, _is_blank
 from indexer.models import Fragment, SensitiveFlag, Severity
 from indexer.tokens import MatchKey
 
 __all__ = ["DEFAULT_CHUNK_BYTES", "DEFAULT_THRESHOLD_BYTES", "Chunk", "chunks", "DetectPool", "detect_items",
-           "detect_stream", "make_pool", "PackedFragment", "pack", "unpack"]
+           "detect_stream", "make_pool", "PackedFragment", "pack", "StreamStats", "unpack"]
 
 DEFAULT_THRESHOLD_BYTES = 8 * 1024 * 1024  # inputs above this go through the pool
 # A chunk is one `detect()` call with its own `Limits` (time cap 20 s): dense records run at
@@ -63,12 +64,33 @@ _CREATE = re.compile(rb"(?im)^[ \t>]*create[ \t]+table\b[^\n]*\n(?:[^\n]*\n){0,4
 
 @dataclass(slots=True)
 class Chunk:
-    """A piece of the input: its bytes, the input line it starts at, and the CREATE TABLE
-    statements seen above it (prepended when it is detected)."""
+    """A piece of the input: its bytes, the input line it starts at, the CREATE TABLE
+    statements seen above it (prepended when it is detected, three blank lines between) and,
+    for a later piece of one long INSERT line, the statement's head up to `VALUES` (prepended
+    on the same line)."""
 
     data: bytes
     first_line: int
     prelude: bytes = b""
+    head: bytes = b""
+
+
+@dataclass(slots=True)
+class StreamStats:
+    """What `chunks` met on its way, for a caller that must say it (`vigie scan` on stderr,
+    with exit 1, when part of an input was not read)."""
+
+    bytes_read: int = 0  # of the source, as read
+    chunks: int = 0
+    long_lines: int = 0  # lines over `Limits.max_line_chars` (not INSERT/REPLACE): their head read
+    bytes_skipped: int = 0  # those lines' bytes past their head: not read
+    transcoded: str | None = None  # UTF-16/32 input, read as UTF-8 (its encoding)
+    nuls_dropped: bool = False  # NULs in the first 64 KiB: dropped throughout (as `decode` does)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every byte of the input was read."""
+        return not self.long_lines
 
 
 def _closed(b: bytes, cut: int) -> bool:
@@ -100,7 +122,7 @@ def _cut(b: bytes, target: int) -> int:
     if last < 0:  # lines that end in a lone CR (HL7, old Mac exports)
         last = b.rfind(b"\r", 0, n)
     if last < 0:
-        return n
+        return 0  # no line end at all: the caller decides
     return _record_end(b, last) + 1
 
 
@@ -140,30 +162,208 @@ def _blocks(source: str | Path | BinaryIO | Iterable[bytes]) -> Iterator[bytes]:
         yield from source
 
 
-def chunks(source: str | Path | BinaryIO | Iterable[bytes], chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> Iterator[Chunk]:
-    """The input cut into chunks of about `chunk_bytes` (see the module docstring), read lazily."""
+_NUL_LOOK = 65536  # `decode` drops NULs when its text's first 64 Ki characters hold one
+
+
+def _normalised(blocks: Iterable[bytes], stats: StreamStats) -> Iterator[bytes]:
+    """The blocks as the chunks' `decode()` reads them alike: UTF-16/32 (a BOM, or NULs on one
+    side of the first 4 KiB, `decode`'s test) turned into UTF-8 as it streams (a chunk of UTF-16
+    cut anywhere would decode as something else), and NULs dropped throughout when the first
+    64 KiB hold one (one pass drops them all then; a file of NULs is nothing, not 128 MB of
+    lines)."""
+    it = iter(blocks)
+    head = b""
+    for block in it:  # enough to decide (one block of a file is 1 MiB)
+        stats.bytes_read += len(block)
+        head += block
+        if len(head) >= 4 * _NUL_LOOK:
+            break
+    enc = None
+    skip = 0
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            enc, skip = name, (0 if name == "utf-8" else len(bom))
+            break
+    if enc is None:
+        enc = _utf16_without_bom(head[:4096])
+    if enc == "utf-8":
+        enc = None  # the chunk's decode() takes the BOM off itself
+    rest: Iterator[bytes] = _counted(it, stats)
+    if enc is not None:
+        stats.transcoded = enc
+        rest = _transcoded(head[skip:], rest, enc)
+        head = next(rest, b"")
+    drop = b"\x00" in head[: 4 * _NUL_LOOK] and "\x00" in head[: 4 * _NUL_LOOK].decode("utf-8", "replace")[:_NUL_LOOK]
+    stats.nuls_dropped = drop
+    for block in _chain(head, rest):
+        if drop:
+            block = block.replace(b"\x00", b"")
+        if block:
+            yield block
+
+
+def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
+
+
+def _counted(blocks: Iterator[bytes], stats: StreamStats) -> Iterator[bytes]:
+    for block in blocks:
+        stats.bytes_read += len(block)
+        yield block
+
+
+def _transcoded(first: bytes, rest: Iterator[bytes], enc: str) -> Iterator[bytes]:
+    dec = codecs.getincrementaldecoder(enc)(errors="replace")
+    yield dec.decode(first).encode("utf-8", "surrogatepass")
+    for block in rest:
+        yield dec.decode(block).encode("utf-8", "surrogatepass")
+    yield dec.decode(b"", final=True).encode("utf-8", "surrogatepass")
+
+
+_NON_CONTINUATION = bytes(b for b in range(256) if not 0x80 <= b < 0xC0)
+_LINE_END = re.compile(rb"[\r\n]")
+_SEPARATORS = (b" ", b",", b";", b"|", b"\t")
+
+
+def _chars(b: bytes) -> int:
+    """Characters in UTF-8 bytes (the bytes that begin one); a byte each in cp1252, never fewer."""
+    return len(b) - len(bytes(b).translate(None, _NON_CONTINUATION))
+
+
+def _prefix_of(b: bytes, chars: int) -> int:
+    """The length of the longest prefix of `b` with at most `chars` characters (UTF-8 counted)."""
+    pos = min(len(b), chars)
+    while pos < len(b):
+        got = _chars(b[:pos])
+        if got >= chars:
+            break
+        pos = min(len(b), pos + chars - got)
+    while pos > 0 and _chars(b[:pos]) > chars:
+        pos -= 1
+    while 0 < pos < len(b) and 0x80 <= b[pos] < 0xC0:  # never inside a character
+        pos -= 1
+    return pos
+
+
+def _exempt(line_head: bytes) -> bool:
+    """A line `detect()` reads whole however long (it cuts others at `max_line_chars`)."""
+    return line_head.lstrip()[:6].upper() in (b"INSERT", b"REPLAC")
+
+
+def _bounded(blocks: Iterable[bytes], max_chars: int, stats: StreamStats) -> Iterator[bytes]:
+    """The blocks with every line over `max_chars` characters (INSERT/REPLACE aside, which
+    `chunks` cuts between rows) kept to its head, counted in `stats`: one pass reads such a
+    line's head only, and a line of 200 MB (no record boundary) no longer goes to a worker
+    whole. The head ends at the last separator (space , ; | tab) before the cap when one is
+    in its last tenth, so that a separated list's head is a list of whole values.
+
+    Per block, not per line: only a line that spans blocks can be over the cap (a block is
+    at most `max_chars` bytes here), so the inner lines are passed on without a look."""
+    step = max(1, min(_READ, max_chars))
+    run = 0  # characters of the current line so far (emitted or not)
+    line_head = b""  # its first bytes (INSERT?)
+    skipping = False
+    for big in blocks:
+        for off in range(0, len(big), step):
+            block = big[off:off + step]
+            m = _LINE_END.search(block)
+            seg = block if m is None else block[:m.start()]
+            if seg:
+                if len(line_head) < 64:
+                    line_head += seg[:64 - len(line_head)]
+                if skipping:
+                    stats.bytes_skipped += len(seg)
+                    seg = b""
+                else:
+                    n = _chars(seg)
+                    if run + n > max_chars and not _exempt(line_head):
+                        keep = _prefix_of(seg, max_chars - run)
+                        window = seg[:keep]  # to its last whole value, when one ends close to the cap
+                        cut = max((window.rfind(sep, max(0, keep - max_chars // 10)) for sep in _SEPARATORS),
+                                  default=-1)
+                        if cut > 0:
+                            keep = cut
+                        stats.long_lines += 1
+                        stats.bytes_skipped += len(seg) - keep
+                        seg = seg[:keep]
+                        skipping = True
+                    run += n
+                if seg:
+                    yield seg
+            if m is None:
+                continue
+            last = max(block.rfind(b"\n"), block.rfind(b"\r"))
+            yield block[m.start():last + 1]  # line ends and whole lines (each under the cap)
+            tail = block[last + 1:]
+            skipping = False
+            run = _chars(tail)
+            line_head = tail[:64]
+            if tail:
+                yield tail
+
+
+def chunks(source: str | Path | BinaryIO | Iterable[bytes], chunk_bytes: int = DEFAULT_CHUNK_BYTES, *,
+           stats: StreamStats | None = None, max_line_chars: int | None = None) -> Iterator[Chunk]:
+    """The input cut into chunks of about `chunk_bytes` (see the module docstring), read lazily;
+    what was met on the way (long lines, a transcoded encoding) is counted in `stats`."""
+    stats = stats if stats is not None else StreamStats()
+    cap = max_line_chars or Limits().max_line_chars
     buf = bytearray()
     line = 0
     prelude: list[bytes] = []
-    whole = False
-    for block in _blocks(source):
-        if not buf and line == 0 and block[:4096].count(0) > 0:
-            whole = True  # UTF-16/32 (or NULs): not split, `detect()` reads it whole (to max_bytes)
+    head = b""  # the head of the INSERT line being cut between its rows
+    hold = 0  # a line end is needed before a cut: no cut below this many bytes
+    for block in _bounded(_normalised(_blocks(source), stats), cap, stats):
         buf += block
-        if whole:
-            continue
-        while len(buf) >= 2 * chunk_bytes:
-            b = bytes(buf[: 2 * chunk_bytes])
+        while len(buf) >= max(2 * chunk_bytes, hold):
+            b = bytes(buf[: max(2 * chunk_bytes, hold)])
             c = _cut(b, chunk_bytes)
-            if c <= 0:
-                c = len(b)
-            data = b[:c]
-            yield Chunk(data, line, b"".join(prelude))
+            piece = b""
+            if c <= 0:  # no line end in reach: a long INSERT line (others were kept to their head)
+                insert = bool(head) or _exempt(b[:64])
+                row = _row_cut(b, chunk_bytes) if insert else None
+                if row is not None:  # up to a row's ")", the next piece from its "("
+                    piece, c = b[:row[0]] + b";", row[1]
+                elif not insert:
+                    hold = len(b) + chunk_bytes  # the head of a long line (at most `cap`): its end is near
+                    break
+                else:  # one value of megabytes in an INSERT: cut in it (outside a character)
+                    c = len(b) - 4
+                    while c > 1 and 0x80 <= b[c] < 0xC0:
+                        c -= 1
+            hold = 0
+            data = piece or b[:c]
+            stats.chunks += 1
+            yield Chunk(data, line, b"".join(prelude), head)
             prelude += [m.group(0) + b"\n" for m in _CREATE.finditer(data)]
             line += _lines(data)
+            if piece and not head:
+                m = _INSERT_HEAD.match(b)
+                head = m.group(0) if m else b""
+            elif not piece:
+                head = b""
             del buf[:c]
     if buf:
-        yield Chunk(bytes(buf), line, b"".join(prelude))
+        stats.chunks += 1
+        yield Chunk(bytes(buf), line, b"".join(prelude), head)
+
+
+_INSERT_HEAD = re.compile(rb"(?is)[ \t>]*(?:insert|replace)\b.{0,4096}?\bvalues\s*")
+_ROW = re.compile(rb"\)\s*,\s*\(")
+
+
+def _row_cut(b: bytes, target: int) -> tuple[int, int] | None:
+    """Where an INSERT line with no line end in `b` can be cut: after the ")" of the last row
+    that ends before `target` (else in `b`), the next piece from the next row's "("; None when
+    there is none (one value of megabytes: held until its line ends)."""
+    for end in (target, len(b)):
+        last = None
+        for m in _ROW.finditer(b, 0, end):
+            last = m
+        if last is not None:
+            return last.start() + 1, last.end() - 1
+    return None
 
 
 def _lines(b: bytes) -> int:
@@ -287,9 +487,9 @@ def _detect_chunk_frags(ch: Chunk, filename: str | None, limits: Limits | None) 
     if _KEY is None:  # pragma: no cover - the pool's initializer sets it
         raise RuntimeError("detection worker started without its match key (use detect_stream)")
     pad = 0
-    data = ch.data
+    data = ch.head + ch.data
     if ch.prelude:
-        data = ch.prelude + b"\n\n\n" + ch.data
+        data = ch.prelude + b"\n\n\n" + data
         pad = ch.prelude.count(b"\n") + 3
     frags = detect(data, key=_KEY, filename=filename if ch.first_line == 0 else None, limits=limits)
     out = []
@@ -355,10 +555,12 @@ def detect_items(pool: DetectPool, items: list[tuple[bytes | str, str | None]], 
 
 def detect_stream(source: str | Path | BinaryIO | Iterable[bytes], *, key: MatchKey, filename: str | None = None,
                   workers: int | None = None, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
-                  limits: Limits | None = None, pool: DetectPool | None = None) -> Iterator[Fragment]:
+                  limits: Limits | None = None, pool: DetectPool | None = None,
+                  stats: StreamStats | None = None) -> Iterator[Fragment]:
     """Fragments of a big input, in order, detected on `workers` processes (default: every
     core), or on `pool` (from `make_pool` with the same key). At most `2 x workers` chunks are
-    in flight, so memory does not grow with the input."""
+    in flight, so memory does not grow with the input. `stats` (when given) counts what was
+    read and what was not (a line over `limits.max_line_chars`: its head only)."""
     own = pool is None
     if pool is None:
         pool = make_pool(key, workers)
@@ -366,7 +568,8 @@ def detect_stream(source: str | Path | BinaryIO | Iterable[bytes], *, key: Match
     try:
         pending: deque[Future[list[PackedFragment]]] = deque()
         n = 0
-        for ch in chunks(source, chunk_bytes):
+        for ch in chunks(source, chunk_bytes, stats=stats,
+                         max_line_chars=(limits or Limits()).max_line_chars):
             pending.append(pool.submit(_detect_chunk, ch, filename, limits))
             n += 1
             while len(pending) >= 2 * workers:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from vigie.cli import app
 from vigie.cli.common import EXIT_FAILURE, ConfigDir, DataDir, console, err_console, fail, require_keys, runtime, shown
 from vigie.core.text import json_text
+
+if TYPE_CHECKING:
+    from indexer.detect.parallel import DetectPool
+    from indexer.models import Fragment
+    from indexer.tokens import MatchKey
 
 __all__ = ["fragment_json", "scan"]
 
@@ -55,38 +62,44 @@ def scan(
 
     Archives (zip, 7z, tar, gz, bz2, xz) and Excel and OpenDocument workbooks are opened as a crawl opens an
     attachment, within the same limits (the defaults of a source's `attachments:`): each file or
-    sheet is scanned and named `PATH/member`.
+    sheet is scanned and named `PATH/member`. A file (or stdin) over 8 MiB is read whole in
+    record-aligned chunks on every core, in bounded memory: gigabytes are fine. A line over
+    1,000,000 characters (not an SQL INSERT) is read to that size only, and said.
 
     Needs the match key (tokens are keyed); nothing is stored. Exit code 0 whether or not
-    fragments are found; 1 when a file cannot be read (or an archive is corrupt or over a limit, or
-    one of its members is: the other files and members are still scanned).
+    fragments are found; 1 when a file cannot be read whole (or an archive is corrupt or over a
+    limit, or one of its members is: the other files and members are still scanned).
 
     Example:  vigie scan dump.csv post.html leak.zip export.xlsx --json | jq .severity
     """
     from crawler.attachments import UNPACKED_TYPES, AttachmentError, expand_attachment, extension_of
-    from indexer.detect import detect
     from vigie.config.schema import AttachmentLimits
 
     rt = runtime(config, data_dir)
     require_keys(rt)
-    key = rt.match_key
     limits = AttachmentLimits()
-    inputs: list[tuple[str, bytes, str | None]] = []  # (label, bytes, file name)
+    inputs: list[tuple[str, _Input, str | None]] = []  # (label, bytes or a file to stream, file name)
     unread = 0  # files or members that could not be read: said on stderr, the others still scanned, exit 1
     for p in paths:
         if p == "-":
-            inputs.append((p, sys.stdin.buffer.read(), None))
+            inputs.append((p, _stdin_input(), None))
             continue
         path = Path(p)
         if not path.is_file():
             fail(f"cannot scan {p}: not a file (pass a file path, or - for stdin)")
-        data = path.read_bytes()
         if extension_of(path.name) not in UNPACKED_TYPES:
-            inputs.append((p, data, path.name))
+            inputs.append((p, path, path.name))  # read when scanned: streamed when big
+            continue
+        size = path.stat().st_size
+        if size > limits.max_bytes:  # refused before reading it whole (expand_attachment would)
+            unread += 1
+            err_console.print(f"[bold red]error:[/] cannot scan {shown(p)}: {size} bytes > "
+                              f"attachments.max_bytes={limits.max_bytes}: an archive is unpacked in memory; "
+                              "unpack it and scan its files", highlight=False)
             continue
         skipped: list[AttachmentError] = []
         try:
-            files = expand_attachment(path.name, data, limits, skipped)
+            files = expand_attachment(path.name, path.read_bytes(), limits, skipped)
         except AttachmentError as exc:  # it quotes the archive's member names: what the dump's author chose
             unread += 1
             err_console.print(f"[bold red]error:[/] cannot scan {shown(p)}: {shown(str(exc))}", highlight=False)
@@ -96,25 +109,111 @@ def scan(
             err_console.print(f"[bold red]error:[/] {shown(p)}: a part was not read: {shown(str(part))}",
                               highlight=False)
         inputs += [(p + f.filename[len(path.name):], f.data, f.filename) for f in files]
-    for p, data, name in inputs:
-        frags = detect(data, key=key, filename=name)
-        if as_json:
+    scanner = _Scanner(rt.match_key)
+    try:
+        for p, source, name in inputs:
             label = p if len(inputs) > 1 or len(paths) > 1 else None  # named whenever several were given
-            for f in frags:
-                sys.stdout.write(json_text(fragment_json(f, reveal, label)) + "\n")
-            continue
-        # a member's name is the archive author's: text, never markup or a terminal control
-        label = shown(p if p != "-" else "<stdin>")
-        if not frags:
-            console.print(f"{label}: no fragment found", highlight=False, soft_wrap=True)
-            continue
-        console.print(f"[bold]{label}[/]: {len(frags)} fragment(s)", highlight=False, soft_wrap=True)
-        for f in frags:
-            counts = ", ".join(f"{t} {n}" for t, n in f.counts().items())
-            cats = ", ".join(f.categories()) or "none"
-            console.print(f"  {f.kind:<12} lines {f.start_line}-{f.end_line}  severity [bold]{f.severity.name}[/]"
-                          f"  identifiers: {counts}  article 9: {cats}", highlight=False, soft_wrap=True)
+            unread += scanner.scan(p, source, name, label if as_json else None, as_json, reveal)
+    finally:
+        scanner.close()
     if reveal and not as_json:
         typer.echo("(--reveal only applies to --json output)", err=True)
     if unread:
+        err_console.print(f"[bold red]error:[/] {unread} file(s) or part(s) not read whole (said above)",
+                          highlight=False)
         raise typer.Exit(EXIT_FAILURE)
+
+
+_Input = bytes | Path | Iterator[bytes]
+_BLOCK = 1 << 20
+
+
+def _stdin_input() -> bytes | Iterator[bytes]:
+    """Standard input: its bytes when small, else its blocks (streamed like a big file)."""
+    from indexer.detect.parallel import DEFAULT_THRESHOLD_BYTES
+
+    head = sys.stdin.buffer.read(DEFAULT_THRESHOLD_BYTES + 1)
+    if len(head) <= DEFAULT_THRESHOLD_BYTES:
+        return head
+    rest = iter(lambda: sys.stdin.buffer.read(_BLOCK), b"")
+    return itertools.chain([head], rest)
+
+
+class _Scanner:
+    """Detects each input: one `detect()` call when small, else `detect_stream` on a pool of
+    every core started once for the command (a file of gigabytes is read in record-aligned
+    chunks, memory bounded by the chunks in flight, never cut), and prints its fragments."""
+
+    def __init__(self, key: MatchKey) -> None:
+        self.key = key
+        self.pool: DetectPool | None = None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+    def scan(self, p: str, source: _Input, name: str | None, label: str | None, as_json: bool,
+             reveal: bool) -> int:
+        """Scan one input and print what was found; 1 when part of it was not read (said on
+        stderr), else 0."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        from indexer.decode import Limits
+        from indexer.detect import detect
+        from indexer.detect.parallel import DEFAULT_THRESHOLD_BYTES, StreamStats, detect_stream, make_pool
+
+        shown_label = shown(p if p != "-" else "<stdin>")  # a member's name is the archive author's: text only
+        stats = StreamStats()
+        count = 0
+        streamed = False
+        try:
+            if isinstance(source, Path) and source.stat().st_size <= DEFAULT_THRESHOLD_BYTES:
+                source = source.read_bytes()
+            if isinstance(source, bytes) and len(source) <= DEFAULT_THRESHOLD_BYTES:
+                found = detect(source, key=self.key, filename=name)
+                if not as_json and found:
+                    console.print(f"[bold]{shown_label}[/]: {len(found)} fragment(s)", highlight=False,
+                                  soft_wrap=True)
+                frags: Iterable[Fragment] = found
+            else:
+                if self.pool is None:
+                    self.pool = make_pool(self.key)
+                if not as_json:
+                    console.print(f"[bold]{shown_label}[/]: big input, read in chunks on {self.pool.workers} "
+                                  "process(es)", highlight=False, soft_wrap=True)
+                frags = detect_stream([source] if isinstance(source, bytes) else source, key=self.key,
+                                      filename=name, pool=self.pool, stats=stats)
+            streamed = not isinstance(frags, list)
+            for f in frags:
+                count += 1
+                self._show(f, label, as_json, reveal)
+        except OSError as exc:
+            err_console.print(f"[bold red]error:[/] {shown_label}: could not be read whole after {count} "
+                              f"fragment(s): {shown(exc.strerror or str(exc))}", highlight=False)
+            return 1
+        except BrokenProcessPool:
+            self.close()  # the next input gets a new pool
+            err_console.print(f"[bold red]error:[/] {shown_label}: a detection process died (out of memory?) "
+                              f"after {count} fragment(s); the rest of this input was not scanned", highlight=False)
+            return 1
+        if not as_json and (streamed or not count):
+            said = "no fragment found" if not count else f"{count} fragment(s)"
+            console.print(f"[bold]{shown_label}[/]: {said}", highlight=False, soft_wrap=True)
+        if stats.long_lines:
+            err_console.print(f"[bold red]error:[/] {shown_label}: {stats.long_lines} line(s) longer than "
+                              f"{Limits().max_line_chars:,} characters: only the head of each was read "
+                              f"({stats.bytes_skipped:,} bytes not read)", highlight=False)
+            return 1
+        return 0
+
+    @staticmethod
+    def _show(f: Fragment, label: str | None, as_json: bool, reveal: bool) -> None:
+        if as_json:
+            sys.stdout.write(json_text(fragment_json(f, reveal, label)) + "\n")
+            return
+        counts = ", ".join(f"{t} {n}" for t, n in f.counts().items())
+        cats = ", ".join(f.categories()) or "none"
+        console.print(f"  {f.kind:<12} lines {f.start_line}-{f.end_line}  severity "
+                      f"[bold]{f.severity.name}[/]  identifiers: {counts}  article 9: {cats}",
+                      highlight=False, soft_wrap=True)
