@@ -38,20 +38,7 @@ KEY = MatchKey(bytes.fromhex(KEY_HEX), version=1)
 
 # Inputs the probe found wrong and that are not fixed yet, with the reason (strict xfail: each
 # fails the suite once fixed, to be moved back among the passing).
-GAPS: dict[str, str] = {
-    "agenda_cabinet_google.ics": "decoded, every identifier but one name is found: `SUMMARY: M. Jérôme Caron - "
-                                 "renouvellement`, in an event whose facts run on into the one before (prose reads "
-                                 "one person per dox)",
-    "agenda_thunderbird.ics": "the second event's patient (`LEFÈVRE Frédéric` in its SUMMARY) missed: its facts run "
-                              "on into the first event's dox (one person per dox)",
-    "boite_dr_martin.mbox": "decoded, the forwarded lab result and the attached CSV are found, but the headers' "
-                            "correspondents (From/To/Cc with display names) and a patient's signature block "
-                            "are not (a signature is deliberately no fragment in a post)",
-    "reponse_patiente.eml": "decoded, the quoted NIR and the phone are found; the sender's From header is not",
-    "Discussion WhatsApp avec Secretariat Cabinet.txt": "names in messages (`c'est Jérôme Caron`, "
-                                                        "`Nouvelle patiente : Inès Bouvier, 15 rue ...`) and "
-                                                        "that address missed",
-}
+GAPS: dict[str, str] = {}
 
 
 def _found(frags: list[Fragment]) -> set[tuple[str, str]]:

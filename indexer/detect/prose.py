@@ -39,11 +39,13 @@ over `_MAX_LINE` characters are not prose, and every pattern below is possessive
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from indexer import identifiers as ids
 from indexer.detect.base import Ctx, Spec
 from indexer.detect.extract import Sink, extract_record
+from indexer.detect.mail import ORG_WORDS as _ORG_WORDS
 from indexer.detect.scan import scan
 
 __all__ = ["ROLE_MAILBOXES", "alone_prose", "personal", "prose_dox"]
@@ -125,16 +127,22 @@ _NOT_NAME = frozenset({
 })
 
 
+_CIVILITY = frozenset({"m", "mme", "mlle", "mr", "mrs", "ms", "dr", "pr", "me"})
 _NON_SPACE = re.compile(r"[^ \t]++")
 
 
-def _name(line: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """The span of the first person's name on the line (see the module docstring)."""
-    for m in _NAME.finditer(line):
+def _name(line: str, taken: list[tuple[int, int]], pos: int = 0, strict: bool = False) -> tuple[int, int] | None:
+    """The span of the first person's name on the line from `pos` (see the module docstring).
+    `strict` (a mail's body, read whole): a civility or a cue before the name, or a birth after
+    it, and no word of an organisation's (`Customer Services: +44 ...`, `Sérologie VIH 1/2`)."""
+    for m in _NAME.finditer(line, pos):
         st, en = m.span(1)
         if any(a < en and st < b for a, b in taken):
             continue
         words = [(w.start(), w.end()) for w in _NON_SPACE.finditer(line, st, en)]
+        civ = [n for n, (a, b) in enumerate(words[1:-1], 1) if line[a:b].lower().rstrip(".") in _CIVILITY]
+        if civ:  # `Demain Mme Agathe Roussel`: the name is what follows the civility
+            return _name(line, taken, words[civ[-1]][1], strict)
         while words and line[words[0][0]:words[0][1]].lower() in _NOT_NAME:
             words = words[1:]
         while words and line[words[-1][0]:words[-1][1]].lower() in _NOT_NAME:
@@ -146,9 +154,17 @@ def _name(line: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
         while k > 0 and st - k < 40 and not line[k - 1].isalnum():
             k -= 1
         before = line[max(0, k - 24):k].lower()
-        if _NAME_AFTER.search(before) or _NAME_BEFORE.match(line[en:en + 40]):
+        if strict:
+            if any(line[a:b].lower().strip(".,") in _ORG_WORDS for a, b in words):
+                continue
+            if _NAME_AFTER.search(before) or _BIRTH_AFTER.match(line, en):
+                return st, en
+        elif _NAME_AFTER.search(before) or _NAME_BEFORE.match(line[en:en + 40]):
             return st, en
     return None
+
+
+_FULL_DATE = re.compile(r"(?<![\d.])\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d(?!\d)")
 
 
 def _facts(text: str) -> tuple[list[Any], int, int]:
@@ -156,6 +172,13 @@ def _facts(text: str) -> tuple[list[Any], int, int]:
     counted once per span (a Gmail address gives two forms), service mailboxes left out."""
     found: list[Any] = []
     scan(text, found)
+    if found and ("20" in text or "19" in text):
+        # `[02.12.2026 09:41]` (a chat's time stamp) reads as a landline `02 12 20 26 09`: no
+        # number begins with a date
+        dates = [m.span() for m in _FULL_DATE.finditer(text)]
+        if dates:
+            found = [x if x[0] != "phone" or not any(a <= x[2] < b for a, b in dates) else ("skip",) + tuple(x[1:])
+                     for x in found]
     spans: set[tuple[int, int]] = set()
     contacts = private = 0
     for t, c, st, en in found:
@@ -222,20 +245,27 @@ _Typed = list[tuple[int, int, str]]
 _PerLine = list[tuple[int, _Typed, list[tuple[int, int]]]]
 
 
-def _analyse(lines: list[str], lo: int, hi: int) -> tuple[bool, int, _PerLine]:
+def _analyse(lines: list[str], lo: int, hi: int, name_lines: frozenset[int] = frozenset(),
+             strict: bool = False) -> tuple[bool, int, _PerLine]:
     """Whether lines lo..hi are a dox (see the module docstring), their identifiers and facts
-    `P + F`, and per line: (line, its
-    typed spans (start, end, role), the spans of the identifiers `scan` found)."""
+    `P + F`, and per line: (line, its typed spans (start, end, role), the spans of the
+    identifiers `scan` found). Several people may be named (an agenda's line per patient, a
+    chat's message each, `Mme X ..., et M. Y, né le ...`): a name after the first starts a
+    person of its own when what follows it on its line holds a fact (an identifier, a birth, a
+    street); each person has one name, one home and one birth. `name_lines`: lines that are a
+    name by themselves (a mail's signature, `mail.py`)."""
     contacts = private = 0
     dox_cue = cue = False
     per_line: _PerLine = []
-    named = addressed = False  # one person: their name and home once
+    named = addressed = False  # the current person's name and home
+    born = homed = False
     own = False  # a birth or a home: what a person has and a company has not
+    pre = {k: _facts(lines[k]) for k in range(lo, hi + 1) if lines[k].strip()}
     for k in range(lo, hi + 1):
         s = lines[k]
         if not s.strip():
             continue
-        found, p, f = _facts(s)
+        found, p, f = pre[k]
         contacts += p
         private += f
         own = own or any(x[0] in _OWN for x in found)
@@ -243,32 +273,179 @@ def _analyse(lines: list[str], lo: int, hi: int) -> tuple[bool, int, _PerLine]:
         dox_cue = dox_cue or _DOX_CUE.search(low) is not None
         cue = cue or _CUE.search(low) is not None
         typed: _Typed = []
-        m = _STREET.search(s) if not addressed else None
-        if m is not None:
-            addressed = True
-            typed.append((m.start(), m.end(), "street"))
-            if _HOME_BEFORE.search(low, max(0, m.start() - 50), m.start()):
-                private += 1
-                own = True
-        nm = None
-        if not named:
-            nm = _name(s, [(a, b) for a, b, _ in typed])
-            if nm is not None:
-                named = True
-                typed.append((nm[0], nm[1], "full_name"))
-        for dm in _DATE.finditer(s):
-            st = dm.start()
-            after_name = nm is not None and nm[1] <= st and not s[nm[1]:st].strip(" \t,(")
-            if (after_name or _BIRTH_BEFORE.search(low, max(0, st - 40), st)) \
-                    and ids.canon_dob(dm.group()) is not None:
-                typed.append((dm.start(), dm.end(), "dob"))
-                private += 1
-                own = True
+        streets = [m for m in _STREET.finditer(s)][:4]
+        names: list[tuple[int, int]] = []
+        if k in name_lines:
+            st = len(s) - len(s.lstrip())
+            names.append((st, len(s.rstrip())))
+        if s[:6] == "BEGIN:" and s.strip().upper() == "BEGIN:VEVENT":
+            # a calendar's event (as `exports.readable` writes it): its own person's record
+            typed.append((0, 0, "start"))
+            named = addressed = born = homed = False
+        elif s[:9] == "SUMMARY: " and (sm := _SUMMARY_NAME.search(s)) is not None and not any(
+                w.lower() in _ORG_WORDS or w.lower() in _NOT_NAME for w in sm.group(1).split()):
+            names.append(sm.span(1))  # `SUMMARY: Consultation psychiatrie - LEFÈVRE Frédéric`
+        pos = 0
+        while len(names) < 4:
+            nm = _name(s, [(m.start(), m.end()) for m in streets] + names, pos, strict)
+            if nm is None:
                 break
-        per_line.append((k, sorted(typed), sorted({(x[2], x[3]) for x in found})))
+            pos = nm[1]
+            if named or names:  # a second person: only with a fact of their own after the name
+                if _RELATIVE.search(low, max(0, nm[0] - 24), nm[0]):
+                    continue  # `Sa mère, Sylvie X : 06 ...`: a relative, part of the person's own dox
+                nxt = min([a for a, _ in _name_starts(s, nm[1])] + [len(s)])
+                tail = s[nm[1]:nxt]
+                if not (any(nm[1] <= x[2] < nxt and x[0] != "skip" for x in found) or _STREET.search(tail)
+                        or _BIRTH_AFTER.match(tail) or (nxt == len(s) and _facts_below(lines, pre, k, hi))):
+                    # the line's only name, its facts before it (`+33 7 ...: Bonjour c'est X Y`,
+                    # a chat's sender shown by number): the line is that person's
+                    if names or nxt != len(s) or not any(x[2] < nm[0] and x[0] != "skip" for x in found):
+                        continue
+                    typed.append((0, 0, "start"))
+            names.append(nm)
+        names.sort()
+        people = [(a, "full_name") for a, _ in names]
+        for a, b in names:
+            typed.append((a, b, "full_name"))
+        dates = [dm for dm in _DATE.finditer(s)][:8]
+        marks = sorted(people + [(m.start(), "street") for m in streets] + [(dm.start(), "date") for dm in dates])
+        by_start = {m.start(): m for m in streets}
+        by_date = {dm.start(): dm for dm in dates}
+        last_name_end = -1
+        last_birth_end = -1  # `born 14/02/1981 and mine is 03/09/1978`: births listed
+        for at, what in marks:
+            if what == "full_name":
+                if named:  # a person of their own: their home and birth are theirs
+                    addressed = born = homed = False
+                named = True
+                last_name_end = next(b for a, b in names if a == at)
+            elif what == "street":
+                m = by_start[at]
+                if addressed:
+                    continue
+                addressed = True
+                typed.append((m.start(), m.end(), "street"))
+                if _HOME_BEFORE.search(low, max(0, m.start() - 50), m.start()):
+                    private += 1
+                    own = homed = True
+            else:
+                dm = by_date[at]
+                st = dm.start()
+                after_name = last_name_end >= 0 and last_name_end <= st and not s[last_name_end:st].strip(" \t,(")
+                listed = last_birth_end >= 0 and st - last_birth_end <= 24 and not _SENTENCE_END.search(
+                    s, last_birth_end, st)
+                birth = _BIRTH_BEFORE.search(low, max(0, st - 40), st) is not None
+                if not birth and st < 40 and not s[:st].strip() and k > lo:  # `... date of birth is` / `14/02/1981`
+                    birth = _BIRTH_ENDS.search(lines[k - 1][-40:].lower()) is not None
+                if (after_name or listed or birth) and ids.canon_dob(dm.group()) is not None:
+                    typed.append((dm.start(), dm.end(), "dob"))
+                    last_birth_end = dm.end()
+                    if not born:
+                        private += 1
+                    own = born = True
+            if born and addressed and not homed and named:  # a person's birth and street: their home
+                private += 1
+                homed = True
+        if "rpps" in low or "adeli" in low:  # a practitioner's number behind its name (`RPPS 10003214565`)
+            for pm in _PRO_ID.finditer(s):
+                if not any(a < pm.end(2) and pm.start(2) < b for a, b, _ in typed):
+                    typed.append((pm.start(2), pm.end(2), pm.group(1).lower()))
+        typed.extend((x[2], x[3], "skip") for x in found if x[0] == "skip")
+        per_line.append((k, sorted(typed), sorted({(x[2], x[3]) for x in found if x[0] != "skip"})))
     facts = contacts + private
+    named = named or any(r == "full_name" for _, typed, _ in per_line for _, _, r in typed)
     dox = ((dox_cue or (cue and named)) and facts >= 2) or (named and own and facts >= 3)
     return dox, facts, per_line
+
+
+def _facts_below(lines: list[str], pre: dict[int, tuple[list[Any], int, int]], k: int, hi: int) -> bool:
+    """Whether the line below line k (an event's, a record's next line) holds a fact of the
+    person named last on line k and names no one of its own: an identifier, a street, a birth."""
+    j = k + 1
+    if j > hi or j not in pre:
+        return False
+    s = lines[j]
+    if _name(s, []) is not None:
+        return False
+    return any(x[0] != "skip" for x in pre[j][0]) or _STREET.search(s) is not None \
+        or _BIRTH_BEFORE.search(s.lower()[:60]) is not None and _DATE.search(s) is not None
+
+
+_PRO_ID = re.compile(r"(?i)\b(rpps|adeli)\b[ \t]*+(?:n[°o]\.?[ \t]*+)?:?[ \t]*+(\d(?:[ .]?\d){8,10}+)(?!\d)")
+_BIRTH_ENDS = re.compile(r"(?:\bn[ée]e?s? le|\bborn(?: on)?|birth(?: is)?|\bdob|naissance)[ \t]*+:?[ \t]*+\Z")
+# an event's summary ending with the patient's name after the reason: `Motif - NOM Prénom`
+_SUMMARY_NAME = re.compile(rf" [-–] ({_WORD}(?:[ \t]{_WORD}){{1,2}})[ \t]*\Z")
+_SENTENCE_END = re.compile(r"[.;!?]")
+_RELATIVE = re.compile(
+    r"\b(?:m[èe]re|p[èe]re|s[œo]e?ur|fr[èe]re|mari|femme|copine|copain|fils|fille|parents?|oncle|tante|cousine?"
+    r"|grand-m[èe]re|grand-p[èe]re|mother|father|mum|mom|dad|sister|brother|wife|husband|son|daughter|girlfriend"
+    r"|boyfriend|uncle|aunt|cousin)\b[^.;!?\n]{0,16}\Z")
+_BIRTH_AFTER = re.compile(r"[ \t]*+[,:(–-]?[ \t]*+\(?(?:n[ée]e?\b|born\b|b\.)")
+
+
+def _name_starts(s: str, pos: int) -> list[tuple[int, int]]:
+    """The next capitalised run after `pos` that `_name` would take (the end of a person's
+    own text on a line that names several)."""
+    nm = _name(s, [], pos)
+    return [nm] if nm is not None else []
+
+
+def person_records(lines: list[str], lo: int, per_line: _PerLine, offs: list[int],
+                   keep: Callable[[int, int, int], bool] | None = None) -> list[tuple[list[tuple[str, int]],
+                                                                                    list[str | None]]]:
+    """The fields and roles of each person's record: the typed spans, each identifier on its
+    own and the words between them as free text (words that hold no identifier are masked in
+    the excerpt: relatives' names); a new record at each person's name after the first.
+    `keep(line, start, end)`: whether an identifier's span is kept (a mail's switchboard is not)."""
+    out: list[tuple[list[tuple[str, int]], list[str | None]]] = []
+    fields: list[tuple[str, int]] = []
+    roles: list[str | None] = []
+    named = started = False
+    for k, typed, spans in per_line:
+        s = lines[k]
+        base = offs[k - lo]
+        cuts = typed + [(a, b, "" if keep is None or keep(k, a, b) else "skip") for a, b in spans
+                        if not any(x < b and a < y for x, y, _ in typed)]
+        pos = 0
+        for st, en, r in sorted(cuts):
+            if st < pos:
+                continue
+            if r == "skip":  # no one's number (a date read as a phone, a switchboard): not read
+                if s[pos:st].strip():
+                    fields.append((s[pos:st], base + pos))
+                    roles.append(None)
+                pos = en
+                continue
+            if r == "start":  # a person's line begins (their facts before their name)
+                if named:
+                    out.append((fields, roles))
+                    fields, roles = [], []
+                named = False
+                started = True
+                continue
+            if r == "full_name":
+                if named and not started:
+                    if s[pos:st].strip():
+                        fields.append((s[pos:st], base + pos))
+                        roles.append(None)
+                    out.append((fields, roles))
+                    fields, roles = [], []
+                    pos = st
+                named = True
+                started = False
+            if s[pos:st].strip():
+                fields.append((s[pos:st], base + pos))
+                roles.append(None)
+            fields.append((s[st:en], base + st))
+            roles.append(r or None)
+            pos = en
+        if s[pos:].strip():
+            fields.append((s[pos:], base + pos))
+            roles.append(None)
+    if fields:
+        out.append((fields, roles))
+    return out
 
 
 def prose_dox(ctx: Ctx, i: int, floor: int) -> tuple[int, Spec | None]:
@@ -292,27 +469,6 @@ def prose_dox(ctx: Ctx, i: int, floor: int) -> tuple[int, Spec | None]:
         return i + 1, None
 
     def fill(sink: Sink, offs: list[int]) -> int:
-        fields: list[tuple[str, int]] = []
-        roles: list[str | None] = []
-        for k, typed, spans in per_line:
-            s = lines[k]
-            base = offs[k - lo]
-            # the typed spans, then each identifier on its own and the words between them as
-            # free text: words that hold no identifier are masked in the excerpt (relatives' names)
-            cuts = typed + [(a, b, "") for a, b in spans if not any(x < b and a < y for x, y, _ in typed)]
-            pos = 0
-            for st, en, r in sorted(cuts):
-                if st < pos:
-                    continue
-                if s[pos:st].strip():
-                    fields.append((s[pos:st], base + pos))
-                    roles.append(None)
-                fields.append((s[st:en], base + st))
-                roles.append(r or None)
-                pos = en
-            if s[pos:].strip():
-                fields.append((s[pos:], base + pos))
-                roles.append(None)
-        return extract_record(fields, roles, sink)
+        return sum(extract_record(f, r, sink) for f, r in person_records(lines, lo, per_line, offs))
 
     return hi + 1, ("dox", lo, hi, fill)

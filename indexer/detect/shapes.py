@@ -27,6 +27,7 @@ from indexer.detect.encoded import (
     remap_found,
 )
 from indexer.detect.extract import NULLS, Sink, clean, extract_combo, extract_record, extract_rows, mask_free_text
+from indexer.detect.mail import mail_block, mail_line
 from indexer.detect.prose import ROLE_MAILBOXES, personal, prose_dox
 from indexer.detect.records import (
     ASTM_HEAD,
@@ -1491,6 +1492,10 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             return nxt, spec
     if c in "{[" and is_json_line(s):
         return jsonl(ctx, i)
+    if ":" in s and mail_line(s):  # a message's headers: its correspondents (`mail`)
+        got = mail_block(ctx, i, ctx.floor)
+        if got is not None:
+            return got
     if "=" in s and form_fields(s) is not None:
         nxt, spec = _form(ctx, i)
         if spec is not None:
