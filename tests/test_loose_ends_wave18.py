@@ -6,6 +6,7 @@
    that names a person is stored masked; log lines keep the strict masking.
 3. Attachments: the exports the detector reads (.ics, .vcf, .ldif, .mbox, .eml) are downloaded by
    default, and an attachment's HTML is held to the source's `limits.max_page_elements`.
+4. Posts read with an empty body (a redesign the body selector misses) are a counted failure kind.
 """
 
 from __future__ import annotations
@@ -305,3 +306,47 @@ def test_an_attachments_html_is_held_to_the_sources_ceiling(crawled_attachments)
         store.close()
     rows = sum(h.counts.get("email", 0) for h in hits if h.filename == "export_clients.txt")
     assert rows == 60  # its text scanned all the same
+
+
+# ---------------------------------------------------------------- 4. empty post bodies are counted
+def _mini_post(pid: str, body_class: str = "body", body: str | None = None, attachment: bool = False) -> str:
+    link = f'<a class="att" href="/f/{pid}.csv"></a>' if attachment else ""
+    return (f'<div class="post" id="{pid}"><span class="author">someone</span><span class="date">3 mars 2026 à '
+            f'10:00</span><div class="{body_class}">{f"body {pid}" if body is None else body}{link}</div></div>')
+
+
+@pytest.fixture
+def mini_site() -> Iterator[object]:
+    from tests.test_crawl_identity import MiniSite
+
+    yield from MiniSite().serve()
+
+
+def test_posts_whose_body_the_selector_misses_are_counted_and_flag_the_source(mini_site, tmp_path: Path) -> None:
+    from tests.fixtures.forum import crawl
+    from tests.test_crawl_identity import POST_SELECTORS, write_source
+
+    forum = {"thread_rows": "tr.row", "thread_link": "a.t::attr(href)",
+             "post": {**POST_SELECTORS, "attachments": "a.att::attr(href)"}}
+    site = mini_site
+    site.pages.update({
+        "/list": '<html><body><table><tr class="row"><a class="t" href="/t/1">one</a></tr></table></body></html>',
+        "/t/1": "<html><body><h1>One</h1>" + _mini_post("a1") + _mini_post("a2") + "</body></html>",
+    })
+    # selectors_lost (post.body matched before, nothing on the page now) would flag the source
+    # first: off here, so that what flags it is the empty bodies alone
+    config = write_source(tmp_path / "config", site, forum, start="/list", attention={"selectors_lost": 0})
+    first = crawl(config, tmp_path / "data", "mini", extra=["--no-index"])
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert first.summary["failures"]["empty_bodies"] == 0 and first.summary["needs_attention"] is False
+    # the redesign: bodies move to div.message; one post holds only a file (not counted:
+    # it has something to read) and one an empty body in the old markup
+    site.pages["/t/1"] = ("<html><body><h1>One</h1>" + "".join(_mini_post(p, "message") for p in ("a1", "a2", "a3"))
+                          + _mini_post("a4", "message", "", attachment=True) + _mini_post("a5", body="")
+                          + "</body></html>")
+    second = crawl(config, tmp_path / "data", "mini", extra=["--no-index"])
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert second.summary["failures"]["empty_bodies"] == 4, second.summary["failures"]
+    assert second.summary["needs_attention"] is True
+    assert "empty bodies" in second.summary["attention_reason"]
+    assert "post.body" in second.stderr  # the warning says what to check

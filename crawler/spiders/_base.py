@@ -43,7 +43,7 @@ __all__ = ["FAILURE_KINDS", "VigieSpider", "absolute_url", "absolute_urls", "ele
 # The silent failures made loud (issue 13): counted per crawl as stats `vigie/failures/<kind>`,
 # compared with the source's `attention` thresholds (login_failed has none: it always counts).
 FAILURE_KINDS = ("unparsed_dates", "follows_refused", "pagination_stopped", "login_failed", "selectors_lost",
-                 "threads_shrank", "redirected_off_site", "json_unread")
+                 "threads_shrank", "redirected_off_site", "json_unread", "empty_bodies")
 
 _FOLLOWED_SCHEMES = frozenset({"http", "https"})
 # what Vigie's own middlewares say when they drop a request on purpose (FollowRulesMiddleware,

@@ -350,6 +350,13 @@ class ForumSpider(VigieSpider):
         page = int(response.meta.get("vigie_page", 1))
         psel = self.sel.post
         self.observe("thread", "post.body", any(p.body for p in posts))
+        # a post with no text and no file is stored with nothing to scan: the body selector has
+        # stopped matching (a redesign), or matches an empty element; counted, not silent
+        if empty := sum(1 for p in posts if not p.body.strip() and not p.attachments):
+            self.failure("empty_bodies", f"{empty} of {len(posts)} post(s) on {mask_url(response.url)} have an empty "
+                         "body and no attachment: check post.body (and post.exclude) against the page")
+            if empty > 1:
+                self.crawler.stats.inc_value("vigie/failures/empty_bodies", empty - 1)
         if psel.author:
             self.observe("thread", "post.author", any(p.author for p in posts))
         if psel.date:

@@ -1256,6 +1256,10 @@ class AttentionThresholds(Strict):
     json_unread: int = Field(
         default=1, ge=0, description="Thread pages whose embedded JSON (`post.from_json`) could not be read (missing, "
         "too big, too deep, not JSON) or paired with the posts; their posts were read from the HTML alone.")
+    empty_bodies: int = Field(
+        default=3, ge=0, description="Posts read with an empty body and no attachment: `post.body` selects nothing "
+        "or an empty element in them (the site's markup changed?), or `post.exclude` takes all of it; nothing in "
+        "them is scanned. A post holding only an image is one too, hence a default above 1.")
     pages_too_dense: int = Field(
         default=1, ge=0, description="Pages of more elements than `limits.max_page_elements`: not parsed (their "
         "posts and links are not read), their text scanned as one item; a hostile page, or a limit too low. "
