@@ -7,6 +7,8 @@
 3. Attachments: the exports the detector reads (.ics, .vcf, .ldif, .mbox, .eml) are downloaded by
    default, and an attachment's HTML is held to the source's `limits.max_page_elements`.
 4. Posts read with an empty body (a redesign the body selector misses) are a counted failure kind.
+7. The tests' `crawl()` reads `-o` output whose strings hold U+2028 and other line breaks
+   `str.splitlines` knows.
 """
 
 from __future__ import annotations
@@ -350,3 +352,23 @@ def test_posts_whose_body_the_selector_misses_are_counted_and_flag_the_source(mi
     assert second.summary["needs_attention"] is True
     assert "empty bodies" in second.summary["attention_reason"]
     assert "post.body" in second.stderr  # the warning says what to check
+
+
+# ---------------------------------------------------------------- 7. -o lines hold U+2028 as it is
+def test_crawl_output_with_unicode_line_separators_is_read_whole(mini_site, tmp_path: Path) -> None:
+    from tests.fixtures.forum import crawl
+    from tests.test_crawl_identity import POST_SELECTORS, write_source
+
+    forum = {"thread_rows": "tr.row", "thread_link": "a.t::attr(href)", "post": POST_SELECTORS}
+    odd = ["un\u2028deux", "trois\x85quatre", "cinq\u2029six", "sept\x1cneuf"]
+    mini_site.pages.update({
+        "/list": '<html><body><table><tr class="row"><a class="t" href="/t/1">one</a></tr></table></body></html>',
+        "/t/1": "<html><body><h1>One</h1>" + "".join(_mini_post(f"a{i}", body=b) for i, b in enumerate(odd))
+                + "</body></html>",
+    })
+    config = write_source(tmp_path / "config", mini_site, forum, start="/list")
+    run = crawl(config, tmp_path / "data", "mini", extra=["--no-index"])
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert any(ch in (tmp_path / "data").joinpath(p.name).read_text(encoding="utf-8") for p in
+               (tmp_path / "data").glob("items-*.jsonl") for ch in ("\u2028", "\x85"))  # written as they are
+    assert sorted(i["post_id"] for i in run.items) == [f"a{i}" for i in range(len(odd))]
