@@ -14,6 +14,7 @@ import random
 
 import pytest
 
+from indexer import engine
 from indexer.decode import decode
 from indexer.detect import _LIMITS, Tokenizer, detect, detect_text
 from indexer.detect import prefilter as P
@@ -30,6 +31,7 @@ from tests.corpus.generate import (
     make_prose_post,
     render,
 )
+from tests.native_core import require_native
 
 pytestmark = pytest.mark.skipif(not P.available(), reason="hyperscan not installed: " + P.reason())
 
@@ -192,12 +194,47 @@ def test_quoted_lines_above_a_lone_line_are_read_without_their_prefix() -> None:
              "Contact: jeanne.martin@example.fr\n")
     dox = ("Voilà la fiche.\n\n> Nom : Dupont\n> Prénom : Jean\n> Adresse : 12 rue de la Paix, 75002 Paris\n"
            "> Date de naissance : 15 mars 1985\n\nContact : jean.dupont@example.fr\n")
-    arrow = "Merci.\n\n> Paiement -> BTC\n\nContact: jeanne.martin@example.fr\n"
+    arrow = "Merci.\n\n> Nom -> Martin\n\nContact: jeanne.martin@example.fr\n"
     assert candidate_starts(prose.encode()) == [] and detect(prose.encode(), key=KEY) == []
     assert candidate_starts(dox.encode()) == [(7, 0)]
     frags = detect(dox.encode(), key=KEY)
     assert [(f.kind, f.start_line, f.end_line) for f in frags] == [("dox", 3, 8)]
     assert sorted(i.type for i in frags[0].identifiers) == ["address", "dob", "email", "name"]
     assert frags == _full(dox.encode())
-    # a quoted `a -> b` line is a key: value line for the recognisers: the lone line is kept
+    # a quoted `a -> b` line is a key: value line for the recognisers: under a label that names
+    # something (a dox's), the lone line is kept
     assert candidate_starts(arrow.encode()) == [(4, 0)]
+
+
+@pytest.mark.parametrize("engine_name", ["python", "native"])
+def test_a_signature_under_unnamed_key_value_lines_has_no_start(engine_name: str) -> None:
+    """A seller's `Prix: 2800$, contact: tox, paiement: BTC/XMR` line above a signature's lone
+    `Contact: x@y`: no start line and no `detect()` of the post (until wave 18 any `key: value`
+    line above kept the signature, and each such post cost a whole detection: 8 ms per MB of
+    forum text, twice the one-pass scan). A label above that names something (a dox's `Nom`, a
+    stealer log's `URL`) still keeps it, and a dox written above it is still found."""
+    if engine_name == "native":
+        require_native()
+    engine.set_engine(engine_name)
+    try:
+        signature = "\n\n___\nContact: jeanne.martin@example.fr\n"
+        unnamed = ["Base clients 2024, 12 000 lignes, prix en DM.\n\nPrix: 2800$, contact: tox, paiement: BTC/XMR",
+                   "Prix: 1200$\n\nLivraison: sous 24h",
+                   "> Paiement -> BTC",
+                   "Stock: 3 bases\nPrix: 50$"]
+        named = ["Nom: Martin", "URL: https://shop.example/login", "Email -> ventes", "Prix: 50$\nNom : Martin"]
+        posts = [(u + signature).encode() for u in unnamed]
+        assert [candidate_starts(p) for p in posts] == [[]] * len(posts)
+        assert P.detect_many(posts, key=KEY) == [[]] * len(posts)
+        kept = [(n + signature).encode() for n in named]
+        for p in kept:
+            line = p.count(b"\n") - 1  # the signature's line
+            assert candidate_starts(p) == [(line, 0)], p
+        assert P.detect_many(kept, key=KEY) == [detect(p, key=KEY) for p in kept]
+        dox = ("Nom: Dupont\nPrénom: Jean\nAdresse: 12 rue de la Paix, 75002 Paris\nNé le: 15/03/1985\n\n"
+               "Prix: 50$\n" + signature).encode()
+        frags = P.detect_many([dox], key=KEY)[0]
+        assert frags == detect(dox, key=KEY) and [f.kind for f in frags] == ["dox"]
+        assert {"name", "address", "dob"} <= {i.type for i in frags[0].identifiers}
+    finally:
+        engine.set_engine(None)  # the engine VIGIE_ENGINE names

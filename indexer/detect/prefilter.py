@@ -41,7 +41,6 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Any
 
 import re2
@@ -50,10 +49,9 @@ from loguru import logger
 from indexer import engine as _engine
 from indexer.decode import _BOMS, _HTML_SNIFF, Limits
 from indexer.detect import seeds as _seeds
-from indexer.detect.columns import norm_name
 from indexer.detect.multiline import MAX_RECORD_LINES
 from indexer.detect.seeds import candidate_starts
-from indexer.detect.shapes import _KV, _STEALER, _label
+from indexer.detect.shapes import _KV
 from indexer.models import Fragment
 from indexer.tokens import MatchKey
 
@@ -562,11 +560,9 @@ def native_scan() -> Callable[..., list[tuple[int, int, list[tuple[str, list[str
     return fn
 
 
-@lru_cache(maxsize=65_536)
-def _label_names(label: str) -> bool:
-    """Whether a lone `key: value` line with this label can start a fragment: the table part
-    of `seeds.alone_is_nothing`, asked by the compiled scan (a label's answer never changes)."""
-    return norm_name(label) in _STEALER or _label(label) is not None
+# whether a lone `key: value` line with this label can start a fragment (or, above one, keep it):
+# the table part of `seeds.alone_is_nothing`, asked by the compiled scan
+_label_names = _seeds.label_names_something
 
 
 def _detect_many_native(scan: Callable[..., list[tuple[int, int, list[tuple[str, list[str]]]]]],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
 from itertools import repeat
 
 import re2
@@ -20,7 +20,7 @@ from indexer.detect.columns import norm_name
 from indexer.detect.prose import alone_prose
 from indexer.detect.shapes import _KV, _STEALER, MIN_LINE_ADDRESSES, _label
 
-__all__ = ["RULE_CHARS", "alone_is_nothing", "candidate_starts"]
+__all__ = ["RULE_CHARS", "alone_is_nothing", "candidate_starts", "label_names_something"]
 
 
 # A line that can carry an identifier has an @ (or its URL encoding %40, or an obfuscated "[at]",
@@ -235,7 +235,12 @@ def alone_is_nothing(s: str, above: Callable[[], list[str]], prose: bool = True)
 
     A key: value line is nothing alone when its label names nothing (`Contact: a@b.fr`,
     `Prix: 50$`: `shapes._kv` stops at it) and none of the 3 lines `above()` gives (what
-    `shapes.block_start` may walk back over) is a key: value line either.
+    `shapes.block_start` may walk back over) is a key: value line whose label names something
+    either: a dox's `Nom :` or a stealer log's `URL:` there opens a block that takes this line
+    in, where an unnamed one (a seller's `Prix: 2800$, contact: tox` above a signature's
+    `Contact: x@y`) is where `shapes._kv` stops as well. (Until wave 18 any key: value line above
+    kept the line, and every such signature cost a whole `detect()` of its post: 8 ms per MB of
+    forum text, twice the one-pass scan.)
 
     `prose=False`: the caller knows the line is no dox in prose (the compiled core's bound,
     rust/vigie_native/src/prefilter.rs `prose_may`), so `alone_prose` is not asked."""
@@ -253,6 +258,14 @@ def alone_is_nothing(s: str, above: Callable[[], list[str]], prose: bool = True)
     km = _KV.match(s)
     if km is None:
         return True
-    if norm_name(km.group(1)) in _STEALER or _label(km.group(1)) is not None:
+    if label_names_something(km.group(1)):
         return False
-    return not any(_KV.match(x) for x in above())
+    return not any(label_names_something(m.group(1)) for x in above() if (m := _KV.match(x)) is not None)
+
+
+@lru_cache(maxsize=65_536)
+def label_names_something(label: str) -> bool:
+    """Whether a `key: value` line with this label can open a block (`shapes._kv`): a dox's or
+    a stealer log's label. Asked by `alone_is_nothing` and by the compiled scan (a label's
+    answer never changes, and forum signatures repeat the same few)."""
+    return norm_name(label) in _STEALER or _label(label) is not None

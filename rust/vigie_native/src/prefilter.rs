@@ -399,15 +399,19 @@ pub fn classify<E>(b: &[u8], max_line_chars: usize, today: Today, f: &mut Bufs,
                 if judge(&line[ls..le])? {
                     Some(false) // a label that names something (a dox, a stealer log)
                 } else {
-                    // `not any(_KV.match(x) for x in above())`, on the 3 lines above
+                    // `not any(names(_KV.match(x)) for x in above())`, on the 3 lines above: a
+                    // `key: value` line there keeps this one only if its label names something
                     let mut any = Some(false);
                     for k in st.saturating_sub(3)..st {
                         let (x, y) = bounds(k);
-                        match kv_match(line_of_text(x, y)) {
+                        let above = line_of_text(x, y);
+                        match kv_match(above) {
                             None => any = None,
-                            Some(Some(_)) => {
-                                any = Some(true);
-                                break;
+                            Some(Some((ls, le))) => {
+                                if judge(&above[ls..le])? {
+                                    any = Some(true);
+                                    break;
+                                }
                             }
                             Some(None) => {}
                         }
@@ -803,7 +807,9 @@ mod tests {
         assert_eq!(verdict("a@b.fr\nx@y.fr"), DETECT);
         assert_eq!(verdict("Contact: a@b.fr"), 0);
         assert_eq!(verdict("Email: a@b.fr"), DETECT);
-        assert_eq!(verdict("Nom: X\n\nContact: a@b.fr"), DETECT);
+        // a key: value line above keeps a lone one only when its label names something
+        assert_eq!(verdict("Email: X\n\nContact: a@b.fr"), DETECT);
+        assert_eq!(verdict("Prix: 50$, contact: tox\n\n___\nContact: a@b.fr"), 0);
         assert_eq!(verdict("---\n> Contact: a@b.fr\n___"), 0);
         assert_eq!(verdict("Numéro de suivi 96946629672151 (colis)"), 0);
         assert_eq!(verdict("ınsert a@b.fr"), CHECK);
