@@ -259,23 +259,31 @@ class VigieSpider(scrapy.Spider):
         meta.update(vigie_kind=kind, vigie_gen=self._login_gen, vigie_depth=depth)
         return Request(url, callback=callback, errback=self.on_error, meta=meta, dont_filter=dont_filter)
 
-    def on_error(self, failure: Any) -> None:
+    def on_error(self, failure: Any) -> Iterator[Request] | None:
         """A request that failed for good: a page over limits.max_download_bytes (however it got
         there, `size_refusal`) is counted as refused (`pages_refused`), anything else as an
-        error with its reason, except the refusals on purpose of Vigie's own middlewares."""
+        error with its reason, except the refusals on purpose of Vigie's own middlewares. A login
+        wall answered with an error status (XenForo's and Invision's 403 "You must be logged in",
+        a 401) is the wall it is: what to do about it is returned (log in again, send the page
+        again), where it used to be given up as a failed page, silently for the source."""
         request = failure.request
         message = str(failure.value)
+        if failure.check(HttpError):
+            again = self.wall(failure.value.response)
+            if again is not None:
+                return again
         too_big = size_refusal(failure)
         if too_big is not None:
             self.crawler.stats.inc_value("vigie/pages/too_big")
             logger.warning("refused {}: larger than limits.max_download_bytes ({})", request.url, too_big)
-            return
+            return None
         if failure.check(IgnoreRequest) and not failure.check(HttpError) and message.startswith(_OWN_REFUSALS):
-            return  # refused on purpose, counted by the middleware that refused it
+            return None  # refused on purpose, counted by the middleware that refused it
         self.crawler.stats.inc_value("vigie/errors")
         if failure.check(DownloadCancelledError) and not message:
             message = "download cancelled"
         logger.error("giving up on {}: {}", request.url, message[:200] or type(failure.value).__name__)
+        return None
 
     def garbage_retry(self, response: Response, why: str,
                       selector: tuple[str, str] | None = None) -> Iterator[Request]:
@@ -334,9 +342,17 @@ class VigieSpider(scrapy.Spider):
                                     "succeed (logged_in detector did not match): check the credentials")
 
     def _login_failed(self, failure: Any) -> Iterator[Request]:
-        # the site could not be reached (Tor down, timeouts): an error of this run, not a login
-        # the site refused, so not a broken source
+        # the site could not be reached (Tor down, timeouts, a 5xx after the retries): an error of
+        # this run, not a login the site refused, so not a broken source. A 4xx is the site's own
+        # answer (a wrong password answered 403 or 401, a login.url that is 404): refused, as a
+        # login page saying so with a 200 is; it was counted as unreachable, and `vigie crawl`
+        # exited 0 with no login_failed counted.
         self.crawler.stats.inc_value("vigie/errors")
+        response = failure.value.response if failure.check(HttpError) else None
+        if response is not None and 400 <= response.status < 500:
+            yield from self._login_done(False, f"login at {mask_url(response.url)} answered HTTP {response.status}: "
+                                        "check the credentials, login.url and the form")
+            return
         yield from self._login_done(False, f"login request failed: {failure.value}", refused=False)
 
     def _login_done(self, ok: bool, problem: str | None, refused: bool = True) -> Iterator[Request]:
@@ -386,8 +402,8 @@ class VigieSpider(scrapy.Spider):
         request = _request_of(response)
         original = (request.meta.get("redirect_urls") or [request.url])[0]
         resend = request.replace(url=original, dont_filter=True)
-        resend.meta.pop("redirect_urls", None)
-        resend.meta.pop("redirect_times", None)
+        for key in ("redirect_urls", "redirect_times", "redirect_reasons", "redirect_ttl", "download_latency"):
+            resend.meta.pop(key, None)  # the failed fetch's own: Scrapy warns when a request carries them
         if request.meta.get("vigie_wall_retry") or (self.needs_attention and self._relogged):
             self.attention(f"login wall at {mask_url(original)} persists after logging in again")
             return

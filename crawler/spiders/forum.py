@@ -445,7 +445,7 @@ class ForumSpider(VigieSpider):
                            mask_url(failure.request.url), too_big)
             yield FileDone(failure.request.url, "refused", f"larger than attachments.max_bytes: {too_big}")
         else:
-            self.on_error(failure)  # stays pending: fetched again by the next crawl
+            yield from self.on_error(failure) or ()  # stays pending: fetched again by the next crawl
 
     def parse_file(self, response: Response) -> Iterator[Any]:
         wall = self.wall(response) if isinstance(response, TextResponse) else None

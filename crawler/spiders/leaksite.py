@@ -164,5 +164,5 @@ class LeaksiteSpider(VigieSpider):
 
     def _tree_error(self, failure: Any) -> Iterator[Any]:
         """A tree page that cannot be fetched: the victim is recorded without its files."""
-        self.on_error(failure)
+        yield from self.on_error(failure) or ()
         yield VictimItem(failure.request.meta["vigie_victim"])
