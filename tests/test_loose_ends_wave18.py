@@ -7,6 +7,9 @@
 3. Attachments: the exports the detector reads (.ics, .vcf, .ldif, .mbox, .eml) are downloaded by
    default, and an attachment's HTML is held to the source's `limits.max_page_elements`.
 4. Posts read with an empty body (a redesign the body selector misses) are a counted failure kind.
+6. Chromium's shared memory (Playwright passes `--disable-dev-shm-usage`, which would put it in
+   TMPDIR): memfd regions, no file in TMPDIR or /dev/shm; what it writes in TMPDIR is private and
+   removed (strace of a real render).
 7. The tests' `crawl()` reads `-o` output whose strings hold U+2028 and other line breaks
    `str.splitlines` knows.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -372,3 +376,45 @@ def test_crawl_output_with_unicode_line_separators_is_read_whole(mini_site, tmp_
     assert any(ch in (tmp_path / "data").joinpath(p.name).read_text(encoding="utf-8") for p in
                (tmp_path / "data").glob("items-*.jsonl") for ch in ("\u2028", "\x85"))  # written as they are
     assert sorted(i["post_id"] for i in run.items) == [f"a{i}" for i in range(len(odd))]
+
+
+# ---------------------------------------------------------------- 6. Chromium's shared memory and TMPDIR
+_OPEN = re.compile(r'^(\d+)\s+openat\(AT_FDCWD, "([^"]+)", ([A-Z_|]+)(?:, (0\d+))?')
+_MKDIR = re.compile(r'^(\d+)\s+mkdir\("([^"]+)", (0\d+)\) = 0')
+
+
+def test_chromium_shared_memory_is_anonymous_and_its_tmpdir_files_private_and_removed(tmp_path: Path) -> None:
+    import tempfile
+
+    from vigie_kit.leaksite import LeakSite
+
+    # short: Chromium's singleton socket lives in its profile there, and a unix socket's path has
+    # at most 107 bytes (under pytest's tmp_path the browser rendered nothing)
+    tmpdir = Path(tempfile.mkdtemp(prefix="w18-"))
+    trace = tmp_path / "strace.txt"
+    spec, out = tmp_path / "spec.json", tmp_path / "out.json"
+    with LeakSite() as site:
+        host, port = site.address
+        spec.write_text(json.dumps({"url": f"http://{host}:{port}/", "socks": None, "source": "lockleak",
+                                    "max_pages": 2}))
+        proc = subprocess.run(["strace", "-f", "-qq", "-e", "trace=openat,mkdir,memfd_create", "-o", str(trace),
+                               sys.executable, "-m", "vigie_kit.browser_fetch", str(spec), str(out)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=240,
+                              env={**os.environ, "TMPDIR": str(tmpdir)})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert [len(p["victims"]) for p in json.loads(out.read_text())["pages"]] == [10, 10]  # it rendered
+    lines = trace.read_text(errors="replace").splitlines()
+    assert sum('memfd_create("shared-memory-region"' in ln for ln in lines) > 0  # Chromium's shared memory
+    private_dirs = [Path(m[2]) for m in map(_MKDIR.match, lines) if m and int(m[3], 8) & 0o077 == 0
+                    and Path(m[2]).parent == tmpdir]
+    created = [(Path(m[2]), m[4]) for m in map(_OPEN.match, lines) if m and "O_CREAT" in m[3]]
+    assert not [p for p, _ in created if str(p).startswith("/dev/shm")], "shared memory as files in /dev/shm"
+    in_tmp = [(p, mode) for p, mode in created if tmpdir in p.parents]
+    assert in_tmp, "nothing written in TMPDIR: this test would see nothing"
+    exposed = [(str(p), mode) for p, mode in in_tmp
+               if not any(d in p.parents for d in private_dirs) and (mode is None or int(mode, 8) & 0o077)]
+    assert exposed == [], "files in TMPDIR neither 0600 nor inside a 0700 directory"
+    left = list(tmpdir.iterdir())
+    if not left:
+        tmpdir.rmdir()
+    assert left == [], "left in TMPDIR after the browser closed"
