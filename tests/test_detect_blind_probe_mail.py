@@ -188,3 +188,17 @@ def test_a_chat_time_stamp_is_no_phone() -> None:
     found = _ids(text)
     assert ("phone", "+33655443322") in found
     assert not [v for t, v in found if t == "phone" and v.startswith("+332")]
+
+
+def test_a_run_of_headers_naming_no_one_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A header block found to name no one is not read again from each of its lines: a run of
+    3 000 header lines (a robot's log pasted) costs a read per block of `_MAX_BLOCK` lines, not one
+    per line."""
+    from indexer.detect import mail
+
+    calls = []
+    real = mail._block
+    monkeypatch.setattr(mail, "_block", lambda *a: calls.append(1) or real(*a))
+    text = "".join(f"Subject: ticket {i} 0612345678\nDate: 2026-12-0{i % 9 + 1} 10:00\n" for i in range(1500))
+    assert _found(detect(text, key=KEY)) == set()
+    assert 0 < len(calls) <= 3000 // mail._MAX_BLOCK + 5  # a read per block of _MAX_BLOCK lines

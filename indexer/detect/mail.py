@@ -218,6 +218,9 @@ def mail_block(ctx: Ctx, i: int, floor: int) -> tuple[int, Spec | None] | None:
                 r.insert(0, (i, name[0], name[1], "full_name"))
             recs.append(r)
     else:
+        seen = _REJECTED[0]
+        if seen is not None and seen[0] == id(lines) and seen[1] <= i <= seen[2] and lines[seen[1]] is seen[3]:
+            return None  # (a block found to name no one is not read again from each of its lines)
         span = _block(lines, i, floor)
         if span is None:
             return None
@@ -254,7 +257,9 @@ def mail_block(ctx: Ctx, i: int, floor: int) -> tuple[int, Spec | None] | None:
                 sender = True
             recs.extend([(k, v, c, r) for v, c, r in rec] for rec in got)
         kinds = set(names)
-        if not (kinds & _ADDRESS_HEADERS and (kinds & _STRONG or len(kinds & _ADDRESS_HEADERS) >= 2)) or addressed == 0:
+        if not recs or addressed == 0 or not (
+                kinds & _ADDRESS_HEADERS and (kinds & _STRONG or len(kinds & _ADDRESS_HEADERS) >= 2)):
+            _REJECTED[0] = (id(lines), lo, hi, lines[lo])
             return None
     if not recs:
         return None
@@ -282,6 +287,10 @@ def mail_block(ctx: Ctx, i: int, floor: int) -> tuple[int, Spec | None] | None:
     return hi + 1, ("mail", lo, max(hi, head_hi), fill)
 
 
+# the last header block found to name no one: (its lines' id, first, last, its first line: the
+# same list only if that very string is there); one slot, as the main loop reads an input's lines
+# in order (a run of 10 000 header lines costs one read, not 10 000)
+_REJECTED: list[tuple[int, int, int, str] | None] = [None]
 _SENDERS = frozenset({"from", "de", "von", "sender", "reply-to", "envoyé par"})
 _MAX_BODY = 200  # body lines read at most
 _MBOX_SEP = re.compile(r"\AFrom \S{1,320} +[A-Z][a-z]{2} [A-Z][a-z]{2} ")

@@ -135,32 +135,37 @@ def _name(line: str, taken: list[tuple[int, int]], pos: int = 0, strict: bool = 
     """The span of the first person's name on the line from `pos` (see the module docstring).
     `strict` (a mail's body, read whole): a civility or a cue before the name, or a birth after
     it, and no word of an organisation's (`Customer Services: +44 ...`, `Sérologie VIH 1/2`)."""
-    for m in _NAME.finditer(line, pos):
-        st, en = m.span(1)
-        if any(a < en and st < b for a, b in taken):
-            continue
-        words = [(w.start(), w.end()) for w in _NON_SPACE.finditer(line, st, en)]
-        civ = [n for n, (a, b) in enumerate(words[1:-1], 1) if line[a:b].lower().rstrip(".") in _CIVILITY]
-        if civ:  # `Demain Mme Agathe Roussel`: the name is what follows the civility
-            return _name(line, taken, words[civ[-1]][1], strict)
-        while words and line[words[0][0]:words[0][1]].lower() in _NOT_NAME:
-            words = words[1:]
-        while words and line[words[-1][0]:words[-1][1]].lower() in _NOT_NAME:
-            words = words[:-1]
-        if len(words) < 2:
-            continue
-        st, en = words[0][0], words[-1][1]
-        k = st  # the text before it, its trailing punctuation and emoji left out
-        while k > 0 and st - k < 40 and not line[k - 1].isalnum():
-            k -= 1
-        before = line[max(0, k - 24):k].lower()
-        if strict:
-            if any(line[a:b].lower().strip(".,") in _ORG_WORDS for a, b in words):
+    restart = True
+    while restart:  # (a loop, not a recursion: a line of civilities restarts once per civility)
+        restart = False
+        for m in _NAME.finditer(line, pos):
+            st, en = m.span(1)
+            if any(a < en and st < b for a, b in taken):
                 continue
-            if _NAME_AFTER.search(before) or _BIRTH_AFTER.match(line, en):
+            words = [(w.start(), w.end()) for w in _NON_SPACE.finditer(line, st, en)]
+            civ = [n for n, (a, b) in enumerate(words[1:-1], 1) if line[a:b].lower().rstrip(".") in _CIVILITY]
+            if civ:  # `Demain Mme Agathe Roussel`: the name is what follows the civility
+                pos = words[civ[-1]][1]
+                restart = True
+                break
+            while words and line[words[0][0]:words[0][1]].lower() in _NOT_NAME:
+                words = words[1:]
+            while words and line[words[-1][0]:words[-1][1]].lower() in _NOT_NAME:
+                words = words[:-1]
+            if len(words) < 2:
+                continue
+            st, en = words[0][0], words[-1][1]
+            k = st  # the text before it, its trailing punctuation and emoji left out
+            while k > 0 and st - k < 40 and not line[k - 1].isalnum():
+                k -= 1
+            before = line[max(0, k - 24):k].lower()
+            if strict:
+                if any(line[a:b].lower().strip(".,") in _ORG_WORDS for a, b in words):
+                    continue
+                if _NAME_AFTER.search(before) or _BIRTH_AFTER.match(line, en):
+                    return st, en
+            elif _NAME_AFTER.search(before) or _NAME_BEFORE.match(line[en:en + 40]):
                 return st, en
-        elif _NAME_AFTER.search(before) or _NAME_BEFORE.match(line[en:en + 40]):
-            return st, en
     return None
 
 
