@@ -7,6 +7,8 @@
 3. Attachments: the exports the detector reads (.ics, .vcf, .ldif, .mbox, .eml) are downloaded by
    default, and an attachment's HTML is held to the source's `limits.max_page_elements`.
 4. Posts read with an empty body (a redesign the body selector misses) are a counted failure kind.
+5. A `render: browser` source fetches attachments (a link that is a download) through the same
+   attachment path, limits and counting (real Chromium, a local forum).
 6. Chromium's shared memory (Playwright passes `--disable-dev-shm-usage`, which would put it in
    TMPDIR): memfd regions, no file in TMPDIR or /dev/shm; what it writes in TMPDIR is private and
    removed (strace of a real render).
@@ -418,3 +420,80 @@ def test_chromium_shared_memory_is_anonymous_and_its_tmpdir_files_private_and_re
     if not left:
         tmpdir.rmdir()
     assert left == [], "left in TMPDIR after the browser closed"
+
+
+# ---------------------------------------------------------------- 5. attachments of a browser source
+def _zip(name: str, data: bytes) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def js_forum() -> Iterator[tuple[str, list[str], dict[str, bytes]]]:
+    """A forum whose posts a script writes (nothing without JavaScript), each with a file link
+    the server answers as a download (`Content-Disposition: attachment`)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from vigie_kit.synthetic import Synth
+
+    s = Synth(18)
+    files = {"/f/dump.zip": _zip("patients.csv", s.patients(12).text.encode()),
+             "/f/big.zip": _zip("huge.csv", s.patients(12).text.encode() + bytes(range(256)) * 4096)}
+    post = ('<div class="post" id="{pid}"><span class="author">x</span><span class="date">3 mars 2026 à 10:00</span>'
+            '<div class="body">voir fichier {pid}</div><a class="att" href="{href}">fichier</a></div>')
+    posts = [post.format(pid=f"p{i}", href=href) for i, href in enumerate(files)]
+    pages = {"/list": '<html><body><table><tr class="row"><td><a class="t" href="/t/1">one</a></td></tr></table>'
+                      "</body></html>",
+             "/t/1": "<html><body><h1>One</h1><div id=root></div><script>document.getElementById('root')"
+                     f".innerHTML = {json.dumps(''.join(posts))};</script></body></html>"}
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            if self.path in files:
+                body, kind = files[self.path], "application/zip"
+            else:
+                body, kind = (pages.get(self.path) or "<html><body>not found</body></html>").encode(), "text/html"
+            self.send_response(200 if self.path in files or self.path in pages else 404)
+            self.send_header("Content-Type", kind)
+            if self.path in files:
+                self.send_header("Content-Disposition", f'attachment; filename="{self.path.rsplit("/", 1)[-1]}"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", hits, files
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_browser_sources_attachments_are_read_within_the_limits(js_forum, tmp_path: Path) -> None:
+    from tests.fixtures.forum import crawl
+    from tests.test_crawl_identity import POST_SELECTORS, MiniSite, write_source
+
+    url, hits, files = js_forum
+    forum = {"thread_rows": "tr.row", "thread_link": "a.t::attr(href)",
+             "post": {**POST_SELECTORS, "attachments": "a.att::attr(href)"}}
+    limit = len(files["/f/dump.zip"]) * 2
+    assert len(files["/f/big.zip"]) > limit
+    config = write_source(tmp_path / "config", MiniSite(url=url), forum, start="/list", render="browser",
+                          attachments={"max_bytes": limit})
+    run = crawl(config, tmp_path / "data", "mini", extra=["--no-index"], timeout=180)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert sorted(p["post_id"] for p in run.posts()) == ["p0", "p1"], run.stderr[-2000:]  # the script wrote them
+    assert [f["filename"] for f in run.files()] == ["dump.zip/patients.csv"], run.stderr[-3000:]
+    assert "/f/dump.zip" in hits and "/f/big.zip" in hits
+    assert run.summary["files"] == 1 and run.summary["refused"]["files_too_big"] == 1, run.summary

@@ -46,6 +46,11 @@ page the SOCKS listener's owner is checked (vigie.core.peers; `security.trusted_
 and the circuit opening's own connection is checked once made; a refused page fails with the
 reason, logged at ERROR and counted as `vigie_browser/socks_untrusted`.
 
+Attachments: a link the site answers as a download is a navigation that ends in a download,
+which the context accepts; its bytes become the response, read by the spider's attachment path
+like the HTTP handler's (`_get_response_and_download`: within `download_maxsize`, deleted from
+Playwright's download directory once read). They were lost: downloads were refused.
+
 Limits (`source.browser`): a per-page timeout, a cap on pages rendered at once, and a restart of
 the browser after N pages or when its processes' RSS grows past a limit.
 
@@ -60,6 +65,7 @@ way in): tests/test_attack_review_residue.py reads their /proc/<pid>/environ dur
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 from dataclasses import dataclass
@@ -70,7 +76,7 @@ from urllib.parse import urlsplit
 from loguru import logger
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
-from scrapy.exceptions import DownloadFailedError, DownloadTimeoutError, NotConfigured
+from scrapy.exceptions import DownloadFailedError, DownloadTimeoutError, IgnoreRequest, NotConfigured
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler._tor_socks import socks5_connect
@@ -262,13 +268,44 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
         spider = self._crawler.spider
         jar = spider.cookie_jar if isinstance(spider, VigieSpider) else None
-        kwargs: dict[str, Any] = {"java_script_enabled": True, "accept_downloads": False,
+        # downloads accepted: an attachment link is a navigation that becomes a download
+        # (`_get_response_and_download`), read like the HTTP handler's file, within its limits
+        kwargs: dict[str, Any] = {"java_script_enabled": True, "accept_downloads": True,
                                   "service_workers": "block"}
         if isinstance(spider, VigieSpider):
             kwargs["user_agent"] = spider.source.user_agent
         if jar is not None:
             kwargs["storage_state"] = {"cookies": [c.to_playwright() for c in jar.usable()], "origins": []}
         return kwargs
+
+    async def _get_response_and_download(self, request: Request, page: Any, spider: Any) -> tuple[Any, Any]:
+        """scrapy-playwright's navigation, which reads a download's bytes into the response (an
+        attachment), kept off the disk and within the request's `download_maxsize` (a file's
+        `attachments.max_bytes`). Playwright writes a download whole to its own 0700 directory
+        before it can be read: each is deleted as soon as it was read (not when the browser
+        closes), and one larger than the limit is refused with the HTTP handler's words, so that
+        it is counted the same way (`size_refusal`: `files_too_big`, `pages_refused`)."""
+        downloads: list[Any] = []
+
+        def keep(download: Any) -> None:  # (Playwright takes no builtin method as a handler)
+            downloads.append(download)
+
+        page.on("download", keep)
+        try:
+            response, download = await super()._get_response_and_download(request, page, spider)
+        finally:
+            for d in downloads:
+                with contextlib.suppress(PlaywrightError):
+                    await d.delete()
+        limit = int(request.meta.get("download_maxsize") or self._crawler.settings.getint("DOWNLOAD_MAXSIZE") or 0)
+        if download and limit and len(download.body) > limit:
+            if self.stats is not None:
+                self.stats.inc_value("vigie_browser/downloads_too_big")
+            raise IgnoreRequest(f"browser: the download is {len(download.body)} bytes, larger than download max "
+                                f"size ({limit})")
+        if download and self.stats is not None:
+            self.stats.inc_value("vigie_browser/downloads")
+        return response, download
 
     def _restart_due(self) -> bool:
         if "browser" not in vars(self):
