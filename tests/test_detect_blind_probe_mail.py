@@ -202,3 +202,16 @@ def test_a_run_of_headers_naming_no_one_is_read_once(monkeypatch: pytest.MonkeyP
     text = "".join(f"Subject: ticket {i} 0612345678\nDate: 2026-12-0{i % 9 + 1} 10:00\n" for i in range(1500))
     assert _found(detect(text, key=KEY)) == set()
     assert 0 < len(calls) <= 3000 // mail._MAX_BLOCK + 5  # a read per block of _MAX_BLOCK lines
+
+
+def test_attributions_and_other_languages_headers() -> None:
+    """A quote's attribution as Gmail writes it in English (no comma before the name, a time of
+    day), in German (`schrieb` before the name) and German Outlook's header block."""
+    text = ("On Tue, Dec 1, 2026 at 10:12 AM Marie Dupont <marie.dupont@exemple.fr> wrote:\n> hello\n\n"
+            "Am 01.12.2026 um 10:12 schrieb Jonas Weber <jonas.weber@beispiel.de>:\n> Hallo\n\n"
+            "Von: Weber, Jonas <jonas.weber@beispiel.de>\nGesendet: Dienstag, 1. Dezember 2026 10:12\n"
+            "An: Anna Schmidt <anna.schmidt@beispiel.de>\nBetreff: Termin\n\nHallo Anna,\n")
+    found = _ids(text)
+    assert {("name", "dupont marie"), ("name", "jonas weber"), ("name", "anna schmidt"),
+            ("email", "anna.schmidt@beispiel.de")} <= found
+    assert not [v for t, v in found if t == "name" and " am " in f" {v} "]

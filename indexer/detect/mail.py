@@ -47,9 +47,10 @@ _HEADER = re.compile(r"\A[ \t]{0,3}+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ0-9-]{0,30}+(?: [a
 _ADDR = re.compile(r"<([^<>\s@]{1,64}+@[^<>\s@]{1,255}+)>"
                    r"|(?<![\w.+-])([\w.+-]{1,64}+@[\w-]{1,63}+(?:\.[\w-]{1,63}+)++)")
 # an attribution above a quote: `Le mar. 1 déc. 2026 à 10:12, Marie Dupont <m@x.fr> a écrit :`
-_ATTRIBUTION = re.compile(r"\A[ \t]*+(?:Le|On|Am) [^<>\n]{4,80}?,[ \t]*+([^<>,\n]{2,60}?)[ \t]*+"
-                          r"<([^<>\s@]{1,64}+@[^<>\s@]{1,255}+)>"
-                          r"[ \t]*+(?:a écrit|wrote|schrieb)")
+_ATTRIBUTION = re.compile(
+    r"\A[ \t]*+(?:(?:Le|On|Am) [^<>\n]{4,80}?[, ][ \t]*+([^<>,\n]{2,60}?)[ \t]*+<([^<>\s@]{1,64}+@[^<>\s@]{1,255}+)>"
+    r"[ \t]*+(?:a écrit|wrote|schrieb)|Am [^<>\n]{4,60}? schrieb ([^<>,\n]{2,60}?)[ \t]*+"
+    r"<([^<>\s@]{1,64}+@[^<>\s@]{1,255}+)>)")
 # the mailboxes of no one: a robot's, a list's
 _NOBODY_LOCAL = re.compile(
     r"(?i)\A(?:(?:no|ne|do|dont)[-_.]?(?:not[-_.]?|pas[-_.]?)?(?:reply|repondre|répondre)|mailer-daemon|bounces?\b"
@@ -68,6 +69,7 @@ ORG_WORDS = frozenset({
     "marketing", "office", "bureau", "agence", "agency", "hôpital", "hopital", "hospital", "pharmacie", "pharmacy",
     "association", "club", "école", "ecole", "school", "university", "université", "universite", "undisclosed",
     "recipients", "destinataires", "the", "les", "des", "du"})
+_NOT_NAME_WORDS = frozenset({"am", "pm", "at", "um", "à", "on", "h", "via"})  # a time of day, a word of a sentence
 _TITLE = re.compile(r"(?i)\A(?:dr|pr|prof|docteur|professeur|m|mme|mlle|mr|mrs|ms|miss|monsieur|madame)\.?[ \t]++")
 _NAME_WORD = re.compile(r"\A[A-ZÀ-ÖØ-Þ][^\W\d_]*+(?:['’-][^\W\d_]++)*+\.?\Z|\A[a-zà-ÿ]{1,3}\Z")
 
@@ -112,11 +114,23 @@ def _person_name(text: str, base: int) -> tuple[str, int] | None:
         st += t.end()
         v = v[t.end():]
     words = v.replace(",", " ").split()
-    if not 2 <= len(words) <= 4 or any(w.lower().strip(".") in ORG_WORDS for w in words):
+    if not 2 <= len(words) <= 4 or any(w.lower().strip(".") in ORG_WORDS or w.lower() in _NOT_NAME_WORDS
+                                        for w in words):
         return None
     if not all(_NAME_WORD.match(w) for w in words) or sum(w[0].isupper() for w in words) < 2:
         return None
     return v, base + st
+
+
+def _attribution_name(text: str, base: int) -> tuple[str, int] | None:
+    """The person's name ending an attribution's text before the address (`On Tue, Dec 1, 2026
+    at 10:12 AM Marie Dupont <...> wrote:`: the last words that are a name's)."""
+    words = list(re.finditer(r"\S++", text))
+    for k in range(max(0, len(words) - 4), len(words) - 1):
+        got = _person_name(text[words[k].start():], base + words[k].start())
+        if got is not None:
+            return got
+    return None
 
 
 _Rec = list[tuple[str, int, str | None]]  # (value, column in the line, role)
@@ -211,9 +225,10 @@ def mail_block(ctx: Ctx, i: int, floor: int) -> tuple[int, Spec | None] | None:
     am = _ATTRIBUTION.match(s) if ("@" in s and ("écrit" in s or "wrote" in s or "schrieb" in s)) else None
     if am is not None:
         lo = hi = i
-        name = _person_name(am.group(1), am.start(1))
-        if correspondent_address(am.group(2)):
-            r: list[tuple[int, str, int, str | None]] = [(i, am.group(2), am.start(2), None)]
+        g = 1 if am.group(1) is not None else 3
+        name = _attribution_name(am.group(g), am.start(g))
+        if correspondent_address(am.group(g + 1)):
+            r: list[tuple[int, str, int, str | None]] = [(i, am.group(g + 1), am.start(g + 1), None)]
             if name is not None:
                 r.insert(0, (i, name[0], name[1], "full_name"))
             recs.append(r)
