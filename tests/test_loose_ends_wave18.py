@@ -1,7 +1,8 @@
 """Wave 18's operator and attacker loose ends, each through real processes and servers.
 
 1. `vigie search <identifier>` as free text: the value is searched by keyed token, never sent to
-   the store as words (a recording relay sits in front of the real Elasticsearch node).
+   the store as words (a recording relay sits in front of the real Elasticsearch node); the web
+   search's words too.
 2. A stored URL still opens the post (paste ids, thread numbers are no identifiers), while one
    that names a person is stored masked; log lines keep the strict masking.
 3. Attachments: the exports the detector reads (.ics, .vcf, .ldif, .mbox, .eml) are downloaded by
@@ -177,6 +178,36 @@ def test_search_help_shows_the_stdin_form() -> None:
     assert res.returncode == 0
     assert "searched by keyed token" in res.stdout and "TYPE:-" in res.stdout
 
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory) -> Iterator[object]:
+    from tests.fixtures.mail import WebhookReceiver
+    from tests.web_env import web_env
+
+    receiver = WebhookReceiver().start()
+    try:
+        with web_env(tmp_path_factory.mktemp("web18"), receiver.url, receiver.secret) as env:
+            yield env
+    finally:
+        receiver.stop()
+
+
+@pytest.mark.slow
+def test_the_web_search_takes_an_identifier_typed_as_words_by_token_and_audits_it(web) -> None:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {web.tokens['nora']}"}
+    page = httpx.get(web.url("/api/v1/search"), params={"q": "Alice.Martin@clinique-a.fr"}, headers=headers)
+    assert page.status_code == 200, page.text
+    assert [i["id"] for i in page.json()["items"]] == [web.fragment_ids["org-a"]]  # as words: nothing (redacted)
+    last = json.loads((web.root / "data" / "audit.log").read_text().splitlines()[-1])
+    assert last["event"] == "identifier_search" and last["user"] == "web:nora" and last["results"] == 1
+    assert "alice" not in json.dumps(last).lower()
+    refused = httpx.get(web.url("/api/v1/search"), params={"q": "alice.martin@clinique"}, headers=headers)
+    assert refused.status_code == 422 and "identifier search" in refused.json()["detail"]
+    assert "alice" not in refused.text.lower()
+    words = httpx.get(web.url("/api/v1/search"), params={"q": "db dump"}, headers=headers).json()
+    assert words["total"] == 2  # words alone: as before
 
 # ---------------------------------------------------------------- 2. stored URLs still open the post
 PASTE_IDS = ("7304512", "3kd92Xzq", "20261203xK", "0612345678")  # the last one is a valid phone number

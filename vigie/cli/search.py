@@ -11,7 +11,6 @@ written to the chained audit log `<data-dir>/audit.log` (`vigie audit verify` ch
 
 from __future__ import annotations
 
-import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +28,7 @@ from vigie.cli.common import ConfigDir, DataDir, console, err_console, fail, req
 from vigie.core.text import json_text
 from vigie.runtime import Runtime
 
-__all__ = ["EXIT_FORBIDDEN", "parse_since", "reveal_cmd", "search", "split_query_identifiers", "stats"]
+__all__ = ["EXIT_FORBIDDEN", "parse_since", "reveal_cmd", "search", "stats"]
 
 EXIT_FORBIDDEN = 4
 _SEV_STYLE = {"low": "dim", "medium": "yellow", "high": "bold red", "critical": "bold white on red"}
@@ -83,53 +82,15 @@ def _expand_stdin(specs: list[str]) -> list[str]:
     return out
 
 
-# What is left of a free-text query after its identifiers were taken out, and still looks like
-# one the detector could not validate (a mistyped address, a long number): sent as words, it
-# would put that value in clear into the store's query (and its logs), and it could never match
-# anyway, the excerpts being redacted
-_LOOKS_PERSONAL = re.compile(r"[^\s@]+@[^\s@]+|\d{9,}|\+\d(?:[ .\-]?\d){7,}")
-
-
-def split_query_identifiers(text: str) -> tuple[str | None, dict[str, list[str]]]:
-    """The words of a free-text query, and the identifiers it holds (type -> canonical forms,
-    exactly as the detector reads them from a dump: that is what they were tokenised from).
-
-    Why: the excerpts, titles and authors the words are matched against are redacted, so an
-    address typed as words finds nothing; and the words go to the store in clear. An identifier
-    is therefore searched by its keyed token, like `-i TYPE:VALUE`. Raises ValueError, naming
-    no value, for what still looks personal but is no valid identifier."""
-    from indexer.detect.scan import scan
-
-    found: list[tuple[str, str, int, int]] = []
-    scan(text, found)
-    by_type: dict[str, list[str]] = {}
-    spans: list[tuple[int, int]] = []
-    for kind, canon, st, en in found:
-        forms = by_type.setdefault(kind, [])
-        if canon not in forms:
-            forms.append(canon)
-        spans.append((st, en))
-    rest, pos = [], 0
-    for st, en in sorted(spans):
-        if st >= pos:
-            rest.append(text[pos:st])
-        pos = max(pos, en)
-    rest.append(text[pos:])
-    words = " ".join(" ".join(rest).split())
-    if _LOOKS_PERSONAL.search(words):
-        raise ValueError("the query holds what looks like an email address or a long number that is no "
-                         "valid identifier; it was not sent (the excerpts are redacted: as words it "
-                         "would never match)")
-    return words or None, by_type
-
-
 def _query_identifiers(rt: Runtime, text: str) -> tuple[str | None, dict[str, list[str]]]:
-    """`split_query_identifiers`, tokenised: the words to send, and the tokens per type."""
+    """The words to send, and the tokens per type of the identifiers typed among them
+    (`indexer.search_terms`): searched by token and audited, never sent as words."""
+    from indexer.search_terms import QueryIdentifierError, split_identifiers
     from indexer.tokens import token
 
     try:
-        words, found = split_query_identifiers(text)
-    except ValueError as exc:
+        words, found = split_identifiers(text)
+    except QueryIdentifierError as exc:
         fail(f"{exc}. Search a person by identifier, the value read from stdin: "
              "printf '%s\\n' VALUE | vigie search -i TYPE:-  (TYPE: email, phone, iban, card, nir...)")
     if not found:

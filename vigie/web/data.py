@@ -26,7 +26,7 @@ import secrets
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -43,6 +43,7 @@ from indexer.crypto import DataKey
 from indexer.identifiers import IdentifierError, canonical_forms
 from indexer.models import Severity, StoredFragment
 from indexer.reveal import RevealError, RevealGrant, reveal
+from indexer.search_terms import QueryIdentifierError, split_identifiers
 from indexer.store import FragmentStore
 from indexer.store.base import SearchQuery
 from indexer.tokens import MatchKey, token
@@ -369,9 +370,27 @@ class WebData:
 
     def search(self, p: Principal, f: SearchFilters, *, cursor: str | None = None, limit: int = 20,
                facets: bool = True) -> FragmentPage:
-        """Full text over the redacted index, newest first, with facet counts."""
+        """Full text over the redacted index, newest first, with facet counts. An identifier
+        typed among the words is searched by its token and audited, as `search_identifier`
+        does, never sent to the store as words (`indexer.search_terms`)."""
         self._role(p, "analyst")
-        return self._page(self._query(f, offset=decode_cursor(cursor), limit=min(max(limit, 1), MAX_LIMIT)), facets)
+        try:
+            words, found = split_identifiers(f.text) if f.text and f.text.strip() else (f.text, {})
+        except QueryIdentifierError as exc:
+            raise ProblemError(422, f"{exc}; search a person with the identifier search") from None
+        offset, limit = decode_cursor(cursor), min(max(limit, 1), MAX_LIMIT)
+        if not found:
+            return self._page(self._query(f, offset=offset, limit=limit), facets)
+        by_type = {kind: list(dict.fromkeys(token(self._match_key, kind, form).hex() for form in forms))
+                   for kind, forms in found.items()}
+        tokens = tuple(dict.fromkeys(t for ts in by_type.values() for t in ts))
+        page = self._page(self._query(replace(f, text=words), tokens=tokens,
+                                      token_type=next(iter(by_type)) if len(by_type) == 1 else None,
+                                      offset=offset, limit=limit), facets)
+        idents = [{"type": kind, "tokens": ts} for kind, ts in sorted(by_type.items())]
+        self.audit.append("identifier_search", {"user": p.label, "analyst": p.name, "identifiers": idents,
+                                                "results": page.total})
+        return page
 
     def search_identifier(self, p: Principal, id_type: str, value: str, *, cursor: str | None = None,
                           limit: int = 20) -> FragmentPage:
