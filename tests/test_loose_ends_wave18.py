@@ -533,3 +533,4 @@ def test_a_browser_sources_attachments_are_read_within_the_limits(js_forum, tmp_
     assert [f["filename"] for f in run.files()] == ["dump.zip/patients.csv"], run.stderr[-3000:]
     assert "/f/dump.zip" in hits and "/f/big.zip" in hits
     assert run.summary["files"] == 1 and run.summary["refused"]["files_too_big"] == 1, run.summary
+    assert "cancelled as it started" in run.stderr  # its Content-Length said so: not written whole first

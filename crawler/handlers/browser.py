@@ -284,12 +284,26 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         `attachments.max_bytes`). Playwright writes a download whole to its own 0700 directory
         before it can be read: each is deleted as soon as it was read (not when the browser
         closes), and one larger than the limit is refused with the HTTP handler's words, so that
-        it is counted the same way (`size_refusal`: `files_too_big`, `pages_refused`)."""
+        it is counted the same way (`size_refusal`: `files_too_big`, `pages_refused`). A download
+        whose Content-Length says it is too big is cancelled as it starts, before it fills the disk."""
+        limit = int(request.meta.get("download_maxsize") or self._crawler.settings.getint("DOWNLOAD_MAXSIZE") or 0)
         downloads: list[Any] = []
+        declared: dict[str, int] = {}
+        cancelled: list[int] = []
+
+        def seen(response: Any) -> None:
+            length = str(response.headers.get("content-length") or "")
+            if length.isdigit():
+                declared[response.url] = int(length)
 
         def keep(download: Any) -> None:  # (Playwright takes no builtin method as a handler)
             downloads.append(download)
+            size = declared.get(download.url)
+            if limit and size is not None and size > limit:
+                cancelled.append(size)
+                asyncio.ensure_future(download.cancel())
 
+        page.on("response", seen)
         page.on("download", keep)
         try:
             response, download = await super()._get_response_and_download(request, page, spider)
@@ -297,7 +311,11 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
             for d in downloads:
                 with contextlib.suppress(PlaywrightError):
                     await d.delete()
-        limit = int(request.meta.get("download_maxsize") or self._crawler.settings.getint("DOWNLOAD_MAXSIZE") or 0)
+        if cancelled:
+            if self.stats is not None:
+                self.stats.inc_value("vigie_browser/downloads_too_big")
+            raise IgnoreRequest(f"browser: the download declares {cancelled[0]} bytes, larger than download max "
+                                f"size ({limit}): cancelled as it started")
         if download and limit and len(download.body) > limit:
             if self.stats is not None:
                 self.stats.inc_value("vigie_browser/downloads_too_big")
