@@ -659,6 +659,38 @@ def _walk(obj: Any, line: str, base: int, fields: list[tuple[str, int]], roles: 
         roles.append(role)
 
 
+_JSON_NEST = re.compile(r'"(?:[^"\\]|\\.)*+"|[\[\]{}]')
+
+
+def _loads(t: str) -> Any:
+    """`json.loads`, and for a value nested deeper than the parser recurses (a line of 100,000
+    brackets before the records, RecursionError) the same text with every container opened
+    deeper than `_JSON_DEPTH` + 2 read as `null`: the records beside it are read as they would
+    be without it (no record is looked for that deep anyway). Linear: one token scan."""
+    try:
+        return json.loads(t)
+    except RecursionError:
+        pass
+    limit = _JSON_DEPTH + 2
+    parts: list[str] = []
+    depth = 0
+    last = 0
+    cut = -1
+    for m in _JSON_NEST.finditer(t):
+        c = t[m.start()]
+        if c in "[{":
+            depth += 1
+            if depth == limit + 1 and cut < 0:
+                cut = m.start()
+        elif c in "]}":
+            if depth == limit + 1 and cut >= 0:
+                parts += (t[last:cut], "null")
+                last, cut = m.end(), -1
+            depth -= 1
+    parts.append(t[last:])
+    return json.loads("".join(parts))
+
+
 def is_json_line(s: str) -> bool:
     t = s.strip().rstrip(",")
     return len(t) > 2 and t[0] in "{[" and t[-1] in "}]" and ":" in t
@@ -671,7 +703,7 @@ def _array_records(s: str) -> list[Any] | None:
     if not (t.startswith("[") and t.endswith("]")):
         return None
     try:
-        obj = json.loads(t)
+        obj = _loads(t)
     except (ValueError, RecursionError):
         return None
     if isinstance(obj, list) and sum(isinstance(x, dict) for x in obj[:3]) >= 2:
@@ -692,7 +724,7 @@ def _wrapped_records(s: str) -> list[Any] | None:
     if _ARRAY_OF_OBJECTS.search(s) is None:
         return None
     try:
-        obj = json.loads(s.strip().rstrip(","))
+        obj = _loads(s.strip().rstrip(","))
     except (ValueError, RecursionError):
         return None
     if not isinstance(obj, dict) or _is_record(obj):
@@ -971,7 +1003,7 @@ def _json_line(s: str, off: int, sink: Sink, core: Any, today: Any) -> int:
     strong identifier."""
     t = s.strip().rstrip(",").lstrip("[").rstrip("]")
     try:
-        obj = json.loads(t)
+        obj = _loads(t)
     except (ValueError, RecursionError):
         records = _array_records(s)
         if records is not None:  # an array of records on one line: one record each
