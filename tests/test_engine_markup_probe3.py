@@ -143,3 +143,20 @@ def test_a_refused_login_stops_the_crawl_instead_of_crawling_as_a_guest(status: 
     assert run.returncode == 3, (run.returncode, run.stderr[-2000:])
     assert run.posts() == [] and view.member_pages == []
     assert run.summary.get("needs_attention") and run.summary["failures"]["login_failed"] == 1, run.summary
+
+
+def test_a_forum_that_shuts_guests_out_needs_attention(tmp_path: Path) -> None:
+    """The source written for guests, once the board keeps its pages for members (or bans the
+    crawler): every page answers 403. It was one error in the summary, exit 0 and no attention, a
+    crawl that read nothing looking like a quiet forum; it is now counted (`pages_forbidden`) and
+    the source needs attention."""
+    from tests.test_engine_markup_probe import _config
+
+    view = _MembersOnly("xenforo1")
+    with EngineServer(view) as server:
+        config, name = _config(tmp_path / "config", "xenforo1", server.url)
+        run = crawl(config, tmp_path / "data", name, timeout=60)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert view.walls == ["/"] and run.posts() == []
+    assert run.summary["failures"]["pages_forbidden"] == 1, run.summary["failures"]
+    assert run.summary["needs_attention"] and run.summary["attention_reason"].startswith("pages forbidden"), run.summary

@@ -43,7 +43,7 @@ __all__ = ["FAILURE_KINDS", "VigieSpider", "absolute_url", "absolute_urls", "ele
 # The silent failures made loud (issue 13): counted per crawl as stats `vigie/failures/<kind>`,
 # compared with the source's `attention` thresholds (login_failed has none: it always counts).
 FAILURE_KINDS = ("unparsed_dates", "follows_refused", "pagination_stopped", "login_failed", "selectors_lost",
-                 "threads_shrank", "redirected_off_site", "json_unread", "empty_bodies")
+                 "threads_shrank", "redirected_off_site", "json_unread", "empty_bodies", "pages_forbidden")
 
 _FOLLOWED_SCHEMES = frozenset({"http", "https"})
 # what Vigie's own middlewares say when they drop a request on purpose (FollowRulesMiddleware,
@@ -280,6 +280,9 @@ class VigieSpider(scrapy.Spider):
         if failure.check(IgnoreRequest) and not failure.check(HttpError) and message.startswith(_OWN_REFUSALS):
             return None  # refused on purpose, counted by the middleware that refused it
         self.crawler.stats.inc_value("vigie/errors")
+        status = failure.value.response.status if failure.check(HttpError) else None
+        if status in (401, 403):  # no login wall recognised in it (above): shut out, not a passing error
+            self.failure("pages_forbidden", f"{mask_url(request.url)} answered HTTP {status}")
         if failure.check(DownloadCancelledError) and not message:
             message = "download cancelled"
         logger.error("giving up on {}: {}", request.url, message[:200] or type(failure.value).__name__)

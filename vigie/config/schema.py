@@ -1260,6 +1260,10 @@ class AttentionThresholds(Strict):
         default=3, ge=0, description="Posts read with an empty body and no attachment: `post.body` selects nothing "
         "or an empty element in them (the site's markup changed?), or `post.exclude` takes all of it; nothing in "
         "them is scanned. A post holding only an image is one too, hence a default above 1.")
+    pages_forbidden: int = Field(
+        default=1, ge=0, description="Pages and files answered 401 or 403 that are no login wall `login.login_wall` "
+        "recognises: a board the site now keeps for its members, a crawler the site banned; they and the pages "
+        "they lead to are not read (a members-only board: set `login`).")
     pages_too_dense: int = Field(
         default=1, ge=0, description="Pages of more elements than `limits.max_page_elements`: not parsed (their "
         "posts and links are not read), their text scanned as one item; a hostile page, or a limit too low. "
