@@ -419,8 +419,10 @@ def test_identifiers_built_by_the_core_are_the_reference_ones() -> None:
             ref_masks: list[tuple[int, int, str]] = [(0, 1, "x")]
             got_masks = list(ref_masks)
             ref = _identifiers(sink, tok, KEY.version, cut, ref_masks)
-            got = core.build(sink.found, engine.native_tokenizer(KEY.key), KEY.version, cut, got_masks)
+            types: set[str] = {"stale"} if r.random() < 0.2 else set()
+            got = core.build(sink.found, engine.native_tokenizer(KEY.key), KEY.version, cut, got_masks, types)
             assert got == ref
+            assert types - {"stale"} == {f[0] for f in sink.found}  # the severity's input, as `_build` read it
             assert [type(x) for x in got] == [type(x) for x in ref]
             # slots of atoms only: the core leaves them out of the cyclic collector's walks
             assert not any(gc.is_tracked(x) for x in got)
@@ -431,7 +433,7 @@ def test_identifiers_built_by_the_core_are_the_reference_ones() -> None:
         with pytest.raises(IndexError):
             _identifiers(bad, Tokenizer(KEY), 1, 2000, [])
         with pytest.raises(IndexError):
-            core.build(bad.found, engine.native_tokenizer(KEY.key), 1, 2000, [])
+            core.build(bad.found, engine.native_tokenizer(KEY.key), 1, 2000, [], set())
     finally:
         engine.set_engine(None)
 

@@ -331,10 +331,13 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
     version = tok.key.version
     masks = [m for m in sink.masks if 0 <= m[0] < cut]
     core = _engine.core()
-    if core is not None:  # the compiled core: tokens, objects and masks in one call (issue 17)
-        idents: list[Identifier] = core.build(sink.found, _engine.native_tokenizer(tok.key.key), version, cut, masks)
+    if core is not None:  # the compiled core: tokens, objects, masks and the types in one call (issue 17)
+        types: set[str] = set()
+        idents: list[Identifier] = core.build(sink.found, _engine.native_tokenizer(tok.key.key), version, cut, masks,
+                                              types)
     else:
         idents = _identifiers(sink, tok, version, cut, masks)
+        types = set(map(_first, sink.found))
     flags = scan_article9(text)
     seen = {(f.category, f.evidence.lower()) for f in flags}
     for cat, ev, st, en in sink.header_flags:
@@ -343,8 +346,9 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
             flags.append(SensitiveFlag(category=cat, evidence=ev, start=st if st >= 0 else None,
                                        end=en if en >= 0 else None))
     # `severity(idents, flags)`: the identifiers' types are the found list's, one each, read
-    # here from its tuples (an attribute read per `Identifier` was ~3% of the dense time)
+    # from its tuples (an attribute read per `Identifier` was ~3% of the dense time), by the
+    # core in its own walk over them
     return Fragment(kind=kind, start_line=start_line, end_line=end_line, text=text,
                     identifiers=idents, sensitive=flags,
-                    severity=severity_for_types(set(map(_first, sink.found)), bool(flags)),
+                    severity=severity_for_types(types, bool(flags)),
                     excerpt=redact(text, masks))

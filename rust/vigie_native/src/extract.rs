@@ -1100,11 +1100,12 @@ impl Core {
 
     /// `_build`'s loop: the `Identifier`s of `found` [(type, canonical, start, end), ...] with
     /// their tokens, card networks and countries; the masks of spans before `cut` are appended
-    /// to `masks` as (start, end, mask).
+    /// to `masks` as (start, end, mask), the found types to the set `types`.
     #[allow(clippy::too_many_arguments)]
     fn build<'py>(&self, py: Python<'py>, found: Bound<'py, PyList>, tokenizer: Bound<'py, Tokenizer>,
-                  version: Bound<'py, PyAny>, cut: i64, masks: Bound<'py, PyList>) -> PyResult<Bound<'py, PyList>> {
-        fragment::build(py, &self.maker, &found, tokenizer.get(), &version, cut, &masks, self.mask_value.bind(py))
+                  version: Bound<'py, PyAny>, cut: i64, masks: Bound<'py, PyList>, types: Bound<'py, pyo3::types::PySet>)
+                  -> PyResult<Bound<'py, PyList>> {
+        fragment::build(py, &self.maker, &found, tokenizer.get(), &version, cut, &masks, self.mask_value.bind(py), &types)
     }
 
     /// `parallel.unpack`'s loop: the `Identifier`s of one packed fragment, from its columns
