@@ -18,10 +18,18 @@ Where a chunk is cut decides whether the result equals one pass over the whole i
   fragments, each at most a chunk. One pass could not hold it anyway (`Limits.max_bytes`
   cuts an input at 64 MB).
 
+- a line longer than `Limits.max_line_chars` characters (one pass reads only its head) is kept
+  to that head, ended at its last separator (space , ; | tab) when one is in its last tenth,
+  and the rest skipped to the line end, counted in `StreamStats` (`vigie scan` says it and
+  exits 1): a 200 MB line with no record boundary never goes to a worker. An INSERT/REPLACE
+  line (read whole by one pass: mysqldump writes a table's rows on one line) is cut between
+  two rows instead, each later piece given the statement's head up to `VALUES`.
+
 Each chunk is decoded by `detect()`: an input in one byte-oriented encoding throughout (UTF-8,
-cp1252) reads the same; UTF-16 input (NULs in the first block) is not split (it goes through
-`detect()` whole, up to `Limits.max_bytes`). CR LF and lone-CR line ends are counted as the
-engine counts them.
+cp1252) reads the same. UTF-16/32 input (a BOM, or `decode`'s NUL test on the first 4 KiB) is
+turned into UTF-8 as it streams, and NULs are dropped from every block when the first 64 KiB
+hold one (what one pass's `decode` does): neither is held whole any more. CR LF and lone-CR
+line ends are counted as the engine counts them.
 """
 
 from __future__ import annotations
