@@ -497,8 +497,7 @@ HOSTILE: dict[str, Hostile] = {
     "utf16le-no-bom": Hostile("seize.csv", utf16_no_bom, ("utfseize",)),
     "utf16be-no-bom": Hostile("seizebe.txt", utf16be_no_bom, ("utfseizebe",)),
     "png-as-csv": Hostile("image.csv", png_as_csv, ()),
-    # the records after the deep value are not found (detection's JSON reader, see the test's xfail)
-    "json-deep": Hostile("profond.json", json_deep, ()),
+    "json-deep": Hostile("profond.json", json_deep, ("jsondeep",)),
     "jsonl-deep": Hostile("profond.jsonl", jsonl_deep, ("jsonldeep",), crawled=False),
     "html-tiny-5m": Hostile("page.html", html_tiny, ("htmltiny",), crawled=False, heavy=True),
     "html-tiny-as-txt": Hostile("page.txt", html_tiny, ("htmltiny",), heavy=True),
