@@ -304,3 +304,42 @@ def test_a_raw_paste_archive_with_a_bad_member_keeps_the_others(tmp_path: Path) 
     assert [(i.key, i.item.filename) for i in items] == [("Ef56Gh78", "export.zip/patients.csv")]
     assert crawler.stats.get_value("vigie/errors") == 1
     assert crawler.stats.get_value("vigie/files/bombs_refused") is None
+
+
+def test_an_uploaded_pastes_html_is_held_to_the_sources_ceiling(tmp_path: Path) -> None:
+    """A file drop's upload holding HTML past the source's `limits.max_page_elements` is counted
+    `pages_too_dense` and carries that ceiling to detection, as a forum attachment does (the paste
+    spider held it to the detector's fixed 200,000 elements, uncounted)."""
+    import io
+    import zipfile
+
+    from scrapy.http import Request, Response
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import VigieItem
+    from crawler.spiders.paste import PasteSpider
+    from crawler.state import CrawlState
+    from vigie.config.schema import SourceConfig
+
+    data = yaml.safe_load((REPO / "config" / "sources" / "example-bepasty.yaml").read_text(encoding="utf-8"))
+    data.setdefault("limits", {})["max_page_elements"] = 500
+    source = SourceConfig.model_validate(data)
+    crawler = get_crawler(PasteSpider)
+    spider = PasteSpider.from_crawler(crawler, source=source,
+                                      state=CrawlState(tmp_path / "s.sqlite3", source.name), sink=None)
+    rows = "".join(f"<tr><td>client{k}@exemple.fr</td></tr>\n" for k in range(400))
+    dense = f"<html><body><table><tr><th>email</th></tr>\n{rows}</table></body></html>"
+    light = "<html><body><table><tr><th>email</th></tr><tr><td>a.b@exemple.fr</td></tr></table></body></html>"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("clients.txt", dense)
+        archive.writestr("un.txt", light)
+    url = "http://127.0.0.1:1/Ij90Kl12"
+    response = Response(url + "/+download", body=buffer.getvalue(), headers={
+        "Content-Type": "application/zip", "Content-Disposition": 'attachment; filename="export.zip"'},
+        request=Request(url + "/+download", meta={"vigie_paste": {"id": "Ij90Kl12", "url": url,
+                                                                  "title": "export.zip", "posted_at": None}}))
+    items = [x for x in spider.parse_paste(response) if isinstance(x, VigieItem)]
+    assert sorted(i.item.filename for i in items) == ["export.zip/clients.txt", "export.zip/un.txt"]
+    assert {i.item.max_html_elements for i in items} == {500}
+    assert crawler.stats.get_value("vigie/failures/pages_too_dense") == 1  # the dense one only

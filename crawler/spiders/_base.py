@@ -27,7 +27,8 @@ from w3lib.url import safe_url_string
 from crawler.attachments import ArchiveBombError, AttachmentError
 from crawler.middlewares import with_backoff
 from crawler.spiders._dates import parse_date
-from indexer.html_text import element_text
+from indexer.decode import Limits, html_too_dense
+from indexer.html_text import MAX_TREE_ELEMENTS, element_text
 from indexer.redact import mask_text, mask_url
 from vigie.config.schema import Detector, SourceConfig, parse_selector
 
@@ -229,6 +230,18 @@ class VigieSpider(scrapy.Spider):
             self.crawler.stats.inc_value("vigie/errors")
         logger.warning("{}: {} part(s) not read, the others read (first: {})", what, len(skipped),
                        mask_text(str(skipped[0])))
+
+    def html_ceiling(self, what: str, files: list[Any]) -> int | None:
+        """The element ceiling of this source's attached or uploaded files' HTML
+        (`limits.max_page_elements`, as its pages'), each file past it counted as `pages_too_dense`
+        (read by the tag stripper, not as a tree, as such a page is); None when it is the
+        detector's own default, which a `CrawledItem` need not carry. `what` names the file, its
+        URL masked; `files` are `expand_attachment`'s (`.data`, `.filename`)."""
+        ceiling = self.source.limits.max_page_elements
+        for f in files:
+            if (dense := html_too_dense(f.data, f.filename, limits=Limits(max_html_elements=ceiling))) is not None:
+                self.failure("pages_too_dense", f"{what}: {dense}: its text is scanned")
+        return None if ceiling == MAX_TREE_ELEMENTS else ceiling
 
     def observe(self, page_kind: str, selector: str, matched: bool) -> None:
         """Per-page selector bookkeeping: a selector that matched pages of this kind before (this

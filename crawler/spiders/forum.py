@@ -24,8 +24,6 @@ from crawler.items import FileDone, ThreadCheckpoint, VigieItem
 from crawler.spiders._ahead import AheadChain, page_template
 from crawler.spiders._base import VigieSpider, absolute_urls, all_values, first_text, select, size_refusal
 from crawler.spiders.extract import first_page_url, last_page_link, next_link, page_threads, read_posts, thread_key
-from indexer.decode import Limits, html_too_dense
-from indexer.html_text import MAX_TREE_ELEMENTS
 from indexer.models import CrawledItem, content_hash
 from indexer.redact import mask_text, mask_url
 
@@ -479,12 +477,7 @@ class ForumSpider(VigieSpider):
             yield FileDone(response.url, "refused", str(exc))
             return
         self.parts_set_aside(f"attachment {mask_url(response.url)}", skipped)
-        # HTML past the source's limits.max_page_elements is read by the tag stripper, not as a tree,
-        # as such a page is; counted the same way
-        ceiling = self.source.limits.max_page_elements
-        for f in files:
-            if (dense := html_too_dense(f.data, f.filename, limits=Limits(max_html_elements=ceiling))) is not None:
-                self.failure("pages_too_dense", f"attachment {mask_url(response.url)}: {dense}: its text is scanned")
+        ceiling = self.html_ceiling(f"attachment {mask_url(response.url)}", files)
         if not files:
             yield FileDone(response.url, "done", "no file of a configured type inside")
             return
@@ -493,7 +486,7 @@ class ForumSpider(VigieSpider):
         now = datetime.now(UTC)
         for f in files:
             item = CrawledItem(source=self.source.name, url=response.url, raw=f.data, filename=f.filename,
-                               max_html_elements=None if ceiling == MAX_TREE_ELEMENTS else ceiling,
+                               max_html_elements=ceiling,
                                thread_url=thread.get("key"), thread_title=thread.get("title"),
                                board=thread.get("board"), author=meta.get("author"),
                                posted_at=datetime.fromisoformat(posted) if posted else None, fetched_at=now)

@@ -181,10 +181,12 @@ class PasteSpider(VigieSpider):
             logger.error("paste {} unreadable: {}", mask_url(meta["url"]), mask_text(str(exc)))
             return
         self.parts_set_aside(f"paste {mask_url(meta['url'])}", skipped)
+        ceiling = self.html_ceiling(f"paste {mask_url(meta['url'])}", files)
         posted = meta.get("posted_at")
         now = datetime.now(UTC)
         for f in files:
             item = CrawledItem(source=self.source.name, url=meta["url"], raw=f.data, filename=f.filename,
+                               max_html_elements=ceiling,
                                thread_url=meta["url"], thread_title=meta.get("title"), fetched_at=now,
                                post_id=meta["id"], posted_at=datetime.fromisoformat(posted) if posted else None)
             yield VigieItem(item, "paste", meta["id"], item.content_hash)
