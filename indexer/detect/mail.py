@@ -13,10 +13,20 @@ addresses (`-owner`, `-request`, `lists.` hosts), and the headers that hold no c
 
 A header block is told by its labels: an address header (From, To, Cc, Bcc, Reply-To, Sender
 and their French and German names) with a date, subject or second address header beside it.
-`exports.readable` decodes RFC 2047 words first, so display names read decoded.
+`exports.readable` decodes RFC 2047 words first, so display names read decoded, and writes
+Outlook's CSV of a folder as such messages. A display name without an address (`De : Martin,
+Claire`, an Exchange sender) is a person too; a service's display name (`Release Team`) makes
+its address a service's.
 
-Linear: the block is read once (`Ctx.prose_end`), at most `_MAX_BLOCK` lines, and every
-pattern is bounded.
+The body of a message from or to a person is part of its fragment, read as prose naming people
+(`prose._analyse`, several people each with their own facts, names stricter than in a post:
+after a civility or a cue, or before a birth), up to the next message, a quote's rule or the
+end of a decoded part; a signature (a name alone after the closing formula, a phone or a street
+below it) is its sender's record, a number labelled as a switchboard (`Standard :`) is not read.
+
+Linear: a block is read once (`Ctx.prose_end`; one found to name no one is remembered,
+`_REJECTED`), at most `_MAX_BLOCK` header lines and `_MAX_BODY` body lines, and every pattern
+is bounded.
 """
 
 from __future__ import annotations

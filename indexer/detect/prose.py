@@ -30,7 +30,15 @@ block or a bank's notice (role mailboxes, a switchboard, its IBAN: no cue, no bi
 a press article or an ad (one phone), a public figure's bio (a birth date, no contact), a
 signature or a team page (a name, a work phone and address: no cue, no private fact) stay
 below. The person's name is read after a cue ("s'appelle X Y", "Dox: X Y", "c'est
-X Y") or before a birth or an identifier ("X Y, né le", "X Y : 06 ..."): the first such one.
+X Y", a civility) or before a birth or an identifier ("X Y, né le", "X Y : 06 ...").
+
+A window may name several people, each a record of their own (`person_records`): an agenda's
+line per patient, a chat's message each, "Mme X, 4 rue ..., et M. Y, né le ...", a calendar's
+event each (`BEGIN:VEVENT` as `exports.readable` writes it, its SUMMARY's "reason - NAME
+First"). A name after the first starts a person when a fact of theirs follows it (an
+identifier, a street, a birth, on its line or the next) or precedes it on a line that names no
+one else (a chat's sender shown by number); a relative ("sa mère, Sylvie X : 06 ...") stays the
+dox's own. A date-shaped run (`[02.12.2026 09:41]`, a chat's time stamp) is no phone.
 
 Linear: a failed window is not read again by a later start inside it (`Ctx.prose_end`), lines
 over `_MAX_LINE` characters are not prose, and every pattern below is possessive or bounded
@@ -386,7 +394,7 @@ _RELATIVE = re.compile(
     r"\b(?:m[èe]re|p[èe]re|s[œo]e?ur|fr[èe]re|mari|femme|copine|copain|fils|fille|parents?|oncle|tante|cousine?"
     r"|grand-m[èe]re|grand-p[èe]re|mother|father|mum|mom|dad|sister|brother|wife|husband|son|daughter|girlfriend"
     r"|boyfriend|uncle|aunt|cousin)\b[^.;!?\n]{0,16}\Z")
-_BIRTH_AFTER = re.compile(r"[ \t]*+[,:(–-]?[ \t]*+\(?(?:n[ée]e?\b|born\b|b\.)")
+_BIRTH_AFTER = re.compile(r"(?<![ \t])[ \t]*+[,:(–-]?[ \t]*+\(?(?:n[ée]e?\b|born\b|b\.)")
 
 
 def _name_starts(s: str, pos: int) -> list[tuple[int, int]]:
