@@ -38,36 +38,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.detect_extra import _write_combo
+from vigie_kit.procmem import descendants, high_water_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 _COUNTS = re.compile(r"identifiers: ([^\n]*?)\s+article 9")
-
-
-def _hwm_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as f:
-            return next((int(line.split()[1]) for line in f if line.startswith("VmHWM:")), 0)
-    except (OSError, ValueError):
-        return 0
-
-
-def _children(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        parent = todo.pop()
-        try:
-            tids = os.listdir(f"/proc/{parent}/task")
-        except OSError:
-            continue
-        for tid in tids:
-            try:
-                with open(f"/proc/{parent}/task/{tid}/children", encoding="ascii") as f:
-                    kids = [int(k) for k in f.read().split()]
-            except (OSError, ValueError):
-                continue
-            found += kids
-            todo += kids
-    return found
 
 
 def vigie_scan(path: Path, work: Path, env: dict[str, str]) -> dict[str, object]:
@@ -83,9 +57,9 @@ def vigie_scan(path: Path, work: Path, env: dict[str, str]) -> dict[str, object]
         proc = subprocess.Popen([sys.executable, "-m", "vigie", "--log-level", "WARNING", "scan", str(path), "--config",
                                  str(cfg), "--data-dir", str(work / "data")], stdout=o, stderr=e, cwd=work, env=env)
         while True:
-            peak = max(peak, _hwm_kb(proc.pid))
-            for c in _children(proc.pid):
-                child = max(child, _hwm_kb(c))
+            peak = max(peak, high_water_kb(proc.pid))
+            for c in descendants(proc.pid):
+                child = max(child, high_water_kb(c))
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break

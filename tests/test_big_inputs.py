@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.forum import shipped_example_env
+from vigie_kit.procmem import descendants, high_water_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY_HEX = "358b03877d92bf43a86eedbee420e73eba07462e579cb874240877bfaea37ef4"
@@ -46,33 +47,6 @@ def emails(tag: str, n: int = 6) -> set[str]:
 
 def filler(size: int) -> bytes:
     return FILLER_LINE * (size // len(FILLER_LINE))
-
-
-def _hwm_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as f:
-            return next((int(line.split()[1]) for line in f if line.startswith("VmHWM:")), 0)
-    except (OSError, ValueError):
-        return 0
-
-
-def _children(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        parent = todo.pop()
-        try:
-            tids = os.listdir(f"/proc/{parent}/task")
-        except OSError:
-            continue
-        for tid in tids:
-            try:
-                with open(f"/proc/{parent}/task/{tid}/children", encoding="ascii") as f:
-                    kids = [int(k) for k in f.read().split()]
-            except (OSError, ValueError):
-                continue
-            found += kids
-            todo += kids
-    return found
 
 
 class Ran:
@@ -102,9 +76,9 @@ def scan(tmp: Path, *args: str, stdin: Path | None = None, engine: str | None = 
                                  "--reveal", "--config", str(ROOT / "config"), "--data-dir", str(tmp / "data")],
                                 stdin=i, stdout=o, stderr=e, cwd=tmp, env=env)
         while True:
-            peak = max(peak, _hwm_kb(proc.pid))
-            for c in _children(proc.pid):
-                child = max(child, _hwm_kb(c))
+            peak = max(peak, high_water_kb(proc.pid))
+            for c in descendants(proc.pid):
+                child = max(child, high_water_kb(c))
             pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break

@@ -40,6 +40,7 @@ from tests import hostile_files as H
 from tests.fixtures.forum import REPO, CrawlRun, make_config, post_number, test_keys_env
 from vigie.config.schema import AttachmentLimits
 from vigie_kit.forum import ForumServer
+from vigie_kit.procmem import descendants, high_water_kb
 
 MiB = 1 << 20
 SCALE = 0.1
@@ -83,34 +84,6 @@ class Ran:
     stderr: str
 
 
-def _high_water_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as f:
-            return next((int(line.split()[1]) for line in f if line.startswith("VmHWM:")), 0)
-    except (OSError, ValueError):
-        return 0
-
-
-def _children(pid: int) -> list[int]:
-    """Every descendant of `pid`, from /proc's per-thread children lists."""
-    found, todo = [], [pid]
-    while todo:
-        parent = todo.pop()
-        try:
-            tids = os.listdir(f"/proc/{parent}/task")
-        except OSError:
-            continue
-        for tid in tids:
-            try:
-                with open(f"/proc/{parent}/task/{tid}/children", encoding="ascii") as f:
-                    kids = [int(k) for k in f.read().split()]
-            except (OSError, ValueError):
-                continue
-            found += kids
-            todo += kids
-    return found
-
-
 def run_measured(cmd: list[str], cwd: Path, logs: Path, timeout: float = 300) -> Ran:
     """`cmd` in a subprocess, and its peak RSS in MiB: the high-water mark of the program's own
     memory (VmHWM, polled; it only grows), not the child's ru_maxrss, which counts the copy of
@@ -123,9 +96,9 @@ def run_measured(cmd: list[str], cwd: Path, logs: Path, timeout: float = 300) ->
     with open(out, "wb") as o, open(err, "wb") as e:
         proc = subprocess.Popen(cmd, stdout=o, stderr=e, cwd=cwd, env={**os.environ, **test_keys_env})
         while True:
-            peak_kb = max(peak_kb, _high_water_kb(proc.pid))
-            for child in _children(proc.pid):
-                children[child] = max(children.get(child, 0), _high_water_kb(child))
+            peak_kb = max(peak_kb, high_water_kb(proc.pid))
+            for child in descendants(proc.pid):
+                children[child] = max(children.get(child, 0), high_water_kb(child))
             pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
