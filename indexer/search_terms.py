@@ -23,7 +23,9 @@ class QueryIdentifierError(IndexerError, ValueError):
     """A query holding what looks like a person's value that is no valid identifier."""
 
 
-_LOOKS_PERSONAL = re.compile(r"[^\s@]+@[^\s@]+|\d{9,}|\+\d(?:[ .\-]?\d){7,}")
+# (an address is tried only from the start of its run of characters: tried from each character
+# of a long run without "@", `[^\s@]+` re-read the run every time, quadratic on a long argument)
+_LOOKS_PERSONAL = re.compile(r"(?<![^\s@])[^\s@]+@[^\s@]+|\d{9,}|\+\d(?:[ .\-]?\d){7,}")
 
 
 def split_identifiers(text: str) -> tuple[str | None, dict[str, list[str]]]:

@@ -357,7 +357,9 @@ def chunks(source: str | Path | BinaryIO | Iterable[bytes], chunk_bytes: int = D
         yield Chunk(bytes(buf), line, b"".join(prelude), head)
 
 
-_INSERT_HEAD = re.compile(rb"(?is)[ \t>]*(?:insert|replace)\b.{0,4096}?\bvalues\s*")
+# the head of an INSERT line, matched at its start only (the look-behind keeps a search over a long
+# run of blanks from re-reading the run from each of its characters: linear, as every pattern)
+_INSERT_HEAD = re.compile(rb"(?is)(?<![ \t>])[ \t>]*(?:insert|replace)\b.{0,4096}?\bvalues\s*")
 _ROW = re.compile(rb"\)\s*,\s*\(")
 
 
