@@ -264,7 +264,9 @@ class SensitiveFlag:
 class Fragment:
     """A block of leaked records found in one item, with what was extracted from it."""
 
-    kind: str  # csv, separated_run, sql_insert, pg_copy, combo, jsonl, stealer_log, dox, hl7, astm, xml, vcard, ldif
+    # csv, separated_run, sql_insert, pg_copy, combo, jsonl, stealer_log, dox, hl7, astm, xml, json (a
+    # pretty-printed value), vcard, ldif, mail (a message's correspondents and body)
+    kind: str
     start_line: int  # 1-based, inclusive
     end_line: int
     text: str  # the raw fragment text: encrypted before it is stored
