@@ -333,6 +333,30 @@ def test_vcard_contacts_are_one_record_per_card() -> None:
     assert "jean.dupont@example.fr" not in f.excerpt and "06 12 34 56 78" not in f.excerpt
 
 
+def test_cards_written_without_their_end_line_are_one_record_each() -> None:
+    """Some exports (and pastes cut by hand) leave out END:VCARD: each card then ends where the
+    next BEGIN:VCARD starts, the last one at the text's end. One record per card: a card's name
+    never pairs with the next card's email."""
+    cards = "".join(f"BEGIN:VCARD\nVERSION:3.0\nN:{last};{first};;;\nEMAIL:{email}\nTEL:{tel}\n"
+                    for last, first, email, tel in [("Dupont", "Jean", "jean.dupont@example.fr", "06 12 34 56 78"),
+                                                    ("Martin", "Élodie", "e.martin@orange.fr", "07 81 23 45 67"),
+                                                    ("Durand", "Paul", "pdurand@free.fr", "06 98 76 54 32")])
+    f = one("carnet exporté :\n" + cards)
+    assert (f.kind, f.start_line, f.end_line) == ("vcard", 2, 16)
+    assert values(f, "email") == {"jean.dupont@example.fr", "e.martin@orange.fr", "pdurand@free.fr"}
+    assert values(f, "phone") == {"+33612345678", "+33781234567", "+33698765432"}
+    names = {frozenset(n.split()) for n in values(f, "name")}
+    assert {frozenset({"dupont", "jean"}), frozenset({"martin", "elodie"}), frozenset({"durand", "paul"})} <= names
+    assert not {frozenset({"dupont", "elodie"}), frozenset({"martin", "paul"})} & names
+
+
+def test_a_card_without_end_or_a_next_card_is_not_read_as_one() -> None:
+    """A lone BEGIN:VCARD followed by property lines to the text's end is no card list: the
+    vCard reader leaves it to the others (it was the only rule before cards without END)."""
+    text = "BEGIN:VCARD\nN:Dupont;Jean;;;\nEMAIL:jean.dupont@example.fr\n"
+    assert all(f.kind != "vcard" for f in detect(text, key=KEY))
+
+
 def test_a_big_vcard_file_goes_through_the_windowed_path_whole() -> None:
     """Over 256 kB, detection decodes only windows around the lines that can start a fragment:
     each card's BEGIN line must still be in its window."""
