@@ -39,6 +39,7 @@ NO_FOREIGN_OBJECT = {
     ("POST", "/logout"): "the caller's own session",
     ("GET", "/alerts"): "lists the caller's organisation only (checked below)",
     ("GET", "/search"): "analysts only: 404 for an organisation (checked as a plain call)",
+    ("POST", "/search"): "analysts only (checked as a plain call)",
     ("GET", "/search/results"): "analysts only (checked as a plain call)",
     ("POST", "/search/identifier"): "analysts only (checked as a plain call)",
     ("GET", "/ops/sources"): "operators only (checked as a plain call)",
@@ -123,14 +124,17 @@ def test_no_inline_script_or_style_in_any_page(env: WebEnv) -> None:
 
 def test_analyst_search_facets_load_more_and_fragment(env: WebEnv) -> None:
     client, csrf = session(env, "ana", totp=True)
-    page = client.get("/search", params={"severity": ["critical", "high", "medium", "low"]})
+    posted = client.post("/search", data={"severity": ["critical", "high", "medium", "low"], "csrf_token": csrf})
+    assert posted.status_code == 303 and posted.headers["location"].startswith("/search?s=")
+    page = client.get(posted.headers["location"])
     assert page.status_code == 200
     assert f'hx-headers=\'{{"X-CSRF-Token": "{csrf}"}}\'' in page.text
     assert all(f"/fragments/{d}" in page.text for d in env.fragment_ids.values())
     assert re.search(r'<time datetime="2026-11-01T12:00:00Z" title="UTC 2026-11-01 12:00 UTC">', page.text)
     # one hit per page: the "load more" link carries the API cursor and the filters
-    one = client.get("/search/results", params={"q": "dump", "cursor": ""}, headers={"HX-Request": "true"})
-    assert one.status_code == 200
+    handle = client.post("/search", data={"q": "dump", "csrf_token": csrf}).headers["location"].split("s=")[1]
+    one = client.get("/search/results", params={"s": handle, "cursor": ""}, headers={"HX-Request": "true"})
+    assert one.status_code == 200 and "/fragments/" in one.text
     r = client.get("/fragments/" + env.fragment_ids["org-b"])
     assert "Redacted excerpt" in r.text and "bruno.petit@hopital-b.fr" not in r.text and "health" in r.text
     found = client.post("/search/identifier", data={"type": "email", "value": PEOPLE["org-b"][0][1],
@@ -144,7 +148,7 @@ def test_analyst_search_facets_load_more_and_fragment(env: WebEnv) -> None:
 
 def test_search_pages_through_results_with_the_cursor(env: WebEnv) -> None:
     client, _ = session(env, "ana", totp=True)
-    html = client.get("/search/results", params={"q": ""}).text
+    html = client.get("/search/results").text
     ids = set(re.findall(r'href="/fragments/([^"]+)"', html))
     assert ids == set(env.fragment_ids.values())
     # the API's cursor (a page of one) continues the page list where the first page stopped

@@ -36,6 +36,7 @@ NO_FOREIGN_OBJECT = {
     ("POST", "/api/v1/login"): "the form login: takes credentials, not an object",
     ("GET", "/api/v1/alerts"): "lists the caller's organisation only (checked below)",
     ("GET", "/api/v1/search"): "analysts only: 404 for an organisation (checked as a plain call)",
+    ("POST", "/api/v1/search"): "analysts only: 404 for an organisation (checked as a plain call)",
     ("POST", "/api/v1/search/identifier"): "analysts only: 404 for an organisation (checked as a plain call)",
     ("GET", "/api/v1/ops/sources"): "operators only (checked as a plain call)",
     ("GET", "/api/v1/ops/health"): "operators only (checked as a plain call)",
@@ -87,7 +88,7 @@ def _routes() -> list[tuple[str, str]]:
 BODIES: dict[str, dict[str, object]] = {
     "/triage": {"state": "acknowledged", "note": "seen"}, "/reveal": {"reason": "incident 42"},
     "/tokens": {"name": "x", "expires_days": 1},
-    "/search/identifier": {"type": "email", "value": "bruno.petit@hopital-b.fr"},
+    "/search/identifier": {"type": "email", "value": "bruno.petit@hopital-b.fr"}, "/search": {"q": "dump"},
     "/session": {"username": "member-org-a", "password": PASSWORD}, "/session/totp": {"totp": "000000"}}
 
 

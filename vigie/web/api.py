@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from indexer.search_terms import QueryIdentifierError, split_identifiers
 from vigie.web.auth import COOKIE, check_origin, login, principal, step_up, web_data
 from vigie.web.bodies import UPLOAD_SCHEMA, uploaded_file
 from vigie.web.data import MAX_LIMIT, SearchFilters
@@ -28,6 +29,7 @@ from vigie.web.models import (
     RevealResult,
     SessionInfo,
     SourceStatus,
+    TextSearch,
     TokenCreate,
     TokenCreated,
     TokenInfo,
@@ -164,6 +166,21 @@ def hunt_status(org_id: str, hunt_id: str, who: Who, request: Request) -> HuntSt
 # -- analysts ------------------------------------------------------------------------------------
 
 
+def _no_identifier_in_url(q: str | None) -> None:
+    """GET's words are in the URL, hence in the proxy's access log and the client's history: a
+    query holding an identifier (or what looks like one) is refused there, before it is searched,
+    so that a script learns to POST instead of leaking people's addresses one request at a time."""
+    if not q or not q.strip():
+        return
+    try:
+        _, found = split_identifiers(q)
+    except QueryIdentifierError:
+        found = {"look-alike": []}
+    if found:
+        raise ProblemError(422, "the query holds a person's identifier and would stay in URLs and access logs: "
+                                "send it with POST /api/v1/search (JSON body), or POST /api/v1/search/identifier")
+
+
 @router.get("/search", response_model=FragmentPage)
 def search(who: Who, request: Request, q: Annotated[str | None, Query(max_length=500)] = None,
            severity: Annotated[list[str] | None, Query()] = None,
@@ -171,11 +188,24 @@ def search(who: Who, request: Request, q: Annotated[str | None, Query(max_length
            source: Annotated[list[str] | None, Query()] = None,
            since: datetime | None = None, until: datetime | None = None, cursor: Cursor = None,
            limit: Limit = 20, facets: bool = True) -> FragmentPage:
-    """Full text over the redacted index, with facets (kind, category, severity, source, day)."""
+    """Full text over the redacted index, with facets (kind, category, severity, source, day).
+    Kept for scripts and filters; the words are in the URL, so a query holding an identifier is
+    refused (422): prefer POST /api/v1/search, whose words stay out of URLs and logs."""
+    _no_identifier_in_url(q)
     filters = SearchFilters(text=q, severities=tuple(severity or ()), categories=tuple(category or ()),
                             sources=tuple(source or ()),
                             since=since, until=until)
     return web_data(request).search(who, filters, cursor=cursor, limit=limit, facets=facets)
+
+
+@router.post("/search", response_model=FragmentPage)
+def search_by_post(body: TextSearch, who: Who, request: Request) -> FragmentPage:
+    """Full text over the redacted index, with facets: the words in the body, never in a URL
+    (identifiers among them are searched by keyed token and audited). Page on with the same body
+    and the answer's `next_cursor`."""
+    filters = SearchFilters(text=body.q, severities=tuple(body.severity), categories=tuple(body.category),
+                            sources=tuple(body.source), since=body.since, until=body.until)
+    return web_data(request).search(who, filters, cursor=body.cursor, limit=body.limit, facets=body.facets)
 
 
 @router.post("/search/identifier", response_model=FragmentPage)

@@ -23,6 +23,7 @@ from vigie.intel import IntelSource
 from vigie.web.api import router
 from vigie.web.bodies import BodyLimitMiddleware
 from vigie.web.data import WebData
+from vigie.web.handles import SearchHandles
 from vigie.web.hosts import AllowedHostsMiddleware
 from vigie.web.pages import STATIC_DIR, LoginNeeded, render_error
 from vigie.web.pages import router as pages_router
@@ -46,6 +47,7 @@ def create_app(data: WebData, intel: IntelSource | None = None) -> FastAPI:
     app = FastAPI(title="Vigie", version=__version__, openapi_url="/api/v1/openapi.json", docs_url=None,
                   redoc_url=None)
     app.state.data = data
+    app.state.search_handles = SearchHandles()  # the pages' saved searches (vigie.web.handles)
     install_problem_handlers(app)
     _install_page_errors(app)
     app.include_router(router)

@@ -8,6 +8,7 @@ here (no stray token, no ciphertext, no webhook secret).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -16,7 +17,7 @@ from vigie.web.users import Role
 
 __all__ = ["AlertDetail", "AlertPage", "AlertSummary", "DeadLetter", "DeadLetterPage", "Facets", "FragmentDetail",
            "FragmentPage", "FragmentSummary", "Health", "HuntStatus", "IdentifierSearch", "LoginRequest", "OrgSummary",
-           "Principal", "RevealRequest", "RevealResult", "SessionInfo", "SourceStatus", "TokenCreate",
+           "Principal", "RevealRequest", "RevealResult", "SessionInfo", "SourceStatus", "TextSearch", "TokenCreate",
            "TokenCreated", "TokenInfo", "TotpRequest", "TriageEventOut", "TriageRequest", "TriageStateName", "UserInfo",
            "WebhookTestResult"]
 
@@ -166,6 +167,23 @@ class IdentifierSearch(BaseModel):
     value: str = Field(min_length=1, max_length=256)
     cursor: str | None = Field(default=None, max_length=200)
     limit: int = Field(default=20, ge=1, le=100)
+
+
+class TextSearch(BaseModel):
+    """The free-text search by POST (`POST /api/v1/search`): the words, often a person's name or
+    an identifier, stay out of URLs, proxies' access logs and histories, as `IdentifierSearch`'s
+    value does. To page on, send the same body with the answer's `next_cursor`."""
+
+    q: str | None = Field(default=None, max_length=500, description="words; identifiers among them are "
+                          "searched by keyed token and audited")
+    severity: list[str] = Field(default_factory=list, max_length=4)
+    category: list[str] = Field(default_factory=list, max_length=50)
+    source: list[str] = Field(default_factory=list, max_length=200)
+    since: datetime | None = None
+    until: datetime | None = None
+    cursor: str | None = Field(default=None, max_length=200)
+    limit: int = Field(default=20, ge=1, le=100)
+    facets: bool = True
 
 
 class RevealRequest(BaseModel):

@@ -30,6 +30,7 @@ from vigie.core.text import plain
 from vigie.web.auth import COOKIE, check_origin, login, principal, step_up, web_data
 from vigie.web.bodies import UPLOAD_SCHEMA, uploaded_file
 from vigie.web.data import MAX_LIMIT, SearchFilters
+from vigie.web.handles import SavedSearch, SearchHandles
 from vigie.web.models import Principal, TriageStateName
 from vigie.web.problems import ProblemError
 
@@ -173,38 +174,68 @@ def _day(value: str | None, field: str) -> datetime | None:
 
 
 def _filters(q: str | None, severity: list[str] | None, category: list[str] | None, source: list[str] | None,
-             since: str | None, until: str | None) -> tuple[SearchFilters, list[tuple[str, str]]]:
-    params = [("q", q or "")] + [("severity", s) for s in severity or ()] + \
-        [("category", c) for c in category or ()] + [("source", s) for s in source or ()] + \
-        [("since", since or ""), ("until", until or "")]
+             since: str | None, until: str | None) -> SavedSearch:
     filters = SearchFilters(text=(q or "").strip() or None, severities=tuple(severity or ()),
                             categories=tuple(category or ()), sources=tuple(source or ()),
                             since=_day(since, "from"), until=_day(until, "to"))
-    return filters, [(k, v) for k, v in params if v]
+    return SavedSearch(filters, since or "", until or "")
 
 
-Text = Annotated[str | None, Query(max_length=500)]
-Many = Annotated[list[str] | None, Query()]
-Day = Annotated[str | None, Query(max_length=10)]
+Text = Annotated[str | None, Form(max_length=500)]
+Many = Annotated[list[str] | None, Form()]
+Day = Annotated[str | None, Form(max_length=10)]
 Cursor = Annotated[str | None, Query(max_length=200)]
+Handle = Annotated[str | None, Query(max_length=64)]
+EXPIRED = "This search has expired (searches are kept an hour, in this session only): search again."
+IN_URL = "Searches are no longer read from the address (it would keep them in history and logs): use the form."
+
+
+def _handles(request: Request) -> SearchHandles:
+    handles: SearchHandles = request.app.state.search_handles
+    return handles
+
+
+def _saved(p: Principal, request: Request, s: str | None) -> tuple[SavedSearch, str | None]:
+    """The search behind handle `s` (none: everything, newest first) and a notice for the page."""
+    if "q" in request.query_params:  # an old bookmark or a hand-typed URL: not searched, not echoed
+        return SavedSearch(SearchFilters()), IN_URL
+    if not s:
+        return SavedSearch(SearchFilters()), None
+    saved = _handles(request).get(p, s)
+    return (saved, None) if saved is not None else (SavedSearch(SearchFilters()), EXPIRED)
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(p: Viewer, request: Request, q: Text = None, severity: Many = None, category: Many = None,
-                source: Many = None, since: Day = None, until: Day = None, cursor: Cursor = None) -> HTMLResponse:
-    filters, params = _filters(q, severity, category, source, since, until)
-    page = web_data(request).search(p, filters, cursor=cursor, limit=20, facets=True)
-    return render(request, "search.html", p, page=page, f=filters, query=urlencode(params), since=since or "",
-                  until=until or "")
+def search_page(p: Viewer, request: Request, s: Handle = None, cursor: Cursor = None) -> HTMLResponse:
+    """Results of the search saved under handle `s` (the form POSTs here first, see below)."""
+    saved, notice = _saved(p, request, s)
+    handle = s if notice is None else None
+    page = web_data(request).search(p, saved.filters, cursor=cursor, limit=20, facets=True)
+    return render(request, "search.html", p, 410 if notice == EXPIRED else 200, page=page, f=saved.filters,
+                  query=urlencode({"s": handle}) if handle else "", since=saved.since, until=saved.until,
+                  notice=notice)
+
+
+@router.post("/search", response_class=HTMLResponse)
+def search_submit(p: Viewer, request: Request, q: Text = None, severity: Many = None, category: Many = None,
+                  source: Many = None, since: Day = None, until: Day = None) -> Response:
+    """The form's words and filters, kept server-side under a fresh handle (`vigie.web.handles`),
+    then post/redirect/get to the results: the URL, the history and any log hold the handle only."""
+    saved = _filters(q, severity, category, source, since, until)
+    # the data layer says who may search and which filters are valid (the words, checked when
+    # the results are asked for, are left out here: an identifier among them would be audited twice)
+    web_data(request).search(p, dataclasses.replace(saved.filters, text=None), limit=1, facets=False)
+    return _back("/search?" + urlencode({"s": _handles(request).save(p, saved)}))
 
 
 @router.get("/search/results", response_class=HTMLResponse)
-def search_results(p: Viewer, request: Request, q: Text = None, severity: Many = None, category: Many = None,
-                   source: Many = None, since: Day = None, until: Day = None, cursor: Cursor = None) -> HTMLResponse:
+def search_results(p: Viewer, request: Request, s: Handle = None, cursor: Cursor = None) -> HTMLResponse:
     """The next page of results, as list items (htmx "load more" swaps it in place of its button)."""
-    filters, params = _filters(q, severity, category, source, since, until)
-    page = web_data(request).search(p, filters, cursor=cursor, limit=20, facets=False)
-    return render(request, "_results.html", p, page=page, query=urlencode(params))
+    saved, notice = _saved(p, request, s)
+    if notice is not None:
+        raise ProblemError(410 if notice == EXPIRED else 400, notice)
+    page = web_data(request).search(p, saved.filters, cursor=cursor, limit=20, facets=False)
+    return render(request, "_results.html", p, page=page, query=urlencode({"s": s}) if s else "")
 
 
 @router.post("/search/identifier", response_class=HTMLResponse)
