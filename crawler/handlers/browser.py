@@ -48,7 +48,8 @@ reason, logged at ERROR and counted as `vigie_browser/socks_untrusted`.
 
 Attachments: a link the site answers as a download is a navigation that ends in a download,
 which the context accepts; its bytes become the response, read by the spider's attachment path
-like the HTTP handler's (`_get_response_and_download`: within `download_maxsize`, deleted from
+like the HTTP handler's (`_get_response_and_download`: within `download_maxsize`, one without a
+Content-Length watched as Chromium writes it and cancelled past the limit, deleted from
 Playwright's download directory once read). They were lost: downloads were refused.
 
 Limits (`source.browser`): a per-page timeout, a cap on pages rendered at once, and a restart of
@@ -66,6 +67,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import glob
 import os
 import time
 from dataclasses import dataclass
@@ -94,6 +96,7 @@ __all__ = ["BROWSER_HANDLER_PATH", "CHROMIUM_NETWORK_ARGS", "BrowserDownloadHand
 
 BROWSER_HANDLER_PATH = "crawler.handlers.browser.BrowserDownloadHandler"
 CHROMIUM = "/usr/bin/chromium"
+_DOWNLOAD_POLL = 0.02  # seconds between two looks at a download being written (_watch_download)
 
 # Everything that could make Chromium talk to the network on its own, or around the proxy.
 CHROMIUM_NETWORK_ARGS: tuple[str, ...] = (
@@ -280,16 +283,18 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     async def _get_response_and_download(self, request: Request, page: Any, spider: Any) -> tuple[Any, Any]:
         """scrapy-playwright's navigation, which reads a download's bytes into the response (an
-        attachment), kept off the disk and within the request's `download_maxsize` (a file's
-        `attachments.max_bytes`). Playwright writes a download whole to its own 0700 directory
-        before it can be read: each is deleted as soon as it was read (not when the browser
-        closes), and one larger than the limit is refused with the HTTP handler's words, so that
-        it is counted the same way (`size_refusal`: `files_too_big`, `pages_refused`). A download
-        whose Content-Length says it is too big is cancelled as it starts, before it fills the disk."""
+        attachment), within the request's `download_maxsize` (a file's `attachments.max_bytes`).
+        Playwright writes a download to its own 0700 directory before it can be read: each is
+        deleted as soon as it was read (not when the browser closes), and one larger than the limit
+        is refused with the HTTP handler's words, so that it is counted the same way (`size_refusal`:
+        `files_too_big`, `pages_refused`). One whose Content-Length says it is too big is cancelled
+        as it starts; one without is watched as it is written (`_watch_download`) and cancelled once
+        past the limit, so that an endless or huge answer never fills the disk."""
         limit = int(request.meta.get("download_maxsize") or self._crawler.settings.getint("DOWNLOAD_MAXSIZE") or 0)
         downloads: list[Any] = []
         declared: dict[str, int] = {}
-        cancelled: list[int] = []
+        cancelled: list[str] = []
+        watchers: list[asyncio.Task[None]] = []
 
         def seen(response: Any) -> None:
             length = str(response.headers.get("content-length") or "")
@@ -300,22 +305,26 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
             downloads.append(download)
             size = declared.get(download.url)
             if limit and size is not None and size > limit:
-                cancelled.append(size)
+                cancelled.append(f"declares {size} bytes, larger than download max size ({limit}): cancelled as "
+                                 "it started")
                 asyncio.ensure_future(download.cancel())
+            elif limit:
+                watchers.append(asyncio.ensure_future(self._watch_download(download, limit, cancelled)))
 
         page.on("response", seen)
         page.on("download", keep)
         try:
             response, download = await super()._get_response_and_download(request, page, spider)
         finally:
+            for w in watchers:
+                w.cancel()
             for d in downloads:
                 with contextlib.suppress(PlaywrightError):
                     await d.delete()
         if cancelled:
             if self.stats is not None:
                 self.stats.inc_value("vigie_browser/downloads_too_big")
-            raise IgnoreRequest(f"browser: the download declares {cancelled[0]} bytes, larger than download max "
-                                f"size ({limit}): cancelled as it started")
+            raise IgnoreRequest(f"browser: the download {cancelled[0]}")
         if download and limit and len(download.body) > limit:
             if self.stats is not None:
                 self.stats.inc_value("vigie_browser/downloads_too_big")
@@ -324,6 +333,33 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         if download and self.stats is not None:
             self.stats.inc_value("vigie_browser/downloads")
         return response, download
+
+    @staticmethod
+    async def _watch_download(download: Any, limit: int, cancelled: list[str]) -> None:
+        """Cancel `download` once the file Chromium writes grows past `limit` bytes.
+
+        Why a poll: Playwright tells a download's start and end, nothing between, and Chromium
+        writes it whole to disk before Playwright hands over its path; the only progress there is
+        is the file itself (its path is the artifact's, Playwright's private `absolutePath`; Chromium
+        writes `<it>.crdownload` until done, hence the prefix match). Should a Playwright release
+        move that path, it says so and the check after the read still refuses it. Every `_DOWNLOAD_POLL`
+        seconds: past the limit by at most what arrives in that time (over Tor, kilobytes)."""
+        artifact = getattr(getattr(download, "_impl_obj", download), "_artifact", None)
+        where = Path(str(getattr(artifact, "_initializer", {}).get("absolutePath") or ""))
+        if not where.name:
+            logger.warning("browser: cannot watch the download of {} as it is written (this Playwright keeps no "
+                           "artifact path): it is checked against download max size once read", download.url)
+            return
+        while True:
+            with contextlib.suppress(OSError):
+                written = sum(p.stat().st_size for p in where.parent.glob(glob.escape(where.name) + "*"))
+                if written > limit:
+                    cancelled.append(f"passed {limit} bytes without a Content-Length saying so ({written} written): "
+                                     f"larger than download max size ({limit}), cancelled as it came")
+                    with contextlib.suppress(PlaywrightError):
+                        await download.cancel()
+                    return
+            await asyncio.sleep(_DOWNLOAD_POLL)
 
     def _restart_due(self) -> bool:
         if "browser" not in vars(self):
