@@ -114,3 +114,34 @@ def test_a_browser_download_without_length_is_stopped_at_the_cap(streaming_forum
     # stopped near the cap: what was sent is the cap, the socket buffers and a poll's worth, not the whole
     print(f"endless download: {streaming_forum.endless_sent[0]} bytes sent when stopped (cap {limit})")
     assert streaming_forum.endless_sent[0] < ENDLESS_TOTAL // 4, streaming_forum.endless_sent[0]
+
+
+
+def test_a_browser_crawl_leaves_nothing_in_home_and_nothing_readable(streaming_forum: StreamingForum,
+                                                                      tmp_path: Path) -> None:
+    """Chromium wrote `~/.config/chromium/Crash Reports/settings.dat` (and dconf's
+    `~/.cache/dconf/user`) in the operator's home, outside the crawl's profile: a crawl under a
+    fresh HOME (XDG_* unset, so the defaults under it count) must leave HOME as it found it, and
+    everything under the data directory unreadable by others."""
+    import os
+
+    from tests.fixtures.forum import crawl
+    from tests.test_crawl_identity import POST_SELECTORS, MiniSite, write_source
+
+    home = tmp_path / "home"
+    home.mkdir()
+    forum = {"thread_rows": "tr.row", "thread_link": "a.t::attr(href)",
+             "post": {**POST_SELECTORS, "attachments": "a.att::attr(href)"}}
+    config = write_source(tmp_path / "config", MiniSite(url=streaming_forum.url), forum, start="/list",
+                          render="browser", attachments={"max_bytes": 256 * 1024})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    env["HOME"] = str(home)
+    data = tmp_path / "data"
+    run = crawl(config, data, "mini", extra=["--no-index"], timeout=180, env=env)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert sorted(p["post_id"] for p in run.posts()) == ["p0", "p1"], run.stderr[-2000:]  # Chromium did render
+    assert sorted(str(p.relative_to(home)) for p in home.rglob("*")) == []
+    readable = [(str(p.relative_to(data)), oct(p.stat().st_mode & 0o777)) for p in [data, *data.rglob("*")]
+                if p.stat().st_mode & 0o077]
+    assert readable == [], "readable by others in the data directory"
+    assert not [p.name for p in data.iterdir() if p.name.startswith(".browser-home")], "the browser's home was left"

@@ -69,6 +69,8 @@ import asyncio
 import contextlib
 import glob
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,7 +94,7 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 __all__ = ["BROWSER_HANDLER_PATH", "CHROMIUM_NETWORK_ARGS", "BrowserDownloadHandler", "BrowserLimits",
-           "browser_download_handler_settings", "browser_rss_bytes", "chromium_args"]
+           "browser_download_handler_settings", "browser_env", "browser_rss_bytes", "chromium_args"]
 
 BROWSER_HANDLER_PATH = "crawler.handlers.browser.BrowserDownloadHandler"
 CHROMIUM = "/usr/bin/chromium"
@@ -110,6 +112,7 @@ CHROMIUM_NETWORK_ARGS: tuple[str, ...] = (
     "--disable-client-side-phishing-detection",
     "--disable-default-apps",
     "--disable-breakpad",
+    "--disable-crash-reporter",
     "--no-first-run",
     "--no-default-browser-check",
     "--no-pings",
@@ -212,6 +215,26 @@ def browser_rss_bytes(root_pid: int | None = None) -> int:
     return total
 
 
+def _private_home(state_path: str | None, source: str) -> Path:
+    """A 0700 directory inside the crawl's data directory (beside its state database; TMPDIR when
+    there is none) that Chromium takes for its home, removed when the handler closes."""
+    base = Path(state_path).parent if state_path else Path(tempfile.gettempdir())
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in source)[:40]
+    return Path(tempfile.mkdtemp(prefix=f".browser-home-{safe}-", dir=base))  # mkdtemp: mode 0700
+
+
+def browser_env(home: Path) -> dict[str, str]:
+    """Chromium's environment: `child_env()` (no secret), with its home and XDG directories in
+    `home`. Why: Chromium writes outside the profile Playwright gives it: crashpad's
+    `~/.config/chromium/Crash Reports/settings.dat` (even with --disable-crash-reporter),
+    dconf's `~/.cache/dconf/user`, fontconfig's cache: files about our crawls in the operator's
+    home, left behind. In `home` they stay inside the data directory and go with it."""
+    env = {k: v for k, v in child_env().items() if not k.startswith("XDG_")}
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"),
+               XDG_DATA_HOME=str(home / "data"), XDG_STATE_HOME=str(home / "state"), GSETTINGS_BACKEND="memory")
+    return env
+
+
 def _scrub_driver_env() -> None:
     """Start Playwright's driver (node) with `child_env()`: Playwright copies `os.environ` whole in
     `get_driver_env()` and takes no environment from its caller. Wrapped once per process; if a
@@ -242,7 +265,9 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         _scrub_driver_env()
-        self.config.launch_options["env"] = child_env()  # see the module docstring
+        self._home = _private_home(crawler.settings.get("VIGIE_STATE_PATH"), crawler.settings.get(
+            "VIGIE_BROWSER_SOURCE") or "default")
+        self.config.launch_options["env"] = browser_env(self._home)  # see the module docstring
         s = crawler.settings
         self._source = str(s.get("VIGIE_BROWSER_SOURCE") or "default")
         self._restart_after = s.getint("VIGIE_BROWSER_RESTART_AFTER_PAGES", 200)
@@ -360,6 +385,13 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
                         await download.cancel()
                     return
             await asyncio.sleep(_DOWNLOAD_POLL)
+
+    async def _close(self) -> None:
+        """scrapy-playwright's close (contexts, browser, Playwright), then the browser's home goes."""
+        try:
+            await super()._close()
+        finally:
+            shutil.rmtree(self._home, ignore_errors=True)
 
     def _restart_due(self) -> bool:
         if "browser" not in vars(self):
