@@ -33,6 +33,7 @@ from indexer.decode import Limits
 from indexer.detect import detect as _detect
 from indexer.detect.parallel import (
     DEFAULT_CHUNK_BYTES,
+    DEFAULT_POOL_MIN_BYTES,
     DEFAULT_THRESHOLD_BYTES,
     DetectPool,
     detect_items,
@@ -76,10 +77,13 @@ class Ingestor:
         leaks: SqliteLeakStore | None = None,
         workers: int | None = None,
         big_bytes: int = DEFAULT_THRESHOLD_BYTES,
+        pool_min_bytes: int = DEFAULT_POOL_MIN_BYTES,
     ) -> None:
         """`workers`: detection processes for `ingest_many` and big items (None: one per core,
         1: none, everything in this process); `big_bytes`: an item above this is detected in
-        chunks on the pool. A custom `detect` (tests) always runs here."""
+        chunks on the pool; `pool_min_bytes`: a batch smaller than this in all is detected here
+        while the pool is not running (see `ingest_many`). A custom `detect` (tests) always runs
+        here."""
         self.store = store
         self.leaks = leaks
         self.match_key = match_key
@@ -88,6 +92,7 @@ class Ingestor:
         self.detect: DetectFn = detect or _detect
         self.workers = workers
         self.big_bytes = big_bytes
+        self.pool_min_bytes = pool_min_bytes
         self.batch_items = 256  # items per detection task in `ingest_many`
         self._pool: DetectPool | None = None
 
@@ -140,7 +145,12 @@ class Ingestor:
     def ingest_many(self, items: Sequence[CrawledItem], fetched_at: datetime | None = None) -> list[IngestResult]:
         """`[ingest(item) for item in items]`, with detection on the pool (see the module
         docstring); writes in order, one item at a time."""
-        if not self._parallel() or len(items) < 2:
+        if not self._parallel() or len(items) < 2 or (
+                self._pool is None and sum(len(it.raw or it.body) for it in items) < self.pool_min_bytes):
+            # a small batch while no detection process runs (a forum's pages of posts: most
+            # never pass the prefilter) costs less here than starting the pool, whose processes
+            # each import the engine and warm it up (1-3 s of CPU apiece); a big batch or a big
+            # item starts it, and it then serves every batch
             return [self.ingest(it, fetched_at) for it in items]
         # (an item with its own HTML ceiling is detected alone, with it: a batch shares the defaults)
         small = [len(it.raw or it.body) <= self.big_bytes and it.max_html_elements is None for it in items]

@@ -197,7 +197,7 @@ def test_crash_mid_parallel_ingest_then_rerun(alerts_env, smtp_sink, webhook_rec
             for name in ("store.sqlite3", "store.sqlite3-wal", "store.sqlite3-shm", "alerts.sqlite3"):
                 assert not (data / name).exists()
         with open_ingest_sink(rt.config, data, rt.match_key, rt.data_key) as sink:
-            sink.workers, sink.big_bytes, sink.batch_items = workers, 4000, 2
+            sink.workers, sink.big_bytes, sink.batch_items, sink.pool_min_bytes = workers, 4000, 2, 0
             try:
                 sink.ingest_many(items)
             finally:
@@ -341,6 +341,38 @@ def test_a_broken_pool_is_replaced_for_the_next_item(mixed: bytes, tmp_path: Pat
         again = sink.ingest(item)
         assert sink.pool() is not pool
         assert len(first.fragments) > 70 and [d.id for d in again.fragments] == [d.id for d in first.fragments]
+    finally:
+        sink.close()
+        store.close()
+
+
+def test_a_small_batch_is_detected_without_starting_the_pool(tmp_path: Path) -> None:
+    """A crawl hands the ingest its pages' posts in small batches: starting the detection processes
+    for them (each imports and warms up the engine, 1-3 s of CPU) cost more than detecting them,
+    and made every small crawl seconds slower. A batch under `pool_min_bytes` is detected in the
+    process while no pool runs; a bigger one starts the pool, which then serves every batch.
+    Same fragments either way."""
+    from indexer.ingest import Ingestor
+    from indexer.models import CrawledItem
+    from indexer.store.embedded import EmbeddedStore
+    from tests.fixtures.es import TEST_DATA_KEY, TEST_MATCH_KEY
+
+    def items(tag: str, n: int, size: int) -> list[CrawledItem]:
+        return [CrawledItem(source="s", url=f"http://x.onion/t/{tag}{k}", body=make_dump("csv", size, k)[0])
+                for k in range(n)]
+
+    small, big = items("a", 3, 5), items("b", 4, 400)
+    assert sum(len(it.body) for it in small) < 50_000 < sum(len(it.body) for it in big)
+    store = EmbeddedStore(tmp_path / "s.sqlite3")
+    sink = Ingestor(store, TEST_MATCH_KEY, TEST_DATA_KEY, workers=2, pool_min_bytes=50_000)
+    try:
+        got_small = sink.ingest_many(small)
+        assert sink._pool is None  # no detection process started for three small posts
+        got_big = sink.ingest_many(big)
+        assert sink._pool is not None  # the big batch started them
+        again = sink.ingest_many(small)  # and, running, they take the small batches too
+        assert [[d.id for d in r.fragments] for r in again] == [[d.id for d in r.fragments] for r in got_small]
+        assert all(r.fragments for r in got_small) and all(r.fragments for r in got_big)
     finally:
         sink.close()
         store.close()

@@ -197,7 +197,8 @@ def open_ingest_sink(config: LoadedConfig, data_dir: Path, match_key: MatchKey, 
     detection = config.global_config.detection
     ingestor = Ingestor(store, match_key, data_key, leaks=leaks,
                         on_stored=matcher.on_fragments if matcher is not None else None,
-                        workers=detection.workers, big_bytes=detection.big_input_bytes)
+                        workers=detection.workers, big_bytes=detection.big_input_bytes,
+                        pool_min_bytes=detection.pool_min_batch_bytes)
     try:
         yield ingestor
     finally:

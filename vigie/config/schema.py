@@ -778,6 +778,12 @@ class DetectionSettings(Strict):
         description="An item (an attachment) above this size is cut on record boundaries (blank lines that "
         "no fragment spans) and its pieces are detected on the detection processes; the fragments are those "
         "of one pass, in order.")
+    pool_min_batch_bytes: int = Field(
+        default=1024 * 1024, ge=0,
+        description="While no detection process runs yet, a batch of crawled items smaller than this in all is "
+        "detected in the crawl process: starting the processes costs each 1-3 s of CPU (they import and warm up "
+        "the engine), more than a few pages of posts take. A bigger batch or a big item starts them, and they "
+        "then serve every batch; 0: every batch of two items or more starts them.")
 
 
 class SecuritySettings(Strict):
@@ -1335,11 +1341,14 @@ class AttachmentLimits(Strict):
     enabled: bool = Field(default=True, description="Download attachments at all.")
     extensions: list[str] = Field(
         default_factory=lambda: ["txt", "csv", "tsv", "sql", "json", "jsonl", "xml", "vcf", "ldif", "ics", "mbox",
-                                 "eml", "xlsx", "xlsm", "ods", "gz", "zip", "7z", "tar", "tgz", "bz2", "xz"],
+                                 "eml", "xlsx", "xlsm", "ods", "docx", "odt", "pdf", "gz", "zip", "7z", "tar", "tgz",
+                                 "bz2", "xz"],
         description="File types downloaded, among txt, csv, tsv, sql, json, jsonl, xml, vcf (vCard address books), "
                     "ldif (directory exports), ics (iCalendar agendas), mbox and eml (mailboxes and messages: "
                     "their MIME parts decoded), xlsx, xlsm and ods (Excel and OpenDocument spreadsheets: each sheet "
-                    "read as a table), gz, zip, 7z, "
+                    "read as a table), docx, odt and pdf (Word, OpenDocument and PDF documents: "
+                    "their text read, a file per part or page: `letter.docx/document.txt`, `report.pdf/page-3.txt`; "
+                    "a PDF in a process of its own, at most 20 pages per file of `max_files`), gz, zip, 7z, "
                     "tar, tgz, bz2, xz, log. Archives are unpacked in memory within the limits below (zip members "
                     "stored, deflated, bzip2 or LZMA; 7z with any of 7-Zip's usual methods but encrypted ones; a "
                     ".tar.gz is read as a tar); inside them, only files of these types are read.",
@@ -1356,7 +1365,7 @@ class AttachmentLimits(Strict):
     @classmethod
     def _known(cls, value: list[str]) -> list[str]:
         allowed = {"txt", "csv", "tsv", "sql", "json", "jsonl", "xml", "vcf", "ldif", "ics", "mbox", "eml", "xlsx",
-                   "xlsm", "ods", "gz", "zip", "7z", "tar", "tgz", "bz2", "xz", "log"}
+                   "xlsm", "ods", "docx", "odt", "pdf", "gz", "zip", "7z", "tar", "tgz", "bz2", "xz", "log"}
         bad = [e for e in value if e.lower().lstrip(".") not in allowed]
         if bad:
             raise ValueError(f"unsupported extension(s) {bad}; allowed: {sorted(allowed)}")
