@@ -30,30 +30,38 @@ __all__ = [
     "ADDRESS",
     "EXCERPT_CHARS",
     "EXCERPT_LINES",
+    "EXCERPT_TAIL",
     "excerpt_end",
     "mask_provenance",
     "mask_text",
     "mask_url",
     "mask_value",
+    "net_patterns",
     "redact",
+    "safety_net",
 ]
 
 EXCERPT_LINES = 12
 EXCERPT_CHARS = 2000
+EXCERPT_TAIL = "\n…"  # after an excerpt cut short of its fragment
 
+# The net's and ADDRESS's classes are written as RE2 reads its shorthands (`\d` is [0-9], `\s` is
+# [\t\n\f\r ]: ASCII), so that the compiled core's copy of the net (`vigie_native.SafetyNet`, Rust's
+# `regex` crate, whose shorthands are Unicode) compiles the same text: only RE2's ASCII `\b` is
+# spelled `(?-u:\b)` there (`net_patterns`).
 _NET = re2.compile(
-    r"[^\s@<>,;:|\"'()\[\]]+@[^\s@<>,;:|\"'()\[\]]+"  # anything with an @
-    r"|\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{20,}"  # bcrypt
+    r"[^\t\n\f\r @<>,;:|\"'()\[\]]+@[^\t\n\f\r @<>,;:|\"'()\[\]]+"  # anything with an @
+    r"|\$2[abxy]?\$[0-9][0-9]\$[./A-Za-z0-9]{20,}"  # bcrypt
     r"|[0-9A-Za-z+/=$.]{24,}"  # long opaque tokens (hashes, base64, keys)
-    r"|\+?\d(?:[\d .\-/]{0,3}\d){4,}"  # 5+ digits with separators
-    r"|\d[\dA-Za-z]{4,}"  # digit-led alphanumerics (IBAN/NIR pieces like 2A073)
+    r"|\+?[0-9](?:[0-9 .\-/]{0,3}[0-9]){4,}"  # 5+ digits with separators
+    r"|[0-9][0-9A-Za-z]{4,}"  # digit-led alphanumerics (IBAN/NIR pieces like 2A073)
 )
 
 
 # A street address: a number (with bis/ter or a letter), then a French street-type word and the
 # street name, or an English street name and its type word; then optionally a postcode and a
 # city. RE2: linear in the input whatever the repetitions.
-_NUM = r"\b\d{1,4}(?:[ ]?(?:bis|ter|quater|[a-d]))?\b[ ,]*"
+_NUM = r"\b[0-9]{1,4}(?:[ ]?(?:bis|ter|quater|[a-d]))?\b[ ,]*"
 _FR_TYPES = (r"rue|avenue|av|bd|boulevard|blvd|chemin|ch|all[ée]e|impasse|imp|place|pl|quai|route|rte|"
              r"cours|square|passage|r[ée]sidence|lotissement|lieu-dit|hameau|voie|sentier|faubourg|fbg|"
              r"promenade|esplanade|parvis|rond-point|villa|cit[ée]|chauss[ée]e|mont[ée]e|traverse")
@@ -62,9 +70,9 @@ _EN_TYPES = (r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|
 # Latin letters only, not \p{L}: with (?i) the full Unicode class blows RE2's DFA memory budget
 # (it then falls back to its slower NFA and logs to stderr)
 _L = r"A-Za-z\x{C0}-\x{17F}"
-_WORD = rf"[{_L}\d'’.\-]+"
+_WORD = rf"[{_L}0-9'’.\-]+"
 _NAME = rf"[{_L}][{_L}'’\-]*"
-_POSTCODE_CITY = rf"(?:[ ,]+\d{{5}}(?:[ ,]+{_NAME}(?:[ \-]{_NAME}){{0,2}})?)?"
+_POSTCODE_CITY = rf"(?:[ ,]+[0-9]{{5}}(?:[ ,]+{_NAME}(?:[ \-]{_NAME}){{0,2}})?)?"
 ADDRESS = re2.compile(
     r"(?i)" + _NUM + r"(?:(?:" + _FR_TYPES + r")\.?(?:[ ]+" + _WORD + r"){1,6}"
     r"|(?:" + _NAME + r"[ ]+){1,4}(?:" + _EN_TYPES + r")\b\.?)" + _POSTCODE_CITY
@@ -120,6 +128,18 @@ def _net(s: str) -> str:
     return _sub(_NET, s, _mask_net)
 
 
+# The net over one gap between masks, for the compiled core's walk over them
+# (`vigie_native.excerpt`, called from `indexer.detect._build`): the same RE2 substitutions.
+safety_net = _net
+
+
+def net_patterns() -> tuple[str, str]:
+    """ADDRESS's and the net's patterns for the compiled core's copy of `safety_net`
+    (`vigie_native.SafetyNet`): the same text but RE2's ASCII word boundary, which Rust's
+    `regex` crate spells `(?-u:\b)` (its `\b` is Unicode's)."""
+    return ADDRESS.pattern.replace(r"\b", r"(?-u:\b)"), _NET.pattern
+
+
 def _address_mask(_: str) -> str:
     return ADDRESS_MASK
 
@@ -157,7 +177,7 @@ def redact(text: str, spans: list[tuple[int, int, str]]) -> str:
     if pos < cut:
         out.append(_net(text[pos:cut]))
     excerpt = "".join(out).rstrip("\n")
-    return excerpt + ("\n…" if cut < len(text) else "")
+    return excerpt + (EXCERPT_TAIL if cut < len(text) else "")
 
 
 # What names a person in a URL besides the identifiers the scanner validates: an address with

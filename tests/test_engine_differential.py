@@ -759,3 +759,56 @@ def test_export_look_ahead_is_the_reference_one() -> None:
             assert exports.may_need_reading(data) == ref, data
         finally:
             engine.set_engine(None)
+
+
+# what the safety net's two patterns care about, and what Unicode's case folding under `(?i)` maps
+# onto their letters (the Kelvin and Angstrom signs, long s, sharp s and its capital, dotted and
+# dotless i, Ÿ): the core's `regex` crate and RE2 must read them alike
+_NET_PIECES = ["a", "Zé", " ", "\n", "\n\n", ";", '","', ",Durand,Jean,", "12", " 75011 ", "rue des Lilas", "@",
+               "jean@exemple.fr", "x@y.", "é@ü", "$2b$12$", "$2y$10$" + "a" * 22, "x" * 24, "€", "日本", "٣", "²",
+               "+33 6 12 34 56 78", "\t", "’", "'", "3 bis", "12 RUE", "12 ſtreet", "4 \u212ang", "5 \u212a",
+               "\u212b", "ß", "\u1e9e", "İ", "ı", "Ÿ", "ÿ", "12 Main Street", "Road", " st.", "bd. ", "Paris",
+               "7 allée", "7 ALLÉE", "9 Rue de la Paix, 75002 Paris", "-", ".", "/", "2A073", "0x", ".",
+               "12 Oak Par\u212away", "12 chauſſée x", "12 Main \u1e9e st", "1 ı St"]
+
+
+def test_safety_net_in_the_core_is_the_reference_net() -> None:
+    """`vigie_native.SafetyNet` (ADDRESS then the net, Rust's `regex` crate on the same pattern
+    text) against `redact._net` (RE2) on random text."""
+    assert _require_native()
+    from indexer.redact import _net, net_patterns
+
+    net = vigie_native.SafetyNet(*net_patterns())
+    r = random.Random(89)
+    for _ in range(20000):
+        s = "".join(r.choice(_NET_PIECES) for _ in range(r.randint(0, 14)))
+        assert net(s) == _net(s), s
+
+
+def test_excerpt_walk_is_the_reference_redact() -> None:
+    """The core's walk over a fragment's masks (`vigie_native.excerpt`) against `redact.redact`,
+    with its own net and with the Python one: random heads of many lines and multi-byte
+    characters, spans unsorted, overlapping, sharing a start, reaching past the cut, and gaps the
+    net masks or skips."""
+    assert _require_native()
+    from indexer.redact import EXCERPT_TAIL, excerpt_end, net_patterns, redact, safety_net
+
+    native_net = vigie_native.SafetyNet(*net_patterns())
+    r = random.Random(97)
+    masks = ["j***@e***.fr", "+33 6** ** ** 78", "[address]", "********", "", "[name]", "#"]
+    for _ in range(3000):
+        text = "".join(r.choice(_NET_PIECES) for _ in range(r.randint(0, 60)))
+        if r.random() < 0.1:
+            text = "\n".join([text] * r.randint(2, 30))
+        n = len(text)
+        spans = []
+        for _ in range(r.randint(0, 12)):
+            st = r.randint(0, n + 2)
+            spans.append((st, st + r.randint(0, 15), r.choice(masks)))
+        cut = excerpt_end(text)
+        kept = [m for m in spans if 0 <= m[0] < cut]  # what `_build` passes
+        want = redact(text, kept)
+        for net in (native_net, safety_net):
+            got = vigie_native.excerpt(text[:cut], kept, net)
+            assert got is not None and got + (EXCERPT_TAIL if cut < n else "") == want, (text, kept, net)
+    assert vigie_native.excerpt("abc", [(-1, 2, "x")], safety_net) is None  # Python's slices read from the end

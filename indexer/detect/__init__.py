@@ -22,6 +22,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from functools import partial
 from operator import itemgetter
+from typing import Any
 
 from loguru import logger
 
@@ -38,7 +39,7 @@ from indexer.detect.seeds import RULE_CHARS, alone_is_nothing, candidate_starts
 from indexer.detect.shapes import Ctx, block_start, delimiter_of, recognise
 from indexer.identifiers import card_network
 from indexer.models import Fragment, Identifier, SensitiveFlag
-from indexer.redact import excerpt_end, mask_value, redact
+from indexer.redact import EXCERPT_TAIL, excerpt_end, mask_value, net_patterns, redact
 from indexer.severity import severity_for_types
 from indexer.tokens import MatchKey, tokenizer
 
@@ -326,6 +327,19 @@ def _identifiers(sink: Sink, tok: Tokenizer, version: int, cut: int,
     return idents
 
 
+_NET_OF: list[Any] = [None, None]  # (the vigie_native module, its SafetyNet)
+
+
+def _native_net_excerpt(head: str, masks: list[tuple[int, int, str]]) -> str | None:
+    """`redact(text, masks)` but its tail, by the compiled core: its walk over the masks and its
+    copy of the safety net (`vigie_native.SafetyNet`, built once from `redact.net_patterns`)."""
+    native: Any = _engine.native_module()  # (not None: `_build` calls this only when the core is the engine)
+    if _NET_OF[0] is not native:
+        _NET_OF[:] = [native, native.SafetyNet(*net_patterns())]
+    out: str | None = native.excerpt(head, masks, _NET_OF[1])
+    return out
+
+
 def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok: Tokenizer) -> Fragment:
     cut = excerpt_end(text)
     version = tok.key.version
@@ -345,10 +359,20 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
             seen.add((cat, ev.lower()))
             flags.append(SensitiveFlag(category=cat, evidence=ev, start=st if st >= 0 else None,
                                        end=en if en >= 0 else None))
+    excerpt = None
+    if core is not None:  # `redact` by the core: its walk over the masks and its copy of the net (issue 17)
+        try:
+            excerpt = _native_net_excerpt(text[:cut], masks)
+        except UnicodeEncodeError:  # (a lone surrogate: the reference reads it)
+            excerpt = None
+    if excerpt is None:
+        excerpt = redact(text, masks)
+    elif cut < len(text):
+        excerpt += EXCERPT_TAIL
     # `severity(idents, flags)`: the identifiers' types are the found list's, one each, read
     # from its tuples (an attribute read per `Identifier` was ~3% of the dense time), by the
     # core in its own walk over them
     return Fragment(kind=kind, start_line=start_line, end_line=end_line, text=text,
                     identifiers=idents, sensitive=flags,
                     severity=severity_for_types(types, bool(flags)),
-                    excerpt=redact(text, masks))
+                    excerpt=excerpt)

@@ -12,6 +12,7 @@ mod fragment;
 mod json;
 mod phone;
 mod prefilter;
+mod redact;
 mod scan;
 mod seeds;
 mod settle;
@@ -19,7 +20,7 @@ mod split;
 mod tokens;
 
 /// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
-const ABI: u32 = 11;
+const ABI: u32 = 12;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -31,6 +32,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ABI", ABI)?;
     m.add_class::<tokens::Tokenizer>()?;
     m.add_class::<extract::Core>()?;
+    m.add_class::<redact::SafetyNet>()?;
     m.add_function(wrap_pyfunction!(extract::canon_one, m)?)?;
     m.add_function(wrap_pyfunction!(extract::card_network, m)?)?;
     m.add_function(wrap_pyfunction!(extract::insert_head, m)?)?;
@@ -49,6 +51,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(seeds::combo_end, m)?)?;
     m.add_function(wrap_pyfunction!(seeds::insert_run_end, m)?)?;
     m.add_function(wrap_pyfunction!(find::contains_any, m)?)?;
+    m.add_function(wrap_pyfunction!(redact::excerpt, m)?)?;
     phone::register(m)?;
     m.add_function(wrap_pyfunction!(prefilter::sparse_scan, m)?)?; // the sparse-text prefilter
     Ok(())
