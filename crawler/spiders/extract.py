@@ -56,6 +56,7 @@ class PostExtract:
     body: str
     attachments: tuple[str, ...] = ()  # the first MAX_FILE_LINKS_PER_PAGE links, made absolute
     attachment_links: int = 0  # the post's attachment links, all of them (counted, not made URLs)
+    attachment_names: tuple[tuple[str, str], ...] = ()  # (URL, name) the page gives a link (`download_names`)
 
     @property
     def date_unparsed(self) -> bool:
@@ -355,7 +356,7 @@ def _merged(html: PostExtract, record: Any, root: Any, base: str, forum: ForumSe
         post_id=_field(spec.post_id, record, root, problems) or html.post_id,
         author=_field(spec.author, record, root, problems) or html.author,
         raw_date=date.raw, posted_at=date.value, body=body[0] if body else html.body,
-        attachments=html.attachments, attachment_links=html.attachment_links)
+        attachments=html.attachments, attachment_links=html.attachment_links, attachment_names=html.attachment_names)
 
 
 def _record_post(record: Any, root: Any, base: str, forum: ForumSelectors, spec: JsonPosts,
@@ -365,11 +366,12 @@ def _record_post(record: Any, root: Any, base: str, forum: ForumSelectors, spec:
     date = _json_date(record, root, forum, fetched_at, problems)
     body = _json_body(record, root, forum, spec, problems)
     links = all_values(body[1], forum.post.attachments) if body and forum.post.attachments else []
+    attachments = tuple(absolute_urls(base, links[:MAX_FILE_LINKS_PER_PAGE]))
     return PostExtract(
         post_id=_field(spec.post_id, record, root, problems), author=_field(spec.author, record, root, problems),
         raw_date=date.raw if date else None, posted_at=date.value if date else None,
-        body=body[0] if body else "", attachments=tuple(absolute_urls(base, links[:MAX_FILE_LINKS_PER_PAGE])),
-        attachment_links=len(links))
+        body=body[0] if body else "", attachments=attachments, attachment_links=len(links),
+        attachment_names=download_names(body[1], base, attachments) if attachments and body else ())
 
 
 def _json_date(record: Any, root: Any, forum: ForumSelectors, fetched_at: datetime,
@@ -475,7 +477,29 @@ def _post(post: Selector, url: str, forum: ForumSelectors, fetched_at: datetime)
         author=first_text(post, psel.author) if psel.author else None,
         raw_date=reading.raw if reading else None, posted_at=reading.value if reading else None,
         body=_unsigned(_body(post, psel.body, psel.exclude), psel.signature_line) if psel.body else "",
-        attachments=attachments, attachment_links=len(links))
+        attachments=attachments, attachment_links=len(links),
+        attachment_names=download_names(post, url, attachments) if attachments else ())
+
+
+def download_names(node: Any, base: str, urls: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The names `node`'s links give the files among `urls` with the HTML `download` attribute
+    (`<a href="/db/src/1764366131234.txt" download="clients.txt">`), as (URL, name) pairs: the
+    name a browser saves the file under when the server sends no Content-Disposition. Imageboards
+    (vichan, LynxChan, jschan) store an upload under a number or a hash, serve it as a static file
+    and keep the poster's own name there alone: without it the file was known by its number.
+    Only the links already selected as attachments are named, the first name given wins."""
+    wanted = set(urls)
+    names: dict[str, str] = {}
+    if isinstance(getattr(node, "root", None), str):
+        return ()
+    for link in node.xpath(".//a[@download][@href]"):
+        name = (link.attrib.get("download") or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+        target = absolute_url(base, link.attrib.get("href") or "")
+        if name and target in wanted:
+            names.setdefault(target, name)
+        if len(names) == len(wanted):
+            break
+    return tuple(names.items())
 
 
 def _body(post: Selector, body: str, exclude: list[str]) -> str:

@@ -388,8 +388,9 @@ class ForumSpider(VigieSpider):
             if self.source.attachments.enabled:
                 room = max(0, MAX_FILE_LINKS_PER_PAGE - file_links)
                 file_links += max(post.attachment_links, len(post.attachments))
+                names = dict(post.attachment_names)
                 for href in post.attachments[:room]:
-                    yield from self._attachment(href, ctx, author, posted_at)
+                    yield from self._attachment(href, ctx, author, posted_at, names.get(href))
         if file_links > MAX_FILE_LINKS_PER_PAGE:
             dropped = file_links - MAX_FILE_LINKS_PER_PAGE
             self.crawler.stats.inc_value("vigie/files/links_dropped", dropped)
@@ -410,7 +411,9 @@ class ForumSpider(VigieSpider):
 
     # ------------------------------------------------------------------ attachments
     def _attachment(self, url: str, ctx: dict[str, Any], author: str | None,
-                    posted_at: datetime | None) -> Iterator[Request]:
+                    posted_at: datetime | None, name: str | None = None) -> Iterator[Request]:
+        """`name`: the file's name as the page gives it (the link's `download` attribute), used
+        when the server sends no Content-Disposition (parse_file)."""
         url = urldefrag(url)[0]
         ext = extension_of(unquote(urlsplit(url).path.rstrip("/")))
         # "name.exe" is refused here; "patients-csv.12/" (no real extension) and a download
@@ -423,6 +426,8 @@ class ForumSpider(VigieSpider):
             return
         self._emitted.add(url)
         meta = {"thread": ctx, "author": author, "posted_at": posted_at.isoformat() if posted_at else None}
+        if name:
+            meta["name"] = name
         self.vigie_state.file_pending(url, meta)
         yield self._file_request(url, meta)
 
@@ -453,8 +458,10 @@ class ForumSpider(VigieSpider):
         meta = response.meta["vigie_file"]
         disposition = (response.headers.get("Content-Disposition") or b"").decode("latin-1")
         match = re.search(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', disposition)
-        if match:
+        if match:  # the server's name wins over the page's, as in a browser
             filename = unquote(match.group(1))
+        elif meta.get("name"):  # the link's `download` name: an imageboard's upload stored as a number
+            filename = str(meta["name"])
         else:
             filename = unquote(urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1])
         filename = filename.rsplit("/", 1)[-1] or "attachment"
