@@ -38,6 +38,8 @@ _THREAD = """<!doctype html><html><head><meta charset="utf-8"><title>/db/ - Fich
  <p class="fileinfo">File: <a href="/db/src/1764000000003.txt">1764000000003.txt</a> (sans-nom.txt)</p>
  <p class="fileinfo">File: <a href="/db/src/1764000000004.txt">1764000000004.txt</a>
  (<a href="/db/src/1764000000004.txt" download="../../etc/evil.exe">evil.exe</a>)</p>
+ <p class="fileinfo">File: <a href="/.media/9b1c7e04d2a3">9b1c7e04d2a3</a>
+ (<a href="/.media/9b1c7e04d2a3" download="sans-extension.csv">sans-extension.csv</a>)</p>
 </div><p class="intro"><span class="name">Anonymous</span></p>
 <div class="body">Quatre fichiers.</div></div>
 </div></body></html>"""
@@ -46,9 +48,10 @@ _FILE_TEXT = b"nom;email\nGarnier;elodie.garnier@orange.fr\nBrunet;mathieu.brune
 
 
 class _Board:
-    """One imageboard thread whose four uploads are served as static files: the first and third
+    """One imageboard thread whose five uploads are served as static files: the first and third
     with no Content-Disposition (the page names the first with `download`, not the third), the
-    second with the server's own name, the fourth named `.exe` by its page."""
+    second with the server's own name, the fourth named `.exe` by its page, the fifth stored
+    under a bare hash with no extension."""
 
     data: Any = None
 
@@ -62,7 +65,7 @@ class _Board:
                              '<a href="/db/res/500.html">[Reply]</a></div></body></html>')
         if req.path == "/db/res/500.html":
             return Page(200, _THREAD)
-        if req.path.startswith("/db/src/17640000000"):
+        if req.path.startswith("/db/src/17640000000") or req.path == "/.media/9b1c7e04d2a3":
             headers = ({"Content-Disposition": 'attachment; filename="server-name.txt"'}
                        if req.path.endswith("2.txt") else {})
             return Page(200, _FILE_TEXT, headers, ctype="text/plain")
@@ -93,14 +96,16 @@ def test_an_uploads_name_is_the_one_its_link_gives_when_the_server_gives_none(tm
     page names the file elsewhere in the post (`download`). Before, the file was `1764000000001.txt`;
     it is `patients.txt` now. A Content-Disposition still wins (`server-name.txt`), a link with no
     `download` keeps the URL's name, and a `download` name is a file name, not a path: the one the
-    page calls `../../etc/evil.exe` is refused by its type (`.exe`), never written anywhere."""
+    page calls `../../etc/evil.exe` is refused by its type (`.exe`), never written anywhere. A file
+    stored under a bare hash (`/.media/9b1c7e04d2a3`) was refused outright: a name without a type;
+    its page's name (`sans-extension.csv`) lets it be read."""
     view = _Board()
     with EngineServer(view) as server:
         config, name = _config(tmp_path / "config", server.url)
         run = crawl(config, tmp_path / "data", name, timeout=90)
     assert run.returncode == 0, run.stderr[-3000:]
     names = sorted(str(f.get("filename")) for f in run.files())
-    assert names == ["1764000000003.txt", "patients.txt", "server-name.txt"], names
+    assert names == ["1764000000003.txt", "patients.txt", "sans-extension.csv", "server-name.txt"], names
     assert "/db/src/1764000000004.txt" in view.served  # fetched: its URL says .txt, its name says .exe
     assert all(f.get("author") == "Anonymous" for f in run.files())
 
