@@ -15,6 +15,10 @@ pytest_plugins = [
 # workers): every test that needs one is sent to the same worker (`--dist loadgroup`), so each
 # server starts once per run, not once per worker. The first fixture a test names decides.
 _SERVER_GROUPS = {"tor_network": "tor", "onion_site": "tor", "es_server": "elasticsearch"}
+# tests that ask for the server at run time (`request.getfixturevalue`, a parametrised backend):
+# their marker names it, the fixture names cannot (tests/test_store_contract.py's Elasticsearch
+# cases were spread over three workers, each starting its own node: 160 s of setup)
+_MARKER_GROUPS = {"elasticsearch": "elasticsearch"}
 
 
 _SHARED_SCOPES = ("module", "class", "package")
@@ -44,7 +48,9 @@ def _shared_fixture_group(item: pytest.Item) -> str | None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         names = getattr(item, "fixturenames", ())
-        group = next((g for f, g in _SERVER_GROUPS.items() if f in names), None) or _shared_fixture_group(item)
+        group = (next((g for f, g in _SERVER_GROUPS.items() if f in names), None)
+                 or next((g for m, g in _MARKER_GROUPS.items() if item.get_closest_marker(m)), None)
+                 or _shared_fixture_group(item))
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
 
