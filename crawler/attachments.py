@@ -33,11 +33,12 @@ import py7zr.exceptions
 import py7zr.io
 
 from crawler import CrawlerError
+from crawler.documents import DocumentCapError, DocumentError, docx_texts, odt_texts, pdf_pages
 from crawler.spreadsheets import SpreadsheetError, ods_tables, xlsx_tables
 from vigie.config.schema import AttachmentLimits
 
-__all__ = ["UNPACKED_TYPES", "ArchiveBombError", "AttachmentError", "ExtractedFile", "expand_attachment",
-           "extension_of"]
+__all__ = ["UNPACKED_TYPES", "ArchiveBombError", "AttachmentError", "ExtractedFile", "LinesTooLong",
+           "expand_attachment", "extension_of", "long_lines_said", "long_lines_text"]
 
 _CHUNK = 64 * 1024
 # central directory bytes allowed per file of attachments.max_files (an entry is 46 bytes, its
@@ -52,8 +53,13 @@ _OWN_METHODS = (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 _ARCHIVES = ("zip", "7z", "gz", "tgz", "tar", "bz2", "xz")
 # spreadsheets (Excel, OpenDocument): zips of XML read as one table per sheet (`crawler.spreadsheets`)
 _WORKBOOKS = ("xlsx", "xlsm", "ods")
+# documents (Word, OpenDocument text, PDF) read as text, a file per part or page (`crawler.documents`)
+_DOCUMENTS = ("docx", "odt", "pdf")
 # the types `expand_attachment` opens rather than passes on as they are
-UNPACKED_TYPES = frozenset(_ARCHIVES + _WORKBOOKS)
+UNPACKED_TYPES = frozenset(_ARCHIVES + _WORKBOOKS + _DOCUMENTS)
+# pages of a PDF read at most, per file of attachments.max_files (2,000 by default); a PDF that
+# declares more is refused before a page is read
+_PAGES_PER_FILE = 20
 # an .xz names its decoder's memory need in its header: more than this is refused (xz -9: ~65 MB)
 _XZ_MEMLIMIT = 128 * 1024 * 1024
 # compressed streams in one .bz2/.xz at most (pbzip2 writes one per 900 kB block: ~220 for the
@@ -75,6 +81,13 @@ class AttachmentError(CrawlerError):
 
 class ArchiveBombError(AttachmentError):
     """An archive exceeds a cap (size, count, nesting): skipped, never expanded."""
+
+
+class LinesTooLong(AttachmentError):
+    """A file read in part only: lines longer than the detector reads (`Limits.max_line_chars`),
+    of which only the head is read. Set aside with the parts that could not be read, so that the
+    crawl counts it (`refused: lines_too_long`) as `vigie scan` says it (exit 1); the file itself
+    is still read."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +161,54 @@ def expand_attachment(filename: str, data: bytes, limits: AttachmentLimits,
         raise AttachmentError(f"{filename}: corrupt, cannot be unpacked ({type(exc).__name__}: {exc})") from exc
     if skipped and not out:
         raise skipped[0]
+    if skipped is not None:
+        for f in out:
+            said = long_lines_said(f.data, f.filename)
+            if said is not None:
+                skipped.append(LinesTooLong(f"{f.filename}: {said}"))
     return out
+
+
+def long_lines_said(data: bytes, filename: str | None = None) -> str | None:
+    """What to say of a file's lines longer than the detector reads (`Limits.max_line_chars`
+    characters, SQL INSERT lines aside), None when it has none: `vigie scan` and the crawl say it
+    in the same words. A file over `DEFAULT_THRESHOLD_BYTES` is detected in chunks, its raw lines
+    cut as `indexer.detect.parallel` cuts them; a smaller one in one `detect()` call, which cuts
+    the lines of its decoded text (an HTML page's once its tags are stripped)."""
+    from indexer.decode import Limits, decode
+    from indexer.detect.parallel import DEFAULT_THRESHOLD_BYTES, StreamStats, chunks
+
+    cap = Limits().max_line_chars
+    if not _has_long_run(data, cap):  # bytes: a line of more characters has at least as many
+        return None
+    if len(data) > DEFAULT_THRESHOLD_BYTES:
+        stats = StreamStats()
+        for _ in chunks([data], stats=stats):
+            pass
+        return long_lines_text(stats.long_lines, stats.bytes_skipped) if stats.long_lines else None
+    text = decode(data, filename=filename)
+    text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    long = [ln for ln in text.split("\n") if len(ln) > cap and ln.lstrip()[:6].upper() not in ("INSERT", "REPLAC")]
+    return long_lines_text(len(long), sum(len(ln[cap:].encode("utf-8", "replace")) for ln in long)) if long else None
+
+
+def long_lines_text(count: int, bytes_skipped: int) -> str:
+    from indexer.decode import Limits
+
+    return (f"{count} line(s) longer than {Limits().max_line_chars:,} characters: only the head of each was "
+            f"read ({bytes_skipped:,} bytes not read)")
+
+
+def _has_long_run(data: bytes, cap: int) -> bool:
+    """Whether `data` has more than `cap` bytes without a line feed: a window of `cap` + 1 bytes
+    from a line's start at a time, found in C (no copy, linear)."""
+    pos = 0
+    while len(data) - pos > cap:
+        last = data.rfind(b"\n", pos, pos + cap + 1)
+        if last < 0:
+            return True
+        pos = last + 1
+    return False
 
 
 def _guarded(budget: _Budget, where: str, step: Callable[[], None]) -> None:
@@ -187,6 +247,12 @@ def _expand(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, d
         return  # archive members of other types are skipped, not indexed
     if ext in _WORKBOOKS:
         _expand_workbook(name, data, limits, budget, out)
+        return
+    if ext == "pdf":
+        _expand_pdf(name, data, limits, budget, out)
+        return
+    if ext in _DOCUMENTS:
+        _expand_document(name, data, limits, budget, out)
         return
     budget.count(name)
     out.append(ExtractedFile(name, data))
@@ -337,6 +403,53 @@ def _expand_workbook(name: str, data: bytes, limits: AttachmentLimits, budget: _
                 out.append(ExtractedFile(where, table))
         except SpreadsheetError as exc:
             raise AttachmentError(str(exc)) from exc
+
+
+def _expand_document(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget,
+                     out: list[ExtractedFile]) -> None:
+    """A Word or OpenDocument text's parts as text (`crawler.documents`), read from its zip within
+    the same caps as an archive's members; the document counts as one file, its text against the
+    budget."""
+    archive, members = _open_zip(name, data, limits, budget, what="parts")
+    with archive:
+        infos = {i.filename: i for i in members}
+
+        def read(part: str) -> bytes | None:
+            info = infos.get(part)
+            return None if info is None else _member(archive, data, info, f"{name}/{part}", budget)
+        budget.count(name)
+        texts = odt_texts(name, read) if extension_of(name) == "odt" else docx_texts(name, read, list(infos))
+        try:
+            for part, text in texts:
+                where = f"{name}/{part}"
+                budget.spend(len(text), where)
+                out.append(ExtractedFile(where, text))
+        except (DocumentError, SpreadsheetError) as exc:
+            raise AttachmentError(str(exc)) from exc
+
+
+def _expand_pdf(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, out: list[ExtractedFile]) -> None:
+    """A PDF's pages with text, `NAME/page-3.txt`, read in a process of its own (`crawler.documents.
+    pdf_pages`) within the budget's bytes and `_PAGES_PER_FILE` pages per file of max_files. A reader
+    that stopped part way (a crash, a time-out, the text cap) keeps the pages it read when the
+    caller collects the parts set aside (the rest is one of them); else the PDF is refused whole."""
+    budget.count(name)
+    max_pages = limits.max_files * _PAGES_PER_FILE
+    read = pdf_pages(name, data, max_pages=max_pages, max_text=max(0, limits.max_uncompressed_bytes - budget.total))
+    error: AttachmentError | None = None
+    if read.error is not None:
+        error = (ArchiveBombError if isinstance(read.error, DocumentCapError) else AttachmentError)(
+            f"{read.error} (at most {max_pages} pages: {_PAGES_PER_FILE} per file of attachments.max_files, "
+            f"{limits.max_uncompressed_bytes} bytes of text: attachments.max_uncompressed_bytes)"
+            if isinstance(read.error, DocumentCapError) else str(read.error))
+        if not read.pages or budget.skipped is None:
+            raise error
+    for page, text in read.pages:
+        where = f"{name}/page-{page}.txt"
+        budget.spend(len(text), where)
+        out.append(ExtractedFile(where, text))
+    if error is not None:
+        budget.skip(error)
 
 
 def _raw_member(data: bytes, info: zipfile.ZipInfo, where: str) -> memoryview:

@@ -91,7 +91,8 @@ class CrawlSummary:
     # and reason): pages over limits.max_download_bytes and attachments over attachments.max_bytes
     # (declared, sent, or inflated by a Content-Encoding), pages whose tags had their attributes
     # past the 256th cut (crawler.middlewares.HostileMarkupMiddleware), attachment links past the
-    # per-page cap (crawler.defaults.MAX_FILE_LINKS_PER_PAGE)
+    # per-page cap (crawler.defaults.MAX_FILE_LINKS_PER_PAGE), attached files with lines longer than
+    # the detector reads (`lines_too_long`: only the head of each read, as `vigie scan` says)
     refused: dict[str, int] = field(default_factory=dict)
     # why the source could not be read at all (login failed, required selector dead): `vigie
     # crawl` exits with EXIT_SOURCE_BROKEN when set
@@ -268,7 +269,8 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
         state_path=str(state.path), output=str(output) if output else None, failures=failures,
         refused={"pages_too_big": stat("vigie/pages/too_big"), "files_too_big": stat("vigie/files/too_big"),
                  "pages_markup_trimmed": stat("vigie/pages/markup_trimmed"),
-                 "file_links_dropped": stat("vigie/files/links_dropped")},
+                 "file_links_dropped": stat("vigie/files/links_dropped"),
+                 "lines_too_long": stat("vigie/files/lines_too_long")},
         broken=spider.broken if isinstance(spider, VigieSpider) else None,
         hedges=stat("vigie_tor/hedge/sent"), hedges_won=stat("vigie_tor/hedge/won"),
         hedges_withdrawn=stat("vigie_tor/hedge/withdrawn"),

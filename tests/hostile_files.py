@@ -489,8 +489,8 @@ HOSTILE: dict[str, Hostile] = {
     "xlsx-xxe": Hostile("xxe.xlsx", _xml_case("xlsx", xxe, "&file;&web;"), ("xlsxxxe",)),
     "ods-laughs": Hostile("rires.ods", _xml_case("ods", _laughs, "&lol9;"), ()),
     "ods-xxe": Hostile("xxe.ods", _xml_case("ods", xxe, "&file;&web;"), ()),
-    "docx-laughs": Hostile("rires.docx", _xml_case("docx", _laughs, "&lol9;"), (), crawled=False),
-    "docx-xxe": Hostile("xxe.docx", _xml_case("docx", xxe, "&file;&web;"), (), crawled=False),
+    "docx-laughs": Hostile("rires.docx", _xml_case("docx", _laughs, "&lol9;"), ()),
+    "docx-xxe": Hostile("xxe.docx", _xml_case("docx", xxe, "&file;&web;"), ()),
     "xlsx-every-cell": Hostile("grille.xlsx", xlsx_every_cell, ("xlsxdim",)),
     "ods-every-cell": Hostile("grille.ods", ods_every_cell, ("odsdim",)),
     "csv-one-line": Hostile("ligne.csv", csv_one_line, ("oneline",), heavy=True),
@@ -505,6 +505,7 @@ HOSTILE: dict[str, Hostile] = {
     "html-deep-as-txt": Hostile("profond.txt", html_deep, ("htmldeepin", "htmldeepafter")),
     "html-dense-8mb": Hostile("dense.html", html_dense_8mb, ("htmldense",), crawled=False),
     "html-deep-100k": Hostile("profond.html", html_deep, ("htmldeepin", "htmldeepafter"), crawled=False),
-    # read as raw bytes (no PDF reader): its text line is not a table, so nothing is expected of it
-    "pdf-bomb": Hostile("rapport.pdf", pdf_bomb, (), crawled=False, heavy=True),
+    # read by PDFium (crawler.documents): its page's content is the bomb, no text; the dump is in an
+    # object no page uses, so nothing is expected of it
+    "pdf-bomb": Hostile("rapport.pdf", pdf_bomb, (), heavy=True),
 }

@@ -24,7 +24,7 @@ from scrapy.http import FormRequest, Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from w3lib.url import safe_url_string
 
-from crawler.attachments import ArchiveBombError, AttachmentError
+from crawler.attachments import ArchiveBombError, AttachmentError, LinesTooLong
 from crawler.middlewares import with_backoff
 from crawler.spiders._dates import parse_date
 from indexer.decode import Limits, html_too_dense
@@ -221,6 +221,11 @@ class VigieSpider(scrapy.Spider):
         aside (a bomb inside an archive, an encrypted or corrupt member) while it read the others:
         once per file, as a bomb and/or an error, as a whole refusal is counted. `what` names the
         file, its URL masked."""
+        cut = [e for e in skipped if isinstance(e, LinesTooLong)]  # read, but only the head of long lines
+        for exc in cut:
+            self.crawler.stats.inc_value("vigie/files/lines_too_long")
+            logger.warning("{}: {}", what, mask_text(str(exc)))
+        skipped = [e for e in skipped if not isinstance(e, LinesTooLong)]
         if not skipped:
             return
         bombs = sum(isinstance(e, ArchiveBombError) for e in skipped)

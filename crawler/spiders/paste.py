@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PasteSpider", "listing_dates", "paste_page_text", "paste_preview"]
 # a raw paste served as one of these is read as a file (unpacked within `attachments`), not as text
-_FILE_TYPES = frozenset({"zip", "7z", "gz", "tgz", "bz2", "xz", "tar", "xlsx", "xls", "ods"})
+_FILE_TYPES = frozenset({"zip", "7z", "gz", "tgz", "bz2", "xz", "tar", "xlsx", "xls", "ods", "docx", "odt", "pdf"})
 
 
 def paste_page_text(source: SourceConfig, page: TextResponse | Selector, *, default: bool = False) -> str | None:

@@ -60,9 +60,10 @@ def scan(
 ) -> None:
     """Find leaked-data fragments in files or stdin: kind, lines, identifiers, article 9 flags, severity.
 
-    Archives (zip, 7z, tar, gz, bz2, xz) and Excel and OpenDocument workbooks are opened as a crawl opens an
-    attachment, within the same limits (the defaults of a source's `attachments:`): each file or
-    sheet is scanned and named `PATH/member`. A file (or stdin) over 8 MiB is read whole in
+    Archives (zip, 7z, tar, gz, bz2, xz), Excel and OpenDocument workbooks and documents (docx, odt, pdf)
+    are opened as a crawl opens an attachment, within the same limits (the defaults of a source's
+    `attachments:`): each file, sheet, document part or PDF page is scanned and named `PATH/member`
+    (`report.pdf/page-3.txt`). A file (or stdin) over 8 MiB is read whole in
     record-aligned chunks on every core, in bounded memory: gigabytes are fine. A line over
     1,000,000 characters (not an SQL INSERT) is read to that size only, and said.
 
@@ -70,9 +71,9 @@ def scan(
     fragments are found; 1 when a file cannot be read whole (or an archive is corrupt or over a
     limit, or one of its members is: the other files and members are still scanned).
 
-    Example:  vigie scan dump.csv post.html leak.zip export.xlsx --json | jq .severity
+    Example:  vigie scan dump.csv post.html leak.zip export.xlsx report.pdf --json | jq .severity
     """
-    from crawler.attachments import UNPACKED_TYPES, AttachmentError, expand_attachment, extension_of
+    from crawler.attachments import UNPACKED_TYPES, AttachmentError, LinesTooLong, expand_attachment, extension_of
     from vigie.config.schema import AttachmentLimits
 
     rt = runtime(config, data_dir)
@@ -105,6 +106,8 @@ def scan(
             err_console.print(f"[bold red]error:[/] cannot scan {shown(p)}: {shown(str(exc))}", highlight=False)
             continue
         for part in skipped:
+            if isinstance(part, LinesTooLong):
+                continue  # said of the part when it is scanned, as of any input
             unread += 1
             err_console.print(f"[bold red]error:[/] {shown(p)}: a part was not read: {shown(str(part))}",
                               highlight=False)
@@ -159,18 +162,20 @@ class _Scanner:
         stderr), else 0."""
         from concurrent.futures.process import BrokenProcessPool
 
-        from indexer.decode import Limits
+        from crawler.attachments import long_lines_said, long_lines_text
         from indexer.detect import detect
         from indexer.detect.parallel import DEFAULT_THRESHOLD_BYTES, StreamStats, detect_stream, make_pool
 
         shown_label = shown(p if p != "-" else "<stdin>")  # a member's name is the archive author's: text only
         stats = StreamStats()
+        cut: str | None = None
         count = 0
         streamed = False
         try:
             if isinstance(source, Path) and source.stat().st_size <= DEFAULT_THRESHOLD_BYTES:
                 source = source.read_bytes()
             if isinstance(source, bytes) and len(source) <= DEFAULT_THRESHOLD_BYTES:
+                cut = long_lines_said(source, name)  # detect() reads their head only: said, as the stream's are
                 found = detect(source, key=self.key, filename=name)
                 if not as_json and found:
                     console.print(f"[bold]{shown_label}[/]: {len(found)} fragment(s)", highlight=False,
@@ -201,9 +206,9 @@ class _Scanner:
             said = "no fragment found" if not count else f"{count} fragment(s)"
             console.print(f"[bold]{shown_label}[/]: {said}", highlight=False, soft_wrap=True)
         if stats.long_lines:
-            err_console.print(f"[bold red]error:[/] {shown_label}: {stats.long_lines} line(s) longer than "
-                              f"{Limits().max_line_chars:,} characters: only the head of each was read "
-                              f"({stats.bytes_skipped:,} bytes not read)", highlight=False)
+            cut = long_lines_text(stats.long_lines, stats.bytes_skipped)
+        if cut is not None:
+            err_console.print(f"[bold red]error:[/] {shown_label}: {cut}", highlight=False)
             return 1
         return 0
 

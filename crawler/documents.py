@@ -1,0 +1,300 @@
+"""Documents (Word .docx, OpenDocument .odt, PDF) read as text for the detector.
+
+A medical software vendor's dump holds consultation reports, prescriptions and letters as often
+as tables. Read as the zip or the PDF it is, such a document gives the detector nothing (its text
+is deflated XML, or a PDF's compressed content streams); read here, each part is the text a
+person sees, named after where it came from, as a workbook's sheets are (`book.xlsx/Patients.tsv`):
+
+- `letter.docx/document.txt` (the body), `letter.docx/header1.txt`, `footer1.txt`,
+  `footnotes.txt`, `endnotes.txt`, `comments.txt`: one line per paragraph, a table's rows as
+  tab-separated lines (a cell's paragraphs joined by a space, a cell quoted as CSV quotes it when
+  it needs to), so the detector reads a table of patients as the table it is;
+- `letter.odt/content.txt` and `letter.odt/headers.txt` (headers and footers, from styles.xml);
+- `report.pdf/page-3.txt`: one file per page with text (a scanned page has none).
+
+The .docx and .odt parts are XML from an attacker inside a zip: the caller opens the zip within
+the archive caps (`crawler.attachments`), and they are parsed as the spreadsheets' are
+(`crawler.spreadsheets`: defusedxml, no entities, no DTD, incrementally, paragraphs let go of
+once read), refused past `MAX_DEPTH` nested elements. A PDF is read by PDFium in a process of its
+own (`crawler._pdf_worker`, see `pdf_pages`): a crash, a hang or a memory bomb there is this
+document's failure, said and counted by the caller, never the crawl's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import struct
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element
+
+from crawler._pdf_worker import ERRORS
+from crawler.spreadsheets import _events, _local, _ods_inline, _ods_rows, _quote
+from vigie.core.process import child_env
+
+__all__ = ["MAX_DEPTH", "PDF_MEMORY_BYTES", "PDF_SECONDS", "DocumentCapError", "DocumentError", "PdfText",
+           "docx_texts", "odt_texts", "pdf_pages"]
+
+# nested elements a document part may have (Word nests tables in cells a few levels deep; 100,000
+# levels is an attack on whoever walks the tree)
+MAX_DEPTH = 256
+# one PDF's reader: wall-clock seconds (CPU seconds too, through RLIMIT_CPU) and address space
+PDF_SECONDS = 20
+PDF_MEMORY_BYTES = 512 * 1024 * 1024  # the reader and PDFium take about 28 MiB for text
+_RECORD = struct.Struct(">cII")  # `crawler._pdf_worker`'s records: kind, page, length
+
+
+class DocumentError(ValueError):
+    """A document that cannot be read (corrupt, encrypted, nested too deep, its reader crashed)."""
+
+
+class DocumentCapError(DocumentError):
+    """A document over a cap (pages, text): refused, counted as a bomb is."""
+
+
+# ------------------------------------------------------------------------------------ .docx
+_DOCX_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml")
+_DOCX_ORDER = ("document", "header", "footer", "footnotes", "endnotes", "comments")
+
+
+def docx_texts(where: str, read: Callable[[str], bytes | None], parts: list[str]) -> Iterator[tuple[str, bytes]]:
+    """(part name, its UTF-8 text) for the body, headers, footers and notes of a Word document
+    whose zip holds `parts`; `read(path)` gives a part's bytes (bounded by the caller) or None."""
+    wanted = [(m.group(1), p) for p in parts if (m := _DOCX_PARTS.fullmatch(p))]
+    if not any(name == "document" for name, _ in wanted):
+        raise DocumentError(f"{where}: no word/document.xml; not a Word document")
+    wanted.sort(key=lambda np: (next(k for k, o in enumerate(_DOCX_ORDER) if np[0].startswith(o)), len(np[0]), np[0]))
+    for name, part in wanted:
+        data = read(part)
+        if data is None:
+            continue
+        text = _text(_docx_lines(data, f"{where}/{part}"))
+        if text is not None:
+            yield f"{name}.txt", text
+
+
+class _Cell:
+    __slots__ = ("paragraphs",)
+
+    def __init__(self) -> None:
+        self.paragraphs: list[str] = []
+
+
+@dataclass
+class _Table:
+    rows: list[str] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)  # the row being read
+
+
+def _run_text(p: Element) -> str:
+    """A paragraph's text as shown: its runs' `w:t`, tabs, line breaks (not deleted text, not
+    field codes)."""
+    out: list[str] = []
+    for el in p.iter():
+        name = _local(el.tag)
+        if name == "t":
+            out.append(el.text or "")
+        elif name in ("tab", "ptab"):
+            out.append("\t")
+        elif name in ("br", "cr"):
+            out.append("\n")
+        elif name == "noBreakHyphen":
+            out.append("-")
+    return "".join(out)
+
+
+def _docx_lines(data: bytes, where: str) -> Iterator[str]:
+    """The part's paragraphs, one a line, and its tables' rows, tab-separated; a table nested in
+    a cell becomes that cell's text."""
+    stack: list[Element] = []
+    containers: list[_Cell | _Table] = []  # open cells and tables, innermost last
+
+    def emit(line: str) -> str | None:
+        if containers and isinstance(containers[-1], _Cell):
+            containers[-1].paragraphs.append(line)
+            return None
+        return line
+
+    for event, el in _events(data, where, ("start", "end")):
+        name = _local(el.tag)
+        if event == "start":
+            stack.append(el)
+            if len(stack) > MAX_DEPTH:
+                raise DocumentError(f"{where}: nested deeper than {MAX_DEPTH} elements; not read")
+            if name == "tbl":
+                containers.append(_Table())
+            elif name == "tc":
+                containers.append(_Cell())
+            continue
+        stack.pop()
+        line: str | None = None
+        if name == "p":
+            line = emit(_run_text(el))
+        elif name == "tc" and containers and isinstance(containers[-1], _Cell):
+            cell = containers.pop()
+            assert isinstance(cell, _Cell)
+            if containers and isinstance(containers[-1], _Table):
+                containers[-1].cells.append(" ".join(" ".join(cell.paragraphs).split()))
+        elif name == "tr" and containers and isinstance(containers[-1], _Table):
+            table = containers[-1]
+            while table.cells and not table.cells[-1]:
+                table.cells.pop()
+            if table.cells:
+                table.rows.append("\t".join(_quote(c) for c in table.cells))
+            table.cells = []
+        elif name == "tbl" and containers and isinstance(containers[-1], _Table):
+            done = containers.pop()
+            assert isinstance(done, _Table)
+            if containers and isinstance(containers[-1], _Cell):
+                containers[-1].paragraphs.extend(done.rows)
+            else:
+                yield from done.rows
+                yield ""  # a table is a block of its own
+        else:
+            continue
+        el.clear()  # read: let go of it (memory stays a paragraph, not the document)
+        if stack and len(stack[-1]) and stack[-1][-1] is el:
+            del stack[-1][-1]
+        if line is not None:
+            yield line
+
+
+def _text(lines: Iterator[str]) -> bytes | None:
+    """The lines as UTF-8 text, None when they hold no text at all."""
+    text = "\n".join(lines).strip("\n")
+    return (text + "\n").encode("utf-8", "surrogatepass") if text.strip() else None
+
+
+# ------------------------------------------------------------------------------------- .odt
+def odt_texts(where: str, read: Callable[[str], bytes | None]) -> Iterator[tuple[str, bytes]]:
+    """(part name, its UTF-8 text): the body of an OpenDocument text (content.xml: paragraphs,
+    headings, lists, tables as tab-separated rows) and its headers and footers (styles.xml)."""
+    content = read("content.xml")
+    if content is None:
+        raise DocumentError(f"{where}: no content.xml; not an OpenDocument text")
+    for part, name in (("content.xml", "content"), ("styles.xml", "headers")):
+        data = content if part == "content.xml" else read(part)
+        if data is None:
+            continue
+        text = _text(_odt_lines(data, f"{where}/{part}"))
+        if text is not None:
+            yield f"{name}.txt", text
+
+
+def _odt_lines(data: bytes, where: str) -> Iterator[str]:
+    stack: list[Element] = []
+    in_cells = 0  # open table cells: their paragraphs are read with their row
+    for event, el in _events(data, where, ("start", "end")):
+        name = _local(el.tag)
+        if event == "start":
+            stack.append(el)
+            if len(stack) > MAX_DEPTH:
+                raise DocumentError(f"{where}: nested deeper than {MAX_DEPTH} elements; not read")
+            in_cells += name in ("table-cell", "covered-table-cell")
+            continue
+        stack.pop()
+        if name in ("table-cell", "covered-table-cell"):
+            in_cells -= 1
+            continue
+        if name == "table-row" and not in_cells:
+            for row in _ods_rows(iter([el])):
+                yield "\t".join(_quote(" ".join(c.split())) for c in row)
+        elif name in ("p", "h") and not in_cells:
+            out: list[str] = []
+            _ods_inline(el, out)
+            yield "".join(out)
+        elif name == "table" and not in_cells:
+            yield ""  # a table is a block of its own
+            continue
+        else:
+            continue
+        el.clear()
+        if stack and len(stack[-1]) and stack[-1][-1] is el:
+            del stack[-1][-1]
+
+
+# -------------------------------------------------------------------------------------- PDF
+@dataclass(frozen=True)
+class PdfText:
+    """A PDF's pages with text, (page number from 1, UTF-8 text), in order; `error` says why the
+    rest, or all of it, was not read (None when it was read whole)."""
+
+    pages: list[tuple[int, bytes]]
+    error: DocumentError | None = None
+
+
+def pdf_pages(where: str, data: bytes, *, max_pages: int, max_text: int, seconds: int = PDF_SECONDS,
+              memory_bytes: int = PDF_MEMORY_BYTES) -> PdfText:
+    """The text of each page of a PDF, read by PDFium in a process of its own (see the module
+    docstring), within `max_pages` declared pages and `max_text` bytes of text, `seconds` of time
+    (wall clock and CPU) and `memory_bytes` of address space. The PDF goes in and the text comes
+    back through memory files (memfd: never on disk), the text bounded where it is written (the
+    reader's RLIMIT_FSIZE)."""
+    out_cap = max_text + (max_pages + 2) * (_RECORD.size + 1) + 65536
+    stdin = os.memfd_create("vigie-pdf-in", os.MFD_CLOEXEC)
+    stdout = os.memfd_create("vigie-pdf-out", os.MFD_CLOEXEC)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(stdin, view):]
+        os.lseek(stdin, 0, os.SEEK_SET)
+        cmd = [sys.executable, "-I", "-m", "crawler._pdf_worker", str(max_pages), str(max_text), str(memory_bytes),
+               str(seconds), str(out_cap)]
+        proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, env=child_env(),
+                                close_fds=True)
+        stopped = None
+        try:
+            code = proc.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = proc.wait()
+            stopped = f"the PDF reader took more than {seconds} s and was stopped"
+        size = min(os.fstat(stdout).st_size, out_cap)
+        raw = os.pread(stdout, size, 0)
+    finally:
+        os.close(stdin)
+        os.close(stdout)
+    pages, said = _records(raw)
+    if said is not None:
+        kind, message = said
+        error: DocumentError = (DocumentCapError if kind == "cap" else DocumentError)(f"{where}: {message}")
+        return PdfText(pages, error)
+    if stopped is None and code != 0:
+        stopped = _why(code, seconds)
+    if stopped is not None:
+        read = f" after {len(pages)} page(s) with text" if pages else ""
+        return PdfText(pages, DocumentError(f"{where}: {stopped}{read}; the rest of the PDF was not read"))
+    return PdfText(pages)
+
+
+def _why(code: int, seconds: int) -> str:
+    if code in (-signal.SIGXCPU, -signal.SIGKILL):
+        return f"the PDF reader used more than {seconds} s of CPU and was stopped"
+    if code == -signal.SIGXFSZ:
+        return "the PDF reader wrote more text than the limit and was stopped"
+    if code < 0:
+        return f"the PDF reader crashed ({signal.Signals(-code).name})"
+    return f"the PDF reader failed (exit {code}: out of memory?)"
+
+
+def _records(raw: bytes) -> tuple[list[tuple[int, bytes]], tuple[str, str] | None]:
+    """The worker's page records, and its error record if it wrote one (a record cut short by a
+    crash is dropped)."""
+    pages: list[tuple[int, bytes]] = []
+    pos = 0
+    while pos + _RECORD.size <= len(raw):
+        kind, page, length = _RECORD.unpack_from(raw, pos)
+        body = raw[pos + _RECORD.size:pos + _RECORD.size + length]
+        if len(body) < length:
+            break
+        pos += _RECORD.size + length
+        if kind == b"P":
+            pages.append((page, body))
+        elif kind in ERRORS:
+            return pages, (ERRORS[kind], body.decode("utf-8", "replace"))
+    return pages, None
+
