@@ -289,7 +289,7 @@ def _value_types(v: str, regions: frozenset[str]) -> tuple[str, str | None] | No
     c0 = v[:1]
     if c0.isalpha() and v[1:2].isalpha() and v[2:3].isdigit() and ids.canon_iban(v):
         return "iban", None
-    digits = sum(ch.isdigit() for ch in v)
+    digits = sum(map(str.isdigit, v))  # (`str.isdigit` per character, in C: a generator was a fifth of the call)
     if digits >= 9 and ids.canon_nir(v) and len(v.replace(" ", "")) == 15:
         return "nir", None
     if 12 <= digits <= 19 and ids.canon_card(v):
