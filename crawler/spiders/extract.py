@@ -24,7 +24,7 @@ from indexer.html_text import element_text
 from vigie.config.schema import ForumSelectors, JsonPosts, SourceConfig, UrlRewrite
 from vigie.core.jsonpath import JsonPath, JsonUnreadable, compile_path, load_json
 
-__all__ = ["ForumPage", "PostExtract", "PostsReading", "ThreadLink", "classified_twice", "each_own",
+__all__ = ["ForumPage", "PostExtract", "PostsReading", "ThreadLink", "classified_twice", "download_names", "each_own",
            "extract_forum_page", "first_page_url", "last_page_link", "next_link", "page_base", "page_posts",
            "page_threads", "read_posts", "thread_key"]
 
