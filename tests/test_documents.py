@@ -174,6 +174,15 @@ def test_a_word_letter_is_read_paragraph_by_paragraph_its_table_row_by_row() -> 
     assert files[2].data == "Copie à paul.medecin@example.fr\n".encode()
 
 
+def test_a_table_in_a_cell_and_a_text_box_are_read_once() -> None:
+    inner = "<w:tbl>" + _row(("a", "b")) + _row(("c", "d")) + "</w:tbl>"
+    table = f"<w:tbl><w:tr><w:tc>{_para('x')}{inner}</w:tc><w:tc>{_para('y')}{_para('z')}</w:tc></w:tr></w:tbl>"
+    box = ("<w:p><w:r><w:t>avant</w:t></w:r><w:r><w:drawing><w:txbxContent>" + _para("dans la boite")
+           + "</w:txbxContent></w:drawing></w:r><w:r><w:t>apres</w:t></w:r></w:p>")
+    text = expand_attachment("n.docx", docx(table + box), LIMITS)[0].data.decode()
+    assert text == "x a b c d\ty z\n\ndans la boite\navantapres\n"
+
+
 def test_an_opendocument_text_is_read_with_its_tables_and_headers() -> None:
     files = expand_attachment("ordonnances.odt", report_odt(), LIMITS)
     assert [f.filename for f in files] == ["ordonnances.odt/content.txt", "ordonnances.odt/headers.txt"]
