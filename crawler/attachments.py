@@ -28,10 +28,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
-import py7zr
-import py7zr.exceptions
-import py7zr.io
-
 from crawler import CrawlerError
 from crawler.documents import DocumentCapError, DocumentError, docx_texts, odt_texts, pdf_pages
 from crawler.spreadsheets import SpreadsheetError, ods_tables, xlsx_tables
@@ -72,7 +68,7 @@ _TAR_ENTRIES_PER_FILE = 10
 # the start, a short struct, a missing member, a cut stream); never our caps' errors, which are
 # AttachmentErrors already, nor MemoryError
 _PARSER_ERRORS = (ValueError, LookupError, EOFError, OSError, RuntimeError, NotImplementedError, struct.error,
-                  zlib.error, lzma.LZMAError, tarfile.TarError, zipfile.BadZipFile, py7zr.exceptions.ArchiveError)
+                  zlib.error, lzma.LZMAError, tarfile.TarError, zipfile.BadZipFile)
 
 
 class AttachmentError(CrawlerError):
@@ -562,49 +558,6 @@ def _read_counted(fh: IO[bytes], where: str, budget: _Budget) -> bytes:
     return b"".join(parts)
 
 
-class _CountedMember(py7zr.io.Py7zIO):
-    """Where py7zr writes one decompressed 7z member: in memory, each chunk counted against the
-    budget as it comes, so a bomb stops at the cap whatever the archive's headers declared."""
-
-    def __init__(self, where: str, budget: _Budget) -> None:
-        self.where = where
-        self.budget = budget
-        self.parts: list[bytes] = []
-        self.length = 0
-
-    def write(self, s: bytes | bytearray) -> int:
-        self.budget.spend(len(s), self.where)
-        self.parts.append(bytes(s))
-        self.length += len(s)
-        return len(s)
-
-    def read(self, size: int | None = None) -> bytes:
-        return b""  # py7zr reads back only what a caller's writer kept; ours is read through `data`
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self.length
-
-    def flush(self) -> None:
-        return None
-
-    def size(self) -> int:
-        return self.length
-
-    def data(self) -> bytes:
-        return b"".join(self.parts)
-
-
-class _CountedMembers(py7zr.io.WriterFactory):
-    def __init__(self, name: str, budget: _Budget) -> None:
-        self.name = name
-        self.budget = budget
-        self.members: dict[str, _CountedMember] = {}
-
-    def create(self, filename: str) -> py7zr.io.Py7zIO:
-        member = self.members[filename] = _CountedMember(f"{self.name}/{filename}", self.budget)
-        return member
-
-
 _7Z_SIGNATURE = b"7z\xbc\xaf\x27\x1c"
 
 
@@ -716,33 +669,40 @@ def _expand_7z(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget
     our counting writers: nothing reaches the disk, links are skipped). Its header's size, declared
     file count and sizes are checked first, as a zip's are; an encrypted archive cannot be read."""
     _refuse_directory(name, "a 7z header", _header_size_7z(data), limits)
+    import py7zr  # here, not at import: py7zr and its AES module cost every `vigie` process ~0.2 s
+
+    from crawler._sevenzip import CountedMember, CountedMembers
+
     try:
         archive = py7zr.SevenZipFile(io.BytesIO(data), mode="r")
     except py7zr.exceptions.PasswordRequired as exc:  # its file names are encrypted too
         raise AttachmentError(f"{name}: an encrypted 7z archive; cannot be read") from exc
     except py7zr.exceptions.ArchiveError as exc:
         raise AttachmentError(f"{name}: not a valid 7z file ({exc})") from exc
-    with archive:
-        if archive.needs_password():
-            raise AttachmentError(f"{name}: an encrypted 7z archive; cannot be read")
-        members = [i for i in archive.list() if i.is_file and not i.is_directory and not i.is_symlink]
-        _refuse_declared(name, len(members), sum(i.uncompressed for i in members), limits, budget)
-        wanted = [i.filename for i in members if extension_of(i.filename) in limits.extensions]
-        if not wanted:
-            return
-        written = _CountedMembers(name, budget)
-        try:
-            archive.extract(targets=wanted, factory=written)
-        except py7zr.exceptions.PasswordRequired as exc:
-            raise AttachmentError(f"{name}: an encrypted 7z archive; cannot be read") from exc
-        except py7zr.exceptions.ArchiveError as exc:
-            raise AttachmentError(f"{name}: cannot be extracted ({type(exc).__name__}: {exc})") from exc
+    try:  # (py7zr's ArchiveError anywhere in its reading: the archive's own fault, said as such)
+        with archive:
+            if archive.needs_password():
+                raise AttachmentError(f"{name}: an encrypted 7z archive; cannot be read")
+            members = [i for i in archive.list() if i.is_file and not i.is_directory and not i.is_symlink]
+            _refuse_declared(name, len(members), sum(i.uncompressed for i in members), limits, budget)
+            wanted = [i.filename for i in members if extension_of(i.filename) in limits.extensions]
+            if not wanted:
+                return
+            written = CountedMembers(name, budget)
+            try:
+                archive.extract(targets=wanted, factory=written)
+            except py7zr.exceptions.PasswordRequired as exc:
+                raise AttachmentError(f"{name}: an encrypted 7z archive; cannot be read") from exc
+            except py7zr.exceptions.ArchiveError as exc:
+                raise AttachmentError(f"{name}: cannot be extracted ({type(exc).__name__}: {exc})") from exc
+    except py7zr.exceptions.ArchiveError as exc:
+        raise AttachmentError(f"{name}: not a valid 7z file ({exc})") from exc
     for filename in wanted:
         member = written.members.get(filename)
         if member is not None:
             where = f"{name}/{filename}"
 
-            def step(where: str = where, member: _CountedMember = member) -> None:
+            def step(where: str = where, member: CountedMember = member) -> None:
                 _expand(where, member.data(), limits, budget, depth + 1, out)
             _guarded(budget, where, step)
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.attachments import ArchiveBombError, AttachmentError, _Budget, _CountedMembers, expand_attachment
+from crawler._sevenzip import CountedMembers
+from crawler.attachments import ArchiveBombError, AttachmentError, _Budget, expand_attachment
 from vigie.config.schema import AttachmentLimits
 
 SEVEN_ZIP = shutil.which("7zz") or shutil.which("7z")
@@ -125,7 +126,7 @@ def test_every_decompressed_chunk_is_counted_whatever_the_headers_declared() -> 
     writes to counts each chunk against the budget anyway, so that a reader which trusted the
     stream instead would still stop at the cap."""
     limits = AttachmentLimits(max_uncompressed_bytes=100)
-    written = _CountedMembers("x.7z", _Budget(limits))
+    written = CountedMembers("x.7z", _Budget(limits))
     member = written.create("a.csv")
     member.write(b"x" * 60)
     with pytest.raises(ArchiveBombError, match="max_uncompressed_bytes"):
