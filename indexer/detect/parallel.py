@@ -56,8 +56,8 @@ from indexer.detect.prefilter import _boundary, _is_blank
 from indexer.models import Fragment, SensitiveFlag, Severity
 from indexer.tokens import MatchKey
 
-__all__ = ["DEFAULT_CHUNK_BYTES", "DEFAULT_POOL_MIN_BYTES", "DEFAULT_THRESHOLD_BYTES", "Chunk", "chunks", "DetectPool", "detect_items",
-           "detect_stream", "make_pool", "PackedFragment", "pack", "StreamStats", "unpack"]
+__all__ = ["DEFAULT_CHUNK_BYTES", "DEFAULT_POOL_MIN_BYTES", "DEFAULT_THRESHOLD_BYTES", "Chunk", "chunks", "DetectPool",
+           "detect_items", "detect_stream", "make_pool", "PackedFragment", "pack", "StreamStats", "unpack"]
 
 DEFAULT_THRESHOLD_BYTES = 8 * 1024 * 1024  # inputs above this go through the pool
 DEFAULT_POOL_MIN_BYTES = 1024 * 1024  # a batch of items under this is detected without starting the pool
