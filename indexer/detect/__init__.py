@@ -35,6 +35,7 @@ from indexer.detect import shapes as _shapes
 from indexer.detect.exports import may_need_reading, readable
 from indexer.detect.extract import Sink
 from indexer.detect.multiline import join_quoted_cells, logical_starts
+from indexer.detect.records import is_long_json_records
 from indexer.detect.seeds import RULE_CHARS, alone_is_nothing, candidate_starts
 from indexer.detect.shapes import Ctx, block_start, delimiter_of, recognise
 from indexer.identifiers import card_network
@@ -175,8 +176,9 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     # (`max` first: a C-level pass; the loop below is per line in the interpreter)
     if len(text) > limits.max_line_chars and max(map(len, raw)) > limits.max_line_chars:
         for k, ln in enumerate(raw):
-            if len(ln) > limits.max_line_chars and ln.lstrip()[:6].upper() not in ("INSERT", "REPLAC"):
-                raw[k] = ln[: limits.max_line_chars]  # a giant non-SQL line: its head only
+            if len(ln) > limits.max_line_chars and ln.lstrip()[:6].upper() not in ("INSERT", "REPLAC") \
+                    and not is_long_json_records(ln):  # (a one-line JSON export: read record by record)
+                raw[k] = ln[: limits.max_line_chars]  # a giant non-SQL, non-JSON line: its head only
                 cut = True
     if ">" in text:
         # quote prefixes: line k of `lines` is line k of `raw` minus its prefix, whose length is

@@ -23,8 +23,8 @@ from indexer.detect.extract import Sink, extract_record, extract_rows
 from indexer.detect.scan import scan
 
 __all__ = ["ASTM_HEAD", "ASTM_RECORD", "COPY", "CREATE", "INSERT", "astm", "copy_block", "create_table",
-           "hl7", "is_json_line", "is_ldif_dn", "is_pretty_json_line", "is_vcard_begin", "is_xml_line",
-           "jsonl", "ldif", "ldif_start", "opens_json_value", "pretty_json", "pretty_json_start",
+           "hl7", "is_json_line", "is_ldif_dn", "is_long_json_records", "is_pretty_json_line", "is_vcard_begin",
+           "is_xml_line", "jsonl", "ldif", "ldif_start", "opens_json_value", "pretty_json", "pretty_json_start",
            "split_insert_head", "sql", "vcard", "vcard_start", "xml"]
 
 
@@ -783,15 +783,111 @@ def _records_under(obj: Any, out: list[Any], depth: int) -> None:
                 _records_under(v, out, depth + 1)
 
 
+# ------------------------------------------------------------- a JSON line longer than max_line
+# An API's export of 20,000 patients written as ONE line (`[{...}, ...]`, or `{"data": [...]}`)
+# is longer than `Limits.max_line_chars`: the detector kept its head only, which no longer
+# parsed, and the whole dump gave no fragment. `detect()` now keeps such a line whole (as an
+# INSERT line, `is_long_json_records`) and `jsonl` reads it record by record: one linear scan
+# of its string and bracket tokens finds the records' spans (the objects of the top-level
+# array; under a wrapper, the outermost objects that are records, as `_wrapped_records` reads
+# them), each record is parsed from its own span and read with
+# that span as its line, so that its values' offsets are found in the record, not searched from
+# the line's start (right spans, and linear: a search from the start per value was quadratic).
+# Bounded: containers deeper than `_JSON_DEPTH` + 2 are counted, not kept; at most
+# `_LONG_JSON_RECORDS` records a line; a mismatched bracket ends the scan (what came before it
+# is read).
+_LONG_JSON_RECORDS = 1_000_000
+_LONG_JSON_HEAD = 65_536  # how far into a long line its first array of objects must start
+
+
+def is_long_json_records(s: str) -> bool:
+    """A line `detect()` keeps whole however long: a JSON line whose head opens an array of
+    objects (a one-line export of records, bare or under a wrapper key)."""
+    t = s.lstrip()
+    return t[:1] in "[{" and _ARRAY_OF_OBJECTS.search(t, 0, _LONG_JSON_HEAD) is not None and is_json_line(s)
+
+
+def _long_json_spans(s: str) -> list[tuple[int, int, Any]]:
+    """(start, end, parsed record) of each record of the long JSON line `s` (see above)."""
+    limit = _JSON_DEPTH + 2
+    # per open container kept: (bracket, start, the record-candidate node it is, else None);
+    # a node is [start, end, children]: an object other than the line's own value
+    stack: list[tuple[str, int, list[Any] | None]] = []
+    roots: list[list[Any]] = []
+    deeper = 0  # containers open beyond `limit`: counted only
+    nodes = 0
+    owner: list[list[Any] | None] = [None]  # the innermost open node, per kept depth
+    for m in _JSON_NEST.finditer(s):
+        c = s[m.start()]
+        if c == '"':
+            continue
+        if c in "[{":
+            if deeper or len(stack) >= limit:
+                deeper += 1
+                continue
+            node = None
+            if c == "{" and stack and nodes < _LONG_JSON_RECORDS:
+                node = [m.start(), -1, []]
+                parent = owner[-1]
+                (parent[2] if parent is not None else roots).append(node)
+                nodes += 1
+            stack.append((c, m.start(), node))
+            owner.append(node if node is not None else owner[-1])
+        elif deeper:
+            deeper -= 1
+        elif not stack or (stack[-1][0] == "{") != (c == "}"):
+            break
+        else:
+            _, _, node = stack.pop()
+            owner.pop()
+            if node is not None:
+                node[1] = m.end()
+    out: list[tuple[int, int, Any]] = []
+    top_array = s.lstrip()[:1] == "["
+    todo = [(n, top_array) for n in reversed(roots)]
+    while todo and len(out) < _LONG_JSON_RECORDS:
+        node, always = todo.pop()
+        st, en, children = node
+        if en < 0:
+            continue  # never closed (the line ended first): its closed records are read
+        try:
+            obj = _loads(s[st:en])
+        except (ValueError, RecursionError):
+            obj = None
+        if not isinstance(obj, dict):
+            todo += [(n, False) for n in reversed(children)]
+            continue
+        if always or _is_record(obj):
+            out.append((st, en, obj))
+        else:
+            todo += [(n, False) for n in reversed(children)]
+    return out
+
+
+def _read_long_json(s: str, off: int, records: list[tuple[int, int, Any]], sink: Sink, core: Any,
+                    today: Any) -> tuple[int, bool]:
+    """The records of a long JSON line, each with its own span as its line; (records with an
+    identifier, stopped by the sink's caps)."""
+    hit = 0
+    for n, (st, en, obj) in enumerate(records):
+        if (n & 255) == 0 and sink.over():
+            return hit, True
+        if obj:  # (`{}`: nothing to read)
+            hit += _json_record(obj, s[st:en], off + st, sink, core, today)
+    return hit, False
+
+
 def jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     j = i
     while j < len(lines) and is_json_line(lines[j]):
         j += 1
+    # the lines over `max_line` (kept whole by `detect()`: `is_long_json_records`), read record by record
+    long = {n: _long_json_spans(lines[n]) for n in range(i, j) if len(lines[n]) > ctx.max_line}
     # one line is a block when it holds several records (a dump's array written on one line, or
     # wrapped in an object)
-    if j - i < 2 and not (j - i == 1 and (_array_records(lines[i]) is not None
-                                          or (len(_wrapped_records(lines[i]) or ()) >= 2))):
+    if j - i < 2 and not (j - i == 1 and (len(long[i]) >= 2 if i in long else (
+            _array_records(lines[i]) is not None or (len(_wrapped_records(lines[i]) or ()) >= 2)))):
         return i + 1, None
 
     def lines_of(sink: Sink, offs: list[int], k: int, end: int, core: Any, today: Any) -> tuple[int, bool]:
@@ -818,7 +914,9 @@ def jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         k = i
         # the lines that wrap records are read record by record, the others one record a line
         # (a record holding an array of objects, `{"email": ..., "addresses": [{...}]}`, stays one)
-        wrappers = [n for n in range(i, j) if _ARRAY_OF_OBJECTS.search(lines[n]) and _wrapped_records(lines[n])]
+        # (each record read in its own span: `_long_json_spans`, for the long lines and the others)
+        wrappers = [n for n in range(i, j) if n in long or (_ARRAY_OF_OBJECTS.search(lines[n])
+                                                             and _wrapped_records(lines[n]))]
         for w in [*wrappers, j]:
             if k < w:
                 n, stopped = lines_of(sink, offs, k, w, core, today)
@@ -827,10 +925,11 @@ def jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
                     break
             if w == j:
                 break
-            for n, r in enumerate(_wrapped_records(lines[w]) or ()):
-                if (n & 255) == 0 and sink.over():
-                    return hit
-                hit += _json_record(r, lines[w], offs[w - i], sink, core, today)
+            records = long[w] if w in long else _long_json_spans(lines[w])
+            n, stopped = _read_long_json(lines[w], offs[w - i], records, sink, core, today)
+            hit += n
+            if stopped:
+                break
             k = w + 1
         return hit
 
@@ -1020,14 +1119,10 @@ def _json_line(s: str, off: int, sink: Sink, core: Any, today: Any) -> int:
     try:
         obj = _loads(t)
     except (ValueError, RecursionError):
-        records = _array_records(s)
-        if records is not None:  # an array of records on one line: one record each
-            hit = 0
-            for n, r in enumerate(records):
-                if (n & 255) == 0 and sink.over():
-                    break
-                hit += _json_record(r, s, off, sink, core, today)
-            return hit
+        if _array_records(s) is not None:  # an array of records on one line: one record each,
+            # read in its own span (a value searched from the line's start was found in the first
+            # record holding it: later records' names and towns were left unmasked in the excerpt)
+            return _read_long_json(s, off, _long_json_spans(s), sink, core, today)[0]
         try:
             obj = json.loads(_MONGO.sub(r"\1", t))
         except (ValueError, RecursionError):
