@@ -22,6 +22,7 @@ import re
 import struct
 import sys
 import tarfile
+import time
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from crawler import CrawlerError
-from crawler.documents import DocumentCapError, DocumentError, docx_texts, odt_texts, pdf_pages
+from crawler.documents import PDF_SECONDS, DocumentCapError, DocumentError, docx_texts, odt_texts, pdf_pages
 from crawler.spreadsheets import SpreadsheetError, ods_tables, xlsx_tables
 from vigie.config.schema import AttachmentLimits
 
@@ -56,6 +57,10 @@ UNPACKED_TYPES = frozenset(_ARCHIVES + _WORKBOOKS + _DOCUMENTS)
 # pages of a PDF read at most, per file of attachments.max_files (2,000 by default); a PDF that
 # declares more is refused before a page is read
 _PAGES_PER_FILE = 20
+# seconds the PDF readers of one attachment may take in all: each is stopped at PDF_SECONDS, and an
+# archive of 100 PDFs that each hang would otherwise hold the crawl (whose event loop waits on them)
+# for over half an hour; the PDFs left when it is spent are set aside, counted
+_PDF_SECONDS_PER_ATTACHMENT = 60.0
 # an .xz names its decoder's memory need in its header: more than this is refused (xz -9: ~65 MB)
 _XZ_MEMLIMIT = 128 * 1024 * 1024
 # compressed streams in one .bz2/.xz at most (pbzip2 writes one per 900 kB block: ~220 for the
@@ -108,6 +113,7 @@ class _Budget:
         self.total = 0
         self.files = 0
         self.skipped = skipped
+        self.pdf_seconds = _PDF_SECONDS_PER_ATTACHMENT  # left for this attachment's PDF readers
 
     def skip(self, exc: AttachmentError) -> None:
         """Set one member aside (see the module docstring); give up on the rest past the caps."""
@@ -430,8 +436,16 @@ def _expand_pdf(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
     that stopped part way (a crash, a time-out, the text cap) keeps the pages it read when the
     caller collects the parts set aside (the rest is one of them); else the PDF is refused whole."""
     budget.count(name)
+    if budget.pdf_seconds < 1:
+        raise AttachmentError(f"{name}: not read: this attachment's PDFs took the {_PDF_SECONDS_PER_ATTACHMENT:.0f} s "
+                              "their readers may take in all")
     max_pages = limits.max_files * _PAGES_PER_FILE
-    read = pdf_pages(name, data, max_pages=max_pages, max_text=max(0, limits.max_uncompressed_bytes - budget.total))
+    started = time.monotonic()
+    try:
+        read = pdf_pages(name, data, max_pages=max_pages, seconds=min(PDF_SECONDS, int(budget.pdf_seconds)),
+                         max_text=max(0, limits.max_uncompressed_bytes - budget.total))
+    finally:
+        budget.pdf_seconds -= time.monotonic() - started
     error: AttachmentError | None = None
     if read.error is not None:
         error = (ArchiveBombError if isinstance(read.error, DocumentCapError) else AttachmentError)(
