@@ -16,9 +16,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from parsel import Selector
+
 from indexer.html_text import LINK_WEIGHT, MarkupCount, ascii_compatible, count_start_tags, page_text
 
-__all__ = ["LINK_WEIGHT", "DenseMarkup", "MarkupCount", "ascii_compatible", "count_start_tags", "page_text"]
+__all__ = ["LINK_WEIGHT", "DenseMarkup", "MarkupCount", "ascii_compatible", "count_start_tags", "html_selector",
+           "page_text"]
+
+
+def html_selector(text: str, base_url: str | None = None) -> Selector:
+    """A page's text as an HTML tree, as the crawl's responses are parsed. parsel guesses the type
+    from the text when none is given, and takes a page opening with an XML declaration for XML:
+    an XHTML 1.0 page with its prolog (`<?xml version="1.0" encoding="UTF-8"?>`, Phorum's emerald,
+    old templates) became an XML tree in the XHTML namespace, where no CSS selector matches, so
+    `vigie source try` showed every selector matching nothing on pages the crawl read whole, and a
+    source's `wall` selector never recognised such a page."""
+    return Selector(text=text, type="html", base_url=base_url)
 
 
 @dataclass(frozen=True, slots=True)

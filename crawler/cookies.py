@@ -22,12 +22,12 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from parsel import Selector
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler import CrawlerError
+from crawler._markup import html_selector
 from indexer.crypto import DataKey, decrypt_text, encrypt_text
 
 if TYPE_CHECKING:
@@ -266,7 +266,7 @@ def session_expired_reason(when: float | None = None) -> str:
 def wall_detected(wall: WallDetector, html: str) -> bool:
     if wall.text is not None and wall.text in html:
         return True
-    return wall.selector is not None and bool(Selector(text=html).css(wall.selector))
+    return wall.selector is not None and bool(html_selector(html).css(wall.selector))
 
 
 # ------------------------------------------------------------------------------- middlewares

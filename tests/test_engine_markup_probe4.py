@@ -17,6 +17,7 @@ the poster's address within one thread) is no person and is left out by the same
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ import yaml
 from parsel import Selector
 
 from crawler.spiders.extract import download_names
+from tests.fixtures.engine_pages import ENGINE_PAGES
 from tests.fixtures.forum import crawl
 from vigie_kit.forum_engines import EngineServer, Page, Request
 
@@ -119,3 +121,31 @@ def test_download_names_are_file_names_of_the_selected_links_only() -> None:
                               ("http://board.example/db/src/1.txt", "http://board.example/db/src/2.txt",
                                "http://board.example/db/src/3.txt")))
     assert got == {"http://board.example/db/src/1.txt": "a.txt", "http://board.example/db/src/2.txt": "b.csv"}
+
+
+PHORUM_WALL = """<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"
+"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="EN" lang="EN"><head><title>Log In</title></head>
+<body><div id="page"><form action="./login.php" method="post" id="login-form"><input type="text" name="username"/>
+<input type="password" name="password"/></form></div></body></html>"""
+
+
+def test_a_page_opening_with_an_xml_declaration_is_read_as_html_by_source_try_and_the_wall() -> None:
+    """Phorum's emerald pages open with `<?xml version="1.0" encoding="UTF-8"?>` (XHTML 1.0). The
+    crawl parses them as HTML and reads them whole (tests/engine_pages/phorum), but `vigie source
+    try` let parsel guess the type: XML, in the XHTML namespace, where no CSS selector matches. The
+    operator saw 0 posts and every selector matching nothing on a page the crawl reads right; a
+    `wall` selector never recognised such a login page either."""
+    from crawler.cookies import wall_detected
+    from vigie.cli.source_cmd import try_source
+    from vigie.config.schema import SourceConfig, WallDetector
+
+    data = yaml.safe_load((ENGINE_PAGES / "phorum" / "source.yaml").read_text(encoding="utf-8"))
+    source = SourceConfig.model_validate({**data, "network": "direct", "start_urls": ["http://127.0.0.1:9/list.php?2"]})
+    html = (ENGINE_PAGES / "phorum" / "read-12-1.html").read_text(encoding="utf-8")
+    assert html.startswith("<?xml")
+    shown = try_source(source, html, "http://127.0.0.1:9/read.php?2,12", datetime.now(UTC))
+    assert [(p["post_id"], p["author"]) for p in shown["posts"]] == [("12", "alice"), ("15", "bob"), ("16", "carol")]
+    assert all(p["posted_at"] for p in shown["posts"]), shown["posts"]
+    assert shown["thread_next_page"] == "http://127.0.0.1:9/read.php?2,12,page=2"
+    assert wall_detected(WallDetector(selector="form#login-form"), PHORUM_WALL)

@@ -22,6 +22,7 @@ from loguru import logger
 from parsel import Selector
 from scrapy.http import TextResponse
 
+from crawler._markup import html_selector
 from crawler.attachments import ArchiveBombError, AttachmentError, expand_attachment, extension_of
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import VigieItem
@@ -213,7 +214,7 @@ def paste_preview(source: SourceConfig, html: str, url: str, *, lines: int = 3) 
     paste_links select nothing on it and its URL holds a paste id."""
     sel = source.paste
     assert sel is not None
-    doc = Selector(text=html, base_url=url)
+    doc = html_selector(html, base_url=url)
     id_re = re.compile(sel.paste_id_pattern)
     links = select(doc, sel.paste_links) if sel.paste_links else []
     listing = sel.start_role == "listing" and (bool(links) or not id_re.search(url))

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from parsel import Selector
 from rich.markup import escape
 from rich.table import Table
 from w3lib.encoding import html_to_unicode
 
+from crawler._markup import html_selector
 from crawler.spiders._base import select
 from crawler.spiders.extract import ForumPage, extract_forum_page
 from crawler.spiders.paste import paste_preview
@@ -46,7 +46,7 @@ class SelectorCount:
 
 def selector_counts(forum: ForumSelectors, html: str, page: ForumPage) -> list[SelectorCount]:
     """Every selector the source configures, with what it matched on this page."""
-    doc = Selector(text=html)
+    doc = html_selector(html)
     out: list[SelectorCount] = []
 
     def add(name: str, expr: str | None, matches: int) -> None:
@@ -234,7 +234,7 @@ def try_cmd(
         # a page saved as served keeps its charset (windows-1251, GBK, ISO-8859-1): read as the crawl
         # reads it (BOM, then <meta charset>, else UTF-8), not always as UTF-8
         text = html_to_unicode(None, html.read_bytes())[1]
-        where = page_url or url or Selector(text=text).css("link[rel=canonical]::attr(href)").get()
+        where = page_url or url or html_selector(text).css("link[rel=canonical]::attr(href)").get()
         if not where:
             fail(f"{html} has no canonical link: give the page's address with --url", EXIT_CONFIG)
         fetched_at = datetime.fromtimestamp(os.stat(html).st_mtime, UTC)  # relative dates: when it was saved
