@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -65,7 +67,9 @@ def streaming_forum() -> Iterator[StreamingForum]:
                     while forum.endless_sent[0] < ENDLESS_TOTAL:
                         self.wfile.write(block)
                         forum.endless_sent[0] += len(block)
-                        time.sleep(0.002)
+                        # a pause once the first block is out: the partial file stays long enough to
+                        # be seen where Chromium writes it (the first test looks)
+                        time.sleep(1.0 if forum.endless_sent[0] == len(block) else 0.002)
                 except OSError:
                     pass  # the browser cancelled it
                 return
@@ -104,7 +108,32 @@ def test_a_browser_download_without_length_is_stopped_at_the_cap(streaming_forum
     limit = 256 * 1024
     config = write_source(tmp_path / "config", MiniSite(url=streaming_forum.url), forum, start="/list",
                           render="browser", attachments={"max_bytes": limit})
-    run = crawl(config, tmp_path / "data", "mini", extra=["--no-index"], timeout=180)
+    # where the download is written while it comes: a plaintext attachment belongs in the crawl's
+    # private browser home in the data directory (0700, removed with it), never in TMPDIR (Playwright's
+    # default `playwright-artifacts-*`)
+    # (a short TMPDIR: Chromium's singleton socket path must fit a sockaddr_un, 108 bytes)
+    temp, data = Path(tempfile.mkdtemp(prefix="vw19-")), tmp_path / "data"
+    in_temp: set[str] = set()
+    in_home: set[str] = set()
+    crawling = threading.Event()
+    crawling.set()
+
+    def watch() -> None:
+        while crawling.is_set():
+            in_temp.update(str(p.relative_to(temp)) for p in temp.glob("playwright-artifacts-*/*"))
+            if data.exists():
+                in_home.update(p.name for p in data.glob(".browser-home-*/downloads/*"))
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        run = crawl(config, data, "mini", extra=["--no-index"], timeout=180, env={"TMPDIR": str(temp)})
+    finally:
+        crawling.clear()
+        watcher.join()
+        shutil.rmtree(temp, ignore_errors=True)
+    assert in_home and in_temp == set(), (in_home, in_temp)
     assert run.returncode == 0, run.stderr[-3000:]
     assert sorted(p["post_id"] for p in run.posts()) == ["p0", "p1"], run.stderr[-2000:]
     assert [f["filename"] for f in run.files()] == ["dump.zip/patients.csv"], run.stderr[-3000:]

@@ -268,6 +268,11 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._home = _private_home(crawler.settings.get("VIGIE_STATE_PATH"), crawler.settings.get(
             "VIGIE_BROWSER_SOURCE") or "default")
         self.config.launch_options["env"] = browser_env(self._home)  # see the module docstring
+        # an attachment Chromium downloads is plaintext on disk until read: in the private home (0700,
+        # in the data dir, removed with it), not in Playwright's default playwright-artifacts-* in TMPDIR
+        downloads = self._home / "downloads"
+        downloads.mkdir(mode=0o700, exist_ok=True)
+        self.config.launch_options["downloads_path"] = str(downloads)
         s = crawler.settings
         self._source = str(s.get("VIGIE_BROWSER_SOURCE") or "default")
         self._restart_after = s.getint("VIGIE_BROWSER_RESTART_AFTER_PAGES", 200)
