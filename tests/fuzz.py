@@ -11,7 +11,7 @@ attacker writes, and the config an operator writes. Six targets, one process eac
   input picks the file name detection is told (none, .csv, .sql, .json, .txt, .xml, .html); the
   rest is the bytes, decoded by detection as a crawled attachment would be.
 - `attachments`: an attachment is unpacked (`crawler.attachments.expand_attachment`: zip, 7z,
-  tar, gz, bz2, xz, xlsx, ods, nested) within its caps, or refused with `AttachmentError`, its one
+  tar, gz, bz2, xz, xlsx, ods, docx, odt, pdf, nested) within its caps, or refused with `AttachmentError`, its one
   documented error: any other exception would lose the item without the count an operator sees.
   The first byte picks the file name (and so the unpacker); the caps are small, so that bombs
   are met often.
@@ -167,11 +167,12 @@ def engine_seeds() -> list[bytes]:
 
 # ------------------------------------------------------------------------------ attachments
 NAMES = ("leak.zip", "leak.tar", "leak.tgz", "clients.csv.gz", "clients.csv.bz2", "base.sql.xz", "patients.xlsx",
-         "patients.xlsm", "patients.ods", "clients.csv", "leak.7z")
+         "patients.xlsm", "patients.ods", "clients.csv", "leak.7z", "lettre.docx", "note.odt", "compte-rendu.pdf")
 # A mutated byte of a compressed member fails its CRC long before any parser sees it: in these
 # modes the input is one part of a workbook (an xlsx's first sheet, an ods's content.xml), zipped
 # by the harness into a real workbook, so that mutations reach the XML readers themselves.
-PARTS = (("patients.xlsx", "xl/worksheets/sheet1.xml"), ("patients.ods", "content.xml"))
+PARTS = (("patients.xlsx", "xl/worksheets/sheet1.xml"), ("patients.ods", "content.xml"),
+         ("lettre.docx", "word/document.xml"), ("note.odt", "content.xml"))
 LIMITS = AttachmentLimits(max_uncompressed_bytes=2 * 1024 * 1024, max_files=12, max_nesting=2)
 
 
@@ -233,6 +234,11 @@ def _xlsx(rows: list[dict[str, str]]) -> bytes:
 
 @cache
 def _workbook(name: str) -> bytes:
+    """The seed workbook or document `name` (a zip of XML parts)."""
+    if name.endswith((".docx", ".odt")):
+        from tests.test_documents import letter_docx, report_odt
+
+        return letter_docx() if name.endswith(".docx") else report_odt()
     rows = _records(5, 43)
     if name.endswith(".xlsx"):
         return _xlsx(rows)
@@ -251,10 +257,12 @@ def _with_part(name: str, part: str, body: bytes) -> bytes:
 
 def attachment_seeds() -> list[bytes]:
     """Each unpacker's real files: zips (stored, deflated, bzip2, LZMA, nested, holding a
-    workbook), tars (plain, gzipped), single compressed streams and both workbook kinds."""
+    workbook), tars (plain, gzipped), single compressed streams, both workbook kinds and the
+    documents (.docx, .odt, .pdf)."""
     import py7zr
 
     from tests.corpus.generate import make_dump
+    from tests.test_documents import pdf, report_pdf
 
     csv = make_dump("csv", 12, faker_seed=41, header=True)[0].encode()
     sql = make_dump("sql_insert", 8, faker_seed=42, header=True)[0].encode()
@@ -275,6 +283,11 @@ def attachment_seeds() -> list[bytes]:
         "clients.csv": [csv],
         "leak.7z": [_7z({"clients.csv": csv, "dir/base.sql": sql}, m) for m in (py7zr.FILTER_LZMA2, py7zr.FILTER_COPY)]
         + [_7z({"inner.zip": zip_of({"clients.csv": csv})}, py7zr.FILTER_LZMA2)],
+        "lettre.docx": [_workbook("lettre.docx")],
+        "note.odt": [_workbook("note.odt")],
+        # each PDF is read in a process of its own (~0.2 s): two seeds, the mutations reach the parent's
+        # reading of the worker's records and the caps
+        "compte-rendu.pdf": [report_pdf(), pdf([csv.decode().splitlines()[:40]], compress=False)],
     }
     out = [bytes([NAMES.index(name)]) + body for name, bodies in seeds.items() for body in bodies]
     for mode, (name, part) in enumerate(PARTS, len(NAMES)):
