@@ -23,7 +23,12 @@ Where a chunk is cut decides whether the result equals one pass over the whole i
   and the rest skipped to the line end, counted in `StreamStats` (`vigie scan` says it and
   exits 1): a 200 MB line with no record boundary never goes to a worker. An INSERT/REPLACE
   line (read whole by one pass: mysqldump writes a table's rows on one line) is cut between
-  two rows instead, each later piece given the statement's head up to `VALUES`.
+  two rows instead, each later piece given the statement's head up to `VALUES`. A one-line
+  JSON export (its head opens an array of objects, bare or under a wrapper key: `detect()`
+  reads it record by record) is cut between two records of that array, each piece a valid
+  JSON line again (closed by `]` or `]}`, each later piece reopened by `[` or `{"data":[`):
+  every record is read, on the line's number; one that cannot be cut (a record bigger than two
+  chunks, a malformed or deep line) keeps its head, or once cut the rest is skipped, counted.
 
 Each chunk is decoded by `detect()`: an input in one byte-oriented encoding throughout (UTF-8,
 cp1252) reads the same. UTF-16/32 input (a BOM, or `decode`'s NUL test on the first 4 KiB) is
@@ -91,7 +96,8 @@ class StreamStats:
 
     bytes_read: int = 0  # of the source, as read
     chunks: int = 0
-    long_lines: int = 0  # lines over `Limits.max_line_chars` (not INSERT/REPLACE): their head read
+    long_lines: int = 0  # lines over `Limits.max_line_chars` (not INSERT/REPLACE, nor a JSON export cut
+    # between its records): their head read
     bytes_skipped: int = 0  # those lines' bytes past their head: not read
     transcoded: str | None = None  # UTF-16/32 input, read as UTF-8 (its encoding)
     nuls_dropped: bool = False  # NULs in the first 64 KiB: dropped throughout (as `decode` does)
@@ -255,6 +261,15 @@ def _prefix_of(b: bytes, chars: int) -> int:
     return pos
 
 
+def _head_end(seg: bytes, chars: int, max_chars: int) -> int:
+    """Where the head of a line over `max_chars` ends in `seg` (its part with `chars` characters
+    left under the cap): to its last whole value when a separator ends one in the cap's last tenth."""
+    keep = _prefix_of(seg, chars)
+    window = seg[:keep]
+    cut = max(window.rfind(sep, max(0, keep - max_chars // 10)) for sep in _SEPARATORS)
+    return cut if cut > 0 else keep
+
+
 def _exempt(line_head: bytes) -> bool:
     """A line `detect()` reads whole however long (it cuts others at `max_line_chars`)."""
     return line_head.lstrip()[:6].upper() in (b"INSERT", b"REPLAC")
@@ -279,20 +294,16 @@ def _bounded(blocks: Iterable[bytes], max_chars: int, stats: StreamStats) -> Ite
             m = _LINE_END.search(block)
             seg = block if m is None else block[:m.start()]
             if seg:
-                if len(line_head) < 64:
-                    line_head += seg[:64 - len(line_head)]
+                if len(line_head) < _JSON_HEAD:
+                    line_head += seg[:_JSON_HEAD - len(line_head)]
                 if skipping:
                     stats.bytes_skipped += len(seg)
                     seg = b""
                 else:
                     n = _chars(seg)
-                    if run + n > max_chars and not _exempt(line_head):
-                        keep = _prefix_of(seg, max_chars - run)
-                        window = seg[:keep]  # to its last whole value, when one ends close to the cap
-                        cut = max((window.rfind(sep, max(0, keep - max_chars // 10)) for sep in _SEPARATORS),
-                                  default=-1)
-                        if cut > 0:
-                            keep = cut
+                    if run + n > max_chars and not _exempt(line_head) \
+                            and not _json_records_line(line_head[:min(_JSON_HEAD, max_chars)]):
+                        keep = _head_end(seg, max_chars - run, max_chars)
                         stats.long_lines += 1
                         stats.bytes_skipped += len(seg) - keep
                         seg = seg[:keep]
@@ -307,7 +318,7 @@ def _bounded(blocks: Iterable[bytes], max_chars: int, stats: StreamStats) -> Ite
             tail = block[last + 1:]
             skipping = False
             run = _chars(tail)
-            line_head = tail[:64]
+            line_head = tail[:_JSON_HEAD]
             if tail:
                 yield tail
 
@@ -321,41 +332,171 @@ def chunks(source: str | Path | BinaryIO | Iterable[bytes], chunk_bytes: int = D
     buf = bytearray()
     line = 0
     prelude: list[bytes] = []
-    head = b""  # the head of the INSERT line being cut between its rows
+    head = b""  # what the next piece of the long line being cut is given before it (INSERT or JSON)
     hold = 0  # a line end is needed before a cut: no cut below this many bytes
+    json_cut: _JsonCut | None = None  # the long one-line JSON export being cut between its records
+    skipping = False  # the rest of a JSON line that could not be cut: skipped to its end, counted
     for block in _bounded(_normalised(_blocks(source), stats), cap, stats):
         buf += block
-        while len(buf) >= max(2 * chunk_bytes, hold):
+        while True:
+            if skipping:
+                m = _LINE_END.search(buf)
+                if m is None:
+                    stats.bytes_skipped += len(buf)
+                    buf.clear()
+                    break
+                stats.bytes_skipped += m.start()
+                del buf[:m.start()]
+                skipping = False
+            if len(buf) < max(2 * chunk_bytes, hold):
+                break
             b = bytes(buf[: max(2 * chunk_bytes, hold)])
             c = _cut(b, chunk_bytes)
             piece = b""
-            if c <= 0:  # no line end in reach: a long INSERT line (others were kept to their head)
-                insert = bool(head) or _exempt(b[:64])
-                row = _row_cut(b, chunk_bytes) if insert else None
-                if row is not None:  # up to a row's ")", the next piece from its "("
-                    piece, c = b[:row[0]] + b";", row[1]
-                elif not insert:
-                    hold = len(b) + chunk_bytes  # the head of a long line (at most `cap`): its end is near
-                    break
-                else:  # one value of megabytes in an INSERT: cut in it (outside a character)
-                    c = len(b) - 4
-                    while c > 1 and 0x80 <= b[c] < 0xC0:
-                        c -= 1
+            tail = b""  # the brackets that close a JSON piece
+            if c <= 0:  # no line end in reach: a long INSERT or JSON line (others were kept to their head)
+                if json_cut is None and not head and not _exempt(b[:64]) \
+                        and _json_records_line(b[:min(_JSON_HEAD, cap)]):
+                    json_cut = _JsonCut()
+                insert = json_cut is None and (bool(head) or _exempt(b[:64]))
+                if json_cut is not None:
+                    at = json_cut.cut(b, chunk_bytes)
+                    if at is None:  # no record boundary in reach (one record of megabytes, malformed)
+                        c = _head_end(b, cap, cap) if not json_cut.pieces else 0
+                        piece = b[:c]  # its head when nothing of it was read yet
+                        stats.long_lines += 1
+                        skipping = True
+                    else:
+                        piece, c = b[:at[0]], at[1]
+                        tail = json_cut.closers
+                else:
+                    row = _row_cut(b, chunk_bytes) if insert else None
+                    if row is not None:  # up to a row's ")", the next piece from its "("
+                        piece, c = b[:row[0]] + b";", row[1]
+                    elif not insert:
+                        hold = len(b) + chunk_bytes  # the head of a long line (at most `cap`): its end is near
+                        break
+                    else:  # one value of megabytes in an INSERT: cut in it (outside a character)
+                        c = len(b) - 4
+                        while c > 1 and 0x80 <= b[c] < 0xC0:
+                            c -= 1
             hold = 0
-            data = piece or b[:c]
-            stats.chunks += 1
-            yield Chunk(data, line, b"".join(prelude), head)
+            data = piece + tail if (piece or skipping) else b[:c]
+            if data:
+                stats.chunks += 1
+                yield Chunk(data, line, b"".join(prelude), head)
             prelude += [m.group(0) + b"\n" for m in _CREATE.finditer(data)]
             line += _lines(data)
-            if piece and not head:
+            if skipping:
+                head, json_cut = b"", None
+            elif json_cut is not None and piece:
+                head = json_cut.opener
+            elif piece and not head:
                 m = _INSERT_HEAD.match(b)
                 head = m.group(0) if m else b""
             elif not piece:
-                head = b""
+                head, json_cut = b"", None
             del buf[:c]
-    if buf:
+    if buf and not skipping:
         stats.chunks += 1
         yield Chunk(bytes(buf), line, b"".join(prelude), head)
+
+
+# --------------------------------------------------------- a one-line JSON export, cut between records
+# An API's export written as ONE line (`[{...}, ...]`, or `{"data": [...]}`): `detect()` reads
+# such a line record by record however long (`records.is_long_json_records`), but a line of
+# 50 MB or 2 GB cannot be one chunk. It is cut between two records of its first array of
+# objects (a `}` and the next `{` with only a comma between, at that array's level): each piece
+# ends with the brackets that close what is open there (`]`, `]}`), and each later piece is
+# given the openers again, with their keys (`[`, `{"data":[`): each piece is a valid JSON line
+# holding whole records, on the line's line number. One token scan (strings passed over in C, a
+# bracket a step), each byte scanned at most twice; containers deeper than `_JSON_STACK` are
+# counted, not kept; a mismatched bracket or an unterminated string ends the scan (a cut before
+# it is still taken). No cut in reach: the line's head is kept (as any long line's, counted),
+# or, once pieces were cut, the rest of the line is skipped and counted.
+_JSON_HEAD = 65_536  # as `records._LONG_JSON_HEAD`: how far into the line its first array of objects starts
+_JSON_LINE_ARRAY = re.compile(rb"\[\s*+\{")
+_JSON_BRACKET = re.compile(rb'(?:[^"\[\]{}]++|"(?:[^"\\]++|\\.)*+")*+(?:([\[\]{}])|"|\Z)', re.S)
+_JSON_OBJECT_NEXT = re.compile(rb"\s*+\{")
+_JSON_KEY_BEFORE = re.compile(rb'"(?:[^"\\]|\\.){0,256}"\s*:\s*\Z', re.S)
+_JSON_LEVELS = 16  # the records' array is at most this deep
+_JSON_STACK = 64  # containers kept; deeper ones counted only
+_OPEN_OBJ, _OPEN_ARR, _CLOSE_OBJ = ord("{"), ord("["), ord("}")
+
+
+def _json_records_line(line_head: bytes) -> bool:
+    """A line `detect()` reads record by record (its head opens an array of objects: bare, or
+    under a wrapper key), which `chunks` cuts between records rather than to its head."""
+    t = line_head.lstrip()
+    return t[:1] in (b"[", b"{") and _JSON_LINE_ARRAY.search(t) is not None
+
+
+@dataclass(slots=True)
+class _JsonCut:
+    """The state of a long JSON line being cut: the containers open at its records' level (each
+    as the text that reopens it: `[`, `{"data":[`), and how many pieces were cut."""
+
+    stack: tuple[tuple[int, bytes], ...] = ()
+    pieces: int = 0
+
+    @property
+    def opener(self) -> bytes:
+        return b"".join(o for _, o in self.stack)
+
+    @property
+    def closers(self) -> bytes:
+        return b"".join(b"}" if k == _OPEN_OBJ else b"]" for k, _ in reversed(self.stack))
+
+    def cut(self, b: bytes, target: int) -> tuple[int, int] | None:
+        """(end of the piece, start of the next) in `b` (the line from its start, or from a record
+        of the records' array): after the last record that ends by `target`, else after the first
+        one past it (the scan stops there: each byte is scanned about once)."""
+        stack: list[tuple[int, bytes]] = list(self.stack)
+        level = len(stack) if self.pieces else 0  # the records' array is stack[level - 1]; 0: none yet
+        deeper = 0
+        closed = -1  # the end of the record just closed at the records' level (the last bracket)
+        best = last = None
+        for m in _JSON_BRACKET.finditer(b):
+            if m.start(1) < 0:
+                break  # an unterminated string (or `b`'s end): nothing past it is known
+            p = m.start(1)
+            c = b[p]
+            if c == _OPEN_OBJ or c == _OPEN_ARR:
+                if deeper or len(stack) >= _JSON_STACK:
+                    deeper += 1
+                    closed = -1
+                    continue
+                if level and len(stack) == level and c == _OPEN_OBJ and closed >= 0 \
+                        and b[closed:p].strip() == b",":
+                    last = (closed, p, tuple(stack))
+                    if p > target:
+                        break  # the first record past `target`: the cut is before it, or here
+                    best = last
+                opener = b"{" if c == _OPEN_OBJ else b"["
+                if not level and stack and stack[-1][0] == _OPEN_OBJ:  # (a wrapper: its key reopens it)
+                    k = _JSON_KEY_BEFORE.search(b, max(0, p - 300), p)
+                    opener = (k.group(0) if k else b'"":') + opener
+                stack.append((c, opener))
+                if not level and c == _OPEN_ARR and len(stack) <= _JSON_LEVELS and _JSON_OBJECT_NEXT.match(b, p + 1):
+                    level = len(stack)
+                closed = -1
+                continue
+            if deeper:
+                deeper -= 1
+                closed = -1
+                continue
+            if not stack or (stack[-1][0] == _OPEN_OBJ) != (c == _CLOSE_OBJ):
+                break  # a mismatched bracket
+            stack.pop()
+            closed = p + 1 if level and len(stack) == level and c == _CLOSE_OBJ else -1
+            if level and len(stack) < level:
+                level = 0  # the records' array closed: a later one may be cut
+        at = best or last
+        if at is None:
+            return None
+        self.stack = at[2]
+        self.pieces += 1
+        return at[0], at[1]
 
 
 # the head of an INSERT line, matched at its start only (the look-behind keeps a search over a long
