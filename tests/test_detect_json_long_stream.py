@@ -145,8 +145,8 @@ def test_each_piece_is_a_valid_json_line_of_whole_records_in_order(wrapped: bool
 
 
 @pytest.mark.slow
-def test_a_line_of_160_mb_streams_in_bounded_memory(tmp_path: Path) -> None:
-    """A 160 MB one-line export generated as it is read (never on disk, never whole): `chunks`
+def test_a_line_of_200_mb_streams_in_bounded_memory(tmp_path: Path) -> None:
+    """A 200 MB one-line export generated as it is read (never on disk, never whole): `chunks`
     in a process of its own peaks far under the line's size; every record is in the pieces."""
     prog = r"""
 import json, sys
@@ -172,9 +172,9 @@ print(json.dumps({"records": n, "bytes": st.bytes_read, "biggest": big, "complet
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.returncode == 0, out.stderr[-2000:]
     got = json.loads(out.stdout)
-    assert got["bytes"] > 160_000_000 and got["records"] == 1_900_000 and got["complete"], got
+    assert got["bytes"] > 200_000_000 and got["records"] == 1_900_000 and got["complete"], got
     assert got["biggest"] < 5 * MiB, got
-    assert got["peak_kb"] < 120_000, got  # the line is 160 MB: never held
+    assert got["peak_kb"] < 120_000, got  # the line is 200 MB: never held
 
 
 # ------------------------------------------------------------------------- hostile lines
