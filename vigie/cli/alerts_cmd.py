@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import ConfigDir, DataDir, console, fail, runtime, shown
 from vigie.core.text import json_text
@@ -42,6 +41,7 @@ def list_alerts(
 
     Example:  vigie alerts list --org example-org --status failed
     """
+    from vigie import wiring
     if status is not None and status not in _STATUSES:
         fail(f"unknown status {status!r}; expected one of {', '.join(_STATUSES)}")
     rt = runtime(config, data_dir)
@@ -85,6 +85,7 @@ def retry(
 
     Example:  vigie alerts retry --all-failed
     """
+    from vigie import wiring
     if (alert_id is None) == (not all_failed):
         fail("give either an ALERT_ID or --all-failed")
     rt = runtime(config, data_dir)
@@ -112,6 +113,7 @@ def deliver(
 
     Example:  vigie alerts deliver --once
     """
+    from vigie import wiring
     rt = runtime(config, data_dir)
     worker = wiring.build_delivery_worker(rt.config, data_dir, lease_seconds=lease)
     if once:

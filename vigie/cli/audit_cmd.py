@@ -15,7 +15,6 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from indexer.audit import AUDIT_FILE, read_records, verify_chain
 from vigie.cli import app
 from vigie.cli.common import EXIT_FAILURE, DataDir, console, err_console, fail
 from vigie.core.text import json_text
@@ -29,6 +28,7 @@ _ANCHOR = re.compile(r"^(\d+):([0-9a-fA-F]{64})$")
 
 
 def _log_path(data_dir: Path) -> Path:
+    from indexer.audit import AUDIT_FILE
     path = data_dir / AUDIT_FILE
     if not path.is_file():
         fail(f"no audit log at {path.resolve()}: nothing was revealed or looked up there yet; "
@@ -52,6 +52,7 @@ def verify(
 
     Example:  vigie audit verify --data-dir /var/lib/vigie --anchor 41:9f2c...e0
     """
+    from indexer.audit import verify_chain
     pinned: tuple[int, str] | None = None
     if anchor is not None:
         match = _ANCHOR.match(anchor.strip())
@@ -83,6 +84,7 @@ def show(
 
     Example:  vigie audit show --data-dir /var/lib/vigie
     """
+    from indexer.audit import read_records
     for n, record in read_records(_log_path(data_dir)):
         if record is None:
             console.print(f"[red]line {n}: not a JSON record[/]")

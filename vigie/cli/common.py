@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -17,8 +17,9 @@ from rich.markup import escape
 
 from vigie.cli import EXIT_CONFIG, EXIT_FAILURE
 from vigie.core.text import one_line, plain
-from vigie.keys import KeyFileMissing, create_key_file
-from vigie.runtime import Runtime
+
+if TYPE_CHECKING:
+    from vigie.runtime import Runtime
 
 __all__ = ["EXIT_CONFIG", "EXIT_FAILURE", "ConfigDir", "DataDir", "console", "err_console", "fail", "require_keys",
            "runtime", "shown"]
@@ -60,6 +61,7 @@ def fail(message: str, code: int = EXIT_FAILURE) -> NoReturn:
 def runtime(config_dir: Path, data_dir: Path) -> Runtime:
     """Build the runtime and load the config now, so a bad config fails before any work
     (`ConfigError`, reported by the error boundary with every problem)."""
+    from vigie.runtime import Runtime
     rt = Runtime(config_dir=config_dir, data_dir=data_dir)
     _ = rt.config
     return rt
@@ -71,6 +73,7 @@ def require_keys(rt: Runtime, match: bool = True, data: bool = False) -> None:
     A key that exists but is unusable (`KeyFileError`) is never replaced: that would orphan
     every token or ciphertext made with it. Errors propagate to the error boundary (exit 2).
     """
+    from vigie.keys import KeyFileMissing, create_key_file
     wanted: list[Callable[[], object]] = [rt.load_match_key] if match else []
     wanted += [rt.load_data_key] if data else []
     for load in wanted:

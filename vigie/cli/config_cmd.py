@@ -6,13 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from loguru import logger
 from rich.table import Table
 
 from vigie.cli import app
 from vigie.cli.common import EXIT_CONFIG, ConfigDir, DataDir, console, err_console, runtime
-from vigie.config.loader import check_config_dir
-from vigie.keys import create_key_file
 
 config_app = typer.Typer(help="Check the operators' configuration.", no_args_is_help=True)
 keys_app = typer.Typer(help="Create the secret keys (kept outside the repo and the database).",
@@ -33,6 +30,7 @@ def check(
 
     Example:  vigie config check config/
     """
+    from vigie.config.loader import check_config_dir
     target = directory or config
     loaded, problems = check_config_dir(target)
     if problems or loaded is None:
@@ -75,6 +73,9 @@ def keys_init(config: ConfigDir = Path("config"), data_dir: DataDir = Path("data
 
     Example:  vigie keys init
     """
+    from loguru import logger
+
+    from vigie.keys import create_key_file
     rt = runtime(config, data_dir)
     keys = rt.config.global_config.keys
     for label, path in (("matching key (K_match)", keys.match_key_file), ("data key", keys.data_key_file)):

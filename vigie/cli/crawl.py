@@ -5,21 +5,20 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.live import Live
 from rich.table import Table
 
 from crawler import CrawlConfigError, SourceBrokenError
-from crawler.cookies import cookie_jar_path, load_jar
-from crawler.items import VictimSink
-from crawler.runner import CrawlProgress, CrawlSummary, run_crawl
-from crawler.sink import ItemSink, TeeSink
-from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import EXIT_CONFIG, ConfigDir, DataDir, console, fail, require_keys, runtime, shown
 from vigie.core.files import write_private
+
+if TYPE_CHECKING:
+    from crawler.items import VictimSink
+    from crawler.runner import CrawlProgress, CrawlSummary
+    from crawler.sink import ItemSink
 
 __all__ = ["crawl"]
 
@@ -68,6 +67,14 @@ def crawl(
 
     Example:  vigie crawl example-forum --max-pages 50 -o items.jsonl
     """
+    # Scrapy and Twisted load here, not with the module: every other command (and `--help`) skips them
+    from rich.live import Live
+
+    from crawler.cookies import cookie_jar_path, load_jar
+    from crawler.runner import CrawlProgress, run_crawl
+    from crawler.sink import TeeSink
+    from vigie import wiring
+
     rt = runtime(config, data_dir)
     if source not in rt.config.sources:
         raise CrawlConfigError(f"no source named {source!r} in {config}/sources/ "

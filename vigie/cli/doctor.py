@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from crawler.tor import TorController, TorError, TorHealth
-from indexer.detect.prefilter import status as prefilter_status
-from indexer.engine import engine_name
 from vigie.cli import app
 from vigie.cli.common import EXIT_FAILURE, ConfigDir, DataDir, console, err_console, runtime
+
+if TYPE_CHECKING:
+    from crawler.tor import TorHealth
 
 __all__ = ["doctor"]
 
@@ -57,6 +57,9 @@ def doctor(
 
     Example:  vigie doctor --config config --launch
     """
+    from crawler.tor import TorController, TorError, TorHealth
+    from indexer.detect.prefilter import status as prefilter_status
+    from indexer.engine import engine_name
     rt = runtime(config, data_dir)
     if not as_json:  # which detection engine runs here: the compiled core or the pure-Python reference
         console.print(f"detection engine: {engine_name()}")

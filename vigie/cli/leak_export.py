@@ -9,7 +9,6 @@ from typing import Annotated, cast
 
 import typer
 
-from vigie import wiring
 from vigie.cli.common import ConfigDir, DataDir, err_console, fail, runtime
 from vigie.cli.leaks_cmd import leak_app
 from vigie.core.files import write_private
@@ -41,6 +40,7 @@ def export(
     Example:  vigie leak export 3f9c2a7e1b4d --format stix --org example-org --tlp amber+strict -o leak.json
     """
     from alerts.registry import Registry
+    from vigie import wiring
     from vigie.intel import TLP_LEVELS, IntelError, IntelSource, Tlp
     from vigie.intel.misp import build_misp_event
     from vigie.intel.stix import build_stix_bundle

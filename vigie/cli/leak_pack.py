@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from vigie import wiring
 from vigie.cli.common import ConfigDir, DataDir, err_console, fail, runtime
 from vigie.cli.leaks_cmd import leak_app
 from vigie.core.files import write_private
@@ -37,6 +36,7 @@ def pack(
     Example:  vigie leak pack 3f9c2a7e1b4d --org example-org --lang fr --format pdf -o pack.pdf
     """
     from alerts.response import LANGS, Lang, build_pack, render_markdown, render_pdf
+    from vigie import wiring
 
     if lang not in LANGS:
         fail(f"--lang {lang!r}: expected one of {', '.join(LANGS)}")

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from indexer.leaks.models import Leak
-from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import EXIT_CONFIG, ConfigDir, DataDir, console, fail, runtime, shown
 from vigie.core.text import json_text
+
+if TYPE_CHECKING:
+    from indexer.leaks.models import Leak
 
 __all__ = ["leak_app", "leaks_app"]
 
@@ -70,6 +71,7 @@ def list_leaks(
 
     Example:  vigie leaks list --org example-org --since 2026-03-01
     """
+    from vigie import wiring
     rt = runtime(config, data_dir)
     when = _since(since)
     if org is not None and org not in rt.config.organisations:
@@ -116,6 +118,7 @@ def show_leak(
 
     Example:  vigie leak show leak-3f9c2a7e1b4d5a6c7d8e
     """
+    from vigie import wiring
     rt = runtime(config, data_dir)
     store = wiring.open_leak_store(rt.config, data_dir)
     try:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from alerts.matcher import AlertMatcher
-from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import ConfigDir, DataDir, console, err_console, fail, require_keys, runtime
-from vigie.runtime import Runtime
+
+if TYPE_CHECKING:
+    from alerts.matcher import AlertMatcher
+    from vigie.runtime import Runtime
 
 __all__ = ["org_app"]
 
@@ -47,6 +48,7 @@ def register(
     Example:  vigie org register example-org prehashes.csv
     Example:  vigie org register example-org prehashes.csv --hunt-all   (finish an interrupted hunt)
     """
+    from vigie import wiring
     rt = runtime(config, data_dir)
     require_keys(rt, match=True)
     if org not in rt.config.organisations:
@@ -64,6 +66,7 @@ def register(
 
 def _register(rt: Runtime, org: str, prehash_file: Path, retro_hunt: bool, hunt_all: bool, data_dir: Path,
               matcher: AlertMatcher) -> None:
+    from vigie import wiring
     with console.status("keying pre-hashes and storing tokens..."):
         result = matcher.registry.register_prehash_file(org, prehash_file, rt.match_key,
                                                         keep_new_tokens=retro_hunt)
@@ -99,6 +102,7 @@ def unregister(
     Example:  vigie org unregister example-org
     """
     from alerts.registry import Registry
+    from vigie import wiring
 
     runtime(config, data_dir)
     registry = Registry(wiring.registry_dir(data_dir))
@@ -120,6 +124,7 @@ def show(
     Example:  vigie org show example-org --json
     """
     from alerts.registry import Registry
+    from vigie import wiring
 
     rt = runtime(config, data_dir)
     info = Registry(wiring.registry_dir(data_dir)).org_info(org)

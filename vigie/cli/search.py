@@ -14,19 +14,20 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from indexer.audit import AUDIT_FILE, AuditLog, current_os_user
-from indexer.store import FragmentStore
-from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import ConfigDir, DataDir, console, err_console, fail, require_keys, runtime, shown
 from vigie.core.text import json_text
-from vigie.runtime import Runtime
+
+if TYPE_CHECKING:
+    from indexer.audit import AuditLog
+    from indexer.store import FragmentStore
+    from vigie.runtime import Runtime
 
 __all__ = ["EXIT_FORBIDDEN", "parse_since", "reveal_cmd", "search", "stats"]
 
@@ -52,6 +53,8 @@ def parse_since(text: str) -> datetime:
 
 
 def _audit_log(data_dir: Path) -> AuditLog:
+    from indexer.audit import AUDIT_FILE, AuditLog
+    from vigie import wiring
     return AuditLog(wiring.ensure_data_dir(data_dir) / AUDIT_FILE)
 
 
@@ -132,6 +135,7 @@ def _identifier_tokens(rt: Runtime, specs: list[str]) -> tuple[dict[str, list[st
 def _open(rt: Runtime) -> FragmentStore:
     """The store, for reading: an embedded store that does not exist is an error here (opening
     it would create an empty one, and the analyst would search the wrong place in silence)."""
+    from vigie import wiring
     storage = rt.config.global_config.storage
     if storage.backend == "embedded":
         path = Path(storage.embedded.path or rt.data_dir / "store.sqlite3").expanduser()
@@ -235,6 +239,7 @@ def _audit_identifier_search(rt: Runtime, by_type: dict[str, list[str]], total: 
     analyst it is configured as), the identifier types and keyed tokens, the result count. The
     tokens let an auditor holding the match key answer "who looked this person up?" without the
     log ever holding the value or a canonical form of it."""
+    from indexer.audit import current_os_user
     from indexer.reveal import analyst_for
 
     user = current_os_user()
@@ -310,6 +315,7 @@ def reveal_cmd(
 
     Example:  vigie reveal 3f1c...e9 --reason "ticket SEC-42: confirm before notifying"
     """
+    from indexer.audit import current_os_user
     from indexer.reveal import RevealRefused, authorize_reveal, reveal
 
     rt = runtime(config, data_dir)

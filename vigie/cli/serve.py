@@ -10,15 +10,16 @@ service are siblings and never import each other.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from vigie.cli import EXIT_CONFIG, app
 from vigie.cli.common import ConfigDir, DataDir, console, fail, require_keys, runtime
-from vigie.config.loader import LoadedConfig
-from vigie.core.peers import is_loopback_host
-from vigie.web.ops import OpsReport, OpsSource
+
+if TYPE_CHECKING:
+    from vigie.config.loader import LoadedConfig
+    from vigie.web.ops import OpsReport
 
 __all__ = ["ServiceOps", "serve"]
 
@@ -32,6 +33,7 @@ class ServiceOps:
 
     def report(self) -> OpsReport:
         from vigie.service.status import status_report
+        from vigie.web.ops import OpsReport, OpsSource
 
         r = status_report(self.config, self.data_dir)
         known = {s.name: s for s in r.sources}
@@ -75,6 +77,7 @@ def serve(
     import uvicorn
 
     from vigie import wiring
+    from vigie.core.peers import is_loopback_host
     from vigie.intel import IntelSource
     from vigie.web.app import create_app
     from vigie.web.setup import close_web_data, open_web_data

@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import ConfigDir, DataDir, console, require_keys, runtime, shown
 
@@ -26,6 +25,7 @@ def run(config: ConfigDir = Path("config"), data_dir: DataDir = Path("data")) ->
 
     Example:  vigie run --config /etc/vigie --data-dir /var/lib/vigie
     """
+    from vigie import wiring
     from vigie.service.service import VigieService
 
     rt = runtime(config, data_dir)

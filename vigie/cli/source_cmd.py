@@ -14,23 +14,20 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
-from w3lib.encoding import html_to_unicode
 
-from crawler._markup import html_selector
-from crawler.spiders._base import select
-from crawler.spiders.extract import ForumPage, extract_forum_page
-from crawler.spiders.paste import paste_preview
-from vigie import wiring
 from vigie.cli.common import EXIT_CONFIG, EXIT_FAILURE, ConfigDir, DataDir, console, fail, require_keys, runtime
 from vigie.cli.common import shown as safe
 from vigie.cli.source_cookies import source_app
-from vigie.config.schema import ForumSelectors, SourceConfig
 from vigie.core.text import json_text
+
+if TYPE_CHECKING:
+    from crawler.spiders.extract import ForumPage
+    from vigie.config.schema import ForumSelectors, SourceConfig
 
 __all__ = ["SelectorCount", "selector_counts", "try_source"]
 
@@ -46,6 +43,8 @@ class SelectorCount:
 
 def selector_counts(forum: ForumSelectors, html: str, page: ForumPage) -> list[SelectorCount]:
     """Every selector the source configures, with what it matched on this page."""
+    from crawler._markup import html_selector
+    from crawler.spiders._base import select
     doc = html_selector(html)
     out: list[SelectorCount] = []
 
@@ -88,6 +87,7 @@ def _texts(forum: ForumSelectors) -> str | None:
 def try_source(source: SourceConfig, html: str, url: str, fetched_at: datetime, *, lines: int = 3,
                logged_in: bool | None = None) -> dict[str, Any]:
     """What `source`'s selectors extract from one page, as the JSON `--json` prints."""
+    from crawler.spiders.extract import extract_forum_page
     if source.forum is None:
         raise ValueError(f"source {source.name!r} is a {source.kind} source: `vigie source try` reads forum "
                          "sources only")
@@ -217,8 +217,13 @@ def try_cmd(
 
     Example:  vigie source try example-forum http://exampleforum...onion/viewtopic.php?t=3
     """
+    from w3lib.encoding import html_to_unicode
+
+    from crawler._markup import html_selector
     from crawler.cookies import cookie_jar_path, load_jar
     from crawler.fetch import fetch_page
+    from crawler.spiders.paste import paste_preview
+    from vigie import wiring
     from vigie.cli.crawl import _socks
 
     rt = runtime(config, data_dir)

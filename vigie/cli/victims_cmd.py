@@ -9,8 +9,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from indexer.victims import victim_to_json
-from vigie import wiring
 from vigie.cli import app
 from vigie.cli.common import ConfigDir, DataDir, console, runtime, shown
 from vigie.core.text import json_text
@@ -37,6 +35,8 @@ def victims(
 
     Example:  vigie victims "clinique du parc" --status published
     """
+    from indexer.victims import victim_to_json
+    from vigie import wiring
     rt = runtime(config, data_dir)
     with wiring.open_victim_index(rt.config, data_dir, alerts=False) as sinks:
         found = sinks.victims.search(query, status=status, limit=limit)

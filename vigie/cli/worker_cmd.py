@@ -13,7 +13,6 @@ from typing import Annotated
 
 import typer
 
-from vigie import wiring
 from vigie.cli import EXIT_CONFIG, app
 from vigie.cli.common import ConfigDir, DataDir, fail, require_keys, runtime
 
@@ -48,6 +47,7 @@ def worker(
 
     Example:  vigie worker --id crawler-1 --config /etc/vigie --data-dir /var/lib/vigie
     """
+    from vigie import wiring
     from vigie.cli.crawl import _socks
     from vigie.service.worker import CrawlWorker
 
@@ -79,6 +79,7 @@ def scheduler(
 
     Example:  vigie scheduler --id sched-a --config /etc/vigie --data-dir /var/lib/vigie
     """
+    from vigie import wiring
     from vigie.service.leader import ScaleScheduler
 
     rt = runtime(config, data_dir)
