@@ -25,16 +25,22 @@ import tarfile
 import time
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+from loguru import logger
 
 from crawler import CrawlerError
 from crawler.documents import PDF_SECONDS, DocumentCapError, DocumentError, docx_texts, odt_texts, pdf_pages
 from crawler.spreadsheets import SpreadsheetError, ods_tables, xlsx_tables
+from indexer.redact import mask_text
+
+if TYPE_CHECKING:
+    from crawler._sevenzip import CountedMember, CountedMembers
 from vigie.config.schema import AttachmentLimits
 
-__all__ = ["UNPACKED_TYPES", "ArchiveBombError", "AttachmentError", "ExtractedFile", "LinesTooLong",
+__all__ = ["MAX_PASSWORDS", "UNPACKED_TYPES", "ArchiveBombError", "AttachmentError", "ExtractedFile", "LinesTooLong",
            "expand_attachment", "extension_of", "long_lines_said", "long_lines_text"]
 
 _CHUNK = 64 * 1024
@@ -69,6 +75,11 @@ _STREAMS_MAX = 4096
 _NOT_ZERO = re.compile(rb"[^\0]")
 # entries of a tar (directories and links included) read at most, per file of attachments.max_files
 _TAR_ENTRIES_PER_FILE = 10
+# candidate passwords tried per encrypted archive at most, each once (`expand_attachment(passwords=)`)
+MAX_PASSWORDS = 4
+_PASSWORD_CHARS = 128
+# the zip method number of WinZip's AES encryption (APPNOTE 4.4.5): its members are not read
+_ZIP_AES = 99
 # what the archive and XML readers raise on corrupt input beyond their own error types (a seek before
 # the start, a short struct, a missing member, a cut stream); never our caps' errors, which are
 # AttachmentErrors already, nor MemoryError
@@ -107,9 +118,46 @@ class _GiveUp(Exception):  # internal: never leaves expand_attachment
     """Too many members set aside, or the byte budget spent: the rest of the archive is not read."""
 
 
+class _Passwords:
+    """The candidate passwords of one encrypted archive: each is tried once (on the first encrypted
+    member it is needed for); the one that opens a member is tried first on the next ones. Never
+    logged: which candidate opened the archive is said by its rank only."""
+
+    def __init__(self, name: str, candidates: Sequence[str]) -> None:
+        self.name = name
+        self.count = len(candidates)
+        self.untried = list(candidates)
+        self.found: str | None = None
+        self.tried = 0
+
+    def to_try(self) -> list[str]:
+        return [self.found] if self.found is not None else list(self.untried)
+
+    def failed(self, password: str) -> None:
+        if password in self.untried:
+            self.untried.remove(password)
+            self.tried += 1
+
+    def opened(self, password: str) -> None:
+        if self.found is None:
+            self.tried += 1
+            self.found = password
+            self.untried = []
+            logger.debug("{}: encrypted; opened with the password candidate {} of {} given beside it",
+                         mask_text(self.name), self.tried, self.count)
+
+    def refusal(self, where: str, what: str = "encrypted; cannot be extracted") -> AttachmentError:
+        """The counted failure of an archive (or member) no candidate opened."""
+        said = (f"none of the {self.count} password(s) given beside it opened it" if self.count
+                else "no password was given beside it")
+        return AttachmentError(f"{where}: {what} ({said})")
+
+
 class _Budget:
-    def __init__(self, limits: AttachmentLimits, skipped: list[AttachmentError] | None = None) -> None:
+    def __init__(self, limits: AttachmentLimits, skipped: list[AttachmentError] | None = None,
+                 passwords: Sequence[str] = ()) -> None:
         self.limits = limits
+        self.passwords = tuple(passwords)
         self.total = 0
         self.files = 0
         self.skipped = skipped
@@ -141,16 +189,20 @@ class _Budget:
 
 
 def expand_attachment(filename: str, data: bytes, limits: AttachmentLimits,
-                      skipped: list[AttachmentError] | None = None) -> list[ExtractedFile]:
+                      skipped: list[AttachmentError] | None = None,
+                      passwords: Sequence[str] = ()) -> list[ExtractedFile]:
     """Files to index from one downloaded attachment (the file itself, or an archive's members).
 
     Raises `ArchiveBombError` when a cap is exceeded, `AttachmentError` when it is corrupt.
     With `skipped` (a list the caller logs and counts), a member that cannot be read is added
     to it and the others are read; it raises only when nothing could be read.
+    `passwords`: candidates for an encrypted zip (ZipCrypto) or 7z, as posted beside it (the
+    first `MAX_PASSWORDS`, each tried once per archive); what they decrypt is within the same caps.
     """
     if len(data) > limits.max_bytes:
         raise ArchiveBombError(f"{filename}: {len(data)} bytes > attachments.max_bytes={limits.max_bytes}")
-    budget = _Budget(limits, skipped)
+    candidates = list(dict.fromkeys(p for p in passwords if p and len(p) <= _PASSWORD_CHARS))[:MAX_PASSWORDS]
+    budget = _Budget(limits, skipped, candidates)
     out: list[ExtractedFile] = []
     try:
         _expand(filename, data, limits, budget, 0, out)
@@ -351,8 +403,12 @@ def _refuse_declared(name: str, count: int, declared: int, limits: AttachmentLim
             f"{limits.max_uncompressed_bytes}; refused without expanding")
 
 
-def _member(archive: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, where: str, budget: _Budget) -> bytes:
-    """One member's bytes, each decompressed chunk counted against the budget."""
+def _member(archive: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, where: str, budget: _Budget,
+            keys: _Passwords | None = None) -> bytes:
+    """One member's bytes, each decompressed chunk counted against the budget; an encrypted one
+    with the archive's candidate passwords (`keys`)."""
+    if info.flag_bits & 0x1:
+        return _encrypted_member(archive, info, where, budget, keys)
     if info.compress_type in _OWN_METHODS:
         return _inflate_bounded(data, info, where, budget)
     if info.compress_type not in _BOUNDED_METHODS:
@@ -365,9 +421,38 @@ def _member(archive: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, where:
         raise AttachmentError(f"{where}: cannot be extracted ({exc})") from exc
 
 
+def _encrypted_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, budget: _Budget,
+                      keys: _Passwords | None) -> bytes:
+    """An encrypted member (ZipCrypto: zipfile decrypts it as it inflates, the output counted and
+    bounded as an unencrypted member's), with each candidate not yet tried on this archive. A
+    wrong password is told by zipfile's check byte, else (1 in 256) by the inflater or the CRC:
+    the bytes it made are taken off the budget again. A bomb stops at the cap whichever it is."""
+    if keys is None or not keys.count:
+        raise AttachmentError(f"{where}: encrypted; cannot be extracted (no password was given beside it)")
+    if info.compress_type == _ZIP_AES:
+        raise AttachmentError(f"{where}: encrypted with WinZip AES, which Vigie does not read (ZipCrypto zips "
+                              "and encrypted 7z archives are read with the passwords given beside them)")
+    if info.compress_type not in _BOUNDED_METHODS:
+        raise AttachmentError(f"{where}: encrypted and compressed with zip method {info.compress_type}, which "
+                              "Vigie does not read encrypted (stored and deflated members are)")
+    for password in keys.to_try():
+        spent = budget.total
+        try:
+            with archive.open(info, pwd=password.encode("utf-8")) as fh:
+                body = _read_counted(fh, where, budget)
+        except (RuntimeError, zipfile.BadZipFile, zlib.error, EOFError):
+            budget.total = spent
+            keys.failed(password)
+            continue
+        keys.opened(password)
+        return body
+    raise keys.refusal(where)
+
+
 def _expand_zip(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, depth: int,
                 out: list[ExtractedFile]) -> None:
     archive, members = _open_zip(name, data, limits, budget)
+    keys = _Passwords(name, budget.passwords)
     with archive:
         for info in members:
             member_name = f"{name}/{info.filename}"
@@ -375,8 +460,8 @@ def _expand_zip(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
                 continue
 
             def step(info: zipfile.ZipInfo = info, member_name: str = member_name) -> None:
-                _expand(member_name, _member(archive, data, info, member_name, budget), limits, budget, depth + 1,
-                        out)
+                _expand(member_name, _member(archive, data, info, member_name, budget, keys), limits, budget,
+                        depth + 1, out)
             _guarded(budget, member_name, step)
 
 
@@ -681,36 +766,34 @@ def _expand_7z(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget
                out: list[ExtractedFile]) -> None:
     """A 7z archive's regular files of the allowed types, decompressed in memory (py7zr writes to
     our counting writers: nothing reaches the disk, links are skipped). Its header's size, declared
-    file count and sizes are checked first, as a zip's are; an encrypted archive cannot be read."""
+    file count and sizes are checked first, as a zip's are; an encrypted archive is read with the
+    candidate passwords given beside it, each tried once, what it decrypts counted as it comes."""
     _refuse_directory(name, "a 7z header", _header_size_7z(data), limits)
     import py7zr  # here, not at import: py7zr and its AES module cost every `vigie` process ~0.2 s
 
-    from crawler._sevenzip import CountedMember, CountedMembers
-
+    read: tuple[list[str], CountedMembers] | None
     try:
-        archive = py7zr.SevenZipFile(io.BytesIO(data), mode="r")
-    except py7zr.exceptions.PasswordRequired as exc:  # its file names are encrypted too
-        raise AttachmentError(f"{name}: an encrypted 7z archive; cannot be read") from exc
-    except py7zr.exceptions.ArchiveError as exc:
-        raise AttachmentError(f"{name}: not a valid 7z file ({exc})") from exc
-    try:  # (py7zr's ArchiveError anywhere in its reading: the archive's own fault, said as such)
-        with archive:
-            if archive.needs_password():
-                raise AttachmentError(f"{name}: an encrypted 7z archive; cannot be read")
-            members = [i for i in archive.list() if i.is_file and not i.is_directory and not i.is_symlink]
-            _refuse_declared(name, len(members), sum(i.uncompressed for i in members), limits, budget)
-            wanted = [i.filename for i in members if extension_of(i.filename) in limits.extensions]
-            if not wanted:
-                return
-            written = CountedMembers(name, budget)
+        read = _read_7z(name, data, limits, budget, None)
+    except py7zr.exceptions.PasswordRequired:
+        read = None
+    if read is None:  # encrypted (its file names too, or only its contents)
+        keys = _Passwords(name, budget.passwords)
+        for password in keys.to_try():
+            spent = budget.total
             try:
-                archive.extract(targets=wanted, factory=written)
-            except py7zr.exceptions.PasswordRequired as exc:
-                raise AttachmentError(f"{name}: an encrypted 7z archive; cannot be read") from exc
-            except py7zr.exceptions.ArchiveError as exc:
-                raise AttachmentError(f"{name}: cannot be extracted ({type(exc).__name__}: {exc})") from exc
-    except py7zr.exceptions.ArchiveError as exc:
-        raise AttachmentError(f"{name}: not a valid 7z file ({exc})") from exc
+                read = _read_7z(name, data, limits, budget, password)
+            except ArchiveBombError:  # a cap: a bomb stops at it, whichever password made it
+                raise
+            except Exception:  # a wrong key's garbage fails anywhere in py7zr (its CRC, a TypeError)
+                budget.total = spent
+                keys.failed(password)
+                continue
+            keys.opened(password)
+            break
+        else:
+            raise keys.refusal(name, "an encrypted 7z archive; cannot be read")
+    assert read is not None
+    wanted, written = read
     for filename in wanted:
         member = written.members.get(filename)
         if member is not None:
@@ -719,6 +802,39 @@ def _expand_7z(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget
             def step(where: str = where, member: CountedMember = member) -> None:
                 _expand(where, member.data(), limits, budget, depth + 1, out)
             _guarded(budget, where, step)
+
+
+def _read_7z(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget,
+             password: str | None) -> tuple[list[str], CountedMembers] | None:
+    """The wanted members' names and what py7zr wrote of them; None when it needs a password and
+    `password` is None. A wrong password fails in py7zr (its CRC check at the latest)."""
+    import py7zr
+
+    from crawler._sevenzip import CountedMembers
+
+    try:  # (PasswordRequired, its file names encrypted too, is not an ArchiveError: it goes to the caller)
+        archive = py7zr.SevenZipFile(io.BytesIO(data), mode="r", password=password)
+    except py7zr.exceptions.ArchiveError as exc:
+        raise AttachmentError(f"{name}: not a valid 7z file ({exc})") from exc
+    written = CountedMembers(name, budget)
+    try:  # (py7zr's ArchiveError anywhere in its reading: the archive's own fault, said as such)
+        with archive:
+            if password is None and archive.needs_password():
+                return None
+            members = [i for i in archive.list() if i.is_file and not i.is_directory and not i.is_symlink]
+            _refuse_declared(name, len(members), sum(i.uncompressed for i in members), limits, budget)
+            wanted = [i.filename for i in members if extension_of(i.filename) in limits.extensions]
+            if not wanted:
+                return [], written
+            try:
+                archive.extract(targets=wanted, factory=written)
+            except py7zr.exceptions.ArchiveError as exc:
+                raise AttachmentError(f"{name}: cannot be extracted ({type(exc).__name__}: {exc})") from exc
+    except py7zr.exceptions.ArchiveError as exc:
+        raise AttachmentError(f"{name}: not a valid 7z file ({exc})") from exc
+    return wanted, written
+
+
 
 
 def _expand_tar(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, depth: int,

@@ -23,6 +23,7 @@ from crawler.defaults import MAX_FILE_LINKS_PER_PAGE, MAX_PAGES_PER_CHAIN
 from crawler.items import FileDone, ThreadCheckpoint, VigieItem
 from crawler.spiders._ahead import AheadChain, page_template
 from crawler.spiders._base import VigieSpider, absolute_urls, all_values, first_text, select, size_refusal
+from crawler.spiders.archive_passwords import password_candidates
 from crawler.spiders.extract import first_page_url, last_page_link, next_link, page_threads, read_posts, thread_key
 from indexer.models import CrawledItem, content_hash
 from indexer.redact import mask_text, mask_url
@@ -365,6 +366,8 @@ class ForumSpider(VigieSpider):
         emitted: list[str] = []
         last_id = last_date = None
         file_links = 0  # attachment links of this page, followed up to MAX_FILE_LINKS_PER_PAGE
+        # passwords the thread's first post gives (on its first page) for any post's archive
+        opening = password_candidates(posts[0].body) if page == 1 and self.source.attachments.enabled else ()
         for post in posts:
             if post.date_unparsed:
                 shown = mask_text(post.raw_date) or ""
@@ -389,8 +392,9 @@ class ForumSpider(VigieSpider):
                 room = max(0, MAX_FILE_LINKS_PER_PAGE - file_links)
                 file_links += max(post.attachment_links, len(post.attachments))
                 names = dict(post.attachment_names)
+                passwords = tuple(dict.fromkeys(password_candidates(body) + opening)) if post.attachments else ()
                 for href in post.attachments[:room]:
-                    yield from self._attachment(href, ctx, author, posted_at, names.get(href))
+                    yield from self._attachment(href, ctx, author, posted_at, names.get(href), passwords)
         if file_links > MAX_FILE_LINKS_PER_PAGE:
             dropped = file_links - MAX_FILE_LINKS_PER_PAGE
             self.crawler.stats.inc_value("vigie/files/links_dropped", dropped)
@@ -411,9 +415,13 @@ class ForumSpider(VigieSpider):
 
     # ------------------------------------------------------------------ attachments
     def _attachment(self, url: str, ctx: dict[str, Any], author: str | None,
-                    posted_at: datetime | None, name: str | None = None) -> Iterator[Request]:
+                    posted_at: datetime | None, name: str | None = None,
+                    passwords: tuple[str, ...] = ()) -> Iterator[Request]:
         """`name`: the file's name as the page gives it (the link's `download` attribute), used
-        when the server sends no Content-Disposition (parse_file)."""
+        when the server sends no Content-Disposition (parse_file). `passwords`: the candidates its
+        post (and the thread's first post) give for an encrypted archive, in the request's meta
+        only: never in the crawl state's pending `meta` (at rest); a download resumed by a later
+        crawl goes without them."""
         url = urldefrag(url)[0]
         ext = extension_of(unquote(urlsplit(url).path.rstrip("/")))
         # "name.exe" is refused here; "patients-csv.12/" (no real extension) and a download
@@ -429,11 +437,11 @@ class ForumSpider(VigieSpider):
         if name:
             meta["name"] = name
         self.vigie_state.file_pending(url, meta)
-        yield self._file_request(url, meta)
+        yield self._file_request(url, meta, passwords)
 
-    def _file_request(self, url: str, meta: dict[str, Any]) -> Request:
+    def _file_request(self, url: str, meta: dict[str, Any], passwords: tuple[str, ...] = ()) -> Request:
         req = self.request(url, self.parse_file, "file", vigie_file=meta,
-                           download_maxsize=self.source.attachments.max_bytes)
+                           download_maxsize=self.source.attachments.max_bytes, vigie_passwords=passwords)
         return req.replace(errback=self._file_error, priority=-1)
 
     def _file_error(self, failure: Any) -> Iterator[Any]:
@@ -472,7 +480,8 @@ class ForumSpider(VigieSpider):
             return
         skipped: list[AttachmentError] = []  # members set aside, the others read: each counted as below
         try:
-            files = expand_attachment(filename, response.body, limits, skipped)
+            files = expand_attachment(filename, response.body, limits, skipped,
+                                      passwords=response.meta.get("vigie_passwords") or ())
         except ArchiveBombError as exc:
             self.crawler.stats.inc_value("vigie/files/bombs_refused")
             logger.warning("archive bomb refused, not expanded: {} ({})", mask_url(response.url), mask_text(str(exc)))

@@ -55,6 +55,10 @@ def scan(
     )] = False,
     reveal: Annotated[bool, typer.Option(
         "--reveal", help="Add each identifier's canonical value to --json output (local analysis only).")] = False,
+    passwords: Annotated[list[str] | None, typer.Option(
+        "--password", metavar="TEXT",
+        help="A password to try on the encrypted zips (ZipCrypto) and 7z given, as posted beside them; repeatable, "
+             "the first 4 tried, each once per archive. Never logged.")] = None,
     config: ConfigDir = Path("config"),
     data_dir: DataDir = Path("data"),
 ) -> None:
@@ -66,6 +70,9 @@ def scan(
     (`report.pdf/page-3.txt`). A file (or stdin) over 8 MiB is read whole in
     record-aligned chunks on every core, in bounded memory: gigabytes are fine. A line over
     1,000,000 characters (not an SQL INSERT) is read to that size only, and said.
+
+    An encrypted zip or 7z is opened with the `--password` values (the password posted beside the
+    leak), each tried once per archive; one none of them opens is not read (exit 1).
 
     Needs the match key (tokens are keyed); nothing is stored. Exit code 0 whether or not
     fragments are found; 1 when a file cannot be read whole (or an archive is corrupt or over a
@@ -100,7 +107,7 @@ def scan(
             continue
         skipped: list[AttachmentError] = []
         try:
-            files = expand_attachment(path.name, path.read_bytes(), limits, skipped)
+            files = expand_attachment(path.name, path.read_bytes(), limits, skipped, passwords=passwords or ())
         except AttachmentError as exc:  # it quotes the archive's member names: what the dump's author chose
             unread += 1
             err_console.print(f"[bold red]error:[/] cannot scan {shown(p)}: {shown(str(exc))}", highlight=False)
