@@ -233,3 +233,15 @@ def test_a_cut_line_is_read_as_one_pass_reads_it() -> None:
         return Counter((i.type, i.value) for f in frags for i in f.identifiers)
 
     assert ids(one) == ids(streamed) and sum(ids(one).values()) > 16_000
+
+
+def test_a_json_looking_line_that_does_not_end_like_one_is_still_counted() -> None:
+    """A line over the cap that opens like an export but does not end like one (`]`, `}`), short
+    enough to reach `detect()` whole: `detect()` reads its head only, and that is counted (it was
+    before: `_bounded` cut it itself), so that `vigie scan` says it and exits 1."""
+    line = ("[" + ", ".join([RECORD] * 24_000) + ", tronque").encode()
+    assert Limits().max_line_chars < len(line) < 2 * MiB
+    stats = StreamStats()
+    cs = list(chunks(_blocks(b"avant\n" + line + b"\napres\n"), 2 * MiB, stats=stats))
+    assert stats.long_lines == 1 and stats.bytes_skipped == len(line) - Limits().max_line_chars, stats
+    assert b"apres" in cs[-1].data

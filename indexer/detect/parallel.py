@@ -382,6 +382,8 @@ def chunks(source: str | Path | BinaryIO | Iterable[bytes], chunk_bytes: int = D
                             c -= 1
             hold = 0
             data = piece + tail if (piece or skipping) else b[:c]
+            if not piece and len(data) > cap:
+                _count_unread_json(data, cap, stats)
             if data:
                 stats.chunks += 1
                 yield Chunk(data, line, b"".join(prelude), head)
@@ -398,6 +400,8 @@ def chunks(source: str | Path | BinaryIO | Iterable[bytes], chunk_bytes: int = D
                 head, json_cut = b"", None
             del buf[:c]
     if buf and not skipping:
+        if len(buf) > cap:
+            _count_unread_json(bytes(buf), cap, stats)
         stats.chunks += 1
         yield Chunk(bytes(buf), line, b"".join(prelude), head)
 
@@ -429,6 +433,18 @@ def _json_records_line(line_head: bytes) -> bool:
     under a wrapper key), which `chunks` cuts between records rather than to its head."""
     t = line_head.lstrip()
     return t[:1] in (b"[", b"{") and _JSON_LINE_ARRAY.search(t) is not None
+
+
+def _count_unread_json(data: bytes, cap: int, stats: StreamStats) -> None:
+    """Counts the lines of a chunk that `detect()` will keep to their head: `_bounded` passed on
+    every line that opens like a JSON export, but one that does not end like one (`]`, `}`) and
+    ended within reach of `chunks` (so was not cut between records) is not read whole. A few ms
+    a chunk, C-level splits; only chunks longer than the cap are looked at."""
+    for ln in data.split(b"\n"):
+        if len(ln) > cap and _chars(ln) > cap and not _exempt(ln[:64]) \
+                and _json_records_line(ln[:min(_JSON_HEAD, cap)]) and ln.strip().rstrip(b",")[-1:] not in (b"]", b"}"):
+            stats.long_lines += 1
+            stats.bytes_skipped += len(ln) - _prefix_of(ln, cap)
 
 
 @dataclass(slots=True)
