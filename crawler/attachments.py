@@ -78,7 +78,7 @@ _TAR_ENTRIES_PER_FILE = 10
 # candidate passwords tried per encrypted archive at most, each once (`expand_attachment(passwords=)`)
 MAX_PASSWORDS = 4
 _PASSWORD_CHARS = 128
-# the zip method number of WinZip's AES encryption (APPNOTE 4.4.5): its members are not read
+# the zip method number of WinZip's AES encryption (APPNOTE 4.4.5): its members are read by pyzipper
 _ZIP_AES = 99
 # what the archive and XML readers raise on corrupt input beyond their own error types (a seek before
 # the start, a short struct, a missing member, a cut stream); never our caps' errors, which are
@@ -129,6 +129,7 @@ class _Passwords:
         self.untried = list(candidates)
         self.found: str | None = None
         self.tried = 0
+        self.aes: zipfile.ZipFile | None = None  # pyzipper's reading of the zip, for its WinZip AES members
 
     def to_try(self) -> list[str]:
         return [self.found] if self.found is not None else list(self.untried)
@@ -423,22 +424,28 @@ def _member(archive: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, where:
 
 def _encrypted_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, budget: _Budget,
                       keys: _Passwords | None) -> bytes:
-    """An encrypted member (ZipCrypto: zipfile decrypts it as it inflates, the output counted and
-    bounded as an unencrypted member's), with each candidate not yet tried on this archive. A
-    wrong password is told by zipfile's check byte, else (1 in 256) by the inflater or the CRC:
-    the bytes it made are taken off the budget again. A bomb stops at the cap whichever it is."""
+    """An encrypted member (ZipCrypto: zipfile decrypts it as it inflates; WinZip AES: pyzipper, a
+    fork of zipfile, does; either way the output is counted and bounded as an unencrypted member's),
+    with each candidate not yet tried on this archive. A wrong password is told by the check bytes
+    (ZipCrypto's one byte lets 1 in 256 through: then by the inflater or the CRC, and the bytes it
+    made are taken off the budget again). A bomb stops at the cap whichever password made it."""
     if keys is None or not keys.count:
         raise AttachmentError(f"{where}: encrypted; cannot be extracted (no password was given beside it)")
+    reader = archive
     if info.compress_type == _ZIP_AES:
-        raise AttachmentError(f"{where}: encrypted with WinZip AES, which Vigie does not read (ZipCrypto zips "
-                              "and encrypted 7z archives are read with the passwords given beside them)")
+        import pyzipper  # type: ignore[import-untyped]  # here: only an AES zip needs it
+
+        if keys.aes is None:
+            keys.aes = pyzipper.AESZipFile(archive.fp)  # the same BytesIO, read by pyzipper (it seeks per read)
+        reader = keys.aes
+        info = reader.getinfo(info.filename)  # its method is the one under the encryption
     if info.compress_type not in _BOUNDED_METHODS:
         raise AttachmentError(f"{where}: encrypted and compressed with zip method {info.compress_type}, which "
                               "Vigie does not read encrypted (stored and deflated members are)")
     for password in keys.to_try():
         spent = budget.total
         try:
-            with archive.open(info, pwd=password.encode("utf-8")) as fh:
+            with reader.open(info, pwd=password.encode("utf-8")) as fh:
                 body = _read_counted(fh, where, budget)
         except (RuntimeError, zipfile.BadZipFile, zlib.error, EOFError):
             budget.total = spent

@@ -2,7 +2,7 @@
 crawler.attachments' encrypted paths, `vigie scan --password`).
 
 The archives are written by other implementations than the readers: 7-Zip itself (Debian's `7zz`:
-ZipCrypto and WinZip AES zips, 7z with and without encrypted names) and py7zr's writer. Crawled
+ZipCrypto and WinZip AES zips, 7z with encrypted names) and py7zr's writer (7z with and without). Crawled
 through the real kit forum (a post "mdp : ..." with the zip attached, the thread's first post
 giving the 7z's password) and scanned through the real CLI. All data is synthetic.
 """
@@ -144,10 +144,15 @@ def test_a_7z_written_by_7zip_with_encrypted_names_is_read(tmp_path: Path) -> No
 
 
 @needs_7zz
-def test_a_winzip_aes_zip_is_said_not_read(tmp_path: Path) -> None:
-    data = _zip_7zz(tmp_path, "aes.zip", "pw", {"clients.csv": CLIENTS}, method="AES256")
-    with pytest.raises(AttachmentError, match="WinZip AES"):
-        expand_attachment("aes.zip", data, LIMITS, [], passwords=["pw"])
+@pytest.mark.parametrize("method", ["AES128", "AES256"])
+def test_a_winzip_aes_zip_is_read_with_the_password(tmp_path: Path, method: str) -> None:
+    data = _zip_7zz(tmp_path, "aes.zip", "mdp aes", {"clients.csv": CLIENTS, "patients.csv": PATIENTS},
+                    method=method)
+    assert {i.compress_type for i in zipfile.ZipFile(io.BytesIO(data)).infolist()} == {99}  # WinZip AES
+    files = expand_attachment("aes.zip", data, LIMITS, [], passwords=["faux", "mdp aes"])
+    assert sorted(f.data for f in files) == sorted([CLIENTS, PATIENTS])
+    with pytest.raises(AttachmentError, match=r"encrypted; cannot be extracted \(none of the 1 password"):
+        expand_attachment("aes.zip", data, LIMITS, [], passwords=["faux"])
 
 
 @needs_7zz
@@ -155,15 +160,17 @@ def test_a_decrypted_bomb_stops_at_the_cap(tmp_path: Path, monkeypatch: pytest.M
     small = AttachmentLimits(max_uncompressed_bytes=1_000_000)
     zeros = b"0" * 30_000_000
     zipped = _zip_7zz(tmp_path, "bomb.zip", "boom", {"big.csv": zeros})
+    aes = _zip_7zz(tmp_path, "bomb-aes.zip", "boom", {"big.csv": zeros}, method="AES256")
     sevenz = _7z_py7zr("boom", True, {"big.csv": zeros})  # its sizes in its encrypted header
-    for name, data in (("bomb.zip", zipped), ("bomb.7z", sevenz)):
+    bombs = (("bomb.zip", zipped), ("bomb-aes.zip", aes), ("bomb.7z", sevenz))
+    for name, data in bombs:
         # the declared sizes are refused before anything is inflated (the 7z's once its header is decrypted)...
         with pytest.raises(ArchiveBombError, match="declares 30000000 uncompressed bytes"):
             expand_attachment(name, data, small, [], passwords=["wrong", "boom"])
     # ...and, were they lies (that check switched off), the decrypted bytes are counted as they come
     import crawler.attachments as A
     monkeypatch.setattr(A, "_refuse_declared", lambda *args, **kwargs: None)
-    for name, data in (("bomb.zip", zipped), ("bomb.7z", sevenz)):
+    for name, data in bombs:
         with pytest.raises(ArchiveBombError, match="more than 1000000 bytes once decompressed"):
             expand_attachment(name, data, small, [], passwords=["wrong", "boom"])
 
