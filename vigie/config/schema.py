@@ -1350,8 +1350,9 @@ class AttachmentLimits(Strict):
                     "their text read, a file per part or page: `letter.docx/document.txt`, `report.pdf/page-3.txt`; "
                     "a PDF in a process of its own, at most 20 pages per file of `max_files`), gz, zip, 7z, "
                     "tar, tgz, bz2, xz, log. Archives are unpacked in memory within the limits below (zip members "
-                    "stored, deflated, bzip2 or LZMA; 7z with any of 7-Zip's usual methods but encrypted ones; a "
-                    ".tar.gz is read as a tar); inside them, only files of these types are read.",
+                    "stored, deflated, bzip2 or LZMA; 7z with any of 7-Zip's usual methods; an encrypted zip or 7z "
+                    "with the password posted beside it (docs/sources.md, Encrypted archives); a .tar.gz is read "
+                    "as a tar); inside them, only files of these types are read.",
     )
     max_bytes: int = Field(default=50 * 1024 * 1024, ge=1, description="Largest attachment downloaded, in bytes.")
     max_uncompressed_bytes: int = Field(
