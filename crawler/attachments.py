@@ -125,10 +125,10 @@ class _Passwords:
 
     def __init__(self, name: str, candidates: Sequence[str]) -> None:
         self.name = name
+        self.candidates = list(candidates)
         self.count = len(candidates)
         self.untried = list(candidates)
         self.found: str | None = None
-        self.tried = 0
         self.aes: zipfile.ZipFile | None = None  # pyzipper's reading of the zip, for its WinZip AES members
 
     def to_try(self) -> list[str]:
@@ -137,15 +137,13 @@ class _Passwords:
     def failed(self, password: str) -> None:
         if password in self.untried:
             self.untried.remove(password)
-            self.tried += 1
 
     def opened(self, password: str) -> None:
         if self.found is None:
-            self.tried += 1
             self.found = password
             self.untried = []
             logger.debug("{}: encrypted; opened with the password candidate {} of {} given beside it",
-                         mask_text(self.name), self.tried, self.count)
+                         mask_text(self.name), self.candidates.index(password) + 1, self.count)
 
     def refusal(self, where: str, what: str = "encrypted; cannot be extracted") -> AttachmentError:
         """The counted failure of an archive (or member) no candidate opened."""
@@ -432,27 +430,42 @@ def _encrypted_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: st
     if keys is None or not keys.count:
         raise AttachmentError(f"{where}: encrypted; cannot be extracted (no password was given beside it)")
     reader = archive
+    wrong: tuple[type[Exception], ...] = (RuntimeError, zipfile.BadZipFile, zlib.error, EOFError)
     if info.compress_type == _ZIP_AES:
         import pyzipper  # type: ignore[import-untyped]  # here: only an AES zip needs it
 
-        if keys.aes is None:
-            keys.aes = pyzipper.AESZipFile(archive.fp)  # the same BytesIO, read by pyzipper (it seeks per read)
-        reader = keys.aes
-        info = reader.getinfo(info.filename)  # its method is the one under the encryption
+        wrong += (pyzipper.BadZipFile,)  # its own class: a bad HMAC (a wrong key, or altered bytes) too
+        try:
+            if keys.aes is None:
+                keys.aes = pyzipper.AESZipFile(archive.fp)  # the same BytesIO, read by pyzipper (it seeks per read)
+            reader = keys.aes
+            info = reader.getinfo(info.filename)  # its method is the one under the encryption
+        except pyzipper.BadZipFile as exc:
+            raise AttachmentError(f"{where}: corrupt, cannot be unpacked (BadZipFile: {exc})") from exc
     if info.compress_type not in _BOUNDED_METHODS:
         raise AttachmentError(f"{where}: encrypted and compressed with zip method {info.compress_type}, which "
                               "Vigie does not read encrypted (stored and deflated members are)")
+    checked: tuple[str, Exception] | None = None  # the first candidate that passed the check bytes, and how it failed
     for password in keys.to_try():
         spent = budget.total
         try:
-            with reader.open(info, pwd=password.encode("utf-8")) as fh:
+            fh = reader.open(info, pwd=password.encode("utf-8"))
+        except wrong:  # refused by the check bytes
+            keys.failed(password)
+            continue
+        try:
+            with fh:
                 body = _read_counted(fh, where, budget)
-        except (RuntimeError, zipfile.BadZipFile, zlib.error, EOFError):
+        except wrong as exc:  # past the check, failed by the inflater, the CRC or AES's HMAC
             budget.total = spent
             keys.failed(password)
+            checked = checked or (password, exc)
             continue
         keys.opened(password)
         return body
+    if checked is not None:  # none did better: the member is corrupt, and that password the archive's
+        keys.opened(checked[0])
+        raise AttachmentError(f"{where}: corrupt once decrypted ({type(checked[1]).__name__}: {checked[1]})")
     raise keys.refusal(where)
 
 

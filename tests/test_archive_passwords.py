@@ -153,6 +153,11 @@ def test_a_winzip_aes_zip_is_read_with_the_password(tmp_path: Path, method: str)
     assert sorted(f.data for f in files) == sorted([CLIENTS, PATIENTS])
     with pytest.raises(AttachmentError, match=r"encrypted; cannot be extracted \(none of the 1 password"):
         expand_attachment("aes.zip", data, LIMITS, [], passwords=["faux"])
+    altered = bytearray(data)
+    altered[data.index(b"clients.csv") + 200] ^= 0xFF  # inside the first member's ciphertext: its HMAC fails
+    skipped: list[AttachmentError] = []
+    files = expand_attachment("aes.zip", bytes(altered), LIMITS, skipped, passwords=["mdp aes"])
+    assert [f.data for f in files] == [PATIENTS] and len(skipped) == 1, skipped
 
 
 @needs_7zz
