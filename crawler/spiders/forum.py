@@ -366,8 +366,10 @@ class ForumSpider(VigieSpider):
         emitted: list[str] = []
         last_id = last_date = None
         file_links = 0  # attachment links of this page, followed up to MAX_FILE_LINKS_PER_PAGE
-        # passwords the thread's first post gives (on its first page) for any post's archive
-        opening = password_candidates(posts[0].body) if page == 1 and self.source.attachments.enabled else ()
+        # passwords the thread's first post gives (on its first page) for any post's archive: read
+        # only when a post of the page has an attachment
+        opening = (password_candidates(posts[0].body) if page == 1 and self.source.attachments.enabled
+                   and any(p.attachments for p in posts) else ())
         for post in posts:
             if post.date_unparsed:
                 shown = mask_text(post.raw_date) or ""
