@@ -195,8 +195,9 @@ def expand_attachment(filename: str, data: bytes, limits: AttachmentLimits,
     Raises `ArchiveBombError` when a cap is exceeded, `AttachmentError` when it is corrupt.
     With `skipped` (a list the caller logs and counts), a member that cannot be read is added
     to it and the others are read; it raises only when nothing could be read.
-    `passwords`: candidates for an encrypted zip (ZipCrypto) or 7z, as posted beside it (the
-    first `MAX_PASSWORDS`, each tried once per archive); what they decrypt is within the same caps.
+    `passwords`: candidates for an encrypted zip (ZipCrypto or WinZip AES) or 7z, as posted beside
+    it (the first `MAX_PASSWORDS`, each tried once per archive); what they decrypt is within the
+    same caps. They are never logged: an archive opened is said at DEBUG by the candidate's rank.
     """
     if len(data) > limits.max_bytes:
         raise ArchiveBombError(f"{filename}: {len(data)} bytes > attachments.max_bytes={limits.max_bytes}")
