@@ -11,6 +11,12 @@ errors and this maps them to a message and an exit code.
     3    a crawl could not read its source: the login failed or a required selector matched nothing
     130  interrupted (Ctrl-C)
     4    (`vigie reveal` only) the decrypt role is missing
+
+Every command module loads in every `vigie` process (to register its commands), so a module
+imports at its top only what its options and help need (typer, rich, the CLI's own helpers);
+the rest (Scrapy and Twisted, `vigie.wiring`, the config schema, numpy through the alerts, the
+web stack) is imported inside the command that uses it. `tests/test_cli_startup.py` fails if
+`vigie --help` loads them again.
 """
 
 from __future__ import annotations
