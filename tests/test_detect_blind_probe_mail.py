@@ -35,10 +35,7 @@ KEY_HEX = "4c1f0a9c3b7d2e4f6a8b0c1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f7"
 KEY = MatchKey(bytes.fromhex(KEY_HEX), version=1)
 
 # Inputs still wrong, with the reason (strict xfail: each fails the suite once fixed).
-GAPS: dict[str, str] = {
-    "RE Compte rendu de consultation.txt": "every identifier found; `Bronchopneumopathie chronique obstructive`, "
-                                           "`oxygénothérapie` flag no article 9 category (the lexicon's)",
-}
+GAPS: dict[str, str] = {}
 
 
 def _found(frags: list[Fragment]) -> set[tuple[str, str]]:
