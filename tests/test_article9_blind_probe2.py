@@ -130,6 +130,8 @@ NEGATIVES = [
     "La loi de Parkinson : le travail s'étale pour occuper le temps disponible",
     "The pacemakers dropped out at 30 km and he ran the rest alone",
     "Bouteille d'oxygène B5 pour le poste de soudure, 45 €",
+    "TSO userid IBMUSER, logon procedure IKJACCNT",
+    "Relais SPDT 5 V, 10 A, 2,40 € pièce",
     # a note that names no condition: nothing to flag (a negation of nothing)
     "Pas d'antécédent notable. Examen clinique normal.",
     "RAS, revoir dans un an",
