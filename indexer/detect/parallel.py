@@ -421,7 +421,9 @@ def chunks(source: str | Path | BinaryIO | Iterable[bytes], chunk_bytes: int = D
 _JSON_HEAD = 65_536  # as `records._LONG_JSON_HEAD`: how far into the line its first array of objects starts
 _JSON_LINE_ARRAY = re.compile(rb"\[\s*+\{")
 _JSON_BRACKET = re.compile(rb'(?:[^"\[\]{}]++|"(?:[^"\\]++|\\.)*+")*+(?:([\[\]{}])|"|\Z)', re.S)
-_JSON_OBJECT_NEXT = re.compile(rb"\s*+\{")
+# (the look-behind: a run of blanks is read from its start only, not again from each of its bytes,
+# which made the pattern quadratic on a long run of blanks: tests/test_linear_patterns.py)
+_JSON_OBJECT_NEXT = re.compile(rb"(?<!\s)\s*+\{")
 _JSON_KEY_BEFORE = re.compile(rb'"(?:[^"\\]|\\.){0,256}"\s*:\s*\Z', re.S)
 _JSON_LEVELS = 16  # the records' array is at most this deep
 _JSON_STACK = 64  # containers kept; deeper ones counted only
