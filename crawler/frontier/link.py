@@ -120,8 +120,10 @@ def connect(url: str, *, password: str | None = None, prefix: str = "vigie", sec
     if not url.startswith("unix:"):
         extra = {"connection_class": _CheckedConnection,
                  "vigie_peers": peers if peers is not None else TrustedPeers.default()}
+    # protocol=2 (RESP2): what this code reads replies as, and what every Redis server speaks;
+    # redis-py 8 began opening with RESP3's HELLO (AUTH inside it), whose replies have other types
     client = redis.Redis.from_url(
-        url, password=password, socket_timeout=timeout, socket_connect_timeout=timeout,
+        url, password=password, socket_timeout=timeout, socket_connect_timeout=timeout, protocol=2,
         retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), retries),
         retry_on_error=[redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError], **extra)
     return RedisLink(client, prefix, secret)
