@@ -486,6 +486,16 @@ def _expand_zip(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
             _guarded(budget, member_name, step)
 
 
+def _part_reader(archive: zipfile.ZipFile, data: bytes, infos: dict[str, zipfile.ZipInfo], name: str,
+                 budget: _Budget) -> Callable[[str], bytes | None]:
+    """How a workbook's or a document's reader gets one of its zip's parts (None: not there),
+    read within the budget as an archive's member is."""
+    def read(part: str) -> bytes | None:
+        info = infos.get(part)
+        return None if info is None else _member(archive, data, info, f"{name}/{part}", budget)
+    return read
+
+
 def _expand_workbook(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget,
                      out: list[ExtractedFile]) -> None:
     """A spreadsheet's sheets, each as a tab-separated table (`crawler.spreadsheets`): the
@@ -494,10 +504,7 @@ def _expand_workbook(name: str, data: bytes, limits: AttachmentLimits, budget: _
     archive, members = _open_zip(name, data, limits, budget, what="parts")
     with archive:
         infos = {i.filename: i for i in members}
-
-        def read(part: str) -> bytes | None:
-            info = infos.get(part)
-            return None if info is None else _member(archive, data, info, f"{name}/{part}", budget)
+        read = _part_reader(archive, data, infos, name, budget)
 
         def skip(exc: SpreadsheetError) -> None:
             budget.skip(AttachmentError(str(exc)))
@@ -521,10 +528,7 @@ def _expand_document(name: str, data: bytes, limits: AttachmentLimits, budget: _
     archive, members = _open_zip(name, data, limits, budget, what="parts")
     with archive:
         infos = {i.filename: i for i in members}
-
-        def read(part: str) -> bytes | None:
-            info = infos.get(part)
-            return None if info is None else _member(archive, data, info, f"{name}/{part}", budget)
+        read = _part_reader(archive, data, infos, name, budget)
         budget.count(name)
         texts = odt_texts(name, read) if extension_of(name) == "odt" else docx_texts(name, read, list(infos))
         try:
