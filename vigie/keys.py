@@ -14,22 +14,10 @@ from pathlib import Path
 
 from indexer.crypto import DataKey
 from indexer.tokens import MatchKey
+from vigie.core.errors import KeyFileError, KeyFileMissing
 from vigie.core.files import PrivateFileError, read_private
 
 __all__ = ["KeyFileError", "KeyFileMissing", "create_key_file", "load_data_key", "load_match_key"]
-
-
-class KeyFileError(Exception):
-    """A key is unusable (malformed, wrong size, readable by others); the message says how to fix it."""
-
-
-class KeyFileMissing(KeyFileError):
-    """Neither the environment variable nor the key file exists: the one case the CLI may offer
-    to fix by creating a fresh key. `path` is the file that was looked for."""
-
-    def __init__(self, message: str, path: Path) -> None:
-        super().__init__(message)
-        self.path = path
 
 
 _HOW = "generate one with `vigie keys init` (key files) or `echo \"1:$(openssl rand -hex 32)\"` (variable)"

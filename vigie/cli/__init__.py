@@ -34,6 +34,8 @@ from alerts import AlertsError
 from crawler import CrawlConfigError, CrawlerError, SourceBrokenError, TorUnavailableError
 from indexer import IndexerError
 from vigie import __version__
+from vigie.config.errors import ConfigError  # (cheap modules: the error boundary needs them in every process)
+from vigie.core.errors import KeyFileError
 from vigie.core.files import PrivateFileError
 from vigie.core.process import harden_process
 
@@ -44,30 +46,9 @@ EXIT_CONFIG = 2
 EXIT_SOURCE_BROKEN = 3
 EXIT_INTERRUPTED = 130
 
-# The error classes of modules too costly to load for every command (the config loader builds
-# its pydantic models as it loads; the key files need `cryptography`): named here, looked up in
-# `sys.modules` only when an error reaches the boundary. An exception of a class whose module was
-# never imported cannot have been raised, so the mapping is the same as with eager imports.
-_LAZY_ERRORS = {"ConfigError": ("vigie.config.loader", "ConfigError"), "KeyFileError": ("vigie.keys", "KeyFileError")}
-
-
-def _loaded_class(name: str) -> type[BaseException] | None:
-    """The class `name` of `_LAZY_ERRORS` if its module is loaded, else None (and nothing to catch)."""
-    module_name, attr = _LAZY_ERRORS[name]
-    module = sys.modules.get(module_name)
-    cls = getattr(module, attr, None) if module is not None else None
-    return cls if isinstance(cls, type) and issubclass(cls, BaseException) else None
-
-
-def _exit_codes() -> tuple[tuple[type[BaseException], int], ...]:
-    """Exception class -> exit code, first match wins (CrawlConfigError is also a CrawlerError)."""
-    key_file_error = _loaded_class("KeyFileError")
-    return (((key_file_error, EXIT_CONFIG),) if key_file_error is not None else ()) + _EXIT_CODES
-
-
-# Order matters: the first matching class decides (CrawlConfigError is also a CrawlerError);
-# `vigie.keys.KeyFileError` (EXIT_CONFIG) comes first, through `_exit_codes()`.
+# Order matters: the first matching class decides (CrawlConfigError is also a CrawlerError).
 _EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (KeyFileError, EXIT_CONFIG),
     (PrivateFileError, EXIT_CONFIG),  # a path another user may have planted or can read: refused, said plainly
     (CrawlConfigError, EXIT_CONFIG),
     (TorUnavailableError, EXIT_CONFIG),
@@ -108,20 +89,15 @@ class _VigieGroup(TyperGroup):
         except KeyboardInterrupt:
             _error("interrupted")
             raise typer.Exit(EXIT_INTERRUPTED) from None
-        except Exception as exc:
-            config_error = _loaded_class("ConfigError")
-            if config_error is not None and isinstance(exc, config_error):
-                problems: list[str] = getattr(exc, "problems", [])
-                for problem in problems:
-                    print(problem, file=sys.stderr)
-                _error(f"{len(problems)} problem(s) in the configuration; run `vigie config check` "
-                       "on the --config directory")
-                raise typer.Exit(EXIT_CONFIG) from None
-            code = next((code for cls, code in _exit_codes() if isinstance(exc, cls)), None)
-            if code is None:
-                raise
+        except ConfigError as exc:
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            _error(f"{len(exc.problems)} problem(s) in the configuration; run `vigie config check` "
+                   "on the --config directory")
+            raise typer.Exit(EXIT_CONFIG) from None
+        except tuple(cls for cls, _ in _EXIT_CODES) as exc:
             _error(str(exc))
-            raise typer.Exit(code) from None
+            raise typer.Exit(next(code for cls, code in _EXIT_CODES if isinstance(exc, cls))) from None
 
 app = typer.Typer(
     name="vigie",

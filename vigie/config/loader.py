@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from vigie.config.errors import ConfigError, ConfigProblem
 from vigie.config.schema import GlobalConfig, OrganisationConfig, SourceConfig, Strict
 
 __all__ = ["ConfigError", "ConfigProblem", "LoadedConfig", "check_config_dir", "load_config"]
@@ -42,25 +43,6 @@ class _TooBig(Exception):
     def __init__(self, node: yaml.Node, reason: str) -> None:
         super().__init__(reason)
         self.line = node.start_mark.line + 1
-
-
-@dataclass(frozen=True, order=True)
-class ConfigProblem:
-    file: str
-    line: int
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.reason}"
-
-
-class ConfigError(Exception):
-    """Raised by `load_config` when the directory has problems; `problems` lists them all."""
-
-    def __init__(self, problems: list[ConfigProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass
