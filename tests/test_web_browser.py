@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Locator, sync_playwright
 
 from indexer.models import StoredFragment
 from tests.fixtures.mail import WebhookReceiver
@@ -137,6 +137,16 @@ class Watched:
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
+    def follow(self, target: Locator) -> None:
+        """Click a link or a form's button and wait for the page it loads.
+
+        `wait_for_load_state()` after a click returns at once while the old page is still loaded,
+        so a read after it may see the old page or, mid-navigation, an empty document (CI, wave 19:
+        the Outbox link's page read as ''). `expect_navigation` waits for the new one.
+        """
+        with self.page.expect_navigation():
+            target.click()
+
     def check_clean(self, expected_404: str | None = None) -> None:
         """No CSP violation, no console error, no failed request (but the one 404 a test asked for)."""
         violations = self.page.evaluate("window.__csp")
@@ -153,8 +163,7 @@ class Watched:
         self.page.get_by_label("Password").fill(PASSWORD)
         if totp:
             self.page.get_by_label("TOTP code").fill(totp)
-        self.page.get_by_role("button", name="Log in").click()
-        self.page.wait_for_load_state()
+        self.follow(self.page.get_by_role("button", name="Log in"))
         assert not self.page.url.endswith("/login"), self.page.locator("main").inner_text()
 
     def close(self) -> None:
@@ -173,25 +182,21 @@ def test_analyst_searches_filters_opens_and_reveals(env: WebEnv, browser: Browse
     w.login("ana", env.totp_now("ana"))
     assert page.url.endswith("/search")
     page.get_by_label("Words in the redacted text, title or author").fill("séropositif")
-    page.get_by_role("button", name="Search", exact=True).click()
-    page.wait_for_load_state()
+    w.follow(page.get_by_role("button", name="Search", exact=True))
     assert page.get_by_role("status").first.inner_text().startswith("2 fragments")
     page.get_by_label("critical").check()
-    page.get_by_role("button", name="Search", exact=True).click()
-    page.wait_for_load_state()
+    w.follow(page.get_by_role("button", name="Search", exact=True))
     assert page.get_by_role("status").first.inner_text().startswith("1 fragment")
     # times are shown in the viewer's zone (Europe/Paris), UTC on hover
     stamp = page.locator("time").first
     assert stamp.get_attribute("datetime") == "2026-10-21T09:30:00Z"
     assert stamp.get_attribute("title") == "UTC 2026-10-21 09:30 UTC" and "11:30" in stamp.inner_text()
     _publish(w.shot("search"), "analyst-search.png")
-    page.get_by_role("link", name="patients infectiologie").click()
-    page.wait_for_load_state()
+    w.follow(page.get_by_role("link", name="patients infectiologie"))
     assert "séropositif" in page.locator("pre.excerpt").inner_text()
     assert "marc.roy@example.org" not in page.content()
     page.get_by_label("Reason (kept in the audit log)").fill("ticket SOC-1234: confirm the leak is genuine")
-    page.get_by_role("button", name="Reveal").click()
-    page.wait_for_load_state()
+    w.follow(page.get_by_role("button", name="Reveal"))
     assert "marc.roy@example.org" in page.locator("pre.revealed").inner_text()
     w.shot("reveal")
     records = [json.loads(line) for line in (env.root / "data" / "audit.log").read_text().splitlines()]
@@ -211,11 +216,10 @@ def test_org_member_triages_uploads_and_sees_the_retro_hunt_alert(env: WebEnv, b
     assert page.url.endswith("/alerts")
     links = page.locator("ol.alerts a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     assert links == [f"/alerts/{env.alert_ids['org-a']}"]
-    page.locator("ol.alerts a").first.click()
+    w.follow(page.locator("ol.alerts a").first)
     page.get_by_label("State").select_option("acknowledged")
     page.get_by_label("Note").fill("DPO informed, assessing")
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_load_state()
+    w.follow(page.get_by_role("button", name="Save"))
     assert page.locator("h1 .badge.state-acknowledged").count() == 1
     assert "DPO informed, assessing" in page.locator("ol.history").inner_text()
     assert page.get_by_role("heading", name="What to do now").is_visible()
@@ -228,14 +232,13 @@ def test_org_member_triages_uploads_and_sees_the_retro_hunt_alert(env: WebEnv, b
     out.write("type,prehash\n")
     hash_file(patients, out)
     prehashes.write_text(out.getvalue(), encoding="ascii")
-    page.get_by_role("link", name="Organisation & uploads").click()
+    w.follow(page.get_by_role("link", name="Organisation & uploads"))
     page.get_by_label("Pre-hash file").set_input_files(str(prehashes))
     page.get_by_role("button", name="Upload and retro-hunt").click()
     page.get_by_text("Retro-hunt finished").wait_for(timeout=30_000)
     assert "1 past fragment(s) found, 1 new alert(s)" in page.locator(".hunt").inner_text()
     w.shot("retro-hunt")
-    page.get_by_role("link", name="See the new alerts").click()
-    page.wait_for_load_state()
+    w.follow(page.get_by_role("link", name="See the new alerts"))
     assert page.locator("ol.alerts li.alert-item").count() == 2
     assert "retrohunt" in page.locator("ol.alerts li.alert-item").first.inner_text()
     _publish(w.shot("alerts"), "org-alerts.png")
@@ -253,15 +256,13 @@ def test_operator_crawls_now_and_retries_a_dead_letter(env: WebEnv, browser: Bro
     w.login("oper")
     card = page.locator("#source-darkforum")
     assert "needs attention" in card.inner_text().lower() and "never ran" in card.inner_text()
-    card.get_by_role("button", name="Crawl now").click()
-    page.wait_for_load_state()
+    w.follow(card.get_by_role("button", name="Crawl now"))
     assert (env.root / "data" / "requests" / "crawl-darkforum.json").exists()
     assert "Request pending: crawl" in page.locator("#source-darkforum").inner_text()
     w.shot("sources")
-    page.get_by_role("link", name="Outbox").click()
+    w.follow(page.get_by_role("link", name="Outbox"))
     assert "HTTP 503 from the receiver" in page.content()
-    page.get_by_role("button", name="Retry").click()
-    page.wait_for_load_state()
+    w.follow(page.get_by_role("button", name="Retry"))
     assert page.get_by_text("No dead letter").is_visible()
     status = env.data.outbox.db.execute("SELECT status FROM deliveries WHERE id=?", (row[0],)).fetchone()[0]
     assert status == "pending"
