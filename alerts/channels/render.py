@@ -5,7 +5,9 @@ Titles, authors, boards, file names, victim names and URLs are what crawled site
 value goes into a `Label: value` row on one line (`vigie.core.text.one_line`), so a line break in
 a thread title cannot add rows of its own to the e-mail (a fake `Severity: LOW`, a fake `URL:`
 row pointing at the attacker's page), and no control character or bidirectional override
-reaches the reader; the HTML part escapes the same text (`html.escape`).
+reaches the reader; the HTML part escapes the same text (`html.escape`). The webhook carries the
+same cleaned text (`clean_payload`): a receiver shows its fields too (a ticket, a chat message,
+a terminal), and got an ESC sequence or a right-to-left override in a file name as it was.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from indexer.models import PROVENANCE_FIELDS, Severity
 from vigie.core.text import one_line, plain
 
-__all__ = ["digest_body", "email_parts", "webhook_body"]
+__all__ = ["clean_payload", "digest_body", "email_parts", "webhook_body"]
 
 
 def _matched(p: dict[str, Any]) -> str:
@@ -131,11 +133,23 @@ def email_parts(payloads: list[dict[str, Any]], policy: str = "immediate") -> tu
     return subject, "\n".join(text), body_html
 
 
+def clean_payload(value: Any, name: str = "") -> Any:
+    """`value` (an alert payload) with every text as the e-mail shows it: the excerpt's lines kept
+    (`plain`), every other text on one line (`one_line`); ids, dates and masked URLs are unchanged."""
+    if isinstance(value, str):
+        return plain(value) if name == "excerpt" else one_line(value)
+    if isinstance(value, dict):
+        return {k: clean_payload(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_payload(v, name) for v in value]
+    return value
+
+
 def webhook_body(payload: dict[str, Any]) -> bytes:
-    return json.dumps({"type": "vigie.alert", "id": payload["alert_id"], "alert": payload},
+    return json.dumps({"type": "vigie.alert", "id": payload["alert_id"], "alert": clean_payload(payload)},
                       sort_keys=True, ensure_ascii=False).encode()
 
 
 def digest_body(digest_id: str, policy: str, payloads: list[dict[str, Any]]) -> bytes:
     return json.dumps({"type": "vigie.digest", "id": digest_id, "policy": policy,
-                       "alerts": payloads}, sort_keys=True, ensure_ascii=False).encode()
+                       "alerts": [clean_payload(p) for p in payloads]}, sort_keys=True, ensure_ascii=False).encode()

@@ -7,6 +7,12 @@ the socket exists and nothing has been sent.
 
 The Message-ID is derived from the alert (or digest) id, so a re-send after a crash carries the
 same Message-ID and mail systems or the recipient's tooling can drop the duplicate.
+
+Every header value goes through `header_text`: a subject quotes what a crawled site wrote (a
+victim's name), and an RFC 2047 encoded word in it (`=?utf-8?b?...?=`) is decoded by Python's
+e-mail package the moment the header is set, so the line breaks it hides became header lines of
+the message sent (a `Reply-To:`, then a blank line and a body of the attacker's choosing), and
+what it hides reached the reader past `one_line`.
 """
 
 from __future__ import annotations
@@ -23,8 +29,15 @@ from loguru import logger
 from alerts.channels import ChannelError
 from vigie.config.schema import SmtpSettings
 from vigie.core.peers import PeerCheckError, TrustedPeers
+from vigie.core.text import one_line
 
-__all__ = ["SmtpSender", "message_id_for"]
+__all__ = ["SmtpSender", "header_text", "message_id_for"]
+
+
+def header_text(value: str) -> str:
+    """`value` as a header shows it: one line, no control character (`one_line`), and no `=?`
+    that a mail reader or Python's own parser would take for the start of an encoded word."""
+    return one_line(value).replace("=?", "= ?")
 
 
 def message_id_for(key: str) -> str:
@@ -64,7 +77,7 @@ class SmtpSender:
         msg = EmailMessage()
         msg["From"] = self.settings.from_address
         msg["To"] = ", ".join(to)
-        msg["Subject"] = subject
+        msg["Subject"] = header_text(subject)
         msg["Date"] = formatdate(usegmt=True)
         msg["Message-ID"] = message_id_for(key)
         msg["X-Vigie-Alert-Id"] = key
