@@ -17,6 +17,13 @@ tests/fixtures/mail.py, the real web app (tests/web_env.py), the real CLI.
   showed them cleaned; a receiver that shows a field (a ticket, a chat message, a terminal) got
   them raw. The webhook now carries the same cleaned text as the e-mail
   (alerts.channels.render.clean_payload).
+- `vigie audit show`: a web analyst with no right to reveal (and no shell here) asked to reveal
+  a "fragment" whose id and reason held terminal commands and a line break; the refusal is
+  audited with both, and the operator's terminal got them raw, with a forged record on a line of
+  its own (Rich's `escape` escapes markup only). Now printed through `shown` (vigie.cli.audit_cmd).
+- Held already, covered here for paths no test took: every page showing a hostile fragment or
+  its alert (alerts list and detail, reveal, evidence download) shows text only and is not
+  cached; every state-changing route, enumerated, refuses a session without its CSRF token.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -256,3 +264,26 @@ def test_every_state_changing_route_refuses_a_session_without_its_csrf_token(web
     finally:
         oper.close()
     assert env.data.web_db.token(token_id) is not None and not env.data.web_db.token(token_id).revoked  # type: ignore[union-attr]
+
+
+# -- the CLI ---------------------------------------------------------------------------------------
+
+def test_vigie_audit_show_prints_what_a_web_user_typed_as_text(web: tuple[WebEnv, str, str]) -> None:
+    """An analyst of the web app with no right to reveal (no shell on the machine) asks to reveal a
+    fragment whose id and reason carry terminal commands: the refusal is audited with both, and
+    `vigie audit show` printed them to the operator's terminal raw (Rich's `escape` only escapes
+    markup): the window title set, the rest of the line hidden, a line that reads as a record."""
+    from typer.testing import CliRunner
+
+    from vigie.cli import app
+
+    env, _, _ = web
+    forged = f"{TERMINAL}\n  99 2026-12-01T00:00:00 root: reveal x -> granted"
+    r = httpx.post(env.url(f"/api/v1/fragments/{quote(TERMINAL, safe='')}/reveal"), json={"reason": forged},
+                   headers={"Authorization": f"Bearer {env.tokens['nora']}"}, timeout=30)
+    assert r.status_code == 403, r.text[:300]
+    out = CliRunner().invoke(app, ["audit", "show", "--data-dir", str(env.root / "data")], env={"COLUMNS": "500"})
+    assert out.exit_code == 0, out.output
+    [line] = [ln for ln in out.output.splitlines() if "nora" in ln]
+    assert "owned" in line and _RAW_CONTROLS.findall(out.output) == [], repr(out.output)
+    assert "-> granted" in line and not any(ln.lstrip().startswith("99 ") for ln in out.output.splitlines())

@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 
 from vigie.cli import app
-from vigie.cli.common import EXIT_FAILURE, DataDir, console, err_console, fail
+from vigie.cli.common import EXIT_FAILURE, DataDir, console, err_console, fail, shown
 from vigie.core.text import json_text
 
 __all__ = ["audit_app", "show", "verify"]
@@ -104,5 +104,7 @@ def show(
             what = f"{record.get('event')} {record.get('doc_id')} -> {record.get('outcome')}"
             if record.get("reason"):
                 what += f" (reason: {record.get('reason')})"
-        console.print(f"{record.get('seq')!s:>5} {record.get('ts')} {escape(str(who))}: {escape(what)}",
+        # who, the document id and the reason are what a web user sent (an analyst without a shell
+        # here): on the operator's terminal, text only (shown), on one line
+        console.print(f"{record.get('seq')!s:>5} {shown(str(record.get('ts')))} {shown(str(who))}: {shown(what)}",
                       highlight=False)
