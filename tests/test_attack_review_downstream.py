@@ -23,7 +23,8 @@ tests/fixtures/mail.py, the real web app (tests/web_env.py), the real CLI.
   its own (Rich's `escape` escapes markup only). Now printed through `shown` (vigie.cli.audit_cmd).
 - Held already, covered here for paths no test took: every page showing a hostile fragment or
   its alert (alerts list and detail, reveal, evidence download) shows text only and is not
-  cached; every state-changing route, enumerated, refuses a session without its CSRF token.
+  cached; every state-changing route, enumerated, refuses a session without its CSRF token;
+  `vigie search`'s table and `vigie leak show` print a hostile excerpt, title and URL as text.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -287,3 +289,35 @@ def test_vigie_audit_show_prints_what_a_web_user_typed_as_text(web: tuple[WebEnv
     [line] = [ln for ln in out.output.splitlines() if "nora" in ln]
     assert "owned" in line and _RAW_CONTROLS.findall(out.output) == [], repr(out.output)
     assert "-> granted" in line and not any(ln.lstrip().startswith("99 ") for ln in out.output.splitlines())
+
+
+def test_vigie_search_and_leak_show_print_a_hostile_title_and_excerpt_as_text(tmp_path: Path) -> None:
+    """Held already (shown), on paths no test took: `vigie search`'s table shows an excerpt, `vigie leak
+    show` a thread title and a URL, all written by the site; with Rich markup in them too."""
+    from indexer.store import open_store_from_settings
+    from tests.fixtures.es import synthetic_docs
+    from tests.test_search_cli import cli, make_env
+    from vigie.config.loader import load_config
+    from vigie.config.schema import StorageSettings
+    from vigie.wiring import open_leak_store
+
+    config, data = make_env(tmp_path)
+    rich = "[link=http://phish.example/]x[/link][/]"
+    [doc] = synthetic_docs(1)
+    doc.excerpt = f"{doc.excerpt}\n{TERMINAL} {rich}"
+    doc.provenance = replace(doc.provenance, thread_title=f"base {TERMINAL} {rich}\n  fake row",
+                             url="http://forum.test/t/%1B%5B8m")
+    store = open_store_from_settings(StorageSettings(), data)
+    store.upsert([doc])
+    store.close()
+    leaks = open_leak_store(load_config(config), data)
+    try:
+        leak_id = leaks.add(doc, {1, 2, 3}).leak_id
+    finally:
+        leaks.close()
+    assert leak_id is not None
+    base = ["-c", str(config), "-d", str(data)]
+    outs = [cli(["search", *base], COLUMNS="400"), cli(["leak", "show", leak_id, *base], COLUMNS="400")]
+    for out in outs:
+        assert out.exit_code == 0, out.output
+        assert _RAW_CONTROLS.findall(out.output) == [] and rich in out.output, repr(out.output)
