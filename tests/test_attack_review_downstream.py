@@ -270,7 +270,15 @@ def test_every_state_changing_route_refuses_a_session_without_its_csrf_token(web
 
 # -- the CLI ---------------------------------------------------------------------------------------
 
-def test_vigie_audit_show_prints_what_a_web_user_typed_as_text(web: tuple[WebEnv, str, str]) -> None:
+def _wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One record, one line: Rich wraps at the console's width, which it read once (80 here)."""
+    from vigie.cli.common import console
+
+    monkeypatch.setattr(console, "_width", 500)
+
+
+def test_vigie_audit_show_prints_what_a_web_user_typed_as_text(web: tuple[WebEnv, str, str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """An analyst of the web app with no right to reveal (no shell on the machine) asks to reveal a
     fragment whose id and reason carry terminal commands: the refusal is audited with both, and
     `vigie audit show` printed them to the operator's terminal raw (Rich's `escape` only escapes
@@ -284,14 +292,16 @@ def test_vigie_audit_show_prints_what_a_web_user_typed_as_text(web: tuple[WebEnv
     r = httpx.post(env.url(f"/api/v1/fragments/{quote(TERMINAL, safe='')}/reveal"), json={"reason": forged},
                    headers={"Authorization": f"Bearer {env.tokens['nora']}"}, timeout=30)
     assert r.status_code == 403, r.text[:300]
-    out = CliRunner().invoke(app, ["audit", "show", "--data-dir", str(env.root / "data")], env={"COLUMNS": "500"})
+    _wide_console(monkeypatch)
+    out = CliRunner().invoke(app, ["audit", "show", "--data-dir", str(env.root / "data")])
     assert out.exit_code == 0, out.output
     [line] = [ln for ln in out.output.splitlines() if "nora" in ln]
     assert "owned" in line and _RAW_CONTROLS.findall(out.output) == [], repr(out.output)
     assert "-> granted" in line and not any(ln.lstrip().startswith("99 ") for ln in out.output.splitlines())
 
 
-def test_vigie_search_and_leak_show_print_a_hostile_title_and_excerpt_as_text(tmp_path: Path) -> None:
+def test_vigie_search_and_leak_show_print_a_hostile_title_and_excerpt_as_text(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Held already (shown), on paths no test took: `vigie search`'s table shows an excerpt, `vigie leak
     show` a thread title and a URL, all written by the site; with Rich markup in them too."""
     from indexer.store import open_store_from_settings
@@ -317,7 +327,8 @@ def test_vigie_search_and_leak_show_print_a_hostile_title_and_excerpt_as_text(tm
         leaks.close()
     assert leak_id is not None
     base = ["-c", str(config), "-d", str(data)]
-    outs = [cli(["search", *base], COLUMNS="400"), cli(["leak", "show", leak_id, *base], COLUMNS="400")]
+    _wide_console(monkeypatch)
+    outs = [cli(["search", *base]), cli(["leak", "show", leak_id, *base])]
     for out in outs:
         assert out.exit_code == 0, out.output
         assert _RAW_CONTROLS.findall(out.output) == [] and rich in out.output, repr(out.output)
