@@ -10,8 +10,8 @@ tests/fixtures/mail.py, the real web app (tests/web_env.py), the real CLI.
   (`=?utf-8?b?...?=`) was decoded by Python's e-mail package when the header was set, so the
   line breaks it hid became real header lines in the message sent (a `Reply-To:` the recipient
   answers to, a blank line that starts a body of the attacker's choosing), and a bidirectional
-  override hidden the same way passed `one_line`. The e-mail sender now writes every header
-  value on one line with its `=?` broken (alerts.channels.smtp.header_text).
+  override hidden the same way passed `one_line`. The e-mail sender now writes the Subject (the
+  one header holding crawled text) on one line with its `=?` broken (alerts.channels.smtp.header_text).
 - A webhook's JSON: the payload went out with the crawled fields as they were (an ESC sequence,
   a C1 control, a right-to-left override in a file name), while the e-mail of the same alert
   showed them cleaned; a receiver that shows a field (a ticket, a chat message, a terminal) got

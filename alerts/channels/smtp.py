@@ -8,11 +8,11 @@ the socket exists and nothing has been sent.
 The Message-ID is derived from the alert (or digest) id, so a re-send after a crash carries the
 same Message-ID and mail systems or the recipient's tooling can drop the duplicate.
 
-Every header value goes through `header_text`: a subject quotes what a crawled site wrote (a
-victim's name), and an RFC 2047 encoded word in it (`=?utf-8?b?...?=`) is decoded by Python's
-e-mail package the moment the header is set, so the line breaks it hides became header lines of
-the message sent (a `Reply-To:`, then a blank line and a body of the attacker's choosing), and
-what it hides reached the reader past `one_line`.
+The Subject goes through `header_text` (the other headers are the configuration's and ids): it
+quotes what a crawled site wrote (a victim's name), and an RFC 2047 encoded word in it
+(`=?utf-8?b?...?=`) is decoded by Python's e-mail package the moment the header is set, so the
+line breaks it hides became header lines of the message sent (a `Reply-To:`, then a blank line
+and a body of the attacker's choosing), and what it hides reached the reader past `one_line`.
 """
 
 from __future__ import annotations
