@@ -14,6 +14,8 @@ VIGIE_ENGINE=native), `posts_raw` (the Hyperscan scan alone), `posts_native_scan
 scan alone); a `_nodumps` suffix (`posts_many_nodumps`) drops the 0.5% dump posts; `pages` (the same text as
 ~1 MB pages, `detect()` per page), `pages_windows` (the same pages through `prefilter.run`:
 only the windows around start lines decoded), `dense` (the bench's dense dumps, 2 000 rows each),
+`dense_docs` (the same, each dump's fragments then made into stored documents by
+`build_documents`, as ingest does: the write path's share of a dense dump),
 `baseline_dense` (bench.detect's AIL-style baseline on the `dense` dumps: the ratio of the
 two counts is the dense target's "x times the baseline's time" without the clock's noise),
 `dense_<kind>` (MB dumps of 2 000 rows of one kind of that mix: `dense_csv`, `dense_sql_insert`...),
@@ -34,10 +36,15 @@ from pathlib import Path
 from bench.detect import KEY, baseline, dense_inputs, sparse_inputs
 from bench.detect_extra import _write_combo
 from indexer import engine
+from indexer.crypto import DataKey
 from indexer.decode import Limits
 from indexer.detect import Tokenizer, detect, detect_text
 from indexer.detect import prefilter as P
+from indexer.documents import build_documents
+from indexer.models import CrawledItem
 from tests.corpus.generate import make_dump, make_post
+
+DATA_KEY = DataKey(bytes(range(32)))
 
 DENSE_KINDS = ("csv", "separated_run", "sql_insert", "pg_copy", "combo", "jsonl")
 
@@ -74,7 +81,7 @@ def main() -> None:
     cg = _helper()
     nodumps = what.endswith("_nodumps")
     what = what.removesuffix("_nodumps")
-    if what in ("dense", "baseline_dense"):
+    if what in ("dense", "dense_docs", "baseline_dense"):
         items = dense_inputs(int(2000 * mb))
     elif what.startswith("dense_"):  # one kind of the dense mix: dense_csv, dense_sql_insert, dense_jsonl...
         items = [make_dump(what.removeprefix("dense_"), 2000, faker_seed=1000 + s)[0].encode() for s in range(int(mb))]
@@ -98,6 +105,8 @@ def main() -> None:
         "pages": lambda: [detect(x, key=KEY) for x in items],
         "pages_windows": lambda: [P.run(x, detect_text, Tokenizer(KEY), None, None, Limits()) for x in items],
         "dense": lambda: [detect(x, key=KEY) for x in items],
+        "dense_docs": lambda: [build_documents(CrawledItem(source="bench", url=f"u{k}", raw=x), detect(x, key=KEY),
+                                               DATA_KEY) for k, x in enumerate(items)],
         # the AIL-style baseline of bench.detect on the same dumps, decoding included as there:
         # the ratio of counts is the "x times the baseline's time" that a noisy VM's clock blurs
         "baseline_dense": lambda: [baseline(x.decode("utf-8"), set()) for x in items],

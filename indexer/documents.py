@@ -11,16 +11,17 @@ document, so neither stores, nor full-text indexes, an identifier a title or fil
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from indexer.article9 import evidence_terms
 from indexer.crypto import DataKey, encrypt_text, keyed_id
-from indexer.models import CrawledItem, Fragment, Provenance, Severity, StoredFragment, utc
+from indexer.models import CrawledItem, Fragment, Identifier, Provenance, Severity, StoredFragment, utc
 from indexer.redact import mask_provenance
 
-__all__ = ["build_documents", "fragment_from_dict", "fragment_to_dict", "utc", "public_dict"]
+__all__ = ["build_documents", "fragment_from_dict", "fragment_to_dict", "public_dict", "token_map", "utc"]
 
 
 def build_documents(
@@ -39,9 +40,6 @@ def build_documents(
         doc_id = keyed_id(data_key, frag.text)
         if doc_id in docs:
             continue
-        tokens: dict[str, set[str]] = {}
-        for ident in frag.identifiers:
-            tokens.setdefault(ident.type, set()).add(ident.token.hex())
         docs[doc_id] = StoredFragment(
             id=doc_id,
             kind=frag.kind,
@@ -49,7 +47,7 @@ def build_documents(
             end_line=frag.end_line,
             excerpt=frag.excerpt,
             severity=Severity(frag.severity),
-            tokens={t: sorted(v) for t, v in sorted(tokens.items())},
+            tokens=token_map(frag.identifiers),
             counts=frag.counts(),
             categories=frag.categories(),
             encrypted_text=encrypt_text(data_key, frag.text, associated=doc_id.encode()),
@@ -59,6 +57,19 @@ def build_documents(
             evidence=evidence_terms(frag.sensitive),
         )
     return list(docs.values())
+
+
+def token_map(identifiers: Sequence[Identifier]) -> dict[str, list[str]]:
+    """Identifier type -> its distinct hex tokens, sorted (types sorted). The compiled core's
+    `Identifiers` has it from its columns, without an `Identifier` object each (issue 17)."""
+    columns = getattr(identifiers, "token_map", None)
+    if columns is not None:
+        out: dict[str, list[str]] = columns()
+        return out
+    tokens: dict[str, set[str]] = {}
+    for ident in identifiers:
+        tokens.setdefault(ident.type, set()).add(ident.token.hex())
+    return {t: sorted(v) for t, v in sorted(tokens.items())}
 
 
 def fragment_to_dict(doc: StoredFragment, *, include_ciphertext: bool = True) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
@@ -31,7 +31,7 @@ __all__ = ["ABI", "ENGINES", "EngineError", "core", "core_panics", "engine_name"
            "native_tokenizer", "reference_only", "set_engine", "today"]
 
 ENGINES = ("auto", "native", "python")
-ABI = 12  # the vigie_native interface this code calls (vigie_native.ABI)
+ABI = 13  # the vigie_native interface this code calls (vigie_native.ABI)
 
 
 class EngineError(IndexerError, RuntimeError):
@@ -50,6 +50,9 @@ def _import() -> tuple[Any | None, str]:
     if getattr(vigie_native, "ABI", None) != ABI:
         return None, (f"vigie_native has interface {getattr(vigie_native, 'ABI', None)}, this code needs {ABI}: "
                       "rebuild it with scripts/setup.sh")
+    # a fragment's identifiers from the core (`Fragment.identifiers`) are a Sequence to isinstance too
+    if hasattr(vigie_native, "Identifiers"):
+        Sequence.register(vigie_native.Identifiers)
     return vigie_native, ""
 
 

@@ -9,7 +9,7 @@ both derive from them.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from enum import IntEnum
@@ -270,7 +270,10 @@ class Fragment:
     start_line: int  # 1-based, inclusive
     end_line: int
     text: str  # the raw fragment text: encrypted before it is stored
-    identifiers: list[Identifier] = field(default_factory=list)
+    # a list, or from the compiled core a `vigie_native.Identifiers`: the same sequence held as
+    # columns, whose `Identifier` objects are built only when one is read (`token_map()` and
+    # `counts()` give the write path what it needs without them)
+    identifiers: Sequence[Identifier] = field(default_factory=list)
     sensitive: list[SensitiveFlag] = field(default_factory=list)
     severity: Severity = Severity.low
     excerpt: str = ""  # redacted; nothing in it can be reversed
@@ -282,6 +285,10 @@ class Fragment:
 
     def counts(self) -> dict[str, int]:
         """Distinct identifiers per type."""
+        columns = getattr(self.identifiers, "counts", None)  # the core's columns: no object per identifier
+        if columns is not None:
+            out: dict[str, int] = columns()
+            return out
         seen: dict[str, set[str]] = {}
         for ident in self.identifiers:
             seen.setdefault(ident.type, set()).add(ident.value)

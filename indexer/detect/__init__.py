@@ -19,7 +19,7 @@ import gc
 import re
 import time
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from operator import itemgetter
 from typing import Any
@@ -347,10 +347,10 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
     version = tok.key.version
     masks = [m for m in sink.masks if 0 <= m[0] < cut]
     core = _engine.core()
-    if core is not None:  # the compiled core: tokens, objects, masks and the types in one call (issue 17)
-        types: set[str] = set()
-        idents: list[Identifier] = core.build(sink.found, _engine.native_tokenizer(tok.key.key), version, cut, masks,
-                                              types)
+    idents: Sequence[Identifier]
+    if core is not None:  # the compiled core: tokens, masks and the types in one call (issue 17), the identifiers
+        types: set[str] = set()  # as columns (`vigie_native.Identifiers`: an `Identifier` only when one is read)
+        idents = core.build(sink.found, _engine.native_tokenizer(tok.key.key), version, cut, masks, types)
     else:
         idents = _identifiers(sink, tok, version, cut, masks)
         types = set(map(_first, sink.found))

@@ -280,7 +280,7 @@ fn role_from<'py>(py: Python<'py>, r: Bound<'py, PyAny>) -> PyResult<Role<'py>> 
 #[pyclass(module = "vigie_native", frozen)]
 pub struct Core {
     hooks: Vec<Py<PyAny>>,
-    maker: IdentMaker,
+    maker: Arc<IdentMaker>,
     mask_value: Py<PyAny>,
     settle: Arc<SettleHooks>,
     role_of: Py<PyAny>,
@@ -966,7 +966,7 @@ impl Core {
             v.push(get(&hooks, k)?.unbind());
         }
         let tp = get(&hooks, "Identifier")?.cast_into::<PyType>()?;
-        let maker = IdentMaker::calibrate(py, &tp)?;
+        let maker = Arc::new(IdentMaker::calibrate(py, &tp)?);
         let settle = Arc::new(SettleHooks::new(|k| get(&hooks, k))?);
         Ok(Core { hooks: v, maker, mask_value: get(&hooks, "mask_value")?.unbind(), settle,
                   role_of: get(&hooks, "role_of")?.unbind(),
@@ -1098,13 +1098,14 @@ impl Core {
         Ok(answer(py, c))
     }
 
-    /// `_build`'s loop: the `Identifier`s of `found` [(type, canonical, start, end), ...] with
-    /// their tokens, card networks and countries; the masks of spans before `cut` are appended
-    /// to `masks` as (start, end, mask), the found types to the set `types`.
+    /// `_build`'s loop: the identifiers of `found` [(type, canonical, start, end), ...] with
+    /// their tokens (card networks and countries when an `Identifier` is asked for), as an
+    /// `Identifiers` sequence; the masks of spans before `cut` are appended to `masks` as
+    /// (start, end, mask), the found types to the set `types`.
     #[allow(clippy::too_many_arguments)]
     fn build<'py>(&self, py: Python<'py>, found: Bound<'py, PyList>, tokenizer: Bound<'py, Tokenizer>,
                   version: Bound<'py, PyAny>, cut: i64, masks: Bound<'py, PyList>, types: Bound<'py, pyo3::types::PySet>)
-                  -> PyResult<Bound<'py, PyList>> {
+                  -> PyResult<fragment::Identifiers> {
         fragment::build(py, &self.maker, &found, tokenizer.get(), &version, cut, &masks, self.mask_value.bind(py), &types)
     }
 

@@ -15,7 +15,10 @@ use crate::canon::card_network;
 use crate::tokens::Tokenizer;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PySet, PyString, PyTuple, PyType};
+use pyo3::basic::CompareOp;
+use pyo3::intern;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyIterator, PyList, PySet, PyString, PyTuple, PyType};
 
 const FIELDS: [&str; 8] = ["type", "value", "token", "key_version", "start", "end", "network", "country"];
 const HEAD: usize = std::mem::size_of::<ffi::PyObject>();
@@ -185,26 +188,232 @@ fn mask_value(t: &str, c: &str) -> Option<String> {
     })
 }
 
+
+/// Hex of a token, lowercase (`bytes.hex()`).
+fn hex16(t: &[u8; 16]) -> [u8; 32] {
+    const D: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 32];
+    for (k, b) in t.iter().enumerate() {
+        out[2 * k] = D[(b >> 4) as usize];
+        out[2 * k + 1] = D[(b & 15) as usize];
+    }
+    out
+}
+
+/// A fragment's identifiers as columns (issue 17, wave 20): what `_build` gave as a list of
+/// `Identifier`, without a Python object per identifier. A dense dump's fragment holds tens of
+/// thousands of them, and the write path needs only each type's distinct tokens and values
+/// (`token_map`, `counts`: `build_documents` and `Fragment.counts`), so the objects were ~1 us
+/// an identifier made, walked and freed for nothing.
+///
+/// It behaves as the list did for every other reader (`Fragment.identifiers` is a
+/// `Sequence[Identifier]`): `len`, truth, indexing and slicing (a slice is a list), iteration,
+/// `in`, `index`, `count`, `reversed`, equality with a list of `Identifier`s or another
+/// `Identifiers`, `repr`, pickling and copying (as the list). The first access to an element
+/// builds every `Identifier` once, as `_build` did, and keeps them: the same objects are
+/// returned from then on.
+#[pyclass(module = "vigie_native", name = "Identifiers", frozen, sequence)]
+pub struct Identifiers {
+    maker: std::sync::Arc<IdentMaker>,
+    /// the distinct type names, in the order met, and what `_build` derives from each
+    kinds: Vec<(Py<PyString>, Kind)>,
+    kind: Vec<u16>,
+    /// the canonical values, end to end; value k ends at `ends[k]` (bytes)
+    values: String,
+    ends: Vec<usize>,
+    tokens: Vec<[u8; 16]>,
+    /// (start, end) in characters; start < 0: no span (None, None)
+    spans: Vec<(i64, i64)>,
+    version: Py<PyAny>,
+    objects: PyOnceLock<Py<PyList>>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Card,
+    NationalId,
+    Other,
+}
+
+impl Identifiers {
+    fn value(&self, k: usize) -> &str {
+        let a = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.values[a..self.ends[k]]
+    }
+
+    /// The `Identifier` objects, built on first use (`_build`'s objects, slot for slot).
+    fn objects<'py>(&self, py: Python<'py>) -> PyResult<&Bound<'py, PyList>> {
+        let l = self.objects.get_or_try_init(py, || -> PyResult<Py<PyList>> {
+            let none = py.None().into_bound(py);
+            let version = self.version.bind(py);
+            let out = PyList::empty(py);
+            let mut last_cc: Option<(String, Bound<'py, PyAny>)> = None;
+            for k in 0..self.kind.len() {
+                let (t, kind) = &self.kinds[self.kind[k] as usize];
+                let t = t.bind(py).clone().into_any();
+                let c = self.value(k);
+                let c_obj = PyString::new(py, c).into_any();
+                let tk = PyBytes::new(py, &self.tokens[k]).into_any();
+                let net = match kind {
+                    Kind::Card => match card_network(c) {
+                        Some(n) => PyString::intern(py, n).into_any(),
+                        None => none.clone(),
+                    },
+                    _ => none.clone(),
+                };
+                let cc = match kind {
+                    Kind::NationalId => {
+                        let h = head(c, 2);
+                        match &last_cc {
+                            Some((s, o)) if s == h => o.clone(),
+                            _ => {
+                                let o = PyString::new(py, h).into_any();
+                                last_cc = Some((h.to_string(), o.clone()));
+                                o
+                            }
+                        }
+                    }
+                    _ => none.clone(),
+                };
+                let (st, en) = self.spans[k];
+                let (st, en) = if st >= 0 {
+                    (st.into_pyobject(py)?.into_any(), en.into_pyobject(py)?.into_any())
+                } else {
+                    (none.clone(), none.clone())
+                };
+                out.append(self.maker.make(py, [&t, &c_obj, &tk, version, &st, &en, &net, &cc])?)?;
+            }
+            Ok(out.unbind())
+        })?;
+        Ok(l.bind(py))
+    }
+
+    /// Per type (sorted by name): the identifiers' indexes.
+    fn by_kind(&self, py: Python<'_>) -> PyResult<Vec<(String, Vec<usize>)>> {
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::with_capacity(self.kinds.len());
+        for (t, _) in &self.kinds {
+            groups.push((t.bind(py).to_str()?.to_string(), Vec::new()));
+        }
+        for (k, &i) in self.kind.iter().enumerate() {
+            groups[i as usize].1.push(k);
+        }
+        groups.retain(|g| !g.1.is_empty());
+        groups.sort_by(|a, b| a.0.cmp(&b.0)); // (UTF-8 byte order is code point order, as Python's)
+        Ok(groups)
+    }
+}
+
+#[pymethods]
+impl Identifiers {
+    fn __len__(&self) -> usize {
+        self.kind.len()
+    }
+
+    fn __getitem__<'py>(&self, py: Python<'py>, index: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        self.objects(py)?.as_any().get_item(index)
+    }
+
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyIterator>> {
+        self.objects(py)?.as_any().try_iter()
+    }
+
+    fn __reversed__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.objects(py)?.call_method0(intern!(py, "__reversed__"))
+    }
+
+    fn __contains__(&self, py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<bool> {
+        self.objects(py)?.contains(x)
+    }
+
+    #[pyo3(signature = (x, *args))]
+    fn index<'py>(&self, py: Python<'py>, x: &Bound<'py, PyAny>, args: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
+        let mut a = vec![x.clone()];
+        a.extend(args.iter());
+        self.objects(py)?.call_method1(intern!(py, "index"), PyTuple::new(py, a)?)
+    }
+
+    fn count<'py>(&self, py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        self.objects(py)?.call_method1(intern!(py, "count"), (x,))
+    }
+
+    fn __richcmp__<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, op: CompareOp) -> PyResult<Py<PyAny>> {
+        let eq = match op {
+            CompareOp::Eq => true,
+            CompareOp::Ne => false,
+            _ => return Ok(py.NotImplemented()),
+        };
+        let same = if let Ok(o) = other.cast::<Identifiers>() {
+            self.objects(py)?.as_any().eq(o.get().objects(py)?)?
+        } else if other.is_instance_of::<PyList>() {
+            self.objects(py)?.as_any().eq(other)?
+        } else {
+            return Ok(py.NotImplemented());
+        };
+        Ok(PyBool::new(py, same == eq).to_owned().into_any().unbind())
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.objects(py)?.repr()?.to_str()?.to_string())
+    }
+
+    /// Pickled and copied as the list of `Identifier`s (what `_build` gave before): a process
+    /// without the core reads it.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyType>, (Bound<'py, PyList>,))> {
+        Ok((py.get_type::<PyList>(), (self.objects(py)?.clone(),)))
+    }
+
+    /// `{type: sorted distinct hex tokens}`, types sorted: `build_documents`' `tokens`.
+    fn token_map<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let out = PyDict::new(py);
+        for (t, ks) in self.by_kind(py)? {
+            let mut toks: Vec<[u8; 16]> = ks.iter().map(|&k| self.tokens[k]).collect();
+            toks.sort_unstable();
+            toks.dedup();
+            let l = PyList::empty(py);
+            for tk in &toks {
+                let h = hex16(tk);
+                // SAFETY: hex digits are ASCII
+                l.append(PyString::new(py, unsafe { std::str::from_utf8_unchecked(&h) }))?;
+            }
+            out.set_item(t, l)?;
+        }
+        Ok(out)
+    }
+
+    /// `{type: distinct values}`, types sorted: `Fragment.counts()`.
+    fn counts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let out = PyDict::new(py);
+        for (t, ks) in self.by_kind(py)? {
+            let distinct: std::collections::HashSet<&str> = ks.iter().map(|&k| self.value(k)).collect();
+            out.set_item(t, distinct.len())?;
+        }
+        Ok(out)
+    }
+}
+
 /// The identifiers of one fragment: `_build`'s loop. `found` is the sink's list of
 /// (type, canonical, start, end); masks of spans before `cut` are appended to `masks`, and the
 /// found types to `types` (what `set(map(itemgetter(0), found))` gives, for the severity: a
 /// second walk over the found tuples in Python, cold in the cache by then, cost ~2% of the
-/// dense time).
+/// dense time). The tokens are made here; the `Identifier` objects only when asked for
+/// (`Identifiers`).
 #[allow(clippy::too_many_arguments)]
-pub fn build<'py>(py: Python<'py>, maker: &IdentMaker, found: &Bound<'py, PyList>, tok: &Tokenizer,
+pub fn build<'py>(py: Python<'py>, maker: &std::sync::Arc<IdentMaker>, found: &Bound<'py, PyList>, tok: &Tokenizer,
                   version: &Bound<'py, PyAny>, cut: i64, masks: &Bound<'py, PyList>,
-                  mask_hook: &Bound<'py, PyAny>, types: &Bound<'py, PySet>) -> PyResult<Bound<'py, PyList>> {
-    let out = PyList::empty(py);
-    let none = py.None().into_bound(py);
-    let mut last_cc: Option<(String, Bound<'py, PyString>)> = None;
-    // the distinct type objects met (a dump has a handful; the set dedups equal strings anyway)
-    let mut kinds: Vec<Bound<'py, PyAny>> = Vec::new();
+                  mask_hook: &Bound<'py, PyAny>, types: &Bound<'py, PySet>) -> PyResult<Identifiers> {
+    let n = found.len();
+    let mut out = Identifiers {
+        maker: maker.clone(), kinds: Vec::new(), kind: Vec::with_capacity(n), values: String::new(),
+        ends: Vec::with_capacity(n), tokens: Vec::with_capacity(n), spans: Vec::with_capacity(n),
+        version: version.clone().unbind(), objects: PyOnceLock::new(),
+    };
+    // the type objects met and their type, for an identity test first (a dump has a handful,
+    // interned); `last`: the previous identifier's
+    let mut kind_objs: Vec<(Bound<'py, PyAny>, usize)> = Vec::new();
+    let mut last = usize::MAX;
     for item in found.iter() {
         let tup = item.cast::<PyTuple>()?;
         let t_obj = tup.get_item(0)?;
-        if !kinds.iter().any(|k| k.is(&t_obj)) {
-            kinds.push(t_obj.clone());
-        }
         let c_obj = tup.get_item(1)?;
         let st_obj = tup.get_item(2)?;
         let en_obj = tup.get_item(3)?;
@@ -214,30 +423,44 @@ pub fn build<'py>(py: Python<'py>, maker: &IdentMaker, found: &Bound<'py, PyList
         let c = c_s.to_str()?;
         let st: i64 = st_obj.extract()?;
         let en: i64 = en_obj.extract()?;
-        let tk = PyBytes::new(py, &tok.token(t, c)).into_any();
-        let net = if t == "card" {
-            match card_network(c) {
-                Some(n) => PyString::intern(py, n).into_any(),
-                None => none.clone(),
-            }
-        } else {
-            none.clone()
-        };
-        let cc = if t == "national_id" {
-            let h = head(c, 2);
-            match &last_cc {
-                Some((s, o)) if s == h => o.clone().into_any(),
-                _ => {
-                    let o = PyString::new(py, h);
-                    last_cc = Some((h.to_string(), o.clone()));
-                    o.into_any()
+        let ki = match kind_objs.get(last) {
+            Some((o, ki)) if o.is(&t_obj) => *ki,
+            _ => match kind_objs.iter().position(|(o, _)| o.is(&t_obj)) {
+                Some(p) => {
+                    last = p;
+                    kind_objs[p].1
                 }
-            }
-        } else {
-            none.clone()
+                None => {
+                    // an equal name in another object is the same type (as a dict key would be)
+                    let ki = match out.kinds.iter().position(|(k, _)| k.bind(py).to_str().is_ok_and(|s| s == t)) {
+                        Some(ki) => ki,
+                        None => {
+                            let kind = match t {
+                                "card" => Kind::Card,
+                                "national_id" => Kind::NationalId,
+                                _ => Kind::Other,
+                            };
+                            if out.kinds.len() >= u16::MAX as usize {
+                                return Err(pyo3::exceptions::PyValueError::new_err("too many identifier types"));
+                            }
+                            out.kinds.push((t_s.clone().unbind(), kind));
+                            out.kinds.len() - 1
+                        }
+                    };
+                    if kind_objs.len() < 64 {
+                        kind_objs.push((t_obj.clone(), ki));
+                        last = kind_objs.len() - 1;
+                    }
+                    ki
+                }
+            },
         };
+        out.kind.push(ki as u16);
+        out.values.push_str(c);
+        out.ends.push(out.values.len());
+        out.tokens.push(tok.token(t, c));
         if st >= 0 && en > st {
-            out.append(maker.make(py, [&t_obj, &c_obj, &tk, version, &st_obj, &en_obj, &net, &cc])?)?;
+            out.spans.push((st, en));
             if st < cut {
                 let m = match mask_value(t, c) {
                     Some(m) => PyString::new(py, &m).into_any(),
@@ -246,11 +469,11 @@ pub fn build<'py>(py: Python<'py>, maker: &IdentMaker, found: &Bound<'py, PyList
                 masks.append(PyTuple::new(py, [st_obj, en_obj, m])?)?;
             }
         } else {
-            out.append(maker.make(py, [&t_obj, &c_obj, &tk, version, &none, &none, &net, &cc])?)?;
+            out.spans.push((-1, -1));
         }
     }
-    for k in kinds {
-        types.add(k)?;
+    for (k, _) in &out.kinds {
+        types.add(k.bind(py))?;
     }
     Ok(out)
 }

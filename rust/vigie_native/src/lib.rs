@@ -20,7 +20,7 @@ mod split;
 mod tokens;
 
 /// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
-const ABI: u32 = 12;
+const ABI: u32 = 13;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -32,6 +32,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ABI", ABI)?;
     m.add_class::<tokens::Tokenizer>()?;
     m.add_class::<extract::Core>()?;
+    m.add_class::<fragment::Identifiers>()?;
     m.add_class::<redact::SafetyNet>()?;
     m.add_function(wrap_pyfunction!(extract::canon_one, m)?)?;
     m.add_function(wrap_pyfunction!(extract::card_network, m)?)?;
