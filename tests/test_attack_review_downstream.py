@@ -21,6 +21,10 @@ tests/fixtures/mail.py, the real web app (tests/web_env.py), the real CLI.
   a "fragment" whose id and reason held terminal commands and a line break; the refusal is
   audited with both, and the operator's terminal got them raw, with a forged record on a line of
   its own (Rich's `escape` escapes markup only). Now printed through `shown` (vigie.cli.audit_cmd).
+- `vigie status` in scale-out: the workers, leader and last runs it reads from Redis are not
+  sealed; a worker name written there by another Redis client, with Rich markup, made the
+  command fail (MarkupError), and its ESC sequences (OSC 52: the operator's clipboard) reached
+  the terminal. Printed through `shown` now (vigie.cli.service).
 - Held already, covered here for paths no test took: every page showing a hostile fragment or
   its alert (alerts list and detail, reveal, evidence download) shows text only and is not
   cached; every state-changing route, enumerated, refuses a session without its CSRF token;
@@ -332,3 +336,41 @@ def test_vigie_search_and_leak_show_print_a_hostile_title_and_excerpt_as_text(tm
     for out in outs:
         assert out.exit_code == 0, out.output
         assert _RAW_CONTROLS.findall(out.output) == [] and rich in out.output, repr(out.output)
+
+
+def test_vigie_status_prints_what_another_redis_client_wrote_as_text(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scale-out: `vigie status` reads the workers, the leader and the last runs from Redis, where
+    nothing is sealed; a local process with Redis access (the model of tests/test_scale_security.py)
+    wrote a run whose worker name held terminal commands (OSC 52 sets the operator's clipboard) and
+    Rich markup (`[/x]` made the command fail), printed raw. Real redis-server, real CLI."""
+    import json as json_mod
+
+    from crawler.frontier import connect
+    from crawler.frontier.cluster import JobBoard
+    from tests.redis_server import RedisServer, RedisServerError
+    from tests.test_scale_security import _config
+    from tests.test_search_cli import cli
+
+    server = RedisServer()
+    try:
+        server.start()
+    except RedisServerError as exc:
+        pytest.skip(str(exc))
+    try:
+        monkeypatch.setenv("VIGIE_REDIS_PASSWORD", server.password)
+        config, data, prefix = _config(tmp_path, server)
+        link = connect(server.url, password=server.password, prefix=prefix, secret=b"s" * 32)
+        try:
+            worker = "w1\x1b]52;c;cm0gLXJmIH4K\x07 [/x]\x1b[8m"
+            link.client.lpush(JobBoard(link, lease_ms=5000).history, json_mod.dumps(
+                {"source": "src-a", "run": "r1", "worker": worker, "finish_reason": f"finished{TERMINAL}",
+                 "pages": 1, "fragments": 0, "errors": 0}))
+        finally:
+            link.close()
+        _wide_console(monkeypatch)
+        out = cli(["status", "-c", str(config), "-d", str(data)])
+    finally:
+        server.cleanup()
+    assert out.exit_code == 0, out.output
+    assert _RAW_CONTROLS.findall(out.output) == [] and "[/x]" in out.output, repr(out.output)

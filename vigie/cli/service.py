@@ -101,14 +101,18 @@ def status(
     console.print(f"outbox: {report['outbox']}")
     cluster = report["cluster"]
     if cluster.get("error"):
-        console.print(f"scale:  [red]{cluster['redis']} {cluster['error']}[/]")
+        console.print(f"scale:  [red]{shown(cluster['redis'])} {shown(cluster['error'])}[/]")
     elif cluster:
-        running = [f"{src} on {job['worker']}" for src, job in cluster["jobs"].items() if job["worker"]]
-        queued = [src for src, job in cluster["jobs"].items() if not job["worker"]]
-        leader = cluster["leader"] or "[yellow]none[/]"
-        console.print(f"scale:  {cluster['redis']}, {len(cluster['workers'])} live worker(s) "
-                      f"({', '.join(cluster['workers']) or 'none'}), scheduler leader {leader}; "
+        # what Redis holds is not sealed (vigie.wiring._cluster_state): any client of it wrote these
+        # names, so they are printed as text (a worker named `[/x]` made this command fail, and its
+        # ESC sequences reached the operator's terminal)
+        running = [f"{shown(src)} on {shown(job['worker'])}" for src, job in cluster["jobs"].items() if job["worker"]]
+        queued = [shown(src) for src, job in cluster["jobs"].items() if not job["worker"]]
+        leader = shown(cluster["leader"]) if cluster["leader"] else "[yellow]none[/]"
+        console.print(f"scale:  {shown(cluster['redis'])}, {len(cluster['workers'])} live worker(s) "
+                      f"({', '.join(map(shown, cluster['workers'])) or 'none'}), scheduler leader {leader}; "
                       f"running: {', '.join(running) or 'none'}; queued: {', '.join(queued) or 'none'}")
         for run in cluster["recent_runs"][:5]:
-            console.print(f"  last run {run['source']} by {run['worker']}: {run.get('finish_reason')}, "
-                          f"{run.get('pages')} pages, {run.get('fragments')} fragments, {run.get('errors')} errors")
+            figures = ", ".join(f"{shown(str(run.get(k)))} {k}" for k in ("pages", "fragments", "errors"))
+            console.print(f"  last run {shown(str(run.get('source')))} by {shown(str(run.get('worker')))}: "
+                          f"{shown(str(run.get('finish_reason')))}, {figures}")
