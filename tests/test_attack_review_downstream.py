@@ -21,14 +21,12 @@ tests/fixtures/mail.py, the real web app (tests/web_env.py), the real CLI.
   a "fragment" whose id and reason held terminal commands and a line break; the refusal is
   audited with both, and the operator's terminal got them raw, with a forged record on a line of
   its own (Rich's `escape` escapes markup only). Now printed through `shown` (vigie.cli.audit_cmd).
-- `vigie status` in scale-out: the workers, leader and last runs it reads from Redis are not
-  sealed; a worker name written there by another Redis client, with Rich markup, made the
-  command fail (MarkupError), and its ESC sequences (OSC 52: the operator's clipboard) reached
-  the terminal. Printed through `shown` now (vigie.cli.service).
 - Held already, covered here for paths no test took: every page showing a hostile fragment or
   its alert (alerts list and detail, reveal, evidence download) shows text only and is not
-  cached; every state-changing route, enumerated, refuses a session without its CSRF token;
-  `vigie search`'s table and `vigie leak show` print a hostile excerpt, title and URL as text.
+  cached; every state-changing route, enumerated, refuses a session without its CSRF token.
+
+The CLI's other cases (`vigie status`, `vigie doctor`, `vigie search`, `vigie leak show`) are in
+tests/test_attack_review_downstream_cli.py.
 """
 
 from __future__ import annotations
@@ -38,7 +36,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -274,7 +271,7 @@ def test_every_state_changing_route_refuses_a_session_without_its_csrf_token(web
 
 # -- the CLI ---------------------------------------------------------------------------------------
 
-def _wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
     """One record, one line: Rich wraps at the console's width, which it read once (80 here)."""
     from vigie.cli.common import console
 
@@ -296,81 +293,10 @@ def test_vigie_audit_show_prints_what_a_web_user_typed_as_text(web: tuple[WebEnv
     r = httpx.post(env.url(f"/api/v1/fragments/{quote(TERMINAL, safe='')}/reveal"), json={"reason": forged},
                    headers={"Authorization": f"Bearer {env.tokens['nora']}"}, timeout=30)
     assert r.status_code == 403, r.text[:300]
-    _wide_console(monkeypatch)
+    wide_console(monkeypatch)
     out = CliRunner().invoke(app, ["audit", "show", "--data-dir", str(env.root / "data")])
     assert out.exit_code == 0, out.output
     [line] = [ln for ln in out.output.splitlines() if "nora" in ln]
     assert "owned" in line and _RAW_CONTROLS.findall(out.output) == [], repr(out.output)
     assert "-> granted" in line and not any(ln.lstrip().startswith("99 ") for ln in out.output.splitlines())
 
-
-def test_vigie_search_and_leak_show_print_a_hostile_title_and_excerpt_as_text(tmp_path: Path,
-                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """Held already (shown), on paths no test took: `vigie search`'s table shows an excerpt, `vigie leak
-    show` a thread title and a URL, all written by the site; with Rich markup in them too."""
-    from indexer.store import open_store_from_settings
-    from tests.fixtures.es import synthetic_docs
-    from tests.test_search_cli import cli, make_env
-    from vigie.config.loader import load_config
-    from vigie.config.schema import StorageSettings
-    from vigie.wiring import open_leak_store
-
-    config, data = make_env(tmp_path)
-    rich = "[link=http://phish.example/]x[/link][/]"
-    [doc] = synthetic_docs(1)
-    doc.excerpt = f"{doc.excerpt}\n{TERMINAL} {rich}"
-    doc.provenance = replace(doc.provenance, thread_title=f"base {TERMINAL} {rich}\n  fake row",
-                             url="http://forum.test/t/%1B%5B8m")
-    store = open_store_from_settings(StorageSettings(), data)
-    store.upsert([doc])
-    store.close()
-    leaks = open_leak_store(load_config(config), data)
-    try:
-        leak_id = leaks.add(doc, {1, 2, 3}).leak_id
-    finally:
-        leaks.close()
-    assert leak_id is not None
-    base = ["-c", str(config), "-d", str(data)]
-    _wide_console(monkeypatch)
-    outs = [cli(["search", *base]), cli(["leak", "show", leak_id, *base])]
-    for out in outs:
-        assert out.exit_code == 0, out.output
-        assert _RAW_CONTROLS.findall(out.output) == [] and rich in out.output, repr(out.output)
-
-
-def test_vigie_status_prints_what_another_redis_client_wrote_as_text(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """Scale-out: `vigie status` reads the workers, the leader and the last runs from Redis, where
-    nothing is sealed; a local process with Redis access (the model of tests/test_scale_security.py)
-    wrote a run whose worker name held terminal commands (OSC 52 sets the operator's clipboard) and
-    Rich markup (`[/x]` made the command fail), printed raw. Real redis-server, real CLI."""
-    import json as json_mod
-
-    from crawler.frontier import connect
-    from crawler.frontier.cluster import JobBoard
-    from tests.redis_server import RedisServer, RedisServerError
-    from tests.test_scale_security import _config
-    from tests.test_search_cli import cli
-
-    server = RedisServer()
-    try:
-        server.start()
-    except RedisServerError as exc:
-        pytest.skip(str(exc))
-    try:
-        monkeypatch.setenv("VIGIE_REDIS_PASSWORD", server.password)
-        config, data, prefix = _config(tmp_path, server)
-        link = connect(server.url, password=server.password, prefix=prefix, secret=b"s" * 32)
-        try:
-            worker = "w1\x1b]52;c;cm0gLXJmIH4K\x07 [/x]\x1b[8m"
-            link.client.lpush(JobBoard(link, lease_ms=5000).history, json_mod.dumps(
-                {"source": "src-a", "run": "r1", "worker": worker, "finish_reason": f"finished{TERMINAL}",
-                 "pages": 1, "fragments": 0, "errors": 0}))
-        finally:
-            link.close()
-        _wide_console(monkeypatch)
-        out = cli(["status", "-c", str(config), "-d", str(data)])
-    finally:
-        server.cleanup()
-    assert out.exit_code == 0, out.output
-    assert _RAW_CONTROLS.findall(out.output) == [] and "[/x]" in out.output, repr(out.output)

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from vigie.cli import app
-from vigie.cli.common import EXIT_FAILURE, ConfigDir, DataDir, console, err_console, runtime
+from vigie.cli.common import EXIT_FAILURE, ConfigDir, DataDir, console, err_console, runtime, shown
 
 if TYPE_CHECKING:
     from crawler.tor import TorHealth
@@ -20,6 +20,10 @@ __all__ = ["doctor"]
 
 
 def _print(health: TorHealth, title: str) -> None:
+    """The version, bootstrap summary and problem are what the control port's listener said: any
+    local process can be that listener while tor is down (see crawler.tor), so they are text here
+    (`shown`): its `[/x]` made the command fail and its ESC sequences reached the terminal."""
+
     def yes(flag: bool) -> str:
         return "[green]yes[/]" if flag else "[red]no[/]"
 
@@ -27,16 +31,16 @@ def _print(health: TorHealth, title: str) -> None:
     table.add_column("check")
     table.add_column("result")
     table.add_row("mode", health.mode)
-    table.add_row("tor version", health.version or "[red]unknown[/]")
+    table.add_row("tor version", shown(health.version) if health.version else "[red]unknown[/]")
     boot = "unknown" if health.bootstrap_percent is None else (
-        f"{health.bootstrap_percent}% ({health.bootstrap_summary})")
+        f"{health.bootstrap_percent}% ({shown(health.bootstrap_summary)})")
     table.add_row("bootstrap", boot)
     table.add_row("SOCKS reachable", yes(health.socks_reachable))
     table.add_row("control reachable", yes(health.control_reachable))
     table.add_row("circuits (built)", "unknown" if health.circuit_count is None
                   else str(health.circuit_count))
     if health.error:
-        table.add_row("problem", f"[red]{health.error}[/]")
+        table.add_row("problem", f"[red]{shown(health.error)}[/]")
     console.print(table)
     console.print("[green]✓ Tor is usable[/]" if health.ok else "[red]✗ Tor is not usable[/]")
 

@@ -96,9 +96,11 @@ def status(
             + (" [red](EXPIRED)[/]" if expires <= time.time() else ""))
         age_days = (time.time() - session["saved_at"]) / 86400
         console.print(f"session {name}: imported {age_days:.1f} days ago, {when}")
-    console.print(f"tor:    {report['tor']}")
-    console.print(f"store:  {report['store']}")
-    console.print(f"outbox: {report['outbox']}")
+    # what the tor control port, the store and the outbox answered (the listener may be any local
+    # process while the service is down): text, as in `vigie doctor`
+    console.print(f"tor:    {shown(report['tor'])}")
+    console.print(f"store:  {shown(report['store'])}")
+    console.print(f"outbox: {shown(report['outbox'])}")
     cluster = report["cluster"]
     if cluster.get("error"):
         console.print(f"scale:  [red]{shown(cluster['redis'])} {shown(cluster['error'])}[/]")
