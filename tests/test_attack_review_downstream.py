@@ -17,6 +17,9 @@ tests/fixtures/mail.py, the real web app (tests/web_env.py), the real CLI.
   showed them cleaned; a receiver that shows a field (a ticket, a chat message, a terminal) got
   them raw. The webhook now carries the same cleaned text as the e-mail
   (alerts.channels.render.clean_payload).
+- The web app's evidence download ("the alert as sent") was the payload before that cleaning:
+  opened in an editor or a terminal (`cat`), its C1 controls and overrides acted. It is now the
+  cleaned payload the webhook sends (vigie.web.data.alert_evidence).
 - `vigie audit show`: a web analyst with no right to reveal (and no shell here) asked to reveal
   a "fragment" whose id and reason held terminal commands and a line break; the refusal is
   audited with both, and the operator's terminal got them raw, with a forged record on a line of
@@ -228,6 +231,10 @@ def test_every_page_showing_a_hostile_fragment_or_its_alert_shows_text_only(web:
     assert evidence.headers["x-content-type-options"] == "nosniff"
     assert re.fullmatch(r'attachment; filename="vigie-alert-[0-9a-f]{32}\.json"',
                         evidence.headers["content-disposition"]), evidence.headers["content-disposition"]
+    # and it is the alert as the webhook sent it: its crawled text cleaned the same way
+    sent = evidence.json()
+    assert [t for t in _strings(sent) if _RAW_CONTROLS.search(t)] == [] and "&lt;" not in sent["thread_title"]
+    assert sent["thread_title"].startswith("dump <script>"), sent["thread_title"]
 
 
 def test_every_state_changing_route_refuses_a_session_without_its_csrf_token(web: tuple[WebEnv, str, str]) -> None:

@@ -33,6 +33,7 @@ from pathlib import Path
 from loguru import logger
 
 from alerts import AlertsError
+from alerts.channels.render import clean_payload
 from alerts.channels.webhook import WebhookSender
 from alerts.matcher import AlertMatcher
 from alerts.outbox import AlertRow, OutboxBackend
@@ -239,9 +240,11 @@ class WebData:
         return self.get_alert(p, alert_id)
 
     def alert_evidence(self, p: Principal, alert_id: str) -> bytes:
-        """The alert as sent (redacted excerpt, masked provenance, matched counts), as a JSON file."""
+        """The alert as sent (redacted excerpt, masked provenance, matched counts), as a JSON file:
+        its crawled text cleaned as the e-mail and the webhook show it (`clean_payload`), since the
+        file is opened in editors and terminals too."""
         row = self._alert_row(p, alert_id)
-        return json.dumps(row.payload, indent=2, sort_keys=True, ensure_ascii=False).encode()
+        return json.dumps(clean_payload(row.payload), indent=2, sort_keys=True, ensure_ascii=False).encode()
 
     # -- organisations ---------------------------------------------------------------------
 
