@@ -16,7 +16,7 @@ import pytest
 from indexer import engine
 from indexer.decode import decode
 from indexer.detect import _LIMITS, Tokenizer, detect, detect_text
-from indexer.detect import parallel as PAR
+from indexer.detect import chunking as PAR
 from indexer.detect import prefilter as P
 from indexer.detect.multiline import MAX_BLANK_LINES, MAX_RECORD_LINES, join_quoted_cells
 from indexer.tokens import MatchKey

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from indexer.detect import detect
-from indexer.detect.parallel import DetectPool, _lines, chunks, detect_stream, make_pool, pack, unpack
+from indexer.detect.chunking import _lines
+from indexer.detect.parallel import DetectPool, chunks, detect_stream, make_pool, pack, unpack
 from indexer.tokens import MatchKey
 from tests.corpus.generate import make_dump, make_post, make_prose_post
 

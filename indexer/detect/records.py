@@ -20,6 +20,7 @@ from indexer._re2fast import match as re2_match
 from indexer.detect.base import Ctx, Filler, Spec, header_flags
 from indexer.detect.columns import STRONG_ROLES, role_of
 from indexer.detect.extract import Sink, extract_record, extract_rows
+from indexer.detect.json_stream import ARRAY, ARRAY_OF_OBJECTS, OBJECT, brackets, containers, opens_records
 from indexer.detect.scan import scan
 
 __all__ = ["ASTM_HEAD", "ASTM_RECORD", "COPY", "CREATE", "INSERT", "astm", "copy_block", "create_table",
@@ -674,14 +675,11 @@ def _walk(obj: Any, line: str, base: int, fields: list[tuple[str, int]], roles: 
         roles.append(role)
 
 
-_JSON_NEST = re.compile(r'"(?:[^"\\]|\\.)*+"|[\[\]{}]')
-
-
 def _loads(t: str) -> Any:
     """`json.loads`, and for a value nested deeper than the parser recurses (a line of 100,000
     brackets before the records, RecursionError) the same text with every container opened
     deeper than `_JSON_DEPTH` + 2 read as `null`: the records beside it are read as they would
-    be without it (no record is looked for that deep anyway). Linear: one token scan."""
+    be without it (no record is looked for that deep anyway). Linear: one token scan (`brackets`)."""
     try:
         return json.loads(t)
     except RecursionError:
@@ -691,16 +689,15 @@ def _loads(t: str) -> Any:
     depth = 0
     last = 0
     cut = -1
-    for m in _JSON_NEST.finditer(t):
-        c = t[m.start()]
-        if c in "[{":
+    for p, kind in brackets(t):
+        if kind <= ARRAY:
             depth += 1
             if depth == limit + 1 and cut < 0:
-                cut = m.start()
-        elif c in "]}":
+                cut = p
+        else:
             if depth == limit + 1 and cut >= 0:
                 parts += (t[last:cut], "null")
-                last, cut = m.end(), -1
+                last, cut = p + 1, -1
             depth -= 1
     parts.append(t[last:])
     return json.loads("".join(parts))
@@ -726,17 +723,13 @@ def _array_records(s: str) -> list[Any] | None:
     return None
 
 
-# an array of objects inside a line: the line may be a wrapper of records (`{"users": [{...}]}`)
-_ARRAY_OF_OBJECTS = re.compile(r"\[\s*+\{")
-
-
 def _wrapped_records(s: str) -> list[Any] | None:
     """The records of a JSON line that wraps them (`{"users": [{...}, ...]}`, an API response
     `{"status": "ok", "data": {"results": [...]}}` written on one line), read as
     `pretty_json` reads the same value written over many lines: an object is a record when it
     holds a value with a strong role itself or no array of objects; else its arrays' objects
     are. None when the line is not such a wrapper (one object is one record)."""
-    if _ARRAY_OF_OBJECTS.search(s) is None:
+    if ARRAY_OF_OBJECTS.search(s) is None:
         return None
     try:
         obj = _loads(s.strip().rstrip(","))
@@ -788,7 +781,7 @@ def _records_under(obj: Any, out: list[Any], depth: int) -> None:
 # is longer than `Limits.max_line_chars`: the detector kept its head only, which no longer
 # parsed, and the whole dump gave no fragment. `detect()` now keeps such a line whole (as an
 # INSERT line, `is_long_json_records`) and `jsonl` reads it record by record: one linear scan
-# of its string and bracket tokens finds the records' spans (the objects of the top-level
+# of its brackets (`json_stream.containers`) finds the records' spans (the objects of the top-level
 # array; under a wrapper, the outermost objects that are records, as `_wrapped_records` reads
 # them), each record is parsed from its own span and read with
 # that span as its line, so that its values' offsets are found in the record, not searched from
@@ -797,51 +790,37 @@ def _records_under(obj: Any, out: list[Any], depth: int) -> None:
 # `_LONG_JSON_RECORDS` records a line; a mismatched bracket ends the scan (what came before it
 # is read).
 _LONG_JSON_RECORDS = 1_000_000
-_LONG_JSON_HEAD = 65_536  # how far into a long line its first array of objects must start
 
 
 def is_long_json_records(s: str) -> bool:
     """A line `detect()` keeps whole however long: a JSON line whose head opens an array of
     objects (a one-line export of records, bare or under a wrapper key)."""
-    t = s.lstrip()
-    return t[:1] in "[{" and _ARRAY_OF_OBJECTS.search(t, 0, _LONG_JSON_HEAD) is not None and is_json_line(s)
+    return opens_records(s) and is_json_line(s)
 
 
 def _long_json_spans(s: str) -> list[tuple[int, int, Any]]:
     """(start, end, parsed record) of each record of the long JSON line `s` (see above)."""
-    limit = _JSON_DEPTH + 2
-    # per open container kept: (bracket, start, the record-candidate node it is, else None);
-    # a node is [start, end, children]: an object other than the line's own value
-    stack: list[tuple[str, int, list[Any] | None]] = []
+    # per open container kept: the record-candidate node it is, else None; a node is
+    # [start, end, children]: an object other than the line's own value
+    stack: list[list[Any] | None] = []
     roots: list[list[Any]] = []
-    deeper = 0  # containers open beyond `limit`: counted only
     nodes = 0
     owner: list[list[Any] | None] = [None]  # the innermost open node, per kept depth
-    for m in _JSON_NEST.finditer(s):
-        c = s[m.start()]
-        if c == '"':
-            continue
-        if c in "[{":
-            if deeper or len(stack) >= limit:
-                deeper += 1
-                continue
+    for p, kind, depth in containers(s, _JSON_DEPTH + 2):
+        if kind <= ARRAY:
             node = None
-            if c == "{" and stack and nodes < _LONG_JSON_RECORDS:
-                node = [m.start(), -1, []]
+            if kind == OBJECT and depth > 1 and nodes < _LONG_JSON_RECORDS:
+                node = [p, -1, []]
                 parent = owner[-1]
                 (parent[2] if parent is not None else roots).append(node)
                 nodes += 1
-            stack.append((c, m.start(), node))
+            stack.append(node)
             owner.append(node if node is not None else owner[-1])
-        elif deeper:
-            deeper -= 1
-        elif not stack or (stack[-1][0] == "{") != (c == "}"):
-            break
         else:
-            _, _, node = stack.pop()
+            node = stack.pop()
             owner.pop()
             if node is not None:
-                node[1] = m.end()
+                node[1] = p + 1
     out: list[tuple[int, int, Any]] = []
     top_array = s.lstrip()[:1] == "["
     todo = [(n, top_array) for n in reversed(roots)]
@@ -915,7 +894,7 @@ def jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         # the lines that wrap records are read record by record, the others one record a line
         # (a record holding an array of objects, `{"email": ..., "addresses": [{...}]}`, stays one)
         # (each record read in its own span: `_long_json_spans`, for the long lines and the others)
-        wrappers = [n for n in range(i, j) if n in long or (_ARRAY_OF_OBJECTS.search(lines[n])
+        wrappers = [n for n in range(i, j) if n in long or (ARRAY_OF_OBJECTS.search(lines[n])
                                                              and _wrapped_records(lines[n]))]
         for w in [*wrappers, j]:
             if k < w:
