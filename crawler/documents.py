@@ -200,6 +200,9 @@ def _odt_lines(data: bytes, where: str) -> Iterator[str]:
         if name in ("table-cell", "covered-table-cell"):
             in_cells -= 1
             continue
+        if name == "table" and in_cells and stack:
+            _table_to_paragraphs(el, stack[-1])
+            continue
         if name == "table-row" and not in_cells:
             for row in _ods_rows(iter([el])):
                 yield "\t".join(_quote(" ".join(c.split())) for c in row)
@@ -215,6 +218,31 @@ def _odt_lines(data: bytes, where: str) -> Iterator[str]:
         el.clear()
         if stack and len(stack[-1]) and stack[-1][-1] is el:
             del stack[-1][-1]
+
+
+_ROW_GROUPS = ("table-header-rows", "table-rows", "table-row-group")
+
+
+def _table_to_paragraphs(table: Element, parent: Element) -> None:
+    """A table nested in a cell, read: in `parent`, in its place, a paragraph per row (its cells
+    tab-separated), which the cell's row reads as the cell's text, as a .docx cell's nested table
+    is. Its own nested tables were replaced so before it (their end comes first). Without it,
+    the row read the cell's paragraphs only: the nested table's text was lost."""
+    rows: list[Element] = []
+    for c in table:  # its rows, in order, some in a group (`table:table-header-rows`)
+        if _local(c.tag) == "table-row":
+            rows.append(c)
+        elif _local(c.tag) in _ROW_GROUPS:
+            rows += [r for r in c if _local(r.tag) == "table-row"]
+    lines = ["\t".join(row) for row in _ods_rows(iter(rows))]
+    at = next((k for k, c in enumerate(parent) if c is table), None)
+    if at is None:
+        return
+    parent.remove(table)
+    for k, line in enumerate(lines):
+        p = Element("p")
+        p.text = line
+        parent.insert(at + k, p)
 
 
 # -------------------------------------------------------------------------------------- PDF
