@@ -79,6 +79,7 @@ with atheris.instrument_imports(include=["indexer", "crawler", "vigie.config"]):
     from tests.native_core import assert_same_fragments, both_engines, vigie_native
     from vigie.config.loader import check_config_dir
 from tests.fixtures.archives import ods_of, zip_of
+from tests.fixtures.spider_output import spider_output
 from vigie.config.schema import AttachmentLimits, SourceConfig
 
 KEY = MatchKey(b"\x22" * 32, version=2)
@@ -507,8 +508,7 @@ def check_spider_page(data: bytes) -> None:
         return
     pages, _ = spider_pages()
     page = pages[data[0] % len(pages)]
-    for _ in page.callback(response(page, data[1:])) or ():
-        pass
+    spider_output(page.callback(response(page, data[1:])))
 
 
 def spider_seeds() -> list[bytes]:

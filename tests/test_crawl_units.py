@@ -23,6 +23,7 @@ from crawler.settings import build_settings
 from crawler.spiders._base import element_text, first_text, parse_date
 from crawler.state import CrawlState
 from tests.fixtures.archives import zip_of
+from tests.fixtures.spider_output import spider_output
 from vigie.config.schema import AttachmentLimits, GlobalConfig, SourceConfig
 from vigie_kit.forum_data import bomb_zip
 
@@ -456,5 +457,5 @@ def test_a_paste_page_without_a_body_is_still_a_paste(tmp_path: Path, body: byte
     url = source.start_urls[0].rstrip("/") + "/raw/Ab12"
     response = HtmlResponse(url, body=body, headers={"Content-Type": "text/html"},
                             request=Request(url, meta={"vigie_paste": {"id": "Ab12", "url": url, "title": "t"}}))
-    (item,) = [x for x in spider.parse_paste(response) if isinstance(x, VigieItem)]
+    (item,) = [x for x in spider_output(spider.parse_paste(response)) if isinstance(x, VigieItem)]
     assert item.item.body.strip() == text

@@ -15,6 +15,7 @@ from indexer import engine
 from indexer.models import Fragment
 from indexer.tokens import MatchKey
 from tests import fuzz
+from tests.fixtures.spider_output import spider_output
 from tests.native_core import both_engines, require_native
 
 
@@ -138,7 +139,7 @@ def test_spider_target_runs_every_spider_on_its_own_requests_and_fails_on_an_exc
 
     pages, seeds = fuzz.spider_pages()
     assert len(pages) == len(seeds) == 8
-    yielded = {p.what: list(p.callback(fuzz.response(p, s[1:])) or ()) for p, s in zip(pages, seeds, strict=True)}
+    yielded = {p.what: spider_output(p.callback(fuzz.response(p, s[1:]))) for p, s in zip(pages, seeds, strict=True)}
     assert sum(isinstance(x, VigieItem) for x in yielded["forum thread"]) >= 3
     # one victim has a file tree: it is emitted once its tree is read, the other at once
     assert sum(isinstance(x, VictimItem) for x in yielded["leak site listing"]) == 1

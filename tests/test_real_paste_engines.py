@@ -26,6 +26,7 @@ import pytest
 import yaml
 
 from tests.fixtures.forum import REPO, CrawlRun, crawl, test_keys_env
+from tests.fixtures.spider_output import spider_output
 from vigie_kit.real_engines import PASTE_ENGINES, RealPasteSite, engine_python, real_paste
 
 pytestmark = pytest.mark.slow
@@ -265,7 +266,7 @@ def test_a_raw_paste_served_as_an_archive_is_unpacked(tmp_path: Path) -> None:
         "Content-Type": "application/zip", "Content-Disposition": 'attachment; filename="export.zip"'},
         request=Request(url + "/+download", meta={"vigie_paste": {"id": "Ab12Cd34", "url": url,
                                                                   "title": "export.zip", "posted_at": None}}))
-    items = [x for x in spider.parse_paste(response) if isinstance(x, VigieItem)]
+    items = [x for x in spider_output(spider.parse_paste(response)) if isinstance(x, VigieItem)]
     assert sorted((i.key, i.item.filename) for i in items) == [("Ab12Cd34", "export.zip/notes.txt"),
                                                               ("Ab12Cd34", "export.zip/patients.csv")]
     assert all(i.kind == "paste" and i.item.url == url and i.item.thread_title == "export.zip" for i in items)
@@ -300,7 +301,7 @@ def test_a_raw_paste_archive_with_a_bad_member_keeps_the_others(tmp_path: Path) 
         "Content-Type": "application/zip", "Content-Disposition": 'attachment; filename="export.zip"'},
         request=Request(url + "/+download", meta={"vigie_paste": {"id": "Ef56Gh78", "url": url,
                                                                   "title": "export.zip", "posted_at": None}}))
-    items = [x for x in spider.parse_paste(response) if isinstance(x, VigieItem)]
+    items = [x for x in spider_output(spider.parse_paste(response)) if isinstance(x, VigieItem)]
     assert [(i.key, i.item.filename) for i in items] == [("Ef56Gh78", "export.zip/patients.csv")]
     assert crawler.stats.get_value("vigie/errors") == 1
     assert crawler.stats.get_value("vigie/files/bombs_refused") is None
@@ -339,7 +340,7 @@ def test_an_uploaded_pastes_html_is_held_to_the_sources_ceiling(tmp_path: Path) 
         "Content-Type": "application/zip", "Content-Disposition": 'attachment; filename="export.zip"'},
         request=Request(url + "/+download", meta={"vigie_paste": {"id": "Ij90Kl12", "url": url,
                                                                   "title": "export.zip", "posted_at": None}}))
-    items = [x for x in spider.parse_paste(response) if isinstance(x, VigieItem)]
+    items = [x for x in spider_output(spider.parse_paste(response)) if isinstance(x, VigieItem)]
     assert sorted(i.item.filename for i in items) == ["export.zip/clients.txt", "export.zip/un.txt"]
     assert {i.item.max_html_elements for i in items} == {500}
     assert crawler.stats.get_value("vigie/failures/pages_too_dense") == 1  # the dense one only

@@ -9,20 +9,19 @@ not emitted again. Endless pagination stops when a page repeats one already seen
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urldefrag, urlsplit
+from urllib.parse import urldefrag
 
 from loguru import logger
 from scrapy.http import Request, TextResponse
 
-from crawler.attachments import ArchiveBombError, AttachmentError, expand_attachment, extension_of
 from crawler.defaults import MAX_FILE_LINKS_PER_PAGE, MAX_PAGES_PER_CHAIN
-from crawler.items import FileDone, ThreadCheckpoint, VigieItem
+from crawler.items import ThreadCheckpoint, VigieItem
 from crawler.spiders._ahead import AheadChain, page_template
-from crawler.spiders._base import VigieSpider, absolute_urls, all_values, first_text, select, size_refusal
+from crawler.spiders._base import absolute_urls, all_values, first_text, select
+from crawler.spiders._files import FileSpider
 from crawler.spiders.archive_passwords import password_candidates
 from crawler.spiders.extract import first_page_url, last_page_link, next_link, page_threads, read_posts, thread_key
 from indexer.models import CrawledItem, content_hash
@@ -36,17 +35,13 @@ __all__ = ["FETCH_AHEAD_PAGES", "ForumSpider"]
 # Most pages of one pagination chain requested ahead of the page being read (crawler.spiders._ahead);
 # Scrapy setting VIGIE_FETCH_AHEAD_PAGES, 0 turns it off. Requests stay within limits.concurrency.
 FETCH_AHEAD_PAGES = 4
-# Extensions of server-side scripts: an attachment link ending in one names the engine's download
-# script, not the file (its type comes from the answer's Content-Disposition).
-_SCRIPT_EXTENSIONS = frozenset({"php", "php3", "php4", "php5", "phtml", "asp", "aspx", "ashx", "jsp", "jspx", "cgi",
-                                "pl", "cfm", "do", "action"})
 
 
 def _page_title(response: TextResponse) -> str | None:
     return (response.css("h1::text").get() or response.css("title::text").get() or "").strip() or None
 
 
-class ForumSpider(VigieSpider):
+class ForumSpider(FileSpider):
     name = "vigie_forum"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -197,7 +192,7 @@ class ForumSpider(VigieSpider):
         # else: a request racing the login can change the session cookie between the form's
         # CSRF token and the POST, and the login then fails.
         role = self.sel.start_role or ("boards" if self.sel.board_links else "board")
-        starts = [self._file_request(url, meta) for url, meta in self.vigie_state.pending_files()]
+        starts = self.pending_file_requests()
         starts += [self.request(u, self.parse_listing, "listing", vigie_chain=u, vigie_page=1, vigie_role=role)
                    for u in self.source.start_urls]
         for req in self.behind_login(starts):
@@ -396,7 +391,7 @@ class ForumSpider(VigieSpider):
                 names = dict(post.attachment_names)
                 passwords = tuple(dict.fromkeys(password_candidates(body) + opening)) if post.attachments else ()
                 for href in post.attachments[:room]:
-                    yield from self._attachment(href, ctx, author, posted_at, names.get(href), passwords)
+                    yield from self.attachment(href, ctx, author, posted_at, names.get(href), passwords)
         if file_links > MAX_FILE_LINKS_PER_PAGE:
             dropped = file_links - MAX_FILE_LINKS_PER_PAGE
             self.crawler.stats.inc_value("vigie/files/links_dropped", dropped)
@@ -414,99 +409,3 @@ class ForumSpider(VigieSpider):
                                           "thread", {"vigie_thread": ctx})
         else:
             self._end_chain(f"thread:{ctx['key']}")
-
-    # ------------------------------------------------------------------ attachments
-    def _attachment(self, url: str, ctx: dict[str, Any], author: str | None,
-                    posted_at: datetime | None, name: str | None = None,
-                    passwords: tuple[str, ...] = ()) -> Iterator[Request]:
-        """`name`: the file's name as the page gives it (the link's `download` attribute), used
-        when the server sends no Content-Disposition (parse_file). `passwords`: the candidates its
-        post (and the thread's first post) give for an encrypted archive, in the request's meta
-        only: never in the crawl state's pending `meta` (at rest); a download resumed by a later
-        crawl goes without them."""
-        url = urldefrag(url)[0]
-        ext = extension_of(unquote(urlsplit(url).path.rstrip("/")))
-        # "name.exe" is refused here; "patients-csv.12/" (no real extension) and a download
-        # script ("download/file.php?id=7": phpBB, MyBB, SMF, vBulletin serve every attachment so)
-        # are fetched and judged by their Content-Disposition filename in parse_file.
-        if ext.isalpha() and ext not in self.source.attachments.extensions and ext not in _SCRIPT_EXTENSIONS:
-            self.crawler.stats.inc_value("vigie/files/wrong_type")
-            return
-        if url in self._emitted or self.vigie_state.file_status(url) in ("done", "refused"):
-            return
-        self._emitted.add(url)
-        meta = {"thread": ctx, "author": author, "posted_at": posted_at.isoformat() if posted_at else None}
-        if name:
-            meta["name"] = name
-        self.vigie_state.file_pending(url, meta)
-        yield self._file_request(url, meta, passwords)
-
-    def _file_request(self, url: str, meta: dict[str, Any], passwords: tuple[str, ...] = ()) -> Request:
-        req = self.request(url, self.parse_file, "file", vigie_file=meta,
-                           download_maxsize=self.source.attachments.max_bytes, vigie_passwords=passwords)
-        return req.replace(errback=self._file_error, priority=-1)
-
-    def _file_error(self, failure: Any) -> Iterator[Any]:
-        """An attachment over attachments.max_bytes, whichever way Scrapy found it out
-        (`size_refusal`: declared, streamed, or inflated by a Content-Encoding), is refused for
-        good and counted (the summary's `refused`); it used to stay pending, uncounted, fetched again by
-        every crawl, when the limit was met without a Content-Length."""
-        too_big = size_refusal(failure)
-        if too_big is not None:
-            self.crawler.stats.inc_value("vigie/files/too_big")
-            logger.warning("attachment {} refused: larger than attachments.max_bytes ({})",
-                           mask_url(failure.request.url), too_big)
-            yield FileDone(failure.request.url, "refused", f"larger than attachments.max_bytes: {too_big}")
-        else:
-            yield from self.on_error(failure) or ()  # stays pending: fetched again by the next crawl
-
-    def parse_file(self, response: Response) -> Iterator[Any]:
-        wall = self.wall(response) if isinstance(response, TextResponse) else None
-        if wall is not None:
-            yield from wall
-            return
-        meta = response.meta["vigie_file"]
-        disposition = (response.headers.get("Content-Disposition") or b"").decode("latin-1")
-        match = re.search(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', disposition)
-        if match:  # the server's name wins over the page's, as in a browser
-            filename = unquote(match.group(1))
-        elif meta.get("name"):  # the link's `download` name: an imageboard's upload stored as a number
-            filename = str(meta["name"])
-        else:
-            filename = unquote(urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1])
-        filename = filename.rsplit("/", 1)[-1] or "attachment"
-        limits = self.source.attachments
-        if extension_of(filename) not in limits.extensions:
-            self.crawler.stats.inc_value("vigie/files/wrong_type")
-            yield FileDone(response.url, "refused", f"type of {filename!r} not in attachments.extensions")
-            return
-        skipped: list[AttachmentError] = []  # members set aside, the others read: each counted as below
-        try:
-            files = expand_attachment(filename, response.body, limits, skipped,
-                                      passwords=response.meta.get("vigie_passwords") or ())
-        except ArchiveBombError as exc:
-            self.crawler.stats.inc_value("vigie/files/bombs_refused")
-            logger.warning("archive bomb refused, not expanded: {} ({})", mask_url(response.url), mask_text(str(exc)))
-            yield FileDone(response.url, "refused", f"archive bomb: {exc}")
-            return
-        except AttachmentError as exc:
-            self.crawler.stats.inc_value("vigie/errors")
-            logger.error("attachment {} unreadable: {}", mask_url(response.url), mask_text(str(exc)))
-            yield FileDone(response.url, "refused", str(exc))
-            return
-        self.parts_set_aside(f"attachment {mask_url(response.url)}", skipped)
-        ceiling = self.html_ceiling(f"attachment {mask_url(response.url)}", files)
-        if not files:
-            yield FileDone(response.url, "done", "no file of a configured type inside")
-            return
-        thread = meta.get("thread") or {}
-        posted = meta.get("posted_at")
-        now = datetime.now(UTC)
-        for f in files:
-            item = CrawledItem(source=self.source.name, url=response.url, raw=f.data, filename=f.filename,
-                               max_html_elements=ceiling,
-                               thread_url=thread.get("key"), thread_title=thread.get("title"),
-                               board=thread.get("board"), author=meta.get("author"),
-                               posted_at=datetime.fromisoformat(posted) if posted else None, fetched_at=now)
-            yield VigieItem(item, "file", f"{response.url}!{f.filename}", item.content_hash,
-                            thread_key=thread.get("key"), file_url=response.url, file_parts=len(files))

@@ -8,6 +8,12 @@ lists the pastes to watch as start URLs (`start_role: pastes`), each read once.
 A paste page shows its text twice (the highlighted rendering and a copy for the clipboard, or the
 raw text): `paste.body` names the element(s) to read, every match (a paste of several files),
 so nothing is counted twice and no file after the first is lost.
+
+A paste often gives a leak as a link to an archive with its password beside it ("dump:
+http://…/clients.7z pass: xyz"): the archives a paste's text links to on the source's own hosts
+are downloaded as a forum's attachments are (`crawler.spiders._files`), with the passwords the
+text and its title give (`archive_passwords`); so is a paste that is itself an archive (a file
+drop's upload), with its title's.
 """
 
 from __future__ import annotations
@@ -16,18 +22,20 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from loguru import logger
 from parsel import Selector
 from scrapy.http import TextResponse
 
 from crawler._markup import html_selector
-from crawler.attachments import ArchiveBombError, AttachmentError, expand_attachment, extension_of
+from crawler.attachments import ArchiveBombError, AttachmentError, extension_of
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import VigieItem
-from crawler.spiders._base import VigieSpider, absolute_url, element_text, first_text, select
+from crawler.spiders._base import absolute_url, element_text, first_text, select
 from crawler.spiders._dates import read_date
+from crawler.spiders._files import FileSpider
+from crawler.spiders.archive_passwords import password_candidates
 from indexer.models import CrawledItem
 from indexer.redact import mask_text, mask_url
 from vigie.config.schema import DateSelector, SourceConfig
@@ -38,6 +46,12 @@ if TYPE_CHECKING:
 __all__ = ["PasteSpider", "listing_dates", "paste_page_text", "paste_preview"]
 # a raw paste served as one of these is read as a file (unpacked within `attachments`), not as text
 _FILE_TYPES = frozenset({"zip", "7z", "gz", "tgz", "bz2", "xz", "tar", "xlsx", "xls", "ods", "docx", "odt", "pdf"})
+# the archives a paste's text may link to (with `attachments.extensions`), and how many are followed
+# at most (a paste of a thousand links is a list, not a post)
+_ARCHIVE_LINKS = frozenset({"zip", "7z", "gz", "tgz", "bz2", "xz", "tar"})
+MAX_ARCHIVE_LINKS = 8
+_URL = re.compile(r"(?i)\bhttps?://[^\s<>\"'`]{1,2000}")
+_URL_TRAILING = ".,;:!?)]}>»”'\""
 
 
 def paste_page_text(source: SourceConfig, page: TextResponse | Selector, *, default: bool = False) -> str | None:
@@ -58,7 +72,7 @@ def paste_page_text(source: SourceConfig, page: TextResponse | Selector, *, defa
     return body
 
 
-class PasteSpider(VigieSpider):
+class PasteSpider(FileSpider):
     name = "vigie_paste"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -77,10 +91,11 @@ class PasteSpider(VigieSpider):
         self._walk_all = previous is None or previous.status == "running" or \
             last.get("finish_reason") != "finished" or bool(last.get("errors"))
         self.vigie_state.set_status("running")  # stays so if this crawl is killed
+        starts = self.pending_file_requests()  # archives linked by pastes an interrupted crawl read
         if self.sel.start_role == "pastes":
-            starts = [r for r in (self._paste_request(u, None, None) for u in self.source.start_urls) if r]
+            starts += [r for r in (self._paste_request(u, None, None) for u in self.source.start_urls) if r]
         else:
-            starts = [self.request(u, self.parse_listing, "listing", vigie_page=1) for u in self.source.start_urls]
+            starts += [self.request(u, self.parse_listing, "listing", vigie_page=1) for u in self.source.start_urls]
         for req in self.behind_login(starts):
             yield req
 
@@ -134,17 +149,19 @@ class PasteSpider(VigieSpider):
             yield self.request(next_href, self.parse_listing, "listing", response,
                                vigie_page=page + 1)
 
-    def parse_paste(self, response: Response) -> Iterator[Any]:
+    async def parse_paste(self, response: Response) -> AsyncIterator[Any]:
         meta = response.meta["vigie_paste"]
         filename = _served_filename(response)
         if filename and extension_of(filename) in _FILE_TYPES or not isinstance(response, TextResponse):
-            yield from self._paste_file(response, filename, meta)  # a file drop's upload: an archive, a sheet
+            async for out in self._paste_file(response, filename, meta):  # a file drop's upload: an archive, a sheet
+                yield out
             return
         ctype = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
         if "html" in ctype:
             wall = self.wall(response)
             if wall is not None:
-                yield from wall
+                for out in wall:
+                    yield out
                 return
             body = paste_page_text(self.source, response)
             if self.sel.body:
@@ -159,10 +176,40 @@ class PasteSpider(VigieSpider):
                            thread_title=title, fetched_at=datetime.now(UTC), post_id=meta["id"],
                            posted_at=datetime.fromisoformat(posted) if posted else None)
         yield VigieItem(item, "paste", meta["id"], item.content_hash)
+        for out in self._linked_archives(body, meta):
+            yield out
 
-    def _paste_file(self, response: Response, filename: str | None, meta: dict[str, Any]) -> Iterator[Any]:
+    def _linked_archives(self, text: str, meta: dict[str, Any]) -> Iterator[Any]:
+        """The downloads of the archives `text` links to on the source's hosts (others are not
+        followed: a file host is not the site the operator configured), at most
+        `MAX_ARCHIVE_LINKS`, each with the passwords the text and the paste's title give."""
+        if not self.source.attachments.enabled or "://" not in text:
+            return
+        hosts = set(self.crawler.settings.getlist("VIGIE_ALLOWED_HOSTS"))
+        links: list[str] = []
+        for m in _URL.finditer(text):
+            url = m.group().rstrip(_URL_TRAILING)
+            parts = urlsplit(url)
+            ext = extension_of(unquote(parts.path.rstrip("/")))
+            if ext not in _ARCHIVE_LINKS or ext not in self.source.attachments.extensions \
+                    or (hosts and (parts.hostname or "").lower() not in hosts) or url in links:
+                continue
+            links.append(url)
+            if len(links) == MAX_ARCHIVE_LINKS:
+                break
+        if not links:
+            return
+        passwords = tuple(dict.fromkeys(password_candidates(text) + password_candidates(meta.get("title") or "")))
+        posted = meta.get("posted_at")
+        ctx = {"key": meta["url"], "title": meta.get("title")}
+        for url in links:
+            yield from self.attachment(url, ctx, None, datetime.fromisoformat(posted) if posted else None,
+                                       passwords=passwords)
+
+    async def _paste_file(self, response: Response, filename: str | None, meta: dict[str, Any]) -> AsyncIterator[Any]:
         """A paste that is an uploaded file (bepasty's items are): read as an attachment is, within
-        `attachments` (types, sizes, archive caps), each file inside one item under the paste's id."""
+        `attachments` (types, sizes, archive caps), each file inside one item under the paste's id;
+        an encrypted one with the passwords its title gives."""
         limits = self.source.attachments
         name = filename or "paste"
         if not limits.enabled or extension_of(name) not in limits.extensions:
@@ -172,7 +219,7 @@ class PasteSpider(VigieSpider):
             return
         skipped: list[AttachmentError] = []  # members set aside, the others read (`parts_set_aside`)
         try:
-            files = expand_attachment(name, response.body, limits, skipped)
+            files = await self.read_file(name, response.body, skipped, password_candidates(meta.get("title") or ""))
         except ArchiveBombError as exc:
             self.crawler.stats.inc_value("vigie/files/bombs_refused")
             logger.warning("paste {}: archive bomb refused ({})", mask_url(meta["url"]), mask_text(str(exc)))

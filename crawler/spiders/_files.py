@@ -1,0 +1,157 @@
+"""What the spiders that download files share: attachment links followed, files read off the event loop.
+
+A forum post's attachment and a paste's linked archive are the same thing to the crawl: a link
+to a file of a type in `attachments.extensions`, recorded pending in the crawl state until read,
+downloaded within `attachments.max_bytes`, unpacked within the archive caps, and tried with the
+passwords posted beside it (`archive_passwords.password_candidates`, in the request's meta only:
+never in the crawl state, which is at rest).
+
+Reading a file is heavy (a zip of 200 MB inflated, a 7z decrypted, a PDF read by a process of its
+own for up to a minute): it runs on a thread (`read_file`), one file at a time (two archives of
+200 MB are not held at once), never on the crawl's event loop. Read there, a slow PDF held the
+whole crawl: no page downloaded, no response read, no item handed off until its reader was done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urldefrag, urlsplit
+
+from loguru import logger
+from scrapy.http import Request, TextResponse
+
+from crawler.attachments import ArchiveBombError, AttachmentError, ExtractedFile, expand_attachment, extension_of
+from crawler.items import FileDone, VigieItem
+from crawler.spiders._base import VigieSpider, size_refusal
+from indexer.models import CrawledItem
+from indexer.redact import mask_text, mask_url
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+
+__all__ = ["FileSpider"]
+
+# Extensions of server-side scripts: an attachment link ending in one names the engine's download
+# script, not the file (its type comes from the answer's Content-Disposition).
+_SCRIPT_EXTENSIONS = frozenset({"php", "php3", "php4", "php5", "phtml", "asp", "aspx", "ashx", "jsp", "jspx", "cgi",
+                               "pl", "cfm", "do", "action"})
+
+
+class FileSpider(VigieSpider):
+    """A spider that follows links to files (`attachment`) and reads them (`parse_file`, `read_file`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._files_followed: set[str] = set()
+        self._reading = asyncio.Lock()  # one file read at a time (see the module docstring)
+
+    async def read_file(self, name: str, data: bytes, skipped: list[AttachmentError],
+                        passwords: Sequence[str] = ()) -> list[ExtractedFile]:
+        """`expand_attachment` within the source's `attachments`, on a thread: the crawl's event
+        loop goes on downloading and reading pages meanwhile (see the module docstring)."""
+        async with self._reading:
+            return await asyncio.to_thread(expand_attachment, name, data, self.source.attachments, skipped,
+                                           passwords=passwords)
+
+    def attachment(self, url: str, ctx: dict[str, Any], author: str | None,
+                   posted_at: datetime | None, name: str | None = None,
+                   passwords: tuple[str, ...] = ()) -> Iterator[Request]:
+        """The download of the file at `url`, unless refused by its type or read before. `ctx`:
+        where it was posted (`key`, `title`, `board`: a forum thread, a paste). `name`: the file's
+        name as the page gives it (the link's `download` attribute), used when the server sends no
+        Content-Disposition (parse_file). `passwords`: the candidates given beside it for an
+        encrypted archive, in the request's meta only: never in the crawl state's pending `meta`
+        (at rest); a download resumed by a later crawl goes without them."""
+        url = urldefrag(url)[0]
+        ext = extension_of(unquote(urlsplit(url).path.rstrip("/")))
+        # "name.exe" is refused here; "patients-csv.12/" (no real extension) and a download
+        # script ("download/file.php?id=7": phpBB, MyBB, SMF, vBulletin serve every attachment so)
+        # are fetched and judged by their Content-Disposition filename in parse_file.
+        if ext.isalpha() and ext not in self.source.attachments.extensions and ext not in _SCRIPT_EXTENSIONS:
+            self.crawler.stats.inc_value("vigie/files/wrong_type")
+            return
+        if url in self._files_followed or self.vigie_state.file_status(url) in ("done", "refused"):
+            return
+        self._files_followed.add(url)
+        meta = {"thread": ctx, "author": author, "posted_at": posted_at.isoformat() if posted_at else None}
+        if name:
+            meta["name"] = name
+        self.vigie_state.file_pending(url, meta)
+        yield self.file_request(url, meta, passwords)
+
+    def pending_file_requests(self) -> list[Request]:
+        """The downloads an earlier, interrupted crawl left pending (without their passwords)."""
+        return [self.file_request(url, meta) for url, meta in self.vigie_state.pending_files()]
+
+    def file_request(self, url: str, meta: dict[str, Any], passwords: tuple[str, ...] = ()) -> Request:
+        req = self.request(url, self.parse_file, "file", vigie_file=meta,
+                           download_maxsize=self.source.attachments.max_bytes, vigie_passwords=passwords)
+        return req.replace(errback=self._file_error, priority=-1)
+
+    def _file_error(self, failure: Any) -> Iterator[Any]:
+        """An attachment over attachments.max_bytes, whichever way Scrapy found it out
+        (`size_refusal`: declared, streamed, or inflated by a Content-Encoding), is refused for
+        good and counted (the summary's `refused`); it used to stay pending, uncounted, fetched again by
+        every crawl, when the limit was met without a Content-Length."""
+        too_big = size_refusal(failure)
+        if too_big is not None:
+            self.crawler.stats.inc_value("vigie/files/too_big")
+            logger.warning("attachment {} refused: larger than attachments.max_bytes ({})",
+                           mask_url(failure.request.url), too_big)
+            yield FileDone(failure.request.url, "refused", f"larger than attachments.max_bytes: {too_big}")
+        else:
+            yield from self.on_error(failure) or ()  # stays pending: fetched again by the next crawl
+
+    async def parse_file(self, response: Response) -> AsyncIterator[Any]:
+        wall = self.wall(response) if isinstance(response, TextResponse) else None
+        if wall is not None:
+            for out in wall:
+                yield out
+            return
+        meta = response.meta["vigie_file"]
+        disposition = (response.headers.get("Content-Disposition") or b"").decode("latin-1")
+        match = re.search(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', disposition)
+        if match:  # the server's name wins over the page's, as in a browser
+            filename = unquote(match.group(1))
+        elif meta.get("name"):  # the link's `download` name: an imageboard's upload stored as a number
+            filename = str(meta["name"])
+        else:
+            filename = unquote(urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1])
+        filename = filename.rsplit("/", 1)[-1] or "attachment"
+        if extension_of(filename) not in self.source.attachments.extensions:
+            self.crawler.stats.inc_value("vigie/files/wrong_type")
+            yield FileDone(response.url, "refused", f"type of {filename!r} not in attachments.extensions")
+            return
+        skipped: list[AttachmentError] = []  # members set aside, the others read: each counted as below
+        try:
+            files = await self.read_file(filename, response.body, skipped, response.meta.get("vigie_passwords") or ())
+        except ArchiveBombError as exc:
+            self.crawler.stats.inc_value("vigie/files/bombs_refused")
+            logger.warning("archive bomb refused, not expanded: {} ({})", mask_url(response.url), mask_text(str(exc)))
+            yield FileDone(response.url, "refused", f"archive bomb: {exc}")
+            return
+        except AttachmentError as exc:
+            self.crawler.stats.inc_value("vigie/errors")
+            logger.error("attachment {} unreadable: {}", mask_url(response.url), mask_text(str(exc)))
+            yield FileDone(response.url, "refused", str(exc))
+            return
+        self.parts_set_aside(f"attachment {mask_url(response.url)}", skipped)
+        ceiling = self.html_ceiling(f"attachment {mask_url(response.url)}", files)
+        if not files:
+            yield FileDone(response.url, "done", "no file of a configured type inside")
+            return
+        thread = meta.get("thread") or {}
+        posted = meta.get("posted_at")
+        now = datetime.now(UTC)
+        for f in files:
+            item = CrawledItem(source=self.source.name, url=response.url, raw=f.data, filename=f.filename,
+                               max_html_elements=ceiling,
+                               thread_url=thread.get("key"), thread_title=thread.get("title"),
+                               board=thread.get("board"), author=meta.get("author"),
+                               posted_at=datetime.fromisoformat(posted) if posted else None, fetched_at=now)
+            yield VigieItem(item, "file", f"{response.url}!{f.filename}", item.content_hash,
+                            thread_key=thread.get("key"), file_url=response.url, file_parts=len(files))
