@@ -274,9 +274,10 @@ _GENERIC_PARTS = frozenset({"login", "url", "full_name"})  # too generic as a pa
 
 
 # ------------------------------------------------------------------ header-less column typing
-# The identifier types a column may be given by its values alone, strongest evidence first
-# (ties go to the earlier one). Types that are only a Luhn digit (SIREN, RPPS...) or only a
-# shape (a date is not a date of birth, a 9-digit number is not an SSN) need a header.
+# The identifier types a column may be given by its values alone (`_value_types` tries them in
+# this order, except a phone before a national id; a column needs 60% of its values of one type,
+# so two types never tie). Types that are only a Luhn digit (SIREN, RPPS...) or only a shape (a
+# date is not a date of birth, a 9-digit number is not an SSN) need a header.
 _BY_VALUE = ("email", "iban", "nir", "card", "national_id", "phone", "street")
 _WORTH = re.compile(r"[0-9@$]")  # what a word cell (a city) does not hold
 _PHONE_CHARS = frozenset("+0123456789 .-()/\u00a0")
@@ -300,14 +301,50 @@ def _value_types(v: str, regions: frozenset[str]) -> tuple[str, str | None] | No
         if ids.canon_phone(v, "FR") or any(ids.canon_phone(v, r) for r in regions):
             return "phone", None
     if 6 <= len(v) <= 24 and digits >= 5:
-        forms = ids.national_id_forms(v, strict=False)
-        # bare digit runs pass some country's rules by chance (most 9-digit numbers are valid
-        # SSNs): a column is typed by them only with the 11- and 13-digit checksummed forms
-        if len(forms) == 1 and (not v.isdigit() or forms[0][:2] in ("BE", "CH")):
-            return "national_id", forms[0][:2]
-    if digits and contains(ADDRESS, v):
+        country = _national_country(v)
+        if country is not None:
+            return "national_id", country
+    # ADDRESS needs a street-type word after the number: a cell without a letter (a date, an
+    # expiry, a CVV) holds none (its case folding reads only letters as letters: `ſ`, `K`)
+    if digits and any(map(str.isalpha, v)) and contains(ADDRESS, v):
         return "street", None
     return None
+
+
+# The compact lengths `identifiers._national_compact` accepts, by country (the NINO's regex: 9
+# characters, or 10 with the newline its `$` lets through)
+_NID_LENGTHS = {"BE": (11,), "ES": (9,), "IT": (16,), "US": (9,), "GB": (9, 10), "CH": (13,)}
+_NID_BY_LENGTH: dict[int, tuple[str, ...]] = {
+    n: tuple(cc for cc in ids.NATIONAL_ID_COUNTRIES if n in _NID_LENGTHS[cc])
+    for n in {n for lengths in _NID_LENGTHS.values() for n in lengths}}
+
+
+def _national_country(v: str) -> str | None:
+    """The country of the one national identifier form `v` validates as, when that types a column:
+    bare digit runs pass some country's rules by chance (most 9-digit numbers are valid SSNs),
+    so a column is typed by them only with the 11- and 13-digit checksummed forms (BE, CH).
+
+    The same answer as `ids.national_id_forms(v, strict=False)`, read as above, for a tenth of
+    the work: the cell is compacted once (that function compacts it once per country, six
+    `str.translate`s), and only the countries whose rules accept its length are asked (a date's
+    8 digits: none)."""
+    s = v.strip()
+    if len(s) > 3 and s[2] == ":" and s[:2].isalpha():  # `BE:85073003328`: that function reads the prefix
+        forms = ids.national_id_forms(v, strict=False)
+        return forms[0][:2] if len(forms) == 1 and (not v.isdigit() or forms[0][:2] in ("BE", "CH")) else None
+    c = s.upper()  # as `ids.canon_national_id` compacts it
+    if len(c) > 24:
+        return None
+    c = c.translate(ids._NID_STRIP)
+    found = None
+    for cc in _NID_BY_LENGTH.get(len(c), ()):
+        if ids._national_compact(cc, c):
+            if found is not None:
+                return None  # two countries' forms: not one
+            found = cc
+    if found is None or (v.isdigit() and found not in ("BE", "CH")):
+        return None
+    return found
 
 
 def infer_roles(columns: list[list[str]]) -> list[str | None]:
@@ -328,17 +365,7 @@ def infer_roles(columns: list[list[str]]) -> list[str | None]:
     regions = frozenset(intl - {"FR"})
     for col in columns:
         vals = [v for v in col if v]
-        counts: dict[tuple[str, str | None], int] = {}
-        for v in vals:
-            t = _value_types(v, regions)
-            if t is not None:
-                counts[t] = counts.get(t, 0) + 1
-        best = max(counts.items(), key=lambda kv: (kv[1], -_BY_VALUE.index(kv[0][0])), default=None)
-        if best is None or best[1] < 2 or best[1] < 0.6 * len(vals):
-            roles.append(None)
-            continue
-        (role, country), _ = best
-        roles.append(Role(role, country) if country else role)
+        roles.append(_column_role(vals, regions))
     if "nir" in roles:
         _dob_beside_nir(columns, roles)
     if "street" in roles:  # five digits beside a street are its postcode, and words after it the city
@@ -350,6 +377,31 @@ def infer_roles(columns: list[list[str]]) -> list[str | None]:
                 if after and roles[k + 1] is None and sum(not _WORTH.search(v) for v in after) >= 0.6 * len(after):
                     roles[k + 1] = "city"
     return roles
+
+
+def _column_role(vals: list[str], regions: frozenset[str]) -> str | None:
+    """The type at least 60% of a column's values (and at least two) validate as, else None.
+
+    The values are read until the answer is certain, not all of them: a type counted on 60% of
+    the column is more than half of it, so no other type can reach its count (that is why no
+    tie can arise then); and once no type can reach 60% even with every value left, the answer
+    is None. The same answer as counting every value (tests/test_detect_columns_early.py)."""
+    n = len(vals)
+    need = max(2, 0.6 * n)  # the count a type needs (`>=`)
+    counts: dict[tuple[str, str | None], int] = {}
+    top = 0  # the highest count so far
+    for k, v in enumerate(vals):
+        t = _value_types(v, regions)
+        if t is not None:
+            c = counts[t] = counts.get(t, 0) + 1
+            if c >= need:
+                role, country = t
+                return Role(role, country) if country else role
+            if c > top:
+                top = c
+        if top + n - 1 - k < need:  # even every value left of the one type cannot reach it
+            return None
+    return None
 
 
 def _dob_beside_nir(columns: list[list[str]], roles: list[str | None]) -> None:
