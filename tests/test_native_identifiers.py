@@ -101,6 +101,11 @@ def test_columns_of_random_found_lists(native: Any) -> None:
         assert got.token_map() == token_map(ref)
         assert got.counts() == _reference_counts(ref)
         assert len(got) == len(ref) and got == ref
+        # `_build`'s call: the found list emptied as it is read, the same identifiers and masks
+        found, ref_masks, masks, types = list(sink.found), [], [], set()
+        _identifiers(sink, Tokenizer(KEY), KEY.version, 30, ref_masks)
+        eaten = core.build(found, engine.native_tokenizer(KEY.key), KEY.version, 30, masks, types, consume=True)
+        assert found == [] and eaten == ref and masks == ref_masks and types == {f[0] for f in sink.found}
 
 
 def test_documents_of_both_engines_are_equal(native: Any) -> None:

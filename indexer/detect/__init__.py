@@ -350,7 +350,8 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
     idents: Sequence[Identifier]
     if core is not None:  # the compiled core: tokens, masks and the types in one call (issue 17), the identifiers
         types: set[str] = set()  # as columns (`vigie_native.Identifiers`: an `Identifier` only when one is read)
-        idents = core.build(sink.found, _engine.native_tokenizer(tok.key.key), version, cut, masks, types)
+        # (`consume`: the found list is emptied as read, its tuples freed while in the cache)
+        idents = core.build(sink.found, _engine.native_tokenizer(tok.key.key), version, cut, masks, types, consume=True)
     else:
         idents = _identifiers(sink, tok, version, cut, masks)
         types = set(map(_first, sink.found))

@@ -1101,12 +1101,15 @@ impl Core {
     /// `_build`'s loop: the identifiers of `found` [(type, canonical, start, end), ...] with
     /// their tokens (card networks and countries when an `Identifier` is asked for), as an
     /// `Identifiers` sequence; the masks of spans before `cut` are appended to `masks` as
-    /// (start, end, mask), the found types to the set `types`.
+    /// (start, end, mask), the found types to the set `types`. `consume`: `found` is emptied as
+    /// it is read (`_build`: the sink is dropped after it), each tuple freed while in the cache.
     #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (found, tokenizer, version, cut, masks, types, consume = false))]
     fn build<'py>(&self, py: Python<'py>, found: Bound<'py, PyList>, tokenizer: Bound<'py, Tokenizer>,
-                  version: Bound<'py, PyAny>, cut: i64, masks: Bound<'py, PyList>, types: Bound<'py, pyo3::types::PySet>)
-                  -> PyResult<fragment::Identifiers> {
-        fragment::build(py, &self.maker, &found, tokenizer.get(), &version, cut, &masks, self.mask_value.bind(py), &types)
+                  version: Bound<'py, PyAny>, cut: i64, masks: Bound<'py, PyList>, types: Bound<'py, pyo3::types::PySet>,
+                  consume: bool) -> PyResult<fragment::Identifiers> {
+        fragment::build(py, &self.maker, &found, tokenizer.get(), &version, cut, &masks, self.mask_value.bind(py), &types,
+                        consume)
     }
 
     /// `parallel.unpack`'s loop: the `Identifier`s of one packed fragment, from its columns

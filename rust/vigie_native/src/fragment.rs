@@ -400,7 +400,7 @@ impl Identifiers {
 #[allow(clippy::too_many_arguments)]
 pub fn build<'py>(py: Python<'py>, maker: &std::sync::Arc<IdentMaker>, found: &Bound<'py, PyList>, tok: &Tokenizer,
                   version: &Bound<'py, PyAny>, cut: i64, masks: &Bound<'py, PyList>,
-                  mask_hook: &Bound<'py, PyAny>, types: &Bound<'py, PySet>) -> PyResult<Identifiers> {
+                  mask_hook: &Bound<'py, PyAny>, types: &Bound<'py, PySet>, consume: bool) -> PyResult<Identifiers> {
     let n = found.len();
     let mut out = Identifiers {
         maker: maker.clone(), kinds: Vec::new(), kind: Vec::with_capacity(n), values: String::new(),
@@ -411,7 +411,13 @@ pub fn build<'py>(py: Python<'py>, maker: &std::sync::Arc<IdentMaker>, found: &B
     // interned); `last`: the previous identifier's
     let mut kind_objs: Vec<(Bound<'py, PyAny>, usize)> = Vec::new();
     let mut last = usize::MAX;
-    for item in found.iter() {
+    let none = py.None().into_bound(py);
+    for (k, item) in found.iter().enumerate() {
+        if consume {
+            // the list's reference dropped now: the tuple (its value, its ints) is freed at the
+            // end of this turn, while in the cache, not by a second cold walk when the list goes
+            found.set_item(k, &none)?;
+        }
         let tup = item.cast::<PyTuple>()?;
         let t_obj = tup.get_item(0)?;
         let c_obj = tup.get_item(1)?;
@@ -474,6 +480,9 @@ pub fn build<'py>(py: Python<'py>, maker: &std::sync::Arc<IdentMaker>, found: &B
     }
     for (k, _) in &out.kinds {
         types.add(k.bind(py))?;
+    }
+    if consume {
+        found.del_slice(0, found.len())?;
     }
     Ok(out)
 }
