@@ -104,6 +104,8 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # a clause ends at punctuation, and in markup at a tag: `<telecom use="HP"/><patient>` (a CDA's
 # home phone) holds no clause with "patient" in it (`_MARKUP_TAG` ends the text read after a match)
 _CLAUSE_END = ".;|\t\n,!?()[]>"
+# one of them, searched in the reversed text before a match: the clause's start in one search
+_CLAUSE_CHAR = re.compile("[" + re.escape(_CLAUSE_END) + "]")
 _MARKUP_TAG = re.compile(r"<[/A-Za-z]")
 
 
@@ -250,7 +252,8 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
     three per (category, evidence) so that a 10 000-row file does not return 10 000 flags."""
     lex = lexicon()
     folded = fold_accents(text)
-    low = folded.lower()
+    # the lower-case copy only once something reads it: most fragments hold no term and no label
+    low: str | None = None
     flags: list[SensitiveFlag] = []
     seen: dict[tuple[str, str], int] = {}
     columns: _Columns | None = None
@@ -265,6 +268,8 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
         term = folded[start:end]
         if term in done:
             continue
+        if low is None:
+            low = folded.lower()
         kinds = [(c, a) for c, a in classify(term) if seen.get((c, low[start:end]), 0) < 3]
         if not kinds:
             done.add(term)
@@ -276,7 +281,9 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
         if line_end < 0 and len(low) - end <= _LINE_MAX:
             line_end = len(low)
         look = max(line_start, start - _WINDOW)
-        clause_start = max(look, *(low.rfind(c, look, start) + 1 for c in _CLAUSE_END))
+        # (the last clause end between `look` and the match, by one search of the reversed slice)
+        cut = _CLAUSE_CHAR.search(low[look:start][::-1])
+        clause_start = start - cut.start() if cut is not None else look
         role: str | None = None
         column: str | None = None
         line = ""
@@ -291,6 +298,8 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
                 inner = _label(line, start - line_start)
                 if inner in lex.name_columns or inner in lex.neutral_columns:
                     role = inner
+        if role is not None and all(_column_verdict(lex, c, role) is False for c, _ in kinds):
+            continue  # (what the loop below concludes for each category; the rest is not read)
         if _negated(lex, low, start, end, clause_start):
             continue
         before = low[clause_start:start]
@@ -318,7 +327,9 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
             flags.append(SensitiveFlag(category=cat, evidence=text[start:end], start=start, end=end))
             if len(flags) >= limit:
                 return flags
-    if ":" in low or "=" in low:
+    if ":" in folded or "=" in folded:  # (`low` has the same ":" and "=")
+        if low is None:
+            low = folded.lower()
         _label_flags(lex, text, low, flags, seen, limit)
         if len(flags) < limit and ("113883" in low or "icd" in low or "cim" in low or "loinc" in low
                                    or "snomed" in low or "religi" in low):
