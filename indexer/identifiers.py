@@ -88,9 +88,18 @@ class IdentifierError(IndexerError, ValueError):
 # chosen. Each returns the canonical form, None, or Ellipsis when Python must decide; the
 # `*_py` functions are the reference they are tested against.
 _NATIVE: list[Any] = [None]
-# Set on a thread that must run the reference engine whatever was chosen: `engine.reference_only`,
-# after the compiled core crashed on an input.
-REFERENCE_ONLY = threading.local()
+
+
+class _ReferenceOnly(threading.local):
+    """Set on a thread that must run the reference engine whatever was chosen: `engine.reference_only`,
+    after the compiled core crashed on an input. `on` has a class default, so a thread that never set
+    it reads False without an error (on a bare `threading.local`, each `getattr(..., "on", False)`
+    raised and formatted an AttributeError: ~2k instructions a validator call)."""
+
+    on = False
+
+
+REFERENCE_ONLY = _ReferenceOnly()
 
 
 def _native() -> Any:
