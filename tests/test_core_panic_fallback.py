@@ -74,7 +74,7 @@ def test_a_core_panic_in_detect_falls_back_to_the_reference_engine(native: None,
         def __getattr__(self, name: str) -> Any:
             return getattr(real, name)
 
-        def build(self, *args: Any) -> Any:
+        def build(self, *args: Any, **kwargs: Any) -> Any:
             calls.append(True)
             raise panic
 
@@ -134,7 +134,7 @@ def test_an_ordinary_error_is_not_taken_for_a_panic(native: None, monkeypatch: p
         def __getattr__(self, name: str) -> Any:
             return getattr(real, name)
 
-        def build(self, *args: Any) -> Any:
+        def build(self, *args: Any, **kwargs: Any) -> Any:
             raise MemoryError("not a panic")
 
     monkeypatch.setitem(engine._state, "core", Failing())
