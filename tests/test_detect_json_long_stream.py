@@ -3,12 +3,13 @@ streamed through `indexer.detect.parallel` (`vigie scan` of a file over 8 MiB, a
 attachment over `detection.big_input_bytes`): the line is cut between two of its records, each
 piece a valid JSON line again, so every record is read, in order, on the line's line number, in
 bounded memory. It was cut to its head (1,000,000 characters): a 30 MB export gave its first
-few thousand records (the whole-path tests use 13 MB: over the 8 MiB above which `vigie scan`
-streams, seven 2 MiB chunks; the 200 MB test holds the memory bound). A line that cannot be cut (one record of megabytes, a malformed or deep
-line) is still kept to its head and counted, in linear time.
+few thousand records. The whole-path tests use 13 MB: over the 8 MiB above which `vigie scan`
+streams, seven 2 MiB chunks; the 200 MB test holds the memory bound. A line that cannot be cut
+(one record of megabytes, a malformed or deep line) is still kept to its head and counted, in
+linear time.
 
-Runs on the engine `VIGIE_ENGINE` chooses (the suite runs the detection tests on both); the
-`vigie scan` test runs both engines itself. Synthetic data only.
+Runs on the engine `VIGIE_ENGINE` chooses (the suite runs the detection tests on both), the
+`vigie scan` test too. Synthetic data only.
 """
 
 from __future__ import annotations
@@ -28,8 +29,14 @@ import pytest
 
 from indexer import engine as _engine
 from indexer.decode import Limits
-from indexer.detect.parallel import (DEFAULT_CHUNK_BYTES, DEFAULT_THRESHOLD_BYTES, Chunk, StreamStats, chunks,
-                                     detect_stream)
+from indexer.detect.parallel import (
+    DEFAULT_CHUNK_BYTES,
+    DEFAULT_THRESHOLD_BYTES,
+    Chunk,
+    StreamStats,
+    chunks,
+    detect_stream,
+)
 from indexer.models import Fragment
 from indexer.tokens import MatchKey
 from tests.test_big_inputs import PARENT_MB, WORKER_MB, dump, emails, scan
@@ -74,7 +81,8 @@ N_RECORDS = 72_000  # records: ~13 MB on one line
 def export_13mb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("jsonstream") / "export.json"
     path.write_bytes(_input(N_RECORDS, wrapped=False))
-    assert path.stat().st_size > DEFAULT_THRESHOLD_BYTES + 2 * DEFAULT_CHUNK_BYTES and path.read_bytes().count(b"\n") == 11
+    assert path.stat().st_size > DEFAULT_THRESHOLD_BYTES + 2 * DEFAULT_CHUNK_BYTES
+    assert path.read_bytes().count(b"\n") == 11
     return path
 
 
