@@ -32,7 +32,7 @@ from vigie_kit.ports import free_port
 from vigie_kit.synthetic import Synth
 
 __all__ = ["ENGINES", "FORUM_ENGINES", "PASTE_ENGINES", "RealEngineError", "RealPasteSite", "RealSite", "TruthPaste",
-           "TruthPost", "engine_python", "paste_content", "real_forum", "real_paste", "site_content"]
+           "TruthPost", "engine_python", "installed", "paste_content", "real_forum", "real_paste", "site_content"]
 
 REPO = Path(__file__).resolve().parents[1]
 ENGINES_DIR = REPO / ".cache" / "engines"
@@ -450,3 +450,37 @@ def real_paste(engine: str, *, seed: int = 11) -> Iterator[RealPasteSite]:
         if process is not None:
             _stop(process)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def installed(engine: str) -> bool:
+    """Whether `engine`'s empty installed database is cached in its venv (`_installed_db`, or
+    Misago's PostgreSQL cluster): a site then starts from a copy, without the install step."""
+    python = engine_python(engine)
+    if python is None:
+        return False
+    venv = python.parent.parent
+    return (venv / "vigie-installed-site.sqlite3").exists() or (venv / "vigie-installed-pg" / "data").is_dir()
+
+
+def main(argv: list[str]) -> int:
+    """`python -m vigie_kit.real_engines ENGINE...`: run each forum engine's own install step once
+    (scripts/engines.sh, after installing the engine), by building and dropping one site, so that
+    the suite's sites start from the cached installed database (the migrations of FlaskBB and
+    Misago took ~80 s each in the suite's first run)."""
+    failed = 0
+    for engine in argv:
+        if engine not in FORUM_ENGINES or installed(engine):
+            continue
+        try:
+            with real_forum(engine):
+                pass
+        except (RealEngineError, OSError, subprocess.SubprocessError) as exc:
+            print(f"real_engines: {engine}: its install step failed: {exc}", flush=True)
+            failed = 1
+    return failed
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))
