@@ -392,15 +392,28 @@ def _launch_tor(binary: str, config: dict[str, str | list[str]], timeout: float,
         proc.stdin.write(("\n".join(lines) + "\n").encode())
         proc.stdin.close()
         deadline = time.monotonic() + timeout
+        # the pipe is read with os.read into our own buffer, never by `readline()`: a buffered
+        # reader takes every line tor wrote at once and returns the first, and the selector, which
+        # sees only the pipe, then waited the whole timeout for the lines already read (the root
+        # warning and "Bootstrapped 0%" written together: an intermittent 180 s hang in the suite)
+        pending = b""
+        fd = proc.stdout.fileno()
         with selectors.DefaultSelector() as sel:
-            sel.register(proc.stdout, selectors.EVENT_READ)
+            sel.register(fd, selectors.EVENT_READ)
             while True:
-                left = deadline - time.monotonic()
-                if left <= 0 or not sel.select(left):
-                    raise OSError(f"no bootstrap after {timeout:.0f}s ({problem})")
-                line = proc.stdout.readline().decode("utf-8", "replace").strip()
+                if b"\n" not in pending:
+                    left = deadline - time.monotonic()
+                    if left <= 0 or not sel.select(left):
+                        raise OSError(f"no bootstrap after {timeout:.0f}s ({problem})")
+                    chunk = os.read(fd, 65536)
+                    if not chunk:
+                        raise OSError(f"tor exited: {problem}")
+                    pending += chunk
+                    continue
+                raw, pending = pending.split(b"\n", 1)
+                line = raw.decode("utf-8", "replace").strip()
                 if not line:
-                    raise OSError(f"tor exited: {problem}")
+                    continue
                 on_line(line)
                 if _BOOTSTRAPPED.search(line):
                     proc.stdout.close()
