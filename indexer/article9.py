@@ -247,6 +247,14 @@ def _negated(lex: Lexicon, low: str, start: int, end: int, clause_start: int) ->
     return re2_match(lex.neg_after, low[end:end + 30]) is not None
 
 
+def _clause_start(low: str, look: int, start: int) -> int:
+    """Where the clause holding the match at `start` begins: just after the last clause end
+    between `look` and `start`, else `look` (one search of the reversed slice, not an `rfind`
+    per clause end)."""
+    cut = _CLAUSE_CHAR.search(low[look:start][::-1])
+    return start - cut.start() if cut is not None else look
+
+
 def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
     """Flags with evidence (original spelling) and offsets; at most `limit` flags, and at most
     three per (category, evidence) so that a 10 000-row file does not return 10 000 flags."""
@@ -281,9 +289,7 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
         if line_end < 0 and len(low) - end <= _LINE_MAX:
             line_end = len(low)
         look = max(line_start, start - _WINDOW)
-        # (the last clause end between `look` and the match, by one search of the reversed slice)
-        cut = _CLAUSE_CHAR.search(low[look:start][::-1])
-        clause_start = start - cut.start() if cut is not None else look
+        clause_start = _clause_start(low, look, start)
         role: str | None = None
         column: str | None = None
         line = ""
