@@ -94,7 +94,8 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 __all__ = ["BROWSER_HANDLER_PATH", "CHROMIUM_NETWORK_ARGS", "BrowserDownloadHandler", "BrowserLimits",
-           "browser_download_handler_settings", "browser_env", "browser_rss_bytes", "chromium_args"]
+           "browser_download_handler_settings", "browser_env", "browser_rss_bytes", "chromium_args",
+           "host_rules"]
 
 BROWSER_HANDLER_PATH = "crawler.handlers.browser.BrowserDownloadHandler"
 CHROMIUM = "/usr/bin/chromium"
@@ -123,6 +124,14 @@ CHROMIUM_NETWORK_ARGS: tuple[str, ...] = (
     "SafeBrowsingEnhancedProtection,InterestFeedContentSuggestions,DnsOverHttps,AsyncDns,"
     "PrivacySandboxSettings4,UseDnsHttpsSvcb",
 )
+
+
+def host_rules(hosts: frozenset[str]) -> str:
+    """Chromium's `--host-rules`: every destination but `hosts` mapped to a name that never
+    resolves, in Chromium's network stack, so that whatever the page opens (WebSockets and the
+    requests of its workers, which Playwright's routing never sees) reaches no other host.
+    No host known: nothing is reachable, as `_off_site` aborts every request then."""
+    return "--host-rules=MAP * ~NOTFOUND" + "".join(f" , EXCLUDE {h}" for h in sorted(hosts))
 
 
 def chromium_args(socks: tuple[str, int] | None) -> list[str]:
@@ -295,6 +304,16 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
     @property
     def context_name(self) -> str:
         return f"vigie:{self._source}"
+
+    async def _maybe_launch_browser(self) -> None:
+        """Chromium launched with the source's hosts as its only reachable ones (`host_rules`,
+        known once the spider is): `abort_request` stops the page's HTTP requests, but
+        Playwright routes no WebSocket, and a page's `new WebSocket('ws://127.0.0.1:9200/')`
+        reached Elasticsearch, Redis or the web app on a `network: direct` source (round 8 of
+        the attacker's review)."""
+        args = self.config.launch_options.setdefault("args", [])
+        args[:] = [a for a in args if not a.startswith("--host-rules=")] + [host_rules(self._allowed_hosts())]
+        await super()._maybe_launch_browser()
 
     def _context_kwargs(self) -> dict[str, Any]:
         from crawler.spiders._base import VigieSpider
