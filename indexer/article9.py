@@ -255,6 +255,13 @@ def _clause_start(low: str, look: int, start: int) -> int:
     return start - cut.start() if cut is not None else look
 
 
+# the rest of an e-mail address's local part after a match, up to its "@" and the domain's first
+# character: a term there is a name or a mailbox's word, not something said of the person (a combo
+# list's "paul.gay@..." is Mr Gay's address); a term in the domain ("@gay-rencontres.fr", an account
+# on a dating site) is still read
+_EMAIL_LOCAL_TAIL = re.compile(r"[a-zA-Z0-9._%+-]{0,64}@[a-zA-Z0-9]")
+
+
 def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
     """Flags with evidence (original spelling) and offsets; at most `limit` flags, and at most
     three per (category, evidence) so that a 10 000-row file does not return 10 000 flags."""
@@ -271,11 +278,14 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
     # later match is skipped on one set lookup (`folded` is ASCII, so `low`'s slice is the term's
     # lower case, and `seen` only grows: a term once done stays done)
     done: set[str] = set()
+    at = "@" in folded
     for spans in iter_spans(lex.terms, folded):
         start, end = spans[0]
         term = folded[start:end]
         if term in done:
             continue
+        if at and _EMAIL_LOCAL_TAIL.match(folded, end) is not None:
+            continue  # the local part of an address ("paul.gay@", "luc.chretien@") names a mailbox
         if low is None:
             low = folded.lower()
         kinds = [(c, a) for c, a in classify(term) if seen.get((c, low[start:end]), 0) < 3]
