@@ -103,9 +103,11 @@ class FollowRulesMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        from crawler._headers import limit_response_headers
         from crawler._offline import ensure_offline
 
         ensure_offline()  # whatever starts the crawl, no public-suffix download outside Tor
+        limit_response_headers()  # and no response's endless headers kept in memory
         mw = cls(crawler.settings.getlist("VIGIE_FOLLOW_ALLOW"), crawler.settings.getlist("VIGIE_FOLLOW_DENY"),
                  set(crawler.settings.getlist("VIGIE_ALLOWED_HOSTS")), crawler.settings.getint("VIGIE_MAX_DEPTH"))
         mw.stats = _stats(crawler)
