@@ -38,6 +38,7 @@ from indexer.redact import mask_text
 
 if TYPE_CHECKING:
     from crawler._sevenzip import CountedMember, CountedMembers
+    from crawler.rar import RarMember as _RarMember
 from vigie.config.schema import AttachmentLimits
 
 __all__ = ["MAX_PASSWORDS", "UNPACKED_TYPES", "ArchiveBombError", "AttachmentError", "ExtractedFile", "LinesTooLong",
@@ -53,11 +54,13 @@ _DIRECTORY_BYTES_PER_FILE = 1024
 _BOUNDED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _OWN_METHODS = (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 # what `_expand` opens (a .tar.gz is a gz, then a tar)
-_ARCHIVES = ("zip", "7z", "gz", "tgz", "tar", "bz2", "xz")
+_ARCHIVES = ("zip", "7z", "rar", "gz", "tgz", "tar", "bz2", "xz")
 # spreadsheets (Excel, OpenDocument): zips of XML read as one table per sheet (`crawler.spreadsheets`)
 _WORKBOOKS = ("xlsx", "xlsm", "ods")
 # documents (Word, OpenDocument text, PDF) read as text, a file per part or page (`crawler.documents`)
 _DOCUMENTS = ("docx", "odt", "pdf")
+# seconds the RAR readers of one attachment may take in all (each is stopped at RAR_SECONDS), as PDFs'
+_RAR_SECONDS_PER_ATTACHMENT = 60.0
 # the types `expand_attachment` opens rather than passes on as they are
 UNPACKED_TYPES = frozenset(_ARCHIVES + _WORKBOOKS + _DOCUMENTS)
 # pages of a PDF read at most, per file of attachments.max_files (2,000 by default); a PDF that
@@ -161,6 +164,7 @@ class _Budget:
         self.files = 0
         self.skipped = skipped
         self.pdf_seconds = _PDF_SECONDS_PER_ATTACHMENT  # left for this attachment's PDF readers
+        self.rar_seconds = _RAR_SECONDS_PER_ATTACHMENT  # left for its RAR readers
 
     def skip(self, exc: AttachmentError) -> None:
         """Set one member aside (see the module docstring); give up on the rest past the caps."""
@@ -195,9 +199,10 @@ def expand_attachment(filename: str, data: bytes, limits: AttachmentLimits,
     Raises `ArchiveBombError` when a cap is exceeded, `AttachmentError` when it is corrupt.
     With `skipped` (a list the caller logs and counts), a member that cannot be read is added
     to it and the others are read; it raises only when nothing could be read.
-    `passwords`: candidates for an encrypted zip (ZipCrypto or WinZip AES) or 7z, as posted beside
-    it (the first `MAX_PASSWORDS`, each tried once per archive); what they decrypt is within the
-    same caps. They are never logged: an archive opened is said at DEBUG by the candidate's rank.
+    `passwords`: candidates for an encrypted zip (ZipCrypto or WinZip AES) or 7z (not RAR: libarchive
+    decrypts none), as posted beside it (the first `MAX_PASSWORDS`, each tried once per archive); what
+    they decrypt is within the same caps. They are never logged: an archive opened is said at DEBUG
+    by the candidate's rank.
     """
     if len(data) > limits.max_bytes:
         raise ArchiveBombError(f"{filename}: {len(data)} bytes > attachments.max_bytes={limits.max_bytes}")
@@ -289,6 +294,8 @@ def _expand(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, d
             _expand_zip(name, data, limits, budget, depth, out)
         elif ext == "7z":
             _expand_7z(name, data, limits, budget, depth, out)
+        elif ext == "rar":
+            _expand_rar(name, data, limits, budget, depth, out)
         elif ext == "tar":
             _expand_tar(name, data, limits, budget, depth, out)
         else:  # one compressed file: base.sql.gz -> base.sql, dump.tgz -> dump.tar, x.csv.bz2, y.tar.xz
@@ -860,6 +867,86 @@ def _read_7z(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget,
     return wanted, written
 
 
+
+
+def _expand_rar(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, depth: int,
+                out: list[ExtractedFile]) -> None:
+    """A RAR archive's (RAR 4 or 5) regular files of the allowed types (`crawler.rar`): its headers
+    walked here first (entries, declared sizes and encryption checked against the caps before
+    anything is decompressed), the members then decompressed by libarchive in a process of its own,
+    each chunk counted against the budget as it comes back. Links and directories are skipped;
+    names are labels (`member_label`). An encrypted RAR, or member, is not read (libarchive decrypts
+    no RAR; the passwords posted beside it are not tried): set aside, counted, with the reason. A
+    reader that stopped part way (a crash, a time-out, a corrupt member) keeps the members it read
+    whole when the caller collects the parts set aside (the rest is one of them), as a PDF's."""
+    from crawler.rar import RAR_SECONDS, RarCapError, RarEncryptedError, RarError, member_label, rar_listing, rar_read
+
+    try:
+        listing = rar_listing(data, limits.max_files * _TAR_ENTRIES_PER_FILE)
+    except RarCapError as exc:
+        raise ArchiveBombError(f"{name}: {exc} (attachments.max_files={limits.max_files}); refused") from exc
+    except RarError as exc:
+        raise AttachmentError(f"{name}: not a valid RAR archive ({exc})") from exc
+    if listing.encrypted_headers:
+        raise _rar_encrypted(name, budget, "an encrypted RAR archive (its headers too: even its file names)")
+    files = [e for e in listing.entries if e.kind == "file"]
+    _refuse_declared(name, len(files), sum(max(0, e.size) for e in files), limits, budget)
+    wanted = {e.ordinal: e for e in files if extension_of(e.name) in limits.extensions}
+    for entry in [e for e in wanted.values() if e.encrypted]:
+        del wanted[entry.ordinal]
+        where = f"{name}/{member_label(entry.name)}"
+        _guarded(budget, where, _raising(_rar_encrypted(where, budget, "an encrypted RAR member")))
+    if not wanted:
+        return
+    if budget.rar_seconds < 1:
+        raise AttachmentError(f"{name}: not read: this attachment's RAR archives took the "
+                              f"{_RAR_SECONDS_PER_ATTACHMENT:.0f} s their readers may take in all")
+    started = time.monotonic()
+    try:
+        read = rar_read(name, data, list(wanted), spend=budget.spend,
+                        max_bytes=max(0, limits.max_uncompressed_bytes - budget.total),
+                        seconds=min(RAR_SECONDS, budget.rar_seconds))
+    except RarError as exc:  # the worker said nonsense: stopped
+        raise AttachmentError(str(exc)) from exc
+    finally:
+        budget.rar_seconds -= time.monotonic() - started
+    for ordinal, why in read.failed:
+        where = f"{name}/{member_label(wanted[ordinal].name)}"
+        _guarded(budget, where, _raising(AttachmentError(f"{where}: cannot be extracted ({why})")))
+    for member in read.members:
+        where = f"{name}/{member_label(member.name)}"
+        declared = wanted[member.ordinal].crc
+
+        def step(where: str = where, member: _RarMember = member, declared: int | None = declared) -> None:
+            if declared is not None and member.crc != declared:
+                raise AttachmentError(f"{where}: CRC mismatch once extracted (corrupt or truncated member)")
+            if extension_of(where) in limits.extensions:  # the name libarchive read, checked again
+                _expand(where, member.data, limits, budget, depth + 1, out)
+        _guarded(budget, where, step)
+    if read.error is not None:
+        error = (ArchiveBombError(f"{name}: {read.error} (attachments.max_uncompressed_bytes)")
+                 if isinstance(read.error, RarCapError)
+                 else _rar_encrypted(name, budget, f"encrypted RAR: {read.error}")
+                 if isinstance(read.error, RarEncryptedError)
+                 else AttachmentError(f"{name}: {read.error}"
+                                      + (f" after {len(read.members)} member(s)" if read.members else "")))
+        if not read.members or budget.skipped is None:
+            raise error
+        budget.skip(error)
+
+
+def _raising(exc: AttachmentError) -> Callable[[], None]:
+    """A member's step that fails with `exc`: set aside as `_guarded` sets a failed member aside."""
+    def step() -> None:
+        raise exc
+    return step
+
+
+def _rar_encrypted(where: str, budget: _Budget, what: str) -> AttachmentError:
+    """An encrypted RAR (or member), not read: said so, and that a password posted beside it was not tried."""
+    tried = (f"; the {len(budget.passwords)} password(s) posted beside it were not tried" if budget.passwords
+             else "")
+    return AttachmentError(f"{where}: {what}; not read: libarchive, Vigie's RAR reader, decrypts no RAR{tried}")
 
 
 def _expand_tar(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, depth: int,

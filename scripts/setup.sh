@@ -36,6 +36,9 @@ command -v strace >/dev/null || need_apt+=(strace)
 # tests/test_attachments_7z.py writes its .7z archives with 7-Zip itself (another implementation
 # than the py7zr Vigie reads them with)
 command -v 7zz >/dev/null || need_apt+=(7zip)
+# RAR attachments are read by libarchive (crawler._rar_worker, through the libarchive-c package):
+# Debian 12's libarchive13, Debian 13's libarchive13t64 (apt selects it for the name libarchive13)
+ls /usr/lib/*/libarchive.so.13 >/dev/null 2>&1 || need_apt+=(libarchive13)
 # the PostgreSQL outbox tests (tests/pg_server.py) run a private cluster with Debian's initdb/pg_ctl
 # (/usr/lib/postgresql/*/bin) as the unprivileged user vigie-pg (PostgreSQL refuses root)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_apt+=(postgresql)

@@ -45,10 +45,11 @@ if TYPE_CHECKING:
 
 __all__ = ["PasteSpider", "listing_dates", "paste_page_text", "paste_preview"]
 # a raw paste served as one of these is read as a file (unpacked within `attachments`), not as text
-_FILE_TYPES = frozenset({"zip", "7z", "gz", "tgz", "bz2", "xz", "tar", "xlsx", "xls", "ods", "docx", "odt", "pdf"})
+_FILE_TYPES = frozenset({"zip", "7z", "rar", "gz", "tgz", "bz2", "xz", "tar", "xlsx", "xls", "ods", "docx", "odt",
+                         "pdf"})
 # the archives a paste's text may link to (with `attachments.extensions`), and how many are followed
 # at most (a paste of a thousand links is a list, not a post)
-_ARCHIVE_LINKS = frozenset({"zip", "7z", "gz", "tgz", "bz2", "xz", "tar"})
+_ARCHIVE_LINKS = frozenset({"zip", "7z", "rar", "gz", "tgz", "bz2", "xz", "tar"})
 MAX_ARCHIVE_LINKS = 8
 _URL = re.compile(r"(?i)\bhttps?://[^\s<>\"'`]{1,2000}")
 _URL_TRAILING = ".,;:!?)]}>»”'\""

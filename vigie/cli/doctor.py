@@ -61,6 +61,7 @@ def doctor(
 
     Example:  vigie doctor --config config --launch
     """
+    from crawler.rar import rar_support
     from crawler.tor import TorController, TorError, TorHealth
     from indexer.detect.prefilter import status as prefilter_status
     from indexer.engine import engine_name
@@ -68,6 +69,10 @@ def doctor(
     if not as_json:  # which detection engine runs here: the compiled core or the pure-Python reference
         console.print(f"detection engine: {engine_name()}")
         console.print(f"detection prefilter: {prefilter_status()}")
+        # RAR attachments: the reader started as a crawl starts it, on a small archive of each version
+        rar_ok, rar_said = rar_support()
+        console.print(f"RAR attachments: {rar_said}" if rar_ok else
+                      f"[yellow]RAR attachments cannot be read[/] (each is counted as an error): {shown(rar_said)}")
     settings = rt.config.global_config.tor
     where = f"{settings.socks_host}:{settings.socks_port} / control 127.0.0.1:{settings.control_port}"
     if settings.mode == "launch" and not launch:

@@ -1341,16 +1341,17 @@ class AttachmentLimits(Strict):
     enabled: bool = Field(default=True, description="Download attachments at all.")
     extensions: list[str] = Field(
         default_factory=lambda: ["txt", "csv", "tsv", "sql", "json", "jsonl", "xml", "vcf", "ldif", "ics", "mbox",
-                                 "eml", "xlsx", "xlsm", "ods", "docx", "odt", "pdf", "gz", "zip", "7z", "tar", "tgz",
-                                 "bz2", "xz"],
+                                 "eml", "xlsx", "xlsm", "ods", "docx", "odt", "pdf", "gz", "zip", "7z", "rar", "tar",
+                                 "tgz", "bz2", "xz"],
         description="File types downloaded, among txt, csv, tsv, sql, json, jsonl, xml, vcf (vCard address books), "
                     "ldif (directory exports), ics (iCalendar agendas), mbox and eml (mailboxes and messages: "
                     "their MIME parts decoded), xlsx, xlsm and ods (Excel and OpenDocument spreadsheets: each sheet "
                     "read as a table), docx, odt and pdf (Word, OpenDocument and PDF documents: "
                     "their text read, a file per part or page: `letter.docx/document.txt`, `report.pdf/page-3.txt`; "
-                    "a PDF in a process of its own, at most 20 pages per file of `max_files`), gz, zip, 7z, "
+                    "a PDF in a process of its own, at most 20 pages per file of `max_files`), gz, zip, 7z, rar, "
                     "tar, tgz, bz2, xz, log. Archives are unpacked in memory within the limits below (zip members "
-                    "stored, deflated, bzip2 or LZMA; 7z with any of 7-Zip's usual methods; an encrypted zip or 7z "
+                    "stored, deflated, bzip2 or LZMA; 7z with any of 7-Zip's usual methods; RAR 4 and RAR 5 by "
+                    "libarchive in a process of its own, never an encrypted RAR; an encrypted zip or 7z "
                     "with the password posted beside it (docs/sources.md, Encrypted archives); a .tar.gz is read "
                     "as a tar); inside them, only files of these types are read.",
     )
@@ -1366,7 +1367,8 @@ class AttachmentLimits(Strict):
     @classmethod
     def _known(cls, value: list[str]) -> list[str]:
         allowed = {"txt", "csv", "tsv", "sql", "json", "jsonl", "xml", "vcf", "ldif", "ics", "mbox", "eml", "xlsx",
-                   "xlsm", "ods", "docx", "odt", "pdf", "gz", "zip", "7z", "tar", "tgz", "bz2", "xz", "log"}
+                   "xlsm", "ods", "docx", "odt", "pdf", "gz", "zip", "7z", "rar", "tar", "tgz", "bz2", "xz",
+                   "log"}
         bad = [e for e in value if e.lower().lstrip(".") not in allowed]
         if bad:
             raise ValueError(f"unsupported extension(s) {bad}; allowed: {sorted(allowed)}")
