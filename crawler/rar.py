@@ -53,6 +53,8 @@ RAR4_SIGNATURE = b"Rar!\x1a\x07\x00"
 # 3.6 refuses a window over 64 MB)
 RAR_SECONDS = 30
 RAR_MEMORY_BYTES = 768 * 1024 * 1024
+# the worker's command, its limits appended (a module name: `python -I` runs it from the installed package)
+_WORKER = [sys.executable, "-I", "-m", "crawler._rar_worker"]
 _HEADER_MAX = 2 * 1024 * 1024  # RAR 5: "header size must not exceed 2 MB"
 _RECORD_MAX = 1024 * 1024  # a worker's record read at most (its chunks are 64 kB; more is not the worker we wrote)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -152,7 +154,7 @@ def rar_listing(data: bytes, max_entries: int) -> RarListing:
         return _listing5(data, max_entries)
     if data.startswith(RAR4_SIGNATURE):
         return _listing4(data, max_entries)
-    raise RarError("not a RAR archive (no RAR 4 or RAR 5 signature at its start)")
+    raise RarError("no RAR 4 or RAR 5 signature at its start")
 
 
 def _listing5(data: bytes, max_entries: int) -> RarListing:
@@ -263,10 +265,10 @@ def _file4(data: bytes, pos: int, flags: int, size: int, ordinal: int) -> tuple[
 
 # ------------------------------------------------------------------------------------ worker
 def rar_read(where: str, data: bytes, ordinals: Collection[int], *, spend: Callable[[int, str], None],
-             max_bytes: int, seconds: float = RAR_SECONDS, memory_bytes: int = RAR_MEMORY_BYTES) -> RarRead:
+             max_bytes: int, seconds: float = RAR_SECONDS, memory_bytes: int | None = None) -> RarRead:
     """The members `ordinals` (`rar_listing`'s) of the archive `data`, decompressed by libarchive in
     a process of its own (`crawler._rar_worker`), within `max_bytes` in all, `seconds` of time (wall
-    clock and CPU) and `memory_bytes` of address space. `spend(n, label)` is called for each chunk
+    clock and CPU) and `memory_bytes` of address space (`RAR_MEMORY_BYTES`). `spend(n, label)` is called for each chunk
     as it arrives, before the next is read: what it raises (a cap) stops the worker and goes to the
     caller. A worker that crashes, hangs or says nonsense is stopped; what it read whole before
     is kept, and `error` says why the rest was not read."""
@@ -278,7 +280,8 @@ def rar_read(where: str, data: bytes, ordinals: Collection[int], *, spend: Calla
             while view:
                 view = view[os.write(stdin, view):]
         os.lseek(stdin, 0, os.SEEK_SET)
-        cmd = [sys.executable, "-I", "-m", "crawler._rar_worker", str(memory_bytes), str(max(1, int(seconds)))]
+        memory = RAR_MEMORY_BYTES if memory_bytes is None else memory_bytes
+        cmd = [*_WORKER, str(memory), str(max(1, int(seconds)))]
         proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                 env=child_env(), close_fds=True)
     finally:
