@@ -8,13 +8,13 @@ someone who captured a request.
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import ipaddress
+import socket
 import ssl
+import threading
 import time
-import urllib.error
-import urllib.request
-from http.client import HTTPMessage
-from typing import IO
 from urllib.parse import urlsplit
 
 from alerts.channels import ChannelError
@@ -46,20 +46,10 @@ def _where(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname or ''}{port}/…"
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
-                         headers: HTTPMessage, newurl: str) -> None:
-        return None  # a redirect could move a signed alert to another host: treat as failure
-
-
 class WebhookSender:
     def __init__(self, settings: WebhookSettings) -> None:
         self.settings = settings
-        ctx = ssl.create_default_context(cafile=str(settings.ca_certs) if settings.ca_certs else None)
-        self._opener = urllib.request.build_opener(
-            urllib.request.HTTPSHandler(context=ctx), _NoRedirect(),
-            urllib.request.ProxyHandler({}),  # never through an environment proxy
-        )
+        self._context = ssl.create_default_context(cafile=str(settings.ca_certs) if settings.ca_certs else None)
 
     def check_url(self, url: str) -> None:
         parts = urlsplit(url)
@@ -79,19 +69,71 @@ class WebhookSender:
         except ValueError as exc:
             raise ChannelError(f"webhook {_where(url)}: channels.webhook.secret: {exc}", permanent=True) from None
         ts = str(int(time.time()))
-        req = urllib.request.Request(url, data=body, method="POST", headers={
+        headers = {  # names as urllib sent them (title case), for receivers that read them so
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": "Vigie-Webhook/2",
-            "webhook-id": msg_id,
-            "webhook-timestamp": ts,
-            "webhook-signature": sign(secret, msg_id, ts, body),
-        })
+            "Webhook-Id": msg_id,
+            "Webhook-Timestamp": ts,
+            "Webhook-Signature": sign(secret, msg_id, ts, body),
+            "Connection": "close",
+        }
+        status, reason = self._post(url, body, headers)
+        if not 200 <= status < 300:  # a redirect too: it could move a signed alert to another host
+            raise ChannelError(f"webhook {_where(url)}: HTTP {status} {reason}")
+        return status
+
+    def _post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        """One POST, over within `timeout_seconds` whatever the receiver does.
+
+        http.client, not urllib: it follows no redirect and reads no proxy from the environment.
+        Its timeout bounds each socket operation only, so a receiver that drips its answer (a
+        byte every few seconds) held the POST, and the one delivery worker with it (every other
+        organisation's alerts waited), for as long as it liked; a timer shuts the socket down
+        at the deadline, which ends whatever read or write is under way."""
+        parts = urlsplit(url)
+        timeout = self.settings.timeout_seconds
         try:
-            with self._opener.open(req, timeout=self.settings.timeout_seconds) as resp:
+            if parts.scheme == "https":
+                conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+                    parts.hostname or "", parts.port, timeout=timeout, context=self._context)
+            else:
+                conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+        except (ValueError, http.client.HTTPException) as exc:  # a port that is not one
+            raise ChannelError(f"webhook {_where(url)}: {type(exc).__name__}", permanent=True) from None
+        expired = threading.Event()
+
+        def cut() -> None:
+            expired.set()
+            sock = conn.sock
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+        timer = threading.Timer(timeout, cut)
+        timer.daemon = True
+        timer.start()
+        try:
+            conn.connect()
+            if expired.is_set():  # the deadline passed while the socket was being made
+                raise TimeoutError
+            conn.request("POST", (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), body, headers)
+            resp = conn.getresponse()
+            if expired.is_set():  # cut mid-headers: http.client takes the end of the stream for their end
+                raise TimeoutError
+        except (OSError, http.client.HTTPException) as exc:
+            timer.cancel()
+            conn.close()
+            if expired.is_set():
+                raise ChannelError(f"webhook {_where(url)}: no answer within {timeout} s "
+                                   "(alerts.webhook.timeout_seconds)") from None
+            # an HTTPException's text may quote the URL (its token) or the receiver's bytes: its name only
+            reason = (f": {exc.strerror or exc}" if isinstance(exc, OSError)
+                      and not isinstance(exc, http.client.HTTPException) else "")
+            raise ChannelError(f"webhook {_where(url)}: {type(exc).__name__}{reason}") from None
+        try:  # the status is the answer; the body is read (a little of it) only to be polite
+            with contextlib.suppress(OSError, http.client.HTTPException):
                 resp.read(1 << 16)
-                return int(resp.status)
-        except urllib.error.HTTPError as exc:
-            raise ChannelError(f"webhook {_where(url)}: HTTP {exc.code} {exc.reason}") from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise ChannelError(f"webhook {_where(url)}: {type(reason).__name__}: {reason}") from None
+            return int(resp.status), resp.reason
+        finally:
+            timer.cancel()
+            conn.close()
