@@ -19,6 +19,7 @@ import pytest
 
 from indexer.identifiers import canonical_forms
 from indexer.models import CrawledItem
+from tests import cli_fork
 from tests.fixtures.mail import AlertsEnv, SmtpSink, WebhookReceiver
 from vigie.wiring import build_matcher, open_store
 
@@ -45,9 +46,9 @@ def vigie(env: AlertsEnv, *args: str, log: str, cwd: Path | None = None, extra_e
     logs = env.data / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     with open(logs / log, "a") as fh:
-        res = subprocess.run([sys.executable, "-m", "vigie", "--log-level", "DEBUG", *args],
-                             cwd=cwd, env=dict(os.environ, **(extra_env or {})), stdout=subprocess.PIPE,
-                             stderr=fh, text=True, timeout=120)
+        res = cli_fork.run([sys.executable, "-m", "vigie", "--log-level", "DEBUG", *args],
+                           cwd=cwd, env=dict(os.environ, **(extra_env or {})), stdout=subprocess.PIPE,
+                           stderr=fh, text=True, timeout=120)
     assert res.returncode == 0, (logs / log).read_text()
     return res
 
@@ -123,7 +124,7 @@ def hash_and_register(env: AlertsEnv, world: World, *register_args: str) -> str:
     org_machine.mkdir(exist_ok=True)
     world.write_org_csv(org_machine / "patients.csv")
     clean = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}
-    subprocess.run([sys.executable, "-m", "vigie", "hash", "patients.csv", "-o", "prehashes.csv",
+    cli_fork.run([sys.executable, "-m", "vigie", "hash", "patients.csv", "-o", "prehashes.csv",
                     "--rejects", "rejects.csv", "-q"], cwd=org_machine, env=clean, check=True, timeout=60)
     lines = (org_machine / "prehashes.csv").read_text().splitlines()
     assert lines[0] == "type,prehash" and len(lines) == 1 + 60

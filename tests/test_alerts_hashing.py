@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from alerts.hashing import HashError, HashStats, column_type, hash_file
 from indexer.identifiers import canonical_forms, nir_key
 from indexer.tokens import prehash
+from tests import cli_fork
 
 
 def nir(body13: str) -> str:
@@ -92,15 +92,15 @@ def test_cli_needs_no_config_no_key_no_server(tmp_path: Path) -> None:
     f = tmp_path / "in.csv"
     f.write_text("email\nz@exemple.fr\nbad\n" + "".join(f"u{i}@exemple.fr\n" for i in range(2000)))
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}
-    res = subprocess.run([sys.executable, "-m", "vigie", "hash", str(f), "-o", str(tmp_path / "out.csv"),
+    res = cli_fork.run([sys.executable, "-m", "vigie", "hash", str(f), "-o", str(tmp_path / "out.csv"),
                           "--rejects", str(tmp_path / "rej.csv")], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=60)
+                       capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert "2002 lines" in res.stderr and "1 rejected" in res.stderr
     lines = (tmp_path / "out.csv").read_text().splitlines()
     assert lines[0] == "type,prehash" and len(lines) == 2002
     assert (tmp_path / "rej.csv").read_text() == "3,email,not a valid email\n"
     assert not (tmp_path / "data").exists()  # nothing of Vigie's was created
-    bad = subprocess.run([sys.executable, "-m", "vigie", "hash", str(f), "--column", "nope"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    bad = cli_fork.run([sys.executable, "-m", "vigie", "hash", str(f), "--column", "nope"],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1 and "no column 'nope'" in " ".join(bad.stderr.split())

@@ -22,6 +22,7 @@ import pytest
 
 from crawler.attachments import MAX_PASSWORDS, ArchiveBombError, AttachmentError, expand_attachment
 from crawler.spiders.archive_passwords import MAX_CANDIDATES, password_candidates
+from tests import cli_fork
 from tests.fixtures.forum import REPO, make_config, test_keys_env
 from tests.test_attachments_7z import SEVEN_ZIP, seven_zip
 from tests.test_hostile_attachments import Forum
@@ -201,7 +202,7 @@ def test_a_crawl_opens_archives_with_the_passwords_of_their_thread(tmp_path: Pat
         config = make_config(tmp_path / "config", server.url, limits={"concurrency": 2},
                              attachments={"extensions": list(LIMITS.extensions)})
         out, summary = tmp_path / "items.jsonl", tmp_path / "summary.json"
-        proc = subprocess.run(
+        proc = cli_fork.run(
             [sys.executable, "-m", "vigie", "--log-level", "DEBUG", "crawl", "test-phpbb", "--config", str(config),
              "--data-dir", str(tmp_path / "data"), "-o", str(out), "--summary-json", str(summary), "--quiet"],
             capture_output=True, text=True, timeout=240, cwd=REPO, env={**os.environ, **test_keys_env})
@@ -234,10 +235,10 @@ def test_vigie_scan_takes_passwords(tmp_path: Path) -> None:
 
     def scan(*passwords: str) -> subprocess.CompletedProcess[str]:
         args = [a for p in passwords for a in ("--password", p)]
-        return subprocess.run([sys.executable, "-m", "vigie", "scan", "leak.zip", "dump.7z", "--json", "--reveal",
+        return cli_fork.run([sys.executable, "-m", "vigie", "scan", "leak.zip", "dump.7z", "--json", "--reveal",
                                *args, "--config", str(tmp_path / "config"), "--data-dir", str(tmp_path / "data")],
-                              cwd=work, capture_output=True, text=True, timeout=120,
-                              env={**os.environ, **test_keys_env})
+                            cwd=work, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, **test_keys_env})
     ok = scan("x", "leakforum2024")
     assert ok.returncode == 0, ok.stderr
     found = {i["value"] for line in ok.stdout.splitlines() for i in json.loads(line)["identifiers"]}

@@ -28,6 +28,7 @@ import pytest
 import yaml
 
 from indexer.identifiers import canonical_forms
+from tests import cli_fork
 from tests.fixtures.forum import REPO, make_config, test_keys_env
 from vigie_kit.forum import ForumServer
 from vigie_kit.sinks import SmtpSink, WebhookReceiver
@@ -51,8 +52,8 @@ def vigie(data: Path, *args: str, log: str, cwd: Path = REPO) -> subprocess.Comp
     operator's log would be."""
     (data / "logs").mkdir(parents=True, exist_ok=True)
     with open(data / "logs" / log, "a") as fh:
-        res = subprocess.run([sys.executable, "-m", "vigie", "--log-level", "DEBUG", *args], cwd=cwd, env=_env(),
-                             stdout=subprocess.PIPE, stderr=fh, text=True, timeout=180)
+        res = cli_fork.run([sys.executable, "-m", "vigie", "--log-level", "DEBUG", *args], cwd=cwd, env=_env(),
+                           stdout=subprocess.PIPE, stderr=fh, text=True, timeout=180)
     assert res.returncode == 0, (data / "logs" / log).read_text()
     return res
 
@@ -150,8 +151,8 @@ def register(root: Path, config: Path, data: Path, org: str, person: dict[str, s
     side.mkdir()
     (side / "people.csv").write_text(f"Courriel;Téléphone;N° sécu\n{person['email']};{person['phone']};"
                                      f"{person['nir']}\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "vigie", "hash", "people.csv", "-o", "prehashes.csv", "-q"], cwd=side,
-                   env={k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}, check=True, timeout=60)
+    cli_fork.run([sys.executable, "-m", "vigie", "hash", "people.csv", "-o", "prehashes.csv", "-q"], cwd=side,
+                 env={k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}, check=True, timeout=60)
     out = vigie(data, "org", "register", org, str(side / "prehashes.csv"), "--config", str(config),
                 "--data-dir", str(data), log="register.log").stdout
     assert "3 new token(s)" in out, out

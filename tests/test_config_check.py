@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import cli_fork
 from tests.fixtures.forum import shipped_example_env
 from vigie.config.loader import check_config_dir, load_config
 
@@ -38,7 +39,7 @@ forum:
 
 def vigie(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "COLUMNS": "200", **SHIPPED_ENV, **(env or {})}
-    return subprocess.run(
+    return cli_fork.run(
         [sys.executable, "-m", "vigie", *args], capture_output=True, text=True,
         env=full_env, cwd=cwd or REPO, timeout=120,
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import cli_fork
 from tests.fixtures.forum import REPO, crawl, make_config, test_keys_env
 from vigie_kit.forum import ForumServer
 
@@ -20,8 +21,8 @@ pytestmark = pytest.mark.slow
 
 
 def _run(args: list[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=timeout, cwd=REPO,
-                          env={**os.environ, **test_keys_env, "COLUMNS": "120"})
+    return cli_fork.run([sys.executable, *args], capture_output=True, text=True, timeout=timeout, cwd=REPO,
+                        env={**os.environ, **test_keys_env, "COLUMNS": "120"})
 
 
 def test_vigie_crawl_prints_a_summary_table(fresh_forum: ForumServer, tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ import http.cookiejar
 import json
 import os
 import re
-import subprocess
 import sys
 import urllib.parse
 import urllib.request
@@ -23,6 +22,7 @@ import pytest
 
 from indexer.detect import detect
 from indexer.tokens import MatchKey
+from tests import cli_fork
 from tests.fixtures.forum import ENGINE_ENV, REPO, crawl, engine_config, post_number, test_keys_env
 from vigie_kit.forum_django import PER_PAGE as DJANGO_PER_PAGE
 from vigie_kit.forum_django import DjangoView, django_forum
@@ -78,7 +78,7 @@ def test_crawl_and_scan_find_the_same_fragments(engine: str, tmp_path: Path) -> 
             path.write_bytes(opener.open(server.url + view.thread_path(data.threads[tid], number)).read())
             paths[str(path)] = (tid, number)
     assert len(paths) == sum(-(-len(t.posts) // per_page) for t in data.threads.values()), "pages not all crawled"
-    proc = subprocess.run(
+    proc = cli_fork.run(
         [sys.executable, "-m", "vigie", "--log-level", "WARNING", "scan", *paths, "--json",
          "--config", str(config), "--data-dir", str(tmp_path / "data")],
         capture_output=True, text=True, timeout=300, cwd=REPO, check=False,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import subprocess
 import sys
 import time
 import zlib
@@ -26,6 +25,7 @@ from crawler.attachments import ArchiveBombError, AttachmentError, ExtractedFile
 from crawler.documents import MAX_DEPTH, pdf_pages
 from indexer.detect import detect
 from indexer.tokens import MatchKey
+from tests import cli_fork
 from tests import hostile_files as H
 from tests.fixtures.archives import zip_of
 from tests.fixtures.forum import crawl, make_config, test_keys_env
@@ -318,9 +318,9 @@ def test_vigie_scan_reads_documents_and_says_what_it_could_not(tmp_path: Path) -
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "vigie.yaml").write_text("storage:\n  backend: embedded\n", encoding="utf-8")
     files = sorted(os.listdir(work))
-    proc = subprocess.run([sys.executable, "-m", "vigie", "scan", *files, "--json", "--reveal", "--config",
+    proc = cli_fork.run([sys.executable, "-m", "vigie", "scan", *files, "--json", "--reveal", "--config",
                            str(tmp_path / "config"), "--data-dir", str(tmp_path / "data")], cwd=work,
-                          capture_output=True, text=True, timeout=240, env={**os.environ, **test_keys_env})
+                        capture_output=True, text=True, timeout=240, env={**os.environ, **test_keys_env})
     assert proc.returncode == 1, proc.stderr
     found: dict[str, set[str]] = {}
     for line in proc.stdout.splitlines():

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import resource
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from crawler.spiders._base import first_text, select
 from indexer.detect import detect
 from indexer.models import Fragment
 from indexer.tokens import MatchKey
+from tests import cli_fork
 from tests.fixtures.forum import REPO, test_keys_env
 
 KEY = MatchKey(bytes.fromhex(test_keys_env["VIGIE_MATCH_KEY"].split(":")[1]))
@@ -126,10 +126,10 @@ def test_vigie_scan_cli_on_the_unclosed_tags_page(tmp_path: Path) -> None:
     # the command's CPU time, not the wall clock: on a loaded CI runner a `vigie` process once
     # took 18 s of wall time just to start; the page's old cost (past 20 s) was CPU
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.run([sys.executable, "-m", "vigie", "scan", str(page), "--json", "--config",
+    proc = cli_fork.run([sys.executable, "-m", "vigie", "scan", str(page), "--json", "--config",
                            str(tmp_path / "config"), "--data-dir", str(tmp_path / "data")],
-                          capture_output=True, text=True, timeout=120, cwd=REPO, check=False,
-                          env={**os.environ, **test_keys_env})
+                        capture_output=True, text=True, timeout=120, cwd=REPO, check=False,
+                        env={**os.environ, **test_keys_env})
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     took = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     assert proc.returncode == 0, proc.stderr[-2000:]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -25,6 +24,7 @@ from crawler.spiders._base import first_text
 from indexer.detect import detect
 from indexer.html_text import element_text, html_to_text
 from indexer.tokens import MatchKey
+from tests import cli_fork
 from tests.fixtures.forum import REPO, crawl, make_config, test_keys_env
 from vigie_kit._forum_views import Ctx
 from vigie_kit.forum import ForumServer
@@ -165,7 +165,7 @@ def test_crawl_and_scan_find_the_same_fragments(engine: str, tmp_path: Path) -> 
             path = pages / f"thread-{tid}-{page}.html"
             path.write_bytes(raw)
             paths[str(path)] = (tid, page)
-    proc = subprocess.run(
+    proc = cli_fork.run(
         [sys.executable, "-m", "vigie", "--log-level", "WARNING", "scan", *paths, "--json",
          "--config", str(config), "--data-dir", str(tmp_path / "data")],
         capture_output=True, text=True, timeout=300, cwd=REPO, env={**os.environ, **test_keys_env}, check=False)

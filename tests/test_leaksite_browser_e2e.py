@@ -11,7 +11,6 @@ The server-rendered variant of the same flow is tests/test_victims_e2e.py."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ import pytest
 import yaml
 
 from alerts.outbox import Outbox
+from tests import cli_fork
 from tests.fixtures.forum import REPO, CrawlRun, crawl, test_keys_env
 from tests.fixtures.mail import AlertsEnv, SmtpSink, WebhookReceiver
 from tests.test_victims_e2e import _deliver
@@ -96,9 +96,9 @@ def test_js_leak_site_over_tor_alerts_once_then_update(walled_site: tuple[LeakSi
     exported = tmp_path / "cookies.txt"
     exported.write_text(f"# Netscape HTTP Cookie File\n{onion}\tFALSE\t/\tFALSE\t{int(time.time()) + 86400}"
                         f"\t{name}\t{value}\n")
-    stored = subprocess.run([sys.executable, "-m", "vigie", "source", "cookies", SOURCE, str(exported),
+    stored = cli_fork.run([sys.executable, "-m", "vigie", "source", "cookies", SOURCE, str(exported),
                              "--config", str(env.config), "--data-dir", str(env.data)],
-                            capture_output=True, text=True, timeout=60, cwd=REPO, env={**os.environ, **test_keys_env})
+                          capture_output=True, text=True, timeout=60, cwd=REPO, env={**os.environ, **test_keys_env})
     assert stored.returncode == 0, stored.stdout + stored.stderr
 
     del site.requests[:]

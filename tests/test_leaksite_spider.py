@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ import pytest
 import yaml
 
 from indexer.victims import VictimIndex, normalise_name, registrable_domain
+from tests import cli_fork
 from tests.fixtures.forum import crawl, test_keys_env
 
 
@@ -162,9 +162,9 @@ def test_listing_pages_trees_and_dedup(listing: ListingServer, tmp_path: Path) -
         assert index.count() == 3
     finally:
         index.close()
-    cli = subprocess.run([sys.executable, "-m", "vigie", "victims", "CLINIQUE du Parc", "--json", "--config",
+    cli = cli_fork.run([sys.executable, "-m", "vigie", "victims", "CLINIQUE du Parc", "--json", "--config",
                           str(config), "--data-dir", str(data)], capture_output=True, text=True, timeout=60,
-                         env={**os.environ, **test_keys_env})
+                       env={**os.environ, **test_keys_env})
     assert cli.returncode == 0, cli.stderr
     (line,) = cli.stdout.splitlines()
     assert json.loads(line)["domain"] == "clinique-du-parc.fr"

@@ -6,12 +6,12 @@ import io
 import json
 import logging
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests import cli_fork
 from tests.fixtures.mail import AlertsEnv, SmtpSink, WebhookReceiver
 from vigie.log import logger, register_secret, setup_logging
 
@@ -95,9 +95,9 @@ def test_a_webhook_url_is_logged_as_scheme_and_host_only(alerts_env: AlertsEnv, 
     Registry(registry_dir(alerts_env.data)).register_prehash_file(alerts_env.org, pre, rt.match_key)
     assert build_matcher(rt.config, alerts_env.data).on_fragments([make_fragment(rt.match_key, [ident])]) == 1
     webhook_receiver.plan[:] = [500]
-    run = subprocess.run([sys.executable, "-m", "vigie", "--log-json", "--log-level", "DEBUG", "alerts", "deliver",
+    run = cli_fork.run([sys.executable, "-m", "vigie", "--log-json", "--log-level", "DEBUG", "alerts", "deliver",
                           "--once", "--config", str(alerts_env.config), "--data-dir", str(alerts_env.data)],
-                         capture_output=True, text=True, cwd=REPO, timeout=120, env=dict(os.environ))
+                       capture_output=True, text=True, cwd=REPO, timeout=120, env=dict(os.environ))
     assert run.returncode == 0, run.stderr
     assert any(r.status == 500 for r in webhook_receiver.receipts), "the webhook was attempted"
     records = [json.loads(line) for line in run.stderr.splitlines() if line.startswith("{")]

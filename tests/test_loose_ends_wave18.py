@@ -34,6 +34,7 @@ import pytest
 from indexer.identifiers import canonical_forms
 from indexer.store import open_store_from_settings
 from indexer.tokens import token
+from tests import cli_fork
 from tests.fixtures.es import TEST_DATA_KEY, TEST_MATCH_KEY, synthetic_docs
 from vigie.config.schema import StorageSettings
 
@@ -44,8 +45,8 @@ KEYS = {"VIGIE_MATCH_KEY": "1:" + TEST_MATCH_KEY.key.hex(), "VIGIE_DATA_KEY": "1
 def vigie(*args: str, stdin: str = "", env: dict[str, str] | None = None,
           timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """The real command, in its own process (what an operator runs)."""
-    return subprocess.run([sys.executable, "-m", "vigie", *args], input=stdin, capture_output=True, text=True,
-                          cwd=ROOT, timeout=timeout, env={**os.environ, **KEYS, **(env or {})})
+    return cli_fork.run([sys.executable, "-m", "vigie", *args], input=stdin, capture_output=True, text=True,
+                        cwd=ROOT, timeout=timeout, env={**os.environ, **KEYS, **(env or {})})
 
 
 # ---------------------------------------------------------------- 1. identifiers typed as words

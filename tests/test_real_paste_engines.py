@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests import cli_fork
 from tests.fixtures.forum import REPO, CrawlRun, crawl, test_keys_env
 from tests.fixtures.spider_output import spider_output
 from vigie_kit.real_engines import PASTE_ENGINES, RealPasteSite, engine_python, real_paste
@@ -151,9 +151,9 @@ def test_source_try_reads_a_paste_as_the_crawl_does(crawled: Crawled) -> None:
     site, _, _, root = crawled
     dump = next(p for p in site.pastes if p.planted and len(p.texts) == max(len(q.texts) for q in site.pastes))
     name = f"example-{site.engine}"
-    proc = subprocess.run([sys.executable, "-m", "vigie", "--log-level", "WARNING", "source", "try", name, dump.url,
+    proc = cli_fork.run([sys.executable, "-m", "vigie", "--log-level", "WARNING", "source", "try", name, dump.url,
                            "--json", "--config", str(root / "config"), "--data-dir", str(root / "data")],
-                          capture_output=True, text=True, timeout=60, cwd=REPO, env={**_env(), **test_keys_env})
+                        capture_output=True, text=True, timeout=60, cwd=REPO, env={**_env(), **test_keys_env})
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = json.loads(proc.stdout)
     assert result["warnings"] == [] and all(s["matches"] for s in result["selectors"]), result
@@ -166,9 +166,9 @@ def test_source_try_reads_a_paste_as_the_crawl_does(crawled: Crawled) -> None:
         assert paste["read_from"].startswith(dump.url + "/") and paste["lines"] is None
     config = yaml.safe_load(next((root / "config" / "sources").glob("*.yaml")).read_text(encoding="utf-8"))
     if config["paste"].get("start_role", "listing") == "listing":  # and on the listing: every paste, titled
-        proc = subprocess.run([sys.executable, "-m", "vigie", "--log-level", "WARNING", "source", "try", name,
+        proc = cli_fork.run([sys.executable, "-m", "vigie", "--log-level", "WARNING", "source", "try", name,
                                "--json", "--config", str(root / "config"), "--data-dir", str(root / "data")],
-                              capture_output=True, text=True, timeout=60, cwd=REPO, env={**_env(), **test_keys_env})
+                            capture_output=True, text=True, timeout=60, cwd=REPO, env={**_env(), **test_keys_env})
         assert proc.returncode == 0, proc.stderr[-2000:]
         listing = json.loads(proc.stdout)
         assert listing["page"] == "listing" and listing["warnings"] == [], listing

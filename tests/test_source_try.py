@@ -25,6 +25,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from tests import cli_fork
 from tests.fixtures.forum import ENGINE_ENV, REPO, crawl, engine_config, post_number, test_keys_env
 from vigie.cli import app
 from vigie_kit.forum_django import PER_PAGE, DjangoView, django_forum
@@ -38,7 +39,7 @@ TOP = {"source", "url", "fetched_at", "logged_in", "selectors", "boards", "board
 
 
 def _try(config: Path, data: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return cli_fork.run(
         [sys.executable, "-m", "vigie", "--log-level", "WARNING", "source", "try", *args, "--config", str(config),
          "--data-dir", str(data)], capture_output=True, text=True, timeout=timeout, cwd=REPO,
         env={**os.environ, **test_keys_env, **ENGINE_ENV})

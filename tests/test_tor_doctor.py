@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from crawler.tor import TorControlError, TorController
+from tests import cli_fork
 from vigie.config.schema import TorSettings
 from vigie_kit.ports import free_port
 from vigie_kit.tornet import PrivateTorNetwork
@@ -23,9 +23,9 @@ def _doctor(tmp_path: Path, tor: dict, *args: str) -> tuple[int, dict]:
     cfg = tmp_path / "config"
     cfg.mkdir(exist_ok=True)
     (cfg / "vigie.yaml").write_text(json.dumps({"tor": tor}))  # JSON is YAML
-    proc = subprocess.run([sys.executable, "-m", "vigie", "doctor", "--json", "-c", str(cfg),
+    proc = cli_fork.run([sys.executable, "-m", "vigie", "doctor", "--json", "-c", str(cfg),
                            "-d", str(tmp_path / "data"), *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=240)
+                        cwd=ROOT, capture_output=True, text=True, timeout=240)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     assert lines, (proc.stdout, proc.stderr[-2000:])
     return proc.returncode, json.loads(lines[-1])

@@ -6,12 +6,12 @@ from the real key loader, and never quotes the refused value."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests import cli_fork
 from vigie.config.loader import check_config_dir
 from vigie.keys import KeyFileError, load_data_key, load_match_key
 
@@ -197,8 +197,8 @@ def test_cli_refuses_an_unsafe_source_with_file_and_line(tmp_path: Path) -> None
     env = {**os.environ, "VIGIE_MATCH_KEY": "1:" + os.urandom(32).hex(), "VIGIE_DATA_KEY": "1:" + os.urandom(32).hex()}
     crawl = ["crawl", "s", "--config", str(cfg), "--data-dir", str(tmp_path / "d")]
     for args in (["config", "check", str(cfg)], crawl):
-        run = subprocess.run([sys.executable, "-m", "vigie", *args], capture_output=True, text=True, env=env,
-                             cwd=tmp_path, timeout=120)
+        run = cli_fork.run([sys.executable, "-m", "vigie", *args], capture_output=True, text=True, env=env,
+                           cwd=tmp_path, timeout=120)
         assert run.returncode == 2, run.stdout + run.stderr
         assert "sources/s.yaml:3: start_urls: " in run.stdout + run.stderr
     assert not (tmp_path / "d").exists() or not any((tmp_path / "d").iterdir())
