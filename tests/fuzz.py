@@ -10,7 +10,7 @@ attacker writes, and the config an operator writes. Six targets, one process eac
   detection would otherwise absorb by rerunning on the reference) fails. The first byte of an
   input picks the file name detection is told (none, .csv, .sql, .json, .txt, .xml, .html); the
   rest is the bytes, decoded by detection as a crawled attachment would be.
-- `attachments`: an attachment is unpacked (`crawler.attachments.expand_attachment`: zip, 7z,
+- `attachments`: an attachment is unpacked (`crawler.attachments.expand_attachment`: zip, 7z, rar,
   tar, gz, bz2, xz, xlsx, ods, docx, odt, pdf, nested) within its caps, or refused with `AttachmentError`, its one
   documented error: any other exception would lose the item without the count an operator sees.
   The first byte picks the file name (and so the unpacker); the caps are small, so that bombs
@@ -168,7 +168,8 @@ def engine_seeds() -> list[bytes]:
 
 # ------------------------------------------------------------------------------ attachments
 NAMES = ("leak.zip", "leak.tar", "leak.tgz", "clients.csv.gz", "clients.csv.bz2", "base.sql.xz", "patients.xlsx",
-         "patients.xlsm", "patients.ods", "clients.csv", "leak.7z", "lettre.docx", "note.odt", "compte-rendu.pdf")
+         "patients.xlsm", "patients.ods", "clients.csv", "leak.7z", "lettre.docx", "note.odt", "compte-rendu.pdf",
+         "leak.rar")
 # A mutated byte of a compressed member fails its CRC long before any parser sees it: in these
 # modes the input is one part of a workbook (an xlsx's first sheet, an ods's content.xml), zipped
 # by the harness into a real workbook, so that mutations reach the XML readers themselves.
@@ -264,6 +265,7 @@ def attachment_seeds() -> list[bytes]:
 
     from tests.corpus.generate import make_dump
     from tests.test_documents import pdf, report_pdf
+    from vigie_kit.rar import RarEntry, rar4, rar5
 
     csv = make_dump("csv", 12, faker_seed=41, header=True)[0].encode()
     sql = make_dump("sql_insert", 8, faker_seed=42, header=True)[0].encode()
@@ -289,6 +291,11 @@ def attachment_seeds() -> list[bytes]:
         # each PDF is read in a process of its own (~0.2 s): two seeds, the mutations reach the parent's
         # reading of the worker's records and the caps
         "compte-rendu.pdf": [report_pdf(), pdf([csv.decode().splitlines()[:40]], compress=False)],
+        # RAR 4 and 5 (vigie_kit.rar: stored members): a mutation that keeps the headers' CRCs reaches
+        # libarchive in its own process, the others the header walk (crawler.rar.rar_listing)
+        "leak.rar": [rar4([RarEntry("clients.csv", csv), RarEntry("dir/base.sql", sql)]),
+                     rar5([RarEntry("clients.csv", csv), RarEntry("l", kind="symlink", target="/etc/passwd"),
+                           RarEntry("inner.zip", zip_of({"clients.csv": csv}))])],
     }
     out = [bytes([NAMES.index(name)]) + body for name, bodies in seeds.items() for body in bodies]
     for mode, (name, part) in enumerate(PARTS, len(NAMES)):
