@@ -338,6 +338,11 @@ class _Session:
                 del buf[:pos]
                 if self.said is not None or self.done:
                     break
+        if stopped is None:  # its output closed: it ends now, or is stopped at the deadline (never waited on for ever)
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                stopped = f"the RAR reader took more than {seconds:.0f} s and was stopped"
         if stopped is not None:
             proc.kill()
         code = proc.wait()

@@ -5,8 +5,9 @@ any other archive is handed to the real worker, unchanged.
 
 - `python tests/rar_stand_in.py worker MEMORY SECONDS`: started by `crawler.rar.rar_read` in the
   worker's place (`crawler.rar._WORKER`). It reads the archive from its standard input (a memory
-  file), and if the archive holds `HANG`, sleeps; `CRASH`, dies of SIGSEGV; `NONSENSE`, sends a
-  record out of place; else rewinds its input and becomes the real worker (`exec`).
+  file), and if the archive holds `HANG`, sleeps; `CRASH`, dies of SIGSEGV; `SILENT`, closes its
+  output and sleeps; `NONSENSE`, sends a record out of place; else rewinds its input and becomes
+  the real worker (`exec`).
 - `python tests/rar_stand_in.py vigie ARGS...`: `vigie ARGS...` (a crawl) with this stand-in as its
   RAR reader and a 3-second time-out per archive, so that a crawl meets a hanging reader.
 """
@@ -21,6 +22,7 @@ import sys
 import time
 
 HANG, CRASH, NONSENSE = b"VIGIE-STAND-IN-HANG", b"VIGIE-STAND-IN-CRASH", b"VIGIE-STAND-IN-NONSENSE"
+SILENT = b"VIGIE-STAND-IN-SILENT"
 SECONDS = 3
 
 
@@ -30,6 +32,9 @@ def worker(args: list[str]) -> None:
         time.sleep(3600)
     if CRASH in data:
         os.kill(os.getpid(), signal.SIGSEGV)
+    if SILENT in data:  # its output closed, then a hang
+        os.close(1)
+        time.sleep(3600)
     if NONSENSE in data:
         os.write(1, struct.pack(">cI", b"D", 5) + b"hello")  # data before any member began
         time.sleep(3600)

@@ -240,7 +240,7 @@ def stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("stand_in")
 def test_a_reader_that_hangs_crashes_or_talks_nonsense_is_stopped_and_said(monkeypatch: pytest.MonkeyPatch) -> None:
     import crawler.attachments as A
-    from tests.rar_stand_in import CRASH, HANG, NONSENSE
+    from tests.rar_stand_in import CRASH, HANG, NONSENSE, SILENT
 
     monkeypatch.setattr(R, "RAR_SECONDS", 2)
     monkeypatch.setattr(A, "_RAR_SECONDS_PER_ATTACHMENT", 5.0)
@@ -266,6 +266,12 @@ def test_a_reader_that_hangs_crashes_or_talks_nonsense_is_stopped_and_said(monke
     assert said[5] == ("lot.zip/sain.rar: not read: this attachment's RAR archives took the 5 s their readers "
                        "may take in all"), said
     assert [f.filename for f in files] == ["lot.zip/liste.csv"]
+    # a reader that closes its output and hangs is not waited on for ever either
+    silent = rar4([RarEntry("x.csv", SILENT)])
+    started = time.monotonic()
+    with pytest.raises(AttachmentError, match="muet.rar: the RAR reader took more than 2 s and was stopped"):
+        expand_attachment("muet.rar", silent, LIMITS, [])
+    assert time.monotonic() - started < 5
     # the real reader, alone, within the time left to a new attachment
     assert [f.filename for f in expand_attachment("sain.rar", fine, LIMITS, [])] == ["sain.rar/patients.csv"]
 
