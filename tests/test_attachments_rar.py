@@ -366,3 +366,44 @@ def test_vigie_doctor_says_whether_rar_attachments_can_be_read(tmp_path: Path) -
                           env={**os.environ, **test_keys_env, "COLUMNS": "200"})
     assert "RAR attachments: RAR 5 and RAR 4 read by libarchive in a limited process" in proc.stdout, (
         proc.stdout, proc.stderr)
+
+
+@pytest.mark.slow
+def test_a_paste_s_rar_link_and_a_rar_upload_are_read(tmp_path: Path) -> None:
+    import yaml
+
+    from tests.fixtures.forum import crawl
+    from tests.test_paste_files import PasteSite
+
+    site = PasteSite()
+    serving = site.serve()
+    next(serving)
+    try:
+        text = f"Base patients 2026\ndump: {site.url}/f/base_patients.rar\nmot de passe : aucun\n"
+        site.pdf_sent.set()  # (the site's /p/3 waits for a PDF this test does not serve)
+        site.files.update({
+            "/p/1": (text.encode(), {"Content-Type": "text/plain; charset=utf-8"}),
+            "/f/base_patients.rar": (rar5([RarEntry("patients.csv", PATIENTS_BYTES)]),
+                                     {"Content-Type": "application/vnd.rar"}),
+            "/p/2": (rar4([RarEntry("medecins.sql", SQL)]),
+                     {"Content-Type": "application/vnd.rar", "Content-Disposition": 'attachment; filename="m.rar"'}),
+        })
+        config = tmp_path / "config"
+        source = {"name": "pastes", "kind": "paste", "network": "direct", "schedule": {"interval": "1h"},
+                  "start_urls": [f"{site.url}/p/{n}" for n in (1, 2)],
+                  "paste": {"start_role": "pastes", "paste_id_pattern": r"/p/(\d+)"},
+                  "attachments": {"extensions": ["txt", "csv", "sql", "rar"]},
+                  "limits": {"delay_seconds": 0, "autothrottle": False, "concurrency": 4, "timeout_seconds": 30,
+                             "retries": 0}}
+        (config / "sources").mkdir(parents=True)
+        (config / "sources" / "pastes.yaml").write_text(yaml.safe_dump(source), encoding="utf-8")
+        (config / "vigie.yaml").write_text("storage:\n  backend: embedded\n", encoding="utf-8")
+        run = crawl(config, tmp_path / "data", "pastes", extra=["--no-index"], timeout=180)
+    finally:
+        serving.close()
+    assert run.returncode == 0, run.stderr[-3000:]
+    files = {i["filename"]: i for i in run.items if i.get("filename")}
+    assert "camille.testpatient5@exemple.fr" in files["base_patients.rar/patients.csv"]["body"], (
+        sorted(files), run.stderr[-2000:])
+    assert files["base_patients.rar/patients.csv"]["thread_url"] == f"{site.url}/p/1"
+    assert "dr.exemple@exemple.fr" in files["m.rar/medecins.sql"]["body"], sorted(files)
