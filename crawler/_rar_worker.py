@@ -1,8 +1,9 @@
 """The process that unpacks a RAR archive: `python -I -m crawler._rar_worker MEMORY SECONDS`.
 
-A RAR from a leak forum is hostile input to libarchive, a C parser (fuzzed by OSS-Fuzz, yet it
-has had its heap overflows in the RAR readers, CVE-2019-18408 and CVE-2024-26256 among them): a
-crash, a hang or a memory bomb there would take the crawl down if it ran in the crawl's process.
+A RAR from a leak forum is hostile input to libarchive, a C parser (fuzzed by OSS-Fuzz, yet its
+RAR readers have had their memory-safety bugs: CVE-2019-18408, a use-after-free; CVE-2024-26256, a
+heap overflow): a crash, a hang or a memory bomb there would take the crawl down if it ran in the
+crawl's process.
 So it runs here, alone, started by `crawler.rar.rar_read` for one archive. It limits itself before
 it reads a byte of the archive (address space, CPU seconds, no core dump, no debugger, killed
 with its parent, no file opened once libarchive is loaded: it needs none, the archive is in
