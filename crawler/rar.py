@@ -420,7 +420,7 @@ def rar_support(seconds: float = 20) -> tuple[bool, str]:
         if [m.data for m in read.members] != [b"vigie\n"]:
             return False, f"libarchive read a RAR {version} probe wrong"
         said.append(f"RAR {version}")
-    return True, " and ".join(said) + " read by libarchive in a limited process (not encrypted RAR)"
+    return True, " and ".join(said) + " read by libarchive in a limited process; an encrypted RAR is not read"
 
 
 # `vigie_kit.rar`'s rar5/rar4 of one stored member `probe.txt` = b"vigie\n": what `rar_support` reads
