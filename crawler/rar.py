@@ -256,8 +256,10 @@ def _file4(data: bytes, pos: int, flags: int, size: int, ordinal: int) -> tuple[
         pack, unpacked, at = pack | high_pack << 32, unpacked | high_unpacked << 32, at + 8
     if at + name_size > pos + size:
         raise RarError(f"a file name beyond its header at offset {pos}; corrupt")
-    raw = data[at:at + name_size].split(b"\0", 1)[0]  # (a Unicode name's encoded part follows a NUL)
-    name = raw.decode("utf-8" if flags & 0x0200 else "cp437", "replace")
+    # a Unicode name (0x0200) is UTF-8, or the legacy name, a NUL and RAR's encoding of the Unicode one
+    # (libarchive decodes it; here the legacy part is enough for the extension)
+    raw, nul, _ = data[at:at + name_size].partition(b"\0")
+    name = raw.decode("utf-8" if flags & 0x0200 and not nul else "cp437", "replace")
     kind: Literal["file", "dir", "link"] = (
         "dir" if flags & 0x00E0 == 0x00E0 else "link" if host == 3 and attr & 0o170000 == 0o120000 else "file")
     return RarEntry(ordinal, name, unpacked, crc, kind, bool(flags & 0x0004)), pack
