@@ -407,3 +407,40 @@ def test_a_paste_s_rar_link_and_a_rar_upload_are_read(tmp_path: Path) -> None:
         sorted(files), run.stderr[-2000:])
     assert files["base_patients.rar/patients.csv"]["thread_url"] == f"{site.url}/p/1"
     assert "dr.exemple@exemple.fr" in files["m.rar/medecins.sql"]["body"], sorted(files)
+
+
+def test_the_reader_runs_limited_with_no_secret_and_no_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real reader, caught while it writes a member to a pipe nobody reads: its limits, its
+    open files (its input, its output, /dev/null) and its environment (`child_env`: no key)."""
+    import json as _json
+    import struct
+
+    from vigie.core.process import child_env
+
+    monkeypatch.setenv("VIGIE_MATCH_KEY_TEST_SECRET", "ne-doit-pas-passer")
+    data = rar5([RarEntry("a.csv", b"x" * (4 << 20))])
+    params = _json.dumps({"ordinals": [0], "max_bytes": 1 << 30}).encode()
+    stdin = os.memfd_create("test-rar-in")
+    os.write(stdin, struct.pack(">I", len(params)) + params + data)
+    os.lseek(stdin, 0, os.SEEK_SET)
+    proc = subprocess.Popen([*R._WORKER, str(R.RAR_MEMORY_BYTES), "30"], stdin=stdin, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, env=child_env())
+    os.close(stdin)
+    try:
+        deadline = time.monotonic() + 20
+        limits = ""
+        while time.monotonic() < deadline and "Max open files            3" not in limits:
+            time.sleep(0.05)
+            limits = Path(f"/proc/{proc.pid}/limits").read_text()
+        rows = {" ".join(line.split()[:-3]): line.split()[-3:-1] for line in limits.splitlines()[1:]}
+        assert rows["Max open files"] == ["3", "3"], limits
+        assert rows["Max file size"] == ["0", "0"] and rows["Max core file size"] == ["0", "0"], limits
+        assert rows["Max address space"] == [str(R.RAR_MEMORY_BYTES)] * 2 and rows["Max cpu time"] == ["30", "31"]
+        assert sorted(os.listdir(f"/proc/{proc.pid}/fd")) == ["0", "1", "2"]
+        environ = Path(f"/proc/{proc.pid}/environ").read_bytes()
+        assert b"ne-doit-pas-passer" not in environ and b"VIGIE_" not in environ
+    finally:
+        proc.kill()
+        proc.wait()
+        assert proc.stdout is not None
+        proc.stdout.close()
