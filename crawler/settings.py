@@ -85,6 +85,8 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
         "DOWNLOADER_MIDDLEWARES": {
             f"{_MW}.FollowRulesMiddleware": 50,
             "crawler.cookies.WallMiddleware": 60,  # stops at the first wall page / an expired jar
+            "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+            "crawler.cookies.BoundedCookiesMiddleware": 700,  # Scrapy's, with a browser's ceilings
             "crawler.cookies.CookieJarMiddleware": 750,  # after Scrapy's CookiesMiddleware (700)
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             f"{_MW}.BackoffRetryMiddleware": 550,

@@ -138,11 +138,11 @@ class _HeaderFloodSite:
         self.sock.close()
 
 
-def _paste_source(config: Path, url: str, timeout: float) -> Path:
+def _paste_source(config: Path, url: str, timeout: float, pages: int = 2) -> Path:
     import yaml
 
     data = {"name": "pastes", "kind": "paste", "network": "direct", "schedule": {"interval": "1h"},
-            "start_urls": [f"{url}/p/1", f"{url}/p/2"],
+            "start_urls": [f"{url}/p/{n}" for n in range(1, pages + 1)],
             "paste": {"start_role": "pastes", "paste_id_pattern": r"/p/(\d+)"},
             "limits": {"delay_seconds": 0, "autothrottle": False, "concurrency": 2, "timeout_seconds": timeout,
                        "retries": 0}}
@@ -324,3 +324,72 @@ def test_a_webhook_over_https_is_verified_and_bounded_as_well(tmp_path: Path) ->
         server.shutdown()
         server.server_close()
         dripping.close()
+
+
+class _CookieSite:
+    """Pastes `/p/N` whose every answer sets `per_page` new cookies (under the 256 KiB header
+    ceiling); it records the largest Cookie header a request brought back."""
+
+    def __init__(self, per_page: int) -> None:
+        self.per_page = per_page
+        self.largest_cookie_header = 0
+        self.big_came_back = False
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:  # closed
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(1 << 20)
+                    if not chunk:
+                        return
+                    data += chunk
+                head = data.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+                cookie = max((len(h) for h in head if h.lower().startswith(b"cookie:")), default=0)
+                self.largest_cookie_header = max(self.largest_cookie_header, cookie)
+                self.big_came_back |= any(b"big=" in h for h in head)
+                n = int(head[0].split(b" ")[1].rsplit(b"/", 1)[1])
+                body = b"une paste: paul.simon@exemple.fr\n"
+                cookies = b"".join(b"Set-Cookie: c%d_%d=%s; Path=/\r\n" % (n, i, b"v" * 60)
+                                   for i in range(self.per_page))
+                cookies = b"Set-Cookie: big=" + b"v" * 5000 + b"; Path=/\r\n" + cookies  # past a browser's 4 KiB
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+                             + cookies + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.mark.slow
+def test_a_site_cannot_grow_the_crawls_cookie_jar_without_end(tmp_path: Path) -> None:
+    """Each page of a paste site sets 1,000 new cookies. Python's cookie jar keeps them all and
+    every later request sends them all back: before the fix, 20 pages made requests of 1.3 MB of
+    Cookie header (2,500 a page, what 256 KiB of headers hold: 5 MB by the 30th; quadratic work
+    and memory over a run's 500 pages, and as much sent through Tor). Now a crawl's jar keeps at
+    most MAX_CRAWL_COOKIES, as a browser caps a site's."""
+    from crawler.cookies import MAX_CRAWL_COOKIES
+    from tests.fixtures.forum import crawl
+
+    site = _CookieSite(per_page=1000)
+    try:
+        config = _paste_source(tmp_path / "config", site.url, timeout=30, pages=20)
+        run = crawl(config, tmp_path / "data", "pastes", extra=["--no-index"], timeout=180)
+    finally:
+        site.close()
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert len(run.items) == 20, run.stderr[-2000:]
+    assert 0 < site.largest_cookie_header < MAX_CRAWL_COOKIES * 80, site.largest_cookie_header
+    assert not site.big_came_back
