@@ -11,8 +11,9 @@ COPY crawler ./crawler
 COPY indexer ./indexer
 COPY alerts ./alerts
 COPY config ./config
-# tor: each `vigie worker` (compose profile "scale") launches its own Tor client
-RUN apt-get update && apt-get install -y --no-install-recommends tor && rm -rf /var/lib/apt/lists/*
+# tor: each `vigie worker` (compose profile "scale") launches its own Tor client; libarchive13:
+# RAR attachments are read by libarchive in a process of their own (crawler._rar_worker)
+RUN apt-get update && apt-get install -y --no-install-recommends tor libarchive13 && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir ".[scale]"
 USER vigie
 ENV VIGIE_CONFIG=/etc/vigie VIGIE_DATA=/var/lib/vigie VIGIE_LOG_JSON=1
