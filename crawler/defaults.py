@@ -65,6 +65,8 @@ MEMUSAGE_FRACTION = 0.9
 CRAWLER_DEFAULTS: dict[str, object] = {
     # Hosts a crawl may contact (those of the source's start URLs and login URL); set per source.
     "VIGIE_ALLOWED_HOSTS": [],
+    # Ports a crawl may contact on those hosts (those of the start and login URLs, 80, 443); empty: any.
+    "VIGIE_ALLOWED_PORTS": [],
     # follow.allow / follow.deny regexes of the source (deny wins; logout is denied by default).
     "VIGIE_FOLLOW_ALLOW": [],
     "VIGIE_FOLLOW_DENY": ["logout", "signout", "deconnexion"],

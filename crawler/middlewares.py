@@ -52,6 +52,7 @@ from w3lib.url import safe_url_string
 from crawler._markup import DenseMarkup, ascii_compatible, count_start_tags, page_text
 from crawler.defaults import CRAWLER_DEFAULTS
 from crawler.items import VigieItem
+from crawler.settings import port_of
 from indexer.html_text import MAX_ATTRIBUTES, trim_attributes
 from indexer.models import CrawledItem
 from indexer.redact import mask_url
@@ -95,11 +96,13 @@ def backoff_delay(attempt: int, base: float, maximum: float, rng: random.Random 
 class FollowRulesMiddleware:
     stats: StatsCollector
 
-    def __init__(self, allow: list[str], deny: list[str], hosts: set[str], max_depth: int = 0) -> None:
+    def __init__(self, allow: list[str], deny: list[str], hosts: set[str], max_depth: int = 0,
+                 ports: set[int] | None = None) -> None:
         self.max_depth = max_depth
         self.allow = [re.compile(p) for p in allow]
         self.deny = [re.compile(p) for p in deny]
         self.hosts = hosts
+        self.ports = ports or set()  # empty: any (crawler.settings.source_ports)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -109,7 +112,8 @@ class FollowRulesMiddleware:
         ensure_offline()  # whatever starts the crawl, no public-suffix download outside Tor
         limit_response_headers()  # and no response's endless headers kept in memory
         mw = cls(crawler.settings.getlist("VIGIE_FOLLOW_ALLOW"), crawler.settings.getlist("VIGIE_FOLLOW_DENY"),
-                 set(crawler.settings.getlist("VIGIE_ALLOWED_HOSTS")), crawler.settings.getint("VIGIE_MAX_DEPTH"))
+                 set(crawler.settings.getlist("VIGIE_ALLOWED_HOSTS")), crawler.settings.getint("VIGIE_MAX_DEPTH"),
+                 {int(p) for p in crawler.settings.getlist("VIGIE_ALLOWED_PORTS")})
         mw.stats = _stats(crawler)
         return mw
 
@@ -123,6 +127,8 @@ class FollowRulesMiddleware:
             reason = f"scheme {scheme!r} is not crawled (only http and https)"
         elif self.hosts and host not in self.hosts:
             reason = f"host {host!r} is not one of the source's hosts"
+        elif self.ports and port_of(url) not in self.ports:
+            reason = f"port {port_of(url)} is not one of the source's ports"
         elif any(p.search(url) for p in self.deny):
             reason = "matches follow.deny"
         elif self.max_depth and depth > self.max_depth and request.meta.get("vigie_kind") not in ("login", "file"):

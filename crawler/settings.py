@@ -17,7 +17,7 @@ from crawler.defaults import CRAWLER_DEFAULTS, CRAWLER_EXTENSIONS, MEMUSAGE_FRAC
 from crawler.handlers import tor_download_handler_settings
 from vigie.config.schema import GlobalConfig, SourceConfig, parse_interval
 
-__all__ = ["build_settings", "source_hosts"]
+__all__ = ["WEB_PORTS", "build_settings", "port_of", "source_hosts", "source_ports"]
 
 _MW = "crawler.middlewares"
 
@@ -26,6 +26,29 @@ def source_hosts(source: SourceConfig) -> set[str]:
     """The hosts a crawl of `source` may contact: those of its start URLs and login URL."""
     urls = list(source.start_urls) + ([source.login.url] if source.login else [])
     return {(urlsplit(u).hostname or "").lower() for u in urls}
+
+
+WEB_PORTS = frozenset({80, 443})
+
+
+def source_ports(source: SourceConfig) -> set[int]:
+    """The ports a crawl of `source` may contact on its hosts: those of its start and login URLs,
+    and 80 and 443 (a site moving to https). Not any port of a source's host: a site configured
+    by its address (a local mirror, a LAN site) or a name its owner answers with 127.0.0.1 once
+    the crawl started linked `http://<same host>:9200/`, and the crawl sent Elasticsearch (or
+    Redis, PostgreSQL, Tor's control port, the web app) a GET."""
+    urls = list(source.start_urls) + ([source.login.url] if source.login else [])
+    return set(WEB_PORTS) | {port_of(u) for u in urls}
+
+
+def port_of(url: str) -> int:
+    """The port a URL connects to (its scheme's default when it names none; 0 when unreadable)."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return 0
+    return port if port is not None else {"http": 80, "https": 443}.get(parts.scheme.lower(), 0)
 
 
 def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_path: Path,
@@ -82,6 +105,7 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
         "VIGIE_FOLLOW_ALLOW": list(source.follow.allow),
         "VIGIE_FOLLOW_DENY": list(source.follow.deny),
         "VIGIE_ALLOWED_HOSTS": sorted(source_hosts(source)),
+        "VIGIE_ALLOWED_PORTS": sorted(source_ports(source)),
         "DOWNLOADER_MIDDLEWARES": {
             f"{_MW}.FollowRulesMiddleware": 50,
             "crawler.cookies.WallMiddleware": 60,  # stops at the first wall page / an expired jar

@@ -393,3 +393,74 @@ def test_a_site_cannot_grow_the_crawls_cookie_jar_without_end(tmp_path: Path) ->
     assert len(run.items) == 20, run.stderr[-2000:]
     assert 0 < site.largest_cookie_header < MAX_CRAWL_COOKIES * 80, site.largest_cookie_header
     assert not site.big_came_back
+
+
+@pytest.mark.slow
+def test_a_site_cannot_send_the_crawl_to_another_port_of_its_host(tmp_path: Path) -> None:
+    """A paste on a site the operator configured by its address (a local mirror, a LAN site, or
+    a name whose DNS the site's owner answers with 127.0.0.1 once the crawl started) links an
+    archive on another port of the same host: where Elasticsearch, Redis, PostgreSQL, Tor's
+    control port or the web app listen. The follow rules compared host names only, so the
+    crawl sent that service a GET (before the fix the service below was hit). Now only the
+    ports of the source's URLs and the two web ports are followed."""
+    from tests.fixtures.forum import crawl
+
+    service = _Listener("127.0.0.1")
+    text = (f"base clients: http://127.0.0.1:{service.port}/_search/dump.zip\n"
+            "une paste: paul.simon@exemple.fr\n").encode()
+
+    class Pastes(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(text)))
+            self.end_headers()
+            self.wfile.write(text)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    site = ThreadingHTTPServer(("127.0.0.1", 0), Pastes)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        config = _paste_source(tmp_path / "config", f"http://127.0.0.1:{site.server_port}", timeout=10, pages=1)
+        run = crawl(config, tmp_path / "data", "pastes", extra=["--no-index"], timeout=120)
+    finally:
+        site.shutdown()
+        site.server_close()
+        service.close()
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert [i["post_id"] for i in run.items] == ["1"], run.stderr[-2000:]
+    assert service.seen == []
+
+
+@pytest.mark.slow
+def test_a_pages_requests_reach_no_other_port_of_the_sources_host(tmp_path: Path) -> None:
+    """The browser's side of the same rule: a hostile page on a `network: direct` browser source
+    configured by its loopback address points an image and a fetch() at another port of that
+    address (a local service). Before the fix both reached it (only the host was compared)."""
+    service = _Listener("127.0.0.1")
+
+    class Hostile(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = (f"<html><body><p id='state'>ready</p><article class='victim'><h2 class='name'>Acme</h2>"
+                    f"</article><img src='http://127.0.0.1:{service.port}/img'>"
+                    f"<script>fetch('http://127.0.0.1:{service.port}/fetch').catch(() => 0)</script>"
+                    "</body></html>").encode()
+            _send_html(self, body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    site = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        result = browser_fetch(tmp_path, {"url": f"http://127.0.0.1:{site.server_port}/", "socks": None,
+                                          "source": "hostile", "max_pages": 1})
+    finally:
+        site.shutdown()
+        site.server_close()
+        service.close()
+    assert [p["victims"] for p in result["pages"]] == [["Acme"]]
+    assert service.seen == []
+    assert result["stats"].get("playwright/request_count/aborted") == 2

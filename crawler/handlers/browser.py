@@ -85,6 +85,7 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler._tor_socks import socks5_connect
 from crawler.handlers.defaults import trusted_peers_from_settings
+from crawler.settings import port_of
 from vigie.core.peers import PeerCheckError
 from vigie.core.process import child_env
 
@@ -298,6 +299,7 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._page_timeout = s.getfloat("VIGIE_BROWSER_PAGE_TIMEOUT", 60.0)
         self._circuits: dict[tuple[str, int], float] = {}  # (host, port) -> when its circuit was opened
         self._hosts: frozenset[str] | None = None  # read from the spider's source on first use
+        self._ports: frozenset[int] | None = None  # likewise
         self.abort_request = self._off_site  # scrapy-playwright's hook, asked for every browser request
         self._opening: dict[tuple[str, int], asyncio.Future[None]] = {}
 
@@ -456,7 +458,23 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         parts = urlsplit(str(request.url))
         if parts.scheme in ("data", "blob"):  # never leaves the browser
             return False
-        return parts.scheme not in ("http", "https") or (parts.hostname or "") not in self._allowed_hosts()
+        return parts.scheme not in ("http", "https") or (parts.hostname or "") not in self._allowed_hosts() or (
+            port_of(str(request.url)) not in self._allowed_ports())
+
+    def _allowed_ports(self) -> frozenset[int]:
+        """The source's ports (`crawler.settings.source_ports`): a page's script reached any
+        port of the source's host (the web app, Elasticsearch... on a site configured by its
+        loopback or LAN address)."""
+        if self._ports is None:
+            from crawler.settings import WEB_PORTS, source_ports
+            from crawler.spiders._base import VigieSpider
+
+            spider = self._crawler.spider
+            ports = {int(p) for p in self._crawler.settings.getlist("VIGIE_ALLOWED_PORTS")}
+            if not ports and isinstance(spider, VigieSpider):
+                ports = source_ports(spider.source)
+            self._ports = frozenset(ports or WEB_PORTS)
+        return self._ports
 
     # Tor stops attaching new streams to a circuit after MaxCircuitDirtiness (10 minutes by
     # default): open it again after a little less
