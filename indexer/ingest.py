@@ -185,7 +185,9 @@ class Ingestor:
         assert self.leaks is not None
         key = record_key(self.match_key)
         docs = {d.id: d for d in stored}
-        placed: dict[str, str] = {}
+        # a re-crawled item's fragments are placed already: their records (the write path's
+        # costliest Python on a dense dump) are not computed again, `add` would change nothing
+        placed: dict[str, str] = self.leaks.leaks_of_fragments(docs)
         for frag in fragments:
             doc = docs.get(keyed_id(self.data_key, frag.text))
             if doc is None or doc.id in placed:

@@ -2,8 +2,8 @@
 matching the records of a repost ingested now, so `fragment_records` may get faster (wave 21:
 it cost twice `detect` on a dense dump) but never give another hash. These tests compare it, on
 every dump shape, Unicode, odd spaces, combining marks and long fields, with a frozen copy of the
-code as it was written before wave 21 (`_old_*` below): the copy is the oracle, and a digest of
-its hashes on the synthetic inputs is pinned so that the copy itself cannot drift."""
+code as it was written before wave 21 (tests/fixtures/records_v1.py): the copy is the oracle, and
+a digest of its hashes on the synthetic inputs is pinned so that the copy itself cannot drift."""
 
 from __future__ import annotations
 
@@ -21,41 +21,17 @@ from indexer.leaks import records as R
 from indexer.models import Fragment, Identifier
 from indexer.tokens import MatchKey
 from tests.corpus.generate import KINDS, make_dump, make_post
+from tests.fixtures import records_v1 as V1
 from tests.fixtures.fuzz_records import fuzz_post
 from tests.fixtures.leaks_corpus import make_corpus
 
 MATCH_KEY = MatchKey(bytes(range(32)))
 
-# ------------------------------------------------------------------------------------------------
-# The oracle: indexer/leaks/records.py as of 9b9ed74 (unchanged until wave 21), copied verbatim but
-# for names, and its HMAC written with the `hmac` module instead of precomputed pads.
-_O_DELIMS = re.compile(r"[,;\t|:]+")
+# The oracle: the module as it was (tests/fixtures/records_v1.py, verbatim), and its HMAC
+# written again with the `hmac` module.
 _O_SPACES = re.compile(r"\s+")
-_O_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
-_O_YMD = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
-_O_NUMBERISH = re.compile(r"[+0-9().\-/]+")
-_O_SQL_ROW = re.compile(r"\)\s*,\s*\(")
-_O_STRIP = " \t\r\n'\"`()[]{}<>"
-
-
-def _old_field(text: str) -> str:
-    text = _O_SPACES.sub("", unicodedata.normalize("NFC", text).strip(_O_STRIP).casefold())
-    m = _O_DMY.fullmatch(text)
-    if m:
-        return f"{m[3]}{int(m[2]):02d}{int(m[1]):02d}"
-    m = _O_YMD.fullmatch(text)
-    if m:
-        return f"{m[1]}{int(m[2]):02d}{int(m[3]):02d}"
-    if _O_NUMBERISH.fullmatch(text):
-        digits = re.sub(r"\D", "", text)
-        if len(digits) >= 9:
-            return digits[-9:]
-    return text
-
-
-def _old_normalise_line(line: str) -> str:
-    fields = sorted(f for f in (_old_field(part) for part in _O_DELIMS.split(line)) if f)
-    return "\x1f".join(fields)
+_O_STRIP = V1._STRIP
+_old_normalise_line = V1.normalise_line
 
 
 def _old_hash(match_key: MatchKey, record: str) -> int:
@@ -65,27 +41,7 @@ def _old_hash(match_key: MatchKey, record: str) -> int:
 
 
 def _old_fragment_records(fragment: Fragment, match_key: MatchKey) -> set[int]:
-    text = fragment.text
-    idents = [i for i in fragment.identifiers if i.start is not None and i.end is not None]
-    if not idents:
-        return set()
-    line_starts = [0]
-    line_starts.extend(m.end() for m in re.finditer("\n", text))
-    lines: set[int] = set()
-    j = 0
-    for start in sorted(i.start or 0 for i in idents):
-        while j + 1 < len(line_starts) and line_starts[j + 1] <= start:
-            j += 1
-        lines.add(j)
-    out: set[int] = set()
-    for n in sorted(lines):
-        begin = line_starts[n]
-        end = line_starts[n + 1] - 1 if n + 1 < len(line_starts) else len(text)
-        for row in _O_SQL_ROW.split(text[begin:end]):
-            record = _old_normalise_line(row)
-            if record:
-                out.add(_old_hash(match_key, record))
-    return out
+    return V1.fragment_records(fragment, V1.RecordKey(match_key))
 
 
 # ------------------------------------------------------------------------------------------------
