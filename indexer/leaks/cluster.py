@@ -47,11 +47,20 @@ _MIN_OBSERVED = 0.5  # observed / expected common records, to call two leaks one
 def signature(records: Iterable[int]) -> np.ndarray:
     """The MinHash (uint64 array of NUM_PERM values) of a set of record hashes.
 
+    The bands are stored, so the values must not change with the library: datasketch 2.0 made a
+    new permutation scheme the default (`affine32`), under which no band of a store written with
+    datasketch 1.x would match again and reposts would stop joining their leaks. The 1.x values
+    are asked for by name (`scheme="legacy"`) where the parameter exists (tests/test_leaks_store.py
+    checks them against the 1.x formula written out).
+
     datasketch is imported here, not at the top: its package imports its LSH classes and through
     them scipy, 0.6 s on every `vigie` command, most of which never cluster."""
     from datasketch import MinHash
 
-    mh = MinHash(num_perm=NUM_PERM, seed=_SEED)
+    try:
+        mh = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme="legacy")
+    except TypeError:  # datasketch 1.x: no scheme, its values are the legacy ones
+        mh = MinHash(num_perm=NUM_PERM, seed=_SEED)
     mh.update_batch([r.to_bytes(8, "big") for r in records])
     return np.asarray(mh.hashvalues, dtype=np.uint64)
 
