@@ -1,6 +1,9 @@
 """Shared pytest setup. Fixtures for real servers live in tests/fixtures/*.py, one module per
 area, so that each area's fixtures can be reused by end-to-end tests."""
 
+import sys
+from pathlib import Path
+
 import pytest
 
 pytest_plugins = [
@@ -71,9 +74,38 @@ class _GroupsApplied:
                                     "(pyproject.toml)")
 
 
+def _rewrite_tests_once(config: pytest.Config) -> None:
+    """Write pytest's assertion-rewritten test modules to `__pycache__` once, in the xdist
+    controller, before the workers start: where PYTHONDONTWRITEBYTECODE is set (this machine kind
+    sets it; scripts/test.sh's compileall covers only plain modules) pytest rewrites every test
+    module in every worker and keeps nothing, ~6.5 of the 15 CPU-s a collection costs, paid by
+    the four workers of each pass. The same pytest functions a worker calls (`_rewrite_test`,
+    `_write_pyc`), so a worker loads exactly what it would have rewritten; a pytest without them
+    only loses the saving."""
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", None) or not sys.dont_write_bytecode:
+        return  # not the controller of an xdist run, or pytest writes its cache itself
+    try:
+        from _pytest.assertion import rewrite as rw
+
+        state = config.stash[rw.assertstate_key]
+    except (ImportError, AttributeError, KeyError):
+        return
+    here = Path(__file__).parent
+    # what pytest rewrites here: test modules, conftest and the fixture plugins (pytest_plugins)
+    for fn in sorted([*here.glob("test_*.py"), here / "conftest.py", *(here / "fixtures").glob("*.py")]):
+        pyc = rw.get_cache_dir(fn) / (fn.name[:-3] + rw.PYC_TAIL)
+        if rw._read_pyc(fn, pyc, state.trace) is not None:
+            continue
+        if not rw.try_makedirs(pyc.parent):
+            return
+        stat, co = rw._rewrite_test(fn, config)
+        rw._write_pyc(state, co, stat, pyc)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput"):  # only an xdist worker groups
         config.pluginmanager.register(_GroupsApplied(), "vigie-groups-applied")
+    _rewrite_tests_once(config)
 
 
 @pytest.fixture(scope="session", autouse=True)
