@@ -98,7 +98,10 @@ def _rewrite_tests_once(config: pytest.Config) -> None:
             continue
         if not rw.try_makedirs(pyc.parent):
             return
-        stat, co = rw._rewrite_test(fn, config)
+        try:
+            stat, co = rw._rewrite_test(fn, config)
+        except (SyntaxError, ValueError, OSError):  # the worker's collection reports it, against that file
+            continue
         rw._write_pyc(state, co, stat, pyc)
 
 
