@@ -27,11 +27,11 @@ from indexer import IndexerError
 from indexer import identifiers as _ids
 from indexer.identifiers import REFERENCE_ONLY as _REFERENCE_ONLY
 
-__all__ = ["ABI", "ENGINES", "EngineError", "core", "core_panics", "engine_name", "is_core_panic", "native_module",
-           "native_tokenizer", "reference_only", "set_engine", "today"]
+__all__ = ["ABI", "ENGINES", "EngineError", "core", "core_panics", "engine_name", "found_list", "is_core_panic",
+           "native_module", "native_tokenizer", "reference_only", "set_engine", "today"]
 
 ENGINES = ("auto", "native", "python")
-ABI = 13  # the vigie_native interface this code calls (vigie_native.ABI)
+ABI = 14  # the vigie_native interface this code calls (vigie_native.ABI)
 
 
 class EngineError(IndexerError, RuntimeError):
@@ -115,6 +115,15 @@ def core() -> Any | None:
     if c is None and _state["module"] is not None:
         c = _state["core"] = _state["module"].Core(_hooks())
     return c
+
+
+def found_list() -> Any:
+    """A new sink's found list: the compiled core's `vigie_native.Found` when the core is the
+    engine (it appends identifiers as columns, not one tuple of four objects each, and
+    `Core.build` takes the columns over; Python reads and writes it as the list it stands for),
+    else a plain list."""
+    mod = native_module()
+    return [] if mod is None else mod.Found()
 
 
 def native_module() -> Any | None:

@@ -35,7 +35,10 @@ class Sink:
                  "roles_ref", "country_at", "ticks")
 
     def __init__(self, deadline: float = float("inf"), max_found: int = 1 << 62) -> None:
-        self.found: list[Found] = []
+        # the compiled core's column list when it is the engine (`engine.found_list`): it reads
+        # and writes as this list would for every use here and in the recognisers (len, append,
+        # extend, indexing, slices, `del found[k:]`, `found[k] = ...`, iteration, equality)
+        self.found: list[Found] = _engine.found_list()
         self.masks: list[tuple[int, int, str]] = []
         self.header_flags: list[tuple[str, str, int, int]] = []
         self.deadline = deadline

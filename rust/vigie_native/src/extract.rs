@@ -9,6 +9,7 @@
 
 use crate::canon::{self as cn, clen, join3, py_space, Canon, Today};
 use crate::phone::{self, PhoneResult};
+use crate::found::{Found, FoundRef};
 use crate::fragment::{self, IdentMaker};
 use crate::settle::{self, IbanRules, SettleHooks};
 use crate::json;
@@ -20,11 +21,10 @@ use crate::tokens::Tokenizer;
 use pyo3::exceptions::PyValueError;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyType};
 
 const EXCERPT_CHARS: i64 = 2000;
 const NULLS: &[&str] = &["", "NULL", "null", "\\N", "None", "none", "N/A", "n/a", "-", "nan", "NaN"];
-const STRONG: &[&str] = &["email", "phone", "nir", "iban", "card", "credential", "password_hash", "national_id"];
 
 fn is_edge(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n' | '"' | '\'' | '`' | '\u{a0}')
@@ -450,7 +450,7 @@ struct Block<'py> {
     py: Python<'py>,
     h: Hooks<'py>,
     sink: Bound<'py, PyAny>,
-    found: Bound<'py, PyList>,
+    found: FoundRef<'py>,
     masks: Bound<'py, PyList>,
     pending: Bound<'py, PyList>,
     today: Today,
@@ -460,15 +460,9 @@ struct Block<'py> {
     domains: Arc<DomainCache>,
 }
 
-fn str_of<'py>(py: Python<'py>, s: &str) -> Bound<'py, PyString> {
-    PyString::new(py, s)
-}
-
 impl<'py> Block<'py> {
     fn push(&self, t: &Bound<'py, PyAny>, c: &str, st: i64, en: i64) -> PyResult<()> {
-        let tup = PyTuple::new(self.py, [t.clone(), str_of(self.py, c).into_any(), st.into_pyobject(self.py)?.into_any(),
-                                           en.into_pyobject(self.py)?.into_any()])?;
-        self.found.append(tup)
+        self.found.push(t, c, st, en)
     }
 
     /// A mask for the excerpt. `_build` keeps only those starting in [0, cut), and the cut is at
@@ -505,7 +499,7 @@ impl<'py> Block<'py> {
         if (scan_finds_nothing(v) && !scan::obfuscated_at(v)) || self.scan_here(v, off, None)? {
             return Ok(());
         }
-        self.h.scan.call1((v, &self.found, off))?;
+        self.h.scan.call1((v, self.found.obj(), off))?;
         Ok(())
     }
 
@@ -524,7 +518,7 @@ impl<'py> Block<'py> {
     fn scan_only(&self, v: &str, off: i64, hint: &Bound<'py, PyAny>) -> PyResult<()> {
         let h = hint.cast::<PyString>()?.to_str()?;
         if !self.scan_here(v, off, Some(h))? {
-            self.h.scan_only.call1((v, off, hint, &self.found))?;
+            self.h.scan_only.call1((v, off, hint, self.found.obj()))?;
         }
         Ok(())
     }
@@ -576,7 +570,7 @@ impl<'py> Block<'py> {
                 Ok((true, Some(Canon::Valid(e))))
             }
             Canon::Invalid => Ok((false, Some(Canon::Invalid))),
-            Canon::Defer => Ok((self.h.typed.call1(("email", v, &self.found, off))?.extract()?, None)),
+            Canon::Defer => Ok((self.h.typed.call1(("email", v, self.found.obj(), off))?.extract()?, None)),
         }
     }
 
@@ -595,7 +589,7 @@ impl<'py> Block<'py> {
 
     /// `extract_record(fields, roles, sink)`; returns its count of strong identifiers.
     fn record(&self, fields: &[(String, i64)], roles: &[Role<'py>]) -> PyResult<i64> {
-        let before = self.found.len();
+        let before = self.found.len()?;
         let mut first: Option<(&str, i64)> = None;
         let mut last: Option<(&str, i64)> = None;
         let mut full: Option<(&str, i64)> = None;
@@ -633,9 +627,9 @@ impl<'py> Block<'py> {
             }
             match kind {
                 RK::Free | RK::FreeNoMask => {
-                    let n0 = self.found.len();
+                    let n0 = self.found.len()?;
                     self.scan(v, off)?;
-                    if kind == RK::Free && off < EXCERPT_CHARS && self.found.len() == n0 {
+                    if kind == RK::Free && off < EXCERPT_CHARS && self.found.len()? == n0 {
                         self.mask_free(v, off)?;
                     }
                 }
@@ -732,7 +726,7 @@ impl<'py> Block<'py> {
                 }
                 RK::Country | RK::Other => {
                     let r = role.expect("role");
-                    self.h.other_role.call1((&r.obj, v, off, &self.found))?;
+                    self.h.other_role.call1((&r.obj, v, off, self.found.obj()))?;
                 }
             }
         }
@@ -787,24 +781,14 @@ impl<'py> Block<'py> {
                 }
             }
         }
-        let mut strong = pending;
-        let n = self.found.len();
-        for k in before..n {
-            let item = self.found.get_item(k)?;
-            let t = item.get_item(0)?;
-            let t = t.cast::<PyString>()?;
-            if STRONG.contains(&t.to_str()?) {
-                strong += 1;
-            }
-        }
-        Ok(strong)
+        Ok(pending + self.found.strong_from(before)?)
     }
 
     /// `_national_id(v, off, role, found)`: the whole field goes to Python on any defer.
     fn national_id(&self, v: &str, off: i64, r: &Role<'py>) -> PyResult<()> {
         let en = off + clen(v) as i64;
         let hook = || -> PyResult<()> {
-            self.h.national_id.call1((v, off, &r.obj, &self.found))?;
+            self.h.national_id.call1((v, off, &r.obj, self.found.obj()))?;
             Ok(())
         };
         if r.is_nir {
@@ -841,7 +825,7 @@ impl<'py> Block<'py> {
                 Ok(true)
             }
             Canon::Invalid => Ok(false),
-            Canon::Defer => self.h.typed.call1(("hash", v, &self.found, off))?.extract(),
+            Canon::Defer => self.h.typed.call1(("hash", v, self.found.obj(), off))?.extract(),
         }
     }
 
@@ -944,7 +928,7 @@ impl Core {
         let country_at = roles.iter().position(|r| r.kind == RK::Country).map(|p| p as i64).unwrap_or(-1);
         Ok(Block {
             py, h, sink: sink.clone(),
-            found: sink.getattr(intern!(py, "found"))?.cast_into::<PyList>()?,
+            found: FoundRef::of(sink.getattr(intern!(py, "found"))?)?,
             masks: sink.getattr(intern!(py, "masks"))?.cast_into::<PyList>()?,
             pending: sink.getattr(intern!(py, "pending"))?.cast_into::<PyList>()?,
             today: cn::today_of(today), country_at, settle: self.settle.clone(), iban_rules: self.iban_rules.clone(),
@@ -1105,11 +1089,26 @@ impl Core {
     /// it is read (`_build`: the sink is dropped after it), each tuple freed while in the cache.
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (found, tokenizer, version, cut, masks, types, consume = false))]
-    fn build<'py>(&self, py: Python<'py>, found: Bound<'py, PyList>, tokenizer: Bound<'py, Tokenizer>,
+    fn build<'py>(&self, py: Python<'py>, found: Bound<'py, PyAny>, tokenizer: Bound<'py, Tokenizer>,
                   version: Bound<'py, PyAny>, cut: i64, masks: Bound<'py, PyList>, types: Bound<'py, pyo3::types::PySet>,
                   consume: bool) -> PyResult<fragment::Identifiers> {
-        fragment::build(py, &self.maker, &found, tokenizer.get(), &version, cut, &masks, self.mask_value.bind(py), &types,
-                        consume)
+        let mask_hook = self.mask_value.bind(py);
+        if let Ok(f) = found.cast::<Found>() {
+            // the core's found list: its columns become the identifiers' (taken when consumed)
+            let mut f = f.try_borrow_mut()?;
+            let cols = if consume { f.take_columns(py) } else { f.columns().map(|c| c.copy(py)) };
+            if let Some(cols) = cols {
+                return fragment::build_columns(py, &self.maker, cols, tokenizer.get(), &version, cut, &masks, mask_hook,
+                                               &types);
+            }
+            let l = f.to_list(py)?; // spilled: its tuples, as a list's
+            if consume {
+                f.clear();
+            }
+            return fragment::build(py, &self.maker, &l, tokenizer.get(), &version, cut, &masks, mask_hook, &types, consume);
+        }
+        let found = found.cast_into::<PyList>()?;
+        fragment::build(py, &self.maker, &found, tokenizer.get(), &version, cut, &masks, mask_hook, &types, consume)
     }
 
     /// `parallel.unpack`'s loop: the `Identifier`s of one packed fragment, from its columns

@@ -486,3 +486,56 @@ pub fn build<'py>(py: Python<'py>, maker: &std::sync::Arc<IdentMaker>, found: &B
     }
     Ok(out)
 }
+
+/// `build` over a sink's found columns (`found::Found`, the core's `Sink.found`): the columns
+/// become the `Identifiers`' own (no copy of the values), with the tokens, the masks of spans
+/// before `cut` and the types found, as `build` makes them from tuples.
+#[allow(clippy::too_many_arguments)]
+pub fn build_columns<'py>(py: Python<'py>, maker: &std::sync::Arc<IdentMaker>, cols: crate::found::Columns,
+                          tok: &Tokenizer, version: &Bound<'py, PyAny>, cut: i64, masks: &Bound<'py, PyList>,
+                          mask_hook: &Bound<'py, PyAny>, types: &Bound<'py, PySet>) -> PyResult<Identifiers> {
+    let crate::found::Columns { kinds, kind, values, ends, spans, .. } = cols;
+    let n = kind.len();
+    let mut used = vec![false; kinds.len()];
+    let mut tokens = Vec::with_capacity(n);
+    let mut out_spans = Vec::with_capacity(n);
+    let mut a = 0usize;
+    for k in 0..n {
+        let ki = kind[k] as usize;
+        used[ki] = true;
+        let t = kinds[ki].name.as_str();
+        let c = &values[a..ends[k]];
+        a = ends[k];
+        tokens.push(tok.token(t, c));
+        let (st, en) = spans[k];
+        if st >= 0 && en > st {
+            out_spans.push((st, en));
+            if st < cut {
+                let m = match mask_value(t, c) {
+                    Some(m) => PyString::new(py, &m).into_any(),
+                    None => mask_hook.call1((kinds[ki].obj.bind(py), c))?,
+                };
+                masks.append(PyTuple::new(py, [st.into_pyobject(py)?.into_any(), en.into_pyobject(py)?.into_any(), m])?)?;
+            }
+        } else {
+            out_spans.push((-1, -1));
+        }
+    }
+    for (ki, k) in kinds.iter().enumerate() {
+        if used[ki] {
+            types.add(k.obj.bind(py))?;
+        }
+    }
+    let kinds = kinds.into_iter().map(|k| {
+        let kind = match k.name.as_str() {
+            "card" => Kind::Card,
+            "national_id" => Kind::NationalId,
+            _ => Kind::Other,
+        };
+        (k.obj, kind)
+    }).collect();
+    Ok(Identifiers {
+        maker: maker.clone(), kinds, kind, values, ends, tokens, spans: out_spans, version: version.clone().unbind(),
+        objects: PyOnceLock::new(),
+    })
+}

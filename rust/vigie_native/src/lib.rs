@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 mod canon;
 mod extract;
 mod find;
+mod found;
 mod fragment;
 mod json;
 mod phone;
@@ -20,7 +21,7 @@ mod split;
 mod tokens;
 
 /// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
-const ABI: u32 = 13;
+const ABI: u32 = 14;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -33,6 +34,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<tokens::Tokenizer>()?;
     m.add_class::<extract::Core>()?;
     m.add_class::<fragment::Identifiers>()?;
+    m.add_class::<found::Found>()?;
     m.add_class::<redact::SafetyNet>()?;
     m.add_function(wrap_pyfunction!(extract::canon_one, m)?)?;
     m.add_function(wrap_pyfunction!(extract::card_network, m)?)?;

@@ -11,6 +11,7 @@ use crate::phone::{self, PhoneResult};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use crate::found::FoundRef;
 use std::collections::HashMap;
 
 /// What settle needs from Python: the reference functions and the calling-code table.
@@ -177,22 +178,17 @@ pub fn settle<'py>(py: Python<'py>, h: &SettleHooks, sink: &Bound<'py, PyAny>, t
     if pending.is_empty() {
         return Ok(());
     }
-    let found = sink.getattr(intern!(py, "found"))?.cast_into::<PyList>()?;
+    let found = FoundRef::of(sink.getattr(intern!(py, "found"))?)?;
     let mut seen = Tally::new();
-    for f in found.iter() {
-        let f = f.cast::<PyTuple>()?;
-        let t = f.get_item(0)?;
-        let t = t.cast::<PyString>()?.to_str()?;
+    found.each_of(&["phone", "iban", "national_id"], |t, c| {
         if t == "phone" {
-            let c = f.get_item(1)?;
-            if let Some(r) = h.calling_region(c.cast::<PyString>()?.to_str()?) {
+            if let Some(r) = h.calling_region(c) {
                 bump(&mut seen, r);
             }
-        } else if t == "iban" || t == "national_id" {
-            let c = f.get_item(1)?;
-            bump(&mut seen, first_chars(c.cast::<PyString>()?.to_str()?, 2));
+        } else {
+            bump(&mut seen, first_chars(c, 2));
         }
-    }
+    })?;
     let frag_best = dominant(&seen);
     let mut cols: Vec<(i64, Vec<Pending<'py>>)> = Vec::new();
     for p in pending.iter() {
@@ -262,27 +258,22 @@ pub fn settle<'py>(py: Python<'py>, h: &SettleHooks, sink: &Bound<'py, PyAny>, t
             }
             if let Some(c) = c {
                 let en = p.off + clen(v) as i64;
-                found.append(PyTuple::new(py, [phone_t.clone().into_any(), PyString::new(py, &c).into_any(),
-                                                p.off.into_pyobject(py)?.into_any(), en.into_pyobject(py)?.into_any()])?)?;
+                found.push(phone_t.as_any(), &c, p.off, en)?;
             } else if region == "FR" && !crate::extract::scan_finds_nothing(v) {
                 match crate::extract::scan_digit_cell(v, "phone", today) {
                     Ok(Some(c)) => {
                         let en = p.off + clen(v) as i64;
-                        found.append(PyTuple::new(py, [phone_t.clone().into_any(), PyString::new(py, &c).into_any(),
-                                                        p.off.into_pyobject(py)?.into_any(),
-                                                        en.into_pyobject(py)?.into_any()])?)?;
+                        found.push(phone_t.as_any(), &c, p.off, en)?;
                     }
                     Ok(None) => {}
                     Err(()) => match crate::scan::scan_cell(v, Some("phone"), Some("phone"), today, &NoValidators)? {
                         Some(hits) => {
                             for (_, c, st, en) in hits {
-                                found.append(PyTuple::new(py, [phone_t.clone().into_any(), PyString::new(py, &c).into_any(),
-                                                                (p.off + st as i64).into_pyobject(py)?.into_any(),
-                                                                (p.off + en as i64).into_pyobject(py)?.into_any()])?)?;
+                                found.push(phone_t.as_any(), &c, p.off + st as i64, p.off + en as i64)?;
                             }
                         }
                         None => {
-                            h.scan_only.bind(py).call1((v, p.off, phone_t.clone(), &found))?;
+                            h.scan_only.bind(py).call1((v, p.off, phone_t.clone(), found.obj()))?;
                         }
                     },
                 }
