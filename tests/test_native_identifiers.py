@@ -119,3 +119,27 @@ def test_documents_of_both_engines_are_equal(native: Any) -> None:
     for x, y in zip(a, b, strict=True):
         assert x.tokens and x.tokens == y.tokens and x.counts == y.counts and x.id == y.id
         assert (x.excerpt, x.severity, x.categories, x.evidence) == (y.excerpt, y.severity, y.categories, y.evidence)
+
+
+def test_starts_and_pack_columns_are_the_objects(native: Any) -> None:
+    """`starts()` (what `leaks.records.fragment_records` reads) and `columns()` (what
+    `packing.pack` sends across the pool's pipe) give, without an `Identifier` each, what the
+    objects give: the packed fragments are those packed from the Python engine's list."""
+    from indexer.detect.packing import pack, unpack
+
+    optional: list[tuple[bool, bool]] = []
+    for seed, kind in enumerate(("csv", "sql_insert", "combo", "jsonl", "separated_run")):
+        text, _ = make_dump(kind, 150, faker_seed=700 + seed)
+        text += "\ncarte 4111 1111 1111 1111 BE85073003328 jean@gmail.com\n"  # a card network, a country
+        ref, got = both_engines(text.encode(), KEY)
+        assert ref == got and ref, kind
+        for a, b in zip(ref, got, strict=True):
+            spans = [i.start for i in a.identifiers if i.start is not None and i.end is not None]
+            assert b.identifiers.starts() == spans
+        packed_ref, packed = pack(ref), pack(got)
+        assert packed == packed_ref and type(packed[0].tokens) is bytes
+        assert unpack(packed) == ref
+        optional += [(p.networks is not None, p.countries is not None) for p in packed]
+    assert any(n for n, _ in optional) and any(c for _, c in optional)  # both optional columns were sent
+    empty = Fragment(kind="csv", start_line=1, end_line=1, text="", identifiers=[])
+    assert pack([empty]) == pack([Fragment(kind="csv", start_line=1, end_line=1, text="", identifiers=[])])

@@ -52,6 +52,15 @@ def pack(frags: list[Fragment]) -> list[PackedFragment]:
     out: list[PackedFragment] = []
     for f in frags:
         idents = f.identifiers
+        columns = getattr(idents, "columns", None)
+        if columns is not None and len(idents):
+            # the compiled core's identifiers (`vigie_native.Identifiers`): their columns as they
+            # are, without an `Identifier` object each (a 2 MB chunk of a combo list holds ~130k)
+            types, values, tokens, version, starts, ends, networks, countries = columns()
+            out.append(PackedFragment(
+                f.kind, f.start_line, f.end_line, f.text, f.sensitive, f.severity, f.excerpt, f.delimiter, len(idents),
+                types, values, tokens, version, starts, ends, networks, countries))
+            continue
         toks = [i.token for i in idents]
         versions = [i.key_version for i in idents]
         out.append(PackedFragment(

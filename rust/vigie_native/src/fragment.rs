@@ -380,6 +380,55 @@ impl Identifiers {
         Ok(out)
     }
 
+    /// The start of each identifier that has a span (`start` and `end` not None), in the
+    /// sequence's order: `leaks.records.fragment_records` reads only these, and made every
+    /// `Identifier` to get them.
+    fn starts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let starts: Vec<i64> = self.spans.iter().filter(|s| s.0 >= 0).map(|s| s.0).collect();
+        PyList::new(py, starts)
+    }
+
+    /// `parallel.pack`'s columns without an `Identifier` object: (types, values, tokens as one
+    /// bytes of 16 each, key version, starts, ends, networks, countries), the last two None
+    /// when no identifier has one, as `pack` gives them.
+    #[allow(clippy::type_complexity)]
+    fn columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let n = self.kind.len();
+        let none = py.None().into_bound(py);
+        let types = PyList::new(py, self.kind.iter().map(|&k| self.kinds[k as usize].0.bind(py).clone()))?;
+        let values = PyList::new(py, (0..n).map(|k| PyString::new(py, self.value(k))))?;
+        let mut toks = Vec::with_capacity(16 * n);
+        for t in &self.tokens {
+            toks.extend_from_slice(t);
+        }
+        let span = |f: fn(&(i64, i64)) -> i64| -> PyResult<Bound<'py, PyList>> {
+            let l = PyList::empty(py);
+            for s in &self.spans {
+                if s.0 >= 0 { l.append(f(s))?; } else { l.append(&none)?; }
+            }
+            Ok(l)
+        };
+        let starts = span(|s| s.0)?;
+        let ends = span(|s| s.1)?;
+        let mut nets: Option<Bound<'py, PyList>> = None;
+        let mut ccs: Option<Bound<'py, PyList>> = None;
+        for k in 0..n {
+            let kind = self.kinds[self.kind[k] as usize].1;
+            if kind == Kind::Card {
+                if let Some(net) = card_network(self.value(k)) {
+                    let l = nets.get_or_insert_with(|| PyList::new(py, (0..n).map(|_| none.clone())).expect("a list"));
+                    l.set_item(k, PyString::intern(py, net))?;
+                }
+            } else if kind == Kind::NationalId {
+                let l = ccs.get_or_insert_with(|| PyList::new(py, (0..n).map(|_| none.clone())).expect("a list"));
+                l.set_item(k, PyString::new(py, head(self.value(k), 2)))?;
+            }
+        }
+        let opt = |o: Option<Bound<'py, PyList>>| o.map_or(none.clone(), |l| l.into_any());
+        PyTuple::new(py, [types.into_any(), values.into_any(), PyBytes::new(py, &toks).into_any(), self.version.bind(py).clone(),
+                          starts.into_any(), ends.into_any(), opt(nets), opt(ccs)])
+    }
+
     /// `{type: distinct values}`, types sorted: `Fragment.counts()`.
     fn counts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let out = PyDict::new(py);
