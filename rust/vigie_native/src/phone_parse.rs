@@ -60,10 +60,19 @@ fn has_type(nsn: &[u8], r: &RegionData, c: &Compiled) -> bool {
     if !matches_desc(nsn, &c.descs[GENERAL]) {
         return false;
     }
-    if c.descs[1..=FIXED_LINE].iter().any(|d| matches_desc(nsn, d)) {
+    // Python tests the types in its order and returns the first that matches; only whether
+    // one does matters here, so the likeliest go first (a dump's numbers are fixed lines and
+    // mobiles: the eight other types were eight regex calls before them), and when the union
+    // of every type's pattern does not match, none of them can (invalid numbers: one call)
+    if matches_desc(nsn, &c.descs[FIXED_LINE]) || (!r.same_mobile_fixed && matches_desc(nsn, &c.descs[MOBILE])) {
         return true;
     }
-    !r.same_mobile_fixed && matches_desc(nsn, &c.descs[MOBILE])
+    if let Some(Some(union)) = r.any_type() {
+        if !union.is_match(nsn) {
+            return false;
+        }
+    }
+    c.descs[1..FIXED_LINE].iter().any(|d| matches_desc(nsn, d))
 }
 
 #[derive(PartialEq)]
