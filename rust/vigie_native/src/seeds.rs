@@ -239,9 +239,23 @@ fn pair_re() -> &'static Regex {
     })
 }
 
-fn blank_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?-u)(?m)^[ \t\-_=*~#+]*$").expect("the blank pattern compiles"))
+/// `(?m)^[ \t\-_=*~#+]*$` searched from `st` (a line start): the start of the first line from
+/// there made only of those bytes (an empty one included; `b.len()` when `b` ends with a
+/// newline and no line before it is blank). Line by line: a dump's lines fail at their first
+/// byte, where the pattern's automaton read every byte of the block.
+fn blank_from(b: &[u8], st: usize) -> Option<usize> {
+    let n = b.len();
+    let mut p = st;
+    loop {
+        let e = memchr::memchr(b'\n', &b[p..]).map_or(n, |k| p + k);
+        if b[p..e].iter().all(|&c| matches!(c, b' ' | b'\t' | b'-' | b'_' | b'=' | b'*' | b'~' | b'#' | b'+')) {
+            return Some(p);
+        }
+        if e == n {
+            return None;
+        }
+        p = e + 1;
+    }
 }
 
 fn special_re() -> &'static Regex {
@@ -276,7 +290,7 @@ pub fn seed_passes(b: &[u8], today: (i32, i32, (i32, u32, u32)))
         return None;
     }
     let n = b.len();
-    let (pair, blank, seed) = (pair_re(), blank_re(), seed_re());
+    let (pair, seed) = (pair_re(), seed_re());
     let mut kept: Vec<i64> = Vec::new();
     let mut blocks: Vec<(usize, usize)> = Vec::new();
     let (mut pos, mut line) = (0usize, 0i64);
@@ -284,24 +298,22 @@ pub fn seed_passes(b: &[u8], today: (i32, i32, (i32, u32, u32)))
         let Some(m) = pair.find_at(b, pos) else { break };
         let st = m.start();
         line += newlines(&b[pos..st]);
-        let be = blank.find_at(b, st).map_or(n, |m| m.start()).max(st + 1).min(n);
+        let be = blank_from(b, st).unwrap_or(n).max(st + 1).min(n);
         blocks.push((st, be));
-        // the block's seed lines (`seed_lines`, on the block: its end is a line start)
-        let block = &b[..be];
+        // the block's seed lines (`seed_lines`, on the block: its end is a line start), each
+        // line asked on its own: no match spans a line, and on a line alone `^` and `$` are at
+        // its ends as they were in the block, so "this line holds a match" is the same answer;
+        // `is_match` stops at the first match state (a dump's lines hold one early), where a
+        // search over the block found the match's end, then its start with a reverse scan
         let mut q = st;
         let mut l = line;
         while q < be {
-            let Some(s) = seed.find_at(block, q) else { break };
-            let s0 = s.start();
-            l += newlines(&block[q..s0]);
-            kept.push(l);
-            match memchr::memchr(b'\n', &block[s0..]) {
-                Some(e) => {
-                    q = s0 + e + 1;
-                    l += 1;
-                }
-                None => break,
+            let e = memchr::memchr(b'\n', &b[q..be]).map_or(be, |k| q + k);
+            if seed.is_match(&b[q..e]) {
+                kept.push(l);
             }
+            q = e + 1;
+            l += 1;
         }
         line += newlines(&b[st..be]);
         pos = be;
