@@ -588,7 +588,7 @@ impl<'py> Block<'py> {
     }
 
     /// `extract_record(fields, roles, sink)`; returns its count of strong identifiers.
-    fn record(&self, fields: &[(String, i64)], roles: &[Role<'py>]) -> PyResult<i64> {
+    fn record<S: AsRef<str>>(&self, fields: &[(S, i64)], roles: &[Role<'py>]) -> PyResult<i64> {
         let before = self.found.len()?;
         let mut first: Option<(&str, i64)> = None;
         let mut last: Option<(&str, i64)> = None;
@@ -603,13 +603,14 @@ impl<'py> Block<'py> {
         let mut record_region: Option<Bound<'py, PyAny>> = None;
         if self.country_at >= 0 && (self.country_at as usize) < fields.len() {
             let (v, o) = &fields[self.country_at as usize];
-            let (cv, _) = clean(v, *o);
+            let (cv, _) = clean(v.as_ref(), *o);
             let r = self.h.region_of_country.call1((cv,))?;
             if !r.is_none() {
                 record_region = Some(r);
             }
         }
         for (idx, (raw, off0)) in fields.iter().enumerate() {
+            let raw = raw.as_ref();
             let (v, off) = clean(raw, *off0);
             if NULLS.contains(&v) {
                 continue;
@@ -1179,24 +1180,26 @@ impl Core {
         let b = self.block(py, &sink, today, &rl)?;
         let sepb = ascii_sep(sep)?;
         let mut hit = 0;
-        let mut fields = Vec::new();
+        let mut cap = 16;
         for k in lo..hi {
             if (k & 255) == 0 && over(&b)? {
                 break;
             }
             let line = lines.get_item(k)?;
             let s = line.cast::<PyString>()?.to_str()?;
-            fields.clear();
+            let mut fields: Vec<(&str, i64)> = Vec::with_capacity(cap);
             let base = offs[k - first];
+            // (the cells are slices of the line: no String per cell)
             if quoted {
                 split::split_row(s, sepb, base, &mut fields);
             } else {
                 let mut o = base;
                 for v in s.split(sepb as char) {
-                    fields.push((v.to_string(), o));
+                    fields.push((v, o));
                     o += clen(v) as i64 + 1;
                 }
             }
+            cap = cap.max(fields.len());
             if b.record(&fields, &rl)? > 0 {
                 hit += 1;
             }
@@ -1222,7 +1225,7 @@ impl Core {
             let o = offs[k - first];
             let n = match split::combo(s) {
                 Combo::Fields(l, lc, p, pc, _) => {
-                    b.record(&[(l.to_string(), o + lc as i64), (p.to_string(), o + pc as i64)], &rl)?
+                    b.record(&[(l, o + lc as i64), (p, o + pc as i64)], &rl)?
                 }
                 Combo::NoMatch => return Err(PyValueError::new_err(format!("not a combo line: line {k}"))),
                 Combo::Defer => fallback.call1((k,))?.extract()?,
@@ -1312,6 +1315,7 @@ pub fn split_row(s: &str, sep: &str, base: i64) -> PyResult<Vec<(String, i64)>> 
     let sepb = ascii_sep(sep)?;
     let mut out = Vec::new();
     split::split_row(s, sepb, base, &mut out);
+    let out = out.into_iter().map(|(v, o)| (v.to_string(), o)).collect();
     Ok(out)
 }
 

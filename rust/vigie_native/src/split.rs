@@ -35,14 +35,14 @@ impl<'a> CharPos<'a> {
 }
 
 /// `_split(s, sep, base)`: the fields of a delimited row with their char offsets.
-pub fn split_row(s: &str, sep: u8, base: i64, out: &mut Vec<(String, i64)>) {
+pub fn split_row<'a>(s: &'a str, sep: u8, base: i64, out: &mut Vec<(&'a str, i64)>) {
     let b = s.as_bytes();
     let n = b.len();
     let mut cp = CharPos::new(s);
     if !s.contains('"') {
         let mut o = base;
         for v in s.split(sep as char) {
-            out.push((v.to_string(), o));
+            out.push((v, o));
             o += crate::canon::clen(v) as i64 + 1;
         }
         return;
@@ -67,7 +67,7 @@ pub fn split_row(s: &str, sep: u8, base: i64, out: &mut Vec<(String, i64)>) {
         let keep = !(st > 0 && b[st - 1] != sep && en == st);
         if keep {
             // the text as written, `""` and `\"` kept (`shapes._split`: the masks cover the cell)
-            out.push((s[st..en].to_string(), base + cp.at(st) as i64));
+            out.push((&s[st..en], base + cp.at(st) as i64));
         }
         must_advance = en == st;
         pos = en;
