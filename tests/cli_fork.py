@@ -12,9 +12,10 @@ code, its own file descriptors, environment and working directory), through the 
 `run()` is a drop-in for `subprocess.run([sys.executable, "-m", "vigie", ...], ...)`. It runs the
 real `subprocess.run` instead (an exec, as before) whenever the fork could differ from an exec:
 a command that is not `python -m vigie`, an option it does not know (`preexec_fn`,
-`start_new_session`...), or interpreter settings in the environment (`PYTHON*` variables other
-than the server's). Tests whose subject is the process itself (startup imports, signals, /proc,
-core dumps, memory limits) keep using `subprocess` directly. `VIGIE_TEST_FORK=0` turns it off.
+`start_new_session`...), or what an interpreter reads once as it starts (`PYTHON*`, `LANG`,
+`LC_*`) set otherwise than for the server; `TZ` is read again (`time.tzset`). Tests whose
+subject is the process itself (startup imports, signals, /proc, file modes, core dumps, memory
+limits) keep using `subprocess` directly. `VIGIE_TEST_FORK=0` turns it off.
 
 What is not preloaded: the `vigie.cli` modules (their rich consoles read `COLUMNS`, `NO_COLOR`...
 when imported), so each command still imports the CLI itself. `indexer.engine` chose the
@@ -42,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +76,10 @@ def forked() -> int:
     return int(_CPU[1])
 
 
-def _python_env(env: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in env.items() if k.startswith("PYTHON")}
+def _startup_env(env: dict[str, str]) -> dict[str, str]:
+    """The variables an interpreter reads once as it starts (its flags, its paths, the locale its
+    standard streams encode with): a fork keeps the server's, so a command given others is exec'd."""
+    return {k: v for k, v in env.items() if k.startswith(("PYTHON", "LC_")) or k == "LANG"}
 
 
 def _forkable(cmd: Any, kwargs: dict[str, Any]) -> bool:
@@ -86,7 +90,7 @@ def _forkable(cmd: Any, kwargs: dict[str, Any]) -> bool:
     if not all(isinstance(a, (str, os.PathLike)) for a in cmd):
         return False
     env = kwargs.get("env")
-    return env is None or _python_env(dict(env)) == _python_env(dict(os.environ))
+    return env is None or _startup_env(dict(env)) == _startup_env(dict(os.environ))
 
 
 def _start_server() -> str:
@@ -259,6 +263,7 @@ def _command(request: dict[str, Any], fds: list[int]) -> None:
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
+    time.tzset()  # TZ as this command's environment has it (an exec'd interpreter reads it as it starts)
     sys.argv = [_MAIN, *request["argv"]]
     sys.path[0] = request["cwd"]  # what `python -m` puts first
     code: Any = 0
