@@ -100,3 +100,20 @@ def test_a_recrawled_item_computes_no_records_again(tmp_path: Path, monkeypatch:
     assert set(reposted.leaks.values()) == set(first.leaks.values())
     leaks.close()
     store.close()
+
+
+def test_a_fragments_bands_are_looked_up_in_one_statement(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "s.sqlite3")
+    leaks = SqliteLeakStore(tmp_path / "s.sqlite3")
+    ingestor = Ingestor(store, MATCH_KEY, DATA_KEY, leaks=leaks, workers=1)
+    text = make_dump("csv", 80, faker_seed=23)[0]
+    rows = text.split("\n")
+    first = ingestor.ingest(_item(1, "\n".join(rows[:60])))
+    statements: list[str] = []
+    leaks._db.set_trace_callback(statements.append)
+    second = ingestor.ingest(_item(2, "\n".join(rows[:1] + rows[30:])))  # shares 30 rows with the first
+    leaks._db.set_trace_callback(None)
+    assert set(second.leaks.values()) == set(first.leaks.values())  # found as a candidate, and joined
+    assert sum("leak_bands" in s and "SELECT" in s for s in statements) == 1
+    leaks.close()
+    store.close()

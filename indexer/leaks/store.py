@@ -175,10 +175,11 @@ class SqliteLeakStore:
         return done
 
     def _candidates(self, db: sqlite3.Connection, keys: list[tuple[int, int]], records: set[int]) -> list[Candidate]:
-        frags: set[str] = set()
-        for band, value in keys:
-            frags.update(r[0] for r in db.execute(
-                "SELECT fragment_id FROM leak_bands WHERE band = ? AND value = ?", (band, value)))
+        # one statement for the 128 bands, not one each (~130 us less a fragment); CROSS JOIN keeps
+        # the bands the outer loop, so each is a primary-key search (a plain IN scans the table)
+        frags = {r[0] for r in db.execute(
+            f"WITH q(band, value) AS (VALUES {','.join(['(?,?)'] * len(keys))}) SELECT DISTINCT b.fragment_id "
+            "FROM q CROSS JOIN leak_bands b ON b.band = q.band AND b.value = q.value", [x for k in keys for x in k])}
         db.execute("CREATE TEMP TABLE IF NOT EXISTS _query (hash INTEGER PRIMARY KEY)")
         db.execute("DELETE FROM _query")
         if not frags:
