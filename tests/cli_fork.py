@@ -9,9 +9,10 @@ imports; the command still runs in a process of its own (a fresh Twisted reactor
 code, its own file descriptors, environment and working directory), through the real
 `vigie/__main__.py` and the CLI's error boundary, so what these tests check is unchanged.
 
-`run()` is a drop-in for `subprocess.run([sys.executable, "-m", "vigie", ...], ...)`. It runs the
-real `subprocess.run` instead (an exec, as before) whenever the fork could differ from an exec:
-a command that is not `python -m vigie`, an option it does not know (`preexec_fn`,
+`run()` is a drop-in for `subprocess.run([sys.executable, "-m", "vigie", ...], ...)` (and for
+`-m vigie_kit.tor_fetch`, the Tor tests' one-crawl fetcher). It runs the real `subprocess.run`
+instead (an exec, as before) whenever the fork could differ from an exec:
+a command that is not one of these, an option it does not know (`preexec_fn`,
 `start_new_session`...), or what an interpreter reads once as it starts (`PYTHON*`, `LANG`,
 `LC_*`) set otherwise than for the server; `TZ` is read again (`time.tzset`). Tests whose
 subject is the process itself (startup imports, signals, /proc, file modes, core dumps, memory
@@ -50,7 +51,8 @@ from typing import Any
 __all__ = ["cpu_seconds", "forked", "run"]
 
 REPO = Path(__file__).resolve().parents[1]
-_MAIN = str(REPO / "vigie" / "__main__.py")
+# the `python -m` modules forked: the CLI, and the kit's one-crawl fetcher the Tor tests run
+_MODULES = ("vigie", "vigie_kit.tor_fetch")
 # what a crawl, a scan and the alerts commands import, our packages included (not vigie.cli: see above)
 _PRELOAD = ("crawler.runner", "crawler.cookies", "crawler.sink", "vigie.wiring", "vigie.log", "vigie.runtime",
             "vigie.config.loader", "indexer.ingest", "indexer.engine", "alerts.registry", "alerts.matcher",
@@ -85,7 +87,8 @@ def _startup_env(env: dict[str, str]) -> dict[str, str]:
 def _forkable(cmd: Any, kwargs: dict[str, Any]) -> bool:
     if os.environ.get("VIGIE_TEST_FORK", "1") == "0" or not set(kwargs) <= _KNOWN:
         return False
-    if not isinstance(cmd, (list, tuple)) or len(cmd) < 3 or list(cmd[:3]) != [sys.executable, "-m", "vigie"]:
+    if not isinstance(cmd, (list, tuple)) or len(cmd) < 3 or list(cmd[:2]) != [sys.executable, "-m"] \
+            or cmd[2] not in _MODULES:
         return False
     if not all(isinstance(a, (str, os.PathLike)) for a in cmd):
         return False
@@ -205,7 +208,8 @@ def run(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[Any]:
         fds = [fd if fd != -1 else i for i, fd in enumerate((fd_in, fd_out, fd_err))]
         env = kwargs.get("env")
         cwd = kwargs.get("cwd")
-        request = json.dumps({"argv": cmd[3:], "cwd": os.path.abspath(os.fspath(cwd) if cwd is not None else "."),
+        request = json.dumps({"module": cmd[2], "argv": cmd[3:],
+                              "cwd": os.path.abspath(os.fspath(cwd) if cwd is not None else "."),
                               "env": dict(os.environ if env is None else env), "umask": _umask()}).encode()
         timeout = kwargs.get("timeout")
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
@@ -264,7 +268,7 @@ def _command(request: dict[str, Any], fds: list[int]) -> None:
     os.environ.clear()
     os.environ.update(request["env"])
     time.tzset()  # TZ as this command's environment has it (an exec'd interpreter reads it as it starts)
-    sys.argv = [_MAIN, *request["argv"]]
+    sys.argv = ["-m", *request["argv"]]  # runpy puts the module's file first, as `python -m` does
     sys.path[0] = request["cwd"]  # what `python -m` puts first
     code: Any = 0
     try:
@@ -273,7 +277,7 @@ def _command(request: dict[str, Any], fds: list[int]) -> None:
         indexer.engine._init()  # the engine of this command's environment (VIGIE_ENGINE), not the server's
         import runpy
 
-        runpy.run_module("vigie", run_name="__main__", alter_sys=True)
+        runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
     except SystemExit as exc:
         code = exc.code
     except BaseException:

@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from alerts.channels.smtp import message_id_for
+from tests import cli_fork
 from tests.fixtures.forum import crawl, make_config, test_keys_env
 from vigie_kit.forum import ForumServer
 from vigie_kit.sinks import SmtpSink, WebhookReceiver, free_port
@@ -134,9 +135,9 @@ def test_interval_source_runs_repeatedly_with_status_and_metrics(small_forum: Fo
         wait_for(lambda: len([r for r in runs(data, SOURCE) if r["outcome"] == "ok"]) >= 3, 120, "three runs")
         assert metric(port, "vigie_crawls_total", source=SOURCE, outcome="ok") >= 3
         assert metric(port, "vigie_up") == 1
-        status = subprocess.run([sys.executable, "-m", "vigie", "status", "--json", "--config", str(config),
-                                 "--data-dir", str(data)], capture_output=True, text=True,
-                                env={**os.environ, **test_keys_env})
+        status = cli_fork.run([sys.executable, "-m", "vigie", "status", "--json", "--config", str(config),
+                               "--data-dir", str(data)], capture_output=True, text=True,
+                              env={**os.environ, **test_keys_env})
         assert status.returncode == 0, status.stderr
         report = json.loads(status.stdout)
         assert report["alive"] is True
@@ -221,7 +222,7 @@ def _register(config: Path, data: Path, forum: ForumServer, tmp: Path, n: int = 
     env = {**os.environ, **test_keys_env}
     for args in (["hash", str(csv), "-o", str(tmp / "pre.csv")],
                  ["org", "register", "acme", str(tmp / "pre.csv"), "--config", str(config), "--data-dir", str(data)]):
-        done = subprocess.run([sys.executable, "-m", "vigie", *args], capture_output=True, text=True, env=env, cwd=REPO)
+        done = cli_fork.run([sys.executable, "-m", "vigie", *args], capture_output=True, text=True, env=env, cwd=REPO)
         assert done.returncode == 0, done.stderr
     return set(emails)
 
@@ -317,9 +318,9 @@ def test_service_crawls_an_onion_source_through_tor_and_reports_tor(tor_network,
         data = tmp_path / "data"
         with service(config, data) as proc:
             ok = wait_for(lambda: [r for r in runs(data, SOURCE) if r["finished_at"]], 180, "the crawl over Tor")
-            status = subprocess.run([sys.executable, "-m", "vigie", "status", "--json", "--config", str(config),
-                                     "--data-dir", str(data)], capture_output=True, text=True,
-                                    env={**os.environ, **test_keys_env})
+            status = cli_fork.run([sys.executable, "-m", "vigie", "status", "--json", "--config", str(config),
+                                   "--data-dir", str(data)], capture_output=True, text=True,
+                                  env={**os.environ, **test_keys_env})
             assert stop(proc) == 0
         assert ok[0]["outcome"] == "ok", ok
         truth = forum.truth()  # every post, and one file per attachment (the zip holds one csv)
