@@ -55,20 +55,28 @@ class _Listener:
 @pytest.mark.slow
 def test_a_pages_websockets_reach_no_host_but_the_sources(tmp_path: Path) -> None:
     """A hostile page on a `network: direct` browser source opens WebSockets, from the page and
-    from a worker, to a loopback service (as it would to Elasticsearch, Redis or the web app).
-    Playwright's request routing, which aborts the page's off-site HTTP requests, never sees a
-    WebSocket: before the fix the service got the handshake. One to the source's own host still
-    connects (so the page's script did run and a site's own WebSocket still works)."""
-    victim, own = _Listener("127.0.0.2"), _Listener("127.0.0.1")
-    off_site = [f"ws://127.0.0.2:{victim.port}/page", f"ws://localhost:{victim.port}/name"]
+    from a worker, to loopback services (as it would to Elasticsearch, Redis or the web app):
+    on another address, and on another port of the source's own. Playwright's request routing,
+    which aborts the page's off-site HTTP requests, never sees a WebSocket: before the fix the
+    services got the handshakes. One to the source's own host and port still goes out (so the
+    page's script did run, and a site's own WebSocket still works)."""
+    victim, other_port = _Listener("127.0.0.2"), _Listener("127.0.0.1")
+    off_site = [f"ws://127.0.0.2:{victim.port}/page", f"ws://localhost:{victim.port}/name",
+                f"ws://127.0.0.1:{other_port.port}/port"]
     worker = f"new WebSocket('ws://127.0.0.2:{victim.port}/worker')"
+    own: list[str] = []
 
     class Hostile(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if self.path == "/own":  # the WebSocket handshake to the site itself
+                own.append(self.headers.get("Upgrade", ""))
+                self.send_response(404)
+                self.end_headers()
+                return
             body = (f"<html><body><p id='state'>ready</p><article class='victim'><h2 class='name'>Acme</h2>"
                     f"</article><script>for (const u of {off_site!r}) {{ try {{ new WebSocket(u); }} catch (e) {{}} }}"
-                    f"new Worker(URL.createObjectURL(new Blob([\"{worker}\"])));"
-                    f"new WebSocket('ws://127.0.0.1:{own.port}/own');"
+                    f'new Worker(URL.createObjectURL(new Blob(["{worker}"])));'
+                    f"new WebSocket('ws://127.0.0.1:{self.server.server_address[1]}/own');"
                     "</script></body></html>").encode()
             _send_html(self, body)
 
@@ -81,16 +89,16 @@ def test_a_pages_websockets_reach_no_host_but_the_sources(tmp_path: Path) -> Non
         result = browser_fetch(tmp_path, {"url": f"http://127.0.0.1:{site.server_port}/", "socks": None,
                                           "source": "hostile", "max_pages": 1})
         deadline = time.monotonic() + 5
-        while not own.seen and time.monotonic() < deadline:
+        while not own and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
         site.shutdown()
         site.server_close()
         victim.close()
-        own.close()
+        other_port.close()
     assert [p["victims"] for p in result["pages"]] == [["Acme"]]
-    assert victim.seen == []
-    assert [s.split(b" ")[:2] for s in own.seen] == [[b"GET", b"/own"]]
+    assert victim.seen == [] and other_port.seen == []
+    assert [u.lower() for u in own] == ["websocket"]
 
 
 class _HeaderFloodSite:

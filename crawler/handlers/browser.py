@@ -127,12 +127,15 @@ CHROMIUM_NETWORK_ARGS: tuple[str, ...] = (
 )
 
 
-def host_rules(hosts: frozenset[str]) -> str:
-    """Chromium's `--host-rules`: every destination but `hosts` mapped to a name that never
-    resolves, in Chromium's network stack, so that whatever the page opens (WebSockets and the
-    requests of its workers, which Playwright's routing never sees) reaches no other host.
-    No host known: nothing is reachable, as `_off_site` aborts every request then."""
-    return "--host-rules=MAP * ~NOTFOUND" + "".join(f" , EXCLUDE {h}" for h in sorted(hosts))
+def host_rules(hosts: frozenset[str], ports: frozenset[int]) -> str:
+    """Chromium's `--host-rules`: every destination but `hosts` on `ports` mapped to a name that
+    never resolves, in Chromium's network stack, so that whatever the page opens (WebSockets and
+    the requests of its workers, which Playwright's routing never sees) reaches no other host
+    or port. Each allowed `host:port` maps to itself first (an `EXCLUDE` rule matches the host
+    only, whatever the port). No host known: nothing is reachable, as `_off_site` aborts every
+    request then."""
+    keep = "".join(f"MAP {h}:{p} {h}:{p} , " for h in sorted(hosts) for p in sorted(ports))
+    return f"--host-rules={keep}MAP * ~NOTFOUND"
 
 
 def chromium_args(socks: tuple[str, int] | None) -> list[str]:
@@ -308,13 +311,14 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         return f"vigie:{self._source}"
 
     async def _maybe_launch_browser(self) -> None:
-        """Chromium launched with the source's hosts as its only reachable ones (`host_rules`,
-        known once the spider is): `abort_request` stops the page's HTTP requests, but
-        Playwright routes no WebSocket, and a page's `new WebSocket('ws://127.0.0.1:9200/')`
-        reached Elasticsearch, Redis or the web app on a `network: direct` source (round 8 of
-        the attacker's review)."""
+        """Chromium launched with the source's hosts and ports as its only reachable ones
+        (`host_rules`, known once the spider is): `abort_request` stops the page's HTTP
+        requests, but Playwright routes no WebSocket, and a page's
+        `new WebSocket('ws://127.0.0.1:9200/')` reached Elasticsearch, Redis or the web app on a
+        `network: direct` source (round 8 of the attacker's review)."""
         args = self.config.launch_options.setdefault("args", [])
-        args[:] = [a for a in args if not a.startswith("--host-rules=")] + [host_rules(self._allowed_hosts())]
+        rules = host_rules(self._allowed_hosts(), self._allowed_ports())
+        args[:] = [a for a in args if not a.startswith("--host-rules=")] + [rules]
         await super()._maybe_launch_browser()
 
     def _context_kwargs(self) -> dict[str, Any]:
