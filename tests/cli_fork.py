@@ -25,7 +25,8 @@ environment. One difference stays: every forked command shares the server's hash
 would draw a new one); `random` reseeds itself after a fork.
 
 The server: one per pytest process (each xdist worker has its own), started on first use, ended
-with it (PR_SET_PDEATHSIG, and an atexit in the client). Each request is a connection on a Unix
+with it (it reads the end of a pipe from it: PR_SET_PDEATHSIG would fire when the *thread*
+that started it ends; and an atexit in the client). Each request is a connection on a Unix
 socket carrying the argv, cwd and environment (JSON) and the command's stdin/stdout/stderr (file
 descriptors, SCM_RIGHTS). The server forks a handler; the handler forks the command, sends its pid,
 waits for it (`wait4`: its exit status and CPU time, its reaped children included) and sends both.
@@ -34,9 +35,10 @@ waits for it (`wait4`: its exit status and CPU time, its reaped children include
 from __future__ import annotations
 
 import atexit
-import ctypes
 import json
 import os
+import select
+import shutil
 import signal
 import socket
 import struct
@@ -61,7 +63,6 @@ _PRELOAD = ("crawler.runner", "crawler.cookies", "crawler.sink", "vigie.wiring",
 # options of subprocess.run that the fork reproduces; any other makes run() use subprocess.run
 _KNOWN = {"capture_output", "text", "universal_newlines", "timeout", "cwd", "env", "input", "check", "stdin",
           "stdout", "stderr", "encoding", "errors"}
-_PR_SET_PDEATHSIG = 1
 # CPU seconds and number of the forked commands (the pytest process's RUSAGE_CHILDREN does not see them)
 _CPU = [0.0, 0]
 _server: dict[str, Any] = {}
@@ -104,7 +105,7 @@ def _start_server() -> str:
         home = tempfile.mkdtemp(prefix="vigie-fork-")
         path = os.path.join(home, "s")
         # the server's own environment: this process's, without what a test may have set for itself
-        proc = subprocess.Popen([sys.executable, "-m", "tests.cli_fork", path], cwd=REPO, stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen([sys.executable, "-m", "tests.cli_fork", path], cwd=REPO, stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, env=dict(os.environ))
         assert proc.stdout is not None
         line = proc.stdout.readline()
@@ -122,6 +123,8 @@ def _stop_server() -> None:
     if proc is not None and proc.poll() is None:
         proc.terminate()
         proc.wait(10)
+    if "home" in _server:
+        shutil.rmtree(_server["home"], ignore_errors=True)
 
 
 def _read_exact(conn: socket.socket, n: int) -> bytes:
@@ -213,7 +216,11 @@ def run(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[Any]:
                               "env": dict(os.environ if env is None else env), "umask": _umask()}).encode()
         timeout = kwargs.get("timeout")
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.connect(_start_server())
+            try:
+                conn.connect(_start_server())
+            except OSError:  # the server ended (killed by a test?): once more with a new one
+                _stop_server()
+                conn.connect(_start_server())
             socket.send_fds(conn, [struct.pack("!I", len(request)) + request], fds)
             pid = int(json.loads(_read_line(conn))["pid"])
             conn.settimeout(timeout)
@@ -321,7 +328,6 @@ def _handle(conn: socket.socket) -> None:
 
 def serve(path: str) -> None:
     """Preload, then fork a handler for each connection until the parent (pytest) ends."""
-    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     import importlib
 
     for name in _PRELOAD:
@@ -336,6 +342,9 @@ def serve(path: str) -> None:
     sys.stdout.flush()
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     while True:
+        ready, _, _ = select.select([listener, sys.stdin], [], [])
+        if sys.stdin in ready:  # the pipe's write end closed: the pytest process has ended
+            return
         conn, _ = listener.accept()
         if os.fork() == 0:
             listener.close()
