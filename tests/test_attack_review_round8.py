@@ -56,10 +56,12 @@ class _Listener:
 def test_a_pages_websockets_reach_no_host_but_the_sources(tmp_path: Path) -> None:
     """A hostile page on a `network: direct` browser source opens WebSockets, from the page and
     from a worker, to loopback services (as it would to Elasticsearch, Redis or the web app):
-    on another address, and on another port of the source's own. Playwright's request routing,
-    which aborts the page's off-site HTTP requests, never sees a WebSocket: before the fix the
-    services got the handshakes. One to the source's own host and port still goes out (so the
-    page's script did run, and a site's own WebSocket still works)."""
+    on another address, and on another port of the source's own; and a popup (window.open) on
+    another address. Playwright's request routing, which aborts the page's off-site HTTP
+    requests, never sees a WebSocket, and scrapy-playwright routes the crawled page only, not a
+    page it opens: before the fix the services got the handshakes and the popup's GET. One to
+    the source's own host and port still goes out (so the page's script did run, and a site's
+    own WebSocket still works)."""
     victim, other_port = _Listener("127.0.0.2"), _Listener("127.0.0.1")
     off_site = [f"ws://127.0.0.2:{victim.port}/page", f"ws://localhost:{victim.port}/name",
                 f"ws://127.0.0.1:{other_port.port}/port"]
@@ -77,6 +79,7 @@ def test_a_pages_websockets_reach_no_host_but_the_sources(tmp_path: Path) -> Non
                     f"</article><script>for (const u of {off_site!r}) {{ try {{ new WebSocket(u); }} catch (e) {{}} }}"
                     f'new Worker(URL.createObjectURL(new Blob(["{worker}"])));'
                     f"new WebSocket('ws://127.0.0.1:{self.server.server_address[1]}/own');"
+                    f"window.open('http://127.0.0.2:{victim.port}/popup');"
                     "</script></body></html>").encode()
             _send_html(self, body)
 
