@@ -111,7 +111,9 @@ def _kv_match(s: str) -> re.Match[str] | None:
     """`_KV.match(s)`, or a line labelled by one of `_EMOJI_LABELS` (`📞 06 12 34 56 78`) unless
     the words after the emoji are a label themselves (`📞 Tel: 06 ...`): a match whose group 1 is
     the label and group 2 the value either way."""
-    km = _KV.match(s)
+    # (`_KV` needs one of `:`, `=`, `=>` or `->`: a line with none is no match, told by three C
+    # searches where the pattern tried its label at 40 lengths: a dump's rows, most lines here)
+    km = _KV.match(s) if ":" in s or "=" in s or ">" in s else None
     c = s[:1]
     if c >= "\u2600" or (c in " \t" and s.lstrip()[:1] >= "\u2600"):
         em = _EMOJI_KV.match(s)
@@ -669,6 +671,8 @@ def _combo_match(s: str) -> re.Match[str]:
 def _combo_line(s: str) -> bool:
     """A `login:password` or `login|password` line. A login never holds a comma: a CSV row
     without spaces whose last cell is a time (`1,Claire,c@x.fr,2024-01-15T10:30:00`) is none."""
+    if ":" not in s and "|" not in s:  # (what `_COMBO` separates by: two C searches before the pattern)
+        return False
     m = _COMBO.match(s)
     if m is None or (m.group(2) == "|" and "|" in m.group(3)) or m.group(1).isdigit() or "," in m.group(1):
         return False
@@ -810,13 +814,17 @@ def _url_combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
 
 # ------------------------------------------------------------------- CSV / TSV / separated runs
-# Python `re` for quoted CSV fields (RE2's wrapper costs ~6 us a call, `re` ~1 us here): the
-# two alternatives inside start with disjoint characters, so each character is consumed one
-# way only; a failed quote costs one scan to the end of the line and only the last quote of a
-# line can fail (any later quote closes it), so a line costs linear time. Same leftmost-first
-# semantics as RE2 (checked on random lines), and tests/test_detect_adversarial.py feeds
-# hostile quote runs.
-_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+# Python `re` for quoted CSV fields (RE2's wrapper costs ~6 us a call, `re` ~1 us here): a
+# field's inside is written unrolled, `[^"]*(?:""[^"]*)*`, the same strings in the same order of
+# preference as `(?:[^"]|"")*` (its two pieces start with disjoint characters, so each character
+# is consumed one way only), but a run of ordinary characters is one tight loop of sre's instead
+# of a branch per character (a quoted dump row cost ~20k instructions in `_unquote` and ~40k in
+# `_split`; tests/test_detect_quoted_unrolled.py compares both spellings on random lines). A
+# failed quote costs one scan to the end of the line and only the last quote of a line can fail
+# (any later quote closes it), so a line costs linear time. Same leftmost-first semantics as RE2
+# (checked on random lines), and tests/test_detect_adversarial.py feeds hostile quote runs.
+_IN_QUOTES = '[^"]*(?:""[^"]*)*'
+_QUOTED = re.compile('"' + _IN_QUOTES + '"')
 _SEPS = ("\t", ";", "|", ",")
 _FIELD_RX: dict[str, re.Pattern[str]] = {}
 
@@ -856,12 +864,25 @@ def _unquote(s: str) -> str:
         return s
     if _escaped(s):  # well-formed: every quote outside a field opens one that closes
         return _QUOTED_BS.sub(lambda m: "q" if m.end() - m.start() > 2 else "", s)
-    return _QUOTED.sub("q", s.replace('""', "")) if '""' in s else _QUOTED.sub("q", s)
+    t = s.replace('""', "") if '""' in s else s
+    if _paired(t):
+        return "q".join(t.split('"')[0::2])
+    return _QUOTED.sub("q", t)
+
+
+def _paired(t: str) -> bool:
+    """Whether `_QUOTED`'s matches in `t` are its quotes taken two by two: with no `""` in it, a
+    field's inside is the characters up to the next quote, which closes it; with an even count,
+    every opening quote has that closing one. Then `_QUOTED.sub(r, t)` is `r.join` of every other
+    piece of `t.split('"')`, a C split instead of sre's walk and a match object per field."""
+    return '""' not in t and t.count('"') % 2 == 0
 
 
 def _drop_quoted(s: str) -> str:
     """The line without its quoted fields (what is left is the line's own text)."""
-    return _QUOTED_BS.sub("", s) if _escaped(s) else _QUOTED.sub("", s)
+    if _escaped(s):
+        return _QUOTED_BS.sub("", s)
+    return "".join(s.split('"')[0::2]) if _paired(s) else _QUOTED.sub("", s)
 
 
 # The per-line tests below are asked of the same line several times in one call: by the start
@@ -928,6 +949,21 @@ def _bare(sep: str) -> str:
     return "[^" + ("\\t" if sep == "\t" else re.escape(sep)) + "]*"
 
 
+# a line whose fields are each unquoted or quoted whole (`"Dupont";"Jean";12`), by separator: its
+# fields are its `str.split`'s (`_split`)
+_SIMPLE_RX: dict[str, re.Pattern[str]] = {}
+
+
+def _at_offsets(parts: list[str], base: int) -> list[tuple[str, int]]:
+    """The fields `parts` of a line split on a one-character separator, each with its offset
+    (`base` for the first). (A loop: `zip` with `accumulate` in C cost more on a row's few fields.)"""
+    out, o = [], base
+    for v in parts:
+        out.append((v, o))
+        o += len(v) + 1
+    return out
+
+
 def _split(s: str, sep: str, base: int) -> list[tuple[str, int]]:
     if len(sep) != 1 or sep > "\x7f":  # the core splits on a byte: both refuse anything else
         raise ValueError(f"a field separator is one ASCII character, not {sep!r}")
@@ -944,13 +980,23 @@ def _split(s: str, sep: str, base: int) -> list[tuple[str, int]]:
         if rx is None:
             rx = _FIELD_RX_BS[sep] = re.compile(' *"(?:[^"\\\\]|\\\\[\\s\\S]|"")*" *|' + _bare(sep))
     else:
+        simple = _SIMPLE_RX.get(sep)
+        if simple is None:
+            bare = "\\t" if sep == "\t" else re.escape(sep)
+            field = f'(?:"[^"{bare}]*+"|[^"{bare}]*+)'
+            simple = _SIMPLE_RX[sep] = re.compile(f"{field}(?:{bare}{field})*+")
+        if sep != " " and simple.fullmatch(s) is not None:
+            # each field unquoted, or quoted whole with no quote or separator inside: the fields the
+            # pattern below finds are the split's (a quoted one closes at its own last quote, before
+            # the separator), for a C split instead of sre's walk and a match object per field
+            return _at_offsets(s.split(sep), base)
         rx = _FIELD_RX.get(sep)
         if rx is None:
             # a quoted field may stand between spaces (`a , "12, rue X" , b`), as `_unquote` reads
             # it when it counts the fields: without the spaces the comma inside split the field
             # and every later column was read under the wrong header. The spaces fail or match one
             # way (a quote follows them or not), so a line still costs linear time.
-            rx = _FIELD_RX[sep] = re.compile(' *"(?:[^"]|"")*" *|' + _bare(sep))
+            rx = _FIELD_RX[sep] = re.compile(' *"' + _IN_QUOTES + '" *|' + _bare(sep))
     # The text stays as written (`Dupont \"Jo\"`, `O""Brien`): a value as long as its cell keeps
     # the spans of what is found in it and the excerpt's masks over the whole cell (with `\"` or
     # `""` read as one quote, a name's or a password's last letters stayed in the excerpt, and a
