@@ -78,6 +78,7 @@ def test_columns_of_random_found_lists(native: Any) -> None:
     """`Core.build` on random found lists (repeated values and tokens, spans with and without,
     a type name in a second, equal string object): the sequence, `token_map` and `counts` are the
     Python loop's."""
+    engine.set_engine("native")  # (whatever VIGIE_ENGINE says: `native` restores it after the module)
     core = engine.core()
     assert core is not None
     r = random.Random(7)
