@@ -27,7 +27,9 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
+import brotli
 import pytest
+from backports import zstd
 
 from crawler.defaults import MAX_FILE_LINKS_PER_PAGE
 from indexer.html_text import MAX_ATTRIBUTES
@@ -54,10 +56,16 @@ def _gzip_bomb(size: int) -> bytes:
     return b"".join([comp.compress(b"\0" * MiB) for _ in range(size // MiB)] + [comp.flush()])
 
 
-def _encoded_bomb(ctype: str, size: int) -> Raw:
-    """A small body whose Content-Encoding inflates it to `size` bytes."""
-    body = _gzip_bomb(size)
-    return _answer(f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Encoding: gzip\r\n"
+def _encoded_bomb(ctype: str, size: int, encoding: str = "gzip") -> Raw:
+    """A small body whose Content-Encoding inflates it to `size` bytes (each encoding the crawl
+    asks for in its Accept-Encoding: gzip, br, zstd)."""
+    if encoding == "gzip":
+        body = _gzip_bomb(size)
+    elif encoding == "br":
+        body = brotli.compress(b"\0" * size, quality=1)
+    else:
+        body = zstd.compress(b"\0" * size)
+    return _answer(f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Encoding: {encoding}\r\n"
                    f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode(), body)
 
 
@@ -127,11 +135,13 @@ def _posts(run: CrawlRun) -> set[int]:
 def test_pages_over_the_size_limit_however_it_is_met_are_refused_and_counted(
         forum: HostileForum, tmp_path: Path) -> None:
     forum.thread(_encoded_bomb("text/html; charset=utf-8", 64 * MiB), board=0)
+    forum.thread(_encoded_bomb("text/html; charset=utf-8", 64 * MiB, "br"), board=0)
+    forum.thread(_encoded_bomb("text/html; charset=utf-8", 64 * MiB, "zstd"), board=1)
     forum.thread(_endless("text/html"), board=1)
     run = _crawl(forum, tmp_path)  # limits.max_download_bytes: 1 MiB
-    assert run.summary["pages_refused"] == 2, run.stderr[-3000:]
+    assert run.summary["pages_refused"] == 4, run.stderr[-3000:]
     assert run.summary["errors"] == 0, run.stderr[-3000:]
-    assert run.summary["refused"]["pages_too_big"] == 2
+    assert run.summary["refused"]["pages_too_big"] == 4
     assert "it inflates past the limit once decompressed (Content-Encoding bomb)" in run.stderr
     assert "it sent more bytes than the limit (no Content-Length saying so)" in run.stderr
     assert _posts(run) == forum.healthy_posts()
