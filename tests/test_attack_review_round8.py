@@ -287,6 +287,9 @@ def test_a_site_cannot_grow_the_crawls_cookie_jar_without_end(tmp_path: Path) ->
     assert len(run.items) == 20, run.stderr[-2000:]
     assert 0 < site.largest_cookie_header < MAX_CRAWL_COOKIES * 80, site.largest_cookie_header
     assert not site.big_came_back
+    # the operator sees what was dropped (a login's session cookie could be among them) in the
+    # summary's refused counts, which `vigie crawl` prints and `vigie status` keeps as the last run
+    assert run.summary["refused"]["cookies_dropped"] >= 20 * 1000 - MAX_CRAWL_COOKIES, run.summary["refused"]
 
 
 @pytest.mark.slow
