@@ -347,8 +347,9 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
         if low is None:
             low = folded.lower()
         _label_flags(lex, text, low, flags, seen, limit)
-        if len(flags) < limit and ("113883" in low or "icd" in low or "cim" in low or "loinc" in low
-                                   or "snomed" in low or "religi" in low):
+        # (every coded concept quotes its code: a text without `"` holds none, one C search)
+        if len(flags) < limit and '"' in low and ("113883" in low or "icd" in low or "cim" in low or "loinc" in low
+                                                  or "snomed" in low or "religi" in low):
             _code_flags(text, low, flags, seen, limit)
     return flags
 

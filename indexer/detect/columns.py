@@ -358,7 +358,8 @@ def infer_roles(columns: list[list[str]]) -> list[str | None]:
     intl: set[str] = set()
     for col in columns:  # the +CC numbers of the block: the regions its national numbers may be in
         for v in col:
-            if ids.is_international(v) and (e164 := ids.canon_phone(v)):
+            # (a +CC or 00CC number holds "+" or "00": two C searches spare most cells the call)
+            if ("+" in v or "00" in v) and ids.is_international(v) and (e164 := ids.canon_phone(v)):
                 r = ids.calling_region(e164)
                 if r:
                     intl.add(r)

@@ -915,8 +915,10 @@ def _sig_of(s: str) -> tuple[str, int, int] | None:
     t = u.rstrip(" \t;|,")
     best = None
     for sep in _SEPS:
+        if sep not in t:  # (`in` is a C search without `count`'s argument parsing: most lines hold one separator)
+            continue
         c = t.count(sep)
-        if c and (best is None or c > best[1]):
+        if best is None or c > best[1]:
             best = (sep, c)
     return None if best is None else (best[0], best[1], u.count(best[0]))
 
