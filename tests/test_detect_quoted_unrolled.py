@@ -129,3 +129,21 @@ def test_kv_and_combo_searches_first_change_nothing(seed: int) -> None:
         if not (s[:1] >= "\u2600" or s.lstrip()[:1] >= "\u2600"):  # (an emoji's label is read apart)
             assert (got is None) == (old is None) and (got is None or got.groups() == old.groups()), s
         assert S._combo_line(s) == _old_combo_line(s), s
+
+
+def test_create_table_column_pattern_as_re2() -> None:
+    """`records._COLDEF` in Python `re` finds the column RE2 found, on random column lines
+    (non-ASCII letters, `\\v`, which RE2's `\\s` leaves out, quotes and brackets)."""
+    import re2
+
+    from indexer._re2fast import match as re2_match
+    from indexer.detect import records
+
+    old = re2.compile(r"^\s*[`\"\[]?(\w+)[`\"\]]?\s+\w")
+    pieces = ["`", '"', "[", "]", " ", "\t", "\v", "\f", "\r", "nom", "é", "ß", "_", "1", "id", "INT", ",", "(", ")"]
+    rng = random.Random(9)
+    lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(20000)]
+    lines += ["  `nome` varchar(255) DEFAULT NULL,", "  PRIMARY KEY (`id`)", "\t[Prénom] TEXT", "  id\vINT"]
+    for s in lines:
+        m, o = records._COLDEF.match(s), re2_match(old, s)
+        assert (m is None) == (o is None) and (m is None or m.group(1) == o.group(1)), repr(s)

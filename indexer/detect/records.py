@@ -33,7 +33,10 @@ __all__ = ["ASTM_HEAD", "ASTM_RECORD", "COPY", "CREATE", "INSERT", "astm", "copy
 INSERT = re2.compile(r"(?i)^\s*(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO\s+[`\"\[]?([\w.]+?)[`\"\]]?\s*"
                      r"(?:\(([^)]*)\))?\s*VALUES\s*")
 CREATE = re2.compile(r"(?i)^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?([\w.]+?)[`\"\]]?\s*\(")
-_COLDEF = re2.compile(r"^\s*[`\"\[]?(\w+)[`\"\]]?\s+\w")
+# a CREATE TABLE's column line: Python `re` (RE2's wrapper encoded the line and built its offsets,
+# ~5k instructions a line), RE2's ASCII `\s` and `\w` written as classes; `match` anchors it, and
+# both engines take the leftmost-first match (tests/test_detect_quoted_unrolled.py compares them)
+_COLDEF = re.compile(r"[\t\n\f\r ]*[`\"\[]?([0-9A-Za-z_]+)[`\"\]]?[\t\n\f\r ]+[0-9A-Za-z_]")
 _TUPLE = re2.compile(r"\(((?:'(?:[^'\\]|\\.|'')*'|[^'()])*)\)")
 # Python `re` for the values inside one tuple: RE2 (_TUPLE) has already matched the tuple, so
 # its quotes are balanced units and each quoted alternative succeeds where it starts (its three
@@ -79,7 +82,7 @@ def create_table(ctx: Ctx, i: int) -> int:
         s = ctx.lines[j]
         if s.lstrip().startswith(")"):
             break
-        cm = re2_match(_COLDEF, s)
+        cm = _COLDEF.match(s)
         col = cm.group(1) if cm else None
         if col and col.upper() not in ("PRIMARY", "KEY", "UNIQUE", "CONSTRAINT", "INDEX", "FOREIGN", "FULLTEXT"):
             cols.append(col)
