@@ -149,14 +149,13 @@ def _mask_net(v: str) -> str:
 
 
 def excerpt_end(text: str) -> int:
-    """Where the excerpt stops: after EXCERPT_LINES lines, or EXCERPT_CHARS characters."""
-    cut = 0
-    for _ in range(EXCERPT_LINES):
-        nl = text.find("\n", cut, EXCERPT_CHARS + 1)
-        if nl < 0:
-            cut = len(text)
-            break
-        cut = nl + 1
+    """Where the excerpt stops: after EXCERPT_LINES lines, or EXCERPT_CHARS characters.
+
+    One bounded split of the head, not a `find` per line (each parsed its bounds: ~1k
+    instructions a call under callgrind, a twelfth of a small fragment's `_build`)."""
+    head = text[:EXCERPT_CHARS + 1]
+    parts = head.split("\n", EXCERPT_LINES)
+    cut = len(text) if len(parts) <= EXCERPT_LINES else len(head) - len(parts[-1])
     return min(cut, EXCERPT_CHARS)
 
 
