@@ -1,9 +1,10 @@
 """A fragment's MinHash bands are stored (`leak_bands`): they must be the same whatever datasketch
 release computes them, or a repost ingested after an upgrade would find none of the fragments
 stored before it and start a leak of its own. datasketch 2.0 changed its default permutations
-(`affine32`); `indexer.leaks.cluster.signature` asks for the values of datasketch 1.x, which these
-tests write out from the 1.x formula (SHA-1 of each value's 8 bytes, its first 4 bytes little
-endian; h * a + b mod 2^61 - 1, masked to 32 bits; a, b from RandomState(seed))."""
+(`affine32`); `indexer.leaks.cluster.signature` computes the values of datasketch 1.x itself, which
+these tests write out from the 1.x formula (SHA-1 of each value's 8 bytes, its first 4 bytes little
+endian; h * a + b mod 2^61 - 1, masked to 32 bits; a, b from RandomState(seed)) and compare with
+datasketch's `legacy` scheme."""
 
 from __future__ import annotations
 
@@ -52,3 +53,18 @@ def test_bands_of_a_known_set_are_pinned() -> None:
         (2, 1480888570),
         (3, 1635051392),
     ]
+
+
+def test_signatures_are_datasketchs_legacy_scheme() -> None:
+    from datasketch import MinHash
+
+    rng = random.Random(5)
+    for n in (1, 3, 500):
+        records = {rng.getrandbits(63) for _ in range(n)}
+        try:
+            mh = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme="legacy")
+        except TypeError:  # datasketch 1.x: legacy is all it has
+            mh = MinHash(num_perm=NUM_PERM, seed=_SEED)
+        mh.update_batch([r.to_bytes(8, "big") for r in records])
+        assert signature(records).tolist() == mh.hashvalues.tolist()
+    assert signature(set()).tolist() == [(1 << 32) - 1] * NUM_PERM  # (never asked: no records, no leak)
