@@ -1359,7 +1359,7 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     # a header names columns: no @, no field that looks like a value (5+ digits), and at least
     # two names we know (one is enough for a two-column file); `adresse1` or `tel2` are fine
     has_header = ("@" not in lines[i] and typed_n >= 1 and (typed_n >= 2 or count == 1)
-                  and not any(sum(ch.isdigit() for ch in h) >= 5 for h in head))
+                  and not any(sum(map(str.isdigit, h)) >= 5 for h in head))  # (per character in C)
     if rule and not has_header:  # a rule under a row: the rows below it are a run of their own
         return i + 1, None
     body = i + (1 if has_header else 0) + rule  # the first row
