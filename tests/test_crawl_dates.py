@@ -135,3 +135,18 @@ def test_a_countdown_past_the_calendar_is_no_date() -> None:
     assert parse_countdown("2 days 5 hours", FETCHED) == datetime(2026, 3, 12, 14, 30, tzinfo=UTC)
     assert parse_countdown("99999999 days", FETCHED) is None
     assert parse_countdown("9" * 40 + "d", FETCHED) is None
+
+
+def test_the_kit_forums_twice_printed_hour_is_an_hour_wide_in_its_truth() -> None:
+    """The flat kit forum prints Paris wall-clock times with no offset: on the night the clocks go
+    back, 02:14 is printed for 00:14Z and for 01:14Z, and a crawl may read either. Its truth said
+    to the second, so tests/test_forum_engines_e2e.py and test_incremental_logged_in.py failed on
+    the days a synthetic post fell in that hour (2026-12-04: post 585 read 01:14Z for 00:14Z)."""
+    from vigie_kit.forum_flat import flat_date
+
+    now = datetime(2026, 12, 4, 12, tzinfo=UTC)
+    for at in (datetime(2026, 10, 25, 0, 14, tzinfo=UTC), datetime(2026, 10, 25, 1, 14, tzinfo=UTC)):
+        assert flat_date(at, now) == ("le 25 octobre 2026 à 02h14", 3600)
+    assert flat_date(datetime(2026, 10, 25, 2, 14, tzinfo=UTC), now) == ("le 25 octobre 2026 à 03h14", 0)
+    assert flat_date(datetime(2026, 10, 24, 0, 14, tzinfo=UTC), now)[1] == 0  # the day before: printed once
+    assert flat_date(datetime(2026, 3, 29, 1, 30, tzinfo=UTC), now)[1] == 0  # spring: no hour printed twice

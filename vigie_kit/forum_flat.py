@@ -32,10 +32,17 @@ _MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao
            "novembre", "décembre"]
 
 
+def _twice_printed(local: datetime) -> bool:
+    """A wall-clock time of the hour the clocks go back (last Sunday of October): it is printed
+    for two instants an hour apart, and the page, which gives no offset, cannot say which."""
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
 def flat_date(at: datetime, now: datetime) -> tuple[str, int]:
     """The date as printed at `now`, and how precise that print is (seconds)."""
     age = now - at
     local, today = at.astimezone(TZ), now.astimezone(TZ).date()
+    wall = 3600 if _twice_printed(local) else 0  # a reader may take either instant of a twice-printed time
     if age < timedelta(hours=1):
         minutes = max(1, int(age.total_seconds() // 60))
         return f"il y a {minutes} minute{'s' if minutes > 1 else ''}", 180
@@ -43,10 +50,10 @@ def flat_date(at: datetime, now: datetime) -> tuple[str, int]:
         hours = int(age.total_seconds() // 3600)
         return f"il y a {hours} heure{'s' if hours > 1 else ''}", 3600
     if local.date() == today:
-        return f"aujourd'hui à {local:%H:%M}", 0
+        return f"aujourd'hui à {local:%H:%M}", wall
     if local.date() == today - timedelta(days=1):
-        return f"hier à {local:%H:%M}", 0
-    return f"le {local.day} {_MONTHS[local.month - 1]} {local.year} à {local:%H}h{local:%M}", 0
+        return f"hier à {local:%H:%M}", wall
+    return f"le {local.day} {_MONTHS[local.month - 1]} {local.year} à {local:%H}h{local:%M}", wall
 
 
 def _slug(text: str) -> str:
