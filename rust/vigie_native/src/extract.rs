@@ -15,6 +15,7 @@ use crate::settle::{self, IbanRules, SettleHooks};
 use crate::json;
 use crate::scan;
 use crate::split::{self, Combo};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use crate::tokens::Tokenizer;
@@ -324,7 +325,7 @@ fn email_canon(cache: &DomainCache, hook: &Bound<'_, PyAny>, raw: &str) -> PyRes
 /// goes: each key's role is asked of `role_of` once per call (`keys`: a JSON-lines dump
 /// repeats its keys on every line; `role_of` is a pure function of the name).
 #[allow(clippy::too_many_arguments)]
-fn walk<'py>(obj: &Bound<'py, PyAny>, line: &str, base: i64, fields: &mut Vec<(String, i64)>, roles: &mut Vec<Role<'py>>,
+fn walk<'py>(obj: &Bound<'py, PyAny>, line: &str, base: i64, fields: &mut Vec<(Cow<'_, str>, i64)>, roles: &mut Vec<Role<'py>>,
              role: &Role<'py>, depth: u32, role_of: &Bound<'py, PyAny>, keys: &mut HashMap<String, Role<'py>>) -> PyResult<()> {
     if depth > 6 || fields.len() > 500 {
         return Ok(());
@@ -357,7 +358,7 @@ fn walk<'py>(obj: &Bound<'py, PyAny>, line: &str, base: i64, fields: &mut Vec<(S
             Some(i) => base + clen(&line[..i]) as i64,
             None => -1_000_000_000,
         };
-        fields.push((s, pos));
+        fields.push((Cow::Owned(s), pos));
         roles.push(role.clone());
     }
     Ok(())
@@ -377,9 +378,10 @@ fn key_role<'py>(py: Python<'py>, name: &str, role_of: &Bound<'py, PyAny>,
 }
 
 /// `walk` on a value parsed in Rust (`json::parse`): the same fields and roles, in the same
-/// order, as `_walk` on what `json.loads` gives for that line.
+/// order, as `_walk` on what `json.loads` gives for that line (the values borrowed from the
+/// parse: no `String` per value).
 #[allow(clippy::too_many_arguments)]
-fn walk_parsed<'py>(py: Python<'py>, v: &json::Value, line: &str, base: i64, fields: &mut Vec<(String, i64)>,
+fn walk_parsed<'py, 'v>(py: Python<'py>, v: &'v json::Value, line: &str, base: i64, fields: &mut Vec<(Cow<'v, str>, i64)>,
                     roles: &mut Vec<Role<'py>>, role: &Role<'py>, depth: u32, role_of: &Bound<'py, PyAny>,
                     keys: &mut HashMap<String, Role<'py>>) -> PyResult<()> {
     if depth > 6 || fields.len() > 500 {
@@ -407,7 +409,7 @@ fn walk_parsed<'py>(py: Python<'py>, v: &json::Value, line: &str, base: i64, fie
                 Some(i) => base + clen(&line[..i]) as i64,
                 None => -1_000_000_000,
             };
-            fields.push((s.clone(), pos));
+            fields.push((Cow::Borrowed(s.as_str()), pos));
             roles.push(role.clone());
         }
         json::Value::Skip => {}
@@ -964,7 +966,7 @@ impl Core {
     #[allow(clippy::too_many_arguments)]
     fn json_record(&self, py: Python<'_>, obj: Bound<'_, PyAny>, line: &str, base: i64, sink: Bound<'_, PyAny>,
                    today: (i32, i32, (i32, u32, u32))) -> PyResult<i64> {
-        let mut fields: Vec<(String, i64)> = Vec::new();
+        let mut fields: Vec<(Cow<'_, str>, i64)> = Vec::new();
         let mut rl: Vec<Role<'_>> = Vec::new();
         let role_of = self.role_of.bind(py);
         let none = role_from(py, py.None().into_bound(py))?;
@@ -998,12 +1000,13 @@ impl Core {
             // s.strip().rstrip(",").lstrip("[").rstrip("]")
             let t = cn::py_strip(s).trim_end_matches(',').trim_start_matches('[').trim_end_matches(']');
             let base: i64 = offs.get_item(k - i)?.extract()?;
-            let mut fields: Vec<(String, i64)> = Vec::new();
-            let mut rl: Vec<Role<'_>> = Vec::new();
             // parsed here when the parser reads it as `json.loads` would (most lines): no Python
             // object per key and value; else `json.loads` and the walk over its objects
-            if let Some(v) = json::parse(t) {
-                walk_parsed(py, &v, s, base, &mut fields, &mut rl, &none, 0, role_of, &mut keys)?;
+            let parsed = json::parse(t);
+            let mut fields: Vec<(Cow<'_, str>, i64)> = Vec::new();
+            let mut rl: Vec<Role<'_>> = Vec::new();
+            if let Some(v) = &parsed {
+                walk_parsed(py, v, s, base, &mut fields, &mut rl, &none, 0, role_of, &mut keys)?;
             } else {
                 let obj = match loads.call1((t,)) {
                     Ok(o) => o,
@@ -1034,12 +1037,12 @@ impl Core {
         let Some(v) = json::parse(t) else { return Ok(None) };
         let role_of = self.role_of.bind(py);
         let none = role_from(py, py.None().into_bound(py))?;
-        let mut fields: Vec<(String, i64)> = Vec::new();
+        let mut fields: Vec<(Cow<'_, str>, i64)> = Vec::new();
         let mut rl: Vec<Role<'_>> = Vec::new();
         walk_parsed(py, &v, line, base, &mut fields, &mut rl, &none, 0, role_of, &mut HashMap::new())?;
         let out = PyList::empty(py);
         for ((value, pos), r) in fields.into_iter().zip(rl) {
-            out.append((value, pos, r.obj))?;
+            out.append((value.as_ref(), pos, r.obj))?;
         }
         Ok(Some(out))
     }

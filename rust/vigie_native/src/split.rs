@@ -447,8 +447,9 @@ fn sqlval_re() -> &'static Regex {
 }
 
 /// The records of one SQL INSERT line from char `pos` on (`iter_spans(_TUPLE, s[pos:])` and
-/// `_sql_fields`), offsets from `base` (the char offset of `s[pos]` in the fragment).
-pub fn sql_tuples(s: &str, pos_chars: usize, base: i64) -> Vec<Vec<(String, i64)>> {
+/// `_sql_fields`), offsets from `base` (the char offset of `s[pos]` in the fragment). A value
+/// is a slice of the line unless its quotes had to be undone (no `String` per value).
+pub fn sql_tuples(s: &str, pos_chars: usize, base: i64) -> Vec<Vec<(std::borrow::Cow<'_, str>, i64)>> {
     let start_b = s.char_indices().nth(pos_chars).map(|(b, _)| b).unwrap_or(s.len());
     let tail = &s[start_b..];
     let mut cp = CharPos::new(tail);
@@ -471,9 +472,15 @@ pub fn sql_tuples(s: &str, pos_chars: usize, base: i64) -> Vec<Vec<(String, i64)
                     Some((b, _)) => &q[..b],
                     None => q,
                 };
-                fields.push((q.replace("\\'", "'").replace("''", "'"), inner_base + st + 1));
+                // (`\'` and `''` both hold a quote: without one, the value is the slice)
+                let q = if q.contains('\'') {
+                    std::borrow::Cow::Owned(q.replace("\\'", "'").replace("''", "'"))
+                } else {
+                    std::borrow::Cow::Borrowed(q)
+                };
+                fields.push((q, inner_base + st + 1));
             } else {
-                fields.push((v.to_string(), inner_base + st));
+                fields.push((std::borrow::Cow::Borrowed(v), inner_base + st));
             }
         }
         out.push(fields);
