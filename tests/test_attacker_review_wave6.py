@@ -369,7 +369,7 @@ def test_totp_step_up_in_a_session_is_throttled(tmp_path: Path) -> None:
     """POST /api/v1/session/totp (and the reveal form's code) tried codes without any limit: a
     stolen session cookie of an analyst allowed to reveal could try every code until one fit,
     then decrypt fragments. Now wrong codes lock the step-up like failed logins (web_env:
-    3 failures, then 1 s doubling), the right code included, over real HTTP."""
+    3 failures, then 3 s doubling), the right code included, over real HTTP."""
     import httpx
     import pyotp
 

@@ -74,7 +74,9 @@ def write_config(root: Path, webhook_url: str, webhook_secret: str) -> Path:
     (config / "vigie.yaml").write_text(yaml.safe_dump({
         "storage": {"backend": "embedded"},
         "alerts": {"webhook": {"timeout_seconds": 5}},
-        "web": {"lockout_seconds": 1, "login_max_failures": 3},
+        # a lockout of 3 s: a test sends its next login well within it even on a loaded machine (with
+        # 1 s, a request queued behind others arrived after the lock and the lockout tests failed)
+        "web": {"lockout_seconds": 3, "login_max_failures": 3},
     }))
     for org in ORGS:
         (config / "organisations" / f"{org}.yaml").write_text(yaml.safe_dump({
