@@ -106,7 +106,7 @@ def _decode_bytes(data: bytes, limits: Limits) -> str:
 
 
 # Python `re`: an alternation of literals after "<", linear; RE2's wrapper would cost more here
-_HTML_SNIFF = re.compile(r"<(?:!doctype html|html|body|br|p|div|pre|table|blockquote|span|a)[\s/>]", re.I)
+_HTML_SNIFF = re.compile(r"<(?:!doctype html|html|body|br|p|div|pre|table|blockquote|span|a|ul|ol|li)[\s/>]", re.I)
 
 
 _XHTML = re.compile(r"<(?:!doctype html|html)[\s>]", re.I)

@@ -38,6 +38,7 @@ from indexer.detect.multiline import join_quoted_cells, logical_starts
 from indexer.detect.records import is_long_json_records
 from indexer.detect.seeds import RULE_CHARS, alone_is_nothing, candidate_starts
 from indexer.detect.shapes import Ctx, block_start, delimiter_of, recognise
+from indexer.detect.unveil import may_be_veiled
 from indexer.identifiers import card_network
 from indexer.models import Fragment, Identifier, SensitiveFlag
 from indexer.redact import EXCERPT_TAIL, excerpt_end, mask_value, net_patterns, redact
@@ -159,9 +160,11 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         encoded = text.encode("utf-8", "replace")
         text = encoded.decode("utf-8")
     starts = candidate_starts(encoded)
-    if not starts:  # most forum posts: nothing that could start a fragment
+    # (a number in full-width digits or a sample in base64 has no start until it is read)
+    veiled = read_exports and may_be_veiled(encoded)
+    if not starts and not veiled:  # most forum posts: nothing that could start a fragment
         return []
-    if read_exports and may_need_reading(encoded):  # (a look at the bytes: memchr speed)
+    if read_exports and (veiled or may_need_reading(encoded)):  # (a look at the bytes: memchr speed)
         readable_text, source_lines = readable(text)
         if source_lines is not None:  # an export read decoded; its fragments keep the input's lines
             frags = _detect_text(readable_text, key, filename, limits, tokenizer, read_exports=False)

@@ -26,6 +26,7 @@ import re
 from email.message import EmailMessage
 
 from indexer import engine as _engine
+from indexer.detect.unveil import unveil
 
 __all__ = ["may_need_reading", "readable"]
 
@@ -473,7 +474,19 @@ def _telegram(lines: list[str], src: list[int]) -> tuple[list[str], list[int]]:
 def readable(text: str) -> tuple[str, list[int] | None]:
     """`text` with folded, quoted-printable and base64 exports decoded (see the module), and
     each of its lines' line in `text` (0-based; one more entry: `text`'s line count), or None
-    when `text` is returned as it is."""
+    when `text` is returned as it is. Text written against scrapers or posted encoded whole is
+    read first (`unveil`): an export may be what was encoded."""
+    unveiled = unveil(text)
+    if unveiled is None:
+        return _readable(text)
+    inner, inner_src = _readable(unveiled[0])
+    src, total = unveiled[1], text.count("\n") + 1
+    if inner_src is None:
+        return inner, src + [total]
+    return inner, [src[min(j, len(src) - 1)] for j in inner_src[:-1]] + [total]
+
+
+def _readable(text: str) -> tuple[str, list[int] | None]:
     mail = (("ransfer-" in text or "RANSFER-" in text) and _ENCODED.search(text) is not None) or (
         "=?" in text and _WORD.search(text) is not None and _ADDRESS_HEADER.search(text) is not None)
     outlook = ": (" in text and _OUTLOOK_HEAD.search(text) is not None

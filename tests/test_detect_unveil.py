@@ -1,0 +1,100 @@
+"""`indexer.detect.unveil`: text written against scrapers or posted encoded whole, read as its
+reader reads it before either engine sees it (the blind probe's misses, see
+tests/test_detect_blind_probe_evasions.py). Here: what it leaves alone, where a decoded sample's
+fragment points in the input, both engines on the unveiled inputs, and linear time on hostile
+input. Synthetic data only."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import time
+
+import pytest
+
+from indexer.detect import detect
+from indexer.detect.unveil import may_be_veiled, unveil
+from indexer.tokens import MatchKey
+from tests import test_detect_blind_probe_evasions as R1
+from tests import test_detect_blind_probe_evasions2 as R2
+from tests.native_core import assert_same_fragments, both_engines, require_native
+
+KEY = MatchKey(b"\x4e" * 32, version=1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour à tous, le forum rouvre lundi. Écrivez à l'équipe pour vos accès.",
+        "jean [at] exemple [dot] fr et marie(at)exemple(dot)fr",  # read where written by `encoded`
+        "MEET AT HOME DOT COM TONIGHT",  # shouted prose: no address
+        "meet me at home dot com",
+        "rdv @ 10h devant la gare, prix 12 @ 3.50",
+        "5f4dcc3b5aa765d61d8327deb882cf99\ne10adc3949ba59abbe56e057f20f883e",
+        "jean.dupont@exemple.fr;0612345678\nmarie@exemple.fr;0698765432",
+    ],
+)
+def test_plain_text_is_left_alone(text: str) -> None:
+    assert unveil(text) is None
+
+
+def test_rewrites() -> None:
+    assert unveil("a\u200bb@c\u00ad.fr ０６ ١٢")[0] == "ab@c.fr 06 12"  # type: ignore[index]
+    assert unveil("jean.dupont AT exemple DOT fr")[0] == "jean.dupont@exemple.fr"  # type: ignore[index]
+    assert unveil("x: jean arobase exemple point fr")[0] == "x: jean@exemple.fr"  # type: ignore[index]
+    assert unveil("p\u0430ul@exempl\u0435.fr")[0] == "paul@exemple.fr"  # type: ignore[index]
+    # a Cyrillic address is Cyrillic throughout: kept as written
+    assert unveil("пример: почта@пример.рф") is None
+    assert unveil("jean&#64;exemple&#x2e;fr")[0] == "jean@exemple.fr"  # type: ignore[index]
+    assert unveil("a &#0; b &#60;script&#62;") is None  # no control characters, no markup made
+
+
+def test_a_decoded_sample_points_at_its_blob() -> None:
+    csv = "nom;email;tel\nMartin;paul.m@exemple.fr;06 12 34 56 78\nDurand;eve.d@exemple.fr;07 81 23 45 67\n"
+    blob = "\n".join(base64.b64encode(csv.encode()).decode()[i : i + 40] for i in range(0, 200, 40))
+    text = "intro\n\nvoici:\n" + blob + "\nfin du post\nmerci"
+    text2, src = unveil(text)  # type: ignore[misc]
+    assert "paul.m@exemple.fr" in text2 and len(src) == text2.count("\n") + 1
+    frags = detect(text, key=KEY)
+    assert len(frags) == 1 and {("email", "paul.m@exemple.fr"), ("phone", "+33612345678")} <= {
+        (i.type, i.value) for i in frags[0].identifiers
+    }
+    assert frags[0].start_line == 4 and 4 <= frags[0].end_line <= 7  # within the blob's lines in the post
+
+
+def test_looks_are_cheap_and_right() -> None:
+    assert not may_be_veiled("Bonjour, rien à voir ici : 06 12 34 56 78".encode())
+    assert may_be_veiled("06\u00a012".encode()) and may_be_veiled("٠٦١٢".encode())
+    assert may_be_veiled(b"x" * 10 + base64.b64encode(b"y" * 60))
+    assert may_be_veiled(b"j.d AT exemple DOT fr")
+
+
+@pytest.mark.parametrize("name", sorted(set(R1.POSITIVES) | {f"2:{n}" for n in R2.POSITIVES}))
+def test_both_engines_read_the_same_text(name: str) -> None:
+    require_native()
+    data = R2.POSITIVES[name[2:]][0] if name.startswith("2:") else R1.POSITIVES[name][0]
+    raw = data if isinstance(data, bytes) else data.encode("utf-8")
+    ref, got = both_engines(raw, KEY)
+    assert_same_fragments(ref, got, name)
+
+
+_HOSTILE = {
+    "base64_alphabet": "A" * 1_000_000,
+    "hash_lines": "\n".join(binascii.hexlify(os.urandom(32)).decode() for _ in range(20_000)),
+    "spaced_hex_junk": ("ff 00 " * 200_000),
+    "url_newlines": "q=" + "%0A" * 300_000,
+    "json_escapes": '{"a": "' + "x;y\\n" * 200_000 + '"}',
+    "spelled_at": "jean AT " * 150_000,
+    "lookalikes": ("p\u0430ul@" * 100_000),
+    "char_refs": "&#64;" * 200_000,
+    "local_chars": "a" * 500_000 + " arobase b point fr",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_HOSTILE))
+def test_hostile_input_stays_linear(name: str) -> None:
+    text = _HOSTILE[name]
+    t0 = time.thread_time()
+    unveil(text)
+    assert time.thread_time() - t0 < 3.0, name
