@@ -98,3 +98,24 @@ def test_hostile_input_stays_linear(name: str) -> None:
     t0 = time.thread_time()
     unveil(text)
     assert time.thread_time() - t0 < 3.0, name
+
+
+def test_detect_many_unveils_what_detect_does() -> None:
+    """A crawl's posts go through `prefilter.detect_many` (the detection pool), whose one-pass
+    scan skips the posts it finds no seed event in: a sample in base64 or a list in full-width
+    digits has none until unveiled, so the crawl lost what `detect()` (and `vigie scan`) found.
+    Same lists for every input of both blind probe rounds, as given and as bytes, in one batch."""
+    from indexer.detect import detect
+    from indexer.detect.prefilter import detect_many
+    from tests import test_detect_blind_probe_evasions as r1
+    from tests import test_detect_blind_probe_evasions2 as r2
+
+    texts = [t for mod in (r1, r2) for t in [*(p[0] for p in mod.POSITIVES.values()), *mod.NEGATIVES.values()]]
+    key = r1.KEY
+    want = [[(f.start_line, f.end_line, [(i.type, i.value) for i in f.identifiers]) for f in detect(t, key=key)]
+            for t in texts]
+    assert sum(1 for w in want if w) >= 60, "the probes' inputs must hold fragments"
+    for items in (texts, [t.encode("utf-8") if isinstance(t, str) else t for t in texts]):
+        got = [[(f.start_line, f.end_line, [(i.type, i.value) for i in f.identifiers]) for f in frags]
+               for frags in detect_many(items, key=key)]
+        assert got == want

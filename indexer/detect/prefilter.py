@@ -493,8 +493,9 @@ def detect_many(items: Sequence[bytes | str], *, key: MatchKey, filenames: Seque
     """`[detect(item) for item in items]`, the same lists, with one Hyperscan scan for many
     posts at once: a forum page's posts, a crawl's items. Items with no event (most posts) are
     done there; those with one go to `seeds.candidate_starts` on their bytes (the engine's first
-    step), and only those with a start are decoded and detected. Without Hyperscan, or for
-    items that are text, big, HTML by name or type: `detect()` each."""
+    step), and only those with a start are decoded and detected, or that `unveil` may rewrite
+    (`_veiled`). Without Hyperscan, or for items that are text, big, HTML by name or type:
+    `detect()` each."""
     from indexer.detect import detect
 
     lim = limits or Limits()
@@ -534,14 +535,25 @@ def detect_many(items: Sequence[bytes | str], *, key: MatchKey, filenames: Seque
     return out
 
 
+def _veiled(item: bytes | str) -> bool:
+    """An item the one-pass scan found nothing in, that `detect()` would still read: a sample in
+    base64 or hex, digits in full width, an address cut by zero-width spaces (`unveil`) has no
+    event until it is unveiled, and `detect_many` returns what `detect()` does."""
+    from indexer.detect.unveil import may_be_veiled
+
+    return may_be_veiled(item if isinstance(item, bytes) else item.encode("utf-8", "replace"))
+
+
 def _run_batch(items: Sequence[bytes | str], batch: list[int], out: list[list[Fragment]], key: MatchKey,
                fn: Sequence[str | None], ct: Sequence[str | None], lim: Limits,
                detect: Callable[..., list[Fragment]]) -> None:
     data = [items[k] for k in batch]
     for k, b, code in zip(batch, data, scan_batch(data), strict=True):  # type: ignore[arg-type]
         if not code:
+            if _veiled(b):
+                out[k] = detect(b, key=key, filename=fn[k], content_type=ct[k], limits=lim)
             continue
-        if code == EVENT and not candidate_starts(b):  # type: ignore[arg-type]
+        if code == EVENT and not candidate_starts(b) and not _veiled(b):  # type: ignore[arg-type]
             continue  # bytes as the engine would see them (no gate): no start, no fragment
         out[k] = detect(b, key=key, filename=fn[k], content_type=ct[k], limits=lim)
 
@@ -585,13 +597,20 @@ def _detect_many_native(scan: Callable[..., list[tuple[int, int, list[tuple[str,
     else:
         fn = ct = [None] * len(items)
     seq = items if isinstance(items, list) else list(items)
+    seen: set[int] = set()
     for k, code, checks in scan(seq, lim.max_line_chars, min(_BATCH_ITEM_MAX, lim.max_bytes), _label_names,
                                  _engine.today()):
+        seen.add(k)
         if k in force:
             continue
         if code == NATIVE_CHECK and all(_seeds.alone_is_nothing(s, above.copy) for s, above in checks):
+            if _veiled(seq[k]):  # (what unveiling may add is read by `detect()`)
+                out[k] = detect(seq[k], key=key, filename=fn[k], content_type=ct[k], limits=lim)
             continue  # every seed line stands alone and is nothing: what the engine concludes
         out[k] = detect(seq[k], key=key, filename=fn[k], content_type=ct[k], limits=lim)
     for k in force:
         out[k] = detect(seq[k], key=key, filename=fn[k], content_type=ct[k], limits=lim)
+    for k, it in enumerate(seq):  # the items the scan left out: unless unveiling gives them a start
+        if k not in seen and k not in force and _veiled(it):
+            out[k] = detect(it, key=key, filename=fn[k], content_type=ct[k], limits=lim)
     return out

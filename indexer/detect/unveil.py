@@ -22,9 +22,10 @@ The bracketed `[at]`/`(at)`/`{at}` forms are not rewritten: `encoded.obfuscated_
 them where they are written, their span covering the writing.
 
 Where it runs: `detect()` on a post or a file under `prefilter.WINDOWED_MIN_BYTES`, before the
-seed scan's early return (a sample in base64 or a list in full-width digits has no seed). Not
-unveiled (left as before): the items of `prefilter.detect_many` with no seed event, and a big
-input's text outside its prefilter windows.
+seed scan's early return (a sample in base64 or a list in full-width digits has no seed), and
+`prefilter.detect_many` on the items its one-pass scan found nothing in (`prefilter._veiled`), so
+that both give the same fragments. Not unveiled (left as before): a big input's text outside its
+prefilter windows.
 """
 
 from __future__ import annotations
