@@ -513,6 +513,9 @@ def canon_iban(raw: str) -> str | None:
     if not 15 <= len(s) <= 34:
         return None
     if not (s.isascii() and s.isalnum()):  # anything odd (non-ASCII digits...): stdnum's path decides
+        c = _iban.compact(s)  # (dots between the groups: "FR76.3000.6000...")
+        if c != s and c.isascii() and c.isalnum():
+            return canon_iban(c)  # the compact form, through the checks above: one value, one token
         return s if _iban.is_valid(s) else None
     if int((s[4:] + s[:4]).translate(_IBAN_B10)) % 97 != 1:
         return None

@@ -796,7 +796,6 @@ MISSED: frozenset[str] = frozenset(
         "ev_intl_dotted",  # three phones on one line and the names on the next
         "ev_nir_spaced_corsica",  # "Né le : 22/04/1978 à Ajaccio": no date of birth (the place after it)
         "ev_iban_lower_groups",  # an IBAN in lower case is no IBAN
-        "ev_iban_dashes",  # "FR76.3353....": found, but its value keeps the dots (not canonical)
         "enc_quoted_printable",  # a MIME part's headers without a message's: not decoded
         "sh_mongoexport_array_numberlong",  # {"$date": {"$numberLong": ms}} is no date of birth
         "sh_fixed_width",  # DDMMYYYY glued under a DATNAIS head: no date of birth

@@ -12,6 +12,7 @@ from stdnum.exceptions import InvalidComponent, ValidationError
 
 from indexer.identifiers import (
     IdentifierError,
+    canon_iban,
     canon_phone,
     canonical_forms,
     hash_kind,
@@ -238,3 +239,12 @@ def test_tokenizer_is_the_token_formula(key_len: int) -> None:
     fn = tokenizer(key)
     for t, c in (("email", "jean@example.fr"), ("name", "élodie dupont"), ("phone", "+33612345678"), ("nir", "")):
         assert fn(t, c) == token(key, t, c)
+
+
+@pytest.mark.parametrize("written", ["FR76.3000.6000.0112.3456.7890.189", "fr76.3000.6000.0112.3456.7890.189",
+                                     "FR76 3000-6000.0112 3456.7890 189"])
+def test_an_iban_written_with_dots_has_the_compact_value(written: str) -> None:
+    """One IBAN, one value, one token: written with dots between its groups it kept them, so its
+    token matched no registered IBAN (found by the wave 21 blind probe)."""
+    assert canon_iban(written) == "FR7630006000011234567890189"
+    assert canon_iban(written[:-1] + "8") is None  # its key is still checked
