@@ -22,7 +22,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from indexer.detect import detect
-from tests.test_detect_blind_probe_evasions import KEY, SCORED, _b64, _found
+from tests.test_detect_blind_probe_evasions import KEY, SCORED, _b64, _found, report
 
 P1 = dict(
     first="Camille",
@@ -259,22 +259,7 @@ def test_negative(name: str) -> None:
 
 
 def main() -> None:
-    tp = fn = fp = 0
-    for name in POSITIVES:
-        want, got = scored(name)
-        tp, fn, fp = tp + len(want & got), fn + len(want - got), fp + len(got - want)
-        if want != got:
-            print(f"{name}: missed {sorted(want - got)} extra {sorted(got - want)}")
-    neg_fp = 0
-    for name, text in NEGATIVES.items():
-        got = _found(detect(text, key=KEY))
-        neg_fp += len(got)
-        if got:
-            print(f"{name}: false {sorted(got)}")
-    print(
-        f"identifiers: recall {tp}/{tp + fn} = {tp / (tp + fn):.3f}, precision {tp}/{tp + fp + neg_fp} = "
-        f"{tp / (tp + fp + neg_fp):.3f}"
-    )
+    report(POSITIVES, NEGATIVES, scored)
 
 
 if __name__ == "__main__":
