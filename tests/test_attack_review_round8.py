@@ -14,6 +14,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,6 +50,47 @@ class _Listener:
     def close(self) -> None:
         self._stop.set()
         self._thread.join()
+        self.sock.close()
+
+
+class RawSite:
+    """A raw loopback TCP server that answers each connection in a thread of its own (`answer`):
+    the hostile sites and receivers of this round write bytes no HTTP server library would send.
+    `tls`, an ssl.SSLContext, makes the handshake in accept()."""
+
+    def __init__(self, tls: Any = None) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)  # (accept() wakes to see `close`: closing alone does not wake it)
+        if tls is not None:
+            self.sock = tls.wrap_socket(self.sock, server_side=True)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self._stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:  # closed, or a client's TLS handshake failed
+                if self._stop.is_set():
+                    return
+                continue
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                self.answer(conn)
+            except OSError:
+                pass
+
+    def answer(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self._stop.set()
         self.sock.close()
 
 
@@ -104,7 +146,7 @@ def test_a_pages_websockets_reach_no_host_but_the_sources(tmp_path: Path) -> Non
     assert [u.lower() for u in own] == ["websocket"]
 
 
-class _HeaderFloodSite:
+class _HeaderFloodSite(RawSite):
     """Pastes on a raw loopback server; `/p/1` answers a status line, then headers without end
     (counting what it managed to send), as a hostile site can."""
 
@@ -113,40 +155,18 @@ class _HeaderFloodSite:
     def __init__(self, first: bytes, repeated: bytes) -> None:
         self.first, self.flood = first, repeated
         self.flood_sent = 0
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self._stop = threading.Event()
-        self.sock.settimeout(0.2)
-        threading.Thread(target=self._serve, daemon=True).start()
+        super().__init__()
 
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:  # closed
-                return
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
-        with conn:
-            try:
-                request = conn.recv(65536)
-                if request.startswith(b"GET /p/1 "):
-                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" + self.first)
-                    while not self._stop.is_set():
-                        conn.sendall(self.flood)
-                        self.flood_sent += len(self.flood)
-                else:
-                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
-                                 + str(len(self.PASTE)).encode() + b"\r\nConnection: close\r\n\r\n" + self.PASTE)
-            except OSError:
-                pass
-
-    def close(self) -> None:
-        self._stop.set()
-        self.sock.close()
+    def answer(self, conn: socket.socket) -> None:
+        request = conn.recv(65536)
+        if request.startswith(b"GET /p/1 "):
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" + self.first)
+            while not self._stop.is_set():
+                conn.sendall(self.flood)
+                self.flood_sent += len(self.flood)
+        else:
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
+                         + str(len(self.PASTE)).encode() + b"\r\nConnection: close\r\n\r\n" + self.PASTE)
 
 
 def _paste_source(config: Path, url: str, timeout: float, pages: int = 2) -> Path:
@@ -220,7 +240,7 @@ def test_the_tor_handlers_http_client_is_bounded_too() -> None:
     assert sent < 2**20 and transport.disconnecting
 
 
-class _CookieSite:
+class _CookieSite(RawSite):
     """Pastes `/p/N` whose every answer sets `per_page` new cookies (under the 256 KiB header
     ceiling); it records the largest Cookie header a request brought back."""
 
@@ -228,43 +248,25 @@ class _CookieSite:
         self.per_page = per_page
         self.largest_cookie_header = 0
         self.big_came_back = False
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        threading.Thread(target=self._serve, daemon=True).start()
+        super().__init__()
 
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:  # closed
+    def answer(self, conn: socket.socket) -> None:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(1 << 20)
+            if not chunk:
                 return
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
-        with conn:
-            try:
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    chunk = conn.recv(1 << 20)
-                    if not chunk:
-                        return
-                    data += chunk
-                head = data.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
-                cookie = max((len(h) for h in head if h.lower().startswith(b"cookie:")), default=0)
-                self.largest_cookie_header = max(self.largest_cookie_header, cookie)
-                self.big_came_back |= any(b"big=" in h for h in head)
-                n = int(head[0].split(b" ")[1].rsplit(b"/", 1)[1])
-                body = b"une paste: paul.simon@exemple.fr\n"
-                cookies = b"".join(b"Set-Cookie: c%d_%d=%s; Path=/\r\n" % (n, i, b"v" * 60)
-                                   for i in range(self.per_page))
-                cookies = b"Set-Cookie: big=" + b"v" * 5000 + b"; Path=/\r\n" + cookies  # past a browser's 4 KiB
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
-                             + cookies + b"Content-Length: %d\r\n\r\n" % len(body) + body)
-            except OSError:
-                pass
-
-    def close(self) -> None:
-        self.sock.close()
+            data += chunk
+        head = data.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+        cookie = max((len(h) for h in head if h.lower().startswith(b"cookie:")), default=0)
+        self.largest_cookie_header = max(self.largest_cookie_header, cookie)
+        self.big_came_back |= any(b"big=" in h for h in head)
+        n = int(head[0].split(b" ")[1].rsplit(b"/", 1)[1])
+        body = b"une paste: paul.simon@exemple.fr\n"
+        cookies = b"".join(b"Set-Cookie: c%d_%d=%s; Path=/\r\n" % (n, i, b"v" * 60) for i in range(self.per_page))
+        cookies = b"Set-Cookie: big=" + b"v" * 5000 + b"; Path=/\r\n" + cookies  # past a browser's 4 KiB
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+                     + cookies + b"Content-Length: %d\r\n\r\n" % len(body) + body)
 
 
 @pytest.mark.slow

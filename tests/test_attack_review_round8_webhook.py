@@ -7,7 +7,6 @@ slowly, a byte at a time. Real receivers on 127.0.0.1 (plain and TLS), the real 
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -15,43 +14,27 @@ from typing import Any
 
 import pytest
 
+from tests.test_attack_review_round8 import RawSite
 
-class _DrippingReceiver:
+
+class _DrippingReceiver(RawSite):
     """A webhook receiver (an organisation's server, or whoever holds its address) that drips its
     answer one byte every 0.2 s, each well within a socket timeout: its headers (the answer never
     comes), or after a 200 its 64 KiB body. It gives up after `seconds`."""
 
     def __init__(self, seconds: float, what: str, tls: Any = None) -> None:
         self.seconds, self.what = seconds, what
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        if tls is not None:  # an ssl.SSLContext: the handshake is made in accept()
-            self.sock = tls.wrap_socket(self.sock, server_side=True)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/hook"
-        threading.Thread(target=self._serve, daemon=True).start()
+        super().__init__(tls)
+        self.url += "/hook"
 
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:  # closed
-                return
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
-        with conn:
-            try:
-                conn.recv(65536)
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 65536\r\n"
-                             + (b"X-Slow: " if self.what == "headers" else b"\r\n"))
-                end = time.monotonic() + self.seconds
-                while time.monotonic() < end:
-                    conn.sendall(b"x")
-                    time.sleep(0.2)
-            except OSError:
-                pass
-
-    def close(self) -> None:
-        self.sock.close()
+    def answer(self, conn: socket.socket) -> None:
+        conn.recv(65536)
+        head = b"X-Slow: " if self.what == "headers" else b"\r\n"
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 65536\r\n" + head)
+        end = time.monotonic() + self.seconds
+        while time.monotonic() < end:
+            conn.sendall(b"x")
+            time.sleep(0.2)
 
 
 @pytest.mark.parametrize("what", ["headers", "body"])
