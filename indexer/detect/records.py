@@ -34,9 +34,12 @@ INSERT = re2.compile(r"(?i)^\s*(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO\s+[`\"\[]
                      r"(?:\(([^)]*)\))?\s*VALUES\s*")
 CREATE = re2.compile(r"(?i)^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?([\w.]+?)[`\"\]]?\s*\(")
 # a CREATE TABLE's column line: Python `re` (RE2's wrapper encoded the line and built its offsets,
-# ~5k instructions a line), RE2's ASCII `\s` and `\w` written as classes; `match` anchors it, and
-# both engines take the leftmost-first match (tests/test_detect_quoted_unrolled.py compares them)
-_COLDEF = re.compile(r"[\t\n\f\r ]*[`\"\[]?([0-9A-Za-z_]+)[`\"\]]?[\t\n\f\r ]+[0-9A-Za-z_]")
+# ~5k instructions a line), RE2's ASCII `\s` and `\w` written as classes, both engines taking the
+# leftmost-first match (tests/test_detect_quoted_unrolled.py compares them). Linear on any line:
+# anchored with `\A`, and the blanks and the name possessive (what follows each is neither, so
+# giving one back never helped; unanchored, a search from every offset of a 256 KiB word was
+# quadratic: tests/test_linear_patterns.py)
+_COLDEF = re.compile(r"\A[\t\n\f\r ]*+[`\"\[]?([0-9A-Za-z_]++)[`\"\]]?[\t\n\f\r ]+[0-9A-Za-z_]")
 _TUPLE = re2.compile(r"\(((?:'(?:[^'\\]|\\.|'')*'|[^'()])*)\)")
 # Python `re` for the values inside one tuple: RE2 (_TUPLE) has already matched the tuple, so
 # its quotes are balanced units and each quoted alternative succeeds where it starts (its three
