@@ -119,3 +119,20 @@ def test_detect_many_unveils_what_detect_does() -> None:
         got = [[(f.start_line, f.end_line, [(i.type, i.value) for i in f.identifiers]) for f in frags]
                for frags in detect_many(items, key=key)]
         assert got == want
+
+
+def test_veiled_among_a_batch_is_may_be_veiled_of_each() -> None:
+    """One search over a batch joined by blank lines must say of each item what a search of the
+    item alone says: no needle may start in one item and end in the next (random pieces of
+    needles at items' ends and starts: a base64 run, spaced hex, `@ `, a wrapped blob's lines)."""
+    import random
+
+    from indexer.detect.unveil import may_be_veiled, veiled_among
+
+    rnd = random.Random(21)
+    pieces = [b"A" * 40, b"B" * 59, b"QUJD" * 9, b"0a 1b 2c 3d 4e ", b"ff:" * 6, b"jean ", b" AT ", b"@ ", b" @",
+              b"orange", b"%0", b"A\n", b"&", b"#", b"\\", b"n", b"\xc2", b"\xa0", b"\xe2\x80", b"\x8b", b"\xd0",
+              b"\xb0x", b"@x", b"plain text ", b"\n", b" ", b"0123456789abcdef" * 3, b"abc.def@", b"\xce\xb1"]
+    for _ in range(300):
+        items = [b"".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 8))) for _ in range(rnd.randrange(1, 12))]
+        assert veiled_among(items) == [k for k, it in enumerate(items) if may_be_veiled(it)], items

@@ -535,27 +535,29 @@ def detect_many(items: Sequence[bytes | str], *, key: MatchKey, filenames: Seque
     return out
 
 
-def _veiled(item: bytes | str) -> bool:
-    """An item the one-pass scan found nothing in, that `detect()` would still read: a sample in
-    base64 or hex, digits in full width, an address cut by zero-width spaces (`unveil`) has no
-    event until it is unveiled, and `detect_many` returns what `detect()` does."""
-    from indexer.detect.unveil import may_be_veiled
+def _veiled(items: Sequence[bytes | str], left: list[int]) -> list[int]:
+    """Of the items the one-pass scan found nothing in (`left`), those `detect()` would still
+    read: a sample in base64 or hex, digits in full width, an address cut by zero-width spaces
+    (`unveil`) has no event until it is unveiled, and `detect_many` returns what `detect()`
+    does. One search over them all (`unveil.veiled_among`)."""
+    from indexer.detect.unveil import veiled_among
 
-    return may_be_veiled(item if isinstance(item, bytes) else item.encode("utf-8", "replace"))
+    data = [it if isinstance(it, bytes) else it.encode("utf-8", "replace") for it in (items[k] for k in left)]
+    return [left[i] for i in veiled_among(data)]
 
 
 def _run_batch(items: Sequence[bytes | str], batch: list[int], out: list[list[Fragment]], key: MatchKey,
                fn: Sequence[str | None], ct: Sequence[str | None], lim: Limits,
                detect: Callable[..., list[Fragment]]) -> None:
     data = [items[k] for k in batch]
+    left: list[int] = []  # nothing to start a fragment: unless unveiling gives them one
     for k, b, code in zip(batch, data, scan_batch(data), strict=True):  # type: ignore[arg-type]
-        if not code:
-            if _veiled(b):
-                out[k] = detect(b, key=key, filename=fn[k], content_type=ct[k], limits=lim)
+        if not code or (code == EVENT and not candidate_starts(b)):  # type: ignore[arg-type]
+            left.append(k)  # (bytes as the engine would see them, no gate: no start, no fragment)
             continue
-        if code == EVENT and not candidate_starts(b) and not _veiled(b):  # type: ignore[arg-type]
-            continue  # bytes as the engine would see them (no gate): no start, no fragment
         out[k] = detect(b, key=key, filename=fn[k], content_type=ct[k], limits=lim)
+    for k in _veiled(items, left):
+        out[k] = detect(items[k], key=key, filename=fn[k], content_type=ct[k], limits=lim)
 
 
 # ------------------------------------------------------------------ the compiled core's scan
@@ -597,20 +599,21 @@ def _detect_many_native(scan: Callable[..., list[tuple[int, int, list[tuple[str,
     else:
         fn = ct = [None] * len(items)
     seq = items if isinstance(items, list) else list(items)
-    seen: set[int] = set()
+    done = set(force)  # detected, or found to hold nothing that unveiling could change
+    nothing: list[int] = []
     for k, code, checks in scan(seq, lim.max_line_chars, min(_BATCH_ITEM_MAX, lim.max_bytes), _label_names,
                                  _engine.today()):
-        seen.add(k)
         if k in force:
             continue
+        done.add(k)
         if code == NATIVE_CHECK and all(_seeds.alone_is_nothing(s, above.copy) for s, above in checks):
-            if _veiled(seq[k]):  # (what unveiling may add is read by `detect()`)
-                out[k] = detect(seq[k], key=key, filename=fn[k], content_type=ct[k], limits=lim)
-            continue  # every seed line stands alone and is nothing: what the engine concludes
+            nothing.append(k)  # every seed line stands alone and is nothing: what the engine concludes
+            continue
         out[k] = detect(seq[k], key=key, filename=fn[k], content_type=ct[k], limits=lim)
     for k in force:
         out[k] = detect(seq[k], key=key, filename=fn[k], content_type=ct[k], limits=lim)
-    for k, it in enumerate(seq):  # the items the scan left out: unless unveiling gives them a start
-        if k not in seen and k not in force and _veiled(it):
-            out[k] = detect(it, key=key, filename=fn[k], content_type=ct[k], limits=lim)
+    # the items left out and those found to be nothing: unless unveiling gives them a start
+    left = sorted(nothing + [k for k in range(len(seq)) if k not in done])
+    for k in _veiled(seq, left):
+        out[k] = detect(seq[k], key=key, filename=fn[k], content_type=ct[k], limits=lim)
     return out
