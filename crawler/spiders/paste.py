@@ -190,7 +190,10 @@ class PasteSpider(FileSpider):
         links: list[str] = []
         for m in _URL.finditer(text):
             url = m.group().rstrip(_URL_TRAILING)
-            parts = urlsplit(url)
+            try:
+                parts = urlsplit(url)
+            except ValueError:  # no URL can be made of it ("http://[x": an unclosed IPv6 host)
+                continue
             ext = extension_of(unquote(parts.path.rstrip("/")))
             if ext not in _ARCHIVE_LINKS or ext not in self.source.attachments.extensions \
                     or (hosts and (parts.hostname or "").lower() not in hosts) or url in links:
