@@ -345,7 +345,9 @@ def test_an_archive_of_slow_pdfs_holds_the_crawl_for_one_budget(monkeypatch: pyt
     import crawler.attachments as A
 
     monkeypatch.setattr(A, "_PDF_SECONDS_PER_ATTACHMENT", 2.0)
-    slow = pdf([[f"ligne {k} de la page {p} dr.{p}@example.fr" for k in range(40)] for p in range(4000)])
+    # slow enough that its reader is stopped at 2 s on a fast host too (40 lines a page were read
+    # whole within 2 s on wave 21's machine: the test then failed)
+    slow = pdf([[f"ligne {k} de la page {p} dr.{p}@example.fr" for k in range(160)] for p in range(4000)])
     archive = zip_of({f"compte-rendu-{k}.pdf": slow for k in range(5)})
     skipped: list[AttachmentError] = []
     started = time.monotonic()
