@@ -16,9 +16,10 @@ Only the standard library, pypdfium2 and `vigie.core.process` are imported.
 
 from __future__ import annotations
 
-import resource
 import struct
 import sys
+
+from vigie.core.process import limit_reader
 
 __all__ = ["ERRORS", "main"]
 
@@ -28,22 +29,6 @@ ERRORS = {b"C": "cap", b"U": "unreadable", b"K": "encrypted"}
 _HEADER = struct.Struct(">cII")  # record kind, page number (0 for an error), length
 
 
-def _limit(memory_bytes: int, seconds: int, output_bytes: int) -> None:
-    from vigie.core.process import harden_process
-
-    harden_process()  # no core dump (it would hold the page text), no ptrace by others
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))  # SIGXCPU, then SIGKILL
-    resource.setrlimit(resource.RLIMIT_FSIZE, (output_bytes, output_bytes))  # its output (a memory file)
-    try:  # killed with the process that started it, whatever kills that one (PR_SET_PDEATHSIG)
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-
-
 def _say(kind: bytes, page: int, payload: bytes) -> None:
     sys.stdout.buffer.write(_HEADER.pack(kind, page, len(payload)) + payload)
     sys.stdout.buffer.flush()
@@ -51,7 +36,7 @@ def _say(kind: bytes, page: int, payload: bytes) -> None:
 
 def main(argv: list[str]) -> int:
     max_pages, max_text, memory, seconds, output_bytes = (int(a) for a in argv)
-    _limit(memory, seconds, output_bytes)
+    limit_reader(memory, seconds, output_bytes)  # its output is a memory file: bounded where written
     data = sys.stdin.buffer.read()
     import pypdfium2 as pdfium
 

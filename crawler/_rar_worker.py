@@ -34,6 +34,8 @@ import sys
 import zlib
 from typing import Any
 
+from vigie.core.process import limit_reader
+
 __all__ = ["ERRORS", "RECORD", "main"]
 
 # what the worker says when it stops: a refusal by a cap (the parent counts it as a bomb), an
@@ -43,22 +45,6 @@ ERRORS = {b"C": "cap", b"U": "unreadable", b"E": "encrypted", b"M": "missing"}
 RECORD = struct.Struct(">cI")  # kind, payload length
 _CHUNK = 64 * 1024
 _NAME_BYTES = 4096  # a member's name sent at most (a label, never a path)
-
-
-def _limit(memory_bytes: int, seconds: int) -> None:
-    from vigie.core.process import harden_process
-
-    harden_process()  # no core dump (it would hold the data), no ptrace by others
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))  # SIGXCPU, then SIGKILL
-    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # no file written (its output is a pipe)
-    try:  # killed with the process that started it, whatever kills that one (PR_SET_PDEATHSIG)
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
 
 
 def _say(kind: bytes, payload: bytes = b"") -> None:
@@ -167,7 +153,7 @@ def _members(ffi: Any, archive: Any, entry: Any, ordinals: set[int], max_bytes: 
 
 def main(argv: list[str]) -> int:
     memory, seconds = (int(a) for a in argv[:2])
-    _limit(memory, seconds)
+    limit_reader(memory, seconds, 0)  # no file written: its output is a pipe
     try:
         ffi = _load()
     except (OSError, ImportError, ValueError, AttributeError) as exc:

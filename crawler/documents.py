@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import struct
 import subprocess
 import sys
@@ -34,7 +33,7 @@ from xml.etree.ElementTree import Element
 
 from crawler._pdf_worker import ERRORS
 from crawler.spreadsheets import _events, _local, _ods_inline, _ods_rows, _quote
-from vigie.core.process import child_env
+from vigie.core.process import child_env, memory_file, reader_stopped
 
 __all__ = ["MAX_DEPTH", "PDF_MEMORY_BYTES", "PDF_SECONDS", "DocumentCapError", "DocumentError", "PdfText",
            "docx_texts", "odt_texts", "pdf_pages"]
@@ -263,13 +262,9 @@ def pdf_pages(where: str, data: bytes, *, max_pages: int, max_text: int, seconds
     back through memory files (memfd: never on disk), the text bounded where it is written (the
     reader's RLIMIT_FSIZE)."""
     out_cap = max_text + (max_pages + 2) * (_RECORD.size + 1) + 65536
-    stdin = os.memfd_create("vigie-pdf-in", os.MFD_CLOEXEC)
+    stdin = memory_file("vigie-pdf-in", data)
     stdout = os.memfd_create("vigie-pdf-out", os.MFD_CLOEXEC)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(stdin, view):]
-        os.lseek(stdin, 0, os.SEEK_SET)
         cmd = [sys.executable, "-I", "-m", "crawler._pdf_worker", str(max_pages), str(max_text), str(memory_bytes),
                str(seconds), str(out_cap)]
         proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, env=child_env(),
@@ -292,21 +287,11 @@ def pdf_pages(where: str, data: bytes, *, max_pages: int, max_text: int, seconds
         error: DocumentError = (DocumentCapError if kind == "cap" else DocumentError)(f"{where}: {message}")
         return PdfText(pages, error)
     if stopped is None and code != 0:
-        stopped = _why(code, seconds)
+        stopped = reader_stopped("PDF reader", code, seconds)
     if stopped is not None:
         read = f" after {len(pages)} page(s) with text" if pages else ""
         return PdfText(pages, DocumentError(f"{where}: {stopped}{read}; the rest of the PDF was not read"))
     return PdfText(pages)
-
-
-def _why(code: int, seconds: int) -> str:
-    if code in (-signal.SIGXCPU, -signal.SIGKILL):
-        return f"the PDF reader used more than {seconds} s of CPU and was stopped"
-    if code == -signal.SIGXFSZ:
-        return "the PDF reader wrote more text than the limit and was stopped"
-    if code < 0:
-        return f"the PDF reader crashed ({signal.Signals(-code).name})"
-    return f"the PDF reader failed (exit {code}: out of memory?)"
 
 
 def _records(raw: bytes) -> tuple[list[tuple[int, bytes]], tuple[str, str] | None]:

@@ -30,7 +30,6 @@ import json
 import os
 import re
 import selectors
-import signal
 import struct
 import subprocess
 import sys
@@ -41,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from crawler._rar_worker import ERRORS, RECORD
-from vigie.core.process import child_env
+from vigie.core.process import child_env, memory_file, reader_stopped
 
 __all__ = ["RAR_MEMORY_BYTES", "RAR_SECONDS", "RarCapError", "RarEncryptedError", "RarEntry", "RarError",
            "RarListing", "RarMember", "RarRead", "is_rar", "member_label", "rar_listing", "rar_read", "rar_support"]
@@ -275,13 +274,8 @@ def rar_read(where: str, data: bytes, ordinals: Collection[int], *, spend: Calla
     caller. A worker that crashes, hangs or says nonsense is stopped; what it read whole before
     is kept, and `error` says why the rest was not read."""
     params = json.dumps({"ordinals": sorted(ordinals), "max_bytes": max_bytes}).encode()
-    stdin = os.memfd_create("vigie-rar-in", os.MFD_CLOEXEC)
+    stdin = memory_file("vigie-rar-in", struct.pack(">I", len(params)), params, data)
     try:
-        for part in (struct.pack(">I", len(params)), params, data):
-            view = memoryview(part)
-            while view:
-                view = view[os.write(stdin, view):]
-        os.lseek(stdin, 0, os.SEEK_SET)
         memory = RAR_MEMORY_BYTES if memory_bytes is None else memory_bytes
         cmd = [*_WORKER, str(memory), str(max(1, int(seconds)))]
         proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -354,7 +348,7 @@ class _Session:
             self.read.error = cls(message if kind != "missing" else
                                   f"{message}: install Debian's libarchive13 and the Python package libarchive-c")
         elif not self.done:
-            self.read.error = RarError(stopped or _why(code, seconds))
+            self.read.error = RarError(stopped or reader_stopped("RAR reader", code, seconds))
 
     def records(self, buf: bytearray) -> int:
         pos = 0
@@ -401,14 +395,6 @@ class _Session:
         if ordinal not in self.ordinals:
             raise RarError(f"{self.where}: the RAR reader sent entry {ordinal}, not asked for; stopped")
         self.ordinals.discard(ordinal)
-
-
-def _why(code: int, seconds: float) -> str:
-    if code in (-signal.SIGXCPU, -signal.SIGKILL):
-        return f"the RAR reader used more than {seconds:.0f} s of CPU and was stopped"
-    if code < 0:
-        return f"the RAR reader crashed ({signal.Signals(-code).name})"
-    return f"the RAR reader failed (exit {code}: out of memory?)"
 
 
 def rar_support(seconds: float = 20) -> tuple[bool, str]:

@@ -27,10 +27,12 @@ from __future__ import annotations
 import ctypes
 import os
 import resource
+import signal
 import sys
 from collections.abc import Mapping
 
-__all__ = ["CHILD_ENV_NAMES", "CHILD_ENV_PREFIXES", "child_env", "harden_process"]
+__all__ = ["CHILD_ENV_NAMES", "CHILD_ENV_PREFIXES", "child_env", "harden_process", "limit_reader", "memory_file",
+           "reader_stopped"]
 
 # What tor, Chromium and Playwright's driver need from the environment: where the programs and
 # the home directory and libraries are, the locale and time zone, where temporary files and fonts go.
@@ -42,6 +44,7 @@ CHILD_ENV_NAMES = frozenset({
 CHILD_ENV_PREFIXES = ("LC_", "XDG_", "PW_", "PLAYWRIGHT_")
 
 _PR_SET_DUMPABLE = 4
+_PR_SET_PDEATHSIG = 1
 
 
 def child_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -61,3 +64,47 @@ def harden_process() -> None:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
         except (OSError, AttributeError):  # no libc symbol to call: RLIMIT_CORE still holds
             pass
+
+
+def limit_reader(memory_bytes: int, cpu_seconds: int, file_bytes: int) -> None:
+    """What a process that parses hostile bytes in native code (PDFium: crawler._pdf_worker;
+    libarchive: crawler._rar_worker) sets on itself before it reads a byte of them: no core dump
+    and no debugger (`harden_process`), `memory_bytes` of address space, `cpu_seconds` of CPU
+    (SIGXCPU, then SIGKILL a second later), `file_bytes` written to a file at most, and killed
+    with the process that started it, whatever kills that one (PR_SET_PDEATHSIG, Linux)."""
+    harden_process()
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def reader_stopped(reader: str, code: int, seconds: float) -> str:
+    """Why a reader under `limit_reader` ended with exit status `code` (its own message, if it
+    wrote one, says more)."""
+    if code in (-signal.SIGXCPU, -signal.SIGKILL):
+        return f"the {reader} used more than {seconds:.0f} s of CPU and was stopped"
+    if code == -signal.SIGXFSZ:
+        return f"the {reader} wrote more text than the limit and was stopped"
+    if code < 0:
+        return f"the {reader} crashed ({signal.Signals(-code).name})"
+    return f"the {reader} failed (exit {code}: out of memory?)"
+
+
+def memory_file(name: str, *parts: bytes) -> int:
+    """A memory file (memfd: never on disk, closed on exec) holding `parts`, at its start: a
+    reader's standard input. The caller closes it."""
+    fd = os.memfd_create(name, os.MFD_CLOEXEC)
+    try:
+        for part in parts:
+            view = memoryview(part)
+            while view:
+                view = view[os.write(fd, view):]
+        os.lseek(fd, 0, os.SEEK_SET)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
