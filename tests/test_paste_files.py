@@ -106,7 +106,9 @@ def test_a_paste_s_files_are_read_off_the_event_loop_and_opened_with_its_passwor
                                                                                  tmp_path: Path) -> None:
     text = (f"Base patients 2026\ndump: {site.url}/f/patients.7z\npass: {PASSWORD}\n"
             "miroir: http://files.example.onion/patients.7z\n")
-    slow = pdf([[f"ligne {k} de la page {p} dr.{p}@example.fr" for k in range(40)] for p in range(150)])
+    # slow enough to outlast the other paste's fetch on a fast host too (150 pages were read before
+    # it on wave 21's machine, and the order below failed every time)
+    slow = pdf([[f"ligne {k} de la page {p} dr.{p}@example.fr" for k in range(40)] for p in range(1500)])
     site.files.update({
         "/p/1": (text.encode(), {"Content-Type": "text/plain; charset=utf-8"}),
         "/f/patients.7z": (_encrypted_7z(), {"Content-Type": "application/x-7z-compressed"}),
