@@ -41,8 +41,8 @@ if TYPE_CHECKING:
     from crawler.rar import RarMember as _RarMember
 from vigie.config.schema import AttachmentLimits
 
-__all__ = ["MAX_PASSWORDS", "UNPACKED_TYPES", "ArchiveBombError", "AttachmentError", "ExtractedFile", "LinesTooLong",
-           "expand_attachment", "extension_of", "long_lines_said", "long_lines_text"]
+__all__ = ["ARCHIVE_TYPES", "MAX_PASSWORDS", "UNPACKED_TYPES", "ArchiveBombError", "AttachmentError", "ExtractedFile",
+           "LinesTooLong", "expand_attachment", "extension_of", "long_lines_said", "long_lines_text"]
 
 _CHUNK = 64 * 1024
 # central directory bytes allowed per file of attachments.max_files (an entry is 46 bytes, its
@@ -55,6 +55,7 @@ _BOUNDED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _OWN_METHODS = (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 # what `_expand` opens (a .tar.gz is a gz, then a tar)
 _ARCHIVES = ("zip", "7z", "rar", "gz", "tgz", "tar", "bz2", "xz")
+ARCHIVE_TYPES = frozenset(_ARCHIVES)  # (what a paste's links may point at: crawler.spiders.paste)
 # spreadsheets (Excel, OpenDocument): zips of XML read as one table per sheet (`crawler.spreadsheets`)
 _WORKBOOKS = ("xlsx", "xlsm", "ods")
 # documents (Word, OpenDocument text, PDF) read as text, a file per part or page (`crawler.documents`)

@@ -29,7 +29,7 @@ from parsel import Selector
 from scrapy.http import TextResponse
 
 from crawler._markup import html_selector
-from crawler.attachments import ArchiveBombError, AttachmentError, extension_of
+from crawler.attachments import ARCHIVE_TYPES, ArchiveBombError, AttachmentError, extension_of
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import VigieItem
 from crawler.spiders._base import absolute_url, element_text, first_text, select
@@ -47,9 +47,8 @@ __all__ = ["PasteSpider", "listing_dates", "paste_page_text", "paste_preview"]
 # a raw paste served as one of these is read as a file (unpacked within `attachments`), not as text
 _FILE_TYPES = frozenset({"zip", "7z", "rar", "gz", "tgz", "bz2", "xz", "tar", "xlsx", "xls", "ods", "docx", "odt",
                          "pdf"})
-# the archives a paste's text may link to (with `attachments.extensions`), and how many are followed
-# at most (a paste of a thousand links is a list, not a post)
-_ARCHIVE_LINKS = frozenset({"zip", "7z", "rar", "gz", "tgz", "bz2", "xz", "tar"})
+# how many of the archives a paste's text links to (`ARCHIVE_TYPES` within `attachments.extensions`)
+# are followed at most (a paste of a thousand links is a list, not a post)
 MAX_ARCHIVE_LINKS = 8
 _URL = re.compile(r"(?i)\bhttps?://[^\s<>\"'`]{1,2000}")
 _URL_TRAILING = ".,;:!?)]}>»”'\""
@@ -195,7 +194,7 @@ class PasteSpider(FileSpider):
             except ValueError:  # no URL can be made of it ("http://[x": an unclosed IPv6 host)
                 continue
             ext = extension_of(unquote(parts.path.rstrip("/")))
-            if ext not in _ARCHIVE_LINKS or ext not in self.source.attachments.extensions \
+            if ext not in ARCHIVE_TYPES or ext not in self.source.attachments.extensions \
                     or (hosts and (parts.hostname or "").lower() not in hosts) or url in links:
                 continue
             links.append(url)
