@@ -149,11 +149,12 @@ class _Passwords:
             logger.debug("{}: encrypted; opened with the password candidate {} of {} given beside it",
                          mask_text(self.name), self.candidates.index(password) + 1, self.count)
 
-    def refusal(self, where: str, what: str = "encrypted; cannot be extracted") -> AttachmentError:
-        """The counted failure of an archive (or member) no candidate opened."""
+    def refusal(self, where: str, what: str = "encrypted; cannot be extracted", after: str = "") -> AttachmentError:
+        """The counted failure of an archive (or member) no candidate opened; `after`, what else is
+        known (a candidate that passed the check bytes and then failed)."""
         said = (f"none of the {self.count} password(s) given beside it opened it" if self.count
                 else "no password was given beside it")
-        return AttachmentError(f"{where}: {what} ({said})")
+        return AttachmentError(f"{where}: {what} ({said}{after})")
 
 
 class _Budget:
@@ -435,7 +436,8 @@ def _encrypted_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: st
     fork of zipfile, does; either way the output is counted and bounded as an unencrypted member's),
     with each candidate not yet tried on this archive. A wrong password is told by the check bytes
     (ZipCrypto's one byte lets 1 in 256 through: then by the inflater or the CRC, and the bytes it
-    made are taken off the budget again). A bomb stops at the cap whichever password made it."""
+    made are taken off the budget again; the next candidates are still tried). A bomb stops at the
+    cap whichever password made it."""
     if keys is None or not keys.count:
         raise AttachmentError(f"{where}: encrypted; cannot be extracted (no password was given beside it)")
     reader = archive
@@ -472,9 +474,16 @@ def _encrypted_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: st
             continue
         keys.opened(password)
         return body
-    if checked is not None:  # none did better: the member is corrupt, and that password the archive's
+    if checked is not None:
+        # None did better. Either that candidate is wrong and passed the check by chance (ZipCrypto's
+        # one check byte lets 1 wrong password in 256 through: CI met it) or it is right and the
+        # member corrupt; nothing tells which, so the refusal says both. It stays the one tried on
+        # the next members: if it is right, they open with it.
         keys.opened(checked[0])
-        raise AttachmentError(f"{where}: corrupt once decrypted ({type(checked[1]).__name__}: {checked[1]})")
+        rank = keys.candidates.index(checked[0]) + 1
+        raise keys.refusal(where, after=f"; candidate {rank} passed the check bytes, then failed "
+                                        f"({type(checked[1]).__name__}: {checked[1]}): a wrong password "
+                                        "or a corrupt member")
     raise keys.refusal(where)
 
 

@@ -104,6 +104,44 @@ def test_a_zipcrypto_zip_is_read_with_the_right_candidate_and_refused_with_wrong
         expand_attachment("leak.zip", data, LIMITS, [])
 
 
+def _wrong_password(data: bytes, member: str, passes_the_check: bool) -> str:
+    """A wrong password that zipfile's ZipCrypto check byte lets through for `member` (1 in 256 do:
+    a random one met CI), or one it refuses, found by trying names in turn (7-Zip salts each
+    archive at random, so no fixed name is either)."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for i in range(20_000):
+        candidate = f"wrong{i}"
+        try:
+            archive.open(member, pwd=candidate.encode()).close()
+        except RuntimeError:  # "Bad password": refused by the check byte
+            if not passes_the_check:
+                return candidate
+            continue
+        if passes_the_check:
+            return candidate
+    raise AssertionError("no candidate of 20,000 did (1 in 256 should pass)")
+
+
+@needs_7zz
+def test_a_wrong_password_that_passes_zipcryptos_check_byte_is_a_refusal_and_the_next_is_tried(
+        tmp_path: Path) -> None:
+    """ZipCrypto checks a password with one byte: 1 wrong candidate in 256 passes it and only the
+    inflater or the CRC then fails it. Such a candidate must not end the search, nor be reported
+    as a corrupt archive when no candidate opened it."""
+    data = _zip_7zz(tmp_path, "leak.zip", "leakforum2024", {"clients.csv": CLIENTS})
+    lucky = _wrong_password(data, "clients.csv", passes_the_check=True)
+    refused = _wrong_password(data, "clients.csv", passes_the_check=False)
+    files = expand_attachment("leak.zip", data, LIMITS, [], passwords=[lucky, "leakforum2024"])
+    assert [(f.filename, f.data) for f in files] == [("leak.zip/clients.csv", CLIENTS)]
+    with pytest.raises(AttachmentError) as refusal:
+        expand_attachment("leak.zip", data, LIMITS, [], passwords=[refused, lucky])
+    said = str(refusal.value)
+    assert said.startswith("leak.zip/clients.csv: encrypted; cannot be extracted (none of the 2 password(s) "
+                           "given beside it opened it; candidate 2 passed the check bytes, then failed ("), said
+    assert said.endswith("): a wrong password or a corrupt member)"), said
+    assert lucky not in said and "leakforum2024" not in said
+
+
 @needs_7zz
 def test_each_candidate_is_tried_once_per_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A spy on zipfile's real `open` (it still decrypts): 10 members and 6 wrong candidates make
