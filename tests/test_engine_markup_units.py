@@ -100,3 +100,51 @@ def test_a_unix_time_attribute_is_read_whatever_the_format() -> None:
     title = Selector(text='<span title="20261128">28/11/2026</span>')
     spec = DateSelector.model_validate({"selector": "span", "format": "%d/%m/%Y"})
     assert read_date(title, spec, now).value == datetime(2026, 11, 28, tzinfo=UTC)
+
+
+# djangochan 0.1.0 (tests/test_real_imageboard.py): a board's archive lists each thread by its
+# opening text alone (no subject); the thread page's OP has the subject
+DJANGOCHAN_ARCHIVE = """<html><head><title>djangochan:/db/</title></head><body>
+<h2 id="board-header">/db/ - Bases de donn\u00e9es</h2><div id="threads"><h3 id="threads-header">Archive</h3>
+<div class="threads-archive"><div class="row op"><div class="row content"><span class="post-text"><p>Extrait de la
+base d'une clinique<br />nom;email</p></span></div><p>[<a href="/db/thread/1/" hx-boost="true">Visit</a>]</p>
+</div></div>
+</div></body></html>"""
+DJANGOCHAN_THREAD = """<html><head><title>djangochan:/db/1/:Export patients</title></head><body>
+<h2 id="board-header">/db/ - Bases de donn\u00e9es</h2><div class="thread"><div class="row op" id="p1">
+<div class="row headline"><p><span class="subject">Export patients</span> <span class="author">vendeur</span>
+<span class='tripcode'>!gRTDURlfNY</span> posted at Feb. 9, 2026, noon <span class="pk">#1</span></p></div>
+<div class="row content"><span class="post-text"><p>Extrait de la base d'une clinique<br />nom;email</p></span></div>
+</div><div class="row reply" id="p2"><div class="row headline"><p><span class="author">Anonymous</span>
+posted at Feb. 15, 2026, 11:17 a.m. <span class="pk">#2</span></p></div><div class="row content">
+<span class="post-text"><p>merci</p></span></div></div></div></body></html>"""
+
+
+def test_a_thread_is_titled_by_its_own_page_when_the_listing_shows_no_title() -> None:
+    """The archive's row names the thread by its opening text; `thread_page_title` reads the
+    subject on the thread page (the spider prefers it to the row's: tests/test_real_imageboard.py),
+    and `vigie source try` shows and counts it. Unknown key before (the config was refused)."""
+    from datetime import UTC, datetime
+
+    from crawler.spiders.extract import extract_forum_page
+    from vigie.cli.source_cmd import try_source
+    from vigie.config.schema import SourceConfig
+
+    source = SourceConfig.model_validate({
+        "name": "chan", "kind": "forum", "network": "direct", "start_urls": ["http://chan.test/db/"],
+        "schedule": {"interval": "1h"},
+        "forum": {"thread_rows": "div.threads-archive > div.op",
+                  "thread_link": "xpath:.//a[normalize-space()='Visit']/@href",
+                  "thread_title": "xpath:substring(normalize-space(.//span[@class='post-text']), 1, 30)",
+                  "thread_page_title": "div.op span.subject",
+                  "post": {"container": "div.thread > div.op, div.thread > div.reply", "body": "span.post-text"}}})
+    now = datetime(2026, 12, 4, tzinfo=UTC)
+    archive = extract_forum_page(source, DJANGOCHAN_ARCHIVE, "http://chan.test/db/archive", now)
+    assert [(t.url, t.title) for t in archive.threads] == [("http://chan.test/db/thread/1/",
+                                                            "Extrait de la base d'une clini")]
+    assert archive.page_title is None  # a listing: no post, no thread title read
+    thread = extract_forum_page(source, DJANGOCHAN_THREAD, "http://chan.test/db/thread/1/", now)
+    assert (thread.page_title, len(thread.posts)) == ("Export patients", 2)
+    shown = try_source(source, DJANGOCHAN_THREAD, "http://chan.test/db/thread/1/", now)
+    assert shown["thread_page_title"] == "Export patients"
+    assert {"name": "thread_page_title", "selector": "div.op span.subject", "matches": 1} in shown["selectors"]

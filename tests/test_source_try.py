@@ -35,7 +35,7 @@ from vigie_kit.tornet import PrivateTorNetwork
 
 KEYS = {"author", "attachments", "date_unparsed", "first_lines", "lines", "post_id", "posted_at", "raw_date"}
 TOP = {"source", "url", "fetched_at", "logged_in", "selectors", "boards", "board_title", "threads", "next_page",
-       "thread_next_page", "thread_key", "posts", "warnings"}
+       "thread_next_page", "thread_key", "thread_page_title", "posts", "warnings"}
 
 
 def _try(config: Path, data: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:

@@ -77,6 +77,7 @@ class ForumPage:
     thread_key: str | None = None
     posts: list[PostExtract] = field(default_factory=list)
     json_title: str | None = None  # the thread's title in the page's JSON (`post.from_json.thread_title`)
+    page_title: str | None = None  # the thread's title on its own page (`thread_page_title`), on a thread page
     json_problems: list[str] = field(default_factory=list)  # why the page's JSON was not read (`json_unread`)
     classified_twice: list[str] = field(default_factory=list)  # links both a board and a thread here
 
@@ -608,4 +609,5 @@ def extract_forum_page(source: SourceConfig, html: str | bytes, url: str,
         next_page=next_link(page, url, forum.next_page, forum.next_link_texts),
         thread_next_page=next_link(page, url, forum.thread_next_page, forum.next_link_texts),
         thread_key=first_page_url(page, url, forum) if posts else None, posts=posts, json_title=reading.title,
+        page_title=first_text(page, forum.thread_page_title) if forum.thread_page_title and posts else None,
         json_problems=reading.problems)

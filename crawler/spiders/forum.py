@@ -340,7 +340,9 @@ class ForumSpider(FileSpider):
             yield self.request(ctx["key"], self.parse_thread, "thread", response, vigie_thread=ctx, vigie_page=1,
                                dont_filter=True)
             return
-        ctx["title"] = ctx.get("title") or reading.title or _page_title(response)
+        # the thread page's own title (`thread_page_title`) over the listing row's: an archive row may show none
+        own = first_text(response, self.sel.thread_page_title) if self.sel.thread_page_title else None
+        ctx["title"] = own or ctx.get("title") or reading.title or _page_title(response)
         page = int(response.meta.get("vigie_page", 1))
         psel = self.sel.post
         self.observe("thread", "post.body", any(p.body for p in posts))

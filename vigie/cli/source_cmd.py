@@ -57,6 +57,7 @@ def selector_counts(forum: ForumSelectors, html: str, page: ForumPage) -> list[S
     add("thread_rows", forum.thread_rows, len(select(doc, forum.thread_rows)) if forum.thread_rows else 0)
     add("thread_link", forum.thread_link, len(page.threads))
     add("thread_title", forum.thread_title, sum(t.title is not None for t in page.threads))
+    add("thread_page_title", forum.thread_page_title, int(page.page_title is not None))
     add("thread_marker", forum.thread_marker, sum(t.marker is not None for t in page.threads))
     add("thread_board", forum.thread_board, sum(t.board is not None for t in page.threads))
     add("next_page", forum.next_page or _texts(forum), int(page.next_page is not None))
@@ -99,6 +100,7 @@ def try_source(source: SourceConfig, html: str, url: str, fetched_at: datetime, 
         "boards": page.boards, "board_title": page.board_title,
         "threads": [{"url": t.url, "title": t.title, "marker": t.marker} for t in page.threads],
         "next_page": page.next_page, "thread_next_page": page.thread_next_page, "thread_key": page.thread_key,
+        "thread_page_title": page.page_title,
         "posts": [{"post_id": p.post_id, "author": p.author, "raw_date": p.raw_date,
                    "posted_at": p.posted_at.isoformat() if p.posted_at else None,
                    "date_unparsed": p.date_unparsed, "lines": p.body.count("\n") + 1 if p.body else 0,
@@ -148,7 +150,10 @@ def _print(result: dict[str, Any]) -> None:
             # what the page wrote: no markup, no terminal controls (common.shown)
             threads.add_row(safe(t["title"]), safe(t["marker"]), safe(t["url"]))
         console.print(threads)
-    for label in ("next_page", "thread_next_page", "thread_key"):
+    labels = ["next_page", "thread_next_page", "thread_key"]
+    if result["thread_page_title"]:  # a thread page of a source that reads its title there
+        labels.append("thread_page_title")
+    for label in labels:
         value = result[label]
         console.print(f"[bold]{label.replace('_', ' ')}:[/] {safe(value) if value else '[dim]none[/]'}",
                       soft_wrap=True)

@@ -1098,6 +1098,14 @@ class ForumSelectors(Strict):
     )
     thread_link: Selector = Field(description="The link to a thread (relative to its row).")
     thread_title: Selector | None = Field(default=None, description="The thread's title (relative to its row).")
+    thread_page_title: Selector | None = Field(
+        default=None, examples=["div.op span.subject", "xpath:(//div[@id='op']//span[@class='subject'])[1]"],
+        description="The thread's title on the thread page itself (relative to the page), preferred to the "
+        "listing row's `thread_title` when it matches: for listings that name a thread otherwise or not at all "
+        "(an imageboard's archive shows each thread's opening text, no subject; a latest-posts page the last "
+        "post's excerpt). Default: the row's title, then `post.from_json.thread_title`, then the page's "
+        "`<h1>` or `<title>`.",
+    )
     thread_board: Selector | None = Field(
         default=None, examples=["a.thread-category"],
         description="The board a thread row names (relative to its row), when a listing mixes boards: a "
