@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install the real third-party forum and paste engines that tests/test_real_engines.py and
-# tests/test_real_paste_engines.py crawl, each in its
+# Install the real third-party forum, imageboard and paste engines that tests/test_real_engines.py,
+# tests/test_real_imageboard.py and tests/test_real_paste_engines.py crawl, each in its
 # own venv under .cache/engines/<name>/ (their Django/Flask must never meet ours), from PyPI with
 # every package pinned: scripts/engines/<name>.txt is the engine's `pip freeze` as pip resolved
 # it (regenerate one with VIGIE_ENGINES_RESOLVE=1: the pinned engine alone, then freeze).
@@ -12,7 +12,7 @@ umask 077
 PYTHON=${PYTHON:-python3}
 
 # engines needing another Python than ours: the minimum version (flaskbb 2.2.0 wants >= 3.12)
-declare -A NEEDS_PYTHON=([flaskbb]=3.12 [pybbm]=3.8)
+declare -A NEEDS_PYTHON=([flaskbb]=3.12 [pybbm]=3.8 [djangochan]=3.12)
 # and the maximum (pybbm 0.19.0, its last release, calls inspect.getargspec: gone in 3.11;
 # dpaste's Django 3.2, declared for <= 3.10: runs on 3.11 as tested here, on nothing newer that we know)
 declare -A MAX_PYTHON=([pybbm]=3.10 [dpaste]=3.11)
@@ -47,6 +47,8 @@ declare -A ENGINES=(
   # sets CSP_* settings (django-csp 4 reads others): both pinned to what it was written for
   [dpaste]="dpaste==3.5 Django==3.2.25 django-csp==3.8"
   [bepasty]="bepasty==1.2.2"    # Flask file pastebin
+  # an imageboard (tests/test_real_imageboard.py): Django 6, so Python >= 3.12
+  [djangochan]="djangochan==0.1.0"
 )
 
 mkdir -p .cache/engines
@@ -92,7 +94,7 @@ done
 # suite builds starts from a copy (vigie_kit.real_engines._installed_db). Loopback only, as the tests.
 for name in "${names[@]}"; do
   [ -f ".cache/engines/$name/.installed" ] || continue
-  case $name in pinnwand|dpaste|bepasty) continue ;; esac
+  case $name in pinnwand|dpaste|bepasty|djangochan) continue ;; esac
   if ! unshare --net -- bash -c 'ip link set lo up && exec .venv/bin/python -m vigie_kit.real_engines "$1"' _ "$name" >&2; then
     echo "==> $name: its install step failed here; each test site will run it again" >&2
   fi
