@@ -122,6 +122,9 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
         "SPIDER_MIDDLEWARES": {f"{_MW}.PageTextMiddleware": 990},
         "ITEM_PIPELINES": {"crawler.pipelines.IndexerPipeline": 300},
     })
+    if source.network == "direct":  # its names resolved once, at the start, and checked (crawler.resolver)
+        settings.update({"TWISTED_DNS_RESOLVER": "crawler.resolver.PinnedResolver",
+                         "VIGIE_ALLOWED_ADDRESSES": list(source.allowed_addresses)})
     if source.network == "tor":
         host, port = tor_socks or (global_config.tor.socks_host, global_config.tor.socks_port)
         host = _proxy_address(host)

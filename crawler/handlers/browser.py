@@ -72,6 +72,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,6 +86,7 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler._tor_socks import socks5_connect
 from crawler.handlers.defaults import trusted_peers_from_settings
+from crawler.resolver import is_ip
 from crawler.settings import port_of
 from vigie.core.peers import PeerCheckError
 from vigie.core.process import child_env
@@ -127,15 +129,27 @@ CHROMIUM_NETWORK_ARGS: tuple[str, ...] = (
 )
 
 
-def host_rules(hosts: frozenset[str], ports: frozenset[int]) -> str:
+def host_rules(hosts: frozenset[str], ports: frozenset[int], pins: Mapping[str, str] | None = None) -> str:
     """Chromium's `--host-rules`: every destination but `hosts` on `ports` mapped to a name that
     never resolves, in Chromium's network stack, so that whatever the page opens (WebSockets and
     the requests of its workers, which Playwright's routing never sees) reaches no other host
     or port. Each allowed `host:port` maps to itself first (an `EXCLUDE` rule matches the host
     only, whatever the port). No host known: nothing is reachable, as `_off_site` aborts every
-    request then."""
-    keep = "".join(f"MAP {h}:{p} {h}:{p} , " for h in sorted(hosts) for p in sorted(ports))
+    request then.
+
+    `pins` (a `network: direct` source): each host name mapped to the address the crawl gave it
+    at its start (`crawler.resolver`), so Chromium resolves none itself (the URL's host stays the
+    name: Host header, cookies, TLS); a name without one is left out, unreachable. IP hosts map
+    to themselves. (These rules and `--host-resolver-rules` are one mechanism in Chromium: the
+    latter, when given, replaces them, so a direct source's browser gets only these.)"""
+    def target(h: str) -> str | None:
+        if pins is None or is_ip(h):
+            return h
+        return pins.get(h)
+
+    keep = "".join(f"MAP {h}:{p} {t}:{p} , " for h in sorted(hosts) if (t := target(h)) for p in sorted(ports))
     return f"--host-rules={keep}MAP * ~NOTFOUND"
+
 
 
 def chromium_args(socks: tuple[str, int] | None) -> list[str]:
@@ -317,9 +331,34 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         `new WebSocket('ws://127.0.0.1:9200/')` reached Elasticsearch, Redis or the web app on a
         `network: direct` source (round 8 of the attacker's review)."""
         args = self.config.launch_options.setdefault("args", [])
-        rules = host_rules(self._allowed_hosts(), self._allowed_ports())
+        pins = await self._pins() if self._socks is None else None  # direct: Chromium resolves no name
+        rules = host_rules(self._allowed_hosts(), self._allowed_ports(), pins)
         args[:] = [a for a in args if not a.startswith("--host-rules=")] + [rules]
         await super()._maybe_launch_browser()
+
+    async def _pins(self) -> dict[str, str]:
+        """A direct source's names and the address each was given at the crawl's start
+        (crawler.resolver), for the host rules: Chromium asked the system resolver itself
+        whenever its cache (a minute) or a restart let it, and a site's DNS answering 127.0.0.1
+        then had the page, under its own origin, read a service of this machine (round 9 of the
+        attacker's review). A name refused or unresolved (logged) is left out: unreachable."""
+        from scrapy.utils.defer import deferred_to_future
+        from twisted.internet.error import DNSLookupError
+
+        from crawler.resolver import installed
+
+        resolver = installed()
+        pins: dict[str, str] = {}
+        for host in sorted(self._allowed_hosts()):
+            if is_ip(host) or resolver is None:  # (no resolver: a handler built without build_settings)
+                continue
+            try:
+                addresses = await deferred_to_future(resolver.pinned(host))
+            except DNSLookupError:
+                continue
+            ipv4 = [a for a in addresses if ":" not in a]
+            pins[host] = ipv4[0] if ipv4 else f"[{addresses[0]}]"
+        return pins
 
     def _context_kwargs(self) -> dict[str, Any]:
         from crawler.spiders._base import VigieSpider

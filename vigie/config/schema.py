@@ -1521,6 +1521,16 @@ class SourceConfig(Strict):
         "reached through a Tor exit). Off, such a source is refused: it is usually a local site "
         "whose `network: direct` was forgotten.",
     )
+    allowed_addresses: list[str] = Field(
+        default=[], examples=[["192.168.1.0/24"], ["127.0.0.1/32"]],
+        description="For a `network: direct` source named by host name: the networks (CIDR, or one "
+        "address) its names may resolve to besides public addresses, e.g. a LAN site's or a local "
+        "mirror's. Each name is resolved once when a crawl starts and that answer is used for the whole "
+        "run; an answer holding a loopback, private, link-local or other non-public address outside "
+        "these networks is refused (the site's owner could otherwise point its name at services on this "
+        "machine or its network). `localhost` names may be loopback without it; a source named by its "
+        "address needs none.",
+    )
     start_urls: list[str] = Field(min_length=1, description="Absolute http(s) URLs where each crawl starts.")
     schedule: Schedule = Field(description="When the source is crawled.")
     forum: ForumSelectors | None = Field(default=None, description="Selectors of a `kind: forum` source.")
@@ -1553,6 +1563,23 @@ class SourceConfig(Strict):
         description="Recognises a captcha or login wall; set it on a source crawled with a session "
         "(cookies) solved by hand, so an expired session stops the crawl instead of hammering the wall.",
     )
+
+    @field_validator("allowed_addresses")
+    @classmethod
+    def _networks(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        import ipaddress
+
+        if value and info.data.get("network") == "tor":
+            raise ValueError("allowed_addresses is for network: direct sources (a tor source never resolves names "
+                             "locally); delete it")
+        out = []
+        for text in value:
+            try:
+                out.append(str(ipaddress.ip_network(str(text).strip(), strict=False)))
+            except ValueError:
+                raise ValueError(f"allowed_addresses: {text!r} is not an address or network (e.g. 192.168.1.0/24, "
+                                 "127.0.0.1, fd00::/8)") from None
+        return out
 
     @field_validator("start_urls")
     @classmethod
