@@ -47,6 +47,12 @@ from indexer.decode import text_of
 __all__ = ["may_be_veiled", "unveil", "veiled_among"]
 
 _MAX_DECODED = 16 * 1024 * 1024  # characters decoded per input, all blobs together
+# and at most this many times the input's characters (at least _MIN_DECODED): a compressed
+# sample decodes to a few times its base64, while 20 kB of base64 of a zlib stream inflated to
+# the whole 16 MB, in every post of a page (a storage and detection bomb)
+_DECODED_RATIO = 16
+_MIN_DECODED = 256 * 1024
+_HEAD = 4096  # bytes inflated before the rest: what `_looks_like_text` reads
 _MAX_CANDIDATES = 2000  # lines looked at for a blob per input
 
 # ------------------------------------------------------------------------------- characters
@@ -171,18 +177,32 @@ def _looks_like_text(text: str) -> bool:
 _BOM16 = (b"\xff\xfe", b"\xfe\xff")
 
 
-def _bytes_text(raw: bytes) -> str | None:
+def _inflate(raw: bytes, wbits: int, limit: int) -> bytes | None:
+    """At most `limit` bytes of a gzip or zlib stream; its head first, and the rest only when the
+    head reads as text (a stream of zeros was inflated whole, 16 MB for every 20 kB blob, to be
+    found not to be text: ~100 of them fit in one post)."""
+    try:
+        d = zlib.decompressobj(wbits)
+        head = d.decompress(raw, min(_HEAD, limit))
+        if not head or (b"\x00" in head and head[:2] not in _BOM16) or not _looks_like_text(text_of(head)):
+            return None
+        return head + d.decompress(d.unconsumed_tail, limit - len(head)) if limit > len(head) else head
+    except zlib.error:
+        return None
+
+
+def _bytes_text(raw: bytes, limit: int = _MAX_DECODED) -> str | None:
     if raw[:2] == b"\x1f\x8b":  # gzip inside (a `.gz` posted as base64), bounded
-        try:
-            raw = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(raw, _MAX_DECODED)
-        except zlib.error:
+        inflated = _inflate(raw, 16 + zlib.MAX_WBITS, limit)
+        if inflated is None:
             return None
+        raw = inflated
     elif raw[:1] == b"\x78" and len(raw) > 2 and (raw[0] * 256 + raw[1]) % 31 == 0:  # zlib
-        try:
-            raw = zlib.decompressobj().decompress(raw, _MAX_DECODED)
-        except zlib.error:
+        inflated = _inflate(raw, zlib.MAX_WBITS, limit)
+        if inflated is None:
             return None
-    raw = raw[:_MAX_DECODED]
+        raw = inflated
+    raw = raw[:limit]
     head = raw[:4096]
     if b"\x00" in head and head[:2] not in _BOM16:
         return None
@@ -197,7 +217,7 @@ def _bytes_text(raw: bytes) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _b64_text(s: str) -> str | None:
+def _b64_text(s: str, limit: int = _MAX_DECODED) -> str | None:
     s = s.strip()
     try:
         if "-" in s or "_" in s:
@@ -206,15 +226,15 @@ def _b64_text(s: str) -> str | None:
             raw = base64.b64decode(s + "=" * (-len(s) % 4), validate=True)
     except (binascii.Error, ValueError):
         return None
-    return _bytes_text(raw)
+    return _bytes_text(raw, limit)
 
 
-def _hex_text(s: str) -> str | None:
+def _hex_text(s: str, limit: int = _MAX_DECODED) -> str | None:
     h = s.replace(" ", "").replace(":", "")
     if len(h) % 2:
         return None
     try:
-        return _bytes_text(binascii.unhexlify(h))
+        return _bytes_text(binascii.unhexlify(h), limit)
     except (binascii.Error, ValueError):
         return None
 
@@ -278,7 +298,7 @@ def _candidates(text: str) -> list[int]:
     return out
 
 
-def _blob_at(lines: list[str], i: int) -> tuple[str | None, int, bool]:
+def _blob_at(lines: list[str], i: int, limit: int = _MAX_DECODED) -> tuple[str | None, int, bool]:
     """(decoded text or None, end line (exclusive) of what was looked at, whether line `i`
     stays) of a blob at line `i`. A run of blob lines that does not decode is passed over whole
     (a list of hashes is one run, read once)."""
@@ -290,19 +310,19 @@ def _blob_at(lines: list[str], i: int) -> tuple[str | None, int, bool]:
     if _HEX_LINE.fullmatch(st):
         j = end = _run(lines, i, _HEX_LINE)
         joined = "".join(x.strip() for x in lines[i:j])
-        got = _hex_text(joined) if 64 <= len(joined) <= 3 * _MAX_DECODED else None
+        got = _hex_text(joined, limit) if 64 <= len(joined) <= 3 * _MAX_DECODED else None
         if got is not None:
             return got, j, False
     if _B64_LINE.fullmatch(st):
         j = _run(lines, i, _B64_LINE)
         end = max(end, j)
         joined = "".join(x.strip() for x in lines[i:j])
-        got = _b64_text(joined) if 60 <= len(joined) <= 2 * _MAX_DECODED else None
+        got = _b64_text(joined, limit) if 60 <= len(joined) <= 2 * _MAX_DECODED else None
         if got is not None:
             return got, j, False
     if len(st) >= 60:
         for m in _B64_TOKEN.finditer(line):
-            got = _b64_text(m.group(1))
+            got = _b64_text(m.group(1), limit)
             if got is not None:
                 return got, i + 1, True  # the words around the token stay
     if "%0" in line:
@@ -323,12 +343,13 @@ def _blobs(text: str) -> tuple[list[str], list[int]] | None:
     lines = text.split("\n")
     out: list[str] = []
     src: list[int] = []
-    budget, done = _MAX_DECODED, 0  # `done`: lines before it are in `out`
+    budget = min(_MAX_DECODED, max(_MIN_DECODED, _DECODED_RATIO * len(text)))
+    done = 0  # lines before it are in `out`
     skip = 0  # lines before it were looked at in a run that did not decode
     for i in cands:
         if i < done or i < skip or budget <= 0:
             continue
-        decoded, end, keep = _blob_at(lines, i)
+        decoded, end, keep = _blob_at(lines, i, budget)
         if decoded is None:
             skip = end
             continue
