@@ -459,7 +459,8 @@ def _telegram(lines: list[str], src: list[int]) -> tuple[list[str], list[int]]:
         return lines, src
     try:
         obj = json.loads(text[m.start():])
-    except ValueError:
+    except (ValueError, RecursionError):  # (a value nested deeper than the parser recurses: the
+        # error lost the whole post, and a crawl's batch of posts with it)
         return lines, src
     msgs: list[str] = []
     _chat_messages(obj, msgs)

@@ -103,7 +103,9 @@ _HEX_LINE = re.compile(r"(?:[0-9A-Fa-f]{2}[ :]?){8,}")
 _CHAR_REF = re.compile(r"&#(?:([0-9]{2,7})|[xX]([0-9a-fA-F]{2,6}));")
 # a MIME message: its encoded parts are read by `exports` (decoding them here would break it)
 _MIME_ENCODED = re.compile(r"(?im)^content-transfer-encoding:")
-_JSON_STRING = re.compile(r'"((?:[^"\\\n]|\\.){40,})"')
+# a JSON string, from its quote to its closing quote or the line's end (read left to right as a
+# parser does: a search that could fail restarted at every `"` inside a run of `\\"`, quadratic)
+_JSON_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)("?)')
 _URL_NEWLINE = re.compile(r"%0[aA]")
 
 
@@ -265,7 +267,7 @@ def _json_strings(line: str) -> list[str]:
     out = []
     for m in _JSON_STRING.finditer(line):
         lit = m.group(1)
-        if lit.count("\\n") < 2:
+        if not m.group(2) or len(lit) < 40 or lit.count("\\n") < 2:  # (not closed on its line, or short)
             continue
         try:
             s = json.loads('"' + lit + '"')

@@ -1,0 +1,70 @@
+"""Hostile posts (wave 22's hostile-input round): what an attacker writes in a post's text, rather
+than in an attachment (tests/test_hostile_attachments.py), read without an exception, in bounded
+time, and without losing the rest of the post or the other posts of its batch.
+
+- a Telegram-export-shaped JSON value nested deeper than `json.loads` recurses: its
+  RecursionError went out of `detect` and `detect_many` (the crawl's batch of posts was lost);
+- a JSON string of escaped quotes (`\\"` repeated) on a line with `\\n` escapes: unveiling's
+  search for CSVs in JSON strings restarted at every quote, quadratic (80 kB took 24 s).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from indexer.detect import detect
+from indexer.detect.prefilter import detect_many
+from indexer.detect.unveil import unveil
+from indexer.tokens import MatchKey
+from tests.hostile_files import dump, dump_emails
+
+KEY = MatchKey(b"\x22" * 32, version=2)
+
+
+def _emails(frags: list) -> set[str]:  # type: ignore[type-arg]
+    return {i.value for f in frags for i in f.identifiers if i.type == "email"}
+
+
+def test_a_telegram_shaped_value_nested_deeper_than_the_parser_loses_nothing() -> None:
+    deep = ('{"name": "x", "type": "personal_chat", "messages": [{"type": "message", "text_entities": [], '
+            '"text": ' + "[" * 20_000 + "]" * 20_000 + "}]}")
+    post = f"{dump('tgbefore')}\n{deep}\n{dump('tgafter')}"
+    assert dump_emails("tgbefore") | dump_emails("tgafter") <= _emails(detect(post.encode(), key=KEY))
+    # in a crawl's batch: the hostile post and its neighbours
+    found = detect_many([dump("tgleft").encode(), post.encode(), dump("tgright").encode()], key=KEY)
+    assert [_emails(f) >= dump_emails(t) for f, t in zip(found, ("tgleft", "tgbefore", "tgright"), strict=True)] \
+        == [True, True, True]
+
+
+def _linear_budget(n: int) -> float:
+    """CPU seconds a linear pass over the line may take here: 40 times a trivial regex scan of a
+    line as long, at least 1 s (a quadratic one takes ~15 s at this size, hours at 1 MB)."""
+    import re
+
+    line = "ab" * (n // 2)
+    t0 = time.thread_time()
+    for _ in re.finditer(r"(?:a|b)(?:a|b)", line):
+        pass
+    return max(1.0, 40 * (time.thread_time() - t0))
+
+
+@pytest.mark.parametrize("body", ['\\"', '\\"x'], ids=["escaped-quotes", "escaped-quote-letter"])
+def test_unveil_reads_a_line_of_escaped_quotes_in_linear_time(body: str) -> None:
+    n = 64 * 1024
+    line = '{"a": "x\\ny\\n' + body * (n // len(body))
+    budget = _linear_budget(len(line))
+    t0 = time.thread_time()
+    unveil(f"{dump('quotes')}\n{line}\n")
+    took = time.thread_time() - t0
+    assert took < budget, f"unveil took {took:.2f}s of CPU on a {len(line) // 1024} KiB line of {body!r}"
+
+
+def test_a_csv_in_a_json_string_after_escaped_quotes_is_still_read() -> None:
+    """The linear reading pairs quotes as a JSON parser does: a CSV in the string after a field of
+    escaped quotes is read (the fix must not lose what the quadratic search found)."""
+    csv = "\\n".join(["email;telephone"] + [f"jq.{k}@example.org;06 12 34 56 {k:02d}" for k in range(6)])
+    line = '{"note": "il a dit \\"oui\\" puis \\"non\\"", "sample": "' + csv + '"}'
+    got = unveil(line)
+    assert got is not None and all(f"jq.{k}@example.org" in got[0] for k in range(6))
