@@ -69,12 +69,13 @@ done
 # target, two at a time (pytest is done: both cores are free): both detection engines side by side
 # (a difference or a core panic fails), then the attachment unpackers (anything but their documented
 # error fails), a site's dates, its forum pages, every spider's callbacks and the config loader (an
-# exception, or a config problem without its file and line, fails).
+# exception, or a config problem without its file and line, fails); unveiling's line map and the two
+# engines, detect and detect_many on veiled posts; the RAR header walk.
 # A failing input is left in .cache/fuzz/artifacts (replay: .venv/bin/python -m tests.fuzz --target T FILE)
 FUZZ_SECONDS=${VIGIE_FUZZ_SECONDS:-30}
 if [ "$FUZZ_SECONDS" != 0 ]; then
-  targets=(attachments dates pages spiders config)
-  [[ " $VIGIE_TEST_ENGINES " == *" native "* ]] && targets=(engines "${targets[@]}")
+  targets=(attachments dates pages spiders config rar)
+  [[ " $VIGIE_TEST_ENGINES " == *" native "* ]] && targets=(engines unveil "${targets[@]}")
   echo "==> tests/fuzz.py under libFuzzer, $FUZZ_SECONDS s per target: ${targets[*]} (loopback only)" >&2
   mkdir -p .cache/fuzz
   export FUZZ_SECONDS

@@ -1,5 +1,5 @@
 """Coverage-guided fuzzing, time-boxed: libFuzzer (through atheris) on the parts that read what an
-attacker writes, and the config an operator writes. Six targets, one process each (`--target`):
+attacker writes, and the config an operator writes. Eight targets, one process each (`--target`):
 
 - `engines`: differential. Why libFuzzer beside hypothesis: tests/test_engine_differential.py
   draws records from our own idea of a dump, so it cannot reach a shape we did not think of.
@@ -23,6 +23,15 @@ attacker writes, and the config an operator writes. Six targets, one process eac
 - `spiders`: a page given to each spider's callback (forum board index, board and thread; leak
   site listing and file tree; channel; paste listing and paste) as Scrapy would give it, with the
   meta the spider itself put on that request: the callback yields or not, never raises.
+- `unveil`: a post's text read as its reader reads it (`indexer.detect.unveil`: base64, gzip inside
+  it, hex, URL-encoded values, CSVs in JSON strings, full-width, invisible and look-alike
+  characters) keeps its line map (each line maps to an input line, in order), and the post is
+  detected alike by both engines, and alike by `detect` and by the crawl's `detect_many` batch on
+  each engine (the crawl once lost what `vigie scan` found). Seeds: the blind probes' veiled posts.
+- `rar`: a RAR 4 or RAR 5 archive's header walk (`crawler.rar.rar_listing`, Python, in the parent
+  process: before libarchive starts) lists entries within its cap, numbered in order, or refuses
+  with `RarError`; never another exception (the `attachments` target spawns the RAR worker for
+  each such input, ~30 times slower, so mutations reach the walk rarely there).
 - `config`: a config file (vigie.yaml, a source, an organisation) loads, or each of its problems
   names the file, line, field and reason; never a traceback (a control character, a list as a
   key, deep nesting and alias bombs did before this target was written).
@@ -71,10 +80,13 @@ with atheris.instrument_imports(include=["indexer", "crawler", "vigie.config"]):
     import crawler.spiders.paste  # noqa: F401  (the spiders, imported here to be instrumented)
     import indexer.detect  # noqa: F401  (imported here to be instrumented: detection and all it calls)
     from crawler.attachments import AttachmentError, expand_attachment
+    from crawler.rar import RarError, member_label, rar_listing
     from crawler.spiders._dates import parse_date
     from crawler.spiders.extract import extract_forum_page
     from crawler.spiders.leaksite import parse_countdown
     from indexer import engine
+    from indexer.detect.prefilter import detect_many
+    from indexer.detect.unveil import unveil
     from indexer.tokens import MatchKey
     from tests.native_core import assert_same_fragments, both_engines, vigie_native
     from vigie.config.loader import check_config_dir
@@ -522,6 +534,81 @@ def spider_seeds() -> list[bytes]:
     return list(spider_pages()[1])
 
 
+# ----------------------------------------------------------------------------------- unveil
+def check_unveil(data: bytes, run: Run = both_engines) -> None:
+    """A post (its first byte: the file-name hint) as unveiled keeps a line map into the post,
+    and is detected alike by both engines, and alike by `detect` and `detect_many` on each."""
+    hint = HINTS[data[0] % len(HINTS)] if data else None
+    body = data[1:]
+    text = body.decode("utf-8", "replace")
+    what = f"input {hashlib.sha256(data).hexdigest()[:16]} (hint {hint})"
+    got = unveil(text)
+    if got is not None:
+        new, src = got
+        assert len(src) == new.count("\n") + 1, f"{what}: {len(src)} lines mapped of {new.count(chr(10)) + 1}"
+        assert all(0 <= a <= b < text.count("\n") + 1 for a, b in zip(src, src[1:] + src[-1:], strict=True)), \
+            f"{what}: the line map leaves the input or goes back: {src[:50]}"
+    panics = engine.core_panics()
+    ref, core = run(body, KEY, filename=hint)
+    assert engine.core_panics() == panics, f"{what}: the compiled core panicked"
+    assert_same_fragments(ref, core, what)
+    for name, alone in (("python", ref), ("native", core)):
+        engine.set_engine(name)
+        batch = detect_many([b"bonjour", body, b"merci"], key=KEY, filenames=[None, hint, None])
+        assert batch[0] == batch[2] == [], f"{what}: its neighbours in the batch got fragments"
+        assert_same_fragments(alone, batch[1], f"{what}: detect and detect_many on the {name} engine")
+
+
+def unveil_seeds() -> list[bytes]:
+    """The blind probes' posts (both rounds: zero-width, full-width, look-alikes, spelled @,
+    base64 wrapped, inline and of gzip, hex, URL-encoded, CSV in JSON) and their negatives."""
+    from tests import test_detect_blind_probe_evasions as r1
+    from tests import test_detect_blind_probe_evasions2 as r2
+
+    texts = [t for mod in (r1, r2) for t in [*(p[0] for p in mod.POSITIVES.values()), *mod.NEGATIVES.values()]]
+    return [bytes([k % len(HINTS)]) + (t if isinstance(t, bytes) else t.encode()) for k, t in enumerate(texts)]
+
+
+# -------------------------------------------------------------------------------------- rar
+RAR_ENTRIES = 16
+RAR_SIGNATURES = (b"Rar!\x1a\x07\x01\x00", b"Rar!\x1a\x07\x00", b"")
+
+
+def check_rar(data: bytes) -> None:
+    """A RAR archive's header walk (its first byte: a RAR 5 or RAR 4 signature put before the
+    rest, or none) lists at most `RAR_ENTRIES` entries, numbered from 0, each labelled without a
+    way out of the archive, or refuses with `RarError`."""
+    if not data:
+        return
+    try:
+        listing = rar_listing(RAR_SIGNATURES[data[0] % 3] + data[1:], RAR_ENTRIES)
+    except RarError:
+        return
+    assert len(listing.entries) <= RAR_ENTRIES, len(listing.entries)
+    for k, e in enumerate(listing.entries):
+        assert e.ordinal == k and e.size >= -1 and e.kind in ("file", "dir", "link"), e
+        label = member_label(e.name)
+        assert label and not label.startswith("/") and ".." not in label.split("/"), label
+
+
+def rar_seeds() -> list[bytes]:
+    """RAR 5 and RAR 4 archives of the test kit's writer (stored members): files, a directory,
+    links, an encrypted member, encrypted headers, a solid archive, a name climbing out."""
+    from vigie_kit.rar import RarEntry, rar4, rar5
+
+    csv = b"email;telephone\nanne@exemple.fr;06 12 34 56 78\n"
+    sets = [[RarEntry("clients.csv", csv), RarEntry("dir", kind="dir"), RarEntry("base/x.sql", b"INSERT 1")],
+            [RarEntry("l", kind="symlink", target="/etc/passwd"), RarEntry("clients.csv", csv)],
+            [RarEntry("secret.csv", csv, encrypted=True), RarEntry("../../etc/x", csv, declared_size=1 << 40)]]
+    out = []
+    sets5 = [*sets, [RarEntry("h", kind="hardlink", target="clients.csv")]]  # (RAR 4 has no hard links)
+    for mode, write, kinds in ((0, rar5, sets5), (1, rar4, sets)):
+        for entries in kinds:
+            for kw in ({}, {"solid": True}, {"encrypted_headers": True}):
+                out.append(bytes([mode]) + write(entries, **kw)[len(RAR_SIGNATURES[mode]):])
+    return out
+
+
 # ----------------------------------------------------------------------------------- config
 CONFIG_FILES = ("vigie.yaml", "sources/fuzzed.yaml", "organisations/fuzzed.yaml")
 
@@ -565,6 +652,8 @@ TARGETS = {
     "pages": Target(check_page, page_seeds, 32768, False),
     "spiders": Target(check_spider_page, spider_seeds, 32768, False),
     "config": Target(check_config, config_seeds, 16384, False),
+    "unveil": Target(check_unveil, unveil_seeds, 16384, True),
+    "rar": Target(check_rar, rar_seeds, 65536, False),
 }
 
 

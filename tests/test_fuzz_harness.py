@@ -177,3 +177,59 @@ def test_config_target_loads_the_shipped_config_and_fails_on_a_traceback_or_a_li
     monkeypatch.setattr(fuzz, "check_config_dir", lambda *a, **k: (None, [ConfigProblem("x.yaml", 0, "a", "b")]))
     with pytest.raises(AssertionError):
         fuzz.check_config(seeds[0])
+
+
+def test_unveil_target_passes_the_probes_and_fails_on_a_bad_line_map_or_a_difference(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `unveil` target: the blind probes' veiled posts (its seeds) pass; a line map that points
+    past the post or back, a difference between the engines, or between `detect` and
+    `detect_many`, fails it."""
+    require_native()
+    seeds = fuzz.unveil_seeds()
+    assert len(seeds) >= 60
+    veiled = [s for s in seeds if fuzz.unveil(s[1:].decode("utf-8", "replace")) is not None]
+    assert len(veiled) >= 40, "the seeds must be posts unveiling rewrites"
+    for data in veiled[:6]:
+        fuzz.check_unveil(data)
+    sample = veiled[0]
+    real = fuzz.unveil
+
+    monkeypatch.setattr(fuzz, "unveil", lambda t: (real(t) or (t, []))[0:1] + ([99] * 10_000,))
+    with pytest.raises(AssertionError, match="lines mapped|line map"):
+        fuzz.check_unveil(sample)
+    monkeypatch.setattr(fuzz, "unveil", real)
+
+    real_many = fuzz.detect_many
+    monkeypatch.setattr(fuzz, "detect_many", lambda items, **kw: [[], [], []])  # the crawl's batch lost the post
+    body = bytes([1]) + b"email;telephone\nanne.martin@exemple.fr;06 12 34 56 78\nluc.roux@exemple.fr;07 12 34 56 78\n"
+    with pytest.raises(AssertionError, match="detect and detect_many"):
+        fuzz.check_unveil(body)
+    monkeypatch.setattr(fuzz, "detect_many", real_many)
+
+    def dropped(data: bytes, key: MatchKey, **kw: object) -> tuple[list[Fragment], list[Fragment]]:
+        ref, got = both_engines(data, key, **kw)
+        return ref, got[1:]
+
+    with pytest.raises(AssertionError, match="fragments"):
+        fuzz.check_unveil(body, run=dropped)
+
+
+def test_rar_target_walks_the_kit_archives_and_fails_on_another_exception(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `rar` target: the kit's RAR 4 and RAR 5 archives (its seeds) list their entries; a cut
+    or corrupt one is refused with `RarError` (passes); any other exception, or a listing past
+    the cap, fails it."""
+    from crawler.rar import RarEntry, RarListing
+
+    seeds = fuzz.rar_seeds()
+    listed = [fuzz.rar_listing(fuzz.RAR_SIGNATURES[s[0] % 3] + s[1:], fuzz.RAR_ENTRIES) for s in seeds]
+    assert {x.version for x in listed} == {4, 5} and sum(len(x.entries) for x in listed) >= 20
+    for data in seeds:
+        fuzz.check_rar(data)
+        fuzz.check_rar(data[:40])
+    monkeypatch.setattr(fuzz, "rar_listing", lambda data, n: (_ for _ in ()).throw(IndexError("a header")))
+    with pytest.raises(IndexError):
+        fuzz.check_rar(seeds[0])
+    many = [RarEntry(k, "x.csv", 1, 0, "file", False) for k in range(fuzz.RAR_ENTRIES + 1)]
+    monkeypatch.setattr(fuzz, "rar_listing", lambda data, n: RarListing(5, many))
+    with pytest.raises(AssertionError):
+        fuzz.check_rar(seeds[0])
