@@ -686,7 +686,9 @@ class WebSettings(Strict):
     )
     login_max_failures: int = Field(
         default=5, ge=1, le=100,
-        description="Failed logins (per account and per client address) before the exponential lockout starts.",
+        description="Failed logins (per account and per client address) before the exponential lockout starts. "
+        "A browser the account logged in from in the last 30 days (its `vigie_device` cookie) is not held by its "
+        "address's lockout, only by its account's: everyone on this machine or behind a proxy shares an address.",
     )
     lockout_seconds: float = Field(
         default=60.0, gt=0, le=86400,

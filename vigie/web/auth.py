@@ -24,9 +24,12 @@ from vigie.web.models import Principal
 from vigie.web.problems import ProblemError
 from vigie.web.users import User, WebDB
 
-__all__ = ["COOKIE", "CSRF_HEADER", "LoginResult", "login", "principal", "step_up", "web_data"]
+__all__ = ["COOKIE", "CSRF_HEADER", "DEVICE_COOKIE", "DEVICE_DAYS", "LoginResult", "login", "principal", "step_up",
+           "web_data"]
 
 COOKIE = "vigie_session"
+DEVICE_COOKIE = "vigie_device"  # a browser an account logged in from (login: the address lockout spares it)
+DEVICE_DAYS = 30.0
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE = ("GET", "HEAD", "OPTIONS")
 _ADDRESS_FACTOR = 4
@@ -115,15 +118,21 @@ class LoginResult:
     session_id: str
     csrf: str
     totp_verified: bool
+    device: str  # the device cookie to set (DEVICE_COOKIE)
 
 
 def login(db: WebDB, settings: WebSettings, username: str, password: str, totp: str | None,
-          client: str) -> LoginResult:
+          client: str, device: str | None = None) -> LoginResult:
     """Check password (and TOTP when the account has it) under the lockout rules; a new session.
 
     Every failure gives the same 401 whatever was wrong (unknown user, password, code), so the
     answer does not tell which accounts exist. Lockouts answer 429 with Retry-After."""
     keys = [f"user:{username}", f"addr:{client}"]
+    # a browser this account logged in from before (its device cookie) is not held by the
+    # address's lockout: the address is everyone's behind a proxy, and every local user's on
+    # loopback, so another user failing logins there kept every analyst out
+    if device and db.known_device(device, username):
+        keys = keys[:1]
     wait = db.locked_for(keys)
     if wait > 0:
         raise ProblemError(429, "too many failed logins; wait before trying again",
@@ -133,10 +142,12 @@ def login(db: WebDB, settings: WebSettings, username: str, password: str, totp: 
     if user is None or not ok:
         # an address is shared by everyone behind a NAT or a proxy: it gets more room than an account
         db.record_failure(keys[:1], settings.login_max_failures, settings.lockout_seconds)
-        db.record_failure(keys[1:], settings.login_max_failures * _ADDRESS_FACTOR, settings.lockout_seconds)
+        if keys[1:]:
+            db.record_failure(keys[1:], settings.login_max_failures * _ADDRESS_FACTOR, settings.lockout_seconds)
         logger.warning("web login failed for an account from {}", client)  # never the name typed: it may be a password
         raise ProblemError(401, "wrong user name, password or TOTP code")
     db.clear_failures(f"user:{username}")
     sid, csrf = db.create_session(user.name, settings.session_hours, totp=user.has_totp)
     logger.info("web login: {} ({})", user.name, user.role)
-    return LoginResult(user=user, session_id=sid, csrf=csrf, totp_verified=user.has_totp)
+    return LoginResult(user=user, session_id=sid, csrf=csrf, totp_verified=user.has_totp,
+                       device=db.remember_device(user.name, DEVICE_DAYS, device))

@@ -76,6 +76,11 @@ CREATE TABLE IF NOT EXISTS tokens (
     last_used_at REAL,
     revoked INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS devices (
+    id_hash TEXT PRIMARY KEY,
+    user TEXT NOT NULL REFERENCES users(name),
+    expires_at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS login_failures (
     key TEXT PRIMARY KEY,
     failures INTEGER NOT NULL,
@@ -356,6 +361,23 @@ class WebDB:
         if row is None:
             return None
         return SessionRow(user=_user(row[3:]), csrf=row[0], expires_at=row[1], totp_at=row[2])
+
+    def remember_device(self, user: str, days: float, old: str | None = None) -> str:
+        """A browser `user` logged in from: a new device cookie (only its hash is stored), the
+        one it brought (`old`) replaced. See `vigie.web.auth.login`."""
+        token, now = secrets.token_urlsafe(32), time.time()
+        with self._tx() as db:
+            db.execute("DELETE FROM devices WHERE expires_at<?", (now,))
+            if old:
+                db.execute("DELETE FROM devices WHERE id_hash=?", (hash_secret(old),))
+            db.execute("INSERT INTO devices (id_hash, user, expires_at) VALUES (?, ?, ?)",
+                       (hash_secret(token), user, now + days * 86400))
+        return token
+
+    def known_device(self, token: str, user: str) -> bool:
+        """Whether `token` is a device cookie `user` logged in with, still valid."""
+        return self._one("SELECT 1 FROM devices WHERE id_hash=? AND user=? AND expires_at>?",
+                         (hash_secret(token), user, time.time())) is not None
 
     def mark_totp(self, sid: str) -> None:
         with self._tx() as db:
