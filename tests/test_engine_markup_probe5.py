@@ -6,19 +6,23 @@ fetched every thread page of the board. (TinyIB's rows are no elements: its post
 one form, so no selector relative to a row can count a thread's replies; its source has none.)
 
 The pages are round 4's, copied so that a reply can be posted between two crawls the way each
-engine shows it: one more reply in the thread's row on the board page and on its thread page."""
+engine shows it: one more reply in the thread's row on the board page and on its thread page. vichan's
+catalog is left as it was, a listing rebuilt later: the thread is read whichever listing the crawl
+meets first (the last test)."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from tests.fixtures.engine_pages import ENGINE_PAGES, EnginePages
 from tests.fixtures.forum import crawl
 from tests.test_engine_markup_probe import _config
-from vigie_kit.forum_engines import EngineServer
+from vigie_kit.forum_engines import EngineServer, Page, Request
 
 VICHAN_REPLY = (
     '<div class="post reply" id="reply_301"><p class="intro"><label for="delete_301"><input type="checkbox" '
@@ -97,3 +101,65 @@ def test_an_imageboard_thread_is_fetched_again_only_when_its_reply_count_changes
         (CASES[engine][4], "Anonymous", "2026-12-03T10:12:40Z")]
     assert "Toujours dispo" in third.posts()[0]["body"]
     assert third.summary["failures"] == {kind: 0 for kind in third.summary["failures"]}, third.summary
+
+
+class _TwoListings:
+    """A board whose thread 7 is listed on both of its pages: page 1 is a stale cached copy (its
+    marker says 0 replies until `fresh_first` too), page 2 is live (`replies`). Page 2 is reached
+    from page 1's next link, so the crawl always meets the stale row first."""
+
+    data: Any = None
+
+    def __init__(self) -> None:
+        self.replies = 0
+        self.fresh_first = False
+        self.served: list[str] = []
+
+    def _row(self, replies: int) -> str:
+        return f'<tr class="row"><td><a href="/t/7">Thread 7</a></td><td class="replies">{replies}</td></tr>'
+
+    def handle(self, req: Request) -> Page:
+        self.served.append(req.path)
+        if req.path == "/board":
+            return Page(200, f'<html><body><h1>Board</h1><table>{self._row(self.replies if self.fresh_first else 0)}'
+                             '</table><a rel="next" href="/board/2">Next</a></body></html>')
+        if req.path == "/board/2":
+            return Page(200, f"<html><body><h1>Board</h1><table>{self._row(self.replies)}</table></body></html>")
+        if req.path == "/t/7":
+            posts = "".join(f'<div class="post" id="p{n}"><span class="by">u{n}</span><div class="text">post {n} '
+                            f"of thread 7</div></div>" for n in range(self.replies + 1))
+            return Page(200, f"<html><body><h1>Thread 7</h1>{posts}</body></html>")
+        return Page(404, "<html><body>404</body></html>")
+
+    def truth(self, base: str) -> dict[str, Any]:
+        return {}
+
+
+def test_a_thread_one_listing_shows_changed_is_read_whichever_listing_comes_first(tmp_path: Path) -> None:
+    """Before, the first listing met decided: a stale row whose marker had not changed made the
+    crawl skip the thread, and the live row met next was ignored (`listed twice: read once`), so
+    a reply waited for a crawl where the stale listing was met second (vichan's catalog, rebuilt
+    after its index, made tests/test_engine_markup_probe5.py's vichan case fail 1 run in 7)."""
+    view = _TwoListings()
+    source = {"name": "two-listings", "kind": "forum", "network": "direct", "schedule": {"interval": "1h"},
+              "limits": {"delay_seconds": 0, "autothrottle": False, "retries": 0, "timeout_seconds": 20},
+              "forum": {"start_role": "board", "thread_rows": "tr.row", "thread_link": "a::attr(href)",
+                        "thread_marker": "td.replies", "next_page": "a[rel=next]::attr(href)",
+                        "post": {"container": "div.post", "post_id": "::attr(id)", "author": "span.by",
+                                 "body": "div.text"}}}
+    with EngineServer(view) as server:
+        source["start_urls"] = [server.url + "/board"]
+        config = tmp_path / "config"
+        (config / "sources").mkdir(parents=True)
+        (config / "sources" / "two-listings.yaml").write_text(yaml.safe_dump(source), encoding="utf-8")
+        (config / "vigie.yaml").write_text("storage:\n  backend: embedded\n", encoding="utf-8")
+        first = crawl(config, tmp_path / "data", "two-listings", timeout=90)
+        view.replies = 1  # a reply: the live page 2 says so, the cached page 1 not yet
+        view.served.clear()
+        second = crawl(config, tmp_path / "data", "two-listings", timeout=90)
+        view.fresh_first = True  # the cache caught up: both rows say 1, as stored
+        view.served.clear()
+        third = crawl(config, tmp_path / "data", "two-listings", timeout=90)
+    assert [p["post_id"] for p in first.posts()] == ["p0"], first.stderr[-2000:]
+    assert (second.returncode, [p["post_id"] for p in second.posts()]) == (0, ["p1"]), second.stderr[-2000:]
+    assert view.served.count("/t/7") == 0 and third.items == []

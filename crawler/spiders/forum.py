@@ -51,6 +51,9 @@ class ForumSpider(FileSpider):
         self._chains: dict[str, set[tuple[str, ...]]] = {}
         self._emitted: set[str] = set()
         self._threads: set[str] = set()  # thread keys read (or skipped) by this crawl
+        # threads skipped as unchanged, by the marker that said so: another listing showing the
+        # same thread with another marker (a catalog rebuilt later, a stale cached page) gets it read
+        self._unchanged: dict[str, str] = {}
         self._ahead: dict[str, AheadChain] = {}  # chains whose next pages are fetched ahead
         self._chain_reads: dict[str, int] = {}  # pages with a next link read per chain, this crawl
         self._ahead_pages = 0  # VIGIE_FETCH_AHEAD_PAGES, read once the crawler is bound
@@ -260,12 +263,19 @@ class ForumSpider(FileSpider):
         page when known, else entered (its key is settled on the page: `parse_thread`)."""
         key = thread_key(url, self.sel.thread_url_rewrite)
         if key in self._threads:
-            return  # listed twice (two listings, or a link per page of it): read once
+            if marker is None or self._unchanged.get(key, marker) == marker:
+                return  # listed twice (two listings, or a link per page of it): read once
+            # skipped as unchanged by one listing, changed by this one: whichever listing the
+            # crawl met first, a thread any listing shows changed is read
+            del self._unchanged[key]
+            self._threads.discard(key)
+            self.crawler.stats.inc_value("vigie/threads/unchanged", -1)
         known = self.vigie_state.thread(key)
         ctx = {"key": key, "title": title, "board": board, "marker": marker,
                "known_pages": known.page_count if known else 0}
         if known is not None and known.marker is not None and marker is not None and known.marker == marker:
             self._threads.add(key)
+            self._unchanged[key] = marker
             self.crawler.stats.inc_value("vigie/threads/unchanged")
             return
         if known is not None and known.last_page_url:
