@@ -1116,7 +1116,10 @@ class ForumSelectors(Strict):
     thread_marker: Selector | None = Field(
         default=None,
         description="text in a thread row that changes when the thread gets a new post (reply "
-        "count, last-post date); when unchanged since the last crawl the thread is not fetched",
+        "count, last-post date); when unchanged since the last crawl the thread is not fetched. A thread "
+        "several listings show (a board and its catalog) is fetched when any of them shows another marker: "
+        "write one that reads the same on each (an imageboard's reply count, the omitted notice plus the "
+        "replies shown, is the catalog's count too)",
     )
     empty_listing: Selector | None = Field(
         default=None, examples=["div.topics > p.empty", "xpath://p[contains(., 'No topics')]"],
