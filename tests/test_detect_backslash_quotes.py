@@ -285,22 +285,24 @@ _HOSTILE = {
 @pytest.mark.parametrize("name", sorted(_HOSTILE))
 def test_hostile_lines_stay_linear(name: str) -> None:
     line = _HOSTILE[name]
-    t0 = time.perf_counter()
+    # CPU time, as the other detection timing tests: the wall clock counts the other workers' turns
+    # (the slowest case, 0.34 s of CPU, took 4.3 s of wall clock on this 2-core host under load 18)
+    t0 = time.thread_time()
     for sep in ",;\t":
         _split(line, sep, 0)
     _unquote(line)
     detect(line, key=KEY)
     detect(("nom,email\n" + line + "\n") * 3, key=KEY)
-    assert time.perf_counter() - t0 < 8.0
+    assert time.thread_time() - t0 < 8.0
 
 
 def test_doubling_a_hostile_table_roughly_doubles_time() -> None:
     def t(n: int) -> float:
         text = "nom,email,tel\n" + ('"Dupont \\"Jo\\", ' + "\\\\" * 20 + '",a@b.fr,0612345678\n') * n
-        t0 = time.perf_counter()
+        t0 = time.thread_time()  # CPU time: a ratio of wall clocks measures the load between the two calls
         frags = detect(text, key=KEY)
         assert sum(len(f.identifiers) for f in frags) >= 2 * n
-        return time.perf_counter() - t0
+        return time.thread_time() - t0
     t(200)
     small, big = t(2000), t(8000)
     assert big < 8 * small + 0.1, (small, big)
