@@ -15,7 +15,10 @@ Skipped (with the reason) only when the engine's venv is absent: scripts/engines
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -25,6 +28,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests import cli_fork
 from tests.fixtures.forum import REPO, CrawlRun, crawl, test_keys_env
 from vigie_kit.real_engines import engine_python
 from vigie_kit.real_imageboard import IMAGEBOARD_ENGINES, RealBoard, real_imageboard
@@ -150,3 +154,21 @@ def test_a_reply_is_crawled_alone_by_its_thread_marker(crawled: Crawled) -> None
     assert (item["author"], item["thread_url"], item["posted_at"].replace("Z", "+00:00")) == \
         ("bob", reply.thread_url, "2026-06-01T16:00:00+00:00")
     assert thread_pages_served(site, since) == [reply.thread_url.removeprefix(site.url)]
+
+
+def test_source_try_reads_an_archived_thread_as_the_crawl_does(crawled: Crawled) -> None:
+    """The operator's dry run on the YAML, against the live engine: `vigie source try` on an
+    archived thread (reached from the archive, whose rows show no subject) shows the subject its
+    own page gives (`thread_page_title`), every post with its author and date, no warning."""
+    site, _, _, config, data_dir, _ = crawled
+    op = next(p for p in site.posts if p.archived and p.planted and p.id == p.thread_id)
+    proc = cli_fork.run([sys.executable, "-m", "vigie", "--log-level", "WARNING", "source", "try",
+                         "example-imageboard", op.thread_url, "--json", "--config", str(config),
+                         "--data-dir", str(data_dir)],
+                        capture_output=True, text=True, timeout=60, cwd=REPO, env={**os.environ, **test_keys_env})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout)
+    assert result["warnings"] == [] and result["thread_page_title"] == op.thread_title == "Export patients clinique"
+    thread = sorted((p for p in site.posts if p.thread_id == op.thread_id), key=lambda p: p.id)
+    shown = [(p["post_id"], p["author"], p["posted_at"]) for p in result["posts"]]
+    assert shown == [(f"p{p.id}", p.author, p.posted_at.isoformat()) for p in thread]
