@@ -69,6 +69,7 @@ import asyncio
 import contextlib
 import glob
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -187,7 +188,10 @@ def browser_download_handler_settings(socks: tuple[str, int] | None, limits: Bro
                                 "is never resolved by DNS") from None
     # `env`: set by BrowserDownloadHandler.__init__ (child_env()), not here: settings are logged
     launch: dict[str, object] = {"executable_path": executable, "headless": True, "args": chromium_args(socks),
-                                 "chromium_sandbox": False, "handle_sigint": False, "handle_sigterm": False}
+                                 "chromium_sandbox": False, "handle_sigint": False, "handle_sigterm": False,
+                                 # Chromium's popup blocker on (Playwright turns it off): a page opens no
+                                 # window without a click, and so starts no connection for one
+                                 "ignore_default_args": ["--disable-popup-blocking"]}
     if socks is not None:
         launch["proxy"] = {"server": f"socks5://{socks[0]}:{socks[1]}"}
     return {
@@ -360,6 +364,36 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
             pins[host] = ipv4[0] if ipv4 else f"[{addresses[0]}]"
         return pins
 
+    async def _create_browser_context(self, name: str, context_kwargs: dict[str, Any] | None,
+                                      spider: Any = None) -> Any:
+        """The context, with every request and WebSocket of every page, popup and worker in it
+        refused off the source's hosts and ports (`_off_site`). scrapy-playwright routes the
+        crawled page alone, Playwright's request routing sees no WebSocket, and Chromium's host
+        rules act only where Chromium resolves names: through Tor's SOCKS port it resolves none,
+        and a hostile onion page's WebSockets, workers and popups reached any host and port
+        through Tor (round 9 of the attacker's review). A page's own routes run first."""
+        wrapper = await super()._create_browser_context(name, context_kwargs, spider)
+        await wrapper.context.route_web_socket(re.compile(".*"), self._route_web_socket)
+        await wrapper.context.route(re.compile(".*"), self._route_request)
+        return wrapper
+
+    async def _route_web_socket(self, ws: Any) -> None:
+        scheme, sep, rest = str(ws.url).partition("://")
+        if self._off_site_url({"ws": "http", "wss": "https"}.get(scheme.lower(), scheme) + sep + rest):
+            if self.stats is not None:
+                self.stats.inc_value("vigie_browser/websockets_refused")
+            await ws.close()
+        else:
+            ws.connect_to_server()
+
+    async def _route_request(self, route: Any) -> None:
+        if self._off_site(route.request):
+            if self.stats is not None:
+                self.stats.inc_value("vigie_browser/requests_refused")
+            await route.abort("blockedbyclient")
+        else:
+            await route.fallback()
+
     def _context_kwargs(self) -> dict[str, Any]:
         from crawler.spiders._base import VigieSpider
 
@@ -498,11 +532,14 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
     def _off_site(self, request: Any) -> bool:
         """True (abort) for a request the browser would send to a host the source does not list,
         or by a scheme other than http(s) (see the module docstring)."""
-        parts = urlsplit(str(request.url))
+        return self._off_site_url(str(request.url))
+
+    def _off_site_url(self, url: str) -> bool:
+        parts = urlsplit(url)
         if parts.scheme in ("data", "blob"):  # never leaves the browser
             return False
         return parts.scheme not in ("http", "https") or (parts.hostname or "") not in self._allowed_hosts() or (
-            port_of(str(request.url)) not in self._allowed_ports())
+            port_of(url) not in self._allowed_ports())
 
     def _allowed_ports(self) -> frozenset[int]:
         """The source's ports (`crawler.settings.source_ports`): a page's script reached any
