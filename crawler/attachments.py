@@ -33,7 +33,7 @@ from loguru import logger
 
 from crawler import CrawlerError
 from crawler.documents import PDF_SECONDS, DocumentCapError, DocumentError, docx_texts, odt_texts, pdf_pages
-from crawler.spreadsheets import SpreadsheetError, ods_tables, xlsx_tables
+from crawler.spreadsheets import SpreadsheetCapError, SpreadsheetError, ods_tables, xlsx_tables
 from indexer.redact import mask_text
 
 if TYPE_CHECKING:
@@ -523,16 +523,22 @@ def _expand_workbook(name: str, data: bytes, limits: AttachmentLimits, budget: _
         infos = {i.filename: i for i in members}
         read = _part_reader(archive, data, infos, name, budget)
 
-        def skip(exc: SpreadsheetError) -> None:
-            budget.skip(AttachmentError(str(exc)))
-        tables = (ods_tables(name, read) if extension_of(name) == "ods"
-                  else xlsx_tables(name, read, list(infos), skip if budget.skipped is not None else None))
+        def skip(exc: SpreadsheetError) -> None:  # (a sheet whose text passes the budget: counted as a bomb)
+            budget.skip((ArchiveBombError if isinstance(exc, SpreadsheetCapError) else AttachmentError)(str(exc)))
+
+        def room() -> int:  # a sheet's text is refused as it is built past this, not once built
+            return max(0, limits.max_uncompressed_bytes - budget.total)
+        on_skip = skip if budget.skipped is not None else None
+        tables = (ods_tables(name, read, on_skip, room) if extension_of(name) == "ods"
+                  else xlsx_tables(name, read, list(infos), on_skip, room))
         try:
             for sheet, table in tables:
                 where = f"{name}/{sheet}.tsv"
                 budget.count(where)
                 budget.spend(len(table), where)
                 out.append(ExtractedFile(where, table))
+        except SpreadsheetCapError as exc:
+            raise ArchiveBombError(str(exc)) from exc
         except SpreadsheetError as exc:
             raise AttachmentError(str(exc)) from exc
 
@@ -547,12 +553,17 @@ def _expand_document(name: str, data: bytes, limits: AttachmentLimits, budget: _
         infos = {i.filename: i for i in members}
         read = _part_reader(archive, data, infos, name, budget)
         budget.count(name)
-        texts = odt_texts(name, read) if extension_of(name) == "odt" else docx_texts(name, read, list(infos))
+        def room() -> int:  # an .odt's repeated table cells: refused as its text is built past this
+            return max(0, limits.max_uncompressed_bytes - budget.total)
+        texts = (odt_texts(name, read, room) if extension_of(name) == "odt"
+                 else docx_texts(name, read, list(infos)))
         try:
             for part, text in texts:
                 where = f"{name}/{part}"
                 budget.spend(len(text), where)
                 out.append(ExtractedFile(where, text))
+        except DocumentCapError as exc:
+            raise ArchiveBombError(str(exc)) from exc
         except (DocumentError, SpreadsheetError) as exc:
             raise AttachmentError(str(exc)) from exc
 

@@ -162,16 +162,52 @@ def _docx_lines(data: bytes, where: str) -> Iterator[str]:
             yield line
 
 
-def _text(lines: Iterator[str]) -> bytes | None:
+class _Room:
+    """The characters a part's text may take (`left`; None: no bound). An OpenDocument table's
+    cell can be repeated 100 x 100 times (`number-columns-repeated`, `number-rows-repeated`): a
+    56 kB .odt of 1 MB cells took 2.9 GB before its text was counted. `fits` is asked of what is
+    about to be built (a row, a nested table's rows) and `take` of each line made."""
+
+    def __init__(self, where: str, left: int | None) -> None:
+        self.where, self.left, self.room = where, left, left
+
+    def fits(self, n: int) -> None:
+        if self.left is not None and n > self.left:
+            raise DocumentCapError(
+                f"{self.where}: its text passes {self.room} bytes, what is left of attachments.max_uncompressed_bytes "
+                "(a table cell repeated many times over); not read")
+
+    def take(self, n: int) -> None:
+        self.fits(n)
+        if self.left is not None:
+            self.left -= n
+
+
+def _row_size(row: list[str]) -> int:
+    return sum(map(len, row)) + len(row)
+
+
+def _text(lines: Iterator[str], room: _Room | None = None) -> bytes | None:
     """The lines as UTF-8 text, None when they hold no text at all."""
+    if room is not None:
+        lines = _counted(lines, room)
     text = "\n".join(lines).strip("\n")
     return (text + "\n").encode("utf-8", "surrogatepass") if text.strip() else None
 
 
+def _counted(lines: Iterator[str], room: _Room) -> Iterator[str]:
+    for line in lines:
+        room.take(len(line) + 1)
+        yield line
+
+
 # ------------------------------------------------------------------------------------- .odt
-def odt_texts(where: str, read: Callable[[str], bytes | None]) -> Iterator[tuple[str, bytes]]:
+def odt_texts(where: str, read: Callable[[str], bytes | None],
+              room: Callable[[], int] | None = None) -> Iterator[tuple[str, bytes]]:
     """(part name, its UTF-8 text): the body of an OpenDocument text (content.xml: paragraphs,
-    headings, lists, tables as tab-separated rows) and its headers and footers (styles.xml)."""
+    headings, lists, tables as tab-separated rows) and its headers and footers (styles.xml).
+    `room()`: the characters a part's text may take, asked at each part (past it,
+    `DocumentCapError`, before the text is built)."""
     content = read("content.xml")
     if content is None:
         raise DocumentError(f"{where}: no content.xml; not an OpenDocument text")
@@ -179,12 +215,13 @@ def odt_texts(where: str, read: Callable[[str], bytes | None]) -> Iterator[tuple
         data = content if part == "content.xml" else read(part)
         if data is None:
             continue
-        text = _text(_odt_lines(data, f"{where}/{part}"))
+        counter = _Room(f"{where}/{part}", None if room is None else room())
+        text = _text(_odt_lines(data, f"{where}/{part}", counter), counter)
         if text is not None:
             yield f"{name}.txt", text
 
 
-def _odt_lines(data: bytes, where: str) -> Iterator[str]:
+def _odt_lines(data: bytes, where: str, room: _Room | None = None) -> Iterator[str]:
     stack: list[Element] = []
     in_cells = 0  # open table cells: their paragraphs are read with their row
     for event, el in _events(data, where, ("start", "end")):
@@ -200,10 +237,12 @@ def _odt_lines(data: bytes, where: str) -> Iterator[str]:
             in_cells -= 1
             continue
         if name == "table" and in_cells and stack:
-            _table_to_paragraphs(el, stack[-1])
+            _table_to_paragraphs(el, stack[-1], room)
             continue
         if name == "table-row" and not in_cells:
             for row in _ods_rows(iter([el])):
+                if room is not None:
+                    room.fits(_row_size(row))
                 yield "\t".join(_quote(" ".join(c.split())) for c in row)
         elif name in ("p", "h") and not in_cells:
             out: list[str] = []
@@ -222,7 +261,7 @@ def _odt_lines(data: bytes, where: str) -> Iterator[str]:
 _ROW_GROUPS = ("table-header-rows", "table-rows", "table-row-group")
 
 
-def _table_to_paragraphs(table: Element, parent: Element) -> None:
+def _table_to_paragraphs(table: Element, parent: Element, room: _Room | None = None) -> None:
     """A table nested in a cell, read: in `parent`, in its place, a paragraph per row (its cells
     tab-separated), which the cell's row reads as the cell's text, as a .docx cell's nested table
     is. Its own nested tables were replaced so before it (their end comes first). Without it,
@@ -233,7 +272,13 @@ def _table_to_paragraphs(table: Element, parent: Element) -> None:
             rows.append(c)
         elif _local(c.tag) in _ROW_GROUPS:
             rows += [r for r in c if _local(r.tag) == "table-row"]
-    lines = ["\t".join(row) for row in _ods_rows(iter(rows))]
+    lines: list[str] = []
+    size = 0
+    for row in _ods_rows(iter(rows)):
+        size += _row_size(row)
+        if room is not None:
+            room.fits(size)  # (its rows become one cell's text: counted whole when that row is made)
+        lines.append("\t".join(row))
     at = next((k for k, c in enumerate(parent) if c is table), None)
     if at is None:
         return

@@ -23,7 +23,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
 
-__all__ = ["MAX_COLUMNS", "SpreadsheetError", "ods_tables", "xlsx_tables"]
+__all__ = ["MAX_COLUMNS", "SpreadsheetCapError", "SpreadsheetError", "ods_tables", "xlsx_tables"]
 
 MAX_COLUMNS = 512
 # number formats Excel builds in that show a date (ECMA-376 part 1, 18.8.30): 14-17 and 22, and
@@ -37,6 +37,13 @@ _MAX_REPEAT = 100
 
 class SpreadsheetError(ValueError):
     """A workbook whose parts cannot be read (not XML, entities, missing parts)."""
+
+
+class SpreadsheetCapError(SpreadsheetError):
+    """A sheet whose text would pass the bytes the caller has room for: refused as it is read,
+    before its text is built. Its parts are small, but a cell's text can be written many times
+    over (one 1 MB shared string in 2 million cells of an .xlsx, a 1 MB cell repeated 100 x 100
+    times in an .ods: 5 MB files that took 3 GB and more before this)."""
 
 
 def _local(tag: str) -> str:
@@ -269,21 +276,66 @@ def _safe_name(name: str) -> str:
     return cleaned[:100] or "sheet"
 
 
-def _table_text(rows: Iterator[list[str]]) -> bytes | None:
-    """A sheet's rows as tab-separated text, as wide as the widest of its first rows."""
-    lines: list[str] = []
-    width = 0
-    for k, row in enumerate(rows):
-        if k < _WIDTH_ROWS:
-            width = max(width, len(row))
-        if len(row) < width:
-            row += [""] * (width - len(row))
-        lines.append("\t".join(_quote(c) for c in row))
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else None
+class _Table:
+    """A sheet's rows as tab-separated text, as wide as the widest of its first rows, built as
+    they come (the first rows are held until they set the width) within `room` characters (None:
+    no bound): the row that would pass it raises `SpreadsheetCapError` before its line is made."""
+
+    def __init__(self, where: str, room: int | None) -> None:
+        self.where, self.room = where, room
+        self.size = self.rows = self.width = 0
+        self.first: list[list[str]] = []
+        self.lines: list[str] = []  # joined into `chunks` now and then: a line's str costs ~50 bytes
+        self.chunks: list[str] = []
+
+    def add(self, row: list[str]) -> None:
+        if self.rows < _WIDTH_ROWS:
+            self.width = max(self.width, len(row))
+        self.size += sum(map(len, row)) + max(len(row), self.width)  # its cells and separators
+        if self.room is not None and self.size > self.room:
+            raise SpreadsheetCapError(
+                f"{self.where}: its text passes {self.room} bytes, what is left of "
+                "attachments.max_uncompressed_bytes (a cell written many times over); the sheet is not read")
+        self.rows += 1
+        if self.rows <= _WIDTH_ROWS:
+            self.first.append(row)
+            if self.rows == _WIDTH_ROWS:
+                self._flush()
+        else:
+            self._line(row)
+
+    def _line(self, row: list[str]) -> None:
+        if len(row) < self.width:
+            row += [""] * (self.width - len(row))
+        self.lines.append("\t".join(_quote(c) for c in row))
+        if len(self.lines) >= 4096:
+            self.chunks.append("\n".join(self.lines))
+            self.lines.clear()
+
+    def _flush(self) -> None:
+        for row in self.first:
+            self._line(row)
+        self.first.clear()
+
+    def text(self) -> bytes | None:
+        self._flush()
+        if self.lines:
+            self.chunks.append("\n".join(self.lines))
+            self.lines.clear()
+        return ("\n".join(self.chunks) + "\n").encode("utf-8") if self.chunks else None
+
+
+def _table_text(rows: Iterator[list[str]], where: str = "", room: int | None = None) -> bytes | None:
+    """A sheet's rows as tab-separated text (see `_Table`)."""
+    table = _Table(where, room)
+    for row in rows:
+        table.add(row)
+    return table.text()
 
 
 def xlsx_tables(where: str, read: Callable[[str], bytes | None], parts: list[str],
-                skip: Callable[[SpreadsheetError], None] | None = None) -> Iterator[tuple[str, bytes]]:
+                skip: Callable[[SpreadsheetError], None] | None = None,
+                room: Callable[[], int] | None = None) -> Iterator[tuple[str, bytes]]:
     """(sheet name, the sheet as UTF-8 tab-separated text) for each worksheet of the workbook
     whose zip holds `parts`; `read(path)` gives a part's bytes (bounded by the caller) or None.
     A sheet that cannot be read (an entity bomb in its XML) is handed to `skip` and the next
@@ -291,7 +343,8 @@ def xlsx_tables(where: str, read: Callable[[str], bytes | None], parts: list[str
 
     Cells are quoted as CSV quotes them (a note with line breaks stays one cell); rows are as
     wide as the widest of the sheet's first rows; empty rows are left out, so one table stays
-    one block."""
+    one block. `room()`: the characters a sheet's text may take, asked at each sheet (past it,
+    `SpreadsheetCapError`: to `skip` as any unreadable sheet)."""
     names, date1904 = _sheet_names(read("xl/workbook.xml"), read("xl/_rels/workbook.xml.rels"), where)
     shared = _shared_strings(read("xl/sharedStrings.xml"), f"{where}/xl/sharedStrings.xml")
     dates = _date_styles(read("xl/styles.xml"), f"{where}/xl/styles.xml")
@@ -307,7 +360,8 @@ def xlsx_tables(where: str, read: Callable[[str], bytes | None], parts: list[str
             name += "_"
         used.add(name)
         try:
-            table = _table_text(_sheet_rows(data, f"{where}/{part}", shared, dates, date1904))
+            table = _table_text(_sheet_rows(data, f"{where}/{part}", shared, dates, date1904), f"{where}/{name}",
+                                None if room is None else room())
         except SpreadsheetError as exc:
             if skip is None:
                 raise
@@ -379,15 +433,23 @@ def _ods_rows(table_rows: Iterator[Element]) -> Iterator[list[str]]:
                 yield list(cells[:MAX_COLUMNS])
 
 
-def ods_tables(where: str, read: Callable[[str], bytes | None]) -> Iterator[tuple[str, bytes]]:
+def ods_tables(where: str, read: Callable[[str], bytes | None],
+               skip: Callable[[SpreadsheetError], None] | None = None,
+               room: Callable[[], int] | None = None) -> Iterator[tuple[str, bytes]]:
     """(sheet name, the sheet as UTF-8 tab-separated text) for each sheet of an OpenDocument
-    spreadsheet; `read(path)` gives a part's bytes (bounded by the caller) or None."""
+    spreadsheet; `read(path)` gives a part's bytes (bounded by the caller) or None. `room()` and
+    `skip`: as `xlsx_tables`'s (a sheet past its room is set aside, the next ones read)."""
     data = read("content.xml")
     if data is None:
         raise SpreadsheetError(f"{where}: no content.xml; not an OpenDocument spreadsheet")
     part = f"{where}/content.xml"
     stack: list[Element] = []
-    rows: list[list[str]] = []
+
+    def new_table(label: str) -> _Table:
+        return _Table(f"{where}/{label}", None if room is None else room())
+
+    table = new_table("content.xml")
+    refused = False  # the table being read passed its room: its other rows are let go of
     n_sheets = 0
     used: set[str] = set()
     for event, el in _events(data, part, ("start", "end")):
@@ -395,11 +457,19 @@ def ods_tables(where: str, read: Callable[[str], bytes | None]) -> Iterator[tupl
         if event == "start":
             stack.append(el)
             if name == "table":
-                rows = []
+                table, refused = new_table(_safe_name(_attr(el, "name") or f"sheet{n_sheets + 1}")), False
             continue
         stack.pop()
         if name == "table-row":
-            rows.extend(_ods_rows(iter([el])))
+            if not refused:
+                try:
+                    for row in _ods_rows(iter([el])):
+                        table.add(row)
+                except SpreadsheetCapError as exc:
+                    if skip is None:
+                        raise
+                    skip(exc)
+                    refused = True
             el.clear()
             if stack and len(stack[-1]) and stack[-1][-1] is el:
                 del stack[-1][-1]  # a read row is let go of
@@ -409,8 +479,8 @@ def ods_tables(where: str, read: Callable[[str], bytes | None]) -> Iterator[tupl
             while sheet in used:
                 sheet += "_"
             used.add(sheet)
-            table = _table_text(iter(rows))
-            rows = []
+            text = None if refused else table.text()
+            table, refused = new_table("content.xml"), False
             el.clear()
-            if table is not None:
-                yield sheet, table
+            if text is not None:
+                yield sheet, text
