@@ -38,14 +38,17 @@ if TYPE_CHECKING:
 
     from vigie.config.schema import WallDetector
 
-__all__ = ["MAX_COOKIE_BYTES", "MAX_CRAWL_COOKIES", "BoundedCookiesMiddleware", "Cookie", "CookieJar",
-           "CookieJarError", "CookieJarMiddleware", "JarInfo", "WallMiddleware",
+__all__ = ["MAX_COOKIE_BYTES", "MAX_CRAWL_COOKIES", "MAX_CRAWL_COOKIE_BYTES", "BoundedCookiesMiddleware", "Cookie",
+           "CookieJar", "CookieJarError", "CookieJarMiddleware", "JarInfo", "WallMiddleware",
            "cookie_jar_path", "jar_info", "load_jar", "parse_cookies", "save_jar", "session_expired_reason",
            "wall_detected"]
 
 _DIR_MODE = 0o700
 MAX_CRAWL_COOKIES = 300  # cookies a crawl keeps of what its site sets (BoundedCookiesMiddleware)
 MAX_COOKIE_BYTES = 4096  # a cookie's name and value, as browsers keep at most
+# all the jar's names and values together: 300 cookies of 4 KiB made every request carry 1.2 MB of
+# Cookie header (600 MB sent through Tor over a 500-page run); sites' real jars are a few kB
+MAX_CRAWL_COOKIE_BYTES = 64 * 1024
 _FILE_MODE = 0o600
 
 
@@ -289,10 +292,17 @@ def _held(jar: Any) -> int:
     return sum(len(names) for paths in jar.jar._cookies.values() for names in paths.values())
 
 
+def _held_bytes(jar: Any) -> int:
+    """The names and values of a Scrapy jar's cookies, in characters."""
+    return sum(len(c.name) + len(c.value or "") for paths in jar.jar._cookies.values()
+               for names in paths.values() for c in names.values())
+
+
 class BoundedCookiesMiddleware(CookiesMiddleware):
     """Scrapy's cookie middleware with a browser's ceilings: a cookie whose name and value pass
     MAX_COOKIE_BYTES is not kept, nor a new one once the crawl's jar holds MAX_CRAWL_COOKIES
-    (one already kept may still be replaced: a session that rotates its cookie goes on).
+    (one already kept may still be replaced: a session that rotates its cookie goes on), nor one
+    that would take the jar's names and values past MAX_CRAWL_COOKIE_BYTES.
 
     Why: Python's cookie jar keeps whatever a site sets, and every later request sends it all
     back. A page setting 2,500 cookies (what 256 KiB of headers hold) made the 30th request
@@ -301,8 +311,15 @@ class BoundedCookiesMiddleware(CookiesMiddleware):
     has one or two hosts. Dropped cookies are counted (`vigie/cookies/refused`)."""
 
     def _process_cookies(self, cookies: Any, *, jar: Any, request: Request) -> None:
+        size = None  # the jar's bytes, counted once a response (a replaced cookie counted twice: at most)
         for cookie in cookies:
-            if len(cookie.name) + len(cookie.value or "") > MAX_COOKIE_BYTES:
+            n = len(cookie.name) + len(cookie.value or "")
+            if n > MAX_COOKIE_BYTES:
+                self.crawler.stats.inc_value("vigie/cookies/refused")
+                continue
+            if size is None:
+                size = _held_bytes(jar)
+            if size + n > MAX_CRAWL_COOKIE_BYTES:  # new or replacing: the jar's bytes would pass theirs
                 self.crawler.stats.inc_value("vigie/cookies/refused")
                 continue
             held = _held(jar)
@@ -310,6 +327,8 @@ class BoundedCookiesMiddleware(CookiesMiddleware):
             if held >= MAX_CRAWL_COOKIES and _held(jar) > held:  # a new one past the ceiling
                 jar.jar.clear(cookie.domain, cookie.path, cookie.name)
                 self.crawler.stats.inc_value("vigie/cookies/refused")
+            else:
+                size += n
 
 
 class CookieJarMiddleware:
