@@ -792,20 +792,12 @@ MISSED: frozenset[str] = frozenset(
     {
         "ev_at_dot_brackets",  # a "- Name : x [at] y [dot] fr" list: no shape (the plain @ list is one)
         "ev_paren_at",  # "Name - x(at)y(dot)fr - phone" lines: no shape (the plain @ lines are one)
-        "ev_fullwidth_phones",  # read as "Santoni 06 50 92 04 74": a one-word label and a phone, no shape
-        "ev_nbsp_phones",  # the same lines with no-break spaces
         "ev_intl_dotted",  # three phones on one line and the names on the next
         "ev_nir_spaced_corsica",  # "Né le : 22/04/1978 à Ajaccio": no date of birth (the place after it)
-        "ev_iban_lower_groups",  # an IBAN in lower case is no IBAN
         "enc_quoted_printable",  # a MIME part's headers without a message's: not decoded
-        "sh_mongoexport_array_numberlong",  # {"$date": {"$numberLong": ms}} is no date of birth
         "sh_fixed_width",  # DDMMYYYY glued under a DATNAIS head: no date of birth
         "sh_telegram_export",  # ", né le 19/04/1973," inside a message's text: no date of birth
         "sh_discord_log",  # "[date] user: text" chat lines: no shape
-        "sh_kv_logs",  # `email=x@y.fr` gives "email=x@y.fr" as the address; birthdate= no date of birth
-        "sh_sqlite_dump",  # INSERTs after a one-line CREATE TABLE of sqlite3 .dump: no fragment
-        "sh_json_nested",  # {"birth": {"date": "dd/mm/yyyy"}}: no date of birth
-        "sh_python_repr",  # {'birthday': 'yyyy-mm-dd'} lines: no date of birth
     }
 )
 

@@ -7,9 +7,11 @@ it leaves the lines to the other recognisers, looks at most a bounded number of 
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import re2
@@ -75,11 +77,57 @@ def _sql_fields(inner: str, base: int) -> list[tuple[str, int]]:
     return out
 
 
+_NOT_COLUMNS = frozenset({"PRIMARY", "KEY", "UNIQUE", "CONSTRAINT", "INDEX", "FOREIGN", "FULLTEXT", "CHECK"})
+
+
+def _inline_columns(rest: str, cols: list[str]) -> bool:
+    """The column names of the definitions written on the CREATE line after its `(` (sqlite3's
+    `.dump` writes the whole statement on one line: `CREATE TABLE t(id INTEGER, mail TEXT);`),
+    appended to `cols`; True when the list closes on the line. A definition's name is its first
+    word (sqlite allows a column without a type); commas inside parentheses (`DECIMAL(10,2)`)
+    and quotes are no separators. One pass over the line."""
+    depth = 1
+    start = 0
+    quote = ""
+    k = 0
+    n = len(rest)
+    while k < n:
+        c = rest[k]
+        if quote:
+            if c == quote:
+                quote = ""
+        elif c in "'\"`":
+            quote = c
+        elif c == "[":
+            quote = "]"
+        elif c == "(":
+            depth += 1
+        elif c == ")" or (c == "," and depth == 1):
+            if c == ")":
+                depth -= 1
+            if depth <= 1:
+                piece = rest[start:k].strip()
+                if piece:
+                    col = piece.split(None, 1)[0].strip("`\"[]")
+                    if col and col.upper() not in _NOT_COLUMNS:
+                        cols.append(col)
+                start = k + 1
+            if depth == 0:
+                return True
+        k += 1
+    return False
+
+
 def create_table(ctx: Ctx, i: int) -> int:
     m = re2_match(CREATE, ctx.lines[i])
     assert m is not None  # recognise() matched it
     name = (m.group(1) or "").split(".")[-1]
-    cols = []
+    cols: list[str] = []
+    rest = ctx.lines[i][m.end():]
+    if rest.strip() and _inline_columns(rest, cols):  # the whole statement on its line
+        ctx.tables[name] = cols
+        return i + 1
+    cols = []  # (a definition cut by the line's end is read from the lines below, as before)
     j = i + 1
     while j < len(ctx.lines) and j < i + 500:
         s = ctx.lines[j]
@@ -87,7 +135,7 @@ def create_table(ctx: Ctx, i: int) -> int:
             break
         cm = _COLDEF.match(s)
         col = cm.group(1) if cm else None
-        if col and col.upper() not in ("PRIMARY", "KEY", "UNIQUE", "CONSTRAINT", "INDEX", "FOREIGN", "FULLTEXT"):
+        if col and col.upper() not in _NOT_COLUMNS:
             cols.append(col)
         j += 1
     ctx.tables[name] = cols
@@ -656,21 +704,61 @@ def vcard(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 _MONGO = re2.compile(r'(?:ObjectId|ISODate|NumberLong|NumberInt|NumberDecimal|Timestamp)\(\s*("[^"]*"|[\d.]+)\s*\)')
 
 
+# A record's nested objects (`"birth": {"date": ..., "place": ...}`, `"contact": {"email": ...}`):
+# a key of no role of its own, under a key of none either, is read with its parent's name before
+# it (`birth.date`: a date of birth), as a flattened export would name it. Under a key that has a
+# role, only a key that names the value itself (`"naissance": {"date": ...}`, `"mobile":
+# {"number": ...}`) is: any other would take its parent's role (a FHIR address's `"use": "home"`).
+# MongoDB's dates as milliseconds since 1970 (`{"$date": {"$numberLong": "-212198400000"}}`, the
+# form mongoexport writes for dates before 1970, or `{"$date": 741139200000}`) are read as the day
+# they are, in UTC; their text is no date, so their span is unknown (the safety net masks it).
+# The compiled core's walk (`Core.json_record`, `Core.json_lines`) has neither rule yet: the
+# records whose text holds a nested object (`_NESTED`: any but a one-member `$` wrapper of a
+# string, `{"$oid": "..."}`) are walked here, then extracted by `extract_record` like any other
+# (the same extraction on both engines).
+_NESTED = re.compile(r"""[:\[,]\s*+\{(?!\s*+(["'])\$\w{1,20}+\1\s*+:\s*+(["'])[^"'\\\n]{0,200}+\2\s*+\})""")
+# MongoDB's wrapper of a string (`{"$oid": "65f0..."}`, `{"$date": "1984-..."}`) as mongoexport and
+# `json.dumps` write it: found by its literal head, for `_nested_lines`'s count
+_WRAPPER = re.compile(r'\{"\$\w{1,20}+": ?"[^"\\\n]{0,200}+"\}')
+_EPOCH = datetime(1970, 1, 1)
+_VALUE_KEYS = frozenset({"date", "day", "jour", "value", "valeur", "number", "numero", "num", "no", "nr", "full",
+                         "complete", "complet", "text", "raw", "formatted", "e164", "national", "international"})
+
+
+def _mongo_day(v: Any) -> str | None:
+    """The day (`YYYY-MM-DD`) of a `$date` given as milliseconds, else None."""
+    if isinstance(v, dict) and len(v) == 1:
+        v = v.get("$numberLong")
+        if isinstance(v, str) and v.lstrip("-").isdigit() and len(v) <= 16:
+            v = int(v)
+    if not isinstance(v, int) or isinstance(v, bool) or not -62_135_596_800_000 < v < 253_402_300_800_000:
+        return None
+    return (_EPOCH + timedelta(milliseconds=v)).strftime("%Y-%m-%d")
+
+
 def _walk(obj: Any, line: str, base: int, fields: list[tuple[str, int]], roles: list[str | None], role: str | None,
-          depth: int) -> None:
+          depth: int, parent: str | None = None) -> None:
     if depth > 6 or len(fields) > 500:
         return
     if isinstance(obj, dict):
         for k, v in obj.items():
             r = role_of(k) if isinstance(k, str) else None
+            name = k if isinstance(k, str) else None
             if r is None and isinstance(k, str) and k[:1] == "$":
                 # MongoDB's extended JSON wraps a value in a `$` key (`"birthDate": {"$date":
                 # "1985-03-15T00:00:00Z"}`, `{"$numberLong": "33612345678"}`): the value keeps its key's role
                 r = role
-            _walk(v, line, base, fields, roles, r, depth + 1)
+                name = parent
+                if k == "$date" and (day := _mongo_day(v)) is not None:
+                    fields.append((day, -(10**9)))
+                    roles.append(r)
+                    continue
+            elif r is None and parent is not None and isinstance(k, str) and (role is None or k.lower() in _VALUE_KEYS):
+                r = role_of(f"{parent}.{k}")  # `birth` then `date`: `birth.date`
+            _walk(v, line, base, fields, roles, r, depth + 1, name)
     elif isinstance(obj, list):
         for v in obj[:200]:
-            _walk(v, line, base, fields, roles, role, depth + 1)
+            _walk(v, line, base, fields, roles, role, depth + 1, parent)
     elif isinstance(obj, (str, int)) and not isinstance(obj, bool):
         s = str(obj)
         if not s:
@@ -862,6 +950,27 @@ def _read_long_json(s: str, off: int, records: list[tuple[int, int, Any]], sink:
     return hit, False
 
 
+def _nested_lines(lines: list[str], k: int, end: int) -> list[int]:
+    """The lines of `lines[k:end]` whose text holds a nested object (`_NESTED`), found by one
+    search over the block (none, in most dumps)."""
+    blob = "\n".join(lines[k:end])
+    # every "{" opens its line's record or a Mongo wrapper inside one: nothing nested (most dumps;
+    # C-level counts, a wrapper that could open its line not taken as one)
+    wrappers = len(_WRAPPER.findall(blob)) - blob.count('\n{"$') - blob.startswith('{"$') if "$" in blob else 0
+    if blob.count("{") == blob.count("\n{") + (blob[:1] == "{") + wrappers:
+        return []
+    out: list[int] = []
+    pos = 0
+    line = k
+    for m in _NESTED.finditer(blob):
+        st = m.start()
+        line += blob.count("\n", pos, st)
+        pos = st
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
+
+
 def jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     j = i
@@ -872,20 +981,30 @@ def jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     # one line is a block when it holds several records (a dump's array written on one line, or
     # wrapped in an object)
     if j - i < 2 and not (j - i == 1 and (len(long[i]) >= 2 if i in long else (
-            _array_records(lines[i]) is not None or (len(_wrapped_records(lines[i]) or ()) >= 2)))):
+            _array_records(lines[i]) is not None or (len(_wrapped_records(lines[i]) or ()) >= 2)
+            or _python_records(lines[i])))):
         return i + 1, None
 
     def lines_of(sink: Sink, offs: list[int], k: int, end: int, core: Any, today: Any) -> tuple[int, bool]:
         """Lines k..end-1 one record each; (records with an identifier, stopped)."""
         hit = 0
+        nested = _nested_lines(lines, k, end) if core is not None else []
+        nested.append(end)
+        nx = 0
         while k < end:
             if core is not None:  # the compiled core: the lines up to one it hands back (issue 17)
-                n, k, stopped = core.json_lines(lines, k, end, i, offs, sink, today, json.loads)
-                hit += n
-                if stopped:
+                while nested[nx] < k:
+                    nx += 1
+                stop = nested[nx]  # (a line with a nested object: walked here, `_NESTED`)
+                if k < stop:
+                    n, k, stopped = core.json_lines(lines, k, stop, i, offs, sink, today, json.loads)
+                    hit += n
+                    if stopped:
+                        return hit, True
+                    if k >= end:
+                        break
+                elif (k & 255) == 0 and sink.over():  # (the check the core's loop makes there)
                     return hit, True
-                if k >= end:
-                    break
             elif (k & 255) == 0 and sink.over():
                 return hit, True
             hit += _json_line(lines[k], offs[k - i], sink, core, today)
@@ -1111,15 +1230,45 @@ def _json_line(s: str, off: int, sink: Sink, core: Any, today: Any) -> int:
         try:
             obj = json.loads(_MONGO.sub(r"\1", t))
         except (ValueError, RecursionError):
-            before = len(sink.found)
-            scan(s, sink.found, off)
-            return int(len(sink.found) > before)
+            obj = _python_literal(s.strip().rstrip(","))
+            if isinstance(obj, list):  # a printed list of dicts: each a record (any other list: none)
+                return sum(_json_record(x, s, off, sink, core, today) for x in obj[:100_000] if isinstance(x, dict))
+            if obj is None:
+                before = len(sink.found)
+                scan(s, sink.found, off)
+                return int(len(sink.found) > before)
     return _json_record(obj, s, off, sink, core, today)
+
+
+# A Python program's log or a pickled cache printed: `{'email': 'j@x.fr', 'nir': '1 84 ...'}` (a
+# dict's repr: single quotes, None, True), read as its JSON twin would be, by `ast.literal_eval`
+# (literals only: nothing runs); only lines no JSON reading took get here.
+_REPR_MAX = 100_000  # characters: a longer line is scanned as text (the parse builds a tree of it)
+
+
+def _python_literal(t: str) -> Any:
+    """The dict (or list) a line spells in Python's literal syntax, else None."""
+    if "'" not in t or len(t) > _REPR_MAX or t[:1] not in "{[":
+        return None
+    try:
+        obj = ast.literal_eval(t)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return obj if isinstance(obj, (dict, list)) else None
+
+
+def _python_records(s: str) -> bool:
+    """Whether a line is a printed Python list of two dicts or more (one line, many records)."""
+    if s.lstrip()[:1] != "[":
+        return False
+    obj = _python_literal(s.strip().rstrip(","))
+    return isinstance(obj, list) and sum(isinstance(x, dict) for x in obj[:3]) >= 2
 
 
 def _json_record(obj: Any, s: str, off: int, sink: Sink, core: Any, today: Any) -> int:
     """One parsed JSON record of line `s`: 1 if it had a strong identifier."""
-    if core is not None:  # the walk and the record in one call to the compiled core
+    if core is not None and (s.find("{", 1) < 0 or _NESTED.search(s, 1) is None):
+        # the walk and the record in one call to the compiled core (a nested object: walked here)
         try:
             return int(core.json_record(obj, s, off, sink, today) > 0)
         except UnicodeEncodeError:  # a lone surrogate from a JSON escape: the reference takes

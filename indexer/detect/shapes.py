@@ -532,6 +532,86 @@ def _labelled(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     return j, ("dox", i, j - 1, fill)
 
 
+# ----------------------------------------------------------------- key=value logs (logfmt)
+# `2024-03-12T22:14:00Z level=info msg="signup ok" email=j@x.fr phone=+33612345678 birthdate=...`,
+# `Mar 12 22:14:00 web01 app[42]: user=jdupont mail=j@x.fr tel=0612345678`: an application's
+# log lines, one record each, every field behind its key, whatever comes before the first one.
+# Read as a row of space-separated cells, `email=j@x.fr` was one cell, and an address may hold an
+# `=` in its local part: the key stayed in the address (and its token matched nothing), and
+# `birthdate=1984-12-01` typed no date of birth. A pair: a key after a blank (or the line's
+# start, a comma, a semicolon), `=`, then a value in double quotes or up to the next blank. The
+# quoted value stops at the next quote (no escapes), so that two quoted values never scan the
+# same characters: linear on any line.
+_LOGFMT_PAIR = re.compile(r'(?<![^\s,;])([A-Za-z_][\w.\-]{0,40}+)=(?:"([^"\n]*+)"|([^\s"]*+))')
+_LOGFMT_MIN_PAIRS = 2
+_LOGFMT_MAX_PAIRS = 64
+
+
+def _logfmt_pairs(line: str) -> list[re.Match[str]] | None:
+    """The `key=value` pairs of a log line (see above), when it has two or more and not too many."""
+    if line.count("=") < _LOGFMT_MIN_PAIRS or len(line) > 4000:
+        return None
+    pairs = list(_LOGFMT_PAIR.finditer(line))
+    return pairs if _LOGFMT_MIN_PAIRS <= len(pairs) <= _LOGFMT_MAX_PAIRS else None
+
+
+def _logfmt_record(line: str, pairs: list[re.Match[str]], base: int) -> tuple[list[tuple[str, int]],
+                                                                               list[str | None]]:
+    """A log line's fields: each pair's value typed by its key (a key of no role, an address
+    by a `url` key: untyped, scanned), and the text between the pairs (a time stamp, a message's
+    words) as untyped fields when it may hold an identifier."""
+    fields: list[tuple[str, int]] = []
+    roles: list[str | None] = []
+    last = 0
+    for m in pairs:
+        gap = line[last:m.start()]
+        if _WORTH.search(gap):
+            fields.append((gap, base + last))
+            roles.append(None)
+        k = 2 if m.start(2) >= 0 else 3
+        v = m.group(k)
+        if v:
+            role = _label(m.group(1))
+            fields.append((v, base + m.start(k)))
+            roles.append(None if role == "url" else role)
+        last = m.end()
+    tail = line[last:]
+    if _WORTH.search(tail):
+        fields.append((tail, base + last))
+        roles.append(None)
+    return fields, roles
+
+
+def _logfmt(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """A run of log lines of `key=value` pairs (see above): one record a line. Two lines or more
+    with a strong identifier's key; one line is a record when its keys name a person and two of
+    the dox anchors (as `_labelled`'s)."""
+    lines = ctx.lines
+    recs: list[list[re.Match[str]]] = []
+    j = i
+    while j < len(lines) and (p := _logfmt_pairs(lines[j])) is not None:
+        recs.append(p)
+        j += 1
+    if not recs:
+        return i + 1, None
+    found = {r for rec in recs[:_SAMPLE_ROWS] for m in rec if (r := _label(m.group(1))) is not None}
+    if len(recs) == 1 and not (found & _NAME and len(found & _DOX_ANCHORS) >= 2):
+        return i + 1, None
+    if len(recs) > 1 and not found & STRONG_ROLES:
+        return j, None
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        hit = 0
+        for k, rec in enumerate(recs):
+            if (k & 255) == 0 and sink.over():
+                break
+            fields, roles = _logfmt_record(lines[i + k], rec, offs[k])
+            hit += extract_record(fields, roles, sink) > 0
+        return hit
+
+    return j, ("log", i, j - 1, fill)
+
+
 # ------------------------------------------------------------ URL-encoded forms, obfuscated lists
 _FORM_SAMPLE = 64  # lines of a run of form lines read to decide whether it types anything
 
@@ -1233,7 +1313,7 @@ def _number_list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
 
 # A directory: a person's name, then a number written with spaces (`Claire Martin : 06 12 34 56
-# 78`, `Jean de la Tour - +33 6 ...`, an IBAN `FR76 3000 ...`). Cut at single spaces the number was
+# 78`, `Jean de la Tour - +33 6 ...`, an IBAN `FR76 3000 ...` or `fr76 3000 ...`). Cut at single spaces the number was
 # five cells of two digits (or of four characters) that type nothing, and the whole list was lost.
 # The name is two to four words, capitalised but for French, Dutch, German, Arabic and Italian
 # particles; a line that names a service (`Le standard : 01 ...`, `Urgences : 15`, `Service
@@ -1241,9 +1321,8 @@ def _number_list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 _PARTICLES = "de|du|des|la|le|d'|van|von|der|den|di|da|del|della|el|al|ben|bin|ibn"
 _NAMED_NUMBER = re.compile(
     r"\A\s*+(?:[-*•]\s++|\d{1,4}+[.)]\s++)?"
-    r"((?:[A-ZÀ-Ý][\w'’.-]{0,30}+|(?:" + _PARTICLES + r")) ++(?:(?:[A-ZÀ-Ý][\w'’.-]{0,30}+|(?:" + _PARTICLES
-    + r")) ++){0,2}[A-ZÀ-Ý][\w'’.-]{0,30}+)"
-    r"\s*+(?:[:=|–—-]\s*+)?((?:\(?\+|\()?[0-9][0-9 ()./-]{6,30}+|[A-Z]{2}[0-9]{2}(?: ?[0-9A-Z]){10,32}+)\s*+")
+    r"((?:(?:[A-ZÀ-Ý][\w'’.-]{0,30}+|(?:" + _PARTICLES + r")) ++){0,3}[A-ZÀ-Ý][\w'’.-]{0,30}+)"
+    r"\s*+(?:[:=|–—-]\s*+)?((?:\(?\+|\()?[0-9][0-9 ()./-]{6,30}+|[A-Za-z]{2}[0-9]{2}(?: ?[0-9A-Za-z]){10,32}+)\s*+")
 _SERVICE_WORDS = frozenset({
     "accueil", "agence", "bureau", "cabinet", "centre", "client", "clients", "clinique", "commercial", "contact",
     "direction", "domicile", "fax", "fixe", "hopital", "hotline", "mairie", "mobile", "numero", "pharmacie",
@@ -1251,13 +1330,38 @@ _SERVICE_WORDS = frozenset({
     "support", "tel", "telephone", "urgence", "urgences"})
 
 
+# One word before the number: a family name (`Santoni 06 50 92 04 74`, a list of surnames), or a
+# phone's label (`Tel 06...`, `Portable : 07...`, `Mobile 06...`: a list of someone's numbers, whose
+# label is no name), but not what numbers a document, an order or a page.
+_PHONE_WORDS = frozenset({"tel", "tél", "telephone", "téléphone", "portable", "mobile", "gsm", "cell", "cellulaire",
+                          "phone", "mob", "port", "whatsapp", "telegram", "signal"})
+_NOT_NAMES = frozenset({"commande", "facture", "ref", "reference", "ticket", "dossier", "colis", "total", "version",
+                        "page", "id", "no", "num", "numero", "order", "invoice", "tracking", "suivi", "compte",
+                        "contrat", "adherent", "client", "siret", "siren", "tva", "code", "pin", "imei", "serial",
+                        "sn", "lot", "article", "produit", "prix", "montant", "solde", "date", "heure", "annee",
+                        "iban", "rib", "bic", "carte", "cb"})
+
+
 def _named_number(s: str) -> re.Match[str] | None:
     if len(s) > 120:
         return None
     m = _NAMED_NUMBER.fullmatch(s)
-    if m is None or any(norm_name(w) in _SERVICE_WORDS for w in m.group(1).split()):
+    if m is None:
+        return None
+    words = m.group(1).split()
+    if len(words) == 1:  # (a word with a digit is the number's own start: `FR76 3000 ...`)
+        w = words[0].lower().rstrip(".")
+        if any(c.isdigit() for c in w):
+            return None
+        return m if w in _PHONE_WORDS or norm_name(w) not in _SERVICE_WORDS | _NOT_NAMES else None
+    if any(norm_name(w) in _SERVICE_WORDS for w in words):
         return None
     return m
+
+
+def _label_word(m: re.Match[str]) -> bool:
+    """Whether a `_named_number` match's words are a phone's label (`Tel`), not a name."""
+    return m.group(1).lower().rstrip(".") in _PHONE_WORDS
 
 
 def _named_numbers(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
@@ -1271,7 +1375,8 @@ def _named_numbers(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         j += 1
     if j - i < MIN_HEADERLESS_ROWS:
         return i + 1, None
-    if len({m.group(1) for m in matches}) < 0.8 * (j - i):
+    # (a name said again is a label, unless it is a phone's: then its numbers must differ)
+    if len({m.group(2) if _label_word(m) else m.group(1) for m in matches}) < 0.8 * (j - i):
         return j, None  # not looked at again from a later line of the run (linear time)
 
     def fill(sink: Sink, offs: list[int]) -> int:
@@ -1285,7 +1390,8 @@ def _named_numbers(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             scan(m.group(2), found, o + m.start(2))
             if len(found) > before and found[-1][3] == o + m.start(2) + len(m.group(2).rstrip(" ./-")):
                 hit += 1
-                extract_record([(m.group(1), o + m.start(1))], ["full_name"], sink)
+                if not _label_word(m):
+                    extract_record([(m.group(1), o + m.start(1))], ["full_name"], sink)
             else:
                 del found[before:]
         return hit
@@ -1556,6 +1662,10 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         nxt, spec = _labelled(ctx, i)
         if spec is not None or nxt > i + 1:
             return nxt, spec
+    if "=" in s and _logfmt_pairs(s) is not None:
+        nxt, spec = _logfmt(ctx, i)
+        if spec is not None or nxt > i + 1:
+            return nxt, spec
     if _combo_line(s):
         nxt, spec = _combo(ctx, i)
         if spec is not None or nxt > i + 1:
@@ -1567,6 +1677,11 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             return nxt, spec
     if _kv_match(s):
         nxt, spec = _kv(ctx, i)
+        if spec is None and _named_number(s) is not None:
+            # `Santoni : 06 50 92 04 74`, `Portable : 07 ...`: a name or a phone's label, no other label
+            nn, nspec = _named_numbers(ctx, i)
+            if nspec is not None:
+                return nn, nspec
         if spec is not None or nxt > i + 1:
             return nxt, spec
     if ("[" in s or "(" in s or "{" in s) and has_obfuscated_at(s):
