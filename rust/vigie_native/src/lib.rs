@@ -19,9 +19,10 @@ mod seeds;
 mod settle;
 mod split;
 mod tokens;
+mod veil;
 
 /// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
-const ABI: u32 = 14;
+const ABI: u32 = 15;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -57,5 +58,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(redact::excerpt, m)?)?;
     phone::register(m)?;
     m.add_function(wrap_pyfunction!(prefilter::sparse_scan, m)?)?; // the sparse-text prefilter
+    m.add_function(wrap_pyfunction!(veil::veiled_among, m)?)?; // unveil.veiled_among's answer
+    m.add_function(wrap_pyfunction!(veil::veiled_py, m)?)?; // unveil.may_be_veiled's
     Ok(())
 }

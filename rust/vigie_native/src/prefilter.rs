@@ -6,7 +6,8 @@
 //! empty, `(index, code, checks)`:
 //! - `DETECT` (1): the engine must see the post (a seed line with a non-blank neighbour, a
 //!   statement or `{`/`[`/`<`/`MSH|` head, or anything `decode()` would change: not UTF-8, NUL, CR,
-//!   a BOM, maybe HTML, too long);
+//!   a BOM, maybe HTML, too long), or a post that would be left out or `CHECK`ed but that
+//!   `unveil` may rewrite (veil.rs: `unveil.may_be_veiled`'s needles; `detect()` reads it unveiled);
 //! - `CHECK` (2): every seed line stands alone and is nothing, except the lines in `checks`,
 //!   `(line, three lines above)` as the engine sees them (quote prefixes set aside), whose
 //!   label needs `seeds.alone_is_nothing` (the label tables stay Python's): the post is empty
@@ -31,6 +32,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString};
 use crate::canon::{py_space, Today};
 use crate::scan;
+use crate::veil;
 use regex::bytes::Regex;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -761,6 +763,12 @@ pub fn sparse_scan<'py>(py: Python<'py>, items: Bound<'py, PyList>, max_line_cha
                 classify(bytes.as_bytes(), max_line_chars, today, &mut bufs, &mut ask)?
             }
             _ => Verdict::Detect,
+        };
+        // a post left out or judged by its lines alone is still detected when `unveil` may
+        // rewrite it (`unveil.may_be_veiled`): `detect()` reads it unveiled
+        let v = match v {
+            Verdict::Nothing | Verdict::Check(_) if veil::veiled(it.cast::<PyBytes>()?.as_bytes()) => Verdict::Detect,
+            v => v,
         };
         match v {
             Verdict::Nothing => {}
