@@ -290,7 +290,9 @@ _ALPHABET = "0123456789" * 4 + "+ .-/()\t\u00a0" + "0" * 4
 _DEADLINE = time.monotonic() + 10**9  # reset by the test; hypothesis itself has no time box
 
 
-@settings(max_examples=1500, deadline=None, database=None,
+# derandomized: the same strings in the same order every run (a fresh draw each run would let CI
+# meet a rare input no run before met); a slower host reaches fewer of them in its 8 s
+@settings(max_examples=1500, deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.text(alphabet=_ALPHABET, min_size=0, max_size=22),
        st.sampled_from(("", "+", "00", "0", "+33", "0033", "33", "+1", "011", "+44", "+54 9", "0")),

@@ -167,7 +167,10 @@ _TOKENS = list("aZé: =->;|\t•*-_#+{[@0123456789. /ıſ\u00a0\u2028\x1c٣>") +
 _LINE = st.lists(st.sampled_from(_TOKENS), max_size=30).map("".join)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomized (the same posts every run: a fresh draw each run would let CI meet a rare post no
+# run before met), as tests/test_engine_differential.py's properties are
+@settings(max_examples=300, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_LINE, min_size=1, max_size=12))
 def test_hypothesis_posts(parts: list[str]) -> None:
     b = "\n".join(parts).encode()

@@ -4,7 +4,7 @@ the net as it was written before the shortcut (both substitutions on every non-e
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer._re2fast import sub
@@ -25,7 +25,10 @@ _ALPHABET = st.sampled_from(list("aZé 0 9 @ $ . + / = - , ; \t \n ² ٣ ０ rue
     "rue", "avenue", " 12 ", "75011", "Paris", "x" * 23, "y" * 24, "$2b$12$", "٣٣٣٣٣", "²²²²²"])
 
 
-@settings(max_examples=600, deadline=None)
+# derandomized: the same 600 strings every run (a fresh draw each run would let CI meet a rare
+# input no run before met), without the database and the data-generation speed check
+@settings(max_examples=600, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_ALPHABET, max_size=30).map("".join))
 def test_the_net_with_its_shortcut_masks_exactly_what_it_masked_before(s: str) -> None:
     assert _net(s) == _net_reference(s)
