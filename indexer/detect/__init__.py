@@ -160,8 +160,10 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         encoded = text.encode("utf-8", "replace")
         text = encoded.decode("utf-8")
     starts = candidate_starts(encoded)
-    # (a number in full-width digits or a sample in base64 has no start until it is read)
-    veiled = read_exports and may_be_veiled(encoded)
+    # (a number in full-width digits or a sample in base64 has no start until it is read; the
+    # core's engine asks the core, the same answer ~10x faster than RE2: tests/test_native_veil.py)
+    native = _engine.native_module()
+    veiled = read_exports and (native.veiled(encoded) if native is not None else may_be_veiled(encoded))
     if not starts and not veiled:  # most forum posts: nothing that could start a fragment
         return []
     if read_exports and (veiled or may_need_reading(encoded)):  # (a look at the bytes: memchr speed)
@@ -207,7 +209,6 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     is_table = filename is not None and filename.lower().endswith((".csv", ".tsv", ".txt"))
     ctx = Ctx(lines, is_table, limits.max_line_chars)
     out: list[Fragment] = []
-    native = _engine.native_module()
     n_ids = 0
     n = len(lines)
     i = 0

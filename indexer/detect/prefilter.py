@@ -584,9 +584,11 @@ def _detect_many_native(scan: Callable[..., list[tuple[int, int, list[tuple[str,
                         content_types: Sequence[str | None] | None, lim: Limits,
                         detect: Callable[..., list[Fragment]]) -> list[list[Fragment]]:
     """`detect_many` on the compiled core's one pass: it leaves out every post on which the
-    engine would take no start line past its alone test (rust/vigie_native/src/prefilter.rs),
-    hands back the lone `key: value` seed lines whose label only `alone_is_nothing` can judge,
-    and the rest is decoded and detected as `detect()` does it."""
+    engine would take no start line past its alone test (rust/vigie_native/src/prefilter.rs)
+    and that `unveil` would not rewrite (its needles are in that pass: rust/.../veil.rs, the
+    same answer as `unveil.veiled_among`), hands back the lone `key: value` seed lines whose
+    label only `alone_is_nothing` can judge, and the rest is decoded and detected as `detect()`
+    does it."""
     out: list[list[Fragment]] = [[] for _ in items]
     force: set[int] = set()  # HTML by name or type: decode() reads them as HTML, detect() each
     if filenames or content_types:
@@ -599,21 +601,13 @@ def _detect_many_native(scan: Callable[..., list[tuple[int, int, list[tuple[str,
     else:
         fn = ct = [None] * len(items)
     seq = items if isinstance(items, list) else list(items)
-    done = set(force)  # detected, or found to hold nothing that unveiling could change
-    nothing: list[int] = []
     for k, code, checks in scan(seq, lim.max_line_chars, min(_BATCH_ITEM_MAX, lim.max_bytes), _label_names,
                                  _engine.today()):
         if k in force:
             continue
-        done.add(k)
         if code == NATIVE_CHECK and all(_seeds.alone_is_nothing(s, above.copy) for s, above in checks):
-            nothing.append(k)  # every seed line stands alone and is nothing: what the engine concludes
-            continue
+            continue  # every seed line stands alone and is nothing: what the engine concludes
         out[k] = detect(seq[k], key=key, filename=fn[k], content_type=ct[k], limits=lim)
     for k in force:
-        out[k] = detect(seq[k], key=key, filename=fn[k], content_type=ct[k], limits=lim)
-    # the items left out and those found to be nothing: unless unveiling gives them a start
-    left = sorted(nothing + [k for k in range(len(seq)) if k not in done])
-    for k in _veiled(seq, left):
         out[k] = detect(seq[k], key=key, filename=fn[k], content_type=ct[k], limits=lim)
     return out
