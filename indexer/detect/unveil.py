@@ -23,8 +23,9 @@ them where they are written, their span covering the writing.
 
 Where it runs: `detect()` on a post or a file under `prefilter.WINDOWED_MIN_BYTES`, before the
 seed scan's early return (a sample in base64 or a list in full-width digits has no seed), and
-`prefilter.detect_many` on the items its one-pass scan found nothing in (`prefilter._veiled`), so
-that both give the same fragments. Not unveiled (left as before): a big input's text outside its
+`prefilter.detect_many` on the items its one-pass scan found nothing in (`prefilter._veiled`; on
+the compiled core's engine, the core's sparse scan asks the same in its pass), so that both give
+the same fragments. Not unveiled (left as before): a big input's text outside its
 prefilter windows.
 """
 
@@ -116,6 +117,9 @@ _URL_NEWLINE = re.compile(r"%0[aA]")
 # does. Its cost is mostly the call (~6k instructions, ~10k on a 260-byte post: +17% on the
 # sparse posts of `bench.instructions posts`, which otherwise stop after the seed scan); `bytes`
 # searches for the same needles cost more (~450 instructions a needle a post).
+# The compiled core spells these needles again (rust/vigie_native/src/veil.rs, `vigie_native.veiled`,
+# asked by its sparse scan and by `detect()` on its engine): change both; tests/test_native_veil.py
+# compares the two answers.
 _LATIN1 = re2.Options()
 _LATIN1.encoding = re2.Options.Encoding.LATIN1
 _VEIL_MATCH = re2.compile(
@@ -146,7 +150,8 @@ def veiled_among(items: Sequence[bytes]) -> list[int]:
     joined, resumed after each item it stops in. A crawl's batch has hundreds of posts, most of
     them nothing: a call per post cost ~6k instructions (the binding's), 3x what the rest of
     the batch's scan costs; one search over the whole batch costs ~1.3 ms a MB (RE2's DFA here,
-    whatever the needles: a pass of its own, which the compiled core's sparse scan could take in)."""
+    whatever the needles: the pure-Python engine's pass; the compiled core's sparse scan asks the
+    same needles in its own pass, rust/vigie_native/src/veil.rs)."""
     if not items:
         return []
     data = _ITEM_GAP.join(items)
