@@ -34,7 +34,7 @@ import sys
 import zlib
 from typing import Any
 
-from vigie.core.process import limit_reader
+from vigie.core.process import confine_reader, limit_reader
 
 __all__ = ["ERRORS", "RECORD", "main"]
 
@@ -159,7 +159,9 @@ def main(argv: list[str]) -> int:
     except (OSError, ImportError, ValueError, AttributeError) as exc:
         _say(b"X", b"M" + f"libarchive cannot be loaded ({type(exc).__name__}: {exc})".encode("utf-8", "replace"))
         return 0
-    # libarchive is loaded: nothing else is opened from here on (the archive is read from memory)
+    # libarchive is loaded: nothing else is opened from here on (the archive is read from memory),
+    # by count and, where the kernel has Landlock, at all (a descriptor closed no longer makes room)
+    confine_reader()  # (before the count: Landlock's own ruleset takes a descriptor for a moment)
     resource.setrlimit(resource.RLIMIT_NOFILE, (3, 3))
     if argv[2:] == ["--version"]:
         _say(b"K", str(ffi.version_number()).encode())
