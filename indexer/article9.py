@@ -115,21 +115,24 @@ def _norm(name: str) -> str:
 
 
 class _Columns:
-    """The header row of a delimited fragment, read once and only if a match needs it."""
+    """The header row of a delimited fragment, read once and only if a match needs it; a
+    header cell is normalised only when a match asks for its column (a row of an HL7 message
+    or of a 12-column export has a term in one cell: normalising the others cost ~2k
+    instructions each). `_norm` folds case, so the header is read from the case-kept text."""
 
-    __slots__ = ("delim", "names", "count")
+    __slots__ = ("delim", "cells", "count")
 
     def __init__(self, text: str) -> None:
         first = text[:text.find("\n")] if "\n" in text[:_LINE_MAX] else ""
         self.delim = max(_DELIMS, key=first.count) if first else ""
         self.count = first.count(self.delim) if self.delim else 0
-        self.names = [_norm(c) for c in first.split(self.delim)] if self.count >= 1 else []
+        self.cells = first.split(self.delim) if self.count >= 1 else []
 
     def name_at(self, line: str, col_offset: int) -> str | None:
         """The header name of the cell at `col_offset` in `line`, if the row has the header's shape.
         A quoted cell may hold the delimiter ('...,"VIH+, sous trithérapie"'): then only the
         delimiters outside quotes count, so the cell keeps its column."""
-        if not self.names:
+        if not self.cells:
             return None
         if line.count(self.delim) != self.count:
             if '"' not in line:
@@ -137,19 +140,25 @@ class _Columns:
             cuts = _unquoted(line, self.delim)
             if len(cuts) != self.count:
                 return None
-            return self.names[sum(c < col_offset for c in cuts)]
-        return self.names[line.count(self.delim, 0, col_offset)]
+            return _norm(self.cells[sum(c < col_offset for c in cuts)])
+        return _norm(self.cells[line.count(self.delim, 0, col_offset)])
 
 
 def _unquoted(line: str, delim: str) -> list[int]:
-    """Offsets of the delimiters of `line` that are outside double quotes."""
+    """Offsets of the delimiters of `line` that are outside double quotes: those of the even
+    pieces of its split on `"` (a quote opens or closes; the first piece is outside), each
+    found by `str.find`, not a test per character in the interpreter."""
     out: list[int] = []
-    quoted = False
-    for i, ch in enumerate(line):
-        if ch == '"':
-            quoted = not quoted
-        elif ch == delim and not quoted:
-            out.append(i)
+    pos = 0
+    outside = True
+    for piece in line.split('"'):
+        if outside:
+            i = piece.find(delim)
+            while i >= 0:
+                out.append(pos + i)
+                i = piece.find(delim, i + 1)
+        pos += len(piece) + 1
+        outside = not outside
     return out
 
 
@@ -183,7 +192,8 @@ _ITEM_END = "\t|;,\n\"')."
 
 def _whole_item(low: str, start: int, end: int) -> bool:
     """The match is a whole cell, or a whole comma-separated item of one ("noir, 1m80"): said of
-    the person the row is about, when the column is a free-text note about them."""
+    the person the row is about, when the column is a free-text note about them. (Only
+    punctuation and `isalpha` are read: `low` may keep its case.)"""
     head = low[max(0, start - 12):start].rstrip(" ")
     tail = low[end:end + 12].lstrip(" ")
     # an elided article is inside a phrase, not a cell's quote: "dégustation à l'aveugle"
@@ -192,7 +202,7 @@ def _whole_item(low: str, start: int, end: int) -> bool:
 
 
 def _alone_in_note(lex: Lexicon, kinds: list[tuple[str, int]], cat: str, line: str, column: str | None,
-                   role: str | None, low: str, folded: str, start: int, end: int, line_start: int) -> bool:
+                   role: str | None, folded: str, start: int, end: int, line_start: int) -> bool:
     """An ambiguous word alone in a note about the person (a whole cell or comma-separated item
     under a notes column or a dox's "Infos:", not behind another label: "nationalité: nigérian")
     is said of the person, unless it already has a sure meaning ("chlamydia" alone is health;
@@ -200,7 +210,7 @@ def _alone_in_note(lex: Lexicon, kinds: list[tuple[str, int]], cat: str, line: s
     if any(c != cat and not a for c, a in kinds):
         return False
     note = (_label(line, start - line_start) or column) if column else role
-    if not (note in lex.note_columns and _whole_item(low, start, end)):
+    if not (note in lex.note_columns and _whole_item(folded, start, end)):
         return False
     return cat != "sex_life" or not _other_sense_on_row(lex, folded[line_start:line_start + len(line)])
 
@@ -225,9 +235,12 @@ def _cued(lex: Lexicon, cat: str, kind: int, before: str, after: str) -> bool:
     """A cue of the category beside an ambiguous match: in its clause before it, or after it on its
     row (the next row is another person). An activity cue ("uses", "pays", "member") counts only
     for an activity entry (an app, a service: "uses Tinder", "paie des escorts"), not for a word
-    whose other sense is common ("virgin olive oil", "music lover, member since 2019")."""
+    whose other sense is common ("virgin olive oil", "music lover, member since 2019"). An empty
+    side is not searched when no cue matches an empty text (`Lexicon.empty_windows_match`)."""
+    skip_empty = not lex.empty_windows_match
     for cue in (lex.cues.get(cat), lex.activity_cues.get(cat) if kind == ACTIVITY else None):
-        if cue is not None and (contains(cue, before) or contains(cue, after)):
+        if cue is not None and ((not (skip_empty and not before) and contains(cue, before))
+                                or (not (skip_empty and not after) and contains(cue, after))):
             return True
     return False
 
@@ -240,17 +253,31 @@ def _proper_noun(lex: Lexicon, cat: str, kind: int, term: str, before: str) -> b
             and (cat, kind) in lex.classify(term.lower()))
 
 
-def _negated(lex: Lexicon, low: str, start: int, end: int, clause_start: int) -> bool:
-    words = low[clause_start:start].split()
+# what `neg_after` skips before its word: RE2's `\s` (no `\v`) and quotes
+_AFTER_BLANKS = "\t\n\f\r \"'"
+
+
+def _negated(lex: Lexicon, folded: str, start: int, end: int, clause_start: int) -> bool:
+    """A negation in the five words before the match (its clause) or right after it. `folded`
+    may keep its case: the slices read are lowered here (a dump's 150 kB fragment is not)."""
+    words = folded[clause_start:start].lower().split()
     if words and contains(lex.neg_before, " ".join(words[-5:])):
         return True
-    return re2_match(lex.neg_after, low[end:end + 30]) is not None
+    after = folded[end:end + 30].lower()
+    # `neg_after` is anchored: its blanks, an optional ":" or "=" and more blanks, then a word;
+    # a character after them that starts none of its words ("diabète,", "VIH+") answers without RE2
+    rest = after.lstrip(_AFTER_BLANKS)
+    if rest[:1] in (":", "="):
+        rest = rest[1:].lstrip(_AFTER_BLANKS)
+    return rest[:1] in lex.neg_after_first and contains(lex.neg_after, after)
 
 
 def _clause_start(low: str, look: int, start: int) -> int:
     """Where the clause holding the match at `start` begins: just after the last clause end
     between `look` and `start`, else `look` (one search of the reversed slice, not an `rfind`
-    per clause end)."""
+    per clause end; none when the match follows a clause end, as a dump's cell does)."""
+    if start > look and low[start - 1] in _CLAUSE_END:
+        return start
     cut = _CLAUSE_CHAR.search(low[look:start][::-1])
     return start - cut.start() if cut is not None else look
 
@@ -267,16 +294,17 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
     three per (category, evidence) so that a 10 000-row file does not return 10 000 flags."""
     lex = lexicon()
     folded = fold_accents(text)
-    # the lower-case copy only once something reads it: most fragments hold no term and no label
-    low: str | None = None
+    # no lower-case copy of the whole text for the terms: their windows are lowered as read
+    # (`folded` is ASCII, so a slice's lower case is the lower case's slice; a dump's 150 kB
+    # fragment of names cost 0.9M instructions to lower); the labels and codes below read one
     flags: list[SensitiveFlag] = []
     seen: dict[tuple[str, str], int] = {}
     columns: _Columns | None = None
     classify = lex.classify
+    skip_empty = not lex.empty_windows_match
     # terms whose every category has its three flags: a dump's diagnosis column repeats a few
     # terms on every row (2 000 matches, 18 distinct, in a 2 000-row patients file), and each
-    # later match is skipped on one set lookup (`folded` is ASCII, so `low`'s slice is the term's
-    # lower case, and `seen` only grows: a term once done stays done)
+    # later match is skipped on one set lookup (`seen` only grows: a term once done stays done)
     done: set[str] = set()
     at = "@" in folded
     for spans in iter_spans(lex.terms, folded):
@@ -286,41 +314,40 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
             continue
         if at and _EMAIL_LOCAL_TAIL.match(folded, end) is not None:
             continue  # the local part of an address ("paul.gay@", "luc.chretien@") names a mailbox
-        if low is None:
-            low = folded.lower()
-        kinds = [(c, a) for c, a in classify(term) if seen.get((c, low[start:end]), 0) < 3]
+        lterm = term.lower()
+        kinds = [(c, a) for c, a in classify(term) if seen.get((c, lterm), 0) < 3]
         if not kinds:
             done.add(term)
             continue
         # the row around the match, if it is a row (a bounded look: a 1 MB line is prose)
-        nl = low.rfind("\n", max(0, start - _LINE_MAX), start)
+        nl = folded.rfind("\n", max(0, start - _LINE_MAX), start)
         line_start = nl + 1 if nl >= 0 or start <= _LINE_MAX else start - _WINDOW
-        line_end = low.find("\n", end, end + _LINE_MAX)
-        if line_end < 0 and len(low) - end <= _LINE_MAX:
-            line_end = len(low)
+        line_end = folded.find("\n", end, end + _LINE_MAX)
+        if line_end < 0 and len(folded) - end <= _LINE_MAX:
+            line_end = len(folded)
         look = max(line_start, start - _WINDOW)
-        clause_start = _clause_start(low, look, start)
+        clause_start = _clause_start(folded, look, start)  # (clause ends are not letters)
         role: str | None = None
         column: str | None = None
         line = ""
         if line_end >= 0 and (nl >= 0 or start <= _LINE_MAX):
-            line = low[line_start:line_end]
+            line = folded[line_start:line_end].lower()
             if line_start > 0:
                 if columns is None:
-                    columns = _Columns(low)
+                    columns = _Columns(folded)
                 column = columns.name_at(line, start - line_start)
-            role = column or _label(line, start - line_start)
+            inner = _label(line, start - line_start) if not column or column in lex.note_columns else None
+            role = column or inner
             if column in lex.note_columns:  # a note cell's own label says more ("signe astrologique: Cancer")
-                inner = _label(line, start - line_start)
                 if inner in lex.name_columns or inner in lex.neutral_columns:
                     role = inner
         if role is not None and all(_column_verdict(lex, c, role) is False for c, _ in kinds):
             continue  # (what the loop below concludes for each category; the rest is not read)
-        if _negated(lex, low, start, end, clause_start):
+        if _negated(lex, folded, start, end, clause_start):
             continue
-        before = low[clause_start:start]
-        row_end = low.find("\n", end, end + _WINDOW)
-        after = low[end:row_end if row_end >= 0 else end + _WINDOW]
+        before = folded[clause_start:start].lower()
+        row_end = folded.find("\n", end, end + _WINDOW)
+        after = folded[end:row_end if row_end >= 0 else end + _WINDOW].lower()
         if "<" in after and (tag := _MARKUP_TAG.search(after)) is not None:
             after = after[:tag.start()]
         for cat, ambiguous in kinds:
@@ -328,24 +355,23 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
             if verdict is False:
                 continue
             stance = lex.stances.get(cat)
-            if stance is not None and contains(stance, before):  # "milite contre la prostitution"
-                continue
+            if stance is not None and (before or not skip_empty) and contains(stance, before):
+                continue  # "milite contre la prostitution"
             topic = lex.topics_after.get(cat)
-            if topic is not None and contains(topic, after):  # "the prostitution bill", "sex workers' rights"
-                continue
+            if topic is not None and (after or not skip_empty) and contains(topic, after):
+                continue  # "the prostitution bill", "sex workers' rights"
             if ambiguous and not verdict and (
-                    _proper_noun(lex, cat, ambiguous, folded[start:end], before)
-                    or not (_alone_in_note(lex, kinds, cat, line, column, role, low, folded, start, end, line_start)
+                    _proper_noun(lex, cat, ambiguous, term, before)
+                    or not (_alone_in_note(lex, kinds, cat, line, column, role, folded, start, end, line_start)
                             or _cued(lex, cat, ambiguous, before, after))):
                 continue
-            k = (cat, low[start:end])
+            k = (cat, lterm)
             seen[k] = seen.get(k, 0) + 1
             flags.append(SensitiveFlag(category=cat, evidence=text[start:end], start=start, end=end))
             if len(flags) >= limit:
                 return flags
     if ":" in folded or "=" in folded:  # (`low` has the same ":" and "=")
-        if low is None:
-            low = folded.lower()
+        low = folded.lower()
         _label_flags(lex, text, low, flags, seen, limit)
         # (every coded concept quotes its code: a text without `"` holds none, one C search)
         if len(flags) < limit and '"' in low and ("113883" in low or "icd" in low or "cim" in low or "loinc" in low

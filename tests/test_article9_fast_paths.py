@@ -47,3 +47,52 @@ def test_clause_start_by_one_search_is_the_last_clause_end() -> None:
         got = A._clause_start(low, look, start)
         assert got == _clause_start_by_rfind(low, look, start), (low, look, start)
 
+
+
+def _unquoted_by_char(line: str, delim: str) -> list[int]:
+    """The delimiters outside quotes as the scan found them before wave 22 (a test per character)."""
+    out: list[int] = []
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delim and not quoted:
+            out.append(i)
+    return out
+
+
+def test_delimiters_outside_quotes_by_split_are_the_per_character_walk() -> None:
+    rng = random.Random(22)
+    for _ in range(20000):
+        line = "".join(rng.choice('ab",;|\t ') for _ in range(rng.randint(0, 40)))
+        delim = rng.choice(A._DELIMS)
+        assert A._unquoted(line, delim) == _unquoted_by_char(line, delim), (line, delim)
+
+
+def test_negation_after_a_match_answers_as_its_pattern_without_it() -> None:
+    """`_negated` reads the pattern after a match only when the first character after its blanks
+    (and an optional ':' or '=') starts a negation word: the same answer as the pattern on random
+    windows built of those words, blanks, quotes, separators and letters."""
+    lex = A.lexicon()
+    assert lex.neg_after_first and not lex.empty_windows_match
+    words = ["non", "no", "negatif", "aucune", "none", "neant", "absent", "exclu", "faux", "nil", "nie",
+             "denied", "-lussac", "nonne", "b", "diabete", "x"]
+    pieces = [*words, " ", "\t", "\n", "\f", "\r", "\v", '"', "'", ":", "=", ",", "+", "(", "é", "_", "0"]
+    rng = random.Random(5)
+    hits = 0
+    for _ in range(20000):
+        after = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))[:30]
+        text = "VIH" + after
+        want = A.contains(lex.neg_after, after.lower())
+        hits += want
+        assert A._negated(lex, text, 0, 3, 0) is want, repr(after)
+    assert hits > 1000  # the windows hold negations often enough for the comparison to say something
+
+
+def test_a_header_cell_is_normalised_only_for_its_column() -> None:
+    cols = A._Columns("Nom;Prénom;Pathologie Actuelle;\"Notes\"\nDurand;Luc;asthme;RAS")
+    assert cols.cells == ["Nom", "Prénom", "Pathologie Actuelle", '"Notes"']
+    assert [cols.name_at("durand;luc;asthme;ras", o) for o in (0, 7, 11, 18)] == ["nom", "prenom",
+                                                                                  "pathologie_actuelle", "notes"]
+    assert cols.name_at('durand;"luc; jr";asthme;ras', 17) == "pathologie_actuelle"  # a delimiter in quotes
+    assert cols.name_at("durand;luc", 7) is None  # not the header's shape

@@ -156,6 +156,12 @@ class Lexicon:
     neutral_columns: frozenset[str]
     name_columns: frozenset[str]
     note_columns: frozenset[str]
+    # the first characters of the words `neg_after` looks for: a text whose first character
+    # after the blanks (and an optional ":" or "=") is none of them is not negated after
+    neg_after_first: frozenset[str]
+    # whether a cue, stance or topic pattern matches an empty text (none does: each names a
+    # word); if not, an empty window beside a match is not searched
+    empty_windows_match: bool
 
     def classify(self, term: str) -> tuple[tuple[str, int], ...]:
         """Every (category, needs a cue) of a term `terms` found (its folded, case-kept spelling):
@@ -236,9 +242,15 @@ def lexicon() -> Lexicon:
     cue_rx = {c: word_rx(v) for c, v in cues.items()}
     before: list[str] = []
     after: list[str] = []
+    after_first: set[str] = set()
     for line in _read("negation.txt"):
         side, _, word = line.partition(":")
-        (before if side.strip() == "before" else after).append(re.escape(fold_accents(word.strip()).lower()))
+        w = fold_accents(word.strip()).lower()
+        if not w:
+            raise ValueError(f"article 9 lexicon: negation.txt: {line!r} names no word")
+        (before if side.strip() == "before" else after).append(re.escape(w))
+        if side.strip() != "before":
+            after_first.add(w[:1])
     columns: dict[str, set[str]] = {"neutral": set(), "names": set(), "notes": set()}
     for line in _read("columns.txt"):
         kind, _, cols = line.partition(":")
@@ -249,17 +261,21 @@ def lexicon() -> Lexicon:
     # non pratiquante" is still a religion, and "non binaire" is not a negation
     plain_after = _words_rx([w for w in after if w not in _BARE])
     bare_after = _words_rx([w for w in after if w in _BARE])
+    activity_rx = {c: word_rx(v) for c, v in activity_cues.items()}
+    stance_rx = {c: word_rx(v) for c, v in stances.items()}
+    # right after the term, behind a possessive, a space, a hyphen or a closing bracket ("prostitution
+    # law", "sex workers' rights", "gay-friendly", "(CGT) return")
+    topic_rx = {c: re2.compile(f"^[)\\]'\\s\\-]{{0,3}}(?:{_words_rx(v)})(?:[^a-z0-9_]|$)")
+                for c, v in topics_after.items()}
+    windows = (*cue_rx.values(), *activity_rx.values(), *stance_rx.values(), *topic_rx.values())
     return Lexicon(
         terms=terms, groups=order, group_rx=group_rx, cues=cue_rx,
-        activity_cues={c: word_rx(v) for c, v in activity_cues.items()},
-        stances={c: word_rx(v) for c, v in stances.items()},
-        # right after the term, behind a possessive, a space, a hyphen or a closing bracket ("prostitution
-        # law", "sex workers' rights", "gay-friendly", "(CGT) return")
-        topics_after={c: re2.compile(f"^[)\\]'\\s\\-]{{0,3}}(?:{_words_rx(v)})(?:[^a-z0-9_]|$)")
-                      for c, v in topics_after.items()},
+        activity_cues=activity_rx, stances=stance_rx, topics_after=topic_rx,
         neg_before=re2.compile(f"(?:(?:^|[^a-z0-9_])(?:{_words_rx(before)})|n't)(?:[^a-z0-9_]|$)"),
         neg_after=re2.compile(f"^[\\s\"']*(?:[:=][\\s\"']*)?(?:(?:{plain_after})(?:[^a-z0-9_]|$)"
                               f"|(?:{bare_after})[\\s\"']*(?:[^a-z0-9_\\s\"']|$))"),
         neutral_columns=frozenset(columns["neutral"]), name_columns=frozenset(columns["names"]),
         note_columns=frozenset(columns["notes"]),
+        neg_after_first=frozenset(after_first),
+        empty_windows_match=any(rx.search("") is not None for rx in windows),
     )
