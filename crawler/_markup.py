@@ -20,8 +20,11 @@ from parsel import Selector
 
 from indexer.html_text import LINK_WEIGHT, MarkupCount, ascii_compatible, count_start_tags, page_text
 
-__all__ = ["LINK_WEIGHT", "DenseMarkup", "MarkupCount", "ascii_compatible", "count_start_tags", "html_selector",
-           "page_text"]
+__all__ = ["JSON_PAGE_SCRIPT", "LINK_WEIGHT", "DenseMarkup", "MarkupCount", "ascii_compatible", "count_start_tags",
+           "html_selector", "json_page_selector", "page_text"]
+
+# where a page served as JSON is put for the selectors: `post.from_json.source: "script#vigie-json::text"`
+JSON_PAGE_SCRIPT = "script#vigie-json"
 
 
 def html_selector(text: str, base_url: str | None = None) -> Selector:
@@ -32,6 +35,22 @@ def html_selector(text: str, base_url: str | None = None) -> Selector:
     `vigie source try` showed every selector matching nothing on pages the crawl read whole, and a
     source's `wall` selector never recognised such a page."""
     return Selector(text=text, type="html", base_url=base_url)
+
+
+def json_page_selector(text: str, content_type: str | None = None) -> Selector | None:
+    """A page that is JSON itself (an engine's API: vichan's and 4chan's `/res/100.json`,
+    Discourse's `/t/12.json`), as an HTML page holding it whole in one
+    `<script type="application/json" id="vigie-json">`, which `post.from_json` reads like any
+    embedded JSON; None for any other page. Parsed as HTML, such a page lost the markup its
+    strings hold (`"com": "nom;email<br>Garnier;..."`: tags dropped, rows run together). It is
+    JSON when its Content-Type says so or, with none or a plain one (a saved file, text/plain), when its
+    text opens as JSON; an HTML or XML page never is.
+    `</` becomes `<\\/` (the same JSON) so that no string closes the script."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if "html" in kind or "xml" in kind or not (kind.endswith("json") or text.lstrip()[:1] in ("{", "[")):
+        return None
+    return Selector(text='<html><head><script type="application/json" id="vigie-json">'
+                    + text.replace("</", "<\\/") + "</script></head><body></body></html>", type="html")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ meets first (the last test)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -163,3 +164,83 @@ def test_a_thread_one_listing_shows_changed_is_read_whichever_listing_comes_firs
     assert [p["post_id"] for p in first.posts()] == ["p0"], first.stderr[-2000:]
     assert (second.returncode, [p["post_id"] for p in second.posts()]) == (0, ["p1"]), second.stderr[-2000:]
     assert view.served.count("/t/7") == 0 and third.items == []
+
+
+# vichan's (and 4chan's) thread API, /db/res/100.json: the posts' records, their text as HTML in `com`
+THREAD_JSON = json.dumps({"posts": [
+    {"no": 100, "sub": "Fuite patients clinique-exemple", "name": "alice", "trip": "!Zx9ALiCe3", "time": 1795905731,
+     "now": "11/28/26 (Sat) 22:42:11", "resto": 0, "replies": 1, "com": "Base patients, extrait :<br/>"
+     "nom;prenom;email;telephone<br/>Garnier;Élodie;elodie.garnier@orange.fr;06 42 18 77 35<br/>"
+     "Brunet;Mathieu;mathieu.brunet@free.fr;+33 7 81 22 40 19<br/>Lemaire;Josiane;josiane.lemaire@laposte.net;"
+     "01 45 67 21 90</p>"},
+    {"no": 101, "name": "Anonymous", "time": 1795992627, "now": "11/29/26 (Sun) 23:50:27", "resto": 100,
+     "com": '<a onclick="highlightReply(\'100\', event);" href="/db/res/100.html#100">&gt;&gt;100</a><br/>'
+            "Merci, lignes valides."}]})
+
+
+class _ApiBoard:
+    """A vichan board: its index in HTML (a thread's link is its HTML page), each thread also served
+    by its API as JSON (`application/json`), which the source reads instead."""
+
+    data: Any = None
+
+    def __init__(self) -> None:
+        self.served: list[str] = []
+
+    def handle(self, req: Request) -> Page:
+        self.served.append(req.path)
+        if req.path == "/db/":
+            return Page(200, '<html><body><h1>/db/</h1><div class="thread" id="thread_100"><a href="/db/res/100.html">'
+                             "[Reply]</a></div></body></html>")
+        if req.path == "/db/res/100.json":
+            return Page(200, THREAD_JSON, ctype="application/json")
+        return Page(404, "<html><body>404</body></html>")
+
+    def truth(self, base: str) -> dict[str, Any]:
+        return {}
+
+
+def test_an_imageboard_thread_read_from_its_json_api(tmp_path: Path) -> None:
+    """`thread_url_rewrite` turns the index's HTML thread links into the API's, and `post.from_json`
+    reads the page that is JSON itself. Before, such a page was parsed as HTML: the JSON was no
+    element's text (the tags in its strings were parsed), the source matched no post."""
+    view = _ApiBoard()
+    source = {"name": "vichan-api", "kind": "forum", "network": "direct", "schedule": {"interval": "1h"},
+              "limits": {"delay_seconds": 0, "autothrottle": False, "retries": 0, "timeout_seconds": 20},
+              "forum": {"start_role": "board", "thread_rows": "div.thread",
+                        "thread_link": "a[href*='/res/']::attr(href)",
+                        "thread_url_rewrite": [{"pattern": r"\.html$", "template": ".json"}],
+                        "post": {"container": "script#vigie-json",
+                                 "from_json": {"source": "script#vigie-json::text", "pair": "records",
+                                               "records": "posts[*]", "post_id": "no", "author": "name",
+                                               "date": "time", "body": "com",
+                                               "thread_title": "$.posts[0].sub"}}}}
+    with EngineServer(view) as server:
+        source["start_urls"] = [server.url + "/db/"]
+        config = tmp_path / "config"
+        (config / "sources").mkdir(parents=True)
+        (config / "sources" / "vichan-api.yaml").write_text(yaml.safe_dump(source), encoding="utf-8")
+        (config / "vigie.yaml").write_text("storage:\n  backend: embedded\n", encoding="utf-8")
+        run = crawl(config, tmp_path / "data", "vichan-api", timeout=90)
+        thread = server.url + "/db/res/100.json"
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "/db/res/100.html" not in view.served and view.served.count("/db/res/100.json") == 1
+    posts = [(p["post_id"], p["author"], p["posted_at"], p["thread_url"], p["thread_title"]) for p in run.posts()]
+    assert posts == [("100", "alice", "2026-11-28T22:42:11Z", thread, "Fuite patients clinique-exemple"),
+                     ("101", "Anonymous", "2026-11-29T22:50:27Z", thread, "Fuite patients clinique-exemple")]
+    body = run.posts()[0]["body"]
+    assert "nom;prenom;email;telephone\nGarnier;Élodie;elodie.garnier@orange.fr;06 42 18 77 35\n" in body
+    assert run.posts()[1]["body"].endswith("Merci, lignes valides.") and run.summary["fragments"] >= 1
+    assert run.summary["failures"] == {kind: 0 for kind in run.summary["failures"]}, run.summary
+
+
+def test_a_json_page_is_held_whole_and_an_html_page_is_not_taken_for_one() -> None:
+    from crawler._markup import JSON_PAGE_SCRIPT, json_page_selector
+
+    hostile = '{"posts": [{"com": "</script><div id=\\"x\\">injected</div>"}]}'
+    for content_type in ("application/json; charset=utf-8", "text/plain", None):
+        page = json_page_selector(hostile, content_type)
+        assert page is not None and json.loads(page.css(f"{JSON_PAGE_SCRIPT}::text").get() or "") == json.loads(hostile)
+        assert page.css("div#x") == []  # a string of the JSON is no element of the page
+    assert json_page_selector('{"looks": "like json"}', "text/html") is None
+    assert json_page_selector("<html><body>[1]</body></html>", "text/plain") is None

@@ -17,7 +17,7 @@ from urllib.parse import urldefrag
 
 from parsel import Selector, SelectorList
 
-from crawler._markup import html_selector
+from crawler._markup import html_selector, json_page_selector
 from crawler.defaults import MAX_FILE_LINKS_PER_PAGE
 from crawler.spiders._base import absolute_url, absolute_urls, all_values, first_text, select
 from crawler.spiders._dates import DateReading, read_date, read_date_value
@@ -596,7 +596,9 @@ def extract_forum_page(source: SourceConfig, html: str | bytes, url: str,
     forum = source.forum
     if forum is None:
         raise ValueError(f"source {source.name!r} is a {source.kind} source: it has no forum selectors")
-    page = html_selector(html.decode("utf-8", "replace") if isinstance(html, bytes) else html)
+    text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
+    page = json_page_selector(text) if forum.post.from_json is not None else None
+    page = html_selector(text) if page is None else page
     when = fetched_at or datetime.now(UTC)
     reading = read_posts(page, url, forum, when)
     posts = reading.posts

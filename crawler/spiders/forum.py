@@ -17,6 +17,7 @@ from urllib.parse import urldefrag
 from loguru import logger
 from scrapy.http import Request, TextResponse
 
+from crawler._markup import json_page_selector
 from crawler.defaults import MAX_FILE_LINKS_PER_PAGE, MAX_PAGES_PER_CHAIN
 from crawler.items import ThreadCheckpoint, VigieItem
 from crawler.spiders._ahead import AheadChain, page_template
@@ -328,7 +329,10 @@ class ForumSpider(FileSpider):
             return
         ctx = dict(response.meta["vigie_thread"])
         now = datetime.now(UTC)  # the fetch time: relative dates ("il y a 3 heures") are read against it
-        reading = read_posts(response.selector, response.url, self.sel, now)
+        # a thread page that is JSON itself (an engine's API) is read whole by `post.from_json`
+        as_json = (json_page_selector(response.text, (response.headers.get("Content-Type") or b"").decode("latin-1"))
+                   if self.sel.post.from_json is not None else None)
+        reading = read_posts(response.selector if as_json is None else as_json, response.url, self.sel, now)
         posts = reading.posts
         for unread in reading.problems[:1]:  # one a page: the JSON is read once per page
             self.failure("json_unread", f"post.from_json on {mask_url(response.url)}: {mask_text(unread)}; "

@@ -954,7 +954,8 @@ class JsonPosts(Strict):
         examples=["script#flarum-json-payload::text", "script[type='application/ld+json']::text",
                   "#data-preloaded::attr(data-preloaded)"],
         description="Where the JSON is: a selector of a script's text (`::text`) or an attribute (`::attr(x)`), "
-        "relative to the page (`scope: page`) or to each post's container (`scope: post`). The first match "
+        "relative to the page (`scope: page`) or to each post's container (`scope: post`); a thread page that "
+        "is JSON itself (an engine's API) is `script#vigie-json::text`. The first match "
         "that holds JSON is read; at most 4,000,000 characters and 64 levels of nesting.",
     )
     scope: Literal["page", "post"] = Field(
