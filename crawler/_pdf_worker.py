@@ -19,7 +19,7 @@ from __future__ import annotations
 import struct
 import sys
 
-from vigie.core.process import limit_reader
+from vigie.core.process import confine_reader, limit_reader
 
 __all__ = ["ERRORS", "main"]
 
@@ -39,6 +39,12 @@ def main(argv: list[str]) -> int:
     limit_reader(memory, seconds, output_bytes)  # its output is a memory file: bounded where written
     data = sys.stdin.buffer.read()
     import pypdfium2 as pdfium
+
+    # PDFium is loaded: from here on no file is opened (a font PDFium would look for on the
+    # system is replaced by its own), no connection made (round 9 of the attacker's review);
+    # the codec pypdfium2 reads a page's text with is imported first (Python imports read files)
+    "".encode("utf-16-le").decode("utf-16-le")
+    confine_reader()
 
     try:
         doc = pdfium.PdfDocument(data)
