@@ -64,6 +64,9 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
+_UTF8_BAD_RATIO = 20  # UTF-8 with bad bytes: at least this many multibyte characters' extra bytes per bad one
+
+
 def _decode_bytes(data: bytes, limits: Limits) -> str:
     for bom, enc in _BOMS:
         if data.startswith(bom):
@@ -75,6 +78,15 @@ def _decode_bytes(data: bytes, limits: Limits) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a few bad bytes (a file cut or spliced, a stray byte in a cell): UTF-8 still, the
+    # bad bytes as U+FFFD. Read on as cp1252 or whatever charset-normalizer guessed, one bad byte in
+    # a 30 MB UTF-8 CSV made every accented name mojibake (`Hélène` read as Shift-JIS: `Hﾃｩlﾃｨne`).
+    # Text in a one-byte code page has next to no valid multibyte sequence and a bad one at each
+    # accented letter: it goes on below.
+    lax = data.decode("utf-8", errors="replace")
+    bad = lax.count("\ufffd") - data.count(b"\xef\xbf\xbd")  # (not those the file itself holds)
+    if bad * _UTF8_BAD_RATIO <= len(data) - len(lax):  # bytes the valid multibyte characters take beyond one each
+        return lax
     # Western European exports (the bulk of French dumps) are cp1252; charset detection on short
     # French text sometimes guesses a CJK code page, so cp1252 wins when it decodes cleanly into
     # Latin letters and typographic punctuation.

@@ -68,3 +68,21 @@ def test_a_csv_in_a_json_string_after_escaped_quotes_is_still_read() -> None:
     line = '{"note": "il a dit \\"oui\\" puis \\"non\\"", "sample": "' + csv + '"}'
     got = unveil(line)
     assert got is not None and all(f"jq.{k}@example.org" in got[0] for k in range(6))
+
+
+def test_a_utf8_csv_with_a_bad_byte_in_its_middle_is_read_as_utf8() -> None:
+    """One stray byte in a UTF-8 export (a file cut and spliced) made the whole of it fail UTF-8
+    and go to charset guessing, which read French names as Shift-JIS (`Hélène`: `Hﾃｩlﾃｨne`). It
+    is UTF-8 with that byte as U+FFFD; a cp1252 file (a bad byte at each accented letter, no valid
+    multibyte sequence) is still read as cp1252."""
+    from indexer.decode import decode
+
+    rows = "nom;email;telephone\n" + "".join(f"Hélène Séverine{k};h{k}@exemple.fr;06 12 34 56 {k % 100:02d}\n"
+                                             for k in range(2000))
+    data = rows.encode()
+    data = data[:len(data) // 2] + b"\xff" + data[len(data) // 2:]
+    text = decode(data, filename="clients.csv")
+    assert text.count("Hélène Séverine") == 2000 and text.count("\ufffd") == 1
+    emails = _emails(detect(data, key=KEY, filename="clients.csv"))
+    assert {"h0@exemple.fr", "h1999@exemple.fr"} <= emails
+    assert decode(rows.encode("cp1252"), filename="clients.csv") == rows
