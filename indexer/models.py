@@ -265,7 +265,8 @@ class Fragment:
     """A block of leaked records found in one item, with what was extracted from it."""
 
     # csv, separated_run, sql_insert, pg_copy, combo, jsonl, stealer_log, dox, hl7, astm, xml, json (a
-    # pretty-printed value), vcard, ldif, mail (a message's correspondents and body), log (key=value lines)
+    # pretty-printed value), vcard, ldif, mail (a message's correspondents and body), log (key=value lines),
+    # chat (a chat log's messages)
     kind: str
     start_line: int  # 1-based, inclusive
     end_line: int

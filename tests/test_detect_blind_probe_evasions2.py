@@ -236,9 +236,7 @@ def scored(name: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     return want, got
 
 
-# a labelled dox with one unlabelled line ("Née le 25/07/2002", no colon) is no dox even with
-# a plain address (a shape's miss, not the reading's)
-MISSED: frozenset[str] = frozenset({"r2_arobase_dox"})
+MISSED: frozenset[str] = frozenset()
 
 
 @pytest.mark.parametrize("name", sorted(set(POSITIVES) - MISSED))

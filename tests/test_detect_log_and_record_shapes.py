@@ -181,9 +181,50 @@ POSITIVES: dict[str, tuple[str, set[tuple[str, str]]]] = {
         "".join(f"{p['last'].upper()} : {p['tel']}\n" for p in (A, C, K)),
         _want(A, C, K, keys=("tel",)),
     ),
+    # ------------------------------------------------------------------ birth lines with a place
+    "dox_unlabelled_birth_line": (
+        f"Nom : {L['last']}\nPrénom : {L['first']}\nNé le {L['fr']} à Ajaccio (2A)\nTél : {_sp(L['tel'])}\n"
+        f"Mail : {L['email']}\n",
+        _want(L, keys=("email", "tel", "dob")),
+    ),
+    "dox_birth_label_then_place": (
+        f"Identité : {K['first']} {K['last'].upper()}\nNée le : {K['fr']} à Saint-Étienne\nNIR : {K['nir']}\n"
+        f"Portable : {K['tel']}\n",
+        _want(K, keys=("tel", "dob", "nir")),
+    ),
+    "dox_birth_date_then_age": (
+        f"Prénom : {J['first']}\nNom : {J['last']}\nDate de naissance : {J['fr']} (34 ans)\n"
+        f"Email : {J['email']}\nIBAN : {_grouped(J['iban'])}\n",
+        _want(J, keys=("email", "dob", "iban")),
+    ),
+    # ------------------------------------------------------------------ chat logs
+    "chat_discord_dates": (
+        f"[03/01/2025 21:02] n0body#0001: voila le mec {A['first']} {A['last']}\n"
+        f"[03/01/2025 21:02] n0body#0001: num {_sp(A['tel'])} mail {A['email']}\n"
+        "[03/01/2025 21:03] zer0: merci frr\n"
+        f"[03/01/2025 21:05] n0body#0001: et sa soeur {B['email']}\n",
+        _want(A, keys=("email", "tel")) | _want(B, keys=("email",)),
+    ),
+    "chat_irc_nicks": (
+        f"[21:40] <dr4g0n> qqn a le tel de {C['last']} ?\n[21:41] <mAlice> {C['tel']}\n"
+        f"[21:41] <mAlice> et son iban {_grouped(C['iban'])}\n[21:42] <dr4g0n> top\n",
+        _want(C, keys=("tel", "iban")),
+    ),
+    "chat_telegram_dash": (
+        f"22:10 - Admin: nouveau client {D['email']}\n22:11 - Admin: tel {D['tel']}\n"
+        f"22:12 - Modo: {E['email']} aussi\n",
+        _want(D, keys=("email", "tel")) | _want(E, keys=("email",)),
+    ),
 }
 
 NEGATIVES: dict[str, str] = {
+    "chat_without_personal_data": "[12/03/2024 22:14] shadow#4242: rdv 22:30 ce soir\n"
+                                  "[12/03/2024 22:15] kr4ken: ok, commande 2024-031-5587412 livrée\n"
+                                  "[12/03/2024 22:16] shadow#4242: version 6.1.0-18 installée\n",
+    "chat_one_signature": "[10:01] <bob> salut\n[10:02] <alice> écrivez-moi à alice@exemple.fr\n[10:03] <bob> ok\n"
+                          "[10:04] <alice> bonne soirée\n",
+    "project_born_on": "Le projet est né le 12/03/2015 à Paris.\nVersion : 2.4.1\nLicence : MIT\n"
+                       "Dépôt : https://git.exemple.fr/projet\n",
     "env_file": "DB_HOST=127.0.0.1\nDB_PORT=5432\nADMIN_EMAIL=admin@exemple.fr\nSECRET_KEY=8f3a1c0e55d24b7f9e\n"
                 "SMTP_PORT=587\n",
     "shell_env_prefix": "RUST_LOG=debug CARGO_TARGET_DIR=/tmp/t cargo build\n"

@@ -148,6 +148,34 @@ def _born(s: str) -> tuple[str, int, str, int, str, int] | None:
     return m.group(1), m.start(1), m.group(2), m.start(2), rest, m.end()
 
 
+# A dox's birth line without a label's colon nor a name: "Né le 12/03/1984 à Ajaccio", "née le
+# 3 mars 1990, Lyon": the date of birth, then the place (free text). And the date that starts a
+# birth label's value followed by more words ("Né le : 22/04/1978 à Ajaccio", "Date de naissance
+# : 01/02/1990 (34 ans)"): the date alone is the value (the whole value was no date).
+_DATE = r"(\d{1,2}(?:er)?[ ./-](?:\d{1,2}|[^\W\d_]{3,10}\.?)[ ./-]\d{2,4}|\d{4}-\d{2}-\d{2})\b"
+_BORN_LINE = re.compile(r"\A[ \t]*+(?:[-*•][ \t]++)?[nN][ée]e?(?:\(e\))?[ \t]++le[ \t]++" + _DATE)
+_DATE_HEAD = re.compile(r"\A" + _DATE)
+_BORN_FIRST = frozenset("nN \t-*•")  # what such a line starts with (a test before the call)
+
+
+def _born_line(s: str) -> tuple[str, int, str, int] | None:
+    """(date, its column, the rest of the line, its column) of an unlabelled birth line (above)."""
+    if "le" not in s:
+        return None
+    m = _BORN_LINE.match(s)
+    if m is None or ids.canon_dob(m.group(1)) is None:
+        return None
+    return m.group(1), m.start(1), s[m.end():], m.end()
+
+
+def _date_head(value: str) -> str | None:
+    """The date that starts a birth label's value when the whole value is no date, else None."""
+    m = _DATE_HEAD.match(value)
+    if m is None or m.end() == len(value) or ids.canon_dob(value) is not None or ids.canon_dob(m.group(1)) is None:
+        return None
+    return m.group(1)
+
+
 # A template's blanks, as phishing kits and "how to write a dox" posts fill their labels:
 # `xxx@xxx.com`, `06 XX XX XX XX`, `XXXXXXXX` (letters all x, bar an address's ending), or a
 # name that is the label's own words (`Nom : Prénom NOM`, `Name: First Last`)
@@ -231,8 +259,8 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         s = lines[j]
         km = _kv_match(s)
         key = norm_name(km.group(1)) if km else ""
-        if km is None and _born(s) is not None:  # "Anaïs Moreau, née le 30/05/1988": a dox's person
-            last_kv = j
+        if km is None and (_born(s) is not None or (s[:1] in _BORN_FIRST and _born_line(s) is not None)):
+            last_kv = j  # "Anaïs Moreau, née le 30/05/1988", "Né le 12/03/1984 à Ajaccio": a dox's person
             gap = 0
         elif km and (key in _STEALER or _label(km.group(1)) is not None):
             fam = key in _STEALER and _STEALER[key] not in ("email", "login")
@@ -264,6 +292,11 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         if not m:
             if (b := _born(lines[k])) is not None:
                 anchors += _person(k, b, 0, labels, free)
+            elif (bl := _born_line(lines[k])) is not None:
+                date, dc, rest, rc = bl
+                labels.append((k, "dob", date, dc))
+                if rest.strip(" \t,.;"):
+                    free.append((k, rest.rstrip(), rc))
             continue
         key = norm_name(m.group(1))
         if key in _STEALER:
@@ -273,6 +306,9 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             anchors += _person(k, b, m.start(2), labels, free)
         elif role is not None and key not in _STEALER and _placeholder(m.group(2), role):
             continue  # a template's blank (`Mail : xxx@xxx.com`, `Nom : Prénom NOM`): no one's value
+        elif role == "dob" and (head := _date_head(m.group(2).rstrip())) is not None:
+            labels.append((k, "dob", head, m.start(2)))  # `Né le : 22/04/1978 à Ajaccio`: the place apart
+            free.append((k, m.group(2)[len(head):].rstrip(), m.start(2) + len(head)))
         elif role is not None or key in _STEALER:
             labels.append((k, role or _STEALER.get(key, ""), m.group(2).rstrip(), m.start(2)))
         else:  # free text: in the fragment (article 9 notes), scanned and masked as an untyped field
@@ -610,6 +646,48 @@ def _logfmt(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         return hit
 
     return j, ("log", i, j - 1, fill)
+
+
+# --------------------------------------------------------------------------------- chat logs
+# `[12/03/2024 22:14] shadow#4242: tiens son num 06 ...`, `[22:14] <kr4ken> et son mail x@y.fr`,
+# `2024-03-12 22:14:03 | admin: ...`: a Discord, Telegram or IRC log copied whole, one message a line
+# behind its time and its author. Read as `label: value` lines, the time was the label and nothing
+# was typed. Each message is scanned as free text; the run is a fragment when two messages or more
+# give an identifier (one address in a chat is someone's signature as often as a leak).
+_CHAT = re.compile(
+    r"\A[ \t]*+[\[(]?+(?:\d{1,4}+[/.-]\d{1,2}+[/.-]\d{1,4}+[ T,]++)?\d{1,2}+:\d{2}+(?::\d{2}+)?+"
+    r"(?:[ \t]*+[AaPp][Mm])?+[\])]?+[ \t]*+[|-]?+[ \t]*+(?:<([^\s<>]{1,40}+)>|([^\s:<>\[\]]{1,40}+):)[ \t]++(\S.*)")
+_CHAT_MIN_HITS = 2
+
+
+def _chat_match(s: str) -> re.Match[str] | None:
+    c = s.lstrip()[:1]
+    return _CHAT.match(s) if (c == "[" or c == "(" or c.isdigit()) and len(s) <= 4000 else None
+
+
+def _chat(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """A run of chat lines (see above), three at the least."""
+    lines = ctx.lines
+    msgs: list[re.Match[str]] = []
+    j = i
+    while j < len(lines) and (m := _chat_match(lines[j])) is not None:
+        msgs.append(m)
+        j += 1
+    if len(msgs) < MIN_HEADERLESS_ROWS:
+        return i + 1, None
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        hit = 0
+        for k, m in enumerate(msgs):
+            if (k & 255) == 0 and sink.over():
+                break
+            before = len(sink.found)
+            extract_record([(m.group(3), offs[k] + m.start(3))], [None], sink)
+            hit += len(sink.found) > before
+        return hit
+
+    fill.accept = lambda hits: hits >= _CHAT_MIN_HITS  # type: ignore[attr-defined]
+    return j, ("chat", i, j - 1, fill)
 
 
 # ------------------------------------------------------------ URL-encoded forms, obfuscated lists
@@ -1572,13 +1650,14 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
     elif s.lstrip()[:1] in "{[" and is_json_line(s):
         while k > lo and is_json_line(lines[k - 1]):
             k -= 1
-    elif (km := _kv_match(s)) is not None and "," not in km.group(1):
+    elif ((km := _kv_match(s)) is not None and "," not in km.group(1)) or (
+            s[:1] in _BORN_FIRST and _born_line(s) is not None):
         # (a "label" holding a comma is cells of a CSV row: `Claire Martin,1985-03-15T00:00:00,...`
         # matches as `label: value` at the time's colon; its header is found below, by signature)
         j = k
         while j > lo:
             prev = lines[j - 1]
-            if _kv_match(prev) or _born(prev) is not None:
+            if _kv_match(prev) or _born(prev) is not None or (prev[:1] in _BORN_FIRST and _born_line(prev) is not None):
                 k = j = j - 1
             elif not prev.strip() or _RULE.match(prev):
                 j -= 1
@@ -1675,7 +1754,11 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         nxt, spec = _kv(ctx, i) if i + 1 < len(ctx.lines) and _kv_match(ctx.lines[i + 1]) else _born_run(ctx, i)
         if spec is not None:
             return nxt, spec
-    if _kv_match(s):
+    if c in "[(0123456789" and ":" in s and _chat_match(s) is not None:
+        nxt, spec = _chat(ctx, i)
+        if spec is not None:
+            return nxt, spec
+    if _kv_match(s) or (c in "nN-*•" and _born_line(s) is not None):
         nxt, spec = _kv(ctx, i)
         if spec is None and _named_number(s) is not None:
             # `Santoni : 06 50 92 04 74`, `Portable : 07 ...`: a name or a phone's label, no other label
