@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 from tests import cli_fork
 from tests.fixtures.forum import REPO, crawl, make_config, test_keys_env
 from vigie_kit.forum import ForumServer
+from vigie_kit.ports import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -90,9 +90,7 @@ except CrawlerError as exc:
 
 
 def test_tor_source_without_reachable_tor_fails_closed(fresh_forum: ForumServer, tmp_path: Path) -> None:
-    with socket.socket() as s:  # a port with nothing listening: Tor is "down"
-        s.bind(("127.0.0.1", 0))
-        dead_port = s.getsockname()[1]
+    dead_port = free_port()  # a port with nothing listening: Tor is "down" (none binding port 0 is given it)
     config = make_config(tmp_path / "config", fresh_forum.url, network="tor", limits={"retries": 1})
     fresh_forum.reset_counters()
     run = crawl(config, tmp_path / "data", "test-phpbb",

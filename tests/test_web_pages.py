@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from vigie.web.app import CSP
 from vigie.web.data import SearchFilters
 from vigie.web.models import Principal
 from vigie.web.pages import router as pages_router
+from vigie_kit.ports import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -294,9 +294,7 @@ def test_demo_serve_only_prints_one_time_accounts_that_log_in(tmp_path: Path) ->
     write_demo_config(workspace, DemoEndpoints(onion="a" * 56 + ".onion", socks_port=9, control_port=9,
                                                cookie_path=workspace / "cookie", smtp_port=9,
                                                webhook_url="http://127.0.0.1:9/hook", keys_dir=keys))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # bound by the demo's server once its process has started: no port-0 server is given it
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_")}
     proc = subprocess.Popen([sys.executable, "-m", "vigie", "demo", "--serve-only", "--port", str(port),
                              "--data-dir", str(tmp_path / "data")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -157,11 +157,9 @@ def test_a_bad_whsec_secret_is_a_permanent_error() -> None:
 def test_delivery_errors_name_only_the_receivers_host() -> None:
     """A webhook URL's path and query often hold the receiver's token; the error text is kept in
     the outbox (`last_error`) and shown by `vigie alerts list`, where log masking does not reach."""
-    import socket
+    from vigie_kit.ports import free_port
 
-    with socket.socket() as s:  # a port with nothing listening: connection refused
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # a port with nothing listening: connection refused (none binding port 0 is given it)
     for url in (f"http://127.0.0.1:{port}/hooks/T0KEN-in-path?token=T0KEN-in-query",
                 "http://receiver.example/hooks/T0KEN-in-path?token=T0KEN-in-query"):
         with pytest.raises(ChannelError) as raised:
