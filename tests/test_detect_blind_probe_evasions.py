@@ -793,7 +793,6 @@ MISSED: frozenset[str] = frozenset(
         "ev_at_dot_brackets",  # a "- Name : x [at] y [dot] fr" list: no shape (the plain @ list is one)
         "ev_paren_at",  # "Name - x(at)y(dot)fr - phone" lines: no shape (the plain @ lines are one)
         "ev_intl_dotted",  # three phones on one line and the names on the next
-        "enc_quoted_printable",  # a MIME part's headers without a message's: not decoded
         "sh_fixed_width",  # DDMMYYYY glued under a DATNAIS head: no date of birth
         "sh_telegram_export",  # ", né le 19/04/1973," inside a message's text: no date of birth
     }

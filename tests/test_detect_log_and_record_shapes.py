@@ -74,6 +74,19 @@ def _grouped(iban: str) -> str:
     return " ".join(iban[i:i + 4] for i in range(0, len(iban), 4))
 
 
+def _qp(line: str) -> str:
+    """A line as a mail client writes it quoted-printable: UTF-8 bytes above 127 as `=XX`, the `@`
+    and `;` encoded too (some do), cut by soft line breaks (`=` at a line's end) every 30 characters."""
+    out, cur = [], ""
+    for c in line:
+        tok = c if c.isascii() and c not in "@;=" else "".join(f"={b:02X}" for b in c.encode())
+        if len(cur) + len(tok) > 30:  # (never inside an `=XX`, as encoders cut)
+            out.append(cur)
+            cur = ""
+        cur += tok
+    return "=\n".join([*out, cur])
+
+
 def _ms(iso: str) -> int:
     d = date.fromisoformat(iso)
     return int(datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp() * 1000)
@@ -215,9 +228,26 @@ POSITIVES: dict[str, tuple[str, set[tuple[str, str]]]] = {
         f"22:12 - Modo: {E['email']} aussi\n",
         _want(D, keys=("email", "tel")) | _want(E, keys=("email",)),
     ),
+    # ------------------------------------------------------------------ a MIME part pasted alone
+    "qp_part_at_encoded": (
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        + "".join(_qp(f"{p['last']};{p['first']};{p['email']};{_sp(p['tel'])};{p['fr']}") + "\n"
+                  for p in (F, G, H)),
+        _want(F, G, H, keys=("email", "tel")),  # (a header-less date column is no date of birth)
+    ),
+    "qp_part_with_type": (
+        "voici ce que j'ai récupéré :\n\nContent-Type: text/csv; charset=utf-8\n"
+        "Content-Transfer-Encoding: quoted-printable\n\nnom;prénom;mail;iban\n"
+        .replace("nom;prénom;mail;iban", _qp("nom;prénom;mail;iban"))
+        + "".join(_qp(f"{p['last']};{p['first']};{p['email']};{p['iban']}") + "\n" for p in (I_, L)),
+        _want(I_, L, keys=("email", "iban")),
+    ),
 }
 
 NEGATIVES: dict[str, str] = {
+    "qp_part_prose": "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n"
+                     "Bonjour =C3=A0 tous, la r=C3=A9union est d=C3=A9plac=C3=A9e =C3=A0 jeudi 14h, salle=\n"
+                     " 3. Merci de confirmer avant le 12/03.\n",
     "chat_without_personal_data": "[12/03/2024 22:14] shadow#4242: rdv 22:30 ce soir\n"
                                   "[12/03/2024 22:15] kr4ken: ok, commande 2024-031-5587412 livrée\n"
                                   "[12/03/2024 22:16] shadow#4242: version 6.1.0-18 installée\n",

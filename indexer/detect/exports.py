@@ -285,7 +285,8 @@ _SHOWN_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject", "D
 
 def _header_block_start(lines: list[str]) -> int | None:
     """The first line of a message's header block (three header lines or more, with a From,
-    To or Content-Type among them), when the text holds no mbox separator."""
+    To or Content-Type among them, or a part's headers naming its base64 or quoted-printable
+    transfer encoding, then a blank line), when the text holds no mbox separator."""
     k = 0
     n = min(len(lines), 2000)
     while k < n:
@@ -297,6 +298,11 @@ def _header_block_start(lines: list[str]) -> int | None:
                     names.add(lines[j].split(":", 1)[0].lower())
                 j += 1
             if j - k >= 3 and names & {"from", "to", "content-type"}:
+                return k
+            # a MIME part pasted without its message's headers (`Content-Type: text/plain;...`,
+            # `Content-Transfer-Encoding: quoted-printable`, a blank line, then the encoded body)
+            if "content-transfer-encoding" in names and (j >= len(lines) or not lines[j].strip()) and any(
+                    _ENCODED.match(lines[x]) for x in range(k, j)):
                 return k
             k = j + 1
             continue
