@@ -86,3 +86,43 @@ def test_a_utf8_csv_with_a_bad_byte_in_its_middle_is_read_as_utf8() -> None:
     emails = _emails(detect(data, key=KEY, filename="clients.csv"))
     assert {"h0@exemple.fr", "h1999@exemple.fr"} <= emails
     assert decode(rows.encode("cp1252"), filename="clients.csv") == rows
+
+
+# the JSON string patterns of indexer.detect.records before they were made linear: the reference
+_OLD_STRING = r'"(?:[^"\\\n]|\\.)*"'
+_OLD_TOKEN = _OLD_STRING + r"|[\[\]{}]"
+
+
+def test_json_strings_and_brackets_are_read_as_before_in_one_pass() -> None:
+    """`records` sets JSON strings aside (a pretty value's end, a text's containers) in one pass
+    now; what it finds is what the old search found, on 20,000 random lines of quotes,
+    backslashes, brackets and line breaks (seeded)."""
+    import random
+    import re
+
+    from indexer.detect import records
+
+    old_string, old_token = re.compile(_OLD_STRING), re.compile(_OLD_TOKEN)
+    rng = random.Random(22)
+    for _ in range(20_000):
+        s = "".join(rng.choice('"\\[]{}a \n') for _ in range(rng.randrange(1, 40)))
+        line = s.replace("\n", "")
+        assert records._JSON_STRING.sub(records._closed_strings_out, line) == old_string.sub("", line), repr(line)
+        if "\\" not in line:  # (the plain pattern `_pretty_end` takes on such a line)
+            assert records._PLAIN_STRING.sub("", line) == old_string.sub("", line), repr(line)
+        want = [m.start() for m in old_token.finditer(s) if s[m.start()] != '"']
+        assert list(records._json_brackets(s)) == want, repr(s)
+
+
+@pytest.mark.parametrize("shape", ["pretty", "wrapped"])
+def test_a_json_value_with_a_run_of_escaped_quotes_is_read_in_linear_time(shape: str) -> None:
+    run = '\\"' * (32 * 1024)
+    body = ('[\n  {\n    "email": "a.b@exemple.fr",\n    "note": "' + run + '\n  }\n]\n' if shape == "pretty"
+            else '{\n"data": [{"email": "a.b@exemple.fr", "note": "' + run + '\n}]}\n')
+    text = f"{dump('jsonrun')}\n{body}"
+    budget = _linear_budget(len(run))
+    t0 = time.thread_time()
+    frags = detect(text.encode(), key=KEY)
+    took = time.thread_time() - t0
+    assert took < budget, f"detect took {took:.2f}s of CPU on a {len(run) // 1024} KiB run of escaped quotes"
+    assert dump_emails("jsonrun") <= _emails(frags)

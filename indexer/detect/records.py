@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -1048,8 +1048,29 @@ def jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 # line's record (`_json_record`, typed by its keys). Read line by line instead, each record was
 # a dox of its own (one alert per patient), keys without a label (dates of birth) went untyped
 # and `\u00e9` escapes were read as letters.
-_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')  # a string token, escapes included; none spans lines
-_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[\]{}]')
+# a string token, escapes included (none spans lines), or a quote no quote closes on its line: then
+# up to where its string fails (a line break, the end); no string starts in there (each quote in it
+# is escaped), but its brackets count. One pass: a search for closed strings alone restarted at
+# each quote of a run of `\\"`, quadratic (32 kB of them took 6 s).
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*+(")?')
+_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*+(")?|[\[\]{}]')
+_BRACKET = re.compile(r"[\[\]{}]")
+_PLAIN_STRING = re.compile(r'"[^"\n]*"')  # the same on a line without a backslash, where it is linear: faster
+
+
+def _closed_strings_out(m: re.Match[str]) -> str:
+    return "" if m.group(1) else m.group(0)
+
+
+def _json_brackets(text: str) -> Iterator[int]:
+    """The positions of the brackets of `text` outside its strings, in order."""
+    for m in _JSON_TOKEN.finditer(text):
+        st = m.start()
+        if text[st] != '"':
+            yield st
+        elif m.group(1) is None:  # a quote that opens no string: what follows it is read as before
+            for b in _BRACKET.finditer(text, st + 1, m.end()):
+                yield b.start()
 # a line that opens the value: `[`, `{`, `[{`, or a member that opens one (`"patients": [`)
 _JSON_OPENER = re.compile(r'\A\s*(?:"(?:[^"\\\n]|\\.){1,200}"\s*:\s*)?[\[{]{1,2}\s*$')
 _JSON_MEMBER = re.compile(r'\A\s*"(?:[^"\\\n]|\\.){1,200}"\s*:')
@@ -1093,7 +1114,7 @@ def _pretty_end(lines: list[str], i: int) -> int:
         if not s.strip():
             return k
         if '"' in s:
-            s = _JSON_STRING.sub("", s)
+            s = _JSON_STRING.sub(_closed_strings_out, s) if "\\" in s else _PLAIN_STRING.sub("", s)
         depth += s.count("{") + s.count("[") - s.count("}") - s.count("]")
         k += 1
         if depth <= 0:
@@ -1106,18 +1127,16 @@ def _json_tree(text: str) -> list[list[Any]]:
     one pass over its string and bracket tokens; stops at a closing bracket without its opener."""
     roots: list[list[Any]] = []
     stack: list[list[Any]] = []
-    for m in _JSON_TOKEN.finditer(text):
-        c = text[m.start()]
-        if c == '"':
-            continue
+    for p in _json_brackets(text):
+        c = text[p]
         if c == "{" or c == "[":
-            node: list[Any] = [c, m.start(), -1, []]
+            node: list[Any] = [c, p, -1, []]
             (stack[-1][3] if stack else roots).append(node)
             stack.append(node)
         elif not stack or (stack[-1][0] == "{") != (c == "}"):
             break
         else:
-            stack.pop()[2] = m.end()
+            stack.pop()[2] = p + 1
     return roots
 
 
