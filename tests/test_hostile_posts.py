@@ -126,3 +126,20 @@ def test_a_json_value_with_a_run_of_escaped_quotes_is_read_in_linear_time(shape:
     took = time.thread_time() - t0
     assert took < budget, f"detect took {took:.2f}s of CPU on a {len(run) // 1024} KiB run of escaped quotes"
     assert dump_emails("jsonrun") <= _emails(frags)
+
+
+def test_a_mail_whose_from_header_the_email_package_cannot_parse_is_read_as_written() -> None:
+    """Found by tests/fuzz.py's `unveil` target: a message whose From header is folded into a
+    JSON value made the standard library's address parser raise AttributeError (a `Group` where
+    it wanted a mailbox), out of `detect` and `detect_many`: the post and its batch were lost.
+    The message is read as written."""
+    import base64
+
+    head = ('From: vendeur <v@exemple.ochannel",\n "id": 1987654321,\n "messages": [\n  {\n   "id": 10,\n'
+            '   "type": "message",\n   "date": ": "bold",\n     -Type: multipart/mixed; boundary="XyZ"\n')
+    part = base64.encodebytes(dump("mailpart").encode()).decode()
+    post = (f"{head}\n--XyZ\nContent-Type: text/csv\nContent-Transfer-Encoding: base64\n\n{part}--XyZ--\n\n"
+            f"{dump('mailafter')}")
+    assert dump_emails("mailafter") <= _emails(detect(post.encode(), key=KEY))
+    found = detect_many([dump("mailleft").encode(), post.encode()], key=KEY)
+    assert dump_emails("mailleft") <= _emails(found[0]) and dump_emails("mailafter") <= _emails(found[1])
