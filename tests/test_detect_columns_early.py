@@ -143,21 +143,38 @@ def test_national_country_is_what_every_countrys_rules_say() -> None:
 
 def test_a_date_asks_no_countrys_rules_and_no_address(monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[str] = []
-    real_compact = ids._national_compact
+    real_valid = C._national_valid
     real_contains = C.contains
 
-    def compact(country: str, c: str) -> str | None:
+    def valid(country: str, c: str) -> bool:
         asked.append(country)
-        return real_compact(country, c)
+        return real_valid(country, c)
 
     def contains(rx: object, text: str) -> bool:
         asked.append("address")
         return real_contains(rx, text)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ids, "_national_compact", compact)
+    monkeypatch.setattr(C, "_national_valid", valid)
     monkeypatch.setattr(C, "contains", contains)
     for v in ("1941-08-11", "24.09.1945", "03/10/1946"):
         assert C._value_types(v, frozenset()) is None
     assert asked == []  # 8 digits: no country's length; no letter: no street-type word
     assert C._value_types("KC 48 66 75 B", frozenset()) == ("national_id", "GB")
     assert asked == ["ES", "US", "GB"]  # a 9-character form: only the rules of 9 characters
+
+
+def test_the_cores_national_and_date_checks_answer_as_the_reference() -> None:
+    """`_national_valid` and `_dob` ask the compiled core when it is the engine: the same answers
+    as python-stdnum's checks and `canon_dob` (on either engine), compacted values with odd
+    characters included (the core compacts again: it is asked only ASCII letters and digits)."""
+    rng = random.Random(22)
+    alphabet = "0123456789" * 3 + "ABCXYZLT .-/\x0b\n:é"
+    values = ["85073003328", "7561234567897", "X1234567L", "12345678Z", "RSSMRA85T10A562S", "AB123456C", "123\x0b",
+              "078051120", "24.09.1945", "1999-02-29", "29/02/2000", "15.03.85", "19900726", "07/26/1990"]
+    values += ["".join(rng.choice(alphabet) for _ in range(rng.randint(6, 17))) for _ in range(4000)]
+    for v in values:
+        c = v.strip().upper().translate(ids._NID_STRIP)
+        for cc in ids.NATIONAL_ID_COUNTRIES:
+            if len(c) <= 24:
+                assert C._national_valid(cc, c) is bool(ids._national_compact(cc, c)), (cc, c)
+        assert C._dob(v) == ids.canon_dob(v), v
