@@ -36,6 +36,7 @@ from indexer.detect.parallel import (
     DEFAULT_POOL_MIN_BYTES,
     DEFAULT_THRESHOLD_BYTES,
     DetectPool,
+    detect_here,
     detect_items,
     detect_stream,
     make_pool,
@@ -130,11 +131,15 @@ class Ingestor:
         data: bytes | str = item.raw or item.body
         # an attachment's HTML ceiling is its source's (limits.max_page_elements), as for its pages
         limits = None if item.max_html_elements is None else Limits(max_html_elements=item.max_html_elements)
-        if self._parallel() and len(data) > self.big_bytes:
+        if len(data) > self.big_bytes and self.detect is _detect:
             blob = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+            chunk_bytes = min(self.big_bytes, DEFAULT_CHUNK_BYTES)
+            if not self._parallel():  # one detection process: the same chunks here (never cut at 64 MiB)
+                return list(detect_here([blob], key=self.match_key, filename=item.filename, limits=limits,
+                                        chunk_bytes=chunk_bytes))
             with self._on_pool() as pool:
                 return list(detect_stream([blob], key=self.match_key, filename=item.filename, limits=limits,
-                                          chunk_bytes=min(self.big_bytes, DEFAULT_CHUNK_BYTES), pool=pool))
+                                          chunk_bytes=chunk_bytes, pool=pool))
         if limits is not None:
             return self.detect(data, key=self.match_key, filename=item.filename, limits=limits)
         return self.detect(data, key=self.match_key, filename=item.filename)

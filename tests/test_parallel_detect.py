@@ -377,3 +377,47 @@ def test_a_small_batch_is_detected_without_starting_the_pool(tmp_path: Path) -> 
     finally:
         sink.close()
         store.close()
+
+
+def test_one_detection_process_reads_a_big_item_in_the_pools_chunks(mixed: bytes, tmp_path: Path) -> None:
+    """`detection.workers: 1` (the default on a one-core host): a big item is detected in this
+    process in the pool's chunks, with the pool's fragments (here 20 kB chunks of the mixed dump)."""
+    from indexer.ingest import Ingestor
+    from indexer.models import CrawledItem
+    from indexer.store.embedded import EmbeddedStore
+    from tests.fixtures.es import TEST_DATA_KEY, TEST_MATCH_KEY
+
+    item = CrawledItem(source="s", url="http://x.onion/files/1/dump.txt", raw=mixed, filename="dump.txt")
+    got = {}
+    for workers in (1, 2):
+        store = EmbeddedStore(tmp_path / f"s{workers}.sqlite3")
+        sink = Ingestor(store, TEST_MATCH_KEY, TEST_DATA_KEY, workers=workers, big_bytes=20_000)
+        try:
+            got[workers] = [d.id for d in sink.ingest(item).fragments]
+            assert (sink._pool is None) == (workers == 1)  # no process started for one
+        finally:
+            sink.close()
+            store.close()
+    assert len(got[1]) > 70 and got[1] == got[2]
+
+
+def test_one_detection_process_reads_an_item_past_64_mib_to_its_end(tmp_path: Path) -> None:
+    """An attachment's member may be 200 MiB within the default caps. Detected whole, `decode`
+    cut it at 64 MiB (a warning in the log, the tail never read): the rows after it were lost."""
+    from indexer.ingest import Ingestor
+    from indexer.models import CrawledItem
+    from indexer.store.embedded import EmbeddedStore
+    from tests.fixtures.es import TEST_DATA_KEY, TEST_MATCH_KEY
+
+    line = b"lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor\n"
+    tail = b"email;telephone\n" + b"".join(b"client%d@exemple.fr;06 12 34 56 %02d\n" % (i, i) for i in range(20))
+    data = line * ((65 << 20) // len(line)) + tail
+    assert len(data) > 64 << 20
+    store = EmbeddedStore(tmp_path / "s.sqlite3")
+    sink = Ingestor(store, TEST_MATCH_KEY, TEST_DATA_KEY, workers=1)
+    try:
+        docs = sink.ingest(CrawledItem(source="s", url="http://x.onion/f/big.csv", raw=data, filename="big.csv"))
+    finally:
+        sink.close()
+        store.close()
+    assert [(d.counts.get("email"), d.counts.get("phone")) for d in docs.fragments] == [(20, 20)]

@@ -34,7 +34,8 @@ from indexer.models import Fragment
 from indexer.tokens import MatchKey
 
 __all__ = ["DEFAULT_CHUNK_BYTES", "DEFAULT_POOL_MIN_BYTES", "DEFAULT_THRESHOLD_BYTES", "Chunk", "chunks", "DetectPool",
-           "detect_items", "detect_stream", "make_pool", "PackedFragment", "pack", "StreamStats", "unpack"]
+           "detect_here", "detect_items", "detect_stream", "make_pool", "PackedFragment", "pack", "StreamStats",
+           "unpack"]
 
 DEFAULT_THRESHOLD_BYTES = 8 * 1024 * 1024  # inputs above this go through the pool
 DEFAULT_POOL_MIN_BYTES = 1024 * 1024  # a batch of items under this is detected without starting the pool
@@ -70,17 +71,21 @@ def _detect_chunk(ch: Chunk, filename: str | None, limits: Limits | None) -> lis
     return pack(_detect_chunk_frags(ch, filename, limits))
 
 
-def _detect_chunk_frags(ch: Chunk, filename: str | None, limits: Limits | None) -> list[Fragment]:
+def _detect_chunk_frags(ch: Chunk, filename: str | None, limits: Limits | None,
+                        key: MatchKey | None = None) -> list[Fragment]:
+    """One chunk's fragments, numbered in the whole input's lines; `key`: the worker's (`_KEY`)
+    unless given (`detect_here`, in the calling process)."""
     from indexer.detect import detect
 
-    if _KEY is None:  # pragma: no cover - the pool's initializer sets it
+    key = key or _KEY
+    if key is None:  # pragma: no cover - the pool's initializer sets it
         raise RuntimeError("detection worker started without its match key (use detect_stream)")
     pad = 0
     data = ch.head + ch.data
     if ch.prelude:
         data = ch.prelude + b"\n\n\n" + data
         pad = ch.prelude.count(b"\n") + 3
-    frags = detect(data, key=_KEY, filename=filename if ch.first_line == 0 else None, limits=limits)
+    frags = detect(data, key=key, filename=filename if ch.first_line == 0 else None, limits=limits)
     out = []
     for f in frags:
         if f.start_line <= pad:
@@ -140,6 +145,17 @@ def detect_items(pool: DetectPool, items: list[tuple[bytes | str, str | None]], 
         pending.append(pool.submit(_detect_items, batch, limits))
     while pending:
         yield from map(unpack, pending.popleft().result())
+
+
+def detect_here(source: str | Path | BinaryIO | Iterable[bytes], *, key: MatchKey, filename: str | None = None,
+                chunk_bytes: int = DEFAULT_CHUNK_BYTES, limits: Limits | None = None,
+                stats: StreamStats | None = None) -> Iterator[Fragment]:
+    """`detect_stream` without processes: the same chunks, detected one after the other in this
+    process (one detection process configured: `detection.workers: 1`). A big input given to
+    `detect()` whole would be cut at `Limits.max_bytes` (64 MiB) and its tail never read; in
+    chunks it is read whole with the single pass's fragments, memory bounded by one chunk."""
+    for ch in chunks(source, chunk_bytes, stats=stats, max_line_chars=(limits or Limits()).max_line_chars):
+        yield from _detect_chunk_frags(ch, filename, limits, key)
 
 
 def detect_stream(source: str | Path | BinaryIO | Iterable[bytes], *, key: MatchKey, filename: str | None = None,
