@@ -184,7 +184,10 @@ def test_long_chains_are_fetched_ahead_and_the_concurrency_limit_holds(tmp_path:
         assert len(beyond) <= FETCH_AHEAD_PAGES and all(hits[p].status == 404 for p in beyond)
         overlapped = [n for n in range(3, pages + 1)
                       if hits[f"{base}?page={n}"].began < hits[f"{base}?page={n - 1}" if n > 2 else base].at]
-        assert len(overlapped) >= 3, "pages of the thread were still fetched one after the other"
+        # one page after the other overlaps none (each next link is read off the page before); a quiet
+        # host overlapped 4 of the 7 ([4, 6, 7, 8]), two cores pinned by busy loops 3 or 4, and the
+        # whole suite on 2 cores 2 ([6, 8]: wave 22's first whole run failed ">= 3" there)
+        assert len(overlapped) >= 2, (overlapped, "pages of the thread were still fetched one after the other")
         assert 2 <= forum.max_concurrent() <= 4
 
 
