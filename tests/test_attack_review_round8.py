@@ -94,6 +94,34 @@ class RawSite:
         self.sock.close()
 
 
+def hostile_page_site(off_site: list[str], worker: str, popup: str, own: list[str]) -> ThreadingHTTPServer:
+    """A started loopback site whose page opens WebSockets to `off_site`, a worker running the
+    script `worker`, a WebSocket to the site itself (its handshake's Upgrade header is appended
+    to `own`: the page's script did run) and a popup on `popup`. The caller shuts it down."""
+
+    class Hostile(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/own":  # the WebSocket handshake to the site itself
+                own.append(self.headers.get("Upgrade", ""))
+                self.send_response(404)
+                self.end_headers()
+                return
+            body = (f"<html><body><p id='state'>ready</p><article class='victim'><h2 class='name'>Acme</h2>"
+                    f"</article><script>for (const u of {off_site!r}) {{ try {{ new WebSocket(u); }} catch (e) {{}} }}"
+                    f'new Worker(URL.createObjectURL(new Blob(["{worker}"])));'
+                    f"new WebSocket('ws://127.0.0.1:{self.server.server_address[1]}/own');"
+                    f"window.open('{popup}');"
+                    "</script></body></html>").encode()
+            _send_html(self, body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    site = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    return site
+
+
 @pytest.mark.slow
 def test_a_pages_websockets_reach_no_host_but_the_sources(tmp_path: Path) -> None:
     """A hostile page on a `network: direct` browser source opens WebSockets, from the page and
@@ -110,26 +138,7 @@ def test_a_pages_websockets_reach_no_host_but_the_sources(tmp_path: Path) -> Non
     worker = f"new WebSocket('ws://127.0.0.2:{victim.port}/worker')"
     own: list[str] = []
 
-    class Hostile(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            if self.path == "/own":  # the WebSocket handshake to the site itself
-                own.append(self.headers.get("Upgrade", ""))
-                self.send_response(404)
-                self.end_headers()
-                return
-            body = (f"<html><body><p id='state'>ready</p><article class='victim'><h2 class='name'>Acme</h2>"
-                    f"</article><script>for (const u of {off_site!r}) {{ try {{ new WebSocket(u); }} catch (e) {{}} }}"
-                    f'new Worker(URL.createObjectURL(new Blob(["{worker}"])));'
-                    f"new WebSocket('ws://127.0.0.1:{self.server.server_address[1]}/own');"
-                    f"window.open('http://127.0.0.2:{victim.port}/popup');"
-                    "</script></body></html>").encode()
-            _send_html(self, body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    site = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
-    threading.Thread(target=site.serve_forever, daemon=True).start()
+    site = hostile_page_site(off_site, worker, f"http://127.0.0.2:{victim.port}/popup", own)
     try:
         result = browser_fetch(tmp_path, {"url": f"http://127.0.0.1:{site.server_port}/", "socks": None,
                                           "source": "hostile", "max_pages": 1})

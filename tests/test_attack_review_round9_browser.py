@@ -16,16 +16,14 @@ Tor network's exits would go anywhere), a hostile site and two services on 127.0
 
 from __future__ import annotations
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tests.slow_socks import SlowCircuitSocks
-from tests.test_attack_review_round8 import _Listener
-from tests.test_browser_render import _send_html, browser_fetch
+from tests.test_attack_review_round8 import _Listener, hostile_page_site
+from tests.test_browser_render import browser_fetch
 
 
 @pytest.mark.slow
@@ -35,26 +33,7 @@ def test_a_page_through_tor_reaches_no_host_but_the_sources(tmp_path: Path) -> N
     own: list[str] = []
     worker = f"fetch('http://localhost:{by_name.port}/worker-fetch').catch(() => 0);"
 
-    class Hostile(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            if self.path == "/own":  # the WebSocket handshake to the site itself
-                own.append(self.headers.get("Upgrade", ""))
-                self.send_response(404)
-                self.end_headers()
-                return
-            body = (f"<html><body><p id='state'>ready</p><article class='victim'><h2 class='name'>Acme</h2>"
-                    f"</article><script>for (const u of {off_site!r}) {{ try {{ new WebSocket(u); }} catch (e) {{}} }}"
-                    f'new Worker(URL.createObjectURL(new Blob(["{worker}"])));'
-                    f"new WebSocket('ws://127.0.0.1:{self.server.server_address[1]}/own');"
-                    f"window.open('http://localhost:{by_name.port}/popup');"
-                    "</script></body></html>").encode()
-            _send_html(self, body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    site = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
-    threading.Thread(target=site.serve_forever, daemon=True).start()
+    site = hostile_page_site(off_site, worker, f"http://localhost:{by_name.port}/popup", own)
     try:
         with SlowCircuitSocks(build_seconds=0) as socks:
             result = browser_fetch(tmp_path, {"url": f"http://127.0.0.1:{site.server_port}/",

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.fixtures.forum import CrawlRun, crawl, test_keys_env
+from tests.fixtures.forum import CrawlRun, crawl, test_keys_env, write_source
 from vigie_kit.real_engines import FORUM_ENGINES as ENGINES
 from vigie_kit.real_engines import RealSite, engine_python, real_forum
 
@@ -35,14 +35,7 @@ def real_config(directory: Path, engine: str, base_url: str) -> Path:
     address, the network and test-speed limits change, so the YAML is what is tested."""
     text = (SOURCES / f"real-{engine}.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(re.sub(r"http://[a-z]+x+\.onion", base_url.rstrip("/"), text))
-    data["network"] = "direct"
-    data["limits"] = {**data.get("limits", {}), "delay_seconds": 0, "autothrottle": False, "concurrency": 4,
-                      "timeout_seconds": 30, "retry_backoff_seconds": 0.2}
-    (directory / "sources").mkdir(parents=True, exist_ok=True)
-    (directory / "sources" / f"{data['name']}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
-                                                                 encoding="utf-8")
-    (directory / "vigie.yaml").write_text("storage:\n  backend: embedded\n", encoding="utf-8")
-    return directory
+    return write_source(directory, data)
 
 
 # one xdist group per engine: its three tests share one site and one pair of crawls on one worker

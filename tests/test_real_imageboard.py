@@ -29,7 +29,7 @@ import pytest
 import yaml
 
 from tests import cli_fork
-from tests.fixtures.forum import REPO, CrawlRun, crawl, test_keys_env
+from tests.fixtures.forum import REPO, CrawlRun, crawl, test_keys_env, write_source
 from vigie_kit.real_engines import engine_python
 from vigie_kit.real_imageboard import IMAGEBOARD_ENGINES, RealBoard, real_imageboard
 
@@ -44,14 +44,7 @@ def board_config(directory: Path, site: RealBoard) -> Path:
     address, the network and test-speed limits change, so the YAML is what is tested."""
     text = (REPO / "config" / "sources" / "example-imageboard.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(re.sub(r"http://[a-z]+x+\.onion", site.url, text))
-    data["network"] = "direct"
-    data["limits"] = {**data.get("limits", {}), "delay_seconds": 0, "autothrottle": False, "concurrency": 4,
-                      "timeout_seconds": 30, "retry_backoff_seconds": 0.2}
-    (directory / "sources").mkdir(parents=True, exist_ok=True)
-    (directory / "sources" / f"{data['name']}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
-                                                                 encoding="utf-8")
-    (directory / "vigie.yaml").write_text("storage:\n  backend: embedded\n", encoding="utf-8")
-    return directory
+    return write_source(directory, data)
 
 
 def thread_pages_served(site: RealBoard, since: int) -> list[str]:

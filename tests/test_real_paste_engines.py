@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from tests import cli_fork
-from tests.fixtures.forum import REPO, CrawlRun, crawl, test_keys_env
+from tests.fixtures.forum import REPO, CrawlRun, crawl, test_keys_env, write_source
 from tests.fixtures.spider_output import spider_output
 from vigie_kit.real_engines import PASTE_ENGINES, RealPasteSite, engine_python, real_paste
 
@@ -42,14 +42,7 @@ def paste_config(directory: Path, engine: str, site: RealPasteSite) -> Path:
         data["start_urls"] = [p.url for p in site.pastes]
     else:
         data["start_urls"] = [re.sub(r"^http://[a-z]+x+\.onion", site.url, u) for u in data["start_urls"]]
-    data["network"] = "direct"
-    data["limits"] = {**data.get("limits", {}), "delay_seconds": 0, "autothrottle": False, "concurrency": 4,
-                      "timeout_seconds": 30, "retry_backoff_seconds": 0.2}
-    (directory / "sources").mkdir(parents=True, exist_ok=True)
-    (directory / "sources" / f"{data['name']}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
-                                                                 encoding="utf-8")
-    (directory / "vigie.yaml").write_text("storage:\n  backend: embedded\n", encoding="utf-8")
-    return directory
+    return write_source(directory, data)
 
 
 @pytest.fixture(scope="module", params=[pytest.param(e, marks=pytest.mark.xdist_group(f"real-{e}"))
