@@ -172,6 +172,24 @@ def test_invalid_interval(cfg: Path) -> None:
     assert_problem(problems_of(cfg), "sources/ival.yaml", 6, "schedule.interval", "invalid interval")
 
 
+@pytest.mark.parametrize("interval", ["0444444444444444444444444444444444444444h", "99999999999999w", "36501d"])
+def test_an_interval_past_a_century_is_a_config_problem_not_a_crash(cfg: Path, interval: str) -> None:
+    """The config fuzz target's find: a long number overflowed timedelta (an OverflowError out of
+    `vigie config check`, not a problem naming the file, line and field)."""
+    text = GOOD_SOURCE.format(name="big").replace("interval: 10m", f"interval: {interval}")
+    _write(cfg / "sources" / "big.yaml", text)
+    assert_problem(problems_of(cfg), "sources/big.yaml", 6, "schedule.interval", "at most 100 years")
+
+
+def test_an_interval_of_a_century_or_with_leading_zeros_is_read() -> None:
+    from vigie.config.schema import parse_interval
+
+    assert parse_interval("36500d").days == 36500
+    assert parse_interval("0" * 30 + "90s").total_seconds() == 90
+    with pytest.raises(ValueError, match="write a positive number"):
+        parse_interval("0" * 30 + "s")
+
+
 def test_css_selector_that_does_not_parse(cfg: Path) -> None:
     text = GOOD_SOURCE.format(name="css").replace('container: "div.post"', 'container: "div..post[["')
     _write(cfg / "sources" / "css.yaml", text)

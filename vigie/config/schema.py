@@ -129,14 +129,23 @@ _INTERVAL_RE = re.compile(r"^\s*(\d+)\s*(s|m|h|d|w)\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
+_MAX_INTERVAL_SECONDS = 100 * 365 * 86400  # a century: more is a typo, and overflows dates and timers
+
+
 def parse_interval(text: str) -> timedelta:
-    """`90s`, `30m`, `6h`, `1d`, `2w` -> timedelta. Raises ValueError with the accepted forms."""
+    """`90s`, `30m`, `6h`, `1d`, `2w` -> timedelta. Raises ValueError with the accepted forms
+    (also for a number too long to be meant: it overflowed timedelta and dates as an
+    OverflowError, which no config check caught; found by the config fuzz target)."""
     match = _INTERVAL_RE.match(str(text))
-    if not match or int(match.group(1)) == 0:
+    number = match.group(1).lstrip("0") if match else ""
+    if not number:
         raise ValueError(
-            f"invalid interval {text!r}: write a positive number and a unit, e.g. 90s, 30m, 6h, 1d"
+            f"invalid interval {str(text)[:40]!r}: write a positive number and a unit, e.g. 90s, 30m, 6h, 1d"
         )
-    return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+    assert match is not None
+    if len(number) > 12 or int(number) * _UNIT_SECONDS[match.group(2)] > _MAX_INTERVAL_SECONDS:
+        raise ValueError(f"invalid interval {str(text).strip()[:40]!r}: at most 100 years (36500d, 5214w)")
+    return timedelta(seconds=int(number) * _UNIT_SECONDS[match.group(2)])
 
 
 def _check_cron(text: str) -> str:
