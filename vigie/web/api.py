@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from indexer.search_terms import QueryIdentifierError, split_identifiers
-from vigie.web.auth import COOKIE, DEVICE_COOKIE, DEVICE_DAYS, check_origin, login, principal, step_up, web_data
+from vigie.web.auth import COOKIE, DEVICE_COOKIE, check_origin, login, principal, set_login_cookies, step_up, web_data
 from vigie.web.bodies import UPLOAD_SCHEMA, uploaded_file
 from vigie.web.data import MAX_LIMIT, SearchFilters
 from vigie.web.models import (
@@ -52,16 +52,6 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _set_cookie(request: Request, response: Response, sid: str, device: str | None = None) -> None:
-    data = web_data(request)
-    secure = data.settings.secure_cookies or request.url.scheme == "https"
-    response.set_cookie(COOKIE, sid, max_age=int(data.settings.session_hours * 3600), path="/", httponly=True,
-                        samesite="lax", secure=secure)
-    if device:
-        response.set_cookie(DEVICE_COOKIE, device, max_age=int(DEVICE_DAYS * 86400), path="/", httponly=True,
-                            samesite="strict", secure=secure)
-
-
 # -- session -----------------------------------------------------------------------------------
 
 
@@ -72,7 +62,7 @@ def create_session(body: LoginRequest, request: Request, response: Response) -> 
     data = web_data(request)
     res = login(data.web_db, data.settings, body.username, body.password, body.totp, _client(request),
                 request.cookies.get(DEVICE_COOKIE))
-    _set_cookie(request, response, res.session_id, res.device)
+    set_login_cookies(request, response, res)
     u = res.user
     return SessionInfo(user=u.name, role=u.role, org=u.org, may_reveal=u.may_reveal, csrf_token=res.csrf)
 
@@ -113,7 +103,7 @@ async def form_login(request: Request) -> Response:
     res = login(data.web_db, data.settings, fields.get("username", ""), fields.get("password", ""),
                 fields.get("totp") or None, _client(request), request.cookies.get(DEVICE_COOKIE))
     out = RedirectResponse("/", status_code=303)
-    _set_cookie(request, out, res.session_id, res.device)
+    set_login_cookies(request, out, res)
     return out
 
 

@@ -15,7 +15,7 @@ import hmac
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from fastapi import Request
+from fastapi import Request, Response
 from loguru import logger
 
 from vigie.config.schema import WebSettings
@@ -24,8 +24,8 @@ from vigie.web.models import Principal
 from vigie.web.problems import ProblemError
 from vigie.web.users import User, WebDB
 
-__all__ = ["COOKIE", "CSRF_HEADER", "DEVICE_COOKIE", "DEVICE_DAYS", "LoginResult", "login", "principal", "step_up",
-           "web_data"]
+__all__ = ["COOKIE", "CSRF_HEADER", "DEVICE_COOKIE", "DEVICE_DAYS", "LoginResult", "login", "principal",
+           "set_login_cookies", "step_up", "web_data"]
 
 COOKIE = "vigie_session"
 DEVICE_COOKIE = "vigie_device"  # a browser an account logged in from (login: the address lockout spares it)
@@ -119,6 +119,17 @@ class LoginResult:
     csrf: str
     totp_verified: bool
     device: str  # the device cookie to set (DEVICE_COOKIE)
+
+
+def set_login_cookies(request: Request, response: Response, res: LoginResult) -> None:
+    """The session cookie and the device cookie of a login, for the API's and the pages' logins
+    alike (HttpOnly; Secure over HTTPS or when configured; the device cookie SameSite=strict)."""
+    data = web_data(request)
+    secure = data.settings.secure_cookies or request.url.scheme == "https"
+    response.set_cookie(COOKIE, res.session_id, max_age=int(data.settings.session_hours * 3600), path="/",
+                        httponly=True, samesite="lax", secure=secure)
+    response.set_cookie(DEVICE_COOKIE, res.device, max_age=int(DEVICE_DAYS * 86400), path="/", httponly=True,
+                        samesite="strict", secure=secure)
 
 
 def login(db: WebDB, settings: WebSettings, username: str, password: str, totp: str | None,

@@ -27,7 +27,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from vigie.core.text import plain
-from vigie.web.auth import COOKIE, DEVICE_COOKIE, DEVICE_DAYS, check_origin, login, principal, step_up, web_data
+from vigie.web.auth import COOKIE, DEVICE_COOKIE, check_origin, login, principal, set_login_cookies, step_up, web_data
 from vigie.web.bodies import UPLOAD_SCHEMA, uploaded_file
 from vigie.web.data import MAX_LIMIT, SearchFilters
 from vigie.web.handles import SavedSearch, SearchHandles
@@ -148,11 +148,7 @@ def login_submit(request: Request, username: Annotated[str, Form(max_length=64)]
     except ProblemError as exc:
         return render(request, "login.html", None, exc.status, error=exc.detail, username=username)
     out = _back(HOME[res.user.role])
-    secure = data.settings.secure_cookies or request.url.scheme == "https"
-    out.set_cookie(COOKIE, res.session_id, max_age=int(data.settings.session_hours * 3600), path="/", httponly=True,
-                   samesite="lax", secure=secure)
-    out.set_cookie(DEVICE_COOKIE, res.device, max_age=int(DEVICE_DAYS * 86400), path="/", httponly=True,
-                   samesite="strict", secure=secure)
+    set_login_cookies(request, out, res)
     return out
 
 
