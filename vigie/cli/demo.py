@@ -11,6 +11,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import secrets
+import shlex
+import shutil
+import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -37,6 +40,22 @@ DEMO_PACKAGES = ("vigie_kit", "faker", "aiosmtpd")
 def missing_demo_packages() -> list[str]:
     """The demo extra's packages that cannot be imported here (found without importing them)."""
     return [name for name in DEMO_PACKAGES if importlib.util.find_spec(name) is None]
+
+
+def _next_commands(config_dir: Path, data_dir: Path) -> list[str]:
+    """The shell lines that reopen the demo's results (one command a line, runnable as printed)."""
+    vigie = Path(sys.executable).with_name("vigie")
+    lines = [f"  export VIGIE_CONFIG={shlex.quote(str(config_dir))}",
+             f"  export VIGIE_DATA={shlex.quote(str(data_dir))}"]
+    if vigie.exists() and shutil.which("vigie") != str(vigie):
+        lines.append(f"  export PATH={shlex.quote(str(vigie.parent))}:\"$PATH\"")
+    lines += ["  vigie search séropositif",
+              "  vigie search --severity critical --category health",
+              "  vigie stats",
+              "  vigie alerts list",
+              "  vigie org show clinique-des-tilleuls",
+              "  vigie demo --serve-only        # the web app over these results"]
+    return lines
 
 
 def _table(title: str, counts: dict[str, int], key: str) -> Table:
@@ -180,15 +199,12 @@ def demo(
     ws = Path(s.workspace)
     cfg, data = ws / "config", ws / "data"
     console.print(Panel(
-        f"Finished in {s.total_seconds}s (Tor network up in {s.tor_network_seconds}s).\n\n"
-        "Where to look next (the demo's config and data stay in place):\n"
-        f"  export VIGIE_CONFIG={cfg} VIGIE_DATA={data}\n"
-        "  vigie search séropositif\n"
-        "  vigie search --severity critical --category health\n"
-        "  vigie stats\n"
-        "  vigie alerts list\n"
-        "  vigie org show clinique-des-tilleuls\n"
-        "  vigie demo --serve-only        (the web app over these results)",
+        f"Finished in {s.total_seconds}s (Tor network up in {s.tor_network_seconds}s).\n"
+        "Where to look next: the commands below (the demo's config and data stay in place).",
         title="Next", border_style="green"))
+    # Printed outside the panel and never folded: an operator copies these lines into a shell,
+    # and a path folded at the terminal's width would paste as two broken commands.
+    for line in _next_commands(cfg, data):
+        console.print(line, soft_wrap=True, markup=False, highlight=False)
     if serve:
         serve_demo(ws, port)
