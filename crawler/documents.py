@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 from crawler._pdf_worker import ERRORS
+from crawler._room import TextRoom
 from crawler.spreadsheets import _events, _local, _ods_inline, _ods_rows, _quote
 from vigie.core.process import child_env, memory_file, reader_stopped
 
@@ -162,32 +163,17 @@ def _docx_lines(data: bytes, where: str) -> Iterator[str]:
             yield line
 
 
-class _Room:
-    """The characters a part's text may take (`left`; None: no bound). An OpenDocument table's
-    cell can be repeated 100 x 100 times (`number-columns-repeated`, `number-rows-repeated`): a
-    56 kB .odt of 1 MB cells took 2.9 GB before its text was counted. `fits` is asked of what is
-    about to be built (a row, a nested table's rows) and `take` of each line made."""
-
-    def __init__(self, where: str, left: int | None) -> None:
-        self.where, self.left, self.room = where, left, left
-
-    def fits(self, n: int) -> None:
-        if self.left is not None and n > self.left:
-            raise DocumentCapError(
-                f"{self.where}: its text passes {self.room} bytes, what is left of attachments.max_uncompressed_bytes "
-                "(a table cell repeated many times over); not read")
-
-    def take(self, n: int) -> None:
-        self.fits(n)
-        if self.left is not None:
-            self.left -= n
+def _room(where: str, left: int | None) -> TextRoom:
+    """An .odt part's room (`crawler._room`): a table cell can be repeated 100 x 100 times
+    (`number-columns-repeated`, `number-rows-repeated`)."""
+    return TextRoom(where, left, DocumentCapError, "a table cell repeated many times over", "not read")
 
 
 def _row_size(row: list[str]) -> int:
     return sum(map(len, row)) + len(row)
 
 
-def _text(lines: Iterator[str], room: _Room | None = None) -> bytes | None:
+def _text(lines: Iterator[str], room: TextRoom | None = None) -> bytes | None:
     """The lines as UTF-8 text, None when they hold no text at all."""
     if room is not None:
         lines = _counted(lines, room)
@@ -195,7 +181,7 @@ def _text(lines: Iterator[str], room: _Room | None = None) -> bytes | None:
     return (text + "\n").encode("utf-8", "surrogatepass") if text.strip() else None
 
 
-def _counted(lines: Iterator[str], room: _Room) -> Iterator[str]:
+def _counted(lines: Iterator[str], room: TextRoom) -> Iterator[str]:
     for line in lines:
         room.take(len(line) + 1)
         yield line
@@ -215,13 +201,13 @@ def odt_texts(where: str, read: Callable[[str], bytes | None],
         data = content if part == "content.xml" else read(part)
         if data is None:
             continue
-        counter = _Room(f"{where}/{part}", None if room is None else room())
+        counter = _room(f"{where}/{part}", None if room is None else room())
         text = _text(_odt_lines(data, f"{where}/{part}", counter), counter)
         if text is not None:
             yield f"{name}.txt", text
 
 
-def _odt_lines(data: bytes, where: str, room: _Room | None = None) -> Iterator[str]:
+def _odt_lines(data: bytes, where: str, room: TextRoom | None = None) -> Iterator[str]:
     stack: list[Element] = []
     in_cells = 0  # open table cells: their paragraphs are read with their row
     for event, el in _events(data, where, ("start", "end")):
@@ -261,7 +247,7 @@ def _odt_lines(data: bytes, where: str, room: _Room | None = None) -> Iterator[s
 _ROW_GROUPS = ("table-header-rows", "table-rows", "table-row-group")
 
 
-def _table_to_paragraphs(table: Element, parent: Element, room: _Room | None = None) -> None:
+def _table_to_paragraphs(table: Element, parent: Element, room: TextRoom | None = None) -> None:
     """A table nested in a cell, read: in `parent`, in its place, a paragraph per row (its cells
     tab-separated), which the cell's row reads as the cell's text, as a .docx cell's nested table
     is. Its own nested tables were replaced so before it (their end comes first). Without it,

@@ -23,6 +23,8 @@ from xml.etree.ElementTree import Element
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
 
+from crawler._room import TextRoom
+
 __all__ = ["MAX_COLUMNS", "SpreadsheetCapError", "SpreadsheetError", "ods_tables", "xlsx_tables"]
 
 MAX_COLUMNS = 512
@@ -279,11 +281,13 @@ def _safe_name(name: str) -> str:
 class _Table:
     """A sheet's rows as tab-separated text, as wide as the widest of its first rows, built as
     they come (the first rows are held until they set the width) within `room` characters (None:
-    no bound): the row that would pass it raises `SpreadsheetCapError` before its line is made."""
+    no bound; a `TextRoom`): the row that would pass it raises `SpreadsheetCapError` before its
+    line is made."""
 
     def __init__(self, where: str, room: int | None) -> None:
-        self.where, self.room = where, room
-        self.size = self.rows = self.width = 0
+        self.room = TextRoom(where, room, SpreadsheetCapError,
+                             "a cell written many times over", "the sheet is not read")
+        self.rows = self.width = 0
         self.first: list[list[str]] = []
         self.lines: list[str] = []  # joined into `chunks` now and then: a line's str costs ~50 bytes
         self.chunks: list[str] = []
@@ -291,11 +295,7 @@ class _Table:
     def add(self, row: list[str]) -> None:
         if self.rows < _WIDTH_ROWS:
             self.width = max(self.width, len(row))
-        self.size += sum(map(len, row)) + max(len(row), self.width)  # its cells and separators
-        if self.room is not None and self.size > self.room:
-            raise SpreadsheetCapError(
-                f"{self.where}: its text passes {self.room} bytes, what is left of "
-                "attachments.max_uncompressed_bytes (a cell written many times over); the sheet is not read")
+        self.room.take(sum(map(len, row)) + max(len(row), self.width))  # its cells and separators
         self.rows += 1
         if self.rows <= _WIDTH_ROWS:
             self.first.append(row)
