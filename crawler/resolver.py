@@ -19,7 +19,6 @@ at the next request (an accepted one is never replaced).
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -30,12 +29,13 @@ from twisted.internet.error import DNSLookupError
 from twisted.internet.interfaces import IHostnameResolver, IHostResolution, IResolutionReceiver, IResolverSimple
 from zope.interface import implementer, provider
 
+from vigie.core.addresses import Network, address_refusal, is_ip, parse_networks
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 __all__ = ["PinnedResolver", "installed", "is_ip", "parse_networks", "refusal"]
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 _INSTALLED: PinnedResolver | None = None
 
 
@@ -44,41 +44,10 @@ def installed() -> PinnedResolver | None:
     return _INSTALLED
 
 
-def is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
-
-
-def parse_networks(values: Iterable[str]) -> tuple[Network, ...]:
-    return tuple(ipaddress.ip_network(str(v), strict=False) for v in values)
-
-
-def _is_local_name(host: str) -> bool:
-    """`localhost` and its subdomains are loopback by definition (RFC 6761), answered from
-    /etc/hosts, not from a site owner's DNS."""
-    return host == "localhost" or host.endswith(".localhost")
-
-
 def refusal(host: str, addresses: Iterable[str], allowed: Sequence[Network]) -> str | None:
-    """Why the answer `addresses` for `host` may not be used, or None. One bad address refuses
-    the whole answer: a site that lists its own address beside 127.0.0.1 is hostile."""
-    for text in addresses:
-        ip = ipaddress.ip_address(text.split("%", 1)[0])
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        if any(ip in net for net in allowed):
-            continue
-        if ip.is_loopback and _is_local_name(host):
-            continue
-        if ip.is_global and not ip.is_multicast:
-            continue
-        return (f"{host} resolved to {ip}, which is neither a public address nor in the source's allowed_addresses: "
-                "refused (a site's DNS pointing the crawl at this machine or its network); if the site really "
-                "is there, add that network to the source's allowed_addresses")
-    return None
+    """Why the answer `addresses` for `host` may not be used by a crawl, or None
+    (`vigie.core.addresses.address_refusal`)."""
+    return address_refusal(host, addresses, allowed, setting="the source's allowed_addresses")
 
 
 @implementer(IHostResolution)

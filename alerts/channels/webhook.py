@@ -4,6 +4,11 @@ Signed the Standard Webhooks way (see alerts.verify and docs/webhooks.md): `webh
 alert or digest id, identical on every re-send), `webhook-timestamp`, and `webhook-signature`
 over id, timestamp and body together, so neither the id nor the timestamp can be changed by
 someone who captured a request.
+
+The receiver's host name is resolved by Vigie, checked (`vigie.core.addresses`: a public address,
+or one in `alerts.webhook.allowed_addresses`) and connected to as checked: the organisation runs
+that name's DNS and could otherwise point it at a service on this machine or its network, and
+read from "test webhook"'s answer whether a port there is open.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from urllib.parse import urlsplit
 from alerts.channels import ChannelError
 from alerts.verify import sign, signing_key
 from vigie.config.schema import WebhookSettings
+from vigie.core.addresses import address_refusal, is_ip, parse_networks
 
 __all__ = ["WebhookSender", "is_loopback_host"]
 
@@ -50,6 +56,26 @@ class WebhookSender:
     def __init__(self, settings: WebhookSettings) -> None:
         self.settings = settings
         self._context = ssl.create_default_context(cafile=str(settings.ca_certs) if settings.ca_certs else None)
+        self._allowed = parse_networks(settings.allowed_addresses)
+
+    def addresses(self, url: str) -> list[str]:
+        """Where a POST to `url` may connect: its host as written when that is an address, else the
+        name's addresses once each is public or in `alerts.webhook.allowed_addresses` (a whole
+        answer refused for one that is not, without connecting anywhere: ChannelError)."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+        if is_ip(host):
+            return [host]
+        try:
+            infos = socket.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError, ValueError) as exc:
+            raise ChannelError(f"webhook {_where(url)}: the host did not resolve ({exc})") from None
+        found = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        why = address_refusal(host, found, self._allowed, setting="alerts.webhook.allowed_addresses",
+                              what="the receiver's DNS pointing the webhook at this machine or its network")
+        if why is not None:
+            raise ChannelError(f"webhook {_where(url)}: {why}")
+        return found
 
     def check_url(self, url: str) -> None:
         parts = urlsplit(url)
@@ -92,6 +118,7 @@ class WebhookSender:
         at the deadline, which ends whatever read or write is under way."""
         parts = urlsplit(url)
         timeout = self.settings.timeout_seconds
+        addresses = self.addresses(url)
         try:
             if parts.scheme == "https":
                 conn: http.client.HTTPConnection = http.client.HTTPSConnection(
@@ -100,6 +127,19 @@ class WebhookSender:
                 conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
         except (ValueError, http.client.HTTPException) as exc:  # a port that is not one
             raise ChannelError(f"webhook {_where(url)}: {type(exc).__name__}", permanent=True) from None
+
+        def pinned(address: tuple[str, int], timeout: float, source: object = None) -> socket.socket:
+            """http.client's connect, to the addresses checked (the name is not asked again; TLS
+            still verifies the certificate for the name, and Host carries it)."""
+            last: OSError = OSError("no address")
+            for ip in addresses:
+                try:
+                    return socket.create_connection((ip, address[1]), timeout)
+                except OSError as exc:
+                    last = exc
+            raise last
+
+        conn._create_connection = pinned  # type: ignore[attr-defined]
         expired = threading.Event()
 
         def cut() -> None:

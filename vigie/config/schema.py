@@ -527,6 +527,30 @@ class WebhookSettings(Strict):
         default=None, examples=["/etc/vigie/soc-ca.pem"],
         description="PEM file of the CA that signed the receivers' certificates, when not a public CA.",
     )
+    allowed_addresses: list[str] = Field(
+        default=[], examples=[["10.20.0.0/16"]],
+        description="The networks (CIDR, or one address) a receiver's host name may resolve to besides "
+        "public addresses, e.g. a SOC's receiver on the LAN. A name is resolved at each POST and the POST "
+        "goes to the address checked; an answer holding a loopback, private, link-local or other "
+        "non-public address outside these networks is refused without connecting (an organisation "
+        "runs its name's DNS: it could otherwise make Vigie, or its \"test webhook\" button, probe "
+        "services on this machine or its network). `localhost` may be loopback without it; a URL "
+        "written with an address is used as written.",
+    )
+
+    @field_validator("allowed_addresses")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        out = []
+        for text in value:
+            try:
+                out.append(str(ipaddress.ip_network(str(text).strip(), strict=False)))
+            except ValueError:
+                raise ValueError(f"allowed_addresses: {text!r} is not an address or network (e.g. 10.20.0.0/16, "
+                                 "192.168.1.5, fd00::/8)") from None
+        return out
 
 
 def _empty_to_none(value: object) -> object:
