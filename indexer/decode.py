@@ -64,6 +64,40 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
+def _utf16_start(data: bytes) -> tuple[int, str] | None:
+    """UTF-16 without a BOM in the first 4 KiB (`_utf16_without_bom`): where it starts and its
+    byte order. A file can switch to it past a head of text in UTF-8 (an export appended to a
+    header, two files concatenated): read whole as UTF-16, that head was lost (its bytes paired
+    into CJK characters). So it starts past such a head when there is one before its first NUL: 8
+    bytes or more of valid UTF-8 with a space or a line break in it (UTF-16 text before its first
+    NUL is CJK or the like, whose byte pairs are rarely valid UTF-8, spaces rarer still). A UTF-16
+    file from its first byte starts at 0."""
+    first_nul = data.find(b"\0", 0, 4096)
+    if first_nul < 0:
+        return None
+    # ASCII in UTF-16-LE is `c\0`: it started a byte before its first NUL; in UTF-16-BE `\0c`, at it.
+    # Either reads the other shifted by a byte (the same text, but for the last byte): the one that
+    # leaves an even number of bytes is the one that ends where the data does
+    found = [(start, enc) for start, enc in ((first_nul - 1, "utf-16-le"), (first_nul, "utf-16-be"))
+             if start >= 8 and _utf16_without_bom(data[start:start + 4096]) == enc
+             and _TEXT_SPACE.search(data, 0, start) and _is_utf8(data[:start])]
+    if found:
+        return min(found, key=lambda found: (len(data) - found[0]) % 2)
+    whole = _utf16_without_bom(data[:4096])
+    return (0, whole) if whole else None
+
+
+_TEXT_SPACE = re.compile(rb"[ \t\r\n]")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 _UTF8_BAD_RATIO = 20  # UTF-8 with bad bytes: at least this many multibyte characters' extra bytes per bad one
 
 
@@ -71,9 +105,11 @@ def _decode_bytes(data: bytes, limits: Limits) -> str:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(enc, errors="replace")
-    enc16 = _utf16_without_bom(data[:4096])
-    if enc16:
-        return data.decode(enc16, errors="replace")
+    utf16 = _utf16_start(data)
+    if utf16 is not None:
+        start, enc16 = utf16
+        head = _decode_bytes(data[:start], limits) if start else ""  # (no NUL in it: not UTF-16)
+        return head + data[start:].decode(enc16, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from indexer.decode import _BOMS, _utf16_without_bom
+from indexer.decode import _BOMS, _utf16_start
 from indexer.detect.json_stream import HEAD, opens_records
 
 __all__ = ["LINE_END", "StreamStats", "blocks", "char_count", "head_end", "is_insert", "prefix_of"]
@@ -88,15 +88,17 @@ def _normalised(blocks: Iterable[bytes], stats: StreamStats) -> Iterator[bytes]:
         if head.startswith(bom):
             enc, skip = name, (0 if name == "utf-8" else len(bom))
             break
-    if enc is None:
-        enc = _utf16_without_bom(head[:4096])
+    plain = b""  # a head of UTF-8 text before UTF-16 (`_utf16_start`): passed on as it is
+    if enc is None and (utf16 := _utf16_start(head)) is not None:
+        skip, enc = utf16
+        plain = head[:skip]
     if enc == "utf-8":
         enc = None  # the chunk's decode() takes the BOM off itself
     rest: Iterator[bytes] = _counted(it, stats)
     if enc is not None:
         stats.transcoded = enc
         rest = _transcoded(head[skip:], rest, enc)
-        head = next(rest, b"")
+        head = plain + next(rest, b"")
     drop = b"\x00" in head[: 4 * _NUL_LOOK] and "\x00" in head[: 4 * _NUL_LOOK].decode("utf-8", "replace")[:_NUL_LOOK]
     stats.nuls_dropped = drop
     for block in _chain(head, rest):
