@@ -1,0 +1,341 @@
+"""PrivateBin pastes: a link's parts, and the paste its JSON answer holds, decrypted.
+
+PrivateBin (and ZeroBin before it) encrypts a paste in the browser; the server keeps only the
+ciphertext, and the key travels in the link's fragment (`https://host/?a1b2c3d4e5f6a7b8#<key>`),
+which a browser never sends. A leak posted as such a link is unreadable to a crawler that fetches
+the page: this reads the format 2 JSON the page's script would (PrivateBin >= 1.3), as the
+project documents it and its clients implement it (PrivateBin's CryptTool, pbincli, gearnode's Go
+client):
+
+- key: the fragment, base58-decoded (32 bytes), followed by the UTF-8 password if the paste has
+  one; a fragment starting with `-` (PrivateBin >= 1.7) marks a burn-after-reading paste;
+- `adata` = `[[iv, salt, iterations, keysize, tagsize, "aes", "gcm", "zlib"|"none"], format,
+  opendiscussion, burnafterreading]`, iv and salt base64;
+- AES-GCM key: PBKDF2-HMAC-SHA256(key, salt, iterations, keysize/8); associated data: `adata`
+  serialised as JavaScript's `JSON.stringify` does (compact, `/` and non-ASCII as they are);
+- `ct`: base64 of ciphertext + tag; the plaintext raw deflate ("zlib") or not ("none"), then JSON
+  `{"paste": text, "attachment": "data:<mime>;base64,<bytes>", "attachment_name": name}`.
+
+Everything here comes from whoever runs the paste site (or wrote the link), so each value is
+bounded before it costs anything: PBKDF2 iterations (the answer chooses them: a billion would
+hold a crawl thread for minutes per try), the ciphertext, the inflated plaintext (a deflate bomb
+inflates a thousandfold), the attachment; a value of the wrong shape is refused
+with `PrivateBinError` naming what (`.kind`, counted by the crawl). The key is never part of an
+error's message, a `repr`, or a URL made here: `PrivateBinLink.url` has no fragment.
+
+Legacy format 1 (ZeroBin, PrivateBin < 1.3 answers with `data` instead of `ct`: SJCL's JSON with
+CCM by default) is recognised and refused as `unsupported`, not read.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from crawler import CrawlerError
+
+__all__ = [
+    "MAX_ITERATIONS",
+    "DecryptedPaste",
+    "PrivateBinError",
+    "PrivateBinLink",
+    "b58decode",
+    "decrypt_paste",
+    "find_links",
+    "parse_link",
+]
+
+# PBKDF2 iterations accepted at most. PrivateBin's browser client uses 100,000, gearnode's Go
+# client 600,000; one try at a million costs about 0.3 s of CPU here, and a paste is tried once
+# per candidate password (at most 1 + archive_passwords.MAX_CANDIDATES).
+MAX_ITERATIONS = 1_000_000
+# a paste id: 16 hex digits (PrivateBin's, and ZeroBin's)
+_PASTE_ID = re.compile(r"[0-9a-f]{16}")
+_B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_B58_INDEX = {c: i for i, c in enumerate(_B58_ALPHABET)}
+# a link in a post: scheme, a host, any path, `?` + 16 hex digits, `#`, the key (an optional `-`)
+_LINK = re.compile(
+    r"(?i)\bhttps?://[^\s<>\"'`?#]{1,300}\?(?:pasteid=)?[0-9a-f]{16}#-?[1-9A-HJ-NP-Za-km-z]{20,90}"
+    r"(?![1-9A-HJ-NP-Za-km-z])"
+)
+# links read from one text at most (a post of a hundred links is a list, not a leak)
+MAX_LINKS = 8
+_DATA_URI = re.compile(r"data:([\w.+-]{1,100}/[\w.+-]{1,100})?(?:;[\w=.+-]{0,100})*;base64,", re.ASCII)
+
+
+class PrivateBinError(CrawlerError):
+    """A PrivateBin answer that cannot be read. `kind` says why, for the crawl's counts:
+    `gone` (the server says no such paste: expired, burnt, deleted), `malformed` (not PrivateBin's
+    JSON, bad base64), `unsupported` (format 1, another cipher), `iterations` (more PBKDF2
+    iterations than `MAX_ITERATIONS`), `too_big` (a part past its cap, a deflate bomb),
+    `no_password` (the key alone does not open it and no password was given beside the link),
+    `wrong_key` (neither the key alone nor with any password given opens it)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class PrivateBinLink:
+    """A PrivateBin link, taken apart. `url` is the paste's address without the key (what is
+    requested, stored and shown); the key stays in `key`, out of `repr`."""
+
+    url: str
+    paste_id: str
+    key: bytes = field(repr=False)
+    burn_after_reading: bool = False  # the fragment's `-` prefix (PrivateBin >= 1.7)
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.url).hostname or "").lower()
+
+
+def b58decode(text: str) -> bytes:
+    """Base58 (Bitcoin's alphabet, as PrivateBin's) to bytes; ValueError on another character."""
+    number = 0
+    for char in text:
+        digit = _B58_INDEX.get(char)
+        if digit is None:
+            raise ValueError("not base58")
+        number = number * 58 + digit
+    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
+    zeros = len(text) - len(text.lstrip("1"))
+    return b"\0" * zeros + body
+
+
+def parse_link(url: str) -> PrivateBinLink | None:
+    """The parts of a PrivateBin link (`http(s)://host/path/?<16 hex>#[-]<base58 key>`, the id
+    also as `?pasteid=<id>`), or None when `url` is no such link (no id, no key, a key that is not
+    base58 or not 16 to 64 bytes long)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    query = parts.query[len("pasteid=") :] if parts.query.startswith("pasteid=") else parts.query
+    fragment = parts.fragment
+    burn = fragment.startswith("-")
+    fragment = fragment[1:] if burn else fragment
+    if not _PASTE_ID.fullmatch(query) or not 20 <= len(fragment) <= 90:
+        return None
+    try:
+        key = b58decode(fragment)
+    except ValueError:
+        return None
+    if not 16 <= len(key) <= 64:
+        return None
+    return PrivateBinLink(
+        urlunsplit((parts.scheme.lower(), parts.netloc, parts.path or "/", query, "")), query, key, burn
+    )
+
+
+def find_links(text: str, limit: int = MAX_LINKS) -> list[PrivateBinLink]:
+    """The PrivateBin links in `text`, in order, each paste once, at most `limit`."""
+    out: list[PrivateBinLink] = []
+    if "#" not in text:
+        return out
+    for match in _LINK.finditer(text):
+        link = parse_link(match.group())
+        if link is not None and all(link.url != o.url for o in out):
+            out.append(link)
+            if len(out) >= limit:
+                break
+    return out
+
+
+@dataclass(frozen=True)
+class DecryptedPaste:
+    text: str
+    attachment: bytes | None = field(default=None, repr=False)
+    attachment_name: str | None = None
+    burn_after_reading: bool = False  # the paste's own flag: the server deleted it as it answered
+    password_rank: int = 0  # 0: the key alone opened it; n: the n-th password given
+
+
+@dataclass(frozen=True)
+class _Spec:
+    iv: bytes
+    salt: bytes
+    iterations: int
+    key_bytes: int
+    compression: str
+
+
+def decrypt_paste(
+    answer: bytes | str,
+    key: bytes,
+    passwords: Sequence[str] = (),
+    *,
+    max_bytes: int,
+    max_plain_bytes: int,
+    max_iterations: int = MAX_ITERATIONS,
+) -> DecryptedPaste:
+    """The paste a PrivateBin JSON answer (`GET /?<id>` with `X-Requested-With:
+    JSONHttpRequest`) holds, decrypted with `key` (the link's, `PrivateBinLink.key`), then with
+    `key` + each of `passwords` in turn when the key alone does not open it.
+
+    `max_bytes` bounds the ciphertext (and the attachment once decoded), `max_plain_bytes` the
+    plaintext once inflated. Raises `PrivateBinError` (see its `kind`)."""
+    doc = _json(answer, "the answer")
+    if not isinstance(doc, dict):
+        raise PrivateBinError("malformed", "the answer is not a JSON object: not a PrivateBin paste")
+    status = doc.get("status", 0)
+    if status != 0:
+        message = doc.get("message")
+        shown = message[:120] if isinstance(message, str) else "no message"
+        raise PrivateBinError(
+            "gone", f"the server answered status {status!r} ({shown!r}): no such paste, or expired, burnt or deleted"
+        )
+    if "data" in doc and "ct" not in doc:
+        raise PrivateBinError("unsupported", "a format 1 paste (ZeroBin, PrivateBin < 1.3): not read")
+    if doc.get("v") != 2:
+        raise PrivateBinError("unsupported", f"format version {doc.get('v')!r}: only 2 is read")
+    adata, ct = doc.get("adata"), doc.get("ct")
+    spec = _spec(adata, max_iterations)
+    if not isinstance(ct, str):
+        raise PrivateBinError("malformed", "`ct` is not a string")
+    if len(ct) > (max_bytes + 2) // 3 * 4 + 4:
+        raise PrivateBinError(
+            "too_big", f"ciphertext of {len(ct):,} base64 characters, over the {max_bytes:,} bytes allowed"
+        )
+    sealed = _b64(ct, "ct")
+    if len(sealed) < 16:
+        raise PrivateBinError("malformed", "ciphertext shorter than its tag")
+    # the associated data is the adata as the browser re-serialises it (JSON.stringify)
+    associated = json.dumps(adata, separators=(",", ":"), ensure_ascii=False).encode()
+    opened = _open(spec, sealed, associated, _secrets(key, passwords))
+    if opened is None:
+        if passwords:
+            raise PrivateBinError(
+                "wrong_key",
+                f"neither the link's key nor any of the {len(passwords)} password(s) given beside it opens the paste",
+            )
+        raise PrivateBinError(
+            "no_password",
+            "the link's key does not open the paste: it needs a password (none "
+            "was given beside the link), or the key is wrong",
+        )
+    plain, rank = opened
+    if spec.compression == "zlib":
+        plain = _inflate(plain, max_plain_bytes)
+    elif len(plain) > max_plain_bytes:
+        raise PrivateBinError("too_big", f"plaintext over {max_plain_bytes:,} bytes")
+    message = _json(plain, "the decrypted paste")
+    if not isinstance(message, dict) or not isinstance(message.get("paste", ""), str):
+        raise PrivateBinError("malformed", "the decrypted paste is not PrivateBin's JSON (`paste` text)")
+    attachment, name = _attachment(message, max_bytes)
+    burn = isinstance(adata, list) and adata[3] == 1  # (checked by _spec)
+    return DecryptedPaste(str(message.get("paste", "")), attachment, name, burn, rank)
+
+
+def _open(spec: _Spec, sealed: bytes, associated: bytes, secrets: Iterator[bytes]) -> tuple[bytes, int] | None:
+    """The plaintext and the rank of the first secret that opens it, or None."""
+    for rank, secret in enumerate(secrets):
+        derived = hashlib.pbkdf2_hmac("sha256", secret, spec.salt, spec.iterations, spec.key_bytes)
+        try:
+            return AESGCM(derived).decrypt(spec.iv, sealed, associated), rank
+        except InvalidTag:
+            continue
+    return None
+
+
+def _secrets(key: bytes, passwords: Sequence[str]) -> Iterator[bytes]:
+    yield key
+    for password in dict.fromkeys(passwords):
+        if password:
+            yield key + password.encode()
+
+
+def _json(data: bytes | str, what: str) -> Any:
+    """`data` parsed; nesting is bounded by the interpreter's recursion limit, which json's
+    scanner meets at once (a million `[` fail after a thousand), never by a long parse."""
+    try:
+        return json.loads(data.decode() if isinstance(data, bytes) else data)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise PrivateBinError("malformed", f"{what} is not JSON ({type(exc).__name__})") from None
+
+
+def _b64(text: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise PrivateBinError("malformed", f"`{what}` is not base64") from None
+
+
+def _spec(adata: Any, max_iterations: int) -> _Spec:
+    if not (isinstance(adata, list) and len(adata) == 4 and isinstance(adata[0], list) and len(adata[0]) == 8):
+        raise PrivateBinError(
+            "malformed",
+            "`adata` is not [[iv, salt, iterations, keysize, tagsize, algorithm, "
+            "mode, compression], format, opendiscussion, burnafterreading]",
+        )
+    iv, salt, iterations, key_bits, tag_bits, algorithm, mode, compression = adata[0]
+    if not all(isinstance(v, str) for v in (iv, salt)) or not all(
+        type(v) is int for v in (iterations, key_bits, tag_bits)
+    ):
+        raise PrivateBinError("malformed", "`adata` holds a value of the wrong type")
+    if (algorithm, mode) != ("aes", "gcm") or compression not in ("zlib", "none"):
+        raise PrivateBinError(
+            "unsupported", f"cipher {algorithm!r}/{mode!r} with compression {compression!r}: only aes/gcm, zlib or none"
+        )
+    if key_bits not in (128, 192, 256) or tag_bits != 128:
+        raise PrivateBinError(
+            "unsupported", f"key of {key_bits} bits and tag of {tag_bits} bits: only 128, 192 or 256 and 128"
+        )
+    if not 1 <= iterations <= max_iterations:
+        raise PrivateBinError(
+            "iterations",
+            f"{iterations:,} PBKDF2 iterations asked, {max_iterations:,} at most: "
+            "refused (they cost CPU the answer chooses)",
+        )
+    nonce, salted = _b64(iv, "iv"), _b64(salt, "salt")
+    if not 8 <= len(nonce) <= 64 or not 1 <= len(salted) <= 64:
+        raise PrivateBinError("malformed", "`iv` or `salt` of an unusable length")
+    return _Spec(nonce, salted, iterations, key_bits // 8, compression)
+
+
+def _inflate(data: bytes, cap: int) -> bytes:
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, cap + 1)
+    except zlib.error:
+        raise PrivateBinError("malformed", "the decrypted paste does not inflate (raw deflate)") from None
+    if len(out) > cap or inflater.unconsumed_tail:
+        raise PrivateBinError("too_big", f"the paste inflates past {cap:,} bytes (a deflate bomb?): refused")
+    return out
+
+
+def _attachment(message: dict[str, Any], max_bytes: int) -> tuple[bytes | None, str | None]:
+    uri = message.get("attachment")
+    if uri is None:
+        return None, None
+    if isinstance(uri, list):  # PrivateBin >= 2.0 may carry several; the first is read
+        uri = uri[0] if uri else None
+        names = message.get("attachment_name")
+        message = {**message, "attachment_name": names[0] if isinstance(names, list) and names else names}
+        if uri is None:
+            return None, None
+    if not isinstance(uri, str):
+        raise PrivateBinError("malformed", "`attachment` is not a data URI")
+    head = _DATA_URI.match(uri)
+    if head is None:
+        raise PrivateBinError("malformed", "`attachment` is not a base64 data URI")
+    if len(uri) - head.end() > (max_bytes + 2) // 3 * 4 + 4:
+        raise PrivateBinError("too_big", f"attachment over {max_bytes:,} bytes")
+    data = _b64(uri[head.end() :], "attachment")
+    name = message.get("attachment_name")
+    name = name.rsplit("/", 1)[-1].strip()[:200] if isinstance(name, str) else ""
+    return data, name or "attachment"

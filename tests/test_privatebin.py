@@ -1,0 +1,202 @@
+"""crawler.privatebin reads pastes encrypted by a real PrivateBin client (pbincli, from PyPI), so
+the format is PrivateBin's and not ours; hostile answers are refused with their kind.
+
+pbincli's `Paste` does the browser's work (PBKDF2, AES-GCM over the adata, raw deflate, the
+`{"paste", "attachment", "attachment_name"}` message); the answer is what a PrivateBin server
+returns for `GET /?<id>` (its `_return_message`: status, id, url, then the stored paste), written
+with PHP's escaped slashes."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import base58
+import pytest
+from pbincli.format import Paste
+
+from crawler.privatebin import MAX_ITERATIONS, PrivateBinError, b58decode, decrypt_paste, find_links, parse_link
+
+CAP = 1_000_000
+PASTE_ID = "a1b2c3d4e5f6a7b8"
+
+
+def encrypt(
+    text: str, *, password: str = "", burn: bool = False, compression: str = "zlib", attachment: Path | None = None
+) -> tuple[bytes, str]:
+    """(the server's JSON answer, the link's fragment) of a paste pbincli encrypted."""
+    paste = Paste()
+    paste.setVersion(2)
+    paste.setText(text)
+    paste.setCompression(compression)
+    if password:
+        paste.setPassword(password)
+    if attachment is not None:
+        paste.setAttachment(str(attachment))
+    paste.encrypt("plaintext", burn, False, "1week")
+    return server_answer(json.loads(paste.getJSON())), paste.getHash()
+
+
+def server_answer(stored: dict[str, Any]) -> bytes:
+    """What PrivateBin's Controller::_read sends: status, id, url, then the paste (PHP json_encode
+    escapes `/`)."""
+    answer = {
+        "status": 0,
+        "id": PASTE_ID,
+        "url": f"/?{PASTE_ID}",
+        **stored,
+        "comments": [],
+        "comment_count": 0,
+        "comment_offset": 0,
+        "@context": "?jsonld=paste",
+    }
+    return json.dumps(answer).replace("/", "\\/").encode()
+
+
+def key_of(fragment: str) -> bytes:
+    link = parse_link(f"http://127.0.0.1:8080/?{PASTE_ID}#{fragment}")
+    assert link is not None
+    return link.key
+
+
+def read(answer: bytes, fragment: str, passwords: tuple[str, ...] = (), **kw: Any) -> Any:
+    return decrypt_paste(answer, key_of(fragment), passwords, max_bytes=CAP, max_plain_bytes=CAP, **kw)
+
+
+@pytest.mark.parametrize("compression", ["zlib", "none"])
+def test_a_paste_encrypted_by_pbincli_is_read(compression: str) -> None:
+    text = "clients:\njeanne.martin@exemple.fr;+33 6 12 34 56 78\n/é/ « leak »\n"
+    answer, fragment = encrypt(text, compression=compression)
+    paste = read(answer, fragment)
+    assert paste.text == text
+    assert paste.attachment is None and not paste.burn_after_reading and paste.password_rank == 0
+
+
+def test_the_attachment_comes_out_as_sent(tmp_path: Path) -> None:
+    csv = tmp_path / "clients.csv"
+    csv.write_bytes(b"email;iban\njeanne.martin@exemple.fr;FR7630006000011234567890189\n")
+    answer, fragment = encrypt("the file", attachment=csv)
+    paste = read(answer, fragment)
+    assert (paste.text, paste.attachment, paste.attachment_name) == ("the file", csv.read_bytes(), "clients.csv")
+
+
+def test_a_password_paste_opens_with_the_password_given_beside_it() -> None:
+    answer, fragment = encrypt("secret dump", password="leakforum2024")
+    with pytest.raises(PrivateBinError) as none:
+        read(answer, fragment)
+    assert none.value.kind == "no_password"
+    with pytest.raises(PrivateBinError) as wrong:
+        read(answer, fragment, ("nope", "leakforum2023"))
+    assert wrong.value.kind == "wrong_key" and "2 password(s)" in str(wrong.value)
+    paste = read(answer, fragment, ("nope", "leakforum2024"))
+    assert paste.text == "secret dump" and paste.password_rank == 2
+
+
+def test_a_wrong_key_is_refused_and_never_said() -> None:
+    answer, _ = encrypt("x")
+    _, other = encrypt("y")
+    with pytest.raises(PrivateBinError) as exc:
+        read(answer, other)
+    assert exc.value.kind == "no_password"
+    assert other not in str(exc.value) and other not in repr(parse_link(f"http://h/?{PASTE_ID}#{other}"))
+
+
+def test_the_burn_flag_is_read_from_the_link_and_from_the_paste() -> None:
+    answer, fragment = encrypt("once", burn=True)
+    assert read(answer, fragment).burn_after_reading
+    link = parse_link(f"http://h.onion/?{PASTE_ID}#-{fragment}")
+    assert link is not None and link.burn_after_reading and link.key == base58.b58decode(fragment)
+    assert link.url == f"http://h.onion/?{PASTE_ID}" and "#" not in link.url
+
+
+def test_huge_iterations_are_refused_before_any_pbkdf2() -> None:
+    answer, fragment = encrypt("x")
+    doc = json.loads(answer)
+    doc["adata"][0][2] = 10**9
+    start = time.process_time()
+    with pytest.raises(PrivateBinError) as exc:
+        read(json.dumps(doc).encode(), fragment)
+    assert exc.value.kind == "iterations"
+    assert time.process_time() - start < 2  # a billion iterations would take minutes of CPU
+    doc["adata"][0][2] = MAX_ITERATIONS + 1
+    with pytest.raises(PrivateBinError):
+        read(json.dumps(doc).encode(), fragment)
+
+
+def test_a_deflate_bomb_is_refused_at_the_cap() -> None:
+    answer, fragment = encrypt("0" * (CAP * 8))  # 8 MB of zeros deflate to ~8 kB
+    assert len(answer) < 100_000
+    with pytest.raises(PrivateBinError) as exc:
+        read(answer, fragment)
+    assert exc.value.kind == "too_big"
+    paste = decrypt_paste(answer, key_of(fragment), max_bytes=CAP, max_plain_bytes=CAP * 9)
+    assert len(paste.text) == CAP * 8
+
+
+def test_ciphertext_and_attachment_past_max_bytes_are_refused(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(bytes(range(256)) * 600)  # 150 kB that do not compress
+    answer, fragment = encrypt("x", attachment=big)
+    with pytest.raises(PrivateBinError) as exc:
+        decrypt_paste(answer, key_of(fragment), max_bytes=100_000, max_plain_bytes=CAP)
+    assert exc.value.kind == "too_big"
+
+
+@pytest.mark.parametrize(
+    ("answer", "kind"),
+    [
+        (b"<html>not json</html>", "malformed"),
+        (b"[1, 2]", "malformed"),
+        (b"[" * 100_000, "malformed"),
+        (b'{"status": 1, "message": "Paste does not exist, has expired or has been deleted."}', "gone"),
+        (b'{"status": 0, "data": "{\\"iv\\":\\"x\\"}", "meta": {}}', "unsupported"),
+        (b'{"status": 0, "v": 2, "ct": "AAAA", "adata": [1, 2]}', "malformed"),
+    ],
+)
+def test_hostile_or_foreign_answers_are_refused_with_their_kind(answer: bytes, kind: str) -> None:
+    _, fragment = encrypt("x")
+    with pytest.raises(PrivateBinError) as exc:
+        read(answer, fragment)
+    assert exc.value.kind == kind
+
+
+def test_bad_base64_and_other_ciphers_are_refused() -> None:
+    answer, fragment = encrypt("x")
+    doc = json.loads(answer)
+    bad_ct = {**doc, "ct": doc["ct"][:-4] + "!!!!"}
+    with pytest.raises(PrivateBinError) as exc:
+        read(json.dumps(bad_ct).encode(), fragment)
+    assert exc.value.kind == "malformed" and "base64" in str(exc.value)
+    doc["adata"][0][6] = "ccm"
+    with pytest.raises(PrivateBinError) as exc:
+        read(json.dumps(doc).encode(), fragment)
+    assert exc.value.kind == "unsupported"
+
+
+def test_base58_matches_the_reference_implementation() -> None:
+    samples = [b"", b"\0", b"\0\0\x01", bytes(range(32)), b"\xff" * 32, bytes(32)]
+    samples += [bytes((i * 37 + j * 11) % 256 for j in range(32)) for i in range(50)]
+    for raw in samples:
+        assert b58decode(base58.b58encode(raw).decode()) == raw
+    with pytest.raises(ValueError):
+        b58decode("0OIl")
+
+
+def test_links_are_found_in_a_post_and_refused_when_not_links() -> None:
+    _, key = encrypt("x")
+    text = (
+        f"full dump here http://pbinxxxx.onion/?{PASTE_ID}#{key} pass: x\n"
+        f"same again <http://pbinxxxx.onion/?{PASTE_ID}#{key}>, once burnt: "
+        f"https://other.onion/bin/?pasteid=0123456789abcdef#-{key}.\n"
+        f"no key http://pbinxxxx.onion/?{PASTE_ID} and a bad one http://x.onion/?{PASTE_ID}#0OIl0OIl0OIl0OIl0OIl0"
+    )
+    links = find_links(text)
+    assert [(lk.url, lk.burn_after_reading) for lk in links] == [
+        (f"http://pbinxxxx.onion/?{PASTE_ID}", False),
+        ("https://other.onion/bin/?0123456789abcdef", True),
+    ]
+    assert all(lk.key == base58.b58decode(key) for lk in links)
+    assert parse_link(f"http://h/?{PASTE_ID}#abc") is None  # too short for a key
+    assert parse_link(f"http://h/?xyz#{key}") is None
