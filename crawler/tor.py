@@ -84,8 +84,12 @@ _PHASE = re.compile(r'PROGRESS=(\d+).*?SUMMARY="([^"]*)"')
 class TorController:
     def __init__(self, settings: TorSettings, data_dir: Path,
                  on_progress: Callable[[str], None] | None = None,
-                 clock: Callable[[], float] = time.monotonic, *, peers: TrustedPeers | None = None):
+                 clock: Callable[[], float] = time.monotonic, *, peers: TrustedPeers | None = None,
+                 auto_ports: bool = False):
         self.settings = settings
+        # launch only: tor picks its own free SOCKS and control ports (`auto`), read back once it
+        # listens (`settings` then names them); see `launch`
+        self.auto_ports = auto_ports and settings.mode == "launch"
         # who may own the SOCKS port's listener (vigie.core.peers), reported by health()
         self.peers = peers if peers is not None else TrustedPeers.default()
         self.data_dir = Path(data_dir)
@@ -126,6 +130,17 @@ class TorController:
             "CookieAuthentication": "1",
             "DataDirectory": str(datadir),
         }
+        port_file = datadir / "control-port"
+        if self.auto_ports:
+            # Why not free ports picked here (bind to port 0, close, hand the number to tor): another
+            # local user could bind that port in between, and hold tor's SOCKS port (every onion
+            # crawled would reach it) or keep tor from starting. Tor binds its own (`auto`) and
+            # says which: the control port in ControlPortWriteToFile (inside the 0700 data
+            # directory), the SOCKS port in GETINFO net/listeners/socks once authenticated.
+            port_file.unlink(missing_ok=True)
+            config["SocksPort"] = f"{self.settings.socks_host}:auto"
+            config["ControlPort"] = "127.0.0.1:auto"
+            config["ControlPortWriteToFile"] = str(port_file)
         if self.settings.circuit_build_timeout_seconds is not None:  # else tor learns it (its default)
             config["CircuitBuildTimeout"] = f"{self.settings.circuit_build_timeout_seconds:g}"
             config["LearnCircuitBuildTimeout"] = "0"
@@ -137,6 +152,23 @@ class TorController:
             self._process = _launch_tor(binary, config, self.settings.bootstrap_timeout_seconds, self._init_line)
         except OSError as exc:
             raise TorLaunchError(f"could not launch {binary}: {exc}") from exc
+        if self.auto_ports:
+            self.settings = self.settings.model_copy(update={"control_port": self._written_port(port_file)})
+
+    def _written_port(self, path: Path) -> int:
+        """The control port our tor wrote in ControlPortWriteToFile (`PORT=127.0.0.1:N`): written
+        as it opens its listeners, before it says it bootstraps; waited for a few seconds at most."""
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                text = path.read_text()
+            except FileNotFoundError:
+                text = ""
+            if (found := re.search(r"^PORT=127\.0\.0\.1:(\d+)$", text, re.M)) is not None:
+                return int(found.group(1))
+            if time.monotonic() > deadline or (self._process is not None and self._process.poll() is not None):
+                raise TorLaunchError(f"tor did not say which control port it took ({path} holds {text!r})")
+            time.sleep(0.05)
 
     def connect(self) -> None:
         from stem import SocketError
@@ -157,6 +189,20 @@ class TorController:
                                   f"failed: {exc}; set tor.control_password or "
                                   "tor.cookie_auth_file") from exc
         self._controller = ctl
+        if self.auto_ports:
+            self._adopt_socks_port(ctl)
+
+    def _adopt_socks_port(self, ctl: Controller) -> None:
+        """The SOCKS port our tor bound (`auto`), from the control port we authenticated to."""
+        from stem.control import Listener
+
+        host = self.settings.socks_host
+        ports = [port for address, port in ctl.get_listeners(Listener.SOCKS) if address == host]
+        if not ports:
+            ctl.close()
+            self._controller = None
+            raise TorControlError(f"tor lists no SOCKS listener on {host}; check tor.extra_torrc's SocksPort")
+        self.settings = self.settings.model_copy(update={"socks_port": ports[0]})
 
     def _authenticate(self, ctl: Controller) -> None:
         """Authenticate without handing a reusable secret to a listener that has not proved it is tor.

@@ -287,7 +287,7 @@ def _socks_listening(host: str, port: int) -> bool:
 
 def start_tor(tor: TorSettings, data_dir: Path, *, needed: bool, long_running: bool = False,
               on_progress: Callable[[str], None] | None = None,
-              peers: TrustedPeers | None = None) -> TorController | None:
+              peers: TrustedPeers | None = None, auto_ports: bool = False) -> TorController | None:
     """Start or attach to Tor for whoever crawls `network: tor` sources; None when there is
     nothing for the caller to control. The one Tor lifecycle of `vigie crawl` and `vigie run`:
 
@@ -301,19 +301,21 @@ def start_tor(tor: TorSettings, data_dir: Path, *, needed: bool, long_running: b
       is back. A one-off crawl (`long_running=False`) just uses the external SOCKS port: None.
 
     When `long_running`, the controller sends NEWNYM on `tor.newnym_interval`. The caller
-    closes the controller (which stops a tor it launched).
+    closes the controller (which stops a tor it launched). `auto_ports` (a scale worker's own tor):
+    a launched tor binds free ports of its own choosing, read back into the controller's settings.
     """
     if not needed or (tor.mode == "external" and not long_running):
         return None
     peers = peers if peers is not None else TrustedPeers.default()
-    if tor.mode == "launch" and _socks_listening(tor.socks_host, tor.socks_port):
+    if tor.mode == "launch" and not auto_ports and _socks_listening(tor.socks_host, tor.socks_port):
         problem = TorController(tor, Path("."), peers=peers).socks_owner_problem()
         if problem is not None:  # not a tor of ours: a squatter would see every onion crawled
             logger.error("tor: {}", problem)
             raise TorError(problem)
         logger.info("tor already listens on {}:{}; using it", tor.socks_host, tor.socks_port)
         return None
-    controller = TorController(tor, ensure_data_dir(data_dir), on_progress=on_progress, peers=peers)
+    controller = TorController(tor, ensure_data_dir(data_dir), on_progress=on_progress, peers=peers,
+                               auto_ports=auto_ports)
     try:
         controller.start()
     except TorError as exc:

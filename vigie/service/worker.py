@@ -159,10 +159,10 @@ class CrawlWorker:
     def run(self, stop: threading.Event) -> int:
         tor = self.config.global_config.tor
         if self.tor_socks is None and any(s.network == "tor" for s in self.config.sources.values()):
-            self._tor = wiring.start_tor(tor.model_copy(update={"socks_port": _free_port(),
-                                                                 "control_port": _free_port()}),
-                                         self.data_dir / "workers" / self.worker_id, needed=True, long_running=True,
-                                         peers=wiring.trusted_peers(self.config))
+            # tor's own free ports (`auto`), read back from it, never ports picked here and handed
+            # over: another local user could bind one in between (crawler.tor.TorController.launch)
+            self._tor = wiring.start_tor(tor, self.data_dir / "workers" / self.worker_id, needed=True,
+                                         long_running=True, peers=wiring.trusted_peers(self.config), auto_ports=True)
             if self._tor is not None:
                 self.tor_socks = (self._tor.settings.socks_host, self._tor.settings.socks_port)
         logger.info("worker {} up (tor {})", self.worker_id,
@@ -274,12 +274,6 @@ class CrawlWorker:
         if self._tor is not None:
             self._tor.close()
         self.link.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _signal(proc: subprocess.Popen[bytes], sig: int) -> None:
