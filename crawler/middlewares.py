@@ -15,6 +15,9 @@ over Tor the handler has already moved the source to a new circuit, so waiting b
 duplicate filter, so that a loop ends as a counted error (`max redirections reached`) instead of
 a page dropped without a word.
 
+`CharsetMiddleware` reads a page declared in an encoding no browser reads (`utf-32`, EBCDIC) as a
+browser does (`crawler._charset`): such a header hid the page's posts from the crawler alone.
+
 `HostileMarkupMiddleware` cuts the attributes of a start tag past the 256th
 (`indexer.html_text.trim_attributes`) before any selector parses a page: libxml2's duplicate
 check is quadratic in them, and one tag with a million attributes stalled the crawl for good.
@@ -49,6 +52,7 @@ from twisted.internet.defer import DeferredLock
 from twisted.internet.threads import deferToThread
 from w3lib.url import safe_url_string
 
+from crawler._charset import page_encoding
 from crawler._markup import DenseMarkup, ascii_compatible, count_start_tags, page_text
 from crawler.defaults import CRAWLER_DEFAULTS
 from crawler.items import VigieItem
@@ -240,6 +244,34 @@ class DenseMarkupMiddleware:
 
     A crawl costs 130 to 320 bytes of memory an element (libxml2's nodes for Scrapy's selectors and
     the wall detectors, and what the spider reads of them), 1.3 kB a link: a 19 MB page of unclosed
+class CharsetMiddleware:
+    """A page declared in an encoding no browser reads (`crawler._charset`: `utf-32`, EBCDIC, UTF-16
+    for bytes without a NUL) is read as a browser would read it, before anything parses it: its
+    `<meta>` declaration, else UTF-8, else windows-1252. Counted (`vigie/pages/charset_ignored`, in
+    the crawl summary's `refused`) and logged. Attachments keep their bytes (the indexer decodes
+    them itself). Placed after decompression (590), before the middlewares that read the page
+    (`DenseMarkupMiddleware`, 587)."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(_stats(crawler))
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+        if not isinstance(response, TextResponse) or request.meta.get("vigie_kind") == "file":
+            return response
+        encoding = page_encoding(response.encoding, response.body)
+        if encoding is None:
+            return response
+        self.stats.inc_value("vigie/pages/charset_ignored")
+        logger.warning("page {} is declared in {}, which cannot be its encoding (no browser reads a page in it, or "
+                       "UTF-16 for bytes without a NUL): read as {} instead", mask_url(request.url), response.encoding,
+                       encoding)
+        return response.replace(encoding=encoding)
+
+
     `<p>` took 1.2 GB, enough to stop the source's crawl at its memory limit and lose its other
     pages for the run. The start tags and links are counted from the bytes first
     (`crawler._markup.count_start_tags`: linear, in C, stopping past the ceiling; a link weighs

@@ -274,6 +274,7 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
                  "cookies_dropped": stat("vigie/cookies/refused")},
         broken=spider.broken if isinstance(spider, VigieSpider) else None,
         hedges=stat("vigie_tor/hedge/sent"), hedges_won=stat("vigie_tor/hedge/won"),
+                 "pages_charset_ignored": stat("vigie/pages/charset_ignored"),
         hedges_withdrawn=stat("vigie_tor/hedge/withdrawn"),
         circuits_renewed=stat("vigie_tor/circuits_renewed"), pages_ahead=stat("vigie/pagination/ahead"))
     state.set_status("needs_attention" if reason else "ok", reason, last_run=summary.to_dict())

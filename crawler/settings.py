@@ -120,6 +120,7 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
             # never a proxy from the environment (http_proxy, https_proxy, all_proxy): a direct
             # source's names are resolved and checked here (crawler.resolver), a proxy would resolve
             # them itself, and a tor source goes through Tor's SOCKS port only
+            f"{_MW}.CharsetMiddleware": 589,  # after decompression (590): a charset no browser reads
             "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
         },
         "HTTPPROXY_ENABLED": False,
