@@ -23,9 +23,12 @@ __all__ = ["SlowCircuitSocks"]
 
 
 class SlowCircuitSocks(LoopbackServer):
-    def __init__(self, *, build_seconds: float) -> None:
+    def __init__(self, *, build_seconds: float, onions: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.build_seconds = build_seconds
+        # the names whose CONNECT is forwarded (to 127.0.0.1: `onions` stand for sites on it, as
+        # Chromium through Tor sends loopback destinations to no proxy)
+        self.loopback_names = ("127.0.0.1", "localhost", *onions)
         self.connects: list[tuple[str, int, float]] = []  # (host, port, seconds the reply waited)
         self._built_at: dict[tuple[str, int], float] = {}
         self._lock = threading.Lock()
@@ -43,7 +46,7 @@ class SlowCircuitSocks(LoopbackServer):
             else:
                 raise ConnectionError("address type not supported here")
             (port,) = struct.unpack(">H", _recv_exact(client, 2))
-            if cmd != 1 or host not in ("127.0.0.1", "localhost"):  # never anywhere but loopback
+            if cmd != 1 or host not in self.loopback_names:  # never anywhere but loopback
                 client.sendall(b"\x05\x02\x00\x01" + bytes(6))
                 return
             started = time.monotonic()

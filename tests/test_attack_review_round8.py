@@ -94,10 +94,12 @@ class RawSite:
         self.sock.close()
 
 
-def hostile_page_site(off_site: list[str], worker: str, popup: str, own: list[str]) -> ThreadingHTTPServer:
+def hostile_page_site(off_site: list[str], worker: str, popup: str, own: list[str],
+                      own_host: str = "127.0.0.1") -> ThreadingHTTPServer:
     """A started loopback site whose page opens WebSockets to `off_site`, a worker running the
-    script `worker`, a WebSocket to the site itself (its handshake's Upgrade header is appended
-    to `own`: the page's script did run) and a popup on `popup`. The caller shuts it down."""
+    script `worker`, a WebSocket to the site itself (`own_host`, the name the crawl reaches it by;
+    its handshake's Upgrade header is appended to `own`: the page's script did run) and a popup
+    on `popup`. The caller shuts it down."""
 
     class Hostile(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -109,7 +111,7 @@ def hostile_page_site(off_site: list[str], worker: str, popup: str, own: list[st
             body = (f"<html><body><p id='state'>ready</p><article class='victim'><h2 class='name'>Acme</h2>"
                     f"</article><script>for (const u of {off_site!r}) {{ try {{ new WebSocket(u); }} catch (e) {{}} }}"
                     f'new Worker(URL.createObjectURL(new Blob(["{worker}"])));'
-                    f"new WebSocket('ws://127.0.0.1:{self.server.server_address[1]}/own');"
+                    f"new WebSocket('ws://{own_host}:{self.server.server_address[1]}/own');"
                     f"window.open('{popup}');"
                     "</script></body></html>").encode()
             _send_html(self, body)

@@ -10,8 +10,9 @@ Chromium's popup blocker is on (a popup's connection was opened before its reque
 Not covered: a dedicated worker's WebSocket, which Playwright does not route (through Tor only).
 
 Real Chromium through a real SOCKS5 proxy on loopback standing for Tor's SOCKS port
-(tests/slow_socks.py, no delay: it forwards to 127.0.0.1 and localhost only, where the private
-Tor network's exits would go anywhere), a hostile site and two services on 127.0.0.1.
+(tests/slow_socks.py, no delay: it forwards an onion name standing for the site, 127.0.0.1 and
+localhost, all to 127.0.0.1, where the private Tor network's exits would go anywhere), a hostile
+site and two services on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -33,10 +34,11 @@ def test_a_page_through_tor_reaches_no_host_but_the_sources(tmp_path: Path) -> N
     own: list[str] = []
     worker = f"fetch('http://localhost:{by_name.port}/worker-fetch').catch(() => 0);"
 
-    site = hostile_page_site(off_site, worker, f"http://localhost:{by_name.port}/popup", own)
+    onion = "hostile" + "x" * 49 + ".onion"  # the site, as Tor would reach it (round 10: never a loopback name)
+    site = hostile_page_site(off_site, worker, f"http://localhost:{by_name.port}/popup", own, own_host=onion)
     try:
-        with SlowCircuitSocks(build_seconds=0) as socks:
-            result = browser_fetch(tmp_path, {"url": f"http://127.0.0.1:{site.server_port}/",
+        with SlowCircuitSocks(build_seconds=0, onions=(onion,)) as socks:
+            result = browser_fetch(tmp_path, {"url": f"http://{onion}:{site.server_port}/",
                                               "socks": ["127.0.0.1", socks.port], "source": "hostile",
                                               "max_pages": 1})
             deadline = time.monotonic() + 5

@@ -118,9 +118,10 @@ def test_a_circuit_slower_than_chromiums_30_s_socks_limit_still_gives_the_page(t
     timing cannot be slowed on purpose); the browser, the handler and the site are real."""
     from tests.slow_socks import SlowCircuitSocks
 
-    with LeakSite() as site, SlowCircuitSocks(build_seconds=33) as socks:
-        host, port = site.address
-        result = browser_fetch(tmp_path, {"url": f"http://{host}:{port}/", "socks": ["127.0.0.1", socks.port],
+    onion = "slowcircuit" + "x" * 45 + ".onion"  # the site as Tor reaches it (Chromium sends no loopback name to Tor)
+    with LeakSite() as site, SlowCircuitSocks(build_seconds=33, onions=(onion,)) as socks:
+        _, port = site.address
+        result = browser_fetch(tmp_path, {"url": f"http://{onion}:{port}/", "socks": ["127.0.0.1", socks.port],
                                           "source": "slowcircuit", "max_pages": 1, "timeout": 60, "retries": 0})
         waits = sorted(w for _, _, w in socks.connects)
     assert [len(p["victims"]) for p in result["pages"]] == [10], result

@@ -36,6 +36,7 @@ def main(spec_path: str, out_path: str) -> int:
     if spec.get("no_proxy_flags"):  # the leak test's control run: the same browser without our switches
         settings["PLAYWRIGHT_LAUNCH_OPTIONS"] = {"executable_path": "/usr/bin/chromium", "headless": True,
                                                  "args": [], "chromium_sandbox": False}
+        settings["VIGIE_BROWSER_SOCKS"] = ""  # nor the PAC script the handler adds for a tor source at launch
     if "retries" in spec:
         settings["RETRY_TIMES"] = int(spec["retries"])
     settings.update({"LOG_LEVEL": "WARNING", "ROBOTSTXT_OBEY": False, "TELNETCONSOLE_ENABLED": False,

@@ -1,9 +1,11 @@
 """Download handler for `render: browser` sources: headless Debian Chromium through Tor's SOCKS
 port, driven by scrapy-playwright (docs/browser.md).
 
-No DNS or direct traffic, ever. Chromium resolves names through a `socks5://` proxy (remote DNS);
-`--host-resolver-rules` maps every other name to nothing, so a name that slipped past the proxy
-(a prefetch, a feature we did not think of) fails instead of reaching the system resolver;
+No DNS or direct traffic, ever. Chromium's proxy is a PAC script (`proxy_pac`) that sends the
+source's hosts and ports to Tor's SOCKS port (remote DNS) and everything else to a proxy that
+never resolves; `--host-resolver-rules` maps every other name and address to nothing, so a name
+that slipped past the proxy (a prefetch, a feature we did not think of, a loopback destination,
+which Chromium never sends to a PAC proxy) fails instead of reaching the system resolver;
 WebRTC, QUIC, prefetch/preconnect and Chromium's background services (updates, sync, safe
 browsing, metrics, domain reliability) are off. tests/test_browser_no_leak.py records every
 connect() and DNS attempt of the browser processes (strace) and finds none but the SOCKS port.
@@ -66,8 +68,10 @@ way in): tests/test_attack_review_residue.py reads their /proc/<pid>/environ dur
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import glob
+import json
 import os
 import re
 import shutil
@@ -99,7 +103,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BROWSER_HANDLER_PATH", "CHROMIUM_NETWORK_ARGS", "BrowserDownloadHandler", "BrowserLimits",
            "browser_download_handler_settings", "browser_env", "browser_rss_bytes", "chromium_args",
-           "host_rules"]
+           "host_rules", "proxy_pac", "proxy_pac_arg", "SOCKS_ALIAS"]
 
 BROWSER_HANDLER_PATH = "crawler.handlers.browser.BrowserDownloadHandler"
 CHROMIUM = "/usr/bin/chromium"
@@ -157,10 +161,9 @@ def chromium_args(socks: tuple[str, int] | None) -> list[str]:
     """Chromium's command line: the network switches, plus the proxy and resolver rules when the
     source goes through Tor (`socks` = the SOCKS port's IP and port)."""
     args = list(CHROMIUM_NETWORK_ARGS)
-    if socks is not None:
-        host, port = socks
-        args += [f"--proxy-server=socks5://{host}:{port}", "--proxy-bypass-list=<-loopback>",
-                 f'--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE {host}']
+    if socks is not None:  # the proxy itself comes with the source's hosts, at launch (`proxy_pac_arg`)
+        host = f"[{socks[0]}]" if ":" in socks[0] else socks[0]
+        args += [f"--host-resolver-rules=MAP {SOCKS_ALIAS} {host} , MAP * ~NOTFOUND"]
     return args
 
 
@@ -192,8 +195,6 @@ def browser_download_handler_settings(socks: tuple[str, int] | None, limits: Bro
                                  # Chromium's popup blocker on (Playwright turns it off): a page opens no
                                  # window without a click, and so starts no connection for one
                                  "ignore_default_args": ["--disable-popup-blocking"]}
-    if socks is not None:
-        launch["proxy"] = {"server": f"socks5://{socks[0]}:{socks[1]}"}
     return {
         "DOWNLOAD_HANDLERS": {"http": BROWSER_HANDLER_PATH, "https": BROWSER_HANDLER_PATH,
                               "ftp": None, "s3": None, "file": None, "gs": None},
@@ -288,6 +289,46 @@ def _scrub_driver_env() -> None:
     transport.get_driver_env = scrubbed
 
 
+_REFUSED_PROXY = "PROXY refused.invalid:9"  # a name the resolver rules never resolve: no socket at all
+# the name Chromium knows Tor's SOCKS port by, mapped to its address by the resolver rules: every
+# other name or address, 127.0.0.1 included, maps to nothing (`chromium_args`)
+SOCKS_ALIAS = "vigie-tor-socks.invalid"
+
+
+def proxy_pac(hosts: frozenset[str], ports: frozenset[int], socks_port: int) -> str:
+    """A PAC script for a `network: tor` source's Chromium: the source's `hosts` on `ports` go to
+    Tor's SOCKS port, every other destination to a proxy whose name never resolves, so the
+    connection fails in Chromium's network stack before Tor is asked. Why: Playwright's routing
+    (`_create_browser_context`) never sees a dedicated worker's WebSocket, and `--host-rules` act
+    only where Chromium resolves names, which it does not through a SOCKS5 proxy; a hostile onion
+    page's worker reached any host and port through Tor (round 10 of the attacker's review). Proxy
+    resolution is asked for every connection Chromium's network service makes, whoever asks: a
+    page, a frame, any worker, a WebSocket, a fetch, a download.
+
+    Chromium sends loopback and `localhost` destinations direct whatever a PAC script says, and
+    falls back to a direct connection should the script ever fail to run: the resolver rules map
+    every name and address but `SOCKS_ALIAS` to nothing, so neither connects anywhere."""
+    allowed = {f"{h.lower().strip('[]')}:{p}": 1 for h in sorted(hosts) for p in sorted(ports)}
+    tor = json.dumps(f"SOCKS5 {SOCKS_ALIAS}:{socks_port}")
+    return ("var ALLOWED = " + json.dumps(allowed, sort_keys=True) + ";\n"
+            "function FindProxyForURL(url, host) {\n"
+            "  var m = /^([a-z][a-z0-9+.-]*):\\/\\/([^\\/?#]*)/i.exec(url);\n"
+            f"  if (!m) return {json.dumps(_REFUSED_PROXY)};\n"
+            "  var scheme = m[1].toLowerCase(), given = /:(\\d+)$/.exec(m[2].replace(/^.*@/, ''));\n"
+            "  var port = given ? String(parseInt(given[1], 10)) : (scheme == 'https' || scheme == 'wss') ? '443'\n"
+            "    : (scheme == 'http' || scheme == 'ws') ? '80' : '';\n"
+            "  var key = String(host).toLowerCase().replace(/^\\[|\\]$/g, '') + ':' + port;\n"
+            f"  if (Object.prototype.hasOwnProperty.call(ALLOWED, key)) return {tor};\n"
+            f"  return {json.dumps(_REFUSED_PROXY)};\n"
+            "}\n")
+
+
+def proxy_pac_arg(hosts: frozenset[str], ports: frozenset[int], socks_port: int) -> str:
+    """Chromium's `--proxy-pac-url` holding `proxy_pac` (a data: URL: nothing fetched)."""
+    script = base64.b64encode(proxy_pac(hosts, ports, socks_port).encode()).decode()
+    return f"--proxy-pac-url=data:application/x-ns-proxy-autoconfig;base64,{script}"
+
+
 class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
     """Every http/https request rendered by Chromium in the source's own browser context."""
 
@@ -338,6 +379,10 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         pins = await self._pins() if self._socks is None else None  # direct: Chromium resolves no name
         rules = host_rules(self._allowed_hosts(), self._allowed_ports(), pins)
         args[:] = [a for a in args if not a.startswith("--host-rules=")] + [rules]
+        if self._socks is not None:  # through Tor: the proxy chosen per destination (`proxy_pac`)
+            args[:] = [a for a in args if not a.startswith(("--proxy-server=", "--proxy-bypass-list=",
+                                                            "--proxy-pac-url="))]
+            args.append(proxy_pac_arg(self._allowed_hosts(), self._allowed_ports(), self._socks[1]))
         await super()._maybe_launch_browser()
 
     async def _pins(self) -> dict[str, str]:
