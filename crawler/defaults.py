@@ -6,7 +6,7 @@ Scrapy settings by `crawler.settings.build_settings`; the values here are what i
 setting is absent. Units are in the names.
 
 Request meta keys set by the spiders (all prefixed `vigie_`):
-- `vigie_kind`: "listing" | "thread" | "file" | "login" | "paste" (what the response is for).
+- `vigie_kind`: "listing" | "thread" | "file" | "login" | "paste" | "privatebin" (what the response is for).
 - `vigie_thread`: dict with the thread key, title, board and marker, carried along thread pages.
 - `vigie_relogin`: True on the request re-sent after a login wall (never re-logged a second time).
 - `vigie_role`: "boards" | "board", what a listing page is (`forum.start_role`): an index of boards

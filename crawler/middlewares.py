@@ -97,6 +97,11 @@ def backoff_delay(attempt: int, base: float, maximum: float, rng: random.Random 
     return delay * (0.75 + 0.5 * (rng or random).random())
 
 
+# requests that are no link walked from a page (a login, an attachment, a PrivateBin paste's JSON):
+# neither limits.max_depth nor follow.allow applies to them (follow.deny and the hosts do)
+_NOT_LINKS = ("login", "file", "privatebin")
+
+
 class FollowRulesMiddleware:
     stats: StatsCollector
 
@@ -135,9 +140,9 @@ class FollowRulesMiddleware:
             reason = f"port {port_of(url)} is not one of the source's ports"
         elif any(p.search(url) for p in self.deny):
             reason = "matches follow.deny"
-        elif self.max_depth and depth > self.max_depth and request.meta.get("vigie_kind") not in ("login", "file"):
+        elif self.max_depth and depth > self.max_depth and request.meta.get("vigie_kind") not in _NOT_LINKS:
             reason = f"link depth {depth} > limits.max_depth={self.max_depth}"
-        elif self.allow and request.meta.get("vigie_kind") not in ("login", "file") and not any(
+        elif self.allow and request.meta.get("vigie_kind") not in _NOT_LINKS and not any(
                 p.search(url) for p in self.allow):
             reason = "matches no follow.allow pattern"
         if reason:

@@ -30,6 +30,7 @@ from crawler.middlewares import MIDDLEWARE_FAILURE_KINDS
 from crawler.settings import build_settings
 from crawler.sink import ItemSink, JsonlSink, TeeSink
 from crawler.spiders._base import FAILURE_KINDS, VigieSpider
+from crawler.spiders._privatebin import PRIVATEBIN_COUNTS
 from crawler.state import CrawlState
 from indexer import engine as _engine
 from vigie.config.schema import GlobalConfig, SourceConfig
@@ -105,6 +106,10 @@ class CrawlSummary:
     hedges_withdrawn: int = 0
     circuits_renewed: int = 0
     pages_ahead: int = 0
+    # PrivateBin links met, by outcome (crawler.spiders._privatebin.PRIVATEBIN_COUNTS), all present:
+    # read, burn-after-reading skipped or burnt by the read, on a site not listed, locked by a
+    # password not given, refused (iterations, too big), unreadable, gone
+    privatebin: dict[str, int] = field(default_factory=dict)
 
     @property
     def items(self) -> int:
@@ -276,7 +281,8 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
         hedges=stat("vigie_tor/hedge/sent"), hedges_won=stat("vigie_tor/hedge/won"),
                  "pages_charset_ignored": stat("vigie/pages/charset_ignored"),
         hedges_withdrawn=stat("vigie_tor/hedge/withdrawn"),
-        circuits_renewed=stat("vigie_tor/circuits_renewed"), pages_ahead=stat("vigie/pagination/ahead"))
+        circuits_renewed=stat("vigie_tor/circuits_renewed"), pages_ahead=stat("vigie/pagination/ahead"),
+        privatebin={kind: stat(f"vigie/privatebin/{kind}") for kind in PRIVATEBIN_COUNTS})
     state.set_status("needs_attention" if reason else "ok", reason, last_run=summary.to_dict())
     state.close()
     logger.info("crawl of {} finished ({}): {} pages, {} items, {} errors", source.name,

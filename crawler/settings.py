@@ -22,10 +22,17 @@ __all__ = ["WEB_PORTS", "build_settings", "port_of", "source_hosts", "source_por
 _MW = "crawler.middlewares"
 
 
+def _contacted(source: SourceConfig) -> list[str]:
+    """The URLs whose hosts and ports a crawl of `source` may contact: its start and login URLs,
+    and the PrivateBin sites whose pasted links it reads (`privatebin.instances`)."""
+    pbin = source.privatebin.instances if source.privatebin.enabled else []
+    return list(source.start_urls) + ([source.login.url] if source.login else []) + list(pbin)
+
+
 def source_hosts(source: SourceConfig) -> set[str]:
-    """The hosts a crawl of `source` may contact: those of its start URLs and login URL."""
-    urls = list(source.start_urls) + ([source.login.url] if source.login else [])
-    return {(urlsplit(u).hostname or "").lower() for u in urls}
+    """The hosts a crawl of `source` may contact: those of its start URLs and login URL (and of
+    its `privatebin.instances`)."""
+    return {(urlsplit(u).hostname or "").lower() for u in _contacted(source)}
 
 
 WEB_PORTS = frozenset({80, 443})
@@ -37,8 +44,7 @@ def source_ports(source: SourceConfig) -> set[int]:
     by its address (a local mirror, a LAN site) or a name its owner answers with 127.0.0.1 once
     the crawl started linked `http://<same host>:9200/`, and the crawl sent Elasticsearch (or
     Redis, PostgreSQL, Tor's control port, the web app) a GET."""
-    urls = list(source.start_urls) + ([source.login.url] if source.login else [])
-    return set(WEB_PORTS) | {port_of(u) for u in urls}
+    return set(WEB_PORTS) | {port_of(u) for u in _contacted(source)}
 
 
 def port_of(url: str) -> int:

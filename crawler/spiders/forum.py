@@ -22,7 +22,7 @@ from crawler.defaults import MAX_FILE_LINKS_PER_PAGE, MAX_PAGES_PER_CHAIN
 from crawler.items import ThreadCheckpoint, VigieItem
 from crawler.spiders._ahead import AheadChain, page_template
 from crawler.spiders._base import absolute_urls, all_values, first_text, select
-from crawler.spiders._files import FileSpider
+from crawler.spiders._privatebin import PrivateBinSpider
 from crawler.spiders.archive_passwords import password_candidates
 from crawler.spiders.extract import first_page_url, last_page_link, next_link, page_threads, read_posts, thread_key
 from indexer.models import CrawledItem, content_hash
@@ -42,7 +42,7 @@ def _page_title(response: TextResponse) -> str | None:
     return (response.css("h1::text").get() or response.css("title::text").get() or "").strip() or None
 
 
-class ForumSpider(FileSpider):
+class ForumSpider(PrivateBinSpider):
     name = "vigie_forum"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -408,6 +408,9 @@ class ForumSpider(FileSpider):
                 passwords = tuple(dict.fromkeys(password_candidates(body) + opening)) if post.attachments else ()
                 for href in post.attachments[:room]:
                     yield from self.attachment(href, ctx, author, posted_at, names.get(href), passwords)
+            if "#" in body and self.source.privatebin.enabled:  # PrivateBin links, with the passwords beside them
+                yield from self.privatebin_requests(body, ctx, author, posted_at,
+                                                    tuple(dict.fromkeys(password_candidates(body) + opening)))
         if file_links > MAX_FILE_LINKS_PER_PAGE:
             dropped = file_links - MAX_FILE_LINKS_PER_PAGE
             self.crawler.stats.inc_value("vigie/files/links_dropped", dropped)

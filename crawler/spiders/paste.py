@@ -34,7 +34,7 @@ from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import VigieItem
 from crawler.spiders._base import absolute_url, element_text, first_text, select
 from crawler.spiders._dates import read_date
-from crawler.spiders._files import FileSpider
+from crawler.spiders._privatebin import PrivateBinSpider
 from crawler.spiders.archive_passwords import password_candidates
 from indexer.models import CrawledItem
 from indexer.redact import mask_text, mask_url
@@ -72,7 +72,7 @@ def paste_page_text(source: SourceConfig, page: TextResponse | Selector, *, defa
     return body
 
 
-class PasteSpider(FileSpider):
+class PasteSpider(PrivateBinSpider):
     name = "vigie_paste"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -102,6 +102,9 @@ class PasteSpider(FileSpider):
     def _paste_request(self, url: str | None, title: str | None, parent: Response | None) -> Any:
         """The request reading one paste (its raw text when raw_url_template is set), or None when
         its link has no id or the paste was seen (counted)."""
+        pbin = self.privatebin_start(url, title) if url and "#" in url else None
+        if pbin is not None:  # a PrivateBin link: its JSON, decrypted (crawler.spiders._privatebin)
+            return pbin[0] if pbin else None
         match = self._id_re.search(url) if url else None
         if url is None or not match:
             self.crawler.stats.inc_value("vigie/pastes/no_id")
@@ -137,7 +140,8 @@ class PasteSpider(FileSpider):
                 if raw_date is not None and posted_at is None:
                     self.failure("unparsed_dates", f"paste date {(mask_text(raw_date) or '')[:40]!r} on "
                                  f"{mask_url(response.url)} not read by date.format")
-                request.meta["vigie_paste"]["posted_at"] = posted_at.isoformat() if posted_at else None
+                if "vigie_paste" in request.meta:
+                    request.meta["vigie_paste"]["posted_at"] = posted_at.isoformat() if posted_at else None
                 yield request
         page = int(response.meta.get("vigie_page", 1))
         limit = self.crawler.settings.getint("VIGIE_MAX_PAGES_PER_CHAIN") or MAX_PAGES_PER_CHAIN
@@ -178,6 +182,11 @@ class PasteSpider(FileSpider):
         yield VigieItem(item, "paste", meta["id"], item.content_hash)
         for out in self._linked_archives(body, meta):
             yield out
+        if "#" in body and self.source.privatebin.enabled:  # PrivateBin links, with the passwords beside them
+            passwords = tuple(dict.fromkeys(password_candidates(body) + password_candidates(title or "")))
+            for request in self.privatebin_requests(body, {"key": meta["url"], "title": title}, None,
+                                                    item.posted_at, passwords):
+                yield request
 
     def _linked_archives(self, text: str, meta: dict[str, Any]) -> Iterator[Any]:
         """The downloads of the archives `text` links to on the source's hosts (others are not

@@ -153,6 +153,8 @@ def _print_summary(source: str, summary: CrawlSummary, output: Path | None) -> N
                          ("pages fetched ahead", summary.pages_ahead),
                          *((kind.replace("_", " "), count) for kind, count in summary.failures.items()),
                          *((f"refused: {kind.replace('_', ' ')}", count) for kind, count in summary.refused.items()),
+                         *((f"privatebin: {kind.replace('_', ' ')}", n) for kind, n in summary.privatebin.items()
+                           if any(summary.privatebin.values())),
                          ("duration", f"{summary.duration_seconds:.1f}s")):
         table.add_row(label, str(value))
     console.print(table)

@@ -1516,6 +1516,39 @@ class BrowserSettings(Strict):
     )
 
 
+class PrivateBinSettings(Strict):
+    """PrivateBin pastes linked from the source's posts and pastes (`https://host/?<id>#<key>`): the
+    paste is fetched as the site's own script would (its JSON), decrypted with the key of the link's
+    fragment (and a password posted beside the link), and scanned as a paste; its attachment is read as
+    an attached file. The key is never stored nor logged: the paste is kept under its address without
+    it (docs/sources.md, PrivateBin pastes)."""
+
+    enabled: bool = Field(default=True, description="Read the PrivateBin links found at all.")
+    instances: list[str] = Field(
+        default_factory=list,
+        examples=[["http://privatebinxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion/"]],
+        description="Addresses of the PrivateBin sites whose links are read, besides the source's own hosts "
+        "(a forum's posts link pastes elsewhere): each `http(s)://host[:port]/[path]`, a link read when it "
+        "starts with one. They are added to the hosts and ports the crawl may contact; a link to a site not "
+        "listed is counted (`privatebin: not listed`), not fetched.",
+    )
+    read_burn_after_reading: bool = Field(
+        default=False,
+        description="Fetch pastes whose link marks them burn-after-reading (a fragment starting with `-`, "
+        "PrivateBin >= 1.7). Reading one deletes it on the server: the leaker finds it gone and knows it was "
+        "read. Off: such links are counted (`privatebin: burn skipped`) and left alone.",
+    )
+
+    @field_validator("instances")
+    @classmethod
+    def _instances(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", url):
+                raise ValueError(f"privatebin.instances: {url!r} must be an http(s) address with no query or "
+                                 "fragment, e.g. http://pbinxxxx.onion/")
+        return value
+
+
 def _check_network(url: str, what: str, info: ValidationInfo) -> None:
     """A `.onion` name must never reach a DNS resolver (`network: direct`), and a `tor` source
     aimed at a local site hangs at "bootstrapped 0%" instead of saying `network: direct` is missing."""
@@ -1602,6 +1635,9 @@ class SourceConfig(Strict):
         description="Recognises a captcha or login wall; set it on a source crawled with a session "
         "(cookies) solved by hand, so an expired session stops the crawl instead of hammering the wall.",
     )
+    privatebin: PrivateBinSettings = Field(
+        default=PrivateBinSettings(), description="PrivateBin pastes linked from posts and pastes."
+    )
 
     @field_validator("allowed_addresses")
     @classmethod
@@ -1644,6 +1680,20 @@ class SourceConfig(Strict):
                 if re.search(pattern, self.login.url):
                     raise ValueError(f"login.url {self.login.url!r} matches follow.deny pattern {pattern!r}, so "
                                      "the login page would never be fetched: narrow that pattern")
+        return self
+
+    @model_validator(mode="after")
+    def _privatebin_network(self) -> SourceConfig:
+        """A PrivateBin instance is contacted as the start URLs are: the same network rules."""
+        from urllib.parse import urlsplit
+
+        for url in self.privatebin.instances:
+            onion = (urlsplit(url).hostname or "").lower().endswith(".onion")
+            if self.network == "direct" and onion:
+                raise ValueError(f"privatebin.instances: {url!r} is a .onion address but network is 'direct'")
+            if self.network == "tor" and not onion and not self.allow_clearnet_over_tor:
+                raise ValueError(f"privatebin.instances: {url!r} is not a .onion address but network is 'tor' "
+                                 "(allow_clearnet_over_tor: true reaches it through a Tor exit)")
         return self
 
     @model_validator(mode="after")
