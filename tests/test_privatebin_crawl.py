@@ -303,3 +303,33 @@ def test_without_privatebin_the_links_are_not_read(
     assert code == 0, log[-3000:]
     assert not pbin.hits and summary["pastes"] == 0 and summary["fragments"] == 0
     assert len(items) == 8
+
+
+def test_a_paste_source_watching_privatebin_links(
+    sites: tuple[MiniSite, PrivateBinServer, dict[str, str]], tmp_path: Path
+) -> None:
+    """`kind: paste`, `start_role: pastes`, the links themselves as start URLs (the example
+    source's layout): their site is the source's own, no `instances` needed."""
+    _, pbin, keys = sites
+    data = yaml.safe_load((REPO / "config" / "sources" / "example-privatebin.yaml").read_text(encoding="utf-8"))
+    data.update(
+        name="mini",
+        network="direct",
+        limits={"delay_seconds": 0, "autothrottle": False, "retries": 0},
+        start_urls=[
+            f"{pbin.url}/?{IDS['dump']}#{keys['dump']}",
+            f"{pbin.url}/?{IDS['burn_marked']}#-{keys['burn_marked']}",
+        ],
+    )
+    config = tmp_path / "config"
+    (config / "sources").mkdir(parents=True)
+    (config / "sources" / "mini.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    (config / "vigie.yaml").write_text("storage:\n  backend: embedded\n", encoding="utf-8")
+    code, summary, items, log = crawl(config, tmp_path / "data")
+    assert code == 0, log[-3000:]
+    assert [(i["url"], i["body"]) for i in items] == [
+        (f"{pbin.url}/?{IDS['dump']}", f"clients:\n{EMAIL};{IBAN}\n{ROWS}")
+    ]
+    assert summary["privatebin"]["read"] == 1 and summary["privatebin"]["burn_skipped"] == 1, summary
+    assert [h[0] for h in pbin.hits] == [f"/?{IDS['dump']}"]
+    assert keys["dump"] not in log and keys["dump"].encode() not in at_rest(tmp_path / "data")
