@@ -641,6 +641,13 @@ class ServiceSettings(Strict):
         default=9108, ge=1, le=65535,
         description="Port of the Prometheus /metrics endpoint; a key with no value (`metrics_port:`) disables it.",
     )
+    metrics_readers: list[str] = Field(
+        default=["prometheus"], examples=[["prometheus", "grafana-agent"]],
+        description="On a loopback `metrics_host`: the local accounts (names or uids) whose processes may read "
+        "/metrics, besides root and the account Vigie runs as; another local user's connection is closed "
+        "unanswered (source names and the health of crawls and alerts are not every local user's business). "
+        "Checked on Linux, like `security.trusted_local_users`, and off with `security.check_local_peers: false`.",
+    )
     crawl_memory_limit_bytes: int = Field(
         default=2 * 1024 * 1024 * 1024, ge=256 * 1024 * 1024, examples=[4 * 1024 * 1024 * 1024],
         description="Address-space limit (RLIMIT_AS) of each crawl subprocess; the crawl stops itself "

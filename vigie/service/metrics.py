@@ -5,6 +5,9 @@ Served on loopback (the default), the endpoint answers only requests that name a
 rebinding) could otherwise read, from a browser on this machine, which sources Vigie watches and
 how its crawls and alerts fare. On another address, the operator exposed it on purpose (a
 scraper reaches it by a name only the operator knows): no name is checked there.
+
+On loopback it also answers only the local accounts allowed to read it (`service.metrics_readers`,
+root and Vigie's own account): any local user could read it before, and learn the same.
 """
 
 from __future__ import annotations
@@ -15,13 +18,16 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
+from loguru import logger
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, make_wsgi_app
 from prometheus_client.exposition import ThreadingWSGIServer
 
 from vigie.core.hosts import LOOPBACK_NAMES, host_name
-from vigie.core.peers import is_loopback_host
+from vigie.core.peers import PeerCheckError, TrustedPeers, is_loopback_host
 
-__all__ = ["ServiceMetrics"]
+__all__ = ["DEFAULT_METRICS_READERS", "ServiceMetrics"]
+
+DEFAULT_METRICS_READERS = ("prometheus",)  # service.metrics_readers' default (Debian's prometheus account)
 
 _WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -83,15 +89,37 @@ class ServiceMetrics:
             self.crawl_failures.labels(source, str(kind)).inc(float(count or 0))
         self.needs_attention.labels(source).set(1.0 if summary.get("needs_attention") else 0.0)
 
-    def serve(self, host: str, port: int) -> object:
+    def serve(self, host: str, port: int, *, readers: TrustedPeers | None = None) -> object:
         """Serve /metrics on a daemon thread (as prometheus_client's `start_http_server`, with the
-        loopback names check when `host` is a loopback address)."""
+        loopback names check when `host` is a loopback address, and there a connection from an
+        account `readers` does not trust closed unanswered; None: `service.metrics_readers`'s
+        default, `TrustedPeers(enabled=False)`: anyone's)."""
+        if readers is None:
+            readers = TrustedPeers.from_names(DEFAULT_METRICS_READERS)
         app: _WSGIApp = make_wsgi_app(self.registry)
-        if is_loopback_host(host):
+        loopback = is_loopback_host(host)
+        if loopback:
             app = _loopback_names_only(app)
+        refused: set[int] = set()
 
         class Server(ThreadingWSGIServer):
             address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+            def verify_request(self, request: Any, client_address: Any) -> bool:
+                """The client's own socket is asked who owns it (`TrustedPeers.check_socket` reads the
+                other end of a connection: for an accepted one, the client's)."""
+                if not loopback:
+                    return True
+                try:
+                    readers.check_socket(request, "a /metrics reader")
+                except PeerCheckError as exc:
+                    uid = getattr(exc, "uid", -1)
+                    if uid not in refused and len(refused) < 64:  # said once per account
+                        refused.add(uid)
+                        logger.warning("metrics: a connection from uid {} closed unanswered: not root, not Vigie's "
+                                       "own account and not in service.metrics_readers", uid)
+                    return False
+                return True
 
         server = make_server(host.strip("[]"), port, app, Server, handler_class=_QuietHandler)
         threading.Thread(target=server.serve_forever, name="vigie-metrics", daemon=True).start()

@@ -39,6 +39,7 @@ from vigie import wiring
 from vigie.config.loader import ConfigError, LoadedConfig, load_config
 from vigie.config.schema import SourceConfig, parse_interval
 from vigie.control import take_requests
+from vigie.core.peers import TrustedPeers
 from vigie.runtime import register_config_secrets
 from vigie.service import jobs
 from vigie.service.metrics import ServiceMetrics
@@ -85,7 +86,9 @@ class VigieService:
                            interrupted)
         svc = self.config.global_config.service
         if svc.metrics_port:
-            self.metrics.serve(svc.metrics_host, svc.metrics_port)
+            readers = TrustedPeers.from_names(svc.metrics_readers,
+                                              enabled=self.config.global_config.security.check_local_peers)
+            self.metrics.serve(svc.metrics_host, svc.metrics_port, readers=readers)
             logger.info("metrics on http://{}:{}/metrics", svc.metrics_host, svc.metrics_port)
         self._start_tor_if_needed()
         jobs.set_service(self)
