@@ -1171,6 +1171,24 @@ case(
     ["trade_union", "religion", "genetic"],
 )
 
+# ---------------------------------------------------------------- plain text with one line of HTML in it
+
+_us_csv = CASES["us_patients_csv_mdy"]
+case("dump_then_br_line", _us_csv.text + "\nok<br>", _us_csv.ids, _us_csv.cats)
+case(
+    "dump_then_html_table_snippet",
+    _us_csv.text + "\n\nformat d'origine :\n<table><tr><td>PatientName</td><td>SSN</td></tr></table>",
+    _us_csv.ids,
+    _us_csv.cats,
+)
+case(
+    "dumps_then_html_post_pasted",
+    CASES["markdown_table_post"].text + "\n\n" + _us_csv.text + "\n\n" + CASES["html_table_in_post"].text,
+    CASES["markdown_table_post"].ids | _us_csv.ids | CASES["html_table_in_post"].ids,
+    _us_csv.cats,
+)
+
+
 # ---------------------------------------------------------------- article 9 near misses (ids, no flag)
 
 case(
@@ -1389,6 +1407,9 @@ MISSED: frozenset[str] = frozenset(
         "html_table_entities_br",  # a <br> inside a <td> (name / first name on two lines) loses the whole table
         "ics_agenda_consultations",  # DESCRIPTION:Tél ... - né le ... - suivi VIH: no phone, no date of birth, no health
         "kv_log_booking_api",  # key=value log with prefixed keys (patient_email=, patient_phone=): no fragment at all
+        "dump_then_br_line",  # a CSV followed by one line "ok<br>": the whole text read as HTML, nothing found
+        "dump_then_html_table_snippet",  # a CSV then a <table> line: nothing found (also with filename dump.csv)
+        "dumps_then_html_post_pasted",  # two tables then an HTML post: one "dox" of everything, rows and dates lost
         "mssql_insert_into_nvarchar_literals",  # N'x@y.fr' (SQL Server Unicode literal) read as the e-mail n'x@y.fr
         "mssql_bracketed_nvarchar",  # INSERT [dbo].[T] (...) VALUES (N'...'): nothing; N'x@y' also reads as n'x@y
         "mysql_extended_insert_escapes",  # 'Allergie \\'pénicilline\\'' (escaped quotes) in a notes column: no health
@@ -1511,8 +1532,8 @@ def scores() -> dict[str, float]:
 def test_set3_scores() -> None:
     """Floors at what was measured when the set was written (both engines alike): a regression fails."""
     s = scores()
-    assert s["recall"] >= 0.84 and s["precision"] >= 0.98, s
-    assert s["art9_recall"] >= 0.85 and s["art9_precision"] >= 0.92, s
+    assert s["recall"] >= 0.79 and s["precision"] >= 0.98, s
+    assert s["art9_recall"] >= 0.80 and s["art9_precision"] >= 0.92, s
 
 
 def main() -> None:
