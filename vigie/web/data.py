@@ -163,6 +163,8 @@ class WebData:
         self._hunts: dict[str, HuntStatus] = {}
         self._hunts_lock = threading.Lock()
         self._register_lock = threading.Lock()  # one registration at a time in this process
+        self._webhook_tests: set[str] = set()  # organisations whose test webhook is under way
+        self._webhook_tests_lock = threading.Lock()
 
     # -- the scoping rules -----------------------------------------------------------------
 
@@ -267,12 +269,23 @@ class WebData:
         hook = org.channels.webhook
         if hook is None:
             raise ProblemError(409, f"organisation {org_id} has no webhook channel; add channels.webhook to its file")
+        # one at a time per organisation: each holds a thread of the app's pool until its receiver
+        # answers (up to alerts.webhook.timeout_seconds), and a member whose receiver never answers
+        # took the whole pool with 40 clicks, every user's pages and API waiting behind them
+        with self._webhook_tests_lock:
+            if org.id in self._webhook_tests:
+                raise ProblemError(429, f"a test webhook of organisation {org.id} is under way; try again once "
+                                        "its receiver has answered (alerts.webhook.timeout_seconds at most)")
+            self._webhook_tests.add(org.id)
         msg_id = f"test-{int(time.time() * 1000)}"
         body = json.dumps({"type": "vigie.test", "id": msg_id, "organisation": org.id}, sort_keys=True).encode()
         try:
             status = self.webhook.send(hook.url, hook.secret.get_secret_value(), body, msg_id)
         except AlertsError as exc:
             return WebhookTestResult(delivered=False, status=None, detail=str(exc))
+        finally:
+            with self._webhook_tests_lock:
+                self._webhook_tests.discard(org.id)
         return WebhookTestResult(delivered=200 <= status < 300, status=status, detail=f"HTTP {status}")
 
     # -- pre-hash upload and retro-hunt (org_member: own organisation) -------------------------
