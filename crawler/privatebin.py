@@ -23,8 +23,12 @@ inflates a thousandfold), the attachment; a value of the wrong shape is refused
 with `PrivateBinError` naming what (`.kind`, counted by the crawl). The key is never part of an
 error's message, a `repr`, or a URL made here: `PrivateBinLink.url` has no fragment.
 
-Legacy format 1 (ZeroBin, PrivateBin < 1.3 answers with `data` instead of `ct`: SJCL's JSON with
-CCM by default) is recognised and refused as `unsupported`, not read.
+Format 1 (ZeroBin, PrivateBin < 1.3) is read too: the answer's `data` (or, from ZeroBin, the
+page's `<div id="cipherdata">`) is SJCL's JSON (`iv`, `salt`, `iter`, `ks`, `ts`, `mode` CCM or GCM,
+`ct` with its tag); SJCL's passphrase is the fragment's base64 text itself (with a password: that
+text and the password's SHA-256 in hex, as PrivateBin 1.x did); the plaintext is base64 of the raw
+deflate of the UTF-8 text, each byte written as a character then UTF-8 encoded (js-base64's
+`toBase64(RawDeflate.deflate(utob(text)))`).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import html
 import json
 import re
 import zlib
@@ -41,7 +46,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESCCM, AESGCM
 
 from crawler import CrawlerError
 
@@ -65,9 +71,10 @@ _PASTE_ID = re.compile(r"[0-9a-f]{16}")
 _B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {c: i for i, c in enumerate(_B58_ALPHABET)}
 # a link in a post: scheme, a host, any path, `?` + 16 hex digits, `#`, the key (an optional `-`)
+# (format 1's key: base64, 32 bytes: 43 characters and `=`; tried first, as base58 would take its head)
 _LINK = re.compile(
-    r"(?i)\bhttps?://[^\s<>\"'`?#]{1,300}\?(?:pasteid=)?[0-9a-f]{16}#-?[1-9A-HJ-NP-Za-km-z]{20,90}"
-    r"(?![1-9A-HJ-NP-Za-km-z])"
+    r"\b(?i:https?)://[^\s<>\"'`?#]{1,300}\?(?:pasteid=)?[0-9a-f]{16}#-?"
+    r"(?:[A-Za-z0-9+/]{20,88}={1,2}|[1-9A-HJ-NP-Za-km-z]{20,90}(?![1-9A-HJ-NP-Za-km-z]))"
 )
 # links read from one text at most (a post of a hundred links is a list, not a leak)
 MAX_LINKS = 8
@@ -96,6 +103,7 @@ class PrivateBinLink:
     paste_id: str
     key: bytes = field(repr=False)
     burn_after_reading: bool = False  # the fragment's `-` prefix (PrivateBin >= 1.7)
+    legacy: bool = False  # a format 1 key (base64: ZeroBin, PrivateBin < 1.3); `key` is its text
 
     @property
     def host(self) -> str:
@@ -131,14 +139,16 @@ def parse_link(url: str) -> PrivateBinLink | None:
     fragment = fragment[1:] if burn else fragment
     if not _PASTE_ID.fullmatch(query) or not 20 <= len(fragment) <= 90:
         return None
+    legacy = fragment.endswith("=")  # format 1: the base64 text itself is SJCL's passphrase
     try:
-        key = b58decode(fragment)
-    except ValueError:
+        raw = base64.b64decode(fragment, validate=True) if legacy else b58decode(fragment)
+    except (ValueError, binascii.Error):
         return None
-    if not 16 <= len(key) <= 64:
+    if not 16 <= len(raw) <= 64:
         return None
+    key = fragment.encode() if legacy else raw
     return PrivateBinLink(
-        urlunsplit((parts.scheme.lower(), parts.netloc, parts.path or "/", query, "")), query, key, burn
+        urlunsplit((parts.scheme.lower(), parts.netloc, parts.path or "/", query, "")), query, key, burn, legacy
     )
 
 
@@ -189,7 +199,9 @@ def decrypt_paste(
 
     `max_bytes` bounds the ciphertext (and the attachment once decoded), `max_plain_bytes` the
     plaintext once inflated. Raises `PrivateBinError` (see its `kind`)."""
-    doc = _json(answer, "the answer")
+    doc = _embedded(answer) or _json(answer, "the answer")
+    if isinstance(doc, list) and doc and isinstance(doc[0], dict):  # ZeroBin's page: [paste, comments...]
+        doc = doc[0]
     if not isinstance(doc, dict):
         raise PrivateBinError("malformed", "the answer is not a JSON object: not a PrivateBin paste")
     status = doc.get("status", 0)
@@ -200,7 +212,7 @@ def decrypt_paste(
             "gone", f"the server answered status {status!r} ({shown!r}): no such paste, or expired, burnt or deleted"
         )
     if "data" in doc and "ct" not in doc:
-        raise PrivateBinError("unsupported", "a format 1 paste (ZeroBin, PrivateBin < 1.3): not read")
+        return _decrypt_v1(doc, key, passwords, max_bytes, max_plain_bytes, max_iterations)
     if doc.get("v") != 2:
         raise PrivateBinError("unsupported", f"format version {doc.get('v')!r}: only 2 is read")
     adata, ct = doc.get("adata"), doc.get("ct")
@@ -339,3 +351,119 @@ def _attachment(message: dict[str, Any], max_bytes: int) -> tuple[bytes | None, 
     name = message.get("attachment_name")
     name = name.rsplit("/", 1)[-1].strip()[:200] if isinstance(name, str) else ""
     return data, name or "attachment"
+
+
+_CIPHERDATA = re.compile(r'<div id="cipherdata"[^>]{0,200}>([^<]{1,100000000})</div>')
+
+
+def _embedded(answer: bytes | str) -> Any:
+    """ZeroBin's paste embedded in its HTML page (`<div id="cipherdata">[...]</div>`), or None."""
+    head = answer[:200].lstrip() if isinstance(answer, str) else answer[:200].lstrip().decode("latin-1")
+    if head.startswith(("{", "[")):
+        return None
+    text = answer if isinstance(answer, str) else answer.decode("utf-8", "replace")
+    match = _CIPHERDATA.search(text)
+    return _json(html.unescape(match.group(1)), "the page's cipherdata") if match else None
+
+
+def _decrypt_v1(
+    doc: dict[str, Any], key: bytes, passwords: Sequence[str], max_bytes: int, max_plain_bytes: int, max_iterations: int
+) -> DecryptedPaste:
+    """A format 1 paste (see the module docstring); its attachment (PrivateBin 1.x) too."""
+    secrets = [key] + [key + hashlib.sha256(p.encode()).hexdigest().encode() for p in dict.fromkeys(passwords) if p]
+    found = next(
+        (
+            (rank, secret, plain)
+            for rank, secret in enumerate(secrets)
+            if (plain := _sjcl(doc.get("data"), secret, max_bytes, max_iterations)) is not None
+        ),
+        None,
+    )
+    if found is None:
+        if passwords:
+            raise PrivateBinError(
+                "wrong_key",
+                f"neither the link's key nor any of the {len(passwords)} password(s) given beside it opens the paste",
+            )
+        raise PrivateBinError(
+            "no_password",
+            "the link's key does not open the paste: it needs a password (none "
+            "was given beside the link), or the key is wrong",
+        )
+    rank, secret, opened = found
+    text = _v1_text(opened, max_plain_bytes)
+    meta = doc.get("meta")
+    burn = isinstance(meta, dict) and bool(meta.get("burnafterreading"))
+    attachment = name = None
+    if isinstance(doc.get("attachment"), str):
+        sealed = _sjcl(doc["attachment"], secret, max_bytes, max_iterations)
+        sealed_name = _sjcl(doc.get("attachmentname"), secret, max_bytes, max_iterations)
+        if sealed is None:
+            raise PrivateBinError("malformed", "the attachment does not open with the paste's key")
+        attachment, name = _attachment(
+            {
+                "attachment": _v1_text(sealed, max_plain_bytes),
+                "attachment_name": _v1_text(sealed_name, 1000) if sealed_name else None,
+            },
+            max_bytes,
+        )
+    return DecryptedPaste(text, attachment, name, burn, rank)
+
+
+def _sjcl(data: Any, passphrase: bytes, max_bytes: int, max_iterations: int) -> bytes | None:
+    """SJCL's `sjcl.decrypt(passphrase, data)`: the plaintext, or None when it does not open."""
+    doc = _json(data, "SJCL's JSON") if isinstance(data, str) else None
+    if not isinstance(doc, dict):
+        raise PrivateBinError("malformed", "format 1 data is not SJCL's JSON")
+    if doc.get("cipher", "aes") != "aes" or doc.get("mode") not in ("ccm", "gcm") or doc.get("v", 1) != 1:
+        raise PrivateBinError(
+            "unsupported", f"SJCL cipher {doc.get('cipher')!r}/{doc.get('mode')!r}: only aes with ccm or gcm"
+        )
+    iterations, key_bits, tag_bits = doc.get("iter", 1000), doc.get("ks", 128), doc.get("ts", 64)
+    if (
+        not all(type(v) is int for v in (iterations, key_bits, tag_bits))
+        or key_bits not in (128, 192, 256)
+        or tag_bits not in (64, 96, 128)
+    ):
+        raise PrivateBinError("unsupported", "SJCL key or tag size not read")
+    if not 1 <= iterations <= max_iterations:
+        raise PrivateBinError(
+            "iterations",
+            f"{iterations:,} PBKDF2 iterations asked, {max_iterations:,} at most: "
+            "refused (they cost CPU the answer chooses)",
+        )
+    fields = [doc.get(k) for k in ("iv", "salt", "ct")]
+    if not all(isinstance(v, str) for v in fields) or not isinstance(doc.get("adata", ""), str):
+        raise PrivateBinError("malformed", "SJCL's iv, salt or ct is not a string")
+    if len(str(fields[2])) > (max_bytes + 2) // 3 * 4 + 4:
+        raise PrivateBinError("too_big", f"ciphertext over {max_bytes:,} bytes")
+    iv, salt, sealed = (_b64(str(v), k) for v, k in zip(fields, ("iv", "salt", "ct"), strict=True))
+    adata = _b64(doc.get("adata") or "", "adata")
+    tag = tag_bits // 8
+    if not 7 <= len(iv) <= 16 or not salt or len(sealed) < tag:
+        raise PrivateBinError("malformed", "SJCL's iv, salt or ct of an unusable length")
+    derived = hashlib.pbkdf2_hmac("sha256", passphrase, salt, iterations, key_bits // 8)
+    try:
+        if doc["mode"] == "ccm":  # sjcl.mode.ccm: the nonce is the iv cut to 15 - L bytes
+            size = len(sealed) - tag
+            length = 2
+            while length < 4 and size >> (8 * length):
+                length += 1
+            length = max(length, 15 - len(iv))
+            return AESCCM(derived, tag_length=tag).decrypt(iv[: 15 - length], sealed, adata or None)
+        decryptor = Cipher(algorithms.AES(derived), modes.GCM(iv, sealed[-tag:], min_tag_length=tag)).decryptor()
+        decryptor.authenticate_additional_data(adata)
+        return decryptor.update(sealed[:-tag]) + decryptor.finalize()
+    except InvalidTag:
+        return None
+    except ValueError as exc:  # a nonce length AES-CCM does not take
+        raise PrivateBinError("malformed", f"SJCL's parameters unusable ({exc})") from None
+
+
+def _v1_text(plain: bytes, cap: int) -> str:
+    """js-base64's `btou(RawDeflate.inflate(fromBase64(data)))`: the paste's text."""
+    try:
+        packed = bytes(ord(c) & 0xFF for c in base64.b64decode(plain, validate=True).decode())
+        return _inflate(packed, cap).decode()
+    except (binascii.Error, ValueError):
+        raise PrivateBinError("malformed", "format 1 plaintext is not base64 of deflated UTF-8") from None

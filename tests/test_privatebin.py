@@ -8,6 +8,8 @@ with PHP's escaped slashes."""
 
 from __future__ import annotations
 
+import base64
+import html
 import json
 import time
 from pathlib import Path
@@ -204,3 +206,70 @@ def test_links_are_found_in_a_post_and_refused_when_not_links() -> None:
     assert all(lk.key == base58.b58decode(key) for lk in links)
     assert parse_link(f"http://h/?{PASTE_ID}#abc") is None  # too short for a key
     assert parse_link(f"http://h/?xyz#{key}") is None
+
+
+def v1_answer(text: str, *, password: str = "", attachment: Path | None = None) -> tuple[bytes, str]:
+    """A format 1 paste (PrivateBin < 1.3) pbincli encrypted with SJCL (the `sjcl` package, GCM),
+    answered as PrivateBin 1.x's JSON API did; and its link's fragment (base64)."""
+    paste = Paste()
+    paste.setVersion(1)
+    paste.setText(text)
+    if password:
+        paste.setPassword(password)
+    if attachment is not None:
+        paste.setAttachment(str(attachment))
+    paste.encrypt("plaintext", False, False, "1week")
+    stored = {k: v.decode() if isinstance(v, bytes) else v for k, v in paste.getJSON().items()}
+    answer = {
+        "status": 0,
+        "id": PASTE_ID,
+        "url": f"/?{PASTE_ID}",
+        "data": stored["data"],
+        "meta": {"formatter": "plaintext", "postdate": 1764000000, "opendiscussion": False},
+    }
+    if attachment is not None:
+        answer.update(attachment=stored["attachment"], attachmentname=stored["attachmentname"])
+    return json.dumps(answer).replace("/", "\\/").encode(), paste.getHash()
+
+
+def test_a_format_1_paste_is_read(tmp_path: Path) -> None:
+    csv = tmp_path / "leak.csv"
+    csv.write_bytes(b"email\njeanne.martin@exemple.fr\n")
+    answer, fragment = v1_answer("ancien format é\n", attachment=csv)
+    assert fragment.endswith("=")
+    link = parse_link(f"http://old.onion/?{PASTE_ID}#{fragment}")
+    assert link is not None and link.legacy and link.key == fragment.encode()
+    paste = decrypt_paste(answer, link.key, max_bytes=CAP, max_plain_bytes=CAP)
+    assert (paste.text, paste.attachment, paste.attachment_name) == ("ancien format é\n", csv.read_bytes(), "leak.csv")
+    locked, fragment = v1_answer("verrouillé", password="leakforum2024")
+    key = fragment.encode()
+    with pytest.raises(PrivateBinError) as exc:
+        decrypt_paste(locked, key, max_bytes=CAP, max_plain_bytes=CAP)
+    assert exc.value.kind == "no_password"
+    assert decrypt_paste(locked, key, ("x", "leakforum2024"), max_bytes=CAP, max_plain_bytes=CAP).text == "verrouillé"
+
+
+def test_a_zerobin_page_with_sjcl_ccm_is_read() -> None:
+    """ZeroBin embeds the paste in its page (`<div id="cipherdata">`), encrypted by SJCL's
+    default mode, CCM with a 64-bit tag (here by the `sjcl` package)."""
+    from sjcl import SJCL
+
+    packer = Paste()
+    packer.setVersion(1)
+    packed = packer._Paste__compress(b"zerobin dump\njeanne.martin@exemple.fr\n")  # ZeroBin's compress()
+    passphrase = base64.b64encode(bytes(range(32)))
+    sealed = SJCL().encrypt(packed, passphrase)
+    assert sealed["mode"] == "ccm" and sealed["ts"] == 64
+    data = json.dumps({k: v.decode() if isinstance(v, bytes) else v for k, v in sealed.items()})
+    page = (
+        '<html><body><div id="cipherdata" style="display:none;">'
+        + html.escape(json.dumps([{"data": data, "meta": {"postdate": 1764000000}}]))
+        + "</div></body></html>"
+    )
+    paste = decrypt_paste(page.encode(), passphrase, max_bytes=CAP, max_plain_bytes=CAP)
+    assert paste.text == "zerobin dump\njeanne.martin@exemple.fr\n"
+    with pytest.raises(PrivateBinError) as exc:
+        decrypt_paste(page.encode(), base64.b64encode(bytes(32)), max_bytes=CAP, max_plain_bytes=CAP)
+    assert exc.value.kind == "no_password"
+    found = find_links(f"old: http://zb.onion/?{PASTE_ID}#{passphrase.decode()} and more")
+    assert [(lk.legacy, lk.key) for lk in found] == [(True, passphrase)]

@@ -31,7 +31,7 @@ from pbincli.format import Paste
 from tests import cli_fork
 from tests.fixtures.forum import REPO, test_keys_env
 from tests.test_crawl_identity import POST_SELECTORS, MiniSite
-from tests.test_privatebin import ITERATIONS
+from tests.test_privatebin import ITERATIONS, v1_answer
 
 pytestmark = pytest.mark.slow
 
@@ -76,6 +76,13 @@ class PrivateBinServer:
         self.pastes[pid] = stored
         return str(paste.getHash())
 
+    def add_v1(self, pid: str, text: str) -> str:
+        """Store a format 1 paste (PrivateBin < 1.3: SJCL, a base64 key); its key."""
+        answer, fragment = v1_answer(text)
+        stored = json.loads(answer)
+        self.pastes[pid] = {"data": stored["data"], "meta": stored["meta"]}
+        return fragment
+
     def serve(self) -> Iterator[PrivateBinServer]:
         site = self
 
@@ -94,7 +101,7 @@ class PrivateBinServer:
                         "message": "Paste does not exist, has expired or has been deleted.",
                     }
                 else:
-                    if stored["adata"][3] == 1:  # Model/Paste::get deletes a burn-after-reading paste on read
+                    if stored.get("adata", [0, 0, 0, 0])[3] == 1:  # Model/Paste::get deletes a burn-after-reading paste
                         del site.pastes[pid]
                     answer = {
                         "status": 0,
@@ -132,7 +139,8 @@ class PrivateBinServer:
 IDS = {
     name: f"{n:x}" * 16
     for n, name in enumerate(
-        ["dump", "locked", "burn_marked", "wrong_key", "bomb", "iterations", "burn_unmarked", "attached"], start=1
+        ["dump", "locked", "burn_marked", "wrong_key", "bomb", "iterations", "burn_unmarked", "attached", "v1"],
+        start=1,
     )
 }
 
@@ -154,6 +162,7 @@ def sites(tmp_path: Path) -> Iterator[tuple[MiniSite, PrivateBinServer, dict[str
                 "iterations": pbin.add(IDS["iterations"], "x", iterations=10**9),
                 "burn_unmarked": pbin.add(IDS["burn_unmarked"], f"old instance\n{ROWS}", burn=True),
                 "attached": pbin.add(IDS["attached"], "see the file", attachment=csv),
+                "v1": pbin.add_v1(IDS["v1"], f"old format\n{ROWS}"),
             }
             link = {name: f"{pbin.url}/?{IDS[name]}#{key}" for name, key in keys.items()}
             link["burn_marked"] = f"{pbin.url}/?{IDS['burn_marked']}#-{keys['burn_marked']}"
@@ -167,6 +176,7 @@ def sites(tmp_path: Path) -> Iterator[tuple[MiniSite, PrivateBinServer, dict[str
                 ("p6", f"slow one {link['iterations']}"),
                 ("p7", f"old instance {link['burn_unmarked']}"),
                 ("p8", f"with a file {link['attached']}"),
+                ("p9", f"from an old PrivateBin {link['v1']}"),
             ]
             forum.pages["/b/1"] = '<html><body><div class="topic"><a class="t" href="/t/1">x</a></div></body></html>'
             forum.pages["/t/1"] = (
@@ -250,7 +260,7 @@ def test_a_forum_post_linking_privatebin_pastes(
     assert code == 0, log[-3000:]
     pastes = {i["post_id"]: i for i in items if i["url"].startswith(pbin.url)}
     # read: the dump, the locked one (its password beside the link), the unmarked burn, the attachment
-    assert sorted(pastes) == sorted(IDS[n] for n in ("dump", "locked", "burn_unmarked", "attached")), pastes
+    assert sorted(pastes) == sorted(IDS[n] for n in ("dump", "locked", "burn_unmarked", "attached", "v1")), pastes
     assert pastes[IDS["dump"]]["body"] == f"clients:\n{EMAIL};{IBAN}\n{ROWS}"
     assert pastes[IDS["locked"]]["body"].startswith("locked dump")
     attached = [i for i in items if i.get("filename") == "clients.csv"]
@@ -260,7 +270,7 @@ def test_a_forum_post_linking_privatebin_pastes(
         i["url"] == f"{pbin.url}/?{i['post_id']}" and i["thread_url"] == forum.url + "/t/1" for i in pastes.values()
     )
     assert summary["privatebin"] == {
-        "read": 4,
+        "read": 5,
         "burn_skipped": 1,
         "burned_on_read": 1,
         "not_listed": 0,
@@ -272,14 +282,14 @@ def test_a_forum_post_linking_privatebin_pastes(
         "unsupported": 0,
         "gone": 0,
     }, summary
-    assert summary["bombs_refused"] == 2 and summary["pastes"] == 5
-    # detected: a fragment of each paste read (the dump, the locked one, the old instance's) and of the file
-    assert summary["fragments"] >= 4, summary
+    assert summary["bombs_refused"] == 2 and summary["pastes"] == 6
+    # detected: a fragment of each paste read (the dump, the locked one, the old instances') and of the file
+    assert summary["fragments"] >= 5, summary
     # the marked burn-after-reading paste was never asked for; every request was PrivateBin's API
     # call, without a Referer naming the forum's thread
     paths = [h[0] for h in pbin.hits]
     assert f"/?{IDS['burn_marked']}" not in paths and IDS["burn_marked"] in pbin.pastes
-    assert len(paths) == 7 and all(h[1] == "JSONHttpRequest" and h[2] is None for h in pbin.hits), pbin.hits
+    assert len(paths) == 8 and all(h[1] == "JSONHttpRequest" and h[2] is None for h in pbin.hits), pbin.hits
     # the keys: in no log line (at DEBUG), nothing at rest (state, store), no stored URL
     kept = at_rest(tmp_path / "data")
     for key in keys.values():
@@ -302,7 +312,7 @@ def test_without_privatebin_the_links_are_not_read(
     code, summary, items, log = crawl(config, tmp_path / "data")
     assert code == 0, log[-3000:]
     assert not pbin.hits and summary["pastes"] == 0 and summary["fragments"] == 0
-    assert len(items) == 8
+    assert len(items) == 9
 
 
 def test_a_paste_source_watching_privatebin_links(
