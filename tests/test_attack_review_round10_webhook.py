@@ -8,9 +8,14 @@ The sender now resolves the name itself, refuses an answer holding an address th
 public nor in `alerts.webhook.allowed_addresses` without connecting, and connects to the
 address it checked (TLS still verified for the name).
 
-Real parts, loopback only: /etc/hosts bound to the test's own in a mount namespace of the
-sending process (`unshare --mount`, root as the suite runs), a "victim" TCP service on
-127.0.0.2, a real TLS receiver on 127.0.0.1, the real WebhookSender.
+The same name's DNS may also answer slowly: the lookup (before the POST's timer started) held
+the one delivery worker, every other organisation's alerts with it, as long as glibc waited for
+each server and tried again; it now ends at `alerts.webhook.timeout_seconds` as the POST does.
+
+Real parts, loopback only: /etc/hosts (or /etc/resolv.conf) bound to the test's own in a mount
+namespace of the sending process (`unshare --mount`, root as the suite runs), a "victim" TCP
+service on 127.0.0.2, a real TLS receiver on 127.0.0.1, a DNS server on 127.53.0.x that never
+answers, the real WebhookSender.
 """
 
 from __future__ import annotations
@@ -33,24 +38,29 @@ from tests.test_webhook_signing import PLAIN, RecipeReceiver
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="a mount namespace for /etc/hosts needs root")
 
 _CHILD = r"""
-import json, sys
+import json, sys, time
 from alerts.channels import ChannelError
 from alerts.channels.webhook import WebhookSender
 from vigie.config.schema import WebhookSettings
 out = []
 for url, allowed, ca in json.loads(sys.argv[1]):
-    sender = WebhookSender(WebhookSettings(allowed_addresses=allowed, ca_certs=ca, timeout_seconds=5))
+    sender = WebhookSender(WebhookSettings(allowed_addresses=allowed, ca_certs=ca, timeout_seconds=2))
+    started = time.monotonic()
     try:
         out.append(["sent", sender.send(url, sys.argv[2], b'{"type": "vigie.test"}', "test-1")])
     except ChannelError as exc:
         out.append(["refused", str(exc)])
+    out[-1].append(time.monotonic() - started)
 print(json.dumps(out))
 """
 
 
-def _send(tmp: Path, hosts: str, cases: list[tuple[str, list[str], str | None]]) -> list[list[object]]:
+def _send(tmp: Path, hosts: str, cases: list[tuple[str, list[str], str | None]], *,
+          bound: str = "/etc/hosts") -> list[list[object]]:
+    """Each case's outcome, sent by a process that reads `hosts` as `bound` (/etc/hosts or
+    /etc/resolv.conf), and the seconds each took."""
     (tmp / "hosts").write_text(hosts)
-    cmd = ["unshare", "--mount", "--", "sh", "-c", 'mount --bind "$0" /etc/hosts && exec "$@"', str(tmp / "hosts"),
+    cmd = ["unshare", "--mount", "--", "sh", "-c", f'mount --bind "$0" {bound} && exec "$@"', str(tmp / "hosts"),
            sys.executable, "-c", _CHILD, json.dumps(cases), PLAIN]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=REPO)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -97,7 +107,7 @@ def test_a_receiver_name_answered_with_a_local_address_is_not_connected_to(tmp_p
     finally:
         victim.sock.close()
     assert victim.accepted == 0, out
-    (open_kind, open_text), (closed_kind, closed_text) = out
+    (open_kind, open_text, _), (closed_kind, closed_text, _) = out
     assert open_kind == closed_kind == "refused", out
     assert "hook.rebind.test resolved to 127.0.0.2" in str(open_text), out
     assert "alerts.webhook.allowed_addresses" in str(open_text), out
@@ -143,8 +153,34 @@ def test_a_receiver_in_allowed_addresses_gets_the_post_under_its_name(tmp_path: 
     finally:
         receiver.server.shutdown()
         receiver.server.server_close()
-    assert out[0] == ["sent", 200], out
+    assert out[0][:2] == ["sent", 200], out
     assert out[1][0] == "refused" and "soc.rebind.test resolved to 127.0.0.1" in str(out[1][1]), out
     assert receiver.processed == ["test-1"]
     [(headers, _)] = receiver.captured
     assert headers["Host"] == f"soc.rebind.test:{port}"
+
+
+def test_a_receiver_name_whose_dns_never_answers_ends_at_the_timeout(tmp_path: Path) -> None:
+    """The name's DNS server takes every query and answers none; glibc waits 20 s for it
+    (`options timeout:20 attempts:1`). Before the fix the POST (timeout 2 s) took those 20 s;
+    now it ends at its 2 s, said so, and nothing is connected to. (A bound on the wall clock, 5
+    times the timeout on either side: a loaded host stretches neither the wait nor the cut.)"""
+    silent = None
+    for n in range(1, 255):  # the first free address: xdist workers share the namespace's loopback
+        try:
+            silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            silent.bind((f"127.53.0.{n}", 53))
+            break
+        except OSError:
+            silent.close()
+            silent = None
+    assert silent is not None, "no free 127.53.0.x:53 for the silent DNS server"
+    try:
+        address = silent.getsockname()[0]
+        out = _send(tmp_path, f"nameserver {address}\noptions timeout:20 attempts:1\n",
+                    [("https://hook.silent.test:8443/h", [], None)], bound="/etc/resolv.conf")
+    finally:
+        silent.close()
+    [(kind, text, seconds)] = out
+    assert kind == "refused" and "did not resolve within 2" in str(text), out
+    assert float(seconds) < 10, out  # the resolver's own wait is 20 s

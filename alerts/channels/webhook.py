@@ -108,6 +108,30 @@ class WebhookSender:
             raise ChannelError(f"webhook {_where(url)}: HTTP {status} {reason}")
         return status
 
+    def _addresses_within(self, url: str, timeout: float) -> list[str]:
+        """`addresses(url)` within `timeout` seconds. Why: the receiver's name is answered by the
+        organisation's DNS, which may answer slowly (glibc waits for each server up to its own time-out
+        and tries again), and the one delivery worker held every other organisation's alerts
+        meanwhile. The lookup cannot be cut: it goes on in a daemon thread of its own, unused."""
+        answer: list[list[str] | ChannelError] = []
+        done = threading.Event()
+
+        def resolve() -> None:
+            try:
+                answer.append(self.addresses(url))
+            except ChannelError as exc:
+                answer.append(exc)
+            finally:
+                done.set()
+
+        threading.Thread(target=resolve, name="vigie-webhook-dns", daemon=True).start()
+        if not done.wait(timeout) or not answer:
+            raise ChannelError(f"webhook {_where(url)}: its host did not resolve within {timeout} s "
+                               "(alerts.webhook.timeout_seconds)")
+        if isinstance(answer[0], ChannelError):
+            raise answer[0]
+        return answer[0]
+
     def _post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
         """One POST, over within `timeout_seconds` whatever the receiver does.
 
@@ -118,13 +142,15 @@ class WebhookSender:
         at the deadline, which ends whatever read or write is under way."""
         parts = urlsplit(url)
         timeout = self.settings.timeout_seconds
-        addresses = self.addresses(url)
+        started = time.monotonic()
+        addresses = self._addresses_within(url, timeout)
+        left = max(0.001, timeout - (time.monotonic() - started))  # what is left for the POST itself
         try:
             if parts.scheme == "https":
                 conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-                    parts.hostname or "", parts.port, timeout=timeout, context=self._context)
+                    parts.hostname or "", parts.port, timeout=left, context=self._context)
             else:
-                conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+                conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=left)
         except (ValueError, http.client.HTTPException) as exc:  # a port that is not one
             raise ChannelError(f"webhook {_where(url)}: {type(exc).__name__}", permanent=True) from None
 
@@ -149,7 +175,7 @@ class WebhookSender:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
 
-        timer = threading.Timer(timeout, cut)
+        timer = threading.Timer(left, cut)
         timer.daemon = True
         timer.start()
         try:
