@@ -343,3 +343,40 @@ def test_a_paste_source_watching_privatebin_links(
     assert summary["privatebin"]["read"] == 1 and summary["privatebin"]["burn_skipped"] == 1, summary
     assert [h[0] for h in pbin.hits] == [f"/?{IDS['dump']}"]
     assert keys["dump"] not in log and keys["dump"].encode() not in at_rest(tmp_path / "data")
+
+
+def test_a_channel_post_linking_a_privatebin_paste(
+    sites: tuple[MiniSite, PrivateBinServer, dict[str, str]], tmp_path: Path
+) -> None:
+    """A Telegram-style channel (vigie_kit.channel) posting the link and its password."""
+    from datetime import UTC, datetime
+
+    from vigie_kit.channel import ChannelPost, ChannelServer
+
+    _, pbin, keys = sites
+    link = f"{pbin.url}/?{IDS['locked']}#{keys['locked']}"
+    posts = [ChannelPost(1, "LeakNews", datetime(2026, 11, 2, tzinfo=UTC), f"new dump {link} pass: leakforum2024")]
+    with ChannelServer("leaknews", posts) as ch:
+        config = tmp_path / "config"
+        (config / "sources").mkdir(parents=True)
+        (config / "sources" / "mini.yaml").write_text(
+            yaml.safe_dump(
+                {
+                    "name": "mini",
+                    "kind": "channel",
+                    "network": "direct",
+                    "start_urls": [ch.url],
+                    "schedule": {"interval": "1h"},
+                    "limits": {"delay_seconds": 0, "retries": 0},
+                    "privatebin": {"instances": [pbin.url + "/"]},
+                }
+            ),
+            encoding="utf-8",
+        )
+        (config / "vigie.yaml").write_text("storage:\n  backend: embedded\n", encoding="utf-8")
+        code, summary, items, log = crawl(config, tmp_path / "data")
+    assert code == 0, log[-3000:]
+    pastes = [i for i in items if i["url"] == f"{pbin.url}/?{IDS['locked']}"]
+    assert len(pastes) == 1 and pastes[0]["body"] == f"locked dump\n{ROWS}" and pastes[0]["thread_url"] == ch.url
+    assert summary["privatebin"]["read"] == 1, summary
+    assert keys["locked"] not in log

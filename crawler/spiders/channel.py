@@ -25,7 +25,9 @@ from scrapy.http import TextResponse
 
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import ThreadCheckpoint, VigieItem
-from crawler.spiders._base import VigieSpider, absolute_url, absolute_urls, all_values, first_text, parse_date, select
+from crawler.spiders._base import absolute_url, absolute_urls, all_values, first_text, parse_date, select
+from crawler.spiders._privatebin import PrivateBinSpider
+from crawler.spiders.archive_passwords import password_candidates
 from indexer.models import CrawledItem
 
 if TYPE_CHECKING:
@@ -40,7 +42,7 @@ def message_number(post_ref: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
-class ChannelSpider(VigieSpider):
+class ChannelSpider(PrivateBinSpider):
     name = "vigie_channel"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -100,6 +102,9 @@ class ChannelSpider(VigieSpider):
                 continue
             emitted.append(key)
             yield VigieItem(item, "post", key, digest, thread_key=channel)
+            if "#" in body and self.source.privatebin.enabled:  # PrivateBin links, with the passwords beside them
+                yield from self.privatebin_requests(body, {"key": channel, "title": name}, author, posted_at,
+                                                    password_candidates(body))
         older_href = first_text(response, sel.older)
         older = absolute_url(response, older_href) if older_href else None
         max_pages = self.crawler.settings.getint("VIGIE_MAX_PAGES_PER_CHAIN") or MAX_PAGES_PER_CHAIN
