@@ -463,7 +463,11 @@ def _sjcl(data: Any, passphrase: bytes, max_bytes: int, max_iterations: int) -> 
 def _v1_text(plain: bytes, cap: int) -> str:
     """js-base64's `btou(RawDeflate.inflate(fromBase64(data)))`: the paste's text."""
     try:
-        packed = bytes(ord(c) & 0xFF for c in base64.b64decode(plain, validate=True).decode())
+        chars = base64.b64decode(plain, validate=True).decode()
+        try:  # a binary string: every character below 256 (what `& 0xFF` keeps, at C speed)
+            packed = chars.encode("latin-1")
+        except UnicodeEncodeError:
+            packed = bytes(ord(c) & 0xFF for c in chars)
         return _inflate(packed, cap).decode()
     except (binascii.Error, ValueError):
         raise PrivateBinError("malformed", "format 1 plaintext is not base64 of deflated UTF-8") from None
