@@ -94,8 +94,7 @@ class ServiceMetrics:
         loopback names check when `host` is a loopback address, and there a connection from an
         account `readers` does not trust closed unanswered; None: `service.metrics_readers`'s
         default, `TrustedPeers(enabled=False)`: anyone's)."""
-        if readers is None:
-            readers = TrustedPeers.from_names(DEFAULT_METRICS_READERS)
+        allowed = readers if readers is not None else TrustedPeers.from_names(DEFAULT_METRICS_READERS)
         app: _WSGIApp = make_wsgi_app(self.registry)
         loopback = is_loopback_host(host)
         if loopback:
@@ -111,7 +110,7 @@ class ServiceMetrics:
                 if not loopback:
                     return True
                 try:
-                    readers.check_socket(request, "a /metrics reader")
+                    allowed.check_socket(request, "a /metrics reader")
                 except PeerCheckError as exc:
                     uid = getattr(exc, "uid", -1)
                     if uid not in refused and len(refused) < 64:  # said once per account
