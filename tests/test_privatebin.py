@@ -273,3 +273,79 @@ def test_a_zerobin_page_with_sjcl_ccm_is_read() -> None:
     assert exc.value.kind == "no_password"
     found = find_links(f"old: http://zb.onion/?{PASTE_ID}#{passphrase.decode()} and more")
     assert [(lk.legacy, lk.key) for lk in found] == [(True, passphrase)]
+
+
+def test_every_cut_and_flip_of_an_answer_is_read_or_refused_with_a_kind() -> None:
+    """Mutants of a real answer (each cut, and a flipped byte every 7th position): read, or
+    refused with `PrivateBinError`; never another exception (which would lose the item uncounted)."""
+    answer, fragment = encrypt("x" * 40)
+    key = key_of(fragment)
+    mutants = [answer[:n] for n in range(0, len(answer), 3)]
+    mutants += [
+        answer[:i] + bytes([answer[i] ^ flip]) + answer[i + 1 :]
+        for i in range(0, len(answer), 7)
+        for flip in (0x01, 0x20)
+    ]
+    kinds: dict[str, int] = {}
+    for mutant in mutants:
+        try:
+            decrypt_paste(mutant, key, max_bytes=CAP, max_plain_bytes=CAP)
+            kinds["read"] = kinds.get("read", 0) + 1
+        except PrivateBinError as exc:
+            kinds[exc.kind] = kinds.get(exc.kind, 0) + 1
+    assert kinds.get("malformed", 0) > 100 and kinds.get("no_password", 0) > 10, kinds
+
+
+def _sealed(plain: bytes, key: bytes, compression: str = "none") -> bytes:
+    """A format 2 answer around `plain`, sealed here (pbincli seals only its own well-formed
+    message): what a hostile site could serve once the key is known, as PrivateBin's client would
+    open it."""
+    import hashlib
+    import os
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    iv, salt = os.urandom(16), os.urandom(8)
+    adata = [
+        [base64.b64encode(iv).decode(), base64.b64encode(salt).decode(), 10, 256, 128, "aes", "gcm", compression],
+        "plaintext",
+        0,
+        0,
+    ]
+    derived = hashlib.pbkdf2_hmac("sha256", key, salt, 10, 32)
+    sealed = AESGCM(derived).encrypt(iv, plain, json.dumps(adata, separators=(",", ":")).encode())
+    return json.dumps({"status": 0, "v": 2, "adata": adata, "ct": base64.b64encode(sealed).decode()}).encode()
+
+
+@pytest.mark.parametrize(
+    ("plain", "compression", "kind"),
+    [
+        (b"not deflate at all", "zlib", "malformed"),
+        (b"not json", "none", "malformed"),
+        (b"[" * 50_000, "none", "malformed"),
+        (b'{"paste": 12}', "none", "malformed"),
+        (b'{"paste": "x", "attachment": 5}', "none", "malformed"),
+        (b'{"paste": "x", "attachment": "http://elsewhere/x.zip"}', "none", "malformed"),
+        (b'{"paste": "x", "attachment": "data:text/plain;base64,%%%%"}', "none", "malformed"),
+        (b'{"paste": "x", "attachment": "data:text/plain;base64,' + b"A" * 2_000_000 + b'"}', "none", "too_big"),
+        (b'{"paste": "' + b"a" * (CAP + 1) + b'"}', "none", "too_big"),
+    ],
+)
+def test_hostile_plaintexts_are_refused_with_their_kind(plain: bytes, compression: str, kind: str) -> None:
+    key = bytes(range(32))
+    with pytest.raises(PrivateBinError) as exc:
+        decrypt_paste(_sealed(plain, key, compression), key, max_bytes=CAP, max_plain_bytes=CAP)
+    assert exc.value.kind == kind, exc.value
+
+
+def test_a_sealed_attachment_list_reads_its_first() -> None:
+    key = bytes(range(32))
+    plain = json.dumps(
+        {
+            "paste": "x",
+            "attachment": ["data:text/csv;base64,YSxiCg==", "data:,"],
+            "attachment_name": ["../../etc/a.csv", "b"],
+        }
+    ).encode()
+    paste = decrypt_paste(_sealed(plain, key), key, max_bytes=CAP, max_plain_bytes=CAP)
+    assert (paste.attachment, paste.attachment_name) == (b"a,b\n", "a.csv")
