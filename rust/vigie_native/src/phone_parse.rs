@@ -35,7 +35,7 @@ pub(super) fn e164(cc: u32, nsn: &[u8]) -> String {
 }
 
 // --------------------------------------------------------------------- pattern tests
-fn full(re: &Option<regex::bytes::Regex>, s: &[u8]) -> bool {
+fn full(re: &Option<super::phone_table::Full>, s: &[u8]) -> bool {
     re.as_ref().is_some_and(|r| r.is_match(s))
 }
 

@@ -8,6 +8,9 @@
 //! patterns fails to compile here is never judged: the caller defers it to Python.
 
 use regex::bytes::{Regex, RegexBuilder};
+use regex_automata::dfa::{dense, Automaton, StartKind};
+use regex_automata::util::primitives::StateID;
+use regex_automata::Anchored;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -39,14 +42,65 @@ pub(crate) struct RegionData {
     pub same_mobile_fixed: bool,
     descs: Vec<Option<RawDesc>>,
     compiled: OnceLock<Result<Compiled, String>>,
-    any_type: OnceLock<Result<Option<Regex>, String>>,
+    any_type: OnceLock<Result<Option<Full>, String>>,
 }
 
 /// A number description ready to test: `re` is None for an empty pattern (matches nothing).
 pub(crate) struct Desc {
     pub lengths: Vec<i32>,
     pub local: Vec<i32>,
-    pub re: Option<Regex>,
+    pub re: Option<Full>,
+}
+
+/// A `\A(?:p)\z` pattern: the regex, and the same pattern as a dense DFA built at its first
+/// test (None when it would be large). A phone's tests were the regex crate's meta engine,
+/// ~300 instructions a call for a 9-digit number; the DFA reads one transition a byte.
+pub(crate) struct Full {
+    re: Regex,
+    pattern: String,
+    dfa: OnceLock<Option<(dense::DFA<Vec<u32>>, StateID)>>,
+}
+
+impl Full {
+    pub fn is_match(&self, s: &[u8]) -> bool {
+        match self.dfa.get_or_init(|| full_dfa(&self.pattern)) {
+            Some((dfa, start)) => {
+                let mut sid = *start;
+                for &b in s {
+                    sid = dfa.next_state(sid, b);
+                    if dfa.is_dead_state(sid) {
+                        return false;
+                    }
+                }
+                dfa.is_match_state(dfa.next_eoi_state(sid))
+            }
+            None => self.re.is_match(s),
+        }
+    }
+
+    /// The regex alone (for the tests: the DFA must answer as it does).
+    #[cfg(test)]
+    pub fn regex_is_match(&self, s: &[u8]) -> bool {
+        self.re.is_match(s)
+    }
+}
+
+/// The anchored dense DFA of `pattern` (already `\A(?:p)\z`), bytes and ASCII classes as
+/// `build` compiles it, with its start state at a haystack's start, or None past a size limit.
+fn full_dfa(pattern: &str) -> Option<(dense::DFA<Vec<u32>>, StateID)> {
+    let dfa = dense::Builder::new()
+        .configure(
+            dense::DFA::config()
+                .start_kind(StartKind::Anchored)
+                .dfa_size_limit(Some(1 << 21))
+                .determinize_size_limit(Some(1 << 22)),
+        )
+        .syntax(regex_automata::util::syntax::Config::new().unicode(false).utf8(false))
+        .build(pattern)
+        .ok()?;
+    // every search starts at the haystack's start (no look-behind byte): `\A` holds there
+    let start = dfa.start_state(&regex_automata::util::start::Config::new().anchored(Anchored::Yes)).ok()?;
+    Some((dfa, start))
 }
 
 /// A piece of a national prefix transform rule (Python `re.sub` template).
@@ -88,8 +142,9 @@ fn build(pattern: &str) -> Result<Regex, String> {
 }
 
 /// `\A(?:p)\z`: Python's `fullmatch` (phonenumbers' `_match_national_number`).
-fn full(pattern: &str) -> Result<Regex, String> {
-    build(&format!(r"\A(?:{pattern})\z"))
+fn full(pattern: &str) -> Result<Full, String> {
+    let pattern = format!(r"\A(?:{pattern})\z");
+    Ok(Full { re: build(&pattern)?, pattern, dfa: OnceLock::new() })
 }
 
 /// `\A(?:p)`: Python's `pattern.match` (a prefix), leftmost-first like Python's backtracking.
@@ -171,7 +226,7 @@ impl RegionData {
     /// The union of the type patterns, `\A(?:(?:p1)|(?:p2)...)\z`, as identifiers._RegionRules
     /// joins them for 9 digits (lengths not checked here: every description of FR and its
     /// overseas regions allows 9); Ok(None) when the region has no type pattern (matches nothing).
-    pub fn any_type(&self) -> Option<Option<&Regex>> {
+    pub fn any_type(&self) -> Option<Option<&Full>> {
         let r = self.any_type.get_or_init(|| {
             let pats: Vec<String> = self.descs[GENERAL + 1..]
                 .iter()
@@ -299,6 +354,50 @@ impl Table {
             self.nongeo.get(&cc).map(|&i| &self.regions[i])
         } else {
             self.region(id)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every region's descriptions and type union: the DFA answers as the regex on digit
+    /// strings of every length a number has (random, plus each pattern's prefixes of the
+    /// French numbers' shapes), and most patterns do get a DFA.
+    #[test]
+    fn dfa_is_the_regex() {
+        let t = table().expect("table");
+        let mut seed = 3u64;
+        let (mut with_dfa, mut without, mut hits) = (0, 0, 0);
+        for r in &t.regions {
+            let Some(c) = r.compiled() else { continue };
+            let mut fulls: Vec<&Full> = c.descs.iter().flatten().filter_map(|d| d.re.as_ref()).collect();
+            if let Some(Some(u)) = r.any_type() {
+                fulls.push(u);
+            }
+            for f in fulls {
+                for _ in 0..300 {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    let n = 1 + (seed >> 59) as usize % 17;
+                    let mut s: Vec<u8> = (0..n).map(|k| b'0' + ((seed >> (k * 3 % 60)) % 10) as u8).collect();
+                    if seed % 13 == 0 {
+                        s.push(b"+ -x\n"[(seed >> 7) as usize % 5]);
+                    }
+                    let want = f.regex_is_match(&s);
+                    assert_eq!(f.is_match(&s), want, "{} {:?} {:?}", r.id, f.pattern, String::from_utf8_lossy(&s));
+                    hits += want as usize;
+                }
+                if f.dfa.get().is_some_and(Option::is_some) { with_dfa += 1 } else { without += 1 }
+            }
+        }
+        assert!(with_dfa > 10 * (without + 1) && hits > 100, "{with_dfa} {without} {hits}");
+        // the French numbers' shapes: a mobile, a fixed line, an invalid 08 9, overseas lines
+        let fr = t.region("FR").and_then(RegionData::compiled).expect("FR");
+        for s in [&b"612345678"[..], b"140000000", b"890000000", b"690123456", b"999999999", b"6123456789", b""] {
+            for d in fr.descs.iter().flatten().filter_map(|d| d.re.as_ref()) {
+                assert_eq!(d.is_match(s), d.regex_is_match(s));
+            }
         }
     }
 }
