@@ -546,7 +546,11 @@ pub fn build_columns<'py>(py: Python<'py>, maker: &std::sync::Arc<IdentMaker>, c
     let crate::found::Columns { kinds, kind, values, ends, spans, .. } = cols;
     let n = kind.len();
     let mut used = vec![false; kinds.len()];
-    let mut tokens = Vec::with_capacity(n);
+    // the tokens first, two at a time (`Tokenizer::tokens_of`: paired compressions)
+    let tokens = tok.tokens_of(n, |k| {
+        let a = if k == 0 { 0 } else { ends[k - 1] };
+        (kinds[kind[k] as usize].name.as_str(), &values[a..ends[k]])
+    });
     let mut out_spans = Vec::with_capacity(n);
     let mut a = 0usize;
     for k in 0..n {
@@ -555,7 +559,6 @@ pub fn build_columns<'py>(py: Python<'py>, maker: &std::sync::Arc<IdentMaker>, c
         let t = kinds[ki].name.as_str();
         let c = &values[a..ends[k]];
         a = ends[k];
-        tokens.push(tok.token(t, c));
         let (st, en) = spans[k];
         if st >= 0 && en > st {
             out_spans.push((st, en));

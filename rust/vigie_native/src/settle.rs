@@ -22,12 +22,19 @@ pub struct SettleHooks {
     pub counter: Py<PyAny>,
     /// `indexer.identifiers._CC_REGION`: calling code (digits) -> main region
     pub cc_region: HashMap<String, String>,
+    /// each region of `cc_region` as an interned Python str: the tally's keys, made (and
+    /// hashed) once instead of twice per +CC number
+    region_keys: HashMap<String, Py<PyString>>,
 }
 
 impl SettleHooks {
     pub fn new<'py>(get: impl Fn(&str) -> PyResult<Bound<'py, PyAny>>) -> PyResult<Self> {
-        let cc: HashMap<String, String> = get("cc_region")?.extract()?;
+        let cc_obj = get("cc_region")?;
+        let py = cc_obj.py();
+        let cc: HashMap<String, String> = cc_obj.extract()?;
+        let region_keys = cc.values().map(|r| (r.clone(), PyString::intern(py, r).unbind())).collect();
         Ok(SettleHooks {
+            region_keys,
             canon_phone: get("canon_phone")?.unbind(),
             scan_only: get("scan_only")?.unbind(),
             french_shaped: get("french_shaped")?.unbind(),
@@ -87,11 +94,19 @@ impl SettleHooks {
             }
         };
         let c = c.cast::<PyDict>()?;
-        let n: i64 = match c.get_item(r)? {
+        let owned;
+        let key = match self.region_keys.get(r) {
+            Some(k) => k.bind(py),
+            None => {
+                owned = PyString::new(py, r);
+                &owned
+            }
+        };
+        let n: i64 = match c.get_item(key)? {
             Some(x) => x.extract()?,
             None => 0,
         };
-        c.set_item(r, n + 1)
+        c.set_item(key, n + 1)
     }
 }
 
