@@ -22,7 +22,7 @@ mod tokens;
 mod veil;
 
 /// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
-const ABI: u32 = 15;
+const ABI: u32 = 16;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
