@@ -343,6 +343,39 @@ def test_a_paste_source_watching_privatebin_links(
     assert summary["privatebin"]["read"] == 1 and summary["privatebin"]["burn_skipped"] == 1, summary
     assert [h[0] for h in pbin.hits] == [f"/?{IDS['dump']}"]
     assert keys["dump"] not in log and keys["dump"].encode() not in at_rest(tmp_path / "data")
+    # `vigie source try` shows the paste by its address, not its key (it reads the page, an empty shell)
+    cmd = [
+        sys.executable,
+        "-m",
+        "vigie",
+        "source",
+        "try",
+        "mini",
+        "--config",
+        str(config),
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--json",
+    ]
+    proc = cli_fork.run(cmd, capture_output=True, text=True, timeout=120, cwd=REPO, env={**os.environ, **test_keys_env})
+    shown = json.loads(proc.stdout)
+    assert shown["pastes"][0]["id"] == IDS["dump"] and shown["url"] == f"{pbin.url}/?{IDS['dump']}", proc.stdout
+    assert keys["dump"] not in proc.stdout + proc.stderr
+    # a page saved by hand, given with the link it came from: the link's key is not shown either
+    page = tmp_path / "shell.html"
+    page.write_text("<html><body><div id='loadingindicator'>Loading...</div></body></html>", encoding="utf-8")
+    link = f"{pbin.url}/?{IDS['dump']}#{keys['dump']}"
+    proc = cli_fork.run(
+        [*cmd, "--html", str(page), "--url", link],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        env={**os.environ, **test_keys_env},
+    )
+    shown = json.loads(proc.stdout)
+    assert shown["url"] == f"{pbin.url}/?{IDS['dump']}" and shown["pastes"][0]["id"] == IDS["dump"], proc.stdout
+    assert keys["dump"] not in proc.stdout + proc.stderr and "PrivateBin" in shown["warnings"][0]
 
 
 def test_a_channel_post_linking_a_privatebin_paste(

@@ -32,6 +32,7 @@ from crawler._markup import html_selector
 from crawler.attachments import ARCHIVE_TYPES, ArchiveBombError, AttachmentError, extension_of
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import VigieItem
+from crawler.privatebin import parse_link
 from crawler.spiders._base import absolute_url, element_text, first_text, select
 from crawler.spiders._dates import read_date
 from crawler.spiders._privatebin import PrivateBinSpider
@@ -273,6 +274,15 @@ def paste_preview(source: SourceConfig, html: str, url: str, *, lines: int = 3) 
     paste_links select nothing on it and its URL holds a paste id."""
     sel = source.paste
     assert sel is not None
+    link = parse_link(url) if source.privatebin.enabled else None
+    if link is not None:  # its page is an empty shell; the crawl reads its JSON (crawler.spiders._privatebin)
+        return {"page": "paste", "selectors": [], "next_page": None,
+                "pastes": [{"id": link.paste_id, "url": link.url, "read_from": link.url, "title": None, "lines": None,
+                            "first_lines": []}],
+                "warnings": ["a PrivateBin link: its page is an empty shell; the crawl asks for the paste's JSON "
+                             "and decrypts it with the link's key (not shown), which this preview does not do: "
+                             "`vigie crawl` reads it" + (" (burn-after-reading: the crawl leaves it alone)"
+                                                         if link.burn_after_reading else "")]}
     doc = html_selector(html, base_url=url)
     id_re = re.compile(sel.paste_id_pattern)
     links = select(doc, sel.paste_links) if sel.paste_links else []

@@ -268,6 +268,8 @@ def try_cmd(
     if source.paste is not None:  # a paste site: its listing's links, or a paste's id and text
         result = {"source": source.name, "url": where, "fetched_at": fetched_at.isoformat(), "logged_in": logged_in,
                   **paste_preview(source, text, where, lines=lines)}
+        if result["page"] == "paste" and result["pastes"] and "#" in where and result["pastes"][0]["url"] != where:
+            result["url"] = result["pastes"][0]["url"]  # a PrivateBin link: shown without its key
         if as_json:
             print(json_text(result))
         else:
