@@ -248,9 +248,20 @@ def long_lines_said(data: bytes, filename: str | None = None) -> str | None:
             pass
         return long_lines_text(stats.long_lines, stats.bytes_skipped) if stats.long_lines else None
     text = decode(data, filename=filename)
+    from indexer.detect.records import _LONG_JSON_RECORDS, is_long_json_records, long_json_unread
+
     text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     long = [ln for ln in text.split("\n") if len(ln) > cap and ln.lstrip()[:6].upper() not in ("INSERT", "REPLAC")]
-    return long_lines_text(len(long), sum(len(ln[cap:].encode("utf-8", "replace")) for ln in long)) if long else None
+    # a one-line JSON export is read whole, record by record (as the stream's chunks cut it): said
+    # only for the objects past those `detect()` reads of one line
+    json_lines = [ln for ln in long if is_long_json_records(ln)]
+    unread = sum(long_json_unread(ln) for ln in json_lines)
+    long = [ln for ln in long if not is_long_json_records(ln)] if json_lines else long
+    said = [long_lines_text(len(long), sum(len(ln[cap:].encode("utf-8", "replace")) for ln in long))] if long else []
+    if unread:
+        said.append(f"a one-line JSON value of more than {_LONG_JSON_RECORDS:,} objects: {unread:,} object(s) "
+                    "past those were not read")
+    return "; ".join(said) or None
 
 
 def long_lines_text(count: int, bytes_skipped: int) -> str:

@@ -27,8 +27,8 @@ from indexer.detect.scan import scan
 
 __all__ = ["ASTM_HEAD", "ASTM_RECORD", "COPY", "CREATE", "INSERT", "astm", "copy_block", "create_table",
            "hl7", "is_json_line", "is_ldif_dn", "is_long_json_records", "is_pretty_json_line", "is_vcard_begin",
-           "is_xml_line", "jsonl", "ldif", "ldif_start", "opens_json_value", "pretty_json", "pretty_json_start",
-           "split_insert_head", "sql", "vcard", "vcard_start", "xml"]
+           "is_xml_line", "jsonl", "ldif", "ldif_start", "long_json_unread", "opens_json_value", "pretty_json",
+           "pretty_json_start", "split_insert_head", "sql", "vcard", "vcard_start", "xml"]
 
 
 # ------------------------------------------------------------------------------- SQL (mysqldump)
@@ -899,6 +899,7 @@ def _long_json_spans(s: str) -> list[tuple[int, int, Any]]:
     stack: list[list[Any] | None] = []
     roots: list[list[Any]] = []
     nodes = 0
+    empty_kept = False
     owner: list[list[Any] | None] = [None]  # the innermost open node, per kept depth
     for p, kind, depth in containers(s, _JSON_DEPTH + 2):
         if kind <= ARRAY:
@@ -915,6 +916,15 @@ def _long_json_spans(s: str) -> list[tuple[int, int, Any]]:
             owner.pop()
             if node is not None:
                 node[1] = p + 1
+                # `{}`: nothing to read (10^7 of them took 650 bytes each): only the first is kept (a
+                # line of one record and empty ones is still one of several records), the others
+                # neither kept nor counted
+                if p - 1 == node[0]:
+                    if empty_kept:
+                        parent = owner[-1]
+                        (parent[2] if parent is not None else roots).pop()
+                        nodes -= 1
+                    empty_kept = True
     out: list[tuple[int, int, Any]] = []
     top_array = s.lstrip()[:1] == "["
     todo = [(n, top_array) for n in reversed(roots)]
@@ -935,6 +945,23 @@ def _long_json_spans(s: str) -> list[tuple[int, int, Any]]:
         else:
             todo += [(n, False) for n in reversed(children)]
     return out
+
+
+def long_json_unread(s: str) -> int:
+    """Objects of the long JSON line `s` that `_long_json_spans` does not read: those past its
+    `_LONG_JSON_RECORDS` (empty ones aside), which the caller says (`crawler.attachments.
+    long_lines_said`); 0 for a line too short to hold more (an object that is not empty takes 6
+    characters at least: `{"":0}`)."""
+    if len(s) <= 6 * _LONG_JSON_RECORDS:
+        return 0
+    n = 0
+    opened: list[int] = []
+    for p, kind, depth in containers(s, _JSON_DEPTH + 2):
+        if kind <= ARRAY:
+            opened.append(p if kind == OBJECT and depth > 1 else -2)
+        elif opened and (st := opened.pop()) >= 0 and p != st + 1:
+            n += 1
+    return max(0, n - _LONG_JSON_RECORDS)
 
 
 def _read_long_json(s: str, off: int, records: list[tuple[int, int, Any]], sink: Sink, core: Any,
