@@ -6,6 +6,9 @@ receiver never answers (its own server) took a thread per click, as many at once
 with the pool taken, every analyst's page and API call waited behind them. Now one test per
 organisation runs at a time; another asked meanwhile is answered 429 at once.
 
+The same holds for a pre-hash upload: each started a retro-hunt thread searching the whole store,
+as many at once as a member uploaded files of fresh pre-hashes; now one per organisation at a time.
+
 Real parts, loopback only: the served app (tests/web_env.py, real uvicorn), a member's bearer
 token over HTTP, a receiver on 127.0.0.1 that holds every connection until the test lets go.
 """
@@ -37,6 +40,14 @@ class _HoldingReceiver(RawSite):
 
     def answer(self, conn: socket.socket) -> None:
         self.connections += 1
+        request = b""
+        while b"\r\n\r\n" not in request and (chunk := conn.recv(65536)):
+            request += chunk
+        head, _, body = request.partition(b"\r\n\r\n")
+        length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                       if line.lower().startswith(b"content-length:")), 0)
+        while len(body) < length and (chunk := conn.recv(65536)):
+            body += chunk
         self.release.wait(60)
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 
@@ -84,3 +95,57 @@ def test_a_member_cannot_hold_the_apps_threads_with_test_webhooks(held: tuple[We
     again = httpx.post(env.url("/api/v1/orgs/org-a/webhook/test"), timeout=120,
                        headers={"Authorization": f"Bearer {token}"})
     assert again.status_code == 200 and again.json()["delivered"] is True, again.text
+
+
+def _prehashes(n: int) -> bytes:
+    """A `vigie hash` file of one pre-hash no one registered before (`n` makes it another)."""
+    import hashlib
+
+    return f"type,prehash\nemail,{hashlib.sha256(f'round10-{n}'.encode()).hexdigest()}\n".encode()
+
+
+def test_a_member_cannot_start_retro_hunts_without_end(held: tuple[WebEnv, _HoldingReceiver],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the organisation's retro-hunt runs (held here at its first step, the store's flush,
+    until the test lets go: how long a hunt over a big store takes), its next upload is answered
+    429 and registers nothing; once the hunt is done, the next goes through. Before the fix
+    every upload started one more hunt at once (202)."""
+    env, _ = held
+    token = env.tokens["member-org-a"]
+    release, entered = threading.Event(), threading.Event()
+    flush = env.data.store.flush
+
+    def slow_flush() -> None:
+        entered.set()
+        release.wait(60)
+        flush()
+
+    monkeypatch.setattr(env.data.store, "flush", slow_flush)
+
+    def upload(n: int) -> httpx.Response:
+        return httpx.post(env.url("/api/v1/orgs/org-a/prehash"), timeout=60, files={"file": ("p.csv", _prehashes(n))},
+                          headers={"Authorization": f"Bearer {token}"})
+
+    try:
+        first = upload(1)
+        assert first.status_code == 202, first.text
+        assert entered.wait(60)
+        second = upload(2)
+        other_org = httpx.post(env.url("/api/v1/orgs/org-b/prehash"), timeout=60,
+                               files={"file": ("p.csv", _prehashes(3))},
+                               headers={"Authorization": f"Bearer {env.tokens['member-org-b']}"})
+    finally:
+        release.set()
+    assert second.status_code == 429, second.text
+    assert other_org.status_code == 202, other_org.text  # another organisation's turn is its own
+    hunt = first.json()["id"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        state = httpx.get(env.url(f"/api/v1/orgs/org-a/hunts/{hunt}"), timeout=60,
+                          headers={"Authorization": f"Bearer {token}"}).json()["state"]
+        if state != "hunting":
+            break
+        time.sleep(0.05)
+    assert state == "done"
+    third = upload(4)
+    assert third.status_code == 202, third.text

@@ -37,7 +37,7 @@ from alerts.channels.render import clean_payload
 from alerts.channels.webhook import WebhookSender
 from alerts.matcher import AlertMatcher
 from alerts.outbox import AlertRow, OutboxBackend
-from alerts.registry import RegistryError
+from alerts.registry import RegisterResult, RegistryError
 from alerts.retrohunt import retro_hunt
 from indexer.audit import AuditLog
 from indexer.crypto import DataKey
@@ -164,6 +164,7 @@ class WebData:
         self._hunts_lock = threading.Lock()
         self._register_lock = threading.Lock()  # one registration at a time in this process
         self._webhook_tests: set[str] = set()  # organisations whose test webhook is under way
+        self._hunting: set[str] = set()  # organisations whose upload or retro-hunt is under way (_hunts_lock)
         self._webhook_tests_lock = threading.Lock()
 
     # -- the scoping rules -----------------------------------------------------------------
@@ -307,19 +308,40 @@ class WebData:
             raise ProblemError(422, "the uploaded file is empty; produce it with `vigie hash FILE -o prehashes.csv`")
         if len(content) > MAX_UPLOAD_BYTES:
             raise upload_too_large()
+        # one upload and its retro-hunt per organisation at a time: each hunt is a thread searching the
+        # whole store, and a member uploading file after file of fresh pre-hashes started as many at once
+        with self._hunts_lock:
+            if org_id in self._hunting:
+                raise ProblemError(429, f"a retro-hunt of organisation {org_id} is under way; upload the next file "
+                                        "once it is done (its status says so)")
+            self._hunting.add(org_id)
+        started = False
         folder = self.data_dir / "uploads"
         folder.mkdir(mode=0o700, exist_ok=True)
         path = folder / f"{secrets.token_hex(8)}.prehash"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(content)
-            with self._register_lock:
-                result = self.registry.register_prehash_file(org_id, path, self._match_key, keep_new_tokens=True)
-        except RegistryError as exc:
-            raise ProblemError(422, f"not a `vigie hash` file ({exc}); produce it with `vigie hash`") from None
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(content)
+                with self._register_lock:
+                    result = self.registry.register_prehash_file(org_id, path, self._match_key,
+                                                                 keep_new_tokens=True)
+            except RegistryError as exc:
+                raise ProblemError(422, f"not a `vigie hash` file ({exc}); produce it with `vigie hash`") from None
+            finally:
+                path.unlink(missing_ok=True)
+            hunt = self._start_hunt(org_id, result)
+            started = True
+            return hunt
         finally:
-            path.unlink(missing_ok=True)
+            if not started:
+                with self._hunts_lock:
+                    self._hunting.discard(org_id)
+
+    def _start_hunt(self, org_id: str, result: RegisterResult) -> HuntStatus:
+        """The retro-hunt of a registration's new tokens, on a thread of its own (which ends the
+        organisation's turn: `_hunting`)."""
         tokens = list(result.iter_new_hex())
         hunt = HuntStatus(id=secrets.token_urlsafe(12), org=org_id, state="hunting", lines_read=result.read,
                           new_tokens=result.added_total, tokens_total=len(tokens), tokens_searched=0,
@@ -347,9 +369,12 @@ class WebData:
         except Exception as exc:  # the thread must record why it stopped; the log has the traceback
             logger.opt(exception=exc).error("retro-hunt for {} failed", org_id)
             update(state="failed", finished_at=time.time(), detail=f"failed ({type(exc).__name__}); see the server log")
-            return
-        update(state="done", finished_at=time.time(),
-               detail=f"{found} stored fragment(s) hold these tokens, {made} new alert(s)")
+        else:
+            update(state="done", finished_at=time.time(),
+                   detail=f"{found} stored fragment(s) hold these tokens, {made} new alert(s)")
+        finally:
+            with self._hunts_lock:
+                self._hunting.discard(org_id)
 
     def hunt_status(self, p: Principal, org_id: str, hunt_id: str) -> HuntStatus:
         self._role(p, "org_member", "operator")
