@@ -58,6 +58,9 @@ class PostExtract:
     attachments: tuple[str, ...] = ()  # the first MAX_FILE_LINKS_PER_PAGE links, made absolute
     attachment_links: int = 0  # the post's attachment links, all of them (counted, not made URLs)
     attachment_names: tuple[tuple[str, str], ...] = ()  # (URL, name) the page gives a link (`download_names`)
+    # links of the post with a query and a fragment, made absolute, fragment kept (PrivateBin's: an
+    # engine shortens a long link's text, `http://pbin.onion/?a1b2 ... x9Yz`, so the text loses the key)
+    keyed_links: tuple[str, ...] = ()
 
     @property
     def date_unparsed(self) -> bool:
@@ -358,7 +361,8 @@ def _merged(html: PostExtract, record: Any, root: Any, base: str, forum: ForumSe
         post_id=_field(spec.post_id, record, root, problems) or html.post_id,
         author=_field(spec.author, record, root, problems) or html.author,
         raw_date=date.raw, posted_at=date.value, body=body[0] if body else html.body,
-        attachments=html.attachments, attachment_links=html.attachment_links, attachment_names=html.attachment_names)
+        attachments=html.attachments, attachment_links=html.attachment_links, attachment_names=html.attachment_names,
+        keyed_links=html.keyed_links)
 
 
 def _record_post(record: Any, root: Any, base: str, forum: ForumSelectors, spec: JsonPosts,
@@ -480,7 +484,19 @@ def _post(post: Selector, url: str, forum: ForumSelectors, fetched_at: datetime)
         raw_date=reading.raw if reading else None, posted_at=reading.value if reading else None,
         body=_unsigned(_body(post, psel.body, psel.exclude), psel.signature_line) if psel.body else "",
         attachments=attachments, attachment_links=len(links),
-        attachment_names=download_names(post, url, attachments) if attachments else ())
+        attachment_names=download_names(post, url, attachments) if attachments else (),
+        keyed_links=keyed_links(post, url))
+
+
+# keyed links read from one post at most (crawler.privatebin reads at most 8 a text)
+_MAX_KEYED_LINKS = 8
+
+
+def keyed_links(node: Any, base: str) -> tuple[str, ...]:
+    """The links of `node` whose address has a query and a fragment (a PrivateBin paste's), made
+    absolute with their fragment, at most `_MAX_KEYED_LINKS`."""
+    hrefs = node.xpath("(.//a/@href[contains(., '?') and contains(., '#')])[position() <= 64]").getall()
+    return tuple(absolute_urls(base, [h for h in hrefs if len(h) <= 600][:_MAX_KEYED_LINKS], keep_fragment=True))
 
 
 def download_names(node: Any, base: str, urls: tuple[str, ...]) -> tuple[tuple[str, str], ...]:

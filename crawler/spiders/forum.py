@@ -408,8 +408,9 @@ class ForumSpider(PrivateBinSpider):
                 passwords = tuple(dict.fromkeys(password_candidates(body) + opening)) if post.attachments else ()
                 for href in post.attachments[:room]:
                     yield from self.attachment(href, ctx, author, posted_at, names.get(href), passwords)
-            if "#" in body and self.source.privatebin.enabled:  # PrivateBin links, with the passwords beside them
-                yield from self.privatebin_requests(body, ctx, author, posted_at,
+            linked = "\n".join(post.keyed_links)  # a link's target, whose text the engine may have shortened
+            if ("#" in body or linked) and self.source.privatebin.enabled:  # PrivateBin links, passwords beside
+                yield from self.privatebin_requests(f"{body}\n{linked}", ctx, author, posted_at,
                                                     tuple(dict.fromkeys(password_candidates(body) + opening)))
         if file_links > MAX_FILE_LINKS_PER_PAGE:
             dropped = file_links - MAX_FILE_LINKS_PER_PAGE
