@@ -33,6 +33,7 @@ from loguru import logger
 
 from crawler import CrawlerError
 from crawler.documents import PDF_SECONDS, DocumentCapError, DocumentError, docx_texts, odt_texts, pdf_pages
+from crawler.rar import member_label
 from crawler.spreadsheets import SpreadsheetCapError, SpreadsheetError, ods_tables, xlsx_tables
 from indexer.redact import mask_text
 
@@ -247,9 +248,9 @@ def long_lines_said(data: bytes, filename: str | None = None) -> str | None:
         for _ in chunks([data], stats=stats):
             pass
         return long_lines_text(stats.long_lines, stats.bytes_skipped) if stats.long_lines else None
-    text = decode(data, filename=filename)
     from indexer.detect.records import _LONG_JSON_RECORDS, is_long_json_records, long_json_unread
 
+    text = decode(data, filename=filename)
     text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     long = [ln for ln in text.split("\n") if len(ln) > cap and ln.lstrip()[:6].upper() not in ("INSERT", "REPLAC")]
     # a one-line JSON export is read whole, record by record (as the stream's chunks cut it): said
@@ -504,7 +505,7 @@ def _expand_zip(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
     keys = _Passwords(name, budget.passwords)
     with archive:
         for info in members:
-            member_name = f"{name}/{info.filename}"
+            member_name = f"{name}/{member_label(info.filename)}"
             if extension_of(info.filename) not in limits.extensions:
                 continue
 
@@ -861,7 +862,7 @@ def _expand_7z(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget
     for filename in wanted:
         member = written.members.get(filename)
         if member is not None:
-            where = f"{name}/{filename}"
+            where = f"{name}/{member_label(filename)}"
 
             def step(where: str = where, member: CountedMember = member) -> None:
                 _expand(where, member.data(), limits, budget, depth + 1, out)
@@ -1007,10 +1008,10 @@ def _expand_tar(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
                 if member.issparse():
                     # a sparse member's holes are zeros tarfile makes up: 10 kB of tar were 2 GB
                     # in memory. Those bytes are new, so they count
-                    body = _read_counted(fh, f"{name}/{member.name}", budget)
+                    body = _read_counted(fh, f"{name}/{member_label(member.name)}", budget)
                 else:  # a slice of the tar itself, whose bytes were counted when it was unpacked
                     body = fh.read()
-                where = f"{name}/{member.name}"
+                where = f"{name}/{member_label(member.name)}"
 
                 def step(where: str = where, body: bytes = body) -> None:
                     _expand(where, body, limits, budget, depth + 1, out)

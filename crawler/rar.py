@@ -56,7 +56,7 @@ RAR_MEMORY_BYTES = 768 * 1024 * 1024
 _WORKER = [sys.executable, "-I", "-m", "crawler._rar_worker"]
 _HEADER_MAX = 2 * 1024 * 1024  # RAR 5: "header size must not exceed 2 MB"
 _RECORD_MAX = 1024 * 1024  # a worker's record read at most (its chunks are 64 kB; more is not the worker we wrote)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # and the bidi overrides
 
 
 class RarError(ValueError):

@@ -26,6 +26,7 @@ from scrapy.http import Request, TextResponse
 
 from crawler.attachments import ArchiveBombError, AttachmentError, ExtractedFile, expand_attachment, extension_of
 from crawler.items import FileDone, VigieItem
+from crawler.rar import member_label
 from crawler.spiders._base import VigieSpider, size_refusal
 from indexer.models import CrawledItem
 from indexer.redact import mask_text, mask_url
@@ -121,7 +122,9 @@ class FileSpider(VigieSpider):
             filename = str(meta["name"])
         else:
             filename = unquote(urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1])
-        filename = filename.rsplit("/", 1)[-1] or "attachment"
+        # a label, as an archive's members are (`member_label`): a newline or an escape sequence in
+        # a Content-Disposition name (`%0A`) forged log and `vigie scan` lines
+        filename = member_label(filename.rsplit("/", 1)[-1] or "attachment")
         if extension_of(filename) not in self.source.attachments.extensions:
             self.crawler.stats.inc_value("vigie/files/wrong_type")
             yield FileDone(response.url, "refused", f"type of {filename!r} not in attachments.extensions")
