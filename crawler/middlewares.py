@@ -244,11 +244,6 @@ class HostileMarkupMiddleware:
         return response.replace(body=text.encode("utf-8", "surrogatepass"), encoding="utf-8")
 
 
-class DenseMarkupMiddleware:
-    """A page of more elements than `limits.max_page_elements` is never made a tree.
-
-    A crawl costs 130 to 320 bytes of memory an element (libxml2's nodes for Scrapy's selectors and
-    the wall detectors, and what the spider reads of them), 1.3 kB a link: a 19 MB page of unclosed
 class CharsetMiddleware:
     """A page declared in an encoding no browser reads (`crawler._charset`: `utf-32`, EBCDIC, UTF-16
     for bytes without a NUL) is read as a browser would read it, before anything parses it: its
@@ -277,6 +272,11 @@ class CharsetMiddleware:
         return response.replace(encoding=encoding)
 
 
+class DenseMarkupMiddleware:
+    """A page of more elements than `limits.max_page_elements` is never made a tree.
+
+    A crawl costs 130 to 320 bytes of memory an element (libxml2's nodes for Scrapy's selectors and
+    the wall detectors, and what the spider reads of them), 1.3 kB a link: a 19 MB page of unclosed
     `<p>` took 1.2 GB, enough to stop the source's crawl at its memory limit and lose its other
     pages for the run. The start tags and links are counted from the bytes first
     (`crawler._markup.count_start_tags`: linear, in C, stopping past the ceiling; a link weighs
