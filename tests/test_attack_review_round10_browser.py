@@ -26,21 +26,26 @@ from tests.test_attack_review_round8 import _Listener, hostile_page_site
 from tests.test_browser_render import browser_fetch
 
 ONION = "hostile" + "x" * 49 + ".onion"  # the site, as Tor would reach it
+ELSEWHERE = "elsewhere" + "x" * 47 + ".onion"  # another onion (the test's SOCKS would forward it too)
 
 
 @pytest.mark.slow
 def test_a_workers_websocket_through_tor_reaches_no_host_but_the_sources(tmp_path: Path) -> None:
-    """The page's worker opens WebSockets to another port of the site's host and to another
-    host (`localhost`), and its own one to the site; before the fix the SOCKS port was asked for
-    both other destinations and the services got the handshakes. Now Tor is asked for the site's
-    host and port alone; the page's own WebSocket still goes out (its script ran)."""
+    """The page's worker opens WebSockets to another port of the site's onion, to another onion,
+    and to 127.0.0.1 and `localhost` on other ports; before the fix the
+    SOCKS port was asked for them and the services got the handshakes. Now Tor is asked for the
+    site's host and port alone (the PAC script refuses the onions' other destinations, the
+    resolver rules the loopback ones, which Chromium never sends to a PAC proxy); the page's own
+    WebSocket still goes out (its script ran)."""
     other_port, by_name = _Listener("127.0.0.1"), _Listener("127.0.0.1")
     own: list[str] = []
     worker = (f"new WebSocket('ws://127.0.0.1:{other_port.port}/worker-port');"
-              f"new WebSocket('ws://localhost:{by_name.port}/worker-name');")
+              f"new WebSocket('ws://localhost:{by_name.port}/worker-name');"
+              f"new WebSocket('ws://{ONION}:{other_port.port}/worker-onion-port');"
+              f"new WebSocket('ws://{ELSEWHERE}:{other_port.port}/worker-elsewhere');")
     site = hostile_page_site([], worker, f"http://localhost:{by_name.port}/popup", own, own_host=ONION)
     try:
-        with SlowCircuitSocks(build_seconds=0, onions=(ONION,)) as socks:
+        with SlowCircuitSocks(build_seconds=0, onions=(ONION, ELSEWHERE)) as socks:
             result = browser_fetch(tmp_path, {"url": f"http://{ONION}:{site.server_port}/",
                                               "socks": ["127.0.0.1", socks.port], "source": "hostile",
                                               "max_pages": 1})
