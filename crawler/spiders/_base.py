@@ -19,7 +19,7 @@ from loguru import logger
 from parsel import Selector, SelectorList
 from scrapy import signals
 from scrapy.downloadermiddlewares.retry import get_retry_request
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, ResponseDataLossError
 from scrapy.http import FormRequest, Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from w3lib.url import safe_url_string
@@ -303,6 +303,9 @@ class VigieSpider(scrapy.Spider):
             self.failure("pages_forbidden", f"{mask_url(request.url)} answered HTTP {status}")
         if failure.check(DownloadCancelledError) and not message:
             message = "download cancelled"
+        if failure.check(ResponseDataLossError) and not message:  # (its message is empty: said nothing)
+            message = ("the connection closed before the body was whole (fewer bytes than its Content-Length, "
+                       "or a chunked body cut short)")
         logger.error("giving up on {}: {}", request.url, message[:200] or type(failure.value).__name__)
         return None
 
