@@ -274,12 +274,12 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
         state_path=str(state.path), output=str(output) if output else None, failures=failures,
         refused={"pages_too_big": stat("vigie/pages/too_big"), "files_too_big": stat("vigie/files/too_big"),
                  "pages_markup_trimmed": stat("vigie/pages/markup_trimmed"),
+                 "pages_charset_ignored": stat("vigie/pages/charset_ignored"),
                  "file_links_dropped": stat("vigie/files/links_dropped"),
                  "lines_too_long": stat("vigie/files/lines_too_long"),
                  "cookies_dropped": stat("vigie/cookies/refused")},
         broken=spider.broken if isinstance(spider, VigieSpider) else None,
         hedges=stat("vigie_tor/hedge/sent"), hedges_won=stat("vigie_tor/hedge/won"),
-                 "pages_charset_ignored": stat("vigie/pages/charset_ignored"),
         hedges_withdrawn=stat("vigie_tor/hedge/withdrawn"),
         circuits_renewed=stat("vigie_tor/circuits_renewed"), pages_ahead=stat("vigie/pagination/ahead"),
         privatebin={kind: stat(f"vigie/privatebin/{kind}") for kind in PRIVATEBIN_COUNTS})
