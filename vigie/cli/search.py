@@ -12,6 +12,7 @@ written to the chained audit log `<data-dir>/audit.log` (`vigie audit verify` ch
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -25,7 +26,10 @@ from vigie.cli.common import ConfigDir, DataDir, console, err_console, fail, req
 from vigie.core.text import json_text
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from indexer.audit import AuditLog
+    from indexer.models import StoredFragment
     from indexer.store import FragmentStore
     from vigie.runtime import Runtime
 
@@ -215,23 +219,63 @@ def search(
         console.print(f"no fragment matches ({result.total} in total for this query; page {page})")
         return
     pages = max(1, -(-result.total // limit))
-    table = Table(title=f"{result.total} fragment(s) · page {page}/{pages}", title_justify="left",
-                  show_lines=False, expand=False)
+    title = f"{result.total} fragment(s) · page {page}/{pages}"
+    if console.width < _TABLE_MIN_WIDTH:
+        _print_stacked(title, result.hits)
+        return
+    table = Table(title=title, title_justify="left", show_lines=False, expand=False)
     for col, kw in (("id", {"overflow": "fold", "max_width": 18}), ("when", {"no_wrap": True}),
                     ("source", {}), ("severity", {}), ("kind / lines", {}),
                     ("identifiers", {}), ("art. 9", {}), ("excerpt", {"max_width": 60})):
         table.add_column(col, **kw)
     for doc in result.hits:
+        f = _Shown.of(doc)
+        table.add_row(doc.id, f.when, shown(doc.source), f.severity, f.kind_lines, f.identifiers, f.categories,
+                      shown(doc.excerpt[:200], lines=True))
+    console.print(table)
+
+
+# Below this many columns the eight-column table folds every cell into slivers (a 64-character id
+# over 11 lines at 80 columns): each hit is printed as a block instead, its id whole on one line.
+_TABLE_MIN_WIDTH = 120
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A hit's short fields as both layouts print them (one reading, so the two cannot drift)."""
+
+    when: str
+    severity: str
+    kind_lines: str
+    identifiers: str
+    categories: str
+
+    @classmethod
+    def of(cls, doc: StoredFragment) -> _Shown:
+        from indexer.models import Severity
+
         when = doc.posted_at or doc.fetched_at
         sev = Severity(doc.severity).name
-        table.add_row(
-            doc.id, when.strftime("%Y-%m-%d %H:%M") if when else "?", doc.source,
-            f"[{_SEV_STYLE[sev]}]{sev}[/]", f"{doc.kind} {doc.start_line}-{doc.end_line}",
-            ", ".join(f"{t} {n}" for t, n in doc.counts.items()) or "-",
-            ", ".join(doc.categories) or "-",
-            shown(doc.excerpt[:200], lines=True),
+        return cls(
+            when=when.strftime("%Y-%m-%d %H:%M") if when else "?",
+            severity=f"[{_SEV_STYLE[sev]}]{sev}[/]",
+            kind_lines=f"{doc.kind} {doc.start_line}-{doc.end_line}",
+            identifiers=", ".join(f"{t} {n}" for t, n in doc.counts.items()) or "-",
+            categories=", ".join(doc.categories) or "-",
         )
-    console.print(table)
+
+
+def _print_stacked(title: str, hits: Sequence[StoredFragment]) -> None:
+    console.print(title)
+    for doc in hits:
+        f = _Shown.of(doc)
+        console.print()
+        console.print(f"[bold]{doc.id}[/]", soft_wrap=True)
+        console.print(f"  {f.when} · {shown(doc.source)} · {f.severity} · {f.kind_lines}")
+        console.print(f"  identifiers: {f.identifiers}")
+        console.print(f"  art. 9: {f.categories}")
+        for line in shown(doc.excerpt[:200], lines=True).splitlines()[:6]:
+            console.print(f"  [dim]│[/] {line}", overflow="ellipsis", no_wrap=True)
 
 
 def _audit_identifier_search(rt: Runtime, by_type: dict[str, list[str]], total: int) -> None:
