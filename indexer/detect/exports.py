@@ -465,8 +465,8 @@ def _telegram(lines: list[str], src: list[int]) -> tuple[list[str], list[int]]:
     m = _TG_START.search(text)
     if m is None:
         return lines, src
-    try:
-        obj = json.loads(text[m.start():])
+    try:  # (the value only: a poster's words after it are kept below)
+        obj, end = json.JSONDecoder().raw_decode(text, m.start())
     except (ValueError, RecursionError):  # (a value nested deeper than the parser recurses: the
         # error lost the whole post, and a crawl's batch of posts with it)
         return lines, src
@@ -475,8 +475,12 @@ def _telegram(lines: list[str], src: list[int]) -> tuple[list[str], list[int]]:
     if not msgs:
         return lines, src
     k = text.count("\n", 0, m.start())
-    n = len(lines) - k
-    return lines[:k] + msgs, src[:k] + [src[k + min(j * n // len(msgs), n - 1)] for j in range(len(msgs))]
+    e = text.count("\n", 0, end) + 1  # the lines after the value's last line stay as written
+    if e < len(lines) and text[end:].split("\n", 1)[0].strip():
+        return lines, src  # more on the value's last line: not an export pasted on its own
+    n = e - k
+    return (lines[:k] + msgs + lines[e:],
+            src[:k] + [src[k + min(j * n // len(msgs), n - 1)] for j in range(len(msgs))] + src[e:])
 
 
 # --------------------------------------------------------------------------------- the entry
@@ -501,7 +505,8 @@ def _readable(text: str) -> tuple[str, list[int] | None]:
     outlook = ": (" in text and _OUTLOOK_HEAD.search(text) is not None
     props = "BEGIN:V" in text or "begin:v" in text
     ldif = ("dn:" in text or "DN:" in text) and _LDIF_HEAD.search(text) is not None
-    telegram = '"text_entities"' in text
+    # (exports before Telegram Desktop 3.x write no `text_entities`: their messages' `from_id`)
+    telegram = '"text_entities"' in text or ('"from_id"' in text and '"messages"' in text)
     if not (mail or props or ldif or telegram or outlook):
         return text, None
     if "\r" in text:
@@ -535,7 +540,7 @@ def _readable(text: str) -> tuple[str, list[int] | None]:
 # what `may_need_reading` looks for: vCard/iCalendar, a MIME part's transfer encoding or a
 # header's encoded word, a Telegram export, Outlook's CSV of a mail folder; an LDIF entry only
 # with an encoded value, a `$` address or a continuation
-_EXPORT_MARKS = (b"BEGIN:V", b"begin:v", b"ransfer-", b"RANSFER-", b'"text_entities"',
+_EXPORT_MARKS = (b"BEGIN:V", b"begin:v", b"ransfer-", b"RANSFER-", b'"text_entities"', b'"from_id"',
                  b"?=", b": (Name)", b": (nom)")  # an RFC 2047 word's end; Outlook's CSV of a mail folder
 _LDIF_MARKS = (b"dn:", b"DN:")
 _LDIF_ENCODED = (b"::", b"$", b"\n ")

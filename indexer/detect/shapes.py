@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
 from typing import Any
 
@@ -740,16 +740,53 @@ def _form(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     return j, ("dox", i, j - 1, fill)
 
 
+# what may stand beside the addresses of an obfuscated list's line: a name, a phone, list and
+# field punctuation (`- Jean Dupont : jean [at] orange [dot] fr`, `Dupont Jean - j(at)x(dot)fr - 06 ...`)
+_OBFUSCATED_REST_CHARS = 100
+_OBFUSCATED_REST_WORDS = 6
+_NOT_IN_ADDRESS = frozenset(" \t@<>\"'(),;:[]")
+_CODE_CHARS = "={}$`\\"
+_REST_PUNCT = " \t-*•,;:|/()<>[]\"'–—=."
+
+
 def _obfuscated_line(s: str) -> bool:
-    """A line that is one address, obfuscated (`jean [at] gmail [dot] com`) or plain, and at most
-    list punctuation around it."""
+    """A line of an obfuscated list: one address or two, obfuscated (`jean [at] gmail [dot] com`)
+    or plain, and beside them at most a few words (a name, a phone, a city) and punctuation,
+    as a list's line has them; prose around an address has more."""
     t = s.strip().strip("-*•,;").strip()
-    if not t or len(t) > 200:
+    if not t or len(t) > 200 + _OBFUSCATED_REST_CHARS:
         return False
     if " " not in t and "@" in t:
         return True
     got = obfuscated_emails(t)
-    return len(got) == 1 and got[0][1] == 0 and got[0][2] == len(t)
+    spans = [(st, en) for _, st, en in got]
+    at = t.find("@")
+    while at >= 0:  # a plain address: the address characters on each side of its @
+        b = e = at
+        while b > 0 and at - b < 64 and t[b - 1] not in _NOT_IN_ADDRESS:
+            b -= 1
+        while e + 1 < len(t) and t[e + 1] not in _NOT_IN_ADDRESS:
+            e += 1
+        if b < at < e:
+            spans.append((b, e + 1))
+        at = t.find("@", e + 1)
+    if not spans or len(spans) > 2:
+        return False
+    spans.sort()
+    rest, o = [], 0
+    for st, en in spans:
+        if st < o:
+            return False
+        rest.append(t[o:st])
+        o = en
+    rest.append(t[o:])
+    words = " ".join(rest)
+    if any(c in words for c in _CODE_CHARS):  # `x = grid[at]row[dot]col`: code, no list
+        return False
+    words = words.strip(_REST_PUNCT)
+    # (a phone's groups are no words: only those with a letter count)
+    return len(words) <= _OBFUSCATED_REST_CHARS and sum(
+        1 for w in words.split() if not w.isdigit() and any(c.isalpha() for c in w)) <= _OBFUSCATED_REST_WORDS
 
 
 def _obfuscated_list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
@@ -790,6 +827,46 @@ _ITEM = rf"(?:(?:{_DISPLAY}\s*+)?<{_ADDR}>|{_ADDR})"
 _ADDRESS_LINE = re.compile(
     rf"\A\s*+(?:[-*•]\s++)?(?:[^\W\d_][\w'’ -]{{0,30}}+:\s*+)?{_ITEM}(?:\s*+[,;|]\s*+{_ITEM}|\s++{_ITEM})*+"
     r"\s*+[,;.]?\s*+\Z")
+
+
+# Phone numbers listed on one line (`WhatsApp : +33.6.67.47.40.47 / +33-7-71-34-75-01 / +33 7 36
+# 17 36 79`): the line holds the numbers, separators and at most a short label, nothing else, and
+# three numbers at least that validate (a dotted version or a lottery draw does not; prose that
+# gives a number or two has words between them).
+MIN_LINE_PHONES = 3
+_PHONE_LINE_LABEL = re.compile(r"\A\s*+(?:[-*•]\s++)?(?:[^\W\d_][^:\d\n]{0,40}+:\s*+)?")
+# (a separator char, or a dash, slash or word between blanks: no run of blanks is matched, so a
+# line of blanks costs linear time; the items are stripped)
+_PHONE_LINE_SEP = re.compile(r"[,;|•]|(?<=\s)(?:/|-|–|—|et|and|ou|or)(?=\s)")
+_PHONE_ITEM = re.compile(r"\+?(?:\(\d{1,4}\)\s?)?\d[\d .()-]{5,24}\d")
+_PHONE_LINE_MAX = 600
+
+
+def _phone_line(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """Line `i` when it lists phone numbers (see above): a fragment of its own, whatever the
+    lines around it are (the names under it are no shape)."""
+    s = ctx.lines[i]
+    if len(s) > _PHONE_LINE_MAX:
+        return i + 1, None
+    head = _PHONE_LINE_LABEL.match(s)
+    body = s[head.end():].strip().rstrip(".,;") if head is not None else ""
+    items = [x.strip() for x in _PHONE_LINE_SEP.split(body)] if body else []
+    if items and len(items[0]) <= 40 and not any(c.isdigit() for c in items[0]):
+        items = items[1:]  # a label before the first separator (`GSM ; +32 ... ; ...`)
+    if not MIN_LINE_PHONES <= len(items) <= 40 or not all(_PHONE_ITEM.fullmatch(x) for x in items):
+        return i + 1, None
+    got: list[Any] = []
+    scan(s, got, 0)
+    n = sum(1 for x in got if x[0] == "phone")
+    if n < MIN_LINE_PHONES or n < 0.8 * len(items):
+        return i + 1, None
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        before = len(sink.found)
+        scan(s, sink.found, offs[0])
+        return len(sink.found) - before
+
+    return i + 1, ("separated_run", i, i, fill)
 
 
 # the mailboxes of a service, not of a person (`prose.ROLE_MAILBOXES`: `contact@, ventes@,
@@ -1293,6 +1370,36 @@ def _header_roles(head: str, row: str) -> tuple[str | None, ...] | None:
 _header_roles_short = lru_cache(maxsize=_MEMO_SIZE)(_header_roles)
 
 
+def glued_dob(v: str) -> str | None:
+    """A date of birth written as 8 digits day first (`12041963`, old mainframe and fixed-width
+    exports): what `ids.canon_dob` gives for it written `12/04/1963` (month first only where day
+    first is no date), and None for what `canon_dob` reads already (`19630412`, HL7's order)."""
+    if len(v) != 8 or not v.isdigit() or ids.canon_dob(v) is not None:
+        return None
+    return ids.canon_dob(v[:2] + "/" + v[2:4] + "/" + v[4:])
+
+
+def _glued_dob_column(roles: Sequence[str | None], sample: list[list[tuple[str, int]]]) -> int:
+    """The index of the date-of-birth column whose sampled cells are each 8 glued digits that
+    read as a date day first (`glued_dob`), else -1: the engines' column readers take only
+    dates with separators or year first, and this column is read again here (both engines)."""
+    if "dob" not in roles or not sample:
+        return -1
+    d = list(roles).index("dob")
+    for cells in sample:
+        if d >= len(cells) or glued_dob(clean(*cells[d])[0]) is None:
+            return -1
+    return d
+
+
+def _add_glued_dob(cells: list[tuple[str, int]], d: int, sink: Sink) -> None:
+    if d < len(cells):
+        v, off = clean(*cells[d])
+        c = glued_dob(v)
+        if c is not None:
+            sink.found.append(("dob", c, off, off + len(v)))
+
+
 def _spaced_with_header(ctx: Ctx, i: int, roles: list[str | None]) -> tuple[int, Spec | None]:
     """A fixed-width table under the header on line `i`: its rows typed by the header's names,
     as a CSV file's (a date under NAISSANCE is a date of birth, a name under NOM a name)."""
@@ -1306,6 +1413,8 @@ def _spaced_with_header(ctx: Ctx, i: int, roles: list[str | None]) -> tuple[int,
     if j - i - 1 < 2:
         return i + 1, None
     head = [h for h, _ in _cells(lines[i], gap, 0)]
+    glued = -1 if "dob" not in roles else _glued_dob_column(
+        roles, [_cells(lines[k], gap, 0) for k in range(i + 1, min(j, i + 4))])
 
     def fill(sink: Sink, offs: list[int]) -> int:
         header_flags(sink, head, offs[0])
@@ -1313,7 +1422,10 @@ def _spaced_with_header(ctx: Ctx, i: int, roles: list[str | None]) -> tuple[int,
         for k in range(i + 1, j):
             if (k & 255) == 0 and sink.over():
                 break
-            hit += extract_record(_cells(lines[k], gap, offs[k - i]), roles, sink) > 0
+            cells = _cells(lines[k], gap, offs[k - i])
+            hit += extract_record(cells, roles, sink) > 0
+            if glued >= 0:
+                _add_glued_dob(cells, glued, sink)
         return hit
 
     return j, ("csv", i, j - 1, fill)
@@ -1571,9 +1683,22 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         elif rows < MIN_HEADERLESS_ROWS:
             return j, None
 
+    glued = -1 if roles is None or "dob" not in roles else _glued_dob_column(
+        roles, [_split(lines[k], sep, 0) for k in range(body, min(j, body + 3))])
+
     def fill(sink: Sink, offs: list[int]) -> int:
         if has_header:
             header_flags(sink, head, offs[0])
+        if glued >= 0:  # (dates of birth as 8 glued digits: read again below, after the rows)
+            n = fill_rows(sink, offs)
+            for k in range(body, j):
+                if (k & 255) == 0 and sink.over():
+                    break
+                _add_glued_dob(_split(lines[k], sep, offs[k - i]), glued, sink)
+            return n
+        return fill_rows(sink, offs)
+
+    def fill_rows(sink: Sink, offs: list[int]) -> int:
         if roles is not None:  # the compiled core (issue 17), one call for the block
             n = extract_rows(lines, body, j, offs, i, sep, True, roles, sink)
             if n is not None:
@@ -1774,6 +1899,11 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     nxt, spec = _list(ctx, i) if _sig(s) is None else _runs(ctx, i)
     if spec is None and nxt == i + 1 and s.count("@") >= MIN_LINE_ADDRESSES:
         nxt, spec = _address_line(ctx, i)
+    if spec is None and "@" not in s and _PHONE_ITEM.search(s) is not None:
+        # (a run of two lines that typed nothing may be this line and the names under it)
+        pnxt, pspec = _phone_line(ctx, i)
+        if pspec is not None:
+            return pnxt, pspec
     if spec is None:  # nothing else took the line: a dox written as prose?
         pnxt, pspec = prose_dox(ctx, i, ctx.floor)
         if pspec is not None:
