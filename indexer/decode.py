@@ -161,9 +161,7 @@ _XHTML = re.compile(r"<(?:!doctype html|html)[\s>]", re.I)
 
 
 def looks_like_html(text: str, filename: str | None = None, content_type: str | None = None) -> bool:
-    if content_type and "html" in content_type.lower():
-        return True
-    if filename and filename.lower().endswith((".html", ".htm", ".xhtml")):
+    if _declared_html(filename, content_type):
         return True
     head = text[:4096]
     if "<" not in head:
@@ -176,11 +174,18 @@ def looks_like_html(text: str, filename: str | None = None, content_type: str | 
     return _HTML_SNIFF.search(head) is not None
 
 
-def html_to_text(html: str, limits: Limits = Limits()) -> str:
+def html_to_text(html: str, limits: Limits = Limits(), keep_lines: bool = False) -> str:
     """Text with one line per `<br>`/block, table cells tab-separated, `<pre>`/`<code>` kept
     verbatim: `indexer.html_text`, the model the crawler uses too (so crawl and scan agree);
-    pages above `max_html_bytes` are stripped by a linear regex pass instead."""
-    return _html_to_text(html, max_tree_chars=limits.max_html_bytes, max_elements=limits.max_html_elements)
+    pages above `max_html_bytes` are stripped by a linear regex pass instead. `keep_lines`: the
+    text's own line breaks are kept too (see `decode`)."""
+    return _html_to_text(html, max_tree_chars=limits.max_html_bytes, max_elements=limits.max_html_elements,
+                         keep_lines=keep_lines)
+
+
+def _declared_html(filename: str | None, content_type: str | None) -> bool:
+    return bool((content_type and "html" in content_type.lower())
+                or (filename and filename.lower().endswith((".html", ".htm", ".xhtml"))))
 
 
 def html_too_dense(data: bytes, filename: str | None = None, content_type: str | None = None,
@@ -228,5 +233,8 @@ def decode(data: bytes | str, *, filename: str | None = None, content_type: str 
     if "\x00" in text[:65536]:
         text = text.replace("\x00", "")
     if looks_like_html(text, filename, content_type):
-        text = html_to_text(text, limits)
+        # HTML seen in the text, not declared by a name or a type: markup may be one line of a
+        # plain-text dump (an `ok<br>` put there to hide it, a snippet pasted under a CSV), so the
+        # text's own line breaks stay line breaks; a page read so keeps its markup's lines too
+        text = html_to_text(text, limits, keep_lines=not _declared_html(filename, content_type))
     return text

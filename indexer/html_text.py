@@ -51,12 +51,27 @@ BLOCK_TAGS = frozenset({
 VERBATIM_TAGS = frozenset({"pre", "code", "textarea", "plaintext", "xmp", "listing"})
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "title"})
 _CELLS = frozenset({"td", "th"})
+_ROWS = frozenset({"tr", "td", "th"})
 # Whitespace collapses as on screen, except tabs: a TSV dump pasted into a post keeps its cells
 # (a browser would show one space; fields matter more than looks here). Source indentation
 # after a line break goes with the break. Each pattern starts on one class and has a single
 # repetition: linear.
 _BREAK_WS = re.compile(r"[\n\r\f][ \t\n\r\f]*")
 _SPACES = re.compile(r" {2,}")
+# HTML's element names (and `<!`, `<?`): a `<` before anything else, in a text that holds some markup,
+# is a character of the text (`keep_lines`)
+_HTML_ELEMENTS = (
+    "a|abbr|acronym|address|area|article|aside|audio|b|base|basefont|bdi|bdo|big|blink|blockquote|body|br|"
+    "button|canvas|caption|center|cite|code|col|colgroup|data|datalist|dd|del|details|dfn|dialog|dir|div|dl|dt|"
+    "em|embed|fieldset|figcaption|figure|font|footer|form|frame|frameset|h[1-6]|head|header|hgroup|hr|html|i|"
+    "iframe|img|input|ins|kbd|label|legend|li|link|listing|main|map|mark|marquee|menu|meta|meter|nav|nobr|"
+    "noembed|noframes|noscript|object|ol|optgroup|option|output|p|param|picture|plaintext|pre|progress|q|rp|rt|"
+    "ruby|s|samp|script|search|section|select|small|source|span|strike|strong|style|sub|summary|sup|svg|table|"
+    "tbody|td|template|textarea|tfoot|th|thead|time|title|tr|track|tt|u|ul|var|video|wbr|xmp"
+)
+_NOT_A_TAG = re.compile(rf"<(?![!?]|/?(?:{_HTML_ELEMENTS})(?![^\t\n\f\r />]))", re.I)
+_CELL_LINES, _CELL_CHARS = 4, 160  # a table cell's `<br>` lines read as one cell (`_Lines.rejoin`)
+_BLANK_LINE = re.compile(r"\n[ \t\xa0]*\n\s*")
 
 # libxml2's HTML parser compares each attribute of a start tag with every earlier one (its
 # duplicate check is quadratic): 10 000 attributes on one tag parse in 0.2 s, 40 000 in 13 s, and
@@ -86,11 +101,13 @@ _ATTRIBUTE_B = re.compile(_ATTRIBUTE_RE.encode())
 class _Lines:
     """The output being built: finished lines plus the pieces of the current one."""
 
-    __slots__ = ("after_br", "cur", "done")
+    __slots__ = ("after_br", "after_nl", "cur", "done", "rows")
 
     def __init__(self) -> None:
         self.done: list[str] = []
         self.cur: list[str] = []
+        self.rows = 0  # open table rows and cells (`kept` only)
+        self.after_nl = False  # (`source_text`) the text's own line break was the last thing seen
         self.after_br = False  # a `<br>` was the last thing seen: a newline right after it is the same break
 
     def hard(self) -> None:
@@ -100,7 +117,7 @@ class _Lines:
 
     def soft(self) -> None:
         """A block boundary: ends the current line if it holds anything but whitespace."""
-        self.after_br = False
+        self.after_br = self.after_nl = False
         if self.cur:
             line = "".join(self.cur)
             if line.strip():
@@ -125,6 +142,54 @@ class _Lines:
             self.hard()
             self.cur.append(piece)
 
+    def rejoin(self, first: int, before: int) -> None:
+        """A table cell ends whose `<br>` made lines of it: a short cell (`Lambert<br>Hugo`, an
+        address on two lines) is one cell again, so that its row stays one line with the others;
+        a long one (a post laid out in a table, a dump in it) keeps its lines. `first`: the line
+        the cell started on, `before`: how many characters of it came before the cell."""
+        parts = [*self.done[first:], "".join(self.cur)]
+        if len(parts) > _CELL_LINES or sum(map(len, parts)) - before > _CELL_CHARS:
+            return
+        del self.done[first:]
+        rest = " ".join(p.strip(" ") for p in parts[1:] if p.strip(" "))
+        head = parts[0]
+        self.cur = [head + " " + rest if head and not head.endswith("\t") and rest else head + rest]
+
+    def kept(self, value: str, verbatim: bool) -> None:
+        """`text` for a text with markup in it: its own line breaks kept outside cells."""
+        if verbatim or self.rows > 0:
+            self.text(value, verbatim)
+        else:
+            self.source_text(value)
+
+    def source_text(self, value: str) -> None:
+        """Text of a text that holds some markup (not a page): its own line breaks are kept, a
+        blank line as one blank line (not between tags: indentation); a `<br>` right after a
+        line break is that same break (`row\\r<br>\\n`, a CRLF text turned to HTML), unless
+        that break was the newline of a `<br>` before it (`row<br>\\n<br>\\n`: a blank line)."""
+        if "\n" not in value and "\r" not in value and "\f" not in value:
+            self.text(value, False)
+            return
+        own = self.after_br  # the first newline may be the one written after a `<br>`
+        self.after_br = False
+        blank = bool(value.strip())
+        value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+        ended = said = False
+        for k, para in enumerate(_BLANK_LINE.split(value)):
+            if k:
+                self.soft()
+                if blank and self.done and self.done[-1]:
+                    self.done.append("")
+                ended = said or not own
+            for j, piece in enumerate(para.split("\n")):
+                if j:
+                    self.soft()
+                    ended = said or not own
+                if piece.strip(" \t\xa0") or (piece and not k and not j):
+                    self.text(piece, False)
+                    ended, said = False, True
+        self.after_nl = ended
+
     def result(self) -> str:
         self.soft()
         out: list[str] = []
@@ -136,14 +201,18 @@ class _Lines:
         return "\n".join(out)
 
 
-def element_text(root: _Element) -> str:
+def element_text(root: _Element, keep_lines: bool = False) -> str:
     """The text of an lxml element (and its descendants, not its tail) under the model in the
     module docstring. `root` may be any element: a post body picked by a selector, or a whole
     parsed document. The walk is libxml2's (`iterwalk`, iterative C code): no recursion in
-    Python, and ~1 us per element where a Python-level stack cost several."""
+    Python, and ~1 us per element where a Python-level stack cost several.
+
+    `keep_lines`: the source is a text with some markup in it, not a page (see `html_to_text`):
+    its own line breaks are line breaks too, outside table cells (where a row's cells stay one line)."""
     out = _Lines()
-    soft, hard, add_text = out.soft, out.hard, out.text
+    soft, hard, add_text = out.soft, out.hard, out.kept if keep_lines else out.text
     verbatim = 0  # how many open elements keep their newlines
+    cells: list[tuple[int, int]] = []  # each open table cell's first line, and how much of it came before
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, el in walker:
         tag = el.tag
@@ -162,20 +231,32 @@ def element_text(root: _Element) -> str:
                 if out.cur:
                     soft()
             elif tag == "br":
-                hard()
+                if out.after_nl and not out.cur:  # (`keep_lines`: the text's line break was this one)
+                    out.after_nl = False
+                else:
+                    hard()
                 out.after_br = True
             elif tag in _CELLS:
                 prev = el.getprevious()
                 if prev is not None and type(prev.tag) is str and prev.tag.lower() in _CELLS:
                     out.cur.append("\t")
+                cells.append((len(out.done), sum(map(len, out.cur))))
             if tag in VERBATIM_TAGS:
                 verbatim += 1
+            if keep_lines and tag in _ROWS:
+                out.rows += 1
             text = el.text
             if text:
                 add_text(text, verbatim > 0)
             continue
         if tag in VERBATIM_TAGS:
             verbatim -= 1
+        elif tag in _CELLS and cells:
+            first, before = cells.pop()
+            if len(out.done) > first and el is not root:  # (a post body picked as a cell keeps its lines)
+                out.rejoin(first, before)
+        if keep_lines and tag in _ROWS:
+            out.rows -= 1
         if tag in BLOCK_TAGS and out.cur:
             soft()
         if el is root:
@@ -351,13 +432,20 @@ def page_text(html: str, chunk: int = _CHUNK) -> str:
     return "\n".join(parts)
 
 
-def html_to_text(html: str, max_tree_chars: int = 8 * 1024 * 1024, max_elements: int = MAX_TREE_ELEMENTS) -> str:
+def html_to_text(html: str, max_tree_chars: int = 8 * 1024 * 1024, max_elements: int = MAX_TREE_ELEMENTS,
+                 keep_lines: bool = False) -> str:
     """The text of a whole page (its `<head>` dropped) under the same model as `element_text`.
+    `keep_lines`: `html` is a text in which some markup was seen, not known to be a page (a dump
+    with one `ok<br>` line, an HTML snippet pasted under a CSV): its own line breaks stay line
+    breaks (one record a line), and a `<` that opens no HTML element (`<jean@x.fr>`, `a<b`) is
+    text, not a tag that would swallow what follows it. A page read so keeps its markup's lines.
     A page that a tree would make too costly, longer than `max_tree_chars` or of more elements
     than `max_elements` (counted from its bytes before parsing, see MAX_TREE_ELEMENTS; 0: no
     ceiling), or nested deeper than libxml2 builds, is read by the tag stripper a chunk at a time
     instead (`page_text`: same line structure, coarser cells), and says so: its text is still
     scanned, in bounded memory, and nothing after the hostile part is lost."""
+    if keep_lines and "<" in html:
+        html = _NOT_A_TAG.sub("&lt;", html)
     if len(html) > max_tree_chars:
         logger.warning("HTML of {} characters, more than {} read as a tree: its text is read by the tag stripper",
                        len(html), max_tree_chars)
@@ -374,4 +462,4 @@ def html_to_text(html: str, max_tree_chars: int = 8 * 1024 * 1024, max_elements:
     if not complete:
         logger.warning("HTML nested deeper than the parser builds: read with the tag stripper instead")
         return page_text(html)
-    return "" if root is None else element_text(root)
+    return "" if root is None else element_text(root, keep_lines)

@@ -1409,13 +1409,8 @@ MISSED: frozenset[str] = frozenset(
         "combolist_hash_plain",  # email:md5:plain (a cracked combo): no password_hash, hash:plain read as the password
         "corsica_nir_and_clinic_siret",  # "SIRET <14 digits>" on the line above the table's header: not found
         "fullz_pipe_no_header",  # headerless fullz line: dd/mm/yyyy after the name not read as the date of birth
-        "html_table_entities_br",  # a <br> inside a <td> (name / first name on two lines) loses the whole table
         "ics_agenda_consultations",  # DESCRIPTION:Tél ... - né le ... - suivi VIH: no phone, no date of birth, no health
         "kv_log_booking_api",  # key=value log with prefixed keys (patient_email=, patient_phone=): no fragment at all
-        "br_first_line_then_dumps",  # "ok<br>" as the first line (an evasion): three dumps after it, nothing found
-        "dump_then_br_line",  # a CSV followed by one line "ok<br>": the whole text read as HTML, nothing found
-        "dump_then_html_table_snippet",  # a CSV then a <table> line: nothing found (also with filename dump.csv)
-        "dumps_then_html_post_pasted",  # two tables then an HTML post: one "dox" of everything, rows and dates lost
         "mssql_insert_into_nvarchar_literals",  # N'x@y.fr' (SQL Server Unicode literal) read as the e-mail n'x@y.fr
         "mssql_bracketed_nvarchar",  # INSERT [dbo].[T] (...) VALUES (N'...'): nothing; N'x@y' also reads as n'x@y
         "mysql_extended_insert_escapes",  # 'Allergie \\'pénicilline\\'' (escaped quotes) in a notes column: no health

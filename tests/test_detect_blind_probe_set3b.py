@@ -881,7 +881,6 @@ MISSED: frozenset[str] = frozenset(
         "us_pharmacy_rx_csv",  # US CSV, "(217) 629-4417" under Phone (no other US marker): no phone; BIKTARVY not health
         "us_x12_837_claim",  # X12 837 claim (DMG*D8*birth, PER*...*TE*phone*EM*mail, HI*ABK:B20): nothing
         "word_table_cells_one_per_line",  # Word table flattened, one cell a line: no e-mail, no date of birth
-        "stream_chunk_html_line",  # a streamed input's chunk whose head holds "ok<br>" is read as HTML: its records lost
         "placeholder_rows",  # negative: "xxxx@xxxx.xx" (no such TLD, a placeholder) read as an e-mail
     }
 )
