@@ -24,7 +24,8 @@ from indexer import IndexerError
 from indexer.html_text import MAX_TREE_ELEMENTS, count_start_tags
 from indexer.html_text import html_to_text as _html_to_text
 
-__all__ = ["DecodeError", "Limits", "decode", "html_to_text", "html_too_dense", "looks_like_html", "text_of"]
+__all__ = ["DecodeError", "Limits", "decode", "decode_keeping_utf8", "html_to_text", "html_too_dense",
+           "looks_like_html", "text_of"]
 
 
 class DecodeError(IndexerError, ValueError):
@@ -238,3 +239,25 @@ def decode(data: bytes | str, *, filename: str | None = None, content_type: str 
         # text's own line breaks stay line breaks; a page read so keeps its markup's lines too
         text = html_to_text(text, limits, keep_lines=not _declared_html(filename, content_type))
     return text
+
+
+def decode_keeping_utf8(data: bytes | str, *, filename: str | None = None, content_type: str | None = None,
+                        limits: Limits = Limits()) -> tuple[str, bytes | None]:
+    """`decode(data, ...)`, and `data` itself when the text is exactly its UTF-8: detection scans
+    the text's UTF-8 bytes, and encoding a dump's text back (~11 instructions a character beyond
+    Latin-1) gave the bytes it was decoded from. Taken only on the plain road through `decode`:
+    bytes within `max_bytes`, no BOM, no NUL (so no UTF-16 and nothing to drop), strict UTF-8, not
+    HTML; any other input is `decode`'s alone (tests/test_decode_keeping_utf8.py compares them)."""
+    if (isinstance(data, bytes) and len(data) <= limits.max_bytes and not data.startswith(_BOM_PREFIXES)
+            and b"\x00" not in data):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if not looks_like_html(text, filename, content_type):
+                return text, data
+    return decode(data, filename=filename, content_type=content_type, limits=limits), None
+
+
+_BOM_PREFIXES = tuple(bom for bom, _ in _BOMS)

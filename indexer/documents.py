@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from indexer.article9 import evidence_terms
-from indexer.crypto import DataKey, encrypt_text, keyed_id
+from indexer.crypto import DataKey, encrypt_utf8, keyed_id
 from indexer.models import CrawledItem, Fragment, Identifier, Provenance, Severity, StoredFragment, utc
 from indexer.redact import mask_provenance
 
@@ -37,7 +37,8 @@ def build_documents(
     provenance = mask_provenance(replace(item.provenance, posted_at=utc(item.posted_at), fetched_at=first_seen))
     docs: dict[str, StoredFragment] = {}
     for frag in fragments:
-        doc_id = keyed_id(data_key, frag.text)
+        utf8 = frag.text.encode("utf-8", "surrogatepass")  # (once: the id and the ciphertext both read it)
+        doc_id = keyed_id(data_key, utf8)
         if doc_id in docs:
             continue
         docs[doc_id] = StoredFragment(
@@ -50,7 +51,7 @@ def build_documents(
             tokens=token_map(frag.identifiers),
             counts=frag.counts(),
             categories=frag.categories(),
-            encrypted_text=encrypt_text(data_key, frag.text, associated=doc_id.encode()),
+            encrypted_text=encrypt_utf8(data_key, utf8, associated=doc_id.encode()),
             key_version=data_key.version,
             provenance=provenance,
             item_hash=item_hash,

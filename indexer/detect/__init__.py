@@ -29,7 +29,7 @@ from loguru import logger
 from indexer import IndexerError
 from indexer import engine as _engine
 from indexer.article9 import scan_article9
-from indexer.decode import Limits, decode
+from indexer.decode import Limits, decode_keeping_utf8
 from indexer.detect import prefilter as _prefilter
 from indexer.detect import shapes as _shapes
 from indexer.detect.exports import may_need_reading, readable
@@ -56,12 +56,21 @@ class Tokenizer:
     """`indexer.tokens.token` with a per-call cache: dumps repeat values (a gmail canonical
     form, a shared phone) and the HMAC is the single most expensive step per identifier."""
 
-    __slots__ = ("key", "cache", "fn")
+    __slots__ = ("key", "cache", "_fn")
 
     def __init__(self, key: MatchKey) -> None:
         self.key = key
         self.cache: dict[tuple[str, str], bytes] = {}
-        self.fn = tokenizer(key)
+        self._fn: Callable[[str, str], bytes] | None = None
+
+    @property
+    def fn(self) -> Callable[[str, str], bytes]:
+        """`tokens.tokenizer(key)`, made when first asked: with the compiled core as the engine
+        `Core.build` makes the tokens and no detection asks it (it was ~4k instructions a post)."""
+        f = self._fn
+        if f is None:
+            f = self._fn = tokenizer(self.key)
+        return f
 
     def __call__(self, id_type: str, canonical: str) -> bytes:
         k = (id_type, canonical)
@@ -122,8 +131,9 @@ def _detect(data: bytes | str, key: MatchKey, filename: str | None, content_type
         out = _prefilter.run(data, detect_text, Tokenizer(key), filename, content_type, limits)
         if out is not None:
             return out
-    text = decode(data, filename=filename, content_type=content_type, limits=limits)
-    return detect_text(text, key=key, filename=filename, limits=limits)
+    # (the bytes themselves when they are the text's UTF-8: `_detect_text` scans them, no encoding back)
+    text, utf8 = decode_keeping_utf8(data, filename=filename, content_type=content_type, limits=limits)
+    return _detect_text_paused(text, key, filename, limits, None, utf8)
 
 
 def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
@@ -135,10 +145,15 @@ def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
     objects per identifier, which triggers full collections, and each of those walks every
     object of the process: with the alerts registry's 1M tokens in memory that cost 16% of
     the time on dense dumps. The previous state is restored on the way out."""
+    return _detect_text_paused(text, key, filename, limits, tokenizer, None)
+
+
+def _detect_text_paused(text: str, key: MatchKey, filename: str | None, limits: Limits | None,
+                        tokenizer: Tokenizer | None, utf8: bytes | None) -> list[Fragment]:
     was = gc.isenabled()
     gc.disable()
     try:
-        return _detect_text(text, key, filename, limits, tokenizer)
+        return _detect_text(text, key, filename, limits, tokenizer, utf8=utf8)
     finally:
         _shapes.forget()
         if was:
@@ -146,7 +161,8 @@ def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
 
 
 def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits | None,
-                 tokenizer: Tokenizer | None, read_exports: bool = True) -> list[Fragment]:
+                 tokenizer: Tokenizer | None, read_exports: bool = True, utf8: bytes | None = None) -> list[Fragment]:
+    """`utf8`, when given, is `text.encode("utf-8")` (`decode_keeping_utf8`)."""
     limits = limits or _LIMITS
     # CPU time of this thread, not wall time: on a busy machine the wall clock cut honest inputs
     # short (a 2 GB combo list lost most of its chunks at load 8), and the cap is about the work
@@ -154,11 +170,15 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     if "\r" in text:  # CRLF files, HL7 which ends segments with a lone CR, and CRLF files
         # converted twice (`\r\r\n`: one line end, not a blank line between every two rows)
         text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
-    try:
-        encoded = text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates (a str from a lax decoder): make them U+FFFD
-        encoded = text.encode("utf-8", "replace")
-        text = encoded.decode("utf-8")
+        utf8 = None  # (encoding the text again costs less than `bytes.replace` on the bytes)
+    if utf8 is not None:
+        encoded = utf8
+    else:
+        try:
+            encoded = text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates (a str from a lax decoder): make them U+FFFD
+            encoded = text.encode("utf-8", "replace")
+            text = encoded.decode("utf-8")
     starts = candidate_starts(encoded)
     # (a number in full-width digits or a sample in base64 has no start until it is read; the
     # core's engine asks the core, the same answer ~10x faster than RE2: tests/test_native_veil.py)
