@@ -14,12 +14,15 @@ attacker writes, and the config an operator writes. Eight targets, one process e
   tar, gz, bz2, xz, xlsx, ods, docx, odt, pdf, nested) within its caps, or refused with `AttachmentError`, its one
   documented error: any other exception would lose the item without the count an operator sees.
   The first byte picks the file name (and so the unpacker); the caps are small, so that bombs
-  are met often.
+  are met often. Half the inputs collect the members set aside (the crawl's way: long lines said,
+  one bad member losing nothing else); every file's name is a label (no control character, no `..`).
 - `dates`: a post's or a victim's date as the site prints it reads as a UTC date or as none
   (`crawler.spiders._dates.parse_date` with strptime formats, ISO and dateparser; a leak site's
   countdown): an exception there lost every post of the page (a year-1 date, found here).
 - `pages`: a forum page, read by the shipped and tested sources' selectors (`crawler.spiders.extract`, what
-  the forum spider and `vigie source try` run), gives its posts or none, never an exception.
+  the forum spider and `vigie source try` run), gives its posts or none, never an exception; the
+  encoding the crawl would read it in under a declared charset (`crawler._charset.page_encoding`,
+  honest or a lie as the first byte picks) is one Python decodes it in.
 - `spiders`: a page given to each spider's callback (forum board index, board and thread; leak
   site listing and file tree; channel; paste listing and paste) as Scrapy would give it, with the
   meta the spider itself put on that request: the callback yields or not, never raises.
@@ -55,6 +58,7 @@ import hashlib
 import io
 import json
 import lzma
+import re
 import sys
 import tarfile
 import tempfile
@@ -79,6 +83,7 @@ with atheris.instrument_imports(include=["indexer", "crawler", "vigie.config"]):
     import crawler.spiders.leaksite
     import crawler.spiders.paste  # noqa: F401  (the spiders, imported here to be instrumented)
     import indexer.detect  # noqa: F401  (imported here to be instrumented: detection and all it calls)
+    from crawler._charset import page_encoding
     from crawler.attachments import AttachmentError, expand_attachment
     from crawler.rar import RarError, member_label, rar_listing
     from crawler.spiders._dates import parse_date
@@ -190,6 +195,10 @@ PARTS = (("patients.xlsx", "xl/worksheets/sheet1.xml"), ("patients.ods", "conten
 LIMITS = AttachmentLimits(max_uncompressed_bytes=2 * 1024 * 1024, max_files=12, max_nesting=2)
 
 
+# what no file's label holds (`crawler.rar.member_label`): a control character, a bidi override, a `..`
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|(?:^|/)\.\.(?:/|$)")
+
+
 def check_attachment(data: bytes) -> None:
     """Unpack `data` (its first byte: the file name, or a workbook whose part the rest is) within
     `LIMITS`: what comes out keeps to the caps, and the only error is `AttachmentError`."""
@@ -199,16 +208,19 @@ def check_attachment(data: bytes) -> None:
     else:
         name, part = PARTS[mode - len(NAMES)]
         body = _with_part(name, part, data[1:])
+    skipped: list[AttachmentError] | None = [] if len(data) % 2 else None  # members set aside, or not
     try:
-        files = expand_attachment(name, body, LIMITS)
+        files = expand_attachment(name, body, LIMITS, skipped)
     except AttachmentError:
         return
+    assert all(isinstance(e, AttachmentError) for e in skipped or ())
     assert len(files) <= LIMITS.max_files, f"{name}: {len(files)} files out of {LIMITS.max_files} allowed"
     if name != "clients.csv":  # an archive's or a workbook's: counted against the budget
         total = sum(len(f.data) for f in files)
         assert total <= LIMITS.max_uncompressed_bytes, f"{name}: {total} bytes unpacked"
     for f in files:  # named under the attachment ("leak.zip/x.csv"; a .tgz's tar is "leak.tar/x.csv")
         assert f.filename.startswith(name.partition(".")[0] + "."), f"{name}: a member named {f.filename!r}"
+        assert not _UNSAFE_NAME.search(f.filename), f"{name}: a member named {f.filename!r}"  # a label
         assert isinstance(f.data, bytes)
 
 
@@ -363,6 +375,9 @@ def _source(name: str) -> SourceConfig:
     return SourceConfig.model_validate(raw)
 
 
+_DECLARED = ("utf-8", "cp1252", "utf-16", "utf-16-le", "utf-32", "cp500", "cp037", "shift_jis", "nonsense")
+
+
 def check_page(data: bytes) -> None:
     """A page a forum serves (its first byte: which forum source's selectors read it) gives its
     boards, threads and posts, or none: never an exception, which would lose every post of the
@@ -370,6 +385,11 @@ def check_page(data: bytes) -> None:
     if not data:
         return
     source = _source(SOURCES[data[0] % len(SOURCES)])
+    # the encoding the crawl reads it in (`crawler._charset`), when the one declared (its first byte
+    # picks a label, honest or not) is none a browser reads: one Python decodes the page in
+    declared = _DECLARED[data[0] % len(_DECLARED)]
+    encoding = page_encoding(declared, data[1:])
+    assert encoding is None or data[1:].decode(encoding, "replace") is not None
     page = extract_forum_page(source, data[1:], "http://forum.example.onion/t/1?page=2", FETCHED)
     for post in page.posts:
         assert post.posted_at is None or post.posted_at.utcoffset() == timedelta(0), post.posted_at

@@ -72,7 +72,7 @@ def test_attachment_target_passes_real_files_and_fails_on_a_broken_contract(monk
     fuzz.check_attachment(zipped[:40])  # cut short: AttachmentError, which the target accepts
 
     def unpack(files: list[ExtractedFile] | None = None, error: Exception | None = None) -> None:
-        def fake(name: str, data: bytes, limits: object) -> list[ExtractedFile]:
+        def fake(name: str, data: bytes, limits: object, skipped: object = None) -> list[ExtractedFile]:
             if error is not None:
                 raise error
             return files or []
@@ -89,6 +89,10 @@ def test_attachment_target_passes_real_files_and_fails_on_a_broken_contract(monk
     unpack(files=[ExtractedFile("leak.zip/big.csv", b"x" * (fuzz.LIMITS.max_uncompressed_bytes + 1))])
     with pytest.raises(AssertionError, match="bytes unpacked"):
         fuzz.check_attachment(zipped)
+    for name in ("leak.zip/a\nforged.csv", "leak.zip/x\u202e.csv", "leak.zip/../up.csv"):  # not a label
+        unpack(files=[ExtractedFile(name, b"x")])
+        with pytest.raises(AssertionError, match="a member named"):
+            fuzz.check_attachment(zipped)
 
 
 def test_date_target_passes_dates_and_fails_on_an_exception(monkeypatch: pytest.MonkeyPatch) -> None:
