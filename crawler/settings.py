@@ -120,13 +120,13 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
             "crawler.cookies.CookieJarMiddleware": 750,  # after Scrapy's CookiesMiddleware (700)
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             f"{_MW}.BackoffRetryMiddleware": 550,
+            f"{_MW}.CharsetMiddleware": 589,  # after decompression (590): a charset no browser reads
             f"{_MW}.DenseMarkupMiddleware": 587,  # after decompression (590): pages too dense for a tree
             f"{_MW}.HostileMarkupMiddleware": 585,  # after decompression (590), before anything parses
             f"{_MW}.RedirectLoopMiddleware": 610,  # sees a redirect before RedirectMiddleware (600)
             # never a proxy from the environment (http_proxy, https_proxy, all_proxy): a direct
             # source's names are resolved and checked here (crawler.resolver), a proxy would resolve
             # them itself, and a tor source goes through Tor's SOCKS port only
-            f"{_MW}.CharsetMiddleware": 589,  # after decompression (590): a charset no browser reads
             "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
         },
         "HTTPPROXY_ENABLED": False,
