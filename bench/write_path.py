@@ -10,7 +10,7 @@ run, SQL INSERT, COPY, combo list, JSON lines). A round ingests every dump, one 
 threshold is) into a fresh embedded store with its leak store, which is what the service's ingest
 always opens. Each stage is timed inside that call by wrapping the functions `Ingestor._write`
 calls: `detect`, `build_documents`, the store's `upsert`, `fragment_records` and the leak store's
-`add`; "ingest" is the whole call (the rest: `keyed_id` per fragment in `_place`, logging).
+`add`; "ingest" is the whole call (the rest: `_place`'s loop, logging).
 
 Baseline, in the same run, rounds alternated with ours: the same path with `fragment_records`
 as written before wave 21 (tests/fixtures/records_v1.py: field by field), which must give the

@@ -29,9 +29,12 @@ def build_documents(
     fragments: list[Fragment],
     data_key: DataKey,
     fetched_at: datetime | None = None,
+    ids: list[str] | None = None,
 ) -> list[StoredFragment]:
     """One document per distinct fragment text (the id is its keyed content hash, so a fragment
-    that appears twice in one item, or in two items, is one document)."""
+    that appears twice in one item, or in two items, is one document). `ids`, when given, gets
+    each fragment's document id in the fragments' order (the ingest's leak placement reads them:
+    computing them again encoded and hashed each fragment's text a second time)."""
     first_seen = utc(fetched_at or item.fetched_at) or datetime.now(UTC)
     item_hash = keyed_id(data_key, item.raw if item.raw is not None else item.body)
     provenance = mask_provenance(replace(item.provenance, posted_at=utc(item.posted_at), fetched_at=first_seen))
@@ -39,6 +42,8 @@ def build_documents(
     for frag in fragments:
         utf8 = frag.text.encode("utf-8", "surrogatepass")  # (once: the id and the ciphertext both read it)
         doc_id = keyed_id(data_key, utf8)
+        if ids is not None:
+            ids.append(doc_id)
         if doc_id in docs:
             continue
         docs[doc_id] = StoredFragment(

@@ -28,7 +28,7 @@ from datetime import datetime
 
 from loguru import logger
 
-from indexer.crypto import DataKey, keyed_id
+from indexer.crypto import DataKey
 from indexer.decode import Limits
 from indexer.detect import detect as _detect
 from indexer.detect.parallel import (
@@ -169,7 +169,8 @@ class Ingestor:
         return out
 
     def _write(self, item: CrawledItem, fragments: list[Fragment], fetched_at: datetime | None) -> IngestResult:
-        docs = build_documents(item, fragments, self.data_key, fetched_at)
+        ids: list[str] = []  # (each fragment's document id, for `_place`)
+        docs = build_documents(item, fragments, self.data_key, fetched_at, ids=ids)
         result = IngestResult(fragments=docs)
         if not docs:
             return result
@@ -180,21 +181,22 @@ class Ingestor:
         logger.debug("ingest {}: {} fragment(s), {} new, {} spooled", docs[0].url, len(docs),
                      len(result.created), len(result.spooled))
         if self.leaks is not None:
-            result.leaks = self._place(fragments, docs)
+            result.leaks = self._place(fragments, docs, ids)
         if self.on_stored is not None:
             self.on_stored(docs)  # all of them, new and existing: see the module docstring
         return result
 
-    def _place(self, fragments: list[Fragment], stored: list[StoredFragment]) -> dict[str, str]:
-        """Put each stored document in its leak (same ids as `build_documents`: keyed text)."""
+    def _place(self, fragments: list[Fragment], stored: list[StoredFragment], ids: list[str]) -> dict[str, str]:
+        """Put each stored document in its leak; `ids` are the fragments' document ids, as
+        `build_documents` gave them (keyed text)."""
         assert self.leaks is not None
         key = record_key(self.match_key)
         docs = {d.id: d for d in stored}
         # a re-crawled item's fragments are placed already: their records (the write path's
         # costliest Python on a dense dump) are not computed again, `add` would change nothing
         placed: dict[str, str] = self.leaks.leaks_of_fragments(docs)
-        for frag in fragments:
-            doc = docs.get(keyed_id(self.data_key, frag.text))
+        for frag, doc_id in zip(fragments, ids, strict=True):
+            doc = docs.get(doc_id)
             if doc is None or doc.id in placed:
                 continue
             added = self.leaks.add(doc, fragment_records(frag, key))

@@ -133,3 +133,17 @@ def test_the_tokenizer_made_on_first_use_gives_the_reference_tokens() -> None:
     assert tok("email", "jean@example.fr") == token(KEY, "email", "jean@example.fr")
     assert tok.fn("phone", "+33612345678") == token(KEY, "phone", "+33612345678")
     assert tok.fn is tok.fn  # made once
+
+
+def test_build_documents_gives_each_fragments_document_id_in_order() -> None:
+    """`ids` (what the ingest's leak placement reads instead of hashing each text again): one per
+    fragment, in order, a repeated fragment's id repeated, each `keyed_id` of its text."""
+    data_key = DataKey(bytes(range(32)))
+    a = detect((_ROW * 6).encode(), key=KEY)
+    b = detect(make_dump("sql_insert", 6, faker_seed=3)[0].encode(), key=KEY)
+    assert a and b
+    frags = [*a, *b, a[0]]
+    ids: list[str] = []
+    docs = build_documents(CrawledItem(source="t", url="u", raw=b"x"), frags, data_key, ids=ids)
+    assert ids == [keyed_id(data_key, f.text) for f in frags]
+    assert [d.id for d in docs] == list(dict.fromkeys(ids)) and ids[-1] == ids[0]
