@@ -24,10 +24,11 @@ import re2
 
 from indexer._re2fast import contains, iter_spans
 from indexer._re2fast import match as re2_match
-from indexer.article9_lexicon import ACTIVITY, Lexicon, fold_accents, lexicon
+from indexer.article9_lexicon import ACTIVITY, Lexicon, answer, fold_accents, lexicon
 from indexer.models import SensitiveFlag
 
-__all__ = ["HEADER_CATEGORIES", "evidence_terms", "fold", "scan_article9"]
+__all__ = ["HEADER_CATEGORIES", "column_says_nothing", "declined_column", "evidence_terms", "fold", "says_nothing",
+           "scan_article9"]
 
 
 
@@ -169,7 +170,8 @@ def _label(line: str, offset: int) -> str | None:
     if k <= 0 or any(c in line[k + 1:offset] for c in _CLAUSE_END):
         return None
     # a label inside a note's label ("Infos: signe astrologique: Cancer") is the nearer one
-    cell_start = max(line.rfind(d, 0, k) for d in _DELIMS + "{:") + 1
+    # and a dox's sentence ends before its label ("né le 01/02/1990. Info: sourd, parle en LSF")
+    cell_start = max(max(line.rfind(d, 0, k) for d in _DELIMS + "{:"), line.rfind(". ", 0, k)) + 1
     key = _norm(line[cell_start:k])
     return key if 0 < len(key) <= 30 else None
 
@@ -438,8 +440,16 @@ def _label_flags(lex: Lexicon, text: str, low: str, flags: list[SensitiveFlag],
             continue
         cat = HEADER_CATEGORIES[_NON_ALNUM.sub("_", low[start:end])]
         k = (cat, low[start:end])
-        if seen.get(k, 0) >= 3 or re2_match(lex.neg_after, low[end:end + 30]) is not None:
+        if seen.get(k, 0) >= 3:
             continue
+        # the label's value, to its line's end or its cell's ("Religion: NC;Orientation: NC")
+        value = low[end:end + 80].lstrip(" \t:=")
+        value = value[:min((i for i in (value.find(c) for c in "\n\t|;,") if i >= 0), default=len(value))]
+        if says_nothing(value, cat, lex):
+            continue  # "Religion: non renseignée", "Orientation: prefer not to say"
+        non_belief = cat == "religion" and answer(value) in lex.absent  # "Religion: aucune" says a non-belief
+        if not non_belief and re2_match(lex.neg_after, low[end:end + 30]) is not None:
+            continue  # "Santé: aucune", "VIH: non"
         seen[k] = seen.get(k, 0) + 1
         flags.append(SensitiveFlag(category=cat, evidence=text[start:end], start=start, end=end))
         if len(flags) >= limit:
@@ -476,3 +486,67 @@ def evidence_terms(flags: list[SensitiveFlag], limit: int = 64) -> list[str]:
             if t and len(out) < limit:
                 out.setdefault(fold(t), t)
     return list(out.values())
+
+
+def says_nothing(value: str, category: str, lex: Lexicon | None = None) -> bool:
+    """The value of a cell or a label of `category` reveals nothing about the person: a declined or
+    unknown answer ("NC", "non renseignée", "Prefer not to say", "-", empty), or an absence ("aucune",
+    "none") for any category but religion, where an explicit absence of belief is a belief statement
+    (`indexer/article9_lexicon/declined.txt`, README.md)."""
+    lex = lex or lexicon()
+    a = answer(value)
+    return a in lex.declined or (category != "religion" and a in lex.absent)
+
+
+_COLUMN_ROWS = 5000  # rows read below a header for `column_says_nothing` (a bound, not a sample)
+
+
+def column_says_nothing(text: str, name: str, category: str) -> bool:
+    """`declined_column` found the column and every value under it says nothing."""
+    return declined_column(text, name, category) is not None
+
+
+def declined_column(text: str, name: str, category: str) -> tuple[int, int] | None:
+    """The delimited table in `text` has a header cell `name`, and every value read under it says
+    nothing (`says_nothing`): a column named after a category ("religion", "orientation") that holds
+    only "NC" or "Ne souhaite pas répondre" reveals no one's category. Returns the header line's span
+    (its name there, "pathologie", is a lexicon term too: not a flag either), or None whenever the
+    column or its rows cannot be read (a SQL INSERT, a spaced table): then the column's name flags."""
+    # the header is the line where the name is first written (`name` is a header cell as written)
+    at = text.find(name) if name else -1
+    if at < 0:
+        return None
+    head_start = text.rfind("\n", 0, at) + 1
+    head_end = text.find("\n", at)
+    if head_end < 0 or head_end - head_start > 4000:
+        return None  # no row below it, or a line too long to be a header
+    head = text[head_start:head_end]
+    want = _norm(name)
+    lex = lexicon()
+    for delim in _DELIMS:
+        if delim not in head:
+            continue
+        cells = head.split(delim)
+        col = next((n for n, c in enumerate(cells) if name in c and _norm(c) == want), -1)
+        if col < 0:
+            continue
+        rows = 0
+        pos = head_end + 1
+        for _ in range(_COLUMN_ROWS):  # row by row: a real value on the first row ends the read
+            if pos >= len(text):
+                break
+            nxt = text.find("\n", pos)
+            line, pos = (text[pos:], len(text)) if nxt < 0 else (text[pos:nxt], nxt + 1)
+            if not line.strip():
+                continue
+            row = line.split(delim)
+            if len(row) != len(cells):
+                if '"' in line:
+                    return None  # a quoted cell holding the delimiter: not read here, so kept
+                continue
+            if not says_nothing(row[col], category, lex):
+                return None
+            rows += 1
+        # (a table longer than the rows read keeps its flag: its later rows were not read)
+        return (head_start, head_end) if rows and pos >= len(text) else None
+    return None

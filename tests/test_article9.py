@@ -73,7 +73,7 @@ def test_inflection_rules() -> None:
 @pytest.mark.parametrize("text", [
     "pas de traitement en cours", "aucun antécédent de cancer", "sans antécédent de diabète",
     "no history of diabetes", "denies any psychiatric history", "Il n'est pas diabétique.",
-    "VIH : négatif", "diabetes: no", "not pregnant",
+    "VIH : non", "diabetes: no", "not pregnant",
 ])
 def test_negation_cancels(text: str) -> None:
     assert not scan_article9(text), (text, scan_article9(text))
@@ -248,7 +248,9 @@ def test_a_quoted_cell_holding_the_delimiter_keeps_its_column() -> None:
 
 def test_a_category_label_inside_a_cell() -> None:
     assert cats("Infos: ethnicity: Somali\n") == {"ethnic_origin"}
-    assert cats("nom;notes\nDurand;religion: aucune\n") == set()
+    # an explicit absence of belief is a belief statement (wave 23, README.md); a health label's absence is none
+    assert cats("nom;notes\nDurand;religion: aucune\n") == {"religion"}
+    assert cats("nom;notes\nDurand;santé: aucune\n") == set()
 
 
 @pytest.mark.parametrize("text", [

@@ -2,9 +2,9 @@
 column and in a prose dox, with near misses and negations that must not flag.
 
 Written apart from the detector like set 3 (whose people and scoring it reuses). Negations that reveal
-nothing about the person ("religion non renseignée", "prefers not to say") and negative test results
-written as a note ("VIH négatif") must not flag, as the wave's brief asks; GDPR's recital 35 would count
-a test result as health data, so set 3 expects a laboratory table's negative HIV result to flag.
+nothing about the person ("religion non renseignée", "prefers not to say") must not flag. A negative test
+result written as a note ("VIH négatif") flags health, as a laboratory table's does in set 3: GDPR's
+recital 35 counts a test result as health data (decided in wave 23, indexer/article9_lexicon/README.md).
 Affirmations that reveal a belief or a health state by a practice ("messe tous les dimanches", "uses a
 wheelchair", "vacciné contre la grippe": vaccination status is health data) must flag.
 """
@@ -64,8 +64,10 @@ PHRASES: dict[str, frozenset[str]] = {
         ("greffier au tribunal", ""),
         ("works at the Catholic University as IT admin", ""),
         ("gay friendly bar owner", ""),
-        ("VIH négatif", ""),
-        ("tested negative for HIV", ""),
+        # (wave 23, helper J: a negative test result is a test result, health data by recital 35; decided
+        # with the lead's brief, indexer/article9_lexicon/README.md; these two expected no flag before)
+        ("VIH négatif", "health"),
+        ("tested negative for HIV", "health"),
         ("religion non renseignée", ""),
         ("orientation non communiquée", ""),
         ("prefers not to say", ""),
@@ -93,14 +95,8 @@ for _p, _cats in PHRASES.items():
 # Found on both engines alike (2026-12-04, wave 23); one reason each, as seen from outside.
 MISSED: frozenset[str] = frozenset(
     {
-        "attends_aa_meetings_weekly-notes",  # Alcoholics Anonymous attendance: no health
-        "attends_aa_meetings_weekly-dox",
-        "vaccin_contre_la_grippe-notes",  # vaccination status: no health
-        "vaccin_contre_la_grippe-dox",
-        "uses_a_wheelchair-notes",  # English disability ("en fauteuil roulant" flags): no health
-        "uses_a_wheelchair-dox",
-        "sourd_parle_en_lsf-dox",  # deafness flags in a notes column, not in a dox's prose
-        "rom_vit_en_caravane-dox",  # "Rom" flags in a notes column, not in a dox's prose
+        # (wave 23, helper J: AA meetings, flu vaccination, "uses a wheelchair", deafness and "Rom" in a
+        # dox's "Info:" now flag; tests/test_article9_round3.py)
     }
 )
 

@@ -15,7 +15,7 @@ from importlib import resources
 
 import re2
 
-__all__ = ["ACTIVITY", "AMBIGUOUS", "CATEGORIES", "SURE", "Lexicon", "fold_accents", "inflect", "lexicon"]
+__all__ = ["ACTIVITY", "AMBIGUOUS", "CATEGORIES", "SURE", "Lexicon", "answer", "fold_accents", "inflect", "lexicon"]
 
 CATEGORIES = ("health", "sexual_orientation", "sex_life", "religion", "ethnic_origin", "political_opinion",
               "trade_union", "genetic", "biometric")
@@ -162,6 +162,10 @@ class Lexicon:
     # whether a cue, stance or topic pattern matches an empty text (none does: each names a
     # word); if not, an empty window beside a match is not searched
     empty_windows_match: bool
+    # answers that say nothing ("NC", "non renseignée", "prefer not to say": `declined.txt`), and those
+    # that say an absence ("aucune", "none"), each as `answer` normalises it
+    declined: frozenset[str] = frozenset()
+    absent: frozenset[str] = frozenset()
 
     def classify(self, term: str) -> tuple[tuple[str, int], ...]:
         """Every (category, needs a cue) of a term `terms` found (its folded, case-kept spelling):
@@ -197,6 +201,12 @@ def _options() -> re2.Options:
 
 
 _BARE = frozenset({"non", "no"})  # after-negations that must stand alone (see `lexicon`)
+
+
+def answer(value: str) -> str:
+    """A cell's or a label's value as `declined.txt` lists it: accents folded, lower case, blanks
+    collapsed, surrounding blanks, quotes and a final "." removed."""
+    return " ".join(fold_accents(value).lower().strip(" \t\r\n\"'`").removesuffix(".").split())
 
 
 def _words_rx(words: list[str]) -> str:
@@ -267,6 +277,14 @@ def lexicon() -> Lexicon:
     # law", "sex workers' rights", "gay-friendly", "(CGT) return")
     topic_rx = {c: re2.compile(f"^[)\\]'\\s\\-]{{0,3}}(?:{_words_rx(v)})(?:[^a-z0-9_]|$)")
                 for c, v in topics_after.items()}
+    declined: set[str] = set()
+    absent: set[str] = set()
+    for line in _read("declined.txt"):
+        kind, sep, value = line.partition(":")
+        if sep and kind.strip() == "absent":
+            absent.add(answer(value))
+        else:
+            declined.add(answer(line))
     windows = (*cue_rx.values(), *activity_rx.values(), *stance_rx.values(), *topic_rx.values())
     return Lexicon(
         terms=terms, groups=order, group_rx=group_rx, cues=cue_rx,
@@ -278,4 +296,5 @@ def lexicon() -> Lexicon:
         note_columns=frozenset(columns["notes"]),
         neg_after_first=frozenset(after_first),
         empty_windows_match=any(rx.search("") is not None for rx in windows),
+        declined=frozenset(declined), absent=frozenset(absent),
     )

@@ -28,7 +28,7 @@ from loguru import logger
 
 from indexer import IndexerError
 from indexer import engine as _engine
-from indexer.article9 import scan_article9
+from indexer.article9 import declined_column, scan_article9
 from indexer.decode import Limits, decode_keeping_utf8
 from indexer.detect import prefilter as _prefilter
 from indexer.detect import shapes as _shapes
@@ -380,6 +380,15 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
         idents = _identifiers(sink, tok, version, cut, masks)
         types = set(map(_first, sink.found))
     flags = scan_article9(text)
+    if sink.header_flags:
+        # a column of a category whose every value is "NC" or "prefer not to say" reveals nothing, nor
+        # does its name in the header ("pathologie" is a term too)
+        quiet = {(ev.lower(), span) for cat, ev, _, _ in sink.header_flags
+                 if (span := declined_column(text, ev, cat)) is not None}
+        if quiet:
+            flags = [f for f in flags if not any(f.evidence.lower() == ev and f.start is not None
+                                                 and s0 <= f.start < s1 for ev, (s0, s1) in quiet)]
+            sink.header_flags = [h for h in sink.header_flags if h[1].lower() not in {ev for ev, _ in quiet}]
     seen = {(f.category, f.evidence.lower()) for f in flags}
     for cat, ev, st, en in sink.header_flags:
         if (cat, ev.lower()) not in seen:
