@@ -1424,7 +1424,6 @@ MISSED: frozenset[str] = frozenset(
         "uk_gp_list_tsv",  # UK TSV: 07xxx xxxxxx mobiles (GB) and DoB dd/mm/yyyy not found
         "us_ehr_free_text_note",  # "DOB: 03/17/1968" (month first, unambiguous) and "major depressive disorder": missed
         "us_fullz_cc_line",  # one-line US fullz (card|mm|yyyy|cvv|name|...|email|DOB|SSN): no fragment at all
-        "geo_coordinates",  # negative: latitudes 48.8566140 / 43.2964820 read as French phones
     }
 )
 

@@ -452,7 +452,6 @@ MISSED: frozenset[str] = frozenset(
         "german_kasse_members",  # "Depression" under a German "Diagnose" column: no health
         "redis_hset_dump",  # HSET key field "value" ... lines: nothing
         "products_mysqldump",  # negative: 'SKU-0612345678' (a product code glued to SKU-) read as a French mobile
-        "snmp_walk_counters",  # negative: "Counter32: 612345678" (bare 9 digits, no phone header) read as +33612345678
         "sms_reminder_gateway_log",  # to=+33... in a gateway log: no phone; "RDV ... (gynécologie)": no health
     }
 )

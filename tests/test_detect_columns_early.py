@@ -48,6 +48,10 @@ def _full_count(columns: list[list[str]]) -> list[str | None]:
             t = C._value_types(v, frozen)
             if t is not None:
                 counts[t] = counts.get(t, 0) + 1
+        # French numbers without their 0 are phones beside one that keeps it (or +CC), else nothing (wave 23)
+        bare = counts.pop(C._BARE_PHONE, 0)
+        if C._PHONE in counts:
+            counts[C._PHONE] += bare
         best = max(counts.items(), key=lambda kv: (kv[1], -C._BY_VALUE.index(kv[0][0])), default=None)
         if best is None or best[1] < 2 or best[1] < 0.6 * len(vals):
             out.append(None)

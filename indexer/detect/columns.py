@@ -284,6 +284,24 @@ _WORTH = re.compile(r"[0-9@$]")  # what a word cell (a city) does not hold
 _PHONE_CHARS = frozenset("+0123456789 .-()/\u00a0")
 
 
+def _decimal(v: str) -> bool:
+    """A number with one decimal point (`48.8566140`, a latitude): no phone is written so."""
+    return v.count(".") == 1 and v.replace(".", "").isdigit()
+
+
+_PHONE: tuple[str, str | None] = ("phone", None)
+# a French number without its trunk 0 (`612345678`: what a spreadsheet leaves of `0612345678`)
+_BARE_PHONE: tuple[str, str | None] = ("phone", "bare")
+
+
+def _french_by_value(v: str) -> bool:
+    """A French number that types its column by itself: with its trunk 0 or a +CC, as the
+    settling vote reads France. `612345678` alone is as much a counter, an amount, an id: a
+    column of them is a phone column when its header says so, or when some of its numbers keep
+    their 0 (a spreadsheet dropped the others': `_column_role`), not by their values alone."""
+    return v.lstrip(" \t\"'(")[:1] in ("0", "+") and ids.canon_phone(v, "FR") is not None
+
+
 def _value_types(v: str, regions: frozenset[str]) -> tuple[str, str | None] | None:
     """What one cell validates as (type, country for national ids), or None."""
     if "@" in v:
@@ -292,6 +310,8 @@ def _value_types(v: str, regions: frozenset[str]) -> tuple[str, str | None] | No
     if c0.isalpha() and v[1:2].isalpha() and v[2:3].isdigit() and ids.canon_iban(v):
         return "iban", None
     digits = sum(map(str.isdigit, v))  # (`str.isdigit` per character, in C: a generator was a fifth of the call)
+    if "." in v and _decimal(v):
+        return None
     if digits >= 9 and ids.canon_nir(v) and len(v.replace(" ", "")) == 15:
         return "nir", None
     if 12 <= digits <= 19 and ids.canon_card(v):
@@ -299,10 +319,11 @@ def _value_types(v: str, regions: frozenset[str]) -> tuple[str, str | None] | No
     # a date (`1970-03-07`, `15.10.1996`) is a valid number somewhere: 8 digits or fewer that read
     # as a date are not a phone (asked only of a phone: most dates are none, and the phone's check
     # is the cheaper)
-    if 6 <= digits <= 15 and _PHONE_CHARS.issuperset(v) \
-            and (ids.canon_phone(v, "FR") or any(ids.canon_phone(v, r) for r in regions)) \
-            and (digits > 8 or not _dob(v)):
-        return "phone", None
+    if 6 <= digits <= 15 and _PHONE_CHARS.issuperset(v) and (digits > 8 or not _dob(v)):
+        if _french_by_value(v) or any(ids.canon_phone(v, r) for r in regions if r != "FR"):
+            return _PHONE
+        if ids.canon_phone(v, "FR"):
+            return _BARE_PHONE
     if 6 <= len(v) <= 24 and digits >= 5:
         country = _national_country(v)
         if country is not None:
@@ -417,11 +438,18 @@ def _column_role(vals: list[str], regions: frozenset[str]) -> str | None:
     need = max(2, 0.6 * n)  # the count a type needs (`>=`)
     counts: dict[tuple[str, str | None], int] = {}
     top = 0  # the highest count so far
+    anchored = False  # a phone with its trunk 0 or +CC seen: bare ones count as phones then
     for k, v in enumerate(vals):
         t = _value_types(v, regions)
         if t is not None:
+            if t is _BARE_PHONE:
+                t = _PHONE
+            elif t is _PHONE:
+                anchored = True
             c = counts[t] = counts.get(t, 0) + 1
-            if c >= need:
+            if t is _PHONE and not anchored:
+                pass  # (typed once a number with its 0 is seen, if one is)
+            elif c >= need:
                 role, country = t
                 return Role(role, country) if country else role
             if c > top:
