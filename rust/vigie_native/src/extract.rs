@@ -377,6 +377,22 @@ fn key_role<'py>(py: Python<'py>, name: &str, role_of: &Bound<'py, PyAny>,
     Ok(r)
 }
 
+/// `memmem::find(hay, needle)`: the first occurrence, by the needle's first byte and a
+/// comparison for the first few candidates (a JSON value is most often found at once: the
+/// searcher's set-up was most of the cost), then by the searcher.
+fn find_first(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let Some(&first) = needle.first() else { return Some(0) };
+    let mut from = 0;
+    for _ in 0..8 {
+        let i = from + memchr::memchr(first, &hay[from..])?;
+        if hay[i..].starts_with(needle) {
+            return Some(i);
+        }
+        from = i + 1;
+    }
+    memchr::memmem::find(&hay[from..], needle).map(|i| from + i)
+}
+
 /// `walk` on a value parsed in Rust (`json::parse`): the same fields and roles, in the same
 /// order, as `_walk` on what `json.loads` gives for that line (the values borrowed from the
 /// parse: no `String` per value).
@@ -405,7 +421,7 @@ fn walk_parsed<'py, 'v>(py: Python<'py>, v: &'v json::Value, line: &str, base: i
             if s.is_empty() {
                 return Ok(());
             }
-            let pos = match memchr::memmem::find(line.as_bytes(), s.as_bytes()) {
+            let pos = match find_first(line.as_bytes(), s.as_bytes()) {
                 Some(i) => base + clen(&line[..i]) as i64,
                 None => -1_000_000_000,
             };
@@ -1474,5 +1490,30 @@ pub(crate) fn scan_digit_cell(v: &str, hint: &str, today: Today) -> Result<Optio
         // (a phone inside, `_PHONE_IN_RUN`, or a grouped card before more digits, `_CARD_AT_START`)
         None if b.len() > 14 && (v.contains(' ') || v.contains('.')) && matches!(hint, "phone" | "card") => Err(()),
         None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_first;
+
+    /// `find_first` is `memmem::find`, past its eight first-byte candidates too.
+    #[test]
+    fn find_first_is_memmem() {
+        let parts = ["a", "b", "ab", "aab", "\"", ":", "é", ",", "aaaaaaaaaa"];
+        let mut seed = 1u64;
+        let mut next = |m: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        let mut found = 0;
+        for _ in 0..100_000 {
+            let hay: String = (0..next(40)).map(|_| parts[next(parts.len() as u64) as usize]).collect();
+            let needle: String = (0..next(4)).map(|_| parts[next(parts.len() as u64) as usize]).collect();
+            let want = memchr::memmem::find(hay.as_bytes(), needle.as_bytes());
+            found += want.is_some_and(|i| i > 0) as usize;
+            assert_eq!(find_first(hay.as_bytes(), needle.as_bytes()), want, "{hay:?} {needle:?}");
+        }
+        assert!(found > 10_000, "{found}");
     }
 }
