@@ -25,6 +25,9 @@ pub struct SettleHooks {
     /// each region of `cc_region` as an interned Python str: the tally's keys, made (and
     /// hashed) once instead of twice per +CC number
     region_keys: HashMap<String, Py<PyString>>,
+    /// `cc_region` by the calling code's number (1-999), for its keys written as such (digits,
+    /// no leading zero): the same answers without hashing the code's text up to three times
+    by_code: Vec<Option<(String, Py<PyString>)>>,
 }
 
 impl SettleHooks {
@@ -32,9 +35,17 @@ impl SettleHooks {
         let cc_obj = get("cc_region")?;
         let py = cc_obj.py();
         let cc: HashMap<String, String> = cc_obj.extract()?;
-        let region_keys = cc.values().map(|r| (r.clone(), PyString::intern(py, r).unbind())).collect();
+        let region_keys: HashMap<String, Py<PyString>> =
+            cc.values().map(|r| (r.clone(), PyString::intern(py, r).unbind())).collect();
+        let mut by_code: Vec<Option<(String, Py<PyString>)>> = (0..1000).map(|_| None).collect();
+        for (k, r) in &cc {
+            if let Some(n) = code_number(k) {
+                by_code[n] = Some((r.clone(), region_keys[r].clone_ref(py)));
+            }
+        }
         Ok(SettleHooks {
             region_keys,
+            by_code,
             canon_phone: get("canon_phone")?.unbind(),
             scan_only: get("scan_only")?.unbind(),
             french_shaped: get("french_shaped")?.unbind(),
@@ -43,17 +54,33 @@ impl SettleHooks {
         })
     }
 
-    /// `ids.calling_region(e164)`
-    pub fn calling_region(&self, e164: &str) -> Option<&str> {
+    /// `cc_region[key]`: by number for a key written as one, else by text.
+    fn region_of_key(&self, key: &str) -> Option<(&str, Option<&Py<PyString>>)> {
+        match code_number(key) {
+            Some(n) => self.by_code[n].as_ref().map(|(r, o)| (r.as_str(), Some(o))),
+            None => self.cc_region.get(key).map(|r| (r.as_str(), None)),
+        }
+    }
+
+    /// `ids.calling_region(e164)`, with the region's interned str when it has one.
+    fn calling_region_key(&self, e164: &str) -> Option<(&str, Option<&Py<PyString>>)> {
         if e164.is_ascii() {
             // (the E.164 forms the validators give: slices without allocating)
             let n = e164.len();
             for k in 1..=3 {
-                if let Some(r) = self.cc_region.get(&e164[1.min(n)..(1 + k).min(n)]) {
+                if let Some(r) = self.region_of_key(&e164[1.min(n)..(1 + k).min(n)]) {
                     return Some(r);
                 }
             }
             return None;
+        }
+        self.calling_region(e164).map(|r| (r, None))
+    }
+
+    /// `ids.calling_region(e164)`
+    pub fn calling_region(&self, e164: &str) -> Option<&str> {
+        if e164.is_ascii() {
+            return self.calling_region_key(e164).map(|r| r.0);
         }
         let ch: Vec<char> = e164.chars().skip(1).take(3).collect();
         for n in 1..=3 {
@@ -83,7 +110,7 @@ impl SettleHooks {
 
     /// `Sink.region_seen(col, e164)`
     pub fn region_seen(&self, py: Python<'_>, sink: &Bound<'_, PyAny>, col: usize, e164: &str) -> PyResult<()> {
-        let Some(r) = self.calling_region(e164) else { return Ok(()) };
+        let Some((r, interned)) = self.calling_region_key(e164) else { return Ok(()) };
         let cc_col = sink.getattr(intern!(py, "cc_col"))?.cast_into::<PyDict>()?;
         let c = match cc_col.get_item(col)? {
             Some(c) => c,
@@ -95,7 +122,7 @@ impl SettleHooks {
         };
         let c = c.cast::<PyDict>()?;
         let owned;
-        let key = match self.region_keys.get(r) {
+        let key = match interned.or_else(|| self.region_keys.get(r)) {
             Some(k) => k.bind(py),
             None => {
                 owned = PyString::new(py, r);
@@ -108,6 +135,15 @@ impl SettleHooks {
         };
         c.set_item(key, n + 1)
     }
+}
+
+/// The number a calling code's text is written as: 1 to 3 ASCII digits, no leading zero.
+fn code_number(k: &str) -> Option<usize> {
+    let b = k.as_bytes();
+    if b.is_empty() || b.len() > 3 || b[0] == b'0' || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0usize, |n, &d| n * 10 + (d - b'0') as usize))
 }
 
 /// A Counter in insertion order: (key, count).
@@ -382,5 +418,22 @@ impl IbanRules {
             IbanRule::Runs(runs) => Some(crate::canon::bban_fits(&s.as_bytes()[4..], &runs)),
             IbanRule::Python => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_number;
+
+    /// Only a code written as its number is looked up by number (a key "033" or "3x" stays text).
+    #[test]
+    fn code_numbers() {
+        for (k, want) in [("1", Some(1)), ("33", Some(33)), ("262", Some(262)), ("999", Some(999)), ("0", None),
+                          ("033", None), ("1000", None), ("", None), ("3x", None), ("٣", None), ("+3", None)] {
+            assert_eq!(code_number(k), want, "{k:?}");
+        }
+        for n in 1..1000 {
+            assert_eq!(code_number(&n.to_string()), Some(n));
+        }
     }
 }
