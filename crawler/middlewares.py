@@ -11,6 +11,13 @@ The FIRST retry after a transport failure (timeout, stalled or dropped stream) g
 over Tor the handler has already moved the source to a new circuit, so waiting buys nothing
 (stat `vigie/retry/immediate`); later retries back off as above.
 
+`TruncatedPageMiddleware`: a body cut short of its Content-Length (the connection closed: common
+over Tor) is retried like any dropped stream, but a request's last attempt (`retry_times` at its
+maximum, or no retries at all) keeps what arrived, as a browser shows it (Scrapy's
+`download_fail_on_dataloss` off for that request, its response flagged `dataloss`): its posts are
+read, and the page is counted (`vigie/pages/truncated`, the crawl summary's `refused:
+pages_truncated`) and logged. It was given up: a dump in a page that always arrives cut was lost.
+
 `RedirectLoopMiddleware` lets a redirect back to a URL of its own chain through Scrapy's
 duplicate filter, so that a loop ends as a counted error (`max redirections reached`) instead of
 a page dropped without a word.
@@ -70,8 +77,8 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 __all__ = ["MIDDLEWARE_FAILURE_KINDS", "BackoffRetryMiddleware", "DenseMarkupMiddleware", "FollowRulesMiddleware",
-           "HostileMarkupMiddleware", "PageTextMiddleware", "RedirectLoopMiddleware", "backoff_delay",
-           "with_backoff"]
+           "HostileMarkupMiddleware", "PageTextMiddleware", "RedirectLoopMiddleware", "TruncatedPageMiddleware",
+           "backoff_delay", "with_backoff"]
 
 # Failure kinds counted by these middlewares (stats `vigie/failures/<kind>`), beside the spiders'
 # `crawler.spiders._base.FAILURE_KINDS`; the runner reports both in the summary's `failures`.
@@ -207,6 +214,38 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 return retry
             return with_backoff(retry, self.crawler)
         return None
+
+
+class TruncatedPageMiddleware:
+    """A request's last attempt keeps a body cut short of its Content-Length; such a response is
+    counted and logged (see the module docstring). Placed beside BackoffRetryMiddleware (550),
+    whose retries come first: with RETRY_ENABLED off (`limits.retries: 0`) every attempt is the
+    last."""
+
+    def __init__(self, stats: StatsCollector, retries: int) -> None:
+        self.stats = stats
+        self.retries = retries
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        return cls(_stats(crawler), settings.getint("RETRY_TIMES") if settings.getbool("RETRY_ENABLED") else 0)
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        meta = request.meta
+        if "download_fail_on_dataloss" in meta:
+            return
+        most = meta.get("max_retry_times")
+        most = self.retries if most is None else int(most)
+        if meta.get("dont_retry", False) or int(meta.get("retry_times", 0) or 0) >= most:
+            meta["download_fail_on_dataloss"] = False  # its last attempt: a body cut short is kept
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+        if "dataloss" in response.flags:
+            self.stats.inc_value("vigie/pages/truncated")
+            logger.warning("{} was cut short of its Content-Length (the connection closed after {} bytes) on its "
+                           "last attempt: what arrived is read", request.url, len(response.body))
+        return response
 
 
 class HostileMarkupMiddleware:

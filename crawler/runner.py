@@ -93,7 +93,9 @@ class CrawlSummary:
     # (declared, sent, or inflated by a Content-Encoding), pages whose tags had their attributes
     # past the 256th cut (crawler.middlewares.HostileMarkupMiddleware), attachment links past the
     # per-page cap (crawler.defaults.MAX_FILE_LINKS_PER_PAGE), attached files with lines longer than
-    # the detector reads (`lines_too_long`: only the head of each read, as `vigie scan` says)
+    # the detector reads (`lines_too_long`: only the head of each read, as `vigie scan` says), pages
+    # and files cut short of their Content-Length on their last attempt (`pages_truncated`: what
+    # arrived is read, crawler.middlewares.TruncatedPageMiddleware)
     refused: dict[str, int] = field(default_factory=dict)
     # why the source could not be read at all (login failed, required selector dead): `vigie
     # crawl` exits with EXIT_SOURCE_BROKEN when set
@@ -275,6 +277,7 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
         refused={"pages_too_big": stat("vigie/pages/too_big"), "files_too_big": stat("vigie/files/too_big"),
                  "pages_markup_trimmed": stat("vigie/pages/markup_trimmed"),
                  "pages_charset_ignored": stat("vigie/pages/charset_ignored"),
+                 "pages_truncated": stat("vigie/pages/truncated"),
                  "file_links_dropped": stat("vigie/files/links_dropped"),
                  "lines_too_long": stat("vigie/files/lines_too_long"),
                  "cookies_dropped": stat("vigie/cookies/refused")},

@@ -7,7 +7,7 @@ output, the stored file name. A RAR's members were labelled (`crawler.rar.member
 control character, no `..`, no absolute path); a zip's, a tar's and a 7z's were not, nor the name
 an attachment's Content-Disposition gives (`%0A` unquoted). All are labelled alike now.
 
-And a page cut short of its Content-Length is an error said with its reason (it was an empty one).
+(A page cut short of its Content-Length: tests/test_truncated_pages.py, read on its last attempt.)
 """
 
 from __future__ import annotations
@@ -89,22 +89,3 @@ def test_an_attachment_named_with_a_newline_is_labelled_in_the_crawl(tmp_path: P
     assert not any(c in n for n in names for c in UNSAFE), names
     assert run.summary["refused"]["lines_too_long"] == 1, run.stderr[-3000:]
     assert "\n23:59:59 ERROR   forged" not in run.stderr
-
-
-@pytest.mark.slow
-def test_a_page_cut_short_of_its_content_length_is_an_error_with_its_reason(tmp_path: Path) -> None:
-    """A page whose connection closes before its Content-Length's bytes came: counted as an error,
-    and said why; it was said as 'giving up on URL: ResponseDataLossError' (an empty message)."""
-    from tests.test_hostile_probe import HostileForum, _answer, _crawl, _posts
-    from vigie_kit.forum import ForumServer
-
-    page = b"<html><body><div class='post' id='p900001'>texte</div></body></html>"
-    with ForumServer("phpbb", size="small", hostile=False) as server:
-        forum = HostileForum(server)
-        forum.thread(_answer(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
-                             + str(len(page) + 1000).encode() + b"\r\nConnection: close\r\n\r\n", page), board=1)
-        run = _crawl(forum, tmp_path, limits={"retries": 1})
-        healthy = forum.healthy_posts()
-    assert run.summary["errors"] == 1, run.stderr[-3000:]
-    assert "the connection closed before the body was whole" in run.stderr, run.stderr[-3000:]
-    assert _posts(run) == healthy
