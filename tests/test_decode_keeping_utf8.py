@@ -69,7 +69,8 @@ def test_bytes_cut_to_max_bytes_or_text_are_decodes_alone() -> None:
 
 def test_detect_scans_the_kept_bytes_as_the_text_would_give_them(monkeypatch: pytest.MonkeyPatch) -> None:
     """`_detect_text`'s bytes are the text's UTF-8 after its line ends are made `\\n`, whichever
-    road gave them (a CR in the text: encoded again, the kept bytes would hold the CRs)."""
+    road gave them (CRLF pairs only: the kept bytes with their pairs replaced; a lone CR or a
+    `\\r\\r\\n`: the text's three replacements, then encoded)."""
     seen: list[bytes] = []
     real = _seeds.candidate_starts
 

@@ -169,8 +169,15 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     deadline = time.thread_time() + limits.max_seconds
     if "\r" in text:  # CRLF files, HL7 which ends segments with a lone CR, and CRLF files
         # converted twice (`\r\r\n`: one line end, not a blank line between every two rows)
-        text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
-        utf8 = None  # (encoding the text again costs less than `bytes.replace` on the bytes)
+        # (with the text's bytes and only CRLF pairs, the most common case: their one replacement
+        # and a decode of the result, not the text's three replacements and its encoding; a
+        # `\r\r\n` or a lone CR leaves a CR behind: the text's road)
+        crlf = utf8.replace(b"\r\n", b"\n") if utf8 is not None else None
+        if crlf is not None and b"\r" not in crlf:
+            text, utf8 = crlf.decode("utf-8"), crlf
+        else:
+            text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+            utf8 = None
     if utf8 is not None:
         encoded = utf8
     else:
