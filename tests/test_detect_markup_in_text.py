@@ -143,3 +143,13 @@ def test_angle_brackets_are_text_beside_markup() -> None:
     text = decode("ok<br>\n" + ANGLED)
     assert f"<{PEOPLE[0][2]}>" in text
     assert decode("a <b>bold</b> and 3<4 or x<y>z<br>") == "a bold and 3<4 or x<y>z"
+
+
+def test_a_cms_export_with_html_in_a_quoted_column() -> None:
+    """A CSV whose quoted `bio` column holds HTML (a CMS's users table): its rows stay rows."""
+    rows = [
+        f'{n};"<p>Bonjour</p><p>{first}<br>à bientôt</p>";{mail};{tel.replace(" ", "")};{dob}'
+        for n, (last, first, mail, tel, _, dob) in enumerate(PEOPLE, 1)
+    ]
+    text = "id;bio;email;tel;naissance\n" + "\n".join(rows)
+    assert found(text) >= {x for x in _PLAIN["csv"] if x[0] in ("email", "phone", "dob")}
