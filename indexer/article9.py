@@ -518,11 +518,14 @@ def declined_column(text: str, name: str, category: str) -> tuple[int, int] | No
         return None
     head_start = text.rfind("\n", 0, at) + 1
     head_end = text.find("\n", at)
-    if head_end < 0 or head_end - head_start > 4000:
-        return None  # no row below it, or a line too long to be a header
-    head = text[head_start:head_end]
+    head_end = len(text) if head_end < 0 else head_end  # (a one-line INSERT: its rows follow on its line)
+    if head_end - head_start > 4000 and not (text[head_start:at].lstrip()[:6].lower() == "insert"):
+        return None  # a line too long to be a header
+    head = text[head_start:min(head_end, head_start + 4000)]
     want = _norm(name)
     lex = lexicon()
+    if "(" in head and (ins := re2_match(_SQL_HEAD, head)) is not None:
+        return _declined_sql(text, head_start, head_start + ins.end(), ins.group(1) or "", want, category)
     for delim in _DELIMS:
         if delim not in head:
             continue
@@ -550,3 +553,60 @@ def declined_column(text: str, name: str, category: str) -> tuple[int, int] | No
         # (a table longer than the rows read keeps its flag: its later rows were not read)
         return (head_start, head_end) if rows and pos >= len(text) else None
     return None
+
+
+# a SQL INSERT's column list and its VALUES tuples (a quoted string with '' or \' escapes, or a bare word)
+_SQL_HEAD = re2.compile(r"(?i)\s*insert\s+(?:ignore\s+)?into\s+[^\s(]+\s*\(([^()]+)\)\s*values\s*")
+_SQL_FIELD = r"(?:'(?:[^'\\]|\\.|'')*'|[^,()']*)"  # (one field: RE2, linear)
+_SQL_TUPLE = re2.compile(r"\(\s*(" + _SQL_FIELD + r"(?:\s*,\s*" + _SQL_FIELD + r")*)\s*\)")
+
+
+def _sql_fields(body: str) -> list[str]:
+    """A tuple's fields, split on the commas outside quotes (escaped quotes kept inside)."""
+    masked = body.replace("\\\\", "\0\0").replace("\\'", "\0\0")
+    out: list[str] = []
+    start = pos = 0
+    outside = True
+    for piece in masked.split("'"):
+        if outside:
+            i = piece.find(",")
+            while i >= 0:
+                out.append(body[start:pos + i].strip())
+                start = pos + i + 1
+                i = piece.find(",", i + 1)
+        pos += len(piece) + 1
+        outside = not outside
+    out.append(body[start:].strip())
+    return out
+
+
+def _declined_sql(text: str, head_start: int, values_at: int, cols: str, want: str,
+                  category: str) -> tuple[int, int] | None:
+    """`declined_column` for a SQL INSERT: the tuples after VALUES (of this statement and of the next
+    ones of the fragment), each of the column list's length, or None (a tuple of another shape, one
+    real value)."""
+    names = [_norm(c) for c in cols.split(",")]
+    if want not in names:
+        return None
+    col = names.index(want)
+    lex = lexicon()
+    rows = last = 0
+    for n, spans in enumerate(iter_spans(_SQL_TUPLE, text[values_at:])):
+        if n >= _COLUMN_ROWS:
+            return None  # (not read whole: the flag stays)
+        s0, s1 = spans[1]
+        body = text[values_at + s0:values_at + s1]
+        fields = _sql_fields(body)
+        if len(fields) != len(names):
+            return None
+        if fields[col][:1] != "'" and _norm(fields[col]) == want and [_norm(f) for f in fields] == names:
+            continue  # the next statement's column list
+        value = fields[col].strip()
+        if value[:1] == "'" and value[-1:] == "'" and len(value) >= 2:
+            value = value[1:-1]
+        if not says_nothing(value, category, lex):
+            return None
+        rows += 1
+        last = values_at + spans[0][1]
+    # (the statements read: the column's name in each of their column lists is no flag either)
+    return (head_start, last) if rows else None

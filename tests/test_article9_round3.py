@@ -112,7 +112,8 @@ def test_a_long_table_is_read_whole_before_its_flag_is_dropped() -> None:
     assert not column_says_nothing(head + rows + "Z;z@free.fr;Bouddhiste\n", "religion", "religion")
     # a column not found, or rows of another shape only, keep the flag (nothing read says otherwise)
     assert not column_says_nothing(head + rows, "ethnie", "ethnic_origin")
-    assert not column_says_nothing("INSERT INTO t (nom, religion) VALUES ('a', 'NC');\n", "religion", "religion")
+    assert column_says_nothing("INSERT INTO t (nom, religion) VALUES ('a', 'NC');\n", "religion", "religion")
+    assert not column_says_nothing("INSERT INTO t (nom, religion) VALUES ('a', NOW());\n", "religion", "religion")
     assert not column_says_nothing(head + 'A;a@b.fr;"NC;Autre"\n', "religion", "religion")
 
 
@@ -241,3 +242,23 @@ def test_a_laboratory_table_and_a_note_agree() -> None:
 @pytest.mark.parametrize("text", ["pas de diabète", "no history of diabetes", "VIH : non", "sans traitement"])
 def test_the_absence_of_a_condition_still_cancels(text: str) -> None:
     assert cats(f"notes: {text}") == set(), text
+
+
+def sql(column: str, values: list[str]) -> str:
+    rows = ", ".join(f"('{n}', '{e}', {v})" for (n, e, _), v in zip(PEOPLE, values, strict=True))
+    return f"INSERT INTO `clients` (`nom`, `email`, `{column}`) VALUES {rows};\n"
+
+
+@pytest.mark.parametrize("column", sorted(COLUMNS))
+def test_a_sql_insert_of_declined_answers_flags_nothing(column: str) -> None:
+    assert detected(sql(column, ["'NC'", "NULL", "'Non renseignée'"])) == set(), column
+    # one statement a row, as mysqldump --skip-extended-insert writes them
+    one_a_row = "".join(
+        sql(column, ["'NC'", "NULL", "'-'"])
+        .replace("), (", f");\nINSERT INTO `clients` (`nom`, `email`, `{column}`) VALUES (")
+        .splitlines(keepends=True)
+    )
+    assert detected(one_a_row) == set(), column
+    cat, value = COLUMNS[column]
+    assert cat in detected(sql(column, ["'NC'", f"'{value}'", "NULL"])), column
+    assert cat in detected(sql(column, ["'NC'", "'Autre (voir dossier), cf. note'", "NULL"])), column
