@@ -33,6 +33,7 @@ from crawler.spiders._base import FAILURE_KINDS, VigieSpider
 from crawler.spiders._privatebin import PRIVATEBIN_COUNTS
 from crawler.state import CrawlState
 from indexer import engine as _engine
+from indexer.detect import caps as _caps
 from vigie.config.schema import GlobalConfig, SourceConfig
 
 if TYPE_CHECKING:
@@ -95,7 +96,9 @@ class CrawlSummary:
     # per-page cap (crawler.defaults.MAX_FILE_LINKS_PER_PAGE), attached files with lines longer than
     # the detector reads (`lines_too_long`: only the head of each read, as `vigie scan` says), pages
     # and files cut short of their Content-Length on their last attempt (`pages_truncated`: what
-    # arrived is read, crawler.middlewares.TruncatedPageMiddleware)
+    # arrived is read, crawler.middlewares.TruncatedPageMiddleware), items whose detection stopped
+    # at a cap of `indexer.decode.Limits` (`detection_stopped`: 10,000 fragments, 5,000,000
+    # identifiers or 20 s of CPU; the rest of the item not read, indexer.detect.caps)
     refused: dict[str, int] = field(default_factory=dict)
     # why the source could not be read at all (login failed, required selector dead): `vigie
     # crawl` exits with EXIT_SOURCE_BROKEN when set
@@ -242,6 +245,7 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
     crawler.signals.connect(on_closed, signal=signals.spider_closed)
     _REACTOR_USED = True
     crashes_before = _engine.core_panics()
+    stopped_before = _caps.stopped()
     logger.info("crawling source {} ({}, network {})", source.name, source.kind, source.network)
     try:
         # a leak site's victims go to `victims` (the victims index), not to the fragment sink
@@ -280,6 +284,7 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
                  "pages_truncated": stat("vigie/pages/truncated"),
                  "file_links_dropped": stat("vigie/files/links_dropped"),
                  "lines_too_long": stat("vigie/files/lines_too_long"),
+                 "detection_stopped": _caps.stopped() - stopped_before,
                  "cookies_dropped": stat("vigie/cookies/refused")},
         broken=spider.broken if isinstance(spider, VigieSpider) else None,
         hedges=stat("vigie_tor/hedge/sent"), hedges_won=stat("vigie_tor/hedge/won"),

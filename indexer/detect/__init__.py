@@ -30,6 +30,7 @@ from indexer import IndexerError
 from indexer import engine as _engine
 from indexer.article9 import declined_column, scan_article9
 from indexer.decode import Limits, decode_keeping_utf8
+from indexer.detect import caps as _caps
 from indexer.detect import prefilter as _prefilter
 from indexer.detect import shapes as _shapes
 from indexer.detect.exports import may_need_reading, readable
@@ -254,8 +255,9 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             continue
         i = block_start(ctx, st, i)
         if time.thread_time() > deadline:
-            logger.warning("detection stopped at line {} of {}: time cap {}s reached",
+            logger.warning("detection stopped at line {} of {}: time cap {}s reached (the rest is not read)",
                            (phys[i] if phys else i) + 1, phys[-1] if phys else n, limits.max_seconds)
+            _caps.count()  # (said by the caller: the crawl's summary, vigie scan's exit code)
             break
         nxt, spec = recognise(ctx, i)
         i = max(nxt, i + 1)
@@ -293,8 +295,9 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         n_ids += len(frag.identifiers)
         out.append(frag)
         if sink.stopped or len(out) >= limits.max_fragments or n_ids >= limits.max_identifiers:
-            logger.warning("detection stopped in lines {}-{}: time, fragment or identifier cap reached",
-                           start_line, end_line)
+            logger.warning("detection stopped in lines {}-{}: time, fragment or identifier cap reached (the rest "
+                           "is not read)", start_line, end_line)
+            _caps.count()  # (said by the caller: the crawl's summary, vigie scan's exit code)
             break
     return out
 

@@ -28,6 +28,7 @@ from typing import BinaryIO
 from loguru import logger
 
 from indexer.decode import Limits
+from indexer.detect import caps as _caps
 from indexer.detect.chunking import DEFAULT_CHUNK_BYTES, Chunk, StreamStats, chunks
 from indexer.detect.packing import PackedFragment, pack, unpack
 from indexer.models import Fragment
@@ -67,8 +68,20 @@ def _exit_with_parent(parent: int, every: float = 0.5) -> None:
 
 
 
-def _detect_chunk(ch: Chunk, filename: str | None, limits: Limits | None) -> list[PackedFragment]:
-    return pack(_detect_chunk_frags(ch, filename, limits))
+def _detect_chunk(ch: Chunk, filename: str | None, limits: Limits | None) -> tuple[list[PackedFragment], int]:
+    """A chunk's fragments, packed, and how many detections stopped at a cap on it (`caps`: the
+    parent counts them, this process's count is no one's)."""
+    before = _caps.stopped()
+    packed = pack(_detect_chunk_frags(ch, filename, limits))
+    return packed, _caps.stopped() - before
+
+
+def _stopped_here(result: tuple[list[PackedFragment], int]) -> list[PackedFragment]:
+    """A worker's packed fragments; its cap stops counted in this process."""
+    packed, stopped = result
+    if stopped:
+        _caps.count(stopped)
+    return packed
 
 
 def _detect_chunk_frags(ch: Chunk, filename: str | None, limits: Limits | None,
@@ -114,13 +127,23 @@ def make_pool(key: MatchKey, workers: int | None = None) -> DetectPool:
     return DetectPool(workers, key)
 
 
-def _detect_items(items: list[tuple[bytes | str, str | None]], limits: Limits | None) -> list[list[PackedFragment]]:
+def _detect_items(items: list[tuple[bytes | str, str | None]],
+                  limits: Limits | None) -> tuple[list[list[PackedFragment]], int]:
     from indexer.detect.prefilter import detect_many
 
     if _KEY is None:  # pragma: no cover - the pool's initializer sets it
         raise RuntimeError("detection worker started without its match key (use make_pool)")
-    return [pack(fs) for fs in detect_many([d for d, _ in items], key=_KEY, filenames=[f for _, f in items],
-                                           limits=limits)]
+    before = _caps.stopped()
+    found = [pack(fs) for fs in detect_many([d for d, _ in items], key=_KEY, filenames=[f for _, f in items],
+                                            limits=limits)]
+    return found, _caps.stopped() - before
+
+
+def _items_here(result: tuple[list[list[PackedFragment]], int]) -> list[list[PackedFragment]]:
+    found, stopped = result
+    if stopped:
+        _caps.count(stopped)
+    return found
 
 
 def detect_items(pool: DetectPool, items: list[tuple[bytes | str, str | None]], *,
@@ -130,7 +153,7 @@ def detect_items(pool: DetectPool, items: list[tuple[bytes | str, str | None]], 
     of about `batch_bytes` or `batch_items`, each through `prefilter.detect_many`), yielded in
     order as the batches finish. At most twice as many batches as processes are in flight."""
     workers = pool.workers
-    pending: deque[Future[list[list[PackedFragment]]]] = deque()
+    pending: deque[Future[tuple[list[list[PackedFragment]], int]]] = deque()
     batch: list[tuple[bytes | str, str | None]] = []
     size = 0
     for it in items:
@@ -140,11 +163,11 @@ def detect_items(pool: DetectPool, items: list[tuple[bytes | str, str | None]], 
             pending.append(pool.submit(_detect_items, batch, limits))
             batch, size = [], 0
             while len(pending) >= 2 * workers:
-                yield from map(unpack, pending.popleft().result())
+                yield from map(unpack, _items_here(pending.popleft().result()))
     if batch:
         pending.append(pool.submit(_detect_items, batch, limits))
     while pending:
-        yield from map(unpack, pending.popleft().result())
+        yield from map(unpack, _items_here(pending.popleft().result()))
 
 
 def detect_here(source: str | Path | BinaryIO | Iterable[bytes], *, key: MatchKey, filename: str | None = None,
@@ -171,16 +194,16 @@ def detect_stream(source: str | Path | BinaryIO | Iterable[bytes], *, key: Match
         pool = make_pool(key, workers)
     workers = pool.workers
     try:
-        pending: deque[Future[list[PackedFragment]]] = deque()
+        pending: deque[Future[tuple[list[PackedFragment], int]]] = deque()
         n = 0
         for ch in chunks(source, chunk_bytes, stats=stats,
                          max_line_chars=(limits or Limits()).max_line_chars):
             pending.append(pool.submit(_detect_chunk, ch, filename, limits))
             n += 1
             while len(pending) >= 2 * workers:
-                yield from unpack(pending.popleft().result())
+                yield from unpack(_stopped_here(pending.popleft().result()))
         while pending:
-            yield from unpack(pending.popleft().result())
+            yield from unpack(_stopped_here(pending.popleft().result()))
     finally:
         if own:
             pool.shutdown(cancel_futures=True)

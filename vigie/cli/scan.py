@@ -69,7 +69,9 @@ def scan(
     `attachments:`): each file, sheet, document part or PDF page is scanned and named `PATH/member`
     (`report.pdf/page-3.txt`). A file (or stdin) over 8 MiB is read whole in
     record-aligned chunks on every core, in bounded memory: gigabytes are fine. A line over
-    1,000,000 characters (not an SQL INSERT) is read to that size only, and said.
+    1,000,000 characters (not an SQL INSERT) is read to that size only, and said. Detection of one
+    input (or one chunk of a big one) stops after 10,000 fragments, 5,000,000 identifiers or 20 s of
+    CPU: the rest is not read, and said (exit 1).
 
     An encrypted zip or 7z is opened with the `--password` values (the password posted beside the
     leak), each tried once per archive; one none of them opens is not read (exit 1).
@@ -170,11 +172,12 @@ class _Scanner:
         from concurrent.futures.process import BrokenProcessPool
 
         from crawler.attachments import long_lines_said, long_lines_text
-        from indexer.detect import detect
+        from indexer.detect import caps, detect
         from indexer.detect.parallel import DEFAULT_THRESHOLD_BYTES, StreamStats, detect_stream, make_pool
 
         shown_label = shown(p if p != "-" else "<stdin>")  # a member's name is the archive author's: text only
         stats = StreamStats()
+        stopped_before = caps.stopped()  # detections stopped at a cap (the pool's counted here too)
         cut: str | None = None
         count = 0
         streamed = False
@@ -216,8 +219,10 @@ class _Scanner:
             cut = long_lines_text(stats.long_lines, stats.bytes_skipped)
         if cut is not None:
             err_console.print(f"[bold red]error:[/] {shown_label}: {cut}", highlight=False)
-            return 1
-        return 0
+        stopped = caps.stopped() - stopped_before
+        if stopped:
+            err_console.print(f"[bold red]error:[/] {shown_label}: {caps.stopped_text(stopped)}", highlight=False)
+        return 1 if cut is not None or stopped else 0
 
     @staticmethod
     def _show(f: Fragment, label: str | None, as_json: bool, reveal: bool) -> None:

@@ -1,0 +1,43 @@
+"""Inputs whose detection stopped at a cap, counted so that callers can say so.
+
+`Limits` caps one `detect()` call's fragments (`max_fragments`, 10,000), identifiers
+(`max_identifiers`, 5,000,000) and CPU time (`max_seconds`, 20 s): past one, detection returns
+what it found and the rest of that input is not read. That was a log line only: an mbox of
+100,000 tiny messages (8.5 MB) hid a dump at its end, and neither the crawl's summary nor
+`vigie scan`'s exit code said anything. Each stop is now counted here, per process; the
+detection processes (`indexer.detect.parallel`) send theirs back with their fragments and the
+caller adds them (`count`), so the crawl's summary (`refused: detection_stopped`,
+crawler.runner) and `vigie scan` (exit 1, the file named) read one number: `stopped()` after
+minus before.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from indexer.decode import Limits
+
+__all__ = ["count", "stopped", "stopped_text"]
+
+_STOPPED = [0]
+_LOCK = threading.Lock()  # (the crawl detects on a thread of its own)
+
+
+def count(n: int = 1) -> None:
+    """`n` more inputs (or chunks of one) whose detection stopped at a cap."""
+    with _LOCK:
+        _STOPPED[0] += n
+
+
+def stopped() -> int:
+    """How many detections stopped at a cap in this process (theirs included for the pool's)."""
+    return _STOPPED[0]
+
+
+def stopped_text(n: int, limits: Limits | None = None) -> str:
+    """What `vigie scan` says of an input whose detection stopped `n` times."""
+    lim = limits or Limits()
+    where = "once" if n == 1 else f"in {n} of its chunks"
+    return (f"detection stopped at a cap {where} ({lim.max_fragments:,} fragments, {lim.max_identifiers:,} "
+            f"identifiers or {lim.max_seconds:g} s of CPU for one input): the rest was not read; split the "
+            "file and scan its parts")
