@@ -1410,7 +1410,6 @@ MISSED: frozenset[str] = frozenset(
         "corsica_nir_and_clinic_siret",  # "SIRET <14 digits>" on the line above the table's header: not found
         "fullz_pipe_no_header",  # headerless fullz line: dd/mm/yyyy after the name not read as the date of birth
         "ics_agenda_consultations",  # DESCRIPTION:Tél ... - né le ... - suivi VIH: no phone, no date of birth, no health
-        "kv_log_booking_api",  # key=value log with prefixed keys (patient_email=, patient_phone=): no fragment at all
         "mssql_insert_into_nvarchar_literals",  # N'x@y.fr' (SQL Server Unicode literal) read as the e-mail n'x@y.fr
         "mssql_bracketed_nvarchar",  # INSERT [dbo].[T] (...) VALUES (N'...'): nothing; N'x@y' also reads as n'x@y
         "mysql_extended_insert_escapes",  # 'Allergie \\'pénicilline\\'' (escaped quotes) in a notes column: no health
@@ -1419,7 +1418,6 @@ MISSED: frozenset[str] = frozenset(
         "pdf_extracted_label_value_lines",  # PDF text, label and value on alternate lines: no NIR, phone, DOB or health
         "stealer_creditcards_txt",  # RedLine CreditCards block (Holder/CardType/Card/Expire): no card
         "stealer_passwords_txt",  # a NIR as the Username of ameli.fr in a stealer log: no nir
-        "telegram_dox_post",  # "née le dd/mm/yyyy" inside a chat message: no date of birth
         "uk_fullz_nino_sortcode",  # NINO written with spaces (JG 10 37 26 C): not found
         "uk_gp_list_tsv",  # UK TSV: 07xxx xxxxxx mobiles (GB) and DoB dd/mm/yyyy not found
         "us_ehr_free_text_note",  # "DOB: 03/17/1968" (month first, unambiguous) and "major depressive disorder": missed

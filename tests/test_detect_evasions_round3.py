@@ -169,6 +169,29 @@ POSITIVES: dict[str, tuple[str, set[tuple[str, str]]]] = {
         + "\nle reste en MP\n",
         {("dob", "1992-01-30"), ("phone", "+33652413099"), ("email", "ines.faure@orange.fr"), ("dob", "1979-07-23"),
          ("phone", "+33781223344"), ("email", "hugo.roux@sfr.fr")}),
+    # ------------------------------------ H's set 3 (wave 23): births in chat messages, prefixed log keys
+    "chat_discord_born_dob_en": (
+        "[12/03/2024 22:14] shadow#4242: his name is Tyler Brooks, born 19/04/1999\n"
+        "[12/03/2024 22:15] shadow#4242: number +44 7400 123456\n"
+        "[12/03/2024 22:16] kr4ken: mail tyler.b@example.com, DOB: 02/12/1984 for his brother\n",
+        {("dob", "1999-04-19"), ("phone", "+447400123456"), ("email", "tyler.b@example.com"), ("dob", "1984-12-02")}),
+    "chat_parenthesised_times_dob": (
+        "(22:14) kr4ken: the guy's sister, d.o.b. 03/07/1992\n"
+        "(22:15) kr4ken: her cell +44 7911 123456\n"
+        "(22:16) shadow: mail amy.clark@example.org\n",
+        {("dob", "1992-07-03"), ("phone", "+447911123456"), ("email", "amy.clark@example.org")}),
+    "log_camel_case_keys": (
+        "".join(f"ts=2024-05-0{k}T10:00:00Z level=info event=signup userEmail={e} userPhone={p} "
+                f"userBirthdate={d} plan=free\n"
+                for k, (e, p, d) in enumerate((("tyler.b@example.com", "+447400123456", "1984-12-02"),
+                                               ("amy.clark@example.org", "+447911123456", "1999-04-19")))),
+        {("email", "tyler.b@example.com"), ("phone", "+447400123456"), ("dob", "1984-12-02"),
+         ("email", "amy.clark@example.org"), ("phone", "+447911123456"), ("dob", "1999-04-19")}),
+    "log_owner_prefixed_keys": (
+        "order=51 client_email=hugo.roux@sfr.fr client_phone=0781223344 client_birthdate=1979-07-23\n"
+        "order=52 beneficiary.email=ines.faure@orange.fr beneficiary.mobile=0652413099 user_dob=1992-01-30\n",
+        {("email", "hugo.roux@sfr.fr"), ("phone", "+33781223344"), ("dob", "1979-07-23"),
+         ("email", "ines.faure@orange.fr"), ("phone", "+33652413099"), ("dob", "1992-01-30")}),
 }
 
 NEGATIVES: dict[str, str] = {
@@ -191,6 +214,9 @@ NEGATIVES: dict[str, str] = {
         "00012347   Rondelle M4         500    2,10       14042023\n"),
     "neg_chat_export_no_ids": _tg(["on se voit le 19/04 à 18h ?", "ok, commande 2024-031-5587412 reçue",
                                    "né le 1er mai, comme toi", "le code c'est 12041963"]),
+    "neg_log_ids_and_prices": (
+        "req_id=7f3a9c user_id=1234 session_ttl=3600 cache_hits=12 item_price=12.50\n"
+        "req_id=7f3a9d user_id=1235 session_ttl=3600 cache_hits=14 item_price=9.99\n"),
 }
 
 
@@ -233,3 +259,12 @@ def test_telegram_html_export_stays_read() -> None:
     got = {x for x in _found(detect(html.encode(), key=KEY, filename="messages.html")) if x[0] in SCORED}
     assert got == {("dob", "1979-07-23"), ("phone", "+33781223344"), ("email", "hugo.roux@sfr.fr"),
                    ("dob", "1992-01-30"), ("phone", "+33652413099"), ("email", "ines.faure@orange.fr")}
+
+
+def test_a_chat_date_without_a_birth_cue_is_no_birth() -> None:
+    """A chat's dates that no `né le`/`born`/`DOB` introduces stay dates (a meeting, an order)."""
+    text = ("[12/03/2024 22:14] a: rdv le 19/04/1973 ? son 06 52 41 30 99\n"
+            "[12/03/2024 22:15] b: ok, commande du 02/12/1984, ines.faure@orange.fr\n"
+            "[12/03/2024 22:16] a: le site est en ligne depuis le 30/01/1992\n")
+    got = _found(detect(text, key=KEY))
+    assert ("phone", "+33652413099") in got and not {x for x in got if x[0] == "dob"}

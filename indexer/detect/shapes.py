@@ -607,7 +607,7 @@ def _logfmt_record(line: str, pairs: list[re.Match[str]], base: int) -> tuple[li
         k = 2 if m.start(2) >= 0 else 3
         v = m.group(k)
         if v:
-            role = _label(m.group(1))
+            role = _log_label(m.group(1))
             fields.append((v, base + m.start(k)))
             roles.append(None if role == "url" else role)
         last = m.end()
@@ -616,6 +616,25 @@ def _logfmt_record(line: str, pairs: list[re.Match[str]], base: int) -> tuple[li
         fields.append((tail, base + last))
         roles.append(None)
     return fields, roles
+
+
+_KEY_PARTS = re.compile(r"[._-]|(?<=[a-z])(?=[A-Z])")
+_KEY_TAIL_ROLES = frozenset({"email", "phone", "dob", "nir", "iban", "card", "national_id"})
+
+
+@lru_cache(maxsize=2048)
+def _log_label(key: str) -> str | None:
+    """A log key's role: its label's (`_label`), else its last part's when that names a typed
+    identifier (`patient_email`, `user.phone`, `customerBirthdate`: an API names a field by its
+    owner and its type)."""
+    role = _label(key)
+    if role is not None or len(key) > 60:
+        return role
+    parts = [x for x in _KEY_PARTS.split(key) if x]
+    if len(parts) < 2:
+        return None
+    tail = _label(parts[-1])
+    return tail if tail in _KEY_TAIL_ROLES else None
 
 
 def _logfmt(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
@@ -630,7 +649,7 @@ def _logfmt(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         j += 1
     if not recs:
         return i + 1, None
-    found = {r for rec in recs[:_SAMPLE_ROWS] for m in rec if (r := _label(m.group(1))) is not None}
+    found = {r for rec in recs[:_SAMPLE_ROWS] for m in rec if (r := _log_label(m.group(1))) is not None}
     if len(recs) == 1 and not (found & _NAME and len(found & _DOX_ANCHORS) >= 2):
         return i + 1, None
     if len(recs) > 1 and not found & STRONG_ROLES:
@@ -665,6 +684,20 @@ def _chat_match(s: str) -> re.Match[str] | None:
     return _CHAT.match(s) if (c == "[" or c == "(" or c.isdigit()) and len(s) <= 4000 else None
 
 
+# a birth a message gives as a dox does: `née le 27/11/1993`, `born 03/07/1992`, `DOB: 03/07/1992`
+_CHAT_BIRTH = re.compile(
+    r"(?i)(?:\bn[ée]e?(?:\(e\))?[ \t]{1,3}le|\bborn(?:[ \t]{1,3}on)?|\bd\.?o\.?b\.?)[ \t]{0,3}:?[ \t]{0,3}" + _DATE)
+
+
+def _chat_births(text: str, off: int, sink: Sink) -> None:
+    """The dates of birth a chat message introduces (`_CHAT_BIRTH`); its free-text reading
+    (`scan`) takes no date."""
+    for m in _CHAT_BIRTH.finditer(text):
+        c = ids.canon_dob(m.group(1))
+        if c is not None:
+            sink.found.append(("dob", c, off + m.start(1), off + m.end(1)))
+
+
 def _chat(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     """A run of chat lines (see above), three at the least."""
     lines = ctx.lines
@@ -682,8 +715,11 @@ def _chat(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             if (k & 255) == 0 and sink.over():
                 break
             before = len(sink.found)
-            extract_record([(m.group(3), offs[k] + m.start(3))], [None], sink)
+            text, o = m.group(3), offs[k] + m.start(3)
+            extract_record([(text, o)], [None], sink)
             hit += len(sink.found) > before
+            if "e" in text or "E" in text:  # (né/née/born/DOB)
+                _chat_births(text, o, sink)
         return hit
 
     fill.accept = lambda hits: hits >= _CHAT_MIN_HITS  # type: ignore[attr-defined]
