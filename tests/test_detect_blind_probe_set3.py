@@ -1414,7 +1414,6 @@ MISSED: frozenset[str] = frozenset(
         "mssql_bracketed_nvarchar",  # INSERT [dbo].[T] (...) VALUES (N'...'): nothing; N'x@y' also reads as n'x@y
         "mysql_extended_insert_escapes",  # 'Allergie \\'pénicilline\\'' (escaped quotes) in a notes column: no health
         "oracle_insert_all_to_date",  # Oracle INSERT ALL INTO ... SELECT * FROM dual: no fragment at all
-        "outlook_contacts_csv_fr",  # French Outlook CSV: "Anniversaire" column not read as the date of birth
         "pdf_extracted_label_value_lines",  # PDF text, label and value on alternate lines: no NIR, phone, DOB or health
         "stealer_creditcards_txt",  # RedLine CreditCards block (Holder/CardType/Card/Expire): no card
         "stealer_passwords_txt",  # a NIR as the Username of ameli.fr in a stealer log: no nir

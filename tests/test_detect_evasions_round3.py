@@ -192,6 +192,31 @@ POSITIVES: dict[str, tuple[str, set[tuple[str, str]]]] = {
         "order=52 beneficiary.email=ines.faure@orange.fr beneficiary.mobile=0652413099 user_dob=1992-01-30\n",
         {("email", "hugo.roux@sfr.fr"), ("phone", "+33781223344"), ("dob", "1979-07-23"),
          ("email", "ines.faure@orange.fr"), ("phone", "+33652413099"), ("dob", "1992-01-30")}),
+    # address books' birthday column (set 3's French Outlook CSV: `Anniversaire`), other locales
+    "outlook_es_cumpleanos": (
+        '"Nombre","Apellidos","Dirección de correo electrónico","Teléfono móvil","Cumpleaños"\n'
+        '"Lucía","García","lucia.garcia@example.es","+34 612 34 56 78","14/02/1988"\n'
+        '"Pablo","Ruiz","pablo.ruiz@example.es","+34 612 34 56 79","09/11/1979"\n',
+        {("dob", "1988-02-14"), ("dob", "1979-11-09"), ("email", "lucia.garcia@example.es"),
+         ("email", "pablo.ruiz@example.es"), ("phone", "+34612345678"), ("phone", "+34612345679")}),
+    "outlook_it_compleanno": (
+        "Nome;Cognome;Posta elettronica;Cellulare;Compleanno\n"
+        "Giulia;Rossi;giulia.rossi@example.it;+39 312 345 6789;03/07/1992\n"
+        "Marco;Bianchi;marco.bianchi@example.it;+39 312 345 6780;23/07/1979\n",
+        {("dob", "1992-07-03"), ("dob", "1979-07-23"), ("email", "giulia.rossi@example.it"),
+         ("email", "marco.bianchi@example.it"), ("phone", "+393123456789"), ("phone", "+393123456780")}),
+    "outlook_nl_verjaardag_tsv": (
+        "Voornaam\tAchternaam\tE-mailadres\tMobiel\tVerjaardag\n"
+        "Daan\tJansen\tdaan.jansen@example.nl\t+31 6 12345678\t30-01-1992\n"
+        "Sanne\tBakker\tsanne.bakker@example.nl\t+31 6 12345679\t05-11-1985\n",
+        {("dob", "1992-01-30"), ("dob", "1985-11-05"), ("email", "daan.jansen@example.nl"),
+         ("email", "sanne.bakker@example.nl"), ("phone", "+31612345678"), ("phone", "+31612345679")}),
+    "contacts_fr_date_d_anniversaire": (
+        "Prénom|Nom|Courriel|Portable|Date d'anniversaire\n"
+        "Léa|Dupuis|lea.dupuis@laposte.net|06 12 34 56 78|19/04/1999\n"
+        "Hugo|Roux|hugo.roux@sfr.fr|07 81 22 33 44|02/12/1984\n",
+        {("dob", "1999-04-19"), ("dob", "1984-12-02"), ("email", "lea.dupuis@laposte.net"),
+         ("email", "hugo.roux@sfr.fr"), ("phone", "+33612345678"), ("phone", "+33781223344")}),
 }
 
 NEGATIVES: dict[str, str] = {

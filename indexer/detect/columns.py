@@ -63,7 +63,10 @@ _GROUPS: dict[str, tuple[str, ...]] = {
             # the other ways labels and columns say it (initials, "born", short and foreign forms)
             "d_o_b", "born", "born_on", "bday", "b_day", "birth_day", "date_birth", "birth_dt", "dt_birth",
             "dob_date", "birthdate_iso", "naiss", "date_naiss", "ddnaiss", "dnaiss", "jour_naissance",
-            "date_anniversaire", "nacimiento", "fecha_nac", "f_nacimiento", "fec_nac", "nascita", "data_nasc",
+            "date_anniversaire", "nacimiento",
+            # address books' birthday column (Outlook's CSV in French, Spanish, Italian, Dutch, Portuguese)
+            "anniversaire", "date_d_anniversaire", "cumpleanos", "compleanno", "verjaardag", "aniversario",
+            "fecha_nac", "f_nacimiento", "fec_nac", "nascita", "data_nasc",
             "geboren", "geb_datum", "geburtstag", "geboortedag",
             # medical and accounting software's abbreviations of "date de naissance"
             "nais", "date_nais", "dt_nais", "dtnais", "datnais", "dat_nais", "dnais", "dtnaiss", "dt_naiss",
