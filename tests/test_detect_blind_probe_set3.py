@@ -1417,7 +1417,6 @@ MISSED: frozenset[str] = frozenset(
         "pdf_extracted_label_value_lines",  # PDF text, label and value on alternate lines: no NIR, phone, DOB or health
         "stealer_creditcards_txt",  # RedLine CreditCards block (Holder/CardType/Card/Expire): no card
         "stealer_passwords_txt",  # a NIR as the Username of ameli.fr in a stealer log: no nir
-        "uk_fullz_nino_sortcode",  # NINO written with spaces (JG 10 37 26 C): not found
         "uk_gp_list_tsv",  # UK TSV: 07xxx xxxxxx mobiles (GB) and DoB dd/mm/yyyy not found
         "us_ehr_free_text_note",  # "DOB: 03/17/1968" (month first, unambiguous) and "major depressive disorder": missed
         "us_fullz_cc_line",  # one-line US fullz (card|mm|yyyy|cvv|name|...|email|DOB|SSN): no fragment at all

@@ -217,6 +217,17 @@ POSITIVES: dict[str, tuple[str, set[tuple[str, str]]]] = {
         "Hugo|Roux|hugo.roux@sfr.fr|07 81 22 33 44|02/12/1984\n",
         {("dob", "1999-04-19"), ("dob", "1984-12-02"), ("email", "lea.dupuis@laposte.net"),
          ("email", "hugo.roux@sfr.fr"), ("phone", "+33612345678"), ("phone", "+33781223344")}),
+    # a UK National Insurance number under a dox's short label (set 3's `NI: JG 10 37 26 C`)
+    "uk_dox_ni_no_spaced": (
+        "Name: Amy Clark\nDOB: 19/04/1999\nNI No: AB 12 34 56 C\nMobile: +44 7911 123456\n"
+        "Email: amy.clark@example.org\n",
+        {("dob", "1999-04-19"), ("national_id", "GB:AB123456C"), ("phone", "+447911123456"),
+         ("email", "amy.clark@example.org")}),
+    "uk_csv_nat_ins_column": (
+        "Surname,Forename,Nat Ins,Mobile\nClark,Amy,AB123456C,+44 7911 123456\n"
+        "Brooks,Tyler,JG 10 37 26 C,+44 7400 123456\n",
+        {("national_id", "GB:AB123456C"), ("national_id", "GB:JG103726C"), ("phone", "+447911123456"),
+         ("phone", "+447400123456")}),
 }
 
 NEGATIVES: dict[str, str] = {
@@ -239,6 +250,7 @@ NEGATIVES: dict[str, str] = {
         "00012347   Rondelle M4         500    2,10       14042023\n"),
     "neg_chat_export_no_ids": _tg(["on se voit le 19/04 à 18h ?", "ok, commande 2024-031-5587412 reçue",
                                    "né le 1er mai, comme toi", "le code c'est 12041963"]),
+    "neg_french_ni_labels": "Ni: oui\nNi: non\nNi: 12 34\nNi : ni l'un ni l'autre\n",
     "neg_log_ids_and_prices": (
         "req_id=7f3a9c user_id=1234 session_ttl=3600 cache_hits=12 item_price=12.50\n"
         "req_id=7f3a9d user_id=1235 session_ttl=3600 cache_hits=14 item_price=9.99\n"),

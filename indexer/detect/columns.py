@@ -77,7 +77,9 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "national_id": ("national_id", "national_id_number", "numero_national", "numero_registre_national",
                     "registre_national", "rijksregisternummer", "niss", "insz", "nn", "national_number", "dni", "nie",
                     "dni_nie", "nif", "documento", "numero_dni", "codice_fiscale", "codicefiscale", "cf",
-                    "cod_fiscale", "nino", "ni_number", "national_insurance", "national_insurance_number", "avs",
+                    "cod_fiscale", "nino", "ni_number", "national_insurance", "national_insurance_number",
+                    # a UK dox's short labels: `NI: JG 10 37 26 C`, `NI No`, `Nat Ins`
+                    "ni", "ni_no", "ni_num", "ni_nr", "nat_ins", "nat_ins_no", "national_insurance_no", "avs",
                     "ahv", "ahv_nr", "no_avs", "numero_avs", "avs_number", "ahv_nummer", "us_ssn"),
     "country": ("pays", "country", "country_code", "pais", "paese", "land", "pays_residence"),
     "last_name": ("nom", "nom_famille", "nom_de_famille", "last_name", "lastname", "surname",
@@ -127,7 +129,8 @@ _NATIONAL: dict[str, str] = {
                      "niss", "insz", "nn"), "BE"),
     **dict.fromkeys(("dni", "nie", "dni_nie", "nif", "documento", "numero_dni"), "ES"),
     **dict.fromkeys(("codice_fiscale", "codicefiscale", "cf", "cod_fiscale"), "IT"),
-    **dict.fromkeys(("nino", "ni_number", "national_insurance", "national_insurance_number"), "GB"),
+    **dict.fromkeys(("nino", "ni_number", "national_insurance", "national_insurance_number", "ni", "ni_no", "ni_num",
+                     "ni_nr", "nat_ins", "nat_ins_no", "national_insurance_no"), "GB"),
     **dict.fromkeys(("avs", "ahv", "ahv_nr", "no_avs", "numero_avs", "avs_number", "ahv_nummer"), "CH"),
     **dict.fromkeys(("us_ssn", "ssn", "social_security_number", "social_security"), "US"),
 }
