@@ -23,7 +23,7 @@ import builtins
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,36 +118,49 @@ class SqliteLeakStore:
 
     def add(self, doc: StoredFragment, records: set[int]) -> AddResult:
         """Place one stored fragment with its record hashes: join, start or merge leaks."""
-        if not records:
-            return AddResult(None, False)
-        sig = signature(records)
-        keys = bands(sig)
+        return self.add_many([(doc, records)])[0]
+
+    def add_many(self, placements: Sequence[tuple[StoredFragment, set[int]]]) -> list[AddResult]:
+        """Place an item's fragments in order, in ONE transaction: the same decisions as `add`
+        called on each in turn (each sees the ones before it on this connection), but one commit,
+        hence one fsync, for the lot. A commit per fragment made an attachment of 10,000 fragments
+        take minutes (~2.7 ms a commit on a busy disk); and the item's placement is now all or
+        nothing, which the ingest's retry (it skips the fragments already placed) is built for."""
+        results: list[AddResult] = []
         with self._lock:
             with transaction(self._db) as db:
-                row = db.execute("SELECT leak_id FROM leak_fragments WHERE fragment_id = ?", (doc.id,)).fetchone()
-                if row is not None:
-                    return AddResult(self._resolve(row[0]), False)
-                decision = decide(len(records), self._candidates(db, keys, records), lambda a, b: self._both(db, a, b))
-                db.execute("DELETE FROM _query")
-                leak_id = decision.join or leak_id_for(doc.id)
-                seen = doc.posted_at or doc.fetched_at or datetime.now(UTC)
-                db.execute(
-                    "INSERT INTO leak_fragments VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (doc.id, leak_id, len(records), doc.source, doc.url, doc.thread_title,
-                     _us(doc.posted_at), _us(doc.fetched_at), _us(seen),
-                     json.dumps(doc.counts, sort_keys=True), json.dumps(sorted(doc.categories))))
-                db.executemany("INSERT OR IGNORE INTO leak_records VALUES (?, ?)", ((h, doc.id) for h in records))
-                db.executemany("INSERT OR IGNORE INTO leak_bands VALUES (?, ?, ?)",
-                               ((b, v, doc.id) for b, v in keys))
-                for other in decision.merge:
-                    db.execute("UPDATE leak_fragments SET leak_id = ? WHERE leak_id = ?", (leak_id, other))
-                    db.execute("UPDATE leak_aliases SET leak_id = ? WHERE leak_id = ?", (leak_id, other))
-                    db.execute("INSERT OR REPLACE INTO leak_aliases VALUES (?, ?)", (other, leak_id))
-                    db.execute("DELETE FROM leaks WHERE id = ?", (other,))
-                self._refresh(db, leak_id)
-                if self._mirror is not None:
-                    db.execute("INSERT OR IGNORE INTO leak_mirror_pending VALUES (?)", (leak_id,))
-        self.flush_mirror()
+                for doc, records in placements:
+                    results.append(self._add(db, doc, records))
+        if any(r.changed for r in results):
+            self.flush_mirror()
+        return results
+
+    def _add(self, db: sqlite3.Connection, doc: StoredFragment, records: set[int]) -> AddResult:
+        if not records:
+            return AddResult(None, False)
+        row = db.execute("SELECT leak_id FROM leak_fragments WHERE fragment_id = ?", (doc.id,)).fetchone()
+        if row is not None:
+            return AddResult(self._resolve(row[0]), False)
+        keys = bands(signature(records))
+        decision = decide(len(records), self._candidates(db, keys, records), lambda a, b: self._both(db, a, b))
+        db.execute("DELETE FROM _query")
+        leak_id = decision.join or leak_id_for(doc.id)
+        seen = doc.posted_at or doc.fetched_at or datetime.now(UTC)
+        db.execute(
+            "INSERT INTO leak_fragments VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (doc.id, leak_id, len(records), doc.source, doc.url, doc.thread_title,
+             _us(doc.posted_at), _us(doc.fetched_at), _us(seen),
+             json.dumps(doc.counts, sort_keys=True), json.dumps(sorted(doc.categories))))
+        db.executemany("INSERT OR IGNORE INTO leak_records VALUES (?, ?)", ((h, doc.id) for h in records))
+        db.executemany("INSERT OR IGNORE INTO leak_bands VALUES (?, ?, ?)", ((b, v, doc.id) for b, v in keys))
+        for other in decision.merge:
+            db.execute("UPDATE leak_fragments SET leak_id = ? WHERE leak_id = ?", (leak_id, other))
+            db.execute("UPDATE leak_aliases SET leak_id = ? WHERE leak_id = ?", (leak_id, other))
+            db.execute("INSERT OR REPLACE INTO leak_aliases VALUES (?, ?)", (other, leak_id))
+            db.execute("DELETE FROM leaks WHERE id = ?", (other,))
+        self._refresh(db, leak_id)
+        if self._mirror is not None:
+            db.execute("INSERT OR IGNORE INTO leak_mirror_pending VALUES (?)", (leak_id,))
         return AddResult(leak_id, True, decision.merge)
 
     def flush_mirror(self) -> int:
