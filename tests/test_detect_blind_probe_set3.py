@@ -1415,7 +1415,6 @@ MISSED: frozenset[str] = frozenset(
         "mysql_extended_insert_escapes",  # 'Allergie \\'pénicilline\\'' (escaped quotes) in a notes column: no health
         "oracle_insert_all_to_date",  # Oracle INSERT ALL INTO ... SELECT * FROM dual: no fragment at all
         "pdf_extracted_label_value_lines",  # PDF text, label and value on alternate lines: no NIR, phone, DOB or health
-        "stealer_creditcards_txt",  # RedLine CreditCards block (Holder/CardType/Card/Expire): no card
         "stealer_passwords_txt",  # a NIR as the Username of ameli.fr in a stealer log: no nir
         "uk_gp_list_tsv",  # UK TSV: 07xxx xxxxxx mobiles (GB) and DoB dd/mm/yyyy not found
         "us_ehr_free_text_note",  # "DOB: 03/17/1968" (month first, unambiguous) and "major depressive disorder": missed

@@ -228,6 +228,14 @@ POSITIVES: dict[str, tuple[str, set[tuple[str, str]]]] = {
         "Brooks,Tyler,JG 10 37 26 C,+44 7400 123456\n",
         {("national_id", "GB:AB123456C"), ("national_id", "GB:JG103726C"), ("phone", "+447911123456"),
          ("phone", "+447400123456")}),
+    # a holder and a card number under labels (set 3's RedLine CreditCards block), no other anchor
+    "stealer_creditcards_en": (
+        "Holder: TYLER BROOKS\nCardType: MasterCard\nCard: 5412263076883912\nExpire: 1/2027\n\n"
+        "Holder: AMY CLARK\nCardType: Visa\nCard: 4532168514616444\nExpire: 11/2026\n",
+        {("card", "5412263076883912"), ("card", "4532168514616444")}),
+    "carte_titulaire_fr": (
+        "Titulaire : Hugo Roux\nCarte : 4970 3332 1838 5980\nExpiration : 09/27\nCVV : 123\n",
+        {("card", "4970333218385980")}),
 }
 
 NEGATIVES: dict[str, str] = {
@@ -251,6 +259,8 @@ NEGATIVES: dict[str, str] = {
     "neg_chat_export_no_ids": _tg(["on se voit le 19/04 à 18h ?", "ok, commande 2024-031-5587412 reçue",
                                    "né le 1er mai, comme toi", "le code c'est 12041963"]),
     "neg_french_ni_labels": "Ni: oui\nNi: non\nNi: 12 34\nNi : ni l'un ni l'autre\n",
+    "neg_holder_masked_card": "Holder: JOHN SMITH\nCard: 4970 **** **** 5980\nExpire: 09/27\n",
+    "neg_holder_card_bad_check": "Holder: JOHN SMITH\nCard: 4970333218385981\nExpire: 09/27\n",
     "neg_log_ids_and_prices": (
         "req_id=7f3a9c user_id=1234 session_ttl=3600 cache_hits=12 item_price=12.50\n"
         "req_id=7f3a9d user_id=1235 session_ttl=3600 cache_hits=14 item_price=9.99\n"),

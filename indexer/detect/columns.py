@@ -94,7 +94,9 @@ _GROUPS: dict[str, tuple[str, ...]] = {
                   "realname", "nom_reel", "vrai_nom", "identity", "nom_et_prenom", "prenom_nom",
                   "nom_prenoms", "customer_name", "patient_name", "account_holder", "account_name",
                   "cardholder", "card_holder", "cardholder_name", "name_on_card", "titulaire_du_compte",
-                  "nom_titulaire", "titulaire_carte", "beneficiaire", "beneficiary"),
+                  "nom_titulaire", "titulaire_carte", "beneficiaire", "beneficiary",
+                  # a stealer's CreditCards block: `Holder: ALICE FOURNIER`, `Card: 4970...`
+                  "holder", "card_holder_name", "name_on_the_card", "nameoncard"),
     "street": ("adresse", "address", "rue", "street", "address1", "adresse1", "addr", "adresse_postale",
                "street_address", "voie", "domicile", "address_line1", "adresse_1", "direccion", "indirizzo",
                "anschrift", "strasse", "adres", "morada", "endereco", "home_address",

@@ -318,6 +318,8 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         kind = "stealer_log"
     elif roles & _NAME and len(roles & _DOX_ANCHORS) + (anchors > 0) >= 2:
         kind = "dox"
+    elif roles & _NAME and "card" in roles:
+        kind = "card_dox"  # a holder and a card number: a stealer's CreditCards block, a carder's fullz
     elif len(labels) >= MIN_HEADERLESS_ROWS and len(roles) == 1 and roles <= _LISTED and not free:
         kind = "separated_run"  # `Email: a@x.fr` line after line: a list, each value behind its label
     else:
@@ -326,7 +328,7 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     def fill(sink: Sink, offs: list[int]) -> int:
         if kind == "separated_run":
             return sum(extract_record([(v, offs[k - i] + col)], [r], sink) > 0 for k, r, v, col in labels)
-        if kind == "dox":
+        if kind == "dox" or kind == "card_dox":
             hit = 0
             for rec_labels, rec_free in _dox_records(lines, i, end, labels, free):
                 fields = [(v, offs[k - i] + col) for k, _, v, col in rec_labels]
@@ -349,6 +351,9 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
     if kind == "separated_run":
         fill.accept = lambda hits: hits >= 0.8 * len(labels)  # type: ignore[attr-defined]
+    elif kind == "card_dox":  # (a masked number `4970 **** **** 5980` beside a name is no leak)
+        fill.accept = lambda hits: hits >= 1  # type: ignore[attr-defined]
+        kind = "dox"
     return end + 1, (kind, i, end, fill)
 
 
