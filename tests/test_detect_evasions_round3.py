@@ -236,6 +236,16 @@ POSITIVES: dict[str, tuple[str, set[tuple[str, str]]]] = {
     "carte_titulaire_fr": (
         "Titulaire : Hugo Roux\nCarte : 4970 3332 1838 5980\nExpiration : 09/27\nCVV : 123\n",
         {("card", "4970333218385980")}),
+    # labelled fields on one line whose date of birth runs into an unknown label, an age or a place
+    # (set 3's `DOB: 03/17/1968   MRN: 00482913`)
+    "labelled_line_dob_then_age": (
+        "Name: Amy Clark   DOB: 19/04/1999 (25 y/o)   Ref: A-2231\n"
+        "Phone: +44 7911 123456   Email: amy.clark@example.org\n",
+        {("dob", "1999-04-19"), ("phone", "+447911123456"), ("email", "amy.clark@example.org")}),
+    "labelled_line_ne_le_a_lieu": (
+        "Nom : Hugo Roux   Né le : 23/07/1979 à Lille   Dossier : 88123\n"
+        "Tél : 07 81 22 33 44   Mail : hugo.roux@sfr.fr\n",
+        {("dob", "1979-07-23"), ("phone", "+33781223344"), ("email", "hugo.roux@sfr.fr")}),
 }
 
 NEGATIVES: dict[str, str] = {

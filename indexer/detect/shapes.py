@@ -567,10 +567,31 @@ def _labelled(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         for k, (rec, rl) in enumerate(zip(recs, roles, strict=True)):
             if (k & 255) == 0 and sink.over():
                 break
+            if "dob" in rl:  # `DOB: 03/17/1968   MRN: 00482913`: the date, and what follows it untyped
+                fields, frl = _date_heads([(v, offs[k] + col) for _, v, col in rec], rl)
+                hit += extract_record(fields, frl, sink) > 0
+                continue
             hit += extract_record([(v, offs[k] + col) for _, v, col in rec], list(rl), sink) > 0
         return hit
 
     return j, ("dox", i, j - 1, fill)
+
+
+def _date_heads(fields: list[tuple[str, int]], roles: list[str | None]) -> tuple[list[tuple[str, int]],
+                                                                                 list[str | None]]:
+    """A record's fields with each date-of-birth value that starts with a date and goes on (an
+    unknown label's pair, an age, a place) cut in two: the date under its role, the rest untyped."""
+    out: list[tuple[str, int]] = []
+    out_roles: list[str | None] = []
+    for (v, o), r in zip(fields, roles, strict=True):
+        t = v.rstrip()
+        if r == "dob" and (head := _date_head(t)) is not None and len(head) < len(t):
+            out += [(head, o), (v[len(head):], o + len(head))]
+            out_roles += ["dob", None]
+        else:
+            out.append((v, o))
+            out_roles.append(r)
+    return out, out_roles
 
 
 # ----------------------------------------------------------------- key=value logs (logfmt)
