@@ -212,7 +212,9 @@ def test_vigie_scan_prints_an_archive_members_name_as_text(tmp_path: Path, monke
     out = CliRunner().invoke(app, ["scan", str(archive), "--config", str(config), "--data-dir", str(tmp_path / "d")])
     assert out.exit_code == (1 if encrypted else 0), out.output
     assert "\x1b" not in out.output and "\x07" not in out.output, repr(out.output)
-    assert "[link=http://phish.example/]x[/link]" in out.output  # the name, as text
+    # the name, as text (its empty path part, the "//", is dropped like any member path's since
+    # crawler.rar.member_label labels zip members too: wave 23)
+    assert "[link=http:/phish.example/]x[/link]" in out.output
 
 
 # -- operator notices -------------------------------------------------------------------------------

@@ -206,7 +206,9 @@ def test_catholique_non_pratiquante_is_religion_not_a_negation() -> None:
     flags = scan_article9("Marie, catholique non pratiquante, 45 ans")
     assert {f.category for f in flags} == {"religion"}
     assert "catholique" in {f.evidence for f in flags}
-    assert scan_article9("VIH : non") == [] and scan_article9("religion : non.") == []
+    assert scan_article9("VIH : non") == []
+    # saying one has no religion is a statement of belief (indexer/article9_lexicon/README.md, wave 23)
+    assert {f.category for f in scan_article9("religion : non.")} == {"religion"}
 
 
 def test_redaction_masks_every_identifier_irreversibly() -> None:
