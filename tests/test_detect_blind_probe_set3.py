@@ -1410,8 +1410,7 @@ MISSED: frozenset[str] = frozenset(
         "corsica_nir_and_clinic_siret",  # "SIRET <14 digits>" on the line above the table's header: not found
         "fullz_pipe_no_header",  # headerless fullz line: dd/mm/yyyy after the name not read as the date of birth
         "ics_agenda_consultations",  # DESCRIPTION:Tél ... - né le ... - suivi VIH: no phone, no date of birth, no health
-        "mssql_insert_into_nvarchar_literals",  # N'x@y.fr' (SQL Server Unicode literal) read as the e-mail n'x@y.fr
-        "mssql_bracketed_nvarchar",  # INSERT [dbo].[T] (...) VALUES (N'...'): nothing; N'x@y' also reads as n'x@y
+        "mssql_bracketed_nvarchar",  # a row holding CAST(N'1999-06-21T00:00:00.000' AS DateTime): no tuple (nested parentheses)
         "mysql_extended_insert_escapes",  # 'Allergie \\'pénicilline\\'' (escaped quotes) in a notes column: no health
         "oracle_insert_all_to_date",  # Oracle INSERT ALL INTO ... SELECT * FROM dual: no fragment at all
         "pdf_extracted_label_value_lines",  # PDF text, label and value on alternate lines: no NIR, phone, DOB or health

@@ -21,7 +21,7 @@ from indexer import engine
 from indexer.decode import Limits
 from indexer.detect.base import Ctx
 from indexer.detect.extract import Sink
-from indexer.detect.records import INSERT, sql
+from indexer.detect.records import INSERT, head_name, sql
 from indexer.tokens import MatchKey
 from tests.corpus.generate import make_dump
 from tests.native_core import both_engines, native_engine
@@ -36,7 +36,8 @@ _SPACES = [" ", " ", "  ", "\t", "\n", "\x0c", "\r", "\x0b", "\u00a0", "\x1c", "
 _KEYWORDS = ["INSERT", "insert", "Insert", "in\u017fert", "INSE\u017fT", "\u0130NSERT", "REPLACE", "replace",
              "REPLACE ", "INSERTT", "UPSERT"]
 _NAMES = ["users", "`users`", '"users"', "[users]", "db.users", "`db`.`users`", "us\u017fers", "\u212auser",
-          "us\u00e9rs", "t1", "`t`", "x y", "", "_", ".", "`users", "users`"]
+          "us\u00e9rs", "t1", "`t`", "x y", "", "_", ".", "`users", "users`", "[dbo].[users]", '"public"."t"',
+          "[Dossiers patients]", "[dbo] . [t]", "`crm`.`leads`", "[a\nb]", "[\u017f]", "[dbo].users"]
 _COLS = ["", "(`id`, `email`)", "(id,email)", "()", "(a,(b),c)", "(a", "(`telephone_(BE)`, x)", "(\u00e9)",
          "(a)(b)"]
 _VALUES = ["VALUES", "values", "VALUE\u017f", "VALUES ", "VALUES\t\t", "VALUE", "VALUES("]
@@ -53,14 +54,15 @@ def _head(r: random.Random) -> str:
     parts = [sp() if r.random() < 0.3 else "", pick(_KEYWORDS, 8)]
     if r.random() < 0.2:
         parts += [sp() or " ", pick(["IGNORE", "ignore", "IGNORE\u017f", "IGNOR"], 3)]
-    parts += [sp() or " ", pick(["INTO", "into", "Into", "INT0"], 3), sp() or " ", pick(_NAMES, 10), sp(),
+    parts += [sp() or " ", pick(["INTO", "into", "Into", "INT0", "", "ALL"], 3) if r.random() < 0.8 else "",
+              sp() or " ", pick(_NAMES, 10) if r.random() < 0.85 else r.choice(_NAMES[17:]), sp(),
               pick(_COLS, 6), sp(), pick(_VALUES, 5), sp(), r.choice(_TAILS)]
     return "".join(parts)
 
 
 def _reference_head(s: str) -> tuple[int, str, str | None] | None:
     m = INSERT.match(s)
-    return None if m is None else (m.end(), m.group(1), m.group(2))
+    return None if m is None else (m.end(), head_name(m), m.group(3))
 
 
 def test_insert_head_is_re2s_match(native: Any) -> None:

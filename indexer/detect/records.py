@@ -32,8 +32,13 @@ __all__ = ["ASTM_HEAD", "ASTM_RECORD", "COPY", "CREATE", "INSERT", "astm", "copy
 
 
 # ------------------------------------------------------------------------------- SQL (mysqldump)
-INSERT = re2.compile(r"(?i)^\s*(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO\s+[`\"\[]?([\w.]+?)[`\"\]]?\s*"
-                     r"(?:\(([^)]*)\))?\s*VALUES\s*")
+# T-SQL and PostgreSQL heads too: `INTO` may be left out (SQL Server), and a name that the
+# mysqldump form does not read (`[dbo].[Patients]`, `"public"."t"`, `[Dossiers patients]`) is
+# read as its parts in brackets, quotes or backticks, cut by dots (group 2: group 1 is the
+# mysqldump name, tried first, so a head it read keeps its match); group 3 is the column list.
+_PART = r"(?:\[[^\]\n]*\]|\"[^\"\n]*\"|`[^`\n]*`|\w+)"
+INSERT = re2.compile(r"(?i)^\s*(?:INSERT|REPLACE)(?:\s+IGNORE)?(?:\s+INTO)?\s+(?:[`\"\[]?([\w.]+?)[`\"\]]?|"
+                     r"(" + _PART + r"(?:\s*\.\s*" + _PART + r")*))\s*(?:\(([^)]*)\))?\s*VALUES\s*")
 CREATE = re2.compile(r"(?i)^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?([\w.]+?)[`\"\]]?\s*\(")
 # a CREATE TABLE's column line: Python `re` (RE2's wrapper encoded the line and built its offsets,
 # ~5k instructions a line), RE2's ASCII `\s` and `\w` written as classes, both engines taking the
@@ -46,7 +51,9 @@ _TUPLE = re2.compile(r"\(((?:'(?:[^'\\]|\\.|'')*'|[^'()])*)\)")
 # Python `re` for the values inside one tuple: RE2 (_TUPLE) has already matched the tuple, so
 # its quotes are balanced units and each quoted alternative succeeds where it starts (its three
 # branches begin with disjoint characters): no backtracking beyond the unit itself.
-_SQLVAL = re.compile(r"'(?:[^'\\]|\\.|'')*'|[^,]+")
+# SQL Server's Unicode literal `N'...'` (after blanks, RE2's `\s` spelled out) is a quoted
+# value too, group 1 its `N`: read as a bare value it was the address `n'a.dupont@free.fr`.
+_SQLVAL = re.compile(r"'(?:[^'\\]|\\.|'')*'|[\t\n\f\r ]*([Nn])'(?:[^'\\]|\\.|'')*'|[^,]+")
 
 
 _HEAD = 4096  # an INSERT's head: the statement up to VALUES, read without its tuples
@@ -65,6 +72,13 @@ def insert_match(s: str) -> Spans | None:
     return re2_match(INSERT, s)
 
 
+def head_name(m: Spans) -> str:
+    """An INSERT head's table as written: the mysqldump name (group 1) or the quoted parts
+    (group 2; never a bare word, so the two never meet)."""
+    g = m.group(1)
+    return g if g is not None else (m.group(2) or "")
+
+
 def _sql_fields(inner: str, base: int) -> list[tuple[str, int]]:
     out = []
     for m in _SQLVAL.finditer(inner):
@@ -72,6 +86,8 @@ def _sql_fields(inner: str, base: int) -> list[tuple[str, int]]:
         v = m.group()
         if v[:1] == "'":
             out.append((v[1:-1].replace("\\'", "'").replace("''", "'"), base + st + 1))
+        elif (q := m.start(1)) >= 0:  # N'...': the text inside, from after its quote
+            out.append((inner[q + 2:m.end() - 1].replace("\\'", "'").replace("''", "'"), base + q + 2))
         else:
             out.append((v, base + st))
     return out
@@ -168,12 +184,12 @@ def sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
                 j += 1
             if j + 1 < len(lines):
                 nm = insert_match(lines[j + 1]) if lines[j + 1][:1] in "IiRr" else None
-                if nm and nm.group(1) == m.group(1) and nm.group(2) == m.group(2):
+                if nm and head_name(nm) == head_name(m) and nm.group(3) == m.group(3):
                     j += 1
                     continue
             break
-    table = (m.group(1) or "").split(".")[-1]
-    head_cols = m.group(2)
+    table = head_name(m).split(".")[-1].strip(" \t`\"[]")
+    head_cols = m.group(3)
     cols = [c.strip().strip("`\"[]") for c in head_cols.split(",")] if head_cols else ctx.tables.get(table, [])
     roles = [role_of(c) for c in cols] if cols else None
 

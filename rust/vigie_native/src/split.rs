@@ -405,8 +405,10 @@ fn insert_re() -> &'static Regex {
     static RX: OnceLock<Regex> = OnceLock::new();
     RX.get_or_init(|| {
         Regex::new(concat!(
-            r#"(?i)^[\t\n\x0C\r ]*(?:INSERT|REPLACE)(?:[\t\n\x0C\r ]+IGNORE)?[\t\n\x0C\r ]+INTO[\t\n\x0C\r ]+"#,
-            r#"[`"\[]?([0-9A-Za-z_.]+?)[`"\]]?[\t\n\x0C\r ]*(?:\(([^)]*)\))?[\t\n\x0C\r ]*VALUES[\t\n\x0C\r ]*"#
+            r#"(?i)^[\t\n\x0C\r ]*(?:INSERT|REPLACE)(?:[\t\n\x0C\r ]+IGNORE)?(?:[\t\n\x0C\r ]+INTO)?[\t\n\x0C\r ]+"#,
+            r#"(?:[`"\[]?([0-9A-Za-z_.]+?)[`"\]]?|((?:\[[^\]\n]*\]|"[^"\n]*"|`[^`\n]*`|[0-9A-Za-z_]+)"#,
+            r#"(?:[\t\n\x0C\r ]*\.[\t\n\x0C\r ]*(?:\[[^\]\n]*\]|"[^"\n]*"|`[^`\n]*`|[0-9A-Za-z_]+))*))"#,
+            r#"[\t\n\x0C\r ]*(?:\(([^)]*)\))?[\t\n\x0C\r ]*VALUES[\t\n\x0C\r ]*"#
         ))
         .expect("insert regex")
     })
@@ -434,8 +436,8 @@ fn insert_head_re(s: &str) -> Option<InsertHead<'_>> {
     let m = c.get(0)?;
     Some(InsertHead {
         end_chars: s[..m.end()].chars().count(),
-        table: c.get(1).map_or("", |g| g.as_str()),
-        columns: c.get(2).map(|g| g.as_str()),
+        table: c.get(1).or(c.get(2)).map_or("", |g| g.as_str()),
+        columns: c.get(3).map(|g| g.as_str()),
     })
 }
 
@@ -479,6 +481,7 @@ fn insert_head_ascii(s: &str) -> Option<Option<InsertHead<'_>>> {
             Err(()) => return None,
         },
     };
+    let kw_end = p;
     let q = blanks(p);
     if q > p {
         match word(q, b"IGNORE") {
@@ -492,19 +495,18 @@ fn insert_head_ascii(s: &str) -> Option<Option<InsertHead<'_>>> {
         return None;
     }
     if q == p {
-        return Some(None);
+        // no blank after INSERT: no head; after IGNORE, the regex may read IGNORE as the name
+        return if p == kw_end { Some(None) } else { None };
     }
+    // from here on, what the mysqldump form does not read goes to the regex (`INTO` left out,
+    // a name in brackets or quotes cut by dots): a head it reads is the regex's first choice
     p = match word(q, b"INTO") {
         Ok(Some(e)) => e,
-        Ok(None) => return Some(None),
-        Err(()) => return None,
+        Ok(_) | Err(()) => return None,
     };
     let q = blanks(p);
-    if !ascii_at(q) {
+    if !ascii_at(q) || q == p {
         return None;
-    }
-    if q == p {
-        return Some(None);
     }
     p = q;
     if matches!(b.get(p), Some(b'`' | b'"' | b'[')) {
@@ -561,7 +563,7 @@ fn insert_head_ascii(s: &str) -> Option<Option<InsertHead<'_>>> {
             Err(()) => return None,
         }
     }
-    Some(None)
+    None
 }
 
 /// `s[:1] in "IiRr"`: the lines `records.sql` tries the INSERT head on (the empty string is in
@@ -577,7 +579,29 @@ fn tuple_re() -> &'static Regex {
 
 fn sqlval_re() -> &'static Regex {
     static RX: OnceLock<Regex> = OnceLock::new();
-    RX.get_or_init(|| Regex::new(r#"'(?:[^'\\]|\\.|'')*'|[^,]+"#).expect("sql value regex"))
+    RX.get_or_init(|| {
+        Regex::new(r#"'(?:[^'\\]|\\.|'')*'|[\t\n\x0C\r ]*([Nn])'(?:[^'\\]|\\.|'')*'|[^,]+"#).expect("sql value regex")
+    })
+}
+
+/// `_SQLVAL`'s second alternative alone, anchored at both ends: a match of `sqlval_re` that
+/// does not start with `'` is an `N'...'` literal exactly when this matches it whole (had the
+/// alternative matched where the match starts, leftmost-first would have taken it).
+fn nquoted_re() -> &'static Regex {
+    static RX: OnceLock<Regex> = OnceLock::new();
+    RX.get_or_init(|| Regex::new(r#"\A[\t\n\x0C\r ]*[Nn]'(?:[^'\\]|\\.|'')*'\z"#).expect("N'' regex"))
+}
+
+/// `sqlval_re`'s match `(s, e)` in `inner` as a value's span: an `N'...'` literal's from its
+/// quote (the value is then read as a quoted one), any other's as found.
+fn value_span(inner: &str, s: usize, e: usize) -> (usize, usize) {
+    let v = &inner[s..e];
+    let t = v.trim_start_matches(['\t', '\n', '\x0c', '\r', ' ']);
+    if matches!(t.as_bytes(), [b'N' | b'n', b'\'', ..]) && nquoted_re().is_match(v) {
+        (e - t.len() + 1, e)
+    } else {
+        (s, e)
+    }
 }
 
 /// `_TUPLE`'s matches in `t` (`find_iter`, leftmost-first), by hand when `t` has no `\\`
@@ -622,8 +646,9 @@ fn tuple_spans_fast(t: &[u8]) -> Option<Vec<(usize, usize)>> {
 
 /// `_SQLVAL`'s matches in a tuple's inside, under `tuple_spans_fast`'s condition (no `\\`, no
 /// `''`): a `'` starts a quoted value up to the next `'` when there is one (the first
-/// alternative wins even where `[^,]+` would be longer), anything else but `,` runs to the
-/// next `,`; a `,` starts no match.
+/// alternative wins even where `[^,]+` would be longer), so do blanks then `N'` or `n'` (SQL
+/// Server's Unicode literal: its span is given from its quote, as `value_span` gives the
+/// regex's), anything else but `,` runs to the next `,`; a `,` starts no match.
 fn value_spans_fast(b: &[u8], out: &mut Vec<(usize, usize)>) {
     let n = b.len();
     let mut i = 0;
@@ -636,6 +661,18 @@ fn value_spans_fast(b: &[u8], out: &mut Vec<(usize, usize)>) {
             if let Some(q) = memchr::memchr(b'\'', &b[i + 1..]) {
                 out.push((i, i + q + 2));
                 i += q + 2;
+                continue;
+            }
+        }
+        // `N'...'` after blanks: the value from its quote (`value_span`)
+        let mut k = i;
+        while k < n && matches!(b[k], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ') {
+            k += 1;
+        }
+        if k + 1 < n && matches!(b[k], b'N' | b'n') && b[k + 1] == b'\'' {
+            if let Some(q) = memchr::memchr(b'\'', &b[k + 2..]) {
+                out.push((k + 1, k + q + 3));
+                i = k + q + 3;
                 continue;
             }
         }
@@ -676,7 +713,7 @@ pub fn sql_tuples(s: &str, pos_chars: usize, base: i64) -> Vec<Vec<(std::borrow:
         if fast.is_some() {
             value_spans_fast(inner.as_bytes(), &mut spans);
         } else {
-            spans.extend(sqlval_re().find_iter(inner).map(|m| (m.start(), m.end())));
+            spans.extend(sqlval_re().find_iter(inner).map(|m| value_span(inner, m.start(), m.end())));
         }
         let mut fields = Vec::with_capacity(spans.len());
         for &(vs, ve) in &spans {
@@ -712,7 +749,7 @@ fn sql_spans_re(tail: &str) -> Vec<((usize, usize), Vec<(usize, usize)>)> {
         .find_iter(tail)
         .map(|m| {
             let inner = &tail[m.start() + 1..m.end() - 1];
-            ((m.start(), m.end()), sqlval_re().find_iter(inner).map(|v| (v.start(), v.end())).collect())
+            ((m.start(), m.end()), sqlval_re().find_iter(inner).map(|v| value_span(inner, v.start(), v.end())).collect())
         })
         .collect()
 }
@@ -740,7 +777,9 @@ mod tests {
                      "values", "VALUE", "Values", " ", "  ", "\t", "\n", "\x0b", "\x0c", "\r", "(", ")", "`", "\"", "[",
                      "]", "users", "my", "v", "V", "a.b", "_", "é", "ſ", "\u{212a}", "x", "1", ",", "'", "a", "VALUESx",
                      "`users`", "(`id`,`email`)", "(a, é)", " VALUES (", "INSERT INTO ", "INSERT IGNORE INTO t ",
-                     "REPLACE INTO `t` (a,b) VALUES ", "INSERT INTO myvalues VALUES ", "insert into [dbo].[t] values"];
+                     "REPLACE INTO `t` (a,b) VALUES ", "INSERT INTO myvalues VALUES ", "insert into [dbo].[t] values",
+                     "[dbo].[Patients]", "\"public\".\"t\"", "[a b]", ".", " . ", "INSERT [dbo].[t] ", "`a`.`b c`",
+                     "([Nom], [Email])", "INSERT t ", "IGNOREx"];
         let mut seed = 11u64;
         let (mut fast, mut matched) = (0, 0);
         for _ in 0..300_000 {
@@ -768,7 +807,7 @@ mod tests {
     #[test]
     fn sql_fast_is_the_regex() {
         let parts = ["(", ")", "'", ",", "1", "a", " ", "é", "\\", "''", "(1,'a')", "'x,y'", "),(", ";", "NULL", "\t",
-                     "\n", "'é)'", "('", "')", "(''", "a'b"];
+                     "\n", "'é)'", "('", "')", "(''", "a'b", "N'", "n'", "N'x'", " N'a,b'", "N", "\r", "(N'é'"];
         let mut seed = 5u64;
         let (mut fast, mut tuples) = (0, 0);
         for _ in 0..200_000 {
