@@ -43,7 +43,9 @@ from tests.test_detect_blind_probe_set3 import (
     grouped,
     ids,
     luhn,
+    report,
     spaced_nir,
+    tally,
     us_date,
 )
 from vigie.config.schema import AttachmentLimits
@@ -992,26 +994,7 @@ def test_stream_chunk_html_line() -> None:
 
 
 def scores() -> dict[str, float]:
-    tp = fn = fp = ctp = cfn = cfp = 0
-    for name, c in CASES.items():
-        missed, false, mc, fc = _score(name)
-        tp, fn, fp = tp + len(c.ids - missed), fn + len(missed), fp + len(false)
-        ctp, cfn, cfp = ctp + len(c.cats - mc), cfn + len(mc), cfp + len(fc)
-    for name in NEGATIVES:
-        strict, cats = _negative_finds(name)
-        fp, cfp = fp + len(strict), cfp + len(cats)
-    return {
-        "recall": tp / (tp + fn),
-        "precision": tp / (tp + fp),
-        "art9_recall": ctp / (ctp + cfn),
-        "art9_precision": ctp / max(1, ctp + cfp),
-        "tp": tp,
-        "fn": fn,
-        "fp": fp,
-        "ctp": ctp,
-        "cfn": cfn,
-        "cfp": cfp,
-    }
+    return tally(CASES, NEGATIVES, _score, _negative_finds)
 
 
 def test_set3b_scores() -> None:
@@ -1022,19 +1005,7 @@ def test_set3b_scores() -> None:
 
 
 def main() -> None:
-    for name in sorted(CASES):
-        missed, false, mc, fc = _score(name)
-        if missed or false or mc or fc:
-            print(f"{name}: missed {sorted(missed)} false {sorted(false)} art9 missed {sorted(mc)} false {sorted(fc)}")
-    for name in sorted(NEGATIVES):
-        if _negative_finds(name) != ([], []):
-            print(f"{name}: false {_negative_finds(name)}")
-    s = scores()
-    print(
-        f"identifiers: recall {s['tp']}/{s['tp'] + s['fn']} = {s['recall']:.3f}, precision {s['tp']}/{s['tp'] + s['fp']} "
-        f"= {s['precision']:.3f}; article 9: recall {s['ctp']}/{s['ctp'] + s['cfn']} = {s['art9_recall']:.3f}, "
-        f"precision {s['ctp']}/{s['ctp'] + s['cfp']} = {s['art9_precision']:.3f}"
-    )
+    report(CASES, NEGATIVES, _score, _negative_finds)
 
 
 if __name__ == "__main__":
