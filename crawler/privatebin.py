@@ -230,16 +230,7 @@ def decrypt_paste(
     associated = json.dumps(adata, separators=(",", ":"), ensure_ascii=False).encode()
     opened = _open(spec, sealed, associated, _secrets(key, passwords))
     if opened is None:
-        if passwords:
-            raise PrivateBinError(
-                "wrong_key",
-                f"neither the link's key nor any of the {len(passwords)} password(s) given beside it opens the paste",
-            )
-        raise PrivateBinError(
-            "no_password",
-            "the link's key does not open the paste: it needs a password (none "
-            "was given beside the link), or the key is wrong",
-        )
+        raise _unopened(passwords)
     plain, rank = opened
     if spec.compression == "zlib":
         plain = _inflate(plain, max_plain_bytes)
@@ -251,6 +242,20 @@ def decrypt_paste(
     attachment, name = _attachment(message, max_bytes)
     burn = isinstance(adata, list) and adata[3] == 1  # (checked by _spec)
     return DecryptedPaste(str(message.get("paste", "")), attachment, name, burn, rank)
+
+
+def _unopened(passwords: Sequence[str]) -> PrivateBinError:
+    """Neither the key nor a password opened the paste (both formats say it alike)."""
+    if passwords:
+        return PrivateBinError(
+            "wrong_key",
+            f"neither the link's key nor any of the {len(passwords)} password(s) given beside it opens the paste",
+        )
+    return PrivateBinError(
+        "no_password",
+        "the link's key does not open the paste: it needs a password (none "
+        "was given beside the link), or the key is wrong",
+    )
 
 
 def _open(spec: _Spec, sealed: bytes, associated: bytes, secrets: Iterator[bytes]) -> tuple[bytes, int] | None:
@@ -380,16 +385,7 @@ def _decrypt_v1(
         None,
     )
     if found is None:
-        if passwords:
-            raise PrivateBinError(
-                "wrong_key",
-                f"neither the link's key nor any of the {len(passwords)} password(s) given beside it opens the paste",
-            )
-        raise PrivateBinError(
-            "no_password",
-            "the link's key does not open the paste: it needs a password (none "
-            "was given beside the link), or the key is wrong",
-        )
+        raise _unopened(passwords)
     rank, secret, opened = found
     text = _v1_text(opened, max_plain_bytes)
     meta = doc.get("meta")
