@@ -17,10 +17,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from pbincli.format import Paste
 
 from tests import cli_fork
 from tests.fixtures.forum import REPO, test_keys_env
+from tests.fixtures.tor import serve_local
 from tests.test_crawl_identity import POST_SELECTORS, MiniSite
 from tests.test_privatebin import ITERATIONS, v1_answer
 
@@ -125,10 +125,8 @@ class PrivateBinServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server = serve_local(Handler)
         self.url = f"http://127.0.0.1:{server.server_address[1]}"
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
         try:
             yield self
         finally:
