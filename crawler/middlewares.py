@@ -248,7 +248,18 @@ class TruncatedPageMiddleware:
         return response
 
 
-class HostileMarkupMiddleware:
+class _CountingMiddleware:
+    """A page middleware that only needs the crawl's stats, to count what it changed."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(_stats(crawler))
+
+
+class HostileMarkupMiddleware(_CountingMiddleware):
     """Start tags cut after their MAX_ATTRIBUTES-th attribute, before anything parses the page.
 
     Every page a spider reads goes through libxml2 (Scrapy's selectors, the wall detectors), whose
@@ -261,13 +272,6 @@ class HostileMarkupMiddleware:
     HttpCompressionMiddleware (590) and the middlewares that read pages (walls, 60), so it sees
     the decompressed page before they do.
     """
-
-    def __init__(self, stats: StatsCollector) -> None:
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(_stats(crawler))
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
         if (not isinstance(response, TextResponse) or isinstance(response, XmlResponse)
@@ -283,20 +287,13 @@ class HostileMarkupMiddleware:
         return response.replace(body=text.encode("utf-8", "surrogatepass"), encoding="utf-8")
 
 
-class CharsetMiddleware:
+class CharsetMiddleware(_CountingMiddleware):
     """A page declared in an encoding no browser reads (`crawler._charset`: `utf-32`, EBCDIC, UTF-16
     for bytes without a NUL) is read as a browser would read it, before anything parses it: its
     `<meta>` declaration, else UTF-8, else windows-1252. Counted (`vigie/pages/charset_ignored`, in
     the crawl summary's `refused`) and logged. Attachments keep their bytes (the indexer decodes
     them itself). Placed after decompression (590), before the middlewares that read the page
     (`DenseMarkupMiddleware`, 587)."""
-
-    def __init__(self, stats: StatsCollector) -> None:
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(_stats(crawler))
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
         if not isinstance(response, TextResponse) or request.meta.get("vigie_kind") == "file":
