@@ -39,6 +39,7 @@ import hashlib
 import html
 import json
 import re
+import threading
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -52,8 +53,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESCCM, AESGCM
 from crawler import CrawlerError
 
 __all__ = [
+    "CRAWL_ITERATIONS",
     "MAX_ITERATIONS",
     "DecryptedPaste",
+    "KdfBudget",
     "PrivateBinError",
     "PrivateBinLink",
     "b58decode",
@@ -66,6 +69,9 @@ __all__ = [
 # client 600,000; one try at a million costs about 0.3 s of CPU here, and a paste is tried once
 # per candidate password (at most 1 + archive_passwords.MAX_CANDIDATES).
 MAX_ITERATIONS = 1_000_000
+# PBKDF2 iterations one crawl spends on PrivateBin pastes at most, every try of every paste
+# together (`KdfBudget`): 2,000 pastes at PrivateBin's 100,000, about 40 CPU-seconds here.
+CRAWL_ITERATIONS = 200_000_000
 # a paste id: 16 hex digits (PrivateBin's, and ZeroBin's)
 _PASTE_ID = re.compile(r"[0-9a-f]{16}")
 _B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -92,6 +98,33 @@ class PrivateBinError(CrawlerError):
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
         self.kind = kind
+
+
+class KdfBudget:
+    """The PBKDF2 iterations a crawl may still spend on pastes, shared by its decryption threads.
+
+    Why: the answer chooses the count, and whether any key opens it. A paste no key opens, at
+    `MAX_ITERATIONS` with four passwords posted beside its link, cost a CPU-second for an answer
+    of 362 bytes, eight links a post: any forum member posting such links (to pastes on an
+    instance the operator lists, where anyone may paste) held the source's crawl for as long as
+    they kept posting, and the leaks posted beside them waited (round 11 of the attacker's
+    review). Each try is charged before it runs; once the budget is spent, a paste is refused
+    (`iterations`) without a PBKDF2."""
+
+    def __init__(self, total: int = CRAWL_ITERATIONS) -> None:
+        self.total = total
+        self.spent = 0
+        self._lock = threading.Lock()
+
+    def charge(self, iterations: int) -> None:
+        with self._lock:
+            if self.spent + iterations > self.total:
+                raise PrivateBinError(
+                    "iterations",
+                    f"this crawl's PBKDF2 budget for PrivateBin pastes ({self.total:,} iterations) is spent "
+                    f"({self.spent:,}; this try asks {iterations:,}): refused (the pastes choose what they cost)",
+                )
+            self.spent += iterations
 
 
 @dataclass(frozen=True)
@@ -192,13 +225,15 @@ def decrypt_paste(
     max_bytes: int,
     max_plain_bytes: int,
     max_iterations: int = MAX_ITERATIONS,
+    budget: KdfBudget | None = None,
 ) -> DecryptedPaste:
     """The paste a PrivateBin JSON answer (`GET /?<id>` with `X-Requested-With:
     JSONHttpRequest`) holds, decrypted with `key` (the link's, `PrivateBinLink.key`), then with
     `key` + each of `passwords` in turn when the key alone does not open it.
 
     `max_bytes` bounds the ciphertext (and the attachment once decoded), `max_plain_bytes` the
-    plaintext once inflated. Raises `PrivateBinError` (see its `kind`)."""
+    plaintext once inflated; `budget`, when given, is charged each try's iterations (the crawl's
+    one `KdfBudget`). Raises `PrivateBinError` (see its `kind`)."""
     doc = _embedded(answer) or _json(answer, "the answer")
     if isinstance(doc, list) and doc and isinstance(doc[0], dict):  # ZeroBin's page: [paste, comments...]
         doc = doc[0]
@@ -212,7 +247,7 @@ def decrypt_paste(
             "gone", f"the server answered status {status!r} ({shown!r}): no such paste, or expired, burnt or deleted"
         )
     if "data" in doc and "ct" not in doc:
-        return _decrypt_v1(doc, key, passwords, max_bytes, max_plain_bytes, max_iterations)
+        return _decrypt_v1(doc, key, passwords, max_bytes, max_plain_bytes, max_iterations, budget)
     if doc.get("v") != 2:
         raise PrivateBinError("unsupported", f"format version {doc.get('v')!r}: only 2 is read")
     adata, ct = doc.get("adata"), doc.get("ct")
@@ -228,7 +263,7 @@ def decrypt_paste(
         raise PrivateBinError("malformed", "ciphertext shorter than its tag")
     # the associated data is the adata as the browser re-serialises it (JSON.stringify)
     associated = json.dumps(adata, separators=(",", ":"), ensure_ascii=False).encode()
-    opened = _open(spec, sealed, associated, _secrets(key, passwords))
+    opened = _open(spec, sealed, associated, _secrets(key, passwords), budget)
     if opened is None:
         raise _unopened(passwords)
     plain, rank = opened
@@ -258,9 +293,13 @@ def _unopened(passwords: Sequence[str]) -> PrivateBinError:
     )
 
 
-def _open(spec: _Spec, sealed: bytes, associated: bytes, secrets: Iterator[bytes]) -> tuple[bytes, int] | None:
+def _open(
+    spec: _Spec, sealed: bytes, associated: bytes, secrets: Iterator[bytes], budget: KdfBudget | None
+) -> tuple[bytes, int] | None:
     """The plaintext and the rank of the first secret that opens it, or None."""
     for rank, secret in enumerate(secrets):
+        if budget is not None:
+            budget.charge(spec.iterations)
         derived = hashlib.pbkdf2_hmac("sha256", secret, spec.salt, spec.iterations, spec.key_bytes)
         try:
             return AESGCM(derived).decrypt(spec.iv, sealed, associated), rank
@@ -372,7 +411,13 @@ def _embedded(answer: bytes | str) -> Any:
 
 
 def _decrypt_v1(
-    doc: dict[str, Any], key: bytes, passwords: Sequence[str], max_bytes: int, max_plain_bytes: int, max_iterations: int
+    doc: dict[str, Any],
+    key: bytes,
+    passwords: Sequence[str],
+    max_bytes: int,
+    max_plain_bytes: int,
+    max_iterations: int,
+    budget: KdfBudget | None,
 ) -> DecryptedPaste:
     """A format 1 paste (see the module docstring); its attachment (PrivateBin 1.x) too."""
     secrets = [key] + [key + hashlib.sha256(p.encode()).hexdigest().encode() for p in dict.fromkeys(passwords) if p]
@@ -380,7 +425,7 @@ def _decrypt_v1(
         (
             (rank, secret, plain)
             for rank, secret in enumerate(secrets)
-            if (plain := _sjcl(doc.get("data"), secret, max_bytes, max_iterations)) is not None
+            if (plain := _sjcl(doc.get("data"), secret, max_bytes, max_iterations, budget)) is not None
         ),
         None,
     )
@@ -392,8 +437,8 @@ def _decrypt_v1(
     burn = isinstance(meta, dict) and bool(meta.get("burnafterreading"))
     attachment = name = None
     if isinstance(doc.get("attachment"), str):
-        sealed = _sjcl(doc["attachment"], secret, max_bytes, max_iterations)
-        sealed_name = _sjcl(doc.get("attachmentname"), secret, max_bytes, max_iterations)
+        sealed = _sjcl(doc["attachment"], secret, max_bytes, max_iterations, budget)
+        sealed_name = _sjcl(doc.get("attachmentname"), secret, max_bytes, max_iterations, budget)
         if sealed is None:
             raise PrivateBinError("malformed", "the attachment does not open with the paste's key")
         attachment, name = _attachment(
@@ -406,7 +451,9 @@ def _decrypt_v1(
     return DecryptedPaste(text, attachment, name, burn, rank)
 
 
-def _sjcl(data: Any, passphrase: bytes, max_bytes: int, max_iterations: int) -> bytes | None:
+def _sjcl(
+    data: Any, passphrase: bytes, max_bytes: int, max_iterations: int, budget: KdfBudget | None = None
+) -> bytes | None:
     """SJCL's `sjcl.decrypt(passphrase, data)`: the plaintext, or None when it does not open."""
     doc = _json(data, "SJCL's JSON") if isinstance(data, str) else None
     if not isinstance(doc, dict):
@@ -438,6 +485,8 @@ def _sjcl(data: Any, passphrase: bytes, max_bytes: int, max_iterations: int) -> 
     tag = tag_bits // 8
     if not 7 <= len(iv) <= 16 or not salt or len(sealed) < tag:
         raise PrivateBinError("malformed", "SJCL's iv, salt or ct of an unusable length")
+    if budget is not None:
+        budget.charge(iterations)
     derived = hashlib.pbkdf2_hmac("sha256", passphrase, salt, iterations, key_bits // 8)
     try:
         if doc["mode"] == "ccm":  # sjcl.mode.ccm: the nonce is the iv cut to 15 - L bytes

@@ -36,7 +36,7 @@ from scrapy.http import Request
 
 from crawler.attachments import ArchiveBombError, AttachmentError, extension_of
 from crawler.items import VigieItem
-from crawler.privatebin import PrivateBinError, PrivateBinLink, decrypt_paste, find_links, parse_link
+from crawler.privatebin import KdfBudget, PrivateBinError, PrivateBinLink, decrypt_paste, find_links, parse_link
 from crawler.settings import port_of, source_hosts
 from crawler.spiders._files import FileSpider
 from indexer.models import CrawledItem
@@ -72,6 +72,7 @@ class PrivateBinSpider(FileSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pbin_emitted: set[str] = set()
+        self._pbin_budget = KdfBudget()  # the PBKDF2 work this crawl's pastes may cost, all together
         self._pbin_bases: list[tuple[str, str, int, str]] = []
         for url in self.source.privatebin.instances:
             parts = urlsplit(url)
@@ -180,6 +181,7 @@ class PrivateBinSpider(FileSpider):
                 passwords,
                 max_bytes=limits.max_bytes,
                 max_plain_bytes=limits.max_uncompressed_bytes,
+                budget=self._pbin_budget,
             )
         except PrivateBinError as exc:
             self._pbin_count(exc.kind)
