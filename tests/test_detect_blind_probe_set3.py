@@ -1409,7 +1409,6 @@ MISSED: frozenset[str] = frozenset(
     {
         "combolist_hash_plain",  # email:md5:plain (a cracked combo): no password_hash, hash:plain read as the password
         "corsica_nir_and_clinic_siret",  # "SIRET <14 digits>" on the line above the table's header: not found
-        "fullz_pipe_no_header",  # headerless fullz line: dd/mm/yyyy after the name not read as the date of birth
         "ics_agenda_consultations",  # DESCRIPTION:Tél ... - né le ... - suivi VIH: no phone, no date of birth, no health
         "mssql_bracketed_nvarchar",  # a row holding CAST(N'1999-06-21T00:00:00.000' AS DateTime): no tuple (nested parentheses)
         "mysql_extended_insert_escapes",  # 'Allergie \\'pénicilline\\'' (escaped quotes) in a notes column: no health

@@ -424,6 +424,8 @@ def infer_roles(columns: list[list[str]]) -> list[str | None]:
         roles.append(_column_role(vals, regions))
     if "nir" in roles:
         _dob_beside_nir(columns, roles)
+    if "dob" not in roles and sum(1 for r in roles if r in _PERSON_TYPED) >= 2:
+        _dob_of_fullz(columns, roles)
     if "street" in roles:  # five digits beside a street are its postcode, and words after it the city
         for k, col in enumerate(columns):
             vals = [v for v in col if v]
@@ -465,6 +467,48 @@ def _column_role(vals: list[str], regions: frozenset[str]) -> str | None:
         if top + n - 1 - k < need:  # even every value left of the one type cannot reach it
             return None
     return None
+
+
+# the columns that make a header-less block a list of people (a fullz, a customer export)
+_PERSON_TYPED = frozenset({"email", "phone", "nir", "iban", "card", "national_id"})
+_NAME_CELL = re.compile(r"[^\W\d_]+(?:[ '’.-]{1,2}[^\W\d_]+){0,4}")
+_MIN_AGE, _MAX_AGE = 14, 110
+
+
+def _birth_date(v: str, this_year: int) -> str | None:
+    """A cell that is a date alone (no time: a record's creation stamp has one) of someone aged
+    `_MIN_AGE` to `_MAX_AGE`: an order's or an account's date of the last years is none."""
+    if not 8 <= len(v) <= 10 or not v[:1].isdigit() or ":" in v:
+        return None
+    d = _dob(v)
+    return d if d is not None and _MIN_AGE <= this_year - int(d[:4]) <= _MAX_AGE else None
+
+
+def _dob_of_fullz(columns: list[list[str]], roles: list[str | None]) -> None:
+    """A header-less list of people (two columns typed by their values: an e-mail and a phone,
+    a card and an IBAN) with names in words and one column of dates, each a birth of someone
+    aged 14 to 110, not all of one year: that column is their date of birth (a fullz line,
+    `Alice|Fournier|12/07/1984|...|06 13 70 37 01|alice@...`). Two such columns (a birth and
+    a creation date, both old) are left untyped: which is which is unknown."""
+    names = False
+    found = -1
+    this_year = ids._this_year()
+    for k, col in enumerate(columns):
+        if roles[k] is not None:
+            continue
+        vals = [v for v in col if v]
+        if not vals:
+            continue
+        if not names and all(v[0].isupper() and _NAME_CELL.fullmatch(v) for v in vals):
+            names = True
+            continue
+        born = [d for v in vals if (d := _birth_date(v, this_year)) is not None]
+        if len(born) >= 2 and len(born) >= 0.6 * len(vals) and len({d[:4] for d in born}) > 1:
+            if found >= 0:
+                return
+            found = k
+    if names and found >= 0:
+        roles[found] = "dob"
 
 
 def _dob_beside_nir(columns: list[list[str]], roles: list[str | None]) -> None:

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from faker import Faker
 
+from indexer.identifiers import _this_year, canon_dob
 from tests.corpus import values as V
 
 __all__ = [
@@ -390,6 +392,29 @@ def _head(g: _Gen, c: str) -> str:
     return g.r.choice(_HEADER_VARIANTS.get(c, [c]))
 
 
+_NAME_COLUMNS = frozenset({"nom", "prenom", "first_name", "last_name", "surname", "nombre", "apellidos", "nome",
+                           "cognome", "vorname", "nachname", "ville", "city"})
+_DOB_COLUMNS = ("date_naissance", "dob", "fecha_nacimiento", "geburtsdatum", "data_nascita")
+_NAME_WORDS = re.compile(r"[^\W\d_]+(?:[ '’.-]{1,2}[^\W\d_]+){0,4}")
+
+
+def _headerless_births(cols: list[str], recs: list[dict[str, str]]) -> bool:
+    """Whether a header-less dump's dates are its people's births as the detector reads a list of
+    people (indexer.detect.columns._dob_of_fullz): a column of names (words, capitalised), two
+    columns typed by their values (e-mail, phone, NIR, IBAN, card, a Belgian or Swiss number) and
+    dates of whom 60% are of someone aged 14 to 110 this year, not all of one year."""
+    dcol = next((c for c in cols if c in _DOB_COLUMNS), None)
+    if dcol is None:
+        return False
+    typed = sum(1 for c in cols if c.split("_")[0] in ("email", "telephone", "phone", "nir", "iban", "card", "intl")
+                or c in ("numero_national", "avs"))
+    named = any(c in _NAME_COLUMNS and all(rec[c][:1].isupper() and _NAME_WORDS.fullmatch(rec[c]) for rec in recs)
+                for c in cols)
+    isos = [canon_dob(rec[dcol]) or "" for rec in recs]
+    born = [d for d in isos if d and 14 <= _this_year() - int(d[:4]) <= 110]
+    return typed >= 2 and named and len(born) >= max(2, 0.6 * len(recs)) and len({d[:4] for d in born}) > 1
+
+
 def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool | None = None) -> tuple[str, DumpTruth]:
     """One synthetic dump; see the module docstring."""
     g = _Gen(faker_seed)
@@ -428,7 +453,8 @@ def make_dump(kind: str, n_rows: int = 8, faker_seed: int = 0, *, header: bool |
         lines = [pad.join(cell(names[c]) if quote_all else names[c] for c in cols)] if use_header else []
         trailing = r.random() < 0.15  # some exports end some rows with the separator
         lines += [pad.join(cell(rec[c]) for c in cols) + (sep if trailing and r.random() < 0.5 else "") for rec in recs]
-        if not use_header:  # without a header a date is just a date: only typed columns give a DOB
+        if not use_header and not _headerless_births(cols, recs):
+            # without a header a date is just a date, but in a list of people: only typed columns give a DOB
             truth = {x for x in truth if x[0] != "dob"}
     elif kind == "sql_insert":
         table = r.choice(["users", "patients", "clients", "wp_users"])
