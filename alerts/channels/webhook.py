@@ -20,6 +20,7 @@ import socket
 import ssl
 import threading
 import time
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 from alerts.channels import ChannelError
@@ -66,11 +67,11 @@ class WebhookSender:
         host = (parts.hostname or "").rstrip(".")
         if is_ip(host):
             return [host]
-        try:
-            infos = socket.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError, ValueError) as exc:
-            raise ChannelError(f"webhook {_where(url)}: the host did not resolve ({exc})") from None
-        found = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        return self._checked(url, host, _resolve(url, host, parts.port or 443))
+
+    def _checked(self, url: str, host: str, found: list[str] | ChannelError) -> list[str]:
+        if isinstance(found, ChannelError):
+            raise found
         why = address_refusal(host, found, self._allowed, setting="alerts.webhook.allowed_addresses",
                               what="the receiver's DNS pointing the webhook at this machine or its network")
         if why is not None:
@@ -112,25 +113,17 @@ class WebhookSender:
         """`addresses(url)` within `timeout` seconds. Why: the receiver's name is answered by the
         organisation's DNS, which may answer slowly (glibc waits for each server up to its own time-out
         and tries again), and the one delivery worker held every other organisation's alerts
-        meanwhile. The lookup cannot be cut: it goes on in a daemon thread of its own, unused."""
-        answer: list[list[str] | ChannelError] = []
-        done = threading.Event()
-
-        def resolve() -> None:
-            try:
-                answer.append(self.addresses(url))
-            except ChannelError as exc:
-                answer.append(exc)
-            finally:
-                done.set()
-
-        threading.Thread(target=resolve, name="vigie-webhook-dns", daemon=True).start()
-        if not done.wait(timeout) or not answer:
+        meanwhile. The lookup cannot be cut: it goes on in a daemon thread of its own
+        (`_Lookup`), which every later send to the same name joins while it runs."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+        if is_ip(host):
+            return [host]
+        lookup = _Lookup.join(url, host, parts.port or 443)
+        if not lookup.done.wait(timeout) or lookup.answer is None:
             raise ChannelError(f"webhook {_where(url)}: its host did not resolve within {timeout} s "
                                "(alerts.webhook.timeout_seconds)")
-        if isinstance(answer[0], ChannelError):
-            raise answer[0]
-        return answer[0]
+        return self._checked(url, host, lookup.answer)
 
     def _post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
         """One POST, over within `timeout_seconds` whatever the receiver does.
@@ -203,3 +196,55 @@ class WebhookSender:
         finally:
             timer.cancel()
             conn.close()
+
+
+def _resolve(url: str, host: str, port: int) -> list[str] | ChannelError:
+    """The system resolver's addresses for `host`, or the error saying it did not resolve."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, ValueError) as exc:
+        return ChannelError(f"webhook {_where(url)}: the host did not resolve ({exc})")
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class _Lookup:
+    """One system lookup of a receiver's name, in a thread of its own, joined by every send to
+    that name (and port) while it runs; at most MAX_LOOKUPS names at once in this process.
+
+    Why: getaddrinfo cannot be cut, and a name whose DNS never answers held its thread as long
+    as glibc waits (`options timeout:30 attempts:5` and three servers: 450 s), a new thread each
+    time: every delivery attempt, every "test webhook" click once the previous one timed out. An
+    organisation's DNS kept a thread per click and per retry alive (round 11 of the attacker's
+    review); now it keeps one per name it points its receiver at, and past MAX_LOOKUPS names
+    still running a send is refused at once (retried later like any failed delivery)."""
+
+    MAX_LOOKUPS = 32
+    _running: ClassVar[dict[tuple[str, int], _Lookup]] = {}
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.answer: list[str] | ChannelError | None = None
+
+    @classmethod
+    def join(cls, url: str, host: str, port: int) -> _Lookup:
+        key = (host.lower(), port)
+        with cls._lock:
+            lookup = cls._running.get(key)
+            if lookup is not None:
+                return lookup
+            if len(cls._running) >= cls.MAX_LOOKUPS:
+                raise ChannelError(f"webhook {_where(url)}: {len(cls._running)} receivers' names are still being "
+                                   "looked up (their DNS does not answer): not resolved now, tried again later")
+            lookup = cls._running[key] = cls()
+
+        def resolve() -> None:
+            try:
+                lookup.answer = _resolve(url, host, port)
+            finally:
+                with cls._lock:
+                    cls._running.pop(key, None)
+                lookup.done.set()
+
+        threading.Thread(target=resolve, name="vigie-webhook-dns", daemon=True).start()
+        return lookup
