@@ -397,7 +397,8 @@ def _json_body(record: Any, root: Any, forum: ForumSelectors, spec: JsonPosts,
         return raw, Selector(text="<p></p>")
     fragment = _without(Selector(text=f"<div>{raw}</div>"), forum.post.exclude)
     body = fragment.root.find("body")
-    return _unsigned(element_text(body if body is not None else fragment.root), forum.post.signature_line), fragment
+    text = element_text(body if body is not None else fragment.root, keep_lines=forum.post.body_lines)
+    return _unsigned(text, forum.post.signature_line), fragment
 
 
 def each_own(page: Selector, expr: str, read: Callable[[Selector], T]) -> list[T]:
@@ -482,7 +483,7 @@ def _post(post: Selector, url: str, forum: ForumSelectors, fetched_at: datetime)
         post_id=first_text(post, psel.post_id) if psel.post_id else None,
         author=first_text(post, psel.author) if psel.author else None,
         raw_date=reading.raw if reading else None, posted_at=reading.value if reading else None,
-        body=_unsigned(_body(post, psel.body, psel.exclude), psel.signature_line) if psel.body else "",
+        body=_unsigned(_body(post, psel.body, psel.exclude, psel.body_lines), psel.signature_line) if psel.body else "",
         attachments=attachments, attachment_links=len(links),
         attachment_names=download_names(post, url, attachments) if attachments else (),
         keyed_links=keyed_links(post, url))
@@ -520,18 +521,25 @@ def download_names(node: Any, base: str, urls: tuple[str, ...]) -> tuple[tuple[s
     return tuple(names.items())
 
 
-def _body(post: Selector, body: str, exclude: list[str]) -> str:
+def _body(post: Selector, body: str, exclude: list[str], lines: bool = False) -> str:
     """The post's body text with its `exclude` parts taken out. The parts are taken out of a copy
     of the post, then the body is selected in it; a body outside the post's container (bbPress
     prints a post as two sibling blocks, the header with its id and date, then the text: the body
     is `following-sibling::div[1]/...`) is not in that copy, so it is selected in the page and the
-    parts inside it are taken out of a copy of it."""
+    parts inside it are taken out of a copy of it. `lines` (`post.body_lines`): the HTML's own
+    line breaks are lines (a text shown through `white-space: pre-wrap`)."""
     if exclude:
         found = select(post, body)
         first = found[0].root if found else None
         if first is not None and not isinstance(first, str) and not _inside(first, post.root):
-            return _text_without(first, [p.root for expr in exclude for p in select(post, expr)])
-    return first_text(_without(post, exclude), body) or ""
+            return _text_without(first, [p.root for expr in exclude for p in select(post, expr)], lines)
+    if not lines:
+        return first_text(_without(post, exclude), body) or ""
+    found = select(_without(post, exclude), body)
+    if not found:
+        return ""
+    root = found[0].root
+    return root.strip() if isinstance(root, str) else element_text(root, keep_lines=True)
 
 
 def _inside(el: Any, ancestor: Any) -> bool:
@@ -543,9 +551,9 @@ def _inside(el: Any, ancestor: Any) -> bool:
     return False
 
 
-def _text_without(root: Any, parts: list[Any]) -> str:
+def _text_without(root: Any, parts: list[Any], lines: bool = False) -> str:
     """The text of `root` without those of `parts` that are inside it, on a copy (each part found in
-    the copy by its path of child positions from `root`)."""
+    the copy by its path of child positions from `root`); `lines` as `_body`'s."""
     paths = []
     for part in parts:
         path, node = [], part
@@ -565,7 +573,7 @@ def _text_without(root: Any, parts: list[Any]) -> str:
     for target in targets:
         if target.getparent() is not None:
             _take_out(target)
-    return element_text(copy)
+    return element_text(copy, keep_lines=lines)
 
 
 # A signature's size at most, in lines and characters, for `post.signature_line`: engines cap it

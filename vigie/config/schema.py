@@ -1096,6 +1096,14 @@ class PostSelectors(Strict):
         "body, when what follows is a signature's size (at most 10 lines and 1,000 characters); a longer tail is "
         "kept whole, so a separator typed in a post cannot hide a dump after it.",
     )
+    body_lines: bool = Field(
+        default=False, examples=[True],
+        description="Whether the line breaks written in the body's HTML are lines of the post: for an engine that "
+        "shows a text as it was typed through its style sheet (`white-space: pre-wrap`) instead of `<br>`, as "
+        "HyperKitty shows a mail (a dump's rows are lines, a signature's `-- ` a line of its own). Default: "
+        "`false`, newlines in the HTML are spaces, as a browser shows them without such a style (a page's "
+        "markup is indented with them).",
+    )
     from_json: JsonPosts | None = Field(
         default=None, description="Post fields read from JSON embedded in the page (docs/sources.md, \"Posts in "
         "the page's JSON\"); unset means the HTML alone.",
