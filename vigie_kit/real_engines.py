@@ -31,8 +31,9 @@ from vigie_kit.engine_sites.paste_sites import PASTE_BUILDERS
 from vigie_kit.ports import free_port
 from vigie_kit.synthetic import Synth
 
-__all__ = ["ENGINES", "FORUM_ENGINES", "PASTE_ENGINES", "RealEngineError", "RealPasteSite", "RealSite", "TruthPaste",
-           "TruthPost", "engine_python", "installed", "paste_content", "real_forum", "real_paste", "site_content"]
+__all__ = ["ARCHIVE_ENGINES", "ENGINES", "FORUM_ENGINES", "PASTE_ENGINES", "RealEngineError", "RealPasteSite",
+           "RealSite", "TruthPaste", "TruthPost", "engine_python", "installed", "paste_content", "real_forum",
+           "real_paste", "site_content"]
 
 REPO = Path(__file__).resolve().parents[1]
 ENGINES_DIR = REPO / ".cache" / "engines"
@@ -41,7 +42,10 @@ SCRIPTS = Path(__file__).resolve().parent / "engine_sites"
 FORUM_ENGINES = {"spirit": "django-spirit==0.14.3", "flaskbb": "flaskbb==2.2.0", "machina": "django-machina==1.3.1",
                  "pybbm": "pybbm==0.19.0", "misago": "misago==0.39.6"}
 PASTE_ENGINES = {"pinnwand": "pinnwand==1.5.0", "dpaste": "dpaste==3.5", "bepasty": "bepasty==1.2.2"}
-ENGINES = {**FORUM_ENGINES, **PASTE_ENGINES}
+# mail archives: threads of mails, built like a forum (real_forum) but ids that are no numbers
+# (tests/test_real_hyperkitty.py)
+ARCHIVE_ENGINES = {"hyperkitty": "hyperkitty==1.3.12"}
+ENGINES = {**FORUM_ENGINES, **PASTE_ENGINES, **ARCHIVE_ENGINES}
 PASSWORD = "engine-demo-pw-5Rq"  # the synthetic accounts' password (throwaway sites on loopback)
 
 
@@ -62,6 +66,8 @@ class TruthPost:
     posted_at: datetime  # UTC, as stored
     planted: dict[str, list[str]]  # identifiers of its synthetic patients dump, if it carries one
     absent: tuple[str, ...] = ()  # text the engine shows with the post that is no part of it (a signature)
+    page_id: str | None = None  # the id its page shows, when that is not `id` (HyperKitty's Message-ID hash)
+    files: tuple[str, ...] = ()  # the names of the files attached to it
 
 
 @dataclass
@@ -278,10 +284,21 @@ def _flaskbb_site(python: Path, root: Path, content: dict[str, Any], per_page: i
             "--host", "127.0.0.1", "--port", "{port}"], raw
 
 
+def _hyperkitty_site(python: Path, root: Path, content: dict[str, Any], _per_page: int,
+                     _stack: ExitStack) -> tuple[list[str], Any]:
+    """A Django project for HyperKitty (vigie_kit/engine_sites/hyperkitty_site.py), its mails
+    archived through HyperKitty's own `add_to_list`; it pages thread listings by 10 (no setting
+    changes that: the content has more threads a list instead) and shows a thread's mails on one page."""
+    return _django_site(python, root, content, "hyperkitty_site.py", {})
+
+
 _BUILDERS = {"spirit": _spirit_site, "flaskbb": _flaskbb_site, "machina": _machina_site, "pybbm": _pybbm_site,
-             "misago": _misago_site}
+             "misago": _misago_site, "hyperkitty": _hyperkitty_site}
 # where each engine's forum index is (the start URL of its source YAML)
-INDEX = {"spirit": "/", "flaskbb": "/", "machina": "/forum/", "pybbm": "/forum/", "misago": "/"}
+INDEX = {"spirit": "/", "flaskbb": "/", "machina": "/forum/", "pybbm": "/forum/", "misago": "/",
+         "hyperkitty": "/hyperkitty/"}
+# site_content's shape where the default does not page an engine's listings (HyperKitty: 10 threads a page)
+CONTENT = {"hyperkitty": {"boards": 2, "threads": 11}}
 
 
 @contextmanager
@@ -295,7 +312,7 @@ def real_forum(engine: str, *, seed: int = 7, per_page: int = 4) -> Iterator[Rea
     process = None
     stack = ExitStack()  # what a site needs beside its server (a database server), closed last
     try:
-        content = site_content(seed, per_page=per_page)
+        content = site_content(seed, per_page=per_page, **CONTENT.get(engine, {}))
         command, raw = _BUILDERS[engine](python, root, content, per_page, stack)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
@@ -315,7 +332,8 @@ def real_forum(engine: str, *, seed: int = 7, per_page: int = 4) -> Iterator[Rea
                            excerpt=r.get("excerpt") or written[r["key"]]["excerpt"],
                            posted_at=datetime.fromisoformat(r["posted_at"]).astimezone(UTC),
                            planted=written[r["key"]]["planted"] if r["key"] else {},
-                           absent=tuple(a for a in r.get("absent", ()) if a)) for r in raw]
+                           absent=tuple(a for a in r.get("absent", ()) if a), page_id=r.get("page_id"),
+                           files=tuple(r.get("files", ()))) for r in raw]
         yield RealSite(engine, url, posts, root, log)
     finally:
         if process is not None:
@@ -469,7 +487,7 @@ def main(argv: list[str]) -> int:
     Misago took ~80 s each in the suite's first run)."""
     failed = 0
     for engine in argv:
-        if engine not in FORUM_ENGINES or installed(engine):
+        if engine not in FORUM_ENGINES | ARCHIVE_ENGINES or installed(engine):
             continue
         try:
             with real_forum(engine):
