@@ -1,8 +1,9 @@
 """Leaks at rest: the clustering state and the leaks, in SQLite tables beside the fragments.
 
     leak_fragments  one row per fragment holding records: its leak, masked provenance, counts
-    leak_records    (record hash, fragment): the keyed record index (exact confirmation)
-    leak_bands      (band, min value, fragment): the MinHash LSH bands (candidates)
+    leak_records    (record hash, fragment): the keyed record index
+    leak_bands      (band, min value, fragment): the MinHash LSH bands
+    leak_records_by_leak, leak_bands_by_leak  the same per leak, each once (see below)
     leaks           one row per leak: first seen, distinct records, the aggregate as JSON
     leak_aliases    merged leak id -> the leak it was merged into
 
@@ -15,6 +16,15 @@ while ES is down is written by a later `flush_mirror`. Record hashes are keyed
 
 `add` is idempotent (a fragment already placed changes nothing) and runs in one IMMEDIATE
 transaction, so two processes ingesting at once queue instead of racing on a merge.
+
+A placement costs what the new fragment holds, not what its leak holds. Read per fragment, the
+candidates (every fragment of a leak sharing a band minimum with the new one), the shared counts
+(every fragment holding one of its records) and the aggregate (all the leak's fragments) grew
+with the leak: one leak growing by 2,000 fragments in one item took 73 s of CPU, quadratic. The
+candidates and shared counts are read from the per-leak tables (a band or record once per leak,
+rewritten on a merge), and a fragment joining one leak adds its new records to the leak's count
+(`shared` is what it already held); a new leak or a merge is counted from its fragments. A store
+written before these tables existed fills them once, when opened.
 """
 
 from __future__ import annotations
@@ -70,6 +80,21 @@ CREATE INDEX IF NOT EXISTS leaks_first_seen ON leaks (first_seen DESC);
 CREATE TABLE IF NOT EXISTS leak_aliases (alias TEXT PRIMARY KEY, leak_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS leak_mirror_pending (leak_id TEXT PRIMARY KEY);
 """
+# the records and bands per leak, each once (the placement's reads: see the module docstring);
+# filled from the per-fragment tables in the transaction that creates them (a store written before)
+_BY_LEAK = """
+CREATE TABLE leak_records_by_leak (
+    leak_id TEXT NOT NULL, hash INTEGER NOT NULL, PRIMARY KEY (leak_id, hash)
+) WITHOUT ROWID;
+CREATE TABLE leak_bands_by_leak (
+    band INTEGER NOT NULL, value INTEGER NOT NULL, leak_id TEXT NOT NULL, PRIMARY KEY (band, value, leak_id)
+) WITHOUT ROWID;
+CREATE INDEX leak_bands_by_leak_leak ON leak_bands_by_leak (leak_id);
+INSERT OR IGNORE INTO leak_records_by_leak
+    SELECT f.leak_id, r.hash FROM leak_records r JOIN leak_fragments f ON f.fragment_id = r.fragment_id;
+INSERT OR IGNORE INTO leak_bands_by_leak
+    SELECT b.band, b.value, f.leak_id FROM leak_bands b JOIN leak_fragments f ON f.fragment_id = b.fragment_id;
+"""
 
 
 class LeakMirror(Protocol):
@@ -110,6 +135,10 @@ class SqliteLeakStore:
     def __init__(self, path: Path | str, mirror: LeakMirror | None = None) -> None:
         self._db = connect(path)
         self._db.executescript(_SCHEMA)
+        with transaction(self._db) as db:
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'leak_bands_by_leak'").fetchone() is None:
+                for statement in filter(str.strip, _BY_LEAK.split(";")):
+                    db.execute(statement)
         self._lock = threading.Lock()
         self._mirror = mirror
         self._mirror_down = False
@@ -142,7 +171,8 @@ class SqliteLeakStore:
         if row is not None:
             return AddResult(self._resolve(row[0]), False)
         keys = bands(signature(records))
-        decision = decide(len(records), self._candidates(db, keys, records), lambda a, b: self._both(db, a, b))
+        candidates = self._candidates(db, keys, records)
+        decision = decide(len(records), candidates, lambda a, b: self._both(db, a, b))
         db.execute("DELETE FROM _query")
         leak_id = decision.join or leak_id_for(doc.id)
         seen = doc.posted_at or doc.fetched_at or datetime.now(UTC)
@@ -155,10 +185,23 @@ class SqliteLeakStore:
         db.executemany("INSERT OR IGNORE INTO leak_bands VALUES (?, ?, ?)", ((b, v, doc.id) for b, v in keys))
         for other in decision.merge:
             db.execute("UPDATE leak_fragments SET leak_id = ? WHERE leak_id = ?", (leak_id, other))
+            for table, cols in (("leak_records_by_leak", "?, hash"), ("leak_bands_by_leak", "band, value, ?")):
+                db.execute(f"INSERT OR IGNORE INTO {table} SELECT {cols} FROM {table} WHERE leak_id = ?",
+                           (leak_id, other))
+                db.execute(f"DELETE FROM {table} WHERE leak_id = ?", (other,))
             db.execute("UPDATE leak_aliases SET leak_id = ? WHERE leak_id = ?", (leak_id, other))
             db.execute("INSERT OR REPLACE INTO leak_aliases VALUES (?, ?)", (other, leak_id))
             db.execute("DELETE FROM leaks WHERE id = ?", (other,))
-        self._refresh(db, leak_id)
+        db.executemany("INSERT OR IGNORE INTO leak_records_by_leak VALUES (?, ?)", ((leak_id, h) for h in records))
+        db.executemany("INSERT OR IGNORE INTO leak_bands_by_leak VALUES (?, ?, ?)", ((b, v, leak_id) for b, v in keys))
+        if decision.join is not None and not decision.merge:
+            # joined one leak: its aggregate grows by the records it did not hold (`shared`, the
+            # exact count of the fragment's records already in it, was taken for the decision)
+            shared = next(c.shared for c in candidates if c.leak_id == leak_id)
+            db.execute("UPDATE leaks SET record_count = record_count + ?, first_seen = MIN(first_seen, ?) "
+                       "WHERE id = ?", (len(records) - shared, _us(seen), leak_id))
+        else:  # a new leak (one fragment), or a merge (rare): counted from the fragments
+            self._refresh(db, leak_id)
         if self._mirror is not None:
             db.execute("INSERT OR IGNORE INTO leak_mirror_pending VALUES (?)", (leak_id,))
         return AddResult(leak_id, True, decision.merge)
@@ -190,23 +233,20 @@ class SqliteLeakStore:
     def _candidates(self, db: sqlite3.Connection, keys: list[tuple[int, int]], records: set[int]) -> list[Candidate]:
         # one statement for the 128 bands, not one each (~130 us less a fragment); CROSS JOIN keeps
         # the bands the outer loop, so each is a primary-key search (a plain IN scans the table)
-        frags = {r[0] for r in db.execute(
-            f"WITH q(band, value) AS (VALUES {','.join(['(?,?)'] * len(keys))}) SELECT DISTINCT b.fragment_id "
-            "FROM q CROSS JOIN leak_bands b ON b.band = q.band AND b.value = q.value", [x for k in keys for x in k])}
+        leaks = {r[0] for r in db.execute(
+            f"WITH q(band, value) AS (VALUES {','.join(['(?,?)'] * len(keys))}) SELECT DISTINCT b.leak_id "
+            "FROM q CROSS JOIN leak_bands_by_leak b ON b.band = q.band AND b.value = q.value",
+            [x for k in keys for x in k])}
         db.execute("CREATE TEMP TABLE IF NOT EXISTS _query (hash INTEGER PRIMARY KEY)")
         db.execute("DELETE FROM _query")
-        if not frags:
+        if not leaks:
             return []
-        leaks: set[str] = set()
-        for chunk in _chunks(sorted(frags), 500):
-            leaks.update(r[0] for r in db.execute(
-                f"SELECT DISTINCT leak_id FROM leak_fragments WHERE fragment_id IN ({_marks(chunk)})", chunk))
         db.executemany("INSERT OR IGNORE INTO _query VALUES (?)", ((h,) for h in records))
         out = []
         for leak_id in sorted(leaks):
             (shared,) = db.execute(
-                "SELECT COUNT(DISTINCT q.hash) FROM _query q JOIN leak_records r ON r.hash = q.hash "
-                "JOIN leak_fragments f ON f.fragment_id = r.fragment_id WHERE f.leak_id = ?", (leak_id,)).fetchone()
+                "SELECT COUNT(*) FROM _query q CROSS JOIN leak_records_by_leak r ON r.leak_id = ? AND r.hash = q.hash",
+                (leak_id,)).fetchone()
             size, first = db.execute("SELECT record_count, first_seen FROM leaks WHERE id = ?", (leak_id,)).fetchone()
             out.append(Candidate(leak_id, shared, size, first))
         return out
@@ -214,8 +254,7 @@ class SqliteLeakStore:
     @staticmethod
     def _both(db: sqlite3.Connection, a: str, b: str) -> int:
         """How many of the new fragment's records (the `_query` table) are in both leaks."""
-        held = ("EXISTS (SELECT 1 FROM leak_records r JOIN leak_fragments f ON f.fragment_id = r.fragment_id "
-                "WHERE r.hash = q.hash AND f.leak_id = ?)")
+        held = "EXISTS (SELECT 1 FROM leak_records_by_leak r WHERE r.leak_id = ? AND r.hash = q.hash)"
         (n,) = db.execute(f"SELECT COUNT(*) FROM _query q WHERE {held} AND {held}", (a, b)).fetchone()
         return int(n)
 
@@ -235,9 +274,7 @@ class SqliteLeakStore:
         if not rows:
             return None
         appearances = tuple(LeakAppearance(r[0], r[1], r[2], r[3], _dt(r[4]), _dt(r[5]), r[6]) for r in rows)
-        (records,) = db.execute(
-            "SELECT COUNT(DISTINCT r.hash) FROM leak_records r JOIN leak_fragments f "
-            "ON f.fragment_id = r.fragment_id WHERE f.leak_id = ?", (leak_id,)).fetchone()
+        (records,) = db.execute("SELECT COUNT(*) FROM leak_records_by_leak WHERE leak_id = ?", (leak_id,)).fetchone()
         types: dict[str, int] = {}
         categories: set[str] = set()
         for r in rows:
