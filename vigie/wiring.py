@@ -294,6 +294,9 @@ def start_tor(tor: TorSettings, data_dir: Path, *, needed: bool, long_running: b
     - not `needed` (no tor source, or the operator named a SOCKS proxy): None;
     - `mode: launch` with something already listening on the SOCKS port (the service's tor,
       seen from its crawl subprocess): None, that tor is used as it is, never launched twice;
+      unless the listener is another account's, or something listens on the control port: then
+      the tor launched binds ports of its own choosing (`auto_ports`; the caller crawls through
+      `controller.settings.socks_port`);
     - `mode: launch`: launch tor under `<data_dir>/tor` and wait for bootstrap. Failures raise
       `TorError` (a `CrawlerError`): the operator asked Vigie to run it;
     - `mode: external`, `long_running` (the service): attach to the control port for NEWNYM and
@@ -307,13 +310,22 @@ def start_tor(tor: TorSettings, data_dir: Path, *, needed: bool, long_running: b
     if not needed or (tor.mode == "external" and not long_running):
         return None
     peers = peers if peers is not None else TrustedPeers.default()
-    if tor.mode == "launch" and not auto_ports and _socks_listening(tor.socks_host, tor.socks_port):
-        problem = TorController(tor, Path("."), peers=peers).socks_owner_problem()
-        if problem is not None:  # not a tor of ours: a squatter would see every onion crawled
-            logger.error("tor: {}", problem)
-            raise TorError(problem)
-        logger.info("tor already listens on {}:{}; using it", tor.socks_host, tor.socks_port)
-        return None
+    if tor.mode == "launch" and not auto_ports:
+        squatted = None
+        if _socks_listening(tor.socks_host, tor.socks_port):
+            squatted = TorController(tor, Path("."), peers=peers).socks_owner_problem()
+            if squatted is None:
+                logger.info("tor already listens on {}:{}; using it", tor.socks_host, tor.socks_port)
+                return None
+        elif _socks_listening("127.0.0.1", tor.control_port):
+            squatted = f"something already listens on tor's control port 127.0.0.1:{tor.control_port}"
+        if squatted is not None:
+            # not a tor of ours (a squatter would see every onion crawled): it is not used, and it
+            # does not stop tor sources either, as it did (round 11 of the attacker's review): our
+            # tor binds ports of its own choosing, which the caller reads from the controller
+            logger.warning("tor: {}; the tor launched now binds free ports of its own choosing instead "
+                           "(tor.socks_port and tor.control_port are taken)", squatted)
+            auto_ports = True
     controller = TorController(tor, ensure_data_dir(data_dir), on_progress=on_progress, peers=peers,
                                auto_ports=auto_ports)
     try:

@@ -110,6 +110,8 @@ def crawl(
         console.print("[dim]tor.mode launch: starting tor for this crawl unless one already listens...[/]")
     tor = wiring.start_tor(rt.config.global_config.tor, data_dir, needed=needs_tor,
                            peers=wiring.trusted_peers(rt.config))
+    if tor is not None and tor.auto_ports:  # the configured ports were taken: our tor chose its own
+        socks = (tor.settings.socks_host, tor.settings.socks_port)
     try:
         if no_index:
             summary = crawl_now(None)

@@ -270,9 +270,13 @@ class VigieService:
                     {k: summary.get(k) for k in ("pages", "posts", "files", "fragments", "errors") if k in summary})
 
     def _default_crawl_command(self, source: str, summary_path: Path) -> list[str]:
-        return [sys.executable, "-m", "vigie", "--log-json", "crawl", source,
-                "--config", str(self.config_dir), "--data-dir", str(self.data_dir),
-                "--summary-json", str(summary_path), "--quiet"]
+        cmd = [sys.executable, "-m", "vigie", "--log-json", "crawl", source,
+               "--config", str(self.config_dir), "--data-dir", str(self.data_dir),
+               "--summary-json", str(summary_path), "--quiet"]
+        tor = self._tor
+        if tor is not None and tor.auto_ports:  # the configured ports were taken (vigie.wiring.start_tor)
+            cmd += ["--tor-socks", f"{tor.settings.socks_host}:{tor.settings.socks_port}"]
+        return cmd
 
     def _on_max_instances(self, event: JobEvent) -> None:
         logger.info("crawl {} is still running; this run is skipped (no overlap)", event.job_id)
