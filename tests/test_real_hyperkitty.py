@@ -2,32 +2,37 @@
 operator-written YAML alone (tests/data/sources/real-hyperkitty.yaml; no engine code in the
 crawler): HyperKitty from its own pinned venv (scripts/engines.sh), a fresh archive whose mails
 went through HyperKitty's own `add_to_list` (vigie_kit/engine_sites/hyperkitty_site.py), served
-by Django's server on 127.0.0.1, crawled twice by the real `vigie crawl`, and every mail compared
-with what HyperKitty stored: its Message-ID hash, author, thread, list, date (the senders' Paris
-clock read back to UTC), text without the mail it quotes nor its signature, and the dump sent as
-a CSV attachment downloaded and found in the store. Two lists of 11 threads: each list's listing
-has a second page (HyperKitty shows 10 threads a page).
+by Django's server on 127.0.0.1, crawled by the real `vigie crawl`, and every mail compared with
+what HyperKitty stored: its Message-ID hash, author, thread, list, date (the senders' Paris clock
+read back to UTC), text without the mail it quotes nor its signature, and the dump sent as a CSV
+attachment downloaded and found in the store. Two lists of 11 threads: each list's listing has a
+second page (HyperKitty shows 10 threads a page). Then a new mail answers one thread, and a
+second crawl fetches that thread alone (its last activity, the YAML's `thread_marker`, changed)
+and emits that mail alone.
 
 Skipped (with the reason) only when HyperKitty's venv is absent: scripts/engines.sh makes it.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from tests.fixtures.forum import CrawlRun, crawl, test_keys_env
 from tests.test_real_engines import real_config
-from vigie_kit.real_engines import ARCHIVE_ENGINES, RealSite, engine_python, real_forum
+from vigie_kit.real_engines import ARCHIVE_ENGINES, RealSite, TruthPost, archive_reply, engine_python, real_forum
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("real-hyperkitty")]
 
 ENGINE = "hyperkitty"
-Crawled = tuple[RealSite, CrawlRun, CrawlRun, Path]
+Crawled = tuple[RealSite, CrawlRun, CrawlRun, Path, TruthPost, list[str]]
+# a thread page in the engine's own request log (Django's runserver)
+THREAD_PAGE = re.compile(r'"GET (/hyperkitty/list/[^/ ]+/thread/\w+/)\?noscript HTTP')
 
 
 @pytest.fixture(scope="module")
@@ -40,14 +45,21 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
         root = tmp_path_factory.mktemp("real-hyperkitty")
         config = real_config(root / "config", ENGINE, site.url)
         first = crawl(config, root / "data", f"real-{ENGINE}", timeout=240)
+        # a mail answering the second list's oldest thread, on its listing's page 2 until then
+        # (written after Paris went to summer time)
+        to = next(p for p in site.posts if p.board == site.posts[-1].board)
+        since = site.log.stat().st_size
+        reply = archive_reply(site, to, "Lot suivant en ligne demain soir.\nMême format.",
+                              datetime(2026, 4, 1, 16, 5, tzinfo=UTC), author=to.author)
         second = crawl(config, root / "data", f"real-{ENGINE}", timeout=240)
+        served = THREAD_PAGE.findall(site.log.read_text(encoding="utf-8", errors="replace")[since:])
         print(f"\n[{ENGINE}] site built in {built:.1f}s; {len(first.posts())} mails crawled, "
               f"{time.monotonic() - started - built:.1f}s for both crawls")
-        yield site, first, second, root / "data"
+        yield site, first, second, root / "data", reply, served
 
 
 def test_every_mail_once_with_author_thread_list_date_and_text(crawled: Crawled) -> None:
-    site, run, _, _ = crawled
+    site, run, *_ = crawled
     assert run.returncode == 0, run.stderr[-3000:]
     ids = [str(item["post_id"]) for item in run.posts()]
     assert len(ids) == len(set(ids)), "a mail was emitted twice"
@@ -72,7 +84,7 @@ def test_every_mail_once_with_author_thread_list_date_and_text(crawled: Crawled)
 def test_quotes_and_signatures_are_there_to_leave_out(crawled: Crawled) -> None:
     """The comparison above means something: replies quote the mail they answer and two
     authors sign theirs, and that text is on the pages crawled."""
-    site, _, _, _ = crawled
+    site, *_ = crawled
     absent = [a for p in site.posts for a in p.absent]
     assert sum("membre depuis" in a for a in absent) >= 10
     assert sum("membre depuis" not in a for a in absent) >= 10  # quoted excerpts
@@ -85,7 +97,7 @@ def test_attached_dump_downloaded_and_every_dump_stored(crawled: Crawled) -> Non
     from indexer.tokens import MatchKey, token
     from vigie.config.schema import StorageSettings
 
-    site, run, _, data_dir = crawled
+    site, run, _, data_dir, *_ = crawled
     attached = [p for p in site.posts if p.files]
     assert len(attached) == 1 and attached[0].planted
     names = [str(item.get("filename")) for item in run.files()]
@@ -103,13 +115,22 @@ def test_attached_dump_downloaded_and_every_dump_stored(crawled: Crawled) -> Non
     assert missing == [], "planted emails of dump mails not found in the store"
 
 
-def test_no_failure_and_second_crawl_emits_nothing_new(crawled: Crawled) -> None:
-    _, run, second, _ = crawled
+def test_no_failure_and_a_new_mail_is_crawled_alone_by_its_thread_marker(crawled: Crawled) -> None:
+    """The new mail changes its thread's last activity on the listing: the second crawl fetches
+    that thread page alone (the engine's own log says which it served) and emits that mail alone,
+    its date read from the sender's clock in summer time."""
+    site, run, second, _, reply, served = crawled
     assert run.summary["failures"] == {kind: 0 for kind in run.summary["failures"]}, run.summary
     assert run.summary["needs_attention"] is False and run.summary["errors"] == 0, run.summary
     assert second.returncode == 0, second.stderr[-3000:]
-    assert second.items == [], f"{len(second.items)} items emitted again"
     assert second.summary["failures"] == {kind: 0 for kind in second.summary["failures"]}, second.summary
+    assert [str(item["post_id"]) for item in second.items] == [reply.page_id]
+    item = second.items[0]
+    assert (item["author"], item["thread_url"], item["board"], item["posted_at"].replace("Z", "+00:00")) == \
+        (reply.author, reply.thread_url + "?noscript", reply.board, "2026-04-01T16:05:00+00:00")
+    assert "Lot suivant en ligne demain soir.\nMême format." in item["body"]
+    assert served == [reply.thread_url.removeprefix(site.url)]
+    assert second.summary["threads_unchanged"] == len({p.thread_url for p in site.posts}) - 1, second.summary
 
 
 def test_the_shipped_example_is_the_yaml_tested() -> None:

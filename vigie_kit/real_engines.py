@@ -32,8 +32,8 @@ from vigie_kit.ports import free_port
 from vigie_kit.synthetic import Synth
 
 __all__ = ["ARCHIVE_ENGINES", "ENGINES", "FORUM_ENGINES", "PASTE_ENGINES", "RealEngineError", "RealPasteSite",
-           "RealSite", "TruthPaste", "TruthPost", "engine_python", "installed", "paste_content", "real_forum",
-           "real_paste", "site_content"]
+           "RealSite", "TruthPaste", "TruthPost", "archive_reply", "engine_python", "installed", "paste_content",
+           "real_forum", "real_paste", "site_content"]
 
 REPO = Path(__file__).resolve().parents[1]
 ENGINES_DIR = REPO / ".cache" / "engines"
@@ -301,6 +301,31 @@ INDEX = {"spirit": "/", "flaskbb": "/", "machina": "/forum/", "pybbm": "/forum/"
 CONTENT = {"hyperkitty": {"boards": 2, "threads": 11}}
 
 
+def _truth_post(r: dict[str, Any], url: str, written: dict[str, Any]) -> TruthPost:
+    """A site script's truth row as a TruthPost; `written`: the posts as site_content wrote them,
+    by key (a post the engine made itself, a welcome topic, has no key: the runner gives its excerpt)."""
+    return TruthPost(id=int(r["id"]), author=r["author"], thread=r["thread"], thread_url=url + r["thread_url"],
+                     board=r["board"], excerpt=r.get("excerpt") or written[r["key"]]["excerpt"],
+                     posted_at=datetime.fromisoformat(r["posted_at"]).astimezone(UTC),
+                     planted=written[r["key"]]["planted"] if r["key"] else {},
+                     absent=tuple(a for a in r.get("absent", ()) if a), page_id=r.get("page_id"),
+                     files=tuple(r.get("files", ())))
+
+
+def archive_reply(site: RealSite, to: TruthPost, text: str, at: datetime, author: str) -> TruthPost:
+    """A new mail answering `to` in a running HyperKitty site, archived through HyperKitty's
+    `add_to_list` as the others were (it bumps the thread's last activity); `site.posts` stays the
+    site as first built."""
+    python = engine_python(site.engine)
+    if python is None or site.engine != "hyperkitty" or to.page_id is None:
+        raise RealEngineError(f"archive_reply answers a mail of a HyperKitty site, not of {site.engine}")
+    env = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(site.root), "LANG": "C.UTF-8"}
+    spec = {"key": "late", "author": author, "text": text, "date": at.isoformat()}
+    rows = json.loads(_run([str(python), str(SCRIPTS / "hyperkitty_site.py"), "reply", to.page_id], cwd=site.root,
+                           env=env, stdin=json.dumps(spec)))
+    return _truth_post(rows[0], site.url, {"late": {"excerpt": text.splitlines()[0], "planted": {}}})
+
+
 @contextmanager
 def real_forum(engine: str, *, seed: int = 7, per_page: int = 4) -> Iterator[RealSite]:
     """Build a fresh `engine` site in a private temp dir, serve it on 127.0.0.1:<free port>, and
@@ -326,15 +351,7 @@ def real_forum(engine: str, *, seed: int = 7, per_page: int = 4) -> Iterator[Rea
                                             "LANG": "C.UTF-8"})
         _wait_http(url + INDEX[engine], process, log)
         written = {p["key"]: p for b in content["boards"] for t in b["threads"] for p in t["posts"]}
-        # a post the engine made itself (a welcome topic) has no key: the runner gives its excerpt
-        posts = [TruthPost(id=int(r["id"]), author=r["author"], thread=r["thread"],
-                           thread_url=url + r["thread_url"], board=r["board"],
-                           excerpt=r.get("excerpt") or written[r["key"]]["excerpt"],
-                           posted_at=datetime.fromisoformat(r["posted_at"]).astimezone(UTC),
-                           planted=written[r["key"]]["planted"] if r["key"] else {},
-                           absent=tuple(a for a in r.get("absent", ()) if a), page_id=r.get("page_id"),
-                           files=tuple(r.get("files", ()))) for r in raw]
-        yield RealSite(engine, url, posts, root, log)
+        yield RealSite(engine, url, [_truth_post(r, url, written) for r in raw], root, log)
     finally:
         if process is not None:
             _stop(process)

@@ -100,11 +100,40 @@ def _list_name(number: int) -> str:
     return f"liste{number + 1}@{DOMAIN}"
 
 
-def populate() -> None:
-    setup_django()
+def _archive(name: str, subject: str, post: dict, message_id: str, parent: dict | None,
+             attachment: tuple[str, str] | None = None) -> dict:
+    """`post` sent to list `name` as a mail (answering `parent`'s, when given) and archived by
+    HyperKitty's `add_to_list`; returns its truth row (the mail as HyperKitty stored it)."""
     from django.urls import reverse
     from hyperkitty.lib.incoming import add_to_list
-    from hyperkitty.models import Email, MailingList
+    from hyperkitty.models import Email
+
+    message = EmailMessage()
+    author = post["author"]
+    message["From"] = f"{author} <{author}@forum.invalid>"
+    message["To"] = name
+    message["Subject"] = subject if parent is None else f"Re: {subject}"
+    at = datetime.fromisoformat(post["date"])
+    message["Date"] = format_datetime(at.astimezone(PARIS))  # the sender's clock: Paris
+    message["Message-ID"] = message_id
+    if parent is not None:
+        message["In-Reply-To"] = parent["message_id"]
+        message["References"] = parent["message_id"]
+    message.set_content(post["text"])
+    if attachment is not None:
+        filename, text = attachment
+        message.add_attachment(text.encode("utf-8"), maintype="text", subtype="csv", filename=filename)
+    hash_ = add_to_list(name, message)
+    email = Email.objects.select_related("thread", "mailinglist").get(mailinglist__name=name, message_id_hash=hash_)
+    return {"id": email.pk, "key": post["key"], "author": author, "thread": subject,
+            "board": email.mailinglist.display_name, "posted_at": email.date.isoformat(), "page_id": hash_,
+            "files": [attachment[0]] if attachment else [], "message_id": message_id,
+            "thread_url": reverse("hk_thread", kwargs={"mlist_fqdn": name, "threadid": email.thread.thread_id})}
+
+
+def populate() -> None:
+    setup_django()
+    from hyperkitty.models import MailingList
 
     site = json.load(sys.stdin)
     signers = {name: f"{name} -- membre depuis 2019, clé PGP sur demande" for name in site["users"][:2]}
@@ -116,46 +145,45 @@ def populate() -> None:
         for t, thread in enumerate(board["threads"]):
             parent: dict | None = None
             for n, post in enumerate(thread["posts"]):
-                message = EmailMessage()
-                author = post["author"]
-                message["From"] = f"{author} <{author}@forum.invalid>"
-                message["To"] = name
-                message["Subject"] = thread["title"] if n == 0 else f"Re: {thread['title']}"
-                at = datetime.fromisoformat(post["date"])
-                message["Date"] = format_datetime(at.astimezone(PARIS))
-                message["Message-ID"] = f"<{post['key']}.b{number}t{t}@{DOMAIN}>"
                 absent = []
                 body = post["body"]
-                if parent is not None:
-                    message["In-Reply-To"] = parent["message_id"]
-                    message["References"] = parent["message_id"]
-                    if n % 2 == 0:  # a reply quoting the mail it answers: that text is no part of it
-                        quoted = parent["excerpt"]
-                        body = f"Le {parent['date']}, {parent['author']} a écrit :\n> {quoted}\n\n{body}"
-                        absent.append(quoted)
-                dump_attached = bool(post["planted"]) and parent is not None and not attached
-                if dump_attached:  # the dump goes as a file: the text keeps what precedes it
+                if parent is not None and n % 2 == 0:  # a reply quoting the mail it answers: no part of it
+                    quoted = parent["excerpt"]
+                    said = datetime.fromisoformat(parent["date"]).astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+                    body = f"Le {said}, {parent['author']} a écrit :\n> {quoted}\n\n{body}"
+                    absent.append(quoted)
+                attachment = None
+                if post["planted"] and parent is not None and not attached:
+                    # the dump goes as a file: the text keeps what precedes it
                     body, _, dump = body.partition("\n\n```\n")
                     body += "\n\nVoir le fichier joint."
+                    attachment = (f"export_{post['key']}.csv", dump.removesuffix("\n```"))
                     attached = True
-                if author in signers:
-                    body += f"\n\n-- \n{signers[author]}\n"
-                    absent.append(signers[author])
-                message.set_content(body)
-                if dump_attached:
-                    message.add_attachment(dump.removesuffix("\n```").encode("utf-8"), maintype="text",
-                                           subtype="csv", filename=f"export_{post['key']}.csv")
-                hash_ = add_to_list(name, message)
-                email = Email.objects.get(mailinglist__name=name, message_id_hash=hash_)
-                parent = {"message_id": message["Message-ID"], "excerpt": post["excerpt"], "author": author,
-                          "date": at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")}
-                truth.append({"id": email.pk, "key": post["key"], "author": author, "thread": thread["title"],
-                              "board": board["title"], "posted_at": email.date.isoformat(), "absent": absent,
-                              "page_id": hash_, "files": [f"export_{post['key']}.csv"] if dump_attached else [],
-                              "thread_url": reverse("hk_thread", kwargs={"mlist_fqdn": name,
-                                                                         "threadid": email.thread.thread_id})})
+                if post["author"] in signers:
+                    body += f"\n\n-- \n{signers[post['author']]}\n"
+                    absent.append(signers[post["author"]])
+                row = _archive(name, thread["title"], {**post, "text": body}, f"<{post['key']}.b{number}t{t}@{DOMAIN}>",
+                               parent, attachment)
+                truth.append({**row, "absent": absent})
+                parent = {**post, "message_id": row["message_id"]}
     json.dump(truth, sys.stdout)
 
 
+def reply(page_id: str) -> None:
+    """A new mail answering the mail whose Message-ID hash is `page_id` (the post as JSON on
+    stdin: key, author, text, date), archived as the others were; prints its truth row."""
+    setup_django()
+    from hyperkitty.models import Email
+
+    post = json.load(sys.stdin)
+    parent = Email.objects.select_related("thread__starting_email", "mailinglist").get(message_id_hash=page_id)
+    row = _archive(parent.mailinglist.name, parent.thread.starting_email.subject, post,
+                   f"<{post['key']}.late@{DOMAIN}>", {"message_id": f"<{parent.message_id}>"})
+    json.dump([{**row, "absent": []}], sys.stdout)
+
+
 if __name__ == "__main__":
-    run(project, populate)
+    if sys.argv[1] == "reply":
+        reply(sys.argv[2])
+    else:
+        run(project, populate)
