@@ -127,6 +127,24 @@ notes_case(
     "biometric_en_face_template", "face recognition template stored for building access", "biometric", (K4, K5, K6), ENG
 )
 
+notes_case("health_pacemaker", "porte un pacemaker depuis 2021", "health")
+notes_case("health_kidney_graft", "greffé du rein, sous tacrolimus", "health")
+notes_case("health_obesity_bmi", "obésité morbide, IMC 41, sleeve prévue", "health")
+notes_case("health_en_hiv_plus", "HIV+ since 2015, undetectable", "health", (K9, K10, K11), ENG)
+notes_case("health_en_bipolar", "bipolar II, sees psychiatrist monthly", "health", (K9, K10, K11), ENG)
+notes_case("union_cfdt_member", "adhérente CFDT", "trade_union")
+notes_case("union_en_gmb_rep", "GMB union rep at the depot", "trade_union", (K4, K5, K6), ENG)
+notes_case("political_eelv_candidate", "ancien candidat EELV aux municipales", "political_opinion")
+notes_case("political_reconquete_supporter", "sympathisant Reconquête, présent aux meetings", "political_opinion")
+notes_case("religion_atheist", "athée", "religion", head="nom;prenom;email;telephone;date_naissance;religion")
+notes_case("religion_buddhist_convert", "converti au bouddhisme", "religion")
+notes_case("religion_en_sikh", "Sikh, wears a turban", "religion", (K7, K8, K9), ENG)
+notes_case("orientation_same_sex_marriage", "a épousé son compagnon en 2019", "sexual_orientation")
+notes_case("origin_rom", "famille d'origine rom", "ethnic_origin")
+notes_case("biometric_voiceprint", "empreinte vocale enregistrée pour l'authentification", "biometric")
+notes_case("genetic_wgs", "séquençage du génome complet disponible (WGS)", "genetic")
+
+
 # ---------------------------------------------------------------- prose doxes
 
 case(
@@ -381,8 +399,38 @@ negative(
 )
 
 
+def _imei(tac: str, serial: int) -> str:
+    from tests.test_detect_blind_probe_set3 import luhn
+
+    return luhn(tac + f"{serial:06d}", 15)
+
+
+negative(
+    "phone_shop_imei_inventory",
+    "modele;imei;etat\n"
+    + "\n".join(f"iPhone 14;{_imei('35391110', n * 7919 % 999999)};reconditionné" for n in range(1, 40)),
+)
+negative(
+    "hardware_serials_13_digits",
+    "Inventaire parc\n"
+    + "\n".join(
+        f"PC-{n:03d}  SN {s}  HP EliteBook 840"
+        for n, s in enumerate(("1840775123456", "2860492211308", "1580382483974", "2910535359664"))
+    ),
+)
+negative(
+    "sepa_creditor_identifiers",
+    "Identifiants créanciers SEPA (ICS) :\nEDF FR61ZZZ453005\nOrange FR72ZZZ111813\nSFR FR39ZZZ390417\nFree FR27ZZZ456713",
+)
+negative(
+    "insee_commune_codes",
+    "code_insee;code_postal;commune\n92012;92100;Boulogne-Billancourt\n38185;38000;Grenoble\n2B033;20200;Bastia\n93066;93200;Saint-Denis\n97105;97100;Basse-Terre",
+)
+
 # Found on both engines alike (2026-12-05, wave 24); one reason each, as seen from outside.
 MISSED: dict[str, str] = {
+    "health_pacemaker": "`porte un pacemaker depuis 2021`: no health",
+    "orientation_same_sex_marriage": "`a épousé son compagnon en 2019` (a man's row): no orientation",
     "icd10_code_alone_b20": "a three-character ICD-10 code alone (B20) under `code_diag`: no health (F32.1 is found)",
     "treatment_insulin_pens": "`stylos NovoRapid + Lantus, glycémies x4/j`: no health",
     "treatment_lithium": "`Téralithe 400 LP 2/j, lithémie à contrôler`: no health",
