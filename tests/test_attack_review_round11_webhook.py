@@ -103,3 +103,88 @@ def test_a_name_that_never_answers_keeps_one_lookup_and_no_more_than_the_cap(tmp
     assert "did not resolve within 1" in second and threads_second == 2, out
     assert "still being looked up" in third and threads_third == 2, out  # refused, not waited on
     print(f"\n[webhook dns] the third name refused after {waited:.3f} s (the others waited their 1 s)")
+
+
+_PROBE = r"""
+import json, sys, time
+from alerts.channels import ChannelError
+from alerts.channels.webhook import WebhookSender
+from vigie.config.schema import WebhookSettings
+sender = WebhookSender(WebhookSettings(allowed_addresses=["127.0.0.2/32"], timeout_seconds=1))
+test = getattr(sender, "send_test", sender.send)  # (before the fix the web app called send)
+out = []
+for port in json.loads(sys.argv[1]):
+    url = f"https://hook.lan.test:{port}/h"
+    started = time.monotonic()
+    try:
+        out.append(["sent", test(url, "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", b"{}", "t-3"), 0])
+    except ChannelError as exc:
+        out.append([str(exc).replace(f":{port}/", ":PORT/"), None, time.monotonic() - started])
+print(json.dumps(out))
+"""
+
+
+class _Service:
+    """A TCP service on 127.0.0.2 an organisation's member should not learn of: it accepts and
+    closes (`close`), or greets as SSH does and waits (`banner`)."""
+
+    def __init__(self, kind: str) -> None:
+        import threading
+
+        self.sock = socket.create_server(("127.0.0.2", 0))
+        self.port = self.sock.getsockname()[1]
+        self.kind = kind
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            if self.kind == "banner":
+                conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+                self._held = conn  # kept open: the client's TLS handshake waits on it
+            else:
+                conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_test_webhook_says_the_same_of_every_port_in_allowed_addresses(tmp_path: Path) -> None:
+    """An organisation's receiver name pointed at 127.0.0.2, which `allowed_addresses` lets
+    through, on a closed port (bound, not listening: refused), a port that accepts and closes,
+    and one that greets as SSH: before the fix "test webhook" said ConnectionRefusedError,
+    SSLEOFError and a TLS error or a timeout, each as soon as it happened (a port scan of that
+    network); now all three read alike and none before the 1 s timeout."""
+    closed = socket.socket()
+    closed.bind(("127.0.0.2", 0))  # no listen(): a connection is refused, deterministically
+    services = [_Service("close"), _Service("banner")]
+    try:
+        hosts = tmp_path / "hosts"
+        hosts.write_text("127.0.0.1 localhost\n127.0.0.2 hook.lan.test\n")
+        ports = [closed.getsockname()[1], *(s.port for s in services)]
+        cmd = [
+            "unshare",
+            "--mount",
+            "--",
+            "sh",
+            "-c",
+            'mount --bind "$0" /etc/hosts && exec "$@"',
+            str(hosts),
+            sys.executable,
+            "-c",
+            _PROBE,
+            json.dumps(ports),
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=REPO)
+    finally:
+        closed.close()
+        for s in services:
+            s.close()
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout)
+    texts = {text for text, _, _ in out}
+    assert len(texts) == 1 and "not delivered" in next(iter(texts)), out
+    assert all(seconds >= 1.0 for _, _, seconds in out), out  # none said before the timeout

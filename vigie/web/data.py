@@ -281,7 +281,7 @@ class WebData:
         msg_id = f"test-{int(time.time() * 1000)}"
         body = json.dumps({"type": "vigie.test", "id": msg_id, "organisation": org.id}, sort_keys=True).encode()
         try:
-            status = self.webhook.send(hook.url, hook.secret.get_secret_value(), body, msg_id)
+            status = self.webhook.send_test(hook.url, hook.secret.get_secret_value(), body, msg_id)
         except AlertsError as exc:
             return WebhookTestResult(delivered=False, status=None, detail=str(exc))
         finally:
