@@ -84,6 +84,16 @@ case("le_blank_line_after_header", HEAD + "\n\n" + "\n".join(row(p) for p in T3)
 case("ascii_border_line_between_rows", "\n".join(x for r in rows(*R6) for x in (r, "-" * 60)), IDS6)
 case("hash_line_between_rows", "\n".join(x for r in rows(*T3) for x in (r, "#")), IDS3)
 case("editor_empty_paragraphs_between_rows", "<p>" + "</p><p><br></p><p>".join(rows(*T3)) + "</p>", IDS3)
+case(
+    "jsonl_blank_line_between_records",
+    "\n\n".join(json.dumps({"email": p.email, "tel": p.nat0, "dob": p.dob}) for p in R6) + "\n",
+    many(*R6, fields="email mobile dob"),
+)
+case(
+    "combo_blank_line_between",
+    "\n\n".join(f"{p.email}:{p.first}{p.dob[:4]}!" for p in R6) + "\n",
+    many(*R6, fields="email"),
+)
 
 # ---------------------------------------------------------------- how a paste is copied
 
@@ -290,6 +300,8 @@ case(
 
 # Found on both engines alike (2026-12-05, wave 24); one reason each, as seen from outside.
 MISSED: dict[str, str] = {
+    "jsonl_blank_line_between_records": "EVASION: JSON lines with a blank line between records: nothing",
+    "combo_blank_line_between": "EVASION: a combo list with a blank line between lines: nothing",
     "box_drawing_rich_table": "a box-drawing table (`│ a │ b │`, ┏━ and └─ borders): nothing",
     "smart_quotes_cells": "cells in “curly quotes”: no dob",
     "le_unicode_line_separator": "EVASION: U+2028 between lines hides the whole dump",
@@ -316,7 +328,7 @@ MISSED: dict[str, str] = {
     "emails_in_access_log_urls": "`?email=x%40y.fr` in access-log URLs: no e-mail",
 }
 SET.miss(**MISSED)
-globals().update(make_tests(SET, {"recall": 0.69, "precision": 0.97}))
+globals().update(make_tests(SET, {"recall": 0.65, "precision": 0.97}))
 
 if __name__ == "__main__":
     SET.report()
