@@ -38,6 +38,7 @@ from vigie.config.schema import GlobalConfig, SourceConfig
 
 if TYPE_CHECKING:
     from crawler.frontier.queue import RedisFrontier
+    from indexer.crypto import DataKey
 
 __all__ = ["CrawlProgress", "CrawlSummary", "attention_from_failures", "run_crawl"]
 
@@ -176,7 +177,7 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
               tor_socks: tuple[str, int] | None = None, progress: Callable[[CrawlProgress], None] | None = None,
               log_level: str = "INFO", victims: VictimSink | None = None,
               cookie_jar: CookieJar | None = None, state: CrawlState | None = None,
-              frontier: RedisFrontier | None = None) -> CrawlSummary:
+              frontier: RedisFrontier | None = None, data_key: DataKey | None = None) -> CrawlSummary:
     """Crawl `source` now; items go to `sink` and/or `output` (JSON lines). Blocks until done.
 
     `state_path` is the crawl-state database (what was already seen). The caller owns `sink`
@@ -185,6 +186,8 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
     Scale-out (crawler.frontier): `state` replaces the SQLite state at `state_path` (a
     `RedisCrawlState` shared by every worker) and `frontier` puts the run's Redis queue in charge
     of scheduling (Scrapy's SCHEDULER and DUPEFILTER_CLASS); the caller owns and clears both.
+    `data_key` seals at rest what a later crawl needs and must not keep in plain: the key of a
+    PrivateBin paste whose fetch is pending (crawler.spiders._privatebin); None keeps none.
     Raises `CrawlConfigError` (nowhere to send items), `TorUnavailableError` (a tor source
     without the Tor transport) or `CrawlerError` (second crawl in one process).
     """
@@ -250,7 +253,8 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
     try:
         # a leak site's victims go to `victims` (the victims index), not to the fragment sink
         extra = {"victims": victims} if source.kind == "leaksite" else {}
-        process.crawl(crawler, source=source, state=state, sink=the_sink, cookie_jar=cookie_jar, **extra)
+        process.crawl(crawler, source=source, state=state, sink=the_sink, cookie_jar=cookie_jar, data_key=data_key,
+                      **extra)
         process.start()
     finally:
         if jsonl is not None:

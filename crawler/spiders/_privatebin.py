@@ -21,24 +21,37 @@ not fetched: the follow rules would refuse them anyway). A link whose fragment s
 its author sees it was read. A link from an older PrivateBin carries no mark: its paste, if
 burn-after-reading, is deleted by our read; the paste's own flag tells us afterwards, counted
 (`burned_on_read`) and logged.
+
+A crawl interrupted (killed, the site down) before a paste's answer was read: the thread that
+linked it is recorded as read, so the next crawl skips it while it does not change, and the paste
+was lost. Each fetch is now recorded pending in the crawl state (as an attachment is), its key
+encrypted with the DATA key (the crawl state's own secret, beside it in the data directory, is not
+enough for what opens a dump), bound to the paste's address; the next crawl fetches what is still
+pending (`pending_file_requests`) unless the paste was handed off since (`paste_seen`: then the row
+is closed), so a paste is read once. A paste refused for good (wrong key, gone, a bomb) closes its
+row (`FileDone`); a transport failure leaves it pending. Without the data key (`vigie crawl
+--no-index`) nothing is kept: such a paste is read only when its thread is read again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from cryptography.exceptions import InvalidTag
 from loguru import logger
 from scrapy.http import Request
 
 from crawler.attachments import ArchiveBombError, AttachmentError, extension_of
-from crawler.items import VigieItem
+from crawler.items import FileDone, VigieItem
 from crawler.privatebin import KdfBudget, PrivateBinError, PrivateBinLink, decrypt_paste, find_links, parse_link
 from crawler.settings import port_of, source_hosts
 from crawler.spiders._files import FileSpider
+from indexer.crypto import DataKey, decrypt_text, encrypt_text
 from indexer.models import CrawledItem
 from indexer.redact import mask_text, mask_url
 
@@ -64,6 +77,8 @@ PRIVATEBIN_COUNTS = (
 # PrivateBinError kinds that are the site's fault or a hostile answer: counted as crawl errors too
 _ERRORS = frozenset({"malformed", "unsupported"})
 _REFUSED = frozenset({"iterations", "too_big"})  # counted as bombs refused too
+# a pending fetch's row in the crawl state's files (no attachment URL starts so)
+_PENDING = "privatebin-pending:"
 
 
 class PrivateBinSpider(FileSpider):
@@ -82,6 +97,8 @@ class PrivateBinSpider(FileSpider):
         self._pbin_own = source_hosts(
             self.source.model_copy(update={"privatebin": self.source.privatebin.model_copy(update={"instances": []})})
         )
+        # seals a pending paste's key (see the module docstring); a spider argument (`run_crawl`)
+        self._pbin_seal: DataKey | None = kwargs.get("data_key")
 
     def _pbin_count(self, kind: str) -> None:
         self.crawler.stats.inc_value(f"vigie/privatebin/{kind}")
@@ -145,6 +162,17 @@ class PrivateBinSpider(FileSpider):
             "author": author,
             "posted_at": posted_at.isoformat() if posted_at else None,
         }
+        if self._pbin_seal is not None:  # kept until read (the key under the data key), see the module docstring
+            row = _PENDING + link.url
+            sealed = encrypt_text(self._pbin_seal, base64.b64encode(link.key).decode(), row.encode())
+            self.vigie_state.file_pending(
+                row,
+                {"privatebin": meta, "key": base64.b64encode(sealed).decode(), "legacy": link.legacy,
+                 "burn": link.burn_after_reading},
+            )
+        yield self._privatebin_fetch(link, meta, passwords)
+
+    def _privatebin_fetch(self, link: PrivateBinLink, meta: dict[str, Any], passwords: tuple[str, ...]) -> Request:
         request = self.request(
             link.url,
             self.parse_privatebin,
@@ -157,7 +185,36 @@ class PrivateBinSpider(FileSpider):
         )
         request.headers["X-Requested-With"] = "JSONHttpRequest"  # PrivateBin's JSON API, as its script asks
         request.headers["Accept"] = "application/json"
-        yield request
+        return request
+
+    def pending_file_requests(self) -> list[Request]:
+        """The attachments and the PrivateBin pastes an earlier, interrupted crawl left pending
+        (a paste handed off since is closed, not fetched: read once)."""
+        out: list[Request] = []
+        for url, meta in self.vigie_state.pending_files():
+            if not url.startswith(_PENDING):
+                out.append(self.file_request(url, meta))
+                continue
+            pmeta = meta.get("privatebin") or {}
+            if self.vigie_state.paste_seen(pmeta.get("id", "")):
+                self.vigie_state.file_done(url, "done")
+                continue
+            if self._pbin_seal is None or not self.source.privatebin.enabled:
+                continue  # left pending for a crawl that can open it
+            try:
+                key = base64.b64decode(decrypt_text(self._pbin_seal, base64.b64decode(meta["key"]), url.encode()))
+            except (InvalidTag, ValueError, KeyError, TypeError):
+                self._pbin_count("malformed")
+                logger.warning("PrivateBin paste {} left pending by an earlier crawl cannot be opened with this data "
+                               "key (another key?): not fetched", mask_url(pmeta.get("url") or ""))
+                self.vigie_state.file_done(url, "refused", "pending key not opened by the data key")
+                continue
+            link = PrivateBinLink(pmeta["url"], pmeta["paste_id"], key, bool(meta.get("burn")),
+                                  bool(meta.get("legacy")))
+            self._pbin_emitted.add(pmeta["id"])
+            self.crawler.stats.inc_value("vigie/privatebin/resumed")
+            out.append(self._privatebin_fetch(link, pmeta, ()))
+        return out
 
     def privatebin_start(self, url: str, title: str | None = None) -> list[Request] | None:
         """The fetch of a paste link that is a PrivateBin link (a paste source watching pastes, or
@@ -190,6 +247,8 @@ class PrivateBinSpider(FileSpider):
             if exc.kind in _REFUSED:
                 self.crawler.stats.inc_value("vigie/files/bombs_refused")
             logger.warning("PrivateBin paste {} not read: {}", shown, mask_text(str(exc)))
+            if self._pbin_seal is not None:  # its pending row closed: not fetched again unless linked again
+                yield FileDone(_PENDING + meta["url"], "refused", f"PrivateBin: {exc.kind}")
             return
         self._pbin_count("read")
         if paste.burn_after_reading:

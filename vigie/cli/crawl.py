@@ -97,7 +97,8 @@ def crawl(
         def go(progress: Callable[[CrawlProgress], None] | None) -> CrawlSummary:
             return run_crawl(src, rt.config.global_config, sink=sink, output=output, max_pages=max_pages,
                              state_path=wiring.crawl_state_path(wiring.ensure_data_dir(data_dir)),
-                             tor_socks=socks, progress=progress, victims=victims, cookie_jar=jar)
+                             tor_socks=socks, progress=progress, victims=victims, cookie_jar=jar,
+                             data_key=None if no_index else rt.data_key)  # (a pending PrivateBin key, sealed)
 
         if quiet:
             return go(None)

@@ -1535,8 +1535,9 @@ class PrivateBinSettings(Strict):
     """PrivateBin pastes linked from the source's posts and pastes (`https://host/?<id>#<key>`): the
     paste is fetched as the site's own script would (its JSON), decrypted with the key of the link's
     fragment (and a password posted beside the link), and scanned as a paste; its attachment is read as
-    an attached file. The key is never stored nor logged: the paste is kept under its address without
-    it (docs/sources.md, PrivateBin pastes)."""
+    an attached file. The key is never logged nor stored in plain: the paste is kept under its address
+    without it; a fetch left pending by an interrupted crawl keeps its key encrypted with the data key
+    (docs/sources.md, PrivateBin pastes)."""
 
     enabled: bool = Field(default=True, description="Read the PrivateBin links found at all.")
     instances: list[str] = Field(

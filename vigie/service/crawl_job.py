@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
                 both: ItemSink = TeeSink(sink, watch.posts) if watch.posts is not None else sink
                 summary = run_crawl(source, config.global_config, state_path=wiring.crawl_state_path(args.data_dir),
                                     sink=both, victims=watch.victims, tor_socks=socks, state=state,
-                                    frontier=frontier, max_pages=args.max_pages, cookie_jar=jar)
+                                    frontier=frontier, max_pages=args.max_pages, cookie_jar=jar,
+                                    data_key=rt.data_key)
         data = summary.to_dict()
         data["frontier_left"] = frontier.queued() + frontier.leased()
         fd = os.open(args.summary_json, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
