@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 import pytest
 
-from crawler.attachments import expand_attachment
+from crawler.attachments import AttachmentError, expand_attachment
 from indexer import engine
 from indexer.detect import detect
 from indexer.models import Fragment
@@ -200,7 +200,10 @@ class Probe:
         if c.filename is None:
             return [(c.data, None)]
         assert isinstance(c.data, bytes)
-        return [(f.data, f.filename) for f in expand_attachment(c.filename, c.data, AttachmentLimits())]
+        try:
+            return [(f.data, f.filename) for f in expand_attachment(c.filename, c.data, AttachmentLimits())]
+        except AttachmentError:  # refused as unreadable: nothing of it is read
+            return []
 
     def run(self, name: str) -> tuple[list[Fragment], list[Fragment] | None]:
         """(fragments to score, the other engine's or None): the core's when built, else the reference's."""

