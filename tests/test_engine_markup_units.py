@@ -148,3 +148,30 @@ def test_a_thread_is_titled_by_its_own_page_when_the_listing_shows_no_title() ->
     shown = try_source(source, DJANGOCHAN_THREAD, "http://chan.test/db/thread/1/", now)
     assert shown["thread_page_title"] == "Export patients"
     assert {"name": "thread_page_title", "selector": "div.op span.subject", "matches": 1} in shown["selectors"]
+
+
+# HyperKitty 1.3.12 (tests/test_real_hyperkitty.py): a list's thread listing names the list in a
+# link inside its <h1>; the h1's own first text is its indentation
+HYPERKITTY_LISTING = """<html><head><title>Ventes de bases - lists.forum.invalid</title></head><body>
+<div class="thread-list-header row"><h1 class="col">
+                <a href="/hyperkitty/list/liste1@lists.forum.invalid/" class="list-name">
+                        Ventes de bases
+                </a>
+            </h1></div></body></html>"""
+
+
+def test_a_board_named_by_a_link_in_its_h1_is_named() -> None:
+    """No `board_title`: the board is the page's <h1>. Its first own text node was whitespace, so
+    every mail of a HyperKitty archive had no board (None) and the <title> was not read either."""
+    from scrapy.http import HtmlResponse
+
+    from crawler.spiders.forum import _page_title
+
+    def title(html: str) -> str | None:
+        return _page_title(HtmlResponse("http://lists.test/", body=html.encode(), encoding="utf-8"))
+
+    assert title(HYPERKITTY_LISTING) == "Ventes de bases"
+    assert title("<h1>Forum <small>12 sujets</small></h1>") == "Forum"  # its own text first, as before
+    assert title("<h1><small>Forum :</small> Ventes</h1>") == "Ventes"
+    assert title("<title>Ventes</title><h1>\n  <img src=x.png>\n</h1>") == "Ventes"
+    assert title("<p>rien</p>") is None

@@ -39,7 +39,15 @@ FETCH_AHEAD_PAGES = 4
 
 
 def _page_title(response: TextResponse) -> str | None:
-    return (response.css("h1::text").get() or response.css("title::text").get() or "").strip() or None
+    """The page's <h1> text (its own first, so a label before the name stays out), else the text
+    inside it (a name held in a link: HyperKitty's `<h1>\\n <a class="list-name">`, whose own
+    first text, the indentation, named nothing and kept the <title> from being read), else <title>."""
+    h1 = response.css("h1")[:1]
+    for texts in (h1.xpath("text()"), h1.xpath(".//text()"), response.css("title::text")):
+        text = next((t.strip() for t in texts.getall() if t.strip()), None)
+        if text:
+            return text
+    return None
 
 
 class ForumSpider(PrivateBinSpider):
