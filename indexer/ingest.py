@@ -30,6 +30,7 @@ from loguru import logger
 
 from indexer.crypto import DataKey
 from indexer.decode import Limits
+from indexer.detect import caps as _caps
 from indexer.detect import detect as _detect
 from indexer.detect.parallel import (
     DEFAULT_CHUNK_BYTES,
@@ -45,6 +46,7 @@ from indexer.documents import build_documents
 from indexer.leaks.records import fragment_records, record_key
 from indexer.leaks.store import SqliteLeakStore
 from indexer.models import CrawledItem, Fragment, StoredFragment
+from indexer.redact import mask_text, mask_url
 from indexer.store.base import FragmentStore
 from indexer.tokens import MatchKey
 
@@ -128,6 +130,14 @@ class Ingestor:
             raise
 
     def _detect_one(self, item: CrawledItem) -> list[Fragment]:
+        before = _caps.stopped()
+        try:
+            return self._detect_item(item)
+        finally:
+            if _caps.stopped() > before:
+                _caps.said(_caps.stopped() - before, _where(item))
+
+    def _detect_item(self, item: CrawledItem) -> list[Fragment]:
         data: bytes | str = item.raw or item.body
         # an attachment's HTML ceiling is its source's (limits.max_page_elements), as for its pages
         limits = None if item.max_html_elements is None else Limits(max_html_elements=item.max_html_elements)
@@ -164,7 +174,10 @@ class Ingestor:
             found = detect_items(pool, [(it.raw or it.body, it.filename) for it, s in zip(items, small, strict=True)
                                         if s], batch_items=self.batch_items)
             for it, s in zip(items, small, strict=True):  # detection runs ahead; the writes follow in order
+                before = _caps.stopped()
                 frags = next(found) if s else self._detect_one(it)
+                if s and _caps.stopped() > before:  # a batch's stops are counted as its first item comes
+                    _caps.said(_caps.stopped() - before, f"an item of the batch that starts with {_where(it)}")
                 out.append(self._write(it, frags, fetched_at))
         return out
 
@@ -218,3 +231,8 @@ class Ingestor:
         (`ingest_many`). Raises if one was not stored: the caller then retries them one by one
         (the items already written are written again as no-ops)."""
         return [len(r.fragments) for r in self.ingest_many(items)]
+
+
+def _where(item: CrawledItem) -> str:
+    """An item as a log line names it: its masked URL, and its file's masked name."""
+    return (mask_url(item.url) or "?") + (f" ({mask_text(item.filename)})" if item.filename else "")

@@ -100,4 +100,7 @@ def test_a_crawl_counts_an_attachment_whose_detection_stopped(tmp_path: Path) ->
         forum.attach("mailbox.csv", b"".join([blocks(1)] * (Limits().max_fragments + 40)))
         run = _crawl(forum, tmp_path, attachments={"max_bytes": 4 << 20})
     assert run.summary["refused"]["detection_stopped"] == 1, run.stderr[-3000:]
+    # the log line names the input (its masked URL and file), not only a line in a detection process
+    said = [ln for ln in run.stderr.splitlines() if "stopped at a cap" in ln and "detection of " in ln]
+    assert len(said) == 1 and "mailbox.csv" in said[0], run.stderr[-3000:]
     assert run.summary["fragments"] >= 1, run.summary

@@ -8,16 +8,20 @@ what it found and the rest of that input is not read. That was a log line only: 
 detection processes (`indexer.detect.parallel`) send theirs back with their fragments and the
 caller adds them (`count`), so the crawl's summary (`refused: detection_stopped`,
 crawler.runner) and `vigie scan` (exit 1, the file named) read one number: `stopped()` after
-minus before.
+minus before. The detector's own log line says where in its input it stopped, not which input
+(a detection process knows no URL): the caller that does says that (`said`: the ingest names
+the item's masked URL and file).
 """
 
 from __future__ import annotations
 
 import threading
 
+from loguru import logger
+
 from indexer.decode import Limits
 
-__all__ = ["count", "stopped", "stopped_text"]
+__all__ = ["count", "said", "stopped", "stopped_text"]
 
 _STOPPED = [0]
 _LOCK = threading.Lock()  # (the crawl detects on a thread of its own)
@@ -41,3 +45,13 @@ def stopped_text(n: int, limits: Limits | None = None) -> str:
     return (f"detection stopped at a cap {where} ({lim.max_fragments:,} fragments, {lim.max_identifiers:,} "
             f"identifiers or {lim.max_seconds:g} s of CPU for one input): the rest was not read; split the "
             "file and scan its parts")
+
+
+def said(n: int, where: str, limits: Limits | None = None) -> None:
+    """Log that the detection of `where` (an item's masked URL and its file, never its text)
+    stopped at a cap `n` times: the operator reading the log finds the input whose rest was not
+    read, not only a line number in a detection process's log."""
+    lim = limits or Limits()
+    logger.warning("detection of {} stopped at a cap {} ({:,} fragments, {:,} identifiers or {:g} s of CPU for one "
+                   "input or chunk): the rest of it was not read (counted: refused detection_stopped)", where,
+                   "once" if n == 1 else f"{n} times", lim.max_fragments, lim.max_identifiers, lim.max_seconds)

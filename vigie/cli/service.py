@@ -89,6 +89,9 @@ def status(
         if counted or last.get("attention_reason"):
             console.print(f"source {s['source']}: [yellow]{shown(last.get('attention_reason'), 'failures')}[/]"
                           + (f" ({counted})" if counted else ""))
+        refused = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in (last.get("refused") or {}).items() if v)
+        if refused:  # what its last crawl refused or did not read whole (detection stopped at a cap, ...)
+            console.print(f"source {s['source']}: [yellow]refused or not read whole in its last crawl[/]: {refused}")
     for name, session in report["sessions"].items():  # cookie jars imported with `vigie source cookies`
         expires = session["expires_at"]
         when = "no expiry (session cookies)" if expires is None else (

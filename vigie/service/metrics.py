@@ -77,6 +77,16 @@ class ServiceMetrics:
             "pages_too_dense (pages not parsed: more elements than limits.max_page_elements), detector_crashes "
             "(inputs the compiled detection core crashed on, detected again by the Python engine).", ["source", "kind"],
             registry=r)
+        self.crawl_refused = Counter(
+            "vigie_crawl_refused_total", "What crawls refused or did not read whole, by kind (the crawl summary's "
+            "`refused`): detection_stopped (inputs whose detection stopped at a cap: the rest not read), "
+            "lines_too_long, pages_truncated, pages_charset_ignored, pages_markup_trimmed, pages_too_big, "
+            "files_too_big, file_links_dropped, cookies_dropped, and bombs_refused (archive and PrivateBin bombs).",
+            ["source", "kind"], registry=r)
+        self.privatebin = Counter(
+            "vigie_privatebin_links_total", "PrivateBin links met by crawls, by outcome: read, burn_skipped, "
+            "burned_on_read, not_listed, no_password, wrong_key, iterations, too_big, malformed, unsupported, gone.",
+            ["source", "outcome"], registry=r)
         self.needs_attention = Gauge("vigie_source_needs_attention",
                                      "1 when the source's last crawl marked it as needing attention.", ["source"],
                                      registry=r)
@@ -87,6 +97,13 @@ class ServiceMetrics:
         failures = summary.get("failures") or {}
         for kind, count in failures.items():
             self.crawl_failures.labels(source, str(kind)).inc(float(count or 0))
+        # what was refused or not read whole: counted in the crawl's JSON only before (an input whose
+        # detection stopped at a cap, a truncated page, a line read in part)
+        refused = {**(summary.get("refused") or {}), "bombs_refused": summary.get("bombs_refused") or 0}
+        for kind, count in refused.items():
+            self.crawl_refused.labels(source, str(kind)).inc(float(count or 0))
+        for outcome, count in (summary.get("privatebin") or {}).items():
+            self.privatebin.labels(source, str(outcome)).inc(float(count or 0))
         self.needs_attention.labels(source).set(1.0 if summary.get("needs_attention") else 0.0)
 
     def serve(self, host: str, port: int, *, readers: TrustedPeers | None = None) -> object:

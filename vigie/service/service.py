@@ -268,6 +268,10 @@ class VigieService:
             self.db.set_source(source, job.kwargs.get("spec", ""), job.next_run_time)
         logger.info("crawl {} finished: {} {}", source, outcome,
                     {k: summary.get(k) for k in ("pages", "posts", "files", "fragments", "errors") if k in summary})
+        refused = {k: v for k, v in {**(summary.get("refused") or {}),
+                                     "bombs_refused": summary.get("bombs_refused") or 0}.items() if v}
+        if refused:  # not only in the run's JSON: `vigie status` and the metrics show them too
+            logger.warning("crawl {}: refused or not read whole: {}", source, refused)
 
     def _default_crawl_command(self, source: str, summary_path: Path) -> list[str]:
         cmd = [sys.executable, "-m", "vigie", "--log-json", "crawl", source,

@@ -85,6 +85,17 @@ class RunRecord:
         return {str(k): int(v or 0) for k, v in found.items()} if isinstance(found, dict) else {}
 
     @property
+    def refused(self) -> dict[str, int]:
+        """What the run refused or did not read whole, by kind, those that happened: its summary's
+        `refused` (an input whose detection stopped at a cap, a truncated page, a line read in
+        part, ...) and its archive bombs, which only the crawl's JSON said before."""
+        summary = self._summary()
+        found = summary.get("refused")
+        counts = {str(k): int(v or 0) for k, v in found.items()} if isinstance(found, dict) else {}
+        counts["bombs_refused"] = int(summary.get("bombs_refused") or 0)
+        return {k: v for k, v in counts.items() if v}
+
+    @property
     def attention_reason(self) -> str | None:
         reason = self._summary().get("attention_reason")
         return str(reason) if reason else None
@@ -238,7 +249,7 @@ class StatusReport:
 def _run_dict(run: RunRecord) -> dict[str, object]:
     return {"started_at": run.started_at, "finished_at": run.finished_at, "outcome": run.outcome,
             "pages": run.pages, "items": run.items, "fragments": run.fragments, "errors": run.errors,
-            "failures": run.failures, "attention_reason": run.attention_reason}
+            "failures": run.failures, "refused": run.refused, "attention_reason": run.attention_reason}
 
 
 def status_report(config: LoadedConfig, data_dir: Path) -> StatusReport:
