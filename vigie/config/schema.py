@@ -1173,7 +1173,8 @@ class ForumSelectors(Strict):
     empty_listing: Selector | None = Field(
         default=None, examples=["div.topics > p.empty", "xpath://p[contains(., 'No topics')]"],
         description="Matches on a board page that has no threads yet (the engine's 'no topics here' "
-        "message): such a page is an empty board, not a layout change, so the thread selectors matching "
+        "message), or that lists none itself (an overview whose board link leads to the listing: a "
+        "HyperKitty list's 'All Threads'): such a page is no layout change, so the thread selectors matching "
         "nothing on it are not counted as `selectors_lost`.",
     )
     board_title: Selector | None = Field(
