@@ -74,6 +74,7 @@ import glob
 import json
 import os
 import re
+import secrets
 import shutil
 import tempfile
 import time
@@ -90,6 +91,7 @@ from scrapy.exceptions import DownloadFailedError, DownloadTimeoutError, IgnoreR
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler._tor_socks import socks5_connect
+from crawler.handlers._pac import JS_SHA256, pac_digest
 from crawler.handlers.defaults import trusted_peers_from_settings
 from crawler.resolver import is_ip
 from crawler.settings import port_of
@@ -307,10 +309,15 @@ def proxy_pac(hosts: frozenset[str], ports: frozenset[int], socks_port: int) -> 
 
     Chromium sends loopback and `localhost` destinations direct whatever a PAC script says, and
     falls back to a direct connection should the script ever fail to run: the resolver rules map
-    every name and address but `SOCKS_ALIAS` to nothing, so neither connects anywhere."""
-    allowed = {f"{h.lower().strip('[]')}:{p}": 1 for h in sorted(hosts) for p in sorted(ports)}
+    every name and address but `SOCKS_ALIAS` to nothing, so neither connects anywhere.
+
+    The script is on Chromium's command line, which every local account may read: it holds each
+    allowed `host:port` as a salted SHA-256 digest (`crawler.handlers._pac`), never the hosts."""
+    salt = secrets.token_hex(16)  # the script is on Chromium's command line: digests, not hosts (_pac)
+    allowed = {pac_digest(salt, f"{h.lower().strip('[]')}:{p}"): 1 for h in sorted(hosts) for p in sorted(ports)}
     tor = json.dumps(f"SOCKS5 {SOCKS_ALIAS}:{socks_port}")
-    return ("var ALLOWED = " + json.dumps(allowed, sort_keys=True) + ";\n"
+    return (JS_SHA256 + "var SALT = " + json.dumps(salt) + ", ALLOWED = " + json.dumps(allowed, sort_keys=True)
+            + ";\n"
             "function FindProxyForURL(url, host) {\n"
             "  var m = /^([a-z][a-z0-9+.-]*):\\/\\/([^\\/?#]*)/i.exec(url);\n"
             f"  if (!m) return {json.dumps(_REFUSED_PROXY)};\n"
@@ -318,7 +325,7 @@ def proxy_pac(hosts: frozenset[str], ports: frozenset[int], socks_port: int) -> 
             "  var port = given ? String(parseInt(given[1], 10)) : (scheme == 'https' || scheme == 'wss') ? '443'\n"
             "    : (scheme == 'http' || scheme == 'ws') ? '80' : '';\n"
             "  var key = String(host).toLowerCase().replace(/^\\[|\\]$/g, '') + ':' + port;\n"
-            f"  if (Object.prototype.hasOwnProperty.call(ALLOWED, key)) return {tor};\n"
+            f"  if (Object.prototype.hasOwnProperty.call(ALLOWED, sha256hex(SALT + '|' + key))) return {tor};\n"
             f"  return {json.dumps(_REFUSED_PROXY)};\n"
             "}\n")
 
@@ -376,10 +383,11 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         `new WebSocket('ws://127.0.0.1:9200/')` reached Elasticsearch, Redis or the web app on a
         `network: direct` source (round 8 of the attacker's review)."""
         args = self.config.launch_options.setdefault("args", [])
-        pins = await self._pins() if self._socks is None else None  # direct: Chromium resolves no name
-        rules = host_rules(self._allowed_hosts(), self._allowed_ports(), pins)
-        args[:] = [a for a in args if not a.startswith("--host-rules=")] + [rules]
-        if self._socks is not None:  # through Tor: the proxy chosen per destination (`proxy_pac`)
+        args[:] = [a for a in args if not a.startswith("--host-rules=")]
+        if self._socks is None:  # direct: Chromium resolves no name (`host_rules`, with the pins)
+            args.append(host_rules(self._allowed_hosts(), self._allowed_ports(), await self._pins()))
+        else:  # through Tor: the proxy chosen per destination (`proxy_pac`); no --host-rules, which
+            # the resolver rules replace there (`host_rules`) and which named the hosts in the clear
             args[:] = [a for a in args if not a.startswith(("--proxy-server=", "--proxy-bypass-list=",
                                                             "--proxy-pac-url="))]
             args.append(proxy_pac_arg(self._allowed_hosts(), self._allowed_ports(), self._socks[1]))
