@@ -15,14 +15,19 @@ Skipped (with the reason) only when HyperKitty's venv is absent: scripts/engines
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
+from tests import cli_fork
 from tests.fixtures.forum import CrawlRun, crawl, test_keys_env
 from tests.test_real_engines import real_config
 from vigie_kit.real_engines import ARCHIVE_ENGINES, RealSite, TruthPost, archive_reply, engine_python, real_forum
@@ -30,7 +35,19 @@ from vigie_kit.real_engines import ARCHIVE_ENGINES, RealSite, TruthPost, archive
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("real-hyperkitty")]
 
 ENGINE = "hyperkitty"
-Crawled = tuple[RealSite, CrawlRun, CrawlRun, Path, TruthPost, list[str]]
+REPO = Path(__file__).resolve().parents[1]
+
+
+class Crawled(NamedTuple):
+    site: RealSite
+    first: CrawlRun
+    second: CrawlRun  # after `reply`
+    config: Path
+    data_dir: Path
+    reply: TruthPost  # the mail archived between the two crawls
+    served: list[str]  # the thread pages the engine served to the second crawl
+
+
 # a thread page in the engine's own request log (Django's runserver)
 THREAD_PAGE = re.compile(r'"GET (/hyperkitty/list/[^/ ]+/thread/\w+/)\?noscript HTTP')
 
@@ -55,11 +72,11 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
         served = THREAD_PAGE.findall(site.log.read_text(encoding="utf-8", errors="replace")[since:])
         print(f"\n[{ENGINE}] site built in {built:.1f}s; {len(first.posts())} mails crawled, "
               f"{time.monotonic() - started - built:.1f}s for both crawls")
-        yield site, first, second, root / "data", reply, served
+        yield Crawled(site, first, second, config, root / "data", reply, served)
 
 
 def test_every_mail_once_with_author_thread_list_date_and_text(crawled: Crawled) -> None:
-    site, run, *_ = crawled
+    site, run = crawled.site, crawled.first
     assert run.returncode == 0, run.stderr[-3000:]
     ids = [str(item["post_id"]) for item in run.posts()]
     assert len(ids) == len(set(ids)), "a mail was emitted twice"
@@ -84,7 +101,7 @@ def test_every_mail_once_with_author_thread_list_date_and_text(crawled: Crawled)
 def test_quotes_and_signatures_are_there_to_leave_out(crawled: Crawled) -> None:
     """The comparison above means something: replies quote the mail they answer and two
     authors sign theirs, and that text is on the pages crawled."""
-    site, *_ = crawled
+    site = crawled.site
     absent = [a for p in site.posts for a in p.absent]
     assert sum("membre depuis" in a for a in absent) >= 10
     assert sum("membre depuis" not in a for a in absent) >= 10  # quoted excerpts
@@ -97,7 +114,7 @@ def test_attached_dump_downloaded_and_every_dump_stored(crawled: Crawled) -> Non
     from indexer.tokens import MatchKey, token
     from vigie.config.schema import StorageSettings
 
-    site, run, _, data_dir, *_ = crawled
+    site, run, data_dir = crawled.site, crawled.first, crawled.data_dir
     attached = [p for p in site.posts if p.files]
     assert len(attached) == 1 and attached[0].planted
     names = [str(item.get("filename")) for item in run.files()]
@@ -119,7 +136,7 @@ def test_no_failure_and_a_new_mail_is_crawled_alone_by_its_thread_marker(crawled
     """The new mail changes its thread's last activity on the listing: the second crawl fetches
     that thread page alone (the engine's own log says which it served) and emits that mail alone,
     its date read from the sender's clock in summer time."""
-    site, run, second, _, reply, served = crawled
+    site, run, second, reply, served = crawled.site, crawled.first, crawled.second, crawled.reply, crawled.served
     assert run.summary["failures"] == {kind: 0 for kind in run.summary["failures"]}, run.summary
     assert run.summary["needs_attention"] is False and run.summary["errors"] == 0, run.summary
     assert second.returncode == 0, second.stderr[-3000:]
@@ -138,11 +155,34 @@ def test_the_shipped_example_is_the_yaml_tested() -> None:
     description and address."""
     import yaml
 
-    repo = Path(__file__).resolve().parents[1]
     example, tested = (yaml.safe_load(path.read_text(encoding="utf-8")) for path in (
-        repo / "config" / "sources" / "example-hyperkitty.yaml", repo / "tests" / "data" / "sources" /
+        REPO / "config" / "sources" / "example-hyperkitty.yaml", REPO / "tests" / "data" / "sources" /
         "real-hyperkitty.yaml"))
     for data in (example, tested):
         for key in ("name", "description", "start_urls"):
             data.pop(key)
     assert example == tested
+
+
+def test_source_try_reads_a_thread_as_the_crawl_did(crawled: Crawled) -> None:
+    """The operator's dry run on the YAML, against the live engine: `vigie source try` on a
+    thread page (its `?noscript` address) shows every mail with its id, author and date, the
+    dump's rows as lines (`body_lines`), the attached file's link, and no warning."""
+    site = crawled.site
+    mail = next(p for p in site.posts if p.files)
+    url = mail.thread_url + "?noscript"
+    proc = cli_fork.run([sys.executable, "-m", "vigie", "--log-level", "WARNING", "source", "try", "real-hyperkitty",
+                         url, "--json", "--config", str(crawled.config), "--data-dir", str(crawled.data_dir)],
+                        capture_output=True, text=True, timeout=60, cwd=REPO, env={**os.environ, **test_keys_env})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout)
+    assert result["warnings"] == [] and result["thread_key"] == url
+    crawled_items = {i["post_id"]: i for i in crawled.first.posts() if i["thread_url"] == url}
+    shown = {p["post_id"]: (p["author"], p["posted_at"], p["lines"]) for p in result["posts"]}
+    assert shown == {k: (i["author"], i["posted_at"].replace("Z", "+00:00"), i["body"].count("\n") + 1)
+                     for k, i in crawled_items.items()}
+    assert [p["attachments"] for p in result["posts"] if p["post_id"] == mail.page_id] == \
+        [[f"{site.url}/hyperkitty/list/{url.split('/list/')[1].split('/')[0]}/message/{mail.page_id}/attachment/2/"
+          f"{mail.files[0]}"]]
+    dumps = [p for p in site.posts if p.planted and p.thread_url == mail.thread_url and not p.files]
+    assert dumps and all(shown[p.page_id][2] > 5 for p in dumps)  # a dump's rows, one a line
