@@ -1751,6 +1751,67 @@ case(
     recall_only={("credential", f"{p.email}:Pass{i}!") for i, p in enumerate((K5, K6, K7))},
 )
 
+# ---------------------------------------------------------------- form builders' exports
+
+case(
+    "typeform_responses_json",
+    json.dumps(
+        {
+            "items": [
+                {
+                    "token": f"t{n}",
+                    "submitted_at": "2026-11-30T10:00:00Z",
+                    "answers": [
+                        {"field": {"id": "a1", "type": "email", "ref": "email"}, "type": "email", "email": p.email},
+                        {
+                            "field": {"id": "a2", "type": "phone_number", "ref": "tel"},
+                            "type": "phone_number",
+                            "phone_number": p.mobile,
+                        },
+                        {"field": {"id": "a3", "type": "date", "ref": "naissance"}, "type": "date", "date": p.dob},
+                        {
+                            "field": {"id": "a4", "type": "long_text", "ref": "sante"},
+                            "type": "text",
+                            "text": "Oui, diabète de type 1" if n == 0 else "Non",
+                        },
+                    ],
+                }
+                for n, p in enumerate((K1, K2, K3))
+            ]
+        },
+        ensure_ascii=False,
+    ),
+    many(K1, K2, K3, fields="email mobile dob"),
+    ["health"],
+)
+case(
+    "google_forms_csv_questions_as_headers",
+    "\n".join(
+        [
+            '"Horodateur","Adresse e-mail","Quel est votre nom complet ?","Quel est votre numéro de téléphone ?","Votre date de naissance","Avez-vous une maladie chronique ?"'
+        ]
+        + [
+            f'"2026/11/30 10:0{n}:00 UTC+1","{p.email}","{p.first} {p.last}","{p.nat}","{fr(p)}","{"Oui - asthme sévère" if n == 0 else "Non"}"'
+            for n, p in enumerate((K4, K5, K6))
+        ]
+    ),
+    many(K4, K5, K6, fields="email mobile dob"),
+    ["health"],
+)
+case(
+    "keycloak_users_name_value_attributes",
+    json.dumps(
+        [
+            {
+                "username": p.email,
+                "attributes": [{"name": "phone", "value": p.nat0}, {"name": "birthdate", "value": p.dob}],
+            }
+            for p in (K7, K8, K9)
+        ]
+    ),
+    many(K7, K8, K9, fields="email mobile dob"),
+)
+
 # ---------------------------------------------------------------- negatives: a seller's masked sample and format lines
 
 negative(
@@ -1777,6 +1838,8 @@ negative(
 
 # Found on both engines alike (2026-12-05, wave 24); one reason each, as seen from outside.
 MISSED: dict[str, str] = {
+    "typeform_responses_json": "Typeform answers `{field: {ref: naissance}, type: date, date: ISO}`: no dob",
+    "keycloak_users_name_value_attributes": "`attributes: [{name: birthdate, value: ISO}]`: no dob",
     "ulp_android_app_urls": "`android://<signature hash>@com.doctolib.android/` read as an e-mail (z3j8dw1l7hj@com.doctolib.android)",
     "ulp_space_separated": "`URL email password` lines (space-separated ULP): e-mails found, no credential",
     "sql_doubled_quote_in_email": "`'sean.o''connor@eircom.net'` in SQL kept with the doubled quote (false + miss)",
