@@ -28,7 +28,7 @@ from loguru import logger
 from alerts.channels import ChannelError
 from alerts.verify import sign, signing_key
 from vigie.config.schema import WebhookSettings
-from vigie.core.addresses import address_refusal, is_ip, parse_networks
+from vigie.core.addresses import address_refusal, is_ip, is_public, parse_networks
 
 __all__ = ["WebhookSender", "is_loopback_host"]
 
@@ -163,7 +163,7 @@ class WebhookSender:
         timeout = self.settings.timeout_seconds
         started = time.monotonic()
         addresses = self._addresses_within(url, timeout)
-        self._attempt.internal = not all(_public(a) for a in addresses)
+        self._attempt.internal = not all(is_public(a) for a in addresses)
         left = max(0.001, timeout - (time.monotonic() - started))  # what is left for the POST itself
         try:
             if parts.scheme == "https":
@@ -223,13 +223,6 @@ class WebhookSender:
         finally:
             timer.cancel()
             conn.close()
-
-
-def _public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.strip("[]").split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
 
 
 def _resolve(url: str, host: str, port: int) -> list[str] | ChannelError:
