@@ -233,7 +233,8 @@ POSITIVES: dict[str, tuple[str, set[tuple[str, str]]]] = {
         "Content-Transfer-Encoding: quoted-printable\n\n"
         + "".join(_qp(f"{p['last']};{p['first']};{p['email']};{_sp(p['tel'])};{p['fr']}") + "\n"
                   for p in (F, G, H)),
-        _want(F, G, H, keys=("email", "tel")),  # (a header-less date column is no date of birth)
+        # (a header-less list of people: its dates of birth by their values, columns._dob_of_fullz)
+        _want(F, G, H, keys=("email", "tel", "dob")),
     ),
     "qp_part_with_type": (
         "voici ce que j'ai récupéré :\n\nContent-Type: text/csv; charset=utf-8\n"

@@ -5,7 +5,12 @@ for the probe's one example:
 - a header-less list of people (a fullz, a customer export pasted in a sale post) whose date of
   birth sits in a column no header names: typed when the list holds two columns typed by their
   values, a column of names, and one column of dates that are births (ages 14 to 110, not all of
-  one year; no time of day).
+  one year; no time of day);
+- PRIORITY (an evasion, blind probe set 4): rows that end in another line end than LF or CR
+  (U+2028, U+2029, NEL, a vertical tab, a form feed, the ASCII file/group/record separators) were
+  one line, most often alone: a whole dump gave nothing. Read as LF rows now, by `detect`,
+  `detect_many` and a big input's windowed path; RFC 7464's JSON text sequences (an RS before each
+  JSON line) read as before.
 
 Negatives must stay without what the fix adds: recent dates (orders, tickets), time stamps, dates
 of one year, lists without names.
@@ -22,6 +27,7 @@ import pytest
 
 from indexer import engine
 from indexer.detect import detect
+from indexer.detect.prefilter import WINDOWED_MIN_BYTES, detect_many
 from indexer.models import Fragment
 from indexer.tokens import MatchKey
 from tests.native_core import assert_same_fragments, both_engines, require_native
@@ -73,6 +79,29 @@ POSITIVES: dict[str, tuple[str, set[tuple[str, str]]]] = {
          ("dob", "1971-02-14"), ("dob", "1986-09-03"), ("dob", "1949-11-27")}),
 }
 
+# ------------------------------------------------------------------ rows ending in other line ends
+_EOLS = {"u2028": "\u2028", "u2029": "\u2029", "nel": "\x85", "vt": "\x0b", "ff": "\x0c", "fs": "\x1c",
+         "gs": "\x1d", "rs": "\x1e"}
+_CSV_ROWS = ["nom;prenom;date_naissance;email;telephone", *(f"{p[1]};{p[0]};{d};{p[2]};{p[3]}" for p, d in zip(
+    _P, ("23/04/1979", "01/12/1988", "17/02/1966"), strict=True))]
+_CSV_IDS = _ids("email phone", ["1979-04-23", "1988-12-01", "1966-02-17"])
+for _n, _e in _EOLS.items():
+    POSITIVES[f"eol_csv_{_n}"] = (_e.join(_CSV_ROWS), _CSV_IDS)
+POSITIVES["eol_header_alone_u2028"] = (_CSV_ROWS[0] + "\u2028" + "\n".join(_CSV_ROWS[1:]) + "\n", _CSV_IDS)
+POSITIVES["eol_pipes_no_header_u2029_crlf_mixed"] = (
+    "\u2029".join(f"{p[0]}|{p[1]}|{p[2]}|{p[3]}|{p[5]}" for p in _P) + "\r\n", _ids("email phone iban", []))
+POSITIVES["eol_word_dox_vertical_tab"] = (
+    "Nom : Dupuis\x0bPrénom : Léa\x0bTél : 06 46 17 28 35\x0bNée le : 01/12/1988\x0bEmail : lea.dupuis@laposte.net\x0b",
+    {("phone", "+33646172835"), ("dob", "1988-12-01"), ("email", "lea.dupuis@laposte.net")})
+POSITIVES["eol_json_lines_nel"] = (
+    "\x85".join(f'{{"mail": "{p[2]}", "tel": "{p[3]}", "iban": "{p[5]}"}}' for p in _P), _ids("email phone iban", []))
+POSITIVES["eol_json_text_sequence_rs_lf"] = (  # RFC 7464: read before this change, and still
+    "".join(f'\x1e{{"mail": "{p[2]}", "tel": "{p[3]}"}}\n' for p in _P), _ids("email phone", []))
+POSITIVES["eol_pdf_pages_form_feed_then_rows"] = (
+    "Liste des assurés\nNom;Prénom;Email;Téléphone\n" + f"{_P[0][1]};{_P[0][0]};{_P[0][2]};{_P[0][3]}\f"
+    + "\f".join(f"{p[1]};{p[0]};{p[2]};{p[3]}" for p in _P[1:]) + "\f",
+    _ids("email phone", []))
+
 # a negative: (text, the types it must not hold)
 NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {
     "neg_orders_recent_dates": (
@@ -88,6 +117,10 @@ NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {
                                                                  ("2003-05-06", "2003-07-08", "2003-11-30"),
                                                                  strict=True)) + "\n",
         frozenset({"dob"})),
+    "neg_eol_prose_pages": (
+        "Rapport annuel\fPage 2\u2028Le chiffre d'affaires 2024 est de 12 345 678 euros.\x0bVoir annexe 3."
+        "\u2029Contact presse : communication\x85Fin du document 20241203\f",
+        frozenset(SCORED)),
     "neg_no_name_column": (
         "\n".join(f"{p[2]},{p[3]},{d},srv-0{k}" for k, (p, d) in enumerate(zip(_P, ("1984-07-12", "1993-11-27",
                                                                                   "2001-09-08"), strict=True)))
@@ -128,3 +161,21 @@ def test_engines_agree() -> None:
                     assert_same_fragments(ref, got, f"{name} {eol!r} {type(data).__name__}")
     finally:
         engine.set_engine(None)
+
+
+def test_other_line_ends_count_as_lines_and_every_road_reads_them() -> None:
+    """A fragment's lines count the other line ends as an editor shows them; `detect_many` (the
+    crawl's road) finds what `detect` does; a big input (over the windowed path's threshold) is
+    read whole, not lost in one window."""
+    text = "\u2028".join(["bonjour,", "", *_CSV_ROWS, "", "merci"])
+    (f,) = detect(text, key=KEY)
+    assert (f.start_line, f.end_line) == (3, 6)
+    items = [POSITIVES[f"eol_csv_{n}"][0].encode() for n in _EOLS] + [b"rien ici", "\u2028".join(_CSV_ROWS).encode()]
+    many = detect_many(items, key=KEY)
+    assert [_found(x) for x in many] == [_found(detect(b, key=KEY)) for b in items]
+    assert all(_CSV_IDS <= _found(x) for k, x in enumerate(many) if k != len(_EOLS))
+    rows = [f"Morel;Jean;jean.morel{k}@free.fr;06 13 70 37 01" for k in range(5600)]
+    big = "\f".join(["nom;prenom;email;telephone", *rows]).encode()
+    assert len(big) > WINDOWED_MIN_BYTES
+    got = detect(big, key=KEY)
+    assert len({i.value for f in got for i in f.identifiers if i.type == "email"}) == 5600

@@ -37,7 +37,14 @@ from indexer.detect.exports import may_need_reading, readable
 from indexer.detect.extract import Sink
 from indexer.detect.multiline import join_quoted_cells, logical_starts
 from indexer.detect.records import is_long_json_records
-from indexer.detect.seeds import RULE_CHARS, alone_is_nothing, candidate_starts
+from indexer.detect.seeds import (
+    RULE_CHARS,
+    alone_is_nothing,
+    candidate_starts,
+    foreign_eol,
+    unify_eols,
+    unify_eols_bytes,
+)
 from indexer.detect.shapes import Ctx, block_start, delimiter_of, recognise
 from indexer.detect.unveil import may_be_veiled
 from indexer.identifiers import card_network
@@ -128,7 +135,9 @@ def _detect(data: bytes | str, key: MatchKey, filename: str | None, content_type
             limits: Limits | None) -> list[Fragment]:
     limits = limits or _LIMITS
     if isinstance(data, bytes) and len(data) >= _prefilter.WINDOWED_MIN_BYTES and _prefilter.available() \
-            and not may_need_reading(data):  # (an export to decode is read whole: its windows are encoded)
+            and not may_need_reading(data) and not foreign_eol(data):
+        # (an export to decode is read whole: its windows are encoded; so is a text whose lines end
+        # in U+2028 or a form feed: the windows are LF lines)
         out = _prefilter.run(data, detect_text, Tokenizer(key), filename, content_type, limits)
         if out is not None:
             return out
@@ -187,6 +196,8 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         except UnicodeEncodeError:  # lone surrogates (a str from a lax decoder): make them U+FFFD
             encoded = text.encode("utf-8", "replace")
             text = encoded.decode("utf-8")
+    if foreign_eol(encoded):  # rows that end in U+2028, a form feed...: one line each, as LF rows are
+        text, encoded = unify_eols(text), unify_eols_bytes(encoded)
     starts = candidate_starts(encoded)
     # (a number in full-width digits or a sample in base64 has no start until it is read; the
     # core's engine asks the core, the same answer ~10x faster than RE2: tests/test_native_veil.py)

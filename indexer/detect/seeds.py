@@ -20,7 +20,8 @@ from indexer.detect.columns import norm_name
 from indexer.detect.prose import alone_prose
 from indexer.detect.shapes import _KV, _STEALER, MIN_LINE_ADDRESSES, _label
 
-__all__ = ["RULE_CHARS", "alone_is_nothing", "candidate_starts", "label_names_something"]
+__all__ = ["FOREIGN_EOLS", "RULE_CHARS", "alone_is_nothing", "candidate_starts", "foreign_eol", "label_names_something",
+           "unify_eols", "unify_eols_bytes"]
 
 
 # A line that can carry an identifier has an @ (or its URL encoding %40, or an obfuscated "[at]",
@@ -94,6 +95,49 @@ def _three_above(b: bytes, ls: int) -> list[str]:
     return out
 
 
+# Line ends other than LF and CR: Unicode's line and paragraph separators and NEL (editors and
+# browsers show a new line), the vertical tab (Word's manual line break), the form feed (a page
+# break: PDF text, mail merges) and the ASCII file, group and record separators (str.splitlines
+# cuts at all of them). A dump whose rows end in one of them was one line, alone: every row
+# lost (wave 24, blind probe set 4). They are read as "\n", the same in every engine: before the
+# seed scan on the bytes (`candidate_starts`) and before the lines are split (`detect_text`).
+FOREIGN_EOLS = "\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e"
+_TO_LF = str.maketrans(dict.fromkeys(FOREIGN_EOLS, "\n"))
+_TO_LF_BYTES = bytes.maketrans(b"\x0b\x0c\x1c\x1d\x1e", b"\n\n\n\n\n")
+
+
+def foreign_eol(b: bytes) -> bool:
+    """Whether the UTF-8 bytes `b` hold one of `FOREIGN_EOLS` (C searches; the multi-byte ones
+    only in a text that is not ASCII)."""
+    return (b"\x0c" in b or b"\x0b" in b or b"\x1e" in b or b"\x1c" in b or b"\x1d" in b
+            or (not b.isascii() and (b"\xe2\x80\xa8" in b or b"\xe2\x80\xa9" in b or b"\xc2\x85" in b)))
+
+
+def unify_eols_bytes(b: bytes) -> bytes:
+    """`b` with each of `FOREIGN_EOLS` (UTF-8) made one LF; `unify_eols` on bytes."""
+    if b"\x1e" in b:
+        b = _json_seq_bytes(b)
+    if not b.isascii():
+        b = b.replace(b"\xe2\x80\xa8", b"\n").replace(b"\xe2\x80\xa9", b"\n").replace(b"\xc2\x85", b"\n")
+    return b.translate(_TO_LF_BYTES)
+
+
+def _json_seq_bytes(b: bytes) -> bytes:
+    b = b.replace(b"\n\x1e", b"\n")
+    return b[1:] if b[:1] == b"\x1e" else b
+
+
+def unify_eols(text: str) -> str:
+    """`text` with each of `FOREIGN_EOLS` made one LF, but a record separator that opens a line
+    (RFC 7464's JSON text sequence: RS before each JSON text, LF after it), which goes: it was
+    read as the line's leading blank."""
+    if "\x1e" in text:
+        text = text.replace("\n\x1e", "\n")
+        if text[:1] == "\x1e":
+            text = text[1:]
+    return text.translate(_TO_LF)
+
+
 def candidate_starts(b: bytes) -> list[tuple[int, int]]:
     """Seed lines that are not alone (see `alone_is_nothing`), found on the UTF-8 bytes by
     the two RE2 passes above, with line numbers counted by `bytes.count`; a post made of prose,
@@ -106,7 +150,12 @@ def candidate_starts(b: bytes) -> list[tuple[int, int]]:
     The main loop raises its own floor to it, as it would have on meeting the dropped seed: a
     block found by walking back from a later seed must not start above it (`shapes.block_start`
     walks back over blank lines to key: value lines, and an unlabelled `Contact: x@y` line there
-    would end a dox before it starts)."""
+    would end a dox before it starts).
+
+    The lines are those of `unify_eols`: a text whose rows end in U+2028 or a form feed is read
+    as `detect_text` reads it, one line a row (else it was one line, and most often alone)."""
+    if foreign_eol(b):
+        b = unify_eols_bytes(b)
     n = len(b)
     native = _engine.native_module()  # (the call, not its state: it may say "reference only")
     if native is not None:  # the compiled core: both passes in one call (issue 17)
