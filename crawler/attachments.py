@@ -238,12 +238,13 @@ def long_lines_said(data: bytes, filename: str | None = None) -> str | None:
     cut as `indexer.detect.parallel` cuts them; a smaller one in one `detect()` call, which cuts
     the lines of its decoded text (an HTML page's once its tags are stripped)."""
     from indexer.decode import Limits, decode
+    from indexer.detect.caps import json_past_cap
     from indexer.detect.parallel import DEFAULT_THRESHOLD_BYTES, StreamStats, chunks
 
     cap = Limits().max_line_chars
     if not _has_long_run(data, cap):  # bytes: a line of more characters has at least as many
         return None
-    if len(data) > DEFAULT_THRESHOLD_BYTES:
+    if len(data) > DEFAULT_THRESHOLD_BYTES or json_past_cap(data):  # (read in chunks: `caps.json_past_cap`)
         stats = StreamStats()
         for _ in chunks([data], stats=stats):
             pass

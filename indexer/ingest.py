@@ -141,7 +141,8 @@ class Ingestor:
         data: bytes | str = item.raw or item.body
         # an attachment's HTML ceiling is its source's (limits.max_page_elements), as for its pages
         limits = None if item.max_html_elements is None else Limits(max_html_elements=item.max_html_elements)
-        if len(data) > self.big_bytes and self.detect is _detect:
+        # (a one-line JSON export of more records than one detect() reads: in chunks too, each read)
+        if (len(data) > self.big_bytes or _caps.json_past_cap(data)) and self.detect is _detect:
             blob = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
             chunk_bytes = min(self.big_bytes, DEFAULT_CHUNK_BYTES)
             if not self._parallel():  # one detection process: the same chunks here (never cut at 64 MiB)
@@ -168,7 +169,8 @@ class Ingestor:
             # item starts it, and it then serves every batch
             return [self.ingest(it, fetched_at) for it in items]
         # (an item with its own HTML ceiling is detected alone, with it: a batch shares the defaults)
-        small = [len(it.raw or it.body) <= self.big_bytes and it.max_html_elements is None for it in items]
+        small = [len(it.raw or it.body) <= self.big_bytes and it.max_html_elements is None
+                 and not _caps.json_past_cap(it.raw or it.body) for it in items]
         out = []
         with self._on_pool() as pool:
             found = detect_items(pool, [(it.raw or it.body, it.filename) for it, s in zip(items, small, strict=True)

@@ -21,7 +21,7 @@ from loguru import logger
 
 from indexer.decode import Limits
 
-__all__ = ["count", "said", "stopped", "stopped_text"]
+__all__ = ["count", "json_past_cap", "said", "stopped", "stopped_text"]
 
 _STOPPED = [0]
 _LOCK = threading.Lock()  # (the crawl detects on a thread of its own)
@@ -55,3 +55,35 @@ def said(n: int, where: str, limits: Limits | None = None) -> None:
     logger.warning("detection of {} stopped at a cap {} ({:,} fragments, {:,} identifiers or {:g} s of CPU for one "
                    "input or chunk): the rest of it was not read (counted: refused detection_stopped)", where,
                    "once" if n == 1 else f"{n} times", lim.max_fragments, lim.max_identifiers, lim.max_seconds)
+
+
+def json_past_cap(data: bytes | str) -> bool:
+    """Whether one `detect()` call would leave part of a one-line JSON export unread: a line
+    that opens an array of objects and holds more non-empty ones than its one-line reader keeps
+    (`records._LONG_JSON_RECORDS`, 1,000,000: each kept is a node and a parsed record, ~550 MB at
+    the cap). The callers detect such an input in chunks instead, as a big one
+    (`parallel.detect_stream`/`detect_here`: the cutter cuts the line between its records, each
+    piece a valid JSON line), so every record is read; it was said and the rest lost. Only an
+    input over 6 MB with a line past `Limits.max_line_chars` is looked at (an object that is not
+    empty takes 6 characters); then its brackets are counted once (C-level scan)."""
+    from indexer.detect.records import _LONG_JSON_RECORDS, is_long_json_records, long_json_unread
+
+    if len(data) <= 6 * _LONG_JSON_RECORDS:
+        return False
+    cap = Limits().max_line_chars
+    nl: bytes | str = b"\n" if isinstance(data, bytes) else "\n"
+    pos = 0
+    while len(data) - pos > cap:
+        last = data.rfind(nl, pos, pos + cap + 1)  # type: ignore[arg-type]
+        if last >= 0:  # no long line starts here: on by a window of `cap` (as `_has_long_run`)
+            pos = last + 1
+            continue
+        end = data.find(nl, pos)  # type: ignore[arg-type]
+        end = len(data) if end < 0 else end
+        if end - pos > 6 * _LONG_JSON_RECORDS:
+            line = data[pos:end]
+            text = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
+            if is_long_json_records(text) and long_json_unread(text) > 0:
+                return True
+        pos = end + 1
+    return False

@@ -184,7 +184,8 @@ class _Scanner:
         try:
             if isinstance(source, Path) and source.stat().st_size <= DEFAULT_THRESHOLD_BYTES:
                 source = source.read_bytes()
-            if isinstance(source, bytes) and len(source) <= DEFAULT_THRESHOLD_BYTES:
+            # (a one-line JSON export of more records than one detect() reads goes in chunks too: all read)
+            if isinstance(source, bytes) and len(source) <= DEFAULT_THRESHOLD_BYTES and not caps.json_past_cap(source):
                 cut = long_lines_said(source, name)  # detect() reads their head only: said, as the stream's are
                 found = detect(source, key=self.key, filename=name)
                 if not as_json and found:
