@@ -290,6 +290,34 @@ case(
     many(K4, K5, K7, fields="email"),
 )
 
+
+def fancy(text: str, digit0: int, lower_a: int | None = None, upper_a: int | None = None) -> str:
+    """Telegram 'fancy text': ASCII letters and digits as Mathematical Alphanumeric Symbols (NFKC gives them back)."""
+    out = []
+    for ch in text:
+        if ch.isascii() and ch.isdigit():
+            out.append(chr(digit0 + int(ch)))
+        elif lower_a is not None and "a" <= ch <= "z":
+            out.append(chr(lower_a + ord(ch) - 97))
+        elif upper_a is not None and "A" <= ch <= "Z":
+            out.append(chr(upper_a + ord(ch) - 65))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+case("fancy_math_bold_digits_csv", fancy(_CSV6, 0x1D7CE), IDS6)
+case(
+    "fancy_math_sans_bold_dox",
+    fancy(
+        "\n".join(f"👤 {p.first} {p.last}\n🎂 {fr(p)}\n📞 {p.nat}\n📧 {p.email}" for p in (K0, K1)),
+        0x1D7EC,
+        0x1D5EE,
+        0x1D5D4,
+    ),
+    many(K0, K1, fields="email mobile dob"),
+)
+
 # ---------------------------------------------------------------- attachments named for something else (expand_attachment)
 
 
@@ -353,6 +381,8 @@ case(
 
 # Found on both engines alike (2026-12-05, wave 24); one reason each, as seen from outside.
 MISSED: dict[str, str] = {
+    "fancy_math_bold_digits_csv": "digits as Mathematical Bold (U+1D7CE..): phones and dobs read, NIRs lost",
+    "fancy_math_sans_bold_dox": "Telegram fancy text (math sans-serif bold letters and digits): e-mails lost",
     "page_dump_in_html_comment": "a dump inside an HTML comment of a page: nothing",
     "page_dump_in_noscript": "EVASION: a dump in <noscript><pre> (what Tor Browser at Safest shows): nothing",
     "page_dump_in_next_data_json": "a paste held only in a Next.js __NEXT_DATA__ JSON script: nothing",
@@ -367,9 +397,6 @@ MISSED: dict[str, str] = {
     "combo_blank_line_between": "EVASION: a combo list with a blank line between lines: nothing",
     "box_drawing_rich_table": "a box-drawing table (`│ a │ b │`, ┏━ and └─ borders): nothing",
     "smart_quotes_cells": "cells in “curly quotes”: no dob",
-    "le_unicode_line_separator": "EVASION: U+2028 between lines hides the whole dump",
-    "le_paragraph_separator": "EVASION: U+2029 between lines hides the whole dump",
-    "le_nel_u0085": "EVASION: NEL (U+0085) between lines hides the whole dump",
     "le_form_feed_between_pages": "the row after a form feed is lost",
     "le_blank_line_between_rows": "EVASION: a blank line between rows hides the whole dump (combos too)",
     "le_space_only_line_between_rows": "EVASION: a one-space line between rows hides the whole dump",
@@ -391,7 +418,7 @@ MISSED: dict[str, str] = {
     "emails_in_access_log_urls": "`?email=x%40y.fr` in access-log URLs: no e-mail",
 }
 SET.miss(**MISSED)
-globals().update(make_tests(SET, {"recall": 0.50, "precision": 0.97}))
+globals().update(make_tests(SET, {"recall": 0.56, "precision": 0.97}))
 
 if __name__ == "__main__":
     SET.report()
