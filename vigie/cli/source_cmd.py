@@ -259,6 +259,8 @@ def try_cmd(
         tor = wiring.start_tor(rt.config.global_config.tor, data_dir,
                                needed=source.network == "tor" and socks is None,
                                peers=wiring.trusted_peers(rt.config))
+        if tor is not None and tor.auto_ports:  # the configured ports were taken: our tor chose its own
+            socks = (tor.settings.socks_host, tor.settings.socks_port)
         try:
             fetched = fetch_page(source, rt.config.global_config, where, tor_socks=socks, cookie_jar=jar)
         finally:
