@@ -1857,6 +1857,33 @@ case(
     maybe={("siret", "73282932000074")},
 )
 
+# ---------------------------------------------------------------- ransomware proof: identifiers in file names
+
+case(
+    "dir_listing_nir_in_file_names",
+    "\n".join(
+        [r"Directory of \\FS01\RH\Salaries", ""]
+        + [
+            f"04/12/2026  10:1{i} AM        {120000 + i * 777:>10} {p.last.upper()} {p.first} - {p.nir} - {kind}.pdf"
+            for i, (p, kind) in enumerate(
+                ((K1, "arret maladie"), (K5, "contrat CDI"), (K6, "attestation mutuelle"), (K8, "visite medicale"))
+            )
+        ]
+        + ["               4 File(s)        512,345 bytes"]
+    ),
+    many(K1, K5, K6, K8, fields="nir"),
+    ["health"],
+)
+case(
+    "tree_listing_underscored_file_names",
+    "\n".join(
+        ["RH/", "├── Salaries/"]
+        + [f"│   ├── {p.last.upper()}_{p.first}_{p.dob}_RIB_{p.iban}.pdf" for p in (K2, K3, K4)]
+        + ["└── Paie/"]
+    ),
+    many(K2, K3, K4, fields="dob iban"),
+)
+
 # ---------------------------------------------------------------- negatives: a seller's masked sample and format lines
 
 negative(
@@ -1895,6 +1922,7 @@ negative(
 
 # Found on both engines alike (2026-12-05, wave 24); one reason each, as seen from outside.
 MISSED: dict[str, str] = {
+    "tree_listing_underscored_file_names": "`MERCIER_Camille_1979-01-31_RIB_FR76….pdf` file names in a tree listing: no dob, no IBAN",
     "whois_registrant_records": "WHOIS `Registrant Phone: +33.612345678` / `Registrant Email: x`: nothing (with or without blank lines)",
     "sip_cdr_log": "phones in SIP URIs `<sip:+33608407038@voip...>` of a CDR log: nothing",
     "bank_statement_iban_in_label": "IBANs inside a bank statement's label `VIR SEPA RECU /DE M. X /IBAN FR76...`: missed",
