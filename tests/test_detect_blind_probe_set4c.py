@@ -137,6 +137,33 @@ case(
 case("smart_quotes_cells", "\n".join(";".join(f"\u201c{c}\u201d" for c in line.split(";")) for line in rows(*T3)), IDS3)
 case("header_in_russian", "фамилия;имя;дата_рождения;почта;телефон;номер\n" + "\n".join(row(p) for p in T3), IDS3)
 
+# ---------------------------------------------------------------- a combo list dressed by a checker or a Telegram channel
+_COMBO = [f"{p.email}:{p.first}{p.dob[:4]}!" for p in R6]
+_COMBO_IDS = many(*R6, fields="email")
+_COMBO_CREDS = {("credential", line) for line in _COMBO[:2]}
+case("combo_checkmark_prefix", "\n".join("✅ " + line for line in _COMBO), _COMBO_IDS, recall_only=_COMBO_CREDS)
+case(
+    "combo_checker_hits_plus_prefix",
+    "\n".join(["Checked by OpenBullet — 6 hits"] + [f"[+] {line} | Plan = Premium" for line in _COMBO]),
+    _COMBO_IDS,
+    recall_only=_COMBO_CREDS,
+)
+case("combo_valid_suffix", "\n".join(line + " [VALID]" for line in _COMBO), _COMBO_IDS, recall_only=_COMBO_CREDS)
+case("combo_bullet_prefix", "\n".join("* " + line for line in _COMBO), _COMBO_IDS, recall_only=_COMBO_CREDS)
+case(
+    "combo_line_numbers_space",
+    "\n".join(f"{n} {line}" for n, line in enumerate(_COMBO, start=1)),
+    _COMBO_IDS,
+    recall_only=_COMBO_CREDS,
+)
+case(
+    "combo_line_numbers_dot_control",
+    "\n".join(f"{n}. {line}" for n, line in enumerate(_COMBO, start=1)),
+    _COMBO_IDS,
+    recall_only=_COMBO_CREDS,
+)
+case("csv_rows_live_suffix", "\n".join(line + " | LIVE" for line in rows(*R6)), IDS6)
+
 # ---------------------------------------------------------------- one markup line at the head (wave 23's evasion, other tags)
 
 case("head_bold_tag_line", "<b>FRESH FR 2026</b>\n" + "\n".join(rows(*T3)), IDS3)
@@ -381,6 +408,12 @@ case(
 
 # Found on both engines alike (2026-12-05, wave 24); one reason each, as seen from outside.
 MISSED: dict[str, str] = {
+    "combo_checkmark_prefix": "EVASION: `✅ email:pass` lines: nothing (not even the e-mails)",
+    "combo_checker_hits_plus_prefix": "EVASION: checker hits `[+] email:pass | Plan = Premium`: nothing",
+    "combo_valid_suffix": "EVASION: `email:pass [VALID]` lines: nothing",
+    "combo_bullet_prefix": "EVASION: `* email:pass` lines: nothing",
+    "combo_line_numbers_space": "EVASION: `1 email:pass` (line numbers, a space): nothing (`1. ` is read)",
+    "csv_rows_live_suffix": "CSV rows ending in ` | LIVE`: most identifiers lost",
     "fancy_math_bold_digits_csv": "digits as Mathematical Bold (U+1D7CE..): phones and dobs read, NIRs lost",
     "fancy_math_sans_bold_dox": "Telegram fancy text (math sans-serif bold letters and digits): e-mails lost",
     "page_dump_in_html_comment": "a dump inside an HTML comment of a page: nothing",
@@ -418,7 +451,7 @@ MISSED: dict[str, str] = {
     "emails_in_access_log_urls": "`?email=x%40y.fr` in access-log URLs: no e-mail",
 }
 SET.miss(**MISSED)
-globals().update(make_tests(SET, {"recall": 0.56, "precision": 0.97}))
+globals().update(make_tests(SET, {"recall": 0.52, "precision": 0.97}))
 
 if __name__ == "__main__":
     SET.report()
