@@ -13,7 +13,13 @@ Why line structure matters: fragments are found line by line (separator counts, 
   `<code>row1<br />\\nrow2</code>` is two adjacent lines, not rows split by blank lines);
 - table cells are tab-separated; whitespace elsewhere collapses to one space, except tabs
   (a TSV dump pasted into a paragraph keeps its cells);
-- scripts, styles, templates and `<head>` are dropped.
+- scripts, styles and `<head>` are dropped; what a page holds for a reader without scripts, or
+  for its scripts to show, is read: `<noscript>` (Tor Browser at "Safest" shows it), `<template>`,
+  a data script's text (`<script type="application/json">`: a single-page paste site ships its
+  paste in `__NEXT_DATA__`; `text/plain`), and a comment of several lines (a dump kept out of
+  sight in the page's source); each such script or comment is its own block, read verbatim;
+- inside `<pre>`/`<code>`, an element whose class names it a line (`<span class="line">`, what
+  code highlighters emit, one a displayed line, with or without a newline after it) ends its line.
 
 The tree is walked iteratively (libxml2's `iterwalk`), never by recursion: a post nested 100 000 levels
 deep (or a page of unclosed `<div>`, which the parser nests) must not raise RecursionError,
@@ -49,7 +55,13 @@ BLOCK_TAGS = frozenset({
     "pre", "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul", "xmp", "textarea",
 })
 VERBATIM_TAGS = frozenset({"pre", "code", "textarea", "plaintext", "xmp", "listing"})
-_SKIP = frozenset({"script", "style", "noscript", "template", "head", "title"})
+_SKIP = frozenset({"script", "style", "head", "title"})
+# A script of these types is data, not code: a page's own content can be in it (a single-page app's
+# state, JSON-LD, a plain-text block a script shows): read verbatim. Code and unknown types stay dropped.
+_DATA_SCRIPT_TYPES = frozenset({"application/json", "application/ld+json", "text/plain", "text/csv",
+                                "text/tab-separated-values", "text/markdown", "text/x-markdown"})
+# class names that code highlighters give each displayed line of a `<pre>`/`<code>` block
+_LINE_CLASSES = frozenset({"line", "code-line", "ln-line", "hljs-ln-line", "line-content", "cl"})
 _CELLS = frozenset({"td", "th"})
 _ROWS = frozenset({"tr", "td", "th"})
 # Whitespace collapses as on screen, except tabs: a TSV dump pasted into a post keeps its cells
@@ -216,7 +228,9 @@ def element_text(root: _Element, keep_lines: bool = False) -> str:
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, el in walker:
         tag = el.tag
-        if type(tag) is not str:  # a comment or a processing instruction: dropped, its tail is ours
+        if type(tag) is not str:  # a comment or a processing instruction: its tail is ours
+            if tag is etree.Comment and el.text and "\n" in el.text.strip():  # (see the module docstring)
+                _own_block(out, el.text)
             if el.tail and el is not root:
                 add_text(el.tail, verbatim > 0)
             continue
@@ -225,6 +239,8 @@ def element_text(root: _Element, keep_lines: bool = False) -> str:
         tag = tag.lower()
         if event == "start":
             if tag in _SKIP:
+                if tag == "script" and el.text and _data_script(el):
+                    _own_block(out, el.text)
                 walker.skip_subtree()  # its "end" still comes, and carries its tail
                 continue
             if tag in BLOCK_TAGS:
@@ -251,6 +267,9 @@ def element_text(root: _Element, keep_lines: bool = False) -> str:
             continue
         if tag in VERBATIM_TAGS:
             verbatim -= 1
+        elif verbatim and out.cur and _LINE_CLASSES.intersection((el.get("class") or "").split()):
+            soft()  # a highlighter's line; a newline right after it is this same break
+            out.after_br = True
         elif tag in _CELLS and cells:
             first, before = cells.pop()
             if len(out.done) > first and el is not root:  # (a post body picked as a cell keeps its lines)
@@ -265,6 +284,19 @@ def element_text(root: _Element, keep_lines: bool = False) -> str:
         if text:
             add_text(text, verbatim > 0)
     return out.result()
+
+
+def _data_script(el: _Element) -> bool:
+    """Whether a `<script>` holds data (see _DATA_SCRIPT_TYPES), by its type's essence."""
+    kind = (el.get("type") or "").split(";", 1)[0].strip().lower()
+    return kind in _DATA_SCRIPT_TYPES
+
+
+def _own_block(out: _Lines, text: str) -> None:
+    """`text` (a data script's, a comment's) as a block of its own lines, read verbatim."""
+    out.soft()
+    out.text(text.strip("\r\n"), True)
+    out.soft()
 
 
 def trim_attributes(html: AnyStr, cap: int = MAX_ATTRIBUTES) -> tuple[AnyStr, int]:
@@ -308,7 +340,7 @@ def parse_html(html: str | bytes) -> tuple[_Element | None, bool]:
                        "dropped before parsing (libxml2 is quadratic in them)", cut, MAX_ATTRIBUTES, MAX_ATTRIBUTES)
     if not data.strip():
         return None, True
-    parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True)
+    parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=False, remove_pis=True)
     try:
         root = etree.fromstring(data, parser=parser)
     except (ParserError, etree.XMLSyntaxError):  # nothing but whitespace, comments or a doctype
