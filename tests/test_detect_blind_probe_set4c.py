@@ -164,6 +164,30 @@ case(
 )
 case("csv_rows_live_suffix", "\n".join(line + " | LIVE" for line in rows(*R6)), IDS6)
 
+# ---------------------------------------------------------------- a labelled dox copied from a two-column table
+
+
+def _dox_blocks(sep: str, labels: tuple[str, str, str, str, str]) -> str:
+    return "\n\n".join(
+        "\n".join(
+            [
+                f"{labels[0]}{sep}{p.first} {p.last}",
+                f"{labels[1]}{sep}{fr(p)}",
+                f"{labels[2]}{sep}{p.nat}",
+                f"{labels[3]}{sep}{p.email}",
+                f"{labels[4]}{sep}{spaced_nir(p.nir)}",
+            ]
+        )
+        for p in (K0, K1, K2)
+    )
+
+
+_FR_LABELS = ("Nom", "Né le", "Tel", "Email", "NIR")
+case("dox_label_tab_value_fr", _dox_blocks("\t", _FR_LABELS), many(K0, K1, K2))
+case("dox_label_pipe_value_fr", _dox_blocks(" | ", _FR_LABELS), many(K0, K1, K2))
+case("dox_label_arrow_value_en", _dox_blocks(": ➤ ", ("Name", "DOB", "Phone", "Email", "SSN")), many(K0, K1, K2))
+case("dox_label_colon_value_fr_control", _dox_blocks(" : ", _FR_LABELS), many(K0, K1, K2))
+
 # ---------------------------------------------------------------- one markup line at the head (wave 23's evasion, other tags)
 
 case("head_bold_tag_line", "<b>FRESH FR 2026</b>\n" + "\n".join(rows(*T3)), IDS3)
@@ -408,6 +432,9 @@ case(
 
 # Found on both engines alike (2026-12-05, wave 24); one reason each, as seen from outside.
 MISSED: dict[str, str] = {
+    "dox_label_tab_value_fr": "EVASION: `Nom<TAB>…`/`Né le<TAB>…` dox blocks (a 2-column table copied): nothing",
+    "dox_label_pipe_value_fr": "`Né le | 23/04/1986` in a labelled dox: no dob",
+    "dox_label_arrow_value_en": "`DOB: ➤ …` / `SSN: ➤ <NIR>`: no dob, no NIR",
     "combo_checkmark_prefix": "EVASION: `✅ email:pass` lines: nothing (not even the e-mails)",
     "combo_checker_hits_plus_prefix": "EVASION: checker hits `[+] email:pass | Plan = Premium`: nothing",
     "combo_valid_suffix": "EVASION: `email:pass [VALID]` lines: nothing",
