@@ -34,6 +34,8 @@ os.setgroups([]); os.setgid(uid); os.setuid(uid)
 if family == "dual":
     srv = socket.socket(socket.AF_INET6); srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
     srv.bind(("::", 0))
+elif family.startswith("unix:"):  # a unix socket created in a directory every account writes
+    srv = socket.socket(socket.AF_UNIX); srv.bind(family[5:])
 else:
     srv = socket.socket(); srv.bind(("127.0.0.1", 0))
 srv.listen(16)
@@ -41,7 +43,7 @@ out_lock = threading.Lock()
 def say(line):
     with out_lock:
         sys.stdout.write(line + "\n"); sys.stdout.flush()
-say(f"PORT {srv.getsockname()[1]}")
+say(f"PORT {0 if family.startswith('unix:') else srv.getsockname()[1]}")
 ES_ROOT = json.dumps({"name": "squat", "cluster_name": "squat", "version": {"number": "9.2.0",
     "build_flavor": "default"}, "tagline": "You Know, for Search"}).encode()
 def reply(conn, n, data):
@@ -93,9 +95,11 @@ class Squatter:
     """A listener on 127.0.0.1 (or a dual-stack one on ::) owned by `uid`, speaking `protocol`
     (redis, smtp, socks5, http, postgres); `received` is every byte it was sent."""
 
-    def __init__(self, protocol: str, *, uid: int = NOBODY, dual_stack: bool = False) -> None:
+    def __init__(self, protocol: str, *, uid: int = NOBODY, dual_stack: bool = False,
+                 unix_path: str | None = None) -> None:
+        family = f"unix:{unix_path}" if unix_path else "dual" if dual_stack else "v4"
         self._proc = subprocess.Popen(
-            [sys.executable, "-c", _SERVER, protocol, str(uid), "dual" if dual_stack else "v4"],
+            [sys.executable, "-c", _SERVER, protocol, str(uid), family],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert self._proc.stdout is not None
         first = self._proc.stdout.readline().split()

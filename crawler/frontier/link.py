@@ -10,7 +10,8 @@ Who serves it: each TCP connection is checked for the account that owns Redis's 
 (vigie.core.peers) right after connect(), before AUTH is sent: a squatter on 127.0.0.1:6379
 while Redis restarts would otherwise get the password and the crawl state. `_CheckedConnection`
 is the redis-py `Connection` subclass that does it (redis-py builds every connection of the pool
-from that class); a unix socket is guarded by its directory's permissions instead.
+from that class); a unix socket's server is asked of the kernel (SO_PEERCRED) the same way,
+since its directory may be one every account writes (`/tmp/redis.sock`, Redis's sample).
 """
 
 from __future__ import annotations
@@ -91,6 +92,22 @@ class RedisLink:
         self.client.close()
 
 
+class _CheckedUnixConnection(redis.UnixDomainSocketConnection):
+    """A unix socket connection whose server must belong to a trusted account before AUTH goes out
+    (`TrustedPeers.check_socket`: SO_PEERCRED)."""
+
+    def __init__(self, *args: Any, vigie_peers: TrustedPeers, **kwargs: Any) -> None:
+        self._vigie_peers = vigie_peers
+        super().__init__(*args, **kwargs)
+
+    def _connect(self) -> Any:
+        try:
+            return self._vigie_peers.admit(super()._connect(), "Redis")
+        except PeerCheckError as exc:
+            logger.error("frontier: Redis connection refused: {}", exc)
+            raise
+
+
 class _CheckedConnection(redis.Connection):
     """A TCP connection whose server side must belong to a trusted account before AUTH goes out."""
 
@@ -116,10 +133,8 @@ def connect(url: str, *, password: str | None = None, prefix: str = "vigie", sec
     from redis.backoff import ExponentialBackoff
     from redis.retry import Retry
 
-    extra: dict[str, Any] = {}
-    if not url.startswith("unix:"):
-        extra = {"connection_class": _CheckedConnection,
-                 "vigie_peers": peers if peers is not None else TrustedPeers.default()}
+    extra: dict[str, Any] = {"connection_class": _CheckedUnixConnection if url.startswith("unix:") else
+                             _CheckedConnection, "vigie_peers": peers if peers is not None else TrustedPeers.default()}
     # protocol=2 (RESP2): what this code reads replies as, and what every Redis server speaks;
     # redis-py 8 began opening with RESP3's HELLO (AUTH inside it), whose replies have other types
     client = redis.Redis.from_url(

@@ -21,8 +21,14 @@ Two checks, best first:
   show their socket (libpq, Chromium). A squatter that binds between this check and the
   client's connect() is not seen: use it only where the socket cannot be had.
 
+A unix socket's server is asked of the kernel too (SO_PEERCRED: the uid that created the
+listening socket). Its directory's permissions guard it only where the operator chose the
+directory well: Redis's sample configuration put `/tmp/redis.sock` in a directory every account
+writes, where another user creates the socket while Redis is down and gets the AUTH password
+(round 11 of the attacker's review).
+
 Not checked: non-loopback addresses (a remote service is authenticated by TLS, not by a uid),
-unix sockets (their directory's permissions guard them), other operating systems (no /proc/net:
+other operating systems (no /proc/net:
 the check passes and says so in `PEER_CHECK_SUPPORTED`), and attackers running as root or as
 Vigie's own user (they can read Vigie's memory anyway). On Linux, an unreadable /proc/net is an
 error, never a silent pass.
@@ -34,6 +40,7 @@ import ipaddress
 import os
 import pwd
 import socket
+import struct
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -233,10 +240,18 @@ class TrustedPeers:
         return sock
 
     def check_socket(self, sock: socket.socket, service: str) -> None:
-        """Raises UntrustedPeerError unless the server side of `sock`, a connected TCP socket,
-        belongs to a trusted user; a socket to a non-loopback address or a unix socket passes.
-        Call it after connect() and before sending anything."""
-        if not self._active() or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        """Raises UntrustedPeerError unless the server side of `sock`, a connected TCP or unix
+        socket, belongs to a trusted user; a socket to a non-loopback address passes. Call it
+        after connect() and before sending anything."""
+        if not self._active():
+            return
+        if sock.family == socket.AF_UNIX:
+            creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+            uid = struct.unpack("3i", creds)[1]
+            if not self.trusts(uid):
+                raise UntrustedPeerError(service, str(sock.getpeername() or "a unix socket"), uid)
+            return
+        if sock.family not in (socket.AF_INET, socket.AF_INET6):
             return
         peer, mine = sock.getpeername(), sock.getsockname()
         peer_ip, mine_ip = _ip(peer[0]), _ip(mine[0])
