@@ -1884,6 +1884,39 @@ case(
     many(K2, K3, K4, fields="dob iban"),
 )
 
+# ---------------------------------------------------------------- stealer layouts swept (13 layouts; these three fail)
+
+_SITES = ("https://www.ameli.fr/", "https://www.impots.gouv.fr/", "https://www.doctolib.fr/")
+case(
+    "stealer_russian_labels",
+    "\n".join(
+        f"Сайт: {u}\nЛогин: {p.email}\nПароль: Pw{i}x!\n"
+        for i, (u, p) in enumerate(zip(_SITES, (K1, K2, K3), strict=True))
+    ),
+    many(K1, K2, K3, fields="email"),
+    recall_only={("credential", f"{p.email}:Pw{i}x!") for i, p in enumerate((K1, K2, K3))},
+)
+case(
+    "stealer_emoji_labels",
+    "\n".join(f"🌐 {u}\n👤 {p.email}\n🔑 Pw{i}x!\n" for i, (u, p) in enumerate(zip(_SITES, (K4, K5, K6), strict=True))),
+    many(K4, K5, K6, fields="email"),
+    recall_only={("credential", f"{p.email}:Pw{i}x!") for i, p in enumerate((K4, K5, K6))},
+)
+case(
+    "ulp_tab_separated",
+    "\n".join(f"{u}\t{p.email}\tPw{i}x!" for i, (u, p) in enumerate(zip(_SITES, (K7, K8, K9), strict=True))),
+    many(K7, K8, K9, fields="email"),
+    recall_only={("credential", f"{p.email}:Pw{i}x!") for i, p in enumerate((K7, K8, K9))},
+)
+case(
+    "dob_headers_dn_and_birth",
+    "nom;prenom;DN;ville\n"
+    + "\n".join(f"{p.last};{p.first};{fr(p)};Paris" for p in (K1, K2, K3))
+    + "\n\n\nname,birth,city\n"
+    + "\n".join(f"{p.last},{p.dob},Lyon" for p in (K4, K5, K6)),
+    many(K1, K2, K3, K4, K5, K6, fields="dob"),
+)
+
 # ---------------------------------------------------------------- negatives: a seller's masked sample and format lines
 
 negative(
@@ -1922,6 +1955,10 @@ negative(
 
 # Found on both engines alike (2026-12-05, wave 24); one reason each, as seen from outside.
 MISSED: dict[str, str] = {
+    "stealer_russian_labels": "stealer blocks labelled `Сайт:/Логин:/Пароль:`: nothing",
+    "stealer_emoji_labels": "stealer blocks labelled `🌐/👤/🔑`: nothing",
+    "ulp_tab_separated": "`URL<TAB>email<TAB>password` lines: e-mails, no credential",
+    "dob_headers_dn_and_birth": "dates under `DN` (dd/mm/yyyy) and `birth` (ISO) headers: no dob",
     "tree_listing_underscored_file_names": "`MERCIER_Camille_1979-01-31_RIB_FR76….pdf` file names in a tree listing: no dob, no IBAN",
     "whois_registrant_records": "WHOIS `Registrant Phone: +33.612345678` / `Registrant Email: x`: nothing (with or without blank lines)",
     "sip_cdr_log": "phones in SIP URIs `<sip:+33608407038@voip...>` of a CDR log: nothing",
@@ -1973,7 +2010,7 @@ MISSED: dict[str, str] = {
     "csv_no_header_quoted_crlf_english_dates": '`"1 September 1955"` in a headerless CSV: no dob',
 }
 SET.miss(**MISSED)
-globals().update(make_tests(SET, {"recall": 0.68, "precision": 0.95, "art9_recall": 0.75}))
+globals().update(make_tests(SET, {"recall": 0.66, "precision": 0.95, "art9_recall": 0.75}))
 
 
 def main() -> None:
