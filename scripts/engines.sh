@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Install the real third-party forum, imageboard, paste and mail-archive engines that
-# tests/test_real_engines.py, tests/test_real_imageboard.py, tests/test_real_paste_engines.py and
-# tests/test_real_hyperkitty.py crawl, each in its
+# Install the real third-party forum, imageboard, paste, mail-archive and Q&A engines that
+# tests/test_real_engines.py, tests/test_real_imageboard.py, tests/test_real_paste_engines.py,
+# tests/test_real_hyperkitty.py and tests/test_real_askbot.py crawl, each in its
 # own venv under .cache/engines/<name>/ (their Django/Flask must never meet ours), from PyPI with
 # every package pinned: scripts/engines/<name>.txt is the engine's `pip freeze` as pip resolved
 # it (regenerate one with VIGIE_ENGINES_RESOLVE=1: the pinned engine alone, then freeze).
@@ -53,6 +53,8 @@ declare -A ENGINES=(
   # a mail archive (tests/test_real_hyperkitty.py): GNU Mailman 3's archive UI, run without
   # Mailman core (mails archived through its own add_to_list)
   [hyperkitty]="hyperkitty==1.3.12"
+  # a question-and-answer forum (tests/test_real_askbot.py): questions, answers, comments
+  [askbot]="askbot==0.13.0"
 )
 
 mkdir -p .cache/engines

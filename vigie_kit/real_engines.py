@@ -31,9 +31,9 @@ from vigie_kit.engine_sites.paste_sites import PASTE_BUILDERS
 from vigie_kit.ports import free_port
 from vigie_kit.synthetic import Synth
 
-__all__ = ["ARCHIVE_ENGINES", "ENGINES", "FORUM_ENGINES", "PASTE_ENGINES", "RealEngineError", "RealPasteSite",
-           "RealSite", "TruthPaste", "TruthPost", "archive_reply", "engine_python", "installed", "paste_content",
-           "real_forum", "real_paste", "site_content"]
+__all__ = ["ARCHIVE_ENGINES", "ENGINES", "FORUM_ENGINES", "PASTE_ENGINES", "QA_ENGINES", "RealEngineError",
+           "RealPasteSite", "RealSite", "TruthPaste", "TruthPost", "archive_reply", "engine_python", "installed",
+           "paste_content", "real_forum", "real_paste", "site_content"]
 
 REPO = Path(__file__).resolve().parents[1]
 ENGINES_DIR = REPO / ".cache" / "engines"
@@ -45,7 +45,9 @@ PASTE_ENGINES = {"pinnwand": "pinnwand==1.5.0", "dpaste": "dpaste==3.5", "bepast
 # mail archives: threads of mails, built like a forum (real_forum) but ids that are no numbers
 # (tests/test_real_hyperkitty.py)
 ARCHIVE_ENGINES = {"hyperkitty": "hyperkitty==1.3.12"}
-ENGINES = {**FORUM_ENGINES, **PASTE_ENGINES, **ARCHIVE_ENGINES}
+# question-and-answer forums: a question, its answers and comments as one thread (tests/test_real_askbot.py)
+QA_ENGINES = {"askbot": "askbot==0.13.0"}
+ENGINES = {**FORUM_ENGINES, **PASTE_ENGINES, **ARCHIVE_ENGINES, **QA_ENGINES}
 PASSWORD = "engine-demo-pw-5Rq"  # the synthetic accounts' password (throwaway sites on loopback)
 
 
@@ -68,6 +70,7 @@ class TruthPost:
     absent: tuple[str, ...] = ()  # text the engine shows with the post that is no part of it (a signature)
     page_id: str | None = None  # the id its page shows, when that is not `id` (HyperKitty's Message-ID hash)
     files: tuple[str, ...] = ()  # the names of the files attached to it
+    kind: str = ""  # what the engine calls it, where it has several kinds (Askbot: question, answer, comment)
 
 
 @dataclass
@@ -292,13 +295,20 @@ def _hyperkitty_site(python: Path, root: Path, content: dict[str, Any], _per_pag
     return _django_site(python, root, content, "hyperkitty_site.py", {})
 
 
+def _askbot_site(python: Path, root: Path, content: dict[str, Any], _per_page: int,
+                 _stack: ExitStack) -> tuple[list[str], Any]:
+    """An Askbot project made by its own `askbot-setup` (vigie_kit/engine_sites/askbot_site.py);
+    its page sizes are its smallest (10 questions, 10 answers a page): the content is sized to them."""
+    return _django_site(python, root, content, "askbot_site.py", {})
+
+
 _BUILDERS = {"spirit": _spirit_site, "flaskbb": _flaskbb_site, "machina": _machina_site, "pybbm": _pybbm_site,
-             "misago": _misago_site, "hyperkitty": _hyperkitty_site}
+             "misago": _misago_site, "hyperkitty": _hyperkitty_site, "askbot": _askbot_site}
 # where each engine's forum index is (the start URL of its source YAML)
 INDEX = {"spirit": "/", "flaskbb": "/", "machina": "/forum/", "pybbm": "/forum/", "misago": "/",
-         "hyperkitty": "/hyperkitty/"}
+         "hyperkitty": "/hyperkitty/", "askbot": "/questions/"}
 # site_content's shape where the default does not page an engine's listings (HyperKitty: 10 threads a page)
-CONTENT = {"hyperkitty": {"boards": 2, "threads": 11}}
+CONTENT = {"hyperkitty": {"boards": 2, "threads": 11}, "askbot": {"boards": 2, "threads": 6, "per_page": 7}}
 
 
 def _truth_post(r: dict[str, Any], url: str, written: dict[str, Any]) -> TruthPost:
@@ -309,7 +319,7 @@ def _truth_post(r: dict[str, Any], url: str, written: dict[str, Any]) -> TruthPo
                      posted_at=datetime.fromisoformat(r["posted_at"]).astimezone(UTC),
                      planted=written[r["key"]]["planted"] if r["key"] else {},
                      absent=tuple(a for a in r.get("absent", ()) if a), page_id=r.get("page_id"),
-                     files=tuple(r.get("files", ())))
+                     files=tuple(r.get("files", ())), kind=r.get("kind", ""))
 
 
 def archive_reply(site: RealSite, to: TruthPost, text: str, at: datetime, author: str) -> TruthPost:
@@ -337,7 +347,7 @@ def real_forum(engine: str, *, seed: int = 7, per_page: int = 4) -> Iterator[Rea
     process = None
     stack = ExitStack()  # what a site needs beside its server (a database server), closed last
     try:
-        content = site_content(seed, per_page=per_page, **CONTENT.get(engine, {}))
+        content = site_content(seed, **{"per_page": per_page, **CONTENT.get(engine, {})})
         command, raw = _BUILDERS[engine](python, root, content, per_page, stack)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
@@ -504,7 +514,7 @@ def main(argv: list[str]) -> int:
     Misago took ~80 s each in the suite's first run)."""
     failed = 0
     for engine in argv:
-        if engine not in FORUM_ENGINES | ARCHIVE_ENGINES or installed(engine):
+        if engine not in FORUM_ENGINES | ARCHIVE_ENGINES | QA_ENGINES or installed(engine):
             continue
         try:
             with real_forum(engine):
