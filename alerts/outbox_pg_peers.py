@@ -15,12 +15,12 @@ import os
 import socket
 from typing import TYPE_CHECKING, Any
 
-from vigie.core.peers import TrustedPeers, is_loopback_host
+from vigie.core.peers import TrustedPeers, UntrustedPeerError, is_loopback_host
 
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["check_connected", "check_listeners", "loopback_targets"]
+__all__ = ["check_connected", "check_listeners", "loopback_targets", "unix_socket_files"]
 
 _SERVICE = "PostgreSQL (the alert outbox)"
 
@@ -53,11 +53,37 @@ def loopback_targets(dsn: str) -> list[tuple[str, int]]:
     return targets
 
 
+def unix_socket_files(dsn: str) -> list[str]:
+    """The socket files of the DSN's unix socket directories (a host starting with /, or
+    PGHOST's): `<directory>/.s.PGSQL.<port>`, as libpq opens them."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        parts: dict[str, Any] = conninfo_to_dict(dsn)
+    except psycopg.Error:
+        return []
+    hosts = _split(parts.get("host") or os.environ.get("PGHOST"))
+    ports = _split(str(parts.get("port") or os.environ.get("PGPORT") or "")) or ["5432"]
+    return [f"{host.rstrip('/')}/.s.PGSQL.{ports[i] if i < len(ports) and ports[i] else ports[0] or 5432}"
+            for i, host in enumerate(hosts) if host.startswith("/")]
+
+
 def check_listeners(dsn: str, peers: TrustedPeers) -> None:
     """Raises vigie.core.peers' UntrustedPeerError when a loopback host of `dsn` is listened on
-    by an untrusted user: call it right before `psycopg.connect`."""
+    by an untrusted user, or one of its unix socket files belongs to one (a directory every
+    account writes, `host=/tmp`, PostgreSQL's own default when built from source): call it right
+    before `psycopg.connect`. In a sticky directory (/tmp) the real server's socket, once there,
+    cannot be replaced by another account, so the file's owner stays the one who serves it."""
     for host, port in loopback_targets(dsn):
         peers.check_listener(host, port, _SERVICE)
+    for path in unix_socket_files(dsn):
+        try:
+            owner = os.stat(path).st_uid
+        except OSError:
+            continue  # no server there: libpq says so
+        if peers.enabled and not peers.trusts(owner):
+            raise UntrustedPeerError(_SERVICE, path, owner)
 
 
 def check_connected(db: psycopg.Connection[Any], peers: TrustedPeers) -> None:

@@ -96,3 +96,17 @@ def test_a_trusted_redis_on_a_unix_socket_is_used(shared_dir: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_a_squatter_on_postgresqls_unix_socket_gets_no_password(shared_dir: Path) -> None:
+    """The outbox's DSN names a unix socket directory every account writes (`host=/tmp`: where
+    PostgreSQL built from source puts its socket). The squatter asks for a clear-text password,
+    which libpq sends as it is: before the fix it received the startup packet and the password
+    (the after-connect check came too late); now the socket file's owner is refused first."""
+    from alerts.outbox_pg import PgOutbox, PgOutboxError
+
+    with Squatter("postgres", unix_path=str(shared_dir / ".s.PGSQL.5432")) as sq:
+        with pytest.raises(PgOutboxError) as got:
+            PgOutbox(f"host={shared_dir} port=5432 dbname=vigie user=vigie password={SECRET}", connect_timeout=3)
+        assert sq.received == b"", sq.received
+    assert "uid 65534" in str(got.value) and SECRET not in str(got.value), got.value
