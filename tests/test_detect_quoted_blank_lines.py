@@ -19,6 +19,7 @@ from indexer.detect import _LIMITS, Tokenizer, detect, detect_text
 from indexer.detect import chunking as PAR
 from indexer.detect import prefilter as P
 from indexer.detect.multiline import MAX_BLANK_LINES, MAX_RECORD_LINES, join_quoted_cells
+from indexer.detect.parallel import detect_here
 from indexer.tokens import MatchKey
 from tests.corpus.generate import make_prose_post
 from tests.native_core import assert_same_fragments, both_engines, require_native
@@ -256,6 +257,31 @@ def test_parallel_chunks_never_cut_a_record_of_paragraphs() -> None:
         head = b[:at + len(t)]
         cut = PAR._cut(head, len(head) - 100)
         assert cut <= at, "the chunk would end inside a record"
+
+
+def _last_row_broken(tag: int, rows: int, cell_lines: int) -> str:
+    """A table whose LAST row has a notes cell over `cell_lines` + 1 lines (no blank line in it)."""
+    out = ["nom;prenom;email;telephone;notes;ville"]
+    for k in range(rows):
+        note = "\n".join(["Patient suivi."] + ["Diabète de type 1."] * cell_lines) if k == rows - 1 else "RAS"
+        out.append(f'Dupont{k};Jean;c{tag}x{k}@example.fr;06 12 34 {tag % 100:02d} {k:02d};"{note}";Lyon')
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize(("rows", "cell_lines"), [(3, 2), (10, 5), (40, 5), (40, 20)])
+def test_a_tables_last_row_across_lines_is_not_cut_from_it(rows: int, cell_lines: int) -> None:
+    """Tables of a post whose last row's cell spans lines, prose between them: the blank line
+    after such a table was no boundary for the cutter (`prefilter._in_cell` saw the row's odd
+    line above it and the next table's quotes below), a chunk's end fell before that row, and
+    the row, alone at the next chunk's start, was read as nothing: its address and phone lost
+    in a streamed file, though one pass reads them (wave 23). Now cut at that blank line. Each
+    case lost a row at one chunk size at least of those here before."""
+    b = ("\n\nblabla du forum\n\n".join(_last_row_broken(t, rows, cell_lines) for t in range(12)) + "\n").encode()
+    want = {f"c{t}x{k}@example.fr" for t in range(12) for k in range(rows)}
+    assert {i.value for f in detect(b, key=KEY) for i in f.identifiers if i.type == "email"} == want
+    for chunk in (512, 768, 1024, 2048):
+        streamed = list(detect_here([b], key=KEY, chunk_bytes=chunk))
+        assert {i.value for f in streamed for i in f.identifiers if i.type == "email"} == want, chunk
 
 
 # ------------------------------------------------------------------ both engines

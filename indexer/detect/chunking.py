@@ -40,7 +40,8 @@ from typing import BinaryIO
 from indexer.decode import Limits
 from indexer.detect.blocks import LINE_END, StreamStats, blocks, char_count, head_end, is_insert, prefix_of
 from indexer.detect.json_stream import HEAD, JsonCut, opens_records
-from indexer.detect.prefilter import _boundary, _is_blank
+from indexer.detect.multiline import MAX_RECORD_LINES, _ends_quoted
+from indexer.detect.prefilter import _boundary, _in_cell, _is_blank, _no_kv_near
 
 __all__ = ["DEFAULT_CHUNK_BYTES", "Chunk", "StreamStats", "chunks"]
 
@@ -86,7 +87,7 @@ def _cut(b: bytes, target: int) -> int:
     while e > lo and tries < 10_000:
         tries += 1
         s = b.rfind(b"\n", 0, e) + 1  # line [s, e)
-        if _is_blank(b, s, e) and _boundary(b, s, e, n) and _closed(b, s):
+        if _is_blank(b, s, e) and _cut_here(b, s, e, n) and _closed(b, s):
             return s  # the chunk ends with the "\n" before the blank line
         e = s - 1
     last = b.rfind(b"\n", 0, target)  # no boundary: the last line end before the target size
@@ -97,6 +98,41 @@ def _cut(b: bytes, target: int) -> int:
     if last < 0:
         return 0  # no line end at all: the caller decides
     return _record_end(b, last) + 1
+
+
+def _cut_here(b: bytes, s: int, e: int, n: int) -> bool:
+    """`prefilter._boundary` for a chunk's end: its in-cell test (`_in_cell`, a superset: a line
+    above with an odd number of quotes, a quote below) made exact where it said maybe, by walking
+    the quotes as the joiner does (`multiline._ends_quoted`). A table whose last row has a cell
+    over two lines has such a line above the blank line after it, and the next table a quote:
+    no boundary was found there, the cut fell before that row (`_record_end`), and the row, alone
+    at the next chunk's start, was read as nothing (the single pass read it in its table)."""
+    if _boundary(b, s, e, n):
+        return True
+    return _no_kv_near(b, s, e, n) and _in_cell(b, s, e, n) and not _cell_open_at(b, s)
+
+
+def _cell_open_at(b: bytes, s: int) -> bool:
+    """Whether a quoted cell the joiner could read across may still be open at offset `s` (a
+    line's start): some line of the `MAX_RECORD_LINES` - 1 above ends inside one and no line
+    after it closes it (walks merge: one that is inside at a line goes on as any other would).
+    A CR among them: open (lone-CR line ends, as `_in_cell` takes them)."""
+    lo = s
+    for _ in range(MAX_RECORD_LINES - 1):
+        if lo <= 0:
+            break
+        lo = b.rfind(b"\n", 0, lo - 1) + 1
+    if b.find(b"\r", lo, s) >= 0:
+        return True
+    inside = False
+    ls = lo
+    while ls < s:
+        le = b.find(b"\n", ls, s)
+        le = s if le < 0 else le
+        line = b[ls:le].decode("utf-8", "replace")
+        inside = (inside and _ends_quoted(line, True)) or _ends_quoted(line, False)
+        ls = le + 1
+    return inside
 
 
 _JSON_CLOSE = (b"}", b"},")  # a pretty-printed JSON record's last line, spaces aside
