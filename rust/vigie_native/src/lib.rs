@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 mod canon;
 mod extract;
 mod find;
+mod fold;
 mod found;
 mod fragment;
 mod json;
@@ -22,7 +23,7 @@ mod tokens;
 mod veil;
 
 /// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
-const ABI: u32 = 16;
+const ABI: u32 = 17;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -55,6 +56,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(seeds::combo_end, m)?)?;
     m.add_function(wrap_pyfunction!(seeds::insert_run_end, m)?)?;
     m.add_function(wrap_pyfunction!(find::contains_any, m)?)?;
+    m.add_function(wrap_pyfunction!(fold::fold_accents, m)?)?; // article 9's fold
     m.add_function(wrap_pyfunction!(redact::excerpt, m)?)?;
     phone::register(m)?;
     m.add_function(wrap_pyfunction!(prefilter::sparse_scan, m)?)?; // the sparse-text prefilter

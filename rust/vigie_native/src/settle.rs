@@ -382,6 +382,8 @@ pub struct IbanRules {
 enum IbanRule {
     NoStructure,
     Runs(Vec<(u8, usize)>),
+    /// the structure, then a country check the core re-states (`canon::iban_own_check`)
+    Own(Vec<(u8, usize)>, fn(&[u8]) -> bool),
     Python,
 }
 
@@ -397,7 +399,11 @@ impl IbanRules {
         let got = self.hook.bind(py).call1((cc,))?;
         let (pattern, module): (Option<String>, bool) = got.extract()?;
         let rule = match (pattern, module) {
-            (_, true) => IbanRule::Python,
+            (Some(p), true) => match (crate::canon::parse_bban(&p), crate::canon::iban_own_check(cc)) {
+                (Some(runs), Some(own)) => IbanRule::Own(runs, own),
+                _ => IbanRule::Python,
+            },
+            (None, true) => IbanRule::Python,
             (None, false) => IbanRule::NoStructure,
             (Some(p), false) => match crate::canon::parse_bban(&p) {
                 Some(runs) => IbanRule::Runs(runs),
@@ -416,6 +422,7 @@ impl IbanRules {
         Ok(match self.rule(py, &s[..2])? {
             IbanRule::NoStructure => Some(false),
             IbanRule::Runs(runs) => Some(crate::canon::bban_fits(&s.as_bytes()[4..], &runs)),
+            IbanRule::Own(runs, own) => Some(crate::canon::bban_fits(&s.as_bytes()[4..], &runs) && own(s.as_bytes())),
             IbanRule::Python => None,
         })
     }

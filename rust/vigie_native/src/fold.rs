@@ -1,0 +1,117 @@
+//! Article 9's accent fold in one pass (issue 17): `indexer.article9_lexicon.fold_accents`, the
+//! copy of a fragment's text its lexicon is matched on, one ASCII character per character of the
+//! text (so offsets hold). The Python fold encodes the text to Latin-1 with "?" for the rest,
+//! then maps bytes through a 256-byte table; on a 145 kB fragment holding one character beyond
+//! Latin-1 that cost ~3.5M instructions (the encoder's error path, the table, the decode).
+//! Here: the text's code points, sixteen ASCII ones narrowed at a time, each other one mapped.
+
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+/// `_SRC` and `_DST` of `indexer/article9_lexicon/__init__.py`: the accented letters and what
+/// they fold to (case kept); every other character of U+0080..U+00FF folds to "?".
+const SRC: [char; 55] = [
+    'à', 'á', 'â', 'ã', 'ä', 'å', 'ç', 'è', 'é', 'ê', 'ë', 'ì', 'í', 'î', 'ï', 'ñ', 'ò', 'ó', 'ô', 'õ', 'ö', 'ù', 'ú',
+    'û', 'ü', 'ý', 'ÿ', 'À', 'Á', 'Â', 'Ã', 'Ä', 'Å', 'Ç', 'È', 'É', 'Ê', 'Ë', 'Ì', 'Í', 'Î', 'Ï', 'Ñ', 'Ò', 'Ó', 'Ô',
+    'Õ', 'Ö', 'Ù', 'Ú', 'Û', 'Ü', 'Ý', 'æ', 'Æ',
+];
+const DST: &[u8; 55] = b"aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUYaA";
+
+const fn latin_table() -> [u8; 256] {
+    let mut t = [b'?'; 256];
+    let mut c = 0;
+    while c < 128 {
+        t[c] = c as u8;
+        c += 1;
+    }
+    let mut k = 0;
+    while k < SRC.len() {
+        t[SRC[k] as usize] = DST[k];
+        k += 1;
+    }
+    t
+}
+
+static LATIN: [u8; 256] = latin_table();
+
+/// The fold of one character (case kept): what `fold_accents` writes for it.
+#[inline]
+fn fold_char(c: u32) -> u8 {
+    if c < 256 {
+        return LATIN[c as usize];
+    }
+    match c {
+        0x2019 => b'\'',
+        0x153 => b'o',
+        0x152 => b'O',
+        _ => b'?',
+    }
+}
+
+/// The fold of a text given as its code points: one byte per character. Sixteen at a time when
+/// all are ASCII (a dump's text mostly is: the narrowing is vectorised), else one by one.
+pub fn fold_ucs4(cs: &[u32]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(cs.len());
+    for chunk in cs.chunks(16) {
+        if chunk.iter().fold(0, |a, &c| a | c) < 128 {
+            out.extend(chunk.iter().map(|&c| c as u8));
+        } else {
+            out.extend(chunk.iter().map(|&c| fold_char(c)));
+        }
+    }
+    out
+}
+
+/// fold_accents(text) -> str: `article9_lexicon.fold_accents(text)`. The text is read as its
+/// code points (`PyUnicode_AsUCS4`, a widening copy): asking for its UTF-8 made CPython encode a
+/// 145 kB fragment character by character (1.7M instructions) and keep that copy on the `str`.
+/// A lone surrogate is a code point like any other here: "?", as the Latin-1 encode's "replace".
+#[pyfunction]
+pub fn fold_accents<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
+    let py = text.py();
+    // SAFETY: `text` is a str; the buffer holds `n` code points, all written by AsUCS4
+    let n = unsafe { ffi::PyUnicode_GetLength(text.as_ptr()) };
+    if n < 0 {
+        return Err(PyErr::fetch(py));
+    }
+    let mut buf: Vec<u32> = Vec::with_capacity(n as usize);
+    if unsafe { ffi::PyUnicode_AsUCS4(text.as_ptr(), buf.as_mut_ptr(), n, 0) }.is_null() {
+        return Err(PyErr::fetch(py));
+    }
+    unsafe { buf.set_len(n as usize) };
+    let out = fold_ucs4(&buf);
+    // SAFETY: `out` is ASCII, `len` bytes long
+    let s = unsafe { ffi::PyUnicode_DecodeASCII(out.as_ptr().cast(), out.len() as ffi::Py_ssize_t, std::ptr::null()) };
+    Ok(unsafe { Bound::from_owned_ptr_or_err(py, s)?.cast_into_unchecked::<PyString>() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{fold_char, fold_ucs4};
+
+    fn fold(s: &str) -> Vec<u8> {
+        fold_ucs4(&s.chars().map(|c| c as u32).collect::<Vec<_>>())
+    }
+
+    /// One byte per character, ASCII kept, and each character's fold wherever it sits (the
+    /// sixteen-character chunks' edges).
+    #[test]
+    fn one_byte_per_character() {
+        let chars = ['a', 'Z', '\n', '\u{7f}', 'é', 'É', 'ÿ', 'æ', '×', '\u{80}', 'ł', '\u{2019}', 'œ', 'Œ', '€', '😀',
+                     '\u{ffff}', '\u{10ffff}'];
+        for pad in 0..40 {
+            for &c in &chars {
+                let s: String = "x".repeat(pad) + &c.to_string() + &"y".repeat(pad % 17);
+                let got = fold(&s);
+                assert_eq!(got.len(), s.chars().count());
+                assert!(got.is_ascii());
+                assert_eq!(got[pad], fold_char(c as u32), "{c:?} at {pad}");
+                assert!(got[..pad].iter().all(|&b| b == b'x'));
+                assert!(got[pad + 1..].iter().all(|&b| b == b'y'));
+            }
+        }
+        assert_eq!(fold("Élève œuvre l’été à Łódź"), b"Eleve ouvre l'ete a ?od?");
+        assert_eq!(fold_ucs4(&[0xD800, 0x41, 0xDFFF]), b"?A?");
+    }
+}
