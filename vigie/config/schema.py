@@ -837,11 +837,13 @@ class SecuritySettings(Strict):
     nothing to an account not listed here: after connecting, on the connection itself (Redis, SMTP,
     Elasticsearch, Tor's SOCKS port for the HTTP crawl), or, where the client library never shows its socket
     (libpq: also checked once connected, before any query; Chromium's SOCKS proxy), on the listener just before
-    connecting. A refusal is logged at ERROR with the address, the owner and this setting, and fails like a
-    service that is down. Not checked: non-loopback addresses (TLS authenticates a remote service), unix
-    sockets (their directory's permissions do), other systems than Linux, and root or Vigie's own user (they
-    can read Vigie's memory anyway). Tor's control port needs no check: SAFECOOKIE authentication already
-    proves the server read tor's cookie."""
+    connecting. A unix socket's server is checked the same way (the kernel's SO_PEERCRED: Redis's, and
+    PostgreSQL's once connected; a PostgreSQL socket file of an untrusted account is refused before): in a
+    directory every account writes (/tmp) another user could create it first. A refusal is logged at ERROR
+    with the address, the owner and this setting, and fails like a service that is down. Not checked:
+    non-loopback addresses (TLS authenticates a remote service), other systems than Linux, and root or
+    Vigie's own user (they can read Vigie's memory anyway). Tor's control port needs no check: SAFECOOKIE
+    authentication already proves the server read tor's cookie."""
 
     trusted_local_users: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9._][A-Za-z0-9._-]{0,31}$")]] = Field(
         default_factory=lambda: list(DEFAULT_TRUSTED_LOCAL_USERS),
