@@ -1917,6 +1917,29 @@ case(
     many(K1, K2, K3, K4, K5, K6, fields="dob"),
 )
 
+# ---------------------------------------------------------------- JSON written in other ways (14 swept; these fail)
+
+_OBJS = [{"email": p.email, "phone": p.nat0, "birthdate": p.dob} for p in (K0, K1, K2, K3, K4, K5)]
+_OBJ_IDS = many(K0, K1, K2, K3, K4, K5, fields="email mobile dob")
+case("json_objects_concatenated_no_newline", "".join(json.dumps(o) for o in _OBJS), _OBJ_IDS)
+case(
+    "json_array_with_line_comments",
+    "// export users\n[\n" + ",\n".join(json.dumps(o) + " // ok" for o in _OBJS) + "\n]",
+    _OBJ_IDS,
+)
+case(
+    "json_payload_column_in_sql",
+    "INSERT INTO events (id, payload) VALUES "
+    + ",".join(f"({i}, '{json.dumps(o)}')" for i, o in enumerate(_OBJS))
+    + ";",
+    _OBJ_IDS,
+)
+case(
+    "yaml_flow_mappings",
+    "\n".join(f"- {{email: {o['email']}, phone: '{o['phone']}', birthdate: {o['birthdate']}}}" for o in _OBJS),
+    _OBJ_IDS,
+)
+
 # ---------------------------------------------------------------- negatives: a seller's masked sample and format lines
 
 negative(
@@ -1955,6 +1978,10 @@ negative(
 
 # Found on both engines alike (2026-12-05, wave 24); one reason each, as seen from outside.
 MISSED: dict[str, str] = {
+    "json_objects_concatenated_no_newline": "JSON objects one after another on one line `{..}{..}{..}`: nothing",
+    "json_array_with_line_comments": "a JSON array whose lines end in `// ok` comments: e-mails only",
+    "json_payload_column_in_sql": "JSON in an INSERT's payload column: no dob (`birthdate` key inside)",
+    "yaml_flow_mappings": "YAML flow mappings `- {email: x, phone: '06..', birthdate: ISO}`: e-mails only",
     "stealer_russian_labels": "stealer blocks labelled `Сайт:/Логин:/Пароль:`: nothing",
     "stealer_emoji_labels": "stealer blocks labelled `🌐/👤/🔑`: nothing",
     "ulp_tab_separated": "`URL<TAB>email<TAB>password` lines: e-mails, no credential",
@@ -2010,7 +2037,7 @@ MISSED: dict[str, str] = {
     "csv_no_header_quoted_crlf_english_dates": '`"1 September 1955"` in a headerless CSV: no dob',
 }
 SET.miss(**MISSED)
-globals().update(make_tests(SET, {"recall": 0.66, "precision": 0.95, "art9_recall": 0.75}))
+globals().update(make_tests(SET, {"recall": 0.62, "precision": 0.95, "art9_recall": 0.75}))
 
 
 def main() -> None:
