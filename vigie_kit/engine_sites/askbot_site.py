@@ -20,6 +20,7 @@ import sys
 import unicodedata
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 PROJECT = "vsite"
 
@@ -50,14 +51,21 @@ def populate() -> None:
     django.setup()
     from askbot.conf import settings as askbot_settings
     from django.contrib.auth import get_user_model
+    from django.db import transaction
 
     site = json.load(sys.stdin)
+    with transaction.atomic():  # one commit: ~8,000 statements each committed alone took a minute
+        truth = _fill(site, askbot_settings, get_user_model())
+    json.dump(truth, sys.stdout)
+
+
+def _fill(site: dict, askbot_settings: Any, user_model: Any) -> list[dict]:
     askbot_settings.update("DEFAULT_QUESTIONS_PAGE_SIZE", "10")
     askbot_settings.update("LIMIT_ONE_ANSWER_PER_USER", False)  # four users answer a long thread
     users = {}
     for name in site["users"]:
-        user = get_user_model().objects.create_user(username=name, email=f"{name}@forum.invalid",
-                                                    password=site["password"])
+        user = user_model.objects.create_user(username=name, email=f"{name}@forum.invalid",
+                                              password=site["password"])
         user.reputation = 10000  # may answer its own question, comment, at once
         user.save()
         users[name] = user
@@ -78,7 +86,7 @@ def populate() -> None:
                 truth.append({"id": row.pk, "key": post["key"], "author": post["author"], "thread": thread["title"],
                               "board": tag(board["title"]), "posted_at": row.added_at.isoformat(),
                               "thread_url": question.get_absolute_url(), "kind": row.post_type})
-    json.dump(truth, sys.stdout)
+    return truth
 
 
 if __name__ == "__main__":

@@ -133,9 +133,17 @@ def _archive(name: str, subject: str, post: dict, message_id: str, parent: dict 
 
 def populate() -> None:
     setup_django()
-    from hyperkitty.models import MailingList
+    from django.db import transaction
 
     site = json.load(sys.stdin)
+    with transaction.atomic():  # one commit, not one a statement
+        truth = _fill(site)
+    json.dump(truth, sys.stdout)
+
+
+def _fill(site: dict) -> list[dict]:
+    from hyperkitty.models import MailingList
+
     signers = {name: f"{name} -- membre depuis 2019, clé PGP sur demande" for name in site["users"][:2]}
     truth = []
     attached = False  # one dump goes as an attachment (the first dump post of a reply)
@@ -166,7 +174,7 @@ def populate() -> None:
                                parent, attachment)
                 truth.append({**row, "absent": absent})
                 parent = {**post, "message_id": row["message_id"]}
-    json.dump(truth, sys.stdout)
+    return truth
 
 
 def reply(page_id: str) -> None:
