@@ -2040,6 +2040,25 @@ SET.miss(**MISSED)
 globals().update(make_tests(SET, {"recall": 0.62, "precision": 0.95, "art9_recall": 0.75}))
 
 
+def test_detect_many_equals_detect() -> None:
+    """A crawl detects a page's posts with `detect_many` (one Hyperscan scan, a gate before the engine):
+    on every text case and negative of sets 4, 4b and 4c it must give what `detect` gives, or the
+    crawl loses what `vigie scan` finds (bytes too: a crawl hands bytes over)."""
+    import importlib
+
+    from indexer.detect.prefilter import detect_many
+
+    items: list[str | bytes] = []
+    for suffix in ("4", "4b", "4c"):
+        probe = importlib.import_module(f"tests.test_detect_blind_probe_set{suffix}").SET
+        items += [c.data for c in probe.cases.values() if c.filename is None] + list(probe.negatives.values())
+    assert len(items) > 250
+    for batch in (items, [i.encode() if isinstance(i, str) else i for i in items]):
+        got = detect_many(batch, key=KEY)
+        for i, (item, frags) in enumerate(zip(batch, got, strict=True)):
+            assert frags == detect(item, key=KEY), (i, str(item)[:80])
+
+
 def main() -> None:
     import importlib
 
