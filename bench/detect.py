@@ -11,7 +11,9 @@ look-alike numbers, one dump in ~200 posts), each post a separate call as the cr
 Timed in the same run, pinned to one CPU:
 - Vigie: `indexer.detect.detect()` on bytes (decode -> fragments -> identifiers -> validation
   -> tokens) then a lookup of every token in a 1M-token registry (a Python set of 16-byte
-  tokens, as the alerts registry keeps them).
+  tokens; the alerts registry is a memory-mapped table, `alerts/registry.py`, which the cyclic
+  garbage collector never walks, where a full collection walks every entry of this set:
+  detection pauses the collector, `detect()` and `prefilter.detect_many` both, wave 24).
 - Baseline, AIL-style: one Python `re` pass per identifier type over the whole text (email,
   phone, NIR, IBAN, card), each match validated with the standard libraries (phonenumbers,
   python-stdnum's nir/iban/luhn), then HMAC-SHA256 of each valid value and the same lookup.
