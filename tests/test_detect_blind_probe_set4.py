@@ -1974,6 +1974,16 @@ case(
     many(*_X4, fields="email mobile dob"),
 )
 
+# ---------------------------------------------------------------- legacy encodings (10 swept; these lose the dates of birth)
+
+_LEGACY = "".join(
+    line + "\r\n"
+    for line in ["Nom;Prénom;Né le;Adresse électronique;Téléphone"]
+    + [f"{p.last};{p.first};{fr(p)};{p.email};{p.nat}" for p in (K4, K7, K8)]
+)
+case("csv_cp850_dos_bytes", _LEGACY.encode("cp850"), many(K4, K7, K8, fields="email mobile dob"))
+case("csv_mac_roman_bytes", _LEGACY.encode("mac_roman"), many(K4, K7, K8, fields="email mobile dob"))
+
 # ---------------------------------------------------------------- negatives: a seller's masked sample and format lines
 
 negative(
@@ -2012,6 +2022,8 @@ negative(
 
 # Found on both engines alike (2026-12-05, wave 24); one reason each, as seen from outside.
 MISSED: dict[str, str] = {
+    "csv_cp850_dos_bytes": "a DOS (cp850) CSV with `Né le` header: no dob (UTF-8/16/32, cp1252, ISO-8859-15, EBCDIC read whole)",
+    "csv_mac_roman_bytes": "a Mac Roman CSV with `Né le` header: no dob",
     "xml_cdata_values": "XML values wrapped in <![CDATA[…]]>: nothing",
     "mysqldump_xml_field_name": 'mysqldump --xml `<field name="naissance">1986-04-23</field>`: no dob',
     "apple_plist_contacts": "a plist of <dict><key>email</key><string>…</string>…: nothing",
