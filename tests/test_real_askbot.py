@@ -4,8 +4,9 @@ venv (scripts/engines.sh), a fresh site made by its own `askbot-setup` and fille
 `post_question`/`post_answer`/`post_comment` (vigie_kit/engine_sites/askbot_site.py), served by
 Django's server on 127.0.0.1, crawled twice by the real `vigie crawl`, and every question, answer
 and comment compared with what Askbot stored: its id, author, question, tag (the board), date and
-text. Twelve questions: the listing has a second page (Askbot's smallest page is 10); the longest
-questions have 11 answers: their second page is read (10 answers a page).
+text (as edited: an edit by another user shows its editor and time after the author's). Twelve
+questions: the listing has a second page (Askbot's smallest page is 10); the longest questions
+have 11 answers: their second page is read (10 answers a page).
 
 Skipped (with the reason) only when Askbot's venv is absent: scripts/engines.sh makes it.
 """
@@ -90,6 +91,12 @@ def test_the_site_has_what_the_comparison_needs(crawled: Crawled) -> None:
     answers = Counter(p.thread_url for p in posts if p.kind == "answer")
     assert max(answers.values()) > 10, answers
     assert len({p.board for p in posts}) == 2
+    # two edited posts, one by another user: still their authors' and of their own time, with the
+    # line the edit added (their `excerpt`)
+    edited = {p.kind: p for p in posts if p.excerpt.startswith("Modifié par ")}
+    assert set(edited) == {"question", "answer"}
+    assert edited["question"].author in edited["question"].excerpt
+    assert edited["answer"].author not in edited["answer"].excerpt
 
 
 def test_dump_posts_produce_fragments(crawled: Crawled) -> None:

@@ -7,7 +7,7 @@ makes the project with Askbot's own `askbot-setup` (SQLite, its generated settin
 through Askbot's user methods (`post_question`, `post_answer`, `post_comment`): a question per
 thread tagged with its board's tag, then its posts as answers, every fourth as a comment under
 the answer before it; the questions listing pages by 10 (Askbot's smallest page), a question's
-answers by 10 (Askbot's constant).
+answers by 10 (Askbot's constant); two posts edited afterwards, one by another user.
 """
 
 from __future__ import annotations
@@ -85,8 +85,34 @@ def _fill(site: dict, askbot_settings: Any, user_model: Any) -> list[dict]:
                     row = answer = author.post_answer(question=question, body_text=post["body"], timestamp=at)
                 truth.append({"id": row.pk, "key": post["key"], "author": post["author"], "thread": thread["title"],
                               "board": tag(board["title"]), "posted_at": row.added_at.isoformat(),
-                              "thread_url": question.get_absolute_url(), "kind": row.post_type})
+                              "thread_url": question.get_absolute_url(), "kind": row.post_type, "post": row,
+                              "body": post["body"], "date": at, "tags": tag(board["title"])})
+    _edit(truth, users)
+    for row in truth:
+        for key in ("post", "body", "date", "tags"):
+            del row[key]
     return truth
+
+
+def _edit(truth: list[dict], users: dict) -> None:
+    """Two edits, a day after the last post: the first question by its own author, the second
+    answer by another user. Askbot then shows the editor and the edit's time after the author and
+    the post's own time: the post is still its author's, of its time; its text is the edited one
+    (the runner's `excerpt`, the line the edit added)."""
+    from datetime import timedelta
+
+    at = max(row["date"] for row in truth) + timedelta(days=1)
+    question = next(row for row in truth if row["kind"] == "question")
+    answer = [row for row in truth if row["kind"] == "answer"][1]
+    editor = next(user for name, user in users.items() if name != answer["author"])
+    for row, user in ((question, users[question["author"]]), (answer, editor)):
+        row["excerpt"] = f"Modifié par {user.username} : lien mis à jour."
+        body = row["body"] + "\n\n" + row["excerpt"]
+        if row["kind"] == "question":
+            user.edit_question(question=row["post"], title=row["thread"], body_text=body, tags=row["tags"],
+                               timestamp=at, force=True)
+        else:
+            user.edit_answer(answer=row["post"], body_text=body, timestamp=at, force=True)
 
 
 if __name__ == "__main__":
