@@ -877,12 +877,10 @@ MISSED: frozenset[str] = frozenset(
         "excel_serial_dates_in_csv",  # "Date de naissance" holding Excel serial days (31241): no date of birth
         "french_short_month_dob",  # DDN "30-janv.-50" (French Excel short date): no date of birth
         "mail_merge_letters_formfeed",  # letters split by \f: "Né(e) le :", "N° de sécurité sociale :" lines not read; no health
-        "ordonnance_text",  # a prescription: RPPS/ADELI labelled, "née le", TRUVADA and "Sérologie VIH": nothing
         "pdf_report_table",  # PDF table's cells joined by one space: NIR+phone run gives a false phone, a NIR and a phone lost
         "uk_referral_letter_text",  # UK clinic letter ("DOB 12/03/1961", "Tel 07911...", e-mail, bipolar): nothing
         "us_pharmacy_rx_csv",  # US CSV, "(217) 629-4417" under Phone (no other US marker): no phone; BIKTARVY not health
         "us_x12_837_claim",  # X12 837 claim (DMG*D8*birth, PER*...*TE*phone*EM*mail, HI*ABK:B20): nothing
-        "word_table_cells_one_per_line",  # Word table flattened, one cell a line: no e-mail, no date of birth
         "placeholder_rows",  # negative: "xxxx@xxxx.xx" (no such TLD, a placeholder) read as an e-mail
     }
 )

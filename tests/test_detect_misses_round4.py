@@ -10,7 +10,14 @@ for the probe's one example:
   (U+2028, U+2029, NEL, a vertical tab, a form feed, the ASCII file/group/record separators) were
   one line, most often alone: a whole dump gave nothing. Read as LF rows now, by `detect`,
   `detect_many` and a big input's windowed path; RFC 7464's JSON text sequences (an RS before each
-  JSON line) read as before.
+  JSON line) read as before;
+- a table flattened one cell a line (a Word or web table pasted as text): the header's names one
+  a line, then each row's cells in that order, rows apart by blank lines or not at all;
+- a chat log where one message among chatter is a dox (a birth, a NIR, an IBAN or a card with
+  another identifier): the chat needed two messages with identifiers, so the dox was dropped;
+- a medical document's text (a prescription, a certificate, a sick note): a practitioner's RPPS or
+  ADELI number that passes its check, then one patient named and born; its treatment is what
+  article 9 reads.
 
 Negatives must stay without what the fix adds: recent dates (orders, tickets), time stamps, dates
 of one year, lists without names.
@@ -102,6 +109,61 @@ POSITIVES["eol_pdf_pages_form_feed_then_rows"] = (
     + "\f".join(f"{p[1]};{p[0]};{p[2]};{p[3]}" for p in _P[1:]) + "\f",
     _ids("email phone", []))
 
+# -------------------------------------------------------------- tables flattened one cell a line
+_BORN = ("23/04/1979", "01/12/1988", "17/02/1966")
+_BORN_ISO = ["1979-04-23", "1988-12-01", "1966-02-17"]
+POSITIVES["cells_fr_rows_apart_phone_iban"] = (
+    "Export patients (copier-coller du tableau)\n\nNom\nPrénom\nTéléphone\nRIB\nDate de naissance\n\n"
+    + "\n".join(f"{p[1].upper()}\n{p[0]}\n{p[3]}\n{p[5]}\n{d}\n" for p, d in zip(_P, _BORN, strict=True)),
+    _ids("phone iban", _BORN_ISO))
+POSITIVES["cells_en_rows_not_apart"] = (
+    "First name\nLast name\nEmail\nDOB\n"
+    + "".join(f"{p[0]}\n{p[1]}\n{p[2]}\n{d}\n" for p, d in zip(_P, ("1979-04-23", "1988-12-01", "1966-02-17"),
+                                                                  strict=True)) + "merci\n",
+    _ids("email", _BORN_ISO))
+POSITIVES["cells_es_title_above_two_blanks_indented_crlf"] = (
+    "Clientes 2024\r\nNombre\r\nApellidos\r\nCorreo\r\nTeléfono\r\n\r\n\r\n"
+    + "\r\n\r\n".join(f"  {p[0]}\r\n  {p[1]}\r\n  {p[2]}\r\n  {p[4]}" for p in _P) + "\r\n",
+    _ids("email phone", []))
+POSITIVES["cells_two_rows_nir_email"] = (
+    "NOM\nPRENOM\nN° SECU\nMAIL\n\nMOREAU\nDenis\n1 50 01 33 351 201 56\ndenis.moreau@sfr.fr\n\n"
+    "ROUSSEAU\nEmma\n2 01 09 59 422 254 38\nemma.rousseau@wanadoo.fr\n",
+    {("nir", "150013335120156"), ("nir", "201095942225438"), ("email", "denis.moreau@sfr.fr"),
+     ("email", "emma.rousseau@wanadoo.fr")})
+
+# ------------------------------------------------------------ a chat with one message that is a dox
+POSITIVES["chat_brackets_dox_third_message"] = (
+    "[21:10] kira: yo\n[21:12] b0b: t'as le dox de la meuf ?\n"
+    f"[21:14] kira: {_P[1][0]} {_P[1][1]}, née le 01/12/1988, tel {_P[1][3]}, {_P[1][2]}\n[21:15] b0b: merci frr\n",
+    {("dob", "1988-12-01"), ("phone", _P[1][4]), ("email", _P[1][2])})
+POSITIVES["chat_dated_dots_nir_and_phone"] = (
+    "[04.12.2026 21:10] anon: salut\n[04.12.2026 21:11] vendeur: échantillon gratuit :\n"
+    "[04.12.2026 21:12] vendeur: MOREAU Denis 1 50 01 33 351 201 56 portable 06 57 40 74 02\n"
+    "[04.12.2026 21:13] anon: ok je prends\n",
+    {("nir", "150013335120156"), ("phone", "+33657407402")})
+POSITIVES["chat_english_pm_born_and_iban_second"] = (
+    "(9:40 PM) zed: anyone got fresh ones?\n"
+    f"(9:41 PM) seller: {_P[2][0]} {_P[2][1]} born 17/02/1966 iban {_P[2][5]}\n"
+    "(9:42 PM) zed: legit\n(9:43 PM) seller: more in PM\n",
+    {("dob", "1966-02-17"), ("iban", _P[2][5])})
+
+# ------------------------------------------------------------------------ medical documents
+POSITIVES["doc_ordonnance_numbers_apart_monsieur"] = (
+    "Dr Marc LEROY\nCardiologue\n14 avenue Foch, 69006 Lyon\nN° RPPS : 10012345673\nN° ADELI : 691030001\n\n"
+    "Lyon, le 2 décembre 2026\n\n\nMonsieur Denis MOREAU né le 30/01/1950\n\n"
+    "KARDEGIC 75 mg : 1 sachet par jour\nBISOPROLOL 2,5 mg : 1 cp le matin\nQSP 3 mois\n",
+    {("rpps", "10012345673"), ("adeli", "691030001"), ("dob", "1950-01-30")})
+POSITIVES["doc_certificat_labelled_birth_phone"] = (
+    "Certificat médical\n\nJe soussignée, Docteur Anne Roux, rpps n°10008765439,\ncertifie avoir examiné ce jour :\n\n"
+    f"Madame Léa DUPUIS\nNée le : 01/12/1988\nTél. {_P[1][3]}\n\n"
+    "et constaté un état dépressif nécessitant un arrêt de travail de 15 jours.\n",
+    {("rpps", "10008765439"), ("dob", "1988-12-01"), ("phone", _P[1][4])})
+POSITIVES["doc_arret_de_travail_nir_adeli_crlf"] = (
+    "AVIS D'ARRET DE TRAVAIL\r\nPraticien : Dr Paul Girard - ADELI 131000002\r\n\r\nAssurée : GARNIER Chloé\r\n"
+    "Date de naissance : 27/11/1993\r\nN° d'immatriculation : 2 93 11 13 280 148 06\r\n\r\n"
+    "Motif : lombalgie aiguë\r\n",
+    {("adeli", "131000002"), ("dob", "1993-11-27"), ("nir", "293111328014806")})
+
 # a negative: (text, the types it must not hold)
 NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {
     "neg_orders_recent_dates": (
@@ -121,6 +183,25 @@ NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {
         "Rapport annuel\fPage 2\u2028Le chiffre d'affaires 2024 est de 12 345 678 euros.\x0bVoir annexe 3."
         "\u2029Contact presse : communication\x85Fin du document 20241203\f",
         frozenset(SCORED)),
+    "neg_cells_form_labels_then_contact": (
+        "Formulaire d'inscription\n\nNom\nPrénom\nEmail\nTéléphone\n\nÉcrivez-nous : contact@asso-exemple.fr\n"
+        "ou 01 23 45 67 89\n",
+        frozenset({"email", "phone"})),
+    "neg_cells_values_untyped": (
+        "Nom\nPrénom\nEmail\nTéléphone\n\nDupont\nJean\nnon communiqué\n20240312\n\n"
+        "Martin\nPaul\nrefusé\n20240313\n",
+        frozenset(SCORED)),
+    "neg_chat_business_contact_one_message": (
+        "[10:01] a: le plombier ?\n[10:02] b: appelle le 01 23 45 67 89 ou contact@plomberie-exemple.fr\n"
+        "[10:03] a: merci\n",
+        frozenset(SCORED)),
+    "neg_chat_meeting_date_and_phone": (
+        "[10:01] a: on se voit quand ?\n[10:02] b: rdv le 12/03/2025, mon 06 52 41 30 99\n[10:03] a: ok\n",
+        frozenset(SCORED)),
+    "neg_doc_directory_without_patient": (
+        "Annuaire du centre\n\nDr Marc LEROY - cardiologue - RPPS 10012345673\nDr Anne ROUX - psychiatre - "
+        "RPPS 10008765439\n\nRendez-vous le 12/01/2027\n",
+        frozenset({"dob", "name"})),
     "neg_no_name_column": (
         "\n".join(f"{p[2]},{p[3]},{d},srv-0{k}" for k, (p, d) in enumerate(zip(_P, ("1984-07-12", "1993-11-27",
                                                                                   "2001-09-08"), strict=True)))
@@ -179,3 +260,11 @@ def test_other_line_ends_count_as_lines_and_every_road_reads_them() -> None:
     assert len(big) > WINDOWED_MIN_BYTES
     got = detect(big, key=KEY)
     assert len({i.value for f in got for i in f.identifiers if i.type == "email"}) == 5600
+
+
+def test_a_prescriptions_treatment_is_read_by_article9() -> None:
+    """The document's lines below the patient are its text: a treatment that is health data flags."""
+    text = ("Docteur Hélène VASSEUR\nMédecine générale\nRPPS : 10012345673\n\nMme Inès FAURE, née le 17/02/1966\n\n"
+            "TRUVADA 200 mg/245 mg : 1 cp par jour\nSérologie VIH de contrôle dans 3 mois\n")
+    (f,) = detect(text, key=KEY)
+    assert "health" in {s.category for s in f.sensitive} and ("dob", "1966-02-17") in _found([f])

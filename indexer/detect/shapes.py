@@ -17,6 +17,7 @@ from indexer import engine as _engine
 from indexer import identifiers as ids
 from indexer._re2fast import match as re2_match
 from indexer.detect.base import Ctx, Spec, header_flags
+from indexer.detect.cells import vertical_head, vertical_table
 from indexer.detect.columns import ROLES, STRONG_ROLES, infer_roles, norm_name, other_person_role, role_of
 from indexer.detect.encoded import (
     FormField,
@@ -28,6 +29,7 @@ from indexer.detect.encoded import (
 )
 from indexer.detect.extract import NULLS, Sink, clean, extract_combo, extract_record, extract_rows, mask_free_text
 from indexer.detect.mail import mail_block, mail_line
+from indexer.detect.medical import PRACTITIONER_HINT, prescription
 from indexer.detect.prose import ROLE_MAILBOXES, personal, prose_dox
 from indexer.detect.records import (
     ASTM_HEAD,
@@ -735,6 +737,8 @@ def _chat(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if len(msgs) < MIN_HEADERLESS_ROWS:
         return i + 1, None
 
+    dox = [False]  # a message that is a dox by itself (see `_chat_dox`)
+
     def fill(sink: Sink, offs: list[int]) -> int:
         hit = 0
         for k, m in enumerate(msgs):
@@ -746,10 +750,25 @@ def _chat(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             hit += len(sink.found) > before
             if "e" in text or "E" in text:  # (né/née/born/DOB)
                 _chat_births(text, o, sink)
+            if not dox[0] and len(sink.found) - before >= 2:
+                dox[0] = _chat_dox(sink.found, before)
         return hit
 
-    fill.accept = lambda hits: hits >= _CHAT_MIN_HITS  # type: ignore[attr-defined]
+    fill.accept = lambda hits: hits >= _CHAT_MIN_HITS or dox[0]  # type: ignore[attr-defined]
     return j, ("chat", i, j - 1, fill)
+
+
+_CHAT_DOX_KEYS = frozenset({"dob", "nir", "iban", "card", "national_id"})
+_CHAT_ANCHORS = _CHAT_DOX_KEYS | {"email", "phone"}
+
+
+def _chat_dox(found: list[tuple[str, str, int, int]], before: int) -> bool:
+    """Whether the identifiers one message gave (`found[before:]`) make it a dox: two kinds or
+    more, one of them a birth, a NIR, a bank account, a card or a national number (the message
+    that drops a person among chatter: `née le 27/11/1993, tel 06 ...`). A phone and an address
+    alone are a business's contact as often: those need a second message, as before."""
+    kinds = {f[0] for f in found[before:]} & _CHAT_ANCHORS
+    return len(kinds) >= 2 and not kinds.isdisjoint(_CHAT_DOX_KEYS)
 
 
 # ------------------------------------------------------------ URL-encoded forms, obfuscated lists
@@ -1854,6 +1873,8 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
                 break
     else:
         sig = _sig(s)
+        if sig is None and (head := vertical_head(lines, i, floor)) is not None:
+            return head  # a table flattened one cell a line: up to its header's first name
         if sig is not None:
             while k > lo and lines[k - 1].strip() and _fits(lines[k - 1], sig):
                 ps = _sig(lines[k - 1])
@@ -1924,6 +1945,9 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         nxt, spec = _url_combo(ctx, i)
         if spec is not None or nxt > i + 1:
             return nxt, spec
+    if PRACTITIONER_HINT.search("\n".join(ctx.lines[i:i + 4])) is not None and (
+            doc := prescription(ctx, i, _born, _born_line, _kv_match)) is not None:
+        return doc  # a prescription, a certificate: a practitioner's number and one patient's birth
     if _pairs(s) is not None:
         nxt, spec = _labelled(ctx, i)
         if spec is not None or nxt > i + 1:
@@ -1958,7 +1982,12 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         nxt, spec = _obfuscated_list(ctx, i)
         if spec is not None:
             return nxt, spec
-    nxt, spec = _list(ctx, i) if _sig(s) is None else _runs(ctx, i)
+    if _sig(s) is None:
+        if (vt := vertical_table(ctx, i)) is not None:
+            return vt
+        nxt, spec = _list(ctx, i)
+    else:
+        nxt, spec = _runs(ctx, i)
     if spec is None and nxt == i + 1 and s.count("@") >= MIN_LINE_ADDRESSES:
         nxt, spec = _address_line(ctx, i)
     if spec is None and "@" not in s and _PHONE_ITEM.search(s) is not None:
