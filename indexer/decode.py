@@ -163,7 +163,9 @@ _XHTML = re.compile(r"<(?:!doctype html|html)[\s>]", re.I)
 
 def looks_like_html(text: str, filename: str | None = None, content_type: str | None = None) -> bool:
     if _declared_html(filename, content_type):
-        return True
+        # (a text with no tag at all is its own text, whatever it is called: a raw paste served as
+        # text/html, a CSV saved as .html; read as a page, its lines collapsed into one)
+        return "<" in text
     head = text[:4096]
     if "<" not in head:
         return False
@@ -237,7 +239,10 @@ def decode(data: bytes | str, *, filename: str | None = None, content_type: str 
         # HTML seen in the text, not declared by a name or a type: markup may be one line of a
         # plain-text dump (an `ok<br>` put there to hide it, a snippet pasted under a CSV), so the
         # text's own line breaks stay line breaks; a page read so keeps its markup's lines too
-        text = html_to_text(text, limits, keep_lines=not _declared_html(filename, content_type))
+        # A text declared HTML that shows no element a page has (its `<` are an address's, a
+        # comparison's) is read so too.
+        page = _declared_html(filename, content_type) and _HTML_SNIFF.search(text[:65536]) is not None
+        text = html_to_text(text, limits, keep_lines=not page)
     return text
 
 

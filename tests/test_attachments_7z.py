@@ -116,9 +116,11 @@ def test_a_cut_or_corrupt_archive_is_an_attachment_error(tmp_path: Path) -> None
     data = seven_zip(tmp_path / "x.7z", src, "clients.csv")
     flipped = bytearray(data)
     flipped[40] ^= 0xFF  # inside the packed stream
-    for broken in (data[:len(data) // 2], bytes(flipped), b"7z\xbc\xaf\x27\x1c" + b"\0" * 40, b"not a 7z"):
+    for broken in (data[:len(data) // 2], bytes(flipped), b"7z\xbc\xaf\x27\x1c" + b"\0" * 40, b"\x01\x02not a 7z"):
         with pytest.raises(AttachmentError):
             expand_attachment("x.7z", broken, AttachmentLimits())
+    # text named .7z is read as the text it is (wave 24: a CSV named for an archive was refused, lost)
+    assert [f.data for f in expand_attachment("x.7z", b"not a 7z\n", AttachmentLimits())] == [b"not a 7z\n"]
 
 
 def test_every_decompressed_chunk_is_counted_whatever_the_headers_declared() -> None:

@@ -37,8 +37,10 @@ _INPUTS: list[tuple[bytes, str | None, str | None, bool]] = [
     ("Hélène;Dupont;06 12 34 56 78\n".encode("cp1252") * 5, None, None, False),  # not UTF-8
     ((_ROW * 300).encode() + b"\xff" + (_ROW * 300).encode(), None, None, False),  # UTF-8 with one stray byte
     (b"<html><body><p>jean@example.fr</p><br>paul@example.fr</body></html>", None, None, False),
-    ((_ROW * 4).encode(), "page.html", None, False),  # HTML by its name
-    ((_ROW * 4).encode(), None, "text/html; charset=utf-8", False),  # by its type
+    ((_ROW * 4).encode(), "page.html", None, True),  # named or typed HTML but holds no tag: its text (wave 24)
+    ((_ROW * 4).encode(), None, "text/html; charset=utf-8", True),
+    (("<p>" + _ROW * 4).encode(), "page.html", None, False),  # HTML by its name
+    (("<p>" + _ROW * 4).encode(), None, "text/html; charset=utf-8", False),  # by its type
     (("<div>" + _ROW * 4 + "</div>").encode(), None, None, False),  # by its sniffed head
     (b"<?xml version='1.0'?><r><p>x@example.fr</p></r>", "x.xml", None, True),
     ((_ROW * 4).encode().replace(b"\n", b"\r\n"), None, None, True),
