@@ -36,6 +36,7 @@ from indexer.detect import shapes as _shapes
 from indexer.detect.exports import may_need_reading, readable
 from indexer.detect.extract import Sink
 from indexer.detect.multiline import join_quoted_cells, logical_starts
+from indexer.detect.notmail import drop_no_ones
 from indexer.detect.records import is_long_json_records
 from indexer.detect.seeds import (
     RULE_CHARS,
@@ -295,6 +296,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         sink = Sink(deadline, limits.max_identifiers - n_ids)
         hits = fill(sink, offs)
         sink.settle()  # national phones read in the fragment's country context
+        drop_no_ones(sink.found, frag_text)  # reserved, masked, placeholder and URL-userinfo addresses
         accept = getattr(fill, "accept", None)
         if not sink.found or (accept is not None and not accept(hits)):
             continue

@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import partial
 
+import phonenumbers
+
 from indexer import engine as _engine
 from indexer import identifiers as ids
 from indexer.detect.roles import Role, region_of_country
@@ -74,6 +76,8 @@ class Sink:
         French number is no foreign one) and then in France; a number valid nowhere stays out."""
         if not self.pending:
             return
+        if any(p[3] is None for p in self.pending):
+            self._hint_from_mail()
         core = _engine.core()
         if core is not None:  # the compiled core, same steps (issue 17)
             try:
@@ -137,6 +141,30 @@ class Sink:
                     found.extend(x for x in tmp if x[0] == "phone")
         self.pending = []
 
+    def _hint_from_mail(self) -> None:
+        """The country of the fragment's e-mail domains as the hint of the pending numbers whose
+        header names none: a Moroccan customer file (`@menara.ma`) writes `0661234567`, valid in
+        France too, and a Belgian one (`@skynet.be`) `0470 12 34 56`. A country counts when two
+        or more addresses (of the first 256 identifiers) end in its code and most of those with a
+        country code do; France is the default already. It is only a hint: `settle` still votes
+        with France among the candidates (a column of French numbers no other plan has stays
+        French); a tie (digits valid in both) goes to the hint, the more specific context."""
+        seen: Counter[str] = Counter()
+        for f in self.found[:256]:
+            if f[0] == "email":
+                tld = f[1][f[1].rfind(".") + 1:]
+                if len(tld) == 2:
+                    seen[tld] += 1
+        if not seen:
+            return
+        tld, n = seen.most_common(1)[0]
+        if n < 2 or 2 * n <= seen.total() or tld == "fr":
+            return
+        region = _MAIL_REGION.get(tld, tld.upper())
+        if region not in _PHONE_REGIONS or tld in _GENERIC_CCTLDS:
+            return
+        self.pending = [p if p[3] is not None else (p[0], p[1], p[2], region, p[4]) for p in self.pending]
+
     def over(self) -> bool:
         """True once the time or identifier cap is hit; record loops check it every 256 records,
         and an SQL run at each line. The clock is read at the first call and every 8th after: it
@@ -147,6 +175,13 @@ class Sink:
             if len(self.found) >= self.max_found or ((self.ticks & 7) == 1 and time.thread_time() > self.deadline):
                 self.stopped = True
         return self.stopped
+
+
+# country-code domains used as generic names (`.io`, `.co`, `.me`...): no country of a mailbox
+_GENERIC_CCTLDS = frozenset({"io", "co", "me", "tv", "ai", "fm", "ly", "to", "cc", "ws", "gg", "la", "so", "sh", "ac",
+                             "nu", "vc", "im", "is", "am", "li", "re", "gp", "mq", "yt", "gf", "pm"})
+_MAIL_REGION = {"uk": "GB"}
+_PHONE_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 
 def _dominant(regions: Counter[str]) -> str | None:
