@@ -871,7 +871,6 @@ NEGATIVES.update(
 # Found on both engines alike (2026-12-04, wave 23); one reason each, as seen from outside.
 MISSED: frozenset[str] = frozenset(
     {
-        "bbcode_spoiler_table",  # [table][tr][td]...[/td][/tr] BBCode rows: no e-mail, no phone
         "biometric_templates_table",  # ";" CSV with a base64 template column: the 2nd row (its e-mail) is left out
         "dna_ancestry_export",  # one-row CSV with quoted cells (ancestry %, BRCA1): nothing, no ethnic origin or genetic
         "excel_serial_dates_in_csv",  # "Date de naissance" holding Excel serial days (31241): no date of birth

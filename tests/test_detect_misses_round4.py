@@ -17,7 +17,9 @@ for the probe's one example:
   another identifier): the chat needed two messages with identifiers, so the dox was dropped;
 - a medical document's text (a prescription, a certificate, a sick note): a practitioner's RPPS or
   ADELI number that passes its check, then one patient named and born; its treatment is what
-  article 9 reads.
+  article 9 reads;
+- a BBCode table (a sale post's source: `[tr][td]...[/td][/tr]` a row a line, in a `[spoiler]`):
+  its header's names (`[th]`, or `[td]` names) type the columns, else most rows need an identifier.
 
 Negatives must stay without what the fix adds: recent dates (orders, tickets), time stamps, dates
 of one year, lists without names.
@@ -164,6 +166,28 @@ POSITIVES["doc_arret_de_travail_nir_adeli_crlf"] = (
     "Motif : lombalgie aiguë\r\n",
     {("adeli", "131000002"), ("dob", "1993-11-27"), ("nir", "293111328014806")})
 
+# ------------------------------------------------------------------------------ BBCode tables
+POSITIVES["bb_fr_th_header_birth_in_hide"] = (
+    "Vends base clinique, échantillon :\n[hide][table]\n"
+    "[tr][th]Nom[/th][th]Prénom[/th][th]Né le[/th][th]Mail[/th][/tr]\n"
+    + "\n".join(f"[tr][td]{p[1]}[/td][td]{p[0]}[/td][td]{d}[/td][td]{p[2]}[/td][/tr]"
+                for p, d in zip(_P, _BORN, strict=True))
+    + "\n[/table][/hide]\nprix en MP",
+    _ids("email", _BORN_ISO))
+POSITIVES["bb_uppercase_header_on_table_line_attrs"] = (
+    "[TABLE=width: 500][TR][TH]E-mail[/TH][TH]Mobile[/TH][TH]IBAN[/TH][/TR]\n"
+    + "\n".join(f"[TR][TD=1]{p[2]}[/TD][TD=1] {p[3]} [/TD][TD=1]{p[5]}[/TD][/TR]" for p in _P) + "[/TABLE]\n",
+    _ids("email phone iban", []))
+POSITIVES["bb_td_header_bold_names"] = (
+    "[table]\n[tr][td][b]Nom[/b][/td][td][b]Portable[/b][/td][td][b]Date de naissance[/b][/td][/tr]\n"
+    + "\n".join(f"[tr][td]{p[1]}[/td][td]{p[3]}[/td][td]{d}[/td][/tr]" for p, d in zip(_P, _BORN, strict=True))
+    + "\n[/table]\n",
+    _ids("phone", _BORN_ISO))
+POSITIVES["bb_no_header_rows_center"] = (
+    "[center][table]\n" + "\n".join(f"[tr][td]{p[0]} {p[1]}[/td][td]{p[2]}[/td][td]{p[3]}[/td][/tr]" for p in _P)
+    + "\n[/table][/center]\n",
+    _ids("email phone", []))
+
 # a negative: (text, the types it must not hold)
 NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {
     "neg_orders_recent_dates": (
@@ -202,6 +226,17 @@ NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {
         "Annuaire du centre\n\nDr Marc LEROY - cardiologue - RPPS 10012345673\nDr Anne ROUX - psychiatre - "
         "RPPS 10008765439\n\nRendez-vous le 12/01/2027\n",
         frozenset({"dob", "name"})),
+    "neg_bb_price_list": (
+        "[table]\n[tr][th]Offre[/th][th]Prix[/th][th]Stock[/th][/tr]\n"
+        "[tr][td]Netflix 1 mois[/td][td]5€[/td][td]12[/td][/tr]\n"
+        "[tr][td]Spotify 12 mois[/td][td]15€[/td][td]3[/td][/tr]\n"
+        "[tr][td]Disney+[/td][td]4€[/td][td]20[/td][/tr]\n[/table]\n",
+        frozenset(SCORED)),
+    "neg_bb_members_join_dates": (
+        "[table]\n[tr][th]Pseudo[/th][th]Inscrit le[/th][th]Messages[/th][/tr]\n"
+        "[tr][td]kira[/td][td]12/03/2019[/td][td]20241203[/td][/tr]\n[tr][td]b0b[/td][td]01/06/2020[/td][td]20241204[/td][/tr]\n"
+        "[/table]\n",
+        frozenset(SCORED)),
     "neg_no_name_column": (
         "\n".join(f"{p[2]},{p[3]},{d},srv-0{k}" for k, (p, d) in enumerate(zip(_P, ("1984-07-12", "1993-11-27",
                                                                                   "2001-09-08"), strict=True)))

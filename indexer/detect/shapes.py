@@ -17,6 +17,7 @@ from indexer import engine as _engine
 from indexer import identifiers as ids
 from indexer._re2fast import match as re2_match
 from indexer.detect.base import Ctx, Spec, header_flags
+from indexer.detect.bbcode import bbcode_row, bbcode_table
 from indexer.detect.cells import vertical_head, vertical_table
 from indexer.detect.columns import ROLES, STRONG_ROLES, infer_roles, norm_name, other_person_role, role_of
 from indexer.detect.encoded import (
@@ -1872,6 +1873,11 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
             else:
                 break
     else:
+        if s[:1] == "[" or s.lstrip()[:1] == "[":
+            if bbcode_row(s):  # a BBCode table's row: up to its first row (the header's)
+                while k > lo and bbcode_row(lines[k - 1]):
+                    k -= 1
+                return k
         sig = _sig(s)
         if sig is None and (head := vertical_head(lines, i, floor)) is not None:
             return head  # a table flattened one cell a line: up to its header's first name
@@ -1927,6 +1933,8 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         nxt, spec = xml(ctx, i)
         if spec is not None:
             return nxt, spec
+    if c == "[" and bbcode_row(s):
+        return bbcode_table(ctx, i)
     if c in '{["' and i >= ctx.json_end and not is_json_line(s) and opens_json_value(s):
         nxt, spec = pretty_json(ctx, i)
         if spec is not None:
