@@ -18,6 +18,7 @@ from __future__ import annotations
 import bz2
 import io
 import lzma
+import os
 import re
 import struct
 import sys
@@ -27,6 +28,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from loguru import logger
@@ -40,10 +42,10 @@ from indexer.redact import mask_text
 if TYPE_CHECKING:
     from crawler._sevenzip import CountedMember, CountedMembers
     from crawler.rar import RarMember as _RarMember
-from vigie.config.schema import AttachmentLimits
+from vigie.config.schema import IMAGE_TYPES, AttachmentLimits
 
 __all__ = ["ARCHIVE_TYPES", "MAX_PASSWORDS", "UNPACKED_TYPES", "ArchiveBombError", "AttachmentError", "ExtractedFile",
-           "content_kind",
+           "content_kind", "file_kind",
            "LinesTooLong", "expand_attachment", "extension_of", "long_lines_said", "long_lines_text"]
 
 _CHUNK = 64 * 1024
@@ -308,12 +310,13 @@ _MAGIC = ((b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"), (b"7z\xbc\xaf\x27\x1c"
 _BZIP2 = re.compile(rb"BZh[1-9](?:1AY&SY|\x17rE8P\x90)")  # a block's magic, or an empty stream's end
 # the formats that are zips inside: a zip named so is read as its name says
 _ZIP_FORMATS = frozenset({*_WORKBOOKS, "docx", "odt"})
-# ...when it holds what they all have: OOXML's `[Content_Types].xml`, ODF's `mimetype` and manifest
-# (member names: never compressed, in the local headers and the central directory)
-_ZIP_FORMAT_MARK = re.compile(rb"\[Content_Types\]\.xml|META-INF/manifest\.xml|mimetype")
+# ...when it holds one of their parts: OOXML's `[Content_Types].xml`, `xl/` or `word/` parts, ODF's
+# `mimetype`, manifest or `content.xml` (member names: never compressed, in the local headers and
+# the central directory)
+_ZIP_FORMAT_MARK = re.compile(rb"\[Content_Types\]\.xml|xl/|word/|META-INF/manifest\.xml|mimetype|content\.xml")
 # bytes a text file does not hold (a NUL, control characters but tab, line ends, form feed, escape)
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c\x1b")
-_OPENED = frozenset({*_ARCHIVES, *_WORKBOOKS, *_DOCUMENTS})
+_OPENED = frozenset({*_ARCHIVES, *_WORKBOOKS, *_DOCUMENTS, *IMAGE_TYPES})
 
 
 def content_kind(name: str, data: bytes) -> str:
@@ -344,6 +347,19 @@ def content_kind(name: str, data: bytes) -> str:
         if sample and len(sample.translate(None, _CONTROL)) >= 0.98 * len(sample) and b"\x00" not in sample:
             return "txt"
     return ext
+
+
+def file_kind(path: Path) -> str:
+    """`content_kind` of a file on disk from its head and its tail (where a zip appended to another
+    file keeps its directory), without reading the rest: `vigie scan` decides so whether to unpack
+    a file or stream it as text."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+        size = fh.seek(0, os.SEEK_END)
+        if size <= len(head):
+            return content_kind(path.name, head)
+        fh.seek(max(len(head), size - 65_558))
+        return content_kind(path.name, head + fh.read())
 
 
 def _renamed(name: str, kind: str) -> str:
@@ -377,6 +393,8 @@ def _expand(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, d
         return
     if ext not in limits.extensions and depth > 0 and ext != "txt" and not whole:
         return  # archive members of other types are skipped, not indexed
+    if ext in IMAGE_TYPES:
+        return  # an image that hides no archive (`content_kind` found none): no text to read
     if ext in _WORKBOOKS:
         _expand_workbook(name, data, limits, budget, out)
         return

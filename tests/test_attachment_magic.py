@@ -108,3 +108,18 @@ def test_an_archive_inside_an_archive_under_another_name_is_unpacked() -> None:
     with zipfile.ZipFile(out, "w") as z:
         z.writestr("inner.txt", gzip.compress(CSV))  # a .txt member that is a gzip
     assert _read("outer.zip", out.getvalue()) == [CSV]
+
+
+def test_images_are_read_for_the_archive_they_hide_and_give_nothing_else() -> None:
+    """An operator may list images in `attachments.extensions` (imageboards, image-only forums carry
+    archives renamed or appended to pictures): a plain picture gives no file, one hiding a zip its zip."""
+    assert expand_attachment("cat.jpg", JPEG, LIMITS) == []
+    assert _read("cat.png", _zip()) == [CSV]
+    assert _read("cat.jpg", JPEG + _zip()) == [CSV]
+    with_images = AttachmentLimits(extensions=[*LIMITS.extensions, "jpg"])
+    assert with_images.extensions[-1] == "jpg"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:  # an archive's pictures: a plain one skipped, a renamed zip read
+        z.writestr("a.jpg", JPEG)
+        z.writestr("b.jpg", _zip())
+    assert [f.data for f in expand_attachment("x.zip", out.getvalue(), with_images, [])] == [CSV]

@@ -105,3 +105,25 @@ def test_scan_opens_archives_and_workbooks_as_attachments(tmp_path: Path) -> Non
     (tmp_path / "bad.zip").write_bytes(b"PK\x03\x04 cut short")
     r = vigie([str(tmp_path / "bad.zip")], tmp_path)
     assert r.returncode == 1 and "not a valid zip" in r.stderr
+
+
+def test_scan_reads_a_file_by_its_bytes_not_its_name(tmp_path: Path) -> None:
+    """`vigie scan photo.jpg clients.pdf`: a zip renamed .jpg (or appended to a picture) is unpacked,
+    a CSV named .pdf is read as the text it is (wave 24: the first was scanned as binary text, the
+    second refused as a corrupt PDF; both lost their dump)."""
+    import io
+    import zipfile
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("patients.csv", DUMP)
+    (tmp_path / "photo.jpg").write_bytes(packed.getvalue())
+    (tmp_path / "chat.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(5000) + b"\xff\xd9" + packed.getvalue())
+    (tmp_path / "clients.pdf").write_text(DUMP, encoding="utf-8")
+    r = vigie([str(tmp_path / n) for n in ("photo.jpg", "chat.jpg", "clients.pdf")] + ["--json", "--reveal"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    objs = [json.loads(ln) for ln in r.stdout.splitlines()]
+    assert [o["path"] for o in objs] == [str(tmp_path / "photo.jpg.zip/patients.csv"),
+                                         str(tmp_path / "chat.jpg.zip/patients.csv"), str(tmp_path / "clients.pdf")]
+    for o in objs:
+        assert ("nir", "295109912611193") in {(i["type"], i["value"]) for i in o["identifiers"]}

@@ -82,7 +82,7 @@ def scan(
 
     Example:  vigie scan dump.csv post.html leak.zip export.xlsx report.pdf --json | jq .severity
     """
-    from crawler.attachments import UNPACKED_TYPES, AttachmentError, LinesTooLong, expand_attachment, extension_of
+    from crawler.attachments import UNPACKED_TYPES, AttachmentError, LinesTooLong, expand_attachment, file_kind
     from vigie.config.schema import AttachmentLimits
 
     rt = runtime(config, data_dir)
@@ -97,7 +97,7 @@ def scan(
         path = Path(p)
         if not path.is_file():
             fail(f"cannot scan {p}: not a file (pass a file path, or - for stdin)")
-        if extension_of(path.name) not in UNPACKED_TYPES:
+        if file_kind(path) not in UNPACKED_TYPES:  # (its bytes decide: a zip named .jpg is unpacked)
             inputs.append((p, path, path.name))  # read when scanned: streamed when big
             continue
         size = path.stat().st_size

@@ -32,6 +32,7 @@ from pydantic import (
 from vigie.core.peers import DEFAULT_TRUSTED_LOCAL_USERS, TrustedPeers
 
 __all__ = [
+    "IMAGE_TYPES",
     "INFORMATIONAL",
     "AccessSettings",
     "AlertsSettings",
@@ -1400,6 +1401,10 @@ class LimitSettings(Strict):
     )
 
 
+# image types an operator may add to `attachments.extensions`: read for an archive in them only
+IMAGE_TYPES = frozenset({"jpg", "jpeg", "png", "gif", "webp"})
+
+
 class AttachmentLimits(Strict):
     """Which attached files are downloaded and unpacked, and the limits against archive bombs."""
 
@@ -1418,7 +1423,10 @@ class AttachmentLimits(Strict):
                     "stored, deflated, bzip2 or LZMA; 7z with any of 7-Zip's usual methods; RAR 4 and RAR 5 by "
                     "libarchive in a process of its own, never an encrypted RAR; an encrypted zip or 7z "
                     "with the password posted beside it (docs/sources.md, Encrypted archives); a .tar.gz is read "
-                    "as a tar); inside them, only files of these types are read.",
+                    "as a tar); inside them, only files of these types are read. Not by default: jpg, jpeg, png, "
+                    "gif, webp (images: read only for an archive hidden in or appended to one, as imageboards "
+                    "and image-only forums carry them; a plain image gives nothing). A file is read as what its "
+                    "bytes are, whatever its name.",
     )
     max_bytes: int = Field(default=50 * 1024 * 1024, ge=1, description="Largest attachment downloaded, in bytes.")
     max_uncompressed_bytes: int = Field(
@@ -1433,7 +1441,7 @@ class AttachmentLimits(Strict):
     def _known(cls, value: list[str]) -> list[str]:
         allowed = {"txt", "csv", "tsv", "sql", "json", "jsonl", "xml", "vcf", "ldif", "ics", "mbox", "eml", "xlsx",
                    "xlsm", "ods", "docx", "odt", "pdf", "gz", "zip", "7z", "rar", "tar", "tgz", "bz2", "xz",
-                   "log"}
+                   "log", *IMAGE_TYPES}
         bad = [e for e in value if e.lower().lstrip(".") not in allowed]
         if bad:
             raise ValueError(f"unsupported extension(s) {bad}; allowed: {sorted(allowed)}")
