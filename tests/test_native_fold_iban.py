@@ -36,6 +36,12 @@ def test_fold_of_every_character(native: Any) -> None:
         if n % 3 == 0:
             text = text.upper() + "\n" + text
         assert native.fold_accents(text) == fold_accents(text), repr(text)
+    # a long text is read 1,048,576 code points at a time: characters on either side of each cut
+    step = 1 << 20
+    long = list("x" * (2 * step + 7))
+    for k in (0, step - 1, step, step + 1, 2 * step - 1, 2 * step, 2 * step + 6):
+        long[k] = "é\u0142\ud800"[k % 3]
+    assert native.fold_accents("".join(long)) == fold_accents("".join(long))
 
 
 def test_fold_text_is_the_reference_fold(native: Any) -> None:

@@ -87,6 +87,12 @@ fn ascii16(c: &[u32; 16], o: &mut [u8; 16]) -> bool {
 /// all are ASCII (a dump's text mostly is), else one by one.
 pub fn fold_ucs4(cs: &[u32]) -> Vec<u8> {
     let mut out = vec![0u8; cs.len()];
+    fold_into(cs, &mut out);
+    out
+}
+
+/// `fold_ucs4` into `out`, as long as `cs`.
+fn fold_into(cs: &[u32], out: &mut [u8]) {
     let mut outs = out.chunks_exact_mut(16);
     let mut ins = cs.chunks_exact(16);
     for (o, c) in (&mut outs).zip(&mut ins) {
@@ -101,27 +107,45 @@ pub fn fold_ucs4(cs: &[u32]) -> Vec<u8> {
     for (o, &c) in outs.into_remainder().iter_mut().zip(ins.remainder()) {
         *o = fold_char(c);
     }
-    out
 }
 
+/// Code points read per step: the widening copy's buffer stays 4 MB whatever the fragment's size
+/// (a whole copy is four bytes a character: 256 MB for a 64 MiB fragment); a fragment up to a
+/// million characters is read whole (a slice is a copy with its own maximum-character scan).
+const STEP: isize = 1 << 20;
+
 /// fold_accents(text) -> str: `article9_lexicon.fold_accents(text)`. The text is read as its
-/// code points (`PyUnicode_AsUCS4`, a widening copy): asking for its UTF-8 made CPython encode a
-/// 145 kB fragment character by character (1.7M instructions) and keep that copy on the `str`.
-/// A lone surrogate is a code point like any other here: "?", as the Latin-1 encode's "replace".
+/// code points (`PyUnicode_AsUCS4`, a widening copy; a text over `STEP` a slice at a time): asking for
+/// its UTF-8 made CPython encode a 145 kB fragment character by character (1.7M instructions)
+/// and keep that copy on the `str`. A lone surrogate is a code point like any other here: "?",
+/// as the Latin-1 encode's "replace" makes it.
 #[pyfunction]
 pub fn fold_accents<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
     let py = text.py();
-    // SAFETY: `text` is a str; the buffer holds `n` code points, all written by AsUCS4
+    // SAFETY: `text` is a str; each slice is a new str of at most STEP code points, all written
+    // into the buffer by AsUCS4 before it is read
     let n = unsafe { ffi::PyUnicode_GetLength(text.as_ptr()) };
     if n < 0 {
         return Err(PyErr::fetch(py));
     }
-    let mut buf: Vec<u32> = Vec::with_capacity(n as usize);
-    if unsafe { ffi::PyUnicode_AsUCS4(text.as_ptr(), buf.as_mut_ptr(), n, 0) }.is_null() {
-        return Err(PyErr::fetch(py));
+    let mut out = vec![0u8; n as usize];
+    let mut buf: Vec<u32> = Vec::with_capacity(n.min(STEP) as usize);
+    let mut at = 0;
+    while at < n {
+        let end = (at + STEP).min(n);
+        let piece = if at == 0 && end == n {
+            text.clone().into_any()
+        } else {
+            unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyUnicode_Substring(text.as_ptr(), at, end))? }
+        };
+        if unsafe { ffi::PyUnicode_AsUCS4(piece.as_ptr(), buf.as_mut_ptr(), end - at, 0) }.is_null() {
+            return Err(PyErr::fetch(py));
+        }
+        unsafe { buf.set_len((end - at) as usize) };
+        fold_into(&buf, &mut out[at as usize..end as usize]);
+        buf.clear();
+        at = end;
     }
-    unsafe { buf.set_len(n as usize) };
-    let out = fold_ucs4(&buf);
     // SAFETY: `out` is ASCII, `len` bytes long
     let s = unsafe { ffi::PyUnicode_DecodeASCII(out.as_ptr().cast(), out.len() as ffi::Py_ssize_t, std::ptr::null()) };
     Ok(unsafe { Bound::from_owned_ptr_or_err(py, s)?.cast_into_unchecked::<PyString>() })
