@@ -92,9 +92,9 @@ class RedisLink:
         self.client.close()
 
 
-class _CheckedUnixConnection(redis.UnixDomainSocketConnection):
-    """A unix socket connection whose server must belong to a trusted account before AUTH goes out
-    (`TrustedPeers.check_socket`: SO_PEERCRED)."""
+class _PeerChecked:
+    """A connection whose server must belong to a trusted account before AUTH goes out
+    (`TrustedPeers.admit`: SO_PEERCRED), mixed into redis-py's TCP and unix socket connections."""
 
     def __init__(self, *args: Any, vigie_peers: TrustedPeers, **kwargs: Any) -> None:
         self._vigie_peers = vigie_peers
@@ -102,26 +102,19 @@ class _CheckedUnixConnection(redis.UnixDomainSocketConnection):
 
     def _connect(self) -> Any:
         try:
-            return self._vigie_peers.admit(super()._connect(), "Redis")
-        except PeerCheckError as exc:
-            logger.error("frontier: Redis connection refused: {}", exc)
-            raise
-
-
-class _CheckedConnection(redis.Connection):
-    """A TCP connection whose server side must belong to a trusted account before AUTH goes out."""
-
-    def __init__(self, *args: Any, vigie_peers: TrustedPeers, **kwargs: Any) -> None:
-        self._vigie_peers = vigie_peers
-        super().__init__(*args, **kwargs)
-
-    def _connect(self) -> Any:
-        try:
-            return self._vigie_peers.admit(super()._connect(), "Redis")
+            return self._vigie_peers.admit(super()._connect(), "Redis")  # type: ignore[misc]
         except PeerCheckError as exc:
             # redis-py turns the OSError into its ConnectionError (retried, then raised)
             logger.error("frontier: Redis connection refused: {}", exc)
             raise
+
+
+class _CheckedUnixConnection(_PeerChecked, redis.UnixDomainSocketConnection):
+    """A unix socket connection, its server checked (`_PeerChecked`)."""
+
+
+class _CheckedConnection(_PeerChecked, redis.Connection):
+    """A TCP connection, its server checked (`_PeerChecked`)."""
 
 
 def connect(url: str, *, password: str | None = None, prefix: str = "vigie", secret: bytes,
