@@ -1410,9 +1410,7 @@ MISSED: frozenset[str] = frozenset(
         "combolist_hash_plain",  # email:md5:plain (a cracked combo): no password_hash, hash:plain read as the password
         "corsica_nir_and_clinic_siret",  # "SIRET <14 digits>" on the line above the table's header: not found
         "ics_agenda_consultations",  # DESCRIPTION:Tél ... - né le ... - suivi VIH: no phone, no date of birth, no health
-        "mssql_bracketed_nvarchar",  # a row holding CAST(N'1999-06-21T00:00:00.000' AS DateTime): no tuple (nested parentheses)
         "mysql_extended_insert_escapes",  # 'Allergie \\'pénicilline\\'' (escaped quotes) in a notes column: no health
-        "oracle_insert_all_to_date",  # Oracle INSERT ALL INTO ... SELECT * FROM dual: no fragment at all
         "pdf_extracted_label_value_lines",  # PDF text, label and value on alternate lines: no NIR, phone, DOB or health
         "stealer_passwords_txt",  # a NIR as the Username of ameli.fr in a stealer log: no nir
         "uk_gp_list_tsv",  # UK TSV: 07xxx xxxxxx mobiles (GB) and DoB dd/mm/yyyy not found

@@ -139,11 +139,12 @@ def test_create_table_column_pattern_as_re2() -> None:
     from indexer._re2fast import match as re2_match
     from indexer.detect import records
 
-    old = re2.compile(r"^\s*[`\"\[]?(\w+)[`\"\]]?\s+\w")
+    old = re2.compile(r"^\s*[`\"\[]?(\w+)[`\"\]]?\s+[\[\"]?\w")  # (a type in brackets: SQL Server's `[nvarchar]`)
     pieces = ["`", '"', "[", "]", " ", "\t", "\v", "\f", "\r", "nom", "é", "ß", "_", "1", "id", "INT", ",", "(", ")"]
     rng = random.Random(9)
     lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(20000)]
-    lines += ["  `nome` varchar(255) DEFAULT NULL,", "  PRIMARY KEY (`id`)", "\t[Prénom] TEXT", "  id\vINT"]
+    lines += ["  `nome` varchar(255) DEFAULT NULL,", "  PRIMARY KEY (`id`)", "\t[Prénom] TEXT", "  id\vINT",
+              "\t[Email] [nvarchar](255) NULL,"]
     for s in lines:
         m, o = records._COLDEF.match(s), re2_match(old, s)
         assert (m is None) == (o is None) and (m is None or m.group(1) == o.group(1)), repr(s)

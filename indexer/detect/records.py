@@ -36,26 +36,44 @@ __all__ = ["ASTM_HEAD", "ASTM_RECORD", "COPY", "CREATE", "INSERT", "astm", "copy
 # mysqldump form does not read (`[dbo].[Patients]`, `"public"."t"`, `[Dossiers patients]`) is
 # read as its parts in brackets, quotes or backticks, cut by dots (group 2: group 1 is the
 # mysqldump name, tried first, so a head it read keeps its match); group 3 is the column list.
+# Oracle's multi-table insert (`INSERT ALL` then one `INTO t (a, b) VALUES (...)` a line, closed by
+# `SELECT * FROM dual;`): a line that starts with `INTO` is a head too, and `INSERT ALL INTO t`.
 _PART = r"(?:\[[^\]\n]*\]|\"[^\"\n]*\"|`[^`\n]*`|\w+)"
-INSERT = re2.compile(r"(?i)^\s*(?:INSERT|REPLACE)(?:\s+IGNORE)?(?:\s+INTO)?\s+(?:[`\"\[]?([\w.]+?)[`\"\]]?|"
+INSERT = re2.compile(r"(?i)^\s*(?:(?:INSERT|REPLACE)(?:\s+IGNORE)?(?:\s+ALL)?(?:\s+INTO)?|INTO)\s+"
+                     r"(?:[`\"\[]?([\w.]+?)[`\"\]]?|"
                      r"(" + _PART + r"(?:\s*\.\s*" + _PART + r")*))\s*(?:\(([^)]*)\))?\s*VALUES\s*")
-CREATE = re2.compile(r"(?i)^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?([\w.]+?)[`\"\]]?\s*\(")
+# (SQL Server scripts `CREATE TABLE [dbo].[Patients](`: the name in parts, as INSERT's group 2)
+CREATE = re2.compile(r"(?i)^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:[`\"\[]?([\w.]+?)[`\"\]]?|("
+                     + _PART + r"(?:\s*\.\s*" + _PART + r")*))\s*\(")
 # a CREATE TABLE's column line: Python `re` (RE2's wrapper encoded the line and built its offsets,
 # ~5k instructions a line), RE2's ASCII `\s` and `\w` written as classes, both engines taking the
 # leftmost-first match (tests/test_detect_quoted_unrolled.py compares them). Linear on any line:
 # anchored with `\A`, and the blanks and the name possessive (what follows each is neither, so
 # giving one back never helped; unanchored, a search from every offset of a 256 KiB word was
 # quadratic: tests/test_linear_patterns.py)
-_COLDEF = re.compile(r"\A[\t\n\f\r ]*+[`\"\[]?([0-9A-Za-z_]++)[`\"\]]?[\t\n\f\r ]+[0-9A-Za-z_]")
-_TUPLE = re2.compile(r"\(((?:'(?:[^'\\]|\\.|'')*'|[^'()])*)\)")
+_COLDEF = re.compile(r"\A[\t\n\f\r ]*+[`\"\[]?([0-9A-Za-z_]++)[`\"\]]?[\t\n\f\r ]+[\[\"]?[0-9A-Za-z_]")
+# A tuple's values may be calls (`CAST(N'1980-02-03' AS DateTime)`, `TO_DATE('03/02/1980',
+# 'DD/MM/YYYY')`, `NOW()`, `CONVERT(VARCHAR(10), ...)`): parentheses nest two levels inside it
+# (a regular language still: RE2 and the core's hand scan read the same tuples).
+_Q = r"'(?:[^'\\]|\\.|'')*'"
+_G1 = r"\((?:" + _Q + r"|[^'()])*\)"
+_G2 = r"\((?:" + _Q + r"|[^'()]|" + _G1 + r")*\)"
+_TUPLE = re2.compile(r"\(((?:" + _Q + r"|[^'()]|" + _G2 + r")*)\)")
 # Python `re` for the values inside one tuple: RE2 (_TUPLE) has already matched the tuple, so
 # its quotes are balanced units and each quoted alternative succeeds where it starts (its three
 # branches begin with disjoint characters): no backtracking beyond the unit itself.
 # SQL Server's Unicode literal `N'...'` (after blanks, RE2's `\s` spelled out) is a quoted
 # value too, group 1 its `N`: read as a bare value it was the address `n'a.dupont@free.fr`.
-_SQLVAL = re.compile(r"'(?:[^'\\]|\\.|'')*'|[\t\n\f\r ]*([Nn])'(?:[^'\\]|\\.|'')*'|[^,]+")
+# A call (a word, blanks, its parenthesised arguments, what follows up to the next `,`) is one
+# value, group 2: its first quoted literal when it has one (the date in `TO_DATE('03/02/1980',
+# 'DD/MM/YYYY')`), else the call as written (`NOW()`). The word and blanks are possessive: what
+# follows each is neither, so giving one back never matched.
+_SQLVAL = re.compile(r"'(?:[^'\\]|\\.|'')*'|[\t\n\f\r ]*([Nn])'(?:[^'\\]|\\.|'')*'"
+                     r"|([\t\n\f\r ]*+[A-Za-z_][0-9A-Za-z_]*+[\t\n\f\r ]*+" + _G2 + r"[^,'()]*)|[^,]+")
+_QUOTED = re.compile(_Q)
 
 
+_BLANKS = "\t\n\f\r "  # RE2's `\s`, which INSERT's head may start with
 _HEAD = 4096  # an INSERT's head: the statement up to VALUES, read without its tuples
 
 
@@ -88,6 +106,10 @@ def _sql_fields(inner: str, base: int) -> list[tuple[str, int]]:
             out.append((v[1:-1].replace("\\'", "'").replace("''", "'"), base + st + 1))
         elif (q := m.start(1)) >= 0:  # N'...': the text inside, from after its quote
             out.append((inner[q + 2:m.end() - 1].replace("\\'", "'").replace("''", "'"), base + q + 2))
+        elif m.start(2) >= 0 and (q := v.find("'")) >= 0:  # a call: its first literal, from after its quote
+            lit = _QUOTED.match(inner, st + q)
+            assert lit is not None  # the call matched it whole
+            out.append((lit.group()[1:-1].replace("\\'", "'").replace("''", "'"), base + st + q + 1))
         else:
             out.append((v, base + st))
     return out
@@ -137,7 +159,7 @@ def _inline_columns(rest: str, cols: list[str]) -> bool:
 def create_table(ctx: Ctx, i: int) -> int:
     m = re2_match(CREATE, ctx.lines[i])
     assert m is not None  # recognise() matched it
-    name = (m.group(1) or "").split(".")[-1]
+    name = head_name(m).split(".")[-1].strip(" \t`\"[]")  # as `sql` names an INSERT's table
     cols: list[str] = []
     rest = ctx.lines[i][m.end():]
     if rest.strip() and _inline_columns(rest, cols):  # the whole statement on its line
@@ -201,7 +223,7 @@ def sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             return int(core.sql_block(lines, first, j, offs[first - i:], roles, sink, _engine.today())[0])
         for k in range(first, j + 1):
             s = lines[k]
-            hm = insert_match(s) if s[:1] in "IiRr" else None
+            hm = insert_match(s) if s.lstrip(_BLANKS)[:1] in "IiRr" else None  # (`  INTO t (a) VALUES`)
             pos = hm.end() if hm else 0
             base = offs[k - i] + pos
             for n, sp in enumerate(iter_spans(_TUPLE, s[pos:] if pos else s)):

@@ -1270,7 +1270,7 @@ impl Core {
         for k in i..=j {
             let item = lines.get_item(k)?.cast_into::<PyString>()?;
             let s = item.to_str()?;
-            let pos = if split::may_start_insert(s) { split::insert_head(s).map_or(0, |h| h.end_chars) } else { 0 };
+            let pos = if split::may_hold_insert_head(s) { split::insert_head(s).map_or(0, |h| h.end_chars) } else { 0 };
             let base: i64 = offs.get_item(k - i)?.extract::<i64>()? + pos as i64;
             for (n, fields) in split::sql_tuples(s, pos, base).iter().enumerate() {
                 if (n & 255) == 0 && over(&b)? {
