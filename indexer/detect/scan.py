@@ -167,18 +167,36 @@ def scan(s: str, out: list[Found], base: int = 0, hint: str | None = None) -> No
         if en < len(s) and s[en].isalpha():
             continue
         found = classify_number(raw, hint)
+        # `SKU-0612345678`, `REF-0145678912`: a number glued to a word by a dash is a code, no phone
+        glued = hint != "phone" and st >= 2 and s[st - 1] == "-" and s[st - 2].isalpha() and _code_prefix(s, st - 1)
         if found:
-            out.append((found[0], found[1], base + st, base + en))
+            if not (glued and found[0] == "phone"):
+                out.append((found[0], found[1], base + st, base + en))
         elif len(raw) > 14 and (" " in raw or "." in raw):
             card = _CARD_AT_START.match(raw)
             if card is not None and (c := ids.canon_card(card.group())) is not None:
                 # `4970 1012 3456 7802 12/27 123`: a card printed in groups, then its expiry
                 out.append(("card", c, base + st, base + st + card.end()))
                 continue
+            if glued:
+                continue
             for ps in iter_spans(_PHONE_IN_RUN, raw):
                 c = ids.canon_phone(raw[ps[0][0]:ps[0][1]])
                 if c:
                     out.append(("phone", c, base + st + ps[0][0], base + st + ps[0][1]))
+
+
+# the words before a dash that still label a phone (`Tel-0612345678`)
+_PHONE_LABELS = frozenset({"tel", "tél", "telephone", "téléphone", "phone", "mobile", "mob", "portable", "port", "gsm",
+                           "cell", "fax", "whatsapp"})
+
+
+def _code_prefix(s: str, dash: int) -> bool:
+    """Whether the letters before `s[dash]` (a dash) make a code's prefix, not a phone's label."""
+    j = dash
+    while j > 0 and s[j - 1].isalpha():
+        j -= 1
+    return s[j:dash].lower() not in _PHONE_LABELS
 
 
 def _obfuscated(s: str, out: list[Found], base: int) -> None:

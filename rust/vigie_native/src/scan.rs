@@ -320,9 +320,12 @@ pub(crate) fn scan_cell(s: &str, hint: Option<&str>, want: Option<&str>, today: 
         if en < b.len() && b[en].is_ascii_alphabetic() {
             continue;
         }
+        // `SKU-0612345678`: a number glued to a word by a dash is a code, no phone (`glued`)
+        let glued = hint != Some("phone") && st >= 2 && b[st - 1] == b'-' && b[st - 2].is_ascii_alphabetic()
+            && code_prefix(b, st - 1);
         match take!(classify_number(raw, hint, want, today, ctx)?) {
             Some((t, c)) => {
-                if wants(t) {
+                if wants(t) && !(glued && t == "phone") {
                     out.push((t, c, st, en));
                 }
             }
@@ -336,7 +339,7 @@ pub(crate) fn scan_cell(s: &str, hint: Option<&str>, want: Option<&str>, today: 
                         continue;
                     }
                 }
-                if !wants("phone") {
+                if glued || !wants("phone") {
                     continue;
                 }
                 for p in phone_in_run().find_iter(rb) {
@@ -349,6 +352,20 @@ pub(crate) fn scan_cell(s: &str, hint: Option<&str>, want: Option<&str>, today: 
         }
     }
     Ok(Some(out))
+}
+
+/// `scan._PHONE_LABELS`' ASCII words: before a dash they still label a phone (`Tel-0612345678`).
+const PHONE_LABELS: [&[u8]; 11] =
+    [b"tel", b"telephone", b"phone", b"mobile", b"mob", b"portable", b"port", b"gsm", b"cell", b"fax", b"whatsapp"];
+
+/// `scan._code_prefix`: the ASCII letters before the dash at `dash` are no phone label.
+fn code_prefix(b: &[u8], dash: usize) -> bool {
+    let mut j = dash;
+    while j > 0 && b[j - 1].is_ascii_alphabetic() {
+        j -= 1;
+    }
+    let w = &b[j..dash];
+    !PHONE_LABELS.iter().any(|l| l.eq_ignore_ascii_case(w))
 }
 
 #[cfg(test)]

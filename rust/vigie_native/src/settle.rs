@@ -231,15 +231,25 @@ pub fn settle<'py>(py: Python<'py>, h: &SettleHooks, sink: &Bound<'py, PyAny>, t
     }
     let found = FoundRef::of(sink.getattr(intern!(py, "found"))?)?;
     let mut seen = Tally::new();
-    found.each_of(&["phone", "iban", "national_id"], |t, c| {
+    let mut tlds: Vec<String> = Vec::new();
+    found.each_of(&["phone", "iban", "national_id", "email"], |t, c| {
         if t == "phone" {
             if let Some(r) = h.calling_region(c) {
                 bump(&mut seen, r);
             }
+        } else if t == "email" {
+            tlds.push(c[c.rfind('.').map_or(0, |i| i + 1)..].to_string());
         } else {
             bump(&mut seen, first_chars(c, 2));
         }
     })?;
+    // an address under a country's domain backs a country a number or an IBAN names already
+    for tld in &tlds {
+        let r = if tld == "uk" { "GB".to_string() } else { tld.to_uppercase() };
+        if let Some(e) = seen.iter_mut().find(|(x, _)| *x == r) {
+            e.1 += 1;
+        }
+    }
     let frag_best = dominant(&seen);
     let mut cols: Vec<(i64, Vec<Pending<'py>>)> = Vec::new();
     for p in pending.iter() {
