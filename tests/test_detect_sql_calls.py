@@ -7,6 +7,7 @@
   row's parentheses did not balance for the reader), and a call's commas would have moved every
   later value to the wrong column. A call is one value: its first quoted literal, else as written.
 - Oracle's `INSERT ALL` writes one `INTO t (a, b) VALUES (...)` a line: those are INSERT heads.
+- MySQL's `_binary 'a,b'` (a character set introducer) is a quoted value: its commas cut none.
 - SQL Server's `CREATE TABLE [dbo].[Patients](` with `[Email] [nvarchar](255)` column lines names the
   columns of a later `INSERT [dbo].[Patients] VALUES` that lists none.
 
@@ -150,6 +151,13 @@ def test_call_without_a_literal_is_read_as_written(eng: str) -> None:
     """`NOW()` under the date of birth is none; a number in a call under the phone is the phone."""
     text = "INSERT INTO t (date_naissance, telephone, email) VALUES (NOW(), f(0612345678), 'c.d@free.fr');\n"
     assert _ids(text) == {("email", "c.d@free.fr"), ("phone", "+33612345678")}, eng
+
+
+def test_an_introduced_literal_is_one_value(eng: str) -> None:
+    """MySQL's `_binary '...'` (a character set introducer) holds commas that cut no value."""
+    for lit in ("_binary 'k,9;z'", "_utf8mb4'a,b'", "_latin1 'x,,y'", "X'2C2C'"):
+        text = f"INSERT INTO `t` (`uuid`, `date_naissance`, `telephone`) VALUES ({lit},'1980-02-03','0612345678');\n"
+        assert _ids(text) == {("dob", "1980-02-03"), ("phone", "+33612345678")}, (eng, lit)
 
 
 def test_tsql_create_table_names_the_columns(eng: str) -> None:

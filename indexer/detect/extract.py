@@ -91,7 +91,6 @@ class Sink:
         # identifiers (a Belgian customer file holds BE IBANs)
         seen: Counter[str] = Counter()
         region_of = ids.calling_region
-        tlds = []
         for f in self.found:
             t = f[0]
             if t == "phone":
@@ -100,14 +99,14 @@ class Sink:
                     seen[r] += 1
             elif t == "iban" or t == "national_id":
                 seen[f[1][:2]] += 1
-            elif t == "email":
-                tlds.append(f[1][f[1].rfind(".") + 1:])
-        # an address under a country's domain (`.com.au`) backs that country where a number or an
-        # IBAN names it already: alone, a domain is no context (a French list of `.ch` addresses)
-        for tld in tlds:
-            r = "GB" if tld == "uk" else tld.upper()
-            if r in seen:
-                seen[r] += 1
+        if seen:
+            # an address under a country's domain (`.com.au`) backs that country where a number or
+            # an IBAN names it already: alone, a domain is no context (a French list of `.ch` ones)
+            for f in [f for f in self.found if f[0] == "email"]:
+                tld = f[1][f[1].rfind(".") + 1:]
+                r = "GB" if tld == "uk" else tld.upper()
+                if r in seen:
+                    seen[r] += 1
         frag_best = _dominant(seen)
         by_col: dict[int, list[tuple[str, int, str | None, str | None]]] = {}
         for v, off, col, hint, rec in self.pending:

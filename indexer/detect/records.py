@@ -61,14 +61,16 @@ _G2 = r"\((?:" + _Q + r"|[^'()]|" + _G1 + r")*\)"
 _TUPLE = re2.compile(r"\(((?:" + _Q + r"|[^'()]|" + _G2 + r")*)\)")
 # Python `re` for the values inside one tuple: RE2 (_TUPLE) has already matched the tuple, so
 # its quotes are balanced units and each quoted alternative succeeds where it starts (its three
-# branches begin with disjoint characters): no backtracking beyond the unit itself.
+# branches begin with disjoint characters): no backtracking beyond the unit itself (the words
+# and blanks before a literal or a call are possessive).
 # SQL Server's Unicode literal `N'...'` (after blanks, RE2's `\s` spelled out) is a quoted
-# value too, group 1 its `N`: read as a bare value it was the address `n'a.dupont@free.fr`.
+# value too, group 1 its `N`: read as a bare value it was the address `n'a.dupont@free.fr`. So is
+# MySQL's with a character set introducer (`_binary 'a,b'`, `_utf8mb4'x'`): its commas cut no value.
 # A call (a word, blanks, its parenthesised arguments, what follows up to the next `,`) is one
 # value, group 2: its first quoted literal when it has one (the date in `TO_DATE('03/02/1980',
 # 'DD/MM/YYYY')`), else the call as written (`NOW()`). The word and blanks are possessive: what
 # follows each is neither, so giving one back never matched.
-_SQLVAL = re.compile(r"'(?:[^'\\]|\\.|'')*'|[\t\n\f\r ]*([Nn])'(?:[^'\\]|\\.|'')*'"
+_SQLVAL = re.compile(r"'(?:[^'\\]|\\.|'')*'|[\t\n\f\r ]*([Nn]|_[0-9A-Za-z]++[\t\n\f\r ]*+)'(?:[^'\\]|\\.|'')*'"
                      r"|([\t\n\f\r ]*+[A-Za-z_][0-9A-Za-z_]*+[\t\n\f\r ]*+" + _G2 + r"[^,'()]*)|[^,]+")
 _QUOTED = re.compile(_Q)
 
@@ -104,8 +106,9 @@ def _sql_fields(inner: str, base: int) -> list[tuple[str, int]]:
         v = m.group()
         if v[:1] == "'":
             out.append((v[1:-1].replace("\\'", "'").replace("''", "'"), base + st + 1))
-        elif (q := m.start(1)) >= 0:  # N'...': the text inside, from after its quote
-            out.append((inner[q + 2:m.end() - 1].replace("\\'", "'").replace("''", "'"), base + q + 2))
+        elif m.start(1) >= 0:  # N'...', _binary '...': the text inside, from after its quote
+            q = m.end(1)
+            out.append((inner[q + 1:m.end() - 1].replace("\\'", "'").replace("''", "'"), base + q + 1))
         elif m.start(2) >= 0 and (q := v.find("'")) >= 0:  # a call: its first literal, from after its quote
             lit = _QUOTED.match(inner, st + q)
             assert lit is not None  # the call matched it whole

@@ -146,6 +146,18 @@ fn code_number(k: &str) -> Option<usize> {
     Some(b.iter().fold(0usize, |n, &d| n * 10 + (d - b'0') as usize))
 }
 
+/// Whether an address's top-level domain names `region` (`Sink.settle`: `"GB" if tld == "uk"
+/// else tld.upper()`), without a String for the ASCII ones (most).
+fn tld_names(tld: &str, region: &str) -> bool {
+    if tld == "uk" {
+        return region == "GB";
+    }
+    if tld.is_ascii() {
+        return tld.len() == region.len() && tld.bytes().zip(region.bytes()).all(|(a, b)| a.to_ascii_uppercase() == b);
+    }
+    tld.to_uppercase() == region
+}
+
 /// A Counter in insertion order: (key, count).
 type Tally = Vec<(String, i64)>;
 
@@ -231,23 +243,26 @@ pub fn settle<'py>(py: Python<'py>, h: &SettleHooks, sink: &Bound<'py, PyAny>, t
     }
     let found = FoundRef::of(sink.getattr(intern!(py, "found"))?)?;
     let mut seen = Tally::new();
-    let mut tlds: Vec<String> = Vec::new();
-    found.each_of(&["phone", "iban", "national_id", "email"], |t, c| {
+    found.each_of(&["phone", "iban", "national_id"], |t, c| {
         if t == "phone" {
             if let Some(r) = h.calling_region(c) {
                 bump(&mut seen, r);
             }
-        } else if t == "email" {
-            tlds.push(c[c.rfind('.').map_or(0, |i| i + 1)..].to_string());
         } else {
             bump(&mut seen, first_chars(c, 2));
         }
     })?;
-    // an address under a country's domain backs a country a number or an IBAN names already
-    for tld in &tlds {
-        let r = if tld == "uk" { "GB".to_string() } else { tld.to_uppercase() };
-        if let Some(e) = seen.iter_mut().find(|(x, _)| *x == r) {
-            e.1 += 1;
+    if !seen.is_empty() {
+        // an address under a country's domain backs a country a number or an IBAN names already
+        let mut more: Vec<usize> = Vec::new();
+        found.each_of(&["email"], |_, c| {
+            let tld = &c[c.rfind('.').map_or(0, |i| i + 1)..];
+            if let Some(k) = seen.iter().position(|(x, _)| tld_names(tld, x)) {
+                more.push(k);
+            }
+        })?;
+        for k in more {
+            seen[k].1 += 1;
         }
     }
     let frag_best = dominant(&seen);

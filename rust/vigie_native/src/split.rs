@@ -600,7 +600,7 @@ fn sqlval_re() -> &'static Regex {
     static RX: OnceLock<Regex> = OnceLock::new();
     RX.get_or_init(|| {
         Regex::new(&format!(
-            r#"{SQL_Q}|[\t\n\x0C\r ]*([Nn]){SQL_Q}|([\t\n\x0C\r ]*[A-Za-z_][0-9A-Za-z_]*[\t\n\x0C\r ]*{}[^,'()]*)|[^,]+"#,
+            r#"{SQL_Q}|[\t\n\x0C\r ]*([Nn]|_[0-9A-Za-z]+[\t\n\x0C\r ]*){SQL_Q}|([\t\n\x0C\r ]*[A-Za-z_][0-9A-Za-z_]*[\t\n\x0C\r ]*{}[^,'()]*)|[^,]+"#,
             sql_g2()
         ))
         .expect("sql value regex")
@@ -628,7 +628,9 @@ fn quoted_re() -> &'static Regex {
 /// alternative matched where the match starts, leftmost-first would have taken it).
 fn nquoted_re() -> &'static Regex {
     static RX: OnceLock<Regex> = OnceLock::new();
-    RX.get_or_init(|| Regex::new(r#"\A[\t\n\x0C\r ]*[Nn]'(?:[^'\\]|\\.|'')*'\z"#).expect("N'' regex"))
+    RX.get_or_init(|| {
+        Regex::new(r#"\A[\t\n\x0C\r ]*(?:[Nn]|_[0-9A-Za-z]+[\t\n\x0C\r ]*)'(?:[^'\\]|\\.|'')*'\z"#).expect("N'' regex")
+    })
 }
 
 /// `sqlval_re`'s match `(s, e)` in `inner` as a value's span: an `N'...'` literal's from its
@@ -636,8 +638,8 @@ fn nquoted_re() -> &'static Regex {
 fn value_span(inner: &str, s: usize, e: usize) -> (usize, usize) {
     let v = &inner[s..e];
     let t = v.trim_start_matches(['\t', '\n', '\x0c', '\r', ' ']);
-    if matches!(t.as_bytes(), [b'N' | b'n', b'\'', ..]) && nquoted_re().is_match(v) {
-        (e - t.len() + 1, e)
+    if matches!(t.as_bytes(), [b'N' | b'n', b'\'', ..] | [b'_', ..]) && nquoted_re().is_match(v) {
+        (s + v.find('\'').expect("a literal"), e) // from its quote (after `N`, `_binary `)
     } else if !v.starts_with('\'') && v.contains('(') && call_re().is_match(v) {
         // a call: its first quoted literal, read as a quoted value (`records._sql_fields`)
         match v.find('\'') {
@@ -734,6 +736,14 @@ fn value_spans_fast(b: &[u8], out: &mut Vec<(usize, usize)>) {
                 continue;
             }
         }
+        if let Some(w) = introducer_end(b, k) {
+            // `_binary 'a,b'`: a quoted value from its quote, as `N'...'`
+            if let Some(q) = memchr::memchr(b'\'', &b[w + 1..]) {
+                out.push((w, w + q + 2));
+                i = w + q + 2;
+                continue;
+            }
+        }
         if let Some(e) = call_end(b, k) {
             // a call: its first quoted literal when it has one (`value_span`)
             match memchr::memchr(b'\'', &b[i..e]) {
@@ -750,6 +760,23 @@ fn value_spans_fast(b: &[u8], out: &mut Vec<(usize, usize)>) {
         out.push((i, e));
         i = e;
     }
+}
+
+/// Where the quote of a literal after a character set introducer at `k` is (`_binary '`,
+/// `_utf8mb4'`: `_`, letters or digits, blanks), if one is there.
+fn introducer_end(b: &[u8], k: usize) -> Option<usize> {
+    let n = b.len();
+    if k + 1 >= n || b[k] != b'_' || !b[k + 1].is_ascii_alphanumeric() {
+        return None;
+    }
+    let mut w = k + 2;
+    while w < n && b[w].is_ascii_alphanumeric() {
+        w += 1;
+    }
+    while w < n && matches!(b[w], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ') {
+        w += 1;
+    }
+    (w < n && b[w] == b'\'').then_some(w)
 }
 
 /// The end of `_SQLVAL`'s call alternative when a call starts at `k` (after its blanks): a word,
@@ -924,7 +951,8 @@ mod tests {
     fn sql_fast_is_the_regex() {
         let parts = ["(", ")", "'", ",", "1", "a", " ", "é", "\\", "''", "(1,'a')", "'x,y'", "),(", ";", "NULL", "\t",
                      "\n", "'é)'", "('", "')", "(''", "a'b", "N'", "n'", "N'x'", " N'a,b'", "N", "\r", "(N'é'",
-                     "CAST(", "f(", " g (", "TO_DATE('a,b','c')", "NOW()", "_x(", "(1, f(N'x' AS t), 'y')", "))"];
+                     "CAST(", "f(", " g (", "TO_DATE('a,b','c')", "NOW()", "_x(", "(1, f(N'x' AS t), 'y')", "))",
+                     "_binary 'a,b'", "_utf8mb4'x'", "_b ", "_", "_1'"];
         let mut seed = 5u64;
         let (mut fast, mut tuples) = (0, 0);
         for _ in 0..200_000 {
