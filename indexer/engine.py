@@ -32,7 +32,7 @@ __all__ = ["ABI", "ENGINES", "EngineError", "core", "core_panics", "engine_name"
            "native_module", "native_tokenizer", "reference_only", "set_engine", "today"]
 
 ENGINES = ("auto", "native", "python")
-ABI = 17  # the vigie_native interface this code calls (vigie_native.ABI)
+ABI = 18  # the vigie_native interface this code calls (vigie_native.ABI)
 
 
 class EngineError(IndexerError, RuntimeError):

@@ -23,7 +23,7 @@ mod tokens;
 mod veil;
 
 /// Version of the interface `indexer.engine` expects (bumped on any change of signatures).
-const ABI: u32 = 17;
+const ABI: u32 = 18;
 
 #[pymodule]
 fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
