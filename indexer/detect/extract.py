@@ -99,10 +99,10 @@ class Sink:
                     seen[r] += 1
             elif t == "iban" or t == "national_id":
                 seen[f[1][:2]] += 1
-        if seen and not (len(seen) == 1 and next(iter(seen.values())) >= 2):
-            # an address under a country's domain (`.com.au`) backs that country where a number or
-            # an IBAN names it already: alone, a domain is no context (a French list of `.ch` ones).
-            # (One country named twice or more is dominant and the top whatever they add.)
+        if seen and _dominant(seen) is None:
+            # an address under a country's domain (`.com.au`) backs a country a number or an IBAN
+            # names already, where they make none dominant: alone, a domain is no context (a
+            # French list of `.ch` addresses)
             for f in [f for f in self.found if f[0] == "email"]:
                 tld = f[1][f[1].rfind(".") + 1:]
                 r = "GB" if tld == "uk" else tld.upper()

@@ -252,9 +252,9 @@ pub fn settle<'py>(py: Python<'py>, h: &SettleHooks, sink: &Bound<'py, PyAny>, t
             bump(&mut seen, first_chars(c, 2));
         }
     })?;
-    // an address under a country's domain backs a country a number or an IBAN names already
-    // (one country named twice or more is dominant and the top one whatever the addresses add)
-    if !seen.is_empty() && !(seen.len() == 1 && seen[0].1 >= 2) {
+    // an address under a country's domain backs a country a number or an IBAN names already,
+    // where they make none dominant (`Sink.settle`)
+    if !seen.is_empty() && dominant(&seen).is_none() {
         let mut more: Vec<usize> = Vec::new();
         found.each_of(&["email"], |_, c| {
             let tld = &c[c.rfind('.').map_or(0, |i| i + 1)..];
