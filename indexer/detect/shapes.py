@@ -1910,7 +1910,7 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if not t:
         return i + 1, None
     c = t[0]
-    if c in "IiRr" and t[:6].upper() in ("INSERT", "REPLAC") and (
+    if c in "IiRr" and (t[:6].upper() in ("INSERT", "REPLAC") or t[:5].upper() == "INTO ") and (
             insert_match(s) or split_insert_head(ctx.lines, i)):
         return sql(ctx, i)
     if c in "Cc":
