@@ -87,6 +87,10 @@ HEADER_CATEGORIES: dict[str, str] = {
                                "nombre_de_partenaires", "number_of_partners", "partenaires_sexuels",
                                "sexual_partners")},
 }
+# a column of diagnosis codes (ICD-10 / CIM-10): a code alone in it ("B20", HIV) is a diagnosis
+HEADER_CATEGORIES.update({k: "health" for k in (
+    "code_diag", "code_diagnostic", "code_diagnostique", "diag", "code_cim", "code_cim10", "code_cim_10", "cim_10",
+    "icd_10", "icd_code", "icd10_code", "code_icd", "diagnosis_code", "diagnostic_code", "dx_code", "code_pathologie")})
 HEADER_CATEGORIES.update({k: "political_opinion" for k in (
     "orientation_politique", "tendance_politique", "bord_politique", "couleur_politique", "sensibilite_politique",
     "intention_de_vote", "voting_intention", "political_leaning", "politics", "engagement_politique",

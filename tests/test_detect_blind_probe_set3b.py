@@ -880,7 +880,6 @@ MISSED: frozenset[str] = frozenset(
         "uk_referral_letter_text",  # UK clinic letter ("DOB 12/03/1961", "Tel 07911...", e-mail, bipolar): nothing
         "us_pharmacy_rx_csv",  # US CSV, "(217) 629-4417" under Phone (no other US marker): no phone; BIKTARVY not health
         "us_x12_837_claim",  # X12 837 claim (DMG*D8*birth, PER*...*TE*phone*EM*mail, HI*ABK:B20): nothing
-        "placeholder_rows",  # negative: "xxxx@xxxx.xx" (no such TLD, a placeholder) read as an e-mail
     }
 )
 

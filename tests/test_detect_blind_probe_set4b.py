@@ -525,20 +525,12 @@ negative(
 # Found on both engines alike (2026-12-05, wave 24); one reason each, as seen from outside.
 MISSED: dict[str, str] = {
     "prose_en_reached_at_religion": "`X (DOB dd/mm/yyyy) can be reached at email or phone. She's a practising Muslim…`: nothing",
-    "prose_fr_escorting": "`elle fait de l'escorting le week-end`: no sex life (identifiers found)",
     "prose_fr_em_dashes_fingerprints": "`Name — né le … — email — phone — ses empreintes digitales …` on one line: nothing",
     "dox_en_labels_then_hiv_line": "`Name:/Email:/Phone:` block then `HIV positive since 2021.`: no health",
-    "health_alcohol_detox": "`en cure de désintox alcool`: no health",
-    "near_en_booking_words": "negative art. 9: `Gay Street entrance` in delivery notes flagged as orientation",
     "prose_fr_born_and_phone": "`Théo Dumas né le 04/05/1995, tel 06 ...`: nothing (a dox of dob + phone is not read)",
     "prose_fr_documented_il_s_appelle": "README's own shape `il s'appelle …, né le …, son tel …, il est séropositif`: nothing",
     "tg_one_line_lower_slang": "`yves le goff 01/09/1955 0665486668 x@y.fr séropo` on one line: nothing",
-    "health_pacemaker": "`porte un pacemaker depuis 2021`: no health",
     "orientation_same_sex_marriage": "`a épousé son compagnon en 2019` (a man's row): no orientation",
-    "icd10_code_alone_b20": "a three-character ICD-10 code alone (B20) under `code_diag`: no health (F32.1 is found)",
-    "treatment_insulin_pens": "`stylos NovoRapid + Lantus, glycémies x4/j`: no health",
-    "treatment_lithium": "`Téralithe 400 LP 2/j, lithémie à contrôler`: no health",
-    "genetic_karyotype": "`caryotype 47,XXY (Klinefelter)`: genetic but not health",
     "prose_fr_orientation_outing": "a two-sentence outing with a dob and a phone: nothing",
     "prose_en_hiv_positive": "one sentence with e-mail, phone and `tested HIV positive`: nothing",
 }
