@@ -14,7 +14,8 @@ for the probe's one example:
 - a table flattened one cell a line (a Word or web table pasted as text): the header's names one
   a line, then each row's cells in that order, rows apart by blank lines or not at all;
 - a chat log where one message among chatter is a dox (a birth, a NIR, an IBAN or a card with
-  another identifier): the chat needed two messages with identifiers, so the dox was dropped;
+  another identifier): the chat needed two messages with identifiers, so the dox was dropped; a
+  message's date that agrees with its NIR's year and month is that person's birth;
 - a medical document's text (a prescription, a certificate, a sick note): a practitioner's RPPS or
   ADELI number that passes its check, then one patient named and born; its treatment is what
   article 9 reads;
@@ -149,6 +150,16 @@ POSITIVES["chat_english_pm_born_and_iban_second"] = (
     "(9:42 PM) zed: legit\n(9:43 PM) seller: more in PM\n",
     {("dob", "1966-02-17"), ("iban", _P[2][5])})
 
+POSITIVES["chat_jabber_pipes_date_agrees_with_nir"] = (
+    "(21:12:01) buyer: dispo ?\n(21:13:40) vendor: oui, sample :\n"
+    "(21:14:09) vendor: denis.moreau@sfr.fr | 06 57 40 74 02 | 30/01/1950 | 1 50 01 33 351 201 56\n"
+    "(21:15:00) buyer: ok\n",
+    {("email", "denis.moreau@sfr.fr"), ("phone", "+33657407402"), ("dob", "1950-01-30"), ("nir", "150013335120156")})
+POSITIVES["chat_iso_date_after_nir"] = (
+    "[2026-12-04 21:10] x: go\n[2026-12-04 21:11] y: 2 93 11 13 280 148 06 - 1993-11-27 - GARNIER Chloé\n"
+    "[2026-12-04 21:12] y: 2 01 09 59 422 254 38 - 2001-09-08 - ROUSSEAU Emma\n[2026-12-04 21:13] x: merci\n",
+    {("nir", "293111328014806"), ("dob", "1993-11-27"), ("nir", "201095942225438"), ("dob", "2001-09-08")})
+
 # ------------------------------------------------------------------------ medical documents
 POSITIVES["doc_ordonnance_numbers_apart_monsieur"] = (
     "Dr Marc LEROY\nCardiologue\n14 avenue Foch, 69006 Lyon\nN° RPPS : 10012345673\nN° ADELI : 691030001\n\n"
@@ -237,6 +248,10 @@ NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {
         "[tr][td]kira[/td][td]12/03/2019[/td][td]20241203[/td][/tr]\n[tr][td]b0b[/td][td]01/06/2020[/td][td]20241204[/td][/tr]\n"
         "[/table]\n",
         frozenset(SCORED)),
+    "neg_chat_nir_and_other_date": (
+        "[10:01] a: dossier ?\n[10:02] b: 1 50 01 33 351 201 56, rdv le 12/03/2025, tel 06 57 40 74 02\n"
+        "[10:03] a: ok\n",
+        frozenset({"dob"})),
     "neg_no_name_column": (
         "\n".join(f"{p[2]},{p[3]},{d},srv-0{k}" for k, (p, d) in enumerate(zip(_P, ("1984-07-12", "1993-11-27",
                                                                                   "2001-09-08"), strict=True)))

@@ -751,12 +751,33 @@ def _chat(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             hit += len(sink.found) > before
             if "e" in text or "E" in text:  # (né/née/born/DOB)
                 _chat_births(text, o, sink)
+            if len(sink.found) > before:
+                _chat_nir_births(text, o, sink, before)
             if not dox[0] and len(sink.found) - before >= 2:
                 dox[0] = _chat_dox(sink.found, before)
         return hit
 
     fill.accept = lambda hits: hits >= _CHAT_MIN_HITS or dox[0]  # type: ignore[attr-defined]
     return j, ("chat", i, j - 1, fill)
+
+
+_CHAT_DATE = re.compile(r"(?<![\d/.-])(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2})(?![\d/.-])")
+
+
+def _chat_nir_births(text: str, off: int, sink: Sink, before: int) -> None:
+    """A message's date that no word introduces is its NIR's holder's birth when the NIR says the
+    same year and month (`x@y.fr | 06 ... | 14/03/1982 | 1 82 03 99 ...`), as a header-less
+    column's dates beside NIRs are (`columns._dob_beside_nir`); any other date stays a date."""
+    got = sink.found[before:]
+    if any(f[0] == "dob" for f in got):
+        return
+    born = {f[1][1:5] for f in got if f[0] == "nir" and f[1][3:5] <= "12"}
+    if not born or ("/" not in text and "." not in text and "-" not in text):
+        return
+    for m in _CHAT_DATE.finditer(text):
+        c = ids.canon_dob(m.group(1))
+        if c is not None and c[2:4] + c[5:7] in born:
+            sink.found.append(("dob", c, off + m.start(1), off + m.end(1)))
 
 
 _CHAT_DOX_KEYS = frozenset({"dob", "nir", "iban", "card", "national_id"})
