@@ -86,6 +86,16 @@ CASES: dict[str, tuple[str, str, set[str]]] = {
         "phone",
         {"+33611223344", "+33678901234", "+33770123456"},
     ),
+    "french_dump_swiss_addresses_a_minority": (
+        "nom;email;telephone\n"
+        "Morel Jean;jean.morel@bluewin.ch;06 11 22 33 44\n"
+        "Dupuis Léa;lea.dupuis@bluewin.ch;06 12 34 56 78\n"
+        "Faure Inès;ines.faure@gmail.com;07 70 12 34 56\n"
+        "Roy Paul;paul.roy@hotmail.com;07 81 23 45 67\n"
+        "Petit Marc;marc.petit@gmail.com;06 21 23 45 67\n",
+        "phone",
+        {"+33611223344", "+33612345678", "+33770123456", "+33781234567", "+33621234567"},
+    ),
     # addresses that are no one's
     "masked_preview_of_a_sale": (
         "Aperçu de la base (2 000 lignes) :\n"

@@ -154,20 +154,25 @@ class Sink:
         """The country of the fragment's e-mail domains as the hint of the pending numbers whose
         header names none: a Moroccan customer file (`@menara.ma`) writes `0661234567`, valid in
         France too, and a Belgian one (`@skynet.be`) `0470 12 34 56`. A country counts when two
-        or more addresses (of the first 256 identifiers) end in its code and most of those with a
-        country code do; France is the default already. It is only a hint: `settle` still votes
-        with France among the candidates (a column of French numbers no other plan has stays
-        French); a tie (digits valid in both) goes to the hint, the more specific context."""
+        or more addresses (of the first 256 identifiers) end in its code, most of those with a
+        country code do, and they are half of all the addresses at least; France is the default.
+        It is only a hint: `settle` still votes with France among the candidates (a column of
+        French numbers no other plan has stays French); a tie (digits valid in both) goes to the
+        hint, the more specific context."""
         seen: Counter[str] = Counter()
+        n_all = 0
         for f in self.found[:256]:
             if f[0] == "email":
+                n_all += 1
                 tld = f[1][f[1].rfind(".") + 1:]
                 if len(tld) == 2:
                     seen[tld] += 1
         if not seen:
             return
         tld, n = seen.most_common(1)[0]
-        if n < 2 or 2 * n <= seen.total() or tld == "fr":
+        # half of all the addresses too: a French list with a few `.ch` or `.de` addresses among
+        # its gmail.com ones stays French (06 12 34 56 78 is a valid Basel or Hessen number)
+        if n < 2 or 2 * n <= seen.total() or 2 * n < n_all or tld == "fr":
             return
         region = _MAIL_REGION.get(tld, tld.upper())
         if region not in _PHONE_REGIONS or tld in _GENERIC_CCTLDS:
