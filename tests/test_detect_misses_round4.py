@@ -18,7 +18,8 @@ for the probe's one example:
   message's date that agrees with its NIR's year and month is that person's birth;
 - a medical document's text (a prescription, a certificate, a sick note): a practitioner's RPPS or
   ADELI number that passes its check, then one patient named and born; its treatment is what
-  article 9 reads;
+  article 9 reads; a labelled NIR and date of birth that agree (year and month) are a person
+  without a name label (a mail merge's letter: the name is in its salutation);
 - a BBCode table (a sale post's source: `[tr][td]...[/td][/tr]` a row a line, in a `[spoiler]`):
   its header's names (`[th]`, or `[td]` names) type the columns, else most rows need an identifier.
 
@@ -177,6 +178,16 @@ POSITIVES["doc_arret_de_travail_nir_adeli_crlf"] = (
     "Motif : lombalgie aiguë\r\n",
     {("adeli", "131000002"), ("dob", "1993-11-27"), ("nir", "293111328014806")})
 
+POSITIVES["doc_letters_nir_and_birth_no_name_label_ff"] = (
+    "\f".join(f"Madame, Monsieur {n}\n12 rue des Écoles\n75005 Paris\n\nObjet : votre dossier\nNé(e) le : {d}\n"
+              f"N° de sécurité sociale : {nir}\n\nVeuillez agréer..." for n, d, nir in (
+                  ("Denis MOREAU", "30/01/1950", "1 50 01 33 351 201 56"),
+                  ("Emma ROUSSEAU", "08/09/2001", "201095942225438"))),
+    {("dob", "1950-01-30"), ("nir", "150013335120156"), ("dob", "2001-09-08"), ("nir", "201095942225438")})
+POSITIVES["doc_form_ssn_label_iso_birth_crlf"] = (
+    "Dossier n° 4471\r\n\r\nDate de naissance : 1993-11-27\r\nN° SS : 2 93 11 13 280 148 06\r\nMutuelle : oui\r\n",
+    {("dob", "1993-11-27"), ("nir", "293111328014806")})
+
 # ------------------------------------------------------------------------------ BBCode tables
 POSITIVES["bb_fr_th_header_birth_in_hide"] = (
     "Vends base clinique, échantillon :\n[hide][table]\n"
@@ -252,6 +263,9 @@ NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {
         "[10:01] a: dossier ?\n[10:02] b: 1 50 01 33 351 201 56, rdv le 12/03/2025, tel 06 57 40 74 02\n"
         "[10:03] a: ok\n",
         frozenset({"dob"})),
+    "neg_nir_and_birth_disagree": (
+        "Dossier n° 4471\n\nDate de naissance : 12/05/1971\nN° SS : 2 93 11 13 280 148 06\nMutuelle : oui\n",
+        frozenset({"dob", "nir"})),
     "neg_no_name_column": (
         "\n".join(f"{p[2]},{p[3]},{d},srv-0{k}" for k, (p, d) in enumerate(zip(_P, ("1984-07-12", "1993-11-27",
                                                                                   "2001-09-08"), strict=True)))

@@ -252,6 +252,18 @@ def _dox_records(lines: list[str], i: int, end: int, labels: list[_Label],
     return out
 
 
+def _nir_and_birth_agree(labels: list[_Label]) -> bool:
+    """Whether a block's labelled NIR and date of birth say the same year and month (a letter's
+    `Né(e) le : 30/01/1950` and `N° de sécurité sociale : 1 50 01 ...`)."""
+    nirs = {c[1:5] for _, r, v, _ in labels if r == "nir" and (c := ids.canon_nir(v)) is not None}
+    if not nirs:
+        return False
+    for _, r, v, _ in labels:
+        if r == "dob" and (d := ids.canon_dob(v)) is not None and d[2:4] + d[5:7] in nirs:
+            return True
+    return False
+
+
 def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     j = i
@@ -321,6 +333,8 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         kind = "stealer_log"
     elif roles & _NAME and len(roles & _DOX_ANCHORS) + (anchors > 0) >= 2:
         kind = "dox"
+    elif "nir" in roles and "dob" in roles and _nir_and_birth_agree(labels):
+        kind = "dox"  # no name (a letter's salutation holds it), but a NIR and the birth it says: a person
     elif roles & _NAME and "card" in roles:
         kind = "card_dox"  # a holder and a card number: a stealer's CreditCards block, a carder's fullz
     elif len(labels) >= MIN_HEADERLESS_ROWS and len(roles) == 1 and roles <= _LISTED and not free:
