@@ -47,6 +47,8 @@ from indexer.detect.seeds import (
     unify_eols_bytes,
 )
 from indexer.detect.shapes import Ctx, block_start, delimiter_of, recognise
+from indexer.detect.spaced import compact as _compact_spaced
+from indexer.detect.spaced import may_hold as _may_be_spaced
 from indexer.detect.unveil import may_be_veiled
 from indexer.identifiers import card_network
 from indexer.models import Fragment, Identifier, SensitiveFlag
@@ -132,13 +134,19 @@ def detect(data: bytes | str, *, key: MatchKey, filename: str | None = None,
             return _detect(data, key, filename, content_type, limits)
 
 
+def _spaced_rows(data: bytes) -> bool:
+    """Whether `data` holds rows a blank line apart that `_detect_text` would read together."""
+    return _may_be_spaced(data) and _compact_spaced(data.decode("utf-8", "replace")) is not None
+
+
 def _detect(data: bytes | str, key: MatchKey, filename: str | None, content_type: str | None,
             limits: Limits | None) -> list[Fragment]:
     limits = limits or _LIMITS
     if isinstance(data, bytes) and len(data) >= _prefilter.WINDOWED_MIN_BYTES and _prefilter.available() \
-            and not may_need_reading(data) and not foreign_eol(data):
+            and not may_need_reading(data) and not foreign_eol(data) and not _spaced_rows(data):
         # (an export to decode is read whole: its windows are encoded; so is a text whose lines end
-        # in U+2028 or a form feed: the windows are LF lines)
+        # in U+2028 or a form feed: the windows are LF lines; and one whose rows are a blank line
+        # apart: each row alone has no start)
         out = _prefilter.run(data, detect_text, Tokenizer(key), filename, content_type, limits)
         if out is not None:
             return out
@@ -172,7 +180,8 @@ def _detect_text_paused(text: str, key: MatchKey, filename: str | None, limits: 
 
 
 def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits | None,
-                 tokenizer: Tokenizer | None, read_exports: bool = True, utf8: bytes | None = None) -> list[Fragment]:
+                 tokenizer: Tokenizer | None, read_exports: bool = True, utf8: bytes | None = None,
+                 spaced: bool = True) -> list[Fragment]:
     """`utf8`, when given, is `text.encode("utf-8")` (`decode_keeping_utf8`)."""
     limits = limits or _LIMITS
     # CPU time of this thread, not wall time: on a busy machine the wall clock cut honest inputs
@@ -199,6 +208,14 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             text = encoded.decode("utf-8")
     if foreign_eol(encoded):  # rows that end in U+2028, a form feed...: one line each, as LF rows are
         text, encoded = unify_eols(text), unify_eols_bytes(encoded)
+    if spaced and "\n" in text:  # rows a blank line apart: read as adjacent rows (indexer/detect/spaced.py)
+        run = _compact_spaced(text)
+        if run is not None:
+            frags = _detect_text(run[0], key, filename, limits, tokenizer, read_exports, spaced=False)
+            kept = run[1]
+            for f in frags:
+                f.start_line, f.end_line = kept[f.start_line - 1] + 1, kept[f.end_line - 1] + 1
+            return frags
     starts = candidate_starts(encoded)
     # (a number in full-width digits or a sample in base64 has no start until it is read; the
     # core's engine asks the core, the same answer ~10x faster than RE2: tests/test_native_veil.py)

@@ -574,8 +574,17 @@ def _run_batch(items: Sequence[bytes | str], batch: list[int], out: list[list[Fr
             left.append(k)  # (bytes as the engine would see them, no gate: no start, no fragment)
             continue
         out[k] = detect(b, key=key, filename=fn[k], content_type=ct[k], limits=lim)
-    for k in _veiled(items, left):
+    for k in dict.fromkeys(_veiled(items, left) + [left[i] for i in _spaced(items, left)]):
         out[k] = detect(items[k], key=key, filename=fn[k], content_type=ct[k], limits=lim)
+
+
+def _spaced(items: Sequence[bytes | str], left: list[int]) -> list[int]:
+    """Of the items left out (`left`), the positions in `left` of those whose rows are a blank
+    line apart (`spaced`): every row stands alone until `detect()` reads the run, so the scan
+    found no start in them."""
+    from indexer.detect.spaced import spaced_among
+
+    return spaced_among([items[k] for k in left])
 
 
 # ------------------------------------------------------------------ the compiled core's scan

@@ -1,0 +1,170 @@
+"""Rows a blank line apart: a dump double-spaced is read as its rows one after the other.
+
+A dump whose rows each stand between blank lines (a copy from a rendered page, a CRLF file
+converted twice, an editor's empty paragraph, a line holding one space, an NBSP or a `#`) had
+every row alone: the seed scan drops a seed line that stands alone, and a whole 12-row CSV, a
+combo list, JSON lines or a list of e-mails gave nothing (wave 24, blind probe set 4c). A run of
+three or more ONE-line records a separator line apart, which share a shape (the same delimiter
+the same number of times, each a JSON object, each one token such as an `email:pass` or an
+e-mail, each a phone number), is read with its separator lines left out, and the fragments'
+line numbers are the input's (`compact` gives the kept lines). A blank line is also what parts
+multi-line records (stealer logs, label blocks, mails, prose paragraphs): a group of two lines
+or more is never joined, and prose (a sentence's full stop, a `label: value`) has no shape.
+The same for both engines: the text is rewritten before either reads it."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from itertools import accumulate
+
+__all__ = ["compact", "may_hold", "spaced_among"]
+
+# two rows (a line with an @ or a digit, and a delimiter, an @, a `{`, no space at all or only
+# a phone's characters), each after a separator line: the first look, one search that jumps
+# from line end to line end (a literal first); `compact` then reads the lines around them
+_SEP = r"(?:[ \t\r#]|\u00a0|\u3000)*"
+_ROW = (
+    r"(?=[^\n]*[@0-9])(?:(?=[^\n]*(?:[;:|\t{@]|,[^ \n]))|(?=[^\s]++(?:\n|$))|(?=[0-9+ .()\-\r]++(?:\n|$)))"
+    r"[^\n]*+"
+)  # (lookarounds and possessive: no backtracking into a long line)
+_NEXT = r"(?=[^\n]*+\n(?:" + _SEP + r"\n){1,2})"  # (first: a line then a separator, the cheap test)
+_RUN = re.compile(r"\n(?:" + _SEP + r"\n){1,2}" + _NEXT + _ROW + r"\n(?:" + _SEP + r"\n){1,2}" + _ROW)
+_SEP_B = rb"(?:[ \t\r#]|\xc2\xa0|\xe3\x80\x80)*"
+_RUN_B = re.compile(_RUN.pattern.replace(_SEP, "SEP").encode().replace(b"SEP", _SEP_B))
+_SEP_LINE = re.compile(r"[ \t\u00a0\u3000]*#?[ \t\u00a0\u3000]*")
+_PHONE = re.compile(r"\+?[0-9][0-9 .\-()/]{7,22}")
+_SEED = re.compile(r"[@0-9]")
+_MIN_ROWS = 3
+
+
+def may_hold(data: bytes | str) -> bool:
+    """Whether `data` may hold such a run (a regular expression over it, no split)."""
+    if isinstance(data, bytes):
+        return _RUN_B.search(data) is not None
+    return _RUN.search(data) is not None
+
+
+def _blank_line(text: str) -> bool:
+    """Whether `text` may hold a separator line (C searches: a dump without one, most often,
+    is not searched by `_RUN` at all)."""
+    return (
+        "\n\n" in text
+        or " \n" in text
+        or "#\n" in text
+        or "\u00a0\n" in text
+        or "\t\n" in text
+        or "\u3000\n" in text
+        or "\r\n" in text
+    )
+
+
+def spaced_among(items: Sequence[bytes | str]) -> list[int]:
+    """The indices of `items` that hold rows a blank line apart that `compact` reads (one search
+    over them all: `prefilter.detect_many`, whose scan leaves such posts out, every row standing
+    alone)."""
+    try:
+        joined = b"\n\x00\n".join(items)  # type: ignore[arg-type]
+    except TypeError:  # text among them
+        joined = b"\n\x00\n".join(it if isinstance(it, bytes) else it.encode("utf-8", "replace") for it in items)
+    if _RUN_B.search(joined) is None:
+        return []
+    ends = list(accumulate(len(it if isinstance(it, bytes) else it.encode("utf-8", "replace")) + 3 for it in items))
+    out: list[int] = []
+    seen: set[int] = set()
+    for m in _RUN_B.finditer(joined):
+        k = bisect_right(ends, m.start())
+        if m.start() >= ends[k] - 3:  # (the LF that ends the separator: the next item's run)
+            k += 1
+        if k not in seen and k < len(items):
+            seen.add(k)
+            it = items[k]
+            if compact(it if isinstance(it, str) else it.decode("utf-8", "replace")) is not None:
+                out.append(k)
+    return out
+
+
+def _keys(line: str) -> set[object]:
+    s = line.strip(" \t\u00a0\u3000")
+    out: set[object] = set()
+    if s[:1] == "{" and s[-1:] == "}":
+        out.add("json")
+    if len(s.split()) == 1:
+        out.add("token")  # an e-mail, an `email:pass`, a phone without spaces
+    elif _PHONE.fullmatch(s):
+        out.add("phone")
+    prose = s.endswith((".", "!", "?")) or ". " in s
+    for d in "\t;|,":
+        c = s.count(d)
+        if c and not (d == "," and (prose or ", " in s)):
+            out.add((d, c))
+    c = s.count(":")
+    if c and ": " not in s and not prose:
+        out.add((":", c))
+    return out
+
+
+def _shared(lines: list[str], run: list[int]) -> list[list[int]]:
+    """The stretches of `run` (one-line records, in order) of three rows or more that share a
+    shape, each with the header above it when it has the shape and no @ nor digit."""
+    out: list[list[int]] = []
+    cur: list[int] = []
+    common: set[object] = set()
+    header = prev = -1
+
+    def close() -> None:
+        if len(cur) >= _MIN_ROWS:
+            out.append(([header] if header >= 0 and common & _keys(lines[header]) else []) + cur)
+
+    for r in run:
+        if _SEED.search(lines[r]) is None:  # no row: a header, maybe, of the rows below
+            close()
+            cur, header, prev = [], -1, r
+            continue
+        ks = _keys(lines[r])
+        if cur and common & ks:
+            cur.append(r)
+            common &= ks
+        else:
+            close()
+            cur, common = [r], ks
+            header = prev if prev >= 0 and _SEED.search(lines[prev]) is None else -1
+        prev = r
+    close()
+    return out
+
+
+def compact(text: str) -> tuple[str, list[int]] | None:
+    """`text` without the separator lines inside its runs of one-line records (see the module
+    docstring), and for each line kept its 0-based line number in `text`; None when there is
+    no such run (the text is read as it is)."""
+    if not _blank_line(text) or _RUN.search(text) is None:
+        return None
+    lines = text.split("\n")
+    n = len(lines)
+    sep = [not ln or _SEP_LINE.fullmatch(ln) is not None for ln in lines]
+    drop: set[int] = set()
+    k = 0
+    while k < n:
+        if sep[k] or (k and not sep[k - 1]) or (k + 1 < n and not sep[k + 1]):
+            k += 1  # not a one-line group
+            continue
+        run = [k]
+        j = k
+        while True:
+            nxt = j + 1
+            while nxt < n and nxt - j <= 3 and sep[nxt]:
+                nxt += 1
+            if nxt >= n or nxt - j > 3 or nxt == j + 1 or (nxt + 1 < n and not sep[nxt + 1]):
+                break
+            run.append(nxt)
+            j = nxt
+        k = j + 1
+        for rows in _shared(lines, run) if len(run) >= _MIN_ROWS else ():
+            for a, b in zip(rows, rows[1:], strict=False):
+                drop.update(range(a + 1, b))
+    if not drop:
+        return None
+    kept = [k for k in range(n) if k not in drop]
+    return "\n".join(lines[k] for k in kept), kept
