@@ -162,3 +162,34 @@ NEGATIVES = {
 @pytest.mark.parametrize("name", sorted(NEGATIVES))
 def test_multi_line_records_and_prose_are_not_rewritten(name: str) -> None:
     assert compact(NEGATIVES[name]) is None
+
+
+# ---------------------------------------------------------------- evasion 5: a decoration on each combo line
+COMBO = [f"{p[3]}:{p[1]}{p[2][-4:]}!" for p in PEOPLE]
+PREFIXES = ["✅ ", "✔ ", "🔥 ", "[+] ", "[*] ", "* ", "# ", "// ", "-- ", "═ ", "{n} ", "{n:04d} "]
+SUFFIXES = ["", " [VALID]", " ✅", " -> OK", " | Plan = Premium | Country = FR"]
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+@pytest.mark.parametrize("suffix", ["", " [VALID]"])
+def test_decorated_combo_lines(eng: str, prefix: str, suffix: str) -> None:
+    want = _ids(detect("\n".join(COMBO), key=KEY))
+    text = "\n".join(prefix.format(n=n) + line + suffix for n, line in enumerate(COMBO, start=1))
+    got = detect(text, key=KEY)
+    assert _ids(got) == want
+    assert [(f.start_line, f.end_line) for f in got] == [(1, len(COMBO))]
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES[2:])
+def test_decorated_combo_suffixes_crlf_and_a_title(eng: str, suffix: str) -> None:
+    want = _ids(detect("\n".join(COMBO), key=KEY))
+    text = "Checked by OpenBullet — 8 hits\r\n" + "\r\n".join("[+] " + line + suffix for line in COMBO) + "\r\n"
+    assert _ids(detect(text, key=KEY)) == want
+
+
+def test_decorated_lines_that_are_no_combos_stay_as_they_were() -> None:
+    from indexer.detect.spaced import undecorate
+
+    assert undecorate("\n".join(COMBO)) is None  # bare: nothing to do
+    assert undecorate("* écrire à a.b@free.fr: merci\n* voir c.d@sfr.fr: ok\n* e.f@gmail.com: non\n") is None
+    assert undecorate("✅ " + COMBO[0] + "\n✅ " + COMBO[1] + "\nfin\n") is None  # two lines: no run

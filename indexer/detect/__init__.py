@@ -49,6 +49,7 @@ from indexer.detect.seeds import (
 from indexer.detect.shapes import Ctx, block_start, delimiter_of, recognise
 from indexer.detect.spaced import compact as _compact_spaced
 from indexer.detect.spaced import may_hold as _may_be_spaced
+from indexer.detect.spaced import undecorate as _undecorate
 from indexer.detect.unveil import may_be_veiled
 from indexer.identifiers import card_network
 from indexer.models import Fragment, Identifier, SensitiveFlag
@@ -208,6 +209,10 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             text = encoded.decode("utf-8")
     if foreign_eol(encoded):  # rows that end in U+2028, a form feed...: one line each, as LF rows are
         text, encoded = unify_eols(text), unify_eols_bytes(encoded)
+    if spaced and "@" in text:  # combo lines each dressed by a checker (`✅ `, `[+] ... | Plan = x`): read bare
+        bare = _undecorate(text)
+        if bare is not None:
+            text, encoded = bare, bare.encode("utf-8")
     if spaced and "\n" in text:  # rows a blank line apart: read as adjacent rows (indexer/detect/spaced.py)
         run = _compact_spaced(text)
         if run is not None:

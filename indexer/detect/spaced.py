@@ -168,3 +168,53 @@ def compact(text: str) -> tuple[str, list[int]] | None:
         return None
     kept = [k for k in range(n) if k not in drop]
     return "\n".join(lines[k] for k in kept), kept
+
+
+# ---------------------------------------------------------------- combo lines dressed by a checker
+# A combo list whose every line wears one decoration (a Telegram channel's `✅ `, a checker's
+# `[+] ` and its captures after ` | `, a bullet, a line number and a space, a ` [VALID]`) gave
+# nothing, not even the e-mails: no line was a combo line (wave 24, set 4c). In a run of three
+# such lines or more, the decoration is made spaces (the same length: offsets and lines stay)
+# and the lines are read as the combo list they are.
+_DECOR = re.compile(
+    r"([ \t]*(?:[^\w\s@:|]{1,3}|\[[^\]\n]{1,8}\]|\d{1,7}|//|--)[ \t]+)?"
+    r"[^\s:|;@]{1,64}@[^\s:|;@]{1,128}[:|][^\s|]{1,256}?"
+    r"([ \t]+(?:\[[^\]\n]{1,20}\]|\|[^\n]*|->[^\n]*|[^\w\s]{1,3}))?[ \t]*"
+)
+# the first looks, each from a literal (a line end, an @): a decorated line's head, or its tail
+_DECOR_HEAD = re.compile(
+    r"\n[ \t]*(?:[^\w\s@:|]{1,3}|\[[^\]\n]{1,8}\]|\d{1,7}|//|--)[ \t]+[^\s:|;@]{1,64}@[^\s:|;@]{1,128}[:|]"
+)
+_DECOR_TAIL = re.compile(r"@[^\s:|;@]{1,128}[:|][^\s|]{1,256}?[ \t]+(?:\[|\||->|[^\w\s])")
+
+
+def undecorate(text: str) -> str | None:
+    """`text` with the decorations of its decorated combo runs made spaces, or None."""
+    if "@" not in text or (_DECOR_HEAD.search(text) is None and _DECOR_TAIL.search(text) is None):
+        return None
+    lines = text.split("\n")
+    marks: list[tuple[int, int, int, int] | None] = []
+    for ln in lines:
+        m = _DECOR.fullmatch(ln) if "@" in ln else None
+        marks.append(
+            None
+            if m is None or (m.group(1) is None and m.group(2) is None)
+            else (m.start(1), m.end(1), m.start(2), m.end(2))
+        )
+    changed = False
+    k = 0
+    while k < len(lines):
+        j = k
+        while j < len(lines) and marks[j] is not None:
+            j += 1
+        if j - k >= _MIN_ROWS:
+            for r in range(k, j):
+                ln, (a, b, c, d) = lines[r], marks[r]  # type: ignore[misc]
+                if a >= 0:
+                    ln = " " * b + ln[b:]
+                if c >= 0:
+                    ln = ln[:c] + " " * (d - c) + ln[d:]
+                lines[r] = ln
+            changed = True
+        k = j + 1
+    return "\n".join(lines) if changed else None
