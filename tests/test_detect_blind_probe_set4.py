@@ -2083,7 +2083,6 @@ MISSED: dict[str, str] = {
     "vitale_card_ocr_text": "a spaced NIR alone on a line under a name: no NIR",
     "woocommerce_orders_rest_json": "meta_data {key: _billing_birth_date, value: dd/mm/yyyy}: no dob",
     "discord_chat_exporter_csv": "a quoted CSV cell holding three `email:phone:dob` lines: nothing",
-    "jabber_pidgin_text_log": "`(hh:mm:ss) nick: email | phone | dd/mm/yyyy | NIR`: no dob",
     "fullz_emoji_labels": "`🆔 2 79 01 2B 285 486 06` in an emoji-labelled block: no NIR",
     "stealer_redline_passwords_block": "logins that are a phone or an ameli NIR body: neither found",
     "stealer_raccoon_upper_labels": "`USER:06...` login: no phone",
