@@ -2042,8 +2042,6 @@ negative(
 
 # Found on both engines alike (2026-12-05, wave 24); one reason each, as seen from outside.
 MISSED: dict[str, str] = {
-    "colon_rows_name_first": "EVASION: `Last:First:dd/mm/yyyy:email:phone:NIR` rows (':' as the separator): nothing",
-    "colon_rows_email_name_dob_phone": "`email:Last:First:dd/mm/yyyy:phone` rows read as a combo: no dob, no phone",
     "colon_combo_with_phone": "`email:password:phone` rows: the phones lost",
     "csv_cp850_dos_bytes": "a DOS (cp850) CSV with `Né le` header: no dob (UTF-8/16/32, cp1252, ISO-8859-15, EBCDIC read whole)",
     "csv_mac_roman_bytes": "a Mac Roman CSV with `Né le` header: no dob",

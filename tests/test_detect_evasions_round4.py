@@ -193,3 +193,53 @@ def test_decorated_lines_that_are_no_combos_stay_as_they_were() -> None:
     assert undecorate("\n".join(COMBO)) is None  # bare: nothing to do
     assert undecorate("* écrire à a.b@free.fr: merci\n* voir c.d@sfr.fr: ok\n* e.f@gmail.com: non\n") is None
     assert undecorate("✅ " + COMBO[0] + "\n✅ " + COMBO[1] + "\nfin\n") is None  # two lines: no run
+
+
+# ---------------------------------------------------------------- evasion 6: ':' as the field separator
+def _colon(order: str, n: int, header: bool, eol: str) -> tuple[str, str]:
+    idx = {"l": 0, "f": 1, "d": 2, "e": 3, "p": 4}
+    rows = [[p[idx[c]] for c in order] for p in (PEOPLE * 3)[:n]]
+    head = [HEAD[idx[c]] for c in order]
+    body = ([head] if header else []) + rows
+    return eol.join(":".join(r) for r in body) + eol, eol.join(";".join(r) for r in body) + eol
+
+
+@pytest.mark.parametrize(
+    ("order", "n", "header", "eol"),
+    [
+        ("lfdep", 6, False, "\n"),
+        ("edlfp", 6, False, "\n"),
+        ("lfdep", 20, True, "\n"),
+        ("elfdp", 3, False, "\r\n"),
+        ("pelf", 5, True, "\n"),
+        ("ledp", 8, False, "\r\n"),
+    ],
+)
+def test_colon_separated_rows_read_as_csv(eng: str, order: str, n: int, header: bool, eol: str) -> None:
+    colon, semi = _colon(order, n, header, eol)
+    want = _ids(detect(semi, key=KEY))
+    assert any(t == "dob" for t, _ in want) or "d" not in order
+    got = _ids(detect(colon, key=KEY))
+    assert want - got <= {t for t in want if t[0] == "credential"}, sorted(want - got)
+    assert {t for t, _ in got} >= {t for t, _ in want} - {"credential"}
+
+
+COLON_NEGATIVES = {
+    "chat_times": "\n".join(f"[12:3{k}:0{k}] user{k}: salut 06 12 34 56 7{k}" for k in range(5)),
+    "mac_addresses": "\n".join(f"00:1a:2b:3c:4d:5{k}" for k in range(6)),
+    "ipv6": "\n".join(f"fe80::1:2:3:{k}" for k in range(6)),
+    "ulp": "\n".join(f"https://site{k}.fr/login:{p[3]}:pw{k}" for k, p in enumerate(PEOPLE[:5])),
+    "combo_2_colons": "\n".join(f"{p[3]}:pw{k}:{p[4]}" for k, p in enumerate(PEOPLE[:5])),
+    "labels": "\n".join(f"Email: {p[3]}:x:y" for p in PEOPLE[:4]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COLON_NEGATIVES))
+def test_colon_runs_that_are_no_rows_are_not_rewritten(name: str) -> None:
+    from indexer.detect.spaced import colon_rows
+
+    text = COLON_NEGATIVES[name]
+    if name in ("mac_addresses", "ipv6"):  # hex cells: rewritten, but nothing to read in them either way
+        assert detect(text, key=KEY) == []
+    else:
+        assert colon_rows(text) is None

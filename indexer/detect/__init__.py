@@ -47,6 +47,7 @@ from indexer.detect.seeds import (
     unify_eols_bytes,
 )
 from indexer.detect.shapes import Ctx, block_start, delimiter_of, recognise
+from indexer.detect.spaced import colon_rows as _colon_rows
 from indexer.detect.spaced import compact as _compact_spaced
 from indexer.detect.spaced import may_hold as _may_be_spaced
 from indexer.detect.spaced import undecorate as _undecorate
@@ -213,6 +214,10 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         bare = _undecorate(text)
         if bare is not None:
             text, encoded = bare, bare.encode("utf-8")
+    if spaced and ":" in text:  # rows whose cells ':' separates: read as the CSV they are
+        semi = _colon_rows(text)
+        if semi is not None:
+            text, encoded = semi, semi.encode("utf-8")
     if spaced and "\n" in text:  # rows a blank line apart: read as adjacent rows (indexer/detect/spaced.py)
         run = _compact_spaced(text)
         if run is not None:

@@ -218,3 +218,39 @@ def undecorate(text: str) -> str | None:
             changed = True
         k = j + 1
     return "\n".join(lines) if changed else None
+
+
+# ---------------------------------------------------------------- ':' as the field separator
+# Rows `Last:First:dd/mm/yyyy:email:phone:NIR` (':' the separator: the 2021 Facebook layout,
+# many forum dumps) gave nothing, and rows opening with an e-mail were read as a combo list,
+# their dobs and phones lost (wave 24, set 4). In a run of three adjacent lines or more that
+# hold the same number (three or more) of colons, no time (`12:30`), no URL, no `label: value`,
+# each colon is read as a `;` (the same length), and the rows as the CSV they are.
+_COLON_SEEN = re.compile(r":[^\n: ]{1,64}:[^\n: ]{0,64}:")
+_NOT_COLON_ROW = re.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)|://|: | :|;")
+
+
+def colon_rows(text: str) -> str | None:
+    """`text` with the colons of its runs of colon-separated rows made `;`, or None."""
+    if _COLON_SEEN.search(text) is None:
+        return None
+    lines = text.split("\n")
+    counts = [
+        ln.count(":") if ln.count(":") >= 3 and _NOT_COLON_ROW.search(ln) is None and _SEED.search(ln) else 0
+        for ln in lines
+    ]
+    changed = False
+    k = 0
+    while k < len(lines):
+        j = k + 1
+        while j < len(lines) and counts[k] and counts[j] == counts[k]:
+            j += 1
+        if counts[k] and j - k >= _MIN_ROWS:
+            top = k - 1  # a header: the same colons, no @ nor digit
+            if top < 0 or lines[top].count(":") != counts[k] or _NOT_COLON_ROW.search(lines[top]) is not None:
+                top = k
+            for r in range(top, j):
+                lines[r] = lines[r].replace(":", ";")
+            changed = True
+        k = j
+    return "\n".join(lines) if changed else None
