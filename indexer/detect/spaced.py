@@ -185,12 +185,15 @@ _DECOR = re.compile(
 _DECOR_HEAD = re.compile(
     r"\n[ \t]*(?:[^\w\s@:|]{1,3}|\[[^\]\n]{1,8}\]|\d{1,7}|//|--)[ \t]+[^\s:|;@]{1,64}@[^\s:|;@]{1,128}[:|]"
 )
+_COMBO_AT = re.compile(r"@[^\s:|;@]{1,128}[:|]\S")
 _DECOR_TAIL = re.compile(r"@[^\s:|;@]{1,128}[:|][^\s|]{1,256}?[ \t]+(?:\[|\||->|[^\w\s])")
 
 
 def undecorate(text: str) -> str | None:
     """`text` with the decorations of its decorated combo runs made spaces, or None."""
-    if "@" not in text or (_DECOR_HEAD.search(text) is None and _DECOR_TAIL.search(text) is None):
+    if "@" not in text or _COMBO_AT.search(text) is None:  # (no e-mail then ':' or '|': most posts)
+        return None
+    if _DECOR_HEAD.search(text) is None and _DECOR_TAIL.search(text) is None:
         return None
     lines = text.split("\n")
     marks: list[tuple[int, int, int, int] | None] = []
