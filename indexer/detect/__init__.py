@@ -49,7 +49,6 @@ from indexer.detect.seeds import (
 from indexer.detect.shapes import Ctx, block_start, delimiter_of, recognise
 from indexer.detect.spaced import colon_rows as _colon_rows
 from indexer.detect.spaced import compact as _compact_spaced
-from indexer.detect.spaced import may_hold as _may_be_spaced
 from indexer.detect.spaced import undecorate as _undecorate
 from indexer.detect.unveil import may_be_veiled
 from indexer.identifiers import card_network
@@ -136,19 +135,15 @@ def detect(data: bytes | str, *, key: MatchKey, filename: str | None = None,
             return _detect(data, key, filename, content_type, limits)
 
 
-def _spaced_rows(data: bytes) -> bool:
-    """Whether `data` holds rows a blank line apart that `_detect_text` would read together."""
-    return _may_be_spaced(data) and _compact_spaced(data.decode("utf-8", "replace")) is not None
-
-
 def _detect(data: bytes | str, key: MatchKey, filename: str | None, content_type: str | None,
             limits: Limits | None) -> list[Fragment]:
     limits = limits or _LIMITS
     if isinstance(data, bytes) and len(data) >= _prefilter.WINDOWED_MIN_BYTES and _prefilter.available() \
-            and not may_need_reading(data) and not foreign_eol(data) and not _spaced_rows(data):
+            and not may_need_reading(data) and not foreign_eol(data):
         # (an export to decode is read whole: its windows are encoded; so is a text whose lines end
-        # in U+2028 or a form feed: the windows are LF lines; and one whose rows are a blank line
-        # apart: each row alone has no start)
+        # in U+2028 or a form feed: the windows are LF lines. Rows a blank line apart in an input
+        # this big are not read: their windows hold each row alone, and `_spaced_rows` over a 1 MB
+        # page cost +130% of bench.instructions pages: to do in the windows' scan)
         out = _prefilter.run(data, detect_text, Tokenizer(key), filename, content_type, limits)
         if out is not None:
             return out
@@ -214,6 +209,10 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         bare = _undecorate(text)
         if bare is not None:
             text, encoded = bare, bare.encode("utf-8")
+    # (not in the windows of a big sparse input, `prefilter.run`, which passes its tokenizer, nor
+    # in a text of 256 KB or more: on bench.instructions pages 1 they cost 185M -> 385M, cause
+    # not found yet; such dumps stay unread as before, left for the next wave)
+    spaced = spaced and tokenizer is None and len(text) < 256 * 1024
     if spaced and ":" in text:  # rows whose cells ':' separates: read as the CSV they are
         semi = _colon_rows(text)
         if semi is not None:

@@ -46,6 +46,22 @@ def may_hold(data: bytes | str) -> bool:
     return _RUN.search(data) is not None
 
 
+# over this many characters (a page of posts, a file), a rewrite needs its first look to match
+# this many times (a dump's rows), not once: each rewrite splits the whole text into lines
+_BIG, _BIG_MATCHES = 256 * 1024, 64
+
+
+def _looks(pattern: re.Pattern[str], text: str) -> bool:
+    if len(text) < _BIG:
+        return pattern.search(text) is not None
+    n, need = 0, max(_BIG_MATCHES, len(text) // 2048)  # (a dump's rows: one look every 2 KB at least)
+    for _ in pattern.finditer(text):
+        n += 1
+        if n >= need:
+            return True
+    return False
+
+
 def _blank_line(text: str) -> bool:
     """Whether `text` may hold a separator line (C searches: a dump without one, most often,
     is not searched by `_RUN` at all)."""
@@ -139,7 +155,7 @@ def compact(text: str) -> tuple[str, list[int]] | None:
     """`text` without the separator lines inside its runs of one-line records (see the module
     docstring), and for each line kept its 0-based line number in `text`; None when there is
     no such run (the text is read as it is)."""
-    if not _blank_line(text) or _RUN.search(text) is None:
+    if not _blank_line(text) or not _looks(_RUN, text):
         return None
     lines = text.split("\n")
     n = len(lines)
@@ -191,7 +207,7 @@ _DECOR_TAIL = re.compile(r"@[^\s:|;@]{1,128}[:|][^\s|]{1,256}?[ \t]+(?:\[|\||->|
 
 def undecorate(text: str) -> str | None:
     """`text` with the decorations of its decorated combo runs made spaces, or None."""
-    if "@" not in text or _COMBO_AT.search(text) is None:  # (no e-mail then ':' or '|': most posts)
+    if "@" not in text or not _looks(_COMBO_AT, text):  # (no e-mail then ':' or '|': most posts)
         return None
     if _DECOR_HEAD.search(text) is None and _DECOR_TAIL.search(text) is None:
         return None
@@ -235,7 +251,7 @@ _NOT_COLON_ROW = re.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)|://|: | :|;")
 
 def colon_rows(text: str) -> str | None:
     """`text` with the colons of its runs of colon-separated rows made `;`, or None."""
-    if _COLON_SEEN.search(text) is None:
+    if not _looks(_COLON_SEEN, text):
         return None
     lines = text.split("\n")
     counts = [
