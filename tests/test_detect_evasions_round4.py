@@ -88,19 +88,15 @@ def test_spaced_rows_read_as_adjacent_rows(eng: str, shape: str, sep: str) -> No
     got = detect(text, key=KEY)
     assert _ids(got) == want, (shape, sep)
     assert detect(text.encode("utf-8"), key=KEY) == got
-    if eng == "python":  # (the core's sparse scan leaves them out: test_detect_many_on_the_core below)
+    if eng == "python":  # (the core's path: test_detect_many_on_the_core below)
         assert detect_many([text.encode("utf-8"), b"hello\n\nworld 2024\n"], key=KEY)[0] == got
     # the fragments' lines are the input's: the last row is on the input's last line
     assert max(f.end_line for f in got) == text.count("\n")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="C needs core: rust/vigie_native sparse_scan leaves out a post whose rows are "
-    "a blank line apart (every row alone); spaced.spaced_among's search over all posts costs +25% of "
-    "posts_many_nodumps in Python, the core's scan is where it belongs",
-)
 def test_detect_many_on_the_core() -> None:
+    """The core's sparse scan sends a post of three seed lines each one or two lines apart to
+    `detect()` (rust/vigie_native/src/prefilter.rs), which reads them as a run: the crawl's path."""
     from tests.native_core import require_native
 
     require_native()

@@ -84,6 +84,34 @@ pub enum Verdict {
     Check(Vec<(usize, usize, Vec<(usize, usize)>)>), // (line start, end, 3 lines above), stripped
 }
 
+/// A row's shape for the spaced-rows gate in `classify` (`spaced._ROW`, coarser): its counts of
+/// `;`, `,`, `|` and tabs when it has one of them, or (0, 0, 0, 0) when it has no space at all (an
+/// e-mail, a combo) or only a phone's characters; None for a line of words (prose, a label).
+fn line_sig(b: &[u8], starts: &[usize], k: usize, n: usize) -> Option<(u32, u32, u32, u32)> {
+    let le = if k + 1 < starts.len() { starts[k + 1] - 1 } else { n };
+    let l = &b[starts[k]..le];
+    let l = l.strip_suffix(b"\r").unwrap_or(l);
+    let (mut semi, mut comma, mut pipe, mut tab, mut space, mut phone_only) = (0u32, 0u32, 0u32, 0u32, false, true);
+    for &c in l {
+        match c {
+            b';' => semi += 1,
+            b',' => comma += 1,
+            b'|' => pipe += 1,
+            b'\t' => tab += 1,
+            b' ' => space = true,
+            _ => {}
+        }
+        if !matches!(c, b'0'..=b'9' | b'+' | b' ' | b'.' | b'(' | b')' | b'-') {
+            phone_only = false;
+        }
+    }
+    if semi + comma + pipe + tab > 0 || !space || phone_only {
+        Some((semi, comma, pipe, tab))
+    } else {
+        None
+    }
+}
+
 /// A line is blank for the engine's alone test when it is made of `seeds.RULE_CHARS` only.
 #[inline]
 fn blank(l: &[u8]) -> bool {
@@ -363,6 +391,24 @@ pub fn classify<E>(b: &[u8], max_line_chars: usize, today: Today, f: &mut Bufs,
     }
     marks.sort_unstable();
     marks.dedup();
+    // rows a blank line apart (`spaced.compact`, an evasion: every row stands alone until
+    // `detect()` reads them as a run): three seed lines, each one or two lines after the one
+    // before, go to `detect()` (the lines between are blank, else the alone test below sends the
+    // post anyway); `detect()` decides, so this only has to hold every such run
+    let mut run = 1;
+    let mut last_sig = None;
+    for w in marks.windows(2) {
+        let (a, b2) = (line_sig(b, starts, w[0], n), line_sig(b, starts, w[1], n));
+        run = if matches!(w[1] - w[0], 2 | 3) && a.is_some() && a == b2 && (run == 1 || last_sig == a) {
+            run + 1
+        } else {
+            1
+        };
+        last_sig = a;
+        if run >= 3 {
+            return Ok(Verdict::Detect);
+        }
+    }
     let Ok(text) = simdutf8::basic::from_utf8(b) else {
         return Ok(Verdict::Detect); // decode() would pick another code page
     };
@@ -896,6 +942,19 @@ mod tests {
         for s in ["+33 6 45 12 78 90", "(0)6 45", "06/45/12/78/90", "2A 123 456", "FR76 3000", "rssmra85t10",
                   "jean [at] gmail"] {
             assert_eq!(spans_at_most(s.as_bytes()), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn rows_a_blank_line_apart_go_to_detect() {
+        let rows = ["Faure;Mathis;11/10/1958;mathis.faure@laposte.net", "Girard;Lea;23/04/1986;lea.girard@gmail.com",
+                    "Dumas;Theo;04/05/1995;theo.dumas@free.fr"];
+        for sep in ["\n\n", "\n \n", "\n\n\n", "\n#\n"] {
+            assert_eq!(verdict(&rows.join(sep)), DETECT, "{sep:?}");
+            let two = rows[..2].join(sep) + "\n\nsee you\n\nbye";
+            assert_eq!(verdict(&two), 0, "two rows are no run: {sep:?}");
+            let prose = ["mail me at a@b.fr today", "or call 0612345678 tonight", "x@y.fr is my other one ok"];
+            assert_eq!(verdict(&prose.join(sep)), 0, "paragraphs of words are no run: {sep:?}");
         }
     }
 
