@@ -72,7 +72,9 @@ _TUPLE = re2.compile(r"\(((?:" + _Q + r"|[^'()]|" + _G2 + r")*)\)")
 # follows each is neither, so giving one back never matched.
 _SQLVAL = re.compile(r"'(?:[^'\\]|\\.|'')*'|[\t\n\f\r ]*([Nn]|_[0-9A-Za-z]++[\t\n\f\r ]*+)'(?:[^'\\]|\\.|'')*'"
                      r"|([\t\n\f\r ]*+[A-Za-z_][0-9A-Za-z_]*+[\t\n\f\r ]*+" + _G2 + r"[^,'()]*)|[^,]+")
-_QUOTED = re.compile(_Q)
+# (an unclosed literal runs to the end of the text rather than failing: each start then costs one
+# scan, not one per quote after it; `_sql_fields` asks it only where a tuple's literal closes)
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.|'')*(?:'|\Z)")
 
 
 _BLANKS = "\t\n\f\r "  # RE2's `\s`, which INSERT's head may start with

@@ -192,8 +192,8 @@ def compact(text: str) -> tuple[str, list[int]] | None:
 # nothing, not even the e-mails: no line was a combo line (wave 24, set 4c). In a run of three
 # such lines or more, the decoration is made spaces (the same length: offsets and lines stay)
 # and the lines are read as the combo list they are.
-_DECOR = re.compile(
-    r"([ \t]*(?:[^\w\s@:|]{1,3}|\[[^\]\n]{1,8}\]|\d{1,7}|//|--)[ \t]+)?"
+_DECOR = re.compile(  # (\A: asked of one line whole, `fullmatch`; anchored, no search is quadratic)
+    r"\A([ \t]*(?:[^\w\s@:|]{1,3}|\[[^\]\n]{1,8}\]|\d{1,7}|//|--)[ \t]+)?"
     r"[^\s:|;@]{1,64}@[^\s:|;@]{1,128}[:|][^\s|]{1,256}?"
     r"([ \t]+(?:\[[^\]\n]{1,20}\]|\|[^\n]*|->[^\n]*|[^\w\s]{1,3}))?[ \t]*"
 )
