@@ -316,7 +316,7 @@ _ZIP_FORMATS = frozenset({*_WORKBOOKS, "docx", "odt"})
 _ZIP_FORMAT_MARK = re.compile(rb"\[Content_Types\]\.xml|xl/|word/|META-INF/manifest\.xml|mimetype|content\.xml")
 # bytes a text file does not hold (a NUL, control characters but tab, line ends, form feed, escape)
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c\x1b")
-_OPENED = frozenset({*_ARCHIVES, *_WORKBOOKS, *_DOCUMENTS, *IMAGE_TYPES})
+_OPENED = UNPACKED_TYPES | IMAGE_TYPES  # (what a text named so would be refused as, images too)
 
 
 def content_kind(name: str, data: bytes) -> str:
