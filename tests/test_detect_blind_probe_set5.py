@@ -1,0 +1,554 @@
+# ruff: noqa: E501  (a leak's line is kept whole, as it is posted)
+"""Blind probe, set 5: base dumps and the mutations a seller or a copy/paste makes to them.
+
+Written apart from the detector (wave 25, helper H) from what a user reads only (README.md, the docs,
+the identifiers reference) and the public API. Seven base dumps of different kinds (a patients' CSV
+with NIRs, a combo list, JSON lines, a mysqldump, a dox, a stealer log, a leak site's HTML table)
+each go through systematic mutations: wrappers (markdown, BBCode, quotes, HTML, a JSON string, base64,
+hex, gzip), line layouts (wrapped at 64/76 columns, two records a line, split across posts, chatter
+between rows, reversed). Every mutation is scored against its base's identifiers: a mutation that
+loses most of a dump is an evasion. Set 5b mutates characters and encodings and has the foreign
+dumps and sizes, 5c article 9 and negatives (same people, imported from here; harness in
+tests/blind_probe_harness.py). `python -m tests.test_detect_blind_probe_set5` prints all three.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import html
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import phonenumbers
+
+from tests.blind_probe_harness import Probe, fr_date, fr_spaced, gmail, iban, luhn, make_tests, nir, spaced_nir
+
+__all__ = ["PEOPLE", "P", "Probe", "csv_lines", "many"]
+
+
+# ---------------------------------------------------------------- invented people (none in sets 1-4)
+
+
+@dataclass(frozen=True)
+class P:
+    first: str
+    last: str
+    email: str
+    mobile: str  # E.164
+    dob: str  # ISO
+    nir: str
+    iban: str
+    card: str
+    password: str
+
+    @property
+    def emails(self) -> set[tuple[str, str]]:
+        return gmail(self.email) if self.email.endswith("@gmail.com") else {("email", self.email)}
+
+    def ids(self, fields: str) -> set[tuple[str, str]]:
+        out: set[tuple[str, str]] = set()
+        for f in fields.split():
+            if f == "email":
+                out |= self.emails
+            elif f == "mobile":
+                out.add(("phone", self.mobile))
+            else:
+                out.add((f, getattr(self, f)))
+        return out
+
+    @property
+    def nat(self) -> str:
+        """06 12 34 56 78"""
+        return fr_spaced(self.mobile)
+
+    @property
+    def nat0(self) -> str:
+        """0612345678"""
+        return "0" + self.mobile[3:]
+
+    @property
+    def fr_dob(self) -> str:
+        return fr_date(self.dob)
+
+
+def _ascii(s: str) -> str:
+    for a, b in (("é", "e"), ("É", "e"), ("è", "e"), ("ï", "i"), ("ç", "c"), (" ", ""), ("'", "")):
+        s = s.replace(a, b)
+    return s.lower()
+
+
+def _person(i: int, first: str, last: str, domain: str, dob: str, sex: int, place: str) -> P:
+    y, m, _d = dob.split("-")
+    body = f"{sex}{y[2:]}{m}{place}{(433 + 71 * i) % 999:03d}{(127 + 53 * i) % 998 + 1:03d}"
+    n = (27182818 * (i + 3)) % 100_000_000
+    lead = "6" if i % 2 == 0 else "7"
+    while not phonenumbers.is_valid_number(phonenumbers.parse(f"+33{lead}{n:08d}")):
+        n = (n + 10_000_000) % 100_000_000  # unassigned blocks: another one
+    mobile = f"+33{lead}{n:08d}"
+    bank = f"{20041 + i * 13:05d}{(i * 521 + 17) % 100000:05d}{(40000000 + i * 7919) % 100000000000:011d}"
+    rib_key = 97 - (89 * int(bank[:5]) + 15 * int(bank[5:10]) + 3 * int(bank[10:])) % 97
+    cards = ["497010", "513691", "455673", "526767"]
+    return P(
+        first,
+        last,
+        f"{_ascii(first)}.{_ascii(last)}@{domain}",
+        mobile,
+        dob,
+        nir(body),
+        iban("FR", f"{bank}{rib_key:02d}"),
+        luhn(cards[i % 4] + f"{(i * 7753 + 13579) * 4099 % 10**9:09d}", 16),
+        f"{last[:3].capitalize()}{y[2:]}!{first[:2].lower()}#{i}",
+    )
+
+
+PEOPLE = [
+    _person(0, "Inès", "Roussel", "gmail.com", "1984-02-17", 2, "69"),
+    _person(1, "Hugo", "Lambert", "orange.fr", "1961-07-05", 1, "13"),
+    _person(2, "Chloé", "Vidal", "free.fr", "1999-10-28", 2, "31"),
+    _person(3, "Julien", "Carpentier", "laposte.net", "1976-03-09", 1, "59"),
+    _person(4, "Émilie", "Perrin", "sfr.fr", "1953-12-22", 2, "2A"),
+    _person(5, "Antoine", "Marchand", "hotmail.fr", "2001-05-14", 1, "75"),
+    _person(6, "Jade", "Rolland", "yahoo.fr", "1990-08-03", 2, "44"),
+    _person(7, "Bastien", "Huet", "outlook.com", "1968-11-19", 1, "67"),
+]
+M0, M1, M2, M3, M4, M5, M6, M7 = PEOPLE
+
+
+def many(people: list[P] | tuple[P, ...], fields: str) -> set[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for p in people:
+        out |= p.ids(fields)
+    return out
+
+
+# ---------------------------------------------------------------- base dumps (lines)
+
+
+def csv_lines(people: list[P] = PEOPLE, sep: str = ";") -> list[str]:
+    head = sep.join(("nom", "prenom", "date_naissance", "email", "telephone", "nir"))
+    return [head] + [sep.join((p.last.upper(), p.first, p.fr_dob, p.email, p.nat0, p.nir)) for p in people]
+
+
+def combo_lines(people: list[P] = PEOPLE) -> list[str]:
+    return [f"{p.email}:{p.password}" for p in people]
+
+
+def jsonl_lines(people: list[P] = PEOPLE) -> list[str]:
+    return [
+        json.dumps(
+            {"id": 4100 + i, "email": p.email, "phone": p.mobile, "birthdate": p.dob, "iban": p.iban},
+            ensure_ascii=False,
+        )
+        for i, p in enumerate(people)
+    ]
+
+
+def sql_lines(people: list[P] = PEOPLE) -> list[str]:
+    rows = [
+        f"({300 + i},'{p.last}','{p.first}','{p.email}','{p.nat0}','{p.dob}','{p.nir}')" for i, p in enumerate(people)
+    ]
+    return [
+        "-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)",
+        "-- Host: localhost    Database: cabinet_medical",
+        "LOCK TABLES `patients` WRITE;",
+        "INSERT INTO `patients` (`id`, `nom`, `prenom`, `email`, `tel`, `date_naissance`, `nir`) VALUES",
+        *[r + ("," if i < len(rows) - 1 else ";") for i, r in enumerate(rows)],
+        "UNLOCK TABLES;",
+    ]
+
+
+def dox_lines(people: list[P] = PEOPLE[:2]) -> list[str]:
+    out: list[str] = []
+    for p in people:
+        out += [
+            "═════════ DOX ═════════",
+            f"Nom : {p.last.upper()}",
+            f"Prénom : {p.first}",
+            f"Date de naissance : {p.fr_dob}",
+            f"Téléphone : {p.nat}",
+            f"Email : {p.email}",
+            f"N° sécu : {spaced_nir(p.nir)}",
+            f"IBAN : {p.iban}",
+            f"CB : {p.card} exp 09/28 cvv 31{p.card[-1]}",
+            "",
+        ]
+    return out
+
+
+def stealer_lines(people: list[P] = PEOPLE[:6]) -> list[str]:
+    sites = ("https://accounts.google.com/signin/v2", "https://www.leboncoin.fr/compte", "https://connect.ameli.fr/")
+    out: list[str] = []
+    for i, p in enumerate(people):
+        out += [
+            "===============",
+            f"URL: {sites[i % 3]}",
+            f"Username: {p.email}",
+            f"Password: {p.password}",
+            "Application: Google_[Chrome]_Default",
+        ]
+    return out + ["==============="]
+
+
+def html_page(people: list[P] = PEOPLE) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(p.last)}</td><td>{html.escape(p.first)}</td><td>{p.fr_dob}</td><td>{p.email}</td><td>{p.nat}</td></tr>"
+        for p in people
+    )
+    return (
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Clinique du Parc — leaked</title></head><body>'
+        '<nav><a href="/">Home</a> <a href="/victims">Victims</a></nav>'
+        "<h1>Clinique du Parc</h1><p>Published 2026-11-30. 140 GB. Sample below, full archive in the torrent.</p>"
+        '<table class="sample"><thead><tr><th>Nom</th><th>Prénom</th><th>Né(e) le</th><th>Email</th><th>Téléphone</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table><footer>contact: tox chat only</footer></body></html>"
+    )
+
+
+BASES: dict[str, tuple[list[str], set[tuple[str, str]]]] = {
+    "csv": (csv_lines(), many(PEOPLE, "email mobile dob nir")),
+    "combo": (combo_lines(), many(PEOPLE, "email")),
+    "jsonl": (jsonl_lines(), many(PEOPLE, "email mobile dob iban")),
+    "sql": (sql_lines(), many(PEOPLE, "email mobile dob nir")),
+    "dox": (dox_lines(), many(PEOPLE[:2], "email mobile dob nir iban card")),
+    "stealer": (stealer_lines(), many(PEOPLE[:6], "email")),
+}
+HTML_IDS = many(PEOPLE, "email mobile dob")
+
+SET = Probe("5")
+case = SET.case
+negative = SET.negative
+
+CHATTER = [
+    "merci bro, ça marche ?",
+    "up",
+    "quelqu'un a la suite ?",
+    "+rep vendeur fiable",
+    "le lien mega est mort, reupload stp",
+]
+
+
+# ---------------------------------------------------------------- wrappers
+
+
+def _b64_wrapped(data: bytes, width: int = 76) -> str:
+    s = base64.b64encode(data).decode()
+    return "\n".join(s[i : i + width] for i in range(0, len(s), width))
+
+
+WRAPPERS: dict[str, Callable[[str], str]] = {
+    "md_fence_no_lang": lambda t: "Voilà l'extrait :\n```\n" + t + "\n```\nBon appétit.",
+    "md_indented_code": lambda t: "Extrait :\n\n" + "\n".join("    " + line for line in t.split("\n")),
+    "bbcode_spoiler_code": lambda t: "Sample gratuit\n[spoiler=Cliquez][code]" + t + "[/code][/spoiler]",
+    "bbcode_hide_glued": lambda t: "[hide]" + t + "[/hide]\nlike + rep pour voir",
+    "bbcode_quote_named": lambda t: (
+        '[quote="darkseller" post_id=88123 time=1764400000 user_id=991]\n' + t + "\n[/quote]\nconfirmé valide"
+    ),
+    "quote_gt_nospace": lambda t: "\n".join(">" + line for line in t.split("\n")),
+    "html_details_pre": lambda t: (
+        "<p>Preuve :</p><details><summary>voir le dump (8 lignes)</summary><pre>" + html.escape(t) + "</pre></details>"
+    ),
+    "html_textarea": lambda t: '<form><textarea readonly rows="20" cols="120">' + html.escape(t) + "</textarea></form>",
+    "json_string_escaped": lambda t: json.dumps({"id": "aB3xK9", "syntax": "text", "expire": "1w", "content": t}),
+    "base64_whole_file": lambda t: "dump en base64, decode toi-même :\n" + _b64_wrapped(t.encode()),
+    "hex_whole_file": lambda t: (
+        "hex:\n" + "\n".join(t.encode().hex()[i : i + 64] for i in range(0, len(t.encode().hex()), 64))
+    ),
+    "gzip_base64": lambda t: "gz+b64 :\n" + _b64_wrapped(gzip.compress(t.encode(), mtime=0)),
+    "html_ordered_list": lambda t: (
+        "<ol>" + "".join(f"<li>{html.escape(line)}</li>" for line in t.split("\n")) + "</ol>"
+    ),
+    "markdown_blockquote_code": lambda t: "> ```\n" + "\n".join("> " + line for line in t.split("\n")) + "\n> ```",
+}
+
+# every wrapper on the CSV; a selection on the other kinds
+_WRAP_OTHERS = (
+    "md_fence_no_lang",
+    "bbcode_spoiler_code",
+    "bbcode_hide_glued",
+    "quote_gt_nospace",
+    "html_textarea",
+    "json_string_escaped",
+    "base64_whole_file",
+    "gzip_base64",
+)
+for base, (lines, ids) in BASES.items():
+    text = "\n".join(lines)
+    for mut, fn in WRAPPERS.items():
+        if base == "csv" or mut in _WRAP_OTHERS:
+            case(f"{base}__{mut}", fn(text), ids)
+
+# the base dumps themselves: the controls every mutation is measured against
+for base, (lines, ids) in BASES.items():
+    case(f"{base}__control", "\n".join(lines), ids)
+case("html_page__control", html_page(), HTML_IDS)
+
+
+# ---------------------------------------------------------------- line layouts
+
+
+def fold(text: str, width: int) -> str:
+    """What `fold -w` or a mail client's hard wrap does: every line cut at `width` characters."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        out += [line[i : i + width] for i in range(0, max(len(line), 1), width)]
+    return "\n".join(out)
+
+
+def pairs(lines: list[str], glue: str) -> list[str]:
+    head, rows = (lines[:1], lines[1:]) if "@" not in lines[0] else ([], lines)
+    return head + [glue.join(rows[i : i + 2]) for i in range(0, len(rows), 2)]
+
+
+def chatter_every(lines: list[str], n: int) -> str:
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        if i % n == n - 1:
+            out.append(CHATTER[(i // n) % len(CHATTER)])
+    return "\n".join(out)
+
+
+for base in ("csv", "combo", "jsonl", "sql"):
+    lines, ids = BASES[base]
+    text = "\n".join(lines)
+    case(f"{base}__fold_64", fold(text, 64), ids)
+    case(f"{base}__fold_76", fold(text, 76), ids)
+    case(f"{base}__two_records_a_line_spaces", "\n".join(pairs(lines, "    ")), ids)
+    case(f"{base}__chatter_every_3_rows", chatter_every(lines, 3), ids)
+    case(f"{base}__reversed_rows", "\n".join(reversed(lines)), ids)
+    half = len(lines) // 2
+    case(
+        f"{base}__split_two_posts",
+        ["Partie 1/2 :\n" + "\n".join(lines[:half]), "Partie 2/2 (suite) :\n" + "\n".join(lines[half:])],
+        ids,
+    )
+
+for base in ("dox", "stealer"):
+    lines, ids = BASES[base]
+    text = "\n".join(lines)
+    case(f"{base}__fold_64", fold(text, 64), ids)
+    case(f"{base}__chatter_every_3_rows", chatter_every(lines, 3), ids)
+
+_csv = csv_lines()
+case("csv__two_records_a_line_tab", "\n".join(pairs(_csv, "\t")), BASES["csv"][1])
+case("csv__two_records_a_line_pipe", "\n".join(pairs(_csv, " | ")), BASES["csv"][1])
+case(
+    "csv__sorted_by_email_header_last",
+    "\n".join(sorted(_csv[1:], key=lambda r: r.split(";")[3]) + [_csv[0]]),
+    BASES["csv"][1],
+)
+case(
+    "csv__split_across_thread_pages",
+    [
+        "<div class=post><b>seller</b><br>Patients cabinet Lyon, extrait page 1<br><pre>"
+        + "\n".join(_csv[:4])
+        + "</pre><i>suite page 2</i></div>",
+        "<div class=post><b>seller</b><br>suite :<br><pre>" + "\n".join(_csv[4:]) + "</pre></div>",
+    ],
+    BASES["csv"][1],
+)
+case("csv__one_row", "\n".join(_csv[:2]), many(PEOPLE[:1], "email mobile dob nir"))
+case("csv__two_rows", "\n".join(_csv[:3]), many(PEOPLE[:2], "email mobile dob nir"))
+case("csv__one_row_no_header", _csv[1], many(PEOPLE[:1], "email mobile dob nir"))
+case("csv__rows_glued_by_literal_backslash_n", "\\n".join(_csv), BASES["csv"][1])
+case("csv__rows_glued_by_br_no_newline", "<br>".join(html.escape(r) for r in _csv), BASES["csv"][1])
+case("combo__one_line_space_separated", " ".join(combo_lines()), BASES["combo"][1])
+case("combo__one_line_comma_separated", ", ".join(combo_lines()), BASES["combo"][1])
+case("jsonl__records_glued_no_separator", "".join(jsonl_lines()), BASES["jsonl"][1])
+
+# ---------------------------------------------------------------- the leak site's HTML page
+
+_page = html_page()
+case("html_page__one_line_minified", _page.replace("\n", ""), HTML_IDS)
+case(
+    "html_page__rows_as_divs",
+    _page.replace("<tr>", '<div class="row">')
+    .replace("</tr>", "</div>")
+    .replace("<td>", "<span>")
+    .replace("</td>", "</span>"),
+    HTML_IDS,
+)
+case("html_page__cells_with_email_protection",
+     _page.replace("@", '<span class="at">@</span>'), HTML_IDS)  # fmt: skip
+case("html_page__emails_as_entities", _page.replace("@", "&#64;").replace(".fr<", "&#46;fr<"), HTML_IDS)
+case("html_page__in_json_api_response", json.dumps({"victim": "Clinique du Parc", "html": _page}), HTML_IDS)
+
+
+def _in_cells(page: str, fn: Callable[[str], str]) -> str:
+    """`fn` applied to the text of every <td> of the sample table."""
+    out, rest = [], page
+    while "<td>" in rest:
+        head, _, tail = rest.partition("<td>")
+        cell, _, rest = tail.partition("</td>")
+        out += [head, "<td>", fn(cell), "</td>"]
+    return "".join(out) + rest
+
+
+case(
+    "html_page__wbr_inside_values",
+    _in_cells(_page, lambda v: v.replace("@", "@<wbr>").replace(" ", "<wbr> ")),
+    HTML_IDS,
+)
+case(
+    "html_page__shy_entity_inside_values",
+    _in_cells(_page, lambda v: v[:4] + "&shy;" + v[4:] if len(v) > 8 else v),
+    HTML_IDS,
+)
+case(
+    "html_page__hidden_junk_spans_inside_values",
+    _in_cells(_page, lambda v: v[:3] + '<span style="display:none">x9</span>' + v[3:] if len(v) > 8 else v),
+    HTML_IDS,
+)
+case(
+    "html_page__values_split_in_spans",
+    _in_cells(_page, lambda v: "".join(f"<span>{v[i : i + 3]}</span>" for i in range(0, len(v), 3))),
+    HTML_IDS,
+)
+case(
+    "html_page__cells_with_line_breaks",
+    _in_cells(_page, lambda v: v.replace("@", "<br>@") if "@" in v else v),
+    HTML_IDS,
+)
+case(
+    "html_page__rows_as_definition_lists",
+    "<h2>Échantillon</h2>"
+    + "".join(
+        f"<dl><dt>Nom</dt><dd>{p.last} {p.first}</dd><dt>Naissance</dt><dd>{p.fr_dob}</dd><dt>Email</dt><dd>{p.email}</dd><dt>Tel</dt><dd>{p.nat}</dd></dl>"
+        for p in PEOPLE
+    ),
+    HTML_IDS,
+)
+
+
+# ---------------------------------------------------------------- attachments
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def _7z(members: dict[str, bytes]) -> bytes:
+    import io
+
+    import py7zr
+
+    buf = io.BytesIO()
+    with py7zr.SevenZipFile(buf, "w") as z:
+        for name, data in members.items():
+            z.writestr(data, name)
+    return buf.getvalue()
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+_csv_bytes = "\r\n".join(_csv).encode("cp1252")
+case(
+    "att_zip_in_zip",
+    _zip({"export/patients.zip": _zip({"patients.csv": _csv_bytes})}),
+    BASES["csv"][1],
+    filename="leak.zip",
+)
+case("att_7z_no_password", _7z({"patients.csv": _csv_bytes}), BASES["csv"][1], filename="patients.7z")
+case(
+    "att_7z_in_zip", _zip({"dump/patients.7z": _7z({"patients.csv": _csv_bytes})}), BASES["csv"][1], filename="dump.zip"
+)
+case(
+    "att_gz_named_csv_gz_of_jsonl",
+    gzip.compress("\n".join(jsonl_lines()).encode(), mtime=0),
+    BASES["jsonl"][1],
+    filename="users.jsonl.gz",
+)
+case("att_base64_text_file", _b64_wrapped("\n".join(_csv).encode()).encode(), BASES["csv"][1], filename="patients.b64")
+_xlsx_rows: list[list[object]] = [["Nom", "Prénom", "Date de naissance", "Email", "Téléphone", "NIR"]] + [
+    [p.last, p.first, p.fr_dob, p.email, p.nat0, p.nir] for p in PEOPLE
+]
+case("att_xlsx_in_zip", _zip({"RH/salaries.xlsx": _xlsx(_xlsx_rows)}), BASES["csv"][1], filename="rh.zip")
+case(
+    "att_xlsx_header_on_row_5_blank_columns",
+    _xlsx([["Export CRM"], [], ["généré le 2026-11-02"], []] + [[None, None, *r] for r in _xlsx_rows]),
+    BASES["csv"][1],
+    filename="export.xlsx",
+)
+case(
+    "att_xlsx_transposed_one_person_a_column",
+    _xlsx([list(column) for column in zip(*_xlsx_rows, strict=True)]),
+    BASES["csv"][1],
+    filename="fiches.xlsx",
+)
+
+
+MISSED: dict[str, str] = {
+    "att_xlsx_transposed_one_person_a_column": "EVASION: a sheet with one person a column (labels in column A): nothing",
+    "combo__bbcode_hide_glued": "7/9 found, lost email x2",
+    "combo__bbcode_spoiler_code": "7/9 found, lost email x2",
+    "combo__chatter_every_3_rows": "7/9 found, lost email x2",
+    "combo__html_textarea": "7/9 found, lost email x2",
+    "combo__json_string_escaped": "EVASION: the list inside a paste API's JSON string (`\\n` escapes, one line): nothing",
+    "combo__two_records_a_line_spaces": "EVASION: two `email:pass` a line, spaces between: nothing, not even the e-mails",
+    "csv__fold_64": "4/33 found, lost dob x7, email x7, nir x8, phone x7",
+    "csv__fold_76": "16/33 found, lost dob x4, email x4, nir x5, phone x4",
+    "csv__one_row_no_header": "0/5 found, lost dob x1, email x2, nir x1, phone x1",
+    "csv__rows_glued_by_literal_backslash_n": "EVASION: rows joined by a literal backslash-n (an undecoded JSON value): nothing",
+    "csv__two_records_a_line_pipe": "EVASION: two `;` rows a line glued by ` | `: 0 of 33",
+    "csv__two_records_a_line_spaces": "29/33 found, lost dob x4",
+    "csv__two_records_a_line_tab": "29/33 found, lost dob x4",
+    "dox__bbcode_spoiler_code": "9/13 found, lost card x1, email x1, iban x1, nir x1",
+    "dox__chatter_every_3_rows": "2/13 found, lost card x2, dob x1, email x3, iban x2, nir x2, phone x1",
+    "dox__json_string_escaped": "EVASION: labelled doxes inside a JSON string (`\\n` escapes): nothing",
+    "html_page__hidden_junk_spans_inside_values": "EVASION: a display:none <span> of junk inside each value: values read with the junk (false e-mails), dobs and phones lost",
+    "html_page__in_json_api_response": "22/25 found, lost dob x3",
+    "html_page__rows_as_definition_lists": "EVASION: one <dl><dt>label</dt><dd>value</dd> card a person: nothing",
+    "html_page__rows_as_divs": "EVASION: a leak site's table of <div class=row><span> cells (no <table>): nothing",
+    "jsonl__bbcode_hide_glued": "31/33 found, lost dob x2",
+    "jsonl__bbcode_spoiler_code": "31/33 found, lost dob x2",
+    "jsonl__fold_64": "EVASION: JSON lines hard-wrapped at 64 columns mid-value: nothing",
+    "jsonl__fold_76": "16/33 found, lost dob x8, email x3, iban x3, phone x3",
+    "jsonl__html_textarea": "25/33 found, lost dob x8",
+    "jsonl__records_glued_no_separator": "0/33 found, lost dob x8, email x9, iban x8, phone x8",
+    "jsonl__two_records_a_line_spaces": "25/33 found, lost dob x8",
+    "sql__fold_64": "EVASION: tuples hard-wrapped at 64 columns mid-value: nothing",
+    "sql__fold_76": "EVASION: tuples hard-wrapped at 76 columns mid-value: nothing",
+    "sql__json_string_escaped": "EVASION: a mysqldump inside a JSON string (`\\n` escapes): nothing",
+    "sql__reversed_rows": "25/33 found, lost dob x8",
+    "stealer__chatter_every_3_rows": "2/7 found, lost email x5",
+    "stealer__json_string_escaped": "EVASION: a stealer log inside a JSON string (`\\n` escapes): nothing",
+}
+SET.miss(**MISSED)
+globals().update(make_tests(SET, {"recall": 0.8, "precision": 0.99}))
+
+
+def main() -> None:
+    import importlib
+
+    SET.report()
+    for suffix in ("5b", "5c"):
+        try:
+            mod = importlib.import_module(f"tests.test_detect_blind_probe_set{suffix}")
+        except ModuleNotFoundError:
+            continue
+        mod.SET.report()
+
+
+if __name__ == "__main__":
+    main()
