@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Install the real third-party forum, imageboard, paste, mail-archive and Q&A engines that
 # tests/test_real_engines.py, tests/test_real_imageboard.py, tests/test_real_paste_engines.py,
-# tests/test_real_hyperkitty.py and tests/test_real_askbot.py crawl, each in its
+# tests/test_real_hyperkitty.py, tests/test_real_askbot.py and tests/test_real_nodebb.py crawl, each in its
 # own venv under .cache/engines/<name>/ (their Django/Flask must never meet ours), from PyPI with
 # every package pinned: scripts/engines/<name>.txt is the engine's `pip freeze` as pip resolved
 # it (regenerate one with VIGIE_ENGINES_RESOLVE=1: the pinned engine alone, then freeze).
+# Node.js engines (NODE_ENGINES: NodeBB) come from npm the same way: `npm ci` in .cache/engines/<name>/
+# from scripts/engines/<name>/package-lock.json (regenerate with VIGIE_ENGINES_RESOLVE=1: npm install).
 # Idempotent: an engine whose venv already holds that exact lock is skipped.
 # Usage: scripts/engines.sh [name...]   (default: all of them)
 set -euo pipefail
@@ -57,14 +59,49 @@ declare -A ENGINES=(
   [askbot]="askbot==0.13.0"
 )
 
+# name -> pinned npm package: a Node.js forum on Redis (tests/test_real_nodebb.py; Node >= 18)
+declare -A NODE_ENGINES=([nodebb]="nodebb@1.4.0")
+
+# a Node.js engine from npm, pinned by its lock file (every package and its integrity hash)
+install_node_engine() {
+  local name=$1 req=$2 dir=.cache/engines/$1 spec=scripts/engines/$1
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "==> $name: SKIPPED, $req needs node and npm (scripts/setup.sh installs Debian's nodejs, npm);" \
+         "its tests will skip" >&2
+    return 0
+  fi
+  if [ -f "$dir/.installed" ] && cmp -s "$dir/.installed" "$spec/package-lock.json"; then
+    echo "==> $name: $req already installed in $dir" >&2
+    return 0
+  fi
+  echo "==> $name: installing $req into $dir (npm ci, $(node --version))" >&2
+  local started=$SECONDS
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  cp "$spec/package.json" "$dir/"
+  if [ -n "${VIGIE_ENGINES_RESOLVE:-}" ] || [ ! -f "$spec/package-lock.json" ]; then
+    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$spec/package-lock.json"
+  else
+    cp "$spec/package-lock.json" "$dir/"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  cp "$spec/package-lock.json" "$dir/.installed"
+  echo "==> $name: installed in $((SECONDS - started))s" >&2
+}
+
 mkdir -p .cache/engines
 chmod 700 .cache/engines
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=("${!ENGINES[@]}")
+[ ${#names[@]} -eq 0 ] && names=("${!ENGINES[@]}" "${!NODE_ENGINES[@]}")
 for name in "${names[@]}"; do
+  if [ -n "${NODE_ENGINES[$name]:-}" ]; then
+    install_node_engine "$name" "${NODE_ENGINES[$name]}"
+    continue
+  fi
   req=${ENGINES[$name]:-}
   if [ -z "$req" ]; then
-    echo "engines.sh: unknown engine '$name' (known: ${!ENGINES[*]})" >&2
+    echo "engines.sh: unknown engine '$name' (known: ${!ENGINES[*]} ${!NODE_ENGINES[*]})" >&2
     exit 2
   fi
   venv=.cache/engines/$name
@@ -101,6 +138,11 @@ done
 for name in "${names[@]}"; do
   [ -f ".cache/engines/$name/.installed" ] || continue
   case $name in pinnwand|dpaste|bepasty|djangochan) continue ;; esac
+  if [ "$name" = nodebb ]; then  # NodeBB's own setup and asset build, cached (vigie_kit/real_nodebb.py)
+    unshare --net -- bash -c 'ip link set lo up && exec .venv/bin/python -m vigie_kit.real_nodebb' >&2 ||
+      echo "==> $name: its install step failed here; each test site will run it again" >&2
+    continue
+  fi
   if ! unshare --net -- bash -c 'ip link set lo up && exec .venv/bin/python -m vigie_kit.real_engines "$1"' _ "$name" >&2; then
     echo "==> $name: its install step failed here; each test site will run it again" >&2
   fi

@@ -45,6 +45,9 @@ ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_apt+=(postgresql)
 # the Redis frontier of the scaled-out crawl (crawler.frontier; tests/redis_server.py runs
 # private redis-server processes on 127.0.0.1)
 command -v redis-server >/dev/null || need_apt+=(redis-server)
+# NodeBB, the real Node.js forum engine tests/test_real_nodebb.py crawls (scripts/engines.sh: npm ci)
+command -v node >/dev/null || need_apt+=(nodejs)
+command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
   if [ "$(id -u)" != 0 ]; then echo "run as root (or sudo) to install: ${need_apt[*]}" >&2; exit 1; fi
