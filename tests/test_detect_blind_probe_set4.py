@@ -7,7 +7,7 @@ dumps, MongoDB shell output, Elasticsearch `_bulk` files, Kafka logs, BI and Exc
 fixed-width, YAML/TOML, HL7 v2 and FHIR, GEDCOM, CRM and shop exports, appointment exports,
 insurance attestations, OCR'd cards, chat exports (Telegram HTML, Discord, Matrix, Jabber,
 WhatsApp iOS), ransomware "proof" listings, fullz, combos and stealer logs in their sellers' layouts.
-Set 4b holds article 9 phrasings and negatives, 4c obfuscations (same harness, imported from here).
+Set 4b holds article 9 phrasings and negatives, 4c obfuscations (same harness, tests/blind_probe_harness.py, imported from here).
 
 Each case states every identifier (type, canonical value: e-mail lower case, gmail also without dots
 and +tag; phone E.164; NIR 15 characters with key; IBAN compact; card digits; dates of birth ISO;
@@ -23,25 +23,20 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import phonenumbers
-import pytest
 
-from crawler.attachments import AttachmentError, expand_attachment
-from indexer import engine
 from indexer.detect import detect
-from indexer.models import Fragment
 from indexer.tokens import MatchKey
-from tests.native_core import assert_same_fragments, require_native, vigie_native
+from tests import blind_probe_harness as harness
+from tests.blind_probe_harness import STRICT, Case
 from tests.test_detect_blind_probe_set3 import fr_date, fr_spaced, gmail, grouped, iban, luhn, nir, spaced_nir
-from vigie.config.schema import AttachmentLimits
 
 __all__ = ["Case", "Probe", "P", "PEOPLE", "STRICT"]
 
 KEY = MatchKey(b"set4-blind-probe-key-0123456789ab")
-STRICT = frozenset({"email", "phone", "nir", "iban", "card", "siren", "siret", "rpps", "adeli", "dob", "national_id"})
 
 
 # ---------------------------------------------------------------- invented people
@@ -144,227 +139,19 @@ def many(*people: P, fields: str = "email mobile dob nir") -> set[tuple[str, str
     return out
 
 
-# ---------------------------------------------------------------- the harness (4b and 4c reuse it)
+# ---------------------------------------------------------------- the harness (tests/blind_probe_harness.py; 4b and 4c reuse it from here)
 
 
-@dataclass(frozen=True)
-class Case:
-    data: str | bytes
-    ids: frozenset[tuple[str, str]] = frozenset()
-    cats: frozenset[str] = frozenset()
-    filename: str | None = None  # an attachment, read through expand_attachment
-    maybe: frozenset[tuple[str, str]] = frozenset()
-    recall_only: frozenset[tuple[str, str]] = field(default=frozenset())  # credentials, hashes
-
-
-Score = tuple[set[tuple[str, str]], set[tuple[str, str]], set[str], set[str]]
-
-
-class Probe:
-    """One set's cases and negatives, run on both engines once each (cached)."""
+class Probe(harness.Probe):
+    """A set scored under set 4's key (4b and 4c too)."""
 
     def __init__(self, name: str) -> None:
-        self.name = name
-        self.cases: dict[str, Case] = {}
-        self.negatives: dict[str, str] = {}
-        self.missed: dict[str, str] = {}
-        self._runs: dict[str, tuple[list[Fragment], list[Fragment] | None]] = {}
-
-    def case(
-        self,
-        name: str,
-        data: str | bytes,
-        idents: Iterable[tuple[str, str]] = (),
-        cats: Iterable[str] = (),
-        *,
-        filename: str | None = None,
-        maybe: Iterable[tuple[str, str]] = (),
-        recall_only: Iterable[tuple[str, str]] = (),
-    ) -> None:
-        assert name not in self.cases and name not in self.negatives, name
-        self.cases[name] = Case(
-            data, frozenset(idents), frozenset(cats), filename, frozenset(maybe), frozenset(recall_only)
-        )
-
-    def negative(self, name: str, text: str) -> None:
-        assert name not in self.cases and name not in self.negatives, name
-        self.negatives[name] = text
-
-    def miss(self, **reasons: str) -> None:
-        self.missed.update(reasons)
-
-    def _parts(self, name: str) -> list[tuple[str | bytes, str | None]]:
-        if name in self.negatives:
-            return [(self.negatives[name], None)]
-        c = self.cases[name]
-        if c.filename is None:
-            return [(c.data, None)]
-        assert isinstance(c.data, bytes)
-        try:
-            return [(f.data, f.filename) for f in expand_attachment(c.filename, c.data, AttachmentLimits())]
-        except AttachmentError:  # refused as unreadable: nothing of it is read
-            return []
-
-    def run(self, name: str) -> tuple[list[Fragment], list[Fragment] | None]:
-        """(fragments to score, the other engine's or None): the core's when built, else the reference's."""
-        if name not in self._runs:
-            parts = self._parts(name)
-
-            def all_frags() -> list[Fragment]:
-                return [f for data, fn in parts for f in detect(data, key=KEY, filename=fn)]
-
-            if vigie_native is None:
-                self._runs[name] = (all_frags(), None)
-            else:
-                try:
-                    engine.set_engine("python")
-                    ref = all_frags()
-                    engine.set_engine("native")
-                    got = all_frags()
-                finally:
-                    engine.set_engine(None)
-                self._runs[name] = (got, ref)
-        return self._runs[name]
-
-    def found(self, name: str) -> tuple[set[tuple[str, str]], set[str]]:
-        frags, _ = self.run(name)
-        return {(i.type, i.value) for f in frags for i in f.identifiers}, {
-            s.category for f in frags for s in f.sensitive
-        }
-
-    def score(self, name: str) -> Score:
-        """(missed identifiers, false strict identifiers, missed categories, false categories)."""
-        c = self.cases[name]
-        found, cats = self.found(name)
-        missed = set(c.ids | c.recall_only) - found
-        false = {x for x in found if x[0] in STRICT and x not in c.ids | c.maybe}
-        return missed, false, set(c.cats) - cats, cats - c.cats
-
-    def negative_finds(self, name: str) -> tuple[list[tuple[str, str]], list[str]]:
-        found, cats = self.found(name)
-        return sorted(x for x in found if x[0] in STRICT or x[0] in ("credential", "password_hash")), sorted(cats)
-
-    def wrong(self, name: str) -> bool:
-        if name in self.negatives:
-            return self.negative_finds(name) != ([], [])
-        return any(self.score(name))
-
-    def tally(self) -> dict[str, float]:
-        tp = fn = fp = ctp = cfn = cfp = 0
-        for name, c in self.cases.items():
-            missed, false, mc, fc = self.score(name)
-            tp += len(c.ids | c.recall_only) - len(missed)
-            fn += len(missed)
-            fp += len(false)
-            ctp += len(c.cats - mc)
-            cfn += len(mc)
-            cfp += len(fc)
-        for name in self.negatives:
-            strict, cats = self.negative_finds(name)
-            fp += len(strict)
-            cfp += len(cats)
-        return {
-            "recall": tp / max(1, tp + fn),
-            "precision": tp / max(1, tp + fp),
-            "art9_recall": ctp / max(1, ctp + cfn),
-            "art9_precision": ctp / max(1, ctp + cfp),
-            "tp": tp, "fn": fn, "fp": fp, "ctp": ctp, "cfn": cfn, "cfp": cfp,
-        }  # fmt: skip
-
-    def report(self) -> None:
-        print(
-            f"== set {self.name}: {len(self.cases)} positives, {len(self.negatives)} negatives, {len(self.missed)} in MISSED"
-        )
-        for name in sorted(self.cases):
-            missed, false, mc, fc = self.score(name)
-            if missed or false or mc or fc:
-                print(
-                    f"  {name}: missed {sorted(missed)} false {sorted(false)} art9 missed {sorted(mc)} false {sorted(fc)}"
-                )
-        for name in sorted(self.negatives):
-            if self.wrong(name):
-                print(f"  {name} (negative): false {self.negative_finds(name)}")
-        s = self.tally()
-        print(
-            f"  identifiers: recall {s['tp']}/{s['tp'] + s['fn']} = {s['recall']:.3f}, precision {s['tp']}/{s['tp'] + s['fp']} "
-            f"= {s['precision']:.3f}; article 9: recall {s['ctp']}/{s['ctp'] + s['cfn']} = {s['art9_recall']:.3f}, "
-            f"precision {s['ctp']}/{s['ctp'] + s['cfp']} = {s['art9_precision']:.3f}"
-        )
-
-    def check_well_formed(self) -> None:
-        assert set(self.missed) <= set(self.cases) | set(self.negatives), (
-            set(self.missed) - set(self.cases) - set(self.negatives)
-        )
-        for name, c in self.cases.items():
-            assert c.ids or c.cats or c.recall_only, name
-            for t, v in c.ids:
-                if t == "nir":
-                    assert len(v) == 15 and nir(v[:13]) == v, (name, v)
-                elif t == "iban":
-                    assert iban(v[:2], v[4:]) == v, (name, v)
-                elif t == "phone":
-                    assert phonenumbers.is_valid_number(phonenumbers.parse(v)), (name, v)
-                elif t in ("card", "siret", "siren", "rpps"):
-                    assert luhn(v[:-1], len(v)) == v, (name, v)
-                elif t == "email":
-                    assert v == v.lower() and "@" in v, (name, v)
-                elif t == "dob":
-                    y, m, d = map(int, v.split("-"))
-                    assert 1900 < y < 2026 and 1 <= m <= 12 and 1 <= d <= 31, (name, v)
-
-    def check_engines(self, name: str) -> None:
-        require_native()  # a skip, or a failure under VIGIE_REQUIRE_NATIVE=1
-        got, ref = self.run(name)
-        assert ref is not None
-        assert_same_fragments(ref, got, f"set {self.name} case {name}")
+        super().__init__(name, key=KEY)
 
 
-def make_tests(probe: Probe, floors: Mapping[str, float]) -> dict[str, Callable[..., None]]:
-    """The test functions of a set, for its module's namespace."""
-    ok_cases = sorted(set(probe.cases) - set(probe.missed))
-    ok_negs = sorted(set(probe.negatives) - set(probe.missed))
-
-    def test_cases_are_well_formed() -> None:
-        probe.check_well_formed()
-
-    @pytest.mark.parametrize("name", sorted(probe.cases) + sorted(probe.negatives))
-    def test_engines_agree(name: str) -> None:
-        probe.check_engines(name)
-
-    @pytest.mark.parametrize("name", ok_cases)
-    def test_positive(name: str) -> None:
-        missed, false, mc, fc = probe.score(name)
-        problems = {
-            "missed": sorted(missed),
-            "false": sorted(false),
-            "missed art. 9": sorted(mc),
-            "false art. 9": sorted(fc),
-        }
-        assert not any(problems.values()), problems
-
-    @pytest.mark.parametrize("name", ok_negs)
-    def test_negative(name: str) -> None:
-        assert probe.negative_finds(name) == ([], [])
-
-    @pytest.mark.parametrize("name", sorted(probe.missed))
-    def test_missed(name: str) -> None:
-        """Left as found (reason in MISSED): when one passes, move it out of MISSED."""
-        assert probe.wrong(name), f"{name} is now found exactly: remove it from MISSED"
-
-    def test_scores() -> None:
-        """Floors at what was measured when the set was written: a regression fails."""
-        s = probe.tally()
-        for k, v in floors.items():
-            assert s[k] >= v, (k, s)
-
-    return {
-        "test_cases_are_well_formed": test_cases_are_well_formed,
-        "test_engines_agree": test_engines_agree,
-        "test_positive": test_positive,
-        "test_negative": test_negative,
-        "test_missed": test_missed,
-        "test_scores": test_scores,
-    }
+def make_tests(probe: harness.Probe, floors: Mapping[str, float]) -> dict[str, Callable[..., None]]:
+    """The harness's tests but its `detect_many` check: `test_detect_many_equals_detect` below covers 4, 4b and 4c."""
+    return harness.make_tests(probe, floors, crawl_check=False)
 
 
 SET = Probe("4")
