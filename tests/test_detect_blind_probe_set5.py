@@ -20,6 +20,7 @@ import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import phonenumbers
 
@@ -700,8 +701,67 @@ case(
 )
 
 
+def _workbook(fill: Callable[[Any], None]) -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    fill(wb)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _hidden_data_sheet(wb: Any) -> None:
+    wb.active.title = "Lisez-moi"
+    wb.active.append(["Rien à voir ici"])
+    ws = wb.create_sheet("data")
+    for r in _xlsx_rows:
+        ws.append(r)
+    ws.sheet_state = "hidden"
+
+
+def _typed_cells(wb: Any) -> None:
+    import datetime
+
+    wb.active.append(_xlsx_rows[0])
+    for p in PEOPLE:
+        wb.active.append([p.last, p.first, datetime.date.fromisoformat(p.dob), p.email, int(p.nat0), p.nir])
+
+
+def _sheet_per_person(wb: Any) -> None:
+    for i, r in enumerate(_xlsx_rows[1:]):
+        ws = wb.active if i == 0 else wb.create_sheet(f"fiche{i}")
+        ws.title = f"fiche{i}"
+        for label, value in zip(_xlsx_rows[0], r, strict=True):
+            ws.append([label, value])
+
+
+case("att_xlsx_hidden_sheet", _workbook(_hidden_data_sheet), BASES["csv"][1], filename="export.xlsx")
+case("att_xlsx_typed_date_and_int_cells", _workbook(_typed_cells), BASES["csv"][1], filename="export.xlsx")
+case("att_xlsx_one_sheet_a_person_label_value", _workbook(_sheet_per_person), BASES["csv"][1], filename="fiches.xlsx")
+case("att_xlsx_named_xls", _xlsx(_xlsx_rows), BASES["csv"][1], filename="patients.xls")
+case("att_xlsx_named_zip", _xlsx(_xlsx_rows), BASES["csv"][1], filename="patients.zip")
+case(
+    "att_zip_nested_four_deep",
+    _zip({"1.zip": _zip({"2.zip": _zip({"3.zip": _zip({"patients.csv": _csv_bytes})})})}),
+    BASES["csv"][1],
+    filename="leak.zip",
+)
+case(
+    "att_zip_nested_three_deep_control",
+    _zip({"1.zip": _zip({"2.zip": _zip({"patients.csv": _csv_bytes})})}),
+    BASES["csv"][1],
+    filename="leak.zip",
+)
+
 MISSED: dict[str, str] = {
+    "att_xlsx_named_xls": "25/33 found, lost dob x8",
+    "att_xlsx_named_zip": "25/33 found, lost dob x8",
+    "att_xlsx_one_sheet_a_person_label_value": "25/33 found, lost dob x8",
     "att_xlsx_transposed_one_person_a_column": "EVASION: a sheet with one person a column (labels in column A): nothing",
+    "att_zip_nested_four_deep": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
     "combo__bbcode_hide_glued": "7/9 found, lost email x2",
     "combo__bbcode_spoiler_code": "7/9 found, lost email x2",
     "combo__chatter_every_3_rows": "7/9 found, lost email x2",

@@ -11,6 +11,7 @@ Italian, Dutch, English and Belgian layouts with the identifiers the docs say ar
 
 from __future__ import annotations
 
+import html
 import json
 import quopri
 import urllib.parse
@@ -19,7 +20,7 @@ from collections.abc import Callable
 import phonenumbers
 
 from tests.blind_probe_harness import Probe, iban, make_tests
-from tests.test_detect_blind_probe_set5 import BASES, PEOPLE, csv_lines
+from tests.test_detect_blind_probe_set5 import _ALL_KINDS, BASES, PEOPLE, csv_lines
 
 SET = Probe("5b")
 case = SET.case
@@ -164,6 +165,20 @@ for mut, fn in ENCODINGS.items():
 for mut in ("utf16_be_no_bom", "quoted_printable_body", "percent_encoded_body", "double_encoded_utf8_bytes"):
     case(f"jsonl__{mut}", ENCODINGS[mut](JSONL), JSONL_IDS)
     case(f"combo__{mut}", ENCODINGS[mut](COMBO), COMBO_IDS)
+
+
+_MORE = _ALL_KINDS
+case(
+    "fullz__quoted_printable_body", ENCODINGS["quoted_printable_body"]("\n".join(_MORE["fullz"][0])), _MORE["fullz"][1]
+)
+case("sql__quoted_printable_body", ENCODINGS["quoted_printable_body"]("\n".join(_MORE["sql"][0])), _MORE["sql"][1])
+case("jsonl__html_escaped_as_plain_text", html.escape(JSONL), JSONL_IDS)
+case(
+    "copy__every_character_an_html_entity",
+    "".join(c if c == "\n" else f"&#{ord(c)};" for c in "\n".join(_MORE["copy"][0])),
+    _MORE["copy"][1],
+)
+case("dox_en__tab_after_each_label", "\n".join(_MORE["dox_en"][0]).replace(": ", ":\t"), _MORE["dox_en"][1])
 
 
 # ---------------------------------------------------------------- foreign dumps (identifiers the docs list)
@@ -395,6 +410,7 @@ case("jsonl__one_line_array_over_1mb_avatar_in_first_record", json.dumps({"users
 
 
 MISSED: dict[str, str] = {
+    "copy__every_character_an_html_entity": "19/25 found, lost dob x6",
     "csv__combining_low_line_digits": "9/33 found, lost dob x8, nir x8, phone x8",
     "csv__each_value_reversed_announced": "0/33 found, lost dob x8, email x9, nir x8, phone x8; false card x1, email x8, phone x2 (+33818281770, +33904195360, 613938875750101, moc.kooltuo@teu)",
     "csv__email_at_dot_words_spaced": "24/33 found, lost email x9",
@@ -407,13 +423,16 @@ MISSED: dict[str, str] = {
     "csv__small_commercial_at": "24/33 found, lost email x9",
     "de__header_dropped": "12/16 found, lost phone x4",
     "es__header_dropped": "16/20 found, lost phone x4",
+    "fullz__quoted_printable_body": "0/31 found, lost card x6, dob x6, email x7, iban x6, phone x6",
     "it__header_dropped": "16/20 found, lost phone x4",
+    "jsonl__html_escaped_as_plain_text": "25/33 found, lost dob x8",
     "jsonl__quoted_printable_body": "10/33 found, lost dob x8, email x5, iban x5, phone x5",
     "nl__control": "12/16 found, lost phone x4; false phone x4 (+33612345678, +33612349009, +33612352340, +33612355671)",
     "nl__cp1252_bytes_crlf": "12/16 found, lost phone x4; false phone x4 (+33612345678, +33612349009, +33612352340, +33612355671)",
     "nl__md_fence": "12/16 found, lost phone x4; false phone x4 (+33612345678, +33612349009, +33612352340, +33612355671)",
     "nl__nbsp_for_spaces": "12/16 found, lost phone x4; false phone x4 (+33612345678, +33612349009, +33612352340, +33612355671)",
+    "sql__quoted_printable_body": "17/33 found, lost dob x8, email x3, nir x3, phone x2",
     "uk__header_dropped": "12/16 found, lost phone x4",
 }
 SET.miss(**MISSED)
-globals().update(make_tests(SET, {"recall": 0.89, "precision": 0.98}))
+globals().update(make_tests(SET, {"recall": 0.88, "precision": 0.98}))
