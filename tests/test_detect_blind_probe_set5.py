@@ -358,6 +358,49 @@ case("combo__one_line_space_separated", " ".join(combo_lines()), BASES["combo"][
 case("combo__one_line_comma_separated", ", ".join(combo_lines()), BASES["combo"][1])
 case("jsonl__records_glued_no_separator", "".join(jsonl_lines()), BASES["jsonl"][1])
 
+# ---------------------------------------------------------------- rows as real exports leave them
+
+_ragged = [_csv[0]] + [";".join(r.split(";")[:5]) if i % 2 else r for i, r in enumerate(_csv[1:])]
+case(
+    "csv__ragged_rows_last_field_left_off",
+    "\n".join(_ragged),
+    BASES["csv"][1] - {("nir", p.nir) for i, p in enumerate(PEOPLE) if i % 2},
+)
+case(
+    "csv__two_exports_concatenated_comma_and_semicolon",
+    "\n".join([_csv[0]] + [r if i % 2 else r.replace(";", ",") for i, r in enumerate(_csv[1:])]),
+    BASES["csv"][1],
+)
+case("csv__chatter_after_every_row", chatter_every(_csv, 1), BASES["csv"][1])
+case(
+    "csv__no_header_extra_empty_columns_on_some_rows",
+    "\n".join(r + ";;;x" if i % 3 == 0 else r for i, r in enumerate(_csv[1:])),
+    BASES["csv"][1],
+)
+case(
+    "csv__email_cells_with_display_names",
+    "\n".join(
+        [_csv[0]]
+        + [r.replace(p.email, f'"{p.first} {p.last}" <{p.email}>') for r, p in zip(_csv[1:], PEOPLE, strict=True)]
+    ),
+    BASES["csv"][1],
+)
+case(
+    "csv__us_dates_under_a_french_header",
+    "\n".join(
+        [_csv[0]]
+        + [r.replace(p.fr_dob, f"{p.dob[5:7]}/{p.dob[8:]}/{p.dob[:4]}") for r, p in zip(_csv[1:], PEOPLE, strict=True)]
+    ),
+    BASES["csv"][1],
+)
+case("csv__header_commented_out", "\n".join(["# " + _csv[0]] + _csv[1:]), BASES["csv"][1])
+case(
+    "csv__header_repeated_every_three_rows",
+    "\n".join(sum(([_csv[0]] + _csv[1 + i : 4 + i] for i in range(0, 8, 3)), [])),
+    BASES["csv"][1],
+)
+
+
 # ---------------------------------------------------------------- messenger markup (Telegram, Discord) and lookup bots
 
 
@@ -778,17 +821,23 @@ MISSED: dict[str, str] = {
     "copy__fold_64": "15/25 found, lost dob x6, nir x4",
     "copy__irc_nick_prefix": "19/25 found, lost dob x6",
     "copy__json_string": "0/25 found, lost dob x6, email x7, nir x6, phone x6",
+    "csv__chatter_after_every_row": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
     "csv__each_row_its_own_code_block": "EVASION: each row in its own ``` block (one sample a block): nothing",
+    "csv__email_cells_with_display_names": "25/33 found, lost phone x8",
     "csv__excel_leading_apostrophe": "25/33 found, lost dob x8",
     "csv__excel_text_formulas": "25/33 found, lost dob x8",
     "csv__fold_64": "4/33 found, lost dob x7, email x7, nir x8, phone x7",
     "csv__fold_76": "16/33 found, lost dob x4, email x4, nir x5, phone x4",
     "csv__markdown_bold_each_value": "25/33 found, lost dob x8",
+    "csv__no_header_extra_empty_columns_on_some_rows": "16/33 found, lost dob x4, email x5, nir x4, phone x4",
     "csv__one_row_no_header": "0/5 found, lost dob x1, email x2, nir x1, phone x1",
+    "csv__ragged_rows_last_field_left_off": "5/29 found, lost dob x7, email x7, nir x3, phone x7",
     "csv__rows_glued_by_literal_backslash_n": "EVASION: rows joined by a literal backslash-n (an undecoded JSON value): nothing",
+    "csv__two_exports_concatenated_comma_and_semicolon": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
     "csv__two_records_a_line_pipe": "EVASION: two `;` rows a line glued by ` | `: 0 of 33",
     "csv__two_records_a_line_spaces": "29/33 found, lost dob x4",
     "csv__two_records_a_line_tab": "29/33 found, lost dob x4",
+    "csv__us_dates_under_a_french_header": "30/33 found, lost dob x3; false dob x3 (1961-05-07, 1976-09-03, 1990-03-08)",
     "dox__bbcode_spoiler_code": "9/13 found, lost card x1, email x1, iban x1, nir x1",
     "dox__chatter_every_3_rows": "2/13 found, lost card x2, dob x1, email x3, iban x2, nir x2, phone x1",
     "dox__each_line_in_spoiler_bars": "0/13 found, lost card x2, dob x2, email x3, iban x2, nir x2, phone x2",
