@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import os
 import socket
+import stat
 from typing import TYPE_CHECKING, Any
 
-from vigie.core.peers import TrustedPeers, UntrustedPeerError, is_loopback_host
+from vigie.core.peers import PeerCheckError, TrustedPeers, UntrustedPeerError, is_loopback_host
 
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["check_connected", "check_listeners", "loopback_targets", "unix_socket_files"]
+__all__ = ["SharedSocketDirectory", "check_connected", "check_listeners", "loopback_targets", "unix_socket_files"]
 
 _SERVICE = "PostgreSQL (the alert outbox)"
 
@@ -69,18 +70,50 @@ def unix_socket_files(dsn: str) -> list[str]:
             for i, host in enumerate(hosts) if host.startswith("/")]
 
 
+class SharedSocketDirectory(PeerCheckError):
+    """A unix socket directory in which another account could put its own socket in the server's
+    place between the owner check and libpq's connect: refused before anything is sent."""
+
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(
+            f"{_SERVICE} socket {path}: {why}; not connected (libpq would send the DSN's password to "
+            "whoever serves it then). Keep the socket in PostgreSQL's own directory (/var/run/postgresql: "
+            "unix_socket_directories in postgresql.conf) and name it in the DSN (host=/var/run/postgresql)")
+
+
 def check_listeners(dsn: str, peers: TrustedPeers) -> None:
     """Raises vigie.core.peers' UntrustedPeerError when a loopback host of `dsn` is listened on
     by an untrusted user, or one of its unix socket files belongs to one (a directory every
     account writes, `host=/tmp`, PostgreSQL's own default when built from source): call it right
     before `psycopg.connect`. In a sticky directory (/tmp) the real server's socket, once there,
-    cannot be replaced by another account, so the file's owner stays the one who serves it."""
+    cannot be replaced by another account, so the file's owner stays the one who serves it; in
+    one every account writes that is not sticky, or one an untrusted account owns, any file can
+    be swapped after the check (SharedSocketDirectory), and in a shared one with no socket yet,
+    another account's may appear before libpq connects: each is refused (round 12)."""
     for host, port in loopback_targets(dsn):
         peers.check_listener(host, port, _SERVICE)
     for path in unix_socket_files(dsn):
+        shared = False
+        if peers.enabled:
+            try:
+                directory = os.stat(os.path.dirname(path) or "/")
+            except OSError:
+                directory = None  # no such directory: libpq says so
+            if directory is not None:
+                shared = bool(directory.st_mode & stat.S_IWOTH)
+                if not peers.trusts(directory.st_uid):
+                    raise SharedSocketDirectory(path, f"its directory belongs to uid {directory.st_uid}, not a "
+                                                      "trusted local user, who can replace any file in it")
+                if shared and not directory.st_mode & stat.S_ISVTX:
+                    raise SharedSocketDirectory(path, "its directory is writable by every account and not sticky "
+                                                      "(mode o+w without +t): another account can replace the "
+                                                      "socket file")
         try:
             owner = os.stat(path).st_uid
         except OSError:
+            if shared:
+                raise SharedSocketDirectory(path, "no socket there now, in a directory every account writes: "
+                                                  "another account's could appear before libpq connects") from None
             continue  # no server there: libpq says so
         if peers.enabled and not peers.trusts(owner):
             raise UntrustedPeerError(_SERVICE, path, owner)
