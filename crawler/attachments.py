@@ -373,6 +373,11 @@ def _expand(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, d
     the attachment itself would be (`clients.gz` holds `clients`, a name of no type)."""
     ext = content_kind(name, data)
     if ext != extension_of(name) and ext != "txt":
+        if ext not in limits.extensions:
+            # the operator's list says which readers run (each is attack surface: libarchive for RAR,
+            # a PDF parser); a hostile site naming a RAR `clients.csv` does not choose one it left out
+            raise AttachmentError(f"{name}: a {ext} file by its bytes, a type not in attachments.extensions; "
+                                  "not read")
         name = _renamed(name, ext)
     if ext in _ARCHIVES:
         if depth >= limits.max_nesting + 1:
@@ -388,8 +393,11 @@ def _expand(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, d
         else:  # one compressed file: base.sql.gz -> base.sql, dump.tgz -> dump.tar, x.csv.bz2, y.tar.xz
             inner_name = name[: -len(".tgz")] + ".tar" if ext == "tgz" else name[: -len(ext) - 1]
             inner = _gunzip(name, data, budget) if ext in ("gz", "tgz") else _unpack_stream(name, data, budget, ext)
-            # a compressed tar is one archive, not one inside another (max_nesting: 0 reads a .tar.gz)
-            _expand(inner_name, inner, limits, budget, depth + (extension_of(inner_name) != "tar"), out, whole=True)
+            # a compressed tar is one archive, not one inside another (max_nesting: 0 reads a .tar.gz), when
+            # it holds a tar: `x.tar.gz` holding a gzip was its own `x.tar.gz` again at the same depth, a
+            # chain of them (or a gzip quine) past attachments.max_nesting, to Python's recursion limit
+            tar = extension_of(inner_name) == "tar" and content_kind(inner_name, inner) == "tar"
+            _expand(inner_name, inner, limits, budget, depth + (not tar), out, whole=True)
         return
     if ext not in limits.extensions and depth > 0 and ext != "txt" and not whole:
         return  # archive members of other types are skipped, not indexed

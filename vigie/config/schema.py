@@ -1426,7 +1426,8 @@ class AttachmentLimits(Strict):
                     "as a tar); inside them, only files of these types are read. Not by default: jpg, jpeg, png, "
                     "gif, webp (images: read only for an archive hidden in or appended to one, as imageboards "
                     "and image-only forums carry them; a plain image gives nothing). A file is read as what its "
-                    "bytes are, whatever its name.",
+                    "bytes are, whatever its name, when that type is listed too (a RAR named `.csv` is refused "
+                    "unless rar is listed).",
     )
     max_bytes: int = Field(default=50 * 1024 * 1024, ge=1, description="Largest attachment downloaded, in bytes.")
     max_uncompressed_bytes: int = Field(
