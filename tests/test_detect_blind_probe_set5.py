@@ -667,6 +667,86 @@ for kind, mut in (
     case(f"{kind}__{mut}", "\n".join(lines) if mut == "control" else LINEWISE[mut](lines), ids)
 
 
+# ---------------------------------------------------------------- the same records in neighbouring shapes
+
+_I4 = many(_P6, "email mobile dob nir")
+_IE = many(_P6, "email")
+_SHAPES: dict[str, tuple[str, set[tuple[str, str]]]] = {
+    "js_object_literal_single_quotes": (
+        "const users = [\n"
+        + "".join(
+            f"  {{ id: {i}, email: '{p.email}', phone: '{p.nat0}', birthDate: '{p.dob}', nir: '{p.nir}' }},\n"
+            for i, p in enumerate(_P6)
+        )
+        + "];\nexport default users;",
+        _I4,
+    ),
+    "json5_unquoted_keys_trailing_commas": (
+        "[\n"
+        + "".join(f'  {{email: "{p.email}", phone: "{p.nat0}", birthDate: "{p.dob}", nir: "{p.nir}",}},\n' for p in _P6)
+        + "]",
+        _I4,
+    ),
+    "sql_one_insert_per_row_control": (
+        "\n".join(
+            f"INSERT INTO `clients` (`email`,`tel`,`naissance`,`nir`) VALUES ('{p.email}','{p.nat0}','{p.dob}','{p.nir}');"
+            for p in _P6
+        ),
+        _I4,
+    ),
+    "sql_hex_blob_literals": (
+        "INSERT INTO clients (email,tel,naissance,nir) VALUES\n"
+        + ",\n".join(
+            f"(0x{p.email.encode().hex()},0x{p.nat0.encode().hex()},'{p.dob}',0x{p.nir.encode().hex()})" for p in _P6
+        )
+        + ";",
+        _I4,
+    ),
+    "sql_insert_ignore_utf8mb4_introducers": (
+        "INSERT IGNORE INTO clients VALUES\n"
+        + ",\n".join(
+            f"({i},_utf8mb4'{p.email}',_utf8mb4'{p.nat0}','{p.dob}',_utf8mb4'{p.nir}')" for i, p in enumerate(_P6)
+        )
+        + ";",
+        _I4,
+    ),
+    "sql_pg_date_literals_on_conflict": (
+        "INSERT INTO public.clients (email, tel, naissance, nir) VALUES\n"
+        + ",\n".join(f"('{p.email}', '{p.nat0}', DATE '{p.dob}', '{p.nir}')" for p in _P6)
+        + "\nON CONFLICT (email) DO NOTHING;",
+        _I4,
+    ),
+    "sql_update_statements": (
+        "\n".join(
+            f"UPDATE clients SET tel='{p.nat0}', naissance='{p.dob}', nir='{p.nir}' WHERE email='{p.email}';"
+            for p in _P6
+        ),
+        _I4,
+    ),
+    "sql_tuples_without_their_insert": ("\n".join(f"('{p.email}','{p.nat0}','{p.dob}','{p.nir}')," for p in _P6), _I4),
+    "ulp_url_pipe_login_pipe_password": (
+        "\n".join(f"https://auth.ameli.fr/ | {p.email} | {p.password}" for p in _P6),
+        _IE,
+    ),
+    "stealer_vidar_soft_host_login_pass_control": (
+        "\n\n".join(
+            f"Soft: Google Chrome (Default)\nHost: https://accounts.google.com\nLogin: {p.email}\nPass: {p.password}"
+            for p in _P6
+        ),
+        _IE,
+    ),
+    "combo_password_first": ("\n".join(f"{p.password}:{p.email}" for p in _P6), _IE),
+    "combo_e164_phone_logins": ("\n".join(f"{p.mobile}:{p.password}" for p in _P6), many(_P6, "mobile")),
+    "combo_national_phone_logins_control": ("\n".join(f"{p.nat0}:{p.password}" for p in _P6), many(_P6, "mobile")),
+    "combo_with_phone_and_dob_after_password": (
+        "\n".join(f"{p.email}:{p.password}:{p.nat0}:{p.fr_dob}" for p in _P6),
+        many(_P6, "email mobile dob"),
+    ),
+}
+for _name, (_text, _ids) in _SHAPES.items():
+    case(f"shape__{_name}", _text, _ids)
+
+
 # ---------------------------------------------------------------- the sample in a page, not in a table
 
 
@@ -932,6 +1012,17 @@ MISSED: dict[str, str] = {
     "page__sample_rendered_as_svg_text": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
     "page__spa_state_assigned_in_script": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
     "page__table_transposed_one_person_a_column": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
+    "shape__combo_e164_phone_logins": "0/6 found, lost phone x6",
+    "shape__combo_password_first": "0/7 found, lost email x7",
+    "shape__combo_with_phone_and_dob_after_password": "13/19 found, lost dob x6",
+    "shape__js_object_literal_single_quotes": "19/25 found, lost dob x6",
+    "shape__json5_unquoted_keys_trailing_commas": "19/25 found, lost dob x6",
+    "shape__sql_hex_blob_literals": "6/25 found, lost email x7, nir x6, phone x6",
+    "shape__sql_insert_ignore_utf8mb4_introducers": "19/25 found, lost dob x6",
+    "shape__sql_pg_date_literals_on_conflict": "19/25 found, lost dob x6",
+    "shape__sql_tuples_without_their_insert": "19/25 found, lost dob x6",
+    "shape__sql_update_statements": "19/25 found, lost dob x6",
+    "shape__ulp_url_pipe_login_pipe_password": "0/7 found, lost email x7",
     "sql__csv_export_cell_holding_the_dump": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
     "sql__fold_64": "EVASION: tuples hard-wrapped at 64 columns mid-value: nothing",
     "sql__fold_76": "EVASION: tuples hard-wrapped at 76 columns mid-value: nothing",
