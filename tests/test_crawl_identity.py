@@ -200,6 +200,10 @@ def test_first_page_url_by_canonical_first_page_link_or_rewrite() -> None:
     assert first_page_url(page, "http://h/t/7?page=2", first_link) == "http://h/t/7"
     rewrite = [UrlRewrite(pattern=r"/post/(\d+)/(\d+)$", template=r"/t/\1")]
     assert thread_key("http://h/post/7/123#p123", rewrite) == "http://h/t/7"
+    # a listing's link and the page's own URL (percent-encoded, as Scrapy requests it): one thread
+    assert thread_key("http://h/topic/10/combo-françois?page=2", []) == "http://h/topic/10/combo-fran%C3%A7ois?page=2"
+    assert thread_key("http://h/topic/10/combo-fran%C3%A7ois", []) == "http://h/topic/10/combo-fran%C3%A7ois"
+    assert first_page_url(page, "http://h/t/é", first_link) == "http://h/t/7"
     with pytest.raises(ValueError, match="uses group 2"):
         UrlRewrite(pattern=r"/post/(\d+)", template=r"/t/\2")
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from urllib.parse import urldefrag
 
 from parsel import Selector, SelectorList
+from w3lib.url import safe_url_string
 
 from crawler._markup import html_selector, json_page_selector
 from crawler.defaults import MAX_FILE_LINKS_PER_PAGE
@@ -96,8 +97,13 @@ class PostsReading:
 
 
 def thread_key(url: str, rewrites: list[UrlRewrite]) -> str:
-    """The name of a thread: its URL without fragment, rewritten by `thread_url_rewrite` in order."""
-    key = urldefrag(url)[0]
+    """The name of a thread: its URL without fragment, written as the request for it is (percent-
+    encoded, w3lib's `safe_url_string`, as Scrapy does), rewritten by `thread_url_rewrite` in order.
+    A listing's link `/topic/10/combo-françois` and the page fetched for it,
+    `/topic/10/combo-fran%C3%A7ois`, are one thread: keyed apart, the thread's marker was stored
+    under the one and looked up under the other, and every crawl fetched it again (NodeBB's
+    accented slugs, tests/test_real_nodebb.py)."""
+    key = safe_url_string(urldefrag(url)[0])
     for rule in rewrites:
         key = re.sub(rule.pattern, rule.template, key, count=1)
     return key
