@@ -34,9 +34,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("real-nodebb")]
 
 ENGINE = "nodebb"
 REPO = Path(__file__).resolve().parents[1]
-# a topic page in NodeBB's own request log: it logs none by default, so the second crawl's
-# refetches are counted by the crawl's own summary instead (see the last test)
-TOPIC = re.compile(r"/topic/\d+/")
+# a topic page in NodeBB's own request log (its `loggerStatus` setting, on in these sites)
+TOPIC_PAGE = re.compile(r'"GET (/topic/\d+/[^ "]*) HTTP')
 
 
 class Crawled(NamedTuple):
@@ -44,6 +43,7 @@ class Crawled(NamedTuple):
     first: CrawlRun
     second: CrawlRun
     data_dir: Path
+    served: list[str]  # the topic pages NodeBB served to the second crawl
 
 
 @pytest.fixture(scope="module")
@@ -59,14 +59,17 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
         root = tmp_path_factory.mktemp("real-nodebb")
         config = real_config(root / "config", ENGINE, site.url)
         first = crawl(config, root / "data", f"real-{ENGINE}", timeout=240)
+        since = site.log.stat().st_size
         second = crawl(config, root / "data", f"real-{ENGINE}", timeout=240)
+        served = TOPIC_PAGE.findall(site.log.read_text(encoding="utf-8", errors="replace")[since:])
+        assert TOPIC_PAGE.search(site.log.read_text(encoding="utf-8", errors="replace")[:since]), "no request log"
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         print(
             f"\n[{ENGINE}] site built in {built:.1f}s (install step {site.extra['install_s']:.1f}s); "
             f"{len(first.posts())} posts crawled, {time.monotonic() - started - built:.1f}s for both crawls; "
             f"children's CPU {after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime:.1f}s"
         )
-        yield Crawled(site, first, second, root / "data")
+        yield Crawled(site, first, second, root / "data", served)
 
 
 def test_every_post_once_with_author_topic_category_and_date(crawled: Crawled) -> None:
@@ -152,6 +155,7 @@ def test_no_failure_and_unchanged_topics_are_not_fetched_again(crawled: Crawled)
     assert second.returncode == 0, second.stderr[-3000:]
     assert second.items == [], f"{len(second.items)} items emitted again"
     assert second.summary["failures"] == {kind: 0 for kind in second.summary["failures"]}, second.summary
+    assert crawled.served == [], "topic pages fetched again though their last post had not changed"
 
 
 def test_the_shipped_example_is_the_yaml_tested() -> None:

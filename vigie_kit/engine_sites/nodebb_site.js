@@ -72,6 +72,7 @@ db.init(function (err) {
 			meta.configs.setMultiple({
 				postsPerPage: String(sizes.posts_per_page || 4), topicsPerPage: String(sizes.topics_per_page || 4),
 				postDelay: '0', initialPostDelay: '0', newbiePostDelay: '0',
+				loggerStatus: '1',  // NodeBB's own request log (to its stdout: the site's server.log)
 			}, next);
 		},
 		function (next) {
