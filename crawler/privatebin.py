@@ -53,6 +53,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESCCM, AESGCM
 from crawler import CrawlerError
 
 __all__ = [
+    "AUTHOR_ITERATIONS",
     "CRAWL_ITERATIONS",
     "MAX_ITERATIONS",
     "DecryptedPaste",
@@ -72,6 +73,9 @@ MAX_ITERATIONS = 1_000_000
 # PBKDF2 iterations one crawl spends on PrivateBin pastes at most, every try of every paste
 # together (`KdfBudget`): 2,000 pastes at PrivateBin's 100,000, about 40 CPU-seconds here.
 CRAWL_ITERATIONS = 200_000_000
+# ...and on the pastes one author of the crawled posts linked: a tenth of it (200 pastes at 100,000,
+# about 4 CPU-seconds), so one forum member cannot spend the whole crawl's budget (round 12)
+AUTHOR_ITERATIONS = CRAWL_ITERATIONS // 10
 # a paste id: 16 hex digits (PrivateBin's, and ZeroBin's)
 _PASTE_ID = re.compile(r"[0-9a-f]{16}")
 _B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -109,15 +113,33 @@ class KdfBudget:
     instance the operator lists, where anyone may paste) held the source's crawl for as long as
     they kept posting, and the leaks posted beside them waited (round 11 of the attacker's
     review). Each try is charged before it runs; once the budget is spent, a paste is refused
-    (`iterations`) without a PBKDF2."""
+    (`iterations`) without a PBKDF2. The pastes one author linked (`of(author)`) may spend
+    `per_author` of it: one member posting such links no longer spends the whole crawl's budget, and
+    the pastes others linked are still read (round 12). Links without an author (a paste site's
+    list) share the total only."""
 
-    def __init__(self, total: int = CRAWL_ITERATIONS) -> None:
+    def __init__(self, total: int = CRAWL_ITERATIONS, per_author: int = AUTHOR_ITERATIONS) -> None:
         self.total = total
+        self.per_author = per_author
         self.spent = 0
+        self.by_author: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def charge(self, iterations: int) -> None:
+    def of(self, author: str | None) -> KdfBudget:
+        """This budget as the pastes `author` linked charge it (itself when no author is known)."""
+        name = " ".join((author or "").split()).casefold()
+        return _AuthorBudget(self, name) if name else self
+
+    def charge(self, iterations: int, author: str | None = None) -> None:
         with self._lock:
+            mine = self.by_author.get(author, 0) if author is not None else 0
+            if author is not None and mine + iterations > self.per_author:
+                raise PrivateBinError(
+                    "iterations",
+                    f"the PBKDF2 budget of the pastes one author linked ({self.per_author:,} iterations of this "
+                    f"crawl's {self.total:,}) is spent ({mine:,}; this try asks {iterations:,}): refused (the "
+                    "pastes choose what they cost; other authors' are still read)",
+                )
             if self.spent + iterations > self.total:
                 raise PrivateBinError(
                     "iterations",
@@ -125,6 +147,19 @@ class KdfBudget:
                     f"({self.spent:,}; this try asks {iterations:,}): refused (the pastes choose what they cost)",
                 )
             self.spent += iterations
+            if author is not None:
+                self.by_author[author] = mine + iterations
+
+
+class _AuthorBudget(KdfBudget):
+    """`KdfBudget.of(author)`: charges its crawl's budget in that author's name."""
+
+    def __init__(self, crawl: KdfBudget, author: str) -> None:  # (no state of its own: the crawl's)
+        self.crawl, self.author = crawl, author
+        self.total, self.per_author = crawl.total, crawl.per_author
+
+    def charge(self, iterations: int, author: str | None = None) -> None:
+        self.crawl.charge(iterations, self.author)
 
 
 @dataclass(frozen=True)

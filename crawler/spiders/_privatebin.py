@@ -238,7 +238,7 @@ class PrivateBinSpider(FileSpider):
                 passwords,
                 max_bytes=limits.max_bytes,
                 max_plain_bytes=limits.max_uncompressed_bytes,
-                budget=self._pbin_budget,
+                budget=self._pbin_budget.of(meta.get("author")),
             )
         except PrivateBinError as exc:
             self._pbin_count(exc.kind)
