@@ -171,7 +171,7 @@ class TorController:
             time.sleep(0.05)
 
     def connect(self) -> None:
-        from stem import SocketError
+        from stem import ProtocolError, SocketError
         from stem.connection import AuthenticationFailure
         from stem.control import Controller
 
@@ -183,7 +183,8 @@ class TorController:
                                   "is tor running with ControlPort set (tor.control_port)?") from exc
         try:
             self._authenticate(ctl)
-        except (AuthenticationFailure, OSError) as exc:
+        except (AuthenticationFailure, ProtocolError, OSError) as exc:  # (ProtocolError: not tor's protocol
+            # at all, another account's HTTP server on the port: `vigie status` died of it, round 12)
             ctl.close()
             raise TorControlError(f"authentication to tor's control port 127.0.0.1:{port} "
                                   f"failed: {exc}; set tor.control_password or "

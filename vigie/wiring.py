@@ -361,7 +361,7 @@ def component_status(config: LoadedConfig, data_dir: Path) -> ComponentStatus:
 
     Read-only: databases are opened `mode=ro` and a missing one reads as "no data yet", so
     asking for the status of a data dir never creates files in it."""
-    return ComponentStatus(tor=_tor_state(config),
+    return ComponentStatus(tor=_tor_state(config, data_dir),
                            store=_store_state(config, data_dir),
                            outbox=_outbox_state(config, data_dir), cluster=_cluster_state(config))
 
@@ -400,9 +400,50 @@ def _cluster_state(config: LoadedConfig) -> dict[str, Any]:
         return {"redis": where, "error": f"unavailable ({type(exc).__name__}: {exc})"}
 
 
-def _tor_state(config: LoadedConfig) -> str:
-    # only connects: the directory is never used
-    tor = TorController(config.global_config.tor, Path("."), peers=trusted_peers(config))
+def _tor_state(config: LoadedConfig, data_dir: Path) -> str:
+    return tor_status(config.global_config.tor, data_dir, trusted_peers(config))
+
+
+def tor_status(settings: TorSettings, data_dir: Path, peers: TrustedPeers) -> str:
+    """Tor's health for `vigie status`, read-only (only connects). The tor `vigie run` launched
+    binds ports of its own choosing when the configured ones are taken (round 11: another account
+    may squat them): its control port is then read from what it wrote in its 0700 data directory,
+    and used once the tor there passes SAFECOOKIE with the cookie it wrote beside it (a stale
+    file's port held by anyone else fails that); its SOCKS port is asked of it. Before round 12
+    status asked the configured ports only, and reported the squatter there (or tor unreachable)
+    while the service's tor ran on others; and it read a launched tor's cookie from the current
+    directory, not the data directory."""
+    chosen = _chosen_control_port(settings, data_dir)
+    if chosen is not None:
+        tor = TorController(settings.model_copy(update={"control_port": chosen}), data_dir, peers=peers,
+                            auto_ports=True)
+        try:
+            tor.connect()
+        except TorError:
+            pass  # the tor that wrote it is gone: the configured ports, below
+        else:
+            return _health_text(tor) + (f" (on the ports it chose: SOCKS {tor.settings.socks_host}:"
+                                        f"{tor.settings.socks_port}, control 127.0.0.1:{chosen})")
+        finally:
+            tor.close()
+    return _health_text(TorController(settings, data_dir, peers=peers))
+
+
+def _chosen_control_port(settings: TorSettings, data_dir: Path) -> int | None:
+    """The control port a launched tor chose (`TorController.launch`'s ControlPortWriteToFile)."""
+    if settings.mode != "launch":
+        return None
+    try:
+        text = (data_dir / "tor" / "control-port").read_text()
+    except (OSError, UnicodeDecodeError):
+        return None
+    import re
+
+    found = re.search(r"^PORT=127\.0\.0\.1:(\d+)$", text, re.M)
+    return int(found.group(1)) if found is not None else None
+
+
+def _health_text(tor: TorController) -> str:
     try:
         h = tor.health()  # never raises
     finally:
