@@ -148,6 +148,18 @@ def test_dump_posts_produce_fragments(crawled: Crawled) -> None:
     assert missing == [], "planted emails of dump posts not found in the store"
 
 
+def test_uploaded_dump_downloaded_and_found(crawled: Crawled) -> None:
+    """A dump uploaded as a file (NodeBB's upload, linked in the post): downloaded, and its
+    identifiers stored (the dump check above covers them)."""
+    site, run = crawled.site, crawled.first
+    uploaded = [p for p in site.posts if p.files]
+    assert len(uploaded) == 1 and uploaded[0].planted
+    assert uploaded[0].planted["email"][0] not in next(
+        item["body"] for item in run.posts() if int(item["post_id"]) == uploaded[0].id
+    )
+    assert [str(item.get("filename")) for item in run.files()] == list(uploaded[0].files)
+
+
 def test_no_failure_and_unchanged_topics_are_not_fetched_again(crawled: Crawled) -> None:
     run, second = crawled.first, crawled.second
     assert run.summary["failures"] == {kind: 0 for kind in run.summary["failures"]}, run.summary

@@ -187,8 +187,8 @@ def _install(package: Path, root: Path) -> None:
 
 def site_spec(seed: int = 7) -> tuple[dict[str, Any], dict[str, str]]:
     """site_content for NodeBB (3 boards of 3 topics) plus what NodeBB shows beside a post: a user's
-    signature, a quote of an earlier post, two edits (one by another user); and each touched post's
-    `excerpt` / `absent` by key."""
+    signature, a quote of an earlier post, two edits (one by another user), a dump uploaded as a
+    file; and each touched post's `excerpt` / `absent` by key."""
     content = site_content(seed, boards=3, threads=3, per_page=POSTS_PER_PAGE)
     users = content["users"]
     content["signature"] = f"{users[1]} : vendeur de confiance, réponses sous 24 h"
@@ -210,6 +210,12 @@ def site_spec(seed: int = 7) -> tuple[dict[str, Any], dict[str, str]]:
         {"key": second["key"], "editor": other, "line": f"Modifié par {other} : titre corrigé."},
     ]
     excerpts = {e["key"]: e["line"] for e in content["edits"]}
+    # one dump uploaded as a file rather than pasted: its text links it (NodeBB's composer's way)
+    dumps = [p for b in content["boards"] for t in b["threads"] for p in t["posts"][1:] if p["planted"]]
+    uploader = dumps[1]
+    body, dump = uploader["body"].split("\n\n```\n", 1)
+    uploader["body"] = body
+    uploader["files"] = [{"name": "export_patients.csv", "content": dump.removesuffix("\n```")}]
     return content, {**excerpts, f"quote:{quoting['key']}": quoted["excerpt"]}
 
 

@@ -30,6 +30,7 @@ nconf.defaults({
 	themes_path: path.join(site, 'node_modules'),
 	views_dir: path.join(site, 'public/templates'),
 	upload_path: '/public/uploads',
+	upload_url: '/uploads',  // as app.js's start() derives it from upload_path
 	relative_path: '',
 	version: need('package.json').version,
 });
@@ -47,6 +48,27 @@ function done(err) {
 		process.exit(1);
 	}
 	process.exit(0);
+}
+
+// a post's files saved as NodeBB's upload controller saves them (`file.saveFileToLocal` under
+// public/uploads/files, named `<time>-<name>`), linked at the end of its text as NodeBB's composer
+// links an uploaded file: `[name](url)`
+function attach(post, at, callback) {
+	var file = need('src/file');
+	post.stored = [];
+	async.eachSeries(post.files || [], function (upload, next) {
+		var temp = path.join(site, '..', 'upload-' + at);
+		fs.writeFileSync(temp, upload.content, { mode: 384 });
+		file.saveFileToLocal(at + '-' + upload.name, 'files', temp, function (err, saved) {
+			if (err) {
+				return next(err);
+			}
+			fs.unlinkSync(temp);
+			post.stored.push(path.basename(saved.path));
+			post.body += '\n\n[' + upload.name + '](' + nconf.get('relative_path') + saved.url + ')';
+			next();
+		});
+	}, callback);
 }
 
 db.init(function (err) {
@@ -107,19 +129,23 @@ db.init(function (err) {
 								return next(err);
 							}
 							byKey[post.key] = postData.pid;
-							rows.push({ key: post.key, pid: postData.pid });
+							rows.push({ key: post.key, pid: postData.pid, files: post.stored });
 							next();
 						}
-						if (tid === null) {
-							topics.post({ uid: uid, cid: cids[b], title: thread.title, content: post.body, timestamp: at },
-								function (err, result) {
-									if (err) {
-										return next(err);
-									}
-									tid = result.topicData.tid;
-									keep(null, result.postData);
-								});
-						} else {
+						attach(post, at, function (err) {
+							if (err) {
+								return next(err);
+							}
+							if (tid === null) {
+								return topics.post({ uid: uid, cid: cids[b], title: thread.title, content: post.body, timestamp: at },
+									function (err, result) {
+										if (err) {
+											return next(err);
+										}
+										tid = result.topicData.tid;
+										keep(null, result.postData);
+									});
+							}
 							var content = post.body;
 							if (post.quote) {  // as NodeBB's composer quotes a post: a blockquote after a mention
 								var quoted = spec.quotes[post.key];
@@ -127,7 +153,7 @@ db.init(function (err) {
 									'):\n> ' + quoted.text + '\n\n' + content;
 							}
 							topics.reply({ uid: uid, tid: tid, content: content, timestamp: at }, keep);
-						}
+						});
 					}, next);
 				}, next);
 			}, next);
@@ -147,7 +173,11 @@ db.init(function (err) {
 		function (next) {
 			// the truth: every post NodeBB holds (its own welcome topic too), read back
 			var keys = {};
-			rows.forEach(function (row) { keys[row.pid] = row.key; });
+			var files = {};
+			rows.forEach(function (row) {
+				keys[row.pid] = row.key;
+				files[row.pid] = row.files;
+			});
 			db.getSortedSetRange('posts:pid', 0, -1, function (err, pids) {
 				if (err) {
 					return next(err);
@@ -169,7 +199,7 @@ db.init(function (err) {
 								var key = keys[pid] || null;
 								rows.push({ key: key, id: parseInt(post.pid, 10), author: got.author, board: board,
 									posted_at: new Date(parseInt(post.timestamp, 10)).toISOString(),
-									thread: got.topic.title, thread_url: '/topic/' + got.topic.slug,
+									thread: got.topic.title, thread_url: '/topic/' + got.topic.slug, files: files[pid] || [],
 									// a post of the engine's own: its first line as the excerpt (a Markdown heading's text)
 									excerpt: key ? null : post.content.split('\n')[0].replace(/^#+\s*/, '') });
 								next(err);
