@@ -80,11 +80,12 @@ install_node_engine() {
   mkdir -p "$dir"
   cp "$spec/package.json" "$dir/"
   if [ -n "${VIGIE_ENGINES_RESOLVE:-}" ] || [ ! -f "$spec/package-lock.json" ]; then
-    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error)
+    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error) || { rm -rf "$dir"; return 1; }
     cp "$dir/package-lock.json" "$spec/package-lock.json"
   else
     cp "$spec/package-lock.json" "$dir/"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    # a failed npm (no registry) leaves no half install: the engine's tests skip and say why
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || { rm -rf "$dir"; return 1; }
   fi
   cp "$spec/package-lock.json" "$dir/.installed"
   echo "==> $name: installed in $((SECONDS - started))s" >&2
@@ -96,7 +97,8 @@ names=("$@")
 [ ${#names[@]} -eq 0 ] && names=("${!ENGINES[@]}" "${!NODE_ENGINES[@]}")
 for name in "${names[@]}"; do
   if [ -n "${NODE_ENGINES[$name]:-}" ]; then
-    install_node_engine "$name" "${NODE_ENGINES[$name]}"
+    install_node_engine "$name" "${NODE_ENGINES[$name]}" ||
+      echo "==> $name: npm could not install ${NODE_ENGINES[$name]}; its tests will skip" >&2
     continue
   fi
   req=${ENGINES[$name]:-}

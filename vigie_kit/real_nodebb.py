@@ -50,7 +50,12 @@ CACHE = ENGINE_DIR / "vigie-installed"
 # NodeBB's page sizes here: 3 topics a board give 2 listing pages, 10 posts a topic 3 pages
 TOPICS_PER_PAGE = 2
 POSTS_PER_PAGE = 4
-ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "NODE_ENV": "production"}
+# node's own directory first (a node from nvm or /usr/local), then the system's for redis-server
+ENV = {
+    "PATH": f"{Path(shutil.which('node') or '/usr/bin/node').parent}:/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "NODE_ENV": "production",
+}
 
 
 def nodebb_app() -> Path | None:
