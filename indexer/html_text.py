@@ -407,9 +407,11 @@ def strip_tags(html: str) -> str:
 MAX_TREE_ELEMENTS = 200_000
 LINK_WEIGHT = 4
 _CHUNK = 1 << 20
-# every ASCII letter read as "a", every other byte as itself: "<a" then counts `<` + a letter,
-# which is what starts an element for libxml2's HTML parser (`</`, `<!`, `<?` and a lone `<` do not)
-_LETTERS_AS_A = bytes(ord("a") if chr(b).isascii() and chr(b).isalpha() else b for b in range(256))
+# every ASCII letter read as "a", "?" as "!", every other byte as itself: "<a" then counts `<` + a
+# letter, which is what starts an element for libxml2's HTML parser (`</`, `<!`, `<?` and a lone `<`
+# do not), and "<!" the comments, doctypes and processing instructions (`MarkupCount.others`)
+_LETTERS_AS_A = bytes(ord("a") if chr(b).isascii() and chr(b).isalpha() else ord("!") if b == ord("?") else b
+                      for b in range(256))
 # "A" read as "a" and HTML's white space as " ": "<a " then counts the links (`<abbr` does not match)
 _LINK_SPACES = bytes(ord(" ") if b in b"\t\n\f\r" else ord("a") if b == ord("A") else b for b in range(256))
 _LINE_CUTS = ("<br", "<BR", "<p", "<P", "</p", "<div", "<DIV", "</div", "<tr", "<TR", "<li", "<LI", "\n<")
@@ -446,7 +448,7 @@ def count_start_tags(data: bytes, stop_above: int | None = None, chunk: int = _C
         part = data[start:start + chunk + 2]
         head = part[:chunk + 1].translate(_LETTERS_AS_A)
         tags += head.count(b"<a")
-        others += head.count(b"<!") + head.count(b"<?")
+        others += head.count(b"<!")  # (and `<?`: read as `<!`)
         links += part.translate(_LINK_SPACES).count(b"<a ")
         if stop_above is not None and tags + others + (LINK_WEIGHT - 1) * links > stop_above:
             break
