@@ -31,6 +31,7 @@ from indexer import engine as _engine
 from indexer.article9 import declined_column, scan_article9
 from indexer.decode import Limits, decode_keeping_utf8
 from indexer.detect import caps as _caps
+from indexer.detect import firstlook as _firstlook
 from indexer.detect import prefilter as _prefilter
 from indexer.detect import shapes as _shapes
 from indexer.detect.exports import may_need_reading, readable
@@ -203,12 +204,17 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         except UnicodeEncodeError:  # lone surrogates (a str from a lax decoder): make them U+FFFD
             encoded = text.encode("utf-8", "replace")
             text = encoded.decode("utf-8")
-    if foreign_eol(encoded):  # rows that end in U+2028, a form feed...: one line each, as LF rows are
+    # which of the whole-text checks below may apply, in one scan (a dense dump: most often none;
+    # their own searches were ~16% of its time); asked again after each rewrite of the text
+    seen = _firstlook.looks(encoded)
+    if seen & _firstlook.EOL and foreign_eol(encoded):  # rows that end in U+2028, a form feed...: one line each
         text, encoded = unify_eols(text), unify_eols_bytes(encoded)
-    if spaced and "@" in text:  # combo lines each dressed by a checker (`✅ `, `[+] ... | Plan = x`): read bare
+        seen = _firstlook.looks(encoded)
+    if spaced and seen & _firstlook.DECORATED and "@" in text:  # combo lines dressed by a checker (`✅ `): read bare
         bare = _undecorate(text)
         if bare is not None:
             text, encoded = bare, bare.encode("utf-8")
+            seen = _firstlook.looks(encoded)
     # (not in the windows of a big sparse input, `prefilter.run`, which passes its tokenizer, nor
     # in a text of 256 KB or more: on bench.instructions pages 1 they cost 185M -> 385M, cause
     # not found yet; such dumps stay unread as before, left for the next wave)
@@ -217,7 +223,8 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         semi = _colon_rows(text)
         if semi is not None:
             text, encoded = semi, semi.encode("utf-8")
-    if spaced and "\n" in text:  # rows a blank line apart: read as adjacent rows (indexer/detect/spaced.py)
+            seen = _firstlook.looks(encoded)
+    if spaced and seen & _firstlook.SEPARATOR and "\n" in text:  # rows a blank line apart: read as adjacent rows
         run = _compact_spaced(text)
         if run is not None:
             frags = _detect_text(run[0], key, filename, limits, tokenizer, read_exports, spaced=False)
@@ -225,7 +232,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             for f in frags:
                 f.start_line, f.end_line = kept[f.start_line - 1] + 1, kept[f.end_line - 1] + 1
             return frags
-    starts = candidate_starts(encoded)
+    starts = candidate_starts(encoded, unified=True)  # (its line ends made LF above)
     # (a number in full-width digits or a sample in base64 has no start until it is read; the
     # core's engine asks the core, the same answer ~10x faster than RE2: tests/test_native_veil.py)
     native = _engine.native_module()
@@ -322,7 +329,8 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         sink = Sink(deadline, limits.max_identifiers - n_ids)
         hits = fill(sink, offs)
         sink.settle()  # national phones read in the fragment's country context
-        drop_no_ones(sink.found, frag_text)  # reserved, masked, placeholder and URL-userinfo addresses
+        if seen & _firstlook.NO_ONE:  # reserved, masked, placeholder and URL-userinfo addresses
+            drop_no_ones(sink.found, frag_text)
         accept = getattr(fill, "accept", None)
         if not sink.found or (accept is not None and not accept(hits)):
             continue

@@ -26,7 +26,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["drop_no_ones"]
+__all__ = ["NEEDLES", "drop_no_ones"]
+
+# every substring `drop_no_ones` looks for: a text holding none of them is left as it is
+# (`firstlook.looks` finds them in one pass over a whole text before its fragments are made)
+NEEDLES = ("*@", "xxx", "XXX", "://", "''")
 
 _XS = re.compile(r"x{3,}")
 _USERINFO = re.compile(r"://[^\s/@:]+@")

@@ -19,7 +19,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
 
-__all__ = ["compact", "may_hold", "spaced_among"]
+__all__ = ["SEPARATOR_ENDS", "compact", "may_hold", "spaced_among"]
 
 # two rows (a line with an @ or a digit, and a delimiter, an @, a `{`, no space at all or only
 # a phone's characters), each after a separator line: the first look, one search that jumps
@@ -60,6 +60,10 @@ def _looks(pattern: re.Pattern[str], text: str) -> bool:
         if n >= need:
             return True
     return False
+
+
+# every line end `_blank_line` looks for (`firstlook.looks` finds them in one pass over a text)
+SEPARATOR_ENDS = ("\n\n", " \n", "#\n", "\u00a0\n", "\t\n", "\u3000\n", "\r\n", "---\n", "===\n", "hr>\n")
 
 
 def _blank_line(text: str) -> bool:

@@ -1,0 +1,112 @@
+"""Which of the whole-text checks can apply to a text: one Hyperscan pass over its UTF-8.
+
+`detect_text` runs whole-text checks over every text it reads, each a pass of its own: other
+line ends (`seeds.foreign_eol`), separator lines between rows (`spaced.compact`), addresses
+that are no one's (`notmail.drop_no_ones`, on each fragment) and combo lines dressed by a
+checker (`spaced.undecorate`). On a dense dump none of them applies, most often, and their C
+searches and regular expressions cost ~16% of the detection (wave 24: eight searches for the
+line ends, twice; seven two-character needles for separator lines, each ~1 GB/s). `looks`
+answers for the four in one scan (~1 GB/s with its pattern, ~4 GB/s for the needles alone): a bit per
+check that MAY apply, and a check whose bit is clear is not called, since it would change
+nothing. The bits are supersets: the needles are the checks' own (`FOREIGN_EOLS`,
+`spaced.SEPARATOR_ENDS`, `notmail.NEEDLES`), and the pattern below matches wherever a line
+`spaced.undecorate` changes is (tests/test_firstlook.py). (`spaced.colon_rows` is left to its
+own first look: the scan's pattern for it cost as much as the look.) The same for both engines; without the
+`hyperscan` module (or under `SMALL` bytes, where a call costs more than the checks) every
+bit is set and the checks run as before.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from indexer.detect.notmail import NEEDLES as _NO_ONE_NEEDLES
+from indexer.detect.seeds import FOREIGN_EOLS
+from indexer.detect.spaced import SEPARATOR_ENDS
+
+try:  # optional, as for the prefilter: the wheel bundles the library
+    import hyperscan as _hs
+except ImportError:  # pragma: no cover - depends on the install
+    _hs = None  # type: ignore[assignment]
+
+__all__ = ["ALL", "DECORATED", "EOL", "NO_ONE", "SEPARATOR", "SMALL", "looks"]
+
+EOL, SEPARATOR, NO_ONE, DECORATED = 1, 2, 4, 8
+ALL = EOL | SEPARATOR | NO_ONE | DECORATED
+SMALL = 2048  # bytes: under this the checks' own searches are cheaper than a scan's call
+
+
+def _literal(s: str) -> bytes:
+    return b"".join(b"\\x%02x" % c for c in s.encode("utf-8"))
+
+
+_WS = rb"\t\n\x0b\x0c\r "  # ASCII whitespace: Python's `\s` is these and more (so `[^\s]` less)
+# a line that `spaced._DECOR` may read as decorated: an address, then ':' or '|' and a password's
+# first character (`_COMBO_AT`), with a space or a tab before it (a head's decoration ends in
+# one) or after it (a tail's starts with one); unbounded where the pattern counts characters
+_DECORATED = (
+    rb"@[^" + _WS + rb":|;@]+[:|][^" + _WS + rb"][^\n]*[ \t]",  # (two patterns: a little faster)
+    rb"[ \t][^\n]*@[^" + _WS + rb":|;@]+[:|][^" + _WS + rb"]",
+)
+
+
+def _patterns() -> list[tuple[bytes, int]]:
+    out = [(_literal(c), EOL) for c in FOREIGN_EOLS]
+    out += [(_literal(s), SEPARATOR) for s in SEPARATOR_ENDS]
+    out += [(_literal(s), NO_ONE) for s in _NO_ONE_NEEDLES]
+    return out + [(p, DECORATED) for p in _DECORATED]
+
+
+_DB: Any = None
+_BITS: list[int] = []
+_LOCAL = threading.local()  # Hyperscan scratch space is per thread
+_LOCK = threading.Lock()
+_FAILED = False
+
+
+def _db() -> Any:
+    global _DB, _BITS, _FAILED
+    if _DB is None and _hs is not None and not _FAILED:
+        with _LOCK:
+            if _DB is None and not _FAILED:
+                pats = _patterns()
+                try:
+                    db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+                    db.compile(
+                        expressions=[p for p, _ in pats],
+                        ids=list(range(len(pats))),
+                        elements=len(pats),
+                        flags=[_hs.HS_FLAG_SINGLEMATCH] * len(pats),
+                    )
+                except Exception:  # (a CPU Hyperscan does not support: the checks run as before)
+                    _FAILED = True
+                    return None
+                _BITS = [b for _, b in pats]
+                _DB = db
+    return _DB
+
+
+def looks(b: bytes) -> int:
+    """The checks that may apply to the text whose UTF-8 is `b` (`EOL | SEPARATOR | ...`);
+    `ALL` when there is no scan to ask."""
+    if len(b) < SMALL:
+        return ALL
+    db = _db()
+    if db is None:
+        return ALL
+    s = getattr(_LOCAL, "scratch", None)
+    if s is None:
+        s = _LOCAL.scratch = _hs.Scratch(db)
+    seen = [0]
+    bits = _BITS
+
+    def on(i: int, _f: int, _t: int, _fl: int, _c: object) -> bool | None:
+        seen[0] |= bits[i]
+        return True if seen[0] == ALL else None  # (all set: nothing more to learn)
+
+    try:
+        db.scan(b, match_event_handler=on, scratch=s)
+    except _hs.ScanTerminated:
+        pass
+    return seen[0]
