@@ -3,10 +3,11 @@
 its lock file (scripts/engines.sh), a fresh site installed by its own `--setup` on a private
 redis-server, filled through its own `topics.post`/`topics.reply`/`posts.edit`
 (vigie_kit/engine_sites/nodebb_site.js), served by NodeBB's own web server on 127.0.0.1, crawled
-twice by the real `vigie crawl`, and every post compared with what NodeBB stored: its id, author,
-topic, category, date and text (as edited), what it shows beside a post left out (a signature,
-a quoted post). Three topics a category at two a page, posts four a page: both kinds of
-listing are read past their first page. NodeBB's own welcome topic is crawled too.
+twice by the real `vigie crawl` (a reply posted between the two), and every post compared with
+what NodeBB stored: its id, author, topic, category, date and text (as edited), what it shows
+beside a post left out (a signature, a quoted post), a dump uploaded as a file downloaded.
+Three topics a category at two a page, posts four a page: both kinds of listing are read past
+their first page. NodeBB's own welcome topic is crawled too.
 
 Skipped (with the reason) only when NodeBB or node is absent: scripts/engines.sh installs it.
 """
@@ -18,7 +19,7 @@ import resource
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote
@@ -27,8 +28,8 @@ import pytest
 
 from tests.fixtures.forum import CrawlRun, crawl, test_keys_env
 from tests.test_real_engines import real_config
-from vigie_kit.real_engines import RealSite
-from vigie_kit.real_nodebb import NODE_ENGINES, nodebb_app, real_nodebb
+from vigie_kit.real_engines import RealSite, TruthPost
+from vigie_kit.real_nodebb import NODE_ENGINES, nodebb_app, nodebb_reply, real_nodebb
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("real-nodebb")]
 
@@ -43,6 +44,7 @@ class Crawled(NamedTuple):
     first: CrawlRun
     second: CrawlRun
     data_dir: Path
+    late: TruthPost  # the reply posted between the two crawls
     served: list[str]  # the topic pages NodeBB served to the second crawl
 
 
@@ -59,17 +61,23 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
         root = tmp_path_factory.mktemp("real-nodebb")
         config = real_config(root / "config", ENGINE, site.url)
         first = crawl(config, root / "data", f"real-{ENGINE}", timeout=240)
+        # a reply at the end of the longest topic (its third page) between the two crawls
+        longest = Counter(p.thread_url for p in site.posts).most_common(1)[0][0]
+        last = max((p for p in site.posts if p.thread_url == longest), key=lambda p: p.id)
+        author = next(p.author for p in site.posts if p.author not in (last.author, "admin"))
+        at = max(p.posted_at for p in site.posts if p.board != "General Discussion") + timedelta(days=1)
+        late = nodebb_reply(site, last, "Toujours disponible ? Je prends le lot complet.", at, author)
         since = site.log.stat().st_size
         second = crawl(config, root / "data", f"real-{ENGINE}", timeout=240)
-        served = TOPIC_PAGE.findall(site.log.read_text(encoding="utf-8", errors="replace")[since:])
-        assert TOPIC_PAGE.search(site.log.read_text(encoding="utf-8", errors="replace")[:since]), "no request log"
+        log = site.log.read_text(encoding="utf-8", errors="replace")
+        assert TOPIC_PAGE.search(log[:since]), "NodeBB's request log is off: the refetch check would see nothing"
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         print(
             f"\n[{ENGINE}] site built in {built:.1f}s (install step {site.extra['install_s']:.1f}s); "
             f"{len(first.posts())} posts crawled, {time.monotonic() - started - built:.1f}s for both crawls; "
             f"children's CPU {after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime:.1f}s"
         )
-        yield Crawled(site, first, second, root / "data", served)
+        yield Crawled(site, first, second, root / "data", late, TOPIC_PAGE.findall(log[since:]))
 
 
 def test_every_post_once_with_author_topic_category_and_date(crawled: Crawled) -> None:
@@ -160,14 +168,29 @@ def test_uploaded_dump_downloaded_and_found(crawled: Crawled) -> None:
     assert [str(item.get("filename")) for item in run.files()] == list(uploaded[0].files)
 
 
-def test_no_failure_and_unchanged_topics_are_not_fetched_again(crawled: Crawled) -> None:
-    run, second = crawled.first, crawled.second
+def test_no_failure_and_the_second_crawl_reads_only_the_new_reply(crawled: Crawled) -> None:
+    """Between the crawls one reply goes to the end of a topic: the second crawl emits it alone,
+    with its fields, and fetches that topic's last page only (the other topics' post counts, the
+    marker, are unchanged; the known topic resumes at its last page)."""
+    run, second, late = crawled.first, crawled.second, crawled.late
     assert run.summary["failures"] == {kind: 0 for kind in run.summary["failures"]}, run.summary
     assert run.summary["needs_attention"] is False and run.summary["errors"] == 0, run.summary
     assert second.returncode == 0, second.stderr[-3000:]
-    assert second.items == [], f"{len(second.items)} items emitted again"
     assert second.summary["failures"] == {kind: 0 for kind in second.summary["failures"]}, second.summary
-    assert crawled.served == [], "topic pages fetched again though their last post had not changed"
+    got = [
+        (
+            int(i["post_id"]),
+            i.get("author"),
+            unquote(i.get("thread_url") or ""),
+            datetime.fromisoformat(i["posted_at"].replace("Z", "+00:00")),
+            late.excerpt in i["body"],
+        )
+        for i in second.items
+    ]
+    assert got == [(late.id, late.author, late.thread_url, late.posted_at, True)]
+    topic = re.search(r"/topic/\d+/", late.thread_url)
+    assert topic is not None
+    assert len(crawled.served) == 1 and crawled.served[0].startswith(topic.group(0)), crawled.served
 
 
 def test_the_shipped_example_is_the_yaml_tested() -> None:

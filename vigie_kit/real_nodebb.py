@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -23,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +43,7 @@ from vigie_kit.real_engines import (
     site_content,
 )
 
-__all__ = ["NODE_ENGINES", "nodebb_app", "nodebb_installed", "real_nodebb", "site_spec"]
+__all__ = ["NODE_ENGINES", "nodebb_app", "nodebb_installed", "nodebb_reply", "real_nodebb", "site_spec"]
 
 # pinned engine versions (npm); scripts/engines.sh installs the same from its lock file
 NODE_ENGINES = {"nodebb": "nodebb@1.4.0"}
@@ -291,6 +293,19 @@ def real_nodebb(*, seed: int = 7) -> Iterator[RealSite]:
                 _stop(process)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def nodebb_reply(site: RealSite, to: TruthPost, text: str, at: datetime, author: str) -> TruthPost:
+    """A new post by `author` at the end of `to`'s topic in a running NodeBB site, written through
+    NodeBB's own `topics.reply` (it bumps the topic's post count, the YAML's marker); `site.posts`
+    stays the site as first built."""
+    topic = re.search(r"/topic/(\d+)/", to.thread_url)
+    if site.engine != "nodebb" or topic is None:
+        raise RealEngineError(f"nodebb_reply answers a post of a NodeBB site, not {to.thread_url} of {site.engine}")
+    spec = {"key": "late", "tid": int(topic.group(1)), "author": author, "body": text, "date": at.isoformat()}
+    app = site.root / "app"
+    rows = json.loads(_node(app, [str(SCRIPTS / "nodebb_site.js"), str(app), "reply"], stdin=json.dumps(spec)))
+    return _truth_post(rows[0], site.url, {"late": {"excerpt": text.splitlines()[0], "planted": {}}})
 
 
 def main() -> int:

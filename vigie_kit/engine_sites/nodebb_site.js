@@ -1,6 +1,7 @@
 /*
  * Populate a fresh NodeBB 1.4.0 site through NodeBB's own modules (run by vigie_kit/real_nodebb.py
- * with node, the site's directory as argument: `node nodebb_site.js SITE_DIR < site.json > truth.json`).
+ * with node, the site's directory as argument: `node nodebb_site.js SITE_DIR < site.json > truth.json`;
+ * `node nodebb_site.js SITE_DIR reply < reply.json`: one more post in a topic of the running site).
  *
  * NodeBB is a Node.js forum on Redis (or MongoDB): categories, topics, posts. This script loads
  * the site's config.json the way NodeBB's app.js does, opens its database, and writes the
@@ -71,9 +72,68 @@ function attach(post, at, callback) {
 	}, callback);
 }
 
+// what NodeBB stored of each post of `pids`, as the truth rows vigie_kit/real_nodebb.py reads
+// (`keys`, `files`: the content's key and the stored files of the posts this script wrote)
+function truth(pids, keys, files, callback) {
+	var posts = need('src/posts');
+	var topics = need('src/topics');
+	var user = need('src/user');
+	var categories = need('src/categories');
+	async.mapSeries(pids, function (pid, next) {
+		posts.getPostFields(pid, ['pid', 'uid', 'tid', 'timestamp', 'content'], function (err, post) {
+			if (err) {
+				return next(err);
+			}
+			async.parallel({
+				topic: async.apply(topics.getTopicFields, post.tid, ['slug', 'title', 'cid']),
+				author: async.apply(user.getUserField, post.uid, 'username'),
+			}, function (err, got) {
+				if (err) {
+					return next(err);
+				}
+				categories.getCategoryField(got.topic.cid, 'name', function (err, board) {
+					var key = keys[pid] || null;
+					next(err, { key: key, id: parseInt(post.pid, 10), author: got.author, board: board,
+						posted_at: new Date(parseInt(post.timestamp, 10)).toISOString(),
+						thread: got.topic.title, thread_url: '/topic/' + got.topic.slug, files: files[pid] || [],
+						// a post of the engine's own: its first line as the excerpt (a Markdown heading's text)
+						excerpt: key ? null : post.content.split('\n')[0].replace(/^#+\s*/, '') });
+				});
+			});
+		});
+	}, callback);
+}
+
+// `reply`: one more post in a topic of a running site, as its author (the reply a later crawl must find)
+function reply(callback) {
+	var user = need('src/user');
+	var topics = need('src/topics');
+	user.getUidByUsername(spec.author, function (err, uid) {
+		if (err) {
+			return callback(err);
+		}
+		topics.reply({ uid: uid, tid: spec.tid, content: spec.body, timestamp: Date.parse(spec.date) }, function (err, postData) {
+			if (err) {
+				return callback(err);
+			}
+			var keys = {};
+			keys[postData.pid] = spec.key;
+			truth([postData.pid], keys, {}, callback);
+		});
+	});
+}
+
 db.init(function (err) {
 	if (err) {
 		return done(err);
+	}
+	if (process.argv[3] === 'reply') {
+		return reply(function (err, rows) {
+			if (err) {
+				return done(err);
+			}
+			process.stdout.write(JSON.stringify(rows), function () { done(); });
+		});
 	}
 	var meta = need('src/meta');
 	var user = need('src/user');
@@ -182,31 +242,10 @@ db.init(function (err) {
 				if (err) {
 					return next(err);
 				}
-				rows = [];
-				async.eachSeries(pids, function (pid, next) {
-					posts.getPostFields(pid, ['pid', 'uid', 'tid', 'timestamp', 'content'], function (err, post) {
-						if (err) {
-							return next(err);
-						}
-						async.parallel({
-							topic: async.apply(topics.getTopicFields, post.tid, ['slug', 'title', 'cid']),
-							author: async.apply(user.getUserField, post.uid, 'username'),
-						}, function (err, got) {
-							if (err) {
-								return next(err);
-							}
-							categories.getCategoryField(got.topic.cid, 'name', function (err, board) {
-								var key = keys[pid] || null;
-								rows.push({ key: key, id: parseInt(post.pid, 10), author: got.author, board: board,
-									posted_at: new Date(parseInt(post.timestamp, 10)).toISOString(),
-									thread: got.topic.title, thread_url: '/topic/' + got.topic.slug, files: files[pid] || [],
-									// a post of the engine's own: its first line as the excerpt (a Markdown heading's text)
-									excerpt: key ? null : post.content.split('\n')[0].replace(/^#+\s*/, '') });
-								next(err);
-							});
-						});
-					});
-				}, next);
+				truth(pids, keys, files, function (err, read) {
+					rows = read;
+					next(err);
+				});
 			});
 		},
 	], function (err) {
