@@ -750,6 +750,18 @@ for kind, mut in (
     case(f"{kind}__{mut}", "\n".join(lines) if mut == "control" else LINEWISE[mut](lines), ids)
 
 
+case(
+    "long_cell__fullz_pipe_rows_with_a_600_character_tail",
+    "\n".join(f"{line}|ua={'x' * 600}" for line in _ALL_KINDS["fullz"][0]),
+    _ALL_KINDS["fullz"][1],
+)
+case(
+    "long_cell__copy_rows_with_a_2000_character_column_control",
+    "\n".join(line + "\t" + "x" * 2000 if "\t" in line else line for line in _ALL_KINDS["copy"][0]),
+    _ALL_KINDS["copy"][1],
+)
+
+
 # ---------------------------------------------------------------- the same records in neighbouring shapes
 
 _I4 = many(_P6, "email mobile dob nir")
@@ -1093,6 +1105,7 @@ MISSED: dict[str, str] = {
     "jsonl__two_records_a_line_spaces": "25/33 found, lost dob x8",
     "long_cell__600_character_cell_in_each_patient_row": "EVASION: one 600-character cell added to each row: nothing (500: all read)",
     "long_cell__badges_with_a_photo_data_uri": "EVASION: a photo data: URI (~1.7 KB) in each row: nothing",
+    "long_cell__fullz_pipe_rows_with_a_600_character_tail": "EVASION: a 600-character field at the end of each fullz line: nothing (300: all read)",
     "long_cell__orders_with_a_cart_json_cell": "EVASION: a quoted cart JSON cell (~690 chars) in each row: nothing",
     "long_cell__signup_log_with_user_agents": "a user-agent cell in each row: dobs lost",
     "long_cell__users_with_a_jwt_remember_token": "EVASION: a users table with a JWT remember_token (~330 chars) in each row: 4 of 25",
