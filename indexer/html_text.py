@@ -225,7 +225,10 @@ def element_text(root: _Element, keep_lines: bool = False) -> str:
     out = _Lines()
     soft, hard, add_text = out.soft, out.hard, out.kept if keep_lines else out.text
     verbatim = 0  # how many open elements keep their newlines
-    cells: list[tuple[int, int]] = []  # each open table cell's first line, and how much of it came before
+    # each open table cell's first line, and the pieces of the line it starts in with how many came
+    # before it: their length is summed only for a cell that made lines (`rejoin`). Summed at each
+    # cell's start, a row of 80,000 cells (320 kB of `<td>`) took 45 CPU-seconds (round 12).
+    cells: list[tuple[int, list[str], int]] = []
     # Comments and processing instructions are not asked of iterwalk: it queues the events of a run of
     # them in a list it pops from the front, quadratic in the run (a page of a million `<!---->` took
     # 195 CPU-seconds); each run is read here from the element before it (`_non_elements`).
@@ -255,7 +258,7 @@ def element_text(root: _Element, keep_lines: bool = False) -> str:
                 prev = el.getprevious()
                 if prev is not None and type(prev.tag) is str and prev.tag.lower() in _CELLS:
                     out.cur.append("\t")
-                cells.append((len(out.done), sum(map(len, out.cur))))
+                cells.append((len(out.done), out.cur, len(out.cur)))  # (`cur` is only appended to, or replaced)
             if tag in VERBATIM_TAGS:
                 verbatim += 1
             if keep_lines and tag in _ROWS:
@@ -273,9 +276,9 @@ def element_text(root: _Element, keep_lines: bool = False) -> str:
             soft()  # a highlighter's line; a newline right after it is this same break
             out.after_br = True
         elif tag in _CELLS and cells:
-            first, before = cells.pop()
+            first, pieces, count = cells.pop()
             if len(out.done) > first and el is not root:  # (a post body picked as a cell keeps its lines)
-                out.rejoin(first, before)
+                out.rejoin(first, sum(map(len, pieces[:count])))
         if keep_lines and tag in _ROWS:
             out.rows -= 1
         if tag in BLOCK_TAGS and out.cur:
