@@ -842,6 +842,52 @@ for _name, (_text, _ids) in _SHAPES.items():
     case(f"shape__{_name}", _text, _ids)
 
 
+# ---------------------------------------------------------------- terminal and tool output pasted raw
+
+_G, _R, _BOLD = "\x1b[32m", "\x1b[0m", "\x1b[1m"
+case(
+    "tool__ansi_coloured_lookup_output",
+    "\n".join(
+        f"{_BOLD}[+]{_R} {p.last} {p.first} | {_G}{p.email}{_R} | {_G}{p.nat0}{_R} | {_G}{p.fr_dob}{_R} | {_G}{p.nir}{_R}"
+        for p in _P6
+    ),
+    _I4,
+)
+case(
+    "tool__ansi_coloured_csv_cells",
+    "\n".join([_csv[0]] + [";".join(f"{_G}{c}{_R}" for c in r.split(";")) for r in csv_lines(_P6)[1:]]),
+    _I4,
+)
+case(
+    "tool__raw_http_form_posts_from_a_proxy_log",
+    "\n".join(
+        "POST /inscription HTTP/1.1\nHost: clinique-du-parc.fr\nContent-Type: application/x-www-form-urlencoded\n\n"
+        f"nom={p.last}&email={p.email.replace('@', '%40')}&tel={p.nat0}&naissance={p.fr_dob.replace('/', '%2F')}&nir={p.nir}\n"
+        for p in _P6
+    ),
+    _I4,
+)
+case("tool__python_bytes_repr_of_the_file", repr("\n".join(csv_lines(_P6)).encode()), _I4)
+case(
+    "tool__one_field_a_line_blank_line_between_records",
+    "\n\n".join("\n".join([p.last, p.email, p.nat0, p.fr_dob, p.nir]) for p in _P6),
+    _I4,
+)
+case(
+    "tool__sqlmap_table_dump_control",
+    "Database: clinique\nTable: patients\n[6 entries]\n+"
+    + "-" * 60
+    + "+\n| email | tel | naissance | nir |\n+"
+    + "-" * 60
+    + "+\n"
+    + "\n".join(f"| {p.email} | {p.nat0} | {p.dob} | {p.nir} |" for p in _P6)
+    + "\n+"
+    + "-" * 60
+    + "+",
+    _I4,
+)
+
+
 # ---------------------------------------------------------------- the sample in a page, not in a table
 
 
@@ -1138,6 +1184,11 @@ MISSED: dict[str, str] = {
     "stealer__line_numbers_tab_gutter": "0/7 found, lost email x7",
     "stealer__numbered_paren_prefix": "0/7 found, lost email x7",
     "stealer__trailing_hash_comment": "0/7 found, lost email x7",
+    "tool__ansi_coloured_csv_cells": "EVASION + PRECISION: ANSI colour codes around each CSV cell: nothing right, false `32m...` e-mails",
+    "tool__ansi_coloured_lookup_output": "EVASION + PRECISION: ANSI colour codes around values: nothing right, e-mails read as `32mantoine.marchand@...`",
+    "tool__one_field_a_line_blank_line_between_records": "0/25 found, lost dob x6, email x7, nir x6, phone x6",
+    "tool__python_bytes_repr_of_the_file": "0/25 found, lost dob x6, email x7, nir x6, phone x6",
+    "tool__raw_http_form_posts_from_a_proxy_log": "0/25 found, lost dob x6, email x7, nir x6, phone x6",
     "vcf__chat_time_prefix": "0/19 found, lost dob x6, email x7, phone x6",
     "vcf__each_line_in_backticks": "0/19 found, lost dob x6, email x7, phone x6",
     "vcf__json_string": "0/19 found, lost dob x6, email x7, phone x6",
@@ -1145,7 +1196,7 @@ MISSED: dict[str, str] = {
     "vcf__trailing_hash_comment": "0/19 found, lost dob x6, email x7, phone x6",
 }
 SET.miss(**MISSED)
-globals().update(make_tests(SET, {"recall": 0.68, "precision": 0.98}))
+globals().update(make_tests(SET, {"recall": 0.67, "precision": 0.98}))
 
 
 def main() -> None:
