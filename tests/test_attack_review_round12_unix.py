@@ -43,7 +43,7 @@ def _connect(directory: Path) -> str:
     from alerts.outbox_pg import PgOutbox, PgOutboxError
 
     with pytest.raises(PgOutboxError) as got:
-        PgOutbox(f"host={directory} port=5432 dbname=vigie user=vigie password={SECRET}", connect_timeout=3)
+        PgOutbox(f"host={directory} port=5432 dbname=vigie user=vigie password={SECRET}", connect_timeout=2)
     assert SECRET not in str(got.value)
     return str(got.value)
 
