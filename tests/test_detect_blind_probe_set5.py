@@ -762,6 +762,18 @@ case(
 )
 
 
+# one record a post: a Telegram channel or a thread that drips a dump one message at a time
+case("drip__csv_one_row_a_post", _csv[1:], BASES["csv"][1])
+case("drip__csv_header_and_one_row_a_post_control", [_csv[0] + "\n" + r for r in _csv[1:]], BASES["csv"][1])
+case("drip__fullz_one_line_a_post", _ALL_KINDS["fullz"][0], _ALL_KINDS["fullz"][1])
+case("drip__jsonl_one_record_a_post", BASES["jsonl"][0], BASES["jsonl"][1])
+case(
+    "drip__fullz_one_labelled_line_a_post",
+    [f"🔥 FULLZ FR #{i} 🔥 {line}" for i, line in enumerate(_ALL_KINDS["fullz"][0], 1)],
+    _ALL_KINDS["fullz"][1],
+)
+
+
 # ---------------------------------------------------------------- the same records in neighbouring shapes
 
 _I4 = many(_P6, "email mobile dob nir")
@@ -1132,6 +1144,10 @@ MISSED: dict[str, str] = {
     "dox_en__json_string": "0/13 found, lost dob x3, email x4, nir x3, phone x3",
     "dox_en__line_numbers_tab_gutter": "0/13 found, lost dob x3, email x4, nir x3, phone x3",
     "dox_en__trailing_hash_comment": "10/13 found, lost nir x3",
+    "drip__csv_one_row_a_post": "EVASION: one patient row a post (8 posts; 4 validated facts each): nothing",
+    "drip__fullz_one_labelled_line_a_post": "0/31 found, lost card x6, dob x6, email x7, iban x6, phone x6",
+    "drip__fullz_one_line_a_post": "EVASION: one fullz line a post (name, dob, phone, e-mail, card, IBAN): nothing",
+    "drip__jsonl_one_record_a_post": "EVASION: one JSON record a post (e-mail, phone, dob, IBAN): nothing",
     "fullz__chat_time_prefix": "25/31 found, lost dob x6",
     "fullz__each_line_its_own_code_block": "0/31 found, lost card x6, dob x6, email x7, iban x6, phone x6",
     "fullz__fold_64": "0/31 found, lost card x6, dob x6, email x7, iban x6, phone x6",
@@ -1196,7 +1212,7 @@ MISSED: dict[str, str] = {
     "vcf__trailing_hash_comment": "0/19 found, lost dob x6, email x7, phone x6",
 }
 SET.miss(**MISSED)
-globals().update(make_tests(SET, {"recall": 0.67, "precision": 0.98}))
+globals().update(make_tests(SET, {"recall": 0.65, "precision": 0.98}))
 
 
 def main() -> None:
