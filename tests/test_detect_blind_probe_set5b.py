@@ -11,9 +11,11 @@ Italian, Dutch, English and Belgian layouts with the identifiers the docs say ar
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import quopri
+import random
 import urllib.parse
 from collections.abc import Callable
 
@@ -423,6 +425,42 @@ _records = [{"email": p.email, "phone": p.mobile, "birthdate": p.dob, "iban": p.
 _records[0] = {**_records[0], "avatar": "data:image/jpeg;base64," + "/9j/4AAQSkZJRgABAQ" * 60_000}
 case("jsonl__one_line_array_over_1mb_avatar_in_first_record", json.dumps({"users": _records}), JSONL_IDS)
 
+
+# ---------------------------------------------------------------- negatives: the same encodings and characters holding no one
+
+_rnd = random.Random(5)
+_blob = bytes(_rnd.randrange(256) for _ in range(6000))
+negative(
+    "random_bytes_base64_wrapped", "\n".join(base64.b64encode(_blob).decode()[i : i + 76] for i in range(0, 8000, 76))
+)
+negative(
+    "random_bytes_hex_dump",
+    "\n".join(f"{i * 16:08x}: " + " ".join(f"{b:02x}" for b in _blob[i * 16 : i * 16 + 16]) for i in range(300)),
+)
+negative(
+    "sensor_csv_fullwidth_digits",
+    "\n".join(
+        ["ts;temp;hum;pressure"]
+        + [
+            f"{1764400000 + i * 60};{_rnd.uniform(10, 30):.2f};{_rnd.randrange(100)};{_rnd.randrange(950, 1050)}".translate(
+                FW_DIGITS
+            )
+            for i in range(300)
+        ]
+    ),
+)
+negative(
+    "order_ids_shaped_like_phones",
+    "\n".join(
+        f"CMD;{_rnd.randrange(10**9):09d};06{_rnd.randrange(10**8):08d}X;{_rnd.uniform(1, 300):.2f} EUR"
+        for _ in range(100)
+    ),
+)
+negative(
+    "ansi_coloured_build_log",
+    "\n".join(f"\x1b[32m[{i:04d}]\x1b[0m compiled module_{i}.o in {_rnd.randrange(1000)}ms" for i in range(200)),
+)
+negative("lottery_tickets_15_digits", "\n".join(f"Ticket {_rnd.randrange(10**14, 10**15)} - perdu" for _ in range(200)))
 
 MISSED: dict[str, str] = {
     "copy__every_character_an_html_entity": "19/25 found, lost dob x6",
