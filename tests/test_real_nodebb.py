@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import resource
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -114,8 +115,8 @@ def test_every_post_once_with_author_topic_category_and_date(crawled: Crawled) -
 
 
 def test_the_site_has_what_the_comparison_needs(crawled: Crawled) -> None:
-    """Topics of three pages, categories of two, a signed user, a quote, two edits (one by the
-    admin), the engine's own welcome topic: the comparison above covers each."""
+    """Topics of three pages, categories of two, a subcategory, a signed user, a quote, two edits
+    (one by the admin), the engine's own welcome topic: the comparison above covers each."""
     posts = crawled.site.posts
     per_topic = Counter(p.thread_url for p in posts)
     assert max(per_topic.values()) > 8, per_topic  # 4 posts a page: a third page
@@ -127,6 +128,12 @@ def test_the_site_has_what_the_comparison_needs(crawled: Crawled) -> None:
     edited = {p.author: p.excerpt for p in posts if p.excerpt.startswith("Modifié")}
     assert len(edited) == 2 and any("par admin" in e for e in edited.values()), edited
     assert [p.author for p in posts if p.board == "General Discussion"] == ["admin"]
+    # "Leaks santé" is a subcategory of "Ventes de bases": a row of its parent's page, only a small
+    # link inside its parent's row on the index (the YAML's board_links take both)
+    with urllib.request.urlopen(crawled.site.url + "/", timeout=30) as answer:  # loopback only
+        index = answer.read().decode()
+    assert 'content="Ventes de bases"' in index and 'content="Leaks santé"' not in index
+    assert sum(p.board == "Leaks santé" for p in posts) > 10
 
 
 def test_dump_posts_produce_fragments(crawled: Crawled) -> None:

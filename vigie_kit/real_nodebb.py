@@ -200,6 +200,7 @@ def site_spec(seed: int = 7) -> tuple[dict[str, Any], dict[str, str]]:
     users = content["users"]
     content["signature"] = f"{users[1]} : vendeur de confiance, réponses sous 24 h"
     content["settings"] = {"posts_per_page": POSTS_PER_PAGE, "topics_per_page": TOPICS_PER_PAGE}
+    content["boards"][2]["parent"] = 0  # a subcategory: reached through its parent's page only
     replies = [
         (t, i)
         for b in content["boards"]

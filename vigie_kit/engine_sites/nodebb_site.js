@@ -171,10 +171,13 @@ db.init(function (err) {
 		},
 		function (next) {
 			async.eachOfSeries(spec.boards, function (board, b, next) {
-				categories.create({ name: board.title, description: 'Catégorie ' + (b + 1), order: b + 1 }, function (err, category) {
-					cids.push(category && category.cid);
-					next(err);
-				});
+				// a board with a `parent` is a subcategory: listed on its parent's page, not on the index
+				var parentCid = board.parent === undefined ? 0 : cids[board.parent];
+				categories.create({ name: board.title, description: 'Catégorie ' + (b + 1), order: b + 1, parentCid: parentCid },
+					function (err, category) {
+						cids.push(category && category.cid);
+						next(err);
+					});
 			}, next);
 		},
 		function (next) {
