@@ -7,8 +7,8 @@ engine's own app directory copied into a private temp dir (its node_modules link
 its database a private redis-server on a unix socket in that dir (no TCP port, no password
 needed), installed by NodeBB's own `--setup` (schema, default categories, admin, the asset
 build), filled by vigie_kit/engine_sites/nodebb_site.js through NodeBB's own modules, and
-served by NodeBB's own web server on 127.0.0.1. The install step (~25 s, most of it the asset
-build) runs once per engine install: the built app and the installed database are kept in
+served by NodeBB's own web server on 127.0.0.1. The install step (25-70 s, ~13 CPU-s, most of it
+the asset build) runs once per engine install: the built app and the installed database are kept in
 .cache/engines/nodebb/vigie-installed/ and each site starts from a copy.
 """
 
@@ -200,7 +200,7 @@ def site_spec(seed: int = 7) -> tuple[dict[str, Any], dict[str, str]]:
     users = content["users"]
     content["signature"] = f"{users[1]} : vendeur de confiance, réponses sous 24 h"
     content["settings"] = {"posts_per_page": POSTS_PER_PAGE, "topics_per_page": TOPICS_PER_PAGE}
-    content["boards"][2]["parent"] = 0  # a subcategory: reached through its parent's page only
+    content["boards"][2]["parent"] = 0  # a subcategory: a row of its parent's page, not of the index
     replies = [
         (t, i)
         for b in content["boards"]
