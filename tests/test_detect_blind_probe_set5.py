@@ -762,6 +762,30 @@ case(
 )
 
 
+# a dox's labels as channels write them
+_P3 = PEOPLE[:3]
+_DOX3 = many(_P3, "email mobile dob nir iban")
+for _name, _fmt in {
+    "hashtag_labels": lambda p: (
+        f"#nom {p.last}\n#ddn {p.fr_dob}\n#tel {p.nat}\n#mail {p.email}\n#secu {p.nir}\n#iban {p.iban}"
+    ),
+    "emoji_only_labels": lambda p: (
+        f"👤 {p.first} {p.last}\n🎂 {p.fr_dob}\n📱 {p.nat}\n📧 {p.email}\n🆔 {p.nir}\n🏦 {p.iban}"
+    ),
+    "bracketed_labels": lambda p: (
+        f"[NOM] {p.last} {p.first}\n[DDN] {p.fr_dob}\n[TEL] {p.nat}\n[MAIL] {p.email}\n[SECU] {p.nir}\n[IBAN] {p.iban}"
+    ),
+    "one_line_emoji_separators_blank_line_between": lambda p: (
+        f"{p.last} {p.first} 🔹 {p.fr_dob} 🔹 {p.nat} 🔹 {p.email} 🔹 {p.nir} 🔹 {p.iban}"
+    ),
+}.items():
+    case(f"dox__{_name}", "\n\n".join(_fmt(p) for p in _P3), _DOX3)
+case(
+    "dox__one_line_emoji_separators_control",
+    "\n".join(f"{p.last} {p.first} 🔹 {p.fr_dob} 🔹 {p.nat} 🔹 {p.email} 🔹 {p.nir} 🔹 {p.iban}" for p in _P3),
+    _DOX3,
+)
+
 # one record a post: a Telegram channel or a thread that drips a dump one message at a time
 case("drip__csv_one_row_a_post", _csv[1:], BASES["csv"][1])
 case("drip__csv_header_and_one_row_a_post_control", [_csv[0] + "\n" + r for r in _csv[1:]], BASES["csv"][1])
@@ -1133,12 +1157,16 @@ MISSED: dict[str, str] = {
     "csv__two_records_a_line_tab": "29/33 found, lost dob x4",
     "csv__us_dates_under_a_french_header": "30/33 found, lost dob x3; false dob x3 (1961-05-07, 1976-09-03, 1990-03-08)",
     "dox__bbcode_spoiler_code": "9/13 found, lost card x1, email x1, iban x1, nir x1",
+    "dox__bracketed_labels": "13/16 found, lost dob x3",
     "dox__chatter_every_3_rows": "2/13 found, lost card x2, dob x1, email x3, iban x2, nir x2, phone x1",
     "dox__each_line_in_spoiler_bars": "0/13 found, lost card x2, dob x2, email x3, iban x2, nir x2, phone x2",
     "dox__each_line_its_own_code_block": "3/13 found, lost card x1, dob x1, email x3, iban x1, nir x2, phone x2",
+    "dox__emoji_only_labels": "12/16 found, lost iban x1, nir x3",
+    "dox__hashtag_labels": "EVASION: `#nom` / `#ddn` / `#tel` / `#mail` / `#secu` / `#iban` labels: nothing",
     "dox__json_string_escaped": "EVASION: labelled doxes inside a JSON string (`\\n` escapes): nothing",
     "dox__line_numbers_tab_gutter": "0/13 found, lost card x2, dob x2, email x3, iban x2, nir x2, phone x2",
     "dox__lookup_bot_tree_backticks": "EVASION: a lookup bot's tree (`├─ 📧 Email: `x``) with backticked values: nothing",
+    "dox__one_line_emoji_separators_blank_line_between": "EVASION: one-line doxes (`🔹` between six facts) a blank line apart: nothing (no blank line: all read)",
     "dox__telegram_bold_labels_spoiler_values": "EVASION: `**Tel:** ||06 ..||` (bold labels, Discord/Telegram spoilers): nothing",
     "dox_en__each_line_in_spoiler_bars": "0/13 found, lost dob x3, email x4, nir x3, phone x3",
     "dox_en__json_string": "0/13 found, lost dob x3, email x4, nir x3, phone x3",
