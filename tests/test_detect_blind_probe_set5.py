@@ -478,6 +478,14 @@ case(
     BASES["csv"][1],
 )
 case(
+    "long_cell__excel_export_with_600_empty_columns",
+    "\n".join(r + ";" * 600 for r in _csv),
+    BASES["csv"][1],
+)
+case("long_cell__lines_padded_with_600_spaces", "\n".join(r + " " * 600 for r in _csv), BASES["csv"][1])
+case("long_cell__lines_indented_by_600_spaces", "\n".join(" " * 600 + r for r in _csv), BASES["csv"][1])
+case("long_cell__300_empty_columns_control", "\n".join(r + ";" * 300 for r in _csv), BASES["csv"][1])
+case(
     "long_cell__500_character_cell_control",
     "\n".join([_csv[0] + ";extra"] + [r + ";" + "x" * 500 for r in _csv[1:]]),
     BASES["csv"][1],
@@ -1195,7 +1203,10 @@ MISSED: dict[str, str] = {
     "jsonl__two_records_a_line_spaces": "25/33 found, lost dob x8",
     "long_cell__600_character_cell_in_each_patient_row": "EVASION: one 600-character cell added to each row: nothing (500: all read)",
     "long_cell__badges_with_a_photo_data_uri": "EVASION: a photo data: URI (~1.7 KB) in each row: nothing",
+    "long_cell__excel_export_with_600_empty_columns": "EVASION: each row followed by 600 empty cells (`;;;…`, an Excel sheet formatted wide): nothing (300: all)",
     "long_cell__fullz_pipe_rows_with_a_600_character_tail": "EVASION: a 600-character field at the end of each fullz line: nothing (300: all read)",
+    "long_cell__lines_indented_by_600_spaces": "EVASION: each line indented by 600 spaces: nothing",
+    "long_cell__lines_padded_with_600_spaces": "EVASION: each line right-padded with 600 spaces: nothing",
     "long_cell__orders_with_a_cart_json_cell": "EVASION: a quoted cart JSON cell (~690 chars) in each row: nothing",
     "long_cell__signup_log_with_user_agents": "a user-agent cell in each row: dobs lost",
     "long_cell__users_with_a_jwt_remember_token": "EVASION: a users table with a JWT remember_token (~330 chars) in each row: 4 of 25",
@@ -1240,7 +1251,7 @@ MISSED: dict[str, str] = {
     "vcf__trailing_hash_comment": "0/19 found, lost dob x6, email x7, phone x6",
 }
 SET.miss(**MISSED)
-globals().update(make_tests(SET, {"recall": 0.65, "precision": 0.98}))
+globals().update(make_tests(SET, {"recall": 0.64, "precision": 0.98}))
 
 
 def main() -> None:
