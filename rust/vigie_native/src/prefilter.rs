@@ -84,32 +84,380 @@ pub enum Verdict {
     Check(Vec<(usize, usize, Vec<(usize, usize)>)>), // (line start, end, 3 lines above), stripped
 }
 
-/// A row's shape for the spaced-rows gate in `classify` (`spaced._ROW`, coarser): its counts of
-/// `;`, `,`, `|` and tabs when it has one of them, or (0, 0, 0, 0) when it has no space at all (an
-/// e-mail, a combo) or only a phone's characters; None for a line of words (prose, a label).
-fn line_sig(b: &[u8], starts: &[usize], k: usize, n: usize) -> Option<(u32, u32, u32, u32)> {
-    let le = if k + 1 < starts.len() { starts[k + 1] - 1 } else { n };
-    let l = &b[starts[k]..le];
-    let l = l.strip_suffix(b"\r").unwrap_or(l);
-    let (mut semi, mut comma, mut pipe, mut tab, mut space, mut phone_only) = (0u32, 0u32, 0u32, 0u32, false, true);
-    for &c in l {
-        match c {
-            b';' => semi += 1,
-            b',' => comma += 1,
-            b'|' => pipe += 1,
-            b'\t' => tab += 1,
-            b' ' => space = true,
-            _ => {}
+/// The lines of a post, for the spaced-rows gate (`spaced.compact`'s view: `text.split("\n")`;
+/// the post holds no CR here, `pass` sent those to `detect()`).
+struct Lines<'a> {
+    b: &'a [u8],
+    starts: &'a [usize],
+}
+
+impl<'a> Lines<'a> {
+    #[inline]
+    fn len(&self) -> usize {
+        self.starts.len()
+    }
+    #[inline]
+    fn line(&self, k: usize) -> &'a [u8] {
+        let le = if k + 1 < self.starts.len() { self.starts[k + 1] - 1 } else { self.b.len() };
+        &self.b[self.starts[k]..le]
+    }
+    /// `spaced._SEP_LINE` (or an empty line): `[ \t\u00a0\u3000]*`, then one `#`, a rule of
+    /// three `=_*~+-` or more, or an `<hr>` (`<hr\s{0,8}/?>`), then `[ \t\u00a0\u3000]*`.
+    fn sep(&self, k: usize) -> bool {
+        let l = self.line(k);
+        let space = |q: usize| -> usize {
+            match l[q] {
+                b' ' | b'\t' => 1,
+                0xC2 if l.get(q + 1) == Some(&0xA0) => 2,
+                0xE3 if l[q + 1..].starts_with(b"\x80\x80") => 3,
+                _ => 0,
+            }
+        };
+        let mut q = 0;
+        while q < l.len() {
+            match space(q) {
+                0 => break,
+                w => q += w,
+            }
         }
-        if !matches!(c, b'0'..=b'9' | b'+' | b' ' | b'.' | b'(' | b')' | b'-') {
-            phone_only = false;
+        if q < l.len() {
+            match l[q] {
+                b'#' => q += 1,
+                b'=' | b'_' | b'*' | b'~' | b'+' | b'-' => {
+                    let r = l[q..].iter().take_while(|c| matches!(c, b'=' | b'_' | b'*' | b'~' | b'+' | b'-')).count();
+                    if r < 3 {
+                        return false;
+                    }
+                    q += r;
+                }
+                b'<' if l[q..].starts_with(b"<hr") => {
+                    q += 3;
+                    // \s{0,8} (Python's: any Unicode space), then "/" maybe, then ">"
+                    let Ok(t) = std::str::from_utf8(&l[q..]) else { return false };
+                    let mut it = t.char_indices().peekable();
+                    let mut w = 0;
+                    while w < 8 && it.next_if(|&(_, c)| py_space(c)).is_some() {
+                        w += 1;
+                    }
+                    it.next_if(|&(_, c)| c == '/');
+                    match it.next() {
+                        Some((i, '>')) => q += i + 1,
+                        _ => return false,
+                    }
+                }
+                _ => return false,
+            }
+        }
+        while q < l.len() {
+            match space(q) {
+                0 => return false,
+                w => q += w,
+            }
+        }
+        true
+    }
+    /// A one-line group of `compact`: not a separator, separators (or the text's ends) around it.
+    fn group(&self, k: usize) -> bool {
+        k < self.len() && !self.sep(k) && (k == 0 || self.sep(k - 1)) && (k + 1 >= self.len() || self.sep(k + 1))
+    }
+    /// The row after the group `j` in its run (one or two separator lines between), as
+    /// `compact`'s `nxt` finds it.
+    fn next_row(&self, j: usize) -> Option<usize> {
+        let n = self.len();
+        let mut nxt = j + 1;
+        while nxt < n && nxt - j <= 3 && self.sep(nxt) {
+            nxt += 1;
+        }
+        (nxt < n && nxt - j <= 3 && nxt > j + 1 && (nxt + 1 >= n || self.sep(nxt + 1))).then_some(nxt)
+    }
+    /// The row before the group `j` in its run (the one whose `next_row` is `j`).
+    fn prev_row(&self, j: usize) -> Option<usize> {
+        if j < 2 || !self.sep(j - 1) {
+            return None;
+        }
+        let i = if !self.sep(j - 2) {
+            j - 2
+        } else if j >= 3 && !self.sep(j - 3) {
+            j - 3
+        } else {
+            return None;
+        };
+        (i == 0 || self.sep(i - 1)).then_some(i)
+    }
+    /// The row's keys when it is seeded (`spaced._SEED`: an `@` or a digit), else None.
+    #[inline]
+    fn keys(&self, k: usize) -> Option<Keys> {
+        Keys::of(self.line(k))
+    }
+}
+
+/// `spaced._keys` of a row, as a superset: `token` also where Python splits at a non-ASCII
+/// space (never fewer keys, so never fewer shared ones).
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+struct Keys {
+    json: bool,
+    token: bool,
+    phone: bool,
+    counts: [u32; 5], // '\t', ';', '|', ',', ':' (0: no such key)
+}
+
+impl Keys {
+    /// `_keys(line)` for a row with an `@` or a digit (`spaced._SEED`); None for a line without
+    /// one (no row: a header, maybe). One pass over the line.
+    fn of(l: &[u8]) -> Option<Keys> {
+        let (seeded, k) = Keys::scan(l);
+        seeded.then_some(k)
+    }
+
+    /// `_keys(line)` of any line, and whether it holds an `@` or a digit.
+    fn scan(l: &[u8]) -> (bool, Keys) {
+        // strip(" \t\u00a0\u3000")
+        let mut s = l;
+        loop {
+            s = match s {
+                [b' ' | b'\t', t @ ..] => t,
+                [0xC2, 0xA0, t @ ..] => t,
+                [0xE3, 0x80, 0x80, t @ ..] => t,
+                _ => break,
+            };
+        }
+        loop {
+            s = match s {
+                [h @ .., b' ' | b'\t'] => h,
+                [h @ .., 0xC2, 0xA0] => h,
+                [h @ .., 0xE3, 0x80, 0x80] => h,
+                _ => break,
+            };
+        }
+        if keyless(s) {
+            // (the common case, a line of words: no key)
+            return (s.iter().any(|&c| c == b'@' || c.is_ascii_digit()), Keys::default());
+        }
+        Keys::of_stripped(s)
+    }
+
+    /// `scan` on a line stripped already, every byte looked at.
+    fn of_stripped(s: &[u8]) -> (bool, Keys) {
+        let mut counts = [0u32; 5];
+        let (mut seeded, mut phone_chars) = (false, true);
+        // `len(s.split()) == 1` on ASCII spaces: a space between two others breaks the token
+        let (mut word, mut gap, mut inner) = (false, false, false);
+        let (mut comma_sp, mut colon_sp, mut stop_sp) = (false, false, false);
+        let mut prev = 0u8;
+        for &c in s {
+            match c {
+                b'0'..=b'9' | b'@' => seeded = true,
+                b'\t' => counts[0] += 1,
+                b';' => counts[1] += 1,
+                b'|' => counts[2] += 1,
+                b',' => counts[3] += 1,
+                b':' => counts[4] += 1,
+                b' ' => match prev {
+                    b',' => comma_sp = true,
+                    b':' => colon_sp = true,
+                    b'.' => stop_sp = true,
+                    _ => {}
+                },
+                _ => {}
+            }
+            if matches!(c, b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b' ' | b'\x1c'..=b'\x1f') {
+                gap = word;
+            } else {
+                inner |= gap;
+                word = true;
+                gap = false;
+            }
+            if !matches!(c, b'0'..=b'9' | b' ' | b'.' | b'-' | b'(' | b')' | b'/') {
+                phone_chars = false;
+            }
+            prev = c;
+        }
+        let json = s.first() == Some(&b'{') && s.last() == Some(&b'}');
+        let token = word && !inner;
+        // `_PHONE.fullmatch(s)`: `\+?[0-9][0-9 .\-()/]{7,22}` (asked when no token)
+        let phone = !token && {
+            let p = if s.first() == Some(&b'+') { &s[1..] } else { s };
+            p.first().is_some_and(u8::is_ascii_digit) && (8..=23).contains(&p.len())
+                && (phone_chars || p.iter().all(|&c| matches!(c, b'0'..=b'9' | b' ' | b'.' | b'-' | b'(' | b')' | b'/')))
+        };
+        let prose = matches!(s.last(), Some(b'.' | b'!' | b'?')) || stop_sp;
+        if prose || comma_sp {
+            counts[3] = 0;
+        }
+        if prose || colon_sp {
+            counts[4] = 0;
+        }
+        (seeded, Keys { json, token, phone, counts })
+    }
+
+    /// The keys both have (`common & ks`).
+    fn and(&self, o: &Keys) -> Keys {
+        let mut counts = [0u32; 5];
+        for i in 0..5 {
+            if self.counts[i] == o.counts[i] {
+                counts[i] = self.counts[i];
+            }
+        }
+        Keys { json: self.json && o.json, token: self.token && o.token, phone: self.phone && o.phone, counts }
+    }
+
+    fn any(&self) -> bool {
+        self.json || self.token || self.phone || self.counts.iter().any(|&c| c > 0)
+    }
+}
+
+/// Whether the stripped line `s` has no key of `spaced._keys` at all, by a few byte searches
+/// (most seed lines of forum posts, which are words): longer than a phone, not `{`, no `;`, `|`
+/// or tab, a space inside (no token), and each `,` and `:` followed by a space or the line a
+/// sentence (then `_keys` counts neither); false when it cannot tell.
+#[inline]
+fn keyless(s: &[u8]) -> bool {
+    if s.len() <= 24 || s[0] == b'{' || memchr::memchr3(b';', b'|', b'\t', s).is_some() || memchr::memchr(b' ', s).is_none() {
+        return false;
+    }
+    if matches!(s.last(), Some(b'.' | b'!' | b'?')) {
+        return true; // prose: no ',' nor ':' key
+    }
+    // a ',' (':') key needs every ',' (':') not followed by a space; ". " (prose) is not looked for
+    for c in [b',', b':'] {
+        let mut any = false;
+        let mut spaced = false;
+        for i in memchr::memchr_iter(c, s) {
+            any = true;
+            if s.get(i + 1) == Some(&b' ') {
+                spaced = true;
+                break;
+            }
+        }
+        if any && !spaced {
+            return false;
         }
     }
-    if semi + comma + pipe + tab > 0 || !space || phone_only {
-        Some((semi, comma, pipe, tab))
-    } else {
-        None
+    true
+}
+
+/// Whether the seeded row `r` (keys `kr`) and its next (`fwd`) or previous rows in its run make
+/// three consecutive seeded rows that share a key, the first two being `r` and its neighbour.
+fn shares_on(ls: &Lines, r: usize, kr: &Keys, fwd: bool) -> Option<(usize, Keys)> {
+    let step = |j: usize| if fwd { ls.next_row(j) } else { ls.prev_row(j) };
+    let p = step(r)?;
+    let c = kr.and(&ls.keys(p)?);
+    c.any().then_some((p, c))
+}
+
+/// `spaced._lone_rows` for the row `k` (keys `kk`, not empty), a one-line group: whether it is a
+/// table's row (two of `; | TAB`) one or two separator lines after (`after`) or before a group
+/// of two lines or more whose two nearest lines share a key with it, the nearer one seeded (the
+/// separator lines between are then dropped: the row is read as the table's next or previous).
+fn lone_row_may_join(ls: &Lines, k: usize, kk: &Keys, after_only: bool) -> bool {
+    let n = ls.len();
+    if memchr::memchr3_iter(b';', b'|', b'\t', ls.line(k)).take(2).count() < 2 {
+        return false;
     }
+    let share = |g: usize, h: usize| -> bool {
+        let (seeded, kg) = Keys::scan(ls.line(g));
+        seeded && {
+            let c = kk.and(&kg);
+            c.any() && c.and(&Keys::scan(ls.line(h)).1).any()
+        }
+    };
+    // `_LONE_AFTER`: h g, one or two separator lines, k, then a separator line or the end
+    if k >= 3 && ls.sep(k - 1) && (k + 1 >= n || ls.sep(k + 1)) {
+        let g = if !ls.sep(k - 2) {
+            Some(k - 2)
+        } else if k >= 4 && !ls.sep(k - 3) {
+            Some(k - 3)
+        } else {
+            None
+        };
+        if g.is_some_and(|g| !ls.sep(g - 1) && share(g, g - 1)) {
+            return true;
+        }
+    }
+    if after_only {
+        return false;
+    }
+    // `_LONE_BEFORE`: the start or a separator line, k, one or two separator lines, g h
+    if (k == 0 || ls.sep(k - 1)) && k + 1 < n && ls.sep(k + 1) {
+        let g = if k + 2 < n && !ls.sep(k + 2) {
+            Some(k + 2)
+        } else if k + 3 < n && ls.sep(k + 2) && !ls.sep(k + 3) {
+            Some(k + 3)
+        } else {
+            None
+        };
+        if g.is_some_and(|g| g + 1 < n && !ls.sep(g + 1) && share(g, g + 1)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether `spaced.compact` may change what the engine sees of the seed line `m` (every seed
+/// line stands alone here): `compact` drops the separator lines between the rows of a stretch
+/// of three one-line records or more that share a key (`spaced._shared`), and those between a
+/// table's lone row and the table (`spaced._lone_rows`); so `m` is read beside other rows when
+/// it is a row of such a stretch, the header above one or such a lone row, and (when `above`:
+/// its alone test read them) the three lines above it change when such a stretch or lone row
+/// ends two lines above it. A superset for the stretches: any three consecutive seeded rows of
+/// the run there that share a key (a stretch of three or more holds such three around each of
+/// its rows).
+fn spaced_may_join(ls: &Lines, m: usize, above: bool) -> bool {
+    let third = |r: usize, c: &Keys, fwd: bool| -> bool {
+        let step = if fwd { ls.next_row(r) } else { ls.prev_row(r) };
+        step.and_then(|p| ls.keys(p)).is_some_and(|k| c.and(&k).any())
+    };
+    if ls.group(m) {
+        let (seeded, km) = Keys::scan(ls.line(m));
+        if km.any() && lone_row_may_join(ls, m, &km, false) {
+            return true;
+        }
+        if seeded && km.any() {
+            // the three triples that hold m: (p2, p1, m), (p1, m, n1), (m, n1, n2)
+            let back = shares_on(ls, m, &km, false);
+            let fwd = shares_on(ls, m, &km, true);
+            if let Some((p1, c)) = &back {
+                if third(*p1, c, false) || fwd.as_ref().is_some_and(|(_, c2)| c.and(c2).any()) {
+                    return true;
+                }
+            }
+            if let Some((n1, c)) = &fwd {
+                if third(*n1, c, true) {
+                    return true;
+                }
+            }
+        } else if !seeded {
+            // a header (no @, no digit): the three rows below it
+            if let Some(n1) = ls.next_row(m) {
+                if let Some(k1) = ls.keys(n1) {
+                    if k1.any() {
+                        if let Some((n2, c)) = shares_on(ls, n1, &k1, true) {
+                            if third(n2, &c, true) {
+                                return true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // a stretch or a lone row that ends two lines above m: the lines above m are then others
+    if above && m >= 2 && ls.sep(m - 1) && ls.group(m - 2) {
+        let (seeded, kb) = Keys::scan(ls.line(m - 2));
+        if kb.any() {
+            if lone_row_may_join(ls, m - 2, &kb, true) {
+                return true;
+            }
+            if seeded {
+                if let Some((p1, c)) = shares_on(ls, m - 2, &kb, false) {
+                    if third(p1, &c, false) {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+    false
 }
 
 /// A line is blank for the engine's alone test when it is made of `seeds.RULE_CHARS` only.
@@ -151,6 +499,7 @@ pub struct Bufs {
     marks: Vec<usize>,  // seed lines
     seeds: Vec<usize>,  // offsets of an '@' ("%40", an obfuscated "[at]") or inside an 8-digit run
     combos: Vec<usize>, // offsets of ':' and '|' (a combo line needs one)
+    above: Vec<usize>,  // seed lines whose alone test read the lines above them
 }
 
 /// One byte of interest at `p` (see `pass`): true if `decode()` would change the text.
@@ -348,12 +697,13 @@ pub fn classify<E>(b: &[u8], max_line_chars: usize, today: Today, f: &mut Bufs,
     f.marks.clear();
     f.seeds.clear();
     f.combos.clear();
+    f.above.clear();
     let n = b.len();
     f.starts.push(0);
     if pass(b, f) {
         return Ok(Verdict::Detect); // decode() would change the text
     }
-    let Bufs { starts, marks, seeds, combos } = f;
+    let Bufs { starts, marks, seeds, combos, above } = f;
     let starts: &Vec<usize> = starts;
     let line_of = |pos: usize| starts.partition_point(|&s| s <= pos) - 1;
     // seed lines (seeds._SEED_PATTERN): an '@' or an 8-digit run, a combo line, an opener
@@ -391,24 +741,6 @@ pub fn classify<E>(b: &[u8], max_line_chars: usize, today: Today, f: &mut Bufs,
     }
     marks.sort_unstable();
     marks.dedup();
-    // rows a blank line apart (`spaced.compact`, an evasion: every row stands alone until
-    // `detect()` reads them as a run): three seed lines, each one or two lines after the one
-    // before, go to `detect()` (the lines between are blank, else the alone test below sends the
-    // post anyway); `detect()` decides, so this only has to hold every such run
-    let mut run = 1;
-    let mut last_sig = None;
-    for w in marks.windows(2) {
-        let (a, b2) = (line_sig(b, starts, w[0], n), line_sig(b, starts, w[1], n));
-        run = if matches!(w[1] - w[0], 2 | 3) && a.is_some() && a == b2 && (run == 1 || last_sig == a) {
-            run + 1
-        } else {
-            1
-        };
-        last_sig = a;
-        if run >= 3 {
-            return Ok(Verdict::Detect);
-        }
-    }
     let Ok(text) = simdutf8::basic::from_utf8(b) else {
         return Ok(Verdict::Detect); // decode() would pick another code page
     };
@@ -440,10 +772,16 @@ pub fn classify<E>(b: &[u8], max_line_chars: usize, today: Today, f: &mut Bufs,
         let (s, e) = bounds(st);
         // valid UTF-8 (checked above), cut on line and quote-prefix boundaries (ASCII)
         let line = line_of_text(s, e);
+        // (the lines above matter to the answer: the spaced-rows gate below looks at them)
+        let mut read_above = false;
         let answer = match alone_is_nothing(line, today, seeds_in(s, e)) {
             Alone::Decided(x) => Some(x),
-            Alone::Unknown | Alone::UnknownKv => None,
+            Alone::Unknown | Alone::UnknownKv => {
+                read_above = true;
+                None
+            }
             Alone::Label(ls, le) => {
+                read_above = true;
                 if judge(&line[ls..le])? {
                     Some(false) // a label that names something (a dox, a stealer log)
                 } else {
@@ -472,9 +810,26 @@ pub fn classify<E>(b: &[u8], max_line_chars: usize, today: Today, f: &mut Bufs,
             Some(true) => {}
             Some(false) => return Ok(Verdict::Detect),
             None => {
-                let above = (st.saturating_sub(3)..st).map(bounds).collect();
-                checks.push((s, e, above));
+                let lines_above = (st.saturating_sub(3)..st).map(bounds).collect();
+                checks.push((s, e, lines_above));
             }
+        }
+        if read_above {
+            above.push(st);
+        }
+    }
+    // rows a blank line apart (`spaced.compact`, an evasion: every row stands alone until
+    // `detect()` reads them as a run): a seed line that `compact` may read beside others goes to
+    // `detect()`, which decides (only here, where every seed line stands alone: most posts with
+    // a seed line went to `detect()` above, and this looks at a few lines around each)
+    let ls = Lines { b, starts };
+    let mut k = 0;
+    for &m in marks.iter() {
+        while k < above.len() && above[k] < m {
+            k += 1;
+        }
+        if spaced_may_join(&ls, m, above.get(k) == Some(&m)) {
+            return Ok(Verdict::Detect);
         }
     }
     Ok(if checks.is_empty() { Verdict::Nothing } else { Verdict::Check(checks) })
@@ -956,6 +1311,91 @@ mod tests {
             let prose = ["mail me at a@b.fr today", "or call 0612345678 tonight", "x@y.fr is my other one ok"];
             assert_eq!(verdict(&prose.join(sep)), 0, "paragraphs of words are no run: {sep:?}");
         }
+    }
+
+    #[test]
+    fn spaced_rows_are_judged_as_compact_reads_them() {
+        // bench.detect's forum posts: order and build lines a blank line apart share no key
+        // (", " is prose), they stay out
+        let orders = "Version 6.8.66, build 134340976685, sha 6baef2fc3ed46e26\n\nCommande n° 8942566435807477 du \
+                      20/10/2024, total 325,21 €\n\nCommande n° 52523521134812 du 16/6/2024, total 121,79 €\n";
+        assert_eq!(verdict(orders), 0);
+        let signature = "Commande n° 10546633267699 du 27/6/2024, total 354,98 €\n\nCommande n° 368566230820159 du \
+                         25/3/2024, total 333,99 €\n\nCommande n° 98388440780670 du 20/8/2024, total 472,42 €\n\n--\nMichèle";
+        assert_eq!(verdict(signature), 0);
+        for sep in ["\n\n", "\n\u{a0}\n", "\n\t#\n", "\n\u{3000}\n\n"] {
+            // one seed line among rows whose other cells hold short numbers only: compact reads the
+            // three as a run (the lead's wave 24 gate wanted three seed lines)
+            let rows = ["Dupont;Jean;12", "Durand;Marie;34", "Martin;Paul;paul.martin@free.fr"];
+            assert_eq!(verdict(&format!("liste\n\n{}\n\nfin", rows.join(sep))), DETECT, "{sep:?}");
+            // a header above rows: the header's combo line is a seed line too
+            let combos = ["login:pass", "a1@b.fr:x", "c2@d.fr:y", "e3@f.fr:z"];
+            assert_eq!(verdict(&combos.join(sep)), DETECT, "{sep:?}");
+            // ':' rows, JSON lines, phones, tab rows
+            for rows in [["a@b.fr:x:1", "c@d.fr:y:2", "e@f.fr:z:3"], ["{\"e\": \"a@b.fr\"}", "{\"n\": 1}", "{\"n\": 2}"],
+                         ["+33 6 12 34 56 78", "06 98 76 54 32", "07 11 22 33 44"], ["a\tb\t1", "c\td\t2", "e\tf\ta@b.fr"]] {
+                assert_eq!(verdict(&format!("x\n\n{}\n\ny", rows.join(sep))), DETECT, "{rows:?} {sep:?}");
+            }
+            if sep.contains(['\u{a0}', '\u{3000}']) {
+                continue; // (a line of NBSPs is no blank line for the alone test: detect() anyway)
+            }
+            // two rows, rows that share nothing, a header-less prose paragraph between: no run
+            assert_eq!(verdict(&format!("x\n\n{}\n\nfin", ["a;1", "b;2;3@x.fr"].join(sep))), 0, "{sep:?}");
+            let mixed = ["nom a;b 1", "c d,e f,2", "g h|3@x.fr"];
+            assert_eq!(verdict(&format!("x\n\n{}\n\nfin", mixed.join(sep))), 0, "{sep:?}");
+            // (the same without spaces: each row is a token, a key they share)
+            assert_eq!(verdict(&format!("x\n\n{}\n\nfin", ["a;b;1", "c,d,e,2", "f|3@x.fr"].join(sep))), DETECT, "{sep:?}");
+            let cut = ["a;b;1", "c;d;2", "un mot", "e;f;3@x.fr"];
+            assert_eq!(verdict(&format!("x\n\n{}\n\nfin", cut.join(sep))), 0, "{sep:?}");
+        }
+        // three separator lines part two runs; a line that is no separator ('--') parts them too
+        assert_eq!(verdict("a;b;1\n\n\n\nc;d;2\n\ne;f;3@x.fr"), 0);
+        assert_eq!(verdict("a;b;1\n\nc;d;2\n--\ne;f;3@x.fr"), 0);
+        // a stretch that ends two lines above a seed line changes the lines above it
+        assert_eq!(verdict("a;b;1\n\nc;d;2\n\ne;f;3\n\nContact: a@b.fr\n---"), DETECT);
+        // rules and <hr> are separator lines too (`spaced._SEP_LINE`), "--" is none
+        assert_eq!(verdict("x\n\na;b;1\n---\nc;d;2\n<hr />\ne;f;3@x.fr\n\nfin"), DETECT);
+        assert_eq!(verdict("x\n\na;b;1\n=====\nc;d;2\n  ***  \ne;f;3@x.fr\n\nfin"), DETECT);
+        assert_eq!(verdict("x\n\na;b;1\n--\nc;d;2\n--\ne;f;3@x.fr\n\nfin"), 0);
+        // a table's lone row (`spaced._lone_rows`): after the table or before it, two of `; | TAB`
+        assert_eq!(verdict("nom;prenom;tel\nDupont;Jean;12\n\nMartin;Paul;paul@x.fr\n\nfin"), DETECT);
+        assert_eq!(verdict("x\n\nMartin|Paul|paul@x.fr\n---\n\nDupont|Jean|12\nDurand|Marie|34\n\nfin"), DETECT);
+        assert_eq!(verdict("a b;c 1\nd e;f 2\n\ng h;paul@x.fr\n\nfin"), 0);
+        assert_eq!(verdict("nom;prenom;tel\nDupont;Jean;12\n\nMartin,Paul,paul@x.fr\n\nfin"), 0);
+        // ... and when it ends two lines above a seed line whose alone test reads the lines above
+        assert_eq!(verdict("nom;prenom;tel\nDupont;Jean;12\n\nMartin;Paul;1\n\nContact: a@b.fr\n---"), DETECT);
+    }
+
+    #[test]
+    fn keyless_lines_have_no_key() {
+        // random lines of the bytes that matter: where `keyless` says so, the full pass finds no key
+        let alphabet: &[u8] = b"aaaaaaaaaaaaaabbbbbbbbb1111111@          ,:,.!?{}+-()/;|\t";
+        let mut x = 0x2545F4914F6CDD1Du64;
+        let (mut said, mut keyed) = (0, 0);
+        for _ in 0..200_000 {
+            let mut l = Vec::new();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = (x % 40) as usize;
+            for _ in 0..n {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                l.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            let s = l.trim_ascii();
+            if s.is_empty() {
+                continue;
+            }
+            let full = Keys::of_stripped(s).1.any();
+            keyed += full as usize;
+            if keyless(s) {
+                said += 1;
+                assert!(!full, "{:?}", String::from_utf8_lossy(s));
+            }
+        }
+        assert!(said > 3_000 && keyed > 5_000, "{said} {keyed}");
     }
 
     #[test]
