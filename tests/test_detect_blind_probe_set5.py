@@ -794,6 +794,36 @@ case(
     _DOX3,
 )
 
+# pretty-printed JSON and one-element-a-line XML, the line-wise mutations that lose them
+_PRETTY = json.dumps(
+    [{"nom": p.last, "email": p.email, "telephone": p.nat0, "date_naissance": p.fr_dob, "nir": p.nir} for p in _P6],
+    indent=2,
+    ensure_ascii=False,
+).split("\n")
+_XML = (
+    ['<?xml version="1.0" encoding="UTF-8"?>', "<patients>"]
+    + [
+        line
+        for p in _P6
+        for line in (
+            "  <patient>",
+            f"    <nom>{p.last}</nom>",
+            f"    <email>{p.email}</email>",
+            f"    <telephone>{p.nat0}</telephone>",
+            f"    <naissance>{p.fr_dob}</naissance>",
+            f"    <nir>{p.nir}</nir>",
+            "  </patient>",
+        )
+    ]
+    + ["</patients>"]
+)
+_I4_PRETTY = many(_P6, "email mobile dob nir")
+for _kind, _lines in (("json_pretty", _PRETTY), ("xml", _XML)):
+    case(f"{_kind}__control", "\n".join(_lines), _I4_PRETTY)
+    case(f"{_kind}__blank_line_between_lines", "\n\n".join(_lines), _I4_PRETTY)
+    for _mut in ("line_numbers_tab_gutter", "numbered_paren_prefix", "irc_nick_prefix", "chat_time_prefix"):
+        case(f"{_kind}__{_mut}", LINEWISE[_mut](_lines), _I4_PRETTY)
+
 # one record a post: a Telegram channel or a thread that drips a dump one message at a time
 case("drip__csv_one_row_a_post", _csv[1:], BASES["csv"][1])
 case("drip__csv_header_and_one_row_a_post_control", [_csv[0] + "\n" + r for r in _csv[1:]], BASES["csv"][1])
@@ -1191,6 +1221,11 @@ MISSED: dict[str, str] = {
     "html_page__in_json_api_response": "22/25 found, lost dob x3",
     "html_page__rows_as_definition_lists": "EVASION: one <dl><dt>label</dt><dd>value</dd> card a person: nothing",
     "html_page__rows_as_divs": "EVASION: a leak site's table of <div class=row><span> cells (no <table>): nothing",
+    "json_pretty__blank_line_between_lines": "19/25 found, lost dob x6",
+    "json_pretty__chat_time_prefix": "19/25 found, lost dob x6",
+    "json_pretty__irc_nick_prefix": "0/25 found, lost dob x6, email x7, nir x6, phone x6",
+    "json_pretty__line_numbers_tab_gutter": "EVASION: pretty JSON copied with a paste site's line numbers (`1\t[`, `2\t  {`): nothing",
+    "json_pretty__numbered_paren_prefix": "0/25 found, lost dob x6, email x7, nir x6, phone x6",
     "jsonl__bbcode_hide_glued": "31/33 found, lost dob x2",
     "jsonl__bbcode_spoiler_code": "31/33 found, lost dob x2",
     "jsonl__chat_time_prefix": "25/33 found, lost dob x8",
@@ -1201,15 +1236,7 @@ MISSED: dict[str, str] = {
     "jsonl__html_textarea": "25/33 found, lost dob x8",
     "jsonl__records_glued_no_separator": "0/33 found, lost dob x8, email x9, iban x8, phone x8",
     "jsonl__two_records_a_line_spaces": "25/33 found, lost dob x8",
-    "long_cell__600_character_cell_in_each_patient_row": "EVASION: one 600-character cell added to each row: nothing (500: all read)",
-    "long_cell__badges_with_a_photo_data_uri": "EVASION: a photo data: URI (~1.7 KB) in each row: nothing",
-    "long_cell__excel_export_with_600_empty_columns": "EVASION: each row followed by 600 empty cells (`;;;…`, an Excel sheet formatted wide): nothing (300: all)",
-    "long_cell__fullz_pipe_rows_with_a_600_character_tail": "EVASION: a 600-character field at the end of each fullz line: nothing (300: all read)",
-    "long_cell__lines_indented_by_600_spaces": "EVASION: each line indented by 600 spaces: nothing",
-    "long_cell__lines_padded_with_600_spaces": "EVASION: each line right-padded with 600 spaces: nothing",
-    "long_cell__orders_with_a_cart_json_cell": "EVASION: a quoted cart JSON cell (~690 chars) in each row: nothing",
     "long_cell__signup_log_with_user_agents": "a user-agent cell in each row: dobs lost",
-    "long_cell__users_with_a_jwt_remember_token": "EVASION: a users table with a JWT remember_token (~330 chars) in each row: 4 of 25",
     "page__sample_as_data_uri_download_link": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
     "page__sample_rendered_as_svg_text": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
     "page__spa_state_assigned_in_script": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
@@ -1249,9 +1276,13 @@ MISSED: dict[str, str] = {
     "vcf__json_string": "0/19 found, lost dob x6, email x7, phone x6",
     "vcf__md_indented_code": "0/19 found, lost dob x6, email x7, phone x6",
     "vcf__trailing_hash_comment": "0/19 found, lost dob x6, email x7, phone x6",
+    "xml__blank_line_between_lines": "EVASION: one-element-a-line XML double-spaced (a blank line after each line): nothing",
+    "xml__chat_time_prefix": "0/25 found, lost dob x6, email x7, nir x6, phone x6",
+    "xml__line_numbers_tab_gutter": "EVASION: XML copied with a paste site's line numbers: nothing",
+    "xml__numbered_paren_prefix": "0/25 found, lost dob x6, email x7, nir x6, phone x6",
 }
 SET.miss(**MISSED)
-globals().update(make_tests(SET, {"recall": 0.64, "precision": 0.98}))
+globals().update(make_tests(SET, {"recall": 0.63, "precision": 0.98}))
 
 
 def main() -> None:
