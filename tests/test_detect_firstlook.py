@@ -176,3 +176,22 @@ def test_a_dump_with_them_calls_them(calls: dict[str, int]) -> None:
     assert calls.get("drop_no_ones")
     detect(_CASES["u2028"].encode(), key=KEY)
     assert calls.get("foreign_eol")
+
+
+# ---------------------------------------------------------------- the line loops made C-level
+def test_copy_end_is_the_line_by_line_search() -> None:
+    """`records._copy_end` (`list.index`, a join) finds the line the old loop found: the first
+    from `j` whose `rstrip()` is `\\.` (with blanks after it, an NBSP, or none), else the end."""
+    from indexer.detect.records import _copy_end
+
+    def loop(lines: list[str], j: int) -> int:
+        while j < len(lines) and lines[j].rstrip() != "\\.":
+            j += 1
+        return j
+
+    rnd = random.Random(17)
+    pool = ["a;b", "\\.", "\\. ", "\\.\t", " \\.", "\\.x", "\\", ".", "", "x\\.", "\\.\u00a0"]
+    for _ in range(3000):
+        lines = [rnd.choice(pool) if rnd.random() < 0.2 else f"r{k}" for k in range(rnd.randrange(0, 12))]
+        j = rnd.randrange(0, len(lines) + 1)
+        assert _copy_end(lines, j) == loop(lines, j), (lines, j)

@@ -247,15 +247,28 @@ def sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 COPY = re2.compile(r"(?i)^COPY\s+([\w.\"]+)\s*\((.*)\)\s+FROM\s+stdin")
 
 
+def _copy_end(lines: list[str], j: int) -> int:
+    """The first line from `j` on that is `\\.` (trailing blanks allowed; COPY's end), or
+    `len(lines)`: `list.index` finds the bare one (C-level), and the lines are read one by one
+    only when one above it starts with `\\.` (one with blanks after it, say: rare)."""
+    try:
+        stop = lines.index("\\.", j)
+    except ValueError:
+        stop = len(lines)
+    if "\n\\." not in "\n" + "\n".join(lines[j:stop]):
+        return stop
+    while j < stop and lines[j].rstrip() != "\\.":
+        j += 1
+    return j
+
+
 def copy_block(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     m = re2_match(COPY, lines[i])
     assert m is not None  # recognise() matched it
     cols = [c.strip().strip('"') for c in (m.group(2) or "").split(",")]
     roles = [role_of(c) for c in cols]
-    j = i + 1
-    while j < len(lines) and lines[j].rstrip() != "\\.":
-        j += 1
+    j = _copy_end(lines, i + 1)
     end = min(j, len(lines) - 1)
 
     def fill(sink: Sink, offs: list[int]) -> int:
@@ -1047,7 +1060,8 @@ def jsonl(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     while j < len(lines) and is_json_line(lines[j]):
         j += 1
     # the lines over `max_line` (kept whole by `detect()`: `is_long_json_records`), read record by record
-    long = {n: _long_json_spans(lines[n]) for n in range(i, j) if len(lines[n]) > ctx.max_line}
+    long = ({n: _long_json_spans(lines[n]) for n in range(i, j) if len(lines[n]) > ctx.max_line}
+            if j > i and max(map(len, lines[i:j])) > ctx.max_line else {})  # (`max` first: C-level)
     # one line is a block when it holds several records (a dump's array written on one line, or
     # wrapped in an object)
     if j - i < 2 and not (j - i == 1 and (len(long[i]) >= 2 if i in long else (
