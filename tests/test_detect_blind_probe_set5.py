@@ -589,6 +589,20 @@ case(
 )
 case("html_page__cells_with_email_protection",
      _page.replace("@", '<span class="at">@</span>'), HTML_IDS)  # fmt: skip
+
+
+def _cfemail(addr: str, key: int = 0x5A) -> str:
+    """Cloudflare's e-mail obfuscation: a key byte, then each character XOR the key, in hex."""
+    return f"{key:02x}" + "".join(f"{ord(c) ^ key:02x}" for c in addr)
+
+
+_cf_page = _page
+for _p in PEOPLE:
+    _cf_page = _cf_page.replace(
+        f"<td>{_p.email}</td>",
+        f'<td><a href="/cdn-cgi/l/email-protection" class="__cf_email__" data-cfemail="{_cfemail(_p.email)}">[email&#160;protected]</a></td>',
+    )
+case("html_page__cloudflare_email_protection", _cf_page, HTML_IDS)
 case("html_page__emails_as_entities", _page.replace("@", "&#64;").replace(".fr<", "&#46;fr<"), HTML_IDS)
 case("html_page__in_json_api_response", json.dumps({"victim": "Clinique du Parc", "html": _page}), HTML_IDS)
 
@@ -1217,6 +1231,7 @@ MISSED: dict[str, str] = {
     "fullz__chat_time_prefix": "25/31 found, lost dob x6",
     "fullz__each_line_its_own_code_block": "0/31 found, lost card x6, dob x6, email x7, iban x6, phone x6",
     "fullz__fold_64": "0/31 found, lost card x6, dob x6, email x7, iban x6, phone x6",
+    "html_page__cloudflare_email_protection": "Cloudflare's email protection (`data-cfemail` hex XOR, `[email protected]` shown without JS): every e-mail lost",
     "html_page__hidden_junk_spans_inside_values": "EVASION: a display:none <span> of junk inside each value: values read with the junk (false e-mails), dobs and phones lost",
     "html_page__in_json_api_response": "22/25 found, lost dob x3",
     "html_page__rows_as_definition_lists": "EVASION: one <dl><dt>label</dt><dd>value</dd> card a person: nothing",
@@ -1236,7 +1251,15 @@ MISSED: dict[str, str] = {
     "jsonl__html_textarea": "25/33 found, lost dob x8",
     "jsonl__records_glued_no_separator": "0/33 found, lost dob x8, email x9, iban x8, phone x8",
     "jsonl__two_records_a_line_spaces": "25/33 found, lost dob x8",
+    "long_cell__600_character_cell_in_each_patient_row": "EVASION: one 600-character cell added to each row: nothing (500: all read)",
+    "long_cell__badges_with_a_photo_data_uri": "EVASION: a photo data: URI (~1.7 KB) in each row: nothing",
+    "long_cell__excel_export_with_600_empty_columns": "EVASION: each row followed by 600 empty cells (`;;;…`, an Excel sheet formatted wide): nothing (300: all)",
+    "long_cell__fullz_pipe_rows_with_a_600_character_tail": "EVASION: a 600-character field at the end of each fullz line: nothing (300: all read)",
+    "long_cell__lines_indented_by_600_spaces": "EVASION: each line indented by 600 spaces: nothing",
+    "long_cell__lines_padded_with_600_spaces": "EVASION: each line right-padded with 600 spaces: nothing",
+    "long_cell__orders_with_a_cart_json_cell": "EVASION: a quoted cart JSON cell (~690 chars) in each row: nothing",
     "long_cell__signup_log_with_user_agents": "a user-agent cell in each row: dobs lost",
+    "long_cell__users_with_a_jwt_remember_token": "EVASION: a users table with a JWT remember_token (~330 chars) in each row: 4 of 25",
     "page__sample_as_data_uri_download_link": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
     "page__sample_rendered_as_svg_text": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
     "page__spa_state_assigned_in_script": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
