@@ -6,7 +6,10 @@ One crawl per process (crawler.runner), so the crawl's `RedisFrontier` is bound 
 process, by `frontier_settings()`; Scrapy deep-copies settings, which cannot carry a connection.
 
 Acknowledgement, conservatively: a request stays leased (renewed while the crawl lives) until
-its response's items were all processed; a request whose download failed, or that a middleware
+its response's items were all processed and the requests it yielded were all pushed to the
+frontier (Scrapy drains a callback's output into a queue before the engine schedules it: acked
+when drained, a listing killed in between lost its threads for the run); a request whose download
+failed, or that a middleware
 replaced (retry, redirect: the successor is queued on its own), is acknowledged when the engine
 goes idle. A crawl killed at any point therefore leaves its unfinished requests in the frontier.
 """
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["LeaseAckMiddleware", "RedisDupeFilter", "RedisScheduler", "bind", "bound", "frontier_settings"]
 
 _LEASE_META = "_vigie_lease"
+_PARENT_META = "_vigie_parent"  # the lease of the response that yielded a request, until it is queued
 
 
 class _Book:
@@ -43,7 +47,7 @@ class _Book:
     def __init__(self, frontier: RedisFrontier) -> None:
         self.frontier = frontier
         self.held: set[str] = set()
-        self.pending: dict[str, int] = {}  # lease -> items yielded but not yet processed
+        self.pending: dict[str, int] = {}  # lease -> items not yet processed, requests not yet queued
         self.finished: set[str] = set()  # leases whose callback output is complete
         self.seconds = 0.0  # time spent talking to the frontier (the bench's overhead per request)
         self.calls = 0
@@ -171,6 +175,14 @@ class RedisScheduler:
 
     def enqueue_request(self, request: Request) -> bool:
         request.meta.pop(_LEASE_META, None)  # a retry or redirect copies meta: it is a new request
+        parent = request.meta.pop(_PARENT_META, None)
+        queued = self._enqueue(request)
+        if parent is not None and _BOOK is not None:  # in the frontier (or filtered as seen): the
+            _BOOK.pending[parent] = _BOOK.pending.get(parent, 0) - 1  # response that yielded it may go
+            _BOOK.maybe_ack(parent)
+        return queued
+
+    def _enqueue(self, request: Request) -> bool:
         if request.meta.get("vigie_kind") == "login":
             import heapq
 
@@ -259,8 +271,12 @@ class RedisScheduler:
 
 
 class LeaseAckMiddleware:
-    """Closest to the engine: counts the items each response yields; its lease is acknowledged
-    once the callback is exhausted and the pipeline has processed every one of them."""
+    """Closest to the engine: counts the items and requests each response yields; its lease is
+    acknowledged once the callback is exhausted, the pipeline has processed every item, and the
+    scheduler has pushed every request (`RedisScheduler.enqueue_request`). Exhausted is not
+    enough: Scrapy (2.13+) drains the output into a queue the engine works through afterwards.
+    A request the engine drops before the scheduler sees it (a `request_scheduled` handler's
+    IgnoreRequest) keeps its response's lease until the crawl goes idle, as a failed download does."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -286,8 +302,11 @@ class LeaseAckMiddleware:
         _BOOK.maybe_ack(rid)
 
     def _count(self, rid: str | None, out: Any) -> None:
-        if rid is not None and _BOOK is not None and not isinstance(out, Request):
-            _BOOK.pending[rid] = _BOOK.pending.get(rid, 0) + 1
+        if rid is None or _BOOK is None:
+            return
+        if isinstance(out, Request):
+            out.meta[_PARENT_META] = rid
+        _BOOK.pending[rid] = _BOOK.pending.get(rid, 0) + 1
 
     def _holding(self) -> bool:
         """The spider keeps requests in memory while it logs in (those a login wall sent back,
