@@ -1748,6 +1748,35 @@ def _columns(lines: list[str], i: int, j: int, split: Callable[[str], list[tuple
     return cols
 
 
+_LONG_CELL = 80  # a field longer than this is a long cell (a token, a JSON cart, a photo, a user agent)
+_LONG_SAMPLE = 20  # lines of a run looked at
+
+
+def _long_column(lines: list[str], i: int, j: int, sep: str) -> bool:
+    """Whether the long fields of the run `lines[i:j]` (its average field over 80 characters)
+    are one or two COLUMNS of an export, the other fields short: a users table's JWT, an
+    order's cart JSON, a photo's data: URI, a user agent (every web app's table has one; the
+    rows were all dropped, wave 25). Prose cut at its commas has long fields anywhere and few
+    short ones, and what it says is in its long fields: each row's short fields must hold an
+    `@` or 6 digits (the header's need not). Looks at `_LONG_SAMPLE` lines: bounded work."""
+    cols: set[int] = set()
+    short = total = 0
+    for k in range(i, min(j, i + _LONG_SAMPLE)):
+        row = 0
+        worth = k == i  # (a header)
+        for c, (v, _) in enumerate(_split(lines[k], sep, 0)):
+            if len(v) > _LONG_CELL:
+                cols.add(c)
+            elif v.strip():
+                row += 1
+                total += len(v)
+                worth = worth or "@" in v or sum(map(str.isdigit, v)) >= 6
+        if row < 2 or not worth:
+            return False
+        short += row
+    return len(cols) <= 2 and total <= 24 * short
+
+
 def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     sig = _sig(lines[i])
@@ -1780,7 +1809,7 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if rows < (1 if has_header else 2):
         return j, None
     avg = sum(map(len, lines[i:j])) / (j - i) / (count + 1)  # (a slice and `map`: no Python step a line)
-    if avg > 80:
+    if avg > 80 and not _long_column(lines, i, j, sep):
         return j, None
     spaced = False
     if sep == "," and not has_header:  # prose has ", " after its commas; CSV rarely does

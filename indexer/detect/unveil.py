@@ -353,7 +353,19 @@ def _blobs(text: str) -> tuple[list[str], list[int]] | None:
     budget = min(_MAX_DECODED, max(_MIN_DECODED, _DECODED_RATIO * len(text)))
     done = 0  # lines before it are in `out`
     skip = 0  # lines before it were looked at in a run that did not decode
+    # a token decoded inside a line that stays (a users table's JWT, a cell of base64): its text
+    # waits for the end of the line's paragraph, `held` until `hold_end`; put under each row, it
+    # cut the table into one-row runs and every row but the first was lost (wave 25)
+    held: list[str] = []
+    held_src: list[int] = []
+    hold_end = 0
     for i in cands:
+        if held and i >= hold_end:
+            out.extend(lines[done:hold_end])
+            src.extend(range(done, hold_end))
+            out.extend(held)
+            src.extend(held_src)
+            held, held_src, done = [], [], hold_end
         if i < done or i < skip or budget <= 0:
             continue
         decoded, end, keep = _blob_at(lines, i, budget)
@@ -362,14 +374,27 @@ def _blobs(text: str) -> tuple[list[str], list[int]] | None:
             continue
         out.extend(lines[done:i])
         src.extend(range(done, i))
+        rows = decoded.rstrip("\n").split("\n")
         if keep:
             out.append(lines[i])
             src.append(i)
-        rows = decoded.rstrip("\n").split("\n")
-        out.extend(rows)
-        src.extend([i] * len(rows))
+            if not held:
+                hold_end = i + 1
+                while hold_end < len(lines) and lines[hold_end].strip():
+                    hold_end += 1
+            held.extend(rows)
+            held_src.extend([i] * len(rows))
+        else:
+            out.extend(rows)
+            src.extend([i] * len(rows))
         budget -= len(decoded)
         done = end
+    if held:
+        out.extend(lines[done:hold_end])
+        src.extend(range(done, hold_end))
+        out.extend(held)
+        src.extend(held_src)
+        done = hold_end
     if not out:
         return None
     out.extend(lines[done:])
