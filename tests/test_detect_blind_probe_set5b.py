@@ -123,6 +123,18 @@ OBFUSCATE: dict[str, Callable[[str], str]] = {
     "email_at_dot_words_spaced": lambda t: _in_values(
         t, lambda v: v.replace("@", " at ").replace(".", " dot ") if "@" in v else v
     ),
+    "email_arobase_point_words_fr": lambda t: _in_values(
+        t, lambda v: v.replace("@", " arobase ").replace(".", " point ") if "@" in v else v
+    ),
+    "email_at_dot_upper_words": lambda t: _in_values(
+        t, lambda v: v.replace("@", " AT ").replace(".", " DOT ") if "@" in v else v
+    ),
+    "email_curly_at_dot": lambda t: _in_values(
+        t, lambda v: v.replace("@", "{at}").replace(".", "{dot}") if "@" in v else v
+    ),
+    "email_bracket_at_paren_dot": lambda t: _in_values(
+        t, lambda v: v.replace("@", "[at]").replace(".", "(dot)") if "@" in v else v
+    ),
     "email_spaces_around_at": lambda t: t.replace("@", " @ "),
     "email_paren_a": lambda t: t.replace("@", "(a)"),
     "email_bracketed_at_sign": lambda t: t.replace("@", "[@]"),
@@ -467,7 +479,11 @@ MISSED: dict[str, str] = {
     "csv__box_drawing_bar_separator": "25/33 found, lost dob x8",
     "csv__combining_low_line_digits": "9/33 found, lost dob x8, nir x8, phone x8",
     "csv__each_value_reversed_announced": "0/33 found, lost dob x8, email x9, nir x8, phone x8; false card x1, email x8, phone x2 (+33818281770, +33904195360, 613938875750101, moc.kooltuo@teu)",
+    "csv__email_arobase_point_words_fr": "24/33 found, lost email x9; false email x8 (carpentier@laposte.net, huet@outlook.com, lambert@orange.fr,)",
+    "csv__email_at_dot_upper_words": "24/33 found, lost email x9; false email x8 (carpentier@laposte.net, huet@outlook.com, lambert@orange.fr,)",
     "csv__email_at_dot_words_spaced": "24/33 found, lost email x9",
+    "csv__email_bracket_at_paren_dot": "24/33 found, lost email x9; false email x8 (carpentier@laposte.net, huet@outlook.com, lambert@orange.fr,)",
+    "csv__email_curly_at_dot": "24/33 found, lost email x9; false email x8 (carpentier@laposte.net, huet@outlook.com, lambert@orange.fr,)",
     "csv__email_paren_a": "24/33 found, lost email x9",
     "csv__ideographic_comma_separator": "25/33 found, lost dob x8",
     "csv__letter_l_for_one_in_numbers": "22/33 found, lost nir x7, phone x4",
@@ -491,4 +507,4 @@ MISSED: dict[str, str] = {
     "uk__header_dropped": "12/16 found, lost phone x4",
 }
 SET.miss(**MISSED)
-globals().update(make_tests(SET, {"recall": 0.86, "precision": 0.97}))
+globals().update(make_tests(SET, {"recall": 0.85, "precision": 0.96}))
