@@ -1864,7 +1864,6 @@ MISSED: dict[str, str] = {
     "mainframe_fixed_width_padded_no_header": "the row whose name holds a space (LE GOFF) is lost",
     "hl7_mllp_framed_cr_only_nk1": "PID-13's number in XTN.12 (IHE PAM France): phone missed",
     "gedcom_living_people": "GEDCOM (EMAIL, PHON, BIRT/DATE 23 APR 1986): nothing",
-    "ameli_attestation_text": "an attestation's `ALD 8 — Diabète de type 1` line: no health",
     "vitale_card_ocr_text": "a spaced NIR alone on a line under a name: no NIR",
     "woocommerce_orders_rest_json": "meta_data {key: _billing_birth_date, value: dd/mm/yyyy}: no dob",
     "discord_chat_exporter_csv": "a quoted CSV cell holding three `email:phone:dob` lines: nothing",
@@ -1872,7 +1871,6 @@ MISSED: dict[str, str] = {
     "stealer_redline_passwords_block": "logins that are a phone or an ameli NIR body: neither found",
     "stealer_raccoon_upper_labels": "`USER:06...` login: no phone",
     "stealer_autofill_and_cc": "Autofills `Name: email` / `Value: x` pairs: no e-mail, phone or dob",
-    "psql_expanded_records": "psql \\x output (`email         | x`): nothing",
     "php_print_r_array": "PHP print_r (`[email] => x`): nothing",
     "php_var_dump": 'PHP var_dump (`["email"]=>` then `string(n) "x"`): nothing',
     "java_tostring_log_lines": "`User{..., birthDate=1991-12-09, ...}` in log lines: no dob",
@@ -1880,7 +1878,6 @@ MISSED: dict[str, str] = {
     "python_list_of_tuples": "a list of tuples with datetime.date(...) on one line: nothing",
     "chrome_passwords_csv": "usernames that are a phone or an ameli NIR body: neither found",
     "facebook_2021_phone_first_layout": "the 2021 Facebook layout's trailing dd/mm/yyyy: no dob",
-    "doxbin_paste_sections": "dot-leader labels (`Email ....... x`): nothing",
     "csv_no_header_quoted_crlf_english_dates": '`"1 September 1955"` in a headerless CSV: no dob',
 }
 SET.miss(**MISSED)

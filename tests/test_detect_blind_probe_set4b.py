@@ -524,15 +524,12 @@ negative(
 
 # Found on both engines alike (2026-12-05, wave 24); one reason each, as seen from outside.
 MISSED: dict[str, str] = {
-    "prose_en_reached_at_religion": "`X (DOB dd/mm/yyyy) can be reached at email or phone. She's a practising Muslim…`: nothing",
-    "prose_fr_em_dashes_fingerprints": "`Name — né le … — email — phone — ses empreintes digitales …` on one line: nothing",
     "dox_en_labels_then_hiv_line": "`Name:/Email:/Phone:` block then `HIV positive since 2021.`: no health",
     "prose_fr_born_and_phone": "`Théo Dumas né le 04/05/1995, tel 06 ...`: nothing (a dox of dob + phone is not read)",
     "prose_fr_documented_il_s_appelle": "README's own shape `il s'appelle …, né le …, son tel …, il est séropositif`: nothing",
     "tg_one_line_lower_slang": "`yves le goff 01/09/1955 0665486668 x@y.fr séropo` on one line: nothing",
     "orientation_same_sex_marriage": "`a épousé son compagnon en 2019` (a man's row): no orientation",
     "prose_fr_orientation_outing": "a two-sentence outing with a dob and a phone: nothing",
-    "prose_en_hiv_positive": "one sentence with e-mail, phone and `tested HIV positive`: nothing",
 }
 SET.miss(**MISSED)
 globals().update(make_tests(SET, {"recall": 0.95, "precision": 0.99, "art9_recall": 0.78, "art9_precision": 0.97}))

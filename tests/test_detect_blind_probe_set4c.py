@@ -432,9 +432,6 @@ case(
 
 # Found on both engines alike (2026-12-05, wave 24); one reason each, as seen from outside.
 MISSED: dict[str, str] = {
-    "dox_label_tab_value_fr": "EVASION: `Nom<TAB>…`/`Né le<TAB>…` dox blocks (a 2-column table copied): nothing",
-    "dox_label_pipe_value_fr": "`Né le | 23/04/1986` in a labelled dox: no dob",
-    "dox_label_arrow_value_en": "`DOB: ➤ …` / `SSN: ➤ <NIR>`: no dob, no NIR",
     "csv_rows_live_suffix": "CSV rows ending in ` | LIVE`: most identifiers lost",
     "fancy_math_bold_digits_csv": "digits as Mathematical Bold (U+1D7CE..): phones and dobs read, NIRs lost",
     "fancy_math_sans_bold_dox": "Telegram fancy text (math sans-serif bold letters and digits): e-mails lost",

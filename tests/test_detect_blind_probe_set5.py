@@ -1172,7 +1172,6 @@ case(
 MISSED: dict[str, str] = {
     "att_xlsx_named_xls": "25/33 found, lost dob x8",
     "att_xlsx_named_zip": "25/33 found, lost dob x8",
-    "att_xlsx_one_sheet_a_person_label_value": "25/33 found, lost dob x8",
     "att_xlsx_transposed_one_person_a_column": "EVASION: a sheet with one person a column (labels in column A): nothing",
     "att_zip_nested_four_deep": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
     "combo__bbcode_hide_glued": "7/9 found, lost email x2",

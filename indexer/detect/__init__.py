@@ -39,6 +39,7 @@ from indexer.detect.extract import Sink
 from indexer.detect.multiline import join_quoted_cells, logical_starts
 from indexer.detect.notmail import drop_no_ones
 from indexer.detect.records import is_long_json_records
+from indexer.detect.relabel import relabel as _relabel
 from indexer.detect.seeds import (
     RULE_CHARS,
     alone_is_nothing,
@@ -239,6 +240,11 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     veiled = read_exports and (native.veiled(encoded) if native is not None else may_be_veiled(encoded))
     if not starts and not veiled:  # most forum posts: nothing that could start a fragment
         return []
+    if spaced and starts and len(text) < 256 * 1024:  # a label and its value apart by a tab, a pipe, dots, an arrow
+        lab = _relabel(text, encoded)
+        if lab is not None:
+            text, encoded = lab, lab.encode("utf-8")
+            starts = candidate_starts(encoded)
     if read_exports and (veiled or may_need_reading(encoded)):  # (a look at the bytes: memchr speed)
         readable_text, source_lines = readable(text)
         if source_lines is not None:  # an export read decoded; its fragments keep the input's lines

@@ -51,6 +51,7 @@ from collections.abc import Callable
 from typing import Any
 
 from indexer import identifiers as ids
+from indexer.article9 import scan_article9
 from indexer.detect.base import Ctx, Spec
 from indexer.detect.extract import Sink, extract_record
 from indexer.detect.mail import ORG_WORDS as _ORG_WORDS
@@ -124,7 +125,8 @@ _NAME_AFTER = re.compile(
     r"|cible|target|ex|know|avec|m|mr|mme|mrs|ms|mlle|dr))\Z")
 # ... or just after it: a birth, a date, an identifier, a home
 _NAME_BEFORE = re.compile(
-    r"\A[ \t]*+[,:(–-]?[ \t]*+(?:\(?n[ée]e?\b|born\b|b\.|\d|\+\d|[A-Z]{2}\d\d|[\w.+-]++@|lives\b|habite\b|vit\b)")
+    r"\A[ \t]*+[,:(–—-]?[ \t]*+(?:\(?n[ée]e?\b|born\b|b\.|(?i:dob|d\.o\.b)\b|\d|\+\d|[A-Z]{2}\d\d|[\w.+-]++@|lives\b"
+    r"|habite\b|vit\b)")
 _NOT_NAME = frozenset({
     "voici", "voilà", "voila", "dox", "doxx", "son", "sa", "ses", "il", "elle", "le", "la", "les", "name", "real",
     "dob", "phone", "email", "mail", "tel", "tél", "lives", "born", "found", "infos", "info", "pour", "mobile", "call",
@@ -345,7 +347,7 @@ def _analyse(lines: list[str], lo: int, hi: int, name_lines: frozenset[int] = fr
             else:
                 dm = by_date[at]
                 st = dm.start()
-                after_name = last_name_end >= 0 and last_name_end <= st and not s[last_name_end:st].strip(" \t,(")
+                after_name = last_name_end >= 0 and last_name_end <= st and not s[last_name_end:st].strip(" \t,(—–")
                 listed = last_birth_end >= 0 and st - last_birth_end <= 24 and not _SENTENCE_END.search(
                     s, last_birth_end, st)
                 birth = _BIRTH_BEFORE.search(low, max(0, st - 40), st) is not None
@@ -369,7 +371,38 @@ def _analyse(lines: list[str], lo: int, hi: int, name_lines: frozenset[int] = fr
     facts = contacts + private
     named = named or any(r == "full_name" for _, typed, _ in per_line for _, _, r in typed)
     dox = ((dox_cue or (cue and named)) and facts >= 2) or (named and own and facts >= 3)
+    if not dox and facts >= 2 and not strict:
+        dox = _told_about(lines, lo, hi, named)
     return dox, facts, per_line
+
+
+# a capitalised name that a copula follows: `Théo Dumas est homo`, `Yves Le Goff is HIV positive`
+_NAME_IS = re.compile(rf"(?<![\w'’-]){_WORD}(?:[ \t]++{_WORD}){{1,2}}+[ \t]++(?:est|is|was|était|etait|a|has)\b")
+
+
+# who offers care or help gives their contacts beside the words of health; a dox does not talk so
+_CARE_TALK = re.compile(
+    r"\b(?:dr|docteur|doctor|pr|professeur|m[ée]decin|infirmi[eè]re?|psychologue|th[ée]rapeute|cabinet|rdv"
+    r"|rendez-vous|appointments?|consult\w*+|permanence|association|clinique|clinic|centre|center|h[ôo]pital"
+    r"|hospital|pharmacie|pharmacy|aumônier|aumonier|paroisse|parish|mosqu[ée]e|mosque|[ée]glise|church)\b")
+
+
+def _told_about(lines: list[str], lo: int, hi: int, named: bool) -> bool:
+    """Whether lines lo..hi, holding two of a person's identifiers and facts, say something of
+    article 9 about a person they name (`X (x@y, 06 ...) tested HIV positive`, `X est homo, ...
+    joignable au 06 ...`): what is said of someone is what makes their contacts a dox, as a
+    dox's cue does. The name is `_name`'s, or two or three capitalised words and a copula; no
+    word of an organisation's (`Centre Dépistage VIH`)."""
+    text = "\n".join(lines[lo:hi + 1])
+    if _CARE_TALK.search(text.lower()) is not None:
+        return False  # a practitioner's or a service's contact (`Dr X ... dépistage du VIH : RDV au 01 ...`)
+    after = 0
+    if not named:
+        m = _NAME_IS.search(text)
+        if m is None or any(w.lower() in _ORG_WORDS or w.lower() in _NOT_NAME for w in m.group().split()[:-1]):
+            return False
+        after = m.end()  # what is said of them, not a word of the name (`Dépistage VIH Paris est ...`)
+    return any(f.start is None or f.start >= after for f in scan_article9(text, limit=4))
 
 
 def _facts_below(lines: list[str], pre: dict[int, tuple[list[Any], int, int]], k: int, hi: int) -> bool:
@@ -461,6 +494,11 @@ def person_records(lines: list[str], lo: int, per_line: _PerLine, offs: list[int
     return out
 
 
+def _art9_words(text: str) -> bool:
+    """Whether the text holds an article 9 term (`_told_about` may make it a dox)."""
+    return bool(scan_article9(text, limit=1))
+
+
 def prose_dox(ctx: Ctx, i: int, floor: int) -> tuple[int, Spec | None]:
     """A prose dox around seed line i (see the module docstring), or (i + 1, None)."""
     lines = ctx.lines
@@ -475,7 +513,7 @@ def prose_dox(ctx: Ctx, i: int, floor: int) -> tuple[int, Spec | None]:
     low = text.lower()
     if _DOX_CUE.search(low) is None and (_NAME.search(text) is None or (
             _CUE.search(low) is None and _DATE.search(text) is None and _STREET.search(text) is None
-            and _LONG_RUN.search(text) is None)):
+            and _LONG_RUN.search(text) is None and not _art9_words(text))):
         return i + 1, None
     dox, _, per_line = _analyse(lines, lo, hi)
     if not dox:
