@@ -235,8 +235,14 @@ class CrawlWorker:
             # closing the run would delete them (the next attempt takes them instead)
             left = summary.get("frontier_left") if summary.get("finish_reason") == "finished" else 0
             if code == 0 and summary.get("finish_reason") not in (None, "shutdown") and not left:
+                # the run closes (its frontier deleted) only while this worker holds the job: after
+                # a stall past the lease, another worker may have taken it over and be resuming the
+                # run on that frontier (finish checks the lease atomically; a new run has new keys)
+                if not self.board.finish(run.job, self.worker_id, summary):
+                    logger.warning("worker {}: crawl of {} finished after this worker lost its job lease; the "
+                                   "run is left to the job's holder", self.worker_id, source)
+                    continue
                 RedisFrontier(self.link, source, run.job.run_id, "-", lease_ms=1).clear()
-                self.board.finish(run.job, self.worker_id, summary)
                 self.finished += 1
                 self._retry_after.pop(source, None)
                 logger.info("worker {}: crawl of {} finished ({}): {} pages, {} items", self.worker_id, source,
