@@ -486,6 +486,36 @@ case("long_cell__lines_padded_with_600_spaces", "\n".join(r + " " * 600 for r in
 case("long_cell__lines_indented_by_600_spaces", "\n".join(" " * 600 + r for r in _csv), BASES["csv"][1])
 case("long_cell__300_empty_columns_control", "\n".join(r + ";" * 300 for r in _csv), BASES["csv"][1])
 case(
+    "long_cell__users_with_three_long_columns",
+    "\n".join(
+        ["id,email,phone,birth_date,remember_token,api_token,last_user_agent"]
+        + [
+            f'{1000 + i},{p.email},{p.nat0},{p.dob},{_jwt(i, p)},{_jwt(i + 50, p)},"{_UA}"'
+            for i, p in enumerate(PEOPLE)
+        ]
+    ),
+    _I3,
+)
+case(
+    "long_cell__three_long_columns_between_the_identifiers",
+    "\n".join(
+        ["id,remember_token,email,api_token,phone,notes,birth_date"]
+        + [
+            f"{1000 + i},{_jwt(i, p)},{p.email},{_jwt(i + 50, p)},{p.nat0},{'y' * 300},{p.dob}"
+            for i, p in enumerate(PEOPLE)
+        ]
+    ),
+    _I3,
+)
+case(
+    "long_cell__users_with_two_long_columns_control",
+    "\n".join(
+        ["id,email,phone,birth_date,remember_token,api_token"]
+        + [f"{1000 + i},{p.email},{p.nat0},{p.dob},{_jwt(i, p)},{_jwt(i + 50, p)}" for i, p in enumerate(PEOPLE)]
+    ),
+    _I3,
+)
+case(
     "long_cell__500_character_cell_control",
     "\n".join([_csv[0] + ";extra"] + [r + ";" + "x" * 500 for r in _csv[1:]]),
     BASES["csv"][1],
@@ -1251,6 +1281,8 @@ MISSED: dict[str, str] = {
     "jsonl__records_glued_no_separator": "0/33 found, lost dob x8, email x9, iban x8, phone x8",
     "jsonl__two_records_a_line_spaces": "25/33 found, lost dob x8",
     "long_cell__signup_log_with_user_agents": "a user-agent cell in each row: dobs lost",
+    "long_cell__three_long_columns_between_the_identifiers": "EVASION (7312a74 bypassed): three long columns (two JWTs, a 300-char note) between the identifiers: nothing",
+    "long_cell__users_with_three_long_columns": "EVASION (7312a74 bypassed): three long columns (two JWTs and a user agent): nothing (two: all read)",
     "page__sample_as_data_uri_download_link": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
     "page__sample_rendered_as_svg_text": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
     "page__spa_state_assigned_in_script": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
