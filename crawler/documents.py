@@ -27,6 +27,7 @@ import re
 import struct
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
@@ -36,12 +37,19 @@ from crawler._room import TextRoom
 from crawler.spreadsheets import _events, _local, _ods_inline, _ods_rows, _quote
 from vigie.core.process import child_env, memory_file, reader_stopped
 
-__all__ = ["MAX_DEPTH", "PDF_MEMORY_BYTES", "PDF_SECONDS", "DocumentCapError", "DocumentError", "PdfText",
-           "docx_texts", "odt_texts", "pdf_pages"]
+__all__ = ["DOCUMENT_SECONDS", "MAX_DEPTH", "PDF_MEMORY_BYTES", "PDF_SECONDS", "DocumentCapError", "DocumentError",
+           "PdfText", "docx_texts", "odt_texts", "pdf_pages"]
 
 # nested elements a document part may have (Word nests tables in cells a few levels deep; 100,000
 # levels is an attack on whoever walks the tree)
 MAX_DEPTH = 256
+# CPU seconds a .docx or .odt may take to read, its parts together (this thread's CPU time, so a
+# busy machine does not cut an honest document short): the parser and the walk here read ~200,000
+# elements a second, and 200 MB of one-letter runs (within attachments.max_uncompressed_bytes)
+# took ~45 s, the crawl's thread held; a 500-page report reads in under a second. Past it: refused
+# as a bomb, counted (`DocumentCapError`), the text read so far not kept
+DOCUMENT_SECONDS = 20.0
+_EVERY = 4096  # parse events between two looks at the clock
 # one PDF's reader: wall-clock seconds (CPU seconds too, through RLIMIT_CPU) and address space
 PDF_SECONDS = 20
 PDF_MEMORY_BYTES = 512 * 1024 * 1024  # the reader and PDFium take about 28 MiB for text
@@ -61,9 +69,12 @@ _DOCX_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes
 _DOCX_ORDER = ("document", "header", "footer", "footnotes", "endnotes", "comments")
 
 
-def docx_texts(where: str, read: Callable[[str], bytes | None], parts: list[str]) -> Iterator[tuple[str, bytes]]:
+def docx_texts(where: str, read: Callable[[str], bytes | None], parts: list[str],
+               seconds: float | None = None) -> Iterator[tuple[str, bytes]]:
     """(part name, its UTF-8 text) for the body, headers, footers and notes of a Word document
-    whose zip holds `parts`; `read(path)` gives a part's bytes (bounded by the caller) or None."""
+    whose zip holds `parts`; `read(path)` gives a part's bytes (bounded by the caller) or None.
+    `seconds`: CPU seconds for all its parts (`DOCUMENT_SECONDS`), past which `DocumentCapError`."""
+    deadline = time.thread_time() + (DOCUMENT_SECONDS if seconds is None else seconds)
     wanted = [(m.group(1), p) for p in parts if (m := _DOCX_PARTS.fullmatch(p))]
     if not any(name == "document" for name, _ in wanted):
         raise DocumentError(f"{where}: no word/document.xml; not a Word document")
@@ -72,7 +83,7 @@ def docx_texts(where: str, read: Callable[[str], bytes | None], parts: list[str]
         data = read(part)
         if data is None:
             continue
-        text = _text(_docx_lines(data, f"{where}/{part}"))
+        text = _text(_docx_lines(data, f"{where}/{part}", deadline))
         if text is not None:
             yield f"{name}.txt", text
 
@@ -107,9 +118,15 @@ def _run_text(p: Element) -> str:
     return "".join(out)
 
 
-def _docx_lines(data: bytes, where: str) -> Iterator[str]:
+def _in_time(where: str, deadline: float | None) -> None:
+    if deadline is not None and time.thread_time() > deadline:
+        raise DocumentCapError(f"{where}: more than {DOCUMENT_SECONDS:.0f} CPU seconds to read (millions of tiny "
+                               "elements: a document bomb?); refused, the rest not read")
+
+
+def _docx_lines(data: bytes, where: str, deadline: float | None = None) -> Iterator[str]:
     """The part's paragraphs, one a line, and its tables' rows, tab-separated; a table nested in
-    a cell becomes that cell's text."""
+    a cell becomes that cell's text. Past `deadline` (`time.thread_time`): `DocumentCapError`."""
     stack: list[Element] = []
     containers: list[_Cell | _Table] = []  # open cells and tables, innermost last
 
@@ -119,7 +136,9 @@ def _docx_lines(data: bytes, where: str) -> Iterator[str]:
             return None
         return line
 
-    for event, el in _events(data, where, ("start", "end")):
+    for k, (event, el) in enumerate(_events(data, where, ("start", "end"))):
+        if not k % _EVERY:
+            _in_time(where, deadline)
         name = _local(el.tag)
         if event == "start":
             stack.append(el)
@@ -189,11 +208,12 @@ def _counted(lines: Iterator[str], room: TextRoom) -> Iterator[str]:
 
 # ------------------------------------------------------------------------------------- .odt
 def odt_texts(where: str, read: Callable[[str], bytes | None],
-              room: Callable[[], int] | None = None) -> Iterator[tuple[str, bytes]]:
+              room: Callable[[], int] | None = None, seconds: float | None = None) -> Iterator[tuple[str, bytes]]:
     """(part name, its UTF-8 text): the body of an OpenDocument text (content.xml: paragraphs,
     headings, lists, tables as tab-separated rows) and its headers and footers (styles.xml).
     `room()`: the characters a part's text may take, asked at each part (past it,
-    `DocumentCapError`, before the text is built)."""
+    `DocumentCapError`, before the text is built); `seconds` as `docx_texts`'."""
+    deadline = time.thread_time() + (DOCUMENT_SECONDS if seconds is None else seconds)
     content = read("content.xml")
     if content is None:
         raise DocumentError(f"{where}: no content.xml; not an OpenDocument text")
@@ -202,15 +222,18 @@ def odt_texts(where: str, read: Callable[[str], bytes | None],
         if data is None:
             continue
         counter = _room(f"{where}/{part}", None if room is None else room())
-        text = _text(_odt_lines(data, f"{where}/{part}", counter), counter)
+        text = _text(_odt_lines(data, f"{where}/{part}", counter, deadline), counter)
         if text is not None:
             yield f"{name}.txt", text
 
 
-def _odt_lines(data: bytes, where: str, room: TextRoom | None = None) -> Iterator[str]:
+def _odt_lines(data: bytes, where: str, room: TextRoom | None = None,
+               deadline: float | None = None) -> Iterator[str]:
     stack: list[Element] = []
     in_cells = 0  # open table cells: their paragraphs are read with their row
-    for event, el in _events(data, where, ("start", "end")):
+    for k, (event, el) in enumerate(_events(data, where, ("start", "end"))):
+        if not k % _EVERY:
+            _in_time(where, deadline)
         name = _local(el.tag)
         if event == "start":
             stack.append(el)
