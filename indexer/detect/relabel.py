@@ -75,10 +75,10 @@ def relabel(text: str, encoded: bytes) -> str | None:
     each separator must show a label that names something (a dump's rows, a code block's pipes,
     a post's ellipses do not), before the text is read line by line."""
     seps = []
-    for sep, b in (("\t", b"\t"), ("|", b"|"), ("...", b"...")):
-        i = encoded.find(b, 0, _HEAD)
+    for sep, needle in (("\t", b"\t"), ("|", b"|"), ("...", b"...")):
+        i = encoded.find(needle, 0, _HEAD)
         if i >= 0:
-            if b != b"..." and encoded.find(b, i + 1, max(i + 1, encoded.find(b"\n", i))) >= 0:
+            if needle != b"..." and encoded.find(needle, i + 1, max(i + 1, encoded.find(b"\n", i))) >= 0:
                 continue  # a table's row first (a dump's, a psql output's): not looked at further
             seps.append(sep)
     am = _ARROW.search(encoded, 0, _HEAD)
