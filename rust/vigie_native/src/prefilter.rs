@@ -229,9 +229,8 @@ impl Keys {
                 _ => break,
             };
         }
-        if keyless(s) {
-            // (the common case, a line of words: no key)
-            return (s.iter().any(|&c| c == b'@' || c.is_ascii_digit()), Keys::default());
+        if let Some(seeded) = keyless(s) {
+            return (seeded, Keys::default()); // (the common case, a line of words: no key)
         }
         Keys::of_stripped(s)
     }
@@ -306,34 +305,75 @@ impl Keys {
     }
 }
 
-/// Whether the stripped line `s` has no key of `spaced._keys` at all, by a few byte searches
-/// (most seed lines of forum posts, which are words): longer than a phone, not `{`, no `;`, `|`
-/// or tab, a space inside (no token), and each `,` and `:` followed by a space or the line a
-/// sentence (then `_keys` counts neither); false when it cannot tell.
-#[inline]
-fn keyless(s: &[u8]) -> bool {
-    if s.len() <= 24 || s[0] == b'{' || memchr::memchr3(b';', b'|', b'\t', s).is_some() || memchr::memchr(b' ', s).is_none() {
-        return false;
+/// Whether the stripped line `s` has no key of `spaced._keys` at all (most seed lines of forum
+/// posts, which are words): longer than a phone, not `{`, no `;`, `|` or tab, a space inside (no
+/// token), and each `,` and `:` followed by a space or the line a sentence (then `_keys` counts
+/// neither). Some(whether it holds an `@` or a digit) when so, None when it cannot tell. One
+/// pass, sixteen bytes at a time with SSE2 on x86-64.
+fn keyless(s: &[u8]) -> Option<bool> {
+    let n = s.len();
+    if n <= 24 || s[0] == b'{' {
+        return None;
     }
-    if matches!(s.last(), Some(b'.' | b'!' | b'?')) {
-        return true; // prose: no ',' nor ':' key
-    }
-    // a ',' (':') key needs every ',' (':') not followed by a space; ". " (prose) is not looked for
-    for c in [b',', b':'] {
-        let mut any = false;
-        let mut spaced = false;
-        for i in memchr::memchr_iter(c, s) {
-            any = true;
-            if s.get(i + 1) == Some(&b' ') {
-                spaced = true;
-                break;
+    let (mut space, mut seeded) = (false, false);
+    let (mut comma, mut colon, mut comma_sp, mut colon_sp) = (false, false, false, false);
+    let mut i = 0;
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE2 is part of the x86-64 baseline; loads are unaligned and within s
+    unsafe {
+        use std::arch::x86_64::*;
+        let set = |c: u8| _mm_set1_epi8(c as i8);
+        let (semi, pipe, tab, sp, cm, co, at, d0, d9) =
+            (set(b';'), set(b'|'), set(b'\t'), set(b' '), set(b','), set(b':'), set(b'@'), set(b'0'), set(b'9'));
+        while i + 16 <= n {
+            let v = _mm_loadu_si128(s.as_ptr().add(i) as *const __m128i);
+            let delim = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, pipe)), _mm_cmpeq_epi8(v, tab));
+            if _mm_movemask_epi8(delim) != 0 {
+                return None;
             }
-        }
-        if any && !spaced {
-            return false;
+            let spaces = _mm_movemask_epi8(_mm_cmpeq_epi8(v, sp)) as u32;
+            let commas = _mm_movemask_epi8(_mm_cmpeq_epi8(v, cm)) as u32;
+            let colons = _mm_movemask_epi8(_mm_cmpeq_epi8(v, co)) as u32;
+            let digit = _mm_and_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, d0), v), _mm_cmpeq_epi8(_mm_min_epu8(v, d9), v));
+            seeded |= _mm_movemask_epi8(_mm_or_si128(digit, _mm_cmpeq_epi8(v, at))) != 0;
+            space |= spaces != 0;
+            comma |= commas != 0;
+            colon |= colons != 0;
+            // a byte followed by a space: the block's last byte looks at the next block's first
+            let next = (spaces >> 1) | (((s.get(i + 16) == Some(&b' ')) as u32) << 15);
+            comma_sp |= commas & next != 0;
+            colon_sp |= colons & next != 0;
+            i += 16;
         }
     }
-    true
+    for j in i..n {
+        let followed = || s.get(j + 1) == Some(&b' ');
+        match s[j] {
+            b';' | b'|' | b'\t' => return None,
+            b' ' => space = true,
+            b',' => {
+                comma = true;
+                comma_sp |= followed();
+            }
+            b':' => {
+                colon = true;
+                colon_sp |= followed();
+            }
+            b'@' | b'0'..=b'9' => seeded = true,
+            _ => {}
+        }
+    }
+    if !space {
+        return None; // maybe one token
+    }
+    if matches!(s[n - 1], b'.' | b'!' | b'?') {
+        return Some(seeded); // prose: no ',' nor ':' key
+    }
+    // a ',' (':') key needs no ", " (": ") in the line; ". " (prose) is not looked for
+    if (comma && !comma_sp) || (colon && !colon_sp) {
+        return None;
+    }
+    Some(seeded)
 }
 
 /// Whether the seeded row `r` (keys `kr`) and its next (`fwd`) or previous rows in its run make
@@ -1377,7 +1417,7 @@ mod tests {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            let n = (x % 40) as usize;
+            let n = (x % 100) as usize;
             for _ in 0..n {
                 x ^= x << 13;
                 x ^= x >> 7;
@@ -1388,11 +1428,12 @@ mod tests {
             if s.is_empty() {
                 continue;
             }
-            let full = Keys::of_stripped(s).1.any();
+            let (seeded, keys) = Keys::of_stripped(s);
+            let full = keys.any();
             keyed += full as usize;
-            if keyless(s) {
+            if let Some(sd) = keyless(s) {
                 said += 1;
-                assert!(!full, "{:?}", String::from_utf8_lossy(s));
+                assert!(!full && sd == seeded, "{:?}", String::from_utf8_lossy(s));
             }
         }
         assert!(said > 3_000 && keyed > 5_000, "{said} {keyed}");
