@@ -125,7 +125,6 @@ def test_editor_empty_paragraphs(eng: str) -> None:
     assert _ids(detect("<p>" + "</p><p><br></p><p>".join(rows) + "</p>", key=KEY)) == want
 
 
-@pytest.mark.xfail(strict=True, reason="left: over prefilter.WINDOWED_MIN_BYTES the windows hold each row alone")
 def test_big_input_goes_whole(eng: str) -> None:
     """Over the windowed threshold: the rows a blank line apart are still read (not the LF windows)."""
     filler = ("Bonjour à tous, voici les nouvelles du forum.\n\n" * 6000).encode()

@@ -34,6 +34,7 @@ from indexer.detect import caps as _caps
 from indexer.detect import firstlook as _firstlook
 from indexer.detect import prefilter as _prefilter
 from indexer.detect import shapes as _shapes
+from indexer.detect import stream_spaced as _stream_spaced
 from indexer.detect.exports import may_need_reading, readable
 from indexer.detect.extract import Sink
 from indexer.detect.multiline import join_quoted_cells, logical_starts
@@ -143,9 +144,8 @@ def _detect(data: bytes | str, key: MatchKey, filename: str | None, content_type
     if isinstance(data, bytes) and len(data) >= _prefilter.WINDOWED_MIN_BYTES and _prefilter.available() \
             and not may_need_reading(data) and not foreign_eol(data):
         # (an export to decode is read whole: its windows are encoded; so is a text whose lines end
-        # in U+2028 or a form feed: the windows are LF lines. Rows a blank line apart in an input
-        # this big are not read: their windows hold each row alone, and `_spaced_rows` over a 1 MB
-        # page cost +130% of bench.instructions pages: to do in the windows' scan)
+        # in U+2028 or a form feed: the windows are LF lines. Rows a blank line apart, whose windows
+        # would hold each row alone, are windows of their own: `stream_spaced.regions`)
         out = _prefilter.run(data, detect_text, Tokenizer(key), filename, content_type, limits)
         if out is not None:
             return out
@@ -155,23 +155,25 @@ def _detect(data: bytes | str, key: MatchKey, filename: str | None, content_type
 
 
 def detect_text(text: str, *, key: MatchKey, filename: str | None = None,
-                limits: Limits | None = None, tokenizer: Tokenizer | None = None) -> list[Fragment]:
-    """`detect` on text already decoded.
+                limits: Limits | None = None, tokenizer: Tokenizer | None = None,
+                rewrite: bool = False) -> list[Fragment]:
+    """`detect` on text already decoded. With a `tokenizer` (a window of `prefilter.run`) the
+    whole-text rewrites of `spaced` run only when `rewrite` says the window holds their rows.
 
     The cyclic garbage collector is paused for the call: detection builds no reference
     cycles (reference counting frees everything), but a dense dump allocates ~10 tuples and
     objects per identifier, which triggers full collections, and each of those walks every
     object of the process: with the alerts registry's 1M tokens in memory that cost 16% of
     the time on dense dumps. The previous state is restored on the way out."""
-    return _detect_text_paused(text, key, filename, limits, tokenizer, None)
+    return _detect_text_paused(text, key, filename, limits, tokenizer, None, rewrite)
 
 
 def _detect_text_paused(text: str, key: MatchKey, filename: str | None, limits: Limits | None,
-                        tokenizer: Tokenizer | None, utf8: bytes | None) -> list[Fragment]:
+                        tokenizer: Tokenizer | None, utf8: bytes | None, rewrite: bool = False) -> list[Fragment]:
     was = gc.isenabled()
     gc.disable()
     try:
-        return _detect_text(text, key, filename, limits, tokenizer, utf8=utf8)
+        return _detect_text(text, key, filename, limits, tokenizer, utf8=utf8, rewrite=rewrite)
     finally:
         _shapes.forget()
         if was:
@@ -180,8 +182,9 @@ def _detect_text_paused(text: str, key: MatchKey, filename: str | None, limits: 
 
 def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits | None,
                  tokenizer: Tokenizer | None, read_exports: bool = True, utf8: bytes | None = None,
-                 spaced: bool = True) -> list[Fragment]:
-    """`utf8`, when given, is `text.encode("utf-8")` (`decode_keeping_utf8`)."""
+                 spaced: bool = True, rewrite: bool = False) -> list[Fragment]:
+    """`utf8`, when given, is `text.encode("utf-8")` (`decode_keeping_utf8`); `rewrite`: a window
+    of `prefilter.run` that holds rows the rewrites of `spaced` may read (`detect_text`)."""
     limits = limits or _LIMITS
     # CPU time of this thread, not wall time: on a busy machine the wall clock cut honest inputs
     # short (a 2 GB combo list lost most of its chunks at load 8), and the cap is about the work
@@ -211,22 +214,25 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     if seen & _firstlook.EOL and foreign_eol(encoded):  # rows that end in U+2028, a form feed...: one line each
         text, encoded = unify_eols(text), unify_eols_bytes(encoded)
         seen = _firstlook.looks(encoded)
+    # a text of 256 KB or more (a file, a chunk of a streamed one) is rewritten region by region
+    # around the rewrites' first looks (`stream_spaced`: the whole text's result, without a split
+    # of it all: on bench.instructions pages 1 that cost 185M -> 385M)
+    whole = len(text) < _stream_spaced.BIG_TEXT
     if spaced and seen & _firstlook.DECORATED and "@" in text:  # combo lines dressed by a checker (`✅ `): read bare
         bare = _undecorate(text)
         if bare is not None:
             text, encoded = bare, bare.encode("utf-8")
             seen = _firstlook.looks(encoded)
-    # (not in the windows of a big sparse input, `prefilter.run`, which passes its tokenizer, nor
-    # in a text of 256 KB or more: on bench.instructions pages 1 they cost 185M -> 385M, cause
-    # not found yet; such dumps stay unread as before, left for the next wave)
-    spaced = spaced and tokenizer is None and len(text) < 256 * 1024
+    # (in the windows of a big sparse input, `prefilter.run`, which passes its tokenizer: only in
+    # those that hold a region of these rewrites, `rewrite`, which it finds in the input's bytes)
+    spaced = spaced and (tokenizer is None or rewrite)
     if spaced and ":" in text:  # rows whose cells ':' separates: read as the CSV they are
-        semi = _colon_rows(text)
+        semi = _colon_rows(text) if whole else _stream_spaced.colon_rows(text, encoded)
         if semi is not None:
             text, encoded = semi, semi.encode("utf-8")
             seen = _firstlook.looks(encoded)
     if spaced and seen & _firstlook.SEPARATOR and "\n" in text:  # rows a blank line apart: read as adjacent rows
-        run = _compact_spaced(text)
+        run = _compact_spaced(text) if whole else _stream_spaced.compact(text, encoded)
         if run is not None:
             frags = _detect_text(run[0], key, filename, limits, tokenizer, read_exports, spaced=False)
             kept = run[1]
