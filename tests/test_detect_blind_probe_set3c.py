@@ -451,7 +451,6 @@ MISSED: frozenset[str] = frozenset(
         "checker_hits_with_capture",  # "[HIT] mail:pass | Nom = X | Naissance = dd/mm/yyyy | Tel = ...": nothing
         "dicom_header_dump",  # dcmdump lines (PatientID, PatientBirthDate, PatientTelephoneNumbers): nothing, no health
         "german_kasse_members",  # "Depression" under a German "Diagnose" column: no health
-        "redis_hset_dump",  # HSET key field "value" ... lines: nothing
         "sms_reminder_gateway_log",  # to=+33... in a gateway log: no phone; "RDV ... (gynécologie)": no health
     }
 )

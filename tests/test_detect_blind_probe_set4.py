@@ -1860,7 +1860,6 @@ MISSED: dict[str, str] = {
     "crm_sheet_label_line_value_line": "a label on one line, its value on the next (PDF/CRM sheet): nothing",
     "pg_dump_inserts_no_column_list": "ISO dates in an INSERT without a column list: no dob (the NIR beside each agrees with it)",
     "mongosh_find_pretty_unquoted_keys": "mongosh output (unquoted keys, single quotes, ObjectId/ISODate): nothing",
-    "kafka_consumer_log_json_value": "a log line's `value={json}`: nothing at all",
     "mainframe_fixed_width_padded_no_header": "the row whose name holds a space (LE GOFF) is lost",
     "hl7_mllp_framed_cr_only_nk1": "PID-13's number in XTN.12 (IHE PAM France): phone missed",
     "gedcom_living_people": "GEDCOM (EMAIL, PHON, BIRT/DATE 23 APR 1986): nothing",

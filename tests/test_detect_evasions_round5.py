@@ -125,3 +125,57 @@ NEGATIVES = {
 def test_long_prose_and_log_lines_are_no_table(name: str) -> None:
     found = {(i.type, i.value) for f in detect(NEGATIVES[name], key=KEY) for i in f.identifiers}
     assert not {x for x in found if x[0] in ("phone", "nir", "card", "iban", "dob")}, found
+
+
+# ------------------------------------------------------------------ one record a post (set 5 drip__*)
+NIRS = [f"{b}{97 - int(b) % 97:02d}" for b in ("2840269433128", "1610775123456", "2991031575234")]
+CARD = "4970100556603211"
+IBAN = "FR7630006000011234567890189"
+
+
+def _record(layout: str, k: int) -> str:
+    last, first, dob, mail, tel = PEOPLE[k]
+    nir = NIRS[k]
+    return {
+        "semicolon": f"{last};{first};{dob};{mail};{tel};{nir}",
+        "pipe_fullz": f"{first} {last}|{dob}|{tel}|{mail}|{CARD}|09/28|{IBAN}",
+        "comma_no_email": f"{last},{first},{dob},{tel},{nir},{IBAN}",
+        "tab": f"{mail}\t{tel}\t{nir}\t{dob}",
+        "json": json.dumps({"id": 4100 + k, "email": mail, "phone": "+33" + tel[1:], "birthdate": dob, "iban": IBAN}),
+        "emoji_banner": f"🔥 FULLZ FR #{k + 1} 🔥 {first} {last} | {dob} | {tel} | {mail} | {CARD} | {IBAN}",
+        "in_chatter": f"nouveau drop du jour\n{last};{first};{dob};{mail};{tel};{nir}\nla suite demain",
+    }[layout]
+
+
+@pytest.mark.parametrize(
+    "layout", ["semicolon", "pipe_fullz", "comma_no_email", "tab", "json", "emoji_banner", "in_chatter"]
+)
+def test_one_record_a_post_is_read(layout: str) -> None:
+    """Three validated identifiers of different types on one line: one person's record, alone."""
+    posts = [_record(layout, k) for k in range(3)]
+    for k, post in enumerate(posts):
+        found = {(i.type, i.value) for f in detect(post, key=KEY) for i in f.identifiers}
+        assert ("phone", "+33" + PEOPLE[k][4][1:]) in found, (layout, found)
+        d, m, y = PEOPLE[k][2].split("/")
+        assert ("dob", f"{y}-{m}-{d}") in found, (layout, found)
+        assert not {x for x in found if x[0] == "dob"} - {("dob", f"{y}-{m}-{d}")}
+    # the crawl's path: a channel's posts in one batch, chatter between them, as text and bytes
+    batch = ["bonjour", *posts, "merci pour le partage"]
+    for items in (batch, [p.encode() for p in batch]):
+        assert detect_many(items, key=KEY) == [detect(p, key=KEY) for p in items]
+
+
+LONE_NEGATIVES = {
+    # machine data: one e-mail and numbers (a timestamp, ids, a size, a hash)
+    "log_line": "2026-11-05T10:00:01Z worker-3 job=4412345678 user=ops.team@corp-mail.fr bytes=184467440737 "
+    "took=0612345ms id=9f3a2b1c4d5e6f708192a3b4c5d6e7f8 seq=123456789012345",
+    # two types only: an e-mail and a phone in a signature
+    "signature": "Jean Dupont | jean.dupont@orange.fr | 0612457890 | 17/02/1984 | commande 2026-000123456",
+    # an order line: amounts, dates, a reference, a tracking number
+    "order": "Commande 100045678 du 05/11/2026 | total 149,90 EUR | colis 6A12345678901 | client 4412345678",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LONE_NEGATIVES))
+def test_a_line_of_fewer_kinds_is_no_record(name: str) -> None:
+    assert detect(LONE_NEGATIVES[name], key=KEY) == []

@@ -32,6 +32,7 @@ from indexer.article9 import declined_column, scan_article9
 from indexer.decode import Limits, decode_keeping_utf8
 from indexer.detect import caps as _caps
 from indexer.detect import firstlook as _firstlook
+from indexer.detect import lone as _lone
 from indexer.detect import prefilter as _prefilter
 from indexer.detect import shapes as _shapes
 from indexer.detect import stream_spaced as _stream_spaced
@@ -41,6 +42,7 @@ from indexer.detect.multiline import join_quoted_cells, logical_starts
 from indexer.detect.notmail import drop_no_ones
 from indexer.detect.records import is_long_json_records
 from indexer.detect.relabel import relabel as _relabel
+from indexer.detect.scan import scan
 from indexer.detect.seeds import (
     RULE_CHARS,
     alone_is_nothing,
@@ -244,7 +246,9 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     # core's engine asks the core, the same answer ~10x faster than RE2: tests/test_native_veil.py)
     native = _engine.native_module()
     veiled = read_exports and (native.veiled(encoded) if native is not None else may_be_veiled(encoded))
-    if not starts and not veiled:  # most forum posts: nothing that could start a fragment
+    # one person's record alone on a line (a channel dripping a dump one row a post): `lone`
+    lone = read_exports and spaced and bool(_lone.lone_records(text, encoded))
+    if not starts and not veiled and not lone:  # most forum posts: nothing that could start a fragment
         return []
     if spaced and starts and len(text) < 256 * 1024:  # a label and its value apart by a tab, a pipe, dots, an arrow
         lab = _relabel(text, encoded)
@@ -358,7 +362,27 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
                            "is not read)", start_line, end_line)
             _caps.count()  # (said by the caller: the crawl's summary, vigie scan's exit code)
             break
+    if lone and phys is None and len(out) < limits.max_fragments:
+        _lone_fragments(raw, out, seen, Sink(deadline, limits.max_identifiers - n_ids), tok)
     return out
+
+
+def _lone_fragments(raw: list[str], out: list[Fragment], seen: int, sink: Sink, tok: Tokenizer) -> None:
+    """A fragment for each line of `raw` that is one person's record alone (`lone`) and that no
+    fragment of `out` holds; `sink` gives the deadline and the identifiers left."""
+    taken = {k for f in out for k in range(f.start_line - 1, f.end_line)}
+    text = "\n".join(raw)
+    for k, _ in _lone.lone_records(text, text.encode("utf-8", "replace")):
+        if k in taken:
+            continue
+        one = Sink(sink.deadline, sink.max_found)
+        scan(raw[k], one.found)
+        one.settle()
+        if seen & _firstlook.NO_ONE:
+            drop_no_ones(one.found, raw[k])
+        if len({f[0] for f in one.found} & _lone.TYPES) >= _lone.MIN_TYPES:
+            _lone.birth_of(raw[k], one.found)
+            out.append(_build("lone_record", k + 1, k + 1, raw[k], one, tok))
 
 
 def _identifier_factory() -> Callable[..., Identifier]:

@@ -610,8 +610,24 @@ def _run_batch(items: Sequence[bytes | str], batch: list[int], out: list[list[Fr
             left.append(k)  # (bytes as the engine would see them, no gate: no start, no fragment)
             continue
         out[k] = detect(b, key=key, filename=fn[k], content_type=ct[k], limits=lim)
-    for k in dict.fromkeys(_veiled(items, left) + [left[i] for i in _spaced(items, left)]):
+    for k in dict.fromkeys(_veiled(items, left) + [left[i] for i in _spaced(items, left)] + _lone_among(items, left)):
         out[k] = detect(items[k], key=key, filename=fn[k], content_type=ct[k], limits=lim)
+
+
+def _lone_among(items: Sequence[bytes | str], left: list[int]) -> list[int]:
+    """Of the items left out (`left`), those that are one person's record alone on a line
+    (`lone`: a channel dripping a dump one row a post): no pair of seed lines, no start."""
+    from indexer.detect.lone import MAX_TEXT, lone_records
+
+    got = []
+    for k in left:
+        it = items[k]
+        if len(it) > MAX_TEXT:
+            continue
+        b = it if isinstance(it, bytes) else it.encode("utf-8", "replace")
+        if lone_records(b.decode("utf-8", "replace"), b):
+            got.append(k)
+    return got
 
 
 def _spaced(items: Sequence[bytes | str], left: list[int]) -> list[int]:
