@@ -34,7 +34,7 @@ __all__ = ["ALL", "DECORATED", "EOL", "NO_ONE", "SEPARATOR", "SMALL", "looks"]
 
 EOL, SEPARATOR, NO_ONE, DECORATED = 1, 2, 4, 8
 ALL = EOL | SEPARATOR | NO_ONE | DECORATED
-SMALL = 2048  # bytes: under this the checks' own searches are cheaper than a scan's call
+SMALL = 512  # bytes: under this the checks' own searches cost less than a scan's call
 
 
 def _literal(s: str) -> bytes:
