@@ -31,10 +31,10 @@ _ARROWS = "➤►▶→»⇒➜➔➡"
 # tab, a pipe, 3+ dots (or an ellipsis), or an arrow with or without a colon before it; the value
 # starts at the first non-space after it
 _LINE = re.compile(
-    r"([ \t]*+)([^\W\d_][^\t|¦│:=>.…" + _ARROWS + r"]{0,39}?)"
+    r"\A([ \t]*+)([^\W\d_][^\t|¦│:=>.…" + _ARROWS + r"]{0,39}?)"
     r"( *+(?:\t|[|¦│]|\.{3,}+|…++|:?[ \t]*+[" + _ARROWS + r"])[ \t]*+)(?=[^\s|¦│])")
 # a section's title between a dox's label lines: `[+] Contact`, `== Bank ==`, `### Family`
-_TITLE = re.compile(r"[ \t]*+(?:\[[+*#!-]\]|[=#-]{2,}+)[ \t]*+[^\W\d_][^\n:]{0,40}\Z")
+_TITLE = re.compile(r"\A[ \t]*+(?:\[[+*#!-]\]|[=#-]{2,}+)[ \t]*+[^\W\d_][^\n:]{0,40}\Z")
 _SEPS = "\t|¦│"
 # what a text needs to hold a run, each a C search (`in`: memchr; a count of them over a dense dump
 # was 3 passes at ~1 byte/ns, +2.3% of bench.instructions dense): a tab, a pipe or dot leaders, or an
