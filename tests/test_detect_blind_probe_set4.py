@@ -1839,7 +1839,6 @@ MISSED: dict[str, str] = {
     "json_array_with_line_comments": "a JSON array whose lines end in `// ok` comments: e-mails only",
     "json_payload_column_in_sql": "JSON in an INSERT's payload column: no dob (`birthdate` key inside)",
     "yaml_flow_mappings": "YAML flow mappings `- {email: x, phone: '06..', birthdate: ISO}`: e-mails only",
-    "stealer_russian_labels": "stealer blocks labelled `Сайт:/Логин:/Пароль:`: nothing",
     "stealer_emoji_labels": "stealer blocks labelled `🌐/👤/🔑`: nothing",
     "ulp_tab_separated": "`URL<TAB>email<TAB>password` lines: e-mails, no credential",
     "dob_headers_dn_and_birth": "dates under `DN` (dd/mm/yyyy) and `birth` (ISO) headers: no dob",

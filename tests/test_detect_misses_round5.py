@@ -5,6 +5,7 @@ its class and not for the probe's one example:
 - a dox's or a lookup card's labels apart from their values by a tab, a pipe, dot leaders (doxbin's
   sections under `[+] Contact` titles) or an arrow (`DOB: ➤ ...`, `Name ► ...`), read as `label:
   value` lines; a TSV's header, a pipe table's rows, labels that name nothing are left as they are;
+- a stealer log labelled in Russian (`Сайт:`/`Хост:`, `Логин:`/`Почта:`, `Пароль:`);
 - a dox in prose whose person is named before a `(DOB ...)` or an em dash (`X — né le ... — mail
   — 06 ...`), or whose text says something of article 9 about the person it names
   (`X (x@y, 06 ...) tested HIV positive`, `X est homo, ... joignable au 06 ...`): a practitioner's
@@ -107,6 +108,20 @@ POSITIVES: dict[str, tuple[str, set[tuple[str, str]], frozenset[str]]] = {
     "labels_arrow_after_colon_fr": (
         f"Nom : ➜ {N[0]} {N[1]}\nNé le : ➜ 17/02/1966\nTél : ➜ {N[3]}\nEmail : ➜ {N[2]}\n",
         _c(N, "1966-02-17"),
+        frozenset(),
+    ),
+    # ------------------------------------------------------------ stealer logs in Russian
+    "stealer_ru_host_login_password": (
+        "".join(f"Хост: https://www.site{k}.fr/login\nЛогин: {p[2]}\nПароль: Pw{k}x!\n\n" for k, p in enumerate(_P)),
+        {("email", p[2]) for p in _P} | {("credential", f"{p[2]}:Pw{k}x!") for k, p in enumerate(_P)},
+        frozenset(),
+    ),
+    "stealer_ru_url_mail_browser_no_blank": (
+        "".join(
+            f"URL: https://compte.site{k}.fr/\nПочта: {p[2]}\nПароль: s3cret-{k}\nБраузер: Chrome\n=====\n"
+            for k, p in enumerate(_P)
+        ),
+        {("email", p[2]) for p in _P} | {("credential", f"{p[2]}:s3cret-{k}") for k, p in enumerate(_P)},
         frozenset(),
     ),
 }

@@ -16,9 +16,8 @@ from itertools import repeat
 import re2
 
 from indexer import engine as _engine
-from indexer.detect.columns import norm_name
 from indexer.detect.prose import alone_prose
-from indexer.detect.shapes import _KV, _STEALER, MIN_LINE_ADDRESSES, _label
+from indexer.detect.shapes import _KV, _STEALER, MIN_LINE_ADDRESSES, _label, stealer_key
 
 __all__ = ["FOREIGN_EOLS", "RULE_CHARS", "alone_is_nothing", "candidate_starts", "foreign_eol", "label_names_something",
            "unify_eols", "unify_eols_bytes"]
@@ -321,4 +320,4 @@ def label_names_something(label: str) -> bool:
     """Whether a `key: value` line with this label can open a block (`shapes._kv`): a dox's or
     a stealer log's label. Asked by `alone_is_nothing` and by the compiled scan (a label's
     answer never changes, and forum signatures repeat the same few)."""
-    return norm_name(label) in _STEALER or _label(label) is not None
+    return stealer_key(label) in _STEALER or _label(label) is not None

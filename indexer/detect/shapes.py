@@ -90,6 +90,19 @@ _STEALER = {
     "email": "email", "mail": "email", "pass": "password", "password": "password", "pwd": "password",
     "passwd": "password", "mot_de_passe": "password",
 }
+# a stealer's labels in Russian (builds sold to Russian-speaking buyers write `Сайт:` / `Логин:` /
+# `Пароль:`), which `norm_name` (ASCII only) makes empty: their `_STEALER` key
+_STEALER_RU = {
+    "сайт": "url", "хост": "url", "ссылка": "url", "url-адрес": "url", "логин": "login", "пользователь": "login",
+    "имя пользователя": "login", "почта": "email", "эл. почта": "email", "пароль": "password", "браузер": "soft",
+}  # fmt: skip
+
+
+def stealer_key(label: str) -> str:
+    """`norm_name(label)`, or a Russian stealer label's `_STEALER` key (`_STEALER_RU`)."""
+    return norm_name(label) or _STEALER_RU.get(label.strip().lower(), "")
+
+
 _DOX_EXTRA = {
     "ne_le": "dob", "nee_le": "dob", "ne_e_le": "dob", "date_de_naissance": "dob", "age": None,
     "mere": "full_name", "pere": "full_name", "ip": None, "adresse_ip": None,
@@ -273,7 +286,7 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     while j < len(lines):
         s = lines[j]
         km = _kv_match(s)
-        key = norm_name(km.group(1)) if km else ""
+        key = stealer_key(km.group(1)) if km else ""
         if km is None and (_born(s) is not None or (s[:1] in _BORN_FIRST and _born_line(s) is not None)):
             last_kv = j  # "Anaïs Moreau, née le 30/05/1988", "Né le 12/03/1984 à Ajaccio": a dox's person
             gap = 0
@@ -313,7 +326,7 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
                 if rest.strip(" \t,.;"):
                     free.append((k, rest.rstrip(), rc))
             continue
-        key = norm_name(m.group(1))
+        key = stealer_key(m.group(1))
         if key in _STEALER:
             stealer_roles.add(_STEALER[key])
         role = _label(m.group(1))
