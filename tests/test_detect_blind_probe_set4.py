@@ -1841,7 +1841,6 @@ MISSED: dict[str, str] = {
     "yaml_flow_mappings": "YAML flow mappings `- {email: x, phone: '06..', birthdate: ISO}`: e-mails only",
     "stealer_emoji_labels": "stealer blocks labelled `🌐/👤/🔑`: nothing",
     "ulp_tab_separated": "`URL<TAB>email<TAB>password` lines: e-mails, no credential",
-    "dob_headers_dn_and_birth": "dates under `DN` (dd/mm/yyyy) and `birth` (ISO) headers: no dob",
     "tree_listing_underscored_file_names": "`MERCIER_Camille_1979-01-31_RIB_FR76….pdf` file names in a tree listing: no dob, no IBAN",
     "whois_registrant_records": "WHOIS `Registrant Phone: +33.612345678` / `Registrant Email: x`: nothing (with or without blank lines)",
     "sip_cdr_log": "phones in SIP URIs `<sip:+33608407038@voip...>` of a CDR log: nothing",

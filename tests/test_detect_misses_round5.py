@@ -5,6 +5,7 @@ its class and not for the probe's one example:
 - a dox's or a lookup card's labels apart from their values by a tab, a pipe, dot leaders (doxbin's
   sections under `[+] Contact` titles) or an arrow (`DOB: ➤ ...`, `Name ► ...`), read as `label:
   value` lines; a TSV's header, a pipe table's rows, labels that name nothing are left as they are;
+- a CSV whose birth column is `DN`, `D.N.` or `birth`;
 - a stealer log labelled in Russian (`Сайт:`/`Хост:`, `Логин:`/`Почта:`, `Пароль:`);
 - a dox in prose whose person is named before a `(DOB ...)` or an em dash (`X — né le ... — mail
   — 06 ...`), or whose text says something of article 9 about the person it names
@@ -122,6 +123,23 @@ POSITIVES: dict[str, tuple[str, set[tuple[str, str]], frozenset[str]]] = {
             for k, p in enumerate(_P)
         ),
         {("email", p[2]) for p in _P} | {("credential", f"{p[2]}:s3cret-{k}") for k, p in enumerate(_P)},
+        frozenset(),
+    ),
+    # --------------------------------------------------------------- date of birth headers
+    "csv_header_d_n_dotted": (
+        "Nom;Prénom;D.N.;Portable\n"
+        + "".join(
+            f"{p[1]};{p[0]};{d};{p[3]}\n" for p, d in zip(_P, ("12/07/1984", "01/12/1988", "17/02/1966"), strict=True)
+        ),
+        {("phone", p[4]) for p in _P} | {("dob", d) for d in ("1984-07-12", "1988-12-01", "1966-02-17")},
+        frozenset(),
+    ),
+    "csv_header_birth_en": (
+        "name,email,birth\n"
+        + "".join(
+            f"{p[0]} {p[1]},{p[2]},{d}\n" for p, d in zip(_P, ("1984-07-12", "1988-12-01", "1966-02-17"), strict=True)
+        ),
+        {("email", p[2]) for p in _P} | {("dob", d) for d in ("1984-07-12", "1988-12-01", "1966-02-17")},
         frozenset(),
     ),
 }

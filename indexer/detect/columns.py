@@ -62,7 +62,8 @@ _GROUPS: dict[str, tuple[str, ...]] = {
             "data_di_nascita", "geboortedatum", "data_nascimento", "data_de_nascimento",
             # the other ways labels and columns say it (initials, "born", short and foreign forms)
             "d_o_b", "born", "born_on", "bday", "b_day", "birth_day", "date_birth", "birth_dt", "dt_birth",
-            "dob_date", "birthdate_iso", "naiss", "date_naiss", "ddnaiss", "dnaiss", "jour_naissance",
+            "dn", "d_n", "birth", "dob_date", "birthdate_iso", "naiss", "date_naiss", "ddnaiss", "dnaiss",
+            "jour_naissance",
             "date_anniversaire", "nacimiento",
             # address books' birthday column (Outlook's CSV in French, Spanish, Italian, Dutch, Portuguese)
             "anniversaire", "date_d_anniversaire", "cumpleanos", "compleanno", "verjaardag", "aniversario",
