@@ -30,10 +30,19 @@ _ROW = (
     r"[^\n]*+"
 )  # (lookarounds and possessive: no backtracking into a long line)
 _NEXT = r"(?=[^\n]*+\n(?:" + _SEP + r"\n){1,2})"  # (first: a line then a separator, the cheap test)
-_RUN = re.compile(r"\n(?:" + _SEP + r"\n){1,2}" + _NEXT + _ROW + r"\n(?:" + _SEP + r"\n){1,2}" + _ROW)
-_SEP_B = rb"(?:[ \t\r#]|\xc2\xa0|\xe3\x80\x80)*"
-_RUN_B = re.compile(_RUN.pattern.replace(_SEP, "SEP").encode().replace(b"SEP", _SEP_B))
-_SEP_LINE = re.compile(r"[ \t\u00a0\u3000]*#?[ \t\u00a0\u3000]*")
+_RUN = re.compile(
+    r"\n(?=[\n \t\r#\u00a0\u3000])(?:" + _SEP + r"\n){1,2}" + _NEXT + _ROW + r"\n(?:" + _SEP + r"\n){1,2}" + _ROW
+)
+# a rule (five `-`, `=`, `_`... or more) or a `<hr>` is a separator line too (ASCII borders
+# between rows, a page's `<hr>`): `_SEP_LINE` says which lines are; `_RUN` does not look for
+# them (`_last_row_alone` does, from the end), `_RUN_B` does (the items a scan left out)
+_SEP_B = rb"(?:[ \t\r#=_*~+\-<>/hr]|\xc2\xa0|\xe3\x80\x80)*"
+_RUN_B = re.compile(
+    _RUN.pattern.replace(r"(?=[\n \t\r#\u00a0\u3000])", "").replace(_SEP, "SEP").encode().replace(b"SEP", _SEP_B)
+)
+_SEP_LINE = re.compile(r"[ \t\u00a0\u3000]*(?:#|[=_*~+\-]{5,}|<hr\s{0,8}/?>)?[ \t\u00a0\u3000]*")
+_DELIM = re.compile(r"[\t;|,:]")
+_SEP_FIRST = frozenset(" \t\u00a0\u3000#=_*~+-<")
 _PHONE = re.compile(r"\+?[0-9][0-9 .\-()/]{7,22}")
 _SEED = re.compile(r"[@0-9]")
 _MIN_ROWS = 3
@@ -62,22 +71,31 @@ def _looks(pattern: re.Pattern[str], text: str) -> bool:
     return False
 
 
-# every line end `_blank_line` looks for (`firstlook.looks` finds them in one pass over a text)
-SEPARATOR_ENDS = ("\n\n", " \n", "#\n", "\u00a0\n", "\t\n", "\u3000\n", "\r\n", "---\n", "===\n", "hr>\n")
+# every line end `_blank_line` looks for (`firstlook.looks` finds them in one pass over a text):
+# a blank line, a line of spaces, a `#`, a rule of dashes or `=` or `+---+`, a `<hr>` or `<hr/>`
+SEPARATOR_ENDS = (
+    "\n\n",
+    " \n",
+    "#\n",
+    "\u00a0\n",
+    "\t\n",
+    "\u3000\n",
+    "\r\n",
+    "---\n",
+    "===\n",
+    "-+\n",
+    "hr>\n",
+    "/>\n",
+)
+# a separator line starts with one of its characters, or is empty: one search from each line
+# end (a literal first: ~10x faster on a dump than the `in` tests of each end)
+_SEP_START = re.compile(r"\n(?:[\n \t\r#=_*~+\-\u00a0\u3000]|<hr)")
 
 
 def _blank_line(text: str) -> bool:
-    """Whether `text` may hold a separator line (C searches: a dump without one, most often,
-    is not searched by `_RUN` at all)."""
-    return (
-        "\n\n" in text
-        or " \n" in text
-        or "#\n" in text
-        or "\u00a0\n" in text
-        or "\t\n" in text
-        or "\u3000\n" in text
-        or "\r\n" in text
-    )
+    """Whether `text` may hold a separator line (a dump without one, most often, is not
+    searched by `_RUN` at all)."""
+    return "\n\n" in text or _SEP_START.search(text) is not None  # (a post's blank line: found early)
 
 
 def spaced_among(items: Sequence[bytes | str]) -> list[int]:
@@ -110,15 +128,25 @@ def _keys(line: str) -> set[object]:
     out: set[object] = set()
     if s[:1] == "{" and s[-1:] == "}":
         out.add("json")
-    if len(s.split()) == 1:
+    if len(s.split(None, 1)) == 1:  # (one split at most: a line of words is cut once)
         out.add("token")  # an e-mail, an `email:pass`, a phone without spaces
     elif _PHONE.fullmatch(s):
         out.add("phone")
+    if _DELIM.search(s) is None:  # (most lines of words: none of the counts below)
+        return out
     prose = s.endswith((".", "!", "?")) or ". " in s
-    for d in "\t;|,":
-        c = s.count(d)
-        if c and not (d == "," and (prose or ", " in s)):
-            out.add((d, c))
+    c = s.count(";")
+    if c:
+        out.add((";", c))
+    c = s.count("|")
+    if c:
+        out.add(("|", c))
+    c = s.count("\t")
+    if c:
+        out.add(("\t", c))
+    c = s.count(",")
+    if c and not prose and ", " not in s:
+        out.add((",", c))
     c = s.count(":")
     if c and ": " not in s and not prose:
         out.add((":", c))
@@ -155,15 +183,78 @@ def _shared(lines: list[str], run: list[int]) -> list[list[int]]:
     return out
 
 
+# in a string of one letter a line (`s` a separator line, `r` any other): a lone row one or two
+# separator lines after a group of two lines or more, or before one (lookaheads: overlapping)
+_LONE_AFTER = re.compile(rb"(?=r(r)(s{1,2})(r)(?:s|$))")
+_LONE_BEFORE = re.compile(rb"(?:^|(?<=s))(?=(r)(s{1,2})(r)r)")
+# (`^`: asked from a line's start, no search from each character)
+_TABLE_ROW = re.compile(r"(?m)^(?:[^\n;|\t]*+[;|\t][^\n;|\t]*+[;|\t]|[^\n,]*+,(?! )[^\n,]*+,(?! ))")
+
+
+def _last_row_alone(text: str) -> bool:
+    """Whether the text's last row (below at most two separator lines) is a table's row (two
+    of `; | TAB` or two commas, not the first two a sentence's, an @ or a digit) one or two
+    separator lines below another line: where a lone row most often is (the last page of a
+    dump cut in pages holds one row; rows two by two end on one; rows each between two rules
+    end on one). `compact`'s second first look, from the end: no search over the text."""
+    t = text
+    end = len(t)
+    while end and t[end - 1] in " \t\r\n":  # (no copy of the text: `rstrip` makes one)
+        end -= 1
+    i = t.rfind("\n", 0, end)
+    for _ in range(2):  # (the separator lines that end the text, a rule below the last row)
+        if i < 0 or t[i + 1] not in _SEP_FIRST or _SEP_LINE.fullmatch(t, i + 1, end) is None:
+            break
+        end = i
+        while end and t[end - 1] in " \t\r\n":
+            end -= 1
+        i = t.rfind("\n", 0, end)
+    if i < 0 or _TABLE_ROW.match(t, i + 1, end) is None or _SEED.search(t, i + 1, end) is None:
+        return False
+    for seps in range(3):
+        p = t.rfind("\n", 0, i)
+        ln = t[p + 1 : i]
+        if ln and (ln[0] not in _SEP_FIRST or _SEP_LINE.fullmatch(ln) is None):
+            return seps > 0
+        if p < 0:
+            return False
+        i = p
+    return False
+
+
+def _lone_rows(lines: list[str], flags: bytes, drop: set[int]) -> None:
+    """Add to `drop` the separator lines that part a lone row from a table of its shape: a row
+    alone between separator lines (a page break, a `<hr>`, a rule, a blank line every two rows)
+    one or two lines from a group whose two nearest lines share the row's shape (a header may
+    be one of them), the row read as the group's next or previous row. The row holds two of
+    `; | TAB` (a table's row; a comma is a sentence's too)."""
+    if b"rr" not in flags:  # (no group of two lines: no table for a lone row)
+        return
+    for pattern, lone, near in ((_LONE_AFTER, 3, 1), (_LONE_BEFORE, 1, 3)):
+        for m in pattern.finditer(flags):
+            k, g = m.start(lone), m.start(near)
+            h = g - 1 if lone == 3 else g + 1
+            gap = range(m.start(2), m.end(2))
+            if any(x in drop for x in gap) or _TABLE_ROW.match(lines[k]) is None or _SEED.search(lines[g]) is None:
+                continue
+            if _keys(lines[k]) & _keys(lines[g]) & _keys(lines[h]):
+                drop.update(gap)
+
+
 def compact(text: str) -> tuple[str, list[int]] | None:
     """`text` without the separator lines inside its runs of one-line records (see the module
     docstring), and for each line kept its 0-based line number in `text`; None when there is
     no such run (the text is read as it is)."""
-    if not _blank_line(text) or not _looks(_RUN, text):
+    if not _blank_line(text):
+        return None
+    if not _looks(_RUN, text) and not _last_row_alone(text):
         return None
     lines = text.split("\n")
     n = len(lines)
-    sep = [not ln or _SEP_LINE.fullmatch(ln) is not None for ln in lines]
+    flags = bytes(  # (a line that starts with a letter or a digit is no separator: no regex call)
+        [115 if not ln or (ln[0] in _SEP_FIRST and _SEP_LINE.fullmatch(ln) is not None) else 114 for ln in lines]
+    )  # b"s" a separator line, b"r" any other
+    sep = [c == 115 for c in flags]
     drop: set[int] = set()
     k = 0
     while k < n:
@@ -184,6 +275,7 @@ def compact(text: str) -> tuple[str, list[int]] | None:
         for rows in _shared(lines, run) if len(run) >= _MIN_ROWS else ():
             for a, b in zip(rows, rows[1:], strict=False):
                 drop.update(range(a + 1, b))
+    _lone_rows(lines, flags, drop)
     if not drop:
         return None
     kept = [k for k in range(n) if k not in drop]
