@@ -42,7 +42,6 @@ from indexer.detect.multiline import join_quoted_cells, logical_starts
 from indexer.detect.notmail import drop_no_ones
 from indexer.detect.records import is_long_json_records
 from indexer.detect.relabel import relabel as _relabel
-from indexer.detect.scan import scan
 from indexer.detect.seeds import (
     RULE_CHARS,
     alone_is_nothing,
@@ -247,9 +246,10 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     native = _engine.native_module()
     veiled = read_exports and (native.veiled(encoded) if native is not None else may_be_veiled(encoded))
     # one person's record alone on a line (a channel dripping a dump one row a post): `lone`
-    lone = read_exports and spaced and bool(_lone.lone_records(text, encoded))
-    if not starts and not veiled and not lone:  # most forum posts: nothing that could start a fragment
-        return []
+    # (asked here only of a text without a start; else of the lines no fragment took, below)
+    lone = read_exports and spaced and _lone.may_hold(encoded)
+    if not starts and not veiled and not (lone and _lone.lone_records(text, encoded)):
+        return []  # most forum posts: nothing that could start a fragment
     if spaced and starts and len(text) < 256 * 1024:  # a label and its value apart by a tab, a pipe, dots, an arrow
         lab = _relabel(text, encoded)
         if lab is not None:
@@ -362,7 +362,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
                            "is not read)", start_line, end_line)
             _caps.count()  # (said by the caller: the crawl's summary, vigie scan's exit code)
             break
-    if lone and phys is None and len(out) < limits.max_fragments:
+    if lone and not out and phys is None:  # (after a fragment: not asked; dump posts paid +6%)
         _lone_fragments(raw, out, seen, Sink(deadline, limits.max_identifiers - n_ids), tok)
     return out
 
@@ -371,12 +371,11 @@ def _lone_fragments(raw: list[str], out: list[Fragment], seen: int, sink: Sink, 
     """A fragment for each line of `raw` that is one person's record alone (`lone`) and that no
     fragment of `out` holds; `sink` gives the deadline and the identifiers left."""
     taken = {k for f in out for k in range(f.start_line - 1, f.end_line)}
-    text = "\n".join(raw)
-    for k, _ in _lone.lone_records(text, text.encode("utf-8", "replace")):
-        if k in taken:
+    for k, line in enumerate(raw):
+        if k in taken or _lone.record(line) is None:  # (a plain list: a Sink's found list costs more, the core's)
             continue
         one = Sink(sink.deadline, sink.max_found)
-        scan(raw[k], one.found)
+        _lone.record(line, one.found)
         one.settle()
         if seen & _firstlook.NO_ONE:
             drop_no_ones(one.found, raw[k])

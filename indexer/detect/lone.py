@@ -20,32 +20,47 @@ from indexer import identifiers as ids
 from indexer.detect.columns import _birth_date
 from indexer.detect.scan import Found, scan
 
-__all__ = ["MAX_TEXT", "MIN_TYPES", "TYPES", "birth_of", "lone_records"]
+__all__ = ["MAX_TEXT", "MIN_TYPES", "TYPES", "birth_of", "lone_records", "may_hold", "record"]
 
 MAX_TEXT = 4096  # a post; a bigger text is a dump, read by the shapes
 MIN_DIGITS = 18  # a phone and a NIR, a card, or an IBAN: the fewest digits three types hold
 MIN_TYPES = 3
+MIN_CHARS = 40  # the shortest three: a phone (10), a NIR (15) and an e-mail (6+) with separators
 TYPES = frozenset({"email", "phone", "nir", "card", "iban"})
 _DIGITS = b"0123456789"
 # a date alone between separators (a card's `09/28` has no year of four digits): bounded, linear
 _DATE = re.compile(r"(?<![\w/.-])(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2})(?![\w/.:-])")
-_NO_DIGITS = str.maketrans(dict.fromkeys("0123456789"))
+_DIGIT_CHARS = "0123456789"
 
 
 def lone_records(text: str, encoded: bytes) -> list[tuple[int, list[Found]]]:
     """(line, its identifiers) of each line of `text` (`encoded`: its UTF-8) holding identifiers
     of `MIN_TYPES` of `TYPES` or more; [] at once for a text too big or with too few digits."""
-    if len(encoded) > MAX_TEXT or len(encoded) - len(encoded.translate(None, _DIGITS)) < MIN_DIGITS:
+    if not may_hold(encoded):
         return []
     out: list[tuple[int, list[Found]]] = []
     for k, line in enumerate(text.split("\n")):
-        if len(line) < MIN_DIGITS or len(line) - len(line.translate(_NO_DIGITS)) < MIN_DIGITS:
-            continue
-        found: list[Found] = []
-        scan(line, found)
-        if len({f[0] for f in found} & TYPES) >= MIN_TYPES:
+        found = record(line)
+        if found is not None:
             out.append((k, found))
     return out
+
+
+def may_hold(encoded: bytes) -> bool:
+    """Whether a text's UTF-8 is small enough and holds digits enough for a lone record (C passes)."""
+    return len(encoded) <= MAX_TEXT and len(encoded) - len(encoded.translate(None, _DIGITS)) >= MIN_DIGITS
+
+
+def record(line: str, found: list[Found] | None = None) -> list[Found] | None:
+    """`line`'s identifiers (appended to `found` when given) when they are of `MIN_TYPES` of
+    `TYPES` or more, else None; a line with fewer than `MIN_DIGITS` digits is not scanned."""
+    if len(line) < MIN_CHARS or sum(map(line.count, _DIGIT_CHARS)) < MIN_DIGITS:  # (ten C counts: a
+        # str's translate looks each character up in a dict)
+        return None
+    if found is None:
+        found = []
+    scan(line, found)
+    return found if len({f[0] for f in found} & TYPES) >= MIN_TYPES else None
 
 
 def birth_of(line: str, found: list[Found]) -> None:
