@@ -384,7 +384,10 @@ _NAME_IS = re.compile(rf"(?<![\w'’-]){_WORD}(?:[ \t]++{_WORD}){{1,2}}+[ \t]++(
 _CARE_TALK = re.compile(
     r"\b(?:dr|docteur|doctor|pr|professeur|m[ée]decin|infirmi[eè]re?|psychologue|th[ée]rapeute|cabinet|rdv"
     r"|rendez-vous|appointments?|consult\w*+|permanence|association|clinique|clinic|centre|center|h[ôo]pital"
-    r"|hospital|pharmacie|pharmacy|aumônier|aumonier|paroisse|parish|mosqu[ée]e|mosque|[ée]glise|church)\b")
+    r"|hospital|pharmacie|pharmacy|aumônier|aumonier|paroisse|parish|mosqu[ée]e|mosque|[ée]glise|church"
+    # a helpline's poster: `Sida Info Service : 0 800 840 800 (appel gratuit, 24h/24)`
+    r"|services?|helplines?|hotlines?|[ée]coute|num[ée]ro vert|appel gratuit|free ?phone|toll[ -]free|urgences?"
+    r"|emergency|samu|24h/24|24/7)\b")
 
 
 def _told_about(lines: list[str], lo: int, hi: int, named: bool) -> bool:
