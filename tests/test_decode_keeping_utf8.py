@@ -76,9 +76,9 @@ def test_detect_scans_the_kept_bytes_as_the_text_would_give_them(monkeypatch: py
     seen: list[bytes] = []
     real = _seeds.candidate_starts
 
-    def spy(encoded: bytes) -> list[tuple[int, int]]:
+    def spy(encoded: bytes, **kwargs: bool) -> list[tuple[int, int]]:
         seen.append(encoded)
-        return real(encoded)
+        return real(encoded, **kwargs)
 
     import indexer.detect as det
 
