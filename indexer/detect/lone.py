@@ -20,13 +20,14 @@ from indexer import identifiers as ids
 from indexer.detect.columns import _birth_date
 from indexer.detect.scan import Found, scan
 
-__all__ = ["MAX_TEXT", "MIN_TYPES", "TYPES", "birth_of", "lone_records", "may_hold", "record"]
+__all__ = ["MAX_TEXT", "MIN_TYPES", "PERSONAL", "TYPES", "birth_of", "lone_records", "may_hold", "record"]
 
 MAX_TEXT = 4096  # a post; a bigger text is a dump, read by the shapes
 MIN_DIGITS = 18  # a phone and a NIR, a card, or an IBAN: the fewest digits three types hold
 MIN_TYPES = 3
 MIN_CHARS = 40  # the shortest three: a phone (10), a NIR (15) and an e-mail (6+) with separators
 TYPES = frozenset({"email", "phone", "nir", "card", "iban"})
+PERSONAL = frozenset({"nir", "card"})  # types no organisation publishes (else a birth must be on the line)
 _DIGITS = b"0123456789"
 # a date alone between separators (a card's `09/28` has no year of four digits): bounded, linear
 _DATE = re.compile(r"(?<![\w/.-])(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2})(?![\w/.:-])")
@@ -60,14 +61,24 @@ def record(line: str, found: list[Found] | None = None) -> list[Found] | None:
     if found is None:
         found = []
     scan(line, found)
-    return found if len({f[0] for f in found} & TYPES) >= MIN_TYPES else None
+    kinds = {f[0] for f in found} & TYPES
+    if len(kinds) < MIN_TYPES:
+        return None
+    # a person's, not an organisation's: an e-mail, a phone and an IBAN are a company's notice too
+    # (`Votre nouvel IBAN ... Service clients : 09 ..., contact@...`): a NIR, a card or a birth says who
+    return found if kinds & PERSONAL or _births(line) else None
+
+
+def _births(line: str) -> list[tuple[str, int, int]]:
+    """The dates of `line` that are a birth (someone aged 14 to 110, `columns._birth_date`)."""
+    this_year = ids._this_year()
+    return [(d, m.start(), m.end()) for m in _DATE.finditer(line) if (d := _birth_date(m.group(), this_year))]
 
 
 def birth_of(line: str, found: list[Found]) -> None:
     """The one date of `line` that is a birth (someone aged 14 to 110, `columns._birth_date`)
     appended to `found` as its dob; none when the line holds two such dates (which is the birth?)."""
-    this_year = ids._this_year()
-    got = [(d, m.start(), m.end()) for m in _DATE.finditer(line) if (d := _birth_date(m.group(), this_year))]
+    got = _births(line)
     if len({d for d, _, _ in got}) == 1:
         d, st, en = got[0]
         found.append(("dob", d, st, en))
