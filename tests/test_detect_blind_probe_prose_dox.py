@@ -510,7 +510,10 @@ BATCH2_NEGATIVES: dict[str, str] = {
 
 
 BATCH2_NAME_MISSED = {"b2_en_two_lines"}
-BATCH2_MISSED = {"b2_en_paragraphs", "b2_fr_card_nir", "b2_fr_wife_intl"}
+BATCH2_MISSED = {"b2_en_paragraphs", "b2_fr_wife_intl"}
+# read since wave 25 as one person's record alone on its line (`lone_record`: the card, the NIR and
+# the e-mail), not yet as a dox that names Jordan Baptiste
+BATCH2_LONE = {"b2_fr_card_nir"}
 
 
 def _expected2(name: str) -> set[tuple[str, str]]:
@@ -529,6 +532,9 @@ def test_second_batch_positive(name: str) -> None:
     frags = detect(BATCH2_POSITIVES[name][0], key=KEY)
     if name in BATCH2_MISSED:
         assert frags == []
+    elif name in BATCH2_LONE:
+        assert [f.kind for f in frags] == ["lone_record"]
+        assert _found(frags) == {(t, v) for t, v in _expected2(name) if t != "name"}
     else:
         assert [f.kind for f in frags] == ["dox"] and _found(frags) == _expected2(name)
 

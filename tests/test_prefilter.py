@@ -116,7 +116,9 @@ def test_fuzzed_posts() -> None:
         assert got == want, (i, b[:2000])
         found += bool(want)
         windowed += not full
-    assert found >= 300 and windowed >= 1350
+    # (944 windowed since wave 25: a small post holding one person's record alone on a line, which
+    # no window would hold, takes the full way; `detect()` windows no input under 256 KiB anyway)
+    assert found >= 300 and windowed >= 900
 
 
 def test_sparse_pages() -> None:

@@ -49,6 +49,7 @@ from loguru import logger
 
 from indexer import engine as _engine
 from indexer.decode import _BOMS, _HTML_SNIFF, Limits
+from indexer.detect import lone as _lone
 from indexer.detect import seeds as _seeds
 from indexer.detect import stream_spaced as _stream_spaced
 from indexer.detect.multiline import MAX_RECORD_LINES
@@ -435,6 +436,8 @@ def run(data: bytes, detect_text: Callable[..., list[Fragment]], tokenizer: Any,
     When windows would cover more than `max_share` of the input the full way is as fast: None."""
     if len(data) > limits.max_bytes or b"\x00" in data or any(data.startswith(bom) for bom, _ in _BOMS):
         return None
+    if _lone.may_hold(data) and _lone_inside(data):  # one person's record alone on a line (`lone`): no
+        return None  # start marks it, no window would hold it (`detect()` windows no text that small)
     if (content_type and "html" in content_type.lower()) or (
             filename and filename.lower().endswith((".html", ".htm", ".xhtml"))) or html_head(data):
         return None
@@ -612,6 +615,15 @@ def _run_batch(items: Sequence[bytes | str], batch: list[int], out: list[list[Fr
         out[k] = detect(b, key=key, filename=fn[k], content_type=ct[k], limits=lim)
     for k in dict.fromkeys(_veiled(items, left) + [left[i] for i in _spaced(items, left)] + _lone_among(items, left)):
         out[k] = detect(items[k], key=key, filename=fn[k], content_type=ct[k], limits=lim)
+
+
+def _lone_inside(data: bytes) -> bool:
+    """Whether a small input holds a line `lone` reads as one person's record (or is no UTF-8)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return bool(_lone.lone_records(text.replace("\r", "\n"), data))
 
 
 def _lone_among(items: Sequence[bytes | str], left: list[int]) -> list[int]:
