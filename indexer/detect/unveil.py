@@ -357,15 +357,14 @@ def _blobs(text: str) -> tuple[list[str], list[int]] | None:
     # waits for the end of the line's paragraph, `held` until `hold_end`; put under each row, it
     # cut the table into one-row runs and every row but the first was lost (wave 25)
     held: list[str] = []
-    held_src: list[int] = []
     hold_end = 0
     for i in cands:
         if held and i >= hold_end:
             out.extend(lines[done:hold_end])
             src.extend(range(done, hold_end))
             out.extend(held)
-            src.extend(held_src)
-            held, held_src, done = [], [], hold_end
+            src.extend([hold_end - 1] * len(held))  # where they stand: the map never goes back
+            held, done = [], hold_end
         if i < done or i < skip or budget <= 0:
             continue
         decoded, end, keep = _blob_at(lines, i, budget)
@@ -383,7 +382,6 @@ def _blobs(text: str) -> tuple[list[str], list[int]] | None:
                 while hold_end < len(lines) and lines[hold_end].strip():
                     hold_end += 1
             held.extend(rows)
-            held_src.extend([i] * len(rows))
         else:
             out.extend(rows)
             src.extend([i] * len(rows))
@@ -393,7 +391,7 @@ def _blobs(text: str) -> tuple[list[str], list[int]] | None:
         out.extend(lines[done:hold_end])
         src.extend(range(done, hold_end))
         out.extend(held)
-        src.extend(held_src)
+        src.extend([hold_end - 1] * len(held))
         done = hold_end
     if not out:
         return None
