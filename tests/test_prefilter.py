@@ -181,7 +181,7 @@ def test_without_hyperscan_detect_many_is_detect_and_doctor_says_so(monkeypatch:
     the wheel): detect_many takes `detect()` item by item, and the status line says why."""
     items = [make_post(19_000 + i)[0].encode() for i in range(5)] + [make_prose_post(1).encode()]
     monkeypatch.setattr(P, "_hs", None)
-    monkeypatch.setattr(P, "_DB", None)
+    monkeypatch.setattr(P, "_COMPILED", P.CompiledOnce(P._compile))  # nothing compiled yet
     assert not P.available()
     assert "not installed" in P.status() and "hyperscan" in P.reason()
     assert P.detect_many(items, key=KEY) == [detect(x, key=KEY) for x in items]

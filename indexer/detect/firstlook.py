@@ -18,9 +18,9 @@ bit is set and the checks run as before.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
+from indexer.detect._hyperscan import CompiledOnce
 from indexer.detect.notmail import NEEDLES as _NO_ONE_NEEDLES
 from indexer.detect.seeds import FOREIGN_EOLS
 from indexer.detect.spaced import SEPARATOR_ENDS
@@ -58,33 +58,22 @@ def _patterns() -> list[tuple[bytes, int]]:
     return out + [(p, DECORATED) for p in _DECORATED]
 
 
-_DB: Any = None
-_BITS: list[int] = []
-_LOCAL = threading.local()  # Hyperscan scratch space is per thread
-_LOCK = threading.Lock()
-_FAILED = False
+_BITS: list[int] = [b for _, b in _patterns()]
+
+
+def _compile() -> Any:
+    pats = _patterns()
+    db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+    db.compile(expressions=[p for p, _ in pats], ids=list(range(len(pats))), elements=len(pats),
+               flags=[_hs.HS_FLAG_SINGLEMATCH] * len(pats))
+    return db
+
+
+_COMPILED = CompiledOnce(_compile)  # (a CPU Hyperscan does not support: the checks run as before)
 
 
 def _db() -> Any:
-    global _DB, _BITS, _FAILED
-    if _DB is None and _hs is not None and not _FAILED:
-        with _LOCK:
-            if _DB is None and not _FAILED:
-                pats = _patterns()
-                try:
-                    db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-                    db.compile(
-                        expressions=[p for p, _ in pats],
-                        ids=list(range(len(pats))),
-                        elements=len(pats),
-                        flags=[_hs.HS_FLAG_SINGLEMATCH] * len(pats),
-                    )
-                except Exception:  # (a CPU Hyperscan does not support: the checks run as before)
-                    _FAILED = True
-                    return None
-                _BITS = [b for _, b in pats]
-                _DB = db
-    return _DB
+    return _COMPILED.db() if _hs is not None else None
 
 
 def looks(b: bytes) -> int:
@@ -95,9 +84,7 @@ def looks(b: bytes) -> int:
     db = _db()
     if db is None:
         return ALL
-    s = getattr(_LOCAL, "scratch", None)
-    if s is None:
-        s = _LOCAL.scratch = _hs.Scratch(db)
+    s = _COMPILED.scratch()
     seen = [0]
     bits = _BITS
 

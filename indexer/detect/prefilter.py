@@ -38,7 +38,6 @@ Without the `hyperscan` module (or on a CPU it does not support) `available()` i
 from __future__ import annotations
 
 import gc
-import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -52,6 +51,7 @@ from indexer.decode import _BOMS, _HTML_SNIFF, Limits
 from indexer.detect import lone as _lone
 from indexer.detect import seeds as _seeds
 from indexer.detect import stream_spaced as _stream_spaced
+from indexer.detect._hyperscan import CompiledOnce
 from indexer.detect.multiline import MAX_RECORD_LINES
 from indexer.detect.seeds import candidate_starts
 from indexer.detect.shapes import _KV
@@ -104,29 +104,22 @@ _GATES = [rb"\x00", rb"\r", rb"<(?:[!a-zA-Z]|[\x80-\xff])", rb"(?:\A|\n)\xef\xbb
 EVENT, STATEMENT, BAD, GATE = 1, 3, 4, 5
 GATE_BIT = 2  # in `scan_batch` codes
 
-_DB = None
-_LOCAL = threading.local()  # Hyperscan scratch space is per thread
-_LOCK = threading.Lock()
-_WHY = ""
+def _compile() -> Any:
+    db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+    alt = b"|".join
+    exprs = [_EVENT, _STATEMENT, b"(?:" + alt(_BAD_UTF8) + b")", b"(?:" + alt(_GATES) + b")"]
+    ml = _hs.HS_FLAG_MULTILINE
+    db.compile(expressions=exprs, ids=[EVENT, STATEMENT, BAD, GATE], elements=len(exprs),
+               flags=[ml, ml | _hs.HS_FLAG_SINGLEMATCH, 0, 0])
+    return db
+
+
+_COMPILED = CompiledOnce(_compile)
 
 
 def _db() -> Any:
     """The compiled database, built once per process (spawned pool workers build their own)."""
-    global _DB, _WHY
-    if _DB is None and _hs is not None and not _WHY:
-        with _LOCK:
-            if _DB is None:
-                try:
-                    db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-                    alt = b"|".join
-                    exprs = [_EVENT, _STATEMENT, b"(?:" + alt(_BAD_UTF8) + b")", b"(?:" + alt(_GATES) + b")"]
-                    ml = _hs.HS_FLAG_MULTILINE
-                    db.compile(expressions=exprs, ids=[EVENT, STATEMENT, BAD, GATE], elements=len(exprs),
-                               flags=[ml, ml | _hs.HS_FLAG_SINGLEMATCH, 0, 0])
-                    _DB = db
-                except Exception as e:
-                    _WHY = f"hyperscan could not compile the seed patterns here ({type(e).__name__}: {e})"
-    return _DB
+    return _COMPILED.db() if _hs is not None else None
 
 
 def available() -> bool:
@@ -139,7 +132,7 @@ def reason() -> str:
     if _hs is None:
         return "the hyperscan module is not installed (pip install hyperscan): detection decodes and scans all text"
     _db()
-    return _WHY
+    return f"hyperscan could not compile the seed patterns here ({_COMPILED.why})" if _COMPILED.why else ""
 
 
 def status() -> str:
@@ -151,10 +144,7 @@ def status() -> str:
 
 
 def _scratch() -> Any:
-    s = getattr(_LOCAL, "scratch", None)
-    if s is None:
-        s = _LOCAL.scratch = _hs.Scratch(_db())
-    return s
+    return _COMPILED.scratch()
 
 
 @dataclass(slots=True)
