@@ -395,7 +395,8 @@ def test_a_link_no_url_can_be_made_of_is_skipped_not_the_page(tmp_path: Path) ->
     assert absolute_url("http://f.onion/b/1", "/t/2#p9", keep_fragment=True) == "http://f.onion/t/2#p9"
     assert absolute_url("http://f.onion/b/1", "http://[x/t/3") is None
     for other in ("ht:tp//f.onion/t/4", "mailto:anne@exemple.fr", "javascript:go(5)", "ftp://f.onion/x",
-                  "http://f.onion: Fernandes</t/7", "http://f.onion:99999999/t/8"):
+                  "http://f.onion: Fernandes</t/7", "http://f.onion:99999999/t/8",
+                  "https: 04h 12m</span><span class=", "https:"):
         assert absolute_url("http://f.onion/b/1", other) is None, other
     assert absolute_url("https://f.onion/b/1", "HTTPS://f.onion/t/6") == "https://f.onion/t/6"
     shipped = Path(__file__).resolve().parents[1] / "config" / "sources" / "example-forum.yaml"

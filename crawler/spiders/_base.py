@@ -83,7 +83,8 @@ def absolute_url(base: str | TextResponse, href: str, *, keep_fragment: bool = F
 
     None when the site wrote something no URL can be made of ("http://[x": urljoin raises
     ValueError, and one such link had failed the whole page, its posts lost; found by
-    tests/fuzz.py), a URL Scrapy refuses to make a request of ("ht:tp//x", "http://h: x/"), or a
+    tests/fuzz.py), a URL Scrapy refuses to make a request of ("ht:tp//x", "http://h: x/",
+    "https: 04h", the last found by the spiders fuzz target in CI), or a
     link to anything but a web page (`mailto:`, `javascript:`). The caller skips it, as it skips a
     row without a link."""
     href = href.strip()
@@ -91,7 +92,10 @@ def absolute_url(base: str | TextResponse, href: str, *, keep_fragment: bool = F
         joined = base.urljoin(href) if isinstance(base, TextResponse) else urljoin(base, href)
         if urlsplit(joined).scheme.lower() not in _FOLLOWED_SCHEMES:
             return None
-        safe_url_string(joined)  # what Scrapy's Request checks: a port that is no number, a bad host
+        # what Scrapy's Request checks: a port that is no number, a bad host, and "://" in what
+        # w3lib makes of it ("https: 04h" has a scheme and no host: Request raised on it)
+        if "://" not in safe_url_string(joined) or not urlsplit(joined).netloc:
+            return None
         return joined if keep_fragment else urldefrag(joined)[0]
     except ValueError:  # UnicodeError (an IDNA host) is one
         return None
