@@ -550,8 +550,20 @@ def check_spider_page(data: bytes) -> None:
     spider_output(page.callback(response(page, data[1:])))
 
 
+def long_number_seeds() -> list[bytes]:
+    """Pages holding a number longer than int() reads (4,300 digits): a board's next link
+    (`?page=999...`, the pagination fetched ahead read it) and a channel message's id; each
+    raised ValueError, losing the page (attacker's review, round 13)."""
+    _, seeds = spider_pages()
+    big = "9" * 5000
+    board = seeds[1].replace(b"</body>", f'<a rel="next" href="/board/1?page={big}">suivant</a></body>'.encode())
+    channel = seeds[5].replace(b'data-post="leaknews/3"', f'data-post="leaknews/{big}"'.encode())
+    assert board != seeds[1] and channel != seeds[5], "the demo pages changed: put the long numbers elsewhere"
+    return [board, channel]
+
+
 def spider_seeds() -> list[bytes]:
-    return list(spider_pages()[1])
+    return [*spider_pages()[1], *long_number_seeds()]
 
 
 # ----------------------------------------------------------------------------------- unveil

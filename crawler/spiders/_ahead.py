@@ -30,6 +30,9 @@ from typing import Any
 __all__ = ["AheadChain", "page_template"]
 
 _NUMBER = re.compile(r"(\d+)")
+# digits of a page number or an offset at most: a site's next link may hold a run of thousands
+# (`?page=999...`), which int() refuses past 4,300 digits (a ValueError lost the page's posts)
+_MAX_DIGITS = 18
 # names of offset parameters (`start=25` is the second page of 25 rows)
 _OFFSET = re.compile(r"(?i)(?:start|offset|from|skip|begin|st|o)\W?$")
 
@@ -45,6 +48,8 @@ def page_template(url: str, next_url: str, page: int) -> Callable[[int], str] | 
         if len(diffs) != 1 or diffs[0] % 2 == 0:  # odd indexes are the numbers
             return None
         i = diffs[0]
+        if max(len(here[i]), len(there[i])) > _MAX_DIGITS:
+            return None
         a, b = int(here[i]), int(there[i])
         if b <= a:
             return None
@@ -58,7 +63,7 @@ def page_template(url: str, next_url: str, page: int) -> Callable[[int], str] | 
         # `/threads/x.12/` -> `/threads/x.12/page-2`, `?f=2` -> `?f=2&start=25`
         extra = next_url[len(url):] if next_url.startswith(url) else next_url[len(url.rstrip("/")):]
         found = _NUMBER.split(extra)
-        if len(found) != 3 or not found[1].isdigit():
+        if len(found) != 3 or not found[1].isdigit() or len(found[1]) > _MAX_DIGITS:
             return None
         b = int(found[1])
         if b != 2 and not _OFFSET.search(found[0]):

@@ -37,8 +37,10 @@ __all__ = ["ChannelSpider", "message_number"]
 
 
 def message_number(post_ref: str | None) -> int | None:
-    """`channel/123` (or `123`) -> 123; None when there is no number."""
-    m = re.search(r"(\d+)\s*$", post_ref or "")
+    """`channel/123` (or `123`) -> 123; None when there is no number, or one of more than 18
+    digits (no channel numbers its messages so; int() refuses more than 4,300 digits: such a
+    message's ValueError lost the channel's whole page)."""
+    m = re.search(r"(?<!\d)(\d{1,18})\s*$", post_ref or "")
     return int(m.group(1)) if m else None
 
 
