@@ -116,6 +116,10 @@ class CrawlSummary:
     # read, burn-after-reading skipped or burnt by the read, on a site not listed, locked by a
     # password not given, refused (iterations, too big), unreadable, gone
     privatebin: dict[str, int] = field(default_factory=dict)
+    # attachments not read for their type (the operator's `attachments.extensions`, not hostile
+    # input): by the link's name, or by the answer's headers (Content-Disposition name, an image's
+    # Content-Type), in which case the body was not downloaded
+    files_not_listed: int = 0
 
     @property
     def items(self) -> int:
@@ -294,7 +298,8 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
         hedges=stat("vigie_tor/hedge/sent"), hedges_won=stat("vigie_tor/hedge/won"),
         hedges_withdrawn=stat("vigie_tor/hedge/withdrawn"),
         circuits_renewed=stat("vigie_tor/circuits_renewed"), pages_ahead=stat("vigie/pagination/ahead"),
-        privatebin={kind: stat(f"vigie/privatebin/{kind}") for kind in PRIVATEBIN_COUNTS})
+        privatebin={kind: stat(f"vigie/privatebin/{kind}") for kind in PRIVATEBIN_COUNTS},
+        files_not_listed=stat("vigie/files/wrong_type"))
     state.set_status("needs_attention" if reason else "ok", reason, last_run=summary.to_dict())
     state.close()
     logger.info("crawl of {} finished ({}): {} pages, {} items, {} errors", source.name,

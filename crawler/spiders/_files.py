@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urldefrag, urlsplit
 
 from loguru import logger
-from scrapy.http import Request, TextResponse
+from scrapy.exceptions import StopDownload
+from scrapy.http import Headers, Request, TextResponse
 
 from crawler.attachments import ArchiveBombError, AttachmentError, ExtractedFile, expand_attachment, extension_of
 from crawler.items import FileDone, VigieItem
@@ -40,6 +41,46 @@ __all__ = ["FileSpider"]
 # script, not the file (its type comes from the answer's Content-Disposition).
 _SCRIPT_EXTENSIONS = frozenset({"php", "php3", "php4", "php5", "phtml", "asp", "aspx", "ashx", "jsp", "jspx", "cgi",
                                "pl", "cfm", "do", "action"})
+
+
+# The image types a server's Content-Type names, as `attachments.extensions` writes them; any other
+# image/* (bmp, tiff, avif...) is no type an attachment is ever read as.
+_IMAGE_CONTENT_TYPES = {"image/jpeg": ("jpg", "jpeg"), "image/jpg": ("jpg", "jpeg"), "image/pjpeg": ("jpg", "jpeg"),
+                        "image/png": ("png",), "image/gif": ("gif",), "image/webp": ("webp",)}
+# Answers read whole whatever their name: a forum's login wall is such a page (parse_file's `wall`)
+_PAGE_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+def _content_type(headers: Headers) -> str:
+    return (headers.get("Content-Type") or b"").decode("latin-1").split(";", 1)[0].strip().lower()
+
+
+def file_name(headers: Headers, meta: dict[str, Any], url: str) -> str:
+    """The name an answer's file is read under: its Content-Disposition's (as in a browser), else
+    the link's `download` name (an imageboard's upload stored as a number), else the URL path's
+    last part; a label, as an archive's members are (`member_label`): a newline or an escape
+    sequence in a Content-Disposition name (`%0A`) forged log and `vigie scan` lines."""
+    disposition = (headers.get("Content-Disposition") or b"").decode("latin-1")
+    match = re.search(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', disposition)
+    if match:
+        filename = unquote(match.group(1))
+    elif meta.get("name"):
+        filename = str(meta["name"])
+    else:
+        filename = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+    return member_label(filename.rsplit("/", 1)[-1] or "attachment")
+
+
+def type_refusal(filename: str, headers: Headers, extensions: Sequence[str]) -> str | None:
+    """Why an answer's file is not read, by what its headers say (`file_name`'s name, the
+    Content-Type of an image); None when it may be. Asked as the headers arrive, before the body
+    is downloaded (`FileSpider._headers_received`), and again of the response (`parse_file`)."""
+    if extension_of(filename) not in extensions:
+        return f"type of {filename!r} not in attachments.extensions"
+    ctype = _content_type(headers)
+    if ctype.startswith("image/") and not set(_IMAGE_CONTENT_TYPES.get(ctype, ())) & set(extensions):
+        return f"{filename!r} is an image by its Content-Type ({ctype}), not in attachments.extensions"
+    return None
 
 
 class FileSpider(VigieSpider):
@@ -84,6 +125,20 @@ class FileSpider(VigieSpider):
         self.vigie_state.file_pending(url, meta)
         yield self.file_request(url, meta, passwords)
 
+    def _headers_received(self, headers: Any, body_length: int, request: Request, spider: Any = None) -> None:
+        """An attachment whose headers already say it will not be read (an image behind a
+        download script, `file.php?id=7`, a name of a type not listed) is not downloaded: the
+        body stops here and `parse_file` refuses the answer as it would the whole file, counted
+        (`vigie/files/wrong_type`). It used to be downloaded up to `attachments.max_bytes` first.
+        A redirect, and an HTML page (a login wall, read whole by `parse_file`), go on."""
+        super()._headers_received(headers, body_length, request, spider)
+        meta = request.meta
+        if "vigie_file" not in meta or headers.get("Location") or _content_type(headers) in _PAGE_CONTENT_TYPES:
+            return
+        if type_refusal(file_name(headers, meta["vigie_file"], request.url), headers,
+                        self.source.attachments.extensions) is not None:
+            raise StopDownload(fail=False)
+
     def pending_file_requests(self) -> list[Request]:
         """The downloads an earlier, interrupted crawl left pending (without their passwords)."""
         return [self.file_request(url, meta) for url, meta in self.vigie_state.pending_files()]
@@ -114,20 +169,11 @@ class FileSpider(VigieSpider):
                 yield out
             return
         meta = response.meta["vigie_file"]
-        disposition = (response.headers.get("Content-Disposition") or b"").decode("latin-1")
-        match = re.search(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', disposition)
-        if match:  # the server's name wins over the page's, as in a browser
-            filename = unquote(match.group(1))
-        elif meta.get("name"):  # the link's `download` name: an imageboard's upload stored as a number
-            filename = str(meta["name"])
-        else:
-            filename = unquote(urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1])
-        # a label, as an archive's members are (`member_label`): a newline or an escape sequence in
-        # a Content-Disposition name (`%0A`) forged log and `vigie scan` lines
-        filename = member_label(filename.rsplit("/", 1)[-1] or "attachment")
-        if extension_of(filename) not in self.source.attachments.extensions:
+        filename = file_name(response.headers, meta, response.url)
+        refusal = type_refusal(filename, response.headers, self.source.attachments.extensions)
+        if refusal is not None or "download_stopped" in response.flags:
             self.crawler.stats.inc_value("vigie/files/wrong_type")
-            yield FileDone(response.url, "refused", f"type of {filename!r} not in attachments.extensions")
+            yield FileDone(response.url, "refused", refusal or "stopped at its headers")
             return
         skipped: list[AttachmentError] = []  # members set aside, the others read: each counted as below
         try:

@@ -150,6 +150,7 @@ def _print_summary(source: str, summary: CrawlSummary, output: Path | None) -> N
                          ("already seen (skipped)", summary.already_seen), ("errors", summary.errors),
                          ("retries", summary.retries), ("archive bombs refused", summary.bombs_refused),
                          ("pages refused (too big)", summary.pages_refused),
+                         ("files not of a listed type", summary.files_not_listed),
                          ("hedged requests (won, withdrawn)",
                           f"{summary.hedges} ({summary.hedges_won}, {summary.hedges_withdrawn})"),
                          ("Tor circuits renewed", summary.circuits_renewed),

@@ -1427,7 +1427,10 @@ class AttachmentLimits(Strict):
                     "gif, webp (images: read only for an archive hidden in or appended to one, as imageboards "
                     "and image-only forums carry them; a plain image gives nothing). A file is read as what its "
                     "bytes are, whatever its name, when that type is listed too (a RAR named `.csv` is refused "
-                    "unless rar is listed).",
+                    "unless rar is listed). An answer whose headers already say it will not be read (a name of a "
+                    "type not listed in its Content-Disposition, an image's Content-Type when that image type is not "
+                    "listed: a forum's `file.php?id=7` serving a photo) is refused before its body is downloaded "
+                    "(the crawl summary's `files_not_listed`).",
     )
     max_bytes: int = Field(default=50 * 1024 * 1024, ge=1, description="Largest attachment downloaded, in bytes.")
     max_uncompressed_bytes: int = Field(
