@@ -1,0 +1,704 @@
+# ruff: noqa: E501, E741  (a log's or a post's line is kept whole, as it is written)
+"""Blind probe, set 6: PRECISION, what a grader checks second: ordinary texts that hold no one.
+
+Written apart from the detector (wave 26, helper H) from what a user reads only (README.md, the docs,
+the identifiers reference) and the public API. Sets 1-5 hunted evasions; this set weighs the other
+half of a grader's score: forum chatter about leaks, tech-support threads, logs (nginx, syslog, stack
+traces, git logs, lockfiles), SQL schemas without rows, crypto addresses and hashes, order, tracking,
+invoice and product numbers (EAN, ISBN, VAT, plates, IMEI), IPs, MACs, UUIDs, versions, timestamps,
+numbers that fail their check (phones, NIR keys, Luhn, IBAN mod-97), test cards of payment docs,
+`x@y` that is no address (ssh, git, npm scopes, decorators, handles, `@2x.png`), and article 9 words
+about no one (news, a pharmacy's ads and catalogue, a union's press release, a parish's schedule).
+Each must give NO identifier and NO article 9 flag, or exactly those it holds (`maybe`: a business's
+own switchboard or its SIREN may be read or not). Sets 6b (identifiers written the many ways people
+write them) and 6c (leak posts end to end) import nothing from here. `python -m
+tests.test_detect_blind_probe_set6` prints all three.
+"""
+
+from __future__ import annotations
+
+from tests.blind_probe_harness import Probe, e164, iban, luhn, make_tests, nir
+
+__all__ = ["SET"]
+
+SET = Probe("6")
+neg = SET.negative
+
+
+def _bad_luhn(v: str) -> str:
+    return v[:-1] + str((int(v[-1]) + 3) % 10)
+
+
+def _bad_key(v: str) -> str:
+    return v[:-2] + f"{(int(v[-2:]) + 11) % 97:02d}"
+
+
+def _bad_iban(v: str) -> str:
+    return v[:2] + f"{(int(v[2:4]) + 7) % 97:02d}" + v[4:]
+
+
+# ---------------------------------------------------------------- logs and machine output
+
+neg(
+    "nginx_access",
+    "\n".join(
+        [
+            '203.0.113.42 - - [15/Mar/2024:10:22:33 +0100] "GET /index.php?id=1710498153&page=2 HTTP/1.1" 200 5123 "-" "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.129 Safari/537.36"',
+            '198.51.100.7 - - [15/Mar/2024:10:22:35 +0100] "POST /wp-login.php HTTP/1.1" 302 0 "https://blog.exemple.fr/wp-login.php" "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0"',
+            '192.0.2.200 - - [15/Mar/2024:10:22:41 +0100] "GET /static/img/logo@2x.png HTTP/1.1" 304 0 "-" "curl/8.5.0"',
+            '203.0.113.42 - - [15/Mar/2024:10:23:02 +0100] "GET /api/v2/orders/4021234567123 HTTP/1.1" 404 162 "-" "python-requests/2.31.0"',
+            '10.12.34.56 - - [15/Mar/2024:10:23:09 +0100] "GET /health HTTP/1.1" 200 2 "-" "kube-probe/1.28"',
+        ]
+    ),
+)
+neg(
+    "syslog_auth",
+    "\n".join(
+        [
+            "Mar 15 10:22:33 web01 sshd[23145]: Accepted publickey for deploy from 203.0.113.42 port 52144 ssh2: ED25519 SHA256:Xx3kq9P0b7n1VwR2mYc8tL5zH4aJ6eUo0iG1sD2fK3Q",
+            "Mar 15 10:22:40 web01 sshd[23160]: Invalid user admin from 198.51.100.7 port 40112",
+            "Mar 15 10:22:40 web01 sshd[23160]: Failed password for invalid user admin from 198.51.100.7 port 40112 ssh2",
+            "Mar 15 10:22:41 web01 sudo:   deploy : TTY=pts/0 ; PWD=/home/deploy ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx",
+            "Mar 15 10:23:00 web01 CRON[23201]: (root) CMD (/usr/local/bin/backup.sh >> /var/log/backup.log 2>&1)",
+            "Mar 15 10:23:05 web01 postfix/smtpd[23210]: connect from mail-yw1-f170.google.com[209.85.128.170]",
+            "Mar 15 10:23:06 web01 kernel: [1234567.891011] e1000e 0000:00:1f.6 eno1: NIC Link is Up 1000 Mbps Full Duplex, Flow Control: None",
+        ]
+    ),
+)
+neg(
+    "python_traceback",
+    """Traceback (most recent call last):
+  File "/srv/app/venv/lib/python3.11/site-packages/django/core/handlers/exception.py", line 55, in inner
+    response = get_response(request)
+  File "/srv/app/shop/views.py", line 212, in checkout
+    order = Order.objects.get(pk=order_id, customer__email=request.user.email)
+  File "/srv/app/venv/lib/python3.11/site-packages/django/db/models/query.py", line 649, in get
+    raise self.model.DoesNotExist(
+shop.models.Order.DoesNotExist: Order matching query does not exist.
+[15/Mar/2024 10:22:33] "POST /checkout/ HTTP/1.1" 500 145""",
+)
+neg(
+    "java_trace",
+    """@Override
+public void onReceive(Context context, Intent intent) {
+    Log.d(TAG, "received " + intent.getAction());
+}
+Exception in thread "main" java.lang.NullPointerException: Cannot invoke "String.length()" because "s" is null
+	at com.acme.billing.InvoiceService.format(InvoiceService.java:142)
+	at com.acme.billing.InvoiceService.lambda$run$0(InvoiceService.java:88)
+	at java.base/java.util.concurrent.ThreadPoolExecutor.runWorker(ThreadPoolExecutor.java:1136)
+	at java.base/java.lang.Thread.run(Thread.java:833)""",
+)
+neg(
+    "git_log_noreply",
+    """commit 3f2a9c1e8b7d6054a1f2e3d4c5b6a79881726354
+Author: dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>
+Date:   Fri Mar 15 10:22:33 2024 +0100
+
+    Bump lodash from 4.17.20 to 4.17.21 (#1432)
+
+commit 9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a291807
+Merge: 1a2b3c4 5d6e7f8
+Author: GitHub <noreply@github.com>
+Date:   Thu Mar 14 18:01:12 2024 +0100
+
+    Merge pull request #1431 from acme/fix/invoice-rounding
+    git clone git@github.com:acme/billing.git && cd billing && npm ci""",
+)
+neg(
+    "ssh_and_scp",
+    """Pour déployer :
+  ssh deploy@203.0.113.42 -p 2222
+  scp dist/app.tar.gz root@web01.internal:/srv/releases/
+  rsync -avz ./public/ www-data@198.51.100.7:/var/www/html/
+  git remote add prod ubuntu@ec2-203-0-113-42.eu-west-3.compute.amazonaws.com:/srv/git/app.git
+Ensuite `sudo -u postgres psql` et c'est bon.""",
+)
+neg(
+    "package_lock",
+    """{
+  "name": "vitrine",
+  "version": "2.14.1",
+  "lockfileVersion": 3,
+  "packages": {
+    "node_modules/@babel/core": {
+      "version": "7.23.9",
+      "resolved": "https://registry.npmjs.org/@babel/core/-/core-7.23.9.tgz",
+      "integrity": "sha512-5q0175NOjddqpvvzU+kDiSOAk4PfdO6FvwCWoQ6RO7rTzEe8vlo+4HVfcnAREhD4npMs0e9uZypjTwzZPCf/cw=="
+    },
+    "node_modules/@types/node": {
+      "version": "20.11.24",
+      "resolved": "https://registry.npmjs.org/@types/node/-/node-20.11.24.tgz",
+      "integrity": "sha512-Kza43ewS3xoLgCEpQrsT+xRo/EJej1y0kVYGiLFE1NEODXGzTfwiC6tXTLMQskn1X4/Rjlh0MQUvx9W+L9long=="
+    },
+    "node_modules/lodash": {"version": "4.17.21", "resolved": "https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz"}
+  }
+}""",
+)
+neg(
+    "requirements_hashes",
+    """django==4.2.11 \\
+    --hash=sha256:6e6ff3db2d8dd0c986b4eec8554c8e4f919b5c1ff62a5b4390c17aff2ed6e5c4 \\
+    --hash=sha256:ddc24a0a8280a0430baa37aff11f28574720af05888c62b7cfe71d219f4599d3
+psycopg[binary] @ git+https://github.com/psycopg/psycopg.git@3.1.18#subdirectory=psycopg
+golang.org/x/net v0.17.0 h1:pVaXccu2ozPjCXewfr1S7xoYvpb6XcNe0Q8F5ZyTbQQ=
+cargo: serde 1.0.197 checksum = "3fb1c873e1b9b056a4dc4c0c198b24c3ffa059243875552b2bd0933b1aee4ce2\"""",
+)
+neg(
+    "docker_compose",
+    """services:
+  db:
+    image: postgres@sha256:4c1a1d8b1f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8
+    environment:
+      POSTGRES_USER: app
+      POSTGRES_DB: shop
+    ports: ["127.0.0.1:5432:5432"]
+  web:
+    image: ghcr.io/acme/vitrine:2.14.1
+    labels:
+      - "traefik.http.routers.web.rule=Host(`shop.exemple.fr`)"
+      - "com.docker.compose.version=2.24.6\"""",
+)
+neg(
+    "sql_schema_no_rows",
+    """-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)
+-- Host: localhost    Database: clinique
+DROP TABLE IF EXISTS `patients`;
+CREATE TABLE `patients` (
+  `id` int unsigned NOT NULL AUTO_INCREMENT,
+  `nom` varchar(80) NOT NULL,
+  `prenom` varchar(80) NOT NULL,
+  `date_naissance` date DEFAULT '0000-00-00',
+  `nir` char(15) DEFAULT NULL COMMENT 'numéro de sécurité sociale',
+  `email` varchar(255) DEFAULT NULL,
+  `telephone` varchar(20) DEFAULT NULL,
+  `pathologie` varchar(255) DEFAULT NULL COMMENT 'diagnostic principal (CIM-10)',
+  `statut_vih` tinyint(1) DEFAULT 0,
+  `religion` varchar(40) DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uniq_nir` (`nir`)
+) ENGINE=InnoDB AUTO_INCREMENT=48213 DEFAULT CHARSET=utf8mb4;
+LOCK TABLES `patients` WRITE;
+UNLOCK TABLES;""",
+)
+neg(
+    "pg_schema_no_rows",
+    """CREATE TABLE public.customers (
+    id bigint NOT NULL,
+    email character varying(254) NOT NULL,
+    phone character varying(32),
+    iban character varying(34),
+    card_last4 character(4),
+    birth_date date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE ONLY public.customers ADD CONSTRAINT customers_email_key UNIQUE (email);
+COPY public.customers (id, email, phone, iban, card_last4, birth_date, created_at) FROM stdin;
+\\.
+SELECT pg_catalog.setval('public.customers_id_seq', 1048576, true);""",
+)
+
+# ---------------------------------------------------------------- hex, ids and numbers glued to digits
+
+neg(
+    "hashes_with_digit_runs",
+    """md5    a0612345678b9c0d1e2f3a4b5c6d7e8f  setup.exe
+sha1   0612345678901234567890123456789012345678  firmware.bin
+sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  empty.txt
+sha256 1850575123456789012345678901234567890123456789012345678901234567  backup.tar
+git 4a1b2c3d4e5f60718293a4b5c6d7e8f901234567""",
+)
+neg(
+    "uuids_macs_ips",
+    """device 550e8400-e29b-41d4-a716-446655440000 mac 06:12:34:56:78:9a ip 106.12.34.56
+device 6ba7b810-9dad-11d1-80b4-00c04fd430c8 mac 06-12-34-56-78-9A ip 10.61.23.45:8080
+device 123e4567-e89b-12d3-a456-426614174000 mac 0612.3456.789a ip fe80::612:3456:789a
+lease 192.168.1.254 expires 2024-03-15T10:22:33Z client-id 01:06:12:34:56:78:90""",
+)
+neg(
+    "epoch_timestamps",
+    """{"event":"login","ts":1710498153123,"user_id":48213,"session":"a1b2c3d4"}
+{"event":"logout","ts":1710501753987,"user_id":48213,"session":"a1b2c3d4"}
+{"event":"login","ts":1710512345678,"user_id":50117,"session":"e5f6a7b8"}
+{"event":"purchase","ts":1710523456789,"user_id":50117,"amount_cents":129900}""",
+)
+neg(
+    "crypto_addresses",
+    """BTC: bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh
+BTC (legacy): 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2
+ETH/USDT ERC20: 0x71C7656EC7ab88b098defB751B7401B5f6d8976F
+XMR: 4AdUndXHHZ6cfufTMvppY6JwXNouMBzSkbLYfpAV5Usx3skxNgYeYTRj5UzqtReoS44qo9mtmXCqY45DJ852K5Jv2684Rge
+tx 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060 (12 confirmations, block 19443215)""",
+)
+neg(
+    "order_tracking_invoice",
+    """Commande n° 402-1234567-1234567 expédiée le 12/03/2024.
+Suivi Colissimo : 6A12345678901 — Chronopost : XY123456789FR — UPS : 1Z999AA10123456784
+Facture FAC-2024-000123 du 15/03/2024, échéance 14/04/2024, montant 1 234,56 € TTC.
+Ticket #483920 ouvert, réf. client C-0048213, dossier 2024/03/0612.
+Numéro de transaction CB : 000123456789, autorisation 612345.""",
+)
+neg(
+    "product_codes",
+    """Référence;EAN;Désignation;Prix
+ART-0001;3760123456789;Tasse en grès 35 cl;12,90
+ART-0002;3760123456796;Bol en grès 50 cl;14,50
+ART-0003;3017620422003;Pâte à tartiner 400 g;3,99
+ART-0004;9782070368228;Livre - L'Étranger (ISBN 978-2-07-036822-8);7,20
+ART-0005;4006381333931;Surligneur jaune;1,45""",
+)
+neg(
+    "imei_and_serials",
+    """Lot de 5 iPhone 13 reconditionnés :
+IMEI 356938035643809 — 128 Go — grade A
+IMEI 353918059876541 — 128 Go — grade B
+IMEI 357805023984942 — 256 Go — grade A
+S/N F2LXK0ABCD12, F2LXK0ABCD13 ; VIN VF1RFB00X12345678 ; plaque AB-123-CD""",
+)
+neg(
+    "stats_table",
+    """Département;Code;Population 2021;Densité;Code postal chef-lieu
+Ain;01;657856;113,4;01000
+Aisne;02;529374;71,6;02000
+Corse-du-Sud;2A;158507;39,4;20000
+Haute-Corse;2B;182887;38,9;20200
+Paris;75;2133111;20241,2;75001""",
+)
+neg(
+    "versions_and_builds",
+    """Windows 10.0.19045.3803, Chrome 120.0.6099.129, Firefox 121.0.1, Linux 6.1.0-17-amd64
+Python 3.11.8, OpenSSL 3.0.13 30 Jan 2024, node v20.11.1, npm 10.2.4
+Android 14 (UP1A.231005.007), build 2024.03.05, firmware 1.06.12.34
+OID 1.2.840.113549.1.1.11 (sha256WithRSAEncryption), serial 04:12:34:56:78:9a:bc""",
+)
+neg(
+    "prices_and_amounts",
+    """Bilan 2023 : chiffre d'affaires 12 345 678,90 €, résultat 1 061 234,56 €.
+Capital social 1 000 000 €. Effectif 612. Stock 0612 345 678 unités (erreur de saisie).
+Tarifs : 06,12 € / 34,56 € / 78,90 € ; cours 1 BTC = 61 234,56 USD.""",
+)
+
+# ---------------------------------------------------------------- numbers that fail their check
+
+_card_bad = [_bad_luhn(luhn("497010", 16)), _bad_luhn(luhn("535110", 16)), _bad_luhn(luhn("37828", 15))]
+neg(
+    "luhn_failing_cards",
+    "numero;exp;cvv\n" + "\n".join(f"{c};0{i + 3}/27;{412 + i}" for i, c in enumerate(_card_bad)),
+)
+_ibans_bad = [
+    _bad_iban(iban("FR", "30006000011234567890189")),
+    _bad_iban(iban("DE", "370400440532013000")),
+    _bad_iban(iban("BE", "539007547034")),
+]
+neg("iban_bad_checksum", "titulaire;iban\n" + "\n".join(f"compte {i};{v}" for i, v in enumerate(_ibans_bad)))
+_nirs_bad = [_bad_key(nir("1850575123456")), _bad_key(nir("2920133012345")), _bad_key(nir("1760299123123"))]
+neg("nir_wrong_key", "id;nss\n" + "\n".join(f"{i};{v}" for i, v in enumerate(_nirs_bad)))
+neg(
+    "phones_wrong_length",
+    """Appelez le 06 12 34 56 (il manque deux chiffres) ou le 06 12 34 56 78 90 12.
+Standard : +33 6 12 34 56 ; fax 01 23 45 6 ; code 0033 6 12.
+Ligne interne : poste 6123, bip 61 23 45.""",
+)
+neg(
+    "dates_impossible",
+    "id;date_naissance\n1;31/02/1984\n2;00/00/0000\n3;32/13/1999\n4;29/02/1985",
+)
+neg(
+    "stripe_test_cards_docs",
+    """## Testing payments
+Use these test card numbers in test mode only (any future expiry, any CVC):
+| Brand | Number |
+|---|---|
+| Visa | 4242 4242 4242 4242 |
+| Visa (debit) | 4000 0566 5566 5556 |
+| Mastercard | 5555 5555 5555 4444 |
+| American Express | 3782 822463 10005 |
+| Discover | 6011 1111 1111 1117 |
+Real cards are declined in test mode.""",
+)
+neg(
+    "test_cards_4111",
+    """Pour tester le paiement en recette, utilisez la carte 4111 1111 1111 1111, date 12/34, cryptogramme 123.
+Le sandbox refuse 4000 0000 0000 0002 (carte refusée) et 4000 0000 0000 9995 (fonds insuffisants).""",
+)
+
+# ---------------------------------------------------------------- x@y that is no one's address
+
+neg(
+    "npm_scopes_decorators",
+    """import { Component } from '@angular/core';
+import styles from '@/styles/app.module.css';
+@Component({ selector: 'app-root', templateUrl: './app.component.html' })
+export class AppComponent { @Input() user!: User; }
+npm install @babel/preset-env@7.24.0 @types/react@18.2.64 lodash@4.17.21
+@media (max-width: 600px) { .logo { background: url(logo@2x.png); } }
+@import url("https://fonts.googleapis.com/css2?family=Inter@400;700");""",
+)
+neg(
+    "python_decorators",
+    """@app.route("/login", methods=["POST"])
+@login_required
+@pytest.mark.parametrize("n", [1, 2])
+def login(n): ...
+class Foo:
+    @property
+    def bar(self): return self._bar @ self.matrix  # matrix product
+""",
+)
+neg(
+    "social_handles",
+    """Merci à @jeanmarc_dupont et @LaureMarchal75 pour le partage !
+Suivez-nous sur @vigie_fr et sur Mastodon @vigie@mastodon.social.
+cc @support @team-infra""",
+)
+neg(
+    "image_names",
+    "assets: icon@2x.png icon@3x.png splash@2x.webp avatar_48@1.5x.jpg banner-v2@2x.jpeg",
+)
+neg(
+    "placeholder_addresses_docs",
+    """## API
+curl -X POST https://api.exemple.fr/v1/users \\
+  -H "Content-Type: application/json" \\
+  -d '{"email": "jane.doe@example.com", "name": "Jane Doe", "phone": "+1 555 0100"}'
+Returns `{"id": 42, "email": "user@example.org"}`. Replace you@yourdomain.tld with your address.""",
+)
+neg(
+    "masked_in_chatter",
+    """Le mail de test c'est j***@gmail.com, le tel 06 ** ** ** 78, l'IBAN FR76 **** **** **** 0189.
+Les 4 derniers chiffres de la carte : **** **** **** 4242.""",
+)
+
+# ---------------------------------------------------------------- forum chatter and support threads
+
+neg(
+    "chatter_leak_talk",
+    """Re: la base Free Mobile de 2024 ?
+Quelqu'un a la base complète ? On m'a dit 19 millions de lignes avec IBAN, date de naissance et numéro de tel.
+> Ouais mais c'est du réchauffé, la moitié des IBAN sont faux et les NIR sont masqués.
+Perso je cherche surtout les combos mail:pass FR récents, pas les vieux leaks de 2019.
+Prix ? 500$ en XMR, dispo sur le tox habituel.""",
+)
+neg(
+    "chatter_leak_talk_en",
+    """Re: [SELLING] US healthcare DB 2M records
+Anyone bought from this guy? Sample looked legit: names, DOB, SSN, insurance IDs, diagnosis codes.
+> vouch, got the 2023 one, 100% valid SSN format but half the emails bounce
+Price is 1.5 BTC, escrow only. PM me for the mega link.""",
+)
+neg(
+    "support_printer",
+    """[Résolu] Imprimante HP LaserJet M404 hors ligne
+Bonjour, depuis la mise à jour 002.2404A l'imprimante en 192.168.1.20 affiche erreur 0x80070005.
+J'ai essayé de réinstaller le pilote 48.2.4594 sans succès. Windows 11 23H2, build 22631.3296.
+> Il faut supprimer la file d'attente (net stop spooler) puis remettre l'IP fixe.""",
+)
+neg(
+    "support_phone_model",
+    """My Galaxy S23 (SM-S911B/DS, firmware S911BXXS3BXB2) shows "SIM not provisioned MM#2".
+Tried *#06# and it shows both IMEIs fine. Carrier support said ticket 4021-8843-1177.""",
+)
+neg(
+    "calendar_csv",
+    """date;evenement;lieu
+15/06/1985;Concert anniversaire;Paris
+29/06/2024;Marche des fiertés;Paris
+24/12/2024;Messe de minuit;Église Saint-Pierre
+01/05/2025;Défilé du 1er mai (CGT, FO, CFDT);Place de la République""",
+)
+
+# ---------------------------------------------------------------- article 9 words about no one
+
+neg(
+    "news_health_fr",
+    """Santé publique France lance une campagne de dépistage du VIH et des hépatites : près de 5 000
+personnes découvrent leur séropositivité chaque année. Le diabète de type 2 touche plus de 4 millions
+de Français ; la dépression, la schizophrénie et les troubles bipolaires restent sous-diagnostiqués.""",
+)
+neg(
+    "news_health_en",
+    """The WHO reported that HIV infections fell by 38% since 2010, while cancer, depression and type 1
+diabetes remain leading causes of disability. Chemotherapy shortages hit oncology wards across Europe.""",
+)
+neg(
+    "pharmacy_ad",
+    """PHARMACIE DU CENTRE — promos de la semaine !
+-20% sur les tests de grossesse, autotests VIH à 24,90 €, préservatifs, lubrifiants.
+Vaccination grippe sans rendez-vous. Conseils diabète et sevrage tabagique. Ouvert 7j/7.""",
+)
+neg(
+    "pharmacy_catalogue_csv",
+    """produit;categorie;prix;remboursement
+Doliprane 1000 mg;antalgique;2,18;65%
+Autotest VIH;dépistage;24,90;0%
+Lévothyrox 100 µg;thyroïde;3,12;65%
+Truvada (PrEP);antirétroviral;398,45;100%
+Subutex 8 mg;substitution opiacés;12,34;65%""",
+)
+neg(
+    "hospital_services_csv",
+    """service;etage;batiment
+Oncologie;3;B
+Psychiatrie adulte;1;C
+Maladies infectieuses (VIH);2;B
+Maternité - IVG;4;A
+Addictologie;1;D""",
+)
+neg(
+    "union_press_release",
+    """COMMUNIQUÉ — La CGT, FO et la CFDT appellent à la grève le 12 décembre contre la réforme.
+Les syndicats dénoncent la suppression de 1 200 postes. L'intersyndicale tiendra une conférence de
+presse à la Bourse du travail. Adhérez au syndicat : la cotisation est de 1% du salaire net.""",
+)
+neg(
+    "politics_news",
+    """Sondage : le Rassemblement national en tête avec 31 %, LFI à 9 %, les Républicains à 7 %.
+Les militants écologistes manifestent devant l'Assemblée ; le Parti socialiste tient son congrès à Marseille.""",
+)
+neg(
+    "parish_schedule",
+    """Paroisse Saint-Jean — horaires : messe le dimanche à 10h30, confessions le samedi à 17h.
+Ramadan 2025 : début le 1er mars. La synagogue de la rue Buffault accueille l'office de Kippour.
+Conférence « islam et laïcité » à la mosquée, entrée libre.""",
+)
+neg(
+    "lgbt_association",
+    """L'association organise sa permanence d'accueil pour les personnes LGBT+ tous les mardis.
+Thèmes : coming out, homophobie au travail, transidentité. La Marche des fiertés partira de Montparnasse.""",
+)
+neg(
+    "genetics_biometrics_news",
+    """La CNIL rappelle que les données génétiques et biométriques (empreintes digitales, reconnaissance
+faciale) sont des données sensibles. Les tests ADN récréatifs restent interdits en France.""",
+)
+neg(
+    "recipe_and_sport",
+    """Recette : 200 g de farine, 3 œufs, 50 cl de lait. Cuisson 35 min à 180 °C.
+Résultats : PSG 2 - 1 OM (buts à la 12e et 56e minute) ; Marathon de Paris, 54 312 finishers.""",
+)
+
+# ---------------------------------------------------------------- a business's own numbers (maybe)
+
+SET.case(
+    "shop_footer",
+    """© 2024 Céramiques Martin SARL — SIREN 404 833 048 — RCS Lyon — TVA FR40404833048
+Siège : 12 rue des Potiers, 69002 Lyon — Tél. 04 78 12 34 56 — contact@ceramiques-martin.fr
+Paiement sécurisé, livraison offerte dès 60 €.""",
+    maybe=[("siren", "404833048"), ("phone", e164("0478123456")), ("email", "contact@ceramiques-martin.fr")],
+)
+SET.case(
+    "invoice_company_iban",
+    """FACTURE N° F2024-0312 — Atelier Lefort, SIRET 732 829 320 00074
+Règlement par virement : IBAN FR14 2004 1010 0505 0001 3M02 606 — BIC PSSTFRPPLIL
+Date : 15/03/2024 — Échéance : 14/04/2024 — Total TTC : 1 440,00 €""",
+    maybe=[("siret", "73282932000074"), ("siren", "732829320"), ("iban", "FR1420041010050500013M02606")],
+)
+
+# ---------------------------------------------------------------- ordinary texts that hold exactly one person
+
+_ines = ("email", "ines.garnier@laposte.net")
+SET.case(
+    "support_thread_with_signature",
+    """Re: colis jamais reçu
+Bonjour, commande 402-1234567-1234567 du 02/03/2024, toujours rien. Suivi : 6A12345678901.
+Cordialement,
+Inès Garnier
+ines.garnier@laposte.net
+06 71 23 45 89""",
+    maybe=[_ines, ("phone", e164("0671234589"))],
+)
+SET.case(
+    "chatter_with_one_leaked_line",
+    """lol regardez ce que j'ai trouvé dans la base :
+GARNIER;Inès;ines.garnier@laposte.net;0671234589;14/07/1991
+le reste c'est pareil, 40k lignes, 300€""",
+    [_ines, ("phone", e164("0671234589")), ("dob", "1991-07-14")],
+)
+SET.case(
+    "log_line_with_one_user",
+    """2024-03-15T10:22:33Z INFO checkout ok order=402-1234567-1234567 user=ines.garnier@laposte.net ip=203.0.113.42 amount=129.90
+2024-03-15T10:22:34Z INFO mail sent to=ines.garnier@laposte.net template=order_confirm id=550e8400-e29b-41d4-a716-446655440000""",
+    [_ines],
+)
+
+
+# ---------------------------------------------------------------- dumps of people whose words are no article 9 data
+# Each holds exactly its people's identifiers; the decoy column (a street named after a hospital or a
+# church, a surname, `sexe`, marital status, nationality, a colour, a hospital's staff, a doctors'
+# directory, sign-up dates) says nothing of anyone's health, beliefs, origin or sex life.
+
+_PEOPLE = [
+    # first, last, email, mobile (national), dob ISO, street
+    ("Gaëlle", "Chrétien", "gaelle.chretien@orange.fr", "0645123789", "1979-04-02", "12 rue de l'Église"),
+    ("Bastien", "Gay", "bastien.gay@free.fr", "0756234891", "1986-11-23", "3 boulevard de l'Hôpital"),
+    ("Yasmina", "Cohen", "y.cohen@sfr.fr", "0667345912", "1992-01-30", "8 rue de la Santé"),
+    ("Thibaut", "Pape", "thibaut.pape@laposte.net", "0778456123", "1968-07-14", "41 rue Gay-Lussac"),
+    ("Noémie", "Lévêque", "noemie.leveque@wanadoo.fr", "0689567234", "2001-09-09", "5 place de la Mosquée"),
+    ("Loïc", "Prêtre", "loic.pretre@bbox.fr", "0612678345", "1955-12-01", "22 rue du Temple"),
+]
+
+
+def _ids(fields: str, people: list[tuple[str, str, str, str, str, str]] = _PEOPLE) -> set[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for _first, _last, email, mobile, dob, _street in people:
+        if "e" in fields:
+            out.add(("email", email))
+        if "p" in fields:
+            out.add(("phone", e164(mobile)))
+        if "d" in fields:
+            out.add(("dob", dob))
+    return out
+
+
+def _fr(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"
+
+
+SET.case(
+    "decoy_streets",
+    "nom;prenom;email;telephone;adresse;cp;ville\n"
+    + "\n".join(f"{l.upper()};{f};{e};{m};{st};75005;Paris" for f, l, e, m, _d, st in _PEOPLE),
+    _ids("ep"),
+)
+SET.case(
+    "decoy_sexe_civilite",
+    "civilite;nom;prenom;sexe;date_naissance;email\n"
+    + "\n".join(
+        f"{'Mme' if i % 2 == 0 else 'M.'};{l};{f};{'F' if i % 2 == 0 else 'M'};{_fr(d)};{e}"
+        for i, (f, l, e, _m, d, _s) in enumerate(_PEOPLE)
+    ),
+    _ids("ed"),
+)
+SET.case(
+    "decoy_sex_words_en",
+    "first_name,last_name,email,sex,gender,dob\n"
+    + "\n".join(
+        f"{f},{l},{e},{'female' if i % 2 == 0 else 'male'},{'woman' if i % 2 == 0 else 'man'},{d}"
+        for i, (f, l, e, _m, d, _s) in enumerate(_PEOPLE)
+    ),
+    _ids("ed"),
+)
+_status = ["marié(e)", "pacsé(e)", "célibataire", "divorcé(e)", "veuf/veuve", "concubinage"]
+SET.case(
+    "decoy_marital_status",
+    "nom;prenom;email;situation_familiale;enfants\n"
+    + "\n".join(f"{l};{f};{e};{_status[i]};{i % 3}" for i, (f, l, e, _m, _d, _s) in enumerate(_PEOPLE)),
+    _ids("e"),
+)
+_nat = ["française", "marocaine", "algérienne", "portugaise", "sénégalaise", "turque"]
+SET.case(
+    "decoy_nationality",
+    "nom;prenom;nationalite;lieu_naissance;mobile\n"
+    + "\n".join(
+        f"{l};{f};{_nat[i]};{['Lyon', 'Casablanca', 'Oran', 'Porto', 'Dakar', 'Izmir'][i]};{m}"
+        for i, (f, l, _e, m, _d, _s) in enumerate(_PEOPLE)
+    ),
+    _ids("p"),
+)
+SET.case(
+    "decoy_colours_orders",
+    "commande;client;email;article;couleur;taille\n"
+    + "\n".join(
+        f"CMD-{48213 + i};{f} {l};{e};T-shirt col V;{['Noir', 'Blanc', 'Noir', 'Beige', 'Blanc cassé', 'Noir'][i]};{'SML'[i % 3]}"
+        for i, (f, l, e, _m, _d, _s) in enumerate(_PEOPLE)
+    ),
+    _ids("e"),
+)
+SET.case(
+    "decoy_hospital_staff",
+    "matricule;nom;prenom;email;service;fonction\n"
+    + "\n".join(
+        f"{70011 + i};{l};{f};{e};{['Oncologie', 'Psychiatrie', 'Maladies infectieuses', 'Addictologie', 'Maternité', 'Gériatrie'][i]};{['Infirmier(e)', 'Cadre de santé', 'Aide-soignant(e)', 'Secrétaire médicale', 'Sage-femme', 'Agent administratif'][i]}"
+        for i, (f, l, e, _m, _d, _s) in enumerate(_PEOPLE)
+    ),
+    _ids("e"),
+)
+_rpps = [luhn("1000" + str(512345 + 11 * i), 11) for i in range(6)]
+SET.case(
+    "decoy_doctors_directory",
+    "rpps;nom;prenom;specialite;telephone_cabinet\n"
+    + "\n".join(
+        f"{_rpps[i]};{l};{f};{['Psychiatre', 'Oncologue', 'Gynécologue', 'Infectiologue', 'Addictologue', 'Généticien'][i]};{m}"
+        for i, (f, l, _e, m, _d, _s) in enumerate(_PEOPLE)
+    ),
+    _ids("p") | {("rpps", r) for r in _rpps},
+)
+SET.case(
+    "decoy_signup_dates",
+    "id;email;date_inscription;derniere_connexion;date_commande\n"
+    + "\n".join(
+        f"{900 + i};{e};{10 + i}/03/2019;0{i + 1}/02/2024;2{i}/11/2023"
+        for i, (_f, _l, e, _m, _d, _s) in enumerate(_PEOPLE)
+    ),
+    _ids("e"),
+)
+SET.case(
+    "decoy_mutuelle_syndic",
+    "nom;prenom;email;mutuelle;syndic_copropriete;parti_le\n"
+    + "\n".join(
+        f"{l};{f};{e};{['MGEN', 'Harmonie Mutuelle', 'MAAF Santé', 'Malakoff Humanis', 'AG2R', 'Mutuelle Bleue'][i]};Foncia;{10 + i}/08/2023"
+        for i, (f, l, e, _m, _d, _s) in enumerate(_PEOPLE)
+    ),
+    _ids("e"),
+)
+SET.case(
+    "decoy_card_expiry",
+    "titulaire;email;carte;expiration;cvv\n"
+    + "\n".join(
+        f"{f} {l};{e};{luhn('497010' + str(12 + i), 16)};{(i % 12) + 1:02d}/{27 + i % 3};{100 + 7 * i}"
+        for i, (f, l, e, _m, _d, _s) in enumerate(_PEOPLE)
+    ),
+    _ids("e") | {("card", luhn("497010" + str(12 + i), 16)) for i in range(6)},
+)
+_NEUTRAL = [
+    ("Armelle", "Roussel", "armelle.roussel@orange.fr", "0645987123", "1981-05-17", "9 rue des Lilas"),
+    ("Cédric", "Vasseur", "cedric.vasseur@free.fr", "0756876234", "1974-02-28", "17 avenue Foch"),
+    ("Sabrina", "Hamel", "s.hamel@sfr.fr", "0667765345", "1995-10-03", "2 impasse du Moulin"),
+]
+SET.case(
+    "bible_verses_members",
+    "membre;email;verset_prefere\n"
+    + "\n".join(
+        f"{f} {l};{e};{['Jean 3:16', 'Psaume 23:1', 'Romains 8:28'][i]}"
+        for i, (f, l, e, _m, _d, _s) in enumerate(_NEUTRAL)
+    ),
+    _ids("e", _NEUTRAL),
+    ["religion"],
+)
+SET.case(
+    "decoy_fullname_surnames",
+    "client;email;ville\n" + "\n".join(f"{f} {l};{e};Lyon" for f, l, e, _m, _d, _s in _PEOPLE),
+    _ids("e"),
+)
+
+# What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
+MISSED: dict[str, str] = {
+    "image_names": "PRIORITY precision: retina asset names (icon@2x.png, splash@2x.webp) are read as e-mail addresses",
+    "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",
+    "decoy_fullname_surnames": "PRIORITY precision: surnames Chrétien, Prêtre, Gay in a full-name cell flag religion and sexual orientation",
+    "decoy_card_expiry": "PRIORITY precision: the same surnames in a cardholder cell flag religion and sexual orientation",
+    "decoy_colours_orders": "PRIORITY precision: the same surnames in a customer cell flag religion and sexual orientation",
+    "decoy_mutuelle_syndic": "PRIORITY precision: a header `parti_le` (date of leaving) flags political opinion",
+    "decoy_hospital_staff": "precision: a hospital's staff export flags health by the ward they work in (Oncologie, Psychiatrie)",
+    "chatter_with_one_leaked_line": "one full header-less record (name, e-mail, phone, birth) between two chat lines is not read",
+    "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
+}
+SET.miss(**MISSED)
+globals().update(make_tests(SET, {"recall": 0.97, "precision": 0.91}))
+
+
+def main() -> None:
+    import importlib
+
+    SET.report()
+    for suffix in ("6b", "6c"):
+        try:
+            mod = importlib.import_module(f"tests.test_detect_blind_probe_set{suffix}")
+        except ModuleNotFoundError:
+            continue
+        mod.SET.report()
+
+
+if __name__ == "__main__":
+    main()

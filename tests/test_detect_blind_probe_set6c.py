@@ -1,0 +1,615 @@
+# ruff: noqa: E501  (a leak's line is kept whole, as it is posted)
+"""Blind probe, set 6c: leak posts end to end, as sellers write them, each scored exactly.
+
+Written apart from the detector (wave 26, helper H) from README.md, the docs and the public API
+(`detect`, `detect_many`, `crawler.attachments.expand_attachment`). Each case is a whole post: a title,
+a teaser, a sample of 10-30 rows, a price, a contact and a download link, on a forum's HTML (phpBB,
+XenForo), a paste, a ransomware leak site's victim page, Telegram's exports (result.json and
+messages.html), a thread split over posts, and attachments (CSV in cp1252, xlsx with two sheets, a zip
+holding a mysqldump, pretty JSON, a stealer log). Every identifier of the sample must be found with
+its canonical value and nothing else (the seller's contact is `maybe`), with the article 9 categories
+the sample holds. `python -m tests.test_detect_blind_probe_set6` prints this set with 6 and 6b.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+
+import openpyxl
+
+from tests.blind_probe_harness import (
+    Probe,
+    e164,
+    fr_date,
+    fr_spaced,
+    gmail,
+    grouped,
+    iban,
+    luhn,
+    make_tests,
+    nir,
+    spaced_nir,
+)
+
+__all__ = ["SET"]
+
+SET = Probe("6c")
+
+
+@dataclass(frozen=True)
+class R:
+    first: str
+    last: str
+    email: str
+    mobile: str  # E.164
+    dob: str  # ISO
+    nir: str
+    iban: str
+    card: str
+    city: str
+
+
+_FIRST = [
+    "Océane",
+    "Mathis",
+    "Lina",
+    "Enzo",
+    "Chloé",
+    "Hugo",
+    "Inès",
+    "Théo",
+    "Jade",
+    "Nolan",
+    "Manon",
+    "Sacha",
+    "Léna",
+    "Rayan",
+    "Zoé",
+    "Axel",
+    "Clara",
+    "Malo",
+    "Romane",
+    "Ilyes",
+    "Lou",
+    "Gabin",
+    "Anaïs",
+    "Yanis",
+    "Elsa",
+    "Timéo",
+    "Mila",
+    "Noé",
+    "Agathe",
+    "Wassim",
+]
+_LAST = [
+    "Perrin",
+    "Morel",
+    "Girard",
+    "André",
+    "Lefèvre",
+    "Mercier",
+    "Dupuis",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Legrand",
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanchard",
+    "Guérin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrot",
+    "Morin",
+    "Mathieu",
+    "Clément",
+    "Gauthier",
+    "Dumont",
+    "Lopez",
+    "Fontaine",
+    "Chevalier",
+]
+_DOMAINS = [
+    "orange.fr",
+    "free.fr",
+    "sfr.fr",
+    "laposte.net",
+    "gmail.com",
+    "hotmail.fr",
+    "wanadoo.fr",
+    "yahoo.fr",
+    "outlook.fr",
+    "bbox.fr",
+]
+_CITIES = ["Lyon", "Lille", "Nantes", "Rennes", "Toulouse", "Nice", "Brest", "Dijon", "Metz", "Tours"]
+
+
+def _ascii(s: str) -> str:
+    table = str.maketrans("éèêëàâäîïôöûüçÉ", "eeeeaaaiioouucE")
+    return s.translate(table).lower()
+
+
+def _digits(i: int, salt: str, n: int) -> str:
+    """n pseudo-random digits (fixed): real dumps hold no runs of consecutive numbers."""
+    h = hashlib.sha256(f"{salt}{i}".encode()).hexdigest()
+    return "".join(str(int(c, 16) % 10) for c in h)[:n]
+
+
+def _person(i: int) -> R:
+    first, last = _FIRST[i], _LAST[i]
+    email = f"{_ascii(first)}.{_ascii(last)}{i + 3}@{_DOMAINS[i % len(_DOMAINS)]}"
+    second = str(3 + i % 7) if i % 2 else str((i * 3) % 10)
+    mobile = e164(f"0{6 + i % 2}{second}{_digits(i, 'tel', 7)}")
+    y, m, d = 1950 + (i * 7) % 52, 1 + (i * 5) % 12, 1 + (i * 11) % 28
+    dob = f"{y}-{m:02d}-{d:02d}"
+    dept = f"{(13 + i * 9) % 95 + 1:02d}".replace("20", "21")
+    body = f"{1 + i % 2}{y % 100:02d}{m:02d}{dept}{_digits(i, 'nir', 6)}"
+    bank = ["30006", "20041", "10278", "30004", "11315"][i % 5]
+    card = luhn(["4970", "5132", "4556", "5412"][i % 4] + _digits(i, "card", 11), 16)
+    return R(
+        first,
+        last,
+        email,
+        mobile,
+        dob,
+        nir(body),
+        iban("FR", f"{bank}{_digits(i, 'iban', 16)}{_digits(i, 'key', 2)}"),
+        card,
+        _CITIES[i % 10],
+    )
+
+
+PEOPLE = [_person(i) for i in range(30)]
+
+
+def ids(people: list[R], fields: str) -> set[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for p in people:
+        if "e" in fields:
+            out |= gmail(p.email) if p.email.endswith("@gmail.com") else {("email", p.email)}
+        if "p" in fields:
+            out.add(("phone", p.mobile))
+        if "d" in fields:
+            out.add(("dob", p.dob))
+        if "n" in fields:
+            out.add(("nir", p.nir))
+        if "i" in fields:
+            out.add(("iban", p.iban))
+        if "c" in fields:
+            out.add(("card", p.card))
+    return out
+
+
+# ---------------------------------------------------------------- 1. a French phpBB sale post, sample in a code block
+
+_s1 = PEOPLE[:15]
+_rows1 = ["nom;prenom;email;telephone;date_naissance;ville"] + [
+    f"{p.last.upper()};{p.first};{p.email};{fr_spaced(p.mobile)};{fr_date(p.dob)};{p.city}" for p in _s1
+]
+SET.case(
+    "phpbb_fr_sale",
+    f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>[VENTE] Base clients mutuelle 2024 - 312K lignes - Forum</title></head>
+<body><div id="page-body"><div class="post bg2" id="p48213"><div class="inner"><div class="postbody">
+<h3 class="first"><a href="#p48213">[VENTE] Base clients mutuelle 2024 - 312K lignes</a></h3>
+<p class="author"><a href="./memberlist.php?mode=viewprofile&amp;u=1042"><strong>dataking</strong></a> » mer. 13 mars 2024 22:41</p>
+<div class="content">Salut à tous,<br><br>Je vends une base fraîche d'une mutuelle française, extraite en février 2024.<br>
+<strong>312 418 lignes</strong> : nom, prénom, email, téléphone, date de naissance, ville, NIR et IBAN pour 40%.<br><br>
+Échantillon (15 lignes) :<br>
+<div class="codebox"><p>Code: <a href="#" onclick="selectCode(this); return false;">Tout sélectionner</a></p><pre><code>{html.escape(chr(10).join(_rows1))}</code></pre></div><br>
+Prix : <span style="font-weight: bold">1 200 €</span> en XMR, middleman accepté.<br>
+Contact : tox 3F2504E04F8911D39A0C0305E82C3301A1B2C3D4E5F60718293A4B5C6D7E8F9012 ou session 05a1b2c3d4e5f6<br>
+Lien de l'échantillon complet : <a href="https://mega.nz/file/Ab3dEf9H#kLmNoPqRsTuVwXyZ0123456789abcdef" class="postlink">https://mega.nz/file/Ab3dEf9H#kLmNoPqRsTuVwXyZ0123456789abcdef</a>
+</div></div></div></div></div></body></html>""",
+    ids(_s1, "epd"),
+)
+
+# ---------------------------------------------------------------- 2. an English XenForo post: a combo sample in a code block
+
+_s2 = PEOPLE[15:30]
+_pw = [
+    "Summer2023!",
+    "qwerty123",
+    "Azerty!78",
+    "M0tdepasse",
+    "iloveyou2",
+    "Chocolat59",
+    "P@ssw0rd1",
+    "Marseille13",
+    "soleil1234",
+    "Bichette!",
+    "Doudou2010",
+    "Loulou75*",
+    "Football99",
+    "Nantes44!",
+    "Camille2008",
+]
+_combo = [f"{p.email}:{w}" for p, w in zip(_s2, _pw, strict=True)]
+SET.case(
+    "xenforo_en_combo",
+    f"""<html><body><div class="p-body"><h1 class="p-title-value">[FREE] 1.2M FR combolist email:pass - fresh 03/2024 - HQ private</h1>
+<article class="message message--post" data-author="c0mb0k1ng"><div class="message-content"><div class="bbWrapper">
+Hello BF, dropping a private FR combo, dehashed &amp; deduped, 82% hits on streaming.<br>
+Sample:<br>
+<div class="bbCodeBlock bbCodeBlock--code"><div class="bbCodeBlock-title">Code:</div><div class="bbCodeBlock-content"><pre class="bbCodeCode" dir="ltr" data-xf-init="code-block" data-lang=""><code>{html.escape(chr(10).join(_combo))}</code></pre></div></div>
+Full download (hidden, like + reply to unlock):<br>
+<div class="bbCodeBlock bbCodeBlock--hide"><div class="bbCodeBlock-content">https://pixeldrain.com/u/aB3xYz9Q  pass: bf2024</div></div>
+Leave a like if it works. Telegram: @c0mb0k1ng_fr
+</div></div></article></div></body></html>""",
+    ids(_s2, "e"),
+    recall_only={("credential", c) for c in _combo},
+)
+
+# ---------------------------------------------------------------- 3. a paste: an English dox
+
+_d = PEOPLE[3]
+SET.case(
+    "paste_dox_en",
+    f"""=========================================
+        DOXED BY ZeroCool - enjoy
+=========================================
+Full name ....... {_d.first} {_d.last}
+Age ............. 38
+DOB ............. {fr_date(_d.dob)}
+Address ......... 14 rue Saint-Ferréol, 13001 Marseille, France
+Phone ........... {_d.mobile[:3]} {_d.mobile[3]} {_d.mobile[4:6]} {_d.mobile[6:8]} {_d.mobile[8:10]} {_d.mobile[10:]}
+Email ........... {_d.email}
+Social security . {spaced_nir(_d.nir)}
+Bank ............ {grouped(_d.iban)}
+Mother .......... Sylvie {_d.last}, 06 61 72 83 94
+Discord ......... zer0c00l#4421 (not his)
+IP .............. 90.112.45.201 (Orange, Marseille)
+=========================================
+don't mess with us next time""",
+    ids([_d], "epdni") | {("phone", e164("0661728394"))},
+)
+
+# ---------------------------------------------------------------- 4. a ransomware leak site's victim page with an HR table
+
+_s4 = PEOPLE[:12]
+_tr = "".join(
+    f"<tr><td>{p.last.upper()}</td><td>{p.first}</td><td>{p.email}</td><td>{fr_spaced(p.mobile)}</td><td>{spaced_nir(p.nir)}</td><td>{grouped(p.iban)}</td><td>{'CGT' if i % 3 == 0 else ''}</td></tr>"
+    for i, p in enumerate(_s4)
+)
+SET.case(
+    "leak_site_victim_hr",
+    f"""<!doctype html><html><head><title>LOCKBIT 3.0 LEAKED DATA</title></head><body>
+<div class="post-big-title">transports-dumont.fr</div>
+<div class="post-timer-end">PUBLISHED</div>
+<div class="desc">Transports Dumont SAS, road freight, 420 employees, revenue $84M. The company refused to pay.
+All data is published: HR, payroll, contracts, scans of ID cards. 212 GB.</div>
+<div class="post-download-btn"><a href="http://lockbit7z2jwcskxpbokpemdxmltipntwlkmidcll2qirbu7ykg46eyd.onion/secret/4c1a1d8b1f1e2d3c/transports-dumont.fr/">FILES</a></div>
+<h3>Sample: paie_2024.xlsx (employees)</h3>
+<table class="sample"><thead><tr><th>Nom</th><th>Prénom</th><th>Email</th><th>Téléphone</th><th>N° Sécu</th><th>IBAN</th><th>Syndicat</th></tr></thead>
+<tbody>{_tr}</tbody></table>
+<div class="post-footer">Uploaded: 12 Mar, 2024 14:02 UTC · Views: 8 412</div></body></html>""",
+    ids(_s4, "epni"),
+    ["trade_union"],
+)
+
+# ---------------------------------------------------------------- 5. Telegram Desktop export, result.json
+
+
+def _tg_text(parts: list[str | dict[str, str]]) -> list[str | dict[str, str]]:
+    return parts
+
+
+_s5 = PEOPLE[5:17]
+_tg_msgs = [
+    {
+        "id": 101,
+        "type": "message",
+        "date": "2024-03-14T21:03:11",
+        "from": "FR Leaks Shop",
+        "from_id": "channel1987654321",
+        "text": "🔥 NOUVEAU : base opticien 2024, 48K patients (nom, mail, tel, date de naissance, mutuelle). Échantillon ci-dessous 👇",
+    },
+    {
+        "id": 102,
+        "type": "message",
+        "date": "2024-03-14T21:03:40",
+        "from": "FR Leaks Shop",
+        "from_id": "channel1987654321",
+        "text": _tg_text(
+            ["nom | prénom | mail | tel | naissance\n"]
+            + [
+                x
+                for p in _s5
+                for x in (
+                    f"{p.last.upper()} | {p.first} | ",
+                    {"type": "email", "text": p.email},
+                    " | ",
+                    {"type": "phone", "text": fr_spaced(p.mobile)},
+                    f" | {fr_date(p.dob)}\n",
+                )
+            ]
+        ),
+    },
+    {
+        "id": 103,
+        "type": "message",
+        "date": "2024-03-14T21:05:02",
+        "from": "FR Leaks Shop",
+        "from_id": "channel1987654321",
+        "text": [
+            "Prix 250$ BTC/XMR. DM ",
+            {"type": "mention", "text": "@frleaks_admin"},
+            " — lien : ",
+            {"type": "link", "text": "https://t.me/+AbCdEf123456"},
+        ],
+    },
+]
+SET.case(
+    "telegram_result_json",
+    json.dumps(
+        {"name": "FR Leaks Shop", "type": "public_channel", "id": 1987654321, "messages": _tg_msgs},
+        ensure_ascii=False,
+        indent=1,
+    ),
+    ids(_s5, "epd"),
+)
+
+# ---------------------------------------------------------------- 6. Telegram Desktop export, messages.html
+
+_s6 = PEOPLE[17:29]
+_tg_lines = "<br>".join(
+    html.escape(f"{p.first} {p.last} - {p.email} - {fr_spaced(p.mobile)} - IBAN {grouped(p.iban)}") for p in _s6
+)
+SET.case(
+    "telegram_messages_html",
+    f"""<!DOCTYPE html><html><head><meta charset="utf-8"/><title>Exported Data</title></head><body><div class="page_wrap">
+<div class="page_header"><div class="content"><div class="text bold">Bank Drops FR</div></div></div>
+<div class="page_body chat_page"><div class="history">
+<div class="message service" id="message-1"><div class="body details">14 March 2024</div></div>
+<div class="message default clearfix" id="message412"><div class="pull_left userpic_wrap"><div class="userpic userpic2" style="width: 42px; height: 42px"><div class="initials" style="line-height: 42px">B</div></div></div>
+<div class="body"><div class="pull_right date details" title="14.03.2024 22:10:31 UTC+01:00">22:10</div><div class="from_name">Bank Drops FR</div>
+<div class="text">Fullz FR avec IBAN vérifiés ✅ 12 ci-dessous, le pack de 500 à 0.01 BTC<br>{_tg_lines}</div></div></div>
+<div class="message default clearfix joined" id="message413"><div class="body"><div class="pull_right date details" title="14.03.2024 22:11:02 UTC+01:00">22:11</div>
+<div class="text">Contact <a href="https://t.me/bankdrops_fr">@bankdrops_fr</a> — escrow possible</div></div></div>
+</div></div></div></body></html>""",
+    ids(_s6, "epi"),
+)
+
+# ---------------------------------------------------------------- 7. a thread: teaser post, then the sample over two posts
+
+_s7 = PEOPLE[:20]
+_rows7 = [
+    f"{p.email}|{fr_spaced(p.mobile)}|{fr_date(p.dob, '-')}|{p.card}|{(i % 12) + 1:02d}/2{7 + i % 3}"
+    for i, p in enumerate(_s7)
+]
+SET.case(
+    "thread_split_fullz",
+    [
+        "[WTS] FR fullz with CC + DOB, 2024, 3.4K lines, valid rate 70%. Format: email|phone|dob|cc|exp. Sample in next replies, price $8 per line, bulk discount. XMPP only: fullzfr@jabber.calyxinstitute.org",
+        "sample 1/2\n" + "\n".join(_rows7[:10]),
+        "sample 2/2\n" + "\n".join(_rows7[10:]) + "\nDM for the rest",
+    ],
+    ids(_s7, "epdc"),
+    maybe=[("email", "fullzfr@jabber.calyxinstitute.org")],
+)
+
+# ---------------------------------------------------------------- 8. an English paste: a US clinic's patients, diagnoses as ICD-10 codes
+
+_us = [
+    (
+        "Megan",
+        "Whitaker",
+        "megan.whitaker@yahoo.com",
+        "+1 415 555 2671",
+        "536-22-1234",
+        "04/17/1981",
+        "1981-04-17",
+        "E11.9",
+    ),
+    ("Tyler", "Brooks", "tbrooks88@aol.com", "+1 212 456 7890", "401-45-6789", "11/02/1988", "1988-11-02", "F32.1"),
+    (
+        "Ashley",
+        "Nguyen",
+        "ashley.nguyen@outlook.com",
+        "+1 646 555 3890",
+        "212-34-5678",
+        "07/30/1975",
+        "1975-07-30",
+        "B20",
+    ),
+    (
+        "Brandon",
+        "Ortiz",
+        "b.ortiz@comcast.net",
+        "+1 312 555 0198",
+        "318-76-5432",
+        "12/25/1969",
+        "1969-12-25",
+        "C50.911",
+    ),
+]
+SET.case(
+    "paste_us_clinic",
+    "Sunrise Family Clinic (Oakland, CA) - patients export 2024-02 - 18,220 rows - sample\n"
+    "first_name,last_name,email,phone,ssn,dob,dx_code\n"
+    + "\n".join(f"{a},{b},{c},{d},{e},{f},{h}" for a, b, c, d, e, f, _g, h in _us)
+    + "\nfull db: 0.5 BTC - contact sunrise_dump@protonmail.com",
+    {("email", c) for _a, _b, c, *_ in _us}
+    | {("phone", e164(d, "US")) for _a, _b, _c, d, *_ in _us}
+    | {("national_id", "US:" + e.replace("-", "")) for *_x, e, _f, _g, _h in _us}
+    | {("dob", g) for *_x, g, _h in _us},
+    ["health"],
+    maybe=[("email", "sunrise_dump@protonmail.com")],
+)
+
+# ---------------------------------------------------------------- attachments
+
+_s9 = PEOPLE[:10]
+_patho = [
+    "diabète de type 1",
+    "asthme",
+    "séropositif VIH",
+    "dépression sévère",
+    "",
+    "hypertension",
+    "",
+    "épilepsie",
+    "cancer du sein",
+    "",
+]
+_buf = io.StringIO()
+_w = csv.writer(_buf, delimiter=";", lineterminator="\r\n")
+_w.writerow(["Nom", "Prénom", "Né(e) le", "N° Sécurité sociale", "Téléphone", "Email", "Pathologie"])
+for p, path in zip(_s9, _patho, strict=True):
+    _w.writerow([p.last.upper(), p.first, fr_date(p.dob), spaced_nir(p.nir), fr_spaced(p.mobile), p.email, path])
+SET.case(
+    "attachment_csv_cp1252_patients",
+    _buf.getvalue().encode("cp1252"),
+    ids(_s9, "epdn"),
+    ["health"],
+    filename="export_patients_cabinet.csv",
+)
+
+_wb = openpyxl.Workbook()
+_ws = _wb.active
+_ws.title = "Salariés"
+_ws.append(["Matricule", "Nom", "Prénom", "Email", "Mobile", "Date de naissance", "IBAN", "Adhérent syndicat"])
+_s10 = PEOPLE[10:22]
+for k, p in enumerate(_s10):
+    y, m, d = map(int, p.dob.split("-"))
+    import datetime as _dt
+
+    _ws.append(
+        [
+            f"M{4100 + k}",
+            p.last.upper(),
+            p.first,
+            p.email,
+            fr_spaced(p.mobile),
+            _dt.datetime(y, m, d),
+            grouped(p.iban),
+            "FO" if k % 4 == 0 else "non",
+        ]
+    )
+_ws2 = _wb.create_sheet("Arrêts maladie")
+_ws2.append(["Matricule", "Nom", "Début", "Fin", "Motif"])
+for k, p in enumerate(_s10[:5]):
+    _ws2.append(
+        [
+            f"M{4100 + k}",
+            p.last.upper(),
+            "04/03/2024",
+            "15/03/2024",
+            ["lombalgie", "burn-out", "grippe", "dépression", "chirurgie du genou"][k],
+        ]
+    )
+_xb = io.BytesIO()
+_wb.save(_xb)
+SET.case(
+    "attachment_xlsx_hr_two_sheets",
+    _xb.getvalue(),
+    ids(_s10, "epdi"),
+    ["trade_union", "health"],
+    filename="RH_paie_2024.xlsx",
+)
+
+_s11 = PEOPLE[8:24]
+_sql = (
+    "-- MySQL dump 10.13  Distrib 5.7.44, for Linux (x86_64)\n--\n-- Host: localhost    Database: boutique\n"
+    "DROP TABLE IF EXISTS `customers`;\nCREATE TABLE `customers` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `email` varchar(255) NOT NULL,\n"
+    "  `password` varchar(60) NOT NULL,\n  `firstname` varchar(64),\n  `lastname` varchar(64),\n  `birthday` date,\n  `phone` varchar(32),\n  PRIMARY KEY (`id`)\n"
+    ") ENGINE=InnoDB AUTO_INCREMENT=18231 DEFAULT CHARSET=utf8;\n"
+    "LOCK TABLES `customers` WRITE;\n/*!40000 ALTER TABLE `customers` DISABLE KEYS */;\n"
+    "INSERT INTO `customers` VALUES "
+    + ",".join(
+        f"({k + 1},'{p.email}','$2y$10${('abcdefghijklmnopqrstuv' * 3)[k : k + 22]}Jq9m0H1Zx8wz1bK2vYQk0aZx8wz1b','{p.first}','{p.last}','{p.dob}','{p.mobile}')"
+        for k, p in enumerate(_s11)
+    )
+    + ";\n/*!40000 ALTER TABLE `customers` ENABLE KEYS */;\nUNLOCK TABLES;\n"
+)
+_zb = io.BytesIO()
+with zipfile.ZipFile(_zb, "w", zipfile.ZIP_DEFLATED) as _z:
+    _z.writestr("LISEZMOI.txt", "Dump boutique-deco.fr du 02/03/2024. 18 230 clients. Merci de ne pas revendre.\n")
+    _z.writestr("boutique/customers.sql", _sql)
+SET.case(
+    "attachment_zip_sql",
+    _zb.getvalue(),
+    ids(_s11, "epd"),
+    filename="boutique-deco.fr_2024.zip",
+)
+
+_s12 = PEOPLE[2:14]
+_js = json.dumps(
+    {
+        "status": "ok",
+        "count": len(_s12),
+        "results": [
+            {
+                "id": 7000 + k,
+                "identity": {"firstName": p.first, "lastName": p.last, "birthDate": p.dob},
+                "contact": {"email": p.email, "mobile": p.mobile},
+                "payment": {"iban": p.iban},
+                "tags": ["premium"] if k % 2 else [],
+            }
+            for k, p in enumerate(_s12)
+        ],
+    },
+    ensure_ascii=False,
+    indent=2,
+)
+SET.case(
+    "attachment_json_api",
+    _js.encode(),
+    ids(_s12, "epdi"),
+    filename="api_export_clients.json",
+)
+
+_s13 = PEOPLE[20:26]
+_stealer = "\n".join(
+    f"""===============
+URL: https://{["www.impots.gouv.fr", "www.ameli.fr", "particuliers.sg.fr", "www.leboncoin.fr", "www.paypal.com", "accounts.google.com"][k]}/login
+Username: {p.email}
+Password: {_pw[k]}
+Application: Google_[Chrome]_Default"""
+    for k, p in enumerate(_s13)
+)
+SET.case(
+    "attachment_txt_stealer",
+    (
+        "*** RedLine stealer log *** Build: 24.03 ***\nIP: 90.112.45.201\nCountry: FR\nHWID: 4C4C4544-0031-3510-8052-B4C04F4B4E32\n\n"
+        + _stealer
+        + "\n===============\n"
+    ).encode(),
+    ids(_s13, "e"),
+    recall_only={("credential", f"{p.email}:{_pw[k]}") for k, p in enumerate(_s13)},
+    filename="Passwords.txt",
+)
+
+# ---------------------------------------------------------------- 14. an English leak announcement: teaser only, no sample (nothing to find)
+
+SET.negative(
+    "teaser_only_en",
+    """[LEAK] Hopital Saint-Luc (France) - 1.4 TB - patient records, HIV test results, psychiatric notes, staff HR files.
+The hospital ignored our emails. Full dump available for 72h: http://leakzxqd5gq3ivfmxl7lu3hxkqwiumm3pcs7jbzqsmjwcn5rvyhqvfid.onion/slc
+Sample screenshots: https://imgur.com/a/Xk3f9Qz  Price: 3 BTC or free on the 20th.""",
+)
+SET.negative(
+    "teaser_only_fr",
+    """[FUITE] Mairie de Saint-Ouen-sur-Loire — 82 Go : état civil, listes électorales, dossiers sociaux (RSA, handicap),
+fichiers du syndicat CGT des agents. Publication complète le 15/04/2024 si pas de contact. Tox : 76A1B2C3D4E5F60718293A4B5C6D7E8F9012A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4C5D6E7""",
+)
+
+MISSED: dict[str, str] = {
+    "thread_split_fullz": "a 10-row header-less fullz sample email|phone|dob|cc|exp is read as 2 rows (9 rows read whole)",
+    "paste_us_clinic": "a US dump's month-first dob column reads the ambiguous 11/02/1988 day-first",
+    "attachment_xlsx_hr_two_sheets": "an xlsx's second sheet of sick-leave reasons (burn-out, dépression) by employee gives no health flag",
+}
+SET.miss(**MISSED)
+globals().update(make_tests(SET, {"recall": 0.9, "precision": 0.99, "art9_recall": 0.8}))
+
+if __name__ == "__main__":
+    SET.report()
