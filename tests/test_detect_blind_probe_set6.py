@@ -672,6 +672,271 @@ SET.case(
     _ids("e"),
 )
 
+
+# ---------------------------------------------------------------- more words that are no article 9 data, in people's dumps
+
+_TRAP = [
+    # first, last, e-mail, mobile: first names and surnames that are ordinary (Iris, Noël, Jean-Baptiste, Lesourd...)
+    ("Iris", "Lesourd", "iris.lesourd@orange.fr", "0645112233"),
+    ("Noël", "Leborgne", "noel.leborgne@free.fr", "0756223344"),
+    ("Jean-Baptiste", "Boiteux", "jb.boiteux@sfr.fr", "0667334455"),
+    ("Pascal", "Lebègue", "pascal.lebegue@laposte.net", "0778445566"),
+    ("Ange", "Sarrazin", "ange.sarrazin@wanadoo.fr", "0689556677"),
+    ("Marie", "Lallemand", "marie.lallemand@bbox.fr", "0612667788"),
+    ("Toussaint", "Langlais", "toussaint.langlais@orange.fr", "0623778899"),
+    ("Chantal", "Lenoir", "chantal.lenoir@free.fr", "0734889900"),
+]
+_TRAP_IDS = {("email", e) for _f, _l, e, _m in _TRAP} | {("phone", e164(m)) for _f, _l, _e, m in _TRAP}
+SET.case(
+    "decoy_names_fullname",
+    "client;email;mobile\n" + "\n".join(f"{f} {l};{e};{m}" for f, l, e, m in _TRAP),
+    _TRAP_IDS,
+)
+SET.case(
+    "decoy_names_columns",
+    "prenom;nom;email;mobile\n" + "\n".join(f"{f};{l};{e};{m}" for f, l, e, m in _TRAP),
+    _TRAP_IDS,
+)
+SET.case(
+    "decoy_vet_clinic",
+    "proprietaire;email;telephone;animal;race;pathologie;sterilise\n"
+    + "\n".join(
+        f"{f} {l};{e};{m};{['Chien', 'Chat', 'Chien', 'Chat', 'Lapin', 'Chien', 'Chat', 'Chien'][i]};"
+        f"{['Berger allemand', 'Siamois', 'Labrador', 'Persan', 'Bélier nain', 'Caniche', 'Maine coon', 'Husky'][i]};"
+        f"{['dysplasie de la hanche', 'diabète', 'otite', 'insuffisance rénale', 'abcès dentaire', 'épilepsie', 'obésité', 'arthrose'][i]};"
+        f"{'oui' if i % 2 else 'non'}"
+        for i, (f, l, e, m) in enumerate(_TRAP)
+    ),
+    _TRAP_IDS,
+)
+SET.case(
+    "decoy_crm_origine_orientation",
+    "contact;email;mobile;origine;orientation;diagnostic\n"
+    + "\n".join(
+        f"{f} {l};{e};{m};{['Salon', 'Site web', 'Parrainage', 'Salon', 'LinkedIn', 'Site web', 'Appel entrant', 'Parrainage'][i]};"
+        f"{['BTS', 'Licence pro', 'Master', 'BTS', 'Bac pro', 'Licence', 'Master', 'BTS'][i]};"
+        f"{['DPE classe D', 'amiante négatif', 'termites RAS', 'DPE classe B', 'plomb négatif', 'DPE classe F', 'gaz conforme', 'électricité conforme'][i]}"
+        for i, (f, l, e, m) in enumerate(_TRAP)
+    ),
+    _TRAP_IDS,
+)
+SET.case(
+    "decoy_orders_speakers",
+    "commande;client;email;article;quantite\n"
+    + "\n".join(
+        f"CMD-{61200 + i};{f} {l};{e};{['Enceinte Bluetooth JBL Flip 6', 'Enceinte connectée Sonos One', 'Casque Bose QC45', 'Enceinte portable Marshall', 'Barre de son Samsung', 'Enceinte JBL Go 3', 'Platine vinyle', 'Enceinte Bose SoundLink'][i]};1"
+        for i, (f, l, e, _m) in enumerate(_TRAP)
+    ),
+    {("email", e) for _f, _l, e, _m in _TRAP},
+)
+SET.case(
+    "decoy_copropriete",
+    "lot;coproprietaire;email;telephone;syndicat;tantiemes\n"
+    + "\n".join(
+        f"{i + 1};{f} {l};{e};{m};Syndicat des copropriétaires Résidence Les Tilleuls;{120 + 15 * i}"
+        for i, (f, l, e, m) in enumerate(_TRAP)
+    ),
+    _TRAP_IDS,
+)
+SET.case(
+    "decoy_cities",
+    "nom;email;mobile;ville\n"
+    + "\n".join(
+        f"{l};{e};{m};{['Lourdes', 'Saint-Denis', 'La Chapelle-sur-Erdre', 'Abbeville', 'Saint-Malo', 'Lourdes', 'Sainte-Marie-aux-Mines', 'Moutiers'][i]}"
+        for i, (_f, l, e, m) in enumerate(_TRAP)
+    ),
+    _TRAP_IDS,
+)
+SET.case(
+    "decoy_handedness_regime",
+    "nom;prenom;email;lateralite;regime_matrimonial;mutuelle_sante\n"
+    + "\n".join(
+        f"{l};{f};{e};{'gaucher' if i % 3 == 0 else 'droitier'};{['communauté réduite aux acquêts', 'séparation de biens', 'participation aux acquêts', 'communauté universelle'][i % 4]};{'oui' if i % 2 else 'non'}"
+        for i, (f, l, e, _m) in enumerate(_TRAP)
+    ),
+    {("email", e) for _f, _l, e, _m in _TRAP},
+)
+SET.case(
+    "decoy_job_titles",
+    "salarie;email;poste;site\n"
+    + "\n".join(
+        f"{f} {l};{e};{['Chargée de recrutement', 'Délégué commercial', 'Responsable santé et sécurité', 'Technicien de maintenance', 'Assistante de direction', 'Représentant du personnel', 'Chef de projet diversité', 'Infirmière du travail'][i]};{['Lyon', 'Paris', 'Lille', 'Nantes'][i % 4]}"
+        for i, (f, l, e, _m) in enumerate(_TRAP)
+    ),
+    {("email", e) for _f, _l, e, _m in _TRAP},
+)
+SET.case(
+    "decoy_newsletter_topics",
+    "email;date_inscription;centres_interet\n"
+    + "\n".join(
+        f"{e};{10 + i}/01/2023;{['cuisine, voyages', 'bricolage', 'jardinage, santé du chien', 'politique internationale (actualité)', 'religions du monde (documentaires)', 'sport, nutrition', 'histoire', 'cinéma'][i]}"
+        for i, (_f, _l, e, _m) in enumerate(_TRAP)
+    ),
+    {("email", e) for _f, _l, e, _m in _TRAP},
+    maybe=[],
+)
+
+
+# ---------------------------------------------------------------- batch 3: machine addresses, colon lists, numbers of other kinds
+
+neg(
+    "mail_headers_message_ids",
+    """Return-Path: <bounces+1234567-abcd-ines=laposte.net@em1234.mailer.exemple.fr>
+Received: from mail-yw1-f170.google.com (mail-yw1-f170.google.com [209.85.128.170]) by mx1.exemple.fr (Postfix) with ESMTPS id 4TwXyZ1a2Bz9sT
+Message-ID: <CAKx9Jq3=Ua8fT2mZ+Lp0wXyZ-5vQ@mail.gmail.com>
+In-Reply-To: <20240315102233.GA12345@srv01.exemple.fr>
+References: <20240315102233.GA12345@srv01.exemple.fr> <5f3a1b2c.1c69fb81.4d2e.8a1b@mx.google.com>
+DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=gmail.com; s=20230601; h=to:subject:message-id:date:from
+X-Mailer: Apple Mail (2.3774.400.31)""",
+)
+neg(
+    "shell_prompts",
+    """root@vps-5f3a1b2c.vps.ovh.net:~# apt update && apt upgrade -y
+ubuntu@ip-172-31-22-5.eu-west-3.compute.internal:~$ sudo systemctl status nginx
+pi@raspberrypi.local:~ $ vcgencmd measure_temp
+[admin@srv-backup.int.exemple.fr ~]$ df -h /mnt/backup""",
+)
+neg(
+    "proxy_list",
+    "Fresh HTTP proxies (checked 15/03/2024 10:22 UTC):\n"
+    + "\n".join(
+        f"{a}.{b}.{c}.{d}:{port}"
+        for a, b, c, d, port in [
+            (203, 0, 113, 5, 8080),
+            (198, 51, 100, 23, 3128),
+            (192, 0, 2, 77, 80),
+            (203, 0, 113, 140, 8888),
+            (198, 51, 100, 9, 1080),
+            (192, 0, 2, 201, 3129),
+            (203, 0, 113, 66, 8081),
+            (198, 51, 100, 188, 9050),
+            (192, 0, 2, 12, 8000),
+            (203, 0, 113, 250, 443),
+        ]
+    ),
+)
+neg(
+    "dhcp_leases_macs",
+    "\n".join(
+        f"00:1a:2b:{i:02x}:4d:5e  192.168.1.{10 + i}  {name}  expires 2024-03-1{i % 9} 10:22:33"
+        for i, name in enumerate(
+            [
+                "android-3f2a",
+                "iPhone-de-Lea",
+                "DESKTOP-7KQ2M1",
+                "Chromecast",
+                "NAS-Synology",
+                "imprimante-HP",
+                "tv-salon",
+                "ps5",
+            ]
+        )
+    ),
+)
+neg(
+    "youtube_chapters",
+    "Chapitres :\n00:00 Intro\n01:24 Le contexte\n04:51 Comment la base a fuité\n12:07 Ce que contient le fichier\n18:33 Comment se protéger\n23:10 Conclusion",
+)
+neg(
+    "router_default_logins_doc",
+    """Accès à l'interface : http://192.168.1.1 — identifiant par défaut : admin / mot de passe : admin.
+Si vous l'avez changé et oublié, maintenez le bouton RESET 10 secondes. Box 5G : login root, password 1234 (à changer !).""",
+)
+neg(
+    "url_list_with_ports",
+    "\n".join(
+        [
+            "http://203.0.113.5:8080/admin/login.php",
+            "https://intranet.exemple.fr:8443/owa/auth/logon.aspx",
+            "http://198.51.100.23:3000/api/v1/health",
+            "ftp://files.exemple.fr:21/pub/",
+            "https://gitlab.exemple.fr:8929/users/sign_in",
+        ]
+    ),
+)
+neg(
+    "yaml_config_placeholders",
+    """database:
+  host: localhost
+  port: 5432
+  username: ${DB_USER}
+  password: ${DB_PASSWORD}
+smtp:
+  login: "<your-login>"
+  password: "<your-password>"
+redis: redis://:${REDIS_PASSWORD}@127.0.0.1:6379/0""",
+)
+neg(
+    "product_urls_with_ids",
+    """https://www.boutique-deco.fr/p/0612457836-lampe-a-poser-laiton
+https://www.boutique-deco.fr/p/0745128963-miroir-rotin-60cm
+https://www.boutique-deco.fr/p/0678903412-tapis-berbere-160x230
+https://www.boutique-deco.fr/p/0623456718-vase-gres-emaille""",
+)
+
+# a company list: SIRETs that start like a Diners card (300-305, 36, 38) are Luhn-valid by design, no card
+_sirens = [luhn("30214567", 9), luhn("36012345", 9), luhn("38054321", 9), luhn("30512345", 9)]
+_sirets = [luhn(v + "0001", 14) for v in _sirens]
+SET.case(
+    "siret_like_diners",
+    "raison_sociale;siret;contact\n"
+    + "\n".join(
+        f"{n};{v};{m}"
+        for n, v, m in zip(
+            ["Boulangerie Morel", "Garage Perrin", "SARL Bâti-Ouest", "Pharmacie des Halles"],
+            _sirets,
+            ["compta@boulangerie-morel.fr", "garage.perrin@orange.fr", "contact@bati-ouest.fr", "ph.halles@wanadoo.fr"],
+            strict=True,
+        )
+    ),
+    {("siret", v) for v in _sirets},
+    maybe=[("siren", v) for v in _sirens]
+    + [
+        ("email", m)
+        for m in [
+            "compta@boulangerie-morel.fr",
+            "garage.perrin@orange.fr",
+            "contact@bati-ouest.fr",
+            "ph.halles@wanadoo.fr",
+        ]
+    ],
+)
+_refs = ["1850575123456", "2920133012345", "1760299123123", "2881075012034"]
+SET.case(
+    "ref_column_13_digits",
+    "ref;nom;email\n"
+    + "\n".join(f"{r};{l};{e}" for r, (_f, l, e, _m, _d, _s) in zip(_refs, _NEUTRAL + _PEOPLE[:1], strict=False)),
+    _ids("e", _NEUTRAL + _PEOPLE[:1]),
+)
+
+# ---------------------------------------------------------------- a contact beside article 9 words: the words are about no one of them
+
+SET.case(
+    "hospital_press_release_contact",
+    """COMMUNIQUÉ DE PRESSE — Le CHU ouvre une unité de soins pour les patients atteints de cancer du pancréas et un centre
+de dépistage du VIH sans rendez-vous. Le service de psychiatrie de l'adolescent double sa capacité.
+Contact presse : Armelle Roussel — 06 45 98 71 23 — armelle.roussel@orange.fr""",
+    maybe=[("email", "armelle.roussel@orange.fr"), ("phone", e164("0645987123"))],
+)
+SET.case(
+    "seller_teaser_with_contact",
+    """[VENTE] Dossiers patients clinique psychiatrique + résultats VIH, 40K patients, 2024.
+Échantillon en MP uniquement. Contact : cedric.vasseur@free.fr ou 07 56 87 62 34 (Signal).""",
+    maybe=[("email", "cedric.vasseur@free.fr"), ("phone", e164("0756876234"))],
+)
+SET.case(
+    "job_ad_psychiatry",
+    """Offre d'emploi — Infirmier(e) en psychiatrie adulte (CDI), unité d'addictologie et de soins aux patients VIH.
+Envoyez CV et lettre à Sabrina Hamel, DRH : s.hamel@sfr.fr — 06 67 76 53 45.""",
+    maybe=[("email", "s.hamel@sfr.fr"), ("phone", e164("0667765345"))],
+)
+SET.case(
+    "doctor_listing_prose",
+    """Dr Cédric Vasseur, psychiatre et addictologue, conventionné secteur 1. Prise en charge de la dépression, des troubles
+bipolaires et du sevrage. Cabinet : 17 avenue Foch, Lyon. Tél. 04 78 12 34 56. RPPS 10005173140.""",
+    maybe=[("phone", e164("0478123456")), ("rpps", "10005173140")],
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "image_names": "PRIORITY precision: retina asset names (icon@2x.png, splash@2x.webp) are read as e-mail addresses",
@@ -682,6 +947,13 @@ MISSED: dict[str, str] = {
     "decoy_mutuelle_syndic": "PRIORITY precision: a header `parti_le` (date of leaving) flags political opinion",
     "decoy_hospital_staff": "precision: a hospital's staff export flags health by the ward they work in (Oncologie, Psychiatrie)",
     "chatter_with_one_leaked_line": "one full header-less record (name, e-mail, phone, birth) between two chat lines is not read",
+    "decoy_crm_origine_orientation": "PRIORITY precision: headers `orientation` (school track: BTS) and `diagnostic` (DPE, amiante) flag sexual orientation and health",
+    "decoy_copropriete": "PRIORITY precision: a co-owners' list, `syndicat` = Syndicat des copropriétaires, flags trade union",
+    "decoy_vet_clinic": "precision: a vet clinic's owners, `race` = dog breed and the animals' `pathologie`, flags ethnic origin and health",
+    "decoy_handedness_regime": "precision: a yes/no column `mutuelle_sante` (has health insurance) flags health",
+    "siret_like_diners": "PRIORITY precision: a `siret` column whose SIRETs start 302/305/360/380 gives Diners cards, not SIRETs",
+    "yaml_config_placeholders": "PRIORITY precision: a config's `username: ${DB_USER}` / `password: ${DB_PASSWORD}` gives a credential",
+    "product_urls_with_ids": "precision: product URLs /p/0612457836-lampe-... give their ten-digit ids as phones",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)

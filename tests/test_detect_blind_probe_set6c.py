@@ -13,11 +13,16 @@ the sample holds. `python -m tests.test_detect_blind_probe_set6` prints this set
 
 from __future__ import annotations
 
+import base64
 import csv
+import datetime
+import gzip
 import hashlib
 import html
 import io
 import json
+import tarfile
+import textwrap
 import zipfile
 from dataclasses import dataclass
 
@@ -603,9 +608,242 @@ SET.negative(
 fichiers du syndicat CGT des agents. Publication complète le 15/04/2024 si pas de contact. Tox : 76A1B2C3D4E5F60718293A4B5C6D7E8F9012A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4C5D6E7""",
 )
 
+
+# ---------------------------------------------------------------- more posts and attachments (batch 2)
+
+SET.negative(
+    "db_index_post",
+    """[DATABASE] chronopizza.fr - 2024 - 1.8M users - SQL
+Tables:
+  users ............ 1 812 334 rows (id, email, password_hash bcrypt, firstname, lastname, phone, birthdate, created_at)
+  addresses ........ 2 104 877 rows (id, user_id, street, zip, city, country)
+  orders ........... 9 334 120 rows (id, user_id, total, status, paid_at)
+  payment_tokens ...    412 003 rows (id, user_id, psp_token, last4, exp_month, exp_year)
+Compressed 1.2 GB / uncompressed 6.8 GB. Price 800$. Only escrow. Samples on request.""",
+)
+SET.negative(
+    "ransomware_victims_list",
+    """<div class="list"><div class="victim"><div class="title">acme-logistics.com</div><div class="desc">US, logistics, $120M revenue</div><div class="size">340 GB</div><div class="timer">2D 14h 03m 11s</div></div>
+<div class="victim"><div class="title">clinique-des-lilas.fr</div><div class="desc">France, private clinic, 210 employees, patient files</div><div class="size">88 GB</div><div class="timer">PUBLISHED</div></div>
+<div class="victim"><div class="title">stadtwerke-musterstadt.de</div><div class="desc">Germany, utilities</div><div class="size">1.1 TB</div><div class="timer">5D 02h 40m 09s</div></div></div>""",
+)
+SET.negative(
+    "price_list_post",
+    """Prices (updated 03/2024):
+- FR fullz (name, DOB, address, phone, IBAN) .... $8 / line, $5 bulk 1K+
+- FR NIR + DOB ........................................ $3 / line
+- US SSN + DOB (CA, TX, FL, NY) ....................... $2 / line
+- CC FR with CVV, 70% valid ........................... $12 / card, BIN 497010 / 513200
+- Combo FR mail:pass private .......................... $20 / 10K
+Payment BTC/XMR/USDT TRC20 only. Contact: Jabber / Tox only. No refunds after delivery.""",
+)
+
+_s15 = PEOPLE[3:13]
+_wb2 = openpyxl.Workbook()
+_ws3 = _wb2.active
+_ws3.append(["Nom", "Prénom", "Téléphone", "Email", "N° SS", "Date de naissance"])
+for p in _s15:
+    yy, mm, dd = map(int, p.dob.split("-"))
+    _ws3.append([p.last, p.first, int("0" + p.mobile[3:]), p.email, p.nir, datetime.date(yy, mm, dd)])
+_xb2 = io.BytesIO()
+_wb2.save(_xb2)
+SET.case(
+    "attachment_xlsx_numbers_lost_zero",
+    _xb2.getvalue(),
+    ids(_s15, "epdn"),
+    filename="contacts_adherents.xlsx",
+)
+
+_d2 = PEOPLE[7]
+_docx_body = "".join(
+    f'<w:p><w:r><w:t xml:space="preserve">{html.escape(line)}</w:t></w:r></w:p>'
+    for line in [
+        "FICHE — À NE PAS DIFFUSER",
+        f"Nom : {_d2.last.upper()} {_d2.first}",
+        f"Date de naissance : {fr_date(_d2.dob)} à Toulouse",
+        "Adresse : 27 allée des Cèdres, 31400 Toulouse",
+        f"Portable : {fr_spaced(_d2.mobile)}",
+        f"Courriel : {_d2.email}",
+        f"Numéro de sécurité sociale : {spaced_nir(_d2.nir)}",
+        f"RIB : {grouped(_d2.iban)}",
+        "Santé : suivi en psychiatrie depuis 2019 (trouble bipolaire), traitement par lithium",
+        "Religion : musulman pratiquant",
+    ]
+)
+_docx = io.BytesIO()
+with zipfile.ZipFile(_docx, "w", zipfile.ZIP_DEFLATED) as _z:
+    _z.writestr(
+        "[Content_Types].xml",
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+    )
+    _z.writestr(
+        "_rels/.rels",
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+    )
+    _z.writestr(
+        "word/document.xml",
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{_docx_body}</w:body></w:document>",
+    )
+SET.case(
+    "attachment_docx_dox",
+    _docx.getvalue(),
+    ids([_d2], "epdni"),
+    ["health", "religion"],
+    filename="fiche_cible.docx",
+)
+
+_s17 = PEOPLE[14:24]
+_csv17 = "email,first_name,last_name,mobile,dob\r\n" + "".join(
+    f"{p.email},{p.first},{p.last},{p.mobile},{p.dob}\r\n" for p in _s17
+)
+_eml = (
+    "From: =?utf-8?q?Service_Client?= <service.client@boutique-deco.fr>\r\n"
+    "To: export@boutique-deco.fr\r\nSubject: Export clients mars\r\nDate: Thu, 14 Mar 2024 09:12:44 +0100\r\n"
+    'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="XYZ123"\r\n\r\n'
+    "--XYZ123\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nCi-joint l'export demandé.\r\n\r\n"
+    '--XYZ123\r\nContent-Type: text/csv; name="clients_mars.csv"\r\nContent-Disposition: attachment; filename="clients_mars.csv"\r\n'
+    "Content-Transfer-Encoding: base64\r\n\r\n"
+    + "\r\n".join(textwrap.wrap(base64.b64encode(_csv17.encode()).decode(), 76))
+    + "\r\n--XYZ123--\r\n"
+)
+SET.case(
+    "attachment_eml_with_csv",
+    _eml.encode(),
+    ids(_s17, "epd"),
+    filename="Export clients mars.eml",
+    maybe=[("email", "service.client@boutique-deco.fr"), ("email", "export@boutique-deco.fr")],
+)
+
+_s18 = PEOPLE[0:12]
+_mongo = "\n".join(
+    json.dumps(
+        {
+            "_id": {"$oid": hashlib.md5(p.email.encode()).hexdigest()[:24]},
+            "email": p.email,
+            "profile": {"name": f"{p.first} {p.last}", "phone": p.mobile, "birth": {"$date": p.dob + "T00:00:00.000Z"}},
+            "createdAt": {"$date": f"2023-06-0{1 + k % 9}T10:22:33.000Z"},
+        },
+        ensure_ascii=False,
+    )
+    for k, p in enumerate(_s18)
+)
+_tb = io.BytesIO()
+with tarfile.open(fileobj=_tb, mode="w:gz") as _t:
+    _info = tarfile.TarInfo("export/users.json")
+    _payload = _mongo.encode()
+    _info.size = len(_payload)
+    _t.addfile(_info, io.BytesIO(_payload))
+SET.case(
+    "attachment_targz_mongo",
+    _tb.getvalue(),
+    ids(_s18, "epd"),
+    filename="app_users_export.tar.gz",
+)
+
+_s19 = PEOPLE[18:30]
+_pg = (
+    "--\n-- PostgreSQL database dump\n--\nSET statement_timeout = 0;\n"
+    "COPY public.patients (id, nom, prenom, naissance, nir, telephone, email, motif) FROM stdin;\n"
+    + "".join(
+        f"{k + 1}\t{p.last}\t{p.first}\t{p.dob}\t{p.nir}\t{p.mobile}\t{p.email}\t{['consultation diabétologie', 'suivi VIH', 'IVG médicamenteuse', 'dépistage cancer colorectal', 'renouvellement ordonnance', 'sevrage alcoolique'][k % 6]}\n"
+        for k, p in enumerate(_s19)
+    )
+    + "\\.\n"
+)
+SET.case(
+    "attachment_sqlgz_pg_copy",
+    gzip.compress(_pg.encode()),
+    ids(_s19, "epdn"),
+    ["health"],
+    filename="cabinet_medical_dump.sql.gz",
+)
+
+_s20 = PEOPLE[22:28]
+_vcf = "".join(
+    f"BEGIN:VCARD\r\nVERSION:3.0\r\nN:{p.last};{p.first};;;\r\nFN:{p.first} {p.last}\r\nTEL;TYPE=CELL:{fr_spaced(p.mobile)}\r\n"
+    f"EMAIL;TYPE=INTERNET:{p.email}\r\nBDAY:{p.dob}\r\nEND:VCARD\r\n"
+    for p in _s20
+)
+SET.case(
+    "attachment_vcf_contacts",
+    _vcf.encode(),
+    ids(_s20, "epd"),
+    filename="contacts.vcf",
+)
+
+_s21 = PEOPLE[1:13]
+SET.case(
+    "paste_markdown_table",
+    "# Leak clients.opticien-lumiere.fr (03/2024)\n\nextrait, la suite sur le forum\n\n"
+    "| Nom | Prénom | Email | Mobile | Naissance | Mutuelle |\n|---|---|---|---|---|---|\n"
+    + "\n".join(
+        f"| {p.last} | {p.first} | {p.email} | {fr_spaced(p.mobile)} | {fr_date(p.dob)} | {['MGEN', 'Harmonie', 'Malakoff', 'AG2R'][k % 4]} |"
+        for k, p in enumerate(_s21)
+    ),
+    ids(_s21, "epd"),
+)
+
+_s22 = PEOPLE[9:21]
+SET.case(
+    "bbcode_raw_post",
+    "[b][color=red]FRESH[/color] Base e-commerce FR — 220K clients[/b]\n"
+    "Sample :\n[code]\n"
+    + "\n".join(f"{p.email};{p.first} {p.last};{fr_spaced(p.mobile)};{p.city}" for p in _s22)
+    + "\n[/code]\n[hide=50]Lien : https://gofile.io/d/Ab12Cd[/hide]\nPrix 300€ XMR, [url=https://t.me/vendeur_fr]Telegram[/url]",
+    ids(_s22, "ep"),
+)
+
+_d3 = PEOPLE[11]
+SET.case(
+    "doxbin_en_art9",
+    f"""Name: {_d3.first} {_d3.last}
+Alias: "rayzor"
+DOB: {_d3.dob}
+Phone: {_d3.mobile}
+Email: {_d3.email}
+Address: 4 impasse des Mimosas, 06000 Nice
+Religion: converted to Islam in 2019, goes to the mosque on rue de la Buffa every Friday
+Sexuality: gay, on Grindr as "rayzor06"
+Health: HIV positive, on PrEP... no, on treatment since 2021
+Parents: divorced, mother lives in Antibes""",
+    ids([_d3], "epd"),
+    ["religion", "sexual_orientation", "health"],
+)
+
+_s24 = PEOPLE[4:14]
+SET.case(
+    "union_members_list",
+    "LISTE DES ADHÉRENTS — Syndicat CGT Métallurgie, section Renault Flins — cotisations 2024\n"
+    "nom;prenom;email;portable;date_adhesion;cotisation\n"
+    + "\n".join(
+        f"{p.last};{p.first};{p.email};{fr_spaced(p.mobile)};0{1 + k % 9}/0{1 + k % 9}/2018;12,50"
+        for k, p in enumerate(_s24)
+    ),
+    ids(_s24, "ep"),
+    ["trade_union"],
+)
+
+_s25 = PEOPLE[16:26]
+SET.case(
+    "appointments_export",
+    "Export agenda Dr Rousseau (gynécologie) — semaine 11\n"
+    "date_rdv;heure;patiente;naissance;portable;motif\n"
+    + "\n".join(
+        f"1{k % 5 + 1}/03/2024;{9 + k % 8}h30;{p.first} {p.last.upper()};{fr_date(p.dob)};{fr_spaced(p.mobile)};{['suivi de grossesse', 'contraception', 'IVG', 'dépistage IST', 'ménopause'][k % 5]}"
+        for k, p in enumerate(_s25)
+    ),
+    ids(_s25, "pd"),
+    ["health"],
+)
+
 MISSED: dict[str, str] = {
     "thread_split_fullz": "a 10-row header-less fullz sample email|phone|dob|cc|exp is read as 2 rows (9 rows read whole)",
     "paste_us_clinic": "a US dump's month-first dob column reads the ambiguous 11/02/1988 day-first",
+    "union_members_list": "a CSV under the title 'LISTE DES ADHÉRENTS — Syndicat CGT' gives no trade union flag",
     "attachment_xlsx_hr_two_sheets": "an xlsx's second sheet of sick-leave reasons (burn-out, dépression) by employee gives no health flag",
 }
 SET.miss(**MISSED)
