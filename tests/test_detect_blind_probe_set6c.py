@@ -14,6 +14,7 @@ the sample holds. `python -m tests.test_detect_blind_probe_set6` prints this set
 from __future__ import annotations
 
 import base64
+import bz2
 import csv
 import datetime
 import gzip
@@ -21,12 +22,14 @@ import hashlib
 import html
 import io
 import json
+import lzma
 import tarfile
 import textwrap
 import zipfile
 from dataclasses import dataclass
 
 import openpyxl
+import py7zr
 
 from tests.blind_probe_harness import (
     Probe,
@@ -838,6 +841,212 @@ SET.case(
     ),
     ids(_s25, "pd"),
     ["health"],
+)
+
+
+# ---------------------------------------------------------------- batch 3: chat exports, encodings, archives, a PDF
+
+
+def _pdf(lines: list[str]) -> bytes:
+    """A one-page PDF written by hand (Helvetica, WinAnsi): what a 'sample.pdf' of a leak post holds."""
+    esc = [ln.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for ln in lines]
+    stream = "BT /F1 9 Tf 11 TL 40 800 Td " + " ".join(f"({ln}) Tj T*" for ln in esc) + " ET"
+    body = stream.encode("cp1252")
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+_s30 = PEOPLE[0:10]
+SET.case(
+    "whatsapp_export",
+    "[14/03/2024, 22:10:31] Bank Drops: Salut, voilà les 10 fullz promis\n"
+    + "".join(
+        f"[14/03/2024, 22:1{1 + k // 5}:0{k % 5}] Bank Drops: {p.first} {p.last.upper()} né(e) le {fr_date(p.dob)} - {fr_spaced(p.mobile)} - {p.email}\n"
+        for k, p in enumerate(_s30)
+    )
+    + "[14/03/2024, 22:13:40] Client: merci, je paie ce soir\n",
+    ids(_s30, "epd"),
+)
+_s31 = PEOPLE[10:20]
+SET.case(
+    "discord_export_txt",
+    "==============================================================\nGuild: leakers club\nChannel: market / #fr-db\n==============================================================\n\n"
+    "[14-Mar-24 10:22 PM] dropper\nfresh FR sample, format nom;prenom;mail;tel;iban\n\n"
+    "[14-Mar-24 10:23 PM] dropper\n"
+    + "\n".join(f"{p.last};{p.first};{p.email};{p.mobile};{p.iban}" for p in _s31)
+    + "\n\n[14-Mar-24 10:25 PM] buyer42\nhow much for 50k?\n",
+    ids(_s31, "epi"),
+)
+_s32 = PEOPLE[20:30]
+_combo32 = [f"{p.email}:{_pw[k]}" for k, p in enumerate(_s32)]
+SET.case(
+    "attachment_utf16_combo",
+    ("\ufeff" + "\r\n".join(_combo32) + "\r\n").encode("utf-16-le"),
+    ids(_s32, "e"),
+    recall_only={("credential", c) for c in _combo32},
+    filename="combo_FR_private.txt",
+)
+_s33 = PEOPLE[2:12]
+_buf33 = io.StringIO()
+_w33 = csv.writer(_buf33, lineterminator="\r\n")
+_w33.writerow(["Last name", "First name", "Email", "Address", "Phone", "Date of birth"])
+for k, p in enumerate(_s33):
+    _w33.writerow([p.last, p.first, p.email, f"{3 + k} rue des Lilas\nBât. B, apt {10 + k}\n{p.city}", p.mobile, p.dob])
+SET.case(
+    "attachment_csv_bom_multiline_cells",
+    b"\xef\xbb\xbf" + _buf33.getvalue().encode(),
+    ids(_s33, "epd"),
+    filename="customers.csv",
+)
+_s34 = PEOPLE[5:15]
+_csv34 = "nom,prenom,email,telephone,nir\n" + "".join(
+    f"{p.last},{p.first},{p.email},{fr_spaced(p.mobile)},{p.nir}\n" for p in _s34
+)
+_7z = io.BytesIO()
+with py7zr.SevenZipFile(_7z, "w") as _a:
+    _a.writestr(_csv34.encode(), "extract/assures.csv")
+SET.case(
+    "attachment_7z_csv",
+    _7z.getvalue(),
+    ids(_s34, "epn"),
+    filename="assures_2024.7z",
+)
+_s35 = PEOPLE[12:24]
+_inner = io.BytesIO()
+with zipfile.ZipFile(_inner, "w", zipfile.ZIP_DEFLATED) as _z:
+    _z.writestr(
+        "users.jsonl", "\n".join(json.dumps({"mail": p.email, "tel": p.mobile, "dob": fr_date(p.dob)}) for p in _s35)
+    )
+_outer = io.BytesIO()
+with zipfile.ZipFile(_outer, "w", zipfile.ZIP_STORED) as _z:
+    _z.writestr("README.txt", "leak by dropper, enjoy\n")
+    _z.writestr("part1/users.zip", _inner.getvalue())
+SET.case(
+    "attachment_nested_zip_jsonl",
+    _outer.getvalue(),
+    ids(_s35, "epd"),
+    filename="dump_2024.zip",
+)
+_s36 = PEOPLE[0:8]
+SET.case(
+    "attachment_csv_bz2",
+    bz2.compress(
+        ("email;iban;naissance\n" + "".join(f"{p.email};{grouped(p.iban)};{fr_date(p.dob)}\n" for p in _s36)).encode()
+    ),
+    ids(_s36, "eid"),
+    filename="rib_clients.csv.bz2",
+)
+_s37 = PEOPLE[8:16]
+SET.case(
+    "attachment_json_xz",
+    lzma.compress(
+        json.dumps([{"email": p.email, "phone": p.mobile, "card": p.card, "exp": "09/27"} for p in _s37]).encode()
+    ),
+    ids(_s37, "epc"),
+    filename="cards.json.xz",
+)
+_s38 = PEOPLE[16:26]
+SET.case(
+    "attachment_pdf_patients",
+    _pdf(
+        ["Centre de radiologie du Parc - liste des examens du 14/03/2024", ""]
+        + [
+            f"{p.last.upper()} {p.first}   né(e) le {fr_date(p.dob)}   NIR {spaced_nir(p.nir)}   tél {fr_spaced(p.mobile)}   {['IRM cérébrale - sclérose en plaques', 'scanner thoracique - cancer du poumon', 'mammographie de dépistage', 'échographie de grossesse', 'radio du genou'][k % 5]}"
+            for k, p in enumerate(_s38)
+        ]
+    ),
+    ids(_s38, "pdn"),
+    ["health"],
+    filename="examens_14-03-2024.pdf",
+)
+_s39 = PEOPLE[3:9]
+SET.case(
+    "attachment_ldif",
+    "".join(
+        f"dn: uid={_ascii(p.first)}.{_ascii(p.last)},ou=people,dc=mairie-exemple,dc=fr\nobjectClass: inetOrgPerson\ncn: {p.first} {p.last}\n"
+        f"sn: {p.last}\nmail: {p.email}\nmobile: {fr_spaced(p.mobile)}\n\n"
+        for p in _s39
+    ).encode(),
+    ids(_s39, "ep"),
+    filename="annuaire.ldif",
+)
+_s40 = PEOPLE[18:28]
+_cap = [
+    "Country = FR | Plan = Premium Family | Expiry = 2025-01-14",
+    "Country = FR | Plan = Free",
+    "Country = BE | Plan = Premium Duo",
+]
+_combo40 = [f"{p.email}:{_pw[k]}" for k, p in enumerate(_s40)]
+SET.case(
+    "combo_with_captures",
+    "Spotify hits FR — checked with OpenBullet, 10/10 hits\n"
+    + "\n".join(f"{c} | {_cap[k % 3]}" for k, c in enumerate(_combo40)),
+    ids(_s40, "e"),
+    recall_only={("credential", c) for c in _combo40},
+)
+_s41 = PEOPLE[24:30]
+_sites = [
+    "https://www.impots.gouv.fr",
+    "https://espace-client.orange.fr",
+    "https://www.caf.fr",
+    "https://mon.service-public.fr",
+    "https://www.doctolib.fr",
+    "https://www.ameli.fr",
+]
+SET.case(
+    "stealer_uppercase_variant",
+    "\n".join(
+        f"SOFT: Chrome Default\nURL: {_sites[k]}/connexion\nUSER: {p.email}\nPASS: {_pw[k]}\n========================"
+        for k, p in enumerate(_s41)
+    ),
+    ids(_s41, "e"),
+    recall_only={("credential", f"{p.email}:{_pw[k]}") for k, p in enumerate(_s41)},
+)
+_s42 = PEOPLE[0:12]
+SET.case(
+    "telegram_json_plain_text",
+    json.dumps(
+        {
+            "name": "Base FR",
+            "type": "private_supergroup",
+            "messages": [
+                {
+                    "id": 7,
+                    "type": "message",
+                    "date": "2024-03-15T09:01:00",
+                    "from": "admin",
+                    "text": "extrait base assurance, 12 lignes :",
+                },
+                {
+                    "id": 8,
+                    "type": "message",
+                    "date": "2024-03-15T09:01:30",
+                    "from": "admin",
+                    "text": "\n".join(
+                        f"{p.last};{p.first};{fr_date(p.dob)};{spaced_nir(p.nir)};{p.email}" for p in _s42
+                    ),
+                },
+            ],
+        },
+        ensure_ascii=False,
+        indent=1,
+    ),
+    ids(_s42, "edn"),
 )
 
 MISSED: dict[str, str] = {
