@@ -8,7 +8,9 @@ which onions were being rendered, a closed forum's address included (round 11 of
 review). It now holds `pac_digest(salt, "host:port")` for each allowed pair and a fresh random
 salt, and computes the same digest in JavaScript for each destination Chromium asks about
 (`JS_SHA256`, checked against hashlib by tests/test_attack_review_round11_browser.py): a reader
-of the command line can confirm a guess, not read the list.
+of the command line can confirm a guess, not read the list. Since round 13 the script is no
+longer on the command line at all: it is in Chromium's environment (`auto_proxy`), which only
+Vigie's account reads; the digests stay, should the environment ever be shown.
 """
 
 from __future__ import annotations
