@@ -11,7 +11,9 @@ the two checks then gets no alert (it may have seen the password: rotate it; say
 
 from __future__ import annotations
 
+import grp
 import os
+import pwd
 import socket
 import stat
 from typing import TYPE_CHECKING, Any
@@ -81,6 +83,26 @@ class SharedSocketDirectory(PeerCheckError):
             "unix_socket_directories in postgresql.conf) and name it in the DSN (host=/var/run/postgresql)")
 
 
+def _untrusted_writer(gid: int, peers: TrustedPeers) -> str | None:
+    """An account of group `gid` (a member, or one whose primary group it is) that `peers` does
+    not trust, by name; None when every one is trusted. A group the system cannot name is
+    taken as holding an untrusted account. (Accounts are enumerated through NSS: a directory
+    service that lists no accounts hides its users' primary groups.)"""
+    try:
+        members = set(grp.getgrgid(gid).gr_mem)
+    except KeyError:
+        return f"the unknown group {gid}'s members"
+    for account in pwd.getpwall():
+        if (account.pw_gid == gid or account.pw_name in members) and not peers.trusts(account.pw_uid):
+            return account.pw_name
+    for name in members:
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            return name  # a member no account stands for here: not one we trust
+    return None
+
+
 def check_listeners(dsn: str, peers: TrustedPeers) -> None:
     """Raises vigie.core.peers' UntrustedPeerError when a loopback host of `dsn` is listened on
     by an untrusted user, or one of its unix socket files belongs to one (a directory every
@@ -89,7 +111,9 @@ def check_listeners(dsn: str, peers: TrustedPeers) -> None:
     cannot be replaced by another account, so the file's owner stays the one who serves it; in
     one every account writes that is not sticky, or one an untrusted account owns, any file can
     be swapped after the check (SharedSocketDirectory), and in a shared one with no socket yet,
-    another account's may appear before libpq connects: each is refused (round 12)."""
+    another account's may appear before libpq connects: each is refused (round 12). A directory
+    its group writes is shared when an account of that group is not trusted (round 13: Debian's
+    /var/run/postgresql is 2775, group postgres, whose only account is the server's)."""
     for host, port in loopback_targets(dsn):
         peers.check_listener(host, port, _SERVICE)
     for path in unix_socket_files(dsn):
@@ -101,6 +125,14 @@ def check_listeners(dsn: str, peers: TrustedPeers) -> None:
                 directory = None  # no such directory: libpq says so
             if directory is not None:
                 shared = bool(directory.st_mode & stat.S_IWOTH)
+                writer = (_untrusted_writer(directory.st_gid, peers)
+                          if directory.st_mode & stat.S_IWGRP and not shared else None)
+                if writer is not None and not directory.st_mode & stat.S_ISVTX:
+                    raise SharedSocketDirectory(path, f"its directory is writable by its group (gid "
+                                                      f"{directory.st_gid}, mode g+w without +t), whose account "
+                                                      f"{writer} is not a trusted local user and can replace the "
+                                                      "socket file")
+                shared = shared or writer is not None
                 if not peers.trusts(directory.st_uid):
                     raise SharedSocketDirectory(path, f"its directory belongs to uid {directory.st_uid}, not a "
                                                       "trusted local user, who can replace any file in it")
@@ -112,7 +144,7 @@ def check_listeners(dsn: str, peers: TrustedPeers) -> None:
             owner = os.stat(path).st_uid
         except OSError:
             if shared:
-                raise SharedSocketDirectory(path, "no socket there now, in a directory every account writes: "
+                raise SharedSocketDirectory(path, "no socket there now, in a directory another account writes: "
                                                   "another account's could appear before libpq connects") from None
             continue  # no server there: libpq says so
         if peers.enabled and not peers.trusts(owner):
