@@ -223,6 +223,72 @@ def _paragraph_records(raw: list[str], lines: list[str], opened: list[int], plai
     return out
 
 
+# A cell holding a file of its own (an export of a paste site's or a forum's posts: `1,seller,"<a
+# combo list or a mysqldump>"`): joined, the whole dump was one field of one record and nothing in it
+# was read. Its lines are read as lines instead: the cell's opening quote and what stands before it
+# are set aside as a quote prefix is (`lines[a]` a suffix of `raw[a]`: offsets stay the text's), its
+# closing quote and its doubled quotes read as blanks (the same length). A dump is this many lines
+# of the cell, each with an @ or 8 digits.
+_DUMP_LINES = 3
+
+
+def _holds_a_dump(lines: list[str], a: int, b: int) -> bool:
+    if b - a - 1 < _DUMP_LINES:
+        return False
+    n = 0
+    for k in range(a + 1, b):
+        n += _SEED.search(lines[k]) is not None
+    return n >= _DUMP_LINES
+
+
+def _opening_quote(s: str) -> int:
+    """Where the quote that opens the cell line `s` ends in stands (`_walk_quotes`' reading)."""
+    i = 0
+    at = -1
+    inside = False
+    while True:
+        q = s.find('"', i)
+        if q < 0:
+            return at if inside else -1
+        if inside:
+            if s.startswith('""', q):
+                i = q + 2
+                continue
+            inside = False
+        else:
+            p = q - 1
+            while p >= 0 and s[p] == " ":
+                p -= 1
+            inside = p < 0 or s[p] in _SEPS
+            if inside:
+                at = q
+        i = q + 1
+
+
+def _closing_quote(s: str) -> int:
+    """Where the quote that closes the cell line `s` is entered in stands, or -1."""
+    i = 0
+    while True:
+        q = s.find('"', i)
+        if q < 0 or not s.startswith('""', q):
+            return q
+        i = q + 2
+
+
+def _open_cells(lines: list[str], cells: list[tuple[int, int]]) -> None:
+    """The cells `cells` (first, last line) hold read as their lines, in `lines` (see above)."""
+    for a, b in cells:
+        q = _opening_quote(lines[a])
+        c = _closing_quote(lines[b])
+        if q < 0 or c < 0:
+            continue
+        lines[a] = lines[a][q + 1 :].replace('""', ' "')
+        for k in range(a + 1, b):
+            if '""' in lines[k]:
+                lines[k] = lines[k].replace('""', ' "')
+        lines[b] = lines[b][:c].replace('""', ' "') + " " + lines[b][c + 1 :]
+
+
 def join_quoted_cells(raw: list[str], lines: list[str],
                       max_chars: int) -> tuple[list[str], list[str], list[int]] | None:
     """(raw, lines, first physical line of each logical line + the physical count) with every
@@ -245,7 +311,11 @@ def join_quoted_cells(raw: list[str], lines: list[str],
     # each record must fit the row beside it: a line, or the record joined there (the rows of a
     # chunk cut from a big export have no header above them, only each other)
     spans: list[tuple[int, int]] = []
+    dumps: list[tuple[int, int]] = []
     for k, (a, b) in enumerate(cands):
+        if _holds_a_dump(lines, a, b):
+            dumps.append((a, b))
+            continue
         record = "\n".join(lines[a:b + 1])
         if k > 0 and cands[k - 1][1] == a - 1:
             above: str | None = "\n".join(lines[cands[k - 1][0]:a])
@@ -257,8 +327,12 @@ def join_quoted_cells(raw: list[str], lines: list[str],
             below = lines[b + 1] if b + 1 < n else None
         if _same_table(record, above, True) or _same_table(record, below, False):
             spans.append((a, b))
+    if dumps:
+        if lines is raw:
+            lines = raw[:]
+        _open_cells(lines, dumps)
     if not spans:
-        return None
+        return (raw, lines, [*range(n + 1)]) if dumps else None
     same = raw is lines
     out_raw: list[str] = []
     out_lines: list[str] = out_raw if same else []

@@ -31,6 +31,7 @@ prefilter windows.
 
 from __future__ import annotations
 
+import ast
 import base64
 import binascii
 import json
@@ -77,8 +78,11 @@ _NON_LATIN = re.compile("[\u0370-\u03ff\u0400-\u052f]")
 _ADDRESS_TOKEN = re.compile(r"[^\s@<>\"'(),;:\[\]]{1,64}@[^\s@<>\"'(),;:\[\]]{1,255}")
 
 # an @ or a dot spelled out: `AT`/`arobase` and `DOT`/`point` (upper case `AT`/`DOT` only: "at"
-# and "dot" are English words), or an @ between spaces; the domain's last label is letters
-_LOCAL = r"(?<![\w.%+'-])([A-Za-z0-9_%+'-](?:[A-Za-z0-9._%+'-]{0,62}[A-Za-z0-9_%+'-])?)"
+# and "dot" are English words), or an @ between spaces; the domain's last label is letters. The
+# local part may spell its dots too (`hugo point lambert arobase orange point fr`): read so only
+# where the domain spells its dots with the same word (`_spelled`), else from its last dot word
+_LOCAL_PART = r"[A-Za-z0-9_%+'-](?:[A-Za-z0-9._%+'-]{0,62}[A-Za-z0-9_%+'-])?"
+_LOCAL = r"(?<![\w.%+'-])(" + _LOCAL_PART + r"(?: {1,3}(?:DOT|[pP]oint|POINT) {1,3}" + _LOCAL_PART + r"){0,3})"
 _SEP_DOT = r"(?: {1,3}(?:DOT|[pP]oint|POINT) {1,3}|\.)"
 _SPELLED = re.compile(
     _LOCAL + r"( {1,3}(?:AT|[aA]robase|AROBASE|[aA]robas) {1,3}| {1,3}@ {0,3}| {0,3}@ {1,3})"
@@ -89,6 +93,7 @@ _SPELLED = re.compile(
     + r"([A-Za-z]{2,24})(?![\w@-])"
 )
 _DOT_WORD = re.compile(r" {1,3}(?:DOT|[pP]oint|POINT) {1,3}")
+_DOT_WORD_LAST = re.compile(r" {1,3}(?:DOT|[pP]oint|POINT) {1,3}(?=[^ ]*\Z)")
 
 # ------------------------------------------------------------------------------------ blobs
 # a run of 60+ characters of the base64 alphabet (hex is a part of it), 10 hex bytes each
@@ -267,9 +272,14 @@ def _url_text(line: str) -> str | None:
     return text if out and _looks_like_text(text) else None
 
 
-def _json_strings(line: str) -> list[str]:
-    """Strings of a JSON line that hold several lines of a delimited file."""
-    out = []
+def _json_strings(line: str) -> tuple[list[str], str]:
+    """Strings of a JSON line that hold several lines (a paste site's API, a scraped export, a
+    chat's JSON: a dump in one value, its line breaks written `\\n`), decoded; and the line with
+    those strings emptied (`""`): read as written, their rows glued by the escapes read as false
+    values (`\\nhugo.lambert@...`)."""
+    out: list[str] = []
+    parts: list[str] = []
+    last = 0
     for m in _JSON_STRING.finditer(line):
         lit = m.group(1)
         if not m.group(2) or len(lit) < 40 or lit.count("\\n") < 2:  # (not closed on its line, or short)
@@ -278,10 +288,48 @@ def _json_strings(line: str) -> list[str]:
             s = json.loads('"' + lit + '"')
         except ValueError:
             continue
-        rows = [r for r in s.split("\n") if r.strip()]
-        if len(rows) >= 2 and any(rows[0].count(d) and rows[0].count(d) == rows[1].count(d) for d in ";,\t|"):
+        if "\r" in s:
+            s = s.replace("\r\n", "\n").replace("\r", "\n")
+        if sum(1 for r in s.split("\n") if r.strip()) >= 2:  # several lines of text: what a reader reads
             out.append(s)
-    return out
+            parts += [line[last : m.start(1)], ""]
+            last = m.end(1)
+    if not out:
+        return out, line
+    parts.append(line[last:])
+    return out, "".join(parts)
+
+
+# a line that is one Python literal (`b'...'`: a file's bytes printed by a script; `'...'`, `"..."`)
+_PY_LITERAL = re.compile(r"""\A[bBuU]?(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")\Z""")
+_ROW_DELIMS = ";,\t|:"
+_MAX_LITERAL = 4 * 1024 * 1024  # characters of a literal evaluated (its syntax tree costs a few times that)
+
+
+def _escaped_lines(st: str) -> str | None:
+    """A line whose own line breaks are written `\\n` (a file printed as a Python literal, rows
+    glued by the escape of an undecoded value), as its lines; None for any other line. A literal
+    is evaluated as a literal (`ast.literal_eval`: no code runs); bare glued text is split only
+    when its first three pieces share a delimiter's count, as rows of one file do (a Windows
+    path's `C:\\new\\notes` does not)."""
+    if len(st) < 40 or st.count("\\n") < 2:
+        return None
+    if st[:1] in "bBuU'\"" and len(st) <= _MAX_LITERAL and _PY_LITERAL.match(st):
+        try:
+            value = ast.literal_eval(st)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return None
+        text = _bytes_text(value) if isinstance(value, bytes) else value if isinstance(value, str) else None
+        if text is None:
+            return None
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text if sum(1 for r in text.split("\n") if r.strip()) >= 2 else None
+    if '"' in st:  # (JSON: `_json_strings` reads its strings)
+        return None
+    rows = [r.replace("\\t", "\t").replace("\\r", "") for r in st.split("\\n") if r.strip()]
+    if len(rows) < 3 or not any(0 < rows[0].count(d) == rows[1].count(d) == rows[2].count(d) for d in _ROW_DELIMS):
+        return None
+    return "\n".join(rows)
 
 
 def _candidates(text: str) -> list[int]:
@@ -305,42 +353,46 @@ def _candidates(text: str) -> list[int]:
     return out
 
 
-def _blob_at(lines: list[str], i: int, limit: int = _MAX_DECODED) -> tuple[str | None, int, bool]:
-    """(decoded text or None, end line (exclusive) of what was looked at, whether line `i`
-    stays) of a blob at line `i`. A run of blob lines that does not decode is passed over whole
+def _blob_at(lines: list[str], i: int, limit: int = _MAX_DECODED) -> tuple[str | None, int, str | None]:
+    """(decoded text or None, end line (exclusive) of what was looked at, what stays of line `i`
+    or None) of a blob at line `i`. A run of blob lines that does not decode is passed over whole
     (a list of hashes is one run, read once)."""
     line = lines[i]
     st = line.strip()
     if len(st) < 16:
-        return None, i + 1, False
+        return None, i + 1, None
     end = i + 1
     if _HEX_LINE.fullmatch(st):
         j = end = _run(lines, i, _HEX_LINE)
         joined = "".join(x.strip() for x in lines[i:j])
         got = _hex_text(joined, limit) if 64 <= len(joined) <= 3 * _MAX_DECODED else None
         if got is not None:
-            return got, j, False
+            return got, j, None
     if _B64_LINE.fullmatch(st):
         j = _run(lines, i, _B64_LINE)
         end = max(end, j)
         joined = "".join(x.strip() for x in lines[i:j])
         got = _b64_text(joined, limit) if 60 <= len(joined) <= 2 * _MAX_DECODED else None
         if got is not None:
-            return got, j, False
+            return got, j, None
     if len(st) >= 60:
         for m in _B64_TOKEN.finditer(line):
             got = _b64_text(m.group(1), limit)
             if got is not None:
-                return got, i + 1, True  # the words around the token stay
+                return got, i + 1, line  # the words around the token stay
     if "%0" in line:
         got = _url_text(line)
         if got is not None:
-            return got, i + 1, False
-    if "\\n" in line and '"' in line:
-        found = _json_strings(line)
-        if found:
-            return "\n".join(found), i + 1, True
-    return None, end, False
+            return got, i + 1, None
+    if "\\n" in line:
+        if '"' in line:
+            found, rest = _json_strings(line)
+            if found:
+                return "\n\n".join(found), i + 1, rest  # (each value a text of its own)
+        got = _escaped_lines(st)
+        if got is not None:
+            return got, i + 1, None
+    return None, end, None
 
 
 def _blobs(text: str) -> tuple[list[str], list[int]] | None:
@@ -367,15 +419,15 @@ def _blobs(text: str) -> tuple[list[str], list[int]] | None:
             held, done = [], hold_end
         if i < done or i < skip or budget <= 0:
             continue
-        decoded, end, keep = _blob_at(lines, i, budget)
+        decoded, end, kept = _blob_at(lines, i, budget)
         if decoded is None:
             skip = end
             continue
         out.extend(lines[done:i])
         src.extend(range(done, i))
         rows = decoded.rstrip("\n").split("\n")
-        if keep:
-            out.append(lines[i])
+        if kept is not None:
+            out.append(kept)
             src.append(i)
             if not held:
                 hold_end = i + 1
@@ -420,9 +472,16 @@ def _char_ref(m: re.Match[str]) -> str:
 
 def _spelled(m: re.Match[str]) -> str:
     local, sep = m.group(1), m.group(2)
-    if sep.strip() == "AT" and local.isalpha() and local.isupper():  # shouting prose: "MEET AT HOME DOT COM"
-        return m.group(0)
-    return local + "@" + _DOT_WORD.sub(".", m.group(3)) + "." + m.group(4)
+    if sep.strip() == "AT" and all(w.isalpha() and w.isupper() for w in _DOT_WORD.split(local)):
+        return m.group(0)  # shouting prose: "MEET AT HOME DOT COM"
+    head = ""
+    if " " in local:  # dots spelled in the local part: the same word as the domain's, or none of it
+        words = {w.strip() for w in _DOT_WORD.findall(local)}
+        if words <= {w.strip() for w in _DOT_WORD.findall(m.group(0), len(local) + len(sep))}:
+            local = _DOT_WORD.sub(".", local)
+        elif (cut := _DOT_WORD_LAST.search(local)) is not None:
+            head, local = local[: cut.end()], local[cut.end() :]
+    return head + local + "@" + _DOT_WORD.sub(".", m.group(3)) + "." + m.group(4)
 
 
 def unveil(text: str) -> tuple[str, list[int]] | None:

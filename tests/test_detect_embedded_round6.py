@@ -1,0 +1,299 @@
+"""Dumps whole but wrapped in another encoding or page structure (wave 26, blind probe set 5).
+
+A dump inside a JSON string (a paste site's API, a scraped export, a chat's JSON: `"content":
+"nom;prenom\\n..."` on one line) was read only when it was a delimited file: a combo list, a
+labelled dox, a stealer log, a mysqldump or vCards in the string gave nothing (or values glued to
+the escapes). Here the dump's layout, the JSON around it (where the string stands, nesting,
+escapes, pretty or one line, several strings), French and English vary, through `detect()` and
+`detect_many` (the crawl's path); JSON whose strings hold chatter, code or logs stays clean.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from indexer.detect import detect
+from indexer.detect.prefilter import detect_many
+from indexer.tokens import MatchKey
+from tests.native_core import assert_same_fragments, both_engines, native_engine
+
+KEY = MatchKey(b"\x6e" * 32, version=1)
+
+# (last, first, dob fr, e-mail, phone, NIR with its key): synthetic
+PEOPLE = [
+    ("ROUSSEL", "Inès", "17/02/1984", "ines.roussel@orange.fr", "0681548454", "284026943312841"),
+    ("LAMBERT", "Hugo", "05/07/1961", "hugo.lambert@orange.fr", "0738731272", "161071350418145"),
+    ("VIDAL", "Chloé", "28/10/1999", "chloe.vidal@free.fr", "0635914090", "299103157523471"),
+    ("MARCHAND", "Antoine", "14/05/2001", "antoine.marchand@hotmail.fr", "0737462544", "101057578839316"),
+    ("FAURE", "Mathis", "11/10/1958", "mathis.faure@laposte.net", "0651327408", None),
+    ("GIRARD", "Léa", "23/04/1986", "lea.girard@sfr.fr", "0619911482", None),
+]
+EMAILS = {p[3] for p in PEOPLE}
+PHONES = {"+33" + p[4][1:] for p in PEOPLE}
+
+
+def _spaced(phone: str) -> str:
+    return " ".join(phone[i : i + 2] for i in range(0, 10, 2))
+
+
+# the dumps: (lines, identifier types every person's line gives)
+LAYOUTS: dict[str, Callable[[], list[str]]] = {
+    "combo": lambda: [f"{p[3]}:{p[1][:3]}{p[2][-2:]}!x#{i}" for i, p in enumerate(PEOPLE)],
+    "combo_semicolon": lambda: [f"{p[3]};Pass{p[2][-4:]}" for p in PEOPLE],
+    "csv": lambda: ["nom;prenom;date_naissance;email;telephone"] + [";".join(p[:5]) for p in PEOPLE],
+    "dox_fr": lambda: [
+        line
+        for p in PEOPLE
+        for line in (
+            "════ DOX ════",
+            f"Nom : {p[0]}",
+            f"Prénom : {p[1]}",
+            f"Date de naissance : {p[2]}",
+            f"Téléphone : {_spaced(p[4])}",
+            f"Email : {p[3]}",
+            "",
+        )
+    ],
+    "dox_en": lambda: [
+        line
+        for p in PEOPLE
+        for line in (f"Full name: {p[1]} {p[0].title()}", f"DOB: {p[2]}", f"Phone: {p[4]}", f"E-mail: {p[3]}", "")
+    ],
+    "stealer": lambda: [
+        line
+        for i, p in enumerate(PEOPLE)
+        for line in (
+            "===============",
+            f"URL: https://accounts.example-{i}.com/login",
+            f"Username: {p[3]}",
+            f"Password: Pw{p[4][-4:]}!{i}",
+            "Application: Google_[Chrome]_Default",
+        )
+    ],
+    "sql": lambda: (
+        ["INSERT INTO `clients` (`id`, `nom`, `email`, `tel`, `naissance`) VALUES"]
+        + [
+            f"({100 + i},'{p[0]}','{p[3]}','{p[4]}','{p[2][6:]}-{p[2][3:5]}-{p[2][:2]}')" + ("," if i < 5 else ";")
+            for i, p in enumerate(PEOPLE)
+        ]
+    ),
+    "vcf": lambda: [
+        line
+        for p in PEOPLE
+        for line in (
+            "BEGIN:VCARD",
+            "VERSION:3.0",
+            f"FN:{p[1]} {p[0].title()}",
+            f"EMAIL;TYPE=INTERNET:{p[3]}",
+            f"TEL;TYPE=CELL:{_spaced(p[4])}",
+            "END:VCARD",
+        )
+    ],
+}
+# what each layout gives: its e-mails always; phones where the layout has them
+WANT_PHONES = {"csv", "dox_fr", "dox_en", "sql", "vcf"}
+
+# the JSON around the dump's text
+WRAPPERS: dict[str, Callable[[str], str]] = {
+    "paste_api": lambda t: json.dumps({"id": "aB3xK9", "syntax": "text", "expire": "1w", "content": t}),
+    "paste_api_utf8": lambda t: json.dumps({"key": "k1", "content": t, "views": 12}, ensure_ascii=False),
+    "first_key": lambda t: json.dumps({"text": t, "id": 7, "author": "seller"}),
+    "nested": lambda t: json.dumps({"ok": True, "result": {"paste": {"title": "sample", "body": t}}}),
+    "crlf_in_string": lambda t: json.dumps({"content": t.replace("\n", "\r\n")}),
+    "messages_array": lambda t: json.dumps(
+        [{"id": 1, "text": "voici l'échantillon"}, {"id": 2, "text": t}, {"id": 3, "text": "dm pour le reste"}]
+    ),
+    "pretty": lambda t: json.dumps({"status": "ok", "data": {"content": t, "lang": "fr"}}, indent=2),
+    "jsonl_chunks": lambda t: "\n".join(
+        json.dumps({"chunk": k, "content": "\n".join(t.split("\n")[k * 12 : k * 12 + 12])})
+        for k in range(len(t.split("\n")) // 12 + 1)
+        if t.split("\n")[k * 12 : k * 12 + 12]
+    ),
+    "chatter_around": lambda t: (
+        "regardez ce que renvoie leur API :\n" + json.dumps({"content": t}) + "\nle reste en MP"
+    ),
+}
+
+
+def _ids(frags: list) -> set[tuple[str, str]]:
+    return {(i.type, i.value) for f in frags for i in f.identifiers}
+
+
+def _check(text: str, layout: str, frags: list) -> None:
+    got = _ids(frags)
+    emails = {v for t, v in got if t == "email"}
+    assert EMAILS <= emails, sorted(EMAILS - emails)
+    assert emails <= EMAILS, f"false e-mails {sorted(emails - EMAILS)}"
+    if layout in WANT_PHONES:
+        phones = {v for t, v in got if t == "phone"}
+        assert phones == PHONES, (sorted(PHONES - phones), sorted(phones - PHONES))
+
+
+@pytest.mark.parametrize("wrapper", sorted(WRAPPERS))
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_a_dump_in_a_json_string_is_read(layout: str, wrapper: str) -> None:
+    text = WRAPPERS[wrapper]("\n".join(LAYOUTS[layout]()))
+    _check(text, layout, detect(text, key=KEY))
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_the_crawls_path_reads_them_too(layout: str) -> None:
+    """`detect_many` over a batch of such posts among ordinary ones, as text and as bytes."""
+    posts = ["salut, quelqu'un a un lien ?", *(WRAPPERS[w]("\n".join(LAYOUTS[layout]())) for w in sorted(WRAPPERS))]
+    for batch in (posts, [p.encode() for p in posts]):
+        got = detect_many(batch, key=KEY)
+        assert got[0] == []
+        for item, frags in zip(batch[1:], got[1:], strict=True):
+            assert frags == detect(item, key=KEY)
+            _check(str(item), layout, frags)
+
+
+native = pytest.fixture(scope="module")(native_engine)
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_both_engines_give_the_same_fragments(native: object, layout: str) -> None:
+    for w in ("paste_api", "messages_array", "pretty"):
+        ref, got = both_engines(WRAPPERS[w]("\n".join(LAYOUTS[layout]())).encode(), KEY)
+        assert_same_fragments(ref, got, f"{layout} in {w}")
+
+
+# JSON whose strings hold several lines of what is no one's data
+NEGATIVES = {
+    "forum_post_about_a_leak": json.dumps(
+        {
+            "topic": 4411,
+            "cooked": "Encore une fuite chez un opérateur.\nIls disent que 3 millions de clients sont touchés"
+            " (e-mail, téléphone, date de naissance).\nChangez vos mots de passe, activez la 2FA.\n"
+            "Source : le communiqué du 02/12/2026, contact presse 01 23 45 67 89 ?",
+        }
+    ),
+    "stack_trace": json.dumps(
+        {
+            "level": "error",
+            "msg": 'Traceback (most recent call last):\n  File "/srv/app/views.py", line 88, in login\n'
+            "    user = User.objects.get(email=form.cleaned_data['email'])\n"
+            "DoesNotExist: User matching query does not exist.\n",
+            "ts": 1764400000,
+        }
+    ),
+    "code_snippet": json.dumps(
+        {
+            "lang": "python",
+            "code": "def total(rows):\n    s = 0\n    for r in rows:\n        s += r['amount'] * 1.2\n    return s\n",
+        }
+    ),
+    "sensor_log": json.dumps(
+        {"device": "th-12", "log": "\n".join(f"2026-12-0{1 + k % 5} 12:{k:02d};21.{k};{1000 + k}" for k in range(30))}
+    ),
+    "release_notes": json.dumps(
+        {"version": "4.2.0", "notes": "- faster export\n- fix: dates like 17/02/1984 shown as US\n- new API keys"}
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEGATIVES))
+def test_json_strings_of_no_ones_data_stay_clean(name: str) -> None:
+    strict = {"email", "phone", "nir", "iban", "card", "dob"}
+    assert {x for x in _ids(detect(NEGATIVES[name], key=KEY)) if x[0] in strict} == set()
+
+
+# ---------------------------------------------------------------- a file printed as a literal, rows glued by `\n`
+
+_CSV_TEXT = "\n".join(LAYOUTS["csv"]())
+LITERALS: dict[str, str] = {
+    "python_bytes_repr": repr(_CSV_TEXT.encode()),
+    "python_bytes_repr_cp1252": repr(_CSV_TEXT.encode("cp1252")),
+    "python_str_repr": repr(_CSV_TEXT),
+    "python_str_repr_tabs": repr(_CSV_TEXT.replace(";", "\t")),
+    "python_bytes_repr_crlf": repr(_CSV_TEXT.replace("\n", "\r\n").encode()),
+    "print_of_a_list_item": "DEBUG rows = " + repr(_CSV_TEXT.encode()).join(["", ""]),
+    "glued_semicolons": _CSV_TEXT.replace("\n", "\\n"),
+    "glued_pipes": _CSV_TEXT.replace(";", "|").replace("\n", "\\n"),
+    "glued_tabs_escaped": _CSV_TEXT.replace(";", "\\t").replace("\n", "\\n"),
+    "glued_crlf_escaped": _CSV_TEXT.replace("\n", "\\r\\n"),
+    "glued_after_a_log_prefix": "2026-12-05 08:00:01 INFO body=" + _CSV_TEXT.replace("\n", "\\n"),
+}
+# (the log prefix joins the header: the header's names are read from the first piece all the same)
+
+
+@pytest.mark.parametrize("name", sorted(LITERALS))
+def test_a_file_printed_as_a_literal_or_glued_by_escapes_is_read(name: str) -> None:
+    text = "voilà ce que le script affiche :\n" + LITERALS[name] + "\nbon courage"
+    _check(text, "csv", detect(text, key=KEY))
+    (many,) = detect_many([text.encode()], key=KEY)
+    assert many == detect(text.encode(), key=KEY)
+
+
+ESCAPED_NEGATIVES = {
+    "windows_paths": "copié depuis C:\\new\\nathalie\\notes\\n2026\\nouveau dossier\\numeros a rappeler.txt ok",
+    "python_source": 'print("total:\\n%d\\n" % n)  # 06 12 34 56 78 is the support line, see README\\n',
+    "regex_in_a_config": "pattern = ^(\\n|\\r\\n|;)+$ ; separators = ;,| ; max = 100000000 ; \\n\\n end",
+    "latex": "\\newcommand{\\nom}{Dupont}\\n\\newcommand{\\numero}{0612345678}\\n\\noindent texte de 2026",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ESCAPED_NEGATIVES))
+def test_escapes_in_other_text_are_left_as_they_are(name: str) -> None:
+    strict = {"email", "phone", "nir", "iban", "card", "dob"}
+    frags = detect(ESCAPED_NEGATIVES[name], key=KEY)
+    assert {x for x in _ids(frags) if x[0] in strict and x[1] != "+33612345678"} == set()
+
+
+# ---------------------------------------------------------------- a dump in one quoted cell of a CSV export
+
+
+def _export(body: str, sep: str = ",", last: bool = True) -> str:
+    cell = '"' + body.replace('"', '""') + '"'
+    if last:
+        rows = ["id,author,content", f"1,seller,{cell}", "2,buyer,merci"]
+    else:
+        rows = ["id,content,author,date", f"1,{cell},seller,2026-12-01", "2,merci,buyer,2026-12-02"]
+    return "\n".join(r.replace(",", sep) if sep != "," else r for r in rows)
+
+
+CELL_CASES = {
+    "combo_last_cell": (_export("\n".join(LAYOUTS["combo"]())), "combo"),
+    "sql_last_cell": (_export("\n".join(LAYOUTS["sql"]())), "sql"),
+    "csv_last_cell_semicolon_export": (_export(_CSV_TEXT, sep=";"), "csv"),
+    "dox_middle_cell": (_export("\n".join(LAYOUTS["dox_fr"]()).replace("\n\n", "\n"), last=False), "dox_fr"),
+    "json_lines_with_doubled_quotes": (
+        _export("\n".join(json.dumps({"email": p[3], "tel": p[4], "name": p[1]}) for p in PEOPLE)),
+        "combo",
+    ),
+    "stealer_tab_export": (_export("\n".join(LAYOUTS["stealer"]()), sep="\t"), "stealer"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CELL_CASES))
+def test_a_dump_in_one_cell_of_an_export_is_read(name: str) -> None:
+    text, layout = CELL_CASES[name]
+    _check(text, layout, detect(text, key=KEY))
+    (many,) = detect_many([text.encode()], key=KEY)
+    assert many == detect(text.encode(), key=KEY)
+
+
+@pytest.mark.parametrize("name", sorted(CELL_CASES) + sorted(LITERALS))
+def test_both_engines_agree_on_cells_and_literals(native: object, name: str) -> None:
+    text = CELL_CASES[name][0] if name in CELL_CASES else LITERALS[name]
+    ref, got = both_engines(text.encode(), KEY)
+    assert_same_fragments(ref, got, name)
+
+
+def test_a_record_whose_note_holds_one_phone_is_still_one_record() -> None:
+    """A CRM export's note of a few lines, one of them with a phone: the record is joined as before
+    (its e-mail and the note's phone in one fragment, the header's names kept)."""
+    text = "\n".join(
+        [
+            "nom;email;telephone;note",
+            'ROUSSEL;ines.roussel@orange.fr;0681548454;"Rappel demandé.\nNouveau numéro 06 19 91 14 82\nà vérifier"',
+            'LAMBERT;hugo.lambert@orange.fr;0738731272;"RAS"',
+            'VIDAL;chloe.vidal@free.fr;0635914090;"client fidèle"',
+        ]
+    )
+    frags = detect(text, key=KEY)
+    assert len(frags) == 1 and frags[0].start_line == 1 and frags[0].end_line == 6
+    assert {"+33681548454", "+33619911482", "+33738731272"} <= {v for t, v in _ids(frags) if t == "phone"}
