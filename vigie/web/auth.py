@@ -5,7 +5,8 @@
 - The session cookie holds an opaque random id; every state-changing request made with it must
   carry the session's CSRF token (`X-CSRF-Token`, or the `csrf_token` form field), and a present
   `Origin` or `Sec-Fetch-Site` must say same-origin.
-- Login is throttled per account and per client address (counters in web.sqlite3, so a restart
+- Login is throttled per account and per client address, and a browser the account logged in
+  from before (its device cookie) per device instead (counters in web.sqlite3, so a restart
   keeps a lockout), and needs the TOTP code for accounts that have TOTP.
 """
 
@@ -22,13 +23,13 @@ from vigie.config.schema import WebSettings
 from vigie.web.data import WebData
 from vigie.web.models import Principal
 from vigie.web.problems import ProblemError
-from vigie.web.users import User, WebDB
+from vigie.web.users import User, WebDB, hash_secret
 
 __all__ = ["COOKIE", "CSRF_HEADER", "DEVICE_COOKIE", "DEVICE_DAYS", "LoginResult", "login", "principal",
            "set_login_cookies", "step_up", "web_data"]
 
 COOKIE = "vigie_session"
-DEVICE_COOKIE = "vigie_device"  # a browser an account logged in from (login: the address lockout spares it)
+DEVICE_COOKIE = "vigie_device"  # a browser an account logged in from (login: a lockout of its own)
 DEVICE_DAYS = 30.0
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE = ("GET", "HEAD", "OPTIONS")
@@ -139,11 +140,13 @@ def login(db: WebDB, settings: WebSettings, username: str, password: str, totp: 
     Every failure gives the same 401 whatever was wrong (unknown user, password, code), so the
     answer does not tell which accounts exist. Lockouts answer 429 with Retry-After."""
     keys = [f"user:{username}", f"addr:{client}"]
-    # a browser this account logged in from before (its device cookie) is not held by the
-    # address's lockout: the address is everyone's behind a proxy, and every local user's on
-    # loopback, so another user failing logins there kept every analyst out
+    # a browser this account logged in from before (its device cookie) is held by its own lockout,
+    # not the address's nor the account's: the address is everyone's behind a proxy, and every
+    # local user's on loopback, so another user failing logins there kept every analyst out
+    # (round 9); and anyone failing logins under an analyst's name kept that analyst out, one
+    # failure each time the lock ended, the lock doubling up to a day (round 13)
     if device and db.known_device(device, username):
-        keys = keys[:1]
+        keys = [f"device:{hash_secret(device)}"]
     wait = db.locked_for(keys)
     if wait > 0:
         raise ProblemError(429, "too many failed logins; wait before trying again",
@@ -157,7 +160,7 @@ def login(db: WebDB, settings: WebSettings, username: str, password: str, totp: 
             db.record_failure(keys[1:], settings.login_max_failures * _ADDRESS_FACTOR, settings.lockout_seconds)
         logger.warning("web login failed for an account from {}", client)  # never the name typed: it may be a password
         raise ProblemError(401, "wrong user name, password or TOTP code")
-    db.clear_failures(f"user:{username}")
+    db.clear_failures(keys[0])  # (a device's login leaves the account's lockout, someone else's, as it is)
     sid, csrf = db.create_session(user.name, settings.session_hours, totp=user.has_totp)
     logger.info("web login: {} ({})", user.name, user.role)
     return LoginResult(user=user, session_id=sid, csrf=csrf, totp_verified=user.has_totp,
