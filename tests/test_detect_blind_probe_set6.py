@@ -1171,20 +1171,37 @@ SET.case(
     maybe=[("email", "obertin@exemple.org")],
 )
 
+_xdevs = [
+    ("Armand Ricard", "armand.ricard@example.org"),
+    ("Odile Bertin", "obertin@example.org"),
+    ("Yves Caradec", "yves@example.net"),
+]
+SET.negative(
+    "po_translators_header",
+    f"""# This file is distributed under the same license as the Vitrine package.
+#
+# Translators:
+# {_xdevs[0][0]} <{_xdevs[0][1]}>, 2012
+# {_xdevs[1][0]} <{_xdevs[1][1]}>, 2014-2015,2019
+# {_xdevs[1][0]} <{_xdevs[1][1]}>, 2011
+# {_xdevs[2][0]} <{_xdevs[2][1]}>, 2011
+msgid ""
+msgstr ""
+"Project-Id-Version: vitrine\\n"
+"POT-Creation-Date: 2019-09-08 17:27+0200\\n"
+"Last-Translator: {_xdevs[1][0]} <{_xdevs[1][1]}>\\n"
+"Language: fr\\n"
+
+msgid "Advanced options"
+msgstr "Options avancées"
+""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
-    "image_names": "PRIORITY precision: retina asset names (icon@2x.png, splash@2x.webp) are read as e-mail addresses",
     "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",
-    "decoy_fullname_surnames": "PRIORITY precision: surnames Chrétien, Prêtre, Gay in a full-name cell flag religion and sexual orientation",
-    "decoy_card_expiry": "PRIORITY precision: the same surnames in a cardholder cell flag religion and sexual orientation",
-    "decoy_colours_orders": "PRIORITY precision: the same surnames in a customer cell flag religion and sexual orientation",
-    "decoy_mutuelle_syndic": "PRIORITY precision: a header `parti_le` (date of leaving) flags political opinion",
     "decoy_hospital_staff": "precision: a hospital's staff export flags health by the ward they work in (Oncologie, Psychiatrie)",
     "chatter_with_one_leaked_line": "one full header-less record (name, e-mail, phone, birth) between two chat lines is not read",
-    "decoy_crm_origine_orientation": "PRIORITY precision: headers `orientation` (school track: BTS) and `diagnostic` (DPE, amiante) flag sexual orientation and health",
-    "decoy_copropriete": "PRIORITY precision: a co-owners' list, `syndicat` = Syndicat des copropriétaires, flags trade union",
-    "decoy_vet_clinic": "precision: a vet clinic's owners, `race` = dog breed and the animals' `pathologie`, flags ethnic origin and health",
-    "decoy_handedness_regime": "precision: a yes/no column `mutuelle_sante` (has health insurance) flags health",
     "siret_like_diners": "PRIORITY precision: a `siret` column whose SIRETs start 302/305/360/380 gives Diners cards, not SIRETs",
     "yaml_config_placeholders": "PRIORITY precision: a config's `username: ${DB_USER}` / `password: ${DB_PASSWORD}` gives a credential",
     "product_urls_with_ids": "precision: product URLs /p/0612457836-lampe-... give their ten-digit ids as phones",
@@ -1199,6 +1216,7 @@ MISSED: dict[str, str] = {
     "misp_types_json": 'PRIORITY precision: a JSON array of MISP attribute types "filename|md5", is read as a combo list (15 credentials)',
     "iso_3166_3_withdrawn_json": "precision: ISO 3166-3's withdrawn countries (Union of Soviet Socialist Republics) flag political opinion",
     "sbom_json": "precision: an SBOM's component descriptions 'format-agnostic' flag religion",
+    "po_translators_header": "PRIORITY precision: a .po file's translator credits '# Name <mail>, 2011' are read as combos, the year as a password",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)
