@@ -1197,6 +1197,44 @@ msgstr "Options avancées"
 """,
 )
 
+neg(
+    "mailer_readme_straight_to_spam",
+    """# TL;DR Usage Example
+This is a complete example to send an e-mail with plaintext and HTML body
+
+```javascript
+var transporter = nodemailer.createTransport('smtps://user%40example.com:pass@smtp.example.com');
+
+var mailOptions = {
+    from: '"Fred Foo" <foo@example.com>', // sender address
+    to: 'bar@example.com, baz@example.com', // list of receivers
+    subject: 'Hello', // Subject line
+    text: 'Hello world', // plaintext body
+};
+transporter.sendMail(mailOptions, function(error, info){
+    if(error){ return console.log(error); }
+    console.log('Message sent: ' + info.response);
+});
+```
+
+> If you send from a fresh server your first messages may go straight to spam because your IP address is not
+> yet trusted. Warm it up slowly; a queue of 10 000 messages sent at once looks like a spammer.
+""",
+)
+neg(
+    "ntlm_readme_options",
+    """httpntlm.get({
+    url: "https://exemple.fr/intranet",
+    username: 'm$',
+    password: 'stinks',
+    workstation: 'choose.something',
+    domain: ''
+}, function (err, res){
+    if(err) return err;
+    console.log(res.headers);
+});""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",
@@ -1217,6 +1255,7 @@ MISSED: dict[str, str] = {
     "iso_3166_3_withdrawn_json": "precision: ISO 3166-3's withdrawn countries (Union of Soviet Socialist Republics) flag political opinion",
     "sbom_json": "precision: an SBOM's component descriptions 'format-agnostic' flag religion",
     "po_translators_header": "PRIORITY precision: a .po file's translator credits '# Name <mail>, 2011' are read as combos, the year as a password",
+    "ntlm_readme_options": "precision: a README's JS options object username: 'm$', password: 'stinks' gives a credential with quotes and commas",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)
