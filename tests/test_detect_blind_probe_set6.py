@@ -1235,6 +1235,20 @@ neg(
 });""",
 )
 
+neg(
+    "doxygen_params",
+    """/**
+ * Creates a set that contains the range of characters
+ * start..end, inclusive.  If <code>start > end</code>
+ * then an empty set is created.
+ * @param start first character of the range, inclusive
+ * @param end last character of the range, inclusive
+ * @return a newly created set.  The caller must free it.
+ * @stable 2.4
+ */
+Set* set_open(int32_t start, int32_t end);""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",
@@ -1256,6 +1270,7 @@ MISSED: dict[str, str] = {
     "sbom_json": "precision: an SBOM's component descriptions 'format-agnostic' flag religion",
     "po_translators_header": "PRIORITY precision: a .po file's translator credits '# Name <mail>, 2011' are read as combos, the year as a password",
     "ntlm_readme_options": "precision: a README's JS options object username: 'm$', password: 'stinks' gives a credential with quotes and commas",
+    "doxygen_params": "precision: two doxygen lines ' * @param start first character of the range, inclusive' are read as combos",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)

@@ -1049,6 +1049,83 @@ SET.case(
     ids(_s42, "edn"),
 )
 
+
+# ---------------------------------------------------------------- batch 4: a whole thread page, prose doxes
+
+
+def _phpbb_post(pid: int, author: str, when: str, body: str, joined: str, posts: int) -> str:
+    return (
+        f'<div id="p{pid}" class="post has-profile bg{1 + pid % 2}"><div class="inner">'
+        f'<dl class="postprofile" id="profile{pid}"><dt><a href="./memberlist.php?mode=viewprofile&amp;u={pid % 97}" class="username">{author}</a></dt>'
+        f"<dd><strong>Messages :</strong> {posts}</dd><dd><strong>Inscription :</strong> {joined}</dd><dd><strong>Localisation :</strong> Lyon</dd></dl>"
+        f'<div class="postbody"><p class="author">par <strong>{author}</strong> » {when}</p><div class="content">{body}</div>'
+        f'<div class="signature">-- {author} | PGP 0x{pid:08X} | « la liberté n\'a pas de prix »</div></div></div></div>\n'
+    )
+
+
+_s50 = PEOPLE[6:18]
+_chatter = [
+    "Quelqu'un a des nouvelles de la base Mutuelle Bleue ? On parle de 2 millions de lignes.",
+    "Pas vu passer. Le vendeur habituel est ban depuis le 12/03/2024.",
+    "Moi j'ai la version de 2023, mais sans les IBAN, que les mails et les dates de naissance.",
+    "Méfiez-vous, la dernière fois c'était un fake, 90% des numéros ne répondaient pas.",
+    "Je confirme, achète pas sans middleman.",
+]
+_sample50 = "<br>".join(
+    html.escape(f"{p.last.upper()};{p.first};{p.email};{fr_spaced(p.mobile)};{fr_date(p.dob)};{grouped(p.iban)}")
+    for p in _s50
+)
+_posts50 = [
+    _phpbb_post(90001 + k, a, f"jeu. 1{k} mars 2024 2{k}:1{k}", t, j, n)
+    for k, (a, t, j, n) in enumerate(
+        zip(
+            ["n0name", "Kr4ken", "datawolf", "shadow_fr", "middleman_ok"],
+            _chatter,
+            ["12 mars 2019", "03 janv. 2021", "28 févr. 2018", "14 juil. 1999", "01 sept. 2022"],
+            [1234, 87, 4410, 12, 990],
+            strict=True,
+        )
+    )
+]
+_posts50.insert(
+    3,
+    _phpbb_post(
+        90100,
+        "datawolf",
+        "jeu. 14 mars 2024 23:02",
+        f"Bon ok voilà un extrait pour prouver, 12 lignes :<br><br><code>{_sample50}</code><br><br>Le reste en MP, 400€.",
+        "28 févr. 2018",
+        4411,
+    ),
+)
+SET.case(
+    "phpbb_thread_page",
+    '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Base Mutuelle Bleue ? - Page 3 - Forum</title></head><body>'
+    '<div id="wrap"><h2 class="topic-title"><a href="./viewtopic.php?t=4821">Base Mutuelle Bleue ?</a></h2><div class="pagination">Page 3 sur 7</div>\n'
+    + "".join(_posts50)
+    + "</div></body></html>",
+    ids(_s50, "epdi"),
+)
+
+_p1, _p2 = PEOPLE[19], PEOPLE[26]
+SET.case(
+    "prose_dox_fr",
+    f"""Bon voilà ce que j'ai trouvé sur ce bouffon qui nous a balancés. Il s'appelle {_p1.first} {_p1.last}, il est né le
+{int(_p1.dob[8:])} {["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"][int(_p1.dob[5:7]) - 1]} {_p1.dob[:4]} à {_p1.city}, il habite toujours chez sa mère au 8 rue Paul Bert.
+Son portable c'est le {fr_spaced(_p1.mobile).replace(" ", ".")} et son mail perso {_p1.email}. Sa sécu : {spaced_nir(_p1.nir)}.
+Il est suivi pour une dépression depuis deux ans d'après sa story. Faites-vous plaisir.""",
+    ids([_p1], "epdn"),
+    ["health"],
+)
+SET.case(
+    "prose_dox_en",
+    f"""so this clown thinks he can scam us. his real name is {_p2.first} {_p2.last}, born {_p2.dob[8:]}/{_p2.dob[5:7]}/{_p2.dob[:4]}, lives in {_p2.city} with his gf.
+cell: {_p2.mobile[:3]} {_p2.mobile[3]} {_p2.mobile[4:6]} {_p2.mobile[6:8]} {_p2.mobile[8:10]} {_p2.mobile[10:]} (whatsapp too), email {_p2.email}, bank {grouped(_p2.iban)}.
+he's a practicing catholic, goes to mass every sunday lmao. have fun""",
+    ids([_p2], "epdi"),
+    ["religion"],
+)
+
 MISSED: dict[str, str] = {
     "thread_split_fullz": "a 10-row header-less fullz sample email|phone|dob|cc|exp is read as 2 rows (9 rows read whole)",
     "paste_us_clinic": "a US dump's month-first dob column reads the ambiguous 11/02/1988 day-first",
