@@ -1249,6 +1249,51 @@ neg(
 Set* set_open(int32_t start, int32_t end);""",
 )
 
+neg(
+    "types_package_json_content_hash",
+    """{
+    "name": "@types/vitrine-widgets",
+    "version": "2.0.7",
+    "description": "TypeScript definitions for vitrine-widgets",
+    "license": "MIT",
+    "contributors": [
+        {"name": "Armand Ricard", "githubUsername": "aricard", "url": "https://github.com/aricard"},
+        {"name": "Odile Bertin", "githubUsername": "obertin", "url": "https://github.com/obertin"},
+        {"name": "Yves Caradec", "githubUsername": "ycaradec", "url": "https://github.com/ycaradec"}
+    ],
+    "main": "",
+    "types": "index.d.ts",
+    "scripts": {},
+    "dependencies": {},
+    "typesPublisherContentHash": "20982c5e0452e662515e29b41f7be5a3c69e5918a9228929a563d9f1dfdfbbc5",
+    "typeScriptVersion": "4.5"
+}""",
+)
+
+neg(
+    "rust_use_block",
+    """use std::{
+    convert::TryInto,
+    ffi::{OsStr, OsString},
+    ops::Deref,
+    os::windows::ffi::OsStringExt,
+    ptr::null_mut,
+    slice::from_raw_parts,
+};
+use crate::{
+    registry::RegistryKey,
+    setup_config::SetupInstance,
+};""",
+)
+neg(
+    "cpp_namespaces",
+    """    std::vector<std::string> names;
+    std::map<std::string, int> counts;
+    boost::asio::io_context ctx;
+    foo::bar::Baz baz;
+    return std::make_pair(names, counts);""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",
@@ -1271,6 +1316,8 @@ MISSED: dict[str, str] = {
     "po_translators_header": "PRIORITY precision: a .po file's translator credits '# Name <mail>, 2011' are read as combos, the year as a password",
     "ntlm_readme_options": "precision: a README's JS options object username: 'm$', password: 'stinks' gives a credential with quotes and commas",
     "doxygen_params": "precision: two doxygen lines ' * @param start first character of the range, inclusive' are read as combos",
+    "types_package_json_content_hash": "precision: a package.json's typesPublisherContentHash (sha256 hex) beside contributors' names is a password hash",
+    "rust_use_block": "precision: a Rust use block's lines 'ops::Deref,' are read as combos",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)
