@@ -55,6 +55,7 @@ from crawler import CrawlerError
 __all__ = [
     "AUTHOR_ITERATIONS",
     "CRAWL_ITERATIONS",
+    "BudgetSpent",
     "MAX_ITERATIONS",
     "DecryptedPaste",
     "KdfBudget",
@@ -104,6 +105,15 @@ class PrivateBinError(CrawlerError):
         self.kind = kind
 
 
+class BudgetSpent(PrivateBinError):
+    """The crawl's PBKDF2 budget is spent (`KdfBudget`), by whoever linked the pastes before: not
+    this paste's fault, so it is left for the next crawl (its pending row kept), not refused for
+    good (round 13: a legitimate paste linked after someone else's spent the budget was lost)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("iterations", message)
+
+
 class KdfBudget:
     """The PBKDF2 iterations a crawl may still spend on pastes, shared by its decryption threads.
 
@@ -141,8 +151,7 @@ class KdfBudget:
                     "pastes choose what they cost; other authors' are still read)",
                 )
             if self.spent + iterations > self.total:
-                raise PrivateBinError(
-                    "iterations",
+                raise BudgetSpent(
                     f"this crawl's PBKDF2 budget for PrivateBin pastes ({self.total:,} iterations) is spent "
                     f"({self.spent:,}; this try asks {iterations:,}): refused (the pastes choose what they cost)",
                 )

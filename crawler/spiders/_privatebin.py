@@ -29,7 +29,10 @@ encrypted with the DATA key (the crawl state's own secret, beside it in the data
 enough for what opens a dump), bound to the paste's address; the next crawl fetches what is still
 pending (`pending_file_requests`) unless the paste was handed off since (`paste_seen`: then the row
 is closed), so a paste is read once. A paste refused for good (wrong key, gone, a bomb) closes its
-row (`FileDone`); a transport failure leaves it pending. Without the data key (`vigie crawl
+row (`FileDone`); a transport failure leaves it pending, and so does the crawl's PBKDF2 budget
+spent by others' pastes (`BudgetSpent`: a legitimate paste linked after a flood of pastes
+nothing opens was refused for good, round 13); the passwords posted beside the link are sealed
+in the row as its key is, so that the next crawl opens it as this one would have. Without the data key (`vigie crawl
 --no-index`) nothing is kept: such a paste is read only when its thread is read again.
 """
 
@@ -37,6 +40,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -48,7 +52,15 @@ from scrapy.http import Request
 
 from crawler.attachments import ArchiveBombError, AttachmentError, extension_of
 from crawler.items import FileDone, VigieItem
-from crawler.privatebin import KdfBudget, PrivateBinError, PrivateBinLink, decrypt_paste, find_links, parse_link
+from crawler.privatebin import (
+    BudgetSpent,
+    KdfBudget,
+    PrivateBinError,
+    PrivateBinLink,
+    decrypt_paste,
+    find_links,
+    parse_link,
+)
 from crawler.settings import port_of, source_hosts
 from crawler.spiders._files import FileSpider
 from indexer.crypto import DataKey, decrypt_text, encrypt_text
@@ -165,11 +177,12 @@ class PrivateBinSpider(FileSpider):
         if self._pbin_seal is not None:  # kept until read (the key under the data key), see the module docstring
             row = _PENDING + link.url
             sealed = encrypt_text(self._pbin_seal, base64.b64encode(link.key).decode(), row.encode())
-            self.vigie_state.file_pending(
-                row,
-                {"privatebin": meta, "key": base64.b64encode(sealed).decode(), "legacy": link.legacy,
-                 "burn": link.burn_after_reading},
-            )
+            pending = {"privatebin": meta, "key": base64.b64encode(sealed).decode(), "legacy": link.legacy,
+                       "burn": link.burn_after_reading}
+            if passwords:  # sealed as the key is: a paste left for the next crawl still opens
+                words = encrypt_text(self._pbin_seal, json.dumps(list(passwords)), (row + "|passwords").encode())
+                pending["passwords"] = base64.b64encode(words).decode()
+            self.vigie_state.file_pending(row, pending)
         yield self._privatebin_fetch(link, meta, passwords)
 
     def _privatebin_fetch(self, link: PrivateBinLink, meta: dict[str, Any], passwords: tuple[str, ...]) -> Request:
@@ -203,6 +216,9 @@ class PrivateBinSpider(FileSpider):
                 continue  # left pending for a crawl that can open it
             try:
                 key = base64.b64decode(decrypt_text(self._pbin_seal, base64.b64decode(meta["key"]), url.encode()))
+                words = meta.get("passwords")
+                passwords = tuple(json.loads(decrypt_text(self._pbin_seal, base64.b64decode(words),
+                                                          (url + "|passwords").encode()))) if words else ()
             except (InvalidTag, ValueError, KeyError, TypeError):
                 self._pbin_count("malformed")
                 logger.warning("PrivateBin paste {} left pending by an earlier crawl cannot be opened with this data "
@@ -213,7 +229,7 @@ class PrivateBinSpider(FileSpider):
                                   bool(meta.get("legacy")))
             self._pbin_emitted.add(pmeta["id"])
             self.crawler.stats.inc_value("vigie/privatebin/resumed")
-            out.append(self._privatebin_fetch(link, pmeta, ()))
+            out.append(self._privatebin_fetch(link, pmeta, tuple(str(p) for p in passwords)))
         return out
 
     def privatebin_start(self, url: str, title: str | None = None) -> list[Request] | None:
@@ -246,6 +262,12 @@ class PrivateBinSpider(FileSpider):
                 self.crawler.stats.inc_value("vigie/errors")
             if exc.kind in _REFUSED:
                 self.crawler.stats.inc_value("vigie/files/bombs_refused")
+            if isinstance(exc, BudgetSpent) and self._pbin_seal is not None:
+                # others' pastes spent the crawl's budget: this one's pending row stays, the next
+                # crawl reads it with a budget of its own (its key and passwords sealed there)
+                logger.warning("PrivateBin paste {} not read in this crawl, left for the next: {}", shown,
+                               mask_text(str(exc)))
+                return
             logger.warning("PrivateBin paste {} not read: {}", shown, mask_text(str(exc)))
             if self._pbin_seal is not None:  # its pending row closed: not fetched again unless linked again
                 yield FileDone(_PENDING + meta["url"], "refused", f"PrivateBin: {exc.kind}")
