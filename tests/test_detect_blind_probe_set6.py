@@ -1294,6 +1294,37 @@ neg(
     return std::make_pair(names, counts);""",
 )
 
+neg(
+    "loto_draws",
+    """date;jour;boules;numero_chance;gagnants_rang1
+13/03/2024;mercredi;06 12 34 45 48;7;0
+11/03/2024;lundi;07 18 23 41 49;2;1
+09/03/2024;samedi;06 09 15 27 38;10;0
+06/03/2024;mercredi;07 35 40 44 46;4;0
+04/03/2024;lundi;06 21 22 31 47;9;2""",
+)
+_hexdump_bytes = bytes.fromhex(
+    "0612345678901234 4970101234567890 0745128963001234 5555444433332222 3530111333300000 0678903412678903".replace(
+        " ", ""
+    )
+)
+neg(
+    "xxd_hexdump",
+    "\n".join(
+        f"{off:08x}: "
+        + " ".join(_hexdump_bytes[off + i : off + i + 2].hex() for i in range(0, 16, 2))
+        + "  ................"
+        for off in range(0, len(_hexdump_bytes) - 15, 16)
+    )
+    + "\n",
+)
+neg(
+    "sepa_creditor_ids",
+    """Prélèvement SEPA — ICS FR72ZZZ123456 — RUM ++MANDAT-2024-000612457836
+Créancier : Abonnements Presse SAS, ICS FR49ZZZ654321, référence 2024-03-0612.
+Échéancier : 05/04/2024 12,90 € ; 05/05/2024 12,90 € ; 05/06/2024 12,90 €""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",
@@ -1318,6 +1349,7 @@ MISSED: dict[str, str] = {
     "doxygen_params": "precision: two doxygen lines ' * @param start first character of the range, inclusive' are read as combos",
     "types_package_json_content_hash": "precision: a package.json's typesPublisherContentHash (sha256 hex) beside contributors' names is a password hash",
     "rust_use_block": "precision: a Rust use block's lines 'ops::Deref,' are read as combos",
+    "loto_draws": "precision: a CSV of lottery draws, boules '06 12 34 45 48', gives phones",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)

@@ -1126,7 +1126,53 @@ he's a practicing catholic, goes to mass every sunday lmao. have fun""",
     ["religion"],
 )
 
+
+# ---------------------------------------------------------------- batch 5: the formats of famous scrapes (Facebook 2021, Twitter 2022, LinkedIn)
+
+_s60 = PEOPLE[0:12]
+_fb = [
+    f"{p.mobile[1:]}:{100004000000000 + int(_digits(k, 'fb', 9))}:{p.first}:{p.last}:{'female' if k % 2 == 0 else 'male'}:{p.city}:{p.city}:"
+    f"{['Married', 'Single', '', 'In a relationship'][k % 4]}:{['Orange', 'SNCF', '', 'La Poste'][k % 4]}:{1 + k % 12}/{1 + k % 28}/2019 12:00:00 AM::"
+    for k, p in enumerate(_s60)
+]
+SET.case(
+    "facebook_2021_format",
+    "France.txt (extrait, 12 lignes sur 19 848 331)\n" + "\n".join(_fb),
+    ids(_s60, "p"),
+)
+_s61 = PEOPLE[12:24]
+SET.case(
+    "twitter_2022_format",
+    "\n".join(
+        f"Email: {p.email} - Name: {p.first} {p.last} - ScreenName: {_ascii(p.first)}_{_ascii(p.last)}{k} - Followers: {37 * k + 5} - Created At: {['Mon Mar 11 20:12:33 +0000 2013', 'Sat Jul 04 08:01:12 +0000 2015', 'Tue Jan 01 00:00:01 +0000 2019'][k % 3]}"
+        for k, p in enumerate(_s61)
+    ),
+    ids(_s61, "e"),
+)
+_s62 = PEOPLE[18:30]
+SET.case(
+    "linkedin_scrape_jsonl",
+    "\n".join(
+        json.dumps(
+            {
+                "full_name": f"{p.first} {p.last}",
+                "linkedin_username": f"{_ascii(p.first)}-{_ascii(p.last)}-{_digits(k, 'li', 6)}",
+                "job_title": ["Chargée de clientèle", "Développeur", "Infirmier", "Comptable"][k % 4],
+                "location_country": "france",
+                "emails": [p.email],
+                "mobile_phone": p.mobile,
+                "birth_year": int(p.dob[:4]),
+                "job_start_date": f"20{10 + k % 12}-0{1 + k % 9}",
+            },
+            ensure_ascii=False,
+        )
+        for k, p in enumerate(_s62)
+    ),
+    ids(_s62, "ep"),
+)
+
 MISSED: dict[str, str] = {
+    "facebook_2021_format": "the Facebook 2021 scrape's lines phone:fbid:first:last:gender:city:city:status:work:date:: give nothing (12 phones)",
     "thread_split_fullz": "a 10-row header-less fullz sample email|phone|dob|cc|exp is read as 2 rows (9 rows read whole)",
     "paste_us_clinic": "a US dump's month-first dob column reads the ambiguous 11/02/1988 day-first",
     "union_members_list": "a CSV under the title 'LISTE DES ADHÉRENTS — Syndicat CGT' gives no trade union flag",
