@@ -1171,8 +1171,120 @@ SET.case(
     ids(_s62, "ep"),
 )
 
+
+# ---------------------------------------------------------------- batch 6: exposed databases as they print (Elasticsearch, Firebase, mongosh, SQL Server, Oracle, phpMyAdmin)
+
+_s70 = PEOPLE[0:10]
+SET.case(
+    "elasticsearch_search_response",
+    json.dumps(
+        {
+            "took": 12,
+            "timed_out": False,
+            "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
+            "hits": {
+                "total": {"value": 184223, "relation": "eq"},
+                "max_score": 1.0,
+                "hits": [
+                    {
+                        "_index": "crm-clients-2024",
+                        "_id": _digits(k, "es", 20),
+                        "_score": 1.0,
+                        "_source": {
+                            "nom": p.last,
+                            "prenom": p.first,
+                            "email": p.email,
+                            "telephone": fr_spaced(p.mobile),
+                            "date_naissance": p.dob,
+                            "iban": p.iban,
+                            "created_at": f"2023-11-0{1 + k % 9}T10:22:33Z",
+                        },
+                    }
+                    for k, p in enumerate(_s70)
+                ],
+            },
+        },
+        ensure_ascii=False,
+    ),
+    ids(_s70, "epdi"),
+)
+_s71 = PEOPLE[10:20]
+SET.case(
+    "firebase_export",
+    json.dumps(
+        {
+            "users": {
+                _digits(k, "uid", 28).replace("0", "a"): {
+                    "displayName": f"{p.first} {p.last}",
+                    "email": p.email,
+                    "phoneNumber": p.mobile,
+                    "birthday": fr_date(p.dob),
+                    "lastLogin": 1710498153123 + k,
+                }
+                for k, p in enumerate(_s71)
+            }
+        },
+        ensure_ascii=False,
+        indent=2,
+    ),
+    ids(_s71, "epd"),
+)
+_s72 = PEOPLE[20:28]
+SET.case(
+    "mongosh_find_output",
+    "rs0:PRIMARY> db.patients.find().limit(8)\n"
+    + "\n".join(
+        "{\n"
+        f'  _id: ObjectId("{hashlib.md5(p.email.encode()).hexdigest()[:24]}"),\n'
+        f"  nom: '{p.last}',\n  prenom: '{p.first}',\n  email: '{p.email}',\n  tel: '{fr_spaced(p.mobile)}',\n"
+        f'  naissance: ISODate("{p.dob}T00:00:00.000Z"),\n  nir: \'{p.nir}\',\n  createdAt: ISODate("2023-06-01T10:22:33.000Z")\n}}'
+        for p in _s72
+    )
+    + '\nType "it" for more',
+    ids(_s72, "epdn"),
+)
+_s73 = PEOPLE[3:13]
+_w = [max(len(p.email) for p in _s73), 15, 10]
+SET.case(
+    "sqlserver_grid_output",
+    "1> SELECT TOP 10 Email, Telephone, DateNaissance FROM dbo.Clients;\n2> GO\n"
+    + f"{'Email'.ljust(_w[0])} {'Telephone'.ljust(_w[1])} {'DateNaissance'.ljust(_w[2])}\n"
+    + f"{'-' * _w[0]} {'-' * _w[1]} {'-' * 13}\n"
+    + "\n".join(f"{p.email.ljust(_w[0])} {p.mobile.ljust(_w[1])} {p.dob}" for p in _s73)
+    + "\n\n(10 rows affected)",
+    ids(_s73, "epd"),
+)
+_s74 = PEOPLE[14:24]
+SET.case(
+    "oracle_sqlplus_output",
+    "SQL> select nom, prenom, email, telephone, to_char(date_naiss,'DD/MM/YYYY') naiss from clients where rownum <= 10;\n\n"
+    + f"{'NOM':<12} {'PRENOM':<10} {'EMAIL':<32} {'TELEPHONE':<16} NAISS\n"
+    + f"{'-' * 12} {'-' * 10} {'-' * 32} {'-' * 16} ----------\n"
+    + "\n".join(
+        f"{p.last.upper():<12} {p.first:<10} {p.email:<32} {fr_spaced(p.mobile):<16} {fr_date(p.dob)}" for p in _s74
+    )
+    + "\n\n10 rows selected.",
+    ids(_s74, "epd"),
+)
+_s75 = PEOPLE[0:9]
+SET.case(
+    "phpmyadmin_sql_dump",
+    "-- phpMyAdmin SQL Dump\n-- version 5.2.1\n-- https://www.phpmyadmin.net/\n--\n-- Hôte : localhost:3306\n-- Généré le : ven. 15 mars 2024 à 10:22\n\n"
+    'SET SQL_MODE = "NO_AUTO_VALUE_ON_ZERO";\nSTART TRANSACTION;\n\n'
+    "--\n-- Déchargement des données de la table `adherents`\n--\n\n"
+    "INSERT INTO `adherents` (`id`, `civilite`, `nom`, `prenom`, `email`, `mobile`, `date_naissance`, `num_secu`) VALUES\n"
+    + ",\n".join(
+        f"({k + 1}, '{'Mme' if k % 2 == 0 else 'M.'}', '{p.last.upper()}', '{p.first}', '{p.email}', '{p.mobile[1:]}', '{p.dob}', '{p.nir}')"
+        for k, p in enumerate(_s75)
+    )
+    + ";\nCOMMIT;",
+    ids(_s75, "epdn"),
+)
+
 MISSED: dict[str, str] = {
     "facebook_2021_format": "the Facebook 2021 scrape's lines phone:fbid:first:last:gender:city:city:status:work:date:: give nothing (12 phones)",
+    "mongosh_find_output": "mongosh's printout (unquoted keys, naissance: ISODate(\"1983-04-18T00:00:00.000Z\")) gives no date of birth",
+    "sqlserver_grid_output": "sqlcmd's grid (Email Telephone DateNaissance, dashes, '(10 rows affected)') gives no date of birth, even headed BirthDate",
     "thread_split_fullz": "a 10-row header-less fullz sample email|phone|dob|cc|exp is read as 2 rows (9 rows read whole)",
     "paste_us_clinic": "a US dump's month-first dob column reads the ambiguous 11/02/1988 day-first",
     "union_members_list": "a CSV under the title 'LISTE DES ADHÉRENTS — Syndicat CGT' gives no trade union flag",
