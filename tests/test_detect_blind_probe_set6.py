@@ -1325,6 +1325,32 @@ Créancier : Abonnements Presse SAS, ICS FR49ZZZ654321, référence 2024-03-0612
 Échéancier : 05/04/2024 12,90 € ; 05/05/2024 12,90 € ; 05/06/2024 12,90 €""",
 )
 
+
+# ---------------------------------------------------------------- dates beside people that are no birth
+
+SET.case(
+    "headerless_recent_dates",
+    "\n".join(f"{e};{m};{10 + i}/0{1 + i % 9}/202{i % 5}" for i, (_f, _l, e, m, _d, _s) in enumerate(_PEOPLE)),
+    _ids("ep"),
+)
+SET.case(
+    "other_dates_labelled",
+    "nom;prenom;email;date_permis;date_deces_conjoint;date_vaccin;date_entree\n"
+    + "\n".join(
+        f"{l};{f};{e};{12 + i}/0{1 + i}/2004;0{1 + i}/11/2019;2{i}/10/2021;0{3 + i}/09/2015"
+        for i, (f, l, e, _m, _d, _s) in enumerate(_PEOPLE)
+    ),
+    _ids("e"),
+)
+SET.case(
+    "profile_dates_dox_like",
+    "\n".join(
+        f"Membre : {f} {l} | Mail : {e} | Inscrit le : {10 + i}/03/2015 | Dernière visite : 0{1 + i}/03/2024 | Messages : {120 * i + 7}"
+        for i, (f, l, e, _m, _d, _s) in enumerate(_PEOPLE)
+    ),
+    _ids("e"),
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",
@@ -1350,6 +1376,7 @@ MISSED: dict[str, str] = {
     "types_package_json_content_hash": "precision: a package.json's typesPublisherContentHash (sha256 hex) beside contributors' names is a password hash",
     "rust_use_block": "precision: a Rust use block's lines 'ops::Deref,' are read as combos",
     "loto_draws": "precision: a CSV of lottery draws, boules '06 12 34 45 48', gives phones",
+    "profile_dates_dox_like": "precision (as decoy_fullname_surnames): member lines 'Membre : Gaëlle Chrétien | Mail : ...' flag religion and sexual orientation",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)
