@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 
-from tests.blind_probe_harness import Probe, e164, gmail, grouped, iban, luhn, make_tests, spaced_nir
+from tests.blind_probe_harness import Probe, e164, gmail, grouped, iban, luhn, make_tests, nir, spaced_nir
 
 __all__ = ["SET"]
 
@@ -785,6 +785,46 @@ SET.case(
     {("email", "josé.garcía@correo.es"), ("email", "müller@web.de"), ("email", "zoë.leroy@orange.fr")},
 )
 
+
+# ---------------------------------------------------------------- the reference's field rules: temporary numbers valid, impossible fields not
+
+_NIR_TEMP = [nir("3850575123456"), nir("4920133012345"), nir("7620299123123"), nir("8771075012034")]
+_case("nir_temporary_sex_digits", "nir", _NIR_TEMP, [("nir", v) for v in _NIR_TEMP])
+_NIR_UNKNOWN_MONTH = [nir("1855075123456"), nir("2923133012345"), nir("1764299123123"), nir("2889975012034")]
+_case("nir_unknown_months", "nir", _NIR_UNKNOWN_MONTH, [("nir", v) for v in _NIR_UNKNOWN_MONTH])
+# a right key on impossible fields: sex 5/9/0, month 00/13/25/45, département 00/96
+_NIR_BAD_FIELDS = [nir("5850575123456"), nir("9920133012345"), nir("0760299123123"), nir("1880075012034")]
+_case("nir_bad_sex_or_month", "nir", _NIR_BAD_FIELDS, [])
+_NIR_BAD_FIELDS2 = [nir("1851375123456"), nir("2922533012345"), nir("1764599123123"), nir("2880500012034")]
+_case("nir_bad_month_or_dept", "nir", _NIR_BAD_FIELDS2, [])
+_NIR_BAD_DEPT = [nir("1850596123456"), nir("2920196012345")]
+_case("nir_dept_96", "nir", _NIR_BAD_DEPT, [])
+
+_case(
+    "email_invalid_forms",
+    "email",
+    ["jean..dupont@orange.fr", ".maelys@free.fr", "soraya.@sfr.fr", "anatole@laposte"],
+    [],
+)
+_case(
+    "email_invalid_domains",
+    "email",
+    ["jean@orange.f", "maelys@-free.fr", "soraya@sfr_mail.fr", "anatole@laposte..net"],
+    [],
+)
+_MORE_CARDS = {
+    "visa19": luhn("4970101234", 19),
+    "maestro12": luhn("6759649", 12),
+    "maestro19": luhn("6759649826", 19),
+    "jcb19": luhn("3530111333", 19),
+}
+SET.case(
+    "card_long_and_short_networks",
+    "titulaire;email;numero_carte;exp\n"
+    + "\n".join(f"{f} {l};{e};{v};05/28" for (f, l, e), v in zip(_WHO, _MORE_CARDS.values(), strict=True)),
+    _EMAILS | {("card", v) for v in _MORE_CARDS.values()},
+)
+
 # ---------------------------------------------------------------- every type in one row, in several dump kinds
 
 _ROW = {
@@ -848,6 +888,9 @@ MISSED: dict[str, str] = {
     "foreign_national_gb": "a British dump (btinternet.com, sky.com; header mobile) misses its national mobiles 07911 123456",
     "email_unicode_local": "accented local parts (josé.garcía@, müller@, ZOË.LEROY@) are missed, and the last gives a false leroy@orange.fr",
     "email_cloudflare_protected": "addresses behind Cloudflare's e-mail protection (data-cfemail hex) are not decoded",
+    "nir_bad_month_or_dept": "low: a NIR of département 00 (reference: 01-95, 2A/2B, 97-99) with a right key is found",
+    "nir_dept_96": "low: NIRs of département 96 (not in the reference's table) with a right key are found",
+    "email_invalid_forms": "low: '.maelys@free.fr' (a local part opening with a dot) is read as maelys@free.fr",
     "phone_fr_too_long": "precision: an 11- or 12-digit value in a telephone column gives its first ten digits as a phone",
 }
 SET.miss(**MISSED)
