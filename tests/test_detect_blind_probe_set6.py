@@ -1351,9 +1351,97 @@ SET.case(
     _ids("e"),
 )
 
+neg(
+    "carding_bin_list",
+    """BIN;Banque;Pays;Type;Niveau
+497010;BNP Paribas;FR;Visa;Classic
+513200;Crédit Agricole;FR;Mastercard;Gold
+414720;Chase;US;Visa;Signature
+542418;Citibank;US;Mastercard;World Elite
+379842;American Express;US;Amex;Platinum
+Checker: 4970 10xx xxxx xxxx -> LIVE, 5132 00xx xxxx xxxx -> DEAD""",
+)
+neg(
+    "product_keys_post",
+    """[PARTAGE] Clés génériques KMS (installation seulement, pas d'activation) :
+Windows 10/11 Pro ........ W269N-WFGWX-YVC9B-4J6C9-T83GX
+Windows 10/11 Enterprise . NPPR9-FWDCX-D2C8J-H872K-2YT43
+Office 2021 Pro Plus ..... FXYTK-NJJ8C-GB6DW-3DYQT-6F7TH
+Serveur 2022 Standard .... VDYBN-27WPP-V4HQT-9VMD4-VMK7H""",
+)
+
+neg(
+    "burp_request",
+    """POST /api/v1/login HTTP/2
+Host: app.exemple.fr
+User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0
+Accept: application/json, text/plain, */*
+Accept-Language: fr,fr-FR;q=0.8,en-US;q=0.5,en;q=0.3
+Content-Type: application/json
+Origin: https://app.exemple.fr
+Referer: https://app.exemple.fr/login
+Sec-Fetch-Mode: cors
+X-Requested-With: XMLHttpRequest
+Content-Length: 52""",
+)
+neg(
+    "etc_passwd",
+    """root:x:0:0:root:/root:/bin/bash
+daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin
+www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin
+postgres:x:115:122:PostgreSQL administrator,,,:/var/lib/postgresql:/bin/bash
+deploy:x:1001:1001:Deploy user,,,:/home/deploy:/bin/bash
+redis:x:116:124::/var/lib/redis:/usr/sbin/nologin""",
+)
+neg(
+    "docker_images_list",
+    """images:
+  - nginx:1.25-alpine
+  - postgres:16.2
+  - redis:7.2
+  - elasticsearch:8.12.2
+  - grafana/grafana:10.3.3
+  - prom/prometheus:v2.50.1
+  - ghcr.io/acme/vitrine:2.14.1""",
+)
+neg(
+    "glossary_lines",
+    """Glossaire :
+API: Application Programming Interface
+RGPD: Règlement général sur la protection des données
+CNIL: Commission nationale de l'informatique et des libertés
+DPO: Délégué à la protection des données
+PII: Personally Identifiable Information
+TOR: The Onion Router""",
+)
+neg(
+    "irc_log",
+    """[22:10] <n0name> quelqu'un a la base ?
+[22:10] <Kr4ken> laquelle
+[22:11] <n0name> celle de la mutuelle
+[22:11] <Kr4ken> nan, demande à datawolf
+[22:12] <datawolf> elle est fake, 90% de numéros morts
+[22:12] <n0name> ok merci""",
+)
+neg(
+    "srt_subtitles",
+    """1
+00:00:01,000 --> 00:00:04,000
+Il a vendu la base de données pour 500 euros.
+
+2
+00:00:04,500 --> 00:00:07,250
+Les numéros de sécurité sociale étaient dedans.
+
+3
+00:00:08,000 --> 00:00:10,000
+Et les mots de passe ?""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",
+    "decoy_crm_origine_orientation": "precision: a header `diagnostic` (DPE, amiante: a house survey) flags health (`orientation` no longer flags)",
     "decoy_hospital_staff": "precision: a hospital's staff export flags health by the ward they work in (Oncologie, Psychiatrie)",
     "chatter_with_one_leaked_line": "one full header-less record (name, e-mail, phone, birth) between two chat lines is not read",
     "siret_like_diners": "PRIORITY precision: a `siret` column whose SIRETs start 302/305/360/380 gives Diners cards, not SIRETs",
@@ -1377,6 +1465,7 @@ MISSED: dict[str, str] = {
     "rust_use_block": "precision: a Rust use block's lines 'ops::Deref,' are read as combos",
     "loto_draws": "precision: a CSV of lottery draws, boules '06 12 34 45 48', gives phones",
     "profile_dates_dox_like": "precision (as decoy_fullname_surnames): member lines 'Membre : Gaëlle Chrétien | Mail : ...' flag religion and sexual orientation",
+    "etc_passwd": "PRIORITY precision: /etc/passwd (an LFI proof: root:x:0:0:root:/root:/bin/bash) gives credentials, the whole line a password",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)
