@@ -490,9 +490,11 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         cancelled: list[str] = []
         watchers: list[asyncio.Task[None]] = []
 
-        def seen(response: Any) -> None:
-            length = str(response.headers.get("content-length") or "")
-            if length.isdigit():
+        def seen(response: Any) -> None:  # (any response of the page: an exception here fails its goto)
+            length = str(response.headers.get("content-length") or "").strip()
+            # ASCII digits only, and few: `isdigit` takes '²', which int() refuses, and int() refuses
+            # more than 4,300 digits; a site's image answered so failed its page (round 13)
+            if length.isascii() and length.isdigit() and len(length) <= 18:
                 declared[response.url] = int(length)
 
         def keep(download: Any) -> None:  # (Playwright takes no builtin method as a handler)
