@@ -1438,6 +1438,58 @@ Les numéros de sécurité sociale étaient dedans.
 Et les mots de passe ?""",
 )
 
+neg(
+    "nmap_output",
+    """Starting Nmap 7.94 ( https://nmap.org ) at 2024-03-15 10:22 CET
+Nmap scan report for cible.exemple.fr (203.0.113.42)
+Host is up (0.012s latency).
+Not shown: 996 filtered tcp ports (no-response)
+PORT     STATE SERVICE  VERSION
+22/tcp   open  ssh      OpenSSH 8.9p1 Ubuntu 3ubuntu0.6 (Ubuntu Linux; protocol 2.0)
+80/tcp   open  http     nginx 1.18.0 (Ubuntu)
+443/tcp  open  ssl/http nginx 1.18.0 (Ubuntu)
+3306/tcp open  mysql    MySQL 8.0.36-0ubuntu0.22.04.1
+Service Info: OS: Linux; CPE: cpe:/o:linux:linux_kernel
+Nmap done: 1 IP address (1 host up) scanned in 21.37 seconds""",
+)
+neg(
+    "sqlmap_log",
+    """[10:22:33] [INFO] testing connection to the target URL
+[10:22:34] [INFO] testing if the target URL content is stable
+[10:22:35] [INFO] GET parameter 'id' appears to be 'AND boolean-based blind - WHERE or HAVING clause' injectable
+[10:22:41] [INFO] the back-end DBMS is MySQL
+back-end DBMS: MySQL >= 5.0.12
+[10:22:42] [INFO] fetching database names
+available databases [3]:
+[*] information_schema
+[*] performance_schema
+[*] shop""",
+)
+neg(
+    "dig_soa_output",
+    """; <<>> DiG 9.18.24 <<>> exemple.fr SOA
+;; ANSWER SECTION:
+exemple.fr.		3600	IN	SOA	ns1.exemple.fr. hostmaster.exemple.fr. 2024031501 7200 3600 1209600 3600
+exemple.fr.		3600	IN	MX	10 mx1.exemple.fr.
+;; Query time: 12 msec
+;; SERVER: 127.0.0.53#53(127.0.0.53) (UDP)
+;; WHEN: Fri Mar 15 10:22:33 CET 2024""",
+)
+neg(
+    "whois_redacted",
+    """Domain Name: EXEMPLE-BOUTIQUE.COM
+Registry Domain ID: 2612457836_DOMAIN_COM-VRSN
+Registrar WHOIS Server: whois.registrar-exemple.com
+Updated Date: 2024-03-15T10:22:33Z
+Creation Date: 2012-06-07T08:00:00Z
+Registrar IANA ID: 1068
+Registrant Name: REDACTED FOR PRIVACY
+Registrant Phone: REDACTED FOR PRIVACY
+Registrant Email: Please query the RDDS service of the Registrar of Record identified in this output
+Name Server: NS1.EXEMPLE-BOUTIQUE.COM
+DNSSEC: unsigned""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",

@@ -1281,9 +1281,28 @@ SET.case(
     ids(_s75, "epdn"),
 )
 
+
+_s80 = PEOPLE[4:12]
+_md5 = [hashlib.md5(w.encode()).hexdigest() for w in _pw[:8]]
+_wm = max(len(p.email) for p in _s80)
+SET.case(
+    "sqlmap_table_dump",
+    "Database: shop\nTable: customers\n[8 entries]\n"
+    + f"+----+{'-' * (_wm + 2)}+----------------------------------+-----------------+\n"
+    + f"| id | {'email'.ljust(_wm)} | password                         | phone           |\n"
+    + f"+----+{'-' * (_wm + 2)}+----------------------------------+-----------------+\n"
+    + "\n".join(
+        f"| {k + 1:<2} | {p.email.ljust(_wm)} | {h} | {p.mobile:<15} |"
+        for k, (p, h) in enumerate(zip(_s80, _md5, strict=True))
+    )
+    + f"\n+----+{'-' * (_wm + 2)}+----------------------------------+-----------------+\n\n"
+    "[10:23:02] [INFO] table 'shop.customers' dumped to CSV file '/root/.local/share/sqlmap/output/cible.exemple.fr/dump/shop/customers.csv'",
+    ids(_s80, "ep"),
+)
+
 MISSED: dict[str, str] = {
     "facebook_2021_format": "the Facebook 2021 scrape's lines phone:fbid:first:last:gender:city:city:status:work:date:: give nothing (12 phones)",
-    "mongosh_find_output": "mongosh's printout (unquoted keys, naissance: ISODate(\"1983-04-18T00:00:00.000Z\")) gives no date of birth",
+    "mongosh_find_output": 'mongosh\'s printout (unquoted keys, naissance: ISODate("1983-04-18T00:00:00.000Z")) gives no date of birth',
     "sqlserver_grid_output": "sqlcmd's grid (Email Telephone DateNaissance, dashes, '(10 rows affected)') gives no date of birth, even headed BirthDate",
     "thread_split_fullz": "a 10-row header-less fullz sample email|phone|dob|cc|exp is read as 2 rows (9 rows read whole)",
     "paste_us_clinic": "a US dump's month-first dob column reads the ambiguous 11/02/1988 day-first",
