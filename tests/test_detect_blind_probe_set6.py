@@ -1490,6 +1490,19 @@ Name Server: NS1.EXEMPLE-BOUTIQUE.COM
 DNSSEC: unsigned""",
 )
 
+neg(
+    "pipe_table_dates_epochs",
+    "date|epoch\n22/07/1984|1754629064\n13/05/1996|1730310608\n03/01/1953|1766093499\n13/12/2020|1702069025",
+)
+neg(
+    "pipe_table_file_checksums",
+    "ticket|sha1\n#436174|f5cba27412e2543f63cf5f37c29ed50d4600c34d\n#310997|3ea7f168b532332643d08a0c4aa766f786182fe3\n#285677|06c4368b749b03c728a6f68beba662f7d892bd51",
+)
+neg(
+    "pipe_table_match_scores",
+    "match|score\nPSG-OM|2-1\nOL-ASSE|3-0\nLOSC-RCL|1-1\nOGCN-ASM|0-2\nFCN-SRFC|2-2",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",
@@ -1518,6 +1531,9 @@ MISSED: dict[str, str] = {
     "loto_draws": "precision: a CSV of lottery draws, boules '06 12 34 45 48', gives phones",
     "profile_dates_dox_like": "precision (as decoy_fullname_surnames): member lines 'Membre : Gaëlle Chrétien | Mail : ...' flag religion and sexual orientation",
     "etc_passwd": "PRIORITY precision: /etc/passwd (an LFI proof: root:x:0:0:root:/root:/bin/bash) gives credentials, the whole line a password",
+    "pipe_table_dates_epochs": "PRIORITY precision: a two-column pipe table date|epoch is read as a combo list, its header date:epoch a credential too",
+    "pipe_table_file_checksums": "precision: a pipe table ticket|sha1 of file checksums gives password hashes and a credential ticket:sha1",
+    "pipe_table_match_scores": "PRIORITY precision: a pipe table of match scores PSG-OM|2-1 gives credentials",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)
