@@ -1300,10 +1300,30 @@ SET.case(
     ids(_s80, "ep"),
 )
 
+
+# ---------------------------------------------------------------- combo lists in the separators and URL forms sellers use
+
+_s90 = PEOPLE[0:8]
+_pw90 = _pw[:8]
+for _name, _fmt in {
+    "combo_semicolon": "{e};{w}",
+    "combo_tab": "{e}\t{w}",
+    "combo_spaced_pipe": "{e} | {w}",
+    "combo_url_first": "https://www.netflix.com/fr/login:{e}:{w}",
+    "combo_url_space": "https://accounts.google.com/signin {e} {w}",
+}.items():
+    SET.case(
+        _name,
+        "\n".join(_fmt.format(e=p.email, w=w) for p, w in zip(_s90, _pw90, strict=True)),
+        ids(_s90, "e"),
+        recall_only={("credential", f"{p.email}:{w}") for p, w in zip(_s90, _pw90, strict=True)},
+    )
+
 MISSED: dict[str, str] = {
     "facebook_2021_format": "the Facebook 2021 scrape's lines phone:fbid:first:last:gender:city:city:status:work:date:: give nothing (12 phones)",
     "mongosh_find_output": 'mongosh\'s printout (unquoted keys, naissance: ISODate("1983-04-18T00:00:00.000Z")) gives no date of birth',
     "sqlserver_grid_output": "sqlcmd's grid (Email Telephone DateNaissance, dashes, '(10 rows affected)') gives no date of birth, even headed BirthDate",
+    "combo_url_space": "a ULP list with spaces, 'https://accounts.google.com/signin mail password', gives the addresses but no credential",
     "thread_split_fullz": "a 10-row header-less fullz sample email|phone|dob|cc|exp is read as 2 rows (9 rows read whole)",
     "paste_us_clinic": "a US dump's month-first dob column reads the ambiguous 11/02/1988 day-first",
     "union_members_list": "a CSV under the title 'LISTE DES ADHÉRENTS — Syndicat CGT' gives no trade union flag",
