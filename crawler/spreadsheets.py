@@ -53,6 +53,13 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def _number(value: str | None, default: int) -> int:
+    """An attribute's count or index (a style, a shared string, a repeat): `default` unless it is
+    ASCII digits, 9 at most. `isdigit` alone took '²' and 5,000 digits, which int() refuses: the
+    ValueError made the whole workbook "corrupt", every sheet of it unread (round 13)."""
+    return int(value) if value and len(value) <= 9 and value.isascii() and value.isdigit() else default
+
+
 def _attr(el: Element, name: str) -> str | None:
     """An attribute by local name (`r:id` is namespaced)."""
     for k, v in el.attrib.items():
@@ -139,12 +146,12 @@ def _date_styles(data: bytes | None, where: str) -> set[int]:
     for el in _parse(data, where):
         name = _local(el.tag)
         if name == "numFmt":
-            fid = el.get("numFmtId")
-            if fid is not None and fid.isdigit():
-                custom[int(fid)] = _is_date_format(el.get("formatCode") or "")
+            fid = _number(el.get("numFmtId"), -1)
+            if fid >= 0:
+                custom[fid] = _is_date_format(el.get("formatCode") or "")
         elif name == "xf":  # counted in document order; the cells' are those of cellXfs
-            xid = el.get("numFmtId") or "0"
-            if xid.isdigit() and (custom.get(int(xid)) or (int(xid) not in custom and int(xid) in _BUILTIN_DATES)):
+            xid = _number(el.get("numFmtId") or "0", -1)
+            if xid >= 0 and (custom.get(xid) or (xid not in custom and xid in _BUILTIN_DATES)):
                 out.add(n)
             n += 1
         elif name == "cellStyleXfs":  # its xf elements ended before it: not the cells' formats
@@ -208,7 +215,7 @@ def _cell_text(v: str | None, t: str | None, style: int, el: Element, shared: li
     if v is None:
         return ""
     if t == "s":
-        k = int(v) if v.isdigit() else -1
+        k = _number(v, -1)
         return shared[k] if 0 <= k < len(shared) else ""
     if t == "b":
         return "TRUE" if v == "1" else "FALSE"
@@ -248,7 +255,7 @@ def _sheet_rows(data: bytes, where: str, shared: list[str], dates: set[int], dat
                 if _local(child.tag) == "v":
                     v = child.text
             s = c.get("s")
-            text = _cell_text(v, c.get("t"), int(s) if s and s.isdigit() else 0, c, shared, dates, date1904)
+            text = _cell_text(v, c.get("t"), _number(s, 0), c, shared, dates, date1904)
             if text:
                 cells[col] = text
         el.clear()
@@ -409,7 +416,7 @@ def _ods_inline(el: Element, out: list[str], depth: int = 0) -> None:
         name = _local(child.tag)
         if name == "s":
             c = _attr(child, "c") or "1"
-            out.append(" " * min(int(c) if c.isdigit() else 1, 100))
+            out.append(" " * min(_number(c, 1), 100))
         elif name == "tab":
             out.append("\t")
         elif name == "line-break":
@@ -421,7 +428,7 @@ def _ods_inline(el: Element, out: list[str], depth: int = 0) -> None:
 
 def _repeat(el: Element, name: str) -> int:
     n = _attr(el, name)
-    return min(int(n), 1 << 20) if n and n.isdigit() and int(n) > 0 else 1
+    return min(_number(n, 1), 1 << 20) or 1
 
 
 def _ods_rows(table_rows: Iterator[Element]) -> Iterator[list[str]]:
