@@ -1503,6 +1503,54 @@ neg(
     "match|score\nPSG-OM|2-1\nOL-ASSE|3-0\nLOSC-RCL|1-1\nOGCN-ASM|0-2\nFCN-SRFC|2-2",
 )
 
+_switch = ["0145678910", "0145678911", "0145678912", "0145678913", "0145678914"]
+SET.case(
+    "hospital_switchboards_csv",
+    "service;batiment;telephone;email\n"
+    + "\n".join(
+        f"{svc};{b};{' '.join(t[i : i + 2] for i in range(0, 10, 2))};{mail}"
+        for svc, b, t, mail in zip(
+            ["Oncologie", "Psychiatrie adulte", "Maladies infectieuses (VIH)", "Maternité - IVG", "Addictologie"],
+            "BCBAD",
+            _switch,
+            [
+                "oncologie@chu-exemple.fr",
+                "psy.adulte@chu-exemple.fr",
+                "smit@chu-exemple.fr",
+                "maternite@chu-exemple.fr",
+                "addicto@chu-exemple.fr",
+            ],
+            strict=True,
+        )
+    ),
+    maybe=[("phone", e164(t)) for t in _switch]
+    + [
+        ("email", m)
+        for m in [
+            "oncologie@chu-exemple.fr",
+            "psy.adulte@chu-exemple.fr",
+            "smit@chu-exemple.fr",
+            "maternite@chu-exemple.fr",
+            "addicto@chu-exemple.fr",
+        ]
+    ],
+)
+_lines = ["0800840800", "0980980930", "0800235236", "0145394000"]
+SET.case(
+    "helplines_associations",
+    "Numéros utiles :\n"
+    + "\n".join(
+        f"{a} ({t}) : {' '.join(n[i : i + 2] for i in range(0, 10, 2))}"
+        for a, t, n in zip(
+            ["Sida Info Service", "Alcool Info Service", "Fil Santé Jeunes", "SOS Homophobie"],
+            ["VIH, hépatites", "alcoolisme", "sexualité, contraception", "homophobie, transphobie"],
+            _lines,
+            strict=True,
+        )
+    ),
+    maybe=[("phone", e164(n)) for n in _lines],
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",
@@ -1534,6 +1582,7 @@ MISSED: dict[str, str] = {
     "pipe_table_dates_epochs": "PRIORITY precision: a two-column pipe table date|epoch is read as a combo list, its header date:epoch a credential too",
     "pipe_table_file_checksums": "precision: a pipe table ticket|sha1 of file checksums gives password hashes and a credential ticket:sha1",
     "pipe_table_match_scores": "PRIORITY precision: a pipe table of match scores PSG-OM|2-1 gives credentials",
+    "hospital_switchboards_csv": "PRIORITY precision: a hospital's wards with their switchboards and service mailboxes (no person) flag health",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)
