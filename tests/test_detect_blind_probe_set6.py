@@ -1551,6 +1551,44 @@ SET.case(
     maybe=[("phone", e164(n)) for n in _lines],
 )
 
+_ORG_DIRS = {
+    "parish_directory": (
+        "paroisse;ville;telephone;email",
+        [
+            ("Paroisse Saint-Jean", "Lyon", "0478123401", "accueil@paroisse-stjean-exemple.fr"),
+            ("Paroisse Notre-Dame", "Lille", "0320123402", "secretariat@nd-lille-exemple.fr"),
+            ("Mosquée de la Paix", "Nantes", "0240123403", "contact@mosquee-paix-exemple.fr"),
+            ("Synagogue Beth Shalom", "Nice", "0493123404", "info@bethshalom-exemple.fr"),
+        ],
+    ),
+    "union_sections_directory": (
+        "section;syndicat;telephone;email",
+        [
+            ("Métallurgie Rhône", "CGT", "0478123405", "metaux69@cgt-exemple.fr"),
+            ("Santé Nord", "CFDT", "0320123406", "sante59@cfdt-exemple.fr"),
+            ("Enseignement Loire-Atlantique", "FO", "0240123407", "fo44@fo-exemple.fr"),
+            ("Cheminots Alpes-Maritimes", "SUD Rail", "0493123408", "sudrail06@sud-exemple.fr"),
+        ],
+    ),
+    "party_offices_directory": (
+        "federation;parti;telephone;email",
+        [
+            ("Fédération du Rhône", "Parti socialiste", "0478123409", "federation69@ps-exemple.fr"),
+            ("Fédération du Nord", "Rassemblement national", "0320123410", "rn59@rn-exemple.fr"),
+            ("Fédération de Loire-Atlantique", "Les Républicains", "0240123411", "lr44@lr-exemple.fr"),
+            ("Fédération des Alpes-Maritimes", "La France insoumise", "0493123412", "lfi06@lfi-exemple.fr"),
+        ],
+    ),
+}
+for _n, (_head, _rows) in _ORG_DIRS.items():
+    SET.case(
+        _n,
+        _head
+        + "\n"
+        + "\n".join(f"{a};{b};{' '.join(t[i : i + 2] for i in range(0, 10, 2))};{m}" for a, b, t, m in _rows),
+        maybe=[("phone", e164(t)) for _a, _b, t, _m in _rows] + [("email", m) for _a, _b, _t, m in _rows],
+    )
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",
@@ -1583,6 +1621,8 @@ MISSED: dict[str, str] = {
     "pipe_table_file_checksums": "precision: a pipe table ticket|sha1 of file checksums gives password hashes and a credential ticket:sha1",
     "pipe_table_match_scores": "PRIORITY precision: a pipe table of match scores PSG-OM|2-1 gives credentials",
     "hospital_switchboards_csv": "PRIORITY precision: a hospital's wards with their switchboards and service mailboxes (no person) flag health",
+    "union_sections_directory": "precision: unions' local sections with switchboards and section mailboxes (no person) flag trade union",
+    "party_offices_directory": "precision: parties' federations with switchboards and federation mailboxes (no person) flag political opinion",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)
