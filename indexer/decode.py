@@ -218,7 +218,19 @@ def text_of(data: bytes, limits: Limits = Limits()) -> str:
     file. A NUL carries nothing a reader can use, and JSON writes each as six characters: a
     decompression bomb's member of 128 MiB of zeros made 768 MB of `-o` file."""
     text = _decode_bytes(data, limits)
-    return text.replace("\x00", "") if "\x00" in text else text
+    return _without_nuls(text) if "\x00" in text else text
+
+
+# NULs between two characters of a line: a field separator (`find -print0`, a C program's
+# fixed-width fields, a dump whose `;` a tool wrote as NULs), read as a tab: dropped, they glued
+# the fields (`1953` and `emilie.perrin@sfr.fr` made the address `1953emilie.perrin@sfr.fr`)
+_NUL_BETWEEN = re.compile(r"(?<=[^\x00\s])\x00+(?=[^\x00\s])")
+
+
+def _without_nuls(text: str) -> str:
+    """`text` without its NULs: those between two characters of a line are a tab (see above),
+    the others (padding at a line's end, runs alone) are dropped."""
+    return _NUL_BETWEEN.sub("\t", text).replace("\x00", "")
 
 
 def decode(data: bytes | str, *, filename: str | None = None, content_type: str | None = None,
@@ -234,7 +246,7 @@ def decode(data: bytes | str, *, filename: str | None = None, content_type: str 
     else:
         raise DecodeError(f"cannot decode {type(data).__name__}; pass bytes or str")
     if "\x00" in text[:65536]:
-        text = text.replace("\x00", "")
+        text = _without_nuls(text)
     if looks_like_html(text, filename, content_type):
         # HTML seen in the text, not declared by a name or a type: markup may be one line of a
         # plain-text dump (an `ok<br>` put there to hide it, a snippet pasted under a CSV), so the

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import phonenumbers
+
 from indexer import engine
 from indexer import identifiers as ids
 from indexer._re2fast import contains
@@ -40,6 +42,7 @@ _GROUPS: dict[str, tuple[str, ...]] = {
               "phonenumber", "mobile_phone", "home_phone", "fixe", "tel_portable", "telephone_mobile",
               "numero", "num_telephone", "no_tel", "n_tel", "telefono", "movil", "cellulare", "telefon", "handy",
               "mobil", "mobilnummer", "telefonnummer", "rufnummer", "telefoon", "mobiel", "natel", "telemovel",
+              "telefoonnummer", "mobielnummer", "mobiel_nummer", "gsmnummer", "gsm_nummer",
               "telefone", "celular", "tel2", "phone2", "telephone2", "msisdn", "cell_phone", "fax", "telecopie",
               "mob", "whatsapp", "whats_app", "numero_whatsapp", "contact_phone", "telefonnummer_mobil",
               "portable_perso"),
@@ -423,6 +426,16 @@ def infer_roles(columns: list[list[str]]) -> list[str | None]:
     for col in columns:
         vals = [v for v in col if v]
         roles.append(_column_role(vals, regions))
+    if None in roles and ("iban" in roles or "national_id" in roles):
+        # a foreign dump without its header: its IBANs' or national ids' country is where its
+        # national numbers are valid (`0151 23456789` beside DE IBANs, `07911 234567` beside NINOs)
+        more = _countries_of(columns, roles) - intl - {"FR"}
+        if more:
+            for k, col in enumerate(columns):
+                if roles[k] is None:
+                    vals = [v for v in col if v]
+                    if sum(1 for v in vals if _national_in(v, more)) >= max(2, 0.6 * len(vals)):
+                        roles[k] = "phone"
     if "nir" in roles:
         _dob_beside_nir(columns, roles)
     if "dob" not in roles and sum(1 for r in roles if r in _PERSON_TYPED) >= 2:
@@ -436,6 +449,38 @@ def infer_roles(columns: list[list[str]]) -> list[str | None]:
                 if after and roles[k + 1] is None and sum(not _WORTH.search(v) for v in after) >= 0.6 * len(after):
                     roles[k + 1] = "city"
     return roles
+
+
+def _countries_of(columns: list[list[str]], roles: list[str | None]) -> set[str]:
+    """The country of each IBAN or national id column typed by its values, where most of its
+    values (and two at least) are of one country."""
+    out: set[str] = set()
+    for k, role in enumerate(roles):
+        if role == "national_id" and isinstance(role, Role) and role.region:
+            out.add(role.region)
+        elif role == "iban":
+            vals = [v.strip()[:2].upper() for v in columns[k] if v]
+            best = max(set(vals), key=vals.count) if vals else ""
+            if vals.count(best) >= max(2, 0.6 * len(vals)) and best.isalpha() and best in _PHONE_REGIONS:
+                out.add(best)
+    return out
+
+
+_PHONE_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
+
+
+def _national_in(v: str, regions: set[str]) -> bool:
+    """A number of 9 digits or more valid in one of `regions`, with its trunk prefix where the
+    country has one (80% of 10-digit order numbers are valid German numbers without their 0)."""
+    if not (9 <= sum(map(str.isdigit, v)) <= 15 and _PHONE_CHARS.issuperset(v)):
+        return False
+    first = v.lstrip(" \t\"'(")[:1]
+    for r in regions:
+        meta = phonenumbers.PhoneMetadata.metadata_for_region(r)
+        prefix = meta.national_prefix if meta is not None else None
+        if (prefix is None or first == prefix) and ids.canon_phone(v, r) is not None:
+            return True
+    return False
 
 
 def _column_role(vals: list[str], regions: frozenset[str]) -> str | None:

@@ -200,6 +200,9 @@ def obfuscated_emails(s: str) -> list[tuple[str, int, int]]:
         dm = _DOMAIN.match(s[m.end():m.end() + 600])
         if dm is None:
             continue
+        local = s[b:e]
+        if b > last and s[b - 1] in ")]} tT":  # dots obfuscated in the local part too (`hugo(dot)lambert[at]...`)
+            b, local = _local_dots(s, b, last, local, dm.group(2))
         labels = [dm.group(1), *(x for x in _DOT_MARK.sub(".", dm.group(2)).split(".") if x)]
         # the last label is a TLD (letters); a dotted word glued to it is not this address
         while len(labels) > 1 and not (labels[-1].isalpha() and 2 <= len(labels[-1]) <= 24):
@@ -209,9 +212,43 @@ def obfuscated_emails(s: str) -> list[tuple[str, int, int]]:
         end = _end_of(s, m.end(), labels)
         if end < len(s) and (s[end].isalnum() or s[end] in "@_"):
             continue
-        out.append((s[b:e] + "@" + ".".join(labels), b, end))
+        out.append((local + "@" + ".".join(labels), b, end))
         last = end
     return out
+
+
+_DOT_MARK_END = re.compile(r"(?: {0,3}[\[({] ?(?:[dD][oO][tT]|\.) ?[\])}] {0,3}| {1,3}[dD][oO][tT] {1,3})\Z")
+
+
+def _mark_kind(mark: str) -> str:
+    return mark.replace(" ", "").lower()
+
+
+def _local_dots(s: str, b: int, last: int, local: str, domain_rest: str) -> tuple[int, str]:
+    """(start, plain local part) of a local part whose dots are obfuscated before `b` (in brackets,
+    or a spaced `dot` where the domain spells its dots so too: prose's "dot" before an address is
+    no part of it); else (b, local) as found."""
+    kinds = {_mark_kind(x) for x in _DOT_MARK.findall(domain_rest)}
+    parts = [local]
+    start = b
+    while start > last and len(parts) < 8:
+        dm = _DOT_MARK_END.search(s, max(last, start - 12), start)
+        if dm is None or (dm.group(0)[-1] == " " and _mark_kind(dm.group(0)) not in kinds):
+            break
+        k = dm.start()
+        j = k
+        while j > last and k - j <= 64 and s[j - 1] in _LOCAL_CHARS:
+            j -= 1
+        if j == k or k - j > 64 or (j > 0 and s[j - 1].isalnum()):
+            break
+        parts.append(s[j:k])
+        start = j
+    if start == b:
+        return b, local
+    plain = ".".join(reversed(parts))
+    if len(plain) > 64 or plain[0] in ".%+'-":
+        return b, local
+    return start, plain
 
 
 def _end_of(s: str, k: int, labels: list[str]) -> int:

@@ -40,6 +40,7 @@ _REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 _LANG_HINT: dict[str, str] = {
     "telefon": "DE", "handy": "DE", "mobil": "DE", "mobilnummer": "DE", "telefonnummer": "DE", "rufnummer": "DE",
     "movil": "ES", "cellulare": "IT", "telefoon": "NL", "gsm_nummer": "NL", "mobiel": "NL", "natel": "CH",
+    "telefoonnummer": "NL", "mobielnummer": "NL", "gsmnummer": "NL",
     "telemovel": "PT", "telefone": "PT",
 }
 
