@@ -1589,6 +1589,24 @@ for _n, (_head, _rows) in _ORG_DIRS.items():
         maybe=[("phone", e164(t)) for _a, _b, t, _m in _rows] + [("email", m) for _a, _b, _t, m in _rows],
     )
 
+neg(
+    "example_ibans_docs",
+    """## Format de l'IBAN
+| Pays | Longueur | Exemple |
+|---|---|---|
+| France | 27 | FR14 2004 1010 0505 0001 3M02 606 |
+| Allemagne | 22 | DE89 3704 0044 0532 0130 00 |
+| Royaume-Uni | 22 | GB29 NWBK 6016 1331 9268 19 |
+| Belgique | 16 | BE68 5390 0754 7034 |
+Les deux chiffres après le code pays sont la clé de contrôle (mod 97).""",
+)
+neg(
+    "srcset_retina",
+    """<picture><source srcset="/img/hero@2x.webp 2x, /img/hero.webp 1x" type="image/webp">
+<img src="/img/logo.png" srcset="/img/logo@2x.png 2x, /img/logo@3x.png 3x" alt="Logo"></picture>
+<link rel="apple-touch-icon" href="/icons/apple-touch-icon@2x.png">""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",
@@ -1623,6 +1641,7 @@ MISSED: dict[str, str] = {
     "hospital_switchboards_csv": "PRIORITY precision: a hospital's wards with their switchboards and service mailboxes (no person) flag health",
     "union_sections_directory": "precision: unions' local sections with switchboards and section mailboxes (no person) flag trade union",
     "party_offices_directory": "precision: parties' federations with switchboards and federation mailboxes (no person) flag political opinion",
+    "example_ibans_docs": "PRIORITY precision: a doc's table of textbook IBAN examples (FR14 2004 1010..., DE89 3704..., GB29 NWBK...) gives four IBANs (in a customer dump the same FR14 is a person's: set 6b)",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)
