@@ -11,13 +11,12 @@ the two checks then gets no alert (it may have seen the password: rotate it; say
 
 from __future__ import annotations
 
-import grp
 import os
-import pwd
 import socket
 import stat
 from typing import TYPE_CHECKING, Any
 
+from vigie.core.executables import untrusted_writer
 from vigie.core.peers import PeerCheckError, TrustedPeers, UntrustedPeerError, is_loopback_host
 
 if TYPE_CHECKING:
@@ -83,26 +82,6 @@ class SharedSocketDirectory(PeerCheckError):
             "unix_socket_directories in postgresql.conf) and name it in the DSN (host=/var/run/postgresql)")
 
 
-def _untrusted_writer(gid: int, peers: TrustedPeers) -> str | None:
-    """An account of group `gid` (a member, or one whose primary group it is) that `peers` does
-    not trust, by name; None when every one is trusted. A group the system cannot name is
-    taken as holding an untrusted account. (Accounts are enumerated through NSS: a directory
-    service that lists no accounts hides its users' primary groups.)"""
-    try:
-        members = set(grp.getgrgid(gid).gr_mem)
-    except KeyError:
-        return f"the unknown group {gid}'s members"
-    for account in pwd.getpwall():
-        if (account.pw_gid == gid or account.pw_name in members) and not peers.trusts(account.pw_uid):
-            return account.pw_name
-    for name in members:
-        try:
-            pwd.getpwnam(name)
-        except KeyError:
-            return name  # a member no account stands for here: not one we trust
-    return None
-
-
 def check_listeners(dsn: str, peers: TrustedPeers) -> None:
     """Raises vigie.core.peers' UntrustedPeerError when a loopback host of `dsn` is listened on
     by an untrusted user, or one of its unix socket files belongs to one (a directory every
@@ -125,7 +104,7 @@ def check_listeners(dsn: str, peers: TrustedPeers) -> None:
                 directory = None  # no such directory: libpq says so
             if directory is not None:
                 shared = bool(directory.st_mode & stat.S_IWOTH)
-                writer = (_untrusted_writer(directory.st_gid, peers)
+                writer = (untrusted_writer(directory.st_gid, peers)
                           if directory.st_mode & stat.S_IWGRP and not shared else None)
                 if writer is not None and not directory.st_mode & stat.S_ISVTX:
                     raise SharedSocketDirectory(path, f"its directory is writable by its group (gid "

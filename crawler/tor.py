@@ -34,6 +34,7 @@ from loguru import logger
 from crawler import CrawlerError
 from crawler._tor_socks import socks5_greeting_ok
 from vigie.config.schema import TorSettings, parse_interval
+from vigie.core.executables import UntrustedExecutable, trusted_executable
 from vigie.core.peers import PeerCheckError, TrustedPeers
 from vigie.core.process import child_env
 
@@ -121,6 +122,10 @@ class TorController:
         if binary is None:
             raise TorLaunchError(f"tor binary {self.settings.tor_binary!r} not found on PATH; "
                                  "install tor (apt-get install tor) or set tor.tor_binary")
+        try:  # not one another local account put on PATH, or can replace (vigie.core.executables)
+            binary = trusted_executable(binary, self.peers, "tor binary")
+        except UntrustedExecutable as exc:
+            raise TorLaunchError(str(exc)) from None
         datadir = self.data_dir / "tor"
         datadir.mkdir(parents=True, exist_ok=True, mode=0o700)
         datadir.chmod(0o700)
