@@ -1607,14 +1607,43 @@ neg(
 <link rel="apple-touch-icon" href="/icons/apple-touch-icon@2x.png">""",
 )
 
+neg(
+    "openssl_x509_text",
+    """Certificate:
+    Data:
+        Version: 3 (0x2)
+        Serial Number:
+            04:12:34:56:78:9a:bc:de:f0
+        Signature Algorithm: sha256WithRSAEncryption
+        Issuer: C = FR, O = Exemple, CN = Exemple Root CA
+        Subject Public Key Info:
+            Public Key Algorithm: rsaEncryption
+                Public-Key: (2048 bit)
+                Modulus:
+                    00:c3:9e:1a:7b:44:0d:5e:92:b1:6f:38:a2:c7:9d:11:
+                    6e:4c:05:ba:dc:08:16:aa:a5:03:3c:68:bc:06:25:db:74:a1:
+                    e1:14:fe:09:f2:a8:24:76:fe:56:31:ae:92:a5:25:95:80:d8:
+                    0e:61:79:0a:fc:14:a0:d5:a4:a6:42:d1:af:f3:ff:14:bc:14:
+                    4f:a0:99:ce:e3:2d:0d:8d:65:05:7f:5b:9b:3a:05:0d:99:e7:
+                    2b:77
+                Exponent: 65537 (0x10001)""",
+)
+neg(
+    "perl_arrays",
+    """our @adduser       = ('/usr/sbin/adduser', '--quiet');	# adduser(8)
+our @chown         = ('/bin/chown', '-h');		# chown(1)
+our @install       = ('/usr/bin/install', '-p');	# install(1)
+our @s_false       = ('false', 'f', 'no',  'n', '0');""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
+    "siret_like_diners": "PRIORITY precision: a `siret` column whose SIRETs start 302/305/360/380 gives Diners cards, not SIRETs",
+    "yaml_config_placeholders": "PRIORITY precision: a config's `username: ${DB_USER}` / `password: ${DB_PASSWORD}` gives a credential",
     "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",
     "decoy_crm_origine_orientation": "precision: a header `diagnostic` (DPE, amiante: a house survey) flags health (`orientation` no longer flags)",
     "decoy_hospital_staff": "precision: a hospital's staff export flags health by the ward they work in (Oncologie, Psychiatrie)",
     "chatter_with_one_leaked_line": "one full header-less record (name, e-mail, phone, birth) between two chat lines is not read",
-    "siret_like_diners": "PRIORITY precision: a `siret` column whose SIRETs start 302/305/360/380 gives Diners cards, not SIRETs",
-    "yaml_config_placeholders": "PRIORITY precision: a config's `username: ${DB_USER}` / `password: ${DB_PASSWORD}` gives a credential",
     "product_urls_with_ids": "precision: product URLs /p/0612457836-lampe-... give their ten-digit ids as phones",
     "curl_style_changelog": "PRIORITY precision: a changelog's 'Reviewed-by: Name <mail>' then 'Name (13 Dec 2022)' is read as a dox with that date as a birth",
     "gcc_style_changelog": "PRIORITY precision: a GNU ChangeLog read as a dox flags FSF (sexual orientation), disabled, borderline, MST (health)",
@@ -1642,6 +1671,7 @@ MISSED: dict[str, str] = {
     "union_sections_directory": "precision: unions' local sections with switchboards and section mailboxes (no person) flag trade union",
     "party_offices_directory": "precision: parties' federations with switchboards and federation mailboxes (no person) flag political opinion",
     "example_ibans_docs": "PRIORITY precision: a doc's table of textbook IBAN examples (FR14 2004 1010..., DE89 3704..., GB29 NWBK...) gives four IBANs (in a customer dump the same FR14 is a person's: set 6b)",
+    "perl_arrays": "precision: Perl arrays our @chown = ('/bin/chown', '-h'); are read as combos",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)
