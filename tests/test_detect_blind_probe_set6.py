@@ -17,7 +17,7 @@ tests.test_detect_blind_probe_set6` prints all three.
 
 from __future__ import annotations
 
-from tests.blind_probe_harness import Probe, e164, iban, luhn, make_tests, nir
+from tests.blind_probe_harness import Probe, e164, gmail, iban, luhn, make_tests, nir
 
 __all__ = ["SET"]
 
@@ -1634,6 +1634,48 @@ neg(
 our @chown         = ('/bin/chown', '-h');		# chown(1)
 our @install       = ('/usr/bin/install', '-p');	# install(1)
 our @s_false       = ('false', 'f', 'no',  'n', '0');""",
+)
+
+SET.case(
+    "privacy_policy_fr",
+    """Politique de confidentialité — Céramiques Martin SARL
+Nous ne traitons aucune donnée sensible au sens de l'article 9 du RGPD : origine raciale ou ethnique, opinions
+politiques, convictions religieuses ou philosophiques, appartenance syndicale, données génétiques, données
+biométriques, données concernant la santé, la vie sexuelle ou l'orientation sexuelle.
+Vos données (nom, e-mail, téléphone, date de naissance pour les offres d'anniversaire) sont conservées 3 ans.
+Délégué à la protection des données : dpo@ceramiques-martin.fr — 04 78 12 34 56 — 12 rue des Potiers, 69002 Lyon.
+Vous pouvez saisir la CNIL : 3 place de Fontenoy, 75007 Paris, 01 53 73 22 22.""",
+    maybe=[("email", "dpo@ceramiques-martin.fr"), ("phone", e164("0478123456")), ("phone", e164("0153732222"))],
+)
+SET.case(
+    "privacy_policy_en",
+    """Privacy notice. We do not process special categories of personal data (racial or ethnic origin, political opinions,
+religious or philosophical beliefs, trade union membership, genetic data, biometric data, health data, sex life or
+sexual orientation). Your name, e-mail address, phone number and date of birth are kept for 36 months.
+Data Protection Officer: privacy@ceramiques-martin.fr, +33 4 78 12 34 56.""",
+    maybe=[("email", "privacy@ceramiques-martin.fr"), ("phone", e164("0478123456"))],
+)
+
+_EN_NAMES = [
+    ("Christian", "Black", "christian.black@yahoo.com"),
+    ("Faith", "Bishop", "faith.bishop@aol.com"),
+    ("Mohammed", "Islam", "mohammed.islam@outlook.com"),
+    ("Israel", "White", "israel.white@comcast.net"),
+    ("Trinity", "Pope", "trinity.pope@gmail.com"),
+    ("Hope", "French", "hope.french@icloud.com"),
+    ("Angel", "Priest", "angel.priest@hotmail.com"),
+    ("Destiny", "Brown", "destiny.brown@yahoo.com"),
+]
+SET.case(
+    "decoy_english_names",
+    "first_name,last_name,email,state\n"
+    + "\n".join(f"{f},{l},{e},{['CA', 'TX', 'NY', 'FL'][i % 4]}" for i, (f, l, e) in enumerate(_EN_NAMES)),
+    {("email", e) for _f, _l, e in _EN_NAMES if not e.endswith("@gmail.com")} | gmail("trinity.pope@gmail.com"),
+)
+SET.case(
+    "decoy_english_fullnames",
+    "customer,email,orders\n" + "\n".join(f"{f} {l},{e},{3 + i}" for i, (f, l, e) in enumerate(_EN_NAMES)),
+    {("email", e) for _f, _l, e in _EN_NAMES if not e.endswith("@gmail.com")} | gmail("trinity.pope@gmail.com"),
 )
 
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
