@@ -1319,11 +1319,71 @@ for _name, _fmt in {
         recall_only={("credential", f"{p.email}:{w}") for p, w in zip(_s90, _pw90, strict=True)},
     )
 
+
+# ---------------------------------------------------------------- batch 7: phishing-kit results and stealer side files
+
+_s95 = PEOPLE[2:6]
+SET.case(
+    "phishing_kit_rezult",
+    "\n\n".join(
+        f"""+++++++++++++ AMELI REZULT +++++++++++++
+[ Nom complet ] : {p.first} {p.last.upper()}
+[ Date de naissance ] : {fr_date(p.dob)}
+[ N° Sécurité sociale ] : {spaced_nir(p.nir)}
+[ Téléphone ] : {fr_spaced(p.mobile)}
+[ Email ] : {p.email}
+++++++++++++ CARTE BANCAIRE ++++++++++++
+[ Titulaire ] : {p.first.upper()} {p.last.upper()}
+[ Numéro ] : {grouped(p.card)}
+[ Expiration ] : 0{k + 3}/2{7 + k % 3}
+[ CVV ] : {412 + k}
+[ IP ] : 90.112.45.{20 + k} | [ UA ] : Mozilla/5.0 (iPhone; CPU iPhone OS 17_3 like Mac OS X)
++++++++++++++ BY D4RK +++++++++++++"""
+        for k, p in enumerate(_s95)
+    ),
+    ids(_s95, "epdnc"),
+)
+SET.negative(
+    "stealer_cookies_txt",
+    "# Netscape HTTP Cookie File\n"
+    + "\n".join(
+        f".{d}\tTRUE\t/\tTRUE\t{1741000000 + 86400 * k}\t{n}\t{_digits(k, 'ck', 8)}{hashlib.sha1(n.encode()).hexdigest()[:24]}"
+        for k, (d, n) in enumerate(
+            [
+                ("google.com", "NID"),
+                ("google.com", "1P_JAR"),
+                ("youtube.com", "VISITOR_INFO1_LIVE"),
+                ("facebook.com", "datr"),
+                ("leboncoin.fr", "datadome"),
+                ("amazon.fr", "session-id"),
+                ("orange.fr", "tc_cj_v2"),
+                ("netflix.com", "nfvdid"),
+            ]
+        )
+    ),
+)
+_s96 = PEOPLE[6:10]
+SET.case(
+    "stealer_autofill_and_cards",
+    "\n".join(
+        f"Name: email\nValue: {p.email}\n\nName: tel\nValue: {p.mobile}\n\nName: birthday\nValue: {fr_date(p.dob)}\n"
+        for p in _s96
+    )
+    + "\n=== CreditCards.txt ===\n"
+    + "\n".join(
+        f"Card: {p.card}\nExpiration: 0{k + 4}/2028\nHolder: {p.first.upper()} {p.last.upper()}\n"
+        for k, p in enumerate(_s96)
+    ),
+    ids(_s96, "epdc"),
+)
+
 MISSED: dict[str, str] = {
     "facebook_2021_format": "the Facebook 2021 scrape's lines phone:fbid:first:last:gender:city:city:status:work:date:: give nothing (12 phones)",
     "mongosh_find_output": 'mongosh\'s printout (unquoted keys, naissance: ISODate("1983-04-18T00:00:00.000Z")) gives no date of birth',
     "sqlserver_grid_output": "sqlcmd's grid (Email Telephone DateNaissance, dashes, '(10 rows affected)') gives no date of birth, even headed BirthDate",
     "combo_url_space": "a ULP list with spaces, 'https://accounts.google.com/signin mail password', gives the addresses but no credential",
+    "phishing_kit_rezult": "a phishing kit's REZULT blocks ([ Numéro ] : 4970 8817 ... under CARTE BANCAIRE) give everything but the cards",
+    "stealer_autofill_and_cards": "a stealer's Autofill 'Name: email / Value: ...' pairs give nothing (e-mails, phones, births); only the cards after",
     "thread_split_fullz": "a 10-row header-less fullz sample email|phone|dob|cc|exp is read as 2 rows (9 rows read whole)",
     "paste_us_clinic": "a US dump's month-first dob column reads the ambiguous 11/02/1988 day-first",
     "union_members_list": "a CSV under the title 'LISTE DES ADHÉRENTS — Syndicat CGT' gives no trade union flag",
