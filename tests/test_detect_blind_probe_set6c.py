@@ -1377,6 +1377,44 @@ SET.case(
     ids(_s96, "epdc"),
 )
 
+
+_s97 = PEOPLE[10:14]
+SET.case(
+    "stealer_raccoon_variant",
+    "\n\n".join(
+        f"URL: https://{['www.orange.fr', 'www.sfr.fr', 'www.laposte.fr', 'www.ameli.fr'][k]}/auth\nUSR: {p.email}\nPASS: {_pw[k]}"
+        for k, p in enumerate(_s97)
+    ),
+    ids(_s97, "e"),
+    recall_only={("credential", f"{p.email}:{_pw[k]}") for k, p in enumerate(_s97)},
+)
+SET.case(
+    "stealer_vidar_variant",
+    "\n\n".join(
+        f"Soft: Microsoft Edge\nHost: https://{['connexion.caf.fr', 'www.impots.gouv.fr', 'particuliers.sg.fr', 'www.doctolib.fr'][k]}/login\nLogin: {p.email}\nPassword: {_pw[k + 4]}"
+        for k, p in enumerate(_s97)
+    ),
+    ids(_s97, "e"),
+    recall_only={("credential", f"{p.email}:{_pw[k + 4]}") for k, p in enumerate(_s97)},
+)
+SET.negative(
+    "stealer_system_info",
+    """Build ID: 24_03_prv
+IP: 90.112.45.201
+Country: FR
+Location: Paris, Île-de-France
+Zip code: 75011
+TimeZone: UTC+1
+HWID: 4C4C4544-0031-3510-8052-B4C04F4B4E32
+Current Language: French (France)
+ScreenSize: {Width=1920, Height=1080}
+Processor: Intel(R) Core(TM) i7-10750H CPU @ 2.60GHz
+Graphics: NVIDIA GeForce GTX 1650 Ti [4 GB]
+RAM: 16 GB
+Windows: Windows 10 Home x64 (build 19045)
+Log date: 15/03/2024 10:22:33""",
+)
+
 MISSED: dict[str, str] = {
     "facebook_2021_format": "the Facebook 2021 scrape's lines phone:fbid:first:last:gender:city:city:status:work:date:: give nothing (12 phones)",
     "mongosh_find_output": 'mongosh\'s printout (unquoted keys, naissance: ISODate("1983-04-18T00:00:00.000Z")) gives no date of birth',
@@ -1384,6 +1422,7 @@ MISSED: dict[str, str] = {
     "combo_url_space": "a ULP list with spaces, 'https://accounts.google.com/signin mail password', gives the addresses but no credential",
     "phishing_kit_rezult": "a phishing kit's REZULT blocks ([ Numéro ] : 4970 8817 ... under CARTE BANCAIRE) give everything but the cards",
     "stealer_autofill_and_cards": "a stealer's Autofill 'Name: email / Value: ...' pairs give nothing (e-mails, phones, births); only the cards after",
+    "stealer_raccoon_variant": "a stealer log labelled URL: / USR: / PASS: (Raccoon's) gives nothing, not even the e-mails",
     "thread_split_fullz": "a 10-row header-less fullz sample email|phone|dob|cc|exp is read as 2 rows (9 rows read whole)",
     "paste_us_clinic": "a US dump's month-first dob column reads the ambiguous 11/02/1988 day-first",
     "union_members_list": "a CSV under the title 'LISTE DES ADHÉRENTS — Syndicat CGT' gives no trade union flag",
