@@ -1415,6 +1415,38 @@ Windows: Windows 10 Home x64 (build 19045)
 Log date: 15/03/2024 10:22:33""",
 )
 
+
+# ---------------------------------------------------------------- batch 8: lists of one value a line, a CV
+
+_s98 = PEOPLE[0:15]
+SET.case("list_emails_one_a_line", "\n".join(p.email for p in _s98), ids(_s98, "e"))
+SET.case("list_phones_one_a_line", "\n".join(p.mobile for p in _s98), ids(_s98, "p"))
+SET.case("list_nirs_one_a_line", "\n".join(spaced_nir(p.nir) for p in _s98[:10]), ids(_s98[:10], "n"))
+SET.case(
+    "list_ibans_one_a_line", "IBAN vérifiés :\n" + "\n".join(grouped(p.iban) for p in _s98[:10]), ids(_s98[:10], "i")
+)
+_cv = PEOPLE[21]
+SET.case(
+    "attachment_pdf_cv",
+    _pdf(
+        [
+            f"{_cv.first} {_cv.last.upper()}",
+            "Chargée de communication - 8 ans d'expérience",
+            f"Née le {fr_date(_cv.dob)} à {_cv.city} - permis B",
+            f"{fr_spaced(_cv.mobile)} - {_cv.email}",
+            "14 rue des Lilas, 44000 Nantes",
+            "",
+            "EXPÉRIENCE",
+            "2019-2024 : Responsable communication, Mairie de Nantes",
+            "2016-2019 : Chargée de projet, agence Bleu Marine",
+            "FORMATION",
+            "2015 : Master Communication, Université de Rennes 2",
+        ]
+    ),
+    ids([_cv], "epd"),
+    filename="CV_candidate_2024.pdf",
+)
+
 MISSED: dict[str, str] = {
     "facebook_2021_format": "the Facebook 2021 scrape's lines phone:fbid:first:last:gender:city:city:status:work:date:: give nothing (12 phones)",
     "mongosh_find_output": 'mongosh\'s printout (unquoted keys, naissance: ISODate("1983-04-18T00:00:00.000Z")) gives no date of birth',
@@ -1423,6 +1455,7 @@ MISSED: dict[str, str] = {
     "phishing_kit_rezult": "a phishing kit's REZULT blocks ([ Numéro ] : 4970 8817 ... under CARTE BANCAIRE) give everything but the cards",
     "stealer_autofill_and_cards": "a stealer's Autofill 'Name: email / Value: ...' pairs give nothing (e-mails, phones, births); only the cards after",
     "stealer_raccoon_variant": "a stealer log labelled URL: / USR: / PASS: (Raccoon's) gives nothing, not even the e-mails",
+    "attachment_pdf_cv": "a CV in a PDF (name, 'Née le 08/10/1993 à Lille', '07 31 32 59 63 - mail' on one line) gives nothing",
     "thread_split_fullz": "a 10-row header-less fullz sample email|phone|dob|cc|exp is read as 2 rows (9 rows read whole)",
     "paste_us_clinic": "a US dump's month-first dob column reads the ambiguous 11/02/1988 day-first",
     "union_members_list": "a CSV under the title 'LISTE DES ADHÉRENTS — Syndicat CGT' gives no trade union flag",
