@@ -274,7 +274,10 @@ class VigieService:
             logger.warning("crawl {}: refused or not read whole: {}", source, refused)
 
     def _default_crawl_command(self, source: str, summary_path: Path) -> list[str]:
-        cmd = [sys.executable, "-m", "vigie", "--log-json", "crawl", source,
+        # -P: no directory before the installed packages on sys.path; `python -m` put the current
+        # directory first, and another account's `vigie/` there (the service started from /tmp)
+        # ran with Vigie's rights (round 13 of the attacker's review)
+        cmd = [sys.executable, "-P", "-m", "vigie", "--log-json", "crawl", source,
                "--config", str(self.config_dir), "--data-dir", str(self.data_dir),
                "--summary-json", str(summary_path), "--quiet"]
         tor = self._tor

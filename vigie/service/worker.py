@@ -40,7 +40,7 @@ from vigie import wiring
 from vigie.config.loader import ConfigError, LoadedConfig, load_config
 from vigie.config.schema import SourceConfig
 
-__all__ = ["CrawlWorker", "default_worker_id", "source_key"]
+__all__ = ["JOB_PYTHON", "CrawlWorker", "default_worker_id", "source_key"]
 
 
 def default_worker_id() -> str:
@@ -51,6 +51,11 @@ def source_key(source: SourceConfig) -> str:
     """What a source is placed by: its onion (host of its first start URL). Sources on the same
     onion land on the same worker, so per-onion politeness holds."""
     return (urlsplit(source.start_urls[0]).hostname or source.name).lower()
+
+
+# the job's interpreter: -P, no directory before the installed packages on sys.path (`python -m`
+# put the current directory first: another account's `vigie/` there ran with Vigie's rights)
+JOB_PYTHON = (sys.executable, "-P")
 
 
 @dataclass
@@ -203,7 +208,7 @@ class CrawlWorker:
         fd, name = tempfile.mkstemp(prefix=f"job-{job.source}-", suffix=".json", dir=self.data_dir)
         os.close(fd)
         owner = f"{self.worker_id}/{secrets.token_hex(4)}"
-        cmd = [sys.executable, "-m", "vigie.service.crawl_job", "--config", str(self.config_dir),
+        cmd = [*JOB_PYTHON, "-m", "vigie.service.crawl_job", "--config", str(self.config_dir),
                "--data-dir", str(self.data_dir), "--source", job.source, "--run", job.run_id,
                "--owner", owner, "--summary-json", name]
         if self.tor_socks:
