@@ -913,6 +913,10 @@ impl<'py> Block<'py> {
                 Ok(0)
             }
             PhoneResult::Invalid if r.region.is_some() && region != "FR" => Ok(0),
+            // two numbers in one cell (FR or an international number): `_phone`'s
+            // `scan(v, tmp, off, hint="phone")` keeping the phones is `scan_only(v, off, "phone")`,
+            // by the port (scan.rs); the reference when the port gives the cell back
+            PhoneResult::Invalid if self.scan_here(v, off, Some("phone"))? => Ok(0),
             _ => self.h.phone.call1((v, off, col, &r.obj, &self.sink, record_region.clone()))?.extract(),
         }
     }
