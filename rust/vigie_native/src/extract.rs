@@ -933,6 +933,24 @@ impl<'py> scan::ScanPy for Block<'py> {
     }
 }
 
+/// `s.split(sep)` with each cell's offset in characters from `base`: one pass over the bytes
+/// counting the characters as it goes (a `split` by the char, then a count of each cell's
+/// characters, searched each short cell twice: ~1.5% of the dense mix's time). `sep` is ASCII,
+/// so it never occurs inside a multi-byte character, and each cell is a slice of `s`.
+fn split_plain<'a>(s: &'a str, sep: u8, base: i64, fields: &mut Vec<(&'a str, i64)>) {
+    let b = s.as_bytes();
+    let (mut a, mut ca, mut ci) = (0usize, 0i64, 0i64);
+    for (i, &c) in b.iter().enumerate() {
+        if c == sep {
+            fields.push((&s[a..i], base + ca));
+            a = i + 1;
+            ca = ci + 1;
+        }
+        ci += i64::from(c & 0xC0 != 0x80);
+    }
+    fields.push((&s[a..], base + ca));
+}
+
 fn get<'py>(d: &Bound<'py, PyDict>, k: &str) -> PyResult<Bound<'py, PyAny>> {
     d.get_item(k)?.ok_or_else(|| PyValueError::new_err(format!("vigie_native.Core: hook {k:?} missing")))
 }
@@ -1216,11 +1234,7 @@ impl Core {
             if quoted {
                 split::split_row(s, sepb, base, &mut fields);
             } else {
-                let mut o = base;
-                for v in s.split(sepb as char) {
-                    fields.push((v, o));
-                    o += clen(v) as i64 + 1;
-                }
+                split_plain(s, sepb, base, &mut fields);
             }
             cap = cap.max(fields.len());
             if b.record(&fields, &rl)? > 0 {
@@ -1499,7 +1513,33 @@ pub(crate) fn scan_digit_cell(v: &str, hint: &str, today: Today) -> Result<Optio
 
 #[cfg(test)]
 mod tests {
-    use super::find_first;
+    use super::{find_first, split_plain};
+    use crate::canon::clen;
+
+    /// `split_plain` gives the cells of `str::split` and each one's offset in characters.
+    #[test]
+    fn split_plain_is_split_with_char_offsets() {
+        let parts = ["a", ";", ",", "\t", "|", "é", "€", "😀", "", " ", "ab", "\u{a0}"];
+        let mut seed = 7u64;
+        let mut next = |m: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        for _ in 0..50_000 {
+            let s: String = (0..next(30)).map(|_| parts[next(parts.len() as u64) as usize]).collect();
+            let sep = [b';', b',', b'\t', b'|'][next(4) as usize];
+            let base = next(1000) as i64;
+            let mut want = Vec::new();
+            let mut o = base;
+            for v in s.split(sep as char) {
+                want.push((v, o));
+                o += clen(v) as i64 + 1;
+            }
+            let mut got = Vec::new();
+            split_plain(&s, sep, base, &mut got);
+            assert_eq!(got, want, "{s:?} {sep}");
+        }
+    }
 
     /// `find_first` is `memmem::find`, past its eight first-byte candidates too.
     #[test]
