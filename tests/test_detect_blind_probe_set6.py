@@ -10,7 +10,12 @@ numbers that fail their check (phones, NIR keys, Luhn, IBAN mod-97), test cards 
 `x@y` that is no address (ssh, git, npm scopes, decorators, handles, `@2x.png`), and article 9 words
 about no one (news, a pharmacy's ads and catalogue, a union's press release, a parish's schedule).
 Each must give NO identifier and NO article 9 flag, or exactly those it holds (`maybe`: a business's
-own switchboard or its SIREN may be read or not). Sets 6b (identifiers written the many ways people
+own switchboard or its SIREN may be read or not). Many were found by running `detect()` over ordinary
+files of this machine (Debian changelogs, site-packages code and JSON, gettext .po files, C headers,
+READMEs) and over generated data tables, then rewritten small and synthetic: GNU changelogs read as
+doxes, code lines (dicts, regex alternatives, decorators, `use` blocks, Perl arrays, doxygen) and
+two-column pipe tables read as combo lists, negative floats read as US SSNs, MISP/ISO/SBOM JSON,
+/etc/passwd, textbook IBAN examples, directories of wards, unions and parties flagged with no person. Sets 6b (identifiers written the many ways people
 write them) and 6c (leak posts end to end) import nothing from here. `python -m
 tests.test_detect_blind_probe_set6` prints all three.
 """
@@ -1717,7 +1722,7 @@ MISSED: dict[str, str] = {
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)
-globals().update(make_tests(SET, {"recall": 0.97, "precision": 0.70}))
+globals().update(make_tests(SET, {"recall": 0.97, "precision": 0.72}))
 
 
 def main() -> None:

@@ -6,7 +6,10 @@ Written apart from the detector (wave 26, helper H) from README.md, the docs and
 a teaser, a sample of 10-30 rows, a price, a contact and a download link, on a forum's HTML (phpBB,
 XenForo), a paste, a ransomware leak site's victim page, Telegram's exports (result.json and
 messages.html), a thread split over posts, and attachments (CSV in cp1252, xlsx with two sheets, a zip
-holding a mysqldump, pretty JSON, a stealer log). Every identifier of the sample must be found with
+holding a mysqldump, pretty JSON, a stealer log, 7z, a zip in a zip, bz2, xz, tar.gz, .sql.gz, docx, a PDF,
+an .eml, vCard, LDIF), chat exports (WhatsApp, Discord), famous scrapes' formats (Facebook 2021, Twitter
+2022, LinkedIn), exposed databases as they print (Elasticsearch, Firebase, mongosh, sqlcmd, sqlplus,
+phpMyAdmin, sqlmap), phishing-kit results and stealer side files. Every identifier of the sample must be found with
 its canonical value and nothing else (the seller's contact is `maybe`), with the article 9 categories
 the sample holds. `python -m tests.test_detect_blind_probe_set6` prints this set with 6 and 6b.
 """
@@ -1462,7 +1465,7 @@ MISSED: dict[str, str] = {
     "attachment_xlsx_hr_two_sheets": "an xlsx's second sheet of sick-leave reasons (burn-out, dépression) by employee gives no health flag",
 }
 SET.miss(**MISSED)
-globals().update(make_tests(SET, {"recall": 0.9, "precision": 0.99, "art9_recall": 0.8}))
+globals().update(make_tests(SET, {"recall": 0.93, "precision": 0.99, "art9_recall": 0.8}))
 
 if __name__ == "__main__":
     SET.report()
