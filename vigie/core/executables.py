@@ -78,6 +78,9 @@ def trusted_executable(found: str, peers: TrustedPeers, what: str = "program") -
     path all the same."""
     absolute, resolved = os.path.abspath(found), os.path.realpath(found)
     if peers.enabled:
-        _check(absolute, peers, what, found, follow=False)
-        _check(resolved, peers, what, found, follow=True)
+        try:
+            _check(absolute, peers, what, found, follow=False)
+            _check(resolved, peers, what, found, follow=True)
+        except OSError as exc:  # a directory of the path that cannot be looked at: nothing is known
+            raise UntrustedExecutable(f"{what} {found}: its path cannot be checked ({exc}); not run") from None
     return resolved
