@@ -1450,6 +1450,57 @@ SET.case(
     filename="CV_candidate_2024.pdf",
 )
 
+
+# ---------------------------------------------------------------- batch 9: an English post with a UK sample
+
+_uk = [
+    (
+        "Oliver",
+        "Hughes",
+        "oliver.hughes@btinternet.com",
+        "+44 7911 123456",
+        "JG103759A",
+        "15/03/1984",
+        "1984-03-15",
+        "LS1 4DY",
+    ),
+    ("Amelia", "Clarke", "amelia.clarke@sky.com", "+44 7456 789012", "AB123456C", "02/11/1962", "1962-11-02", "M1 1AE"),
+    (
+        "Harry",
+        "Walsh",
+        "harry.walsh@virginmedia.com",
+        "+44 7825 345678",
+        "CE123456D",
+        "30/07/1999",
+        "1999-07-30",
+        "B2 4QA",
+    ),
+    (
+        "Isla",
+        "Murphy",
+        "isla.murphy@talktalk.net",
+        "+44 7700 123456",
+        "JT654321B",
+        "21/01/1975",
+        "1975-01-21",
+        "G2 1DU",
+    ),
+]
+SET.case(
+    "uk_forum_post",
+    '<div class="post"><h3>[SELLING] UK energy supplier customers 2024 - 410K - NINO + DOB</h3>'
+    "<p>Fresh from an exposed API. Sample below, rest for 0.3 BTC. Escrow ok.</p><pre>"
+    + html.escape(
+        "first_name,last_name,email,mobile,ni_number,dob,postcode\n"
+        + "\n".join(f"{a},{b},{c},{d},{e},{f},{h}" for a, b, c, d, e, f, _g, h in _uk)
+    )
+    + "</pre><p>tox: 5E4B2C9A... / session only</p></div>",
+    {("email", c) for _a, _b, c, *_ in _uk}
+    | {("phone", e164(d, "GB")) for _a, _b, _c, d, *_ in _uk}
+    | {("national_id", "GB:" + e) for _a, _b, _c, _d, e, *_ in _uk}
+    | {("dob", g) for *_x, g, _h in _uk},
+)
+
 MISSED: dict[str, str] = {
     "facebook_2021_format": "the Facebook 2021 scrape's lines phone:fbid:first:last:gender:city:city:status:work:date:: give nothing (12 phones)",
     "mongosh_find_output": 'mongosh\'s printout (unquoted keys, naissance: ISODate("1983-04-18T00:00:00.000Z")) gives no date of birth',
