@@ -1683,6 +1683,33 @@ SET.case(
     {("email", e) for _f, _l, e in _EN_NAMES if not e.endswith("@gmail.com")} | gmail("trinity.pope@gmail.com"),
 )
 
+neg(
+    "api_doc_example_response",
+    """### GET /v1/customers/42
+Example response:
+```json
+{
+  "id": 42,
+  "email": "jane.doe@example.com",
+  "phone": "+33 6 00 00 00 00",
+  "birthdate": "1970-01-01",
+  "iban": "FR76 XXXX XXXX XXXX XXXX XXXX XXX",
+  "card_last4": "4242"
+}
+```
+Fields: `email` (string, RFC 5322), `phone` (E.164), `birthdate` (ISO 8601 date), `iban` (masked).""",
+)
+neg(
+    "blank_form",
+    """FORMULAIRE D'ADHÉSION
+Nom : ______________________   Prénom : ______________________
+Date de naissance : __ / __ / ____      Lieu : ____________________
+N° de sécurité sociale : _ __ __ __ ___ ___ | __
+Téléphone : __ __ __ __ __      E-mail : ____________@____________
+IBAN : FR__ ____ ____ ____ ____ ____ ___
+Signature :""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "siret_like_diners": "PRIORITY precision: a `siret` column whose SIRETs start 302/305/360/380 gives Diners cards, not SIRETs",
@@ -1719,6 +1746,7 @@ MISSED: dict[str, str] = {
     "party_offices_directory": "precision: parties' federations with switchboards and federation mailboxes (no person) flag political opinion",
     "example_ibans_docs": "PRIORITY precision: a doc's table of textbook IBAN examples (FR14 2004 1010..., DE89 3704..., GB29 NWBK...) gives four IBANs (in a customer dump the same FR14 is a person's: set 6b)",
     "perl_arrays": "precision: Perl arrays our @chown = ('/bin/chown', '-h'); are read as combos",
+    "api_doc_example_response": "precision: an API doc's example JSON gives jane.doe@example.com (a reserved domain), +33 6 00 00 00 00 and birthdate 1970-01-01",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)
