@@ -1710,6 +1710,25 @@ IBAN : FR__ ____ ____ ____ ____ ____ ___
 Signature :""",
 )
 
+_NEUTRAL2 = [
+    ("Bérénice", "Tessier", "berenice.tessier@laposte.net", "0778123456", "1969-08-21", "4 rue Pasteur"),
+    ("Quentin", "Marchal", "q.marchal@wanadoo.fr", "0689234567", "2000-12-11", "30 avenue Jean Moulin"),
+    ("Laurine", "Collet", "laurine.collet@bbox.fr", "0612345690", "1958-03-06", "7 place du Marché"),
+]
+SET.case(
+    "headerless_birth_only",
+    "\n".join(f"{l.upper()};{f};{e};{_fr(d)}" for f, l, e, _m, d, _s in _NEUTRAL + _NEUTRAL2),
+    _ids("ed", _NEUTRAL + _NEUTRAL2),
+)
+SET.case(
+    "headerless_birth_and_signup",
+    "\n".join(
+        f"{l.upper()};{f};{e};{_fr(d)};{10 + i}/0{1 + i % 9}/2023"
+        for i, (f, l, e, _m, d, _s) in enumerate(_NEUTRAL + _NEUTRAL2)
+    ),
+    _ids("ed", _NEUTRAL + _NEUTRAL2),
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "siret_like_diners": "PRIORITY precision: a `siret` column whose SIRETs start 302/305/360/380 gives Diners cards, not SIRETs",
@@ -1747,6 +1766,8 @@ MISSED: dict[str, str] = {
     "example_ibans_docs": "PRIORITY precision: a doc's table of textbook IBAN examples (FR14 2004 1010..., DE89 3704..., GB29 NWBK...) gives four IBANs (in a customer dump the same FR14 is a person's: set 6b)",
     "perl_arrays": "precision: Perl arrays our @chown = ('/bin/chown', '-h'); are read as combos",
     "api_doc_example_response": "precision: an API doc's example JSON gives jane.doe@example.com (a reserved domain), +33 6 00 00 00 00 and birthdate 1970-01-01",
+    "headerless_birth_only": "a header-less list NOM;Prénom;mail;17/05/1981 gives no date of birth (with a phone column it does)",
+    "headerless_birth_and_signup": "the same list with a 2023 sign-up date after the birth gives no date of birth",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)
