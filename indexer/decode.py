@@ -15,8 +15,10 @@ in bounded memory, as a crawl reads a page past `limits.max_page_elements`.
 from __future__ import annotations
 
 import codecs
+import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from loguru import logger
 
@@ -155,7 +157,10 @@ def _decode_bytes(data: bytes, limits: Limits) -> str:
 
 
 # Python `re`: an alternation of literals after "<", linear; RE2's wrapper would cost more here
-_HTML_SNIFF = re.compile(r"<(?:!doctype html|html|body|br|p|div|pre|table|blockquote|span|a|ul|ol|li)[\s/>]", re.I)
+# (`<dl>`, headings and `<svg>`: a leak site's sample cards and drawn rows; not `<section>`, an XML
+# record's name too: an HL7 CDA document read as a page lost its structure)
+_HTML_SNIFF = re.compile(r"<(?:!doctype html|html|body|br|p|div|pre|table|blockquote|span|a|ul|ol|li|dl|h[1-6]|svg)"
+                         r"[\s/>]", re.I)
 
 
 _XHTML = re.compile(r"<(?:!doctype html|html)[\s>]", re.I)
@@ -254,8 +259,42 @@ def decode(data: bytes | str, *, filename: str | None = None, content_type: str 
         # A text declared HTML that shows no element a page has (its `<` are an address's, a
         # comparison's) is read so too.
         page = _declared_html(filename, content_type) and _HTML_SNIFF.search(text[:65536]) is not None
-        text = html_to_text(text, limits, keep_lines=not page)
+        inner = _json_pages(text, limits) if not page and text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[") else None
+        text = inner if inner is not None else html_to_text(text, limits, keep_lines=not page)
     return text
+
+
+_MAX_JSON_PAGES = 1000  # HTML strings of one JSON document read as pages
+
+
+def _json_pages(text: str, limits: Limits) -> str | None:
+    """A JSON document whose strings hold HTML (a leak site's or a forum's API: `{"html": "<table>
+    ..."}`), as its reader sees it: the document with those strings emptied, then each page's text,
+    a blank line apart; None when `text` is not one JSON value (it is then read as HTML, as before).
+    Read as HTML whole, the escapes stayed in the page's text (`N\\u00e9(e) le`: a column name lost)."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    pages: list[str] = []
+    todo: list[Any] = [value]
+    while todo and len(pages) < _MAX_JSON_PAGES:  # (iterative: a deep document is no recursion here)
+        node = todo.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for k, v in items:
+            if isinstance(v, str):
+                if "<" in v and _HTML_SNIFF.search(v[:65536]) is not None and len(pages) < _MAX_JSON_PAGES:
+                    pages.append(html_to_text(v, limits))
+                    node[k] = ""
+            elif isinstance(v, (dict, list)):
+                todo.append(v)
+    if not pages:
+        return None
+    try:
+        head = json.dumps(value, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return None
+    return "\n\n".join([head, *pages])
 
 
 def decode_keeping_utf8(data: bytes | str, *, filename: str | None = None, content_type: str | None = None,

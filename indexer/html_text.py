@@ -41,6 +41,7 @@ from lxml import etree
 from lxml.etree import ParserError
 
 from indexer._re2fast import iter_spans
+from indexer.html_layouts import cf_email, data_uri_text, definition_pairs, grid_cells, hidden_junk, state_json
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -64,6 +65,13 @@ _DATA_SCRIPT_TYPES = frozenset({"application/json", "application/ld+json", "text
 # class names that code highlighters give each displayed line of a `<pre>`/`<code>` block
 _LINE_CLASSES = frozenset({"line", "code-line", "ln-line", "hljs-ln-line", "line-content", "cl"})
 _CELLS = frozenset({"td", "th"})
+# (`element_text`) an SVG `<text>` is a line of its own (a sample drawn as an image's text lines)
+_BLOCKS = BLOCK_TAGS | {"text"}
+# elements some layouts of leak-site pages are read through (`indexer.html_layouts`): a `<dl>`, a row
+# of same cells, a link (a `data:` sample, Cloudflare's protected address), an inline element a style hides
+_LOOKED_AT = frozenset({"dl", "span", "a", "font"})
+_GRID_ROWS = frozenset({"div", "p", "section", "article", "li"})  # (and a span: `_layout`)
+_CODE_SCRIPT_TYPES = frozenset({"", "text/javascript", "application/javascript", "module"})
 _ROWS = frozenset({"tr", "td", "th"})
 # Whitespace collapses as on screen, except tabs: a TSV dump pasted into a post keeps its cells
 # (a browser would show one space; fields matter more than looks here). Source indentation
@@ -80,7 +88,7 @@ _HTML_ELEMENTS = (
     "iframe|img|input|ins|kbd|label|legend|li|link|listing|main|map|mark|marquee|menu|meta|meter|nav|nobr|"
     "noembed|noframes|noscript|object|ol|optgroup|option|output|p|param|picture|plaintext|pre|progress|q|rp|rt|"
     "ruby|s|samp|script|search|section|select|small|source|span|strike|strong|style|sub|summary|sup|svg|table|"
-    "tbody|td|template|textarea|tfoot|th|thead|time|title|tr|track|tt|u|ul|var|video|wbr|xmp"
+    "tbody|td|template|text|textarea|tfoot|th|thead|time|title|tr|track|tt|u|ul|var|video|wbr|xmp"
 )
 _NOT_A_TAG = re.compile(rf"<(?![!?]|/?(?:{_HTML_ELEMENTS})(?![^\t\n\f\r />]))", re.I)
 _CELL_LINES, _CELL_CHARS = 4, 160  # a table cell's `<br>` lines read as one cell (`_Lines.rejoin`)
@@ -234,6 +242,11 @@ def element_text(root: _Element, keep_lines: bool = False) -> str:
     # 195 CPU-seconds); each run is read here from the element before it (`_non_elements`).
     walker = etree.iterwalk(root, events=("start", "end"))
     others = next(root.iter(etree.Comment, etree.PI), None) is not None  # (most posts hold none: no look per element)
+    # grid rows' cells, read inline (the first of each row has no tab before it), and a `<dl>`'s terms
+    # and descriptions, read `term: description` (`html_layouts`); empty on most pages
+    inline: set[_Element] = set()
+    tabbed: set[_Element] = set()
+    described: set[_Element] = set()
     for event, el in walker:
         tag = el.tag
         if "}" in tag:
@@ -241,11 +254,38 @@ def element_text(root: _Element, keep_lines: bool = False) -> str:
         tag = tag.lower()
         if event == "start":
             if tag in _SKIP:
-                if tag == "script" and el.text and _data_script(el):
-                    _own_block(out, el.text)
+                if tag == "script" and el.text:
+                    if _data_script(el):
+                        _own_block(out, el.text)
+                    elif (el.get("type") or "").strip().lower() in _CODE_SCRIPT_TYPES:
+                        state = state_json(el.text)  # a single-page app's state assigned in code
+                        if state is not None:
+                            _own_block(out, state)
                 walker.skip_subtree()  # its "end" still comes, and carries its tail
                 continue
-            if tag in BLOCK_TAGS:
+            if tag in _LOOKED_AT:  # (the common cases passed over here: a call for each cost pages ~3%)
+                if tag == "a":
+                    href = el.get("href")
+                    looked = href is not None and (href[:5].lower() == "data:" or "email-protection" in href)
+                elif tag == "span":
+                    looked = len(el) >= 3 or (not len(el) and (el.get("style") is not None
+                                                                or el.get("data-cfemail") is not None))
+                else:
+                    looked = True
+                if looked and _layout(el, tag, out, inline, tabbed, described):
+                    walker.skip_subtree()  # (hidden junk, or an element read whole: its "end" carries its tail)
+                    continue
+            elif tag in _GRID_ROWS and len(el) >= 3:  # a row of cells? (`html_layouts.grid_cells`)
+                cells = grid_cells(el)
+                if cells:
+                    inline.update(cells)
+                    tabbed.update(cells[1:])
+            if inline and el in inline:  # a grid row's cell, a `<dl>`'s term or description: inline
+                if el in tabbed:
+                    out.cur.append("\t")
+                elif el in described:
+                    out.cur.append(" " if "".join(out.cur).rstrip().endswith(":") else ": ")
+            elif tag in _BLOCKS:
                 if out.cur:
                     soft()
             elif tag == "br":
@@ -281,7 +321,7 @@ def element_text(root: _Element, keep_lines: bool = False) -> str:
                 out.rejoin(first, sum(map(len, pieces[:count])))
         if keep_lines and tag in _ROWS:
             out.rows -= 1
-        if tag in BLOCK_TAGS and out.cur:
+        if tag in _BLOCKS and out.cur and not (inline and el in inline and el not in described):
             soft()
         if el is root:
             break
@@ -292,6 +332,56 @@ def element_text(root: _Element, keep_lines: bool = False) -> str:
         if after is not None and type(after.tag) is not str:
             _non_elements(out, after, add_text, verbatim > 0)
     return out.result()
+
+
+def _layout(el: _Element, tag: str, out: _Lines, inline: set[_Element], tabbed: set[_Element],
+            described: set[_Element]) -> bool:
+    """A leak-site layout at `el`'s start (`indexer.html_layouts`): a grid row's cells or a `<dl>`'s
+    pairs marked to be read inline; a Cloudflare-protected address or a `data:` link's text read in
+    place of the element or before it; whether the element's own text is read no more (hidden junk,
+    or read here). Most elements are passed over on their tag and one look (~0.2 us)."""
+    if tag == "a":
+        href = el.get("href")
+        if href is None:
+            return False
+        if href[:5].lower() == "data:":
+            text = data_uri_text(href.strip())
+            if text is not None:
+                _own_block(out, text)
+            return False
+        return "email-protection" in href and _cf_read(el, href, out)
+    if tag == "span":
+        if len(el):
+            return len(el) >= 3 and _grid_row(el, inline, tabbed)
+        if el.get("data-cfemail") is not None and _cf_read(el, "", out):
+            return True
+        return el.get("style") is not None and hidden_junk(el)
+    if tag == "dl":
+        terms, values = definition_pairs(el)
+        inline.update(terms)
+        inline.update(values)
+        described.update(values)
+        return False
+    return not len(el) and el.get("style") is not None and hidden_junk(el)  # (a `<font>`)
+
+
+def _grid_row(el: _Element, inline: set[_Element], tabbed: set[_Element]) -> bool:
+    cells = grid_cells(el)
+    if cells:
+        inline.update(cells)
+        tabbed.update(cells[1:])
+    return False
+
+
+def _cf_read(el: _Element, href: str, out: _Lines) -> bool:
+    """Cloudflare's protected address (`data-cfemail`, or a link to `/cdn-cgi/l/email-protection#HEX`)
+    read in place of the element's text (`[email protected]`)."""
+    hexed = el.get("data-cfemail") or href.partition("#")[2]
+    addr = cf_email(hexed.strip()) if hexed else None
+    if addr is None:
+        return False
+    out.text(addr, False)
+    return True
 
 
 def _non_elements(out: _Lines, node: _Element | None, add_text: Callable[[str, bool], None], verbatim: bool) -> None:

@@ -297,3 +297,200 @@ def test_a_record_whose_note_holds_one_phone_is_still_one_record() -> None:
     frags = detect(text, key=KEY)
     assert len(frags) == 1 and frags[0].start_line == 1 and frags[0].end_line == 6
     assert {"+33681548454", "+33619911482", "+33738731272"} <= {v for t, v in _ids(frags) if t == "phone"}
+
+
+# ---------------------------------------------------------------- leak-site page layouts
+
+HEADER = ["Nom", "Prénom", "Né(e) le", "Email", "Téléphone"]
+
+
+def _cells(p: tuple) -> list[str]:
+    return [p[0].title(), p[1], p[2], p[3], _spaced(p[4])]
+
+
+def _page(body: str) -> str:
+    return (
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Clinique du Parc</title></head><body>'
+        '<nav><a href="/">Home</a> <a href="/victims">Victims</a></nav><h1>Clinique du Parc</h1>'
+        f"<p>Published 2026-11-30. Sample below.</p>{body}<footer>contact: tox chat only</footer></body></html>"
+    )
+
+
+def _grid(cell: str, row: str = "div", header: bool = True, cls: str = "row") -> str:
+    rows = ([HEADER] if header else []) + [_cells(p) for p in PEOPLE]
+    return _page(
+        '<div class="sample">'
+        + "".join(f'<{row} class="{cls}">' + "".join(f"<{cell}>{c}</{cell}>" for c in r) + f"</{row}>" for r in rows)
+        + "</div>"
+    )
+
+
+def _hidden(style: str) -> str:
+    def junk(v: str) -> str:
+        return v[:3] + f"<span {style}>x9</span>" + v[3:] if len(v) > 8 else v
+
+    return _page(
+        "<table><tr>"
+        + "".join(f"<th>{h}</th>" for h in HEADER)
+        + "</tr>"
+        + "".join("<tr>" + "".join(f"<td>{junk(c)}</td>" for c in _cells(p)) + "</tr>" for p in PEOPLE)
+        + "</table>"
+    )
+
+
+def _cf(addr: str, key: int) -> str:
+    return f"{key:02x}" + "".join(f"{ord(c) ^ key:02x}" for c in addr)
+
+
+def _cf_page(tag: str) -> str:
+    def cell(p: tuple, c: str, k: int) -> str:
+        if c != p[3]:
+            return c
+        href = ' href="/cdn-cgi/l/email-protection"' if tag == "a" else ""
+        return f'<{tag}{href} class="__cf_email__" data-cfemail="{_cf(c, 0x21 + 7 * k)}">[email&#160;protected]</{tag}>'
+
+    return _page(
+        "<table><tr>"
+        + "".join(f"<th>{h}</th>" for h in HEADER)
+        + "</tr>"
+        + "".join(
+            "<tr>" + "".join(f"<td>{cell(p, c, k)}</td>" for c in _cells(p)) + "</tr>" for k, p in enumerate(PEOPLE)
+        )
+        + "</table>"
+    )
+
+
+def _dl(labels: tuple[str, str, str, str], one_list: bool = False) -> str:
+    cards = [
+        f"<dt>{labels[0]}</dt><dd>{p[0].title()} {p[1]}</dd><dt>{labels[1]}</dt><dd>{p[2]}</dd>"
+        f"<dt>{labels[2]}</dt><dd>{p[3]}</dd><dt>{labels[3]}</dt><dd>{_spaced(p[4])}</dd>"
+        for p in PEOPLE
+    ]
+    body = "<dl>" + "".join(cards) + "</dl>" if one_list else "".join(f"<dl>{c}</dl>" for c in cards)
+    return "<h2>Échantillon</h2>" + body
+
+
+_RECORDS = [dict(zip(["nom", "prenom", "date_naissance", "email", "telephone"], p[:5], strict=True)) for p in PEOPLE]
+
+
+def _b64(text: str) -> str:
+    import base64
+
+    return base64.b64encode(text.encode()).decode()
+
+
+PAGES: dict[str, str] = {
+    "grid_spans": _grid("span"),
+    "grid_divs": _grid("div"),
+    "grid_paragraphs_no_header": _grid("p", header=False),
+    "grid_spans_in_list_items": _grid("span", row="li", cls="item").replace('<div class="sample">', "<ul>"),
+    "dl_a_card_each_fr": _dl(("Nom", "Naissance", "Email", "Tel")),
+    "dl_a_card_each_labels_with_colons": _dl(("Nom :", "Date de naissance :", "E-mail :", "Téléphone :")),
+    "dl_one_list_en": _dl(("Name", "Date of birth", "Email", "Phone"), one_list=True),
+    "hidden_display_none": _hidden('style="display:none"'),
+    "hidden_display_none_spaced": _hidden('style="color:red; display : none"'),
+    "hidden_visibility": _hidden('style="visibility:hidden"'),
+    "hidden_font": _hidden('style="display:none"').replace("<span ", "<font ").replace("</span>", "</font>"),
+    "cloudflare_links": _cf_page("a"),
+    "cloudflare_spans": _cf_page("span"),
+    "cloudflare_link_fragments": _page(
+        "<table><tr>"
+        + "".join(f"<th>{h}</th>" for h in HEADER)
+        + "</tr>"
+        + "".join(
+            "<tr>"
+            + "".join(
+                f'<td><a href="/cdn-cgi/l/email-protection#{_cf(c, 0x5A)}">[email&#160;protected]</a></td>'
+                if c == p[3]
+                else f"<td>{c}</td>"
+                for c in _cells(p)
+            )
+            + "</tr>"
+            for p in PEOPLE
+        )
+        + "</table>"
+    ),
+    "spa_initial_state": _page(
+        f"<div id=app></div><script>window.__INITIAL_STATE__ = {json.dumps({'victim': {'sample': _RECORDS}})};</script>"
+    ),
+    "spa_var_data": _page(f"<script>\n  var __DATA__={json.dumps(_RECORDS, ensure_ascii=False)}\n</script>"),
+    "spa_json_parse": _page(
+        f"<script>self.__STATE__ = JSON.parse({json.dumps(json.dumps({'rows': _RECORDS}))});</script>"
+    ),
+    "data_uri_base64_csv": _page(
+        f'<a href="data:text/csv;base64,{_b64(_CSV_TEXT)}" download="sample.csv">Download sample</a>'
+    ),
+    "data_uri_percent_text": _page(
+        '<a href="data:text/plain;charset=utf-8,' + __import__("urllib.parse").parse.quote(_CSV_TEXT) + '">sample</a>'
+    ),
+    "data_uri_json": _page(f'<a href="data:application/json;base64,{_b64(json.dumps(_RECORDS))}">sample.json</a>'),
+    "svg_text_lines": _page(
+        '<svg width="900" height="200">'
+        + "".join(f'<text x="0" y="{20 * (i + 1)}">{line}</text>' for i, line in enumerate(_CSV_TEXT.split("\n")))
+        + "</svg>"
+    ),
+    "json_api_with_the_page": json.dumps({"victim": "Clinique du Parc", "html": _grid("span")}),
+    "json_api_table_page": json.dumps(
+        {"data": [{"id": 1, "html": _hidden('style="display: none;"')}, {"id": 2, "html": "<p>rien</p>"}]},
+        ensure_ascii=True,
+    ),
+}
+# the layouts whose rows say the phones too (a JSON sample's telephone is as written: 06...)
+PAGE_LAYOUT = {name: "csv" for name in PAGES}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_a_leak_sites_page_layout_is_read(name: str) -> None:
+    text = PAGES[name]
+    frags = detect(text, key=KEY)
+    _check(text, PAGE_LAYOUT[name], frags)
+    dobs = {v for t, v in _ids(frags) if t == "dob"}
+    assert dobs == {f"{p[2][6:]}-{p[2][3:5]}-{p[2][:2]}" for p in PEOPLE}, sorted(dobs)
+    (many,) = detect_many([text.encode()], key=KEY)
+    assert many == detect(text.encode(), key=KEY)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_both_engines_agree_on_pages(native: object, name: str) -> None:
+    ref, got = both_engines(PAGES[name].encode(), KEY)
+    assert_same_fragments(ref, got, name)
+
+
+def test_a_hidden_block_is_still_read() -> None:
+    """A sample a button reveals (`<div style="display:none">` of rows) is read: only short inline junk
+    is left out."""
+    rows = "".join(f"<p>{';'.join(p[:5])}</p>" for p in PEOPLE)
+    text = _page(f'<button>voir</button><div style="display:none"><p>{";".join(HEADER)}</p>{rows}</div>')
+    _check(text, "csv", detect(text, key=KEY))
+
+
+PAGE_NEGATIVES = {
+    "menu_of_divs": _page(
+        "".join(
+            '<div class="menu">'
+            + "".join(f"<span>{w}</span>" for w in ("Accueil", "Forum", "Règles", "Contact"))
+            + "</div>"
+            for _ in range(4)
+        )
+    ),
+    "product_grid": _page(
+        "".join(
+            f'<div class="card"><span>Lampe {k}</span><span>{19 + k},90 €</span><span>réf LP-{k:04d}</span></div>'
+            for k in range(8)
+        )
+    ),
+    "code_script_object_literal": _page('<script>window.cfg = {api: "/v1", phone: "06 12 34 56 78"};</script><p>x</p>'),
+    "code_script_json_of_settings": _page(
+        '<script>window.__CFG__ = {"theme": "dark", "build": "2026.12.05", "features": ["a", "b"]};</script>'
+    ),
+    "data_uri_image": _page(f'<a href="data:image/png;base64,{_b64("x" * 300)}">logo</a>'),
+    "cloudflare_bad_hex": _page('<a data-cfemail="zz12">[email protected]</a><p>Contact us</p>'),
+    "glossary_dl": "<h2>Glossaire</h2><dl><dt>NIR</dt><dd>numéro de sécurité sociale</dd>"
+    "<dt>IBAN</dt><dd>numéro de compte international</dd><dt>RGPD</dt><dd>règlement européen</dd></dl>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_NEGATIVES))
+def test_ordinary_pages_stay_clean(name: str) -> None:
+    strict = {"email", "phone", "nir", "iban", "card", "dob"}
+    assert {x for x in _ids(detect(PAGE_NEGATIVES[name], key=KEY)) if x[0] in strict} == set()
