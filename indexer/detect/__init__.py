@@ -233,7 +233,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             text, encoded = semi, semi.encode("utf-8")
             seen = _firstlook.looks(encoded)
     if spaced and seen & _firstlook.SEPARATOR and "\n" in text:  # rows a blank line apart: read as adjacent rows
-        run = _compact_spaced(text) if whole else _stream_spaced.compact(text, encoded)
+        run = _compact_spaced(text, bool(seen & _firstlook.RUN)) if whole else _stream_spaced.compact(text, encoded)
         if run is not None:
             frags = _detect_text(run[0], key, filename, limits, tokenizer, read_exports, spaced=False)
             kept = run[1]

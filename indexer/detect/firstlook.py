@@ -23,7 +23,7 @@ from typing import Any
 from indexer.detect._hyperscan import CompiledOnce
 from indexer.detect.notmail import NEEDLES as _NO_ONE_NEEDLES
 from indexer.detect.seeds import FOREIGN_EOLS
-from indexer.detect.spaced import SEPARATOR_ENDS
+from indexer.detect.spaced import RUN_LOOK, SEPARATOR_ENDS
 
 try:  # optional, as for the prefilter: the wheel bundles the library
     import hyperscan as _hs
@@ -34,6 +34,8 @@ __all__ = ["ALL", "DECORATED", "EOL", "NO_ONE", "SEPARATOR", "SMALL", "looks"]
 
 EOL, SEPARATOR, NO_ONE, DECORATED = 1, 2, 4, 8
 ALL = EOL | SEPARATOR | NO_ONE | DECORATED
+RUN = 1 << 8  # rows a separator line apart, as `spaced._RUN` reads them (`spaced.RUN_LOOK`)
+ALL |= RUN
 SMALL = 512  # bytes: under this the checks' own searches cost less than a scan's call
 
 
@@ -55,6 +57,7 @@ def _patterns() -> list[tuple[bytes, int]]:
     out = [(_literal(c), EOL) for c in FOREIGN_EOLS]
     out += [(_literal(s), SEPARATOR) for s in SEPARATOR_ENDS]
     out += [(_literal(s), NO_ONE) for s in _NO_ONE_NEEDLES]
+    out.append((RUN_LOOK, RUN))  # (`spaced.compact`'s first look)
     return out + [(p, DECORATED) for p in _DECORATED]
 
 
