@@ -1501,6 +1501,47 @@ SET.case(
     | {("dob", g) for *_x, g, _h in _uk},
 )
 
+
+# ---------------------------------------------------------------- batch 10: the rarer article 9 categories in real leak kinds
+
+_s100 = PEOPLE[3:13]
+SET.case(
+    "dating_site_dump",
+    "pseudo;email;naissance;ville;orientation;recherche\n"
+    + "\n".join(
+        f"{_ascii(p.first)}{k}x;{p.email};{fr_date(p.dob)};{p.city};{['hétéro', 'gay', 'bi', 'lesbienne', 'hétéro'][k % 5]};"
+        f"{['aventure discrète', 'relation extraconjugale', 'plan à trois', 'rencontres libertines', 'relation sérieuse'][k % 5]}"
+        for k, p in enumerate(_s100)
+    ),
+    ids(_s100, "ed"),
+    ["sexual_orientation", "sex_life"],
+)
+_s101 = PEOPLE[13:19]
+SET.case(
+    "access_control_biometric_export",
+    "matricule;nom;prenom;email;badge;empreinte_digitale_template\n"
+    + "\n".join(
+        f"E{5100 + k};{p.last.upper()};{p.first};{p.email};{_digits(k, 'badge', 8)};"
+        + base64.b64encode(hashlib.sha256(p.email.encode()).digest() * 3).decode()
+        for k, p in enumerate(_s101)
+    ),
+    ids(_s101, "e"),
+    ["biometric"],
+)
+_s102 = PEOPLE[19:25]
+SET.case(
+    "genetics_lab_results",
+    "Laboratoire d'oncogénétique — résultats du 12/03/2024\n"
+    "nom;prenom;naissance;nir;gene;resultat\n"
+    + "\n".join(
+        f"{p.last.upper()};{p.first};{fr_date(p.dob)};{p.nir};{['BRCA1', 'BRCA2', 'MLH1', 'BRCA1', 'TP53', 'MSH2'][k]};"
+        f"{['mutation pathogène c.68_69del', 'pas de variant', 'variant de signification inconnue', 'porteuse hétérozygote', 'mutation germinale', 'pas de variant'][k]}"
+        for k, p in enumerate(_s102)
+    ),
+    ids(_s102, "dn"),
+    ["genetic"],
+)
+
 MISSED: dict[str, str] = {
     "facebook_2021_format": "the Facebook 2021 scrape's lines phone:fbid:first:last:gender:city:city:status:work:date:: give nothing (12 phones)",
     "mongosh_find_output": 'mongosh\'s printout (unquoted keys, naissance: ISODate("1983-04-18T00:00:00.000Z")) gives no date of birth',
