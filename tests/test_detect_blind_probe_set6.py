@@ -1729,6 +1729,22 @@ SET.case(
     _ids("ed", _NEUTRAL + _NEUTRAL2),
 )
 
+_THANKS = [
+    ("Armand Ricard", "armand.ricard@exemple-univ.fr"),
+    ("Odile Bertin", "obertin@exemple.org"),
+    ("Rik Faith", "faith@cs.exemple-univ.edu"),
+    ("Cesar Romani", "romani@ifm.exemple-uni.de"),
+    ("Adam Krolnik", "adamk@gypsy.exemple-cyrix.com"),
+    ("Casey Marshall", "rsdio@metastatic.exemple.org"),
+    ("Yves Caradec", "yves@caradec-exemple.net"),
+    ("Lena Brandt", "lena.brandt@exemple.de"),
+]
+SET.case(
+    "thanks_file",
+    "This is a list of people who contributed to the package.\n\n" + "\n".join(f"{n:<36}{e}" for n, e in _THANKS),
+    maybe=[("email", e) for _n, e in _THANKS],
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "siret_like_diners": "PRIORITY precision: a `siret` column whose SIRETs start 302/305/360/380 gives Diners cards, not SIRETs",
@@ -1768,6 +1784,7 @@ MISSED: dict[str, str] = {
     "api_doc_example_response": "precision: an API doc's example JSON gives jane.doe@example.com (a reserved domain), +33 6 00 00 00 00 and birthdate 1970-01-01",
     "headerless_birth_only": "a header-less list NOM;Prénom;mail;17/05/1981 gives no date of birth (with a phone column it does)",
     "headerless_birth_and_signup": "the same list with a 2023 sign-up date after the birth gives no date of birth",
+    "thanks_file": "PRIORITY precision: a THANKS file (name, address a line) flags religion (surname Faith), ethnic origin (Romani, gypsy in a host name), health (metastatic in a domain)",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)
