@@ -1745,6 +1745,25 @@ SET.case(
     maybe=[("email", e) for _n, e in _THANKS],
 )
 
+_MAILS_NAMES = [
+    "jesus.martinez@telefonica.net",
+    "islam.benali@orange.fr",
+    "gaylord.dupont@free.fr",
+    "christian.morel@sfr.fr",
+    "baptiste.leclerc@laposte.net",
+    "mohamed.haddad@wanadoo.fr",
+    "angelique.pape@bbox.fr",
+    "pascal.lesourd@orange.fr",
+]
+SET.case(
+    "decoy_first_names_in_addresses",
+    "email;ville;inscrit\n"
+    + "\n".join(
+        f"{m};{['Lyon', 'Lille', 'Nantes', 'Nice'][i % 4]};0{1 + i}/02/2022" for i, m in enumerate(_MAILS_NAMES)
+    ),
+    {("email", m) for m in _MAILS_NAMES},
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "siret_like_diners": "PRIORITY precision: a `siret` column whose SIRETs start 302/305/360/380 gives Diners cards, not SIRETs",
