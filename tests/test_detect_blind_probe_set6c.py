@@ -1542,6 +1542,52 @@ SET.case(
     ["genetic"],
 )
 
+
+# ---------------------------------------------------------------- batch 11: English leaks whose article 9 is a code or a flag
+
+_voters = [
+    ("Megan", "Whitaker", "megan.whitaker@yahoo.com", "+1 415 555 2671", "04/17/1981", "1981-04-17", "DEM"),
+    ("Tyler", "Brooks", "tbrooks88@aol.com", "+1 212 456 7890", "11/22/1988", "1988-11-22", "REP"),
+    ("Ashley", "Nguyen", "ashley.nguyen@outlook.com", "+1 646 555 3890", "07/30/1975", "1975-07-30", "DEM"),
+    ("Brandon", "Ortiz", "b.ortiz@comcast.net", "+1 312 555 0198", "12/25/1969", "1969-12-25", "LIB"),
+    ("Kayla", "Foster", "kayla.foster@gmail.com", "+1 305 555 0147", "03/14/1992", "1992-03-14", "REP"),
+]
+SET.case(
+    "us_voter_file",
+    "VOTER_ID,FIRST,LAST,DOB,EMAIL,PHONE,PARTY_AFFILIATION,LAST_VOTED\n"
+    + "\n".join(
+        f"{1000400 + k},{a},{b},{d},{c},{p},{party},11/08/2022"
+        for k, (a, b, c, p, d, _iso, party) in enumerate(_voters)
+    ),
+    {("email", c) for _a, _b, c, *_ in _voters if not c.endswith("@gmail.com")}
+    | gmail("kayla.foster@gmail.com")
+    | {("phone", e164(p, "US")) for _a, _b, _c, p, *_ in _voters}
+    | {("dob", iso) for *_x, iso, _p in _voters},
+    ["political_opinion"],
+)
+SET.case(
+    "hr_export_union_flag_en",
+    "employee_id,first_name,last_name,email,hire_date,union_member,union_local\n"
+    + "\n".join(
+        f"{20100 + k},{a},{b},{c},0{1 + k}/15/2016,{'Y' if k % 2 == 0 else 'N'},{'Teamsters Local 853' if k % 2 == 0 else ''}"
+        for k, (a, b, c, *_r) in enumerate(_voters)
+    ),
+    {("email", c) for _a, _b, c, *_ in _voters if not c.endswith("@gmail.com")} | gmail("kayla.foster@gmail.com"),
+    ["trade_union"],
+)
+SET.case(
+    "insurance_claims_icd10_only",
+    "claim_id,member_first,member_last,member_dob,member_email,dx1,dx2,amount\n"
+    + "\n".join(
+        f"CLM{770000 + k},{a},{b},{d},{c},{['F32.1', 'B20', 'C50.911', 'E11.9', 'O09.90'][k]},{['Z79.4', '', 'Z51.11', 'I10', ''][k]},{120 + 37 * k}.00"
+        for k, (a, b, c, _p, d, _iso, _party) in enumerate(_voters)
+    ),
+    {("email", c) for _a, _b, c, *_ in _voters if not c.endswith("@gmail.com")}
+    | gmail("kayla.foster@gmail.com")
+    | {("dob", iso) for *_x, iso, _p in _voters},
+    ["health"],
+)
+
 MISSED: dict[str, str] = {
     "facebook_2021_format": "the Facebook 2021 scrape's lines phone:fbid:first:last:gender:city:city:status:work:date:: give nothing (12 phones)",
     "mongosh_find_output": 'mongosh\'s printout (unquoted keys, naissance: ISODate("1983-04-18T00:00:00.000Z")) gives no date of birth',
@@ -1551,6 +1597,7 @@ MISSED: dict[str, str] = {
     "stealer_autofill_and_cards": "a stealer's Autofill 'Name: email / Value: ...' pairs give nothing (e-mails, phones, births); only the cards after",
     "stealer_raccoon_variant": "a stealer log labelled URL: / USR: / PASS: (Raccoon's) gives nothing, not even the e-mails",
     "attachment_pdf_cv": "a CV in a PDF (name, 'Née le 08/10/1993 à Lille', '07 31 32 59 63 - mail' on one line) gives nothing",
+    "insurance_claims_icd10_only": "an insurance claims CSV whose diagnoses are ICD-10 codes under dx1/dx2 (F32.1, B20, C50.911) gives no health flag",
     "thread_split_fullz": "a 10-row header-less fullz sample email|phone|dob|cc|exp is read as 2 rows (9 rows read whole)",
     "paste_us_clinic": "a US dump's month-first dob column reads the ambiguous 11/02/1988 day-first",
     "union_members_list": "a CSV under the title 'LISTE DES ADHÉRENTS — Syndicat CGT' gives no trade union flag",
