@@ -28,8 +28,8 @@ from indexer._re2fast import match as re2_match
 from indexer.article9_lexicon import ACTIVITY, Lexicon, answer, fold_accents, lexicon
 from indexer.models import SensitiveFlag
 
-__all__ = ["HEADER_CATEGORIES", "column_says_nothing", "declined_column", "evidence_terms", "fold", "says_nothing",
-           "scan_article9"]
+__all__ = ["HEADER_CATEGORIES", "column_says_nothing", "declined_column", "evidence_terms", "fold", "header_says",
+           "says_nothing", "scan_article9"]
 
 
 
@@ -103,6 +103,54 @@ HEADER_CATEGORIES.update({k: "trade_union" for k in (
     "adhesion_syndicale", "mandat_syndical", "union_affiliation", "syndicat_adherent")})
 HEADER_CATEGORIES.update({k: "religion" for k in (
     "pratique_religieuse", "appartenance_religieuse", "religious_affiliation", "religious_practice", "faith_group")})
+# Header names of a category that are as often something else: a school or career track
+# (`orientation`: BTS, Master). Such a name flags nothing by itself: its values do, read in its
+# column's context (`scan_article9`). (`diagnostic` stays a category's: a patients' column of
+# ICD-10 codes is told by its name alone; a building survey's `diagnostic` column is still flagged.
+# `syndicat` too: a column of them that names a condominium's or a water board says nothing,
+# `says_nothing`.)
+_AMBIGUOUS_HEADERS = frozenset({"orientation"})
+# a `syndicat` that is no trade union: a condominium's association, a water, energy or
+# inter-municipal board, a tourist office (folded, lower case, as `answer` gives a value)
+_NO_UNION = re.compile(r"(?:syndicat|syndic)\b.{0,40}\b(?:copropri|des eaux|d'eau|de l'eau|intercommunal|mixte|"
+                       r"d'initiative|d'energie|d'electricite|de la residence|des proprietaires)|\bsyndic\b|"
+                       r"\bcopropri")
+# words beside a category's word that make the name something else: the date one left
+# (`parti_le`), an insurance (`mutuelle_sante`: oui/non says nothing of one's health)
+_OTHER_SENSE_WORDS = frozenset({"le", "la", "les", "depuis", "since", "mutuelle", "assurance", "insurance",
+                                "complementaire", "couverture", "caisse", "organisme", "contrat"})
+# a table of animals (a vet's clinic: the owner's contact, the animal's breed and illness): its
+# health, breed and genetic words are the animals'
+_ANIMAL_COLUMNS = frozenset({"animal", "animaux", "espece", "species", "pet", "pets", "nom_animal", "animal_name",
+                             "pet_name", "race_animal", "type_animal", "patient_animal"})
+_ANIMAL_CATEGORIES = frozenset({"health", "ethnic_origin", "genetic"})
+_ANIMAL_HEAD = re.compile(r"(?:^|[\t|;,])[ \"']{0,3}(?:" + "|".join(sorted(_ANIMAL_COLUMNS, key=len, reverse=True))
+                          + r")[ \"']{0,3}(?:$|[\t|;,])")
+
+
+def header_says(name: str, category: str, header: list[str]) -> bool:
+    """Whether a column name of `category` (its `HEADER_CATEGORIES` role) in `header` flags the
+    fragment by itself (see `_AMBIGUOUS_HEADERS`, `_OTHER_SENSE_WORDS`, `_ANIMAL_COLUMNS`)."""
+    key = _norm(name)
+    if key in _AMBIGUOUS_HEADERS:
+        return False
+    if key not in HEADER_CATEGORIES and not _OTHER_SENSE_WORDS.isdisjoint(key.split("_")):
+        return False
+    return category not in _ANIMAL_CATEGORIES or not any(_norm(c) in _ANIMAL_COLUMNS for c in header)
+
+
+def _header_name_says_nothing(text: str, cols: _Columns, cat: str, start: int, end: int) -> bool:
+    """A match on a delimited first line that is a whole column name of its category flagging
+    nothing by itself (`header_says`): `pathologie` above a vet's animals, `orientation`."""
+    if not cols.cells:
+        return False
+    line_end = text.find("\n")
+    a = text.rfind(cols.delim, 0, start) + 1
+    b = text.find(cols.delim, end, line_end)
+    cell = text[a:b if b >= 0 else line_end]
+    return HEADER_CATEGORIES.get(_norm(cell)) == cat and not header_says(cell, cat, cols.cells)
+
+
 # "Religion: catholique", "- Santé = diabète": a dox line whose label names a category
 # (also as a cell of a row or after another label: "RAS;religion: catholique", "Infos: ethnicity: Somali")
 _A9_LABEL = re2.compile(r"(?m)(?:^|[\t|;,:])[ \t]*(?:[-*>\"][ \t]*)?(" + "|".join(
@@ -136,13 +184,25 @@ class _Columns:
     or of a 12-column export has a term in one cell: normalising the others cost ~2k
     instructions each). `_norm` folds case, so the header is read from the case-kept text."""
 
-    __slots__ = ("delim", "cells", "count")
+    __slots__ = ("delim", "cells", "count", "first", "_animals")
 
     def __init__(self, text: str) -> None:
         first = text[:text.find("\n")] if "\n" in text[:_LINE_MAX] else ""
         self.delim = max(_DELIMS, key=first.count) if first else ""
         self.count = first.count(self.delim) if self.delim else 0
         self.cells = first.split(self.delim) if self.count >= 1 else []
+        self.first = first
+        self._animals: bool | None = None
+
+    @property
+    def animals(self) -> bool:
+        """A table of animals (`_ANIMAL_COLUMNS`): its health, breed and genetic words are theirs
+        (looked at once, when a match of those categories sits in a cell)."""
+        if self._animals is None:
+            low = self.first.lower()
+            self._animals = bool(self.cells) and ("anim" in low or "espece" in low or "species" in low
+                                                  or "pet" in low) and _ANIMAL_HEAD.search(low) is not None
+        return self._animals
 
     def name_at(self, line: str, col_offset: int) -> str | None:
         """The header name of the cell at `col_offset` in `line`, if the row has the header's shape.
@@ -369,8 +429,14 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
             after = after[:tag.start()]
         for cat, ambiguous in kinds:
             verdict = _column_verdict(lex, cat, role)
-            if verdict is False:
+            if verdict is False or (column is not None and cat in _ANIMAL_CATEGORIES and columns is not None
+                                    and columns.animals):
                 continue
+            if line_start == 0 and line:
+                if columns is None:
+                    columns = _Columns(folded)
+                if _header_name_says_nothing(text, columns, cat, start, end):
+                    continue
             stance = lex.stances.get(cat)
             if stance is not None and (before or not skip_empty) and contains(stance, before):
                 continue  # "milite contre la prostitution"
@@ -518,6 +584,8 @@ def says_nothing(value: str, category: str, lex: Lexicon | None = None) -> bool:
     (`indexer/article9_lexicon/declined.txt`, README.md)."""
     lex = lex or lexicon()
     a = answer(value)
+    if category == "trade_union" and _NO_UNION.search(a) is not None:
+        return True  # "Syndicat des copropriétaires ...", "Syndicat des eaux du Vivier"
     return a in lex.declined or (category != "religion" and a in lex.absent)
 
 

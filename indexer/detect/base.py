@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from indexer.article9 import header_says
 from indexer.detect.columns import role_of
 from indexer.detect.extract import Sink
 
@@ -50,5 +51,5 @@ def header_flags(sink: Sink, cols: list[str], base: int) -> None:
     """Columns named after an article 9 category (`pathologie`, `religion`) flag the fragment."""
     for c in cols:
         r = role_of(c)
-        if r and r.startswith("a9:"):
+        if r and r.startswith("a9:") and header_says(c, r[3:], cols):
             sink.header_flags.append((r[3:], c.strip().strip("`\"'"), -1, -1))
