@@ -1766,8 +1766,6 @@ SET.case(
 
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
-    "siret_like_diners": "PRIORITY precision: a `siret` column whose SIRETs start 302/305/360/380 gives Diners cards, not SIRETs",
-    "yaml_config_placeholders": "PRIORITY precision: a config's `username: ${DB_USER}` / `password: ${DB_PASSWORD}` gives a credential",
     "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",
     "decoy_crm_origine_orientation": "precision: a header `diagnostic` (DPE, amiante: a house survey) flags health (`orientation` no longer flags)",
     "decoy_hospital_staff": "precision: a hospital's staff export flags health by the ward they work in (Oncologie, Psychiatrie)",

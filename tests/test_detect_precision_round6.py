@@ -33,11 +33,11 @@ from indexer.detect import detect
 from indexer.detect.prefilter import detect_many
 from indexer.models import Fragment
 from indexer.tokens import MatchKey
-from tests.blind_probe_harness import e164, gmail, iban
+from tests.blind_probe_harness import e164, gmail, iban, luhn
 from tests.native_core import assert_same_fragments, both_engines, require_native
 
 KEY = MatchKey(b"\x6b" * 32, version=1)
-SCORED = frozenset({"email", "phone", "nir", "iban", "card", "dob", "national_id"})
+SCORED = frozenset({"email", "phone", "nir", "iban", "card", "dob", "national_id", "siret", "siren"})
 Ids = set[tuple[str, str]]
 
 
@@ -189,6 +189,33 @@ def _nul_separated() -> dict[str, tuple[str, Ids]]:
     }
 
 
+# ------------------------------------------------------- company lists under one typed name
+def _siren(prefix: str) -> str:
+    return luhn(prefix, 9)
+
+
+def _siret(prefix: str) -> str:
+    return luhn(_siren(prefix) + "0001", 14)
+
+
+_CO = [
+    ("Boulangerie Roux", "30245678", "compta@boulangerie-roux.fr", "0145236789"),
+    ("Garage du Centre", "36098765", "garage.centre@orange.fr", "0298765432"),
+    ("Bâti Conseil", "38011223", "contact@bati-conseil.fr", "0387654321"),
+    ("Pharmacie Nord", "30599887", "ph.nord@wanadoo.fr", "0476543210"),
+]
+
+
+def _companies(head: str, sep: str, kind: str) -> tuple[str, Ids]:
+    rows = [head.replace(";", sep)]
+    want: Ids = set()
+    for name, pre, mail, _tel in _CO:
+        v = _siret(pre) if kind == "siret" else _siren(pre)
+        rows.append(sep.join((name, v, mail)))
+        want |= {(kind, v), ("email", mail)}
+    return "\n".join(rows) + "\n", want
+
+
 POSITIVES: dict[str, tuple[str, Ids]] = {
     **{
         f"nl_{h}_{sep_name}_{w}_{'iban' if ib else 'noiban'}": _nl(h, sep, w, ib)
@@ -209,6 +236,10 @@ POSITIVES: dict[str, tuple[str, Ids]] = {
     "spelled_spaced_brackets_comma": _spelled_rows(",", " [at] ", " [dot] "),
     "spelled_paren_at_curly_dot_tab": _spelled_rows("\t", "(at)", "{dot}"),
     **{f"nul_{k}": v for k, v in _nul_separated().items()},
+    "siret_semicolon": _companies("raison_sociale;siret;contact", ";", "siret"),
+    "siret_comma_upper": _companies("Entreprise;SIRET;Interlocuteur", ",", "siret"),
+    "siret_tab": _companies("societe;n_siret;referent", "\t", "siret"),
+    "siren_pipe": _companies("denomination;siren;contact_compta", "|", "siren"),
     "spelled_in_a_dox_fr": (
         "Nom : Hugo Lambert\nNé le : 14/03/1982\nMail : hugo point lambert arobase orange point fr\n"
         "Tel : 06 12 34 56 78\nAdresse : 12 rue des Lilas, 69003 Lyon\n",
@@ -225,11 +256,39 @@ POSITIVES: dict[str, tuple[str, Ids]] = {
     ),
 }
 
+
 # what the fixes must not add
 _ORDERS = "\n".join(f"{_de_iban(i)};{2025110012 + i * 7919};{120 + i * 13},50 EUR;Bestellung" for i in range(6))
 _RND = random.Random(6)
 _STRICT = frozenset({"email", "phone", "nir", "iban", "card", "dob", "national_id"})
 NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {
+    # images named for a screen density: no addresses
+    "retina_assets_ios": (
+        "AppIcon-60@2x.png\nAppIcon-60@3x.png\nLaunchImage@2x.png\nTabBar_home@2x.png\nTabBar_home@3x.png\n",
+        frozenset({"email"}),
+    ),
+    "retina_assets_one_line": ("sprites: btn@2x.png btn@3x.png arrow@1.5x.webp logo@4x.jpeg\n", frozenset({"email"})),
+    "retina_assets_markdown": (
+        "- ![logo](img/logo@2x.png)\n- ![hero](img/hero@3x.jpg)\n- ![bg](img/bg@1.5x.webp)\n",
+        frozenset({"email"}),
+    ),
+    # a config template's placeholders: no credentials
+    "placeholders_yaml": (
+        "app:\n  db:\n    username: ${APP_DB_USER}\n    password: ${APP_DB_PASSWORD}\n"
+        "  cache: redis://:${REDIS_PASSWORD}@10.0.0.5:6379/1\n",
+        frozenset({"credential"}),
+    ),
+    "placeholders_json_lines": (
+        '{"username": "${API_USER}", "password": "${API_PASSWORD}", "host": "api.local"}\n'
+        '{"login": "<votre-identifiant>", "mot_de_passe": "<votre-mot-de-passe>"}\n'
+        '{"dsn": "postgres://${DB_USER}:${DB_PASS}@db.local:5432/app"}\n',
+        frozenset({"credential"}),
+    ),
+    "placeholders_jinja_json": (
+        '{"user": "{{ vault_user }}", "password": "{{ vault_password }}", '
+        '"url": "https://{{ vault_user }}@vault.local"}\n',
+        frozenset({"credential"}),
+    ),
     "nul_separated_sensor_records": (
         "\n".join(
             f"{1764400000 + i * 60}\x00{_RND.uniform(10, 30):.2f}\x00{_RND.randrange(100)}"

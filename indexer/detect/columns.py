@@ -18,7 +18,8 @@ from indexer.article9 import HEADER_CATEGORIES, fold
 from indexer.detect.roles import Role, region_of_header
 from indexer.redact import ADDRESS
 
-__all__ = ["ROLES", "STRONG_ROLES", "infer_roles", "norm_name", "other_person_role", "role_of"]
+__all__ = ["LUHN_ID_ROLES", "ROLES", "STRONG_ROLES", "infer_roles", "names_a_luhn_column", "norm_name",
+           "other_person_role", "role_of"]
 
 _NON = re.compile(r"[^a-z0-9]+")
 
@@ -449,6 +450,22 @@ def infer_roles(columns: list[list[str]]) -> list[str | None]:
                 if after and roles[k + 1] is None and sum(not _WORTH.search(v) for v in after) >= 0.6 * len(after):
                     roles[k + 1] = "city"
     return roles
+
+
+_LUHN_ID_LENGTHS = {"siren": 9, "adeli": 9, "siret": 14, "rpps": 11}
+LUHN_ID_ROLES = frozenset(_LUHN_ID_LENGTHS)
+
+
+def names_a_luhn_column(head: list[str], roles: list[str | None], row: list[str]) -> bool:
+    """Whether a first line that names one known column only is still a header: that column is of
+    an identifier only a header can type (a SIRET, a SIREN, an RPPS, an ADELI: a Luhn digit and
+    nothing else to see), the row below holds one under it, and no other name holds a digit.
+    (A company list `raison_sociale;siret;contact`: read header-less, its SIRETs that start
+    300-305, 36 or 38 were typed by their values as Diners cards.)"""
+    k = next((n for n, r in enumerate(roles) if r in _LUHN_ID_LENGTHS), -1)
+    if k < 0 or k >= len(row) or any(c.isdigit() for h in head for c in h):
+        return False
+    return ids.canon_luhn_id(row[k].strip().strip("\"'"), _LUHN_ID_LENGTHS[str(roles[k])]) is not None
 
 
 def _countries_of(columns: list[list[str]], roles: list[str | None]) -> set[str]:

@@ -7,7 +7,12 @@ strings pass the address syntax yet name no mailbox anyone reads:
 - placeholders of a redacted template (`xxxx@xxxx.fr`): a local part or a domain's first label
   made of `x` only (three or more);
 - a URL's user information (`android://<signature hash>@com.doctolib.android/` in a stealer's
-  ULP list, `ftp://user@host`): an address right behind `://`.
+  ULP list, `ftp://user@host`): an address right behind `://`;
+- an image named for a screen density (`icon@2x.png`, `avatar@1.5x.jpg`: an app's or a site's
+  assets): a "domain" that is a scale and an image's extension, which is no top-level domain.
+
+Credentials that are no one's are taken out too: a config template's placeholders (`username:
+${DB_USER}`, `password: "<your-password>"`, `{{ db_password }}`) stand for a value to come.
 
 An SQL literal doubles its quotes (`'sean.o''connor@eircom.net'`): the address is the one
 with the quote once, so the doubled quote is undone rather than the address dropped.
@@ -30,11 +35,17 @@ __all__ = ["NEEDLES", "drop_no_ones"]
 
 # every substring `drop_no_ones` looks for: a text holding none of them is left as it is
 # (`firstlook.looks` finds them in one pass over a whole text before its fragments are made)
-NEEDLES = ("*@", "xxx", "XXX", "://", "''")
+NEEDLES = ("*@", "xxx", "XXX", "://", "''", "@1x.", "@2x.", "@3x.", "@4x.", "@1.5x.", "${", "{{", "<your", "<YOUR",
+           "<votre", "<VOTRE")
 
 _XS = re.compile(r"x{3,}")
 _USERINFO = re.compile(r"://[^\s/@:]+@")
 _DOUBLED = re.compile(r"''[^\s'@,;()]*@")
+# a credential's login or password that is a template's placeholder, whole (quotes around it kept
+# by some readers): `${DB_USER}`, `{{ password }}`, `<your-password>`, `<votre_mot_de_passe>`
+_PLACEHOLDER = re.compile(r"(?:\A|:)[\"']?(?:\$\{[^{}:\s]{1,64}\}|\{\{[^{}]{1,64}\}\}"
+                          r"|<(?:your|YOUR|votre|VOTRE)[^<>]{0,64}>)[\"']?(?::|\Z)")
+_DENSITY = re.compile(r"[1-4](?:\.5)?x\.(?:png|jpe?g|gif|webp|svg|avif|bmp|ico|tiff?|heic)")
 
 
 def _no_ones(c: str, text: str, st: int) -> bool:
@@ -43,20 +54,30 @@ def _no_ones(c: str, text: str, st: int) -> bool:
         return True
     if _XS.fullmatch(local) or _XS.fullmatch(domain.split(".", 1)[0]):
         return True
+    if _DENSITY.fullmatch(domain):
+        return True
     return st >= 3 and text[st - 3:st] == "://"
+
+
+def _has_density(text: str) -> bool:
+    return "@1x." in text or "@2x." in text or "@3x." in text or "@4x." in text or "@1.5x." in text
 
 
 def drop_no_ones(found: Any, text: str) -> None:
     """Take the addresses that are no one's out of `found` (a list of (type, canonical, start,
     end), `text`'s offsets), and undo an SQL doubled quote in the others; in place."""
-    suspect = ("*@" in text or "xxx" in text or "XXX" in text
+    suspect = ("*@" in text or "xxx" in text or "XXX" in text or "x." in text and _has_density(text)
                or "://" in text and _USERINFO.search(text) is not None)
     doubled = "''" in text and _DOUBLED.search(text) is not None
-    if not (suspect or doubled):
+    held = "${" in text or "{{" in text or "<your" in text or "<YOUR" in text or "<votre" in text or "<VOTRE" in text
+    if not (suspect or doubled or held):
         return
     keep = []
     changed = False
     for f in found:
+        if held and f[0] == "credential" and _PLACEHOLDER.search(f[1]) is not None:
+            changed = True
+            continue
         if f[0] == "email":
             c = f[1]
             if suspect and _no_ones(c, text, f[2]):

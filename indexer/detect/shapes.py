@@ -19,7 +19,16 @@ from indexer._re2fast import match as re2_match
 from indexer.detect.base import Ctx, Spec, header_flags
 from indexer.detect.bbcode import bbcode_row, bbcode_table
 from indexer.detect.cells import vertical_head, vertical_table
-from indexer.detect.columns import ROLES, STRONG_ROLES, infer_roles, norm_name, other_person_role, role_of
+from indexer.detect.columns import (
+    LUHN_ID_ROLES,
+    ROLES,
+    STRONG_ROLES,
+    infer_roles,
+    names_a_luhn_column,
+    norm_name,
+    other_person_role,
+    role_of,
+)
 from indexer.detect.encoded import (
     FormField,
     decode_form_value,
@@ -1815,6 +1824,9 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     # two names we know (one is enough for a two-column file); `adresse1` or `tel2` are fine
     has_header = ("@" not in lines[i] and typed_n >= 1 and (typed_n >= 2 or count == 1)
                   and not any(sum(map(str.isdigit, h)) >= 5 for h in head))  # (per character in C)
+    if typed_n == 1 and not has_header and not LUHN_ID_ROLES.isdisjoint(hroles) and "@" not in lines[i]:
+        # `raison_sociale;siret;contact`: one name, of a column only a header types
+        has_header = names_a_luhn_column(head, hroles, [f for f, _ in _split(lines[i + 1 + rule], sep, 0)])
     if rule and not has_header:  # a rule under a row: the rows below it are a run of their own
         return i + 1, None
     body = i + (1 if has_header else 0) + rule  # the first row
