@@ -1588,6 +1588,22 @@ SET.case(
     ["health"],
 )
 
+
+_kids = PEOPLE[20:26]
+SET.case(
+    "school_pupils_export",
+    "Export Pronote — Collège Jean Moulin — élèves 4e\n"
+    "classe;nom;prenom;ne_le;responsable_legal;tel_responsable;mail_responsable;pai\n"
+    + "\n".join(
+        f"4e{1 + k % 3};{p.last.upper()};{['Léo', 'Emma', 'Nathan', 'Louise', 'Adam', 'Alice'][k]};{['12/03/2011', '27/09/2010', '05/01/2011', '18/06/2010', '30/11/2010', '09/04/2011'][k]};"
+        f"{p.first} {p.last.upper()};{fr_spaced(p.mobile)};{p.email};{['asthme (Ventoline)', '', 'allergie arachide - trousse adrénaline', '', 'diabète type 1', ''][k]}"
+        for k, p in enumerate(_kids)
+    ),
+    ids(_kids, "ep")
+    | {("dob", d) for d in ["2011-03-12", "2010-09-27", "2011-01-05", "2010-06-18", "2010-11-30", "2011-04-09"]},
+    ["health"],
+)
+
 MISSED: dict[str, str] = {
     "facebook_2021_format": "the Facebook 2021 scrape's lines phone:fbid:first:last:gender:city:city:status:work:date:: give nothing (12 phones)",
     "mongosh_find_output": 'mongosh\'s printout (unquoted keys, naissance: ISODate("1983-04-18T00:00:00.000Z")) gives no date of birth',
