@@ -127,6 +127,29 @@ NEGATIVES: dict[str, str] = {
     ),
 }
 
+# a prose dox whose sentence names a topic, a job or a street, not the person's category
+_DOX_FR = "Cible : Léa Marchand, née le 14/03/1988, tel 06 12 34 56 78, mail lea.marchand@free.fr. "
+_DOX_EN = "Target: Sam Hughes, DOB 02/11/1979, mobile +44 7812 345678, email sam.hughes@gmail.com. "
+NEGATIVES.update(
+    {
+        "prose_journalist_writes_on_cancer_hiv": _DOX_FR + "Journaliste santé, écrit sur le cancer et le VIH.",
+        "prose_reportage_sur_le_diabete": _DOX_FR + "Pigiste, a fait un reportage sur le diabète chez les ados.",
+        "prose_enquete_sur_la_depression": _DOX_FR + "Blogueuse, prépare une enquête sur la dépression au travail.",
+        "prose_pharmacist_dispenses_methadone": _DOX_EN + "Pharmacist, dispenses methadone and PrEP at a chain store.",
+        "prose_gp_prescribes_insulin": _DOX_EN + "Locum GP, prescribes insulin and statins on Tuesdays.",
+        "prose_rue_des_juifs": _DOX_FR + "Habite rue des Juifs à Strasbourg, 3e étage.",
+        "prose_place_des_protestants": _DOX_FR + "Se gare place des Protestants le matin.",
+    }
+)
+KEPT_PROSE: dict[str, tuple[str, set[str]]] = {
+    "prose_has_cancer_and_hiv": (_DOX_FR + "Séropositive, soignée pour un cancer du sein.", {"health"}),
+    "prose_on_methadone": (_DOX_EN + "On methadone since 2019, sees a GP weekly.", {"health"}),
+    "prose_practising_jew": (
+        _DOX_FR + "Juive pratiquante, fréquente la synagogue de la rue des Rosiers.",
+        {"religion"},
+    ),
+}
+
 # (text, categories that must be flagged)
 KEPT: dict[str, tuple[str, set[str]]] = {
     "orientation_with_orientations": (
@@ -180,6 +203,7 @@ KEPT: dict[str, tuple[str, set[str]]] = {
         {"political_opinion"},
     ),
 }
+KEPT.update(KEPT_PROSE)
 
 
 def _flags(data: str) -> set[str]:

@@ -256,10 +256,7 @@ MISSED: dict[str, str] = {
     "a9_insuffisant_renal__prose": "`insuffisant rénal, en attente de greffe`: no health",
     "a9_unsa__notes": "`encarté à l'UNSA, élu au CSE`: a false political_opinion beside trade_union",
     "a9_unsa__prose": "`encarté à l'UNSA, élu au CSE`: a false political_opinion beside trade_union",
-    "near_en_pharmacist__prose": "a pharmacist who `dispenses methadone and PrEP`: false health (a profession)",
     "near_en_union_street_office__prose": "`Office on Union Street, above the gay bar The Lamb`: false sexual_orientation (a place)",
-    "near_journaliste_sante__prose": "`Journaliste santé, écrit sur le cancer et le VIH`: false health (a profession)",
-    "near_rue_des_juifs__prose": "`Habite rue des Juifs à Strasbourg`: false religion (a street)",
 }
 SET.miss(**MISSED)
 globals().update(make_tests(SET, {"recall": 0.99, "precision": 0.99, "art9_recall": 0.92, "art9_precision": 0.94}))
