@@ -184,6 +184,8 @@ def _role_of(name: str) -> str | None:
         return None
     if words & _BIRTH_WORDS and words & _PLACE_WORDS and not words & _DATE_WORDS:
         return None  # `lieu_naissance`, `ville_naissance`, `cp_naissance`: where, not when nor where one lives
+    if role == "hash" and words & _NOT_PASSWORD_HASH:
+        return None  # `typesPublisherContentHash`, `file_hash`, `commit_hash`: a file's or a commit's, no password's
     if words & _KIND_WORDS and role in _KIND_TYPED:
         return None  # `Phone 1 - Type`, `Address 1 - Label`: "Mobile", "Home", what kind the value is
     if role in _POSTAL_ROLES:
@@ -255,6 +257,11 @@ _PLACE_WORDS = frozenset({"lieu", "ville", "commune", "pays", "departement", "de
 _DATE_WORDS = frozenset({"date", "dt", "dte", "dat", "ddn", "jour", "fecha", "data", "datum"})
 _POSTAL_ROLES = frozenset({"street", "postcode", "city"})
 _KIND_WORDS = frozenset({"type", "label", "kind"})
+# what a hash column names when it is no password's hash: a file's, a package's, a commit's, a
+# torrent's content (a package.json's `typesPublisherContentHash`, a lock file's `integrity`)
+_NOT_PASSWORD_HASH = frozenset({"content", "file", "files", "checksum", "integrity", "commit", "tree", "blob", "etag",
+                                "git", "source", "tarball", "package", "image", "block", "tx", "transaction", "torrent",
+                                "info", "publisher", "build", "artifact", "manifest", "object", "chunk"})
 _KIND_TYPED = frozenset({"street", "postcode", "city", "phone", "email"})
 _CITY_WORDS = frozenset({"city", "ville", "town", "locality", "localite", "commune"})
 # an address's parts that its canonical form leaves out, and a full address beside its parts

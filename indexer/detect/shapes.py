@@ -126,14 +126,10 @@ _EMOJI_LABELS = {
     "👤": "full_name", "🧑": "full_name", "👨": "full_name", "👩": "full_name", "🙍": "full_name", "🪪": "full_name",
     "🎂": "dob", "📞": "phone", "☎": "phone", "📱": "phone", "📲": "phone", "📧": "email", "✉": "email", "📩": "email",
     "📨": "email", "🏠": "street", "🏡": "street", "📍": "street", "🏘": "street", "💳": "card", "🏦": "iban",
-    "🆔": "nir",
 }
 # one emoji (and its variation selector) at the line's start, then the value: each repetition is
 # possessive and no two can take the same character
-# (U+1F100-1F1FF, enclosed alphanumerics: `🆔` is one)
-_EMOJI_KV = re.compile(
-    r"\A[ \t]*+([\u2600-\u27bf\U0001f100-\U0001f1ff\U0001f300-\U0001faff])\ufe0f?+[ \t]*+(?::[ \t]*+)?(\S.*)"
-)
+_EMOJI_KV = re.compile(r"\A[ \t]*+([\u2600-\u27bf\U0001f300-\U0001faff])\ufe0f?+[ \t]*+(?::[ \t]*+)?(\S.*)")
 
 
 def _kv_match(s: str) -> re.Match[str] | None:
@@ -1096,8 +1092,24 @@ def _password_shaped(v: str) -> bool:
 
 def _username_combos(sample: list[re.Match[str]]) -> bool:
     ok = sum(1 for m in sample if _USERNAME.fullmatch(m.group(1)) and not _IPV4.fullmatch(m.group(1))
-             and _label(m.group(1)) is None and norm_name(m.group(1)) not in _STEALER and _password_shaped(m.group(3)))
+             and _label(m.group(1)) is None and norm_name(m.group(1)) not in _STEALER and _password_shaped(m.group(3))
+             and not _code_password(m.group(3)) and _FILE_NAME.search(m.group(1)) is None)
     return ok >= 0.8 * len(sample) and len({m.group(1).lower() for m in sample}) >= 0.8 * len(sample)
+
+
+# What a `name:rest` line of code or system data leaves after its first colon: a path's `::`
+# (Rust `ops::Deref,`, C++, Perl), an /etc/passwd entry's `x:0:0:gecos:/home:/bin/sh` (an LFI
+# proof posted everywhere: the `x` says the hash is elsewhere), a quoted item (`"md5",`).
+_PASSWD_REST = re.compile(r"\A[^:\s]{0,128}+:\d{1,10}+:\d{1,10}+:[^:]{0,256}+:[^:]{0,256}+:[^:]{0,256}+\Z")
+
+
+# a file's name before its checksum (`build-0.tar.gz|f5cb...`: a release's SHA1SUMS) is no login
+_FILE_NAME = re.compile(r"\.(?:t?gz|bz2|xz|zst|zip|7z|rar|tar|iso|img|exe|msi|dll|so|deb|rpm|apk|dmg|jar|whl|txt|csv"
+                        r"|json|xml|pdf|py|js|rs|go|sh|bin|png|jpe?g|gif|mp4|mkv|log)\Z", re.IGNORECASE)
+
+
+def _code_password(v: str) -> bool:
+    return v[:1] in (":", '"', "'") or _PASSWD_REST.match(v) is not None
 
 
 def _combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
@@ -1108,7 +1120,9 @@ def _combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         return i + 1, None
     sample = [_combo_match(lines[k]) for k in range(i + head, min(j, i + head + 50))]
     emails = sum("@" in m.group(1) for m in sample)
-    if emails < 0.5 * len(sample) and sum(m.group(2) == "|" for m in sample) < 0.5 * len(sample) and (
+    # (`|` lines are asked what `:` lines are: any two-column pipe table, `date|epoch`, `match|score`,
+    # `ticket|sha1`, MISP's `"filename|md5",`, was a combo list)
+    if emails < 0.5 * len(sample) and (
             not _username_combos(sample)):
         return j, None
 
@@ -1398,8 +1412,15 @@ def _password_like(v: str) -> bool:
 
 def _two_column_combo(lines: list[str], i: int, j: int, sep: str) -> bool:
     sample = [_split(lines[k], sep, 0) for k in range(i, min(j, i + 20))]
-    ok = sum(1 for f in sample if len(f) == 2 and "@" in f[0][0] and _password_like(f[1][0]))
+    ok = sum(1 for f in sample if len(f) == 2 and _BARE_ADDRESS.match(f[0][0]) is not None and _password_like(f[1][0]))
     return ok >= 0.8 * len(sample)
+
+
+# the login of a two-column `email<sep>password` file: an address and nothing else (its quotes
+# and blanks aside), not a line of code or a credit with an `@` in it (`@pytest.mark.x('a', b)`,
+# `* @param start first ..., inclusive`, `our @chown = ('/bin/chown', '-h');`,
+# `# Name <a@x.org>, 2011`: a .po file's translators, the year no password)
+_BARE_ADDRESS = re.compile(r"\A\s*+[\"']?+[^\s@<>()\[\]\"',;:=*#]{1,64}+@[^\s@<>()\[\]\"',;:=]{1,255}+[\"']?+\s*+\Z")
 
 
 def _list(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
