@@ -1864,7 +1864,6 @@ MISSED: dict[str, str] = {
     "vitale_card_ocr_text": "a spaced NIR alone on a line under a name: no NIR",
     "woocommerce_orders_rest_json": "meta_data {key: _billing_birth_date, value: dd/mm/yyyy}: no dob",
     "discord_chat_exporter_csv": "a quoted CSV cell holding three `email:phone:dob` lines: nothing",
-    "fullz_emoji_labels": "`🆔 2 79 01 2B 285 486 06` in an emoji-labelled block: no NIR",
     "stealer_redline_passwords_block": "logins that are a phone or an ameli NIR body: neither found",
     "stealer_raccoon_upper_labels": "`USER:06...` login: no phone",
     "stealer_autofill_and_cc": "Autofills `Name: email` / `Value: x` pairs: no e-mail, phone or dob",

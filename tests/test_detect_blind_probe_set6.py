@@ -1770,7 +1770,6 @@ MISSED: dict[str, str] = {
     "decoy_crm_origine_orientation": "precision: a header `diagnostic` (DPE, amiante: a house survey) flags health (`orientation` no longer flags)",
     "decoy_hospital_staff": "precision: a hospital's staff export flags health by the ward they work in (Oncologie, Psychiatrie)",
     "chatter_with_one_leaked_line": "one full header-less record (name, e-mail, phone, birth) between two chat lines is not read",
-    "product_urls_with_ids": "precision: product URLs /p/0612457836-lampe-... give their ten-digit ids as phones",
     "curl_style_changelog": "PRIORITY precision: a changelog's 'Reviewed-by: Name <mail>' then 'Name (13 Dec 2022)' is read as a dox with that date as a birth",
     "gcc_style_changelog": "PRIORITY precision: a GNU ChangeLog read as a dox flags FSF (sexual orientation), disabled, borderline, MST (health)",
     "code_proxy_kwargs": 'precision: code\'s proxy dict "username": "user", "password": "pass" gives a credential \'"user",:"pass",\'',

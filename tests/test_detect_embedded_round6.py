@@ -11,6 +11,7 @@ escapes, pretty or one line, several strings), French and English vary, through 
 from __future__ import annotations
 
 import json
+import quopri
 from collections.abc import Callable
 
 import pytest
@@ -494,3 +495,76 @@ PAGE_NEGATIVES = {
 def test_ordinary_pages_stay_clean(name: str) -> None:
     strict = {"email", "phone", "nir", "iban", "card", "dob"}
     assert {x for x in _ids(detect(PAGE_NEGATIVES[name], key=KEY)) if x[0] in strict} == set()
+
+
+# ---------------------------------------------------------------- a quoted-printable body pasted as it is
+
+
+_CSV_LONG = "\n".join(
+    ["nom;prenom;date_naissance;email;telephone;adresse"]
+    + [";".join(p[:5]) + f";{12 + i} rue des Lilas, bâtiment C, 69003 Lyon" for i, p in enumerate(PEOPLE)]
+)
+
+
+def _qp(text: str, encoding: str = "utf-8") -> str:
+    return quopri.encodestring(text.encode(encoding)).decode("ascii")
+
+
+QP_CASES = {
+    "csv_utf8": (_qp(_CSV_LONG), "csv"),
+    "csv_cp1252": (_qp(_CSV_LONG, "cp1252"), "csv"),
+    "csv_crlf_soft_breaks": (_qp(_CSV_LONG).replace("\n", "\r\n"), "csv"),
+    "dox_fr_utf8": (_qp("\n".join(LAYOUTS["dox_fr"]())), "dox_fr"),
+    "sql_one_line_insert": (_qp(" ".join(LAYOUTS["sql"]()).replace(",\n(", ",(")), "sql"),
+    "combo_ascii_long_lines": (
+        _qp("\n".join(f"{p[3]}:{'x' * 60}{i}|{p[4]}|{'note ' * 6}" for i, p in enumerate(PEOPLE))),
+        "combo",
+    ),
+    "jsonl_ascii": (
+        _qp(
+            "\n".join(
+                json.dumps({"id": 4100 + i, "email": p[3], "phone": "+33" + p[4][1:]}) + " " * 30
+                for i, p in enumerate(PEOPLE)
+            )
+        ),
+        "csv",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(QP_CASES))
+def test_a_quoted_printable_body_is_read_decoded(name: str) -> None:
+    text, layout = QP_CASES[name]
+    assert "=\n" in text or "=\r\n" in text, "the case must hold soft breaks"
+    frags = detect(text, key=KEY)
+    _check(text, layout, frags)
+    if layout in ("csv", "sql", "dox_fr") and not name.startswith("jsonl"):  # and each birth, read from its column
+        dobs = {v for t, v in _ids(frags) if t == "dob"}
+        assert dobs == {f"{p[2][6:]}-{p[2][3:5]}-{p[2][:2]}" for p in PEOPLE}, sorted(dobs)
+    (many,) = detect_many([text.encode()], key=KEY)
+    assert many == detect(text.encode(), key=KEY)
+
+
+@pytest.mark.parametrize("name", sorted(QP_CASES))
+def test_both_engines_agree_on_quoted_printable(native: object, name: str) -> None:
+    ref, got = both_engines(QP_CASES[name][0].encode(), KEY)
+    assert_same_fragments(ref, got, name)
+
+
+QP_NEGATIVES = {
+    "sql_settings": "\n".join(
+        ["CREATE TABLE t (", "  id int", ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 =", "SET @a =", "SELECT 1;"] * 4
+    ),
+    "base64_lines": "\n".join(["QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=", "MDEyMzQ1Njc4OQ=="] * 6),
+    "python_continuations": "\n".join(
+        line for k in range(5) for line in (f"total_{k} = \\", f"    {k} * 06123456{k:02d} +", "x =", "  3")
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(QP_NEGATIVES))
+def test_equals_signs_of_other_texts_are_no_quoted_printable(name: str) -> None:
+    from indexer.detect.exports import readable
+
+    text = QP_NEGATIVES[name]
+    assert readable(text) == (text, None)

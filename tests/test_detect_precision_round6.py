@@ -272,6 +272,19 @@ NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {
         "- ![logo](img/logo@2x.png)\n- ![hero](img/hero@3x.jpg)\n- ![bg](img/bg@1.5x.webp)\n",
         frozenset({"email"}),
     ),
+    # a product's number in a URL's path, glued to its slug: no phones
+    "product_urls_slugs": (
+        "https://www.maison-deco.fr/p/0698765432-chaise-chene-massif\n"
+        "https://www.maison-deco.fr/p/0611223344-table-basse-noyer\n"
+        "https://www.maison-deco.fr/p/0755667788-lampe-laiton\n",
+        frozenset({"phone"}),
+    ),
+    "product_urls_markdown_list": (
+        "- [Chaise](https://shop.exemple.fr/article/0687654321-chaise-bistrot)\n"
+        "- [Vase](https://shop.exemple.fr/article/0622334455-vase-gres)\n"
+        "- [Tapis](https://shop.exemple.fr/article/0766554433-tapis-jute)\n",
+        frozenset({"phone"}),
+    ),
     # a config template's placeholders: no credentials
     "placeholders_yaml": (
         "app:\n  db:\n    username: ${APP_DB_USER}\n    password: ${APP_DB_PASSWORD}\n"
@@ -327,6 +340,11 @@ KEEP: dict[str, tuple[str, Ids]] = {
         | {("iban", iban("FR", f"30006000011234567890{i}89")) for i in range(1, 4)},
     ),
     "nl_phone_header_in_english_with_ibans": _nl("phone", ";", "dash", True),
+    "phones_beside_urls_with_numbers": (
+        "nom;tel;site\nMorel;06 13 70 37 01;https://morel.fr/contact\n"
+        "Dupuis;06 46 17 28 35;https://dupuis.fr/0646172835-devis\nFaure;06 68 64 19 69;https://faure.fr\n",
+        {("phone", "+33613703701"), ("phone", "+33646172835"), ("phone", "+33668641969")},
+    ),
 }
 # read before this round already (`gsm_nummer`, `mobiel` name NL; a bracketed dot is no spelled word)
 for _name in (

@@ -55,6 +55,7 @@ from indexer.detect.spaced import colon_rows as _colon_rows
 from indexer.detect.spaced import compact as _compact_spaced
 from indexer.detect.spaced import undecorate as _undecorate
 from indexer.detect.unveil import may_be_veiled
+from indexer.detect.wrappers import unwrap as _unwrap
 from indexer.identifiers import card_network
 from indexer.models import Fragment, Identifier, SensitiveFlag
 from indexer.redact import EXCERPT_TAIL, excerpt_end, mask_value, net_patterns, redact
@@ -219,6 +220,17 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     # around the rewrites' first looks (`stream_spaced`: the whole text's result, without a split
     # of it all: on bench.instructions pages 1 that cost 185M -> 385M)
     whole = len(text) < _stream_spaced.BIG_TEXT
+    if spaced and seen & _firstlook.WRAPPED:  # each line in a messenger's or a tool's wrapper: read bare
+        bare_lines = _unwrap(text)
+        if bare_lines is not None:
+            text, kept_lines = bare_lines
+            if kept_lines is not None:  # (code fences dropped: the fragments' lines are given back)
+                frags = _detect_text(text, key, filename, limits, tokenizer, read_exports, rewrite=rewrite)
+                for f in frags:
+                    f.start_line, f.end_line = kept_lines[f.start_line - 1] + 1, kept_lines[f.end_line - 1] + 1
+                return frags
+            encoded = text.encode("utf-8", "replace")
+            seen = _firstlook.looks(encoded)
     if spaced and seen & _firstlook.DECORATED and "@" in text:  # combo lines dressed by a checker (`✅ `): read bare
         bare = _undecorate(text)
         if bare is not None:

@@ -483,6 +483,53 @@ def _telegram(lines: list[str], src: list[int]) -> tuple[list[str], list[int]]:
             src[:k] + [src[k + min(j * n // len(msgs), n - 1)] for j in range(len(msgs))] + src[e:])
 
 
+# ------------------------------------------------------------------ a quoted-printable body
+# A mail's body pasted without its headers, or saved from a client that wrote it encoded: lines cut at
+# 76 characters by soft breaks (`=` at the line's end) and bytes written `=C3=A8`. Read as written, a
+# cut NIR or card was two halves and an accented name `In=C3=A8s`. Read decoded only when every `=`
+# of the text is an escape or a soft break (a real `=` is written `=3D`): SQL's `ENGINE=InnoDB`, code's
+# `x =`, base64's padding are not quoted-printable.
+_QP_BAD = re.compile(r"=(?![0-9A-F]{2})")
+_QP_ESCAPE = re.compile(r"=[0-9A-F]{2}")
+_QP_MIN_SOFT = 2
+
+
+def _qp_body(lines: list[str], src: list[int]) -> tuple[list[str], list[int]] | None:
+    """The lines of a quoted-printable text decoded (soft breaks joined, escapes decoded in UTF-8,
+    else cp1252), each with its first line's source line; None when the text is not one (see above)."""
+    soft = escapes = 0
+    for line in lines:
+        body = line[:-1] if line.endswith("=") else line
+        if "=" in body:
+            if _QP_BAD.search(body) is not None:
+                return None
+            escapes += 1
+        soft += body is not line
+    if soft < _QP_MIN_SOFT or (not escapes and soft < 3 * _QP_MIN_SOFT):
+        return None
+    out: list[str] = []
+    osrc: list[int] = []
+    buf: list[str] = []
+    first = 0
+    for k, line in enumerate(lines):
+        if not buf:
+            first = k
+        if line.endswith("=") and k + 1 < len(lines):
+            buf.append(line[:-1])
+            continue
+        buf.append(line.rstrip("="))
+        raw = quopri.decodestring("".join(buf).encode("utf-8"))
+        buf = []
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", "replace")
+        parts = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        out += parts
+        osrc += [src[first]] * len(parts)
+    return out, osrc
+
+
 # --------------------------------------------------------------------------------- the entry
 def readable(text: str) -> tuple[str, list[int] | None]:
     """`text` with folded, quoted-printable and base64 exports decoded (see the module), and
@@ -507,7 +554,8 @@ def _readable(text: str) -> tuple[str, list[int] | None]:
     ldif = ("dn:" in text or "DN:" in text) and _LDIF_HEAD.search(text) is not None
     # (exports before Telegram Desktop 3.x write no `text_entities`: their messages' `from_id`)
     telegram = '"text_entities"' in text or ('"from_id"' in text and '"messages"' in text)
-    if not (mail or props or ldif or telegram or outlook):
+    qp = "=\n" in text and not mail and "=" in text.rstrip("=\n")  # (mail: `_expand_mail` decodes its parts)
+    if not (mail or props or ldif or telegram or outlook or qp):
         return text, None
     if "\r" in text:
         text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
@@ -534,6 +582,12 @@ def _readable(text: str) -> tuple[str, list[int] | None]:
         lines, src = _ldif_plain(lines, src)
     if telegram:
         lines, src = _telegram(lines, src)
+    if qp:
+        got = _qp_body(lines, src)
+        if got is not None:
+            lines, src = got
+        elif not (mail or props or ldif or telegram or outlook):
+            return text, None
     return "\n".join(lines), src + [total]
 
 
@@ -543,6 +597,11 @@ def _readable(text: str) -> tuple[str, list[int] | None]:
 _EXPORT_MARKS = (b"BEGIN:V", b"begin:v", b"ransfer-", b"RANSFER-", b'"text_entities"', b'"from_id"',
                  b"?=", b": (Name)", b": (nom)")  # an RFC 2047 word's end; Outlook's CSV of a mail folder
 _LDIF_MARKS = (b"dn:", b"DN:")
+# a quoted-printable body: a soft break, and an escape of what such a text holds (an accented
+# letter's UTF-8 or Latin-1 byte, a `=`, a trailing space or tab); a soft break alone (code's `x =`,
+# base64's padding) is no reason to read a text whole, six of them are (an ASCII text cut at 76)
+_QP_SOFT = (b"=\n",)
+_QP_MARKS = (b"=C3", b"=C2", b"=E2", b"=E9", b"=E8", b"=3D", b"=20", b"=09")
 _LDIF_ENCODED = (b"::", b"$", b"\n ")
 
 
@@ -641,4 +700,8 @@ def may_need_reading(data: bytes) -> bool:
     two-way search over every dense input was 6% of its dense time); same answer."""
     mod = _engine.native_module()
     has = _contains_any if mod is None else mod.contains_any
-    return has(data, _EXPORT_MARKS) or (has(data, _LDIF_MARKS) and has(data, _LDIF_ENCODED))
+    return (
+        has(data, _EXPORT_MARKS)
+        or (has(data, _LDIF_MARKS) and has(data, _LDIF_ENCODED))
+        or (has(data, _QP_SOFT) and (has(data, _QP_MARKS) or data.count(b"=\n") >= 3 * _QP_MIN_SOFT))
+    )

@@ -24,16 +24,17 @@ from indexer.detect._hyperscan import CompiledOnce
 from indexer.detect.notmail import NEEDLES as _NO_ONE_NEEDLES
 from indexer.detect.seeds import FOREIGN_EOLS
 from indexer.detect.spaced import RUN_LOOK, SEPARATOR_ENDS
+from indexer.detect.wrappers import NEEDLES as _WRAPPED_NEEDLES
 
 try:  # optional, as for the prefilter: the wheel bundles the library
     import hyperscan as _hs
 except ImportError:  # pragma: no cover - depends on the install
     _hs = None  # type: ignore[assignment]
 
-__all__ = ["ALL", "DECORATED", "EOL", "NO_ONE", "SEPARATOR", "SMALL", "looks"]
+__all__ = ["ALL", "DECORATED", "EOL", "NO_ONE", "SEPARATOR", "SMALL", "WRAPPED", "looks"]
 
-EOL, SEPARATOR, NO_ONE, DECORATED = 1, 2, 4, 8
-ALL = EOL | SEPARATOR | NO_ONE | DECORATED
+EOL, SEPARATOR, NO_ONE, DECORATED, WRAPPED = 1, 2, 4, 8, 16
+ALL = EOL | SEPARATOR | NO_ONE | DECORATED | WRAPPED
 RUN = 1 << 8  # rows a separator line apart, as `spaced._RUN` reads them (`spaced.RUN_LOOK`)
 ALL |= RUN
 SMALL = 512  # bytes: under this the checks' own searches cost less than a scan's call
@@ -58,6 +59,7 @@ def _patterns() -> list[tuple[bytes, int]]:
     out += [(_literal(s), SEPARATOR) for s in SEPARATOR_ENDS]
     out += [(_literal(s), NO_ONE) for s in _NO_ONE_NEEDLES]
     out.append((RUN_LOOK, RUN))  # (`spaced.compact`'s first look)
+    out += [(p, WRAPPED) for p in _WRAPPED_NEEDLES]  # (per-line wrappers: `wrappers.unwrap`)
     return out + [(p, DECORATED) for p in _DECORATED]
 
 

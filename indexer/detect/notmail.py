@@ -11,6 +11,9 @@ strings pass the address syntax yet name no mailbox anyone reads:
 - an image named for a screen density (`icon@2x.png`, `avatar@1.5x.jpg`: an app's or a site's
   assets): a "domain" that is a scale and an image's extension, which is no top-level domain.
 
+A product's or an article's number in a URL's path, glued to its slug (`https://shop.fr/p/0612457836-lampe-
+laiton`), is no phone either.
+
 Credentials that are no one's are taken out too: a config template's placeholders (`username:
 ${DB_USER}`, `password: "<your-password>"`, `{{ db_password }}`) stand for a value to come.
 
@@ -59,6 +62,17 @@ def _no_ones(c: str, text: str, st: int) -> bool:
     return st >= 3 and text[st - 3:st] == "://"
 
 
+_SLUG_ID = re.compile(r"/[0-9]{9,15}-[A-Za-z]")
+
+
+def _in_slug(text: str, st: int, en: int) -> bool:
+    """A number that is a URL path's segment up to its slug: `/0612457836-lampe` after `://`."""
+    if st < 1 or text[st - 1] != "/" or text[en:en + 1] != "-" or not text[en + 1:en + 2].isalpha():
+        return False
+    word = max(text.rfind(" ", 0, st), text.rfind("\n", 0, st), text.rfind("\t", 0, st)) + 1
+    return text.find("://", word, st) >= 0
+
+
 def _has_density(text: str) -> bool:
     return "@1x." in text or "@2x." in text or "@3x." in text or "@4x." in text or "@1.5x." in text
 
@@ -70,11 +84,15 @@ def drop_no_ones(found: Any, text: str) -> None:
                or "://" in text and _USERINFO.search(text) is not None)
     doubled = "''" in text and _DOUBLED.search(text) is not None
     held = "${" in text or "{{" in text or "<your" in text or "<YOUR" in text or "<votre" in text or "<VOTRE" in text
-    if not (suspect or doubled or held):
+    slugs = "://" in text and _SLUG_ID.search(text) is not None
+    if not (suspect or doubled or held or slugs):
         return
     keep = []
     changed = False
     for f in found:
+        if slugs and f[0] == "phone" and _in_slug(text, f[2], f[3]):
+            changed = True
+            continue
         if held and f[0] == "credential" and _PLACEHOLDER.search(f[1]) is not None:
             changed = True
             continue

@@ -126,10 +126,14 @@ _EMOJI_LABELS = {
     "👤": "full_name", "🧑": "full_name", "👨": "full_name", "👩": "full_name", "🙍": "full_name", "🪪": "full_name",
     "🎂": "dob", "📞": "phone", "☎": "phone", "📱": "phone", "📲": "phone", "📧": "email", "✉": "email", "📩": "email",
     "📨": "email", "🏠": "street", "🏡": "street", "📍": "street", "🏘": "street", "💳": "card", "🏦": "iban",
+    "🆔": "nir",
 }
 # one emoji (and its variation selector) at the line's start, then the value: each repetition is
 # possessive and no two can take the same character
-_EMOJI_KV = re.compile(r"\A[ \t]*+([\u2600-\u27bf\U0001f300-\U0001faff])\ufe0f?+[ \t]*+(?::[ \t]*+)?(\S.*)")
+# (U+1F100-1F1FF, enclosed alphanumerics: `🆔` is one)
+_EMOJI_KV = re.compile(
+    r"\A[ \t]*+([\u2600-\u27bf\U0001f100-\U0001f1ff\U0001f300-\U0001faff])\ufe0f?+[ \t]*+(?::[ \t]*+)?(\S.*)"
+)
 
 
 def _kv_match(s: str) -> re.Match[str] | None:
