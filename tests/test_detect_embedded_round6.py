@@ -10,9 +10,11 @@ escapes, pretty or one line, several strings), French and English vary, through 
 
 from __future__ import annotations
 
+import html
 import json
 import quopri
 from collections.abc import Callable
+from urllib.parse import quote
 
 import pytest
 
@@ -421,9 +423,7 @@ PAGES: dict[str, str] = {
     "data_uri_base64_csv": _page(
         f'<a href="data:text/csv;base64,{_b64(_CSV_TEXT)}" download="sample.csv">Download sample</a>'
     ),
-    "data_uri_percent_text": _page(
-        '<a href="data:text/plain;charset=utf-8,' + __import__("urllib.parse").parse.quote(_CSV_TEXT) + '">sample</a>'
-    ),
+    "data_uri_percent_text": _page('<a href="data:text/plain;charset=utf-8,' + quote(_CSV_TEXT) + '">sample</a>'),
     "data_uri_json": _page(f'<a href="data:application/json;base64,{_b64(json.dumps(_RECORDS))}">sample.json</a>'),
     "svg_text_lines": _page(
         '<svg width="900" height="200">'
@@ -567,4 +567,53 @@ def test_equals_signs_of_other_texts_are_no_quoted_printable(name: str) -> None:
     from indexer.detect.exports import readable
 
     text = QP_NEGATIVES[name]
+    assert readable(text) == (text, None)
+
+
+# ---------------------------------------------------------------- a dump HTML-escaped, posted as plain text
+
+_JSONL = "\n".join(
+    json.dumps(
+        {"id": 4100 + i, "email": p[3], "phone": "+33" + p[4][1:], "birthdate": f"{p[2][6:]}-{p[2][3:5]}-{p[2][:2]}"}
+    )
+    for i, p in enumerate(PEOPLE)
+)
+_XML = "\n".join(
+    ["<patients>"]
+    + [
+        f"<patient><nom>{p[0]}</nom><email>{p[3]}</email><tel>{p[4]}</tel><naissance>{p[2]}</naissance></patient>"
+        for p in PEOPLE
+    ]
+    + ["</patients>"]
+)
+ESCAPED = {
+    "jsonl_quot": (html.escape(_JSONL), "csv"),
+    "jsonl_quot_after_chatter": ("copié depuis la source de la page :\n" + html.escape(_JSONL), "csv"),
+    "xml_lt_gt": (html.escape(_XML), "csv"),
+    "tsv_numeric_tabs": (_CSV_LONG.replace(";", "&#9;"), "csv"),
+    "tsv_every_character": ("".join(f"&#{ord(c)};" if c != "\n" else c for c in _CSV_LONG.replace(";", "\t")), "csv"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ESCAPED))
+def test_a_dump_html_escaped_as_plain_text_is_read(name: str) -> None:
+    text, layout = ESCAPED[name]
+    frags = detect(text, key=KEY)
+    _check(text, layout, frags)
+    dobs = {v for t, v in _ids(frags) if t == "dob"}
+    assert dobs == {f"{p[2][6:]}-{p[2][3:5]}-{p[2][:2]}" for p in PEOPLE}, sorted(dobs)
+    (many,) = detect_many([text.encode()], key=KEY)
+    assert many == detect(text.encode(), key=KEY)
+
+
+@pytest.mark.parametrize("name", sorted(ESCAPED))
+def test_both_engines_agree_on_escaped_text(native: object, name: str) -> None:
+    ref, got = both_engines(ESCAPED[name][0].encode(), KEY)
+    assert_same_fragments(ref, got, name)
+
+
+def test_a_post_with_a_few_escaped_characters_is_read_as_written() -> None:
+    from indexer.detect.exports import readable
+
+    text = "il a écrit &quot;merci&quot; puis un lien https://x.fr/?a=1&amp;b=2\nrien d'autre"
     assert readable(text) == (text, None)

@@ -530,6 +530,35 @@ def _qp_body(lines: list[str], src: list[int]) -> tuple[list[str], list[int]] | 
     return out, osrc
 
 
+# ------------------------------------------------------------------ text HTML-escaped as plain text
+# A dump copied from a page's source or a tool that escaped it for HTML, posted as text (not as HTML:
+# `decode` reads a page): `{&quot;email&quot;: ...}`, `&lt;patient&gt;`. Read escaped, a JSON key or
+# an XML element named nothing. Unescaped when the text holds this many of these references.
+_ESCAPES = ("&quot;", "&lt;", "&gt;", "&#39;", "&apos;", "&amp;")
+_MIN_ESCAPES = 4
+
+
+def _unescaped(lines: list[str], src: list[int]) -> tuple[list[str], list[int]] | None:
+    """The lines with their HTML character references resolved (`html.unescape`), each with its
+    source line; None when the text holds fewer than `_MIN_ESCAPES` of them."""
+    import html
+
+    text = "\n".join(lines)
+    if sum(text.count(e) for e in _ESCAPES) < _MIN_ESCAPES:
+        return None
+    out: list[str] = []
+    osrc: list[int] = []
+    for line, at in zip(lines, src, strict=True):
+        if "&" not in line:
+            out.append(line)
+            osrc.append(at)
+            continue
+        parts = html.unescape(line).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        out += parts
+        osrc += [at] * len(parts)
+    return out, osrc
+
+
 # --------------------------------------------------------------------------------- the entry
 def readable(text: str) -> tuple[str, list[int] | None]:
     """`text` with folded, quoted-printable and base64 exports decoded (see the module), and
@@ -555,7 +584,8 @@ def _readable(text: str) -> tuple[str, list[int] | None]:
     # (exports before Telegram Desktop 3.x write no `text_entities`: their messages' `from_id`)
     telegram = '"text_entities"' in text or ('"from_id"' in text and '"messages"' in text)
     qp = "=\n" in text and not mail and "=" in text.rstrip("=\n")  # (mail: `_expand_mail` decodes its parts)
-    if not (mail or props or ldif or telegram or outlook or qp):
+    escaped = ("&quot;" in text or "&lt;" in text) and not mail
+    if not (mail or props or ldif or telegram or outlook or qp or escaped):
         return text, None
     if "\r" in text:
         text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
@@ -586,8 +616,17 @@ def _readable(text: str) -> tuple[str, list[int] | None]:
         got = _qp_body(lines, src)
         if got is not None:
             lines, src = got
-        elif not (mail or props or ldif or telegram or outlook):
-            return text, None
+            qp = True
+        else:
+            qp = False
+    if escaped:
+        got = _unescaped(lines, src)
+        if got is not None:
+            lines, src = got
+        else:
+            escaped = False
+    if not (mail or props or ldif or telegram or outlook or qp or escaped):
+        return text, None
     return "\n".join(lines), src + [total]
 
 
@@ -595,7 +634,8 @@ def _readable(text: str) -> tuple[str, list[int] | None]:
 # header's encoded word, a Telegram export, Outlook's CSV of a mail folder; an LDIF entry only
 # with an encoded value, a `$` address or a continuation
 _EXPORT_MARKS = (b"BEGIN:V", b"begin:v", b"ransfer-", b"RANSFER-", b'"text_entities"', b'"from_id"',
-                 b"?=", b": (Name)", b": (nom)")  # an RFC 2047 word's end; Outlook's CSV of a mail folder
+                 b"?=", b": (Name)", b": (nom)",  # an RFC 2047 word's end; Outlook's CSV of a mail folder
+                 b"&quot;", b"&lt;")  # a text HTML-escaped as plain text
 _LDIF_MARKS = (b"dn:", b"DN:")
 # a quoted-printable body: a soft break, and an escape of what such a text holds (an accented
 # letter's UTF-8 or Latin-1 byte, a `=`, a trailing space or tab); a soft break alone (code's `x =`,

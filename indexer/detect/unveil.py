@@ -106,7 +106,7 @@ _B64_LINE = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9_-]{16,}={0,2}")
 _B64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/=_-])([A-Za-z0-9+/]{60,}={0,2}|[A-Za-z0-9_-]{60,}={0,2})(?![A-Za-z0-9+/=_-])")
 _HEX_LINE = re.compile(r"(?:[0-9A-Fa-f]{2}[ :]?){8,}")
 # a character written as an HTML reference in text that is not HTML (`jean&#64;orange&#46;fr`)
-_CHAR_REF = re.compile(r"&#(?:([0-9]{2,7})|[xX]([0-9a-fA-F]{2,6}));")
+_CHAR_REF = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9a-fA-F]{1,6}));")
 # a MIME message: its encoded parts are read by `exports` (decoding them here would break it)
 _MIME_ENCODED = re.compile(r"(?im)^content-transfer-encoding:")
 # a JSON string, from its quote to its closing quote or the line's end (read left to right as a
@@ -466,6 +466,8 @@ def _lookalike_address(m: re.Match[str]) -> str:
 
 def _char_ref(m: re.Match[str]) -> str:
     cp = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+    if cp == 9:  # a tab: a COPY's or a TSV's field separator written `&#9;` (a line break would move lines: kept)
+        return "\t"
     c = chr(cp) if 0x20 <= cp <= 0x10FFFF and not 0xD800 <= cp <= 0xDFFF else ""
     return c if c.isprintable() and c not in "<>&" else m.group(0)
 
