@@ -91,6 +91,13 @@ HEADER_CATEGORIES: dict[str, str] = {
 HEADER_CATEGORIES.update({k: "health" for k in (
     "code_diag", "code_diagnostic", "code_diagnostique", "diag", "code_cim", "code_cim10", "code_cim_10", "cim_10",
     "icd_10", "icd_code", "icd10_code", "code_icd", "diagnosis_code", "diagnostic_code", "dx_code", "code_pathologie")})
+# US claims files number them, DX1 to DX25 (`dx1`, `dx_2`, `diag3`, `icd10_1`), and name the first
+# and the admitting ones (`primary_dx`, `admit_dx`, `icd10_primary`)
+HEADER_CATEGORIES.update({f"{w}{sep}{n}": "health" for w in ("dx", "diag", "icd10", "icd", "cim10")
+                          for sep in ("", "_") for n in range(1, 26)})
+HEADER_CATEGORIES.update({k: "health" for k in (
+    "primary_dx", "secondary_dx", "principal_dx", "admit_dx", "admitting_dx", "dx_primary", "dx_secondary",
+    "icd10_primary", "icd10_secondary", "icd_primary", "primary_diagnosis_code", "admit_diagnosis_code")})
 HEADER_CATEGORIES.update({k: "political_opinion" for k in (
     "orientation_politique", "tendance_politique", "bord_politique", "couleur_politique", "sensibilite_politique",
     "intention_de_vote", "voting_intention", "political_leaning", "politics", "engagement_politique",

@@ -1866,7 +1866,6 @@ MISSED: dict[str, str] = {
     "discord_chat_exporter_csv": "a quoted CSV cell holding three `email:phone:dob` lines: nothing",
     "stealer_redline_passwords_block": "logins that are a phone or an ameli NIR body: neither found",
     "stealer_raccoon_upper_labels": "`USER:06...` login: no phone",
-    "stealer_autofill_and_cc": "Autofills `Name: email` / `Value: x` pairs: no e-mail, phone or dob",
     "php_print_r_array": "PHP print_r (`[email] => x`): nothing",
     "php_var_dump": 'PHP var_dump (`["email"]=>` then `string(n) "x"`): nothing',
     "java_tostring_log_lines": "`User{..., birthDate=1991-12-09, ...}` in log lines: no dob",

@@ -98,6 +98,9 @@ _STEALER = {
     "identifiant": "login", "utilisateur": "login", "nom_d_utilisateur": "login",
     "email": "email", "mail": "email", "pass": "password", "password": "password", "pwd": "password",
     "passwd": "password", "mot_de_passe": "password",
+    # stealers' abbreviations (Raccoon's `URL:` / `USR:` / `PASS:`, builds that write `PW:` / `PSW:`)
+    "usr": "login", "usrname": "login", "usr_name": "login", "pw": "password", "psw": "password",
+    "pswd": "password", "passw": "password", "uri": "url", "website": "url",
 }
 # a stealer's labels in Russian (builds sold to Russian-speaking buyers write `Сайт:` / `Логин:` /
 # `Пароль:`), which `norm_name` (ASCII only) makes empty: their `_STEALER` key
@@ -117,6 +120,14 @@ _DOX_EXTRA = {
     "mere": "full_name", "pere": "full_name", "ip": None, "adresse_ip": None,
 }
 _DOX_ANCHORS = {"dob", "street", "phone", "email", "nir", "iban", "card"}
+# a stealer's Autofills.txt: a form field's name on a line, its saved value on the next
+# (`Name: email` / `Value: x@y.fr`): the value is typed by the name, as a label would
+_PAIR_NAME = frozenset({"name", "field", "field_name", "fieldname", "champ", "nom_du_champ", "key"})
+_PAIR_VALUE = frozenset({"value", "valeur", "val"})
+# a label that says only "number" (`Numéro :`, `N° :`, `Number:`): a phone's, unless its value is a
+# card's number (Luhn, a network's range and length), as in a phishing kit's card block
+_NUMBER_LABELS = frozenset({"numero", "number", "num", "no", "n", "nr", "nummer", "numero_de", "n_o"})
+_PAIR_ANCHORS = frozenset({"dob", "phone", "email", "nir", "iban", "card", "street"})
 _NAME = {"first_name", "last_name", "full_name"}
 
 
@@ -303,7 +314,9 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         if km is None and (_born(s) is not None or (s[:1] in _BORN_FIRST and _born_line(s) is not None)):
             last_kv = j  # "Anaïs Moreau, née le 30/05/1988", "Né le 12/03/1984 à Ajaccio": a dox's person
             gap = 0
-        elif km and (key in _STEALER or _label(km.group(1)) is not None):
+        elif km and (key in _STEALER or _label(km.group(1)) is not None or (
+                key in _PAIR_NAME and j + 1 < len(lines) and (n := _kv_match(lines[j + 1])) is not None
+                and norm_name(n.group(1)) in _PAIR_VALUE)):
             fam = key in _STEALER and _STEALER[key] not in ("email", "login")
             if family is None and (key not in _STEALER or _STEALER[key] in ("url", "soft", "password")):
                 family = fam
@@ -328,6 +341,8 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     free: list[tuple[int, str, int]] = []  # (line, value, value col) under a label of no role
     stealer_roles: set[str] = set()
     anchors = 0  # strong identifiers after a person's name and birth (`_born`), which no label types
+    pairs = 0  # `Name: email` / `Value: x@y.fr` pairs read (a stealer's Autofills.txt)
+    pair_role: tuple[int, str | None] | None = None  # (the Value line, its role) after a Name line
     for k in range(i, end + 1):
         m = _kv_match(lines[k])
         if not m:
@@ -340,9 +355,21 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
                     free.append((k, rest.rstrip(), rc))
             continue
         key = stealer_key(m.group(1))
+        if pair_role is not None and pair_role[0] == k:
+            if pair_role[1] is not None:  # the value, typed by the field's name
+                labels.append((k, pair_role[1], m.group(2).rstrip(), m.start(2)))
+                pairs += 1
+            pair_role = None
+            continue
+        if (key in _PAIR_NAME and k < end and (n := _kv_match(lines[k + 1])) is not None
+                and norm_name(n.group(1)) in _PAIR_VALUE):
+            pair_role = (k + 1, _label(m.group(2).strip()))  # the name is no one's value
+            continue
         if key in _STEALER:
             stealer_roles.add(_STEALER[key])
         role = _label(m.group(1))
+        if key in _NUMBER_LABELS and role in (None, "phone") and ids.canon_card(m.group(2).strip()) is not None:
+            role = "card"  # `[ Numéro ] : 4970 8817 7421 2287` under a phishing kit's CARTE BANCAIRE
         if role in _NAME and (b := _born(m.group(2))) is not None:  # `Patient : M. X, né le ...`
             anchors += _person(k, b, m.start(2), labels, free)
         elif role is not None and key not in _STEALER and _placeholder(m.group(2), role):
@@ -355,8 +382,7 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         else:  # free text: in the fragment (article 9 notes), scanned and masked as an untyped field
             free.append((k, m.group(2).rstrip(), m.start(2)))
     roles = {r for _, r, _, _ in labels}
-    if {"url", "password"} <= stealer_roles and ("login" in stealer_roles or "email" in stealer_roles) and not (
-            _code_literals(labels)):
+    if {"url", "password"} <= stealer_roles and ("login" in stealer_roles or "email" in stealer_roles):
         kind = "stealer_log"
     elif roles & _NAME and len(roles & _DOX_ANCHORS) + (anchors > 0) >= 2:
         kind = "dox"
@@ -366,11 +392,13 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         kind = "card_dox"  # a holder and a card number: a stealer's CreditCards block, a carder's fullz
     elif len(labels) >= MIN_HEADERLESS_ROWS and len(roles) == 1 and roles <= _LISTED and not free:
         kind = "separated_run"  # `Email: a@x.fr` line after line: a list, each value behind its label
+    elif pairs >= 2 and pairs == len(labels) and not free and roles & _PAIR_ANCHORS:
+        kind = "fields"  # a browser's saved form fields (`Name: tel` / `Value: 06 ...`): each by its name
     else:
         return max(end + 1, i + 1), None
 
     def fill(sink: Sink, offs: list[int]) -> int:
-        if kind == "separated_run":
+        if kind == "separated_run" or kind == "fields":
             return sum(extract_record([(v, offs[k - i] + col)], [r], sink) > 0 for k, r, v, col in labels)
         if kind == "dox" or kind == "card_dox":
             hit = 0
@@ -395,6 +423,9 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 
     if kind == "separated_run":
         fill.accept = lambda hits: hits >= 0.8 * len(labels)  # type: ignore[attr-defined]
+    elif kind == "fields":  # (a date of birth counts no hit: one value a field, one typed is enough)
+        fill.accept = lambda hits: hits >= 1  # type: ignore[attr-defined]
+        kind = "separated_run"
     elif kind == "card_dox":  # (a masked number `4970 **** **** 5980` beside a name is no leak)
         fill.accept = lambda hits: hits >= 1  # type: ignore[attr-defined]
         kind = "dox"
@@ -1111,17 +1142,6 @@ _PASSWD_REST = re.compile(r"\A[^:\s]{0,128}+:\d{1,10}+:\d{1,10}+:[^:]{0,256}+:[^
 # a file's name before its checksum (`build-0.tar.gz|f5cb...`: a release's SHA1SUMS) is no login
 _FILE_NAME = re.compile(r"\.(?:t?gz|bz2|xz|zst|zip|7z|rar|tar|iso|img|exe|msi|dll|so|deb|rpm|apk|dmg|jar|whl|txt|csv"
                         r"|json|xml|pdf|py|js|rs|go|sh|bin|png|jpe?g|gif|mp4|mkv|log)\Z", re.IGNORECASE)
-
-
-# a value written as a literal of code: a quoted string then a comma (a dict's or an options
-# object's member: `"password": "pass",`, `password: 'stinks',`); no stealer writes its logs so
-_CODE_LITERAL = re.compile(r"\A\s*+(?:\"[^\"]{0,256}+\"|'[^']{0,256}+')\s*+,\s*+\Z")
-
-
-def _code_literals(labels: list[tuple[int, str, str, int]]) -> bool:
-    """Whether the logins and passwords of a run of labels are all literals of code."""
-    vals = [v for _, r, v, _ in labels if r in ("login", "password")]
-    return bool(vals) and all(_CODE_LITERAL.match(v) is not None for v in vals)
 
 
 def _code_password(v: str) -> bool:
