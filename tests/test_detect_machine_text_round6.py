@@ -202,3 +202,29 @@ def test_a_file_or_commit_hash_is_no_password_hash(key: str) -> None:
         assert _secrets(one) == _secrets(many) == [], (key, eng)
         got, _ = _run(dump, eng)
         assert {v for t, v in _secrets(got) if t == "password_hash"} == {f"sha1:{h}" for h in _SHA1[:3]}, eng
+
+
+CODE_OBJECTS = {
+    "python_proxy_kwargs": '    yield Request(\n        url="https://exemple.org",\n        meta={\n'
+    '            "proxy": {\n                "server": "http://proxy.exemple.fr:3128",\n'
+    '                "username": "user",\n                "password": "pass",\n            },\n        },\n    )',
+    "python_client_options": 'client = Client(\n    url="https://api.exemple.fr",\n    options={\n'
+    '        "login": "demo",\n        "pass": "demo1234",\n    },\n)',
+    "js_ntlm_options": "ntlm.get({\n  url: 'https://intranet.exemple.fr',\n  username: 'jdupont',\n"
+    "  password: 'Azerty123!',\n  domain: 'CORP',\n});",
+    "js_smtp_options": "const opts = {\n  host: 'smtp.exemple.fr',\n  user: 'noreply@exemple.fr',\n"
+    "  password: 'motdepasse',\n};",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CODE_OBJECTS))
+def test_code_objects_are_no_stealer_log(name: str) -> None:
+    """An options object or a dict of code (`"password": "pass",`) is no stealer log (P17): its
+    values are literals, a quoted string and a comma each; a stealer log keeps reading."""
+    log = "\n\n".join(f"URL: https://www.orange.fr/auth\nUsername: {u}@orange.fr\nPassword: {p}" for u, p in USERS[:3])
+    for eng in ENGINES:
+        one, many = _run(CODE_OBJECTS[name], eng)
+        assert _secrets(one) == _secrets(many) == [], (name, eng)
+        got, _ = _run(log, eng)
+        want = {canon_credential(f"{u}@orange.fr", p) for u, p in USERS[:3]}
+        assert {v for t, v in _secrets(got)} == want, eng

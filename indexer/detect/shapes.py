@@ -382,7 +382,8 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         else:  # free text: in the fragment (article 9 notes), scanned and masked as an untyped field
             free.append((k, m.group(2).rstrip(), m.start(2)))
     roles = {r for _, r, _, _ in labels}
-    if {"url", "password"} <= stealer_roles and ("login" in stealer_roles or "email" in stealer_roles):
+    if {"url", "password"} <= stealer_roles and ("login" in stealer_roles or "email" in stealer_roles) and not (
+            _code_literals(labels)):
         kind = "stealer_log"
     elif roles & _NAME and len(roles & _DOX_ANCHORS) + (anchors > 0) >= 2:
         kind = "dox"
@@ -1142,6 +1143,17 @@ _PASSWD_REST = re.compile(r"\A[^:\s]{0,128}+:\d{1,10}+:\d{1,10}+:[^:]{0,256}+:[^
 # a file's name before its checksum (`build-0.tar.gz|f5cb...`: a release's SHA1SUMS) is no login
 _FILE_NAME = re.compile(r"\.(?:t?gz|bz2|xz|zst|zip|7z|rar|tar|iso|img|exe|msi|dll|so|deb|rpm|apk|dmg|jar|whl|txt|csv"
                         r"|json|xml|pdf|py|js|rs|go|sh|bin|png|jpe?g|gif|mp4|mkv|log)\Z", re.IGNORECASE)
+
+
+# a value written as a literal of code: a quoted string then a comma (a dict's or an options
+# object's member: `"password": "pass",`, `password: 'stinks',`); no stealer writes its logs so
+_CODE_LITERAL = re.compile(r"\A\s*+(?:\"[^\"]{0,256}+\"|'[^']{0,256}+')\s*+,\s*+\Z")
+
+
+def _code_literals(labels: list[tuple[int, str, str, int]]) -> bool:
+    """Whether the logins and passwords of a run of labels are all literals of code."""
+    vals = [v for _, r, v, _ in labels if r in ("login", "password")]
+    return bool(vals) and all(_CODE_LITERAL.match(v) is not None for v in vals)
 
 
 def _code_password(v: str) -> bool:
