@@ -1835,7 +1835,6 @@ MISSED: dict[str, str] = {
     "xml_cdata_values": "XML values wrapped in <![CDATA[…]]>: nothing",
     "mysqldump_xml_field_name": 'mysqldump --xml `<field name="naissance">1986-04-23</field>`: no dob',
     "apple_plist_contacts": "a plist of <dict><key>email</key><string>…</string>…: nothing",
-    "json_objects_concatenated_no_newline": "JSON objects one after another on one line `{..}{..}{..}`: nothing",
     "json_array_with_line_comments": "a JSON array whose lines end in `// ok` comments: e-mails only",
     "json_payload_column_in_sql": "JSON in an INSERT's payload column: no dob (`birthdate` key inside)",
     "yaml_flow_mappings": "YAML flow mappings `- {email: x, phone: '06..', birthdate: ISO}`: e-mails only",

@@ -38,6 +38,8 @@ from indexer.detect import shapes as _shapes
 from indexer.detect import stream_spaced as _stream_spaced
 from indexer.detect.exports import may_need_reading, readable
 from indexer.detect.extract import Sink
+from indexer.detect.glued import may_hold as _may_be_glued
+from indexer.detect.glued import split_glued as _split_glued
 from indexer.detect.multiline import join_quoted_cells, logical_starts
 from indexer.detect.notmail import drop_no_ones
 from indexer.detect.records import is_long_json_records
@@ -54,6 +56,7 @@ from indexer.detect.shapes import Ctx, block_start, delimiter_of, recognise
 from indexer.detect.spaced import colon_rows as _colon_rows
 from indexer.detect.spaced import compact as _compact_spaced
 from indexer.detect.spaced import undecorate as _undecorate
+from indexer.detect.unfold import unfold as _unfold
 from indexer.detect.unveil import may_be_veiled
 from indexer.detect.wrappers import unwrap as _unwrap
 from indexer.identifiers import card_network
@@ -184,9 +187,10 @@ def _detect_text_paused(text: str, key: MatchKey, filename: str | None, limits: 
 
 def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits | None,
                  tokenizer: Tokenizer | None, read_exports: bool = True, utf8: bytes | None = None,
-                 spaced: bool = True, rewrite: bool = False) -> list[Fragment]:
+                 spaced: bool = True, rewrite: bool = False, unfolded: bool = False) -> list[Fragment]:
     """`utf8`, when given, is `text.encode("utf-8")` (`decode_keeping_utf8`); `rewrite`: a window
-    of `prefilter.run` that holds rows the rewrites of `spaced` may read (`detect_text`)."""
+    of `prefilter.run` that holds rows the rewrites of `spaced` may read (`detect_text`);
+    `unfolded`: the text's hard-wrapped records were joined already (`unfold`)."""
     limits = limits or _LIMITS
     # CPU time of this thread, not wall time: on a busy machine the wall clock cut honest inputs
     # short (a 2 GB combo list lost most of its chunks at load 8), and the cap is about the work
@@ -262,6 +266,16 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     lone = read_exports and spaced and _lone.may_hold(encoded)
     if not starts and not veiled and not (lone and _lone.lone_records(text, encoded)):
         return []  # most forum posts: nothing that could start a fragment
+    if spaced and whole and not unfolded and seen & _firstlook.GLUED and (
+            len(encoded) >= _firstlook.SMALL or _may_be_glued(text)):  # two records a line: one a line
+        apart = _split_glued(text)
+        if apart is not None:
+            frags = _detect_text(apart[0], key, filename, limits, tokenizer, read_exports, rewrite=rewrite,
+                                 unfolded=True)
+            of = apart[1]
+            for f in frags:
+                f.start_line, f.end_line = of[f.start_line - 1] + 1, of[f.end_line - 1] + 1
+            return frags
     if spaced and starts and len(text) < 256 * 1024:  # a label and its value apart by a tab, a pipe, dots, an arrow
         lab = _relabel(text, encoded)
         if lab is not None:
@@ -278,6 +292,14 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     tok = tokenizer or Tokenizer(key)  # only now: most posts return above and need none
     del encoded
     raw = text.split("\n")
+    if spaced and whole and not unfolded:  # records hard-wrapped at a width (a mail client, `fold -w`): joined
+        got = _unfold(text, raw)
+        if got is not None:
+            frags = _detect_text(got[0], key, filename, limits, tokenizer, read_exports, rewrite=rewrite, unfolded=True)
+            tops, ends = got[1], got[2]
+            for f in frags:
+                f.start_line, f.end_line = tops[f.start_line - 1] + 1, ends[f.end_line - 1] + 1
+            return frags
     cut = False
     # (`max` first: a C-level pass; the loop below is per line in the interpreter)
     if len(text) > limits.max_line_chars and max(map(len, raw)) > limits.max_line_chars:

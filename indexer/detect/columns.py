@@ -414,6 +414,22 @@ def _dob(v: str) -> str | None:
     return ids.canon_dob(v)
 
 
+_TUPLE_EDGE = ("('", '("', "(0", "(1", "(2", "(3", "(4", "(5", "(6", "(7", "(8", "(9")
+
+
+def _bare(v: str) -> str:
+    """A cell of a SQL tuple's line read as a CSV row without its quotes and the tuple's
+    parentheses: `('jean@x.fr'` -> `jean@x.fr`, `'2840...');` -> `2840...`, `(307` -> `307`."""
+    if v[:1] == "(" and (v[1:2] in ("'", '"') or v[1:].isdigit()):
+        v = v[1:]
+    t = v.rstrip(";,")
+    if t[-1:] == ")" and (t[-2:-1] in ("'", '"') or t[:-1].isdigit()):
+        v = t[:-1]
+    if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"":
+        v = v[1:-1]
+    return v
+
+
 def infer_roles(columns: list[list[str]]) -> list[str | None]:
     """Roles for the columns of a dump without a header, from what their values validate as
     across rows: a column is typed when at least 60% of its non-empty values (and at least
@@ -421,6 +437,8 @@ def infer_roles(columns: list[list[str]]) -> list[str | None]:
     phone column reads its national numbers in the context of the other rows' +CC numbers,
     a street column and its postcode are masked and combined into an address. Untyped
     columns stay None (their values are scanned as free text, word cells masked)."""
+    if any(col and col[0][:2] in _TUPLE_EDGE for col in columns):  # SQL tuples read as cells
+        columns = [[_bare(v) for v in col] for col in columns]
     roles: list[str | None] = []
     intl: set[str] = set()
     for col in columns:  # the +CC numbers of the block: the regions its national numbers may be in

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.detect._hyperscan import CompiledOnce
+from indexer.detect.glued import NEEDLES as _GLUED_NEEDLES
 from indexer.detect.notmail import NEEDLES as _NO_ONE_NEEDLES
 from indexer.detect.seeds import FOREIGN_EOLS
 from indexer.detect.spaced import RUN_LOOK, SEPARATOR_ENDS
@@ -31,12 +32,14 @@ try:  # optional, as for the prefilter: the wheel bundles the library
 except ImportError:  # pragma: no cover - depends on the install
     _hs = None  # type: ignore[assignment]
 
-__all__ = ["ALL", "DECORATED", "EOL", "NO_ONE", "SEPARATOR", "SMALL", "WRAPPED", "looks"]
+__all__ = ["ALL", "DECORATED", "EOL", "GLUED", "NO_ONE", "SEPARATOR", "SMALL", "WRAPPED", "looks"]
 
 EOL, SEPARATOR, NO_ONE, DECORATED, WRAPPED = 1, 2, 4, 8, 16
 ALL = EOL | SEPARATOR | NO_ONE | DECORATED | WRAPPED
 RUN = 1 << 8  # rows a separator line apart, as `spaced._RUN` reads them (`spaced.RUN_LOOK`)
 ALL |= RUN
+GLUED = 32  # (records glued two a line: `glued.split_glued`)
+ALL |= GLUED
 SMALL = 512  # bytes: under this the checks' own searches cost less than a scan's call
 
 
@@ -60,6 +63,7 @@ def _patterns() -> list[tuple[bytes, int]]:
     out += [(_literal(s), NO_ONE) for s in _NO_ONE_NEEDLES]
     out.append((RUN_LOOK, RUN))  # (`spaced.compact`'s first look)
     out += [(p, WRAPPED) for p in _WRAPPED_NEEDLES]  # (per-line wrappers: `wrappers.unwrap`)
+    out += [(p, GLUED) for p in _GLUED_NEEDLES]
     return out + [(p, DECORATED) for p in _DECORATED]
 
 

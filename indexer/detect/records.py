@@ -1334,6 +1334,8 @@ def _json_line(s: str, off: int, sink: Sink, core: Any, today: Any) -> int:
             obj = json.loads(_MONGO.sub(r"\1", t))
         except (ValueError, RecursionError):
             obj = _python_literal(s.strip().rstrip(","))
+            if obj is None:  # a JavaScript object literal, JSON5: keys without quotes
+                obj = _js_literal(s.strip().rstrip(","))
             if isinstance(obj, list):  # a printed list of dicts: each a record (any other list: none)
                 return sum(_json_record(x, s, off, sink, core, today) for x in obj[:100_000] if isinstance(x, dict))
             if obj is None:
@@ -1358,6 +1360,27 @@ def _python_literal(t: str) -> Any:
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return None
     return obj if isinstance(obj, (dict, list)) else None
+
+
+# a key without quotes (`{ id: 1, email: 'j@x.fr' }`, JSON5's `{email: "j@x.fr",}`: a front
+# end's fixtures, a seed file): quoted, the line is a Python literal (its trailing commas too)
+_JS_KEY = re.compile(r"([{,][ \t]{0,8})([A-Za-z_$][\w$]{0,63})[ \t]{0,8}:")
+_JS_WORDS = {"true": "True", "false": "False", "null": "None"}
+_JS_WORD = re.compile(r"(?<=[:,\[])([ \t]{0,8})(true|false|null)\b")
+
+
+def _js_literal(t: str) -> Any:
+    """The dict a line spells as a JavaScript object literal (keys bare, strings in either
+    quotes, `true`/`false`/`null`), else None."""
+    if t[:1] != "{" or len(t) > _REPR_MAX or _JS_KEY.match(t) is None:
+        return None
+    py = _JS_KEY.sub(r"\1'\2':", t)
+    py = _JS_WORD.sub(lambda m: m.group(1) + _JS_WORDS[m.group(2)], py)
+    try:
+        obj = ast.literal_eval(py)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return obj if isinstance(obj, dict) else None
 
 
 def _python_records(s: str) -> bool:

@@ -1160,6 +1160,9 @@ def _code_password(v: str) -> bool:
     return v[:1] in (":", '"', "'") or _PASSWD_REST.match(v) is not None
 
 
+_PHONE_LOGIN = re.compile(r"\+[1-9][0-9]{7,14}")
+
+
 def _combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     j = _combo_end(lines, i)
@@ -1168,11 +1171,35 @@ def _combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         return i + 1, None
     sample = [_combo_match(lines[k]) for k in range(i + head, min(j, i + head + 50))]
     emails = sum("@" in m.group(1) for m in sample)
+    # the password first (`Azerty12!:jean@x.fr`): the address after the colon on most lines
+    # (a password's shape each, and no label: `from:a@x.fr`, `cc:b@y.fr` are headers' lines);
+    # phone numbers as logins (`+33612345678:pass`, an app's accounts): asked only of a block
+    # with no address before its colons
+    flipped = phones = False
+    if emails == 0:
+        flipped = sum(1 for m in sample if "@" in m.group(3) and _password_shaped(m.group(1))
+                      and _label(m.group(1)) is None) >= 0.8 * len(sample)
+        phones = not flipped and sum(1 for m in sample if _PHONE_LOGIN.fullmatch(m.group(1))) >= 0.8 * len(sample)
     # (`|` lines are asked what `:` lines are: any two-column pipe table, `date|epoch`, `match|score`,
     # `ticket|sha1`, MISP's `"filename|md5",`, was a combo list)
     if emails < 0.5 * len(sample) and (
-            not _username_combos(sample)):
+            not flipped and not phones and not _username_combos(sample)):
         return j, None
+
+    if flipped or phones:  # (a line at a time, the fields in their roles' order)
+        groups, kinds = ((3, 1), ["login", "password"]) if flipped else ((1, 3), ["phone", "password"])
+
+        def turned(sink: Sink, offs: list[int]) -> int:
+            hit = 0
+            for k in range(i + head, j):
+                if (k & 255) == 0 and sink.over():
+                    break
+                m = _combo_match(lines[k])
+                o = offs[k - i]
+                hit += extract_record([(m.group(g), o + m.start(g)) for g in groups], kinds, sink) > 0
+            return hit
+
+        return j, ("combo", i, j - 1, turned)
 
     def line(sink: Sink, offs: list[int], k: int) -> int:
         m = _combo_match(lines[k])
@@ -1202,7 +1229,8 @@ def _combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
 # repetition is possessive: a line is read one way, in linear time (the port is the one choice).
 _URL_COMBO = re.compile(
     r"\A\s*+((?:[A-Za-z][A-Za-z0-9+.\-]{0,15}+://[^\s/:|;]++|(?:[A-Za-z0-9\-]++\.)++[A-Za-z]{2,24}+)"
-    r"(?::\d{1,5}+)?(?:/[^\s:|;]*+)?)[: |;]([^\s:|;]{1,128}+)[:|;]([^\s|]{1,256}+)(?:\s++\|.*)?\s*+\Z")
+    r"(?::\d{1,5}+)?(?:/[^\s:|;]*+)?)(?: ?+\| ?+|[: ;])([^\s:|;]{1,128}+)(?: ?+\| ?+|[:;])([^\s|]{1,256}+)"
+    r"(?:\s++\|.*)?\s*+\Z")
 _CAPTURED_COMBO = re.compile(r"\A\s*+(?:\d{1,7}+[.)\]]\s++)?([^\s:|;]{1,128}+)[:;]([^\s|]{1,256}+)\s++\|\s.*\Z")
 
 
@@ -1849,7 +1877,7 @@ _LONG_SAMPLE = 20  # lines of a run looked at
 
 def _long_column(lines: list[str], i: int, j: int, sep: str) -> bool:
     """Whether the long fields of the run `lines[i:j]` (its average field over 80 characters)
-    are one or two COLUMNS of an export, the other fields short: a users table's JWT, an
+    are one to three COLUMNS of an export, the other fields short: a users table's JWT, an
     order's cart JSON, a photo's data: URI, a user agent (every web app's table has one; the
     rows were all dropped, wave 25). Prose cut at its commas has long fields anywhere and few
     short ones, and what it says is in its long fields: each row's short fields must hold an
@@ -1869,7 +1897,27 @@ def _long_column(lines: list[str], i: int, j: int, sep: str) -> bool:
         if row < 2 or not worth:
             return False
         short += row
-    return len(cols) <= 2 and total <= 24 * short
+    # two long columns, three when the rows hold as many short fields (a users table's two
+    # tokens and its user agent among seven fields)
+    return len(cols) <= min(3, max(2, short // (min(j, i + _LONG_SAMPLE) - i))) and total <= 24 * short
+
+
+def _ragged(sig: tuple[str, int, int]) -> tuple[str, int, int]:
+    """The field counts a run of `sig` takes: exports leave a row's empty last fields off (`;;`
+    dropped) or add empty columns to some rows (`;;;x`), so a row of four fields or more is
+    in its run up to three fields longer, and one or two fields shorter (three from seven on);
+    a narrower one has its exact width (a two-field combo and a three-field row are not one run)."""
+    sep, lo, hi = sig
+    if lo < 3:
+        return sig
+    return sep, lo - min(3, lo // 2), hi + 3
+
+
+def _ragged_row(s: str, wide: tuple[str, int, int]) -> bool:
+    """Whether `s` is a ragged row of a run that takes `wide`: no JSON line (a token's claims
+    decoded under the rows have their commas too) and no blank line."""
+    t = s.lstrip()
+    return t[:1] not in ("", "{", "[") and _fits(s, wide)
 
 
 def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
@@ -1880,13 +1928,18 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     # a rule under the first line (a query tool's output: psql, the mysql client): the line is a
     # header and the rows start below the rule
     rule = int(i + 2 < len(lines) and _TABLE_RULE.match(lines[i + 1]) is not None and _fits(lines[i + 2], sig))
+    wide = _ragged(sig)
     native = _engine.native_module()
-    if native is not None:  # the compiled core: the run's lines in one call (issue 17)
-        j = native.run_end(lines, i + 1 + rule, *sig)
-    else:
-        j = i + 1 + rule
-        while j < len(lines) and lines[j].strip() and _fits(lines[j], sig):
-            j += 1
+    j = i + 1 + rule
+    while True:  # (rows of its width, then a ragged row and on: rarely more than once)
+        if native is not None:  # the compiled core: the run's lines in one call (issue 17)
+            j = native.run_end(lines, j, *sig)
+        else:
+            while j < len(lines) and lines[j].strip() and _fits(lines[j], sig):
+                j += 1
+        if wide is sig or j >= len(lines) or not _ragged_row(lines[j], wide):
+            break
+        j += 1
     if j - i - rule < 2:  # a header and one row at the very least
         return j, None
     sep, count, _ = sig
@@ -2044,7 +2097,9 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
         if sig is None and (head := vertical_head(lines, i, floor)) is not None:
             return head  # a table flattened one cell a line: up to its header's first name
         if sig is not None:
-            while k > lo and lines[k - 1].strip() and _fits(lines[k - 1], sig):
+            wide = _ragged(sig)  # (the rows a run of it takes: `_runs`)
+            while k > lo and lines[k - 1].strip() and _fits(lines[k - 1], wide) and (
+                    wide is sig or lines[k - 1].lstrip()[:1] not in ("{", "[") or _fits(lines[k - 1], sig)):
                 ps = _sig(lines[k - 1])
                 if ps is None or ps[0] != sig[0]:
                     break
