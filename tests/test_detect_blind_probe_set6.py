@@ -1773,8 +1773,6 @@ MISSED: dict[str, str] = {
     "curl_style_changelog": "PRIORITY precision: a changelog's 'Reviewed-by: Name <mail>' then 'Name (13 Dec 2022)' is read as a dox with that date as a birth",
     "gcc_style_changelog": "PRIORITY precision: a GNU ChangeLog read as a dox flags FSF (sexual orientation), disabled, borderline, MST (health)",
     "code_oid_mapping": 'precision: a dict of OID names, NameOID.EMAIL_ADDRESS: "emailAddress" then CHALLENGE_PASSWORD, gives a credential',
-    "sensor_csv_negative_floats": "PRIORITY precision: a CSV of accelerometer readings, -0.44372674, gives US SSNs 044372674",
-    "float_matrix": "PRIORITY precision: a numpy matrix literal with -0.44372674 gives US SSNs",
     "iso_3166_3_withdrawn_json": "precision: ISO 3166-3's withdrawn countries (Union of Soviet Socialist Republics) flag political opinion",
     "sbom_json": "precision: an SBOM's component descriptions 'format-agnostic' flag religion",
     "loto_draws": "precision: a CSV of lottery draws, boules '06 12 34 45 48', gives phones",

@@ -228,3 +228,34 @@ def test_code_objects_are_no_stealer_log(name: str) -> None:
         got, _ = _run(log, eng)
         want = {canon_credential(f"{u}@orange.fr", p) for u, p in USERS[:3]}
         assert {v for t, v in _secrets(got)} == want, eng
+
+
+def _floats(sep: str, dec: str = ".") -> str:
+    rows = [
+        ("0.01", "-0.44372674", "0.12345678", "-0.98765432"),
+        ("0.02", "-0.47564102", "0.22345678", "-0.88765432"),
+        ("0.03", "-0.82176463", "0.32345678", "-0.78765432"),
+        ("0.04", "-0.51234987", "0.42345678", "-0.68765432"),
+    ]
+    return sep.join("txyz") + "\n" + "\n".join(sep.join(c.replace(".", dec) for c in r) for r in rows)
+
+
+NEGATIVE_FLOATS = {
+    "csv_comma": _floats(","),
+    "csv_semicolon": _floats(";"),
+    "tsv": _floats("\t"),
+    "csv_semicolon_decimal_comma": _floats(";", ","),
+    "numpy_matrix": "R = np.array([[0.89299824, -0.44372674, 0.0752378],\n"
+    "              [-0.47564102, 0.82176463, -0.31245678],\n"
+    "              [0.07523780, -0.51234987, 0.85476231]])",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEGATIVE_FLOATS))
+def test_negative_decimals_are_no_national_ids(name: str) -> None:
+    """`-0.44372674` (a sensor's reading, a rotation matrix) is no US SSN 044372674 (P18)."""
+    for eng in ENGINES:
+        one, many = _run(NEGATIVE_FLOATS[name], eng)
+        ids_ = [(i.type, i.value) for f in one for i in f.identifiers if i.type in ("national_id", "phone")]
+        assert ids_ == [], (name, eng)
+        assert one == many, (name, eng)

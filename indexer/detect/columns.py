@@ -305,8 +305,10 @@ _PHONE_CHARS = frozenset("+0123456789 .-()/\u00a0")
 
 
 def _decimal(v: str) -> bool:
-    """A number with one decimal point (`48.8566140`, a latitude): no phone is written so."""
-    return v.count(".") == 1 and v.replace(".", "").isdigit()
+    """A number with one decimal point (`48.8566140`, a latitude; `-0.44372674`, a sensor's
+    reading): no phone or national id is written so (its digits read as a US SSN, 044372674)."""
+    u = v[1:] if v[:1] == "-" else v
+    return u.count(".") == 1 and u.replace(".", "").isdigit()
 
 
 _PHONE: tuple[str, str | None] = ("phone", None)
