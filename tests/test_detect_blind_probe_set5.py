@@ -1221,7 +1221,6 @@ MISSED: dict[str, str] = {
     "shape__sql_update_statements": "19/25 found, lost dob x6",
     "stealer__chatter_every_3_rows": "2/7 found, lost email x5",
     "tool__one_field_a_line_blank_line_between_records": "0/25 found, lost dob x6, email x7, nir x6, phone x6",
-    "tool__raw_http_form_posts_from_a_proxy_log": "0/25 found, lost dob x6, email x7, nir x6, phone x6",
     "xml__blank_line_between_lines": "EVASION: one-element-a-line XML double-spaced (a blank line after each line): nothing",
 }
 SET.miss(**MISSED)

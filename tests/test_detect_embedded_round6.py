@@ -617,3 +617,51 @@ def test_a_post_with_a_few_escaped_characters_is_read_as_written() -> None:
 
     text = "il a écrit &quot;merci&quot; puis un lien https://x.fr/?a=1&amp;b=2\nrien d'autre"
     assert readable(text) == (text, None)
+
+
+# ---------------------------------------------------------------- raw HTTP form posts (a proxy's log)
+
+
+def _posts(version: str = "HTTP/1.1", eol: str = "\n", extra: str = "") -> str:
+    blocks = []
+    for p in PEOPLE:
+        body = "&".join(
+            f"{k}={quote(v, safe='')}"
+            for k, v in (("nom", p[0].title()), ("email", p[3]), ("tel", p[4]), ("naissance", p[2]))
+        )
+        head = [f"POST /inscription {version}", "Host: clinique-du-parc.fr", *([extra] if extra else [])]
+        blocks.append(eol.join([*head, "Content-Type: application/x-www-form-urlencoded", "", body, ""]))
+    return eol.join(blocks)
+
+
+HTTP_POSTS = {
+    "http11": _posts(),
+    "http2_crlf": _posts("HTTP/2", "\r\n"),
+    "with_cookie_and_agent": _posts(extra="Cookie: sid=abc123; lang=fr\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HTTP_POSTS))
+def test_raw_http_form_posts_are_read_as_their_bodies(name: str) -> None:
+    text = HTTP_POSTS[name]
+    frags = detect(text, key=KEY)
+    _check(text, "csv", frags)
+    dobs = {v for t, v in _ids(frags) if t == "dob"}
+    assert dobs == {f"{p[2][6:]}-{p[2][3:5]}-{p[2][:2]}" for p in PEOPLE}, sorted(dobs)
+    (many,) = detect_many([text.encode()], key=KEY)
+    assert many == detect(text.encode(), key=KEY)
+
+
+@pytest.mark.parametrize("name", sorted(HTTP_POSTS))
+def test_both_engines_agree_on_http_posts(native: object, name: str) -> None:
+    ref, got = both_engines(HTTP_POSTS[name].encode(), KEY)
+    assert_same_fragments(ref, got, name)
+
+
+def test_one_post_or_get_requests_are_read_as_written() -> None:
+    from indexer.detect.exports import readable
+
+    one = "POST /login HTTP/1.1\nHost: x.fr\nContent-Type: application/x-www-form-urlencoded\n\nuser=a&pass=b\n"
+    gets = "\n".join(f"GET /p/{k} HTTP/1.1\nHost: x.fr\nAccept: application/x-www-form-urlencoded\n" for k in range(4))
+    assert readable(one) == (one, None)
+    assert readable(gets) == (gets, None)

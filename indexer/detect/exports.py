@@ -559,6 +559,35 @@ def _unescaped(lines: list[str], src: list[int]) -> tuple[list[str], list[int]] 
     return out, osrc
 
 
+# ------------------------------------------------------------------ raw HTTP form posts (a proxy's log)
+# `POST /inscription HTTP/1.1`, its headers, a blank line, then the form's body (`nom=...&email=...`):
+# each body one record among headers, read as nothing. The requests' lines and headers are left out,
+# so that the bodies are the adjacent lines of URL-encoded records they are.
+_HTTP_REQUEST = re.compile(r"\A(?:POST|PUT|PATCH) \S{1,2000} HTTP/\d(?:\.\d)?\s*\Z")
+
+
+def _http_bodies(lines: list[str], src: list[int]) -> tuple[list[str], list[int]] | None:
+    """The lines without the HTTP requests' lines, headers and blank lines around their bodies, or
+    None when fewer than two requests are there."""
+    out: list[str] = []
+    osrc: list[int] = []
+    k = n = 0
+    while k < len(lines):
+        if lines[k][:1] == "P" and _HTTP_REQUEST.match(lines[k]):
+            n += 1
+            k += 1
+            while k < len(lines) and lines[k].strip() and _HEADER.match(lines[k]):
+                k += 1
+            while k < len(lines) and not lines[k].strip():
+                k += 1
+            continue
+        if lines[k].strip() or not out or out[-1].strip():
+            out.append(lines[k])
+            osrc.append(src[k])
+        k += 1
+    return (out, osrc) if n >= 2 else None
+
+
 # --------------------------------------------------------------------------------- the entry
 def readable(text: str) -> tuple[str, list[int] | None]:
     """`text` with folded, quoted-printable and base64 exports decoded (see the module), and
@@ -585,7 +614,8 @@ def _readable(text: str) -> tuple[str, list[int] | None]:
     telegram = '"text_entities"' in text or ('"from_id"' in text and '"messages"' in text)
     qp = "=\n" in text and not mail and "=" in text.rstrip("=\n")  # (mail: `_expand_mail` decodes its parts)
     escaped = ("&quot;" in text or "&lt;" in text) and not mail
-    if not (mail or props or ldif or telegram or outlook or qp or escaped):
+    http = "x-www-form-urlencoded" in text and " HTTP/" in text
+    if not (mail or props or ldif or telegram or outlook or qp or escaped or http):
         return text, None
     if "\r" in text:
         text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
@@ -625,7 +655,13 @@ def _readable(text: str) -> tuple[str, list[int] | None]:
             lines, src = got
         else:
             escaped = False
-    if not (mail or props or ldif or telegram or outlook or qp or escaped):
+    if http:
+        got = _http_bodies(lines, src)
+        if got is not None:
+            lines, src = got
+        else:
+            http = False
+    if not (mail or props or ldif or telegram or outlook or qp or escaped or http):
         return text, None
     return "\n".join(lines), src + [total]
 
@@ -635,7 +671,8 @@ def _readable(text: str) -> tuple[str, list[int] | None]:
 # with an encoded value, a `$` address or a continuation
 _EXPORT_MARKS = (b"BEGIN:V", b"begin:v", b"ransfer-", b"RANSFER-", b'"text_entities"', b'"from_id"',
                  b"?=", b": (Name)", b": (nom)",  # an RFC 2047 word's end; Outlook's CSV of a mail folder
-                 b"&quot;", b"&lt;")  # a text HTML-escaped as plain text
+                 b"&quot;", b"&lt;",  # a text HTML-escaped as plain text
+                 b"x-www-form-urlencoded")  # raw HTTP form posts
 _LDIF_MARKS = (b"dn:", b"DN:")
 # a quoted-printable body: a soft break, and an escape of what such a text holds (an accented
 # letter's UTF-8 or Latin-1 byte, a `=`, a trailing space or tab); a soft break alone (code's `x =`,
