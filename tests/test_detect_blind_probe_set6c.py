@@ -1605,7 +1605,6 @@ SET.case(
 )
 
 MISSED: dict[str, str] = {
-    "facebook_2021_format": "the Facebook 2021 scrape's lines phone:fbid:first:last:gender:city:city:status:work:date:: give nothing (12 phones)",
     "mongosh_find_output": 'mongosh\'s printout (unquoted keys, naissance: ISODate("1983-04-18T00:00:00.000Z")) gives no date of birth',
     "sqlserver_grid_output": "sqlcmd's grid (Email Telephone DateNaissance, dashes, '(10 rows affected)') gives no date of birth, even headed BirthDate",
     "combo_url_space": "a ULP list with spaces, 'https://accounts.google.com/signin mail password', gives the addresses but no credential",

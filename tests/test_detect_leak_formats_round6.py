@@ -8,6 +8,10 @@ its class and not for the probe's one example:
   (`Name: email` / `Value: x@y.fr`, `Field:`/`Value:`, `Nom :`/`Valeur :`): nothing was read;
 - a phishing kit's card block whose number's label says only "number" (`[ Numéro ] : 4970 ...`,
   `N° :`, `Number:`), read as a phone's label: the cards were lost (a phone under it stays a phone);
+- the Facebook 2021 scrape's rows (`33608215465:100004414156900:Océane:Perrin:female:Lyon:...:
+  1/1/2019 12:00:00 AM::`, with '+' or without, a title line or none, an address at the end or
+  none, other countries): nothing was read; the phones now (and the address), the account's date
+  no birth;
 - a US claims file whose diagnoses are ICD-10 codes alone under numbered headers (`dx1`, `DX_2`,
   `diag3`, `icd10_primary`): no health flag (under `dx_code` there was one).
 
@@ -84,7 +88,27 @@ def _kit(holder: str, number: str, group: str, fmt: str, blank: str) -> tuple[st
     return blank.join(blocks) + "\n", {("card", c) for c in _CARDS}
 
 
+_FB = [
+    ("33608215465", "100004414156900", "Océane", "Perrin", "female", "Lyon", "Married", "Orange", ""),
+    ("33746237203", "100004550105582", "Mathis", "Morel", "male", "Lille", "Single", "SNCF", "mathis.morel@sfr.fr"),
+    ("33665543157", "100004060523496", "Lina", "Girard", "female", "Nantes", "", "", ""),
+    ("33623323357", "100003318273645", "Chloé", "Lefèvre", "female", "Caen", "In a relationship", "NHS", ""),
+]
+
+
+def _fb(plus: str, title: str, status: bool) -> tuple[str, Ids]:
+    rows = []
+    for k, (ph, fbid, first, last, gender, city, rel, work, mail) in enumerate(_FB):
+        rest = f"{city}:{city}:{rel if status else ''}:{work}:{k + 1}/{k + 1}/2019 12:00:00 AM:{mail}:"
+        rows.append(f"{plus}{ph}:{fbid}:{first}:{last}:{gender}:{rest}")
+    want = {("phone", "+" + r[0]) for r in _FB} | {("email", r[8]) for r in _FB if r[8]}
+    return title + "\n".join(rows) + "\n", want
+
+
 POSITIVES: dict[str, tuple[str, Ids]] = {
+    "fb2021_bare": _fb("", "", True),
+    "fb2021_title_plus": _fb("+", "France.txt (extrait, 4 lignes sur 19 848 331)\n", True),
+    "fb2021_no_status": _fb("", "FB leak 2021 sample:\n\n", False),
     "kit_bracketed_numero": _kit("Titulaire", "Numéro", " ", "[ {} ] : {}", "\n\n"),
     "kit_plain_no_dashes": _kit("Cardholder", "Number", "-", "{}: {}", "\n"),
     "kit_n_degree_glued": _kit("Nom sur la carte", "N°", "", "{} : {}", "\n\n"),
@@ -123,6 +147,10 @@ NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {
         "2026-12-05 09:12:01 INFO url: /api/v1/items usr: svc-backup status: 200\n"
         "2026-12-05 09:12:02 INFO url: /api/v1/login usr: svc-backup status: 401\n"
         "2026-12-05 09:12:03 WARN pw: rotation due in 3 days\n",
+        _CRED,
+    ),
+    "epoch_colon_log": (
+        "\n".join(f"{1764400000 + k * 60}:{40210 + k}:worker:job{k}:male:queue:done:" for k in range(6)) + "\n",
         _CRED,
     ),
     "form_schema_name_value": (

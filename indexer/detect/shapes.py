@@ -433,6 +433,43 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     return end + 1, (kind, i, end, fill)
 
 
+# the Facebook 2021 scrape's rows, the most re-posted leak format: the phone in international
+# digits (no '+'), the account's id, first and last name, gender, then cities, status, workplace,
+# the account's date and an address, colon-separated (`33608215465:100004414156900:Océane:Perrin:
+# female:Lyon:...:1/1/2019 12:00:00 AM::`). The date is the account's, no birth: not read.
+_FB_ROW = re.compile(r"\A[ \t]*+\+?+(\d{10,15}+):\d{5,20}+:([^:\n]{0,64}+):([^:\n]{0,64}+):(?:(?i:male|female))?+:")
+_FB_MAIL = re.compile(r"[^\s:@]{1,64}+@[^\s:@]{1,255}+")
+
+
+def _fb_rows(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
+    """A run of `_FB_ROW` lines (3 at least): each line's phone and names, and an address in its rest."""
+    lines = ctx.lines
+    rows: list[re.Match[str]] = []
+    j = i
+    while j < len(lines) and (m := _FB_ROW.match(lines[j])) is not None:
+        rows.append(m)
+        j += 1
+    if len(rows) < MIN_HEADERLESS_ROWS:
+        return i + 1, None
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        hit = 0
+        for k, m in enumerate(rows):
+            if (k & 255) == 0 and sink.over():
+                break
+            o = offs[k]
+            fields = [(m.group(1), o + m.start(1)), (m.group(2), o + m.start(2)), (m.group(3), o + m.start(3))]
+            roles: list[str | None] = ["phone", "first_name", "last_name"]
+            if (e := _FB_MAIL.search(lines[i + k], m.end())) is not None:
+                fields.append((e.group(), o + e.start()))
+                roles.append("email")
+            hit += extract_record(fields, roles, sink) > 0
+        return hit
+
+    fill.accept = lambda hits: hits >= 0.8 * len(rows)  # type: ignore[attr-defined]
+    return j, ("separated_run", i, j - 1, fill)
+
+
 def _person(k: int, born: tuple[str, int, str, int, str, int], base: int, labels: list[_Label],
             free: list[_Free]) -> int:
     """A person's name and birth (`_born`, found at column `base` of line k) as a dox's labels,
@@ -2164,6 +2201,10 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             return got
     if "=" in s and form_fields(s) is not None:
         nxt, spec = _form(ctx, i)
+        if spec is not None:
+            return nxt, spec
+    if c in "+123456789" and _FB_ROW.match(s) is not None:
+        nxt, spec = _fb_rows(ctx, i)
         if spec is not None:
             return nxt, spec
     if _url_combo_match(s) is not None:
