@@ -80,7 +80,7 @@ def _has_density(text: str) -> bool:
 def drop_no_ones(found: Any, text: str) -> None:
     """Take the addresses that are no one's out of `found` (a list of (type, canonical, start,
     end), `text`'s offsets), and undo an SQL doubled quote in the others; in place."""
-    suspect = ("*@" in text or "xxx" in text or "XXX" in text or "x." in text and _has_density(text)
+    suspect = ("*@" in text or "xxx" in text or "XXX" in text or _has_density(text)
                or "://" in text and _USERINFO.search(text) is not None)
     doubled = "''" in text and _DOUBLED.search(text) is not None
     held = "${" in text or "{{" in text or "<your" in text or "<YOUR" in text or "<votre" in text or "<VOTRE" in text
