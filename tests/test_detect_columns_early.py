@@ -31,7 +31,8 @@ POOL = EMAILS + PHONES + NIRS + CARDS + NATIONAL + DATES + STREETS + WORDS
 def _full_count(columns: list[list[str]]) -> list[str | None]:
     """The roles by `infer_roles` as written before wave 20: every value counted, the best type kept
     (most values; ties to the earlier type of `_BY_VALUE`) if it has two values and 60%; then the
-    dates of birth beside a NIR, the postcode and city beside a street."""
+    phones of the country of an IBAN or national id column in a dump without its header (wave 26),
+    the dates of birth beside a NIR, the postcode and city beside a street."""
     regions: set[str] = set()
     for col in columns:
         for v in col:
@@ -58,6 +59,12 @@ def _full_count(columns: list[list[str]]) -> list[str | None]:
         else:
             (role, country), _ = best
             out.append(Role(role, country) if country else role)
+    if None in out and ("iban" in out or "national_id" in out):  # (wave 26: a foreign dump without its header)
+        more = C._countries_of(columns, out) - regions - {"FR"}
+        for k, col in enumerate(columns):
+            vals = [v for v in col if v]
+            if more and out[k] is None and sum(C._national_in(v, more) for v in vals) >= max(2, 0.6 * len(vals)):
+                out[k] = "phone"
     if "nir" in out:
         C._dob_beside_nir(columns, out)
     if "street" in out:
