@@ -304,15 +304,9 @@ def test_ansi_cells_and_lookup_rows() -> None:
 
 # ---------------------------------------------------------------- the same wrappers on what is no dump
 NEGATIVES = {
-    "chat_log": "\n".join(
-        [
-            "[21:02] <mika> quelqu'un a testé le nouveau vpn ?",
-            "[21:03] <zed> oui ça marche, 12 € par mois",
-            "[21:03] <mika> ok merci, contact support@vpn-exemple.fr si souci",
-            "[21:04] <zed> ou appelle le 01 23 45 67 89 le matin",
-            "[21:05] <mika> top",
-        ]
-    ),
+    # (no chat log here: a chat's lines with a phone or an IBAN are read by the chat recogniser
+    # as they were before `unwrap` (tests/test_detect_log_and_record_shapes.py chat_irc_nicks);
+    # when its lines read bare give nothing, `detect` reads the chat as it came)
     "markdown_sale_post": "\n".join(
         [
             "**Prix:** 50 € le lot",

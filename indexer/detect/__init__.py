@@ -227,14 +227,15 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     if spaced and seen & _firstlook.WRAPPED:  # each line in a messenger's or a tool's wrapper: read bare
         bare_lines = _unwrap(text)
         if bare_lines is not None:
-            text, kept_lines = bare_lines
-            if kept_lines is not None:  # (code fences dropped: the fragments' lines are given back)
-                frags = _detect_text(text, key, filename, limits, tokenizer, read_exports, rewrite=rewrite)
-                for f in frags:
-                    f.start_line, f.end_line = kept_lines[f.start_line - 1] + 1, kept_lines[f.end_line - 1] + 1
+            bare, kept_lines = bare_lines
+            frags = _detect_text(bare, key, filename, limits, tokenizer, read_exports, rewrite=rewrite)
+            if frags:
+                if kept_lines is not None:  # (code fences dropped: the fragments' lines are given back)
+                    for f in frags:
+                        f.start_line, f.end_line = kept_lines[f.start_line - 1] + 1, kept_lines[f.end_line - 1] + 1
                 return frags
-            encoded = text.encode("utf-8", "replace")
-            seen = _firstlook.looks(encoded)
+            # nothing read bare: the wrappers were the context (a chat's times and nicks are what
+            # makes its lines a chat log whose values are read): the text as it came
     if spaced and seen & _firstlook.DECORATED and "@" in text:  # combo lines dressed by a checker (`✅ `): read bare
         bare = _undecorate(text)
         if bare is not None:
