@@ -63,8 +63,10 @@ def _few(lines: list[str], lens: list[int], w: int, k: int, j: int) -> bool:
     """Whether the record of `lines[k:j+1]` (one cut, in two pieces) is a row of the rows around
     it: joined, it has their delimiter as many times as most of them (up to `_AROUND` lines each
     side, not cut), and its last piece is a value's end (no space, none of that count)."""
-    if j != k + 1 or " " in lines[j] or sum(map(str.isalnum, lines[j][:8])) < 2:
-        return False  # (a value's rest: not a statement's end, `\\.` or `);`)
+    if j != k + 1 or " " in lines[j] or "=" in lines[j] or sum(map(str.isalnum, lines[j][:8])) < 2:
+        # (a value's rest: not a statement's end, `\\.` or `);`, nor a base64 block's last line
+        # `5kaBHQEAAA==` that `unveil` left under the rows it decoded from the lines above)
+        return False
     near = [
         lines[x]
         for x in range(max(0, k - _AROUND), min(len(lens), j + 1 + _AROUND))
