@@ -492,6 +492,7 @@ def _telegram(lines: list[str], src: list[int]) -> tuple[list[str], list[int]]:
 _QP_BAD = re.compile(r"=(?![0-9A-F]{2})")
 _QP_ESCAPE = re.compile(r"=[0-9A-F]{2}")
 _QP_MIN_SOFT = 2
+_QP_MAX_LINE = 76  # characters of an encoded line, its soft break's `=` included
 
 
 def _qp_body(lines: list[str], src: list[int]) -> tuple[list[str], list[int]] | None:
@@ -499,6 +500,8 @@ def _qp_body(lines: list[str], src: list[int]) -> tuple[list[str], list[int]] | 
     else cp1252), each with its first line's source line; None when the text is not one (see above)."""
     soft = escapes = 0
     for line in lines:
+        if len(line.rstrip("\r")) > _QP_MAX_LINE:  # (RFC 2045: 76 at most; a row ending in a base64
+            return None  # cell's `=` padding, a data: URI photo, is no soft break)
         body = line[:-1] if line.endswith("=") else line
         if "=" in body:
             if _QP_BAD.search(body) is not None:
