@@ -227,8 +227,8 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     if spaced and seen & _firstlook.WRAPPED:  # each line in a messenger's or a tool's wrapper: read bare
         bare_lines = _unwrap(text)
         if bare_lines is not None:
-            bare, kept_lines = bare_lines
-            frags = _detect_text(bare, key, filename, limits, tokenizer, read_exports, rewrite=rewrite)
+            unwrapped, kept_lines = bare_lines
+            frags = _detect_text(unwrapped, key, filename, limits, tokenizer, read_exports, rewrite=rewrite)
             if frags:
                 if kept_lines is not None:  # (code fences dropped: the fragments' lines are given back)
                     for f in frags:
