@@ -61,19 +61,20 @@ def _open_sep(s: str) -> str | None:
     """The separator before the quote that opens the cell `s` ends in (spaces aside), "" when
     that quote starts the line; None when `s` does not end inside a cell (the caller knows it
     does). The last quote that opens a cell is the one."""
-    inside, at = _walk_quotes(s, False)
+    inside, at, _ = _walk_quotes(s, False)
     return at if inside else None
 
 
-def _walk_quotes(s: str, inside: bool) -> tuple[bool, str | None]:
+def _walk_quotes(s: str, inside: bool) -> tuple[bool, str | None, int]:
     """(whether `s` ends inside a quoted cell, the separator before the last quote that opened
-    one: "" at the line's start, None if none did)."""
+    one: "" at the line's start, None if none did; where that quote stands, -1 if none)."""
     i = 0
     at: str | None = None
+    pos = -1
     while True:
         q = s.find('"', i)
         if q < 0:
-            return inside, at
+            return inside, at, pos
         if inside:
             if s.startswith('""', q):
                 i = q + 2
@@ -85,7 +86,7 @@ def _walk_quotes(s: str, inside: bool) -> tuple[bool, str | None]:
                 p -= 1
             inside = p < 0 or s[p] in _SEPS
             if inside:
-                at = s[p] if p >= 0 else ""
+                at, pos = (s[p] if p >= 0 else ""), q
         i = q + 1
 
 
@@ -242,27 +243,9 @@ def _holds_a_dump(lines: list[str], a: int, b: int) -> bool:
 
 
 def _opening_quote(s: str) -> int:
-    """Where the quote that opens the cell line `s` ends in stands (`_walk_quotes`' reading)."""
-    i = 0
-    at = -1
-    inside = False
-    while True:
-        q = s.find('"', i)
-        if q < 0:
-            return at if inside else -1
-        if inside:
-            if s.startswith('""', q):
-                i = q + 2
-                continue
-            inside = False
-        else:
-            p = q - 1
-            while p >= 0 and s[p] == " ":
-                p -= 1
-            inside = p < 0 or s[p] in _SEPS
-            if inside:
-                at = q
-        i = q + 1
+    """Where the quote that opens the cell line `s` ends in stands (`_walk_quotes`' reading), or -1."""
+    inside, _, pos = _walk_quotes(s, False)
+    return pos if inside else -1
 
 
 def _closing_quote(s: str) -> int:
