@@ -645,26 +645,12 @@ def _readable(text: str) -> tuple[str, list[int] | None]:
         lines, src = _ldif_plain(lines, src)
     if telegram:
         lines, src = _telegram(lines, src)
-    if qp:
-        got = _qp_body(lines, src)
-        if got is not None:
+    decoded = False  # (each of these says None when its first look was wrong: the text is no such text)
+    for wanted, read in ((qp, _qp_body), (escaped, _unescaped), (http, _http_bodies)):
+        if wanted and (got := read(lines, src)) is not None:
             lines, src = got
-            qp = True
-        else:
-            qp = False
-    if escaped:
-        got = _unescaped(lines, src)
-        if got is not None:
-            lines, src = got
-        else:
-            escaped = False
-    if http:
-        got = _http_bodies(lines, src)
-        if got is not None:
-            lines, src = got
-        else:
-            http = False
-    if not (mail or props or ldif or telegram or outlook or qp or escaped or http):
+            decoded = True
+    if not (mail or props or ldif or telegram or outlook or decoded):
         return text, None
     return "\n".join(lines), src + [total]
 
