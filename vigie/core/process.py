@@ -31,9 +31,14 @@ import signal
 import sys
 from collections.abc import Mapping
 
-__all__ = ["CHILD_ENV_NAMES", "CHILD_ENV_PREFIXES", "child_env", "confine_reader", "harden_process", "limit_reader",
-           "memory_file",
-           "reader_stopped"]
+__all__ = ["CHILD_ENV_NAMES", "CHILD_ENV_PREFIXES", "PRODUCT_PYTHON", "child_env", "confine_reader", "harden_process",
+           "limit_reader", "memory_file", "reader_stopped"]
+
+# How Vigie starts a Python process of its own (a crawl, a scale worker's job): -P, no directory
+# before the installed packages on sys.path; `python -m` put the current directory first, and
+# another account's `vigie/` there (the service started from /tmp) ran with Vigie's rights
+# (round 13 of the attacker's review). The readers of hostile files run with -I (isolated) instead.
+PRODUCT_PYTHON = (sys.executable, "-P")
 
 # What tor, Chromium and Playwright's driver need from the environment: where the programs and
 # the home directory and libraries are, the locale and time zone, where temporary files and fonts go.

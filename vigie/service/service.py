@@ -16,7 +16,6 @@ import os
 import resource
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -40,6 +39,7 @@ from vigie.config.loader import ConfigError, LoadedConfig, load_config
 from vigie.config.schema import SourceConfig, parse_interval
 from vigie.control import take_requests
 from vigie.core.peers import TrustedPeers
+from vigie.core.process import PRODUCT_PYTHON
 from vigie.runtime import register_config_secrets
 from vigie.service import jobs
 from vigie.service.metrics import ServiceMetrics
@@ -274,10 +274,7 @@ class VigieService:
             logger.warning("crawl {}: refused or not read whole: {}", source, refused)
 
     def _default_crawl_command(self, source: str, summary_path: Path) -> list[str]:
-        # -P: no directory before the installed packages on sys.path; `python -m` put the current
-        # directory first, and another account's `vigie/` there (the service started from /tmp)
-        # ran with Vigie's rights (round 13 of the attacker's review)
-        cmd = [sys.executable, "-P", "-m", "vigie", "--log-json", "crawl", source,
+        cmd = [*PRODUCT_PYTHON, "-m", "vigie", "--log-json", "crawl", source,
                "--config", str(self.config_dir), "--data-dir", str(self.data_dir),
                "--summary-json", str(summary_path), "--quiet"]
         tor = self._tor

@@ -21,7 +21,6 @@ import secrets
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -39,6 +38,7 @@ from crawler.tor import TorController
 from vigie import wiring
 from vigie.config.loader import ConfigError, LoadedConfig, load_config
 from vigie.config.schema import SourceConfig
+from vigie.core.process import PRODUCT_PYTHON
 
 __all__ = ["JOB_PYTHON", "CrawlWorker", "default_worker_id", "source_key"]
 
@@ -53,9 +53,7 @@ def source_key(source: SourceConfig) -> str:
     return (urlsplit(source.start_urls[0]).hostname or source.name).lower()
 
 
-# the job's interpreter: -P, no directory before the installed packages on sys.path (`python -m`
-# put the current directory first: another account's `vigie/` there ran with Vigie's rights)
-JOB_PYTHON = (sys.executable, "-P")
+JOB_PYTHON = PRODUCT_PYTHON  # the job's interpreter (vigie.core.process.PRODUCT_PYTHON: -P)
 
 
 @dataclass
