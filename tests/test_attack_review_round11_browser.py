@@ -30,7 +30,7 @@ import playwright
 import pytest
 
 from crawler.handlers._pac import JS_SHA256
-from crawler.handlers.browser import SOCKS_ALIAS, proxy_pac, proxy_pac_arg
+from crawler.handlers.browser import SOCKS_ALIAS, proxy_pac, proxy_pac_url
 
 NODE = str(Path(playwright.__file__).parent / "driver" / "node")
 ONION = "closedforum" + "q" * 45 + ".onion"  # 56 characters, as a v3 onion's name
@@ -55,7 +55,7 @@ def test_the_pac_script_names_no_host_and_still_decides_as_before() -> None:
     hosts, ports = frozenset({ONION, "mirror" + "z" * 50 + ".onion"}), frozenset({80, 8080})
     script = proxy_pac(hosts, ports, 9050)
     assert ONION not in script and "mirror" not in script and ":8080" not in script
-    arg = proxy_pac_arg(hosts, ports, 9050)
+    arg = proxy_pac_url(hosts, ports, 9050)
     assert ONION not in base64.b64decode(arg.rsplit(",", 1)[1]).decode()
     tor, refused = f"SOCKS5 {SOCKS_ALIAS}:9050", "PROXY refused.invalid:9"
     cases = [

@@ -105,7 +105,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BROWSER_HANDLER_PATH", "CHROMIUM_NETWORK_ARGS", "BrowserDownloadHandler", "BrowserLimits",
            "browser_download_handler_settings", "browser_env", "browser_rss_bytes", "chromium_args",
-           "host_rules", "proxy_pac", "proxy_pac_arg", "proxy_pac_url", "SOCKS_ALIAS"]
+           "host_rules", "proxy_pac", "proxy_pac_url", "SOCKS_ALIAS"]
 
 BROWSER_HANDLER_PATH = "crawler.handlers.browser.BrowserDownloadHandler"
 CHROMIUM = "/usr/bin/chromium"
@@ -163,7 +163,7 @@ def chromium_args(socks: tuple[str, int] | None) -> list[str]:
     """Chromium's command line: the network switches, plus the proxy and resolver rules when the
     source goes through Tor (`socks` = the SOCKS port's IP and port)."""
     args = list(CHROMIUM_NETWORK_ARGS)
-    if socks is not None:  # the proxy itself comes with the source's hosts, at launch (`proxy_pac_arg`)
+    if socks is not None:  # the proxy itself comes with the source's hosts, at launch (`proxy_pac_url`)
         host = f"[{socks[0]}]" if ":" in socks[0] else socks[0]
         args += [f"--host-resolver-rules=MAP {SOCKS_ALIAS} {host} , MAP * ~NOTFOUND"]
     return args
@@ -335,12 +335,6 @@ def proxy_pac_url(hosts: frozenset[str], ports: frozenset[int], socks_port: int)
     variable: not its command line (`_maybe_launch_browser`)."""
     script = base64.b64encode(proxy_pac(hosts, ports, socks_port).encode()).decode()
     return f"data:application/x-ns-proxy-autoconfig;base64,{script}"
-
-
-def proxy_pac_arg(hosts: frozenset[str], ports: frozenset[int], socks_port: int) -> str:
-    """Chromium's `--proxy-pac-url` holding `proxy_pac`: what a tor source's Chromium was given
-    until round 13 of the attacker's review (its environment's `auto_proxy` now)."""
-    return f"--proxy-pac-url={proxy_pac_url(hosts, ports, socks_port)}"
 
 
 class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
