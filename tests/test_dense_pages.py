@@ -6,9 +6,9 @@ stopping it. Now the page is counted (`pages_too_dense`), its text (with the dum
 is still scanned, every healthy post is read, and the crawl's peak RSS stays bounded. A real
 thread page of 2,000 posts (5 MB) is read as before.
 
-Peak RSS is the crawl process's own (`os.wait4` on it: ru_maxrss of that child alone), never
-wall-clock time. The pages here are 6 MB (the seconds the suite can spare); the bound sits well
-under what they cost before the fix (see the commit message for the figures, and
+Peak RSS is the crawl process's own and its workers' (`os.wait4` on it from a small launcher:
+ru_maxrss, see `_LAUNCHER`), never wall-clock time. The pages here are 6 MB (the seconds the suite
+can spare); the bound sits well under what they cost before the fix (see the commit message for the figures, and
 `python tests/test_dense_pages.py SHAPE MB` to measure one shape at any size).
 """
 
@@ -108,6 +108,36 @@ def forum() -> Iterator[Forum]:
         yield Forum(server)
 
 
+# Runs a command and writes its exit code and ru_maxrss (KiB) to argv[1]. Linux carries a process's
+# peak RSS over exec from the process that forked it (exec_mmap keeps the old memory's high-water
+# mark; Python's subprocess forks with vfork: the parent's whole peak): a crawl started straight
+# from a pytest worker reported the worker's own peak (wave 26's "1001 MB": the same crawl takes
+# ~280 MB). Started from this small process, the crawl's ru_maxrss is its own and its workers'.
+_LAUNCHER = """import json, os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(sys.argv[1], "w") as f:
+    json.dump([os.waitstatus_to_exitcode(status), usage.ru_maxrss], f)
+"""
+
+
+def peak_measured(cmd: list[str], tmp: Path, stderr: Path) -> tuple[int, int]:
+    """(exit code, peak RSS in MiB) of `cmd`: its own ru_maxrss and its child processes', never
+    this process's (see `_LAUNCHER`)."""
+    usage_path = tmp / "usage.json"
+    with open(stderr, "wb") as err:
+        launcher = subprocess.Popen([sys.executable, "-c", _LAUNCHER, str(usage_path), *cmd],
+                                    stdout=subprocess.DEVNULL, stderr=err, cwd=REPO,
+                                    env={**os.environ, **test_keys_env}, start_new_session=True)
+        try:
+            launcher.wait(timeout=300)  # only catches a crawl that never ends
+        except subprocess.TimeoutExpired:
+            os.killpg(launcher.pid, 9)
+            raise AssertionError("the crawl did not end") from None
+    code, maxrss_kb = json.loads(usage_path.read_text())
+    return code, maxrss_kb // 1024
+
+
 def crawl_measured(forum: Forum, tmp: Path, limits: dict[str, Any] | None = None) -> tuple[CrawlRun, int]:
     """`vigie crawl` of the forum in a subprocess, and its peak RSS in MiB (its own ru_maxrss)."""
     config = make_config(tmp / "config", forum.server.url, limits={"max_download_bytes": 32 * MiB, **(limits or {})})
@@ -116,23 +146,11 @@ def crawl_measured(forum: Forum, tmp: Path, limits: dict[str, Any] | None = None
     summary_path = tmp / "summary.json"
     cmd = [sys.executable, "-m", "vigie", "--log-level", "WARNING", "crawl", "test-phpbb", "--config", str(config),
            "--data-dir", str(data_dir), "-o", str(output), "--summary-json", str(summary_path), "--quiet"]
-    with open(tmp / "stderr.txt", "wb") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=REPO,
-                                env={**os.environ, **test_keys_env})
-        deadline = time.monotonic() + 300  # only catches a crawl that never ends
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                proc.kill()
-                raise AssertionError("the crawl did not end")
-            time.sleep(0.1)
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    code, peak = peak_measured(cmd, tmp, tmp / "stderr.txt")
     summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
     items = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()] if output.exists() else []
-    run = CrawlRun(proc.returncode, summary, items, "", (tmp / "stderr.txt").read_text(errors="replace"))
-    return run, usage.ru_maxrss // 1024
+    run = CrawlRun(code, summary, items, "", (tmp / "stderr.txt").read_text(errors="replace"))
+    return run, peak
 
 
 def _posts(run: CrawlRun) -> set[int]:
@@ -157,6 +175,15 @@ def test_pages_too_dense_for_a_tree_are_counted_their_text_scanned_and_memory_bo
     texts = [i for i in run.items if i["url"].endswith(tuple(f"/thread/{t}" for t in forum.hostile_threads))]
     assert len(texts) == len(shapes)
     assert all(line.split(";")[0] in text["body"] for line in DUMP for text in texts)
+
+
+def test_the_peak_measured_is_the_crawls_own_not_this_processs(tmp_path: Path) -> None:
+    # this process's peak raised past 300 MB: a child started from it straight reported it
+    # (failed before: 300+ MB for `python -c pass`)
+    ballast = b"\x01" * (300 * MiB)
+    del ballast
+    code, peak = peak_measured([sys.executable, "-c", "b = b'x' * (64 << 20)"], tmp_path, tmp_path / "err.txt")
+    assert code == 0 and 64 <= peak < 200, peak
 
 
 @pytest.mark.slow
