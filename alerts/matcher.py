@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -149,17 +150,23 @@ class AlertMatcher:
         if len(self.registry) == 0:
             return 0
         only = set(only_orgs) if only_orgs is not None else None
+        # every token of the batch in one list, and where each (document, type) run of it ends:
+        # an item's tokens are ~all unregistered, so only the hits get per-token Python work
         flat: list[str] = []
-        where: list[tuple[int, str]] = []
+        ends: list[int] = []
+        runs: list[tuple[int, str]] = []
         for i, doc in enumerate(docs):
             for id_type, tokens in doc.tokens.items():
-                for tok in tokens:
-                    flat.append(tok)
-                    where.append((i, id_type))
+                if tokens:
+                    flat.extend(tokens)
+                    ends.append(len(flat))
+                    runs.append((i, id_type))
         if not flat:
             return 0
         hits: dict[tuple[int, str], dict[str, set[str]]] = {}
-        for (i, id_type), tok, orgs in zip(where, flat, self.registry.orgs_for_hex(flat), strict=True):
+        for k, orgs in self.registry.registered_hex(flat):
+            i, id_type = runs[bisect_right(ends, k)]
+            tok = flat[k]
             for org_id in orgs:
                 if only is not None and org_id not in only:
                     continue

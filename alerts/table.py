@@ -56,24 +56,41 @@ class TokenTable:
         return int(self.keys.shape[0])
 
     def lookup(self, words: np.ndarray) -> np.ndarray:
-        """Slot index of each token, or -1 when absent."""
+        """Slot index of each token, or -1 when absent.
+
+        Each round probes the next slot of every token still looking; a token stops at its own
+        key or at an empty slot. The round count is the longest probe run (~25 for an ingested
+        dump's ~8,000 tokens at load ~0.5), so what a round costs is mostly numpy's per-call
+        overhead: the pending tokens' words and positions are kept compacted (1-D filters, no
+        2-D fancy indexing per round) and the slots are read with `take` (one 16-byte row each;
+        `keys[p]` on a 2-D memmap cost ~10x more: issue 17's product path, wave 27)."""
         n = words.shape[0]
         result = np.full(n, -1, dtype=np.int64)
         if n == 0 or self.count == 0:
             return result
-        pos = (words[:, 0] & self.mask).astype(np.int64)
+        keys = np.asarray(self.keys)  # (a plain view of a memmap: no subclass wrapping per call)
+        mask = int(self.mask)
+        w0 = words[:, 0].copy()
+        w1 = words[:, 1].copy()
+        pos = (w0 & self.mask).astype(np.int64)
         idx = np.arange(n)
-        keys = self.keys
-        while idx.size:
-            p = pos[idx]
-            slot = keys[p]
-            w = words[idx]
-            hit = (slot[:, 0] == w[:, 0]) & (slot[:, 1] == w[:, 1])
-            result[idx[hit]] = p[hit]
-            cont = ~hit & ((slot[:, 0] != 0) | (slot[:, 1] != 0))
-            idx = idx[cont]
-            pos[idx] = (pos[idx] + 1) & int(self.mask)
-        return result
+        while True:
+            slot = keys.take(pos, axis=0)
+            s0 = slot[:, 0]
+            s1 = slot[:, 1]
+            occupied = (s0 | s1) != 0
+            hit = (s0 == w0) & (s1 == w1)
+            if hit.any():
+                result[idx[hit]] = pos[hit]
+                occupied &= ~hit
+            if not occupied.any():
+                return result
+            idx = idx[occupied]
+            w0 = w0[occupied]
+            w1 = w1[occupied]
+            pos = pos[occupied]
+            pos += 1
+            pos &= mask
 
     def insert_new(self, words: np.ndarray, set_ids: np.ndarray) -> None:
         """Insert tokens known to be absent and distinct. Grows the table when needed."""
