@@ -159,7 +159,7 @@ def test_redis_is_reached_through_a_unix_socket_only() -> None:
     redis = SERVICES["redis"]
     command = " ".join(redis["command"])
     assert "--port 0" in command and "--unixsocket /run/redis/redis.sock" in command
-    assert "--appendonly yes" in command and "--requirepass" in command
+    assert "--appendonly yes" in command and "requirepass" in command
     assert "ports" not in redis
 
 
