@@ -49,6 +49,7 @@ from indexer.store import FragmentStore
 from indexer.store.base import SearchQuery
 from indexer.tokens import MatchKey, token
 from vigie.config.schema import OrganisationConfig, WebhookSettings, WebSettings
+from vigie.log import safe_url
 from vigie.web.models import (
     AlertDetail,
     AlertPage,
@@ -261,7 +262,9 @@ class WebData:
                           registered_total=info.total if info else 0,
                           registered_by_type=dict(info.counts) if info else {},
                           email_recipients=len(email.to) if email else 0,
-                          webhook_url=hook.url if hook else None, webhook_enabled=bool(hook and hook.enabled))
+                          # scheme and host only: a receiver's path or query often holds its token (the
+                          # log cuts it too), and analysts see every organisation (round 14)
+                          webhook_url=safe_url(hook.url) if hook else None, webhook_enabled=bool(hook and hook.enabled))
 
     def send_test_webhook(self, p: Principal, org_id: str) -> WebhookTestResult:
         """A signed `vigie.test` event to the organisation's own receiver, through the real channel."""

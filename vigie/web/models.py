@@ -111,7 +111,8 @@ class OrgSummary(BaseModel):
     registered_total: int
     registered_by_type: dict[str, int]
     email_recipients: int
-    webhook_url: str | None = Field(description="The receiver URL (its secret is never shown).")
+    webhook_url: str | None = Field(description="The receiver's scheme, host and port (its path and query, which "
+                                    "often hold a token, and its signing secret are never shown).")
     webhook_enabled: bool
 
 
