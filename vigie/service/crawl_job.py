@@ -17,6 +17,8 @@ import os
 import sys
 from pathlib import Path
 
+from vigie.core.process import harden_process
+
 __all__ = ["main"]
 
 
@@ -29,6 +31,11 @@ class _Discard:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # what the CLI's main() does for every `vigie` command (this module is started without it):
+    # PR_SET_DUMPABLE does not survive the worker's exec, and this process holds both keys and the
+    # pages (attacker's review, round 14); the umask is the worker's, set here all the same
+    os.umask(0o077)
+    harden_process()
     parser = argparse.ArgumentParser(prog="python -m vigie.service.crawl_job")
     parser.add_argument("--config", type=Path, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)
