@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.test_compose import REPO, SERVICES, env_filled, interpolate
 from vigie.config.loader import check_config_dir
@@ -309,3 +310,24 @@ def test_the_service_metrics_stay_on_the_containers_loopback() -> None:
     assert problems == [] and loaded is not None, problems
     assert loaded.global_config.service.metrics_host == "127.0.0.1"
     assert is_loopback_host(loaded.global_config.service.metrics_host)
+
+
+def test_kibana_reads_its_password_from_its_settings_file_not_its_command_line() -> None:
+    """The Kibana image's entrypoint passes every variable named after a Kibana setting to Kibana as
+    an argument (ELASTICSEARCH_PASSWORD becomes `--elasticsearch.password=<value>`: Elastic's
+    "Configuring Kibana on Docker"), so kibana_system's password stood on the command line of
+    Kibana's node process, for every account of the host, as long as it ran. Now the only secret
+    variable is named as no setting is (VIGIE_...) and the mounted kibana.yml reads it
+    (`${VAR}`, which Kibana's settings file expands). Before: ELASTICSEARCH_PASSWORD."""
+    env = _service_env("kibana", env_filled())
+    secrets = _secrets(env)
+    assert secrets, env
+    for name in secrets:
+        assert name.startswith("VIGIE_"), f"kibana: {name} would be put on Kibana's command line"
+    mounts = {m.split(":")[1]: REPO / m.split(":")[0] for m in SERVICES["kibana"]["volumes"] if m.startswith("./")}
+    settings = yaml.safe_load(mounts["/usr/share/kibana/config/kibana.yml"].read_text())
+    (name,) = secrets
+    assert settings["elasticsearch.password"] == "${" + name + "}"
+    assert settings["elasticsearch.username"] == "kibana_system"
+    assert settings["elasticsearch.hosts"] == ["http://elasticsearch:9200"]
+    assert settings["server.host"] == "0.0.0.0"  # the image's own kibana.yml says so: kept
