@@ -241,7 +241,8 @@ class TruncatedPageMiddleware:
             meta["download_fail_on_dataloss"] = False  # its last attempt: a body cut short is kept
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
-        if "dataloss" in response.flags:
+        # (an attachment so cut is left pending by the spider and counted there: crawler.spiders._files)
+        if "dataloss" in response.flags and request.meta.get("vigie_kind") != "file":
             self.stats.inc_value("vigie/pages/truncated")
             logger.warning("{} was cut short of its Content-Length (the connection closed after {} bytes) on its "
                            "last attempt: what arrived is read", request.url, len(response.body))

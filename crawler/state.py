@@ -238,12 +238,20 @@ class CrawlState:
         row = self._one("SELECT status FROM files WHERE source=? AND url=?", self.source, self._h("file", url))
         return row[0] if row else None
 
-    def file_pending(self, url: str, meta: dict[str, Any]) -> None:
+    def file_pending(self, url: str, meta: dict[str, Any], *, again: bool = False) -> None:
         """Remember a discovered attachment before fetching it (a to-do, not a result); its URL
-        and `meta` (the provenance of the file) sealed, because the next crawl must fetch it."""
+        and `meta` (the provenance of the file) sealed, because the next crawl must fetch it.
+        `again`: the meta of a file still pending is replaced (a download cut short counts its
+        crawls there: crawler.spiders._files); a file done or refused stays so."""
         hashed = self._h("file", url)
+        sealed = self._seal(hashed, json.dumps({"url": url, "meta": meta}))
+        if again:
+            self._exec("INSERT INTO files (source, url, status, meta, updated_at) VALUES (?,?,?,?,?) "
+                       "ON CONFLICT(source, url) DO UPDATE SET meta=excluded.meta, updated_at=excluded.updated_at "
+                       "WHERE files.status='pending'", self.source, hashed, "pending", sealed, _now())
+            return
         self._exec("INSERT OR IGNORE INTO files (source, url, status, meta, updated_at) VALUES (?,?,?,?,?)",
-                   self.source, hashed, "pending", self._seal(hashed, json.dumps({"url": url, "meta": meta})), _now())
+                   self.source, hashed, "pending", sealed, _now())
 
     def file_done(self, url: str, status: str = "done", reason: str | None = None) -> None:
         """`status`: done (handed off), refused (bomb, too big, wrong type: never retried)."""

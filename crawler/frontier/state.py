@@ -116,9 +116,14 @@ class RedisCrawlState(CrawlState):
         row = _row(self._r.hget(self._k["files"], self._h("file", url)))
         return _text(row.get("status")) if row else None
 
-    def file_pending(self, url: str, meta: dict[str, Any]) -> None:
+    def file_pending(self, url: str, meta: dict[str, Any], *, again: bool = False) -> None:
         hashed = self._h("file", url)
         row = {"status": "pending", "meta": self._seal(hashed, json.dumps({"url": url, "meta": meta}))}
+        if again:  # (the meta of a file still pending replaced: crawler.state.CrawlState.file_pending)
+            old = _row(self._r.hget(self._k["files"], hashed))
+            if old is None or old.get("status") == "pending":
+                self._r.hset(self._k["files"], hashed, json.dumps(row))
+            return
         self._r.hsetnx(self._k["files"], hashed, json.dumps(row))
 
     def file_done(self, url: str, status: str = "done", reason: str | None = None) -> None:

@@ -10,6 +10,13 @@ Reading a file is heavy (a zip of 200 MB inflated, a 7z decrypted, a PDF read by
 own for up to a minute): it runs on a thread (`read_file`), one file at a time (two archives of
 200 MB are not held at once), never on the crawl's event loop. Read there, a slow PDF held the
 whole crawl: no page downloaded, no response read, no item handed off until its reader was done.
+
+A file whose connection closed before its Content-Length's bytes came on its last attempt (a
+flaky circuit) is not read: it stays pending, counted (`vigie/files/cut_short`, the summary's
+`refused: files_cut_short`), and the next crawl fetches it again. Read as it arrived and recorded,
+a cut archive was refused for good as unreadable and a cut CSV marked done up to its cut: the
+rest never fetched again. One that arrives cut in `CUT_SHORT_CRAWLS` crawls in a row is read as
+it arrives (a site that always cuts it hides nothing), as a page is on its last attempt.
 """
 
 from __future__ import annotations
@@ -35,7 +42,10 @@ from indexer.redact import mask_text, mask_url
 if TYPE_CHECKING:
     from scrapy.http import Response
 
-__all__ = ["FileSpider"]
+__all__ = ["CUT_SHORT_CRAWLS", "FileSpider"]
+
+# crawls in a row in which an attachment may arrive cut short and be left pending (see above)
+CUT_SHORT_CRAWLS = 3
 
 # Extensions of server-side scripts: an attachment link ending in one names the engine's download
 # script, not the file (its type comes from the answer's Content-Disposition).
@@ -90,6 +100,7 @@ class FileSpider(VigieSpider):
         super().__init__(*args, **kwargs)
         self._files_followed: set[str] = set()
         self._reading = asyncio.Lock()  # one file read at a time (see the module docstring)
+        self._cut_short: dict[str, int] = {}  # pending files' crawls cut short so far (their state's meta)
 
     async def read_file(self, name: str, data: bytes, skipped: list[AttachmentError],
                         passwords: Sequence[str] = ()) -> list[ExtractedFile]:
@@ -119,9 +130,12 @@ class FileSpider(VigieSpider):
         if url in self._files_followed or self.vigie_state.file_status(url) in ("done", "refused"):
             return
         self._files_followed.add(url)
-        meta = {"thread": ctx, "author": author, "posted_at": posted_at.isoformat() if posted_at else None}
+        meta: dict[str, Any] = {"thread": ctx, "author": author,
+                                "posted_at": posted_at.isoformat() if posted_at else None}
         if name:
             meta["name"] = name
+        if self._cut_short.get(url):  # (its count kept when its link is met again)
+            meta["cut_short"] = self._cut_short[url]
         self.vigie_state.file_pending(url, meta)
         yield self.file_request(url, meta, passwords)
 
@@ -141,12 +155,32 @@ class FileSpider(VigieSpider):
 
     def pending_file_requests(self) -> list[Request]:
         """The downloads an earlier, interrupted crawl left pending (without their passwords)."""
-        return [self.file_request(url, meta) for url, meta in self.vigie_state.pending_files()]
+        pending = self.vigie_state.pending_files()
+        self._cut_short.update((url, int(meta.get("cut_short") or 0)) for url, meta in pending)
+        return [self.file_request(url, meta) for url, meta in pending]
 
     def file_request(self, url: str, meta: dict[str, Any], passwords: tuple[str, ...] = ()) -> Request:
         req = self.request(url, self.parse_file, "file", vigie_file=meta,
                            download_maxsize=self.source.attachments.max_bytes, vigie_passwords=passwords)
         return req.replace(errback=self._file_error, priority=-1)
+
+    def _left_cut_short(self, response: Response, meta: dict[str, Any]) -> bool:
+        """Whether a file cut short of its Content-Length is left pending for the next crawl
+        (see the module docstring), rather than read as it arrived."""
+        url = (response.meta.get("redirect_urls") or [response.url])[0]  # (as its link and its state row name it)
+        cut = int(meta.get("cut_short") or 0) + 1
+        if cut >= CUT_SHORT_CRAWLS:
+            self.crawler.stats.inc_value("vigie/pages/truncated")
+            logger.warning("attachment {} was cut short of its Content-Length in {} crawls in a row: read as it "
+                           "arrived ({} bytes)", mask_url(response.url), cut, len(response.body))
+            return False
+        self.crawler.stats.inc_value("vigie/files/cut_short")
+        logger.warning("attachment {} was cut short of its Content-Length ({} bytes came) on its last attempt: "
+                       "not read, fetched again by the next crawl (read as it arrives after {} crawls cut short)",
+                       mask_url(response.url), len(response.body), CUT_SHORT_CRAWLS)
+        self._cut_short[url] = cut
+        self.vigie_state.file_pending(url, {**meta, "cut_short": cut}, again=True)
+        return True
 
     def _file_error(self, failure: Any) -> Iterator[Any]:
         """An attachment over attachments.max_bytes, whichever way Scrapy found it out
@@ -169,6 +203,8 @@ class FileSpider(VigieSpider):
                 yield out
             return
         meta = response.meta["vigie_file"]
+        if "dataloss" in response.flags and self._left_cut_short(response, meta):
+            return
         filename = file_name(response.headers, meta, response.url)
         refusal = type_refusal(filename, response.headers, self.source.attachments.extensions)
         if refusal is not None or "download_stopped" in response.flags:
