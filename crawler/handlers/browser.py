@@ -57,12 +57,13 @@ Playwright's download directory once read). They were lost: downloads were refus
 Limits (`source.browser`): a per-page timeout, a cap on pages rendered at once, and a restart of
 the browser after N pages or when its processes' RSS grows past a limit.
 
-No secret in the browser's environment: Chromium runs the site's scripts without its sandbox, and
-it and Playwright's driver inherited the crawl's whole environment (the data and match keys, any
-`${NAME}` config secret); a renderer bug that reads its environment handed over the key that
-decrypts every stored fragment. Both now get `vigie.core.process.child_env()` only (Chromium
-through the launch options, the driver through Playwright's `get_driver_env`, which has no other
-way in): tests/test_attack_review_residue.py reads their /proc/<pid>/environ during a crawl.
+No secret in the browser's environment: Chromium ran the site's scripts without its sandbox
+(it keeps it now wherever it can: crawler.handlers._sandbox), and it and Playwright's driver
+inherited the crawl's whole environment (the data and match keys, any `${NAME}` config secret);
+a renderer bug that reads its environment handed over the key that decrypts every stored fragment.
+Both now get `vigie.core.process.child_env()` only (Chromium through the launch options, the
+driver through Playwright's `get_driver_env`, which has no other way in):
+tests/test_attack_review_residue.py reads their /proc/<pid>/environ during a crawl.
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler._tor_socks import socks5_connect
 from crawler.handlers._pac import JS_SHA256, pac_digest
+from crawler.handlers._sandbox import chromium_sandbox
 from crawler.handlers.defaults import trusted_peers_from_settings
 from crawler.resolver import is_ip
 from crawler.settings import port_of
@@ -191,9 +193,12 @@ def browser_download_handler_settings(socks: tuple[str, int] | None, limits: Bro
         except ValueError:
             raise NotConfigured(f"browser SOCKS host {socks[0]!r} must be an IP address: the proxy itself "
                                 "is never resolved by DNS") from None
-    # `env`: set by BrowserDownloadHandler.__init__ (child_env()), not here: settings are logged
+    # `env`: set by BrowserDownloadHandler.__init__ (child_env()), not here: settings are logged.
+    # The sandbox wherever Chromium can keep it (not as root; user namespaces needed): asked of
+    # Chromium once (crawler.handlers._sandbox; attacker's review, round 14)
+    sandboxed, _ = chromium_sandbox(executable, CHROMIUM_NETWORK_ARGS, browser_env)
     launch: dict[str, object] = {"executable_path": executable, "headless": True, "args": chromium_args(socks),
-                                 "chromium_sandbox": False, "handle_sigint": False, "handle_sigterm": False,
+                                 "chromium_sandbox": sandboxed, "handle_sigint": False, "handle_sigterm": False,
                                  # Chromium's popup blocker on (Playwright turns it off): a page opens no
                                  # window without a click, and so starts no connection for one
                                  "ignore_default_args": ["--disable-popup-blocking"]}
