@@ -150,3 +150,29 @@ def test_as_root_chromium_is_not_asked_and_the_warning_says_why() -> None:
     finally:
         forget_sandbox_answers()
     assert not ok and "root" in why and "account of its own" in why
+
+
+def _doctor(tmp_path: Path, wrapper: list[str]) -> str:
+    """`vigie doctor`'s output for a config with one `render: browser` source (tor not needed)."""
+    import yaml
+
+    from tests.fixtures.forum import REPO, test_keys_env
+
+    config = tmp_path / "config"
+    (config / "sources").mkdir(parents=True)
+    (config / "vigie.yaml").write_text("storage:\n  backend: embedded\ntor:\n  mode: launch\n"
+                                       "  tor_binary: /nonexistent/tor\n", encoding="utf-8")
+    (config / "sources" / "rendered.yaml").write_text(yaml.safe_dump({
+        "name": "rendered", "kind": "forum", "network": "direct", "render": "browser",
+        "start_urls": ["http://127.0.0.1:9/"], "schedule": {"interval": "1h"},
+        "forum": {"thread_link": "a.thread", "post": {"container": "div.post", "body": "div.body"}}}))
+    proc = subprocess.run([*wrapper, sys.executable, "-m", "vigie", "doctor", "--config", str(config), "--data-dir",
+                           str(tmp_path / "data")], capture_output=True, text=True, timeout=180, cwd=REPO,
+                          env={**os.environ, **test_keys_env, "COLUMNS": "400"})
+    return " ".join((proc.stdout + proc.stderr).split())
+
+
+def test_vigie_doctor_says_whether_the_browser_keeps_its_sandbox(tmp_path: Path) -> None:
+    """The operator learns it before a crawl (as root it says off and why: the test above)."""
+    as_user = _doctor(tmp_path, UNSHARE)
+    assert "Chromium sandbox: on" in as_user, as_user[-2000:]

@@ -73,6 +73,15 @@ def doctor(
         rar_ok, rar_said = rar_support()
         console.print(f"RAR attachments: {rar_said}" if rar_ok else
                       f"[yellow]RAR attachments cannot be read[/] (each is counted as an error): {shown(rar_said)}")
+        if any(s.render == "browser" for s in rt.config.sources.values()):
+            # asked of Chromium as a crawl asks it (crawler.handlers._sandbox: attacker's review, round 14)
+            from crawler.handlers._sandbox import chromium_sandbox
+            from crawler.handlers.browser import CHROMIUM, CHROMIUM_NETWORK_ARGS, browser_env
+
+            boxed, why = chromium_sandbox(CHROMIUM, CHROMIUM_NETWORK_ARGS, browser_env)
+            console.print("Chromium sandbox: on (render: browser sources)" if boxed else
+                          f"[yellow]Chromium sandbox: off[/] (render: browser sources run the sites' scripts "
+                          f"without it): {shown(why)}")
     settings = rt.config.global_config.tor
     where = f"{settings.socks_host}:{settings.socks_port} / control 127.0.0.1:{settings.control_port}"
     if settings.mode == "launch" and not launch:
