@@ -10,6 +10,11 @@ read, nothing lost and nothing indexed twice across crawls.
   pending (counted: `refused: files_cut_short`) and the next crawl fetches it again; one that
   arrives cut in `CUT_SHORT_CRAWLS` crawls in a row is read as it arrives (as a page is), so a
   site that always cuts it hides nothing.
+- a thread page cut short before its first post on every attempt (a chunked body whose chunk-size
+  line never ends, a connection closed after the head) was counted as a layout change
+  (`selectors_lost`: "selector post.container matched nothing on a thread page where it matched
+  before") and flagged the source for its selectors to be fixed; it is an error of that page
+  (its reason logged) and a page cut short (`pages_truncated`), its selectors untouched.
 """
 
 from __future__ import annotations
@@ -117,3 +122,31 @@ def test_an_attachment_cut_short_is_fetched_again_and_read_once(forum: Forum, tm
     assert len(seen["once.zip/once.csv"]) == 1 and len(seen["always.csv"]) == 1
     assert all(e in seen["once.zip/once.csv"][0] for e in _emails("zipcoupe"))
     assert "csvcoupe0.1@example.org" in seen["always.csv"][0]
+
+
+def _cut_before_posts(chunked: bool) -> Raw:
+    def write(handler: BaseHTTPRequestHandler) -> None:
+        if chunked:  # a chunk-size line that never ends: the client gives up on it
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n1"
+            handler.wfile.write(head + b"0" * 70_000)
+        else:
+            handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 9000"
+                                b"\r\nConnection: close\r\n\r\n<!DOCTYPE html><html><head><title>t</title>")
+        handler.wfile.flush()
+    return write
+
+
+def test_a_thread_page_cut_short_is_an_error_not_a_layout_change(forum: Forum, tmp_path: Path) -> None:
+    first = _crawl(forum, tmp_path)  # the selectors matched: the source's history
+    assert first.summary["failures"]["selectors_lost"] == 0 and not first.summary["needs_attention"]
+    data, cut = forum.server.data, set()
+    for chunked in (False, True):
+        thread = data._new_thread(data.boards[0], title=f"coupé {chunked}")
+        data.new_post(thread, body="coupé", with_dump=False)
+        forum.server.raw_routes[f"/thread/{thread.id}"] = _cut_before_posts(chunked)
+        cut.add(thread.id)
+    run = _crawl(forum, tmp_path)
+    assert run.summary["failures"]["selectors_lost"] == 0, run.stderr[-3000:]
+    assert not run.summary["needs_attention"], run.summary["attention_reason"]
+    assert run.summary["errors"] == 2 and run.summary["refused"]["pages_truncated"] == 2
+    assert run.stderr.count("(it came cut short of its Content-Length)") == 2

@@ -322,9 +322,14 @@ class VigieSpider(scrapy.Spider):
             self.crawler.stats.inc_value("vigie/pages/garbage")
             yield retry
         else:
+            # a page cut short of its Content-Length (kept on its last attempt) shows no layout: its
+            # selector finding nothing there is no layout change (it was counted as one, the
+            # source flagged for its selectors to be fixed); the page is counted as cut
+            cut = "dataloss" in response.flags
             self.crawler.stats.inc_value("vigie/errors")
-            logger.error("giving up on {}: {}", response.url, why)
-            if selector is not None:
+            logger.error("giving up on {}: {}{}", response.url, why,
+                         " (it came cut short of its Content-Length)" if cut else "")
+            if selector is not None and not cut:
                 self.observe(*selector, matched=False)
 
     # ------------------------------------------------------------------ login
