@@ -20,6 +20,7 @@ read, nothing lost and nothing indexed twice across crawls.
 from __future__ import annotations
 
 import io
+import urllib.request
 import zipfile
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
@@ -150,3 +151,33 @@ def test_a_thread_page_cut_short_is_an_error_not_a_layout_change(forum: Forum, t
     assert not run.summary["needs_attention"], run.summary["attention_reason"]
     assert run.summary["errors"] == 2 and run.summary["refused"]["pages_truncated"] == 2
     assert run.stderr.count("(it came cut short of its Content-Length)") == 2
+
+
+def test_posts_after_the_cut_of_a_thread_page_are_read_by_the_next_crawl(tmp_path: Path) -> None:
+    from tests.test_hostile_probe import HostileForum, _answer
+
+    with ForumServer("phpbb", size="small", hostile=False) as server:
+        forum = HostileForum(server)
+        tid = forum.thread(board=1, body=dump("coupeA"))
+        thread = server.data.threads[tid]
+        for tag in ("coupeB", "coupeC"):
+            server.data.new_post(thread, body=dump(tag), with_dump=False)
+        with urllib.request.urlopen(f"{server.url}/thread/{tid}", timeout=30) as r:  # (the real page, on 127.0.0.1)
+            page = r.read()
+        cut = page[: page.index(b"coupeB.5@example.org") + 40]  # posts A and B whole, C never sent
+        server.raw_routes[f"/thread/{tid}"] = _answer(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: "
+            + str(len(page)).encode() + b"\r\nConnection: close\r\n\r\n", cut)
+        config = make_config(tmp_path / "config", server.url, limits={"retries": 1})
+        first = crawl(config, tmp_path / "data", "test-phpbb", timeout=180)
+        del server.raw_routes[f"/thread/{tid}"]  # the site answers whole again
+        second = crawl(config, tmp_path / "data", "test-phpbb", timeout=180)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr[-3000:]
+    assert first.summary["refused"]["pages_truncated"] == 1, first.stderr[-3000:]
+
+    def read(run: CrawlRun, tag: str) -> int:
+        return sum(f"{tag}.0@example.org" in p.get("body", "") for p in run.posts())
+
+    assert (read(first, "coupeA"), read(first, "coupeB"), read(first, "coupeC")) == (1, 1, 0)
+    # the rest of the page read by the next crawl, and only the rest: nothing indexed twice
+    assert (read(second, "coupeA"), read(second, "coupeB"), read(second, "coupeC")) == (0, 0, 1), second.stderr[-3000:]

@@ -65,6 +65,10 @@ class ForumSpider(PrivateBinSpider):
         self._unchanged: dict[str, str] = {}
         self._ahead: dict[str, AheadChain] = {}  # chains whose next pages are fetched ahead
         self._chain_reads: dict[str, int] = {}  # pages with a next link read per chain, this crawl
+        # threads a page of which came cut short of its Content-Length this crawl: no page of theirs
+        # is recorded as read from it on, so the next crawl reads that page again (its posts
+        # already read skipped as seen): the posts after the cut were lost for good
+        self._cut_threads: set[str] = set()
         self._ahead_pages = 0  # VIGIE_FETCH_AHEAD_PAGES, read once the crawler is bound
         # links taken as boards / as threads, to say when one is both (extract.classified_twice)
         self._as_board: set[str] = set()
@@ -426,12 +430,19 @@ class ForumSpider(PrivateBinSpider):
             logger.warning("{} attachment links on {}: the {} past the first {} are not followed",
                            file_links, mask_url(response.url), dropped, MAX_FILE_LINKS_PER_PAGE)
         next_url = self._next(response, self.sel.thread_next_page, f"thread:{ctx['key']}", page, tuple(keys))
-        if next_url is None and page < int(ctx.get("known_pages") or 0):
+        cut = "dataloss" in response.flags  # (its end, the next page's link with it, may be missing)
+        if cut and ctx["key"] not in self._cut_threads:
+            self._cut_threads.add(ctx["key"])
+            logger.warning("thread {}: page {} came cut short of its Content-Length; its posts are read, and the "
+                           "next crawl reads it again (and the pages after it) for the posts after the cut",
+                           mask_url(ctx["key"]), page)
+        if next_url is None and page < int(ctx.get("known_pages") or 0) and not cut:
             self.failure("threads_shrank", f"thread {mask_url(ctx['key'])} ends at page {page}, it had "
                          f"{ctx['known_pages']} pages at the last crawl")
-        yield ThreadCheckpoint(ctx["key"], response.url, page, ctx["title"], ctx.get("board"), ctx.get("marker"),
-                               final=next_url is None, last_post_id=last_id, last_posted_at=last_date,
-                               emitted=tuple(emitted))
+        if ctx["key"] not in self._cut_threads:
+            yield ThreadCheckpoint(ctx["key"], response.url, page, ctx["title"], ctx.get("board"), ctx.get("marker"),
+                                   final=next_url is None, last_post_id=last_id, last_posted_at=last_date,
+                                   emitted=tuple(emitted))
         if next_url:
             yield from self._follow_chain(response, f"thread:{ctx['key']}", page, next_url, self.parse_thread,
                                           "thread", {"vigie_thread": ctx})
