@@ -12,6 +12,7 @@ mod fold;
 mod found;
 mod fragment;
 mod json;
+mod longest;
 mod phone;
 mod prefilter;
 mod redact;
@@ -38,6 +39,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<fragment::Identifiers>()?;
     m.add_class::<found::Found>()?;
     m.add_class::<redact::SafetyNet>()?;
+    m.add_class::<longest::LongestMatches>()?; // article 9's lexicon search
     m.add_function(wrap_pyfunction!(extract::canon_one, m)?)?;
     m.add_function(wrap_pyfunction!(extract::card_network, m)?)?;
     m.add_function(wrap_pyfunction!(extract::insert_head, m)?)?;
