@@ -70,12 +70,12 @@ done
 # (a difference or a core panic fails), then the attachment unpackers (anything but their documented
 # error fails), a site's dates, its forum pages, every spider's callbacks and the config loader (an
 # exception, or a config problem without its file and line, fails); unveiling's line map and the two
-# engines, detect and detect_many on veiled posts; the RAR header walk.
+# engines, detect and detect_many on veiled posts; the RAR header walk; article 9's lexicon search (core vs RE2).
 # A failing input is left in .cache/fuzz/artifacts (replay: .venv/bin/python -m tests.fuzz --target T FILE)
 FUZZ_SECONDS=${VIGIE_FUZZ_SECONDS:-30}
 if [ "$FUZZ_SECONDS" != 0 ]; then
   targets=(attachments dates pages spiders config rar)
-  [[ " $VIGIE_TEST_ENGINES " == *" native "* ]] && targets=(engines unveil "${targets[@]}")
+  [[ " $VIGIE_TEST_ENGINES " == *" native "* ]] && targets=(engines unveil lexicon "${targets[@]}")
   echo "==> tests/fuzz.py under libFuzzer, $FUZZ_SECONDS s per target: ${targets[*]} (loopback only)" >&2
   mkdir -p .cache/fuzz
   export FUZZ_SECONDS

@@ -1,5 +1,5 @@
 """Coverage-guided fuzzing, time-boxed: libFuzzer (through atheris) on the parts that read what an
-attacker writes, and the config an operator writes. Eight targets, one process each (`--target`):
+attacker writes, and the config an operator writes. Nine targets, one process each (`--target`):
 
 - `engines`: differential. Why libFuzzer beside hypothesis: tests/test_engine_differential.py
   draws records from our own idea of a dump, so it cannot reach a shape we did not think of.
@@ -35,6 +35,9 @@ attacker writes, and the config an operator writes. Eight targets, one process e
   process: before libarchive starts) lists entries within its cap, numbered in order, or refuses
   with `RarError`; never another exception (the `attachments` target spawns the RAR worker for
   each such input, ~30 times slower, so mutations reach the walk rarely there).
+- `lexicon`: article 9's lexicon search on the compiled core (`vigie_native.LongestMatches`) finds
+  the matches RE2 finds, span for span, in any input's folded text. Seeds: the lexicon's files and
+  the article 9 development sets.
 - `config`: a config file (vigie.yaml, a source, an organisation) loads, or each of its problems
   names the file, line, field and reason; never a traceback (a control character, a list as a
   key, deep nesting and alias bombs did before this target was written).
@@ -601,6 +604,42 @@ def unveil_seeds() -> list[bytes]:
     return [bytes([k % len(HINTS)]) + (t if isinstance(t, bytes) else t.encode()) for k, t in enumerate(texts)]
 
 
+# ---------------------------------------------------------------------------------- lexicon
+def check_lexicon(data: bytes) -> None:
+    """Article 9's lexicon search on the core (`vigie_native.LongestMatches`) finds, span for span,
+    the matches RE2 finds (`iter_spans`, leftmost-longest) in the folded text of any input (read as
+    Latin-1, then folded as `scan_article9` folds it: ASCII)."""
+    from indexer._re2fast import iter_spans
+    from indexer.article9_lexicon import fold_accents, lexicon
+
+    text = fold_accents(data.decode("latin-1"))
+    got = _lexicon_finder().spans_of(text)
+    assert got is not None, "the core refused an ASCII text"
+    it = iter(memoryview(got).cast("I"))
+    core = list(zip(it, it, strict=True))
+    want = [spans[0] for spans in iter_spans(lexicon().terms, text)]
+    assert core == want, f"input {hashlib.sha256(data).hexdigest()[:16]}: RE2 {want[:8]}, core {core[:8]}"
+
+
+@cache
+def _lexicon_finder() -> Any:
+    from indexer.article9_lexicon import lexicon
+
+    assert vigie_native is not None and hasattr(vigie_native, "LongestMatches"), "the core has no LongestMatches"
+    return vigie_native.LongestMatches(lexicon().terms.pattern)
+
+
+def lexicon_seeds() -> list[bytes]:
+    """The lexicon's own files and the article 9 development sets, whole and glued (Latin-1)."""
+    root = Path(__file__).resolve().parents[1]
+    files = sorted((root / "indexer" / "article9_lexicon").glob("*.txt"))
+    files += sorted(root.glob("tests/corpus/article9_dev*/*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in files]
+    out = [t.encode("latin-1", "replace") for t in texts]
+    out += [t.replace(" ", "\x0b").replace("\n", "").encode("latin-1", "replace") for t in texts[::3]]
+    return out
+
+
 # -------------------------------------------------------------------------------------- rar
 RAR_ENTRIES = 16
 RAR_SIGNATURES = (b"Rar!\x1a\x07\x01\x00", b"Rar!\x1a\x07\x00", b"")
@@ -686,6 +725,7 @@ TARGETS = {
     "config": Target(check_config, config_seeds, 16384, False),
     "unveil": Target(check_unveil, unveil_seeds, 16384, True),
     "rar": Target(check_rar, rar_seeds, 65536, False),
+    "lexicon": Target(check_lexicon, lexicon_seeds, 16384, True),
 }
 
 
