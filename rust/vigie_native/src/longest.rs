@@ -21,6 +21,7 @@ use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind};
+use regex_syntax::hir::Hir;
 use std::sync::Mutex;
 
 /// RE2's `\s`: no `\v` (regex-syntax's ASCII `\s` has it).
@@ -144,6 +145,65 @@ pub fn translate(p: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// The top-level alternatives of a translated pattern (split at each `|` outside groups and
+/// classes), in order; the whole pattern when a top-level flag group (`(?i)`, no colon) would
+/// carry over into the alternatives after it.
+fn top_alternatives(p: &str) -> Vec<&str> {
+    let b = p.as_bytes();
+    let (mut out, mut from, mut depth, mut i) = (Vec::new(), 0, 0usize, 0);
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1, // (an escape's character; `\x{..}` holds only hex digits and braces)
+            b'[' => {
+                // a class: `translate` refused nested ones; a first `]` is a literal
+                i += 1;
+                if b.get(i) == Some(&b'^') {
+                    i += 1;
+                }
+                if b.get(i) == Some(&b']') {
+                    i += 1;
+                }
+                while i < b.len() && b[i] != b']' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' => {
+                if depth == 0 && b.get(i + 1) == Some(&b'?') {
+                    let rest = &b[i + 2..];
+                    let flags = rest.iter().take_while(|c| c.is_ascii_alphabetic() || **c == b'-').count();
+                    if rest.get(flags) == Some(&b')') {
+                        return vec![p];
+                    }
+                }
+                depth += 1;
+            }
+            b')' => depth = depth.saturating_sub(1),
+            b'|' if depth == 0 => {
+                out.push(&p[from..i]);
+                from = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(&p[from.min(p.len())..]);
+    out
+}
+
+/// glibc keeps freed memory for reuse; the parse's ~100 MB would stay in the process's RSS.
+fn trim_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_trim(pad: usize) -> i32;
+        }
+        // SAFETY: glibc's malloc_trim only releases free memory at the heap's end and in its arenas
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}
+
 /// `iter_spans(rx, text)`'s whole-match spans for an RE2 pattern compiled with `longest_match`,
 /// on ASCII text. Three lazy DFAs from two NFAs (one compile each way): the leftmost-first one
 /// finds where the next match ends, the reverse one (every match) where it starts (what
@@ -160,7 +220,13 @@ impl LongestMatches {
     pub fn build(pattern: &str) -> Result<Self, String> {
         let p = translate(pattern)?;
         let sc = syntax::Config::new().unicode(false).utf8(false);
-        let hir = syntax::parse_with(&p, &sc).map_err(|e| e.to_string())?; // once for both NFAs
+        // parsed once for both NFAs, one top-level alternative at a time: the whole pattern's
+        // syntax tree (771 kB of text) took ~80 MB at once, the pieces' trees are freed as read
+        let mut hirs = Vec::new();
+        for piece in top_alternatives(&p) {
+            hirs.push(syntax::parse_with(piece, &sc).map_err(|e| e.to_string())?);
+        }
+        let hir = if hirs.len() == 1 { hirs.pop().unwrap_or_else(Hir::empty) } else { Hir::alternation(hirs) };
         let nfa = |reverse: bool| {
             thompson::Compiler::new()
                 .configure(
@@ -190,6 +256,8 @@ impl LongestMatches {
         let first = dfa(fwd.clone(), MatchKind::LeftmostFirst)?;
         let all = dfa(fwd, MatchKind::All)?;
         let back = dfa(nfa(true)?, MatchKind::All)?;
+        drop(hir);
+        trim_heap(); // (the parse's transient memory back to the system, not kept by malloc)
         let caches = Mutex::new([first.create_cache(), back.create_cache(), all.create_cache()]);
         Ok(LongestMatches { first, back, all, caches })
     }
@@ -228,6 +296,19 @@ impl LongestMatches {
             .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("the lexicon's pattern for the core: {e}")))
     }
 
+    /// Bytes held: (the forward NFA, the reverse one, the three lazy DFAs' caches), for the
+    /// memory figures (bench/README.md) and the test that bounds them.
+    fn memory_usage(&self) -> (usize, usize, usize, usize, usize) {
+        let caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        (
+            self.first.get_nfa().memory_usage(),
+            self.back.get_nfa().memory_usage(),
+            caches[0].memory_usage(),
+            caches[1].memory_usage(),
+            caches[2].memory_usage(),
+        )
+    }
+
     /// The matches in `text` (ASCII, below 4 GiB) as native u32 pairs (start, end) in one
     /// bytes object (`memoryview(b).cast("I")`); None if the text is not ASCII or too long.
     fn spans_of<'py>(&self, py: Python<'py>, text: &str) -> Option<Bound<'py, PyBytes>> {
@@ -258,6 +339,16 @@ mod tests {
         assert_eq!(spans(r"\bparti\b|\bparti socialiste\b", "le parti socialiste"), vec![(3, 19)]);
         assert_eq!(spans(r"\bcd\b|\bab cd ef\b", "ab cd ef cd"), vec![(0, 8), (9, 11)]);
         assert_eq!(spans(r"\bab\b", "ab_ab ab"), vec![(6, 8)]);
+    }
+
+    #[test]
+    fn top_level_alternatives() {
+        assert_eq!(top_alternatives(r"a|(b|c)|[|]|\||"), vec!["a", "(b|c)", "[|]", r"\|", ""]);
+        assert_eq!(top_alternatives(r"a|(?i)b|c"), vec![r"a|(?i)b|c"]);
+        assert_eq!(top_alternatives(r"a|(?i:b)|c"), vec!["a", "(?i:b)", "c"]);
+        assert_eq!(top_alternatives(r"[]|]|x"), vec!["[]|]", "x"]);
+        assert_eq!(spans(r"a|(?i)b|c", "C"), vec![(0, 1)]);
+        assert_eq!(spans(r"a|(?i:b)|c", "C"), vec![]);
     }
 
     #[test]
