@@ -15,13 +15,25 @@ read, nothing lost and nothing indexed twice across crawls.
   (`selectors_lost`: "selector post.container matched nothing on a thread page where it matched
   before") and flagged the source for its selectors to be fixed; it is an error of that page
   (its reason logged) and a page cut short (`pages_truncated`), its selectors untouched.
+- a thread page cut short on its last attempt was recorded as read (to its end, its next link cut
+  off too): the posts after the cut were never read. The page is read again by the next crawl.
+
+Guards (these passed when written; each answer of a class in one crawl): a bomb in a chain of
+Content-Encodings (`gzip, gzip`), a raw deflate bomb, a chunked body that never ends, two
+Content-Lengths that disagree, a status code of 5,000 digits, an endless run of `100 Continue`
+answers, a body trickled a byte at a time: each refused or an error, with its reason, and every
+other post of the forum read.
 """
 
 from __future__ import annotations
 
+import gzip
 import io
+import itertools
+import time
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -181,3 +193,70 @@ def test_posts_after_the_cut_of_a_thread_page_are_read_by_the_next_crawl(tmp_pat
     assert (read(first, "coupeA"), read(first, "coupeB"), read(first, "coupeC")) == (1, 1, 0)
     # the rest of the page read by the next crawl, and only the rest: nothing indexed twice
     assert (read(second, "coupeA"), read(second, "coupeB"), read(second, "coupeC")) == (0, 0, 1), second.stderr[-3000:]
+
+
+def _raw(head: bytes, body: bytes | Callable[[], Iterator[bytes]] = b"") -> Raw:
+    def write(handler: BaseHTTPRequestHandler) -> None:
+        handler.wfile.write(head)
+        for chunk in [body] if isinstance(body, bytes) else body():
+            handler.wfile.write(chunk)
+            handler.wfile.flush()
+    return write
+
+
+def _hostile_answers() -> dict[str, Raw]:
+    MiB = 1 << 20
+    nested = gzip.compress(gzip.compress(b"\0" * 8 * MiB, 9), 9)  # 8 MiB (the limit: 1 MiB) in ~100 bytes
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate, no zlib header
+    deflated = b"".join(deflater.compress(b"\0" * MiB) for _ in range(8)) + deflater.flush()
+
+    def encoded(encoding: str, body: bytes) -> Raw:
+        return _raw(f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: {encoding}\r\n"
+                    f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode(), body)
+
+    def endless_chunks() -> Iterator[bytes]:
+        while True:
+            yield b"10000\r\n" + b"a" * 0x10000 + b"\r\n"
+
+    def continues() -> Iterator[bytes]:
+        while True:
+            yield b"HTTP/1.1 100 Continue\r\n\r\n" * 1000
+
+    def trickle() -> Iterator[bytes]:
+        yield b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n"
+        for _ in itertools.count():
+            time.sleep(0.5)
+            yield b"a"
+
+    return {
+        "nested encodings": encoded("gzip, gzip", nested),
+        "raw deflate": encoded("deflate", deflated),
+        "endless chunks": _raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n",
+                               endless_chunks),
+        "two lengths": _raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5\r\n"
+                            b"Content-Length: 500000000\r\nConnection: close\r\n\r\nhello"),
+        "status": _raw(b"HTTP/1.1 " + b"9" * 5000 + b" OK\r\nContent-Length: 2\r\n\r\nok"),
+        "continues": _raw(b"", continues),
+        "trickle": _raw(b"", trickle),
+    }
+
+
+def test_hostile_http_answers_are_each_refused_or_an_error_with_its_reason(tmp_path: Path) -> None:
+    from tests.test_hostile_probe import HostileForum, _posts
+
+    with ForumServer("phpbb", size="small", hostile=False) as server:
+        forum = HostileForum(server)
+        for k, answer in enumerate(_hostile_answers().values()):
+            forum.thread(answer, board=k % 3)
+        # no retry: each answer met once (the trickle stopped by the request timeout, 10 s)
+        config = make_config(tmp_path / "config", server.url, limits={"retries": 0})
+        run = crawl(config, tmp_path / "data", "test-phpbb", timeout=180)
+        healthy = forum.healthy_posts()
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.summary["refused"]["pages_too_big"] == 3, run.stderr[-3000:]
+    assert run.stderr.count("(Content-Encoding bomb)") == 2 and "no Content-Length saying so" in run.stderr
+    assert run.summary["errors"] == 4, run.stderr[-3000:]
+    for reason in ("conflicting Content-Length headers", "non-integer status code", "headers passed 262144 bytes",
+                   "took longer than 10.0 seconds"):
+        assert reason in run.stderr, reason
+    assert _posts(run) == healthy
