@@ -242,6 +242,16 @@ def test_first_text_ignores_nested_matches_and_reads_attributes() -> None:
     assert first_text(post, "xpath:@id") == "p1"
 
 
+def test_first_text_of_a_table_cell_is_its_text_alone() -> None:
+    """A listing's column picked whole (Trac's ticket query: `td.component`, the thread's board)
+    read as '\\t Leaks santé' before: the tab that parts a row's cells, and the cell's indentation."""
+    row = Selector(text='<table><tr><td class="id">#9</td><td class="component">\n   Leaks santé\n  </td>'
+                        '<td class="who"><a href="/u/1">bob</a></td></tr></table>').css("tr")[0]
+    assert first_text(row, "td.component") == "Leaks santé"
+    assert first_text(row, "td.who") == "bob"
+    assert first_text(row, "td.id") == "#9"
+
+
 # ------------------------------------------------------------------ state
 
 def test_state_marks_threads_final_only_on_their_last_page(tmp_path: Path) -> None:

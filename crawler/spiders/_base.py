@@ -142,7 +142,9 @@ def first_text(node: Any, expr: str | None) -> str | None:
     sel = found[0]
     if isinstance(sel.root, str):
         return sel.root.strip()
-    return element_text(sel.root)
+    # a table cell picked whole (a listing's board or author column: Trac's `td.component`) reads
+    # with the tab that parts it from the cell before: one value is no row, its ends are no text
+    return element_text(sel.root).strip()
 
 
 def all_values(node: Any, expr: str | None) -> list[str]:
