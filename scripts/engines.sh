@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the real third-party forum, imageboard, paste, mail-archive and Q&A engines that
 # tests/test_real_engines.py, tests/test_real_imageboard.py, tests/test_real_paste_engines.py,
-# tests/test_real_hyperkitty.py, tests/test_real_askbot.py and tests/test_real_nodebb.py crawl, each in its
+# tests/test_real_hyperkitty.py, tests/test_real_askbot.py, tests/test_real_trac.py and tests/test_real_nodebb.py crawl, each in its
 # own venv under .cache/engines/<name>/ (their Django/Flask must never meet ours), from PyPI with
 # every package pinned: scripts/engines/<name>.txt is the engine's `pip freeze` as pip resolved
 # it (regenerate one with VIGIE_ENGINES_RESOLVE=1: the pinned engine alone, then freeze).
@@ -57,6 +57,10 @@ declare -A ENGINES=(
   [hyperkitty]="hyperkitty==1.3.12"
   # a question-and-answer forum (tests/test_real_askbot.py): questions, answers, comments
   [askbot]="askbot==0.13.0"
+  # an issue tracker (tests/test_real_trac.py): tickets, their descriptions and comments. Trac 1.6
+  # imports pkg_resources, which setuptools 81 dropped and Python 3.12's venvs no longer hold:
+  # setuptools is pinned with it (pip freeze leaves setuptools out: the lock names it by hand)
+  [trac]="Trac==1.6 setuptools==80.9.0"
 )
 
 # name -> pinned npm package: a Node.js forum on Redis (tests/test_real_nodebb.py; Node >= 18)
@@ -139,7 +143,7 @@ done
 # suite builds starts from a copy (vigie_kit.real_engines._installed_db). Loopback only, as the tests.
 for name in "${names[@]}"; do
   [ -f ".cache/engines/$name/.installed" ] || continue
-  case $name in pinnwand|dpaste|bepasty|djangochan) continue ;; esac
+  case $name in pinnwand|dpaste|bepasty|djangochan|trac) continue ;; esac
   if [ "$name" = nodebb ]; then  # NodeBB's own setup and asset build, cached (vigie_kit/real_nodebb.py)
     unshare --net -- bash -c 'ip link set lo up && exec .venv/bin/python -m vigie_kit.real_nodebb' >&2 ||
       echo "==> $name: its install step failed here; each test site will run it again" >&2

@@ -362,7 +362,7 @@ def date_seeds() -> list[bytes]:
 # ------------------------------------------------------------------------------------ pages
 # the shipped forum sources (config/sources) and those the real-engine tests crawl (tests/data/sources)
 SOURCES = ("example-forum", "example-xenforo", "example-machina", "real-flaskbb", "real-machina", "real-misago",
-           "real-pybbm", "real-spirit", "test-django", "test-flat", "real-hyperkitty", "real-askbot")
+           "real-pybbm", "real-spirit", "test-django", "test-flat", "real-hyperkitty", "real-askbot", "real-trac")
 
 
 def _source_path(name: str) -> Path:

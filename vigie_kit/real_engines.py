@@ -31,9 +31,9 @@ from vigie_kit.engine_sites.paste_sites import PASTE_BUILDERS
 from vigie_kit.ports import free_port
 from vigie_kit.synthetic import Synth
 
-__all__ = ["ARCHIVE_ENGINES", "ENGINES", "FORUM_ENGINES", "PASTE_ENGINES", "QA_ENGINES", "RealEngineError",
-           "RealPasteSite", "RealSite", "TruthPaste", "TruthPost", "archive_reply", "engine_python", "installed",
-           "paste_content", "real_forum", "real_paste", "site_content"]
+__all__ = ["ARCHIVE_ENGINES", "ENGINES", "FORUM_ENGINES", "PASTE_ENGINES", "QA_ENGINES", "TRACKER_ENGINES",
+           "RealEngineError", "RealPasteSite", "RealSite", "TruthPaste", "TruthPost", "archive_reply", "engine_python",
+           "installed", "paste_content", "real_forum", "real_paste", "site_content"]
 
 REPO = Path(__file__).resolve().parents[1]
 ENGINES_DIR = REPO / ".cache" / "engines"
@@ -47,7 +47,9 @@ PASTE_ENGINES = {"pinnwand": "pinnwand==1.5.0", "dpaste": "dpaste==3.5", "bepast
 ARCHIVE_ENGINES = {"hyperkitty": "hyperkitty==1.3.12"}
 # question-and-answer forums: a question, its answers and comments as one thread (tests/test_real_askbot.py)
 QA_ENGINES = {"askbot": "askbot==0.13.0"}
-ENGINES = {**FORUM_ENGINES, **PASTE_ENGINES, **ARCHIVE_ENGINES, **QA_ENGINES}
+# issue trackers: a ticket, its description and comments as one thread (tests/test_real_trac.py)
+TRACKER_ENGINES = {"trac": "Trac==1.6"}
+ENGINES = {**FORUM_ENGINES, **PASTE_ENGINES, **ARCHIVE_ENGINES, **QA_ENGINES, **TRACKER_ENGINES}
 PASSWORD = "engine-demo-pw-5Rq"  # the synthetic accounts' password (throwaway sites on loopback)
 
 
@@ -302,13 +304,28 @@ def _askbot_site(python: Path, root: Path, content: dict[str, Any], _per_page: i
     return _django_site(python, root, content, "askbot_site.py", {})
 
 
+def _trac_site(python: Path, root: Path, content: dict[str, Any], _per_page: int,
+               _stack: ExitStack) -> tuple[list[str], Any]:
+    """A Trac environment made by its own `trac-admin initenv` (SQLite) with a component per
+    board, filled through its ticket model (vigie_kit/engine_sites/trac_site.py), served by its own
+    `tracd`; its ticket query pages by the start URL's `max` (the content's 9 tickets: 2 pages)."""
+    env = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8",
+           "PYTHONWARNINGS": "ignore"}  # Trac's import of pkg_resources warns on every command
+    script = str(SCRIPTS / "trac_site.py")
+    _run([str(python), script, "project", str(root), json.dumps([b["title"] for b in content["boards"]])],
+         cwd=root, env=env)
+    raw = json.loads(_run([str(python), script, "populate"], cwd=root, env=env, stdin=json.dumps(content)))
+    return [str(python.parent / "tracd"), "--hostname", "127.0.0.1", "--port", "{port}", "-s", "env"], raw
+
+
 _BUILDERS = {"spirit": _spirit_site, "flaskbb": _flaskbb_site, "machina": _machina_site, "pybbm": _pybbm_site,
-             "misago": _misago_site, "hyperkitty": _hyperkitty_site, "askbot": _askbot_site}
+             "misago": _misago_site, "hyperkitty": _hyperkitty_site, "askbot": _askbot_site, "trac": _trac_site}
 # where each engine's forum index is (the start URL of its source YAML)
 INDEX = {"spirit": "/", "flaskbb": "/", "machina": "/forum/", "pybbm": "/forum/", "misago": "/",
-         "hyperkitty": "/hyperkitty/", "askbot": "/questions/"}
+         "hyperkitty": "/hyperkitty/", "askbot": "/questions/", "trac": "/query"}
 # site_content's shape where the default does not page an engine's listings (HyperKitty: 10 threads a page)
-CONTENT = {"hyperkitty": {"boards": 2, "threads": 11}, "askbot": {"boards": 2, "threads": 6, "per_page": 7}}
+CONTENT = {"hyperkitty": {"boards": 2, "threads": 11}, "askbot": {"boards": 2, "threads": 6, "per_page": 7},
+           "trac": {"boards": 3, "threads": 3}}
 
 
 def _truth_post(r: dict[str, Any], url: str, written: dict[str, Any]) -> TruthPost:
