@@ -206,6 +206,7 @@ class PrivateBinSpider(FileSpider):
         out: list[Request] = []
         for url, meta in self.vigie_state.pending_files():
             if not url.startswith(_PENDING):
+                self._cut_short[url] = int(meta.get("cut_short") or 0)  # (crawler.spiders._files)
                 out.append(self.file_request(url, meta))
                 continue
             pmeta = meta.get("privatebin") or {}
