@@ -38,6 +38,7 @@ from indexer.detect import shapes as _shapes
 from indexer.detect import stream_spaced as _stream_spaced
 from indexer.detect.exports import may_need_reading, readable
 from indexer.detect.extract import Sink
+from indexer.detect.glued import LOOK_BYTES as _GLUED_LOOK_BYTES
 from indexer.detect.glued import may_hold as _may_be_glued
 from indexer.detect.glued import split_glued as _split_glued
 from indexer.detect.multiline import join_quoted_cells, logical_starts
@@ -268,7 +269,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     if not starts and not veiled and not (lone and _lone.lone_records(text, encoded)):
         return []  # most forum posts: nothing that could start a fragment
     if spaced and whole and not unfolded and seen & _firstlook.GLUED and (
-            len(encoded) >= _firstlook.SMALL or _may_be_glued(text)):  # two records a line: one a line
+            len(encoded) >= _GLUED_LOOK_BYTES or _may_be_glued(text)):  # two records a line: one a line
         apart = _split_glued(text)
         if apart is not None:
             frags = _detect_text(apart[0], key, filename, limits, tokenizer, read_exports, rewrite=rewrite,

@@ -40,7 +40,10 @@ RUN = 1 << 8  # rows a separator line apart, as `spaced._RUN` reads them (`space
 ALL |= RUN
 GLUED = 32  # (records glued two a line: `glued.split_glued`)
 ALL |= GLUED
-SMALL = 512  # bytes: under this the checks' own searches cost less than a scan's call
+# bytes: under this the checks' own searches cost less than a scan's call. (512 until wave 27: the
+# per-line wrappers' Python first looks, `wrappers.unwrap`, cost ~200,000 instructions a dump post
+# of 300-500 bytes, a scan ~50,000: bench.instructions dump_posts -2.4%, posts_many 0)
+SMALL = 128
 
 
 def _literal(s: str) -> bytes:

@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["NEEDLES", "split_glued"]
+__all__ = ["LOOK_BYTES", "NEEDLES", "may_hold", "split_glued"]
 
-# the first look (`firstlook.looks`, and `may_hold` under its SMALL): a JSON object's end then
+# the first look (`firstlook.looks`, and `may_hold` under `LOOK_BYTES`): a JSON object's end then
 # another's start, an address's combo then spaces and another address, a delimited row's value,
 # a glue (` | `, a tab, two spaces or more), another value, the row's delimiter again
 NEEDLES = (  # (for Hyperscan: unbounded repeats compile ~10x faster than bounded ones)
@@ -30,7 +30,7 @@ NEEDLES = (  # (for Hyperscan: unbounded repeats compile ~10x faster than bounde
     # delimiter starts the next; a tab or two spaces as the glue cost a dense dump 1.5%: left)
     rb"[0-9](?: \| | {4,})[^\s;,|]+[;,|]",
 )
-# the first two for Python's `re` under `firstlook.SMALL`, bounded: linear on any line
+# the first two for Python's `re` under `LOOK_BYTES`, bounded: linear on any line
 _LOOK = [
     re.compile(r"\}[ \t]*\{\""),
     re.compile(r"@[^\s:@;|]{1,128}:\S{1,128}[ \t]+[^\s@:;|]{1,128}@"),
@@ -41,6 +41,10 @@ _GLUE = re.compile(r" \| |\t| {2,}")
 _MAX_TRIES = 8  # failed JSON cuts a line (an object holding `} {"` in a string): bounded work
 _MAX_LINE = 64 * 1024
 _MIN_ROWS = 2  # delimited lines cut, at the least
+# a text under this many bytes is cut only where `may_hold` looks (JSON objects, combos): rows glued
+# in a text this small, two lines at most, are read as they are (`firstlook.SMALL` was this until
+# wave 27 lowered it; the scan's bit alone decides from here up)
+LOOK_BYTES = 512
 
 
 def may_hold(text: str) -> bool:

@@ -166,13 +166,18 @@ def _look_b(mode: str, line: bytes, first: bytes | None = None) -> bytes:
     # missed `^[^\n]*[ \t]#` on a line of 100 characters, and `[^\n]*[ \t]#[^\n]*\n[^\n]*[ \t]#`
     # on two such lines (tests/test_detect_wrappers_round6.py checks the superset); the first
     # line's head left out is a superset too)
+    # (and the last line without its trailing `[^\n]*` or optional rest: whether the scan matches
+    # does not depend on them, and they cost it: wave 27, `firstlook`'s scan of a dense dump ~18%
+    # for the numbered lines' optional rest alone)
     first = first or _LEAD_B.sub(b"", line, count=1)
+    last = _TAIL_B.sub(b"", line, count=1)
     if mode == "seq":  # (the last two of three lines in a row: a literal first)
-        return rb"\n" + line + rb"\n" + line
-    return first + _GAP_B + line + _GAP_B + line
+        return rb"\n" + line + rb"\n" + last
+    return first + _GAP_B + line + _GAP_B + last
 
 
 _LEAD_B = re.compile(rb"\A(?:\[\^\\n\](?:\*|\{0,100\})|\[ \\t\]\{0,[0-9]\})")
+_TAIL_B = re.compile(rb"(?:\[\^\\n\]\*|\(\?:\[ \\t\]\[\^\\n\]\*\)\?)\Z")
 
 
 _LOOKS: dict[str, tuple[str | tuple[str, ...], re.Pattern[str]]] = {
