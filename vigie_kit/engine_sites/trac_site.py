@@ -3,9 +3,10 @@
 Trac is an issue tracker: tickets, each a thread (its description by its reporter, then the
 comments under it), filed under components (the boards), listed by its own ticket query (a
 table, paged). `python trac_site.py project DIR` makes the environment with Trac's own
-`trac-admin initenv` (SQLite), its components with `trac-admin component add`, and sets what an
-operator of such a tracker might: dates shown absolute in ISO 8601 (`[trac]
-default_date_format`, `default_dateinfo_format`), the query's page of 5 tickets being asked for in the
+`trac-admin initenv` (SQLite) and its components with `trac-admin component add`, Trac's defaults
+left as they are (dates relative, "10 months ago", the full date in the link's title in its default
+format, "02/03/26 17:42:00"), but for its clock: UTC (`[trac] default_timezone`; unset, Trac
+shows the server's own zone, the host's); the query's page of 5 tickets is asked for in the
 start URL; `python trac_site.py populate < site.json > truth.json` (cwd = DIR) fills it through
 Trac's own ticket model (`Ticket.insert`, `Ticket.save_changes` with the post's author and time):
 a ticket per thread, its first post the description, the others comments. A dump is written as
@@ -37,8 +38,6 @@ def project(directory: Path, boards: list[str]) -> None:
     from trac.env import Environment
 
     env = Environment(str(directory / ENV))
-    env.config.set("trac", "default_date_format", "iso8601")
-    env.config.set("trac", "default_dateinfo_format", "absolute")
     env.config.set("trac", "default_timezone", "UTC")
     env.config.set("logging", "log_type", "none")
     env.config.save()
