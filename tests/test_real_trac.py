@@ -83,12 +83,22 @@ def test_every_description_and_comment_once_with_author_ticket_component_and_dat
 
 
 def test_the_site_has_what_the_comparison_needs(crawled: Crawled) -> None:
-    """Descriptions and comments, three components, more tickets than the query's page of 5."""
+    """Descriptions and comments (threaded replies among them), three components, more tickets
+    than the query's page of 5, closed tickets (Trac's default query hides them) and changes of
+    fields alone between comments (no comment: no post; each takes a comment number, hence the
+    gaps in a ticket's numbers)."""
     posts = crawled.site.posts
     kinds = Counter(p.kind for p in posts)
     assert kinds["ticket"] > 5 and kinds["comment"] > kinds["ticket"], kinds
+    assert kinds["reply"] >= 3 and kinds["closing"] >= 2, kinds
     assert len({p.board for p in posts}) == 3
     assert max(Counter(p.thread_url for p in posts).values()) >= 10
+    numbers: dict[str, list[int]] = {}
+    for p in posts:
+        if p.page_id and p.page_id != "comment:description":
+            numbers.setdefault(p.thread_url, []).append(int(p.page_id.split(":")[1]))
+    gaps = [url for url, got in numbers.items() if got != list(range(1, len(got) + 1))]
+    assert len(gaps) >= 5, numbers
 
 
 def test_dump_posts_produce_fragments(crawled: Crawled) -> None:

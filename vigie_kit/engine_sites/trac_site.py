@@ -9,8 +9,12 @@ format, "02/03/26 17:42:00"), but for its clock: UTC (`[trac] default_timezone`;
 shows the server's own zone, the host's); the query's page of 5 tickets is asked for in the
 start URL; `python trac_site.py populate < site.json > truth.json` (cwd = DIR) fills it through
 Trac's own ticket model (`Ticket.insert`, `Ticket.save_changes` with the post's author and time):
-a ticket per thread, its first post the description, the others comments. A dump is written as
-Trac's wiki writes preformatted text (`{{{` ... `}}}`), as a Trac user pastes one.
+a ticket per thread, its first post the description, the others comments (every fourth a reply to
+the one before, threaded as Trac threads them), as a tracker's life leaves them: after a ticket's
+first comment a change of its fields alone (priority, owner: no comment, so no post, but a
+change of the history and a comment number of its own), and every third ticket closed by its
+last comment (Trac's default query lists open tickets only). A dump is written as Trac's wiki
+writes preformatted text (`{{{` ... `}}}`), as a Trac user pastes one.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ENV = "env"
@@ -55,11 +59,14 @@ def populate() -> None:
     site = json.load(sys.stdin)
     env = Environment(str(Path.cwd() / ENV))
     truth = []
+    tickets = 0
     for board in site["boards"]:
         for thread in board["threads"]:
-            ticket = None
-            for n, post in enumerate(thread["posts"]):
+            tickets += 1
+            ticket, cnum, posts = None, 0, thread["posts"]
+            for n, post in enumerate(posts):
                 at = datetime.fromisoformat(post["date"])
+                kind = "ticket"
                 if ticket is None:
                     ticket = Ticket(env)
                     ticket.populate({"summary": thread["title"], "reporter": post["author"],
@@ -67,11 +74,18 @@ def populate() -> None:
                                      "type": "defect", "status": "new", "priority": "major"})
                     ticket.insert(when=at)
                 else:
-                    ticket.save_changes(author=post["author"], comment=_wiki(post["body"]), when=at)
-                truth.append({"id": ticket.id * 1000 + n, "page_id": f"comment:{n}" if n else "comment:description",
+                    kind = "reply" if n % 4 == 3 else "comment"
+                    if n == len(posts) - 1 and n > 1 and tickets % 3 == 2:  # every third ticket closed by its last post
+                        ticket["status"], ticket["resolution"], kind = "closed", "fixed", "closing"
+                    cnum = ticket.save_changes(author=post["author"], comment=_wiki(post["body"]), when=at,
+                                               replyto=str(cnum) if kind == "reply" else None)
+                truth.append({"id": ticket.id * 1000 + n, "page_id": f"comment:{cnum}" if n else "comment:description",
                               "key": post["key"], "author": post["author"], "thread": thread["title"],
                               "board": board["title"], "thread_url": f"/ticket/{ticket.id}",
-                              "posted_at": at.isoformat(), "kind": "comment" if n else "ticket"})
+                              "posted_at": at.isoformat(), "kind": kind})
+                if n == 1 and len(posts) > 2:  # a change of fields alone, no comment: no post
+                    ticket["priority"], ticket["owner"] = "critical", post["author"]
+                    ticket.save_changes(author=post["author"], comment="", when=at + timedelta(minutes=1))
     json.dump(truth, sys.stdout)
 
 
