@@ -22,6 +22,12 @@ pages_truncated`) and logged. It was given up: a dump in a page that always arri
 duplicate filter, so that a loop ends as a counted error (`max redirections reached`) instead of
 a page dropped without a word.
 
+`PageRefreshMiddleware` (Scrapy's MetaRefreshMiddleware's place) follows a `<meta http-equiv=refresh>`
+only where a browser leaves the page at once (no delay) for another URL: a page refreshing after
+a delay (`content="60;url=..."`) is shown to its reader first, and is read; Scrapy followed any
+refresh under 100 s instead of reading the page, so one meta tag hid a thread's posts from the
+crawler alone, silently (a refresh to the page itself was dropped by the duplicate filter).
+
 `CharsetMiddleware` reads a page declared in an encoding no browser reads (`utf-32`, EBCDIC) as a
 browser does (`crawler._charset`): such a header hid the page's posts from the crawler alone.
 
@@ -46,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from loguru import logger
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import (
     DownloadFailedError,
@@ -53,8 +60,9 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
-from scrapy.http import Response, TextResponse, XmlResponse
+from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.response import get_meta_refresh
 from twisted.internet.defer import DeferredLock
 from twisted.internet.threads import deferToThread
 from w3lib.url import safe_url_string
@@ -77,7 +85,8 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 __all__ = ["MIDDLEWARE_FAILURE_KINDS", "BackoffRetryMiddleware", "DenseMarkupMiddleware", "FollowRulesMiddleware",
-           "HostileMarkupMiddleware", "PageTextMiddleware", "RedirectLoopMiddleware", "TruncatedPageMiddleware",
+           "HostileMarkupMiddleware", "PageRefreshMiddleware", "PageTextMiddleware", "RedirectLoopMiddleware",
+           "TruncatedPageMiddleware",
            "backoff_delay", "with_backoff"]
 
 # Failure kinds counted by these middlewares (stats `vigie/failures/<kind>`), beside the spiders'
@@ -286,6 +295,19 @@ class HostileMarkupMiddleware(_CountingMiddleware):
                        "dropped before parsing (libxml2 is quadratic in them; the rest of the page is read)",
                        request.url, cut, MAX_ATTRIBUTES, MAX_ATTRIBUTES)
         return response.replace(body=text.encode("utf-8", "surrogatepass"), encoding="utf-8")
+
+
+class PageRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's MetaRefreshMiddleware, for a refresh without delay to another URL only (see the
+    module docstring): a page refreshing after a delay, or to itself, is read as its reader sees it."""
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Request | Response:
+        if isinstance(response, HtmlResponse) and not request.meta.get("dont_redirect", False):
+            interval, url = get_meta_refresh(response, ignore_tags=self._ignore_tags)
+            chain = {urldefrag(u)[0] for u in [*request.meta.get("redirect_urls", []), request.url]}
+            if url and (float(interval or 0) >= 1 or urldefrag(url)[0] in chain):
+                return response
+        return super().process_response(request, response)
 
 
 class CharsetMiddleware(_CountingMiddleware):

@@ -125,6 +125,9 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
             f"{_MW}.DenseMarkupMiddleware": 587,  # after decompression (590): pages too dense for a tree
             f"{_MW}.HostileMarkupMiddleware": 585,  # after decompression (590), before anything parses
             f"{_MW}.RedirectLoopMiddleware": 610,  # sees a redirect before RedirectMiddleware (600)
+            # a page with a delayed <meta> refresh is read, not left for its target (a hiding place)
+            "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+            f"{_MW}.PageRefreshMiddleware": 580,
             # never a proxy from the environment (http_proxy, https_proxy, all_proxy): a direct
             # source's names are resolved and checked here (crawler.resolver), a proxy would resolve
             # them itself, and a tor source goes through Tor's SOCKS port only

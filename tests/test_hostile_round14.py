@@ -17,6 +17,11 @@ read, nothing lost and nothing indexed twice across crawls.
   (its reason logged) and a page cut short (`pages_truncated`), its selectors untouched.
 - a thread page cut short on its last attempt was recorded as read (to its end, its next link cut
   off too): the posts after the cut were never read. The page is read again by the next crawl.
+- a thread page with a `<meta http-equiv="refresh" content="60;url=...">` (to itself, to the index)
+  was left for the refresh's target (Scrapy follows any refresh under 100 s) and its posts never
+  read, with no error and no count: one meta tag hid a page from the crawler alone, its readers
+  reading it. A refresh is followed only when a browser leaves the page at once (no delay) for
+  another URL.
 
 Guards (these passed when written; each answer of a class in one crawl): a bomb in a chain of
 Content-Encodings (`gzip, gzip`), a raw deflate bomb, a chunked body that never ends, two
@@ -260,3 +265,29 @@ def test_hostile_http_answers_are_each_refused_or_an_error_with_its_reason(tmp_p
                    "took longer than 10.0 seconds"):
         assert reason in run.stderr, reason
     assert _posts(run) == healthy
+
+
+def test_a_page_refreshing_after_a_delay_is_read(tmp_path: Path) -> None:
+    from tests.test_hostile_probe import HostileForum, _answer, _posts
+
+    with ForumServer("phpbb", size="small", hostile=False) as server:
+        forum = HostileForum(server)
+        expected = {}
+        for k, refresh in enumerate(("60;url={self}", "30;url=/", "0;url={self}", "5")):
+            tid = forum.thread(board=k % 3)
+            url = f"{server.url}/thread/{tid}"
+            post = (f'<div class="post" id="p{900_001 + k}"><a class="author">bob</a><time datetime="2026-03-01T1'
+                    f'0:00:00Z"></time><div class="content">{dump(f"rafraichi{k}")}</div></div>')
+            page = (f'<html><head><meta http-equiv="refresh" content="{refresh.format(self=url)}"></head><body>'
+                    f"{post}</body></html>").encode()
+            server.raw_routes[f"/thread/{tid}"] = _answer(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: "
+                + str(len(page)).encode() + b"\r\nConnection: close\r\n\r\n", page)
+            expected[900_001 + k] = f"rafraichi{k}.0@example.org"
+        config = make_config(tmp_path / "config", server.url)
+        run = crawl(config, tmp_path / "data", "test-phpbb", timeout=180)
+        healthy = forum.healthy_posts()
+    assert run.returncode == 0 and run.summary["errors"] == 0, run.stderr[-3000:]
+    assert _posts(run) == healthy | set(expected), sorted(set(expected) - _posts(run))
+    bodies = "\n".join(p.get("body", "") for p in run.posts())
+    assert all(e in bodies for e in expected.values())
