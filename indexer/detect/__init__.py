@@ -57,6 +57,7 @@ from indexer.detect.shapes import Ctx, block_start, delimiter_of, recognise
 from indexer.detect.spaced import colon_rows as _colon_rows
 from indexer.detect.spaced import compact as _compact_spaced
 from indexer.detect.spaced import undecorate as _undecorate
+from indexer.detect.sqllit import plain as _sql_plain
 from indexer.detect.unfold import unfold as _unfold
 from indexer.detect.unveil import may_be_veiled
 from indexer.detect.wrappers import unwrap as _unwrap
@@ -258,6 +259,10 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             for f in frags:
                 f.start_line, f.end_line = kept[f.start_line - 1] + 1, kept[f.end_line - 1] + 1
             return frags
+    if seen & _firstlook.SQL_LITERALS:  # hex, typed and cast SQL literals (`0x6a65...`, `DATE '...'`): plain
+        lit = _sql_plain(text)
+        if lit is not None:
+            text, encoded = lit, lit.encode("utf-8")
     starts = candidate_starts(encoded, unified=True)  # (its line ends made LF above)
     # (a number in full-width digits or a sample in base64 has no start until it is read; the
     # core's engine asks the core, the same answer ~10x faster than RE2: tests/test_native_veil.py)

@@ -25,6 +25,7 @@ from indexer.detect.glued import NEEDLES as _GLUED_NEEDLES
 from indexer.detect.notmail import NEEDLES as _NO_ONE_NEEDLES
 from indexer.detect.seeds import FOREIGN_EOLS
 from indexer.detect.spaced import RUN_LOOK, SEPARATOR_ENDS
+from indexer.detect.sqllit import NEEDLES as _SQL_LITERAL_NEEDLES
 from indexer.detect.wrappers import NEEDLES as _WRAPPED_NEEDLES
 
 try:  # optional, as for the prefilter: the wheel bundles the library
@@ -32,7 +33,7 @@ try:  # optional, as for the prefilter: the wheel bundles the library
 except ImportError:  # pragma: no cover - depends on the install
     _hs = None  # type: ignore[assignment]
 
-__all__ = ["ALL", "DECORATED", "EOL", "GLUED", "NO_ONE", "SEPARATOR", "SMALL", "WRAPPED", "looks"]
+__all__ = ["ALL", "DECORATED", "EOL", "GLUED", "NO_ONE", "SEPARATOR", "SMALL", "SQL_LITERALS", "WRAPPED", "looks"]
 
 EOL, SEPARATOR, NO_ONE, DECORATED, WRAPPED = 1, 2, 4, 8, 16
 ALL = EOL | SEPARATOR | NO_ONE | DECORATED | WRAPPED
@@ -40,6 +41,8 @@ RUN = 1 << 8  # rows a separator line apart, as `spaced._RUN` reads them (`space
 ALL |= RUN
 GLUED = 32  # (records glued two a line: `glued.split_glued`)
 ALL |= GLUED
+SQL_LITERALS = 64  # (hex, typed and cast SQL literals: `sqllit.plain`)
+ALL |= SQL_LITERALS
 # bytes: under this the checks' own searches cost less than a scan's call. (512 until wave 27: the
 # per-line wrappers' Python first looks, `wrappers.unwrap`, cost ~200,000 instructions a dump post
 # of 300-500 bytes, a scan ~50,000: bench.instructions dump_posts -2.4%, posts_many 0)
@@ -67,6 +70,7 @@ def _patterns() -> list[tuple[bytes, int]]:
     out.append((RUN_LOOK, RUN))  # (`spaced.compact`'s first look)
     out += [(p, WRAPPED) for p in _WRAPPED_NEEDLES]  # (per-line wrappers: `wrappers.unwrap`)
     out += [(p, GLUED) for p in _GLUED_NEEDLES]
+    out += [(p, SQL_LITERALS) for p in _SQL_LITERAL_NEEDLES]
     return out + [(p, DECORATED) for p in _DECORATED]
 
 

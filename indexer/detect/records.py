@@ -20,8 +20,8 @@ from indexer import engine as _engine
 from indexer._re2fast import Spans, iter_spans
 from indexer._re2fast import match as re2_match
 from indexer.detect.base import Ctx, Filler, Spec, header_flags
-from indexer.detect.columns import STRONG_ROLES, role_of
-from indexer.detect.extract import Sink, extract_record, extract_rows
+from indexer.detect.columns import STRONG_ROLES, infer_roles, role_of
+from indexer.detect.extract import NULLS, Sink, extract_record, extract_rows
 from indexer.detect.json_stream import ARRAY, ARRAY_OF_OBJECTS, OBJECT, brackets, containers, opens_records
 from indexer.detect.scan import scan
 
@@ -193,6 +193,36 @@ def split_insert_head(lines: list[str], i: int) -> Spans | None:
     return None
 
 
+_ROLE_SAMPLE = 50  # tuples read to type the columns of an INSERT without its column list
+_ROLE_CHARS = 64 * 1024  # characters of a line read for them (one line may hold every tuple)
+
+
+def _tuple_roles(lines: list[str], first: int, last: int) -> list[str | None] | None:
+    """The columns of an INSERT without a column list and without its CREATE TABLE above (a
+    sample cut from a dump, `INSERT IGNORE INTO t VALUES`), typed by their values as a
+    header-less CSV's are (`columns.infer_roles`): a column of dates beside the NIRs they agree
+    with, or of births in a list of people, is then a date of birth, which no value alone says.
+    None when fewer than two tuples or no column is typed (each value scanned as before)."""
+    rows: list[list[str]] = []
+    for k in range(first, last + 1):
+        s = lines[k]
+        hm = insert_match(s) if s.lstrip(_BLANKS)[:1] in "IiRr" else None
+        pos = hm.end() if hm else 0
+        part = s[pos:pos + _ROLE_CHARS]
+        for sp in iter_spans(_TUPLE, part):
+            st, en = sp[1]
+            rows.append(["" if (v := f.strip()) in NULLS else v for f, _ in _sql_fields(part[st:en], 0)])
+            if len(rows) >= _ROLE_SAMPLE:
+                break
+        if len(rows) >= _ROLE_SAMPLE:
+            break
+    if len(rows) < 2:
+        return None
+    width = max(map(len, rows))
+    roles = infer_roles([[r[c] if c < len(r) else "" for r in rows] for c in range(width)])
+    return roles if any(r is not None for r in roles) else None
+
+
 def sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     m = insert_match(lines[i])
@@ -218,7 +248,7 @@ def sql(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     table = head_name(m).split(".")[-1].strip(" \t`\"[]")
     head_cols = m.group(3)
     cols = [c.strip().strip("`\"[]") for c in head_cols.split(",")] if head_cols else ctx.tables.get(table, [])
-    roles = [role_of(c) for c in cols] if cols else None
+    roles = [role_of(c) for c in cols] if cols else _tuple_roles(lines, first, j)
 
     def fill(sink: Sink, offs: list[int]) -> int:
         hit = 0

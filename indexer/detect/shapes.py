@@ -69,6 +69,7 @@ from indexer.detect.records import (
     xml,
 )
 from indexer.detect.scan import _WORTH, classify_number, scan
+from indexer.detect.sql_update import is_update, sql_update
 from indexer.redact import EXCERPT_CHARS
 
 __all__ = ["MIN_HEADERLESS_ROWS", "Ctx", "Spec", "block_start", "delimiter_of", "recognise"]
@@ -716,8 +717,10 @@ def _date_heads(fields: list[tuple[str, int]], roles: list[str | None]) -> tuple
 # `birthdate=1984-12-01` typed no date of birth. A pair: a key after a blank (or the line's
 # start, a comma, a semicolon), `=`, then a value in double quotes or up to the next blank. The
 # quoted value stops at the next quote (no escapes), so that two quoted values never scan the
-# same characters: linear on any line.
-_LOGFMT_PAIR = re.compile(r'(?<![^\s,;])([A-Za-z_][\w.\-]{0,40}+)=(?:"([^"\n]*+)"|([^\s"]*+))')
+# same characters: linear on any line. A value in single quotes is read inside them: SQL's
+# `UPDATE clients SET tel='06..', naissance='1984-02-17' WHERE email='..';` (with the quote and
+# the comma kept, `'1984-02-17',` typed no date of birth).
+_LOGFMT_PAIR = re.compile(r'(?<![^\s,;])([A-Za-z_][\w.\-]{0,40}+)=(?:"([^"\n]*+)"|\'([^\'\n]*+)\'|([^\s"]*+))')
 _LOGFMT_MIN_PAIRS = 2
 _LOGFMT_MAX_PAIRS = 64
 
@@ -743,7 +746,7 @@ def _logfmt_record(line: str, pairs: list[re.Match[str]], base: int) -> tuple[li
         if _WORTH.search(gap):
             fields.append((gap, base + last))
             roles.append(None)
-        k = 2 if m.start(2) >= 0 else 3
+        k = 2 if m.start(2) >= 0 else 3 if m.start(3) >= 0 else 4
         v = m.group(k)
         if v:
             role = _log_label(m.group(1))
@@ -2175,6 +2178,10 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             return copy_block(ctx, i)
     if t.startswith("MSH|"):
         return hl7(ctx, i)
+    if c in "Uu" and t[:6].upper() == "UPDATE" and is_update(s):
+        nxt, spec = sql_update(ctx, i)
+        if spec is not None:
+            return nxt, spec
     if c == "H" and ASTM_HEAD.match(t):
         nxt, spec = astm(ctx, i)
         if spec is not None:

@@ -1,0 +1,239 @@
+"""Recall round 7 (shapes): set 5's remaining evasions of a dump's layout, each written again with
+other people, column names (French and English), quoting, spacing and row counts, so that a fix
+holds for its class and not for the probe's one example:
+
+- SQL: `UPDATE t SET col='…', … WHERE email='…';` one a line (names bare, in backticks or double
+  quotes, blanks around `=` or none); an INSERT without a column list and without its CREATE TABLE
+  (`INSERT IGNORE INTO t VALUES`, `_utf8mb4'…'`, `N'…'`): its columns typed by their values;
+  mysqldump `--hex-blob` values (`0x6a65…`, `X'…'`) that are one field's printable text; PostgreSQL
+  typed literals and casts (`DATE '1981-05-17'`, `TIMESTAMP '…'`, `'…'::date`).
+
+Scoring as the blind probes: a positive's identifiers of the scored types equal the expected set;
+a negative's hold none of the types it bans. Every positive failed before its change on both engines
+(run with the change switched off in /work/main); both engines give the same fragments;
+`detect_many` (the crawl's road) finds what `detect` does; `detect_stream` reads a long sample.
+Values are synthetic: made-up people, numbers libphonenumber calls valid, NIRs with their key."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer import engine
+from indexer.detect import detect
+from indexer.detect.prefilter import detect_many
+from indexer.models import Fragment
+from indexer.tokens import MatchKey
+from tests.blind_probe_harness import nir
+from tests.native_core import assert_same_fragments, both_engines, require_native
+
+KEY = MatchKey(b"\x51" * 32, version=1)
+SCORED = frozenset({"email", "phone", "nir", "iban", "card", "dob", "national_id"})
+Ids = set[tuple[str, str]]
+
+_FIRST = ["Maëlle", "Gilles", "Ophélie", "Thibault", "Solène", "Rémi", "Anaïs", "Yannick", "Clémence", "Loïc"]
+_LAST = ["Fontaine", "Guérin", "Mallet", "Boyer", "Lemaire", "Chevalier", "Renaud", "Picard", "Aubert", "Noël"]
+_MAILS = ["orange.fr", "free.fr", "sfr.fr", "laposte.net", "gmx.fr", "outlook.fr", "bbox.fr", "neuf.fr"]
+
+
+def _person(i: int) -> dict[str, str]:
+    """The i-th made-up person: e-mail, a French mobile, a birth and the NIR that agrees with it."""
+    first, last = _FIRST[i % 10], _LAST[(i * 7 + 3) % 10]
+    plain = first.lower().translate(str.maketrans("ëéïèç", "eeiec"))
+    y, m, d = 1950 + (i * 9) % 52, 1 + (i * 5) % 12, 1 + (i * 13) % 28
+    national = f"061{(2345678 + i * 6983) % 10**7:07d}" if i % 2 else f"075{(1234567 + i * 3571) % 10**7:07d}"
+    return {
+        "mail": f"{plain}.{last.lower().replace('é', 'e').replace('ë', 'e')}{i}@{_MAILS[i % len(_MAILS)]}",
+        "national": national,
+        "e164": "+33" + national[1:],
+        "iso": f"{y}-{m:02d}-{d:02d}",
+        "nir": nir(
+            f"{1 + i % 2}{y % 100:02d}{m:02d}{13 + i % 70:02d}{(i * 37) % 900 + 100:03d}{(i * 53) % 900 + 100:03d}"
+        ),
+    }
+
+
+def _ids(people: list[dict[str, str]], kinds: str) -> Ids:
+    key = {"email": "mail", "phone": "e164", "dob": "iso", "nir": "nir"}
+    return {(k, p[key[k]]) for p in people for k in kinds.split()}
+
+
+_PEOPLE = [_person(i) for i in range(12)]
+
+
+def _update(n: int, q: str, eq: str, names: tuple[str, str, str, str], upper: bool = True) -> tuple[str, Ids]:
+    """n UPDATE lines, column names quoted by `q` (`` ` ``, `"`, nothing), `eq` between name and value."""
+    tel, born, sec, mail = (f"{q}{x}{q}" for x in names)
+    kw = ("UPDATE", "SET", "WHERE") if upper else ("update", "set", "where")
+    people = _PEOPLE[:n]
+    lines = [
+        f"{kw[0]} {q}clients{q} {kw[1]} {tel}{eq}'{p['national']}', {born}{eq}'{p['iso']}', {sec}{eq}'{p['nir']}'"
+        f" {kw[2]} {mail}{eq}'{p['mail']}';"
+        for p in people
+    ]
+    return "\n".join(lines), _ids(people, "email phone dob nir")
+
+
+def _insert_no_columns(n: int, head: str, lit: str) -> tuple[str, Ids]:
+    """An INSERT without its column list: `lit` formats each quoted value (`'{}'`, `_utf8mb4'{}'`, `N'{}'`)."""
+    people = _PEOPLE[:n]
+    rows = [
+        f"({k + 1},{lit.format(p['mail'])},{lit.format(p['national'])},'{p['iso']}',{lit.format(p['nir'])},NULL)"
+        for k, p in enumerate(people)
+    ]
+    return f"{head} VALUES\n" + ",\n".join(rows) + ";", _ids(people, "email phone dob nir")
+
+
+def _hex(n: int, form: str, one_per_line: bool) -> tuple[str, Ids]:
+    """mysqldump --hex-blob: text columns as `0x…` (upper or lower case) or `X'…'`."""
+
+    def h(v: str) -> str:
+        x = v.encode().hex()
+        return {"0x": f"0x{x}", "0X": f"0x{x.upper()}", "X'": f"X'{x}'"}[form]
+
+    people = _PEOPLE[:n]
+    tuples = [f"({k},{h(p['mail'])},{h(p['national'])},'{p['iso']}',{h(p['nir'])})" for k, p in enumerate(people)]
+    head = "INSERT INTO `patients` (`id`,`courriel`,`portable`,`date_naissance`,`num_secu`) VALUES "
+    text = "\n".join(head + t + ";" for t in tuples) if one_per_line else head + ",".join(tuples) + ";"
+    return text, _ids(people, "email phone dob nir")
+
+
+def _pg(n: int, date: str) -> tuple[str, Ids]:
+    """PostgreSQL's typed literals and casts for the birth column."""
+    people = _PEOPLE[:n]
+    born = {
+        "date": "DATE '{}'",
+        "timestamp": "TIMESTAMP '{} 00:00:00'",
+        "cast": "'{}'::date",
+        "cast_ts": "'{}'::timestamp without time zone",
+        "lower": "date '{}'",
+    }[date]
+    rows = [f"  ('{p['mail']}', '{p['national']}', {born.format(p['iso'])}, '{p['nir']}')" for p in people]
+    return (
+        "INSERT INTO public.users (email, phone, birth_date, ssn) VALUES\n"
+        + ",\n".join(rows)
+        + "\nON CONFLICT (email) DO NOTHING;",
+        _ids(people, "email phone dob nir"),
+    )
+
+
+POSITIVES: dict[str, tuple[str, Ids]] = {
+    "update_bare_fr": _update(6, "", "=", ("tel", "naissance", "nir", "email")),
+    "update_backticks_spaced_fr": _update(5, "`", " = ", ("telephone", "date_naissance", "num_secu", "mail")),
+    "update_double_quotes_en": _update(4, '"', "=", ("phone", "birthdate", "ssn", "email"), upper=False),
+    "update_lower_spaced_en": _update(7, "", " = ", ("mobile", "date_of_birth", "nir", "email_address"), upper=False),
+    "insert_ignore_utf8mb4": _insert_no_columns(6, "INSERT IGNORE INTO clients", "_utf8mb4'{}'"),
+    "insert_plain_no_columns": _insert_no_columns(5, "INSERT INTO `abonnes`", "'{}'"),
+    "replace_n_literals": _insert_no_columns(4, "REPLACE INTO dbo.Clients", "N'{}'"),
+    "hex_blob_lower_multirow": _hex(6, "0x", False),
+    "hex_blob_upper_one_per_line": _hex(5, "0X", True),
+    "hex_x_quoted": _hex(4, "X'", False),
+    "pg_date_literal": _pg(6, "date"),
+    "pg_timestamp_literal": _pg(4, "timestamp"),
+    "pg_cast": _pg(5, "cast"),
+    "pg_cast_timestamp": _pg(3, "cast_ts"),
+    "pg_date_lower_case": _pg(4, "lower"),
+}
+
+# read before this round too (one person's record alone on a line): kept
+KEEP: dict[str, tuple[str, Ids]] = {
+    "update_one_statement": _update(1, "", "=", ("tel", "naissance", "nir", "email")),
+}
+
+_P0 = _PEOPLE[0]
+NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {
+    "schema_dump_without_people": (
+        "CREATE TABLE `settings` (\n  `id` int NOT NULL,\n  `k` varchar(64),\n  `v` blob,\n  `updated` date\n);\n"
+        "INSERT INTO `settings` VALUES (1,'theme',0x6461726b2d6d6f6465,'2023-04-02'),"
+        "(2,'lang',0x66722d4652,DATE '2023-04-02'),(3,'seed',0xdeadbeefcafebabe,'2023-04-02'::date);\n"
+        "UPDATE `settings` SET `v`=0x6c69676874, `updated`='2024-01-09' WHERE `id`=1;\n"
+        "INSERT INTO migrations VALUES (20230402,'1990-01-01'),(20230403,'1991-02-02'),(20230404,'1992-03-03');",
+        SCORED,
+    ),
+    "c_code_with_hex_constants": (
+        "static const uint32_t crc_table[] = {\n    0x00000000, 0x77073096, 0xee0e612c, 0x990951ba,\n"
+        "    0x076dc419, 0x706af48f, 0xe963a535, 0x9e6495a3,\n};\n"
+        "int values = check(0x30363132, 0x33343536);  /* magic: see values table */\n"
+        "memcpy(buf, (0x41424344), 4); // ABCD",
+        SCORED,
+    ),
+    "chat_about_sql": (
+        "[21:04] <dba> fais un UPDATE users SET active=0 WHERE last_login < '2020-01-01'; avant\n"
+        "[21:05] <moi> ok et pour les values en hex (0x...) je les decode comment ?\n"
+        "[21:06] <dba> UNHEX() ou CAST(x AS CHAR), et DATE '2024-01-01' marche en PG\n"
+        "[21:07] <moi> merci, le '2024-01-01'::date aussi",
+        SCORED,
+    ),
+    "update_one_mail_only": (f"UPDATE users SET email='{_P0['mail']}' WHERE id=42;", SCORED),
+    "update_of_orders": (
+        "\n".join(
+            f"UPDATE orders SET status='shipped', shipped_at='2024-0{k + 1}-1{k}' WHERE id={1000 + k};"
+            for k in range(6)
+        ),
+        SCORED,
+    ),
+}
+
+
+def _found(frags: list[Fragment]) -> Ids:
+    return {(i.type, i.value) for f in frags for i in f.identifiers}
+
+
+@pytest.mark.parametrize("name", sorted(POSITIVES))
+def test_positive(name: str) -> None:
+    text, want = POSITIVES[name]
+    got = {x for x in _found(detect(text, key=KEY)) if x[0] in SCORED}
+    assert got == want, {"missed": sorted(want - got), "extra": sorted(got - want)}
+
+
+@pytest.mark.parametrize("name", sorted(KEEP))
+def test_kept(name: str) -> None:
+    text, want = KEEP[name]
+    got = {x for x in _found(detect(text, key=KEY)) if x[0] in SCORED}
+    assert got == want, {"missed": sorted(want - got), "extra": sorted(got - want)}
+
+
+@pytest.mark.parametrize("name", sorted(NEGATIVES))
+def test_negative(name: str) -> None:
+    text, banned = NEGATIVES[name]
+    got = _found(detect(text, key=KEY))
+    assert not {x for x in got if x[0] in banned}, sorted(got)
+
+
+def test_the_crawls_road_reads_them() -> None:
+    """`detect_many` (a crawl's page of posts) finds in each post what `detect` does, as text and bytes."""
+    texts = [v[0] for d in (POSITIVES, KEEP, NEGATIVES) for v in d.values()]
+    for items in (texts, [t.encode() for t in texts]):
+        many = detect_many(items, key=KEY)  # type: ignore[arg-type]
+        assert [_found(x) for x in many] == [_found(detect(b, key=KEY)) for b in items]
+
+
+def test_engines_agree() -> None:
+    """Both engines give the same fragments (every field, the excerpt too), LF and CRLF; the engine
+    VIGIE_ENGINE names is restored after."""
+    require_native()
+    try:
+        inputs = {k: v[0] for d in (POSITIVES, KEEP, NEGATIVES) for k, v in d.items()}
+        for name, text in inputs.items():
+            for eol in ("\n", "\r\n"):
+                ref, got = both_engines(text.replace("\n", eol).encode(), KEY)
+                assert_same_fragments(ref, got, f"{name} {eol!r}")
+    finally:
+        engine.set_engine(None)
+
+
+def test_detect_stream_reads_a_long_hex_dump() -> None:
+    """A 3,000-row --hex-blob dump streamed in 40 kB pieces: every row's e-mail, phone, birth, NIR."""
+    from indexer.detect.parallel import detect_stream
+
+    people = [_person(i) for i in range(3000)]
+    head = "INSERT INTO `patients` (`id`,`courriel`,`portable`,`date_naissance`,`num_secu`) VALUES "
+
+    def h(v: str) -> str:
+        return "0x" + v.encode().hex()
+
+    data = "\n".join(
+        head + f"({k},{h(p['mail'])},{h(p['national'])},'{p['iso']}',{h(p['nir'])});" for k, p in enumerate(people)
+    ).encode()
+    frags = list(detect_stream(iter([data[i : i + 40_000] for i in range(0, len(data), 40_000)]), key=KEY))
+    got = {x for x in _found(frags) if x[0] in SCORED}
+    assert got == _ids(people, "email phone dob nir")
