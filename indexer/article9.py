@@ -142,10 +142,15 @@ HEADER_CATEGORIES.update({k: "trade_union" for k in (
     "adhesion_syndicale", "mandat_syndical", "union_affiliation", "syndicat_adherent")})
 HEADER_CATEGORIES.update({k: "religion" for k in (
     "pratique_religieuse", "appartenance_religieuse", "religious_affiliation", "religious_practice", "faith_group")})
+# a members' list of favourite Bible (Quran, Torah) verses: each verse is said of its member's faith
+HEADER_CATEGORIES.update({k: "religion" for k in (
+    "verset", "versets", "verset_prefere", "verset_favori", "verset_biblique", "verset_du_coran", "sourate",
+    "sourate_preferee", "bible_verse", "favourite_verse", "favorite_verse", "favourite_bible_verse",
+    "favorite_bible_verse", "verse_of_the_day", "memory_verse")})
 # Header names of a category that are as often something else: a school or career track
 # (`orientation`: BTS, Master). Such a name flags nothing by itself: its values do, read in its
 # column's context (`scan_article9`). (`diagnostic` stays a category's: a patients' column of
-# ICD-10 codes is told by its name alone; a building survey's `diagnostic` column is still flagged.
+# ICD-10 codes is told by its name alone; a building survey's, every value a survey's, says nothing.
 # `syndicat` too: a column of them that names a condominium's or a water board says nothing,
 # `says_nothing`.)
 _AMBIGUOUS_HEADERS = frozenset({"orientation"})
@@ -154,6 +159,11 @@ _AMBIGUOUS_HEADERS = frozenset({"orientation"})
 _NO_UNION = re.compile(r"(?:syndicat|syndic)\b.{0,40}\b(?:copropri|des eaux|d'eau|de l'eau|intercommunal|mixte|"
                        r"d'initiative|d'energie|d'electricite|de la residence|des proprietaires)|\bsyndic\b|"
                        r"\bcopropri")
+# a `diagnostic` that is a building's survey (France's diagnostics immobiliers: energy class, asbestos, lead,
+# termites, gas and electrical installations), no one's health (folded, lower case, as `answer` gives a value)
+_NO_HEALTH = re.compile(r"(?:dpe|amiante|plomb|crep|termites?|merule|parasitaire|gaz(?! du sang)|electricite|"
+                        r"installation electrique|carrez|boutin|erp|ernmt|esris|assainissement|"
+                        r"performance energetique|etat des risques|radon)\b")
 # words beside a category's word that make the name something else: the date one left
 # (`parti_le`), an insurance (`mutuelle_sante`: oui/non says nothing of one's health)
 _OTHER_SENSE_WORDS = frozenset({"le", "la", "les", "depuis", "since", "mutuelle", "assurance", "insurance",
@@ -165,6 +175,44 @@ _ANIMAL_COLUMNS = frozenset({"animal", "animaux", "espece", "species", "pet", "p
 _ANIMAL_CATEGORIES = frozenset({"health", "ethnic_origin", "genetic"})
 _ANIMAL_HEAD = re.compile(r"(?:^|[\t|;,])[ \"']{0,3}(?:" + "|".join(sorted(_ANIMAL_COLUMNS, key=len, reverse=True))
                           + r")[ \"']{0,3}(?:$|[\t|;,])")
+
+
+# a staff table's unit columns: the ward or department one works in ("Oncologie", "Psychiatrie" beside a
+# `fonction` of Infirmier(e)) is a posting, read as `affectation` (columns.txt: neutral); in a patients'
+# table, with no job's column, the same `service` column is where one is treated, and still read
+_WORKPLACE_COLUMNS = frozenset({"service", "services", "ward", "department", "departement", "dept", "unite",
+                                "unit", "pole", "service_affectation", "unite_fonctionnelle"})
+_STAFF_COLUMNS = frozenset({"fonction", "poste", "grade", "emploi", "metier", "job_title", "jobtitle", "job",
+                            "profession", "qualification", "position", "role", "intitule_poste", "statut_agent"})
+# terms that, glued after a word and a hyphen, make an adjective of that word ("format-agnostic",
+# "platform-agnostic", "cloud-agnostic": independent of it), no one's belief
+_COMPOUND_HEADS = frozenset({"agnostic", "agnostics"})
+# a term that is a host name's label with the domain after it ("adamk@gypsy.exemple-cyrix.com",
+# "rsdio@metastatic.exemple.org": a machine's name); a term that is the domain itself ("@gay-rencontres.fr",
+# an account on a dating site) is still read
+_SUBDOMAIN_AFTER = re.compile(r"\.[A-Za-z0-9-]{1,63}\.[A-Za-z]{2,}")
+# the local parts of the e-mail addresses of a row: a capitalised term spelled as one of their words
+# ("Bastien Gay | Mail : bastien.gay@free.fr", "Rik Faith   faith@cs.exemple-univ.edu") is the person's name
+_LOCAL_PART = re.compile(r"([A-Za-z0-9._%+-]{1,64})@[A-Za-z0-9]")
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+
+
+def _named_in_address(row: str, lterm: str) -> bool:
+    """`lterm` (one lowercase word) is a word of an e-mail local part of `row` (lowercase)."""
+    return any(lterm in _NOT_LETTERS.split(m.group(1)) for m in _LOCAL_PART.finditer(row))
+
+
+def _after_capitalised(text: str, start: int) -> bool:
+    """The word before `start`, one space away, is capitalised (a first name: "Bastien Gay"), not a
+    sentence's end ("mail luc.chretien@x.fr. Chrétien pratiquant")."""
+    if start < 3 or text[start - 1] != " ":
+        return False
+    k = start - 2
+    floor = max(0, start - 32)  # (a first name is short: a 1 MB run of letters is not walked)
+    while k >= floor and text[k].isalpha():
+        k -= 1
+    word = text[k + 1:start - 1]
+    return 2 <= len(word) < 30 and word[0].isupper() and word[1:].islower()
 
 
 def header_says(name: str, category: str, header: list[str]) -> bool:
@@ -223,7 +271,7 @@ class _Columns:
     or of a 12-column export has a term in one cell: normalising the others cost ~2k
     instructions each). `_norm` folds case, so the header is read from the case-kept text."""
 
-    __slots__ = ("delim", "cells", "count", "first", "_animals")
+    __slots__ = ("delim", "cells", "count", "first", "_animals", "_staff")
 
     def __init__(self, text: str) -> None:
         first = text[:text.find("\n")] if "\n" in text[:_LINE_MAX] else ""
@@ -232,6 +280,15 @@ class _Columns:
         self.cells = first.split(self.delim) if self.count >= 1 else []
         self.first = first
         self._animals: bool | None = None
+        self._staff: bool | None = None
+
+    @property
+    def staff(self) -> bool:
+        """A table of staff (a job's column beside the others: `fonction`, `poste`, `grade`): its
+        `service` or `ward` column is where each one works (`_WORKPLACE_COLUMNS`), not their health."""
+        if self._staff is None:
+            self._staff = any(_norm(c) in _STAFF_COLUMNS for c in self.cells)
+        return self._staff
 
     @property
     def animals(self) -> bool:
@@ -428,7 +485,12 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
             continue
         if at and _EMAIL_LOCAL_TAIL.match(folded, end) is not None:
             continue  # the local part of an address ("paul.gay@", "luc.chretien@") names a mailbox
+        if start and folded[start - 1] in "@./" and folded[end:end + 1] == "." \
+                and _SUBDOMAIN_AFTER.match(folded, end) is not None:
+            continue  # a host's label ("@gypsy.exemple-cyrix.com"), not a word said of anyone
         lterm = term.lower()
+        if lterm in _COMPOUND_HEADS and start > 1 and folded[start - 1] == "-" and folded[start - 2].isalpha():
+            continue  # "format-agnostic"
         kinds = [(c, a) for c, a in classify(term) if seen.get((c, lterm), 0) < 3]
         if not kinds:
             done.add(term)
@@ -451,12 +513,18 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
                     columns = _Columns(folded)
                 column = columns.name_at(line, start - line_start)
             inner = _label(line, start - line_start) if not column or column in lex.note_columns else None
+            if column in _WORKPLACE_COLUMNS and columns is not None and columns.staff:
+                column = "affectation"  # a staff table's ward: where one works (columns.txt)
             role = column or inner
             if column in lex.note_columns:  # a note cell's own label says more ("signe astrologique: Cancer")
                 if inner in lex.name_columns or inner in lex.neutral_columns:
                     role = inner
         if role is not None and all(_column_verdict(lex, c, role) is False for c, _ in kinds):
             continue  # (what the loop below concludes for each category; the rest is not read)
+        if at and term[:1].isupper() and " " not in lterm and _after_capitalised(folded, start) and "@" in (
+                row := folded[line_start:line_end if line_end >= 0 else end + _LINE_MAX]) \
+                and _named_in_address(row.lower(), lterm):
+            continue  # a surname the row's own address spells ("Bastien Gay | bastien.gay@free.fr")
         if _negated(lex, folded, start, end, clause_start):
             continue
         before = folded[clause_start:start].lower()
@@ -623,6 +691,8 @@ def says_nothing(value: str, category: str, lex: Lexicon | None = None) -> bool:
     a = answer(value)
     if category == "trade_union" and _NO_UNION.search(a) is not None:
         return True  # "Syndicat des copropriétaires ...", "Syndicat des eaux du Vivier"
+    if category == "health" and _NO_HEALTH.match(a) is not None:
+        return True  # a house survey's `diagnostic`: "DPE classe D", "amiante négatif", "termites RAS"
     return a in lex.declined or (category != "religion" and a in lex.absent)
 
 

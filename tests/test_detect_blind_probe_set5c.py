@@ -242,21 +242,6 @@ negative(
 
 
 MISSED: dict[str, str] = {
-    "a9_appareille__notes": "`appareillé des deux oreilles (surdité sévère)`: no health",
-    "a9_appareille__prose": "`appareillé des deux oreilles (surdité sévère)`: no health",
-    "a9_athee_militant__notes": "`athée militant, membre de la Libre Pensée`: a false political_opinion beside religion",
-    "a9_athee_militant__prose": "`athée militant, membre de la Libre Pensée`: a false political_opinion beside religion",
-    "a9_en_gurdwara_langar__notes": "`volunteers at the gurdwara langar every Sunday`: no religion",
-    "a9_en_gurdwara_langar__prose": "`volunteers at the gurdwara langar every Sunday`: no religion",
-    "a9_en_kurdish__prose": "`Kurdish, fled Syria in 2015.` in English prose: no ethnic_origin (the notes column finds it)",
-    "a9_en_roma__prose": "`Roma, lives on a council traveller site.` in English prose: no ethnic_origin (the notes column finds it)",
-    "a9_fausse_couche__notes": "`a fait une FC en mai, suivie en gynéco`: no health",
-    "a9_fausse_couche__prose": "`a fait une FC en mai, suivie en gynéco`: no health",
-    "a9_insuffisant_renal__notes": "`insuffisant rénal, en attente de greffe`: no health",
-    "a9_insuffisant_renal__prose": "`insuffisant rénal, en attente de greffe`: no health",
-    "a9_unsa__notes": "`encarté à l'UNSA, élu au CSE`: a false political_opinion beside trade_union",
-    "a9_unsa__prose": "`encarté à l'UNSA, élu au CSE`: a false political_opinion beside trade_union",
-    "near_en_union_street_office__prose": "`Office on Union Street, above the gay bar The Lamb`: false sexual_orientation (a place)",
 }
 SET.miss(**MISSED)
 globals().update(make_tests(SET, {"recall": 0.99, "precision": 0.99, "art9_recall": 0.92, "art9_precision": 0.94}))

@@ -1767,24 +1767,13 @@ SET.case(
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",
-    "decoy_crm_origine_orientation": "precision: a header `diagnostic` (DPE, amiante: a house survey) flags health (`orientation` no longer flags)",
-    "decoy_hospital_staff": "precision: a hospital's staff export flags health by the ward they work in (Oncologie, Psychiatrie)",
     "chatter_with_one_leaked_line": "one full header-less record (name, e-mail, phone, birth) between two chat lines is not read",
-    "curl_style_changelog": "PRIORITY precision: a changelog's 'Reviewed-by: Name <mail>' then 'Name (13 Dec 2022)' is read as a dox with that date as a birth",
-    "gcc_style_changelog": "PRIORITY precision: a GNU ChangeLog read as a dox flags FSF (sexual orientation), disabled, borderline, MST (health)",
     "code_oid_mapping": 'precision: a dict of OID names, NameOID.EMAIL_ADDRESS: "emailAddress" then CHALLENGE_PASSWORD, gives a credential',
-    "iso_3166_3_withdrawn_json": "precision: ISO 3166-3's withdrawn countries (Union of Soviet Socialist Republics) flag political opinion",
-    "sbom_json": "precision: an SBOM's component descriptions 'format-agnostic' flag religion",
     "loto_draws": "precision: a CSV of lottery draws, boules '06 12 34 45 48', gives phones",
-    "profile_dates_dox_like": "precision (as decoy_fullname_surnames): member lines 'Membre : Gaëlle Chrétien | Mail : ...' flag religion and sexual orientation",
-    "hospital_switchboards_csv": "PRIORITY precision: a hospital's wards with their switchboards and service mailboxes (no person) flag health",
-    "union_sections_directory": "precision: unions' local sections with switchboards and section mailboxes (no person) flag trade union",
-    "party_offices_directory": "precision: parties' federations with switchboards and federation mailboxes (no person) flag political opinion",
     "example_ibans_docs": "PRIORITY precision: a doc's table of textbook IBAN examples (FR14 2004 1010..., DE89 3704..., GB29 NWBK...) gives four IBANs (in a customer dump the same FR14 is a person's: set 6b)",
     "api_doc_example_response": "precision: an API doc's example JSON gives jane.doe@example.com (a reserved domain), +33 6 00 00 00 00 and birthdate 1970-01-01",
     "headerless_birth_only": "a header-less list NOM;Prénom;mail;17/05/1981 gives no date of birth (with a phone column it does)",
     "headerless_birth_and_signup": "the same list with a 2023 sign-up date after the birth gives no date of birth",
-    "thanks_file": "PRIORITY precision: a THANKS file (name, address a line) flags religion (surname Faith), ethnic origin (Romani, gypsy in a host name), health (metastatic in a domain)",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)

@@ -1611,7 +1611,6 @@ MISSED: dict[str, str] = {
     "attachment_pdf_cv": "a CV in a PDF (name, 'Née le 08/10/1993 à Lille', '07 31 32 59 63 - mail' on one line) gives nothing",
     "thread_split_fullz": "a 10-row header-less fullz sample email|phone|dob|cc|exp is read as 2 rows (9 rows read whole)",
     "paste_us_clinic": "a US dump's month-first dob column reads the ambiguous 11/02/1988 day-first",
-    "union_members_list": "a CSV under the title 'LISTE DES ADHÉRENTS — Syndicat CGT' gives no trade union flag",
     "attachment_xlsx_hr_two_sheets": "an xlsx's second sheet of sick-leave reasons (burn-out, dépression) by employee gives no health flag",
 }
 SET.miss(**MISSED)

@@ -33,6 +33,7 @@ from indexer.decode import Limits, decode_keeping_utf8
 from indexer.detect import caps as _caps
 from indexer.detect import firstlook as _firstlook
 from indexer.detect import lone as _lone
+from indexer.detect import nobody as _nobody
 from indexer.detect import prefilter as _prefilter
 from indexer.detect import shapes as _shapes
 from indexer.detect import stream_spaced as _stream_spaced
@@ -393,7 +394,9 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             continue
         # the fragment's lines in the text (1-based, inclusive): a joined record ends on its last line
         start_line, end_line = (phys[first] + 1, phys[last + 1]) if phys else (first + 1, last + 1)
-        frag = _build(kind, start_line, end_line, frag_text, sink, tok)
+        # a title over a table that names its rows' people ("LISTE DES ADHÉRENTS — Syndicat CGT")
+        title = raw[first - 1] if first and kind == "csv" and not phys else ""
+        frag = _build(kind, start_line, end_line, frag_text, sink, tok, title)
         if kind == "csv":
             frag.delimiter = delimiter_of(lines[first])
         n_ids += len(frag.identifiers)
@@ -499,7 +502,16 @@ def _native_net_excerpt(head: str, masks: list[tuple[int, int, str]]) -> str | N
     return out
 
 
-def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok: Tokenizer) -> Fragment:
+def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok: Tokenizer,
+           title: str = "") -> Fragment:
+    # a project's record is read as a dox (its contributors' names and addresses): a release date beside
+    # a name is no birth, and its words are about code (`nobody.changelog`)
+    record = kind == "dox" and _nobody.changelog(text)
+    if record:
+        keep = [f for f in sink.found if f[0] != "dob"]
+        if len(keep) < len(sink.found):
+            del sink.found[:]
+            sink.found.extend(keep)
     cut = excerpt_end(text)
     version = tok.key.version
     masks = [m for m in sink.masks if 0 <= m[0] < cut]
@@ -513,6 +525,12 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
         idents = _identifiers(sink, tok, version, cut, masks)
         types = set(map(_first, sink.found))
     flags = scan_article9(text)
+    if title:
+        flags += _nobody.title_flags(title)
+    if (flags or sink.header_flags) and (
+            record or (types <= _nobody.UNIT_TYPES and _nobody.directory(text, types, idents))):
+        flags = []  # words of a project's record or of a directory's units: about no one (`nobody`)
+        sink.header_flags = []
     if sink.header_flags:
         # a column of a category whose every value is "NC" or "prefer not to say" reveals nothing, nor
         # does its name in the header ("pathologie" is a term too)

@@ -1,0 +1,312 @@
+"""Fragments about no one: article 9 words that name an organisation or a project, not a person.
+
+Why: an article 9 flag raises a fragment to critical severity, and the words of a category are as
+often the names of things as facts about someone. Two kinds of text hold them with identifiers but
+hold no person:
+
+- a directory of an organisation's units (a hospital's wards, a union's sections, a party's
+  federations): each row names its unit ("Oncologie", "CGT", "Parti socialiste") beside its
+  switchboard and its service mailbox (`oncologie@chu-...`, `federation69@...`). The same table
+  with a person per row (a name, a mobile, a personal address) is a list of patients or members
+  and keeps its flags (`directory`);
+- a project's record (a ChangeLog, commit trailers): "disabled the borderline MST check", "Merge
+  with FSF version" are about code, and a release date beside a contributor's name is no birth
+  (`changelog`).
+
+And a title that says what every row is ("LISTE DES ADHÉRENTS — Syndicat CGT" above a CSV of
+names and mobiles) says it of each row (`title_flags`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import phonenumbers
+
+from indexer.article9 import fold, scan_article9
+from indexer.models import Identifier, SensitiveFlag
+
+__all__ = ["UNIT_TYPES", "changelog", "directory", "title_flags"]
+
+# the identifiers a directory of units holds: switchboards and mailboxes
+UNIT_TYPES = frozenset({"email", "phone"})
+
+# ---------------------------------------------------------------- directories of units
+
+# mail providers of people (a personal address on them is someone's), folded
+_PERSONAL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "hotmail.com",
+        "hotmail.fr",
+        "outlook.com",
+        "outlook.fr",
+        "live.com",
+        "live.fr",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.fr",
+        "ymail.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "aol.com",
+        "aol.fr",
+        "orange.fr",
+        "wanadoo.fr",
+        "free.fr",
+        "sfr.fr",
+        "neuf.fr",
+        "laposte.net",
+        "bbox.fr",
+        "numericable.fr",
+        "club-internet.fr",
+        "gmx.fr",
+        "gmx.com",
+        "gmx.de",
+        "web.de",
+        "proton.me",
+        "protonmail.com",
+        "tutanota.com",
+        "mail.com",
+        "yandex.ru",
+        "mail.ru",
+        "libertysurf.fr",
+        "aliceadsl.fr",
+        "cegetel.net",
+        "noos.fr",
+        "voila.fr",
+        "btinternet.com",
+        "sky.com",
+        "virginmedia.com",
+        "comcast.net",
+        "verizon.net",
+        "t-online.de",
+    }
+)
+# the words of a unit's or a role's mailbox (`accueil@`, `secretariat.oncologie@`, `federation69@`)
+_ROLE_WORDS = frozenset(
+    {
+        "accueil",
+        "contact",
+        "contacts",
+        "info",
+        "infos",
+        "information",
+        "secretariat",
+        "secretaire",
+        "direction",
+        "service",
+        "services",
+        "admin",
+        "administration",
+        "rh",
+        "drh",
+        "communication",
+        "presse",
+        "press",
+        "federation",
+        "fede",
+        "section",
+        "sections",
+        "standard",
+        "bureau",
+        "permanence",
+        "reception",
+        "office",
+        "cabinet",
+        "mairie",
+        "agence",
+        "support",
+        "hello",
+        "bonjour",
+        "admissions",
+        "admission",
+        "urgences",
+        "consultations",
+        "consultation",
+        "rdv",
+        "rendezvous",
+        "courrier",
+        "mail",
+        "team",
+        "equipe",
+        "union",
+        "syndicat",
+        "comite",
+        "cse",
+        "ce",
+        "ud",
+        "ul",
+        "uss",
+        "fd",
+        "unite",
+        "pole",
+        "dept",
+        "departement",
+        "noreply",
+        "no",
+        "reply",
+        "webmaster",
+        "postmaster",
+        "sales",
+        "compta",
+        "comptabilite",
+        "facturation",
+    }
+)
+_STOP = frozenset({"de", "du", "des", "la", "le", "les", "et", "d", "l", "en", "a", "au", "aux", "of", "the", "and"})
+_WORD = re.compile(r"[a-z]+")
+_EMAIL = re.compile(r"([a-z0-9._%+-]{1,64})@([a-z0-9.-]{1,253}\.[a-z]{2,24})")
+
+
+def _cell_words(cells: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The words of a row's cells (and each cell's words glued: "SUD Rail" -> "sudrail") and the
+    initials of each cell ("Rassemblement national" -> "rn", "La France insoumise" -> "lfi", "fi")."""
+    words: set[str] = set()
+    initials: set[str] = set()
+    for cell in cells:
+        ws = _WORD.findall(cell)
+        if not ws:
+            continue
+        words.update(ws)
+        words.add("".join(ws))
+        if len(ws) >= 2:
+            initials.add("".join(w[0] for w in ws))
+            initials.add("".join(w[0] for w in ws if w not in _STOP))
+    return words, initials
+
+
+def _explained(token: str, words: set[str], initials: set[str]) -> bool:
+    """A mailbox's word that names the row's unit: a role's word, a cell's word or its start
+    ("addicto" for "addictologie", "metaux" beside "metallurgie"), a cell's initials ("rn")."""
+    if token in _ROLE_WORDS or token in words or token in initials:
+        return True
+    if len(token) < 3:
+        return False
+    return any(w.startswith(token) or (len(w) >= 4 and token[:4] == w[:4]) for w in words)
+
+
+def _unit_mailbox(local: str, domain: str, row: str) -> bool | None:
+    """True: a unit's or a role's mailbox (its words are a role's or the row's cells': `camden.health@`
+    beside "Camden Health"; a person's name in the row is no unit: `directory` reads only fragments
+    where no name was found); False: a person's (on a mail provider of people); None: neither said."""
+    if domain in _PERSONAL_DOMAINS:
+        return False
+    tokens = [t for t in _NOT_ALPHA.split(local) if t]
+    if not tokens:
+        return None
+    words, initials = _cell_words(c for c in _CELL_SPLIT.split(row) if "@" not in c)
+    return True if all(_explained(t, words, initials) for t in tokens) else None
+
+
+_NOT_ALPHA = re.compile(r"[^a-z]+")
+_CELL_SPLIT = re.compile(r"[;\t|,]")
+
+
+def directory(text: str, types: set[str], identifiers: Iterable[Identifier]) -> bool:
+    """The fragment is a directory of units: its only identifiers are e-mail addresses and phone numbers
+    (`UNIT_TYPES`), every phone a fixed line (a switchboard), no address a person's, and at least two
+    thirds of the addresses a unit's mailbox (`_unit_mailbox`). Read only for a fragment with flags."""
+    if not types or not types <= UNIT_TYPES:
+        return False
+    phones = 0
+    for n, ident in enumerate(identifiers):  # (a dump's first mobile ends the read)
+        if n >= _MAX_UNITS:
+            return False  # a directory of units is short; a dump of people is not read through
+        if ident.type == "phone":
+            phones += 1
+            if not _switchboard(ident.value):
+                return False
+    unit = rows = 0
+    for line in fold(text).split("\n"):
+        for m in _EMAIL.finditer(line):
+            rows += 1
+            if rows > _MAX_UNITS:
+                return False
+            said = _unit_mailbox(m.group(1), m.group(2), line)
+            if said is False:
+                return False
+            unit += bool(said)
+    return rows >= 2 and unit * 3 >= rows * 2 and phones <= rows * 3
+
+
+_MAX_UNITS = 600  # identifiers of a directory read at most (two a unit: 300 wards, sections or offices)
+
+
+def _switchboard(e164: str) -> bool:
+    """A fixed line (or a toll-free, shared-cost or VoIP number): a unit's switchboard. A French mobile
+    (+336, +337) is told by its prefix, without parsing."""
+    if e164.startswith(("+336", "+337")):
+        return False
+    try:
+        kind = phonenumbers.number_type(phonenumbers.parse(e164))
+    except phonenumbers.NumberParseException:
+        return False
+    return kind in _SWITCHBOARD_TYPES
+
+
+_SWITCHBOARD_TYPES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.FIXED_LINE,
+        phonenumbers.PhoneNumberType.TOLL_FREE,
+        phonenumbers.PhoneNumberType.SHARED_COST,
+        phonenumbers.PhoneNumberType.VOIP,
+    }
+)
+
+
+# ---------------------------------------------------------------- project records
+
+# a ChangeLog entry's head (`1999-04-30  Armand Ricard  <a@x>`, `Thu May 20 10:00:42 1999  Name  <a@x>`),
+# its items (`* config.guess: ...`, `\t* Makefile.in (GCC_FOR_TARGET): ...`), commit trailers
+# (`Reviewed-by:`, `Signed-off-by:`, `Closes: #12087`) and curl's entries (`Name (13 Dec 2022)`)
+_CHANGELOG_LINE = re.compile(
+    r"(?m)^(?:(?P<strong>[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]{2,}[^\n<]{2,80}<[^\s<>@]{1,64}@[^\s<>]{1,255}>"
+    r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} {1,2}[0-9]{1,2} [0-9:]{8} [0-9]{4}[ \t]{2,}[^\n<]{2,80}<"
+    r"|[ \t]*(?:Reviewed|Signed-off|Acked|Reported|Tested|Suggested|Co-authored|Helped)-by: [^\n]{1,120}"
+    r"|[ \t]*(?:Closes|Fixes|Bug|Ref): #[0-9]{1,9}[ \t]*$)"
+    r"|[ \t]*\* [A-Za-z0-9_+-]{1,40}(?:[./][A-Za-z0-9_+-]{1,40}){1,6}(?: \([^)\n]{1,80}\))?:[ \n]"
+    r"|[A-Z][^\n()]{2,60} \([0-9]{1,2} [A-Z][a-z]{2} [0-9]{4}\)[ \t]*$)"
+)
+
+
+def changelog(text: str) -> bool:
+    """The text is a project's change record: two of its lines at least are ChangeLog heads, items
+    or commit trailers (`_CHANGELOG_LINE`), one of them a head with its author's address or a
+    trailer (a dox's bullet "* Tel: ..." or "Jean Dupont (12 Mar 1990)" alone is none). A literal
+    every head and trailer holds is looked for first."""
+    if not ("-by: " in text or "  <" in text or ": #" in text):
+        return False
+    n = strong = 0
+    for m in _CHANGELOG_LINE.finditer(text):
+        n += 1
+        strong += m.group(1) is not None
+        if n >= 2 and strong:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- a title over a table
+
+# the people a list's title names: each row is one of them ("Liste des adhérents", "Fichier patients",
+# "Members list")
+_PEOPLE_TITLE = re.compile(
+    r"\b(?:adherents?|adherentes?|membres|militants?|militantes|syndiques|patients?|"
+    r"patientes|fideles|paroissiens|electeurs|donateurs|members|patients|congregation|"
+    r"parishioners|donors|voters|activists)\b"
+)
+
+
+def title_flags(line: str) -> list[SensitiveFlag]:
+    """The flags of a table's title line when it names the people its rows are ("LISTE DES ADHÉRENTS —
+    Syndicat CGT"): each row is such a person. The flags carry no offsets (the title is not the
+    fragment's text)."""
+    if len(line) > 300 or _PEOPLE_TITLE.search(fold(line)) is None:
+        return []
+    return [
+        SensitiveFlag(category=f.category, evidence=f.evidence, start=None, end=None)
+        for f in scan_article9(line, limit=8)
+    ]
