@@ -4,8 +4,9 @@
 filled through its own ticket model (`Ticket.insert`, `Ticket.save_changes`:
 vigie_kit/engine_sites/trac_site.py), served by its own `tracd` on 127.0.0.1, crawled twice by
 the real `vigie crawl`, and every ticket description and comment compared with what Trac stored:
-its number on the page, author, ticket, component (the board), date and text. Nine tickets in
-three components: Trac's ticket query, asked for 5 a page, has a second page.
+its number on the page, author, ticket, component (the board), date and text; two dumps attached
+to their ticket as CSV files (a change of its own in the history) downloaded and stored. Nine
+tickets in three components, some closed: Trac's ticket query, asked for 5 a page, has a second page.
 
 Skipped (with the reason) only when Trac's venv is absent: scripts/engines.sh makes it.
 """
@@ -66,7 +67,7 @@ def test_every_description_and_comment_once_with_author_ticket_component_and_dat
     keys = [(item["thread_url"], item["post_id"]) for item in run.posts()]
     assert len(keys) == len(set(keys)), "a post was emitted twice"
     truth = {(p.thread_url, p.page_id): p for p in site.posts}
-    assert sorted(keys) == sorted(truth), "posts missing or unknown"
+    assert sorted(keys, key=str) == sorted(truth, key=str), "posts missing or unknown"
     problems = []
     for item in run.posts():
         want = truth[(item["thread_url"], item["post_id"])]
@@ -90,18 +91,18 @@ def test_the_site_has_what_the_comparison_needs(crawled: Crawled) -> None:
     posts = crawled.site.posts
     kinds = Counter(p.kind for p in posts)
     assert kinds["ticket"] > 5 and kinds["comment"] > kinds["ticket"], kinds
-    assert kinds["reply"] >= 3 and kinds["closing"] >= 2, kinds
+    assert kinds["reply"] >= 3 and kinds["closing"] >= 2 and kinds["attachment"] == 2, kinds
     assert len({p.board for p in posts}) == 3
     assert max(Counter(p.thread_url for p in posts).values()) >= 10
     numbers: dict[str, list[int]] = {}
     for p in posts:
-        if p.page_id and p.page_id != "comment:description":
-            numbers.setdefault(p.thread_url, []).append(int(p.page_id.split(":")[1]))
+        if p.kind not in ("ticket", "attachment"):
+            numbers.setdefault(p.thread_url, []).append(int(str(p.page_id).split(":")[1]))
     gaps = [url for url, got in numbers.items() if got != list(range(1, len(got) + 1))]
     assert len(gaps) >= 5, numbers
 
 
-def test_dump_posts_produce_fragments(crawled: Crawled) -> None:
+def test_dump_posts_and_attached_dumps_produce_fragments(crawled: Crawled) -> None:
     from indexer.identifiers import canon_email
     from indexer.store import open_store_from_settings
     from indexer.store.base import SearchQuery
@@ -111,6 +112,9 @@ def test_dump_posts_produce_fragments(crawled: Crawled) -> None:
     site, run = crawled.site, crawled.first
     dumps = [p for p in site.posts if p.planted]
     assert len(dumps) >= 5 and run.summary["fragments"] >= len(dumps)
+    # two dumps are CSV files attached to their ticket: each downloaded once, as the file it is
+    attached = sorted(name for p in site.posts for name in p.files)
+    assert len(attached) == 2 and sorted(str(item.get("filename")) for item in run.files()) == attached
     key = MatchKey(bytes.fromhex(test_keys_env["VIGIE_MATCH_KEY"].split(":")[1]))
     store = open_store_from_settings(StorageSettings(), crawled.data_dir)
     try:

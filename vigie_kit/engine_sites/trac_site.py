@@ -14,11 +14,14 @@ the one before, threaded as Trac threads them), as a tracker's life leaves them:
 first comment a change of its fields alone (priority, owner: no comment, so no post, but a
 change of the history and a comment number of its own), and every third ticket closed by its
 last comment (Trac's default query lists open tickets only). A dump is written as Trac's wiki
-writes preformatted text (`{{{` ... `}}}`), as a Trac user pastes one.
+writes preformatted text (`{{{` ... `}}}`), as a Trac user pastes one; two are attached to their
+ticket as CSV files instead (Trac's `Attachment`, the post's first line its description: the
+change history shows it as a change of its own, with no comment number).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -52,14 +55,20 @@ def _wiki(body: str) -> str:
     return body.replace("```", "{{{", 1).replace("```", "}}}", 1) if body.count("```") >= 2 else body
 
 
+def _dump(body: str) -> str:
+    """The dump site_content put in a post (between its fences), as the file its author attaches."""
+    return body.split("```")[1].strip("\n") + "\n"
+
+
 def populate() -> None:
+    from trac.attachment import Attachment
     from trac.env import Environment
     from trac.ticket.model import Ticket
 
     site = json.load(sys.stdin)
     env = Environment(str(Path.cwd() / ENV))
     truth = []
-    tickets = 0
+    tickets = attached = 0
     for board in site["boards"]:
         for thread in board["threads"]:
             tickets += 1
@@ -73,6 +82,17 @@ def populate() -> None:
                                      "description": _wiki(post["body"]), "component": board["title"],
                                      "type": "defect", "status": "new", "priority": "major"})
                     ticket.insert(when=at)
+                elif post["planted"] and attached < 2 and n > 1:  # a dump attached as a file, the post its description
+                    attached += 1
+                    name, data = f"export_{post['key']}.csv", _dump(post["body"]).encode()
+                    attachment = Attachment(env, "ticket", ticket.id)
+                    attachment.author, attachment.description = post["author"], post["excerpt"]
+                    attachment.insert(name, io.BytesIO(data), len(data), t=at)
+                    truth.append({"id": ticket.id * 1000 + n, "page_id": f"/raw-attachment/ticket/{ticket.id}/{name}",
+                                  "key": post["key"], "author": post["author"], "thread": thread["title"],
+                                  "board": board["title"], "thread_url": f"/ticket/{ticket.id}",
+                                  "posted_at": at.isoformat(), "kind": "attachment", "files": [name]})
+                    continue
                 else:
                     kind = "reply" if n % 4 == 3 else "comment"
                     if n == len(posts) - 1 and n > 1 and tickets % 3 == 2:  # every third ticket closed by its last post
