@@ -13,7 +13,9 @@ Skipped (with the reason) only when Trac's venv is absent: scripts/engines.sh ma
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -25,7 +27,7 @@ import pytest
 
 from tests.fixtures.forum import CrawlRun, crawl, test_keys_env
 from tests.test_real_engines import real_config
-from vigie_kit.real_engines import TRACKER_ENGINES, RealSite, engine_python, real_forum
+from vigie_kit.real_engines import TRACKER_ENGINES, RealSite, TruthPost, engine_python, real_forum
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("real-trac")]
 
@@ -41,6 +43,24 @@ class Crawled(NamedTuple):
     second: CrawlRun
     data_dir: Path
     served: list[str]  # the ticket pages the engine served to the second crawl
+    late: TruthPost  # a comment made after the second crawl
+    third: CrawlRun
+    served_third: list[str]
+
+
+def _comment(site: RealSite, number: int, author: str, body: str) -> TruthPost:
+    """A comment on ticket `number` of the running site, through Trac's ticket model, now."""
+    python = engine_python(ENGINE)
+    assert python is not None
+    proc = subprocess.run([str(python), str(REPO / "vigie_kit" / "engine_sites" / "trac_site.py"), "comment",
+                           str(number)], cwd=site.root, input=json.dumps({"author": author, "body": body}),
+                          capture_output=True, text=True, timeout=120, check=True,
+                          env={"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(site.root), "LANG": "C.UTF-8",
+                               "PYTHONWARNINGS": "ignore"})
+    row = json.loads(proc.stdout)
+    return TruthPost(id=row["id"], author=author, thread=row["thread"], thread_url=site.url + row["thread_url"],
+                     board=row["board"], excerpt=row["excerpt"], posted_at=datetime.fromisoformat(row["posted_at"]),
+                     planted={}, page_id=row["page_id"], kind="comment")
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +76,15 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
         since = site.log.stat().st_size
         second = crawl(config, root / "data", f"real-{ENGINE}", timeout=240)
         served = TICKET_PAGE.findall(site.log.read_text(encoding="utf-8", errors="replace")[since:])
+        # a new comment on the last ticket (the query's second page), then a third crawl
+        last = max(site.posts, key=lambda p: p.id)
+        late = _comment(site, last.id // 1000, last.author, "Nouvelle réponse : le lien est de nouveau en ligne.")
+        since = site.log.stat().st_size
+        third = crawl(config, root / "data", f"real-{ENGINE}", timeout=240)
+        served_third = TICKET_PAGE.findall(site.log.read_text(encoding="utf-8", errors="replace")[since:])
         print(f"\n[{ENGINE}] site built in {built:.1f}s; {len(first.posts())} posts crawled, "
               f"{time.monotonic() - started - built:.1f}s for both crawls")
-        yield Crawled(site, first, second, root / "data", served)
+        yield Crawled(site, first, second, root / "data", served, late, third, served_third)
 
 
 def test_every_description_and_comment_once_with_author_ticket_component_and_date(crawled: Crawled) -> None:
@@ -134,6 +160,21 @@ def test_no_failure_and_unchanged_tickets_are_not_fetched_again(crawled: Crawled
     assert second.items == [], f"{len(second.items)} items emitted again"
     assert second.summary["failures"] == {kind: 0 for kind in second.summary["failures"]}, second.summary
     assert crawled.served == [], "ticket pages fetched again though their last change had not changed"
+
+
+def test_a_new_comment_is_what_the_next_crawl_reads(crawled: Crawled) -> None:
+    """A comment made on a ticket of the query's second page after the second crawl: the third
+    crawl fetches that ticket alone (its "Modified" marker changed) and emits that comment alone,
+    with its number, author, ticket, component, date and text."""
+    late, third = crawled.late, crawled.third
+    assert third.returncode == 0, third.stderr[-3000:]
+    assert crawled.served_third == [late.thread_url.removeprefix(crawled.site.url)]
+    assert [(item["thread_url"], item["post_id"]) for item in third.items] == [(late.thread_url, late.page_id)]
+    item = third.items[0]
+    assert (item["author"], item["thread_title"], item["board"]) == (late.author, late.thread, late.board)
+    assert datetime.fromisoformat(item["posted_at"].replace("Z", "+00:00")) == late.posted_at
+    assert late.excerpt in item["body"]
+    assert third.summary["failures"] == {kind: 0 for kind in third.summary["failures"]}, third.summary
 
 
 def test_the_shipped_example_is_the_yaml_tested() -> None:

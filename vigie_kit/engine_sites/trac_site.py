@@ -16,7 +16,8 @@ change of the history and a comment number of its own), and every third ticket c
 last comment (Trac's default query lists open tickets only). A dump is written as Trac's wiki
 writes preformatted text (`{{{` ... `}}}`), as a Trac user pastes one; two are attached to their
 ticket as CSV files instead (Trac's `Attachment`, the post's first line its description: the
-change history shows it as a change of its own, with no comment number).
+change history shows it as a change of its own, with no comment number). `python trac_site.py
+comment N < post.json` (cwd = DIR) comments ticket N of the running site, now.
 """
 
 from __future__ import annotations
@@ -109,8 +110,26 @@ def populate() -> None:
     json.dump(truth, sys.stdout)
 
 
+def comment(number: int) -> None:
+    """A comment on ticket `number` of a running site, now (as Trac's own form saves one); its
+    truth row on stdout."""
+    from trac.env import Environment
+    from trac.ticket.model import Ticket
+
+    post = json.load(sys.stdin)
+    ticket = Ticket(Environment(str(Path.cwd() / ENV)), number)
+    cnum = ticket.save_changes(author=post["author"], comment=post["body"])
+    at = ticket["changetime"]
+    json.dump({"id": ticket.id * 1000 + cnum, "page_id": f"comment:{cnum}", "key": None, "author": post["author"],
+               "thread": ticket["summary"], "board": ticket["component"], "thread_url": f"/ticket/{ticket.id}",
+               "posted_at": at.replace(microsecond=0).isoformat(), "excerpt": post["body"].splitlines()[0],
+               "kind": "comment"}, sys.stdout)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "project":
         project(Path(sys.argv[2]), json.loads(sys.argv[3]))
+    elif sys.argv[1] == "comment":
+        comment(int(sys.argv[2]))
     else:
         populate()
