@@ -56,6 +56,11 @@ def _fold_text(text: str) -> str:
 # the core's search of the lexicon's terms (`vigie_native.LongestMatches`, built once from the
 # pattern's text) per compiled pattern: {id: (pattern, finder or None when the core refused it)}
 _CORE_TERMS: dict[int, tuple[re2._Regexp, Any]] = {}
+# characters a process searches with RE2 before it builds the core's search: the build (~0.42 s of
+# CPU, the 771 kB pattern's parse) pays back over volume only (~1.1 ms saved a MB of dense dumps), so
+# a command that reads a few posts, and most test processes, keep RE2; a crawl or a dump's scan does not
+_CORE_TERMS_AFTER = 1 << 20
+_searched = [0]  # (a list: the counter of this process, not rebound)
 
 
 def _term_spans(lex: Lexicon, folded: str) -> Iterator[tuple[int, int]]:
@@ -63,11 +68,14 @@ def _term_spans(lex: Lexicon, folded: str) -> Iterator[tuple[int, int]]:
     the compiled core when it is the engine, in one call (~1 us of the wrapper a match saved: the
     dense mix's dumps have 6,442), else by RE2. The same matches: RE2's leftmost-longest ones,
     each search from the end of the last (tests/test_article9_core_spans.py). A core without
-    `LongestMatches` (older) or refusing the pattern leaves RE2 in charge."""
+    `LongestMatches` (older) or refusing the pattern leaves RE2 in charge, and so does a process
+    that has searched less than `_CORE_TERMS_AFTER` characters."""
     mod = _engine.native_module()
     if mod is not None and folded.isascii():
         entry = _CORE_TERMS.get(id(lex.terms))
-        if entry is None:
+        if entry is None and _searched[0] < _CORE_TERMS_AFTER:
+            _searched[0] += len(folded)
+        elif entry is None:
             finder = None
             if hasattr(mod, "LongestMatches"):
                 try:
@@ -75,7 +83,7 @@ def _term_spans(lex: Lexicon, folded: str) -> Iterator[tuple[int, int]]:
                 except ValueError:
                     finder = None
             entry = _CORE_TERMS[id(lex.terms)] = (lex.terms, finder)
-        if entry[1] is not None:
+        if entry is not None and entry[1] is not None:
             got = entry[1].spans_of(folded)
             if got is not None:
                 it = iter(memoryview(got).cast("I"))

@@ -153,11 +153,17 @@ def test_the_core_search_is_linear_on_long_hostile_lines(finder: Any) -> None:
     assert not slow, f"the core's lexicon search took more than {budget:.2f}s of CPU on a 256 KiB line: {slow}"
 
 
-def test_scan_article9_uses_the_core_on_the_native_engine(finder: Any) -> None:
+def test_scan_article9_uses_the_core_on_the_native_engine(finder: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After `_CORE_TERMS_AFTER` characters searched by RE2 in the process (not before: the build
+    pays back over volume only), and with the same flags as the Python engine."""
     text = "patient;diagnostic\nJean Dupont;diabète de type 2\nMarie Curie;séropositive\n"
+    monkeypatch.setattr(a9, "_CORE_TERMS_AFTER", 2 * len(text))
+    monkeypatch.setattr(a9, "_searched", [0])
+    monkeypatch.setattr(a9, "_CORE_TERMS", {})
     try:
         engine.set_engine("native")
-        a9._CORE_TERMS.clear()
+        first = [a9.scan_article9(text) for _ in range(2)]
+        assert a9._CORE_TERMS == {} and a9._searched[0] == 2 * len(text)  # RE2 so far
         native = a9.scan_article9(text)
         entry = a9._CORE_TERMS[id(lexicon().terms)]
         engine.set_engine("python")
@@ -165,4 +171,4 @@ def test_scan_article9_uses_the_core_on_the_native_engine(finder: Any) -> None:
     finally:
         engine.set_engine(None)  # what VIGIE_ENGINE names
     assert entry[1] is not None  # the core read the pattern (refused, RE2 would have stayed)
-    assert native == python and {f.category for f in native} == {"health"}
+    assert native == python == first[0] == first[1] and {f.category for f in native} == {"health"}
