@@ -299,10 +299,14 @@ class HostileMarkupMiddleware(_CountingMiddleware):
 
 class PageRefreshMiddleware(MetaRefreshMiddleware):
     """Scrapy's MetaRefreshMiddleware, for a refresh without delay to another URL only (see the
-    module docstring): a page refreshing after a delay, or to itself, is read as its reader sees it."""
+    module docstring): a page refreshing after a delay, or to itself, is read as its reader sees it.
+    A login's answer still follows any refresh, as before: an engine's "you are logged in" page
+    refreshing to the index after a few seconds is no content, and the login's `logged_in`
+    detector may look for the index."""
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Request | Response:
-        if isinstance(response, HtmlResponse) and not request.meta.get("dont_redirect", False):
+        if isinstance(response, HtmlResponse) and not request.meta.get("dont_redirect", False) \
+                and request.meta.get("vigie_kind") != "login":
             interval, url = get_meta_refresh(response, ignore_tags=self._ignore_tags)
             chain = {urldefrag(u)[0] for u in [*request.meta.get("redirect_urls", []), request.url]}
             if url and (float(interval or 0) >= 1 or urldefrag(url)[0] in chain):
