@@ -30,8 +30,8 @@ from indexer._re2fast import match as re2_match
 from indexer.article9_lexicon import ACTIVITY, Lexicon, answer, fold_accents, lexicon
 from indexer.models import SensitiveFlag
 
-__all__ = ["HEADER_CATEGORIES", "column_says_nothing", "declined_column", "evidence_terms", "fold", "header_says",
-           "says_nothing", "scan_article9"]
+__all__ = ["HEADER_CATEGORIES", "column_says_nothing", "core_search_ready", "declined_column", "evidence_terms",
+           "fold", "header_says", "says_nothing", "scan_article9"]
 
 
 
@@ -61,6 +61,21 @@ _CORE_TERMS: dict[int, tuple[re2._Regexp, Any]] = {}
 # a command that reads a few posts, and most test processes, keep RE2; a crawl or a dump's scan does not
 _CORE_TERMS_AFTER = 1 << 20
 _searched = [0]  # (a list: the counter of this process, not rebound)
+
+
+def core_search_ready() -> bool:
+    """Build the core's lexicon search now, whatever this process has searched (as a crawl worker
+    or a benchmark's warm-up may, so that the build falls outside what they time); whether the
+    core searches the lexicon's terms (the native engine, a core with `LongestMatches` that reads
+    the pattern)."""
+    mod = _engine.native_module()
+    if mod is None:
+        return False
+    lex = lexicon()
+    if id(lex.terms) not in _CORE_TERMS:
+        _searched[0] = max(_searched[0], _CORE_TERMS_AFTER)
+        list(_term_spans(lex, ""))
+    return _CORE_TERMS[id(lex.terms)][1] is not None
 
 
 def _term_spans(lex: Lexicon, folded: str) -> Iterator[tuple[int, int]]:

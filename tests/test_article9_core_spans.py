@@ -172,3 +172,18 @@ def test_scan_article9_uses_the_core_on_the_native_engine(finder: Any, monkeypat
         engine.set_engine(None)  # what VIGIE_ENGINE names
     assert entry[1] is not None  # the core read the pattern (refused, RE2 would have stayed)
     assert native == python == first[0] == first[1] and {f.category for f in native} == {"health"}
+
+
+def test_core_search_ready_builds_it_now(finder: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a benchmark's warm-up (or a crawl worker) calls so that the build is not in what it
+    times: on the native engine the core searches from then on, whatever was searched before."""
+    monkeypatch.setattr(a9, "_searched", [0])
+    monkeypatch.setattr(a9, "_CORE_TERMS", {})
+    try:
+        engine.set_engine("python")
+        assert a9.core_search_ready() is False and a9._CORE_TERMS == {}
+        engine.set_engine("native")
+        assert a9.core_search_ready() is True
+        assert a9._CORE_TERMS[id(lexicon().terms)][1] is not None
+    finally:
+        engine.set_engine(None)
