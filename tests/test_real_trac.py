@@ -2,8 +2,9 @@
 (tests/data/sources/real-trac.yaml; no engine code in the crawler): Trac from its own pinned venv
 (scripts/engines.sh), a fresh environment made by its own `trac-admin initenv` and `component add`,
 filled through its own ticket model (`Ticket.insert`, `Ticket.save_changes`:
-vigie_kit/engine_sites/trac_site.py), served by its own `tracd` on 127.0.0.1, crawled twice by
-the real `vigie crawl`, and every ticket description and comment compared with what Trac stored:
+vigie_kit/engine_sites/trac_site.py), served by its own `tracd` on 127.0.0.1, crawled by the real
+`vigie crawl` twice (the second reads nothing new), then once more after a new comment, and every
+ticket description and comment compared with what Trac stored:
 its number on the page, author, ticket, component (the board), date and text; two dumps attached
 to their ticket as CSV files (a change of its own in the history) downloaded and stored. Nine
 tickets in three components, some closed: Trac's ticket query, asked for 5 a page, has a second page.
