@@ -34,6 +34,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, AnyStr
+from urllib.parse import unquote as _unquote
 
 import re2
 from loguru import logger
@@ -266,7 +267,8 @@ def element_text(root: _Element, keep_lines: bool = False) -> str:
             if tag in _LOOKED_AT:  # (the common cases passed over here: a call for each cost pages ~3%)
                 if tag == "a":
                     href = el.get("href")
-                    looked = href is not None and (href[:5].lower() == "data:" or "email-protection" in href)
+                    looked = href is not None and (
+                        href[:5].lower() == "data:" or "email-protection" in href or href[:7].lower() == "mailto:")
                 elif tag == "span":
                     looked = len(el) >= 3 or (not len(el) and (el.get("style") is not None
                                                                 or el.get("data-cfemail") is not None))
@@ -349,6 +351,8 @@ def _layout(el: _Element, tag: str, out: _Lines, inline: set[_Element], tabbed: 
             if text is not None:
                 _own_block(out, text)
             return False
+        if href[:7].lower() == "mailto:":
+            return _mailto_read(el, href, out)
         return "email-protection" in href and _cf_read(el, href, out)
     if tag == "span":
         if len(el):
@@ -379,6 +383,19 @@ def _cf_read(el: _Element, href: str, out: _Lines) -> bool:
     hexed = el.get("data-cfemail") or href.partition("#")[2]
     addr = cf_email(hexed.strip()) if hexed else None
     if addr is None:
+        return False
+    out.text(addr, False)
+    return True
+
+
+def _mailto_read(el: _Element, href: str, out: _Lines) -> bool:
+    """A `mailto:` link whose text is no address (`<a href="mailto:x@y.fr">écrire</a>`, a member
+    list's contact cell): the address read in place of the text; a link that shows its address
+    is read as it is."""
+    addr = _unquote(href[7:].partition("?")[0]).strip()
+    if not 3 <= len(addr) <= 254 or addr.count("@") != 1 or any(c.isspace() for c in addr):
+        return False
+    if "@" in "".join(el.itertext()):
         return False
     out.text(addr, False)
     return True

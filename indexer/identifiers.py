@@ -653,12 +653,21 @@ def _written_month(raw: str) -> tuple[str, str, str] | None:
     return (y, str(mo), d) if mo else None
 
 
+# a date written as the call that makes it, as database shells print one (mongosh's
+# `ISODate("1983-04-18T00:00:00.000Z")`, a JavaScript `new Date('1983-04-18')`, SQL's
+# `DATE('1983-04-18')`, a comma after it as a printed object's member has): the date is its one
+# quoted argument (bounded, anchored: linear)
+_DATE_CALL = re.compile(r"""(?:new )?(?:ISODate|Date|DATE|date|TIMESTAMP|timestamp)\( ?(["'])([^"'\n]{6,30})\1 ?\),?""")
+
+
 def canon_dob(raw: str) -> str | None:
     """YYYY-MM-DD, for a birth from 1900 to today. Day first for DD/MM/YYYY (French usage);
     month first only where day first cannot be a date (07/26/1990); ISO, HL7's YYYYMMDD, and
     months written out in French or English. A two-digit year (15.03.85, old software's
     exports) is in the latest century that does not put it after this year."""
     raw = raw.strip()
+    if raw[-1:] in (")", ",") and (call := _DATE_CALL.fullmatch(raw)) is not None:
+        raw = call.group(2)  # `ISODate("1983-04-18T00:00:00.000Z")`, `new Date('1983-04-18')`
     m = _DOB_RE.match(raw) if len(raw) <= 25 else None
     if not m:
         w = _written_month(raw) if 8 <= len(raw) <= 25 and raw[-1].isdigit() else None

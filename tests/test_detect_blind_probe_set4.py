@@ -1847,7 +1847,6 @@ MISSED: dict[str, str] = {
     "dev_fixture_reserved_domains": "negative: RFC 2606/6761 reserved domains (example.com, .test, .invalid, .localhost) read as e-mails",
     "typeform_responses_json": "Typeform answers `{field: {ref: naissance}, type: date, date: ISO}`: no dob",
     "keycloak_users_name_value_attributes": "`attributes: [{name: birthdate, value: ISO}]`: no dob",
-    "ulp_space_separated": "`URL email password` lines (space-separated ULP): e-mails found, no credential",
     "unicode_local_part_emails": "accented local parts (SMTPUTF8) missed, and `andré.roux@free.fr` gives a false `roux@free.fr`",
     "pronote_like_pupils_export": "phones under `Tél. portable resp. 1`: missed",
     "xlsx_club_minors_title_rows": "an xlsx sheet with a merged title row: read as a dox, two of three dobs lost (all found without the title)",
@@ -1871,7 +1870,6 @@ MISSED: dict[str, str] = {
     "rails_console_inspect": '`#<User id: 1, email: "x", ...>` on one line: nothing',
     "python_list_of_tuples": "a list of tuples with datetime.date(...) on one line: nothing",
     "chrome_passwords_csv": "usernames that are a phone or an ameli NIR body: neither found",
-    "facebook_2021_phone_first_layout": "the 2021 Facebook layout's trailing dd/mm/yyyy: no dob",
     "csv_no_header_quoted_crlf_english_dates": '`"1 September 1955"` in a headerless CSV: no dob',
 }
 SET.miss(**MISSED)

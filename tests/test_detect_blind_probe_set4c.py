@@ -440,7 +440,6 @@ MISSED: dict[str, str] = {
     "json_array_of_csv_lines": "a JSON array of CSV lines: nothing",
     "excel_whole_line_quoted": "each line quoted whole by Excel: no dob",
     "mailto_links_masked_text": "mailto:/tel: hrefs under other link text: nothing",
-    "html_escaped_dump_in_pre": "`Name &lt;email&gt; &quot;phone&quot; &amp; dd/mm/yyyy` in <pre>: no dob",
     "bidi_override_reversed_emails": "RLO + reversed e-mails: reversed strings read as e-mails (.nahtan TLD)",
     "reversed_emails_announced": "reversed e-mails: read as e-mails with TLDs that do not exist (.sacul)",
     "rot13_block_announced": "rot13 e-mails: read as e-mails (.se is real here)",

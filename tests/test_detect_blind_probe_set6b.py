@@ -891,8 +891,6 @@ CB : {_ROW["card"]} exp 04/28 cvv 311""",
 )
 
 MISSED: dict[str, str] = {
-    "email_mailto_html": "an address only in a mailto: href (the link's text is 'écrire') is not read",
-    "foreign_national_gb": "a British dump (btinternet.com, sky.com; header mobile) misses its national mobiles 07911 123456",
     "email_unicode_local": "accented local parts (josé.garcía@, müller@, ZOË.LEROY@) are missed, and the last gives a false leroy@orange.fr",
     "nir_bad_month_or_dept": "low: a NIR of département 00 (reference: 01-95, 2A/2B, 97-99) with a right key is found",
     "nir_dept_96": "low: NIRs of département 96 (not in the reference's table) with a right key are found",

@@ -1605,12 +1605,8 @@ SET.case(
 )
 
 MISSED: dict[str, str] = {
-    "mongosh_find_output": 'mongosh\'s printout (unquoted keys, naissance: ISODate("1983-04-18T00:00:00.000Z")) gives no date of birth',
     "sqlserver_grid_output": "sqlcmd's grid (Email Telephone DateNaissance, dashes, '(10 rows affected)') gives no date of birth, even headed BirthDate",
-    "combo_url_space": "a ULP list with spaces, 'https://accounts.google.com/signin mail password', gives the addresses but no credential",
     "attachment_pdf_cv": "a CV in a PDF (name, 'Née le 08/10/1993 à Lille', '07 31 32 59 63 - mail' on one line) gives nothing",
-    "thread_split_fullz": "a 10-row header-less fullz sample email|phone|dob|cc|exp is read as 2 rows (9 rows read whole)",
-    "paste_us_clinic": "a US dump's month-first dob column reads the ambiguous 11/02/1988 day-first",
     "attachment_xlsx_hr_two_sheets": "an xlsx's second sheet of sick-leave reasons (burn-out, dépression) by employee gives no health flag",
 }
 SET.miss(**MISSED)

@@ -32,7 +32,7 @@ def _full_count(columns: list[list[str]]) -> list[str | None]:
     """The roles by `infer_roles` as written before wave 20: every value counted, the best type kept
     (most values; ties to the earlier type of `_BY_VALUE`) if it has two values and 60%; then the
     phones of the country of an IBAN or national id column in a dump without its header (wave 26),
-    the dates of birth beside a NIR, the postcode and city beside a street."""
+    the dates of birth beside a NIR or in a list of people, the postcode and city beside a street."""
     regions: set[str] = set()
     for col in columns:
         for v in col:
@@ -67,6 +67,8 @@ def _full_count(columns: list[list[str]]) -> list[str | None]:
                 out[k] = "phone"
     if "nir" in out:
         C._dob_beside_nir(columns, out)
+    if "dob" not in out and (typed := sum(1 for r in out if r in C._PERSON_TYPED)):
+        C._dob_of_fullz(columns, out, typed)  # (wave 27: a list of people's one column of births)
     if "street" in out:
         for k, col in enumerate(columns):
             vals = [v for v in col if v]

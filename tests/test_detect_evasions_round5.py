@@ -169,8 +169,9 @@ LONE_NEGATIVES = {
     # machine data: one e-mail and numbers (a timestamp, ids, a size, a hash)
     "log_line": "2026-11-05T10:00:01Z worker-3 job=4412345678 user=ops.team@corp-mail.fr bytes=184467440737 "
     "took=0612345ms id=9f3a2b1c4d5e6f708192a3b4c5d6e7f8 seq=123456789012345",
-    # two types only: an e-mail and a phone in a signature
-    "signature": "Jean Dupont | jean.dupont@orange.fr | 0612457890 | 17/02/1984 | commande 2026-000123456",
+    # two types only: an e-mail and a phone in a signature, the date an order's (wave 27: with a
+    # birth as a field of its own, such a line is a person's record: tests/test_detect_recall_round7.py)
+    "signature": "Jean Dupont | jean.dupont@orange.fr | 0612457890 | 17/02/2026 | commande 2026-000123456",
     # an order line: amounts, dates, a reference, a tracking number
     "order": "Commande 100045678 du 05/11/2026 | total 149,90 EUR | colis 6A12345678901 | client 4412345678",
 }

@@ -423,7 +423,8 @@ def _lone_fragments(raw: list[str], out: list[Fragment], seen: int, sink: Sink, 
         one.settle()
         if seen & _firstlook.NO_ONE:
             drop_no_ones(one.found, raw[k])
-        if len({f[0] for f in one.found} & _lone.TYPES) >= _lone.MIN_TYPES:
+        types = len({f[0] for f in one.found} & _lone.TYPES)
+        if types >= _lone.MIN_TYPES or (types == _lone.MIN_TYPES - 1 and _lone.fielded_birth(raw[k])):
             _lone.birth_of(raw[k], one.found)
             out.append(_build("lone_record", k + 1, k + 1, raw[k], one, tok))
 

@@ -466,8 +466,8 @@ def infer_roles(columns: list[list[str]]) -> list[str | None]:
                         roles[k] = "phone"
     if "nir" in roles:
         _dob_beside_nir(columns, roles)
-    if "dob" not in roles and sum(1 for r in roles if r in _PERSON_TYPED) >= 2:
-        _dob_of_fullz(columns, roles)
+    if "dob" not in roles and (typed := sum(1 for r in roles if r in _PERSON_TYPED)):
+        _dob_of_fullz(columns, roles, typed)
     if "street" in roles:  # five digits beside a street are its postcode, and words after it the city
         for k, col in enumerate(columns):
             vals = [v for v in col if v]
@@ -574,30 +574,31 @@ def _birth_date(v: str, this_year: int) -> str | None:
     return d if d is not None and _MIN_AGE <= this_year - int(d[:4]) <= _MAX_AGE else None
 
 
-def _dob_of_fullz(columns: list[list[str]], roles: list[str | None]) -> None:
-    """A header-less list of people (two columns typed by their values: an e-mail and a phone,
-    a card and an IBAN) with names in words and one column of dates, each a birth of someone
-    aged 14 to 110, not all of one year: that column is their date of birth (a fullz line,
-    `Alice|Fournier|12/07/1984|...|06 13 70 37 01|alice@...`). Two such columns (a birth and
-    a creation date, both old) are left untyped: which is which is unknown."""
-    names = False
+def _dob_of_fullz(columns: list[list[str]], roles: list[str | None], typed: int) -> None:
+    """A header-less list of people with one column of dates, each a birth of someone aged 14 to
+    110, not all of one year: that column is their date of birth (a fullz line,
+    `Alice|Fournier|12/07/1984|...|06 13 70 37 01|alice@...`). People are said by names in words
+    beside one typed column (an e-mail: `ROUSSEL;Armelle;armelle@...;17/05/1981`) or more, or by
+    three typed columns without names (`mail|phone|dob|card|exp`); two typed columns alone (a
+    mail and a phone: an account list's creation dates) do not. Two such columns of old dates (a
+    birth and a creation date) are left untyped: which is which is unknown; a recent date (a
+    sign-up in 2023: no one aged 3 is in a fullz) is no birth."""
+    untyped = [vals for k, col in enumerate(columns) if roles[k] is None and (vals := [v for v in col if v])]
+    names = any(all(v[0].isupper() and _NAME_CELL.fullmatch(v) for v in vals) for vals in untyped)
+    if not names and typed < 3:  # (fewer typed columns need names: no date is read then)
+        return
     found = -1
     this_year = ids._this_year()
     for k, col in enumerate(columns):
         if roles[k] is not None:
             continue
         vals = [v for v in col if v]
-        if not vals:
-            continue
-        if not names and all(v[0].isupper() and _NAME_CELL.fullmatch(v) for v in vals):
-            names = True
-            continue
         born = [d for v in vals if (d := _birth_date(v, this_year)) is not None]
         if len(born) >= 2 and len(born) >= 0.6 * len(vals) and len({d[:4] for d in born}) > 1:
             if found >= 0:
                 return
             found = k
-    if names and found >= 0:
+    if found >= 0:
         roles[found] = "dob"
 
 

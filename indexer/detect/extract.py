@@ -165,6 +165,8 @@ class Sink:
             if f[0] == "email":
                 n_all += 1
                 tld = f[1][f[1].rfind(".") + 1:]
+                if len(tld) != 2:  # (a national provider under .com, .net: its country's code)
+                    tld = _ISP_TLD.get(f[1][f[1].rfind("@") + 1:], tld)
                 if len(tld) == 2:
                     seen[tld] += 1
         if not seen:
@@ -195,6 +197,16 @@ class Sink:
 _GENERIC_CCTLDS = frozenset({"io", "co", "me", "tv", "ai", "fm", "ly", "to", "cc", "ws", "gg", "la", "so", "sh", "ac",
                              "nu", "vc", "im", "is", "am", "li", "re", "gp", "mq", "yt", "gf", "pm"})
 _MAIL_REGION = {"uk": "GB"}
+# national providers' mail domains under a generic TLD, read as their country's code (a British
+# dump of btinternet.com and sky.com addresses writes `07911 123456`, valid in no French plan)
+_ISP_TLD = {
+    **dict.fromkeys(("btinternet.com", "sky.com", "virginmedia.com", "talktalk.net", "ntlworld.com", "blueyonder.com",
+                     "tiscali.com", "btopenworld.com"), "uk"),
+    **dict.fromkeys(("comcast.net", "verizon.net", "att.net", "sbcglobal.net", "bellsouth.net", "cox.net",
+                     "charter.net", "earthlink.net", "optonline.net", "frontier.com"), "us"),
+    **dict.fromkeys(("rogers.com", "shaw.ca", "sympatico.ca", "videotron.ca"), "ca"),
+    **dict.fromkeys(("bigpond.com", "optusnet.com.au"), "au"),
+}
 _PHONE_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 

@@ -20,7 +20,9 @@ from indexer import identifiers as ids
 from indexer.detect.columns import _birth_date
 from indexer.detect.scan import Found, scan
 
-__all__ = ["MAX_TEXT", "MIN_TYPES", "PERSONAL", "TYPES", "birth_of", "lone_records", "may_hold", "record"]
+__all__ = [
+    "MAX_TEXT", "MIN_TYPES", "PERSONAL", "TYPES", "birth_of", "fielded_birth", "lone_records", "may_hold", "record",
+]
 
 MAX_TEXT = 4096  # a post; a bigger text is a dump, read by the shapes
 MIN_DIGITS = 18  # a phone and a NIR, a card, or an IBAN: the fewest digits three types hold
@@ -63,10 +65,26 @@ def record(line: str, found: list[Found] | None = None) -> list[Found] | None:
     scan(line, found)
     kinds = {f[0] for f in found} & TYPES
     if len(kinds) < MIN_TYPES:
-        return None
+        return found if len(kinds) == MIN_TYPES - 1 and fielded_birth(line) else None
     # a person's, not an organisation's: an e-mail, a phone and an IBAN are a company's notice too
     # (`Votre nouvel IBAN ... Service clients : 09 ..., contact@...`): a NIR, a card or a birth says who
     return found if kinds & PERSONAL or _births(line) else None
+
+
+def fielded_birth(line: str) -> bool:
+    """Whether `line` is a record of fields (four or more between one separator: `;`, `|`, a tab
+    or a comma) one of which, whole, is a birth (`GARNIER;Inès;ines@...;06...;14/07/1991`): with two
+    types of identifiers that is a person's record as much as three types are. A sentence's date
+    (`fondée le 12/03/1985`, `le 14/07/1991 à 10h`) is no field of its own."""
+    this_year = ids._this_year()
+    for sep in _SEPARATORS:
+        if line.count(sep) >= 3:
+            cells = [c.strip(" \"'") for c in line.split(sep)]
+            return sum(1 for c in cells if _birth_date(c, this_year) and _DATE.fullmatch(c)) == 1
+    return False
+
+
+_SEPARATORS = (";", "|", "\t", ",")
 
 
 def _births(line: str) -> list[tuple[str, int, int]]:

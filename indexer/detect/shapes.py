@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache, partial
 from typing import Any
 
@@ -209,6 +209,14 @@ def _born_line(s: str) -> tuple[str, int, str, int] | None:
     return m.group(1), m.start(1), s[m.end():], m.end()
 
 
+def _quoted_member(value: str) -> str | None:
+    """The inside of a printed object's quoted member value with its comma (`'1983-04-18',`, as
+    mongosh and JavaScript write one), else None: the quote and the comma typed no date."""
+    if len(value) >= 4 and value[-1] == "," and value[0] in "'\"" and value[-2] == value[0]:
+        return value[1:-2]
+    return None
+
+
 def _date_head(value: str) -> str | None:
     """The date that starts a birth label's value when the whole value is no date, else None."""
     m = _DATE_HEAD.match(value)
@@ -375,6 +383,8 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             anchors += _person(k, b, m.start(2), labels, free)
         elif role is not None and key not in _STEALER and _placeholder(m.group(2), role):
             continue  # a template's blank (`Mail : xxx@xxx.com`, `Nom : Prénom NOM`): no one's value
+        elif role == "dob" and (member := _quoted_member(m.group(2).rstrip())) is not None:
+            labels.append((k, "dob", member, m.start(2) + 1))  # mongosh's `naissance: '1983-04-18',`
         elif role == "dob" and (head := _date_head(m.group(2).rstrip())) is not None:
             labels.append((k, "dob", head, m.start(2)))  # `Né le : 22/04/1978 à Ajaccio`: the place apart
             free.append((k, m.group(2)[len(head):].rstrip(), m.start(2) + len(head)))
@@ -1271,6 +1281,16 @@ _URL_COMBO = re.compile(
     r"\A\s*+((?:[A-Za-z][A-Za-z0-9+.\-]{0,15}+://[^\s/:|;]++|(?:[A-Za-z0-9\-]++\.)++[A-Za-z]{2,24}+)"
     r"(?::\d{1,5}+)?(?:/[^\s:|;]*+)?)(?: ?+\| ?+|[: ;])([^\s:|;]{1,128}+)(?: ?+\| ?+|[:;])([^\s|]{1,256}+)"
     r"(?:\s++\|.*)?\s*+\Z")
+# the same with spaces for both separators (`https://accounts.google.com/signin x@y.fr Pass1!`, as
+# some sellers' tools write them): only with an e-mail for the login, a sentence after a link
+# (`https://x.fr is down again`) holds none
+_URL_SPACED = re.compile(
+    r"\A\s*+((?:[A-Za-z][A-Za-z0-9+.\-]{0,15}+://[^\s/:|;]++|(?:[A-Za-z0-9\-]++\.)++[A-Za-z]{2,24}+)"
+    r"(?::\d{1,5}+)?(?:/[^\s:|;]*+)?) ++([^\s:|;@]{1,64}+@(?:[A-Za-z0-9\-]{1,63}+\.){1,8}+[A-Za-z]{2,24}+)"
+    r" ++(\S{1,256}+)\s*+\Z")
+# what follows a site and its contact address in a directory, no password: a phone number, a
+# link, another address
+_NO_PASSWORD = re.compile(r"\A(?:[+(]?[0-9][0-9 .()/-]{7,}+\Z|https?://|www\.|[^@\s]++@[A-Za-z0-9\-]++\.)")
 _CAPTURED_COMBO = re.compile(r"\A\s*+(?:\d{1,7}+[.)\]]\s++)?([^\s:|;]{1,128}+)[:;]([^\s|]{1,256}+)\s++\|\s.*\Z")
 
 
@@ -1280,6 +1300,9 @@ def _url_combo_match(s: str) -> re.Match[str] | None:
     if len(s) > 600:
         return None
     if "." in s and (m := _URL_COMBO.match(s)) is not None and not m.group(2).isdigit():
+        return m
+    if (sp := s.find(" ")) >= 0 and s.find("@", sp) > 0 and (m := _URL_SPACED.match(s)) is not None and (
+            _NO_PASSWORD.match(m.group(3)) is None):  # (an address after a space: two C searches)
         return m
     if " |" in s and (m := _CAPTURED_COMBO.match(s)) is not None and not m.group(1).isdigit() and (
             not _known_label(m.group(1))):  # `Nom:Dupont | Email:...` is a labelled line
@@ -1308,7 +1331,7 @@ def _url_combo(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
                 c = _combo_match(lines[k])
                 fields = [(c.group(1), o + c.start(1)), (c.group(3), o + c.start(3))]
                 roles: list[str | None] = ["login", "password"]
-            elif m.re is _URL_COMBO:
+            elif m.re is _URL_COMBO or m.re is _URL_SPACED:
                 fields = [(m.group(g), o + m.start(g)) for g in (1, 2, 3)]
                 roles = [None, "login", "password"]
             else:
@@ -1680,6 +1703,51 @@ def _add_glued_dob(cells: list[tuple[str, int]], d: int, sink: Sink) -> None:
             sink.found.append(("dob", c, off, off + len(v)))
 
 
+# a date of birth whose first two fields are both 1 to 12, or not (`04/17/1981`, `17/04/1981`)
+_MDY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+
+
+def _month_first_column(roles: Sequence[str | None], sample: list[list[tuple[str, int]]], lines: list[str],
+                        body: int, j: int, sep: str) -> int:
+    """The index of the date-of-birth column written month first, else -1: one of its dates
+    whose second field is over 12 (`04/17/1981`, a US export) and none whose first is says the
+    order of the whole column (`11/02/1988` is the 2nd of November there); a column is never
+    read in two orders. Asked of the first rows' cells already split (`sample`), then when they
+    all read both ways of a few rows more, and when one is month first of `_SAMPLE_ROWS` rows."""
+    d = list(roles).index("dob")
+    month_first, day_first = _first_fields(clean(*cells[d])[0] for cells in sample if d < len(cells))
+    if not month_first and not day_first:  # all read both ways (6% of French dumps): a few rows more,
+        # cut by C's split (a quoted separator shifts a row's cells: this only says whether to look on)
+        rows = (lines[k].split(sep) for k in range(body + len(sample), min(j, body + 16)))
+        month_first, day_first = _first_fields(c[d].strip(" \"'") for c in rows if d < len(c))
+    if day_first or not month_first:
+        return -1
+    end = min(j, body + _SAMPLE_ROWS)
+    month_first, day_first = _first_fields(
+        clean(*cells[d])[0] for k in range(body, end) if d < len(cells := _split(lines[k], sep, 0)))
+    return d if month_first and not day_first else -1
+
+
+def _first_fields(dates: Iterable[str]) -> tuple[bool, bool]:
+    """(one of `dates` reads only month first, one reads only day first)."""
+    month_first = day_first = False
+    for v in dates:
+        m = _MDY.fullmatch(v)
+        if m is not None:
+            day_first = day_first or int(m.group(1)) > 12
+            month_first = month_first or int(m.group(3)) > 12
+    return month_first, day_first
+
+
+def _add_month_first_dob(cells: list[tuple[str, int]], d: int, sink: Sink) -> None:
+    if d < len(cells):
+        v, off = clean(*cells[d])
+        m = _MDY.fullmatch(v)
+        c = ids.canon_dob(f"{m.group(3)}{m.group(2)}{m.group(1)}{m.group(2)}{m.group(4)}") if m is not None else None
+        if c is not None:
+            sink.found.append(("dob", c, off, off + len(v)))
+
+
 def _spaced_with_header(ctx: Ctx, i: int, roles: list[str | None]) -> tuple[int, Spec | None]:
     """A fixed-width table under the header on line `i`: its rows typed by the header's names,
     as a CSV file's (a date under NAISSANCE is a date of birth, a name under NOM a name)."""
@@ -2020,24 +2088,35 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         elif rows < MIN_HEADERLESS_ROWS:
             return j, None
 
-    glued = -1 if roles is None or "dob" not in roles else _glued_dob_column(
-        roles, [_split(lines[k], sep, 0) for k in range(body, min(j, body + 3))])
+    glued = us = -1
+    if roles is not None and "dob" in roles:
+        first_rows = [_split(lines[k], sep, 0) for k in range(body, min(j, body + 3))]
+        glued = _glued_dob_column(roles, first_rows)
+        if glued < 0:
+            us = _month_first_column(roles, first_rows, lines, body, j, sep)
+    row_roles = roles
+    if us >= 0 and roles is not None:  # (its dates read below, month first: no engine's column reader does)
+        row_roles = list(roles)
+        row_roles[us] = None
 
     def fill(sink: Sink, offs: list[int]) -> int:
         if has_header:
             header_flags(sink, head, offs[0])
-        if glued >= 0:  # (dates of birth as 8 glued digits: read again below, after the rows)
+        if glued >= 0 or us >= 0:  # (dates of birth as 8 glued digits or month first: read below)
             n = fill_rows(sink, offs)
             for k in range(body, j):
                 if (k & 255) == 0 and sink.over():
                     break
-                _add_glued_dob(_split(lines[k], sep, offs[k - i]), glued, sink)
+                if glued >= 0:
+                    _add_glued_dob(_split(lines[k], sep, offs[k - i]), glued, sink)
+                else:
+                    _add_month_first_dob(_split(lines[k], sep, offs[k - i]), us, sink)
             return n
         return fill_rows(sink, offs)
 
     def fill_rows(sink: Sink, offs: list[int]) -> int:
-        if roles is not None:  # the compiled core (issue 17), one call for the block
-            n = extract_rows(lines, body, j, offs, i, sep, True, roles, sink)
+        if row_roles is not None:  # the compiled core (issue 17), one call for the block
+            n = extract_rows(lines, body, j, offs, i, sep, True, row_roles, sink)
             if n is not None:
                 return n
         hit = 0
@@ -2054,7 +2133,7 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
                         if not _WORTH.search(v):
                             mask_free_text(v, o, sink.masks)
             else:
-                hit += extract_record(_split(lines[k], sep, offs[k - i]), roles, sink) > 0
+                hit += extract_record(_split(lines[k], sep, offs[k - i]), row_roles, sink) > 0
         return hit
 
     # acceptance needs the records: a typed header suffices, else most rows must hold identifiers
