@@ -34,6 +34,9 @@ browser does (`crawler._charset`): such a header hid the page's posts from the c
 `HostileMarkupMiddleware` cuts the attributes of a start tag past the 256th
 (`indexer.html_text.trim_attributes`) before any selector parses a page: libxml2's duplicate
 check is quadratic in them, and one tag with a million attributes stalled the crawl for good.
+It also drops the `</html>` end tags of a page that goes on after one: libxml2 drops everything
+after it, where a browser shows it (a second document glued on; posts put there to be seen by
+readers and not by the crawler).
 
 `DenseMarkupMiddleware` counts a page's elements from its bytes (`crawler._markup`) before
 anything parses it: a page of more than `limits.max_page_elements` is never made a tree (4
@@ -288,13 +291,26 @@ class HostileMarkupMiddleware(_CountingMiddleware):
                 or request.meta.get("vigie_kind") == "file"):
             return response
         text, cut = trim_attributes(response.text)
-        if not cut:
+        if cut:
+            self.stats.inc_value("vigie/pages/markup_trimmed")
+            logger.warning("page {} has {} tag(s) of more than {} attributes: the attributes past the {}th were "
+                           "dropped before parsing (libxml2 is quadratic in them; the rest of the page is read)",
+                           request.url, cut, MAX_ATTRIBUTES, MAX_ATTRIBUTES)
+        # markup after an `</html>` (a second document glued on, a template's early end, or posts put
+        # there on purpose) is shown by a browser, which reads it into the body, but libxml2 drops
+        # all of it: the end tags go, so that the page is read to its end as a browser shows it
+        end = _HTML_END.search(text)
+        if end is not None and _NOT_BLANK.search(text, end.end()) is not None:
+            logger.info("page {} goes on after its </html>: read to its end, as a browser shows it",
+                        mask_url(request.url))
+            text = _HTML_END.sub("", text)
+        elif not cut:
             return response
-        self.stats.inc_value("vigie/pages/markup_trimmed")
-        logger.warning("page {} has {} tag(s) of more than {} attributes: the attributes past the {}th were "
-                       "dropped before parsing (libxml2 is quadratic in them; the rest of the page is read)",
-                       request.url, cut, MAX_ATTRIBUTES, MAX_ATTRIBUTES)
         return response.replace(body=text.encode("utf-8", "surrogatepass"), encoding="utf-8")
+
+
+_HTML_END = re.compile(r"(?i)</html[\s/]*>")
+_NOT_BLANK = re.compile(r"\S")
 
 
 class PageRefreshMiddleware(MetaRefreshMiddleware):

@@ -22,6 +22,10 @@ read, nothing lost and nothing indexed twice across crawls.
   read, with no error and no count: one meta tag hid a page from the crawler alone, its readers
   reading it. A refresh is followed only when a browser leaves the page at once (no delay) for
   another URL.
+- markup after an `</html>` (a second document glued on, a template's early end, posts put there)
+  is shown by a browser, which reads it into the body, but libxml2, which builds Scrapy's tree,
+  dropped all of it: the posts there were never read, nothing counted. The page is read to its
+  end.
 
 Guards (these passed when written; each answer of a class in one crawl): a bomb in a chain of
 Content-Encodings (`gzip, gzip`), a raw deflate bomb, a chunked body that never ends, two
@@ -291,3 +295,53 @@ def test_a_page_refreshing_after_a_delay_is_read(tmp_path: Path) -> None:
     assert _posts(run) == healthy | set(expected), sorted(set(expected) - _posts(run))
     bodies = "\n".join(p.get("body", "") for p in run.posts())
     assert all(e in bodies for e in expected.values())
+
+
+def _post(number: int, text: str) -> str:
+    return (f'<div class="post" id="p{number}"><a class="author">bob</a><time datetime="2026-03-01T10:00:00Z">'
+            f'</time><div class="content">{text}</div></div>')
+
+
+@pytest.mark.parametrize("page", [
+    "<html><body>{a}</body></html>{b}",  # posts after the end
+    "<html><body>{a}</body></html>\n<html><body>{b}</body></HTML >",  # a second document glued on
+    "<!-- ad --><html><body>pub</body></html><html><body>{a}{b}</body></html>",  # an early document first
+])
+def test_posts_after_an_html_end_tag_are_read(page: str) -> None:
+    from scrapy.http import HtmlResponse, Request
+
+    from crawler.middlewares import HostileMarkupMiddleware
+    from crawler.spiders._base import select
+
+    html = page.format(a=_post(1, "avant@example.org"), b=_post(2, "apres@example.org"))
+    request = Request("http://127.0.0.1/thread/1", meta={"vigie_kind": "thread"})
+    response = HtmlResponse(request.url, body=html.encode(), encoding="utf-8", request=request)
+    read = HostileMarkupMiddleware(StatsStub()).process_response(request, response)
+    assert select(read, "css:div.post .content::text").getall() == ["avant@example.org", "apres@example.org"]
+    plain = HtmlResponse(request.url, body=_post(1, "seul").encode(), encoding="utf-8", request=request)
+    assert HostileMarkupMiddleware(StatsStub()).process_response(request, plain) is plain  # nothing to do
+
+
+class StatsStub:
+    """The crawl's stats (only counted into: no Scrapy crawler needed for one middleware call)."""
+
+    def inc_value(self, *args: object) -> None:
+        pass
+
+
+def test_a_thread_whose_posts_go_on_after_its_html_end_tag_is_read_whole(tmp_path: Path) -> None:
+    from tests.test_hostile_probe import HostileForum, _answer, _posts
+
+    with ForumServer("phpbb", size="small", hostile=False) as server:
+        forum = HostileForum(server)
+        tid = forum.thread(board=1)
+        page = (f"<html><body>{_post(900_001, dump('finavant'))}</body></html>\n{_post(900_002, dump('finapres'))}"
+                ).encode()
+        server.raw_routes[f"/thread/{tid}"] = _answer(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: "
+            + str(len(page)).encode() + b"\r\nConnection: close\r\n\r\n", page)
+        run = crawl(make_config(tmp_path / "config", server.url), tmp_path / "data", "test-phpbb", timeout=180)
+        healthy = forum.healthy_posts()
+    assert run.returncode == 0 and run.summary["errors"] == 0, run.stderr[-3000:]
+    assert _posts(run) == healthy | {900_001, 900_002}
+    assert "finapres.0@example.org" in "\n".join(p.get("body", "") for p in run.posts())
