@@ -213,7 +213,7 @@ _COMPOUND_HEADS = frozenset({"agnostic", "agnostics"})
 # a term that is a host name's label with the domain after it ("adamk@gypsy.exemple-cyrix.com",
 # "rsdio@metastatic.exemple.org": a machine's name); a term that is the domain itself ("@gay-rencontres.fr",
 # an account on a dating site) is still read
-_SUBDOMAIN_AFTER = re.compile(r"\.[A-Za-z0-9-]{1,63}\.[A-Za-z]{2,}")
+_SUBDOMAIN_AFTER = re.compile(r"\.[A-Za-z0-9-]{1,63}\.[A-Za-z]{2,24}")
 # the local parts of the e-mail addresses of a row: a capitalised term spelled as one of their words
 # ("Bastien Gay | Mail : bastien.gay@free.fr", "Rik Faith   faith@cs.exemple-univ.edu") is the person's name
 _LOCAL_PART = re.compile(r"([A-Za-z0-9._%+-]{1,64})@[A-Za-z0-9]")

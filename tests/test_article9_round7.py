@@ -132,6 +132,12 @@ NEGATIVES: dict[str, str] = {
         "    Signed-off-by: Théo Lambert <theo@dev-exemple.net>\n"
         "    Reviewed-by: Chloé Lefèvre <chloe@dev-exemple.net>\n"
     ),
+    "git_log_heads": (
+        "commit 4f2a9c1d0e\nAuthor: Théo Lambert <theo@dev-exemple.net>\nDate:   Tue Mar 5 10:12:44 2024 +0100\n\n"
+        "    net: keep the socket disabled until the MST window opens\n\n"
+        "commit 9b1c0de2f1\nAuthor: Chloé Lefèvre <chloe@dev-exemple.net>\nDate:   Mon Mar 4 09:01:02 2024 +0100\n\n"
+        "    parser: borderline inputs\n"
+    ),
     "curl_entries": (
         "Hugo Mercier (2 Feb 2023)\n\n- lib: fix a borderline overflow\n\n  Closes: #10411\n"
         "  Reported-by: Inès Dupuis <ines@exemple-lib.org>\n\n"
@@ -186,6 +192,14 @@ ONLY: dict[str, tuple[str, set[str]]] = {
         {"trade_union"},
     ),
     "gay_bar_venue": (_DOX_EN + "Works nights at the flat next to a gay club on Canal Street.", set()),
+    "software_words": (
+        _DOX_EN + "Maintains a GNU package: merged the FSF version, left the cache disabled by default.",
+        set(),
+    ),
+    "fsf_in_notes": (
+        _table(["nom", "email", "notes"], [[ln, e, "FSF, en couple avec sa compagne"] for _f, ln, e, _m in _PEOPLE]),
+        {"sexual_orientation"},
+    ),
     "gay_pub_venue": (_DOX_EN + "Parks behind the gay pub, blue Fiat.", set()),
 }
 

@@ -262,12 +262,17 @@ _SWITCHBOARD_TYPES = frozenset(
 
 # a ChangeLog entry's head (`1999-04-30  Armand Ricard  <a@x>`, `Thu May 20 10:00:42 1999  Name  <a@x>`),
 # its items (`* config.guess: ...`, `\t* Makefile.in (GCC_FOR_TARGET): ...`), commit trailers
-# (`Reviewed-by:`, `Signed-off-by:`, `Closes: #12087`) and curl's entries (`Name (13 Dec 2022)`)
+# (`Reviewed-by:`, `Signed-off-by:`, `Closes: #12087`), `git log`'s heads (`commit 4f2a9c1`, `Author: Name
+# <a@x>`), a Debian changelog's (`pkg (1.4-2) unstable; urgency=medium`, ` -- Name <a@x>  Thu, 20 May ...`)
+# and curl's entries (`Name (13 Dec 2022)`)
 _CHANGELOG_LINE = re.compile(
     r"(?m)^(?:(?P<strong>[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]{2,}[^\n<]{2,80}<[^\s<>@]{1,64}@[^\s<>]{1,255}>"
     r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} {1,2}[0-9]{1,2} [0-9:]{8} [0-9]{4}[ \t]{2,}[^\n<]{2,80}<"
     r"|[ \t]*(?:Reviewed|Signed-off|Acked|Reported|Tested|Suggested|Co-authored|Helped)-by: [^\n]{1,120}"
-    r"|[ \t]*(?:Closes|Fixes|Bug|Ref): #[0-9]{1,9}[ \t]*$)"
+    r"|[ \t]*(?:Closes|Fixes|Bug|Ref): #[0-9]{1,9}[ \t]*$"
+    r"|commit [0-9a-f]{7,40}\b|Author: [^\n<]{1,80}<[^\s<>@]{1,64}@[^\s<>]{1,255}>"
+    r"| -- [^\n<]{1,80}<[^\s<>@]{1,64}@[^\s<>]{1,255}>  [A-Z][a-z]{2}, "
+    r"|[a-z0-9][a-z0-9.+-]{1,60} \([^()\s]{1,40}\) [a-z][a-z -]{0,60}; urgency=)"
     r"|[ \t]*\* [A-Za-z0-9_+-]{1,40}(?:[./][A-Za-z0-9_+-]{1,40}){1,6}(?: \([^)\n]{1,80}\))?:[ \n]"
     r"|[A-Z][^\n()]{2,60} \([0-9]{1,2} [A-Z][a-z]{2} [0-9]{4}\)[ \t]*$)"
 )
@@ -278,7 +283,7 @@ def changelog(text: str) -> bool:
     or commit trailers (`_CHANGELOG_LINE`), one of them a head with its author's address or a
     trailer (a dox's bullet "* Tel: ..." or "Jean Dupont (12 Mar 1990)" alone is none). A literal
     every head and trailer holds is looked for first."""
-    if not ("-by: " in text or "  <" in text or ": #" in text):
+    if not ("-by: " in text or "  <" in text or ": #" in text or "commit " in text or "; urgency=" in text):
         return False
     n = strong = 0
     for m in _CHANGELOG_LINE.finditer(text):
