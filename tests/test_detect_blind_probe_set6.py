@@ -1766,11 +1766,7 @@ SET.case(
 
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
-    "stripe_test_cards_docs": "PRIORITY precision: a payment doc's table of well-known test cards (4242 4242 4242 4242...) gives five cards",
     "code_oid_mapping": 'precision: a dict of OID names, NameOID.EMAIL_ADDRESS: "emailAddress" then CHALLENGE_PASSWORD, gives a credential',
-    "loto_draws": "precision: a CSV of lottery draws, boules '06 12 34 45 48', gives phones",
-    "example_ibans_docs": "PRIORITY precision: a doc's table of textbook IBAN examples (FR14 2004 1010..., DE89 3704..., GB29 NWBK...) gives four IBANs (in a customer dump the same FR14 is a person's: set 6b)",
-    "api_doc_example_response": "precision: an API doc's example JSON gives jane.doe@example.com (a reserved domain), +33 6 00 00 00 00 and birthdate 1970-01-01",
     "bible_verses_members": "a members' list of favourite Bible verses (Jean 3:16, Psaume 23:1) is not flagged religion",
 }
 SET.miss(**MISSED)

@@ -213,13 +213,13 @@ def test_native_split_row_refuses_odd_separators_without_panicking(engines: Call
 PANICS = {
     # rust/vigie_native/src/canon.rs card_network (`&d[..low.len().min(n)]`, about line 282): a card
     # the Python validator accepts with a non-ASCII digit (str.isdigit) is sliced at a byte inside it
-    "card_with_arabic_indic_digit": "Zoë,34٦000000000009,Zoë\nLefèvre,4111 1111 1111 1111,Lefèvre\n"
-                                    "Zoë,4111 1111 1111 1111,Zoë",
+    "card_with_arabic_indic_digit": "Zoë,34٦000000000009,Zoë\nLefèvre,4970 1012 3456 7802,Lefèvre\n"
+                                    "Zoë,4970 1012 3456 7802,Zoë",
     # the same cause past the prefix: no panic, but the native core finds no network (None, where
     # Python says 'mastercard'); the root is shared: identifiers.canon_card_py keeps a Unicode
     # digit (str.isdigit) in the canonical value, the core assumes ASCII digits
-    "card_with_arabic_indic_digit_after_prefix": "nom;carte\nZoë;550000000٦000004\nLéa;4111 1111 1111 1111\n"
-                                                 "Jean;4111 1111 1111 1111",
+    "card_with_arabic_indic_digit_after_prefix": "nom;carte\nZoë;550000000٦000004\nLéa;4970 1012 3456 7802\n"
+                                                 "Jean;4970 1012 3456 7802",
     # rust/vigie_native/src/split.rs sql_tuples (`&q[..q.len() - 1]`, about line 204): a value that
     # opens a quote it never closes (quotes paired off by a stray one earlier in the tuple list)
     # loses its last byte, inside a multibyte character

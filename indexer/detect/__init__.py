@@ -37,6 +37,7 @@ from indexer.detect import nobody as _nobody
 from indexer.detect import prefilter as _prefilter
 from indexer.detect import shapes as _shapes
 from indexer.detect import stream_spaced as _stream_spaced
+from indexer.detect.examples import drop_examples
 from indexer.detect.exports import may_need_reading, readable
 from indexer.detect.extract import Sink
 from indexer.detect.glued import LOOK_BYTES as _GLUED_LOOK_BYTES
@@ -389,6 +390,8 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         sink.settle()  # national phones read in the fragment's country context
         if seen & _firstlook.NO_ONE:  # reserved, masked, placeholder and URL-userinfo addresses
             drop_no_ones(sink.found, frag_text)
+        if seen & _firstlook.EXAMPLE:  # published test cards, textbook IBANs, placeholders (`examples`)
+            drop_examples(sink.found, frag_text, kind)
         accept = getattr(fill, "accept", None)
         if not sink.found or (accept is not None and not accept(hits)):
             continue
@@ -423,6 +426,8 @@ def _lone_fragments(raw: list[str], out: list[Fragment], seen: int, sink: Sink, 
         one.settle()
         if seen & _firstlook.NO_ONE:
             drop_no_ones(one.found, raw[k])
+        if seen & _firstlook.EXAMPLE:
+            drop_examples(one.found, raw[k], "lone_record")
         types = len({f[0] for f in one.found} & _lone.TYPES)
         if types >= _lone.MIN_TYPES or (types == _lone.MIN_TYPES - 1 and _lone.fielded_birth(raw[k])):
             _lone.birth_of(raw[k], one.found)

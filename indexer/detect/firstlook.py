@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.detect._hyperscan import CompiledOnce
+from indexer.detect.examples import PATTERNS as _EXAMPLE_PATTERNS
 from indexer.detect.glued import NEEDLES as _GLUED_NEEDLES
 from indexer.detect.notmail import NEEDLES as _NO_ONE_NEEDLES
 from indexer.detect.seeds import FOREIGN_EOLS
@@ -33,7 +34,8 @@ try:  # optional, as for the prefilter: the wheel bundles the library
 except ImportError:  # pragma: no cover - depends on the install
     _hs = None  # type: ignore[assignment]
 
-__all__ = ["ALL", "DECORATED", "EOL", "GLUED", "NO_ONE", "SEPARATOR", "SMALL", "SQL_LITERALS", "WRAPPED", "looks"]
+__all__ = ["ALL", "DECORATED", "EOL", "EXAMPLE", "GLUED", "NO_ONE", "SEPARATOR", "SMALL", "SQL_LITERALS", "WRAPPED",
+           "looks"]
 
 EOL, SEPARATOR, NO_ONE, DECORATED, WRAPPED = 1, 2, 4, 8, 16
 ALL = EOL | SEPARATOR | NO_ONE | DECORATED | WRAPPED
@@ -41,6 +43,8 @@ RUN = 1 << 8  # rows a separator line apart, as `spaced._RUN` reads them (`space
 ALL |= RUN
 GLUED = 32  # (records glued two a line: `glued.split_glued`)
 ALL |= GLUED
+EXAMPLE = 128  # (well-known example values: `examples.drop_examples`)
+ALL |= EXAMPLE
 SQL_LITERALS = 64  # (hex, typed and cast SQL literals: `sqllit.plain`)
 ALL |= SQL_LITERALS
 # bytes: under this the checks' own searches cost less than a scan's call. (512 until wave 27: the
@@ -70,6 +74,7 @@ def _patterns() -> list[tuple[bytes, int]]:
     out.append((RUN_LOOK, RUN))  # (`spaced.compact`'s first look)
     out += [(p, WRAPPED) for p in _WRAPPED_NEEDLES]  # (per-line wrappers: `wrappers.unwrap`)
     out += [(p, GLUED) for p in _GLUED_NEEDLES]
+    out += [(p, EXAMPLE) for p in _EXAMPLE_PATTERNS]
     out += [(p, SQL_LITERALS) for p in _SQL_LITERAL_NEEDLES]
     return out + [(p, DECORATED) for p in _DECORATED]
 
