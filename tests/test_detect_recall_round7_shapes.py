@@ -2,6 +2,10 @@
 other people, column names (French and English), quoting, spacing and row counts, so that a fix
 holds for its class and not for the probe's one example:
 
+- a document of one element or member a line (XML, pretty-printed JSON) double-spaced (a blank line,
+  a line of one space, or two blank lines after each line): read as the document it is;
+- cells an export kept text: Excel's leading apostrophe (`'17/02/1984`, `'0612…`) and text formula
+  (`="0612…"`), a mail client's display name in quotes before the address (`"Inès R" <i@x.fr>`);
 - SQL: `UPDATE t SET col='…', … WHERE email='…';` one a line (names bare, in backticks or double
   quotes, blanks around `=` or none); an INSERT without a column list and without its CREATE TABLE
   (`INSERT IGNORE INTO t VALUES`, `_utf8mb4'…'`, `N'…'`): its columns typed by their values;
@@ -116,6 +120,53 @@ def _pg(n: int, date: str) -> tuple[str, Ids]:
     )
 
 
+def _xml(n: int, tags: tuple[str, str, str, str, str], indent: str, date_fr: bool) -> list[str]:
+    """One element a line: a root, one record element a person, four fields."""
+    root, rec, mail, tel, born = tags
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f"<{root}>"]
+    for p in _PEOPLE[:n]:
+        d = "/".join(reversed(p["iso"].split("-"))) if date_fr else p["iso"]
+        lines += [
+            f"{indent}<{rec}>",
+            f"{indent * 2}<{mail}>{p['mail']}</{mail}>",
+            f"{indent * 2}<{tel}>{p['national']}</{tel}>",
+            f"{indent * 2}<{born}>{d}</{born}>",
+            f"{indent}</{rec}>",
+        ]
+    return [*lines, f"</{root}>"]
+
+
+def _pretty(n: int, keys: tuple[str, str, str], indent: int) -> list[str]:
+    """A pretty-printed JSON array of people, one member a line."""
+    import json
+
+    text = json.dumps([{keys[0]: p["mail"], keys[1]: p["e164"], keys[2]: p["iso"]} for p in _PEOPLE[:n]], indent=indent)
+    return text.split("\n")
+
+
+def _excel(n: int, sep: str, wrap: str, header: tuple[str, ...]) -> tuple[str, Ids]:
+    """A CSV saved from Excel with its numbers and dates kept text: `'{}` or `="{}"` (`wrap`)."""
+    rows = [sep.join(header)]
+    for p in _PEOPLE[:n]:
+        d = "/".join(reversed(p["iso"].split("-")))
+        rows.append(sep.join([p["mail"].split(".")[0].title(), wrap.format(d), p["mail"], wrap.format(p["national"])]))
+    return "\n".join(rows), _ids(_PEOPLE[:n], "email phone dob")
+
+
+def _display_names(n: int, sep: str, header: tuple[str, ...]) -> tuple[str, Ids]:
+    """A contacts export whose e-mail cells hold a quoted display name before the address."""
+    rows = [sep.join(header)]
+    for p in _PEOPLE[:n]:
+        name = p["mail"].split("@")[0].replace(".", " ").title()
+        d = "/".join(reversed(p["iso"].split("-")))
+        rows.append(sep.join([d, f'"{name}" <{p["mail"]}>', p["national"], p["nir"]]))
+    return "\n".join(rows), _ids(_PEOPLE[:n], "email phone dob nir")
+
+
+def _spaced(lines: list[str], sep: str) -> str:
+    return sep.join(lines)
+
+
 POSITIVES: dict[str, tuple[str, Ids]] = {
     "update_bare_fr": _update(6, "", "=", ("tel", "naissance", "nir", "email")),
     "update_backticks_spaced_fr": _update(5, "`", " = ", ("telephone", "date_naissance", "num_secu", "mail")),
@@ -132,10 +183,42 @@ POSITIVES: dict[str, tuple[str, Ids]] = {
     "pg_cast": _pg(5, "cast"),
     "pg_cast_timestamp": _pg(3, "cast_ts"),
     "pg_date_lower_case": _pg(4, "lower"),
+    "xml_double_spaced_fr": (
+        _spaced(_xml(5, ("patients", "patient", "courriel", "telephone", "date_naissance"), "  ", True), "\n\n"),
+        _ids(_PEOPLE[:5], "email phone dob"),
+    ),
+    "excel_apostrophe_semicolon_fr": _excel(6, ";", "'{}", ("nom", "date_naissance", "email", "telephone")),
+    "excel_apostrophe_comma_en": _excel(5, ",", "'{}", ("name", "date_of_birth", "email", "mobile")),
+    "excel_apostrophe_tab": _excel(4, "\t", "'{}", ("nom", "ddn", "mail", "portable")),
+    "excel_formula_semicolon_fr": _excel(6, ";", '="{}"', ("nom", "naissance", "courriel", "tel")),
+    "excel_formula_comma_en": _excel(4, ",", '="{}"', ("name", "birthdate", "email", "phone")),
+    "display_names_semicolon": _display_names(6, ";", ("date_naissance", "email", "telephone", "nir")),
+    "display_names_pipe": _display_names(4, "|", ("birth_date", "email", "phone", "ssn")),
+    "display_names_comma": _display_names(5, ",", ("dob", "email", "phone", "nir")),
+    "xml_blank_lines_holding_a_space": (
+        _spaced(_xml(6, ("users", "user", "mail", "mobile", "dob"), "    ", False), "\n \n"),
+        _ids(_PEOPLE[:6], "email phone dob"),
+    ),
+    "xml_two_blank_lines_between": (
+        _spaced(_xml(3, ("clients", "client", "email", "tel", "naissance"), "  ", True), "\n\n\n"),
+        _ids(_PEOPLE[:3], "email phone dob"),
+    ),
+    "json_pretty_double_spaced_en": (
+        _spaced(_pretty(5, ("email", "phone", "date_of_birth"), 2), "\n\n"),
+        _ids(_PEOPLE[:5], "email phone dob"),
+    ),
+    "json_pretty_double_spaced_fr_indent4": (
+        _spaced(_pretty(4, ("mail", "portable", "naissance"), 4), "\n\n"),
+        _ids(_PEOPLE[:4], "email phone dob"),
+    ),
 }
 
-# read before this round too (one person's record alone on a line): kept
+# read before this round too (one person's record alone on a line; tab-indented elements, rows by their tabs): kept
 KEEP: dict[str, tuple[str, Ids]] = {
+    "xml_double_spaced_en_tabs": (
+        _spaced(_xml(4, ("customers", "customer", "email", "phone", "birthdate"), "\t", False), "\n\n"),
+        _ids(_PEOPLE[:4], "email phone dob"),
+    ),
     "update_one_statement": _update(1, "", "=", ("tel", "naissance", "nir", "email")),
 }
 
@@ -162,6 +245,32 @@ NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {
         "[21:06] <dba> UNHEX() ou CAST(x AS CHAR), et DATE '2024-01-01' marche en PG\n"
         "[21:07] <moi> merci, le '2024-01-01'::date aussi",
         SCORED,
+    ),
+    "html_page_double_spaced": (
+        "\n\n".join(
+            ["<html>", "<body>", "<h1>Release notes 2.4.1</h1>", "<ul>"]
+            + [f"<li>Fixed issue #{1200 + k} reported on 2024-0{k % 9 + 1}-1{k % 9}</li>" for k in range(12)]
+            + ["</ul>", "<p>Contact: support@example.org</p>", "</body>", "</html>"]
+        ),
+        SCORED,
+    ),
+    "prose_double_spaced": (
+        "\n\n".join(
+            f"Le {10 + k}/03/2024, la réunion n°{k} a eu lieu ; {3 + k} personnes présentes, budget {1000 * k} €."
+            for k in range(10)
+        ),
+        SCORED,
+    ),
+    "prose_with_apostrophes_and_numbers": (
+        "On a vu l'1 des vendeurs ;'98 était une bonne année, '2000' aussi.\n"
+        "Prix: '150 € ou '200 € avec la base, contact '0000 sur tox.\n" * 3,
+        SCORED,
+    ),
+    "html_attributes_and_mail_headers": (
+        '<td width="100" height="20">x</td>\n<img src="a.png" alt="1">\n'
+        'To: "Support" <support@example.org>, "Sales" <sales@example.org>, "Jobs" <jobs@example.org>\n'
+        '<meta name="version" content="2.4">\n',
+        frozenset({"phone", "dob", "nir", "card", "iban"}),
     ),
     "update_one_mail_only": (f"UPDATE users SET email='{_P0['mail']}' WHERE id=42;", SCORED),
     "update_of_orders": (

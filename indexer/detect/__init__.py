@@ -37,6 +37,7 @@ from indexer.detect import nobody as _nobody
 from indexer.detect import prefilter as _prefilter
 from indexer.detect import shapes as _shapes
 from indexer.detect import stream_spaced as _stream_spaced
+from indexer.detect.cellwrap import bare as _bare_cells
 from indexer.detect.examples import drop_examples
 from indexer.detect.exports import may_need_reading, readable
 from indexer.detect.extract import Sink
@@ -265,6 +266,10 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         lit = _sql_plain(text)
         if lit is not None:
             text, encoded = lit, lit.encode("utf-8")
+    if seen & _firstlook.CELL_WRAPPED:  # cells kept text by an export (`'0612...`, `="..."`, `"Name" <addr>`): bare
+        cells = _bare_cells(text)
+        if cells is not None:
+            text, encoded = cells, cells.encode("utf-8")
     starts = candidate_starts(encoded, unified=True)  # (its line ends made LF above)
     # (a number in full-width digits or a sample in base64 has no start until it is read; the
     # core's engine asks the core, the same answer ~10x faster than RE2: tests/test_native_veil.py)

@@ -162,6 +162,44 @@ def _keys(line: str) -> set[object]:
     return out
 
 
+# A document of one element or one member a line (XML, pretty-printed JSON) double-spaced: its
+# lines share no shape (`<nom>` and `<email>` lines, `{` and `"email": ...`), but eight or more of
+# them a blank line apart, nearly all markup, are one document with its blank lines to leave out
+# (its values were read, its dates of birth lost, or nothing at all for XML: wave 25, set 5)
+_MIN_MARKUP = 8
+# its first look: three element lines a blank line apart (`_RUN` wants rows with a delimiter or an @),
+# asked of a text where a line that ends an element is followed by a blank line (a C search)
+_MARKUP_LOOK = re.compile(
+    r">\n[ \t]{0,8}+\n(?:[ \t]{0,8}+\n)?+[ \t]{0,40}+<(?:[^\n>]*+>)++\n[ \t]{0,8}+\n(?:[ \t]{0,8}+\n)?+[ \t]{0,40}+<"
+)
+_XML_LINE = re.compile(r"<[/?!]?[A-Za-z_][^<>\n]{0,200}>(?:[^<>\n]{0,500}</[A-Za-z_][\w:.\-]{0,60}>)?")
+_JSON_LINE = re.compile(r'[{}\[\]],?|"[^"\n]{1,80}"[ \t]*:[^\n]{0,600}|"[^"\n]{0,600}",?|-?[0-9][0-9.eE+\-]{0,30},?')
+
+
+def _markup_look(text: str) -> bool:
+    """`_MARKUP_LOOK` asked where an element's line ends before a blank line or one of blanks
+    (C searches first: most texts have none)."""
+    return (">\n\n" in text or ">\n \n" in text or ">\n\t\n" in text) and _MARKUP_LOOK.search(text) is not None
+
+
+def _markup_run(lines: list[str], run: list[int]) -> bool:
+    """Whether 90% of the lines `run` lists are XML elements or pretty JSON's lines, JSON with at
+    least one member line and one bracket line."""
+    xml = js = members = brackets = 0
+    for r in run:
+        s = lines[r].strip()
+        if s[:1] == "<" and _XML_LINE.fullmatch(s):
+            xml += 1
+        elif _JSON_LINE.fullmatch(s):
+            js += 1
+            if s[:1] == '"' and ":" in s:
+                members += 1
+            elif s[:1] in "{}[]":
+                brackets += 1
+    need = 0.9 * len(run)
+    return xml >= need or (js >= need and members > 0 and brackets > 0)
+
+
 def _shared(lines: list[str], run: list[int]) -> list[list[int]]:
     """The stretches of `run` (one-line records, in order) of three rows or more that share a
     shape, each with the header above it when it has the shape and no @ nor digit."""
@@ -257,7 +295,7 @@ def compact(text: str, may_run: bool = True) -> tuple[str, list[int]] | None:
     the text, so `_RUN` matches nowhere and only a lone last row is looked for."""
     if not _blank_line(text):
         return None
-    if not (may_run and _looks(_RUN, text)) and not _last_row_alone(text):
+    if not (may_run and (_looks(_RUN, text) or _markup_look(text))) and not _last_row_alone(text):
         return None
     lines = text.split("\n")
     n = len(lines)
@@ -282,6 +320,9 @@ def compact(text: str, may_run: bool = True) -> tuple[str, list[int]] | None:
             run.append(nxt)
             j = nxt
         k = j + 1
+        if len(run) >= _MIN_MARKUP and _markup_run(lines, run):  # an XML or pretty JSON document double-spaced
+            drop.update(x for a, b in zip(run, run[1:], strict=False) for x in range(a + 1, b))
+            continue
         for rows in _shared(lines, run) if len(run) >= _MIN_ROWS else ():
             for a, b in zip(rows, rows[1:], strict=False):
                 drop.update(range(a + 1, b))
