@@ -148,7 +148,7 @@ def _bulk_patient(n: int) -> tuple[str, set[tuple[str, str]]]:
     sex, yy, mm = 1 + n % 2, 40 + n % 60, 1 + n % 12
     nir = _nir(f"{sex}{yy:02d}{mm:02d}{10 + n % 80:02d}{100 + n % 900:03d}{n % 1000:03d}")
     dd = 1 + n % 28
-    phone = f"6{n + 1:08d}"  # (06 00 00 00 00 is a placeholder: no phone)
+    phone = f"6{n:08d}"
     email = f"patient{n}@exemple-sante.fr"
     res = {"resourceType": "Patient", "id": f"p{n:06d}",
            "identifier": [{"system": "urn:oid:1.2.250.1.213.1.4.8", "value": nir}],

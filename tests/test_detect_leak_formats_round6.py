@@ -75,7 +75,7 @@ def _autofill(name: str, value: str, fields: tuple[str, str, str], sep: str, bla
     return blank.join(pairs) + "\n", want
 
 
-_CARDS = [luhn("497088177421", 16), luhn("541203818521", 16), luhn("455666220235", 16), luhn("37123456789", 15)]
+_CARDS = [luhn("497088177421", 16), luhn("541203818521", 16), luhn("455666220235", 16), luhn("37828224631", 15)]
 _HOLDERS = ["LINA GIRARD", "ENZO ANDRE", "CHLOE LEFEVRE", "HUGO MERCIER"]
 
 

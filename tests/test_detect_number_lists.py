@@ -87,7 +87,7 @@ def test_a_phone_in_each_line_of_prose_is_no_number_list() -> None:
     assert all(f.kind != "separated_run" for f in detect(text, key=KEY))
 
 
-AMEX = [_luhn(f"3712345678900{k}") for k in range(6)]  # (378282246310005: a test card)
+AMEX = [_luhn(f"3782822463100{k}") for k in range(6)]  # 15 digits
 
 
 @pytest.mark.parametrize("row", [

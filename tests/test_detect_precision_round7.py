@@ -99,12 +99,21 @@ def test_published_test_cards_are_no_cards(eng: str, name: str, pad: bool) -> No
 
 
 def test_real_cards_beside_a_test_card_are_kept(eng: str) -> None:
+    """A customers' dump keeps every card, a published test number in a customer's row too: it
+    is that customer's value, however they got it (synthetic and test dumps give people
+    `4111 1111 1111 1111`); a payment page's table holds no one beside its numbers."""
     real = ["4970101234567802", "4532015112830366", "2221123456789014", "371234567890120"]
     rows = [f"{n};{n.lower()}@exemple-client.fr;{_grouped(c)}" for n, c in zip(["A", "B", "C", "D"], real, strict=True)]
     text = "nom;email;carte\n" + "\n".join(rows) + "\nE;e@exemple-client.fr;4111 1111 1111 1111"
     for t in (text, text + _PAD):
         cards = {v for k, v in _found(t) if k == "card"}
-        assert cards == set(real)
+        assert cards == {*real, "4111111111111111"}
+    # cards alone, one a line: the test number among real ones is still a customer's
+    text = "carte\n" + "\n".join(_grouped(c) for c in [*real, "4111111111111111"])
+    assert {v for k, v in _found(text) if k == "card"} == {*real, "4111111111111111"}
+    # and among test numbers only, it is a payment page's
+    text = "carte\n" + "\n".join(_grouped(c) for c in ["4111111111111111", "4242424242424242", "5555555555554444"])
+    assert not {v for k, v in _found(text) if k == "card"}
 
 
 def test_the_list_is_of_cards_the_readers_would_take() -> None:
@@ -215,9 +224,9 @@ def test_an_example_record_holds_no_one(eng: str, name: str, pad: bool) -> None:
 
 
 def test_a_dump_keeps_its_values_beside_a_placeholder(eng: str) -> None:
-    """A customer who typed 06 00 00 00 00 is no phone; the dump's other values stay, reserved
-    domains and the epoch birth included (Faker writes example.* addresses; people are born on
-    1 January 1970)."""
+    """A customer's 06 00 00 00 00 beside their birth is their value (a dump's first synthetic
+    number is often 06 00 00 00 00); the dump's other values stay, reserved domains and the
+    epoch birth included (Faker writes example.* addresses; people are born on 1 January 1970)."""
     text = (
         "nom;email;telephone;naissance\nFOURNIER;maelys.fournier@example.org;06 12 45 78 36;1970-01-01\n"
         "BAUDIN;g.baudin@example.com;06 00 00 00 00;12/05/1984\nBENALI;soraya.benali@sfr.fr;07 45 12 89 63;03/11/1990"
@@ -229,6 +238,7 @@ def test_a_dump_keeps_its_values_beside_a_placeholder(eng: str) -> None:
             ("email", "g.baudin@example.com"),
             ("email", "soraya.benali@sfr.fr"),
             ("phone", "+33612457836"),
+            ("phone", "+33600000000"),
             ("phone", "+33745128963"),
             ("dob", "1970-01-01"),
             ("dob", "1984-05-12"),

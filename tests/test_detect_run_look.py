@@ -118,7 +118,7 @@ def run_rx(monkeypatch: pytest.MonkeyPatch) -> _Counted:
 _POST = (
     "Bonjour, voici un extrait de la base clients 2024, le reste en privé.\n\n"
     "Échantillon :\n"
-    + "".join(f"Client{k};Lefèvre;client{k}@example.org;06{k + 1:08d};Saint-Étienne\n" for k in range(12))
+    + "".join(f"Client{k};Lefèvre;client{k}@example.org;06{k:08d};Saint-Étienne\n" for k in range(12))
     + "\nContact : tox, paiement BTC/XMR.\n"
 )
 _SPACED = "Voici la liste :\n\n" + "".join(f"user{k}@gmail.com:motdepasse{k}\n\n" for k in range(10))

@@ -174,10 +174,10 @@ def test_luhn_only_types_need_a_header() -> None:
 
 
 def test_look_alikes_inside_a_dump_are_rejected() -> None:
-    f = one("nom;email;nir;iban;cb\nA;a@b.fr;295109912611199;FR15 2004 1010 0505 0001 3M02 606;4970101234567803\n"
-            "B;c@d.fr;253072C07300443;FR1420041010050500013M02606;4970101234567802\n")
+    f = one("nom;email;nir;iban;cb\nA;a@b.fr;295109912611199;FR15 2004 1010 0505 0001 3M02 606;4111111111111112\n"
+            "B;c@d.fr;253072C07300443;FR1420041010050500013M02606;4111111111111111\n")
     assert values(f, "nir") == set()
-    assert values(f, "iban") == {"FR1420041010050500013M02606"} and values(f, "card") == {"4970101234567802"}
+    assert values(f, "iban") == {"FR1420041010050500013M02606"} and values(f, "card") == {"4111111111111111"}
 
 
 @pytest.mark.parametrize("text,cat", [

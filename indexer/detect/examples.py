@@ -9,13 +9,14 @@ copies; API docs fill their example records with placeholders (`+33 6 00 00 00 0
 plan, so the readers take them; this list, in one place, takes them out of a fragment's found
 list before it is built (docs: README, "What Vigie is"):
 
-- a published test card (`TEST_CARDS`, and Stripe's whole `4000 00..` test range) is never a
-  card, wherever it stands;
-- a phone number whose last eight digits are zeros (`+33 6 00 00 00 00`) or the keyboard run
-  `01 23 45 67 89` is never a phone;
-- a registry's example IBAN (`TEXTBOOK_IBANS`) is no one's unless its record holds another
-  identifier (a customer dump's row: a name, an e-mail beside it; a dox), which makes it a
-  person's, however they got it: a format table's rows (a country, a length) hold none;
+- a published test card (`TEST_CARDS`, and Stripe's whole `4000 00..` test range), a phone
+  number whose last eight digits are zeros (`+33 6 00 00 00 00`) or the keyboard run
+  `01 23 45 67 89`, and a registry's example IBAN (`TEXTBOOK_IBANS`) are no one's unless their
+  record holds another identifier (a customer dump's row: a name, an e-mail beside it; a dox),
+  which makes them a person's, however they got them (synthetic and test dumps give people
+  `4111 1111 1111 1111`), or their fragment holds two values of their type that are no examples
+  (a dump of people, one of whom typed `06 00 00 00 00`): a payment page's table, a format
+  table's rows (a country, a length), an API doc's example hold neither;
 - an example record: when the fragment holds a test card or a placeholder phone and every
   other identifier of it is an address at a reserved domain (RFC 2606/6761: `example.com`, `.test`,
   `.invalid`, `localhost`...) or the epoch as a birth (`1970-01-01`, `1900-01-01`), those go
@@ -38,6 +39,7 @@ read as before.)
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 __all__ = ["PATTERNS", "TEST_CARDS", "TEXTBOOK_IBANS", "drop_examples", "is_test_card"]
@@ -195,8 +197,8 @@ def drop_examples(found: Any, text: str, kind: str = "") -> None:
     end), `text`'s offsets), in place. `kind`: the fragment's shape, which says whether a
     record is a line (a table's row) or the whole fragment (a dox, a pretty-printed JSON)."""
     draws: list[int] = []  # "phones" written as a lottery's draws
-    ex: list[int] = []  # always dropped
-    books: list[int] = []  # textbook IBANs: dropped unless a person's record holds them
+    ex: list[int] = []  # test cards, placeholder phones: dropped unless a person's record holds them
+    books: list[int] = []  # textbook IBANs: the same
     soft: list[int] = []  # reserved addresses, epoch births: dropped in an example record only
     items = list(found)
     for k, f in enumerate(items):
@@ -209,20 +211,29 @@ def drop_examples(found: Any, text: str, kind: str = "") -> None:
             books.append(k)
         elif t == "email" and _reserved(c) or t == "dob" and c in _EPOCH_DOBS:
             soft.append(k)
+    drop: set[int] = set()
     if draws and (
         _LOTTERY.search(text) is not None  # (a rewrite may have left the lottery's header out:)
         or len(draws) >= 3
         and sum(f[0] == "phone" for f in items) == len(draws)
     ):
-        ex += draws
-    if not ex and not books:
-        return
-    drop = set(ex) | set(books)
-    if ex and all(items[k][0] not in _PERSON for k in range(len(items)) if k not in drop and k not in soft):
-        drop.update(soft)  # an example record: its reserved addresses and epoch births are examples too
-    else:
-        others = [k for k in range(len(items)) if k not in drop]
-        drop.difference_update([k for k in books if _in_a_record(items, k, others, text, kind in _ROW_KINDS)])
+        drop.update(draws)
+    if ex or books:
+        # A well-known value beside another identifier of its record (a dump's row: a name, an
+        # e-mail, a NIR; a dox: the fragment) is that person's, however they got it: synthetic and
+        # test dumps give people `4111 1111 1111 1111` and `06 00 00 00 00`. A payment page's table,
+        # an API doc's example or a format table hold none but examples (reserved addresses and
+        # epoch births do not count: they are the examples' own).
+        examples = set(ex) | set(books)
+        others = [k for k in range(len(items)) if k not in examples and k not in soft and k not in drop]
+        rows = kind in _ROW_KINDS
+        # a dump whose other rows hold values of the same type that are no examples (one customer
+        # of many with `06 00 00 00 00`) is a dump of people: its examples are theirs too
+        kinds = Counter(items[k][0] for k in others)
+        alone = {k for k in examples if kinds[items[k][0]] < 2 and not _in_a_record(items, k, others, text, rows)}
+        drop |= alone
+        if alone & set(ex) and all(items[k][0] not in _PERSON for k in others):
+            drop.update(soft)  # an example record: its reserved addresses and epoch births are examples too
     if not drop:
         return
     keep = [f for k, f in enumerate(items) if k not in drop]
