@@ -219,21 +219,24 @@ def drop_examples(found: Any, text: str, kind: str = "") -> None:
     ):
         drop.update(draws)
     if ex or books:
-        # A well-known value beside another identifier of its record (a dump's row: a name, an
-        # e-mail, a NIR; a dox: the fragment) is that person's, however they got it: synthetic and
-        # test dumps give people `4111 1111 1111 1111` and `06 00 00 00 00`. A payment page's table,
-        # an API doc's example or a format table hold none but examples (reserved addresses and
-        # epoch births do not count: they are the examples' own).
         examples = set(ex) | set(books)
-        others = [k for k in range(len(items)) if k not in examples and k not in soft and k not in drop]
-        rows = kind in _ROW_KINDS
-        # a dump whose other rows hold values of the same type that are no examples (one customer
-        # of many with `06 00 00 00 00`) is a dump of people: its examples are theirs too
-        kinds = Counter(items[k][0] for k in others)
-        alone = {k for k in examples if kinds[items[k][0]] < 2 and not _in_a_record(items, k, others, text, rows)}
-        drop |= alone
-        if alone & set(ex) and all(items[k][0] not in _PERSON for k in others):
-            drop.update(soft)  # an example record: its reserved addresses and epoch births are examples too
+        others = [k for k in range(len(items)) if k not in examples and k not in drop]
+        if ex and all(k in soft or items[k][0] not in _PERSON for k in others) and (
+                soft or not any(items[k][0] == "name" for k in others)):
+            # an example record (an API doc's, a payment page's): no one's value in the whole
+            # fragment but the examples' own reserved addresses and epoch births, which go too
+            # (a holder's name beside a test card with no such example value is a phishing
+            # kit's victim: theirs)
+            drop |= examples | set(soft)
+        else:
+            # A well-known value beside another identifier of its record (a dump's row: a name,
+            # an e-mail, a NIR; a dox: the fragment) is that person's, however they got it
+            # (synthetic and test dumps give people `4111 1111 1111 1111` and `06 00 00 00 00`);
+            # so is one among other values of its type that are no examples (a dump of people).
+            # A format table's rows and a list of test numbers hold neither.
+            rows = kind in _ROW_KINDS
+            kinds = Counter(items[k][0] for k in others if k not in soft)
+            drop |= {k for k in examples if kinds[items[k][0]] < 2 and not _in_a_record(items, k, others, text, rows)}
     if not drop:
         return
     keep = [f for k, f in enumerate(items) if k not in drop]
