@@ -199,18 +199,26 @@ def drop_examples(found: Any, text: str, kind: str = "") -> None:
     draws: list[int] = []  # "phones" written as a lottery's draws
     ex: list[int] = []  # test cards, placeholder phones: dropped unless a person's record holds them
     books: list[int] = []  # textbook IBANs: the same
-    soft: list[int] = []  # reserved addresses, epoch births: dropped in an example record only
     items = list(found)
     for k, f in enumerate(items):
-        t, c = f[0], f[1]
-        if t == "card" and is_test_card(c) or t == "phone" and _placeholder_phone(c):
-            ex.append(k)
-        elif t == "phone" and _drawn(text, f[2], f[3]):
-            draws.append(k)
-        elif t == "iban" and c in TEXTBOOK_IBANS:
+        t = f[0]
+        if t == "card":
+            if is_test_card(f[1]):
+                ex.append(k)
+        elif t == "phone":
+            if _placeholder_phone(f[1]):
+                ex.append(k)
+            elif _drawn(text, f[2], f[3]):
+                draws.append(k)
+        elif t == "iban" and f[1] in TEXTBOOK_IBANS:
             books.append(k)
-        elif t == "email" and _reserved(c) or t == "dob" and c in _EPOCH_DOBS:
-            soft.append(k)
+    # reserved addresses, epoch births: dropped in an example record only (asked only when there
+    # are examples: a 2 MB combo list's 70k addresses are looked at once, not twice)
+    soft = (
+        [k for k, f in enumerate(items) if f[0] == "email" and _reserved(f[1]) or f[0] == "dob" and f[1] in _EPOCH_DOBS]
+        if ex or books
+        else []
+    )
     drop: set[int] = set()
     if draws and (
         _LOTTERY.search(text) is not None  # (a rewrite may have left the lottery's header out:)
@@ -221,8 +229,12 @@ def drop_examples(found: Any, text: str, kind: str = "") -> None:
     if ex or books:
         examples = set(ex) | set(books)
         others = [k for k in range(len(items)) if k not in examples and k not in drop]
-        if ex and all(k in soft or items[k][0] not in _PERSON for k in others) and (
-                soft or not any(items[k][0] == "name" for k in others)):
+        soft_at = set(soft)
+        if (
+            ex
+            and all(k in soft_at or items[k][0] not in _PERSON for k in others)
+            and (soft or not any(items[k][0] == "name" for k in others))
+        ):
             # an example record (an API doc's, a payment page's): no one's value in the whole
             # fragment but the examples' own reserved addresses and epoch births, which go too
             # (a holder's name beside a test card with no such example value is a phishing
@@ -235,7 +247,7 @@ def drop_examples(found: Any, text: str, kind: str = "") -> None:
             # so is one among other values of its type that are no examples (a dump of people).
             # A format table's rows and a list of test numbers hold neither.
             rows = kind in _ROW_KINDS
-            kinds = Counter(items[k][0] for k in others if k not in soft)
+            kinds = Counter(items[k][0] for k in others if k not in soft_at)
             drop |= {k for k in examples if kinds[items[k][0]] < 2 and not _in_a_record(items, k, others, text, rows)}
     if not drop:
         return
