@@ -76,3 +76,34 @@ def assert_same_fragments(ref: list[Any], got: list[Any], what: str) -> None:
         assert len(a.identifiers) == len(b.identifiers), f"{what}: identifier counts differ"
         assert a.excerpt == b.excerpt, f"{what}: excerpts differ\n{a.excerpt!r}\n{b.excerpt!r}"
         assert a == b, f"{what}: fragments differ\n{a}\n{b}"
+
+
+def assert_engines_agree(inputs: dict[str, str], key: Any, text_too: bool = True) -> None:
+    """Both engines give the same fragments for each of `inputs` (name -> text), with LF and CRLF
+    line ends, as bytes and (`text_too`) as text; the engine VIGIE_ENGINE names is restored after
+    (a round's cases read through both: the Python engine is the reference)."""
+    require_native()
+    try:
+        for name, text in inputs.items():
+            for eol in ("\n", "\r\n"):
+                t = text.replace("\n", eol)
+                for data in (t, t.encode()) if text_too else (t.encode(),):
+                    ref, got = both_engines(data, key)  # type: ignore[arg-type]
+                    assert_same_fragments(ref, got, f"{name} {eol!r} {type(data).__name__}")
+    finally:
+        engine.set_engine(None)
+
+
+def found_ids(frags: list[Any]) -> set[tuple[str, str]]:
+    """(type, value) of every identifier of `frags`."""
+    return {(i.type, i.value) for f in frags for i in f.identifiers}
+
+
+def assert_crawl_road_reads_them(texts: list[str], key: Any) -> None:
+    """`detect_many` (a crawl's page of posts) finds in each post what `detect` does, as text and bytes."""
+    from indexer.detect import detect
+    from indexer.detect.prefilter import detect_many
+
+    for items in (texts, [t.encode() for t in texts]):
+        many = detect_many(items, key=key)  # type: ignore[arg-type]
+        assert [found_ids(x) for x in many] == [found_ids(detect(b, key=key)) for b in items]

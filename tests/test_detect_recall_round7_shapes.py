@@ -22,13 +22,10 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import engine
 from indexer.detect import detect
-from indexer.detect.prefilter import detect_many
-from indexer.models import Fragment
 from indexer.tokens import MatchKey
 from tests.blind_probe_harness import nir
-from tests.native_core import assert_same_fragments, both_engines, require_native
+from tests.native_core import assert_crawl_road_reads_them, assert_engines_agree, found_ids
 
 KEY = MatchKey(b"\x51" * 32, version=1)
 SCORED = frozenset({"email", "phone", "nir", "iban", "card", "dob", "national_id"})
@@ -283,8 +280,7 @@ NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {
 }
 
 
-def _found(frags: list[Fragment]) -> Ids:
-    return {(i.type, i.value) for f in frags for i in f.identifiers}
+_found = found_ids
 
 
 @pytest.mark.parametrize("name", sorted(POSITIVES))
@@ -310,24 +306,13 @@ def test_negative(name: str) -> None:
 
 def test_the_crawls_road_reads_them() -> None:
     """`detect_many` (a crawl's page of posts) finds in each post what `detect` does, as text and bytes."""
-    texts = [v[0] for d in (POSITIVES, KEEP, NEGATIVES) for v in d.values()]
-    for items in (texts, [t.encode() for t in texts]):
-        many = detect_many(items, key=KEY)  # type: ignore[arg-type]
-        assert [_found(x) for x in many] == [_found(detect(b, key=KEY)) for b in items]
+    assert_crawl_road_reads_them([v[0] for d in (POSITIVES, KEEP, NEGATIVES) for v in d.values()], KEY)
 
 
 def test_engines_agree() -> None:
     """Both engines give the same fragments (every field, the excerpt too), LF and CRLF; the engine
     VIGIE_ENGINE names is restored after."""
-    require_native()
-    try:
-        inputs = {k: v[0] for d in (POSITIVES, KEEP, NEGATIVES) for k, v in d.items()}
-        for name, text in inputs.items():
-            for eol in ("\n", "\r\n"):
-                ref, got = both_engines(text.replace("\n", eol).encode(), KEY)
-                assert_same_fragments(ref, got, f"{name} {eol!r}")
-    finally:
-        engine.set_engine(None)
+    assert_engines_agree({k: v[0] for d in (POSITIVES, KEEP, NEGATIVES) for k, v in d.items()}, KEY, text_too=False)
 
 
 def test_detect_stream_reads_a_long_hex_dump() -> None:
