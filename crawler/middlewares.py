@@ -253,8 +253,9 @@ class TruncatedPageMiddleware:
             meta["download_fail_on_dataloss"] = False  # its last attempt: a body cut short is kept
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
-        # (an attachment so cut is left pending by the spider and counted there: crawler.spiders._files)
-        if "dataloss" in response.flags and request.meta.get("vigie_kind") != "file":
+        # (an attachment or a paste so cut is left pending by its spider and counted there:
+        # crawler.spiders._files, crawler.spiders.paste)
+        if "dataloss" in response.flags and request.meta.get("vigie_kind") not in ("file", "paste"):
             self.stats.inc_value("vigie/pages/truncated")
             logger.warning("{} was cut short of its Content-Length (the connection closed after {} bytes) on its "
                            "last attempt: what arrived is read", request.url, len(response.body))

@@ -99,7 +99,7 @@ class CrawlSummary:
     # and files cut short of their Content-Length on their last attempt (`pages_truncated`: what
     # arrived is read, crawler.middlewares.TruncatedPageMiddleware; an attachment so cut is left
     # pending instead, `files_cut_short`, until it came cut in crawler.spiders._files.CUT_SHORT_CRAWLS
-    # crawls in a row), items whose detection stopped
+    # crawls in a row, and a paste so, `pastes_cut_short`), items whose detection stopped
     # at a cap of `indexer.decode.Limits` (`detection_stopped`: 10,000 fragments, 5,000,000
     # identifiers or 20 s of CPU; the rest of the item not read, indexer.detect.caps)
     refused: dict[str, int] = field(default_factory=dict)
@@ -293,6 +293,7 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
                  "pages_charset_ignored": stat("vigie/pages/charset_ignored"),
                  "pages_truncated": stat("vigie/pages/truncated"),
                  "files_cut_short": stat("vigie/files/cut_short"),
+                 "pastes_cut_short": stat("vigie/pastes/cut_short"),
                  "file_links_dropped": stat("vigie/files/links_dropped"),
                  "lines_too_long": stat("vigie/files/lines_too_long"),
                  "detection_stopped": _caps.stopped() - stopped_before,

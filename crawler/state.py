@@ -35,7 +35,7 @@ import hmac
 import json
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,9 @@ CREATE TABLE IF NOT EXISTS posts (
     thread_key TEXT, seen_at TEXT NOT NULL, PRIMARY KEY (source, post_key));
 CREATE TABLE IF NOT EXISTS pastes (
     source TEXT NOT NULL, paste_id TEXT NOT NULL, content_hash TEXT NOT NULL, seen_at TEXT NOT NULL,
+    PRIMARY KEY (source, paste_id));
+CREATE TABLE IF NOT EXISTS pastes_cut (
+    source TEXT NOT NULL, paste_id TEXT NOT NULL, meta TEXT NOT NULL, cuts INTEGER NOT NULL, updated_at TEXT NOT NULL,
     PRIMARY KEY (source, paste_id));
 CREATE TABLE IF NOT EXISTS files (
     source TEXT NOT NULL, url TEXT NOT NULL, status TEXT NOT NULL, reason TEXT,
@@ -99,6 +102,9 @@ class ThreadState:
     marker: str | None
     last_post_id: str | None
     last_posted_at: str | None
+    # when a page of it was last recorded (a listing's links past its cap: the least recent first);
+    # not compared: two states holding the same thread answer alike
+    updated_at: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -139,7 +145,7 @@ class CrawlState:
                 return
             old = not fresh and any(self._db.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone()
                                     for t in ("threads", "posts", "pastes", "files"))
-            for table in ("threads", "posts", "pastes", "files"):
+            for table in ("threads", "posts", "pastes", "pastes_cut", "files"):
                 self._db.execute(f"DELETE FROM {table}")
             self._db.execute("UPDATE sources SET reason=NULL")
             self._db.execute("DELETE FROM state_format")
@@ -180,12 +186,12 @@ class CrawlState:
     # ---------------------------------------------------------------- threads
     def thread(self, thread_key: str) -> ThreadState | None:
         hashed = self._h("thread", thread_key)
-        row = self._one("SELECT last_page_url, page_count, marker, last_post_id, last_posted_at "
+        row = self._one("SELECT last_page_url, page_count, marker, last_post_id, last_posted_at, updated_at "
                         "FROM threads WHERE source=? AND thread_key=?", self.source, hashed)
         if row is None:
             return None
         return ThreadState(thread_key, self._open(hashed, row[0]), row[1], self._open(hashed + "|marker", row[2]),
-                           self._open(hashed + "|post", row[3]), row[4])
+                           self._open(hashed + "|post", row[3]), row[4], row[5])
 
     def record_thread_page(self, thread_key: str, page_url: str, page_index: int, *,
                            title: str | None = None, board: str | None = None,
@@ -230,8 +236,39 @@ class CrawlState:
                          self._h("paste", paste_id)) is not None
 
     def record_paste(self, paste_id: str, content_hash: str) -> None:
-        self._exec("INSERT OR REPLACE INTO pastes (source, paste_id, content_hash, seen_at) VALUES (?,?,?,?)",
-                   self.source, self._h("paste", paste_id), content_hash, _now())
+        hashed = self._h("paste", paste_id)
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO pastes (source, paste_id, content_hash, seen_at) VALUES (?,?,?,?)",
+                             (self.source, hashed, content_hash, _now()))
+            self._db.execute("DELETE FROM pastes_cut WHERE source=? AND paste_id=?", (self.source, hashed))
+
+    def paste_cut(self, paste_id: str, meta: dict[str, Any]) -> int:
+        """A paste that came cut short of its Content-Length, left to the next crawl (crawler.spiders.
+        paste): its link and provenance (`meta`) sealed, as a pending file's; the crawls it came cut
+        in so far, this one included, returned. Read whole or as it arrives, it is recorded
+        (`record_paste`) and its row goes."""
+        hashed = self._h("paste", paste_id)
+        with self._lock:
+            row = self._db.execute("SELECT cuts FROM pastes_cut WHERE source=? AND paste_id=?",
+                                   (self.source, hashed)).fetchone()
+            cuts = (int(row[0]) if row else 0) + 1
+            self._db.execute("INSERT OR REPLACE INTO pastes_cut (source, paste_id, meta, cuts, updated_at) "
+                             "VALUES (?,?,?,?,?)", (self.source, hashed, self._seal(hashed, json.dumps(meta)), cuts,
+                                                    _now()))
+        return cuts
+
+    def paste_cuts(self, paste_id: str) -> int:
+        """The crawls in which the paste came cut short so far (0: none, or it was read since)."""
+        row = self._one("SELECT cuts FROM pastes_cut WHERE source=? AND paste_id=?", self.source,
+                        self._h("paste", paste_id))
+        return int(row[0]) if row else 0
+
+    def cut_pastes(self) -> list[dict[str, Any]]:
+        """The provenance (`paste_cut`'s meta) of every paste left to this crawl cut short."""
+        with self._lock:
+            rows = self._db.execute("SELECT paste_id, meta FROM pastes_cut WHERE source=?", (self.source,)).fetchall()
+        opened = (self._open(hashed, sealed) for hashed, sealed in rows)
+        return [json.loads(text) for text in opened if text is not None]
 
     # ---------------------------------------------------------------- attachments
     def file_status(self, url: str) -> str | None:

@@ -10,7 +10,7 @@ the indexer derives from the items, not from where the crawl ran) does not chang
 One crawl per source at a time in the whole cluster (the job lease, crawler.frontier.cluster),
 so the read-modify-write of a thread row has a single writer.
 
-Keys (`<prefix>:state:<source>:*`): threads, posts, pastes, files (HASHes), selectors (SET),
+Keys (`<prefix>:state:<source>:*`): threads, posts, pastes, pastes_cut, files (HASHes), selectors (SET),
 status (a HASH field in `<prefix>:state:sources`).
 """
 
@@ -56,7 +56,8 @@ class RedisCrawlState(CrawlState):
         self._key = DataKey(link.secret)
         self._lock = threading.Lock()
         self._r = link.client
-        self._k = {t: link.key("state", source, t) for t in ("threads", "posts", "pastes", "files", "selectors")}
+        self._k = {t: link.key("state", source, t)
+                   for t in ("threads", "posts", "pastes", "pastes_cut", "files", "selectors")}
         self._sources = link.key("state", "sources")
 
     def close(self) -> None:
@@ -74,7 +75,8 @@ class RedisCrawlState(CrawlState):
             return None
         return ThreadState(thread_key, self._open(hashed, _text(row.get("url"))), pages,
                            self._open(hashed + "|marker", _text(row.get("marker"))),
-                           self._open(hashed + "|post", _text(row.get("post"))), _text(row.get("posted_at")))
+                           self._open(hashed + "|post", _text(row.get("post"))), _text(row.get("posted_at")),
+                           _text(row.get("updated_at")))
 
     def record_thread_page(self, thread_key: str, page_url: str, page_index: int, *,
                            title: str | None = None, board: str | None = None,
@@ -109,7 +111,31 @@ class RedisCrawlState(CrawlState):
         return bool(self._r.hexists(self._k["pastes"], self._h("paste", paste_id)))
 
     def record_paste(self, paste_id: str, content_hash: str) -> None:
-        self._r.hset(self._k["pastes"], self._h("paste", paste_id), content_hash)
+        hashed = self._h("paste", paste_id)
+        self._r.hset(self._k["pastes"], hashed, content_hash)
+        self._r.hdel(self._k["pastes_cut"], hashed)
+
+    def paste_cut(self, paste_id: str, meta: dict[str, Any]) -> int:
+        hashed = self._h("paste", paste_id)
+        with self._lock:
+            cuts = self.paste_cuts(paste_id) + 1
+            self._r.hset(self._k["pastes_cut"], hashed,
+                         json.dumps({"cuts": cuts, "meta": self._seal(hashed, json.dumps(meta))}))
+        return cuts
+
+    def paste_cuts(self, paste_id: str) -> int:
+        row = _row(self._r.hget(self._k["pastes_cut"], self._h("paste", paste_id)))
+        cuts = row.get("cuts") if row else None
+        return cuts if isinstance(cuts, int) else 0
+
+    def cut_pastes(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for hashed, raw in self._r.hgetall(self._k["pastes_cut"]).items():
+            row = _row(raw)
+            opened = self._open(as_text(hashed), _text(row.get("meta"))) if row else None
+            if opened is not None:
+                out.append(json.loads(opened))
+        return out
 
     # ---------------------------------------------------------------- attachments
     def file_status(self, url: str) -> str | None:

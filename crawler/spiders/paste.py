@@ -14,6 +14,15 @@ http://…/clients.7z pass: xyz"): the archives a paste's text links to on the s
 are downloaded as a forum's attachments are (`crawler.spiders._files`), with the passwords the
 text and its title give (`archive_passwords`); so is a paste that is itself an archive (a file
 drop's upload), with its title's.
+
+A paste whose connection closes before its Content-Length's bytes came, on its last attempt (a
+flaky circuit, a site cutting answers), is not read: its link stays in the crawl state (sealed, as
+a pending attachment's), counted (`vigie/pastes/cut_short`, the summary's `refused:
+pastes_cut_short`), and the next crawl fetches it again first. Read as it arrived, it was recorded
+as seen and the rest of the paste was never fetched again. One that arrives cut in
+`CUT_SHORT_CRAWLS` crawls in a row is read as it arrives (counted in `pages_truncated`), as an
+attachment is: a site that always cuts it hides nothing. A listing page cut short (its next link
+lost with its end) makes the next crawl walk the whole listing, as after a failed crawl.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ from crawler.items import VigieItem
 from crawler.privatebin import parse_link
 from crawler.spiders._base import absolute_url, element_text, first_text, select
 from crawler.spiders._dates import read_date
+from crawler.spiders._files import CUT_SHORT_CRAWLS
 from crawler.spiders._privatebin import PrivateBinSpider
 from crawler.spiders.archive_passwords import password_candidates
 from indexer.models import CrawledItem
@@ -89,10 +99,17 @@ class PasteSpider(PrivateBinSpider):
         # failed crawl, unseen pastes may sit behind pages of seen ones: walk the whole listing.
         previous = self.vigie_state.status()
         last = (previous.last_run or {}) if previous else {}
+        refused = last.get("refused") or {}
         self._walk_all = previous is None or previous.status == "running" or \
-            last.get("finish_reason") != "finished" or bool(last.get("errors"))
+            last.get("finish_reason") != "finished" or bool(last.get("errors")) or \
+            bool(refused.get("pages_truncated"))
         self.vigie_state.set_status("running")  # stays so if this crawl is killed
         starts = self.pending_file_requests()  # archives linked by pastes an interrupted crawl read
+        for cut in self.vigie_state.cut_pastes():  # pastes an earlier crawl got cut short: first
+            request = self._paste_request(cut.get("url"), cut.get("title"), None)
+            if request is not None and "vigie_paste" in request.meta:
+                request.meta["vigie_paste"]["posted_at"] = cut.get("posted_at")
+                starts.append(request)
         if self.sel.start_role == "pastes":
             starts += [r for r in (self._paste_request(u, None, None) for u in self.source.start_urls) if r]
         else:
@@ -154,8 +171,27 @@ class PasteSpider(PrivateBinSpider):
             yield self.request(next_href, self.parse_listing, "listing", response,
                                vigie_page=page + 1)
 
+    def _left_cut_short(self, response: Response, meta: dict[str, Any]) -> bool:
+        """Whether a paste cut short of its Content-Length is left to the next crawl (see the
+        module docstring), rather than read as it arrived."""
+        cuts = self.vigie_state.paste_cuts(meta["id"]) + 1
+        if cuts >= CUT_SHORT_CRAWLS:
+            self.crawler.stats.inc_value("vigie/pages/truncated")
+            logger.warning("paste {} was cut short of its Content-Length in {} crawls in a row: read as it arrived "
+                           "({} bytes)", mask_url(meta["url"]), cuts, len(response.body))
+            return False
+        self.vigie_state.paste_cut(meta["id"], {"url": meta["url"], "title": meta.get("title"),
+                                               "posted_at": meta.get("posted_at")})
+        self.crawler.stats.inc_value("vigie/pastes/cut_short")
+        logger.warning("paste {} was cut short of its Content-Length ({} bytes came) on its last attempt: not read, "
+                       "fetched again by the next crawl (read as it arrives after {} crawls cut short)",
+                       mask_url(meta["url"]), len(response.body), CUT_SHORT_CRAWLS)
+        return True
+
     async def parse_paste(self, response: Response) -> AsyncIterator[Any]:
         meta = response.meta["vigie_paste"]
+        if "dataloss" in response.flags and self._left_cut_short(response, meta):
+            return
         filename = _served_filename(response)
         if filename and extension_of(filename) in _FILE_TYPES or not isinstance(response, TextResponse):
             async for out in self._paste_file(response, filename, meta):  # a file drop's upload: an archive, a sheet
