@@ -10,8 +10,8 @@ school's ENT and canteen, and article 9 written in clinical shorthand (VIH+, HSH
 Jehovah's Witness refusing transfusion, halal and kosher meal orders), in French and English.
 Precision: guidelines, drug leaflets, abstracts, a CeGIDD's page, prayer and shabbat times, lab price
 lists, software release notes, a course on article 9 itself, API docs with example values: the same
-words and shapes, about no one. Set 7b (data stores, chats, contacts, several countries, OCR) imports
-the people from here. `python -m tests.test_detect_blind_probe_set7` prints both.
+words and shapes, about no one. Sets 7b (data stores, chats, contacts, several countries, OCR) and 7c (sold
+posts, attachments, other languages' shorthand) import the people from here. `python -m tests.test_detect_blind_probe_set7` prints both.
 """
 
 from __future__ import annotations
@@ -1079,18 +1079,21 @@ MISSED: dict[str, str] = {
     "openapi_patient_example": "an OpenAPI schema's example record (jean.dupont@example.com, 06 12 34 56 78, born 1970-01-01) gives the textbook phone and the reserved address, and its field description 'ALD 7 : VIH' is flagged health",
 }
 SET.miss(**MISSED)
-globals().update(make_tests(SET, {}))
+# Floors a little under what was measured when the set was written (wave 28): a regression fails.
+FLOORS = {"recall": 0.93, "precision": 0.99, "art9_recall": 0.8, "art9_precision": 0.95}
+globals().update(make_tests(SET, FLOORS))
 
 
 def main() -> None:
     import importlib
 
     SET.report()
-    try:
-        mod = importlib.import_module("tests.test_detect_blind_probe_set7b")
-    except ModuleNotFoundError:
-        return
-    mod.SET.report()
+    for suffix in ("7b", "7c"):
+        try:
+            mod = importlib.import_module(f"tests.test_detect_blind_probe_set{suffix}")
+        except ModuleNotFoundError:
+            continue
+        mod.SET.report()
 
 
 if __name__ == "__main__":

@@ -840,4 +840,6 @@ MISSED: dict[str, str] = {
     "mixed_european_customers_local_notation": "a 'pays' column (MC, LU, PT) is not used: Monaco's 06 40 87 21 53 read as French, Luxembourg's and Portugal's numbers as Swiss",
 }
 SET.miss(**MISSED)
-globals().update(make_tests(SET, {}))
+# Floors a little under what was measured when the set was written (wave 28): a regression fails.
+FLOORS = {"recall": 0.83, "precision": 0.98, "art9_recall": 0.63, "art9_precision": 0.95}
+globals().update(make_tests(SET, FLOORS))
