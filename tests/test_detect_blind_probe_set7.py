@@ -1060,6 +1060,190 @@ neg(
 Inscriptions : 450 € (médecins), 190 € (internes). N° d'organisme de formation 11 75 512 34 75.""",
 )
 
+# ================================================================ batch 2: reminders, sick notes, disability files, therapy notes
+
+_s = _sl(3, 5)
+case(
+    "sms_reminders_log",
+    "\n".join(
+        f'2024-03-1{k} 08:00:0{k} SMS OK to {p.mobile} : "Bonjour {p.first}, rappel de votre RDV au {c} demain à {9 + k}h. Pour annuler répondez STOP."'
+        for k, (p, c) in enumerate(
+            zip(
+                _s,
+                [
+                    "CeGIDD (dépistage VIH/IST)",
+                    "CMP adultes",
+                    "centre PrEP",
+                    "cabinet dentaire",
+                    "CSAPA (addictologie)",
+                ],
+                strict=True,
+            )
+        )
+    ),
+    ids(_s, "p"),
+    ["health"],
+)
+_p = PEOPLE[33]
+_siret = luhn("44306184" + "1000", 14)
+case(
+    "avis_arret_travail_text",
+    f"""AVIS D'ARRÊT DE TRAVAIL — Volet 3 (employeur)
+Assuré : {_p.last.upper()} {_p.first}   N° d'immatriculation : {spaced_nir(_p.nir)}
+Date de naissance : {fr_date(_p.dob)}
+Employeur : SAS Transports Brunet, SIRET {_siret}
+Arrêt initial du 11/03/2024 au 24/03/2024 inclus. Sorties autorisées sans restriction d'horaire.
+Éléments d'ordre médical (volet 1) : épisode dépressif majeur, burn-out professionnel.
+Médecin : Dr Aubert, RPPS {_rpps(1)}""",
+    {("nir", _p.nir), ("dob", _p.dob), ("siret", _siret), ("rpps", _rpps(1))},
+    ["health"],
+)
+_s = _sl(11, 4)
+case(
+    "mdph_dossiers_export",
+    "n_dossier;demandeur;ne_le;tel;email;droits;taux\n"
+    + "\n".join(
+        f"MDPH77-{_digits(k, 'mdph', 6)};{p.first} {p.last};{p.dob};{fr_spaced(p.mobile)};{p.email};{d};{t}"
+        for k, (p, (d, t)) in enumerate(
+            zip(
+                _s,
+                [
+                    ("AAH, CMI invalidité", "80 %"),
+                    ("RQTH", "50-79 %"),
+                    ("PCH aide humaine", "80 %"),
+                    ("AEEH complément 2", "50-79 %"),
+                ],
+                strict=True,
+            )
+        )
+    ),
+    ids(_s, "dpe"),
+    ["health"],
+)
+_s = _sl(26, 3)
+case(
+    "psychologist_session_notes",
+    "\n\n".join(
+        f"=== {p.first} {p.last} — née/né le {fr_date(p.dob)} — {p.email} ===\nSéance 12 ({fr_date(f'2024-03-1{k}')}) : {n}"
+        for k, (p, n) in enumerate(
+            zip(
+                _s,
+                [
+                    "idées suicidaires passives, pas de scénario ; revoir traitement avec le psychiatre",
+                    "travail sur le coming out auprès des parents (homosexualité)",
+                    "TCA : épisodes de boulimie en baisse",
+                ],
+                strict=True,
+            )
+        )
+    ),
+    ids(_s, "de"),
+    ["health", "sexual_orientation"],
+)
+
+# ---------------------------------------------------------------- the same shapes, about machines and products
+
+neg(
+    "redis_monitor_sessions_cache",
+    "\n".join(
+        [
+            '1710498153.412345 [0 127.0.0.1:52344] "GET" "cache:page:/rdv/medecins?specialite=infectiologie"',
+            '1710498153.413001 [0 127.0.0.1:52344] "SETEX" "session:9f1c0e5b7d24688a" "3600" "{\\"cart\\":[3400930055445],\\"locale\\":\\"fr\\"}"',
+            '1710498153.413512 [0 127.0.0.1:52350] "INCR" "stats:rdv:2024-03-15"',
+            '1710498153.414020 [0 127.0.0.1:52350] "HSET" "ratelimit:203.0.113.42" "count" "12" "window" "1710498120"',
+        ]
+    ),
+)
+neg(
+    "psql_products_table",
+    """pharmacie=# SELECT cip13, libelle, prix_ttc, stock FROM produit WHERE libelle ILIKE '%vih%' OR atc LIKE 'J05%';
+     cip13     |              libelle               | prix_ttc | stock
+---------------+------------------------------------+----------+-------
+ 3400930055445 | EMTRICITABINE/TENOFOVIR 200/245    |   171.25 |    12
+ 3400930145931 | BIKTARVY 50/200/25MG CPR           |   712.40 |     4
+ 3400937891231 | AUTOTEST VIH EXACTO                |    24.90 |    31
+(3 rows)""",
+)
+neg(
+    "ics_public_holidays",
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Mairie//Jours feries//FR\r\n"
+    + "".join(
+        f"BEGIN:VEVENT\r\nUID:ferie-{d}@mairie\r\nDTSTART;VALUE=DATE:{d}\r\nSUMMARY:{s}\r\nDESCRIPTION:Mairie fermée. Urgences état civil : 01 64 36 40 00\r\nEND:VEVENT\r\n"
+        for d, s in [
+            ("20250101", "Jour de l'an"),
+            ("20250421", "Lundi de Pâques"),
+            ("20250501", "Fête du travail"),
+            ("20250529", "Ascension"),
+            ("20251225", "Noël"),
+        ]
+    )
+    + "END:VCALENDAR",
+)
+neg(
+    "hl7_vendor_test_message",
+    "\r".join(
+        [
+            "MSH|^~\\&|TESTAPP|TESTFAC|LIS|LAB|20240315102233||ORM^O01|TEST0001|T|2.5",
+            "PID|1||TEST123^^^TESTFAC^PI||TEST^PATIENT^A||19000101|U|||1 TEST STREET^^TESTVILLE^^00000||0000000000",
+            "ORC|NW|ORD0001",
+            "OBR|1|ORD0001||VIH^Serologie VIH 1+2^L",
+        ]
+    ),
+)
+neg(
+    "kibana_csv_web_logs",
+    '"@timestamp","client.ip","url.path","http.response.status_code","user_agent.name"\n'
+    '"Mar 15, 2024 @ 10:22:33.000","203.0.113.42","/rdv/creneaux","200","Chrome"\n'
+    '"Mar 15, 2024 @ 10:22:35.120","198.51.100.7","/api/patients/10452","403","curl"\n'
+    '"Mar 15, 2024 @ 10:22:41.880","192.0.2.200","/static/logo@2x.png","304","Firefox"',
+)
+neg(
+    "mailchimp_campaign_report",
+    "Campaign,Sent,Opens,Clicks,Unsubscribes,Top domain\n"
+    "Newsletter mars - journée mondiale de lutte contre le VIH,12482,4120,812,37,orange.fr\n"
+    "Invitation soirée débat santé des HSH,8412,2905,603,21,gmail.com\n"
+    "Rappel vaccination grippe,15003,6120,1480,55,free.fr",
+)
+neg(
+    "wp_options_rows",
+    "INSERT INTO `wp_options` (`option_id`, `option_name`, `option_value`, `autoload`) VALUES\n"
+    "(1, 'siteurl', 'https://cabinet-exemple.fr', 'yes'),\n(2, 'blogname', 'Cabinet médical des Lilas', 'yes'),\n"
+    "(3, 'date_format', 'd/m/Y', 'yes'),\n(4, 'start_of_week', '1', 'yes'),\n(5, 'timezone_string', 'Europe/Paris', 'yes'),\n"
+    "(6, 'db_version', '57155', 'yes'),\n(7, 'initial_db_version', '49752', 'yes');",
+)
+neg(
+    "spring_properties_config",
+    """server.port=8443
+spring.datasource.url=jdbc:postgresql://10.0.4.12:5432/cabinet
+spring.datasource.username=cabinet_app
+spring.jpa.hibernate.ddl-auto=validate
+export.hprim.directory=/srv/hprim/in
+export.patient.fields=nom,prenom,ddn,nir,telephone,email,antecedents
+sms.sender=CABINET
+sms.template.rappel=Bonjour {prenom}, rappel de votre RDV le {date} à {heure}.
+logging.level.fr.cabinet=INFO""",
+)
+neg(
+    "ldif_groups_no_people",
+    """dn: ou=groups,dc=chsud,dc=local
+objectClass: organizationalUnit
+ou: groups
+
+dn: cn=infectiologie,ou=groups,dc=chsud,dc=local
+objectClass: groupOfNames
+cn: infectiologie
+description: Service des maladies infectieuses (VIH, hépatites), accès DPI étendu
+member: uid=svc-hprim,ou=services,dc=chsud,dc=local
+member: uid=svc-dmp,ou=services,dc=chsud,dc=local""",
+)
+neg(
+    "stripe_payouts_csv",
+    "id,Amount,Currency,Arrival Date,Status,Bank Last4,Description\n"
+    "po_1OtXa2Lk3kq9P0b7,4821.30,eur,2024-03-15,paid,6143,STRIPE PAYOUT\n"
+    "po_1OtXa2Lk3kq9P0b8,3977.10,eur,2024-03-18,paid,6143,STRIPE PAYOUT\n"
+    "po_1OtXa2Lk3kq9P0b9,5120.00,eur,2024-03-22,in_transit,6143,STRIPE PAYOUT",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
@@ -1074,13 +1258,16 @@ MISSED: dict[str, str] = {
     "shorthand_notes_column_fr": "'TJ refus transfu' (Témoin de Jéhovah refusing transfusion) in a notes column is not religion",
     "cantine_regimes_religieux": "a school canteen's halal / casher meal column is not religion (note: set 4b's near_hr_columns_nationality_diet_gender holds a bare 'halal' diet as no religion; the lead decides)",
     "hospital_meal_orders": "a ward's meal orders with a 'casher' / 'halal' regime column are not religion (same question as cantine_regimes_religieux)",
+    "avis_arret_travail_text": "a sick note's employer copy (NIR after 'N° d'immatriculation', birth, the employer's SIRET, the doctor's RPPS, 'épisode dépressif majeur') gives nothing at all",
+    "sms_reminders_log": "an SMS gateway's log, 'SMS OK to +33... : \"rappel de votre RDV au CeGIDD...\"': the first line's number is missed (the other four are found)",
     # precision
+    "hl7_vendor_test_message": "a vendor's HL7 test message (TEST^PATIENT, 19000101, phone 0000000000) gives a birth 1900-01-01 and a health flag",
     "gender_clinic_hrt": "debatable: a gender clinic's 'transition MtF, THS' is flagged sexual_orientation (gender identity is not orientation; health is right)",
     "openapi_patient_example": "an OpenAPI schema's example record (jean.dupont@example.com, 06 12 34 56 78, born 1970-01-01) gives the textbook phone and the reserved address, and its field description 'ALD 7 : VIH' is flagged health",
 }
 SET.miss(**MISSED)
 # Floors a little under what was measured when the set was written (wave 28): a regression fails.
-FLOORS = {"recall": 0.93, "precision": 0.99, "art9_recall": 0.8, "art9_precision": 0.95}
+FLOORS = {"recall": 0.92, "precision": 0.99, "art9_recall": 0.79, "art9_precision": 0.93}
 globals().update(make_tests(SET, FLOORS))
 
 
