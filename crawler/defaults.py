@@ -88,6 +88,10 @@ CRAWLER_DEFAULTS: dict[str, object] = {
     # are counted as `pages_too_dense` and their text is scanned (crawler.middlewares.
     # DenseMarkupMiddleware). 0 turns the check off.
     "VIGIE_MAX_PAGE_ELEMENTS": MAX_PAGE_ELEMENTS,
+    # Thread or paste links followed from one listing page at most (limits.max_links_per_page); the
+    # rest are counted (`vigie/links/deferred`) and left to the next crawl (crawler.spiders.forum
+    # goes on where it stopped). 0 turns the cap off.
+    "VIGIE_MAX_LINKS_PER_PAGE": 250,
     # The state database (created if missing). None means <data dir>/crawl-state.sqlite3.
     "VIGIE_STATE_PATH": None,
 }

@@ -94,7 +94,8 @@ class CrawlSummary:
     # and reason): pages over limits.max_download_bytes and attachments over attachments.max_bytes
     # (declared, sent, or inflated by a Content-Encoding), pages whose tags had their attributes
     # past the 256th cut (crawler.middlewares.HostileMarkupMiddleware), attachment links past the
-    # per-page cap (crawler.defaults.MAX_FILE_LINKS_PER_PAGE), attached files with lines longer than
+    # per-page cap (crawler.defaults.MAX_FILE_LINKS_PER_PAGE), thread and paste links of a listing page
+    # past limits.max_links_per_page (`links_deferred`: left to the next crawl), attached files with lines longer than
     # the detector reads (`lines_too_long`: only the head of each read, as `vigie scan` says), pages
     # and files cut short of their Content-Length on their last attempt (`pages_truncated`: what
     # arrived is read, crawler.middlewares.TruncatedPageMiddleware; an attachment so cut is left
@@ -295,6 +296,7 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
                  "files_cut_short": stat("vigie/files/cut_short"),
                  "pastes_cut_short": stat("vigie/pastes/cut_short"),
                  "file_links_dropped": stat("vigie/files/links_dropped"),
+                 "links_deferred": stat("vigie/links/deferred"),
                  "lines_too_long": stat("vigie/files/lines_too_long"),
                  "detection_stopped": _caps.stopped() - stopped_before,
                  "cookies_dropped": stat("vigie/cookies/refused")},

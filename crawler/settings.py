@@ -96,6 +96,7 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
         # Scrapy's own counter also counts login hops, so it only backs that up with headroom.
         "VIGIE_MAX_DEPTH": lim.max_depth,
         "VIGIE_MAX_PAGE_ELEMENTS": lim.max_page_elements,
+        "VIGIE_MAX_LINKS_PER_PAGE": lim.max_links_per_page,
         "DEPTH_LIMIT": lim.max_depth + 4 if lim.max_depth else 0,
         "CLOSESPIDER_PAGECOUNT": max_pages if max_pages is not None else lim.max_pages,
         "RETRY_ENABLED": lim.retries > 0,

@@ -64,6 +64,9 @@ CREATE TABLE IF NOT EXISTS pastes (
 CREATE TABLE IF NOT EXISTS pastes_cut (
     source TEXT NOT NULL, paste_id TEXT NOT NULL, meta TEXT NOT NULL, cuts INTEGER NOT NULL, updated_at TEXT NOT NULL,
     PRIMARY KEY (source, paste_id));
+CREATE TABLE IF NOT EXISTS listing_offsets (
+    source TEXT NOT NULL, page_key TEXT NOT NULL, next INTEGER NOT NULL, updated_at TEXT NOT NULL,
+    PRIMARY KEY (source, page_key));
 CREATE TABLE IF NOT EXISTS files (
     source TEXT NOT NULL, url TEXT NOT NULL, status TEXT NOT NULL, reason TEXT,
     meta TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (source, url));
@@ -145,7 +148,7 @@ class CrawlState:
                 return
             old = not fresh and any(self._db.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone()
                                     for t in ("threads", "posts", "pastes", "files"))
-            for table in ("threads", "posts", "pastes", "pastes_cut", "files"):
+            for table in ("threads", "posts", "pastes", "pastes_cut", "listing_offsets", "files"):
                 self._db.execute(f"DELETE FROM {table}")
             self._db.execute("UPDATE sources SET reason=NULL")
             self._db.execute("DELETE FROM state_format")
@@ -269,6 +272,18 @@ class CrawlState:
             rows = self._db.execute("SELECT paste_id, meta FROM pastes_cut WHERE source=?", (self.source,)).fetchall()
         opened = (self._open(hashed, sealed) for hashed, sealed in rows)
         return [json.loads(text) for text in opened if text is not None]
+
+    # ---------------------------------------------------------------- listings past their link cap
+    def listing_offset(self, page_key: str) -> int:
+        """Where the next crawl starts following a listing page's links (crawler.spiders.forum:
+        a page holding more than `limits.max_links_per_page`); 0 when it never stopped."""
+        row = self._one("SELECT next FROM listing_offsets WHERE source=? AND page_key=?", self.source,
+                        self._h("listing", page_key))
+        return int(row[0]) if row else 0
+
+    def set_listing_offset(self, page_key: str, offset: int) -> None:
+        self._exec("INSERT OR REPLACE INTO listing_offsets (source, page_key, next, updated_at) VALUES (?,?,?,?)",
+                   self.source, self._h("listing", page_key), offset, _now())
 
     # ---------------------------------------------------------------- attachments
     def file_status(self, url: str) -> str | None:

@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from crawler.spiders._files import CUT_SHORT_CRAWLS
-from tests.fixtures.forum import CrawlRun, crawl, make_config
+from tests.fixtures.forum import CrawlRun, crawl, make_config, post_number
 from tests.hostile_files import dump, dump_emails
 from vigie_kit.forum import ForumServer
 
@@ -103,3 +104,70 @@ def test_a_paste_cut_short_is_fetched_again_and_read_once(tmp_path: Path) -> Non
     assert "coupetoujours.0@example.org" in read["coupetoujours"][0]
     assert "coupetoujours.5@example.org" not in read["coupetoujours"][0]
 
+
+
+def _listing(rows: list[str]) -> Raw:
+    """A board page of thread rows with no reply count (no marker: a known thread is fetched again
+    on every crawl, so a crawl that always began with the first rows never reached the last)."""
+    page = ("<html><head><title>Discussions</title></head><body><h1>Discussions</h1><table>"
+            + "".join(f'<tr class="thread"><td><a class="thread-title" href="{href}">sujet</a></td></tr>'
+                      for href in rows) + "</table></body></html>").encode()
+
+    def write(handler: BaseHTTPRequestHandler) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: "
+                            + str(len(page)).encode() + b"\r\nConnection: close\r\n\r\n" + page)
+        handler.wfile.flush()
+    return write
+
+
+def _forum_run(server: ForumServer, tmp_path: Path, **limits: Any) -> CrawlRun:
+    run = crawl(make_config(tmp_path / "config", server.url, limits=limits), tmp_path / "data", "test-phpbb",
+                timeout=180)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return run
+
+
+def test_a_listing_past_its_link_cap_is_read_in_turn_by_the_next_crawls(tmp_path: Path) -> None:
+    with ForumServer("phpbb", size="small", hostile=False) as server:
+        data = server.data
+        board = data.boards[2]
+        listed = [t for t in data.threads.values() if t.board_id == board.id]
+        for k in range(12):
+            thread = data._new_thread(board, title=f"liste {k}")
+            data.new_post(thread, body=dump(f"liste{k}"), with_dump=False)
+            listed.append(thread)
+        rows = [f"/thread/{t.id}" for t in listed]
+        server.raw_routes[f"/board/{board.id}"] = _listing(rows)
+        everything = {p["id"] for p in server.truth()["posts"]}
+        runs = [_forum_run(server, tmp_path, max_links_per_page=5) for _ in range(3)]
+        shown = f"13 thread links on {server.url}/board/{board.id}"
+        by_thread = {p["id"]: p["thread_id"] for p in server.truth()["posts"]}
+    seen: list[int] = []
+    for n, run in enumerate(runs):
+        assert run.summary["errors"] == 0, run.stderr[-3000:]
+        seen += [post_number(p) for p in run.posts()]
+        # 13 rows, 5 a crawl from where the last one stopped, around to the start: the 8 others left
+        assert run.summary["refused"]["links_deferred"] == 8, (n, run.summary["refused"])
+        if n < 3:
+            assert shown in run.stderr
+    first_read = [sorted({by_thread[post_number(p)] for p in run.posts()} & {t.id for t in listed}) for run in runs]
+    ids = [t.id for t in listed]
+    assert first_read[:3] == [sorted(ids[:5]), sorted(ids[5:10]), sorted(ids[10:])], first_read
+    assert sorted(seen) == sorted(everything)  # every post of the forum, each once
+
+
+def test_a_listing_of_24000_thread_links_leaves_the_rest_of_the_forum_read(tmp_path: Path) -> None:
+    with ForumServer("phpbb", size="small", hostile=False) as server:
+        data = server.data
+        board = data.boards[2]
+        own = [t.id for t in data.threads.values() if t.board_id == board.id]
+        rows = [f"/thread/{900_000 + k}" for k in range(24_000)] + [f"/thread/{t}" for t in own]
+        server.raw_routes[f"/board/{board.id}"] = _listing(rows)
+        elsewhere = {p["id"] for p in server.truth()["posts"] if p["thread_id"] not in own}
+        # (2 MB: under the default limits.max_download_bytes, 20 MiB; the tests' own is 1 MiB)
+        run = _forum_run(server, tmp_path, retries=0, max_download_bytes=4 << 20)
+    assert run.summary["finish_reason"] == "finished", run.summary
+    assert run.summary["refused"]["links_deferred"] == 24_000 + len(own) - 250, (run.summary, run.stderr[-3000:])
+    assert run.summary["refused"]["links_deferred"] == 24_000 + len(own) - 250
+    assert run.summary["pages"] < 300, run.summary["pages"]  # 250 of the page's links, the forum's pages
+    assert {post_number(p) for p in run.posts()} == elsewhere

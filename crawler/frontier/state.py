@@ -10,8 +10,8 @@ the indexer derives from the items, not from where the crawl ran) does not chang
 One crawl per source at a time in the whole cluster (the job lease, crawler.frontier.cluster),
 so the read-modify-write of a thread row has a single writer.
 
-Keys (`<prefix>:state:<source>:*`): threads, posts, pastes, pastes_cut, files (HASHes), selectors (SET),
-status (a HASH field in `<prefix>:state:sources`).
+Keys (`<prefix>:state:<source>:*`): threads, posts, pastes, pastes_cut, listing_offsets, files
+(HASHes), selectors (SET), status (a HASH field in `<prefix>:state:sources`).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class RedisCrawlState(CrawlState):
         self._lock = threading.Lock()
         self._r = link.client
         self._k = {t: link.key("state", source, t)
-                   for t in ("threads", "posts", "pastes", "pastes_cut", "files", "selectors")}
+                   for t in ("threads", "posts", "pastes", "pastes_cut", "listing_offsets", "files", "selectors")}
         self._sources = link.key("state", "sources")
 
     def close(self) -> None:
@@ -136,6 +136,15 @@ class RedisCrawlState(CrawlState):
             if opened is not None:
                 out.append(json.loads(opened))
         return out
+
+    # ---------------------------------------------------------------- listings past their link cap
+    def listing_offset(self, page_key: str) -> int:
+        got = self._r.hget(self._k["listing_offsets"], self._h("listing", page_key))
+        text = as_text(got) if got is not None else ""
+        return int(text) if text.isdigit() else 0
+
+    def set_listing_offset(self, page_key: str, offset: int) -> None:
+        self._r.hset(self._k["listing_offsets"], self._h("listing", page_key), str(offset))
 
     # ---------------------------------------------------------------- attachments
     def file_status(self, url: str) -> str | None:

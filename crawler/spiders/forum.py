@@ -258,10 +258,8 @@ class ForumSpider(PrivateBinSpider):
             if sel.thread_rows:
                 self.observe("listing", "thread_rows", bool(select(response, sel.thread_rows)))
             self.observe("listing", "thread_link", bool(threads))
-        for thread in threads:
-            self._classify(thread.url, "thread", response.url)
-            yield from self._thread_request(response, thread.url, thread.title, thread.board or board, thread.marker)
         chain, page = response.meta.get("vigie_chain", response.url), response.meta.get("vigie_page", 1)
+        yield from self._thread_requests(response, threads, board, f"{urldefrag(chain)[0]}#{page}")
         fingerprint = tuple(sorted(t.url for t in threads))
         next_url = self._next(response, sel.next_page, chain, page, fingerprint)
         if next_url:
@@ -270,10 +268,44 @@ class ForumSpider(PrivateBinSpider):
         else:
             self._end_chain(chain)
 
+    def _thread_requests(self, response: TextResponse, threads: list[Any], board: str | None,
+                         page_key: str) -> Iterator[Request]:
+        """The requests of a listing page's thread rows, at most `limits.max_links_per_page` of
+        them (rows skipped as unchanged cost nothing). A page holding more (a hostile listing of
+        24,000 links spent the crawl's `max_pages` on its first rows) is read from where the last
+        crawl stopped on it (`page_key`: its chain and page number, so a session id in its URL
+        changes nothing), around to its start, and the rows past the cap are counted
+        (`vigie/links/deferred`) and left to the next crawl: every row is read in turn."""
+        cap = self.crawler.settings.getint("VIGIE_MAX_LINKS_PER_PAGE")
+        over = bool(cap) and len(threads) > cap
+        start = self.vigie_state.listing_offset(page_key) % len(threads) if over else 0
+        followed, stopped_at, deferred = 0, None, 0
+        for i in range(len(threads)):
+            at = (start + i) % len(threads)
+            thread = threads[at]
+            self._classify(thread.url, "thread", response.url)
+            room = not over or followed < cap
+            for request in self._thread_request(response, thread.url, thread.title, thread.board or board,
+                                                thread.marker, room=room):
+                if request is None:  # no room: left to the next crawl
+                    stopped_at = at if stopped_at is None else stopped_at
+                    deferred += 1
+                else:
+                    followed += 1
+                    yield request
+        if over:
+            self.vigie_state.set_listing_offset(page_key, stopped_at or 0)
+        if deferred:
+            self.crawler.stats.inc_value("vigie/links/deferred", deferred)
+            logger.warning("{} thread links on {}: {} followed (limits.max_links_per_page), the {} others left to the "
+                           "next crawl, which goes on from there", len(threads), mask_url(response.url), followed,
+                           deferred)
+
     def _thread_request(self, parent: Response, url: str, title: str | None, board: str | None,
-                        marker: str | None) -> Iterator[Request]:
+                        marker: str | None, *, room: bool = True) -> Iterator[Request | None]:
         """A thread row of a listing: skipped when its marker is unchanged, resumed at its last
-        page when known, else entered (its key is settled on the page: `parse_thread`)."""
+        page when known, else entered (its key is settled on the page: `parse_thread`). Without
+        `room` (the page's link cap reached), a row that would be fetched gives None instead."""
         key = thread_key(url, self.sel.thread_url_rewrite)
         if key in self._threads:
             if marker is None or self._unchanged.get(key, marker) == marker:
@@ -290,6 +322,9 @@ class ForumSpider(PrivateBinSpider):
             self._threads.add(key)
             self._unchanged[key] = marker
             self.crawler.stats.inc_value("vigie/threads/unchanged")
+            return
+        if not room:
+            yield None
             return
         if known is not None and known.last_page_url:
             self._threads.add(key)

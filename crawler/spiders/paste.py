@@ -138,6 +138,14 @@ class PasteSpider(PrivateBinSpider):
         return self.request(raw, self.parse_paste, "paste", parent,
                             vigie_paste={"id": pid, "url": url, "title": title})
 
+    def _unseen(self, url: str | None) -> bool:
+        """Whether a listing's link is to a paste not read yet (by this crawl or an earlier one)."""
+        if url and "#" in url and self.source.privatebin.enabled:  # (a PrivateBin link: read when met again)
+            return True
+        match = self._id_re.search(url) if url else None
+        return match is not None and match.group(1) not in self._emitted and \
+            not self.vigie_state.paste_seen(match.group(1))
+
     def parse_listing(self, response: Response) -> Iterator[Any]:
         problem = self.unusable(response, "paste listing")
         if problem is not None or not isinstance(response, TextResponse):  # the same, typed
@@ -147,12 +155,18 @@ class PasteSpider(PrivateBinSpider):
         titles = [str(t) for t in (select(response, self.sel.title).getall() if self.sel.title else [])]
         dates = listing_dates(response, self.sel.date, datetime.now(UTC)) if self.sel.date else []
         new = 0
+        cap = self.crawler.settings.getint("VIGIE_MAX_LINKS_PER_PAGE")
+        deferred = 0  # new pastes past the page's cap: still unseen, so the next crawl requests them
         for i, link in enumerate(links):
             # `root.get`, not `attrib`, which fails on a control character in any attribute name
             href = link.root if isinstance(link.root, str) else link.root.get("href") or ""
             title = titles[i].strip() if i < len(titles) else None
             raw_date, posted_at = dates[i] if i < len(dates) else (None, None)
-            request = self._paste_request(absolute_url(response, href, keep_fragment=True), title, response)
+            url = absolute_url(response, href, keep_fragment=True)
+            if cap and new >= cap:
+                deferred += self._unseen(url)
+                continue
+            request = self._paste_request(url, title, response)
             if request is not None:
                 new += 1
                 if raw_date is not None and posted_at is None:
@@ -161,6 +175,10 @@ class PasteSpider(PrivateBinSpider):
                 if "vigie_paste" in request.meta:
                     request.meta["vigie_paste"]["posted_at"] = posted_at.isoformat() if posted_at else None
                 yield request
+        if deferred:
+            self.crawler.stats.inc_value("vigie/links/deferred", deferred)
+            logger.warning("{} paste links on {}: {} new ones followed (limits.max_links_per_page), the {} others left "
+                           "to the next crawl", len(links), mask_url(response.url), new, deferred)
         page = int(response.meta.get("vigie_page", 1))
         limit = self.crawler.settings.getint("VIGIE_MAX_PAGES_PER_CHAIN") or MAX_PAGES_PER_CHAIN
         next_href = first_text(response, self.sel.next_page) if self.sel.next_page else None

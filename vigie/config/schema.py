@@ -1355,6 +1355,12 @@ class LimitSettings(Strict):
         "the bytes before parsing; a link counts as four); a denser page is counted as `pages_too_dense` and "
         "only its text is scanned. The same ceiling holds for an attached file's HTML. A crawl costs 130 to "
         "320 bytes an element, 1.3 kB a link: 4 million unclosed `<p>` took 1.2 GB. 0: no limit.")
+    max_links_per_page: int = Field(
+        default=250, ge=0, description="Thread links (a forum's listing) or paste links (a paste listing) "
+        "followed from one listing page in one crawl at most; an engine's listing shows 200 at most. The "
+        "links past it are counted (`refused: links_deferred`) and left to the next crawl, which goes on where "
+        "this one stopped: a hostile page of 24,000 thread links spent the crawl's `max_pages` on them. 0: no "
+        "limit.")
     concurrency: int = Field(default=4, ge=1, le=64, description="Requests in flight at once to the source.")
     autothrottle: bool = Field(
         default=True, description="Adapt the delay to the source's response times (Scrapy AutoThrottle)."
