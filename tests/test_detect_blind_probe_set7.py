@@ -1244,6 +1244,45 @@ neg(
     "po_1OtXa2Lk3kq9P0b9,5120.00,eur,2024-03-22,in_transit,6143,STRIPE PAYOUT",
 )
 
+# ================================================================ insurers' flat files and the INS teleservice
+
+_s = _sl(6, 4)
+case(
+    "noemie_fixed_width_padded",
+    "\n".join(
+        f"{'{:<4}'.format('RSP')}{p.nir[:13]} {p.nir[13:]} {p.dob.replace('-', '')} {p.last.upper():<20}{p.first.upper():<15}{'0' + str(k)}{'{:>9}'.format(f'{12.5 + k:.2f}').replace('.', ',')} C  {'ALD' if k % 2 == 0 else '   '}"
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "nd"),
+    ["health"],
+)
+_s = _sl(7, 4)
+case(
+    "noemie_fixed_width_glued",
+    "\n".join(
+        f"RSP{p.nir}{p.dob.replace('-', '')}{p.last.upper()[:12]:<12}{p.first.upper()[:10]:<10}0001250C" for p in _s
+    ),
+    ids(_s, "nd"),
+)
+_s = _sl(8, 3)
+case(
+    "insi_traits_identite",
+    "\n\n".join(
+        f"Réponse INSi — statut : identité récupérée\nMatricule INS : {p.nir} (OID 1.2.250.1.213.1.4.8)\nNom de naissance : {p.last.upper()}\nPrénom(s) de naissance : {p.first.upper()}\nSexe : {'F' if p.nir[0] == '2' else 'M'}\nDate de naissance : {p.dob}\nLieu de naissance (code INSEE) : {p.nir[5:10]}"
+        for p in _s
+    ),
+    ids(_s, "nd"),
+)
+neg(
+    "noemie_layout_spec",
+    """Norme NOEMIE 580 — enregistrement type 'RSP' (retour de paiement), longueur 128
+Position 001-003 : type d'enregistrement (RSP)
+Position 004-016 : NIR de l'assuré (13 caractères) ; 017-018 : clé
+Position 019-026 : date de naissance du bénéficiaire (AAAAMMJJ, 00000000 si inconnue)
+Position 027-038 : nom ; 039-048 : prénom ; 049-052 : rang ; 053-060 : montant (centimes)
+Position 061 : code exonération (C = ALD, 3 = maternité, 4 = AT/MP). Exemple de valeur : 0001250C""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
@@ -1260,6 +1299,9 @@ MISSED: dict[str, str] = {
     "hospital_meal_orders": "a ward's meal orders with a 'casher' / 'halal' regime column are not religion (same question as cantine_regimes_religieux)",
     "avis_arret_travail_text": "a sick note's employer copy (NIR after 'N° d'immatriculation', birth, the employer's SIRET, the doctor's RPPS, 'épisode dépressif majeur') gives nothing at all",
     "sms_reminders_log": "an SMS gateway's log, 'SMS OK to +33... : \"rappel de votre RDV au CeGIDD...\"': the first line's number is missed (the other four are found)",
+    "noemie_fixed_width_padded": "an insurer's NOEMIE-like fixed-width return file (NIR body, key apart, birth AAAAMMJJ, names padded, 'C  ALD') gives nothing",
+    "noemie_fixed_width_glued": "the same records with no blank between fields (RSP + NIR + AAAAMMJJ glued, a 23-digit run whose NIR's year and month repeat in the birth): nothing",
+    "insi_traits_identite": "INSi teleservice answers ('Matricule INS : <NIR> (OID ...)', 'Date de naissance : 1998-03-27'): one identity of three is missed",
     # precision
     "hl7_vendor_test_message": "a vendor's HL7 test message (TEST^PATIENT, 19000101, phone 0000000000) gives a birth 1900-01-01 and a health flag",
     "gender_clinic_hrt": "debatable: a gender clinic's 'transition MtF, THS' is flagged sexual_orientation (gender identity is not orientation; health is right)",
@@ -1267,7 +1309,7 @@ MISSED: dict[str, str] = {
 }
 SET.miss(**MISSED)
 # Floors a little under what was measured when the set was written (wave 28): a regression fails.
-FLOORS = {"recall": 0.92, "precision": 0.99, "art9_recall": 0.79, "art9_precision": 0.93}
+FLOORS = {"recall": 0.89, "precision": 0.99, "art9_recall": 0.78, "art9_precision": 0.93}
 globals().update(make_tests(SET, FLOORS))
 
 
