@@ -254,7 +254,9 @@ def test_split_and_run_end_agree_with_the_core() -> None:
             cells = ["".join(r.choice(parts) for _ in range(r.randint(0, 5))) for _ in range(r.randint(1, 5))]
             s = sep.join(_mysql(c) if r.random() < 0.8 else c for c in cells)
         base = r.randint(0, 50)
-        assert native.split_row(s, sep, base) == _split(s, sep, base), repr(s)
+        with engine.reference_only():  # (`_split` itself asks the core on the native engine)
+            want = _split(s, sep, base)
+        assert native.split_row(s, sep, base) == want, repr(s)
         lines.append(s)
     n_escaped = sum(map(_escaped, lines))
     assert n_escaped > 3000  # both readings are exercised

@@ -332,7 +332,9 @@ def test_row_splitter_agrees_with_python() -> None:
         sep = r.choice(";,\t|")
         s = "".join(r.choice(['"', '""', sep, sep, "a", "é", " ", "x1", "\u20ac"]) for _ in range(r.randint(0, 20)))
         base = r.randint(0, 50)
-        assert vigie_native.split_row(s, sep, base) == _split(s, sep, base), repr(s)
+        with engine.reference_only():  # (`_split` itself asks the core on the native engine)
+            want = _split(s, sep, base)
+        assert vigie_native.split_row(s, sep, base) == want, repr(s)
 
 
 def test_free_text_skipped_only_when_the_scanner_finds_nothing() -> None:

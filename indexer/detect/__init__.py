@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import re
-import time
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -41,6 +40,8 @@ from indexer.detect.cellwrap import bare as _bare_cells
 from indexer.detect.examples import drop_examples
 from indexer.detect.exports import may_need_reading, readable
 from indexer.detect.extract import Sink
+from indexer.detect.extract import cpu_gate as _cpu_gate
+from indexer.detect.extract import cpu_over as _cpu_over
 from indexer.detect.glued import LOOK_BYTES as _GLUED_LOOK_BYTES
 from indexer.detect.glued import may_hold as _may_be_glued
 from indexer.detect.glued import split_glued as _split_glued
@@ -199,7 +200,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     limits = limits or _LIMITS
     # CPU time of this thread, not wall time: on a busy machine the wall clock cut honest inputs
     # short (a 2 GB combo list lost most of its chunks at load 8), and the cap is about the work
-    deadline = time.thread_time() + limits.max_seconds
+    gate, deadline = _cpu_gate(limits.max_seconds)
     if "\r" in text:  # CRLF files, HL7 which ends segments with a lone CR, and CRLF files
         # converted twice (`\r\r\n`: one line end, not a blank line between every two rows)
         # (with the text's bytes and only CRLF pairs, the most common case: their one replacement
@@ -363,7 +364,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             i = st + 1  # what recognise() would have concluded, without the recognisers
             continue
         i = block_start(ctx, st, i)
-        if time.thread_time() > deadline:
+        if _cpu_over(gate, deadline):
             logger.warning("detection stopped at line {} of {}: time cap {}s reached (the rest is not read)",
                            (phys[i] if phys else i) + 1, phys[-1] if phys else n, limits.max_seconds)
             _caps.count()  # (said by the caller: the crawl's summary, vigie scan's exit code)
@@ -390,7 +391,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             frag_text = "\n".join(raw[first:last + 1])
         else:
             frag_text = "\n".join(" " * (len(raw[k]) - len(lines[k])) + lines[k] for k in range(first, last + 1))
-        sink = Sink(deadline, limits.max_identifiers - n_ids)
+        sink = Sink(deadline, limits.max_identifiers - n_ids, gate)
         hits = fill(sink, offs)
         sink.settle()  # national phones read in the fragment's country context
         if seen & _firstlook.NO_ONE:  # reserved, masked, placeholder and URL-userinfo addresses
@@ -415,7 +416,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             _caps.count()  # (said by the caller: the crawl's summary, vigie scan's exit code)
             break
     if lone and not out and phys is None:  # (after a fragment: not asked; dump posts paid +6%)
-        _lone_fragments(raw, out, seen, Sink(deadline, limits.max_identifiers - n_ids), tok)
+        _lone_fragments(raw, out, seen, Sink(deadline, limits.max_identifiers - n_ids, gate), tok)
     return out
 
 
@@ -426,7 +427,7 @@ def _lone_fragments(raw: list[str], out: list[Fragment], seen: int, sink: Sink, 
     for k, line in enumerate(raw):
         if k in taken or _lone.record(line) is None:  # (a plain list: a Sink's found list costs more, the core's)
             continue
-        one = Sink(sink.deadline, sink.max_found)
+        one = Sink(sink.deadline, sink.max_found, sink.gate)
         _lone.record(line, one.found)
         one.settle()
         if seen & _firstlook.NO_ONE:
