@@ -80,6 +80,10 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
         "MEMUSAGE_CHECK_INTERVAL_SECONDS": 5.0,
         "LOG_LEVEL": log_level,
         "LOG_FORMATTER": "crawler.pipelines.MaskedLogFormatter",  # no item or plaintext URL in DEBUG lines
+        # Scrapy's start-up line without "Platform": platform.platform() ran `uname -p` (Python 3.11)
+        # from inside the crawl, a program of the host's PATH started for a log line (round 15)
+        "LOG_VERSIONS": ["lxml", "libxml2", "cssselect", "parsel", "w3lib", "Twisted", "Python", "pyOpenSSL",
+                         "cryptography"],
         "COOKIES_ENABLED": True,
         "CONCURRENT_REQUESTS": lim.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": lim.concurrency,

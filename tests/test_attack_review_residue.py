@@ -13,6 +13,11 @@ file after a crash, the browser's temporary profile.
 - A crash of a `vigie` command (a hostile page hitting a bug in a native parser) wrote a core
   file holding the keys and the pages being read into the working directory; core dumps are now
   off for Vigie and every child it starts (`vigie.core.process.harden_process`).
+- A program a library started inside the crawl got its whole environment: Scrapy's start-up
+  line ran `uname -p` (platform.platform(), Python 3.11) with both keys and the forum password
+  in its environ (round 15). The /proc poll below saw it 1 run in N (`uname` lives milliseconds):
+  every program the crawl starts is now seen at its execve, under strace, and the secrets leave
+  the environment of every `vigie` process once read (`vigie.core.process.hold_secret_env`).
 - A browser crawl's log held a crawled URL's identifiers (an attachment named after a person)
   in the exception text and in Vigie's own "giving up on URL" line: only Scrapy's stdlib records
   had their URLs masked. Every log line's URLs are masked now (vigie.log.mask).
@@ -144,10 +149,25 @@ def _browser_config(root: Path, forum: ForumServer) -> Path:
     return config
 
 
+_EXECVE = re.compile(r'^(\d+)\s+execve\("([^"]*)", (\[.*?\]), (\[.*\]|0x[0-9a-f]+)')
+
+
+def _execs(trace: Path) -> list[tuple[int, str, str, str]]:
+    """(pid, program, argv, envp) of every execve in an `strace -f -v -e trace=execve` log."""
+    out = []
+    for line in trace.read_text(errors="replace").splitlines():
+        m = _EXECVE.match(line)
+        if m:
+            out.append((int(m.group(1)), m.group(2), m.group(3), m.group(4)))
+    return out
+
+
 def test_the_browser_and_its_driver_get_no_secret_and_keep_no_plaintext(tmp_path: Path) -> None:
     """A real `vigie crawl` of a `render: browser` source: every descendant process is looked at
-    while it runs. Before, the driver's and Chromium's environ held both keys and the forum
-    password (the renderers too: Chromium's zygote hands them its environment)."""
+    while it runs, and (strace) every program started in the crawl's process tree at its execve,
+    however short-lived. Before, the driver's and Chromium's environ held both keys and the forum
+    password (the renderers too: Chromium's zygote hands them its environment); then a `uname -p`
+    that Scrapy's start-up line ran (round 15)."""
     table = needles(planted())
     # the crawl's TMPDIR, where Chromium's profile goes: short, for the unix sockets it makes there
     temp = Path(tempfile.mkdtemp(prefix="vr-"))
@@ -161,8 +181,12 @@ def test_the_browser_and_its_driver_get_no_secret_and_keep_no_plaintext(tmp_path
         data = tmp_path / "data"
         env = {**os.environ, **test_keys_env, FORUM_PASSWORD_VAR: "demo-password", "TMPDIR": str(temp)}
         log = tmp_path / "crawl.log"
+        trace = tmp_path / "execve.txt"
+        # only execve stops the tracee (--seccomp-bpf): the crawl runs at its speed
+        strace = ["strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=execve", "-v", "-s", "1024", "-o", str(trace)]
         with open(log, "wb") as out:
-            proc = subprocess.Popen([sys.executable, "-m", "vigie", "--log-level", "DEBUG", "crawl", "test-phpbb",
+            proc = subprocess.Popen([*(strace if shutil.which("strace") else []), sys.executable, "-m", "vigie",
+                                     "--log-level", "DEBUG", "crawl", "test-phpbb",
                                      "--config", str(config), "--data-dir", str(data)],
                                     cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
             deadline = time.monotonic() + 240
@@ -198,12 +222,21 @@ def test_the_browser_and_its_driver_get_no_secret_and_keep_no_plaintext(tmp_path
                     for pid, (exe, environ, _) in others.items()
                     for name, value in _secrets().items() if value in environ})
     assert leaks == [], "\n".join(leaks)
+    if trace.exists():  # every program started, at its execve: the crawl itself is the first
+        execs = _execs(trace)
+        assert len(execs) > 3 and "chromium" in " ".join(e[1] for e in execs), execs[:5]
+        started = sorted({f"{Path(program).name} {argv[:80]} (pid {pid}) environ holds {name}"
+                          for pid, program, argv, envp in execs[1:]
+                          for name, value in _secrets().items() if value.decode() in envp})
+        assert started == [], "\n".join(started)
     in_argv = sorted({f"{Path(exe).name} argv holds {name}" for exe, _, argv in seen.values()
                       for name, value in _secrets().items() if value in argv})
     assert in_argv == [], in_argv
     assert listeners == set(), sorted(listeners)
     # what the children create (the profile, Chromium's caches) is theirs alone: the CLI's umask
-    wide = sorted({f"{Path(seen[pid][0]).name} umask {mask}" for pid, mask in umasks.items() if mask != "0077"})
+    crawl = _execs(trace)[0][0] if trace.exists() else proc.pid  # under strace, the crawl is its child
+    wide = sorted({f"{Path(seen[pid][0]).name} umask {mask}" for pid, mask in umasks.items()
+                   if mask != "0077" and pid != crawl})  # the crawl sets its own as it starts
     assert wide == [], wide
     profile_hits |= _grep_tree(temp, table)
     assert profile_hits == set(), sorted(profile_hits)[:20]

@@ -16,6 +16,7 @@ from indexer.crypto import DataKey
 from indexer.tokens import MatchKey
 from vigie.core.errors import KeyFileError, KeyFileMissing
 from vigie.core.files import PrivateFileError, read_private
+from vigie.core.process import getenv
 
 __all__ = ["KeyFileError", "KeyFileMissing", "create_key_file", "load_data_key", "load_match_key"]
 
@@ -43,8 +44,9 @@ def _parse(text: str, origin: str) -> tuple[int, bytes]:
 
 
 def _load(env_name: str, path: Path) -> tuple[int, bytes]:
-    if os.environ.get(env_name):
-        return _parse(os.environ[env_name], f"${env_name}")
+    from_env = getenv(env_name)  # held out of os.environ by the CLI (vigie.core.process.hold_secret_env)
+    if from_env:
+        return _parse(from_env, f"${env_name}")
     path = path.expanduser()
     if not path.exists():
         raise KeyFileMissing(

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 from vigie.config.loader import LoadedConfig
 from vigie.config.schema import OutboxSettings, StorageSettings, TorSettings
 from vigie.core.peers import TrustedPeers
+from vigie.core.process import getenv
 from vigie.core.sqlite import open_readonly
 
 __all__ = [
@@ -108,7 +109,7 @@ def outbox_dsn(settings: OutboxSettings) -> str:
     `alerts.outbox.dsn_file` (mode 0600). Never logged."""
     from alerts.outbox_pg import PgOutboxError, read_dsn_file
 
-    env = os.environ.get("VIGIE_OUTBOX_DSN", "").strip()
+    env = (getenv("VIGIE_OUTBOX_DSN") or "").strip()  # held out of os.environ (vigie.core.process)
     if env:
         return env
     if settings.dsn_file is None:

@@ -37,7 +37,7 @@ from vigie import __version__
 from vigie.config.errors import ConfigError  # (cheap modules: the error boundary needs them in every process)
 from vigie.core.errors import KeyFileError
 from vigie.core.files import PrivateFileError
-from vigie.core.process import harden_process
+from vigie.core.process import harden_process, hold_secret_env
 
 __all__ = ["EXIT_CONFIG", "EXIT_FAILURE", "EXIT_INTERRUPTED", "EXIT_SOURCE_BROKEN", "app", "main"]
 
@@ -179,4 +179,5 @@ def main() -> None:
     # and directories also get explicit 0600/0700 modes where they are created.
     os.umask(0o077)
     harden_process()  # no core dump of Vigie or its children: it would hold the keys and the pages
+    hold_secret_env()  # no program a library starts gets the keys in its environment
     app()

@@ -9,7 +9,6 @@ where it is written), then validate. Interpolated values are never logged: only 
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import stat
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from vigie.config.errors import ConfigError, ConfigProblem
 from vigie.config.schema import GlobalConfig, OrganisationConfig, SourceConfig, Strict
+from vigie.core.process import hold_env, product_env
 
 __all__ = ["ConfigError", "ConfigProblem", "LoadedConfig", "check_config_dir", "load_config"]
 
@@ -333,7 +333,29 @@ def check_config_dir(
 ) -> tuple[LoadedConfig | None, list[ConfigProblem]]:
     """Load every file under `directory`; return the config (None if any problem) and problems."""
     directory = Path(directory)
-    env = dict(os.environ) if env is None else env
+    if env is None:  # the process's: the variables the config reads leave it (vigie.core.process.hold_env)
+        process_env = _ReadEnv(product_env())
+        try:
+            return _check_config_dir(directory, process_env)
+        finally:
+            hold_env(process_env.read)
+    return _check_config_dir(directory, env)
+
+
+class _ReadEnv(dict[str, str]):
+    """An environment that remembers which variables were looked up (`${NAME}` values)."""
+
+    def __init__(self, base: dict[str, str]) -> None:
+        super().__init__(base)
+        self.read: set[str] = set()
+
+    def __contains__(self, name: object) -> bool:
+        if isinstance(name, str):
+            self.read.add(name)
+        return super().__contains__(name)
+
+
+def _check_config_dir(directory: Path, env: dict[str, str]) -> tuple[LoadedConfig | None, list[ConfigProblem]]:
     problems: list[ConfigProblem] = []
     if not directory.is_dir():
         return None, [ConfigProblem(str(directory), 1, "(directory)",

@@ -29,10 +29,11 @@ import os
 import resource
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-__all__ = ["CHILD_ENV_NAMES", "CHILD_ENV_PREFIXES", "PRODUCT_PYTHON", "child_env", "confine_reader", "harden_process",
-           "limit_reader", "memory_file", "reader_stopped"]
+__all__ = ["CHILD_ENV_NAMES", "CHILD_ENV_PREFIXES", "PRODUCT_PYTHON", "SECRET_ENV_NAMES", "child_env", "confine_reader",
+           "getenv", "harden_process", "hold_env", "hold_secret_env", "limit_reader", "memory_file", "product_env",
+           "reader_stopped"]
 
 # How Vigie starts a Python process of its own (a crawl, a scale worker's job): -P, no directory
 # before the installed packages on sys.path; `python -m` put the current directory first, and
@@ -52,6 +53,12 @@ CHILD_ENV_PREFIXES = ("LC_", "XDG_", "PW_", "PLAYWRIGHT_")
 _PR_SET_DUMPABLE = 4
 _PR_SET_PDEATHSIG = 1
 
+# The variables that hold Vigie's own secrets under fixed names; a config's `${NAME}` secrets are
+# held too, once the config that names them is read (`hold_env`, from vigie.config.loader).
+SECRET_ENV_NAMES = frozenset({"VIGIE_MATCH_KEY", "VIGIE_DATA_KEY", "VIGIE_OUTBOX_DSN"})
+_held: dict[str, str] = {}
+_holding = False
+
 
 def child_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment for a program that is not Vigie (tor, Chromium, Playwright's driver):
@@ -59,6 +66,51 @@ def child_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     source = os.environ if base is None else base
     return {name: value for name, value in source.items()
             if name in CHILD_ENV_NAMES or name.startswith(CHILD_ENV_PREFIXES)}
+
+
+def hold_secret_env() -> None:
+    """Take Vigie's secrets out of this process's environment, keeping them in its memory only:
+    for a process's entry point (the CLI's `main`, a scale worker's crawl job), before any
+    library runs.
+
+    Why: `child_env()` covers the children Vigie starts, not those a library starts on its own
+    with the whole environment: Scrapy's start-up line ran `uname -p` (platform.platform(), on
+    Python 3.11) with both keys and the forum password in its environ (attacker's review, round
+    15); ctypes.util.find_library runs ldconfig and gcc, webbrowser, mimetypes and getpass reach
+    programs too. Out of `os.environ` (which unsets them in the C environment as well), no
+    program started by anyone in this process gets them; Vigie reads them through `getenv()` and
+    hands them to its own processes that need them (`product_env()`). From here on the
+    variables of a config's `${NAME}` values are held as the config is read (`hold_env`)."""
+    global _holding
+    _holding = True
+    _held.clear()  # what this entry point finds in its environment, nothing older
+    hold_env(SECRET_ENV_NAMES)
+
+
+def hold_env(names: Iterable[str]) -> None:
+    """Move `names` from `os.environ` to this process's memory, once `hold_secret_env()` has run
+    (nothing otherwise: a library or a test calling the loader keeps its environment). The
+    variables every program needs (`CHILD_ENV_NAMES`, `CHILD_ENV_PREFIXES`) stay."""
+    if not _holding:
+        return
+    for name in names:
+        if name in CHILD_ENV_NAMES or name.startswith(CHILD_ENV_PREFIXES):
+            continue
+        value = os.environ.pop(name, None)
+        if value is not None:
+            _held[name] = value
+
+
+def getenv(name: str, default: str | None = None) -> str | None:
+    """`os.environ.get(name)`, the secrets held out of the environment included (the environment
+    wins: a value set after the hold is the newer one)."""
+    return os.environ.get(name, _held.get(name, default))
+
+
+def product_env() -> dict[str, str]:
+    """The environment for a process of Vigie's own that reads the secrets (the service's crawl,
+    a scale worker's crawl job): this process's environment with the held secrets put back."""
+    return {**_held, **os.environ}
 
 
 def harden_process() -> None:

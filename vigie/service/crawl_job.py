@@ -17,7 +17,7 @@ import os
 import sys
 from pathlib import Path
 
-from vigie.core.process import harden_process
+from vigie.core.process import harden_process, hold_secret_env
 
 __all__ = ["main"]
 
@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     # pages (attacker's review, round 14); the umask is the worker's, set here all the same
     os.umask(0o077)
     harden_process()
+    hold_secret_env()
     parser = argparse.ArgumentParser(prog="python -m vigie.service.crawl_job")
     parser.add_argument("--config", type=Path, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)

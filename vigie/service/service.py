@@ -39,7 +39,7 @@ from vigie.config.loader import ConfigError, LoadedConfig, load_config
 from vigie.config.schema import SourceConfig, parse_interval
 from vigie.control import take_requests
 from vigie.core.peers import TrustedPeers
-from vigie.core.process import PRODUCT_PYTHON
+from vigie.core.process import PRODUCT_PYTHON, product_env
 from vigie.runtime import register_config_secrets
 from vigie.service import jobs
 from vigie.service.metrics import ServiceMetrics
@@ -227,7 +227,7 @@ class VigieService:
                     proc = None
                 else:
                     proc = subprocess.Popen(cmd, preexec_fn=functools.partial(_crawl_child_setup, limits.memory_bytes),
-                                            env=os.environ.copy())
+                                            env=product_env())  # the secrets held out of os.environ put back
                     self._children[source] = proc
             if proc is None:
                 self.db.finish_run(run_id, "stopped")

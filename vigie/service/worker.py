@@ -38,7 +38,7 @@ from crawler.tor import TorController
 from vigie import wiring
 from vigie.config.loader import ConfigError, LoadedConfig, load_config
 from vigie.config.schema import SourceConfig
-from vigie.core.process import PRODUCT_PYTHON
+from vigie.core.process import PRODUCT_PYTHON, product_env
 
 __all__ = ["JOB_PYTHON", "CrawlWorker", "default_worker_id", "source_key"]
 
@@ -215,7 +215,8 @@ class CrawlWorker:
             cmd += ["--max-pages", str(self.max_pages)]
         if not self.index:
             cmd.append("--no-index")
-        proc = subprocess.Popen(cmd, preexec_fn=_child_setup, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, preexec_fn=_child_setup, stdin=subprocess.DEVNULL,
+                                env=product_env())  # the secrets held out of os.environ put back
         self.running[job.source] = _Running(job, proc, Path(name))
         logger.info("worker {}: crawl of {} (run {}) started, pid {}", self.worker_id, job.source, job.run_id, proc.pid)
 
