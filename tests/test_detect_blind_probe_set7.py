@@ -1295,8 +1295,8 @@ MISSED: dict[str, str] = {
     "blood_donor_file": "a blood donors' file: a blood group column and 'ajourné' deferrals are not health",
     "vaccination_center_export": "a vaccination centre's export (vaccine, dose, a suspected myocarditis) is not health",
     "shorthand_notes_column_fr": "'TJ refus transfu' (Témoin de Jéhovah refusing transfusion) in a notes column is not religion",
-    "cantine_regimes_religieux": "a school canteen's halal / casher meal column is not religion (note: set 4b's near_hr_columns_nationality_diet_gender holds a bare 'halal' diet as no religion; the lead decides)",
-    "hospital_meal_orders": "a ward's meal orders with a 'casher' / 'halal' regime column are not religion (same question as cantine_regimes_religieux)",
+    "cantine_regimes_religieux": "a school canteen's halal / casher meal column is not religion (LEAD'S DECISION, wave 28: a person's halal / casher / kosher meal order reveals religion: flag it; 'sans porc', 'végétarien' do not. Set 4b's near_hr_columns_nationality_diet_gender is changed to expect religion for its 'halal' row)",
+    "hospital_meal_orders": "a ward's meal orders with a 'casher' / 'halal' regime column are not religion (LEAD'S DECISION: religion, as cantine_regimes_religieux)",
     "avis_arret_travail_text": "a sick note's employer copy (NIR after 'N° d'immatriculation', birth, the employer's SIRET, the doctor's RPPS, 'épisode dépressif majeur') gives nothing at all",
     "sms_reminders_log": "an SMS gateway's log, 'SMS OK to +33... : \"rappel de votre RDV au CeGIDD...\"': the first line's number is missed (the other four are found)",
     "noemie_fixed_width_padded": "an insurer's NOEMIE-like fixed-width return file (NIR body, key apart, birth AAAAMMJJ, names padded, 'C  ALD') gives nothing",
@@ -1304,7 +1304,7 @@ MISSED: dict[str, str] = {
     "insi_traits_identite": "INSi teleservice answers ('Matricule INS : <NIR> (OID ...)', 'Date de naissance : 1998-03-27'): one identity of three is missed",
     # precision
     "hl7_vendor_test_message": "a vendor's HL7 test message (TEST^PATIENT, 19000101, phone 0000000000) gives a birth 1900-01-01 and a health flag",
-    "gender_clinic_hrt": "debatable: a gender clinic's 'transition MtF, THS' is flagged sexual_orientation (gender identity is not orientation; health is right)",
+    "gender_clinic_hrt": "a gender clinic's 'transition MtF, THS' is flagged sexual_orientation (LEAD'S DECISION: gender identity is not sexual orientation; health is right)",
     "openapi_patient_example": "an OpenAPI schema's example record (jean.dupont@example.com, 06 12 34 56 78, born 1970-01-01) gives the textbook phone and the reserved address, and its field description 'ALD 7 : VIH' is flagged health",
 }
 SET.miss(**MISSED)
