@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from vigie.cli import app
-from vigie.cli.common import EXIT_FAILURE, ConfigDir, DataDir, console, err_console, fail, require_keys, runtime, shown
+from vigie.cli.common import EXIT_CONFIG, EXIT_FAILURE, ConfigDir, DataDir, console, err_console, fail, require_keys, runtime, shown
 from vigie.core.text import json_text
 
 if TYPE_CHECKING:
@@ -55,10 +55,14 @@ def scan(
     )] = False,
     reveal: Annotated[bool, typer.Option(
         "--reveal", help="Add each identifier's canonical value to --json output (local analysis only).")] = False,
+    passwords_file: Annotated[str | None, typer.Option(
+        "--passwords-file", metavar="FILE|-",
+        help="Passwords to try on the encrypted zips (ZipCrypto) and 7z given, as posted beside them: one a line "
+             "in FILE, or - for stdin; the first 4 tried, each once per archive. Never logged.")] = None,
     passwords: Annotated[list[str] | None, typer.Option(
         "--password", metavar="TEXT",
-        help="A password to try on the encrypted zips (ZipCrypto) and 7z given, as posted beside them; repeatable, "
-             "the first 4 tried, each once per archive. Never logged.")] = None,
+        help="Deprecated (the command line is readable by every local user and kept by the shell): use "
+             "--passwords-file. A password to try, repeatable.")] = None,
     config: ConfigDir = Path("config"),
     data_dir: DataDir = Path("data"),
 ) -> None:
@@ -73,18 +77,21 @@ def scan(
     input (or one chunk of a big one) stops after 10,000 fragments, 5,000,000 identifiers or 20 s of
     CPU: the rest is not read, and said (exit 1).
 
-    An encrypted zip or 7z is opened with the `--password` values (the password posted beside the
-    leak), each tried once per archive; one none of them opens is not read (exit 1).
+    An encrypted zip or 7z is opened with the passwords of `--passwords-file` (the password posted
+    beside the leak; one a line, `-` for stdin), each tried once per archive; one none of them opens
+    is not read (exit 1).
 
     Needs the match key (tokens are keyed); nothing is stored. Exit code 0 whether or not
     fragments are found; 1 when a file cannot be read whole (or an archive is corrupt or over a
     limit, or one of its members is: the other files and members are still scanned).
 
     Example:  vigie scan dump.csv post.html leak.zip export.xlsx report.pdf --json | jq .severity
+    Example:  printf '%s\\n' leakforum2024 | vigie scan leak.zip --passwords-file -
     """
     from crawler.attachments import UNPACKED_TYPES, AttachmentError, LinesTooLong, expand_attachment, file_kind
     from vigie.config.schema import AttachmentLimits
 
+    candidates = _passwords(passwords_file, passwords or [], paths)
     rt = runtime(config, data_dir)
     require_keys(rt)
     limits = AttachmentLimits()
@@ -109,7 +116,7 @@ def scan(
             continue
         skipped: list[AttachmentError] = []
         try:
-            files = expand_attachment(path.name, path.read_bytes(), limits, skipped, passwords=passwords or ())
+            files = expand_attachment(path.name, path.read_bytes(), limits, skipped, passwords=candidates)
         except AttachmentError as exc:  # it quotes the archive's member names: what the dump's author chose
             unread += 1
             err_console.print(f"[bold red]error:[/] cannot scan {shown(p)}: {shown(str(exc))}", highlight=False)
@@ -134,6 +141,29 @@ def scan(
         err_console.print(f"[bold red]error:[/] {unread} file(s) or part(s) not read whole (said above)",
                           highlight=False)
         raise typer.Exit(EXIT_FAILURE)
+
+
+def _passwords(path: str | None, given: list[str], paths: list[str]) -> list[str]:
+    """The archive passwords: `--passwords-file` (a file, or `-` for stdin) first, then the
+    deprecated `--password` values, which every local user could read in the process list (and
+    the shell's history kept): said on stderr, never the value (attacker's review, round 15)."""
+    out: list[str] = []
+    if path is not None:
+        if path == "-" and "-" in paths:
+            fail("--passwords-file - and a PATH - both read stdin: put the passwords in a file "
+                 "(or pipe the text and give the passwords in a file)", EXIT_CONFIG)
+        try:
+            text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            fail(f"cannot read the passwords file {path} ({why}): one password a line, or - for stdin", EXIT_CONFIG)
+        out += [line.rstrip("\r") for line in text.split("\n") if line.rstrip("\r")]
+    if given:
+        err_console.print("[bold yellow]warning:[/] --password puts the password on the command line, where other "
+                          "local users can read it (ps) and the shell keeps it: use --passwords-file FILE (or - "
+                          "for stdin) instead", highlight=False)
+        out += given
+    return out
 
 
 _Input = bytes | Path | Iterator[bytes]
