@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from vigie.cli import app
-from vigie.cli.common import EXIT_CONFIG, EXIT_FAILURE, ConfigDir, DataDir, console, err_console, fail, require_keys, runtime, shown
+from vigie.cli import EXIT_CONFIG, app
+from vigie.cli.common import EXIT_FAILURE, ConfigDir, DataDir, console, err_console, fail, require_keys, runtime, shown
 from vigie.core.text import json_text
 
 if TYPE_CHECKING:
