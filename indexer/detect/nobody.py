@@ -27,7 +27,7 @@ import phonenumbers
 from indexer.article9 import fold, scan_article9
 from indexer.models import Identifier, SensitiveFlag
 
-__all__ = ["UNIT_TYPES", "changelog", "directory", "title_flags"]
+__all__ = ["PROJECT_TYPES", "UNIT_TYPES", "changelog", "directory", "holders", "title_flags"]
 
 # the identifiers a directory of units holds: switchboards and mailboxes
 UNIT_TYPES = frozenset({"email", "phone"})
@@ -264,17 +264,29 @@ _SWITCHBOARD_TYPES = frozenset(
 # its items (`* config.guess: ...`, `\t* Makefile.in (GCC_FOR_TARGET): ...`), commit trailers
 # (`Reviewed-by:`, `Signed-off-by:`, `Closes: #12087`), `git log`'s heads (`commit 4f2a9c1`, `Author: Name
 # <a@x>`), a Debian changelog's (`pkg (1.4-2) unstable; urgency=medium`, ` -- Name <a@x>  Thu, 20 May ...`)
-# and curl's entries (`Name (13 Dec 2022)`)
+# and curl's entries (`Name (13 Dec 2022)`); a head may give its address in brackets (`(a@x)`), an item
+# its author (`  * Name <a@x>:`), its credit (`Thanks to Name <a@x>.`, `Reported by`, `Patch from`), its
+# bug (`... (Closes: #756596)`), a Debian changelog its uploaders' groups (`  [ Guillem Jover ]`); a
+# Debian copyright file's head (`Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/`,
+# `Upstream-Contact: Name <a@x>`) is a project's record too
 _CHANGELOG_LINE = re.compile(
-    r"(?m)^(?:(?P<strong>[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]{2,}[^\n<]{2,80}<[^\s<>@]{1,64}@[^\s<>]{1,255}>"
-    r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} {1,2}[0-9]{1,2} [0-9:]{8} [0-9]{4}[ \t]{2,}[^\n<]{2,80}<"
+    r"(?m)^(?:(?P<strong>[ \t]*[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]{2,}[^\n<]{2,80}<[^\s<>@]{1,64}@[^\s<>]{1,255}>"
+    r"|[ \t]*[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]{2,}[^\n<(]{2,80}\([^\s<>()@]{1,64}@[^\s<>()]{1,255}\)"
+    r"|Upstream-(?:Name|Contact): |Format: https?://www\.debian\.org/doc/packaging-manuals/copyright-format"
+    r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} {1,2}[0-9]{1,2} [0-9:]{8} [0-9]{4}[ \t]{2,}[^\n<(]{2,80}[<(]"
+    r"|[ \t]*\* [A-Z][^\n<>:*]{1,60} <[^\s<>@]{1,64}@[^\s<>]{1,255}>:[ \t]*$"
+    r"|[^\n]{0,200}?\b(?:[Tt]hanks to|[Rr]eported by|[Pp]rompted by|[Pp]atch (?:by|from)|[Ss]uggested by"
+    r"|[Nn]oticed by|[Cc]ontributed by|[Ss]potted by|[Pp]ointed out by|[Rr]eviewed by) [^\n<>]{1,80}"
+    r"<[^\s<>@]{1,64}@[^\s<>]{1,255}>"
     r"|[ \t]*(?:Reviewed|Signed-off|Acked|Reported|Tested|Suggested|Co-authored|Helped)-by: [^\n]{1,120}"
     r"|[ \t]*(?:Closes|Fixes|Bug|Ref): #[0-9]{1,9}[ \t]*$"
+    r"|[^\n]{0,200}?\(?Closes: #[0-9]{1,9}\)?\.?[ \t]*$"
     r"|commit [0-9a-f]{7,40}\b|Author: [^\n<]{1,80}<[^\s<>@]{1,64}@[^\s<>]{1,255}>"
     r"| -- [^\n<]{1,80}<[^\s<>@]{1,64}@[^\s<>]{1,255}>  [A-Z][a-z]{2}, "
     r"|[a-z0-9][a-z0-9.+-]{1,60} \([^()\s]{1,40}\) [a-z][a-z -]{0,60}; urgency=)"
     r"|[ \t]*\* [A-Za-z0-9_+-]{1,40}(?:[./][A-Za-z0-9_+-]{1,40}){1,6}(?: \([^)\n]{1,80}\))?:[ \n]"
-    r"|[A-Z][^\n()]{2,60} \([0-9]{1,2} [A-Z][a-z]{2} [0-9]{4}\)[ \t]*$)"
+    r"|[A-Z][^\n()]{2,60} \([0-9]{1,2} [A-Z][a-z]{2} [0-9]{4}\)[ \t]*$"
+    r"|  \[ [A-Z][a-z]+(?: [A-Z][A-Za-z'.-]+){1,4} \][ \t]*$)"
 )
 
 
@@ -283,7 +295,9 @@ def changelog(text: str) -> bool:
     or commit trailers (`_CHANGELOG_LINE`), one of them a head with its author's address or a
     trailer (a dox's bullet "* Tel: ..." or "Jean Dupont (12 Mar 1990)" alone is none). A literal
     every head and trailer holds is looked for first."""
-    if not ("-by: " in text or "  <" in text or ": #" in text or "commit " in text or "; urgency=" in text):
+    if not ("-by: " in text or "  <" in text or ": #" in text or "commit " in text or "; urgency=" in text
+            or ">:" in text or "  (" in text or " by " in text or "hanks to " in text or "Author: " in text
+            or "Upstream-" in text):
         return False
     n = strong = 0
     for m in _CHANGELOG_LINE.finditer(text):
@@ -291,6 +305,100 @@ def changelog(text: str) -> bool:
         strong += m.group(1) is not None
         if n >= 2 and strong:
             return True
+    return False
+
+
+# ---------------------------------------------------------------- a project's people
+
+# the identifiers a list of a project's people holds: their names and addresses
+PROJECT_TYPES = frozenset({"email", "name"})
+
+# a copyright holder's, an author's or a maintainer's line: `Copyright © 1996-1999 Guy Maor <a@x>`, ` 2005,
+# Luk Claes <a@x>`, `(C) 2006-2011 Name <a@x>`, `Name <a@x>     (gnat)`, `\t    Jim Wilson  <a@x>`,
+# `Name (a@x)`, `Name (nick) <a@x>`, `Name <name (at) host (dot) de>`, `Name <a@x> and Name <b@y>`,
+# `Copyright (C) 2003 OpenMN team`, `2009-2012, Ericsson AB`; in a source's or a man page's comment (`.\\" `,
+# `# `, `// `) too, and a change's author (`Modified Sun Jul 25 1993 by Name (a@x)`)
+_ADDR = r"(?:<[^<>\n]{1,120}>|\([^\s()@]{1,64}@[^\s()]{1,255}\)?|[^\s<>()@,;|]{1,64}@[^\s<>()@,;|]{1,255})"
+_HOLDER = re.compile(
+    r"[ \t]*(?:\.\\\"|#{1,3}|//|;{1,3}|%{1,3})?[ \t]*(?:[*-][ \t]+)?"
+    r"(?P<mark>(?:(?:and[ \t]+)?(?:Copyright|COPYRIGHT|Copr\.)(?:[ \t]*:)?(?:[ \t]*(?:\([cC]\)|\u00a9))?"
+    r"|\([cC]\)|\u00a9|(?:Modified|Written|Updated|Rewritten|Maintained|Contributed)\b[^<>()@\n]{0,60}?\bby[ \t]"
+    r"|(?:Modified|Written|Maintained)[ \t]*:)[ \t]*)?"
+    r"(?P<years>[12][0-9]{3}(?:[ \t]*(?:[-\u2013\u2014,/]|and)?[ \t]*[12][0-9]{3}){0,12}[ \t]*[-\u2013\u2014]?[ \t]*[,:]?)?"
+    r"[ \t]*(?P<who>[^\s<>()@,;|:][^<>()@;|\t\n]{0,80}?)??[ \t]*(?:\([^()@\n]{1,30}\)[ \t]*)?"
+    r"(?P<addr>" + _ADDR + r"(?:[ \t]*(?:,|and|&)[ \t]*[^<>()@;|\t\n]{1,80}?[ \t]*" + _ADDR + r"){0,3})?"
+    r"[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*[.,:]?[ \t]*"
+)
+# a line such a list may hold between its people: a field of a Debian copyright file, a rule, a lone dot
+_NEUTRAL = re.compile(r"[ \t]*(?:(?:Files|License|Copyright|Comment|Source)[ \t]*:[^\n]{0,200}|[.=_-]{0,80})")
+_RULE = re.compile(r"[ \t]*[.=_-]{0,80}[ \t]*")
+# what a project's list of people stands under ("Upstream Authors:", "Maintainers of these packages",
+# "Copyright:", "Thanks to"), folded
+_PEOPLE_HEAD = re.compile(
+    r"\b(?:copyright|authors?|co-?authors|maintainers?|uploaders?|contributors|credits|translators?|thanks|"
+    r"written by|upstream|signed-off-by|packagers?|auteurs?|traducteurs?|mainteneurs?|remerciements)\b"
+    r"|(?m:^[ \t]*[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]{2,}[^\n<]{2,80}<)"  # a ChangeLog head: its co-authors under it
+)
+_MAX_HOLDER_LINES = 400  # a project's list of people is read at most this far; a longer one is a dump's
+_HEAD_LINES = 8  # the lines over a list read for its head
+
+
+def _holder(line: str) -> re.Match[str] | None:
+    """A person's line of such a list (`_HOLDER`): an address, or copyright years or a mark beside a name."""
+    if len(line) > 300:
+        return None
+    m = _HOLDER.fullmatch(line)
+    if m is None or not (m.group("addr") or ((m.group("mark") or m.group("years")) and m.group("who"))):
+        return None
+    return m
+
+
+def holders(text: str, lines: list[str], first: int) -> bool:
+    """The fragment `text` (`lines[first]` its first line) is a list of a project's people (a copyright
+    file's holders, a README's maintainers, a ChangeLog entry's co-authors): every line one person and
+    their address at most, or a field or a rule between them, and either most lines carry copyright years
+    or a mark (`Copyright`, `(C)`, `©`), or the fragment's first line or the lines over it say whose
+    names they are ("Authors", "Maintainers", "Copyright:", "Thanks to", a ChangeLog head). Over it means
+    the lines up to the first one not indented (a Debian copyright file's field goes on indented, through
+    its sections' titles and the list's other blocks), at most `_HEAD_LINES` of them that are no person's.
+    A list of names and addresses under no such head stays a dump (an address book, a mailing list's
+    members). Read only for fragments holding `PROJECT_TYPES`."""
+    people = marked = 0
+    head: list[str] = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        m = _holder(line)
+        if m is None:
+            if _NEUTRAL.fullmatch(line):
+                continue
+            return False
+        people += 1
+        if people > _MAX_HOLDER_LINES:
+            return False
+        marked += bool(m.group("mark") or m.group("years"))
+        if not head:
+            head.append(line)
+    if people < 2:
+        return False
+    if marked * 2 >= people:
+        return True
+    if _PEOPLE_HEAD.search(fold(head[0])) is not None:
+        return True
+    k = first - 1
+    others = 0
+    while k >= 0 and k >= first - _MAX_HOLDER_LINES and others < _HEAD_LINES:
+        line = lines[k]
+        k -= 1
+        if not line.strip() or _RULE.fullmatch(line):
+            continue
+        if _PEOPLE_HEAD.search(fold(line)) is not None:
+            return True
+        if _holder(line) is not None:
+            continue
+        others += 1
+        if line[:1] not in (" ", "\t"):
+            break
     return False
 
 
