@@ -596,11 +596,20 @@ def _unsigned(body: str, signature_line: str | None) -> str:
         return body
     lines = body.split("\n")
     pattern = re.compile(signature_line)
-    for n in range(len(lines) - 1, -1, -1):
-        if pattern.search(lines[n].strip()):
-            tail = lines[n + 1:]
-            if len(tail) <= _SIGNATURE_LINES and sum(len(line) for line in tail) <= _SIGNATURE_CHARS:
+    # Only the lines that can open a signature are asked, from the end: past a signature's size
+    # no earlier line can, and a line over it is no separator. The operator's pattern met every
+    # line of every post whatever its length, and a pattern that backtracks (`_{5,}\s*$`, not
+    # anchored) took 3 s on one post's 20 kB line of underscores, hours on a megabyte: any
+    # member of a forum stalled its whole crawl with one post (attacker's review, round 15).
+    tail_chars = 0
+    for n in range(len(lines) - 1, max(-1, len(lines) - 2 - _SIGNATURE_LINES), -1):
+        line = lines[n].strip()
+        if len(line) <= _SIGNATURE_CHARS and pattern.search(line):
+            if tail_chars <= _SIGNATURE_CHARS:
                 return "\n".join(lines[:n]).rstrip()
+            return body
+        tail_chars += len(lines[n])
+        if tail_chars > _SIGNATURE_CHARS:
             return body
     return body
 
