@@ -1202,16 +1202,12 @@ case(
 MISSED: dict[str, str] = {
     "att_xlsx_named_xls": "25/33 found, lost dob x8",
     "att_xlsx_named_zip": "25/33 found, lost dob x8",
-    "att_xlsx_transposed_one_person_a_column": "EVASION: a sheet with one person a column (labels in column A): nothing",
-    "att_zip_nested_four_deep": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
-    "combo__chatter_every_3_rows": "7/9 found, lost email x2",
-    "combo__each_line_base64": "0/9 found, lost email x9",
+    "att_zip_nested_four_deep": (
+        "BY DESIGN: three archives inside the posted zip, past attachments.max_nesting (2 by default, "
+        "docs/configuration.md): refused as a bomb, counted in the crawl summary's bombs_refused and logged"
+    ),
     "csv__two_records_a_line_tab": "29/33 found, lost dob x4",
-    "dox__chatter_every_3_rows": "2/13 found, lost card x2, dob x1, email x3, iban x2, nir x2, phone x1",
-    "page__table_transposed_one_person_a_column": "0/33 found, lost dob x8, email x9, nir x8, phone x8",
     "shape__combo_with_phone_and_dob_after_password": "13/19 found, lost dob x6",
-    "stealer__chatter_every_3_rows": "2/7 found, lost email x5",
-    "tool__one_field_a_line_blank_line_between_records": "0/25 found, lost dob x6, email x7, nir x6, phone x6",
 }
 SET.miss(**MISSED)
 globals().update(make_tests(SET, {"recall": 0.63, "precision": 0.98}))

@@ -30,12 +30,15 @@ from indexer import engine as _engine
 from indexer.article9 import declined_column, scan_article9
 from indexer.decode import Limits, decode_keeping_utf8
 from indexer.detect import caps as _caps
+from indexer.detect import chatter as _chatter
 from indexer.detect import firstlook as _firstlook
 from indexer.detect import lone as _lone
 from indexer.detect import nobody as _nobody
 from indexer.detect import prefilter as _prefilter
 from indexer.detect import shapes as _shapes
+from indexer.detect import stanzas as _stanzas
 from indexer.detect import stream_spaced as _stream_spaced
+from indexer.detect import transposed as _transposed
 from indexer.detect.cellwrap import bare as _bare_cells
 from indexer.detect.examples import drop_examples
 from indexer.detect.exports import may_need_reading, readable
@@ -193,10 +196,13 @@ def _detect_text_paused(text: str, key: MatchKey, filename: str | None, limits: 
 
 def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits | None,
                  tokenizer: Tokenizer | None, read_exports: bool = True, utf8: bytes | None = None,
-                 spaced: bool = True, rewrite: bool = False, unfolded: bool = False) -> list[Fragment]:
+                 spaced: bool = True, rewrite: bool = False, unfolded: bool = False,
+                 chatty: bool = True) -> list[Fragment]:
     """`utf8`, when given, is `text.encode("utf-8")` (`decode_keeping_utf8`); `rewrite`: a window
     of `prefilter.run` that holds rows the rewrites of `spaced` may read (`detect_text`);
-    `unfolded`: the text's hard-wrapped records were joined already (`unfold`)."""
+    `unfolded`: the text's hard-wrapped records were joined already (`unfold`); `chatty`: chatter
+    lines between rows may be set aside (`chatter`) and a table one record a column read turned
+    (`transposed`): not in their own second readings."""
     limits = limits or _LIMITS
     # CPU time of this thread, not wall time: on a busy machine the wall clock cut honest inputs
     # short (a 2 GB combo list lost most of its chunks at load 8), and the cap is about the work
@@ -255,6 +261,16 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         if semi is not None:
             text, encoded = semi, semi.encode("utf-8")
             seen = _firstlook.looks(encoded)
+    if spaced and whole and not unfolded and "\n\n" in text:  # one field a line, a blank line between records
+        st_rows = _stanzas.rows(text)
+        if st_rows is not None:
+            frags = _detect_text(st_rows[0], key, filename, limits, tokenizer, read_exports, rewrite=rewrite,
+                                 unfolded=True)
+            if frags:  # (else the text as written: its paragraphs were prose or a list of no one)
+                tops, ends = st_rows[1], st_rows[2]
+                for f in frags:
+                    f.start_line, f.end_line = tops[f.start_line - 1] + 1, ends[f.end_line - 1] + 1
+                return frags
     if spaced and seen & _firstlook.SEPARATOR and "\n" in text:  # rows a blank line apart: read as adjacent rows
         run = _compact_spaced(text, bool(seen & _firstlook.RUN)) if whole else _stream_spaced.compact(text, encoded)
         if run is not None:
@@ -415,6 +431,28 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
                            "is not read)", start_line, end_line)
             _caps.count()  # (said by the caller: the crawl's summary, vigie scan's exit code)
             break
+    if chatty and not out and phys is None and whole and starts:  # records as columns (`transposed`)
+        tr = _transposed.rows(lines)
+        if tr is not None:
+            again = _detect_text(tr[0], key, filename, limits, tokenizer, read_exports, spaced=spaced,
+                                 rewrite=rewrite, unfolded=unfolded, chatty=False)
+            if again:
+                tops, ends = tr[1], tr[2]
+                for f in again:
+                    f.start_line, f.end_line = tops[f.start_line - 1] + 1, ends[f.end_line - 1] + 1
+                return again
+    if chatty and phys is None and (out or len(starts) > 1) and _chatter.may_join(
+            lines, [(f.start_line - 1, f.end_line - 1) for f in out], map(_first, starts)):
+        # chatter between a dump's rows ("up", "merci bro" every few rows): read again without it (`chatter`)
+        quiet = _chatter.drop(lines, raw)
+        if quiet is not None:
+            again = _detect_text(quiet[0], key, filename, limits, tokenizer, read_exports, spaced=spaced,
+                                 rewrite=rewrite, unfolded=unfolded, chatty=False)
+            if sum(len(f.identifiers) for f in again) > n_ids:
+                kept_at = quiet[1]
+                for f in again:
+                    f.start_line, f.end_line = kept_at[f.start_line - 1] + 1, kept_at[f.end_line - 1] + 1
+                return again
     if lone and not out and phys is None:  # (after a fragment: not asked; dump posts paid +6%)
         _lone_fragments(raw, out, seen, Sink(deadline, limits.max_identifiers - n_ids, gate), tok)
     return out

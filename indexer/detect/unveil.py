@@ -241,6 +241,36 @@ def _b64_text(s: str, limit: int = _MAX_DECODED) -> str | None:
     return _bytes_text(raw, limit)
 
 
+def _b64_each_line(run: list[str], limit: int) -> str | None:
+    """A run of lines each its own base64 (a combo list or a CSV encoded a row at a time, to pass
+    a paste site's filters): each line decoded, one row each; None for a blob wrapped at a width
+    (its lines but the last one length, none padded: read joined) or when a line is no text.
+    Joined, such a run does not decode (a padded line's `=` inside it) or glues the rows."""
+    if len(run) < 2:
+        return None
+    body = [x.strip() for x in run]
+    if not any(x.endswith("=") for x in body[:-1]) and len({len(x) for x in body[:-1]}) <= 1:
+        return None  # (a blob wrapped at a width: `_blob_at` reads it joined)
+    rows: list[str] = []
+    size = 0
+    for x in body:
+        if len(x) % 4:
+            return None
+        try:
+            raw = base64.b64decode(x, validate=True) if "-" not in x and "_" not in x else base64.urlsafe_b64decode(x)
+            row = raw.decode("utf-8")
+        except (binascii.Error, ValueError):
+            return None
+        if not row.replace("\t", " ").isprintable():  # (a line break, a control character: bytes, no row)
+            return None
+        rows.append(row)
+        size += len(row) + 1
+        if size > limit:
+            return None
+    text = "\n".join(rows)
+    return text if _looks_like_text(text) else None
+
+
 def _hex_text(s: str, limit: int = _MAX_DECODED) -> str | None:
     h = s.replace(" ", "").replace(":", "")
     if len(h) % 2:
@@ -371,6 +401,9 @@ def _blob_at(lines: list[str], i: int, limit: int = _MAX_DECODED) -> tuple[str |
     if _B64_LINE.fullmatch(st):
         j = _run(lines, i, _B64_LINE)
         end = max(end, j)
+        got = _b64_each_line(lines[i:j], limit)
+        if got is not None:
+            return got, j, None
         joined = "".join(x.strip() for x in lines[i:j])
         got = _b64_text(joined, limit) if 60 <= len(joined) <= 2 * _MAX_DECODED else None
         if got is not None:
@@ -419,6 +452,10 @@ def _blobs(text: str) -> tuple[list[str], list[int]] | None:
             held, done = [], hold_end
         if i < done or i < skip or budget <= 0:
             continue
+        # (the first look finds two unpadded base64 lines: padded rows encoded one a line above them
+        # are the run's too, `_b64_each_line`)
+        while i > max(done, skip) and lines[i - 1].rstrip().endswith("=") and _B64_LINE.fullmatch(lines[i - 1].strip()):
+            i -= 1
         decoded, end, kept = _blob_at(lines, i, budget)
         if decoded is None:
             skip = end

@@ -1444,7 +1444,10 @@ class AttachmentLimits(Strict):
         description="Most bytes unpacked from one archive; beyond, the archive is skipped and logged.",
     )
     max_files: int = Field(default=100, ge=1, description="Most files read from one archive.")
-    max_nesting: int = Field(default=2, ge=0, description="Archives inside archives unpacked at most.")
+    max_nesting: int = Field(default=2, ge=0, description=(
+        "Archives inside archives unpacked at most: with 2, `leak.zip` > `1.zip` > `2.zip` > `patients.csv` is read; "
+        "an archive nested deeper is refused as a bomb (its siblings are still read), logged and counted in the "
+        "crawl summary's `bombs_refused`."))
 
     @field_validator("extensions")
     @classmethod
