@@ -63,7 +63,8 @@ PROJECT = {
     "           1996-1999 Eloi Marchal <eloi@exemple-deb.org>\n           2000-2004 Fanny Girard <fg@exemple-deb.org>\n"
     "           2005-2009 Gael Perrin <gael@perrin-exemple.de>\n",
     "copyright_signs": "Copyright © 2003 Hector Lemaire <hector@exemple-deb.org>\n"
-    "Copyright © 1999-2002 Ines Carpentier <ines@exemple-deb.org>\nCopyright © 2006-2016 Jules Fabre <jf@exemple-deb.org>\n",
+    "Copyright © 1999-2002 Ines Carpentier <ines@exemple-deb.org>\n"
+    "Copyright © 2006-2016 Jules Fabre <jf@exemple-deb.org>\n",
     "c_marks_and_nick": "           (C) 2006-2011 Karim Benali <karim@exemple-it.it>\n"
     "           (C) 2011-2013 Laure Masson (lm) <laure@exemple-deb.org>\n"
     "           (C) 2013 Marc Noel <marc+deb@noel-exemple.com>\n",
@@ -80,7 +81,8 @@ PROJECT = {
     # lists under a head that says whose names they are
     "maintainers_roles": "Maintainers of these packages\n-----------------------------\n\n"
     "Albert Blanc <albert@exemple-deb.org>\nBruno Caron <bruno@caron-exemple.org>     (gnat)\n"
-    "Chloe Dumas <chloe@exemple-ubuntu.com>                (gdc)\nDavid Ernst <dernst@exemple-deb.org>   (mips*-linux)\n",
+    "Chloe Dumas <chloe@exemple-ubuntu.com>                (gdc)\n"
+    "David Ernst <dernst@exemple-deb.org>   (mips*-linux)\n",
     "upstream_authors_obfuscated": "The main portion is copyright:\n Upstream Authors:\n  the Exemple developers\n"
     "  Emile Faure <emile (at) faure-exemple (dot) de>\n  Flora Gauthier <flora@exemple-bur.st>\n"
     "  Gaston Hamel <gaston.hamel@gmail.com>\n",
@@ -92,13 +94,15 @@ PROJECT = {
         f"                     {a} {b} <{a.lower()}@{b.lower()}-exemple.org>\n"
         for a, b in [("Odile", "Pons"), ("Pierre", "Roy"), ("Quentin", "Sorel"), ("Rose", "Texier")])
     + "License: GPL-2+\n",
-    "sections_under_copyright_field": "Files: *\nCopyright:\n © 2002-2014:\n .\n  Full Color Icons\n  ================\n .\n"
-    "  Samuel Urbain <samuel.urbain@gmail.com>\n  Tess Vial <tess@exemple.it>\n  Ugo Wolff <ugo@wolff-exemple.info>\n .\n"
+    "sections_under_copyright_field": "Files: *\nCopyright:\n © 2002-2014:\n .\n  Full Color Icons\n"
+    "  ================\n .\n  Samuel Urbain <samuel.urbain@gmail.com>\n  Tess Vial <tess@exemple.it>\n"
+    "  Ugo Wolff <ugo@wolff-exemple.info>\n .\n"
     "  Symbolic Icons\n  ==============\n .\n  Metaphors\n  ---------\n"
     "  Victor Yung <victor.yung@exemple-intel.com>\n  Wanda Zobel <wanda.zobel@exemple-intel.com>\n"
     "  Xavier Adam <xavier.adam@exemple-intel.com>\n",
     "authors_fr": "Auteurs du dictionnaire :\n\n        3.0-4.0   Yves Bailly <ybailly@gmail.com>\n"
-    "        2.0       Zoe Collin <zoe.collin@exemple-alcandre.net>\n        1.0       Anais Delorme <anais@delorme-exemple.ch>\n",
+    "        2.0       Zoe Collin <zoe.collin@exemple-alcandre.net>\n"
+    "        1.0       Anais Delorme <anais@delorme-exemple.ch>\n",
     "changelog_coauthors": "2021-01-07  Bastien Egal  <bastien@exemple-five.com>\n"
     "\t    Celine Fort  <celine@exemple-five.com>\n\t    Damien Gros  <damien@exemple-five.com>\n"
     "\t    Elsa Henry  <elsa.henry@exemple-cosm.com>\n\n\t* elfxx-riscv.c (riscv_std_ext): Added zihintpause.\n",
@@ -193,7 +197,8 @@ DUMPS = {
     "Kyle Moss <kyle.moss@yahoo.co.uk>\nLily Nash <lily.nash@hotmail.co.uk>\n",
     # a holders-looking list with what no project's list holds: phones
     "years_with_phones": "Copyright:\n 2019, Marc Olive <marc.olive@gmail.com> 06 12 34 56 78\n"
-    " 2020, Nina Perret <nina.perret@free.fr> 06 23 45 67 89\n 2021, Omar Quint <omar.quint@orange.fr> 07 81 92 03 14\n",
+    " 2020, Nina Perret <nina.perret@free.fr> 06 23 45 67 89\n"
+    " 2021, Omar Quint <omar.quint@orange.fr> 07 81 92 03 14\n",
 }
 
 

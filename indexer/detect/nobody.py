@@ -319,19 +319,20 @@ PROJECT_TYPES = frozenset({"email", "name"})
 # `Copyright (C) 2003 OpenMN team`, `2009-2012, Ericsson AB`; in a source's or a man page's comment (`.\\" `,
 # `# `, `// `) too, and a change's author (`Modified Sun Jul 25 1993 by Name (a@x)`)
 _ADDR = r"(?:<[^<>\n]{1,120}>|\([^\s()@]{1,64}@[^\s()]{1,255}\)?|[^\s<>()@,;|]{1,64}@[^\s<>()@,;|]{1,255})"
-_HOLDER = re.compile(
-    r"[ \t]*(?:\.\\\"|#{1,3}|//|;{1,3}|%{1,3})?[ \t]*(?:[*-][ \t]+)?"
+_HOLDER = re.compile(  # (fullmatch only: \A keeps a search of a long line to its start)
+    r"\A[ \t]*(?:\.\\\"|#{1,3}|//|;{1,3}|%{1,3})?[ \t]*(?:[*-][ \t]+)?"
     r"(?P<mark>(?:(?:and[ \t]+)?(?:Copyright|COPYRIGHT|Copr\.)(?:[ \t]*:)?(?:[ \t]*(?:\([cC]\)|\u00a9))?"
     r"|\([cC]\)|\u00a9|(?:Modified|Written|Updated|Rewritten|Maintained|Contributed)\b[^<>()@\n]{0,60}?\bby[ \t]"
     r"|(?:Modified|Written|Maintained)[ \t]*:)[ \t]*)?"
-    r"(?P<years>[12][0-9]{3}(?:[ \t]*(?:[-\u2013\u2014,/]|and)?[ \t]*[12][0-9]{3}){0,12}[ \t]*[-\u2013\u2014]?[ \t]*[,:]?)?"
+    r"(?P<years>[12][0-9]{3}(?:[ \t]*(?:[-\u2013\u2014,/]|and)?[ \t]*[12][0-9]{3}){0,12}"
+    r"[ \t]*[-\u2013\u2014]?[ \t]*[,:]?)?"
     r"[ \t]*(?P<who>[^\s<>()@,;|:][^<>()@;|\t\n]{0,80}?)??[ \t]*(?:\([^()@\n]{1,30}\)[ \t]*)?"
     r"(?P<addr>" + _ADDR + r"(?:[ \t]*(?:,|and|&)[ \t]*[^<>()@;|\t\n]{1,80}?[ \t]*" + _ADDR + r"){0,3})?"
     r"[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*[.,:]?[ \t]*"
 )
 # a line such a list may hold between its people: a field of a Debian copyright file, a rule, a lone dot
-_NEUTRAL = re.compile(r"[ \t]*(?:(?:Files|License|Copyright|Comment|Source)[ \t]*:[^\n]{0,200}|[.=_-]{0,80})")
-_RULE = re.compile(r"[ \t]*[.=_-]{0,80}[ \t]*")
+_NEUTRAL = re.compile(r"\A[ \t]*(?:(?:Files|License|Copyright|Comment|Source)[ \t]*:[^\n]{0,200}|[.=_-]{0,80})")
+_RULE = re.compile(r"\A[ \t]*[.=_-]{0,80}[ \t]*")
 # what a project's list of people stands under ("Upstream Authors:", "Maintainers of these packages",
 # "Copyright:", "Thanks to"), folded
 _PEOPLE_HEAD = re.compile(

@@ -130,8 +130,9 @@ def collect(max_mb_per_group: float = 0.0) -> Iterator[tuple[str, Path]]:
         if not p.is_file():
             continue
         name = p.name.lower()
-        if name == "metadata" or name.startswith("readme") or (p.suffix.lower() in _SITE_EXT and
-                                                                 ("/docs/" in str(p) or p.suffix.lower() in (".csv", ".rst", ".txt"))):
+        ext = p.suffix.lower()
+        if name == "metadata" or name.startswith("readme") or (
+                ext in _SITE_EXT and ("/docs/" in str(p) or ext in (".csv", ".rst", ".txt"))):
             groups["site_packages"].append(p)
     for lib in {Path(sysconfig.get_paths()["stdlib"]) / "test", Path("/usr/lib/python3.11/test")}:
         if lib.is_dir():
@@ -162,7 +163,8 @@ def _one(args: tuple[str, str, str, str | None]) -> tuple[Sweep, list[dict[str, 
     engine.set_engine(engine_name)
     path = Path(path_s)
     data = _mo_text(path) if path.suffix == ".mo" else _read(path)
-    out, rows = Sweep(), []
+    out = Sweep()
+    rows: list[dict[str, object]] = []
     if not data:
         return out, rows
     name = path.name[:-3] if path.suffix == ".gz" else path.name
@@ -196,7 +198,7 @@ def sweep_files(files: list[tuple[str, Path]], engine_name: str, jobs: int = 1,
     """Detect each file on `engine_name`; `dump` appends every fragment as a JSON line there."""
     total = Sweep()
     work = [(g, str(p), engine_name, dump) for g, p in files]
-    fh = open(dump, "w", encoding="utf-8") if dump else None  # noqa: SIM115 (closed below)
+    fh = open(dump, "w", encoding="utf-8") if dump else None  # (closed below)
     try:
         if jobs > 1:
             with ProcessPoolExecutor(jobs) as pool:
