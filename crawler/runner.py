@@ -170,7 +170,8 @@ def attention_from_failures(failures: dict[str, int], source: SourceConfig) -> s
                   "redirected_off_site": limits.redirected_off_site,
                   "json_unread": limits.json_unread,
                   "empty_bodies": limits.empty_bodies,
-                  "pages_forbidden": limits.pages_forbidden}  # login_failed: always (the spider says so)
+                  "pages_forbidden": limits.pages_forbidden,
+                  "pages_walled": limits.pages_walled}  # login_failed: always (the spider says so)
     thresholds["pages_too_dense"] = limits.pages_too_dense  # crawler.middlewares.MIDDLEWARE_FAILURE_KINDS
     for kind, count in failures.items():
         limit = thresholds.get(kind)

@@ -245,16 +245,17 @@ class CrawlState:
                              (self.source, hashed, content_hash, _now()))
             self._db.execute("DELETE FROM pastes_cut WHERE source=? AND paste_id=?", (self.source, hashed))
 
-    def paste_cut(self, paste_id: str, meta: dict[str, Any]) -> int:
+    def paste_cut(self, paste_id: str, meta: dict[str, Any], *, cut: bool = True) -> int:
         """A paste that came cut short of its Content-Length, left to the next crawl (crawler.spiders.
         paste): its link and provenance (`meta`) sealed, as a pending file's; the crawls it came cut
         in so far, this one included, returned. Read whole or as it arrives, it is recorded
-        (`record_paste`) and its row goes."""
+        (`record_paste`) and its row goes. Not `cut`: a paste a wall answered for (a captcha), left to
+        the next crawl the same way, its count unchanged."""
         hashed = self._h("paste", paste_id)
         with self._lock:
             row = self._db.execute("SELECT cuts FROM pastes_cut WHERE source=? AND paste_id=?",
                                    (self.source, hashed)).fetchone()
-            cuts = (int(row[0]) if row else 0) + 1
+            cuts = (int(row[0]) if row else 0) + cut
             self._db.execute("INSERT OR REPLACE INTO pastes_cut (source, paste_id, meta, cuts, updated_at) "
                              "VALUES (?,?,?,?,?)", (self.source, hashed, self._seal(hashed, json.dumps(meta)), cuts,
                                                     _now()))

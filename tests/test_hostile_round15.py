@@ -53,6 +53,36 @@ class CutAnswer:
         handler.wfile.flush()
 
 
+# What walls a site off, answered with 200 where its content was: each a class's usual markup
+CAPTCHAS = [
+    '<form action="/verify" method="post"><div class="g-recaptcha" data-sitekey="6Lc_fake"></div>'
+    '<button>Continuer</button></form>',  # reCAPTCHA
+    '<iframe src="https://newassets.hcaptcha.com/captcha/v1/frame"></iframe>',  # hCaptcha
+    '<form id="challenge-form" action="/cdn-cgi/challenge-platform" method="POST"></form>',  # a DDoS filter
+    '<img src="/captcha.php?r=7" alt=""><input name="Code" placeholder="Recopiez le code">',  # an onion's own
+    '<form method="post" action="/ucp.php?mode=login"><input name="username"><INPUT TYPE="Password" '
+    'name="password"><input type="submit" value="Connexion"></form>',  # a login form
+]
+
+
+class Walled:
+    """`body` (text/plain) once the wall is down; while `up`, an HTML page of `wall` with 200."""
+
+    def __init__(self, body: str, wall: str) -> None:
+        self.body, self.wall, self.up = body, wall, True
+
+    def __call__(self, handler: BaseHTTPRequestHandler) -> None:
+        if self.up:
+            data = (f"<html><head><title>Vérification</title></head><body><h1>Un instant…</h1>{self.wall}"
+                    "</body></html>").encode()
+            ctype = "text/html; charset=utf-8"
+        else:
+            data, ctype = self.body.encode(), "text/plain; charset=utf-8"
+        handler.wfile.write(f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {len(data)}\r\n"
+                            "Connection: close\r\n\r\n".encode() + data)
+        handler.wfile.flush()
+
+
 def _paste_run(server: ForumServer, tmp_path: Path) -> CrawlRun:
     config = make_config(tmp_path / "config", server.url, kind="paste", limits={"retries": 0})
     run = crawl(config, tmp_path / "data", "test-paste", timeout=180)
@@ -65,14 +95,16 @@ def test_a_paste_cut_short_is_fetched_again_and_read_once(tmp_path: Path) -> Non
         answers = {"coupeunefois": CutAnswer(dump("coupeunefois").encode()),  # cut in the first crawl only
                    "coupechunk": CutAnswer(dump("coupechunk").encode(), chunked=True),  # the same, chunked
                    "coupetoujours": CutAnswer(dump("coupetoujours").encode())}  # cut in every crawl
+        wall = Walled(dump("coupemur"), CAPTCHAS[0])  # a captcha in the first crawl only
+        answers_all: dict[str, Any] = {**answers, "coupemur": wall}
         ids = {}
-        for tag, answer in answers.items():
+        for tag, answer in answers_all.items():
             paste = server.add_paste(dump(tag), title=f"fichier {tag}")
             server.raw_routes[f"/raw/{paste.id}"] = answer
             ids[tag] = paste.id
         for k in range(7):  # newer pastes: the cut ones fall to the listing's second page, which a
             server.add_paste(dump(f"recent{k}"), title=f"recent {k}")  # later crawl no longer walks
-        read: dict[str, list[str]] = {tag: [] for tag in answers}
+        read: dict[str, list[str]] = {tag: [] for tag in answers_all}
         for n in range(1, CUT_SHORT_CRAWLS + 2):
             run = _paste_run(server, tmp_path)
             bodies = {p["post_id"]: p.get("body", "") for p in run.posts()}
@@ -84,12 +116,15 @@ def test_a_paste_cut_short_is_fetched_again_and_read_once(tmp_path: Path) -> Non
             assert run.summary["errors"] == 0, run.stderr[-3000:]
             if n == 1:  # none read nor recorded: all three come again
                 assert got == set() and refused["pastes_cut_short"] == 3, (got, refused, run.stderr[-3000:])
-                assert refused["pages_truncated"] == 0
+                assert refused["pages_truncated"] == 0 and run.summary["failures"]["pages_walled"] == 1
+                assert "a captcha answered in place of the page" in run.stderr
                 assert run.stderr.count("cut short of its Content-Length") >= 3
                 assert all(f"recent{k}.0@example.org" in "".join(bodies.values()) for k in range(7))
                 answers["coupeunefois"].cut = answers["coupechunk"].cut = False
-            elif n == 2:  # the listing's first page holds nothing new: the two come from the state
-                assert got == {"coupeunefois", "coupechunk"} and refused["pastes_cut_short"] == 1, (got, refused)
+                wall.up = False
+            elif n == 2:  # the listing's first page holds nothing new: the three come from the state
+                assert got == {"coupeunefois", "coupechunk", "coupemur"}, (got, refused)
+                assert refused["pastes_cut_short"] == 1 and run.summary["failures"]["pages_walled"] == 0
             elif n < CUT_SHORT_CRAWLS:
                 assert got == set() and refused["pastes_cut_short"] == 1, (got, refused)
             elif n == CUT_SHORT_CRAWLS:  # cut in every crawl: read as it arrives, counted
@@ -98,8 +133,8 @@ def test_a_paste_cut_short_is_fetched_again_and_read_once(tmp_path: Path) -> Non
             else:  # all recorded for good: none fetched again
                 assert got == set() and refused["pastes_cut_short"] == 0, (got, refused)
     # each read once: the two whole, the always-cut one up to its cut (its first rows)
-    assert [len(v) for v in read.values()] == [1, 1, 1], read
-    for tag in ("coupeunefois", "coupechunk"):
+    assert [len(v) for v in read.values()] == [1, 1, 1, 1], read
+    for tag in ("coupeunefois", "coupechunk", "coupemur"):
         assert all(e in read[tag][0] for e in dump_emails(tag)), tag
     assert "coupetoujours.0@example.org" in read["coupetoujours"][0]
     assert "coupetoujours.5@example.org" not in read["coupetoujours"][0]
@@ -171,3 +206,43 @@ def test_a_listing_of_24000_thread_links_leaves_the_rest_of_the_forum_read(tmp_p
     assert run.summary["refused"]["links_deferred"] == 24_000 + len(own) - 250
     assert run.summary["pages"] < 300, run.summary["pages"]  # 250 of the page's links, the forum's pages
     assert {post_number(p) for p in run.posts()} == elsewhere
+
+
+def test_a_captcha_or_a_login_form_answered_with_200_is_a_wall_not_a_layout_change(tmp_path: Path) -> None:
+    from tests.test_hostile_probe import HostileForum
+
+    with ForumServer("phpbb", size="small", hostile=False) as server:
+        forum = HostileForum(server)
+        data = server.data
+        walled = {}
+        for k, wall in enumerate(CAPTCHAS):  # thread pages, on every attempt of the first crawl
+            tid = forum.thread(board=k % 2, body=dump(f"mur{k}"))
+            walled[f"/thread/{tid}"] = wall
+        board = data.boards[2]  # a board's listing (its thread read by the second crawl)
+        walled[f"/board/{board.id}"] = CAPTCHAS[1]
+        csv = forum.attach("clients.csv", dump("murfichier").encode())  # a file a captcha answers for
+        walled[csv] = CAPTCHAS[3]
+        for path, wall in walled.items():
+            server.raw_routes[path] = Walled("", wall)
+        healthy = forum.healthy_posts()  # (the walled threads' posts: read by the second crawl)
+        everything = {p["id"] for p in server.truth()["posts"]}
+        on_board = {p["id"] for p in server.truth()["posts"] if data.threads[p["thread_id"]].board_id == board.id}
+        first = _forum_run(server, tmp_path, retries=1)
+        for path in walled:
+            del server.raw_routes[path]
+        server.reset_counters()
+        second = _forum_run(server, tmp_path, retries=1)
+        file_hits = server.hits[csv]
+    assert first.summary["failures"]["pages_walled"] == 7, (first.summary["failures"], first.stderr[-3000:])
+    assert first.summary["failures"]["selectors_lost"] == 0 and first.summary["errors"] == 0, first.stderr[-3000:]
+    assert first.summary["needs_attention"] and "pages walled: 7" in first.summary["attention_reason"]
+    for what in ("a captcha answered", "a login form answered"):
+        assert what in first.stderr, what
+    assert {post_number(p) for p in first.posts()} == healthy - on_board
+    assert not any(f.get("filename") == "clients.csv" for f in first.files())
+    # nothing recorded as read: the second crawl reads every walled page and the file, each once
+    assert second.summary["failures"]["pages_walled"] == 0 and second.summary["errors"] == 0
+    assert {post_number(p) for p in first.posts() + second.posts()} == everything
+    assert len(first.posts()) + len(second.posts()) == len(everything)
+    assert file_hits == 1 and "murfichier.0@example.org" in "".join(
+        f["body"] for f in second.files() if f["filename"] == "clients.csv")

@@ -115,10 +115,10 @@ class RedisCrawlState(CrawlState):
         self._r.hset(self._k["pastes"], hashed, content_hash)
         self._r.hdel(self._k["pastes_cut"], hashed)
 
-    def paste_cut(self, paste_id: str, meta: dict[str, Any]) -> int:
+    def paste_cut(self, paste_id: str, meta: dict[str, Any], *, cut: bool = True) -> int:
         hashed = self._h("paste", paste_id)
         with self._lock:
-            cuts = self.paste_cuts(paste_id) + 1
+            cuts = self.paste_cuts(paste_id) + cut
             self._r.hset(self._k["pastes_cut"], hashed,
                          json.dumps({"cuts": cuts, "meta": self._seal(hashed, json.dumps(meta))}))
         return cuts

@@ -39,12 +39,38 @@ if TYPE_CHECKING:
     from crawler.state import CrawlState
 
 __all__ = ["FAILURE_KINDS", "VigieSpider", "absolute_url", "absolute_urls", "element_text", "parse_date",
-           "size_refusal"]
+           "size_refusal", "walled"]
 
 # The silent failures made loud (issue 13): counted per crawl as stats `vigie/failures/<kind>`,
 # compared with the source's `attention` thresholds (login_failed has none: it always counts).
 FAILURE_KINDS = ("unparsed_dates", "follows_refused", "pagination_stopped", "login_failed", "selectors_lost",
-                 "threads_shrank", "redirected_off_site", "json_unread", "empty_bodies", "pages_forbidden")
+                 "threads_shrank", "redirected_off_site", "json_unread", "empty_bodies", "pages_forbidden",
+                 "pages_walled")
+
+# What a captcha, a DDoS filter's challenge or a login form shows, asked only of a page where the
+# source's selectors found nothing (a thread page without posts, a listing without links, a paste
+# or a file answered by an HTML page): such a page answered 200 was counted as a layout change
+# (`selectors_lost`, the source flagged for its selectors to be fixed) or, a paste, read as the
+# paste and recorded as seen, the paste itself never read.
+_LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_WALLS = (
+    ("a captcha", "//*[" + " or ".join(f"contains({_LOWER.format('@' + a)}, 'captcha')"
+                                        for a in ("id", "class", "name", "src", "action", "data-sitekey"))
+     + " or @data-sitekey or contains(@class, 'cf-turnstile') or @id='challenge-form' or @id='cf-challenge']"),
+    ("a login form", f"//input[{_LOWER.format('@type')}='password']"),
+)
+
+
+def walled(page: Any) -> str | None:
+    """What walls `page` off (a captcha, a login form), or None: asked only where the source's
+    selectors found nothing (see _WALLS above); `page` a TextResponse or a Selector."""
+    for what, xpath in _WALLS:
+        try:
+            if page.xpath(xpath):
+                return what
+        except ValueError:  # not HTML (a JSON or text answer has no tree): no wall
+            return None
+    return None
 
 _FOLLOWED_SCHEMES = frozenset({"http", "https"})
 # what Vigie's own middlewares say when they drop a request on purpose (FollowRulesMiddleware,
@@ -254,6 +280,11 @@ class VigieSpider(scrapy.Spider):
                 self.failure("pages_too_dense", f"{what}: {dense}: its text is scanned")
         return None if ceiling == MAX_TREE_ELEMENTS else ceiling
 
+    def walled_off(self, url: str, wall: str, why: str) -> None:
+        """Count a page a captcha or a login form answered in place of its content (`walled`)."""
+        self.failure("pages_walled", f"{mask_url(url)}: {wall} answered in place of the page ({why}); its content "
+                     "was not read and the source's selectors were not judged on it")
+
     def observe(self, page_kind: str, selector: str, matched: bool) -> None:
         """Per-page selector bookkeeping: a selector that matched pages of this kind before (this
         crawl or an earlier one) and matches nothing here is a layout change, counted."""
@@ -320,9 +351,12 @@ class VigieSpider(scrapy.Spider):
         """A page that should have content but does not parse (garbage with 200): retry it. When
         retries are spent, the `selector` (page kind, name) that found nothing is observed as such."""
         retry = with_backoff(get_retry_request(_request_of(response), spider=self, reason=why), self.crawler)
+        wall = walled(response) if isinstance(response, TextResponse) else None
         if retry is not None:
             self.crawler.stats.inc_value("vigie/pages/garbage")
             yield retry
+        elif wall is not None:  # a wall, not a layout change: the selector is not observed
+            self.walled_off(response.url, wall, why)
         else:
             # a page cut short of its Content-Length (kept on its last attempt) shows no layout: its
             # selector finding nothing there is no layout change (it was counted as one, the

@@ -35,7 +35,7 @@ from scrapy.http import Headers, Request, TextResponse
 from crawler.attachments import ArchiveBombError, AttachmentError, ExtractedFile, expand_attachment, extension_of
 from crawler.items import FileDone, VigieItem
 from crawler.rar import member_label
-from crawler.spiders._base import VigieSpider, size_refusal
+from crawler.spiders._base import VigieSpider, size_refusal, walled
 from indexer.models import CrawledItem
 from indexer.redact import mask_text, mask_url
 
@@ -59,6 +59,8 @@ _IMAGE_CONTENT_TYPES = {"image/jpeg": ("jpg", "jpeg"), "image/jpg": ("jpg", "jpe
                         "image/png": ("png",), "image/gif": ("gif",), "image/webp": ("webp",)}
 # Answers read whole whatever their name: a forum's login wall is such a page (parse_file's `wall`)
 _PAGE_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# names of files that are pages themselves (a saved forum page, an HTML export): read as they are
+_PAGE_EXTENSIONS = frozenset({"html", "htm", "xhtml", "mht", "mhtml"})
 
 
 def _content_type(headers: Headers) -> str:
@@ -206,6 +208,12 @@ class FileSpider(VigieSpider):
         if "dataloss" in response.flags and self._left_cut_short(response, meta):
             return
         filename = file_name(response.headers, meta, response.url)
+        if isinstance(response, TextResponse) and _content_type(response.headers) in _PAGE_CONTENT_TYPES and \
+                extension_of(filename) not in _PAGE_EXTENSIONS and (wall := walled(response)) is not None:
+            # a captcha or a login form in place of the file: it stays pending, fetched again by the
+            # next crawl (read as the file, it was recorded done and the file itself never fetched)
+            self.walled_off(response.url, wall, f"an HTML page in place of the file {filename!r}")
+            return
         refusal = type_refusal(filename, response.headers, self.source.attachments.extensions)
         if refusal is not None or "download_stopped" in response.flags:
             self.crawler.stats.inc_value("vigie/files/wrong_type")

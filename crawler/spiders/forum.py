@@ -21,7 +21,7 @@ from crawler._markup import json_page_selector
 from crawler.defaults import MAX_FILE_LINKS_PER_PAGE, MAX_PAGES_PER_CHAIN
 from crawler.items import ThreadCheckpoint, VigieItem
 from crawler.spiders._ahead import AheadChain, page_template
-from crawler.spiders._base import absolute_urls, all_values, first_text, select
+from crawler.spiders._base import absolute_urls, all_values, first_text, select, walled
 from crawler.spiders._privatebin import PrivateBinSpider
 from crawler.spiders.archive_passwords import password_candidates
 from crawler.spiders.extract import first_page_url, last_page_link, next_link, page_threads, read_posts, thread_key
@@ -237,6 +237,9 @@ class ForumSpider(PrivateBinSpider):
             return
         sel = self.sel
         boards = all_values(response, sel.board_links) if sel.board_links else []
+        if response.meta.get("vigie_role") == "boards" and not boards and (wall := walled(response)) is not None:
+            self.walled_off(response.url, wall, "no board link on an index of boards")
+            return
         if response.meta.get("vigie_role") == "boards":
             # an index of boards: its own topic list (if any) is not read, so that a thread's
             # board is the listing its board link leads to, not a global "all topics" page
@@ -253,6 +256,10 @@ class ForumSpider(PrivateBinSpider):
             yield self.request(url, self.parse_listing, "listing", response, vigie_chain=url, vigie_page=1,
                                vigie_role="board")
         threads = page_threads(response.selector, response.url, sel)
+        wall = walled(response) if not threads and not boards else None
+        if wall is not None:  # a captcha or a login form: no layout change, and nothing to follow
+            self.walled_off(response.url, wall, "no thread link on a listing page")
+            return
         # an empty board (the engine says so) is no layout change: its selectors are not observed
         if threads or not (sel.empty_listing and select(response, sel.empty_listing)):
             if sel.thread_rows:

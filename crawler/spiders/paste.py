@@ -42,7 +42,7 @@ from crawler.attachments import ARCHIVE_TYPES, ArchiveBombError, AttachmentError
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import VigieItem
 from crawler.privatebin import parse_link
-from crawler.spiders._base import absolute_url, element_text, first_text, select
+from crawler.spiders._base import absolute_url, element_text, first_text, select, walled
 from crawler.spiders._dates import read_date
 from crawler.spiders._files import CUT_SHORT_CRAWLS
 from crawler.spiders._privatebin import PrivateBinSpider
@@ -152,6 +152,9 @@ class PasteSpider(PrivateBinSpider):
             yield from problem or ()
             return
         links = select(response, self.sel.paste_links) if self.sel.paste_links else []
+        if not links and (wall := walled(response)) is not None:
+            self.walled_off(response.url, wall, "no paste link on a listing page")
+            return
         titles = [str(t) for t in (select(response, self.sel.title).getall() if self.sel.title else [])]
         dates = listing_dates(response, self.sel.date, datetime.now(UTC)) if self.sel.date else []
         new = 0
@@ -223,6 +226,12 @@ class PasteSpider(PrivateBinSpider):
                     yield out
                 return
             body = paste_page_text(self.source, response)
+            wall = walled(response) if body is None or not self.sel.body else None
+            if wall is not None:  # a captcha or a login form, not the paste: left to the next crawl
+                self.walled_off(meta["url"], wall, "no paste text")
+                self.vigie_state.paste_cut(meta["id"], {"url": meta["url"], "title": meta.get("title"),
+                                                       "posted_at": meta.get("posted_at")}, cut=False)
+                return
             if self.sel.body:
                 self.observe("paste", "paste.body", body is not None)
             if body is None:  # the body selector matched nothing: read the page as without it, lose nothing

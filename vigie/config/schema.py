@@ -1336,6 +1336,12 @@ class AttentionThresholds(Strict):
         default=1, ge=0, description="Pages and files answered 401 or 403 that are no login wall `login.login_wall` "
         "recognises: a board the site now keeps for its members, a crawler the site banned; they and the pages "
         "they lead to are not read (a members-only board: set `login`).")
+    pages_walled: int = Field(
+        default=1, ge=0, description="Pages a captcha, a DDoS filter's challenge or a login form answered (with 200) "
+        "in place of their content, recognised where the source's selectors found nothing: not read (a paste or "
+        "a file so answered is fetched again by the next crawl), and no layout change (`selectors_lost` is not "
+        "counted for them). A session to renew (`vigie source cookies`), `login` to set, or a site throttling "
+        "the crawl.")
     pages_too_dense: int = Field(
         default=1, ge=0, description="Pages of more elements than `limits.max_page_elements`: not parsed (their "
         "posts and links are not read), their text scanned as one item; a hostile page, or a limit too low. "

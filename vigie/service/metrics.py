@@ -73,7 +73,7 @@ class ServiceMetrics:
         self.crawl_failures = Counter(
             "vigie_crawl_failures_total", "Silent failures made loud, by kind: unparsed_dates, follows_refused, "
             "pagination_stopped, login_failed, selectors_lost, threads_shrank, redirected_off_site, json_unread, "
-            "empty_bodies, pages_forbidden, "
+            "empty_bodies, pages_forbidden, pages_walled (a captcha or a login form answered in place of a page), "
             "pages_too_dense (pages not parsed: more elements than limits.max_page_elements), detector_crashes "
             "(inputs the compiled detection core crashed on, detected again by the Python engine).", ["source", "kind"],
             registry=r)
