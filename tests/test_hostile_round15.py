@@ -246,3 +246,35 @@ def test_a_captcha_or_a_login_form_answered_with_200_is_a_wall_not_a_layout_chan
     assert len(first.posts()) + len(second.posts()) == len(everything)
     assert file_hits == 1 and "murfichier.0@example.org" in "".join(
         f["body"] for f in second.files() if f["filename"] == "clients.csv")
+
+
+@pytest.mark.parametrize("wall", [*CAPTCHAS,
+                                  '<DIV CLASS="H-CAPTCHA" DATA-SITEKEY="10000000-ffff"></DIV>',  # upper case
+                                  '<div class="cf-turnstile" data-sitekey="1x00000000000000000000AA"></div>',
+                                  '<form><label>Mot de passe</label><input type="PASSWORD" name="pw"></form>',
+                                  '<input id="captcha_code" name="c"><img src="/securimage/show.php">'])
+def test_walls_are_recognised(wall: str) -> None:
+    from parsel import Selector
+
+    from crawler.spiders._base import walled
+
+    page = Selector(f"<html><body><h1>Vérification</h1>{wall}</body></html>")
+    assert walled(page) in ("a captcha", "a login form")
+
+
+@pytest.mark.parametrize("page", [
+    # what a forum or paste page holds that is no wall (asked only where selectors found nothing, but
+    # an empty board, a deleted thread or a paste with a site's search box must not read as one)
+    '<form action="/search"><input name="q" type="search"><input type="submit"></form>',
+    '<p>Le captcha du forum est cassé, et le mot de passe aussi: input type="password"</p>',  # words only
+    '<pre>&lt;form&gt;&lt;input type="password" name="pass"&gt;&lt;div class="g-recaptcha"&gt;</pre>',  # a kit
+    '<form action="/newsletter"><input type="email" name="mail"><input type="submit"></form>',
+    '<div class="empty">Aucun sujet dans ce forum.</div>',
+    '<a href="/login">Connexion</a> <a href="/register">Inscription</a>',
+])
+def test_pages_that_are_no_wall(page: str) -> None:
+    from parsel import Selector
+
+    from crawler.spiders._base import walled
+
+    assert walled(Selector(f"<html><body>{page}</body></html>")) is None
