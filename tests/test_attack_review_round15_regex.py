@@ -13,6 +13,7 @@ the tail is kept whole anyway). Cheap: `_unsigned` called directly, CPU time mea
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
@@ -61,3 +62,47 @@ def test_a_signature_is_still_cut_and_a_long_tail_still_kept(separator: str, pat
     assert _unsigned(body, pattern) == body
     wide = f"{post}\n{separator}\n" + "y" * 1001  # a tail over 1,000 characters is no signature
     assert _unsigned(wide, pattern) == wide
+
+
+# -- paste_id_pattern against a paste listing's links -------------------------------------------
+
+def _listing_spider(pattern: str) -> Any:
+    """The paste spider's listing step (`_unseen`: is this link a paste not read yet), on a spider
+    built without Scrapy's crawler: nothing else of it is reached (no state row is asked for a
+    link without an id; a link with one is asked of an empty in-memory state)."""
+    import re
+    from types import SimpleNamespace
+
+    from crawler.spiders.paste import PasteSpider
+
+    spider: Any = PasteSpider.__new__(PasteSpider)
+    spider._id_re = re.compile(pattern)
+    spider._emitted = set()
+    spider.source = SimpleNamespace(privatebin=SimpleNamespace(enabled=False))
+    spider.vigie_state = SimpleNamespace(paste_seen=lambda pid: False)
+    return spider
+
+
+DEFAULT_ID = r"([A-Za-z0-9_-]+)/?$"  # PasteSelectors.paste_id_pattern's default
+
+
+@pytest.mark.parametrize("href", ["http://p.onion/" + "a" * 60_000 + "!",
+                                  "http://p.onion/p/" + "Zx9_-" * 12_000 + "?",
+                                  "http://p.onion/raw/" + "7" * 60_000 + "/.txt"], ids=["letters", "mix", "digits"])
+def test_a_listing_link_of_60_kb_costs_nothing_under_the_default_id_pattern(href: str) -> None:
+    """A paste site's listing link 60 kB long, of id characters not ending it (letters, a mix with
+    `_` and `-`, digits before a suffix): before, ~12 s of CPU for each time the listing asked
+    (twice a link); now no id (Scrapy would not request a link over 2083 characters anyway)."""
+    spider = _listing_spider(DEFAULT_ID)
+    start = time.thread_time()
+    unseen = spider._unseen(href)
+    assert time.thread_time() - start < 0.2
+    assert unseen is False
+
+
+@pytest.mark.parametrize("href,unseen", [("http://p.onion/aB3dE9fG", True), ("http://p.onion/p/k3_x-9/", True),
+                                         ("http://p.onion/" + "a" * 2000, True), ("http://p.onion/a b!", False)],
+                         ids=["short", "path", "long_id", "no_id"])
+def test_ordinary_paste_links_still_have_their_ids(href: str, unseen: bool) -> None:
+    """Negatives: the default pattern still reads ordinary ids, a long one under the limit too."""
+    assert _listing_spider(DEFAULT_ID)._unseen(href) is unseen
