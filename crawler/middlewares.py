@@ -71,6 +71,7 @@ from twisted.internet.threads import deferToThread
 from w3lib.url import safe_url_string
 
 from crawler._charset import page_encoding
+from crawler._depth import FLATTEN_ABOVE, flatten_depth, truncated
 from crawler._markup import DenseMarkup, ascii_compatible, count_start_tags, page_text
 from crawler.defaults import CRAWLER_DEFAULTS
 from crawler.items import VigieItem
@@ -306,7 +307,24 @@ class HostileMarkupMiddleware(_CountingMiddleware):
                         mask_url(request.url))
             text = _HTML_END.sub("", text)
         elif not cut:
+            return self._flattened(request, response)
+        return self._flattened(request, response.replace(body=text.encode("utf-8", "surrogatepass"),
+                                                         encoding="utf-8"))
+
+    def _flattened(self, request: Request, response: TextResponse) -> TextResponse:
+        """`response` with the elements piled past libxml2's depth limit closed (crawler._depth):
+        libxml2 stopped at the 2,048th open element and dropped the rest of the page, posts and
+        all. Asked of the tree the spider reads (kept on the response) only when its page holds
+        that many tags; counted with the pages trimmed (`vigie/pages/markup_trimmed`)."""
+        if response.text.count("<") <= FLATTEN_ABOVE or not truncated(response.selector):
             return response
+        text, closed = flatten_depth(response.text)
+        if not closed:
+            return response
+        self.stats.inc_value("vigie/pages/markup_trimmed")
+        logger.warning("page {} nests its elements deeper than {} levels (libxml2 stops reading at 2,048): {} were "
+                       "closed where they piled up, and the page read to its end", mask_url(request.url),
+                       FLATTEN_ABOVE, closed)
         return response.replace(body=text.encode("utf-8", "surrogatepass"), encoding="utf-8")
 
 

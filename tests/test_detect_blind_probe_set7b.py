@@ -829,8 +829,6 @@ MISSED: dict[str, str] = {
     "messenger_json_mojibake": "Messenger's JSON export (UTF-8 read as Latin-1, 'nÃ© le'): the births are missed",
     "arabic_names_french_numbers": "an Arabic header (تاريخ الميلاد = date of birth) and RTL names: the births are missed",
     "hebrew_names_french_numbers_kosher": "a Hebrew notes column ('כשר למהדרין', 'שומר שבת': kosher, keeps shabbat) is not religion",
-    "dynamodb_scan_json": 'DynamoDB\'s typed JSON ({"dob": {"S": "1949-02-20"}}): births are missed',
-    "kibana_csv_export": "a Kibana CSV export: the 'user.birthday' column (dd/mm/yyyy) gives no birth",
     "wordpress_usermeta_one_value_a_row": "WordPress usermeta rows (user_id, 'date_of_birth', '1944-03-19'): one value a row, births missed",
     "ldapsearch_base64_values": "ldapsearch's base64 values (description:: base64 of 'Né le dd/mm/yyyy') are not decoded: the birth is missed",
     "hospital_patient_labels": "hospital patient labels (IPP, 'Né(e) le', NIR, 'UF 4102 INFECTIOLOGIE'): births missed, the infectious-diseases ward is not health",

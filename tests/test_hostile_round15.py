@@ -83,6 +83,21 @@ class Walled:
         handler.wfile.flush()
 
 
+def _post(number: int, text: str) -> str:
+    return (f'<div class="post" id="p{number}"><a class="author">bob</a><time datetime="2026-03-01T10:00:00Z">'
+            f'</time><div class="content">{text}</div></div>')
+
+
+def _page(body: str) -> Raw:
+    page = f"<html><head><title>t</title></head><body>{body}</body></html>".encode()
+
+    def write(handler: BaseHTTPRequestHandler) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: "
+                            + str(len(page)).encode() + b"\r\nConnection: close\r\n\r\n" + page)
+        handler.wfile.flush()
+    return write
+
+
 def _paste_run(server: ForumServer, tmp_path: Path) -> CrawlRun:
     config = make_config(tmp_path / "config", server.url, kind="paste", limits={"retries": 0})
     run = crawl(config, tmp_path / "data", "test-paste", timeout=180)
@@ -224,8 +239,11 @@ def test_a_captcha_or_a_login_form_answered_with_200_is_a_wall_not_a_layout_chan
         walled[csv] = CAPTCHAS[3]
         for path, wall in walled.items():
             server.raw_routes[path] = Walled("", wall)
+        pile = forum.thread(board=1)  # a thread page whose second post sits under 2,100 open <div>
+        server.raw_routes[f"/thread/{pile}"] = _page(_post(900_001, dump("avantpile")) + "<div>" * 2100
+                                                     + _post(900_002, dump("souspile")))
         healthy = forum.healthy_posts()  # (the walled threads' posts: read by the second crawl)
-        everything = {p["id"] for p in server.truth()["posts"]}
+        everything = {p["id"] for p in server.truth()["posts"] if p["thread_id"] != pile} | {900_001, 900_002}
         on_board = {p["id"] for p in server.truth()["posts"] if data.threads[p["thread_id"]].board_id == board.id}
         first = _forum_run(server, tmp_path, retries=1)
         for path in walled:
@@ -238,7 +256,8 @@ def test_a_captcha_or_a_login_form_answered_with_200_is_a_wall_not_a_layout_chan
     assert first.summary["needs_attention"] and "pages walled: 7" in first.summary["attention_reason"]
     for what in ("a captcha answered", "a login form answered"):
         assert what in first.stderr, what
-    assert {post_number(p) for p in first.posts()} == healthy - on_board
+    assert {post_number(p) for p in first.posts()} == healthy - on_board | {900_001, 900_002}
+    assert first.summary["refused"]["pages_markup_trimmed"] == 1 and "deeper than 1024 levels" in first.stderr
     assert not any(f.get("filename") == "clients.csv" for f in first.files())
     # nothing recorded as read: the second crawl reads every walled page and the file, each once
     assert second.summary["failures"]["pages_walled"] == 0 and second.summary["errors"] == 0
@@ -252,7 +271,9 @@ def test_a_captcha_or_a_login_form_answered_with_200_is_a_wall_not_a_layout_chan
                                   '<DIV CLASS="H-CAPTCHA" DATA-SITEKEY="10000000-ffff"></DIV>',  # upper case
                                   '<div class="cf-turnstile" data-sitekey="1x00000000000000000000AA"></div>',
                                   '<form><label>Mot de passe</label><input type="PASSWORD" name="pw"></form>',
-                                  '<input id="captcha_code" name="c"><img src="/securimage/show.php">'])
+                                  '<input id="captcha_code" name="c"><img src="/securimage/show.php">'],
+                         ids=["recaptcha", "hcaptcha", "challenge", "image", "login", "upper", "turnstile",
+                              "password", "securimage"])
 def test_walls_are_recognised(wall: str) -> None:
     from parsel import Selector
 
@@ -271,10 +292,72 @@ def test_walls_are_recognised(wall: str) -> None:
     '<form action="/newsletter"><input type="email" name="mail"><input type="submit"></form>',
     '<div class="empty">Aucun sujet dans ce forum.</div>',
     '<a href="/login">Connexion</a> <a href="/register">Inscription</a>',
-])
+], ids=["search", "words", "escaped_kit", "newsletter", "empty_board", "login_links"])
 def test_pages_that_are_no_wall(page: str) -> None:
     from parsel import Selector
 
     from crawler.spiders._base import walled
 
     assert walled(Selector(f"<html><body>{page}</body></html>")) is None
+
+
+class StatsStub:
+    """The crawl's stats (only counted into: no Scrapy crawler needed for one middleware call)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        self.counts[key] = self.counts.get(key, 0) + count
+
+
+def _through_markup(html: str) -> tuple[list[str], int, bool]:
+    from scrapy.http import HtmlResponse, Request
+
+    from crawler.middlewares import HostileMarkupMiddleware
+    from crawler.spiders._base import select
+
+    request = Request("http://127.0.0.1/thread/1", meta={"vigie_kind": "thread"})
+    response = HtmlResponse(request.url, body=html.encode(), encoding="utf-8", request=request)
+    stats = StatsStub()
+    read = HostileMarkupMiddleware(stats).process_response(request, response)
+    texts = select(read, "css:div.post .content::text").getall()
+    return texts, stats.counts.get("vigie/pages/markup_trimmed", 0), read is response
+
+
+A, B, C = _post(1, "avant@example.org"), _post(2, "sous@example.org"), _post(3, "apres@example.org")
+
+
+@pytest.mark.parametrize("body", [
+    A + "<div>" * 2100 + B,  # a pile of open elements before a post
+    A + "<div>" * 3000 + "</div>" * 3000 + B,  # closed again: libxml2 stopped on the way down
+    A + "<i>" * 2500 + B,  # inline elements
+    A + "<table><tr><td>" * 800 + B,  # tables in cells (three levels each)
+    A + "<ul><li>" * 1100 + B,  # lists in items
+    A + "".join(f"<span>mot {k}" for k in range(2200)) + B,  # text at every level
+    A + '<div class="x" data-n="1">' * 2100 + B + C,  # with attributes, two posts under it
+    _post(1, "avant@example.org" + "<b>" * 2100 + "profond") + B,  # the pile inside a post
+], ids=["divs", "closed", "inline", "tables", "lists", "text", "attributes", "in_a_post"])
+def test_posts_under_a_pile_of_open_elements_are_read(body: str) -> None:
+    html = f"<html><body>{body}</body></html>"
+    from parsel import Selector
+
+    assert "sous@example.org" not in Selector(html).css("div.post .content::text").getall()  # (libxml2 alone)
+    texts, trimmed, same = _through_markup(html)
+    assert "avant@example.org" in texts and "sous@example.org" in texts, texts[:5]
+    assert trimmed == 1 and not same
+    if C in body:
+        assert "apres@example.org" in texts
+
+
+@pytest.mark.parametrize("body", [
+    "".join(_post(k, f"p{k}@example.org") for k in range(600)),  # a long thread page
+    "<table>" + "".join(f"<tr><td>{k}<td>{_post(k, 'x')}" for k in range(1500)) + "</table>",  # rows never closed
+    "<p>ligne" * 5000 + B,  # paragraphs never closed
+    "<!--" + "<div>" * 3000 + "-->" + B,  # a pile in a comment
+    "<script>var s = '" + "<div>" * 3000 + "';</script>" + B,  # and in a script
+    "<div>" * 900 + B,  # deep, under libxml2's limit and ours
+], ids=["long_thread", "open_rows", "open_paragraphs", "comment", "script", "deep_900"])
+def test_pages_that_do_not_pile_up_are_left_alone(body: str) -> None:
+    texts, trimmed, same = _through_markup(f"<html><body>{body}</body></html>")
+    assert trimmed == 0 and same and texts

@@ -287,7 +287,11 @@ def _role_in_words(words: list[str]) -> str | None:
             role = ROLES.get("_".join(words[i:i + size]))
             if role is not None and role not in _GENERIC_PARTS:
                 return role
-    role = (None if words[0] in _NUMBER_HEADS else ROLES.get(words[0])) or ROLES.get(words[-1])
+    role = None if words[0] in _NUMBER_HEADS else ROLES.get(words[0])
+    if role is None or role in _GENERIC_PARTS:
+        # a generic head says whose the value is (Kibana's `user.birthday`, `account.phone`,
+        # `customer_birthdate`): the tail says what it is
+        role = ROLES.get(words[-1])
     return None if role in _GENERIC_PARTS else role
 
 

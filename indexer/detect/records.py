@@ -811,6 +811,12 @@ _VALUE_KEYS = frozenset({"date", "day", "jour", "value", "valeur", "number", "nu
                          "complete", "complet", "text", "raw", "formatted", "e164", "national", "international"})
 
 
+# the type tags a typed store wraps each value in: DynamoDB's JSON (`S`, `N`, `SS`, `NS`, `L`, `M`)
+# and Firestore's REST values (`stringValue`, `integerValue`, `timestampValue`, `arrayValue`...)
+_TYPE_TAGS = frozenset({"S", "N", "SS", "NS", "L", "M", "stringValue", "integerValue", "timestampValue",
+                        "arrayValue", "values"})
+
+
 def _mongo_day(v: Any) -> str | None:
     """The day (`YYYY-MM-DD`) of a `$date` given as milliseconds, else None."""
     if isinstance(v, dict) and len(v) == 1:
@@ -839,6 +845,11 @@ def _walk(obj: Any, line: str, base: int, fields: list[tuple[str, int]], roles: 
                     fields.append((day, -(10**9)))
                     roles.append(r)
                     continue
+            elif r is None and len(obj) == 1 and k in _TYPE_TAGS:
+                # a typed store's wrapper of one value: DynamoDB's `"dob": {"S": "1980-11-15"}`,
+                # Firestore's `{"stringValue": ...}`: the value keeps its key's role
+                r = role
+                name = parent
             elif r is None and parent is not None and isinstance(k, str) and (role is None or k.lower() in _VALUE_KEYS):
                 r = role_of(f"{parent}.{k}")  # `birth` then `date`: `birth.date`
             _walk(v, line, base, fields, roles, r, depth + 1, name)

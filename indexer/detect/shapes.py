@@ -2036,6 +2036,11 @@ def _ragged_row(s: str, wide: tuple[str, int, int]) -> bool:
     return t[:1] not in ("", "{", "[") and _fits(s, wide)
 
 
+# an @ after an address's local part: a row's, not a header's, whose names may start with one
+# (Kibana's and Logstash's `@timestamp`, `@version`; JSON-LD's `@id`)
+_NAMED_AT = re.compile(r"[\w.+-]@")
+
+
 def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     sig = _sig(lines[i])
@@ -2064,9 +2069,10 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     typed_n = sum(1 for r in hroles if r in STRONG_ROLES)
     # a header names columns: no @, no field that looks like a value (5+ digits), and at least
     # two names we know (one is enough for a two-column file); `adresse1` or `tel2` are fine
-    has_header = ("@" not in lines[i] and typed_n >= 1 and (typed_n >= 2 or count == 1)
+    no_at = "@" not in lines[i] or _NAMED_AT.search(lines[i]) is None
+    has_header = (no_at and typed_n >= 1 and (typed_n >= 2 or count == 1)
                   and not any(sum(map(str.isdigit, h)) >= 5 for h in head))  # (per character in C)
-    if typed_n == 1 and not has_header and not LUHN_ID_ROLES.isdisjoint(hroles) and "@" not in lines[i]:
+    if typed_n == 1 and not has_header and not LUHN_ID_ROLES.isdisjoint(hroles) and no_at:
         # `raison_sociale;siret;contact`: one name, of a column only a header types
         has_header = names_a_luhn_column(head, hroles, [f for f, _ in _split(lines[i + 1 + rule], sep, 0)])
     if rule and not has_header:  # a rule under a row: the rows below it are a run of their own
