@@ -98,6 +98,19 @@ def _page(body: str) -> Raw:
     return write
 
 
+def _cut_listing(server: ForumServer) -> Raw:
+    """The paste listing's first page, cut short of its Content-Length before its link to older pastes."""
+    def write(handler: BaseHTTPRequestHandler) -> None:
+        rows = "".join(f'<li><a class="paste" href="/p/{p.id}">{p.title}</a></li>'
+                       for p in list(reversed(server.data.pastes))[:5])
+        page = f'<html><body><ul>{rows}</ul><a rel="next" href="/recent?page=2">Plus ancien</a></body></html>'.encode()
+        cut = page[: page.index(b"<a rel=")]
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: "
+                            + str(len(page)).encode() + b"\r\nConnection: close\r\n\r\n" + cut)
+        handler.wfile.flush()
+    return write
+
+
 def _paste_run(server: ForumServer, tmp_path: Path) -> CrawlRun:
     config = make_config(tmp_path / "config", server.url, kind="paste", limits={"retries": 0})
     run = crawl(config, tmp_path / "data", "test-paste", timeout=180)
@@ -120,6 +133,7 @@ def test_a_paste_cut_short_is_fetched_again_and_read_once(tmp_path: Path) -> Non
         for k in range(7):  # newer pastes: the cut ones fall to the listing's second page, which a
             server.add_paste(dump(f"recent{k}"), title=f"recent {k}")  # later crawl no longer walks
         read: dict[str, list[str]] = {tag: [] for tag in answers_all}
+        late: list[str] = []
         for n in range(1, CUT_SHORT_CRAWLS + 2):
             run = _paste_run(server, tmp_path)
             bodies = {p["post_id"]: p.get("body", "") for p in run.posts()}
@@ -144,9 +158,18 @@ def test_a_paste_cut_short_is_fetched_again_and_read_once(tmp_path: Path) -> Non
                 assert got == set() and refused["pastes_cut_short"] == 1, (got, refused)
             elif n == CUT_SHORT_CRAWLS:  # cut in every crawl: read as it arrives, counted
                 assert got == {"coupetoujours"} and refused["pastes_cut_short"] == 0, (got, refused)
-                assert refused["pages_truncated"] == 1
-            else:  # all recorded for good: none fetched again
+                # and the listing came cut before its link to older pastes: its 5 new read, 2 left
+                assert refused["pages_truncated"] == 2, refused
+                assert [tag in "".join(bodies.values()) for tag in late] == [False] * 2 + [True] * 5
+                del server.raw_routes["/recent"]
+            else:  # all recorded for good: none fetched again; the listing walked past its first page
                 assert got == set() and refused["pastes_cut_short"] == 0, (got, refused)
+                assert [tag in "".join(bodies.values()) for tag in late] == [True] * 2 + [False] * 5
+            if n == CUT_SHORT_CRAWLS - 1:  # newer pastes, and a listing cut short in the next crawl
+                late = [f"tard{k}.0@example.org" for k in range(7)]
+                for k in range(7):
+                    server.add_paste(dump(f"tard{k}"), title=f"tard {k}")
+                server.raw_routes["/recent"] = _cut_listing(server)
     # each read once: the two whole, the always-cut one up to its cut (its first rows)
     assert [len(v) for v in read.values()] == [1, 1, 1, 1], read
     for tag in ("coupeunefois", "coupechunk", "coupemur"):
