@@ -179,6 +179,20 @@ def test_a_paste_cut_short_is_fetched_again_and_read_once(tmp_path: Path) -> Non
 
 
 
+def test_a_paste_listing_past_its_link_cap_is_read_by_the_next_crawl(tmp_path: Path) -> None:
+    with ForumServer("phpbb", size="small", hostile=False) as server:
+        for k in range(9):
+            server.add_paste(dump(f"plafond{k}"), title=f"plafond {k}")
+        every = {p.id for p in server.data.pastes}  # 13: pages of 5, 5 and 3
+        config = make_config(tmp_path / "config", server.url, kind="paste", limits={"max_links_per_page": 3})
+        runs = [crawl(config, tmp_path / "data", "test-paste", timeout=180) for _ in range(2)]
+    first, second = ({p["post_id"] for p in run.posts()} for run in runs)
+    assert all(run.returncode == 0 and run.summary["errors"] == 0 for run in runs), runs[0].stderr[-3000:]
+    assert len(first) == 9 and runs[0].summary["refused"]["links_deferred"] == 4, runs[0].summary["refused"]
+    assert "paste links on" in runs[0].stderr
+    assert first | second == every and not first & second and runs[1].summary["refused"]["links_deferred"] == 0
+
+
 def _listing(rows: list[str]) -> Raw:
     """A board page of thread rows with no reply count (no marker: a known thread is fetched again
     on every crawl, so a crawl that always began with the first rows never reached the last)."""
