@@ -55,7 +55,8 @@ def test_each_failure_is_counted_shown_and_flags_the_source(site: MiniSite, tmp_
     assert first.summary["failures"] == {"unparsed_dates": 1, "follows_refused": 1, "pagination_stopped": 1,
                                          "login_failed": 0, "selectors_lost": 0, "threads_shrank": 0,
                                          "redirected_off_site": 0, "json_unread": 0, "empty_bodies": 0,
-                                         "pages_forbidden": 0, "pages_too_dense": 0, "detector_crashes": 0}
+                                         "pages_forbidden": 0, "pages_walled": 0, "pages_too_dense": 0,
+                                         "detector_crashes": 0}
     assert first.summary["needs_attention"] is True and first.summary["attention_reason"].startswith("unparsed dates")
     assert "/private/9" not in site.hits
 
