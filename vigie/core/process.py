@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping
 
 __all__ = ["CHILD_ENV_NAMES", "CHILD_ENV_PREFIXES", "PRODUCT_PYTHON", "SECRET_ENV_NAMES", "child_env", "confine_reader",
            "getenv", "harden_process", "hold_env", "hold_secret_env", "limit_reader", "memory_file", "product_env",
-           "reader_stopped"]
+           "reader_stopped", "trusted_path"]
 
 # How Vigie starts a Python process of its own (a crawl, a scale worker's job): -P, no directory
 # before the installed packages on sys.path; `python -m` put the current directory first, and
@@ -62,10 +62,54 @@ _holding = False
 
 def child_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment for a program that is not Vigie (tor, Chromium, Playwright's driver):
-    `base` (default `os.environ`) cut to `CHILD_ENV_NAMES` and `CHILD_ENV_PREFIXES`."""
+    `base` (default `os.environ`) cut to `CHILD_ENV_NAMES` and `CHILD_ENV_PREFIXES`, its PATH
+    to the directories no other account can put a program in (`trusted_path`)."""
     source = os.environ if base is None else base
-    return {name: value for name, value in source.items()
-            if name in CHILD_ENV_NAMES or name.startswith(CHILD_ENV_PREFIXES)}
+    env = {name: value for name, value in source.items()
+           if name in CHILD_ENV_NAMES or name.startswith(CHILD_ENV_PREFIXES)}
+    if "PATH" in env:
+        env["PATH"] = trusted_path(env["PATH"])
+    return env
+
+
+_SAFE_PATH = "/usr/bin:/bin"
+
+
+def _writable_by_others(directory: str) -> bool:
+    """Whether an account other than root and this one can add or replace a program in
+    `directory`: it, or a directory above it (as resolved), belongs to another account, or is
+    writable by its group or by everyone (above it, a sticky directory such as /tmp is fine:
+    no one else can rename what is in it)."""
+    node = os.path.realpath(directory)
+    leaf = True
+    while True:
+        try:
+            st = os.stat(node)
+        except OSError:
+            return True
+        if st.st_uid not in (0, os.geteuid()):
+            return True
+        if st.st_mode & 0o022 and (leaf or not st.st_mode & 0o1000):
+            return True
+        parent = os.path.dirname(node)
+        if parent == node:
+            return False
+        node, leaf = parent, False
+
+
+def trusted_path(path: str) -> str:
+    """`path` without the entries another local account could put a program in: a relative or
+    empty one (the current directory), a directory (or one above it) of another account or
+    writable by its group or by everyone. `/usr/bin:/bin` if none is left.
+
+    Why: the programs Vigie starts run others by name through the PATH they get: Debian's
+    /usr/bin/chromium is a shell script that runs uname, grep, expr, findmnt, ls and tr before
+    Chromium, as Vigie's account (attacker's review, round 15; round 13 checked only the tor
+    program Vigie looks up itself). Group-writable directories are left out whatever the group
+    (stricter than `vigie.core.executables`, which knows the trusted accounts: this layer does not)."""
+    kept = [entry for entry in path.split(os.pathsep)
+            if os.path.isabs(entry) and not _writable_by_others(entry)]
+    return os.pathsep.join(dict.fromkeys(kept)) or _SAFE_PATH
 
 
 def hold_secret_env() -> None:
