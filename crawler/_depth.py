@@ -54,7 +54,7 @@ def truncated(page: Any) -> bool:
     stops reading altogether, so the last element it made, which the last child of each level
     leads to, is the one that reached the limit. O(depth) on the tree the spider reads anyway
     (Scrapy keeps a response's selector)."""
-    node = getattr(page, "root", None)
+    node: Any = getattr(page, "root", None)
     depth = 0
     while hasattr(node, "tag") and depth <= FLATTEN_ABOVE:  # (a JSON selector has no tree)
         last = None

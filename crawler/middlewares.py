@@ -316,7 +316,9 @@ class HostileMarkupMiddleware(_CountingMiddleware):
         libxml2 stopped at the 2,048th open element and dropped the rest of the page, posts and
         all. Asked of the tree the spider reads (kept on the response) only when its page holds
         that many tags; counted with the pages trimmed (`vigie/pages/markup_trimmed`)."""
-        if response.text.count("<") <= FLATTEN_ABOVE or not truncated(response.selector):
+        # (an HTML page only: a raw paste served as text/plain is the paste's own text, HTML source or not)
+        if not isinstance(response, HtmlResponse) or response.text.count("<") <= FLATTEN_ABOVE \
+                or not truncated(response.selector):
             return response
         text, closed = flatten_depth(response.text)
         if not closed:

@@ -209,10 +209,10 @@ class FileSpider(VigieSpider):
             return
         filename = file_name(response.headers, meta, response.url)
         if isinstance(response, TextResponse) and _content_type(response.headers) in _PAGE_CONTENT_TYPES and \
-                extension_of(filename) not in _PAGE_EXTENSIONS and (wall := walled(response)) is not None:
+                extension_of(filename) not in _PAGE_EXTENSIONS and (walled_by := walled(response)) is not None:
             # a captcha or a login form in place of the file: it stays pending, fetched again by the
             # next crawl (read as the file, it was recorded done and the file itself never fetched)
-            self.walled_off(response.url, wall, f"an HTML page in place of the file {filename!r}")
+            self.walled_off(response.url, walled_by, f"an HTML page in place of the file {filename!r}")
             return
         refusal = type_refusal(filename, response.headers, self.source.attachments.extensions)
         if refusal is not None or "download_stopped" in response.flags:

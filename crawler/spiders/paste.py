@@ -239,9 +239,9 @@ class PasteSpider(PrivateBinSpider):
             body = paste_page_text(self.source, response)
             # (without `paste.body`, a page with a <pre> is a paste, read from it: a site's own login
             # box beside it walls nothing off)
-            wall = walled(response) if body is None or not (self.sel.body or response.css("pre")) else None
-            if wall is not None:  # a captcha or a login form, not the paste: left to the next crawl
-                self.walled_off(meta["url"], wall, "no paste text")
+            walled_by = walled(response) if body is None or not (self.sel.body or response.css("pre")) else None
+            if walled_by is not None:  # a captcha or a login form, not the paste: left to the next crawl
+                self.walled_off(meta["url"], walled_by, "no paste text")
                 self.vigie_state.paste_cut(meta["id"], {"url": meta["url"], "title": meta.get("title"),
                                                        "posted_at": meta.get("posted_at")}, cut=False)
                 return
