@@ -227,7 +227,12 @@ def _named_in_address(row: str, lterm: str) -> bool:
 
 def _after_capitalised(text: str, start: int) -> bool:
     """The word before `start`, one space away, is capitalised (a first name: "Bastien Gay"), not a
-    sentence's end ("mail luc.chretien@x.fr. Chrétien pratiquant")."""
+    sentence's end ("mail luc.chretien@x.fr. Chrétien pratiquant"); a middle initial or two between
+    them are stepped over ("Rickard E. Faith", "Anna M. J. Gay")."""
+    for _ in range(2):  # ("E. " before the term: the first name is before the initial)
+        if start >= 5 and text[start - 1] == " " and text[start - 2] == "." and text[start - 3].isupper() \
+                and text[start - 4] == " ":
+            start -= 3
     if start < 3 or text[start - 1] != " ":
         return False
     k = start - 2
