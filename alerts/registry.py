@@ -244,7 +244,9 @@ class Registry:
         ~150,000 tokens a second), so the per-token Python work is only the hits'."""
         if not hex_tokens or self.table.count == 0:
             return []
-        slots = self.table.lookup(self._hex_words(hex_tokens))
+        slots = self.table.lookup_hex(hex_tokens)  # (the compiled core's, when it is the engine)
+        if slots is None:
+            slots = self.table.lookup(self._hex_words(hex_tokens))
         hits = np.flatnonzero(slots >= 0)
         if not hits.size:
             return []

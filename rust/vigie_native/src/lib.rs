@@ -15,6 +15,7 @@ mod json;
 mod longest;
 mod phone;
 mod prefilter;
+mod probe;
 mod redact;
 mod scan;
 mod seeds;
@@ -58,6 +59,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(seeds::combo_end, m)?)?;
     m.add_function(wrap_pyfunction!(seeds::insert_run_end, m)?)?;
     m.add_function(wrap_pyfunction!(find::contains_any, m)?)?;
+    m.add_function(wrap_pyfunction!(probe::probe_hex, m)?)?; // the alerts registry's lookups
     m.add_function(wrap_pyfunction!(fold::fold_accents, m)?)?; // article 9's fold
     m.add_function(wrap_pyfunction!(redact::excerpt, m)?)?;
     phone::register(m)?;
