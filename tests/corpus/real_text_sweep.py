@@ -40,6 +40,8 @@ from pathlib import Path
 __all__ = ["Sweep", "collect", "main", "sweep_files"]
 
 KEY_BYTES = b"\x5a" * 32
+# the runs docs/detection-metrics.md shows (`--record`): figures only, no path, no text
+RESULTS = Path(__file__).with_name("real_text_sweep.jsonl")
 MAX_FILE_BYTES = 4 << 20  # a bigger file is read to this size (a few changelogs are 10+ MB)
 _DOC_NAMES = ("readme", "changelog", "news", "copyright")
 _SITE_EXT = (".txt", ".rst", ".json", ".csv", ".md")
@@ -246,14 +248,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=20)
     ap.add_argument("--dump", help="write every fragment (raw text: keep it under /tmp) as JSON lines")
     ap.add_argument("--json", action="store_true", help="print the summary as one JSON line at the end")
+    ap.add_argument("--record", metavar="LABEL", help=f"append the summary, labelled, to {RESULTS.name} (what "
+                    "docs/detection-metrics.md shows: tests.corpus.report reads it)")
     ap.add_argument("--files", nargs="*", type=Path, help="read only these files (group 'files')")
     args = ap.parse_args(argv)
     files = [("files", p) for p in args.files] if args.files is not None else list(collect(args.max_mb_per_group))
     t0 = time.monotonic()
     sw = sweep_files(files, args.engine, args.jobs, args.dump)
     _print(sw, args.engine, time.monotonic() - t0, args.top)
+    summary = {"engine": args.engine, **sw.summary()}
     if args.json:
-        print(json.dumps({"engine": args.engine, **sw.summary()}, sort_keys=True))
+        print(json.dumps(summary, sort_keys=True))
+    if args.record:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                check=False).stdout.strip()
+        with RESULTS.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"label": args.record, "commit": commit, "capped_mb_per_group": args.max_mb_per_group,
+                                 **summary}, sort_keys=True) + "\n")
     return 0
 
 
