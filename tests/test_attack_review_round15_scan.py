@@ -21,7 +21,7 @@ import py7zr
 import pytest
 
 from tests import cli_fork
-from tests.fixtures.forum import test_keys_env
+from tests.fixtures.forum import REPO, test_keys_env
 
 PASSWORD = "Fuite-Clinique#2026"
 ROWS = b"email;telephone\n" + b"".join(b"patient%d@exemple.fr;06 12 34 56 %02d\n" % (i, i) for i in range(30))
@@ -89,3 +89,47 @@ def test_the_old_flag_still_works_but_warns(work: Path) -> None:
     code, _, err = _scan(work, "dump.7z", "--passwords-file", "pw.txt", "--password", PASSWORD + "y")
     assert code == 1 and "none of the 2 password(s)" in " ".join(err.split()), err
     assert "--passwords-file" in err and "warning" in err and PASSWORD not in err, err
+
+
+def test_on_a_terminal_the_password_is_asked_without_echo(work: Path) -> None:
+    """`--passwords-file -` with a terminal on stdin (a real pseudo-terminal): a hidden prompt,
+    the typed password not echoed back on the terminal; a wrong one says "none of the 1"."""
+    import pty
+    import select
+    import subprocess
+    import time
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "vigie", "scan", "dump.7z", "--passwords-file", "-",
+                                 "--config", str(work / "config"), "--data-dir", str(work / "data")],
+                                cwd=work, stdin=follower, stdout=subprocess.DEVNULL, stderr=follower,
+                                env={**os.environ, **test_keys_env, "PYTHONPATH": str(REPO)})
+        seen = b""
+        deadline = time.monotonic() + 30
+        while b"password" not in seen.lower() and time.monotonic() < deadline:
+            if select.select([leader], [], [], 0.5)[0]:
+                seen += os.read(leader, 4096)
+        os.write(leader, b"not-" + PASSWORD.encode() + b"\n")
+        os.write(leader, b"\x04")  # end of input, for a reader that wanted all of stdin (before)
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:  # the terminal read as it is written
+            if select.select([leader], [], [], 0.2)[0]:
+                try:
+                    seen += os.read(leader, 65536)
+                except OSError:
+                    break
+        proc.kill() if proc.poll() is None else None
+        proc.wait(10)
+        while select.select([leader], [], [], 0.2)[0]:
+            try:
+                seen += os.read(leader, 65536)
+            except OSError:
+                break
+    finally:
+        os.close(follower)
+        os.close(leader)
+    shown = seen.decode(errors="replace")
+    assert "Archive password" in shown, shown
+    assert PASSWORD not in shown, "the typed password was echoed"
+    assert proc.returncode == 1 and "none of the 1 password(s)" in " ".join(shown.split()), shown

@@ -144,16 +144,20 @@ def scan(
 
 
 def _passwords(path: str | None, given: list[str], paths: list[str]) -> list[str]:
-    """The archive passwords: `--passwords-file` (a file, or `-` for stdin) first, then the
-    deprecated `--password` values, which every local user could read in the process list (and
-    the shell's history kept): said on stderr, never the value (attacker's review, round 15)."""
+    """The archive passwords: `--passwords-file` (a file, or `-` for stdin, a hidden prompt on a
+    terminal) first, then the deprecated `--password` values, which every local user could read
+    in the process list (and the shell's history kept): said on stderr, never the value
+    (attacker's review, round 15)."""
     out: list[str] = []
     if path is not None:
         if path == "-" and "-" in paths:
             fail("--passwords-file - and a PATH - both read stdin: put the passwords in a file "
                  "(or pipe the text and give the passwords in a file)", EXIT_CONFIG)
         try:
-            text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+            if path == "-" and sys.stdin.isatty():  # typed: not echoed, one password
+                text = typer.prompt("Archive password", hide_input=True, err=True)
+            else:
+                text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
             fail(f"cannot read the passwords file {path} ({why}): one password a line, or - for stdin", EXIT_CONFIG)
