@@ -102,7 +102,8 @@ def _real_text() -> list[str]:
     for r in runs:
         flags = ", ".join(f"{c} {v}" for c, v in sorted(r["flags_per_mb"].items())) or "-"
         out.append(f"| {r['label']} | {r['commit']} | {r['mb']} | {r['dumps']} | {r['dumps_per_mb']} "
-                   f"| {r['flagged_fragments']} | {r['flagged_per_mb']} | {r['ids_per_mb'].get('email', 0)} | {flags} |")
+                   f"| {r['flagged_fragments']} | {r['flagged_per_mb']} | {r['ids_per_mb'].get('email', 0)} "
+                   f"| {flags} |")
     return out
 
 
