@@ -100,7 +100,8 @@ class CrawlSummary:
     # and files cut short of their Content-Length on their last attempt (`pages_truncated`: what
     # arrived is read, crawler.middlewares.TruncatedPageMiddleware; an attachment so cut is left
     # pending instead, `files_cut_short`, until it came cut in crawler.spiders._files.CUT_SHORT_CRAWLS
-    # crawls in a row, and a paste so, `pastes_cut_short`), items whose detection stopped
+    # crawls in a row, and a paste so, `pastes_cut_short`), attachments served as an image their name
+    # and first bytes say they are not (`content_types_ignored`: read), items whose detection stopped
     # at a cap of `indexer.decode.Limits` (`detection_stopped`: 10,000 fragments, 5,000,000
     # identifiers or 20 s of CPU; the rest of the item not read, indexer.detect.caps)
     refused: dict[str, int] = field(default_factory=dict)
@@ -295,6 +296,7 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
                  "pages_charset_ignored": stat("vigie/pages/charset_ignored"),
                  "pages_truncated": stat("vigie/pages/truncated"),
                  "files_cut_short": stat("vigie/files/cut_short"),
+                 "content_types_ignored": stat("vigie/files/content_type_ignored"),
                  "pastes_cut_short": stat("vigie/pastes/cut_short"),
                  "file_links_dropped": stat("vigie/files/links_dropped"),
                  "links_deferred": stat("vigie/links/deferred"),

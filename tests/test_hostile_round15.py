@@ -111,6 +111,25 @@ def _cut_listing(server: ForumServer) -> Raw:
     return write
 
 
+def _served(name: str, ctype: str, body: bytes) -> Raw:
+    def write(handler: BaseHTTPRequestHandler) -> None:
+        handler.wfile.write(f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Disposition: attachment; "
+                            f'filename="{name}"\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n'.encode()
+                            + body)
+        handler.wfile.flush()
+    return write
+
+
+def _zip_of(name: str, text: str) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(name, text)
+    return out.getvalue()
+
+
 def _paste_run(server: ForumServer, tmp_path: Path) -> CrawlRun:
     config = make_config(tmp_path / "config", server.url, kind="paste", limits={"retries": 0})
     run = crawl(config, tmp_path / "data", "test-paste", timeout=180)
@@ -276,6 +295,13 @@ def test_a_captcha_or_a_login_form_answered_with_200_is_a_wall_not_a_layout_chan
         walled[csv] = CAPTCHAS[3]
         for path, wall in walled.items():
             server.raw_routes[path] = Walled("", wall)
+        # files served as images they are not (a browser saves them whole), and one that is an image
+        lies = {"images.csv": ("image/png", dump("imagecsv").encode()),
+                "archive.zip": ("image/gif", _zip_of("dedans.csv", dump("imagezip"))),
+                "notes.txt": ("image/webp", dump("imagetxt").encode()),
+                "photo.csv": ("image/jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(4000))}
+        for name, (ctype, body) in lies.items():
+            forum.attach(name, _served(name, ctype, body))
         pile = forum.thread(board=1)  # a thread page whose second post sits under 2,100 open <div>
         server.raw_routes[f"/thread/{pile}"] = _page(_post(900_001, dump("avantpile")) + "<div>" * 2100
                                                      + _post(900_002, dump("souspile")))
@@ -296,6 +322,12 @@ def test_a_captcha_or_a_login_form_answered_with_200_is_a_wall_not_a_layout_chan
     assert {post_number(p) for p in first.posts()} == healthy - on_board | {900_001, 900_002}
     assert first.summary["refused"]["pages_markup_trimmed"] == 1 and "deeper than 1024 levels" in first.stderr
     assert not any(f.get("filename") == "clients.csv" for f in first.files())
+    lied = "".join(f["body"] for f in first.files())
+    assert all(f"{tag}.5@example.org" in lied for tag in ("imagecsv", "imagezip", "imagetxt")), sorted(
+        f["filename"] for f in first.files())
+    assert first.summary["refused"]["content_types_ignored"] == 3
+    # the image refused at its first bytes (and the kit forum's own .exe, by its name)
+    assert first.summary["files_not_listed"] == 2 and "photo.csv" not in {f["filename"] for f in first.files()}
     # nothing recorded as read: the second crawl reads every walled page and the file, each once
     assert second.summary["failures"]["pages_walled"] == 0 and second.summary["errors"] == 0
     assert {post_number(p) for p in first.posts() + second.posts()} == everything

@@ -38,6 +38,7 @@ from crawler.rar import member_label
 from crawler.spiders._base import VigieSpider, size_refusal, walled
 from indexer.models import CrawledItem
 from indexer.redact import mask_text, mask_url
+from vigie.config.schema import IMAGE_TYPES
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -83,16 +84,40 @@ def file_name(headers: Headers, meta: dict[str, Any], url: str) -> str:
     return member_label(filename.rsplit("/", 1)[-1] or "attachment")
 
 
-def type_refusal(filename: str, headers: Headers, extensions: Sequence[str]) -> str | None:
+def type_refusal(filename: str, headers: Headers, extensions: Sequence[str], head: bytes | None = None) -> str | None:
     """Why an answer's file is not read, by what its headers say (`file_name`'s name, the
     Content-Type of an image); None when it may be. Asked as the headers arrive, before the body
-    is downloaded (`FileSpider._headers_received`), and again of the response (`parse_file`)."""
-    if extension_of(filename) not in extensions:
+    is downloaded (`FileSpider._headers_received`), and again of the response (`parse_file`).
+
+    A name of a listed type that is no image (`clients.csv`) served as an image (`image/png`) is
+    judged by its first bytes (`head`; None as the headers arrive, when it may be downloaded on:
+    `FileSpider._bytes_received` stops it at its first bytes if they are an image's): a site
+    serving its dumps as images hid them from the crawl alone, a browser saving the file whole."""
+    ext = extension_of(filename)
+    if ext not in extensions:
         return f"type of {filename!r} not in attachments.extensions"
     ctype = _content_type(headers)
     if ctype.startswith("image/") and not set(_IMAGE_CONTENT_TYPES.get(ctype, ())) & set(extensions):
-        return f"{filename!r} is an image by its Content-Type ({ctype}), not in attachments.extensions"
+        if ext in IMAGE_TYPES or (head is not None and _image_bytes(head)):
+            return f"{filename!r} is an image by its Content-Type ({ctype}), not in attachments.extensions"
     return None
+
+
+def content_type_lie(filename: str, headers: Headers, extensions: Sequence[str]) -> bool:
+    """Whether the answer names a listed type that is no image while its Content-Type says an
+    image not listed (see `type_refusal`): its first bytes decide."""
+    ctype = _content_type(headers)
+    return ctype.startswith("image/") and not set(_IMAGE_CONTENT_TYPES.get(ctype, ())) & set(extensions) \
+        and extension_of(filename) in extensions and extension_of(filename) not in IMAGE_TYPES
+
+
+# the first bytes of the image formats a Content-Type may say (BMP's two are text's too: "BMW;...")
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
+_SNIFF_BYTES = 12
+
+
+def _image_bytes(head: bytes) -> bool:
+    return head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
 
 
 class FileSpider(VigieSpider):
@@ -151,8 +176,25 @@ class FileSpider(VigieSpider):
         meta = request.meta
         if "vigie_file" not in meta or headers.get("Location") or _content_type(headers) in _PAGE_CONTENT_TYPES:
             return
-        if type_refusal(file_name(headers, meta["vigie_file"], request.url), headers,
-                        self.source.attachments.extensions) is not None:
+        name = file_name(headers, meta["vigie_file"], request.url)
+        if type_refusal(name, headers, self.source.attachments.extensions) is not None:
+            raise StopDownload(fail=False)
+        if content_type_lie(name, headers, self.source.attachments.extensions):
+            meta["vigie_sniff"] = b""  # its first bytes decide (`_bytes_received`)
+
+    def _bytes_received(self, data: bytes, request: Request, spider: Any = None) -> None:
+        """A file served as an image its name says it is not is stopped at its first bytes when
+        they are an image's (`type_refusal`), as an image is at its headers; else read whole."""
+        super()._bytes_received(data, request, spider)
+        meta = request.meta
+        if "vigie_sniff" not in meta:
+            return
+        head = meta["vigie_sniff"] + data[:_SNIFF_BYTES]
+        if len(head) < _SNIFF_BYTES:
+            meta["vigie_sniff"] = head
+            return
+        del meta["vigie_sniff"]
+        if _image_bytes(head):
             raise StopDownload(fail=False)
 
     def pending_file_requests(self) -> list[Request]:
@@ -214,11 +256,16 @@ class FileSpider(VigieSpider):
             # next crawl (read as the file, it was recorded done and the file itself never fetched)
             self.walled_off(response.url, walled_by, f"an HTML page in place of the file {filename!r}")
             return
-        refusal = type_refusal(filename, response.headers, self.source.attachments.extensions)
+        extensions = self.source.attachments.extensions
+        refusal = type_refusal(filename, response.headers, extensions, response.body[:_SNIFF_BYTES])
         if refusal is not None or "download_stopped" in response.flags:
             self.crawler.stats.inc_value("vigie/files/wrong_type")
             yield FileDone(response.url, "refused", refusal or "stopped at its headers")
             return
+        if content_type_lie(filename, response.headers, extensions):
+            self.crawler.stats.inc_value("vigie/files/content_type_ignored")
+            logger.warning("attachment {} is served as {} but is no image (its first bytes): read as its name {} says",
+                           mask_url(response.url), _content_type(response.headers), mask_text(filename))
         skipped: list[AttachmentError] = []  # members set aside, the others read: each counted as below
         try:
             files = await self.read_file(filename, response.body, skipped, response.meta.get("vigie_passwords") or ())

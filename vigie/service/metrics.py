@@ -80,7 +80,8 @@ class ServiceMetrics:
         self.crawl_refused = Counter(
             "vigie_crawl_refused_total", "What crawls refused or did not read whole, by kind (the crawl summary's "
             "`refused`): detection_stopped (inputs whose detection stopped at a cap: the rest not read), "
-            "lines_too_long, pages_truncated, files_cut_short, pastes_cut_short, pages_charset_ignored, "
+            "lines_too_long, pages_truncated, files_cut_short, pastes_cut_short, content_types_ignored, "
+            "pages_charset_ignored, "
             "pages_markup_trimmed, pages_too_big, files_too_big, file_links_dropped, links_deferred (thread and "
             "paste links past limits.max_links_per_page, left to the next crawl), cookies_dropped, and "
             "bombs_refused (archive and PrivateBin bombs).",
