@@ -7,7 +7,21 @@ read, nothing lost and nothing indexed twice across crawls.
   stops mid-chunk) on its last attempt was read as it arrived and recorded as seen: the rest of
   the paste was never fetched again. It is now left to the next crawl (counted: `refused:
   pastes_cut_short`), fetched again first, even when the listing no longer reaches it; one that
-  arrives cut in `CUT_SHORT_CRAWLS` crawls in a row is read as it arrives.
+  arrives cut in `CUT_SHORT_CRAWLS` crawls in a row is read as it arrives. A paste listing cut
+  before its link to older pastes makes the next crawl walk past its first page.
+- a listing page of 24,000 thread links spent the crawl's whole `max_pages` on them (502 pages,
+  `closespider_pagecount`, the other boards unread): `limits.max_links_per_page` (250) links are
+  followed a page, the rest counted (`refused: links_deferred`) and read by the next crawls from
+  where the last one stopped, around to the start; a paste listing's next crawl reads the rest.
+- a captcha, a DDoS filter's challenge or a login form answered with 200 in place of a thread
+  page, a listing, a paste or a file counted as a layout change (`selectors_lost`), and a paste or
+  a file so answered was read as such and recorded: never read. It is a wall now (`failures:
+  pages_walled`), not read, fetched again by the next crawl.
+- 2,100 open elements before a post (libxml2 stops building at the 2,048th and drops the rest of
+  the page) hid it from the crawl alone: the pile is closed where it would pass 512 levels, the
+  page read to its end (`refused: pages_markup_trimmed`).
+- a CSV, a zip or a text served as an image (`image/png`...) was refused by its Content-Type; its
+  first bytes decide now (`refused: content_types_ignored`), an image's still stopped there.
 """
 
 from __future__ import annotations
