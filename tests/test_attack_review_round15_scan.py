@@ -97,6 +97,7 @@ def test_on_a_terminal_the_password_is_asked_without_echo(work: Path) -> None:
     import pty
     import select
     import subprocess
+    import termios
     import time
 
     leader, follower = pty.openpty()
@@ -110,6 +111,10 @@ def test_on_a_terminal_the_password_is_asked_without_echo(work: Path) -> None:
         while b"password" not in seen.lower() and time.monotonic() < deadline:
             if select.select([leader], [], [], 0.5)[0]:
                 seen += os.read(leader, 4096)
+        # typed once the prompt has turned the echo off (click writes its text just before): typing
+        # ahead of a prompt is echoed by any terminal, and is not what is under test
+        while termios.tcgetattr(follower)[3] & termios.ECHO and time.monotonic() < deadline:
+            time.sleep(0.05)
         os.write(leader, b"not-" + PASSWORD.encode() + b"\n")
         os.write(leader, b"\x04")  # end of input, for a reader that wanted all of stdin (before)
         deadline = time.monotonic() + 60
