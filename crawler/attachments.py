@@ -36,7 +36,7 @@ from loguru import logger
 from crawler import CrawlerError
 from crawler.documents import PDF_SECONDS, DocumentCapError, DocumentError, docx_texts, odt_texts, pdf_pages
 from crawler.rar import member_label
-from crawler.spreadsheets import SpreadsheetCapError, SpreadsheetError, ods_tables, xlsx_tables
+from crawler.spreadsheets import SpreadsheetCapError, SpreadsheetError, join_sheets, ods_tables, xlsx_tables
 from indexer.redact import mask_text
 
 if TYPE_CHECKING:
@@ -627,10 +627,16 @@ def _expand_workbook(name: str, data: bytes, limits: AttachmentLimits, budget: _
         tables = (ods_tables(name, read, on_skip, room) if extension_of(name) == "ods"
                   else xlsx_tables(name, read, list(infos), on_skip, room))
         try:
+            read_sheets: list[tuple[str, bytes]] = []
             for sheet, table in tables:
                 where = f"{name}/{sheet}.tsv"
                 budget.count(where)
                 budget.spend(len(table), where)
+                read_sheets.append((sheet, table))
+            for (sheet, table), (_, alone) in zip(join_sheets(read_sheets), read_sheets, strict=True):
+                where = f"{name}/{sheet}.tsv"
+                if table is not alone:  # a sheet read with the rows its key points to (`join_sheets`)
+                    budget.spend(len(table) - len(alone), where)
                 out.append(ExtractedFile(where, table))
         except SpreadsheetCapError as exc:
             raise ArchiveBombError(str(exc)) from exc

@@ -15,6 +15,7 @@ is bounded too: at most `MAX_COLUMNS` columns (a cell at `XFD1048576` does not m
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
@@ -25,7 +26,7 @@ from defusedxml.ElementTree import ParseError, iterparse
 
 from crawler._room import TextRoom
 
-__all__ = ["MAX_COLUMNS", "SpreadsheetCapError", "SpreadsheetError", "ods_tables", "xlsx_tables"]
+__all__ = ["MAX_COLUMNS", "SpreadsheetCapError", "SpreadsheetError", "join_sheets", "ods_tables", "xlsx_tables"]
 
 MAX_COLUMNS = 512
 # number formats Excel builds in that show a date (ECMA-376 part 1, 18.8.30): 14-17 and 22, and
@@ -503,3 +504,90 @@ def ods_tables(where: str, read: Callable[[str], bytes | None],
             el.clear()
             if text is not None:
                 yield sheet, text
+
+
+# ----------------------------------------------------------------------------- sheets joined
+# A workbook is often one record set over several sheets (an HR file's `Salariés` and its
+# `Arrêts maladie` by `Matricule`, a clinic's patients and their consultations by `N° dossier`):
+# the second sheet names its people only by the first sheet's key, so read alone it is rows of
+# codes and reasons, no one's (blind probe set 6c, attachment_xlsx_hr_two_sheets). Such a sheet
+# is read with the columns of the rows its key points to appended, as a query joining them
+# would show it.
+_MIN_JOINED = 2  # rows of the second sheet whose key the first sheet holds
+
+
+def _header(table: bytes) -> list[str]:
+    line = table[:table.find(b"\n")] if b"\n" in table else table
+    try:
+        return next(csv.reader([line.decode("utf-8", "replace")], delimiter="\t"), [])
+    except csv.Error:
+        return []
+
+
+def _rows(table: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(table.decode("utf-8", "replace")), delimiter="\t"))
+
+
+def _key_column(head: list[str], other: list[str]) -> tuple[int, int] | None:
+    """(column in `head`, column in `other`) of the first column both headers name alike."""
+    names = {c.strip().lower(): n for n, c in enumerate(other) if c.strip()}
+    for n, c in enumerate(head):
+        m = names.get(c.strip().lower())
+        if m is not None:
+            return n, m
+    return None
+
+
+def join_sheets(tables: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """The sheets of one workbook, each sheet whose key column (its first column another,
+    earlier sheet's header names too, a key there: each value once) points into that sheet
+    written with that sheet's other columns appended to its rows (see above); the others as
+    they are. A joined sheet is at most its own and the other sheet's sizes together (a key
+    repeated over many rows of a wide sheet is not written over and over: it is left unjoined)."""
+    if len(tables) < 2:
+        return tables
+    heads = [_header(t) for _, t in tables]
+    out = list(tables)
+    for b in range(1, len(tables)):
+        for a in range(b):
+            cols = _key_column(heads[b][:1], heads[a])
+            if cols is None or not heads[b][0].strip():
+                continue
+            joined = _join(tables[b][1], tables[a][1], cols)
+            if joined is not None:
+                out[b] = (tables[b][0], joined)
+                break
+    return out
+
+
+def _join(table: bytes, other: bytes, cols: tuple[int, int]) -> bytes | None:
+    kb, ka = cols
+    rows_a = _rows(other)
+    rows_b = _rows(table)
+    if rows_a[0] == rows_b[0] or [r[ka:ka + 1] for r in rows_a] == [r[kb:kb + 1] for r in rows_b]:
+        return None  # one table over several sheets (a month each), or a form a sheet (label, value)
+    index: dict[str, list[str]] = {}
+    for row in rows_a[1:]:
+        key = row[ka].strip() if ka < len(row) else ""
+        if not key:
+            continue
+        if key in index or not any(c.isdigit() for c in key):
+            return None  # no key: a value twice, or a word (a form's labels), not a record's code
+        index[key] = row[:ka] + row[ka + 1:]
+    if sum(1 for r in rows_b[1:] if kb < len(r) and r[kb].strip() in index) < _MIN_JOINED:
+        return None
+    head_a = rows_a[0][:ka] + rows_a[0][ka + 1:]
+    width = max(len(r) for r in rows_b)
+    blank = [""] * len(head_a)
+    lines: list[str] = []
+    size = 0
+    bound = len(table) + len(other)
+    for n, r in enumerate(rows_b):
+        extra = head_a if n == 0 else index.get(r[kb].strip() if kb < len(r) else "", blank)
+        extra = extra + [""] * (len(head_a) - len(extra))  # (every row as wide: one table)
+        line = "\t".join(_quote(c) for c in [*r, *[""] * (width - len(r)), *extra])
+        size += len(line.encode("utf-8")) + 1
+        if size > bound:
+            return None
+        lines.append(line)
+    return ("\n".join(lines) + "\n").encode("utf-8")

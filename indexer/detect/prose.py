@@ -57,7 +57,7 @@ from indexer.detect.extract import Sink, extract_record
 from indexer.detect.mail import ORG_WORDS as _ORG_WORDS
 from indexer.detect.scan import scan
 
-__all__ = ["ROLE_MAILBOXES", "alone_prose", "personal", "prose_dox"]
+__all__ = ["ROLE_MAILBOXES", "alone_prose", "heading_name", "personal", "prose_dox"]
 
 # the mailboxes of a service, not of a person: a company's `contact@, ventes@, presse@, rh@` in
 # a post is how to reach it, not a leak
@@ -76,6 +76,7 @@ def personal(value: str) -> bool:
 _UP = 4  # lines read above the seed line
 _MAX_LINES = 16  # lines a window spans at most
 _MAX_LINE = 2000  # a longer line is no prose (and is not read as such)
+_HEADED_FACTS = 5  # a person's facts under a heading name (`heading_name`): a birth, a home, contacts
 _CONTACT = frozenset({"email", "phone"})
 _PRIVATE = frozenset({"nir", "iban", "card", "national_id"})
 _LONG_RUN = re.compile(r"[0-9](?:[ .-]?[0-9]){12}")  # 13 digits or more: a NIR's, a card's
@@ -218,6 +219,42 @@ def alone_prose(s: str) -> bool:
         return False
     dox, facts, _ = _analyse([s], 0, 0)
     return dox or facts >= 2
+
+
+# the words of a document's title, not a person's name (`CURRICULUM VITAE`, `Fiche Contact`)
+_TITLE_WORDS = frozenset({
+    "curriculum", "vitae", "cv", "résumé", "resume", "profil", "profile", "fiche", "contact", "contacts",
+    "coordonnées", "coordonnees", "candidature", "candidat", "candidate", "dossier", "personal", "details",
+    "informations", "personnelles", "expérience", "experience", "formation", "education", "compétences", "skills"})
+
+
+def heading_name(lines: list[str], k: int, floor: int = 0) -> tuple[int, int] | None:
+    """The span of a person's name that line k is by itself, heading what follows (a CV's or a
+    profile's first line, `Gabin PERROT`): two or three capitalised words, not all in capitals,
+    alone on the line, at the top of its paragraph (the text's first line, or a blank line or a
+    document title above it), no word of an organisation's or a title's. Such a name names the
+    facts under it as a `Nom :` label does."""
+    s = lines[k]
+    if len(s) > 60:
+        return None
+    st = len(s) - len(s.lstrip())
+    en = len(s.rstrip())
+    m = _NAME.fullmatch(s, st, en)
+    if m is None:
+        return None
+    raw = s[st:en].split()
+    if all(w.isupper() for w in raw):  # a heading in capitals (`INSERT ALL`, `CURRICULUM VITAE`): a given
+        return None  # name is written in lower case after its capital
+    words = [w.lower() for w in raw]
+    if any(w in _ORG_WORDS or w in _NOT_NAME or w in _TITLE_WORDS for w in words):
+        return None
+    top = k
+    while top > floor and lines[top - 1].strip() and len(lines[top - 1]) <= 60 and all(
+            w.strip(":-–—") in _TITLE_WORDS for w in lines[top - 1].lower().split()):
+        top -= 1  # `CURRICULUM VITAE` above the name
+    if top > floor and lines[top - 1].strip():
+        return None
+    return st, en
 
 
 def _kv_next(lines: list[str], k: int) -> bool:
@@ -502,12 +539,27 @@ def _art9_words(text: str) -> bool:
     return bool(scan_article9(text, limit=1))
 
 
+def _before_table(lines: list[str], i: int, hi: int) -> int:
+    """The window's last line before a table that starts below seed line i (three lines or more
+    cut alike by one separator: a header and its rows), else `hi`: a post's words over a dump
+    (`CLINIQUE DU PARC — 412 GB ... Proof:` then `IPP;NOM;PRENOM;DDN;NIR`) are no dox of the
+    dump's people; the table is the shapes' to read, by its header."""
+    from indexer.detect.shapes import _sig  # (shapes imports this module)
+
+    for k in range(i + 1, hi - 1):
+        sig = _sig(lines[k])
+        if sig is not None and sig[1] >= 2 and _sig(lines[k + 1]) == sig and _sig(lines[k + 2]) == sig:
+            return k - 1
+    return hi
+
+
 def prose_dox(ctx: Ctx, i: int, floor: int) -> tuple[int, Spec | None]:
     """A prose dox around seed line i (see the module docstring), or (i + 1, None)."""
     lines = ctx.lines
     if i < ctx.prose_end or len(lines[i]) > _MAX_LINE:
         return i + 1, None
     lo, hi = _window(ctx, i, max(floor, ctx.prose_end))
+    hi = _before_table(lines, i, hi)
     ctx.prose_end = hi + 1
     # what every dox needs, looked for first on the whole window (a dump's rows, a header, a
     # list of addresses have none of it): a dox's own words, or two capitalised words that may
@@ -519,6 +571,13 @@ def prose_dox(ctx: Ctx, i: int, floor: int) -> tuple[int, Spec | None]:
             and _LONG_RUN.search(text) is None and not _art9_words(text))):
         return i + 1, None
     dox, _, per_line = _analyse(lines, lo, hi)
+    if not dox and (heads := frozenset(k for k in range(lo, min(hi, lo + 1) + 1)
+                                       if heading_name(lines, k, floor) is not None)):
+        # one person's facts under their name alone on its line (a CV, a profile): a few facts, no
+        # record of data among them (a page's `Home Victims` menu over a JSON sample is no name)
+        dox, facts, per_line = _analyse(lines, lo, hi, heads)
+        dox = dox and facts <= _HEADED_FACTS and not any(
+            lines[k].lstrip()[:1] in '{["<' for k in range(lo, hi + 1))
     if not dox:
         return i + 1, None
 

@@ -329,12 +329,16 @@ _PID = {3: None, 5: "hl7name", 7: "dob", 11: "hl7addr", 13: "phone", 14: "phone"
 def _telecom(v: str, o: int, fields: list[tuple[str, int]], roles: list[str | None]) -> None:
     """A PID telecom field (XTN): repetitions cut by `~`, each `number^use^equipment^e-mail^...`
     (`0612345678^PRN^CP~^NET^Internet^x@y.fr`): the number under the phone role, the e-mail
-    under the e-mail role (read as one phone, the e-mail was lost)."""
+    under the e-mail role (read as one phone, the e-mail was lost). Since v2.3 the number may
+    stand in the local number (7th component) or the unformatted number (12th: `^PRN^CP^^^^^^^^^
+    0612345678`), the first one left empty."""
     for rep in v.split("~"):
         comps = rep.split("^")
-        if comps[0]:
-            fields.append((comps[0], o))
-            roles.append("phone")
+        for c in (0, 11, 6):
+            if len(comps) > c and comps[c]:
+                fields.append((comps[c], o + sum(map(len, comps[:c])) + c))
+                roles.append("phone")
+                break
         if len(comps) > 3 and comps[3]:
             fields.append((comps[3], o + len(comps[0]) + len(comps[1]) + len(comps[2]) + 3))
             roles.append("email")

@@ -40,7 +40,7 @@ from indexer.detect.encoded import (
 from indexer.detect.extract import NULLS, Sink, clean, extract_combo, extract_record, extract_rows, mask_free_text
 from indexer.detect.mail import mail_block, mail_line
 from indexer.detect.medical import PRACTITIONER_HINT, prescription
-from indexer.detect.prose import ROLE_MAILBOXES, personal, prose_dox
+from indexer.detect.prose import ROLE_MAILBOXES, heading_name, personal, prose_dox
 from indexer.detect.records import (
     ASTM_HEAD,
     ASTM_RECORD,
@@ -130,6 +130,9 @@ _PAIR_VALUE = frozenset({"value", "valeur", "val"})
 _NUMBER_LABELS = frozenset({"numero", "number", "num", "no", "n", "nr", "nummer", "numero_de", "n_o"})
 _PAIR_ANCHORS = frozenset({"dob", "phone", "email", "nir", "iban", "card", "street"})
 _NAME = {"first_name", "last_name", "full_name"}
+# what a person has and an organisation or a signature has not: one of these makes the facts under
+# a name alone on its line (`prose.heading_name`) a dox
+_OWN_FACTS = {"dob", "nir", "card", "national_id"}
 
 
 # Telegram doxes label their lines with an emoji instead of a word: "📞 06 12 34 56 78",
@@ -316,11 +319,14 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     last_kv = i
     gap = 0
     family = None
+    heading = None if _kv_match(lines[i]) else heading_name(lines, i, ctx.floor)  # a name over the labels
     while j < len(lines):
         s = lines[j]
         km = _kv_match(s)
         key = stealer_key(km.group(1)) if km else ""
-        if km is None and (_born(s) is not None or (s[:1] in _BORN_FIRST and _born_line(s) is not None)):
+        if j == i and heading is not None:
+            last_kv = j
+        elif km is None and (_born(s) is not None or (s[:1] in _BORN_FIRST and _born_line(s) is not None)):
             last_kv = j  # "Anaïs Moreau, née le 30/05/1988", "Né le 12/03/1984 à Ajaccio": a dox's person
             gap = 0
         elif km and (key in _STEALER or _label(km.group(1)) is not None or (
@@ -355,7 +361,9 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     for k in range(i, end + 1):
         m = _kv_match(lines[k])
         if not m:
-            if (b := _born(lines[k])) is not None:
+            if k == i and heading is not None:
+                labels.append((k, "full_name", lines[k][heading[0]:heading[1]], heading[0]))
+            elif (b := _born(lines[k])) is not None:
                 anchors += _person(k, b, 0, labels, free)
             elif (bl := _born_line(lines[k])) is not None:
                 date, dc, rest, rc = bl
@@ -396,7 +404,8 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if {"url", "password"} <= stealer_roles and ("login" in stealer_roles or "email" in stealer_roles) and not (
             _code_literals(labels)):
         kind = "stealer_log"
-    elif roles & _NAME and len(roles & _DOX_ANCHORS) + (anchors > 0) >= 2:
+    elif roles & _NAME and len(roles & _DOX_ANCHORS) + (anchors > 0) >= 2 and (
+            heading is None or roles & _OWN_FACTS):  # (a name over a phone and a mail is a signature's)
         kind = "dox"
     elif "nir" in roles and "dob" in roles and _nir_and_birth_agree(labels):
         kind = "dox"  # no name (a letter's salutation holds it), but a NIR and the birth it says: a person
@@ -1787,6 +1796,62 @@ def _spaced_with_header(ctx: Ctx, i: int, roles: list[str | None]) -> tuple[int,
     return j, ("csv", i, j - 1, fill)
 
 
+_DASHES = re.compile(r"[-=]++")
+
+
+def _ruled_cells(line: str, cols: list[tuple[int, int]], base: int) -> list[tuple[str, int]]:
+    """`line` cut at the columns of a grid's rule (each from its first dash to the next one's): a
+    value as wide as its column leaves one space before the next (sqlcmd pads with one)."""
+    out: list[tuple[str, int]] = []
+    for n, (a, _b) in enumerate(cols):
+        end = cols[n + 1][0] if n + 1 < len(cols) else len(line)
+        cell = line[a:end]
+        lead = len(cell) - len(cell.lstrip())
+        out.append((cell.strip(), base + a + lead))
+    return out
+
+
+def _ruled_roles(lines: list[str], i: int) -> tuple[list[tuple[int, int]], list[str | None]] | None:
+    """(the columns of the rule under line i, the roles of line i's names in them) when line i is
+    a grid's header (see `_ruled_grid`): two strong roles or more, no value (a digit, an @)."""
+    head, rule = lines[i], lines[i + 1]
+    if len(head) > 400 or len(rule) > 400 or not head.strip() or _WORTH.search(head) is not None:
+        return None
+    cols = [m.span() for m in _DASHES.finditer(rule)]
+    if not 2 <= len(cols) <= _MAX_SPACED_CELLS:
+        return None
+    roles = [role_of(h) for h, _ in _ruled_cells(head, cols, 0)]
+    return (cols, roles) if sum(1 for r in roles if r in STRONG_ROLES) >= 2 else None
+
+
+def _ruled_grid(ctx: Ctx, i: int, cols: list[tuple[int, int]], roles: list[str | None]) -> tuple[int, Spec | None]:
+    """A query tool's grid (sqlcmd, SSMS's results as text, isql, DB2's CLP): the header on line
+    `i`, a rule of dashes under it, one run of dashes a column, then the rows, each cut where the
+    rule's columns start (a value as wide as its column is one space from the next), typed by
+    the header's names as a CSV file's."""
+    lines = ctx.lines
+    rule = lines[i + 1]
+    j = i + 2
+    width = len(rule.rstrip()) + 40
+    while j < len(lines) and lines[j].strip() and len(lines[j]) <= width and not _TABLE_RULE.match(lines[j]):
+        j += 1
+    ctx.spaced_end[0] = max(ctx.spaced_end[0], j)
+    if j - i - 2 < 2:
+        return i + 1, None
+    head = [h for h, _ in _ruled_cells(lines[i], cols, 0)]
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        header_flags(sink, head, offs[0])
+        hit = 0
+        for k in range(i + 2, j):
+            if (k & 255) == 0 and sink.over():
+                break
+            hit += extract_record(_ruled_cells(lines[k], cols, offs[k - i]), roles, sink) > 0
+        return hit
+
+    return j, ("csv", i, j - 1, fill)
+
+
 def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     """A dump whose columns are apart by spaces, without a header: typed by value like a
     header-less CSV, over the run of lines that have as many cells as this one (with two or
@@ -1803,6 +1868,9 @@ def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         if i >= ctx.spaced_end[0] and i + 1 < len(lines) and _spaced_row(lines[i + 1]) and (
                 roles := _spaced_header(lines[i], lines[i + 1])) is not None:
             return _spaced_with_header(ctx, i, roles)
+        if i >= ctx.spaced_end[0] and i + 2 < len(lines) and _TABLE_RULE.match(lines[i + 1]) and _spaced_row(
+                lines[i + 2]) and (ruled := _ruled_roles(lines, i)) is not None:
+            return _ruled_grid(ctx, i, *ruled)  # the header, a rule of dashes, the rows
         return i + 1, None
     for g, gap in enumerate(_GAPS):
         if i < ctx.spaced_end[g]:
@@ -2214,6 +2282,9 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
             prev = lines[j - 1]
             if _kv_match(prev) or _born(prev) is not None or (prev[:1] in _BORN_FIRST and _born_line(prev) is not None):
                 k = j = j - 1
+            elif k == j and prev[:1].isupper() and heading_name(lines, j - 1, floor) is not None:
+                k = j - 1  # `Gabin PERROT` over a dox's labels: the name they are of
+                break
             elif not prev.strip() or _RULE.match(prev):
                 j -= 1
                 if k - j > 2:
@@ -2249,6 +2320,8 @@ def block_start(ctx: Ctx, i: int, floor: int) -> int:
                 k -= 1
             if k > lo and _spaced_header(lines[k - 1], lines[k]) is not None:
                 k -= 1
+            elif k - 1 > lo and _TABLE_RULE.match(lines[k - 1]) and _ruled_roles(lines, k - 2) is not None:
+                k -= 2  # a query tool's grid (sqlcmd, SSMS, isql): its header over a rule of dashes
             else:
                 k = i
     return k
@@ -2335,7 +2408,9 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         nxt, spec = _chat(ctx, i)
         if spec is not None:
             return nxt, spec
-    if _kv_match(s) or (c in "nN-*•" and _born_line(s) is not None):
+    if _kv_match(s) or (c in "nN-*•" and _born_line(s) is not None) or (
+            c.isupper() and len(s) <= 60 and ":" not in s and i + 1 < len(ctx.lines) and _kv_match(ctx.lines[i + 1])
+            and heading_name(ctx.lines, i, ctx.floor) is not None):  # (`block_start` walked up to a name)
         nxt, spec = _kv(ctx, i)
         if spec is None and _named_number(s) is not None:
             # `Santoni : 06 50 92 04 74`, `Portable : 07 ...`: a name or a phone's label, no other label

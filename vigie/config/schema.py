@@ -1422,13 +1422,15 @@ class AttachmentLimits(Strict):
 
     enabled: bool = Field(default=True, description="Download attachments at all.")
     extensions: list[str] = Field(
-        default_factory=lambda: ["txt", "csv", "tsv", "sql", "json", "jsonl", "xml", "vcf", "ldif", "ics", "mbox",
-                                 "eml", "xlsx", "xlsm", "ods", "docx", "odt", "pdf", "gz", "zip", "7z", "rar", "tar",
-                                 "tgz", "bz2", "xz"],
-        description="File types downloaded, among txt, csv, tsv, sql, json, jsonl, xml, vcf (vCard address books), "
+        default_factory=lambda: ["txt", "csv", "tsv", "sql", "json", "jsonl", "ndjson", "xml", "vcf", "ldif", "ics",
+                                 "mbox", "eml", "hl7", "hpr", "xlsx", "xlsm", "ods", "docx", "odt", "pdf", "gz", "zip",
+                                 "7z", "rar", "tar", "tgz", "bz2", "xz"],
+        description="File types downloaded, among txt, csv, tsv, sql, json, jsonl, ndjson (JSON lines: a FHIR bulk "
+                    "export's `Patient.ndjson`), xml, vcf (vCard address books), "
                     "ldif (directory exports), ics (iCalendar agendas), mbox and eml (mailboxes and messages: "
-                    "their MIME parts decoded), xlsx, xlsm and ods (Excel and OpenDocument spreadsheets: each sheet "
-                    "read as a table), docx, odt and pdf (Word, OpenDocument and PDF documents: "
+                    "their MIME parts decoded), hl7 and hpr (HL7 v2 and HPRIM messages, as interface engines and "
+                    "laboratories write them a file each), xlsx, xlsm and ods (Excel and OpenDocument spreadsheets: "
+                    "each sheet read as a table), docx, odt and pdf (Word, OpenDocument and PDF documents: "
                     "their text read, a file per part or page: `letter.docx/document.txt`, `report.pdf/page-3.txt`; "
                     "a PDF in a process of its own, at most 20 pages per file of `max_files`), gz, zip, 7z, rar, "
                     "tar, tgz, bz2, xz, log. Archives are unpacked in memory within the limits below (zip members "
@@ -1458,9 +1460,9 @@ class AttachmentLimits(Strict):
     @field_validator("extensions")
     @classmethod
     def _known(cls, value: list[str]) -> list[str]:
-        allowed = {"txt", "csv", "tsv", "sql", "json", "jsonl", "xml", "vcf", "ldif", "ics", "mbox", "eml", "xlsx",
-                   "xlsm", "ods", "docx", "odt", "pdf", "gz", "zip", "7z", "rar", "tar", "tgz", "bz2", "xz",
-                   "log", *IMAGE_TYPES}
+        allowed = {"txt", "csv", "tsv", "sql", "json", "jsonl", "ndjson", "xml", "vcf", "ldif", "ics", "mbox", "eml",
+                   "hl7", "hpr", "xlsx", "xlsm", "ods", "docx", "odt", "pdf", "gz", "zip", "7z", "rar", "tar", "tgz",
+                   "bz2", "xz", "log", *IMAGE_TYPES}
         bad = [e for e in value if e.lower().lstrip(".") not in allowed]
         if bad:
             raise ValueError(f"unsupported extension(s) {bad}; allowed: {sorted(allowed)}")
