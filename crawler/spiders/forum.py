@@ -280,8 +280,8 @@ class ForumSpider(PrivateBinSpider):
         """The requests of a listing page's thread rows, at most `limits.max_links_per_page` of
         them (rows skipped as unchanged cost nothing). A page holding more (a hostile listing of
         24,000 links spent the crawl's `max_pages` on its first rows) is read from where the last
-        crawl stopped on it (`page_key`: its chain and page number, so a session id in its URL
-        changes nothing), around to its start, and the rows past the cap are counted
+        crawl stopped on it (`page_key`: its chain and page number, so a session id in a next-page
+        link changes nothing), around to its start, and the rows past the cap are counted
         (`vigie/links/deferred`) and left to the next crawl: every row is read in turn."""
         cap = self.crawler.settings.getint("VIGIE_MAX_LINKS_PER_PAGE")
         over = bool(cap) and len(threads) > cap
