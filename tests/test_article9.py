@@ -209,7 +209,8 @@ def test_a_gay_app_says_the_orientation_and_what_it_is_used_for_says_the_sex_lif
     ("sexual_orientation", "notes: pacsée avec sa compagne"),
     ("sexual_orientation", "notes: she lives with her girlfriend"),
     ("sexual_orientation", "notes: he is in a relationship with a man"),
-    ("sexual_orientation", "notes: femme trans, en transition"), ("sexual_orientation", "notes: they're non-binary"),
+    # (wave 28, the lead's decision: gender identity is not sexual orientation; "femme trans, en transition"
+    # and "they're non-binary" were here: tests/test_article9_round8.py)
     # an entry that begins with a list ("$pen voter") used to be read as a list definition
     ("political_opinion", "notes: Trump voter"), ("ethnic_origin", "notes: Caribbean heritage"),
     ("political_opinion", "notes: a pris sa carte chez Renaissance"),

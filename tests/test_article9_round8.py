@@ -98,3 +98,48 @@ def test_engines_agree() -> None:
             assert_same_fragments(ref, got, name)
     finally:
         engine.set_engine(None)
+
+
+# ---------------------------------------------------------------- gender identity (blind set 7: gender_clinic_hrt)
+
+# wave 28, the lead's decision: gender identity is not sexual orientation; its care is health
+GENDER_IDENTITY = {
+    "fr_notes": "notes: femme trans, en transition",
+    "fr_mtf_line": "Patiente : Lou Bernard — née le 03/04/1991 — lou.bernard@gmail.com\nSuivi : transition MtF\n",
+    "en_non_binary": "notes: they're non-binary",
+    "en_transgender": "notes: transgender woman, out at work",
+    "fr_non_binaire": "Commentaire : personne non binaire, pronom iel",
+}
+GENDER_CARE = {  # health, and no longer sexual orientation
+    "fr_hrt": "Suivi : transition FtM, THS testostérone énanthate 250 mg/3 sem",
+    "fr_dysphoria": "notes: dysphorie de genre, suivi psychiatrique",
+    "en_surgery": "notes: gender-affirming surgery planned for May",
+    "en_dysphoria": "notes: gender dysphoria, referred to the clinic",
+}
+ORIENTATION_KEPT = ["notes: gay, en couple depuis 2019", "notes: lesbienne", "notes: bisexual, out to family",
+                    "notes: queer"]
+
+
+@pytest.mark.parametrize("name", sorted(GENDER_IDENTITY))
+def test_gender_identity_is_not_sexual_orientation(name: str) -> None:
+    assert "sexual_orientation" not in {f.category for f in scan_article9(GENDER_IDENTITY[name])}
+
+
+@pytest.mark.parametrize("name", sorted(GENDER_CARE))
+def test_transition_care_is_health_only(name: str) -> None:
+    assert {f.category for f in scan_article9(GENDER_CARE[name])} == {"health"}
+
+
+@pytest.mark.parametrize("text", ORIENTATION_KEPT)
+def test_orientation_words_still_flag(text: str) -> None:
+    assert "sexual_orientation" in {f.category for f in scan_article9(text)}
+
+
+def test_a_gender_clinics_list_is_health(eng: str) -> None:
+    people = [("Lou", "Bernard", "03/04/1991", "MtF", "œstradiol patch"),
+              ("Sam", "Girard", "17/09/1986", "FtM", "testostérone gel 50 mg"),
+              ("Alex", "Henry", "22/12/1995", "MtF", "œstradiol gel + cyprotérone")]
+    text = "\n".join(f"Patient(e) : {f} {ln} — né(e) le {d} — {f.lower()}.{ln.lower()}@gmail.com\n"
+                     f"Suivi : transition {t}, THS {h}\n" for f, ln, d, t, h in people)
+    cats = {s.category for f in detect(text, key=KEY) for s in f.sensitive}
+    assert "health" in cats and "sexual_orientation" not in cats

@@ -1304,7 +1304,6 @@ MISSED: dict[str, str] = {
     "insi_traits_identite": "INSi teleservice answers ('Matricule INS : <NIR> (OID ...)', 'Date de naissance : 1998-03-27'): one identity of three is missed",
     # precision
     "hl7_vendor_test_message": "a vendor's HL7 test message (TEST^PATIENT, 19000101, phone 0000000000) gives a birth 1900-01-01 and a health flag",
-    "gender_clinic_hrt": "a gender clinic's 'transition MtF, THS' is flagged sexual_orientation (LEAD'S DECISION: gender identity is not sexual orientation; health is right)",
     "openapi_patient_example": "an OpenAPI schema's example record (jean.dupont@example.com, 06 12 34 56 78, born 1970-01-01) gives the textbook phone and the reserved address, and its field description 'ALD 7 : VIH' is flagged health",
 }
 SET.miss(**MISSED)
