@@ -1290,7 +1290,6 @@ MISSED: dict[str, str] = {
     "courrier_confrere_prose": "a referral letter in prose (one patient: 'né le', 'joignable au 06 ...', VIH, HSH) gives nothing at all",
     "hprim_net_text_block": "an HPRIM NET report (one field a line: number, name, first name, address, birth, NIR, then ****LAB**** RES| lines) gives nothing",
     "lab_results_pdf_text_en": "a lab report's text, 'PATIENT: ... DOB: dd/mm/yyyy Phone: +33...' blocks with HIV results: most births and phones and the health flag are missed",
-    "hospital_hr_payroll_en": "a TSV HR file: the NIRs under the header 'ni_number_fr' are not read (IBANs and births are)",
     "transfusion_refusals_register": "a register of '- Name (dd/mm/yyyy, NIR ...) : Témoin de Jéhovah, refuse transfusion' lines: most births and a NIR missed, health (transfusion refusal) not flagged",
     "blood_donor_file": "a blood donors' file: a blood group column and 'ajourné' deferrals are not health",
     "vaccination_center_export": "a vaccination centre's export (vaccine, dose, a suspected myocarditis) is not health",

@@ -527,3 +527,44 @@ def test_ndjson_of_no_one_stays_clean(eng: str) -> None:
                      for k, n in enumerate(["CH Nord", "Clinique des Lilas", "Laboratoire LBM59"]))
     files = _expand("bulk.zip", _zip({"Organization.ndjson": orgs}))
     assert files and all(_run(data, eng, fn) == [] for fn, data in files)
+
+
+# ---------------------------------------------------------------- a national number's column named with its country
+
+
+_PEOPLE3 = [("Julien Poirier", "1959-12-22", "j.poirier@free.fr"), ("Yasmine Jacob", "1972-05-05", "y.jacob@orange.fr"),
+            ("Gérard Picard", "1985-10-16", "g.picard@sfr.fr")]
+_NIRS3 = [_nir("2591268981412"), _nir("1720549324478"), _nir("2851094412063")]
+COUNTRY_HEADERS = {
+    # an English payroll's NIRs under the UK's name for the number, suffixed with the country
+    "tsv_ni_number_fr": "employee_id\tname\tdob\tni_number_fr\temail\n" + "".join(
+        f"E{k}\t{n}\t{b}\t{v}\t{m}\n" for k, ((n, b, m), v) in enumerate(zip(_PEOPLE3, _NIRS3, strict=True))),
+    # a CSV's `nino_fr`
+    "csv_nino_fr": "name,birth_date,nino_fr,mail\n" + "".join(
+        f"{n},{b},{v},{m}\n" for (n, b, m), v in zip(_PEOPLE3, _NIRS3, strict=True)),
+    # an SQL dump's `national_insurance_france`
+    "sql_national_insurance_france": "INSERT INTO staff (name, dob, national_insurance_france, email) VALUES " + ",".join(
+        f"('{n}','{b}','{v}','{m}')" for (n, b, m), v in zip(_PEOPLE3, _NIRS3, strict=True)) + ";",
+}
+
+
+@pytest.mark.parametrize("eng", ENGINES)
+@pytest.mark.parametrize("name", sorted(COUNTRY_HEADERS))
+def test_a_national_column_named_french_holds_nirs(name: str, eng: str) -> None:
+    got = _ids(_run(COUNTRY_HEADERS[name], eng))
+    assert {("nir", v) for v in _NIRS3} <= got
+    assert {t for t, _ in got} <= {"nir", "dob", "email"}
+
+
+@pytest.mark.parametrize("eng", ENGINES)
+def test_a_french_named_column_of_wrong_keys_gives_no_nir(eng: str) -> None:
+    bad = [v[:13] + f"{(int(v[13:]) + 1) % 100:02d}" for v in _NIRS3]
+    text = "name,birth_date,ssn_fr,mail\n" + "".join(f"{n},{b},{v},{m}\n" for (n, b, m), v in zip(_PEOPLE3, bad, strict=True))
+    assert not {t for t, _ in _ids(_run(text, eng))} & {"nir", "national_id"}
+
+
+@pytest.mark.parametrize("eng", ENGINES)
+def test_a_british_named_column_stays_british(eng: str) -> None:
+    text = "name,dob,ni_number_uk,email\nOliver Hughes,1990-02-14,JG 10 37 26 C,oliver.hughes@btinternet.com\n" \
+        "Amelia Clarke,1985-06-01,AB 12 34 56 D,amelia.clarke@sky.com\nJack Wilson,1979-09-30,CE 98 76 54 A,jack.w@bt.com\n"
+    assert not {t for t, _ in _ids(_run(text, eng))} & {"nir"}

@@ -154,8 +154,19 @@ def role_of(name: str) -> str | None:
     if role == "phone":
         region, hint = region_of_header(key)
         return Role(role, region, hint) if region or hint else role
+    last = key.rpartition("_")[2]
+    if last in _COUNTRY_SUFFIX and key != last:  # `ni_number_fr`, `ssn_be`: the country the name ends with
+        country = _COUNTRY_SUFFIX[last]
+        return "nir" if country == "FR" else Role("national_id", country)
     country = _NATIONAL.get(key) or _NATIONAL.get(key.partition("_")[0])
     return Role(role, country) if country else role
+
+
+# a national identifier column's name ending with its country (`ni_number_fr`: a French payroll's
+# NIR under an English header, `ssn_be`): that country's number, whatever number the name says
+_COUNTRY_SUFFIX = {"fr": "FR", "fra": "FR", "france": "FR", "be": "BE", "bel": "BE", "es": "ES", "esp": "ES",
+                   "it": "IT", "ita": "IT", "uk": "GB", "gb": "GB", "gbr": "GB", "ch": "CH", "che": "CH",
+                   "us": "US", "usa": "US"}
 
 
 @lru_cache(maxsize=4096)
