@@ -365,6 +365,34 @@ impl Found {
         self.to_list(py)?.as_any().try_iter()
     }
 
+    /// `[f[1] for f in found[:limit] if f[0] == kind]`, without the slice's tuples: a fragment's
+    /// addresses for `Sink._hint_from_mail` (the slice of a dump post's ~30 identifiers made ~30
+    /// tuples of four objects: ~55k instructions a call). `==` is Python's, asked once a type.
+    fn values_of<'py>(&self, py: Python<'py>, kind: &Bound<'py, PyAny>, limit: usize) -> PyResult<Bound<'py, PyList>> {
+        let out = PyList::empty(py);
+        let n = self.len().min(limit);
+        match &self.spill {
+            Some(v) => {
+                for item in &v[..n] {
+                    let it = item.bind(py);
+                    if it.get_item(0)?.eq(kind)? {
+                        out.append(it.get_item(1)?)?;
+                    }
+                }
+            }
+            None => {
+                let same: Vec<bool> =
+                    self.cols.kinds.iter().map(|k| k.obj.bind(py).as_any().eq(kind)).collect::<PyResult<_>>()?;
+                for k in 0..n {
+                    if same[self.cols.kind[k] as usize] {
+                        out.append(PyString::new(py, self.cols.value(k)))?;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     fn __contains__(&self, py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<bool> {
         self.to_list(py)?.contains(x)
     }
