@@ -568,3 +568,52 @@ def test_a_british_named_column_stays_british(eng: str) -> None:
     text = "name,dob,ni_number_uk,email\nOliver Hughes,1990-02-14,JG 10 37 26 C,oliver.hughes@btinternet.com\n" \
         "Amelia Clarke,1985-06-01,AB 12 34 56 D,amelia.clarke@sky.com\nJack Wilson,1979-09-30,CE 98 76 54 A,jack.w@bt.com\n"
     assert not {t for t, _ in _ids(_run(text, eng))} & {"nir"}
+
+
+# ---------------------------------------------------------------- an agenda's events, the patient's name first
+
+
+def _ics(events: list[tuple[str, str, str, str]], eol: str = "\r\n") -> str:
+    body = "".join(
+        f"BEGIN:VEVENT{eol}UID:e{k}@agenda{eol}DTSTART:2024040{k + 1}T090000{eol}SUMMARY:{summary}{eol}"
+        f"DESCRIPTION:{desc1}\\n{desc2}\\n{desc3}{eol}END:VEVENT{eol}"
+        for k, (summary, desc1, desc2, desc3) in enumerate(events))
+    return f"BEGIN:VCALENDAR{eol}VERSION:2.0{eol}PRODID:-//Agenda//FR{eol}{body}END:VCALENDAR{eol}"
+
+
+AGENDAS: dict[str, tuple[str, set[tuple[str, str]]]] = {
+    "fr_three_word_names": (_ics([
+        ("LE GOFF Marie - suivi diabète", "Née le 12/06/1987", "Tél 06 21 43 65 87", "Mail marie.legoff@orange.fr"),
+        ("DA SILVA Paulo - consultation", "Né le 03/11/1954", "Tél 07 61 34 56 78", "Mail paulo.dasilva@free.fr"),
+    ]), {("dob", "1987-06-12"), ("dob", "1954-11-03"), ("phone", "+33621436587"), ("phone", "+33761345678"),
+         ("email", "marie.legoff@orange.fr"), ("email", "paulo.dasilva@free.fr")}),
+    "en_born": (_ics([
+        ("HUGHES Oliver – HIV follow-up", "Born 14/02/1990", "Mobile +44 7911 123456", "Email oliver.hughes@btinternet.com"),
+        ("CLARKE Amelia – PrEP start", "Born 01/06/1985", "Mobile +44 7456 789012", "Email amelia.clarke@sky.com"),
+    ]), {("dob", "1990-02-14"), ("dob", "1985-06-01"), ("phone", "+447911123456"), ("phone", "+447456789012"),
+         ("email", "oliver.hughes@btinternet.com"), ("email", "amelia.clarke@sky.com")}),
+    "lf_lines": (_ics([
+        ("FONTAINE Nadia - IVG consultation", "Née le 21/01/1990", "Tél 06 98 76 54 32", "Mail nadia.fontaine@sfr.fr"),
+        ("ROBIN Camille - renouvellement", "Née le 30/08/1986", "Tél 06 33 90 12 74", "Mail camille.robin@laposte.net"),
+    ], eol="\n"), {("dob", "1990-01-21"), ("dob", "1986-08-30"), ("phone", "+33698765432"), ("phone", "+33633901274"),
+                   ("email", "nadia.fontaine@sfr.fr"), ("email", "camille.robin@laposte.net")}),
+}
+
+
+@pytest.mark.parametrize("eng", ENGINES)
+@pytest.mark.parametrize("name", sorted(AGENDAS))
+def test_agenda_events_name_first(name: str, eng: str) -> None:
+    text, want = AGENDAS[name]
+    files = _expand("agenda.ics", text.encode())
+    assert set().union(*(_ids(_run(data, eng, fn)) for fn, data in files)) == want
+
+
+@pytest.mark.parametrize("eng", ENGINES)
+def test_agenda_of_meetings_stays_clean(eng: str) -> None:
+    """Meetings: a room and a service's switchboard and mailbox, no one's birth."""
+    text = _ics([
+        ("Réunion Équipe - Salle B", "Ordre du jour : budget", "Accueil 01 42 68 53 00", "Contact accueil@mairie-exemple.fr"),
+        ("Comité Direction - Salle A", "Ordre du jour : travaux", "Accueil 01 42 68 53 00", "Contact accueil@mairie-exemple.fr"),
+    ])
+    files = _expand("reunions.ics", text.encode())
+    assert not {t for fn, data in files for t, _ in _ids(_run(data, eng, fn))} & {"dob", "email"}

@@ -334,7 +334,8 @@ def _analyse(lines: list[str], lo: int, hi: int, name_lines: frozenset[int] = fr
             # a calendar's event (as `exports.readable` writes it): its own person's record
             typed.append((0, 0, "start"))
             named = addressed = born = homed = False
-        elif s[:9] == "SUMMARY: " and (sm := _SUMMARY_NAME.search(s)) is not None and not any(
+        elif s[:9] == "SUMMARY: " and (
+                sm := _SUMMARY_NAME.search(s) or _SUMMARY_NAME_FIRST.match(s)) is not None and not any(
                 w.lower() in _ORG_WORDS or w.lower() in _NOT_NAME for w in sm.group(1).split()):
             names.append(sm.span(1))  # `SUMMARY: Consultation psychiatrie - LEFÈVRE Frédéric`
         pos = 0
@@ -462,6 +463,8 @@ _PRO_ID = re.compile(r"(?i)\b(rpps|adeli)\b[ \t]*+(?:n[°o]\.?[ \t]*+)?:?[ \t]*+
 _BIRTH_ENDS = re.compile(r"(?:\bn[ée]e?s? le|\bborn(?: on)?|birth(?: is)?|\bdob|naissance)[ \t]*+:?[ \t]*+\Z")
 # an event's summary ending with the patient's name after the reason: `Motif - NOM Prénom`
 _SUMMARY_NAME = re.compile(rf" [-–] ({_WORD}(?:[ \t]{_WORD}){{1,2}})[ \t]*\Z")
+# ... or the name first: `SUMMARY: EL IDRISSI Bruno - suivi VIH`
+_SUMMARY_NAME_FIRST = re.compile(rf"SUMMARY: ({_WORD}(?:[ \t]{_WORD}){{1,3}}) [-–] ")
 _SENTENCE_END = re.compile(r"[.;!?]")
 _RELATIVE = re.compile(
     r"\b(?:m[èe]re|p[èe]re|s[œo]e?ur|fr[èe]re|mari|femme|copine|copain|fils|fille|parents?|oncle|tante|cousine?"
