@@ -223,14 +223,25 @@ fn mask_value(t: &str, c: &str) -> Option<String> {
 
 /// Hex of a token, lowercase (`bytes.hex()`).
 fn hex16(t: &[u8; 16]) -> [u8; 32] {
-    const D: &[u8; 16] = b"0123456789abcdef";
     let mut out = [0u8; 32];
     for (k, b) in t.iter().enumerate() {
-        out[2 * k] = D[(b >> 4) as usize];
-        out[2 * k + 1] = D[(b & 15) as usize];
+        out[2 * k..2 * k + 2].copy_from_slice(&HEX_PAIRS[*b as usize]);
     }
     out
 }
+
+/// Each byte's two hex digits (lowercase): `hex16` a lookup a byte (it was two shifts, two
+/// masks and two lookups).
+static HEX_PAIRS: [[u8; 2]; 256] = {
+    const D: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [[0u8; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        out[b] = [D[b >> 4], D[b & 15]];
+        b += 1;
+    }
+    out
+};
 
 /// A fragment's identifiers as columns (issue 17, wave 20): what `_build` gave as a list of
 /// `Identifier`, without a Python object per identifier. A dense dump's fragment holds tens of
@@ -401,12 +412,11 @@ impl Identifiers {
             let mut toks: Vec<[u8; 16]> = ks.iter().map(|&k| self.tokens[k]).collect();
             toks.sort_unstable();
             toks.dedup();
-            let l = PyList::empty(py);
-            for tk in &toks {
+            let l = PyList::new(py, toks.iter().map(|tk| {
                 let h = hex16(tk);
                 // SAFETY: hex digits are ASCII
-                l.append(PyString::new(py, unsafe { std::str::from_utf8_unchecked(&h) }))?;
-            }
+                PyString::new(py, unsafe { std::str::from_utf8_unchecked(&h) })
+            }))?;  // (presized: no appends)
             out.set_item(t, l)?;
         }
         Ok(out)
@@ -626,7 +636,7 @@ pub fn build_columns<'py>(py: Python<'py>, maker: &std::sync::Arc<IdentMaker>, c
 
 #[cfg(test)]
 mod tests {
-    use super::{head, mask_value, tail};
+    use super::{head, hex16, mask_value, tail};
 
     /// `mask_value` as it was written with `format!` (wave 25), the reference of the pushes.
     fn mask_value_fmt(t: &str, c: &str) -> Option<String> {
@@ -692,5 +702,19 @@ mod tests {
                        ("credential", "jean@x.fr:secret"), ("credential", "jdupont:pw"), ("email", "a@b")] {
             assert_eq!(mask_value(t, c), mask_value_fmt(t, c), "{t:?} {c:?}");
         }
+    }
+
+    #[test]
+    fn hex16_is_the_formatted_hex() {
+        let mut seed = 28u64;
+        for _ in 0..5_000 {
+            let t: [u8; 16] = std::array::from_fn(|_| {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (seed >> 24) as u8
+            });
+            let want: String = t.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(&hex16(&t)[..], want.as_bytes());
+        }
+        assert_eq!(&hex16(&[0xff; 16])[..], "ff".repeat(16).as_bytes());
     }
 }
