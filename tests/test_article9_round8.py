@@ -143,3 +143,43 @@ def test_a_gender_clinics_list_is_health(eng: str) -> None:
                      f"Suivi : transition {t}, THS {h}\n" for f, ln, d, t, h in people)
     cats = {s.category for f in detect(text, key=KEY) for s in f.sensitive}
     assert "health" in cats and "sexual_orientation" not in cats
+
+
+# ---------------------------------------------------------------- notes in other languages (blind set 7c)
+
+FOREIGN = {  # a note's words -> the category they say
+    "de_jw": ("Bemerkung: Zeugen Jehovas – keine Bluttransfusion", "religion"),
+    "de_jw_she": ("Notiz: Zeugin Jehovas, lehnt Blut ab", "religion"),
+    "es_jw": ("observaciones: testigo de Jehová, rechaza transfusión", "religion"),
+    "it_jw": ("note: testimone di Geova, rifiuta trasfusioni", "religion"),
+    "nl_jw": ("opmerking: Jehova's getuige, geen bloed", "religion"),
+    "be_fgtb": ("remarque: affilié FGTB, délégué", "trade_union"),
+    "it_cgil": ("note: iscritta CGIL, delegata RSU", "trade_union"),
+    "nl_fnv": ("opmerking: lid FNV, kaderlid", "trade_union"),
+    "de_verdi": ("Bemerkung: ver.di-Mitglied seit 2015", "trade_union"),
+    "de_igmetall": ("Bemerkung: IG Metall, Vertrauensmann", "trade_union"),
+    "nl_lesbisch": ("opmerking: lesbisch, IVF-traject", "sexual_orientation"),
+    "de_schwul": ("Bemerkung: schwul, PrEP", "sexual_orientation"),
+    "es_lesbiana": ("observaciones: lesbiana, casada", "sexual_orientation"),
+}
+FOREIGN_NEGATIVES = ["Il aime Verdi et Puccini", "RSU vesting schedule: 2025", "Notiz: Betriebsrat tagt am Montag",
+                     "opmerking: getuige bij de rechtbank"]
+
+
+@pytest.mark.parametrize("name", sorted(FOREIGN))
+def test_a_foreign_notes_words_flag(name: str) -> None:
+    text, cat = FOREIGN[name]
+    assert cat in {f.category for f in scan_article9(text)}
+
+
+@pytest.mark.parametrize("text", FOREIGN_NEGATIVES)
+def test_their_other_senses_flag_nothing(text: str) -> None:
+    assert scan_article9(text) == []
+
+
+def test_a_foreign_notes_column_flags_in_a_dump(eng: str) -> None:
+    text = ("achternaam;voornaam;email;mobiel;opmerking\nde Wit;Lotte;lotte.dewit@ziggo.nl;+31648213790;lid FNV\n"
+            "Visser;Ruben;ruben.visser@kpnmail.nl;+31619284736;Jehova's getuige, geen bloed\n"
+            "Smit;Eva;eva.smit@xs4all.nl;+31630918274;lesbisch\n")
+    cats = {s.category for f in detect(text, key=KEY) for s in f.sensitive}
+    assert {"trade_union", "religion", "sexual_orientation"} <= cats

@@ -584,11 +584,6 @@ DG1-3 Diagnosis Code (CWE), e.g. B20^Human immunodeficiency virus [HIV] disease^
 MISSED: dict[str, str] = {
     "att_zip_fhir_bulk_ndjson": "a FHIR bulk export zipped: Patient.ndjson is read (wave 28), but Condition.ndjson's diagnoses name their patients only by reference (Patient/p0): no health flag",
     "seller_post_cabinet_base": "'TJ' alone in an 'atcd' column of a sold medical base is not religion (Témoin de Jéhovah)",
-    "be_mutualite_shorthand": "'affilié FGTB, délégué' (Belgium's socialist union) is not trade union",
-    "de_praxis_export_shorthand": "German 'Zeugen Jehovas – keine Bluttransfusion' is not religion, 'ver.di-Mitglied, Betriebsrätin' is not trade union",
-    "es_clinica_export_shorthand": "Spanish 'testigo de Jehová, rechaza transfusión' is not religion",
-    "it_ambulatorio_shorthand": "Italian 'iscritta CGIL, delegata RSU' is not trade union",
-    "nl_huisarts_shorthand": "Dutch 'lesbisch' is not sexual orientation, 'lid FNV, kaderlid' is not trade union",
     "fr_shorthand_more_variants": "'H>H' (a man who has sex with men, clinicians' shorthand) is not sexual orientation",
 }
 SET.miss(**MISSED)
