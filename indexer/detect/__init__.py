@@ -29,6 +29,7 @@ from indexer import IndexerError
 from indexer import engine as _engine
 from indexer.article9 import declined_column, scan_article9
 from indexer.decode import Limits, decode_keeping_utf8
+from indexer.detect import births as _births
 from indexer.detect import caps as _caps
 from indexer.detect import chatter as _chatter
 from indexer.detect import firstlook as _firstlook
@@ -367,6 +368,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     n = len(lines)
     i = 0
     si = 0
+    retried = -1  # the last seed line read again after its walk up found nothing
     while si < len(starts):
         st, floor = starts[si]
         if floor > i:
@@ -386,6 +388,14 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             _caps.count()  # (said by the caller: the crawl's summary, vigie scan's exit code)
             break
         nxt, spec = recognise(ctx, i)
+        if spec is None and i < st and nxt <= st and st != retried:
+            # walked up to a line that starts nothing (the record above's last line, `Result: ...`
+            # between `Name: ... DOB: ...` blocks): the seed line again, walked up from below that
+            # line (once), or it is never read
+            retried = st
+            si -= 1
+            i = max(nxt, i + 1)
+            continue
         i = max(nxt, i + 1)
         if si < len(starts) and starts[si][0] < i:
             # the starts the block took in are skipped in one search, as the loop above would
@@ -412,6 +422,8 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         sink.settle()  # national phones read in the fragment's country context
         if seen & _firstlook.NO_ONE:  # reserved, masked, placeholder and URL-userinfo addresses
             drop_no_ones(sink.found, frag_text)
+        if seen & _firstlook.BORN and sink.found:  # `(née le 21/01/1954)` in a value no role types
+            _births.add(frag_text, sink.found)
         if seen & _firstlook.EXAMPLE:  # published test cards, textbook IBANs, placeholders (`examples`)
             drop_examples(sink.found, frag_text, kind)
         accept = getattr(fill, "accept", None)

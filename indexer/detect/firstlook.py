@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.detect._hyperscan import CompiledOnce
+from indexer.detect.births import NEEDLES as _BIRTH_NEEDLES
 from indexer.detect.cellwrap import NEEDLES as _CELL_WRAPPED_NEEDLES
 from indexer.detect.examples import PATTERNS as _EXAMPLE_PATTERNS
 from indexer.detect.glued import NEEDLES as _GLUED_NEEDLES
@@ -35,7 +36,7 @@ try:  # optional, as for the prefilter: the wheel bundles the library
 except ImportError:  # pragma: no cover - depends on the install
     _hs = None  # type: ignore[assignment]
 
-__all__ = ["ALL", "CELL_WRAPPED", "DECORATED", "EOL", "EXAMPLE", "GLUED", "NO_ONE", "SEPARATOR", "SMALL",
+__all__ = ["ALL", "BORN", "CELL_WRAPPED", "DECORATED", "EOL", "EXAMPLE", "GLUED", "NO_ONE", "SEPARATOR", "SMALL",
            "SQL_LITERALS", "WRAPPED", "looks"]
 
 EOL, SEPARATOR, NO_ONE, DECORATED, WRAPPED = 1, 2, 4, 8, 16
@@ -50,6 +51,8 @@ SQL_LITERALS = 64  # (hex, typed and cast SQL literals: `sqllit.plain`)
 ALL |= SQL_LITERALS
 CELL_WRAPPED = 1 << 9  # (cells kept text by an export: `'0612...`, `="0612..."`, `"Name" <addr>`: `cellwrap.bare`)
 ALL |= CELL_WRAPPED
+BORN = 1 << 10  # (a birth said in words: `né le`, `DOB:`: `births.add`)
+ALL |= BORN
 # bytes: under this the checks' own searches cost less than a scan's call. (512 until wave 27: the
 # per-line wrappers' Python first looks, `wrappers.unwrap`, cost ~200,000 instructions a dump post
 # of 300-500 bytes, a scan ~50,000: bench.instructions dump_posts -2.4%, posts_many 0)
@@ -80,6 +83,7 @@ def _patterns() -> list[tuple[bytes, int]]:
     out += [(p, EXAMPLE) for p in _EXAMPLE_PATTERNS]
     out += [(p, SQL_LITERALS) for p in _SQL_LITERAL_NEEDLES]
     out += [(p, CELL_WRAPPED) for p in _CELL_WRAPPED_NEEDLES]
+    out += [(p, BORN) for p in _BIRTH_NEEDLES]
     return out + [(p, DECORATED) for p in _DECORATED]
 
 

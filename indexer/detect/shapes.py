@@ -313,6 +313,34 @@ def _nir_and_birth_agree(labels: list[_Label]) -> bool:
     return False
 
 
+# a YAML key with no value on its line (`contact:`, `  adresse:`), or with a block scalar's
+# indicator (`notes: |`, `notes: >-`)
+_YAML_PARENT = re.compile(r"\A( *+)(?:- )?[^\s:#][^:#]{0,40}:(?:[ \t]*+[|>][-+]?)?[ \t]*+\Z")
+
+
+def _indent(s: str) -> int:
+    return len(s) - len(s.lstrip(" "))
+
+
+def _yaml_held(lines: list[str], j: int) -> bool:
+    """Whether line j belongs to a YAML record the lines above began: a key with no value over
+    lines indented deeper (its mapping's members or its block scalar's text), or a line indented
+    deeper than such a key above it (up to 8 lines up). Not a blank line."""
+    s = lines[j]
+    if s[:1] != " " and s.rstrip()[-1:] not in (":", "|", ">", "-", "+"):
+        return False  # (a line at the margin is a key over its members or nothing of YAML's)
+    if not s.strip():
+        return False
+    if _YAML_PARENT.match(s) is not None:
+        return j + 1 < len(lines) and _indent(lines[j + 1]) > _indent(s)
+    ind = _indent(s)
+    for k in range(j - 1, max(-1, j - 9), -1):
+        t = lines[k]
+        if t.strip() and _indent(t) < ind:
+            return _YAML_PARENT.match(t) is not None
+    return False
+
+
 def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     lines = ctx.lines
     j = i
@@ -344,6 +372,8 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             gap = 0
         elif _ROW_MARK.match(s) and j > i:  # the mysql client's `\G` output: the next record
             gap = 0
+        elif j > i and _yaml_held(lines, j):
+            gap = 0  # a YAML mapping's key over its members (`contact:`), a block scalar's text (`notes: |`)
         elif not s.strip() or _RULE.match(s):
             gap += 1
             if gap > 2:
