@@ -823,7 +823,6 @@ MISSED: dict[str, str] = {
     # recall
     "redis_cli_hgetall": "redis-cli's HGETALL print (numbered lines, a field name then its value, each quoted) gives nothing",
     "redis_monitor_hset": 'Redis MONITOR lines ("HSET" "patient:N" "nom" ... "ddn" "1985-..."): births missed, and one whole row (its surname \'El Idrissi\' holds a space)',
-    "yaml_block_list_patients": "a YAML block list of patients (nom:, naissance: '1978-07-23', contact: email:, mobile:, notes: |) gives nothing at all",
     "har_form_posts": "a browser HAR: urlencoded postData (email=a%40b.fr, ddn=13%2F01%2F1970) gives no e-mail and no birth",
     "arabic_names_french_numbers": "an Arabic header (تاريخ الميلاد = date of birth) and RTL names: the births are missed",
     "hebrew_names_french_numbers_kosher": "a Hebrew notes column ('כשר למהדרין', 'שומר שבת': kosher, keeps shabbat) is not religion",
