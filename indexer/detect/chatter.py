@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 __all__ = ["drop", "may_join"]
 
@@ -30,6 +31,7 @@ _RULE = frozenset(" \t-_=*~#+═─━")
 _NOT_CHATTER = re.compile(r"[0-9@:;|=\t<>{}\[\]/\\]")
 _LABEL = re.compile(r"\A[ \t]*[^\W\d_][\w .°'()/-]{0,39}?[ \t]*[:=][ \t]*\S")
 _DELIMS = ("\t", ";", "|", ",", ":")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _kind(line: str) -> str | None:
@@ -49,20 +51,17 @@ def _kind(line: str) -> str | None:
 
 def _chatter(line: str) -> bool:
     st = line.strip()
-    return (0 < len(st) <= _MAX_CHATTER and _NOT_CHATTER.search(st) is None and any(c.isalpha() for c in st)
+    return (0 < len(st) <= _MAX_CHATTER and _NOT_CHATTER.search(st) is None and _LETTER.search(st) is not None
             and not _RULE.issuperset(st))
 
 
-def _joins(above: str | None, below: str | None, between: Sequence[str]) -> bool:
+def _joins(above: str, below: str, between: Sequence[str]) -> bool:
     """Whether the chatter lines `between` stand between two rows of one kind."""
-    if above is None or below is None:
+    b = _kind(below)
+    if b is None:
         return False
-    a, b = _kind(above), _kind(below)
-    if a is None or b is None:
-        return False
-    if a != b and {a, b} != {"rule", "label"}:
-        return False
-    if a == b == "rule":
+    a = _kind(above)
+    if a is None or (a != b and {a, b} != {"rule", "label"}) or a == b == "rule":
         return False
     # (a comma in chatter is a sentence's; between comma rows, it is a row's)
     return not (a == "," and any("," in x for x in between))
@@ -73,26 +72,36 @@ def _borders(lines: Sequence[str], k: int, step: int) -> bool:
     line `k`'s kind."""
     n = len(lines)
     j = k + step
+    # (most fragments end at a blank line or the text's end, or have one above them, or a line with a
+    # digit or a delimiter beside them: one search, no more)
+    if not 0 <= j + step < n or not lines[j + step] or not 0 < len(lines[j]) <= _MAX_CHATTER + 8 \
+            or _NOT_CHATTER.search(lines[j]) is not None:
+        return False
     run: list[str] = []
-    while 0 <= j < n and len(run) < _MAX_RUN and _chatter(lines[j]):
-        run.append(lines[j])
+    while 0 <= j < n and len(run) < _MAX_RUN:
+        line = lines[j]
+        if not line or len(line) > _MAX_CHATTER + 8 or not _chatter(line):
+            break
+        run.append(line)
         j += step
-    if not run or not 0 <= j < n:
+    if not run or not 0 <= j < n or not lines[j]:
         return False
     return _joins(lines[k], lines[j], run)
 
 
-def may_join(lines: Sequence[str], spans: Iterable[tuple[int, int]], seeds: Iterable[int]) -> bool:
-    """Whether a chatter line borders one of the fragments' `spans` (0-based first and last lines)
-    or, with no span, one of the first `_MAX_ANCHORS` seed lines, a row of its kind beyond it."""
-    any_span = False
-    for first, last in spans:
-        any_span = True
-        if _borders(lines, last, 1) or _borders(lines, first, -1):
-            return True
-    if any_span:
+def may_join(lines: Sequence[str], frags: Sequence[Any], seeds: Iterable[tuple[int, int]]) -> bool:
+    """Whether a chatter line borders one of the fragments `frags` (their 1-based `start_line`
+    and `end_line`) or, with none, one of the first `_MAX_ANCHORS` `seeds` (a seed's line first),
+    a row of its kind beyond it. (Asked of every text with a fragment: a line's look first.)"""
+    if frags:
+        n = len(lines)
+        for f in frags:
+            below, above = f.end_line, f.start_line - 2  # (the lines beside it, 0-based)
+            if (below < n and lines[below] and _borders(lines, below - 1, 1)) or (
+                    above >= 0 and lines[above] and _borders(lines, above + 1, -1)):
+                return True
         return False
-    for m, k in enumerate(seeds):
+    for m, (k, _) in enumerate(seeds):
         if m >= _MAX_ANCHORS:
             break
         if _borders(lines, k, 1) or _borders(lines, k, -1):

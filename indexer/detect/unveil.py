@@ -454,8 +454,9 @@ def _blobs(text: str) -> tuple[list[str], list[int]] | None:
             continue
         # (the first look finds two unpadded base64 lines: padded rows encoded one a line above them
         # are the run's too, `_b64_each_line`)
-        while i > max(done, skip) and lines[i - 1].rstrip().endswith("=") and _B64_LINE.fullmatch(lines[i - 1].strip()):
-            i -= 1
+        if i and lines[i - 1][-1:] == "=":  # (a slice first: a dump post's candidates paid ~0.1% for the walk)
+            while i > max(done, skip) and lines[i - 1][-1:] == "=" and _B64_LINE.fullmatch(lines[i - 1].strip()):
+                i -= 1
         decoded, end, kept = _blob_at(lines, i, budget)
         if decoded is None:
             skip = end
