@@ -156,8 +156,8 @@ def role_of(name: str) -> str | None:
         return Role(role, region, hint) if region or hint else role
     last = key.rpartition("_")[2]
     if last in _COUNTRY_SUFFIX and key != last:  # `ni_number_fr`, `ssn_be`: the country the name ends with
-        country = _COUNTRY_SUFFIX[last]
-        return "nir" if country == "FR" else Role("national_id", country)
+        named = _COUNTRY_SUFFIX[last]
+        return "nir" if named == "FR" else Role("national_id", named)
     country = _NATIONAL.get(key) or _NATIONAL.get(key.partition("_")[0])
     return Role(role, country) if country else role
 
