@@ -421,7 +421,8 @@ def calling_region(e164: str) -> str | None:
 
 
 # ------------------------------------------------------------------------------------------ nir
-_NIR_RE = re.compile(r"^([1-478])(\d\d)(\d\d)(\d\d|2A|2B)(\d{3})(\d{3})(\d\d)?$")
+# département 00 is no one's (01-95, 2A/2B, 96 Tunisia before 1956, 97/98 overseas, 99 abroad)
+_NIR_RE = re.compile(r"^([1-478])(\d\d)(\d\d)((?!00)\d\d|2A|2B)(\d{3})(\d{3})(\d\d)?$")
 _NIR_STRIP = str.maketrans("", "", " .-\u00a0\t")
 
 

@@ -897,7 +897,6 @@ CB : {_ROW["card"]} exp 04/28 cvv 311""",
 
 MISSED: dict[str, str] = {
     "email_unicode_local": "accented local parts (josé.garcía@, müller@, ZOË.LEROY@) are missed, and the last gives a false leroy@orange.fr",
-    "nir_bad_month_or_dept": "low: a NIR of département 00 (reference: 01-95, 2A/2B, 97-99) with a right key is found",
     "email_invalid_forms": "low: '.maelys@free.fr' (a local part opening with a dot) is read as maelys@free.fr",
     "phone_fr_too_long": "precision: an 11- or 12-digit value in a telephone column gives its first ten digits as a phone",
 }

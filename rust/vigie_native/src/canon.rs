@@ -229,7 +229,7 @@ fn nir_checked(b: &[u8]) -> Canon {
     if b.len() > 15 {
         return Invalid;
     }
-    // ^([1-478])(\d\d)(\d\d)(\d\d|2A|2B)(\d{3})(\d{3})(\d\d)?$
+    // ^([1-478])(\d\d)(\d\d)((?!00)\d\d|2A|2B)(\d{3})(\d{3})(\d\d)?$
     if b.len() != 13 && b.len() != 15 {
         return Invalid;
     }
@@ -237,7 +237,8 @@ fn nir_checked(b: &[u8]) -> Canon {
     if !matches!(b[0], b'1' | b'2' | b'3' | b'4' | b'7' | b'8') || !dig(1..5) || !dig(7..13) {
         return Invalid;
     }
-    let dept_ok = dig(5..7) || (b[5] == b'2' && (b[6] == b'A' || b[6] == b'B'));
+    // département 00 is no one's (`_NIR_RE`'s `(?!00)`)
+    let dept_ok = (dig(5..7) && &b[5..7] != b"00") || (b[5] == b'2' && (b[6] == b'A' || b[6] == b'B'));
     if !dept_ok || (b.len() == 15 && !dig(13..15)) {
         return Invalid;
     }
@@ -290,7 +291,7 @@ fn canon_nir_ref(raw: &str) -> Canon {
         return Invalid;
     }
     let b = s.as_bytes();
-    // ^([1-478])(\d\d)(\d\d)(\d\d|2A|2B)(\d{3})(\d{3})(\d\d)?$
+    // ^([1-478])(\d\d)(\d\d)((?!00)\d\d|2A|2B)(\d{3})(\d{3})(\d\d)?$
     if b.len() != 13 && b.len() != 15 {
         return Invalid;
     }
@@ -298,7 +299,8 @@ fn canon_nir_ref(raw: &str) -> Canon {
     if !matches!(b[0], b'1' | b'2' | b'3' | b'4' | b'7' | b'8') || !dig(1..5) || !dig(7..13) {
         return Invalid;
     }
-    let dept_ok = dig(5..7) || (b[5] == b'2' && (b[6] == b'A' || b[6] == b'B'));
+    // département 00 is no one's (`_NIR_RE`'s `(?!00)`)
+    let dept_ok = (dig(5..7) && &b[5..7] != b"00") || (b[5] == b'2' && (b[6] == b'A' || b[6] == b'B'));
     if !dept_ok || (b.len() == 15 && !dig(13..15)) {
         return Invalid;
     }
