@@ -97,8 +97,10 @@ import os, json
 from vigie.core.process import hold_secret_env, hold_env, product_env, getenv
 hold_secret_env()
 hold_env(["R15_FORUM_PASSWORD", "PATH"])
-print(json.dumps({"environ": sorted(k for k in os.environ if k.startswith(("VIGIE_", "R15_"))),
-                  "product": sorted(k for k in product_env() if k.startswith(("VIGIE_", "R15_"))),
+# the secrets' names only: the suite's own VIGIE_ENGINE / VIGIE_REQUIRE_NATIVE are no secrets
+secret = lambda k: k in ("VIGIE_DATA_KEY", "VIGIE_MATCH_KEY") or k.startswith("R15_")
+print(json.dumps({"environ": sorted(k for k in os.environ if secret(k)),
+                  "product": sorted(k for k in product_env() if secret(k)),
                   "path": "PATH" in os.environ, "key": getenv("VIGIE_DATA_KEY") == os.environ.get("X_WANT")}))
 """
     env = {**os.environ, **test_keys_env, SECRET_VAR: SECRET, "PYTHONPATH": str(REPO),
