@@ -11,6 +11,7 @@ pytest_plugins = [
     "tests.fixtures.tor",
     "tests.fixtures.mail",
     "tests.fixtures.forum",
+    "tests.fixtures.engines",
 ]
 
 

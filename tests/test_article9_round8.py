@@ -10,8 +10,6 @@ with the same words still flagged where they are a person's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from indexer import engine
@@ -22,16 +20,6 @@ from tests.native_core import assert_same_fragments, both_engines, require_nativ
 
 KEY = MatchKey(b"\x39" * 32, version=2)
 
-
-@pytest.fixture(params=["python", "native"])
-def eng(request: pytest.FixtureRequest) -> Iterator[str]:
-    if request.param == "native":
-        require_native()
-    try:
-        engine.set_engine(request.param)
-        yield request.param
-    finally:
-        engine.set_engine(None)
 
 
 # a surname the row's own address spells, behind a first name and one or two initials

@@ -12,11 +12,8 @@ crawl's path), which must agree; texts over `firstlook.SMALL` (128 bytes) go thr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from indexer import engine
 from indexer.detect import detect
 from indexer.detect import examples as EX
 from indexer.detect import firstlook as FL
@@ -24,23 +21,12 @@ from indexer.detect.examples import TEST_CARDS, TEXTBOOK_IBANS, is_test_card
 from indexer.detect.prefilter import detect_many
 from indexer.identifiers import canon_card_py, canon_iban
 from indexer.tokens import MatchKey
-from tests.native_core import require_native
 
 KEY = MatchKey(b"\x27" * 32, version=2)
 
 # padding that makes any text cross firstlook's SMALL (128 bytes since wave 27): prose with no identifier
 _PAD = "\n\n" + "Ce paragraphe ne contient aucune donnée personnelle, seulement du texte de remplissage. " * 7
 
-
-@pytest.fixture(params=["python", "native"])
-def eng(request: pytest.FixtureRequest) -> Iterator[str]:
-    if request.param == "native":
-        require_native()
-    try:
-        engine.set_engine(request.param)
-        yield request.param
-    finally:
-        engine.set_engine(None)
 
 
 def _found(text: str) -> set[tuple[str, str]]:

@@ -17,30 +17,17 @@ with phones, a dox with one credit line.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from indexer import engine
 from indexer.detect import detect
 from indexer.detect.prefilter import detect_many
 from indexer.models import Fragment, Severity
 from indexer.tokens import MatchKey
-from tests.native_core import require_native
 
 KEY = MatchKey(b"\x38" * 32, version=2)
 
-
-@pytest.fixture(params=["python", "native"])
-def eng(request: pytest.FixtureRequest) -> Iterator[str]:
-    if request.param == "native":
-        require_native()
-    try:
-        engine.set_engine(request.param)
-        yield request.param
-    finally:
-        engine.set_engine(None)
 
 
 def _frags(text: str) -> list[Fragment]:
