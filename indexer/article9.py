@@ -411,6 +411,8 @@ def _alone_in_note(lex: Lexicon, kinds: list[tuple[str, int]], cat: str, line: s
     if any(c != cat and not a for c, a in kinds):
         return False
     note = (_label(line, start - line_start) or column) if column else role
+    if note in lex.diet_columns:  # "halal" alone in a meal order; "sans porc" there says nothing
+        return cat == "religion" and folded[start:end].lower() in lex.diet_words and _whole_item(folded, start, end)
     if not (note in lex.note_columns and _whole_item(folded, start, end)):
         return False
     return cat != "sex_life" or not _other_sense_on_row(lex, folded[line_start:line_start + len(line)])

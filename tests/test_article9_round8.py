@@ -171,3 +171,43 @@ def test_a_foreign_notes_column_flags_in_a_dump(eng: str) -> None:
             "Smit;Eva;eva.smit@xs4all.nl;+31630918274;lesbisch\n")
     cats = {s.category for f in detect(text, key=KEY) for s in f.sensitive}
     assert {"trade_union", "religion", "sexual_orientation"} <= cats
+
+
+# ---------------------------------------------------------------- a meal order's religion (lead's decision, wave 28)
+
+_DIET_ROWS = [("Haddad", "Yasmine", "yasmine.haddad@free.fr"), ("Levy", "Nathan", "nathan.levy@orange.fr"),
+              ("Morel", "Chloé", "chloe.morel@sfr.fr")]
+# a diet or meal-order column's head -> its three cells; the first two flag religion, the rest nothing
+DIETS = {
+    "regime_fr": ("nom;prenom;email;regime", ["halal", "casher", "standard"]),
+    "regime_alimentaire": ("nom;prenom;email;regime_alimentaire", ["sans porc", "kasher", "végétarien"]),
+    "meal_en": ("last,first,email,meal", ["Kosher", "vegan", "Halal"]),
+    "dietary": ("last|first|email|dietary", ["gluten free", "kosher", "none"]),
+    "repas_tab": ("nom\tprenom\temail\trepas", ["normal", "diabétique", "Kasher"]),
+}
+NO_RELIGION = {  # the same columns with no religious meal, or no person
+    "pork_free": ("nom;prenom;email;regime", ["sans porc", "végétarien", "sans porc"]),
+    "social_security_regime": ("nom;prenom;email;regime", ["Régime général", "Régime agricole", "MSA"]),
+    "menu_of_dishes": ("plat;prix;menu", None),
+}
+
+
+def _diet_table(head: str, cells: list[str] | None) -> str:
+    sep = next(c for c in ";,|\t" if c in head)
+    if cells is None:
+        return (f"{head}\nPoulet rôti{sep}12{sep}halal\nBœuf bourguignon{sep}15{sep}casher\n"
+                f"Ratatouille{sep}9{sep}végétarien\n")
+    return head + "\n" + "\n".join(sep.join([ln, fn, mail, cell]) for (ln, fn, mail), cell in
+                                   zip(_DIET_ROWS, cells, strict=True)) + "\n"
+
+
+@pytest.mark.parametrize("name", sorted(DIETS))
+def test_a_religious_meal_order_is_religion(eng: str, name: str) -> None:
+    frags = detect(_diet_table(*DIETS[name]), key=KEY)
+    assert frags and "religion" in {s.category for f in frags for s in f.sensitive}, name
+
+
+@pytest.mark.parametrize("name", sorted(NO_RELIGION))
+def test_other_meals_and_regimes_are_not(eng: str, name: str) -> None:
+    frags = detect(_diet_table(*NO_RELIGION[name]), key=KEY)
+    assert "religion" not in {s.category for f in frags for s in f.sensitive}, name

@@ -317,6 +317,9 @@ case(
     f"{K6.last};{K6.first};{K6.email};F;marocaine;sans porc;Harmonie Mutuelle;Mariée;Chorale Saint-Michel;français\n"
     f"{K7.last};{K7.first};{K7.email};M;sénégalaise;halal;MAAF Santé;Célibataire;Club de bridge;wolof, français\n",
     many(K5, K6, K7, fields="email"),
+    # a halal meal order is religion (the lead's decision, wave 28: blind set 7's canteen and ward
+    # meal orders); 'sans porc', 'végétarien', nationality, gender, a chorale's saint stay nothing
+    ["religion"],
 )
 case(
     "near_en_booking_words",

@@ -1293,8 +1293,6 @@ MISSED: dict[str, str] = {
     "blood_donor_file": "a blood donors' file: a blood group column and 'ajourné' deferrals are not health",
     "vaccination_center_export": "a vaccination centre's export (vaccine, dose, a suspected myocarditis) is not health",
     "shorthand_notes_column_fr": "'TJ refus transfu' (Témoin de Jéhovah refusing transfusion) in a notes column is not religion",
-    "cantine_regimes_religieux": "a school canteen's halal / casher meal column is not religion (LEAD'S DECISION, wave 28: a person's halal / casher / kosher meal order reveals religion: flag it; 'sans porc', 'végétarien' do not. Set 4b's near_hr_columns_nationality_diet_gender is changed to expect religion for its 'halal' row)",
-    "hospital_meal_orders": "a ward's meal orders with a 'casher' / 'halal' regime column are not religion (LEAD'S DECISION: religion, as cantine_regimes_religieux)",
     "avis_arret_travail_text": "a sick note's employer copy (NIR after 'N° d'immatriculation', birth, the employer's SIRET, the doctor's RPPS, 'épisode dépressif majeur') gives nothing at all",
     "sms_reminders_log": "an SMS gateway's log, 'SMS OK to +33... : \"rappel de votre RDV au CeGIDD...\"': the first line's number is missed (the other four are found)",
     "noemie_fixed_width_padded": "an insurer's NOEMIE-like fixed-width return file (NIR body, key apart, birth AAAAMMJJ, names padded, 'C  ALD') gives nothing",

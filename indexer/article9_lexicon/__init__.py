@@ -166,6 +166,10 @@ class Lexicon:
     # that say an absence ("aucune", "none"), each as `answer` normalises it
     declined: frozenset[str] = frozenset()
     absent: frozenset[str] = frozenset()
+    # a person's diet or meal-order columns (`diet:` in columns.txt) and the words alone there that
+    # say a religion (`diet_words:`): "halal" in a canteen's "régime" column; "sans porc" does not
+    diet_columns: frozenset[str] = frozenset()
+    diet_words: frozenset[str] = frozenset()
 
     def classify(self, term: str) -> tuple[tuple[str, int], ...]:
         """Every (category, needs a cue) of a term `terms` found (its folded, case-kept spelling):
@@ -261,7 +265,8 @@ def lexicon() -> Lexicon:
         (before if side.strip() == "before" else after).append(re.escape(w))
         if side.strip() != "before":
             after_first.add(w[:1])
-    columns: dict[str, set[str]] = {"neutral": set(), "names": set(), "notes": set()}
+    columns: dict[str, set[str]] = {"neutral": set(), "names": set(), "notes": set(), "diet": set(),
+                                     "diet_words": set()}
     for line in _read("columns.txt"):
         kind, _, cols = line.partition(":")
         if kind.strip() not in columns:
@@ -295,6 +300,7 @@ def lexicon() -> Lexicon:
                               f"|(?:{bare_after})[\\s\"']*(?:[^a-z0-9_\\s\"']|$))"),
         neutral_columns=frozenset(columns["neutral"]), name_columns=frozenset(columns["names"]),
         note_columns=frozenset(columns["notes"]),
+        diet_columns=frozenset(columns["diet"]), diet_words=frozenset(columns["diet_words"]),
         neg_after_first=frozenset(after_first),
         empty_windows_match=any(rx.search("") is not None for rx in windows),
         declined=frozenset(declined), absent=frozenset(absent),
