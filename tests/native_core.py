@@ -14,7 +14,8 @@ import pytest
 
 from indexer import engine
 
-__all__ = ["assert_same_fragments", "both_engines", "native_engine", "require_native", "vigie_native"]
+__all__ = ["assert_finds", "assert_finds_none", "assert_same_fragments", "both_engines", "native_engine",
+           "require_native", "vigie_native"]
 
 
 def _load() -> Any | None:
@@ -97,6 +98,22 @@ def assert_engines_agree(inputs: dict[str, str], key: Any, text_too: bool = True
 def found_ids(frags: list[Any]) -> set[tuple[str, str]]:
     """(type, value) of every identifier of `frags`."""
     return {(i.type, i.value) for f in frags for i in f.identifiers}
+
+
+def assert_finds(text: str, want: set[tuple[str, str]], scored: frozenset[str] | set[str], key: Any) -> None:
+    """`detect(text)` finds exactly `want` among the identifiers of the `scored` types."""
+    from indexer.detect import detect
+
+    got = {x for x in found_ids(detect(text, key=key)) if x[0] in scored}
+    assert got == want, {"missed": sorted(want - got), "extra": sorted(got - want)}
+
+
+def assert_finds_none(text: str, banned: frozenset[str] | set[str], key: Any) -> None:
+    """`detect(text)` finds no identifier of the `banned` types."""
+    from indexer.detect import detect
+
+    got = found_ids(detect(text, key=key))
+    assert not {x for x in got if x[0] in banned}, sorted(got)
 
 
 def assert_crawl_road_reads_them(texts: list[str], key: Any) -> None:

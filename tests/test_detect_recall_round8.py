@@ -25,10 +25,14 @@ import html
 
 import pytest
 
-from indexer.detect import detect
 from indexer.tokens import MatchKey
 from tests.blind_probe_harness import e164, iban, nir
-from tests.native_core import assert_crawl_road_reads_them, assert_engines_agree, found_ids
+from tests.native_core import (
+    assert_crawl_road_reads_them,
+    assert_engines_agree,
+    assert_finds,
+    assert_finds_none,
+)
 
 KEY = MatchKey(b"\x38" * 32, version=1)
 SCORED = frozenset({"email", "phone", "nir", "iban", "card", "dob", "national_id", "credential"})
@@ -242,15 +246,13 @@ NEGATIVES["transposed__shop_contacts_side_by_side"] = (
 @pytest.mark.parametrize("name", sorted(POSITIVES))
 def test_positive(name: str) -> None:
     text, want = POSITIVES[name]
-    got = {x for x in found_ids(detect(text, key=KEY)) if x[0] in SCORED}
-    assert got == want, {"missed": sorted(want - got), "extra": sorted(got - want)}
+    assert_finds(text, want, SCORED, KEY)
 
 
 @pytest.mark.parametrize("name", sorted(NEGATIVES))
 def test_negative(name: str) -> None:
     text, banned = NEGATIVES[name]
-    got = found_ids(detect(text, key=KEY))
-    assert not {x for x in got if x[0] in banned}, sorted(got)
+    assert_finds_none(text, banned, KEY)
 
 
 def test_the_crawls_road_reads_them() -> None:

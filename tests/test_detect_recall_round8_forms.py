@@ -35,6 +35,7 @@ from indexer.tokens import MatchKey
 from tests.blind_probe_harness import detect_many_agrees
 from tests.fixtures.archives import ods_of
 from tests.native_core import assert_same_fragments, vigie_native
+from tests.test_documents import pdf
 from vigie.config.schema import AttachmentLimits
 
 KEY = MatchKey(b"round8-forms-key-0123456789abcdef")
@@ -54,26 +55,9 @@ def _ids(frags: list[Fragment]) -> set[tuple[str, str]]:
 
 
 def _pdf(lines: list[str]) -> bytes:
-    """A one-page PDF written by hand (Helvetica, WinAnsi), as a CV exported to PDF is read."""
-    esc = [ln.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for ln in lines]
-    body = ("BT /F1 10 Tf 12 TL 50 790 Td " + " ".join(f"({ln}) Tj T*" for ln in esc) + " ET").encode("cp1252")
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, o in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + o + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    """A one-page PDF (Helvetica, WinAnsi, its stream uncompressed), as a CV exported to PDF is read:
+    tests/test_documents.py's writer."""
+    return pdf([lines], compress=False)
 
 
 # ---------------------------------------------------------------- a person's facts under their name

@@ -26,10 +26,14 @@ import json
 
 import pytest
 
-from indexer.detect import detect
 from indexer.tokens import MatchKey
 from tests.blind_probe_harness import nir
-from tests.native_core import assert_crawl_road_reads_them, assert_engines_agree, found_ids
+from tests.native_core import (
+    assert_crawl_road_reads_them,
+    assert_engines_agree,
+    assert_finds,
+    assert_finds_none,
+)
 
 KEY = MatchKey(b"\x58" * 32, version=1)
 SCORED = frozenset({"email", "phone", "nir", "iban", "card", "dob", "national_id"})
@@ -396,15 +400,13 @@ NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {
 @pytest.mark.parametrize("name", sorted(POSITIVES))
 def test_positive(name: str) -> None:
     text, want = POSITIVES[name]
-    got = {x for x in found_ids(detect(text, key=KEY)) if x[0] in SCORED}
-    assert got == want, {"missed": sorted(want - got), "extra": sorted(got - want)}
+    assert_finds(text, want, SCORED, KEY)
 
 
 @pytest.mark.parametrize("name", sorted(NEGATIVES))
 def test_negative(name: str) -> None:
     text, banned = NEGATIVES[name]
-    got = found_ids(detect(text, key=KEY))
-    assert not {x for x in got if x[0] in banned}, sorted(got)
+    assert_finds_none(text, banned, KEY)
 
 
 def test_the_crawls_road_reads_them() -> None:
