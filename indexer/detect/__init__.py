@@ -442,20 +442,14 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             again = _detect_text(st_rows[0], key, filename, limits, tokenizer, read_exports, rewrite=rewrite,
                                  unfolded=True, chatty=False)
             if again:  # (else the text as written: its paragraphs were prose or a list of no one)
-                tops, ends = st_rows[1], st_rows[2]
-                for f in again:
-                    f.start_line, f.end_line = tops[f.start_line - 1] + 1, ends[f.end_line - 1] + 1
-                return again
+                return _lines_back(again, st_rows[1], st_rows[2])
     if chatty and not out and phys is None and whole and starts:  # records as columns (`transposed`)
         tr = _transposed.rows(lines)
         if tr is not None:
             again = _detect_text(tr[0], key, filename, limits, tokenizer, read_exports, spaced=spaced,
                                  rewrite=rewrite, unfolded=unfolded, chatty=False)
             if again:
-                tops, ends = tr[1], tr[2]
-                for f in again:
-                    f.start_line, f.end_line = tops[f.start_line - 1] + 1, ends[f.end_line - 1] + 1
-                return again
+                return _lines_back(again, tr[1], tr[2])
     if chatty and phys is None and (out or len(starts) > 1) and _chatter.may_join(lines, out, starts):
         # chatter between a dump's rows ("up", "merci bro" every few rows): read again without it (`chatter`)
         quiet = _chatter.drop(lines, raw)
@@ -463,10 +457,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             again = _detect_text(quiet[0], key, filename, limits, tokenizer, read_exports, spaced=spaced,
                                  rewrite=rewrite, unfolded=unfolded, chatty=False)
             if sum(len(f.identifiers) for f in again) > n_ids:
-                kept_at = quiet[1]
-                for f in again:
-                    f.start_line, f.end_line = kept_at[f.start_line - 1] + 1, kept_at[f.end_line - 1] + 1
-                return again
+                return _lines_back(again, quiet[1], quiet[1])
     if lone and not out and phys is None:  # (after a fragment: not asked; dump posts paid +6%)
         _lone_fragments(raw, out, seen, Sink(deadline, limits.max_identifiers - n_ids, gate), tok)
     return out
@@ -637,6 +628,14 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
                     severity=Severity.low if project else severity_for_types(types, bool(flags)),
                     excerpt=excerpt)
 
+
+
+def _lines_back(frags: list[Fragment], tops: list[int], ends: list[int]) -> list[Fragment]:
+    """A rewritten text's fragments (`stanzas`, `transposed`, `chatter`) given the lines of the text
+    as written: rewritten line k (1-based) came from written lines `tops[k-1]` to `ends[k-1]` (0-based)."""
+    for f in frags:
+        f.start_line, f.end_line = tops[f.start_line - 1] + 1, ends[f.end_line - 1] + 1
+    return frags
 
 # the kinds a project's record or list of people is read as (`nobody.changelog`, `nobody.holders`)
 _PROJECT_KINDS = frozenset({"dox", "csv", "separated_run"})
