@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import phonenumbers
 import pytest
@@ -48,6 +49,7 @@ __all__ = [
     "luhn",
     "make_tests",
     "nir",
+    "person_ids",
     "spaced_nir",
 ]
 
@@ -99,6 +101,26 @@ def gmail(addr: str) -> set[tuple[str, str]]:
     local, _, _ = addr.lower().partition("@")
     canon = local.split("+")[0].replace(".", "") + "@gmail.com"
     return {("email", addr.lower()), ("email", canon)}
+
+
+def person_ids(people: Iterable[Any], fields: str) -> set[tuple[str, str]]:
+    """Every identifier of `people` (objects with .email, .mobile, .dob, .nir, .iban, .card) that
+    `fields` names: e mail (gmail's other forms too), p mobile, d birth, n NIR, i IBAN, c card."""
+    out: set[tuple[str, str]] = set()
+    for p in people:
+        if "e" in fields:
+            out |= gmail(p.email) if p.email.endswith("@gmail.com") else {("email", p.email)}
+        if "p" in fields:
+            out.add(("phone", p.mobile))
+        if "d" in fields:
+            out.add(("dob", p.dob))
+        if "n" in fields:
+            out.add(("nir", p.nir))
+        if "i" in fields:
+            out.add(("iban", p.iban))
+        if "c" in fields:
+            out.add(("card", p.card))
+    return out
 
 
 def spaced_nir(value: str) -> str:

@@ -45,6 +45,7 @@ from tests.blind_probe_harness import (
     luhn,
     make_tests,
     nir,
+    person_ids,
     spaced_nir,
 )
 
@@ -183,22 +184,7 @@ def _person(i: int) -> R:
 PEOPLE = [_person(i) for i in range(30)]
 
 
-def ids(people: list[R], fields: str) -> set[tuple[str, str]]:
-    out: set[tuple[str, str]] = set()
-    for p in people:
-        if "e" in fields:
-            out |= gmail(p.email) if p.email.endswith("@gmail.com") else {("email", p.email)}
-        if "p" in fields:
-            out.add(("phone", p.mobile))
-        if "d" in fields:
-            out.add(("dob", p.dob))
-        if "n" in fields:
-            out.add(("nir", p.nir))
-        if "i" in fields:
-            out.add(("iban", p.iban))
-        if "c" in fields:
-            out.add(("card", p.card))
-    return out
+ids = person_ids  # (e mail, p mobile, d birth, n NIR, i IBAN, c card)
 
 
 # ---------------------------------------------------------------- 1. a French phpBB sale post, sample in a code block

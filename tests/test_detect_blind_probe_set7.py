@@ -20,7 +20,18 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from tests.blind_probe_harness import Probe, e164, fr_date, fr_spaced, gmail, iban, luhn, make_tests, nir, spaced_nir
+from tests.blind_probe_harness import (
+    Probe,
+    e164,
+    fr_date,
+    fr_spaced,
+    iban,
+    luhn,
+    make_tests,
+    nir,
+    person_ids,
+    spaced_nir,
+)
 
 __all__ = ["PEOPLE", "SET", "P", "ids"]
 
@@ -91,23 +102,7 @@ def _person(i: int) -> P:
 PEOPLE = [_person(i) for i in range(40)]
 
 
-def ids(people: list[P], fields: str) -> set[tuple[str, str]]:
-    """e mail, p mobile, d birth, n NIR, i IBAN, c card."""
-    out: set[tuple[str, str]] = set()
-    for p in people:
-        if "e" in fields:
-            out |= gmail(p.email) if p.email.endswith("@gmail.com") else {("email", p.email)}
-        if "p" in fields:
-            out.add(("phone", p.mobile))
-        if "d" in fields:
-            out.add(("dob", p.dob))
-        if "n" in fields:
-            out.add(("nir", p.nir))
-        if "i" in fields:
-            out.add(("iban", p.iban))
-        if "c" in fields:
-            out.add(("card", p.card))
-    return out
+ids = person_ids  # (e mail, p mobile, d birth, n NIR, i IBAN, c card)
 
 
 def _sl(a: int, n: int) -> list[P]:
