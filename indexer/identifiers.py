@@ -3,8 +3,8 @@
 One function per type turns a raw string (as it appears in a dump, or as an organisation types
 it into `vigie hash`) into its canonical form, or returns None when the value fails its checks.
 The extractor and `canonical_forms()` both go through these functions, so a registration and a
-dump always agree on the string that gets tokenised. The rules come from
-`shared/reference/identifiers.md`; each rule is stated where it is applied.
+dump always agree on the string that gets tokenised. docs/identifiers.md states the rules for
+users (its examples are tested); each rule is also stated here where it is applied.
 """
 
 from __future__ import annotations
