@@ -25,7 +25,8 @@ compares them with the source's `attention` thresholds.
 from __future__ import annotations
 
 __all__ = ["CRAWLER_DEFAULTS", "CRAWLER_EXTENSIONS", "DEFAULT_STATE_FILENAME", "MAX_FILE_LINKS_PER_PAGE",
-           "MAX_PAGES_PER_CHAIN", "MAX_PAGE_ELEMENTS", "MEMUSAGE_FRACTION"]
+           "MAX_PAGES_PER_CHAIN", "MAX_PAGE_ELEMENTS", "MAX_RETRY_AFTER_SECONDS",
+           "MEMUSAGE_FRACTION"]
 
 DEFAULT_STATE_FILENAME = "crawl-state.sqlite3"
 # typed on its own: the spiders fall back on it when the setting is unset
@@ -41,6 +42,8 @@ MAX_FILE_LINKS_PER_PAGE = 1000
 # (libxml2's nodes and what the spider reads of them), 1.3 kB a link: 200 000 is 65 MB at worst,
 # and a thread page of 2 000 posts (5 MB) weighs half of it. The schema's default is this value.
 MAX_PAGE_ELEMENTS = 200_000
+# Longest Retry-After (seconds) a crawl waits for (limits.max_retry_after_seconds); the schema's default.
+MAX_RETRY_AFTER_SECONDS = 300.0
 
 # The ONLY Scrapy extensions a crawl loads: this replaces Scrapy's EXTENSIONS_BASE instead of
 # switching entries off, so an extension a Scrapy upgrade adds is not loaded until it is listed
@@ -82,6 +85,10 @@ CRAWLER_DEFAULTS: dict[str, object] = {
     # on pages that do not parse as expected (garbage answered with 200).
     "VIGIE_RETRY_BACKOFF_BASE_SECONDS": 1.0,
     "VIGIE_RETRY_BACKOFF_MAX_SECONDS": 60.0,
+    # Longest wait a 429 or 503's Retry-After is honoured for (limits.max_retry_after_seconds):
+    # the retry waits what the site asks, and no request goes to its host meanwhile; a longer wait
+    # (a year: a hostile site parking the crawl) is not waited for, the page left to the next crawl.
+    "VIGIE_MAX_RETRY_AFTER_SECONDS": MAX_RETRY_AFTER_SECONDS,
     # How many times a request is retried before it is given up (and counted as an error).
     "VIGIE_RETRY_TIMES": 4,
     # Pages of more elements than this (MAX_PAGE_ELEMENTS) are not parsed (limits.max_page_elements): they

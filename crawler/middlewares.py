@@ -10,6 +10,11 @@ before the n-th retry, without blocking other requests (an asyncio sleep on the 
 The FIRST retry after a transport failure (timeout, stalled or dropped stream) goes out at once:
 over Tor the handler has already moved the source to a new circuit, so waiting buys nothing
 (stat `vigie/retry/immediate`); later retries back off as above.
+A 429 or 503 with a `Retry-After` (seconds or an HTTP date, `crawler._retry_after`) is retried
+after the wait it asks for, and no request of the crawl goes to that host before then (a site
+asking for two minutes was hammered again at once, its answer given up as an error); a wait past
+`limits.max_retry_after_seconds` is not waited for: the answer goes to the spider, which leaves
+the page, paste or file to the next crawl, counted (`refused: rate_limited`, `VigieSpider.on_error`).
 
 `TruncatedPageMiddleware`: a body cut short of its Content-Length (the connection closed: common
 over Tor) is retried like any dropped stream, but a request's last attempt (`retry_times` at its
@@ -50,6 +55,7 @@ from __future__ import annotations
 import asyncio
 import random
 import re
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -73,6 +79,7 @@ from w3lib.url import safe_url_string
 from crawler._charset import page_encoding
 from crawler._depth import FLATTEN_ABOVE, flatten_depth, truncated
 from crawler._markup import DenseMarkup, ascii_compatible, count_start_tags, page_text
+from crawler._retry_after import RATE_LIMIT_STATUSES, retry_after_seconds
 from crawler.defaults import CRAWLER_DEFAULTS
 from crawler.items import VigieItem
 from crawler.settings import port_of
@@ -203,19 +210,49 @@ class BackoffRetryMiddleware(RetryMiddleware):
     (so a waiting retry holds no response), also for retries requested by spiders (garbage pages)
     through `with_backoff`."""
 
+    # host -> monotonic time before which no request goes to it (a Retry-After being honoured)
+    _not_before: dict[str, float]
+
     async def process_request(self, request: Request, spider: Any = None) -> None:
         delay = float(request.meta.pop("vigie_backoff_seconds", 0) or 0)
+        held = self._held().get(urlsplit(request.url).netloc.lower(), 0.0) - time.monotonic()
+        delay = max(delay, held)
         if delay > 0:
             # seconds are a float: Scrapy types inc_value for int counts only
             stats = _stats(self.crawler)
             stats.set_value("vigie/retry/backoff_seconds", stats.get_value("vigie/retry/backoff_seconds", 0) + delay)
             await asyncio.sleep(delay)
 
+    def _held(self) -> dict[str, float]:
+        if not hasattr(self, "_not_before"):
+            self._not_before = {}
+        return self._not_before
+
     def process_response(self, request: Request, response: Response,
                          spider: Any = None) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
-        return with_backoff(self._retry(request, f"HTTP {response.status}"), self.crawler) or response
+        wait = retry_after_seconds(response.headers.get("Retry-After")) \
+            if response.status in RATE_LIMIT_STATUSES else None
+        if wait is None:
+            return with_backoff(self._retry(request, f"HTTP {response.status}"), self.crawler) or response
+        cap = float(_setting(self.crawler, "VIGIE_MAX_RETRY_AFTER_SECONDS"))
+        if wait > cap:  # not waited for: the spider leaves it to the next crawl (on_error), counted
+            return response
+        retry = self._retry(request, f"HTTP {response.status} with Retry-After {wait:.0f} s")
+        if retry is None:
+            return response
+        backoff = with_backoff(retry, self.crawler)
+        assert backoff is not None
+        backoff.meta["vigie_backoff_seconds"] = max(wait, float(backoff.meta.get("vigie_backoff_seconds", 0)))
+        host = urlsplit(request.url).netloc.lower()
+        held = self._held()
+        held[host] = max(held.get(host, 0.0), time.monotonic() + wait)
+        stats = _stats(self.crawler)
+        stats.inc_value("vigie/retry/retry_after")
+        logger.warning("{} answered HTTP {} asking to wait {:.0f} s (Retry-After): no request to {} before then, "
+                    "then retried", mask_url(request.url), response.status, wait, mask_url(f"http://{host}/"))
+        return backoff
 
     def process_exception(self, request: Request, exception: Exception,
                           spider: Any = None) -> Request | Response | None:

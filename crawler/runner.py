@@ -103,7 +103,9 @@ class CrawlSummary:
     # crawls in a row, and a paste so, `pastes_cut_short`), attachments served as an image their name
     # and first bytes say they are not (`content_types_ignored`: read), items whose detection stopped
     # at a cap of `indexer.decode.Limits` (`detection_stopped`: 10,000 fragments, 5,000,000
-    # identifiers or 20 s of CPU; the rest of the item not read, indexer.detect.caps)
+    # identifiers or 20 s of CPU; the rest of the item not read, indexer.detect.caps), pages, pastes and
+    # files a site answered 429 (or 503 with a Retry-After) past the retries, or asking a wait past
+    # limits.max_retry_after_seconds (`rate_limited`: left to the next crawl)
     refused: dict[str, int] = field(default_factory=dict)
     # why the source could not be read at all (login failed, required selector dead): `vigie
     # crawl` exits with EXIT_SOURCE_BROKEN when set
@@ -302,7 +304,8 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
                  "links_deferred": stat("vigie/links/deferred"),
                  "lines_too_long": stat("vigie/files/lines_too_long"),
                  "detection_stopped": _caps.stopped() - stopped_before,
-                 "cookies_dropped": stat("vigie/cookies/refused")},
+                 "cookies_dropped": stat("vigie/cookies/refused"),
+                 "rate_limited": stat("vigie/pages/rate_limited")},
         broken=spider.broken if isinstance(spider, VigieSpider) else None,
         hedges=stat("vigie_tor/hedge/sent"), hedges_won=stat("vigie_tor/hedge/won"),
         hedges_withdrawn=stat("vigie_tor/hedge/withdrawn"),

@@ -111,6 +111,7 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
         "RETRY_PRIORITY_ADJUST": 1,
         "VIGIE_RETRY_TIMES": lim.retries,
         "VIGIE_RETRY_BACKOFF_BASE_SECONDS": lim.retry_backoff_seconds,
+        "VIGIE_MAX_RETRY_AFTER_SECONDS": lim.max_retry_after_seconds,
         "VIGIE_STATE_PATH": str(state_path),
         "VIGIE_FETCH_AHEAD_PAGES": _fetch_ahead_pages(),
         "VIGIE_FOLLOW_ALLOW": list(source.follow.allow),

@@ -24,6 +24,7 @@ from scrapy.http import FormRequest, Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from w3lib.url import safe_url_string
 
+from crawler._retry_after import retry_after_seconds
 from crawler.attachments import ArchiveBombError, AttachmentError, LinesTooLong
 from crawler.middlewares import with_backoff
 from crawler.spiders._dates import parse_date
@@ -327,6 +328,8 @@ class VigieSpider(scrapy.Spider):
             again = self.wall(failure.value.response)
             if again is not None:
                 return again
+            if self._rate_limited(request, failure.value.response):
+                return None
         too_big = size_refusal(failure)
         if too_big is not None:
             self.crawler.stats.inc_value("vigie/pages/too_big")
@@ -345,6 +348,30 @@ class VigieSpider(scrapy.Spider):
                        "or a chunked body cut short)")
         logger.error("giving up on {}: {}", request.url, message[:200] or type(failure.value).__name__)
         return None
+
+    def _rate_limited(self, request: Request, response: Response) -> bool:
+        """Whether `response` is a site throttling the crawl: a 429, or a 503 with a Retry-After,
+        that the retries did not get past (or whose Retry-After is past
+        `limits.max_retry_after_seconds`, not waited for: `BackoffRetryMiddleware`). Such a page
+        was given up as an error (a thread's posts, a paste lost for the crawl, the source's
+        errors up); it is left to the next crawl instead (`left_to_next_crawl`), counted
+        (`vigie/pages/rate_limited`, the summary's `refused: rate_limited`) and logged."""
+        wait = retry_after_seconds(response.headers.get("Retry-After"))
+        if response.status != 429 and not (response.status == 503 and wait is not None):
+            return False
+        cap = self.source.limits.max_retry_after_seconds
+        self.crawler.stats.inc_value("vigie/pages/rate_limited")
+        why = (f"asked to wait {'forever' if wait == float('inf') else f'{wait:.0f} s'} (Retry-After), more than "
+               f"limits.max_retry_after_seconds ({cap:.0f} s)" if wait is not None and wait > cap
+               else "still after its retries")
+        logger.warning("{} answered HTTP {}, {}: not read, left to the next crawl", mask_url(request.url),
+                       response.status, why)
+        self.left_to_next_crawl(request)
+        return True
+
+    def left_to_next_crawl(self, request: Request) -> None:
+        """Keep what `request` was for so that the next crawl fetches it (a rate-limited answer).
+        A thread, a listing and a pending attachment need nothing: none is recorded until read."""
 
     def garbage_retry(self, response: Response, why: str,
                       selector: tuple[str, str] | None = None) -> Iterator[Request]:

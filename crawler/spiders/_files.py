@@ -32,6 +32,7 @@ from loguru import logger
 from scrapy.exceptions import StopDownload
 from scrapy.http import Headers, Request, TextResponse
 
+from crawler._session_ids import without_session
 from crawler.attachments import ArchiveBombError, AttachmentError, ExtractedFile, expand_attachment, extension_of
 from crawler.items import FileDone, VigieItem
 from crawler.rar import member_label
@@ -147,6 +148,7 @@ class FileSpider(VigieSpider):
         encrypted archive, in the request's meta only: never in the crawl state's pending `meta`
         (at rest); a download resumed by a later crawl goes without them."""
         url = urldefrag(url)[0]
+        key = self.file_key(url)
         ext = extension_of(unquote(urlsplit(url).path.rstrip("/")))
         # "name.exe" is refused here; "patients-csv.12/" (no real extension) and a download
         # script ("download/file.php?id=7": phpBB, MyBB, SMF, vBulletin serve every attachment so)
@@ -154,17 +156,22 @@ class FileSpider(VigieSpider):
         if ext.isalpha() and ext not in self.source.attachments.extensions and ext not in _SCRIPT_EXTENSIONS:
             self.crawler.stats.inc_value("vigie/files/wrong_type")
             return
-        if url in self._files_followed or self.vigie_state.file_status(url) in ("done", "refused"):
+        if key in self._files_followed or self.vigie_state.file_status(key) in ("done", "refused"):
             return
-        self._files_followed.add(url)
+        self._files_followed.add(key)
         meta: dict[str, Any] = {"thread": ctx, "author": author,
                                 "posted_at": posted_at.isoformat() if posted_at else None}
         if name:
             meta["name"] = name
-        if self._cut_short.get(url):  # (its count kept when its link is met again)
-            meta["cut_short"] = self._cut_short[url]
-        self.vigie_state.file_pending(url, meta)
+        if self._cut_short.get(key):  # (its count kept when its link is met again)
+            meta["cut_short"] = self._cut_short[key]
+        self.vigie_state.file_pending(key, meta)
         yield self.file_request(url, meta, passwords)
+
+    def file_key(self, url: str) -> str:
+        """The name the crawl state knows an attachment by: its URL without a session id
+        (`crawler._session_ids`: `download/file.php?id=7&sid=...`, downloaded again every crawl)."""
+        return without_session(url, self.source.follow.session_params)
 
     def _headers_received(self, headers: Any, body_length: int, request: Request, spider: Any = None) -> None:
         """An attachment whose headers already say it will not be read (an image behind a
@@ -211,7 +218,7 @@ class FileSpider(VigieSpider):
     def _left_cut_short(self, response: Response, meta: dict[str, Any]) -> bool:
         """Whether a file cut short of its Content-Length is left pending for the next crawl
         (see the module docstring), rather than read as it arrived."""
-        url = (response.meta.get("redirect_urls") or [response.url])[0]  # (as its link and its state row name it)
+        url = self.file_key((response.meta.get("redirect_urls") or [response.url])[0])  # (as its state row names it)
         cut = int(meta.get("cut_short") or 0) + 1
         if cut >= CUT_SHORT_CRAWLS:
             self.crawler.stats.inc_value("vigie/pages/truncated")
@@ -236,7 +243,8 @@ class FileSpider(VigieSpider):
             self.crawler.stats.inc_value("vigie/files/too_big")
             logger.warning("attachment {} refused: larger than attachments.max_bytes ({})",
                            mask_url(failure.request.url), too_big)
-            yield FileDone(failure.request.url, "refused", f"larger than attachments.max_bytes: {too_big}")
+            yield FileDone(self.file_key(failure.request.url), "refused",
+                           f"larger than attachments.max_bytes: {too_big}")
         else:
             yield from self.on_error(failure) or ()  # stays pending: fetched again by the next crawl
 
@@ -260,7 +268,7 @@ class FileSpider(VigieSpider):
         refusal = type_refusal(filename, response.headers, extensions, response.body[:_SNIFF_BYTES])
         if refusal is not None or "download_stopped" in response.flags:
             self.crawler.stats.inc_value("vigie/files/wrong_type")
-            yield FileDone(response.url, "refused", refusal or "stopped at its headers")
+            yield FileDone(self.file_key(response.url), "refused", refusal or "stopped at its headers")
             return
         if content_type_lie(filename, response.headers, extensions):
             self.crawler.stats.inc_value("vigie/files/content_type_ignored")
@@ -272,17 +280,17 @@ class FileSpider(VigieSpider):
         except ArchiveBombError as exc:
             self.crawler.stats.inc_value("vigie/files/bombs_refused")
             logger.warning("archive bomb refused, not expanded: {} ({})", mask_url(response.url), mask_text(str(exc)))
-            yield FileDone(response.url, "refused", f"archive bomb: {exc}")
+            yield FileDone(self.file_key(response.url), "refused", f"archive bomb: {exc}")
             return
         except AttachmentError as exc:
             self.crawler.stats.inc_value("vigie/errors")
             logger.error("attachment {} unreadable: {}", mask_url(response.url), mask_text(str(exc)))
-            yield FileDone(response.url, "refused", str(exc))
+            yield FileDone(self.file_key(response.url), "refused", str(exc))
             return
         self.parts_set_aside(f"attachment {mask_url(response.url)}", skipped)
         ceiling = self.html_ceiling(f"attachment {mask_url(response.url)}", files)
         if not files:
-            yield FileDone(response.url, "done", "no file of a configured type inside")
+            yield FileDone(self.file_key(response.url), "done", "no file of a configured type inside")
             return
         thread = meta.get("thread") or {}
         posted = meta.get("posted_at")
@@ -293,5 +301,6 @@ class FileSpider(VigieSpider):
                                thread_url=thread.get("key"), thread_title=thread.get("title"),
                                board=thread.get("board"), author=meta.get("author"),
                                posted_at=datetime.fromisoformat(posted) if posted else None, fetched_at=now)
-            yield VigieItem(item, "file", f"{response.url}!{f.filename}", item.content_hash,
-                            thread_key=thread.get("key"), file_url=response.url, file_parts=len(files))
+            yield VigieItem(item, "file", f"{self.file_key(response.url)}!{f.filename}", item.content_hash,
+                            thread_key=thread.get("key"), file_url=self.file_key(response.url),
+                            file_parts=len(files))

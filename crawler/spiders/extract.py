@@ -8,7 +8,7 @@ Each takes the page as a parsel `Selector` and the page's URL (links come back a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +19,7 @@ from parsel import Selector, SelectorList
 from w3lib.url import safe_url_string
 
 from crawler._markup import html_selector, json_page_selector
+from crawler._session_ids import without_session
 from crawler.defaults import MAX_FILE_LINKS_PER_PAGE
 from crawler.spiders._base import absolute_url, absolute_urls, all_values, first_text, select
 from crawler.spiders._dates import DateReading, read_date, read_date_value
@@ -96,14 +97,17 @@ class PostsReading:
     problems: list[str] = field(default_factory=list)
 
 
-def thread_key(url: str, rewrites: list[UrlRewrite]) -> str:
+def thread_key(url: str, rewrites: list[UrlRewrite], session_params: Sequence[str] = ()) -> str:
     """The name of a thread: its URL without fragment, written as the request for it is (percent-
-    encoded, w3lib's `safe_url_string`, as Scrapy does), rewritten by `thread_url_rewrite` in order.
+    encoded, w3lib's `safe_url_string`, as Scrapy does), without its session id (`crawler.
+    _session_ids`: the defaults and `follow.session_params`, here `session_params`: phpBB's `sid=`
+    made the same thread a new one every crawl, read again whole and its posts handed on again),
+    rewritten by `thread_url_rewrite` in order.
     A listing's link `/topic/10/combo-françois` and the page fetched for it,
     `/topic/10/combo-fran%C3%A7ois`, are one thread: keyed apart, the thread's marker was stored
     under the one and looked up under the other, and every crawl fetched it again (NodeBB's
     accented slugs, tests/test_real_nodebb.py)."""
-    key = safe_url_string(urldefrag(url)[0])
+    key = without_session(safe_url_string(urldefrag(url)[0]), session_params)
     for rule in rewrites:
         key = re.sub(rule.pattern, rule.template, key, count=1)
     return key
@@ -167,13 +171,14 @@ def last_page_link(page: Selector, url: str) -> str | None:
     return None
 
 
-def first_page_url(page: Selector, url: str, forum: ForumSelectors) -> str:
+def first_page_url(page: Selector, url: str, forum: ForumSelectors, session_params: Sequence[str] = ()) -> str:
     """The thread's key as this page states it: its canonical link, else its pagination's link to
-    page 1, else its own URL; rewritten by `thread_url_rewrite`."""
+    page 1, else its own URL; without its session id, rewritten by `thread_url_rewrite` (`thread_key`)."""
     href = first_text(page, forum.thread_canonical) if forum.thread_canonical else None
     if not href and forum.thread_first_page:
         href = first_text(page, forum.thread_first_page)
-    return thread_key((absolute_url(page_base(page, url), href) if href else None) or url, forum.thread_url_rewrite)
+    return thread_key((absolute_url(page_base(page, url), href) if href else None) or url, forum.thread_url_rewrite,
+                      session_params)
 
 
 def classified_twice(boards: list[str], threads: list[str]) -> list[str]:
@@ -649,6 +654,7 @@ def extract_forum_page(source: SourceConfig, html: str | bytes, url: str,
         threads=threads, classified_twice=classified_twice(boards, [t.url for t in threads]),
         next_page=next_link(page, url, forum.next_page, forum.next_link_texts),
         thread_next_page=next_link(page, url, forum.thread_next_page, forum.next_link_texts),
-        thread_key=first_page_url(page, url, forum) if posts else None, posts=posts, json_title=reading.title,
+        thread_key=first_page_url(page, url, forum, source.follow.session_params) if posts else None, posts=posts,
+        json_title=reading.title,
         page_title=first_text(page, forum.thread_page_title) if forum.thread_page_title and posts else None,
         json_problems=reading.problems)

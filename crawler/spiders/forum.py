@@ -18,6 +18,7 @@ from loguru import logger
 from scrapy.http import Request, TextResponse
 
 from crawler._markup import json_page_selector
+from crawler._session_ids import without_session
 from crawler.defaults import MAX_FILE_LINKS_PER_PAGE, MAX_PAGES_PER_CHAIN
 from crawler.items import ThreadCheckpoint, VigieItem
 from crawler.spiders._ahead import AheadChain, page_template
@@ -313,7 +314,7 @@ class ForumSpider(PrivateBinSpider):
         """A thread row of a listing: skipped when its marker is unchanged, resumed at its last
         page when known, else entered (its key is settled on the page: `parse_thread`). Without
         `room` (the page's link cap reached), a row that would be fetched gives None instead."""
-        key = thread_key(url, self.sel.thread_url_rewrite)
+        key = thread_key(url, self.sel.thread_url_rewrite, self.source.follow.session_params)
         if key in self._threads:
             if marker is None or self._unchanged.get(key, marker) == marker:
                 return  # listed twice (two listings, or a link per page of it): read once
@@ -339,15 +340,14 @@ class ForumSpider(PrivateBinSpider):
             yield self.request(known.last_page_url, self.parse_thread, "thread", parent, vigie_thread=ctx,
                                vigie_page=max(1, known.page_count), dont_filter=True, vigie_resume=True)
         else:
-            yield self.request(thread_key(url, self.sel.thread_url_rewrite) if self.sel.thread_url_rewrite else url,
-                               self.parse_thread, "thread", parent, vigie_thread=ctx, vigie_page=1,
-                               vigie_entry=True)
+            yield self.request(key if self.sel.thread_url_rewrite else url, self.parse_thread, "thread", parent,
+                               vigie_thread=ctx, vigie_page=1, vigie_entry=True)
 
     def _enter(self, response: TextResponse, ctx: dict[str, Any]) -> Iterator[Request] | None:
         """First page fetched of a thread found in a listing: settle its key (canonical link,
         first-page link, final URL after redirects), and read it from its first page (or from its
         last known page). None when this page is where reading starts."""
-        key = first_page_url(response.selector, response.url, self.sel)
+        key = first_page_url(response.selector, response.url, self.sel, self.source.follow.session_params)
         ctx["key"] = key
         if key in self._threads:
             return iter(())  # another link of a thread already being read
@@ -368,7 +368,7 @@ class ForumSpider(PrivateBinSpider):
             response.meta["vigie_page"] = max(1, known.page_count)
             return None
         self.crawler.stats.inc_value("vigie/threads/new")
-        if here != key:
+        if without_session(here, self.source.follow.session_params) != key:  # (its session id is no other page)
             self.crawler.stats.inc_value("vigie/threads/walked_to_first")
             logger.debug("thread entered at {}: reading it from its first page {}", mask_url(here), mask_url(key))
             return iter([self.request(key, self.parse_thread, "thread", response, vigie_thread=ctx, vigie_page=1,

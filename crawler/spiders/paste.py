@@ -38,6 +38,7 @@ from parsel import Selector
 from scrapy.http import TextResponse
 
 from crawler._markup import html_selector
+from crawler._session_ids import without_session
 from crawler.attachments import ARCHIVE_TYPES, ArchiveBombError, AttachmentError, extension_of
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import VigieItem
@@ -52,7 +53,7 @@ from indexer.redact import mask_text, mask_url
 from vigie.config.schema import DateSelector, SourceConfig
 
 if TYPE_CHECKING:
-    from scrapy.http import Response
+    from scrapy.http import Request, Response
 
 __all__ = ["PasteSpider", "listing_dates", "paste_page_text", "paste_preview"]
 # a raw paste served as one of these is read as a file (unpacked within `attachments`), not as text
@@ -147,7 +148,9 @@ class PasteSpider(PrivateBinSpider):
         quadratic in a run of id characters that does not end the link, 1.4 s for 20 kB and an
         hour for a megabyte of href, asked twice of every link of every listing page (attacker's
         review, round 15). A longer link has no id: it could not be fetched anyway."""
-        return self._id_re.search(url) if url and len(url) <= _URL_LENGTH_LIMIT else None
+        # (without its session id: a `?sid=` ending the link was taken for the paste's id, new every crawl)
+        return self._id_re.search(without_session(url, self.source.follow.session_params)) \
+            if url and len(url) <= _URL_LENGTH_LIMIT else None
 
     def _unseen(self, url: str | None) -> bool:
         """Whether a listing's link is to a paste not read yet (by this crawl or an earlier one)."""
@@ -202,6 +205,14 @@ class PasteSpider(PrivateBinSpider):
         elif next_href and (new or self._walk_all):
             yield self.request(next_href, self.parse_listing, "listing", response,
                                vigie_page=page + 1)
+
+    def left_to_next_crawl(self, request: Request) -> None:
+        """A rate-limited paste (`VigieSpider._rate_limited`) is fetched first by the next crawl, as
+        a paste cut short is, even when the listing no longer reaches it (its count of cuts unchanged)."""
+        meta = request.meta.get("vigie_paste")
+        if request.meta.get("vigie_kind") == "paste" and meta and meta.get("id"):
+            self.vigie_state.paste_cut(meta["id"], {"url": meta.get("url"), "title": meta.get("title"),
+                                                   "posted_at": meta.get("posted_at")}, cut=False)
 
     def _left_cut_short(self, response: Response, meta: dict[str, Any]) -> bool:
         """Whether a paste cut short of its Content-Length is left to the next crawl (see the

@@ -1304,6 +1304,17 @@ class FollowRules(Strict):
         default_factory=lambda: [r"logout", r"signout", r"deconnexion"],
         description="Links matching any of these regexes are never followed (keep logout in it).",
     )
+    session_params: list[str] = Field(
+        default_factory=list, examples=[["token", "visit"]],
+        description="Query parameter names (or `;name=` path parameters), compared without case, that carry the "
+        "site's session id in its links, beside the default ones (`sid`, `s`, `PHPSESSID`, `jsessionid`, "
+        "`sessionid`, `session_id`, `sessid`, `sess_id`, `session`, `osCsid`, `zenid`, `CFID`, `CFTOKEN`, "
+        "`ASPSESSIONID*`, `sesskey`, which go only when their value looks like a session token: 16 characters or "
+        "more, letters and digits both; ASP.NET's `/(S(...))/` goes too). They are left out of the names the crawl "
+        "state knows a thread, a post, an attachment and a paste by (a thread under a new `sid` each crawl was read "
+        "again whole and its posts handed on again); requests still carry them. Name here only parameters that "
+        "never tell two threads apart.",
+    )
 
 
 class AttentionThresholds(Strict):
@@ -1405,6 +1416,12 @@ class LimitSettings(Strict):
     retry_backoff_seconds: float = Field(
         default=1.0, ge=0, description="The first retry waits this long, then the wait doubles (at most 60 s)."
     )
+    max_retry_after_seconds: float = Field(
+        default=300.0, ge=0, le=86_400, description="Longest wait a page, paste or file answered 429 or 503 with a "
+        "`Retry-After` (seconds or an HTTP date) is retried after: the retry waits what the site asks, and no "
+        "request of the crawl goes to that host before then (within `retries`). A longer wait (a hostile site "
+        "asking for a year parks no crawl) is not waited for: the page is left to the next crawl, counted "
+        "(`refused: rate_limited`, as are answers still rate-limited after the retries). 0: never wait.")
     max_duration: Interval = Field(
         default="2h", examples=["30m"],
         description="Longest run: the crawl then stops gracefully (Scrapy CLOSESPIDER_TIMEOUT, state "
