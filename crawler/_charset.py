@@ -13,6 +13,15 @@ declaration for a page whose first 4 KiB hold no NUL is a lie: markup in UTF-16 
 has already won in Scrapy), the `<meta>` declaration when the header lied, else UTF-8 when the
 page is valid UTF-8, else windows-1252; `CharsetMiddleware` (crawler.middlewares) applies it
 and counts the page.
+
+The other lie is the bytes': a page or a raw paste declared (or taken) as UTF-8 whose bytes are
+windows-1252 (an old dump pasted whole), UTF-8 with windows-1252 lines in it (a dump pasted into
+a UTF-8 page), or UTF-16 without a BOM (a Windows "Unicode" export served as text: a NUL beside
+every ASCII byte, valid UTF-8 all the same). Scrapy decoded the first two with U+FFFD for every
+accented letter (`séropositif`, `syndiqué` lost to detection) and the third as text with a NUL
+between its characters (no identifier found in it). `repaired_text` reads each part as what it
+is: UTF-8 where it is UTF-8, windows-1252 byte by byte where it is not, UTF-16 from where its
+NULs start (the head before them read as UTF-8).
 """
 
 from __future__ import annotations
@@ -21,7 +30,7 @@ import codecs
 
 from w3lib.encoding import html_body_declared_encoding
 
-__all__ = ["BROWSER_CODECS", "page_encoding"]
+__all__ = ["BROWSER_CODECS", "page_encoding", "repaired_text"]
 
 # the Python codecs of the WHATWG Encoding Standard's encodings, as Scrapy (w3lib.resolve_encoding)
 # names them for any of the standard's labels (`latin1` and `ascii` resolve to cp1252, `shift_jis`
@@ -66,3 +75,68 @@ def page_encoding(declared: str, body: bytes) -> str | None:
     except UnicodeDecodeError:
         return "cp1252"
     return "utf-8"
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    """A decoding error handler: the bytes that are no UTF-8, each as its windows-1252 character
+    (the five it leaves undefined as their Latin-1 code point, as browsers do)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start:error.end]
+    return "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in bad), error.end
+
+
+codecs.register_error("vigie-cp1252", _cp1252_bytes)
+
+_SNIFF = 4096
+
+
+def _utf16_side(sample: bytes) -> str | None:
+    """Mostly-ASCII UTF-16 has a NUL in every other byte, on the side its byte order says."""
+    even, odd = sample[0::2], sample[1::2]
+    if len(sample) < 16:
+        return None
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def repaired_text(codec: str | None, body: bytes) -> tuple[str, str] | None:
+    """The text of a page Scrapy took as `codec` (a Python codec name), when its bytes are not
+    what a single-byte or UTF-8 codec reads them as (see the module docstring), and what they
+    were; None when they read as `codec` says (or `codec` is none of those)."""
+    name = _codec(codec)
+    if name is None or name.startswith(("utf-16", "utf-32")) or name not in BROWSER_CODECS:
+        return None
+    first_nul = body.find(b"\0", 0, _SNIFF)
+    if first_nul >= 0:
+        # UTF-16 from its first byte, or from where its NULs begin past a head in UTF-8 (LE's
+        # `c\0` starts a byte before the first NUL, BE's `\0c` at it)
+        # (either order reads the other shifted by a byte: the one ending where the body does wins)
+        found = [(start, side) for start, order in ((first_nul - 1, "utf-16-le"), (first_nul, "utf-16-be"))
+                 if start >= 0 and (side := _utf16_side(body[start:start + _SNIFF])) == order
+                 and _utf8(body[:start])]
+        if not found and (side := _utf16_side(body[:_SNIFF])) is not None:
+            found = [(0, side)]
+        if found:
+            start, side = min(found, key=lambda f: (len(body) - f[0]) % 2)
+            tail = body[start:]
+            return (body[:start].decode("utf-8") + tail[: len(tail) - len(tail) % 2].decode(side, "replace"),
+                    f"UTF-16 without a BOM ({side[-2:].upper()}){' after a UTF-8 head' if start else ''}")
+    if name != "utf-8":
+        return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return body.decode("utf-8", "vigie-cp1252"), f"not UTF-8 from byte {exc.start} on (read as windows-1252 there)"
+    return None

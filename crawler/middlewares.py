@@ -34,7 +34,9 @@ refresh under 100 s instead of reading the page, so one meta tag hid a thread's 
 crawler alone, silently (a refresh to the page itself was dropped by the duplicate filter).
 
 `CharsetMiddleware` reads a page declared in an encoding no browser reads (`utf-32`, EBCDIC) as a
-browser does (`crawler._charset`): such a header hid the page's posts from the crawler alone.
+browser does (`crawler._charset`): such a header hid the page's posts from the crawler alone. A
+page or raw paste whose bytes are not what it declares (windows-1252 or UTF-16 without a BOM
+declared UTF-8, UTF-8 with windows-1252 lines) is read part by part as what it is.
 
 `HostileMarkupMiddleware` cuts the attributes of a start tag past the 256th
 (`indexer.html_text.trim_attributes`) before any selector parses a page: libxml2's duplicate
@@ -76,7 +78,7 @@ from twisted.internet.defer import DeferredLock
 from twisted.internet.threads import deferToThread
 from w3lib.url import safe_url_string
 
-from crawler._charset import page_encoding
+from crawler._charset import page_encoding, repaired_text
 from crawler._depth import FLATTEN_ABOVE, flatten_depth, truncated
 from crawler._markup import DenseMarkup, ascii_compatible, count_start_tags, page_text
 from crawler._retry_after import RATE_LIMIT_STATUSES, retry_after_seconds
@@ -86,6 +88,7 @@ from crawler.settings import port_of
 from indexer.html_text import MAX_ATTRIBUTES, trim_attributes
 from indexer.models import CrawledItem
 from indexer.redact import mask_url
+from vigie.core.patterns import compile_pattern
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -135,8 +138,8 @@ class FollowRulesMiddleware:
     def __init__(self, allow: list[str], deny: list[str], hosts: set[str], max_depth: int = 0,
                  ports: set[int] | None = None) -> None:
         self.max_depth = max_depth
-        self.allow = [re.compile(p) for p in allow]
-        self.deny = [re.compile(p) for p in deny]
+        self.allow = [compile_pattern(p) for p in allow]  # RE2: a site's URL meets them (round 16)
+        self.deny = [compile_pattern(p) for p in deny]
         self.hosts = hosts
         self.ports = ports or set()  # empty: any (crawler.settings.source_ports)
 
@@ -401,7 +404,14 @@ class CharsetMiddleware(_CountingMiddleware):
             return response
         encoding = page_encoding(response.encoding, response.body)
         if encoding is None:
-            return response
+            repaired = repaired_text(response.encoding, response.body)
+            if repaired is None:
+                return response
+            text, what = repaired
+            self.stats.inc_value("vigie/pages/charset_ignored")
+            logger.warning("page {} is taken as {} but its bytes are {}: each part read as what it is",
+                           mask_url(request.url), response.encoding, what)
+            return response.replace(body=text.encode("utf-8", "surrogatepass"), encoding="utf-8")
         self.stats.inc_value("vigie/pages/charset_ignored")
         logger.warning("page {} is declared in {}, which cannot be its encoding (no browser reads a page in it, or "
                        "UTF-16 for bytes without a NUL): read as {} instead", mask_url(request.url), response.encoding,

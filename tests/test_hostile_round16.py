@@ -308,3 +308,90 @@ def test_a_paste_link_ending_in_a_session_id_keeps_its_own_id() -> None:
            for u in (f"http://h/p/Ab3xY9?sid={TOKEN}", f"http://h/p/Ab3xY9?PHPSESSID={TOKEN[::-1]}",
                      "http://h/p/Ab3xY9?k=zz", "http://h/p/Ab3xY9")}
     assert ids == {"Ab3xY9"}
+
+
+# ---------------------------------------------------------------- the bytes lie about their charset
+
+class _Stats:
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        self.counts[key] = self.counts.get(key, 0) + count
+
+
+POSTS = ('<div class="post" id="p1"><div class="content">Hélène Müller, séropositive, syndiquée CGT: '
+         'helene.muller@example.org</div></div>'
+         '<div class="post" id="p2"><div class="content">Gérard Lefèvre ; 06 12 34 56 78 ; dépression</div></div>')
+PAGE = f'<html><head><meta charset="utf-8"><title>fil</title></head><body>{POSTS}</body></html>'
+_post_ru = '<div class="post" id="p1"><div class="content">Елена Иванова elena@example.org</div></div>'
+HEAD = '<html><head><meta charset="utf-8"><title>Fil de discussion – entête</title></head><body>'
+
+
+def _through_charset(body: bytes, ctype: str, kind: str = "thread") -> tuple[Any, Any, int]:
+    from scrapy.http import HtmlResponse, Request, TextResponse
+
+    from crawler.middlewares import CharsetMiddleware
+
+    request = Request("http://127.0.0.1/thread/1", meta={"vigie_kind": kind})
+    cls = HtmlResponse if ctype.startswith("text/html") else TextResponse  # (as Scrapy makes them of the header)
+    response = cls(request.url, body=body, headers={"Content-Type": ctype}, request=request)
+    stats = _Stats()
+    out = CharsetMiddleware(stats).process_response(request, response)  # type: ignore[arg-type]
+    return response, out, stats.counts.get("vigie/pages/charset_ignored", 0)
+
+
+@pytest.mark.parametrize(("body", "ctype"), [
+    (PAGE.encode("cp1252"), "text/html; charset=utf-8"),  # an old page's bytes, declared UTF-8
+    (PAGE.encode("cp1252"), "text/html"),  # its meta alone says UTF-8
+    (HEAD.encode() + POSTS[:120].encode() + POSTS[120:].encode("cp1252") + b"</body></html>",
+     "text/html; charset=UTF-8"),  # mixed: UTF-8, then a dump pasted in windows-1252
+    (PAGE.encode("utf-16-le"), "text/html; charset=utf-8"),  # UTF-16 without a BOM
+    (PAGE.encode("utf-16-be"), "text/html; charset=iso-8859-1"),  # the same, big-endian, declared Latin-1
+    (HEAD.encode() + (POSTS + "</body></html>").encode("utf-16-le"), "text/html; charset=utf-8"),  # head UTF-8
+    (HEAD.encode() + "é".encode() + (POSTS + "</body></html>").encode("utf-16-be"), "text/html"),
+], ids=["cp1252", "cp1252_meta", "mixed", "utf16le", "utf16be_latin1", "utf8_head_utf16le", "utf8_head_utf16be"])
+def test_a_page_whose_bytes_lie_about_their_charset_is_read_part_by_part(body: bytes, ctype: str) -> None:
+    from crawler.spiders._base import select
+
+    before, out, counted = _through_charset(body, ctype)
+    texts = " ".join(select(out, "css:div.post .content::text").getall())
+    for words in ("Hélène Müller, séropositive, syndiquée", "helene.muller@example.org", "Gérard Lefèvre",
+                  "06 12 34 56 78 ; dépression"):
+        assert words in texts, (words, texts[:300])
+    assert counted == 1
+    before_texts = " ".join(select(before, "css:div.post .content::text").getall())
+    # (Scrapy alone lost words, but for UTF-16-BE read as Latin-1: `\0é`, whose NULs libxml2 drops)
+    assert ("Gérard Lefèvre" not in before_texts) is (not ctype.endswith("iso-8859-1")), before_texts[:200]
+
+
+RAW = "email;nom\nhelene.muller@example.org;Hélène Müller séropositive\n" * 20
+
+
+@pytest.mark.parametrize(("body", "ctype"), [
+    (RAW.encode("utf-16-le"), "text/plain; charset=utf-8"),
+    (RAW.encode("utf-16-be"), "text/plain; charset=UTF-8"),
+    (RAW.encode("utf-16-le"), "text/plain; charset=us-ascii"),
+    (RAW.encode("cp1252"), "text/plain; charset=utf-8"),
+    (RAW[:300].encode() + RAW[300:].encode("cp1252"), "text/plain; charset=utf-8"),  # mixed
+], ids=["utf16le", "utf16be", "utf16le_ascii", "cp1252", "mixed"])
+def test_a_raw_paste_in_utf16_or_cp1252_served_as_utf8_is_read(body: bytes, ctype: str) -> None:
+    before, out, counted = _through_charset(body, ctype, kind="paste")
+    assert before.text != RAW  # (Scrapy alone)
+    assert out.text == RAW and counted == 1
+
+
+@pytest.mark.parametrize(("body", "ctype", "kind"), [
+    (PAGE.encode(), "text/html; charset=utf-8", "thread"),  # UTF-8 as declared
+    (PAGE.encode("cp1252"), "text/html; charset=windows-1252", "thread"),  # windows-1252 as declared
+    (f'<html><head><meta charset="koi8-r"></head><body>{_post_ru}</body></html>'.encode("koi8-r"),
+     "text/html; charset=koi8-r", "thread"),  # Cyrillic as declared
+    (HEAD.encode() + b"<script>var z='\\0\0\0';</script>" + POSTS.encode(), "text/html; charset=utf-8",
+     "thread"),  # a few NULs in a script: no UTF-16
+    (bytes(range(256)) * 40, "text/html; charset=windows-1252", "thread"),  # junk: NULs on neither side alone
+    (PAGE.encode("utf-16-le"), "text/html; charset=utf-16-le", "thread"),  # UTF-16 as declared
+    (PAGE.encode("cp1252"), "text/plain; charset=utf-8", "file"),  # an attachment: the indexer decodes it
+], ids=["utf8", "cp1252", "koi8r", "nuls_in_script", "junk", "utf16_declared", "attachment"])
+def test_pages_whose_bytes_are_what_they_say_are_left_alone(body: bytes, ctype: str, kind: str) -> None:
+    _before, out, counted = _through_charset(body, ctype, kind)
+    assert out is _before and counted == 0

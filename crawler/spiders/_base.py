@@ -9,7 +9,6 @@ is re-sent at most once, so nothing can loop.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -32,6 +31,7 @@ from indexer.decode import Limits, html_too_dense
 from indexer.html_text import MAX_TREE_ELEMENTS, element_text
 from indexer.redact import mask_text, mask_url
 from vigie.config.schema import Detector, SourceConfig, parse_selector
+from vigie.core.patterns import compile_pattern
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -397,7 +397,7 @@ class VigieSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ login
     def _detect(self, detector: Detector, response: Response) -> bool:
-        if detector.url_pattern and re.search(detector.url_pattern, response.url):
+        if detector.url_pattern and compile_pattern(detector.url_pattern).search(response.url):
             return True
         if detector.selector and isinstance(response, TextResponse) and select(response, detector.selector):
             return True

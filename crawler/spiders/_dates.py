@@ -19,6 +19,7 @@ from parsel import Selector, SelectorList
 
 from indexer.html_text import element_text
 from vigie.config.schema import DateSelector, parse_selector
+from vigie.core.patterns import compile_pattern
 
 if TYPE_CHECKING:
     from scrapy.http import TextResponse
@@ -292,7 +293,7 @@ def _cut(text: str, pattern: str | None) -> str:
         return text
     # an operator's `re` pattern on text a hostile page controls: a date is short, and the bound
     # keeps a backtracking pattern from running for long on a megabyte "date"
-    match = re.search(pattern, text[:_PATTERN_TEXT_CHARS])
+    match = compile_pattern(pattern).search(text[:_PATTERN_TEXT_CHARS])
     if match is None:
         return ""
     return match.group(1) if match.re.groups else match.group(0)

@@ -26,6 +26,7 @@ from crawler.spiders._dates import DateReading, read_date, read_date_value
 from indexer.html_text import element_text
 from vigie.config.schema import ForumSelectors, JsonPosts, SourceConfig, UrlRewrite
 from vigie.core.jsonpath import JsonPath, JsonUnreadable, compile_path, load_json
+from vigie.core.patterns import compile_pattern
 
 __all__ = ["ForumPage", "PostExtract", "PostsReading", "ThreadLink", "classified_twice", "download_names", "each_own",
            "extract_forum_page", "first_page_url", "last_page_link", "next_link", "page_base", "page_posts",
@@ -109,7 +110,7 @@ def thread_key(url: str, rewrites: list[UrlRewrite], session_params: Sequence[st
     accented slugs, tests/test_real_nodebb.py)."""
     key = without_session(safe_url_string(urldefrag(url)[0]), session_params)
     for rule in rewrites:
-        key = re.sub(rule.pattern, rule.template, key, count=1)
+        key = compile_pattern(rule.pattern).sub(rule.template, key, count=1)
     return key
 
 
@@ -335,7 +336,7 @@ def _key_of(value: str | None, spec: JsonPosts) -> str | None:
     """A pairing key, through `key_pattern` when set (no match: no key)."""
     if value is None or spec.key_pattern is None:
         return value
-    match = re.search(spec.key_pattern, value[:512])
+    match = compile_pattern(spec.key_pattern).search(value[:512])
     if match is None:
         return None
     return match.group(1) if match.re.groups else match.group(0)
@@ -600,7 +601,7 @@ def _unsigned(body: str, signature_line: str | None) -> str:
     if not signature_line or not body:
         return body
     lines = body.split("\n")
-    pattern = re.compile(signature_line)
+    pattern = compile_pattern(signature_line)
     # Only the lines that can open a signature are asked, from the end: past a signature's size
     # no earlier line can, and a line over it is no separator. The operator's pattern met every
     # line of every post whatever its length, and a pattern that backtracks (`_{5,}\s*$`, not

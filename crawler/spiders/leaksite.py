@@ -29,6 +29,7 @@ from crawler.spiders.extract import each_own
 from indexer.models import VictimFile, VictimRecord
 from indexer.redact import mask_url
 from vigie.config.schema import DateSelector
+from vigie.core.patterns import compile_pattern
 
 if TYPE_CHECKING:
     from parsel import Selector
@@ -65,7 +66,7 @@ def is_published(pattern: str, status: str | None) -> bool:
     """Whether a row's status text says its data is out (`leaksite.published_pattern`). The
     operator's pattern is searched in the text's start only, as date.pattern is: the site chose
     the text, and a backtracking pattern on a megabyte of it ran for hours."""
-    return bool(status) and re.search(pattern, (status or "")[:_STATUS_CHARS]) is not None
+    return bool(status) and compile_pattern(pattern).search((status or "")[:_STATUS_CHARS]) is not None
 
 
 def _text(node: Any, expr: str | None) -> str | None:

@@ -51,6 +51,7 @@ from crawler.spiders.archive_passwords import password_candidates
 from indexer.models import CrawledItem
 from indexer.redact import mask_text, mask_url
 from vigie.config.schema import DateSelector, SourceConfig
+from vigie.core.patterns import compile_pattern
 
 if TYPE_CHECKING:
     from scrapy.http import Request, Response
@@ -94,7 +95,7 @@ class PasteSpider(PrivateBinSpider):
         super().__init__(*args, **kwargs)
         assert self.source.paste is not None
         self.sel = self.source.paste
-        self._id_re = re.compile(self.sel.paste_id_pattern)
+        self._id_re = compile_pattern(self.sel.paste_id_pattern)
         self._emitted: set[str] = set()
 
     async def start(self) -> AsyncIterator[Any]:
@@ -371,7 +372,7 @@ def paste_preview(source: SourceConfig, html: str, url: str, *, lines: int = 3) 
                              "`vigie crawl` reads it" + (" (burn-after-reading: the crawl leaves it alone)"
                                                          if link.burn_after_reading else "")]}
     doc = html_selector(html, base_url=url)
-    id_re = re.compile(sel.paste_id_pattern)
+    id_re = compile_pattern(sel.paste_id_pattern)
     links = select(doc, sel.paste_links) if sel.paste_links else []
     listing = sel.start_role == "listing" and (bool(links) or not id_re.search(url))
     warnings: list[str] = []

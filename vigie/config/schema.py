@@ -29,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from vigie.core.patterns import compile_pattern
 from vigie.core.peers import DEFAULT_TRUSTED_LOCAL_USERS, TrustedPeers
 
 __all__ = [
@@ -196,15 +197,28 @@ def _check_selector(text: str) -> str:
         etree.XPath(xpath)
     except Exception as exc:  # cssselect.SelectorError, lxml.etree.XPathSyntaxError
         raise ValueError(f"{kind.upper()} selector {expr!r} does not parse: {exc}") from None
+    if _EXSLT_REGEX.search(_XPATH_STRINGS.sub("''", xpath)):
+        # parsel binds `re:` to EXSLT's regular expressions, which lxml runs with Python's `re` on
+        # the page's text: `re:test(., '^(a+)+$')` held the crawl for 9 CPU-s on 29 characters
+        # (round 16); they cannot be given RE2, so they are refused
+        raise ValueError(f"XPath selector {expr!r} calls EXSLT's re: functions, which run a backtracking regex on "
+                         "the page's text (a hostile page can make it take hours): use contains(), starts-with() or "
+                         "translate(), or select more and let a `pattern` setting (run by RE2) pick")
     return text
+
+
+# EXSLT's regular expressions (parsel's `re:` prefix) in an XPath, outside its string literals
+_XPATH_STRINGS = re.compile(r"'[^']*'|\"[^\"]*\"")
+_EXSLT_REGEX = re.compile(r"(?<![\w.-])re\s*:\s*[\w-]+\s*\(")
 
 
 def _check_regex(text: str) -> str:
+    from vigie.core.patterns import PatternError, check
+
     try:
-        re.compile(text)
-    except re.error as exc:
-        raise ValueError(f"regular expression {text!r} does not compile: {exc}") from None
-    return text
+        return check(text)  # RE2 runs it at crawl time (round 16): refused here, with why, if it cannot
+    except PatternError as exc:
+        raise ValueError(str(exc)) from None
 
 
 Selector = Annotated[str, AfterValidator(_check_selector), ValueKind(
@@ -225,7 +239,8 @@ JsonPathText = Annotated[str, AfterValidator(_check_json_path), ValueKind(
     "`[id=@relationships.user.data.id]` (a join on the current record), `$` for the document, "
     "`json()` to parse a string, `|` between alternatives (docs/sources.md, \"Posts in the page's JSON\")")]
 Regex = Annotated[str, AfterValidator(_check_regex), ValueKind(
-    "regex", "a Python regular expression (`re` syntax), searched anywhere in the URL")]
+    "regex", "a regular expression in Python's syntax, searched anywhere in the text; run by RE2 (linear "
+    "time on whatever a site writes), so no backreference, lookahead or lookbehind (docs/security.md)")]
 Interval = Annotated[str, AfterValidator(_check_interval), ValueKind(
     "interval", "a positive number and a unit: `s`, `m`, `h`, `d` or `w` (e.g. `90s`, `30m`, `6h`, `1d`)")]
 Cron = Annotated[str, AfterValidator(_check_cron), ValueKind(
@@ -1125,7 +1140,8 @@ class UrlRewrite(Strict):
     """A regex over a URL and what it becomes, to name a thread the same whatever link led to it."""
 
     pattern: Regex = Field(examples=[r"[?&](page|start)=\d+"],
-                           description="Regex searched in the URL (Python `re`); the first match is replaced.")
+                           description="Regex searched in the URL (Python's syntax, run by RE2); the first match is "
+                           "replaced.")
     template: str = Field(examples=["", r"/t/\1"],
                           description="The replacement (`\\1` is the first group of `pattern`).")
 
@@ -1742,7 +1758,7 @@ class SourceConfig(Strict):
         """A login URL that `follow.deny` refuses is never fetched: the crawl would always run as a guest."""
         if self.login is not None:
             for pattern in self.follow.deny:
-                if re.search(pattern, self.login.url):
+                if compile_pattern(pattern).search(self.login.url):
                     raise ValueError(f"login.url {self.login.url!r} matches follow.deny pattern {pattern!r}, so "
                                      "the login page would never be fetched: narrow that pattern")
         return self
