@@ -702,6 +702,140 @@ case(
     ids(_s, "epd"),
 )
 
+# ================================================================ more tools, encodings and attachments (second round)
+
+_s = sl(5, 3)
+case(
+    "soap_response_several_returns",
+    '<?xml version="1.0" encoding="UTF-8"?>\n<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+    '<ns2:rechercherAdherentsResponse xmlns:ns2="http://ws.mutuelle.example/adherent/v3">\n'
+    + "\n".join(
+        f"<return><ns2:numAdherent>{88100 + k}</ns2:numAdherent><ns2:nom>{up(p.last)}</ns2:nom><ns2:prenom>{p.first}</ns2:prenom>"
+        f"<ns2:dateNaissance>{p.dob}</ns2:dateNaissance><ns2:nir>{p.nir}</ns2:nir><ns2:telPortable>{compact(p.mobile)}</ns2:telPortable>"
+        f"<ns2:courriel>{p.email}</ns2:courriel></return>"
+        for k, p in enumerate(_s)
+    )
+    + "\n</ns2:rechercherAdherentsResponse></soap:Body></soap:Envelope>",
+    ids(_s, "dnpe"),
+)
+_s = sl(8, 4)
+case(
+    "firebird_isql_output",
+    "SQL> SELECT NOM, EMAIL, TEL, DATE_NAISSANCE FROM CLIENTS ROWS 4;\n\n"
+    f"{'NOM':<20} {'EMAIL':<34} {'TEL':<14} DATE_NAISSANCE\n{'=' * 20} {'=' * 34} {'=' * 14} ==============\n"
+    + "\n".join(f"{up(p.last):<20} {p.email:<34} {compact(p.mobile):<14} {p.dob}" for p in _s)
+    + "\n\nSQL>",
+    ids(_s, "epd"),
+)
+_s = sl(12, 4)
+case(
+    "db2_export_del_numeric_dates",
+    "\n".join(
+        f'"{up(p.last)}","{p.first}",{p.dob.replace("-", "")},"{compact(p.mobile)}","{p.email}",{p.zip},+0000{1200 + k}.50'
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "epd"),
+)
+_s = sl(16, 4)
+case(
+    "odoo_res_partner_csv_sparse",
+    '"id","name","email","phone","mobile","street","zip","city","x_birthdate","comment","ref","vat","website","function","title/id"\n'
+    + "\n".join(
+        f'"__export__.res_partner_{2201 + k}","{p.first} {p.last}","{p.email}","","{fr_spaced(p.mobile)}","{p.street}","{p.zip}","{p.city}","{p.dob}","","","","","",""'
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "epd"),
+)
+_s = sl(20, 3)
+case(
+    "jsonl_nested_phone_arrays",
+    "\n".join(
+        json.dumps(
+            {
+                "id": f"u{k}",
+                "name": {"given": p.first, "family": p.last},
+                "birthDate": p.dob,
+                "emails": [{"type": "home", "value": p.email}],
+                "phones": [{"type": "mobile", "value": fr_spaced(p.mobile)}, {"type": "work", "value": None}],
+                "address": {"line": p.street, "zip": p.zip},
+            },
+            ensure_ascii=False,
+        )  # fmt: skip
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "epd"),
+)
+_s = sl(23, 4)
+case(
+    "pandas_float_phone_column",
+    "nom,email,telephone,ville\n" + "\n".join(f"{p.last},{p.email},{p.mobile[3:]}.0,{p.city}" for p in _s),
+    ids(_s, "e"),
+    maybe=ids(_s, "p"),
+)
+_s = sl(27, 3)
+case(
+    "utf16le_bom_json_bytes",
+    (
+        "\ufeff"
+        + json.dumps(
+            [
+                {"nom": p.last, "prenom": p.first, "mail": p.email, "gsm": p.mobile, "naissance": fr_date(p.dob)}
+                for p in _s
+            ],
+            ensure_ascii=False,
+            indent=2,
+        )
+    ).encode("utf-16-le"),
+    ids(_s, "epd"),
+)
+
+
+def _tar(files: dict[str, bytes]) -> bytes:
+    import io
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mtime = 1795000000
+            t.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+_s = sl(1, 6)
+case(
+    "attachment_plain_tar_two_csvs",
+    _tar(
+        {
+            "export/clients_a.csv": (
+                "email;tel;naissance\n" + "\n".join(f"{p.email};{compact(p.mobile)};{fr_date(p.dob)}" for p in _s[:3])
+            ).encode(),
+            "export/clients_b.csv": (
+                "nom;iban;email\n" + "\n".join(f"{p.last};{p.iban};{p.email}" for p in _s[3:])
+            ).encode("cp1252"),
+        }
+    ),
+    ids(_s[:3], "epd") | ids(_s[3:], "ie"),
+    filename="export_clients.tar",
+)
+_s = sl(9, 3)
+_rtf_rows = "".join(
+    f"\\trowd\\cellx2000\\cellx5000\\cellx7000\\cellx9000 {p.last}\\cell {p.email}\\cell {fr_spaced(p.mobile)}\\cell {fr_date(p.dob)}\\cell\\row\n"
+    for p in _s
+)
+case(
+    "attachment_rtf_table",
+    (
+        "{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Calibri;}}\n{\\pard Liste des patients - cabinet\\par}\n"
+        + _rtf_rows
+        + "}"
+    ).encode("cp1252"),
+    ids(_s, "epd"),
+    filename="liste_patients.rtf",
+)
+
 # ================================================================ the same shapes, no one's data
 
 neg(
@@ -838,6 +972,23 @@ neg(
 [1] 0.7599546""",
 )
 
+neg(
+    "soap_fault_and_wsdl_types",
+    """<?xml version="1.0"?>
+<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault>
+<faultcode>soap:Client</faultcode><faultstring>Adherent 88100 introuvable (code 4412)</faultstring>
+<detail><ns2:erreur xmlns:ns2="http://ws.mutuelle.example/adherent/v3"><ns2:horodatage>2026-11-30T10:22:31Z</ns2:horodatage>
+<ns2:trace>7f3a9c2e-41b0-4c1d-9e8a-0c2b6d1e5f44</ns2:trace></ns2:erreur></detail></soap:Fault></soap:Body></soap:Envelope>
+<!-- xsd: nir xs:string pattern [12][0-9]{12}[0-9]{2}; dateNaissance xs:date; telPortable xs:string pattern 0[67][0-9]{8} -->""",
+)
+neg(
+    "db2_export_del_stock_moves",
+    "\n".join(
+        f'"ART{1000 + k}","Vis inox M{4 + k}",2026{k + 1:02d}1{k},+{digits(k, "qty", 4)}.00,"{luhn("3012" + digits(k, "art", 8), 13)}"'
+        for k in range(6)
+    ),
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
@@ -846,12 +997,14 @@ MISSED: dict[str, str] = {
     "sqlplus_spool_pages_repeated_headers": "a SQL*Plus spool whose last page (after a form feed and the repeated header) holds one row: that row's email and phone are missed",
     "telegram_json_export_rows_split_across_messages": "a CSV dump split over three messages of a Telegram JSON export: the births of the rows in the 2nd and 3rd messages (no header there) are missed",
     "terminal_copy_tabs_and_space_runs": "a headerless copy from a terminal (name, email, phone, birth separated by tabs and runs of spaces): every birth date is missed",
+    "attachment_rtf_table": "an .rtf attachment's table (cells ended by \\cell, rows by \\row) gives nothing: the RTF is read as raw text and its rows are not seen",
+    "soap_response_several_returns": "a SOAP response's <ns2:dateNaissance>1987-03-14</ns2:dateNaissance> births are missed (NIRs, phones and emails found)",
     # precision
     "mdb_export_csv_us_short_dates": "mdb-export writes dates month first (mm/dd/yy 00:00:00): the column holds 11/19/81 and 01/17/50, yet 06/04/98 and 08/02/67 are read day first (two wrong births)",
 }
 SET.miss(**MISSED)
 # Floors a little under what was measured when the set was written (wave 29): a regression fails.
-FLOORS = {"recall": 0.92, "precision": 0.99, "art9_recall": 0.99, "art9_precision": 0.99}
+FLOORS = {"recall": 0.91, "precision": 0.99, "art9_recall": 0.99, "art9_precision": 0.99}
 globals().update(make_tests(SET, FLOORS))
 
 

@@ -326,6 +326,77 @@ case(
     ids(_s, "c") | {("email", _s[1].email)} | {("card", a) for a in _amex},
 )
 
+_s = sl(6, 5)
+case(
+    "two_phones_a_cell_with_notes",
+    "nom;email;telephones\n"
+    + "\n".join(
+        f"{p.last};{p.email};{fr_spaced(p.mobile)} {['(perso)', '/ 02 98 ' + digits(k, 'fixe', 2) + ' 12 ' + digits(k, 'f2', 2) + ' (fixe)', '(après 18h)', '- ' + compact(PEOPLE[(k + 11) % 30].mobile) + ' (conjoint)', '(WhatsApp)'][k]}"
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "ep") | {("phone", PEOPLE[14].mobile)},
+    maybe={("phone", e164("0298" + digits(1, "fixe", 2) + "12" + digits(1, "f2", 2)))},
+)
+_s = sl(11, 4)
+case(
+    "track2_dumps_with_pin",
+    "=== DUMPS 101 FR (track 2 + PIN) — valid rate 80% ===\n"
+    + "\n".join(
+        f"{p.card}={28 + k % 2}{k + 3:02d}101{digits(k, 't2', 12)} | PIN {digits(k, 'pin', 4)} | {p.city} {p.zip}"
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "c"),
+)
+
+
+def _pt_bban(bank_branch_account: str) -> str:
+    """A Portuguese NIB: two national check digits, 98 - (number * 100 mod 97)."""
+    return bank_branch_account + f"{98 - int(bank_branch_account) * 100 % 97:02d}"
+
+
+def _nl_account() -> list[str]:
+    """Dutch account numbers passing the 11-test (elfproef)."""
+    out: list[str] = []
+    for k in range(200):
+        acc = digits(k, "nlacc", 10)
+        if sum(int(c) * (10 - i) for i, c in enumerate(acc)) % 11 == 0:
+            out.append(acc)
+    return out[:3]
+
+
+_PT = [("Silva", "Inês", "ines.silva@sapo.pt", "91" + digits(1, "pt", 7), "1989-06-11", iban("PT", _pt_bban("0035" + "0651" + digits(1, "ptacc", 11)))),
+       ("Santos", "Rui", "rui.santos@gmail.com", "93" + digits(2, "pt", 7), "1974-01-25", iban("PT", _pt_bban("0007" + "0000" + digits(2, "ptacc", 11)))),
+       ("Costa", "Beatriz", "bia.costa@outlook.pt", "96" + digits(3, "pt", 7), "2000-09-14", iban("PT", _pt_bban("0033" + "0000" + digits(3, "ptacc", 11))))]  # fmt: skip
+case(
+    "portuguese_dump_telemovel",
+    "nome;apelido;email;telemóvel;data de nascimento;iban\n"
+    + "\n".join(
+        f"{f};{ln};{m};{[f'{t[:3]} {t[3:6]} {t[6:]}', f'+351 {t}', f'00351 {t[:3]} {t[3:]}'][k]};{fr_date(d)};{grouped(b)}"
+        for k, (ln, f, m, t, d, b) in enumerate(_PT)
+    ),
+    {("email", x[2]) for x in _PT}
+    | {("email", "ruisantos@gmail.com")}
+    | {("phone", e164(x[3], "PT")) for x in _PT}
+    | {("dob", x[4]) for x in _PT}
+    | {("iban", x[5]) for x in _PT},
+)
+_NL = [("de Vries", "Sanne", "sanne.devries@ziggo.nl", "61" + digits(1, "nl", 7), "1987-02-19"),
+       ("Bakker", "Daan", "daan.bakker@kpnmail.nl", "64" + digits(2, "nl", 7), "1979-11-30"),
+       ("van Dijk", "Emma", "emma.vandijk@hotmail.nl", "62" + digits(3, "nl", 7), "1995-04-07")]  # fmt: skip
+_NL_IBAN = [iban("NL", bank + acc) for bank, acc in zip(["ABNA", "INGB", "RABO"], _nl_account(), strict=True)]
+case(
+    "dutch_dump_06_dash",
+    "achternaam;voornaam;e-mail;mobiel;geboortedatum;iban\n"
+    + "\n".join(
+        f"{ln};{f};{m};{[f'0{t[0]}-{t[1:]}', f'+31 {t[0]} {t[1:]}', f'0031{t}'][k]};{fr_date(d, '-')};{grouped(b)}"
+        for k, ((ln, f, m, t, d), b) in enumerate(zip(_NL, _NL_IBAN, strict=True))
+    ),
+    {("email", x[2]) for x in _NL}
+    | {("phone", e164(x[3], "NL")) for x in _NL}
+    | {("dob", x[4]) for x in _NL}
+    | {("iban", b) for b in _NL_IBAN},
+)
+
 # ================================================================ the same shapes, wrong keys, no one
 
 
@@ -472,6 +543,91 @@ S-006    63   M    26.2  7.0        83     2024-05-20   15
 Values are raw measurements; subjects are identified by study code only.""",
 )
 
+
+def _rf(ref: str) -> str:
+    """An ISO 11649 creditor reference: RF, two mod-97 check digits, the reference."""
+    num = int("".join(str(int(c, 36)) for c in ref + "RF00"))
+    return f"RF{98 - num % 97:02d}{ref}"
+
+
+neg(
+    "sepa_creditor_references_rf",
+    "Relevé des virements reçus — novembre 2026\nDate;Montant;Référence structurée;Libellé\n"
+    + "\n".join(
+        f"{fr_date(f'2026-11-{10 + k}')};{120 + k * 37},00;{grouped(_rf('5390' + digits(k, 'rf', 12)))};FACT 2026-{1100 + k}"
+        for k in range(5)
+    ),
+)
+neg(
+    "isin_portfolio_statement",
+    """Relevé de portefeuille au 30/11/2026 — compte titres (PEA)
+ISIN            Libellé                    Quantité   Cours      Valorisation
+FR0000120271    TOTALENERGIES SE           40         58,12      2 324,80
+FR0000131104    BNP PARIBAS ACT.A          25         63,40      1 585,00
+FR0000120578    SANOFI                     12         91,55      1 098,60
+FR0010307819    LEGRAND                    8          98,20        785,60
+LU1681043599    AMUNDI MSCI WORLD UCITS    30        512,03     15 360,90
+IE00B4L5Y983    ISHARES CORE MSCI WORLD    10         98,77        987,70""",
+)
+neg(
+    "fleet_vin_list",
+    """Parc véhicules — service technique
+Immat.     VIN                  Modèle              Mise en circ.  Km
+GH-412-KL  VF1RFB00X67123456    Renault Mégane      14/03/2021     61 204
+FT-880-AB  VF3MCYHZRKS012345    Peugeot 3008        02/07/2020     88 410
+HJ-017-QZ  WVWZZZAWZLY098765    Volkswagen Polo     21/11/2022     23 977
+EK-223-TR  VF7SXHNZTGT445566    Citroën C4          09/09/2019    112 300""",
+)
+neg(
+    "genealogy_ancestors_1800s",
+    """Arbre de la famille Le Bihan — ascendance (sources : registres paroissiaux, état civil)
+Sosa 8  Yves LE BIHAN, né le 14/03/1851 à Plouguerneau, décédé le 02/11/1912, cultivateur
+Sosa 9  Marie-Anne KERBRAT, née le 21/07/1855 à Lannilis, décédée le 30/01/1931
+Sosa 10 Jean-Marie TANGUY, né le 06/02/1849 à Landéda, décédé le 17/05/1899, marin
+Sosa 11 Françoise GUÉGAN, née le 11/12/1853 à Plouguerneau, décédée le 08/08/1920
+Sosa 12 Hervé MORVAN, né le 03/04/1860 à Brest, décédé le 19/10/1918, ouvrier de l'arsenal""",
+)
+
+neg(
+    "go_test_table_reference_vectors",
+    """func TestValidateNIR(t *testing.T) {
+	cases := []struct {
+		in   string
+		want bool
+	}{
+		{"295109912611193", true},
+		{"253072B07300470", true},
+		{"188057208107893", true},
+		{"295109912611199", false}, // bad key
+		{"253072C07300443", false}, // bad format
+	}
+	for _, c := range cases {
+		if got := ValidateNIR(c.in); got != c.want {
+			t.Errorf("ValidateNIR(%q) = %v, want %v", c.in, got, c.want)
+		}
+	}
+}
+
+func TestIBAN(t *testing.T) {
+	for _, v := range []string{"FR1420041010050500013M02606", "DE89370400440532013000", "GB82WEST12345698765432"} {
+		if !ValidIBAN(v) {
+			t.Fatal(v)
+		}
+	}
+}""",
+)
+neg(
+    "company_directory_switchboards",
+    """Annuaire interne — Ateliers de la Loire (mise à jour 30/11/2026)
+Service                 Ligne directe      Poste   Fax
+Accueil / standard      02 40 44 12 00     100     02 40 44 12 99
+Comptabilité            02 40 44 12 10     110     —
+Ressources humaines     02 40 44 12 20     120     —
+Atelier (quai 4)        02 40 44 12 40     140     —
+Astreinte maintenance   02 40 44 12 55     155     —
+Courriel générique : contact@ateliers-loire.example""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
@@ -481,10 +637,11 @@ MISSED: dict[str, str] = {
     # precision
     "nir_wrong_keys_in_parens": "NIRs whose key, written in parentheses, is wrong are reported as valid NIRs (the body taken as keyless and given its right key)",
     "phone_format_reference_table": "a table of phone formats with placeholder examples (01 23 45 67 89, 0470 00 00 00, 078 000 00 00, 600 00 00 00) gives four phones, the Belgian and Swiss ones read as French",
+    "company_directory_switchboards": "a company's internal directory of service lines (landlines, extensions, fax; no person named) gives six phones",
 }
 SET.miss(**MISSED)
 # Floors a little under what was measured when the set was written (wave 29): a regression fails.
-FLOORS = {"recall": 0.93, "precision": 0.93}
+FLOORS = {"recall": 0.94, "precision": 0.92}
 globals().update(make_tests(SET, FLOORS))
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import base64
 import hashlib
 import json
 
-from tests.blind_probe_harness import Probe, fr_date, fr_spaced, make_tests, spaced_nir
+from tests.blind_probe_harness import Probe, e164, fr_date, fr_spaced, make_tests, spaced_nir
 from tests.test_detect_blind_probe_set8 import PEOPLE, compact, digits, ids, sl, up
 
 __all__ = ["SET"]
@@ -386,6 +386,91 @@ case(
     {"biometric"},
 )
 
+# ================================================================ second round: the NHS, IVF, petitions, a synagogue, custody codes
+
+
+def _nhs(nine: str) -> str:
+    check = 11 - sum(int(c) * (10 - i) for i, c in enumerate(nine)) % 11
+    return nine + str(0 if check == 11 else check)
+
+
+_NHS = [n for n in (_nhs(digits(k, "nhs", 9)) for k in range(40)) if len(n) == 10 and not n.endswith("10")][:4]
+_UK = [("Oliver", "Hughes", "oliver.hughes@btinternet.com", "074" + digits(1, "uk", 8), "1971-08-02"),
+       ("Amelia", "Price", "amelia.price@outlook.com", "075" + digits(2, "uk", 8), "1988-01-19"),
+       ("Harry", "Ward", "harry.ward@sky.com", "079" + digits(3, "uk", 8), "1959-10-27"),
+       ("Isla", "Morgan", "isla.morgan@yahoo.co.uk", "074" + digits(4, "uk", 8), "1996-05-05")]  # fmt: skip
+case(
+    "uk_gp_list_nhs_numbers_not_phones",
+    "NHS No.,Patient,DOB,Mobile,Email,Problem list\n"
+    + "\n".join(
+        f"{n[:3]} {n[3:6]} {n[6:]},{f} {ln},{fr_date(d)},{t[:5]} {t[5:]},{m},{pb}"
+        for (f, ln, m, t, d), n, pb in zip(
+            _UK,
+            _NHS,
+            ["Type 2 diabetes; CKD stage 3", "Anxiety; on sertraline", "COPD; home oxygen", "Epilepsy; lamotrigine"],
+            strict=True,
+        )
+    ),
+    {("email", x[2]) for x in _UK} | {("phone", e164(x[3], "GB")) for x in _UK} | {("dob", x[4]) for x in _UK},
+    {"health"},
+)
+_p = PEOPLE[11]
+case(
+    "ivf_prose_en",
+    f"Her details since she blocked everyone: {_p.first} {_p.last}, {_p.email}, {_p.mobile}, born {fr_date(_p.dob)}. "
+    "She's on her third round of IVF at the private clinic and told the whole office about the embryo transfer.",
+    ids([_p], "epd"),
+    {"health"},
+)
+_s = sl(13, 5)
+case(
+    "party_petition_signatories",
+    "Pétition du Rassemblement national « Non à l'immigration de masse » — signataires (export)\n"
+    "date;prenom;nom;email;telephone;code_postal;souhaite_adherer\n"
+    + "\n".join(
+        f"2026-11-{10 + k} 2{k}:14;{p.first};{up(p.last)};{p.email};{compact(p.mobile)};{p.zip};{['oui', 'non', 'oui', 'oui', 'non'][k]}"
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "ep"),
+    {"political_opinion"},
+)
+_s = sl(18, 4)
+case(
+    "synagogue_membership_dues_en",
+    "Congregation Beth ****** — membership dues 5787\nMember,Email,Mobile,Hebrew name,Aliyah / yahrzeit notes,Dues\n"
+    + "\n".join(
+        f"{p.first} {p.last},{p.email},{p.mobile},{h},{n},{d}"
+        for p, h, n, d in zip(
+            _s,
+            ["Gavriel ben Moshe", "Rivka bat Avraham", "Yosef ben David", "Miriam bat Yaakov"],
+            ["Kohen", "yahrzeit 12 Tevet", "Levi", "bat mitzvah 2027"],
+            ["1,200", "850", "1,200", "600"],
+            strict=True,
+        )
+    ),
+    ids(_s, "ep"),
+    {"religion"},
+)
+_s = sl(22, 4)
+case(
+    "custody_record_ic_codes_ethnicity_en",
+    "Custody No.,Surname,Forename,DOB,Mobile,Ethnicity (IC code),Self-defined ethnicity,Offence\n"
+    + "\n".join(
+        f"CU/{digits(k, 'cu', 6)},{up(p.last)},{p.first},{fr_date(p.dob)},{p.mobile},{ic},{sd},{o}"
+        for k, (p, ic, sd, o) in enumerate(
+            zip(
+                _s,
+                ["IC3", "IC4", "IC1", "IC6"],
+                ["B2 Black African", "A1 Indian", "W1 White British", "O9 Any other"],
+                ["Theft", "Public order", "Criminal damage", "Drink driving"],
+                strict=True,
+            )
+        )
+    ),
+    ids(_s, "dp"),
+    {"ethnic_origin"},
+)
+
 # ================================================================ identifiers beside words that are not article 9
 
 _s = sl(4, 4)
@@ -525,6 +610,49 @@ Effectif total : 1 204 ; femmes 58 % ; personnes en situation de handicap 6,1 %
 Enquête anonyme diversité (taux de réponse 41 %) : résultats publiés par tranche de 10 %.""",
 )
 
+neg(
+    "party_conference_programme_en",
+    """Labour Party Conference 2026 — Liverpool — main hall programme
+Sunday 27 September  14:00  Opening address — the Party Chair
+Monday 28 September  10:30  Economy debate — Shadow Chancellor; 15:00 Health and social care
+Tuesday 29 September 14:15  Leader's speech
+Wednesday 30 September 11:00 Policy votes and close
+Press office: press@labour.example, accreditation deadline 01/09/2026.""",
+)
+neg(
+    "nhs_waiting_times_stats",
+    """Referral to treatment waiting times, October 2026 (England, all providers)
+Treatment function       Incomplete pathways   Within 18 weeks (%)   52+ weeks
+Trauma & Orthopaedics    812,334               54.1                  41,207
+Gynaecology              601,220               53.2                  27,880
+Mental Health (adult)    112,907               71.9                  1,204
+IVF / Fertility          18,448                80.4                  96""",
+)
+neg(
+    "police_ic_codes_reference",
+    """Identity codes (IC) used in police radio and custody systems — reference card
+IC1 White - North European      IC2 White - South European     IC3 Black
+IC4 Asian (South Asian)          IC5 Chinese, Japanese or SE Asian   IC6 Arab or North African
+IC9 Unknown. Self-defined ethnicity uses the 2011 census 16+1 codes (W1 ... O9).""",
+)
+neg(
+    "ivf_success_rates_table",
+    """IVF success rates by age, fresh own-egg cycles, 2024 (national register)
+Age band   Cycles   Births per embryo transferred
+18-34      21,040   35 %
+35-37      10,212   28 %
+38-39       6,877   21 %
+40-42       5,930   12 %
+43-44       1,644    5 %""",
+)
+neg(
+    "petition_public_page_counts",
+    """Pétition « Pour la réouverture de la maternité de Carhaix » — 48 212 signatures
+Lancée le 14/03/2026 par le collectif des usagers. Objectif : 50 000.
+Dernières signatures : Soizic (29), Erwan (29), Marjorie (22), il y a 3 minutes.
+Prochaine étape : remise au ministère de la Santé le 12/12/2026.""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
@@ -537,12 +665,14 @@ MISSED: dict[str, str] = {
     "local_party_members_renewals_en": "a Conservative Association's membership renewals are not political opinion",
     "timeclock_fingerprint_iso19794_en": "a time clock's export with a fingerprint template column (ISO/IEC 19794-2, base64) is not biometric",
     "union_section_contacts_fr": "a union section's members directory ('Section syndicale FO', 'adhérent(e) depuis') is not trade union",
+    "party_petition_signatories": "signatories of a Rassemblement national petition (with a 'souhaite_adherer' column) are not political opinion",
     # precision
     "cgt_transport_terms_customer_claims_not_union": "'CGT (Conditions Générales de Transport)' in a claims file is flagged trade union",
+    "uk_gp_list_nhs_numbers_not_phones": "an NHS number written 3-3-4 (609 224 2124) in a UK GP list is read as a French mobile",
 }
 SET.miss(**MISSED)
 # Floors a little under what was measured when the set was written (wave 29): a regression fails.
-FLOORS = {"recall": 0.97, "precision": 0.99, "art9_recall": 0.66, "art9_precision": 0.88}
+FLOORS = {"recall": 0.97, "precision": 0.99, "art9_recall": 0.68, "art9_precision": 0.9}
 globals().update(make_tests(SET, FLOORS))
 
 if __name__ == "__main__":
