@@ -71,7 +71,7 @@ def _hooks() -> dict[str, Any]:
 
     return {
         "Identifier": Identifier, "mask_value": mask_value, "Counter": Counter, "cc_region": ids._CC_REGION,
-        "canon_phone": ids.canon_phone, "french_shaped": ex._french_shaped, "role_of": role_of,
+        "canon_phone": ids.canon_phone, "role_of": role_of,
         "iban_rules": ids.iban_rules,
         "scan": scan, "scan_only": ex.scan_only, "other_role": ex.other_role, "phone": ex._phone,
         "national_id": ex._national_id, "typed": typed, "canon_nir": ids.canon_nir_py, "canon_iban": ids.canon_iban,

@@ -621,6 +621,10 @@ _DOB_RE = re.compile(
 )
 
 
+# an OCR'd or hand-typed form spaces its date's separators (`27 / 11 / 1942`): one blank on each
+# side of one separator is read as the separator alone (not a blank on one side only: `15 /03`)
+_SPACED_SEP = re.compile(r" ([-/.]) ")
+
 _YEAR: list[float] = [0, float("-inf")]  # (year, monotonic time it was read): date.today() per value costs
 
 
@@ -669,6 +673,8 @@ def canon_dob(raw: str) -> str | None:
     raw = raw.strip()
     if raw[-1:] in (")", ",") and (call := _DATE_CALL.fullmatch(raw)) is not None:
         raw = call.group(2)  # `ISODate("1983-04-18T00:00:00.000Z")`, `new Date('1983-04-18')`
+    if " " in raw:
+        raw = _SPACED_SEP.sub(r"\1", raw)
     m = _DOB_RE.match(raw) if len(raw) <= 25 else None
     if not m:
         w = _written_month(raw) if 8 <= len(raw) <= 25 and raw[-1].isdigit() else None

@@ -156,9 +156,12 @@ class Sink:
                         if n > best:
                             region, best = r, n
             for v, off, _, rec in values:
-                c = canon(v, region)
-                if c is None and rec is not None and rec != region and not _french_shaped(v):
-                    c = canon(v, rec)
+                # a row that names its country (a `pays` column) reads its number there first: a
+                # Monaco customer's 06 40 87 21 53 is Monaco's though France's plan takes it too;
+                # invalid there (a French mobile of a customer abroad), the column's region decides
+                c = canon(v, rec) if rec is not None and rec != region else None
+                if c is None:
+                    c = canon(v, region)
                 if c is None and region != "FR":
                     c = canon(v)
                 if c is not None:
@@ -250,12 +253,6 @@ def _top(regions: Counter[str]) -> str | None:
     """The region of most numbers written with a +CC, however few (`Counter.most_common`'s
     first: ties go to the first seen)."""
     return regions.most_common(1)[0][0] if regions else None
-
-
-def _french_shaped(v: str) -> bool:
-    """0 then 9 digits, the second not 0: how a French number is written (valid or not)."""
-    d = "".join(ch for ch in v if ch.isdigit())
-    return len(d) == 10 and d[0] == "0" and d[1] != "0"
 
 
 def _votes(sample: list[str], region: str) -> int:

@@ -592,6 +592,23 @@ fn is_sep(c: u8) -> bool {
     c == b'-' || c == b'/' || c == b'.'
 }
 
+/// `_SPACED_SEP.sub(r"\1", raw)`: a separator with one blank on each side (`27 / 11 / 1942`, an
+/// OCR'd form) read as the separator alone, left to right without overlap as `re.sub` does.
+fn unspace_separators(b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b' ' && i + 2 < b.len() && is_sep(b[i + 1]) && b[i + 2] == b' ' {
+            out.push(b[i + 1]);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 /// The three numeric groups of `_DOB_RE` (y, m, d as written, before the US swap), in order of
 /// its alternatives, whether the day comes first, whether the year has two digits; None when
 /// none matches.
@@ -650,7 +667,13 @@ pub fn canon_dob(raw: &str, today: Today) -> Canon {
         return Defer;
     }
     let s = py_strip(raw);
-    let b = s.as_bytes();
+    let spaced;
+    let b = if s.contains(' ') {
+        spaced = unspace_separators(s.as_bytes());
+        &spaced[..]
+    } else {
+        s.as_bytes()
+    };
     let g = if b.len() <= 25 { dob_groups(b) } else { None };
     let Some((y, mut mo, mut d, dmy, short)) = g else {
         return if b.iter().any(|c| c.is_ascii_alphabetic()) { Defer } else { Invalid };

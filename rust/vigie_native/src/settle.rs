@@ -18,7 +18,6 @@ use std::collections::HashMap;
 pub struct SettleHooks {
     pub canon_phone: Py<PyAny>,
     pub scan_only: Py<PyAny>,
-    pub french_shaped: Py<PyAny>,
     pub counter: Py<PyAny>,
     /// `indexer.identifiers._CC_REGION`: calling code (digits) -> main region
     pub cc_region: HashMap<String, String>,
@@ -48,7 +47,6 @@ impl SettleHooks {
             by_code,
             canon_phone: get("canon_phone")?.unbind(),
             scan_only: get("scan_only")?.unbind(),
-            french_shaped: get("french_shaped")?.unbind(),
             counter: get("Counter")?.unbind(),
             cc_region: cc,
         })
@@ -323,12 +321,16 @@ pub fn settle<'py>(py: Python<'py>, h: &SettleHooks, sink: &Bound<'py, PyAny>, t
         }
         for p in values {
             let v = p.v.as_str();
-            let mut c = h.canon(py, v, &region)?;
-            if c.is_none() && !p.rec.is_none() {
+            // the row's own country (a `pays` column) first, then the column's region
+            let mut c = None;
+            if !p.rec.is_none() {
                 let rec: String = p.rec.extract()?;
-                if rec != region && !french_shaped(py, h, v)? {
+                if rec != region {
                     c = h.canon(py, v, &rec)?;
                 }
+            }
+            if c.is_none() {
+                c = h.canon(py, v, &region)?;
             }
             if c.is_none() && region != "FR" {
                 c = h.canon(py, v, "FR")?;
@@ -384,16 +386,6 @@ fn valid_in(py: Python<'_>, h: &SettleHooks, v: &str, region: &str) -> PyResult<
         }
     }
     Ok(h.canon(py, v, region)?.is_some())
-}
-
-/// `_french_shaped(v)`: 0 then 9 digits, the second not 0 (Python decides on non-ASCII text:
-/// its `isdigit` takes other scripts' digits).
-fn french_shaped(py: Python<'_>, h: &SettleHooks, v: &str) -> PyResult<bool> {
-    if !v.is_ascii() {
-        return h.french_shaped.bind(py).call1((v,))?.extract();
-    }
-    let d: Vec<u8> = v.bytes().filter(u8::is_ascii_digit).collect();
-    Ok(d.len() == 10 && d[0] == b'0' && d[1] != b'0')
 }
 
 /// `canon_iban`'s per-country step (`_iban_country`): the BBAN structure, read from Python's
