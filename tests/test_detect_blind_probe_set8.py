@@ -13,6 +13,7 @@ tools). Sets 8b (identifiers written unusually, other countries' dumps, business
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from dataclasses import dataclass
 
@@ -836,6 +837,46 @@ case(
     filename="liste_patients.rtf",
 )
 
+
+def _tg_msg(mid: int, text: str, joined: bool) -> str:
+    cls = "message default clearfix joined" if joined else "message default clearfix"
+    head = "" if joined else '<div class="from_name">base_fr_2026</div>\n'
+    return (
+        f'<div class="{cls}" id="message{mid}"><div class="body"><div class="pull_right date details" title="29.11.2026 23:0{mid % 10}:12 UTC+01:00">23:0{mid % 10}</div>\n'
+        f'{head}<div class="text">{text}</div></div></div>'
+    )
+
+
+_s = sl(13, 6)
+_tgr = [f"{html.escape(p.last)};{html.escape(p.first)};{fr_date(p.dob)};{fr_spaced(p.mobile)};{p.email}" for p in _s]
+case(
+    "telegram_html_export_rows_in_joined_messages",
+    '<!DOCTYPE html><html><head><meta charset="utf-8"/><title>Exported Data</title></head><body><div class="page_wrap"><div class="history">\n'
+    + "\n".join(
+        [
+            _tg_msg(801, "nom;prenom;naissance;tel;email<br>" + "<br>".join(_tgr[:2]), False),
+            _tg_msg(802, "<br>".join(_tgr[2:4]), True),
+            _tg_msg(803, "<br>".join(_tgr[4:]), True),
+            _tg_msg(804, "la suite sur le canal privé, 25 € l'accès", True),
+        ]
+    )
+    + "\n</div></div></body></html>",
+    ids(_s, "epd"),
+)
+_s = sl(19, 5)
+case(
+    "attachment_excel_export_txt_semicolons_decimal_commas",
+    (
+        "Code client;Nom;Prénom;Date de naissance;Téléphone;E-mail;Encours;Taux\r\n"
+        + "".join(
+            f"C{30010 + k};{up(p.last)};{p.first};{fr_date(p.dob)};{fr_spaced(p.mobile)};{p.email};{1234 + k * 517},{k}5;{3 + k},{k}0%\r\n"
+            for k, p in enumerate(_s)
+        )
+    ).encode("cp1252"),
+    ids(_s, "epd"),
+    filename="Export.txt",
+)
+
 # ================================================================ the same shapes, no one's data
 
 neg(
@@ -987,6 +1028,19 @@ neg(
         f'"ART{1000 + k}","Vis inox M{4 + k}",2026{k + 1:02d}1{k},+{digits(k, "qty", 4)}.00,"{luhn("3012" + digits(k, "art", 8), 13)}"'
         for k in range(6)
     ),
+)
+
+neg(
+    "telegram_html_export_chatter",
+    '<!DOCTYPE html><html><head><meta charset="utf-8"/><title>Exported Data</title></head><body><div class="page_wrap"><div class="history">\n'
+    + "\n".join(
+        [
+            _tg_msg(901, "qqn a la base de la mutuelle dont tout le monde parle ?", False),
+            _tg_msg(902, "non c'est un fake, le sample du 28/11/2026 c'était des noms Faker", True),
+            _tg_msg(903, "vérifiez avant de payer, escrow obligatoire, 0.004 BTC min", True),
+        ]
+    )
+    + "\n</div></div></body></html>",
 )
 
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
