@@ -660,7 +660,7 @@ MISSED: dict[str, str] = {
     "denier_eglise_donors": "a diocese's Denier de l'Église donors file (a paroisse column) is not religion",
     "diversity_survey_individual_rows": "an HR file's 'origine_declaree' (Maghreb, Afrique subsaharienne...) and parents' birth country columns are not ethnic origin",
     "mosque_zakat_donors": "a mosque's Zakat al-Fitr payers list is not religion",
-    "fnaeg_dna_profiles": "national DNA database records: the first record's birth and NIR are missed, and the STR profiles ('FNAEG', empreintes génétiques) are flagged biometric besides genetic",
+    "fnaeg_dna_profiles": "national DNA database records: the first record's birth and NIR are missed, and the STR profiles ('Profil génétique (STR)', 'Amel X/Y') are flagged biometric besides genetic",
     "party_financing_donors": "a party financing association's donors file (receipts) is not political opinion",
     "local_party_members_renewals_en": "a Conservative Association's membership renewals are not political opinion",
     "timeclock_fingerprint_iso19794_en": "a time clock's export with a fingerprint template column (ISO/IEC 19794-2, base64) is not biometric",
