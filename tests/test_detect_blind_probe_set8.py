@@ -877,6 +877,17 @@ case(
     filename="Export.txt",
 )
 
+_s = sl(24, 4)
+case(
+    "access_log_nir_and_dob_in_query",
+    "\n".join(
+        f'10.12.4.{20 + k} - agent{k} [30/Nov/2026:10:2{k}:31 +0100] "GET /dossier/consulter?nir={p.nir[:13]}&cle={p.nir[13:]}&ddn={p.dob.replace("-", "")}&tel={compact(p.mobile)} HTTP/1.1" 200 {5120 + k * 77} "https://intranet.caisse.example/recherche" "Mozilla/5.0 (Windows NT 10.0; Win64; x64)"'
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "np"),
+    maybe=ids(_s, "d"),
+)
+
 # ================================================================ the same shapes, no one's data
 
 neg(
@@ -1041,6 +1052,26 @@ neg(
         ]
     )
     + "\n</div></div></body></html>",
+)
+
+neg(
+    "newsletter_footer_one_recipient",
+    """Les offres de la semaine — Librairie Dialogues
+-30 % sur les romans de la rentrée, dédicace le samedi 12/12/2026 à 15h.
+Horaires : du lundi au samedi, 9h30-19h30. Service client : 02 98 44 10 10.
+---
+Cet e-mail a été envoyé à erwan.kerbrat@orange.fr car vous êtes inscrit à notre lettre d'information.
+Se désinscrire | Gérer mes préférences | Mentions légales — Librairie Dialogues SAS, SIREN 404 833 048""",
+)
+neg(
+    "race_results_birth_years_only",
+    """10 km de Brest — classement scratch 2026
+Rang  Dossard  Nom                    Né en  Club                    Temps
+1     1204     KERBRAT Erwan          1991   Brest Athlé             00:31:12
+2     0877     LE BIHAN Yannick       1987   Landerneau AC           00:31:48
+3     1530     TANGUY Soizic          1995   Iroise Running          00:34:02
+4     0412     GUÉGAN Hervé           1979   Brest Athlé             00:34:40
+5     1101     RIGAUD Noémie          2001   Triathlon Brest         00:35:19""",
 )
 
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.

@@ -471,6 +471,15 @@ case(
     {"ethnic_origin"},
 )
 
+_p = PEOPLE[26]
+case(
+    "affair_prose_en",
+    f"Exposing {_p.first} {_p.last} ({_p.email}, {_p.mobile}): married with two kids and has been having an affair with a colleague for a year, "
+    "they book the same hotel every Thursday. His wife deserves to know.",
+    ids([_p], "ep"),
+    {"sex_life"},
+)
+
 # ================================================================ identifiers beside words that are not article 9
 
 _s = sl(4, 4)
@@ -651,6 +660,14 @@ neg(
 Lancée le 14/03/2026 par le collectif des usagers. Objectif : 50 000.
 Dernières signatures : Soizic (29), Erwan (29), Marjorie (22), il y a 3 minutes.
 Prochaine étape : remise au ministère de la Santé le 12/12/2026.""",
+)
+
+neg(
+    "vaccination_campaign_public_schedule",
+    """Campagne de vaccination grippe et Covid-19 2026-2027 — centre municipal
+Du 14/10/2026 au 31/01/2027, sans rendez-vous le mercredi de 14h à 18h.
+Public prioritaire : 65 ans et plus, personnes atteintes de maladies chroniques, femmes enceintes.
+Se munir de sa carte Vitale. Renseignements : 02 98 00 80 80.""",
 )
 
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
