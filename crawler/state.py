@@ -41,13 +41,21 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
+from loguru import logger
 
 from indexer.crypto import DataKey, decrypt_text, encrypt_text
 from indexer.redact import mask_text
 from vigie.core.files import random_key_file
 from vigie.core.sqlite import connect
 
-__all__ = ["CrawlState", "SourceStatus", "ThreadState"]
+__all__ = ["MAX_PENDING", "CrawlState", "SourceStatus", "ThreadState"]
+
+# Rows a source may leave to its next crawls, of each kind (attachments pending, pastes left cut
+# short, walled or rate-limited): a site answering every attachment link with an error or a
+# captcha, or every paste with a 429, added rows at every crawl, never removed, and each crawl of
+# it began by reading and requesting them all: a state grown without limit by the site (round 16).
+# Past the cap a new one is fetched by its own crawl but not remembered for the next.
+MAX_PENDING = 10_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS threads (
@@ -131,6 +139,7 @@ class CrawlState:
         self._db = connect(self.path, synchronous="NORMAL", pragmas={"secure_delete": "ON"})
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()
+        self._pending: dict[str, int] = {}  # rows left to the next crawl, by table (`_room`)
         if self.path.exists() and str(self.path) != ":memory:":
             self._key = DataKey(_state_secret(self.path))
         else:
@@ -177,6 +186,26 @@ class CrawlState:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def _room(self, table: str) -> bool:
+        """Whether `table` (files pending, pastes_cut) takes one more row of this source; call with
+        the lock held. Counted once per crawl, then kept by the methods that add and remove rows."""
+        if table not in self._pending:
+            where = " AND status='pending'" if table == "files" else ""
+            self._pending[table] = self._db.execute(f"SELECT COUNT(*) FROM {table} WHERE source=?{where}",
+                                                    (self.source,)).fetchone()[0]
+        if self._pending[table] < MAX_PENDING:
+            return True
+        if self._pending.get(table + "|said") is None:
+            self._pending[table + "|said"] = 1
+            logger.warning("crawl state of source {}: {} rows already left to the next crawls ({}): a new one is not "
+                           "remembered (fetched by this crawl only)", self.source, MAX_PENDING,
+                           "attachments pending" if table == "files" else "pastes cut short or refused")
+        return False
+
+    def _count(self, table: str, change: int) -> None:
+        if table in self._pending:
+            self._pending[table] += change
 
     def _one(self, sql: str, *args: Any) -> tuple[Any, ...] | None:
         with self._lock:
@@ -243,7 +272,8 @@ class CrawlState:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO pastes (source, paste_id, content_hash, seen_at) VALUES (?,?,?,?)",
                              (self.source, hashed, content_hash, _now()))
-            self._db.execute("DELETE FROM pastes_cut WHERE source=? AND paste_id=?", (self.source, hashed))
+            gone = self._db.execute("DELETE FROM pastes_cut WHERE source=? AND paste_id=?", (self.source, hashed))
+            self._count("pastes_cut", -gone.rowcount)
 
     def paste_cut(self, paste_id: str, meta: dict[str, Any], *, cut: bool = True) -> int:
         """A paste that came cut short of its Content-Length, left to the next crawl (crawler.spiders.
@@ -256,6 +286,10 @@ class CrawlState:
             row = self._db.execute("SELECT cuts FROM pastes_cut WHERE source=? AND paste_id=?",
                                    (self.source, hashed)).fetchone()
             cuts = (int(row[0]) if row else 0) + cut
+            if row is None:
+                if not self._room("pastes_cut"):
+                    return cuts
+                self._count("pastes_cut", 1)
             self._db.execute("INSERT OR REPLACE INTO pastes_cut (source, paste_id, meta, cuts, updated_at) "
                              "VALUES (?,?,?,?,?)", (self.source, hashed, self._seal(hashed, json.dumps(meta)), cuts,
                                                     _now()))
@@ -270,7 +304,8 @@ class CrawlState:
     def cut_pastes(self) -> list[dict[str, Any]]:
         """The provenance (`paste_cut`'s meta) of every paste left to this crawl cut short."""
         with self._lock:
-            rows = self._db.execute("SELECT paste_id, meta FROM pastes_cut WHERE source=?", (self.source,)).fetchall()
+            rows = self._db.execute("SELECT paste_id, meta FROM pastes_cut WHERE source=? ORDER BY updated_at LIMIT ?",
+                                    (self.source, MAX_PENDING)).fetchall()
         opened = (self._open(hashed, sealed) for hashed, sealed in rows)
         return [json.loads(text) for text in opened if text is not None]
 
@@ -303,11 +338,21 @@ class CrawlState:
                        "ON CONFLICT(source, url) DO UPDATE SET meta=excluded.meta, updated_at=excluded.updated_at "
                        "WHERE files.status='pending'", self.source, hashed, "pending", sealed, _now())
             return
-        self._exec("INSERT OR IGNORE INTO files (source, url, status, meta, updated_at) VALUES (?,?,?,?,?)",
-                   self.source, hashed, "pending", sealed, _now())
+        with self._lock:
+            if self._db.execute("SELECT 1 FROM files WHERE source=? AND url=?", (self.source, hashed)).fetchone() \
+                    or not self._room("files"):
+                return
+            self._db.execute("INSERT INTO files (source, url, status, meta, updated_at) VALUES (?,?,?,?,?)",
+                             (self.source, hashed, "pending", sealed, _now()))
+            self._count("files", 1)
 
     def file_done(self, url: str, status: str = "done", reason: str | None = None) -> None:
         """`status`: done (handed off), refused (bomb, too big, wrong type: never retried)."""
+        with self._lock:
+            row = self._db.execute("SELECT status FROM files WHERE source=? AND url=?",
+                                   (self.source, self._h("file", url))).fetchone()
+        if row is not None and row[0] == "pending":
+            self._count("files", -1)
         self._exec("INSERT INTO files (source, url, status, reason, updated_at) VALUES (?,?,?,?,?) "
                    "ON CONFLICT(source, url) DO UPDATE SET status=excluded.status, reason=excluded.reason,"
                    " updated_at=excluded.updated_at, meta=NULL", self.source, self._h("file", url), status,
@@ -315,8 +360,8 @@ class CrawlState:
 
     def pending_files(self) -> list[tuple[str, dict[str, Any]]]:
         with self._lock:
-            rows = self._db.execute("SELECT url, meta FROM files WHERE source=? AND status='pending'",
-                                    (self.source,)).fetchall()
+            rows = self._db.execute("SELECT url, meta FROM files WHERE source=? AND status='pending' "
+                                    "ORDER BY updated_at LIMIT ?", (self.source, MAX_PENDING)).fetchall()
         out: list[tuple[str, dict[str, Any]]] = []
         for hashed, sealed in rows:
             opened = self._open(hashed, sealed)
