@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 import phonenumbers
 
@@ -16,7 +17,7 @@ from indexer import identifiers as ids
 from indexer._re2fast import contains
 from indexer.article9 import HEADER_CATEGORIES, fold
 from indexer.detect.roles import Role, region_of_header
-from indexer.redact import ADDRESS
+from indexer.redact import ADDRESS, net_patterns
 
 __all__ = ["LUHN_ID_ROLES", "ROLES", "STRONG_ROLES", "infer_roles", "names_a_luhn_column", "norm_name",
            "other_person_role", "role_of"]
@@ -453,7 +454,49 @@ def infer_roles(columns: list[list[str]]) -> list[str | None]:
     two) agree. The roles then drive the same extraction and masks as a header's would: a
     phone column reads its national numbers in the context of the other rows' +CC numbers,
     a street column and its postcode are masked and combined into an address. Untyped
-    columns stay None (their values are scanned as free text, word cells masked)."""
+    columns stay None (their values are scanned as free text, word cells masked).
+
+    On the native engine the compiled core types them in one call (`vigie_native.infer_roles`,
+    rust/vigie_native/src/roles.rs: the steps below on its ports, Python asked for the values
+    they defer on); `_infer_roles_py` is the reference (tests/test_columns_core.py)."""
+    core = _core_roles()
+    if core is not None:
+        got = core[0](columns, core[1], engine.today(), ids._this_year(), core[2])
+        if got is not None:
+            done, raw, intl = got
+            roles: list[str | None] = [None if r is None else Role(r[0], r[1]) if r[1] else r[0] for r in raw]
+            if done:
+                return roles
+            # (an IBAN's or national id's country for the untyped columns: the rest is Python's)
+            if any(col and col[0][:2] in _TUPLE_EDGE for col in columns):
+                columns = [[_bare(v) for v in col] for col in columns]
+            return _infer_rest(columns, roles, set(intl))
+    return _infer_roles_py(columns)
+
+
+_CORE_ROLES: list[Any] = [None, None]  # (the vigie_native module, (its infer_roles, a SafetyNet, the hooks))
+
+
+def _core_roles() -> tuple[Any, Any, tuple[Any, ...]] | None:
+    """The core's `infer_roles` with its safety net (whose `ADDRESS` it reads) and its hooks into
+    this module, when the native engine runs and the national id lengths are those it knows."""
+    n = ids._native()
+    if n is None or not hasattr(n, "infer_roles") or _NID_BY_LENGTH != _CORE_NID_BY_LENGTH:
+        return None
+    if _CORE_ROLES[0] is not n:
+        _CORE_ROLES[:] = [n, (n.infer_roles, n.SafetyNet(*net_patterns()),
+                              (_value_types, _dob, ids.canon_nir, ids.canon_phone, ids._CC_REGION, _PHONE_REGIONS,
+                               _national_prefix))]
+    got: tuple[Any, Any, tuple[Any, ...]] = _CORE_ROLES[1]
+    return got
+
+
+# the countries the core asks by a compact national id's length (roles.rs `national_country`)
+_CORE_NID_BY_LENGTH = {9: ("ES", "US", "GB"), 10: ("GB",), 11: ("BE",), 13: ("CH",), 16: ("IT",)}
+
+
+def _infer_roles_py(columns: list[list[str]]) -> list[str | None]:
+    """`infer_roles` in Python: the reference of the core's."""
     if any(col and col[0][:2] in _TUPLE_EDGE for col in columns):  # SQL tuples read as cells
         columns = [[_bare(v) for v in col] for col in columns]
     roles: list[str | None] = []
@@ -469,6 +512,13 @@ def infer_roles(columns: list[list[str]]) -> list[str | None]:
     for col in columns:
         vals = [v for v in col if v]
         roles.append(_column_role(vals, regions))
+    return _infer_rest(columns, roles, intl)
+
+
+def _infer_rest(columns: list[list[str]], roles: list[str | None], intl: set[str]) -> list[str | None]:
+    """`infer_roles` after each column's own typing (`roles`; `intl`: the regions of the block's
+    +CC numbers): the phones of an IBAN's or national id's country, the dates of birth, the
+    postcode and city beside a street."""
     if None in roles and ("iban" in roles or "national_id" in roles):
         # a foreign dump without its header: its IBANs' or national ids' country is where its
         # national numbers are valid (`0151 23456789` beside DE IBANs, `07911 234567` beside NINOs)
@@ -528,6 +578,13 @@ def _countries_of(columns: list[list[str]], roles: list[str | None]) -> set[str]
 _PHONE_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 
+@lru_cache(maxsize=512)
+def _national_prefix(region: str) -> str | None:
+    """The trunk prefix of `region`'s national numbers (`0` in Germany), None where it has none."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    return meta.national_prefix if meta is not None else None
+
+
 def _national_in(v: str, regions: set[str]) -> bool:
     """A number of 9 digits or more valid in one of `regions`, with its trunk prefix where the
     country has one (80% of 10-digit order numbers are valid German numbers without their 0)."""
@@ -535,8 +592,7 @@ def _national_in(v: str, regions: set[str]) -> bool:
         return False
     first = v.lstrip(" \t\"'(")[:1]
     for r in regions:
-        meta = phonenumbers.PhoneMetadata.metadata_for_region(r)
-        prefix = meta.national_prefix if meta is not None else None
+        prefix = _national_prefix(r)
         if (prefix is None or first == prefix) and ids.canon_phone(v, r) is not None:
             return True
     return False

@@ -17,6 +17,7 @@ mod phone;
 mod prefilter;
 mod probe;
 mod redact;
+mod roles;
 mod scan;
 mod seeds;
 mod settle;
@@ -62,6 +63,7 @@ fn vigie_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(probe::probe_hex, m)?)?; // the alerts registry's lookups
     m.add_function(wrap_pyfunction!(fold::fold_accents, m)?)?; // article 9's fold
     m.add_function(wrap_pyfunction!(redact::excerpt, m)?)?;
+    m.add_function(wrap_pyfunction!(roles::infer_roles, m)?)?; // a header-less run's column typing
     phone::register(m)?;
     m.add_function(wrap_pyfunction!(prefilter::sparse_scan, m)?)?; // the sparse-text prefilter
     m.add_function(wrap_pyfunction!(veil::veiled_among, m)?)?; // unveil.veiled_among's answer

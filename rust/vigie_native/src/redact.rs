@@ -44,6 +44,11 @@ impl SafetyNet {
 }
 
 impl SafetyNet {
+    /// `redact.ADDRESS`, as compiled here (`columns._value_types`' street test: roles.rs).
+    pub(crate) fn address(&self) -> &Regex {
+        &self.address
+    }
+
     /// `redact._net(s)` appended to `out`.
     fn apply(&self, s: &str, out: &mut String) {
         if !net_may_change(s) {
