@@ -269,6 +269,9 @@ pub struct Identifiers {
     spans: Vec<(i64, i64)>,
     version: Py<PyAny>,
     objects: PyOnceLock<Py<PyList>>,
+    /// `counts()`' answer, found by `token_map` from its sorted tokens (`build_documents` asks
+    /// both: the distinct values' own hash set was a second walk over every value)
+    counts_of: std::sync::OnceLock<Vec<(String, usize)>>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -405,20 +408,22 @@ impl Identifiers {
         Ok((py.get_type::<PyList>(), (self.objects(py)?.clone(),)))
     }
 
-    /// `{type: sorted distinct hex tokens}`, types sorted: `build_documents`' `tokens`.
+    /// `{type: sorted distinct hex tokens}`, types sorted: `build_documents`' `tokens`. The
+    /// distinct values per type (`counts()`) are read from the same sort and kept.
     fn token_map<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let out = PyDict::new(py);
+        let mut counts = Vec::new();
         for (t, ks) in self.by_kind(py)? {
-            let mut toks: Vec<[u8; 16]> = ks.iter().map(|&k| self.tokens[k]).collect();
-            toks.sort_unstable();
-            toks.dedup();
+            let (toks, distinct) = distinct_tokens(&self.tokens, &ks, |k| self.value(k));
             let l = PyList::new(py, toks.iter().map(|tk| {
                 let h = hex16(tk);
                 // SAFETY: hex digits are ASCII
                 PyString::new(py, unsafe { std::str::from_utf8_unchecked(&h) })
             }))?;  // (presized: no appends)
-            out.set_item(t, l)?;
+            out.set_item(&t, l)?;
+            counts.push((t, distinct));
         }
+        let _ = self.counts_of.set(counts);
         Ok(out)
     }
 
@@ -474,12 +479,49 @@ impl Identifiers {
     /// `{type: distinct values}`, types sorted: `Fragment.counts()`.
     fn counts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let out = PyDict::new(py);
+        if let Some(counts) = self.counts_of.get() {
+            for (t, n) in counts {
+                out.set_item(t, *n)?;
+            }
+            return Ok(out);
+        }
         for (t, ks) in self.by_kind(py)? {
             let distinct: std::collections::HashSet<&str> = ks.iter().map(|&k| self.value(k)).collect();
             out.set_item(t, distinct.len())?;
         }
         Ok(out)
     }
+}
+
+/// The sorted distinct tokens of the identifiers `ks` and how many distinct values they hold.
+/// Equal values have equal tokens (the same keyed hash of the same type and value), so there are
+/// at least as many values as tokens, and more only where two values share a token: the values
+/// of each token met more than once are compared (a repeated value, most often; a shared token
+/// of two values counts both, as a set of the values would).
+pub(crate) fn distinct_tokens<'a>(tokens: &[[u8; 16]], ks: &[usize], value: impl Fn(usize) -> &'a str)
+                                  -> (Vec<[u8; 16]>, usize) {
+    let mut toks: Vec<[u8; 16]> = ks.iter().map(|&k| tokens[k]).collect();
+    toks.sort_unstable();
+    let mut repeated: Vec<[u8; 16]> = Vec::new();
+    for w in toks.windows(2) {
+        if w[0] == w[1] && repeated.last() != Some(&w[0]) {
+            repeated.push(w[0]);
+        }
+    }
+    toks.dedup();
+    if repeated.is_empty() {
+        let n = toks.len();
+        return (toks, n);
+    }
+    let mut pairs: Vec<(&[u8; 16], &str)> = ks.iter()
+        .filter(|&&k| repeated.binary_search(&tokens[k]).is_ok())
+        .map(|&k| (&tokens[k], value(k)))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    // (a value has one token: the distinct (token, value) pairs are the repeated tokens' distinct values)
+    let n = toks.len() - repeated.len() + pairs.len();
+    (toks, n)
 }
 
 /// The identifiers of one fragment: `_build`'s loop. `found` is the sink's list of
@@ -496,7 +538,7 @@ pub fn build<'py>(py: Python<'py>, maker: &std::sync::Arc<IdentMaker>, found: &B
     let mut out = Identifiers {
         maker: maker.clone(), kinds: Vec::new(), kind: Vec::with_capacity(n), values: String::new(),
         ends: Vec::with_capacity(n), tokens: Vec::with_capacity(n), spans: Vec::with_capacity(n),
-        version: version.clone().unbind(), objects: PyOnceLock::new(),
+        version: version.clone().unbind(), objects: PyOnceLock::new(), counts_of: std::sync::OnceLock::new(),
     };
     // the type objects met and their type, for an identity test first (a dump has a handful,
     // interned); `last`: the previous identifier's
@@ -630,13 +672,29 @@ pub fn build_columns<'py>(py: Python<'py>, maker: &std::sync::Arc<IdentMaker>, c
     }).collect();
     Ok(Identifiers {
         maker: maker.clone(), kinds, kind, values, ends, tokens, spans: out_spans, version: version.clone().unbind(),
-        objects: PyOnceLock::new(),
+        objects: PyOnceLock::new(), counts_of: std::sync::OnceLock::new(),
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{head, hex16, mask_value, tail};
+    use super::{distinct_tokens, head, hex16, mask_value, tail};
+
+    #[test]
+    fn distinct_tokens_count_values() {
+        let t = |b: u8| [b; 16];
+        let values = ["a", "b", "a", "c", "d", "e", "e"];
+        // a, b, a: tokens 1 2 1; c and d share token 3 (a collision); e twice: token 4
+        let tokens = [t(1), t(2), t(1), t(3), t(3), t(4), t(4)];
+        let all: Vec<usize> = (0..7).collect();
+        let (toks, n) = distinct_tokens(&tokens, &all, |k| values[k]);
+        assert_eq!(toks, vec![t(1), t(2), t(3), t(4)]);
+        assert_eq!(n, 5); // a b c d e
+        let (toks, n) = distinct_tokens(&tokens, &[1, 3, 5], |k| values[k]);
+        assert_eq!((toks.len(), n), (3, 3));
+        let (toks, n) = distinct_tokens(&tokens, &[], |k| values[k]);
+        assert_eq!((toks.len(), n), (0, 0));
+    }
 
     /// `mask_value` as it was written with `format!` (wave 25), the reference of the pushes.
     fn mask_value_fmt(t: &str, c: &str) -> Option<String> {
