@@ -179,6 +179,8 @@ class FollowRulesMiddleware:
             self.stats.inc_value("vigie/follow/refused")
             if reason == "matches follow.deny":  # a link a selector chose, refused: loud (issue 13)
                 self.stats.inc_value("vigie/failures/follows_refused")
+            elif reason.startswith("link depth"):
+                self._too_deep(request, depth)
             elif request.meta.get("redirect_urls") and self.hosts and host not in self.hosts:
                 # the site answered one of its own pages with a redirect elsewhere: most often it
                 # moved (a new onion address) and every page now says so; a stat alone left the
@@ -189,6 +191,23 @@ class FollowRulesMiddleware:
                                "moved, put its new address in the source's start_urls",
                                mask_url(request.meta["redirect_urls"][0]), host)
             raise IgnoreRequest(f"not following {url}: {reason}")
+
+
+    def _too_deep(self, request: Request, depth: int) -> None:
+        """Count a link past `limits.max_depth` (the summary's `refused: links_too_deep`), and say
+        the first few: a board's next page counts as one more link, so a listing of more pages
+        than that (or a `?page=N` or calendar trap of endless distinct pages) stopped there with
+        nothing but a debug stat, its later pages and their threads never read."""
+        self.stats.inc_value("vigie/follow/too_deep")
+        if int(self.stats.get_value("vigie/follow/too_deep", 0) or 0) <= _TOO_DEEP_SHOWN:
+            what = "next page" if int(request.meta.get("vigie_page", 1) or 1) > 1 else "link"
+            logger.warning("not following the {} {}: link depth {} is past limits.max_depth={} (a longer board, or a "
+                           "trap of endless pages; counted in refused: links_too_deep)", what, mask_url(request.url),
+                           depth, self.max_depth)
+
+
+# links past limits.max_depth logged one by one at most this many times a crawl (all are counted)
+_TOO_DEEP_SHOWN = 5
 
 
 def _stats(crawler: Crawler) -> StatsCollector:

@@ -105,7 +105,8 @@ class CrawlSummary:
     # at a cap of `indexer.decode.Limits` (`detection_stopped`: 10,000 fragments, 5,000,000
     # identifiers or 20 s of CPU; the rest of the item not read, indexer.detect.caps), pages, pastes and
     # files a site answered 429 (or 503 with a Retry-After) past the retries, or asking a wait past
-    # limits.max_retry_after_seconds (`rate_limited`: left to the next crawl)
+    # limits.max_retry_after_seconds (`rate_limited`: left to the next crawl), links and next pages
+    # past limits.max_depth (`links_too_deep`: not followed)
     refused: dict[str, int] = field(default_factory=dict)
     # why the source could not be read at all (login failed, required selector dead): `vigie
     # crawl` exits with EXIT_SOURCE_BROKEN when set
@@ -305,7 +306,8 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
                  "lines_too_long": stat("vigie/files/lines_too_long"),
                  "detection_stopped": _caps.stopped() - stopped_before,
                  "cookies_dropped": stat("vigie/cookies/refused"),
-                 "rate_limited": stat("vigie/pages/rate_limited")},
+                 "rate_limited": stat("vigie/pages/rate_limited"),
+                 "links_too_deep": stat("vigie/follow/too_deep")},
         broken=spider.broken if isinstance(spider, VigieSpider) else None,
         hedges=stat("vigie_tor/hedge/sent"), hedges_won=stat("vigie_tor/hedge/won"),
         hedges_withdrawn=stat("vigie_tor/hedge/withdrawn"),

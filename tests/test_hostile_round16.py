@@ -397,3 +397,43 @@ def test_a_raw_paste_in_utf16_or_cp1252_served_as_utf8_is_read(body: bytes, ctyp
 def test_pages_whose_bytes_are_what_they_say_are_left_alone(body: bytes, ctype: str, kind: str) -> None:
     _before, out, counted = _through_charset(body, ctype, kind)
     assert out is _before and counted == 0
+
+
+# ---------------------------------------------------------------- pages past limits.max_depth
+
+def test_links_and_next_pages_past_the_depth_limit_are_counted_and_said() -> None:
+    from loguru import logger
+    from scrapy import Request
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares import FollowRulesMiddleware
+
+    mw = FollowRulesMiddleware([], [], {"127.0.0.1"}, max_depth=3)
+    mw.stats = MemoryStatsCollector(get_crawler())
+    refused, lines = 0, list[str]()
+    sink = logger.add(lambda m: lines.append(str(m)), format="{message}", level="WARNING")
+    # a ?page=N trap: board pages 1..12, each one link deeper; their thread links; a calendar's months
+    for n in range(1, 13):
+        for url, meta in ((f"http://127.0.0.1/board/2?page={n}", {"vigie_page": n, "vigie_kind": "listing"}),
+                          (f"http://127.0.0.1/thread/{900 + n}", {"vigie_kind": "thread"}),
+                          (f"http://127.0.0.1/calendar?month=2026-{n:02d}", {"vigie_kind": "listing"})):
+            try:
+                mw.process_request(Request(url, meta={**meta, "vigie_depth": n}))
+            except IgnoreRequest:
+                refused += 1
+    assert refused == 27 and mw.stats.get_value("vigie/follow/too_deep") == 27  # depths 4 to 12, 3 links each
+    logger.remove(sink)
+    said = "".join(lines)
+    assert said.count("past limits.max_depth=3") == 5 and "not following the next page" in said
+    # an attachment or a login is no link: never refused for its depth, nor counted
+    mw.process_request(Request("http://127.0.0.1/files/1/a.csv", meta={"vigie_kind": "file", "vigie_depth": 40}))
+    assert mw.stats.get_value("vigie/follow/too_deep") == 27
+
+
+@pytest.mark.slow
+def test_the_shared_crawl_shows_the_new_counts(runs: Runs) -> None:
+    for key in ("rate_limited", "links_too_deep"):
+        assert key in runs.first.summary["refused"] and key in runs.second.summary["refused"]
+    assert runs.first.summary["refused"]["links_too_deep"] == 0  # (the kit forum's boards are shallow)

@@ -1379,7 +1379,10 @@ class LimitSettings(Strict):
     """Politeness and safety limits of one crawl run."""
 
     max_pages: int = Field(default=500, ge=1, description="Pages fetched per run at most.")
-    max_depth: int = Field(default=10, ge=0, description="Links followed from a start URL at most; 0 means no limit.")
+    max_depth: int = Field(
+        default=10, ge=0, description="Links followed from a start URL at most (a board's or a thread's next page "
+        "counts as one more: a board of more pages is read to that depth); links past it are not followed, "
+        "counted (`refused: links_too_deep`) and logged. 0 means no limit.")
     max_download_bytes: int = Field(
         default=20 * 1024 * 1024, ge=1024, description="Largest response accepted, in bytes; larger ones are refused."
     )

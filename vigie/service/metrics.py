@@ -83,7 +83,9 @@ class ServiceMetrics:
             "lines_too_long, pages_truncated, files_cut_short, pastes_cut_short, content_types_ignored, "
             "pages_charset_ignored, "
             "pages_markup_trimmed, pages_too_big, files_too_big, file_links_dropped, links_deferred (thread and "
-            "paste links past limits.max_links_per_page, left to the next crawl), cookies_dropped, and "
+            "paste links past limits.max_links_per_page, left to the next crawl), cookies_dropped, rate_limited "
+            "(429 or 503 answers past the retries or limits.max_retry_after_seconds, left to the next crawl), "
+            "links_too_deep (links and next pages past limits.max_depth, not followed), and "
             "bombs_refused (archive and PrivateBin bombs).",
             ["source", "kind"], registry=r)
         self.privatebin = Counter(
