@@ -81,8 +81,12 @@ FIELDS: dict[str, Callable[[str, str], Any]] = {
 }
 
 
-@pytest.mark.parametrize("field", list(FIELDS))
-@pytest.mark.parametrize("case", list(EXPONENTIAL))
+# (a URL reaches its patterns percent-encoded: no Cyrillic letter there)
+CASES = [(f, c) for c in EXPONENTIAL for f in FIELDS
+         if not (c == "cyrillic" and f in ("thread_url_rewrite", "follow.deny"))]
+
+
+@pytest.mark.parametrize("field,case", CASES)
 def test_an_exponential_pattern_on_a_hostile_text_is_linear(field: str, case: str) -> None:
     """Each field, each shape of nested repeat (Latin, digits, a path, Cyrillic): milliseconds,
     and the hostile text matches nothing (as it does not under `re`, which took seconds)."""
