@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import re2
 from loguru import logger
 
 from alerts.matcher import window_end
@@ -34,7 +35,22 @@ from vigie.config.schema import OrganisationConfig, Watchlist
 
 __all__ = ["WatchHit", "WatchTerms", "WatchlistMatcher"]
 
-_DOMAIN_RE = re.compile(r"\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}\b", re.I)
+# Domains in a post, by RE2: Python's `re` took time quadratic in a run of one-letter labels that
+# ends on no top-level domain (`a.a.a.…a.1`): 16 kB 2.6 CPU-s, a megabyte-long post hours, per
+# organisation watching a domain, and any member of a watched forum could post it (attacker's
+# review, round 16). RE2's `\b` is ASCII's: a non-ASCII letter or digit is made `_` first (one
+# for one, so spans stay; `_` is a word character no domain holds), so that `\b` sees what
+# Python's Unicode `\b` saw: `example.comédie` holds no domain, as it did.
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False
+_DOMAIN_RE = re2.compile(r"(?i)\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}\b", _OPTIONS)
+_WIDE_WORD = re.compile(r"(?![\x00-\x7f])\w")
+
+
+def _domains(text: str) -> list[str]:
+    """The domain-like runs of `text`, as `re.findall` with Python's Unicode `\b` finds them."""
+    seen = text if text.isascii() else _WIDE_WORD.sub("_", text)
+    return [text[m.start():m.end()] for m in _DOMAIN_RE.finditer(seen)]
 
 
 @dataclass(frozen=True)
@@ -72,7 +88,7 @@ class WatchTerms:
                     continue
                 term = next(t for t in self.terms if t[0] == m.group(1))
                 return WatchHit(term[1], term[2])
-        for candidate in _DOMAIN_RE.findall(text):
+        for candidate in _domains(text):
             dom = registrable_domain(candidate)
             if dom in self.domains:
                 return WatchHit(candidate, "domain")
