@@ -70,15 +70,16 @@ def _listing_spider(pattern: str) -> Any:
     """The paste spider's listing step (`_unseen`: is this link a paste not read yet), on a spider
     built without Scrapy's crawler: nothing else of it is reached (no state row is asked for a
     link without an id; a link with one is asked of an empty in-memory state)."""
-    import re
     from types import SimpleNamespace
 
     from crawler.spiders.paste import PasteSpider
+    from vigie.core.patterns import compile_pattern
 
     spider: Any = PasteSpider.__new__(PasteSpider)
-    spider._id_re = re.compile(pattern)
+    spider._id_re = compile_pattern(pattern)  # as the spider compiles it (RE2 since round 16)
     spider._emitted = set()
-    spider.source = SimpleNamespace(privatebin=SimpleNamespace(enabled=False))
+    spider.source = SimpleNamespace(privatebin=SimpleNamespace(enabled=False),
+                                    follow=SimpleNamespace(session_params=[]))  # (ba7a1ce's session ids)
     spider.vigie_state = SimpleNamespace(paste_seen=lambda pid: False)
     return spider
 
