@@ -8,7 +8,8 @@ fetched, the crawl's budget spent) and its posts keyed anew, handed on again; an
 downloaded again; a paste whose id pattern ends the URL took the session id for its id.
 
 The parameters named in `DEFAULT_SESSION_PARAMS` go only when their value looks like a session
-token (16 characters or more of a token's alphabet, letters and digits both), so that a thread's own
+token (16 characters or more of a token's alphabet, a digit or both cases in it, no word between
+hyphens), so that a thread's own
 parameters are never dropped (`?s=12` a page, `?sid=7` a site id in some engine: distinct
 threads stay distinct). The operator's `follow.session_params` go whatever their value. Only the
 crawl state's keys (threads, posts, attachments, pastes) are made without them: requests are
@@ -25,16 +26,24 @@ __all__ = ["DEFAULT_SESSION_PARAMS", "without_session"]
 
 # query (and path-parameter) names engines carry a session id in, compared without case
 DEFAULT_SESSION_PARAMS = ("sid", "s", "phpsessid", "jsessionid", "sessionid", "session_id", "sessid", "sess_id",
-                          "session", "oscsid", "zenid", "cfid", "cftoken", "aspsessionid", "sesskey")
+                          "oscsid", "zenid", "cfid", "cftoken", "aspsessionid", "sesskey")
 
-_TOKEN = re.compile(r"[A-Za-z0-9_.~%-]{16,512}")
+# a session token: 16 to 512 letters and digits (hex, base32, base62; PHP's `,` and `-` too), a
+# servlet's `.node1` route after it at most
+_TOKEN = re.compile(r"[A-Za-z0-9,_-]{16,512}(?:\.[A-Za-z0-9_-]{1,64})?")
+# words joined by hyphens (`2026-spring-keynote1`): a part of four letters or more between separators
+_WORDY = re.compile(r"(?:^|[-_,.])[A-Za-z]{4,}(?:$|[-_,.])")
 _ASPNET = re.compile(r"/\((?:[A-Z]\([A-Za-z0-9_-]{16,64}\))+\)(?=/)")
 _PATH_PARAM = re.compile(r";([A-Za-z_]+)=([^/;?#]*)")
 
 
 def _token(value: str) -> bool:
-    return _TOKEN.fullmatch(value) is not None and any(c.isdigit() for c in value) and any(
-        c.isalpha() for c in value)
+    """Whether `value` looks random: the token's alphabet, a digit or both cases in it (a run of
+    lower-case letters is a word), and no word between its separators."""
+    if _TOKEN.fullmatch(value) is None or not (any(c.isdigit() for c in value) or (
+            any(c.isupper() for c in value) and any(c.islower() for c in value))):
+        return False
+    return not (any(c in value for c in "-_,.") and _WORDY.search(value))
 
 
 def without_session(url: str, extra: Iterable[str] = ()) -> str:

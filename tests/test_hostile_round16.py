@@ -81,7 +81,8 @@ def _session_listing(server: ForumServer, board: int, params: list[str]) -> Any:
         rows = []
         for k, t in enumerate(threads):
             name = params[k % len(params)]
-            token = secrets.token_hex(16) if name != "PHPSESSID" else secrets.token_urlsafe(20)
+            token = secrets.token_hex(16) if name != "PHPSESSID" else "".join(  # PHP's default: 26 of [0-9a-v]
+                secrets.choice("0123456789abcdefghijklmnopqrstuv") for _ in range(26))
             replies = sum(p.thread_id == t.id for p in data.posts.values())
             rows.append(f'<tr class="thread"><td><a class="thread-title" href="/thread/{t.id}?{name}={token}">'
                         f'{t.title}</a></td><td class="replies">{replies}</td></tr>')
@@ -269,6 +270,8 @@ TOKEN = "0123456789abcdef0123456789abcdef"
     (f"http://h/product_info.php?products_id=7&osCsid={TOKEN}", "http://h/product_info.php?products_id=7"),
     (f"http://h/t/5?ASPSESSIONIDQACTDBQB={TOKEN}&page=2", "http://h/t/5?page=2"),
     (f"http://h/t/5?SID={TOKEN}#p9", "http://h/t/5#p9"),  # upper case, a fragment kept
+    ("http://h/t/5?PHPSESSID=k3j4-H5g6,f7d8s9a0q1w2e3r4&page=2", "http://h/t/5?page=2"),  # PHP's 6 bits a character
+    ("http://h/t/5?s=QwErTyUiOpAsDfGhJkLzXcVb", "http://h/t/5"),  # letters only, both cases: base52
 ])
 def test_session_ids_leave_the_key(url: str, bare: str) -> None:
     assert without_session(url) == bare
@@ -279,7 +282,9 @@ def test_session_ids_leave_the_key(url: str, bare: str) -> None:
     "http://h/article.php?sid=7",  # `sid` a story id
     "http://h/search.php?s=recherche+clients",  # words
     "http://h/search.php?s=recherchedesclientsparis",  # one long word
-    "http://h/t?session=" + "a" * 20,  # letters only
+    "http://h/t?sid=" + "a" * 20,  # letters only
+    "http://h/t?sid=2026-spring-keynote1",  # words and a number
+    "http://h/t?session=" + TOKEN,  # `session`: too common a name for a thread's own parameter
     "http://h/t?session=2026",  # a year
     "http://h/t?session=1234567890123456789",  # digits only
     "http://h/t?token=" + TOKEN,  # not a session name by default
@@ -437,3 +442,21 @@ def test_the_shared_crawl_shows_the_new_counts(runs: Runs) -> None:
     for key in ("rate_limited", "links_too_deep"):
         assert key in runs.first.summary["refused"] and key in runs.second.summary["refused"]
     assert runs.first.summary["refused"]["links_too_deep"] == 0  # (the kit forum's boards are shallow)
+
+
+def test_a_rate_limited_paste_is_fetched_first_by_the_next_crawl(tmp_path: Any) -> None:
+    from scrapy import Request
+
+    from crawler.spiders.paste import PasteSpider
+    from crawler.state import CrawlState
+
+    state = CrawlState(tmp_path / "state.sqlite3", "pastes")  # the real crawl state (SQLite)
+    spider = SimpleNamespace(vigie_state=state)
+    meta = {"id": "Ab3xY9", "url": "http://127.0.0.1/p/Ab3xY9", "title": "clients", "posted_at": None}
+    PasteSpider.left_to_next_crawl(spider, Request("http://127.0.0.1/raw/Ab3xY9",  # type: ignore[arg-type]
+                                                   meta={"vigie_kind": "paste", "vigie_paste": meta}))
+    PasteSpider.left_to_next_crawl(spider, Request("http://127.0.0.1/recent",  # type: ignore[arg-type]
+                                                   meta={"vigie_kind": "listing"}))  # a listing: nothing kept
+    assert [p["url"] for p in state.cut_pastes()] == [meta["url"]]
+    assert state.paste_cuts("Ab3xY9") == 0  # no cut counted: read as it arrives, not after 3 crawls
+    state.close()

@@ -1324,10 +1324,11 @@ class FollowRules(Strict):
         default_factory=list, examples=[["token", "visit"]],
         description="Query parameter names (or `;name=` path parameters), compared without case, that carry the "
         "site's session id in its links, beside the default ones (`sid`, `s`, `PHPSESSID`, `jsessionid`, "
-        "`sessionid`, `session_id`, `sessid`, `sess_id`, `session`, `osCsid`, `zenid`, `CFID`, `CFTOKEN`, "
-        "`ASPSESSIONID*`, `sesskey`, which go only when their value looks like a session token: 16 characters or "
-        "more, letters and digits both; ASP.NET's `/(S(...))/` goes too). They are left out of the names the crawl "
-        "state knows a thread, a post, an attachment and a paste by (a thread under a new `sid` each crawl was read "
+        "`sessionid`, `session_id`, `sessid`, `sess_id`, `osCsid`, `zenid`, `CFID`, `CFTOKEN`, `ASPSESSIONID*`, "
+        "`sesskey`, which go only when their value looks like a session token: 16 letters and digits or more "
+        "(`,` `-` `_` too), a digit or both cases in it, no word between hyphens; ASP.NET's `/(S(...))/` goes "
+        "too). They are left out of the names the crawl state knows a thread, a post, an attachment and a paste "
+        "by (a thread under a new `sid` each crawl was read "
         "again whole and its posts handed on again); requests still carry them. Name here only parameters that "
         "never tell two threads apart.",
     )
