@@ -204,3 +204,27 @@ def test_watched_domains_are_found_as_before(text: str, found: str | None) -> No
 
     hit = WatchTerms(Watchlist(domains=["example.fr"])).find(text)
     assert (hit.term if hit else None) == found
+
+
+@pytest.mark.parametrize("brand,exclusion,phrase", [
+    ("orange", "orange mécanique", "Orange Mécanique "),
+    ("apple", "apple pie", "apple pie, "),
+    ("total", "au total", "au total\n"),
+])
+def test_a_post_repeating_an_excluded_phrase_costs_the_watchlist_nothing(
+        brand: str, exclusion: str, phrase: str) -> None:
+    """A brand that is a common word has exclusions ("orange mécanique"): each match of the brand
+    scanned the whole post again for them, so a post repeating the excluded phrase cost time
+    quadratic in its length (100 kB 3.6 CPU-s, a megabyte six minutes, per organisation). Each
+    exclusion's places are found once a text now; a mention outside them is still found, after
+    25,000 inside."""
+    from alerts.watchlist import WatchTerms
+    from vigie.config.schema import Watchlist
+
+    terms = WatchTerms(Watchlist(brands=[brand], exclusions=[exclusion]))
+    post = phrase * (100_000 // len(phrase))
+    start = time.thread_time()
+    assert terms.find(post) is None
+    assert time.thread_time() - start < 0.5
+    hit = terms.find(post + f"et {brand} a été piratée")
+    assert hit is not None and hit.term == brand
