@@ -30,8 +30,8 @@ from indexer._re2fast import match as re2_match
 from indexer.article9_lexicon import ACTIVITY, Lexicon, answer, fold_accents, lexicon
 from indexer.models import SensitiveFlag
 
-__all__ = ["HEADER_CATEGORIES", "column_says_nothing", "core_search_ready", "declined_column", "evidence_terms",
-           "fold", "header_says", "says_nothing", "scan_article9"]
+__all__ = ["HEADER_CATEGORIES", "blood_group_flag", "column_says_nothing", "core_search_ready", "declined_column",
+           "evidence_terms", "fold", "header_says", "says_nothing", "scan_article9"]
 
 
 
@@ -170,6 +170,16 @@ HEADER_CATEGORIES.update({k: "religion" for k in (
     "verset", "versets", "verset_prefere", "verset_favori", "verset_biblique", "verset_du_coran", "sourate",
     "sourate_preferee", "bible_verse", "favourite_verse", "favorite_verse", "favourite_bible_verse",
     "favorite_bible_verse", "verse_of_the_day", "memory_verse")})
+# wave 29 (lead's decisions): a vaccine status or a suspected side effect, and an allergy, on a person's record
+# are health. (A bare `vaccin` column is not listed: its name's words reach `date_vaccin` too, a date beside
+# a driving licence's in a CRM, set 6's other_dates_labelled.)
+HEADER_CATEGORIES.update({k: "health" for k in (
+    "statut_vaccinal", "schema_vaccinal", "vaccination_status", "vaccine_status", "effet_indesirable",
+    "effets_indesirables", "effet_secondaire", "effets_secondaires", "evenement_indesirable", "side_effect",
+    "side_effects", "adverse_event", "adverse_events", "adverse_reaction", "adverse_reactions", "reaction_vaccinale",
+    "allergie", "allergy", "allergies_connues", "known_allergies", "allergies_medicamenteuses", "drug_allergies",
+    "rhesus", "groupe_rhesus", "groupe_abo", "abo_rh", "blood_group", "bloodgroup",
+    "motif_ajournement", "contre_indication", "contre_indications", "deferral_reason")})
 # Header names of a category that are as often something else: a school or career track
 # (`orientation`: BTS, Master). Such a name flags nothing by itself: its values do, read in its
 # column's context (`scan_article9`). (`diagnostic` stays a category's: a patients' column of
@@ -411,6 +421,8 @@ def _alone_in_note(lex: Lexicon, kinds: list[tuple[str, int]], cat: str, line: s
     if any(c != cat and not a for c, a in kinds):
         return False
     note = (_label(line, start - line_start) or column) if column else role
+    if note in lex.tag_columns:  # "LGBT+ seniors" as a contact's tag: its presumed orientation (wave 29)
+        return cat == "sexual_orientation" and folded[start:end].lower() in lex.tag_words
     if note in lex.diet_columns:  # "halal" alone in a meal order; "sans porc" there says nothing
         return cat == "religion" and folded[start:end].lower() in lex.diet_words and _whole_item(folded, start, end)
     if not (note in lex.note_columns and _whole_item(folded, start, end)):
@@ -594,6 +606,53 @@ def scan_article9(text: str, limit: int = 50) -> list[SensitiveFlag]:
         if len(flags) < limit and _may_hold_codes(low):
             _code_flags(text, low, flags, seen, limit)
     return flags
+
+
+# A blood group column under a name that says it only with its values ("GROUPE", "GS", "ABO", "Rh": a
+# donors' file, a transfusion register): every value read is a blood group ("O+", "AB-", "A Rh+", "B positif"),
+# and a blood group is health (wave 29, the lead's decision). `groupe_sanguin` and `blood_type` say it by name.
+_BLOOD_NAMES = frozenset({"groupe", "gs", "abo", "rh", "grp", "group", "gpe", "groupe rh", "groupe_rh", "abo/rh",
+                          "abo_rh", "groupe sang", "gr. sanguin", "gr sanguin", "blood", "abo rh"})
+_BLOOD_VALUE = re.compile(r"(?i)(?:a|b|ab|o|0)[ ]?(?:[+-]|rh ?[+-]|rh[ée]sus ?[+-]|pos|neg|n[ée]g|positif|"
+                          r"positive|n[ée]gatif|negative)")
+_BLOOD_ROWS = 200  # rows read under the header (a bound: a donors' file is read on its first rows)
+
+
+def blood_group_flag(text: str) -> SensitiveFlag | None:
+    """A health flag on a blood group column's name (`_BLOOD_NAMES`) of a delimited table, when every value
+    read under it is a blood group (two rows at least): a `groupe` column of "A", "B", "C" (a school's classes)
+    says nothing. Asked of a table's fragment only (`detect._build`, kind `csv`): ~8k instructions a text
+    under callgrind, mostly the C searches of its first line."""
+    nl = text.find("\n", 0, _LINE_MAX)
+    if nl < 0:
+        return None
+    low = text[:nl].lower()
+    if not ("gr" in low or "gs" in low or "gp" in low or "abo" in low or "rh" in low or "blood" in low):
+        return None
+    delim = max(_DELIMS, key=low.count)
+    cells = low.rstrip("\r").split(delim)
+    if len(cells) < 2:
+        return None
+    col = next((k for k, c in enumerate(cells) if c.strip(" \"'`") in _BLOOD_NAMES), -1)
+    if col < 0:
+        return None
+    values = 0
+    pos = nl + 1
+    for _ in range(_BLOOD_ROWS):
+        end = text.find("\n", pos)
+        row = text[pos:end if end >= 0 else len(text)].rstrip("\r").split(delim)
+        if len(row) == len(cells) and (v := row[col].strip(" \"'")):
+            if _BLOOD_VALUE.fullmatch(v) is None:
+                return None
+            values += 1
+        if end < 0:
+            break
+        pos = end + 1
+    if values < 2:
+        return None
+    start = sum(len(c) + 1 for c in cells[:col])
+    name = text[start:start + len(cells[col])]
+    return SensitiveFlag(category="health", evidence=name.strip(" \"'`"), start=start, end=start + len(name))
 
 
 # A coded concept says the category by its code alone, as medical software exports one (FHIR's

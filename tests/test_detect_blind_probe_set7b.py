@@ -827,9 +827,7 @@ MISSED: dict[str, str] = {
     "arabic_names_french_numbers": "an Arabic header (تاريخ الميلاد = date of birth) and RTL names: the births are missed",
     "hebrew_names_french_numbers_kosher": "a Hebrew notes column ('כשר למהדרין', 'שומר שבת': kosher, keeps shabbat) is not religion",
     "wordpress_usermeta_one_value_a_row": "WordPress usermeta rows (user_id, 'date_of_birth', '1944-03-19'): one value a row, births missed",
-    "hospital_patient_labels": "hospital patient labels (IPP, 'Né(e) le', NIR, 'UF 4102 INFECTIOLOGIE'): the infectious-diseases ward is not health",
     "ocr_mutuelle_form": "an OCR'd membership form: 'dd / mm / yyyy' with spaces gives no birth, a grouped IBAN after 'IBAN :' is missed, 'en ALD ? [X] OUI ... diabete' is not health",
-    "mailchimp_audience_export": "a Mailchimp audience's TAGS column 'LGBT+ seniors' is not sexual orientation ('groupe parole VIH' is health)",
     # precision
 }
 SET.miss(**MISSED)

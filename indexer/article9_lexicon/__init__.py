@@ -170,6 +170,11 @@ class Lexicon:
     # say a religion (`diet_words:`): "halal" in a canteen's "régime" column; "sans porc" does not
     diet_columns: frozenset[str] = frozenset()
     diet_words: frozenset[str] = frozenset()
+    # a CRM's or a mailing tool's tag and segment columns (`tags:`) and the words there that say a presumed
+    # sexual orientation (`tag_words:`): "LGBT+ seniors" as a contact's tag (decided wave 29); the same
+    # words in prose about an event or a newsletter's content say nothing of anyone
+    tag_columns: frozenset[str] = frozenset()
+    tag_words: frozenset[str] = frozenset()
 
     def classify(self, term: str) -> tuple[tuple[str, int], ...]:
         """Every (category, needs a cue) of a term `terms` found (its folded, case-kept spelling):
@@ -266,7 +271,7 @@ def lexicon() -> Lexicon:
         if side.strip() != "before":
             after_first.add(w[:1])
     columns: dict[str, set[str]] = {"neutral": set(), "names": set(), "notes": set(), "diet": set(),
-                                     "diet_words": set()}
+                                     "diet_words": set(), "tags": set(), "tag_words": set()}
     for line in _read("columns.txt"):
         kind, _, cols = line.partition(":")
         if kind.strip() not in columns:
@@ -301,6 +306,7 @@ def lexicon() -> Lexicon:
         neutral_columns=frozenset(columns["neutral"]), name_columns=frozenset(columns["names"]),
         note_columns=frozenset(columns["notes"]),
         diet_columns=frozenset(columns["diet"]), diet_words=frozenset(columns["diet_words"]),
+        tag_columns=frozenset(columns["tags"]), tag_words=frozenset(columns["tag_words"]),
         neg_after_first=frozenset(after_first),
         empty_windows_match=any(rx.search("") is not None for rx in windows),
         declined=frozenset(declined), absent=frozenset(absent),

@@ -27,7 +27,7 @@ from loguru import logger
 
 from indexer import IndexerError
 from indexer import engine as _engine
-from indexer.article9 import declined_column, scan_article9
+from indexer.article9 import blood_group_flag, declined_column, scan_article9
 from indexer.decode import Limits, decode_keeping_utf8
 from indexer.detect import births as _births
 from indexer.detect import caps as _caps
@@ -604,6 +604,8 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
         or (kind != "dox" and _nobody.changelog(text)))
     record = record or project
     flags = scan_article9(text)
+    if kind == "csv" and (blood := blood_group_flag(text)) is not None:
+        flags.append(blood)  # a column of blood groups under a name that needs its values ("GROUPE", "GS")
     if title:
         flags += _nobody.title_flags(title)
     if (flags or sink.header_flags) and (
