@@ -326,12 +326,39 @@ def _handle(conn: socket.socket) -> None:
     os._exit(0)
 
 
+# a post that reaches detection's one-time set-up: a delimited dump (the Hyperscan first look and
+# prefilter, the column typing), identifiers of each kind, and article 9 words (the lexicon's patterns)
+_WARM_TEXT = ("email;telephone;nom;iban;nir;carte;adresse;diagnostic;religion\n" + "".join(
+    f"jean{k}.dupont@example.org;06 12 34 56 {k:02d};Jean Dupont;FR76 3000 6000 0112 3456 7890 189;"
+    f"1 85 05 78 006 084 36;4970 1012 3456 7890;{k} rue de la Paix 75002 Paris;diabète de type 2;catholique\n"
+    for k in range(40)) + "Bonjour, voici un message du forum sans rien de personnel.\n" * 60)
+
+
+def _warm_detection() -> None:
+    """Detection's one-time set-up, done once here instead of in each forked command: the first
+    `detect()` of a process compiles its Hyperscan databases and RE2 patterns and builds the
+    article 9 lexicon (~0.5-1 CPU-s), which every crawl or scan the tests fork paid again. These
+    are caches of fixed data, the same whatever the input or the engine; each command still
+    chooses its engine from its own environment (`_command`), and nothing here is logged."""
+    from loguru import logger
+
+    from indexer.detect import detect
+    from indexer.tokens import MatchKey
+
+    logger.disable("")
+    try:
+        detect(_WARM_TEXT.encode(), key=MatchKey(b"\x5a" * 32, version=1))
+    finally:
+        logger.enable("")
+
+
 def serve(path: str) -> None:
     """Preload, then fork a handler for each connection until the parent (pytest) ends."""
     import importlib
 
     for name in _PRELOAD:
         importlib.import_module(name)
+    _warm_detection()
     if "twisted.internet.reactor" in sys.modules or threading.active_count() != 1:
         raise SystemExit("tests.cli_fork: the preload installed a reactor or started a thread; a fork would inherit it")
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # handlers are reaped by the kernel
