@@ -1837,7 +1837,6 @@ MISSED: dict[str, str] = {
     "apple_plist_contacts": "a plist of <dict><key>email</key><string>…</string>…: nothing",
     "json_array_with_line_comments": "a JSON array whose lines end in `// ok` comments: e-mails only",
     "json_payload_column_in_sql": "JSON in an INSERT's payload column: no dob (`birthdate` key inside)",
-    "yaml_flow_mappings": "YAML flow mappings `- {email: x, phone: '06..', birthdate: ISO}`: e-mails only",
     "stealer_emoji_labels": "stealer blocks labelled `🌐/👤/🔑`: nothing",
     "ulp_tab_separated": "`URL<TAB>email<TAB>password` lines: e-mails, no credential",
     "tree_listing_underscored_file_names": "`MERCIER_Camille_1979-01-31_RIB_FR76….pdf` file names in a tree listing: no dob, no IBAN",

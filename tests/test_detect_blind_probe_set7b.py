@@ -821,12 +821,7 @@ spec:
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
-    "redis_cli_hgetall": "redis-cli's HGETALL print (numbered lines, a field name then its value, each quoted) gives nothing",
-    "redis_monitor_hset": 'Redis MONITOR lines ("HSET" "patient:N" "nom" ... "ddn" "1985-..."): births missed, and one whole row (its surname \'El Idrissi\' holds a space)',
-    "har_form_posts": "a browser HAR: urlencoded postData (email=a%40b.fr, ddn=13%2F01%2F1970) gives no e-mail and no birth",
-    "arabic_names_french_numbers": "an Arabic header (تاريخ الميلاد = date of birth) and RTL names: the births are missed",
     "hebrew_names_french_numbers_kosher": "a Hebrew notes column ('כשר למהדרין', 'שומר שבת': kosher, keeps shabbat) is not religion",
-    "wordpress_usermeta_one_value_a_row": "WordPress usermeta rows (user_id, 'date_of_birth', '1944-03-19'): one value a row, births missed",
     "ocr_mutuelle_form": "an OCR'd membership form: 'dd / mm / yyyy' with spaces gives no birth, a grouped IBAN after 'IBAN :' is missed, 'en ALD ? [X] OUI ... diabete' is not health",
     # precision
 }

@@ -33,8 +33,10 @@ from indexer.detect import births as _births
 from indexer.detect import caps as _caps
 from indexer.detect import chatter as _chatter
 from indexer.detect import firstlook as _firstlook
+from indexer.detect import informs as _informs
 from indexer.detect import lone as _lone
 from indexer.detect import nobody as _nobody
+from indexer.detect import pivot as _pivot
 from indexer.detect import prefilter as _prefilter
 from indexer.detect import shapes as _shapes
 from indexer.detect import stanzas as _stanzas
@@ -311,6 +313,19 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
                 f.start_line = source_lines[min(f.start_line, len(source_lines)) - 1] + 1
                 f.end_line = max(f.start_line, source_lines[min(f.end_line, len(source_lines) - 1)])
             return frags
+    # forms inside JSON strings or log lines (a HAR's postData, an access log's query strings): read (`informs`)
+    if chatty and spaced and whole and seen & _firstlook.FORMS and _informs.may_hold(text):
+        formed = _informs.rewrite(text)
+        if formed is not None:
+            return _detect_text(formed, key, filename, limits, tokenizer, read_exports, rewrite=rewrite,
+                                unfolded=unfolded, chatty=False)
+    if chatty and spaced and whole and not unfolded and seen & _firstlook.PIVOT and _pivot.may_hold(text):
+        # an entity's fields one a row (redis-cli's HGETALL, HSET commands, EAV tables): a row each (`pivot`)
+        piv = _pivot.rewrite(text)
+        if piv is not None:
+            again = _detect_text(piv[0], key, filename, limits, tokenizer, read_exports, rewrite=rewrite,
+                                 unfolded=True, chatty=False)
+            return _lines_back(again, piv[1], piv[2])
     tok = tokenizer or Tokenizer(key)  # only now: most posts return above and need none
     del encoded
     raw = text.split("\n")

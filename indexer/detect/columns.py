@@ -7,6 +7,7 @@ under `siren`, an ADELI under `adeli`, and nothing at all in free text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -184,7 +185,9 @@ def other_person_role(name: str) -> str | None:
 
 def _role_of(name: str) -> str | None:
     key = norm_name(name)
-    if not key or len(key) > 40:
+    if not key:
+        return _foreign_role(name) if len(name) <= 40 else None
+    if len(key) > 40:
         return None
     role = _role_of_key(key)
     if role is None:
@@ -255,6 +258,56 @@ def _glued(key: str) -> str | None:
             if role in _QUALIFIED_ROLES:
                 return role
     return None
+
+
+# Headers in a script `norm_name` folds to nothing (Arabic, Hebrew, Cyrillic, Greek, CJK): a leak's
+# header in its people's language must not hide a column (blind set 7b: `تاريخ الميلاد`, the births
+# missed). Only what the values alone cannot type (a date is no birth without its name) and the names
+# that go with it: a phone or an e-mail column is typed by its values in any script. Keys are
+# `_foreign_key`'s: case folded, marks and punctuation dropped, words joined by one space.
+_FOREIGN: dict[str, str] = {
+    **dict.fromkeys((
+        "تاريخ الميلاد", "تاريخ الولادة", "الميلاد", "تاريخ ميلاد", "ميلاد",  # Arabic
+        "תאריך לידה", "ת לידה", "תאריך הלידה",  # Hebrew
+        "дата рождения", "дата рожд", "д р", "день рождения", "дата народження",  # Russian, Ukrainian
+        "ημερομηνία γέννησης", "ημ γέννησης", "γέννηση",  # Greek
+        "出生日期", "生日", "出生年月日", "生年月日", "誕生日", "생년월일", "出生年月",  # Chinese, Japanese, Korean
+    ), "dob"),
+    **dict.fromkeys(("الهاتف", "هاتف", "الجوال", "جوال", "رقم الهاتف", "טלפון", "נייד", "телефон", "тел",
+                     "τηλέφωνο", "κινητό", "电话", "電話", "手机", "手機", "電話番号", "携帯", "전화번호",
+                     "휴대폰"), "phone"),
+    **dict.fromkeys(("البريد", "البريد الإلكتروني", "البريد الالكتروني", "דואל", "דוא ל", "אימייל",
+                     "эл почта", "электронная почта", "почта", "ηλ ταχυδρομείο", "邮箱", "电子邮件", "電子郵件",
+                     "メール", "メールアドレス", "이메일"), "email"),
+    **dict.fromkeys(("اللقب", "اسم العائلة", "שם משפחה", "фамилия", "επώνυμο"), "last_name"),
+    **dict.fromkeys(("الاسم الأول", "שם פרטי", "имя", "όνομα"), "first_name"),
+    **dict.fromkeys(("الاسم", "الاسم الكامل", "שם", "שם מלא", "фио", "ονοματεπώνυμο", "姓名", "氏名",
+                     "이름"), "full_name"),
+}
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _foreign_key(name: str) -> str:
+    """A header in another script as `_FOREIGN` keys it: marks (Arabic and Hebrew vowels, Greek
+    accents), tatweel and direction marks dropped, case folded (Greek's final sigma too)."""
+    s = "".join(c for c in unicodedata.normalize("NFD", name) if unicodedata.category(c) not in ("Mn", "Cf")
+                and c != "\u0640")
+    s = unicodedata.normalize("NFC", s.casefold()).replace("ё", "е")
+    return " ".join(_NOT_WORD.sub(" ", s).split())
+
+
+_FOREIGN = {_foreign_key(k): v for k, v in _FOREIGN.items()}
+
+
+def _foreign_role(name: str) -> str | None:
+    """The role of a header `norm_name` folds to nothing (`_FOREIGN`)."""
+    if name.isascii():
+        return None
+    key = _foreign_key(name)
+    role = _FOREIGN.get(key)
+    if role is None and " " in key:  # `تاريخ الميلاد للمريض` (the patient's birth date): its first two words
+        role = _FOREIGN.get(" ".join(key.split()[:2]))
+    return role
 
 
 _NAME_ROLES = frozenset({"last_name", "first_name", "full_name"})

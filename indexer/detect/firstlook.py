@@ -25,7 +25,9 @@ from indexer.detect.births import NEEDLES as _BIRTH_NEEDLES
 from indexer.detect.cellwrap import NEEDLES as _CELL_WRAPPED_NEEDLES
 from indexer.detect.examples import PATTERNS as _EXAMPLE_PATTERNS
 from indexer.detect.glued import NEEDLES as _GLUED_NEEDLES
+from indexer.detect.informs import NEEDLES as _FORMS_NEEDLES
 from indexer.detect.notmail import NEEDLES as _NO_ONE_NEEDLES
+from indexer.detect.pivot import NEEDLES as _PIVOT_NEEDLES
 from indexer.detect.seeds import FOREIGN_EOLS
 from indexer.detect.spaced import RUN_LOOK, SEPARATOR_ENDS
 from indexer.detect.sqllit import NEEDLES as _SQL_LITERAL_NEEDLES
@@ -36,8 +38,8 @@ try:  # optional, as for the prefilter: the wheel bundles the library
 except ImportError:  # pragma: no cover - depends on the install
     _hs = None  # type: ignore[assignment]
 
-__all__ = ["ALL", "BORN", "CELL_WRAPPED", "DECORATED", "EOL", "EXAMPLE", "GLUED", "NO_ONE", "SEPARATOR", "SMALL",
-           "SQL_LITERALS", "WRAPPED", "looks"]
+__all__ = ["ALL", "BORN", "CELL_WRAPPED", "DECORATED", "EOL", "EXAMPLE", "FORMS", "GLUED", "NO_ONE", "PIVOT",
+           "SEPARATOR", "SMALL", "SQL_LITERALS", "WRAPPED", "looks"]
 
 EOL, SEPARATOR, NO_ONE, DECORATED, WRAPPED = 1, 2, 4, 8, 16
 ALL = EOL | SEPARATOR | NO_ONE | DECORATED | WRAPPED
@@ -53,6 +55,9 @@ CELL_WRAPPED = 1 << 9  # (cells kept text by an export: `'0612...`, `="0612..."`
 ALL |= CELL_WRAPPED
 BORN = 1 << 10  # (a birth said in words: `né le`, `DOB:`: `births.add`)
 ALL |= BORN
+PIVOT = 1 << 11  # (an entity's fields one a row: `pivot.rewrite`)
+FORMS = 1 << 12  # (forms inside JSON strings or log lines: `informs.rewrite`)
+ALL |= PIVOT | FORMS
 # bytes: under this the checks' own searches cost less than a scan's call. (512 until wave 27: the
 # per-line wrappers' Python first looks, `wrappers.unwrap`, cost ~200,000 instructions a dump post
 # of 300-500 bytes, a scan ~50,000: bench.instructions dump_posts -2.4%, posts_many 0)
@@ -84,6 +89,8 @@ def _patterns() -> list[tuple[bytes, int]]:
     out += [(p, SQL_LITERALS) for p in _SQL_LITERAL_NEEDLES]
     out += [(p, CELL_WRAPPED) for p in _CELL_WRAPPED_NEEDLES]
     out += [(p, BORN) for p in _BIRTH_NEEDLES]
+    out += [(p, PIVOT) for p in _PIVOT_NEEDLES]
+    out += [(p, FORMS) for p in _FORMS_NEEDLES]
     return out + [(p, DECORATED) for p in _DECORATED]
 
 
