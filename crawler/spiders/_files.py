@@ -71,7 +71,8 @@ def _content_type(headers: Headers) -> str:
 
 def file_name(headers: Headers, meta: dict[str, Any], url: str) -> str:
     """The name an answer's file is read under: its Content-Disposition's (as in a browser), else
-    the link's `download` name (an imageboard's upload stored as a number), else the URL path's
+    the name the page gives the link (`extract.download_names`: its `download` attribute, an
+    imageboard's upload stored as a number; else its text or title, wpForo's), else the URL path's
     last part; a label, as an archive's members are (`member_label`): a newline or an escape
     sequence in a Content-Disposition name (`%0A`) forged log and `vigie scan` lines."""
     disposition = (headers.get("Content-Disposition") or b"").decode("latin-1")
@@ -143,7 +144,7 @@ class FileSpider(VigieSpider):
                    passwords: tuple[str, ...] = ()) -> Iterator[Request]:
         """The download of the file at `url`, unless refused by its type or read before. `ctx`:
         where it was posted (`key`, `title`, `board`: a forum thread, a paste). `name`: the file's
-        name as the page gives it (the link's `download` attribute), used when the server sends no
+        name as the page gives it (`extract.download_names`), used when the server sends no
         Content-Disposition (parse_file). `passwords`: the candidates given beside it for an
         encrypted archive, in the request's meta only: never in the crawl state's pending `meta`
         (at rest); a download resumed by a later crawl goes without them."""

@@ -13,7 +13,7 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-from urllib.parse import urldefrag
+from urllib.parse import unquote, urldefrag, urlsplit
 
 from parsel import Selector, SelectorList
 from w3lib.url import safe_url_string
@@ -513,12 +513,16 @@ def keyed_links(node: Any, base: str) -> tuple[str, ...]:
 
 
 def download_names(node: Any, base: str, urls: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """The names `node`'s links give the files among `urls` with the HTML `download` attribute
-    (`<a href="/db/src/1764366131234.txt" download="clients.txt">`), as (URL, name) pairs: the
-    name a browser saves the file under when the server sends no Content-Disposition. Imageboards
-    (vichan, LynxChan, jschan) store an upload under a number or a hash, serve it as a static file
-    and keep the poster's own name there alone: without it the file was known by its number.
-    Only the links already selected as attachments are named, the first name given wins."""
+    """The names `node`'s links give the files among `urls`, as (URL, name) pairs: the name a
+    browser saves the file under when the server sends no Content-Disposition (the server's still
+    wins, `crawler.spiders._files.file_name`). First the HTML `download` attribute
+    (`<a href="/db/src/1764366131234.txt" download="clients.txt">`): imageboards (vichan,
+    LynxChan, jschan) store an upload under a number or a hash, serve it as a static file and keep
+    the poster's own name there alone. Then, for a file still unnamed, the name the link shows a
+    reader, its text or its `title` (`_shown_name`): wpForo stores `clients.txt` as
+    `default_attachments/1764366131-clients.txt` and links it as `<a title="clients.txt">
+    clients.txt</a>`; without it the file was known by its stored name. Only the links already
+    selected as attachments are named, the first name given wins."""
     wanted = set(urls)
     names: dict[str, str] = {}
     if isinstance(getattr(node, "root", None), str):
@@ -530,7 +534,46 @@ def download_names(node: Any, base: str, urls: tuple[str, ...]) -> tuple[tuple[s
             names.setdefault(target, name)
         if len(names) == len(wanted):
             break
+    if len(names) < len(wanted):
+        # links whose text or title is no file name cost nothing more; the others are made absolute,
+        # a bounded number of them (a post of 300 000 links: `_post`'s note)
+        budget = MAX_FILE_LINKS_PER_PAGE
+        for link in node.xpath(".//a[@href]"):
+            candidates = [c for c in (link.xpath("normalize-space(translate(., '\u00a0', ' '))").get(""),
+                                      (link.attrib.get("title") or "").strip()) if _FILE_NAME.fullmatch(c)]
+            if not candidates:
+                continue
+            budget -= 1
+            if budget < 0:
+                break
+            target = absolute_url(base, link.attrib.get("href") or "")
+            if target in wanted and target not in names:
+                name = _shown_name(candidates, target)
+                if name:
+                    names[target] = name
+                    if len(names) == len(wanted):
+                        break
     return tuple(names.items())
+
+
+# A file name as a link shows it: no path, no control character, an extension of letters and digits
+_FILE_NAME = re.compile(r"[^/\\<>:\"|?*\x00-\x1f]{1,240}\.[A-Za-z0-9]{1,10}")
+
+
+def _shown_name(candidates: list[str], url: str) -> str | None:
+    """The first of a link's text and title that names the file at `url` otherwise than the URL's
+    own last part, with the same extension: a label only, never a type (the URL's extension is
+    what `attachments.extensions` is checked against before the fetch, so a link saying
+    `dump.txt` cannot make a `.exe` wanted, nor the reverse)."""
+    stored = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    stored = unquote(stored)
+    if "." not in stored:
+        return None
+    ext = stored.rsplit(".", 1)[-1].lower()
+    for name in candidates:
+        if name != stored and name.rsplit(".", 1)[-1].lower() == ext:
+            return name
+    return None
 
 
 def _body(post: Selector, body: str, exclude: list[str], lines: bool = False) -> str:
