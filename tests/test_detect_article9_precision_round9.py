@@ -148,3 +148,33 @@ def test_groups_codes_and_postings_are_no_health(eng: str, name: str) -> None:
     text = HEALTH_NOT[name]
     assert ids(text) & {"phone", "email"}
     assert "health" not in cats(text)
+
+
+# ---------------------------------------------------------------- precision: a specification's one example record
+
+SPEC_EXAMPLES = {
+    "swagger2_json": '{"swagger": "2.0", "definitions": {"Client": {"type": "object", "properties": {\n'
+    '  "nom": {"type": "string", "example": "MARTIN"},\n  "email": {"type": "string", "example": "claire.martin@gmail.com"},\n'
+    '  "mobile": {"type": "string", "example": "+33 6 23 45 67 89"},\n  "iban": {"type": "string", "example": "FR7630004000031234567890143"}}}}}\n',
+    "json_schema_examples": '{\n  "$schema": "https://json-schema.org/draft/2020-12/schema",\n  "title": "Customer",\n  "properties": {\n'
+    '    "email": {"type": "string", "format": "email", "examples": ["john.smith@outlook.com"]},\n'
+    '    "phone": {"type": "string", "examples": ["+44 7700 900123"]},\n    "birthDate": {"type": "string", "format": "date", "examples": ["1985-06-15"]}\n  }\n}\n',
+    "openapi_yaml_block": "components:\n  schemas:\n    Adherent:\n      properties:\n        courriel:\n          type: string\n"
+    "          example: paul.durand@orange.fr\n        portable:\n          type: string\n          example: '07 12 34 56 78'\n"
+    "        ddn:\n          type: string\n          example: '1982-04-23'\n",
+}
+SPEC_PEOPLE = {
+    # a real export's rows: no example key before their values
+    "yaml_rows": "- nom: MARTIN\n  email: claire.martin@gmail.com\n  mobile: '06 23 45 67 89'\n- nom: DURAND\n"
+    "  email: paul.durand@orange.fr\n  mobile: '07 12 34 56 78'\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SPEC_EXAMPLES))
+def test_a_specifications_one_example_record_is_no_ones(eng: str, name: str) -> None:
+    assert ids(SPEC_EXAMPLES[name]) & {"email", "phone", "iban", "dob"} == set()
+
+
+@pytest.mark.parametrize("name", sorted(SPEC_PEOPLE))
+def test_people_in_the_example_shape_are_found(eng: str, name: str) -> None:
+    assert {"email", "phone"} <= ids(SPEC_PEOPLE[name])

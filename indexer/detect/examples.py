@@ -141,6 +141,8 @@ def _patterns() -> list[bytes]:
         out.add(_literal(sep.join(["01", "23", "45", "67", "89"])))
     out.update(_literal(f"{d}00000000") for d in "123456789")
     out.update(_literal(w) for w in ("0123456789", "+33123456789", "+33 1 23 45 67 89", "7700 000000", "7700000000"))
+    # a specification's example values (OpenAPI/Swagger, JSON Schema: `example: jean.dupont@example.com`)
+    out.update(_literal(w) for w in ("example:", '"example":', '"example" :', "examples:", '"examples":'))
     # a lottery's draws (`boules` 06 12 34 45 48): the words that head them, as they are cased
     for word in ("boules", "tirage", "winning numbers", "winning_numbers", "euromillions", "loto", "lotto", "keno"):
         out.update(_literal(w) for w in (word, word.capitalize(), word.upper()))
@@ -192,10 +194,37 @@ def _line(text: str, st: int) -> tuple[int, int]:
     return a, len(text) if b < 0 else b
 
 
+# the key of a specification's example value right before it, on its line (OpenAPI/Swagger's `example:`,
+# JSON Schema's `"examples": [`), the value perhaps quoted and inside a flow mapping
+_EXAMPLE_KEY = re.compile(r"""\bexamples?["']?\s*[:=]\s*[\[{]?\s*["']?$""")
+
+
+def _spec_example(text: str, st: int | None) -> bool:
+    """The value at `st` is a specification's example (its line's key right before it)."""
+    if st is None:
+        return False
+    a = max(text.rfind("\n", 0, st) + 1, st - 40)
+    return _EXAMPLE_KEY.search(text, a, st) is not None
+
+
+def _spec_record(items: list[Any], text: str) -> bool:
+    """The fragment's person identifiers are all a specification's example values, one of each type at
+    most (ONE example record: the lead's decision, wave 29; two people in that shape are a leak)."""
+    person = [f for f in items if f[0] in _PERSON]
+    if not person or len({f[1] for f in person}) != len(person):
+        return False
+    if len({f[0] for f in person}) != len(person):
+        return False
+    return all(_spec_example(text, f[2]) for f in person)
+
+
 def drop_examples(found: Any, text: str, kind: str = "") -> None:
     """Take the well-known example values out of `found` (a list of (type, canonical, start,
     end), `text`'s offsets), in place. `kind`: the fragment's shape, which says whether a
     record is a line (a table's row) or the whole fragment (a dox, a pretty-printed JSON)."""
+    if "xample" in text and _spec_record(found, text):
+        found[:] = []  # a specification's one example record: no one's (its name goes with it)
+        return
     draws: list[int] = []  # "phones" written as a lottery's draws
     ex: list[int] = []  # test cards, placeholder phones: dropped unless a person's record holds them
     books: list[int] = []  # textbook IBANs: the same
