@@ -59,7 +59,11 @@ _MODULES = ("vigie", "vigie_kit.tor_fetch")
 _PRELOAD = ("crawler.runner", "crawler.cookies", "crawler.sink", "vigie.wiring", "vigie.log", "vigie.runtime",
             "vigie.config.loader", "indexer.ingest", "indexer.engine", "alerts.registry", "alerts.matcher",
             "typer", "typer.main", "typer.rich_utils", "rich.console", "rich.table", "rich.live", "rich.markdown",
-            "rich.traceback", "scrapy.crawler", "scrapy.http", "scrapy.spiders", "twisted.internet.asyncioreactor")
+            "rich.traceback", "scrapy.crawler", "scrapy.http", "scrapy.spiders", "twisted.internet.asyncioreactor",
+            # Scrapy imports its HTTP handler as a crawl starts: 0.16 CPU-s each (its deprecation shims walk
+            # the stack with inspect.stack()); the spiders a source's kind names
+            "scrapy.core.downloader.handlers.http11", "crawler.spiders.forum", "crawler.spiders.paste",
+            "crawler.spiders.leaksite", "crawler.spiders.channel")
 # options of subprocess.run that the fork reproduces; any other makes run() use subprocess.run
 _KNOWN = {"capture_output", "text", "universal_newlines", "timeout", "cwd", "env", "input", "check", "stdin",
           "stdout", "stderr", "encoding", "errors"}
