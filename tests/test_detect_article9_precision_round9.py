@@ -178,3 +178,34 @@ def test_a_specifications_one_example_record_is_no_ones(eng: str, name: str) -> 
 @pytest.mark.parametrize("name", sorted(SPEC_PEOPLE))
 def test_people_in_the_example_shape_are_found(eng: str, name: str) -> None:
     assert {"email", "phone"} <= ids(SPEC_PEOPLE[name])
+
+
+# ---------------------------------------------------------------- precision: a vendor's test message, a sample's placeholder birth
+
+PLACEHOLDER_BIRTH = {
+    "hl7_oru_test": "\r".join([
+        "MSH|^~\\&|DEMOLAB|DEMO|DPI|HOSP|20240401083000||ORU^R01|T0002|T|2.5",
+        "PID|1||DEMO001^^^DEMO^PI||DEMO^PATIENT||19000101|F|||1 RUE DU TEST^^TESTVILLE^^00000",
+        "OBR|1||LAB0001|HBA1C^Hémoglobine glyquée^L",
+        "OBX|1|NM|HBA1C^HbA1c^L||6.1|%"]),
+    "hl7_adt_lf_lines": "MSH|^~\\&|VENDORAPP|SITE|ADT|SITE|202401011200||ADT^A08|MSG00001|T|2.3\n"
+    "PID|||ZZTEST^^^^MR||ZZTEST^JOHN^Q||19000101|M|||123 ANY ST^^ANYTOWN^^99999\nPV1||I|MED^^^CARDIO\n"
+    "DG1|1||I10^Hypertension^I10\n",
+    "fhir_sample_patient": '{"resourceType": "Patient", "id": "sample", "name": [{"family": "Test", "given": ["Patient"]}],\n'
+    ' "gender": "unknown", "birthDate": "1900-01-01",\n "address": [{"city": "Testville"}]}\n',
+    "form_sample": "Exemple de fiche :\nNom : TEST\nPrénom : Patient\nDate de naissance : 01/01/1900\nCommentaire : diabète\n",
+}
+PLACEHOLDER_BIRTH_KEPT = {
+    # the same birth beside a person's other identifier is theirs (a dump's row)
+    "row_with_email": "nom;prenom;ddn;email\nDUPONT;Jean;01/01/1900;jean.dupont@gmail.com\nMARTIN;Luc;13/04/1981;luc.martin@gmail.com\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLACEHOLDER_BIRTH))
+def test_a_placeholder_birth_alone_is_no_ones(eng: str, name: str) -> None:
+    assert detect(PLACEHOLDER_BIRTH[name], key=KEY) == []
+
+
+@pytest.mark.parametrize("name", sorted(PLACEHOLDER_BIRTH_KEPT))
+def test_a_placeholder_birth_in_a_record_is_kept(eng: str, name: str) -> None:
+    assert "dob" in ids(PLACEHOLDER_BIRTH_KEPT[name])

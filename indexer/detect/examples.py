@@ -97,6 +97,9 @@ UA213223130000026007233566001 VA59001123000012345678 VG96VPVG0000012345678901 XK
 
 _KEYBOARD_PHONE = "+33123456789"  # 01 23 45 67 89
 _EPOCH_DOBS = frozenset({"1970-01-01", "1900-01-01"})
+# a birth no one alive has, that software writes for an unknown one and vendors' test messages carry
+# (HL7's `PID|...|TEST^PATIENT||19000101`): a fragment's only person identifier so is no one's
+_PLACEHOLDER_BIRTH = "1900-01-01"
 _RESERVED_SLD = ("example.com", "example.net", "example.org")
 _RESERVED_TLD = ("example", "test", "invalid", "localhost")
 # the identifiers a person is found by (a name, an address or a credential alone makes no record)
@@ -143,6 +146,8 @@ def _patterns() -> list[bytes]:
     out.update(_literal(w) for w in ("0123456789", "+33123456789", "+33 1 23 45 67 89", "7700 000000", "7700000000"))
     # a specification's example values (OpenAPI/Swagger, JSON Schema: `example: jean.dupont@example.com`)
     out.update(_literal(w) for w in ("example:", '"example":', '"example" :', "examples:", '"examples":'))
+    # the placeholder birth of a vendor's test message (HL7 `19000101`) and of a sample's form
+    out.update(_literal(w) for w in ("19000101", "1900-01-01", "01/01/1900"))
     # a lottery's draws (`boules` 06 12 34 45 48): the words that head them, as they are cased
     for word in ("boules", "tirage", "winning numbers", "winning_numbers", "euromillions", "loto", "lotto", "keno"):
         out.update(_literal(w) for w in (word, word.capitalize(), word.upper()))
@@ -224,6 +229,10 @@ def drop_examples(found: Any, text: str, kind: str = "") -> None:
     record is a line (a table's row) or the whole fragment (a dox, a pretty-printed JSON)."""
     if "xample" in text and _spec_record(found, text):
         found[:] = []  # a specification's one example record: no one's (its name goes with it)
+        return
+    person = [f for f in found if f[0] in _PERSON]
+    if len(person) == 1 and person[0][0] == "dob" and person[0][1] == _PLACEHOLDER_BIRTH:
+        found[:] = []  # a vendor's test message or a sample (`TEST^PATIENT`, born 1900-01-01) alone: no one
         return
     draws: list[int] = []  # "phones" written as a lottery's draws
     ex: list[int] = []  # test cards, placeholder phones: dropped unless a person's record holds them
