@@ -822,7 +822,6 @@ spec:
 MISSED: dict[str, str] = {
     # recall
     "hebrew_names_french_numbers_kosher": "a Hebrew notes column ('כשר למהדרין', 'שומר שבת': kosher, keeps shabbat) is not religion",
-    "ocr_mutuelle_form": "an OCR'd membership form: 'dd / mm / yyyy' with spaces gives no birth, a grouped IBAN after 'IBAN :' is missed, 'en ALD ? [X] OUI ... diabete' is not health",
     # precision
 }
 SET.miss(**MISSED)

@@ -13,7 +13,10 @@ probe's one example:
 - URL-encoded form bodies inside another line (`detect.informs`): a HAR's JSON `postData.text`, an
   access log's query string: the `%40` and `%2F` escapes and the field names were never read;
 - a header in another script (Arabic, Hebrew, Cyrillic, Greek, CJK) naming a birth date column:
-  `norm_name` folded it to nothing (`columns._FOREIGN`).
+  `norm_name` folded it to nothing (`columns._FOREIGN`);
+- an OCR'd form (blind set 7b's ocr_mutuelle_form): a label's word split in two (`Date de na
+  issance`: `columns._rejoined`) and a ticked question (`[X] OUI [ ] NON`) between its labels ended
+  the record above the IBAN (`shapes._TICKED`).
 
 Scoring as the blind probes: a positive's identifiers of the scored types equal the expected set;
 a negative's hold none of the types it bans. Every positive failed before this round's change on
@@ -29,7 +32,7 @@ from urllib.parse import urlencode
 import pytest
 
 from indexer.tokens import MatchKey
-from tests.blind_probe_harness import e164, nir
+from tests.blind_probe_harness import e164, iban, nir
 from tests.native_core import (
     assert_crawl_road_reads_them,
     assert_engines_agree,
@@ -263,6 +266,49 @@ NEGATIVES["informs__access_log_utm_and_dates"] = (
     "\n".join(f'10.8.0.{n} - - [15/Mar/2024:11:0{n}:00 +0100] "GET /agenda?date=1{n}%2F03%2F2024&utm_source=newsletter&utm_medium=email&ref={n} HTTP/1.1" 200 2048'
               for n in range(4)),
     frozenset({"dob", "phone", "nir", "email"}),
+)
+
+# ------------------------------------------------------------------ OCR'd forms (a label's word split, a ticked question)
+_U = PEOPLE[0]
+POSITIVES["ocr__form_fr_split_label_ticked_boxes"] = (
+    "BULLETIN D'ADHÉSl0N — ASSOCIATION SPORTIVE\n"
+    f"Nom : {_U['last'].upper()}   Prénom : {_U['first']}\n"
+    f"Date de nais sance : {_U['fr'].replace('/', ' / ')}\n"
+    f"Télé phone : {_U['spaced']}\n"
+    "Droit à l'image ? [X] OUI  [ ] NON\n"
+    f"Cour riel : {_U['mail']}\n",
+    _ids([_U], "mail phone dob"),
+)
+_V = PEOPLE[5]
+POSITIVES["ocr__form_en_split_label_checkbox_glyphs"] = (
+    "MEMBERSHIP APPLICATION\n"
+    f"Name: {_V['first']} {_V['last']}\n"
+    f"Date of bi rth: {_V['iso'][8:]} - {_V['iso'][5:7]} - {_V['iso'][:4]}\n"
+    "Newsletter: \u2612 yes \u2610 no\n"
+    f"Mob ile: {_V['national']}\n"
+    f"E-mail: {_V['mail']}\n",
+    _ids([_V], "mail phone dob"),
+)
+_W = PEOPLE[8]
+_BANK = "300040082300012345678"
+_W_IBAN = iban("FR", _BANK + f"{97 - (89 * int(_BANK[:5]) + 15 * int(_BANK[5:10]) + 3 * int(_BANK[10:])) % 97:02d}")
+POSITIVES["ocr__form_iban_after_a_ticked_line"] = (
+    "DEMANDE DE REMBOURSEMENT\n"
+    f"Nom : {_W['last']}   Prénom : {_W['first']}\n"
+    f"N° de sécu rité sociale : {_W['nir']}\n"
+    f"Date de naissance : {_W['fr']}\n"
+    "Ayant droit ? [ ] OUI  [x] NON\n"
+    f"IBAN : {' '.join(_W_IBAN[k:k + 4] for k in range(0, len(_W_IBAN), 4))}\n",
+    _ids([_W], "dob nir") | {("iban", _W_IBAN)},
+)
+NEGATIVES["ocr__satisfaction_survey_ticked_boxes"] = (
+    "QUESTIONNAIRE DE SATISFACTION\n"
+    "Service : Accueil\n"
+    "Date de la vi site : 12 / 03 / 2024\n"
+    "Etes-vous satisfait ? [X] OUI  [ ] NON\n"
+    "Recommanderiez-vous ? [ ] OUI  [X] NON\n"
+    "Contact : accueil@exemple-mairie.fr\n",
+    frozenset({"dob", "phone", "nir"}),
 )
 
 # ------------------------------------------------------------------ headers in other scripts

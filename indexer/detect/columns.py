@@ -190,6 +190,8 @@ def _role_of(name: str) -> str | None:
     if len(key) > 40:
         return None
     role = _role_of_key(key)
+    if role is None and "_" in key:
+        key, role = _rejoined(key)
     if role is None:
         return None
     words = set(key.split("_"))
@@ -308,6 +310,24 @@ def _foreign_role(name: str) -> str | None:
     if role is None and " " in key:  # `تاريخ الميلاد للمريض` (the patient's birth date): its first two words
         role = _FOREIGN.get(" ".join(key.split()[:2]))
     return role
+
+
+# An OCR'd form splits a label's word (`Date de na issance`, `Télé phone`): one word of a name's known
+# words, written in two pieces, is read joined (`date_de_naissance`) when that names an identifier
+_ROLE_WORDS = frozenset(w for k in ROLES for w in k.split("_") if len(w) >= 5)
+
+
+def _rejoined(key: str) -> tuple[str, str | None]:
+    """(`key` with two adjacent pieces joined into a known word, its role) or (`key`, None)."""
+    words = key.split("_")
+    for i in range(len(words) - 1):
+        a, b = words[i], words[i + 1]
+        if len(a) >= 2 and len(b) >= 2 and a.isalpha() and b.isalpha() and a + b in _ROLE_WORDS:
+            joined = "_".join([*words[:i], a + b, *words[i + 2:]])
+            role = _role_of_key(joined)
+            if role in STRONG_ROLES:
+                return joined, role
+    return key, None
 
 
 _NAME_ROLES = frozenset({"last_name", "first_name", "full_name"})

@@ -89,6 +89,8 @@ _TYPED_BY_VALUE = frozenset({"email", "iban", "nir", "card", "national_id", "pho
 # tests/test_linear_patterns.py feeds every pattern 1 MB hostile lines.
 _KV = re.compile(r"\A\s*(?:[-*•]\s*)?([^\s\d:=>*•-][^:=>\t;|]{0,40})(?::|=>|->|=)\s*(\S.*)")
 _RULE = re.compile(r"\A\s*[=\-_*#~+]{3,}\s*$")
+# a form's check box, ticked or not (a filled-in form's text, an OCR'd one): `[X]`, `[ ]`, `☐`, `☒`
+_TICKED = re.compile(r"\[[ xX\u2713\u2714]\]|[\u2610-\u2612]")
 # the rule under a table's header in query tools' output: psql's `----+-----`, the mysql client's
 # `+----+-----+`, reStructuredText's `=== ===`: dashes or equals signs, with `+`, `|`, `:` and spaces
 _TABLE_RULE = re.compile(r"\A\s*+[|+:]?[-=]{3,}+[-=+|: ]*+\Z")
@@ -374,6 +376,9 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             gap = 0
         elif j > i and _yaml_held(lines, j):
             gap = 0  # a YAML mapping's key over its members (`contact:`), a block scalar's text (`notes: |`)
+        elif j > i and ("[" in s or "\u2610" <= s.lstrip()[:1] <= "\u2612") and _TICKED.search(s) is not None:
+            last_kv = j  # a form's question ticked (`Etes-vous en ALD ? [X] OUI [ ] NON`): part of it
+            gap = 0
         elif not s.strip() or _RULE.match(s):
             gap += 1
             if gap > 2:
