@@ -209,3 +209,23 @@ def test_a_placeholder_birth_alone_is_no_ones(eng: str, name: str) -> None:
 @pytest.mark.parametrize("name", sorted(PLACEHOLDER_BIRTH_KEPT))
 def test_a_placeholder_birth_in_a_record_is_kept(eng: str, name: str) -> None:
     assert "dob" in ids(PLACEHOLDER_BIRTH_KEPT[name])
+
+
+# ---------------------------------------------------------------- precision: SSH algorithm names are no addresses
+
+SSH_NAMES = {
+    "ciphers_list": "aes128-gcm@openssh.com\naes256-gcm@openssh.com\nchacha20-poly1305@openssh.com\n",
+    "macs_csv": "umac-64-etm@openssh.com,umac-128-etm@openssh.com,\nhmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,\n"
+    "hmac-sha1-etm@openssh.com,\numac-64@openssh.com,umac-128@openssh.com,\nhmac-sha2-256,hmac-sha2-512,hmac-sha1\n",
+    "kex_libssh": "curve25519-sha256@libssh.org\nsntrup761x25519-sha512@openssh.com\nssh-ed25519-cert-v01@openssh.com\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SSH_NAMES))
+def test_ssh_algorithm_names_are_no_addresses(eng: str, name: str) -> None:
+    assert "email" not in ids(SSH_NAMES[name])
+
+
+def test_a_mailbox_at_an_ssh_domain_is_kept(eng: str) -> None:
+    text = "openssh@openssh.com\nbugs@libssh.org\nsecurity@openssh.com\n"
+    assert "email" in ids(text)

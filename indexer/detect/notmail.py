@@ -9,7 +9,10 @@ strings pass the address syntax yet name no mailbox anyone reads:
 - a URL's user information (`android://<signature hash>@com.doctolib.android/` in a stealer's
   ULP list, `ftp://user@host`): an address right behind `://`;
 - an image named for a screen density (`icon@2x.png`, `avatar@1.5x.jpg`: an app's or a site's
-  assets): a "domain" that is a scale and an image's extension, which is no top-level domain.
+  assets): a "domain" that is a scale and an image's extension, which is no top-level domain;
+- an SSH protocol extension's name (`aes128-gcm@openssh.com`, `chacha20-poly1305@openssh.com`,
+  `curve25519-sha256@libssh.org` in a man page or an sshd_config): OpenSSH's and libssh's algorithm
+  and extension names, a hyphen or a digit in them (a mailbox there, `openssh@openssh.com`, is kept).
 
 A product's or an article's number in a URL's path, glued to its slug (`https://shop.fr/p/0612457836-lampe-
 laiton`), is no phone either.
@@ -39,7 +42,7 @@ __all__ = ["NEEDLES", "drop_no_ones"]
 # every substring `drop_no_ones` looks for: a text holding none of them is left as it is
 # (`firstlook.looks` finds them in one pass over a whole text before its fragments are made)
 NEEDLES = ("*@", "xxx", "XXX", "://", "''", "@1x.", "@2x.", "@3x.", "@4x.", "@1.5x.", "${", "{{", "<your", "<YOUR",
-           "<votre", "<VOTRE")
+           "<votre", "<VOTRE", "@openssh.com", "@libssh.org")
 
 _XS = re.compile(r"x{3,}")
 _USERINFO = re.compile(r"://[^\s/@:]+@")
@@ -59,7 +62,13 @@ def _no_ones(c: str, text: str, st: int) -> bool:
         return True
     if _DENSITY.fullmatch(domain):
         return True
+    if domain in _SSH_DOMAINS and ("-" in local or any(ch.isdigit() for ch in local) or local in _SSH_WORDS):
+        return True  # an SSH algorithm's or extension's name (`aes128-gcm@openssh.com`)
     return st >= 3 and text[st - 3:st] == "://"
+
+
+_SSH_DOMAINS = frozenset({"openssh.com", "libssh.org"})
+_SSH_WORDS = frozenset({"zlib", "agent"})  # (`zlib@openssh.com`: the delayed compression's name)
 
 
 _SLUG_ID = re.compile(r"/[0-9]{9,15}-[A-Za-z]")
@@ -81,6 +90,7 @@ def drop_no_ones(found: Any, text: str) -> None:
     """Take the addresses that are no one's out of `found` (a list of (type, canonical, start,
     end), `text`'s offsets), and undo an SQL doubled quote in the others; in place."""
     suspect = ("*@" in text or "xxx" in text or "XXX" in text or _has_density(text)
+               or "@openssh.com" in text or "@libssh.org" in text
                or "://" in text and _USERINFO.search(text) is not None)
     doubled = "''" in text and _DOUBLED.search(text) is not None
     held = "${" in text or "{{" in text or "<your" in text or "<YOUR" in text or "<votre" in text or "<VOTRE" in text
