@@ -159,6 +159,16 @@ HEADER_CATEGORIES.update({k: "political_opinion" for k in (
     "vote_intention", "party_membership", "adhesion_parti")})
 HEADER_CATEGORIES.update({k: "ethnic_origin" for k in (
     "origines_ethniques", "groupe_ethnique", "appartenance_ethnique", "ethnicite", "race_ethnie", "ethnic")})
+# a person's declared origin and the countries their parents were born in (an HR file's diversity survey):
+# an ethnic origin (wave 29, the lead's decision). A bare `origine` is not listed: a lead's or a product's.
+HEADER_CATEGORIES.update({k: "ethnic_origin" for k in (
+    "origine_declaree", "origines_declarees", "origine_declaree_salarie", "origine_familiale", "origines_familiales",
+    "origine_culturelle", "origines_culturelles", "origine_geographique_familiale", "ascendance", "ancestry",
+    "declared_origin", "self_declared_origin", "self_described_origin", "family_origin", "family_origins",
+    "ethnic_heritage", "cultural_background", "pays_naissance_parents", "pays_de_naissance_des_parents",
+    "pays_naissance_pere", "pays_naissance_mere", "pays_de_naissance_du_pere", "pays_de_naissance_de_la_mere",
+    "parents_birth_country", "parents_country_of_birth", "parents_birth_countries", "country_of_birth_parents",
+    "father_country_of_birth", "mother_country_of_birth", "fathers_country_of_birth", "mothers_country_of_birth")})
 HEADER_CATEGORIES.update({k: "sexual_orientation" for k in (
     "sexual_preference", "preference_sexuelle", "orientation_sex", "sexual_identity")})
 HEADER_CATEGORIES.update({k: "trade_union" for k in (

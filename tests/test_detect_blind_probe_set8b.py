@@ -636,7 +636,6 @@ MISSED: dict[str, str] = {
     "nir_glued_in_chat_sentences": "a Corsican NIR (2A) written compact in a chat sentence ('sécu 2950...2A...') is missed",
     # precision
     "nir_wrong_keys_in_parens": "NIRs whose key, written in parentheses, is wrong are reported as valid NIRs (the body taken as keyless and given its right key)",
-    "phone_format_reference_table": "a table of phone formats with placeholder examples (01 23 45 67 89, 0470 00 00 00, 078 000 00 00, 600 00 00 00) gives four phones, the Belgian and Swiss ones read as French",
     "company_directory_switchboards": "a company's internal directory of service lines (landlines, extensions, fax; no person named) gives six phones",
 }
 SET.miss(**MISSED)

@@ -283,10 +283,11 @@ def lexicon() -> Lexicon:
     bare_after = _words_rx([w for w in after if w in _BARE])
     activity_rx = {c: word_rx(v) for c, v in activity_cues.items()}
     stance_rx = {c: word_rx(v) for c, v in stances.items()}
-    # right after the term, behind a possessive, a space, a hyphen or a closing bracket ("prostitution
-    # law", "sex workers' rights", "gay-friendly", "(CGT) return"); any case: the text read is lowered, and a
-    # list's capitals ("$unfr = CGT, UNSA" in "!+au $unfr") would otherwise never match it
-    topic_rx = {c: re2.compile(f"(?i)^[)\\]'\\s\\-]{{0,3}}(?:{_words_rx(v)})(?:[^a-z0-9_]|$)")
+    # right after the term, behind a possessive, a space, a hyphen or a bracket ("prostitution
+    # law", "sex workers' rights", "gay-friendly", "(CGT) return", "CGT (conditions générales"); any
+    # case: the text read is lowered, and a list's capitals ("$unfr = CGT, UNSA" in "!+au $unfr")
+    # would otherwise never match it
+    topic_rx = {c: re2.compile(f"(?i)^[()\\]'\\s\\-]{{0,3}}(?:{_words_rx(v)})(?:[^a-z0-9_]|$)")
                 for c, v in topics_after.items()}
     declined: set[str] = set()
     absent: set[str] = set()

@@ -445,7 +445,8 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         # the fragment's lines in the text (1-based, inclusive): a joined record ends on its last line
         start_line, end_line = (phys[first] + 1, phys[last + 1]) if phys else (first + 1, last + 1)
         # a title over a table that names its rows' people ("LISTE DES ADHÉRENTS — Syndicat CGT")
-        title = raw[first - 1] if first and kind == "csv" and not phys else ""
+        # (or a register's: "Diocèse — Denier de l'Église — donateurs"; a blank line may stand between them)
+        title = _title_over(raw, first) if first and kind in _TITLED_KINDS and not phys else ""
         frag = _build(kind, start_line, end_line, frag_text, sink, tok, title, raw, first)
         if kind == "csv":
             frag.delimiter = delimiter_of(lines[first])
@@ -627,7 +628,7 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
     if kind == "csv" and (blood := blood_group_flag(text)) is not None:
         flags.append(blood)  # a column of blood groups under a name that needs its values ("GROUPE", "GS")
     if title:
-        flags += _nobody.title_flags(title)
+        flags += _nobody.title_flags(title, raw[first] if raw and kind == "csv" else "")
     if (flags or sink.header_flags) and (
             record or (types <= _nobody.UNIT_TYPES and _nobody.directory(text, types, idents))):
         flags = []  # words of a project's record or of a directory's units: about no one (`nobody`)
@@ -665,6 +666,16 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
                     severity=Severity.low if project else severity_for_types(types, bool(flags)),
                     excerpt=excerpt)
 
+
+
+# the kinds of table a title line may stand over (a CSV's header, or its first row; a list's rows)
+_TITLED_KINDS = frozenset({"csv", "separated_run"})
+
+
+def _title_over(raw: list[str], first: int) -> str:
+    """The line over a table's first line `raw[first]`: its title (or the one over a blank line)."""
+    line = raw[first - 1]
+    return raw[first - 2] if first >= 2 and not line.strip() else line
 
 
 def _lines_back(frags: list[Fragment], tops: list[int], ends: list[int]) -> list[Fragment]:

@@ -89,6 +89,13 @@ _GROUPS: dict[str, tuple[str, ...]] = {
                     "ni", "ni_no", "ni_num", "ni_nr", "nat_ins", "nat_ins_no", "national_insurance_no", "avs",
                     "ahv", "ahv_nr", "no_avs", "numero_avs", "avs_number", "ahv_nummer", "us_ssn"),
     "country": ("pays", "country", "country_code", "pais", "paese", "land", "pays_residence"),
+    # another system's record number that our identifiers do not cover (a UK NHS or Scottish CHI number,
+    # a hospital's MRN): read as nothing, never as a phone (blind set 8c: an NHS number in 3-3-4,
+    # `609 224 2124`, was a French mobile)
+    "record_no": ("nhs_no", "nhs_number", "nhs_num", "nhs_nr", "nhs", "nhsno", "nhs_id", "chi", "chi_no",
+                  "chi_number", "chi_num", "mrn", "medical_record_number", "medical_record_no", "hospital_number",
+                  "hospital_no", "hosp_no", "health_card_number", "ohip", "ohip_number",
+                  "medicare_number", "medicare_no"),
     "last_name": ("nom", "nom_famille", "nom_de_famille", "last_name", "lastname", "surname",
                   "family_name", "nom_patient", "nom_usage", "nom_naissance", "cognome", "nachname", "apellidos",
                   "apellido", "achternaam", "patronyme",
@@ -199,8 +206,10 @@ def _role_of(name: str) -> str | None:
         # `nom_medecin`, `prenom_mere`: someone else's name; in a row it would be paired with the
         # record's person's first or last name
         return None
-    if words & _BIRTH_WORDS and words & _PLACE_WORDS and not words & _DATE_WORDS:
-        return None  # `lieu_naissance`, `ville_naissance`, `cp_naissance`: where, not when nor where one lives
+    if words & _BIRTH_WORDS and words & _PLACE_WORDS and not words & _DATE_WORDS and not role.startswith("a9:"):
+        # `lieu_naissance`, `ville_naissance`, `cp_naissance`: where, not when nor where one lives (but the
+        # parents' countries of birth, `pays_naissance_pere`, are an ethnic origin: `article9.HEADER_CATEGORIES`)
+        return None
     if role == "hash" and words & _NOT_PASSWORD_HASH:
         return None  # `typesPublisherContentHash`, `file_hash`, `commit_hash`: a file's or a commit's, no password's
     if words & _KIND_WORDS and role in _KIND_TYPED:

@@ -10,7 +10,7 @@ plan, so the readers take them; this list, in one place, takes them out of a fra
 list before it is built (docs: README, "What Vigie is"):
 
 - a published test card (`TEST_CARDS`, and Stripe's whole `4000 00..` test range), a phone
-  number whose last eight digits are zeros (`+33 6 00 00 00 00`) or the keyboard run
+  number whose last six digits are zeros (`+33 6 00 00 00 00`, `0470 00 00 00`) or the keyboard run
   `01 23 45 67 89`, and a registry's example IBAN (`TEXTBOOK_IBANS`) are no one's unless their
   record holds another identifier (a customer dump's row: a name, an e-mail beside it; a dox),
   which makes them a person's, however they got them (synthetic and test dumps give people
@@ -142,6 +142,8 @@ def _patterns() -> list[bytes]:
     for sep in " .-":
         out.add(_literal(sep.join(["00"] * 4)))
         out.add(_literal(sep.join(["01", "23", "45", "67", "89"])))
+    # and whose last six are (`0470 00 00 00`, `078 000 00 00`; not `00-00-00`: MySQL's zero dates)
+    out.update(_literal(sep.join(["00"] * 3)) for sep in " .")
     out.update(_literal(f"{d}00000000") for d in "123456789")
     out.update(_literal(w) for w in ("0123456789", "+33123456789", "+33 1 23 45 67 89", "7700 000000", "7700000000"))
     # a specification's example values (OpenAPI/Swagger, JSON Schema: `example: jean.dupont@example.com`)
@@ -167,7 +169,9 @@ def is_test_card(c: str) -> bool:
 
 
 def _placeholder_phone(c: str) -> bool:
-    return c.endswith("00000000") or c == _KEYBOARD_PHONE
+    # (six zeros end a format table's examples too: `0470 00 00 00`, `078 000 00 00`; a real line's
+    # number ending so is kept where its record or its fellow numbers say it is someone's)
+    return c.endswith("000000") or c == _KEYBOARD_PHONE
 
 
 def _reserved(addr: str) -> bool:

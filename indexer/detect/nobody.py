@@ -24,10 +24,10 @@ from collections.abc import Iterable
 
 import phonenumbers
 
-from indexer.article9 import fold, scan_article9
+from indexer.article9 import _NO_UNION, fold, scan_article9
 from indexer.models import Identifier, SensitiveFlag
 
-__all__ = ["PROJECT_TYPES", "UNIT_TYPES", "changelog", "directory", "holders", "title_flags"]
+__all__ = ["PROJECT_TYPES", "UNIT_TYPES", "changelog", "directory", "holders", "register_flags", "title_flags"]
 
 # the identifiers a directory of units holds: switchboards and mailboxes
 UNIT_TYPES = frozenset({"email", "phone"})
@@ -414,13 +414,124 @@ _PEOPLE_TITLE = re.compile(
 )
 
 
-def title_flags(line: str) -> list[SensitiveFlag]:
+def title_flags(line: str, head: str = "") -> list[SensitiveFlag]:
     """The flags of a table's title line when it names the people its rows are ("LISTE DES ADHÉRENTS —
-    Syndicat CGT"): each row is such a person. The flags carry no offsets (the title is not the
-    fragment's text)."""
-    if len(line) > 300 or _PEOPLE_TITLE.search(fold(line)) is None:
+    Syndicat CGT"): each row is such a person. Or when the title (or the table's first line, `head`)
+    makes the table an organisation's register of its people: the donors, payers, members renewing,
+    signatories asking to join of a religious body, a party or a union ("Diocèse — Denier de l'Église —
+    donateurs", "Mosquée — Zakat al-Fitr — versements", "Conservative Association — membership
+    renewals"): each row gave to it, paid it or belongs to it (`register_flags`). The flags carry no
+    offsets (the title is not the fragment's text)."""
+    if len(line) > 300:
         return []
-    return [
-        SensitiveFlag(category=f.category, evidence=f.evidence, start=None, end=None)
-        for f in scan_article9(line, limit=8)
-    ]
+    folded = line.lower() if line.isascii() else fold(line)
+    if _TITLE_WORDS.isdisjoint(_WORD.findall(folded)):
+        return []  # (most titles: "Sample:", "Voici un extrait :"; one C pass, no pattern tried)
+    if _PEOPLE_TITLE.search(folded) is not None:
+        said = [
+            SensitiveFlag(category=f.category, evidence=f.evidence, start=None, end=None)
+            for f in scan_article9(line, limit=8)
+        ]
+        if said:
+            return said
+    return register_flags(line, folded, head)
+
+
+# ---------------------------------------------------------------- an organisation's register
+
+# the people of an organisation's register as its title or header says them: who gave, paid, renewed or
+# holds a membership (folded); a donor or payer is the organisation's only where the organisation is of a
+# belief, a party or a union (`_REGISTER_ORGS`): a charity's donors or a hospital's payers are nobody's
+# condition
+_REGISTER_PEOPLE = re.compile(
+    r"\b(?:donateurs?|donatrices?|dons?|donations?|donors?|versements|paiements|payments|cotisations?|"
+    r"cotisants?|payeurs|payers|contributions|contributors|recus fiscaux|receipts|dues|renewals?|"
+    r"renouvellements?|re-?adhesions?|membership|members? since|membres? depuis|adherente?s?(?:\(e\))? depuis|"
+    r"adhesions?|gift[ _]aid|pledges?|offrandes?|offerings?)(?:\b|_)"
+)
+# a register of what the organisation pays or employs (its suppliers, invoices, staff): no belief of theirs
+_NOT_ITS_PEOPLE = re.compile(r"\b(?:fournisseurs?|suppliers?|prestataires?|vendors?|factures?|invoices?|salaries|"
+                             r"employes|staff|payroll|paie|personnel)\b")
+# signatories are a party's people when the list asks them to join it (a `souhaite_adherer` column)
+_SIGNATORIES = re.compile(r"\b(?:signataires?|signatories|signatures|signed)\b")
+_JOIN = re.compile(r"(?:souhaite|veut|souhaiterait)[ _]+(?:adherer|devenir[ _]+(?:adherent|membre))|"
+                   r"\bdevenir[ _]+(?:adherent|membre)|\b(?:wants?|wishes)[ _]+to[ _]+join\b|"
+                   r"\bjoin[ _]+(?:the[ _]+)?party\b|\badhesion[ _]+(?:souhaitee|demandee)")
+# the organisations whose register says its people's category (folded): a church, a diocese or a
+# mosque and their levies, a party and its financing association, a union and its sections
+_REGISTER_ORGS = (
+    ("religion", re.compile(
+        r"\b(?:dioceses?|paroisses?|paroissia(?:l|le|ux|les)|denier de l'eglise|denier du culte|mosquees?|"
+        r"zakat|zakat al-fitr|sadaqa|synagogues?|consistoire israelite|communaute israelite|eglises?|"
+        r"temple protestant|gurdwara|pagode|parish|parishes|mosques?|church|churches|tithes?|tithing|"
+        r"congregation|kehilla|shul|assemblee evangelique|conseil presbyteral)\b")),
+    ("political_opinion", re.compile(
+        r"\b(?:association de financement|mandataire financier|(?:du|le|au|un|notre) parti|parti politique|"
+        r"political party|party (?:branch|association|members|membership|donors)|constituency (?:party|association)|"
+        r"(?:labour|conservative|tory|green|liberal democrat|reform uk|republican|democratic) "
+        r"(?:party|association|branch|club))\b")),
+    ("trade_union", re.compile(
+        r"\b(?:sections? syndicales?|syndicats?|unions? (?:locales?|departementales?|regionales?)|"
+        r"trade unions?|union (?:branch|dues|local|members|membership)|cotisations? syndicales?)\b")),
+)
+_REGISTER_CATEGORIES = frozenset(c for c, _ in _REGISTER_ORGS)
+# the three as one pattern, a named group each
+_ANY_ORG = re.compile("|".join(f"(?P<{c}>{rx.pattern})" for c, rx in _REGISTER_ORGS))
+# a word each of the patterns above must hold one of (folded): a title holding none is asked nothing more
+# (Python's `re` tries the alternations at every position: ~140 ns a character, ~50k instructions a title)
+_WORD = re.compile(r"[a-z]+")
+_GATE_WORDS = frozenset(
+    "donateur donateurs donatrice donatrices don dons donation donations donor donors versements paiements payments "
+    "cotisation cotisations cotisant cotisants payeurs payers contributions contributors recus receipts dues "
+    "renewal renewals renouvellement renouvellements adhesion adhesions readhesion readhesions membership member "
+    "members membre membres adherent adherente adherents adherentes gift pledge pledges offrande offrandes "
+    "offering offerings signataire signataires signatories signatures signed diocese dioceses paroisse paroisses "
+    "paroissial paroissiale paroissiaux paroissiales denier mosquee mosquees zakat sadaqa synagogue synagogues "
+    "consistoire communaute eglise eglises temple gurdwara pagode parish parishes mosque mosques church churches "
+    "tithe tithes tithing congregation kehilla shul assemblee conseil association mandataire parti party "
+    "constituency labour conservative tory green liberal reform republican democratic section sections syndicale "
+    "syndicales syndicat syndicats union unions trade cotisation".split()
+)
+# and the words of `_PEOPLE_TITLE`: a title holding none of either flags nothing
+_TITLE_WORDS = _GATE_WORDS | frozenset(
+    "adherent adherents adherente adherentes membres militant militants militantes syndiques patient patients "
+    "patientes fideles paroissiens electeurs donateurs members congregation parishioners donors voters "
+    "activists".split()
+)
+
+
+def register_flags(line: str, folded: str = "", head: str = "") -> list[SensitiveFlag]:
+    """The category of an organisation whose register a table is, as its title `line` (and its header
+    `head`) say it: who gave to a diocese, paid a mosque's zakat, renews a party's membership, asks to join
+    the party whose petition they signed. A title that names no such organisation, or no such people of
+    it, flags nothing (a parish's newsletter, a party's public candidate list, a charity's donors).
+
+    Cheapest first (a dump's fragments under a "Sample:" or "Voici un extrait :" pay ~1 us): the title's
+    own words; the header is read only under a title that names an organisation, or signatories."""
+    folded = folded or fold(line)
+    if _GATE_WORDS.isdisjoint(_WORD.findall(folded)) or _NOT_ITS_PEOPLE.search(folded) is not None:
+        return []  # (no word of an organisation, of its people or of signatories: most titles, one C pass)
+    # (`search` first: `finditer` sets up a scanner of the pattern's groups, ~20 times a failed search's cost)
+    orgs = [] if _ANY_ORG.search(folded) is None else list(_ANY_ORG.finditer(folded))
+    signed = _SIGNATORIES.search(folded) is not None
+    if orgs or signed:
+        said = folded + "\n" + fold(head[:400]) if head else folded
+        people = _REGISTER_PEOPLE.search(said) is not None or (signed and _JOIN.search(said) is not None)
+    else:  # a party, a union or a faith the lexicon names ("Rassemblement national"): asked under people only
+        people = _REGISTER_PEOPLE.search(folded) is not None
+    if not people:
+        return []
+    out: list[SensitiveFlag] = []
+    seen: set[str] = set()
+    for m in orgs:
+        cat = m.lastgroup or ""
+        if cat in seen or (cat == "trade_union" and _NO_UNION.search(folded) is not None):
+            continue
+        seen.add(cat)
+        out.append(SensitiveFlag(category=cat, evidence=line[m.start():m.end()], start=None, end=None))
+    if not out:
+        for f in scan_article9(line, limit=8):  # a party, a union or a faith named ("Rassemblement national")
+            if f.category in _REGISTER_CATEGORIES and f.category not in seen:
+                seen.add(f.category)
+                out.append(SensitiveFlag(category=f.category, evidence=f.evidence, start=None, end=None))
+    return out

@@ -1755,8 +1755,9 @@ def _add_glued_dob(cells: list[tuple[str, int]], d: int, sink: Sink) -> None:
             sink.found.append(("dob", c, off, off + len(v)))
 
 
-# a date of birth whose first two fields are both 1 to 12, or not (`04/17/1981`, `17/04/1981`)
-_MDY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+# a date of birth whose first two fields are both 1 to 12, or not (`04/17/1981`, `17/04/1981`); its year
+# may be two digits and a time may follow (mdb-export's `11/19/81 00:00:00`, Access's `4/17/1981 0:00`)
+_MDY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
 
 
 def _month_first_column(roles: Sequence[str | None], sample: list[list[tuple[str, int]]], lines: list[str],
