@@ -484,7 +484,6 @@ MISSED: dict[str, str] = {
     "csv__letter_l_for_one_in_numbers": "22/33 found, lost nir x7, phone x4",
     "csv__letter_o_for_zero_in_numbers": "21/33 found, lost nir x8, phone x4",
     "csv__math_monospace_digits": "25/33 found, lost nir x8",
-    "csv__narrow_nbsp_in_dates": "25/33 found, lost dob x8",
     "csv__small_commercial_at": "24/33 found, lost email x9",
 }
 SET.miss(**MISSED)
