@@ -1,10 +1,11 @@
 """Two identifier readings the blind probe set 7b showed wrong on both engines (wave 29, lead):
 
 - a row that names its country (`pays`, `country` column) reads its local phone number in that
-  country first: a Monaco customer's `06 40 87 21 53` is Monaco's (+377), though France's plan
-  takes it too; Luxembourg's and Portugal's nine digits are theirs, not Switzerland's. A number
-  invalid in the row's country (a French mobile of a customer living abroad) keeps the column's
-  reading; rows without a country are read as before.
+  country first: Luxembourg's and Portugal's nine digits are theirs, not Switzerland's, a Swiss
+  `061 234 56 78` is Swiss; a number written the French way (ten digits, whole or in pairs) stays
+  French unless the row's country writes its own numbers so (Monaco's `06 40 87 21 53` is +377).
+  A number invalid in the row's country keeps the column's reading; rows without a country are
+  read as before.
 - a date whose separators an OCR'd or typed form spaced (`27 / 11 / 1942`) is a date; a blank on
   one side only is not read as a separator.
 """
@@ -74,6 +75,21 @@ def test_a_number_invalid_in_the_rows_country_keeps_the_columns_reading(on_engin
     assert_finds(_table(*ROWS["pipe"], rows), {
         ("phone", "+33671223344"), ("phone", "+33781223345"), ("phone", "+33612345679"),
         ("phone", "+33142685300")}, PHONE, KEY)
+
+
+def test_a_number_written_the_french_way_stays_french_in_a_country_that_writes_otherwise(on_engine: str) -> None:
+    # 03 91 73 74 99 is also a Magdeburg number and 06 96 64 76 36 a Moroccan mobile: written in
+    # France's pairs (or as ten digits) they are France's, whatever a foreign row's country says
+    rows = [
+        ("Klaus Weber", "DE", "klaus.weber@gmx.de", "03.91.73.74.99"),
+        ("Paolo Ricci", "IT", "paolo.ricci@libero.it", "09 75 27 12 84"),
+        ("Yasmine Alaoui", "MA", "yasmine.alaoui@menara.ma", "06 96 64 76 36"),
+        ("Sven Olsen", "DE", "sven.olsen@web.de", "0690422489"),
+        ("Anna Keller", "CH", "anna.keller@bluewin.ch", "061 234 56 78"),
+    ]
+    assert_finds(_table(*ROWS["pipe"], rows), {
+        ("phone", "+33391737499"), ("phone", "+33975271284"), ("phone", "+596696647636"),
+        ("phone", "+590690422489"), ("phone", "+41612345678")}, PHONE, KEY)
 
 
 def test_rows_without_a_country_column_stay_french(on_engine: str) -> None:

@@ -9,6 +9,7 @@ password) and their spans are masked in the excerpt.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -156,10 +157,13 @@ class Sink:
                         if n > best:
                             region, best = r, n
             for v, off, _, rec in values:
-                # a row that names its country (a `pays` column) reads its number there first: a
-                # Monaco customer's 06 40 87 21 53 is Monaco's though France's plan takes it too;
-                # invalid there (a French mobile of a customer abroad), the column's region decides
-                c = canon(v, rec) if rec is not None and rec != region else None
+                # a row that names its country (a `pays` column) reads its number there first
+                # (Luxembourg's 621 345 678, a Swiss 061 234 56 78), except a number written the
+                # French way (0 and nine digits, whole or in pairs) in a country that does not
+                # write its own so (a French mobile of a customer abroad; Monaco and the overseas
+                # collectivities do); invalid in the row's country, the column's region decides
+                c = canon(v, rec) if (rec is not None and rec != region
+                                      and (rec in _FRENCH_STYLE or not _french_written(v))) else None
                 if c is None:
                     c = canon(v, region)
                 if c is None and region != "FR":
@@ -266,6 +270,26 @@ def _valid_in(v: str, region: str) -> bool:
     if region == "FR" and v.lstrip(" \t\"'(")[:1] not in ("0", "+"):
         return False
     return ids.canon_phone(v, region) is not None
+
+
+# the countries whose own numbers are written as France's: 0 and nine digits, in pairs
+_FRENCH_STYLE = frozenset({"MC", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF"})
+_GROUPS = re.compile(r"[ .\-/\t]+")
+
+
+def _french_written(v: str) -> bool:
+    """0 and nine digits, the second not 0, written whole or as five pairs (`06 12 34 56 78`,
+    `06.12.34.56.78`): how a French number is written, valid or not. A Swiss `061 234 56 78` or
+    a Belgian `0470 12 34 56` holds as many digits but is grouped otherwise."""
+    if not v.isascii():
+        return False
+    groups = [g for g in _GROUPS.split(v) if g]
+    if not groups or not all(g.isdigit() for g in groups):
+        return False
+    d = "".join(groups)
+    if len(d) != 10 or d[0] != "0" or d[1] == "0":
+        return False
+    return len(groups) == 1 or (len(groups) == 5 and all(len(g) == 2 for g in groups))
 
 
 _EDGE = frozenset(" \t\r\n\"'`\u00a0")

@@ -325,7 +325,7 @@ pub fn settle<'py>(py: Python<'py>, h: &SettleHooks, sink: &Bound<'py, PyAny>, t
             let mut c = None;
             if !p.rec.is_none() {
                 let rec: String = p.rec.extract()?;
-                if rec != region {
+                if rec != region && (FRENCH_STYLE.contains(&rec.as_str()) || !french_written(v)) {
                     c = h.canon(py, v, &rec)?;
                 }
             }
@@ -386,6 +386,29 @@ fn valid_in(py: Python<'_>, h: &SettleHooks, v: &str, region: &str) -> PyResult<
         }
     }
     Ok(h.canon(py, v, region)?.is_some())
+}
+
+/// `_FRENCH_STYLE`: the countries whose own numbers are written as France's.
+const FRENCH_STYLE: [&str; 9] = ["MC", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF"];
+
+/// `_french_written(v)`: 0 and nine digits, the second not 0, whole or as five pairs.
+fn french_written(v: &str) -> bool {
+    if !v.is_ascii() {
+        return false;
+    }
+    let groups: Vec<&[u8]> = v
+        .as_bytes()
+        .split(|c| matches!(c, b' ' | b'.' | b'-' | b'/' | b'\t'))
+        .filter(|g| !g.is_empty())
+        .collect();
+    if groups.is_empty() || !groups.iter().all(|g| g.iter().all(u8::is_ascii_digit)) {
+        return false;
+    }
+    let d: Vec<u8> = groups.concat();
+    if d.len() != 10 || d[0] != b'0' || d[1] == b'0' {
+        return false;
+    }
+    groups.len() == 1 || (groups.len() == 5 && groups.iter().all(|g| g.len() == 2))
 }
 
 /// `canon_iban`'s per-country step (`_iban_country`): the BBAN structure, read from Python's
