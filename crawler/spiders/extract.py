@@ -557,7 +557,9 @@ def download_names(node: Any, base: str, urls: tuple[str, ...]) -> tuple[tuple[s
 
 
 # A file name as a link shows it: no path, no control character, an extension of letters and digits
-_FILE_NAME = re.compile(r"[^/\\<>:\"|?*\x00-\x1f]{1,240}\.[A-Za-z0-9]{1,10}")
+# (anchored: it is only ever asked to fullmatch a link's text; unanchored, a search tried 240
+# characters at every position of a hostile line of dots)
+_FILE_NAME = re.compile(r"\A[^/\\<>:\"|?*\x00-\x1f]{1,240}\.[A-Za-z0-9]{1,10}\Z")
 
 
 def _shown_name(candidates: list[str], url: str) -> str | None:
