@@ -528,8 +528,8 @@ def download_names(node: Any, base: str, urls: tuple[str, ...]) -> tuple[tuple[s
     if isinstance(getattr(node, "root", None), str):
         return ()
     for link in node.xpath(".//a[@download][@href]"):
-        name = (link.attrib.get("download") or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-        target = absolute_url(base, link.attrib.get("href") or "")
+        name = (link.root.get("download") or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+        target = absolute_url(base, link.root.get("href") or "")
         if name and target in wanted:
             names.setdefault(target, name)
         if len(names) == len(wanted):
@@ -540,13 +540,13 @@ def download_names(node: Any, base: str, urls: tuple[str, ...]) -> tuple[tuple[s
         budget = MAX_FILE_LINKS_PER_PAGE
         for link in node.xpath(".//a[@href]"):
             candidates = [c for c in (link.xpath("normalize-space(translate(., '\u00a0', ' '))").get(""),
-                                      (link.attrib.get("title") or "").strip()) if _FILE_NAME.fullmatch(c)]
+                                      (link.root.get("title") or "").strip()) if _FILE_NAME.fullmatch(c)]
             if not candidates:
                 continue
             budget -= 1
             if budget < 0:
                 break
-            target = absolute_url(base, link.attrib.get("href") or "")
+            target = absolute_url(base, link.root.get("href") or "")
             if target in wanted and target not in names:
                 name = _shown_name(candidates, target)
                 if name:
