@@ -124,3 +124,34 @@ def assert_crawl_road_reads_them(texts: list[str], key: Any) -> None:
     for items in (texts, [t.encode() for t in texts]):
         many = detect_many(items, key=key)  # type: ignore[arg-type]
         assert [found_ids(x) for x in many] == [found_ids(detect(b, key=key)) for b in items]
+
+
+def recall_file_tests(positives: dict[str, tuple[str, Any]], negatives: dict[str, tuple[str, Any]],
+                      scored: frozenset[str], key: Any) -> dict[str, Any]:
+    """The four tests each recall round's file runs on its cases, for `globals().update(...)`:
+    each positive (text, identifiers to find among the `scored` types), each negative (text, types
+    none of which may be found), the crawl's road (`detect_many`) finding what `detect` does, and
+    both engines agreeing. One definition instead of the same four functions in every file."""
+
+    @pytest.mark.parametrize("name", sorted(positives))
+    def test_positive(name: str) -> None:
+        text, want = positives[name]
+        assert_finds(text, want, scored, key)
+
+    @pytest.mark.parametrize("name", sorted(negatives))
+    def test_negative(name: str) -> None:
+        text, banned = negatives[name]
+        assert_finds_none(text, banned, key)
+
+    def test_the_crawls_road_reads_them() -> None:
+        """`detect_many` (a crawl's page of posts) finds in each post what `detect` does, as text and bytes."""
+        assert_crawl_road_reads_them([v[0] for d in (positives, negatives) for v in d.values()], key)
+
+    def test_engines_agree() -> None:
+        """Both engines give the same fragments (every field, the excerpt too), LF and CRLF, text and
+        bytes; the engine VIGIE_ENGINE names is restored after."""
+        assert_engines_agree({k: v[0] for d in (positives, negatives) for k, v in d.items()}, key)
+
+    return {"test_positive": test_positive, "test_negative": test_negative,
+            "test_the_crawls_road_reads_them": test_the_crawls_road_reads_them,
+            "test_engines_agree": test_engines_agree}
