@@ -29,8 +29,8 @@ from vigie.core.jsonpath import JsonPath, JsonUnreadable, compile_path, load_jso
 from vigie.core.patterns import compile_pattern
 
 __all__ = ["ForumPage", "PostExtract", "PostsReading", "ThreadLink", "classified_twice", "download_names", "each_own",
-           "extract_forum_page", "first_page_url", "last_page_link", "next_link", "page_base", "page_posts",
-           "page_threads", "read_posts", "thread_key"]
+           "extract_forum_page", "first_page_url", "last_page_link", "next_link", "other_thread", "page_base",
+           "page_posts", "page_threads", "read_posts", "thread_key"]
 
 # A link to the LAST page is never a next link, whatever the configured texts say.
 T = TypeVar("T")
@@ -180,6 +180,25 @@ def first_page_url(page: Selector, url: str, forum: ForumSelectors, session_para
         href = first_text(page, forum.thread_first_page)
     return thread_key((absolute_url(page_base(page, url), href) if href else None) or url, forum.thread_url_rewrite,
                       session_params)
+
+
+def other_thread(page: Selector, url: str, requested: str, key: str, forum: ForumSelectors,
+                 session_params: Sequence[str] = ()) -> str | None:
+    """The thread a page reached by thread `key`'s next link says it belongs to, when that is
+    neither `key` nor the page itself (`url`, or `requested`, the URL the next link named): None
+    when it names no other (no `thread_canonical` or `thread_first_page` set, or nothing found).
+
+    Why: an engine may serve another thread in place at a URL of this one. ElkArte (and SMF 2.0)
+    print `<link rel="next" href="?topic=12.0;prev_next=next">` on a topic's last page, and that
+    URL shows the next topic of the board with status 200: read as page 3 of topic 12, its posts
+    were emitted under topic 12 (and read again under their own thread). The page says whose it
+    is: its canonical link or breadcrumb names topic 13. A page 2 whose canonical names page 2
+    itself (XenForo's `.../page-2`, WoltLab's `?pageNo=2`) names no other thread."""
+    if not (forum.thread_canonical or forum.thread_first_page):
+        return None
+    stated = first_page_url(page, url, forum, session_params)
+    own = {key} | {thread_key(u, forum.thread_url_rewrite, session_params) for u in (url, requested)}
+    return None if stated in own else stated
 
 
 def classified_twice(boards: list[str], threads: list[str]) -> list[str]:

@@ -25,7 +25,15 @@ from crawler.spiders._ahead import AheadChain, page_template
 from crawler.spiders._base import absolute_urls, all_values, first_text, select, walled
 from crawler.spiders._privatebin import PrivateBinSpider
 from crawler.spiders.archive_passwords import password_candidates
-from crawler.spiders.extract import first_page_url, last_page_link, next_link, page_threads, read_posts, thread_key
+from crawler.spiders.extract import (
+    first_page_url,
+    last_page_link,
+    next_link,
+    other_thread,
+    page_threads,
+    read_posts,
+    thread_key,
+)
 from indexer.models import CrawledItem, content_hash
 from indexer.redact import mask_text, mask_url
 
@@ -407,6 +415,16 @@ class ForumSpider(PrivateBinSpider):
                         mask_url(ctx["key"]))
             yield self.request(ctx["key"], self.parse_thread, "thread", response, vigie_thread=ctx, vigie_page=1,
                                dont_filter=True)
+            return
+        elif int(response.meta.get("vigie_page", 1)) > 1 and (elsewhere_key := other_thread(
+                response.selector, response.url, (response.meta.get("redirect_urls") or [response.url])[0],
+                ctx["key"], self.sel, self.source.follow.session_params)) is not None:
+            # the next link led into another thread, served in place (ElkArte's last-page
+            # `<link rel=next>` is the board's next topic): its posts are not this thread's
+            self.failure("pagination_stopped", f"thread {mask_url(ctx['key'])}: its next page "
+                         f"{mask_url(response.url)} is a page of thread {mask_url(elsewhere_key)}; its posts are "
+                         "not read as this thread's (check thread_next_page, or deny the link in follow.deny)")
+            self._end_chain(f"thread:{ctx['key']}")
             return
         # the thread page's own title (`thread_page_title`) over the listing row's: an archive row may show none
         own = first_text(response, self.sel.thread_page_title) if self.sel.thread_page_title else None

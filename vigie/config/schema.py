@@ -1218,7 +1218,9 @@ class ForumSelectors(Strict):
         default=None, examples=["link[rel=canonical]::attr(href)", "h1 a::attr(href)"],
         description="On a thread page, the link to the thread's own first page (the canonical `<link>`, a "
         "breadcrumb or the title link): the thread's key, whatever link led to it. When the page reached "
-        "is not that one (an unread or bookmark link into the middle), the crawl walks to it first.",
+        "is not that one (an unread or bookmark link into the middle), the crawl walks to it first. A page "
+        "reached by a thread's next link that names another thread here is not read as this thread's "
+        "(`attention.pagination_stopped`).",
     )
     thread_first_page: Selector | None = Field(
         default=None, examples=["ul.pagination a:first-child::attr(href)"],
@@ -1343,8 +1345,9 @@ class AttentionThresholds(Strict):
         default=1, ge=0,
         description="Links found by a selector (thread, next page, attachment) refused by `follow.deny`.")
     pagination_stopped: int = Field(
-        default=1, ge=0, description="Paginations that stopped early: a last-page link but no next link, or "
-        "the per-chain page cap reached.")
+        default=1, ge=0, description="Paginations that stopped early: a last-page link but no next link, "
+        "the per-chain page cap reached, or a thread's next link that led to a page naming another thread as its "
+        "own (`thread_canonical` or `thread_first_page`: its posts are not read as this thread's).")
     selectors_lost: int = Field(
         default=1, ge=0, description="Pages where a selector matched nothing although it matched pages of the "
         "same kind before (the site changed its layout).")
