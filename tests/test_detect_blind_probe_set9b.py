@@ -576,6 +576,160 @@ neg(
     ),
 )
 
+# ================================================================ more hiding places (second batch)
+
+_s = sl(3, 3)
+case(
+    "epc_qr_payloads_refunds",
+    "Remboursements à émettre — QR codes EPC générés (contenu décodé)\n\n"
+    + "\n\n".join(
+        f"BCD\n002\n1\nSCT\n{['AGRIFRPP', 'CMCIFRPP', 'SOGEFRPP'][k]}\n{p.first} {up(p.last)}\n{p.iban}\nEUR{48 + k}.50\n\nRMB-2026-{3301 + k}\nRemboursement commande"
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "i"),
+)
+_s = sl(8, 4)
+case(
+    "swift_mt103_messages_batch",
+    "\n".join(
+        f"""{{1:F01BNPAFRPPAXXX0000{k}00000}}{{2:I103DEUTDEFFXXXXN}}{{4:
+:20:TRF2026113{k}
+:23B:CRED
+:32A:261130EUR{1200 + k * 50},00
+:50K:/{_s[k].iban}
+{up(_s[k].last)} {up(_s[k].first)}
+{up(_s[k].street)}
+:59:/{ibans(k)["DE"]}
+{up(_s[(k + 1) % 4].last)} {up(_s[(k + 1) % 4].first)}
+:71A:SHA
+-}}"""
+        for k in range(4)
+    ),
+    ids(_s, "i") | {("iban", ibans(k)["DE"]) for k in range(4)},
+)
+_s = sl(12, 4)
+case(
+    "sip_uris_pbx_users_export",
+    "extension,display_name,sip_uri,voicemail_to,mobile_forward\n"
+    + "\n".join(
+        f'{201 + k},"{p.first} {p.last}",sip:{p.mobile}@voip.cabinet.lan;user=phone,{p.email},{p.mobile}'
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "pe"),
+)
+_s = sl(16, 5)
+case(
+    "wa_me_links_target_list",
+    "cibles arnaque colis — relancer sur WhatsApp\n"
+    + "\n".join(
+        f"{p.first} {up(p.last)} ({p.city}) → https://wa.me/{p.mobile[1:]}?text=Bonjour%20{p.first}" for p in _s
+    ),
+    ids(_s, "p"),
+)
+_s = sl(21, 3)
+
+
+def _hex(s: str) -> str:
+    return " ".join(s[i : i + 2] for i in range(0, len(s), 2))
+
+
+case(
+    "emv_tlv_hex_dumps_pan_and_track2",
+    "\n\n".join(
+        f"""== txn {k + 1} ==
+5A 08 {_hex(p.card)}
+5F 20 {len(up(p.last) + "/" + up(p.first)):02X} {up(p.last)}/{up(p.first)}
+5F 24 03 {_hex(f"2{8 + k}{k + 1:02d}31")}
+57 13 {_hex(p.card + "D2" + f"{8 + k}{k + 1:02d}" + "2011000000000F")}"""
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "c"),
+)
+_s = sl(24, 3)
+_fz = ["Barbier#2026", "Roux-Rouen76", "Gautier!88"]
+case(
+    "filezilla_sitemanager_xml",
+    '<?xml version="1.0" encoding="UTF-8"?>\n<FileZilla3 version="3.67.1" platform="windows">\n<Servers>\n'
+    + "\n".join(
+        f'<Server><Host>ftp.{p.email.split("@")[1]}</Host><Port>21</Port><Protocol>0</Protocol><Type>0</Type><User>{p.email}</User><Pass encoding="base64">{base64.b64encode(_fz[k].encode()).decode()}</Pass><Logontype>1</Logontype><Name>perso {p.first}</Name></Server>'
+        for k, p in enumerate(_s)
+    )
+    + "\n</Servers>\n</FileZilla3>",
+    recall_only={("credential", f"{p.email}:{_fz[k]}") for k, p in enumerate(_s)},
+    maybe=ids(_s, "e"),
+)
+_s = sl(27, 4)
+case(
+    "iban_in_form_boxes_four_characters_a_cell",
+    "Formulaire de prélèvement — saisie OCR des cases\n"
+    + "\n".join(
+        f"Nom : {up(p.last)} {p.first} | Né(e) le : {fr_date(p.dob)}\nIBAN |{'|'.join(p.iban[i : i + 4] for i in range(0, 27, 4))}|"
+        for p in _s
+    ),
+    ids(_s, "id"),
+)
+
+neg(
+    "epc_qr_guideline_example",
+    """EPC069-12 Quick Response Code — guidelines, example payload (Belgian Red Cross):
+BCD
+002
+1
+SCT
+BPOTBEB1
+Red Cross of Belgium
+BE72000000001616
+EUR1
+CHAR
+
+Urgency fund
+Sample EPC QR code""",
+)
+neg(
+    "mt103_documentation_sample",
+    """MT103 field reference — sample message from the user handbook
+:20:REFERENCE12345
+:23B:CRED
+:32A:090828EUR1000000,
+:50K:/GB29NWBK60161331926819
+ORDERING CUSTOMER NAME
+:59:/DE89370400440532013000
+BENEFICIARY NAME
+:71A:SHA""",
+)
+neg(
+    "sip_uri_rfc3261_examples",
+    """RFC 3261 section 19.1.3, example SIP URIs:
+    sip:alice@atlanta.com
+    sip:alice:secretword@atlanta.com;transport=tcp
+    sips:alice@atlanta.com?subject=project%20x&priority=urgent
+    sip:+1-212-555-1212:1234@gateway.com;user=phone
+    sip:alice@192.0.2.4""",
+)
+neg(
+    "shop_whatsapp_business_link",
+    """Crêperie Ty Breizh — commandes à emporter sur WhatsApp : https://wa.me/33298951122?text=Commande
+Ouvert du mardi au dimanche, 11h45-14h et 18h45-22h. Galettes au blé noir, cidre fermier.
+12 rue Kéréon, Quimper.""",
+)
+neg(
+    "pos_receipts_masked_pans",
+    "\n".join(
+        f"CB SANS CONTACT  {fr_date(f'2026-11-2{k}')} {10 + k}:1{k}:0{k}\nCARTE XXXX XXXX XXXX {digits(k, 'l4', 4)}  A{digits(k, 'aid', 6)}\nMONTANT = {12 + k},{40 + k} EUR\nTICKET CLIENT A CONSERVER\n"
+        for k in range(4)
+    ),
+)
+neg(
+    "emv_tag_reference_table",
+    """EMV tags commonly read from a contactless card (EMV Book 3, Annex A)
+Tag   Name                              Format      Length
+5A    Application PAN                   cn          var. up to 10
+57    Track 2 Equivalent Data           b           var. up to 19
+5F20  Cardholder Name                   ans         2-26
+5F24  Application Expiration Date       n 6 YYMMDD  3
+9F02  Amount, Authorised                n 12        6""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
@@ -589,14 +743,21 @@ MISSED: dict[str, str] = {
     "tel_uris_with_ext_and_phone_context_json": "a JSON contact list with 'tel:+33-6-..' and 'tel:06...;phone-context=+33' URIs, mailto: URIs and ISO birthdays: nothing found",
     "url_userinfo_in_squid_access_log": "a squid log's ftp://name%40isp.fr:password@host/ URLs: no credential found",
     "xcard_xml_rfc6351": "xCard XML (<bday><date>19560505</date></bday>): emails and tel: URIs found, every birth missed",
+    "emv_tlv_hex_dumps_pan_and_track2": "EMV TLV dumps in spaced hex bytes (tag 5A the PAN, 57 the track 2 equivalent, 5F20 the holder): no card found",
+    "epc_qr_payloads_refunds": "decoded EPC QR payloads (BCD/002/1/SCT/BIC/name/IBAN/EUR amount, one field a line): no IBAN found",
+    "filezilla_sitemanager_xml": "a FileZilla sitemanager.xml (<User>email</User><Pass encoding=base64>): no credential decoded",
+    "iban_in_form_boxes_four_characters_a_cell": "a direct-debit form's OCR with the IBAN in boxes of four ('IBAN |FR76|3000|...|') and 'Né(e) le' on the line above: nothing found",
+    "swift_mt103_messages_batch": "SWIFT MT103 messages (:50K:/<IBAN> ordering customer, :59:/<IBAN> beneficiary): no IBAN found",
+    "wa_me_links_target_list": "a scam target list of names with https://wa.me/336... links: no phone found",
     # precision
+    "sip_uris_pbx_users_export": "a PBX export's sip:+336...@voip.cabinet.lan;user=phone URIs are reported as email addresses (the phones and real emails are found)",
     "email_address_syntax_rfc_examples": "RFC 3696's list of valid address syntaxes (all @example.com) gives four emails",
     "staff_directory_template_headers_only": "an empty directory template's '____@clinique.example' placeholder is reported as an email",
     "vcard4_rfc6350_example_card": "RFC 6350's example vCard (one author's business card, quoted in the spec's text) gives an email and two phones",
 }
 SET.miss(**MISSED)
 # Floors a little under what was measured when the set was written (wave 30): a regression fails.
-FLOORS = {"recall": 0.7, "precision": 0.9}  # no article 9 here
+FLOORS = {"recall": 0.62, "precision": 0.88}  # no article 9 here
 globals().update(make_tests(SET, FLOORS))
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 from tests.blind_probe_harness import Probe, fr_date, fr_spaced, make_tests, spaced_nir
-from tests.test_detect_blind_probe_set9 import PEOPLE, compact, ids, ne, sl, up
+from tests.test_detect_blind_probe_set9 import PEOPLE, compact, digits, ids, ne, sl, up
 
 __all__ = ["SET"]
 
@@ -416,17 +416,143 @@ Tranche d'âge   SDT   SDRE   SPI
 65 et plus       97    12     40""",
 )
 
+# ================================================================ more records and prose (second batch)
+
+_s = sl(2, 5)
+case(
+    "blue_badge_pip_register_en",
+    "County Council — Blue Badge applications (auto-eligible via PIP) — Nov 2026\nRef,Name,DOB,Mobile,Email,Qualifying condition\n"
+    + "\n".join(
+        f'BB{61230 + k},{p.first} {p.last},{fr_date(p.dob)},{p.mobile},{p.email},"{["PIP mobility 12 pts — MS", "registered blind", "PIP mobility 10 pts — COPD", "lower-limb amputation", "cerebral palsy"][k]}"'
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "dpe"),
+    {"health"},
+)
+_s = sl(7, 5)
+case(
+    "conference_catering_dietary_requirements",
+    "Journées régionales — inscrits — régimes alimentaires (traiteur)\nNom;Prénom;Email;Portable;Régime;Précision\n"
+    + "\n".join(
+        f"{up(p.last)};{p.first};{p.email};{compact(p.mobile)};{['halal', 'casher', 'halal', 'casher strict (pas de viande le midi)', 'repas de Carême (vendredi sans viande)'][k]};{['', 'surveillance rabbinique', '', 'shabbat : départ vendredi 16h', 'catholique pratiquant'][k]}"
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "ep"),
+    {"religion"},
+)
+_s = sl(12, 5)
+case(
+    "canvassing_app_export_voting_intention_en",
+    "voter_id,name,phone,email,dob,intention,support_level,notes\n"
+    + "\n".join(
+        f"V{90210 + k},{p.first} {p.last},{p.mobile},{p.email},{p.dob},{['Labour', 'Reform UK', 'Green', 'Labour', 'Lib Dem'][k]},{[1, 2, 1, 3, 2][k]},{['strong Labour supporter, will deliver leaflets', 'hostile', 'poster in window', '', 'tactical voter'][k]}"
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "pde"),
+    {"political_opinion"},
+)
+_s = sl(17, 4)
+case(
+    "union_legal_claims_en",
+    "UNISON legal services — member claims referred — Q4 2026\nMember no.,Name,Email,Mobile,Branch,Claim\n"
+    + "\n".join(
+        f"{digits(k, 'un', 7)},{p.first} {p.last},{p.email},{p.mobile},{['Cornwall Health', 'Devon County', 'Plymouth Hospitals', 'Exeter City'][k]},{['unfair dismissal', 'holiday pay', 'unpaid overtime', 'whistleblowing'][k]}"
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "ep"),
+    {"trade_union"},
+)
+_s = sl(21, 4)
+case(
+    "paternity_dna_test_results_fr",
+    "Laboratoire — tests de paternité (cadre judiciaire) — résultats\nDossier | Père présumé | Né le | Enfant | Né(e) le | Résultat\n"
+    + "\n".join(
+        f"TP-{4410 + k} | {up(_s[k].last)} {_s[k].first} | {fr_date(_s[k].dob)} | {up(_s[(k + 2) % 4].last)} {_s[(k + 2) % 4].first} | {fr_date(_s[(k + 2) % 4].dob)} | {['paternité exclue (6 marqueurs STR discordants)', 'probabilité de paternité 99,9998 %', 'paternité exclue', 'probabilité 99,99 %'][k]}"
+        for k in range(4)
+    ),
+    ids(_s, "d"),
+    {"genetic"},
+)
+_s = sl(26, 4)
+case(
+    "cmp_waiting_list_fr",
+    "CMP adultes — liste d'attente premier rendez-vous\nNom Prénom\tDDN\tTéléphone\tAdressé par\tMotif\n"
+    + "\n".join(
+        f"{up(p.last)} {p.first}\t{fr_date(p.dob)}\t{fr_spaced(p.mobile)}\tDr {['Faure', 'Lemaire', 'urgences', 'Perrin'][k]}\t{['idées suicidaires', 'troubles du comportement alimentaire', 'TOC envahissants', 'syndrome de stress post-traumatique'][k]}"
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "dp"),
+    {"health"},
+)
+_s = sl(0, 5)
+case(
+    "voiceprint_bank_enrolment_en",
+    "\n".join(
+        f"2026-11-2{k}T10:0{k}:00Z VOICE-ID enrol customer={p.first} {p.last} msisdn={p.mobile} email={p.email} voiceprint=VP{digits(k, 'vp', 8)} phrase='my voice is my password' status=ENROLLED"
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "pe"),
+    {"biometric"},
+)
+_p = PEOPLE[27]
+case(
+    "orientation_prose_en_outing",
+    f"""Posting this so everyone knows: {_p.first} {_p.last}, born {fr_date(_p.dob)}, {_p.mobile}, {_p.email}. He's gay, lives with his boyfriend on {_p.street}, and his parents still don't know.""",
+    ids([_p], "dpe"),
+    {"sexual_orientation"},
+)
+
+neg(
+    "blue_badge_eligibility_guidance",
+    """Blue Badge: you're automatically eligible if you get the higher rate of the mobility component of DLA,
+or 8 points or more in the 'moving around' activity of PIP, or if you're registered blind. Badges last up
+to 3 years and cost up to £10 in England. Apply online; call 0300 123 4567 if you need help.""",
+)
+neg(
+    "catering_registration_form_diet_options",
+    """Inscription aux Journées régionales — repas du midi
+Régime alimentaire : ☐ standard  ☐ végétarien  ☐ halal  ☐ casher  ☐ sans gluten  ☐ autre : ________
+Merci d'indiquer vos allergies ; le traiteur prévoit un menu sans porc par défaut.
+Nom : ____________  Prénom : ____________  Courriel : ________________""",
+)
+neg(
+    "canvassing_app_product_page",
+    """DoorKnock — the canvassing app for campaigns of every size. Import the electoral roll, cut walk lists,
+record voting intention and support level (1-5) on the doorstep, sync offline. Used by 400+ campaigns
+across Labour, Lib Dem and Green local parties. Free trial: 30 days; pricing from £29/month.""",
+)
+neg(
+    "paternity_test_price_page",
+    """Test de paternité : en France, il n'est légal que sur décision d'un juge (article 16-11 du code civil).
+Notre laboratoire agréé réalise les expertises judiciaires : 21 marqueurs STR, résultat sous 10 jours,
+probabilité de paternité supérieure à 99,99 % ou exclusion. Tarif fixé par le tribunal.""",
+)
+neg(
+    "cmp_opening_hours_page",
+    """Centre médico-psychologique (CMP) adultes de Quimper — accueil sans rendez-vous le lundi de 14h à 17h.
+Consultations psychiatriques et psychologiques gratuites, prises en charge par l'hôpital. Délai moyen pour
+un premier rendez-vous : 6 semaines. En cas d'urgence : 15 ou 3114 (prévention du suicide).""",
+)
+neg(
+    "voice_biometrics_bank_faq",
+    """Voice ID FAQ: when you call us, we can recognise you by your voice instead of security questions.
+Your voiceprint is stored encrypted and is never shared; you can opt out at any time by saying
+'remove Voice ID' or in the app under Settings > Security. Lines open 8am-8pm: 0345 300 0000.""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
     "brca_lab_results_export": "a genetics lab's BRCA1/BRCA2 results (pathogenic variants, class 5): genetic flagged, health (a disease risk, GDPR recital 35) not",
     "hdt_ho_register_pre_2011_terms": "a psychiatric register written with the pre-2011 terms (HDT, HO, HL): identifiers found, health not flagged",
     "huntington_test_prose_en": "a dox saying she tested positive for the Huntington's gene expansion: genetic flagged, health (a certain future disease) not",
+    "paternity_dna_test_results_fr": "a lab's court-ordered paternity test results (STR markers, exclusion or probability per presumed father and child): births found, genetic not flagged",
+    "union_legal_claims_en": "a union's legal-services list of member claims (UNISON member numbers, branches): identifiers found, trade union not flagged",
     # precision
 }
 SET.miss(**MISSED)
 # Floors a little under what was measured when the set was written (wave 30): a regression fails.
-FLOORS = {"recall": 0.99, "precision": 0.99, "art9_recall": 0.86, "art9_precision": 0.99}
+FLOORS = {"recall": 0.99, "precision": 0.99, "art9_recall": 0.84, "art9_precision": 0.99}
 globals().update(make_tests(SET, FLOORS))
 
 if __name__ == "__main__":
