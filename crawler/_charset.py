@@ -22,15 +22,26 @@ accented letter (`séropositif`, `syndiqué` lost to detection) and the third as
 between its characters (no identifier found in it). `repaired_text` reads each part as what it
 is: UTF-8 where it is UTF-8, windows-1252 byte by byte where it is not, UTF-16 from where its
 NULs start (the head before them read as UTF-8).
+
+A page or raw paste that declares nothing (no BOM, no charset in its Content-Type, no `<meta>`) and
+is not UTF-8 is a guess. Scrapy asks charset-normalizer, which ties windows-1250 with windows-1252
+on Western text and picks the first: a French dump pasted as text/plain was read as Central
+European (`Lefèvre` as `Lefčvre`, `à` as `ŕ`), names and addresses mangled before detection.
+`guessed_page_encoding` guesses as `vigie scan` and the indexer do (`indexer.decode.guessed_encoding`:
+windows-1252 when the bytes read cleanly as Western text, charset-normalizer otherwise: cp1251
+Cyrillic stays cp1251), so a crawl and a scan read the same bytes alike; the page is counted
+(`vigie/pages/charset_guessed`, the summary's `refused: pages_charset_guessed`).
 """
 
 from __future__ import annotations
 
 import codecs
 
-from w3lib.encoding import html_body_declared_encoding
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
-__all__ = ["BROWSER_CODECS", "page_encoding", "repaired_text"]
+from indexer.decode import guessed_encoding
+
+__all__ = ["BROWSER_CODECS", "guessed_page_encoding", "page_encoding", "repaired_text"]
 
 # the Python codecs of the WHATWG Encoding Standard's encodings, as Scrapy (w3lib.resolve_encoding)
 # names them for any of the standard's labels (`latin1` and `ascii` resolve to cp1252, `shift_jis`
@@ -140,3 +151,15 @@ def repaired_text(codec: str | None, body: bytes) -> tuple[str, str] | None:
     except UnicodeDecodeError as exc:
         return body.decode("utf-8", "vigie-cp1252"), f"not UTF-8 from byte {exc.start} on (read as windows-1252 there)"
     return None
+
+
+def guessed_page_encoding(content_type: str, body: bytes) -> str | None:
+    """The encoding an undeclared page (no BOM, no Content-Type charset, no `<meta>`; see the module
+    docstring) is read in when it is not UTF-8 (and holds no NUL in its first 4 KiB: UTF-16 is
+    `repaired_text`'s), as the indexer guesses it; None when nothing is guessed. `"utf-8"` means
+    UTF-8 with a few bad bytes (`repaired_text` reads those as windows-1252)."""
+    if read_bom(body)[0] or http_content_type_encoding(content_type) or b"\0" in body[:_SNIFF]:
+        return None
+    if _utf8(body) or html_body_declared_encoding(body):
+        return None
+    return guessed_encoding(body)

@@ -36,7 +36,9 @@ crawler alone, silently (a refresh to the page itself was dropped by the duplica
 `CharsetMiddleware` reads a page declared in an encoding no browser reads (`utf-32`, EBCDIC) as a
 browser does (`crawler._charset`): such a header hid the page's posts from the crawler alone. A
 page or raw paste whose bytes are not what it declares (windows-1252 or UTF-16 without a BOM
-declared UTF-8, UTF-8 with windows-1252 lines) is read part by part as what it is.
+declared UTF-8, UTF-8 with windows-1252 lines) is read part by part as what it is. A page that
+declares no charset and is not UTF-8 is read in the encoding `vigie scan` guesses for the same bytes
+(windows-1252 for Western text; Scrapy's charset-normalizer took French for windows-1250), counted.
 
 `HostileMarkupMiddleware` cuts the attributes of a start tag past the 256th
 (`indexer.html_text.trim_attributes`) before any selector parses a page: libxml2's duplicate
@@ -78,7 +80,7 @@ from twisted.internet.defer import DeferredLock
 from twisted.internet.threads import deferToThread
 from w3lib.url import safe_url_string
 
-from crawler._charset import page_encoding, repaired_text
+from crawler._charset import guessed_page_encoding, page_encoding, repaired_text
 from crawler._depth import FLATTEN_ABOVE, flatten_depth, truncated
 from crawler._markup import DenseMarkup, ascii_compatible, count_start_tags, page_text
 from crawler._retry_after import RATE_LIMIT_STATUSES, retry_after_seconds
@@ -421,6 +423,16 @@ class CharsetMiddleware(_CountingMiddleware):
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
         if not isinstance(response, TextResponse) or request.meta.get("vigie_kind") == "file":
             return response
+        guess = guessed_page_encoding((response.headers.get("Content-Type") or b"").decode("latin-1"), response.body)
+        if guess is not None:
+            self.stats.inc_value("vigie/pages/charset_guessed")
+            logger.warning("page {} declares no charset and is not UTF-8: read as {} (guessed as `vigie scan` guesses)",
+                        mask_url(request.url), guess)
+            if guess == "utf-8":  # UTF-8 with a few bad bytes: those read as windows-1252
+                repaired = repaired_text("utf-8", response.body)
+                if repaired is not None:
+                    return response.replace(body=repaired[0].encode("utf-8", "surrogatepass"), encoding="utf-8")
+            return response.replace(encoding=guess)
         encoding = page_encoding(response.encoding, response.body)
         if encoding is None:
             repaired = repaired_text(response.encoding, response.body)

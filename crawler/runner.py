@@ -297,6 +297,7 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
         refused={"pages_too_big": stat("vigie/pages/too_big"), "files_too_big": stat("vigie/files/too_big"),
                  "pages_markup_trimmed": stat("vigie/pages/markup_trimmed"),
                  "pages_charset_ignored": stat("vigie/pages/charset_ignored"),
+                 "pages_charset_guessed": stat("vigie/pages/charset_guessed"),
                  "pages_truncated": stat("vigie/pages/truncated"),
                  "files_cut_short": stat("vigie/files/cut_short"),
                  "content_types_ignored": stat("vigie/files/content_type_ignored"),

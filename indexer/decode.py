@@ -26,8 +26,8 @@ from indexer import IndexerError
 from indexer.html_text import MAX_TREE_ELEMENTS, count_start_tags
 from indexer.html_text import html_to_text as _html_to_text
 
-__all__ = ["DecodeError", "Limits", "decode", "decode_keeping_utf8", "html_to_text", "html_too_dense",
-           "looks_like_html", "text_of"]
+__all__ = ["DecodeError", "Limits", "decode", "decode_keeping_utf8", "guessed_encoding", "html_to_text",
+           "html_too_dense", "looks_like_html", "text_of"]
 
 
 class DecodeError(IndexerError, ValueError):
@@ -117,6 +117,24 @@ def _decode_bytes(data: bytes, limits: Limits) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    enc = guessed_encoding(data, limits)
+    try:
+        return data.decode(enc, errors="replace")
+    except LookupError:
+        return data.decode("cp1252", errors="replace")
+
+
+def guessed_encoding(data: bytes, limits: Limits = Limits()) -> str:
+    """The codec text with no BOM and no declared charset is read in (`decode` and the crawl's
+    undeclared pages and pastes alike, `crawler._charset`): UTF-8 when it is (or when it is UTF-8
+    with a few bad bytes, read as U+FFFD), else windows-1252 for Western text, else what
+    charset-normalizer guesses (its cp1252 siblings read as cp1252)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
     # UTF-8 with a few bad bytes (a file cut or spliced, a stray byte in a cell): UTF-8 still, the
     # bad bytes as U+FFFD. Read on as cp1252 or whatever charset-normalizer guessed, one bad byte in
     # a 30 MB UTF-8 CSV made every accented name mojibake (`Hélène` read as Shift-JIS: `Hﾃｩlﾃｨne`).
@@ -125,7 +143,7 @@ def _decode_bytes(data: bytes, limits: Limits) -> str:
     lax = data.decode("utf-8", errors="replace")
     bad = lax.count("\ufffd") - data.count(b"\xef\xbf\xbd")  # (not those the file itself holds)
     if bad * _UTF8_BAD_RATIO <= len(data) - len(lax):  # bytes the valid multibyte characters take beyond one each
-        return lax
+        return "utf-8"
     # Western European exports (the bulk of French dumps) are cp1252; charset detection on short
     # French text sometimes guesses a CJK code page, so cp1252 wins when it decodes cleanly into
     # Latin letters and typographic punctuation.
@@ -141,7 +159,7 @@ def _decode_bytes(data: bytes, limits: Limits) -> str:
         # in French or Spanish text accented letters are a minority; in cp1251/KOI8 Cyrillic
         # mis-read as cp1252 nearly every letter is "accented"
         if not high or (ok >= 0.9 * len(high) and len(high) <= 0.35 * letters):
-            return data.decode("cp1252", errors="replace")
+            return "cp1252"
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()
@@ -150,10 +168,7 @@ def _decode_bytes(data: bytes, limits: Limits) -> str:
     # of latin-1 for printable characters and is what Windows exports use.
     if enc in ("latin_1", "iso8859_15", "iso8859_1", "cp1250", "cp1257"):
         enc = "cp1252"
-    try:
-        return data.decode(enc, errors="replace")
-    except LookupError:
-        return data.decode("cp1252", errors="replace")
+    return enc
 
 
 # Python `re`: an alternation of literals after "<", linear; RE2's wrapper would cost more here
