@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 from vigie.config.schema import IMAGE_TYPES, AttachmentLimits
 
 __all__ = ["ARCHIVE_TYPES", "MAX_PASSWORDS", "UNPACKED_TYPES", "ArchiveBombError", "AttachmentError", "ExtractedFile",
-           "content_kind", "file_kind",
+           "archive_by_bytes", "content_kind", "file_kind",
            "LinesTooLong", "expand_attachment", "extension_of", "long_lines_said", "long_lines_text"]
 
 _CHUNK = 64 * 1024
@@ -347,6 +347,17 @@ def content_kind(name: str, data: bytes) -> str:
         if sample and len(sample.translate(None, _CONTROL)) >= 0.98 * len(sample) and b"\x00" not in sample:
             return "txt"
     return ext
+
+
+def archive_by_bytes(data: bytes) -> str | None:
+    """The archive or PDF `data` is by its magic number (zip, 7z, rar, gz, bz2, tar; a zip appended
+    to another file too), whatever it is served or named as; None for anything else: a raw paste
+    or a page answered as `text/html` or `text/plain` with an archive's bytes is read as the archive
+    (`crawler.spiders.paste`), and never decoded as text on its way there (`CharsetMiddleware`)."""
+    if data[:5] == b"%PDF-":
+        return "pdf"
+    kind = content_kind("", data)
+    return kind if kind in ARCHIVE_TYPES else None
 
 
 def file_kind(path: Path) -> str:

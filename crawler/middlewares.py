@@ -84,6 +84,7 @@ from crawler._charset import guessed_page_encoding, page_encoding, repaired_text
 from crawler._depth import FLATTEN_ABOVE, flatten_depth, truncated
 from crawler._markup import DenseMarkup, ascii_compatible, count_start_tags, page_text
 from crawler._retry_after import RATE_LIMIT_STATUSES, retry_after_seconds
+from crawler.attachments import archive_by_bytes
 from crawler.defaults import CRAWLER_DEFAULTS
 from crawler.items import VigieItem
 from crawler.settings import port_of
@@ -421,7 +422,8 @@ class CharsetMiddleware(_CountingMiddleware):
     (`DenseMarkupMiddleware`, 587)."""
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
-        if not isinstance(response, TextResponse) or request.meta.get("vigie_kind") == "file":
+        if not isinstance(response, TextResponse) or request.meta.get("vigie_kind") == "file" \
+                or archive_by_bytes(response.body) is not None:  # (an archive served as text: its bytes kept)
             return response
         guess = guessed_page_encoding((response.headers.get("Content-Type") or b"").decode("latin-1"), response.body)
         if guess is not None:

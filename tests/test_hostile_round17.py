@@ -11,19 +11,38 @@ hostile way), then unit tests where a crawl adds nothing.
   `vigie scan` guesses for the same bytes (`indexer.decode.guessed_encoding`: windows-1252 for
   Western text, else charset-normalizer: Cyrillic in windows-1251 stays so), counted (`refused:
   pages_charset_guessed`) and logged. Declared pages and UTF-8 ones are not guesses: not counted.
+- content sniffing lies: a raw paste whose bytes are an archive (a zip, a gzip, a tar) served as
+  `text/html` or `text/plain` was read as text, a deflated member garbage to detection. Its bytes
+  decide now, as a browser saving it: read as the archive (counted: `refused:
+  content_types_ignored`, logged). A text paste that merely starts with `PK` stays text.
+- a `Content-Disposition` was read by a regex taking its first `filename`: `filename="photo.jpg";
+  filename*=UTF-8''clients.zip` (a browser saves `clients.zip`, RFC 6266) was an image to the crawl,
+  refused unread (`files_not_listed`); a quoted `;` cut the name (`"clients;2024.csv"`: no type,
+  refused); `filename*=ISO-8859-1''...` kept its charset in the name; a 2 kB name went whole into
+  logs and labels. `crawler._disposition` reads it as a browser does (`filename*` first, any
+  charset, RFC 2231 continuations), cut to 255 characters, its extension kept.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
+import tarfile
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
-from pathlib import Path
+from typing import Any
 
 import pytest
+from scrapy.http import Headers
 
 from crawler._charset import guessed_page_encoding
+from crawler._disposition import disposition_filename
+from crawler.spiders._files import file_name, type_refusal
 from tests.fixtures.forum import CrawlRun, crawl, make_config
+from tests.hostile_files import dump, dump_emails
+from vigie.config.schema import AttachmentLimits
 from vigie_kit.forum import ForumServer
 
 pytestmark = pytest.mark.slow
@@ -72,10 +91,45 @@ POLISH = "Zażółć gęślą jaźń; Łódź, ul. Świętokrzyska 5; Wrocław; 
 UTF8 = "nom;prénom\nDurand;Sébastien;sebastien.durand@exemple.fr\n"
 
 
+def zipped(tag: str, name: str = "clients.csv") -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(name, dump(tag))
+    return out.getvalue()
+
+
+def tarred(tag: str) -> bytes:
+    out = io.BytesIO()
+    data = dump(tag).encode()
+    with tarfile.open(fileobj=out, mode="w") as t:
+        info = tarfile.TarInfo("export/clients.csv")
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+# archives served as text: (bytes, Content-Type, extra headers)
+SNIFFED = {
+    "zip_as_html": (zipped("zipenhtml"), "text/html; charset=utf-8", ()),
+    "zip_as_text_named_txt": (zipped("zipentexte"), "text/plain",
+                              ('Content-Disposition: attachment; filename="dump.txt"',)),
+    "gz_as_text": (gzip.compress(dump("gzentexte").encode()), "text/plain; charset=utf-8", ()),
+    "tar_as_text": (tarred("tarentexte"), "text/plain", ()),
+    # the Content-Disposition's extended name wins (RFC 6266): a zip, not the image its plain name says
+    "zip_disposition_star": (zipped("dispetoile"), "application/octet-stream",
+                             ("Content-Disposition: attachment; filename=\"photo.jpg\"; "
+                              "filename*=UTF-8''clients%20%C3%A9t%C3%A9.zip",)),
+}
+PK_TEXT = "PK;email;telephone\n" + "".join(f"{k};pktexte.{k}@example.org;06 12 34 56 {k:02d}\n" for k in range(6))
+
+
 @dataclass
 class Run:
     run: CrawlRun
     ids: dict[str, str]  # case: paste id
+
+    def items(self, case: str) -> list[dict[str, Any]]:
+        return [i for i in self.run.items if i.get("post_id") == self.ids[case]]
 
     def body(self, case: str) -> str:
         got = [i["body"] for i in self.run.items if i.get("post_id") == self.ids[case]]
@@ -93,6 +147,8 @@ def pastes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
             "ru": answer(RUSSIAN.encode("cp1251"), "text/plain"),
             "pl_declared": answer(POLISH.encode("cp1250"), "text/plain; charset=windows-1250"),
             "utf8": answer(UTF8.encode(), "text/plain"),
+            **{case: answer(body, ctype, *extra) for case, (body, ctype, extra) in SNIFFED.items()},
+            "pk_text": answer(PK_TEXT.encode(), "text/plain; charset=utf-8"),
         }
         ids = {}
         for case, route in routes.items():
@@ -145,3 +201,61 @@ def test_what_an_undeclared_body_is_guessed_as(text: str, codec: str, expected: 
     assert guessed_page_encoding("text/plain; charset=iso-8859-1", text.encode(codec)) is None
     assert guessed_page_encoding("text/html", b'<meta charset="windows-1250">' + text.encode(codec)) is None
     assert guessed_page_encoding("text/plain", b"\xef\xbb\xbf" + text.encode("utf-8")) is None
+
+
+TAGS = {"zip_as_html": "zipenhtml", "zip_as_text_named_txt": "zipentexte", "gz_as_text": "gzentexte",
+        "tar_as_text": "tarentexte", "zip_disposition_star": "dispetoile"}
+
+
+@pytest.mark.parametrize("case", sorted(SNIFFED))
+def test_an_archive_served_as_text_is_read_as_the_archive(pastes: Run, case: str) -> None:
+    got = pastes.items(case)
+    assert got and all(i.get("filename") for i in got), (case, got, pastes.run.stderr[-3000:])
+    text = "\n".join(i["body"] for i in got)
+    assert all(e in text for e in dump_emails(TAGS[case])), (case, got)
+    if case == "zip_disposition_star":
+        assert all(i["filename"].startswith("clients été.zip") for i in got), got
+
+
+def test_a_text_paste_starting_with_pk_stays_text(pastes: Run) -> None:
+    got = pastes.items("pk_text")
+    assert [i.get("filename") for i in got] == [None] and all(e in got[0]["body"] for e in dump_emails("pktexte"))
+
+
+def test_each_sniffed_archive_is_counted(pastes: Run) -> None:
+    # the four served as text; the octet-stream one is a file already (its name decides)
+    assert pastes.run.summary["refused"]["content_types_ignored"] == len(SNIFFED) - 1, pastes.run.summary
+    assert pastes.run.stderr.count("but its bytes are a ") == len(SNIFFED) - 1, pastes.run.stderr[-3000:]
+
+
+# Content-Disposition values: (header, the name a browser saves, read?)
+DISPOSITIONS = [
+    (b"attachment; filename=\"photo.jpg\"; filename*=UTF-8''clients.csv", "clients.csv", True),
+    (b"attachment; filename*=UTF-8''photo.jpg; filename=\"clients.csv\"", "photo.jpg", False),  # either order
+    (b'attachment; filename="clients;2024.csv"', "clients;2024.csv", True),
+    (b"attachment; filename*=ISO-8859-1''donn%E9es.csv", "données.csv", True),
+    (b"attachment; filename*=utf-8'fr'donn%C3%A9es%20m%C3%A9dicales.tsv", "données médicales.tsv", True),
+    (b"attachment; filename*=Shift_JIS''%83%65%83%58%83%67.csv", "テスト.csv", True),
+    (b"attachment; filename*=x-unknown-charset''caf%C3%A9.csv", "café.csv", True),
+    (b"attachment; filename*0*=UTF-8''pati; filename*1=ents.; filename*2=csv", "patients.csv", True),
+    (b'attachment; filename="\xc3\xa9l\xc3\xa8ves.csv"', "élèves.csv", True),  # raw UTF-8 bytes
+    (b'inline; filename="C:\\\\Users\\\\x\\\\leak.csv"', "leak.csv", True),
+    (b"attachment; filename*=UTF-8''clients.txt", "clients.txt", True),  # what phpBB sends
+    (b'attachment; filename="clients.csv"', "clients.csv", True),
+]
+
+
+@pytest.mark.parametrize(("header", "name", "read"), DISPOSITIONS, ids=[str(k) for k in range(len(DISPOSITIONS))])
+def test_a_content_disposition_is_read_as_a_browser_reads_it(header: bytes, name: str, read: bool) -> None:
+    headers = Headers({"Content-Disposition": header, "Content-Type": "application/octet-stream"})
+    assert file_name(headers, {}, "http://127.0.0.1/file.php?id=3") == name
+    refused = type_refusal(name, headers, AttachmentLimits().extensions)
+    assert (refused is None) == read, refused
+
+
+def test_a_two_kilobyte_name_is_cut_keeping_its_type() -> None:
+    for stem, ext in (("x" * 2048, "csv"), ("données " * 300, "xlsx"), ("a.b" * 1000, "zip")):
+        headers = Headers({"Content-Disposition": f'attachment; filename="{stem}.{ext}"'.encode()})
+        got = file_name(headers, {}, "http://127.0.0.1/f")
+        assert len(got) <= 255 and got.endswith(f"….{ext}") and got.startswith(stem[:100]), got
+    assert disposition_filename(b"attachment") is None and disposition_filename(b"") is None

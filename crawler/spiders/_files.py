@@ -22,7 +22,6 @@ it arrives (a site that always cuts it hides nothing), as a page is on its last 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -32,6 +31,7 @@ from loguru import logger
 from scrapy.exceptions import StopDownload
 from scrapy.http import Headers, Request, TextResponse
 
+from crawler._disposition import disposition_filename, shortened
 from crawler._session_ids import without_session
 from crawler.attachments import ArchiveBombError, AttachmentError, ExtractedFile, expand_attachment, extension_of
 from crawler.items import FileDone, VigieItem
@@ -74,16 +74,17 @@ def file_name(headers: Headers, meta: dict[str, Any], url: str) -> str:
     the name the page gives the link (`extract.download_names`: its `download` attribute, an
     imageboard's upload stored as a number; else its text or title, wpForo's), else the URL path's
     last part; a label, as an archive's members are (`member_label`): a newline or an escape
-    sequence in a Content-Disposition name (`%0A`) forged log and `vigie scan` lines."""
-    disposition = (headers.get("Content-Disposition") or b"").decode("latin-1")
-    match = re.search(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', disposition)
-    if match:
-        filename = unquote(match.group(1))
+    sequence in a Content-Disposition name (`%0A`) forged log and `vigie scan` lines. The header is
+    read as a browser reads it (`crawler._disposition`: `filename*` first, any charset, a quoted
+    `;`), the name cut to 255 characters, its extension kept."""
+    served = disposition_filename(headers.get("Content-Disposition"))
+    if served is not None:
+        filename = served
     elif meta.get("name"):
         filename = str(meta["name"])
     else:
         filename = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
-    return member_label(filename.rsplit("/", 1)[-1] or "attachment")
+    return member_label(shortened(filename.replace("\\", "/").rsplit("/", 1)[-1]) or "attachment")
 
 
 def type_refusal(filename: str, headers: Headers, extensions: Sequence[str], head: bytes | None = None) -> str | None:

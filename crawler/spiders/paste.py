@@ -37,9 +37,16 @@ from loguru import logger
 from parsel import Selector
 from scrapy.http import TextResponse
 
+from crawler._disposition import disposition_filename, shortened
 from crawler._markup import html_selector
 from crawler._session_ids import without_session
-from crawler.attachments import ARCHIVE_TYPES, ArchiveBombError, AttachmentError, extension_of
+from crawler.attachments import (
+    ARCHIVE_TYPES,
+    ArchiveBombError,
+    AttachmentError,
+    archive_by_bytes,
+    extension_of,
+)
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import VigieItem
 from crawler.privatebin import parse_link
@@ -237,6 +244,15 @@ class PasteSpider(PrivateBinSpider):
         if "dataloss" in response.flags and self._left_cut_short(response, meta):
             return
         filename = _served_filename(response)
+        sniffed = archive_by_bytes(response.body) if isinstance(response, TextResponse) else None
+        if sniffed is not None and not (filename and extension_of(filename) in _FILE_TYPES):
+            # an archive or a document served as text (`text/html`, `text/plain`): read as text, a
+            # deflated member was garbage to detection; its bytes decide, as a browser saving it
+            self.crawler.stats.inc_value("vigie/files/content_type_ignored")
+            logger.warning("paste {} is served as {} but its bytes are a {}: read as one", mask_url(meta["url"]),
+                           mask_text((response.headers.get("Content-Type") or b"none").decode("latin-1")[:80]),
+                           sniffed)
+            filename = f"{filename or 'paste'}.{sniffed}"
         if filename and extension_of(filename) in _FILE_TYPES or not isinstance(response, TextResponse):
             async for out in self._paste_file(response, filename, meta):  # a file drop's upload: an archive, a sheet
                 yield out
@@ -343,9 +359,8 @@ class PasteSpider(PrivateBinSpider):
 
 def _served_filename(response: Response) -> str | None:
     """The file name the server gives (`Content-Disposition`), if any."""
-    disposition = (response.headers.get("Content-Disposition") or b"").decode("latin-1")
-    match = re.search(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', disposition)
-    return unquote(match.group(1)).rsplit("/", 1)[-1] or None if match else None
+    served = disposition_filename(response.headers.get("Content-Disposition"))
+    return shortened(served.replace("\\", "/").rsplit("/", 1)[-1]) or None if served else None
 
 
 def listing_dates(page: TextResponse | Selector, spec: DateSelector, fetched_at: datetime) -> list[tuple[str | None,
