@@ -639,8 +639,8 @@ case(
         f"""== txn {k + 1} ==
 5A 08 {_hex(p.card)}
 5F 20 {len(up(p.last) + "/" + up(p.first)):02X} {up(p.last)}/{up(p.first)}
-5F 24 03 {_hex(f"2{8 + k}{k + 1:02d}31")}
-57 13 {_hex(p.card + "D2" + f"{8 + k}{k + 1:02d}" + "2011000000000F")}"""
+5F 24 03 {_hex(f"{28 + k}{k + 1:02d}28")}
+57 13 {_hex(p.card + "D" + f"{28 + k}{k + 1:02d}" + "2011000000000000F")}"""
         for k, p in enumerate(_s)
     ),
     ids(_s, "c"),

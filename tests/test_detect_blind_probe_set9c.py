@@ -172,7 +172,7 @@ case(
     ids(_s, "epd"),
     {"sex_life"},
 )
-_p = PEOPLE[13]
+_p = PEOPLE[12]
 case(
     "sex_life_prose_fr_exchanges",
     f"""{_p.first} {up(_p.last)} ({fr_date(_p.dob)}) — {_p.email} — {fr_spaced(_p.mobile)}
@@ -462,13 +462,15 @@ case(
     ids(_s, "ep"),
     {"trade_union"},
 )
-_s = sl(21, 4)
+_fa = [p for p in PEOPLE if p.sex == "M" and p.dob < "1980"][:4]
+_ch = [p for p in PEOPLE if p.dob > "1996"][:4]
+_s = _fa + _ch
 case(
     "paternity_dna_test_results_fr",
     "Laboratoire — tests de paternité (cadre judiciaire) — résultats\nDossier | Père présumé | Né le | Enfant | Né(e) le | Résultat\n"
     + "\n".join(
-        f"TP-{4410 + k} | {up(_s[k].last)} {_s[k].first} | {fr_date(_s[k].dob)} | {up(_s[(k + 2) % 4].last)} {_s[(k + 2) % 4].first} | {fr_date(_s[(k + 2) % 4].dob)} | {['paternité exclue (6 marqueurs STR discordants)', 'probabilité de paternité 99,9998 %', 'paternité exclue', 'probabilité 99,99 %'][k]}"
-        for k in range(4)
+        f"TP-{4410 + k} | {up(f.last)} {f.first} | {fr_date(f.dob)} | {up(c.last)} {c.first} | {fr_date(c.dob)} | {['paternité exclue (6 marqueurs STR discordants)', 'probabilité de paternité 99,9998 %', 'paternité exclue', 'probabilité 99,99 %'][k]}"
+        for k, (f, c) in enumerate(zip(_fa, _ch, strict=True))
     ),
     ids(_s, "d"),
     {"genetic"},
