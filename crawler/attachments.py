@@ -975,12 +975,18 @@ def _read_7z(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget,
     `password` is None. A wrong password fails in py7zr (its CRC check at the latest)."""
     import py7zr
 
-    from crawler._sevenzip import CountedMembers
+    from crawler._sevenzip import CountedMembers, bound_dictionaries
 
     try:  # (PasswordRequired, its file names encrypted too, is not an ArchiveError: it goes to the caller)
         archive = py7zr.SevenZipFile(io.BytesIO(data), mode="r", password=password)
     except py7zr.exceptions.ArchiveError as exc:
         raise AttachmentError(f"{name}: not a valid 7z file ({exc})") from exc
+    except MemoryError as exc:  # its encoded header's coder asks for more memory than the crawl has
+        raise ArchiveBombError(f"{name}: its header asks for more memory than this process may take") from exc
+    refused = bound_dictionaries(archive)
+    if refused is not None:
+        archive.close()
+        raise ArchiveBombError(f"{name}: {refused}; refused")
     written = CountedMembers(name, budget)
     try:  # (py7zr's ArchiveError anywhere in its reading: the archive's own fault, said as such)
         with archive:
@@ -995,6 +1001,8 @@ def _read_7z(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget,
                 archive.extract(targets=wanted, factory=written)
             except py7zr.exceptions.ArchiveError as exc:
                 raise AttachmentError(f"{name}: cannot be extracted ({type(exc).__name__}: {exc})") from exc
+            except MemoryError as exc:  # a coder's memory past what the process may take (a filter's)
+                raise ArchiveBombError(f"{name}: a member asks for more memory than this process may take") from exc
     except py7zr.exceptions.ArchiveError as exc:
         raise AttachmentError(f"{name}: not a valid 7z file ({exc})") from exc
     return wanted, written

@@ -21,17 +21,29 @@ hostile way), then unit tests where a crawl adds nothing.
   refused); `filename*=ISO-8859-1''...` kept its charset in the name; a 2 kB name went whole into
   logs and labels. `crawler._disposition` reads it as a browser does (`filename*` first, any
   charset, RFC 2231 continuations), cut to 255 characters, its extension kept.
+- a 7z whose coder asks for gigabytes (an LZMA dictionary of 4 GB, a PPMd model of 4 GB) for a
+  member of a few bytes: MemoryError under the crawl's address-space limit, or the process aborted
+  (pyppmd). LZMA dictionaries are cut to what the folder unpacks; PPMd past 256 MB and encoded
+  headers asking too much are refused as bombs (a process of its own, under a 1.5 GB limit).
 """
 
 from __future__ import annotations
 
 import gzip
 import io
+import json
+import shutil
+import struct
+import subprocess
+import sys
 import tarfile
+import textwrap
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -259,3 +271,91 @@ def test_a_two_kilobyte_name_is_cut_keeping_its_type() -> None:
         got = file_name(headers, {}, "http://127.0.0.1/f")
         assert len(got) <= 255 and got.endswith(f"….{ext}") and got.startswith(stem[:100]), got
     assert disposition_filename(b"attachment") is None and disposition_filename(b"") is None
+
+
+# ---------------------------------------------------------------- 7z coders asking for gigabytes
+def _seven_zip(tmp: Path, method: str, files: int = 1, tag: str = "septzip") -> bytes:
+    """A 7z of `files` dumps written by 7-Zip with `method` (its header compressed past a few files)."""
+    exe = shutil.which("7zz") or shutil.which("7z")
+    if exe is None:
+        raise RuntimeError("7-Zip (Debian package 7zip) is needed to write a 7z: scripts/setup.sh installs it")
+    work = tmp / f"{method.replace(':', '_').replace('=', '')}-{files}-{tag}"
+    work.mkdir()
+    for k in range(files):
+        (work / f"clients{k}.csv").write_text(dump(f"{tag}{k}"), encoding="utf-8")
+    subprocess.run([exe, "a", "-bd", "-bso0", "-bsp0", *([] if files > 1 else ["-mhc=off"]), f"-m0={method}",
+                    "x.7z", *(f"clients{k}.csv" for k in range(files))], cwd=work, check=True)
+    return (work / "x.7z").read_bytes()
+
+
+def _with_coder(data: bytes, method: bytes, props: bytes) -> bytes:
+    """`data` (a 7z) with the properties of its first coder of `method` (in its header, or in its
+    encoded header's own streams) replaced by `props`, the header's and start header's CRCs made
+    right: what a hostile archiver writes."""
+    offset, size = struct.unpack_from("<QQ", data, 12)
+    start = 32 + offset
+    header = bytearray(data[start:start + size])
+    flag = bytes([0x20 | len(method)])  # a coder with properties, its id `len(method)` bytes long
+    at = header.find(flag + method) + 1 + len(method)
+    assert at > len(method) and header[at] == len(props), (method, header.hex())
+    header[at + 1:at + 1 + len(props)] = props
+    out = bytearray(data[:start] + bytes(header) + data[start + size:])
+    struct.pack_into("<I", out, 28, zlib.crc32(header))
+    struct.pack_into("<I", out, 8, zlib.crc32(bytes(out[12:32])))
+    return bytes(out)
+
+
+_LZMA, _LZMA2, _PPMD = b"\x03\x01\x01", b"\x21", b"\x03\x04\x01"
+_WORKER = textwrap.dedent("""
+    import json, resource, sys
+    resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))  # as a crawl under its memory limit
+    from crawler.attachments import expand_attachment
+    from vigie.config.schema import AttachmentLimits
+    for name, path in json.loads(sys.stdin.read()):
+        try:
+            files = expand_attachment(name, open(path, "rb").read(), AttachmentLimits(), [])
+            error = None
+        except Exception as exc:
+            files, error = [], f"{type(exc).__name__}: {exc}"
+        print(json.dumps({"name": name, "files": {f.filename: f.data.decode("utf-8", "replace") for f in files},
+                          "error": error}), flush=True)
+""")
+
+
+def test_a_7z_coder_asking_for_gigabytes_neither_kills_nor_hides(tmp_path: Path) -> None:
+    """A 7z's LZMA coder asking for a 4 GB dictionary (LZMA2: 1.5 GB) for a member of a few hundred
+    bytes: MemoryError under the crawl's address-space limit (`service.crawl_memory_limit_bytes`),
+    the attachment lost; a PPMd coder asking for 4 GB aborted the whole process ("double free or
+    corruption" in pyppmd). LZMA dictionaries are cut to what the folder unpacks (read, the same
+    bytes); a PPMd model past `MAX_PPMD_MEMORY` or an encoded header asking too much is refused as a
+    bomb; the process lives on and reads the next archive."""
+    lzma = _seven_zip(tmp_path, "LZMA:d=64k", tag="lzmaquatre")
+    cases = {  # name: (bytes, the dump it must give, or None: refused as a bomb)
+        "lzma_4g.7z": (_with_coder(lzma, _LZMA, b"\x5d\xff\xff\xff\xff"), "lzmaquatre"),
+        "lzma_1g.7z": (_with_coder(lzma, _LZMA, b"\x5d" + (1 << 30).to_bytes(4, "little")), "lzmaquatre"),
+        "lzma2_max.7z": (_with_coder(_seven_zip(tmp_path, "LZMA2:d=64k", tag="lzmadeux"), _LZMA2, b"\x28"),
+                         "lzmadeux"),
+        "ppmd_4g.7z": (_with_coder(_seven_zip(tmp_path, "PPMd:mem=16m", tag="ppmdquatre"), _PPMD,
+                                   b"\x06\xff\xff\xff\xff"), None),
+        "ppmd_1g.7z": (_with_coder(_seven_zip(tmp_path, "PPMd:mem=16m", tag="ppmdun"), _PPMD,
+                                   b"\x06" + (1 << 30).to_bytes(4, "little")), None),
+        "header_4g.7z": (_with_coder(_seven_zip(tmp_path, "LZMA:d=64k", files=40, tag="entete"), _LZMA,
+                                     b"\x5d\xff\xff\xff\xff"), None),
+        "ppmd_ok.7z": (_seven_zip(tmp_path, "PPMd:mem=16m", tag="ppmdsain"), "ppmdsain"),  # guards: as before
+        "lzma_ok.7z": (lzma, "lzmaquatre"),
+    }
+    paths = []
+    for name, (data, _) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        paths.append((name, str(tmp_path / name)))
+    proc = subprocess.run([sys.executable, "-c", _WORKER], input=json.dumps(paths), capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got = {r["name"]: r for r in map(json.loads, proc.stdout.splitlines())}
+    assert set(got) == set(cases), (got, proc.stderr[-2000:])
+    for name, (_, tag) in cases.items():
+        if tag is None:
+            assert (got[name]["error"] or "").startswith("ArchiveBombError"), got[name]
+        else:
+            text = "\n".join(got[name]["files"].values())
+            assert got[name]["error"] is None and all(e in text for e in dump_emails(f"{tag}0")), got[name]
