@@ -542,6 +542,57 @@ Your voiceprint is stored encrypted and is never shared; you can opt out at any 
 'remove Voice ID' or in the app under Settings > Security. Lines open 8am-8pm: 0345 300 0000.""",
 )
 
+# ================================================================ prose where the records had it (third batch)
+
+_s = sl(8, 5)
+case(
+    "petition_signatories_export_en",
+    "signature_id,signed_at,first_name,last_name,email,mobile,postcode,comment,share_opt_in\n"
+    + "\n".join(
+        f'{55120 + k},2026-11-2{k}T1{k}:04:11Z,{p.first},{p.last},{p.email},{p.mobile},{p.zip},"{["Scrap the pension reform now!", "Vote them out in 2027", "Solidarity with the strikers", "", "Retraite à 60 ans !"][k]}",{["yes", "no", "yes", "yes", "no"][k]}'
+        for k, p in enumerate(_s)
+    )
+    + "\n# petition: 'Withdraw the pension reform' — organised by the Nouveau Front populaire youth wing",
+    ids(_s, "ep"),
+    {"political_opinion"},
+)
+_p = PEOPLE[21]
+case(
+    "union_delegate_prose_fr",
+    f"""{_p.first} {up(_p.last)}, {ne(_p)} le {fr_date(_p.dob)} — {fr_spaced(_p.mobile)} — {_p.email}
+C'est lui le délégué syndical CGT de l'entrepôt, il a monté la section l'an dernier et c'est lui qui a lancé le piquet de grève.""",
+    ids([_p], "dpe"),
+    {"trade_union"},
+)
+_p = PEOPLE[29]
+case(
+    "face_template_prose_en",
+    f"""Leak from the gym chain: {_p.first} {_p.last}, DOB {fr_date(_p.dob)}, {_p.mobile}, {_p.email}.
+His face template (the 512-float embedding their turnstiles use for face recognition) is in the dump too, so anyone can clone his entry.""",
+    ids([_p], "dpe"),
+    {"biometric"},
+)
+
+neg(
+    "petition_platform_privacy_notice",
+    """Privacy notice — when you sign a petition we process your name, email, postcode and, if you choose,
+your mobile number, to count your signature and (only if you opt in) to keep you updated. The petition's
+organiser receives the number of signatures, never your details. Questions: dpo@petitions.example""",
+)
+neg(
+    "union_election_protocol_text",
+    """Protocole d'accord préélectoral — élections du CSE 2027
+Collèges : ouvriers/employés ; techniciens/agents de maîtrise ; cadres. Listes syndicales déposées avant
+le 15/01/2027 par les organisations représentatives (CGT, CFDT, FO, CFE-CGC, SUD). Vote électronique du
+02/02/2027 au 05/02/2027. Le délégué syndical de chaque organisation signe le protocole.""",
+)
+neg(
+    "face_recognition_news_article",
+    """La CNIL met en demeure une chaîne de salles de sport : ses portiques à reconnaissance faciale
+enregistraient le gabarit du visage de chaque abonné sans alternative proposée. L'entreprise a trois mois
+pour supprimer les gabarits et offrir un accès par badge. Amende possible : 4 % du chiffre d'affaires.""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
@@ -550,11 +601,13 @@ MISSED: dict[str, str] = {
     "huntington_test_prose_en": "a dox saying she tested positive for the Huntington's gene expansion: genetic flagged, health (a certain future disease) not",
     "paternity_dna_test_results_fr": "a lab's court-ordered paternity test results (STR markers, exclusion or probability per presumed father and child): births found, genetic not flagged",
     "union_legal_claims_en": "a union's legal-services list of member claims (UNISON member numbers, branches): identifiers found, trade union not flagged",
+    "petition_signatories_export_en": "a petition platform's signatories CSV (names, emails, mobiles, comments like 'Scrap the pension reform now!', the petition named in a trailing comment): political opinion not flagged",
+    "union_delegate_prose_fr": "a dox line saying he is the CGT délégué syndical of the warehouse who set up the section and led the picket: trade union not flagged",
     # precision
 }
 SET.miss(**MISSED)
 # Floors a little under what was measured when the set was written (wave 30): a regression fails.
-FLOORS = {"recall": 0.99, "precision": 0.99, "art9_recall": 0.84, "art9_precision": 0.99}
+FLOORS = {"recall": 0.99, "precision": 0.99, "art9_recall": 0.8, "art9_precision": 0.99}
 globals().update(make_tests(SET, FLOORS))
 
 if __name__ == "__main__":
