@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import sqlite3
 from dataclasses import dataclass
 
 from tests.blind_probe_harness import (
@@ -929,6 +930,67 @@ neg(
 [INFO] Durée : 00:41:52 — rapport détaillé dans reprise_2026-11-29.xlsx (accès réservé au médecin).""",
 )
 
+# ================================================================ the same, as attachments
+
+
+def _sqlite_file(rows: list[R]) -> bytes:
+    """A real SQLite database file, as a breached practice's software keeps it."""
+    con = sqlite3.connect(":memory:")
+    con.execute(
+        "CREATE TABLE patients (id INTEGER PRIMARY KEY, nom TEXT, prenom TEXT, ddn TEXT, nir TEXT, portable TEXT, email TEXT)"
+    )
+    con.executemany(
+        "INSERT INTO patients (nom, prenom, ddn, nir, portable, email) VALUES (?, ?, ?, ?, ?, ?)",
+        [(up(p.last), p.first, p.dob, p.nir, compact(p.mobile), p.email) for p in rows],
+    )
+    con.commit()
+    data = con.serialize()
+    con.close()
+    return bytes(data)
+
+
+_s = sl(4, 5)
+case("att_sqlite_database_file", _sqlite_file(_s), ids(_s, "dnpe"), filename="cabinet.sqlite")
+_s = sl(9, 4)
+case(
+    "att_ipynb_dataframe_html_output",
+    json.dumps(
+        {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "execution_count": 2,
+                    "metadata": {},
+                    "source": ["df.head(4)"],
+                    "outputs": [
+                        {
+                            "output_type": "execute_result",
+                            "execution_count": 2,
+                            "metadata": {},
+                            "data": {
+                                "text/html": [
+                                    '<table border="1" class="dataframe">\n<thead><tr><th></th><th>nom</th><th>email</th><th>tel</th><th>ddn</th></tr></thead>\n<tbody>\n',
+                                    *[
+                                        f"<tr><th>{k}</th><td>{up(p.last)}</td><td>{p.email}</td><td>{compact(p.mobile)}</td><td>{fr_date(p.dob)}</td></tr>\n"
+                                        for k, p in enumerate(_s)
+                                    ],
+                                    "</tbody>\n</table>",
+                                ]
+                            },
+                        }
+                    ],
+                }
+            ],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        },
+        ensure_ascii=False,
+    ).encode(),
+    ids(_s, "epd"),
+    filename="exploration_dump.ipynb",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
@@ -939,11 +1001,13 @@ MISSED: dict[str, str] = {
     "cat_show_all_tabs_and_crlf_markers": "`cat -A` of a TSV (tabs shown as ^I, line ends as ^M$): no row is read; each email is reported with the I of ^I glued on ('iapolline...'), phones and births missed",
     "git_word_diff_phone_changes_in_rows": "`git diff --word-diff` rows whose phone changed ('[-06...-]{+06...+}'): the old phones found, every new phone in {+...+} missed",
     "pandas_wide_frame_wrapped_column_blocks": "a wide pandas print wrapped into two column blocks (name/email, then phone/birth/IBAN under the same index): the births of the second block are missed",
+    "att_sqlite_database_file": "a real SQLite database file attached (cabinet.sqlite, one patients table: name, birth, NIR, mobile, email): nothing found",
+    "att_ipynb_dataframe_html_output": "an attached .ipynb whose output is a DataFrame's text/html table (th index, td cells, dd/mm/yyyy births): emails and phones found, every birth missed",
     # precision
 }
 SET.miss(**MISSED)
 # Floors a little under what was measured when the set was written (wave 30): a regression fails.
-FLOORS = {"recall": 0.89, "precision": 0.985, "art9_recall": 0.8, "art9_precision": 0.99}
+FLOORS = {"recall": 0.84, "precision": 0.985, "art9_recall": 0.8, "art9_precision": 0.99}
 globals().update(make_tests(SET, FLOORS))
 
 

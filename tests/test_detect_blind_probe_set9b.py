@@ -730,6 +730,28 @@ Tag   Name                              Format      Length
 9F02  Amount, Authorised                n 12        6""",
 )
 
+# ================================================================ as an attachment
+
+_s = sl(26, 4)
+case(
+    "att_vcf_vcard4_contacts_file",
+    "\r\n".join(
+        line
+        for p in _s
+        for line in (
+            "BEGIN:VCARD",
+            "VERSION:4.0",
+            f"FN:{p.first} {p.last}",
+            f"BDAY:{p.dob}",
+            f"TEL;VALUE=uri;TYPE=cell:tel:{p.mobile}",
+            f"EMAIL:{p.email}",
+            "END:VCARD",
+        )
+    ).encode(),
+    ids(_s, "dpe"),
+    filename="Contacts (4).vcf",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
@@ -757,7 +779,7 @@ MISSED: dict[str, str] = {
 }
 SET.miss(**MISSED)
 # Floors a little under what was measured when the set was written (wave 30): a regression fails.
-FLOORS = {"recall": 0.62, "precision": 0.88}  # no article 9 here
+FLOORS = {"recall": 0.64, "precision": 0.89}  # no article 9 here
 globals().update(make_tests(SET, FLOORS))
 
 if __name__ == "__main__":
