@@ -22,7 +22,8 @@ from tests.fixtures.engine_pages import ENGINE_PAGES, EnginePages, _fill, expect
 from tests.fixtures.forum import crawl
 from vigie_kit.forum_engines import EngineServer, Page, Request
 
-ENGINES = sorted(p.name for p in ENGINE_PAGES.iterdir() if (p / "source.yaml").exists())
+ENGINES = sorted(p.name for p in ENGINE_PAGES.iterdir() if (p / "source.yaml").exists()  # leak sites: their own probe
+                 and yaml.safe_load((p / "source.yaml").read_text(encoding="utf-8")).get("kind", "forum") == "forum")
 
 
 class _EncodedPages(EnginePages):

@@ -12,23 +12,35 @@ wrong, as its class rather than its one page:
   is now left unread as this thread's, its pagination stopped and counted (`pagination_stopped`,
   the source needs attention: its `thread_next_page` selects more than the next page).
 
-Cheap: `other_thread` on small pages; one crawl of the ElkArte pages with the naive source (the
+- A ransomware leak blog (tests/engine_pages/ransomblog, crawled by tests/test_engine_leaksite_probe.py):
+  its countdowns' digits are filled in by script (`00D 00h 00m 00s` as served), their end a Unix
+  time in `data-timer`. A leak site's dates were read from the selected text alone: the Unix time
+  selected itself (`@data-timer`) was an unparsed date for all five victims, the element with
+  `attributes: [data-timer]` gave the zeros' countdown, the crawl's own time, as the deadline, and
+  `<time datetime>` was read from its words. A victim's dates are now read as a post's (attributes,
+  Unix times, formats), then as a countdown; a Unix time selected itself is read as such by every
+  date (forums, pastes, leak sites); a countdown of zeros tells no end.
+
+Cheap: `other_thread` on small pages, dates on small elements; one crawl of the ElkArte pages with the naive source (the
 end-to-end road: the chain stops, nothing is emitted under the wrong thread, the failure counted).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import yaml
 from parsel import Selector
 
+from crawler.spiders._dates import read_date
 from crawler.spiders.extract import other_thread
+from crawler.spiders.leaksite import victim_date
 from tests.fixtures.forum import crawl
 from tests.test_engine_markup_probe import _config, _EncodedPages
-from vigie.config.schema import ForumSelectors
+from vigie.config.schema import DateSelector, ForumSelectors
 from vigie_kit.forum_engines import EngineServer
 
 H = "http://forum.example"
@@ -135,3 +147,63 @@ def test_a_next_link_into_another_thread_reads_no_post_under_it(naive_elkarte_cr
     assert sorted(post for post, _ in placed) == sorted(thread_of), "each post once"
     assert (run.summary.get("failures") or {}).get("pagination_stopped", 0) >= 1
     assert run.summary.get("needs_attention"), "the source's next-page selector is to be fixed: the operator is told"
+
+
+NOW = datetime(2026, 12, 5, 21, 30, tzinfo=UTC)
+END = datetime(2026, 12, 8, 18, 0, tzinfo=UTC)  # 1796752800
+
+
+def _date(html: str, **spec: Any) -> datetime | None:
+    return read_date(Selector(text=f"<div class='row'>{html}</div>"), DateSelector.model_validate(spec), NOW).value
+
+
+def _victim(html: str, countdown: bool = True, **spec: Any) -> datetime | None:
+    return victim_date(Selector(text=f"<a class='card'>{html}</a>"), DateSelector.model_validate(spec), NOW,
+                       countdown=countdown)[1]
+
+
+def test_a_unix_time_selected_itself_is_read_as_such() -> None:
+    """A countdown's `data-timer` by `::attr`, an XPath `@data-end` in milliseconds, a forum's
+    `abbr::attr(data-time)` with a format for its text, an attribute inside a pattern's group."""
+    assert _date('<div class="post-timer" data-timer="1796752800">00D</div>', selector="div::attr(data-timer)") == END
+    assert _date('<span data-end="1796752800000"></span>', selector="xpath:.//span/@data-end") == END
+    assert _date('<abbr class="DateTime" data-time="1796752800">Dec 8, 2026 at 6:00 PM</abbr>',
+                 selector="abbr::attr(data-time)", format="%b %d, %Y at %I:%M %p") == END
+    assert _date('<i data-when="ts:1796752800;tz:utc"></i>', selector="i::attr(data-when)",
+                 pattern=r"ts:(\d+)") == END
+
+
+def test_an_attribute_that_is_no_unix_time_is_read_as_before() -> None:
+    """Negatives: an ISO attribute, a compact `20261208` read by its format (not a 10-digit time),
+    a number of 9 digits (no Unix time of this century), words."""
+    assert _date('<time datetime="2026-12-08T18:00:00Z">in 3 days</time>', selector="time::attr(datetime)") == END
+    assert _date('<b data-day="20261208">x</b>', selector="b::attr(data-day)", format="%Y%m%d") == \
+        datetime(2026, 12, 8, tzinfo=UTC)
+    assert _date('<b data-n="179623440">x</b>', selector="b::attr(data-n)") is None
+    assert _date('<b data-n="soon">x</b>', selector="b::attr(data-n)") is None
+
+
+def test_a_leak_sites_deadline_is_read_as_a_posts_date_then_as_a_countdown() -> None:
+    """The element with its end in an attribute named in `attributes` (its text the zeros a script
+    fills in), `<time datetime>` with words, milliseconds, and countdowns written out (the text
+    still read when no attribute holds the date)."""
+    zeros = '<span class="days">00</span>D <span class="hours">00</span>h <span class="minutes">00</span>m'
+    assert _victim(f'<div class="post-timer" data-timer="1796752800">{zeros}</div>', selector="div.post-timer",
+                   attributes=["data-timer"]) == END
+    assert _victim('<time datetime="2026-12-08T18:00:00Z">in 3 days</time>', selector="time") == END
+    assert _victim('<div class="t" data-deadline="1796752800000">x</div>', selector="div.t",
+                   attributes=["data-deadline"]) == END
+    assert _victim('<span class="cd">2d 20h 30m</span>', selector="span.cd") == END
+    assert _victim('<span class="cd">2j 20:30:00</span>', selector="span.cd") == END
+
+
+def test_a_countdown_of_zeros_or_words_tells_no_deadline() -> None:
+    """Negatives: the zeros as served (three spellings), a status word, and an announced date (no
+    countdown read in it)."""
+    assert _victim('<div class="post-timer"><span>00</span>D <span>00</span>h <span>00</span>m <span>00</span>s</div>',
+                   selector="div.post-timer") is None
+    assert _victim('<span class="cd">00:00:00</span>', selector="span.cd") is None
+    assert _victim('<span class="cd">0 days 0 hours</span>', selector="span.cd") is None
+    assert _victim('<span class="cd">published</span>', selector="span.cd") is None
+    assert _victim('<span class="cd">3d 04h</span>', selector="span.cd", countdown=False) is None
+    assert _victim('<span class="cd">3d 04h</span>', selector="span.cd") == NOW + timedelta(days=3, hours=4)

@@ -57,4 +57,4 @@ def test_example_passes_config_check(block: str, tmp_path: Path) -> None:
     assert problems == [] and loaded is not None, "\n".join(str(p) for p in problems)
     source = loaded.sources[name[1]]
     assert isinstance(source, SourceConfig)
-    assert (source.forum or source.paste) is not None
+    assert (source.forum or source.paste or source.leaksite) is not None

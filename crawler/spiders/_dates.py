@@ -210,10 +210,13 @@ def read_date(node: Selector | SelectorList[Selector] | TextResponse, spec: Date
     if not found:
         return DateReading(None, None)
     first = found[0]
-    if isinstance(first.root, str):
+    if isinstance(first.root, str):  # an attribute's value or a string (`::attr(data-timer)`, XPath `@x`)
         raw = first.root.strip()
-        return DateReading(raw or None, parse_date(_cut(raw, spec.pattern), spec.format, spec.timezone,
-                                                   language=spec.language, fetched_at=fetched_at))
+        # a Unix time read as such, as in an element's `attributes`: a leak site's countdown names
+        # its end in `data-timer="1796220000"`, and no strptime format reads one
+        value = _epoch(_cut(raw, spec.pattern)) or parse_date(_cut(raw, spec.pattern), spec.format, spec.timezone,
+                                                              language=spec.language, fetched_at=fetched_at)
+        return DateReading(raw or None, value)
     reading = _attribute_date(first.root, spec, fetched_at)
     if reading is not None:
         return reading

@@ -4,8 +4,8 @@ Walk: start URLs -> listing rows (name, domain, country, sector, announced date,
 publication date, status, links to file trees) -> next listing pages. Each row becomes a
 `VictimRecord`; when `leaksite.file_tree` is set, the first linked tree page is read as a
 listing of file names and sizes (the files themselves are never fetched here) and the record is
-emitted with it. Dates go through the forum spider's `parse_date`; a countdown written as
-`3d 04h 12m` is read relative to the time of the crawl.
+emitted with it. Dates are read as a post's (`read_date`: machine attributes, Unix times, formats);
+a countdown written as `3d 04h 12m` is read relative to the time of the crawl.
 
 Re-crawls emit every record again: the victims index deduplicates by normalised name and
 registrable domain, and only a new victim or a status change raises an alert.
@@ -24,7 +24,8 @@ from scrapy.http import TextResponse
 
 from crawler.defaults import MAX_PAGES_PER_CHAIN
 from crawler.items import VictimItem, VictimSink
-from crawler.spiders._base import VigieSpider, absolute_url, absolute_urls, all_values, first_text, parse_date, select
+from crawler.spiders._base import VigieSpider, absolute_url, absolute_urls, all_values, first_text, select
+from crawler.spiders._dates import read_date
 from crawler.spiders.extract import each_own
 from indexer.models import VictimFile, VictimRecord
 from indexer.redact import mask_url
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from parsel import Selector
     from scrapy.http import Response
 
-__all__ = ["LeaksiteSpider", "is_published", "parse_countdown"]
+__all__ = ["LeaksiteSpider", "is_published", "parse_countdown", "victim_date"]
 
 _UNITS = {"d": "days", "j": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 _STATUS_CHARS = 512  # a status is a word or two; published_pattern is searched in this much of it
@@ -54,12 +55,25 @@ def parse_countdown(text: str, now: datetime) -> datetime | None:
         low = low[: clock.start()] + low[clock.end():]
     for value, unit in re.findall(r"(\d+)\s*(d|j|h|m|s)[a-z]*\b", low):
         parts[_UNITS[unit]] = parts.get(_UNITS[unit], 0.0) + float(value)
-    if not parts:
+    if not parts or not any(parts.values()):  # nothing, or the zeros a script fills in: no end told
         return None
     try:
         return now + timedelta(**parts)
     except OverflowError:  # "99999999 days": no date a victim's data can be published on
         return None
+
+
+def victim_date(node: Selector, spec: DateSelector, now: datetime, *, countdown: bool) -> tuple[str, datetime | None]:
+    """A victim's date (raw, value) as a post's is read (`read_date`: the element's `attributes`
+    first, a Unix time as such, then its text with the formats), else, for the deadline, its text as
+    a countdown (`3d 04h 12m`). The text alone was read: a countdown whose end is in its
+    `data-timer` and whose digits the page's script fills in (`00D 00h 00m 00s` as served) gave no
+    date, or the crawl's own time, and `<time datetime>` was read from its words."""
+    reading = read_date(node, spec, now)
+    raw, value = reading.raw or "", reading.value
+    if value is None and countdown:
+        value = parse_countdown(raw, now)
+    return raw, value
 
 
 def is_published(pattern: str, status: str | None) -> bool:
@@ -93,10 +107,7 @@ class LeaksiteSpider(VigieSpider):
     def _date(self, node: Selector, spec: DateSelector | None, now: datetime, countdown: bool) -> datetime | None:
         if spec is None:
             return None
-        raw = first_text(node, spec.selector) or ""
-        value = parse_date(raw, spec.format, spec.timezone, language=spec.language, fetched_at=now)
-        if value is None and countdown:
-            value = parse_countdown(raw, now)
+        raw, value = victim_date(node, spec, now, countdown=countdown)
         if value is None and raw.strip():
             self.crawler.stats.inc_value("vigie/dates/unparsed")
             self.failure("unparsed_dates", "a victim's date not read by its date format")

@@ -1529,7 +1529,10 @@ class LeaksiteSelectors(Strict):
     sector: Selector | None = Field(default=None, description="The victim's sector.")
     announced: DateSelector | None = Field(default=None, description="When the victim was announced.")
     deadline: DateSelector | None = Field(
-        default=None, description="The countdown's end or the publication date, whichever the site shows.")
+        default=None, description="The countdown's end or the publication date, whichever the site shows. Read as "
+        "a post's date (`attributes` first; a Unix time, e.g. a script's `data-timer`, read as such), else the "
+        "text as a countdown (`3d 04h 12m`, `1j 02:03:04`) from the crawl's time; a countdown of zeros (the "
+        "digits a script fills in, `00D 00h 00m 00s` as served) tells no end: an unparsed date.")
     status: Selector | None = Field(default=None, description="The status text (e.g. `published`, `announced`).")
     published_pattern: Regex = Field(
         default=r"(?i)publi|leaked|released|dumped",
