@@ -45,7 +45,9 @@ attacker writes, and the config an operator writes. Nine targets, one process ea
 A failing input is left in the artifact directory, to be replayed with
 `python -m tests.fuzz --target T FILE`.
 
-    .venv/bin/python -m tests.fuzz --target engines --seconds 60    what scripts/test.sh runs (each target)
+    .venv/bin/python -m tests.fuzz --target engines --seconds 60    60 s of wall clock
+    .venv/bin/python -m tests.fuzz --target engines --cpu-seconds 30 --seconds 900
+                                what scripts/test.sh runs (each target, at a low priority beside pytest)
     .venv/bin/python -m tests.fuzz --target attachments crash-1234abcd      replay one input
 
 The corpus grows in .cache/fuzz/<target> (kept between runs on one machine; a clean clone starts
@@ -61,10 +63,12 @@ import hashlib
 import io
 import json
 import lzma
+import os
 import re
 import sys
 import tarfile
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -729,11 +733,60 @@ TARGETS = {
 }
 
 
+SLOW_INPUT = 60  # seconds an input may take (libFuzzer's -timeout)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of the workers it waited for (the RAR and PDF workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def cpu_boxed(check: Callable[[bytes], None], budget: float) -> Callable[[bytes], None]:
+    """`check`, ending the process once fuzzing has had `budget` seconds of CPU (counted from
+    the first input, as libFuzzer's -max_total_time counts its wall clock). Why CPU and not the
+    wall clock: scripts/test.sh fuzzes at a low priority while pytest runs, in the CPU time pytest
+    leaves idle (it waits on Tor circuits, Elasticsearch, servers); a wall-clock box there would
+    run fewer inputs the busier pytest is, a CPU box runs as many as a box on a free core. Checked
+    between inputs (a failing input is reported whole) and at most every 0.2 s (a syscall).
+    libFuzzer's -timeout is a wall clock too: at a low priority an input may wait its turn, so
+    main() gives it 5 times the time and this fails an input that took more than `SLOW_INPUT`
+    of CPU, what -timeout fails on a free core."""
+    state = {"start": -1.0, "next": 0.0, "runs": 0, "t0": 0.0}
+
+    def boxed(data: bytes) -> None:
+        c0 = time.process_time()
+        _boxed(data)
+        spent = time.process_time() - c0
+        if spent > SLOW_INPUT:
+            raise AssertionError(f"one input took {spent:.0f} CPU-s (more than {SLOW_INPUT} s): a slow input")
+
+    def _boxed(data: bytes) -> None:
+        now = time.monotonic()
+        if now >= state["next"]:
+            state["next"] = now + 0.2
+            cpu = _cpu_seconds()
+            if state["start"] < 0:
+                state["start"], state["t0"] = cpu, now
+            elif cpu - state["start"] >= budget:
+                # libFuzzer's own last line (scripts/test.sh reports it), then the exit it makes at its time box
+                print(f"Done {state['runs']} runs in {cpu - state['start']:.0f} CPU second(s) "
+                      f"({now - state['t0']:.0f} s of wall clock)", file=sys.stderr, flush=True)
+                os._exit(0)
+        state["runs"] += 1
+        check(data)
+
+    return boxed
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("inputs", nargs="*", type=Path, help="replay these inputs instead of fuzzing")
     parser.add_argument("--target", choices=sorted(TARGETS), required=True)
     parser.add_argument("--seconds", type=int, default=60, help="fuzz for this long (libFuzzer's -max_total_time)")
+    parser.add_argument("--cpu-seconds", type=float, default=0,
+                        help="fuzz until this much CPU time is spent instead (what scripts/test.sh runs beside "
+                             "pytest, at a low priority); --seconds then only caps the wall clock")
     parser.add_argument("--corpus", type=Path, help="the growing corpus, kept between runs (.cache/fuzz/TARGET)")
     parser.add_argument("--artifacts", type=Path, default=Path(".cache/fuzz/artifacts"),
                         help="where a failing input is written")
@@ -756,10 +809,12 @@ def main(argv: list[str]) -> int:
         inputs = target.seeds()
         for data in inputs:
             (Path(seeds) / hashlib.sha1(data).hexdigest()).write_bytes(data[:target.max_len])
-        print(f"fuzzing {args.target} for {args.seconds} s from {len(inputs)} seeds and {corpus}", flush=True)
+        box = f"{args.cpu_seconds:g} CPU-s (at most {args.seconds} s)" if args.cpu_seconds else f"{args.seconds} s"
+        print(f"fuzzing {args.target} for {box} from {len(inputs)} seeds and {corpus}", flush=True)
         atheris.Setup([sys.argv[0], f"-max_total_time={args.seconds}", f"-max_len={target.max_len}",
-                       "-timeout=60", "-rss_limit_mb=3072", "-print_final_stats=1",
-                       f"-artifact_prefix={args.artifacts}/{args.target}-", str(corpus), seeds], target.check)
+                       f"-timeout={SLOW_INPUT * (5 if args.cpu_seconds else 1)}", "-rss_limit_mb=3072", "-print_final_stats=1",
+                       f"-artifact_prefix={args.artifacts}/{args.target}-", str(corpus), seeds],
+                      cpu_boxed(target.check, args.cpu_seconds) if args.cpu_seconds else target.check)
         atheris.Fuzz()  # exits the process: 0 when the time is up, non-zero on a failing input
     return 0
 
