@@ -46,7 +46,7 @@ A failing input is left in the artifact directory, to be replayed with
 `python -m tests.fuzz --target T FILE`.
 
     .venv/bin/python -m tests.fuzz --target engines --seconds 60    60 s of wall clock
-    .venv/bin/python -m tests.fuzz --target engines --cpu-seconds 30 --seconds 900
+    .venv/bin/python -m tests.fuzz --target engines --cpu-seconds 40 --seconds 1600
                                 what scripts/test.sh runs (each target, at a low priority beside pytest)
     .venv/bin/python -m tests.fuzz --target attachments crash-1234abcd      replay one input
 
@@ -742,39 +742,39 @@ def _cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def cpu_boxed(check: Callable[[bytes], None], budget: float) -> Callable[[bytes], None]:
+def cpu_boxed(check: Callable[[bytes], None], budget: float, *, clock: Callable[[], float] = _cpu_seconds,
+              input_clock: Callable[[], float] = time.process_time,
+              stop: Callable[[int], object] = os._exit, every: float = 0.2) -> Callable[[bytes], None]:
     """`check`, ending the process once fuzzing has had `budget` seconds of CPU (counted from
     the first input, as libFuzzer's -max_total_time counts its wall clock). Why CPU and not the
     wall clock: scripts/test.sh fuzzes at a low priority while pytest runs, in the CPU time pytest
     leaves idle (it waits on Tor circuits, Elasticsearch, servers); a wall-clock box there would
     run fewer inputs the busier pytest is, a CPU box runs as many as a box on a free core. Checked
-    between inputs (a failing input is reported whole) and at most every 0.2 s (a syscall).
+    between inputs (a failing input is reported whole) and at most `every` 0.2 s (a syscall).
     libFuzzer's -timeout is a wall clock too: at a low priority an input may wait its turn, so
     main() gives it 5 times the time and this fails an input that took more than `SLOW_INPUT`
     of CPU, what -timeout fails on a free core."""
     state = {"start": -1.0, "next": 0.0, "runs": 0, "t0": 0.0}
 
     def boxed(data: bytes) -> None:
-        c0 = time.process_time()
-        _boxed(data)
-        spent = time.process_time() - c0
-        if spent > SLOW_INPUT:
-            raise AssertionError(f"one input took {spent:.0f} CPU-s (more than {SLOW_INPUT} s): a slow input")
-
-    def _boxed(data: bytes) -> None:
         now = time.monotonic()
         if now >= state["next"]:
-            state["next"] = now + 0.2
-            cpu = _cpu_seconds()
+            state["next"] = now + every
+            cpu = clock()
             if state["start"] < 0:
                 state["start"], state["t0"] = cpu, now
             elif cpu - state["start"] >= budget:
                 # libFuzzer's own last line (scripts/test.sh reports it), then the exit it makes at its time box
                 print(f"Done {state['runs']} runs in {cpu - state['start']:.0f} CPU second(s) "
                       f"({now - state['t0']:.0f} s of wall clock)", file=sys.stderr, flush=True)
-                os._exit(0)
+                stop(0)
+                return
         state["runs"] += 1
+        c0 = input_clock()
         check(data)
+        spent = input_clock() - c0
+        if spent > SLOW_INPUT:
+            raise AssertionError(f"one input took {spent:.0f} CPU-s (more than {SLOW_INPUT} s): a slow input")
 
     return boxed
 
@@ -812,7 +812,8 @@ def main(argv: list[str]) -> int:
         box = f"{args.cpu_seconds:g} CPU-s (at most {args.seconds} s)" if args.cpu_seconds else f"{args.seconds} s"
         print(f"fuzzing {args.target} for {box} from {len(inputs)} seeds and {corpus}", flush=True)
         atheris.Setup([sys.argv[0], f"-max_total_time={args.seconds}", f"-max_len={target.max_len}",
-                       f"-timeout={SLOW_INPUT * (5 if args.cpu_seconds else 1)}", "-rss_limit_mb=3072", "-print_final_stats=1",
+                       f"-timeout={SLOW_INPUT * (5 if args.cpu_seconds else 1)}", "-rss_limit_mb=3072",
+                       "-print_final_stats=1",
                        f"-artifact_prefix={args.artifacts}/{args.target}-", str(corpus), seeds],
                       cpu_boxed(target.check, args.cpu_seconds) if args.cpu_seconds else target.check)
         atheris.Fuzz()  # exits the process: 0 when the time is up, non-zero on a failing input

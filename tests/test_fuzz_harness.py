@@ -1,4 +1,4 @@
-"""The fuzzing harness (tests/fuzz.py, run by scripts/test.sh under libFuzzer for 30 s per
+"""The fuzzing harness (tests/fuzz.py, run by scripts/test.sh under libFuzzer for 40 CPU-s per
 target) fails on what it is there to find: a fuzzer whose check cannot fail would pass any run.
 """
 
@@ -237,3 +237,30 @@ def test_rar_target_walks_the_kit_archives_and_fails_on_another_exception(monkey
     monkeypatch.setattr(fuzz, "rar_listing", lambda data, n: RarListing(5, many))
     with pytest.raises(AssertionError):
         fuzz.check_rar(seeds[0])
+
+
+def test_cpu_box_ends_after_its_budget_and_fails_a_slow_input() -> None:
+    """scripts/test.sh boxes each target by CPU time, beside pytest (`--cpu-seconds`): fuzzing
+    ends once the budget is spent and not before, every input before the end is checked, and an
+    input that took more than `SLOW_INPUT` of CPU fails, as libFuzzer's -timeout fails it on a
+    free core (at a low priority its wall-clock -timeout is longer)."""
+    cpu = [100.0]
+    seen: list[bytes] = []
+    stopped: list[int] = []
+    boxed = fuzz.cpu_boxed(seen.append, 30, clock=lambda: cpu[0], input_clock=lambda: cpu[0],
+                           stop=stopped.append, every=0)
+    boxed(b"a")  # the box starts at the first input, as -max_total_time does
+    cpu[0] = 129.9
+    boxed(b"b")
+    assert seen == [b"a", b"b"] and not stopped
+    cpu[0] = 130.0
+    boxed(b"c")
+    assert stopped == [0] and seen == [b"a", b"b"]
+
+    def costs(data: bytes) -> None:  # an input of N bytes takes N CPU-s
+        cpu[0] += len(data)
+
+    slow = fuzz.cpu_boxed(costs, 1e9, clock=lambda: cpu[0], input_clock=lambda: cpu[0], stop=stopped.append, every=0)
+    slow(b"x" * (fuzz.SLOW_INPUT - 1))
+    with pytest.raises(AssertionError, match="a slow input"):
+        slow(b"x" * (fuzz.SLOW_INPUT + 1))
