@@ -47,7 +47,9 @@ def json_page_selector(text: str, content_type: str | None = None) -> Selector |
     text opens as JSON; an HTML or XML page never is.
     `</` becomes `<\\/` (the same JSON) so that no string closes the script."""
     kind = (content_type or "").split(";")[0].strip().lower()
-    if "html" in kind or "xml" in kind or not (kind.endswith("json") or text.lstrip()[:1] in ("{", "[")):
+    # (markup served as JSON is no JSON: a hostile site's `application/json` page, read as HTML)
+    if "html" in kind or "xml" in kind or not (kind.endswith("json") or text.lstrip()[:1] in ("{", "[")) \
+            or text.lstrip("\ufeff \t\r\n")[:1] == "<":
         return None
     return Selector(text='<html><head><script type="application/json" id="vigie-json">'
                     + text.replace("</", "<\\/") + "</script></head><body></body></html>", type="html")

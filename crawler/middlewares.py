@@ -90,7 +90,7 @@ from crawler.items import VigieItem
 from crawler.settings import port_of
 from indexer.html_text import MAX_ATTRIBUTES, trim_attributes
 from indexer.models import CrawledItem
-from indexer.redact import mask_url
+from indexer.redact import mask_text, mask_url
 from vigie.core.patterns import compile_pattern
 
 if TYPE_CHECKING:
@@ -102,8 +102,8 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 __all__ = ["MIDDLEWARE_FAILURE_KINDS", "BackoffRetryMiddleware", "DenseMarkupMiddleware", "FollowRulesMiddleware",
-           "HostileMarkupMiddleware", "PageRefreshMiddleware", "PageTextMiddleware", "RedirectLoopMiddleware",
-           "TruncatedPageMiddleware",
+           "HostileMarkupMiddleware", "JsonPageMiddleware", "PageRefreshMiddleware", "PageTextMiddleware",
+           "RedirectLoopMiddleware", "TruncatedPageMiddleware",
            "backoff_delay", "with_backoff"]
 
 # Failure kinds counted by these middlewares (stats `vigie/failures/<kind>`), beside the spiders'
@@ -450,6 +450,28 @@ class CharsetMiddleware(_CountingMiddleware):
                        "UTF-16 for bytes without a NUL): read as {} instead", mask_url(request.url), response.encoding,
                        encoding)
         return response.replace(encoding=encoding)
+
+
+class JsonPageMiddleware(_CountingMiddleware):
+    """A page (not a file) answered as JSON (`application/json`: Scrapy makes it a `JsonResponse`,
+    whose selector reads no HTML) is handed on as an HTML page: a thread or listing page served so
+    raised `ValueError: Cannot use xpath on a Selector of type 'json'` in the spider, its posts lost
+    to a traceback. A JSON body is still read as JSON where a source asks (`post.from_json` reads the
+    page's text, `crawler._markup.json_page_selector`); a body that is markup (HTML served as JSON,
+    a browser shows its text) is counted (`vigie/pages/content_type_ignored`, the summary's
+    `refused: content_types_ignored`) and logged. Placed after `CharsetMiddleware` (589)."""
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+        if not isinstance(response, TextResponse) or isinstance(response, (HtmlResponse, XmlResponse)) \
+                or request.meta.get("vigie_kind") in ("file", None) or type(response).__name__ != "JsonResponse":
+            return response
+        if response.body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+            self.stats.inc_value("vigie/pages/content_type_ignored")
+            logger.warning("page {} is served as {} but is markup: read as HTML", mask_url(request.url),
+                           mask_text((response.headers.get("Content-Type") or b"").decode("latin-1")[:80]))
+        return HtmlResponse(url=response.url, status=response.status, headers=response.headers, body=response.body,
+                            flags=response.flags, request=response.request, certificate=response.certificate,
+                            ip_address=response.ip_address, protocol=response.protocol, encoding=response.encoding)
 
 
 class DenseMarkupMiddleware:

@@ -300,7 +300,8 @@ def run_crawl(source: SourceConfig, global_config: GlobalConfig, *, state_path: 
                  "pages_charset_guessed": stat("vigie/pages/charset_guessed"),
                  "pages_truncated": stat("vigie/pages/truncated"),
                  "files_cut_short": stat("vigie/files/cut_short"),
-                 "content_types_ignored": stat("vigie/files/content_type_ignored"),
+                 "content_types_ignored": stat("vigie/files/content_type_ignored")
+                 + stat("vigie/pages/content_type_ignored"),
                  "pastes_cut_short": stat("vigie/pastes/cut_short"),
                  "file_links_dropped": stat("vigie/files/links_dropped"),
                  "links_deferred": stat("vigie/links/deferred"),

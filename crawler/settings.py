@@ -128,6 +128,7 @@ def build_settings(source: SourceConfig, global_config: GlobalConfig, *, state_p
             f"{_MW}.BackoffRetryMiddleware": 550,
             f"{_MW}.TruncatedPageMiddleware": 551,  # a last attempt keeps a body cut short, counted
             f"{_MW}.CharsetMiddleware": 589,  # after decompression (590): a charset no browser reads
+            f"{_MW}.JsonPageMiddleware": 588,  # a page served as JSON read as a page (its selector)
             f"{_MW}.DenseMarkupMiddleware": 587,  # after decompression (590): pages too dense for a tree
             f"{_MW}.HostileMarkupMiddleware": 585,  # after decompression (590), before anything parses
             f"{_MW}.RedirectLoopMiddleware": 610,  # sees a redirect before RedirectMiddleware (600)

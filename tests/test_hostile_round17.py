@@ -21,6 +21,11 @@ hostile way), then unit tests where a crawl adds nothing.
   refused); `filename*=ISO-8859-1''...` kept its charset in the name; a 2 kB name went whole into
   logs and labels. `crawler._disposition` reads it as a browser does (`filename*` first, any
   charset, RFC 2231 continuations), cut to 255 characters, its extension kept.
+- a thread or listing page served as `application/json` (Scrapy's JsonResponse, whose selector
+  reads no HTML) raised `ValueError: Cannot use xpath on a Selector of type 'json'` in the spider:
+  its posts lost to a traceback. A page answered as JSON is read as a page (`JsonPageMiddleware`;
+  `post.from_json` still reads a JSON body), markup so served counted (`refused:
+  content_types_ignored`). Through ONE crawl of the kit forum (module-scoped), its other posts read.
 - a 7z whose coder asks for gigabytes (an LZMA dictionary of 4 GB, a PPMd model of 4 GB) for a
   member of a few bytes: MemoryError under the crawl's address-space limit, or the process aborted
   (pyppmd). LZMA dictionaries are cut to what the folder unpacks; PPMd past 256 MB and encoded
@@ -52,8 +57,9 @@ from scrapy.http import Headers
 from crawler._charset import guessed_page_encoding
 from crawler._disposition import disposition_filename
 from crawler.spiders._files import file_name, type_refusal
-from tests.fixtures.forum import CrawlRun, crawl, make_config
+from tests.fixtures.forum import CrawlRun, crawl, make_config, post_number
 from tests.hostile_files import dump, dump_emails
+from tests.test_hostile_probe import HostileForum
 from vigie.config.schema import AttachmentLimits
 from vigie_kit.forum import ForumServer
 
@@ -359,3 +365,87 @@ def test_a_7z_coder_asking_for_gigabytes_neither_kills_nor_hides(tmp_path: Path)
         else:
             text = "\n".join(got[name]["files"].values())
             assert got[name]["error"] is None and all(e in text for e in dump_emails(f"{tag}0")), got[name]
+
+
+# ---------------------------------------------------------------- forum pages served as JSON
+class Retyped:
+    """The kit's own answer for `path` with its Content-Type lines replaced by `types` (a header a
+    line each; none: no Content-Type) and its body by `body(kit's body)` when given."""
+
+    def __init__(self, server: ForumServer, path: str, types: list[str],
+                 body: Callable[[bytes], bytes] | None = None) -> None:
+        self.server, self.path, self.types, self.body = server, path, types, body
+        server.raw_routes[path] = self
+
+    def __call__(self, handler: BaseHTTPRequestHandler) -> None:
+        real, captured = handler.wfile, io.BytesIO()
+        handler.wfile = captured  # type: ignore[assignment]
+        del self.server.raw_routes[self.path]
+        try:
+            handler._dispatch("GET")  # type: ignore[attr-defined]
+        finally:
+            self.server.raw_routes[self.path] = self
+            handler.wfile = real
+        head, _, body = captured.getvalue().partition(b"\r\n\r\n")
+        keep = [line for line in head.split(b"\r\n") if not line.lower().startswith(
+            (b"content-type:", b"content-length:", b"transfer-encoding:", b"connection:"))]
+        body = self.body(body) if self.body is not None else body
+        keep += [f"Content-Type: {t}".encode() for t in self.types]
+        real.write(b"\r\n".join([*keep, b"Content-Length: %d" % len(body), b"Connection: close"]) + b"\r\n\r\n" + body)
+        real.flush()
+
+
+@dataclass
+class ForumRun:
+    run: CrawlRun
+    served_json: dict[str, set[int]]  # case: the posts it must give
+    healthy: set[int]
+    error_thread: int
+
+    def posts(self) -> set[int]:
+        return {post_number(p) for p in self.run.posts()}
+
+
+@pytest.fixture(scope="module")
+def forum_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ForumRun]:
+    tmp = tmp_path_factory.mktemp("round17forum")
+    with ForumServer("phpbb", size="small", hostile=False) as server:
+        forum = HostileForum(server)
+        data = server.data
+        threads = {  # case: (board, Content-Type lines, body edit)
+            "json": (0, ["application/json"], None),
+            "x_json_charset": (1, ["application/x-json; charset=utf-8"], None),
+            "json_bom_blank": (0, ["application/json"], lambda b: b"\xef\xbb\xbf\r\n  \n" + b),
+        }
+        served: dict[str, set[int]] = {}
+        for case, (board, types, edit) in threads.items():
+            tid = forum.thread(board=board, body=f"message {case}")
+            Retyped(server, f"/thread/{tid}", types, edit)
+            served[case] = {p.id for p in data.posts.values() if p.thread_id == tid}
+        # a whole board's listing served as JSON: its threads are read all the same
+        board = data.boards[2]
+        Retyped(server, f"/board/{board.id}", ["application/json"])
+        served["board_json"] = {p.id for p in data.posts.values() if data.threads[p.thread_id].board_id == board.id}
+        # a thread answering real JSON where its page was (an API's error): no post, no traceback
+        error_thread = forum.thread(board=1, raw=answer(b'{"error": "maintenance", "retry": 60}', "application/json"))
+        healthy = forum.healthy_posts() - set().union(*served.values())
+        run = crawl(make_config(tmp / "config", server.url, limits={"retries": 0}), tmp / "data", "test-phpbb",
+                    timeout=180)
+    assert run.returncode == 0, run.stderr[-3000:]
+    yield ForumRun(run, served, healthy, error_thread)
+
+
+@pytest.mark.parametrize("case", ["json", "x_json_charset", "json_bom_blank", "board_json"])
+def test_a_page_served_as_json_is_read_as_the_page_it_is(forum_run: ForumRun, case: str) -> None:
+    missed = forum_run.served_json[case] - forum_run.posts()
+    assert forum_run.served_json[case] and not missed, (case, missed, forum_run.run.stderr[-3000:])
+
+
+def test_json_pages_are_counted_and_nothing_else_is_lost(forum_run: ForumRun) -> None:
+    said = forum_run.run.stderr
+    assert "Traceback" not in said and "Selector of type 'json'" not in said, said[-3000:]
+    assert forum_run.run.summary["refused"]["content_types_ignored"] == 4, forum_run.run.summary
+    assert said.count("is served as application/") == 4, said[-3000:]
+    assert forum_run.healthy <= forum_run.posts(), forum_run.healthy - forum_run.posts()
+    # the thread answering real JSON: no post on it, given up with its reason (not a traceback)
+    assert forum_run.run.summary["errors"] == 1 and f"/thread/{forum_run.error_thread}: no post found" in said
