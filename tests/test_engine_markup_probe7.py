@@ -21,8 +21,16 @@ wrong, as its class rather than its one page:
   Unix times, formats), then as a countdown; a Unix time selected itself is read as such by every
   date (forums, pastes, leak sites); a countdown of zeros tells no end.
 
-Cheap: `other_thread` on small pages, dates on small elements; one crawl of the ElkArte pages with the naive source (the
-end-to-end road: the chain stops, nothing is emitted under the wrong thread, the failure counted).
+- XMB 1.9 (tests/engine_pages/xmb) prints a post as three table rows with no wrapper: the first
+  (author, anchor, date) is the container, the text the next row's `div.mediumtxt`, the signature
+  appended inside it (`div.sig`), quotes `table.quote`. `exclude: [div.sig, table.quote]` was
+  looked up in the container alone (the documented "relative to the container"), found nothing,
+  and every quoted dump and signature was read as the quoting post's own. When the body lies
+  outside the container, the parts are now also named from the body.
+
+Cheap: `other_thread` on small pages, dates on small elements, posts of small pages; one crawl of
+the ElkArte pages with the naive source (the end-to-end road: the chain stops, nothing is emitted
+under the wrong thread, the failure counted).
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ import yaml
 from parsel import Selector
 
 from crawler.spiders._dates import read_date
-from crawler.spiders.extract import other_thread
+from crawler.spiders.extract import other_thread, page_posts
 from crawler.spiders.leaksite import victim_date
 from tests.fixtures.forum import crawl
 from tests.test_engine_markup_probe import _config, _EncodedPages
@@ -207,3 +215,55 @@ def test_a_countdown_of_zeros_or_words_tells_no_deadline() -> None:
     assert _victim('<span class="cd">published</span>', selector="span.cd") is None
     assert _victim('<span class="cd">3d 04h</span>', selector="span.cd", countdown=False) is None
     assert _victim('<span class="cd">3d 04h</span>', selector="span.cd") == NOW + timedelta(days=3, hours=4)
+
+
+def _bodies(html: str, container: str, body: str, exclude: list[str]) -> list[str]:
+    forum = ForumSelectors.model_validate({"thread_link": "a::attr(href)", "post": {
+        "container": container, "body": body, "exclude": exclude}})
+    return [p.body for p in page_posts(Selector(text=html), "http://forum.example/t/1", forum, NOW)]
+
+
+_XMB = (
+    '<table><tr><td rowspan="3">alice<a name="pid1"></a></td><td>posted on 28-11-2026</td></tr>'
+    '<tr><td><div class="mediumtxt">First text<br />row;a@b.example<br /><br />'
+    '<div class="sig">sig of alice</div></div></td></tr>'
+    '<tr><td>buttons</td></tr>'
+    '<tr><td rowspan="3">bob<a name="pid2"></a></td><td>posted on 29-11-2026</td></tr>'
+    '<tr><td><div class="mediumtxt"><table class="quote"><tr><td>Quote:</td></tr><tr><td>row;a@b.example</td></tr>'
+    '</table>Thanks<div class="sig">sig of bob</div></div></td></tr>'
+    '<tr><td>buttons</td></tr></table>')
+
+
+def test_parts_of_a_body_outside_its_container_are_named_from_the_body() -> None:
+    """XMB's three rows (CSS `div.sig`, `table.quote`), bbPress's two sibling blocks with a CSS
+    `blockquote`, and a body two rows down named by class (`.signature`, `.edit-note`)."""
+    xmb = _bodies(_XMB, "xpath://tr[td[@rowspan='3']]", "xpath:following-sibling::tr[1]//div[@class='mediumtxt']",
+                  ["div.sig", "table.quote"])
+    assert [" ".join(b.split()) for b in xmb] == ["First text row;a@b.example", "Thanks"]
+    bbp = _bodies('<div class="head" id="r1">#1</div><div class="entry"><div class="content"><blockquote>quoted '
+                  'row;a@b.example</blockquote>Own words</div></div><div class="head" id="r2">#2</div>'
+                  '<div class="entry"><div class="content">Second</div></div>', "div.head",
+                  "xpath:following-sibling::div[1]/div", ["blockquote"])
+    assert [" ".join(b.split()) for b in bbp] == ["Own words", "Second"]
+    two_down = _bodies('<table><tr class="h"><td>alice</td></tr><tr><td>subject</td></tr><tr><td class="msg">Text'
+                       '<p class="edit-note">edited by alice</p><p class="signature">-- alice</p></td></tr></table>',
+                       "tr.h", "xpath:following-sibling::tr[2]/td[@class='msg']", [".signature", ".edit-note"])
+    assert [" ".join(b.split()) for b in two_down] == ["Text"]
+
+
+def test_parts_named_from_the_container_or_matching_nothing_read_as_before() -> None:
+    """Negatives: bbPress's own XPath exclusions from the container still apply; an exclusion that
+    matches nothing in the body leaves it whole; a body inside its container is unchanged; the next
+    post's signature (outside this body) takes nothing out of this one."""
+    html = ('<div class="head">#1</div><div class="entry"><div class="content"><blockquote>q</blockquote>Own</div>'
+            '</div>')
+    assert [b.strip() for b in _bodies(html, "div.head", "xpath:following-sibling::div[1]/div",
+                                       ["xpath:following-sibling::div[1]//blockquote"])] == ["Own"]
+    assert [" ".join(b.split()) for b in _bodies(html, "div.head", "xpath:following-sibling::div[1]/div",
+                                                 ["div.sig"])] == ["q Own"]
+    inside = _bodies('<div class="post"><div class="text">Mine<div class="sig">s</div></div></div>', "div.post",
+                     "div.text", ["div.sig"])
+    assert [b.strip() for b in inside] == ["Mine"]
+    kept = _bodies(_XMB, "xpath://tr[td[@rowspan='3']]", "xpath:following-sibling::tr[1]//div[@class='mediumtxt']",
+                   ["xpath:following-sibling::tr[4]//div[@class='sig']"])
+    assert "sig of alice" in kept[0] and "sig of bob" in kept[1]

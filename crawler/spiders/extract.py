@@ -602,13 +602,20 @@ def _body(post: Selector, body: str, exclude: list[str], lines: bool = False) ->
     of the post, then the body is selected in it; a body outside the post's container (bbPress
     prints a post as two sibling blocks, the header with its id and date, then the text: the body
     is `following-sibling::div[1]/...`) is not in that copy, so it is selected in the page and the
-    parts inside it are taken out of a copy of it. `lines` (`post.body_lines`): the HTML's own
-    line breaks are lines (a text shown through `white-space: pre-wrap`)."""
+    parts inside it, named from the container or from the body itself, are taken out of a copy of
+    it. `lines` (`post.body_lines`): the HTML's own line breaks are lines (a text shown through
+    `white-space: pre-wrap`)."""
     if exclude:
         found = select(post, body)
         first = found[0].root if found else None
         if first is not None and not isinstance(first, str) and not _inside(first, post.root):
-            return _text_without(first, [p.root for expr in exclude for p in select(post, expr)], lines)
+            # the parts named from the container (bbPress's `following-sibling::div[1]//blockquote`)
+            # and, as the body is no part of it, those named inside the body (XMB's post is three
+            # table rows: `exclude: [div.sig, table.quote]` found nothing in the first, and every
+            # signature and quoted dump was read as the post's own)
+            parts = [p.root for expr in exclude for p in select(post, expr)]
+            parts += [p.root for expr in exclude for p in select(found[0], expr)]
+            return _text_without(first, parts, lines)
     if not lines:
         return first_text(_without(post, exclude), body) or ""
     found = select(_without(post, exclude), body)

@@ -1102,7 +1102,8 @@ class PostSelectors(Strict):
     )
     exclude: list[Selector] = Field(
         default_factory=list, examples=[["div.signature", "blockquote.quote", ".edited-note"]],
-        description="Parts of a post left out of its `body` (relative to the container): a signature repeated "
+        description="Parts of a post left out of its `body` (relative to the container; when the `body` lies "
+        "outside it, e.g. the next table row, relative to the body too): a signature repeated "
         "under every post of its author, a quoted earlier post (its identifiers would be found again under the "
         "quoting author), an edit note. Default: none, the `body` element whole.",
     )
