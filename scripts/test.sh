@@ -22,11 +22,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# the static checks first: a broken layer contract, a type error or a lint finding fails the run
+# before any test runs. They run beside engines.sh, compileall and cargo test below (they read only
+# the sources; mypy from a clean clone is ~14 CPU-s, while engines.sh waits on downloads there), and
+# their report is printed, and a failure stops the run, before pytest starts
+mkdir -p .cache
+bash scripts/lint.sh >.cache/lint.log 2>&1 &
+lint_pid=$!
 # the real third-party forum engines tests/test_real_engines.py crawls, each in its own venv (the
 # demo does not need them); one that cannot install here makes its tests skip and say why
 bash scripts/engines.sh || echo "==> a forum engine did not install: tests/test_real_engines.py says which" >&2
-# the static checks first: a broken layer contract, a type error or a lint finding fails the run
-bash scripts/lint.sh
 # compile the project's modules once: the suite starts ~240 `python -m vigie` processes, and where
 # PYTHONDONTWRITEBYTECODE is set (this machine kind sets it) each one compiled our ~100 modules
 # from source again: 0.7 s of CPU per start (`vigie --help`: 2.4 s -> 1.7 s)
@@ -92,6 +97,10 @@ if [ "$FUZZ_SECONDS" != 0 ]; then
   fuzz_pid=$!
   trap '[ -n "$fuzz_pid" ] && kill -- -"$fuzz_pid" 2>/dev/null' EXIT
 fi
+lint_rc=0
+wait "$lint_pid" || lint_rc=$?
+cat .cache/lint.log >&2
+[ "$lint_rc" = 0 ] || exit "$lint_rc"
 # the tests whose outcome depends on the engine: detection itself, ingest, crawl/scan parity, leaks
 DETECTION_TESTS=(tests/test_detect_*.py tests/test_identifiers*.py tests/test_headerless.py tests/test_article9*.py
   tests/test_engine_differential.py tests/test_prefilter.py tests/test_parallel_detect.py tests/test_ingest.py
