@@ -26,6 +26,9 @@ hostile way), then unit tests where a crawl adds nothing.
   its posts lost to a traceback. A page answered as JSON is read as a page (`JsonPageMiddleware`;
   `post.from_json` still reads a JSON body), markup so served counted (`refused:
   content_types_ignored`). Through ONE crawl of the kit forum (module-scoped), its other posts read.
+- a zip padded with 100,000 empty files or directories (its directory too big for
+  `attachments.max_files`) was refused whole as a bomb, the dump in it too: empty entries count for
+  nothing now (`crawler.attachments._without_empty_entries`), the rest read within the caps.
 - a 7z whose coder asks for gigabytes (an LZMA dictionary of 4 GB, a PPMd model of 4 GB) for a
   member of a few bytes: MemoryError under the crawl's address-space limit, or the process aborted
   (pyppmd). LZMA dictionaries are cut to what the folder unpacks; PPMd past 256 MB and encoded
@@ -56,6 +59,7 @@ from scrapy.http import Headers
 
 from crawler._charset import guessed_page_encoding
 from crawler._disposition import disposition_filename
+from crawler.attachments import ArchiveBombError, expand_attachment
 from crawler.spiders._files import file_name, type_refusal
 from tests.fixtures.forum import CrawlRun, crawl, make_config, post_number
 from tests.hostile_files import dump, dump_emails
@@ -449,3 +453,67 @@ def test_json_pages_are_counted_and_nothing_else_is_lost(forum_run: ForumRun) ->
     assert forum_run.healthy <= forum_run.posts(), forum_run.healthy - forum_run.posts()
     # the thread answering real JSON: no post on it, given up with its reason (not a traceback)
     assert forum_run.run.summary["errors"] == 1 and f"/thread/{forum_run.error_thread}: no post found" in said
+
+
+# ---------------------------------------------------------------- archives padded with empty entries
+SMALL = AttachmentLimits(max_files=10)  # a directory of 10 kB at most: a few hundred empty entries pass it
+
+
+def _padded_zip(tag: str, *, empties: int, where: str = "first", directories: bool = False,
+                method: int = zipfile.ZIP_STORED, real: int = 1) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as z:
+        def dumps() -> None:
+            for k in range(real):
+                z.writestr(f"export/clients{k}.csv", dump(f"{tag}{k}"))
+        if where == "first":
+            dumps()
+        for k in range(empties):
+            z.writestr(f"vide/{k}/" if directories else f"vide/{k}.txt", b"")
+        if where == "last":
+            dumps()
+    return out.getvalue()
+
+
+def _zip64_padded(tag: str, empties: int) -> bytes:
+    """A stored zip of a dump then `empties` empty files, written by hand (zipfile takes seconds to
+    write 70,000 entries): past 65,535 entries its end record is a zip64 one, as zipfile writes it."""
+    local, central = bytearray(), bytearray()
+    members = [(b"export/clients.csv", dump(tag).encode())] + [(b"vide/%d.txt" % k, b"") for k in range(empties)]
+    for name, data in members:
+        crc, offset = zlib.crc32(data), len(local)
+        local += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0, crc, len(data), len(data), len(name), 0)
+        local += name + data
+        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, crc, len(data), len(data),
+                               len(name), 0, 0, 0, 0, 0, offset) + name
+    count, at = len(members), len(local)
+    end64 = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, len(central), at)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, at + len(central), 1)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, len(central), at, 0)
+    return bytes(local + central + end64 + locator + end)
+
+
+@pytest.mark.parametrize(("case", "make", "tags"), [
+    ("dump_first", lambda: _padded_zip("videpremier", empties=500), ["videpremier0"]),
+    ("dump_last", lambda: _padded_zip("videdernier", empties=500, where="last"), ["videdernier0"]),
+    ("directories", lambda: _padded_zip("dossiers", empties=500, directories=True), ["dossiers0"]),
+    ("deflated_empties", lambda: _padded_zip("videdeflate", empties=500, method=zipfile.ZIP_DEFLATED),
+     ["videdeflate0"]),
+    ("three_dumps", lambda: _padded_zip("videtrois", empties=500, where="last", real=3),
+     ["videtrois0", "videtrois1", "videtrois2"]),
+    ("zip64_70000", lambda: _zip64_padded("videzip64", 70_000), ["videzip64"]),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_a_zip_padded_with_empty_entries_is_read(case: str, make: Callable[[], bytes], tags: list[str]) -> None:
+    """Empty files (or directories) beside a dump made the zip's directory too big for
+    `attachments.max_files`: refused whole as a bomb, the dump with it. Empty entries hold nothing
+    and count for nothing now; what is in the zip is read."""
+    files = expand_attachment("vides.zip", make(), AttachmentLimits() if case == "zip64_70000" else SMALL, [])
+    text = "\n".join(f.data.decode() for f in files)
+    assert len(files) == len(tags) and all(e in text for t in tags for e in dump_emails(t)), [f.filename for f in files]
+
+
+def test_a_zip_of_too_many_real_files_is_still_refused() -> None:
+    for data in (_padded_zip("trop", empties=0, real=SMALL.max_files + 1),  # (its directory within the bytes)
+                 _padded_zip("tropvide", empties=500, real=SMALL.max_files + 1)):
+        with pytest.raises(ArchiveBombError, match="max_files"):
+            expand_attachment("trop.zip", data, SMALL, [])
