@@ -435,7 +435,6 @@ MISSED: dict[str, str] = {
     "csv_rows_live_suffix": "CSV rows ending in ` | LIVE`: most identifiers lost",
     "fancy_math_bold_digits_csv": "digits as Mathematical Bold (U+1D7CE..): phones and dobs read, NIRs lost",
     "fancy_math_sans_bold_dox": "Telegram fancy text (math sans-serif bold letters and digits): e-mails lost",
-    "box_drawing_rich_table": "a box-drawing table (`│ a │ b │`, ┏━ and └─ borders): nothing",
     "smart_quotes_cells": "cells in “curly quotes”: no dob",
     "json_array_of_csv_lines": "a JSON array of CSV lines: nothing",
     "excel_whole_line_quoted": "each line quoted whole by Excel: no dob",

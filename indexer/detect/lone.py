@@ -72,8 +72,8 @@ def record(line: str, found: list[Found] | None = None) -> list[Found] | None:
 
 
 def fielded_birth(line: str) -> bool:
-    """Whether `line` is a record of fields (four or more between one separator: `;`, `|`, a tab
-    or a comma) one of which, whole, is a birth (`GARNIER;Inès;ines@...;06...;14/07/1991`): with two
+    """Whether `line` is a record of fields (four or more between one separator: `;`, `|`, a tab,
+    a comma or a box-drawing bar) one of which, whole, is a birth (`GARNIER;Inès;ines@...;06...;14/07/1991`): with two
     types of identifiers that is a person's record as much as three types are. A sentence's date
     (`fondée le 12/03/1985`, `le 14/07/1991 à 10h`) is no field of its own."""
     this_year = ids._this_year()
@@ -84,7 +84,9 @@ def fielded_birth(line: str) -> bool:
     return False
 
 
-_SEPARATORS = (";", "|", "\t", ",")
+# (a box-drawing bar too: a table pasted from a terminal or drawn for a forum, `Nom ║ mail ║ 06... ║
+# 21.09.1947`, rows each between two rules of dots: no other shape reads such a row alone)
+_SEPARATORS = (";", "|", "\t", ",", "\u2551", "\u2502", "\u2503", "\u00a6")
 
 
 def _births(line: str) -> list[tuple[str, int, int]]:

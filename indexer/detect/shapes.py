@@ -1801,6 +1801,24 @@ def _add_month_first_dob(cells: list[tuple[str, int]], d: int, sink: Sink) -> No
             sink.found.append(("dob", c, off, off + len(v)))
 
 
+# A report printed in pages (SQL*Plus's spool, a mainframe listing, isql's `-h`) repeats its
+# header (and its rule) on each page, after a form feed: a last page may hold a single row, which
+# a grid of one row dropped (a header and one row is a form's sample). Such a row is the table's
+# when the same header lines stand above, within `_PAGE_BACK` lines, over two rows or more.
+_PAGE_BACK = 400
+
+
+def _page_head_above(lines: list[str], i: int, span: int) -> bool:
+    """Whether lines[i:i + span] (a header, and its rule if `span` is 2) stand identically higher
+    up, at most `_PAGE_BACK` lines above, over two rows (a page's header repeated)."""
+    head = lines[i]
+    for h in range(i - 1, max(-1, i - _PAGE_BACK), -1):
+        if lines[h] == head and lines[h + 1:h + span] == lines[i + 1:i + span]:
+            rows = lines[h + span:h + span + 2]
+            return len(rows) == 2 and all(r.strip() and not _TABLE_RULE.match(r) for r in rows)
+    return False
+
+
 def _spaced_with_header(ctx: Ctx, i: int, roles: list[str | None]) -> tuple[int, Spec | None]:
     """A fixed-width table under the header on line `i`: its rows typed by the header's names,
     as a CSV file's (a date under NAISSANCE is a date of birth, a name under NOM a name)."""
@@ -1811,7 +1829,7 @@ def _spaced_with_header(ctx: Ctx, i: int, roles: list[str | None]) -> tuple[int,
     while j < len(lines) and _spaced_row(lines[j]) and _cell_count(lines[j], 0) == count:
         j += 1
     ctx.spaced_end[0] = max(ctx.spaced_end[0], j)
-    if j - i - 1 < 2:
+    if j - i - 1 < 2 and not (j - i - 1 == 1 and _page_head_above(lines, i, 1)):
         return i + 1, None
     head = [h for h, _ in _cells(lines[i], gap, 0)]
     glued = -1 if "dob" not in roles else _glued_dob_column(
@@ -1872,7 +1890,7 @@ def _ruled_grid(ctx: Ctx, i: int, cols: list[tuple[int, int]], roles: list[str |
     while j < len(lines) and lines[j].strip() and len(lines[j]) <= width and not _TABLE_RULE.match(lines[j]):
         j += 1
     ctx.spaced_end[0] = max(ctx.spaced_end[0], j)
-    if j - i - 2 < 2:
+    if j - i - 2 < 2 and not (j - i - 2 == 1 and _page_head_above(lines, i, 2)):
         return i + 1, None
     head = [h for h, _ in _ruled_cells(lines[i], cols, 0)]
 
@@ -1941,6 +1959,48 @@ def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         fill.accept = lambda hits, n=n: hits >= 0.8 * n  # type: ignore[attr-defined]
         return j, ("csv", i, j - 1, fill)
     return _number_list(ctx, i)
+
+
+# A terminal's copy of a table (`Laborde       Dylan<TAB>d.l@gmx.fr   0677825149<TAB><TAB>24/02/2004`):
+# the columns were aligned on screen, some by tabs and some by runs of spaces, so a tab's cells hold
+# two values (`d.l@gmx.fr   0677825149`) and none of the tab split's columns is one of dates beside
+# names: every birth was lost. Where most rows' tab cells hold a run of two spaces or more inside,
+# the row is read with every run of blanks of two or more (or a tab) as one gap, when all the
+# rows then have as many cells; their columns typed by value as `_spaced`'s.
+_MIXED_GAP = re.compile(r"[ \t]{2,}|\t")
+
+
+def _tab_space_run(lines: list[str], i: int, j: int) -> Spec | None:
+    """The spec of the header-less tab run lines[i:j] read with `_MIXED_GAP`, or None."""
+    n = j - i
+    if n < MIN_HEADERLESS_ROWS:
+        return None
+    sample = range(i, min(j, i + _SAMPLE_ROWS))
+    if 2 * sum(1 for k in sample if "  " in lines[k].strip()) <= len(sample):
+        return None
+    count = _cell_count_of(lines[i])
+    if not 3 <= count <= _MAX_SPACED_CELLS or any(_cell_count_of(lines[k]) != count for k in range(i + 1, j)):
+        return None
+    cells_of = partial(_cells, gap=_MIXED_GAP, base=0)
+    roles = infer_roles(_columns(lines, i, j, cells_of))
+    if not any(r in _TYPED_BY_VALUE for r in roles):
+        return None
+
+    def fill(sink: Sink, offs: list[int]) -> int:
+        hit = 0
+        for k in range(i, j):
+            if (k & 255) == 0 and sink.over():
+                break
+            hit += extract_record(_cells(lines[k], _MIXED_GAP, offs[k - i]), roles, sink) > 0
+        return hit
+
+    fill.accept = lambda hits: hits >= 0.8 * n  # type: ignore[attr-defined]
+    return ("csv", i, j - 1, fill)
+
+
+def _cell_count_of(line: str) -> int:
+    t = line.rstrip()
+    return 1 + len(_MIXED_GAP.findall(t, len(t) - len(t.lstrip())))
 
 
 # One number per line written with spaces (`06 12 34 56 78`, `+33 6 12 34 56 78`, `4970 1012 3456
@@ -2197,6 +2257,8 @@ def _runs(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if not has_header and count == 1 and _two_column_combo(lines, i, j, sep):
         roles, kind = ["login", "password"], "combo"  # `email<TAB>password`, `email;password`
     elif not has_header:
+        if sep == "\t" and count < _MAX_SPACED_CELLS and (mixed := _tab_space_run(lines, i, j)) is not None:
+            return j, mixed  # a terminal's copy: columns apart by tabs and by runs of spaces
         # no header: type the columns by what their values validate as, across rows
         row_cells = partial(_split, sep=sep, base=0)
         inferred = infer_roles(_columns(lines, i, j, row_cells)) if count < _MAX_TYPED_FIELDS else []

@@ -391,9 +391,11 @@ def undecorate(text: str) -> str | None:
 # many forum dumps) gave nothing, and rows opening with an e-mail were read as a combo list,
 # their dobs and phones lost (wave 24, set 4). In a run of three adjacent lines or more that
 # hold the same number (three or more) of colons, no time (`12:30`), no URL, no `label: value`,
-# each colon is read as a `;` (the same length), and the rows as the CSV they are.
+# no namespaced markup tag (`<ns2:dateNaissance>`, `</soap:Body>`: a SOAP answer's records one a
+# line, whose every tag made `<ns2;...` lost the XML reader its births), each colon is read as a
+# `;` (the same length), and the rows as the CSV they are.
 _COLON_SEEN = re.compile(r":[^\n: ]{1,64}:[^\n: ]{0,64}:")
-_NOT_COLON_ROW = re.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)|://|: | :|;")
+_NOT_COLON_ROW = re.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)|://|: | :|;|</?[A-Za-z_][\w.\-]{0,40}:[A-Za-z_]")
 
 
 def colon_rows(text: str) -> str | None:

@@ -302,6 +302,20 @@ def _url_text(line: str) -> str | None:
     return text if out and _looks_like_text(text) else None
 
 
+# a delimited row (three of one delimiter, a digit or an @): in a string of one line
+# break, a dump's rows (a chat export whose dump went on over several messages, two rows or one row
+# and a word in each: `JACQUET,Yannick,y@...,+336...,1970-12-26\\nFONTAINE,...`); read as written, the
+# rows glued by the escape stayed one value whose dates no column typed. A sentence and its line
+# break (`Bonjour\\nmon numéro...`) stays as written.
+_ROW_SEEDS = re.compile(r"[@0-9]")
+
+
+def _delimited(lit: str) -> bool:
+    """Whether a JSON literal may hold a delimited row (three of one delimiter, a digit or an @)."""
+    return (lit.count(",") >= 3 or lit.count(";") >= 3 or lit.count("|") >= 3 or lit.count("\\t") >= 3) and (
+        _ROW_SEEDS.search(lit) is not None)
+
+
 def _json_strings(line: str) -> tuple[list[str], str]:
     """Strings of a JSON line that hold several lines (a paste site's API, a scraped export, a
     chat's JSON: a dump in one value, its line breaks written `\\n`), decoded; and the line with
@@ -312,7 +326,10 @@ def _json_strings(line: str) -> tuple[list[str], str]:
     last = 0
     for m in _JSON_STRING.finditer(line):
         lit = m.group(1)
-        if not m.group(2) or len(lit) < 40 or lit.count("\\n") < 2:  # (not closed on its line, or short)
+        if not m.group(2) or len(lit) < 40:  # (not closed on its line, or short)
+            continue
+        breaks = lit.count("\\n")
+        if breaks < 2 and (breaks == 0 or not _delimited(lit)):
             continue
         try:
             s = json.loads('"' + lit + '"')
