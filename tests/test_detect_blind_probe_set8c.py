@@ -674,7 +674,6 @@ Se munir de sa carte Vitale. Renseignements : 02 98 00 80 80.""",
 MISSED: dict[str, str] = {
     # recall
     "csapa_methadone_prose_fr": "two sentences of prose naming a man with his email and phone, followed at the CSAPA and on methadone: nothing found",
-    "fnaeg_dna_profiles": "national DNA database records: the first record's birth and NIR are missed (its surname is two words in capitals, 'LE BIHAN')",
     # precision
 }
 SET.miss(**MISSED)

@@ -17,7 +17,10 @@ example:
   telegram_json_export_rows_split_across_messages);
 - rows whose cells a box-drawing bar parts (`║`, `│`, `┃`, `¦`), each row between two rules of dots
   or dashes: every row alone, and no lone record read such a row (`lone._SEPARATORS`;
-  tilde_fence_rows_between_dotted_separators).
+  tilde_fence_rows_between_dotted_separators);
+- a dox's or a register's line of several labelled fields (`Nom : LE BIHAN  Prénom : X  Né(e) le :
+  ...`): read as one label, the surname's value ran to the line's end, the birth in it no field, and
+  the record without a birth lost its NIR too (`shapes._line_pairs`; set 8c's fnaeg_dna_profiles).
 
 Scoring as the blind probes: a positive's identifiers of the scored types equal the expected set;
 a negative's hold none of the types it bans. The positives failed before this round's change on
@@ -271,5 +274,39 @@ NEGATIVES["box__shop_contacts_no_birth"] = (
     frozenset({"dob", "nir"}),
 )
 
+
+# ------------------------------------------------------------------ a dox's line of several labelled fields
+
+
+def _spaced_nir(v: str) -> str:
+    return f"{v[0]} {v[1:3]} {v[3:5]} {v[5:7]} {v[7:10]} {v[10:13]} {v[13:]}"
+
+
+_R = [p for p in PEOPLE if " " in p["last"]][:3]
+POSITIVES["line_pairs__register_heads_two_word_surnames"] = (
+    "\n\n".join(f"REGISTRE — fiche {5521 + n}\nNom : {_up(p['last'])}  Prénom : {p['first']}  Né(e) le : {p['fr']}\nNIR : {_spaced_nir(p['nir'])}\nObservations : RAS"
+                for n, p in enumerate(_R)),
+    _ids(_R, "dob nir"),
+)
+_S = [p for p in PEOPLE if " " in p["last"]][1:3]
+POSITIVES["line_pairs__pipes_between_pairs_then_contacts"] = (
+    "\n\n".join(f"NOM: {_up(p['last'])} | PRÉNOM: {p['first']} | DATE DE NAISSANCE: {p['iso']} | VILLE: Quimper\nTél : {p['spaced']}\nN° sécu : {p['nir']}"
+                for p in _S),
+    _ids(_S, "phone dob nir"),
+)
+_T = [p for p in PEOPLE if " " in p["last"]][:2]
+POSITIVES["line_pairs__english_surname_first_name_dob"] = (
+    "\n\n".join(f"Record {n + 1}\nSurname: {_up(p['last'])}  Given name: {p['first']}  Date of birth: {p['dot']}\nSocial security no: {_spaced_nir(p['nir'])}\nSample: buccal swab"
+                for n, p in enumerate(_T)),
+    _ids(_T, "dob nir"),
+)
+NEGATIVES["line_pairs__blank_form_template"] = (
+    "Nom : NOM  Prénom : Prénom  Né(e) le : jj/mm/aaaa\nNIR : _ __ __ __ ___ ___ __\nObservations : ...\n",
+    frozenset({"dob", "nir", "phone", "email"}),
+)
+NEGATIVES["line_pairs__company_record_founding_date"] = (
+    "Raison sociale : LE BON PAIN  Forme : SAS  Créée le : 12/03/2006\nTél : 02 98 44 12 00\nSiège : 4 rue de Siam, 29200 Brest\n",
+    frozenset({"dob", "nir"}),
+)
 
 globals().update(recall_file_tests(POSITIVES, NEGATIVES, SCORED, KEY))

@@ -417,6 +417,9 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
                 and norm_name(n.group(1)) in _PAIR_VALUE):
             pair_role = (k + 1, _label(m.group(2).strip()))  # the name is no one's value
             continue
+        if ":" in m.group(2) and key not in _STEALER and (several := _pairs(lines[k])) is not None:
+            _line_pairs(k, several, labels, free)  # `Nom : LE BIHAN  Prénom : Gwenaëlle  Né(e) le : ...`
+            continue
         if key in _STEALER:
             stealer_roles.add(_STEALER[key])
         role = _label(m.group(1))
@@ -486,6 +489,25 @@ def _kv(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
         fill.accept = lambda hits: hits >= 1  # type: ignore[attr-defined]
         kind = "dox"
     return end + 1, (kind, i, end, fill)
+
+
+def _line_pairs(k: int, pairs: list[tuple[str, str, int]], labels: list[tuple[int, str, str, int]],
+                free: list[tuple[int, str, int]]) -> None:
+    """A dox's line of several labelled fields (`Nom : LE BIHAN  Prénom : Gwenaëlle  Né(e) le :
+    01/01/1941`, a register's record head) as its pairs: read as one label, the surname's value ran
+    to the line's end and the birth in it was no field (a surname of one word was saved by the
+    prose reader, `LE BIHAN`'s two capitals were not)."""
+    for label, value, col in pairs:
+        role = _label(label)
+        v = value.rstrip()
+        if role == "dob" and (head := _date_head(v)) is not None:
+            labels.append((k, "dob", head, col))
+            if len(head) < len(v):
+                free.append((k, v[len(head):], col + len(head)))
+        elif role is not None and not _placeholder(v, role):
+            labels.append((k, role, v, col))
+        else:
+            free.append((k, v, col))
 
 
 # the Facebook 2021 scrape's rows, the most re-posted leak format: the phone in international
