@@ -47,7 +47,7 @@ def test_leak_site_pages_crawled_right(site: str, tmp_path: Path) -> None:
         if victim.deadline_at is None or abs((victim.deadline_at - at).total_seconds()) > tol + 120:
             problems.append(f"victim {want['name']}: deadline {victim.deadline_at} != {at.isoformat()}")
         checks = {"domain": (victim.domain, want["domain"]), "status": (victim.status, want["status"]),
-                  "files": ([[f.name, f.size] for f in victim.files], want["files"])}
+                  "files": (sorted([f.name, f.size] for f in victim.files), sorted(want["files"]))}
         problems += [f"victim {want['name']}: {k} {v[0]!r} != {v[1]!r}" for k, v in checks.items() if v[0] != v[1]]
     problems += [f"page {p} never fetched" for p in view.routes if p not in view.served]
     problems += [f"{p} fetched: a leak site's files are listed, never downloaded" for p in view.served

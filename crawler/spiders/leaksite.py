@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urldefrag
 
 from loguru import logger
 from scrapy.http import TextResponse
@@ -36,9 +37,12 @@ if TYPE_CHECKING:
     from parsel import Selector
     from scrapy.http import Response
 
-__all__ = ["LeaksiteSpider", "is_published", "parse_countdown", "victim_date"]
+__all__ = ["MAX_TREE_PAGES", "LeaksiteSpider", "is_published", "parse_countdown", "victim_date"]
 
 _UNITS = {"d": "days", "j": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+# Pages of one victim's file tree read at most (its folders, `file_tree.folders`): a leak's
+# directory listing holds a few dozen folders; a site's own loop of links is cut here
+MAX_TREE_PAGES = 50
 _STATUS_CHARS = 512  # a status is a word or two; published_pattern is searched in this much of it
 
 
@@ -160,21 +164,57 @@ class LeaksiteSpider(VigieSpider):
             logger.info("victim listing {} stopped at page {} (repeat, empty or limit)", mask_url(response.url), page)
 
     def parse_tree(self, response: Response) -> Iterator[Any]:
-        """The file tree of one victim: names and sizes only."""
+        """The file tree of one victim: names and sizes only; with `file_tree.folders`, the folders
+        below the page too (a directory listing shows one folder a page: the victim was recorded
+        with the top folder's names alone, `Finance/` and `RH/` and none of the files in them),
+        the victim emitted once every page of its tree is read."""
         record: VictimRecord = response.meta["vigie_victim"]
         tree = self.sel.file_tree
         assert tree is not None
-        files: list[VictimFile] = []
+        here = urldefrag(response.url)[0]
+        walk: dict[str, Any] = response.meta.get("vigie_walk") or {"files": [], "pending": 1, "pages": 1,
+                                                                     "seen": {here}}
+        prefix: str = response.meta.get("vigie_prefix", "")
+        limit = self.source.attachments.max_files
         if isinstance(response, TextResponse) and self.unusable(response, "file tree") is None:
-            limit = self.source.attachments.max_files
-            for row in select(response, tree.rows)[:limit]:
+            for row in select(response, tree.rows):
+                if len(walk["files"]) >= limit:
+                    break
                 name = _text(row, tree.name)
                 if name:
-                    files.append(VictimFile(name, _text(row, tree.size)))
-        self.crawler.stats.inc_value("vigie/victims/trees")
-        yield VictimItem(replace(record, files=tuple(files)))
+                    walk["files"].append(VictimFile(prefix + name, _text(row, tree.size)))
+            hrefs = all_values(response, tree.folders) if tree.folders else []
+            for href, url in zip(hrefs, absolute_urls(response, hrefs), strict=False):
+                # a folder below this page only (never `../` or another site), each once, a bounded walk
+                if url in walk["seen"] or not url.startswith(here.rsplit("/", 1)[0] + "/") or url == here:
+                    continue
+                if walk["pages"] >= MAX_TREE_PAGES:
+                    self.crawler.stats.inc_value("vigie/victims/tree_pages_dropped")
+                    continue
+                walk["seen"].add(url)
+                walk["pages"] += 1
+                walk["pending"] += 1
+                folder = unquote(urldefrag(href)[0]).strip("/").rsplit("/", 1)[-1]
+                req = self.request(url, self.parse_tree, "tree", response, vigie_victim=record, vigie_walk=walk,
+                                   vigie_prefix=f"{prefix}{folder}/")
+                yield req.replace(errback=self._tree_error)
+        yield from self._tree_done(record, walk)
+
+    def _tree_done(self, record: VictimRecord, walk: dict[str, Any]) -> Iterator[Any]:
+        walk["pending"] -= 1
+        if walk["pending"] == 0:
+            self.crawler.stats.inc_value("vigie/victims/trees")
+            files = walk["files"] if walk["pages"] == 1 else sorted(walk["files"], key=lambda f: f.name)
+            # (a tree of several pages is read in the order its pages arrive: sorted, one record whatever it was)
+            yield VictimItem(replace(record, files=tuple(files[:self.source.attachments.max_files])))
 
     def _tree_error(self, failure: Any) -> Iterator[Any]:
-        """A tree page that cannot be fetched: the victim is recorded without its files."""
+        """A tree page that cannot be fetched: the victim is recorded without its files (or those of
+        the tree's other pages)."""
         yield from self.on_error(failure) or ()
-        yield VictimItem(failure.request.meta["vigie_victim"])
+        meta = failure.request.meta
+        walk = meta.get("vigie_walk")
+        if walk is None:
+            yield VictimItem(meta["vigie_victim"])
+        else:
+            yield from self._tree_done(meta["vigie_victim"], walk)

@@ -1518,6 +1518,12 @@ class FileTreeSelectors(Strict):
     name: Selector = Field(description="The file's name (or path), relative to its row.")
     size: Selector | None = Field(
         default=None, description="The file's size as written (`1.2 GB`), relative to its row.")
+    folders: Selector | None = Field(
+        default=None, examples=["pre > a[href$='/']:not([href^='../'])::attr(href)"],
+        description="Links to the tree's folders on a tree page (a directory listing such as nginx's or Apache's "
+        "autoindex shows one folder a page): each folder below the page is read as the tree is, its files named "
+        "with the folder's path (`Finance/bilan_2025.pdf`); unset means the linked page alone is read. At most 50 "
+        "pages a victim, and the first `attachments.max_files` files.")
 
 
 class LeaksiteSelectors(Strict):
