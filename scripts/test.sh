@@ -129,8 +129,11 @@ done
 # the fuzzing that ran beside pytest: wait for what is left of it, then its report
 if [ -n "$fuzz_pid" ]; then
   rc=0
+  waited=$SECONDS
   wait "$fuzz_pid" || rc=$?
   fuzz_pid=
   cat .cache/fuzz/summary.log >&2
+  # what fuzzing still cost the wall clock: 0 when the CPU pytest left idle was enough
+  echo "==> fuzzing ended $((SECONDS - waited)) s after pytest" >&2
   [ "$rc" = 0 ] || { echo "==> fuzzing FAILED (above)" >&2; exit "$rc"; }
 fi
