@@ -268,7 +268,8 @@ def element_text(root: _Element, keep_lines: bool = False) -> str:
                 if tag == "a":
                     href = el.get("href")
                     looked = href is not None and (
-                        href[:5].lower() == "data:" or "email-protection" in href or href[:7].lower() == "mailto:")
+                        href[:5].lower() == "data:" or "email-protection" in href or href[:7].lower() == "mailto:"
+                        or _phone_href(href))
                 elif tag == "span":
                     looked = len(el) >= 3 or (not len(el) and (el.get("style") is not None
                                                                 or el.get("data-cfemail") is not None))
@@ -353,6 +354,8 @@ def _layout(el: _Element, tag: str, out: _Lines, inline: set[_Element], tabbed: 
             return False
         if href[:7].lower() == "mailto:":
             return _mailto_read(el, href, out)
+        if _phone_href(href):
+            return _tel_read(el, href, out)
         return "email-protection" in href and _cf_read(el, href, out)
     if tag == "span":
         if len(el):
@@ -398,6 +401,46 @@ def _mailto_read(el: _Element, href: str, out: _Lines) -> bool:
     if "@" in "".join(el.itertext()):
         return False
     out.text(addr, False)
+    return True
+
+
+# links that dial or message a number: `tel:` (RFC 3966), `callto:`, `sms:`, and WhatsApp's click-to-chat
+# (`https://wa.me/33612345678`, `api.whatsapp.com/send?phone=33612345678`: the number international,
+# without its `+`)
+_DIAL = ("tel:", "callto:", "sms:")
+_CHAT = re.compile(r"(?:https?://)?(?:wa\.me/|(?:api|web)\.whatsapp\.com/send/?\?(?:[^#\s]*&)?phone=|"
+                   r"whatsapp://send/?\?(?:[^#\s]*&)?phone=)(?:%2B|\+)?([0-9]{8,15})(?![0-9])", re.I)
+_DIAL_NUMBER = re.compile(r"\+?[0-9().\- ]{6,24}")
+
+
+def _phone_href(href: str) -> bool:
+    h = href[:7].lower()
+    return h[:4] == "tel:" or h == "callto:" or h[:4] == "sms:" or "whatsapp" in href or "wa.me/" in href
+
+
+def tel_href_number(href: str) -> str | None:
+    """The number a dialling or messaging link calls, as written (`+33 6 12 34 56 78`, `0612345678`),
+    or with its `+` given back (WhatsApp's links write the international number without it); None
+    when the link holds none."""
+    h = _unquote(href.strip())
+    low = h[:7].lower()
+    for p in _DIAL:
+        if low.startswith(p):
+            num = h[len(p):].lstrip("/").split(";", 1)[0].split("?", 1)[0].split(",", 1)[0]
+            m = _DIAL_NUMBER.fullmatch(num.strip())
+            return m.group() if m is not None and sum(c.isdigit() for c in num) >= 8 else None
+    m = _CHAT.match(h)
+    return "+" + m.group(1) if m is not None else None
+
+
+def _tel_read(el: _Element, href: str, out: _Lines) -> bool:
+    """A link that dials a number and does not show it (`<a href="tel:+33612345678">Appeler</a>`, a
+    client list's contact cell, a WhatsApp button): the number read in place of its text, as
+    `_mailto_read` reads an address; a link that shows its number is read as it is."""
+    num = tel_href_number(href)
+    if num is None or sum(c.isdigit() for c in "".join(el.itertext())) >= 6:
+        return False
+    out.text(num, False)
     return True
 
 

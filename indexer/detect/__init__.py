@@ -43,6 +43,7 @@ from indexer.detect import stanzas as _stanzas
 from indexer.detect import stream_spaced as _stream_spaced
 from indexer.detect import transposed as _transposed
 from indexer.detect.cellwrap import bare as _bare_cells
+from indexer.detect.dial import bare as _dial_bare
 from indexer.detect.examples import drop_examples
 from indexer.detect.exports import may_need_reading, readable
 from indexer.detect.extract import Sink
@@ -280,6 +281,10 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         cells = _bare_cells(text)
         if cells is not None:
             text, encoded = cells, cells.encode("utf-8")
+    if seen & _firstlook.DIAL:  # WhatsApp's click-to-chat links (`wa.me/336...`): their numbers with a `+`
+        dialled = _dial_bare(text)
+        if dialled is not None:
+            text, encoded = dialled, dialled.encode("utf-8")
     starts = candidate_starts(encoded, unified=True)  # (its line ends made LF above)
     # (a number in full-width digits or a sample in base64 has no start until it is read; the
     # core's engine asks the core, the same answer ~10x faster than RE2: tests/test_native_veil.py)

@@ -12,7 +12,11 @@ strings pass the address syntax yet name no mailbox anyone reads:
   assets): a "domain" that is a scale and an image's extension, which is no top-level domain;
 - an SSH protocol extension's name (`aes128-gcm@openssh.com`, `chacha20-poly1305@openssh.com`,
   `curve25519-sha256@libssh.org` in a man page or an sshd_config): OpenSSH's and libssh's algorithm
-  and extension names, a hyphen or a digit in them (a mailbox there, `openssh@openssh.com`, is kept).
+  and extension names, a hyphen or a digit in them (a mailbox there, `openssh@openssh.com`, is kept);
+- a SIP URI (`sip:+33612345678@voip.cabinet.lan;user=phone`, a PBX's or a softphone's export): its
+  user is a phone number, read as a phone when it is a valid one, and the URI is no mailbox (lead's
+  policy, wave 30);
+- a template's blank to fill in (`____@clinique.example`): a local part of underscores only.
 
 A product's or an article's number in a URL's path, glued to its slug (`https://shop.fr/p/0612457836-lampe-
 laiton`), is no phone either.
@@ -37,12 +41,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from indexer.identifiers import canon_phone
+
 __all__ = ["NEEDLES", "drop_no_ones"]
 
 # every substring `drop_no_ones` looks for: a text holding none of them is left as it is
 # (`firstlook.looks` finds them in one pass over a whole text before its fragments are made)
 NEEDLES = ("*@", "xxx", "XXX", "://", "''", "@1x.", "@2x.", "@3x.", "@4x.", "@1.5x.", "${", "{{", "<your", "<YOUR",
-           "<votre", "<VOTRE", "@openssh.com", "@libssh.org")
+           "<votre", "<VOTRE", "@openssh.com", "@libssh.org", "sip:", "SIP:", "sips:", "__@")
 
 _XS = re.compile(r"x{3,}")
 _USERINFO = re.compile(r"://[^\s/@:]+@")
@@ -64,7 +70,23 @@ def _no_ones(c: str, text: str, st: int) -> bool:
         return True
     if domain in _SSH_DOMAINS and ("-" in local or any(ch.isdigit() for ch in local) or local in _SSH_WORDS):
         return True  # an SSH algorithm's or extension's name (`aes128-gcm@openssh.com`)
+    if local.strip("_") == "":
+        return True  # a blank to fill in (`____@clinique.example`)
+    if _sip_user(text, st):
+        return True  # a SIP URI's user at its host (`drop_no_ones` reads the user as a phone)
     return st >= 3 and text[st - 3:st] == "://"
+
+
+def _sip_user(text: str, st: int) -> bool:
+    return st >= 4 and text[st - 4:st].lower() == "sip:" or st >= 5 and text[st - 5:st].lower() == "sips:"
+
+
+def _sip_phone(c: str) -> str | None:
+    """A SIP URI's user that is a phone number (`+33612345678`, `0612345678`), E.164; else None."""
+    local = c.rpartition("@")[0]
+    if not 8 <= len(local) <= 16 or not local.lstrip("+").isdigit() or local.count("+") > 1:
+        return None
+    return canon_phone(local)
 
 
 _SSH_DOMAINS = frozenset({"openssh.com", "libssh.org"})
@@ -90,7 +112,8 @@ def drop_no_ones(found: Any, text: str) -> None:
     """Take the addresses that are no one's out of `found` (a list of (type, canonical, start,
     end), `text`'s offsets), and undo an SQL doubled quote in the others; in place."""
     suspect = ("*@" in text or "xxx" in text or "XXX" in text or _has_density(text)
-               or "@openssh.com" in text or "@libssh.org" in text
+               or "@openssh.com" in text or "@libssh.org" in text or "__@" in text
+               or "sip:" in text or "SIP:" in text or "sips:" in text
                or "://" in text and _USERINFO.search(text) is not None)
     doubled = "''" in text and _DOUBLED.search(text) is not None
     held = "${" in text or "{{" in text or "<your" in text or "<YOUR" in text or "<votre" in text or "<VOTRE" in text
@@ -110,6 +133,8 @@ def drop_no_ones(found: Any, text: str) -> None:
             c = f[1]
             if suspect and _no_ones(c, text, f[2]):
                 changed = True
+                if _sip_user(text, f[2]) and (tel := _sip_phone(c)) is not None:
+                    keep.append(("phone", tel, f[2], f[2] + len(c.rpartition("@")[0])))
                 continue
             if doubled and "''" in c:
                 f = ("email", c.replace("''", "'"), f[2], f[3])

@@ -604,10 +604,35 @@ def _xml_leaves(line: str) -> list[tuple[str, str, int]]:
         _, (t0, t1), (v0, v1), (c0, c1) = sp
         tag = line[t0:t1]
         if tag == line[c0:c1]:
-            out.append((tag.rpartition(":")[2], line[v0:v1], v0))
+            name = tag.rpartition(":")[2]
+            if name in _XCARD_VALUES:
+                name = _xcard_property(line, t0 - 1) or name
+            out.append((name, line[v0:v1], v0))
     if attrs_found and len(out) > attrs_found:
         out.sort(key=_third)  # attributes and element texts in the order they are written
     return out
+
+
+# xCard (RFC 6351) writes each property's value in an element named for its TYPE, inside the
+# property's element: `<bday><date>19560505</date></bday>`, `<tel><parameters>...</parameters>
+# <uri>tel:+33...</uri></tel>`. Such a leaf is named by its property (blind set 9b: every birth was
+# a `date` no role typed).
+_XCARD_VALUES = frozenset({"text", "uri", "date", "date-time", "date-and-or-time", "timestamp"})
+_XCARD_PARAMS_END = "</parameters>"
+
+
+def _xcard_property(line: str, lt: int) -> str | None:
+    """The name of the start tag right before the leaf whose `<` is at `lt` (its property in xCard),
+    past the property's `<parameters>...</parameters>`; None when another tag comes before."""
+    if line.endswith(_XCARD_PARAMS_END, 0, lt):
+        lt = line.rfind("<parameters", 0, lt - len(_XCARD_PARAMS_END))
+        if lt < 0:
+            return None
+    op = line.rfind("<", 0, lt)
+    if op < 0 or line[op + 1:op + 2] in "/!?" or line[op:lt].rstrip()[-1:] != ">":
+        return None
+    head = line[op + 1:lt].rstrip()[:-1].split(None, 1)
+    return head[0].rpartition(":")[2] if head and len(head[0]) <= 80 else None
 
 
 def _third(leaf: tuple[str, str, int]) -> int:
@@ -1204,6 +1229,9 @@ def _json_brackets(text: str) -> Iterator[int]:
 _JSON_OPENER = re.compile(r'\A\s*(?:"(?:[^"\\\n]|\\.){1,200}"\s*:\s*)?[\[{]{1,2}\s*$')
 _JSON_MEMBER = re.compile(r'\A\s*"(?:[^"\\\n]|\\.){1,200}"\s*:')
 _JSON_PUNCT = re.compile(r"\A\s*[\[\]{}]{1,4},?\s*$")  # `{`, `},`, `]`, `[{`
+# an array's string element alone on its line (`"tel:+33612345678",` under `"uris": [`): a contact's
+# URIs, a record's list of phones or addresses (blind set 9b: the walk up stopped there, nothing read)
+_JSON_ELEMENT = re.compile(r'\A\s*"(?:[^"\\\n]|\\.){1,400}"\s*,?\s*$')
 _PRETTY_UP = 64  # how far up `pretty_json_start` looks for the line that opens the value
 _PRETTY_SAMPLE = 64  # records whose keys decide whether the value is a dump
 
@@ -1214,8 +1242,9 @@ def opens_json_value(s: str) -> bool:
 
 
 def is_pretty_json_line(s: str) -> bool:
-    """A line of a pretty-printed JSON value: a member (`"key": ...`) or brackets alone."""
-    return _JSON_MEMBER.match(s) is not None or _JSON_PUNCT.match(s) is not None
+    """A line of a pretty-printed JSON value: a member (`"key": ...`), brackets or an array's string
+    element alone."""
+    return _JSON_MEMBER.match(s) is not None or _JSON_PUNCT.match(s) is not None or _JSON_ELEMENT.match(s) is not None
 
 
 def pretty_json_start(lines: list[str], i: int, floor: int) -> int | None:
