@@ -761,20 +761,14 @@ MISSED: dict[str, str] = {
     "netrc_file_leaked_from_a_home_dir": "a .netrc ('machine X / login email / password P' on indented lines): neither the credentials nor the three emails are found",
     "pgpass_file_leaked": "a .pgpass (host:port:db:user:password lines): no credential found",
     "rib_text_blocks_pasted_in_a_thread": "three French RIB blocks (holder, address, bank/branch/account/key table, 'IBAN : FR76 ....', BIC) pasted in a post: no IBAN found",
-    "tel_and_mailto_uri_anchors_in_html_table": "an HTML table whose phones are only in <a href=tel:+33...>Appeler</a>: emails (mailto:) and births found, every phone missed",
-    "tel_uris_with_ext_and_phone_context_json": "a JSON contact list with 'tel:+33-6-..' and 'tel:06...;phone-context=+33' URIs, mailto: URIs and ISO birthdays: nothing found",
     "url_userinfo_in_squid_access_log": "a squid log's ftp://name%40isp.fr:password@host/ URLs: no credential found",
-    "xcard_xml_rfc6351": "xCard XML (<bday><date>19560505</date></bday>): emails and tel: URIs found, every birth missed",
     "emv_tlv_hex_dumps_pan_and_track2": "EMV TLV dumps in spaced hex bytes (tag 5A the PAN, 57 the track 2 equivalent, 5F20 the holder): no card found",
     "epc_qr_payloads_refunds": "decoded EPC QR payloads (BCD/002/1/SCT/BIC/name/IBAN/EUR amount, one field a line): no IBAN found",
     "filezilla_sitemanager_xml": "a FileZilla sitemanager.xml (<User>email</User><Pass encoding=base64>): no credential decoded",
     "iban_in_form_boxes_four_characters_a_cell": "a direct-debit form's OCR with the IBAN in boxes of four ('IBAN |FR76|3000|...|') and 'Né(e) le' on the line above: nothing found",
     "swift_mt103_messages_batch": "SWIFT MT103 messages (:50K:/<IBAN> ordering customer, :59:/<IBAN> beneficiary): no IBAN found",
-    "wa_me_links_target_list": "a scam target list of names with https://wa.me/336... links: no phone found",
     # precision
-    "sip_uris_pbx_users_export": "a PBX export's sip:+336...@voip.cabinet.lan;user=phone URIs are reported as email addresses (the phones and real emails are found)",
     "email_address_syntax_rfc_examples": "RFC 3696's list of valid address syntaxes (all @example.com) gives four emails",
-    "staff_directory_template_headers_only": "an empty directory template's '____@clinique.example' placeholder is reported as an email",
     "vcard4_rfc6350_example_card": "RFC 6350's example vCard (one author's business card, quoted in the spec's text) gives an email and two phones",
 }
 SET.miss(**MISSED)
