@@ -757,7 +757,6 @@ MISSED: dict[str, str] = {
     # recall
     "authorization_basic_headers_in_proxy_log": "a proxy log's 'Authorization: Basic <base64 of email:password>' headers: no credential is decoded",
     "dsn_urls_in_env_files": "a leaked .env of DSNs (postgresql://user:pass@host, smtp://name%40isp.fr:pass@...): no credential, the user's email missed, and each 'password@host' is taken as an email address",
-    "jcard_json_rfc7095": "jCard (RFC 7095) JSON arrays [['fn',{},'text',...],['tel',{},'uri','tel:+33...'],['bday',{},'date',...]]: nothing found",
     "netrc_file_leaked_from_a_home_dir": "a .netrc ('machine X / login email / password P' on indented lines): neither the credentials nor the three emails are found",
     "pgpass_file_leaked": "a .pgpass (host:port:db:user:password lines): no credential found",
     "rib_text_blocks_pasted_in_a_thread": "three French RIB blocks (holder, address, bank/branch/account/key table, 'IBAN : FR76 ....', BIC) pasted in a post: no IBAN found",

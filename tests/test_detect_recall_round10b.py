@@ -11,6 +11,8 @@ class and not for the probe's one example, and the precision cases of the same s
 - a pretty-printed JSON record whose identifiers are an array's elements, one a line (`"uris": [
   "tel:+33-6-...", "mailto:..."]`): the walk up to the value's first line stopped at them
   (`records._JSON_ELEMENT`);
+- jCard (RFC 7095): cards written as JSON arrays of `[name, params, type, value]`, read as objects
+  keyed by their properties (`detect.jcard`);
 - xCard (RFC 6351): a property's value in an element named for its type (`<bday><date>19560505
   </date></bday>`), named by its property (`records._xcard_property`);
 - precision: a SIP URI's user (`sip:+33612345678@voip.cabinet.lan;user=phone`) is a phone, read
@@ -198,6 +200,44 @@ POSITIVES["xcard__anniversary_is_no_birth"] = (
 NEGATIVES["xml__events_with_date_elements"] = (
     "<events>\n" + "\n".join(f"<event><title><text>Atelier {k}</text></title><start><date>2024-0{k + 1}-1{k}</date></start><uri>https://asso.example/e/{k}</uri></event>" for k in range(5)) + "\n</events>",
     frozenset({"dob", "phone", "email"}),
+)
+
+# ------------------------------------------------------------------ jCard (RFC 7095)
+
+
+def _jcard(p: dict[str, str], tel: str, extra: bool = False) -> list[object]:
+    props: list[list[object]] = [["version", {}, "text", "4.0"], ["fn", {}, "text", f"{p['first']} {p['last']}"],
+                                 ["n", {}, "text", [p["last"], p["first"], "", "", ""]], ["bday", {}, "date", p["iso"]],
+                                 ["tel", {"type": ["cell"]}, "uri", tel], ["email", {"type": "home"}, "text", p["mail"]]]
+    if extra:
+        props.insert(3, ["adr", {"type": "home"}, "text", ["", "", "12 rue des Lilas", "Rennes", "", "35000", "France"]])
+        props.append(["tel", {"type": ["work", "voice"]}, "uri", "tel:+33-2-99-00-11-22;ext=301"])
+    return ["vcard", props]
+
+
+_Q = PEOPLE[1:4]
+POSITIVES["jcard__one_card_a_line"] = (
+    "\n".join(json.dumps(_jcard(p, f"tel:{p['e164']}"), ensure_ascii=False) for p in _Q),
+    _ids(_Q, "phone mail dob"),
+)
+_R = PEOPLE[4:8]
+POSITIVES["jcard__pretty_printed_with_address_and_work_line"] = (
+    json.dumps([_jcard(p, f"tel:{_dashed(p['e164'])}", extra=True) for p in _R], ensure_ascii=False, indent=2),
+    _ids(_R, "phone mail dob") | {("phone", "+33299001122")},
+)
+_S = PEOPLE[8:12]
+POSITIVES["jcard__api_wrapper_national_numbers"] = (
+    json.dumps({"status": "ok", "addressbook": "perso", "cards": [_jcard(p, p["national"]) for p in _S]}, ensure_ascii=False),
+    _ids(_S, "phone mail dob"),
+)
+NEGATIVES["jcard__rfc7095_example_card_in_prose"] = (
+    "RFC 7095, B.1, gives this example of a jCard:\n\n"
+    + json.dumps(["vcard", [["version", {}, "text", "4.0"], ["fn", {}, "text", "Simon Perreault"], ["bday", {}, "date-and-or-time", "--02-03"],
+                            ["tel", {"type": ["work", "voice"], "pref": "1"}, "uri", "tel:+1-418-656-9254;ext=102"],
+                            ["tel", {"type": ["work", "cell"]}, "uri", "tel:+1-418-262-6501"],
+                            ["email", {"type": "work"}, "text", "simon.perreault@viagenie.ca"]]], indent=2)
+    + "\n\nThe same card in vCard is in RFC 6350.",
+    frozenset({"phone", "email", "dob"}),
 )
 
 # ------------------------------------------------------------------ SIP URIs and template blanks (precision)

@@ -44,6 +44,7 @@ from indexer.detect import stream_spaced as _stream_spaced
 from indexer.detect import transposed as _transposed
 from indexer.detect.cellwrap import bare as _bare_cells
 from indexer.detect.dial import bare as _dial_bare
+from indexer.detect.jcard import rewrite as _jcard_rewrite
 from indexer.detect.examples import drop_examples
 from indexer.detect.exports import may_need_reading, readable
 from indexer.detect.extract import Sink
@@ -281,6 +282,10 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         cells = _bare_cells(text)
         if cells is not None:
             text, encoded = cells, cells.encode("utf-8")
+    if seen & _firstlook.JCARD:  # vCards written as JSON arrays (RFC 7095): as objects keyed by their properties
+        cards = _jcard_rewrite(text)
+        if cards is not None:
+            text, encoded = cards, cards.encode("utf-8")
     if seen & _firstlook.DIAL:  # WhatsApp's click-to-chat links (`wa.me/336...`): their numbers with a `+`
         dialled = _dial_bare(text)
         if dialled is not None:

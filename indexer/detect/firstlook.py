@@ -26,6 +26,7 @@ from indexer.detect.cellwrap import NEEDLES as _CELL_WRAPPED_NEEDLES
 from indexer.detect.dial import NEEDLES as _DIAL_NEEDLES
 from indexer.detect.examples import PATTERNS as _EXAMPLE_PATTERNS
 from indexer.detect.glued import NEEDLES as _GLUED_NEEDLES
+from indexer.detect.jcard import NEEDLES as _JCARD_NEEDLES
 from indexer.detect.informs import NEEDLES as _FORMS_NEEDLES
 from indexer.detect.notmail import NEEDLES as _NO_ONE_NEEDLES
 from indexer.detect.pivot import NEEDLES as _PIVOT_NEEDLES
@@ -39,7 +40,7 @@ try:  # optional, as for the prefilter: the wheel bundles the library
 except ImportError:  # pragma: no cover - depends on the install
     _hs = None  # type: ignore[assignment]
 
-__all__ = ["ALL", "BORN", "CELL_WRAPPED", "DECORATED", "DIAL", "EOL", "EXAMPLE", "FORMS", "GLUED", "NO_ONE", "PIVOT",
+__all__ = ["ALL", "BORN", "CELL_WRAPPED", "DECORATED", "DIAL", "EOL", "JCARD", "EXAMPLE", "FORMS", "GLUED", "NO_ONE", "PIVOT",
            "SEPARATOR", "SMALL", "SQL_LITERALS", "WRAPPED", "looks"]
 
 EOL, SEPARATOR, NO_ONE, DECORATED, WRAPPED = 1, 2, 4, 8, 16
@@ -61,6 +62,8 @@ FORMS = 1 << 12  # (forms inside JSON strings or log lines: `informs.rewrite`)
 ALL |= PIVOT | FORMS
 DIAL = 1 << 13  # (WhatsApp's click-to-chat links: `dial.bare`)
 ALL |= DIAL
+JCARD = 1 << 14  # (vCards written as JSON arrays: `jcard.rewrite`)
+ALL |= JCARD
 # bytes: under this the checks' own searches cost less than a scan's call. (512 until wave 27: the
 # per-line wrappers' Python first looks, `wrappers.unwrap`, cost ~200,000 instructions a dump post
 # of 300-500 bytes, a scan ~50,000: bench.instructions dump_posts -2.4%, posts_many 0)
@@ -95,6 +98,7 @@ def _patterns() -> list[tuple[bytes, int]]:
     out += [(p, PIVOT) for p in _PIVOT_NEEDLES]
     out += [(p, FORMS) for p in _FORMS_NEEDLES]
     out += [(p, DIAL) for p in _DIAL_NEEDLES]
+    out += [(p, JCARD) for p in _JCARD_NEEDLES]
     return out + [(p, DECORATED) for p in _DECORATED]
 
 
