@@ -44,7 +44,6 @@ from indexer.detect import stream_spaced as _stream_spaced
 from indexer.detect import transposed as _transposed
 from indexer.detect.cellwrap import bare as _bare_cells
 from indexer.detect.dial import bare as _dial_bare
-from indexer.detect.jcard import rewrite as _jcard_rewrite
 from indexer.detect.examples import drop_examples
 from indexer.detect.exports import may_need_reading, readable
 from indexer.detect.extract import Sink
@@ -53,6 +52,7 @@ from indexer.detect.extract import cpu_over as _cpu_over
 from indexer.detect.glued import LOOK_BYTES as _GLUED_LOOK_BYTES
 from indexer.detect.glued import may_hold as _may_be_glued
 from indexer.detect.glued import split_glued as _split_glued
+from indexer.detect.jcard import rewrite as _jcard_rewrite
 from indexer.detect.multiline import join_quoted_cells, logical_starts
 from indexer.detect.notmail import drop_no_ones
 from indexer.detect.records import is_long_json_records

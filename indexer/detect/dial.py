@@ -5,10 +5,10 @@ that opens a chat with it: `https://wa.me/33612345678?text=...`, `https://api.wh
 phone=33612345678`, `whatsapp://send?phone=...`. The number is international WITHOUT its `+`, a
 run of 11 digits the scan reads as no phone (blind set 9b: a target list gave nothing). `bare(text)`
 writes each such link's head as spaces and its last character as `+` (`https://wa.me/33612...` ->
-`             +33612...`), and its query after the number (`?text=Bonjour%20...`) as spaces: the same length, so lines and offsets stay (as `cellwrap.bare`), and the
-number is then what the scan reads anywhere. A link to no number (`https://wa.me/message/AB12`) is
-left as written. Asked where `firstlook.DIAL` says such a link may be, before the engines read
-the text: the same text for both.
+`             +33612...`), and its query after the number (`?text=Bonjour%20...`) as spaces: the
+same length, so lines and offsets stay (as `cellwrap.bare`), and the number is then what the scan
+reads anywhere. A link to no number (`https://wa.me/message/AB12`) is left as written. Asked where
+`firstlook.DIAL` says such a link may be, before the engines read the text: the same text for both.
 """
 
 from __future__ import annotations

@@ -26,8 +26,8 @@ from indexer.detect.cellwrap import NEEDLES as _CELL_WRAPPED_NEEDLES
 from indexer.detect.dial import NEEDLES as _DIAL_NEEDLES
 from indexer.detect.examples import PATTERNS as _EXAMPLE_PATTERNS
 from indexer.detect.glued import NEEDLES as _GLUED_NEEDLES
-from indexer.detect.jcard import NEEDLES as _JCARD_NEEDLES
 from indexer.detect.informs import NEEDLES as _FORMS_NEEDLES
+from indexer.detect.jcard import NEEDLES as _JCARD_NEEDLES
 from indexer.detect.notmail import NEEDLES as _NO_ONE_NEEDLES
 from indexer.detect.pivot import NEEDLES as _PIVOT_NEEDLES
 from indexer.detect.seeds import FOREIGN_EOLS
@@ -40,8 +40,8 @@ try:  # optional, as for the prefilter: the wheel bundles the library
 except ImportError:  # pragma: no cover - depends on the install
     _hs = None  # type: ignore[assignment]
 
-__all__ = ["ALL", "BORN", "CELL_WRAPPED", "DECORATED", "DIAL", "EOL", "JCARD", "EXAMPLE", "FORMS", "GLUED", "NO_ONE", "PIVOT",
-           "SEPARATOR", "SMALL", "SQL_LITERALS", "WRAPPED", "looks"]
+__all__ = ["ALL", "BORN", "CELL_WRAPPED", "DECORATED", "DIAL", "EOL", "EXAMPLE", "FORMS", "GLUED", "JCARD", "NO_ONE",
+           "PIVOT", "SEPARATOR", "SMALL", "SQL_LITERALS", "WRAPPED", "looks"]
 
 EOL, SEPARATOR, NO_ONE, DECORATED, WRAPPED = 1, 2, 4, 8, 16
 ALL = EOL | SEPARATOR | NO_ONE | DECORATED | WRAPPED

@@ -79,7 +79,8 @@ def _no_ones(c: str, text: str, st: int) -> bool:
 
 def _sip_user(text: str, st: int) -> bool:
     """An address right behind `sip:` or `sips:`, a word of its own (not `gossip:`)."""
-    n = 4 if st >= 4 and text[st - 4:st].lower() == "sip:" else 5 if st >= 5 and text[st - 5:st].lower() == "sips:" else 0
+    n = 4 if st >= 4 and text[st - 4:st].lower() == "sip:" else (
+        5 if st >= 5 and text[st - 5:st].lower() == "sips:" else 0)
     return n > 0 and (st == n or not text[st - n - 1].isalnum())
 
 
