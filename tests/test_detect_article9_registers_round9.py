@@ -281,7 +281,9 @@ PLACEHOLDER_KEPT: dict[str, tuple[str, str]] = {
         "+33612000000",
     ),
     "six_zeros_beside_real_numbers": (
-        "standard;ligne\nAccueil;04 70 00 00 00\nRH;04 72 11 22 31\nCompta;04 72 11 22 32\n",
+        # (people's lines: a directory of service lines, `standard;ligne` over `Accueil;...`, holds no one's phone
+        # since wave 30, tests/test_detect_article9_precision_round10.py)
+        "nom;ligne\nDurand;04 70 00 00 00\nMartin;04 72 11 22 31\nLeroy;04 72 11 22 32\n",
         "+33470000000",
     ),
 }

@@ -41,6 +41,7 @@ from indexer.detect import prefilter as _prefilter
 from indexer.detect import shapes as _shapes
 from indexer.detect import stanzas as _stanzas
 from indexer.detect import stream_spaced as _stream_spaced
+from indexer.detect import switchboards as _switchboards
 from indexer.detect import transposed as _transposed
 from indexer.detect.cellwrap import bare as _bare_cells
 from indexer.detect.dial import bare as _dial_bare
@@ -458,6 +459,8 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         # (or a register's: "Diocèse — Denier de l'Église — donateurs"; a blank line may stand between them)
         title = _title_over(raw, first) if first and kind in _TITLED_KINDS and not phys else ""
         frag = _build(kind, start_line, end_line, frag_text, sink, tok, title, raw, first)
+        if frag is None:  # a directory of service lines (`switchboards`)
+            continue
         if kind == "csv":
             frag.delimiter = delimiter_of(lines[first])
         n_ids += len(frag.identifiers)
@@ -526,7 +529,9 @@ def _lone_fragments(raw: list[str], out: list[Fragment], seen: int, sink: Sink, 
         types = len({f[0] for f in one.found} & _lone.TYPES)
         if types >= _lone.MIN_TYPES or (types == _lone.MIN_TYPES - 1 and _lone.fielded_birth(raw[k])):
             _lone.birth_of(raw[k], one.found)
-            out.append(_build("lone_record", k + 1, k + 1, raw[k], one, tok))
+            frag = _build("lone_record", k + 1, k + 1, raw[k], one, tok)
+            if frag is not None:  # (always: `raw` not given, no directory is asked)
+                out.append(frag)
 
 
 def _identifier_factory() -> Callable[..., Identifier]:
@@ -604,9 +609,10 @@ def _native_net_excerpt(head: str, masks: list[tuple[int, int, str]]) -> str | N
 
 
 def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok: Tokenizer,
-           title: str = "", raw: list[str] | None = None, first: int = 0) -> Fragment:
+           title: str = "", raw: list[str] | None = None, first: int = 0) -> Fragment | None:
     """`raw`, `first`: the text's lines and the fragment's first among them, for the lines over it
-    (what a list of a project's people stands under: `nobody.holders`)."""
+    (what a list of a project's people stands under: `nobody.holders`). None: the fragment is a
+    directory of service lines whose only identifiers are its switchboards, no one's (`switchboards`)."""
     # a project's record is read as a dox (its contributors' names and addresses): a release date beside
     # a name is no birth, and its words are about code (`nobody.changelog`)
     record = kind == "dox" and _nobody.changelog(text)
@@ -627,6 +633,13 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
     else:
         idents = _identifiers(sink, tok, version, cut, masks)
         types = set(map(_first, sink.found))
+    if types <= _switchboards.TYPES and raw and kind in _switchboards.KINDS and _switchboards.service_lines(
+            text, raw, first, idents):
+        # a directory of service lines: its switchboards are no one's (its units' mailboxes are still found)
+        if "email" not in types:
+            return None
+        idents = [i for i in idents if i.type != "phone"]
+        types = {"email"}
     # a project's record or list of people (a ChangeLog, a copyright file's holders, a README's
     # maintainers) holding names and addresses only is no dump: kind `project`, low severity (no alert
     # under the default `min_severity`), its words about no one; its addresses are still found

@@ -48,7 +48,9 @@ _GROUPS: dict[str, tuple[str, ...]] = {
               "telefoonnummer", "mobielnummer", "mobiel_nummer", "gsmnummer", "gsm_nummer",
               "telefone", "celular", "tel2", "phone2", "telephone2", "msisdn", "cell_phone", "fax", "telecopie",
               "mob", "whatsapp", "whats_app", "numero_whatsapp", "contact_phone", "telefonnummer_mobil",
-              "portable_perso"),
+              "portable_perso",
+              # a directory's column ("Direct line" is no address's line)
+              "direct_line", "direct_lines", "direct_dial"),
     "nir": ("nir", "num_secu", "numero_secu", "numero_securite_sociale", "secu", "ssn", "insee",
             "no_ss", "n_ss", "numero_ss", "securite_sociale", "nss", "num_ss", "n_secu", "no_secu",
             "numero_de_securite_sociale", "social_security_number", "matricule_secu", "social_security",
@@ -206,6 +208,8 @@ def _role_of(name: str) -> str | None:
         # `nom_medecin`, `prenom_mere`: someone else's name; in a row it would be paired with the
         # record's person's first or last name
         return None
+    if role in _NAME_ROLES and words & _UNIT_WORDS:
+        return None  # `Nom du service`, `nom_etablissement`: a unit's or a company's name, no one's
     if words & _BIRTH_WORDS and words & _PLACE_WORDS and not words & _DATE_WORDS and not role.startswith("a9:"):
         # `lieu_naissance`, `ville_naissance`, `cp_naissance`: where, not when nor where one lives (but the
         # parents' countries of birth, `pays_naissance_pere`, are an ethnic origin: `article9.HEADER_CATEGORIES`)
@@ -345,6 +349,8 @@ _NAME_ROLES = frozenset({"last_name", "first_name", "full_name"})
 _OTHER_PERSON = frozenset({"medecin", "docteur", "dr", "praticien", "prescripteur", "pere", "mere", "parent", "parents",
                            "conjoint", "epoux", "tuteur", "tutrice", "urgence", "prevenir", "employeur", "doctor",
                            "physician", "father", "mother", "spouse", "guardian", "emergency", "kin"})
+_UNIT_WORDS = frozenset({"service", "services", "unite", "pole", "departement", "department", "societe", "entreprise",
+                         "etablissement", "agence", "magasin", "structure", "organisme", "company", "unit"})
 _BIRTH_WORDS = frozenset({"naissance", "naiss", "nais", "birth", "born", "nacimiento", "nascita", "geboorte"})
 _PLACE_WORDS = frozenset({"lieu", "ville", "commune", "pays", "departement", "dept", "dep", "cp", "code", "postal",
                           "place", "city", "country", "town", "lugar", "luogo", "ort", "plaats", "region"})

@@ -123,7 +123,7 @@ _NAME = re.compile(rf"(?<![\w'’-])({_WORD}(?:[ \t]++{_WORD}){{1,2}}+)(?![\w'�
 # trailing punctuation and emoji left out) ...
 _NAME_AFTER = re.compile(
     r"(?:\b(?:s['’]appelle|appelle|name is|name's|name|nom|identit[ée]|identity|dox+(?:ed|é)?|sur|on|of|de|c['’]est"
-    r"|cible|target|ex|know|avec|m|mr|mme|mrs|ms|mlle|dr))\Z")
+    r"|cible|target|ex|know|avec|m|mr|mme|mrs|ms|mlle|dr|assur[ée]e?|patiente?))\Z")
 # ... or just after it: a birth, a date, an identifier, a home
 _NAME_BEFORE = re.compile(
     r"\A[ \t]*+[,:(–—-]?[ \t]*+(?:\(?n[ée]e?\b|born\b|b\.|(?i:dob|d\.o\.b)\b|\d|\+\d|[A-Z]{2}\d\d|[\w.+-]++@|lives\b"
@@ -400,8 +400,9 @@ def _analyse(lines: list[str], lo: int, hi: int, name_lines: frozenset[int] = fr
             if born and addressed and not homed and named:  # a person's birth and street: their home
                 private += 1
                 homed = True
-        if "rpps" in low or "adeli" in low:  # a practitioner's number behind its name (`RPPS 10003214565`)
-            for pm in _PRO_ID.finditer(s):
+        if "rpps" in low or "adeli" in low or "sire" in low:
+            # a practitioner's number behind its name (`RPPS 10003214565`), an employer's (`SIRET 443...`)
+            for pm in (*_PRO_ID.finditer(s), *_FIRM_ID.finditer(s)):
                 if not any(a < pm.end(2) and pm.start(2) < b for a, b, _ in typed):
                     typed.append((pm.start(2), pm.end(2), pm.group(1).lower()))
         typed.extend((x[2], x[3], "skip") for x in found if x[0] == "skip")
@@ -410,7 +411,7 @@ def _analyse(lines: list[str], lo: int, hi: int, name_lines: frozenset[int] = fr
     named = named or any(r == "full_name" for _, typed, _ in per_line for _, _, r in typed)
     dox = ((dox_cue or (cue and named)) and facts >= 2) or (named and own and facts >= 3)
     if not dox and facts >= 2 and not strict:
-        dox = _told_about(lines, lo, hi, named)
+        dox = _told_about(lines, lo, hi, named, own)
     return dox, facts, per_line
 
 
@@ -418,6 +419,16 @@ def _analyse(lines: list[str], lo: int, hi: int, name_lines: frozenset[int] = fr
 _NAME_IS = re.compile(rf"(?<![\w'’-]){_WORD}(?:[ \t]++{_WORD}){{1,2}}+[ \t]++(?:est|is|was|était|etait|a|has)\b")
 
 
+# how a letter or a note tells of someone as a patient (a third person: `vous êtes suivi`, a
+# leaflet's, is not): the words of care around it are then the patient's carers, not the contacts'
+_PATIENT = re.compile(
+    r"\b(?:(?:est|sont|a [ée]t[ée]|ont [ée]t[ée]|[ée]tait|etait) (?:suivie?s?|soign[ée]e?s?|trait[ée]e?s?"
+    r"|hospitalis[ée]e?s?"
+    r"|diagnostiqu[ée]e?s?|d[ée]pist[ée]e?s?|intern[ée]e?s?|admise?s?|atteinte?s?|sous (?:m[ée]thadone|subutex"
+    r"|buprénorphine|traitement|antid[ée]presseurs?|trith[ée]rapie|neuroleptiques?))"
+    r"|souffre d|je vous adresse|(?:pour|en vue d['’]une) prise en charge"
+    r"|(?:is|was|are|were) (?:being )?(?:treated|followed|diagnosed|hospitali[sz]ed|admitted|on methadone)"
+    r"|suffers from|i am referring|(?:i )?refer(?:ring)? (?:mr|mrs|ms|miss|this patient))\b")
 # who offers care or help gives their contacts beside the words of health; a dox does not talk so
 _CARE_TALK = re.compile(
     r"\b(?:dr|docteur|doctor|pr|professeur|m[ée]decin|infirmi[eè]re?|psychologue|th[ée]rapeute|cabinet|rdv"
@@ -428,14 +439,18 @@ _CARE_TALK = re.compile(
     r"|emergency|samu|24h/24|24/7)\b")
 
 
-def _told_about(lines: list[str], lo: int, hi: int, named: bool) -> bool:
+def _told_about(lines: list[str], lo: int, hi: int, named: bool, own: bool = False) -> bool:
     """Whether lines lo..hi, holding two of a person's identifiers and facts, say something of
     article 9 about a person they name (`X (x@y, 06 ...) tested HIV positive`, `X est homo, ...
     joignable au 06 ...`): what is said of someone is what makes their contacts a dox, as a
     dox's cue does. The name is `_name`'s, or two or three capitalised words and a copula; no
-    word of an organisation's (`Centre Dépistage VIH`)."""
+    word of an organisation's (`Centre Dépistage VIH`). Words of care (`_CARE_TALK`) say the contacts
+    are a practitioner's or a service's, unless the person has a birth, a home or a NIR (`own`: no
+    service has them) or is told as a patient (`_PATIENT`: `X (x@y, 06 ...) est suivi au CSAPA`, a
+    referral letter's `Je vous adresse M. X ... pour prise en charge`)."""
     text = "\n".join(lines[lo:hi + 1])
-    if _CARE_TALK.search(text.lower()) is not None:
+    low = text.lower()
+    if _CARE_TALK.search(low) is not None and not own and _PATIENT.search(low) is None:
         return False  # a practitioner's or a service's contact (`Dr X ... dépistage du VIH : RDV au 01 ...`)
     after = 0
     if not named:
@@ -460,6 +475,8 @@ def _facts_below(lines: list[str], pre: dict[int, tuple[list[Any], int, int]], k
 
 
 _PRO_ID = re.compile(r"(?i)\b(rpps|adeli)\b[ \t]*+(?:n[°o]\.?[ \t]*+)?:?[ \t]*+(\d(?:[ .]?\d){8,10}+)(?!\d)")
+_FIRM_ID = re.compile(
+    r"(?i)\b(siret|siren)\b[ \t]*+(?:n[°o]\.?[ \t]*+)?:?[ \t]*+(\d{3}[ .]?\d{3}[ .]?\d{3}(?:[ .]?\d{5})?)(?!\d)")
 _BIRTH_ENDS = re.compile(r"(?:\bn[ée]e?s? le|\bborn(?: on)?|birth(?: is)?|\bdob|naissance)[ \t]*+:?[ \t]*+\Z")
 # an event's summary ending with the patient's name after the reason: `Motif - NOM Prénom`
 _SUMMARY_NAME = re.compile(rf" [-–] ({_WORD}(?:[ \t]{_WORD}){{1,2}})[ \t]*\Z")

@@ -129,7 +129,9 @@ def scan(s: str, out: list[Found], base: int = 0, hint: str | None = None) -> No
         raw = s[st:en]
         c0 = raw[0]
         if "@" in raw:
-            if st and s[st - 1].isalnum():  # "Müller@x.de": not the address "ller@x.de"
+            if st and (s[st - 1].isalnum() or s[st - 1] == "." and (st < 2 or s[st - 2] != ".")):
+                # "Müller@x.de": not the address "ller@x.de"; "ZOË.LEROY@x.fr", ".maelys@x.fr": a local part
+                # the candidate does not start (a letter it cannot read, a leading dot) is no "leroy@x.fr"
                 continue
             _email(raw, out, base + st, base + en)
             continue
@@ -167,6 +169,8 @@ def scan(s: str, out: list[Found], base: int = 0, hint: str | None = None) -> No
         if en < len(s) and s[en].isalpha():
             continue
         found = classify_number(raw, hint)
+        if hint == "nir" and found and found[0] == "nir" and _wrong_key_after(s, en, raw, found[1]):
+            found = None  # a body whose written key is wrong is no NIR, never the body + its right key
         # `SKU-0612345678`, `REF-0145678912`: a number glued to a word by a dash is a code, no phone
         glued = hint != "phone" and st >= 2 and s[st - 1] == "-" and s[st - 2].isalpha() and _code_prefix(s, st - 1)
         if found:
@@ -184,6 +188,36 @@ def scan(s: str, out: list[Found], base: int = 0, hint: str | None = None) -> No
                 c = ids.canon_phone(raw[ps[0][0]:ps[0][1]])
                 if c:
                     out.append(("phone", c, base + st + ps[0][0], base + st + ps[0][1]))
+
+
+_KEY_BLANKS = " \t\u00a0"
+
+
+def _wrong_key_after(s: str, en: int, raw: str, canon: str) -> bool:
+    """Whether the 13-character NIR body `raw` (ending at `s[en]`) is followed by a written key,
+    `(94)`, `[94]`, `clé 94`, `key: 94`, that is not its own (`canon`'s last two digits)."""
+    if sum(c.isalnum() for c in raw) != 13:
+        return False
+    n = len(s)
+    i = en
+    while i < n and s[i] in _KEY_BLANKS:
+        i += 1
+    if i < n and s[i] in "([":
+        i += 1
+    elif s[i:i + 3].lower() in ("clé", "cle", "key"):
+        i += 3
+        while i < n and s[i] in _KEY_BLANKS:
+            i += 1
+        if i < n and s[i] == ":":
+            i += 1
+    else:
+        return False
+    while i < n and s[i] in _KEY_BLANKS:
+        i += 1
+    key = s[i:i + 2]
+    if len(key) != 2 or not (key.isascii() and key.isdigit()) or i + 2 < n and "0" <= s[i + 2] <= "9":
+        return False
+    return key != canon[13:]
 
 
 # the words before a dash that still label a phone (`Tel-0612345678`)

@@ -254,7 +254,9 @@ pub(crate) fn scan_cell(s: &str, hint: Option<&str>, want: Option<&str>, today: 
         let rb = raw.as_bytes();
         let c0 = rb[0];
         if rb.contains(&b'@') {
-            if st > 0 && b[st - 1].is_ascii_alphanumeric() || !wants("email") {
+            // `.maelys@x.fr`: a leading dot, no address `maelys@x.fr` (`scan.scan`'s; "ZOË.LEROY@" is not ASCII: Python's)
+            let dotted = st > 0 && b[st - 1] == b'.' && (st < 2 || b[st - 2] != b'.');
+            if st > 0 && b[st - 1].is_ascii_alphanumeric() || dotted || !wants("email") {
                 continue;
             }
             if let Some(exact) = take!(canon(cn::canon_email(raw))) {
@@ -323,7 +325,11 @@ pub(crate) fn scan_cell(s: &str, hint: Option<&str>, want: Option<&str>, today: 
         // `SKU-0612345678`: a number glued to a word by a dash is a code, no phone (`glued`)
         let glued = hint != Some("phone") && st >= 2 && b[st - 1] == b'-' && b[st - 2].is_ascii_alphabetic()
             && code_prefix(b, st - 1);
-        match take!(classify_number(raw, hint, want, today, ctx)?) {
+        let mut found = take!(classify_number(raw, hint, want, today, ctx)?);
+        if hint == Some("nir") && matches!(&found, Some(("nir", c)) if wrong_key_after(b, en, rb, c)) {
+            found = None; // a body whose written key is wrong is no NIR, never the body + its right key
+        }
+        match found {
             Some((t, c)) => {
                 if wants(t) && !(glued && t == "phone") {
                     out.push((t, c, st, en));
@@ -352,6 +358,40 @@ pub(crate) fn scan_cell(s: &str, hint: Option<&str>, want: Option<&str>, today: 
         }
     }
     Ok(Some(out))
+}
+
+/// `scan._wrong_key_after` on an ASCII cell: the 13-character NIR body `rb` (ending at `b[en]`)
+/// is followed by a written key, `(94)`, `[94]`, `cle 94`, `key: 94`, that is not `canon`'s own.
+fn wrong_key_after(b: &[u8], en: usize, rb: &[u8], canon: &str) -> bool {
+    if rb.iter().filter(|c| c.is_ascii_alphanumeric()).count() != 13 {
+        return false;
+    }
+    let n = b.len();
+    let blank = |c: u8| c == b' ' || c == b'\t';
+    let mut i = en;
+    while i < n && blank(b[i]) {
+        i += 1;
+    }
+    if i < n && (b[i] == b'(' || b[i] == b'[') {
+        i += 1;
+    } else if i + 3 <= n && (b[i..i + 3].eq_ignore_ascii_case(b"cle") || b[i..i + 3].eq_ignore_ascii_case(b"key")) {
+        i += 3;
+        while i < n && blank(b[i]) {
+            i += 1;
+        }
+        if i < n && b[i] == b':' {
+            i += 1;
+        }
+    } else {
+        return false;
+    }
+    while i < n && blank(b[i]) {
+        i += 1;
+    }
+    if i + 2 > n || !b[i].is_ascii_digit() || !b[i + 1].is_ascii_digit() || i + 2 < n && b[i + 2].is_ascii_digit() {
+        return false;
+    }
+    b[i..i + 2] != canon.as_bytes()[13..]
 }
 
 /// `scan._PHONE_LABELS`' ASCII words: before a dash they still label a phone (`Tel-0612345678`).
