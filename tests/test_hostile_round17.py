@@ -28,7 +28,8 @@ hostile way), then unit tests where a crawl adds nothing.
   content_types_ignored`). Through ONE crawl of the kit forum (module-scoped), its other posts read.
 - a zip padded with 100,000 empty files or directories (its directory too big for
   `attachments.max_files`) was refused whole as a bomb, the dump in it too: empty entries count for
-  nothing now (`crawler.attachments._without_empty_entries`), the rest read within the caps.
+  nothing now (`crawler.attachments._without_empty_entries`), the rest read within the caps; a
+  tar's or a 7z's empty files neither.
 - a 7z whose coder asks for gigabytes (an LZMA dictionary of 4 GB, a PPMd model of 4 GB) for a
   member of a few bytes: MemoryError under the crawl's address-space limit, or the process aborted
   (pyppmd). LZMA dictionaries are cut to what the folder unpacks; PPMd past 256 MB and encoded
@@ -517,3 +518,29 @@ def test_a_zip_of_too_many_real_files_is_still_refused() -> None:
                  _padded_zip("tropvide", empties=500, real=SMALL.max_files + 1)):
         with pytest.raises(ArchiveBombError, match="max_files"):
             expand_attachment("trop.zip", data, SMALL, [])
+
+
+def test_a_tar_or_7z_padded_with_empty_files_is_read(tmp_path: Path) -> None:
+    """The same padding in a tar (150 empty files, `attachments.max_files` is 100) or a 7z: refused
+    whole (`more than 100 files`), the dump in it lost; empty files count for nothing now."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as t:
+        for k in range(150):
+            t.addfile(tarfile.TarInfo(f"vide/{k}.txt"), io.BytesIO(b""))
+        data = dump("tarvide").encode()
+        info = tarfile.TarInfo("export/clients.csv")
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    exe = shutil.which("7zz") or shutil.which("7z")
+    assert exe is not None, "7-Zip (Debian package 7zip) is needed to write a 7z: scripts/setup.sh installs it"
+    (tmp_path / "vide").mkdir()
+    for k in range(150):
+        (tmp_path / "vide" / f"{k}.txt").write_bytes(b"")
+    (tmp_path / "clients.csv").write_text(dump("septvide"), encoding="utf-8")
+    subprocess.run([exe, "a", "-bd", "-bso0", "-bsp0", "x.7z", "vide", "clients.csv"], cwd=tmp_path, check=True)
+    for name, data, tag in (("vides.tar", out.getvalue(), "tarvide"), ("vides.7z", (tmp_path / "x.7z").read_bytes(),
+                                                                           "septvide")):
+        files = expand_attachment(name, data, AttachmentLimits(), [])
+        assert len(files) == 1 and all(e in files[0].data.decode() for e in dump_emails(tag)), (name, files)
+    with pytest.raises(ArchiveBombError, match="max_files"):  # real files past the cap: refused as before
+        expand_attachment("trop.zip", _padded_zip("tropvrai", empties=0, real=101), AttachmentLimits(), [])
