@@ -28,6 +28,7 @@ Counts are stable across runs and neighbours, unlike times on a shared VM.
 from __future__ import annotations
 
 import ctypes
+import gc
 import subprocess
 import sys
 import tempfile
@@ -116,9 +117,18 @@ def main() -> None:
     }[what]
     article9.core_search_ready()  # (native: the core's lexicon search, built after 1 MB searched, as a crawl's)
     work()  # warm: imports, compiled patterns, caches
+    # The collector's state is made the same for every run before counting: an empty youngest
+    # generation and every object alive so far frozen out of reach of its walks. Without this, the
+    # one collection that the first allocation after `detect_many` (which pauses the collector)
+    # triggers inside the window was young or full depending on how many objects the process had
+    # made before (its directory, its imports): posts_many_nodumps counted 33.46M in /work/main
+    # and 31.69M in a worktree of the same commit, all of it that one collection (wave 30).
+    gc.collect()
+    gc.freeze()
     cg.cg_on()
     out = work()
     cg.cg_off()
+    gc.unfreeze()
     size = sum(map(len, items))
     ids = sum(len(f.identifiers) for r in out if isinstance(r, list) for f in r if hasattr(f, "identifiers"))
     print(f"{what}: {size} bytes in {len(items)} call(s), {len(out)} results, {ids} identifiers", file=sys.stderr)
