@@ -756,14 +756,9 @@ case(
 MISSED: dict[str, str] = {
     # recall
     "authorization_basic_headers_in_proxy_log": "a proxy log's 'Authorization: Basic <base64 of email:password>' headers: no credential is decoded",
-    "dsn_urls_in_env_files": "a leaked .env of DSNs (postgresql://user:pass@host, smtp://name%40isp.fr:pass@...): no credential, the user's email missed, and each 'password@host' is taken as an email address",
-    "netrc_file_leaked_from_a_home_dir": "a .netrc ('machine X / login email / password P' on indented lines): neither the credentials nor the three emails are found",
-    "pgpass_file_leaked": "a .pgpass (host:port:db:user:password lines): no credential found",
     "rib_text_blocks_pasted_in_a_thread": "three French RIB blocks (holder, address, bank/branch/account/key table, 'IBAN : FR76 ....', BIC) pasted in a post: no IBAN found",
-    "url_userinfo_in_squid_access_log": "a squid log's ftp://name%40isp.fr:password@host/ URLs: no credential found",
     "emv_tlv_hex_dumps_pan_and_track2": "EMV TLV dumps in spaced hex bytes (tag 5A the PAN, 57 the track 2 equivalent, 5F20 the holder): no card found",
     "epc_qr_payloads_refunds": "decoded EPC QR payloads (BCD/002/1/SCT/BIC/name/IBAN/EUR amount, one field a line): no IBAN found",
-    "filezilla_sitemanager_xml": "a FileZilla sitemanager.xml (<User>email</User><Pass encoding=base64>): no credential decoded",
     "iban_in_form_boxes_four_characters_a_cell": "a direct-debit form's OCR with the IBAN in boxes of four ('IBAN |FR76|3000|...|') and 'Né(e) le' on the line above: nothing found",
     "swift_mt103_messages_batch": "SWIFT MT103 messages (:50K:/<IBAN> ordering customer, :59:/<IBAN> beneficiary): no IBAN found",
     # precision

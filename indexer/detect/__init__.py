@@ -34,6 +34,7 @@ from indexer.detect import caps as _caps
 from indexer.detect import chatter as _chatter
 from indexer.detect import firstlook as _firstlook
 from indexer.detect import informs as _informs
+from indexer.detect import logins as _logins
 from indexer.detect import lone as _lone
 from indexer.detect import nobody as _nobody
 from indexer.detect import pivot as _pivot
@@ -262,6 +263,16 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     # (in the windows of a big sparse input, `prefilter.run`, which passes its tokenizer: only in
     # those that hold a region of these rewrites, `rewrite`, which it finds in the input's bytes)
     spaced = spaced and (tokenizer is None or rewrite)
+    if chatty and spaced and whole and seen & _firstlook.LOGINS and _logins.may_hold(text) \
+            and candidate_starts(encoded, unified=True):
+        # credentials as the tools that keep them write them (`.netrc`, `.pgpass`, URLs, Basic headers,
+        # FileZilla's XML): a table of logins and passwords (`logins`). Only in a text with a start, as
+        # everywhere: a crawl's pages skip a post without one before detection (`prefilter.detect_many`)
+        cred = _logins.rewrite(text)
+        if cred is not None:
+            again = _detect_text(cred[0], key, filename, limits, tokenizer, read_exports, rewrite=rewrite,
+                                 unfolded=unfolded, chatty=False)
+            return _lines_back(again, cred[1], cred[2])
     if spaced and ":" in text:  # rows whose cells ':' separates: read as the CSV they are
         semi = _colon_rows(text) if whole else _stream_spaced.colon_rows(text, encoded)
         if semi is not None:

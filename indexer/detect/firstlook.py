@@ -28,6 +28,7 @@ from indexer.detect.examples import PATTERNS as _EXAMPLE_PATTERNS
 from indexer.detect.glued import NEEDLES as _GLUED_NEEDLES
 from indexer.detect.informs import NEEDLES as _FORMS_NEEDLES
 from indexer.detect.jcard import NEEDLES as _JCARD_NEEDLES
+from indexer.detect.logins import NEEDLES as _LOGINS_NEEDLES
 from indexer.detect.notmail import NEEDLES as _NO_ONE_NEEDLES
 from indexer.detect.pivot import NEEDLES as _PIVOT_NEEDLES
 from indexer.detect.seeds import FOREIGN_EOLS
@@ -40,7 +41,8 @@ try:  # optional, as for the prefilter: the wheel bundles the library
 except ImportError:  # pragma: no cover - depends on the install
     _hs = None  # type: ignore[assignment]
 
-__all__ = ["ALL", "BORN", "CELL_WRAPPED", "DECORATED", "DIAL", "EOL", "EXAMPLE", "FORMS", "GLUED", "JCARD", "NO_ONE",
+__all__ = ["ALL", "BORN", "CELL_WRAPPED", "DECORATED", "DIAL", "EOL", "EXAMPLE", "FORMS", "GLUED", "JCARD", "LOGINS",
+           "NO_ONE",
            "PIVOT", "SEPARATOR", "SMALL", "SQL_LITERALS", "WRAPPED", "looks"]
 
 EOL, SEPARATOR, NO_ONE, DECORATED, WRAPPED = 1, 2, 4, 8, 16
@@ -64,6 +66,8 @@ DIAL = 1 << 13  # (WhatsApp's click-to-chat links: `dial.bare`)
 ALL |= DIAL
 JCARD = 1 << 14  # (vCards written as JSON arrays: `jcard.rewrite`)
 ALL |= JCARD
+LOGINS = 1 << 15  # (credentials as the tools that keep them write them: `logins.rewrite`)
+ALL |= LOGINS
 # bytes: under this the checks' own searches cost less than a scan's call. (512 until wave 27: the
 # per-line wrappers' Python first looks, `wrappers.unwrap`, cost ~200,000 instructions a dump post
 # of 300-500 bytes, a scan ~50,000: bench.instructions dump_posts -2.4%, posts_many 0)
@@ -99,6 +103,7 @@ def _patterns() -> list[tuple[bytes, int]]:
     out += [(p, FORMS) for p in _FORMS_NEEDLES]
     out += [(p, DIAL) for p in _DIAL_NEEDLES]
     out += [(p, JCARD) for p in _JCARD_NEEDLES]
+    out += [(p, LOGINS) for p in _LOGINS_NEEDLES]
     return out + [(p, DECORATED) for p in _DECORATED]
 
 

@@ -7,7 +7,8 @@ strings pass the address syntax yet name no mailbox anyone reads:
 - placeholders of a redacted template (`xxxx@xxxx.fr`): a local part or a domain's first label
   made of `x` only (three or more);
 - a URL's user information (`android://<signature hash>@com.doctolib.android/` in a stealer's
-  ULP list, `ftp://user@host`): an address right behind `://`;
+  ULP list, `ftp://user@host`): an address right behind `://`, or behind `://login:` (the
+  password and the host of `postgresql://svc:S3cret@db.lan/x`: `logins` reads the credential);
 - an image named for a screen density (`icon@2x.png`, `avatar@1.5x.jpg`: an app's or a site's
   assets): a "domain" that is a scale and an image's extension, which is no top-level domain;
 - an SSH protocol extension's name (`aes128-gcm@openssh.com`, `chacha20-poly1305@openssh.com`,
@@ -51,7 +52,8 @@ NEEDLES = ("*@", "xxx", "XXX", "://", "''", "@1x.", "@2x.", "@3x.", "@4x.", "@1.
            "<votre", "<VOTRE", "@openssh.com", "@libssh.org", "sip:", "SIP:", "sips:", "__@")
 
 _XS = re.compile(r"x{3,}")
-_USERINFO = re.compile(r"://[^\s/@:]+@")
+_USERINFO = re.compile(r"://[^\s/@]+@")
+_LOGIN_COLON = re.compile(r"[^\s/]{0,64}:[^\s/@]{0,128}")
 _DOUBLED = re.compile(r"''[^\s'@,;()]*@")
 # a credential's login or password that is a template's placeholder, whole (quotes around it kept
 # by some readers): `${DB_USER}`, `{{ password }}`, `<your-password>`, `<votre_mot_de_passe>`
@@ -74,7 +76,12 @@ def _no_ones(c: str, text: str, st: int) -> bool:
         return True  # a blank to fill in (`____@clinique.example`)
     if _sip_user(text, st):
         return True  # a SIP URI's user at its host (`drop_no_ones` reads the user as a phone)
-    return st >= 3 and text[st - 3:st] == "://"
+    if st >= 3 and text[st - 3:st] == "://":
+        return True
+    if st >= 4 and not text[st - 1].isspace():  # `scheme://login:password@host`: a password, then the host
+        j = text.rfind("://", max(0, st - 70), st)
+        return j >= 0 and _LOGIN_COLON.fullmatch(text, j + 3, st) is not None
+    return False
 
 
 def _sip_user(text: str, st: int) -> bool:
