@@ -755,7 +755,6 @@ case(
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
-    "authorization_basic_headers_in_proxy_log": "a proxy log's 'Authorization: Basic <base64 of email:password>' headers: no credential is decoded",
     "rib_text_blocks_pasted_in_a_thread": "three French RIB blocks (holder, address, bank/branch/account/key table, 'IBAN : FR76 ....', BIC) pasted in a post: no IBAN found",
     "emv_tlv_hex_dumps_pan_and_track2": "EMV TLV dumps in spaced hex bytes (tag 5A the PAN, 57 the track 2 equivalent, 5F20 the holder): no card found",
     "epc_qr_payloads_refunds": "decoded EPC QR payloads (BCD/002/1/SCT/BIC/name/IBAN/EUR amount, one field a line): no IBAN found",

@@ -62,6 +62,12 @@ NEGATIVES["netrc__man_page_grammar"] = (
     "default\n    This is the same as machine name except that default matches any name.\n",
     frozenset({"credential", "email"}),
 )
+NEGATIVES["netrc__anonymous_ftp"] = (
+    "machine ftp.gnu.org login anonymous password noemie.carlier@laposte.net\n"
+    "machine ftp.debian.org login ftp password yanis.bertrand62@orange.fr\n"
+    "machine mirror.lan login guest password Visiteur2026\n",
+    frozenset({"credential"}),
+)
 NEGATIVES["netrc__template_placeholders"] = (
     "machine api.example.org login ${NETRC_USER} password ${NETRC_PASSWORD}\n"
     "machine uploads.example.org login <your-login> password <your-password>\n"

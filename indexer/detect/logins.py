@@ -20,7 +20,7 @@ A block of two credentials or more, a dozen lines apart at most, becomes a heade
 and a row per credential, which the table readers read (a login that is an e-mail address in the
 first column: one column of both kinds was read as no table at all), after the block's other lines as written (a URL's user information taken out of them). A
 template's placeholders (`user:password`, `${DB_PASSWORD}`, a login that is its own password)
-are no one's credential and make no row. The first look is a bit of `firstlook`'s scan (`NEEDLES`):
+and anonymous FTP's logins (`anonymous`, any address as its password) are no one's credential and make no row. The first look is a bit of `firstlook`'s scan (`NEEDLES`):
 a text without one of these shapes pays nothing else. The same for both engines: the text is
 rewritten before either reads it; fragments keep the input's line numbers. Only a text with a start
 line is read (an `@`, a long run of digits, a combo line): a crawl's pages skip a post without one
@@ -72,6 +72,8 @@ _PLACEHOLDERS = frozenset({
     "changeme", "change_me", "changeit", "motdepasse", "mot_de_passe", "mdp", "example", "sample",
     "dummy", "placeholder", "redacted", "hidden", "none", "null", "todo", "foo", "bar", "foobar",
 })
+# anonymous FTP's logins, whose "password" is by convention any address (`anonymous` / `guest@`)
+_ANONYMOUS = frozenset({"anonymous", "ftp", "guest"})
 _FILLER = re.compile(r"\A(?:x+|\*+|\.+|-+|_+|#+)\Z", re.IGNORECASE)
 
 
@@ -87,7 +89,7 @@ def _no_ones(login: str, password: str) -> bool:
     if "|" in login or "|" in password or "\n" in login or "\n" in password:
         return True
     p = password.strip("\"'").lower()
-    if p in _PLACEHOLDERS or _FILLER.match(p) or login.lower() == p:
+    if p in _PLACEHOLDERS or _FILLER.match(p) or login.lower() == p or login.lower() in _ANONYMOUS:
         return True
     if p.startswith(("${", "{{", "<", "%(", "$(")) or login.startswith(("${", "{{", "<")):
         return True
