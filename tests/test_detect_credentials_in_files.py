@@ -50,7 +50,7 @@ def _b64(s: str) -> str:
 # ------------------------------------------------------------------------------------------ .netrc
 POSITIVES["netrc__one_line_entries_and_default"] = (
     "# ~/.netrc de la machine compta\n"
-    + "\n".join(f"machine {h} login {m} password {p}" for h, m, p in zip(["mail.laposte.net", "ftp.orange.fr", "dav.free.fr"], _MAILS, _PW))
+    + "\n".join(f"machine {h} login {m} password {p}" for h, m, p in zip(["mail.laposte.net", "ftp.orange.fr", "dav.free.fr"], _MAILS, _PW, strict=False))
     + f"\ndefault login {_MAILS[3]} password {_PW[3]}\n",
     _both(_MAILS, _PW),
 )
@@ -112,7 +112,7 @@ POSITIVES["url__compose_env_percent_encoded"] = (
 )
 POSITIVES["url__ftp_list_in_a_post"] = (
     "accès FTP récupérés (encore valides hier) :\n"
-    + "\n".join(f"ftp://{m}:{p}@ftp.{m.split('@')[1]}/" for m, p in zip(_MAILS[1:], _PW[1:])),
+    + "\n".join(f"ftp://{m}:{p}@ftp.{m.split('@')[1]}/" for m, p in zip(_MAILS[1:], _PW[1:], strict=True)),
     _both(_MAILS[1:], _PW[1:]),
 )
 POSITIVES["url__https_userinfo_in_a_crawler_log"] = (
@@ -148,7 +148,7 @@ POSITIVES["xml__filezilla_recentservers_pretty_printed"] = (
     + "\n".join(
         f"\t<Server>\n\t\t<Host>ftp.{m.split('@')[1]}</Host>\n\t\t<Port>21</Port>\n\t\t<User>{m}</User>\n"
         f'\t\t<Pass encoding="base64">{_b64(p)}</Pass>\n\t</Server>'
-        for m, p in zip(_MAILS[:3], _PW[:3])
+        for m, p in zip(_MAILS[:3], _PW[:3], strict=True)
     )
     + "\n</RecentServers>\n</FileZilla3>",
     _both(_MAILS[:3], _PW[:3]),
@@ -168,7 +168,7 @@ POSITIVES["netrc__account_and_port_tokens_multiline"] = (
 POSITIVES["basic__proxy_log_beside_the_users_addresses"] = (
     "\n".join(
         f"> POST /api/rdv HTTP/1.1\n> {h}: Basic {_b64(f'{m}:{p}')}\n> Content-Type: application/json\n>\n{{\"patient_email\": \"{m}\"}}"
-        for h, m, p in zip(["Authorization", "authorization", "Proxy-Authorization"], _MAILS[:3], _PW[:3])
+        for h, m, p in zip(["Authorization", "authorization", "Proxy-Authorization"], _MAILS[:3], _PW[:3], strict=True)
     ),
     _both(_MAILS[:3], _PW[:3]),
 )

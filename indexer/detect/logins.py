@@ -16,13 +16,15 @@ nothing was found in them, and a URL's `password@host` was even read as an e-mai
 - an XML element pair `<User>L</User>` ... `<Pass>P</Pass>` (`encoding="base64"` decoded),
   as FileZilla, Maven's settings and similar configuration files write them.
 
-A block of two credentials or more, a dozen lines apart at most, becomes a header `email|login|password`
-and a row per credential, which the table readers read (a login that is an e-mail address in the
-first column: one column of both kinds was read as no table at all), after the block's other lines as written (a URL's user information taken out of them). A
-template's placeholders (`user:password`, `${DB_PASSWORD}`, a login that is its own password)
-and anonymous FTP's logins (`anonymous`, any address as its password) are no one's credential and make no row. The first look is a bit of `firstlook`'s scan (`NEEDLES`):
-a text without one of these shapes pays nothing else. The same for both engines: the text is
-rewritten before either reads it; fragments keep the input's line numbers. Only a text with a start
+A block of two credentials or more, a dozen lines apart at most, becomes a header
+`email|login|password` and a row per credential, which the table readers read (a login that is an
+e-mail address in the first column: one column of both kinds was read as no table at all), after
+the block's other lines as written (a URL's user information taken out of them). A template's
+placeholders (`user:password`, `${DB_PASSWORD}`, a login that is its own password) and anonymous
+FTP's logins (`anonymous`, any address as its password) are no one's credential and make no row.
+The first look is a bit of `firstlook`'s scan (`NEEDLES`): a text without one of these shapes pays
+nothing else. The same for both engines: the text is rewritten before either reads it; fragments
+keep the input's line numbers. Only a text with a start
 line is read (an `@`, a long run of digits, a combo line): a crawl's pages skip a post without one
 before detection (`prefilter.detect_many`, the compiled core's sparse scan), so a log of Basic
 headers alone or a `.netrc` of user names gives nothing on either road (left: a seed of their own
@@ -63,7 +65,8 @@ _PGPASS = re.compile(r"\A\s*([^\s:]{1,253}):([0-9]{2,5}|\*):([^\s:]{1,64}):([^\s
 _BASIC = re.compile(r"(?i)\b(?:proxy-)?authorization[\"']?[ \t]*[:,=][ \t]*(?:[\"']?value[\"']?[ \t]*:[ \t]*)?"
                     r"[\"']?basic[ \t]+([A-Za-z0-9+/]{4,400}={0,2})(?![A-Za-z0-9+/=])")
 _NETRC_WORD = re.compile(r"\S+")
-_XML_USER = re.compile(r"<(User|user|Username|username|UserName|USERNAME|Login|login|UserId|userid)>([^<>\s]{1,254})</\1>")
+_XML_USER = re.compile(r"<(User|user|Username|username|UserName|USERNAME|Login|login|UserId|userid)>"
+                       r"([^<>\s]{1,254})</\1>")
 _XML_PASS = re.compile(r"<(Pass|pass|Password|password|PASSWORD|Passwd|passwd)(\s[^<>]{0,100})?>([^<>]{1,256})</\1>")
 _BASE64_ATTR = re.compile(r"""encoding\s*=\s*["']base64["']""")
 _LETTER = re.compile(r"[A-Za-z]")
@@ -116,10 +119,10 @@ def _line_entries(lines: list[str], k: int, found: list[Entry]) -> None:
         for m in _URL.finditer(ln):
             found.append((unquote(m.group(1)), unquote(m.group(2)), k, k, False))
     if ":" in ln and ln.count(":") >= 4 and "://" not in ln:
-        m = _PGPASS.match(ln)
-        if m is not None and (_LETTER.search(m.group(1)) or "." in m.group(1) or m.group(1) == "*") \
-                and _LETTER.search(m.group(4)) and len(m.group(5)) >= 4:
-            found.append((m.group(4), m.group(5), k, k, True))
+        pg = _PGPASS.match(ln)
+        if pg is not None and (_LETTER.search(pg.group(1)) or "." in pg.group(1) or pg.group(1) == "*") \
+                and _LETTER.search(pg.group(4)) and len(pg.group(5)) >= 4:
+            found.append((pg.group(4), pg.group(5), k, k, True))
     if "asic" in ln or "ASIC" in ln:
         for m in _BASIC.finditer(ln):
             pair = _b64(m.group(1))
