@@ -62,7 +62,7 @@ _PLACEHOLDER = re.compile(r"(?:\A|:)[\"']?(?:\$\{[^{}:\s]{1,64}\}|\{\{[^{}]{1,64
 _DENSITY = re.compile(r"[1-4](?:\.5)?x\.(?:png|jpe?g|gif|webp|svg|avif|bmp|ico|tiff?|heic)")
 
 
-def _no_ones(c: str, text: str, st: int) -> bool:
+def _no_ones(c: str, text: str, st: int, blank: bool, sip: bool) -> bool:
     local, _, domain = c.rpartition("@")
     if "**" in local:
         return True
@@ -72,9 +72,9 @@ def _no_ones(c: str, text: str, st: int) -> bool:
         return True
     if domain in _SSH_DOMAINS and ("-" in local or any(ch.isdigit() for ch in local) or local in _SSH_WORDS):
         return True  # an SSH algorithm's or extension's name (`aes128-gcm@openssh.com`)
-    if local.strip("_") == "":
+    if blank and local.strip("_") == "":
         return True  # a blank to fill in (`____@clinique.example`)
-    if _sip_user(text, st):
+    if sip and _sip_user(text, st):
         return True  # a SIP URI's user at its host (`drop_no_ones` reads the user as a phone)
     if st >= 3 and text[st - 3:st] == "://":
         return True
@@ -121,9 +121,12 @@ def _has_density(text: str) -> bool:
 def drop_no_ones(found: Any, text: str) -> None:
     """Take the addresses that are no one's out of `found` (a list of (type, canonical, start,
     end), `text`'s offsets), and undo an SQL doubled quote in the others; in place."""
+    # (the blank's and the SIP URI's tests per address only where the text holds one: a combo list's
+    # 130,000 addresses each paid them, +7% on its chunk)
+    blank = "__@" in text
+    sip = "sip:" in text or "SIP:" in text or "sips:" in text
     suspect = ("*@" in text or "xxx" in text or "XXX" in text or _has_density(text)
-               or "@openssh.com" in text or "@libssh.org" in text or "__@" in text
-               or "sip:" in text or "SIP:" in text or "sips:" in text
+               or "@openssh.com" in text or "@libssh.org" in text or blank or sip
                or "://" in text and _USERINFO.search(text) is not None)
     doubled = "''" in text and _DOUBLED.search(text) is not None
     held = "${" in text or "{{" in text or "<your" in text or "<YOUR" in text or "<votre" in text or "<VOTRE" in text
@@ -141,9 +144,9 @@ def drop_no_ones(found: Any, text: str) -> None:
             continue
         if f[0] == "email":
             c = f[1]
-            if suspect and _no_ones(c, text, f[2]):
+            if suspect and _no_ones(c, text, f[2], blank, sip):
                 changed = True
-                if _sip_user(text, f[2]) and (tel := _sip_phone(c)) is not None:
+                if sip and _sip_user(text, f[2]) and (tel := _sip_phone(c)) is not None:
                     keep.append(("phone", tel, f[2], f[2] + len(c.rpartition("@")[0])))
                 continue
             if doubled and "''" in c:
