@@ -15,7 +15,7 @@ import pytest
 from indexer import engine
 
 __all__ = ["assert_finds", "assert_finds_none", "assert_same_fragments", "both_engines", "native_engine",
-           "require_native", "vigie_native"]
+           "people_ids", "require_native", "vigie_native"]
 
 
 def _load() -> Any | None:
@@ -93,6 +93,25 @@ def assert_engines_agree(inputs: dict[str, str], key: Any, text_too: bool = True
                     assert_same_fragments(ref, got, f"{name} {eol!r} {type(data).__name__}")
     finally:
         engine.set_engine(None)
+
+
+# a recall round's person (a dict of its fields) -> the identifier each field name stands for
+_PERSON_FIELDS = {"mail": ("email", "mail"), "email": ("email", "mail"), "phone": ("phone", "e164"),
+                  "dob": ("dob", "iso"), "nir": ("nir", "nir"), "iban": ("iban", "iban")}
+
+
+def people_ids(people: list[dict[str, str]], fields: str) -> set[tuple[str, str]]:
+    """The identifiers a recall round expects of `people` for `fields` ("mail phone dob nir iban cred";
+    "email" is "mail"; "cred" is the address and its `pw`): one definition for every round's file."""
+    out: set[tuple[str, str]] = set()
+    for p in people:
+        for f in fields.split():
+            if f == "cred":
+                out.add(("credential", f"{p['mail']}:{p['pw']}"))
+            else:
+                kind, key = _PERSON_FIELDS[f]
+                out.add((kind, p[key]))
+    return out
 
 
 def found_ids(frags: list[Any]) -> set[tuple[str, str]]:

@@ -35,7 +35,7 @@ import unicodedata
 
 from indexer.tokens import MatchKey
 from tests.blind_probe_harness import e164, nir
-from tests.native_core import recall_file_tests
+from tests.native_core import people_ids, recall_file_tests
 
 KEY = MatchKey(b"\x3a" * 32, version=1)
 SCORED = frozenset({"email", "phone", "nir", "iban", "card", "dob", "national_id", "credential"})
@@ -70,13 +70,7 @@ def _person(i: int) -> dict[str, str]:
 PEOPLE = [_person(i) for i in range(16)]
 
 
-def _ids(people: list[dict[str, str]], fields: str) -> Ids:
-    out: Ids = set()
-    for p in people:
-        for f in fields.split():
-            out.add({"mail": ("email", p["mail"]), "phone": ("phone", p["e164"]), "dob": ("dob", p["iso"]),
-                     "nir": ("nir", p["nir"])}[f])
-    return out
+_ids = people_ids
 
 
 def _up(s: str) -> str:

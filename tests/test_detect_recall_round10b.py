@@ -30,7 +30,7 @@ import json
 
 from indexer.tokens import MatchKey
 from tests.blind_probe_harness import e164
-from tests.native_core import recall_file_tests
+from tests.native_core import people_ids, recall_file_tests
 
 KEY = MatchKey(b"\x3b" * 32, version=1)
 SCORED = frozenset({"email", "phone", "nir", "iban", "card", "dob", "national_id", "credential"})
@@ -61,16 +61,7 @@ def _person(i: int) -> dict[str, str]:
 PEOPLE = [_person(i) for i in range(12)]
 
 
-def _ids(people: list[dict[str, str]], fields: str) -> Ids:
-    out: Ids = set()
-    for p in people:
-        if "mail" in fields:
-            out.add(("email", p["mail"]))
-        if "phone" in fields:
-            out.add(("phone", p["e164"]))
-        if "dob" in fields:
-            out.add(("dob", p["iso"]))
-    return out
+_ids = people_ids
 
 
 def _dashed(e: str) -> str:

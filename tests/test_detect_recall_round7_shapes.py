@@ -25,7 +25,7 @@ import pytest
 from indexer.detect import detect
 from indexer.tokens import MatchKey
 from tests.blind_probe_harness import nir
-from tests.native_core import assert_crawl_road_reads_them, assert_engines_agree, found_ids
+from tests.native_core import assert_crawl_road_reads_them, assert_engines_agree, found_ids, people_ids
 
 KEY = MatchKey(b"\x51" * 32, version=1)
 SCORED = frozenset({"email", "phone", "nir", "iban", "card", "dob", "national_id"})
@@ -53,9 +53,7 @@ def _person(i: int) -> dict[str, str]:
     }
 
 
-def _ids(people: list[dict[str, str]], kinds: str) -> Ids:
-    key = {"email": "mail", "phone": "e164", "dob": "iso", "nir": "nir"}
-    return {(k, p[key[k]]) for p in people for k in kinds.split()}
+_ids = people_ids
 
 
 _PEOPLE = [_person(i) for i in range(12)]

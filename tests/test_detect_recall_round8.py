@@ -27,7 +27,7 @@ import pytest
 
 from indexer.tokens import MatchKey
 from tests.blind_probe_harness import e164, iban, nir
-from tests.native_core import recall_file_tests
+from tests.native_core import people_ids, recall_file_tests
 
 KEY = MatchKey(b"\x38" * 32, version=1)
 SCORED = frozenset({"email", "phone", "nir", "iban", "card", "dob", "national_id", "credential"})
@@ -63,14 +63,7 @@ def _person(i: int) -> dict[str, str]:
 PEOPLE = [_person(i) for i in range(12)]
 
 
-def _ids(people: list[dict[str, str]], fields: str) -> Ids:
-    out: Ids = set()
-    for p in people:
-        for f in fields.split():
-            out.add({"mail": ("email", p["mail"]), "phone": ("phone", p["e164"]), "dob": ("dob", p["iso"]),
-                     "nir": ("nir", p["nir"]), "iban": ("iban", p["iban"]),
-                     "cred": ("credential", f"{p['mail']}:{p['pw']}")}[f])
-    return out
+_ids = people_ids
 
 
 def _b64(s: str, urlsafe: bool = False) -> str:

@@ -33,6 +33,7 @@ from tests.native_core import (
     assert_engines_agree,
     assert_finds,
     assert_finds_none,
+    people_ids,
 )
 
 KEY = MatchKey(b"\x58" * 32, version=1)
@@ -67,9 +68,7 @@ def _person(i: int) -> dict[str, str]:
 _PEOPLE = [_person(i) for i in range(12)]
 
 
-def _ids(people: list[dict[str, str]], kinds: str) -> Ids:
-    key = {"email": "mail", "phone": "e164", "dob": "iso", "nir": "nir"}
-    return {(k, p[key[k]]) for p in people for k in kinds.split()}
+_ids = people_ids
 
 
 # ------------------------------------------------------------ generic heads, `@` names in a header

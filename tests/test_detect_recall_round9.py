@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 
 from indexer.tokens import MatchKey
 from tests.blind_probe_harness import e164, iban, nir
-from tests.native_core import recall_file_tests
+from tests.native_core import people_ids, recall_file_tests
 
 KEY = MatchKey(b"\x39" * 32, version=1)
 SCORED = frozenset({"email", "phone", "nir", "iban", "card", "dob", "national_id", "credential"})
@@ -64,13 +64,7 @@ def _person(i: int) -> dict[str, str]:
 PEOPLE = [_person(i) for i in range(12)]
 
 
-def _ids(people: list[dict[str, str]], fields: str) -> Ids:
-    out: Ids = set()
-    for p in people:
-        for f in fields.split():
-            out.add({"mail": ("email", p["mail"]), "phone": ("phone", p["e164"]), "dob": ("dob", p["iso"]),
-                     "nir": ("nir", p["nir"])}[f])
-    return out
+_ids = people_ids
 
 
 POSITIVES: dict[str, tuple[str, Ids]] = {}

@@ -38,6 +38,8 @@ import binascii
 import re
 from urllib.parse import unquote
 
+from indexer.detect.linemap import LineMap
+
 __all__ = ["NEEDLES", "may_hold", "rewrite"]
 
 # `firstlook`'s patterns for this check (bytes, Hyperscan syntax): a URL's user and password, a
@@ -220,36 +222,27 @@ def rewrite(text: str) -> tuple[str, list[int], list[int]] | None:
     blocks = _blocks(_entries(text, lines))
     if not blocks:
         return None
-    out: list[str] = []
-    tops: list[int] = []
-    ends: list[int] = []
+    new = LineMap()
     k = 0
     for block in blocks:
         first, end = block[0][2], max(e[3] for e in block) + 1
-        for p in range(k, first):
-            out.append(lines[p])
-            tops.append(p)
-            ends.append(p)
+        new.keep(lines, k, first)
         whole = {p for e in block if e[4] for p in range(e[2], e[3] + 1)}
         for p in range(first, end):  # the block's other lines first: the rows then stand together
             if p in whole:
                 continue
             ln = lines[p]
             if "://" in ln and "@" in ln:
-                ln = _URL.sub(lambda m: m.group(0)[: m.group(0).index("://") + 3], ln)
-            out.append(ln)
-            tops.append(p)
-            ends.append(p)
-        out.append("email|login|password")
-        tops.append(first)
-        ends.append(first)
+                ln = _URL.sub(_without_userinfo, ln)
+            new.add(ln, p)
+        new.add("email|login|password", first)
         for login, password, top, last, _ in block:
-            out.append(f"{login}||{password}" if "@" in login else f"|{login}|{password}")
-            tops.append(top)
-            ends.append(last)
+            new.add(f"{login}||{password}" if "@" in login else f"|{login}|{password}", top, last)
         k = end
-    for p in range(k, len(lines)):
-        out.append(lines[p])
-        tops.append(p)
-        ends.append(p)
-    return "\n".join(out), tops, ends
+    new.keep(lines, k, len(lines))
+    return new.result()
+
+
+def _without_userinfo(m: re.Match[str]) -> str:
+    """A URL's scheme without the login and password `_URL` matched after it."""
+    return m.group(0)[: m.group(0).index("://") + 3]

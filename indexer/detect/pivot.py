@@ -26,6 +26,7 @@ import re
 from collections.abc import Sequence
 
 from indexer.detect.columns import STRONG_ROLES, role_of
+from indexer.detect.linemap import LineMap
 
 __all__ = ["NEEDLES", "may_hold", "rewrite"]
 
@@ -450,35 +451,23 @@ def rewrite(text: str) -> tuple[str, list[int], list[int]] | None:
     blocks = _blocks(text, lines)
     if not blocks:
         return None
-    out: list[str] = []
-    tops: list[int] = []
-    ends: list[int] = []
+    new = LineMap()
     k = 0
     for first, end, ents in blocks:
-        for p in range(k, first):
-            out.append(lines[p])
-            tops.append(p)
-            ends.append(p)
+        new.keep(lines, k, first)
         head: list[str] = []
         for ent in ents:
             for f, _ in ent[0]:
                 if f not in head:
                     head.append(f)
         col = {f: i for i, f in enumerate(head)}
-        out.append("|".join(_clean(f) for f in head))
-        tops.append(first)
-        ends.append(first)
+        new.add("|".join(_clean(f) for f in head), first)
         for pairs, top, last in ents:
             row = [""] * len(head)
             for f, v in pairs:
                 if not row[col[f]]:
                     row[col[f]] = _clean(v)
-            out.append("|".join(row))
-            tops.append(top)
-            ends.append(last)
+            new.add("|".join(row), top, last)
         k = end
-    for p in range(k, len(lines)):
-        out.append(lines[p])
-        tops.append(p)
-        ends.append(p)
-    return "\n".join(out), tops, ends
+    new.keep(lines, k, len(lines))
+    return new.result()
