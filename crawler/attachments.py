@@ -463,20 +463,28 @@ def _gunzip(name: str, data: bytes, budget: _Budget) -> bytes:
     return b"".join(parts)
 
 
-def _directory_size(data: bytes) -> int:
-    """The size of the central directory as the end record states it, found where zipfile
-    looks for it (at the end, else the last signature in the trailing 64 kB comment; the zip64
-    record just before its locator); 0 when there is none (ZipFile then says what is wrong)."""
+def _end_records(data: bytes) -> tuple[int, int, int] | None:
+    """(where the central directory ends, its size, its offset) as the end record states them, found
+    where zipfile looks for it (at the end, else the last signature in the trailing 64 kB comment; the
+    zip64 record just before its locator, where the directory then ends); None when there is none."""
     end = len(data) - 22
     if not (end >= 0 and data[end:end + 4] == b"PK\x05\x06" and data[-2:] == b"\0\0"):
         end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65536 - 22))
     if end < 0 or end + 22 > len(data):
-        return 0
-    size: int = struct.unpack_from("<L", data, end + 12)[0]
+        return None
+    size, offset = struct.unpack_from("<LL", data, end + 12)
     z64 = end - 20 - 56
     if z64 >= 0 and data[end - 20:end - 16] == b"PK\x06\x07" and data[z64:z64 + 4] == b"PK\x06\x06":
-        size = struct.unpack_from("<Q", data, z64 + 40)[0]
-    return size
+        size, offset = struct.unpack_from("<QQ", data, z64 + 40)  # more than 65,535 entries
+        end = z64
+    return end, size, offset
+
+
+def _directory_size(data: bytes) -> int:
+    """The size of the central directory as the end record states it (`_end_records`); 0 when there
+    is none (ZipFile then says what is wrong)."""
+    found = _end_records(data)
+    return found[1] if found is not None else 0
 
 
 _CD_ENTRY = struct.Struct("<4s16xLLHHH8xL")  # a central directory entry's fixed 46 bytes, the fields read here
@@ -492,16 +500,10 @@ def _without_empty_entries(name: str, data: bytes) -> bytes | None:
     An empty entry holds nothing to read (zipfile reads a member up to its declared size), a
     directory neither; the members kept are found at the same offsets (the bytes before the
     directory are unchanged). Walked with `struct`, linear: 100,000 entries in ~0.1 s."""
-    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65536 - 22))
-    if end < 0 or end + 22 > len(data):
+    found = _end_records(data)
+    if found is None:
         return None
-    size, offset = struct.unpack_from("<LL", data, end + 12)
-    z64 = end - 20 - 56
-    if data[end - 20:end - 16] == b"PK\x06\x07":  # more than 65,535 entries: the zip64 end record counts them
-        if z64 < 0 or data[z64:z64 + 4] != b"PK\x06\x06":
-            return None
-        size, offset = struct.unpack_from("<QQ", data, z64 + 40)
-        end = z64  # (the directory ends where the zip64 record starts)
+    end, size, offset = found
     start = end - size
     if start < 0 or offset >= 0xFFFFFFFF:
         return None

@@ -42,6 +42,7 @@ from lxml import etree
 from lxml.etree import ParserError
 
 from indexer._re2fast import iter_spans
+from indexer.chat_links import CHAT_HEAD
 from indexer.html_layouts import cf_email, data_uri_text, definition_pairs, grid_cells, hidden_junk, state_json
 
 if TYPE_CHECKING:
@@ -408,8 +409,7 @@ def _mailto_read(el: _Element, href: str, out: _Lines) -> bool:
 # (`https://wa.me/33612345678`, `api.whatsapp.com/send?phone=33612345678`: the number international,
 # without its `+`)
 _DIAL = ("tel:", "callto:", "sms:")
-_CHAT = re.compile(r"(?:https?://)?(?:wa\.me/|(?:api|web)\.whatsapp\.com/send/?\?(?:[^#\s]*&)?phone=|"
-                   r"whatsapp://send/?\?(?:[^#\s]*&)?phone=)(?:%2B|\+)?([0-9]{8,15})(?![0-9])", re.I)
+_CHAT = re.compile(CHAT_HEAD + r"([0-9]{8,15})(?![0-9])", re.I)
 _DIAL_NUMBER = re.compile(r"\+?[0-9().\- ]{6,24}")
 
 

@@ -146,11 +146,12 @@ def assert_crawl_road_reads_them(texts: list[str], key: Any) -> None:
 
 
 def recall_file_tests(positives: dict[str, tuple[str, Any]], negatives: dict[str, tuple[str, Any]],
-                      scored: frozenset[str], key: Any) -> dict[str, Any]:
+                      scored: frozenset[str], key: Any, text_too: bool = True) -> dict[str, Any]:
     """The four tests each recall round's file runs on its cases, for `globals().update(...)`:
     each positive (text, identifiers to find among the `scored` types), each negative (text, types
     none of which may be found), the crawl's road (`detect_many`) finding what `detect` does, and
-    both engines agreeing. One definition instead of the same four functions in every file."""
+    both engines agreeing (as bytes, and as text unless `text_too` is False). One definition instead of
+    the same four functions in every file."""
 
     @pytest.mark.parametrize("name", sorted(positives))
     def test_positive(name: str) -> None:
@@ -167,9 +168,9 @@ def recall_file_tests(positives: dict[str, tuple[str, Any]], negatives: dict[str
         assert_crawl_road_reads_them([v[0] for d in (positives, negatives) for v in d.values()], key)
 
     def test_engines_agree() -> None:
-        """Both engines give the same fragments (every field, the excerpt too), LF and CRLF, text and
-        bytes; the engine VIGIE_ENGINE names is restored after."""
-        assert_engines_agree({k: v[0] for d in (positives, negatives) for k, v in d.items()}, key)
+        """Both engines give the same fragments (every field, the excerpt too), LF and CRLF, bytes and
+        (`text_too`) text; the engine VIGIE_ENGINE names is restored after."""
+        assert_engines_agree({k: v[0] for d in (positives, negatives) for k, v in d.items()}, key, text_too)
 
     return {"test_positive": test_positive, "test_negative": test_negative,
             "test_the_crawls_road_reads_them": test_the_crawls_road_reads_them,

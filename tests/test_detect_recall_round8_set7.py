@@ -24,17 +24,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from indexer.tokens import MatchKey
 from tests.blind_probe_harness import nir
-from tests.native_core import (
-    assert_crawl_road_reads_them,
-    assert_engines_agree,
-    assert_finds,
-    assert_finds_none,
-    people_ids,
-)
+from tests.native_core import people_ids, recall_file_tests
 
 KEY = MatchKey(b"\x58" * 32, version=1)
 SCORED = frozenset({"email", "phone", "nir", "iban", "card", "dob", "national_id"})
@@ -396,23 +388,4 @@ NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(POSITIVES))
-def test_positive(name: str) -> None:
-    text, want = POSITIVES[name]
-    assert_finds(text, want, SCORED, KEY)
-
-
-@pytest.mark.parametrize("name", sorted(NEGATIVES))
-def test_negative(name: str) -> None:
-    text, banned = NEGATIVES[name]
-    assert_finds_none(text, banned, KEY)
-
-
-def test_the_crawls_road_reads_them() -> None:
-    """`detect_many` (a crawl's page of posts) finds in each post what `detect` does, as text and bytes."""
-    assert_crawl_road_reads_them([v[0] for d in (POSITIVES, NEGATIVES) for v in d.values()], KEY)
-
-
-def test_engines_agree() -> None:
-    """Both engines give the same fragments (every field, the excerpt too), LF and CRLF."""
-    assert_engines_agree({k: v[0] for d in (POSITIVES, NEGATIVES) for k, v in d.items()}, KEY, text_too=False)
+globals().update(recall_file_tests(POSITIVES, NEGATIVES, SCORED, KEY, text_too=False))

@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import re
 
+from indexer.chat_links import CHAT_HEAD
+
 __all__ = ["NEEDLES", "bare"]
 
 # the first look's patterns (Hyperscan, on the UTF-8 bytes): supersets of where `_LINK` matches
 NEEDLES = (rb"wa\.me/", rb"phone=")
 # the link's head up to the number's first digit (group 1: what is made spaces and a `+`); the
 # number 8 to 15 digits, not followed by another digit; the query after it (group 2: made spaces)
-_LINK = re.compile(
-    r"((?:https?://)?(?:wa\.me/|(?:api|web)\.whatsapp\.com/send/?\?(?:[^\s#&]{0,80}&){0,4}phone=|"
-    r"whatsapp://send/?\?(?:[^\s#&]{0,80}&){0,4}phone=)(?:%2B|\+)?)[0-9]{8,15}(?![0-9])([?&#][^\s\"'<>]{0,2000})?",
-    re.IGNORECASE,
-)
+_LINK = re.compile(r"(" + CHAT_HEAD + r")[0-9]{8,15}(?![0-9])([?&#][^\s\"'<>]{0,2000})?", re.IGNORECASE)
 
 
 def bare(text: str) -> str | None:
