@@ -94,6 +94,16 @@ def test_config_check_rejects_a_format_that_cannot_read_itself_back(tmp_path: Pa
                for p in problems), problems
 
 
+@pytest.mark.parametrize("bad", ["%M %M", "%d%U>%V1%d", "%Y-%m-%d %Y"])
+def test_config_check_names_a_format_with_a_directive_twice(tmp_path: Path, bad: str) -> None:
+    """strptime raises re.error, no ValueError, on a directive written twice: the config fuzzer's
+    crash (CI, stop 38). It is a config problem with the field and the reason, not a traceback."""
+    loaded, problems = check_config_dir(_source(tmp_path, f"      format: ['%d/%m/%Y', '{bad}']\n"), env={})
+    assert loaded is None
+    assert any(p.field == "forum.post.date.format" and bad in p.reason and "directive twice" in p.reason
+               for p in problems), problems
+
+
 def test_config_check_accepts_round_trip_formats_and_auto(tmp_path: Path) -> None:
     yaml = "      format: ['%d %B %Y à %H:%M', auto]\n      language: fr\n      timezone: Europe/Paris\n"
     loaded, problems = check_config_dir(_source(tmp_path, yaml), env={})

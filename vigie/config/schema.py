@@ -985,6 +985,9 @@ class DateSelector(Strict):
                 ok = datetime.strptime(written, fmt).strftime(fmt) == written
             except ValueError:
                 ok = False
+            except re.error:  # strptime compiles the format to a regex: a directive twice is no format
+                raise ValueError(f"date format {fmt!r} uses a directive twice (strptime reads each once), "
+                                 "e.g. `%d/%m/%Y %H:%M`") from None
             if not ok:
                 raise ValueError(f"date format {fmt!r} cannot parse back what it formats ({sample:%Y-%m-%d %H:%M:%S} "
                                  f"-> {written!r}): use strptime directives only "
