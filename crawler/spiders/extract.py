@@ -193,12 +193,30 @@ def other_thread(page: Selector, url: str, requested: str, key: str, forum: Foru
     URL shows the next topic of the board with status 200: read as page 3 of topic 12, its posts
     were emitted under topic 12 (and read again under their own thread). The page says whose it
     is: its canonical link or breadcrumb names topic 13. A page 2 whose canonical names page 2
-    itself (XenForo's `.../page-2`, WoltLab's `?pageNo=2`) names no other thread."""
+    itself (XenForo's `.../page-2`, WoltLab's `?pageNo=2`) names no other thread.
+
+    A next link that redirects (`?topic=12.0;prev_next=next` answered 302 to `?topic=13.0`) ends on
+    a page whose canonical names its own final URL: that URL is the page's own only when it lies
+    under the thread's key or the requested URL (`/threads/patients.12/page-2` under
+    `/threads/patients.12/`; `viewtopic.php?t=12&start=15` under `viewtopic.php?t=12`, never `t=123`);
+    else the redirect led into another thread, whose posts were emitted as this thread's."""
     if not (forum.thread_canonical or forum.thread_first_page):
         return None
     stated = first_page_url(page, url, forum, session_params)
-    own = {key} | {thread_key(u, forum.thread_url_rewrite, session_params) for u in (url, requested)}
+    own = {key} | {thread_key(requested, forum.thread_url_rewrite, session_params)}
+    final = thread_key(url, forum.thread_url_rewrite, session_params)
+    if urldefrag(url)[0] == urldefrag(requested)[0] or any(_below(final, k) for k in own):
+        own.add(final)
     return None if stated in own else stated
+
+
+def _below(url: str, key: str) -> bool:
+    """Whether `url` is `key` or a page under it: `key` followed by a separator (`/`, `?`, `&`, `;`,
+    `.`, `-`, `#`...), so that `t=12` holds `t=12&start=15` and not `t=123`."""
+    if not url.startswith(key):
+        return False
+    rest = url[len(key):]
+    return not rest or key.endswith(("/", "?", "&", ";")) or not rest[0].isalnum()
 
 
 def classified_twice(boards: list[str], threads: list[str]) -> list[str]:

@@ -3,7 +3,8 @@
 Walk: start URLs -> listing rows (name, domain, country, sector, announced date, countdown or
 publication date, status, links to file trees) -> next listing pages. Each row becomes a
 `VictimRecord`; when `leaksite.file_tree` is set, the first linked tree page is read as a
-listing of file names and sizes (the files themselves are never fetched here) and the record is
+listing of file names and sizes (the files themselves are never fetched here), and for the deadline
+and status the row did not show (`file_tree.deadline`, `file_tree.status`), and the record is
 emitted with it. Dates are read as a post's (`read_date`: machine attributes, Unix times, formats);
 a countdown written as `3d 04h 12m` is read relative to the time of the crawl.
 
@@ -30,14 +31,14 @@ from crawler.spiders._dates import read_date
 from crawler.spiders.extract import each_own
 from indexer.models import VictimFile, VictimRecord
 from indexer.redact import mask_url
-from vigie.config.schema import DateSelector
+from vigie.config.schema import DateSelector, LeaksiteSelectors
 from vigie.core.patterns import compile_pattern
 
 if TYPE_CHECKING:
     from parsel import Selector
     from scrapy.http import Response
 
-__all__ = ["MAX_TREE_PAGES", "LeaksiteSpider", "is_published", "parse_countdown", "victim_date"]
+__all__ = ["MAX_TREE_PAGES", "LeaksiteSpider", "is_published", "parse_countdown", "victim_date", "victim_from_page"]
 
 _UNITS = {"d": "days", "j": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 # Pages of one victim's file tree read at most (its folders, `file_tree.folders`): a leak's
@@ -78,6 +79,25 @@ def victim_date(node: Selector, spec: DateSelector, now: datetime, *, countdown:
     if value is None and countdown:
         value = parse_countdown(raw, now)
     return raw, value
+
+
+def victim_from_page(page: Selector, record: VictimRecord, sel: LeaksiteSelectors,
+                     now: datetime) -> tuple[VictimRecord, bool]:
+    """The record with the deadline and status the victim's linked page (its company page) prints,
+    where the listing's row showed none, and whether a date there was left unread. A listing naming
+    the victims alone (Cl0p's) recorded each with no deadline: the countdown or publication date on
+    its page was never read (`file_tree.deadline`, `file_tree.status`). The row's deadline wins; a
+    status the row or the page says published is published."""
+    tree = sel.file_tree
+    deadline, status, unparsed = record.deadline_at, record.status, False
+    if tree is None:
+        return record, False
+    if deadline is None and tree.deadline is not None:
+        raw, deadline = victim_date(page, tree.deadline, now, countdown=True)
+        unparsed = deadline is None and bool(raw.strip())
+    if status != "published" and tree.status and is_published(sel.published_pattern, _text(page, tree.status)):
+        status = "published"
+    return replace(record, deadline_at=deadline, status=status), unparsed
 
 
 def is_published(pattern: str, status: str | None) -> bool:
@@ -177,6 +197,8 @@ class LeaksiteSpider(VigieSpider):
         prefix: str = response.meta.get("vigie_prefix", "")
         limit = self.source.attachments.max_files
         if isinstance(response, TextResponse) and self.unusable(response, "file tree") is None:
+            if "vigie_walk" not in response.meta:  # the victim's own page: what its row did not say
+                record = self._from_page(response, record)
             for row in select(response, tree.rows):
                 if len(walk["files"]) >= limit:
                     break
@@ -199,6 +221,13 @@ class LeaksiteSpider(VigieSpider):
                                    vigie_prefix=f"{prefix}{folder}/")
                 yield req.replace(errback=self._tree_error)
         yield from self._tree_done(record, walk)
+
+    def _from_page(self, response: TextResponse, record: VictimRecord) -> VictimRecord:
+        record, unparsed = victim_from_page(response.selector, record, self.sel, datetime.now(UTC))
+        if unparsed:
+            self.crawler.stats.inc_value("vigie/dates/unparsed")
+            self.failure("unparsed_dates", "a victim's date on its page not read by file_tree.deadline")
+        return record
 
     def _tree_done(self, record: VictimRecord, walk: dict[str, Any]) -> Iterator[Any]:
         walk["pending"] -= 1

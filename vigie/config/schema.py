@@ -1527,6 +1527,13 @@ class FileTreeSelectors(Strict):
         "autoindex shows one folder a page): each folder below the page is read as the tree is, its files named "
         "with the folder's path (`Finance/bilan_2025.pdf`); unset means the linked page alone is read. At most 50 "
         "pages a victim, and the first `attachments.max_files` files.")
+    deadline: DateSelector | None = Field(
+        default=None, description="The victim's deadline on the linked page (its company page), relative to the page, "
+        "read as `leaksite.deadline` is when the listing's row shows none (a site whose listing names the victims "
+        "alone and prints each countdown or publication date on the victim's own page).")
+    status: Selector | None = Field(
+        default=None, description="The status text on the linked page, relative to the page: the victim is "
+        "published when it or the row's `status` matches `published_pattern`.")
 
 
 class LeaksiteSelectors(Strict):
