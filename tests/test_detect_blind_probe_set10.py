@@ -795,6 +795,97 @@ Prime d'activité : montant forfaitaire 633,21 €
 Les montants sont revalorisés chaque année au 1er avril. Simulation sur caf.fr, rubrique Mes services en ligne.""",
 )
 
+# ================================================================ more of the same sectors
+
+_s = sl(21, 4)
+case(
+    "magento_customer_entity_sql_dob_column",
+    "INSERT INTO `customer_entity` (`entity_id`, `website_id`, `email`, `group_id`, `increment_id`, `store_id`, `created_at`, `updated_at`, `is_active`, `disable_auto_group_change`, `created_in`, `prefix`, `firstname`, `middlename`, `lastname`, `suffix`, `dob`, `password_hash`, `rp_token`, `rp_token_created_at`, `default_billing`, `default_shipping`, `taxvat`, `confirmation`, `gender`, `failures_num`, `first_failure`, `lock_expires`) VALUES "
+    + ", ".join(
+        f"({2201 + k}, 1, '{p.email}', 1, NULL, 1, '2025-0{k + 4}-0{k + 2} 08:1{k}:00', '2026-11-1{k} 21:0{k}:00', 1, 0, 'Default Store View', NULL, '{p.first}', NULL, '{p.last}', NULL, '{p.dob}', '{hashlib.sha256(p.last.encode()).hexdigest()}:{digits(k, 'salt', 8)}:1', NULL, NULL, {3301 + k}, {3301 + k}, NULL, NULL, {1 if p.sex == 'M' else 2}, 0, NULL, NULL)"
+        for k, p in enumerate(_s)
+    )
+    + ";",
+    ids(_s, "ed"),
+)
+neg(
+    "magento_schema_only_no_rows",
+    """CREATE TABLE `customer_entity` (
+  `entity_id` int unsigned NOT NULL AUTO_INCREMENT COMMENT 'Entity ID',
+  `website_id` smallint unsigned DEFAULT NULL COMMENT 'Website ID',
+  `email` varchar(255) DEFAULT NULL COMMENT 'Email',
+  `firstname` varchar(255) DEFAULT NULL COMMENT 'First Name',
+  `lastname` varchar(255) DEFAULT NULL COMMENT 'Last Name',
+  `dob` date DEFAULT NULL COMMENT 'Date of Birth',
+  `password_hash` varchar(128) DEFAULT NULL COMMENT 'Password_hash',
+  `gender` int unsigned DEFAULT NULL COMMENT 'Gender',
+  PRIMARY KEY (`entity_id`),
+  UNIQUE KEY `CUSTOMER_ENTITY_EMAIL_WEBSITE_ID` (`email`,`website_id`)
+) ENGINE=InnoDB AUTO_INCREMENT=2201 DEFAULT CHARSET=utf8mb3 COMMENT='Customer Entity';""",
+)
+_s = sl(25, 3)
+case(
+    "mutuelle_enrolment_beneficiaries_children_on_parent_nir",
+    "Contrat collectif — adhésions décembre 2026\nAdhérent;NIR adhérent;Né(e) le;Ayant droit;Lien;Né(e) le;Rattaché au NIR;Email;IBAN remboursements\n"
+    + "\n".join(
+        f"{up(p.last)} {p.first};{p.nir};{fr_date(p.dob)};{['Jules', 'Alice', 'Tiago'][k]} {up(p.last)};enfant;{fr_date(f'201{k + 5}-0{k + 1}-2{k}')};{p.nir};{p.email};{p.iban}"
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "ndei") | {("dob", f"201{k + 5}-0{k + 1}-2{k}") for k in range(3)},
+)
+_s = sl(28, 4)
+case(
+    "crous_grants_export_parents_income",
+    "N° dossier;INE;Nom;Prénom;Né(e) le;Échelon;Revenu brut global parents;Points de charge;IBAN étudiant;Mail\n"
+    + "\n".join(
+        f"DSE{digits(k, 'dse', 7)};{digits(k, 'ine2', 10)}{'KLMN'[k]};{up(p.last)};{p.first};{fr_date(p.dob)};{k + 2};{18400 + k * 5100} €;{k + 1};{grouped(p.iban)};{p.email}"
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "die"),
+)
+_s = sl(32, 3)
+case(
+    "electoral_proxies_register",
+    "REGISTRE DES PROCURATIONS — élections municipales, 1er tour\nMandant;Né(e) le;Bureau;Mandataire;Né(e) le;Établie le;Autorité\n"
+    + "\n".join(
+        f"{up(p.last)} {p.first};{fr_date(p.dob)};{12 + k};{up(q.last)} {q.first};{fr_date(q.dob)};0{k + 2}/03/2026;Commissariat de Valence"
+        for k, (p, q) in enumerate(zip(_s, sl(35, 3), strict=True))
+    ),
+    ids(_s + sl(35, 3), "d"),
+)
+_s = sl(36, 4)
+case(
+    "car_insurer_claims_drivers",
+    "N° sinistre;Conducteur;Né(e) le;N° permis;Date sinistre;Circonstances;Tél;Email\n"
+    + "\n".join(
+        f"S26-{digits(k, 'sin2', 6)};{p.first} {up(p.last)};{fr_date(p.dob)};{digits(k, 'perm', 2)}{'AB'[k % 2]}{digits(k, 'perm2', 9)};1{k}/10/2026;{['choc arrière au feu', 'stationnement', 'bris de glace', 'chaussée glissante'][k]};{fr_spaced(p.mobile)};{p.email}"
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "dpe"),
+)
+_s = sl(3, 1)[0]
+case(
+    "telecom_itemised_bill_called_numbers",
+    f"""Facture détaillée — ligne {fr_spaced(_s.mobile)} — titulaire {_s.first} {up(_s.last)} — novembre 2026
+Date       Heure   Numéro appelé      Durée    Montant
+"""
+    + "\n".join(
+        f"{fr_date(f'2026-11-{3 + k * 3:02d}')} {9 + k}:{k * 7:02d}   {fr_spaced(q.mobile)}     0{k}:{12 + k * 5}    inclus"
+        for k, q in enumerate(sl(10, 6))
+    ),
+    ids([_s] + sl(10, 6), "p"),
+)
+neg(
+    "famous_people_born_in_brest",
+    """Personnalités nées à Brest (extrait de l'encyclopédie locale)
+- Victor Segalen, écrivain et médecin de marine, né le 14/01/1878
+- Pierre Mac Orlan… non, né à Péronne ; à Brest : Jean Cras, compositeur, né le 22/05/1879
+- Yann Queffélec, écrivain, né le 21/09/1949, prix Goncourt 1985
+- Christine Boisson, actrice, née le 08/04/1956
+- Roger Gicquel, journaliste, né le 22/02/1933
+- Cécile de France… non : Marie-José Pérec est née à Basse-Terre le 09/05/1968""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
@@ -802,6 +893,7 @@ MISSED: dict[str, str] = {
     "payslip_pdf_text_three_employees": "payslips' text with an 'Absence maladie du .. au ..' line and 'IJSS subrogées' (sick pay): NIRs and IBANs found, health not flagged",
     "caf_beneficiaries_benefits_export": "a benefits office's export whose Prestation column holds AEEH (disabled child's allowance) and PCH (disability compensation): identifiers found, health not flagged",
     "dating_site_moderation_queue_prose": "a dating site's moderation notes ('homme qui cherche des hommes', 'se dit séropositive dans sa bio'): health flagged, sexual orientation not",
+    "telecom_itemised_bill_called_numbers": "an itemised phone bill: the six numbers called are found, the subscriber's own line in the bill's title ('Facture détaillée — ligne 07 .. — titulaire ...') is missed",
     # precision
     "shop_rest_api_doc_one_example_order": "a shop API's documentation with ONE example order (John Doe, john.doe@example.com, (555) 555-5555): the example address is kept",
     "telecom_number_ranges_porting_table": "a numbering plan's table of mobile ranges (0612000000;0612999999;ORAN...): each range's first and last number kept as a phone",

@@ -583,6 +583,193 @@ neg(
     ),
 )
 
+# ================================================================ more containers, more borders
+
+
+def _ods(sheets: dict[str, list[list[object]]]) -> bytes:
+    """An OpenDocument workbook whose date cells are typed dates (the text shown differs from the value)."""
+    from odf.opendocument import OpenDocumentSpreadsheet  # type: ignore[import-untyped]
+    from odf.table import Table, TableCell, TableRow  # type: ignore[import-untyped]
+    from odf.text import P as TP  # type: ignore[import-untyped]
+
+    doc = OpenDocumentSpreadsheet()
+    for title, rows in sheets.items():
+        table = Table(name=title)
+        for values in rows:
+            tr = TableRow()
+            for v in values:
+                if isinstance(v, tuple):  # (iso date, shown text)
+                    cell = TableCell(valuetype="date", datevalue=v[0])
+                    cell.addElement(TP(text=v[1]))
+                else:
+                    cell = TableCell(valuetype="string")
+                    cell.addElement(TP(text=str(v)))
+                tr.addElement(cell)
+            table.addElement(tr)
+        doc.spreadsheet.addElement(table)
+    buf = io.BytesIO()
+    doc.write(buf)
+    return buf.getvalue()
+
+
+_s = sl(24, 4)
+case(
+    "att_ods_two_sheets_typed_dates",
+    _ods(
+        {
+            "Inscrits": [["Nom", "Prénom", "Naissance", "Courriel"]]
+            + [[up(p.last), p.first, (p.dob, fr_date(p.dob)), p.email] for p in _s],
+            "Contacts urgence": [["Inscrit", "Contact", "Téléphone"]]
+            + [
+                [up(p.last), f"{q.first} {up(q.last)}", fr_spaced(q.mobile)] for p, q in zip(_s, sl(30, 4), strict=True)
+            ],
+        }
+    ),
+    ids(_s, "de") | ids(sl(30, 4), "p"),
+    filename="inscriptions_stage_voile.ods",
+)
+_s = sl(28, 4)
+case(
+    "sepa_pain008_gym_direct_debits_mandates",
+    '<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"><CstmrDrctDbtInitn><GrpHdr><MsgId>FIT-DD-2026-12</MsgId><NbOfTxs>4</NbOfTxs></GrpHdr><PmtInf><PmtInfId>DD1226</PmtInfId><PmtMtd>DD</PmtMtd><Cdtr><Nm>FITNESS PARK VALENCE</Nm></Cdtr><CdtrAcct><Id><IBAN>FR7630004000031234567890143</IBAN></Id></CdtrAcct>'
+    + "".join(
+        f'<DrctDbtTxInf><PmtId><EndToEndId>FIT{digits(k, "e2e", 8)}</EndToEndId></PmtId><InstdAmt Ccy="EUR">29.99</InstdAmt><DrctDbtTx><MndtRltdInf><MndtId>FIT-{digits(k, "mnd", 6)}</MndtId><DtOfSgntr>2025-0{k + 1}-1{k}</DtOfSgntr></MndtRltdInf></DrctDbtTx><Dbtr><Nm>{p.first} {up(p.last)}</Nm></Dbtr><DbtrAcct><Id><IBAN>{p.iban}</IBAN></Id></DbtrAcct><RmtInf><Ustrd>ABONNEMENT DEC 2026</Ustrd></RmtInf></DrctDbtTxInf>'
+        for k, p in enumerate(_s)
+    )
+    + "</PmtInf></CstmrDrctDbtInitn></Document>",
+    ids(_s, "i"),
+    maybe={("iban", "FR7630004000031234567890143")},  # the gym's own account, textbook-like
+)
+_s = sl(32, 3)
+case(
+    "discord_chat_exporter_txt",
+    "==============================================================\nGuild: Bzh Leaks\nChannel: général / #dox\n==============================================================\n\n"
+    + "\n\n".join(
+        f"[{k + 1}/12/2026 {9 + k}:1{k} PM] ghost#{4410 + k}\n{p.first} {up(p.last)} — {p.email} — {p.mobile} — {fr_date(p.dob)}\n{{Reactions}}\n🔥 ({k + 3})"
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "epd"),
+)
+_s = sl(35, 4)
+case(
+    "android_contacts_data_table_rows",
+    "raw_contact_id|mimetype|data1|data2|data3\n"
+    + "\n".join(
+        f"{301 + k}|vnd.android.cursor.item/name|{p.first} {p.last}|{p.first}|{p.last}\n{301 + k}|vnd.android.cursor.item/phone_v2|{fr_spaced(p.mobile)}|2|\n{301 + k}|vnd.android.cursor.item/email_v2|{p.email}|1|\n{301 + k}|vnd.android.cursor.item/contact_event|{p.dob}|3|"
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "ped"),
+)
+_s = sl(39, 4)
+case(
+    "ios_addressbook_sqlite_dump_multivalue",
+    "BEGIN TRANSACTION;\n"
+    + "\n".join(
+        f"INSERT INTO ABPerson(ROWID,First,Last,Birthday) VALUES({12 + k},'{p.first}','{p.last}',NULL);\nINSERT INTO ABMultiValue(UID,record_id,property,identifier,label,value) VALUES({40 + 2 * k},{12 + k},3,0,1,'{fr_spaced(p.mobile)}');\nINSERT INTO ABMultiValue(UID,record_id,property,identifier,label,value) VALUES({41 + 2 * k},{12 + k},4,0,2,'{p.email}');"
+        for k, p in enumerate(_s)
+    )
+    + "\nCOMMIT;",
+    ids(_s, "pe"),
+)
+_s = sl(3, 5)
+_seps = [
+    "+33.{a}.{b}.{c}.{d}.{e}",
+    "0033-{a}-{b}-{c}-{d}-{e}",
+    "+33 {a}{b}{c}{d}{e}",
+    "(0033) {a} {b} {c} {d} {e}",
+    "+33/{a}{b}{c}{d}{e}",
+]
+case(
+    "phones_in_rare_separators_customer_list",
+    "client;email;tel\n"
+    + "\n".join(
+        f"{up(p.last)};{p.email};"
+        + _seps[k].format(
+            a=compact(p.mobile)[1],
+            b=compact(p.mobile)[2:4],
+            c=compact(p.mobile)[4:6],
+            d=compact(p.mobile)[6:8],
+            e=compact(p.mobile)[8:],
+        )
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "pe"),
+)
+case(
+    "cross_border_dox_prose_mixed_ids",
+    f"""Les deux frontaliers de l'affaire :
+- {_BE[0][1]} {_BE[0][0]}, registre national {_BE[0][5]}, GSM {_BE[0][3]}, compte {_BE[0][6]}, {_BE[0][2]} ;
+- {_CH[1][1]} {_CH[1][0]}, n° AVS {_CH[1][5]}, Natel 0{_CH[1][3][3:5]} {_CH[1][3][5:8]} {_CH[1][3][8:10]} {_CH[1][3][10:]}, {_CH[1][2]}.
+Et leur contact espagnol : {_ES[1][1]} {_ES[1][0]}, NIE {_ES[1][5][0]}-{_ES[1][5][1:8]}-{_ES[1][5][8]}, {_ES[1][2]}, né le {fr_date(_ES[1][4])}.""",
+    {
+        ("national_id", f"BE:{_BE[0][5]}"),
+        ("phone", _BE[0][3]),
+        ("iban", _BE[0][6]),
+        ("email", _BE[0][2]),
+        ("national_id", f"CH:{_CH[1][5]}"),
+        ("email", _CH[1][2]),
+        ("national_id", f"ES:{_ES[1][5]}"),
+        ("email", _ES[1][2]),
+        ("dob", _ES[1][4]),
+    },
+    maybe={("phone", _CH[1][3])},  # a Swiss number in national notation in a French text
+)
+case(
+    "spanish_dni_lowercase_letter_lines",
+    "\n".join(f"{e[1]} {e[0]} | dni {e[5].lower()} | {e[2]} | nacido el {fr_date(e[4], '-')}" for e in _ES[::2]),
+    {("national_id", f"ES:{e[5]}") for e in _ES[::2]}
+    | {("email", e[2]) for e in _ES[::2]}
+    | {("dob", e[4]) for e in _ES[::2]},
+)
+case(
+    "uk_nino_compact_after_label",
+    "\n".join(f"{g[1]} {g[0]} | NI No: {g[5]} | {g[2]} | born {g[4]}" for g in _GB),
+    {("national_id", f"GB:{g[5]}") for g in _GB} | {("email", g[2]) for g in _GB} | {("dob", g[4]) for g in _GB},
+)
+neg(
+    "phone_shop_stock_imei_list",
+    "Stock boutique — inventaire du 30/11/2026\nModèle;Couleur;IMEI;État;Prix\n"
+    + "\n".join(
+        f"{m};{c};{luhn('35' + digits(k, 'imei2', 12), 15)};neuf;{px} €"
+        for k, (m, c, px) in enumerate(
+            [
+                ("iPhone 15", "noir", 969),
+                ("iPhone 15", "bleu", 969),
+                ("Galaxy S24", "gris", 899),
+                ("Pixel 9", "vert", 899),
+                ("Redmi Note 13", "noir", 249),
+                ("Galaxy A55", "lilas", 479),
+                ("iPhone 16", "blanc", 969),
+                ("Fairphone 5", "bleu", 699),
+            ]
+        )
+    ),
+)
+neg(
+    "postcodes_insee_codes_population",
+    "Commune;Code postal;Code INSEE;Population 2023;Superficie km²\n"
+    + "\n".join(
+        f"{n};{cp};{insee};{pop};{sup}"
+        for n, cp, insee, pop, sup in [
+            ("Brest", "29200", "29019", "139926", "49.51"),
+            ("Quimper", "29000", "29232", "63283", "84.45"),
+            ("Valence", "26000", "26362", "64726", "36.69"),
+            ("Limoges", "87000", "87085", "129754", "77.45"),
+            ("Ajaccio", "20000", "2A004", "73822", "82.03"),
+            ("Bastia", "20200", "2B033", "48503", "19.38"),
+            ("Saint-Pierre", "97410", "97416", "84961", "95.99"),
+        ]
+    ),
+)
+neg(
+    "sepa_xml_schema_doc_example",
+    """Exemple de bloc débiteur (guide d'implémentation CFONB, version 2026) :
+<Dbtr><Nm>NOM DU DEBITEUR</Nm></Dbtr>
+<DbtrAcct><Id><IBAN>FR1420041010050500013M02606</IBAN></Id></DbtrAcct>
+<MndtId>RUM-0001</MndtId><DtOfSgntr>2009-11-01</DtOfSgntr>
+Le champ IBAN est obligatoire ; le BIC est facultatif depuis le 1er février 2016 pour les opérations nationales.""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
@@ -591,13 +778,18 @@ MISSED: dict[str, str] = {
     "quebec_clients_nas_and_phones": "a Quebec client list (NAS, 'Cellulaire', '(514) 932-xxxx'): no country column, so the North American numbers are missed (read in France by default, as the docs say; the file says Quebec)",
     "swiss_payroll_lines_avs_dotted": "Swiss payroll lines ('AHV-Nr. 756.xxxx.xxxx.xx | geb. 21.05.1983 | Natel +41 ...'): AVS numbers, phones, IBANs found, every birth after 'geb.' missed",
     "whatsapp_chat_export_txt_numbers_shared": "a WhatsApp chat export where a birth date closes a message ('... / 06 .. / 21/01/1962'): that birth missed (the other found)",
+    "android_contacts_data_table_rows": "Android's contacts data table dumped (raw_contact_id|mimetype|data1|..., one row per name, phone, email and birthday event): nothing found",
+    "cross_border_dox_prose_mixed_ids": "a dox in prose with a bare Belgian national number after 'registre national', a bare AVS after 'n° AVS' and a NIE written 'Y-2157158-W': none of the three found, and the Swiss 'Natel 078 ...' read as a French phone",
+    "discord_chat_exporter_txt": "a DiscordChatExporter text log (a header block, '[d/m/yyyy h:mm PM] user#1234', one dox line per message, reactions): only the first message's identifiers found",
+    "spanish_dni_lowercase_letter_lines": "two lines 'Name | dni 08189054l | email | nacido el dd-mm-yyyy' (DNI with its letter in lower case): nothing found",
+    "uk_nino_compact_after_label": "'NI No: JM514446A' (a NINO written compact after its label): emails and births found, every NINO missed (the spaced form is found)",
     # precision
     "network_inventory_ip_mac_table": "a network inventory whose serial numbers are 16 digits opening with 4 and Luhn-valid by chance (beside IPs, MACs, switch ports): each kept as a card",
     "sensor_csv_temperatures": "a sensor CSV (timestamp;sensor_id;temp;hum;batt): every row kept as a credential",
-    "siret_directory_of_companies": "a business park's directory of companies (SIRET, name, NAF, address, headcount): every SIRET kept, and religion flagged",
+    "siret_directory_of_companies": "a business park's directory of companies (SIRET, name, NAF, address, headcount): every SIRET kept, and religion flagged on the header 'Dénomination' (a company's name, not a religious denomination)",
 }
 SET.miss(**MISSED)
-FLOORS = {"recall": 0.94, "precision": 0.91}
+FLOORS = {"recall": 0.86, "precision": 0.91}  # no article 9 expected here (one false: religion)
 globals().update(make_tests(SET, FLOORS))
 
 if __name__ == "__main__":
