@@ -34,9 +34,11 @@ from typing import IO, TYPE_CHECKING
 from loguru import logger
 
 from crawler import CrawlerError
+from crawler.databases import DatabaseCapError, DatabaseError, sqlite_tables
 from crawler.documents import PDF_SECONDS, DocumentCapError, DocumentError, docx_texts, odt_texts, pdf_pages
 from crawler.rar import member_label
-from crawler.spreadsheets import SpreadsheetCapError, SpreadsheetError, join_sheets, ods_tables, xlsx_tables
+from crawler.rtf import RtfCapError, RtfError, rtf_text
+from crawler.spreadsheets import SpreadsheetCapError, SpreadsheetError, _safe_name, join_sheets, ods_tables, xlsx_tables
 from indexer.redact import mask_text
 
 if TYPE_CHECKING:
@@ -64,10 +66,17 @@ ARCHIVE_TYPES = frozenset(_ARCHIVES)  # (what a paste's links may point at: craw
 _WORKBOOKS = ("xlsx", "xlsm", "ods")
 # documents (Word, OpenDocument text, PDF) read as text, a file per part or page (`crawler.documents`)
 _DOCUMENTS = ("docx", "odt", "pdf")
+# SQLite databases read as one table per table (`crawler.databases`), by their header whatever their name
+# (`.db` too); a file named so that lacks the header is refused as what it is (encrypted, corrupt), but
+# a `.db` (Thumbs.db, a Berkeley DB) which is read as the file it is
+_DATABASES = ("sqlite", "sqlite3", "db3")
+_DATABASE_NAMES = frozenset({*_DATABASES, "db"})
+# RTF documents read as text, tables as rows (`crawler.rtf`)
+_RTF = ("rtf",)
 # seconds the RAR readers of one attachment may take in all (each is stopped at RAR_SECONDS), as PDFs'
 _RAR_SECONDS_PER_ATTACHMENT = 60.0
 # the types `expand_attachment` opens rather than passes on as they are
-UNPACKED_TYPES = frozenset(_ARCHIVES + _WORKBOOKS + _DOCUMENTS)
+UNPACKED_TYPES = frozenset(_ARCHIVES + _WORKBOOKS + _DOCUMENTS + _DATABASES + _RTF)
 # pages of a PDF read at most, per file of attachments.max_files (2,000 by default); a PDF that
 # declares more is refused before a page is read
 _PAGES_PER_FILE = 20
@@ -306,7 +315,8 @@ def _guarded(budget: _Budget, where: str, step: Callable[[], None]) -> None:
 # zip `photo.jpg` or gzips `clients.txt`, and a file named for a format it is not (a CSV called
 # `.pdf`) was refused as corrupt: each hid a whole dump (wave 24's blind probe, set 4c).
 _MAGIC = ((b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"), (b"7z\xbc\xaf\x27\x1c", "7z"), (b"Rar!\x1a\x07", "rar"),
-          (b"\x1f\x8b\x08", "gz"), (b"\xfd7zXZ\x00", "xz"), (b"%PDF-", "pdf"))
+          (b"\x1f\x8b\x08", "gz"), (b"\xfd7zXZ\x00", "xz"), (b"%PDF-", "pdf"), (b"SQLite format 3\x00", "sqlite"),
+          (b"{\\rtf", "rtf"))
 _BZIP2 = re.compile(rb"BZh[1-9](?:1AY&SY|\x17rE8P\x90)")  # a block's magic, or an empty stream's end
 # the formats that are zips inside: a zip named so is read as its name says
 _ZIP_FORMATS = frozenset({*_WORKBOOKS, "docx", "odt"})
@@ -326,12 +336,12 @@ def content_kind(name: str, data: bytes) -> str:
     from its end) a zip, a file named for a format it opens that holds text (a CSV named .pdf)
     "txt", else its name's extension."""
     ext = extension_of(name)
-    head = data[:10]
+    head = data[:16]
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             if kind == "zip" and ext in _ZIP_FORMATS and _ZIP_FORMAT_MARK.search(data) is not None:
                 return ext
-            if kind == "gz" and ext == "tgz":
+            if kind == "gz" and ext == "tgz" or kind == "sqlite" and ext in _DATABASE_NAMES:
                 return ext
             return kind
     if _BZIP2.match(head):
@@ -422,6 +432,12 @@ def _expand(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, d
         return
     if ext in _DOCUMENTS:
         _expand_document(name, data, limits, budget, out)
+        return
+    if ext in _DATABASES or ext == "db" and data.startswith(b"SQLite format 3\x00"):
+        _expand_sqlite(name, data, limits, budget, out)
+        return
+    if ext in _RTF:
+        _expand_rtf(name, data, limits, budget, out)
         return
     budget.count(name)
     out.append(ExtractedFile(name, data))
@@ -763,6 +779,44 @@ def _expand_pdf(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
         out.append(ExtractedFile(where, text))
     if error is not None:
         budget.skip(error)
+
+
+def _expand_sqlite(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget,
+                   out: list[ExtractedFile]) -> None:
+    """A SQLite database's tables, each as a tab-separated table under its column names
+    (`crawler.databases`: read locked down, from a private copy in memory); each table counts as a
+    file and its text against the budget. Tables it could not read (past the caps, corrupt) are set
+    aside, counted, when the caller collects them and some were read; else the file is refused."""
+    try:
+        read = sqlite_tables(name, data, max_tables=max(1, limits.max_files - budget.files),
+                             room=max(0, limits.max_uncompressed_bytes - budget.total))
+    except DatabaseError as exc:
+        raise AttachmentError(str(exc)) from exc
+    for table, text in read.tables:
+        where = f"{name}/{_safe_name(table)}.tsv"
+        budget.count(where)
+        budget.spend(len(text), where)
+        out.append(ExtractedFile(where, text))
+    left = [(ArchiveBombError if isinstance(e, DatabaseCapError) else AttachmentError)(str(e)) for e in read.left]
+    if left and (budget.skipped is None or not read.tables):
+        raise left[0]
+    for refusal in left:
+        budget.skip(refusal)
+
+
+def _expand_rtf(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, out: list[ExtractedFile]) -> None:
+    """An RTF document's text, `NAME/document.txt` (`crawler.rtf`: tables as rows of cells), counted as
+    one file, its text against the budget."""
+    budget.count(name)
+    try:
+        text = rtf_text(name, data, room=max(0, limits.max_uncompressed_bytes - budget.total))
+    except RtfCapError as exc:
+        raise ArchiveBombError(str(exc)) from exc
+    except RtfError as exc:
+        raise AttachmentError(str(exc)) from exc
+    where = f"{name}/document.txt"
+    budget.spend(len(text), where)
+    out.append(ExtractedFile(where, text))
 
 
 def _raw_member(data: bytes, info: zipfile.ZipInfo, where: str) -> memoryview:

@@ -193,7 +193,7 @@ def engine_seeds() -> list[bytes]:
 # ------------------------------------------------------------------------------ attachments
 NAMES = ("leak.zip", "leak.tar", "leak.tgz", "clients.csv.gz", "clients.csv.bz2", "base.sql.xz", "patients.xlsx",
          "patients.xlsm", "patients.ods", "clients.csv", "leak.7z", "lettre.docx", "note.odt", "compte-rendu.pdf",
-         "leak.rar")
+         "leak.rar", "cabinet.sqlite", "liste.rtf")
 # A mutated byte of a compressed member fails its CRC long before any parser sees it: in these
 # modes the input is one part of a workbook (an xlsx's first sheet, an ods's content.xml), zipped
 # by the harness into a real workbook, so that mutations reach the XML readers themselves.
@@ -288,6 +288,30 @@ def _with_part(name: str, part: str, body: bytes) -> bytes:
     return zip_of(members)
 
 
+def _sqlite(csv: bytes) -> bytes:
+    """A small SQLite file of `csv`'s rows, a view and a trigger beside them."""
+    import sqlite3
+
+    rows = [line.split(",")[:4] for line in csv.decode().splitlines()[1:6]]
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE TABLE clients (a TEXT, b TEXT, c TEXT, d TEXT)")
+    con.executemany("INSERT INTO clients VALUES (?, ?, ?, ?)", [r + [""] * (4 - len(r)) for r in rows])
+    con.executescript("CREATE VIEW v AS SELECT a FROM clients; CREATE TRIGGER t AFTER INSERT ON clients BEGIN "
+                      "SELECT 1; END;")
+    con.commit()
+    data = bytes(con.serialize())
+    con.close()
+    return data
+
+
+def _rtf(csv: bytes) -> bytes:
+    """An RTF table of `csv`'s first rows, with the groups and escapes Word writes."""
+    rows = "".join("\\trowd\\cellx2000\\cellx4000\\pard\\intbl " + "\\cell ".join(line.split(",")[:3])
+                   + "\\cell\\row\n" for line in csv.decode().splitlines()[:6])
+    return ("{\\rtf1\\ansi\\ansicpg1252\\uc1{\\fonttbl{\\f0 Arial;}}{\\*\\generator x;}"
+            "\\pard Liste \\'e0 \\u233? {\\pict\\bin4 {{{{}\\par\n" + rows + "}").encode("cp1252", "replace")
+
+
 def attachment_seeds() -> list[bytes]:
     """Each unpacker's real files: zips (stored, deflated, bzip2, LZMA, nested, holding a
     workbook), tars (plain, gzipped), single compressed streams, both workbook kinds and the
@@ -327,6 +351,9 @@ def attachment_seeds() -> list[bytes]:
         "leak.rar": [rar4([RarEntry("clients.csv", csv), RarEntry("dir/base.sql", sql)]),
                      rar5([RarEntry("clients.csv", csv), RarEntry("l", kind="symlink", target="/etc/passwd"),
                            RarEntry("inner.zip", zip_of({"clients.csv": csv}))])],
+        # SQLite (read from memory, locked down: crawler.databases) and RTF (crawler.rtf), wave 31
+        "cabinet.sqlite": [_sqlite(csv)],
+        "liste.rtf": [_rtf(csv)],
     }
     out = [bytes([NAMES.index(name)]) + body for name, bodies in seeds.items() for body in bodies]
     for mode, (name, part) in enumerate(PARTS, len(NAMES)):

@@ -1001,7 +1001,6 @@ MISSED: dict[str, str] = {
     "cat_show_all_tabs_and_crlf_markers": "`cat -A` of a TSV (tabs shown as ^I, line ends as ^M$): no row is read; each email is reported with the I of ^I glued on ('iapolline...'), phones and births missed",
     "git_word_diff_phone_changes_in_rows": "`git diff --word-diff` rows whose phone changed ('[-06...-]{+06...+}'): the old phones found, every new phone in {+...+} missed",
     "pandas_wide_frame_wrapped_column_blocks": "a wide pandas print wrapped into two column blocks (name/email, then phone/birth/IBAN under the same index): the births of the second block are missed",
-    "att_sqlite_database_file": "a real SQLite database file attached (cabinet.sqlite, one patients table: name, birth, NIR, mobile, email): nothing found",
     "att_ipynb_dataframe_html_output": "an attached .ipynb whose output is a DataFrame's text/html table (th index, td cells, dd/mm/yyyy births): emails and phones found, every birth missed",
     # precision
 }

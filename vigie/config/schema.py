@@ -1468,7 +1468,7 @@ class AttachmentLimits(Strict):
     extensions: list[str] = Field(
         default_factory=lambda: ["txt", "csv", "tsv", "sql", "json", "jsonl", "ndjson", "xml", "vcf", "ldif", "ics",
                                  "mbox", "eml", "hl7", "hpr", "xlsx", "xlsm", "ods", "docx", "odt", "pdf", "gz", "zip",
-                                 "7z", "rar", "tar", "tgz", "bz2", "xz"],
+                                 "7z", "rar", "tar", "tgz", "bz2", "xz", "sqlite", "sqlite3", "db", "rtf"],
         description="File types downloaded, among txt, csv, tsv, sql, json, jsonl, ndjson (JSON lines: a FHIR bulk "
                     "export's `Patient.ndjson`), xml, vcf (vCard address books), "
                     "ldif (directory exports), ics (iCalendar agendas), mbox and eml (mailboxes and messages: "
@@ -1476,7 +1476,11 @@ class AttachmentLimits(Strict):
                     "laboratories write them a file each), xlsx, xlsm and ods (Excel and OpenDocument spreadsheets: "
                     "each sheet read as a table), docx, odt and pdf (Word, OpenDocument and PDF documents: "
                     "their text read, a file per part or page: `letter.docx/document.txt`, `report.pdf/page-3.txt`; "
-                    "a PDF in a process of its own, at most 20 pages per file of `max_files`), gz, zip, 7z, rar, "
+                    "a PDF in a process of its own, at most 20 pages per file of `max_files`), rtf (RTF documents: "
+                    "their text, tables as rows: `letter.rtf/document.txt`), sqlite, sqlite3 and db (SQLite "
+                    "databases: each table read as a table under its column names, `cabinet.sqlite/patients.tsv`, "
+                    "from a private copy in memory with views, triggers and extensions off; a `.db` that is no "
+                    "SQLite database is read as the file it is), gz, zip, 7z, rar, "
                     "tar, tgz, bz2, xz, log. Archives are unpacked in memory within the limits below (zip members "
                     "stored, deflated, bzip2 or LZMA; 7z with any of 7-Zip's usual methods; RAR 4 and RAR 5 by "
                     "libarchive in a process of its own, never an encrypted RAR; an encrypted zip or 7z "
@@ -1506,7 +1510,7 @@ class AttachmentLimits(Strict):
     def _known(cls, value: list[str]) -> list[str]:
         allowed = {"txt", "csv", "tsv", "sql", "json", "jsonl", "ndjson", "xml", "vcf", "ldif", "ics", "mbox", "eml",
                    "hl7", "hpr", "xlsx", "xlsm", "ods", "docx", "odt", "pdf", "gz", "zip", "7z", "rar", "tar", "tgz",
-                   "bz2", "xz", "log", *IMAGE_TYPES}
+                   "bz2", "xz", "log", "sqlite", "sqlite3", "db", "rtf", *IMAGE_TYPES}
         bad = [e for e in value if e.lower().lstrip(".") not in allowed]
         if bad:
             raise ValueError(f"unsupported extension(s) {bad}; allowed: {sorted(allowed)}")
