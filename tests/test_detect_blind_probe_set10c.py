@@ -216,6 +216,9 @@ case(
     ),
     {("dob", p.dob) for p in _s},
     {"religion"},
+    maybe={
+        ("dob", f"{p.dob[:4]}-{p.dob[8:]}-{p.dob[5:7]}") for p in _s if int(p.dob[8:]) <= 12
+    },  # day first where that is a date too
 )
 _s = sl(37, 3)
 case(
