@@ -256,6 +256,10 @@ Trois clients à rembourser par virement (la CB est expirée pour eux) :
 3) {_s[2].first} {up(_s[2].last)} — commande 20502 — 18,50 € — IBAN {_s[2].iban} — tél {_dotted(_s[2].mobile)}
 Merci ! Kévin""",
     {("iban", p.iban) for p in _s} | {("phone", _s[0].mobile), ("email", _s[1].email), ("phone", _s[2].mobile)},
+    maybe={
+        ("email", "service-client@boutique-exemple.fr"),
+        ("email", "compta@boutique-exemple.fr"),
+    },  # the shop's own mailboxes
 )
 
 neg(
