@@ -8,8 +8,10 @@ process that imports the crawler.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+import py7zr.archiveinfo
+import py7zr.compressor
 import py7zr.io
 
 if TYPE_CHECKING:
@@ -75,16 +77,40 @@ def _lzma2_code(size: int) -> int:
     return 40
 
 
+def _memory(coder: dict[str, object]) -> int:
+    """What one coder allocates once its decompressor is made: an LZMA or LZMA2 dictionary (as
+    cut), a PPMd model; 0 for the filters (BCJ, Delta), AES and the coders of small fixed state."""
+    method, props = coder.get("method"), coder.get("properties") or b""
+    assert isinstance(props, bytes)
+    if method in (_LZMA, _PPMD) and len(props) == 5:
+        return int.from_bytes(props[1:5], "little")
+    if method == _LZMA2 and len(props) == 1 and props[0] <= 40:
+        return (2 | (props[0] & 1)) << (props[0] // 2 + 11)
+    return 0
+
+
 def bound_dictionaries(archive: py7zr.SevenZipFile) -> str | None:
-    """Cut the dictionary each LZMA or LZMA2 coder of `archive` asks for to what its folder unpacks
-    (at least 4 kB): liblzma allocates the dictionary whole at the size the header names (4 GB for
-    LZMA, 1.5 GB for LZMA2), for a member of a few bytes; a crawl under its address-space limit
-    (`service.crawl_memory_limit_bytes`, 2 GB) died of MemoryError on a 171-byte 7z. A coder never
-    reads further back than its own output, so the smaller dictionary decodes the same bytes.
-    What is refused instead (a PPMd model larger than `MAX_PPMD_MEMORY`), said; None when none."""
+    """Bound what `archive`'s coders allocate, or say why it is refused (None when it is not).
+
+    - The dictionary each LZMA or LZMA2 coder asks for is cut to what its folder unpacks (at least
+      4 kB): liblzma allocates the dictionary whole at the size the header names (4 GB for LZMA,
+      1.5 GB for LZMA2), for a member of a few bytes; a crawl under its address-space limit
+      (`service.crawl_memory_limit_bytes`, 2 GB) died of MemoryError on a 171-byte 7z. A coder
+      never reads further back than its own output, so the smaller dictionary decodes the same bytes.
+    - PPMd's model cannot be cut: a model larger than `MAX_PPMD_MEMORY` is refused.
+    - A folder whose coders together need more than `MAX_PPMD_MEMORY` or twice what the folder
+      unpacks (an LZMA2 dictionary's size is rounded up), whichever is more, is refused: a chain of
+      four PPMd coders of 256 MB each (7-Zip writes it when asked; no one does) asked for 1 GB, and
+      an inner coder's output written larger than its folder's left its dictionary uncut.
+    - Only one folder's coders are held at a time (`_OneAtATime`): py7zr kept every folder's
+      decompressor to the end of the extraction, so a 7z of nine members of one folder each, every
+      folder a 256 MB PPMd model, held 2.3 GB, and when pyppmd's allocation then failed under the
+      crawl's address-space limit it freed twice and aborted the whole crawl process."""
     info = archive.header.main_streams.unpackinfo if archive.header.main_streams is not None else None
-    for folder in (info.folders if info is not None else None) or ():
+    folders = (info.folders if info is not None else None) or []
+    for folder in folders:
         unpacked = max(4096, max(folder.unpacksizes or [0]))
+        need = 0
         for coder in folder.coders:
             method, props = coder.get("method"), coder.get("properties") or b""
             if method == _LZMA and len(props) == 5 and int.from_bytes(props[1:5], "little") > unpacked:
@@ -94,4 +120,33 @@ def bound_dictionaries(archive: py7zr.SevenZipFile) -> str | None:
             elif method == _PPMD and len(props) == 5 and int.from_bytes(props[1:5], "little") > MAX_PPMD_MEMORY:
                 return (f"a PPMd model of {int.from_bytes(props[1:5], 'little')} bytes, more than "
                         f"{MAX_PPMD_MEMORY} read")
+            need += _memory(coder)
+        if need > max(MAX_PPMD_MEMORY, 2 * max(4096, folder.get_unpack_size())):
+            return (f"a folder whose {len(folder.coders)} coders need {need} bytes of memory to unpack "
+                    f"{folder.get_unpack_size()} bytes")
+    if len(folders) > 1:
+        _OneAtATime.hold(folders)
     return None
+
+
+class _OneAtATime(py7zr.archiveinfo.Folder):
+    """A 7z folder whose decompressor, when made, releases every other folder's of its archive:
+    py7zr unpacks the folders one after another and reads a folder's members in a row, so the
+    folders released are done with (see `bound_dictionaries`)."""
+
+    __slots__ = ()
+    _peers: ClassVar[list[py7zr.archiveinfo.Folder]] = []
+
+    @classmethod
+    def hold(cls, folders: list[py7zr.archiveinfo.Folder]) -> None:
+        """Make each of `folders` (one archive's) release the others' decompressors."""
+        own = type("_OneAtATimeOf", (cls,), {"__slots__": (), "_peers": folders})
+        for folder in folders:
+            folder.__class__ = own
+
+    def get_decompressor(self, packsize: int, reset: bool = False) -> py7zr.compressor.SevenZipDecompressor:
+        if self.decompressor is None or reset:
+            for other in self._peers:
+                if other is not self:
+                    other.decompressor = None
+        return super().get_decompressor(packsize, reset)

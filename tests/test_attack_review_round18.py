@@ -1,0 +1,193 @@
+"""Attacker's review, round 18 (wave 31): what a hostile site or forum member could still break.
+
+- A 7z's coders' memory, again (round 17 capped each coder: an LZMA dictionary cut to what its folder
+  unpacks, a PPMd model past 256 MB refused). py7zr keeps every folder's decompressor to the end of
+  the extraction, so the memory of a 7z's folders adds up: nine members stored each in its own folder
+  (7-Zip's `-ms=off`, or solid blocks of two), every folder a PPMd model of 256 MB (within the cap),
+  held 2.3 GB, and under the crawl's address-space limit (`service.crawl_memory_limit_bytes`, 2 GB)
+  pyppmd's allocation failed, freed twice and ABORTED the whole crawl process ("double free or
+  corruption"): a 2 kB attachment any member of a watched forum (or a paste site's upload) can post
+  killed the source's crawl, at every crawl (the file stays pending). One folder chaining four PPMd
+  coders of 256 MB each (7-Zip writes it when asked) did the same in a process 1 GB from its limit.
+  Now a folder's decompressor, when made, releases the others' (one folder held at a time), and a
+  folder whose coders together need more than 256 MB or twice what it unpacks is refused as a bomb.
+
+Cheap: 7-Zip (`7zz`, Debian's 7zip) writes small archives, one subprocess under a 1 GB address-space
+limit reads them all (~3 s).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import struct
+import subprocess
+import sys
+import textwrap
+import zlib
+from pathlib import Path
+
+import pytest
+
+from tests.hostile_files import dump, dump_emails
+
+_PPMD, _LZMA2 = b"\x03\x04\x01", b"\x21"
+_MB = 1 << 20
+
+
+def _seven_zip(tmp: Path, tag: str, names: list[str], *switches: str) -> bytes:
+    """A 7z of `names` (each a dump tagged `tag`+its index; a `.bin` a few random-looking bytes)
+    written by 7-Zip with `switches`, its header not compressed (so its coders can be rewritten)."""
+    exe = shutil.which("7zz") or shutil.which("7z")
+    if exe is None:
+        raise RuntimeError("7-Zip (Debian package 7zip) is needed to write a 7z: scripts/setup.sh installs it")
+    work = tmp / tag
+    work.mkdir()
+    for k, name in enumerate(names):
+        data = dump(f"{tag}{k}").encode() if name.endswith(".csv") else bytes(range(256)) * (k + 1)
+        (work / name).write_bytes(data)
+    subprocess.run([exe, "a", "-bd", "-bso0", "-bsp0", "-mhc=off", *switches, "x.7z", *names], cwd=work, check=True)
+    return (work / "x.7z").read_bytes()
+
+
+def _every_coder(data: bytes, method: bytes, props: bytes) -> bytes:
+    """`data` (a 7z, header not compressed) with the properties of EVERY coder of `method` replaced
+    by `props` and the header's and start header's CRCs made right: what a hostile archiver writes."""
+    offset, size = struct.unpack_from("<QQ", data, 12)
+    start = 32 + offset
+    header = bytearray(data[start:start + size])
+    flag = bytes([0x20 | len(method)])  # a coder with properties, its id `len(method)` bytes long
+    at, n = 0, 0
+    while (at := header.find(flag + method, at)) >= 0:
+        at += 1 + len(method)
+        assert header[at] == len(props), header.hex()
+        header[at + 1:at + 1 + len(props)] = props
+        n += 1
+    assert n, "no such coder"
+    out = bytearray(data[:start] + bytes(header) + data[start + size:])
+    struct.pack_into("<I", out, 28, zlib.crc32(header))
+    struct.pack_into("<I", out, 8, zlib.crc32(bytes(out[12:32])))
+    return bytes(out)
+
+
+def _ppmd(mem: int) -> bytes:
+    return b"\x06" + mem.to_bytes(4, "little")
+
+
+# each archive in a process of 1 GB of address space (a crawl's limit is 2 GB, most of it its own)
+_WORKER = textwrap.dedent("""
+    import json, resource, sys
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+    from crawler.attachments import expand_attachment
+    from vigie.config.schema import AttachmentLimits
+    for name, path in json.loads(sys.stdin.read()):
+        print(json.dumps({"name": name, "start": True}), flush=True)
+        try:
+            files = expand_attachment(name, open(path, "rb").read(), AttachmentLimits(), [])
+            error = None
+        except Exception as exc:
+            files, error = [], f"{type(exc).__name__}: {exc}"
+        print(json.dumps({"name": name, "files": {f.filename: f.data.decode("utf-8", "replace") for f in files},
+                          "error": error}), flush=True)
+""")
+
+
+def _read_all(tmp: Path, cases: dict[str, bytes]) -> dict[str, dict[str, object]]:
+    paths = []
+    for name, data in cases.items():
+        (tmp / name).write_bytes(data)
+        paths.append((name, str(tmp / name)))
+    proc = subprocess.run([sys.executable, "-c", _WORKER], input=json.dumps(paths), capture_output=True, text=True,
+                          timeout=120, check=False)
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    last = rows[-1]["name"] if rows else None
+    assert proc.returncode == 0, f"the reader died (exit {proc.returncode}) reading {last}: {proc.stderr[-600:]}"
+    return {r["name"]: r for r in rows if "start" not in r}
+
+
+def _dumps_read(row: dict[str, object], tag: str, count: int) -> bool:
+    text = "\n".join(row["files"].values())  # type: ignore[attr-defined]
+    return row["error"] is None and all(e in text for k in range(count) for e in dump_emails(f"{tag}{k}"))
+
+
+CSV9 = [f"clients{k}.csv" for k in range(9)]
+MIXED = [n for k in range(12) for n in (f"c{k:02d}.csv", f"b{k:02d}.bin")]
+
+
+def _csvs(tmp: Path, tag: str, name: str) -> dict[str, str]:
+    """The `.csv` members 7-Zip was given for `tag`'s archive, as the reader names them."""
+    return {f"{name}/{p.name}": p.read_text() for p in sorted((tmp / tag).glob("*.csv"))}
+
+
+def test_a_7z_of_many_folders_each_asking_a_big_model_is_read_one_folder_at_a_time(tmp_path: Path) -> None:
+    """Each folder's PPMd model within the cap (256 MB, 200 MB, 7-Zip's own 192 MB at -mx=9), but
+    all of them held at once: the reading process aborted (pyppmd's double free once its
+    allocation failed). Now read whole, one folder's model at a time."""
+    cases = {
+        # nine members, a folder each (7-Zip's -ms=off)
+        "nine_folders_256m.7z": _every_coder(_seven_zip(tmp_path, "neuf", CSV9, "-ms=off", "-m0=PPMd:mem=16m"),
+                                             _PPMD, _ppmd(256 * _MB)),
+        # solid blocks of two members: a block's second member is read by the decompressor its first made
+        "solid_pairs_200m.7z": _every_coder(_seven_zip(tmp_path, "paires", [f"c{k}.csv" for k in range(10)],
+                                                       "-ms=2f", "-m0=PPMd:mem=16m"), _PPMD, _ppmd(200 * _MB)),
+        # members of a type not read in blocks of their own between them (7-Zip groups by type)
+        "mixed_types_192m.7z": _every_coder(_seven_zip(tmp_path, "melange", MIXED, "-ms=2f", "-m0=PPMd:mem=16m"),
+                                            _PPMD, _ppmd(192 * _MB)),
+    }
+    got = _read_all(tmp_path, cases)
+    for name, tag in zip(cases, ("neuf", "paires", "melange"), strict=True):
+        assert got[name]["error"] is None and got[name]["files"] == _csvs(tmp_path, tag, name), got[name]
+
+
+def test_a_folder_chaining_coders_that_need_too_much_is_refused(tmp_path: Path) -> None:
+    """One folder, its coders chained (7-Zip writes `-m0=PPMd -m1=PPMd ...` when asked; no one
+    does): four 256 MB models aborted a process 1 GB from its limit; two or three of 200 MB asked
+    for more than any archive's member needs. Refused as bombs; the process reads on."""
+    def chain(tag: str, coders: int, mem: int) -> bytes:
+        switches = [f"-m{i}=PPMd:mem=16m" for i in range(coders)]
+        return _every_coder(_seven_zip(tmp_path, tag, ["clients0.csv"], *switches), _PPMD, _ppmd(mem))
+
+    cases = {
+        "four_ppmd_256m.7z": chain("quatre", 4, 256 * _MB),
+        "three_ppmd_200m.7z": chain("trois", 3, 200 * _MB),
+        "two_ppmd_160m.7z": chain("deux", 2, 160 * _MB),
+    }
+    guards = {  # what 7-Zip writes, read as before
+        "one_ppmd_256m.7z": (_every_coder(_seven_zip(tmp_path, "seul", ["clients0.csv"], "-m0=PPMd:mem=16m"),
+                                          _PPMD, _ppmd(256 * _MB)), "seul", 1),
+        "two_ppmd_16m.7z": (chain("petits", 2, 16 * _MB), "petits", 1),
+        "delta_lzma2_max.7z": (_every_coder(_seven_zip(tmp_path, "delta", CSV9, "-ms=off", "-m0=Delta:4",
+                                                       "-m1=LZMA2:d=64k"), _LZMA2, b"\x28"), "delta", 9),
+        "solid_lzma2.7z": (_seven_zip(tmp_path, "solide", CSV9, "-m0=LZMA2:d=1m"), "solide", 9),
+    }
+    got = _read_all(tmp_path, {**cases, **{name: data for name, (data, _, _) in guards.items()}})
+    for name in cases:
+        assert str(got[name]["error"]).startswith("ArchiveBombError") and "coders need" in str(got[name]["error"]), \
+            got[name]
+    for name, (_, tag, count) in guards.items():
+        assert _dumps_read(got[name], tag, count), got[name]
+
+
+@pytest.mark.parametrize("count", [2, 5])
+def test_folders_read_one_at_a_time_give_what_all_at_once_gave(tmp_path: Path, count: int) -> None:
+    """Releasing a finished folder's decompressor changes nothing read: several members per block,
+    blocks of LZMA2 and of PPMd, every member's bytes as 7-Zip stored them."""
+    import io
+
+    import py7zr
+
+    from crawler._sevenzip import CountedMembers, bound_dictionaries
+    from crawler.attachments import _Budget
+    from vigie.config.schema import AttachmentLimits
+
+    for method in ("LZMA2:d=64k", "PPMd:mem=16m"):
+        tag = f"b{count}{method[:4].lower()}"
+        names = [f"m{k}.csv" for k in range(7)]
+        data = _seven_zip(tmp_path, tag, names, f"-ms={count}f", f"-m0={method}")
+        archive = py7zr.SevenZipFile(io.BytesIO(data), mode="r")
+        assert bound_dictionaries(archive) is None
+        written = CountedMembers("x.7z", _Budget(AttachmentLimits()))
+        with archive:
+            archive.extract(targets=names, factory=written)
+        assert {n: m.data() for n, m in written.members.items()} == {
+            n: (tmp_path / tag / n).read_bytes() for n in names}
