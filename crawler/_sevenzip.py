@@ -17,7 +17,7 @@ import py7zr.io
 if TYPE_CHECKING:
     from crawler.attachments import _Budget
 
-__all__ = ["MAX_PPMD_MEMORY", "CountedMember", "CountedMembers", "bound_dictionaries"]
+__all__ = ["MAX_PPMD_MEMORY", "CountedMember", "CountedMembers", "bound_dictionaries", "header_refusal"]
 
 
 class CountedMember(py7zr.io.Py7zIO):
@@ -126,6 +126,19 @@ def bound_dictionaries(archive: py7zr.SevenZipFile) -> str | None:
                     f"{folder.get_unpack_size()} bytes")
     if len(folders) > 1:
         _OneAtATime.hold(folders)
+    return None
+
+
+def header_refusal(coders: list[tuple[bytes, bytes]], unpacked: int) -> str | None:
+    """Why an encoded header whose coders are `coders` (codec id, properties: read from the bytes
+    before py7zr opens the archive, `attachments._header_size_7z`) and which unpacks to `unpacked`
+    bytes is refused, or None: its coders may need what a folder's may (`bound_dictionaries`).
+    py7zr unpacks the header while opening the archive, before its folders can be looked at: an
+    LZMA dictionary there failed with MemoryError (round 17), a PPMd model of 1.5 or 4 GB aborted
+    the process (pyppmd's double free once its allocation failed under the crawl's limit)."""
+    need = sum(_memory({"method": method, "properties": props}) for method, props in coders)
+    if need > max(MAX_PPMD_MEMORY, 2 * max(4096, unpacked)):
+        return f"an encoded header whose coders need {need} bytes of memory to unpack {unpacked} bytes"
     return None
 
 

@@ -940,6 +940,7 @@ class _Reader7z:
     def __init__(self, data: bytes, pos: int) -> None:
         self.data = data
         self.pos = pos
+        self.coders: list[tuple[bytes, bytes]] = []  # the encoded header's: (codec id, properties)
 
     def byte(self) -> int:
         if self.pos >= len(self.data):
@@ -994,14 +995,21 @@ class _Reader7z:
         ins = outs = 0
         for _ in range(coders):
             flag = self.byte()
+            at = self.pos
             self.skip(flag & 0x0F)  # the codec id
+            method = self.data[at:self.pos]
             if flag & 0x10:
                 ins += self.number()
                 outs += self.number()
             else:
                 ins, outs = ins + 1, outs + 1
-            if flag & 0x20:
-                self.skip(self.number())  # the coder's properties
+            props = b""
+            if flag & 0x20:  # the coder's properties
+                length = self.number()
+                at = self.pos
+                self.skip(length)
+                props = self.data[at:self.pos]
+            self.coders.append((method, props))
         if not 0 < outs <= 64 or not 0 < ins <= 64:
             raise ValueError("an encoded header this reader does not know")
         for _ in range(outs - 1):  # bind pairs
@@ -1013,9 +1021,10 @@ class _Reader7z:
         return outs
 
 
-def _header_size_7z(data: bytes) -> int:
+def _header_size_7z(data: bytes, coders: list[tuple[bytes, bytes]] | None = None) -> int:
     """Bytes of the 7z header (unpacked, when 7-Zip compressed it), read from the bytes; the
-    caller refuses what no `max_files` files need. A header this cannot read is py7zr's to judge."""
+    caller refuses what no `max_files` files need. A header this cannot read is py7zr's to judge.
+    `coders`, when given, gets the encoded header's coders (codec id, properties)."""
     if len(data) < 32 or not data.startswith(_7Z_SIGNATURE):
         return 0
     offset, size = struct.unpack_from("<QQ", data, 12)
@@ -1028,7 +1037,10 @@ def _header_size_7z(data: bytes) -> int:
         if kind == 0x01:  # kHeader: as it is
             return size
         if kind == 0x17:  # kEncodedHeader: packed, its unpacked size declared in its streams
-            return max(size, reader.unpacked_header_size())
+            unpacked = reader.unpacked_header_size()
+            if coders is not None:
+                coders += reader.coders
+            return max(size, unpacked)
     except ValueError:
         return 0
     return 0
@@ -1040,8 +1052,17 @@ def _expand_7z(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget
     our counting writers: nothing reaches the disk, links are skipped). Its header's size, declared
     file count and sizes are checked first, as a zip's are; an encrypted archive is read with the
     candidate passwords given beside it, each tried once, what it decrypts counted as it comes."""
-    _refuse_directory(name, "a 7z header", _header_size_7z(data), limits)
+    header_coders: list[tuple[bytes, bytes]] = []
+    header_size = _header_size_7z(data, header_coders)
+    _refuse_directory(name, "a 7z header", header_size, limits)
     import py7zr  # here, not at import: py7zr and its AES module cost every `vigie` process ~0.2 s
+
+    from crawler._sevenzip import header_refusal
+
+    # (py7zr unpacks an encoded header as it opens the archive: a PPMd coder there asking for gigabytes
+    # aborted the process, pyppmd's double free, before anything of ours could look at its folders)
+    if (refused := header_refusal(header_coders, header_size)) is not None:
+        raise ArchiveBombError(f"{name}: {refused}; refused")
 
     read: tuple[list[str], CountedMembers] | None
     try:

@@ -37,7 +37,8 @@ _MB = 1 << 20
 
 def _seven_zip(tmp: Path, tag: str, names: list[str], *switches: str) -> bytes:
     """A 7z of `names` (each a dump tagged `tag`+its index; a `.bin` a few random-looking bytes)
-    written by 7-Zip with `switches`, its header not compressed (so its coders can be rewritten)."""
+    written by 7-Zip with `switches`, its header not compressed (its coders can be rewritten) unless
+    `-mhc=on` is one of them."""
     exe = shutil.which("7zz") or shutil.which("7z")
     if exe is None:
         raise RuntimeError("7-Zip (Debian package 7zip) is needed to write a 7z: scripts/setup.sh installs it")
@@ -46,7 +47,8 @@ def _seven_zip(tmp: Path, tag: str, names: list[str], *switches: str) -> bytes:
     for k, name in enumerate(names):
         data = dump(f"{tag}{k}").encode() if name.endswith(".csv") else bytes(range(256)) * (k + 1)
         (work / name).write_bytes(data)
-    subprocess.run([exe, "a", "-bd", "-bso0", "-bsp0", "-mhc=off", *switches, "x.7z", *names], cwd=work, check=True)
+    header = [] if "-mhc=on" in switches else ["-mhc=off"]
+    subprocess.run([exe, "a", "-bd", "-bso0", "-bsp0", *header, *switches, "x.7z", *names], cwd=work, check=True)
     return (work / "x.7z").read_bytes()
 
 
@@ -191,3 +193,40 @@ def test_folders_read_one_at_a_time_give_what_all_at_once_gave(tmp_path: Path, c
             archive.extract(targets=names, factory=written)
         assert {n: m.data() for n, m in written.members.items()} == {
             n: (tmp_path / tag / n).read_bytes() for n in names}
+
+
+def _header_coder_made_ppmd(data: bytes, mem: int) -> bytes:
+    """`data` (a 7z whose header 7-Zip compressed with LZMA) with that header's coder made a PPMd
+    coder asking for a `mem`-byte model (the same length of properties), CRCs made right."""
+    offset, size = struct.unpack_from("<QQ", data, 12)
+    start = 32 + offset
+    header = bytearray(data[start:start + size])
+    assert header[0] == 0x17, "the header is not encoded"
+    at = header.find(b"\x23" + b"\x03\x01\x01" + b"\x05")  # a coder with properties, LZMA, 5 bytes of them
+    assert at >= 0, header.hex()
+    header[at:at + 10] = b"\x23" + _PPMD + b"\x05" + _ppmd(mem)
+    out = bytearray(data[:start] + bytes(header) + data[start + size:])
+    struct.pack_into("<I", out, 28, zlib.crc32(header))
+    struct.pack_into("<I", out, 8, zlib.crc32(bytes(out[12:32])))
+    return bytes(out)
+
+
+def test_an_encoded_header_asking_a_big_model_is_refused_before_py7zr_opens_it(tmp_path: Path) -> None:
+    """py7zr unpacks an encoded header while it opens the archive, before any of the checks on its
+    folders: a header whose coder is PPMd asking for 4 GB or 1.5 GB aborted the reading process
+    (round 17 caught only an LZMA header's MemoryError). The header's coders are read from the bytes
+    first and held to what a folder's may need; an ordinary compressed header reads as before."""
+    many = _seven_zip(tmp_path, "entete", [f"clients{k}.csv" for k in range(40)], "-mhc=on", "-m0=LZMA:d=64k")
+    few = _seven_zip(tmp_path, "petit", CSV9, "-mhc=on", "-m0=LZMA:d=64k")
+    cases = {
+        "header_ppmd_4g.7z": _header_coder_made_ppmd(few, (1 << 32) - 1),
+        "header_ppmd_1500m.7z": _header_coder_made_ppmd(few, 1500 * _MB),
+        "header_ppmd_768m_forty.7z": _header_coder_made_ppmd(many, 768 * _MB),
+    }
+    got = _read_all(tmp_path, {**cases, "header_lzma.7z": few, "header_lzma_forty.7z": many})
+    for name in cases:
+        assert str(got[name]["error"]).startswith("ArchiveBombError") and "encoded header" in str(got[name]["error"]), \
+            got[name]
+    assert got["header_lzma.7z"]["error"] is None and got["header_lzma.7z"]["files"] == _csvs(tmp_path, "petit",
+                                                                                              "header_lzma.7z")
+    assert got["header_lzma_forty.7z"]["files"] == _csvs(tmp_path, "entete", "header_lzma_forty.7z")
