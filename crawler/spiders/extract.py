@@ -81,6 +81,7 @@ class ForumPage:
     next_page: str | None = None
     thread_next_page: str | None = None
     thread_key: str | None = None
+    more_links: list[str] = field(default_factory=list)  # `thread_more_links`: more of the thread's posts
     posts: list[PostExtract] = field(default_factory=list)
     json_title: str | None = None  # the thread's title in the page's JSON (`post.from_json.thread_title`)
     page_title: str | None = None  # the thread's title on its own page (`thread_page_title`), on a thread page
@@ -744,6 +745,8 @@ def extract_forum_page(source: SourceConfig, html: str | bytes, url: str,
         threads=threads, classified_twice=classified_twice(boards, [t.url for t in threads]),
         next_page=next_link(page, url, forum.next_page, forum.next_link_texts),
         thread_next_page=next_link(page, url, forum.thread_next_page, forum.next_link_texts),
+        more_links=(absolute_urls(page_base(page, url), all_values(page, forum.thread_more_links))
+                    if forum.thread_more_links and posts else []),
         thread_key=first_page_url(page, url, forum, source.follow.session_params) if posts else None, posts=posts,
         json_title=reading.title,
         page_title=first_text(page, forum.thread_page_title) if forum.thread_page_title and posts else None,

@@ -30,6 +30,7 @@ from crawler.spiders.extract import (
     last_page_link,
     next_link,
     other_thread,
+    page_base,
     page_threads,
     read_posts,
     thread_key,
@@ -83,6 +84,7 @@ class ForumSpider(PrivateBinSpider):
         self._as_board: set[str] = set()
         self._as_thread: set[str] = set()
         self._twice: set[str] = set()
+        self._more_seen: dict[str, set[str]] = {}  # per thread: its pages named by thread_more_links, requested
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ForumSpider:
@@ -122,6 +124,26 @@ class ForumSpider(PrivateBinSpider):
                              "next page matched (check next_page / next_link_texts)")
             return None
         return href if self._chain_ok(chain, page, fingerprint) else None
+
+    def _more(self, response: TextResponse, ctx: dict[str, Any], page: int) -> Iterator[Request]:
+        """The pages `thread_more_links` names on this thread page, each requested once a crawl and
+        read as the thread's. A Reddit-like engine prints a comment nested too deep as "continue this
+        thread →" (a page of that comment and its replies), and such branches are a tree, not the
+        chain `thread_next_page` follows: the posts there (a dump posted as a deep reply) were never
+        read, silently."""
+        seen = self._more_seen.setdefault(ctx["key"], {ctx["key"]})
+        seen.add(urldefrag(response.url)[0])
+        hrefs = all_values(response, self.sel.thread_more_links)
+        for url in absolute_urls(page_base(response.selector, response.url), hrefs):
+            if url in seen:
+                continue
+            if len(seen) > self._max_chain():
+                self.failure("pagination_stopped", f"thread {mask_url(ctx['key'])}: more than {self._max_chain()} "
+                             "pages named by thread_more_links; the others are not read")
+                return
+            seen.add(url)
+            yield self.request(url, self.parse_thread, "thread", response, vigie_thread=ctx, vigie_page=page,
+                               vigie_more=True, dont_filter=True)
 
     # ------------------------------------------------------------------ pagination fetched ahead
     def _follow_chain(self, response: TextResponse, chain_id: str, page: int, next_url: str,
@@ -416,7 +438,8 @@ class ForumSpider(PrivateBinSpider):
             yield self.request(ctx["key"], self.parse_thread, "thread", response, vigie_thread=ctx, vigie_page=1,
                                dont_filter=True)
             return
-        elif int(response.meta.get("vigie_page", 1)) > 1 and (elsewhere_key := other_thread(
+        elif (int(response.meta.get("vigie_page", 1)) > 1 or response.meta.get("vigie_more")) and (
+                elsewhere_key := other_thread(
                 response.selector, response.url, (response.meta.get("redirect_urls") or [response.url])[0],
                 ctx["key"], self.sel, self.source.follow.session_params)) is not None:
             # the next link led into another thread, served in place (ElkArte's last-page
@@ -489,6 +512,10 @@ class ForumSpider(PrivateBinSpider):
             self.crawler.stats.inc_value("vigie/files/links_dropped", dropped)
             logger.warning("{} attachment links on {}: the {} past the first {} are not followed",
                            file_links, mask_url(response.url), dropped, MAX_FILE_LINKS_PER_PAGE)
+        if self.sel.thread_more_links:
+            yield from self._more(response, ctx, page)
+        if response.meta.get("vigie_more"):
+            return  # a branch's page (`thread_more_links`), no page of the thread's chain: no next page, no checkpoint
         next_url = self._next(response, self.sel.thread_next_page, f"thread:{ctx['key']}", page, tuple(keys))
         cut = "dataloss" in response.flags  # (its end, the next page's link with it, may be missing)
         if cut and ctx["key"] not in self._cut_threads:

@@ -62,6 +62,7 @@ def selector_counts(forum: ForumSelectors, html: str, page: ForumPage) -> list[S
     add("thread_board", forum.thread_board, sum(t.board is not None for t in page.threads))
     add("next_page", forum.next_page or _texts(forum), int(page.next_page is not None))
     add("thread_next_page", forum.thread_next_page or _texts(forum), int(page.thread_next_page is not None))
+    add("thread_more_links", forum.thread_more_links, len(page.more_links))
     add("thread_canonical", forum.thread_canonical,
         len(select(doc, forum.thread_canonical)) if forum.thread_canonical else 0)
     add("thread_first_page", forum.thread_first_page,
@@ -100,7 +101,7 @@ def try_source(source: SourceConfig, html: str, url: str, fetched_at: datetime, 
         "boards": page.boards, "board_title": page.board_title,
         "threads": [{"url": t.url, "title": t.title, "marker": t.marker} for t in page.threads],
         "next_page": page.next_page, "thread_next_page": page.thread_next_page, "thread_key": page.thread_key,
-        "thread_page_title": page.page_title,
+        "more_links": page.more_links, "thread_page_title": page.page_title,
         "posts": [{"post_id": p.post_id, "author": p.author, "raw_date": p.raw_date,
                    "posted_at": p.posted_at.isoformat() if p.posted_at else None,
                    "date_unparsed": p.date_unparsed, "lines": p.body.count("\n") + 1 if p.body else 0,

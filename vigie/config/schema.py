@@ -1206,6 +1206,13 @@ class ForumSelectors(Strict):
     )
     next_page: Selector | None = Field(default=None, description="The link to a board's next page.")
     thread_next_page: Selector | None = Field(default=None, description="The link to a thread's next page.")
+    thread_more_links: Selector | None = Field(
+        default=None, examples=["div.replies > a.moreReplies::attr(href)"],
+        description="Links on a thread page to more of the same thread's posts that no next page holds, every "
+        "match followed (the next page is one link, a chain): a Reddit-like engine's \"continue this thread →\" under "
+        "a comment nested too deep, its \"load more comments\" of one branch. Each page is fetched once and read as "
+        "the thread's (its posts already read are skipped), the links on it followed in turn; at most 200 such pages "
+        "a thread (`pagination_stopped` past that). Unset: such comments are never read.")
     next_link_texts: list[str] = Field(
         default_factory=list, examples=[["»", "›", "Suivant", "Page suivante", "Next", "Older"]],
         description="Texts of a next-page link (boards and threads), matched whole and case-insensitively, "
