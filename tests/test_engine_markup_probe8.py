@@ -13,8 +13,13 @@ product got wrong, as its class rather than its one page:
   printed on its own page only. That page was read for its files alone: every victim had no
   deadline. `file_tree.deadline` and `file_tree.status` read them there, where the row shows none.
 
-Cheap: `other_thread` and `victim_from_page` on small pages (no crawl: the leak site's crawl is the
-leak site probe's).
+- A Dread-like forum (tests/engine_pages/dread, crawled by tests/test_engine_markup_probe.py) prints a
+  comment nested too deep as "continue this thread →", a page of that branch: a tree of pages no
+  next link (a chain) walks, so a dump posted as a deep reply was never read, silently.
+  `thread_more_links` names them (each read once as the thread's); `vigie source try` shows them.
+
+Cheap: `other_thread`, `victim_from_page` and `vigie source try` on small pages (no crawl: the
+crawls are the probes').
 """
 
 from __future__ import annotations
@@ -136,3 +141,29 @@ def test_what_the_row_said_stands_and_an_unread_date_is_told() -> None:
     assert (got.deadline_at, got.status, unparsed) == (None, "published", True)
     bare = _victim()
     assert victim_from_page(page, bare, _site(), _NOW) == (bare, False)
+
+
+def test_source_try_shows_the_branch_pages_a_thread_page_names() -> None:
+    """`vigie source try` on the Dread-like pages (tests/engine_pages/dread): the post's first page
+    names its one deep branch ("continue this thread →"), the branch page and the board none; a
+    source without `thread_more_links` shows no such key (its JSON is unchanged)."""
+    import yaml
+
+    from tests.fixtures.engine_pages import ENGINE_PAGES
+    from vigie.cli.source_cmd import try_source
+    from vigie.config.schema import SourceConfig
+
+    root = ENGINE_PAGES / "dread"
+    source = SourceConfig.model_validate(yaml.safe_load((root / "source.yaml").read_text(encoding="utf-8")))
+    base = "http://dread.example"
+    first = try_source(source, (root / "post-1.html").read_text(encoding="utf-8"), f"{base}/post/d3a1b2c4e5", _NOW)
+    assert first["more_links"] == [f"{base}/post/d3a1b2c4e5/f103c"]
+    assert {"name": "thread_more_links", "selector": source.forum.thread_more_links, "matches": 1} in first["selectors"]
+    branch = try_source(source, (root / "post-1-f103c.html").read_text(encoding="utf-8"),
+                        f"{base}/post/d3a1b2c4e5/f103c", _NOW)
+    assert branch["more_links"] == [] and len(branch["posts"]) == 4  # the post, dave's comment and its 2 replies
+    board = try_source(source, (root / "board-1.html").read_text(encoding="utf-8"), f"{base}/d/databases", _NOW)
+    assert board["more_links"] == []
+    plain = source.model_copy(update={"forum": source.forum.model_copy(update={"thread_more_links": None})})
+    assert "more_links" not in try_source(plain, (root / "post-1.html").read_text(encoding="utf-8"),
+                                          f"{base}/post/d3a1b2c4e5", _NOW)

@@ -101,13 +101,15 @@ def try_source(source: SourceConfig, html: str, url: str, fetched_at: datetime, 
         "boards": page.boards, "board_title": page.board_title,
         "threads": [{"url": t.url, "title": t.title, "marker": t.marker} for t in page.threads],
         "next_page": page.next_page, "thread_next_page": page.thread_next_page, "thread_key": page.thread_key,
-        "more_links": page.more_links, "thread_page_title": page.page_title,
+        "thread_page_title": page.page_title,
         "posts": [{"post_id": p.post_id, "author": p.author, "raw_date": p.raw_date,
                    "posted_at": p.posted_at.isoformat() if p.posted_at else None,
                    "date_unparsed": p.date_unparsed, "lines": p.body.count("\n") + 1 if p.body else 0,
                    "first_lines": [ln for ln in p.body.splitlines() if ln.strip()][:lines],
                    "attachments": list(p.attachments)} for p in page.posts],
         "warnings": _warnings(page),
+        # the pages `thread_more_links` names here (a source without it shows no such key)
+        **({"more_links": page.more_links} if source.forum.thread_more_links else {}),
     }
 
 
