@@ -230,3 +230,79 @@ def test_an_encoded_header_asking_a_big_model_is_refused_before_py7zr_opens_it(t
     assert got["header_lzma.7z"]["error"] is None and got["header_lzma.7z"]["files"] == _csvs(tmp_path, "petit",
                                                                                               "header_lzma.7z")
     assert got["header_lzma_forty.7z"]["files"] == _csvs(tmp_path, "entete", "header_lzma_forty.7z")
+
+
+# ---------------------------------------------------------------- a page's JSON with a string never closed
+# each ~40 kB: 4 to 5 CPU-s before (quadratic: a 4 MB page, `MAX_JSON_CHARS`, hours), milliseconds now
+UNCLOSED = {
+    "escaped_quotes": '"' + '\\"' * 20_000,
+    "in_an_object": '{"posts": [{"body": "' + '\\"[' * 13_000,
+    "escaped_quotes_and_brackets": '["' + '\\"]\\"}' * 8_000,
+    "backslashes_between": '"' + '\\\\\\"' * 10_000,
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNCLOSED))
+def test_a_json_string_never_closed_costs_linear_time(case: str) -> None:
+    """`vigie.core.jsonpath.load_json` (a page's embedded JSON for `post.from_json`, a page served
+    as JSON) counts the document's depth before parsing it, brackets inside strings left out; its
+    pattern for a string needed the closing quote, so a string never closed was read to the end
+    again from each of its escaped quotes: 4 to 5 CPU-seconds for 40 kB, hours for the 4 MB a
+    page's JSON may weigh, in the crawl's event loop, page after page. A hostile site's page."""
+    import time
+
+    from vigie.core.jsonpath import JsonUnreadable, load_json
+
+    start = time.process_time()
+    with pytest.raises(JsonUnreadable):
+        load_json(UNCLOSED[case])
+    assert time.process_time() - start < 0.5
+
+
+def test_the_depth_count_reads_valid_json_as_before() -> None:
+    """Documents nested past the bound are still refused unparsed, those within it parsed, brackets
+    and escaped quotes inside their strings not counted; the same on random documents as the
+    pattern that needed the closing quote (on texts short enough for it)."""
+    import random
+    import re
+
+    from vigie.core import jsonpath
+    from vigie.core.jsonpath import MAX_JSON_DEPTH, JsonUnreadable, load_json
+
+    deep = "[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1)
+    with pytest.raises(JsonUnreadable, match="nested deeper"):
+        load_json(deep)
+    with pytest.raises(JsonUnreadable, match="nested deeper"):
+        load_json('{"a": "\\"]]]", "b": ' + deep + "}")
+    inside = '["' + "[" * 500 + '\\"' + "{" * 500 + '"]'
+    assert load_json(inside) == ["[" * 500 + '"' + "{" * 500]
+    old = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+    rng = random.Random(18)
+    pieces = ['"', '\\"', "\\\\", "[", "]", "{", "}", "a", ",", ":", " "]
+
+    def value(depth: int) -> object:
+        kind = rng.randrange(4 if depth < 70 else 1)
+        if kind == 0:
+            return "".join(rng.choice(pieces) for _ in range(rng.randrange(6)))
+        if kind == 1:
+            return [value(depth + 1) for _ in range(rng.randrange(3))]
+        if kind == 2:
+            return {str(k): value(depth + 1) for k in range(rng.randrange(3))}
+        return rng.randrange(100)
+
+    def too_deep_old(text: str) -> bool:
+        skeleton = jsonpath._NOT_BRACKETS.sub("", old.sub("", text))
+        for _ in range(MAX_JSON_DEPTH):
+            if not skeleton:
+                return False
+            shorter = jsonpath._EMPTY_PAIR.sub("", skeleton)
+            if shorter == skeleton:
+                return False
+            skeleton = shorter
+        return bool(jsonpath._EMPTY_PAIR.search(skeleton))
+
+    import json
+
+    for _ in range(2000):
+        text = json.dumps(value(0))
+        assert jsonpath._too_deep(text) == too_deep_old(text), text
