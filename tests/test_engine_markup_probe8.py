@@ -167,3 +167,42 @@ def test_source_try_shows_the_branch_pages_a_thread_page_names() -> None:
     plain = source.model_copy(update={"forum": source.forum.model_copy(update={"thread_more_links": None})})
     assert "more_links" not in try_source(plain, (root / "post-1.html").read_text(encoding="utf-8"),
                                           f"{base}/post/d3a1b2c4e5", _NOW)
+
+
+def test_a_branch_page_that_failed_is_read_again_by_the_next_crawl(tmp_path: Any) -> None:
+    """The Dread-like pages crawled twice, the branch page ("continue this thread →") answering 404
+    the first time: its two posts (a dump among them) are read by the second crawl, which fetches
+    that thread again, its branch with it, and not the other thread (its marker was stored). Before,
+    the thread's last page stored its marker whatever became of its branches: the second crawl
+    skipped the thread (or resumed past the page naming the branch) and the posts stayed lost.
+    Two crawls of the small Dread-like site (~5 s): the one end-to-end proof of that road."""
+    from urllib.parse import parse_qsl
+
+    from tests.fixtures.engine_pages import route_key
+    from tests.fixtures.forum import crawl
+    from tests.test_engine_markup_probe import _config, _EncodedPages
+    from vigie_kit.forum_engines import EngineServer, Page, Request
+
+    class BranchGone(_EncodedPages):
+        gone = True
+
+        def handle(self, req: Request) -> Page:
+            key = route_key(req.path, parse_qsl(req.raw_query, keep_blank_values=True))
+            if self.gone and key.endswith("/f103c"):
+                self.served.append(key)
+                return Page(404, b"gone")
+            return super().handle(req)
+
+    view = BranchGone("dread")
+    with EngineServer(view) as server:
+        config, name = _config(tmp_path / "config", "dread", server.url)
+        first = crawl(config, tmp_path / "data", name, timeout=120)
+        assert first.returncode == 0, first.stderr[-2000:]
+        assert {p["post_id"] for p in first.posts()} & {"c-f104d", "c-f105e"} == set()
+        view.served.clear()
+        view.gone = False
+        second = crawl(config, tmp_path / "data", name, timeout=120)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert sorted(p["post_id"] for p in second.posts()) == ["c-f104d", "c-f105e"]
+    assert sorted(p for p in view.served if p.startswith("/post/")) == \
+        ["/post/d3a1b2c4e5", "/post/d3a1b2c4e5/f103c", "/post/d3a1b2c4e5?page=2"]

@@ -10,6 +10,7 @@ not emitted again. Endless pagination stops when a page repeats one already seen
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag
@@ -85,6 +86,10 @@ class ForumSpider(PrivateBinSpider):
         self._as_thread: set[str] = set()
         self._twice: set[str] = set()
         self._more_seen: dict[str, set[str]] = {}  # per thread: its pages named by thread_more_links, requested
+        # per thread: its branch pages requested and not read yet, and its latest checkpoint held until
+        # they are (its marker stored, the next crawl would skip the thread: a branch lost stays lost)
+        self._branches: dict[str, int] = {}
+        self._held: dict[str, ThreadCheckpoint] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ForumSpider:
@@ -142,6 +147,7 @@ class ForumSpider(PrivateBinSpider):
                              "pages named by thread_more_links; the others are not read")
                 return
             seen.add(url)
+            self._branches[ctx["key"]] = self._branches.get(ctx["key"], 0) + 1
             yield self.request(url, self.parse_thread, "thread", response, vigie_thread=ctx, vigie_page=page,
                                vigie_more=True, dont_filter=True)
 
@@ -514,8 +520,11 @@ class ForumSpider(PrivateBinSpider):
                            file_links, mask_url(response.url), dropped, MAX_FILE_LINKS_PER_PAGE)
         if self.sel.thread_more_links:
             yield from self._more(response, ctx, page)
-        if response.meta.get("vigie_more"):
-            return  # a branch's page (`thread_more_links`), no page of the thread's chain: no next page, no checkpoint
+        if response.meta.get("vigie_more"):  # a branch's page (`thread_more_links`): no next page, no checkpoint
+            left = self._branches[ctx["key"]] = self._branches.get(ctx["key"], 1) - 1
+            if left <= 0 and (held := self._held.pop(ctx["key"], None)) is not None:
+                yield held  # every branch read: the thread's progress is recorded
+            return
         next_url = self._next(response, self.sel.thread_next_page, f"thread:{ctx['key']}", page, tuple(keys))
         cut = "dataloss" in response.flags  # (its end, the next page's link with it, may be missing)
         if cut and ctx["key"] not in self._cut_threads:
@@ -527,9 +536,18 @@ class ForumSpider(PrivateBinSpider):
             self.failure("threads_shrank", f"thread {mask_url(ctx['key'])} ends at page {page}, it had "
                          f"{ctx['known_pages']} pages at the last crawl")
         if ctx["key"] not in self._cut_threads:
-            yield ThreadCheckpoint(ctx["key"], response.url, page, ctx["title"], ctx.get("board"), ctx.get("marker"),
-                                   final=next_url is None, last_post_id=last_id, last_posted_at=last_date,
-                                   emitted=tuple(emitted))
+            checkpoint = ThreadCheckpoint(ctx["key"], response.url, page, ctx["title"], ctx.get("board"),
+                                          ctx.get("marker"), final=next_url is None, last_post_id=last_id,
+                                          last_posted_at=last_date, emitted=tuple(emitted))
+            if self._branches.get(ctx["key"], 0) > 0:
+                # branch pages still to read: the thread's progress (its last page, its marker) is held
+                # until the last of them is read, never recorded if one fails (the next crawl reads the
+                # thread, its branches with it, again)
+                held = self._held.get(ctx["key"])
+                self._held[ctx["key"]] = replace(checkpoint,
+                                                 emitted=(held.emitted if held else ()) + checkpoint.emitted)
+            else:
+                yield checkpoint
         if next_url:
             yield from self._follow_chain(response, f"thread:{ctx['key']}", page, next_url, self.parse_thread,
                                           "thread", {"vigie_thread": ctx})
