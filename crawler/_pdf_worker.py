@@ -1,4 +1,4 @@
-"""The process that reads a PDF's text: `python -I -m crawler._pdf_worker PAGES TEXT MEMORY SECONDS OUTPUT`.
+"""The process that reads a PDF's text: `python -I -m crawler._pdf_worker PAGES TEXT MEMORY SECONDS OUTPUT [FILES]`.
 
 A PDF from a leak site is hostile input to PDFium, a C++ parser (Chromium's, fuzzed without
 end, yet a crash or a hang in it would take the crawl down with it if it ran there). So it runs
@@ -10,7 +10,10 @@ text to its standard output as it goes, so that what it read before a crash or a
 not lost. The parent also bounds how much it reads back and how long it waits.
 
 Output records: `P` + page number (1-based, 4 bytes) + length (4 bytes) + the page's UTF-8 text;
-at the end, or instead, `E` + a kind byte + length + a UTF-8 message (kinds in `ERRORS`).
+`F` + the embedded file's number (1-based) + length + its name's length (2 bytes), its UTF-8 name
+and its bytes (a PDF's attachments, `/EmbeddedFiles`: where a leak hides its CSV behind a cover
+page; at most FILES of them, their bytes within TEXT with the pages' text); at the end, or
+instead, an error record: a kind (in `ERRORS`) + 0 + length + a UTF-8 message.
 Only the standard library, pypdfium2 and `vigie.core.process` are imported.
 """
 
@@ -35,7 +38,8 @@ def _say(kind: bytes, page: int, payload: bytes) -> None:
 
 
 def main(argv: list[str]) -> int:
-    max_pages, max_text, memory, seconds, output_bytes = (int(a) for a in argv)
+    max_pages, max_text, memory, seconds, output_bytes = (int(a) for a in argv[:5])
+    max_files = int(argv[5]) if len(argv) > 5 else 0
     limit_reader(memory, seconds, output_bytes)  # its output is a memory file: bounded where written
     data = sys.stdin.buffer.read()
     import pypdfium2 as pdfium
@@ -72,6 +76,23 @@ def main(argv: list[str]) -> int:
             return 0
         if body.strip():
             _say(b"P", n + 1, body)
+    count = doc.count_attachments() if max_files else 0
+    for n in range(count):
+        if n >= max_files:
+            _say(b"C", 0, f"embeds {count} files > {max_files}; the first {max_files} read".encode())
+            return 0
+        attachment = doc.get_attachment(n)
+        name = attachment.get_name().encode("utf-8", "replace")[:1024]
+        try:
+            data = bytes(attachment.get_data())
+        except pdfium.PdfiumError:  # (an embedded file with no stream, or one PDFium cannot decode)
+            continue
+        total += len(data)
+        if total > max_text:
+            _say(b"C", 0, f"more than {max_text} bytes of text and embedded files once read; the rest was not "
+                          "read".encode())
+            return 0
+        _say(b"F", n + 1, struct.pack(">H", len(name)) + name + data)
     doc.close()
     return 0
 

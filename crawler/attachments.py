@@ -73,6 +73,10 @@ _DATABASES = ("sqlite", "sqlite3", "db3")
 _DATABASE_NAMES = frozenset({*_DATABASES, "db"})
 # RTF documents read as text, tables as rows (`crawler.rtf`)
 _RTF = ("rtf",)
+# parts a workbook's or a document's zip may hold per file of attachments.max_files (a sheet is its XML,
+# often its rels and a drawing): a workbook of 1,000 sheets (12 years of monthly sheets and more) was
+# refused whole as a bomb, its first sheets too; its sheets past max_files are set aside now, counted
+_PARTS_PER_FILE = 20
 # seconds the RAR readers of one attachment may take in all (each is stopped at RAR_SECONDS), as PDFs'
 _RAR_SECONDS_PER_ATTACHMENT = 60.0
 # the types `expand_attachment` opens rather than passes on as they are
@@ -428,7 +432,7 @@ def _expand(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, d
         _expand_workbook(name, data, limits, budget, out)
         return
     if ext == "pdf":
-        _expand_pdf(name, data, limits, budget, out)
+        _expand_pdf(name, data, limits, budget, depth, out)
         return
     if ext in _DOCUMENTS:
         _expand_document(name, data, limits, budget, out)
@@ -550,37 +554,45 @@ def _open_zip(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget,
     """The zip and its members, once its directory and declared sizes are within the caps."""
     # ZipFile builds an object per entry before the file count can be checked: 300,000 empty
     # entries (26 MB) took 8 s of CPU and 150 MB to refuse
+    per = _PARTS_PER_FILE if what == "parts" else 1
     opened = data
-    if _directory_size(data) > limits.max_files * _DIRECTORY_BYTES_PER_FILE:
+    if _directory_size(data) > limits.max_files * per * _DIRECTORY_BYTES_PER_FILE:
         opened = _without_empty_entries(name, data) or data
-    _refuse_directory(name, "a central directory", _directory_size(opened), limits, what)
+    _refuse_directory(name, "a central directory", _directory_size(opened), limits, what, per)
     try:
         archive = zipfile.ZipFile(io.BytesIO(opened))
     except zipfile.BadZipFile as exc:
         raise AttachmentError(f"{name}: not a valid zip file ({exc})") from exc
     members = [i for i in archive.infolist() if not i.is_dir()]
     try:
-        _refuse_declared(name, len(members), sum(i.file_size for i in members), limits, budget, what)
+        _refuse_declared(name, len(members), sum(i.file_size for i in members), limits, budget, what, per)
     except ArchiveBombError:
         archive.close()
         raise
     return archive, members
 
 
-def _refuse_directory(name: str, kind: str, size: int, limits: AttachmentLimits, what: str = "files") -> None:
+def _refuse_directory(name: str, kind: str, size: int, limits: AttachmentLimits, what: str = "files",
+                      per: int = 1) -> None:
     """An archive's directory (a zip's central one, a 7z header) of more bytes than
-    `attachments.max_files` entries need is refused before its reader builds an object per entry."""
-    if size > limits.max_files * _DIRECTORY_BYTES_PER_FILE:
-        raise ArchiveBombError(f"{name}: {kind} of {size} bytes, more than attachments.max_files="
-                               f"{limits.max_files} {what} need; refused without reading it")
+    `attachments.max_files` entries (`per` entries each) need is refused before its reader builds an
+    object per entry."""
+    if size > limits.max_files * per * _DIRECTORY_BYTES_PER_FILE:
+        raise ArchiveBombError(f"{name}: {kind} of {size} bytes, more than {_of_max_files(limits, per)} {what} "
+                               "need; refused without reading it")
+
+
+def _of_max_files(limits: AttachmentLimits, per: int) -> str:
+    return (f"attachments.max_files={limits.max_files}" if per == 1
+            else f"{limits.max_files * per} ({per} per file of attachments.max_files={limits.max_files})")
 
 
 def _refuse_declared(name: str, count: int, declared: int, limits: AttachmentLimits, budget: _Budget,
-                     what: str = "files") -> None:
+                     what: str = "files", per: int = 1) -> None:
     """An archive that declares more members or uncompressed bytes than the caps allow is refused
     before anything is inflated (what is inflated is counted again: sizes can lie)."""
-    if count > limits.max_files:
-        raise ArchiveBombError(f"{name}: declares {count} {what} > attachments.max_files={limits.max_files}")
+    if count > limits.max_files * per:
+        raise ArchiveBombError(f"{name}: declares {count} {what} > {_of_max_files(limits, per)}")
     if budget.total + declared > limits.max_uncompressed_bytes:
         raise ArchiveBombError(
             f"{name}: declares {declared} uncompressed bytes > attachments.max_uncompressed_bytes="
@@ -710,6 +722,11 @@ def _expand_workbook(name: str, data: bytes, limits: AttachmentLimits, budget: _
             read_sheets: list[tuple[str, bytes]] = []
             for sheet, table in tables:
                 where = f"{name}/{sheet}.tsv"
+                if budget.files >= limits.max_files and read_sheets and budget.skipped is not None:
+                    budget.skipped.append(ArchiveBombError(
+                        f"{name}: more than {limits.max_files} sheets with rows (attachments.max_files): the first "
+                        f"{len(read_sheets)} read, from {sheet!r} on not read"))
+                    break
                 budget.count(where)
                 budget.spend(len(table), where)
                 read_sheets.append((sheet, table))
@@ -749,11 +766,16 @@ def _expand_document(name: str, data: bytes, limits: AttachmentLimits, budget: _
             raise AttachmentError(str(exc)) from exc
 
 
-def _expand_pdf(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, out: list[ExtractedFile]) -> None:
+def _expand_pdf(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, depth: int,
+                out: list[ExtractedFile]) -> None:
     """A PDF's pages with text, `NAME/page-3.txt`, read in a process of its own (`crawler.documents.
     pdf_pages`) within the budget's bytes and `_PAGES_PER_FILE` pages per file of max_files. A reader
     that stopped part way (a crash, a time-out, the text cap) keeps the pages it read when the
-    caller collects the parts set aside (the rest is one of them); else the PDF is refused whole."""
+    caller collects the parts set aside (the rest is one of them); else the PDF is refused whole.
+
+    The files a PDF embeds (its attachments: a leak's CSV behind a one-page cover) are read as an
+    archive's members are, `NAME/clients.csv`, one level deeper (a PDF is refused its embedded files
+    past `attachments.max_nesting`, as an archive would be), within the same caps."""
     budget.count(name)
     if budget.pdf_seconds < 1:
         raise AttachmentError(f"{name}: not read: this attachment's PDFs took the {_PDF_SECONDS_PER_ATTACHMENT:.0f} s "
@@ -762,7 +784,8 @@ def _expand_pdf(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
     started = time.monotonic()
     try:
         read = pdf_pages(name, data, max_pages=max_pages, seconds=min(PDF_SECONDS, int(budget.pdf_seconds)),
-                         max_text=max(0, limits.max_uncompressed_bytes - budget.total))
+                         max_text=max(0, limits.max_uncompressed_bytes - budget.total),
+                         max_files=max(1, limits.max_files - budget.files))
     finally:
         budget.pdf_seconds -= time.monotonic() - started
     error: AttachmentError | None = None
@@ -770,13 +793,29 @@ def _expand_pdf(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
         error = (ArchiveBombError if isinstance(read.error, DocumentCapError) else AttachmentError)(
             f"{read.error} (at most {max_pages} pages: {_PAGES_PER_FILE} per file of attachments.max_files, "
             f"{limits.max_uncompressed_bytes} bytes of text: attachments.max_uncompressed_bytes)"
-            if isinstance(read.error, DocumentCapError) else str(read.error))
-        if not read.pages or budget.skipped is None:
+            if isinstance(read.error, DocumentCapError) and "embeds" not in str(read.error)
+            else f"{read.error} (attachments.max_files)" if isinstance(read.error, DocumentCapError)
+            else str(read.error))
+        if not (read.pages or read.files) or budget.skipped is None:
             raise error
     for page, text in read.pages:
         where = f"{name}/page-{page}.txt"
         budget.spend(len(text), where)
         out.append(ExtractedFile(where, text))
+    if read.files and depth >= limits.max_nesting + 1:
+        too_deep = ArchiveBombError(f"{name}: a PDF embedding {len(read.files)} file(s), nested deeper than "
+                                    f"attachments.max_nesting={limits.max_nesting}; its embedded files not read")
+        if budget.skipped is None:
+            raise too_deep
+        budget.skip(too_deep)
+    else:
+        for embedded, body in read.files:
+            where = f"{name}/{member_label(embedded)}"
+
+            def step(where: str = where, body: bytes = body) -> None:
+                budget.spend(len(body), where)
+                _expand(where, body, limits, budget, depth + 1, out)
+            _guarded(budget, where, step)
     if error is not None:
         budget.skip(error)
 

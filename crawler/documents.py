@@ -302,25 +302,28 @@ def _table_to_paragraphs(table: Element, parent: Element, room: TextRoom | None 
 @dataclass(frozen=True)
 class PdfText:
     """A PDF's pages with text, (page number from 1, UTF-8 text), in order; `error` says why the
-    rest, or all of it, was not read (None when it was read whole)."""
+    rest, or all of it, was not read (None when it was read whole); `files`, the files it embeds
+    (name as the PDF gives it, bytes) when they were asked for."""
 
     pages: list[tuple[int, bytes]]
     error: DocumentError | None = None
+    files: list[tuple[str, bytes]] = field(default_factory=list)
 
 
 def pdf_pages(where: str, data: bytes, *, max_pages: int, max_text: int, seconds: int = PDF_SECONDS,
-              memory_bytes: int = PDF_MEMORY_BYTES) -> PdfText:
+              memory_bytes: int = PDF_MEMORY_BYTES, max_files: int = 0) -> PdfText:
     """The text of each page of a PDF, read by PDFium in a process of its own (see the module
     docstring), within `max_pages` declared pages and `max_text` bytes of text, `seconds` of time
     (wall clock and CPU) and `memory_bytes` of address space. The PDF goes in and the text comes
     back through memory files (memfd: never on disk), the text bounded where it is written (the
-    reader's RLIMIT_FSIZE)."""
-    out_cap = max_text + (max_pages + 2) * (_RECORD.size + 1) + 65536
+    reader's RLIMIT_FSIZE). `max_files`: the files it embeds read too, that many at most, their
+    bytes within `max_text` with the text."""
+    out_cap = max_text + (max_pages + max_files + 2) * (_RECORD.size + 1) + max_files * 1026 + 65536
     stdin = memory_file("vigie-pdf-in", data)
     stdout = os.memfd_create("vigie-pdf-out", os.MFD_CLOEXEC)
     try:
         cmd = [sys.executable, "-I", "-m", "crawler._pdf_worker", str(max_pages), str(max_text), str(memory_bytes),
-               str(seconds), str(out_cap)]
+               str(seconds), str(out_cap), str(max_files)]
         proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, env=child_env(),
                                 close_fds=True)
         stopped = None
@@ -335,23 +338,24 @@ def pdf_pages(where: str, data: bytes, *, max_pages: int, max_text: int, seconds
     finally:
         os.close(stdin)
         os.close(stdout)
-    pages, said = _records(raw)
+    pages, said, files = _records(raw)
     if said is not None:
         kind, message = said
         error: DocumentError = (DocumentCapError if kind == "cap" else DocumentError)(f"{where}: {message}")
-        return PdfText(pages, error)
+        return PdfText(pages, error, files)
     if stopped is None and code != 0:
         stopped = reader_stopped("PDF reader", code, seconds)
     if stopped is not None:
         read = f" after {len(pages)} page(s) with text" if pages else ""
-        return PdfText(pages, DocumentError(f"{where}: {stopped}{read}; the rest of the PDF was not read"))
-    return PdfText(pages)
+        return PdfText(pages, DocumentError(f"{where}: {stopped}{read}; the rest of the PDF was not read"), files)
+    return PdfText(pages, None, files)
 
 
-def _records(raw: bytes) -> tuple[list[tuple[int, bytes]], tuple[str, str] | None]:
-    """The worker's page records, and its error record if it wrote one (a record cut short by a
-    crash is dropped)."""
+def _records(raw: bytes) -> tuple[list[tuple[int, bytes]], tuple[str, str] | None, list[tuple[str, bytes]]]:
+    """The worker's page records, its error record if it wrote one, and its embedded files (a record
+    cut short by a crash is dropped)."""
     pages: list[tuple[int, bytes]] = []
+    files: list[tuple[str, bytes]] = []
     pos = 0
     while pos + _RECORD.size <= len(raw):
         kind, page, length = _RECORD.unpack_from(raw, pos)
@@ -361,7 +365,10 @@ def _records(raw: bytes) -> tuple[list[tuple[int, bytes]], tuple[str, str] | Non
         pos += _RECORD.size + length
         if kind == b"P":
             pages.append((page, body))
+        elif kind == b"F" and len(body) >= 2:
+            size = int.from_bytes(body[:2], "big")
+            files.append((body[2:2 + size].decode("utf-8", "replace"), body[2 + size:]))
         elif kind in ERRORS:
-            return pages, (ERRORS[kind], body.decode("utf-8", "replace"))
-    return pages, None
+            return pages, (ERRORS[kind], body.decode("utf-8", "replace")), files
+    return pages, None, files
 

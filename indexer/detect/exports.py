@@ -364,6 +364,46 @@ def _message_text(raw: str) -> str:
     return "\n".join(out) + "\n"
 
 
+_BOUNDARY = re.compile(r'(?i)boundary\s*=\s*"?([^";\s]{1,200})')
+
+
+def _flat_message_text(raw: str) -> str:
+    """A message whose MIME parts nest too deep for the email package (hostile input, round 18 of
+    the hostile rounds: its encoded parts were read as written, their text lost): each leaf part,
+    found between its boundary lines without walking the tree, decoded alone; at most
+    `_MAX_PARTS` of them."""
+    boundaries = {f"--{b}" for b in _BOUNDARY.findall(raw)}
+    top = email.message_from_string(raw.partition("\n\n")[0] + "\n\n", policy=email.policy.default)
+    out = [f"{name}: {' '.join(str(value).split())}" for name in _SHOWN_HEADERS for value in top.get_all(name) or []]
+    out.append("\n")
+    segment: list[str] = []
+    segments: list[str] = []
+    for line in raw.split("\n"):
+        bare = line.rstrip()
+        if bare in boundaries or (bare.endswith("--") and bare[:-2] in boundaries):
+            segments.append("\n".join(segment))  # (bounded by the message's lines)
+            segment = []
+        else:
+            segment.append(line)
+    segments.append("\n".join(segment))
+    n = 0
+    for seg in segments:
+        if n >= _MAX_PARTS:
+            break
+        head, sep, _ = seg.lstrip("\n").partition("\n\n")
+        if not sep or _BOUNDARY.search(head) is not None or "content-type:" not in head.lower():
+            continue
+        try:
+            part = email.message_from_string(seg.lstrip("\n"), policy=email.policy.default)
+            text = _part_text(part) if isinstance(part, EmailMessage) and not part.is_multipart() else None
+        except (LookupError, ValueError, AssertionError, RecursionError):
+            text = None
+        if text is not None:
+            n += 1
+            out += [text.replace("\r\n", "\n").rstrip("\n"), "\n"]
+    return "\n".join(out) + "\n"
+
+
 def _siblings(root: EmailMessage, leaf: EmailMessage) -> list[EmailMessage]:
     """The other parts of the multipart/alternative that holds `leaf` (empty when none does)."""
     for p in root.walk():
@@ -402,6 +442,8 @@ def _expand_mail(text: str) -> tuple[list[str], list[int]]:
             decoded += 1  # (a message with nothing encoded reads as written: no parse to pay)
             try:
                 got = _message_text(body).split("\n")[:-1]
+            except RecursionError:  # MIME parts nested ~1,000 deep: the email package recurses per level
+                got = _flat_message_text(body).split("\n")[:-1]
             except Exception:  # kept as written: the email package's parsers raise on hostile headers in
                 # ways its documentation does not list (AttributeError on a From folded into a JSON
                 # value, found by tests/fuzz.py), and the error lost the post and its crawl batch
