@@ -43,7 +43,8 @@ attacker writes, and the config an operator writes. Nine targets, one process ea
   key, deep nesting and alias bombs did before this target was written).
 
 A failing input is left in the artifact directory, to be replayed with
-`python -m tests.fuzz --target T FILE`.
+`python -m tests.fuzz --target T FILE`; once the product is fixed, it goes into
+tests/fixtures/fuzz_regressions/T/ under a name saying what it found (`REGRESSIONS`): a test for good.
 
     .venv/bin/python -m tests.fuzz --target engines --seconds 60    60 s of wall clock
     .venv/bin/python -m tests.fuzz --target engines --cpu-seconds 40 --seconds 1600
@@ -762,6 +763,17 @@ TARGETS = {
 
 SLOW_INPUT = 60  # seconds an input may take (libFuzzer's -timeout)
 
+# Every input a fuzzer failed on, once fixed, stays here (tests/fixtures/fuzz_regressions/TARGET/NAME, the
+# whole input: its first byte too): tests/test_fuzz_regressions.py replays each one as a test of its own, and
+# each run of the target starts from them beside its seeds. A crash found once is so a permanent test,
+# whatever the random walk of the next 40 CPU-s finds (CI fuzzes from a clean clone: no corpus kept).
+REGRESSIONS = Path(__file__).resolve().parent / "fixtures" / "fuzz_regressions"
+
+
+def regression_inputs(target: str) -> list[Path]:
+    """The kept failing inputs of `target`, by name."""
+    return sorted(p for p in (REGRESSIONS / target).glob("*") if p.is_file())
+
 
 def _cpu_seconds() -> float:
     """CPU time of this process and of the workers it waited for (the RAR and PDF workers)."""
@@ -841,7 +853,8 @@ def main(argv: list[str]) -> int:
         atheris.Setup([sys.argv[0], f"-max_total_time={args.seconds}", f"-max_len={target.max_len}",
                        f"-timeout={SLOW_INPUT * (5 if args.cpu_seconds else 1)}", "-rss_limit_mb=3072",
                        "-print_final_stats=1",
-                       f"-artifact_prefix={args.artifacts}/{args.target}-", str(corpus), seeds],
+                       f"-artifact_prefix={args.artifacts}/{args.target}-", str(corpus), seeds,
+                       *([str(REGRESSIONS / args.target)] if regression_inputs(args.target) else [])],
                       cpu_boxed(target.check, args.cpu_seconds) if args.cpu_seconds else target.check)
         atheris.Fuzz()  # exits the process: 0 when the time is up, non-zero on a failing input
     return 0
