@@ -80,8 +80,18 @@ if [ "$FUZZ_SECONDS" != 0 ]; then
   mkdir -p .cache/fuzz
   rm -f .cache/fuzz/summary.log
   export FUZZ_SECONDS
-  # its own session (setsid), so that a failed pytest pass ends it (the trap) and nothing is left running
-  printf '%s\n' "${targets[@]}" | setsid nice -n 19 xargs -P 2 -I{} bash -c '
+  # its own session (setsid), so that a failed pytest pass ends it (the trap) and nothing is left running.
+  # A session of its own is also a scheduling group of its own where the kernel groups by session
+  # (autogroup, /proc/sys/kernel/sched_autogroup_enabled: on here and on most distributions' kernels), and
+  # a process's nice only ranks it within its group: the groups share the CPU equally. So `nice -n 19`
+  # alone gave the fuzzers as much CPU as the whole of pytest whenever both wanted it (wave 31, 12 s, a
+  # loaded machine: two busy loops at nice 19 in a session of their own ran 2.4 CPU-s each, two at nice 0
+  # in the shell's session 0.6, and two more in a session whose group nice is 19: 0.1), and pytest's
+  # passes ran on about one core while the fuzzers lasted (the core pass: 11:27 without them in wave 29,
+  # 15:13-15:56 beside them in wave 30). The group's own nice (/proc/self/autogroup) makes the whole group
+  # yield: the fuzzers run on the CPU pytest leaves idle, as intended, and what is left after pytest.
+  printf '%s\n' "${targets[@]}" | setsid sh -c 'echo 19 >/proc/self/autogroup 2>/dev/null; exec nice -n 19 "$@"' fuzz \
+    xargs -P 2 -I{} bash -c '
     log=.cache/fuzz/{}.log
     if unshare --net -- bash -c "ip link set lo up && exec .venv/bin/python -m tests.fuzz --target {} --cpu-seconds $FUZZ_SECONDS --seconds $((FUZZ_SECONDS * 40))" \
         >"$log" 2>&1; then

@@ -66,6 +66,7 @@ import json
 import lzma
 import os
 import re
+import signal
 import sys
 import tarfile
 import tempfile
@@ -783,16 +784,19 @@ def _cpu_seconds() -> float:
 
 def cpu_boxed(check: Callable[[bytes], None], budget: float, *, clock: Callable[[], float] = _cpu_seconds,
               input_clock: Callable[[], float] = time.process_time,
-              stop: Callable[[int], object] = os._exit, every: float = 0.2) -> Callable[[bytes], None]:
+              stop: Callable[[int], object] = os._exit, every: float = 0.2,
+              alarm: Callable[[float], object] = lambda seconds: None) -> Callable[[bytes], None]:
     """`check`, ending the process once fuzzing has had `budget` seconds of CPU (counted from
     the first input, as libFuzzer's -max_total_time counts its wall clock). Why CPU and not the
     wall clock: scripts/test.sh fuzzes at a low priority while pytest runs, in the CPU time pytest
     leaves idle (it waits on Tor circuits, Elasticsearch, servers); a wall-clock box there would
     run fewer inputs the busier pytest is, a CPU box runs as many as a box on a free core. Checked
     between inputs (a failing input is reported whole) and at most `every` 0.2 s (a syscall).
-    libFuzzer's -timeout is a wall clock too: at a low priority an input may wait its turn, so
-    main() gives it 5 times the time and this fails an input that took more than `SLOW_INPUT`
-    of CPU, what -timeout fails on a free core."""
+    libFuzzer's -timeout is a wall clock too: at a low priority an input may wait its turn (minutes:
+    scripts/test.sh's fuzzers yield the CPU to pytest whole), so main() sets it to the whole wall-clock
+    cap and this fails an input that took more than `SLOW_INPUT` of CPU, what -timeout fails on a free
+    core: after the input, or during it through `alarm(seconds)` (main: a CPU-time timer, SIGPROF,
+    which interrupts an input stuck in Python code)."""
     state = {"start": -1.0, "next": 0.0, "runs": 0, "t0": 0.0}
 
     def boxed(data: bytes) -> None:
@@ -810,12 +814,27 @@ def cpu_boxed(check: Callable[[bytes], None], budget: float, *, clock: Callable[
                 return
         state["runs"] += 1
         c0 = input_clock()
-        check(data)
+        alarm(SLOW_INPUT + 1)
+        try:
+            check(data)
+        finally:
+            alarm(0)
         spent = input_clock() - c0
         if spent > SLOW_INPUT:
             raise AssertionError(f"one input took {spent:.0f} CPU-s (more than {SLOW_INPUT} s): a slow input")
 
     return boxed
+
+
+def _too_slow(signum: int, frame: object) -> None:
+    raise AssertionError(f"one input has taken more than {SLOW_INPUT} CPU-s: a slow input")
+
+
+def _cpu_alarm(seconds: float) -> None:
+    """SIGPROF after `seconds` of this process's CPU time (0: none): a slow input fails while it runs."""
+    if signal.getsignal(signal.SIGPROF) is not _too_slow:
+        signal.signal(signal.SIGPROF, _too_slow)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
 
 
 def main(argv: list[str]) -> int:
@@ -851,11 +870,11 @@ def main(argv: list[str]) -> int:
         box = f"{args.cpu_seconds:g} CPU-s (at most {args.seconds} s)" if args.cpu_seconds else f"{args.seconds} s"
         print(f"fuzzing {args.target} for {box} from {len(inputs)} seeds and {corpus}", flush=True)
         atheris.Setup([sys.argv[0], f"-max_total_time={args.seconds}", f"-max_len={target.max_len}",
-                       f"-timeout={SLOW_INPUT * (5 if args.cpu_seconds else 1)}", "-rss_limit_mb=3072",
+                       f"-timeout={args.seconds if args.cpu_seconds else SLOW_INPUT}", "-rss_limit_mb=3072",
                        "-print_final_stats=1",
                        f"-artifact_prefix={args.artifacts}/{args.target}-", str(corpus), seeds,
                        *([str(REGRESSIONS / args.target)] if regression_inputs(args.target) else [])],
-                      cpu_boxed(target.check, args.cpu_seconds) if args.cpu_seconds else target.check)
+                      cpu_boxed(target.check, args.cpu_seconds, alarm=_cpu_alarm) if args.cpu_seconds else target.check)
         atheris.Fuzz()  # exits the process: 0 when the time is up, non-zero on a failing input
     return 0
 

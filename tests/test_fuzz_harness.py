@@ -264,3 +264,36 @@ def test_cpu_box_ends_after_its_budget_and_fails_a_slow_input() -> None:
     slow(b"x" * (fuzz.SLOW_INPUT - 1))
     with pytest.raises(AssertionError, match="a slow input"):
         slow(b"x" * (fuzz.SLOW_INPUT + 1))
+
+
+def test_cpu_box_interrupts_an_input_stuck_past_its_cpu_time() -> None:
+    """Beside pytest the fuzzers yield the CPU whole (scripts/test.sh: the session's group nice), so an
+    input may wait minutes of wall clock: libFuzzer's wall-clock -timeout is only the run's cap, and a
+    CPU-time timer fails an input stuck for `SLOW_INPUT` CPU-s while it runs: armed before each input,
+    disarmed after it, even when the input fails."""
+    import signal
+    import time
+
+    armed: list[float] = []
+    boxed = fuzz.cpu_boxed(lambda data: None, 1e9, stop=lambda code: None, every=0, alarm=armed.append)
+    boxed(b"a")
+    assert armed == [fuzz.SLOW_INPUT + 1, 0]
+
+    def fails(data: bytes) -> None:
+        raise ValueError("the input's own failure")
+
+    armed.clear()
+    with pytest.raises(ValueError):
+        fuzz.cpu_boxed(fails, 1e9, stop=lambda code: None, every=0, alarm=armed.append)(b"a")
+    assert armed == [fuzz.SLOW_INPUT + 1, 0]
+
+    previous = signal.getsignal(signal.SIGPROF)
+    try:
+        fuzz._cpu_alarm(0.05)  # the real timer: 50 ms of this process's CPU
+        with pytest.raises(AssertionError, match="a slow input"):
+            end = time.monotonic() + 30
+            while time.monotonic() < end:  # a stuck input, in Python code
+                pass
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
