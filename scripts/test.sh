@@ -115,6 +115,25 @@ cat .cache/lint.log >&2
 DETECTION_TESTS=(tests/test_detect_*.py tests/test_identifiers*.py tests/test_headerless.py tests/test_article9*.py
   tests/test_engine_differential.py tests/test_prefilter.py tests/test_parallel_detect.py tests/test_ingest.py
   tests/test_crawl_parity.py tests/test_leaks_cluster.py tests/test_alerts_hashing.py tests/test_at_rest_grep.py)
+# every run leaves its profile (three waves went without one: a run for it beside eight helpers never
+# ended): the 30 slowest setups, calls and teardowns printed, each test's time (setup, call and teardown)
+# in .cache/junit-ENGINE.xml, and after each pass the files that took most of the workers' time
+profile() {
+  .venv/bin/python - "$1" <<'PY' >&2 || true
+import sys, xml.etree.ElementTree as ET
+from collections import Counter
+by_file, n = Counter(), Counter()
+for case in ET.parse(sys.argv[1]).iter("testcase"):
+    name = case.get("classname", "").split(".")
+    key = "/".join(name[:2]) + ".py" if name[:1] == ["tests"] else ".".join(name)
+    by_file[key] += float(case.get("time") or 0)
+    n[key] += 1
+total = sum(by_file.values())
+print(f"==> the workers' time by test file ({total:.0f} s in all; the 15 largest):")
+for key, t in by_file.most_common(15):
+    print(f"    {t:7.1f} s  {100 * t / total:4.1f}%  {n[key]:5d} tests  {key}")
+PY
+}
 first=1
 for engine in $VIGIE_TEST_ENGINES; do
   require=0; [ "$engine" = native ] && require=1
@@ -128,9 +147,11 @@ for engine in $VIGIE_TEST_ENGINES; do
   fi
   echo "==> $what on the $engine detection engine, in an isolated network namespace (loopback only)" >&2
   rc=0
+  rm -f ".cache/junit-$engine.xml"
   env VIGIE_ENGINE="$engine" VIGIE_REQUIRE_NATIVE=$require ${only[@]+"${only[@]}"} \
     unshare --net -- bash -c 'ip link set lo up && exec .venv/bin/python -m pytest -n "${VIGIE_TEST_WORKERS:-4}" --dist loadgroup "$@"' \
-    pytest "$@" || rc=$?
+    pytest --durations=30 --junitxml=".cache/junit-$engine.xml" "$@" || rc=$?
+  if [ -f ".cache/junit-$engine.xml" ]; then profile ".cache/junit-$engine.xml"; fi
   # (5, nothing selected, is no failure on the second pass: `scripts/test.sh -k config` may select no
   # detection test; test files named as arguments are collected on both passes, as pytest collects them)
   if [ "$rc" != 0 ] && { [ "$first" = 1 ] || [ "$rc" != 5 ]; }; then exit "$rc"; fi
