@@ -345,7 +345,7 @@ def content_kind(name: str, data: bytes) -> str:
         if head.startswith(magic):
             if kind == "zip" and ext in _ZIP_FORMATS and _ZIP_FORMAT_MARK.search(data) is not None:
                 return ext
-            if kind == "gz" and ext == "tgz" or kind == "sqlite" and ext in _DATABASE_NAMES:
+            if kind == "gz" and ext == "tgz":
                 return ext
             return kind
     if _BZIP2.match(head):
@@ -397,7 +397,7 @@ def _expand(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, d
     """`whole`: `data` is what a compressed file (.gz, .bz2, .xz) held, read whatever its name says, as
     the attachment itself would be (`clients.gz` holds `clients`, a name of no type)."""
     ext = content_kind(name, data)
-    if ext != extension_of(name) and ext != "txt":
+    if ext != extension_of(name) and ext != "txt" and not (ext == "sqlite" and extension_of(name) in _DATABASE_NAMES):
         if ext not in limits.extensions:
             # the operator's list says which readers run (each is attack surface: libarchive for RAR,
             # a PDF parser); a hostile site naming a RAR `clients.csv` does not choose one it left out
@@ -437,7 +437,7 @@ def _expand(name: str, data: bytes, limits: AttachmentLimits, budget: _Budget, d
     if ext in _DOCUMENTS:
         _expand_document(name, data, limits, budget, out)
         return
-    if ext in _DATABASES or ext == "db" and data.startswith(b"SQLite format 3\x00"):
+    if ext in _DATABASES:
         _expand_sqlite(name, data, limits, budget, out)
         return
     if ext in _RTF:

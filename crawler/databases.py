@@ -92,6 +92,7 @@ def _private_copy(where: str, data: bytes) -> sqlite3.Connection:
     if copy[18:20] == b"\x02\x02":  # WAL mode: its readers and writers versions (file format 2.2.1)
         copy[18:20] = b"\x01\x01"
     conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=True)
+    conn.text_factory = _text  # (a cell not in UTF-8 failed its whole table: "Could not decode to UTF-8")
     try:
         if hasattr(conn, "enable_load_extension"):
             conn.enable_load_extension(False)
@@ -111,10 +112,14 @@ def _private_copy(where: str, data: bytes) -> sqlite3.Connection:
         conn.execute("PRAGMA trusted_schema=OFF")
         conn.execute("PRAGMA query_only=ON")
         conn.set_authorizer(_authorizer)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
         conn.close()
         raise DatabaseError(f"{where}: not a readable SQLite database ({exc}); not read") from exc
     return conn
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
 
 
 def _cell(value: object) -> str:
@@ -153,7 +158,7 @@ def sqlite_tables(where: str, data: bytes, *, max_tables: int, room: int | None,
         try:
             schema = conn.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid").fetchall()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # (a name not in UTF-8 reaches the authorizer so)
             raise DatabaseError(f"{where}: not a readable SQLite database ({exc}); not read") from exc
         shadows = _shadows(schema)
         names = [str(n) for n, sql in schema
@@ -183,7 +188,7 @@ def sqlite_tables(where: str, data: bytes, *, max_tables: int, room: int | None,
                     break
                 out.left.append(DatabaseError(f"{where}: table {name!r} not read ({exc})"))
                 continue
-            except sqlite3.Error as exc:  # a corrupt page, a malformed record
+            except (sqlite3.Error, UnicodeDecodeError) as exc:  # a corrupt page, a malformed record, a name
                 out.left.append(DatabaseError(f"{where}: table {name!r} not read ({type(exc).__name__}: {exc})"))
                 continue
             if text is not None:

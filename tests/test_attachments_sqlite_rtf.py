@@ -200,6 +200,16 @@ def test_a_database_taking_too_long_is_stopped() -> None:
     assert read.tables == [] and "CPU" in str(read.left[0])
 
 
+def test_vigie_scan_opens_a_database_by_its_header(tmp_path: Path) -> None:
+    from crawler.attachments import UNPACKED_TYPES, file_kind
+
+    for name in ("boutique.db", "cabinet.sqlite", "export.bin"):
+        (tmp_path / name).write_bytes(_patients())
+        assert file_kind(tmp_path / name) in UNPACKED_TYPES
+    (tmp_path / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 600)
+    assert file_kind(tmp_path / "Thumbs.db") not in UNPACKED_TYPES
+
+
 def test_a_db_that_is_no_sqlite_is_read_as_the_file_it_is() -> None:
     assert content_kind("Thumbs.db", b"\xd0\xcf\x11\xe0" + b"\x00" * 600) == "db"
     assert expand_attachment("notes.db", b"email: a@b.fr\n", LIMITS)[0].filename == "notes.db"
@@ -282,3 +292,22 @@ def test_a_file_named_rtf_that_is_not_is_refused() -> None:
         expand_attachment("x.rtf", b"\x00\x01binary" * 100, LIMITS)
     with pytest.raises(RtfError):
         rtf_text("x.rtf", b"hello")
+
+
+def test_cells_and_names_not_in_utf8_lose_nothing_else() -> None:
+    con = sqlite3.connect(":memory:")
+    con.executescript("CREATE TABLE t (email TEXT, note TEXT); CREATE TABLE QQQQ (email TEXT);")
+    con.executemany("INSERT INTO t VALUES (?, CAST(? AS TEXT))", [(p.email, b"\xe9t\xe9 \xff") for p in _P])
+    con.executemany("INSERT INTO QQQQ VALUES (?)", [(p.email,) for p in _P])
+    con.commit()
+    data = bytes(con.serialize())
+    read = sqlite_tables("x.sqlite", data, max_tables=10, room=None)  # a cell in Latin-1: its row kept
+    assert [n for n, _ in read.tables] == ["t", "QQQQ"] and read.left == []
+    hostile = data.replace(b"QQQQ", b"\xff\xfe\xfd\xfc")  # a table's name not in UTF-8
+    skipped: list[AttachmentError] = []
+    try:
+        files = expand_attachment("x.sqlite", hostile, LIMITS, skipped)
+    except AttachmentError as exc:  # refused with its reason, never another exception
+        assert "x.sqlite" in str(exc)
+    else:
+        assert files
