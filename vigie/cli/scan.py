@@ -71,8 +71,9 @@ def scan(
     Archives (zip, 7z, tar, gz, bz2, xz), Excel and OpenDocument workbooks, documents (docx, odt, pdf,
     rtf) and SQLite databases are opened as a crawl opens an attachment, within the same limits (the
     defaults of a source's `attachments:`): each file, sheet, table, document part or PDF page (and
-    file a PDF embeds) is scanned and named `PATH/member` (`report.pdf/page-3.txt`). A file (or stdin) over 8 MiB is read whole in
-    record-aligned chunks on every core, in bounded memory: gigabytes are fine. A line over
+    file a PDF embeds) is scanned and named `PATH/member` (`report.pdf/page-3.txt`). A file (or
+    stdin) over 8 MiB is read whole in record-aligned chunks on every core, in bounded memory:
+    gigabytes are fine. A line over
     1,000,000 characters (not an SQL INSERT) is read to that size only, and said. Detection of one
     input (or one chunk of a big one) stops after 10,000 fragments, 5,000,000 identifiers or 20 s of
     CPU: the rest is not read, and said (exit 1).
