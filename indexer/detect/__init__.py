@@ -46,7 +46,7 @@ from indexer.detect import switchboards as _switchboards
 from indexer.detect import transposed as _transposed
 from indexer.detect.cellwrap import bare as _bare_cells
 from indexer.detect.dial import bare as _dial_bare
-from indexer.detect.examples import drop_examples
+from indexer.detect.examples import drop_examples, spec_framed
 from indexer.detect.exports import may_need_reading, readable
 from indexer.detect.extract import Sink
 from indexer.detect.extract import cpu_gate as _cpu_gate
@@ -57,6 +57,7 @@ from indexer.detect.glued import split_glued as _split_glued
 from indexer.detect.jcard import rewrite as _jcard_rewrite
 from indexer.detect.multiline import join_quoted_cells, logical_starts
 from indexer.detect.notmail import drop_no_ones
+from indexer.detect.petitions import petition_flags
 from indexer.detect.records import is_long_json_records
 from indexer.detect.relabel import relabel as _relabel
 from indexer.detect.seeds import (
@@ -399,6 +400,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     i = 0
     si = 0
     retried = -1  # the last seed line read again after its walk up found nothing
+    cites_rfc = bool(seen & _firstlook.EXAMPLE) and "RFC" in text  # (a specification's text: `spec_framed`)
     while si < len(starts):
         st, floor = starts[si]
         if floor > i:
@@ -460,7 +462,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         if seen & _firstlook.BORN and sink.found:  # `(née le 21/01/1954)` in a value no role types
             _births.add(frag_text, sink.found)
         if seen & _firstlook.EXAMPLE:  # published test cards, textbook IBANs, placeholders (`examples`)
-            drop_examples(sink.found, frag_text, kind)
+            drop_examples(sink.found, frag_text, kind, spec_framed(raw, first) if cites_rfc else "")
         accept = getattr(fill, "accept", None)
         if not sink.found or (accept is not None and not accept(hits)):
             continue
@@ -661,6 +663,9 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
     flags = scan_article9(text)
     if kind == "csv" and (blood := blood_group_flag(text)) is not None:
         flags.append(blood)  # a column of blood groups under a name that needs its values ("GROUPE", "GS")
+    if kind == "csv" and "sign" in text[:400].lower():  # a political petition's signatories (`petitions`)
+        below = first + text.count("\n") + 1 if raw else 0
+        flags += petition_flags(text, title, raw[below] if raw and 0 < below < len(raw) else "")
     if title:
         flags += _nobody.title_flags(title, raw[first] if raw and kind == "csv" else "")
     if (flags or sink.header_flags) and (

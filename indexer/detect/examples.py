@@ -42,7 +42,7 @@ import re
 from collections import Counter
 from typing import Any
 
-__all__ = ["PATTERNS", "TEST_CARDS", "TEXTBOOK_IBANS", "drop_examples", "is_test_card"]
+__all__ = ["PATTERNS", "TEST_CARDS", "TEXTBOOK_IBANS", "drop_examples", "is_test_card", "spec_framed"]
 
 # Published test numbers: Stripe, Adyen, Braintree, PayPal, Authorize.net, Checkout.com,
 # Worldpay, Visa's and Mastercard's test suites (each passes Luhn and a network's ranges)
@@ -148,6 +148,8 @@ def _patterns() -> list[bytes]:
     out.update(_literal(w) for w in ("0123456789", "+33123456789", "+33 1 23 45 67 89", "7700 000000", "7700000000"))
     # a specification's example values (OpenAPI/Swagger, JSON Schema: `example: jean.dupont@example.com`)
     out.update(_literal(w) for w in ("example:", '"example":', '"example" :', "examples:", '"examples":'))
+    # a specification's text citing itself or another (`RFC 6350 section 8, example:`; `examples.spec_framed`)
+    out.update(_literal(w) for w in ("RFC ", "RFC-"))
     # the placeholder birth of a vendor's test message (HL7 `19000101`) and of a sample's form
     out.update(_literal(w) for w in ("19000101", "1900-01-01", "01/01/1900"))
     # a lottery's draws (`boules` 06 12 34 45 48): the words that head them, as they are cased
@@ -243,12 +245,61 @@ def _spec_record(items: list[Any], text: str) -> bool:
     return all(_spec_example(text, f[2]) for f in person)
 
 
-def drop_examples(found: Any, text: str, kind: str = "") -> None:
+# a specification's text as it frames its examples (wave 31, the lead's decision: ONE example in a
+# specification's text is no leak): it cites an RFC (or an Internet-Draft) and numbers its sections, an
+# appendix, or says "example" (`RFC 3696 section 3 gives these as valid addresses:`, `RFC 6350 section 8,
+# example:`). Read on the few lines over the fragment (its framing) and its own first line.
+_RFC = re.compile(r"\bRFC[ -]?[0-9]{3,5}\b|\bdraft-ietf-[a-z0-9-]{3,60}")
+_SPEC_FRAME = re.compile(r"(?i)\b(?:section|sect\.|appendix|annexe?|examples?|exemples?|e\.g\.)[ .:,]|§ ?[0-9]")
+_FRAME_LINES = 3  # non-blank lines read over a fragment for its framing
+_FRAME_CHARS = 600
+# one record: at most one of each of a person's identifiers but phones (a card's work, cell and fax lines)
+_ONE_EACH = frozenset({"email", "name", "dob", "nir", "iban", "card", "national_id", "siren", "siret"})
+_SPEC_PHONES = 3
+
+
+def spec_framed(raw: list[str], first: int) -> str:
+    """The lines over `raw[first]` (a fragment's first line) that frame it as a specification's example,
+    joined, or "" (the usual answer: most texts cite no RFC; the caller asks only texts holding "RFC")."""
+    out: list[str] = []
+    k = first - 1
+    size = 0
+    while k >= 0 and len(out) < _FRAME_LINES and size < _FRAME_CHARS:
+        line = raw[k]
+        k -= 1
+        if line.strip():
+            out.append(line[:_FRAME_CHARS])
+            size += len(line)
+    frame = "\n".join(reversed(out)) + "\n" + (raw[first][:_FRAME_CHARS] if first < len(raw) else "")
+    if _RFC.search(frame) is None or _SPEC_FRAME.search(frame) is None:
+        return ""
+    return frame
+
+
+def _spec_example_set(items: Any) -> bool:
+    """What a specification's example shows: a list of address syntaxes, each at a reserved domain
+    (RFC 3696's `"Fred Bloggs"@example.com`, `$A12345@example.com`), or ONE record (RFC 6350's one
+    author's card: one name, one address, its work and cell lines). Two people in that shape are a leak."""
+    person = _person_ids(items, 24)
+    if not person:
+        return False
+    if all(f[0] == "email" and _reserved(f[1]) for f in person):
+        return True
+    counts = Counter(f[0] for f in items)
+    return all(counts[t] <= 1 for t in _ONE_EACH) and counts["phone"] <= _SPEC_PHONES
+
+
+def drop_examples(found: Any, text: str, kind: str = "", frame: str = "") -> None:
     """Take the well-known example values out of `found` (a list of (type, canonical, start,
     end), `text`'s offsets), in place. `kind`: the fragment's shape, which says whether a
-    record is a line (a table's row) or the whole fragment (a dox, a pretty-printed JSON)."""
+    record is a line (a table's row) or the whole fragment (a dox, a pretty-printed JSON).
+    `frame`: the lines over the fragment when they frame it as a specification's example
+    (`spec_framed`)."""
     if "xample" in text and _SPEC_KEY.search(text) is not None and _spec_record(found, text):
         found[:] = []  # a specification's one example record: no one's (its name goes with it)
+        return
+    if frame and _spec_example_set(found):
+        found[:] = []  # a specification's text and its example (`spec_framed`): no one's
         return
     person = _person_ids(found, 1) if "1900" in text else None  # (every writing of that birth holds it)
     if person is not None and len(person) == 1 and person[0][0] == "dob" and person[0][1] == _PLACEHOLDER_BIRTH:

@@ -447,7 +447,11 @@ _REGISTER_PEOPLE = re.compile(
     r"\b(?:donateurs?|donatrices?|dons?|donations?|donors?|versements|paiements|payments|cotisations?|"
     r"cotisants?|payeurs|payers|contributions|contributors|recus fiscaux|receipts|dues|renewals?|"
     r"renouvellements?|re-?adhesions?|membership|members? since|membres? depuis|adherente?s?(?:\(e\))? depuis|"
-    r"adhesions?|gift[ _]aid|pledges?|offrandes?|offerings?)(?:\b|_)"
+    r"adhesions?|gift[ _]aid|pledges?|offrandes?|offerings?"
+    # a union's or a party's register of its members by number, or of their cases (a union's legal services:
+    # "UNISON legal services — member claims", a `Member no.` column; wave 31)
+    r"|members?'?[ _.]*(?:no|nos|number|numbers|num|id|ids|claims?|cases?)|(?:n[o\xb0]|num(?:ero)?)[ _.]*"
+    r"(?:d'|de |_)?(?:adherent|membre)|matricule[ _]adherent)(?:\b|_)"
 )
 # a register of what the organisation pays or employs (its suppliers, invoices, staff): no belief of theirs
 _NOT_ITS_PEOPLE = re.compile(r"\b(?:fournisseurs?|suppliers?|prestataires?|vendors?|factures?|invoices?|salaries|"
@@ -518,7 +522,8 @@ def register_flags(line: str, folded: str = "", head: str = "") -> list[Sensitiv
         said = folded + "\n" + fold(head[:400]) if head else folded
         people = _REGISTER_PEOPLE.search(said) is not None or (signed and _JOIN.search(said) is not None)
     else:  # a party, a union or a faith the lexicon names ("Rassemblement national"): asked under people only
-        people = _REGISTER_PEOPLE.search(folded) is not None
+        # (its title's or its header's: "UNISON legal services" over a `Member no.` column)
+        people = _REGISTER_PEOPLE.search(folded + "\n" + fold(head[:400]) if head else folded) is not None
     if not people:
         return []
     out: list[SensitiveFlag] = []

@@ -16,6 +16,7 @@ from typing import Any
 from indexer import engine as _engine
 from indexer import identifiers as ids
 from indexer._re2fast import match as re2_match
+from indexer.article9 import scan_article9
 from indexer.detect.base import Ctx, Spec, header_flags
 from indexer.detect.bbcode import bbcode_row, bbcode_table
 from indexer.detect.cells import vertical_head, vertical_table
@@ -560,6 +561,15 @@ def _person(k: int, born: tuple[str, int, str, int, str, int], base: int, labels
         scan(rest, tmp)
         return int(any(t[0] in _TYPED_BY_VALUE for t in tmp))
     return 0
+
+
+def _told_below(ctx: Ctx, i: int) -> bool:
+    """The line under a person's line `i` is a sentence (no birth of its own) holding an article 9
+    term: what is said of that person (`prose._told_about` decides whom it names)."""
+    if i + 1 >= len(ctx.lines):
+        return False
+    s = ctx.lines[i + 1]
+    return 12 <= len(s.strip()) <= 400 and _born(s) is None and bool(scan_article9(s, limit=1))
 
 
 def _born_run(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
@@ -2522,6 +2532,15 @@ def recognise(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
     if "le" in s and _born(s) is not None:
         # a person's name and birth: a dox's first line when labelled lines follow, else a list
         nxt, spec = _kv(ctx, i) if i + 1 < len(ctx.lines) and _kv_match(ctx.lines[i + 1]) else _born_run(ctx, i)
+        if spec is not None and nxt == i + 1 and spec[0] == "dox" and _told_below(ctx, i):
+            # one person's line, and the sentence under it tells of them (`C'est lui le délégué syndical
+            # CGT de l'entrepôt`): a dox in prose, read whole (as `prose_dox` reads a line ending in "."),
+            # not a one-line list of births whose next line is nobody's
+            kept = ctx.prose_end
+            pnxt, pspec = prose_dox(ctx, i, ctx.floor)
+            if pspec is not None and pnxt > nxt:
+                return pnxt, pspec
+            ctx.prose_end = kept
         if spec is not None:
             return nxt, spec
     if c in "[(0123456789" and ":" in s and _chat_match(s) is not None:
