@@ -121,7 +121,7 @@ POSITIVES: list[tuple[frozenset[str], str]] = [(frozenset(c), t) for c, t in [
     ({E}, "d'origine maghrébine"),
     ({E}, "Asian British"),
     ({E}, "Pakistani British"),
-    ({G}, "Huntington gene positive"),
+    ({G, H}, "Huntington gene positive"),  # (a disease risk: health too, wave 31)
     ({G}, "tested positive for the gene"),
     ({B}, "fingerprint data"),
     ({B}, "iris data"),

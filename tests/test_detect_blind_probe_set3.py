@@ -1112,7 +1112,7 @@ case(
         ]
     ),
     {("email", "tom.reid@mail.com"), ("email", "ann.lowe@mail.com"), ("email", "raj.k@mail.com")},
-    ["trade_union", "religion", "genetic"],
+    ["trade_union", "religion", "genetic", "health"],  # (a BRCA2 carrier: a disease risk, wave 31)
 )
 
 # ---------------------------------------------------------------- plain text with one line of HTML in it

@@ -50,7 +50,7 @@ PHRASES: dict[str, frozenset[str]] = {
         ("Rom, vit en caravane", "ethnic_origin"),
         ("black British", "ethnic_origin"),
         ("Irish Traveller", "ethnic_origin"),
-        ("porteur de la mutation BRCA1", "genetic"),
+        ("porteur de la mutation BRCA1", "genetic health"),  # (a disease risk: wave 31)
         ("23andMe results: APOE4 carrier", "genetic"),
         ("empreinte rétinienne enregistrée", "biometric"),
         ("fingerprint enrolled for door access", "biometric"),

@@ -119,7 +119,7 @@ notes_case("orientation_bisexual_fr", "bisexuelle, en couple avec une femme", "s
 notes_case("orientation_en_gay", "gay, lives with partner Mark", "sexual_orientation", (K10, K11, K0), ENG)
 notes_case("sex_life_swinger_club", "libertin, membre d'un club échangiste", "sex_life")
 notes_case("sex_life_en_escort_client", "regular client of escort services", "sex_life", (K10, K11, K0), ENG)
-notes_case("genetic_brca2", "porteuse d'une mutation BRCA2", "genetic")
+notes_case("genetic_brca2", "porteuse d'une mutation BRCA2", "genetic health")  # (a disease risk: wave 31)
 notes_case("genetic_karyotype", "caryotype 47,XXY (Klinefelter)", "genetic health")
 notes_case("genetic_en_factor_v", "Factor V Leiden heterozygous (genetic test 2022)", "genetic", (K4, K5, K6), ENG)
 notes_case("biometric_fingerprint_template", "gabarit empreinte digitale enrôlé (index droit)", "biometric")
@@ -249,7 +249,7 @@ case(
     "prose_fr_23andme_brca1",
     f"{K8.first} {K8.last} ({fr(K8)}, {K8.email}, {K8.nat}) a fait un test 23andMe, porteuse du gène BRCA1.",
     many(K8, fields="email mobile dob"),
-    ["genetic"],
+    ["genetic", "health"],  # (a BRCA carrier: a disease risk, wave 31)
 )
 case(
     "prose_fr_em_dashes_fingerprints",

@@ -70,7 +70,7 @@ ART9: dict[str, tuple[str, str, str]] = {
     "en_rmt": ("en", "RMT union member, on the picket line in June", "trade_union"),
     "origine_kabyle": ("fr", "d'origine kabyle", "ethnic_origin"),
     "en_pakistani_heritage": ("en", "British of Pakistani heritage", "ethnic_origin"),
-    "exome_variant": ("fr", "séquençage d'exome : porteur d'un variant pathogène du gène MYH7", "genetic"),
+    "exome_variant": ("fr", "séquençage d'exome : porteur d'un variant pathogène du gène MYH7", "genetic health"),
     "en_sickle_trait": ("en", "carries the sickle cell trait (HbAS) per genetic screening", "genetic"),
     "gabarit_facial": ("fr", "gabarit de reconnaissance faciale enregistré pour le badge d'accès", "biometric"),
     "en_iris_scan": ("en", "iris scan enrolled at the gym turnstile", "biometric"),
@@ -101,7 +101,7 @@ ART9: dict[str, tuple[str, str, str]] = {
     "en_kurdish": ("en", "Kurdish, fled Syria in 2015", "ethnic_origin"),
     "en_roma": ("en", "Roma, lives on a council traveller site", "ethnic_origin"),
     "mutation_hfe": ("fr", "homozygote C282Y du gène HFE (test génétique)", "genetic"),
-    "en_brca_negative_panel": ("en", "genetic panel: Lynch syndrome MLH1 variant carrier", "genetic"),
+    "en_brca_negative_panel": ("en", "genetic panel: Lynch syndrome MLH1 variant carrier", "genetic health"),
     "empreinte_palmaire": ("fr", "empreinte palmaire enregistrée pour la cantine", "biometric"),
     "voix_banque": ("fr", "empreinte vocale enregistrée pour l'authentification de sa banque", "biometric"),
     "en_face_id_enrolled": ("en", "facial geometry template enrolled for the office turnstiles", "biometric"),
@@ -114,16 +114,17 @@ ART9: dict[str, tuple[str, str, str]] = {
     "insuffisant_renal": ("fr", "insuffisant rénal, en attente de greffe", "health"),
     "en_ms_relapse": ("en", "relapsing-remitting MS, on Ocrevus infusions", "health"),
     "en_gender_clinic": ("en", "on hormone therapy via the gender identity clinic", "health"),
-    "en_jehovah_blood": ("en", "refuses blood transfusions as a Jehovah's Witness", "religion"),
+    "en_jehovah_blood": ("en", "refuses blood transfusions as a Jehovah's Witness", "religion health"),
     "en_muslim_convert": ("en", "converted to Islam in 2019, prays five times a day", "religion"),
     "en_green_party_candidate": ("en", "stood as a Green Party candidate in the local elections", "political_opinion"),
 }
 for name, (lang, phrase, cat) in ART9.items():
-    case(f"a9_{name}__notes", notes_csv(phrase), _IDS3, {cat})
+    # (several categories space-separated: a disease risk's gene test, a transfusion refused, wave 31)
+    case(f"a9_{name}__notes", notes_csv(phrase), _IDS3, set(cat.split()))
     if lang == "fr":
-        case(f"a9_{name}__prose", prose_fr(phrase[0].upper() + phrase[1:] + "."), _FR_IDS, {cat})
+        case(f"a9_{name}__prose", prose_fr(phrase[0].upper() + phrase[1:] + "."), _FR_IDS, set(cat.split()))
     else:
-        case(f"a9_{name}__prose", prose_en(phrase[0].upper() + phrase[1:] + "."), _EN_IDS, {cat})
+        case(f"a9_{name}__prose", prose_en(phrase[0].upper() + phrase[1:] + "."), _EN_IDS, set(cat.split()))
 
 NEAR: dict[str, str] = {
     # notes a CRM holds that are NOT article 9 data

@@ -1525,7 +1525,7 @@ SET.case(
         for k, p in enumerate(_s102)
     ),
     ids(_s102, "dn"),
-    ["genetic"],
+    ["genetic", "health"],  # (BRCA, TP53 pathogenic: a disease risk, wave 31)
 )
 
 

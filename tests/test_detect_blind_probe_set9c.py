@@ -596,13 +596,6 @@ pour supprimer les gabarits et offrir un accès par badge. Amende possible : 4 %
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
-    "brca_lab_results_export": "a genetics lab's BRCA1/BRCA2 results (pathogenic variants, class 5): genetic flagged, health (a disease risk, GDPR recital 35) not",
-    "hdt_ho_register_pre_2011_terms": "a psychiatric register written with the pre-2011 terms (HDT, HO, HL): identifiers found, health not flagged",
-    "huntington_test_prose_en": "a dox saying she tested positive for the Huntington's gene expansion: genetic flagged, health (a certain future disease) not",
-    "paternity_dna_test_results_fr": "a lab's court-ordered paternity test results (STR markers, exclusion or probability per presumed father and child): births found, genetic not flagged",
-    "union_legal_claims_en": "a union's legal-services list of member claims (UNISON member numbers, branches): identifiers found, trade union not flagged",
-    "petition_signatories_export_en": "a petition platform's signatories CSV (names, emails, mobiles, comments like 'Scrap the pension reform now!', the petition named in a trailing comment): political opinion not flagged",
-    "union_delegate_prose_fr": "a dox line saying he is the CGT délégué syndical of the warehouse who set up the section and led the picket: trade union not flagged",
     # precision
 }
 SET.miss(**MISSED)

@@ -57,7 +57,7 @@ from indexer.detect.glued import split_glued as _split_glued
 from indexer.detect.jcard import rewrite as _jcard_rewrite
 from indexer.detect.multiline import join_quoted_cells, logical_starts
 from indexer.detect.notmail import drop_no_ones
-from indexer.detect.petitions import petition_flags
+from indexer.detect.petitions import petition_flags, signed_head
 from indexer.detect.records import is_long_json_records
 from indexer.detect.relabel import relabel as _relabel
 from indexer.detect.seeds import (
@@ -663,7 +663,8 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
     flags = scan_article9(text)
     if kind == "csv" and (blood := blood_group_flag(text)) is not None:
         flags.append(blood)  # a column of blood groups under a name that needs its values ("GROUPE", "GS")
-    if kind == "csv" and "sign" in text[:400].lower():  # a political petition's signatories (`petitions`)
+    if kind == "csv" and (text.find("ign", 0, 400) >= 0 or text.find("IGN", 0, 400) >= 0) and signed_head(text):
+        # a political petition's signatories (`petitions`; bounded finds, no copy of a header per table)
         below = first + text.count("\n") + 1 if raw else 0
         flags += petition_flags(text, title, raw[below] if raw and 0 < below < len(raw) else "")
     if title:

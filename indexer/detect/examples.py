@@ -23,6 +23,13 @@ list before it is built (docs: README, "What Vigie is"):
   too. Alone, neither is dropped: Faker's `email()` writes `example.*` addresses in the
   detection corpus's dumps, and people are born on the first of January 1970.
 
+A specification's text is no leak either (wave 31, the lead's decision: ONE example in it): when the few
+lines over a fragment cite an RFC (or an Internet-Draft) with a section, an appendix or "example"
+(`RFC 6350 section 8, example:`), a fragment whose person identifiers are all addresses at reserved
+domains (RFC 3696's list of address syntaxes) or make ONE record (one name, one address, a card's few
+phones) loses them (`spec_framed`). Two people in that shape, realistic addresses listed under an RFC's
+section, and the same card with no specification over it are kept.
+
 A lottery's results are no phones either: a "phone" written as five two-digit balls in rising
 order (`06 12 34 45 48`) is a draw beside a lottery's words (`boules`, `tirage`, `winning
 numbers`...), or when three or more are all of a fragment's phones (a number's pairs rise so

@@ -22,7 +22,7 @@ import re
 from indexer.article9 import fold, scan_article9
 from indexer.models import SensitiveFlag
 
-__all__ = ["petition_flags"]
+__all__ = ["petition_flags", "signed_head"]
 
 # a header's signature column (folded, lower case): `signature_id`, `signed_at`, `date_signature`, `signataire`
 _SIGNED_HEAD = re.compile(r"(?:^|[\t|;,\"' ])(?:[a-z_ ]{0,20}[_ ])?"
@@ -48,7 +48,17 @@ _CAUSE = re.compile(
     r"|political|left[ -]wing|right[ -]wing|de gauche|de droite|far[ -]right|extreme droite"
     r"|extreme gauche|front populaire|the party|le parti|demission|resign(?:ation)?)\b")
 _MAX_HEAD = 400
-_MAX_TEXT = 200_000  # characters read for the cause (a 2 MB export is told by its first rows)
+_MAX_TEXT = 16_000  # characters read for the cause (an export's first rows tell it; a 2 MB one is not folded whole)
+
+
+def signed_head(text: str) -> bool:
+    """Whether the first line of `text` (a table's header) has a signature column: the one search nearly
+    every table pays (its caller looks for "ign" first)."""
+    nl = text.find("\n", 0, _MAX_HEAD)
+    if nl < 0:
+        return False
+    head = text[:nl].lower()
+    return "sign" in head and _SIGNED_HEAD.search(fold(head)) is not None
 
 
 def petition_flags(text: str, title: str = "", below: str = "") -> list[SensitiveFlag]:
@@ -59,13 +69,13 @@ def petition_flags(text: str, title: str = "", below: str = "") -> list[Sensitiv
     if nl < 0:
         return []
     head = text[:nl].lower()
-    if "sign" not in head or _SIGNED_HEAD.search(fold(head)) is None:
+    if not signed_head(text):
         return []
     around = fold(title + "\n" + below).lower()
-    body = fold(text[:_MAX_TEXT]).lower()
-    if _PETITION.search(around) is None and _PETITION.search(body[:nl]) is None \
-            and _COMMENT_HEAD.search(body[:nl]) is None:
+    fhead = fold(head)
+    if _PETITION.search(around) is None and _PETITION.search(fhead) is None and _COMMENT_HEAD.search(fhead) is None:
         return []
+    body = fold(text[:_MAX_TEXT]).lower()
     m = _CAUSE.search(body, nl)
     if m is not None:
         return [SensitiveFlag(category="political_opinion", evidence=text[m.start():m.end()], start=m.start(),
