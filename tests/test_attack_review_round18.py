@@ -306,3 +306,60 @@ def test_the_depth_count_reads_valid_json_as_before() -> None:
     for _ in range(2000):
         text = json.dumps(value(0))
         assert jsonpath._too_deep(text) == too_deep_old(text), text
+
+
+# ---------------------------------------------------------------- forms in JSON strings: a string never closed
+_FORM = "nom=Durand&prenom=Claire&email=claire.durand%40orange.fr&tel=0612345678"
+# each a post's line ~64 kB: 6 to 8 CPU-s of detection before (200 kB: past the item's 20 s time cap)
+HOSTILE_FORM_LINES = {
+    "after_a_form": '{"q": "a=1&email=jean@orange.fr", "r": "' + '\\"' * 32_000,
+    "in_an_array": '["' + _FORM + '", "' + '\\"' * 32_000,
+    "log_line_not_json": '2026-12-05 12:00 payload": "x=1&mail=a@b.fr", "y": "' + '\\"' * 32_000,
+    "closed_but_long": '{"a": "b=1&email=c@d.fr", "z": "' + '\\"' * 32_000 + '"}',
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_FORM_LINES))
+def test_a_json_string_never_closed_in_a_post_costs_linear_time(case: str) -> None:
+    """`indexer.detect.informs` (wave 29: forms inside JSON strings) looked for a line's JSON strings
+    with a pattern that needed the closing quote within 8,192 characters: a string never closed, or
+    longer, was read 8,192 characters on again from each of its escaped quotes. Any member of a
+    watched forum could post the line: 64 kB cost 6 to 8 CPU-seconds of detection, 200 kB ran past
+    the item's time cap (20 s), the crawl's sink held meanwhile. Both engines read the rewrite."""
+    import time
+
+    from indexer.detect import detect, informs
+    from indexer.tokens import MatchKey
+
+    line = HOSTILE_FORM_LINES[case]
+    start = time.process_time()
+    informs.rewrite(line + "\n" + line)
+    assert time.process_time() - start < 0.5
+    detect("a@b.fr 06 12 34 56 78\n", key=MatchKey(b"\x07" * 32))  # (warm)
+    start = time.process_time()
+    detect(line + "\n", key=MatchKey(b"\x07" * 32))
+    assert time.process_time() - start < 1.0
+
+
+def test_forms_in_json_strings_are_read_as_before() -> None:
+    """The strings a form is read from are those the pattern that needed the closing quote found, on
+    lines whose strings close (random JSON lines: keys, forms, escaped quotes, short and empty strings);
+    a form in a string never closed, or longer than 8,192 characters, is read in neither."""
+    import json
+    import random
+    import re
+
+    from indexer.detect import informs
+
+    old = re.compile(r'"((?:[^"\\\n]|\\.){3,8192})"')
+    rng = random.Random(31)
+    values = [_FORM, "a=1&email=x%40y.fr", "", "ab", 'q"uo\\"te', "x&y", "tel=0612345678&nom=A", "é=1&ü=2"]
+    for _ in range(3000):
+        obj = {rng.choice(["a", "bb", "email", "k" * rng.randrange(1, 5)]): rng.choice(values)
+               for _ in range(rng.randrange(1, 5))}
+        line = json.dumps(obj, ensure_ascii=rng.random() < 0.5)
+        assert [m.group(1) for m in informs._JSON_STRING.finditer(line)
+                if m.group(2) and 3 <= len(m.group(1)) <= 8192] == [m.group(1) for m in old.finditer(line)], line
+    long = '{"a": "' + "x" * 8200 + '&' + _FORM + '"}'
+    assert informs._line(long) is None
+    assert informs._line('{"a": "' + _FORM) is None
