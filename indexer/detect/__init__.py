@@ -33,6 +33,7 @@ from indexer.detect import births as _births
 from indexer.detect import caps as _caps
 from indexer.detect import chatter as _chatter
 from indexer.detect import firstlook as _firstlook
+from indexer.detect import flattened as _flattened
 from indexer.detect import informs as _informs
 from indexer.detect import logins as _logins
 from indexer.detect import lone as _lone
@@ -313,6 +314,12 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     lone = read_exports and spaced and _lone.may_hold(encoded)
     if not starts and not veiled and not (lone and _lone.lone_records(text, encoded)):
         return []  # most forum posts: nothing that could start a fragment
+    if spaced and whole and not unfolded and _flattened.may_hold(text):  # a dump whose line ends were lost
+        flat = _flattened.reflow(text)
+        if flat is not None:
+            again = _detect_text(flat[0], key, filename, limits, tokenizer, read_exports, rewrite=rewrite,
+                                 unfolded=True)
+            return _lines_back(again, flat[1], flat[2])
     if spaced and whole and not unfolded and seen & _firstlook.GLUED and (
             len(encoded) >= _GLUED_LOOK_BYTES or _may_be_glued(text)):  # two records a line: one a line
         apart = _split_glued(text)

@@ -16,6 +16,8 @@ from itertools import repeat
 import re2
 
 from indexer import engine as _engine
+from indexer.detect.flattened import MIN_LINE as _FLAT_MIN_LINE
+from indexer.detect.flattened import records as _flat_records
 from indexer.detect.prose import alone_prose
 from indexer.detect.shapes import _KV, _STEALER, MIN_LINE_ADDRESSES, _label, stealer_key
 
@@ -301,6 +303,9 @@ def alone_is_nothing(s: str, above: Callable[[], list[str]], prose: bool = True)
     if head in ("INSERT", "REPLAC", "CREATE") or head[:5] == "COPY " or t[:4] == "MSH|" or t[:1] in "{[<":
         return False
     if s.count("@") >= MIN_LINE_ADDRESSES:
+        return False
+    # a table whose line ends were lost, its records' addresses recurring (`flattened`): as rows
+    if len(s) >= _FLAT_MIN_LINE and s.count("@") >= 2 and _flat_records(s) is not None:
         return False
     if prose and alone_prose(s):  # two contacts of a person in one sentence: a dox in prose (`prose.prose_dox`)
         return False

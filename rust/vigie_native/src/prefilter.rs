@@ -959,6 +959,8 @@ fn kv_match(s: &str) -> Option<Option<(usize, usize)>> {
 /// `shapes.MIN_LINE_ADDRESSES`: a lone line with this many "@" goes to the recognisers
 /// (tests/test_detect_address_lines.py compares `detect_many` with `detect` at 3 and 4).
 const MIN_LINE_ADDRESSES: usize = 4;
+/// `flattened.MIN_LINE`: a shorter line holds a record or two, nothing flattened
+const FLAT_MIN_LINE: usize = 200;
 
 /// `prose.alone_prose`'s count, at least as high: each '@', and each run of digits (at most
 /// one of " ./-%+" between two) that holds 8 of them (`digit_run`, which also counts a "%40"
@@ -1162,6 +1164,11 @@ fn alone_is_nothing(s: &str, today: Today, seedish_n: usize) -> Alone {
     }
     if memchr::memchr_iter(b'@', s.as_bytes()).take(MIN_LINE_ADDRESSES).count() == MIN_LINE_ADDRESSES {
         return Alone::Decided(false); // a line of addresses (`shapes._address_line`)
+    }
+    // a long line with two "@" or more may be a table whose line ends were lost, its records'
+    // addresses recurring (`flattened.records`, Python's): Python decides (bytes >= characters)
+    if s.len() >= FLAT_MIN_LINE && memchr::memchr_iter(b'@', s.as_bytes()).take(2).count() == 2 {
+        return Alone::Unknown;
     }
     if seedish_n >= 2 && prose_may(s, today) {
         return Alone::Unknown; // maybe a dox in prose: `prose.alone_prose` decides
