@@ -133,14 +133,11 @@ def reflow(text: str) -> tuple[str, list[int], list[int]] | None:
     """`text` with each flattened line read back one record a line (`LineMap.result()`: each new
     line's written line), or None when no line is one."""
     lines = text.split("\n")
+    found = {k: r for k, line in enumerate(lines) if len(line) >= MIN_LINE and (r := records(line)) is not None}
+    if not found:
+        return None
     new = LineMap()
-    changed = False
     for k, line in enumerate(lines):
-        records_ = records(line) if len(line) >= MIN_LINE else None
-        if records_ is None:
-            new.add(line, k)
-            continue
-        changed = True
-        for r in records_:
+        for r in found.get(k, (line,)):
             new.add(r, k)
-    return new.result() if changed else None
+    return new.result()
