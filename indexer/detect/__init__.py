@@ -314,7 +314,9 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     lone = read_exports and spaced and _lone.may_hold(encoded)
     if not starts and not veiled and not (lone and _lone.lone_records(text, encoded)):
         return []  # most forum posts: nothing that could start a fragment
-    if spaced and whole and not unfolded and _flattened.may_hold(text):  # a dump whose line ends were lost
+    # a dump whose line ends were lost: a start line or a few (a dump read one record a line has many;
+    # counting a text's lines for each cost a dump post 0.5%)
+    if spaced and whole and not unfolded and len(starts) <= _flattened.FEW_STARTS and _flattened.may_hold(text):
         flat = _flattened.reflow(text)
         if flat is not None:
             again = _detect_text(flat[0], key, filename, limits, tokenizer, read_exports, rewrite=rewrite,
