@@ -1276,6 +1276,12 @@ mod tests {
         assert_eq!(verdict("a\r\nb"), DETECT);
         assert_eq!(verdict("<p>x</p>"), DETECT);
         assert_eq!(verdict("\u{feff}x"), DETECT);
+        // a long lone line with two addresses may be a table whose line ends were lost
+        // (`flattened.records`): Python decides; a long one with a single address is nothing
+        let flat = "nom;mail;ne;".repeat(4) + "a@b.fr;01/02/1990;" + &"x;".repeat(80) + "c@d.fr;03/04/1991";
+        assert!(flat.len() >= FLAT_MIN_LINE);
+        assert_eq!(verdict(&format!("texte\n\n{flat}\n\nfin")), CHECK);
+        assert_eq!(verdict(&format!("texte\n\n{}a@b.fr\n\nfin", "x;".repeat(120))), 0);
     }
 
     #[test]
