@@ -316,7 +316,9 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
         return []  # most forum posts: nothing that could start a fragment
     # a dump whose line ends were lost: a start line or a few (a dump read one record a line has many;
     # counting a text's lines for each cost a dump post 0.5%)
-    if spaced and whole and not unfolded and len(starts) <= _flattened.FEW_STARTS and _flattened.may_hold(text):
+    # (a veiled text is read unveiled first: its rows glued by a written `\n` are rows again there)
+    if spaced and whole and not unfolded and not veiled and len(starts) <= _flattened.FEW_STARTS \
+            and _flattened.may_hold(text):
         flat = _flattened.reflow(text)
         if flat is not None:
             again = _detect_text(flat[0], key, filename, limits, tokenizer, read_exports, rewrite=rewrite,
