@@ -148,11 +148,11 @@ def reflow(text: str) -> tuple[str, list[int], list[int]] | None:
     lengths = list(map(len, lines))  # (C loops: most texts asked have no long line)
     if max(lengths) < MIN_LINE:
         return None
-    found = {k: r for k, n in enumerate(lengths) if n >= MIN_LINE and (r := records(lines[k])) is not None}
+    found = {k: rows for k, n in enumerate(lengths) if n >= MIN_LINE and (rows := records(lines[k])) is not None}
     if not found:
         return None
     new = LineMap()
     for k, line in enumerate(lines):
-        for r in found.get(k, (line,)):
-            new.add(r, k)
+        for row in found.get(k, (line,)):
+            new.add(row, k)
     return new.result()
