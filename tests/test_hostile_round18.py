@@ -19,6 +19,9 @@ cases are in tests/test_attachments_sqlite_rtf.py.
   RecursionError was caught and the message read as written, its quoted-printable or base64 parts
   never decoded (the dump in them lost, silently). Its leaf parts are found between their
   boundary lines and decoded alone now (`indexer.detect.exports._flat_message_text`).
+- a .docx whose XML declares an external entity (XXE) or whose rels point at an external image:
+  a guard (it held before): the entity refuses the document with its reason, the image is never
+  fetched (a real server on 127.0.0.1 counts no request), the document's text is read.
 """
 
 from __future__ import annotations
@@ -190,3 +193,52 @@ def test_a_message_nested_thousands_of_mime_parts_deep_is_read(depth: int, encod
     started = time.process_time()
     assert person_ids(people, "ep") <= found("message.eml", data)  # (births in a mail body: missed at any depth)
     assert time.process_time() - started < 10
+
+
+# ---------------------------------------------------------------- a .docx pointing outside itself
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _docx(document: str, target: str) -> bytes:
+    rels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
+            f'Target="{target}" TargetMode="External"/></Relationships>')
+    return zipped({"[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"/>', "word/document.xml": document,
+                   "word/_rels/document.xml.rels": rels})
+
+
+def test_a_docx_with_external_entities_or_images_fetches_nothing() -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"contact: fetched@example.org")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        p = PEOPLE[20]
+        xxe = (f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "{url}/xxe">]><w:document {_W}><w:body>'
+               f"<w:p><w:r><w:t>&x; {p.email}</w:t></w:r></w:p></w:body></w:document>")
+        with pytest.raises(AttachmentError, match="EntitiesForbidden"):  # refused with its reason, counted
+            expand_attachment("lettre.docx", _docx(xxe, f"{url}/img.png"), LIMITS, skipped=[])
+        plain = (f'<?xml version="1.0"?><w:document {_W}><w:body><w:p><w:r><w:t>Contact : {p.email}</w:t></w:r>'
+                 '</w:p></w:body></w:document>')
+        files = expand_attachment("lettre.docx", _docx(plain, f"{url}/img.png"), LIMITS, skipped=[])
+        assert [f.filename for f in files] == ["lettre.docx/document.txt"] and p.email.encode() in files[0].data
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == []
