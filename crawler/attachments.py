@@ -34,9 +34,11 @@ from typing import IO, TYPE_CHECKING
 from loguru import logger
 
 from crawler import CrawlerError
+from crawler.databases import SECONDS as DATABASE_SECONDS
 from crawler.databases import DatabaseCapError, DatabaseError, sqlite_tables
 from crawler.documents import PDF_SECONDS, DocumentCapError, DocumentError, docx_texts, odt_texts, pdf_pages
 from crawler.rar import member_label
+from crawler.rtf import SECONDS as RTF_SECONDS
 from crawler.rtf import RtfCapError, RtfError, rtf_text
 from crawler.spreadsheets import SpreadsheetCapError, SpreadsheetError, _safe_name, join_sheets, ods_tables, xlsx_tables
 from indexer.redact import mask_text
@@ -88,6 +90,10 @@ _PAGES_PER_FILE = 20
 # archive of 100 PDFs that each hang would otherwise hold the crawl (whose event loop waits on them)
 # for over half an hour; the PDFs left when it is spent are set aside, counted
 _PDF_SECONDS_PER_ATTACHMENT = 60.0
+# CPU seconds the in-process readers (SQLite's, RTF's) of one attachment may take in all: each file is
+# stopped at its reader's SECONDS, and an archive of 100 crafted databases would otherwise hold the
+# crawl for 100 times that (attacker's review round 18); the files left when it is spent are set aside
+_READER_SECONDS_PER_ATTACHMENT = 60.0
 # an .xz names its decoder's memory need in its header: more than this is refused (xz -9: ~65 MB)
 _XZ_MEMLIMIT = 128 * 1024 * 1024
 # compressed streams in one .bz2/.xz at most (pbzip2 writes one per 900 kB block: ~220 for the
@@ -184,6 +190,14 @@ class _Budget:
         self.skipped = skipped
         self.pdf_seconds = _PDF_SECONDS_PER_ATTACHMENT  # left for this attachment's PDF readers
         self.rar_seconds = _RAR_SECONDS_PER_ATTACHMENT  # left for its RAR readers
+        self.reader_seconds = _READER_SECONDS_PER_ATTACHMENT  # left for its SQLite and RTF readers (CPU)
+
+    def reader_time(self, name: str) -> float:
+        """The CPU seconds the next in-process reader may take, or the refusal once they are spent."""
+        if self.reader_seconds < 1:
+            raise AttachmentError(f"{name}: not read: this attachment's databases and documents took the "
+                                  f"{_READER_SECONDS_PER_ATTACHMENT:.0f} CPU seconds their readers may take in all")
+        return self.reader_seconds
 
     def skip(self, exc: AttachmentError) -> None:
         """Set one member aside (see the module docstring); give up on the rest past the caps."""
@@ -826,11 +840,15 @@ def _expand_sqlite(name: str, data: bytes, limits: AttachmentLimits, budget: _Bu
     (`crawler.databases`: read locked down, from a private copy in memory); each table counts as a
     file and its text against the budget. Tables it could not read (past the caps, corrupt) are set
     aside, counted, when the caller collects them and some were read; else the file is refused."""
+    left_seconds, started = budget.reader_time(name), time.thread_time()
     try:
         read = sqlite_tables(name, data, max_tables=max(1, limits.max_files - budget.files),
-                             room=max(0, limits.max_uncompressed_bytes - budget.total))
+                             room=max(0, limits.max_uncompressed_bytes - budget.total),
+                             seconds=min(DATABASE_SECONDS, left_seconds))
     except DatabaseError as exc:
         raise AttachmentError(str(exc)) from exc
+    finally:
+        budget.reader_seconds -= time.thread_time() - started
     for table, text in read.tables:
         where = f"{name}/{_safe_name(table)}.tsv"
         budget.count(where)
@@ -847,12 +865,16 @@ def _expand_rtf(name: str, data: bytes, limits: AttachmentLimits, budget: _Budge
     """An RTF document's text, `NAME/document.txt` (`crawler.rtf`: tables as rows of cells), counted as
     one file, its text against the budget."""
     budget.count(name)
+    left_seconds, started = budget.reader_time(name), time.thread_time()
     try:
-        text = rtf_text(name, data, room=max(0, limits.max_uncompressed_bytes - budget.total))
+        text = rtf_text(name, data, room=max(0, limits.max_uncompressed_bytes - budget.total),
+                        seconds=min(RTF_SECONDS, left_seconds))
     except RtfCapError as exc:
         raise ArchiveBombError(str(exc)) from exc
     except RtfError as exc:
         raise AttachmentError(str(exc)) from exc
+    finally:
+        budget.reader_seconds -= time.thread_time() - started
     where = f"{name}/document.txt"
     budget.spend(len(text), where)
     out.append(ExtractedFile(where, text))

@@ -200,6 +200,25 @@ def test_a_database_taking_too_long_is_stopped() -> None:
     assert read.tables == [] and "CPU" in str(read.left[0])
 
 
+def test_the_databases_of_one_attachment_share_one_cpu_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each database is stopped at its reader's SECONDS, and an archive of 100 crafted ones would hold
+    the crawl 100 times that (attacker's review round 18): the in-process readers of one attachment
+    share `_READER_SECONDS_PER_ATTACHMENT`; past it the files left are set aside with the reason.
+    (Set to 1 s here: the first database starts with 1 s left, any CPU it takes leaves less.)"""
+    import crawler.attachments as attachments
+
+    monkeypatch.setattr(attachments, "_READER_SECONDS_PER_ATTACHMENT", 1.0)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for k in range(4):
+            z.writestr(f"db{k}.sqlite", _patients())
+        z.writestr("notes.rtf", rb"{\rtf1\ansi rien}")
+    skipped: list[AttachmentError] = []
+    files = expand_attachment("leak.zip", buf.getvalue(), LIMITS, skipped)
+    assert [f.filename for f in files] == ["leak.zip/db0.sqlite/patients.tsv"]
+    assert len(skipped) == 4 and all("CPU seconds their readers may take in all" in str(e) for e in skipped)
+
+
 def test_vigie_scan_opens_a_database_by_its_header(tmp_path: Path) -> None:
     from crawler.attachments import UNPACKED_TYPES, file_kind
 
