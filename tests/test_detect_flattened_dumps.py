@@ -16,37 +16,17 @@ made-up people, numbers libphonenumber calls valid, NIRs with their keys."""
 
 from __future__ import annotations
 
-import unicodedata
-
 from indexer.detect import detect
 from indexer.tokens import MatchKey
-from tests.blind_probe_harness import e164, nir
 from tests.native_core import people_ids, recall_file_tests
+from tests.test_detect_recall_round10 import _person as _round10_person
 
 KEY = MatchKey(b"\x4f" * 32, version=1)
 SCORED = frozenset({"email", "phone", "nir", "iban", "card", "dob", "national_id", "credential"})
 Ids = set[tuple[str, str]]
 
-_FIRST = ["Gwenaëlle", "Bastien", "Inès", "Thibault", "Yasmine", "Mathis", "Solène", "Karim", "Adèle", "Erwan", "Nadia", "Quentin"]
-_LAST = ["Le Bihan", "Fournier", "Haddad", "Rolland", "Lemoine", "Da Silva", "Girard", "Le Roux", "Brunet", "Chevalier", "Benali", "Masson"]
-_DOMAINS = ["orange.fr", "free.fr", "sfr.fr", "laposte.net", "hotmail.fr", "wanadoo.fr"]
-
-
-def _person(i: int) -> dict[str, str]:
-    first, last = _FIRST[i % 12], _LAST[(i * 7 + 3) % 12]
-    plain = unicodedata.normalize("NFKD", first.lower()).encode("ascii", "ignore").decode()
-    plain_last = unicodedata.normalize("NFKD", last.lower()).encode("ascii", "ignore").decode().replace(" ", "")
-    y, m, d = 1951 + (i * 17) % 52, 1 + (i * 7) % 12, 1 + (i * 13) % 28
-    national = f"06{(31748265 + i * 9127) % 10**8:08d}" if i % 2 else f"07{(64210983 + i * 4871) % 10**8:08d}"
-    body = f"{1 + i % 2}{y % 100:02d}{m:02d}{(21 + i * 11) % 89 + 1:02d}{(117 + i * 37) % 989 + 1:03d}{(503 + i * 29) % 989 + 1:03d}"
-    return {
-        "first": first, "last": last.upper(), "mail": f"{plain}.{plain_last}{i + 11}@{_DOMAINS[i % len(_DOMAINS)]}",
-        "national": national, "spaced": " ".join(national[k:k + 2] for k in range(0, 10, 2)), "e164": e164(national),
-        "iso": f"{y}-{m:02d}-{d:02d}", "fr": f"{d:02d}/{m:02d}/{y}", "nir": nir(body),
-    }
-
-
-PEOPLE = [_person(i) for i in range(40)]
+# the people of recall round 10 (one generator of made-up people with valid numbers), surnames in capitals
+PEOPLE = [{**p, "last": p["last"].upper()} for p in map(_round10_person, range(40))]
 POSITIVES: dict[str, tuple[str, Ids]] = {}
 NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {}
 
