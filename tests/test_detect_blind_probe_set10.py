@@ -894,9 +894,6 @@ neg(
 MISSED: dict[str, str] = {
     # recall
     "hotel_pms_arrivals_report_fixed_width": "a hotel PMS's fixed-width arrivals report (ROOM, GUEST NAME, ARR/DEP as 04-DEC-26, BIRTH DATE as dd.mm.yyyy, EMAIL, MOBILE): emails and phones found, every birth missed",
-    "payslip_pdf_text_three_employees": "payslips' text with an 'Absence maladie du .. au ..' line and 'IJSS subrogées' (sick pay): NIRs and IBANs found, health not flagged",
-    "caf_beneficiaries_benefits_export": "a benefits office's export whose Prestation column holds AEEH (disabled child's allowance) and PCH (disability compensation): identifiers found, health not flagged",
-    "dating_site_moderation_queue_prose": "a dating site's moderation notes ('homme qui cherche des hommes', 'se dit séropositive dans sa bio'): health flagged, sexual orientation not",
     "telecom_itemised_bill_called_numbers": "an itemised phone bill: the six numbers called are found, the subscriber's own line in the bill's title ('Facture détaillée — ligne 07 .. — titulaire ...') is missed",
     # precision
     "shop_rest_api_doc_one_example_order": "a shop API's documentation with ONE example order (John Doe, john.doe@example.com, (555) 555-5555): the example address is kept",

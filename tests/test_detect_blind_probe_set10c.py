@@ -660,10 +660,7 @@ MISSED: dict[str, str] = {
     # recall
     "dna_ancestry_export_ethnicity_estimates": "a DNA-ancestry export (kit id, haplogroups, ethnicity estimates per region, raw SNP genotypes like 'rs4477212 AA'): genetic and ethnic origin not flagged, and religion flagged for 'Ashkenazi Jewish' (an ancestry region)",
     "dox_en_stroke_wheelchair": "a one-person dox in English ('Found him: <name>, <street>, <city>. Mobile +33..., email ...', a stroke, a wheelchair): nothing found",
-    "hajj_pilgrimage_agency_passengers": "a travel agency's list of Hajj pilgrims (title 'Hajj 1448 / 2027 — liste des pèlerins', passports, a mahram column): identifiers found, religion not flagged",
-    "lycee_chaplaincy_attendance_list": "a school's Catholic chaplaincy list ('Aumônerie catholique', a confirmation retreat, parents' phones and mails): identifiers found, religion not flagged",
     "school_pe_exemptions_medical_reasons": "a school's PE exemptions (pupil, class, dd/mm/yyyy birth, medical reason, parent's phone): phones and health found, every pupil's birth missed",
-    "synagogue_bar_mitzvah_register": "a Jewish community's bar/bat mitzvah register (children, parashot, parents' phones and mails): identifiers found, religion not flagged",
     "telecare_subscribers_medical_notes": "a telecare provider's subscribers (birth, home landline, contact's name and mobile, medical notes): births and health found, every contact's mobile missed",
     "us_style_inmate_roster_religious_preference": "an inmate roster ('Booking #|Last, First|DOB M/D/YYYY|Religious preference|Diet|Release', no phone or mail): nothing found, neither births nor religion",
     # precision

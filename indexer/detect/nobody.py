@@ -414,6 +414,23 @@ _PEOPLE_TITLE = re.compile(
 )
 
 
+# a rite, a pilgrimage or a chaplaincy a list's title names (folded): each row takes part in it ("Hajj 1448 —
+# liste des pèlerins", "Aumônerie catholique — inscrits", "préparation bar/bat mitsva"); said only over a
+# header that names people (`_PERSON_HEAD`): a public offer, a calendar or a price list of the same words
+# names no one (`_RITE_WORDS`: the title's words that ask; the religion said is the lexicon's)
+_PERSON_HEAD = re.compile(
+    r"(?:^|[^a-z])(?:noms?|prenoms?|names?|surnames?|first|last|eleves?|jeunes?|enfants?|pelerins?|pilgrims?|"
+    r"participants?|passagers?|passengers?|inscrits?|parents?|pupils?|students?|child|children)"
+    r"(?![ _]+(?:du|de|des|d'|of|the)\b)(?:[^a-z]|$)"  # ("nom du forfait", "name of the hotel": a thing's)
+)
+_RITE_WORDS = frozenset(
+    "pelerin pelerins pelerine pelerines pelerinage pelerinages pilgrim pilgrims pilgrimage pilgrimages hajj omra "
+    "umrah aumonerie aumoneries chaplaincy mitsva mitsvas mitzvah mitzvahs catechisme catechismes catechese "
+    "catechumene catechumenes confirmand confirmands communiant communiants confirmation communion bapteme "
+    "baptemes baptism baptisms".split()
+)
+
+
 def title_flags(line: str, head: str = "") -> list[SensitiveFlag]:
     """The flags of a table's title line when it names the people its rows are ("LISTE DES ADHÉRENTS —
     Syndicat CGT"): each row is such a person. Or when the title (or the table's first line, `head`)
@@ -425,7 +442,15 @@ def title_flags(line: str, head: str = "") -> list[SensitiveFlag]:
     if len(line) > 300:
         return []
     folded = line.lower() if line.isascii() else fold(line)
-    if _TITLE_WORDS.isdisjoint(_WORD.findall(folded)):
+    words = _WORD.findall(folded)
+    if not _RITE_WORDS.isdisjoint(words) and head and _PERSON_HEAD.search(fold(head[:400]).lower()) is not None:
+        said = [  # a rite's or a pilgrimage's list of people: its religion is theirs
+            SensitiveFlag(category=f.category, evidence=f.evidence, start=None, end=None)
+            for f in scan_article9(line, limit=8) if f.category == "religion"
+        ]
+        if said:
+            return said
+    if _TITLE_WORDS.isdisjoint(words):
         return []  # (most titles: "Sample:", "Voici un extrait :"; one C pass, no pattern tried)
     if _PEOPLE_TITLE.search(folded) is not None:
         said = [
