@@ -196,7 +196,7 @@ HEADER_CATEGORIES.update({k: "health" for k in (
 # ICD-10 codes is told by its name alone; a building survey's, every value a survey's, says nothing.
 # `syndicat` too: a column of them that names a condominium's or a water board says nothing,
 # `says_nothing`.)
-_AMBIGUOUS_HEADERS = frozenset({"orientation"})
+_AMBIGUOUS_HEADERS = frozenset({"orientation", "denomination"})
 # a `syndicat` that is no trade union: a condominium's association, a water, energy or
 # inter-municipal board, a tourist office (folded, lower case, as `answer` gives a value)
 _NO_UNION = re.compile(r"(?:syndicat|syndic)\b.{0,40}\b(?:copropri|des eaux|d'eau|de l'eau|intercommunal|mixte|"

@@ -897,9 +897,6 @@ MISSED: dict[str, str] = {
     "hotel_kiosk_passport_scans_mrz": "a check-in kiosk's scans ('[scan 1] chambre 301 — <email> — <mobile>' then each passport's two MRZ lines): nothing found, not even the emails and phones",
     "protobuf_text_format_user_records_birth_message": 'protobuf text records (users { email: .. phone_number: .. birth_date { year month day } iban: "FR76..." }): emails and phones found, every IBAN missed',
     # precision
-    "network_inventory_ip_mac_table": "a network inventory whose serial numbers are 16 digits opening with 4 and Luhn-valid by chance (beside IPs, MACs, switch ports): each kept as a card",
-    "sensor_csv_temperatures": "a sensor CSV (timestamp;sensor_id;temp;hum;batt): every row kept as a credential",
-    "siret_directory_of_companies": "a business park's directory of companies (SIRET, name, NAF, address, headcount): every SIRET kept, and religion flagged on the header 'Dénomination' (a company's name, not a religious denomination)",
 }
 SET.miss(**MISSED)
 FLOORS = {"recall": 0.85, "precision": 0.91}  # no article 9 expected here (one false: religion)

@@ -664,7 +664,6 @@ MISSED: dict[str, str] = {
     "telecare_subscribers_medical_notes": "a telecare provider's subscribers (birth, home landline, contact's name and mobile, medical notes): births and health found, every contact's mobile missed",
     "us_style_inmate_roster_religious_preference": "an inmate roster ('Booking #|Last, First|DOB M/D/YYYY|Religious preference|Diet|Release', no phone or mail): nothing found, neither births nor religion",
     # precision
-    "pharmacies_on_duty_public_list": "a public list of pharmacies on duty (date, 'Pharmacie du Marché', address, the pharmacy's landline): each pharmacy's public number kept as a phone",
 }
 SET.miss(**MISSED)
 # Floors a little under what was measured when the set was written (wave 31): a regression fails.

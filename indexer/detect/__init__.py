@@ -32,6 +32,8 @@ from indexer.decode import Limits, decode_keeping_utf8
 from indexer.detect import births as _births
 from indexer.detect import caps as _caps
 from indexer.detect import chatter as _chatter
+from indexer.detect import devices as _devices
+from indexer.detect import establishments as _establishments
 from indexer.detect import firstlook as _firstlook
 from indexer.detect import flattened as _flattened
 from indexer.detect import informs as _informs
@@ -664,6 +666,22 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
             return None
         idents = [i for i in idents if i.type != "phone"]
         types = {"email"}
+    elif types <= _establishments.TYPES and raw and kind in _establishments.KINDS and _establishments.directory(
+            text, raw, first, idents):
+        return None  # a directory of establishments: their landlines and SIRETs are no one's
+    if "card" in types and raw and kind in _establishments.KINDS and (
+            serials := _devices.serial_cards(text, raw, first)):
+        # a device's serial numbers under their column's name: Luhn-valid by chance, no one's card
+        idents = [i for i in idents if i.type != "card" or i.value not in serials]
+        if not idents:
+            return None
+        types = {i.type for i in idents}
+    if "phone" in types and "99" in text and (bounds := _establishments.range_bounds(idents)):
+        # a table of number ranges: a block's first and last numbers are no one's line
+        idents = [i for i in idents if i.type != "phone" or i.value not in bounds]
+        if not idents:
+            return None
+        types = {i.type for i in idents}
     # a project's record or list of people (a ChangeLog, a copyright file's holders, a README's
     # maintainers) holding names and addresses only is no dump: kind `project`, low severity (no alert
     # under the default `min_severity`), its words about no one; its addresses are still found

@@ -97,7 +97,14 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "record_no": ("nhs_no", "nhs_number", "nhs_num", "nhs_nr", "nhs", "nhsno", "nhs_id", "chi", "chi_no",
                   "chi_number", "chi_num", "mrn", "medical_record_number", "medical_record_no", "hospital_number",
                   "hospital_no", "hosp_no", "health_card_number", "ohip", "ohip_number",
-                  "medicare_number", "medicare_no"),
+                  "medicare_number", "medicare_no",
+                  # a device's serial or asset number (a network inventory's `N° série` beside MACs and IPs:
+                  # 16 digits opening with 4 are a Visa's length, Luhn-valid one time in ten)
+                  "serial", "serial_no", "serial_number", "serial_num", "serialnumber", "s_n", "n_serie",
+                  "no_serie", "num_serie", "numero_serie", "numero_de_serie", "n_de_serie",
+                  "asset", "asset_tag", "asset_no", "asset_number", "asset_id", "n_inventaire", "no_inventaire",
+                  "numero_inventaire", "num_inventaire", "inventaire", "service_tag", "seriennummer",
+                  "numero_de_serie_appareil", "device_serial"),
     "last_name": ("nom", "nom_famille", "nom_de_famille", "last_name", "lastname", "surname",
                   "family_name", "nom_patient", "nom_usage", "nom_naissance", "cognome", "nachname", "apellidos",
                   "apellido", "achternaam", "patronyme",

@@ -113,6 +113,20 @@ _RESERVED_TLD = ("example", "test", "invalid", "localhost")
 _PERSON = frozenset({"email", "phone", "nir", "iban", "card", "siren", "siret", "rpps", "adeli", "dob", "national_id"})
 
 
+# the local parts documentation writes for its one example person (at a reserved domain only:
+# `_placeholder_address`); the gate's share is the first few, the ones every vendor's doc copies
+_GATE_LOCALS = ("john.doe", "jane.doe", "johndoe", "janedoe", "jdoe", "john.smith", "jane.smith")
+_PLACEHOLDER_LOCALS = frozenset(_GATE_LOCALS) | frozenset(
+    {"john", "jane", "j.doe", "john_doe", "jane_doe", "john-doe", "jane-doe", "janesmith", "johnsmith",
+     "max.mustermann", "erika.mustermann", "jean.dupont", "marie.dupont", "mario.rossi", "juan.perez"})
+
+
+def _placeholder_address(addr: str) -> bool:
+    """A placeholder person's address: a local part documentation writes for its example (`john.doe`)
+    at a reserved domain (`example.com`, `.test`): both, so a dump's `john.doe@gmail.com` is kept."""
+    return addr.partition("@")[0] in _PLACEHOLDER_LOCALS and _reserved(addr)
+
+
 def _literal(s: str) -> bytes:
     return b"".join(b"\\x%02x" % c for c in s.encode())
 
@@ -157,6 +171,9 @@ def _patterns() -> list[bytes]:
     out.update(_literal(w) for w in ("example:", '"example":', '"example" :', "examples:", '"examples":'))
     # a specification's text citing itself or another (`RFC 6350 section 8, example:`; `examples.spec_framed`)
     out.update(_literal(w) for w in ("RFC ", "RFC-"))
+    # a documentation's placeholder person at a reserved domain (`john.doe@example.com`: `_placeholder_address`)
+    out.update(_literal(w + "@") for local in _GATE_LOCALS
+               for w in {local, local.capitalize(), local.title()})
     # the placeholder birth of a vendor's test message (HL7 `19000101`) and of a sample's form
     out.update(_literal(w) for w in ("19000101", "1900-01-01", "01/01/1900"))
     # a lottery's draws (`boules` 06 12 34 45 48): the words that head them, as they are cased
@@ -311,6 +328,11 @@ def drop_examples(found: Any, text: str, kind: str = "", frame: str = "") -> Non
     person = _person_ids(found, 1) if "1900" in text else None  # (every writing of that birth holds it)
     if person is not None and len(person) == 1 and person[0][0] == "dob" and person[0][1] == _PLACEHOLDER_BIRTH:
         found[:] = []  # a vendor's test message or a sample (`TEST^PATIENT`, born 1900-01-01) alone: no one
+        return
+    if person is None and "@" in text:
+        person = _person_ids(found, 1)
+    if person is not None and len(person) == 1 and person[0][0] == "email" and _placeholder_address(person[0][1]):
+        found[:] = []  # a documentation's ONE example person (`john.doe@example.com`, a name, an address): no one
         return
     draws: list[int] = []  # "phones" written as a lottery's draws
     ex: list[int] = []  # test cards, placeholder phones: dropped unless a person's record holds them

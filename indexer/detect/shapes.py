@@ -1241,6 +1241,9 @@ def _combo_header(m: re.Match[str]) -> bool:
 # digit or a symbol (not the `/`, `.`, `_`, `-` of a path, a file or a version: `logdir:/var/log`).
 _USERNAME = re.compile(r"\A[A-Za-z0-9._-]{2,64}+\Z")
 _IPV4 = re.compile(r"\A\d{1,3}+(?:\.\d{1,3}+){3}+\Z")
+# an ISO timestamp's date and hour before its first colon (`2026-12-01T08:00:00Z;A4C138;18.2`, a sensor's or
+# a log's row): no login
+_STAMP = re.compile(r"\A\d{4}+[-/.]?\d{2}+[-/.]?\d{2}+[T_]\d{1,2}+\Z")
 _PATH_CHARS = frozenset("/._-")
 # a UUID, a product key (`ABCDE-FGH1J-KLMNP`): a `name:key` list is no combo list
 _KEY_SHAPED = re.compile(r"\A(?:[0-9A-Fa-f]{8}+(?:-[0-9A-Fa-f]{4}+){3}+-[0-9A-Fa-f]{12}+"
@@ -1255,6 +1258,7 @@ def _password_shaped(v: str) -> bool:
 
 def _username_combos(sample: list[re.Match[str]]) -> bool:
     ok = sum(1 for m in sample if _USERNAME.fullmatch(m.group(1)) and not _IPV4.fullmatch(m.group(1))
+             and not _STAMP.match(m.group(1))
              and _label(m.group(1)) is None and norm_name(m.group(1)) not in _STEALER and _password_shaped(m.group(3))
              and not _code_password(m.group(3)) and _FILE_NAME.search(m.group(1)) is None)
     return ok >= 0.8 * len(sample) and len({m.group(1).lower() for m in sample}) >= 0.8 * len(sample)
