@@ -893,7 +893,6 @@ MISSED: dict[str, str] = {
     "cross_border_dox_prose_mixed_ids": "a dox in prose with a bare Belgian national number after 'registre national', a bare AVS after 'n° AVS' and a NIE written 'Y-2157158-W': none of the three found, and the Swiss 'Natel 078 ...' read as a French phone",
     "discord_chat_exporter_txt": "a DiscordChatExporter text log (a header block, '[d/m/yyyy h:mm PM] user#1234', one dox line per message, reactions): only the first message's identifiers found",
     "spanish_dni_lowercase_letter_lines": "two lines 'Name | dni 08189054l | email | nacido el dd-mm-yyyy' (DNI with its letter in lower case): nothing found",
-    "uk_nino_compact_after_label": "'NI No: JM514446A' (a NINO written compact after its label): emails and births found, every NINO missed (the spaced form is found)",
     "hotel_kiosk_passport_scans_mrz": "a check-in kiosk's scans ('[scan 1] chambre 301 — <email> — <mobile>' then each passport's two MRZ lines): nothing found, not even the emails and phones",
     "protobuf_text_format_user_records_birth_message": 'protobuf text records (users { email: .. phone_number: .. birth_date { year month day } iban: "FR76..." }): emails and phones found, every IBAN missed',
     # precision

@@ -39,6 +39,7 @@ from indexer.detect import flattened as _flattened
 from indexer.detect import informs as _informs
 from indexer.detect import logins as _logins
 from indexer.detect import lone as _lone
+from indexer.detect import nationals as _nationals
 from indexer.detect import nobody as _nobody
 from indexer.detect import pivot as _pivot
 from indexer.detect import prefilter as _prefilter
@@ -474,6 +475,8 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             drop_no_ones(sink.found, frag_text)
         if seen & _firstlook.BORN and sink.found:  # `(née le 21/01/1954)` in a value no role types
             _births.add(frag_text, sink.found)
+        if seen & _firstlook.NATIONAL and sink.found:  # `| NI No: JM514446A |` in a value no role types
+            _nationals.add(frag_text, sink.found)
         if seen & _firstlook.EXAMPLE:  # published test cards, textbook IBANs, placeholders (`examples`)
             drop_examples(sink.found, frag_text, kind, spec_framed(raw, first) if cites_rfc else "")
         accept = getattr(fill, "accept", None)
@@ -676,7 +679,8 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
         if not idents:
             return None
         types = {i.type for i in idents}
-    if "phone" in types and "99" in text and (bounds := _establishments.range_bounds(idents)):
+    if "phone" in types and raw and kind in _establishments.KINDS and _establishments.ranges_head(raw, first) and (
+            bounds := _establishments.range_bounds(idents)):
         # a table of number ranges: a block's first and last numbers are no one's line
         idents = [i for i in idents if i.type != "phone" or i.value not in bounds]
         if not idents:

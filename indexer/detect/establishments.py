@@ -30,7 +30,7 @@ from indexer.detect.nobody import _switchboard
 from indexer.detect.switchboards import _CIVILITY, _PERSON_HEAD
 from indexer.models import Identifier
 
-__all__ = ["KINDS", "TYPES", "directory", "range_bounds"]
+__all__ = ["KINDS", "TYPES", "directory", "range_bounds", "ranges_head"]
 
 # what a directory of establishments holds: their landlines, SIRETs and SIRENs, addresses (and a name
 # the name finder read in a company's name)
@@ -87,6 +87,24 @@ def _head_of_establishments(raw: list[str], first: int) -> bool:
 # ---------------------------------------------------------------- number ranges
 
 _MIN_TAIL = 3  # a range's bounds end in at least three zeros and as many nines
+# a header cell that names a range's bound (`Tranche_Debut`, `first`, `De`, `À`, `range_end`), folded
+_BOUND_CELL = re.compile(r"(?:^|[ _-])(?:debut|fin|de|a|from|to|first|last|start|end|min|max|low|high|lower|upper|"
+                         r"premier|dernier|bornes?|borne_\w+)(?:$|[ _-])")
+
+
+def ranges_head(raw: list[str], first: int) -> bool:
+    """Whether the header at or over `raw[first]` names two bounds of a range (`Tranche_Debut;Tranche_Fin`,
+    `first,last`, `De ; À`): the gate of `range_bounds` (a dump's table never pays for the phones' walk)."""
+    for k in range(max(0, first - 1), first + 1):
+        head = raw[k]
+        if len(head) > _HEAD_CHARS:
+            continue
+        sep = max(";,|\t", key=head.count)
+        if head.count(sep) < 1:
+            continue
+        if sum(1 for cell in fold(head).split(sep) if _BOUND_CELL.search(cell.strip(" |\"'")) is not None) >= 2:
+            return True
+    return False
 
 
 def range_bounds(idents: Iterable[Identifier]) -> set[str]:

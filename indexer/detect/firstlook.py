@@ -29,6 +29,7 @@ from indexer.detect.glued import NEEDLES as _GLUED_NEEDLES
 from indexer.detect.informs import NEEDLES as _FORMS_NEEDLES
 from indexer.detect.jcard import NEEDLES as _JCARD_NEEDLES
 from indexer.detect.logins import NEEDLES as _LOGINS_NEEDLES
+from indexer.detect.nationals import NEEDLES as _NATIONAL_NEEDLES
 from indexer.detect.notmail import NEEDLES as _NO_ONE_NEEDLES
 from indexer.detect.pivot import NEEDLES as _PIVOT_NEEDLES
 from indexer.detect.seeds import FOREIGN_EOLS
@@ -42,7 +43,7 @@ except ImportError:  # pragma: no cover - depends on the install
     _hs = None  # type: ignore[assignment]
 
 __all__ = ["ALL", "BORN", "CELL_WRAPPED", "DECORATED", "DIAL", "EOL", "EXAMPLE", "FORMS", "GLUED", "JCARD", "LOGINS",
-           "NO_ONE",
+           "NATIONAL", "NO_ONE",
            "PIVOT", "SEPARATOR", "SMALL", "SQL_LITERALS", "WRAPPED", "looks"]
 
 EOL, SEPARATOR, NO_ONE, DECORATED, WRAPPED = 1, 2, 4, 8, 16
@@ -68,6 +69,8 @@ JCARD = 1 << 14  # (vCards written as JSON arrays: `jcard.rewrite`)
 ALL |= JCARD
 LOGINS = 1 << 15  # (credentials as the tools that keep them write them: `logins.rewrite`)
 ALL |= LOGINS
+NATIONAL = 1 << 16  # (a national number behind its label in an untyped value: `nationals.add`)
+ALL |= NATIONAL
 # bytes: under this the checks' own searches cost less than a scan's call. (512 until wave 27: the
 # per-line wrappers' Python first looks, `wrappers.unwrap`, cost ~200,000 instructions a dump post
 # of 300-500 bytes, a scan ~50,000: bench.instructions dump_posts -2.4%, posts_many 0)
@@ -104,6 +107,7 @@ def _patterns() -> list[tuple[bytes, int]]:
     out += [(p, DIAL) for p in _DIAL_NEEDLES]
     out += [(p, JCARD) for p in _JCARD_NEEDLES]
     out += [(p, LOGINS) for p in _LOGINS_NEEDLES]
+    out += [(p, NATIONAL) for p in _NATIONAL_NEEDLES]
     return out + [(p, DECORATED) for p in _DECORATED]
 
 
