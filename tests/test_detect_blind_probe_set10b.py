@@ -890,7 +890,7 @@ MISSED: dict[str, str] = {
     "swiss_payroll_lines_avs_dotted": "Swiss payroll lines ('AHV-Nr. 756.xxxx.xxxx.xx | geb. 21.05.1983 | Natel +41 ...'): AVS numbers, phones, IBANs found, every birth after 'geb.' missed",
     "whatsapp_chat_export_txt_numbers_shared": "a WhatsApp chat export where a birth date closes a message ('... / 06 .. / 21/01/1962'): that birth missed (the other found)",
     "android_contacts_data_table_rows": "Android's contacts data table dumped (raw_contact_id|mimetype|data1|..., one row per name, phone, email and birthday event): nothing found",
-    "cross_border_dox_prose_mixed_ids": "a dox in prose with a bare Belgian national number after 'registre national', a bare AVS after 'n° AVS' and a NIE written 'Y-2157158-W': none of the three found, and the Swiss 'Natel 078 ...' read as a French phone",
+    "cross_border_dox_prose_mixed_ids": "a dox in prose: the Swiss 'Natel 078 ...' read as a French phone (the bare Belgian national number after 'registre national', the AVS after 'n° AVS' and the NIE 'Y-2157158-W' are found since wave 31)",
     "discord_chat_exporter_txt": "a DiscordChatExporter text log (a header block, '[d/m/yyyy h:mm PM] user#1234', one dox line per message, reactions): only the first message's identifiers found",
     "spanish_dni_lowercase_letter_lines": "two lines 'Name | dni 08189054l | email | nacido el dd-mm-yyyy' (DNI with its letter in lower case): nothing found",
     "hotel_kiosk_passport_scans_mrz": "a check-in kiosk's scans ('[scan 1] chambre 301 — <email> — <mobile>' then each passport's two MRZ lines): nothing found, not even the emails and phones",

@@ -1,5 +1,7 @@
 """A national number behind its label inside a row's untyped cell (`nationals.add`, wave 31, helper P).
 
+(UK NINO, Spanish DNI/NIE, Belgian national register number, Swiss AVS.)
+
 Blind set 10b's `uk_nino_compact_after_label`: `Olivia Hughes | NI No: JM514446A | <email> | born <date>`
 gave the emails and births but no NINO (the dox form `NI No: JM514446A` on its own line was read).
 The class: a UK NINO or a Spanish DNI/NIE introduced by its label in a value no column types, in other
@@ -26,6 +28,17 @@ def _dni(n: int) -> str:
 
 def _nie(prefix: str, n: int) -> str:
     return f"{prefix}{n:07d}{_LETTERS[int('XYZ'.index(prefix) * 10**7 + n) % 23]}"
+
+
+def _be(body: str) -> str:
+    """A Belgian national number born before 2000: its 9 digits and 97 minus their remainder mod 97."""
+    return body + f"{97 - int(body) % 97:02d}"
+
+
+def _avs(body: str) -> str:
+    """A Swiss AVS number: 756, nine digits, then the EAN-13 check digit."""
+    s = sum(int(d) * (3 if k % 2 else 1) for k, d in enumerate(body))
+    return body + str((10 - s % 10) % 10)
 
 
 def _frags(text: str) -> list[Fragment]:
@@ -82,6 +95,35 @@ FOUND = {
         ),
         {f"ES:{_nie(p, d % 10**7)}" for (_, d, _), p in zip(_ES, "XYZX", strict=True)},
     ),
+    "niss_dotted_pipe_rows": (
+        "\n".join(
+            f"{n} | NISS {b[:2]}.{b[2:4]}.{b[4:6]}-{b[6:9]}.{b[9:]} | {e}"
+            for n, b, e in zip(
+                [g[0] for g in _GB],
+                [_be(x) for x in ("850730033", "790214123", "910101457", "681225200")],
+                [g[2] for g in _GB],
+                strict=True,
+            )
+        ),
+        {f"BE:{_be(x)}" for x in ("850730033", "790214123", "910101457", "681225200")},
+    ),
+    "registre_national_in_a_dox_line": (
+        "Les voisins du dessus :\n- Wout Peeters, registre national "
+        + _be("880314147")
+        + ", GSM +32 477 75 38 50, wout.p@telenet.be ;\n- Els Janssens, numéro national "
+        + _be("900611238")
+        + ", els.j@skynet.be, née le 11/06/1990 ;\n- Jan Maes, registre national : "
+        + _be("750422310")
+        + ", jan.maes@proximus.be.\n",
+        {f"BE:{_be('880314147')}", f"BE:{_be('900611238')}", f"BE:{_be('750422310')}"},
+    ),
+    "ahv_dotted_semicolon_rows": (
+        "\n".join(
+            f"{n};AHV-Nr. {a[:3]}.{a[3:7]}.{a[7:11]}.{a[11:]};{e}"
+            for (n, _, e), a in zip(_GB, [_avs(f"756{k}0354112{k}"[:12]) for k in range(4)], strict=True)
+        ),
+        {f"CH:{_avs(f'756{k}0354112{k}'[:12])}" for k in range(4)},
+    ),
 }
 
 
@@ -98,6 +140,15 @@ CLEAN = {
         f"{n} | NI No: {p}123456C | {e}" for (n, _, e), p in zip(_GB, ["QQ", "GB", "TN", "ZZ"], strict=True)
     ),
     "dni_wrong_letters": "\n".join(f"{n} | DNI {d:08d}{'A' if _dni(d)[-1] != 'A' else 'B'} | {e}" for n, d, e in _ES),
+    # an AVS with a wrong check digit, a national register number failing mod 97
+    "avs_wrong_check_digits": "\n".join(
+        f"{n} | n° AVS {_avs(f'756{k}0354112{k}'[:12])[:12]}{(int(_avs(f'756{k}0354112{k}'[:12])[12]) + 1) % 10} | {e}"
+        for k, (n, _, e) in enumerate(_GB)
+    ),
+    "niss_wrong_remainders": "\n".join(
+        f"{n} | NISS {_be(b)[:9]}{(int(_be(b)[9:]) + 1) % 100:02d} | {e}"
+        for (n, _, e), b in zip(_GB, ("850730033", "790214123", "910101457", "681225200"), strict=True)
+    ),
     # a label's words introducing something else: a ticket number, an order reference
     "ni_before_a_reference": "\n".join(f"{n} | ref NI-{k}42 order AB1234 | {e}" for k, (n, _, e) in enumerate(_GB)),
     # a number of the right shape with no label: a booking code

@@ -1,7 +1,8 @@
 """National identifiers a label introduces inside a value no column or label types.
 
 A record's untyped cell may hold a labelled national number: a pipe list's `NI No: JM514446A`,
-`NINO PR379082C`, `dni 08189054l`, `NIE: Y-2157158-W`. The shapes read such a cell as free text,
+`NINO PR379082C`, `dni 08189054l`, `NIE: Y-2157158-W`, a dox's `registre national 88031414741`,
+`n° AVS 7560354112154`. The shapes read such a cell as free text,
 whose scan types no bare national number (nine characters of letters and digits are as often a
 reference). Once a fragment is found (its records gave identifiers), `add` reads its text for a
 number such a label introduces, validates it as that country's (`identifiers.canon_national_id`:
@@ -32,7 +33,13 @@ _GB = (r"(?i:\bNI(?:[ .]?(?:No|Nr|Num|Number)\.?)?|\bNINO|\bNational[ ]Insurance
        r"[ \t]*(?:#|:)?[ \t]*\b([A-Za-z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-Da-d])\b")
 _ES = (r"(?i:\bD\.?N\.?I\.?|\bN\.?I\.?E\.?)[ \t]*(?:(?i:n[º°o]\.?)[ \t]*)?(?:#|:)?[ \t]*"
        r"\b(\d{8}[ -]?[A-Za-z]|[XYZxyz][ -]?\d{7}[ -]?[A-Za-z])\b")
-_LABELLED = re2.compile(r"(?:" + _GB + r")|(?:" + _ES + r")")
+# Belgium's national register number (`registre national`, `NISS`, `rijksregisternummer`), Switzerland's
+# AVS (`n° AVS`, `AHV-Nr.`: 756 and ten digits, dotted or not)
+_BE = (r"(?i:\bregistre national|\bnum[ée]ro national|\bNISS|\bINSZ|\brijksregisternummer)[ \t]*(?:#|:)?[ \t]*"
+       r"\b(\d{2}[ .]?\d{2}[ .]?\d{2}[ .-]?\d{3}[ .-]?\d{2})\b")
+_CH = r"(?i:\bAVS|\bAHV(?:-Nr\.?)?)[ \t]*(?:#|:)?[ \t]*\b(756[ .]?\d{4}[ .]?\d{4}[ .]?\d{2})\b"
+_LABELLED = re2.compile(r"(?:" + _GB + r")|(?:" + _ES + r")|(?:" + _BE + r")|(?:" + _CH + r")")
+_COUNTRIES = ("GB", "ES", "BE", "CH")  # each group's
 
 # the first look's patterns (Hyperscan; no case-insensitive flag: the writings lists use)
 NEEDLES: tuple[bytes, ...] = (
@@ -40,6 +47,9 @@ NEEDLES: tuple[bytes, ...] = (
     rb"[Nn]ational [Ii]nsurance(?: [Nn]o\.?| [Nn]umber)?)[ \t]*[:#]?[ \t]*[A-Za-z]{2} ?\d{2}",
     rb"\b(?:DNI|dni|Dni|D\.N\.I\.?|NIE|nie|Nie|N\.I\.E\.?)[ \t]*(?:[Nn][\xc2\xba\xc2\xb0o]\.?[ \t]*)?[:#]?[ \t]*"
     rb"(?:\d{8}|[XYZxyz][ -]?\d{7})",
+    rb"\b(?:[Rr]egistre [Nn]ational|REGISTRE NATIONAL|[Nn]um[\xc3\xa9e]ro [Nn]ational|NISS|INSZ|[Rr]ijksregisternummer)"
+    rb"[ \t]*[:#]?[ \t]*\d{2}[ .]?\d{2}",
+    rb"\b(?:AVS|AHV|Avs|avs|ahv)(?:-Nr\.?)?[ \t]*[:#]?[ \t]*756",
 )
 
 
@@ -49,11 +59,11 @@ def add(text: str, found: Any) -> None:
     covers."""
     taken: list[tuple[int, int]] | None = None
     for spans in iter_spans(_LABELLED, text):
-        gb, es = spans[1], spans[2]
-        st, en = gb if gb[0] >= 0 else es
-        if st < 0:
+        g = next((k for k in range(1, len(spans)) if spans[k][0] >= 0), 0)
+        if not g:
             continue
-        c = ids.canon_national_id(text[st:en], "GB" if gb[0] >= 0 else "ES")
+        st, en = spans[g]
+        c = ids.canon_national_id(text[st:en], _COUNTRIES[g - 1])
         if c is None:
             continue
         if taken is None:
