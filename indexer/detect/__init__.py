@@ -679,8 +679,8 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
         if not idents:
             return None
         types = {i.type for i in idents}
-    if "phone" in types and raw and kind in _establishments.KINDS and _establishments.ranges_head(raw, first) and (
-            bounds := _establishments.range_bounds(idents)):
+    if "phone" in types and types <= _establishments.RANGE_TYPES and raw and kind in _establishments.KINDS and (
+            _establishments.ranges_head(raw, first)) and (bounds := _establishments.range_bounds(idents)):
         # a table of number ranges: a block's first and last numbers are no one's line
         idents = [i for i in idents if i.type != "phone" or i.value not in bounds]
         if not idents:

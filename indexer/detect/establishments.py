@@ -30,11 +30,14 @@ from indexer.detect.nobody import _switchboard
 from indexer.detect.switchboards import _CIVILITY, _PERSON_HEAD
 from indexer.models import Identifier
 
-__all__ = ["KINDS", "TYPES", "directory", "range_bounds", "ranges_head"]
+__all__ = ["KINDS", "RANGE_TYPES", "TYPES", "directory", "range_bounds", "ranges_head"]
 
 # what a directory of establishments holds: their landlines, SIRETs and SIRENs, addresses (and a name
 # the name finder read in a company's name)
 TYPES = frozenset({"phone", "siret", "siren", "address", "name"})
+# what a table of number ranges holds: phones (and what a name or address finder reads in an operator's
+# column); a dump's table, with its mails or births, never pays for the header's look
+RANGE_TYPES = frozenset({"phone", "address", "name"})
 # the kinds of fragment a table is read as
 KINDS = frozenset({"csv", "separated_run"})
 
@@ -87,22 +90,29 @@ def _head_of_establishments(raw: list[str], first: int) -> bool:
 # ---------------------------------------------------------------- number ranges
 
 _MIN_TAIL = 3  # a range's bounds end in at least three zeros and as many nines
-# a header cell that names a range's bound (`Tranche_Debut`, `first`, `De`, `À`, `range_end`), folded
-_BOUND_CELL = re.compile(r"(?:^|[ _-])(?:debut|fin|de|a|from|to|first|last|start|end|min|max|low|high|lower|upper|"
-                         r"premier|dernier|bornes?|borne_\w+)(?:$|[ _-])")
+# a header cell that names a range's bound (`Tranche_Debut`, `first`, `De`, `À`, `range_end`), lower case
+_BOUND_CELL = re.compile(r"(?:^|[ _-])(?:d[ée]but|fin|de|[aà]|from|to|first|last|start|end|min|max|low|high|lower|"
+                         r"upper|premier|dernier|bornes?)(?:$|[ _-])")
+# what a header naming bounds holds somewhere (C searches on its lower case before any split or pattern:
+# a dump's `nom;prenom;email;telephone` header is read no further)
+_BOUND_SCREEN = ("debut", "début", "fin", "de ", " de", "à", "a ", "from", "to", "first", "last", "start", "end",
+                 "min", "max", "low", "high", "upper", "premier", "dernier", "borne")
 
 
 def ranges_head(raw: list[str], first: int) -> bool:
     """Whether the header at or over `raw[first]` names two bounds of a range (`Tranche_Debut;Tranche_Fin`,
     `first,last`, `De ; À`): the gate of `range_bounds` (a dump's table never pays for the phones' walk)."""
-    for k in range(max(0, first - 1), first + 1):
+    for k in range(first, max(-1, first - 2), -1):
         head = raw[k]
         if len(head) > _HEAD_CHARS:
             continue
-        sep = max(";,|\t", key=head.count)
-        if head.count(sep) < 1:
+        low = head.lower()
+        if not any(w in low for w in _BOUND_SCREEN):
             continue
-        if sum(1 for cell in fold(head).split(sep) if _BOUND_CELL.search(cell.strip(" |\"'")) is not None) >= 2:
+        sep = max(";,|\t", key=low.count)
+        if low.count(sep) < 1:
+            continue
+        if sum(1 for cell in low.split(sep) if _BOUND_CELL.search(cell.strip(" |\"'")) is not None) >= 2:
             return True
     return False
 
