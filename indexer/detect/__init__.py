@@ -29,6 +29,7 @@ from indexer import IndexerError
 from indexer import engine as _engine
 from indexer.article9 import blood_group_flag, declined_column, scan_article9
 from indexer.decode import Limits, decode_keeping_utf8
+from indexer.detect import banking as _banking
 from indexer.detect import births as _births
 from indexer.detect import caps as _caps
 from indexer.detect import chatter as _chatter
@@ -209,12 +210,13 @@ def _detect_text_paused(text: str, key: MatchKey, filename: str | None, limits: 
 def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits | None,
                  tokenizer: Tokenizer | None, read_exports: bool = True, utf8: bytes | None = None,
                  spaced: bool = True, rewrite: bool = False, unfolded: bool = False,
-                 chatty: bool = True) -> list[Fragment]:
+                 chatty: bool = True, banked: bool = False) -> list[Fragment]:
     """`utf8`, when given, is `text.encode("utf-8")` (`decode_keeping_utf8`); `rewrite`: a window
     of `prefilter.run` that holds rows the rewrites of `spaced` may read (`detect_text`);
     `unfolded`: the text's hard-wrapped records were joined already (`unfold`); `chatty`: chatter
     lines between rows may be set aside (`chatter`) and a table one record a column read turned
-    (`transposed`): not in their own second readings."""
+    (`transposed`): not in their own second readings; `banked`: bank and card records were read
+    as rows already (`banking`)."""
     limits = limits or _LIMITS
     # CPU time of this thread, not wall time: on a busy machine the wall clock cut honest inputs
     # short (a 2 GB combo list lost most of its chunks at load 8), and the cap is about the work
@@ -337,6 +339,14 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             for f in frags:
                 f.start_line, f.end_line = of[f.start_line - 1] + 1, of[f.end_line - 1] + 1
             return frags
+    if spaced and whole and not banked and _banking.may_hold(text):
+        # payment files' records (EPC QR payloads, SWIFT MT parties, RIB tables, EMV TLV dumps) as rows,
+        # IBANs in a form's boxes or wrapped onto the next line whole, carders' lines (`banking`)
+        bank = _banking.rewrite(text)
+        if bank is not None:
+            again = _detect_text(bank[0], key, filename, limits, tokenizer, read_exports, rewrite=rewrite,
+                                 unfolded=unfolded, chatty=chatty, banked=True)
+            return _lines_back(again, bank[1], bank[2])
     if spaced and starts and len(text) < 256 * 1024:  # a label and its value apart by a tab, a pipe, dots, an arrow
         lab = _relabel(text, encoded)
         if lab is not None:

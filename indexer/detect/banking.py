@@ -1,0 +1,339 @@
+"""Bank and card records as banks, payment files and terminals write them, read as rows.
+
+A payment file holds an account or a card in a field that no label, delimiter or header names
+for the readers: an EPC QR code's payload (one field a line: `BCD`, version, `SCT`, BIC, name,
+IBAN, amount), a SWIFT MT message (`:50K:/<IBAN>` then the ordering customer's name on the next
+line, `:59:/<IBAN>` the beneficiary's, `:25:` an MT940 statement's account), a French RIB's table
+(`Code banque  Code guichet  N° de compte  Clé RIB` over its four numbers: the account itself,
+its key checkable), an EMV chip's TLV dump in hex bytes (tag `5A` the card's number, `57` its
+track 2 equivalent, `5F20` the holder). Read as written each IBAN or card stood alone beside a
+name nothing typed: no record, nothing found (blind probe set 9b). `rewrite` turns each run of
+such records into a header (`titulaire|iban|carte|adresse|libelle`) and one row per record, which
+any table is read as; other lines stay as written. Two lines are mended in place too: an IBAN
+typed in a form's boxes of four (`IBAN |FR76|3000|...|`) is written whole after its label, and
+an IBAN wrapped onto an indented next line (a dox's `banque ..... FR76 1600 6531` then
+`        0688 0200 8112 942`) is joined, when the joined value passes its checks and the head
+alone does not.
+
+A run is rewritten only when it holds records of two units or more (two payloads, two messages,
+two RIBs, two transactions): one sample message or one example payload in a specification is no
+one's (the lead's policy, wave 29). Every value keeps its checks: an IBAN its mod 97 and its
+country's rules, a card Luhn and a network's range, a RIB's key its own (`97 - (89 banque + 15
+guichet + 3 compte) mod 97`) before an IBAN is built from it. The same for both engines: the text
+is rewritten before either reads it; fragments keep the input's line numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from indexer import identifiers as ids
+from indexer.detect.linemap import LineMap
+
+__all__ = ["may_hold", "rewrite"]
+
+_MAX_TEXT = 256 * 1024  # (a bigger text is a file's chunk: read as written)
+_MAX_GAP = 8  # lines between two records of one run (an MT message's other fields)
+_MIN_UNITS = 2
+_HEAD = "titulaire|iban|carte|adresse|libelle"
+_COLS = ("name", "iban", "card", "street", "note")
+
+# the first looks: an EPC payload's first line, an MT message's party or account tags, a RIB's
+# table header, an EMV PAN tag, an IBAN's boxes, a line wrapped after an IBAN's head
+_LOOKS = ("\nBCD\n", ":50K:", ":50F:", ":50A:", ":50H:", ":50G:", ":59:", ":59F:", ":59A:", ":25:", "uichet", "UICHET",
+          "5A ", "5A0", "57 1", "|FR", "|BE", "|DE", "|ES", "|IT", "|MC", "[FR")
+_WRAP_LOOK = re.compile(r"[A-Z]{2}\d\d(?: [0-9A-Z]{4}){1,6}[ \t]*\n(?:\t|    )[ \t]*[0-9A-Z]{1,4}(?: [0-9A-Z]{1,4})*[ \t]*(?:\n|\Z)")
+
+_MT_PARTY = re.compile(r"\A:(50[AFGHK]?|59[AF]?|25[P]?):(?:[A-Z0-9]{8,11}/)?/?([A-Za-z]{2}\d\d[A-Za-z0-9]{10,30})\s*\Z")
+_MT_TAG = re.compile(r"\A:\d\d[A-Z]?:|\A-\}|\A\{\d:")
+_MT_STRUCT = re.compile(r"\A[1-8]/")  # an F option's numbered lines (`1/NAME`, `2/ADDRESS`)
+_EPC_VERSION = frozenset({"001", "002"})
+_EPC_SERVICE = frozenset({"SCT", "INST"})
+_RIB_ROW = re.compile(r"\A[ \t|;]*(\d{5})[ \t|;]+(\d{5})[ \t|;]+([0-9A-Za-z]{11})[ \t|;]+(\d{2})[ \t|;]*\Z")
+_LABEL = re.compile(r"\A[ \t]*([^\W\d_][\w .'°()/-]{0,39}?)[ \t]*:[ \t]*(\S.*?)[ \t]*\Z")
+_HOLDER_LABELS = ("titulaire", "holder", "account holder", "beneficiaire", "bénéficiaire", "nom", "name")
+_IBAN_IN_LINE = re.compile(r"\b([A-Z]{2}\d\d(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b")
+_EMV = re.compile(r"\A[ \t]*(5A|57|5F ?20)[ \t:]*([0-9A-Fa-f]{2})[ \t:]*(\S.*?)[ \t]*\Z")
+# a carder's line: a card number in groups (any of `-`, ` `, `.`) or whole, then its expiry and its
+# CVV (labelled or not), then whatever the seller adds (holder, e-mail, zip, network)
+_CARD_LINE = re.compile(
+    r"(?im)^[ \t]*(?:(?:cc|card|carte|cb|num(?:ero|éro)?|pan|n°)[ \t]*[:=#]?[ \t]*)?"
+    r"(\d{4}(?:[ .\-]?\d{4}){2}[ .\-]?\d{1,7}|\d{4}[ .\-]\d{6}[ .\-]\d{5})"
+    r"[ \t]*[|;,/ \t][ \t|;,]*(?:(?:exp(?:iry|iration|ire)?|date|valid(?:ity)?)\.?[ \t]*[:=]?[ \t]*)?"
+    r"(\d\d[ \t]*/[ \t]*(?:\d{4}|\d\d)|\d{4}-\d\d|\d{4})"
+    r"[ \t]*[|;, \t][ \t|;,]*(?:(?:cvv2?|cvc2?|cid|cvn|crypto(?:gramme)?)[ \t]*[:=]?[ \t]*)?(\d{3,4})\b([^\n]*)$")
+_CARD_LOOKS = ("cvv", "CVV", "Cvv", "cvc", "CVC", "exp", "EXP", "Exp", "AMEX", "Amex")
+_MIN_CARDS = 2
+_BOXES = re.compile(r"[|\[][ \t]*([A-Z]{2}\d\d)((?:[ \t]*[|\]\[]+[ \t]*[0-9A-Z]{1,4}){3,8})[ \t]*[|\]]?")
+
+
+@dataclass
+class _Record:
+    top: int
+    end: int
+    unit: int
+    cells: dict[str, str] = field(default_factory=dict)
+
+
+def may_hold(text: str) -> bool:
+    """Whether `text` may hold one of the shapes (C searches; `rewrite` says)."""
+    if len(text) > _MAX_TEXT:
+        return False
+    return (any(w in text for w in _LOOKS) or any(w in text for w in _CARD_LOOKS)
+            or (("\n    " in text or "\n\t" in text) and _WRAP_LOOK.search(text) is not None))
+
+
+def _iban(v: str) -> str | None:
+    return ids.canon_iban(v)
+
+
+def _rib_iban(banque: str, guichet: str, compte: str, cle: str) -> str | None:
+    """The French IBAN of a RIB whose key is right, else None."""
+    digits = compte.upper().translate(_RIB_LETTERS)
+    if not digits.isdigit() or (97 - (89 * int(banque) + 15 * int(guichet) + 3 * int(digits)) % 97) != int(cle):
+        return None
+    bban = banque + guichet + compte.upper() + cle
+    num = "".join(str(int(c, 36)) for c in bban + "FR00")
+    return _iban(f"FR{98 - int(num) % 97:02d}{bban}")
+
+
+# a RIB's account letters as digits (A/J 1, B/K/S 2, ... I/R 9)
+_RIB_LETTERS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
+
+
+def _epc(lines: list[str], k: int, unit: int) -> _Record | None:
+    """An EPC QR payload from line k (`BCD`): name (line 5), IBAN (6), the rest as a note."""
+    if k + 6 >= len(lines) or lines[k + 1].strip() not in _EPC_VERSION or lines[k + 3].strip() not in _EPC_SERVICE:
+        return None
+    name, acct = lines[k + 5].strip(), _iban(lines[k + 6].strip())
+    if acct is None or not name:
+        return None
+    end = k + 6
+    note: list[str] = []
+    for j in range(k + 7, min(len(lines), k + 12)):
+        s = lines[j].strip()
+        if s == "BCD":
+            break
+        if s:
+            note.append(s)
+            end = j
+    return _Record(k, end, unit, {"name": name, "iban": acct, "note": " ".join(note)})
+
+
+def _mt_party(lines: list[str], k: int, acct: str, unit: int) -> _Record:
+    """An MT message's party: its account on line k, its name and address on the lines below."""
+    rest: list[str] = []
+    end = k
+    for j in range(k + 1, min(len(lines), k + 5)):
+        s = lines[j].strip()
+        if not s or _MT_TAG.match(s):
+            break
+        rest.append(_MT_STRUCT.sub("", s))
+        end = j
+    cells = {"iban": acct}
+    if rest:
+        cells["name"] = rest[0]
+    if len(rest) > 1:
+        cells["street"] = " ".join(rest[1:])
+    return _Record(k, end, unit, cells)
+
+
+def _rib(lines: list[str], k: int, unit: int) -> _Record | None:
+    """A RIB's table: its header on line k (`... guichet ...`), its four numbers on k + 1."""
+    if k + 1 >= len(lines) or (m := _RIB_ROW.match(lines[k + 1])) is None:
+        return None
+    acct = _rib_iban(*m.groups())
+    if acct is None:
+        return None
+    cells = {"iban": acct}
+    top = end = k + 1
+    # the holder's label above (and the unlabelled lines under it: the address), up to 4 lines
+    for j in range(k - 1, max(-1, k - 5), -1):
+        s = lines[j]
+        if not s.strip():
+            break
+        lm = _LABEL.match(s)
+        if lm is not None and lm.group(1).strip().lower().startswith(_HOLDER_LABELS):
+            cells["name"] = lm.group(2)
+            addr = [lines[a].strip() for a in range(j + 1, k) if lines[a].strip() and _LABEL.match(lines[a]) is None]
+            if addr:
+                cells["street"] = " ".join(addr)
+            top = j
+            break
+    # the IBAN line under it: the same account (its line taken in the record)
+    for j in range(k + 2, min(len(lines), k + 4)):
+        im = _IBAN_IN_LINE.search(lines[j])
+        if im is not None and _iban(im.group(1)) == acct:
+            end = j
+    return _Record(top, end, unit, cells)
+
+
+def _hex_value(v: str, n: int) -> str | None:
+    h = v.replace(" ", "").replace(":", "")
+    if len(h) != 2 * n or any(c not in "0123456789abcdefABCDEF" for c in h):
+        return None
+    return h.upper()
+
+
+def _emv(lines: list[str], k: int, unit: int) -> _Record | None:
+    """An EMV transaction's TLV lines from line k: the card (5A, or 57's PAN) and its holder (5F20)."""
+    card = name = None
+    top, end = k, k
+    for j in range(k, min(len(lines), k + 8)):
+        m = _EMV.match(lines[j])
+        if m is None:
+            if j > k and not lines[j].strip():
+                break
+            continue
+        tag, n = m.group(1).replace(" ", ""), int(m.group(2), 16)
+        if tag == "5A" and card is not None and j > k:
+            break  # the next transaction
+        if tag in ("5A", "57"):
+            h = _hex_value(m.group(3), n)
+            pan = h.split("D")[0].rstrip("F") if h is not None else None
+            if pan and pan.isdigit() and card is None:
+                card = ids.canon_card(pan)
+        else:
+            h = _hex_value(m.group(3), n)
+            try:
+                name = bytes.fromhex(h).decode("ascii") if h is not None else m.group(3)
+            except UnicodeDecodeError:
+                name = m.group(3)
+        end = j
+    if card is None:
+        return None
+    cells = {"card": card}
+    if name and name.strip():
+        cells["name"] = name.strip().replace("/", " ")
+    return _Record(top, end, unit, cells)
+
+
+def _records(lines: list[str]) -> list[_Record]:
+    out: list[_Record] = []
+    unit = 0
+    k = 0
+    n = len(lines)
+    while k < n:
+        s = lines[k]
+        st = s.strip()
+        rec: _Record | None = None
+        if st == "BCD":
+            rec = _epc(lines, k, unit)
+            unit += 1
+        elif st[:1] == ":" and (m := _MT_PARTY.match(st)) is not None and (acct := _iban(m.group(2))) is not None:
+            rec = _mt_party(lines, k, acct, unit)
+        elif st[:2] == "{1" or st[:4] == ":20:":
+            if not out or out[-1].unit == unit:
+                unit += 1  # a new message
+        elif "uichet" in s or "UICHET" in s:
+            rec = _rib(lines, k, unit)
+            unit += 1
+        elif st[:2] in ("5A", "57") and _EMV.match(s) is not None:
+            rec = _emv(lines, k, unit)
+            unit += 1
+        if rec is not None:
+            out.append(rec)
+            k = rec.end + 1
+        else:
+            k += 1
+    return out
+
+
+def _cell(v: str) -> str:
+    return v.replace("|", " ").strip()
+
+
+def _card_lines(text: str, lines: list[str]) -> bool:
+    """A carder's list (two cards or more, each with its expiry and CVV) written `card|exp|cvv|rest`,
+    one line each, in place (the same lines); True if any."""
+    got: dict[int, str] = {}
+    cards: set[str] = set()
+    starts = None
+    for m in _CARD_LINE.finditer(text):
+        card = ids.canon_card(re.sub(r"[ .\-]", "", m.group(1)))
+        exp = m.group(2).replace(" ", "").replace("\t", "")
+        if card is None or not _expiry(exp):
+            continue
+        if starts is None:
+            starts = [0]
+            for k, ln in enumerate(lines[:-1]):
+                starts.append(starts[k] + len(ln) + 1)
+        from bisect import bisect_right
+
+        k = bisect_right(starts, m.start()) - 1
+        rest = m.group(4).replace("|", " ").strip(" \t;,")
+        got[k] = f"{card}|{exp}|{m.group(3)}|{rest}"
+        cards.add(card)
+    if len(cards) < _MIN_CARDS:
+        return False
+    for k, v in got.items():
+        lines[k] = v
+    return True
+
+
+def _expiry(v: str) -> bool:
+    """Whether `v` reads as a card's expiry (MM/YY, MM/YYYY, YYYY-MM, MMYY)."""
+    if "-" in v:
+        y, mo = v.split("-")
+    elif "/" in v:
+        mo, y = v.split("/")
+    else:
+        mo, y = v[:2], v[2:]
+    return 1 <= int(mo) <= 12 and (len(y) == 2 or y[:2] in ("19", "20"))
+
+
+def _mend(text: str, lines: list[str]) -> bool:
+    """IBANs in boxes written whole, wrapped IBANs joined, carders' lines as rows, in place (the
+    same lines); True if any."""
+    changed = any(w in text for w in _CARD_LOOKS) and _card_lines(text, lines)
+    for k, s in enumerate(lines):
+        if ("|" in s or "[" in s) and (m := _BOXES.search(s)) is not None:
+            whole = m.group(1) + re.sub(r"[^0-9A-Z]", "", m.group(2))
+            if _iban(whole) is not None:
+                lines[k] = s[: m.start()].rstrip(" \t:") + " : " + whole + " " + s[m.end():]
+                changed = True
+                continue
+        if k + 1 < len(lines) and (lines[k + 1][:4] == "    " or lines[k + 1][:1] == "\t") and (
+                m := re.search(r"([A-Z]{2}\d\d(?: [0-9A-Z]{4}){1,6})[ \t]*\Z", s)) is not None:
+            nxt = lines[k + 1].strip()
+            if re.fullmatch(r"[0-9A-Z]{1,4}(?: [0-9A-Z]{1,4}){0,6}", nxt) and _iban(m.group(1)) is None \
+                    and _iban(m.group(1) + " " + nxt) is not None:
+                lines[k] = s.rstrip() + " " + nxt
+                lines[k + 1] = ""
+                changed = True
+    return changed
+
+
+def rewrite(text: str) -> tuple[str, list[int], list[int]] | None:
+    """(the text with each run of bank or card records as a header and a row per record, each new
+    line's first and last line in `text`, 0-based) or None when nothing is rewritten."""
+    lines = text.split("\n")
+    mended = _mend(text, lines)
+    recs = _records(lines)
+    runs: list[list[_Record]] = []
+    for r in recs:
+        if runs and r.top - runs[-1][-1].end - 1 <= _MAX_GAP:
+            runs[-1].append(r)
+        else:
+            runs.append([r])
+    runs = [run for run in runs if len({r.unit for r in run}) >= _MIN_UNITS]
+    if not runs:
+        return None if not mended else (LineMap(list(lines), list(range(len(lines))), list(range(len(lines))))
+                                         .result())
+    new = LineMap()
+    k = 0
+    for run in runs:
+        first, last = run[0].top, run[-1].end
+        new.keep(lines, k, first)
+        new.add(_HEAD, first)
+        taken: set[int] = set()
+        for r in run:
+            new.add("|".join(_cell(r.cells.get(c, "")) for c in _COLS), r.top, r.end)
+            taken.update(range(r.top, r.end + 1))
+        for p in range(first, last + 1):  # the run's other lines (an MT message's fields), after its rows
+            if p not in taken and lines[p].strip():
+                new.add(lines[p], first, last)
+        k = last + 1
+    new.keep(lines, k, len(lines))
+    return new.result()
