@@ -631,8 +631,6 @@ Courriel générique : contact@ateliers-loire.example""",
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
-    "cards_dashes_expiry_cvv_lines": "a carding list (cards with dashes, spaces or dots, expiry, CVV, holder; two Amex in 4-6-5): nothing found, not even the email",
-    "dox_nir_spaced_iban_wrapped_0033": "a dox's IBAN in groups of 4 wrapped onto the next, indented line is missed",
     "nir_glued_in_chat_sentences": "a Corsican NIR (2A) written compact in a chat sentence ('sécu 2950...2A...') is missed",
     # precision
 }

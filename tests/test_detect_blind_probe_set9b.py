@@ -755,11 +755,6 @@ case(
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
-    "rib_text_blocks_pasted_in_a_thread": "three French RIB blocks (holder, address, bank/branch/account/key table, 'IBAN : FR76 ....', BIC) pasted in a post: no IBAN found",
-    "emv_tlv_hex_dumps_pan_and_track2": "EMV TLV dumps in spaced hex bytes (tag 5A the PAN, 57 the track 2 equivalent, 5F20 the holder): no card found",
-    "epc_qr_payloads_refunds": "decoded EPC QR payloads (BCD/002/1/SCT/BIC/name/IBAN/EUR amount, one field a line): no IBAN found",
-    "iban_in_form_boxes_four_characters_a_cell": "a direct-debit form's OCR with the IBAN in boxes of four ('IBAN |FR76|3000|...|') and 'Né(e) le' on the line above: nothing found",
-    "swift_mt103_messages_batch": "SWIFT MT103 messages (:50K:/<IBAN> ordering customer, :59:/<IBAN> beneficiary): no IBAN found",
     # precision
 }
 SET.miss(**MISSED)

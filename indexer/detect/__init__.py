@@ -339,10 +339,12 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             for f in frags:
                 f.start_line, f.end_line = of[f.start_line - 1] + 1, of[f.end_line - 1] + 1
             return frags
-    if spaced and whole and not banked and _banking.may_hold(text):
+    if spaced and whole and not banked and seen & _firstlook.BANK:
         # payment files' records (EPC QR payloads, SWIFT MT parties, RIB tables, EMV TLV dumps) as rows,
         # IBANs in a form's boxes or wrapped onto the next line whole, carders' lines (`banking`)
-        bank = _banking.rewrite(text)
+        bank = _banking.rewrite(text, (_banking.BLOCKS if seen & _firstlook.BANK_BLOCKS else 0)
+                                | (_banking.CARDS if seen & _firstlook.BANK_CARDS else 0)
+                                | (_banking.IBANS if seen & _firstlook.BANK_IBANS else 0))
         if bank is not None:
             again = _detect_text(bank[0], key, filename, limits, tokenizer, read_exports, rewrite=rewrite,
                                  unfolded=unfolded, chatty=chatty, banked=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.detect._hyperscan import CompiledOnce
+from indexer.detect import banking as _banking
 from indexer.detect.births import NEEDLES as _BIRTH_NEEDLES
 from indexer.detect.cellwrap import NEEDLES as _CELL_WRAPPED_NEEDLES
 from indexer.detect.dial import NEEDLES as _DIAL_NEEDLES
@@ -42,7 +43,8 @@ try:  # optional, as for the prefilter: the wheel bundles the library
 except ImportError:  # pragma: no cover - depends on the install
     _hs = None  # type: ignore[assignment]
 
-__all__ = ["ALL", "BORN", "CELL_WRAPPED", "DECORATED", "DIAL", "EOL", "EXAMPLE", "FORMS", "GLUED", "JCARD", "LOGINS",
+__all__ = ["ALL", "BANK", "BANK_BLOCKS", "BANK_CARDS", "BANK_IBANS",
+           "BORN", "CELL_WRAPPED", "DECORATED", "DIAL", "EOL", "EXAMPLE", "FORMS", "GLUED", "JCARD", "LOGINS",
            "NATIONAL", "NO_ONE",
            "PIVOT", "SEPARATOR", "SMALL", "SQL_LITERALS", "WRAPPED", "looks"]
 
@@ -71,6 +73,10 @@ LOGINS = 1 << 15  # (credentials as the tools that keep them write them: `logins
 ALL |= LOGINS
 NATIONAL = 1 << 16  # (a national number behind its label in an untyped value: `nationals.add`)
 ALL |= NATIONAL
+# (payment files' records, carders' lines, IBANs in boxes or wrapped: `banking.rewrite`, a bit each)
+BANK_BLOCKS, BANK_CARDS, BANK_IBANS = 1 << 17, 1 << 18, 1 << 19
+BANK = BANK_BLOCKS | BANK_CARDS | BANK_IBANS
+ALL |= BANK
 # bytes: under this the checks' own searches cost less than a scan's call. (512 until wave 27: the
 # per-line wrappers' Python first looks, `wrappers.unwrap`, cost ~200,000 instructions a dump post
 # of 300-500 bytes, a scan ~50,000: bench.instructions dump_posts -2.4%, posts_many 0)
@@ -108,6 +114,9 @@ def _patterns() -> list[tuple[bytes, int]]:
     out += [(p, JCARD) for p in _JCARD_NEEDLES]
     out += [(p, LOGINS) for p in _LOGINS_NEEDLES]
     out += [(p, NATIONAL) for p in _NATIONAL_NEEDLES]
+    out += [(p, BANK_BLOCKS) for p in _banking.BLOCK_NEEDLES]
+    out += [(p, BANK_CARDS) for p in _banking.CARD_NEEDLES]
+    out += [(p, BANK_IBANS) for p in _banking.IBAN_NEEDLES]
     return out + [(p, DECORATED) for p in _DECORATED]
 
 
