@@ -26,6 +26,7 @@ is rewritten before either reads it; fragments keep the input's line numbers.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from indexer import identifiers as ids
@@ -75,6 +76,7 @@ _CARD_LINE = re.compile(
     r"(\d\d[ \t]*/[ \t]*(?:\d{4}|\d\d)|\d{4}-\d\d|\d{4})"
     r"[ \t]*[|;, \t][ \t|;,]*(?:(?:cvv2?|cvc2?|cid|cvn|crypto(?:gramme)?)[ \t]*[:=]?[ \t]*)?(\d{3,4})\b([^\n]*)$")
 _MIN_CARDS = 2
+_GROUP_SEPS = re.compile(r"[ .\-]")
 _BOXES = re.compile(r"[|\[][ \t]*([A-Z]{2}\d\d)((?:[ \t]*[|\]\[]+[ \t]*[0-9A-Z]{1,4}){3,8})[ \t]*[|\]]?")
 
 
@@ -247,13 +249,14 @@ def _cell(v: str) -> str:
 
 
 def _card_lines(text: str, lines: list[str]) -> bool:
-    """A carder's list (two cards or more, each with its expiry and CVV) written `card|exp|cvv|rest`,
-    one line each, in place (the same lines); True if any."""
-    got: dict[int, str] = {}
-    cards: set[str] = set()
-    starts = None
+    """A carder's list (two cards or more on adjacent lines, each with its expiry and CVV) written
+    `card|exp|cvv|rest`, one line each, in place (the same lines); True if any. A run between
+    `label: value` lines is a dox's or a form's (`CB : 4970... exp 09/28 cvv 311` under `IBAN : ...`):
+    left as written, its labels read it."""
+    got: dict[int, tuple[str, str]] = {}
+    starts: list[int] | None = None
     for m in _CARD_LINE.finditer(text):
-        card = ids.canon_card(re.sub(r"[ .\-]", "", m.group(1)))
+        card = ids.canon_card(_GROUP_SEPS.sub("", m.group(1)))
         exp = m.group(2).replace(" ", "").replace("\t", "")
         if card is None or not _expiry(exp):
             continue
@@ -261,17 +264,29 @@ def _card_lines(text: str, lines: list[str]) -> bool:
             starts = [0]
             for k, ln in enumerate(lines[:-1]):
                 starts.append(starts[k] + len(ln) + 1)
-        from bisect import bisect_right
-
         k = bisect_right(starts, m.start()) - 1
         rest = m.group(4).replace("|", " ").strip(" \t;,")
-        got[k] = f"{card}|{exp}|{m.group(3)}|{rest}"
-        cards.add(card)
-    if len(cards) < _MIN_CARDS:
-        return False
-    for k, v in got.items():
-        lines[k] = v
-    return True
+        got[k] = (card, f"{card}|{exp}|{m.group(3)}|{rest}")
+    changed = False
+    ks = sorted(got)
+    a = 0
+    while a < len(ks):
+        b = a
+        while b + 1 < len(ks) and ks[b + 1] == ks[b] + 1:
+            b += 1
+        lo, hi = ks[a], ks[b]
+        if len({got[k][0] for k in ks[a:b + 1]}) >= _MIN_CARDS and not _labelled(lines, lo - 1) \
+                and not _labelled(lines, hi + 1):
+            for k in ks[a:b + 1]:
+                lines[k] = got[k][1]
+            changed = True
+        a = b + 1
+    return changed
+
+
+def _labelled(lines: list[str], k: int) -> bool:
+    """Whether line k exists and is a `label: value` line."""
+    return 0 <= k < len(lines) and _LABEL.match(lines[k]) is not None
 
 
 def _expiry(v: str) -> bool:
