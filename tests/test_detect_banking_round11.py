@@ -69,9 +69,9 @@ def _epc(version: str, service: str, bic: str, name: str, acct: str, tail: list[
 
 EPC = {
     "v001_inst_no_blank_lines": "QR virements fournisseurs (décodés)\n" + "\n".join(
-        _epc("001", "INST", b, f"{f} {l}", a, ["EUR120.00", "SUPP", f"FAC-{k}"]) for k, (b, (f, l), a) in enumerate(zip(["BNPAFRPP", "CEPAFRPP", "PSSTFRPP"], NAMES, FR, strict=False))),
-    "v002_no_bic_german": "\n\n".join(_epc("002", "SCT", "", f"{f} {l}", a, ["EUR9.99", "", "Erstattung"]) for (f, l), a in zip(NAMES, DE, strict=False)),
-    "lowercase_iban_crlf_like_spacing": "\n\n\n".join(_epc("002", "SCT", "AGRIFRPP", f"{l} {f}", a, [f"EUR{k}5.00"]) for k, ((f, l), a) in enumerate(zip(NAMES[1:], FR[1:], strict=False))),
+        _epc("001", "INST", b, f"{f} {ln}", a, ["EUR120.00", "SUPP", f"FAC-{k}"]) for k, (b, (f, ln), a) in enumerate(zip(["BNPAFRPP", "CEPAFRPP", "PSSTFRPP"], NAMES, FR, strict=False))),
+    "v002_no_bic_german": "\n\n".join(_epc("002", "SCT", "", f"{f} {ln}", a, ["EUR9.99", "", "Erstattung"]) for (f, ln), a in zip(NAMES, DE, strict=False)),
+    "lowercase_iban_crlf_like_spacing": "\n\n\n".join(_epc("002", "SCT", "AGRIFRPP", f"{ln} {f}", a, [f"EUR{k}5.00"]) for k, ((f, ln), a) in enumerate(zip(NAMES[1:], FR[1:], strict=False))),
 }
 EPC_WANT = {
     "v001_inst_no_blank_lines": {("iban", a) for a in FR[:3]},
@@ -112,9 +112,9 @@ def _parts(a: str) -> tuple[str, str, str, str]:
 
 RIB = {
     # no IBAN line: the account is the RIB table's (its key right), FR76 built from it
-    "no_iban_line_titulaire": "\n\n".join(f"Titulaire : {f} {l}\nCode banque  Code guichet  Numéro de compte  Clé\n{' '.join(_parts(a))}" for (f, l), a in zip(NAMES, FR, strict=True)),
-    "pipe_table_upper_header_letter_account": "\n\n".join(f"TITULAIRE DU COMPTE : {l} {f}\n{k + 3} allée des Ajoncs 35000 Rennes\n| BANQUE | GUICHET | COMPTE | CLÉ |\n| {' | '.join(_parts(a))} |" for k, ((f, l), a) in enumerate(zip(NAMES[:3], FR[1:4], strict=True))),
-    "account_holder_en_semicolons": "\n".join(f"Account holder: {f} {l}\nbanque;guichet;compte;cle\n{';'.join(_parts(a))}\nIBAN: {grouped(a)}\n" for (f, l), a in zip(NAMES[1:], FR[:3], strict=True)),
+    "no_iban_line_titulaire": "\n\n".join(f"Titulaire : {f} {ln}\nCode banque  Code guichet  Numéro de compte  Clé\n{' '.join(_parts(a))}" for (f, ln), a in zip(NAMES, FR, strict=True)),
+    "pipe_table_upper_header_letter_account": "\n\n".join(f"TITULAIRE DU COMPTE : {ln} {f}\n{k + 3} allée des Ajoncs 35000 Rennes\n| BANQUE | GUICHET | COMPTE | CLÉ |\n| {' | '.join(_parts(a))} |" for k, ((f, ln), a) in enumerate(zip(NAMES[:3], FR[1:4], strict=True))),
+    "account_holder_en_semicolons": "\n".join(f"Account holder: {f} {ln}\nbanque;guichet;compte;cle\n{';'.join(_parts(a))}\nIBAN: {grouped(a)}\n" for (f, ln), a in zip(NAMES[1:], FR[:3], strict=True)),
 }
 RIB_WANT = {
     "no_iban_line_titulaire": {("iban", a) for a in FR},
@@ -134,9 +134,9 @@ def _boxes(a: str, sep: str = "|") -> str:
 
 
 IBANS = {
-    "brackets_mandate": "\n".join(f"Débiteur : {l} {f} — né(e) le 0{k + 3}/0{k + 4}/19{70 + k}\nIBAN {_boxes(a, '[')}" for k, ((f, l), a) in enumerate(zip(NAMES[:3], FR[:3], strict=True))),
-    "spaced_pipes_german": "\n".join(f"Name: {f} {l} | Geburtsdatum: 1{k}.0{k + 1}.198{k}\nIBAN {_boxes(a, ' | ')}" for k, ((f, l), a) in enumerate(zip(NAMES[:3], DE, strict=True))),
-    "wrapped_tab_and_spaces": "\n\n".join(f"Nom : {l} {f}\nNé le : 0{k + 2}/11/198{k}\nTél : 06 1{k} 2{k} 3{k} 4{k}\nIBAN : {grouped(a)[:19]}\n{_INDENT[k % 2]}{grouped(a)[20:]}\nVille : Brest" for k, ((f, l), a) in enumerate(zip(NAMES[:3], FR[:3], strict=True))),
+    "brackets_mandate": "\n".join(f"Débiteur : {ln} {f} — né(e) le 0{k + 3}/0{k + 4}/19{70 + k}\nIBAN {_boxes(a, '[')}" for k, ((f, ln), a) in enumerate(zip(NAMES[:3], FR[:3], strict=True))),
+    "spaced_pipes_german": "\n".join(f"Name: {f} {ln} | Geburtsdatum: 1{k}.0{k + 1}.198{k}\nIBAN {_boxes(a, ' | ')}" for k, ((f, ln), a) in enumerate(zip(NAMES[:3], DE, strict=True))),
+    "wrapped_tab_and_spaces": "\n\n".join(f"Nom : {ln} {f}\nNé le : 0{k + 2}/11/198{k}\nTél : 06 1{k} 2{k} 3{k} 4{k}\nIBAN : {grouped(a)[:19]}\n{_INDENT[k % 2]}{grouped(a)[20:]}\nVille : Brest" for k, ((f, ln), a) in enumerate(zip(NAMES[:3], FR[:3], strict=True))),
 }
 IBANS_WANT = {
     "brackets_mandate": {("iban", a) for a in FR[:3]} | {("dob", f"19{70 + k}-0{k + 4}-0{k + 3}") for k in range(3)},
@@ -169,14 +169,14 @@ EMV_WANT = {
 # ---------------------------------------------------------------- carders' lines
 
 CARDING = {
-    "semicolons_french_labels": "\n".join(f"Carte: {_dash(c, ' ')} ; Exp: {k + 1:02d}/{28 + k} ; Crypto: {300 + k} ; {f} {l}" for k, (c, (f, l)) in enumerate(zip(CARDS[:4], NAMES, strict=True))),
+    "semicolons_french_labels": "\n".join(f"Carte: {_dash(c, ' ')} ; Exp: {k + 1:02d}/{28 + k} ; Crypto: {300 + k} ; {f} {ln}" for k, (c, (f, ln)) in enumerate(zip(CARDS[:4], NAMES, strict=True))),
     "dots_and_compact_mixed_amex": f"{_dash(CARDS[0], '.')} 04/2029 112 {NAMES[0][1]}\n{CARDS[1]} 0530 887 {NAMES[1][1]}\n{AMEX[0][:4]}.{AMEX[0][4:10]}.{AMEX[0][10:]} 11/27 4410 AMEX\n{AMEX[1][:4]} {AMEX[1][4:10]} {AMEX[1][10:]} 02/31 9021 AMEX",
-    "english_labels_pipes": "\n".join(f"CARD {_dash(c, '-')} | EXPIRY 2030-0{k + 1} | CVC {521 + k} | {f.upper()} {l} | {l.lower()}{k}@free.fr" for k, (c, (f, l)) in enumerate(zip(CARDS[2:5], NAMES, strict=False))),
+    "english_labels_pipes": "\n".join(f"CARD {_dash(c, '-')} | EXPIRY 2030-0{k + 1} | CVC {521 + k} | {f.upper()} {ln} | {ln.lower()}{k}@free.fr" for k, (c, (f, ln)) in enumerate(zip(CARDS[2:5], NAMES, strict=False))),
 }
 CARDING_WANT = {
     "semicolons_french_labels": {("card", c) for c in CARDS[:4]},
     "dots_and_compact_mixed_amex": {("card", c) for c in CARDS[:2] + AMEX},
-    "english_labels_pipes": {("card", c) for c in CARDS[2:5]} | {("email", f"{l.lower()}{k}@free.fr") for k, (_, l) in enumerate(NAMES[:3])},
+    "english_labels_pipes": {("card", c) for c in CARDS[2:5]} | {("email", f"{ln.lower()}{k}@free.fr") for k, (_, ln) in enumerate(NAMES[:3])},
 }
 
 POSITIVES = {**EPC, **MT, **RIB, **IBANS, **EMV, **CARDING}
@@ -195,10 +195,10 @@ _WRONG_KEY = [a[:25] + f"{(int(a[25:]) + 11) % 97:02d}" for a in FR]
 
 NEGATIVES = {
     "epc_one_payload_in_a_guide": "Exemple de contenu d'un QR code EPC (guide de la Fédération bancaire) :\nBCD\n002\n1\nSCT\nBNPAFRPP\nAssociation Exemple\nFR7630004000031234567890143\nEUR10\n\n\nDon",
-    "epc_two_payloads_bad_ibans": "\n\n".join(_epc("002", "SCT", "AGRIFRPP", f"{f} {l}", a[:-1] + str((int(a[-1]) + 1) % 10), ["EUR5"]) for (f, l), a in zip(NAMES[:2], FR[:2], strict=True)),
+    "epc_two_payloads_bad_ibans": "\n\n".join(_epc("002", "SCT", "AGRIFRPP", f"{f} {ln}", a[:-1] + str((int(a[-1]) + 1) % 10), ["EUR5"]) for (f, ln), a in zip(NAMES[:2], FR[:2], strict=True)),
     "mt103_one_sample_message": _mt(0, "FR7630006000011234567890189", "ORDERING CUSTOMER", "DE89370400440532013000", "BENEFICIARY NAME"),
     "mt_field_reference_table": "Tag | Field | Format\n:20: | Transaction Reference | 16x\n:50K: | Ordering Customer | [/34x] 4*35x\n:59: | Beneficiary Customer | [/34x] 4*35x\n:25: | Account Identification | 35x",
-    "rib_wrong_keys_no_iban_line": "\n\n".join(f"Titulaire : {f} {l}\nCode banque  Code guichet  Numéro de compte  Clé\n{a[4:9]} {a[9:14]} {a[14:25]} {a[25:]}" for (f, l), a in zip(NAMES, _WRONG_KEY, strict=True)),
+    "rib_wrong_keys_no_iban_line": "\n\n".join(f"Titulaire : {f} {ln}\nCode banque  Code guichet  Numéro de compte  Clé\n{a[4:9]} {a[9:14]} {a[14:25]} {a[25:]}" for (f, ln), a in zip(NAMES, _WRONG_KEY, strict=True)),
     "rib_format_spec": "Structure du RIB\nCode banque  Code guichet  N° de compte  Clé RIB\n5 chiffres   5 chiffres    11 caractères 2 chiffres\nLa clé RIB se calcule ainsi : 97 - ((89 x banque + 15 x guichet + 3 x compte) modulo 97).",
     "bank_routing_table": "Code banque;Code guichet;Agence;Ville\n30004;01025;BNP Paribas Brest Siam;Brest\n10107;00142;BRED Quimper;Quimper\n17515;90000;Caisse d'Epargne Rennes;Rennes",
     "form_template_empty_boxes": "IBAN |____|____|____|____|____|____|___|\nBIC |___________|\nIBAN |FR76|____|____|____|____|____|___|",

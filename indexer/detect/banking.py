@@ -48,12 +48,22 @@ _COLS = ("name", "iban", "card", "street", "note")
 # instructions a needle, bench.instructions dump_posts +13%; a card's digit groups before the
 # labels in the scan's patterns, +0.9%; an EMV tag alone at a line's start matched a dense dump's
 # row ids, `57195`, and sent its 2,000 lines through `_records`: dense +15%.)
-BLOCK_NEEDLES: tuple[bytes, ...] = (rb"(?:^|\n)BCD\r?\n00[12]\r?\n", rb"\n:(?:5[09][A-HK]?|25P?):", rb"[gG][uU][iI][cC][hH][eE][tT]",
-                                    rb"(?:^|\n)[ \t]*(?:5A[ \t:]*0[5-9A]|57[ \t:]*1[0-3])[ \t:]*(?:[0-9]{2}[ \t:]*){6}")
-CARD_NEEDLES: tuple[bytes, ...] = (rb"[cC][vV][vVcC]2?[ \t]*[:=]?[ \t]*[0-9]{3}", rb"[eE][xX][pP][a-zA-Z]{0,6}[ \t.:=]*[0-9]{2}[/\-][0-9]{2}",
-                                   rb"[0-9]{3}[ \t]+[aA][mM][eE][xX]", rb"[cC][rR][yY][pP][tT][oO][a-z]{0,6}[ \t]*[:=]?[ \t]*[0-9]{3}")
-IBAN_NEEDLES: tuple[bytes, ...] = (rb"[|\[][ \t]*[A-Z]{2}[0-9]{2}[ \t]*[|\]]",
-                                   rb"[A-Z]{2}[0-9]{2}(?: [0-9A-Z]{4}){1,6}[ \t]*\r?\n(?:\t|    )")
+BLOCK_NEEDLES: tuple[bytes, ...] = (
+    rb"(?:^|\n)BCD\r?\n00[12]\r?\n",
+    rb"\n:(?:5[09][A-HK]?|25P?):",
+    rb"[gG][uU][iI][cC][hH][eE][tT]",
+    rb"(?:^|\n)[ \t]*(?:5A[ \t:]*0[5-9A]|57[ \t:]*1[0-3])[ \t:]*(?:[0-9]{2}[ \t:]*){6}",
+)
+CARD_NEEDLES: tuple[bytes, ...] = (
+    rb"[cC][vV][vVcC]2?[ \t]*[:=]?[ \t]*[0-9]{3}",
+    rb"[eE][xX][pP][a-zA-Z]{0,6}[ \t.:=]*[0-9]{2}[/\-][0-9]{2}",
+    rb"[0-9]{3}[ \t]+[aA][mM][eE][xX]",
+    rb"[cC][rR][yY][pP][tT][oO][a-z]{0,6}[ \t]*[:=]?[ \t]*[0-9]{3}",
+)
+IBAN_NEEDLES: tuple[bytes, ...] = (
+    rb"[|\[][ \t]*[A-Z]{2}[0-9]{2}[ \t]*[|\]]",
+    rb"[A-Z]{2}[0-9]{2}(?: [0-9A-Z]{4}){1,6}[ \t]*\r?\n(?:\t|    )",
+)
 BLOCKS, CARDS, IBANS = 1, 2, 4
 ALL = BLOCKS | CARDS | IBANS
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.detect._hyperscan import CompiledOnce
 from indexer.detect import banking as _banking
+from indexer.detect._hyperscan import CompiledOnce
 from indexer.detect.births import NEEDLES as _BIRTH_NEEDLES
 from indexer.detect.cellwrap import NEEDLES as _CELL_WRAPPED_NEEDLES
 from indexer.detect.dial import NEEDLES as _DIAL_NEEDLES
