@@ -28,6 +28,8 @@ phone or mail) gives nothing: a list of births alone is no leak by design (`shap
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from indexer import engine
@@ -138,6 +140,27 @@ ORIENTATION = {
     ),
 }
 
+# ---------------------------------------------------------------- a DNA-ancestry export: genetic and ethnic origin ("Ashkenazi Jewish" a region)
+
+ANCESTRY = {
+    "ancestry_json_maternal_haplogroup": json.dumps(
+        [
+            {"kit": f"B7{k}0{k}1", "name": f"{f} {ln}", "email": e, "maternal_haplogroup": ["H1c", "U5b", "K1a"][k],
+             "ethnicity_estimates": {"Ashkenazi Jewish": 54, "Eastern European": 46} if k == 2 else {"French": 80, "Breton": 20}}
+            for k, (f, ln, e, p, d) in enumerate(_P[:3])
+        ],
+        ensure_ascii=False,
+    ),
+    "ancestry_csv_paternal_haplogroup": (
+        "Kit,Name,Email,Paternal haplogroup,Ethnicity estimate\n"
+        + _rows("A{k}77{k}31,{first} {last},{email},R-M269,Sephardic Jewish 3{k}% / Iberian 6{k}%")
+    ),
+    "ancestry_pipes_y_dna": (
+        "kit | email | mobile | Y-DNA haplogroup | ethnicity estimate\n"
+        + _rows("K{k}{k}12 | {email} | {phone} | E-M81 | North African 7{k}%, Ashkenazi Jewish 2{k}%")
+    ),
+}
+
 # ---------------------------------------------------------------- the same words about no one
 
 NEGATIVES = {
@@ -166,6 +189,9 @@ Pour toute question : contact@caf-exemple.fr ou 06 12 34 56 78.""",
     "pe_teacher_circular": """Madame, Monsieur,
 Toute dispense d'EPS doit être justifiée par un certificat médical. En cas d'absence maladie prolongée, merci de prévenir la vie scolaire.
 M. Kerouredan, professeur d'EPS — eps.kerouredan@ac-rennes.fr""",
+    "ancestry_company_faq": """How is my ethnicity estimate calculated? We compare your DNA with reference panels: Ashkenazi Jewish,
+Iberian, North African... Your paternal haplogroup is shown for male testers only.
+Questions: support@adn-origines.example.fr""",
     "dating_site_welcome": """Vous êtes un homme qui cherche des hommes, une femme qui cherche des femmes ? Notre site est ouvert à tous.
 Contact : support@rencontres-exemple.fr""",
 }
@@ -183,6 +209,7 @@ _ALL = {
     **{k: (v, {"religion"}) for k, v in RELIGION.items()},
     **{k: (v, {"health"}) for k, v in HEALTH.items()},
     **{k: (v, {"sexual_orientation"}) for k, v in ORIENTATION.items()},
+    **{k: (v, {"genetic", "ethnic_origin"}) for k, v in ANCESTRY.items()},
 }
 
 

@@ -658,7 +658,6 @@ neg(
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
-    "dna_ancestry_export_ethnicity_estimates": "a DNA-ancestry export (kit id, haplogroups, ethnicity estimates per region, raw SNP genotypes like 'rs4477212 AA'): genetic and ethnic origin not flagged, and religion flagged for 'Ashkenazi Jewish' (an ancestry region)",
     "dox_en_stroke_wheelchair": "a one-person dox in English ('Found him: <name>, <street>, <city>. Mobile +33..., email ...', a stroke, a wheelchair): nothing found",
     "school_pe_exemptions_medical_reasons": "a school's PE exemptions (pupil, class, dd/mm/yyyy birth, medical reason, parent's phone): phones and health found, every pupil's birth missed",
     "telecare_subscribers_medical_notes": "a telecare provider's subscribers (birth, home landline, contact's name and mobile, medical notes): births and health found, every contact's mobile missed",
