@@ -51,7 +51,7 @@ from indexer.detect import switchboards as _switchboards
 from indexer.detect import transposed as _transposed
 from indexer.detect.cellwrap import bare as _bare_cells
 from indexer.detect.dial import bare as _dial_bare
-from indexer.detect.examples import drop_examples, spec_framed
+from indexer.detect.examples import drop_examples, drop_placeholder_person, spec_framed
 from indexer.detect.exports import may_need_reading, readable
 from indexer.detect.extract import Sink
 from indexer.detect.extract import cpu_gate as _cpu_gate
@@ -491,6 +491,8 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             _nationals.add(frag_text, sink.found)
         if seen & _firstlook.EXAMPLE:  # published test cards, textbook IBANs, placeholders (`examples`)
             drop_examples(sink.found, frag_text, kind, spec_framed(raw, first) if cites_rfc else "")
+        if seen & _firstlook.PLACEHOLDER:  # a documentation's one placeholder person (`john.doe@example.com`)
+            drop_placeholder_person(sink.found)
         accept = getattr(fill, "accept", None)
         if not sink.found or (accept is not None and not accept(hits)):
             continue

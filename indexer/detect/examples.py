@@ -49,7 +49,8 @@ import re
 from collections import Counter
 from typing import Any
 
-__all__ = ["PATTERNS", "TEST_CARDS", "TEXTBOOK_IBANS", "drop_examples", "is_test_card", "spec_framed"]
+__all__ = ["PATTERNS", "PLACEHOLDER_PATTERNS", "TEST_CARDS", "TEXTBOOK_IBANS", "drop_examples",
+           "drop_placeholder_person", "is_test_card", "spec_framed"]
 
 # Published test numbers: Stripe, Adyen, Braintree, PayPal, Authorize.net, Checkout.com,
 # Worldpay, Visa's and Mastercard's test suites (each passes Luhn and a network's ranges)
@@ -127,6 +128,22 @@ def _placeholder_address(addr: str) -> bool:
     return addr.partition("@")[0] in _PLACEHOLDER_LOCALS and _reserved(addr)
 
 
+def drop_placeholder_person(found: Any) -> None:
+    """Empty `found` when its one person identifier is a documentation's placeholder address
+    (`john.doe@example.com` beside a name and an address: ONE example record, the lead's policy).
+    Asked only of a text whose first look saw such an address's head (`PLACEHOLDER_PATTERNS`,
+    firstlook bit PLACEHOLDER: a combo list's 130k addresses are never walked for it)."""
+    person = _person_ids(found, 1)
+    if person is not None and len(person) == 1 and person[0][0] == "email" and _placeholder_address(person[0][1]):
+        found[:] = []
+
+
+# Hyperscan literals (`firstlook`'s bit PLACEHOLDER): a placeholder person's address head
+PLACEHOLDER_PATTERNS: list[bytes] = sorted(
+    {b"".join(b"\\x%02x" % c for c in (w + "@").encode()) for local in _GATE_LOCALS
+     for w in (local, local.capitalize(), local.title())})
+
+
 def _literal(s: str) -> bytes:
     return b"".join(b"\\x%02x" % c for c in s.encode())
 
@@ -171,9 +188,6 @@ def _patterns() -> list[bytes]:
     out.update(_literal(w) for w in ("example:", '"example":', '"example" :', "examples:", '"examples":'))
     # a specification's text citing itself or another (`RFC 6350 section 8, example:`; `examples.spec_framed`)
     out.update(_literal(w) for w in ("RFC ", "RFC-"))
-    # a documentation's placeholder person at a reserved domain (`john.doe@example.com`: `_placeholder_address`)
-    out.update(_literal(w + "@") for local in _GATE_LOCALS
-               for w in {local, local.capitalize(), local.title()})
     # the placeholder birth of a vendor's test message (HL7 `19000101`) and of a sample's form
     out.update(_literal(w) for w in ("19000101", "1900-01-01", "01/01/1900"))
     # a lottery's draws (`boules` 06 12 34 45 48): the words that head them, as they are cased
@@ -328,11 +342,6 @@ def drop_examples(found: Any, text: str, kind: str = "", frame: str = "") -> Non
     person = _person_ids(found, 1) if "1900" in text else None  # (every writing of that birth holds it)
     if person is not None and len(person) == 1 and person[0][0] == "dob" and person[0][1] == _PLACEHOLDER_BIRTH:
         found[:] = []  # a vendor's test message or a sample (`TEST^PATIENT`, born 1900-01-01) alone: no one
-        return
-    if person is None and "@" in text:
-        person = _person_ids(found, 1)
-    if person is not None and len(person) == 1 and person[0][0] == "email" and _placeholder_address(person[0][1]):
-        found[:] = []  # a documentation's ONE example person (`john.doe@example.com`, a name, an address): no one
         return
     draws: list[int] = []  # "phones" written as a lottery's draws
     ex: list[int] = []  # test cards, placeholder phones: dropped unless a person's record holds them

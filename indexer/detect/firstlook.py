@@ -26,6 +26,7 @@ from indexer.detect.births import NEEDLES as _BIRTH_NEEDLES
 from indexer.detect.cellwrap import NEEDLES as _CELL_WRAPPED_NEEDLES
 from indexer.detect.dial import NEEDLES as _DIAL_NEEDLES
 from indexer.detect.examples import PATTERNS as _EXAMPLE_PATTERNS
+from indexer.detect.examples import PLACEHOLDER_PATTERNS as _PLACEHOLDER_PATTERNS
 from indexer.detect.glued import NEEDLES as _GLUED_NEEDLES
 from indexer.detect.informs import NEEDLES as _FORMS_NEEDLES
 from indexer.detect.jcard import NEEDLES as _JCARD_NEEDLES
@@ -45,7 +46,7 @@ except ImportError:  # pragma: no cover - depends on the install
 
 __all__ = ["ALL", "BANK", "BANK_BLOCKS", "BANK_CARDS", "BANK_IBANS",
            "BORN", "CELL_WRAPPED", "DECORATED", "DIAL", "EOL", "EXAMPLE", "FORMS", "GLUED", "JCARD", "LOGINS",
-           "NATIONAL", "NO_ONE",
+           "NATIONAL", "NO_ONE", "PLACEHOLDER",
            "PIVOT", "SEPARATOR", "SMALL", "SQL_LITERALS", "WRAPPED", "looks"]
 
 EOL, SEPARATOR, NO_ONE, DECORATED, WRAPPED = 1, 2, 4, 8, 16
@@ -77,6 +78,8 @@ ALL |= NATIONAL
 BANK_BLOCKS, BANK_CARDS, BANK_IBANS = 1 << 17, 1 << 18, 1 << 19
 BANK = BANK_BLOCKS | BANK_CARDS | BANK_IBANS
 ALL |= BANK
+PLACEHOLDER = 1 << 20  # (a documentation's one placeholder person: `examples.drop_placeholder_person`)
+ALL |= PLACEHOLDER
 # bytes: under this the checks' own searches cost less than a scan's call. (512 until wave 27: the
 # per-line wrappers' Python first looks, `wrappers.unwrap`, cost ~200,000 instructions a dump post
 # of 300-500 bytes, a scan ~50,000: bench.instructions dump_posts -2.4%, posts_many 0)
@@ -117,6 +120,7 @@ def _patterns() -> list[tuple[bytes, int]]:
     out += [(p, BANK_BLOCKS) for p in _banking.BLOCK_NEEDLES]
     out += [(p, BANK_CARDS) for p in _banking.CARD_NEEDLES]
     out += [(p, BANK_IBANS) for p in _banking.IBAN_NEEDLES]
+    out += [(p, PLACEHOLDER) for p in _PLACEHOLDER_PATTERNS]
     return out + [(p, DECORATED) for p in _DECORATED]
 
 

@@ -29,27 +29,28 @@ __all__ = ["NEEDLES", "add"]
 # UK `NI No`, `NI Number`, `NINO`, `National Insurance (No|Number)`, `NI:`; Spain `DNI`, `NIE`, `D.N.I.`
 # in any case. The NINO: two letters, six digits (in pairs or not), a letter A-D; the DNI: eight
 # digits and a letter; the NIE: X, Y or Z, seven digits, a letter (dashes or spaces between).
+_SEP = r"(?:[ \t]*[:#][ \t]*|[ \t]+)"  # a colon, `#` or a blank after the label (`nico12` is a password)
 _GB = (r"(?i:\bNI(?:[ .]?(?:No|Nr|Num|Number)\.?)?|\bNINO|\bNational[ ]Insurance(?:[ ](?:No|Number)\.?)?)"
-       r"[ \t]*(?:#|:)?[ \t]*\b([A-Za-z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-Da-d])\b")
-_ES = (r"(?i:\bD\.?N\.?I\.?|\bN\.?I\.?E\.?)[ \t]*(?:(?i:n[º°o]\.?)[ \t]*)?(?:#|:)?[ \t]*"
-       r"\b(\d{8}[ -]?[A-Za-z]|[XYZxyz][ -]?\d{7}[ -]?[A-Za-z])\b")
+       + _SEP + r"\b([A-Za-z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-Da-d])\b")
+_ES = (r"(?i:\bD\.?N\.?I\.?|\bN\.?I\.?E\.?)(?:[ \t]*(?i:n[º°o]\.?))?" + _SEP
+       + r"\b(\d{8}[ -]?[A-Za-z]|[XYZxyz][ -]?\d{7}[ -]?[A-Za-z])\b")
 # Belgium's national register number (`registre national`, `NISS`, `rijksregisternummer`), Switzerland's
 # AVS (`n° AVS`, `AHV-Nr.`: 756 and ten digits, dotted or not)
-_BE = (r"(?i:\bregistre national|\bnum[ée]ro national|\bNISS|\bINSZ|\brijksregisternummer)[ \t]*(?:#|:)?[ \t]*"
-       r"\b(\d{2}[ .]?\d{2}[ .]?\d{2}[ .-]?\d{3}[ .-]?\d{2})\b")
-_CH = r"(?i:\bAVS|\bAHV(?:-Nr\.?)?)[ \t]*(?:#|:)?[ \t]*\b(756[ .]?\d{4}[ .]?\d{4}[ .]?\d{2})\b"
+_BE = (r"(?i:\bregistre national|\bnum[ée]ro national|\bNISS|\bINSZ|\brijksregisternummer)" + _SEP
+       + r"\b(\d{2}[ .]?\d{2}[ .]?\d{2}[ .-]?\d{3}[ .-]?\d{2})\b")
+_CH = r"(?i:\bAVS|\bAHV(?:-Nr\.?)?)" + _SEP + r"\b(756[ .]?\d{4}[ .]?\d{4}[ .]?\d{2})\b"
 _LABELLED = re2.compile(r"(?:" + _GB + r")|(?:" + _ES + r")|(?:" + _BE + r")|(?:" + _CH + r")")
 _COUNTRIES = ("GB", "ES", "BE", "CH")  # each group's
 
 # the first look's patterns (Hyperscan; no case-insensitive flag: the writings lists use)
 NEEDLES: tuple[bytes, ...] = (
     rb"\b(?:(?:NI|ni|Ni)(?:[ .]?(?:No|no|NO|Nr|nr|Num|num|Number|number)\.?)?|NINO|Nino|nino|"
-    rb"[Nn]ational [Ii]nsurance(?: [Nn]o\.?| [Nn]umber)?)[ \t]*[:#]?[ \t]*[A-Za-z]{2} ?\d{2}",
-    rb"\b(?:DNI|dni|Dni|D\.N\.I\.?|NIE|nie|Nie|N\.I\.E\.?)[ \t]*(?:[Nn][\xc2\xba\xc2\xb0o]\.?[ \t]*)?[:#]?[ \t]*"
-    rb"(?:\d{8}|[XYZxyz][ -]?\d{7})",
+    rb"[Nn]ational [Ii]nsurance(?: [Nn]o\.?| [Nn]umber)?)(?:[ \t]*[:#][ \t]*|[ \t]+)[A-Za-z]{2} ?\d{2}",
+    rb"\b(?:DNI|dni|Dni|D\.N\.I\.?|NIE|nie|Nie|N\.I\.E\.?)(?:[ \t]*[Nn][\xc2\xba\xc2\xb0o]\.?)?"
+    rb"(?:[ \t]*[:#][ \t]*|[ \t]+)(?:\d{8}|[XYZxyz][ -]?\d{7})",
     rb"\b(?:[Rr]egistre [Nn]ational|REGISTRE NATIONAL|[Nn]um[\xc3\xa9e]ro [Nn]ational|NISS|INSZ|[Rr]ijksregisternummer)"
-    rb"[ \t]*[:#]?[ \t]*\d{2}[ .]?\d{2}",
-    rb"\b(?:AVS|AHV|Avs|avs|ahv)(?:-Nr\.?)?[ \t]*[:#]?[ \t]*756",
+    rb"(?:[ \t]*[:#][ \t]*|[ \t]+)\d{2}[ .]?\d{2}",
+    rb"\b(?:AVS|AHV|Avs|avs|ahv)(?:-Nr\.?)?(?:[ \t]*[:#][ \t]*|[ \t]+)756",
 )
 
 
