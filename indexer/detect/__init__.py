@@ -491,8 +491,8 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             _nationals.add(frag_text, sink.found)
         if seen & _firstlook.EXAMPLE:  # published test cards, textbook IBANs, placeholders (`examples`)
             drop_examples(sink.found, frag_text, kind, spec_framed(raw, first) if cites_rfc else "")
-        if seen & _firstlook.PLACEHOLDER:  # a documentation's one placeholder person (`john.doe@example.com`)
-            drop_placeholder_person(sink.found)
+        if seen & _firstlook.PLACEHOLDER and len(sink.found) <= _PLACEHOLDER_IDS:
+            drop_placeholder_person(sink.found)  # a documentation's one example person (`john.doe@example.com`)
         accept = getattr(fill, "accept", None)
         if not sink.found or (accept is not None and not accept(hits)):
             continue
@@ -753,6 +753,11 @@ def _build(kind: str, start_line: int, end_line: int, text: str, sink: Sink, tok
                     severity=Severity.low if project else severity_for_types(types, bool(flags)),
                     excerpt=excerpt)
 
+
+
+# a documentation's one example person holds a few identifiers (its address, a name, a street): a fragment
+# with more is not read for it (a combo list's core-built found list made a tuple per identifier read)
+_PLACEHOLDER_IDS = 8
 
 
 # the kinds of table a title line may stand over (a CSV's header, or its first row; a list's rows)
