@@ -39,6 +39,8 @@ import html
 import re
 from collections.abc import Callable
 
+from indexer.detect import toolprints as _toolprints
+
 __all__ = ["NEEDLES", "unwrap"]
 
 _MIN_LINES = 3
@@ -198,6 +200,7 @@ _GUTTER_NEEDLES = (
 )
 NEEDLES: tuple[bytes, ...] = (
     tuple(n for k, n in zip([*_KINDS, *_ONES], _NEEDLES, strict=True) if k != "gutter") + _GUTTER_NEEDLES
+    + _toolprints.NEEDLES  # (a search's prefixes, caret notation, a word diff: `toolprints`)
 )
 
 
@@ -497,20 +500,28 @@ def unwrap(text: str) -> tuple[str, list[int] | None] | None:
     when it wears none. See the module docstring. Each pass runs when its first look matches
     the text as the passes before left it (a chat's time, then the nick it was hiding)."""
     changed = False
+    lines: list[str] | None = None
+    kept: list[int] | None = None
+    tools = _toolprints.rewrite(text)  # (a search's prefixes, caret notation, a word diff: first)
+    if tools is not None:
+        lines, of = tools
+        text = "\n".join(lines)
+        kept = None if len(of) == len(lines) and of[-1] == len(of) - 1 else of
+        changed = True
+        lines = None
     if _sees("ansi", "\n" + text):
         text, n = _ANSI.subn("", text)
-        changed = n > 0
+        changed = changed or n > 0
     if _sees("textarea", "\n" + text):
         bare = _textarea(text)
         changed = changed or bare != text
         text = bare
-    lines: list[str] | None = None
-    kept: list[int] | None = None
     if _sees("fences", "\n" + text):
         lines = text.split("\n")
-        kept = _fences(lines)
-        if kept is not None:
-            lines = [lines[x] for x in kept]
+        fenced = _fences(lines)
+        if fenced is not None:
+            kept = fenced if kept is None else [kept[x] for x in fenced]
+            lines = [lines[x] for x in fenced]
             text = "\n".join(lines)
             changed = True
     passes: tuple[tuple[str, Callable[[list[str]], bool]], ...] = (

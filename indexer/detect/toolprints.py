@@ -1,0 +1,230 @@
+"""What an analyst's command-line tool adds to a dump's lines when its output is pasted.
+
+Leaks are posted as the tools that searched or compared them print them (blind probe set 9, wave
+30), and each tool's markup hid the rows from the recognisers:
+
+- a search's file and line prefix: `grep -rn`, `grep -H`, `rg --no-heading -n`, `ag` print
+  `leak/contacts.csv:1842:DUPONT;...` (and `path:line:column:` with `--column`): read as a combo's
+  `login:password`, nothing found. The prefix goes when it names a file (a path with a `/`, or a
+  name with a file's extension) in `_MIN_LINES` lines or more, blank lines allowed between them,
+  its line numbers growing within each file (a stealer log's `site/login:user:pass` lines have
+  no such count, and a `site.com:` is no file's extension);
+- a terminal's caret notation (`cat -A`, `cat -vET`, vim's `:set list`, `less -U`): tabs as `^I`,
+  line ends as `$`, carriage returns as `^M`, bytes over 127 as `M-` sequences (UTF-8's `é` is
+  `M-CM-)`): the row's cells glued by `^I`, each email read with the `I`. Lines so marked (each
+  ending in `$`, or holding `^I`, in a run of `_MIN_LINES`) are read as their bytes were;
+- a word diff (`git diff --word-diff`, `wdiff`): a row whose value changed holds `[-old-]{+new+}`,
+  only the old value read as the row's (the new one glued to it). Each such line is read twice:
+  as it was before (the `[-...-]` kept) and after (the `{+...+}` kept), both at the line's place.
+
+`rewrite` returns the text's new lines and, for each, the input's line it comes from (a word diff's
+line is two): the fragments keep the input's line numbers. It runs under `firstlook.WRAPPED`, as
+the per-line wrappers do (`wrappers.unwrap` calls it first); `NEEDLES` are its first looks for the
+one Hyperscan scan, supersets of the Python ones (`_sees`). Every pattern is bounded or anchored
+and asked of one line (`match`), or a str method: linear on any line. The same for both engines:
+the text is rewritten before either reads it."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["NEEDLES", "rewrite"]
+
+_MIN_LINES = 3
+_MAX_BLANKS = 2
+
+# a file's extensions a search tool's prefix names (a domain's `.com`, `.fr` are none of them)
+# (nor a country's: `.pl`, `.md`, `.rs`, `.py`, `.sh` are domains too, `jan@wp.pl:haslo` a combo's line)
+_EXTS = ("csv|tsv|txt|sql|json|jsonl|ndjson|log|xml|yml|yaml|js|php|java|html|htm|conf|cfg|ini|"
+         "env|dump|bak|out|dat|vcf|ldif|psv|lst|xls|xlsx|ods|properties|cpp|swift")
+# `path:line:` or `path:line:column:` (a path without blanks or colons, not a URL's `scheme://`), or
+# `path:` when the path ends in a file's extension (`grep -r` without `-n`, `grep -H`)
+_GREP = re.compile(r"\A([^\s:]{1,200}):(?:([0-9]{1,7}):(?:[0-9]{1,5}:)?)?")
+_EXT = re.compile(rf"(?:\A|[/\\])[\w.\-@+]{{0,100}}\.(?:{_EXTS})\Z", re.IGNORECASE)
+_CARET_LINE = re.compile(r"(?:\^M)?\$\Z")
+_CARET = re.compile(r"\^[IM@]|M-\^?.")
+_WORD_DIFF = re.compile(r"\[-([^\n]{0,200}?)-\]|\{\+([^\n]{0,200}?)\+\}")
+
+# Hyperscan's first looks (`firstlook.WRAPPED`): two lines in a row with a file's prefix (a line
+# number after it, or an extension before its colon); a line end marked `$` twice in a row (or `^I`
+# three times in a line); a word diff's two markers on one line
+NEEDLES: tuple[bytes, ...] = (
+    rb"\n[^\s:]{1,200}:[0-9]{1,7}:[^\n]*\n(?:--\n)?[^\s:]{1,200}:[0-9]{1,7}:",
+    rb"\.(?:" + _EXTS.encode() + rb"):[^\n]*\n(?:--\n)?[^\s:]{0,200}\.(?:" + _EXTS.encode() + rb"):",
+    rb"\$\n[^\n]*\$\n",
+    rb"\^I[^\n]*\^I[^\n]*\^I",
+    rb"(?:\[-[^\n]*-\]|\{\+[^\n]*\+\})",
+)
+_PY_LOOKS = (
+    re.compile(r"\n[^\s:]{1,200}:[0-9]{1,7}:[^\n]*+\n(?:--\n)?[^\s:]{1,200}:[0-9]{1,7}:"),
+    re.compile(rf"\.(?:{_EXTS}):[^\n]*+\n(?:--\n)?[^\s:]{{0,200}}\.(?:{_EXTS}):", re.IGNORECASE),
+)
+
+
+def _grep_prefix(line: str) -> tuple[str, int, str] | None:
+    """(the file, its line number or -1, the rest) when `line` starts with a search tool's prefix."""
+    m = _GREP.match(line)
+    if m is None:
+        return None
+    path, num = m.group(1), m.group(2)
+    if "@" in path or (num is None and _EXT.search(path) is None):
+        return None
+    if num is not None and "/" not in path and _EXT.search(path) is None:
+        return None  # (`DUPONT:12:` is a row's cells, not a file's line)
+    return path, (int(num) if num is not None else -1), line[m.end() :]
+
+
+def _grep(lines: list[str], drop: set[int]) -> bool:
+    """Runs of `_MIN_LINES` prefixed lines lose their prefixes; grep's `--` between groups (into `drop`)."""
+    got = [_grep_prefix(ln) if ln.strip() else None for ln in lines]
+    changed = False
+    k, n = 0, len(lines)
+    while k < n:
+        if got[k] is None:
+            k += 1
+            continue
+        hits = [k]
+        seps: list[int] = []
+        j, blanks = k + 1, 0
+        while j < n:
+            if got[j] is not None:
+                hits.append(j)
+                blanks = 0
+            elif not lines[j].strip() and blanks < _MAX_BLANKS:
+                blanks += 1
+            elif lines[j] == "--":  # (grep's group separator)
+                seps.append(j)
+                blanks = 0
+            else:
+                break
+            j += 1
+        if len(hits) >= _MIN_LINES and _counts(hits, got):
+            for h in hits:
+                lines[h] = got[h][2]  # type: ignore[index]
+            drop.update(x for x in seps if x < hits[-1])
+            changed = True
+        k = j
+    return changed
+
+
+def _counts(hits: list[int], got: list[tuple[str, int, str] | None]) -> bool:
+    """Whether the line numbers grow within each file (no number: `grep -r` without `-n`)."""
+    last: dict[str, int] = {}
+    for h in hits:
+        path, num, _ = got[h]  # type: ignore[misc]
+        if num < 0:
+            continue
+        if num <= last.get(path, -1):
+            return False
+        last[path] = num
+    return True
+
+
+def _uncaret(s: str) -> str:
+    """A line in caret notation as its bytes were (`^I` a tab, `^M` a CR dropped, `M-CM-)` the
+    UTF-8 bytes of `é`); as it is when its bytes are no UTF-8."""
+    if "M-" not in s:
+        return s.replace("^I", "\t").replace("^M", "").replace("^@", "")
+    out = bytearray()
+    pos = 0
+    for m in _CARET.finditer(s):
+        out += s[pos : m.start()].encode("utf-8")
+        t = m.group()
+        if t == "^I":
+            out.append(9)
+        elif t.startswith("M-^"):
+            out.append(0x80 | (ord(t[3]) ^ 0x40) if t[3] != "?" else 0xFF)
+        elif t.startswith("M-"):
+            if ord(t[2]) > 0x7F:
+                out += t.encode("utf-8")
+            else:
+                out.append(0x80 | ord(t[2]))
+        pos = m.end()
+    out += s[pos:].encode("utf-8")
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError:
+        return s.replace("^I", "\t").replace("^M", "")
+
+
+def _carets(lines: list[str]) -> bool:
+    """Runs of `_MIN_LINES` lines in caret notation (each ending in `$`, or holding `^I`)."""
+    ended = [ln.endswith("$") for ln in lines]
+    tabbed = [ln.count("^I") >= 2 for ln in lines]
+    changed = False
+    for marks, cut in ((ended, True), (tabbed, False)):
+        k, n = 0, len(lines)
+        while k < n:
+            if not marks[k]:
+                k += 1
+                continue
+            j = k
+            while j < n and marks[j]:
+                j += 1
+            if j - k >= _MIN_LINES:
+                for h in range(k, j):
+                    ln = lines[h]
+                    if cut:
+                        m = _CARET_LINE.search(ln)
+                        ln = ln[: m.start()] if m is not None else ln
+                    lines[h] = _uncaret(ln)
+                    tabbed[h] = False
+                changed = True
+            k = j
+    return changed
+
+
+def _word_diff(lines: list[str], of: list[int]) -> tuple[list[str], list[int]] | None:
+    """Each line with a word diff's markers as two lines, before and after (`of`: each line's input
+    line); None under two such lines."""
+    marked = [k for k, ln in enumerate(lines) if ("[-" in ln or "{+" in ln) and _WORD_DIFF.search(ln)]
+    if len(marked) < 2:
+        return None
+    out: list[str] = []
+    back: list[int] = []
+    mset = set(marked)
+    for k, ln in enumerate(lines):
+        if k not in mset:
+            out.append(ln)
+            back.append(of[k])
+            continue
+        old = _WORD_DIFF.sub(lambda m: m.group(1) or "", ln)
+        new = _WORD_DIFF.sub(lambda m: m.group(2) or "", ln)
+        out.append(old)
+        back.append(of[k])
+        if new != old:
+            out.append(new)
+            back.append(of[k])
+    return out, back
+
+
+def _sees(text: str) -> tuple[bool, bool, bool]:
+    """(a search's prefixes, caret notation, a word diff) may be in `text` (`\\n` + text)."""
+    grep = (":" in text and (_PY_LOOKS[0].search(text) is not None or _PY_LOOKS[1].search(text) is not None))
+    caret = ("$\n" in text or "^I" in text)
+    diff = ("-]" in text or "+}" in text)
+    return grep, caret, diff
+
+
+def rewrite(text: str) -> tuple[list[str], list[int]] | None:
+    """(the text's lines without the tools' markup, the input's line of each), or None when it has none."""
+    grep, caret, diff = _sees("\n" + text)
+    if not (grep or caret or diff):
+        return None
+    lines = text.split("\n")
+    changed = False
+    if caret and _carets(lines):
+        changed = True
+    drop: set[int] = set()
+    if grep and _grep(lines, drop):
+        changed = True
+    of = list(range(len(lines)))
+    if drop:
+        of = [x for x in of if x not in drop]
+        lines = [lines[x] for x in of]
+    if diff:
+        two = _word_diff(lines, of)
+        if two is not None:
+            lines, of = two
+            changed = True
+    return (lines, of) if changed else None

@@ -1,0 +1,187 @@
+# ruff: noqa: E501  (a tool's line is kept whole, as the tool prints it)
+"""Recall round 11: leaks as analysts' tools print them (blind probe set 9, wave 30), each written
+again with other people, tools, separators and sizes, so that a fix holds for its class and not for
+the probe's one example (`indexer.detect.toolprints`):
+
+- a search's file and line prefix (`grep -rn`, `grep -H`, `rg -n --column`, `ag`): read as a
+  combo's `login:password`, nothing found (set 9's grep_recursive_file_line_match);
+- a terminal's caret notation (`cat -A`, `cat -vET`, `less -U`, vim's `:set list`): `^I` tabs, `$`
+  ends, `^M` carriage returns, `M-` bytes (cat_show_all_tabs_and_crlf_markers);
+- a word diff (`git diff --word-diff`, `wdiff`): `[-old-]{+new+}`, the new value glued to the old
+  one and lost (git_word_diff_phone_changes_in_rows).
+
+Each class has negatives of its shape that hold no one (a grep of source code, a `cat -A` of a
+config file or of sensor readings, a word diff of a config). Scoring as the blind probes: a
+positive's identifiers of the scored types equal the expected set; a negative's hold none of the
+types it bans. The positives failed before this round's change on both engines (guards marked so
+excepted); both engines give the same fragments; `detect_many` (the crawl's road) finds what
+`detect` does. Values are synthetic: made-up people, numbers libphonenumber calls valid."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from indexer.tokens import MatchKey
+from tests.blind_probe_harness import e164, nir
+from tests.native_core import people_ids, recall_file_tests
+
+KEY = MatchKey(b"\x3b" * 32, version=1)
+SCORED = frozenset({"email", "phone", "nir", "iban", "card", "dob", "national_id", "credential"})
+Ids = set[tuple[str, str]]
+
+_FIRST = ["Gwendal", "Océane", "Killian", "Anaïs", "Erwan", "Noémie", "Yannick", "Léna", "Bastien", "Maïwenn", "Jordan", "Élise"]
+_LAST = ["Le Floch", "Tanguy", "Kerjean", "Guillou", "Bellec", "Prigent", "Cadiou", "Le Roux", "Jézéquel", "Cloarec", "Salaün", "Riou"]
+_MAILS = ["orange.fr", "free.fr", "sfr.fr", "laposte.net", "gmx.fr", "hotmail.fr", "yahoo.fr", "outlook.fr"]
+
+
+def _person(i: int) -> dict[str, str]:
+    first, last = _FIRST[i % 12], _LAST[(i * 7 + 3) % 12]
+    plain = unicodedata.normalize("NFKD", first.lower()).encode("ascii", "ignore").decode()
+    plain_last = unicodedata.normalize("NFKD", last.lower()).encode("ascii", "ignore").decode().replace(" ", "")
+    y, m, d = 1948 + (i * 17) % 55, 1 + (i * 7) % 12, 1 + (i * 13) % 28
+    national = f"06{(31728465 + i * 8117) % 10**8:08d}" if i % 2 else f"07{(62013574 + i * 4421) % 10**8:08d}"
+    body = f"{1 + i % 2}{y % 100:02d}{m:02d}{(29 + i * 5) % 89 + 1:02d}{(317 + i * 41) % 989 + 1:03d}{(523 + i * 67) % 989 + 1:03d}"
+    return {
+        "first": first,
+        "last": last,
+        "mail": f"{plain}.{plain_last}{i + 7}@{_MAILS[i % len(_MAILS)]}",
+        "national": national,
+        "spaced": " ".join(national[k:k + 2] for k in range(0, 10, 2)),
+        "e164": e164(national),
+        "iso": f"{y}-{m:02d}-{d:02d}",
+        "fr": f"{d:02d}/{m:02d}/{y}",
+        "nir": nir(body),
+        "pw": f"Kz{i}!pass{1990 + i}",
+    }
+
+
+PEOPLE = [_person(i) for i in range(24)]
+_ids = people_ids
+
+
+def _up(s: str) -> str:
+    return s.upper()
+
+
+POSITIVES: dict[str, tuple[str, Ids]] = {}
+NEGATIVES: dict[str, tuple[str, frozenset[str]]] = {}
+
+# ------------------------------------------------------------------ a search's file and line prefixes
+
+_A = PEOPLE[0:5]
+POSITIVES["grep__H_no_line_numbers_semicolon_rows_two_files (guard)"] = (
+    "$ grep -H -i 'finistere' dumps/*.txt\n"
+    + "\n".join(f"dumps/{'adherents' if n < 3 else 'relances_2025'}.txt:{_up(p['last'])};{p['first']};{p['mail']};{p['spaced']};{p['fr']}" for n, p in enumerate(_A)),
+    _ids(_A, "mail phone dob"),
+)
+_B = PEOPLE[5:9]
+POSITIVES["grep__rg_line_and_column_pipe_rows"] = (
+    "$ rg -n --column --no-heading '@' exports/\n"
+    + "\n".join(f"exports/crm/users.psv:{120 + n * 37}:1:{p['mail']}|{p['e164']}|{p['iso']}|{p['last']}" for n, p in enumerate(_B)),
+    _ids(_B, "mail phone dob"),
+)
+_C = PEOPLE[9:14]
+POSITIVES["grep__ag_dot_slash_paths_group_separators_numbers_restart"] = (
+    "\n--\n".join(f"./base/{'a' if n % 2 else 'b'}/clients.csv:{7 + n}:{_up(p['last'])},{p['first']},{p['nir']},{p['mail']}" for n, p in enumerate(_C)),
+    _ids(_C, "mail nir"),
+)
+_D = PEOPLE[14:17]
+POSITIVES["grep__rn_combo_lines_credentials_kept"] = (
+    "\n".join(f"leaks/combos/fr_mix.txt:{88 + n * 5}:{p['mail']}:{p['pw']}" for n, p in enumerate(_D)),
+    _ids(_D, "mail cred"),
+)
+NEGATIVES["grep__source_code_search"] = (
+    "$ grep -rn 'birth' src/\n"
+    "src/models/user.py:14:    birth_date = models.DateField(null=True)\n"
+    "src/models/user.py:15:    phone = models.CharField(max_length=20)\n"
+    "src/api/serializers.py:31:        fields = ['email', 'phone', 'birth_date']\n"
+    "src/api/tests.py:88:        self.assertEqual(r.json()['created'], '2024-03-11')\n"
+    "src/api/tests.py:102:        user = make_user(email='test@example.com', birth_date='2000-01-01')\n",
+    frozenset({"dob", "phone", "nir", "email"}),
+)
+NEGATIVES["grep__log_search_versions_and_times"] = (
+    "\n".join(f"logs/app-2025-0{n + 1}-1{n}.log:{400 + n * 12}:2025-0{n + 1}-1{n} 08:1{n}:0{n} WARN build 4.1{n}.0 took 1{n}03 ms" for n in range(5)),
+    frozenset({"dob", "phone", "nir", "email"}),
+)
+
+# ------------------------------------------------------------------ caret notation: ^I tabs, $ ends, M- bytes
+
+
+def _m_notation(s: str) -> str:
+    """`cat -v`'s view of `s`'s UTF-8: each byte over 127 as `M-` and its low 7 bits, caret-escaped."""
+    out = []
+    for b in s.encode("utf-8"):
+        if b < 0x80:
+            out.append(chr(b))
+        else:
+            c = b & 0x7F
+            out.append("M-" + ("^" + chr(c ^ 0x40) if c < 0x20 else "^?" if c == 0x7F else chr(c)))
+    return "".join(out)
+
+
+_E = PEOPLE[2:6]
+POSITIVES["caret__cat_A_semicolons_crlf_accents_as_M_bytes"] = (
+    "$ cat -A clients_export.csv\n"
+    + "nom;prenom;email;tel;ne_le^M$\n"
+    + "\n".join(_m_notation(f"{_up(p['last'])};{p['first']};{p['mail']};{p['national']};{p['fr']}") + "^M$" for p in _E),
+    _ids(_E, "mail phone dob"),
+)
+_F = PEOPLE[6:10]
+POSITIVES["caret__cat_vET_tsv_no_cr_iso_births_and_nir"] = (
+    "\n".join(f"{p['first']}^I{_up(p['last'])}^I{p['iso']}^I{p['nir']}^I{p['mail']}$" for p in _F) + "\n$\n",
+    _ids(_F, "mail dob nir"),
+)
+_G = PEOPLE[10:14]
+POSITIVES["caret__less_U_tabs_and_cr_no_dollar"] = (
+    "\n".join(f"{n + 1}^I{_up(p['last'])}^I{p['first']}^I{p['mail']}^I{p['spaced']}^I{p['fr']}^M" for n, p in enumerate(_G)),
+    _ids(_G, "mail phone dob"),
+)
+_H = PEOPLE[14:18]
+POSITIVES["caret__vim_list_mode_tabs_and_dollars_english_header"] = (
+    "email^Iphone^Idate_of_birth$\n" + "\n".join(f"{p['mail']}^I{p['e164']}^I{p['iso']}$" for p in _H),
+    _ids(_H, "mail phone dob"),
+)
+NEGATIVES["caret__cat_A_config_file"] = (
+    "$ cat -A /etc/app/app.conf\n[server]$\nport^I=^I8080$\ntimeout^I=^I30$\nstarted^I=^I2024-03-11$\nadmin_contact^I=^Iops$\n$\n",
+    frozenset({"dob", "phone", "nir", "email"}),
+)
+NEGATIVES["caret__cat_A_sensor_readings"] = (
+    "\n".join(f"2025-0{n + 1}-1{n}T0{n}:00:00^I{19 + n}.{n}^I{40 + n}^I0{n}-A^M$" for n in range(6)),
+    frozenset({"dob", "phone", "nir", "email"}),
+)
+
+# ------------------------------------------------------------------ word diffs: [-old-]{+new+}
+
+_I = PEOPLE[16:20]
+_I2 = PEOPLE[20:24]
+POSITIVES["word_diff__wdiff_emails_changed_space_between"] = (
+    "$ wdiff old/membres.txt new/membres.txt\n"
+    + "\n".join(f"{_up(p['last']).replace(' ', '')} {p['first']} [-{p['mail']}-] {{+{q['mail']}+}} {p['spaced']} {p['fr']}" for p, q in zip(_I, _I2, strict=True)),
+    _ids(_I, "mail phone dob") | _ids(_I2, "mail"),
+)
+_J = PEOPLE[0:4]
+POSITIVES["word_diff__git_births_corrected_pipe_rows"] = (
+    "diff --git a/export.psv b/export.psv\n@@ -3,4 +3,4 @@\n"
+    + "\n".join(f"{_up(p['last'])}|{p['first']}|{p['mail']}|[-{q['fr']}-]{{+{p['fr']}+}}|{p['nir']}" for p, q in zip(_J, PEOPLE[4:8], strict=True)),
+    _ids(_J, "mail dob nir") | {("dob", q["iso"]) for q in PEOPLE[4:8]},
+)
+_K = PEOPLE[8:12]
+POSITIVES["word_diff__only_insertions_phone_column_filled"] = (
+    "@@ -1,6 +1,6 @@\nnom,prenom,email,mobile,naissance\n"
+    + "\n".join(f"{_up(p['last'])},{p['first']},{p['mail']},{{+{p['national']}+}},{p['iso']}" for p in _K)
+    + f"\n{_up(PEOPLE[12]['last'])},{PEOPLE[12]['first']},{PEOPLE[12]['mail']},{PEOPLE[12]['national']},{PEOPLE[12]['iso']}",
+    _ids([*_K, PEOPLE[12]], "mail phone dob"),
+)
+NEGATIVES["word_diff__config_changes"] = (
+    "diff --git a/config.yml b/config.yml\n@@ -1,6 +1,6 @@\n"
+    "version: [-1.4.2-]{+1.4.3+}\ntimeout: [-30-]{+60+}\nrelease_date: [-2024-01-03-]{+2024-02-03+}\n"
+    "support_hours: 9h-18h\nbuild: [-20240103.1-]{+20240203.4+}\nmax_upload: [-0612-]{+0712+} MB\n",
+    frozenset({"dob", "phone", "nir", "email"}),
+)
+NEGATIVES["word_diff__prose_edits"] = (
+    "La réunion du [-12/03/2025-]{+19/03/2025+} est déplacée, salle [-B12-]{+C4+}.\n"
+    "Merci de confirmer avant [-vendredi-]{+lundi+} midi.\nOrdre du jour inchangé.\n",
+    frozenset({"dob", "phone", "nir", "email"}),
+)
+
+globals().update(recall_file_tests(POSITIVES, NEGATIVES, SCORED, KEY))
