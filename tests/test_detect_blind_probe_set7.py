@@ -1285,10 +1285,8 @@ MISSED: dict[str, str] = {
     "hprim_net_text_block": "an HPRIM NET report (one field a line: number, name, first name, address, birth, NIR, then ****LAB**** RES| lines) gives nothing",
     "lab_results_pdf_text_en": "a lab report's text, 'PATIENT: ... DOB: dd/mm/yyyy Phone: +33...' blocks with HIV results: the last block's birth and phone and the health flag are missed",
     "transfusion_refusals_register": "a register of '- Name (dd/mm/yyyy, NIR ...) : Témoin de Jéhovah, refuse transfusion' lines: three births missed (the NIR and the health flag are found since wave 31)",
-    "sms_reminders_log": "an SMS gateway's log, 'SMS OK to +33... : \"rappel de votre RDV au CeGIDD...\"': the first line's number is missed (the other four are found)",
     "noemie_fixed_width_padded": "an insurer's NOEMIE-like fixed-width return file (NIR body, key apart, birth AAAAMMJJ, names padded, 'C  ALD') gives nothing",
     "noemie_fixed_width_glued": "the same records with no blank between fields (RSP + NIR + AAAAMMJJ glued, a 23-digit run whose NIR's year and month repeat in the birth): nothing",
-    "insi_traits_identite": "INSi teleservice answers ('Matricule INS : <NIR> (OID ...)', 'Date de naissance : 1998-03-27'): one identity of three is missed",
     # precision
 }
 SET.miss(**MISSED)

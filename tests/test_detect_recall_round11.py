@@ -184,4 +184,127 @@ NEGATIVES["word_diff__prose_edits"] = (
     frozenset({"dob", "phone", "nir", "email"}),
 )
 
+# ------------------------------------------------------------------ the INS: the NIR under a health record's names
+
+
+def _spaced_nir(v: str) -> str:
+    return f"{v[0]} {v[1:3]} {v[3:5]} {v[5:7]} {v[7:10]} {v[10:13]} {v[13:]}"
+
+
+_L = PEOPLE[3:7]
+POSITIVES["ins__insi_answers_four_identities_the_last_read_too"] = (
+    "\n\n".join(f"Téléservice INSi — appel {4410 + n} : identité qualifiée\nMatricule INS : {p['nir']} (OID 1.2.250.1.213.1.4.8)\n"
+                f"Nom de naissance : {_up(p['last'])}\nPrénom(s) : {_up(p['first'])}\nDate de naissance : {p['iso']}\nCode lieu de naissance : 29{232 + n}"
+                for n, p in enumerate(_L)),
+    _ids(_L, "dob nir"),
+)
+_M = PEOPLE[8:11]
+POSITIVES["ins__n_ins_spaced_and_birth_day_first"] = (
+    "\n\n".join(f"Fiche {n + 1}\nN° INS : {_spaced_nir(p['nir'])}\nNom : {_up(p['last'])}\nNé(e) le : {p['fr']}\nService : consultation"
+                for n, p in enumerate(_M)),
+    _ids(_M, "dob nir"),
+)
+_N = PEOPLE[12:16]
+POSITIVES["ins__dmp_export_matricule_ins_column (guard)"] = (
+    "matricule_ins;nom_naissance;prenom;date_naissance;sexe\n"
+    + "\n".join(f"{p['nir']};{_up(p['last'])};{p['first']};{p['fr']};{'F' if p['nir'][0] == '2' else 'M'}" for p in _N),
+    _ids(_N, "dob nir"),
+)
+NEGATIVES["ins__insurance_ins_column_policy_numbers"] = (
+    "ref;ins;montant;echeance\n" + "\n".join(f"C-{n};{(874512093311 + n * 7919) * 1000 + n:015d};{120 + n},00;2025-0{n + 1}-15" for n in range(5)),
+    frozenset({"nir", "dob"}),
+)
+
+# ------------------------------------------------------------------ a labelled line a record, result lines under it
+
+_O = PEOPLE[16:20]
+POSITIVES["results__english_name_dob_tel_then_three_lines_each"] = (
+    "\n\n".join(f"NAME: {_up(p['last'])}, {p['first']}   DOB: {p['fr']}   Tel: {p['e164']}\nSample: serum\nResult: HBsAg ... positive\nNote: refer to hepatology"
+                for p in _O),
+    _ids(_O, "phone dob"),
+)
+_P = PEOPLE[20:23]
+POSITIVES["results__french_patient_nee_le_portable_then_results (guard)"] = (
+    "\n\n".join(f"Patient : {_up(p['last'])} {p['first']}   Né(e) le : {p['fr']}   Portable : {p['spaced']}\nGlycémie à jeun ..... 1,32 g/L\nHbA1c ............... 7,4 %"
+                for p in _P),
+    _ids(_P, "phone dob"),
+)
+_Q = PEOPLE[0:3]
+POSITIVES["results__pipes_between_pairs_then_notes"] = (
+    "\n\n".join(f"Nom: {_up(p['last'])} | DDN: {p['iso']} | Mail: {p['mail']}\nNotes: rappel J+7\nStatut: à recontacter" for p in _Q),
+    _ids(_Q, "mail dob"),
+)
+NEGATIVES["results__flights_labelled_then_lines"] = (
+    "\n\n".join(f"Vol: AF{1200 + n}   Date: 1{n}/03/2025   Porte: K{40 + n}\nEmbarquement: 10h{n}5\nStatut: à l'heure" for n in range(4)),
+    frozenset({"dob", "phone", "nir", "email"}),
+)
+
+# ------------------------------------------------------------------ a log's rows ending in a quoted message
+
+_R = PEOPLE[4:9]
+_MSG = ["Bonjour {f}, votre colis est arrivé au relais.", "Bonjour {f}, rappel : RDV demain 9h30 avec le Dr Le Goff (merci de venir 10 min avant).",
+        "{f}, votre code est 4410.", "Bonjour {f}, votre commande a été expédiée aujourd'hui, suivi sous 24h.", "Rappel {f} : paiement reçu, merci !"]
+POSITIVES["quoted_tail__sms_gateway_messages_of_any_length"] = (
+    "\n".join(f"2025-02-1{n} 10:0{n}:1{n} [smsd] delivered to {p['national']} \"{_MSG[n].format(f=p['first'])}\"" for n, p in enumerate(_R)),
+    _ids(_R, "phone"),
+)
+_S = PEOPLE[10:14]
+POSITIVES["quoted_tail__mailer_log_subject_quoted"] = (
+    "\n".join(f"Mar 0{n + 2} 08:1{n}:00 newsletter[2231]: SENT to {p['mail']} \"{_MSG[n].format(f=p['first'])}\"" for n, p in enumerate(_S)),
+    _ids(_S, "mail"),
+)
+_T = PEOPLE[15:19]
+POSITIVES["quoted_tail__whatsapp_api_log_e164_first_row_longest"] = (
+    "\n".join(f"[2025-03-0{n + 1} 09:1{n}] OUT {p['e164']} template=rappel_rdv \"{('Bonjour ' + p['first'] + ', votre rendez-vous de contrôle au centre de santé est confirmé pour jeudi à 14h, salle 3, rez-de-chaussée.') if n == 0 else 'Bonjour ' + p['first'] + ', RDV confirmé.'}\"" for n, p in enumerate(_T)),
+    _ids(_T, "phone"),
+)
+NEGATIVES["quoted_tail__web_access_log"] = (
+    "\n".join(f"10.0.0.{n + 4} - - [12/Mar/2025:10:0{n}:00 +0100] \"GET /produits/{n} HTTP/1.1\" 200 {5120 + n} \"-\" \"Mozilla/5.0 (X11; Linux x86_64) Firefox/12{n}.0\"" for n in range(5)),
+    frozenset({"dob", "phone", "nir", "email"}),
+)
+NEGATIVES["quoted_tail__build_log_messages"] = (
+    "\n".join(f"2025-01-0{n + 1} 12:00:0{n} job {4410 + n} step {n} msg=\"compiled {120 + n} files in {n + 2}.{n}s, cache hit 9{n}%\"" for n in range(5)),
+    frozenset({"dob", "phone", "nir", "email"}),
+)
+
+# ------------------------------------------------------------------ a print's elision row between its head and tail
+
+
+def _frame(rows: list[tuple[str, dict[str, str]]], cols: list[tuple[str, str]], idx_w: int = 7) -> str:
+    """A pandas-like print: a header of column names, each row its index then its cells right-aligned."""
+    ws = [max(len(h), *(len(p[k]) if p else 3 for _, p in rows)) + 2 for h, k in cols]
+    head = " " * idx_w + "".join(f"{h:>{w}}" for (h, _), w in zip(cols, ws, strict=True))
+    body = [f"{ix:<{idx_w}}" + "".join(f"{(p[k] if p else '...'):>{w}}" for (_, k), w in zip(cols, ws, strict=True)) for ix, p in rows]
+    return head + "\n" + "\n".join(body)
+
+
+_U = PEOPLE[0:7]
+POSITIVES["elided__pandas_five_then_two_rows_nir_and_births"] = (
+    ">>> patients\n" + _frame([(str(n), p) for n, p in enumerate(_U[:5])] + [("...", {})] + [(str(99993 + n), p) for n, p in enumerate(_U[5:])],
+                             [("nom", "last"), ("secu", "nir"), ("naissance", "fr")]) + "\n\n[99995 rows x 3 columns]\n",
+    _ids(_U, "dob nir"),
+)
+_V = PEOPLE[10:15]
+POSITIVES["elided__head_three_then_tail_two_email_phone_iso"] = (
+    "In [7]: df\nOut[7]:\n" + _frame([(str(n), p) for n, p in enumerate(_V[:3])] + [("...", {})] + [(str(48210 + n), p) for n, p in enumerate(_V[3:])],
+                                    [("nom", "first"), ("email", "mail"), ("mobile", "national"), ("ddn", "iso")], idx_w=6) + "\n",
+    _ids(_V, "mail phone dob"),
+)
+_W = PEOPLE[15:20]
+POSITIVES["elided__single_ellipsis_line_between_rows"] = (
+    "\n".join(f"{_up(p['last']).replace(' ', '_')}  {p['first']}  {p['mail']}  {p['fr']}" for p in _W[:3]) + "\n…\n"
+    + "\n".join(f"{_up(p['last']).replace(' ', '_')}  {p['first']}  {p['mail']}  {p['fr']}" for p in _W[3:]),
+    _ids(_W, "mail dob"),
+)
+NEGATIVES["elided__pandas_stock_print"] = (
+    ">>> stock\n" + "\n".join(["       sku   qty    updated", *(f"{n:<7}A-{4410 + n}  {12 + n}  2025-0{n + 1}-1{n}" for n in range(3)),
+                                "...    ...   ...        ...", *(f"{9000 + n:<7}B-{8810 + n}  {3 + n}  2025-0{n + 4}-0{n + 1}" for n in range(3))]) + "\n",
+    frozenset({"dob", "phone", "nir", "email"}),
+)
+NEGATIVES["elided__sensor_readings_print"] = (
+    "\n".join([*(f"{n}  2025-01-0{n + 1}T10:00  {19 + n}.5  {40 + n}" for n in range(3)), "...  ...  ...  ...",
+               *(f"{86390 + n}  2025-03-0{n + 1}T10:00  {21 + n}.0  {50 + n}" for n in range(3))]) + "\n",
+    frozenset({"dob", "phone", "nir", "email"}),
+)
+
 globals().update(recall_file_tests(POSITIVES, NEGATIVES, SCORED, KEY))

@@ -427,6 +427,7 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     si = 0
     retried = -1  # the last seed line read again after its walk up found nothing
     cites_rfc = bool(seen & _firstlook.EXAMPLE) and "RFC" in text  # (a specification's text: `spec_framed`)
+    retried_top = -1  # the last one read again from its paragraph's top
     while si < len(starts):
         st, floor = starts[si]
         if floor > i:
@@ -446,16 +447,26 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
             _caps.count()  # (said by the caller: the crawl's summary, vigie scan's exit code)
             break
         nxt, spec = recognise(ctx, i)
-        if spec is None and i < st and nxt <= st and st != retried:
+        if spec is None and i < st and nxt <= st and st != retried_top:
             # walked up to a line that starts nothing (the record above's last line, `Result: ...`
             # between `Name: ... DOB: ...` blocks): the seed line again, walked up from below that
-            # line (once), or it is never read
-            retried = st
+            # line (once), then from the top of its own paragraph (once), or it is never read
             si -= 1
             i = max(nxt, i + 1)
+            if st == retried:
+                retried_top = st
+                i = _paragraph_top(lines, st, i)
+            retried = st
             continue
         i = max(nxt, i + 1)
-        if si < len(starts) and starts[si][0] < i:
+        if spec is not None and i <= st:
+            # the block the seed walked up into ended above it (a lab report's `PATIENT: ... DOB: ...`
+            # line of the record above, its `Test:` lines between): the seed is still to read, from
+            # the top of its own paragraph (a header right above it kept), or the last record was
+            # never read (`i` only grows: linear)
+            si -= 1
+            i = _paragraph_top(lines, st, i)
+        elif si < len(starts) and starts[si][0] < i:
             # the starts the block took in are skipped in one search, as the loop above would
             # one by one: they are sorted, and each one's floor is at most its line, so below `i`
             si = bisect_left(starts, i, si, key=_first)
@@ -544,6 +555,14 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
 
 
 _SLICE_LINES = 64
+
+
+def _paragraph_top(lines: list[str], st: int, floor: int) -> int:
+    """The first line of line `st`'s run of non-blank lines, not above `floor`."""
+    top = st
+    while top > floor and lines[top - 1].strip():
+        top -= 1
+    return top
 
 
 def _own_slice(text: str, raw: list[str], first: int, last: int) -> str:

@@ -54,7 +54,9 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "nir": ("nir", "num_secu", "numero_secu", "numero_securite_sociale", "secu", "ssn", "insee",
             "no_ss", "n_ss", "numero_ss", "securite_sociale", "nss", "num_ss", "n_secu", "no_secu",
             "numero_de_securite_sociale", "social_security_number", "matricule_secu", "social_security",
-            "carte_vitale", "num_carte_vitale"),
+            "carte_vitale", "num_carte_vitale",
+            # the INS (a health record's national identifier: the NIR under its INSi name, `Matricule INS`)
+            "matricule_ins", "ins", "numero_ins", "num_ins", "n_ins", "ins_nir", "matricule_ins_nir"),
     "iban": ("iban", "rib", "compte_iban", "bank_account", "numero_iban", "compte_bancaire", "kontonummer",
              "account_number", "bank_account_number", "cuenta_bancaria", "conto_corrente", "rekeningnummer"),
     "card": ("card", "card_number", "cb", "numero_carte", "carte", "cc_number", "pan", "credit_card",

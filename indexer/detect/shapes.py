@@ -1700,15 +1700,39 @@ _MAX_SPACED_CELLS = 24
 
 def _cells(line: str, gap: re.Pattern[str], base: int) -> list[tuple[str, int]]:
     """The cells of a space-separated line with their offsets (leading and trailing spaces are
-    no cell)."""
+    no cell; cut at single blanks, a quoted message at the line's end is one, `_quoted_tail`)."""
     t = line.rstrip()
     o = len(t) - len(t.lstrip())
     out: list[tuple[str, int]] = []
-    for m in gap.finditer(t, o):
+    q = _quoted_tail(t) if gap is _GAPS[1] else -1
+    end = q if q > o else len(t)
+    for m in gap.finditer(t, o, end):
         out.append((t[o:m.start()], base + o))
         o = m.end()
+    if q > o:
+        out.append((t[o:q].rstrip(" \t"), base + o))
+        o = q
     out.append((t[o:], base + o))
     return out
+
+
+def _quoted_tail(t: str) -> int:
+    """Where the quoted text that ends line `t` starts (`... +33612345678 : "Bonjour Karim, ..."`,
+    `status=sent msg="..."`), or -1: an SMS gateway's or a mailer's log ends each row in a message
+    of its own length, and rows cut at single spaces had as many cells only by chance (the first
+    row of a log was lost, its message a word longer). The text is one cell."""
+    if len(t) < 3 or t[-1] != '"':
+        return -1
+    q = t.rfind('"', 0, len(t) - 1)
+    if q <= 0:
+        return -1
+    before = t[q - 1]
+    if before in " \t":
+        return q
+    if before == "=":
+        sp = max(t.rfind(" ", 0, q), t.rfind("\t", 0, q))
+        return sp + 1 if sp >= 0 else -1
+    return -1
 
 
 def _cell_count(line: str, gap: int) -> int:
@@ -1721,6 +1745,9 @@ def _cell_count(line: str, gap: int) -> int:
 @lru_cache(maxsize=_MEMO_SIZE)
 def _cell_count_short(line: str, gap: int) -> int:
     t = line.rstrip()
+    if gap == 1 and t[-1:] == '"' and (q := _quoted_tail(t)) > 0:
+        o = len(t) - len(t.lstrip())
+        return 1 + len(_GAPS[1].findall(t[:q].rstrip(), o)) + (q > o)
     return 1 + len(_GAPS[gap].findall(t, len(t) - len(t.lstrip())))
 
 
@@ -1967,9 +1994,17 @@ def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             continue
         count = _cell_count(lines[i], g)
         j = i + 1
+        elided: list[int] = []
         if 2 <= count <= _MAX_SPACED_CELLS:
-            while j < len(lines) and _spaced_row(lines[j]) and _cell_count(lines[j], g) == count:
-                j += 1
+            while j < len(lines):
+                if _spaced_row(lines[j]) and _cell_count(lines[j], g) == count:
+                    j += 1
+                elif j + 1 < len(lines) and _elision(lines[j]) and _spaced_row(lines[j + 1]) \
+                        and _cell_count(lines[j + 1], g) == count:
+                    elided.append(j)  # (a print's `...` row between its head and its tail)
+                    j += 1
+                else:
+                    break
         ctx.spaced_end[g] = j
         if j - i < MIN_HEADERLESS_ROWS:
             continue
@@ -1978,11 +2013,13 @@ def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             continue
 
         def fill(sink: Sink, offs: list[int], gap: re.Pattern[str] = gap, j: int = j,
-                 roles: list[str | None] = roles, single: bool = g == 1) -> int:
+                 roles: list[str | None] = roles, single: bool = g == 1, skip: frozenset[int] = frozenset(elided)) -> int:
             hit = 0
             for k in range(i, j):
                 if (k & 255) == 0 and sink.over():
                     break
+                if k in skip:
+                    continue
                 cells = _cells(lines[k], gap, offs[k - i])
                 if single:
                     cells, rl = _join_untyped(cells, roles, lines[k], offs[k - i])
@@ -1991,10 +2028,20 @@ def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
                     hit += extract_record(cells, roles, sink) > 0
             return hit
 
-        n = j - i
+        n = j - i - len(elided)
         fill.accept = lambda hits, n=n: hits >= 0.8 * n  # type: ignore[attr-defined]
         return j, ("csv", i, j - 1, fill)
     return _number_list(ctx, i)
+
+
+_ELLIPSES = frozenset(("...", "…", "⋮", "⋯"))
+_ELLIPSIS_HEADS = ".…⋮⋯"
+
+
+def _elision(line: str) -> bool:
+    """Whether `line` is a print's elision row: only ellipses (pandas' `...` under each column, R's `⋮`)."""
+    cells = line.split()
+    return bool(cells) and len(cells) <= _MAX_SPACED_CELLS and all(c in _ELLIPSES for c in cells)
 
 
 # A terminal's copy of a table (`Laborde       Dylan<TAB>d.l@gmx.fr   0677825149<TAB><TAB>24/02/2004`):
@@ -2179,6 +2226,8 @@ def _columns(lines: list[str], i: int, j: int, split: Callable[[str], list[tuple
     gives a line's cells with their offsets."""
     cols: list[list[str]] = []
     for k in range(i, min(j, i + _SAMPLE_ROWS)):
+        if lines[k].lstrip()[:1] in _ELLIPSIS_HEADS and _elision(lines[k]):
+            continue  # (a print's `...` row: no column's value)
         for c, (v, o) in enumerate(split(lines[k])):
             if c == len(cols):
                 cols.append([])
