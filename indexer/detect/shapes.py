@@ -2013,7 +2013,8 @@ def _spaced(ctx: Ctx, i: int) -> tuple[int, Spec | None]:
             continue
 
         def fill(sink: Sink, offs: list[int], gap: re.Pattern[str] = gap, j: int = j,
-                 roles: list[str | None] = roles, single: bool = g == 1, skip: frozenset[int] = frozenset(elided)) -> int:
+                 roles: list[str | None] = roles, single: bool = g == 1,
+                 skip: frozenset[int] = frozenset(elided)) -> int:
             hit = 0
             for k in range(i, j):
                 if (k & 255) == 0 and sink.over():
