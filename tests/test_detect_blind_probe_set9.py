@@ -994,7 +994,6 @@ case(
 # What this set misses today (reason as seen from outside); `test_missed` fails when one is found.
 MISSED: dict[str, str] = {
     # recall
-    "jupyter_notebook_outputs": "a Jupyter notebook's JSON whose text/plain output holds a DataFrame print (index, name, email, phone, ISO birth): emails and phones found, every birth missed",
     "sms_reminders_export_csv_specialist": "an SMS gateway's CSV of reminders for appointments with a psychiatrist or addictologist at a CMP: phones found, health not flagged",
     "pandas_wide_frame_wrapped_column_blocks": "a wide pandas print wrapped into two column blocks (name/email, then phone/birth/IBAN under the same index): the births of the second block are missed",
     "att_ipynb_dataframe_html_output": "an attached .ipynb whose output is a DataFrame's text/html table (th index, td cells, dd/mm/yyyy births): emails and phones found, every birth missed",

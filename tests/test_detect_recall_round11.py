@@ -19,6 +19,7 @@ excepted); both engines give the same fragments; `detect_many` (the crawl's road
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 from indexer.tokens import MatchKey
@@ -304,6 +305,52 @@ NEGATIVES["elided__pandas_stock_print"] = (
 NEGATIVES["elided__sensor_readings_print"] = (
     "\n".join([*(f"{n}  2025-01-0{n + 1}T10:00  {19 + n}.5  {40 + n}" for n in range(3)), "...  ...  ...  ...",
                *(f"{86390 + n}  2025-03-0{n + 1}T10:00  {21 + n}.0  {50 + n}" for n in range(3))]) + "\n",
+    frozenset({"dob", "phone", "nir", "email"}),
+)
+
+# ------------------------------------------------------------------ a notebook's outputs: a text kept as JSON strings, one a line
+
+
+def _nb(outputs: list[dict[str, object]], source: list[str], indent: int = 1) -> str:
+    """A notebook as nbformat writes it (each multi-line string an array of lines, `indent` 1)."""
+    return json.dumps({"cells": [{"cell_type": "code", "execution_count": 4, "metadata": {}, "source": source, "outputs": outputs}],
+                       "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}}, "nbformat": 4, "nbformat_minor": 5},
+                      ensure_ascii=False, indent=indent)
+
+
+def _lines(text: str) -> list[str]:
+    return [ln + "\n" for ln in text.split("\n")[:-1]] + [text.split("\n")[-1]]
+
+
+_X = PEOPLE[2:7]
+POSITIVES["notebook__text_plain_frame_nir_and_births_day_first"] = (
+    _nb([{"output_type": "execute_result", "execution_count": 4, "metadata": {}, "data": {"text/plain": _lines(
+        _frame([(str(n), p) for n, p in enumerate(_X)], [("nom", "last"), ("prenom", "first"), ("nir", "nir"), ("date_naissance", "fr")], idx_w=3))}}],
+        ["df = pd.read_sql('select * from assures', con)\n", "df.head()"]),
+    _ids(_X, "dob nir"),
+)
+_Y = PEOPLE[8:12]
+POSITIVES["notebook__stdout_stream_semicolon_rows_indent_two"] = (
+    _nb([{"output_type": "stream", "name": "stdout", "text": _lines("\n".join(f"{_up(p['last'])};{p['first']};{p['mail']};{p['spaced']};{p['iso']}" for p in _Y) + "\n")}],
+        ["for row in rows[:4]:\n", "    print(';'.join(row))"], indent=2),
+    _ids(_Y, "mail phone dob"),
+)
+_Z = PEOPLE[13:17]
+POSITIVES["notebook__markdown_cell_pasted_tab_rows"] = (
+    json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": _lines("## échantillon\n" + "\n".join(
+        f"{p['first']}\t{_up(p['last'])}\t{p['fr']}\t{p['e164']}\t{p['mail']}" for p in _Z))}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5},
+        ensure_ascii=False, indent=1),
+    _ids(_Z, "mail phone dob"),
+)
+NEGATIVES["notebook__sensor_frame_output"] = (
+    _nb([{"output_type": "execute_result", "execution_count": 4, "metadata": {}, "data": {"text/plain": _lines(
+        "                 ts  temp  hum  station\n" + "\n".join(f"{n}  2025-0{n + 1}-1{n} 10:00  {19 + n}.5  {40 + n}  BRE-0{n}" for n in range(5)))}}],
+        ["df = load_station('BRE')\n", "df.head()"]),
+    frozenset({"dob", "phone", "nir", "email"}),
+)
+NEGATIVES["notebook__code_cells_only"] = (
+    _nb([], _lines("import pandas as pd\nfrom datetime import date\n\ndf = pd.read_csv('clients.csv', sep=';', dtype=str)\n"
+                   "df['ddn'] = pd.to_datetime(df['ddn'], format='%d/%m/%Y')\nprint(df.shape, date(1985, 4, 12))")),
     frozenset({"dob", "phone", "nir", "email"}),
 )
 

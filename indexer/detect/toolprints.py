@@ -15,7 +15,11 @@ Leaks are posted as the tools that searched or compared them print them (blind p
   ending in `$`, or holding `^I`, in a run of `_MIN_LINES`) are read as their bytes were;
 - a word diff (`git diff --word-diff`, `wdiff`): a row whose value changed holds `[-old-]{+new+}`,
   only the old value read as the row's (the new one glued to it). Each such line is read twice:
-  as it was before (the `[-...-]` kept) and after (the `{+...+}` kept), both at the line's place.
+  as it was before (the `[-...-]` kept) and after (the `{+...+}` kept), both at the line's place;
+- a text kept as a JSON array of its lines, one string a line (a Jupyter notebook's cell sources
+  and `text/plain` outputs, as nbformat writes them: `"0   DUPONT  ...  1973-12-08\\n",`): a
+  DataFrame's print in a notebook lost its header and its dates to the quotes and escapes. A run of
+  `_MIN_LINES` such strings, two or more ending in an escaped line end, is read as its text.
 
 `rewrite` returns the text's new lines and, for each, the input's line it comes from (a word diff's
 line is two): the fragments keep the input's line numbers. It runs under `firstlook.WRAPPED`, as
@@ -26,6 +30,7 @@ the text is rewritten before either reads it."""
 
 from __future__ import annotations
 
+import json
 import re
 
 __all__ = ["NEEDLES", "rewrite"]
@@ -43,6 +48,7 @@ _GREP = re.compile(r"\A([^\s:]{1,200}):(?:([0-9]{1,7}):(?:[0-9]{1,5}:)?)?")
 _EXT = re.compile(rf"(?:\A|[/\\])[\w.\-@+]{{0,100}}\.(?:{_EXTS})\Z", re.IGNORECASE)
 _CARET_LINE = re.compile(r"(?:\^M)?\$\Z")
 _CARET = re.compile(r"\^[IM@]|M-\^?.")
+_JSON_LINE = re.compile(r'\A[ \t]*"((?:[^"\\\n]|\\.){0,2000})",?[ \t]*\Z')
 _WORD_DIFF = re.compile(r"\[-([^\n]{0,200}?)-\]|\{\+([^\n]{0,200}?)\+\}")
 
 # Hyperscan's first looks (`firstlook.WRAPPED`): two lines in a row with a file's prefix (a line
@@ -54,6 +60,7 @@ NEEDLES: tuple[bytes, ...] = (
     rb"\$\n[^\n]*\$\n",
     rb"\^I[^\n]*\^I[^\n]*\^I",
     rb"(?:\[-[^\n]*-\]|\{\+[^\n]*\+\})",
+    rb'\\n",\n[ \t]*"[^\n]*\\n",?\n',
 )
 _PY_LOOKS = (
     re.compile(r"\n[^\s:]{1,200}:[0-9]{1,7}:[^\n]*+\n(?:--\n)?[^\s:]{1,200}:[0-9]{1,7}:"),
@@ -198,21 +205,54 @@ def _word_diff(lines: list[str], of: list[int]) -> tuple[list[str], list[int]] |
     return out, back
 
 
-def _sees(text: str) -> tuple[bool, bool, bool]:
-    """(a search's prefixes, caret notation, a word diff) may be in `text` (`\\n` + text)."""
+def _json_lines(lines: list[str]) -> bool:
+    """Runs of `_MIN_LINES` lines that are each one JSON string (two or more ending in `\\n`): their text."""
+    got: list[str | None] = []
+    for ln in lines:
+        m = _JSON_LINE.match(ln) if ln.endswith(('"', '",')) else None
+        val = None
+        if m is not None:
+            try:
+                val = json.loads('"' + m.group(1) + '"')
+            except ValueError:  # (an escape JSON does not know: not a JSON string)
+                val = None
+        got.append(val if isinstance(val, str) else None)
+    changed = False
+    k, n = 0, len(lines)
+    while k < n:
+        if got[k] is None:
+            k += 1
+            continue
+        j = k
+        while j < n and got[j] is not None:
+            j += 1
+        ended = sum(1 for x in range(k, j) if got[x].endswith("\n"))  # type: ignore[union-attr]
+        if j - k >= _MIN_LINES and ended >= 2:
+            for x in range(k, j):
+                lines[x] = got[x].rstrip("\n").replace("\n", " ")  # type: ignore[union-attr]
+            changed = True
+        k = j
+    return changed
+
+
+def _sees(text: str) -> tuple[bool, bool, bool, bool]:
+    """(a search's prefixes, caret notation, a word diff, JSON strings a line) may be in `text` (`\\n` + text)."""
     grep = (":" in text and (_PY_LOOKS[0].search(text) is not None or _PY_LOOKS[1].search(text) is not None))
     caret = ("$\n" in text or "^I" in text)
     diff = ("-]" in text or "+}" in text)
-    return grep, caret, diff
+    strings = '\\n",\n' in text
+    return grep, caret, diff, strings
 
 
 def rewrite(text: str) -> tuple[list[str], list[int]] | None:
     """(the text's lines without the tools' markup, the input's line of each), or None when it has none."""
-    grep, caret, diff = _sees("\n" + text)
-    if not (grep or caret or diff):
+    grep, caret, diff, strings = _sees("\n" + text)
+    if not (grep or caret or diff or strings):
         return None
     lines = text.split("\n")
     changed = False
+    if strings and _json_lines(lines):
+        changed = True
     if caret and _carets(lines):
         changed = True
     drop: set[int] = set()
