@@ -995,7 +995,6 @@ case(
 MISSED: dict[str, str] = {
     # recall
     "sms_reminders_export_csv_specialist": "an SMS gateway's CSV of reminders for appointments with a psychiatrist or addictologist at a CMP: phones found, health not flagged",
-    "pandas_wide_frame_wrapped_column_blocks": "a wide pandas print wrapped into two column blocks (name/email, then phone/birth/IBAN under the same index): the births of the second block are missed",
     "att_ipynb_dataframe_html_output": "an attached .ipynb whose output is a DataFrame's text/html table (th index, td cells, dd/mm/yyyy births): emails and phones found, every birth missed",
     # precision
 }

@@ -354,4 +354,50 @@ NEGATIVES["notebook__code_cells_only"] = (
     frozenset({"dob", "phone", "nir", "email"}),
 )
 
+# ------------------------------------------------------------------ a wide frame printed in column blocks (pandas' ` \`)
+
+
+def _wide(rows: list[tuple[str, dict[str, str]]], blocks: list[list[tuple[str, str]]], idx_w: int = 6) -> str:
+    """A pandas-like wide print: each block of columns under its own header, all but the last ending in ` \\`."""
+    out = []
+    for b, cols in enumerate(blocks):
+        ws = [max(len(h), *(len(p[k]) for _, p in rows)) + 2 for h, k in cols]
+        tail = "  \\" if b < len(blocks) - 1 else "  "
+        out.append(" " * idx_w + "".join(f"{h:>{w}}" for (h, _), w in zip(cols, ws, strict=True)) + tail + "\n"
+                   + "\n".join(f"{ix:<{idx_w}}" + "".join(f"{p[k]:>{w}}" for (_, k), w in zip(cols, ws, strict=True)) + "   "
+                               for ix, p in rows))
+    return "\n\n".join(out)
+
+
+_AA = PEOPLE[1:5]
+POSITIVES["wide__three_blocks_name_then_mail_then_nir_and_birth (guard)"] = (
+    ">>> clients.head(4)\n" + _wide([(str(n), p) for n, p in enumerate(_AA)],
+                                    [[("nom", "last"), ("prenom", "first")], [("courriel", "mail")], [("nir", "nir"), ("ne_le", "fr")]]) + "\n",
+    _ids(_AA, "mail dob nir"),
+)
+_AB = PEOPLE[5:10]
+POSITIVES["wide__big_index_phone_and_iso_birth_in_second_block"] = (
+    "In [12]: df.tail()\nOut[12]:\n" + _wide([(str(184305 + n), p) for n, p in enumerate(_AB)],
+                                            [[("prenom", "first"), ("nom", "last"), ("email", "mail")], [("mobile", "national"), ("date_naissance", "iso")]], idx_w=8)
+    + "\n\n[5 rows x 5 columns]\n",
+    _ids(_AB, "mail phone dob"),
+)
+_AC = PEOPLE[11:14]
+POSITIVES["wide__three_rows_name_block_then_phone_birth_block"] = (
+    _wide([(str(n), p) for n, p in enumerate(_AC)], [[("last_name", "last"), ("first_name", "first")], [("phone", "e164"), ("dob", "fr")]]),
+    _ids(_AC, "phone dob"),
+)
+NEGATIVES["wide__stock_frame_two_blocks"] = (
+    ">>> stock.head(3)\n" + "\n\n".join((
+        "          sku                    libelle  \\\n" + "\n".join(f"{n}  A-{4410 + n}  Carton double cannelure {n}   " for n in range(3)),
+        "    qty     updated  entrepot\n" + "\n".join(f"{n}  {12 + n}  2025-0{n + 1}-1{n}  BREST-{n}" for n in range(3)))) + "\n",
+    frozenset({"dob", "phone", "nir", "email"}),
+)
+NEGATIVES["wide__sensor_frame_two_blocks"] = (
+    "\n\n".join((
+        "     station                   ts  \\\n" + "\n".join(f"{n}  BRE-0{n}  2025-0{n + 1}-0{n + 1} 10:00   " for n in range(4)),
+        "   temp  hum\n" + "\n".join(f"{n}  {19 + n}.5  {40 + n}" for n in range(4)))) + "\n",
+    frozenset({"dob", "phone", "nir", "email"}),
+)
+
 globals().update(recall_file_tests(POSITIVES, NEGATIVES, SCORED, KEY))

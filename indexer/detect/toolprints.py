@@ -19,7 +19,11 @@ Leaks are posted as the tools that searched or compared them print them (blind p
 - a text kept as a JSON array of its lines, one string a line (a Jupyter notebook's cell sources
   and `text/plain` outputs, as nbformat writes them: `"0   DUPONT  ...  1973-12-08\\n",`): a
   DataFrame's print in a notebook lost its header and its dates to the quotes and escapes. A run of
-  `_MIN_LINES` such strings, two or more ending in an escaped line end, is read as its text.
+  `_MIN_LINES` such strings, two or more ending in an escaped line end, is read as its text;
+- a wide DataFrame printed in column blocks (pandas wraps a frame wider than the terminal: the
+  first block's header ends in ` \\`, the next block repeats the rows' index): each row's values
+  were in two blocks, its name in one and its birth in the other, and the birth alone was lost.
+  The blocks are joined back, each row one line (the later blocks' lines dropped).
 
 `rewrite` returns the text's new lines and, for each, the input's line it comes from (a word diff's
 line is two): the fragments keep the input's line numbers. It runs under `firstlook.WRAPPED`, as
@@ -61,6 +65,7 @@ NEEDLES: tuple[bytes, ...] = (
     rb"\^I[^\n]*\^I[^\n]*\^I",
     rb"(?:\[-[^\n]*-\]|\{\+[^\n]*\+\})",
     rb'\\n",\n[ \t]*"[^\n]*\\n",?\n',
+    rb" \\\n",
 )
 _PY_LOOKS = (
     re.compile(r"\n[^\s:]{1,200}:[0-9]{1,7}:[^\n]*+\n(?:--\n)?[^\s:]{1,200}:[0-9]{1,7}:"),
@@ -226,13 +231,69 @@ def _json_lines(lines: list[str]) -> bool:
         j = k
         while j < n and got[j] is not None:
             j += 1
-        ended = sum(1 for x in range(k, j) if got[x].endswith("\n"))  # type: ignore[union-attr]
-        if j - k >= _MIN_LINES and ended >= 2:
-            for x in range(k, j):
-                lines[x] = got[x].rstrip("\n").replace("\n", " ")  # type: ignore[union-attr]
+        run = [v for v in got[k:j] if v is not None]
+        if j - k >= _MIN_LINES and sum(1 for v in run if v.endswith("\n")) >= 2:
+            for x, v in zip(range(k, j), run, strict=True):
+                lines[x] = v.rstrip("\n").replace("\n", " ")
             changed = True
         k = j
     return changed
+
+
+def _wide_rows(lines: list[str], k: int) -> list[str]:
+    """The index of each row under the header on line `k` (its first word), up to a blank line or a header."""
+    out: list[str] = []
+    for x in range(k + 1, min(len(lines), k + 1 + 500)):
+        ln = lines[x]
+        if not ln.strip() or ln.rstrip().endswith(" \\") or ln[:1] not in "0123456789" and not ln.startswith(" "):
+            break
+        out.append(ln.split(None, 1)[0])
+    return out
+
+
+def _blocks(lines: list[str]) -> tuple[list[str], list[int]] | None:
+    """A wide print's column blocks joined (see the module docstring), with each line's input line."""
+    out: list[str] = []
+    of: list[int] = []
+    changed = False
+    k, n = 0, len(lines)
+    while k < n:
+        ln = lines[k]
+        if not ln.rstrip().endswith(" \\") or "@" in ln:
+            out.append(ln)
+            of.append(k)
+            k += 1
+            continue
+        idx = _wide_rows(lines, k)
+        heads = [ln.rstrip()[:-1].rstrip()]
+        rows = [lines[k + 1 + r].rstrip() for r in range(len(idx))]
+        nxt = k + 1 + len(idx)
+        while len(idx) >= 2:  # (each further block: a blank line at most, its header, the same index)
+            b = nxt + 1 if nxt < n and not lines[nxt].strip() else nxt
+            if b >= n or "@" in lines[b] or _wide_rows(lines, b) != idx:
+                break
+            more = lines[b].rstrip()
+            heads.append(more[:-1].rstrip() if more.endswith(" \\") else more.strip())
+            for r in range(len(idx)):
+                cut = lines[b + 1 + r].rstrip().split(None, 1)  # (the row's index, its values)
+                if len(cut) > 1:
+                    rows[r] += "  " + cut[1]
+            nxt = b + 1 + len(idx)
+            if not more.endswith(" \\"):
+                break
+        if len(heads) < 2:
+            out.append(ln)
+            of.append(k)
+            k += 1
+            continue
+        out.append("  ".join(heads))
+        of.append(k)
+        for r in range(len(idx)):
+            out.append(rows[r])
+            of.append(k + 1 + r)
+        changed = True
+        k = nxt
+    return (out, of) if changed else None
 
 
 def _sees(text: str) -> tuple[bool, bool, bool, bool]:
@@ -240,7 +301,7 @@ def _sees(text: str) -> tuple[bool, bool, bool, bool]:
     grep = (":" in text and (_PY_LOOKS[0].search(text) is not None or _PY_LOOKS[1].search(text) is not None))
     caret = ("$\n" in text or "^I" in text)
     diff = ("-]" in text or "+}" in text)
-    strings = '\\n",\n' in text
+    strings = '\\n",\n' in text or " \\\n" in text
     return grep, caret, diff, strings
 
 
@@ -253,15 +314,20 @@ def rewrite(text: str) -> tuple[list[str], list[int]] | None:
     changed = False
     if strings and _json_lines(lines):
         changed = True
+    of = list(range(len(lines)))
+    if strings and any(ln.endswith(" \\") for ln in lines):
+        wide = _blocks(lines)
+        if wide is not None:
+            lines, of = wide
+            changed = True
     if caret and _carets(lines):
         changed = True
     drop: set[int] = set()
     if grep and _grep(lines, drop):
         changed = True
-    of = list(range(len(lines)))
     if drop:
-        of = [x for x in of if x not in drop]
-        lines = [lines[x] for x in of]
+        keep = [x for x in range(len(lines)) if x not in drop]
+        lines, of = [lines[x] for x in keep], [of[x] for x in keep]
     if diff:
         two = _word_diff(lines, of)
         if two is not None:
