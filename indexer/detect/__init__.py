@@ -250,8 +250,9 @@ def _detect_text(text: str, key: MatchKey, filename: str | None, limits: Limits 
     # around the rewrites' first looks (`stream_spaced`: the whole text's result, without a split
     # of it all: on bench.instructions pages 1 that cost 185M -> 385M)
     whole = len(text) < _stream_spaced.BIG_TEXT
-    if spaced and seen & _firstlook.WRAPPED:  # each line in a messenger's or a tool's wrapper: read bare
-        bare_lines = _unwrap(text)
+    if spaced and seen & (_firstlook.WRAPPED | _firstlook.TOOLS):  # each line in a messenger's or a tool's wrapper
+        # (and an analyst's tool's markup, `toolprints`): read bare
+        bare_lines = _unwrap(text, bool(seen & _firstlook.TOOLS), bool(seen & _firstlook.WRAPPED))
         if bare_lines is not None:
             unwrapped, kept_lines = bare_lines
             frags = _detect_text(unwrapped, key, filename, limits, tokenizer, read_exports, rewrite=rewrite)

@@ -37,6 +37,7 @@ from indexer.detect.pivot import NEEDLES as _PIVOT_NEEDLES
 from indexer.detect.seeds import FOREIGN_EOLS
 from indexer.detect.spaced import RUN_LOOK, SEPARATOR_ENDS
 from indexer.detect.sqllit import NEEDLES as _SQL_LITERAL_NEEDLES
+from indexer.detect.toolprints import NEEDLES as _TOOLS_NEEDLES
 from indexer.detect.wrappers import NEEDLES as _WRAPPED_NEEDLES
 
 try:  # optional, as for the prefilter: the wheel bundles the library
@@ -47,7 +48,7 @@ except ImportError:  # pragma: no cover - depends on the install
 __all__ = ["ALL", "BANK", "BANK_BLOCKS", "BANK_CARDS", "BANK_IBANS",
            "BORN", "CELL_WRAPPED", "DECORATED", "DIAL", "EOL", "EXAMPLE", "FORMS", "GLUED", "JCARD", "LOGINS",
            "NATIONAL", "NO_ONE", "PLACEHOLDER",
-           "PIVOT", "SEPARATOR", "SMALL", "SQL_LITERALS", "WRAPPED", "looks"]
+           "PIVOT", "SEPARATOR", "SMALL", "SQL_LITERALS", "TOOLS", "WRAPPED", "looks"]
 
 EOL, SEPARATOR, NO_ONE, DECORATED, WRAPPED = 1, 2, 4, 8, 16
 ALL = EOL | SEPARATOR | NO_ONE | DECORATED | WRAPPED
@@ -80,6 +81,8 @@ BANK = BANK_BLOCKS | BANK_CARDS | BANK_IBANS
 ALL |= BANK
 PLACEHOLDER = 1 << 20  # (a documentation's one placeholder person: `examples.drop_placeholder_person`)
 ALL |= PLACEHOLDER
+TOOLS = 1 << 21  # (an analyst's tool's markup: grep's prefixes, caret notation, a word diff: `toolprints`)
+ALL |= TOOLS
 # bytes: under this the checks' own searches cost less than a scan's call. (512 until wave 27: the
 # per-line wrappers' Python first looks, `wrappers.unwrap`, cost ~200,000 instructions a dump post
 # of 300-500 bytes, a scan ~50,000: bench.instructions dump_posts -2.4%, posts_many 0)
@@ -121,6 +124,7 @@ def _patterns() -> list[tuple[bytes, int]]:
     out += [(p, BANK_CARDS) for p in _banking.CARD_NEEDLES]
     out += [(p, BANK_IBANS) for p in _banking.IBAN_NEEDLES]
     out += [(p, PLACEHOLDER) for p in _PLACEHOLDER_PATTERNS]
+    out += [(p, TOOLS) for p in _TOOLS_NEEDLES]
     return out + [(p, DECORATED) for p in _DECORATED]
 
 

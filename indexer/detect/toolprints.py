@@ -3,12 +3,12 @@
 Leaks are posted as the tools that searched or compared them print them (blind probe set 9, wave
 30), and each tool's markup hid the rows from the recognisers:
 
-- a search's file and line prefix: `grep -rn`, `grep -H`, `rg --no-heading -n`, `ag` print
+- a search's file and line prefix: `grep -rn`, `grep -Hn`, `rg --no-heading -n`, `ag` print
   `leak/contacts.csv:1842:DUPONT;...` (and `path:line:column:` with `--column`): read as a combo's
   `login:password`, nothing found. The prefix goes when it names a file (a path with a `/`, or a
-  name with a file's extension) in `_MIN_LINES` lines or more, blank lines allowed between them,
-  its line numbers growing within each file (a stealer log's `site/login:user:pass` lines have
-  no such count, and a `site.com:` is no file's extension);
+  name with a file's extension) in `_MIN_LINES` lines or more, blank lines or grep's `--` allowed
+  between them, its line numbers growing within each file (a stealer log's `site/login:user:pass`
+  lines have no such count, and a `site.com:` is no file's extension);
 - a terminal's caret notation (`cat -A`, `cat -vET`, vim's `:set list`, `less -U`): tabs as `^I`,
   line ends as `$`, carriage returns as `^M`, bytes over 127 as `M-` sequences (UTF-8's `é` is
   `M-CM-)`): the row's cells glued by `^I`, each email read with the `I`. Lines so marked (each
@@ -26,8 +26,8 @@ Leaks are posted as the tools that searched or compared them print them (blind p
   The blocks are joined back, each row one line (the later blocks' lines dropped).
 
 `rewrite` returns the text's new lines and, for each, the input's line it comes from (a word diff's
-line is two): the fragments keep the input's line numbers. It runs under `firstlook.WRAPPED`, as
-the per-line wrappers do (`wrappers.unwrap` calls it first); `NEEDLES` are its first looks for the
+line is two): the fragments keep the input's line numbers. It runs under `firstlook.TOOLS`, before
+the per-line wrappers (`wrappers.unwrap` calls it first); `NEEDLES` are its first looks for the
 one Hyperscan scan, supersets of the Python ones (`_sees`). Every pattern is bounded or anchored
 and asked of one line (`match`), or a str method: linear on any line. The same for both engines:
 the text is rewritten before either reads it."""
@@ -46,44 +46,42 @@ _MAX_BLANKS = 2
 # (nor a country's: `.pl`, `.md`, `.rs`, `.py`, `.sh` are domains too, `jan@wp.pl:haslo` a combo's line)
 _EXTS = ("csv|tsv|txt|sql|json|jsonl|ndjson|log|xml|yml|yaml|js|php|java|html|htm|conf|cfg|ini|"
          "env|dump|bak|out|dat|vcf|ldif|psv|lst|xls|xlsx|ods|properties|cpp|swift")
-# `path:line:` or `path:line:column:` (a path without blanks or colons, not a URL's `scheme://`), or
-# `path:` when the path ends in a file's extension (`grep -r` without `-n`, `grep -H`)
-_GREP = re.compile(r"\A([^\s:]{1,200}):(?:([0-9]{1,7}):(?:[0-9]{1,5}:)?)?")
+# `path:line:` or `path:line:column:` (a path without blanks or colons; `grep -H` without `-n`,
+# `path:` alone, is read already: its rows after the colon hold their own separator)
+_GREP = re.compile(r"\A([^\s:]{1,200}):([0-9]{1,7}):(?:[0-9]{1,5}:)?")
 _EXT = re.compile(rf"(?:\A|[/\\])[\w.\-@+]{{0,100}}\.(?:{_EXTS})\Z", re.IGNORECASE)
+_DOLLARS = re.compile(r"\$\n[^\n]*\$\n[^\n]*\$(?:\n|\Z)")  # (three line ends marked in a row)
 _CARET_LINE = re.compile(r"(?:\^M)?\$\Z")
 _CARET = re.compile(r"\^[IM@]|M-\^?.")
 _JSON_LINE = re.compile(r'\A[ \t]*"((?:[^"\\\n]|\\.){0,2000})",?[ \t]*\Z')
 _WORD_DIFF = re.compile(r"\[-([^\n]{0,200}?)-\]|\{\+([^\n]{0,200}?)\+\}")
 
-# Hyperscan's first looks (`firstlook.WRAPPED`): two lines in a row with a file's prefix (a line
-# number after it, or an extension before its colon); a line end marked `$` twice in a row (or `^I`
+# Hyperscan's first looks (`firstlook.TOOLS`): two lines in a row with a file's prefix (a line
+# number after it); a line end marked `$` twice in a row (or `^I`
 # three times in a line); a word diff's two markers on one line
 NEEDLES: tuple[bytes, ...] = (
     rb"\n[^\s:]{1,200}:[0-9]{1,7}:[^\n]*\n(?:--\n)?[^\s:]{1,200}:[0-9]{1,7}:",
-    rb"\.(?:" + _EXTS.encode() + rb"):[^\n]*\n(?:--\n)?[^\s:]{0,200}\.(?:" + _EXTS.encode() + rb"):",
     rb"\$\n[^\n]*\$\n",
     rb"\^I[^\n]*\^I[^\n]*\^I",
     rb"(?:\[-[^\n]*-\]|\{\+[^\n]*\+\})",
     rb'\\n",\n[ \t]*"[^\n]*\\n",?\n',
     rb" \\\n",
 )
-_PY_LOOKS = (
-    re.compile(r"\n[^\s:]{1,200}:[0-9]{1,7}:[^\n]*+\n(?:--\n)?[^\s:]{1,200}:[0-9]{1,7}:"),
-    re.compile(rf"\.(?:{_EXTS}):[^\n]*+\n(?:--\n)?[^\s:]{{0,200}}\.(?:{_EXTS}):", re.IGNORECASE),
-)
+# (a line number between colons first: a literal-led C search, ~1 ms a 2 MB combo list whose every
+# line holds a colon, where the look itself took ~10 ms)
+_NUMBERED = re.compile(r":[0-9]{1,7}:")
+_PY_LOOK = re.compile(r"\n[^\s:]{1,200}:[0-9]{1,7}:[^\n]*+\n(?:--\n)?[^\s:]{1,200}:[0-9]{1,7}:")
 
 
 def _grep_prefix(line: str) -> tuple[str, int, str] | None:
-    """(the file, its line number or -1, the rest) when `line` starts with a search tool's prefix."""
+    """(the file, its line number, the rest) when `line` starts with a search tool's prefix."""
     m = _GREP.match(line)
     if m is None:
         return None
-    path, num = m.group(1), m.group(2)
-    if "@" in path or (num is None and _EXT.search(path) is None):
-        return None
-    if num is not None and "/" not in path and _EXT.search(path) is None:
+    path = m.group(1)
+    if "@" in path or "/" not in path and _EXT.search(path) is None:
         return None  # (`DUPONT:12:` is a row's cells, not a file's line)
-    return path, (int(num) if num is not None else -1), line[m.end() :]
+    return path, int(m.group(2)), line[m.end() :]
 
 
 def _grep(lines: list[str], drop: set[int]) -> bool:
@@ -120,12 +118,10 @@ def _grep(lines: list[str], drop: set[int]) -> bool:
 
 
 def _counts(hits: list[int], got: list[tuple[str, int, str] | None]) -> bool:
-    """Whether the line numbers grow within each file (no number: `grep -r` without `-n`)."""
+    """Whether the line numbers grow within each file."""
     last: dict[str, int] = {}
     for h in hits:
         path, num, _ = got[h]  # type: ignore[misc]
-        if num < 0:
-            continue
         if num <= last.get(path, -1):
             return False
         last[path] = num
@@ -298,8 +294,8 @@ def _blocks(lines: list[str]) -> tuple[list[str], list[int]] | None:
 
 def _sees(text: str) -> tuple[bool, bool, bool, bool]:
     """(a search's prefixes, caret notation, a word diff, JSON strings a line) may be in `text` (`\\n` + text)."""
-    grep = (":" in text and (_PY_LOOKS[0].search(text) is not None or _PY_LOOKS[1].search(text) is not None))
-    caret = ("$\n" in text or "^I" in text)
+    grep = _NUMBERED.search(text) is not None and _PY_LOOK.search(text) is not None
+    caret = "^I" in text or ("$\n" in text and _DOLLARS.search(text) is not None)
     diff = ("-]" in text or "+}" in text)
     strings = '\\n",\n' in text or " \\\n" in text
     return grep, caret, diff, strings

@@ -200,7 +200,6 @@ _GUTTER_NEEDLES = (
 )
 NEEDLES: tuple[bytes, ...] = (
     tuple(n for k, n in zip([*_KINDS, *_ONES], _NEEDLES, strict=True) if k != "gutter") + _GUTTER_NEEDLES
-    + _toolprints.NEEDLES  # (a search's prefixes, caret notation, a word diff: `toolprints`)
 )
 
 
@@ -495,20 +494,24 @@ _WRAPS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
 )
 
 
-def unwrap(text: str) -> tuple[str, list[int] | None] | None:
+def unwrap(text: str, tools: bool = True, wrapped: bool = True) -> tuple[str, list[int] | None] | None:
     """(`text` without its per-line wrappers, the kept lines when some were dropped), or None
     when it wears none. See the module docstring. Each pass runs when its first look matches
-    the text as the passes before left it (a chat's time, then the nick it was hiding)."""
+    the text as the passes before left it (a chat's time, then the nick it was hiding). `tools`:
+    the tools' markup may be in it (`toolprints`, `firstlook.TOOLS`); `wrapped`: the wrappers may
+    (`firstlook.WRAPPED`)."""
     changed = False
     lines: list[str] | None = None
     kept: list[int] | None = None
-    tools = _toolprints.rewrite(text)  # (a search's prefixes, caret notation, a word diff: first)
-    if tools is not None:
-        lines, of = tools
-        text = "\n".join(lines)
-        kept = None if len(of) == len(lines) and of[-1] == len(of) - 1 else of
+    printed = _toolprints.rewrite(text) if tools else None  # (a search's prefixes, caret notation, ...: first)
+    if printed is not None:
+        new_lines, of = printed
+        text = "\n".join(new_lines)
+        kept = None if len(of) == len(new_lines) and of[-1] == len(of) - 1 else of
         changed = True
         lines = None
+    if not wrapped:
+        return (text, kept) if changed else None
     if _sees("ansi", "\n" + text):
         text, n = _ANSI.subn("", text)
         changed = changed or n > 0
