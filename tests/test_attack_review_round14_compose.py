@@ -109,7 +109,10 @@ class _Recorder:
 
     def _wrap(self, name: str, then: str) -> None:
         path = self.bin / name
-        path.write_text(f"#!/bin/sh\n{{ printf '%s\\037' {name} \"$@\"; printf '\\036'; }} >> '{self.log}'\n{then}\n")
+        # one write a record: a pipeline's programs start at once, and two printf writes each let
+        # `curl ... | grep` interleave their records (a flake on a loaded machine, wave 31)
+        path.write_text(f"#!/bin/sh\nrec=$(printf '%s\\037' {name} \"$@\"; printf '\\036')\n"
+                        f"printf '%s' \"$rec\" >> '{self.log}'\n{then}\n")
         path.chmod(0o755)
 
     def env(self, extra: dict[str, str]) -> dict[str, str]:
