@@ -77,6 +77,7 @@ __all__ = [
     "luhn_ok",
     "national_id_forms",
     "nir_key",
+    "rib_iban",
 ]
 
 
@@ -537,6 +538,24 @@ def canon_iban(raw: str) -> str | None:
         except ValidationError:
             pass
     return s
+
+
+# a RIB account number's letters as its key reads them (the Banque de France's table: A-I 1-9, J-R
+# 1-9, S-Z 2-9)
+_RIB_LETTERS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
+
+
+def rib_iban(banque: str, guichet: str, compte: str, cle: str) -> str | None:
+    """The French IBAN of a RIB (bank, branch, account, key) whose key is right, else None: the key is
+    97 - (89 bank + 15 branch + 3 account) mod 97, which `canon_iban` does not check of an FR IBAN
+    (a RIB block's own key is all that proves its numbers were copied right)."""
+    digits = compte.upper().translate(_RIB_LETTERS)
+    if not (banque.isdigit() and guichet.isdigit() and digits.isdigit() and cle.isdigit()):
+        return None
+    if 97 - (89 * int(banque) + 15 * int(guichet) + 3 * int(digits)) % 97 != int(cle):
+        return None
+    bban = banque + guichet + compte.upper() + cle
+    return canon_iban(f"FR{98 - int((bban + 'FR00').translate(_IBAN_B10)) % 97:02d}{bban}")
 
 
 # ----------------------------------------------------------------------------------------- card

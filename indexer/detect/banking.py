@@ -100,29 +100,11 @@ class _Record:
     cells: dict[str, str] = field(default_factory=dict)
 
 
-def _iban(v: str) -> str | None:
-    return ids.canon_iban(v)
-
-
-def _rib_iban(banque: str, guichet: str, compte: str, cle: str) -> str | None:
-    """The French IBAN of a RIB whose key is right, else None."""
-    digits = compte.upper().translate(_RIB_LETTERS)
-    if not digits.isdigit() or (97 - (89 * int(banque) + 15 * int(guichet) + 3 * int(digits)) % 97) != int(cle):
-        return None
-    bban = banque + guichet + compte.upper() + cle
-    num = "".join(str(int(c, 36)) for c in bban + "FR00")
-    return _iban(f"FR{98 - int(num) % 97:02d}{bban}")
-
-
-# a RIB's account letters as digits (A/J 1, B/K/S 2, ... I/R 9)
-_RIB_LETTERS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
-
-
 def _epc(lines: list[str], k: int, unit: int) -> _Record | None:
     """An EPC QR payload from line k (`BCD`): name (line 5), IBAN (6), the rest as a note."""
     if k + 6 >= len(lines) or lines[k + 1].strip() not in _EPC_VERSION or lines[k + 3].strip() not in _EPC_SERVICE:
         return None
-    name, acct = lines[k + 5].strip(), _iban(lines[k + 6].strip())
+    name, acct = lines[k + 5].strip(), ids.canon_iban(lines[k + 6].strip())
     if acct is None or not name:
         return None
     end = k + 6
@@ -159,7 +141,7 @@ def _rib(lines: list[str], k: int, unit: int) -> _Record | None:
     """A RIB's table: its header on line k (`... guichet ...`), its four numbers on k + 1."""
     if k + 1 >= len(lines) or (m := _RIB_ROW.match(lines[k + 1])) is None:
         return None
-    acct = _rib_iban(*m.groups())
+    acct = ids.rib_iban(*m.groups())
     if acct is None:
         return None
     cells = {"iban": acct}
@@ -180,7 +162,7 @@ def _rib(lines: list[str], k: int, unit: int) -> _Record | None:
     # the IBAN line under it: the same account (its line taken in the record)
     for j in range(k + 2, min(len(lines), k + 4)):
         im = _IBAN_IN_LINE.search(lines[j])
-        if im is not None and _iban(im.group(1)) == acct:
+        if im is not None and ids.canon_iban(im.group(1)) == acct:
             end = j
     return _Record(top, end, unit, cells)
 
@@ -237,7 +219,8 @@ def _records(lines: list[str]) -> list[_Record]:
         if st == "BCD":
             rec = _epc(lines, k, unit)
             unit += 1
-        elif st[:1] == ":" and (m := _MT_PARTY.match(st)) is not None and (acct := _iban(m.group(2))) is not None:
+        elif st[:1] == ":" and (m := _MT_PARTY.match(st)) is not None \
+                and (acct := ids.canon_iban(m.group(2))) is not None:
             rec = _mt_party(lines, k, acct, unit)
         elif st[:2] == "{1" or st[:4] == ":20:":
             if not out or out[-1].unit == unit:
@@ -321,15 +304,15 @@ def _mend(text: str, lines: list[str], bits: int) -> bool:
     for k, s in enumerate(lines):
         if ("|" in s or "[" in s) and (m := _BOXES.search(s)) is not None:
             whole = m.group(1) + re.sub(r"[^0-9A-Z]", "", m.group(2))
-            if _iban(whole) is not None:
+            if ids.canon_iban(whole) is not None:
                 lines[k] = s[: m.start()].rstrip(" \t:") + " : " + whole + " " + s[m.end():]
                 changed = True
                 continue
         if k + 1 < len(lines) and (lines[k + 1][:4] == "    " or lines[k + 1][:1] == "\t") and (
                 m := re.search(r"([A-Z]{2}\d\d(?: [0-9A-Z]{4}){1,6})[ \t]*\Z", s)) is not None:
             nxt = lines[k + 1].strip()
-            if re.fullmatch(r"[0-9A-Z]{1,4}(?: [0-9A-Z]{1,4}){0,6}", nxt) and _iban(m.group(1)) is None \
-                    and _iban(m.group(1) + " " + nxt) is not None:
+            if re.fullmatch(r"[0-9A-Z]{1,4}(?: [0-9A-Z]{1,4}){0,6}", nxt) and ids.canon_iban(m.group(1)) is None \
+                    and ids.canon_iban(m.group(1) + " " + nxt) is not None:
                 lines[k] = s.rstrip() + " " + nxt
                 lines[k + 1] = ""
                 changed = True
